@@ -1,0 +1,11 @@
+# Data files compiled into the library (stop-word lists, SQL migrations):
+# each file under libdoctag/*/data/ becomes a byte array in generated/embedded.c,
+# looked up by name with embedded_find().
+file(GLOB_RECURSE DOCTAG_EMBED_FILES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/libdoctag/*/data/*)
+set(_out ${CMAKE_BINARY_DIR}/generated/embedded.c)
+add_custom_command(OUTPUT ${_out}
+  COMMAND ${CMAKE_COMMAND} -DOUT=${_out} -DROOT=${CMAKE_SOURCE_DIR}/libdoctag
+          "-DFILES=${DOCTAG_EMBED_FILES}" -P ${CMAKE_SOURCE_DIR}/cmake/EmbedGen.cmake
+  DEPENDS ${DOCTAG_EMBED_FILES} ${CMAKE_SOURCE_DIR}/cmake/EmbedGen.cmake
+  COMMENT "Embedding data files")
+target_sources(doctag_obj PRIVATE ${_out})

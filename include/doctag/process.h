@@ -1,0 +1,166 @@
+/*
+ * doctag/process.h - processing one document: fetch, extract (text layer or
+ * OCR), tag.
+ *
+ * Threads: the process and extract calls may run concurrently on one shared
+ * context. A doctag_result belongs to one thread at a time.
+ */
+#ifndef DOCTAG_PROCESS_H
+#define DOCTAG_PROCESS_H
+
+#include "context.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum doctag_ocr_mode {
+  DOCTAG_OCR_AUTO = 0,  /* OCR pages whose text layer is missing, thin or garbled */
+  DOCTAG_OCR_FORCE = 1, /* OCR every page */
+  DOCTAG_OCR_OFF = 2    /* never OCR */
+} doctag_ocr_mode;
+
+/** How one page's text was obtained. */
+typedef enum doctag_page_method {
+  DOCTAG_PAGE_EMPTY = 0,     /* no text at all (blank page) */
+  DOCTAG_PAGE_TEXT = 1,      /* the PDF's text layer */
+  DOCTAG_PAGE_OCR = 2        /* tesseract */
+} doctag_page_method;
+
+/** A page as it is finished, in page order (see on_page). */
+typedef struct doctag_page_info {
+  unsigned int version;
+  unsigned int index;          /* 0-based */
+  unsigned int page_count;     /* pages in the document */
+  const char *text;            /* UTF-8, borrowed for the call */
+  size_t text_len;
+  doctag_page_method method;
+  double ocr_confidence;       /* 0..100, or -1 when not OCR'd */
+  const char *language;        /* "eng", "hin", "hin+eng", or "" */
+} doctag_page_info;
+
+/** Called for each page in order; a non-zero return cancels (DOCTAG_ECANCELLED). */
+typedef int (*doctag_page_cb)(const doctag_page_info *page, void *userdata);
+
+#define DOCTAG_PROCESS_OPTIONS_VERSION 1
+
+/**
+ * Options of one processing call. NULL options mean defaults. Pointers are
+ * borrowed for the duration of the call only.
+ */
+typedef struct doctag_process_options {
+  unsigned int version;
+  unsigned int num_pages;      /* pages used for tagging, 1..10; 0 = 3 */
+  unsigned int num_tags;       /* 3..15; 0 = 8 */
+  const char *model_name;      /* "local" = built-in tagger; NULL = "openai/gpt-4o-mini" */
+  const char *api_key;         /* LLM key; NULL = the context's; none at all = built-in tagger */
+  const char *const *exclusion_words; size_t exclusion_count;
+  const char *const *vocabulary; size_t vocabulary_count;  /* tags only from this list */
+  doctag_ocr_mode ocr;
+  const char *languages;       /* tesseract languages "eng+hin"; NULL = automatic */
+  const char *password;        /* opens encrypted PDFs */
+  const char *file_name;       /* name for the title fallback (buffers, URLs) */
+  uint64_t max_file_bytes;     /* 0 = context default */
+  unsigned int max_pages;      /* 0 = context default */
+  unsigned int timeout_sec;    /* 0 = context default */
+  doctag_page_cb on_page; void *on_page_data;
+  const char *user_id;         /* record the document in this user's history (storage) */
+} doctag_process_options;
+
+#define DOCTAG_PROCESS_OPTIONS_INIT { DOCTAG_PROCESS_OPTIONS_VERSION, 0, 0, NULL, NULL, NULL, 0, NULL, 0, \
+  DOCTAG_OCR_AUTO, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL }
+
+/** Sets *opts to defaults for the given version (for bindings). */
+DOCTAG_API doctag_status doctag_process_options_init(doctag_process_options *opts, unsigned int version);
+
+/** Result of a processing or extraction call. */
+typedef struct doctag_result doctag_result;
+
+/**
+ * Processes the PDF at `path` (extract, OCR as needed, tag).
+ * *out is newly allocated; release it with doctag_result_free().
+ * Errors: DOCTAG_EIO/ENOTFOUND (file), DOCTAG_EPDF, DOCTAG_EENCRYPTED,
+ * DOCTAG_ELIMIT, DOCTAG_ETIMEOUT, DOCTAG_EOCR, DOCTAG_ENOTEXT, DOCTAG_ELLM,
+ * DOCTAG_ECANCELLED, DOCTAG_EINVAL (options out of range).
+ */
+DOCTAG_API doctag_status doctag_process_file(doctag_ctx *ctx, doctag_result **out,
+                                             const char *path, const doctag_process_options *opts);
+
+/** As doctag_process_file() for a PDF in memory (borrowed for the call). */
+DOCTAG_API doctag_status doctag_process_buffer(doctag_ctx *ctx, doctag_result **out,
+                                               const void *data, size_t len,
+                                               const doctag_process_options *opts);
+
+/**
+ * As doctag_process_file() for an http(s) URL. The URL guard applies: private,
+ * loopback, link-local and multicast addresses are refused (DOCTAG_EURL) unless
+ * allowed; redirects are re-checked; size cap; 60 s timeout; body must be a PDF.
+ */
+DOCTAG_API doctag_status doctag_process_url(doctag_ctx *ctx, doctag_result **out,
+                                            const char *url, const doctag_process_options *opts);
+
+/**
+ * Extracts the text of every page (no tagging): the result has pages, text,
+ * title, page count, method and confidence, and no tags. `opts` uses ocr,
+ * languages, password, limits, file_name and on_page.
+ */
+DOCTAG_API doctag_status doctag_extract_file(doctag_ctx *ctx, doctag_result **out,
+                                             const char *path, const doctag_process_options *opts);
+DOCTAG_API doctag_status doctag_extract_buffer(doctag_ctx *ctx, doctag_result **out,
+                                               const void *data, size_t len,
+                                               const doctag_process_options *opts);
+DOCTAG_API doctag_status doctag_extract_url(doctag_ctx *ctx, doctag_result **out,
+                                            const char *url, const doctag_process_options *opts);
+
+/** Releases a result. NULL is fine. */
+DOCTAG_API void doctag_result_free(doctag_result *r);
+
+/* Accessors. Strings are borrowed: valid until doctag_result_free(). */
+DOCTAG_API const char *doctag_result_title(const doctag_result *r);
+/** The extracted text of the pages read, pages separated by '\f'. */
+DOCTAG_API const char *doctag_result_text(const doctag_result *r);
+DOCTAG_API size_t doctag_result_text_length(const doctag_result *r);
+/** Pages in the document (not only those read). */
+DOCTAG_API unsigned int doctag_result_page_count(const doctag_result *r);
+/** Pages whose text the result holds (all for extract, num_pages for process). */
+DOCTAG_API unsigned int doctag_result_pages_read(const doctag_result *r);
+DOCTAG_API const char *doctag_result_page_text(const doctag_result *r, unsigned int index);
+DOCTAG_API doctag_page_method doctag_result_page_method(const doctag_result *r, unsigned int index);
+/** 0..100, or -1 when the page was not OCR'd. */
+DOCTAG_API double doctag_result_page_confidence(const doctag_result *r, unsigned int index);
+DOCTAG_API bool doctag_result_is_scanned(const doctag_result *r);
+/** "text_layer", "ocr_tesseract", "hybrid" (some pages OCR'd) or "none". */
+DOCTAG_API const char *doctag_result_extraction_method(const doctag_result *r);
+/** Mean OCR confidence of OCR'd pages, 0..100, or -1 when no page was OCR'd. */
+DOCTAG_API double doctag_result_ocr_confidence(const doctag_result *r);
+/** "high", "medium" or "low": how far the text can be trusted. */
+DOCTAG_API const char *doctag_result_quality(const doctag_result *r);
+/** "eng", "hin", "hin+eng" or "" when unknown. */
+DOCTAG_API const char *doctag_result_language(const doctag_result *r);
+DOCTAG_API size_t doctag_result_tag_count(const doctag_result *r);
+DOCTAG_API const char *doctag_result_tag_at(const doctag_result *r, size_t i);
+DOCTAG_API double doctag_result_tag_score(const doctag_result *r, size_t i);
+/** Whether the tag occurs in the extracted text. */
+DOCTAG_API bool doctag_result_tag_evidence(const doctag_result *r, size_t i);
+DOCTAG_API bool doctag_result_needs_review(const doctag_result *r);
+/** The model that produced the tags: "local" or the LLM's name; "" for extract. */
+DOCTAG_API const char *doctag_result_model_name(const doctag_result *r);
+DOCTAG_API const char *doctag_result_raw_response(const doctag_result *r);
+DOCTAG_API unsigned int doctag_result_tokens_used(const doctag_result *r);
+/** Seconds spent, wall clock. */
+DOCTAG_API double doctag_result_processing_time(const doctag_result *r);
+/** The history document id when recorded, else "". */
+DOCTAG_API const char *doctag_result_document_id(const doctag_result *r);
+/** Hex SHA-256 of the PDF bytes. */
+DOCTAG_API const char *doctag_result_sha256(const doctag_result *r);
+
+/**
+ * The result as JSON in the SinglePDFResponse shape of CONTRACT.md (with its
+ * NEW fields). *json is newly allocated; release it with doctag_free().
+ */
+DOCTAG_API doctag_status doctag_result_to_json(const doctag_result *r, char **json);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

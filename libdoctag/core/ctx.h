@@ -1,0 +1,31 @@
+/* Internal: the context. Immutable after doctag_ctx_new(), shared by threads. */
+#ifndef DOCTAG_CORE_CTX_H
+#define DOCTAG_CORE_CTX_H
+
+#include "doctag/context.h"
+
+struct doctag_ctx {
+  char *data_dir;
+  char *database_url;
+  char *redis_url;       /* NULL: local queue */
+  char *allowed_roots;   /* NULL: no local roots */
+  char *llm_base_url;
+  char *llm_api_key;     /* NULL: none */
+  char *jwt_secret;      /* NULL: generated in data_dir by auth */
+  char *blob_url;
+  char *s3_endpoint;
+  bool allow_private_urls;
+  uint64_t max_file_bytes;
+  unsigned int max_pages;
+  unsigned int timeout_sec;
+  unsigned int threads;
+  /* Subsystems attach their shared state here (pools, handles), each
+   * behind its own lock. */
+  struct store *store;
+  struct queue *queue;
+};
+
+/* Monotonic clock in seconds. */
+double ctx_now(void);
+
+#endif

@@ -1,0 +1,17 @@
+/* Internal: setting the thread-local error. */
+#ifndef DOCTAG_CORE_ERROR_H
+#define DOCTAG_CORE_ERROR_H
+
+#include "doctag/common.h"
+
+/* Sets the calling thread's error and returns `code`, so a caller can
+ * `return err_set(DOCTAG_EPDF, "cannot open: %s", why);`. */
+doctag_status err_set(doctag_status code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prepends context to the current message: "FILE: <old message>". */
+doctag_status err_wrap(doctag_status code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Clears the error (every public entry point starts with this). */
+void err_clear(void);
+/* Out of memory shorthand. */
+doctag_status err_nomem(void);
+
+#endif

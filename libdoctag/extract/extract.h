@@ -1,0 +1,52 @@
+/* Internal: text extraction with poppler, OCR with tesseract. */
+#ifndef DOCTAG_EXTRACT_H
+#define DOCTAG_EXTRACT_H
+
+#include "core/ctx.h"
+#include "doctag/process.h"
+
+typedef struct extract_page {
+  char *text;                 /* UTF-8, owned (g_malloc) */
+  size_t len;
+  doctag_page_method method;
+  double confidence;          /* 0..100 or -1 */
+  char language[16];          /* "eng", "hin", "hin+eng" or "" */
+} extract_page;
+
+typedef struct extract_request {
+  const unsigned char *data;  /* the PDF bytes, borrowed */
+  size_t len;
+  doctag_ocr_mode ocr;
+  const char *languages;      /* NULL: automatic */
+  const char *password;
+  unsigned int first_pages;   /* read only the first N pages; 0: all */
+  unsigned int max_pages;     /* refuse documents with more pages (DOCTAG_ELIMIT) */
+  double deadline;            /* ctx_now() value past which we give up (DOCTAG_ETIMEOUT); 0: none */
+  unsigned int threads;       /* page workers; 0: cores */
+  doctag_page_cb on_page;     /* called in page order as pages finish */
+  void *on_page_data;
+  bool keep_pages;            /* false: only on_page sees the text (memory stays flat) */
+} extract_request;
+
+typedef struct extract_doc {
+  unsigned int page_count;    /* pages in the document */
+  unsigned int pages_read;
+  extract_page *pages;        /* pages_read entries when keep_pages */
+  char *meta_title;           /* PDF metadata title or NULL (g_malloc) */
+  char language[16];          /* detected over the pages read */
+} extract_doc;
+
+/* Opens and extracts. Errors: DOCTAG_EPDF, DOCTAG_EENCRYPTED, DOCTAG_ELIMIT,
+ * DOCTAG_ETIMEOUT, DOCTAG_EOCR, DOCTAG_ECANCELLED (on_page returned non-zero). */
+doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, extract_doc *out);
+void extract_doc_clear(extract_doc *doc);
+
+/* The contract's title rule: metadata title unless generic, else the first
+ * line of 10..100 characters among the first lines, else the file name
+ * without extension, else "Untitled". Newly allocated (g_malloc). */
+char *extract_title(const char *meta_title, const char *first_text, const char *file_name);
+
+/* Language of a text from its Unicode scripts: "eng", "hin", "hin+eng", "". */
+const char *extract_detect_language(const char *text, size_t len);
+
+#endif

@@ -1,0 +1,31 @@
+/* Internal: the post-processing rules applied to every tagger's output, in
+ * one place (normalising, generic set, exclusion, vocabulary, evidence). */
+#ifndef DOCTAG_TAG_RULES_H
+#define DOCTAG_TAG_RULES_H
+
+#include "tag/tag.h"
+
+/* Normalises one raw tag: lower-case, bullets/numbering stripped, hyphens and
+ * underscores to spaces, whitespace collapsed. Returns NULL when the tag is
+ * dropped (empty, over 5 words, date-only, roman numeral, gibberish, generic).
+ * Newly allocated (g_malloc). */
+char *rules_normalise(const char *raw);
+
+/* True when `tag` equals an excluded term or an excluded term covers at least
+ * half of its words. Terms are compared normalised. */
+bool rules_excluded(const char *tag, const char *const *terms, size_t n);
+
+/* The vocabulary entry matching `tag` case-insensitively, or NULL. */
+const char *rules_vocabulary_match(const char *tag, const char *const *vocab, size_t n);
+
+/* Applies every rule to the candidates (best first; scores may be NULL) and
+ * appends the survivors to out->items, de-duplicated, at most req->num_tags,
+ * with evidence against req->text. Returns how many survived. */
+size_t rules_apply(const tag_request *req, char *const *candidates, const double *scores,
+                   size_t n, tag_outcome *out);
+
+/* Parses an exclusion list (one term per line or comma-separated, '#'
+ * comments) into a NULL-terminated array of normalised terms (g_strfreev). */
+char **rules_parse_terms(const char *text, size_t len);
+
+#endif
