@@ -102,7 +102,9 @@ DOCTAG_API doctag_status doctag_process_url(doctag_ctx *ctx, doctag_result **out
 /**
  * Extracts the text of every page (no tagging): the result has pages, text,
  * title, page count, method and confidence, and no tags. `opts` uses ocr,
- * languages, password, limits, file_name and on_page.
+ * languages, password, limits, file_name and on_page. With on_page set, the
+ * page texts go only to the callback and the result does not keep them
+ * (memory stays flat whatever the page count).
  */
 DOCTAG_API doctag_status doctag_extract_file(doctag_ctx *ctx, doctag_result **out,
                                              const char *path, const doctag_process_options *opts);
@@ -111,6 +113,19 @@ DOCTAG_API doctag_status doctag_extract_buffer(doctag_ctx *ctx, doctag_result **
                                                const doctag_process_options *opts);
 DOCTAG_API doctag_status doctag_extract_url(doctag_ctx *ctx, doctag_result **out,
                                             const char *url, const doctag_process_options *opts);
+
+/**
+ * Parses an exclusion or vocabulary list: text with one term per line or
+ * comma-separated, '#' starting a comment, or a PDF (recognised by its
+ * "%PDF-" header) whose extracted text is read the same way. Terms are
+ * lower-cased and trimmed. *terms is a newly allocated NULL-terminated array
+ * (release with doctag_strv_free()); *count (may be NULL) gets its length.
+ */
+DOCTAG_API doctag_status doctag_terms_parse(doctag_ctx *ctx, const void *data, size_t len,
+                                            char ***terms, size_t *count);
+
+/** Releases a NULL-terminated string array the library returned. NULL is fine. */
+DOCTAG_API void doctag_strv_free(char **v);
 
 /** Releases a result. NULL is fine. */
 DOCTAG_API void doctag_result_free(doctag_result *r);

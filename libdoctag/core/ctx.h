@@ -20,12 +20,21 @@ struct doctag_ctx {
   unsigned int timeout_sec;
   unsigned int threads;
   /* Subsystems attach their shared state here (pools, handles), each
-   * behind its own lock. */
+   * behind its own lock; or use ctx_attach(). */
   struct store *store;
   struct queue *queue;
+  struct ctx_attached *attached; /* see ctx_attach() */
 };
 
 /* Monotonic clock in seconds. */
 double ctx_now(void);
+
+/* Shared state a subsystem creates lazily on first use: returns the object
+ * stored under `key`, creating it with create(ctx) the first time (under a
+ * lock; create returns NULL with err_set() on failure, and is tried again on
+ * the next call). destroy(obj) runs in doctag_ctx_free(), in reverse order
+ * of creation. */
+void *ctx_attach(doctag_ctx *ctx, const char *key, void *(*create)(doctag_ctx *ctx),
+                 void (*destroy)(void *obj));
 
 #endif

@@ -1,0 +1,245 @@
+/* The context: configuration from explicit fields, then DOCTAG_* environment,
+ * then defaults; immutable once made. */
+#include "core/ctx.h"
+#include "core/error.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define DEFAULT_MAX_FILE_BYTES (50ull * 1024 * 1024)
+#define DEFAULT_MAX_PAGES 2000
+#define DEFAULT_TIMEOUT_SEC 300
+#define DEFAULT_LLM_BASE_URL "https://openrouter.ai/api/v1"
+
+struct ctx_attached {
+  GMutex lock;
+  GHashTable *objects;  /* key -> object */
+  GPtrArray *order;     /* of struct attached_entry, creation order */
+};
+
+typedef struct attached_entry {
+  void *obj;
+  void (*destroy)(void *obj);
+} attached_entry;
+
+double ctx_now(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+DOCTAG_API doctag_status doctag_config_init(doctag_config *cfg, unsigned int version)
+{
+  err_clear();
+  if (!cfg)
+    return err_set(DOCTAG_EINVAL, "config is NULL");
+  if (version == 0 || version > DOCTAG_CONFIG_VERSION)
+    return err_set(DOCTAG_EINVAL, "unsupported doctag_config version %u (this library knows up to %u)",
+                   version, DOCTAG_CONFIG_VERSION);
+  doctag_config init = DOCTAG_CONFIG_INIT;
+  *cfg = init;
+  cfg->version = version;
+  return DOCTAG_OK;
+}
+
+/* The explicit value, else the environment variable (unless ignored), else
+ * the default; an empty string counts as unset. Newly allocated or NULL. */
+static char *pick(const char *explicit_value, const char *env, bool ignore_env, const char *def)
+{
+  if (explicit_value && *explicit_value)
+    return g_strdup(explicit_value);
+  if (!ignore_env && env) {
+    const char *v = getenv(env);
+    if (v && *v)
+      return g_strdup(v);
+  }
+  return def ? g_strdup(def) : NULL;
+}
+
+/* A positive integer from the environment; 0 when unset. */
+static doctag_status env_uint(const char *env, bool ignore_env, uint64_t max, uint64_t *out)
+{
+  *out = 0;
+  if (ignore_env)
+    return DOCTAG_OK;
+  const char *v = getenv(env);
+  if (!v || !*v)
+    return DOCTAG_OK;
+  char *end = NULL;
+  errno = 0;
+  unsigned long long n = strtoull(v, &end, 10);
+  if (errno || *end || n == 0 || n > max || v[0] == '-')
+    return err_set(DOCTAG_EINVAL, "%s=%s: expected a whole number from 1 to %llu", env, v,
+                   (unsigned long long)max);
+  *out = n;
+  return DOCTAG_OK;
+}
+
+static char *default_data_dir(void)
+{
+  return g_build_filename(g_get_user_data_dir(), "doctag", NULL);
+}
+
+static doctag_status check_url(const char *what, const char *url, const char *const *schemes)
+{
+  if (!url)
+    return DOCTAG_OK;
+  for (const char *const *s = schemes; *s; s++)
+    if (g_str_has_prefix(url, *s))
+      return DOCTAG_OK;
+  return err_set(DOCTAG_EINVAL, "%s must start with %s%s%s (got \"%.40s\")", what, schemes[0],
+                 schemes[1] ? " or " : "", schemes[1] ? schemes[1] : "", url);
+}
+
+DOCTAG_API doctag_status doctag_ctx_new(doctag_ctx **out, const doctag_config *cfg)
+{
+  err_clear();
+  if (!out)
+    return err_set(DOCTAG_EINVAL, "out is NULL");
+  *out = NULL;
+  doctag_config defaults = DOCTAG_CONFIG_INIT;
+  if (!cfg)
+    cfg = &defaults;
+  if (cfg->version == 0 || cfg->version > DOCTAG_CONFIG_VERSION)
+    return err_set(DOCTAG_EINVAL, "unsupported doctag_config version %u", cfg->version);
+  bool noenv = cfg->ignore_environment;
+
+  doctag_ctx *c = g_new0(doctag_ctx, 1);
+  char *ddir = default_data_dir();
+  c->data_dir = pick(cfg->data_dir, "DOCTAG_DATA_DIR", noenv, ddir);
+  g_free(ddir);
+  char *dburl = g_strconcat("sqlite://", c->data_dir, "/doctag.db", NULL);
+  c->database_url = pick(cfg->database_url, "DOCTAG_DATABASE_URL", noenv, dburl);
+  g_free(dburl);
+  c->redis_url = pick(cfg->redis_url, "DOCTAG_REDIS_URL", noenv, NULL);
+  c->allowed_roots = pick(cfg->allowed_roots, "DOCTAG_ALLOWED_ROOTS", noenv, NULL);
+  c->llm_base_url = pick(cfg->llm_base_url, "DOCTAG_LLM_BASE_URL", noenv, DEFAULT_LLM_BASE_URL);
+  c->llm_api_key = pick(cfg->llm_api_key, "OPENROUTER_API_KEY", noenv, NULL);
+  c->jwt_secret = pick(cfg->jwt_secret, "DOCTAG_JWT_SECRET", noenv, NULL);
+  c->blob_url = pick(cfg->blob_url, "DOCTAG_BLOB_URL", noenv, NULL);
+  c->s3_endpoint = pick(cfg->s3_endpoint, "DOCTAG_S3_ENDPOINT", noenv, NULL);
+  /* A trailing slash on the LLM base URL would double in ".../chat/completions". */
+  size_t bl = strlen(c->llm_base_url);
+  while (bl > 0 && c->llm_base_url[bl - 1] == '/')
+    c->llm_base_url[--bl] = '\0';
+
+  doctag_status st = DOCTAG_OK;
+  static const char *const db_schemes[] = { "sqlite://", "postgresql://", "postgres://", NULL };
+  static const char *const redis_schemes[] = { "redis://", "rediss://", NULL };
+  static const char *const http_schemes[] = { "http://", "https://", NULL };
+  static const char *const s3_schemes[] = { "s3://", "file://", NULL };
+  if ((st = check_url("DOCTAG_DATABASE_URL", c->database_url, db_schemes)) ||
+      (st = check_url("DOCTAG_REDIS_URL", c->redis_url, redis_schemes)) ||
+      (st = check_url("DOCTAG_LLM_BASE_URL", c->llm_base_url, http_schemes)) ||
+      (st = check_url("DOCTAG_S3_ENDPOINT", c->s3_endpoint, http_schemes)) ||
+      (st = check_url("DOCTAG_BLOB_URL", c->blob_url, s3_schemes)))
+    goto fail;
+
+  if (cfg->allow_private_urls == 1)
+    c->allow_private_urls = true;
+  else if (cfg->allow_private_urls != 2 && !noenv) {
+    const char *v = getenv("DOCTAG_ALLOW_PRIVATE_URLS");
+    c->allow_private_urls = v && (!strcmp(v, "1") || !g_ascii_strcasecmp(v, "true") ||
+                                  !g_ascii_strcasecmp(v, "yes"));
+  }
+
+  uint64_t n;
+  if ((st = env_uint("DOCTAG_MAX_FILE_MB", noenv, 1u << 20, &n)))
+    goto fail;
+  c->max_file_bytes = cfg->max_file_bytes ? cfg->max_file_bytes
+                      : n ? n * 1024 * 1024 : DEFAULT_MAX_FILE_BYTES;
+  if ((st = env_uint("DOCTAG_MAX_PAGES", noenv, 1000000, &n)))
+    goto fail;
+  c->max_pages = cfg->max_pages ? cfg->max_pages : n ? (unsigned)n : DEFAULT_MAX_PAGES;
+  if ((st = env_uint("DOCTAG_TIMEOUT_SEC", noenv, 86400, &n)))
+    goto fail;
+  c->timeout_sec = cfg->timeout_sec ? cfg->timeout_sec : n ? (unsigned)n : DEFAULT_TIMEOUT_SEC;
+  if ((st = env_uint("DOCTAG_THREADS", noenv, 256, &n)))
+    goto fail;
+  c->threads = cfg->threads ? cfg->threads : n ? (unsigned)n : (unsigned)g_get_num_processors();
+
+  if (g_mkdir_with_parents(c->data_dir, 0700) != 0) {
+    st = err_set(DOCTAG_EIO, "cannot create data directory %s: %s", c->data_dir, g_strerror(errno));
+    goto fail;
+  }
+  /* Tesseract must not start an OpenMP team per engine: our threads give the
+   * parallelism (set before any engine exists; a caller's value wins). */
+  setenv("OMP_THREAD_LIMIT", "1", 0);
+
+  c->attached = g_new0(struct ctx_attached, 1);
+  g_mutex_init(&c->attached->lock);
+  c->attached->objects = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  c->attached->order = g_ptr_array_new_with_free_func(g_free);
+  *out = c;
+  return DOCTAG_OK;
+
+fail:
+  doctag_ctx_free(c);
+  return st;
+}
+
+void *ctx_attach(doctag_ctx *ctx, const char *key, void *(*create)(doctag_ctx *ctx),
+                 void (*destroy)(void *obj))
+{
+  struct ctx_attached *a = ctx->attached;
+  g_mutex_lock(&a->lock);
+  void *obj = g_hash_table_lookup(a->objects, key);
+  if (!obj && create) {
+    obj = create(ctx);
+    if (obj) {
+      g_hash_table_insert(a->objects, g_strdup(key), obj);
+      attached_entry *e = g_new(attached_entry, 1);
+      e->obj = obj;
+      e->destroy = destroy;
+      g_ptr_array_add(a->order, e);
+    }
+  }
+  g_mutex_unlock(&a->lock);
+  return obj;
+}
+
+static void secret_free(char *s)
+{
+  if (s) {
+    explicit_bzero(s, strlen(s));
+    g_free(s);
+  }
+}
+
+DOCTAG_API void doctag_ctx_free(doctag_ctx *ctx)
+{
+  if (!ctx)
+    return;
+  if (ctx->attached) {
+    GPtrArray *order = ctx->attached->order;
+    for (guint i = order->len; i-- > 0;) {
+      attached_entry *e = g_ptr_array_index(order, i);
+      if (e->destroy)
+        e->destroy(e->obj);
+    }
+    g_ptr_array_free(order, TRUE);
+    g_hash_table_destroy(ctx->attached->objects);
+    g_mutex_clear(&ctx->attached->lock);
+    g_free(ctx->attached);
+  }
+  g_free(ctx->data_dir);
+  g_free(ctx->database_url);
+  g_free(ctx->redis_url);
+  g_free(ctx->allowed_roots);
+  g_free(ctx->llm_base_url);
+  secret_free(ctx->llm_api_key);
+  secret_free(ctx->jwt_secret);
+  g_free(ctx->blob_url);
+  g_free(ctx->s3_endpoint);
+  g_free(ctx);
+}
+
+DOCTAG_API const char *doctag_ctx_data_dir(const doctag_ctx *ctx)
+{
+  return ctx ? ctx->data_dir : NULL;
+}

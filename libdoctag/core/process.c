@@ -1,0 +1,297 @@
+/* The processing pipeline behind doctag_process_* and doctag_extract_*:
+ * fetch -> extract (text layer, OCR) -> tag -> (record). */
+#include "core/ctx.h"
+#include "core/error.h"
+#include "core/result.h"
+#include "extract/extract.h"
+#include "fetch/fetch.h"
+#include "tag/rules.h"
+#include "tag/tag.h"
+
+#include <glib.h>
+#include <string.h>
+
+#define DEFAULT_NUM_PAGES 3
+#define DEFAULT_NUM_TAGS 8
+#define DEFAULT_MODEL "openai/gpt-4o-mini"
+#define MIN_TEXT_CHARS 50
+
+typedef enum source_kind { SRC_FILE, SRC_BUFFER, SRC_URL } source_kind;
+
+typedef struct source {
+  source_kind kind;
+  const char *path_or_url;
+  const void *data;
+  size_t len;
+} source;
+
+DOCTAG_API doctag_status doctag_process_options_init(doctag_process_options *opts, unsigned int version)
+{
+  err_clear();
+  if (!opts)
+    return err_set(DOCTAG_EINVAL, "options are NULL");
+  if (version == 0 || version > DOCTAG_PROCESS_OPTIONS_VERSION)
+    return err_set(DOCTAG_EINVAL, "unsupported doctag_process_options version %u (this library knows up to %u)",
+                   version, DOCTAG_PROCESS_OPTIONS_VERSION);
+  doctag_process_options init = DOCTAG_PROCESS_OPTIONS_INIT;
+  *opts = init;
+  opts->version = version;
+  return DOCTAG_OK;
+}
+
+/* Options with defaults filled in and ranges checked. */
+static doctag_status effective_options(const doctag_ctx *ctx, const doctag_process_options *in,
+                                       doctag_process_options *out)
+{
+  doctag_process_options defaults = DOCTAG_PROCESS_OPTIONS_INIT;
+  if (!in)
+    in = &defaults;
+  if (in->version == 0 || in->version > DOCTAG_PROCESS_OPTIONS_VERSION)
+    return err_set(DOCTAG_EINVAL, "unsupported doctag_process_options version %u", in->version);
+  *out = *in;
+  if (!out->num_pages)
+    out->num_pages = DEFAULT_NUM_PAGES;
+  if (!out->num_tags)
+    out->num_tags = DEFAULT_NUM_TAGS;
+  if (out->num_pages > 10)
+    return err_set(DOCTAG_EINVAL, "num_pages must be between 1 and 10 (got %u)", out->num_pages);
+  if (out->num_tags < 3 || out->num_tags > 15)
+    return err_set(DOCTAG_EINVAL, "num_tags must be between 3 and 15 (got %u)", out->num_tags);
+  if (out->ocr != DOCTAG_OCR_AUTO && out->ocr != DOCTAG_OCR_FORCE && out->ocr != DOCTAG_OCR_OFF)
+    return err_set(DOCTAG_EINVAL, "ocr must be auto, force or off (got %d)", (int)out->ocr);
+  if ((out->exclusion_count && !out->exclusion_words) || (out->vocabulary_count && !out->vocabulary))
+    return err_set(DOCTAG_EINVAL, "a term list has a count but no array");
+  if (out->languages && !*out->languages)
+    out->languages = NULL;
+  if (out->languages && !g_regex_match_simple("^[a-z_]{3,16}(\\+[a-z_]{3,16})*$", out->languages, 0, 0))
+    return err_set(DOCTAG_EINVAL, "languages must look like \"eng\" or \"hin+eng\" (got \"%.40s\")",
+                   out->languages);
+  if (!out->model_name || !*out->model_name)
+    out->model_name = DEFAULT_MODEL;
+  if (!out->max_file_bytes)
+    out->max_file_bytes = ctx->max_file_bytes;
+  if (!out->max_pages)
+    out->max_pages = ctx->max_pages;
+  if (!out->timeout_sec)
+    out->timeout_sec = ctx->timeout_sec;
+  return DOCTAG_OK;
+}
+
+/* The PDF bytes of a source, size-capped. */
+static doctag_status load_source(const doctag_ctx *ctx, const source *src, const doctag_process_options *o,
+                                 GBytes **bytes, char **name)
+{
+  *name = NULL;
+  switch (src->kind) {
+  case SRC_FILE:
+    if (!src->path_or_url || !*src->path_or_url)
+      return err_set(DOCTAG_EINVAL, "path is empty");
+    *name = g_path_get_basename(src->path_or_url);
+    return fetch_file(src->path_or_url, o->max_file_bytes, bytes);
+  case SRC_URL:
+    if (!src->path_or_url || !*src->path_or_url)
+      return err_set(DOCTAG_EINVAL, "URL is empty");
+    return fetch_url(ctx, src->path_or_url, o->max_file_bytes, 0, bytes, name);
+  case SRC_BUFFER:
+    if (!src->data && src->len)
+      return err_set(DOCTAG_EINVAL, "data is NULL");
+    if (src->len > o->max_file_bytes)
+      return err_set(DOCTAG_ELIMIT, "file is %.1f MB, over the limit of %.1f MB",
+                     src->len / 1048576.0, o->max_file_bytes / 1048576.0);
+    *bytes = g_bytes_new_static(src->data ? src->data : "", src->len);
+    return DOCTAG_OK;
+  }
+  return err_set(DOCTAG_EINTERNAL, "unknown source kind");
+}
+
+/* Characters that are not white space, up to `enough`. */
+static size_t visible_chars(const char *s, size_t enough)
+{
+  size_t n = 0;
+  for (const char *p = s; *p && n < enough; p = g_utf8_next_char(p))
+    if (!g_unichar_isspace(g_utf8_get_char(p)))
+      n++;
+  return n;
+}
+
+static doctag_status run(doctag_ctx *ctx, doctag_result **out, const source *src,
+                         const doctag_process_options *opts_in, bool tag)
+{
+  err_clear();
+  if (!out)
+    return err_set(DOCTAG_EINVAL, "out is NULL");
+  *out = NULL;
+  if (!ctx)
+    return err_set(DOCTAG_EINVAL, "ctx is NULL");
+  double t0 = ctx_now();
+  doctag_process_options o = DOCTAG_PROCESS_OPTIONS_INIT;
+  doctag_status st = effective_options(ctx, opts_in, &o);
+  if (st)
+    return st;
+
+  GBytes *bytes = NULL;
+  char *name = NULL;
+  doctag_result *r = g_new0(doctag_result, 1);
+  r->ocr_confidence = -1;
+  if ((st = load_source(ctx, src, &o, &bytes, &name)))
+    goto fail;
+  r->file_name = o.file_name && *o.file_name ? g_strdup(o.file_name) : name;
+  if (r->file_name != name)
+    g_free(name);
+
+  gsize len = 0;
+  const unsigned char *data = g_bytes_get_data(bytes, &len);
+  if (len == 0) {
+    st = err_set(DOCTAG_EPDF, "Empty PDF file (0 bytes)");
+    goto fail;
+  }
+  char *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, len);
+  g_strlcpy(r->sha256, sum, sizeof r->sha256);
+  g_free(sum);
+
+  bool stream = !tag && o.on_page;
+  extract_request req = {
+    .data = data, .len = len, .ocr = o.ocr, .languages = o.languages, .password = o.password,
+    .first_pages = tag ? o.num_pages : 0, .max_pages = o.max_pages,
+    .deadline = t0 + o.timeout_sec, .threads = ctx->threads,
+    .on_page = o.on_page, .on_page_data = o.on_page_data, .keep_pages = true,
+  };
+  extract_doc doc = { 0 };
+  /* Streaming extraction still keeps per-page method and confidence; only
+   * the text goes away as soon as the callback has seen it. */
+  if ((st = extract_run(ctx, &req, &doc))) {
+    extract_doc_clear(&doc);
+    goto fail;
+  }
+  r->page_count = doc.page_count;
+  r->pages_read = doc.pages_read;
+  r->pages = doc.pages;
+  doc.pages = NULL;
+  g_strlcpy(r->language, doc.language, sizeof r->language);
+  r->text = g_string_new(NULL);
+  for (unsigned int i = 0; i < r->pages_read && !stream; i++) {
+    if (i)
+      g_string_append_c(r->text, '\f');
+    if (r->pages[i].text)
+      g_string_append_len(r->text, r->pages[i].text, (gssize)r->pages[i].len);
+  }
+  if (!r->language[0] && !stream)
+    g_strlcpy(r->language, extract_detect_language(r->text->str, r->text->len), sizeof r->language);
+  const char *first_text = r->pages_read && r->pages[0].text ? r->pages[0].text : "";
+  r->title = extract_title(doc.meta_title, first_text, r->file_name);
+  for (unsigned int i = 0; i < r->pages_read && stream; i++) {
+    g_free(r->pages[i].text);
+    r->pages[i].text = NULL;
+  }
+  extract_doc_clear(&doc);
+  result_summarise(r);
+
+  if (tag) {
+    if (visible_chars(r->text->str, MIN_TEXT_CHARS) < MIN_TEXT_CHARS) {
+      st = err_set(DOCTAG_ENOTEXT, "Could not extract sufficient text from PDF. The document may be "
+                   "blank, or a scan OCR could not read (%zu characters found).",
+                   visible_chars(r->text->str, MIN_TEXT_CHARS));
+      goto fail;
+    }
+    const char *key = o.api_key && *o.api_key ? o.api_key : ctx->llm_api_key;
+    tag_request treq = {
+      .title = r->title, .text = r->text->str, .language = r->language, .num_tags = o.num_tags,
+      .exclusion = o.exclusion_words, .exclusion_count = o.exclusion_count,
+      .vocabulary = o.vocabulary, .vocabulary_count = o.vocabulary_count,
+      .model_name = o.model_name, .api_key = key, .deadline = t0 + o.timeout_sec,
+    };
+    if ((st = tag_run(ctx, &treq, &r->tags)))
+      goto fail;
+    r->tagged = true;
+    r->needs_review = r->tags.count < o.num_tags || !strcmp(r->quality, "low");
+  }
+  r->processing_time = ctx_now() - t0;
+  g_bytes_unref(bytes);
+  *out = r;
+  return DOCTAG_OK;
+
+fail:
+  if (bytes)
+    g_bytes_unref(bytes);
+  doctag_result_free(r);
+  return st;
+}
+
+DOCTAG_API doctag_status doctag_process_file(doctag_ctx *ctx, doctag_result **out, const char *path,
+                                             const doctag_process_options *opts)
+{
+  source s = { SRC_FILE, path, NULL, 0 };
+  return run(ctx, out, &s, opts, true);
+}
+
+DOCTAG_API doctag_status doctag_process_buffer(doctag_ctx *ctx, doctag_result **out, const void *data,
+                                               size_t len, const doctag_process_options *opts)
+{
+  source s = { SRC_BUFFER, NULL, data, len };
+  return run(ctx, out, &s, opts, true);
+}
+
+DOCTAG_API doctag_status doctag_process_url(doctag_ctx *ctx, doctag_result **out, const char *url,
+                                            const doctag_process_options *opts)
+{
+  source s = { SRC_URL, url, NULL, 0 };
+  return run(ctx, out, &s, opts, true);
+}
+
+DOCTAG_API doctag_status doctag_extract_file(doctag_ctx *ctx, doctag_result **out, const char *path,
+                                             const doctag_process_options *opts)
+{
+  source s = { SRC_FILE, path, NULL, 0 };
+  return run(ctx, out, &s, opts, false);
+}
+
+DOCTAG_API doctag_status doctag_extract_buffer(doctag_ctx *ctx, doctag_result **out, const void *data,
+                                               size_t len, const doctag_process_options *opts)
+{
+  source s = { SRC_BUFFER, NULL, data, len };
+  return run(ctx, out, &s, opts, false);
+}
+
+DOCTAG_API doctag_status doctag_extract_url(doctag_ctx *ctx, doctag_result **out, const char *url,
+                                            const doctag_process_options *opts)
+{
+  source s = { SRC_URL, url, NULL, 0 };
+  return run(ctx, out, &s, opts, false);
+}
+
+DOCTAG_API doctag_status doctag_terms_parse(doctag_ctx *ctx, const void *data, size_t len, char ***terms,
+                                            size_t *count)
+{
+  err_clear();
+  if (!terms)
+    return err_set(DOCTAG_EINVAL, "terms is NULL");
+  *terms = NULL;
+  if (count)
+    *count = 0;
+  if (!data && len)
+    return err_set(DOCTAG_EINVAL, "data is NULL");
+  char **v = NULL;
+  if (len >= 5 && memcmp(data, "%PDF-", 5) == 0) {
+    if (!ctx)
+      return err_set(DOCTAG_EINVAL, "a PDF term list needs a context");
+    doctag_result *r = NULL;
+    doctag_status st = doctag_extract_buffer(ctx, &r, data, len, NULL);
+    if (st)
+      return err_wrap(st, "term list PDF");
+    v = rules_parse_terms(r->text->str, r->text->len);
+    doctag_result_free(r);
+  } else {
+    if (len && !g_utf8_validate(data, (gssize)len, NULL))
+      return err_set(DOCTAG_EINVAL, "term list is neither UTF-8 text nor a PDF");
+    v = rules_parse_terms(data ? data : "", len);
+  }
+  *terms = v;
+  if (count)
+    *count = g_strv_length(v);
+  return DOCTAG_OK;
+}
+
+DOCTAG_API void doctag_strv_free(char **v)
+{
+  g_strfreev(v);
+}

@@ -1,0 +1,315 @@
+/* The core: errors, configuration, options, result and its JSON. */
+#include "testutil.h"
+#include "core/ctx.h"
+#include "core/error.h"
+#include "core/result.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *set_error_in_thread(void *arg)
+{
+  (void)arg;
+  err_set(DOCTAG_EPDF, "thread error");
+  return NULL;
+}
+
+static void test_error_thread_local(void **state)
+{
+  (void)state;
+  err_set(DOCTAG_EIO, "main %d", 42);
+  pthread_t t;
+  pthread_create(&t, NULL, set_error_in_thread, NULL);
+  pthread_join(t, NULL);
+  assert_int_equal(doctag_error_last()->code, DOCTAG_EIO);
+  assert_string_equal(doctag_error_last()->message, "main 42");
+  err_wrap(DOCTAG_EIO, "file.pdf");
+  assert_string_equal(doctag_error_last()->message, "file.pdf: main 42");
+  err_clear();
+  assert_int_equal(doctag_error_last()->code, DOCTAG_OK);
+  assert_string_equal(doctag_error_last()->message, "");
+}
+
+static void test_error_long_message_stays_utf8(void **state)
+{
+  (void)state;
+  GString *s = g_string_new(NULL);
+  for (int i = 0; i < 600; i++)
+    g_string_append(s, "क");  /* 3 bytes each: the cut falls inside a character */
+  err_set(DOCTAG_EINVAL, "%s", s->str);
+  assert_true(g_utf8_validate(doctag_error_last()->message, -1, NULL));
+  assert_true(strlen(doctag_error_last()->message) < 1024);
+  g_string_free(s, TRUE);
+}
+
+static void test_status_names(void **state)
+{
+  (void)state;
+  GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+  for (int c = DOCTAG_OK; c >= DOCTAG_EINTERNAL; c--) {
+    const char *n = doctag_status_name((doctag_status)c);
+    assert_non_null(n);
+    assert_string_not_equal(n, "EUNKNOWN");
+    assert_false(g_hash_table_contains(seen, n));
+    g_hash_table_add(seen, (gpointer)n);
+  }
+  assert_string_equal(doctag_status_name((doctag_status)-999), "EUNKNOWN");
+  g_hash_table_destroy(seen);
+}
+
+static void test_config_from_environment(void **state)
+{
+  (void)state;
+  char *dir = tu_tmpdir();
+  char *sub = g_build_filename(dir, "nested", "data", NULL);
+  setenv("DOCTAG_DATA_DIR", sub, 1);
+  setenv("DOCTAG_MAX_PAGES", "7", 1);
+  setenv("DOCTAG_LLM_BASE_URL", "http://127.0.0.1:9/v1/", 1);
+  doctag_ctx *ctx = NULL;
+  assert_int_equal(doctag_ctx_new(&ctx, NULL), DOCTAG_OK);
+  assert_string_equal(doctag_ctx_data_dir(ctx), sub);
+  assert_true(g_file_test(sub, G_FILE_TEST_IS_DIR));
+  assert_int_equal(ctx->max_pages, 7);
+  assert_string_equal(ctx->llm_base_url, "http://127.0.0.1:9/v1");  /* trailing slash dropped */
+  assert_true(g_str_has_prefix(ctx->database_url, "sqlite://"));
+  assert_int_equal(ctx->max_file_bytes, 50ull * 1024 * 1024);
+  doctag_ctx_free(ctx);
+
+  /* Explicit fields win over the environment; ignore_environment ignores it. */
+  doctag_config cfg;
+  assert_int_equal(doctag_config_init(&cfg, DOCTAG_CONFIG_VERSION), DOCTAG_OK);
+  cfg.data_dir = dir;
+  cfg.max_pages = 3;
+  assert_int_equal(doctag_ctx_new(&ctx, &cfg), DOCTAG_OK);
+  assert_string_equal(doctag_ctx_data_dir(ctx), dir);
+  assert_int_equal(ctx->max_pages, 3);
+  doctag_ctx_free(ctx);
+  cfg.max_pages = 0;
+  cfg.ignore_environment = true;
+  assert_int_equal(doctag_ctx_new(&ctx, &cfg), DOCTAG_OK);
+  assert_int_equal(ctx->max_pages, 2000);
+  assert_string_equal(ctx->llm_base_url, "https://openrouter.ai/api/v1");
+  doctag_ctx_free(ctx);
+
+  /* A bad value is refused with a message naming the variable. */
+  setenv("DOCTAG_MAX_PAGES", "lots", 1);
+  assert_int_equal(doctag_ctx_new(&ctx, NULL), DOCTAG_EINVAL);
+  assert_null(ctx);
+  assert_non_null(strstr(doctag_error_last()->message, "DOCTAG_MAX_PAGES"));
+  unsetenv("DOCTAG_MAX_PAGES");
+  setenv("DOCTAG_DATABASE_URL", "mysql://x", 1);
+  assert_int_equal(doctag_ctx_new(&ctx, NULL), DOCTAG_EINVAL);
+  assert_non_null(strstr(doctag_error_last()->message, "DOCTAG_DATABASE_URL"));
+  unsetenv("DOCTAG_DATABASE_URL");
+  unsetenv("DOCTAG_DATA_DIR");
+  unsetenv("DOCTAG_LLM_BASE_URL");
+
+  assert_int_equal(doctag_config_init(&cfg, 99), DOCTAG_EINVAL);
+  assert_int_equal(doctag_ctx_new(NULL, NULL), DOCTAG_EINVAL);
+  g_free(sub);
+  g_free(dir);
+}
+
+static int attached_log[4];
+static int attached_n;
+static void *make_a(doctag_ctx *c) { (void)c; return g_strdup("a"); }
+static void *make_b(doctag_ctx *c) { (void)c; return g_strdup("b"); }
+static void *make_fail(doctag_ctx *c) { (void)c; err_set(DOCTAG_EUNAVAILABLE, "down"); return NULL; }
+static void destroy(void *o) { attached_log[attached_n++] = ((char *)o)[0]; g_free(o); }
+
+static void test_ctx_attach(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  void *a = ctx_attach(ctx, "a", make_a, destroy);
+  assert_ptr_equal(ctx_attach(ctx, "a", make_a, destroy), a);
+  assert_non_null(ctx_attach(ctx, "b", make_b, destroy));
+  assert_null(ctx_attach(ctx, "c", make_fail, destroy));
+  assert_int_equal(doctag_error_last()->code, DOCTAG_EUNAVAILABLE);
+  assert_null(ctx_attach(ctx, "c", NULL, NULL));
+  doctag_ctx_free(ctx);
+  assert_int_equal(attached_n, 2);
+  assert_int_equal(attached_log[0], 'b');  /* reverse order of creation */
+  assert_int_equal(attached_log[1], 'a');
+}
+
+static void test_options_are_checked(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  doctag_result *r = (doctag_result *)1;
+  doctag_process_options o;
+  assert_int_equal(doctag_process_options_init(&o, DOCTAG_PROCESS_OPTIONS_VERSION), DOCTAG_OK);
+  o.num_tags = 16;
+  assert_int_equal(doctag_process_buffer(ctx, &r, "%PDF-1.4", 8, &o), DOCTAG_EINVAL);
+  assert_null(r);
+  assert_non_null(strstr(doctag_error_last()->message, "num_tags"));
+  o.num_tags = 2;
+  assert_int_equal(doctag_process_buffer(ctx, &r, "%PDF-1.4", 8, &o), DOCTAG_EINVAL);
+  o.num_tags = 8;
+  o.num_pages = 11;
+  assert_int_equal(doctag_process_buffer(ctx, &r, "%PDF-1.4", 8, &o), DOCTAG_EINVAL);
+  assert_non_null(strstr(doctag_error_last()->message, "num_pages"));
+  o.num_pages = 3;
+  o.ocr = (doctag_ocr_mode)7;
+  assert_int_equal(doctag_extract_buffer(ctx, &r, "%PDF-1.4", 8, &o), DOCTAG_EINVAL);
+  o.ocr = DOCTAG_OCR_AUTO;
+  o.languages = "eng; rm -rf /";
+  assert_int_equal(doctag_extract_buffer(ctx, &r, "%PDF-1.4", 8, &o), DOCTAG_EINVAL);
+  o.languages = NULL;
+  o.version = 99;
+  assert_int_equal(doctag_extract_buffer(ctx, &r, "%PDF-1.4", 8, &o), DOCTAG_EINVAL);
+  assert_int_equal(doctag_process_options_init(&o, 0), DOCTAG_EINVAL);
+
+  /* Empty and oversized input. */
+  assert_int_equal(doctag_extract_buffer(ctx, &r, "", 0, NULL), DOCTAG_EPDF);
+  assert_non_null(strstr(doctag_error_last()->message, "Empty PDF file"));
+  doctag_process_options_init(&o, DOCTAG_PROCESS_OPTIONS_VERSION);
+  o.max_file_bytes = 4;
+  assert_int_equal(doctag_extract_buffer(ctx, &r, "%PDF-1.4", 8, &o), DOCTAG_ELIMIT);
+  assert_int_equal(doctag_extract_buffer(NULL, &r, "%PDF-1.4", 8, NULL), DOCTAG_EINVAL);
+  doctag_ctx_free(ctx);
+}
+
+static doctag_result *synthetic_result(void)
+{
+  doctag_result *r = g_new0(doctag_result, 1);
+  r->title = g_strdup("Water Supply Notice");
+  r->page_count = 4;
+  r->pages_read = 2;
+  r->pages = g_new0(extract_page, 2);
+  r->pages[0].text = g_strdup("पानी की आपूर्ति");
+  r->pages[0].len = strlen(r->pages[0].text);
+  r->pages[0].method = DOCTAG_PAGE_TEXT;
+  r->pages[0].confidence = -1;
+  r->pages[1].text = g_strdup("scanned");
+  r->pages[1].len = 7;
+  r->pages[1].method = DOCTAG_PAGE_OCR;
+  r->pages[1].confidence = 71.234;
+  r->text = g_string_new(NULL);
+  for (int i = 0; i < 300; i++)
+    g_string_append(r->text, "जल ");  /* 900 characters, 2700+ bytes */
+  g_strlcpy(r->language, "hin", sizeof r->language);
+  r->tags.count = 2;
+  r->tags.items = g_new0(tag_item, 2);
+  r->tags.items[0].tag = g_strdup("water supply");
+  r->tags.items[0].score = 0.91234;
+  r->tags.items[0].evidence = true;
+  r->tags.items[1].tag = g_strdup("pipeline repair");
+  r->tags.items[1].score = 0.5;
+  r->tags.model_name = g_strdup("local");
+  r->processing_time = 1.23456;
+  result_summarise(r);
+  return r;
+}
+
+static void test_result_summary(void **state)
+{
+  (void)state;
+  doctag_result *r = synthetic_result();
+  assert_string_equal(doctag_result_extraction_method(r), "hybrid");
+  assert_true(doctag_result_is_scanned(r));  /* as many OCR'd pages as text pages */
+  assert_float_equal(doctag_result_ocr_confidence(r), 71.234, 1e-9);
+  assert_string_equal(doctag_result_quality(r), "medium");
+  r->pages[1].confidence = 30;
+  result_summarise(r);
+  assert_string_equal(doctag_result_quality(r), "low");
+  r->pages[1].method = DOCTAG_PAGE_TEXT;
+  result_summarise(r);
+  assert_string_equal(doctag_result_extraction_method(r), "text_layer");
+  assert_false(doctag_result_is_scanned(r));
+  assert_float_equal(doctag_result_ocr_confidence(r), -1, 0);
+  assert_string_equal(doctag_result_quality(r), "high");
+  r->pages[0].method = r->pages[1].method = DOCTAG_PAGE_EMPTY;
+  result_summarise(r);
+  assert_string_equal(doctag_result_extraction_method(r), "none");
+  doctag_result_free(r);
+}
+
+static void test_result_accessors_and_json(void **state)
+{
+  (void)state;
+  doctag_result *r = synthetic_result();
+  assert_string_equal(doctag_result_title(r), "Water Supply Notice");
+  assert_int_equal(doctag_result_page_count(r), 4);
+  assert_int_equal(doctag_result_pages_read(r), 2);
+  assert_string_equal(doctag_result_page_text(r, 1), "scanned");
+  assert_null(doctag_result_page_text(r, 2));
+  assert_int_equal(doctag_result_page_method(r, 1), DOCTAG_PAGE_OCR);
+  assert_int_equal(doctag_result_tag_count(r), 2);
+  assert_string_equal(doctag_result_tag_at(r, 0), "water supply");
+  assert_null(doctag_result_tag_at(r, 2));
+  assert_true(doctag_result_tag_evidence(r, 0));
+  assert_false(doctag_result_tag_evidence(r, 1));
+  assert_string_equal(doctag_result_document_id(r), "");
+
+  char *js = NULL;
+  assert_int_equal(doctag_result_to_json(r, &js), DOCTAG_OK);
+  json_error_t e;
+  json_t *o = json_loads(js, 0, &e);
+  assert_non_null(o);
+  assert_true(json_is_true(json_object_get(o, "success")));
+  assert_string_equal(json_string_value(json_object_get(o, "document_title")), "Water Supply Notice");
+  assert_int_equal(json_array_size(json_object_get(o, "tags")), 2);
+  assert_string_equal(json_string_value(json_array_get(json_object_get(o, "tags"), 1)), "pipeline repair");
+  const char *preview = json_string_value(json_object_get(o, "extracted_text_preview"));
+  assert_int_equal(g_utf8_strlen(preview, -1), 500);  /* characters, not bytes */
+  assert_float_equal(json_real_value(json_object_get(o, "processing_time")), 1.23, 1e-9);
+  assert_true(json_is_true(json_object_get(o, "is_scanned")));
+  assert_string_equal(json_string_value(json_object_get(o, "extraction_method")), "hybrid");
+  assert_float_equal(json_real_value(json_object_get(o, "ocr_confidence")), 71.23, 1e-9);
+  assert_string_equal(json_string_value(json_object_get(o, "raw_ai_response")), "");
+  assert_true(json_is_null(json_object_get(o, "error")));
+  assert_true(json_is_null(json_object_get(o, "document_id")));
+  assert_int_equal(json_integer_value(json_object_get(o, "page_count")), 4);
+  assert_string_equal(json_string_value(json_object_get(o, "detected_language")), "hin");
+  json_t *d = json_array_get(json_object_get(o, "tag_details"), 0);
+  assert_string_equal(json_string_value(json_object_get(d, "tag")), "water supply");
+  assert_float_equal(json_real_value(json_object_get(d, "score")), 0.912, 1e-9);
+  assert_true(json_is_true(json_object_get(d, "evidence")));
+  assert_true(json_is_boolean(json_object_get(o, "needs_review")));
+  json_t *p0 = json_array_get(json_object_get(o, "pages"), 0);
+  assert_true(json_is_null(json_object_get(p0, "ocr_confidence")));
+  json_decref(o);
+  doctag_free(js);
+
+  r->pages[1].method = DOCTAG_PAGE_TEXT;
+  result_summarise(r);
+  assert_int_equal(doctag_result_to_json(r, &js), DOCTAG_OK);
+  o = json_loads(js, 0, &e);
+  assert_true(json_is_null(json_object_get(o, "ocr_confidence")));
+  json_decref(o);
+  doctag_free(js);
+  assert_int_equal(doctag_result_to_json(NULL, &js), DOCTAG_EINVAL);
+  doctag_result_free(r);
+}
+
+static void test_null_is_fine(void **state)
+{
+  (void)state;
+  doctag_result_free(NULL);
+  doctag_ctx_free(NULL);
+  doctag_free(NULL);
+  doctag_strv_free(NULL);
+  assert_null(doctag_result_title(NULL));
+  assert_int_equal(doctag_result_tag_count(NULL), 0);
+  assert_non_null(doctag_version());
+  assert_string_equal(doctag_version(), DOCTAG_VERSION_STRING);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_error_thread_local),
+    cmocka_unit_test(test_error_long_message_stays_utf8),
+    cmocka_unit_test(test_status_names),
+    cmocka_unit_test(test_config_from_environment),
+    cmocka_unit_test(test_ctx_attach),
+    cmocka_unit_test(test_options_are_checked),
+    cmocka_unit_test(test_result_summary),
+    cmocka_unit_test(test_result_accessors_and_json),
+    cmocka_unit_test(test_null_is_fine),
+  };
+  return cmocka_run_group_tests_name("core", tests, NULL, NULL);
+}
