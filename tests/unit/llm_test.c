@@ -24,7 +24,7 @@
 static char *base_url;    /* http://127.0.0.1:PORT/v1 */
 static char *server_root; /* http://127.0.0.1:PORT */
 static GPid server_pid;
-static struct doctag_ctx test_ctx;
+static doctag_ctx *test_ctx;
 static unsigned int model_seq;
 
 static const char *const NAMES[] = { "swachh bharat mission", "ministry of jal shakti", "gram panchayat",
@@ -53,6 +53,22 @@ static char *script_path(void)
   char *p = g_build_filename(dir, "..", "fake_llm", "fake_llm.py", NULL);
   g_free(dir);
   return p;
+}
+
+/* A context whose endpoint is `url`, environment ignored. */
+static doctag_ctx *ctx_for(const char *url)
+{
+  doctag_config cfg = DOCTAG_CONFIG_INIT;
+  char *dir = g_dir_make_tmp("doctag-llm-test-XXXXXX", NULL);
+  cfg.data_dir = dir;
+  cfg.llm_base_url = url;
+  cfg.ignore_environment = true;
+  doctag_ctx *ctx = NULL;
+  if (doctag_ctx_new(&ctx, &cfg) != DOCTAG_OK)
+    fprintf(stderr, "doctag_ctx_new: %s\n", doctag_error_last()->message);
+  rmdir(dir); /* empty unless the context wrote to it */
+  g_free(dir);
+  return ctx;
 }
 
 static int group_setup(void **state)
@@ -88,8 +104,8 @@ static int group_setup(void **state)
   server_root = g_strdup(base_url);
   if (g_str_has_suffix(server_root, "/v1"))
     server_root[strlen(server_root) - 3] = '\0';
-  test_ctx.llm_base_url = base_url;
-  return 0;
+  test_ctx = ctx_for(base_url);
+  return test_ctx ? 0 : -1;
 }
 
 static int group_teardown(void **state)
@@ -100,6 +116,7 @@ static int group_teardown(void **state)
     waitpid(server_pid, NULL, 0);
     g_spawn_close_pid(server_pid);
   }
+  doctag_ctx_free(test_ctx);
   g_free(base_url);
   g_free(server_root);
   curl_global_cleanup();
@@ -226,7 +243,7 @@ static void assert_full_answer(const tag_outcome *o, size_t n)
 static doctag_status run(const tag_request *req, tag_outcome *out)
 {
   memset(out, 0, sizeof *out);
-  return llm_tag(&test_ctx, req, out);
+  return llm_tag(test_ctx, req, out);
 }
 
 /* ---- cases ---- */
@@ -453,18 +470,18 @@ static void test_connection_refused(void **state)
   (void)state;
   /* nothing listens on port 1: retried, then an error naming the endpoint
    * without the credentials of its URL */
-  struct doctag_ctx ctx;
-  memset(&ctx, 0, sizeof ctx);
-  ctx.llm_base_url = "http://user:hunter2@127.0.0.1:1/v1/";
+  doctag_ctx *ctx = ctx_for("http://user:hunter2@127.0.0.1:1/v1/");
+  assert_non_null(ctx);
   tag_request req = request_for("fake/strict");
   tag_outcome out;
   memset(&out, 0, sizeof out);
-  assert_int_equal(llm_tag(&ctx, &req, &out), DOCTAG_ELLM);
+  assert_int_equal(llm_tag(ctx, &req, &out), DOCTAG_ELLM);
   const char *msg = doctag_error_last()->message;
   assert_non_null(strstr(msg, "http://127.0.0.1:1/v1/chat/completions"));
   assert_non_null(strstr(msg, "after 3 retries"));
   assert_null(strstr(msg, "hunter2"));
   tag_outcome_clear(&out);
+  doctag_ctx_free(ctx);
 }
 
 static void test_broken_json_falls_back(void **state)
@@ -733,7 +750,7 @@ static void *thread_main(void *arg)
     tag_request req = request_for(job->model[i]);
     tag_outcome out;
     memset(&out, 0, sizeof out);
-    job->status[i] = llm_tag(&test_ctx, &req, &out);
+    job->status[i] = llm_tag(test_ctx, &req, &out);
     job->count[i] = out.count;
     if (job->status[i] != DOCTAG_OK)
       g_strlcpy(job->message, doctag_error_last()->message, sizeof job->message);
