@@ -6,7 +6,8 @@
  * listing what was "already generated".
  *
  * Fallbacks: a model that rejects response_format (HTTP 400/404/422 naming
- * response_format, json_schema or structured output) is asked again without
+ * response_format, json_schema, structured output, or OpenRouter's "no
+ * endpoints ... requested parameters") is asked again without
  * it; one that rejects system messages (400/422 naming "system" or
  * "developer instruction") gets the system prompt folded into the user
  * message. 429, 408 and 5xx (and dropped connections) are retried at most
@@ -412,7 +413,8 @@ static double seconds_left(const tag_request *req)
 static doctag_status chat(llm_session *s, GPtrArray *turns, json_t *format, char **content)
 {
   static const char *const schema_words[] = { "response_format", "json_schema", "structured output",
-                                              "response format", "json schema", NULL };
+                                              "response format", "json schema",
+                                              "requested parameters", NULL };
   static const char *const system_words[] = { "system", "developer instruction", NULL };
   const char *key = s->req->api_key;
   http_reply r = { 0, g_string_new(NULL), -1 };
