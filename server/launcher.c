@@ -60,6 +60,21 @@ static const char routes[] =
   "\troute / api_root\n"
   "\troute /api/status api_status\n"
   "\troute /api/health api_health\n"
+  "\troute /api/auth/register api_auth_register\n"
+  "\troute /api/auth/login api_auth_login\n"
+  "\troute /api/auth/refresh api_auth_refresh\n"
+  "\troute /api/auth/logout api_auth_logout\n"
+  "\troute /api/auth/me api_auth_me\n"
+  "\troute /api/single/process api_single_process\n"
+  "\troute /api/single/preview api_single_preview\n"
+  "\troute /api/history/jobs api_history_jobs\n"
+  "\troute /api/history/documents api_history_documents\n"
+  "\troute /api/history/documents/search api_history_search\n"
+  "\troute /api/history/stats api_history_stats\n"
+  "\troute ^/api/history/jobs/[^/]+$ api_history_job\n"
+  "\troute ^/api/history/documents/[^/]+/file$ api_history_document_file\n"
+  "\troute ^/api/history/documents/[^/]+/reprocess$ api_history_document_reprocess\n"
+  "\troute ^/api/history/documents/[^/]+$ api_history_document\n"
   "\troute ^/ api_not_found\n";
 
 static volatile sig_atomic_t got_signal;
@@ -192,6 +207,10 @@ static pid_t spawn(char *const argv[])
 {
   pid_t pid = fork();
   if (pid == 0) {
+    /* A process group of its own: kore 4.1 workers that outlive their parent
+     * signal their group (kill(0, SIGQUIT) with a cleared pid), which must
+     * not reach us or whoever started us. Signals come from us instead. */
+    setpgid(0, 0);
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
     execv(argv[0], argv);

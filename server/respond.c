@@ -197,12 +197,12 @@ static bool url_decode(char *s)
   return true;
 }
 
-char *srv_query_arg(struct http_request *req, const char *name)
+char *srv_query_value(const char *query, const char *name)
 {
-  if (!req->query_string)
+  if (!query)
     return NULL;
   size_t nlen = strlen(name);
-  char **pairs = g_strsplit(req->query_string, "&", -1);
+  char **pairs = g_strsplit(query, "&", -1);
   char *value = NULL;
   for (char **p = pairs; *p && !value; p++) {
     if (strncmp(*p, name, nlen) != 0 || ((*p)[nlen] != '=' && (*p)[nlen] != '\0'))

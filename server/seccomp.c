@@ -4,6 +4,7 @@
 #include "server.h"
 
 #include <kore/seccomp.h>
+#include <sys/prctl.h>
 
 KORE_SECCOMP_FILTER("doctag",
   /* threads (glibc's pthread_create uses clone3 and rseq) */
@@ -12,6 +13,8 @@ KORE_SECCOMP_FILTER("doctag",
   KORE_SYSCALL_ALLOW(rseq),
   KORE_SYSCALL_ALLOW(set_robust_list),
   KORE_SYSCALL_ALLOW(gettid),
+  /* GLib names its threads */
+  KORE_SYSCALL_ALLOW_ARG(prctl, 0, PR_SET_NAME),
   KORE_SYSCALL_ALLOW(sched_getaffinity),
   KORE_SYSCALL_ALLOW(sched_yield),
   /* GLib copies the scheduler settings of the creating thread to pool threads */
@@ -37,6 +40,9 @@ KORE_SECCOMP_FILTER("doctag",
   KORE_SYSCALL_ALLOW(pwrite64),
   KORE_SYSCALL_ALLOW(flock),
   KORE_SYSCALL_ALLOW(fchmod),
+  KORE_SYSCALL_ALLOW(fchown),     /* SQLite keeps -wal/-shm owned like the database */
+  KORE_SYSCALL_ALLOW(link),       /* the JWT secret is created by link() so it appears whole */
+  KORE_SYSCALL_ALLOW(getppid),
   KORE_SYSCALL_ALLOW(umask),
   KORE_SYSCALL_ALLOW(ioctl),
   /* networking (libpq, hiredis, curl) */

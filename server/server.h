@@ -22,6 +22,8 @@
 #include <kore/tasks.h>
 
 #include <doctag/doctag.h>
+#include <doctag/auth.h>
+#include <doctag/history.h>
 
 #include <glib.h>
 #include <jansson.h>
@@ -118,6 +120,46 @@ bool srv_resuming(struct http_request *req);
  * called again while it runs (KORE_RESULT_RETRY). */
 int srv_resume(struct http_request *req);
 
+/* ---- routes (route.c) --------------------------------------------------- */
+
+/* The request body (event loop only): in memory or offloaded to a file. */
+typedef struct srv_body {
+  const unsigned char *mem;   /* body in memory (borrowed from the request), or NULL */
+  int fd;                     /* offloaded body (borrowed), or -1 */
+  size_t len;
+} srv_body;
+
+/* What a task thread gets of a request: copies, since the request belongs
+ * to the event loop. */
+typedef struct srv_call {
+  char *token;          /* bearer token, or NULL */
+  char *user_id;        /* the verified user (SRV_AUTH routes), else NULL */
+  char *path;           /* request path without the query string */
+  char *query;          /* raw query string, or NULL */
+  char *content_type;   /* Content-Type, or NULL */
+  char *agent;          /* User-Agent, or NULL */
+  char *ip;             /* client address */
+  srv_body body;        /* borrowed from the request, alive while the task runs */
+  json_t *json;         /* the body parsed (SRV_JSON routes), else NULL */
+  int method;
+} srv_call;
+
+typedef enum srv_route_flags {
+  SRV_AUTH = 1 << 0,    /* needs a valid access token: 401 otherwise */
+  SRV_JSON = 1 << 1,    /* the body must be a JSON object: 422 otherwise */
+  SRV_HEAVY = 1 << 2,   /* runs on the document pool */
+} srv_route_flags;
+
+/* Runs on a task thread and fills the reply. */
+typedef void (*srv_route_fn)(srv_call *call, srv_reply *reply);
+
+/* The whole life of an ordinary handler: CORS and 405, the bearer check,
+ * then fn on a task thread after the token is verified and the body
+ * parsed, then the reply. Returns what kore wants. */
+int srv_route(struct http_request *req, int methods, int flags, srv_route_fn fn);
+/* A query-string argument of the call (newly allocated, decoded), or NULL. */
+char *srv_call_query(const srv_call *call, const char *name);
+
 /* ---- request parsing (json.c) ------------------------------------------- */
 
 /* Request-validation errors: the 422 {"detail": [{"loc", "msg", "type"}]}. */
@@ -132,12 +174,6 @@ bool srv_invalid_any(const srv_invalid *v);
 void srv_reply_invalid(srv_reply *r, srv_invalid *v);
 void srv_invalid_clear(srv_invalid *v);
 
-/* The request body (event loop only): in memory or offloaded to a file. */
-typedef struct srv_body {
-  const unsigned char *mem;   /* body in memory (borrowed from the request), or NULL */
-  int fd;                     /* offloaded body (borrowed), or -1 */
-  size_t len;
-} srv_body;
 void srv_body_get(struct http_request *req, srv_body *out);
 /* Maps a body for reading on a task thread; *map_len gets what to munmap()
  * (0 when nothing was mapped). NULL with *why set on failure. */
@@ -206,9 +242,9 @@ void srv_reply_unauthorized(srv_reply *r, const char *detail);
 
 /* ---- small helpers (respond.c) ------------------------------------------ */
 
-/* The value of a query-string argument (newly allocated, URL-decoded), or
- * NULL when absent. */
-char *srv_query_arg(struct http_request *req, const char *name);
+/* The value of argument `name` in a query string (newly allocated,
+ * URL-decoded; "" when present but undecodable), or NULL when absent. */
+char *srv_query_value(const char *query, const char *name);
 /* The request header `name` (borrowed), or NULL. */
 const char *srv_header(struct http_request *req, const char *name);
 /* The id in a path such as /api/history/jobs/<id>/...: the segment after
