@@ -58,7 +58,8 @@ static void job_work(srv_call *c, srv_reply *reply)
     else
       srv_reply_json(reply, 200, json_pack("{s:s, s:s}", "message", "Job deleted successfully", "job_id", id));
   } else {
-    reply_json_or_error(reply, doctag_history_job_json(srv.ctx, c->user_id, id ? id : "", &json), json);
+    doctag_status st = doctag_history_job_json(srv.ctx, c->user_id, id ? id : "", &json);
+    reply_json_or_error(reply, st, json);
   }
   g_free(id);
 }
@@ -74,8 +75,8 @@ static void documents_work(srv_call *c, srv_reply *reply)
     return;
   }
   char *json = NULL;
-  reply_json_or_error(reply, doctag_history_documents_json(srv.ctx, c->user_id, (unsigned)limit, (unsigned)offset, &json),
-                      json);
+  doctag_status st = doctag_history_documents_json(srv.ctx, c->user_id, (unsigned)limit, (unsigned)offset, &json);
+  reply_json_or_error(reply, st, json);
 }
 
 /* GET /api/history/documents/search?query=...&limit= */
@@ -92,7 +93,8 @@ static void search_work(srv_call *c, srv_reply *reply)
     srv_reply_invalid(reply, &v);
   } else {
     char *json = NULL;
-    reply_json_or_error(reply, doctag_history_search_json(srv.ctx, c->user_id, query, (unsigned)limit, &json), json);
+    doctag_status st = doctag_history_search_json(srv.ctx, c->user_id, query, (unsigned)limit, &json);
+    reply_json_or_error(reply, st, json);
   }
   g_free(query);
 }
@@ -102,7 +104,8 @@ static void document_work(srv_call *c, srv_reply *reply)
 {
   char *id = srv_path_segment(c->path, "/api/history/documents/");
   char *json = NULL;
-  reply_json_or_error(reply, doctag_history_document_json(srv.ctx, c->user_id, id ? id : "", &json), json);
+  doctag_status st = doctag_history_document_json(srv.ctx, c->user_id, id ? id : "", &json);
+  reply_json_or_error(reply, st, json);
   g_free(id);
 }
 
@@ -136,7 +139,8 @@ static void document_reprocess_work(srv_call *c, srv_reply *reply)
 static void stats_work(srv_call *c, srv_reply *reply)
 {
   char *json = NULL;
-  reply_json_or_error(reply, doctag_history_stats_json(srv.ctx, c->user_id, &json), json);
+  doctag_status st = doctag_history_stats_json(srv.ctx, c->user_id, &json);
+  reply_json_or_error(reply, st, json);
 }
 
 int api_history_jobs(struct http_request *req)
