@@ -314,3 +314,56 @@ def test_preview_validation(api, alice):
     r = alice.get("/api/single/preview", params={"url": "ftp://example.com/a.pdf"})
     assert r.status_code == 400
     assert r.json() == {"detail": "Invalid URL. Must start with http:// or https://"}
+
+
+def test_process_scanned_upload_runs_ocr(alice):
+    pdf = (corpus_dir() / "scanned" / "en_invoice.pdf").read_bytes()
+    r = process(alice, pdf, name="scan.pdf")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["is_scanned"] is True
+    assert body["extraction_method"] == "ocr_tesseract"
+    assert isinstance(body["ocr_confidence"], float) and 0 < body["ocr_confidence"] <= 100
+    assert body["tags"]
+    truth_words = set((corpus_dir() / "scanned" / "en_invoice.txt").read_text().lower().split())
+    preview_words = set(body["extracted_text_preview"].lower().split())
+    assert len(preview_words & truth_words) >= 0.5 * len(preview_words)
+
+
+@pytest.fixture(scope="module")
+def open_server():
+    """A server allowed to fetch private addresses (DOCTAG_ALLOW_PRIVATE_URLS=1),
+    to follow the download path end to end against a local HTTP server."""
+    from conftest import start_server
+    srv = start_server("embedded", {"DOCTAG_ALLOW_PRIVATE_URLS": "1", "DOCTAG_WORKERS": "0"})
+    yield srv
+    assert srv.stop()["server"] == 0
+
+
+def test_process_url_when_private_urls_are_allowed(open_server, local_pdf_server):
+    from conftest import new_user
+    user = new_user(open_server)
+    PdfHandler.hits.clear()
+    r = process(user, url=f"http://127.0.0.1:{local_pdf_server}/files/en_invoice.pdf")
+    assert r.status_code == 200, r.text
+    assert PdfHandler.hits == ["/files/en_invoice.pdf"]
+    assert r.json()["tags"] and r.json()["page_count"] == entry("text/en_invoice.pdf")["pages"]
+    r = user.get("/api/single/preview", params={"url": f"http://127.0.0.1:{local_pdf_server}/p.pdf"})
+    assert r.status_code == 200, r.text[:200]
+    assert r.headers["content-type"] == "application/pdf"
+    assert r.headers["content-disposition"] == "inline; filename=preview.pdf"
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.content == text_pdf()
+    # A download that fails is a 400 with the contract's prefix.
+    r = process(user, url=f"http://127.0.0.1:{free_closed_port()}/x.pdf")
+    assert r.status_code == 400, r.text
+    assert detail(r).startswith("Failed to download PDF from URL: ")
+
+
+def free_closed_port():
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
