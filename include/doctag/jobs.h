@@ -12,7 +12,7 @@
  * that does not exist.
  *
  * Threads: every call may run concurrently on one shared context. The
- * objects returned here (doctag_job, doctag_job_list, doctag_events,
+ * objects returned here (doctag_job, doctag_active_jobs, doctag_events,
  * doctag_path_report, doctag_csv_report) belong to one thread at a time.
  */
 #ifndef DOCTAG_JOBS_H
@@ -183,21 +183,21 @@ DOCTAG_API doctag_status doctag_job_pause(doctag_ctx *ctx, const char *user_id, 
 DOCTAG_API doctag_status doctag_job_resume(doctag_ctx *ctx, const char *user_id, const char *job_id);
 DOCTAG_API doctag_status doctag_job_cancel(doctag_ctx *ctx, const char *user_id, const char *job_id);
 
-/** A list of job snapshots. */
-typedef struct doctag_job_list doctag_job_list;
+/** The active jobs of a user: job snapshots. */
+typedef struct doctag_active_jobs doctag_active_jobs;
 
 /**
  * The user's active jobs (processing and paused), newest first. *out is
- * newly allocated; release with doctag_job_list_free(). Snapshots carry no
+ * newly allocated; release with doctag_active_jobs_free(). Snapshots carry no
  * results. Errors: DOCTAG_ESTORE, DOCTAG_EUNAVAILABLE.
  */
-DOCTAG_API doctag_status doctag_jobs_active(doctag_ctx *ctx, doctag_job_list **out, const char *user_id);
-DOCTAG_API size_t doctag_job_list_count(const doctag_job_list *list);
-/** Borrowed: valid until doctag_job_list_free(). */
-DOCTAG_API const doctag_job *doctag_job_list_at(const doctag_job_list *list, size_t i);
+DOCTAG_API doctag_status doctag_jobs_active(doctag_ctx *ctx, doctag_active_jobs **out, const char *user_id);
+DOCTAG_API size_t doctag_active_jobs_count(const doctag_active_jobs *list);
+/** Borrowed: valid until doctag_active_jobs_free(). */
+DOCTAG_API const doctag_job *doctag_active_jobs_at(const doctag_active_jobs *list, size_t i);
 /** {"jobs": [{"job_id","status","progress","processed_count","failed_count","total"}]}. doctag_free(). */
-DOCTAG_API doctag_status doctag_job_list_to_json(const doctag_job_list *list, char **json);
-DOCTAG_API void doctag_job_list_free(doctag_job_list *list);
+DOCTAG_API doctag_status doctag_active_jobs_to_json(const doctag_active_jobs *list, char **json);
+DOCTAG_API void doctag_active_jobs_free(doctag_active_jobs *list);
 
 /**
  * One event of a job. Sequence numbers start at 1 and grow by one per event

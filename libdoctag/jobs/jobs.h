@@ -36,7 +36,7 @@ struct doctag_job {
   bool from_history;        /* the queue no longer has it (Redis keys expired) */
 };
 
-struct doctag_job_list {
+struct doctag_active_jobs {
   GPtrArray *jobs;          /* doctag_job* */
 };
 

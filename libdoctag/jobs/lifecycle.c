@@ -570,7 +570,7 @@ static doctag_status command(doctag_ctx *ctx, const char *user_id, const char *j
   if ((st = queue_get(ctx, &q)))
     return st;
   char *tpl = event(job_id);
-  st = q->ops->job_transition(q, job_id, from, to, tpl, NULL);
+  st = q->ops->job_transition(q, job_id, from, to, NULL, tpl, NULL);
   g_free(tpl);
   if (st == DOCTAG_ECONFLICT) {
     char *state = g_strdup(doctag_error_last()->message);
@@ -611,7 +611,7 @@ DOCTAG_API doctag_status doctag_job_cancel(doctag_ctx *ctx, const char *user_id,
 
 /* ---- active jobs ------------------------------------------------------ */
 
-DOCTAG_API doctag_status doctag_jobs_active(doctag_ctx *ctx, doctag_job_list **out, const char *user_id)
+DOCTAG_API doctag_status doctag_jobs_active(doctag_ctx *ctx, doctag_active_jobs **out, const char *user_id)
 {
   err_clear();
   if (!out)
@@ -628,7 +628,7 @@ DOCTAG_API doctag_status doctag_jobs_active(doctag_ctx *ctx, doctag_job_list **o
     g_ptr_array_free(qjobs, TRUE);
     return st;
   }
-  doctag_job_list *list = g_new0(doctag_job_list, 1);
+  doctag_active_jobs *list = g_new0(doctag_active_jobs, 1);
   list->jobs = g_ptr_array_new_with_free_func((GDestroyNotify)doctag_job_free);
   for (guint i = 0; i < qjobs->len; i++) {
     doctag_job *j = job_snapshot_new();
@@ -640,14 +640,14 @@ DOCTAG_API doctag_status doctag_jobs_active(doctag_ctx *ctx, doctag_job_list **o
   return DOCTAG_OK;
 }
 
-DOCTAG_API size_t doctag_job_list_count(const doctag_job_list *list) { return list ? list->jobs->len : 0; }
+DOCTAG_API size_t doctag_active_jobs_count(const doctag_active_jobs *list) { return list ? list->jobs->len : 0; }
 
-DOCTAG_API const doctag_job *doctag_job_list_at(const doctag_job_list *list, size_t i)
+DOCTAG_API const doctag_job *doctag_active_jobs_at(const doctag_active_jobs *list, size_t i)
 {
   return list && i < list->jobs->len ? g_ptr_array_index(list->jobs, i) : NULL;
 }
 
-DOCTAG_API doctag_status doctag_job_list_to_json(const doctag_job_list *list, char **json)
+DOCTAG_API doctag_status doctag_active_jobs_to_json(const doctag_active_jobs *list, char **json)
 {
   err_clear();
   if (!list || !json)
@@ -662,7 +662,7 @@ DOCTAG_API doctag_status doctag_job_list_to_json(const doctag_job_list *list, ch
   return DOCTAG_OK;
 }
 
-DOCTAG_API void doctag_job_list_free(doctag_job_list *list)
+DOCTAG_API void doctag_active_jobs_free(doctag_active_jobs *list)
 {
   if (!list)
     return;

@@ -97,7 +97,7 @@ static void record_and_finish(worker *w, const queue_job *qj, queue_item *it, ro
     char *tpl = events_error(qj->id, "Job was deleted");
     w->q->ops->job_transition(w->q, qj->id,
                               QS(DOCTAG_JOB_PENDING) | QS(DOCTAG_JOB_PROCESSING) | QS(DOCTAG_JOB_PAUSED),
-                              DOCTAG_JOB_FAILED, tpl, NULL);
+                              DOCTAG_JOB_FAILED, "Job was deleted", tpl, NULL);
     g_free(tpl);
     w->q->ops->release(w->q, it, w->name);
     return;

@@ -81,12 +81,13 @@ typedef struct queue_ops {
   doctag_status (*job_get)(queue *q, const char *job_id, queue_job *out);
 
   /* If the job's state is in `from` (a bit per doctag_job_state), moves it
-   * to `to`, sends `event` (a template; NULL: none) and fills *out (may be
-   * NULL) with the job after the change. Resuming puts parked items back;
+   * to `to` (with `error` as its reason when not NULL), sends `event` (a
+   * template; NULL: none) and fills *out (may be NULL) with the job after
+   * the change. Resuming puts parked items back;
    * an ending state drops the secret. DOCTAG_ECONFLICT (message: the
    * current state's name) when not in `from`; DOCTAG_ENOTFOUND. */
   doctag_status (*job_transition)(queue *q, const char *job_id, unsigned int from, doctag_job_state to,
-                                  const char *event, queue_job *out);
+                                  const char *error, const char *event, queue_job *out);
 
   /* Appends an event (template) to a job's log. *seq (may be NULL) gets its number. */
   doctag_status (*event_append)(queue *q, const char *job_id, const char *event, uint64_t *seq);

@@ -438,7 +438,7 @@ static const char *command_of(doctag_job_state to)
 }
 
 static doctag_status redis_job_transition(queue *q, const char *job_id, unsigned int from, doctag_job_state to,
-                                          const char *event, queue_job *out)
+                                          const char *error, const char *event, queue_job *out)
 {
   redis_impl *r = q->impl;
   GString *fromcsv = g_string_new(",");
@@ -447,9 +447,9 @@ static doctag_status redis_job_transition(queue *q, const char *job_id, unsigned
       g_string_append_printf(fromcsv, "%s,", queue_state_name((doctag_job_state)s));
   char *now = g_strdup_printf("%" G_GINT64_FORMAT, now_us());
   const char *args[] = { job_id, fromcsv->str, queue_state_name(to), command_of(to), event ? event : "", now,
-                         TTL_SEC, STREAM };
+                         TTL_SEC, STREAM, error ? error : "" };
   redisReply *rep = NULL;
-  doctag_status st = rscript(r, S_TRANSITION, &rep, 8, args, NULL);
+  doctag_status st = rscript(r, S_TRANSITION, &rep, 9, args, NULL);
   g_string_free(fromcsv, TRUE);
   g_free(now);
   if (!st) {

@@ -1,4 +1,4 @@
--- ARGV: job_id from(",a,b,") to command event_template now ttl stream
+-- ARGV: job_id from(",a,b,") to command event_template now ttl stream error
 -- Returns {'ok', previous} or {'conflict', current}; error ENOTFOUND.
 local id, to = ARGV[1], ARGV[3]
 local jk = 'job:' .. id
@@ -6,6 +6,7 @@ if redis.call('EXISTS', jk) == 0 then return redis.error_reply('ENOTFOUND job no
 local status = redis.call('HGET', jk, 'status')
 if not string.find(ARGV[2], ',' .. status .. ',', 1, true) then return {'conflict', status} end
 redis.call('HSET', jk, 'status', to, 'command', ARGV[4])
+if ARGV[9] ~= '' then redis.call('HSET', jk, 'error', ARGV[9]) end
 if final(to) then
   redis.call('HSET', jk, 'finished_at', ARGV[6])
   redis.call('HDEL', jk, 'secret')
