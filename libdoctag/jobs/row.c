@@ -5,7 +5,6 @@
 #include "blob/blob.h"
 #include "core/error.h"
 #include "fetch/fetch.h"
-#include "fetch/local.h"
 #include "fetch/s3.h"
 #include "history/history_internal.h"
 
