@@ -19,6 +19,9 @@ __attribute__((weak)) const char *extract_detect_language(const char *text, size
 __attribute__((weak)) doctag_status tag_run(const doctag_ctx *ctx, const tag_request *req, tag_outcome *out)
 { (void)ctx; (void)req; (void)out; return PENDING("tagging"); }
 __attribute__((weak)) void tag_outcome_clear(tag_outcome *out) { (void)out; }
+__attribute__((weak)) size_t rules_apply(const tag_request *req, char *const *candidates,
+                                         const double *scores, size_t n, tag_outcome *out)
+{ (void)req; (void)candidates; (void)scores; (void)n; (void)out; return 0; }
 __attribute__((weak)) char **rules_parse_terms(const char *text, size_t len)
 { (void)text; (void)len; return g_new0(char *, 1); }
 __attribute__((weak)) doctag_status fetch_file(const char *path, uint64_t max, GBytes **out)
