@@ -234,6 +234,18 @@ static doctag_status parse(const char *url, fetch_target *t, char **zone)
   }
   if (curl_url_get(u, CURLUPART_ZONEID, zone, 0))
     *zone = NULL;
+  /* Host names are case-insensitive: one spelling for the check, the pin
+   * and the request. */
+  char *lower = g_ascii_strdown(host, -1);
+  rc = curl_url_set(u, CURLUPART_HOST, lower, 0);
+  curl_free(host);
+  host = NULL;
+  if (rc || curl_url_get(u, CURLUPART_HOST, &host, CURLU_PUNYCODE)) {
+    g_free(lower);
+    st = err_set(DOCTAG_EURL, "Invalid URL: bad host");
+    goto out;
+  }
+  g_free(lower);
   if (curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) ||
       curl_url_get(u, CURLUPART_URL, &norm, CURLU_PUNYCODE)) {
     st = err_set(DOCTAG_EURL, "Invalid URL: no port");

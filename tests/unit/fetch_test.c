@@ -4,6 +4,7 @@
 #include "testutil.h"
 #include "core/ctx.h"
 #include "fetch/fetch.h"
+#include "fetch/target.h"
 
 #include <glib/gstdio.h>
 
@@ -81,8 +82,8 @@ static void serve(int fd, bool head, const char *path)
     redirect(fd, head, 302, "http://10.255.255.1/doc.pdf");
   } else if (!strcmp(path, "/r/metadata")) {
     redirect(fd, head, 301, "http://169.254.169.254/latest/meta-data/");
-  } else if (!strcmp(path, "/r/mapped")) {
-    char *to = g_strdup_printf("http://[::ffff:127.0.0.1]:%d/doc.pdf", srv_port);
+  } else if (!strcmp(path, "/r/localhost")) {
+    char *to = g_strdup_printf("http://localhost:%d/doc.pdf", srv_port);
     redirect(fd, head, 307, to);
     g_free(to);
   } else if (!strcmp(path, "/r/zero")) {
@@ -369,6 +370,32 @@ static void test_address_classes(void **state)
   }
 }
 
+/* What is checked is what curl connects to: a host name's checked addresses
+ * are pinned (a second DNS answer, as in DNS rebinding, is never used). */
+static void test_checked_addresses_pinned(void **state)
+{
+  (void)state;
+  fetch_opts o = { .allow_private = true };
+  fetch_target t;
+  assert_int_equal(fetch_target_check(&o, "http://localhost:8080/x.pdf", &t), DOCTAG_OK);
+  assert_non_null(t.resolve);
+  assert_true(g_str_has_prefix(t.resolve, "localhost:8080:"));
+  assert_non_null(strstr(t.resolve, "127.0.0.1"));
+  fetch_target_clear(&t);
+  assert_int_equal(fetch_target_check(&o, "https://LOCALHOST/x.pdf", &t), DOCTAG_OK);
+  assert_true(g_str_has_prefix(t.resolve, "localhost:443:"));
+  fetch_target_clear(&t);
+  /* IP literals are never looked up, so there is nothing to pin. */
+  assert_int_equal(fetch_target_check(&o, "http://127.0.0.1:81/", &t), DOCTAG_OK);
+  assert_null(t.resolve);
+  assert_int_equal(t.port, 81);
+  fetch_target_clear(&t);
+  assert_int_equal(fetch_target_check(&o, "http://[::1]/", &t), DOCTAG_OK);
+  assert_null(t.resolve);
+  assert_string_equal(t.host, "::1");
+  fetch_target_clear(&t);
+}
+
 /* ---- downloading ------------------------------------------------------ */
 
 static void assert_is_served_pdf(GBytes *b)
@@ -429,7 +456,7 @@ static void test_redirects_followed(void **state)
 {
   (void)state;
   doctag_ctx *ctx = ctx_private(true);
-  const char *ok[] = { "/r/chain/0", "/r/chain/4", "/r/relative", "/r/mapped" };
+  const char *ok[] = { "/r/chain/0", "/r/chain/4", "/r/relative", "/r/localhost" };
   for (size_t i = 0; i < G_N_ELEMENTS(ok); i++) {
     char *u = url(ok[i]);
     GBytes *b = NULL;
@@ -794,6 +821,7 @@ int main(void)
     cmocka_unit_test(test_non_http_schemes_refused),
     cmocka_unit_test(test_public_addresses_pass_the_check),
     cmocka_unit_test(test_address_classes),
+    cmocka_unit_test(test_checked_addresses_pinned),
     cmocka_unit_test(test_override_allows_local),
     cmocka_unit_test(test_file_names),
     cmocka_unit_test(test_redirects_followed),
