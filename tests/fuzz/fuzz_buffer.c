@@ -9,13 +9,31 @@
  */
 #include "doctag/doctag.h"
 
+#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static doctag_ctx *ctx;
 static doctag_ocr_mode ocr = DOCTAG_OCR_OFF;
+static char data_dir[] = "/tmp/doctag-fuzz-XXXXXX";
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+  (void)sb;
+  (void)flag;
+  (void)ftw;
+  return remove(path);
+}
+
+static void cleanup(void)
+{
+  doctag_ctx_free(ctx);
+  ctx = NULL;
+  nftw(data_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -28,13 +46,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
   const char *o = getenv("DOCTAG_FUZZ_OCR");
   if (o && !strcmp(o, "1"))
     ocr = DOCTAG_OCR_AUTO;
-  static char dir[] = "/tmp/doctag-fuzz-XXXXXX";
-  if (!mkdtemp(dir)) {
+  if (!mkdtemp(data_dir)) {
     perror("mkdtemp");
     abort();
   }
+  atexit(cleanup);
   doctag_config cfg = DOCTAG_CONFIG_INIT;
-  cfg.data_dir = dir;
+  cfg.data_dir = data_dir;
   cfg.ignore_environment = true;
   cfg.max_pages = 50;
   cfg.timeout_sec = 20;
