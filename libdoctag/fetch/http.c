@@ -196,7 +196,6 @@ static CURLcode perform(const fetch_target *t, xfer *x, long timeout_ms)
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, MIN(timeout_ms, CONNECT_TIMEOUT_MS));
   curl_easy_setopt(h, CURLOPT_USERAGENT, "doctag/" DOCTAG_VERSION_STRING);
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
   if (x->head)
     curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
   CURLcode rc = curl_easy_perform(h);
