@@ -121,8 +121,8 @@ typedef struct csv_table {
   GPtrArray *header;        /* char* */
   GPtrArray *rows;          /* GPtrArray* of char* */
 } csv_table;
-doctag_status csv_parse(const void *data, size_t len, csv_table *out);
-void csv_table_clear(csv_table *t);
-char *csv_output(const csv_table *in, GPtrArray *results_by_row /* job_result* or NULL, indexed by row */);
+doctag_status csvtab_parse(const void *data, size_t len, csv_table *out);
+void csvtab_clear(csv_table *t);
+char *csvtab_output(const csv_table *in, GPtrArray *results_by_row /* job_result* or NULL, indexed by row */);
 
 #endif
