@@ -58,8 +58,9 @@ fetch_opts fetch_opts_from_ctx(const doctag_ctx *ctx);
 
 /* Checks a URL against the guard without fetching: scheme http(s), host
  * resolves, no private/loopback/link-local/multicast address unless the
- * context allows them. DOCTAG_EURL with the reason as the message ("Invalid
- * URL. Must start with http:// or https://", "127.0.0.1 is a loopback
+ * context allows them. DOCTAG_EINVAL for a malformed or non-http(s) URL
+ * ("Invalid URL. Must start with http:// or https://"); DOCTAG_EURL with the
+ * reason as the message for a refused address ("127.0.0.1 is a loopback
  * address", "intranet.example resolves to 10.0.0.5, a private address");
  * DOCTAG_EFETCH when the host does not resolve ("Request failed: ..."). */
 doctag_status fetch_url_check(const doctag_ctx *ctx, const char *url);

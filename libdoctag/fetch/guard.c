@@ -210,9 +210,9 @@ static bool has_http_prefix(const char *url)
 static doctag_status parse(const char *url, fetch_target *t, char **zone)
 {
   if (!url || !*url)
-    return err_set(DOCTAG_EURL, "URL is empty");
+    return err_set(DOCTAG_EINVAL, "URL is empty");
   if (!has_http_prefix(url))
-    return err_set(DOCTAG_EURL, SCHEME_MSG);
+    return err_set(DOCTAG_EINVAL, SCHEME_MSG);
   CURLU *u = curl_url();
   if (!u)
     return err_nomem();
@@ -220,16 +220,16 @@ static doctag_status parse(const char *url, fetch_target *t, char **zone)
   char *scheme = NULL, *host = NULL, *port = NULL, *norm = NULL;
   CURLUcode rc = curl_url_set(u, CURLUPART_URL, url, 0);
   if (rc) {
-    st = err_set(DOCTAG_EURL, "Invalid URL: %s", curl_url_strerror(rc));
+    st = err_set(DOCTAG_EINVAL, "Invalid URL: %s", curl_url_strerror(rc));
     goto out;
   }
   if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) || (strcmp(scheme, "http") && strcmp(scheme, "https"))) {
-    st = err_set(DOCTAG_EURL, SCHEME_MSG);
+    st = err_set(DOCTAG_EINVAL, SCHEME_MSG);
     goto out;
   }
   rc = curl_url_get(u, CURLUPART_HOST, &host, CURLU_PUNYCODE);
   if (rc || !host || !*host) {
-    st = err_set(DOCTAG_EURL, "Invalid URL: no host");
+    st = err_set(DOCTAG_EINVAL, "Invalid URL: no host");
     goto out;
   }
   if (curl_url_get(u, CURLUPART_ZONEID, zone, 0))
@@ -242,13 +242,13 @@ static doctag_status parse(const char *url, fetch_target *t, char **zone)
   host = NULL;
   if (rc || curl_url_get(u, CURLUPART_HOST, &host, CURLU_PUNYCODE)) {
     g_free(lower);
-    st = err_set(DOCTAG_EURL, "Invalid URL: bad host");
+    st = err_set(DOCTAG_EINVAL, "Invalid URL: bad host");
     goto out;
   }
   g_free(lower);
   if (curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) ||
       curl_url_get(u, CURLUPART_URL, &norm, CURLU_PUNYCODE)) {
-    st = err_set(DOCTAG_EURL, "Invalid URL: no port");
+    st = err_set(DOCTAG_EINVAL, "Invalid URL: no port");
     goto out;
   }
   size_t hl = strlen(host);

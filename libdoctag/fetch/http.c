@@ -288,7 +288,7 @@ static doctag_status run(const fetch_opts *o, const char *url, xfer *x, char **f
     st = fetch_target_check(o, cur, &t);
     if (st) {
       if (hop)
-        err_wrap(st, "redirected to %s", cur);
+        st = err_wrap(DOCTAG_EURL, "redirected to %s", cur); /* the server chose it: a refusal */
       break;
     }
     long left = (long)((deadline - ctx_now()) * 1000.0);

@@ -310,13 +310,13 @@ static void test_non_http_schemes_refused(void **state)
     "127.0.0.1/doc.pdf", "//127.0.0.1/doc.pdf", " http://127.0.0.1/", "httpx://127.0.0.1/",
   };
   for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-    assert_error(fetch_url_check(ctx, cases[i]), DOCTAG_EURL, "Must start with http:// or https://");
+    assert_error(fetch_url_check(ctx, cases[i]), DOCTAG_EINVAL, "Must start with http:// or https://");
     GBytes *b = NULL;
-    assert_error(fetch_url(ctx, cases[i], 0, 5, &b, NULL), DOCTAG_EURL, "http");
+    assert_error(fetch_url(ctx, cases[i], 0, 5, &b, NULL), DOCTAG_EINVAL, "http");
   }
-  assert_error(fetch_url_check(ctx, ""), DOCTAG_EURL, "empty");
-  assert_error(fetch_url_check(ctx, "http://"), DOCTAG_EURL, "Invalid URL");
-  assert_error(fetch_url_check(ctx, "http://exa mple.com/"), DOCTAG_EURL, "Invalid URL");
+  assert_error(fetch_url_check(ctx, ""), DOCTAG_EINVAL, "empty");
+  assert_error(fetch_url_check(ctx, "http://"), DOCTAG_EINVAL, "Invalid URL");
+  assert_error(fetch_url_check(ctx, "http://exa mple.com/"), DOCTAG_EINVAL, "Invalid URL");
   /* Scheme case does not matter: this one is judged by its address. */
   assert_int_equal(fetch_url_check(ctx, "HTTP://127.0.0.1/"), DOCTAG_OK);
   doctag_ctx_free(ctx);
@@ -667,8 +667,9 @@ static void test_public_url_entry_points_guarded(void **state)
   assert_error(doctag_extract_url(ctx, &r, u, NULL), DOCTAG_EURL, "loopback");
   assert_null(r);
   assert_error(doctag_process_url(ctx, &r, u, NULL), DOCTAG_EURL, "loopback");
-  assert_error(doctag_process_url(ctx, &r, "file:///etc/passwd", NULL), DOCTAG_EURL,
-               "Must start with http:// or https://");
+  /* A malformed or non-http URL is bad input (400 as it is), not a refusal. */
+  assert_error(doctag_process_url(ctx, &r, "file:///etc/passwd", NULL), DOCTAG_EINVAL,
+               "Invalid URL. Must start with http:// or https://");
   assert_int_equal(g_atomic_int_get(&srv_hits), hits);
   g_free(u);
   doctag_ctx_free(ctx);
