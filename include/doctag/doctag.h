@@ -12,5 +12,6 @@
 #include "common.h"
 #include "context.h"
 #include "process.h"
+#include "jobs.h"
 
 #endif

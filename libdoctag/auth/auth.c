@@ -139,7 +139,7 @@ doctag_status doctag_auth_login_to_json(const doctag_user *u, const doctag_token
 static bool email_local_char(gunichar c)
 {
   return (c < 128 && (g_ascii_isalnum((char)c) || strchr("!#$%&'*+/=?^_`{|}~.-", (int)c))) ||
-         (c >= 128 && g_unichar_isalnum(c));
+         (c >= 128 && (g_unichar_isalnum(c) || g_unichar_ismark(c)));
 }
 
 /* Trimmed, lower-cased, checked: local@domain.tld. NULL when invalid. */
@@ -167,7 +167,7 @@ static char *email_normalise(const char *email)
       ok = ll >= 1 && ll <= 63 && l[0] != '-' && l[ll - 1] != '-';
       for (const char *p = l; ok && *p; p = g_utf8_next_char(p)) {
         gunichar c = g_utf8_get_char(p);
-        ok = c == '-' || g_unichar_isalnum(c);
+        ok = c == '-' || g_unichar_isalnum(c) || (c >= 128 && g_unichar_ismark(c));
       }
     }
     if (ok) {

@@ -73,9 +73,10 @@ doctag_status auth_jwt_check(GBytes *secret, const char *token, int64_t now, cha
     return refuse("bad signature or malformed token");
   }
   doctag_status st = DOCTAG_OK;
-  const char *type, *s;
+  const char *type, *s, *alg = jwt_get_header(j, "alg");
   long exp, iat;
-  if (jwt_get_alg(j) != JWT_ALG_HS256) {
+  /* libjwt reads "alg" case-insensitively; the JOSE spec does not. */
+  if (jwt_get_alg(j) != JWT_ALG_HS256 || !alg || strcmp(alg, "HS256") != 0) {
     st = refuse("algorithm not allowed");
   } else if (!(type = jwt_get_grant(j, "type")) || strcmp(type, "access") != 0) {
     st = refuse("not an access token");
