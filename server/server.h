@@ -24,6 +24,7 @@
 #include <doctag/doctag.h>
 #include <doctag/auth.h>
 #include <doctag/history.h>
+#include <doctag/jobs.h>
 
 #include <glib.h>
 #include <jansson.h>
@@ -119,6 +120,11 @@ bool srv_resuming(struct http_request *req);
 /* Sends the reply of a finished srv_async() (KORE_RESULT_OK), or asks to be
  * called again while it runs (KORE_RESULT_RETRY). */
 int srv_resume(struct http_request *req);
+/* For handlers that do more than send the reply: whether the work is done
+ * (false: the request is put back to sleep, return KORE_RESULT_RETRY), and
+ * the data the work filled in. */
+bool srv_async_done(struct http_request *req);
+void *srv_async_data(struct http_request *req);
 
 /* ---- routes (route.c) --------------------------------------------------- */
 

@@ -95,3 +95,18 @@ int srv_resume(struct http_request *req)
   }
   return srv_send(req, &job->reply);
 }
+
+bool srv_async_done(struct http_request *req)
+{
+  srv_job *job = req->hdlr_extra;
+  if (kore_task_state(&job->task) == KORE_TASK_STATE_FINISHED)
+    return true;
+  http_request_sleep(req);
+  return false;
+}
+
+void *srv_async_data(struct http_request *req)
+{
+  srv_job *job = req->hdlr_extra;
+  return job->data;
+}
