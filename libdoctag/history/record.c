@@ -90,6 +90,8 @@ static doctag_status doc_params_make(doc_params *dp, const char *id, const char 
   json_t *tags = json_array();
   for (size_t i = 0; i < d->tag_count; i++) {
     char *t = clean(d->tags[i]);
+    if (t)
+      g_strstrip(t);
     if (t && *t)
       json_array_append_new(tags, json_string(t));
     g_free(t);
