@@ -51,7 +51,7 @@ typedef enum store_stmt {
    * failed_count, started_at, completed_at, created_at */
   ST_JOB_INSERT,       /* (id, user_id, job_type, status, total_documents, config, created_at, started_at, completed_at, error_message) */
   ST_JOB_STATUS,       /* (id, status, error_message, now): started_at set on first "processing", completed_at on a final state */
-  ST_JOB_RECOUNT,      /* (id, now): processed/failed counts from its documents */
+  ST_JOB_BUMP,         /* (id, processed delta, failed delta, now) */
   ST_JOB_COUNT,        /* (user_id, status or NULL) -> count */
   ST_JOB_LIST,         /* (user_id, status or NULL, limit, offset) -> JOB_COLS, newest first */
   ST_JOB_GET,          /* (id, user_id) -> JOB_COLS, config, error_message */
@@ -65,6 +65,7 @@ typedef enum store_stmt {
                         *  sha256, file_size, mime_type, status, tags, extracted_text,
                         *  processing_metadata, error_message, processed_at, now)
                         * -> id (the existing one when (job_id, row_index) was recorded before) */
+  ST_DOC_ROW_STATUS,   /* (job_id, row_index) -> status of that row's document, if any */
   ST_DOC_COUNT,        /* (user_id) -> count */
   ST_DOC_LIST,         /* (user_id, limit, offset) -> DOC_COLS, newest first */
   ST_DOC_OF_JOB,       /* (job_id, user_id) -> DOC_COLS in row order */

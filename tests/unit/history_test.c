@@ -432,13 +432,22 @@ static void test_search_ranking(void **state)
   doc_spec in_title = { "Glacier survey", { "alps", "survey", NULL },
                         "The survey team crossed a ridge near the pass and measured snow depth.", NULL, NULL };
   doc_spec none = { "Desert survey", { "sand", NULL }, "Dunes and wind.", NULL, NULL };
+  /* ...and once, deep in a long text. */
+  GString *filler = g_string_new(NULL);
+  for (int i = 0; i < 200; i++)
+    g_string_append_printf(filler, "The survey team walked %d more kilometres. ", i);
+  g_string_append(filler, "At last a glacier.");
+  doc_spec deep = { "Long walk survey", { "alps", NULL }, filler->str, NULL, NULL };
+  char *dp = record(f, uid, &deep, NULL);
+  g_string_free(filler, TRUE);
   char *t = record(f, uid, &in_text, NULL), *g = record(f, uid, &in_tags, NULL);
   char *ti = record(f, uid, &in_title, NULL), *n = record(f, uid, &none, NULL);
   char **ids = search_ids(f, uid, "glacier");
-  assert_int_equal(g_strv_length(ids), 3);
+  assert_int_equal(g_strv_length(ids), 4);
   assert_string_equal(ids[0], ti);
   assert_string_equal(ids[1], g);
   assert_string_equal(ids[2], t);
+  assert_string_equal(ids[3], dp);
   g_strfreev(ids);
   /* Case does not matter; every word must match. */
   ids = search_ids(f, uid, "GLACIER Pass");
@@ -452,7 +461,7 @@ static void test_search_ranking(void **state)
   assert_string_equal(ids[0], n);
   g_strfreev(ids);
   ids = search_ids(f, uid, "survey");
-  assert_int_equal(g_strv_length(ids), 4);
+  assert_int_equal(g_strv_length(ids), 5);
   g_strfreev(ids);
   /* Limit. */
   doctag_document_list *l = NULL;
@@ -463,6 +472,7 @@ static void test_search_ranking(void **state)
   g_free(g);
   g_free(ti);
   g_free(n);
+  g_free(dp);
   g_free(uid);
 }
 
