@@ -1,0 +1,434 @@
+/* The built-in offline tagger (see local.h).
+ *
+ * Candidates are runs of one to three words inside a segment (no
+ * punctuation, heading edge or table cell in between) that neither start
+ * nor end with a stop word. Each is scored from statistics of the text:
+ *   - frequency of the phrase and the strength of its words,
+ *   - first position (documents state their subject early),
+ *   - spread over the text (a topic recurs; a passing mention does not),
+ *   - cohesion (a phrase seen several times is a unit; a phrase seen once
+ *     is weaker than its words, unless it is a heading),
+ *   - title and heading boost,
+ *   - a damping of names (words only ever written capitalised mid-sentence).
+ * Plural/singular variants share a light stem and are one candidate; a
+ * phrase that explains most occurrences of a shorter one it contains takes
+ * its place ("water supply" over "water"), and a candidate contained in or
+ * containing one already chosen is skipped. */
+#include "tag/local.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "tag/lexicon.h"
+#include "tag/rules.h"
+#include "tag/segment.h"
+
+#define MAX_WORDS 3        /* candidate phrases */
+#define MAX_VOCAB_WORDS 5  /* vocabulary terms matched in the text */
+#define BINS 10            /* spread: slices of the text */
+#define DEFAULT_NUM_TAGS 8
+
+typedef struct cand {
+  char *key;               /* stems joined by spaces */
+  char **stems;            /* the same, split */
+  unsigned int n;          /* words */
+  GHashTable *forms;       /* surface form -> count */
+  unsigned int tf, first, heading, title, named;
+  unsigned int bins;       /* bit set of slices */
+  bool connector;          /* "bill of lading" */
+  int vocab;               /* vocabulary index, or -1 */
+  double score;
+} cand;
+
+typedef struct tagger {
+  const tag_request *req;
+  GArray *toks;
+  unsigned int ntok;
+  seg_script script;       /* the script tags are taken from */
+  char **stem;             /* per token (words only) */
+  bool *content;           /* per token: a word that may start or end a phrase */
+  GHashTable *word_tf;     /* stem -> occurrences of content words */
+  GHashTable *title_stems; /* stems of req->title's content words */
+  GHashTable *cands;       /* key -> cand */
+} tagger;
+
+static void cand_free(gpointer p)
+{
+  cand *c = p;
+  g_free(c->key);
+  g_strfreev(c->stems);
+  g_hash_table_destroy(c->forms);
+  g_free(c);
+}
+
+static seg_token *tok(const tagger *t, unsigned int i) { return &g_array_index(t->toks, seg_token, i); }
+
+/* The script most of the words are written in: Hindi documents get Hindi
+ * tags, English (and mostly-English bilingual) documents English ones. */
+static seg_script main_script(const tagger *t)
+{
+  long latin = 0, deva = 0;
+  for (unsigned int i = 0; i < t->ntok; i++) {
+    const seg_token *k = tok(t, i);
+    if (k->kind != SEG_WORD)
+      continue;
+    long n = g_utf8_strlen(k->word, -1);
+    if (k->script == SEG_SCRIPT_LATIN)
+      latin += n;
+    else if (k->script == SEG_SCRIPT_DEVANAGARI)
+      deva += n;
+  }
+  if (deva == latin && t->req->language)
+    return g_str_has_prefix(t->req->language, "hin") ? SEG_SCRIPT_DEVANAGARI : SEG_SCRIPT_LATIN;
+  return deva > latin ? SEG_SCRIPT_DEVANAGARI : SEG_SCRIPT_LATIN;
+}
+
+static void prepare(tagger *t)
+{
+  t->ntok = t->toks->len;
+  t->script = main_script(t);
+  t->stem = g_new0(char *, t->ntok + 1);
+  t->content = g_new0(bool, t->ntok + 1);
+  t->word_tf = g_hash_table_new(g_str_hash, g_str_equal);
+  for (unsigned int i = 0; i < t->ntok; i++) {
+    const seg_token *k = tok(t, i);
+    if (k->kind != SEG_WORD)
+      continue;
+    t->stem[i] = lex_stem(k->word);
+    t->content[i] = k->script == t->script && g_utf8_strlen(k->word, -1) >= 2 && !lex_is_stop(k->word);
+    if (t->content[i]) {
+      unsigned int n = GPOINTER_TO_UINT(g_hash_table_lookup(t->word_tf, t->stem[i]));
+      g_hash_table_insert(t->word_tf, t->stem[i], GUINT_TO_POINTER(n + 1));
+    }
+  }
+  /* the title: underscores and hyphens of file-name titles are spaces */
+  t->title_stems = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  if (t->req->title) {
+    char *title = g_strdelimit(g_strdup(t->req->title), "_", ' ');
+    GArray *tt = seg_split(title);
+    for (guint i = 0; i < tt->len; i++) {
+      const seg_token *k = &g_array_index(tt, seg_token, i);
+      if (k->kind == SEG_WORD && !lex_is_stop(k->word))
+        g_hash_table_add(t->title_stems, lex_stem(k->word));
+    }
+    seg_free(tt);
+    g_free(title);
+  }
+}
+
+/* Records one occurrence of tokens [i, i+n) as candidate `key`. */
+static cand *count(tagger *t, unsigned int i, unsigned int n, int vocab)
+{
+  GString *key = g_string_new(NULL), *form = g_string_new(NULL);
+  for (unsigned int j = i; j < i + n; j++) {
+    if (j > i) {
+      g_string_append_c(key, ' ');
+      g_string_append_c(form, ' ');
+    }
+    g_string_append(key, t->stem[j]);
+    g_string_append(form, tok(t, j)->word);
+  }
+  cand *c = g_hash_table_lookup(t->cands, key->str);
+  if (!c) {
+    c = g_new0(cand, 1);
+    c->key = g_strdup(key->str);
+    c->stems = g_strsplit(key->str, " ", -1);
+    c->n = n;
+    c->forms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    c->first = i;
+    c->vocab = vocab;
+    g_hash_table_insert(t->cands, c->key, c);
+  }
+  c->tf++;
+  c->bins |= 1u << (unsigned int)((guint64)i * BINS / t->ntok);
+  bool heading = true, title = true, named = true;
+  for (unsigned int j = i; j < i + n; j++) {
+    const seg_token *k = tok(t, j);
+    heading &= k->heading;
+    title &= k->title;
+    /* capitalised where a common noun would not be */
+    if (t->content[j])
+      named &= k->cap && !k->sentence && !k->heading && g_utf8_strlen(k->word, -1) > 1 &&
+               k->script == SEG_SCRIPT_LATIN;
+    if (j > i && j + 1 < i + n && !t->content[j])
+      c->connector = true;
+  }
+  c->heading += heading;
+  c->title += title;
+  c->named += named;
+  unsigned int fc = GPOINTER_TO_UINT(g_hash_table_lookup(c->forms, form->str));
+  g_hash_table_replace(c->forms, g_strdup(form->str), GUINT_TO_POINTER(fc + 1));
+  g_string_free(form, TRUE);
+  g_string_free(key, TRUE);
+  return c;
+}
+
+static bool joined(const tagger *t, unsigned int j)
+{
+  const seg_token *k = tok(t, j);
+  return k->kind == SEG_WORD && !k->brk;
+}
+
+static void collect_phrases(tagger *t)
+{
+  for (unsigned int i = 0; i < t->ntok; i++) {
+    if (!t->content[i])
+      continue;
+    for (unsigned int n = 1; n <= MAX_WORDS && i + n <= t->ntok; n++) {
+      unsigned int last = i + n - 1;
+      if (n > 1 && !joined(t, last))
+        break;
+      if (n == 3 && !t->content[i + 1] && !lex_is_connector(tok(t, i + 1)->word))
+        break;
+      if (n == 2 && !t->content[last])
+        continue; /* "bill of": may still become "bill of lading" */
+      if (!t->content[last])
+        continue;
+      count(t, i, n, -1);
+    }
+  }
+}
+
+/* Vocabulary mode: the candidates are the vocabulary's terms, found in the
+ * text by their light stems. */
+static void collect_vocabulary(tagger *t)
+{
+  GHashTable *keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  for (size_t v = 0; v < t->req->vocabulary_count; v++) {
+    char *clean = rules_clean(t->req->vocabulary[v]);
+    char *key = lex_stem_phrase(clean);
+    if (*key && !g_hash_table_contains(keys, key))
+      g_hash_table_insert(keys, key, GINT_TO_POINTER((int)v + 1));
+    else
+      g_free(key);
+    g_free(clean);
+  }
+  for (unsigned int i = 0; i < t->ntok; i++) {
+    if (tok(t, i)->kind != SEG_WORD)
+      continue;
+    GString *key = g_string_new(NULL);
+    for (unsigned int n = 1; n <= MAX_VOCAB_WORDS && i + n <= t->ntok; n++) {
+      unsigned int last = i + n - 1;
+      if (n > 1 && !joined(t, last))
+        break;
+      if (n > 1)
+        g_string_append_c(key, ' ');
+      g_string_append(key, t->stem[last]);
+      int v = GPOINTER_TO_INT(g_hash_table_lookup(keys, key->str));
+      if (v)
+        count(t, i, n, v - 1);
+    }
+    g_string_free(key, TRUE);
+  }
+  g_hash_table_destroy(keys);
+}
+
+static unsigned int word_tf(const tagger *t, const char *stem)
+{
+  return GPOINTER_TO_UINT(g_hash_table_lookup(t->word_tf, stem));
+}
+
+static bool in_title(const tagger *t, const cand *c)
+{
+  if (c->title)
+    return true;
+  bool any = false;
+  for (unsigned int i = 0; i < c->n; i++) {
+    if (lex_is_connector(c->stems[i]))
+      continue;
+    if (!g_hash_table_contains(t->title_stems, c->stems[i]))
+      return false;
+    any = true;
+  }
+  return any;
+}
+
+static void score(tagger *t, cand *c)
+{
+  double strength = 0;
+  unsigned int words = 0;
+  for (unsigned int i = 0; i < c->n; i++) {
+    unsigned int tf = word_tf(t, c->stems[i]);
+    if (!tf)
+      continue; /* a connector */
+    strength += log2(1.0 + tf);
+    words++;
+  }
+  strength = words ? strength / words : 1.0;
+  double rel = (double)c->first / (double)t->ntok;
+  double position = 1.0 + 1.0 / (1.0 + 8.0 * rel);
+  unsigned int bins = (unsigned int)__builtin_popcount(c->bins);
+  double spread = 1.0 + 0.08 * (bins - 1);
+  double cohesion = c->n == 1 ? 1.0 : 1.0 + 0.5 * (c->n - 1);
+  double s = pow((double)c->tf, 0.7) * strength * position * spread * cohesion;
+  if (in_title(t, c))
+    s *= 2.5;
+  else if (c->heading)
+    s *= 1.6;
+  else if (c->n > 1 && c->tf == 1)
+    s *= 0.5; /* a phrase seen once is weaker than its words */
+  if (c->connector)
+    s *= 0.7;
+  if (c->named * 5 >= c->tf * 4)
+    s *= 0.6; /* mostly a name (person, place, company) */
+  c->score = s;
+}
+
+/* True when the stems of `small` appear contiguously in `big`. */
+static bool contains(const cand *big, const cand *small)
+{
+  if (small->n > big->n)
+    return false;
+  for (unsigned int i = 0; i + small->n <= big->n; i++) {
+    unsigned int j = 0;
+    while (j < small->n && !strcmp(big->stems[i + j], small->stems[j]))
+      j++;
+    if (j == small->n)
+      return true;
+  }
+  return false;
+}
+
+/* A phrase seen often enough relative to a shorter phrase inside it
+ * explains that phrase's occurrences and takes its rank. */
+static void absorb(tagger *t)
+{
+  GHashTableIter it;
+  gpointer v;
+  g_hash_table_iter_init(&it, t->cands);
+  while (g_hash_table_iter_next(&it, NULL, &v)) {
+    cand *big = v;
+    if (big->n < 2 || big->tf < 2)
+      continue;
+    for (unsigned int len = 1; len < big->n; len++) {
+      for (unsigned int i = 0; i + len <= big->n; i++) {
+        GString *k = g_string_new(NULL);
+        for (unsigned int j = i; j < i + len; j++) {
+          if (j > i)
+            g_string_append_c(k, ' ');
+          g_string_append(k, big->stems[j]);
+        }
+        cand *small = g_hash_table_lookup(t->cands, k->str);
+        g_string_free(k, TRUE);
+        if (small && big->tf * 10 >= small->tf * 3 && small->score > big->score)
+          big->score = small->score * (1.0 + 0.01 * big->n);
+      }
+    }
+  }
+}
+
+static int by_score(gconstpointer a, gconstpointer b)
+{
+  const cand *x = *(const cand *const *)a, *y = *(const cand *const *)b;
+  if (x->score != y->score)
+    return x->score > y->score ? -1 : 1;
+  if (x->n != y->n)
+    return x->n > y->n ? -1 : 1;
+  return strcmp(x->key, y->key);
+}
+
+/* The most frequent spelling; ties go to the alphabetically first. */
+static const char *best_form(const cand *c)
+{
+  const char *best = NULL;
+  unsigned int best_n = 0;
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init(&it, c->forms);
+  while (g_hash_table_iter_next(&it, &k, &v)) {
+    unsigned int n = GPOINTER_TO_UINT(v);
+    if (n > best_n || (n == best_n && strcmp(k, best) < 0)) {
+      best = k;
+      best_n = n;
+    }
+  }
+  return best;
+}
+
+doctag_status local_tag(const doctag_ctx *ctx, const tag_request *req, tag_outcome *out)
+{
+  (void)ctx;
+  size_t limit = req->num_tags ? req->num_tags : DEFAULT_NUM_TAGS;
+  tagger t = { .req = req };
+  t.toks = seg_split(req->text);
+  prepare(&t);
+  t.cands = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, cand_free);
+  if (t.ntok) {
+    if (req->vocabulary_count)
+      collect_vocabulary(&t);
+    else
+      collect_phrases(&t);
+  }
+
+  GPtrArray *ranked = g_ptr_array_new();
+  GHashTableIter it;
+  gpointer v;
+  g_hash_table_iter_init(&it, t.cands);
+  while (g_hash_table_iter_next(&it, NULL, &v)) {
+    score(&t, v);
+    g_ptr_array_add(ranked, v);
+  }
+  if (!req->vocabulary_count)
+    absorb(&t);
+  g_ptr_array_sort(ranked, by_score);
+
+  /* choose: the rules first (a rejected candidate must not shadow the
+   * phrases around it), then no candidate inside or around a chosen one */
+  GPtrArray *chosen = g_ptr_array_new();
+  GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+  for (guint i = 0; i < ranked->len && chosen->len < limit; i++) {
+    cand *c = ranked->pdata[i];
+    const char *form = c->vocab >= 0 ? req->vocabulary[c->vocab] : best_form(c);
+    char *tag = c->vocab >= 0 ? rules_clean(form) : rules_normalise(form);
+    if (!tag || rules_excluded(tag, req->exclusion, req->exclusion_count)) {
+      g_free(tag);
+      continue;
+    }
+    bool overlap = false;
+    for (guint j = 0; j < chosen->len && !overlap && c->vocab < 0; j++)
+      overlap = contains(chosen->pdata[j], c) || contains(c, chosen->pdata[j]);
+    if (overlap) {
+      g_free(tag);
+      continue;
+    }
+    g_ptr_array_add(chosen, c);
+    g_ptr_array_add(names, tag);
+  }
+
+  double top = chosen->len ? ((cand *)chosen->pdata[0])->score : 1.0;
+  double *scores = g_new0(double, chosen->len + 1);
+  json_t *cands = json_array();
+  for (guint i = 0; i < chosen->len; i++) {
+    const cand *c = chosen->pdata[i];
+    scores[i] = top > 0 ? round(1000.0 * c->score / top) / 1000.0 : 0.0;
+    json_array_append_new(cands, json_pack("{s:s, s:f, s:i}", "phrase", (const char *)names->pdata[i],
+                                           "score", scores[i], "count", (int)c->tf));
+  }
+  out->model_name = g_strdup("local");
+  rules_apply(req, (char *const *)names->pdata, scores, names->len, out);
+  json_t *raw = json_pack("{s:s, s:s, s:o}", "tagger", "local", "script",
+                          t.script == SEG_SCRIPT_DEVANAGARI ? "Devanagari" : "Latin", "candidates", cands);
+  char *dump = json_dumps(raw, JSON_COMPACT);
+  out->raw_response = g_strdup(dump);
+  free(dump);
+  json_decref(raw);
+
+  g_free(scores);
+  g_ptr_array_free(names, TRUE);
+  g_ptr_array_free(chosen, TRUE);
+  g_ptr_array_free(ranked, TRUE);
+  g_hash_table_destroy(t.cands);
+  g_hash_table_destroy(t.title_stems);
+  g_hash_table_destroy(t.word_tf);
+  for (unsigned int i = 0; i < t.ntok; i++)
+    g_free(t.stem[i]);
+  g_free(t.stem);
+  g_free(t.content);
+  seg_free(t.toks);
+  if (!out->raw_response)
+    return err_nomem();
+  return DOCTAG_OK;
+}
