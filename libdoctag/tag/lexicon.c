@@ -6,7 +6,10 @@
 
 #include "core/embedded.h"
 
-static GHashTable *stop_words, *generic_words;
+static GHashTable *stop_words, *generic_words, *generic_stems;
+
+static char *stem_en(const char *word);
+static char *stem_hi(const char *word);
 
 static const char *const connectors[] = { "of", "की", "का", "के", NULL };
 
@@ -45,6 +48,14 @@ static gpointer load_lists(gpointer unused)
   load_list(stop_words, "tag/data/stop_hi.txt");
   generic_words = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   load_list(generic_words, "tag/data/generic.txt");
+  /* single generic words also by stem: "notes" like "note" */
+  generic_stems = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  GHashTableIter it;
+  gpointer k;
+  g_hash_table_iter_init(&it, generic_words);
+  while (g_hash_table_iter_next(&it, &k, NULL))
+    if (!strchr(k, ' '))
+      g_hash_table_add(generic_stems, lex_stem(k));
   return NULL;
 }
 
@@ -63,7 +74,16 @@ bool lex_is_stop(const char *word)
 bool lex_is_generic(const char *word)
 {
   ensure_lists();
-  return word && g_hash_table_contains(generic_words, word);
+  if (!word)
+    return false;
+  if (g_hash_table_contains(generic_words, word))
+    return true;
+  if (strchr(word, ' '))
+    return false;
+  char *st = lex_stem(word);
+  bool generic = g_hash_table_contains(generic_stems, st);
+  g_free(st);
+  return generic;
 }
 
 static bool in_list(const char *const *list, const char *word)

@@ -30,6 +30,15 @@
 #define MAX_VOCAB_WORDS 5  /* vocabulary terms matched in the text */
 #define BINS 10            /* spread: slices of the text */
 #define DEFAULT_NUM_TAGS 8
+#define TITLE_BOOST 4.0        /* in the title or a keywords statement */
+#define WHOLE_HEADING_BOOST 4.0 /* is a heading: "Security", "Payment terms" */
+#define HEADING_BOOST 2.5      /* in a heading */
+#define ONCE_PENALTY 0.5       /* a phrase seen once, not in a heading */
+#define CONNECTOR_PENALTY 0.7  /* "schedule of fittings" */
+#define NAME_PENALTY 0.6       /* mostly capitalised mid-sentence */
+#define LABEL_PENALTY 0.5      /* mostly right before a number */
+#define PARTICIPLE_PENALTY 0.5 /* ends in -ed */
+#define DIVERSITY 0.5      /* per chosen tag sharing a word */
 
 typedef struct cand {
   char *key;               /* stems joined by spaces */
@@ -37,7 +46,10 @@ typedef struct cand {
   unsigned int n;          /* words */
   GHashTable *forms;       /* surface form -> count */
   unsigned int tf, first, heading, title, named;
+  double eff;              /* score after the diversity penalty */
   unsigned int bins;       /* bit set of slices */
+  unsigned int labels;     /* occurrences right before a number or code */
+  unsigned int whole;      /* occurrences that are a whole heading ("Security") */
   bool connector;          /* "bill of lading" */
   int vocab;               /* vocabulary index, or -1 */
   double score;
@@ -144,19 +156,25 @@ static cand *count(tagger *t, unsigned int i, unsigned int n, int vocab)
   }
   c->tf++;
   c->bins |= 1u << (unsigned int)((guint64)i * BINS / t->ntok);
+  /* "Ward 4", "issue #412", "Pune 411005", "GSTIN 27AAK...": a word
+   * labelling a number is a field name or an address, not a subject */
+  if (i + n < t->ntok && tok(t, i + n)->kind != SEG_WORD)
+    c->labels++;
   bool heading = true, title = true, named = true;
   for (unsigned int j = i; j < i + n; j++) {
     const seg_token *k = tok(t, j);
     heading &= k->heading;
-    title &= k->title;
+    title &= k->title || k->keyword;
     /* capitalised where a common noun would not be */
     if (t->content[j])
-      named &= k->cap && !k->sentence && !k->heading && g_utf8_strlen(k->word, -1) > 1 &&
+      named &= k->cap && !k->acronym && !k->sentence && !k->heading && g_utf8_strlen(k->word, -1) > 1 &&
                k->script == SEG_SCRIPT_LATIN;
     if (j > i && j + 1 < i + n && !t->content[j])
       c->connector = true;
   }
   c->heading += heading;
+  if (heading && tok(t, i)->brk && (i + n >= t->ntok || tok(t, i + n)->brk || !tok(t, i + n)->heading))
+    c->whole++;
   c->title += title;
   c->named += named;
   unsigned int fc = GPOINTER_TO_UINT(g_hash_table_lookup(c->forms, form->str));
@@ -226,6 +244,8 @@ static void collect_vocabulary(tagger *t)
   g_hash_table_destroy(keys);
 }
 
+static const char *best_form(const cand *c);
+
 static unsigned int word_tf(const tagger *t, const char *stem)
 {
   return GPOINTER_TO_UINT(g_hash_table_lookup(t->word_tf, stem));
@@ -244,6 +264,15 @@ static bool in_title(const tagger *t, const cand *c)
     any = true;
   }
   return any;
+}
+
+/* English past participles ("created", "aged", "fixed") describe rather
+ * than name: weak as a tag or as a phrase's last word. */
+static bool participle(const cand *c)
+{
+  const char *form = best_form(c);
+  size_t n = strlen(form);
+  return n > 4 && !strcmp(form + n - 2, "ed");
 }
 
 static void score(tagger *t, cand *c)
@@ -265,15 +294,21 @@ static void score(tagger *t, cand *c)
   double cohesion = c->n == 1 ? 1.0 : 1.0 + 0.5 * (c->n - 1);
   double s = pow((double)c->tf, 0.7) * strength * position * spread * cohesion;
   if (in_title(t, c))
-    s *= 2.5;
+    s *= TITLE_BOOST;
+  else if (c->whole)
+    s *= WHOLE_HEADING_BOOST;
   else if (c->heading)
-    s *= 1.6;
+    s *= HEADING_BOOST;
   else if (c->n > 1 && c->tf == 1)
-    s *= 0.5; /* a phrase seen once is weaker than its words */
+    s *= ONCE_PENALTY; /* a phrase seen once is weaker than its words */
   if (c->connector)
-    s *= 0.7;
+    s *= CONNECTOR_PENALTY;
   if (c->named * 5 >= c->tf * 4)
-    s *= 0.6; /* mostly a name (person, place, company) */
+    s *= NAME_PENALTY; /* mostly a name (person, place, company) */
+  if (c->labels * 2 > c->tf)
+    s *= LABEL_PENALTY;
+  if (t->script == SEG_SCRIPT_LATIN && participle(c))
+    s *= PARTICIPLE_PENALTY;
   c->score = s;
 }
 
@@ -292,16 +327,41 @@ static bool contains(const cand *big, const cand *small)
   return false;
 }
 
-/* A phrase seen often enough relative to a shorter phrase inside it
- * explains that phrase's occurrences and takes its rank. */
+/* A longer phrase takes the rank of a shorter one inside it when it is the
+ * way the document names that thing: it is in the title (or a keywords
+ * statement) or a section heading, or it accounts for half the shorter
+ * one's occurrences ("water supply" over "water", "tax invoice" over
+ * "invoice", "payment terms" over "payment"). Each shorter phrase passes its
+ * rank to one phrase only: the title's longest, a heading's, else the best. */
+static int absorber_rank(const cand *c)
+{
+  return c->title ? 2 : c->heading ? 1 : 0;
+}
+
+static bool better_absorber(const cand *a, const cand *b)
+{
+  if (!b)
+    return true;
+  if (absorber_rank(a) != absorber_rank(b))
+    return absorber_rank(a) > absorber_rank(b);
+  if (absorber_rank(a) && a->n != b->n)
+    return a->n > b->n; /* the title's fullest phrase */
+  if (a->score != b->score)
+    return a->score > b->score;
+  if (a->n != b->n)
+    return a->n > b->n;
+  return strcmp(a->key, b->key) < 0;
+}
+
 static void absorb(tagger *t)
 {
+  GHashTable *best = g_hash_table_new(g_direct_hash, g_direct_equal); /* small -> big */
   GHashTableIter it;
   gpointer v;
   g_hash_table_iter_init(&it, t->cands);
   while (g_hash_table_iter_next(&it, NULL, &v)) {
     cand *big = v;
-    if (big->n < 2 || big->tf < 2)
+    if (big->n < 2 || big->connector)
       continue;
     for (unsigned int len = 1; len < big->n; len++) {
       for (unsigned int i = 0; i + len <= big->n; i++) {
@@ -313,11 +373,48 @@ static void absorb(tagger *t)
         }
         cand *small = g_hash_table_lookup(t->cands, k->str);
         g_string_free(k, TRUE);
-        if (small && big->tf * 10 >= small->tf * 3 && small->score > big->score)
-          big->score = small->score * (1.0 + 0.01 * big->n);
+        if (!small || small->score <= big->score)
+          continue;
+        bool ratio = big->tf >= 2 && big->tf * 2 >= small->tf;
+        /* a heading's phrase ("Payment terms", "Bug fixes") names its
+         * section's subject, but not the document's (a title word), and
+         * not when it only describes ("Items supplied") */
+        bool heading = absorber_rank(big) == 1 && !in_title(t, small) && !participle(big);
+        if (absorber_rank(big) < 2 && !ratio && !heading)
+          continue;
+        if (better_absorber(big, g_hash_table_lookup(best, small)))
+          g_hash_table_insert(best, small, big);
       }
     }
   }
+  /* scores move only now, so the order of the walk above does not matter */
+  GPtrArray *moves = g_ptr_array_new();
+  g_hash_table_iter_init(&it, best);
+  gpointer small;
+  while (g_hash_table_iter_next(&it, &small, &v))
+    g_ptr_array_add(moves, small);
+  double *gain = g_new0(double, moves->len + 1);
+  for (guint i = 0; i < moves->len; i++) {
+    cand *sm = moves->pdata[i], *big = g_hash_table_lookup(best, sm);
+    gain[i] = sm->score * (1.0 + 0.01 * big->n);
+  }
+  for (guint i = 0; i < moves->len; i++) {
+    cand *big = g_hash_table_lookup(best, moves->pdata[i]);
+    if (gain[i] > big->score)
+      big->score = gain[i];
+  }
+  g_free(gain);
+  g_ptr_array_free(moves, TRUE);
+  g_hash_table_destroy(best);
+}
+
+static bool shares_word(const cand *a, const cand *b)
+{
+  for (unsigned int i = 0; i < a->n; i++)
+    for (unsigned int j = 0; j < b->n; j++)
+      if (!lex_is_connector(a->stems[i]) && !strcmp(a->stems[i], b->stems[j]))
+        return true;
+  return false;
 }
 
 static int by_score(gconstpointer a, gconstpointer b)
@@ -379,31 +476,54 @@ doctag_status local_tag(const doctag_ctx *ctx, const tag_request *req, tag_outco
    * phrases around it), then no candidate inside or around a chosen one */
   GPtrArray *chosen = g_ptr_array_new();
   GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-  for (guint i = 0; i < ranked->len && chosen->len < limit; i++) {
-    cand *c = ranked->pdata[i];
-    const char *form = c->vocab >= 0 ? req->vocabulary[c->vocab] : best_form(c);
-    char *tag = c->vocab >= 0 ? rules_clean(form) : rules_normalise(form);
+  bool *gone = g_new0(bool, ranked->len + 1);
+  while (chosen->len < limit) {
+    /* the best candidate once those sharing a word with a chosen tag are
+     * damped; effective scores only fall, so the scan stops early */
+    cand *best = NULL;
+    guint best_i = 0;
+    for (guint i = 0; i < ranked->len; i++) {
+      cand *c = ranked->pdata[i];
+      if (gone[i])
+        continue;
+      if (best && c->score <= best->eff)
+        break;
+      c->eff = c->score;
+      for (guint j = 0; j < chosen->len && c->vocab < 0; j++)
+        if (shares_word(c, chosen->pdata[j]))
+          c->eff *= DIVERSITY;
+      if (!best || c->eff > best->eff) {
+        best = c;
+        best_i = i;
+      }
+    }
+    if (!best)
+      break;
+    gone[best_i] = true;
+    const char *form = best->vocab >= 0 ? req->vocabulary[best->vocab] : best_form(best);
+    char *tag = best->vocab >= 0 ? rules_clean(form) : rules_normalise(form);
     if (!tag || rules_excluded(tag, req->exclusion, req->exclusion_count)) {
       g_free(tag);
       continue;
     }
     bool overlap = false;
-    for (guint j = 0; j < chosen->len && !overlap && c->vocab < 0; j++)
-      overlap = contains(chosen->pdata[j], c) || contains(c, chosen->pdata[j]);
+    for (guint j = 0; j < chosen->len && !overlap && best->vocab < 0; j++)
+      overlap = contains(chosen->pdata[j], best) || contains(best, chosen->pdata[j]);
     if (overlap) {
       g_free(tag);
       continue;
     }
-    g_ptr_array_add(chosen, c);
+    g_ptr_array_add(chosen, best);
     g_ptr_array_add(names, tag);
   }
+  g_free(gone);
 
-  double top = chosen->len ? ((cand *)chosen->pdata[0])->score : 1.0;
+  double top = chosen->len ? ((cand *)chosen->pdata[0])->eff : 1.0;
   double *scores = g_new0(double, chosen->len + 1);
   json_t *cands = json_array();
   for (guint i = 0; i < chosen->len; i++) {
     const cand *c = chosen->pdata[i];
-    scores[i] = top > 0 ? round(1000.0 * c->score / top) / 1000.0 : 0.0;
+    scores[i] = top > 0 ? round(1000.0 * c->eff / top) / 1000.0 : 0.0;
     json_array_append_new(cands, json_pack("{s:s, s:f, s:i}", "phrase", (const char *)names->pdata[i],
                                            "score", scores[i], "count", (int)c->tf));
   }

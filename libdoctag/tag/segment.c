@@ -20,6 +20,8 @@ typedef struct line_info {
   size_t len;
   unsigned int page;
   bool blank, tab, terminal, bullet, shape, titled, uncased, upper_start, lower_start, long_line;
+  bool keywords;           /* starts with "Keywords:", "Subject:", "विषय:" ... */
+  bool digit;              /* has a digit (after any list number) */
   bool cand, heading, title;
   int block;               /* heading block, or -1 */
 } line_info;
@@ -72,6 +74,26 @@ static size_t numbering_len(const char *s, size_t len)
   return i;
 }
 
+/* Labels under which a document states its own subject. */
+static const char *const keyword_labels[] = {
+  "keywords", "key words", "index terms", "tags", "subject", "sub", "re", "topic", "topics",
+  "विषय", "मुख्य शब्द", "कुंजी शब्द", NULL
+};
+
+static bool starts_keywords(const char *s, size_t len)
+{
+  const char *colon = memchr(s, ':', len);
+  if (!colon || colon - s > 24)
+    return false;
+  char *label = g_utf8_strdown(s, colon - s);
+  g_strstrip(label);
+  bool found = false;
+  for (const char *const *k = keyword_labels; *k && !found; k++)
+    found = !strcmp(label, *k);
+  g_free(label);
+  return found;
+}
+
 static void analyse_line(line_info *l)
 {
   const char *s = l->s, *end = l->s + l->len;
@@ -90,6 +112,7 @@ static void analyse_line(line_info *l)
   if (l->blank)
     return;
   l->tab = memchr(s, '\t', l->len) != NULL;
+  l->keywords = starts_keywords(s, l->len);
   gunichar last = g_utf8_get_char(g_utf8_prev_char(end));
   l->terminal = is_terminal(last) || (last == ')' && l->len > 1 && is_sentence_end(g_utf8_get_char(g_utf8_prev_char(g_utf8_prev_char(end)))));
   l->long_line = g_utf8_strlen(s, (gssize)l->len) >= LONG_LINE_CHARS;
@@ -148,7 +171,8 @@ static void analyse_line(line_info *l)
   gunichar ulast = last;
   l->uncased = !any_lower && !any_upper;
   l->titled = caps > 0 && lower_big == 0;
-  l->shape = words >= 1 && words <= HEADING_MAX_WORDS && chars <= HEADING_MAX_CHARS && !digit && !comma &&
+  l->digit = digit;
+  l->shape = words >= 1 && words <= HEADING_MAX_WORDS && chars <= HEADING_MAX_CHARS && !comma &&
              !l->tab && letters >= 2 && !(is_terminal(ulast) && ulast != ':') && !is_bullet(first);
 }
 
@@ -163,6 +187,10 @@ static void mark_headings(line_info *lines, size_t n)
     line_info *l = &lines[i];
     l->block = -1;
     if (!l->shape)
+      continue;
+    /* digits ("Ward 4", "Page 1 of 2") rule a heading out, except in a
+     * title-cased first line ("Tallyrun 3.2.0 Release Notes") */
+    if (l->digit && !(i < 2 && l->page == 0 && l->titled))
       continue;
     line_info *prev = i > 0 && lines[i - 1].page == l->page ? &lines[i - 1] : NULL;
     line_info *next = i + 1 < n && lines[i + 1].page == l->page ? &lines[i + 1] : NULL;
@@ -206,6 +234,7 @@ static void mark_headings(line_info *lines, size_t n)
 typedef struct seg_state {
   GArray *out;
   bool brk, sentence;
+  bool keywords;           /* inside a keywords statement, until it ends */
   const line_info *line;
   unsigned int line_no;
 } seg_state;
@@ -218,6 +247,7 @@ static void emit(seg_state *st, const char *s, size_t len, seg_kind kind)
   t.sentence = st->sentence;
   t.heading = st->line->heading;
   t.title = st->line->title;
+  t.keyword = st->keywords;
   t.page = st->line->page;
   t.line = st->line_no;
   if (kind == SEG_WORD) {
@@ -239,6 +269,14 @@ static void emit(seg_state *st, const char *s, size_t len, seg_kind kind)
       return;
     gunichar fc = g_utf8_get_char(s);
     t.cap = g_unichar_isupper(fc) || g_unichar_istitle(fc);
+    bool lower = false;
+    unsigned int letters = 0;
+    for (const char *p = s; p < s + len; p = g_utf8_next_char(p)) {
+      gunichar c = g_utf8_get_char(p);
+      lower |= g_unichar_islower(c);
+      letters += g_unichar_isalpha(c) != 0;
+    }
+    t.acronym = !lower && t.cap && letters >= 2;
     bool latin = false, deva = false;
     for (const char *p = s; p < s + len; p = g_utf8_next_char(p)) {
       GUnicodeScript sc = g_unichar_get_script(g_utf8_get_char(p));
@@ -354,8 +392,10 @@ static void scan_chunk(seg_state *st, const char *s, size_t len)
     if (is_hyphen(c) && seg_is_word_char(pc) && (next >= end || seg_is_word_char(nc)))
       continue;
     st->brk = true;
-    if (is_sentence_end(c))
+    if (is_sentence_end(c)) {
       st->sentence = true;
+      st->keywords = false;
+    }
   }
 }
 
@@ -376,6 +416,52 @@ static void scan_line(seg_state *st, const line_info *l)
     if (c == '\t')
       st->brk = true; /* table cell */
   }
+}
+
+static bool starts_with_sign(const char *w)
+{
+  gunichar c = g_utf8_get_char(w);
+  if (g_unichar_ismark(c))
+    return true;
+  /* a reph (र + virama before a consonant) never starts a Hindi word */
+  const char *n = g_utf8_next_char(w);
+  return c == 0x0930 && g_utf8_get_char(n) == 0x094D;
+}
+
+/* poppler sometimes puts a space inside a Devanagari word ("अंत र्गत",
+ * "क्षे त्रों"). Two adjacent pieces are one word again when the second
+ * cannot start a word, or when the text also spells them as one word. */
+static void rejoin_devanagari(GArray *toks)
+{
+  GHashTable *words = g_hash_table_new(g_str_hash, g_str_equal);
+  for (guint i = 0; i < toks->len; i++) {
+    seg_token *k = &g_array_index(toks, seg_token, i);
+    if (k->kind == SEG_WORD && k->script == SEG_SCRIPT_DEVANAGARI)
+      g_hash_table_add(words, k->word);
+  }
+  GPtrArray *freed = g_ptr_array_new_with_free_func(g_free);
+  guint out = 0;
+  for (guint i = 0; i < toks->len; i++) {
+    seg_token *k = &g_array_index(toks, seg_token, i);
+    seg_token *prev = out ? &g_array_index(toks, seg_token, out - 1) : NULL;
+    if (prev && !k->brk && k->kind == SEG_WORD && prev->kind == SEG_WORD &&
+        k->script == SEG_SCRIPT_DEVANAGARI && prev->script == SEG_SCRIPT_DEVANAGARI && k->line == prev->line) {
+      char *both = g_strconcat(prev->word, k->word, NULL);
+      bool join = starts_with_sign(k->word) ||
+                  (!lex_is_stop(prev->word) && !lex_is_stop(k->word) && g_hash_table_contains(words, both));
+      if (join) {
+        g_ptr_array_add(freed, prev->word); /* the set still points at it */
+        g_ptr_array_add(freed, k->word);
+        prev->word = both;
+        continue;
+      }
+      g_free(both);
+    }
+    g_array_index(toks, seg_token, out++) = *k;
+  }
+  g_array_set_size(toks, out);
+  g_hash_table_destroy(words);
+  g_ptr_array_free(freed, TRUE);
 }
 
 GArray *seg_split(const char *text)
@@ -415,12 +501,16 @@ GArray *seg_split(const char *text)
     if (!joined) {
       st.brk = true;
       st.sentence = true;
+      st.keywords = false;
     }
+    if (l->keywords)
+      st.keywords = true;
     st.line = l;
     st.line_no = (unsigned int)i;
     scan_line(&st, l);
   }
   g_array_free(lines, TRUE);
+  rejoin_devanagari(out);
   return out;
 }
 

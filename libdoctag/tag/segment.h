@@ -25,9 +25,11 @@ typedef struct seg_token {
                             edge, table cell, page; a phrase never spans one */
   bool sentence;         /* first word of a sentence */
   bool cap;              /* written with an initial capital letter */
+  bool acronym;          /* written in capitals: "KYC", "CSV" */
   bool heading;          /* on a heading line: short, no final punctuation,
                             title-cased, ALL CAPS or standing alone */
   bool title;            /* in the title block (first heading of the text) */
+  bool keyword;          /* in a "Keywords:" or "Subject:" statement */
   unsigned int page;     /* 0-based; pages are separated by '\f' */
   unsigned int line;     /* 0-based over the whole text */
 } seg_token;
