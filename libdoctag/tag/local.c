@@ -427,7 +427,9 @@ static int by_score(gconstpointer a, gconstpointer b)
   return strcmp(x->key, y->key);
 }
 
-/* The most frequent spelling; ties go to the alphabetically first. */
+/* The most frequent spelling; on a tie the longer ("supplies" over
+ * "supply", "expected" over a clipped "expecte"), then the alphabetically
+ * first. */
 static const char *best_form(const cand *c)
 {
   const char *best = NULL;
@@ -437,7 +439,8 @@ static const char *best_form(const cand *c)
   g_hash_table_iter_init(&it, c->forms);
   while (g_hash_table_iter_next(&it, &k, &v)) {
     unsigned int n = GPOINTER_TO_UINT(v);
-    if (n > best_n || (n == best_n && strcmp(k, best) < 0)) {
+    size_t kl = strlen(k), bl = best ? strlen(best) : 0;
+    if (n > best_n || (n == best_n && (kl > bl || (kl == bl && strcmp(k, best) < 0)))) {
       best = k;
       best_n = n;
     }

@@ -331,7 +331,8 @@ const char *rules_vocabulary_match(const char *tag, const char *const *vocab, si
 }
 
 /* The text prepared for evidence: " w1 w2 ... " lower-cased with every
- * non-word character read as a space, and the set of its word stems. */
+ * non-word character read as a space; the set of its word stems is built
+ * only when a tag is not found as it is. */
 typedef struct text_index {
   GString *flat;
   GHashTable *stems;
@@ -345,32 +346,44 @@ static void index_init(text_index *ix, const char *text)
   char *lower = g_utf8_strdown(nfc ? nfc : "", -1);
   g_free(nfc);
   ix->flat = g_string_new(" ");
-  ix->stems = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  size_t word_start = 1;
-  for (const char *p = lower;; p = g_utf8_next_char(p)) {
+  ix->stems = NULL;
+  bool space = true;
+  for (const char *p = lower; *p; p = g_utf8_next_char(p)) {
     gunichar c = g_utf8_get_char(p);
-    if (*p && seg_is_word_char(c)) {
+    if (seg_is_word_char(c)) {
       g_string_append_unichar(ix->flat, c);
-      continue;
-    }
-    if (ix->flat->len > word_start) {
-      g_hash_table_add(ix->stems, lex_stem(ix->flat->str + word_start));
+      space = false;
+    } else if (!space) {
       g_string_append_c(ix->flat, ' ');
+      space = true;
     }
-    word_start = ix->flat->len;
-    if (!*p)
-      break;
   }
+  if (!space)
+    g_string_append_c(ix->flat, ' ');
   g_free(lower);
+}
+
+static GHashTable *index_stems(text_index *ix)
+{
+  if (!ix->stems) {
+    ix->stems = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    gchar **words = g_strsplit(ix->flat->str, " ", -1);
+    for (gchar **w = words; *w; w++)
+      if (**w)
+        g_hash_table_add(ix->stems, lex_stem(*w));
+    g_strfreev(words);
+  }
+  return ix->stems;
 }
 
 static void index_clear(text_index *ix)
 {
   g_string_free(ix->flat, TRUE);
-  g_hash_table_destroy(ix->stems);
+  if (ix->stems)
+    g_hash_table_destroy(ix->stems);
 }
 
-static bool index_has(const text_index *ix, const char *tag)
+static bool index_has(text_index *ix, const char *tag)
 {
   /* the tag as the index spells words: non-word characters are spaces */
   GString *needle = g_string_new(" ");
@@ -399,7 +412,7 @@ static bool index_has(const text_index *ix, const char *tag)
       if (!**w || (any_content && lex_is_stop(*w)))
         continue;
       char *st = lex_stem(*w);
-      found = g_hash_table_contains(ix->stems, st);
+      found = g_hash_table_contains(index_stems(ix), st);
       g_free(st);
     }
     g_strfreev(words);

@@ -28,6 +28,8 @@ typedef struct line_info {
 
 bool seg_is_word_char(gunichar c)
 {
+  if (c < 0x80)
+    return g_ascii_isalnum(c);
   if (c == 0x200C || c == 0x200D)
     return true;
   /* Devanagari signs: candrabindu..visarga, vowel signs, virama, nukta,
@@ -38,7 +40,12 @@ bool seg_is_word_char(gunichar c)
   return g_unichar_isalnum(c) || g_unichar_ismark(c);
 }
 
-static bool is_space(gunichar c) { return g_unichar_isspace(c) || c == 0x00A0 || c == 0x200B || c == 0xFEFF; }
+static bool is_space(gunichar c)
+{
+  if (c < 0x80)
+    return g_ascii_isspace(c);
+  return g_unichar_isspace(c) || c == 0x00A0 || c == 0x200B || c == 0xFEFF;
+}
 static bool is_hyphen(gunichar c) { return c == '-' || c == 0x2010 || c == 0x2011; }
 static bool is_apostrophe(gunichar c) { return c == '\'' || c == 0x2019; }
 static bool is_sentence_end(gunichar c) { return c == '.' || c == '!' || c == '?' || c == 0x0964 || c == 0x0965; }
