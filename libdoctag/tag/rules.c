@@ -28,10 +28,10 @@ static gpointer compile(gpointer unused)
                         "|\\(?\\d{1,3}(?:\\.\\d{1,3})*[.):](?!\\d)\\s*"
                         "|\\(?[a-z][.)]\\s+"
                         "|\\(?[ivx]{1,4}[.)]\\s+)+",
-                        G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
-  re_roman = g_regex_new("^m{0,4}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$", G_REGEX_OPTIMIZE, 0, NULL);
+                        G_REGEX_CASELESS, 0, NULL);
+  re_roman = g_regex_new("^m{0,4}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$", 0, 0, NULL);
   /* 2024, 14, 2nd, 31st, 2024/25, 09.05.2024 */
-  re_number = g_regex_new("^(?:\\d+(?:st|nd|rd|th)?|\\d+(?:[./:]\\d+)+)$", G_REGEX_OPTIMIZE, 0, NULL);
+  re_number = g_regex_new("^(?:\\d+(?:st|nd|rd|th)?|\\d+(?:[./:]\\d+)+)$", 0, 0, NULL);
   return NULL;
 }
 
