@@ -38,7 +38,7 @@
 #define NAME_PENALTY 0.6       /* mostly capitalised mid-sentence */
 #define LABEL_PENALTY 0.5      /* mostly right before a number */
 #define PARTICIPLE_PENALTY 0.5 /* ends in -ed */
-#define DIVERSITY 0.5      /* per chosen tag sharing a word */
+#define DIVERSITY 0.5      /* per word shared with a chosen tag */
 
 typedef struct cand {
   char *key;               /* stems joined by spaces */
@@ -408,13 +408,21 @@ static void absorb(tagger *t)
   g_hash_table_destroy(best);
 }
 
-static bool shares_word(const cand *a, const cand *b)
+/* How many words of `a` are also words of `b` (connectors aside). */
+static unsigned int shared_words(const cand *a, const cand *b)
 {
-  for (unsigned int i = 0; i < a->n; i++)
-    for (unsigned int j = 0; j < b->n; j++)
-      if (!lex_is_connector(a->stems[i]) && !strcmp(a->stems[i], b->stems[j]))
-        return true;
-  return false;
+  unsigned int n = 0;
+  for (unsigned int i = 0; i < a->n; i++) {
+    if (lex_is_connector(a->stems[i]))
+      continue;
+    for (unsigned int j = 0; j < b->n; j++) {
+      if (!strcmp(a->stems[i], b->stems[j])) {
+        n++;
+        break;
+      }
+    }
+  }
+  return n;
 }
 
 static int by_score(gconstpointer a, gconstpointer b)
@@ -493,8 +501,7 @@ doctag_status local_tag(const doctag_ctx *ctx, const tag_request *req, tag_outco
         break;
       c->eff = c->score;
       for (guint j = 0; j < chosen->len && c->vocab < 0; j++)
-        if (shares_word(c, chosen->pdata[j]))
-          c->eff *= DIVERSITY;
+        c->eff *= pow(DIVERSITY, shared_words(c, chosen->pdata[j]));
       if (!best || c->eff > best->eff) {
         best = c;
         best_i = i;
