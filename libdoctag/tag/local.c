@@ -1,19 +1,26 @@
 /* The built-in offline tagger (see local.h).
  *
  * Candidates are runs of one to three words inside a segment (no
- * punctuation, heading edge or table cell in between) that neither start
- * nor end with a stop word. Each is scored from statistics of the text:
- *   - frequency of the phrase and the strength of its words,
+ * punctuation, heading edge, table cell or page break in between) that
+ * neither start nor end with a stop word ("of", "की", "का", "के" may sit in
+ * the middle), in the script most of the text is written in. Each is scored
+ * from statistics of the text, YAKE/RAKE-like:
+ *   - frequency of the phrase and the strength (frequency) of its words,
  *   - first position (documents state their subject early),
  *   - spread over the text (a topic recurs; a passing mention does not),
- *   - cohesion (a phrase seen several times is a unit; a phrase seen once
- *     is weaker than its words, unless it is a heading),
- *   - title and heading boost,
- *   - a damping of names (words only ever written capitalised mid-sentence).
- * Plural/singular variants share a light stem and are one candidate; a
- * phrase that explains most occurrences of a shorter one it contains takes
- * its place ("water supply" over "water"), and a candidate contained in or
- * containing one already chosen is skipped. */
+ *   - cohesion (a phrase seen several times is a unit; one seen once is
+ *     weaker than its words),
+ *   - title and heading boost: the title, a "Keywords:"/"Subject:"/"विषय:"
+ *     statement, a heading that is the phrase itself ("Security"), a
+ *     heading it is part of,
+ *   - damping of names (only ever capitalised mid-sentence), labels of
+ *     numbers ("Ward 4", "Pune 411005") and -ed participles.
+ * Near-duplicates: plural/singular and other light-stem variants are one
+ * candidate, shown in their most frequent spelling; a phrase that the title
+ * or a heading uses, or that explains half the occurrences of a shorter one
+ * inside it, takes that one's rank ("water supply" over "water"); a
+ * candidate contained in or containing a chosen one is skipped, and one
+ * sharing words with a chosen one is damped per shared word. */
 #include "tag/local.h"
 
 #include <jansson.h>
@@ -116,7 +123,7 @@ static void prepare(tagger *t)
       g_hash_table_insert(t->word_tf, t->stem[i], GUINT_TO_POINTER(n + 1));
     }
   }
-  /* the title: underscores and hyphens of file-name titles are spaces */
+  /* the title; the underscores of a file-name title ("en_water_supply") are spaces */
   t->title_stems = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   if (t->req->title) {
     char *title = g_strdelimit(g_strdup(t->req->title), "_", ' ');
