@@ -6,6 +6,7 @@
 #   bench/store.sh [documents=10000] [rounds=5]
 # PostgreSQL: DOCTAG_TEST_POSTGRES_URL when set, else a temporary cluster
 # started with scripts/services.d/10-postgres.sh and stopped after.
+# Exit status: 0 goal met, 1 goal missed, other: could not run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)

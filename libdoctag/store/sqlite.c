@@ -25,6 +25,7 @@ static const char *const sql_table[ST_COUNT] = {
                    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
   [ST_MIG_LIST] = "SELECT version FROM schema_migrations ORDER BY version",
   [ST_MIG_INSERT] = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+  [ST_PING] = "SELECT 1",
 
   [ST_USER_INSERT] = "INSERT INTO users (id, email, password_hash, full_name, is_active, is_verified,"
                      " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",

@@ -30,6 +30,7 @@ typedef enum store_stmt {
   ST_MIG_TABLE,        /* creates schema_migrations when missing */
   ST_MIG_LIST,         /* -> version */
   ST_MIG_INSERT,       /* (version, name, applied_at) */
+  ST_PING,             /* -> 1 */
 
   /* users: USER_COLS = id, email, full_name, is_active, is_verified, created_at */
   ST_USER_INSERT,      /* (id, email, password_hash, full_name, is_active, is_verified, created_at); duplicate email: EEXISTS */
@@ -183,6 +184,11 @@ doctag_status store_query(struct store *s, store_stmt st, const store_param *p, 
  * back; it returns the commit's status (or `st` itself when not ok). */
 doctag_status store_tx_begin(store_conn *c);
 doctag_status store_tx_end(store_conn *c, doctag_status st);
+
+/* Whether the database answers (for health checks): opens the store if
+ * needed and runs a trivial statement; *ms (may be NULL) gets the round
+ * trip in milliseconds. Errors: those of store_get() and the statement. */
+doctag_status store_ping(doctag_ctx *ctx, double *ms);
 
 /* Helpers shared by auth and history. */
 char *store_uuid_new(void);                  /* random v4 UUID, lower case; g_free */

@@ -612,12 +612,13 @@ static void test_secret(void **state)
   doctag_user_free(v);
   assert_status(doctag_auth_verify(f->ctx, &v, doctag_tokens_access(t2)), DOCTAG_EAUTH);
   doctag_ctx_free(conf);
+  doctag_tokens_free(t2);
   /* ...and a short configured secret is refused. */
   doctag_ctx *weak = fx_ctx_new(f->dir, f->url, "short");
   assert_status(doctag_auth_login(weak, NULL, &t2, "lee@example.com", PW, NULL), DOCTAG_EINVAL);
   assert_non_null(strstr(doctag_error_last()->message, "DOCTAG_JWT_SECRET"));
+  assert_null(t2);
   doctag_ctx_free(weak);
-  doctag_tokens_free(t2);
   g_free(first);
   g_free(second);
   g_free(path);

@@ -3,6 +3,10 @@
 #include "store_fixture.h"
 #include "doctag/history.h"
 #include "history/history_internal.h"
+#include "core/error.h"
+#include "core/result.h"
+
+#include <math.h>
 
 /* A user inserted directly (no password hashing: it is not under test). */
 static char *user(fx *f, const char *email)
@@ -779,6 +783,95 @@ static void test_config_json(void **state)
   g_free(s);
 }
 
+/* What doctag_process_* records: the result's fields through its accessors. */
+static void test_record_processing_result(void **state)
+{
+  fx *f = *state;
+  char *uid = user(f, "a@example.com");
+  doctag_result *r = g_new0(doctag_result, 1);
+  r->title = g_strdup("जल संसाधन report");
+  r->file_name = g_strdup("water.pdf");
+  r->text = g_string_new("Page one about water.\fपानी पर दूसरा पृष्ठ।");
+  r->page_count = 7;
+  r->pages_read = 2;
+  r->is_scanned = true;
+  r->extraction_method = "hybrid";
+  r->ocr_confidence = 87.456;
+  r->quality = "medium";
+  g_strlcpy(r->language, "hin+eng", sizeof r->language);
+  r->tags.count = 2;
+  r->tags.items = g_new0(tag_item, 2);
+  r->tags.items[0] = (tag_item){ g_strdup("water"), 0.9, true };
+  r->tags.items[1] = (tag_item){ g_strdup("पानी"), 0.7, false };
+  r->tags.model_name = g_strdup("local");
+  r->tags.tokens_used = 0;
+  r->tagged = true;
+  r->processing_time = 1.234;
+  g_strlcpy(r->sha256, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", sizeof r->sha256);
+
+  doctag_process_options o = DOCTAG_PROCESS_OPTIONS_INIT;
+  o.user_id = uid;
+  o.api_key = "sk-never-stored";
+  o.model_name = "local";
+  char *did = NULL;
+  assert_ok(history_record_result(f->ctx, &o, r, "local", "/srv/in/water.pdf", 4096, store_now_us() - 1234000,
+                                  &did));
+  doctag_document_detail *d = NULL;
+  assert_ok(doctag_history_document(f->ctx, &d, uid, did));
+  const doctag_document_record *x = doctag_document_detail_record(d);
+  assert_string_equal(x->title, "जल संसाधन report");
+  assert_string_equal(x->status, "completed");
+  assert_string_equal(x->file_source_type, "local");
+  assert_string_equal(x->file_path, "/srv/in/water.pdf");
+  assert_int_equal(x->file_size, 4096);
+  assert_string_equal(x->sha256, r->sha256);
+  assert_int_equal(x->tag_count, 2);
+  assert_string_equal(x->tags[1], "पानी");
+  assert_string_equal(x->extracted_text, r->text->str);
+  json_t *m = json_loads(x->processing_metadata_json, 0, NULL);
+  assert_true(json_is_true(json_object_get(m, "is_scanned")));
+  assert_string_equal(json_string_value(json_object_get(m, "extraction_method")), "hybrid");
+  assert_true(fabs(json_real_value(json_object_get(m, "ocr_confidence")) - 87.46) < 1e-9);
+  assert_int_equal(json_integer_value(json_object_get(m, "page_count")), 7);
+  assert_int_equal(json_integer_value(json_object_get(m, "text_length")), (json_int_t)r->text->len);
+  assert_string_equal(json_string_value(json_object_get(m, "detected_language")), "hin+eng");
+  assert_int_equal(json_array_size(json_object_get(m, "tag_details")), 2);
+  json_decref(m);
+  doctag_document_detail_free(d);
+  /* Searchable at once; the job is a completed single one without the key. */
+  char **ids = search_ids(f, uid, "पानी");
+  assert_int_equal(g_strv_length(ids), 1);
+  assert_string_equal(ids[0], did);
+  g_strfreev(ids);
+  doctag_job_list *l = NULL;
+  assert_ok(doctag_history_jobs(f->ctx, &l, uid, 0, 0, NULL));
+  assert_string_equal(doctag_job_list_at(l, 0)->job_type, "single");
+  assert_string_equal(doctag_job_list_at(l, 0)->status, "completed");
+  doctag_job_detail *j = NULL;
+  assert_ok(doctag_history_job(f->ctx, &j, uid, doctag_job_list_at(l, 0)->id));
+  assert_null(strstr(doctag_job_detail_job(j)->config_json, "sk-never-stored"));
+  doctag_job_detail_free(j);
+  doctag_job_list_free(l);
+  g_free(did);
+
+  /* A failed call: recorded as failed, its message kept even when it is
+   * the thread's own error text. */
+  err_set(DOCTAG_EPDF, "PDF extraction failed: not a PDF (starts with GIF8)");
+  assert_ok(history_record_failure(f->ctx, &o, NULL, "url", "https://example.com/a/broken.pdf", -1,
+                                   doctag_error_last()->message, 0, &did));
+  assert_ok(doctag_history_document(f->ctx, &d, uid, did));
+  x = doctag_document_detail_record(d);
+  assert_string_equal(x->status, "failed");
+  assert_string_equal(x->title, "broken.pdf");
+  assert_string_equal(x->error_message, "PDF extraction failed: not a PDF (starts with GIF8)");
+  doctag_document_detail_free(d);
+  g_free(did);
+  o.user_id = NULL;
+  assert_status(history_record_result(f->ctx, &o, r, "local", "x", 1, 0, NULL), DOCTAG_EINVAL);
+  doctag_result_free(r);
+  g_free(uid);
+}
+
 static void test_one_step_json(void **state)
 {
   fx *f = *state;
@@ -835,6 +928,7 @@ int main(void)
     cmocka_unit_test(test_text_is_capped_and_cleaned),
     cmocka_unit_test(test_batch_recording),
     cmocka_unit_test(test_config_json),
+    cmocka_unit_test(test_record_processing_result),
     cmocka_unit_test(test_one_step_json),
   };
   return fx_run("history", tests, G_N_ELEMENTS(tests));
