@@ -124,7 +124,7 @@ static doctag_status doc_params_make(doc_params *dp, const char *id, const char 
   bool done = !strcmp(d->status, "completed") || !strcmp(d->status, "failed");
   store_param p[] = {
     SP_T(id), SP_T(job_id), SP_T(user_id), SP_I(d->row_index), SP_T(title), SP_T(path), SP_T(src),
-    SP_T(d->sha256), d->file_size >= 0 ? SP_I(d->file_size) : SP_N, SP_T(mime), SP_T(d->status),
+    SP_T(d->sha256), d->file_size > 0 ? SP_I(d->file_size) : SP_N, SP_T(mime), SP_T(d->status),
     SP_T(tags_g), SP_T(text), SP_T(meta), SP_T(err), done ? SP_I(now) : SP_N, SP_I(now),
   };
   memcpy(dp->p, p, sizeof p);

@@ -738,6 +738,12 @@ static void test_batch_recording(void **state)
   assert_non_null(j->completed_at);
   assert_string_equal(doctag_job_detail_document_at(job, 1)->error_message, "timeout");
   doctag_job_detail_free(job);
+  /* An unknown size is null, not 0. */
+  char *json = NULL;
+  assert_ok(doctag_history_document_json(f->ctx, uid, ids[2], &json));
+  assert_non_null(strstr(json, "\"file_size\":null"));
+  assert_non_null(strstr(json, "\"error_message\":\"HTTP 404\""));
+  doctag_free(json);
   /* Refusals. */
   assert_status(history_job_set_status(f->ctx, jid, "exploded", NULL), DOCTAG_EINVAL);
   assert_status(history_job_set_status(f->ctx, nobody, "completed", NULL), DOCTAG_ENOTFOUND);
