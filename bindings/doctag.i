@@ -19,7 +19,7 @@
 #if defined(SWIGPYTHON)
 %module(package="doctag") capi
 #elif defined(SWIGPERL)
-%module "Doctag::Raw"
+%module Doctag
 #else
 %module doctag
 #endif
@@ -143,38 +143,38 @@ DOCTAG_OUT_OBJECT(doctag_result)
 
 /* Functions that block (I/O, OCR, network) release the interpreter lock
  * (-threads); cheap accessors keep it. */
-%nothread doctag_error_class_count;
-%nothread doctag_error_class_code;
-%nothread doctag_error_class_name;
-%nothread doctag_error_class_parent;
-%nothread doctag_error_class_doc;
-%nothread doctag_status_name;
-%nothread doctag_version;
-%nothread doctag_ctx_data_dir;
-%nothread doctag_result_title;
-%nothread doctag_result_text;
-%nothread doctag_result_text_length;
-%nothread doctag_result_page_count;
-%nothread doctag_result_pages_read;
-%nothread doctag_result_page_text;
-%nothread doctag_result_page_method;
-%nothread doctag_result_page_confidence;
-%nothread doctag_result_is_scanned;
-%nothread doctag_result_extraction_method;
-%nothread doctag_result_ocr_confidence;
-%nothread doctag_result_quality;
-%nothread doctag_result_language;
-%nothread doctag_result_tag_count;
-%nothread doctag_result_tag_at;
-%nothread doctag_result_tag_score;
-%nothread doctag_result_tag_evidence;
-%nothread doctag_result_needs_review;
-%nothread doctag_result_model_name;
-%nothread doctag_result_raw_response;
-%nothread doctag_result_tokens_used;
-%nothread doctag_result_processing_time;
-%nothread doctag_result_document_id;
-%nothread doctag_result_sha256;
+%feature("nothread") doctag_error_class_count;
+%feature("nothread") doctag_error_class_code;
+%feature("nothread") doctag_error_class_name;
+%feature("nothread") doctag_error_class_parent;
+%feature("nothread") doctag_error_class_doc;
+%feature("nothread") doctag_status_name;
+%feature("nothread") doctag_version;
+%feature("nothread") doctag_ctx_data_dir;
+%feature("nothread") doctag_result_title;
+%feature("nothread") doctag_result_text;
+%feature("nothread") doctag_result_text_length;
+%feature("nothread") doctag_result_page_count;
+%feature("nothread") doctag_result_pages_read;
+%feature("nothread") doctag_result_page_text;
+%feature("nothread") doctag_result_page_method;
+%feature("nothread") doctag_result_page_confidence;
+%feature("nothread") doctag_result_is_scanned;
+%feature("nothread") doctag_result_extraction_method;
+%feature("nothread") doctag_result_ocr_confidence;
+%feature("nothread") doctag_result_quality;
+%feature("nothread") doctag_result_language;
+%feature("nothread") doctag_result_tag_count;
+%feature("nothread") doctag_result_tag_at;
+%feature("nothread") doctag_result_tag_score;
+%feature("nothread") doctag_result_tag_evidence;
+%feature("nothread") doctag_result_needs_review;
+%feature("nothread") doctag_result_model_name;
+%feature("nothread") doctag_result_raw_response;
+%feature("nothread") doctag_result_tokens_used;
+%feature("nothread") doctag_result_processing_time;
+%feature("nothread") doctag_result_document_id;
+%feature("nothread") doctag_result_sha256;
 
 /* ---- The language's own typemaps ---------------------------------------- */
 #if defined(SWIGPYTHON)
@@ -231,6 +231,9 @@ static void doctag_own_clear(const char *const **array, size_t *count)
   *count = 0;
 }
 %}
+
+/* Setters and constructors are quick: no GIL release around them. */
+%feature("nothread");
 
 %define DOCTAG_OWNED_STRING(TYPE, FIELD)
 %immutable TYPE::FIELD;
@@ -306,6 +309,8 @@ DOCTAG_OWNED_STRING(doctag_process_options, user_id)
   void clear_exclusion_words() { doctag_own_clear(&$self->exclusion_words, &$self->exclusion_count); }
   void clear_vocabulary() { doctag_own_clear(&$self->vocabulary, &$self->vocabulary_count); }
 }
+
+%feature("nothread", "");
 
 /* ---- The ABI ---------------------------------------------------------------- */
 %include "doctag/common.h"
