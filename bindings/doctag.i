@@ -29,8 +29,20 @@
 #include <string.h>
 #include "doctag/doctag.h"
 %}
+/* Each public header by name, should doctag.h not include it yet. */
+#ifdef DOCTAG_HAVE_AUTH_H
+%{
+#include "doctag/auth.h"
+%}
+#endif
+#ifdef DOCTAG_HAVE_HISTORY_H
+%{
+#include "doctag/history.h"
+%}
+#endif
 
 %include <stdint.i>
+%include <typemaps.i>
 
 /* ---- Names ---------------------------------------------------------------- */
 %rename("%(regex:/^(doctag_|DOCTAG_)(.+)$/\\2/)s") "";
@@ -136,6 +148,40 @@ const char *doctag_error_class_doc(int i)
 DOCTAG_OUT_OBJECT(doctag_ctx)
 DOCTAG_OUT_OBJECT(doctag_result)
 
+/* Parts of the ABI that arrive with later subsystems: CMake passes
+ * -DDOCTAG_HAVE_<HEADER>_H for each public header present. */
+#ifdef DOCTAG_HAVE_AUTH_H
+DOCTAG_OUT_OBJECT(doctag_user)
+DOCTAG_OUT_OBJECT(doctag_tokens)
+/* doctag_auth_login(ctx, &user, &tokens, ...) returns (user, tokens). */
+%typemap(in, numinputs=0) doctag_user **user (doctag_user *tmp = NULL) { $1 = &tmp; }
+%typemap(argout) doctag_user **user {
+  %append_output(SWIG_NewPointerObj(SWIG_as_voidptr(*$1), $*1_descriptor, SWIG_POINTER_OWN));
+}
+%typemap(in, numinputs=0) doctag_tokens **tokens (doctag_tokens *tmp = NULL) { $1 = &tmp; }
+%typemap(argout) doctag_tokens **tokens {
+  %append_output(SWIG_NewPointerObj(SWIG_as_voidptr(*$1), $*1_descriptor, SWIG_POINTER_OWN));
+}
+%apply bool *OUTPUT { bool *revoked };
+#endif
+#ifdef DOCTAG_HAVE_HISTORY_H
+DOCTAG_OUT_OBJECT(doctag_job_list)
+DOCTAG_OUT_OBJECT(doctag_job_detail)
+DOCTAG_OUT_OBJECT(doctag_document_list)
+DOCTAG_OUT_OBJECT(doctag_document_detail)
+DOCTAG_OUT_OBJECT(doctag_stats)
+/* Records are borrowed from their list; the bindings read the JSON forms. */
+%ignore doctag_stats_status_at;
+%ignore doctag_job_record;
+%ignore doctag_document_record;
+%ignore doctag_job_list_at;
+%ignore doctag_job_detail_job;
+%ignore doctag_job_detail_document_at;
+%ignore doctag_document_list_at;
+%ignore doctag_document_detail_record;
+%ignore doctag_stats_recent_at;
+#endif
+
 /* Strings the library allocates for the caller: copied, then doctag_free'd. */
 %typemap(in, numinputs=0) char **json (char *tmp = NULL) { $1 = &tmp; }
 %typemap(argout) char **json { %append_output(SWIG_FromCharPtr(*$1)); }
@@ -192,12 +238,26 @@ DOCTAG_OUT_OBJECT(doctag_result)
 /* ---- Opaque handles -------------------------------------------------------
  * SWIG sees an empty struct so it can attach the destructor; C code only
  * ever uses pointers to them. */
-%nodefaultctor doctag_ctx;
-%nodefaultctor doctag_result;
-struct doctag_ctx {};
-struct doctag_result {};
-%extend doctag_ctx { ~doctag_ctx() { doctag_ctx_free($self); } }
-%extend doctag_result { ~doctag_result() { doctag_result_free($self); } }
+%define DOCTAG_OPAQUE(TYPE, FREE)
+%nodefaultctor TYPE;
+%ignore FREE;
+struct TYPE {};
+%extend TYPE { ~TYPE() { FREE($self); } }
+%enddef
+
+DOCTAG_OPAQUE(doctag_ctx, doctag_ctx_free)
+DOCTAG_OPAQUE(doctag_result, doctag_result_free)
+#ifdef DOCTAG_HAVE_AUTH_H
+DOCTAG_OPAQUE(doctag_user, doctag_user_free)
+DOCTAG_OPAQUE(doctag_tokens, doctag_tokens_free)
+#endif
+#ifdef DOCTAG_HAVE_HISTORY_H
+DOCTAG_OPAQUE(doctag_job_list, doctag_job_list_free)
+DOCTAG_OPAQUE(doctag_job_detail, doctag_job_detail_free)
+DOCTAG_OPAQUE(doctag_document_list, doctag_document_list_free)
+DOCTAG_OPAQUE(doctag_document_detail, doctag_document_detail_free)
+DOCTAG_OPAQUE(doctag_stats, doctag_stats_free)
+#endif
 
 /* ---- Option structs that own their strings ---------------------------------
  * String members are read-only from the language; set_<field>() copies the
@@ -310,9 +370,35 @@ DOCTAG_OWNED_STRING(doctag_process_options, user_id)
   void clear_vocabulary() { doctag_own_clear(&$self->vocabulary, &$self->vocabulary_count); }
 }
 
+#ifdef DOCTAG_HAVE_AUTH_H
+%immutable doctag_session_options::version;
+%ignore doctag_session_options_init;
+DOCTAG_OWNED_STRING(doctag_session_options, device_info)
+DOCTAG_OWNED_STRING(doctag_session_options, ip)
+%extend doctag_session_options {
+  doctag_session_options() {
+    doctag_session_options *o = calloc(1, sizeof *o);
+    if (o)
+      doctag_session_options_init(o, DOCTAG_SESSION_OPTIONS_VERSION);
+    return o;
+  }
+  ~doctag_session_options() {
+    doctag_own_string(&$self->device_info, NULL);
+    doctag_own_string(&$self->ip, NULL);
+    free($self);
+  }
+}
+#endif
+
 %feature("nothread", "");
 
 /* ---- The ABI ---------------------------------------------------------------- */
 %include "doctag/common.h"
 %include "doctag/context.h"
 %include "doctag/process.h"
+#ifdef DOCTAG_HAVE_AUTH_H
+%include "doctag/auth.h"
+#endif
+#ifdef DOCTAG_HAVE_HISTORY_H
+%include "doctag/history.h"
+#endif

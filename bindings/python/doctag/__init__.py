@@ -33,7 +33,7 @@ version = __version__
 ERRORS = dict(_capi.error_classes_by_code)
 
 __all__ = [
-    "Context", "Result", "Page", "Tag", "Error", "ERRORS", "__version__",
+    "Context", "Result", "Page", "Tag", "User", "Tokens", "Error", "ERRORS", "__version__",
 ] + sorted(_capi.error_classes)
 
 _OCR_MODES = {"auto": _capi.OCR_AUTO, "force": _capi.OCR_FORCE, "off": _capi.OCR_OFF}
@@ -144,6 +144,69 @@ class Result:
         return "<doctag.Result %r: %d page%s, %s, tags=%r>" % (
             self.title, self.page_count, "" if self.page_count == 1 else "s",
             self.extraction_method, self.tags)
+
+
+def _need(name):
+    """The C function `name`, or NotImplementedError when this libdoctag was
+    built without the subsystem that brings it."""
+    fn = getattr(_capi, name, None)
+    if fn is None:
+        raise NotImplementedError("this build of libdoctag has no %s()" % name)
+    return fn
+
+
+class User:
+    """A user account (from register, verify, Tokens.user or Context.user)."""
+
+    __slots__ = ("_u",)
+
+    def __init__(self, handle):
+        self._u = handle
+
+    id = property(lambda self: _capi.user_id(self._u))
+    email = property(lambda self: _capi.user_email(self._u))
+    full_name = property(lambda self: _capi.user_full_name(self._u))
+    is_active = property(lambda self: bool(_capi.user_is_active(self._u)))
+    is_verified = property(lambda self: bool(_capi.user_is_verified(self._u)))
+    created_at = property(lambda self: _capi.user_created_at(self._u), doc="ISO 8601 UTC.")
+
+    def to_dict(self):
+        """The HTTP API's user: id, email, full_name, is_active, is_verified, created_at."""
+        return _json.loads(_capi.user_to_json(self._u))
+
+    def __eq__(self, other):
+        return isinstance(other, User) and other.id == self.id
+
+    def __hash__(self):
+        return hash(self.id)
+
+    def __repr__(self):
+        return "<doctag.User %s %s%s>" % (self.id, self.email, "" if self.is_active else " (disabled)")
+
+
+class Tokens:
+    """A token pair from login or refresh. `user` is the user who logged in
+    (None after a refresh)."""
+
+    __slots__ = ("_t", "user")
+
+    def __init__(self, handle, user=None):
+        self._t = handle
+        self.user = user
+
+    access_token = property(lambda self: _capi.tokens_access(self._t))
+    refresh_token = property(lambda self: _capi.tokens_refresh(self._t))
+    token_type = property(lambda self: _capi.tokens_type(self._t))
+    expires_in = property(lambda self: _capi.tokens_expires_in(self._t),
+                          doc="Seconds the access token is valid for.")
+
+    def to_dict(self):
+        """access_token, refresh_token, token_type, expires_in."""
+        return _json.loads(_capi.tokens_to_json(self._t))
+
+    def __repr__(self):  # never the tokens themselves
+        return "<doctag.Tokens %s, expires in %ds%s>" % (
+            self.token_type, self.expires_in, " for %s" % self.user.email if self.user else "")
 
 
 # Keyword arguments of Context() -> doctag_config fields.
@@ -335,6 +398,90 @@ class Context:
         data = _read_bytes(source)
         return _capi.terms_parse(self._c, data)
 
+    # -- users and tokens -----------------------------------------------------
+    def register(self, email, password, full_name=None):
+        """Creates an account and returns its User. Raises InvalidInput (email
+        syntax, password under 8 characters) or AlreadyExists."""
+        return User(_need("auth_register")(self._c, email, password, full_name))
+
+    def login(self, email, password, *, device_info=None, ip=None, access_ttl=None, refresh_ttl=None):
+        """Checks the password and returns Tokens (with .user). Raises
+        AuthError ("Invalid email or password") or PermissionDenied
+        (disabled account)."""
+        user, tokens = _need("auth_login")(self._c, email, password,
+                                           self._session(device_info, ip, access_ttl, refresh_ttl))
+        return Tokens(tokens, User(user))
+
+    def refresh(self, refresh_token, *, device_info=None, ip=None, access_ttl=None, refresh_ttl=None):
+        """A new token pair for a refresh token, which is revoked (rotation).
+        Raises AuthError for an unknown, expired or already used token (and
+        a reused token revokes its whole session)."""
+        tokens = _need("auth_refresh")(self._c, _token(refresh_token, "refresh_token"),
+                                       self._session(device_info, ip, access_ttl, refresh_ttl))
+        return Tokens(tokens)
+
+    def logout(self, refresh_token):
+        """Revokes a refresh token; True when it was live."""
+        return bool(_need("auth_logout")(self._c, _token(refresh_token, "refresh_token")))
+
+    def verify(self, access_token):
+        """The User of a valid access token; AuthError otherwise."""
+        return User(_need("auth_verify")(self._c, _token(access_token, "access_token")))
+
+    def user(self, user_id):
+        """The User with this id; NotFound otherwise."""
+        return User(_need("auth_user")(self._c, _user_id(user_id)))
+
+    def set_active(self, user, active):
+        """Enables or disables an account (disabling revokes its sessions)."""
+        _need("auth_set_active")(self._c, _user_id(user), bool(active))
+
+    def _session(self, device_info, ip, access_ttl, refresh_ttl):
+        o = _need("session_options")()
+        if device_info:
+            o.set_device_info(device_info)
+        if ip:
+            o.set_ip(ip)
+        if access_ttl is not None:
+            o.access_ttl_sec = _positive("access_ttl", access_ttl)
+        if refresh_ttl is not None:
+            o.refresh_ttl_sec = _positive("refresh_ttl", refresh_ttl)
+        return o
+
+    # -- history (every call scoped to the user; others' objects are NotFound)
+    # The answers are the HTTP API's JSON shapes, as dicts.
+    def history_jobs(self, user, limit=50, offset=0, status=None):
+        """{"jobs": [JobSummary], "total", "limit", "offset"}, newest first."""
+        return _json.loads(_need("history_jobs_json")(self._c, _user_id(user), _count("limit", limit),
+                                                       _uint("offset", offset), status))
+
+    def history_job(self, user, job_id):
+        """One job: JobSummary + "config", "error_message", "documents"."""
+        return _json.loads(_need("history_job_json")(self._c, _user_id(user), job_id))
+
+    def delete_job(self, user, job_id):
+        """Deletes a job with its documents."""
+        _need("history_job_delete")(self._c, _user_id(user), job_id)
+
+    def history_documents(self, user, limit=50, offset=0):
+        """{"documents": [DocumentSummary], "total"}, newest first."""
+        return _json.loads(_need("history_documents_json")(self._c, _user_id(user), _count("limit", limit),
+                                                            _uint("offset", offset)))
+
+    def search(self, user, query, limit=50):
+        """Full-text search over title, tags and text, best first:
+        {"documents": [DocumentSummary], "total"}."""
+        return _json.loads(_need("history_search_json")(self._c, _user_id(user), query, _count("limit", limit)))
+
+    def document(self, user, document_id):
+        """One document in full, with its extracted text and metadata."""
+        return _json.loads(_need("history_document_json")(self._c, _user_id(user), document_id))
+
+    def stats(self, user):
+        """total_jobs, total_documents, documents_processed, documents_failed,
+        jobs_by_status, recent_activity."""
+        return _json.loads(_need("history_stats_json")(self._c, _user_id(user)))
+
     # -- helpers --------------------------------------------------------------
     def _options(self, model=None, num_tags=None, num_pages=None, api_key=None, exclude=None,
                  exclusion_file=None, vocabulary=None, vocabulary_file=None, ocr="auto",
@@ -419,6 +566,20 @@ def _user_id(user):
     if not isinstance(uid, str) or not uid:
         raise TypeError("user must be a user id or an object with an id")
     return uid
+
+
+def _token(token, name):
+    t = getattr(token, name, token)
+    if not isinstance(t, str):
+        raise TypeError("%s must be a str or a Tokens" % name)
+    return t
+
+
+def _uint(name, value):
+    v = int(value)
+    if v != value or v < 0:
+        raise InvalidInput("%s must be a whole number >= 0 (got %r)" % (name, value), _capi.EINVAL)
+    return v
 
 
 def _positive(name, value):
