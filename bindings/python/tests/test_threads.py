@@ -70,10 +70,13 @@ def test_close_while_another_thread_processes(make_ctx, corpus):
         started.set()
 
     def run():
-        out["text"] = c.extract(path, on_page=on_page)
+        try:
+            out["text"] = c.extract(path, on_page=on_page)
+        finally:
+            started.set()
     t = threading.Thread(target=run)
     t.start()
-    started.wait(60)
+    started.wait(120)
     c.close()  # the running call keeps the C context alive until it returns
     t.join(120)
     assert "text" in out
