@@ -24,8 +24,3 @@ __attribute__((weak)) size_t rules_apply(const tag_request *req, char *const *ca
 { (void)req; (void)candidates; (void)scores; (void)n; (void)out; return 0; }
 __attribute__((weak)) char **rules_parse_terms(const char *text, size_t len)
 { (void)text; (void)len; return g_new0(char *, 1); }
-__attribute__((weak)) doctag_status fetch_file(const char *path, uint64_t max, GBytes **out)
-{ (void)path; (void)max; (void)out; return PENDING("file reading"); }
-__attribute__((weak)) doctag_status fetch_url(const doctag_ctx *ctx, const char *url, uint64_t max,
-                                              unsigned int timeout, GBytes **out, char **name)
-{ (void)ctx; (void)url; (void)max; (void)timeout; (void)out; (void)name; return PENDING("URL fetching"); }
