@@ -77,8 +77,8 @@ step() { echo "== $* ($(( SECONDS ))s)"; }
 if [ -z "$debs" ]; then
   step "building the packages from a clean checkout of HEAD"
   git -C "$root" rev-parse --verify HEAD >/dev/null
-  git clone -q --no-local "$root" "$work/src"
-  git -C "$work/src" checkout -q "$(git -C "$root" rev-parse HEAD)"
+  git -c advice.detachedHead=false clone -q --no-local "$root" "$work/src"
+  git -C "$work/src" -c advice.detachedHead=false checkout -q "$(git -C "$root" rev-parse HEAD)"
   (cd "$work/src" && DEB_BUILD_OPTIONS="parallel=$(nproc) nocheck" dpkg-buildpackage -b -us -uc) \
     >"$work/build.log" 2>&1 || { tail -n 60 "$work/build.log"; fail "dpkg-buildpackage"; }
   debs=$work
@@ -104,7 +104,7 @@ pkg-config --exists --print-errors doctag || fail "pkg-config does not know doct
 # shellcheck disable=SC2046
 cc -std=c99 -Wall -Wextra -Werror "$example" $(pkg-config --cflags --libs doctag) -o "$work/process" \
   || fail "the example does not build"
-ldd "$work/process" | grep -q "libdoctag.so.1 => /usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/" \
+ldd "$work/process" | grep -Eq "libdoctag.so.1 => (/usr)?/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/" \
   || fail "the example is not linked to the installed library: $(ldd "$work/process" | grep doctag)"
 (cd "$work" && DOCTAG_DATA_DIR=$work/data-c ./process "$doc") >"$work/c.out" || { cat "$work/c.out"; fail "example run"; }
 grep -q '^tags:' "$work/c.out" || fail "the example printed no tags"
