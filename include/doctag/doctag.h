@@ -12,5 +12,7 @@
 #include "common.h"
 #include "context.h"
 #include "process.h"
+#include "auth.h"
+#include "history.h"
 
 #endif
