@@ -54,8 +54,10 @@ static doctag_process_options local_tagger(void)
   return po;
 }
 
-/* Submits rows given as {title, path, type} triples (NULL path: no cell). */
-static char *submit(fx *f, const char *const (*rows)[3], size_t n)
+/* A row as {title, path, type} (NULL path: no cell). */
+typedef const char *row3[3];
+
+static char *submit(fx *f, const row3 *rows, size_t n)
 {
   doctag_row *r = g_new0(doctag_row, n);
   doctag_field *cells = g_new0(doctag_field, n * 3);
@@ -83,13 +85,13 @@ static char *submit_corpus(fx *f, size_t n)
 {
   GPtrArray *pdfs = jt_text_pdfs(n);
   assert_int_equal(pdfs->len, n);
-  const char *(*rows)[3] = g_new0(const char *[3], n);
+  row3 *rows = g_new0(row3, n);
   for (size_t i = 0; i < n; i++) {
     rows[i][0] = NULL;
     rows[i][1] = g_ptr_array_index(pdfs, i);
     rows[i][2] = "local";
   }
-  char *id = submit(f, (const char *const(*)[3])rows, n);
+  char *id = submit(f, rows, n);
   g_free(rows);
   g_ptr_array_free(pdfs, TRUE);
   return id;
@@ -98,7 +100,7 @@ static char *submit_corpus(fx *f, size_t n)
 /* n rows fetched from the test's HTTP server, each delayed `delay` s. */
 static char *submit_slow(fx *f, size_t n, double delay)
 {
-  const char *(*rows)[3] = g_new0(const char *[3], n);
+  row3 *rows = g_new0(row3, n);
   GPtrArray *urls = g_ptr_array_new_with_free_func(g_free);
   for (size_t i = 0; i < n; i++) {
     char *q = g_strdup_printf("/doc%zu.pdf?delay=%.2f", i, delay);
@@ -107,7 +109,7 @@ static char *submit_slow(fx *f, size_t n, double delay)
     rows[i][1] = g_ptr_array_index(urls, i);
     rows[i][2] = "url";
   }
-  char *id = submit(f, (const char *const(*)[3])rows, n);
+  char *id = submit(f, rows, n);
   g_free(rows);
   g_ptr_array_free(urls, TRUE);
   return id;
