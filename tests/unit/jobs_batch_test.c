@@ -358,6 +358,8 @@ static uint64_t wait_event(fx *f, const char *job, uint64_t after, const char *t
     for (size_t i = 0; i < doctag_events_count(ev); i++) {
       const doctag_event_info *e = doctag_events_at(ev, i);
       after = e->seq;
+      if (getenv("JT_DEBUG"))
+        fprintf(stderr, "event %s\n", e->json);
       if (!strcmp(e->type, type)) {
         doctag_events_free(ev);
         return e->seq;

@@ -224,6 +224,7 @@ typedef struct jt_http {
 static const char jt_http_py[] =
   "import http.server, socketserver, sys, time, urllib.parse, os\n"
   "pdf = open(sys.argv[1], 'rb').read(); hits = sys.argv[2]\n"
+  "sys.stderr = open(hits + '.err', 'w', buffering=1)\n"
   "class H(http.server.BaseHTTPRequestHandler):\n"
   "    def log_message(self, *a): pass\n"
   "    def answer(self, body):\n"
@@ -252,10 +253,18 @@ static inline void jt_http_start(jt_http *h, const char *pdf)
   GError *e = NULL;
   if (!g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &h->pid, NULL, &out_fd, NULL, &e))
     fail_msg("python3: %s", e->message);
+  /* Read the whole line: closing the pipe before Python wrote its newline
+   * would kill it with EPIPE. */
   char buf[32] = "";
-  ssize_t n = read(out_fd, buf, sizeof buf - 1);
+  size_t n = 0;
+  while (n < sizeof buf - 1 && !memchr(buf, '\n', n)) {
+    ssize_t got = read(out_fd, buf + n, sizeof buf - 1 - n);
+    if (got <= 0)
+      break;
+    n += (size_t)got;
+  }
   close(out_fd);
-  h->port = n > 0 ? atoi(buf) : 0;
+  h->port = atoi(buf);
   assert_true(h->port > 0);
   g_free(hits);
 }
