@@ -256,7 +256,8 @@ typedef struct doctag_worker_options {
   const char *until_job;        /* return once this job has finished (NULL: no such condition) */
   const volatile int *stop;     /* return soon after *stop becomes non-zero (signal handlers) */
   const char *name;             /* worker name in the queue; NULL: host:pid:random */
-  unsigned int lease_sec;       /* how long an item stays claimed without news; 0 = 60 */
+  unsigned int lease_sec;       /* how long an item may go without a heartbeat before another worker
+                                 * takes it over (workers of one queue use the same); 0 = 60 */
 } doctag_worker_options;
 
 #define DOCTAG_WORKER_OPTIONS_INIT { DOCTAG_WORKER_OPTIONS_VERSION, 0, false, NULL, NULL, NULL, 0 }

@@ -93,10 +93,12 @@ typedef struct row_outcome {
 void jobs_process_row(doctag_ctx *ctx, const job_config *cfg, const char *payload, row_outcome *out);
 void row_outcome_clear(row_outcome *o);
 
-/* Records a row in history and builds its result JSON (with document_id)
- * and its event template. *doc_id (may be NULL) gets the document id. */
+/* Records a row in history and builds its result JSON (with document_id
+ * and the name of the worker, NULL when processed in the caller's thread)
+ * and its event template. */
 doctag_status jobs_record_row(doctag_ctx *ctx, const char *user_id, const char *job_id, size_t row,
-                              const row_outcome *o, char **result_json, char **event_template);
+                              const row_outcome *o, const char *worker, char **result_json,
+                              char **event_template);
 
 /* Event templates (queue.h placeholders). All newly allocated. */
 char *events_processing(const char *job_id, size_t row, const char *payload);

@@ -175,7 +175,8 @@ static json_t *metadata_of(const doctag_result *r)
 }
 
 doctag_status jobs_record_row(doctag_ctx *ctx, const char *user_id, const char *job_id, size_t row,
-                              const row_outcome *o, char **result_json, char **event_template)
+                              const row_outcome *o, const char *worker, char **result_json,
+                              char **event_template)
 {
   *result_json = *event_template = NULL;
   const doctag_result *r = o->ok ? o->result : NULL;
@@ -240,6 +241,7 @@ doctag_status jobs_record_row(doctag_ctx *ctx, const char *user_id, const char *
   json_object_set_new(res, "metadata", meta ? meta : json_null());
   json_object_set_new(res, "document_id", json_string(doc_id));
   json_object_set_new(res, "file_path", o->file_path ? json_string(o->file_path) : json_null());
+  json_object_set_new(res, "worker", worker ? json_string(worker) : json_null());
   *result_json = jobs_json_dump(res);
   json_decref(res);
   g_free(doc_id);

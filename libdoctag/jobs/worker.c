@@ -86,7 +86,7 @@ static void record_and_finish(worker *w, const queue_job *qj, queue_item *it, ro
   doctag_status st;
   int waited = 0;
   for (;;) {
-    st = jobs_record_row(w->ctx, qj->user_id, qj->id, it->row, o, &result, &event);
+    st = jobs_record_row(w->ctx, qj->user_id, qj->id, it->row, o, w->name, &result, &event);
     if (!transient(st) || waited >= UNAVAILABLE_GIVE_UP_MS)
       break;
     g_usleep(500000);

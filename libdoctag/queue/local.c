@@ -120,7 +120,8 @@ static const char *const postgres_sql[Q_COUNT] = {
 };
 
 typedef struct local_impl {
-  struct store *store;
+  doctag_ctx *ctx;
+  struct store *store;   /* from store_get() on first use (not while the queue is being attached) */
   const char *const *sql;
   bool postgres;
   GMutex lock;       /* guards generation, with `changed` */
@@ -160,6 +161,21 @@ static guint64 generation(local_impl *l)
   return g;
 }
 
+/* A connection of the store's pool. The store is looked up here rather than
+ * when the queue opens: queue_get() runs inside ctx_attach(), which cannot
+ * be entered again for the store. */
+static doctag_status acquire(local_impl *l, store_conn **c)
+{
+  struct store *s = g_atomic_pointer_get(&l->store);
+  if (!s) {
+    doctag_status st = store_get(l->ctx, &s);
+    if (st)
+      return st;
+    g_atomic_pointer_set(&l->store, s);
+  }
+  return store_acquire(s, c);
+}
+
 static doctag_status run(local_impl *l, store_conn *c, int q, const store_param *p, unsigned int n, store_rows *out)
 {
   return store_exec_sql(c, l->sql[q], p, n, out);
@@ -169,7 +185,7 @@ static doctag_status run(local_impl *l, store_conn *c, int q, const store_param 
 static doctag_status run1(local_impl *l, int q, const store_param *p, unsigned int n, store_rows *out)
 {
   store_conn *c;
-  doctag_status st = store_acquire(l->store, &c);
+  doctag_status st = acquire(l, &c);
   if (st)
     return st;
   st = run(l, c, q, p, n, out);
@@ -193,13 +209,10 @@ static void local_close(queue *q)
 doctag_status queue_open_local(doctag_ctx *ctx, queue **out)
 {
   *out = NULL;
-  struct store *s;
-  doctag_status st = store_get(ctx, &s);
-  if (st)
-    return st;
   local_impl *l = g_new0(local_impl, 1);
-  l->store = s;
-  l->postgres = !strcmp(s->ops->name, "postgresql");
+  l->ctx = ctx;
+  l->postgres = ctx->database_url && (g_str_has_prefix(ctx->database_url, "postgresql://") ||
+                                      g_str_has_prefix(ctx->database_url, "postgres://"));
   l->sql = l->postgres ? postgres_sql : sqlite_sql;
   g_mutex_init(&l->lock);
   g_cond_init(&l->changed);
@@ -217,7 +230,7 @@ static doctag_status local_job_create(queue *q, const queue_job *job, GPtrArray 
 {
   local_impl *l = q->impl;
   store_conn *c;
-  doctag_status st = store_acquire(l->store, &c);
+  doctag_status st = acquire(l, &c);
   if (st)
     return st;
   if ((st = store_tx_begin(c)))
@@ -317,7 +330,7 @@ static doctag_status local_job_transition(queue *q, const char *job_id, unsigned
 {
   local_impl *l = q->impl;
   store_conn *c;
-  doctag_status st = store_acquire(l->store, &c);
+  doctag_status st = acquire(l, &c);
   if (st)
     return st;
   if ((st = store_tx_begin(c)))
@@ -357,7 +370,7 @@ static doctag_status local_event_append(queue *q, const char *job_id, const char
 {
   local_impl *l = q->impl;
   store_conn *c;
-  doctag_status st = store_acquire(l->store, &c);
+  doctag_status st = acquire(l, &c);
   if (st)
     return st;
   if (!(st = store_tx_begin(c))) {
@@ -380,7 +393,7 @@ static doctag_status claim_once(queue *q, const char *worker, unsigned int lease
   local_impl *l = q->impl;
   *got = false;
   store_conn *c;
-  doctag_status st = store_acquire(l->store, &c);
+  doctag_status st = acquire(l, &c);
   if (st)
     return st;
   int64_t now = now_us();
@@ -490,7 +503,7 @@ static doctag_status local_finish(queue *q, const queue_item *item, bool ok, con
   local_impl *l = q->impl;
   *outcome = QF_RECORDED;
   store_conn *c;
-  doctag_status st = store_acquire(l->store, &c);
+  doctag_status st = acquire(l, &c);
   if (st)
     return st;
   if ((st = store_tx_begin(c)))

@@ -94,7 +94,9 @@ typedef struct queue_ops {
 
   /* Claims the next item of a runnable job (pending or processing; a
    * pending job becomes processing, *started then true), or an item whose
-   * lease ran out. Waits up to wait_ms for one. Items of paused jobs are set
+   * lease ran out. Leases: the local queue keeps the claimer's lease_sec per
+   * item; Redis takes over an entry idle (no renew) longer than the
+   * claiming worker's lease_sec. Workers sharing a queue use one lease. Waits up to wait_ms for one. Items of paused jobs are set
    * aside until resume; items of ended jobs and finished rows are dropped.
    * In the same step sends the item's "processing" event, the template that
    * processing_event(item, ud) returns (g_malloc'd; NULL: none).
