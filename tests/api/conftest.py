@@ -77,6 +77,7 @@ class Server:
             "DOCTAG_MAX_UPLOAD_MB": str(MAX_UPLOAD_MB),
             "DOCTAG_JWT_SECRET": JWT_SECRET,
             "DOCTAG_HTTP_WORKERS": "2",
+            "DOCTAG_WS_KEEPALIVE_SEC": "2",
             "DOCTAG_ALLOWED_ROOTS": str(corpus_dir()),
             "OMP_THREAD_LIMIT": "1",
         })
@@ -86,6 +87,13 @@ class Server:
         self.workers = []
 
     def start(self):
+        try:
+            return self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self):
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen([str(BIN / "doctag-server")], env=self.env, stdout=self.log,
                                      stderr=subprocess.STDOUT, start_new_session=True)
@@ -117,14 +125,14 @@ class Server:
     def stop(self):
         """SIGTERM, as a service manager would: everything must exit 0."""
         codes = {}
-        for i, w in enumerate(self.workers):
+        for w in self.workers:
             w.send_signal(signal.SIGTERM)
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
                 codes["server"] = self.proc.wait(40)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
+                os.killpg(self.proc.pid, signal.SIGKILL)
                 codes["server"] = "hung"
         for i, w in enumerate(self.workers):
             try:
@@ -132,7 +140,8 @@ class Server:
             except subprocess.TimeoutExpired:
                 w.kill()
                 codes[f"worker{i}"] = "hung"
-        self.log.close()
+        if not self.log.closed:
+            self.log.close()
         return codes
 
 
@@ -256,3 +265,34 @@ def make_jwt(claims, secret=JWT_SECRET, alg="HS256", header=None):
 
 def detail(r):
     return r.json().get("detail")
+
+
+class LocalPdf:
+    """A local HTTP server serving a PDF: SSRF tests assert it is never hit."""
+    hits = []
+
+
+@pytest.fixture(scope="session")
+def local_pdf_server_port():
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            LocalPdf.hits.append(self.path)
+            body = (corpus_dir() / "text" / "en_invoice.pdf").read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pdf")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_HEAD = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield srv.server_address[1]
+    srv.shutdown()
