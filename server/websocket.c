@@ -229,17 +229,20 @@ static void unsubscribe(struct connection *c, ws_conn *wc)
   }
 }
 
-/* The status a keepalive reports after an event of this type. */
+/* The status a keepalive reports after an event of this type. A document
+ * finishing while the job is paused (it was in hand) leaves it paused. */
 static void track_status(ws_sub *sub, const char *type)
 {
   if (!type)
     return;
   if (!strcmp(type, "paused"))
     g_strlcpy(sub->status, "paused", sizeof sub->status);
-  else if (!strcmp(type, "resumed") || !strcmp(type, "processing") || !strcmp(type, "success") ||
-           !strcmp(type, "failed"))
+  else if (!strcmp(type, "resumed"))
     g_strlcpy(sub->status, "processing", sizeof sub->status);
-  else if (!strcmp(type, "error"))
+  else if (!strcmp(type, "processing") || !strcmp(type, "success") || !strcmp(type, "failed")) {
+    if (!strcmp(sub->status, "pending"))
+      g_strlcpy(sub->status, "processing", sizeof sub->status);
+  } else if (!strcmp(type, "error"))
     g_strlcpy(sub->status, "failed", sizeof sub->status);
   else
     g_strlcpy(sub->status, type, sizeof sub->status);
