@@ -142,7 +142,21 @@ class Server:
                 codes[f"worker{i}"] = "hung"
         if not self.log.closed:
             self.log.close()
+        self.record_seccomp()
         return codes
+
+    def record_seccomp(self):
+        """With DOCTAG_SECCOMP_TRACING=yes kore logs each system call the
+        sandbox would refuse; collect them in build/seccomp-trace.txt."""
+        if os.environ.get("DOCTAG_SECCOMP_TRACING") not in ("yes", "1"):
+            return
+        log = self.log_path.read_text(errors="replace")
+        found = sorted({line.split("syscall=")[1].strip() for line in log.splitlines()
+                        if "seccomp violation" in line})
+        out = pathlib.Path(os.environ.get("DOCTAG_SECCOMP_TRACE_FILE", SOURCE / "build" / "seccomp-trace.txt"))
+        with open(out, "a") as f:
+            for name in found:
+                f.write(f"{self.name} {name}\n")
 
 
 def backends():
@@ -180,12 +194,6 @@ def server(request):
     codes = srv.stop()
     log = srv.log_text()
     assert "sandbox violation" not in log, "a worker broke the seccomp sandbox:\n" + log[-4000:]
-    if os.environ.get("DOCTAG_SECCOMP_TRACING") in ("yes", "1"):
-        found = sorted({line.split("syscall=")[1] for line in log.splitlines() if "seccomp violation" in line})
-        print(f"\nseccomp tracing ({srv.name}): {found}")
-        (HERE.parent.parent / "build").mkdir(exist_ok=True)
-        with open(HERE.parent.parent / "build" / "seccomp-trace.txt", "a") as f:
-            f.write("\n".join(found) + "\n")
     assert codes.get("server") == 0, f"doctag-server did not stop cleanly: {codes}\n{log[-3000:]}"
 
 

@@ -1,7 +1,7 @@
 """Root, status, health, unknown routes and methods, CORS."""
 import requests
 
-from conftest import Server, detail, start_server
+from conftest import new_user, start_server
 
 
 def test_root(api):
@@ -90,9 +90,13 @@ def test_health_answers_json(api):
 
 
 def test_cors_configured_origins():
+    # This server also runs without DOCTAG_JWT_SECRET: the secret is generated
+    # once in the data directory (mode 0600) and tokens work.
     srv = start_server("embedded", {"DOCTAG_CORS_ORIGINS": "https://good.example, https://other.example",
-                                    "DOCTAG_WORKERS": "0"})
+                                    "DOCTAG_WORKERS": "0", "DOCTAG_JWT_SECRET": ""})
     try:
+        user = new_user(srv)
+        assert user.get("/api/auth/me").status_code == 200
         r = requests.get(srv.url("/api/status"), headers={"Origin": "https://good.example"}, timeout=10)
         assert r.headers["access-control-allow-origin"] == "https://good.example"
         assert "Origin" in r.headers.get("vary", "")
