@@ -37,9 +37,12 @@ KORE_SECCOMP_FILTER("doctag",
   KORE_SYSCALL_ALLOW(ftruncate),
   KORE_SYSCALL_ALLOW(fchown),
   KORE_SYSCALL_ALLOW(mkdir),
-  /* the generated JWT secret appears whole through link() (only when
-   * DOCTAG_JWT_SECRET is unset, as on embedded defaults) */
+  /* the generated JWT secret: written, fsync'd, mode 0600, and linked into
+   * place whole (only when DOCTAG_JWT_SECRET is unset, as on embedded defaults) */
   KORE_SYSCALL_ALLOW(link),
+  KORE_SYSCALL_ALLOW(fsync),
+  KORE_SYSCALL_ALLOW(fchmod),
+  KORE_SYSCALL_ALLOW(chmod),
   /* terminal checks of libraries; kore's own list refuses ioctl with EACCES */
   KORE_SYSCALL_ALLOW(ioctl),
   /* the WebSocket pollers wake the event loop through an eventfd */
