@@ -24,6 +24,7 @@
 
 #define EXIT_USAGE 2
 #define STOP_GRACE_SEC 30
+#define WORKER_NICE 10
 
 /* A flag and the environment variable it sets. */
 typedef struct setting {
@@ -211,10 +212,13 @@ static char *kore_config(const char *module, const char *run_dir, const char *ho
   return g_string_free(c, FALSE);
 }
 
-static pid_t spawn(char *const argv[])
+static pid_t spawn(char *const argv[], int niceness)
 {
   pid_t pid = fork();
   if (pid == 0) {
+    /* Batch workers yield the CPU to the HTTP workers. */
+    if (niceness && nice(niceness) == -1)
+      fprintf(stderr, "doctag-server: nice: %s\n", g_strerror(errno));
     /* A process group of its own: kore 4.1 workers that outlive their parent
      * signal their group (kill(0, SIGQUIT) with a cleared pid), which must
      * not reach us or whoever started us. Signals come from us instead. */
@@ -372,7 +376,7 @@ int main(int argc, char **argv)
   /* kore resolves relative paths from its working directory. */
   if (chdir(run_dir) != 0)
     fprintf(stderr, "doctag-server: chdir %s: %s\n", run_dir, g_strerror(errno));
-  pid_t kore = spawn(kore_argv);
+  pid_t kore = spawn(kore_argv, 0);
   if (kore < 0) {
     remove_tree(run_dir);
     return 1;
@@ -384,7 +388,7 @@ int main(int argc, char **argv)
   char threads[32];
   g_snprintf(threads, sizeof threads, "%lu", workers);
   char *worker_argv[] = { doctag_bin, (char *)"worker", (char *)"--threads", threads, NULL };
-  pid_t worker = doctag_bin ? spawn(worker_argv) : -1;
+  pid_t worker = doctag_bin ? spawn(worker_argv, WORKER_NICE) : -1;
   time_t worker_started = time(NULL);
   int worker_restarts = 0;
 
@@ -423,7 +427,7 @@ int main(int argc, char **argv)
       }
       fprintf(stderr, "doctag-server: the batch worker exited (%d); restarting it\n", code);
       g_usleep(1000000);
-      worker = spawn(worker_argv);
+      worker = spawn(worker_argv, WORKER_NICE);
       worker_started = time(NULL);
     }
     if (pid < 0 && errno == ECHILD)

@@ -24,6 +24,8 @@ KORE_SECCOMP_FILTER("doctag",
   KORE_SYSCALL_ALLOW(sched_getattr),
   KORE_SYSCALL_ALLOW(sched_setattr),
   KORE_SYSCALL_ALLOW_ARG(prctl, 0, PR_SET_NAME),
+  /* document threads lower their own priority (task.c) */
+  KORE_SYSCALL_ALLOW(setpriority),
   /* memory: realloc of large buffers (page images, bodies) */
   KORE_SYSCALL_ALLOW(mremap),
   /* files: SQLite (pread/pwrite, WAL, fdatasync, ftruncate, fchown of -wal/-shm

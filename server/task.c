@@ -10,7 +10,9 @@
  * calls and a heavy one for documents, so neither starves the other. */
 #include "server.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/resource.h>
 
 typedef struct srv_job {
   struct kore_task task;   /* first: kore_task_handle() gets &task */
@@ -23,10 +25,21 @@ typedef struct srv_job {
 
 static GThreadPool *pools[2];
 
-static void pool_run(gpointer item, gpointer unused)
+/* Document work runs at a lower priority: the event loop, which answers
+ * /api/status and wakes requests, must win the CPU over OCR. Linux keeps
+ * the nice value per thread, and the page threads a processing call starts
+ * inherit it. */
+#define HEAVY_NICE 10
+
+static void pool_run(gpointer item, gpointer pool_id)
 {
   srv_job *job = item;
-  (void)unused;
+  static _Thread_local bool niced;
+  if (GPOINTER_TO_INT(pool_id) == SRV_POOL_HEAVY && !niced) {
+    niced = true;
+    if (setpriority(PRIO_PROCESS, 0, HEAVY_NICE) != 0)
+      kore_log(LOG_NOTICE, "doctag: setpriority: %s", g_strerror(errno));
+  }
   kore_task_set_state(&job->task, KORE_TASK_STATE_RUNNING);
   job->fn(job->data, &job->reply);
   kore_task_set_result(&job->task, KORE_RESULT_OK);
@@ -38,10 +51,12 @@ static void pool_run(gpointer item, gpointer unused)
 void srv_tasks_init(unsigned int quick_threads, unsigned int heavy_threads)
 {
   GError *err = NULL;
-  pools[SRV_POOL_QUICK] = g_thread_pool_new(pool_run, NULL, (gint)MAX(quick_threads, 1), FALSE, &err);
+  pools[SRV_POOL_QUICK] = g_thread_pool_new(pool_run, GINT_TO_POINTER(SRV_POOL_QUICK), (gint)MAX(quick_threads, 1),
+                                            FALSE, &err);
   if (!pools[SRV_POOL_QUICK])
     fatal("doctag: cannot create the task pool: %s", err->message);
-  pools[SRV_POOL_HEAVY] = g_thread_pool_new(pool_run, NULL, (gint)MAX(heavy_threads, 1), FALSE, &err);
+  pools[SRV_POOL_HEAVY] = g_thread_pool_new(pool_run, GINT_TO_POINTER(SRV_POOL_HEAVY), (gint)MAX(heavy_threads, 1),
+                                            FALSE, &err);
   if (!pools[SRV_POOL_HEAVY])
     fatal("doctag: cannot create the task pool: %s", err->message);
 }
