@@ -475,6 +475,8 @@ int api_batch_ws(struct http_request *req)
   if (srv_resuming(req)) {
     if (!srv_async_done(req))
       return KORE_RESULT_RETRY;
+    if (!req->owner)
+      return KORE_RESULT_OK;  /* the client left during the check */
     ws_check *w = srv_async_data(req);
     ws_conn *wc = kore_calloc(1, sizeof *wc);
     wc->job_id = g_strdup(w->job_id);

@@ -127,3 +127,46 @@ def test_sigterm_stops_cleanly():
         raise AssertionError("still serving after SIGTERM")
     except requests.ConnectionError:
         pass
+
+
+def test_launcher_usage_and_bad_settings(tmp_path):
+    import subprocess
+    from conftest import BIN
+    exe = str(BIN / "doctag-server")
+    env = {"PATH": "/usr/bin:/bin", "DOCTAG_DATA_DIR": str(tmp_path)}
+    r = subprocess.run([exe, "--help"], capture_output=True, text=True, env=env, timeout=30)
+    assert r.returncode == 0
+    for flag in ("--listen", "--data-dir", "--database-url", "--redis-url", "--allowed-roots", "--workers",
+                 "--cors-origins", "--max-upload-mb", "--api-key", "--llm-base-url", "--jwt-secret",
+                 "--s3-endpoint", "--blob-url"):
+        assert flag in r.stdout, flag
+    for args, code in ((["--max-upload-mb", "lots"], 2), (["--listen", "nowhere"], 2), (["--bogus"], 2),
+                       (["--database-url", "mysql://x"], 1), (["--redis-url", "http://x"], 1)):
+        r = subprocess.run([exe] + args, capture_output=True, text=True, env=env, timeout=30)
+        assert r.returncode == code, (args, r.returncode, r.stderr)
+        assert r.stderr.strip(), args
+
+
+def test_launcher_flags_win_over_environment(tmp_path):
+    import subprocess
+    import time
+    from conftest import BIN, free_port
+    port = free_port()
+    env = {"PATH": "/usr/bin:/bin", "DOCTAG_LISTEN": "127.0.0.1:1", "DOCTAG_DATA_DIR": str(tmp_path / "env")}
+    p = subprocess.Popen([str(BIN / "doctag-server"), "--listen", f"127.0.0.1:{port}", "--data-dir",
+                          str(tmp_path / "flag"), "--workers", "0", "--cors-origins", "https://flag.example"],
+                         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        for _ in range(100):
+            try:
+                r = requests.get(f"http://127.0.0.1:{port}/api/status", headers={"Origin": "https://flag.example"},
+                                 timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        assert r.status_code == 200
+        assert r.headers["access-control-allow-origin"] == "https://flag.example"
+        assert (tmp_path / "flag").is_dir() and not (tmp_path / "env").exists()
+    finally:
+        p.terminate()
+        assert p.wait(30) == 0
