@@ -113,6 +113,9 @@ const char *lang_from_counts(const lang_counts *c);
 /* Tesseract languages for a page: from its text layer when it has letters,
  * else from OSD's script name; NULL when neither says anything. */
 const char *lang_for_ocr(const lang_counts *text, const char *osd_script);
+/* What to try when a page read with `lang` comes out unsure: English and
+ * Hindi together; NULL when `lang` already has both. */
+const char *lang_alternative(const char *lang);
 
 /* ---- ocr.c ---- */
 

@@ -61,11 +61,25 @@ const char *extract_detect_language(const char *text, size_t len)
 const char *lang_for_ocr(const lang_counts *text, const char *osd_script)
 {
   if (text && text->latin + text->deva >= MIXED_MIN_LETTERS) {
-    /* Tesseract tries the languages in order: the main script first, and
-     * English along with Hindi because Indian documents mix them freely. */
-    return text->deva >= 5 ? "hin+eng" : "eng";
+    /* Tesseract tries the languages in order: the main script first. A
+     * second language costs accuracy on pages that do not need it. */
+    double deva = (double)text->deva / (double)(text->latin + text->deva);
+    if (deva >= 1.0 - MIXED_SHARE)
+      return "hin";
+    if (deva <= MIXED_SHARE)
+      return "eng";
+    return deva >= 0.5 ? "hin+eng" : "eng+hin";
   }
   if (osd_script && *osd_script)
-    return strcmp(osd_script, "Devanagari") == 0 ? "hin+eng" : "eng";
+    return strcmp(osd_script, "Devanagari") == 0 ? "hin" : "eng";
+  return NULL;
+}
+
+const char *lang_alternative(const char *lang)
+{
+  if (strcmp(lang, "eng") == 0)
+    return "eng+hin";
+  if (strcmp(lang, "hin") == 0)
+    return "hin+eng";
   return NULL;
 }

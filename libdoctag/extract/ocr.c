@@ -22,8 +22,17 @@
 #define OSD_PPI 150.0
 /* Orientation confidence OSD must reach before we turn the page. */
 #define OSD_MIN_CONF 2.0
-/* Below this mean word confidence a page is read a second time. */
-#define RETRY_BELOW 70
+/* Below this mean word confidence a page is read again with local
+ * binarisation and another layout mode. */
+#define RETRY_BELOW 85
+/* Below this one a page read in one language is read again in two: a page
+ * that is mostly Hindi with English names reads at 77 with "hin" alone and
+ * at 94 with "hin+eng", while clean single-language pages read above 88. */
+#define LANG_RETRY_BELOW 85
+/* Tesseract's layout analysis copes with skew under a degree, and turning
+ * the image resamples it: on the corpus, straightening smaller angles lost
+ * more characters than it won. */
+#define DESKEW_MIN_DEG 1.0
 /* Tesseract reads small print badly under ~150 PPI: such scans are doubled. */
 #define UPSCALE_BELOW_PPI 140.0
 
@@ -38,27 +47,57 @@ typedef struct engines {
   bool osd_missing;
   engine slot[ENGINES_PER_THREAD];
   guint64 tick;
+  bool busy;                  /* inside ocr_page(); under registry_lock */
 } engines;
+
+/* Every thread's engines, so that they can be ended at exit: tesseract's
+ * shared dictionary cache complains on stderr about engines still alive when
+ * it is destroyed, and the page workers never exit. */
+static GMutex registry_lock;
+static GPtrArray *registry;
+
+static void engines_end(engines *e)
+{
+  if (e->osd) {
+    TessBaseAPIEnd(e->osd);
+    TessBaseAPIDelete(e->osd);
+    e->osd = NULL;
+  }
+  for (int i = 0; i < ENGINES_PER_THREAD; i++) {
+    if (e->slot[i].api) {
+      TessBaseAPIEnd(e->slot[i].api);
+      TessBaseAPIDelete(e->slot[i].api);
+      e->slot[i].api = NULL;
+    }
+  }
+}
 
 static void engines_free(gpointer p)
 {
   engines *e = p;
   if (!e)
     return;
-  if (e->osd) {
-    TessBaseAPIEnd(e->osd);
-    TessBaseAPIDelete(e->osd);
-  }
-  for (int i = 0; i < ENGINES_PER_THREAD; i++) {
-    if (e->slot[i].api) {
-      TessBaseAPIEnd(e->slot[i].api);
-      TessBaseAPIDelete(e->slot[i].api);
-    }
-  }
+  g_mutex_lock(&registry_lock);
+  g_ptr_array_remove_fast(registry, e);
+  g_mutex_unlock(&registry_lock);
+  engines_end(e);
   g_free(e);
 }
 
 static GPrivate engines_key = G_PRIVATE_INIT(engines_free);
+
+/* At exit, before tesseract's own destructors (registered after the first
+ * engine started, so it runs before them), the engines of idle threads. */
+static void engines_end_all(void)
+{
+  g_mutex_lock(&registry_lock);
+  for (guint i = 0; registry && i < registry->len; i++) {
+    engines *e = registry->pdata[i];
+    if (!e->busy)
+      engines_end(e);
+  }
+  g_mutex_unlock(&registry_lock);
+}
 
 void ocr_setup_env(void)
 {
@@ -87,6 +126,7 @@ static void openmp_one_thread(void)
     set_levels(0);
 }
 
+/* This thread's engines, marked busy until thread_engines_done(). */
 static engines *thread_engines(void)
 {
   engines *e = g_private_get(&engines_key);
@@ -95,8 +135,23 @@ static engines *thread_engines(void)
     openmp_one_thread();
     e = g_new0(engines, 1);
     g_private_set(&engines_key, e);
+    g_mutex_lock(&registry_lock);
+    if (!registry)
+      registry = g_ptr_array_new();
+    g_ptr_array_add(registry, e);
+    g_mutex_unlock(&registry_lock);
   }
+  g_mutex_lock(&registry_lock);
+  e->busy = true;
+  g_mutex_unlock(&registry_lock);
   return e;
+}
+
+static void thread_engines_done(engines *e)
+{
+  g_mutex_lock(&registry_lock);
+  e->busy = false;
+  g_mutex_unlock(&registry_lock);
 }
 
 static TessBaseAPI *new_engine(const char *lang)
@@ -106,14 +161,18 @@ static TessBaseAPI *new_engine(const char *lang)
     TessBaseAPIDelete(api);
     return NULL;
   }
-  /* our own resolution and layout decisions; no debug output on stderr */
-  TessBaseAPISetVariable(api, "debug_file", "/dev/null");
+  static gsize at_exit;
+  if (g_once_init_enter(&at_exit)) {
+    atexit(engines_end_all);
+    g_once_init_leave(&at_exit, 1);
+  }
+  /* No TessBaseAPISetVariable("debug_file") here: it is a process-wide
+   * variable, and writing it from two threads at once corrupts the heap. */
   return api;
 }
 
-static TessBaseAPI *engine_for(const char *lang)
+static TessBaseAPI *engine_for(engines *e, const char *lang)
 {
-  engines *e = thread_engines();
   engine *victim = &e->slot[0];
   for (int i = 0; i < ENGINES_PER_THREAD; i++) {
     engine *s = &e->slot[i];
@@ -143,9 +202,8 @@ static TessBaseAPI *engine_for(const char *lang)
   return api;
 }
 
-static TessBaseAPI *osd_engine(void)
+static TessBaseAPI *osd_engine(engines *e)
 {
-  engines *e = thread_engines();
   if (!e->osd && !e->osd_missing) {
     e->osd = new_engine("osd");
     e->osd_missing = e->osd == NULL; /* no osd.traineddata: pages are read as they come */
@@ -273,18 +331,18 @@ static doctag_status recognise(TessBaseAPI *api, PIX *pix, int ppi, TessPageSegM
 }
 
 /* Orientation (clockwise turn that puts the text upright) and script. */
-static void orientation(PIX *pix, double ppi, int *turn, char *script, size_t script_len)
+static void orientation(engines *e, PIX *pix, double ppi, int *turn, char *script, size_t script_len)
 {
   *turn = 0;
   script[0] = '\0';
-  TessBaseAPI *osd = osd_engine();
+  TessBaseAPI *osd = osd_engine(e);
   if (!osd)
     return;
   PIX *small = NULL;
   double res = ppi;
   if (ppi > OSD_PPI * 1.2) {
     float f = (float)(OSD_PPI / ppi);
-    small = pixScaleAreaMap(pix, f, f);
+    small = pixScale(pix, f, f);
     res = OSD_PPI;
   }
   TessBaseAPISetImage2(osd, small ? small : pix);
@@ -295,11 +353,11 @@ static void orientation(PIX *pix, double ppi, int *turn, char *script, size_t sc
   if (TessBaseAPIDetectOrientationScript(osd, &deg, &oconf, &name, &sconf)) {
     if (oconf >= OSD_MIN_CONF)
       *turn = (360 - deg) % 360;
+    /* the name belongs to the engine (capi.h's "TessDeleteText" note is
+     * wrong for tesseract 5: freeing it is a double free) */
     if (name)
       g_strlcpy(script, name, script_len);
   }
-  if (name)
-    TessDeleteText(name);
   TessBaseAPIClear(osd);
   pixDestroy(&small);
 }
@@ -315,6 +373,39 @@ static PIX *binarise_locally(PIX *pix, int ppi)
   return bin;
 }
 
+/* The best reading of a page so far. */
+typedef struct reading {
+  char *text;
+  int conf;
+  char lang[32];
+} reading;
+
+/* Reads `pix` with `lang` and keeps the result in *best when it is more
+ * confident than what *best holds. */
+static doctag_status read_with(engines *e, const char *lang, PIX *pix, int ppi, TessPageSegMode psm, watch *w,
+                               reading *best)
+{
+  TessBaseAPI *api = engine_for(e, lang);
+  if (!api)
+    return DOCTAG_EOCR;
+  char *text = NULL;
+  int conf = 0;
+  double t = ctx_now();
+  doctag_status st = recognise(api, pix, ppi, psm, w, &text, &conf);
+  g_debug("ocr pass %s psm %d: conf %d in %.2fs", lang, (int)psm, conf, ctx_now() - t);
+  if (st)
+    return st;
+  if (!best->text || conf > best->conf) {
+    g_free(best->text);
+    best->text = text;
+    best->conf = conf;
+    g_strlcpy(best->lang, lang, sizeof best->lang);
+  } else {
+    g_free(text);
+  }
+  return DOCTAG_OK;
+}
+
 doctag_status ocr_page(const ocr_job *job, ocr_result *out)
 {
   memset(out, 0, sizeof *out);
@@ -327,6 +418,8 @@ doctag_status ocr_page(const ocr_job *job, ocr_result *out)
     return err_set(DOCTAG_EOCR, "cannot convert the page image for OCR (cairo format %d)",
                    (int)cairo_image_surface_get_format(job->image));
   double ppi = job->ppi > 0 ? job->ppi : 300;
+  /* OSD reads the resolution from the image itself */
+  pixSetResolution(pix, (l_int32)lround(ppi), (l_int32)lround(ppi));
   if (ink(pix) < 0.00003) {
     out->blank = true;
     out->text = g_strdup("");
@@ -339,12 +432,14 @@ doctag_status ocr_page(const ocr_job *job, ocr_result *out)
       pixDestroy(&pix);
       pix = big;
       ppi *= 2;
+      pixSetResolution(pix, (l_int32)lround(ppi), (l_int32)lround(ppi));
     }
   }
 
   double t0 = ctx_now();
   char script[32];
-  orientation(pix, ppi, &out->rotation, script, sizeof script);
+  engines *e = thread_engines();
+  orientation(e, pix, ppi, &out->rotation, script, sizeof script);
   double t1 = ctx_now();
   if (out->rotation) {
     PIX *turned = pixRotateOrth(pix, out->rotation / 90);
@@ -354,7 +449,11 @@ doctag_status ocr_page(const ocr_job *job, ocr_result *out)
     }
   }
   l_float32 angle = 0, aconf = 0;
-  PIX *straight = getenv("NODESKEW") ? NULL : pixDeskewGeneral(pix, 0, 0, 0, 0, 0, &angle, &aconf);
+  PIX *straight = pixDeskewGeneral(pix, 0, 0, 0, 0, 0, &angle, &aconf);
+  if (straight && fabs(angle) < DESKEW_MIN_DEG) {
+    pixDestroy(&straight);
+    angle = 0;
+  }
   if (straight) {
     pixDestroy(&pix);
     pix = straight;
@@ -363,51 +462,42 @@ doctag_status ocr_page(const ocr_job *job, ocr_result *out)
   pixSetResolution(pix, (l_int32)lround(ppi), (l_int32)lround(ppi));
   double t2 = ctx_now();
 
+  int ippi = (int)lround(ppi);
   const char *lang = job->languages;
+  bool automatic = lang == NULL;
   if (!lang)
     lang = lang_for_ocr(job->hint, script);
   if (!lang)
     lang = "eng";
-  g_strlcpy(out->languages, lang, sizeof out->languages);
-  TessBaseAPI *api = engine_for(lang);
-  if (!api) {
-    pixDestroy(&pix);
-    return DOCTAG_EOCR;
+  reading best = { NULL, -1, "" };
+  doctag_status st = read_with(e, lang, pix, ippi, PSM_AUTO, &w, &best);
+  /* A page OSD called Latin may still carry Hindi (and Hindi pages English
+   * words): when unsure, read it again with both languages. */
+  const char *alt = automatic ? lang_alternative(lang) : NULL;
+  if (st == DOCTAG_OK && alt && best.conf < LANG_RETRY_BELOW) {
+    st = read_with(e, alt, pix, ippi, PSM_AUTO, &w, &best);
+    out->retried = true;
   }
-  int conf = 0;
-  char *text = NULL;
-  double t3 = ctx_now();
-  doctag_status st = recognise(api, pix, (int)lround(ppi), PSM_AUTO, &w, &text, &conf);
-  double t4 = ctx_now();
-  int first_conf = conf;
-  if (st == DOCTAG_OK && conf < RETRY_BELOW && *text) {
-    PIX *bin = binarise_locally(pix, (int)lround(ppi));
-    if (bin) {
-      char *text2 = NULL;
-      int conf2 = 0;
-      out->retried = true;
-      st = recognise(api, bin, (int)lround(ppi), PSM_SINGLE_BLOCK, &w, &text2, &conf2);
-      if (st == DOCTAG_OK && conf2 > conf) {
-        g_free(text);
-        text = text2;
-        conf = conf2;
-      } else {
-        g_free(text2);
-      }
-      pixDestroy(&bin);
-    }
+  /* Still unsure: local binarisation and a single-block layout. */
+  if (st == DOCTAG_OK && best.conf < RETRY_BELOW && *best.text) {
+    PIX *bin = binarise_locally(pix, ippi);
+    if (bin)
+      st = read_with(e, best.lang, bin, ippi, PSM_SINGLE_BLOCK, &w, &best);
+    pixDestroy(&bin);
+    out->retried = true;
   }
-  g_debug("ocr %dx%d %.0f PPI: osd %.2fs (turn %d, script %s), deskew %.2fs (%.2f deg), engine %s %.2fs, "
-          "read %.2fs (conf %d)%s%.2fs (conf %d)", pixGetWidth(pix), pixGetHeight(pix), ppi, t1 - t0,
-          out->rotation, script, t2 - t1, out->skew, lang, t3 - t2, t4 - t3, first_conf,
-          out->retried ? ", retry " : "", out->retried ? ctx_now() - t4 : 0.0, conf);
+  g_debug("ocr %dx%d %.0f PPI: osd %.2fs (turn %d, script %s), deskew %.2fs (%.2f deg), %s conf %d, total %.2fs",
+          pixGetWidth(pix), pixGetHeight(pix), ppi, t1 - t0, out->rotation, script, t2 - t1, out->skew,
+          best.lang, best.conf, ctx_now() - t0);
+  thread_engines_done(e);
   pixDestroy(&pix);
   if (st) {
-    g_free(text);
+    g_free(best.text);
     return st;
   }
-  out->text = text;
-  out->confidence = *text ? CLAMP(conf, 0, 100) : 0;
+  g_strlcpy(out->languages, best.lang, sizeof out->languages);
+  out->text = best.text;
+  out->confidence = *best.text ? CLAMP(best.conf, 0, 100) : 0;
   return DOCTAG_OK;
 }
 
