@@ -30,4 +30,8 @@ if [ "${DOCTAG_SKIP_ASAN:-0}" != 1 ]; then
   (cd "$asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
      ctest --output-on-failure -j2 -L unit ${CTEST_ARGS:-}) || status=$?
 fi
+# A short libFuzzer run on the buffer entry points, seeded with the corpus.
+if [ "${DOCTAG_SKIP_FUZZ:-0}" != 1 ]; then
+  tests/fuzz/run.sh "${DOCTAG_FUZZ_SECONDS:-60}" || status=$?
+fi
 exit $status

@@ -1,0 +1,770 @@
+/* The history ABI: a user's jobs and documents, search and statistics,
+ * every query scoped to the calling user. */
+#include "doctag/history.h"
+#include "core/error.h"
+#include "store/store.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_LIMIT 50
+#define MAX_LIMIT 100
+#define RECENT 5
+#define MSG_JOB "Job not found"
+#define MSG_DOC "Document not found"
+
+/* Strings and arrays of one result object, released together. */
+typedef struct arena {
+  GStringChunk *strs;
+  GPtrArray *allocs;
+} arena;
+
+static void arena_init(arena *a)
+{
+  a->strs = g_string_chunk_new(1024);
+  a->allocs = g_ptr_array_new_with_free_func(g_free);
+}
+
+static void arena_clear(arena *a)
+{
+  if (a->strs)
+    g_string_chunk_free(a->strs);
+  if (a->allocs)
+    g_ptr_array_free(a->allocs, TRUE);
+}
+
+static const char *arena_str(arena *a, const char *s)
+{
+  return s ? g_string_chunk_insert(a->strs, s) : NULL;
+}
+
+static const char *arena_time(arena *a, const char *us)
+{
+  if (!us)
+    return NULL;
+  char *iso = store_time_iso(g_ascii_strtoll(us, NULL, 10));
+  const char *r = arena_str(a, iso);
+  g_free(iso);
+  return r;
+}
+
+/* Cells of JOB_COLS from column 0. */
+static void job_from_row(arena *a, const store_rows *r, unsigned int i, doctag_job_record *j)
+{
+  memset(j, 0, sizeof *j);
+  j->id = arena_str(a, store_cell(r, i, 0));
+  j->job_type = arena_str(a, store_cell(r, i, 1));
+  j->status = arena_str(a, store_cell(r, i, 2));
+  j->total_documents = (uint64_t)store_cell_int(r, i, 3);
+  j->processed_count = (uint64_t)store_cell_int(r, i, 4);
+  j->failed_count = (uint64_t)store_cell_int(r, i, 5);
+  j->started_at = arena_time(a, store_cell(r, i, 6));
+  j->completed_at = arena_time(a, store_cell(r, i, 7));
+  j->created_at = arena_time(a, store_cell(r, i, 8));
+}
+
+/* Cells of DOC_COLS from column 0. */
+static void doc_from_row(arena *a, const store_rows *r, unsigned int i, doctag_document_record *d)
+{
+  memset(d, 0, sizeof *d);
+  d->id = arena_str(a, store_cell(r, i, 0));
+  d->job_id = arena_str(a, store_cell(r, i, 1));
+  d->title = arena_str(a, store_cell(r, i, 2));
+  d->file_path = arena_str(a, store_cell(r, i, 3));
+  d->file_source_type = arena_str(a, store_cell(r, i, 4));
+  d->status = arena_str(a, store_cell(r, i, 5));
+  json_t *tags = store_cell(r, i, 6) ? json_loads(store_cell(r, i, 6), 0, NULL) : NULL;
+  size_t n = json_is_array(tags) ? json_array_size(tags) : 0;
+  const char **v = g_new0(const char *, n + 1);
+  g_ptr_array_add(a->allocs, v);
+  size_t k = 0;
+  for (size_t t = 0; t < n; t++)
+    if (json_is_string(json_array_get(tags, t)))
+      v[k++] = arena_str(a, json_string_value(json_array_get(tags, t)));
+  json_decref(tags);
+  d->tags = v;
+  d->tag_count = k;
+  d->error_message = arena_str(a, store_cell(r, i, 7));
+  d->processed_at = arena_time(a, store_cell(r, i, 8));
+  d->created_at = arena_time(a, store_cell(r, i, 9));
+}
+
+/* ---- JSON ---- */
+
+static json_t *jstr(const char *s)
+{
+  return s ? json_string(s) : json_null();
+}
+
+/* A JSON text stored by us, parsed back; null when absent or unreadable. */
+static json_t *jraw(const char *s)
+{
+  json_t *j = s ? json_loads(s, JSON_DECODE_ANY, NULL) : NULL;
+  return j ? j : json_null();
+}
+
+static json_t *job_json(const doctag_job_record *j, bool detail)
+{
+  json_t *o = json_object();
+  json_object_set_new(o, "id", jstr(j->id));
+  json_object_set_new(o, "job_type", jstr(j->job_type));
+  json_object_set_new(o, "status", jstr(j->status));
+  json_object_set_new(o, "total_documents", json_integer((json_int_t)j->total_documents));
+  json_object_set_new(o, "processed_count", json_integer((json_int_t)j->processed_count));
+  json_object_set_new(o, "failed_count", json_integer((json_int_t)j->failed_count));
+  json_object_set_new(o, "started_at", jstr(j->started_at));
+  json_object_set_new(o, "completed_at", jstr(j->completed_at));
+  json_object_set_new(o, "created_at", jstr(j->created_at));
+  if (detail) {
+    json_object_set_new(o, "config", jraw(j->config_json));
+    json_object_set_new(o, "error_message", jstr(j->error_message));
+  }
+  return o;
+}
+
+static json_t *doc_json(const doctag_document_record *d, bool full, bool has_size)
+{
+  json_t *o = json_object(), *tags = json_array();
+  for (size_t i = 0; i < d->tag_count; i++)
+    json_array_append_new(tags, json_string(d->tags[i]));
+  json_object_set_new(o, "id", jstr(d->id));
+  json_object_set_new(o, "title", jstr(d->title));
+  json_object_set_new(o, "file_path", jstr(d->file_path));
+  json_object_set_new(o, "file_source_type", jstr(d->file_source_type));
+  json_object_set_new(o, "status", jstr(d->status));
+  json_object_set_new(o, "tags", tags);
+  json_object_set_new(o, "error_message", jstr(d->error_message));
+  json_object_set_new(o, "processed_at", jstr(d->processed_at));
+  json_object_set_new(o, "created_at", jstr(d->created_at));
+  if (full) {
+    json_object_set_new(o, "job_id", jstr(d->job_id));
+    json_object_set_new(o, "file_size", has_size ? json_integer((json_int_t)d->file_size) : json_null());
+    json_object_set_new(o, "mime_type", jstr(d->mime_type));
+    json_object_set_new(o, "extracted_text",
+                        d->extracted_text ? json_stringn(d->extracted_text, d->extracted_text_length)
+                                          : json_null());
+    json_object_set_new(o, "processing_metadata", jraw(d->processing_metadata_json));
+  }
+  return o;
+}
+
+/* Dumps and releases `j` into a g_malloc'd string. */
+static doctag_status dump(json_t *j, char **json)
+{
+  char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+  json_decref(j);
+  if (!s)
+    return err_nomem();
+  *json = g_strdup(s);
+  free(s);
+  return DOCTAG_OK;
+}
+
+#define JSON_ARGS(obj)                                      \
+  do {                                                      \
+    err_clear();                                            \
+    if (!json)                                              \
+      return err_set(DOCTAG_EINVAL, "json is NULL");        \
+    *json = NULL;                                           \
+    if (!(obj))                                             \
+      return err_set(DOCTAG_EINVAL, #obj " is NULL");       \
+  } while (0)
+
+/* ---- common checks ---- */
+
+static doctag_status check_call(doctag_ctx *ctx, const void *out, const char *user_id)
+{
+  if (!ctx || !out)
+    return err_set(DOCTAG_EINVAL, "ctx and out are required");
+  if (!user_id)
+    return err_set(DOCTAG_EINVAL, "user_id is required");
+  return DOCTAG_OK;
+}
+
+static doctag_status check_limit(unsigned int *limit)
+{
+  if (*limit == 0)
+    *limit = DEFAULT_LIMIT;
+  if (*limit > MAX_LIMIT)
+    return err_set(DOCTAG_EINVAL, "limit must be between 1 and %d", MAX_LIMIT);
+  return DOCTAG_OK;
+}
+
+/* ---- jobs ---- */
+
+struct doctag_job_list {
+  arena a;
+  GArray *jobs; /* doctag_job_record */
+  uint64_t total;
+  unsigned int limit, offset;
+};
+
+static doctag_status jobs_into(struct store *s, const char *user_id, unsigned int limit, unsigned int offset,
+                               const char *status, doctag_job_list *l)
+{
+  /* An id that is not a UUID owns nothing. */
+  if (!store_uuid_valid(user_id))
+    return DOCTAG_OK;
+  store_rows rows;
+  store_param c[] = { SP_T(user_id), SP_T(status) };
+  doctag_status st = store_query(s, ST_JOB_COUNT, c, 2, &rows);
+  if (st != DOCTAG_OK)
+    return st;
+  l->total = (uint64_t)store_cell_int(&rows, 0, 0);
+  store_rows_clear(&rows);
+  store_param p[] = { SP_T(user_id), SP_T(status), SP_I(limit), SP_I(offset) };
+  st = store_query(s, ST_JOB_LIST, p, 4, &rows);
+  for (unsigned int i = 0; st == DOCTAG_OK && i < rows.nrows; i++) {
+    doctag_job_record j;
+    job_from_row(&l->a, &rows, i, &j);
+    g_array_append_val(l->jobs, j);
+  }
+  store_rows_clear(&rows);
+  return st;
+}
+
+static doctag_job_list *job_list_new(unsigned int limit, unsigned int offset)
+{
+  doctag_job_list *l = g_new0(doctag_job_list, 1);
+  arena_init(&l->a);
+  l->jobs = g_array_new(FALSE, TRUE, sizeof(doctag_job_record));
+  l->limit = limit;
+  l->offset = offset;
+  return l;
+}
+
+doctag_status doctag_history_jobs(doctag_ctx *ctx, doctag_job_list **out, const char *user_id,
+                                  unsigned int limit, unsigned int offset, const char *status)
+{
+  err_clear();
+  if (out)
+    *out = NULL;
+  doctag_status st = check_call(ctx, out, user_id);
+  if (st == DOCTAG_OK)
+    st = check_limit(&limit);
+  if (st == DOCTAG_OK && status && !g_utf8_validate(status, -1, NULL))
+    st = err_set(DOCTAG_EINVAL, "status is not valid UTF-8");
+  struct store *s = NULL;
+  if (st == DOCTAG_OK)
+    st = store_get(ctx, &s);
+  if (st != DOCTAG_OK)
+    return st;
+  doctag_job_list *l = job_list_new(limit, offset);
+  st = jobs_into(s, user_id, limit, offset, status && *status ? status : NULL, l);
+  if (st != DOCTAG_OK) {
+    doctag_job_list_free(l);
+    return st;
+  }
+  *out = l;
+  return DOCTAG_OK;
+}
+
+size_t doctag_job_list_count(const doctag_job_list *l) { return l ? l->jobs->len : 0; }
+uint64_t doctag_job_list_total(const doctag_job_list *l) { return l ? l->total : 0; }
+
+const doctag_job_record *doctag_job_list_at(const doctag_job_list *l, size_t i)
+{
+  return l && i < l->jobs->len ? &g_array_index(l->jobs, doctag_job_record, i) : NULL;
+}
+
+static json_t *jobs_array(const GArray *jobs)
+{
+  json_t *a = json_array();
+  for (guint i = 0; i < jobs->len; i++)
+    json_array_append_new(a, job_json(&g_array_index(jobs, doctag_job_record, i), false));
+  return a;
+}
+
+doctag_status doctag_job_list_to_json(const doctag_job_list *l, char **json)
+{
+  JSON_ARGS(l);
+  return dump(json_pack("{s:o, s:I, s:I, s:I}", "jobs", jobs_array(l->jobs), "total", (json_int_t)l->total,
+                        "limit", (json_int_t)l->limit, "offset", (json_int_t)l->offset),
+              json);
+}
+
+void doctag_job_list_free(doctag_job_list *l)
+{
+  if (!l)
+    return;
+  arena_clear(&l->a);
+  g_array_free(l->jobs, TRUE);
+  g_free(l);
+}
+
+struct doctag_job_detail {
+  arena a;
+  doctag_job_record job;
+  GArray *docs; /* doctag_document_record */
+};
+
+doctag_status doctag_history_job(doctag_ctx *ctx, doctag_job_detail **out, const char *user_id,
+                                 const char *job_id)
+{
+  err_clear();
+  if (out)
+    *out = NULL;
+  doctag_status st = check_call(ctx, out, user_id);
+  if (st != DOCTAG_OK)
+    return st;
+  if (!store_uuid_valid(job_id) || !store_uuid_valid(user_id))
+    return err_set(DOCTAG_ENOTFOUND, MSG_JOB);
+  struct store *s;
+  if ((st = store_get(ctx, &s)) != DOCTAG_OK)
+    return st;
+  store_conn *c;
+  if ((st = store_acquire(s, &c)) != DOCTAG_OK)
+    return st;
+  doctag_job_detail *d = g_new0(doctag_job_detail, 1);
+  arena_init(&d->a);
+  d->docs = g_array_new(FALSE, TRUE, sizeof(doctag_document_record));
+  store_rows rows;
+  store_param p[] = { SP_T(job_id), SP_T(user_id) };
+  st = store_exec(c, ST_JOB_GET, p, 2, &rows);
+  if (st == DOCTAG_OK && !rows.nrows)
+    st = err_set(DOCTAG_ENOTFOUND, MSG_JOB);
+  if (st == DOCTAG_OK) {
+    job_from_row(&d->a, &rows, 0, &d->job);
+    d->job.config_json = arena_str(&d->a, store_cell(&rows, 0, 9));
+    d->job.error_message = arena_str(&d->a, store_cell(&rows, 0, 10));
+  }
+  store_rows_clear(&rows);
+  if (st == DOCTAG_OK)
+    st = store_exec(c, ST_DOC_OF_JOB, p, 2, &rows);
+  for (unsigned int i = 0; st == DOCTAG_OK && i < rows.nrows; i++) {
+    doctag_document_record r;
+    doc_from_row(&d->a, &rows, i, &r);
+    g_array_append_val(d->docs, r);
+  }
+  store_rows_clear(&rows);
+  store_release(s, c);
+  if (st != DOCTAG_OK) {
+    doctag_job_detail_free(d);
+    return st;
+  }
+  *out = d;
+  return DOCTAG_OK;
+}
+
+const doctag_job_record *doctag_job_detail_job(const doctag_job_detail *d) { return d ? &d->job : NULL; }
+size_t doctag_job_detail_document_count(const doctag_job_detail *d) { return d ? d->docs->len : 0; }
+
+const doctag_document_record *doctag_job_detail_document_at(const doctag_job_detail *d, size_t i)
+{
+  return d && i < d->docs->len ? &g_array_index(d->docs, doctag_document_record, i) : NULL;
+}
+
+static json_t *docs_array(const GArray *docs)
+{
+  json_t *a = json_array();
+  for (guint i = 0; i < docs->len; i++)
+    json_array_append_new(a, doc_json(&g_array_index(docs, doctag_document_record, i), false, false));
+  return a;
+}
+
+doctag_status doctag_job_detail_to_json(const doctag_job_detail *d, char **json)
+{
+  JSON_ARGS(d);
+  json_t *o = job_json(&d->job, true);
+  json_object_set_new(o, "documents", docs_array(d->docs));
+  return dump(o, json);
+}
+
+void doctag_job_detail_free(doctag_job_detail *d)
+{
+  if (!d)
+    return;
+  arena_clear(&d->a);
+  g_array_free(d->docs, TRUE);
+  g_free(d);
+}
+
+doctag_status doctag_history_job_delete(doctag_ctx *ctx, const char *user_id, const char *job_id)
+{
+  err_clear();
+  doctag_status st = check_call(ctx, ctx, user_id);
+  if (st != DOCTAG_OK)
+    return st;
+  if (!store_uuid_valid(job_id) || !store_uuid_valid(user_id))
+    return err_set(DOCTAG_ENOTFOUND, MSG_JOB);
+  struct store *s;
+  if ((st = store_get(ctx, &s)) != DOCTAG_OK)
+    return st;
+  store_conn *c;
+  if ((st = store_acquire(s, &c)) != DOCTAG_OK)
+    return st;
+  store_param p[] = { SP_T(job_id), SP_T(user_id) };
+  store_rows rows = { 0 };
+  st = store_tx_begin(c);
+  if (st == DOCTAG_OK) {
+    st = store_exec(c, ST_JOB_DELETE_DOCS, p, 2, NULL);
+    if (st == DOCTAG_OK)
+      st = store_exec(c, ST_JOB_DELETE, p, 2, &rows);
+    if (st == DOCTAG_OK && rows.changes == 0)
+      st = err_set(DOCTAG_ENOTFOUND, MSG_JOB);
+    st = store_tx_end(c, st);
+  }
+  store_rows_clear(&rows);
+  store_release(s, c);
+  return st;
+}
+
+/* ---- documents ---- */
+
+struct doctag_document_list {
+  arena a;
+  GArray *docs; /* doctag_document_record */
+  uint64_t total;
+};
+
+static doctag_document_list *doc_list_new(void)
+{
+  doctag_document_list *l = g_new0(doctag_document_list, 1);
+  arena_init(&l->a);
+  l->docs = g_array_new(FALSE, TRUE, sizeof(doctag_document_record));
+  return l;
+}
+
+static void doc_list_fill(doctag_document_list *l, const store_rows *rows)
+{
+  for (unsigned int i = 0; i < rows->nrows; i++) {
+    doctag_document_record r;
+    doc_from_row(&l->a, rows, i, &r);
+    g_array_append_val(l->docs, r);
+  }
+}
+
+doctag_status doctag_history_documents(doctag_ctx *ctx, doctag_document_list **out, const char *user_id,
+                                       unsigned int limit, unsigned int offset)
+{
+  err_clear();
+  if (out)
+    *out = NULL;
+  doctag_status st = check_call(ctx, out, user_id);
+  if (st == DOCTAG_OK)
+    st = check_limit(&limit);
+  struct store *s = NULL;
+  if (st == DOCTAG_OK)
+    st = store_get(ctx, &s);
+  if (st != DOCTAG_OK)
+    return st;
+  doctag_document_list *l = doc_list_new();
+  if (store_uuid_valid(user_id)) {
+    store_rows rows;
+    store_param c[] = { SP_T(user_id) };
+    st = store_query(s, ST_DOC_COUNT, c, 1, &rows);
+    l->total = (uint64_t)store_cell_int(&rows, 0, 0);
+    store_rows_clear(&rows);
+    store_param p[] = { SP_T(user_id), SP_I(limit), SP_I(offset) };
+    if (st == DOCTAG_OK)
+      st = store_query(s, ST_DOC_LIST, p, 3, &rows);
+    if (st == DOCTAG_OK)
+      doc_list_fill(l, &rows);
+    store_rows_clear(&rows);
+  }
+  if (st != DOCTAG_OK) {
+    doctag_document_list_free(l);
+    return st;
+  }
+  *out = l;
+  return DOCTAG_OK;
+}
+
+doctag_status doctag_history_search(doctag_ctx *ctx, doctag_document_list **out, const char *user_id,
+                                    const char *query, unsigned int limit)
+{
+  err_clear();
+  if (out)
+    *out = NULL;
+  doctag_status st = check_call(ctx, out, user_id);
+  if (st == DOCTAG_OK)
+    st = check_limit(&limit);
+  if (st == DOCTAG_OK && (!query || !g_utf8_validate(query, -1, NULL)))
+    st = err_set(DOCTAG_EINVAL, "query must be UTF-8 text");
+  if (st == DOCTAG_OK) {
+    char *q = g_strstrip(g_strdup(query));
+    if (!*q)
+      st = err_set(DOCTAG_EINVAL, "query must not be empty");
+    g_free(q);
+  }
+  if (st == DOCTAG_OK && strlen(query) > 1000)
+    st = err_set(DOCTAG_EINVAL, "query must be at most 1000 bytes");
+  struct store *s = NULL;
+  if (st == DOCTAG_OK)
+    st = store_get(ctx, &s);
+  if (st != DOCTAG_OK)
+    return st;
+  doctag_document_list *l = doc_list_new();
+  char *match = store_uuid_valid(user_id) ? s->ops->match_query(query) : NULL;
+  if (match) {
+    store_rows rows;
+    store_param p[] = { SP_T(user_id), SP_T(match), SP_I(limit) };
+    st = store_query(s, ST_DOC_SEARCH, p, 3, &rows);
+    if (st == DOCTAG_OK)
+      doc_list_fill(l, &rows);
+    store_rows_clear(&rows);
+    l->total = l->docs->len;
+    g_free(match);
+  }
+  if (st != DOCTAG_OK) {
+    doctag_document_list_free(l);
+    return st;
+  }
+  *out = l;
+  return DOCTAG_OK;
+}
+
+size_t doctag_document_list_count(const doctag_document_list *l) { return l ? l->docs->len : 0; }
+uint64_t doctag_document_list_total(const doctag_document_list *l) { return l ? l->total : 0; }
+
+const doctag_document_record *doctag_document_list_at(const doctag_document_list *l, size_t i)
+{
+  return l && i < l->docs->len ? &g_array_index(l->docs, doctag_document_record, i) : NULL;
+}
+
+doctag_status doctag_document_list_to_json(const doctag_document_list *l, char **json)
+{
+  JSON_ARGS(l);
+  return dump(json_pack("{s:o, s:I}", "documents", docs_array(l->docs), "total", (json_int_t)l->total), json);
+}
+
+void doctag_document_list_free(doctag_document_list *l)
+{
+  if (!l)
+    return;
+  arena_clear(&l->a);
+  g_array_free(l->docs, TRUE);
+  g_free(l);
+}
+
+struct doctag_document_detail {
+  arena a;
+  doctag_document_record doc;
+  bool has_size;
+};
+
+doctag_status doctag_history_document(doctag_ctx *ctx, doctag_document_detail **out, const char *user_id,
+                                      const char *document_id)
+{
+  err_clear();
+  if (out)
+    *out = NULL;
+  doctag_status st = check_call(ctx, out, user_id);
+  if (st != DOCTAG_OK)
+    return st;
+  if (!store_uuid_valid(document_id) || !store_uuid_valid(user_id))
+    return err_set(DOCTAG_ENOTFOUND, MSG_DOC);
+  struct store *s;
+  if ((st = store_get(ctx, &s)) != DOCTAG_OK)
+    return st;
+  store_rows rows;
+  store_param p[] = { SP_T(document_id), SP_T(user_id) };
+  st = store_query(s, ST_DOC_GET, p, 2, &rows);
+  if (st == DOCTAG_OK && !rows.nrows)
+    st = err_set(DOCTAG_ENOTFOUND, MSG_DOC);
+  if (st != DOCTAG_OK) {
+    store_rows_clear(&rows);
+    return st;
+  }
+  doctag_document_detail *d = g_new0(doctag_document_detail, 1);
+  arena_init(&d->a);
+  doc_from_row(&d->a, &rows, 0, &d->doc);
+  d->has_size = store_cell(&rows, 0, 10) != NULL;
+  d->doc.file_size = (uint64_t)store_cell_int(&rows, 0, 10);
+  d->doc.mime_type = arena_str(&d->a, store_cell(&rows, 0, 11));
+  /* The text is kept whole in its own allocation (it may be a megabyte). */
+  char *text = rows.cell[12];
+  rows.cell[12] = NULL;
+  if (text) {
+    g_ptr_array_add(d->a.allocs, text);
+    d->doc.extracted_text = text;
+    d->doc.extracted_text_length = strlen(text);
+  }
+  d->doc.processing_metadata_json = arena_str(&d->a, store_cell(&rows, 0, 13));
+  d->doc.sha256 = arena_str(&d->a, store_cell(&rows, 0, 14));
+  d->doc.row_index = (uint64_t)store_cell_int(&rows, 0, 15);
+  store_rows_clear(&rows);
+  *out = d;
+  return DOCTAG_OK;
+}
+
+const doctag_document_record *doctag_document_detail_record(const doctag_document_detail *d)
+{
+  return d ? &d->doc : NULL;
+}
+
+doctag_status doctag_document_detail_to_json(const doctag_document_detail *d, char **json)
+{
+  JSON_ARGS(d);
+  return dump(doc_json(&d->doc, true, d->has_size), json);
+}
+
+void doctag_document_detail_free(doctag_document_detail *d)
+{
+  if (!d)
+    return;
+  arena_clear(&d->a);
+  g_free(d);
+}
+
+/* ---- statistics ---- */
+
+struct doctag_stats {
+  arena a;
+  uint64_t total_jobs, total_documents, processed, failed;
+  GArray *status_names;  /* const char * */
+  GArray *status_counts; /* uint64_t */
+  doctag_job_list *recent;
+};
+
+doctag_status doctag_history_stats(doctag_ctx *ctx, doctag_stats **out, const char *user_id)
+{
+  err_clear();
+  if (out)
+    *out = NULL;
+  doctag_status st = check_call(ctx, out, user_id);
+  struct store *s = NULL;
+  if (st == DOCTAG_OK)
+    st = store_get(ctx, &s);
+  if (st != DOCTAG_OK)
+    return st;
+  doctag_stats *x = g_new0(doctag_stats, 1);
+  arena_init(&x->a);
+  x->status_names = g_array_new(FALSE, TRUE, sizeof(const char *));
+  x->status_counts = g_array_new(FALSE, TRUE, sizeof(uint64_t));
+  x->recent = job_list_new(RECENT, 0);
+  if (store_uuid_valid(user_id)) {
+    store_rows rows;
+    store_param p[] = { SP_T(user_id) };
+    st = store_query(s, ST_JOB_BY_STATUS, p, 1, &rows);
+    for (unsigned int i = 0; st == DOCTAG_OK && i < rows.nrows; i++) {
+      const char *name = arena_str(&x->a, store_cell(&rows, i, 0));
+      uint64_t n = (uint64_t)store_cell_int(&rows, i, 1);
+      g_array_append_val(x->status_names, name);
+      g_array_append_val(x->status_counts, n);
+      x->total_jobs += n;
+    }
+    store_rows_clear(&rows);
+    if (st == DOCTAG_OK)
+      st = store_query(s, ST_DOC_STATS, p, 1, &rows);
+    if (st == DOCTAG_OK) {
+      x->total_documents = (uint64_t)store_cell_int(&rows, 0, 0);
+      x->processed = (uint64_t)store_cell_int(&rows, 0, 1);
+      x->failed = (uint64_t)store_cell_int(&rows, 0, 2);
+    }
+    store_rows_clear(&rows);
+    if (st == DOCTAG_OK)
+      st = jobs_into(s, user_id, RECENT, 0, NULL, x->recent);
+  }
+  if (st != DOCTAG_OK) {
+    doctag_stats_free(x);
+    return st;
+  }
+  *out = x;
+  return DOCTAG_OK;
+}
+
+uint64_t doctag_stats_total_jobs(const doctag_stats *x) { return x ? x->total_jobs : 0; }
+uint64_t doctag_stats_total_documents(const doctag_stats *x) { return x ? x->total_documents : 0; }
+uint64_t doctag_stats_documents_processed(const doctag_stats *x) { return x ? x->processed : 0; }
+uint64_t doctag_stats_documents_failed(const doctag_stats *x) { return x ? x->failed : 0; }
+size_t doctag_stats_status_count(const doctag_stats *x) { return x ? x->status_names->len : 0; }
+
+doctag_status doctag_stats_status_at(const doctag_stats *x, size_t i, const char **status, uint64_t *count)
+{
+  err_clear();
+  if (!x || i >= x->status_names->len)
+    return err_set(DOCTAG_EINVAL, "no status %zu", i);
+  if (status)
+    *status = g_array_index(x->status_names, const char *, i);
+  if (count)
+    *count = g_array_index(x->status_counts, uint64_t, i);
+  return DOCTAG_OK;
+}
+
+size_t doctag_stats_recent_count(const doctag_stats *x) { return x ? doctag_job_list_count(x->recent) : 0; }
+
+const doctag_job_record *doctag_stats_recent_at(const doctag_stats *x, size_t i)
+{
+  return x ? doctag_job_list_at(x->recent, i) : NULL;
+}
+
+doctag_status doctag_stats_to_json(const doctag_stats *x, char **json)
+{
+  JSON_ARGS(x);
+  json_t *by = json_object();
+  for (guint i = 0; i < x->status_names->len; i++)
+    json_object_set_new(by, g_array_index(x->status_names, const char *, i),
+                        json_integer((json_int_t)g_array_index(x->status_counts, uint64_t, i)));
+  return dump(json_pack("{s:I, s:I, s:I, s:I, s:o, s:o}", "total_jobs", (json_int_t)x->total_jobs,
+                        "total_documents", (json_int_t)x->total_documents, "documents_processed",
+                        (json_int_t)x->processed, "documents_failed", (json_int_t)x->failed,
+                        "jobs_by_status", by, "recent_activity", jobs_array(x->recent->jobs)),
+              json);
+}
+
+void doctag_stats_free(doctag_stats *x)
+{
+  if (!x)
+    return;
+  arena_clear(&x->a);
+  g_array_free(x->status_names, TRUE);
+  g_array_free(x->status_counts, TRUE);
+  doctag_job_list_free(x->recent);
+  g_free(x);
+}
+
+/* ---- one step ---- */
+
+#define ONE_STEP(call, type, to_json, free_fn)      \
+  do {                                              \
+    if (!json)                                      \
+      return err_set(DOCTAG_EINVAL, "json is NULL"); \
+    *json = NULL;                                   \
+    type *obj = NULL;                               \
+    doctag_status st_ = (call);                     \
+    if (st_ == DOCTAG_OK)                           \
+      st_ = to_json(obj, json);                     \
+    free_fn(obj);                                   \
+    return st_;                                     \
+  } while (0)
+
+doctag_status doctag_history_jobs_json(doctag_ctx *ctx, const char *user_id, unsigned int limit,
+                                       unsigned int offset, const char *status, char **json)
+{
+  ONE_STEP(doctag_history_jobs(ctx, &obj, user_id, limit, offset, status), doctag_job_list,
+           doctag_job_list_to_json, doctag_job_list_free);
+}
+
+doctag_status doctag_history_job_json(doctag_ctx *ctx, const char *user_id, const char *job_id, char **json)
+{
+  ONE_STEP(doctag_history_job(ctx, &obj, user_id, job_id), doctag_job_detail, doctag_job_detail_to_json,
+           doctag_job_detail_free);
+}
+
+doctag_status doctag_history_documents_json(doctag_ctx *ctx, const char *user_id, unsigned int limit,
+                                            unsigned int offset, char **json)
+{
+  ONE_STEP(doctag_history_documents(ctx, &obj, user_id, limit, offset), doctag_document_list,
+           doctag_document_list_to_json, doctag_document_list_free);
+}
+
+doctag_status doctag_history_search_json(doctag_ctx *ctx, const char *user_id, const char *query,
+                                         unsigned int limit, char **json)
+{
+  ONE_STEP(doctag_history_search(ctx, &obj, user_id, query, limit), doctag_document_list,
+           doctag_document_list_to_json, doctag_document_list_free);
+}
+
+doctag_status doctag_history_document_json(doctag_ctx *ctx, const char *user_id, const char *document_id,
+                                           char **json)
+{
+  ONE_STEP(doctag_history_document(ctx, &obj, user_id, document_id), doctag_document_detail,
+           doctag_document_detail_to_json, doctag_document_detail_free);
+}
+
+doctag_status doctag_history_stats_json(doctag_ctx *ctx, const char *user_id, char **json)
+{
+  ONE_STEP(doctag_history_stats(ctx, &obj, user_id), doctag_stats, doctag_stats_to_json, doctag_stats_free);
+}

@@ -1,0 +1,88 @@
+/* Internal: recording jobs and documents in a user's history. Used by
+ * processing (core: a "single" job per document when opts->user_id is set)
+ * and by batch jobs (a "batch" job, then one document per row).
+ *
+ * Everything recorded is validated and made safe here: strings are made
+ * valid UTF-8, the extracted text is capped (1 MB by default, cut on a
+ * character boundary), an "api_key" member is removed from the
+ * configuration JSON, and the document and its job's counters change in one
+ * transaction. */
+#ifndef DOCTAG_HISTORY_INTERNAL_H
+#define DOCTAG_HISTORY_INTERNAL_H
+
+#include "core/ctx.h"
+#include "doctag/process.h"
+#include <glib.h>
+
+/* Default cap of the extracted text kept per document. */
+#define HISTORY_TEXT_CAP ((size_t)1 << 20)
+
+/* A document to record. Pointers are borrowed for the call; NULL means
+ * unknown / none. */
+typedef struct history_doc {
+  uint64_t row_index;           /* row in the batch; 0 for single */
+  const char *title;
+  const char *file_path;        /* path, URL, s3:// URI or upload file name */
+  const char *file_source_type; /* "upload" "url" "s3" "local" */
+  const char *sha256;           /* hex SHA-256 of the PDF (its blob reference) */
+  int64_t file_size;            /* bytes; 0 or -1: unknown (a PDF is never empty) */
+  const char *mime_type;        /* NULL: "application/pdf" */
+  const char *status;           /* "completed" | "failed" | "pending" | "processing" */
+  const char *const *tags; size_t tag_count;
+  const char *text; size_t text_len;   /* extracted text (need not be NUL-terminated) */
+  size_t text_cap;              /* 0: HISTORY_TEXT_CAP */
+  const char *metadata_json;    /* processing metadata: a JSON object text, or NULL */
+  const char *error_message;    /* why it failed */
+} history_doc;
+
+/* Records a processed document as a "single" job of `user_id` holding that
+ * one document; the job's status follows the document's ("completed" or
+ * "failed", with the document's error), started at started_us (0: now) and
+ * completed now. *job_id and *doc_id (each may be NULL) get the new ids
+ * (g_malloc'd). Errors: DOCTAG_EINVAL (bad record), DOCTAG_ENOTFOUND (no such
+ * user), DOCTAG_ESTORE / DOCTAG_EUNAVAILABLE (database). */
+doctag_status history_record_single(doctag_ctx *ctx, const char *user_id, const char *config_json,
+                                    const history_doc *doc, int64_t started_us, char **job_id, char **doc_id);
+
+/* The configuration of a processing call as JSON ({"model_name",
+ * "num_pages", "num_tags", "exclusion_words", "vocabulary", "language",
+ * "ocr"}), never the API key. g_malloc'd. */
+char *history_config_json(const doctag_process_options *opts);
+
+/* What doctag_process_* calls when opts->user_id is set, after a success:
+ * records `r` (title, tags, text, sha256, metadata from its accessors) as a
+ * single job. `source_type` "upload" (buffer), "url" or "local" (file);
+ * `file_path` the path, URL or file name; file_size 0 or -1 when unknown.
+ * *doc_id (may be NULL) gets the document id to set on the result. */
+doctag_status history_record_result(doctag_ctx *ctx, const doctag_process_options *opts,
+                                    const doctag_result *r, const char *source_type, const char *file_path,
+                                    int64_t file_size, int64_t started_us, char **doc_id);
+
+/* ...and after a failure: a single job and document with status "failed"
+ * and `message` as their error. title may be NULL (the file name is used). */
+doctag_status history_record_failure(doctag_ctx *ctx, const doctag_process_options *opts, const char *title,
+                                     const char *source_type, const char *file_path, int64_t file_size,
+                                     const char *message, int64_t started_us, char **doc_id);
+
+/* Batch: creates a job (job_id NULL: a new id) in state "pending" with
+ * `total` documents expected. *out_id (may be NULL) gets its id.
+ * Errors: DOCTAG_EEXISTS (job_id taken), DOCTAG_ENOTFOUND (no such user),
+ * DOCTAG_EINVAL (job_type not "single"/"batch", bad id). */
+doctag_status history_job_create(doctag_ctx *ctx, const char *user_id, const char *job_id, const char *job_type,
+                                 const char *config_json, uint64_t total, char **out_id);
+
+/* Batch: moves a job to `status` (started_at is set on the first
+ * "processing", completed_at on "completed"/"cancelled"/"failed");
+ * error_message NULL keeps the previous one. Errors: DOCTAG_ENOTFOUND. */
+doctag_status history_job_set_status(doctag_ctx *ctx, const char *job_id, const char *status,
+                                     const char *error_message);
+
+/* Batch: records (or re-records, for a row processed again after a worker
+ * died) the document of row doc->row_index of `job_id`, and recounts the
+ * job's processed/failed counts, in one transaction. *doc_id (may be NULL)
+ * gets the document id (the same for a row recorded again).
+ * Errors: DOCTAG_ENOTFOUND (no such job of this user), DOCTAG_EINVAL. */
+doctag_status history_document_record(doctag_ctx *ctx, const char *user_id, const char *job_id,
+                                      const history_doc *doc, char **doc_id);
+
+#endif

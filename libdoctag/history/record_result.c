@@ -1,0 +1,150 @@
+/* Recording a processing call's outcome (doctag_process_* with a user id):
+ * the record is read through the result's public accessors, so core and
+ * history share nothing but the ABI. */
+#include "history/history_internal.h"
+#include "core/error.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static json_t *strv_json(const char *const *v, size_t n)
+{
+  if (!v)
+    return json_null();
+  json_t *a = json_array();
+  for (size_t i = 0; i < n; i++)
+    if (v[i] && g_utf8_validate(v[i], -1, NULL))
+      json_array_append_new(a, json_string(v[i]));
+  return a;
+}
+
+static char *dump(json_t *j)
+{
+  char *s = json_dumps(j, JSON_COMPACT);
+  json_decref(j);
+  char *g = g_strdup(s);
+  free(s);
+  return g;
+}
+
+static const char *valid(const char *s)
+{
+  return s && g_utf8_validate(s, -1, NULL) ? s : NULL;
+}
+
+char *history_config_json(const doctag_process_options *opts)
+{
+  static const char *const ocr_modes[] = { "auto", "force", "off" };
+  doctag_process_options d = DOCTAG_PROCESS_OPTIONS_INIT;
+  if (!opts)
+    opts = &d;
+  json_t *o = json_object();
+  json_object_set_new(o, "model_name", json_string(valid(opts->model_name) ? opts->model_name
+                                                                           : "openai/gpt-4o-mini"));
+  json_object_set_new(o, "num_pages", json_integer(opts->num_pages ? opts->num_pages : 3));
+  json_object_set_new(o, "num_tags", json_integer(opts->num_tags ? opts->num_tags : 8));
+  json_object_set_new(o, "exclusion_words", strv_json(opts->exclusion_words, opts->exclusion_count));
+  json_object_set_new(o, "vocabulary", strv_json(opts->vocabulary, opts->vocabulary_count));
+  json_object_set_new(o, "language", valid(opts->languages) ? json_string(opts->languages) : json_null());
+  json_object_set_new(o, "ocr", json_string((unsigned)opts->ocr < 3 ? ocr_modes[opts->ocr] : "auto"));
+  /* The API key is never recorded. */
+  return dump(o);
+}
+
+static json_t *num_or_null(double v)
+{
+  return v < 0 ? json_null() : json_real(v);
+}
+
+/* The processing metadata of a result (the WebSocket's "metadata" fields
+ * and more). */
+static char *metadata_json(const doctag_result *r)
+{
+  json_t *o = json_object(), *details = json_array();
+  for (size_t i = 0; i < doctag_result_tag_count(r); i++) {
+    const char *t = valid(doctag_result_tag_at(r, i));
+    if (t)
+      json_array_append_new(details, json_pack("{s:s, s:f, s:b}", "tag", t, "score",
+                                               doctag_result_tag_score(r, i), "evidence",
+                                               doctag_result_tag_evidence(r, i)));
+  }
+  double conf = doctag_result_ocr_confidence(r);
+  json_object_set_new(o, "is_scanned", json_boolean(doctag_result_is_scanned(r)));
+  json_object_set_new(o, "extraction_method", json_string(valid(doctag_result_extraction_method(r)) ?: ""));
+  json_object_set_new(o, "ocr_confidence", num_or_null(conf < 0 ? -1 : ((long)(conf * 100 + 0.5)) / 100.0));
+  json_object_set_new(o, "page_count", json_integer(doctag_result_page_count(r)));
+  json_object_set_new(o, "pages_read", json_integer(doctag_result_pages_read(r)));
+  json_object_set_new(o, "text_length", json_integer((json_int_t)doctag_result_text_length(r)));
+  json_object_set_new(o, "tokens_used", json_integer(doctag_result_tokens_used(r)));
+  json_object_set_new(o, "processing_time", json_real(((long)(doctag_result_processing_time(r) * 100 + 0.5)) / 100.0));
+  json_object_set_new(o, "detected_language", json_string(valid(doctag_result_language(r)) ?: ""));
+  json_object_set_new(o, "quality", json_string(valid(doctag_result_quality(r)) ?: ""));
+  json_object_set_new(o, "needs_review", json_boolean(doctag_result_needs_review(r)));
+  json_object_set_new(o, "model_name", json_string(valid(doctag_result_model_name(r)) ?: ""));
+  json_object_set_new(o, "tag_details", details);
+  return dump(o);
+}
+
+doctag_status history_record_result(doctag_ctx *ctx, const doctag_process_options *opts,
+                                    const doctag_result *r, const char *source_type, const char *file_path,
+                                    int64_t file_size, int64_t started_us, char **doc_id)
+{
+  if (doc_id)
+    *doc_id = NULL;
+  if (!opts || !opts->user_id || !r)
+    return err_set(DOCTAG_EINVAL, "history: a user id and a result are required");
+  size_t n = doctag_result_tag_count(r);
+  const char **tags = g_new0(const char *, n + 1);
+  for (size_t i = 0; i < n; i++)
+    tags[i] = doctag_result_tag_at(r, i);
+  const char *sha = doctag_result_sha256(r);
+  char *meta = metadata_json(r), *config = history_config_json(opts);
+  history_doc d = {
+    .title = doctag_result_title(r),
+    .file_path = file_path,
+    .file_source_type = source_type,
+    .sha256 = sha && *sha ? sha : NULL,
+    .file_size = file_size,
+    .status = "completed",
+    .tags = tags,
+    .tag_count = n,
+    .text = doctag_result_text(r),
+    .text_len = doctag_result_text_length(r),
+    .metadata_json = meta,
+  };
+  doctag_status st = history_record_single(ctx, opts->user_id, config, &d, started_us, NULL, doc_id);
+  g_free(tags);
+  g_free(meta);
+  g_free(config);
+  return st;
+}
+
+doctag_status history_record_failure(doctag_ctx *ctx, const doctag_process_options *opts, const char *title,
+                                     const char *source_type, const char *file_path, int64_t file_size,
+                                     const char *message, int64_t started_us, char **doc_id)
+{
+  if (doc_id)
+    *doc_id = NULL;
+  if (!opts || !opts->user_id)
+    return err_set(DOCTAG_EINVAL, "history: a user id is required");
+  /* The message may be the thread's error text, which recording can
+   * overwrite: keep a copy. */
+  char *msg = g_strdup(message), *name = NULL;
+  if (!title && file_path)
+    title = name = g_path_get_basename(file_path);
+  char *config = history_config_json(opts);
+  history_doc d = {
+    .title = title,
+    .file_path = file_path,
+    .file_source_type = source_type,
+    .file_size = file_size,
+    .status = "failed",
+    .error_message = msg,
+  };
+  doctag_status st = history_record_single(ctx, opts->user_id, config, &d, started_us, NULL, doc_id);
+  g_free(config);
+  g_free(name);
+  g_free(msg);
+  return st;
+}

@@ -1,0 +1,335 @@
+/* The PostgreSQL backend (libpq). One connection per thread (from the pool);
+ * a connection broken by a server restart is reset and the statement retried
+ * once when no transaction was open (inside one, the transaction is lost and
+ * the caller gets DOCTAG_EUNAVAILABLE). */
+#include "store/store.h"
+#include "core/error.h"
+
+#include <libpq-fe.h>
+#include <string.h>
+
+/* Times cross the interface as int64 microseconds since the epoch. */
+#define TS_IN(p) "('epoch'::timestamptz + (" p ")::int8 * interval '1 microsecond')"
+#define TS_OUT(c) "(extract(epoch from " c ") * 1000000)::int8"
+
+#define USER_COLS "id, email, full_name, is_active, is_verified, " TS_OUT("created_at")
+#define JOB_COLS "id, job_type, status, total_documents, processed_count, failed_count, " \
+                 TS_OUT("started_at") ", " TS_OUT("completed_at") ", " TS_OUT("created_at")
+#define DOC_COLS "d.id, d.job_id, d.title, d.file_path, d.file_source_type, d.status, d.tags, " \
+                 "d.error_message, " TS_OUT("d.processed_at") ", " TS_OUT("d.created_at")
+#define FINAL_STATES "('completed', 'cancelled', 'failed')"
+/* pg_advisory_xact_lock key of the migration runner ("doct"). */
+#define MIGRATION_LOCK "1685021556"
+
+static const char *const sql_table[ST_COUNT] = {
+  [ST_BEGIN] = "BEGIN",
+  [ST_COMMIT] = "COMMIT",
+  [ST_ROLLBACK] = "ROLLBACK",
+  [ST_MIG_LOCK] = "SELECT pg_advisory_xact_lock(" MIGRATION_LOCK ")",
+  [ST_MIG_TABLE] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                   " version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)",
+  [ST_MIG_LIST] = "SELECT version FROM schema_migrations ORDER BY version",
+  [ST_MIG_INSERT] = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, " TS_IN("$3") ")",
+  [ST_PING] = "SELECT 1",
+
+  [ST_USER_INSERT] = "INSERT INTO users (id, email, password_hash, full_name, is_active, is_verified,"
+                     " created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, " TS_IN("$7") ", " TS_IN("$7") ")",
+  [ST_USER_BY_EMAIL] = "SELECT " USER_COLS ", password_hash FROM users WHERE email = $1",
+  [ST_USER_BY_ID] = "SELECT " USER_COLS " FROM users WHERE id = $1",
+  [ST_USER_SET_ACTIVE] = "UPDATE users SET is_active = $2, updated_at = " TS_IN("$3") " WHERE id = $1",
+  [ST_USER_LOGGED_IN] = "UPDATE users SET last_login_at = " TS_IN("$2") " WHERE id = $1",
+
+  [ST_TOKEN_INSERT] = "INSERT INTO refresh_tokens (id, user_id, token_hash, family, expires_at,"
+                      " created_at, device_info, ip_address) VALUES ($1, $2, $3, $4, " TS_IN("$5") ", "
+                      TS_IN("$6") ", $7, $8)",
+  [ST_TOKEN_CONSUME] = "UPDATE refresh_tokens SET revoked = true, revoked_at = " TS_IN("$2")
+                       " WHERE token_hash = $1 AND NOT revoked AND expires_at > " TS_IN("$2")
+                       " RETURNING user_id, family",
+  [ST_TOKEN_STATE] = "SELECT revoked, family, user_id FROM refresh_tokens WHERE token_hash = $1",
+  [ST_TOKEN_REVOKE] = "UPDATE refresh_tokens SET revoked = true, revoked_at = " TS_IN("$2")
+                      " WHERE token_hash = $1 AND NOT revoked AND expires_at > " TS_IN("$2"),
+  [ST_TOKEN_REVOKE_FAMILY] = "UPDATE refresh_tokens SET revoked = true, revoked_at = " TS_IN("$2")
+                             " WHERE family = $1 AND NOT revoked",
+  [ST_TOKEN_REVOKE_USER] = "UPDATE refresh_tokens SET revoked = true, revoked_at = " TS_IN("$2")
+                           " WHERE user_id = $1 AND NOT revoked",
+  [ST_TOKEN_PURGE] = "DELETE FROM refresh_tokens WHERE user_id = $1 AND expires_at < " TS_IN("$2"),
+
+  [ST_JOB_INSERT] = "INSERT INTO jobs (id, user_id, job_type, status, total_documents, config,"
+                    " created_at, updated_at, started_at, completed_at, error_message)"
+                    " VALUES ($1, $2, $3, $4, $5, $6, " TS_IN("$7") ", " TS_IN("$7") ", "
+                    TS_IN("$8") ", " TS_IN("$9") ", $10)",
+  [ST_JOB_STATUS] = "UPDATE jobs SET status = $2::text, error_message = coalesce($3::text, error_message),"
+                    " started_at = CASE WHEN $2::text = 'processing' THEN coalesce(started_at, " TS_IN("$4")
+                    ") ELSE started_at END,"
+                    " completed_at = CASE WHEN $2::text IN " FINAL_STATES " THEN " TS_IN("$4") " ELSE NULL END,"
+                    " updated_at = " TS_IN("$4") " WHERE id = $1",
+  [ST_JOB_BUMP] = "UPDATE jobs SET processed_count = processed_count + $2,"
+                  " failed_count = failed_count + $3, updated_at = " TS_IN("$4") " WHERE id = $1",
+  [ST_JOB_COUNT] = "SELECT count(*) FROM jobs WHERE user_id = $1 AND ($2::text IS NULL OR status = $2::text)",
+  [ST_JOB_LIST] = "SELECT " JOB_COLS " FROM jobs WHERE user_id = $1 AND ($2::text IS NULL OR status = $2::text)"
+                  " ORDER BY created_at DESC, id LIMIT $3 OFFSET $4",
+  [ST_JOB_GET] = "SELECT " JOB_COLS ", config, error_message FROM jobs WHERE id = $1 AND user_id = $2",
+  [ST_JOB_DELETE_DOCS] = "DELETE FROM documents WHERE job_id = $1 AND user_id = $2",
+  [ST_JOB_DELETE] = "DELETE FROM jobs WHERE id = $1 AND user_id = $2",
+  [ST_JOB_BY_STATUS] = "SELECT status, count(*) FROM jobs WHERE user_id = $1 GROUP BY status ORDER BY status",
+
+  [ST_DOC_UPSERT] = "INSERT INTO documents AS d (id, job_id, user_id, row_index, title, file_path,"
+                    " file_source_type, sha256, file_size, mime_type, status, tags, extracted_text,"
+                    " processing_metadata, error_message, processed_at, created_at, updated_at)"
+                    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
+                    TS_IN("$16") ", " TS_IN("$17") ", " TS_IN("$17") ")"
+                    " ON CONFLICT (job_id, row_index) DO UPDATE SET title = excluded.title,"
+                    " file_path = excluded.file_path, file_source_type = excluded.file_source_type,"
+                    " sha256 = excluded.sha256, file_size = excluded.file_size,"
+                    " mime_type = excluded.mime_type, status = excluded.status, tags = excluded.tags,"
+                    " extracted_text = excluded.extracted_text,"
+                    " processing_metadata = excluded.processing_metadata,"
+                    " error_message = excluded.error_message, processed_at = excluded.processed_at,"
+                    " updated_at = excluded.updated_at"
+                    " WHERE d.user_id = excluded.user_id"
+                    " RETURNING id",
+  [ST_DOC_ROW_STATUS] = "SELECT status FROM documents WHERE job_id = $1 AND row_index = $2",
+  [ST_DOC_COUNT] = "SELECT count(*) FROM documents WHERE user_id = $1",
+  [ST_DOC_LIST] = "SELECT " DOC_COLS " FROM documents d WHERE d.user_id = $1"
+                  " ORDER BY d.created_at DESC, d.seq DESC LIMIT $2 OFFSET $3",
+  [ST_DOC_OF_JOB] = "SELECT " DOC_COLS " FROM documents d WHERE d.job_id = $1 AND d.user_id = $2"
+                    " ORDER BY d.row_index, d.seq",
+  [ST_DOC_GET] = "SELECT " DOC_COLS ", d.file_size, d.mime_type, d.extracted_text,"
+                 " d.processing_metadata, d.sha256, d.row_index"
+                 " FROM documents d WHERE d.id = $1 AND d.user_id = $2",
+  /* Found through search_vector's GIN index, ordered by rank_vector (small,
+   * in the row): ts_rank's default weights, A (title) 1.0, B (tags) 0.4,
+   * C (text) 0.2. plainto_tsquery: the query is plain text, words ANDed. */
+  [ST_DOC_SEARCH] = "SELECT " DOC_COLS " FROM documents d, plainto_tsquery('simple', $2) q"
+                    " WHERE d.user_id = $1 AND d.search_vector @@ q"
+                    " ORDER BY ts_rank(d.rank_vector, q) DESC, d.created_at DESC LIMIT $3",
+  [ST_DOC_STATS] = "SELECT count(*), count(*) FILTER (WHERE status = 'completed'),"
+                   " count(*) FILTER (WHERE status = 'failed') FROM documents WHERE user_id = $1",
+};
+
+typedef struct pg_conn {
+  store_conn base;
+  PGconn *conn;
+  bool in_tx;   /* between a successful BEGIN and COMMIT/ROLLBACK */
+} pg_conn;
+
+static bool pg_accepts(const char *url)
+{
+  return url && (g_str_has_prefix(url, "postgresql://") || g_str_has_prefix(url, "postgres://"));
+}
+
+static doctag_status pg_open(struct store *s, const char *url, const char *data_dir)
+{
+  char *err = NULL;
+  PQconninfoOption *opts = PQconninfoParse(url, &err);
+  if (!opts) {
+    doctag_status st = err_set(DOCTAG_EINVAL, "database URL: %s", err ? g_strstrip(err) : "cannot be parsed");
+    PQfreemem(err);
+    return st;
+  }
+  PQconninfoFree(opts);
+  s->impl = g_strdup(url);
+  return DOCTAG_OK;
+}
+
+static void pg_close(struct store *s)
+{
+  g_free(s->impl);
+  s->impl = NULL;
+}
+
+/* libpq prints notices ("text-search query doesn't contain lexemes") on
+ * stderr by default; they are not errors. */
+static void pg_notice(void *arg, const char *message)
+{
+}
+
+/* The libpq message on one line. */
+static char *pg_message(PGconn *conn, const PGresult *res)
+{
+  const char *m = res ? PQresultErrorMessage(res) : NULL;
+  if (!m || !*m)
+    m = PQerrorMessage(conn);
+  /* Collapse libpq's multi-line, tab-indented messages. */
+  gchar **words = g_strsplit_set(m && *m ? m : "unknown error", " \t\r\n", -1);
+  GString *s = g_string_new(NULL);
+  for (gchar **w = words; *w; w++)
+    if (**w)
+      g_string_append_printf(s, "%s%s", s->len ? " " : "", *w);
+  g_strfreev(words);
+  return g_string_free(s, FALSE);
+}
+
+static void pg_disconnect(store_conn *base)
+{
+  pg_conn *c = (pg_conn *)base;
+  if (!c)
+    return;
+  PQfinish(c->conn);
+  g_free(c);
+}
+
+extern const store_ops store_postgres_ops;
+
+static doctag_status pg_connect(struct store *s, store_conn **out)
+{
+  const char *keys[] = { "dbname", "client_encoding", "connect_timeout", "application_name", NULL };
+  const char *vals[] = { s->impl, "UTF8", "10", "doctag", NULL };
+  pg_conn *c = g_new0(pg_conn, 1);
+  c->base.ops = &store_postgres_ops;
+  c->conn = PQconnectdbParams(keys, vals, 1);
+  if (!c->conn || PQstatus(c->conn) != CONNECTION_OK) {
+    char *m = c->conn ? pg_message(c->conn, NULL) : g_strdup("out of memory");
+    doctag_status st = err_set(DOCTAG_EUNAVAILABLE, "postgresql: cannot connect: %s", m);
+    g_free(m);
+    pg_disconnect(&c->base);
+    return st;
+  }
+  PQsetNoticeProcessor(c->conn, pg_notice, NULL);
+  *out = &c->base;
+  return DOCTAG_OK;
+}
+
+/* Reconnects with the same parameters; true when the server answers. */
+static bool pg_reset(pg_conn *c)
+{
+  PQreset(c->conn);
+  c->in_tx = false;
+  if (PQstatus(c->conn) != CONNECTION_OK)
+    return false;
+  PQsetNoticeProcessor(c->conn, pg_notice, NULL);
+  return true;
+}
+
+static doctag_status pg_error(PGconn *conn, const PGresult *res)
+{
+  char *m = pg_message(conn, res);
+  const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+  doctag_status code = DOCTAG_ESTORE;
+  if (PQstatus(conn) != CONNECTION_OK || (state && (g_str_has_prefix(state, "08") || g_str_has_prefix(state, "57P"))))
+    code = DOCTAG_EUNAVAILABLE;
+  else if (state && !strcmp(state, "23505"))
+    code = DOCTAG_EEXISTS;
+  else if (state && !strcmp(state, "23503"))
+    code = DOCTAG_ENOTFOUND;
+  doctag_status st = err_set(code, "postgresql: %s", m);
+  g_free(m);
+  return st;
+}
+
+static doctag_status pg_exec(store_conn *base, store_stmt st, const store_param *p, unsigned int n,
+                             store_rows *out)
+{
+  pg_conn *c = (pg_conn *)base;
+  char nums[n ? n : 1][24];
+  const char *values[n ? n : 1];
+  for (unsigned int i = 0; i < n; i++) {
+    switch (p[i].type) {
+    case SP_NULL: values[i] = NULL; break;
+    case SP_TEXT: values[i] = p[i].text; break;
+    case SP_INT:
+      g_snprintf(nums[i], sizeof nums[i], "%" G_GINT64_FORMAT, p[i].num);
+      values[i] = nums[i];
+      break;
+    case SP_BOOL: values[i] = p[i].num ? "true" : "false"; break;
+    default: return err_set(DOCTAG_EINTERNAL, "postgresql: bad parameter type");
+    }
+  }
+  /* After a server restart the connection only learns it is broken when a
+   * statement fails. Outside a transaction nothing is lost: reset and run
+   * the statement once more. Inside one, the transaction is gone: its
+   * statements fail until the caller rolls back. */
+  bool retry_ok = !c->in_tx || st == ST_BEGIN;
+  if (PQstatus(c->conn) != CONNECTION_OK) {
+    if (!retry_ok) {
+      if (st != ST_ROLLBACK)
+        return err_set(DOCTAG_EUNAVAILABLE, "postgresql: connection lost inside a transaction");
+      c->in_tx = false;
+      PQreset(c->conn);
+      return DOCTAG_OK;
+    }
+    if (!pg_reset(c))
+      return pg_error(c->conn, NULL);
+  }
+  PGresult *res = NULL;
+  for (int attempt = 0;; attempt++) {
+    res = PQexecParams(c->conn, sql_table[st], (int)n, NULL, values, NULL, NULL, 0);
+    ExecStatusType rs = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    if (rs == PGRES_COMMAND_OK || rs == PGRES_TUPLES_OK)
+      break;
+    if (PQstatus(c->conn) != CONNECTION_OK && retry_ok && attempt == 0) {
+      PQclear(res);
+      if (!pg_reset(c))
+        return pg_error(c->conn, NULL);
+      continue;
+    }
+    doctag_status e = pg_error(c->conn, res);
+    PQclear(res);
+    if (st == ST_COMMIT || st == ST_ROLLBACK)
+      c->in_tx = false;
+    return e;
+  }
+  if (st == ST_BEGIN)
+    c->in_tx = true;
+  else if (st == ST_COMMIT || st == ST_ROLLBACK)
+    c->in_tx = false;
+  if (out) {
+    unsigned int nrows = (unsigned int)PQntuples(res), ncols = (unsigned int)PQnfields(res);
+    out->nrows = nrows;
+    out->ncols = ncols;
+    out->cell = g_new0(char *, (size_t)nrows * ncols + 1);
+    for (unsigned int i = 0; i < nrows; i++)
+      for (unsigned int j = 0; j < ncols; j++)
+        if (!PQgetisnull(res, (int)i, (int)j))
+          out->cell[(size_t)i * ncols + j] = g_strndup(PQgetvalue(res, (int)i, (int)j),
+                                                       (gsize)PQgetlength(res, (int)i, (int)j));
+    const char *ch = PQcmdTuples(res);
+    out->changes = ch && *ch ? g_ascii_strtoll(ch, NULL, 10) : 0;
+  }
+  PQclear(res);
+  return DOCTAG_OK;
+}
+
+static doctag_status pg_script(store_conn *base, const char *sql)
+{
+  pg_conn *c = (pg_conn *)base;
+  PGresult *res = PQexec(c->conn, sql);
+  ExecStatusType rs = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+  doctag_status st = DOCTAG_OK;
+  if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK)
+    st = pg_error(c->conn, res);
+  PQclear(res);
+  return st;
+}
+
+/* plainto_tsquery reads the text as words only: no operators. */
+static char *pg_match_query(const char *query)
+{
+  if (!query || !g_utf8_validate(query, -1, NULL))
+    return NULL;
+  for (const char *q = query; *q; q = g_utf8_next_char(q)) {
+    gunichar ch = g_utf8_get_char(q);
+    if (g_unichar_isalnum(ch) || g_unichar_ismark(ch))
+      return g_strdup(query);
+  }
+  return NULL;
+}
+
+static const char *pg_sql(store_stmt st)
+{
+  return st < ST_COUNT ? sql_table[st] : NULL;
+}
+
+const store_ops store_postgres_ops = {
+  .name = "postgresql",
+  .migrations = "store/data/postgres/",
+  .accepts = pg_accepts,
+  .open = pg_open,
+  .close = pg_close,
+  .connect = pg_connect,
+  .disconnect = pg_disconnect,
+  .exec = pg_exec,
+  .script = pg_script,
+  .match_query = pg_match_query,
+  .sql = pg_sql,
+};

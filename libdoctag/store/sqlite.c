@@ -1,0 +1,347 @@
+/* The SQLite backend: the embedded default. One connection per thread (from
+ * the pool), WAL journal and a busy timeout so that several processes on one
+ * machine share the file, prepared statements cached per connection. */
+#include "store/store.h"
+#include "core/error.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#define USER_COLS "id, email, full_name, is_active, is_verified, created_at"
+#define JOB_COLS "id, job_type, status, total_documents, processed_count, failed_count, " \
+                 "started_at, completed_at, created_at"
+#define DOC_COLS "d.id, d.job_id, d.title, d.file_path, d.file_source_type, d.status, d.tags, " \
+                 "d.error_message, d.processed_at, d.created_at"
+#define FINAL_STATES "('completed', 'cancelled', 'failed')"
+
+/* Every statement of store.h, in SQLite's words. */
+static const char *const sql_table[ST_COUNT] = {
+  [ST_BEGIN] = "BEGIN IMMEDIATE",
+  [ST_COMMIT] = "COMMIT",
+  [ST_ROLLBACK] = "ROLLBACK",
+  [ST_MIG_LOCK] = "SELECT 1", /* BEGIN IMMEDIATE already holds the write lock */
+  [ST_MIG_TABLE] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                   " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+  [ST_MIG_LIST] = "SELECT version FROM schema_migrations ORDER BY version",
+  [ST_MIG_INSERT] = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+  [ST_PING] = "SELECT 1",
+
+  [ST_USER_INSERT] = "INSERT INTO users (id, email, password_hash, full_name, is_active, is_verified,"
+                     " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+  [ST_USER_BY_EMAIL] = "SELECT " USER_COLS ", password_hash FROM users WHERE email = ?1",
+  [ST_USER_BY_ID] = "SELECT " USER_COLS " FROM users WHERE id = ?1",
+  [ST_USER_SET_ACTIVE] = "UPDATE users SET is_active = ?2, updated_at = ?3 WHERE id = ?1",
+  [ST_USER_LOGGED_IN] = "UPDATE users SET last_login_at = ?2 WHERE id = ?1",
+
+  [ST_TOKEN_INSERT] = "INSERT INTO refresh_tokens (id, user_id, token_hash, family, expires_at,"
+                      " created_at, device_info, ip_address) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+  [ST_TOKEN_CONSUME] = "UPDATE refresh_tokens SET revoked = 1, revoked_at = ?2"
+                       " WHERE token_hash = ?1 AND revoked = 0 AND expires_at > ?2"
+                       " RETURNING user_id, family",
+  [ST_TOKEN_STATE] = "SELECT revoked, family, user_id FROM refresh_tokens WHERE token_hash = ?1",
+  [ST_TOKEN_REVOKE] = "UPDATE refresh_tokens SET revoked = 1, revoked_at = ?2"
+                      " WHERE token_hash = ?1 AND revoked = 0 AND expires_at > ?2",
+  [ST_TOKEN_REVOKE_FAMILY] = "UPDATE refresh_tokens SET revoked = 1, revoked_at = ?2"
+                             " WHERE family = ?1 AND revoked = 0",
+  [ST_TOKEN_REVOKE_USER] = "UPDATE refresh_tokens SET revoked = 1, revoked_at = ?2"
+                           " WHERE user_id = ?1 AND revoked = 0",
+  [ST_TOKEN_PURGE] = "DELETE FROM refresh_tokens WHERE user_id = ?1 AND expires_at < ?2",
+
+  [ST_JOB_INSERT] = "INSERT INTO jobs (id, user_id, job_type, status, total_documents, config,"
+                    " created_at, updated_at, started_at, completed_at, error_message)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10)",
+  [ST_JOB_STATUS] = "UPDATE jobs SET status = ?2, error_message = coalesce(?3, error_message),"
+                    " started_at = CASE WHEN ?2 = 'processing' THEN coalesce(started_at, ?4) ELSE started_at END,"
+                    " completed_at = CASE WHEN ?2 IN " FINAL_STATES " THEN ?4 ELSE NULL END,"
+                    " updated_at = ?4 WHERE id = ?1",
+  [ST_JOB_BUMP] = "UPDATE jobs SET processed_count = processed_count + ?2,"
+                  " failed_count = failed_count + ?3, updated_at = ?4 WHERE id = ?1",
+  [ST_JOB_COUNT] = "SELECT count(*) FROM jobs WHERE user_id = ?1 AND (?2 IS NULL OR status = ?2)",
+  [ST_JOB_LIST] = "SELECT " JOB_COLS " FROM jobs WHERE user_id = ?1 AND (?2 IS NULL OR status = ?2)"
+                  " ORDER BY created_at DESC, id LIMIT ?3 OFFSET ?4",
+  [ST_JOB_GET] = "SELECT " JOB_COLS ", config, error_message FROM jobs WHERE id = ?1 AND user_id = ?2",
+  [ST_JOB_DELETE_DOCS] = "DELETE FROM documents WHERE job_id = ?1 AND user_id = ?2",
+  [ST_JOB_DELETE] = "DELETE FROM jobs WHERE id = ?1 AND user_id = ?2",
+  [ST_JOB_BY_STATUS] = "SELECT status, count(*) FROM jobs WHERE user_id = ?1 GROUP BY status ORDER BY status",
+
+  [ST_DOC_UPSERT] = "INSERT INTO documents (id, job_id, user_id, row_index, title, file_path,"
+                    " file_source_type, sha256, file_size, mime_type, status, tags, extracted_text,"
+                    " processing_metadata, error_message, processed_at, created_at, updated_at)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)"
+                    " ON CONFLICT (job_id, row_index) DO UPDATE SET title = excluded.title,"
+                    " file_path = excluded.file_path, file_source_type = excluded.file_source_type,"
+                    " sha256 = excluded.sha256, file_size = excluded.file_size,"
+                    " mime_type = excluded.mime_type, status = excluded.status, tags = excluded.tags,"
+                    " extracted_text = excluded.extracted_text,"
+                    " processing_metadata = excluded.processing_metadata,"
+                    " error_message = excluded.error_message, processed_at = excluded.processed_at,"
+                    " updated_at = excluded.updated_at"
+                    " WHERE documents.user_id = excluded.user_id"
+                    " RETURNING id",
+  [ST_DOC_ROW_STATUS] = "SELECT status FROM documents WHERE job_id = ?1 AND row_index = ?2",
+  [ST_DOC_COUNT] = "SELECT count(*) FROM documents WHERE user_id = ?1",
+  [ST_DOC_LIST] = "SELECT " DOC_COLS " FROM documents d WHERE d.user_id = ?1"
+                  " ORDER BY d.created_at DESC, d.seq DESC LIMIT ?2 OFFSET ?3",
+  [ST_DOC_OF_JOB] = "SELECT " DOC_COLS " FROM documents d WHERE d.job_id = ?1 AND d.user_id = ?2"
+                    " ORDER BY d.row_index, d.seq",
+  [ST_DOC_GET] = "SELECT " DOC_COLS ", d.file_size, d.mime_type, d.extracted_text,"
+                 " d.processing_metadata, d.sha256, d.row_index"
+                 " FROM documents d WHERE d.id = ?1 AND d.user_id = ?2",
+  /* bm25: lower is better; title weighs most, then tags, then text. */
+  [ST_DOC_SEARCH] = "SELECT " DOC_COLS " FROM documents_fts f JOIN documents d ON d.seq = f.rowid"
+                    " WHERE documents_fts MATCH ?2 AND d.user_id = ?1"
+                    " ORDER BY bm25(documents_fts, 10.0, 4.0, 1.0), d.created_at DESC LIMIT ?3",
+  [ST_DOC_STATS] = "SELECT count(*), coalesce(sum(status = 'completed'), 0),"
+                   " coalesce(sum(status = 'failed'), 0) FROM documents WHERE user_id = ?1",
+};
+
+typedef struct sqlite_store {
+  char *path;
+} sqlite_store;
+
+typedef struct sqlite_conn {
+  store_conn base;
+  sqlite3 *db;
+  sqlite3_stmt *cache[ST_COUNT];
+} sqlite_conn;
+
+/* Waiting for another writer (another thread or process). */
+#define SQLITE_BUSY_MS 30000
+
+static bool sq_accepts(const char *url)
+{
+  return !url || !*url || g_str_has_prefix(url, "sqlite:");
+}
+
+static doctag_status sq_open(struct store *s, const char *url, const char *data_dir)
+{
+  char *path;
+  if (!url || !*url) {
+    if (!data_dir || !*data_dir)
+      return err_set(DOCTAG_EINVAL, "no database URL and no data directory for the default SQLite database");
+    path = g_build_filename(data_dir, "doctag.db", NULL);
+  } else {
+    /* sqlite:///abs/path, sqlite://rel/path or sqlite:path */
+    const char *p = url + strlen("sqlite:");
+    if (g_str_has_prefix(p, "//"))
+      p += 2;
+    if (!*p)
+      return err_set(DOCTAG_EINVAL, "database URL %s names no file", url);
+    path = g_strdup(p);
+  }
+  char *dir = g_path_get_dirname(path);
+  if (g_mkdir_with_parents(dir, 0700) != 0) {
+    doctag_status st = err_set(DOCTAG_EIO, "cannot create %s for the database: %s", dir, g_strerror(errno));
+    g_free(dir);
+    g_free(path);
+    return st;
+  }
+  g_free(dir);
+  sqlite_store *impl = g_new0(sqlite_store, 1);
+  impl->path = path;
+  s->impl = impl;
+  return DOCTAG_OK;
+}
+
+static void sq_close(struct store *s)
+{
+  sqlite_store *impl = s->impl;
+  g_free(impl->path);
+  g_free(impl);
+  s->impl = NULL;
+}
+
+static doctag_status sq_error(sqlite3 *db, int rc, const char *what)
+{
+  int ext = db ? sqlite3_extended_errcode(db) : rc;
+  const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  switch (ext) {
+  case SQLITE_CONSTRAINT_UNIQUE:
+  case SQLITE_CONSTRAINT_PRIMARYKEY:
+    return err_set(DOCTAG_EEXISTS, "sqlite: %s", msg);
+  case SQLITE_CONSTRAINT_FOREIGNKEY:
+    return err_set(DOCTAG_ENOTFOUND, "sqlite: %s", msg);
+  }
+  if ((ext & 0xff) == SQLITE_BUSY || (ext & 0xff) == SQLITE_LOCKED)
+    return err_set(DOCTAG_EUNAVAILABLE, "sqlite: %s: %s", what, msg);
+  return err_set(DOCTAG_ESTORE, "sqlite: %s: %s", what, msg);
+}
+
+static void sq_disconnect(store_conn *base)
+{
+  sqlite_conn *c = (sqlite_conn *)base;
+  if (!c)
+    return;
+  for (int i = 0; i < ST_COUNT; i++)
+    sqlite3_finalize(c->cache[i]);
+  sqlite3_close_v2(c->db);
+  g_free(c);
+}
+
+extern const store_ops store_sqlite_ops;
+
+static doctag_status sq_connect(struct store *s, store_conn **out)
+{
+  sqlite_store *impl = s->impl;
+  sqlite_conn *c = g_new0(sqlite_conn, 1);
+  c->base.ops = &store_sqlite_ops;
+  int rc = sqlite3_open_v2(impl->path, &c->db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK) {
+    doctag_status st = err_set(DOCTAG_ESTORE, "sqlite: cannot open %s: %s", impl->path,
+                               c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+    sq_disconnect(&c->base);
+    return st;
+  }
+  sqlite3_busy_timeout(c->db, SQLITE_BUSY_MS);
+  sqlite3_extended_result_codes(c->db, 1);
+  /* WAL: readers never block the writer, and it is safe across processes on
+   * one machine. The mode is recorded in the file; setting it again is a no-op. */
+  /* A larger page cache and memory-mapped reads: a search walks the
+   * full-text index and many rows. */
+  static const char *const setup[] = {
+    "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
+    "PRAGMA cache_size = -16384", "PRAGMA mmap_size = 268435456",
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(setup); i++) {
+    rc = sqlite3_exec(c->db, setup[i], NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+      doctag_status st = sq_error(c->db, rc, setup[i]);
+      err_wrap(st, "%s", impl->path);
+      sq_disconnect(&c->base);
+      return st;
+    }
+  }
+  *out = &c->base;
+  return DOCTAG_OK;
+}
+
+static doctag_status sq_exec(store_conn *base, store_stmt st, const store_param *p, unsigned int n,
+                             store_rows *out)
+{
+  sqlite_conn *c = (sqlite_conn *)base;
+  sqlite3_stmt *stmt = c->cache[st];
+  int rc;
+  if (!stmt) {
+    rc = sqlite3_prepare_v3(c->db, sql_table[st], -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+    if (rc != SQLITE_OK)
+      return sq_error(c->db, rc, "prepare");
+    c->cache[st] = stmt;
+  }
+  for (unsigned int i = 0; i < n; i++) {
+    int idx = (int)i + 1;
+    switch (p[i].type) {
+    case SP_NULL: rc = sqlite3_bind_null(stmt, idx); break;
+    case SP_TEXT: rc = sqlite3_bind_text(stmt, idx, p[i].text, -1, SQLITE_STATIC); break;
+    case SP_INT:
+    case SP_BOOL: rc = sqlite3_bind_int64(stmt, idx, p[i].num); break;
+    default: rc = SQLITE_MISUSE;
+    }
+    if (rc != SQLITE_OK) {
+      sqlite3_clear_bindings(stmt);
+      return sq_error(c->db, rc, "bind");
+    }
+  }
+  GPtrArray *cells = out ? g_ptr_array_new() : NULL;
+  unsigned int ncols = (unsigned int)sqlite3_column_count(stmt), nrows = 0;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    if (!cells)
+      continue;
+    for (unsigned int j = 0; j < ncols; j++) {
+      const unsigned char *v = sqlite3_column_text(stmt, (int)j);
+      g_ptr_array_add(cells, v ? g_strndup((const char *)v, (gsize)sqlite3_column_bytes(stmt, (int)j)) : NULL);
+    }
+    nrows++;
+  }
+  doctag_status status = DOCTAG_OK;
+  if (rc != SQLITE_DONE)
+    status = sq_error(c->db, rc, "step");
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  if (cells) {
+    if (status == DOCTAG_OK) {
+      out->nrows = nrows;
+      out->ncols = ncols;
+      out->cell = (char **)g_ptr_array_free(cells, FALSE);
+      out->changes = sqlite3_changes64(c->db);
+    } else {
+      g_ptr_array_set_free_func(cells, g_free);
+      g_ptr_array_free(cells, TRUE);
+    }
+  }
+  return status;
+}
+
+static doctag_status sq_script(store_conn *base, const char *sql)
+{
+  sqlite_conn *c = (sqlite_conn *)base;
+  char *msg = NULL;
+  int rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
+  if (rc == SQLITE_OK)
+    return DOCTAG_OK;
+  doctag_status st = err_set(DOCTAG_ESTORE, "sqlite: %s", msg ? msg : sqlite3_errstr(rc));
+  sqlite3_free(msg);
+  return st;
+}
+
+/* True when the token holds a character unicode61 indexes (letter, mark,
+ * number): a token of punctuation alone can match nothing. */
+static bool has_word_char(const char *tok)
+{
+  for (const char *q = tok; *q; q = g_utf8_next_char(q)) {
+    gunichar ch = g_utf8_get_char(q);
+    if (g_unichar_isalnum(ch) || g_unichar_ismark(ch))
+      return true;
+  }
+  return false;
+}
+
+/* Every whitespace-separated word becomes an FTS5 string ("..." with quotes
+ * doubled), so AND, OR, NEAR, *, ^, : and quotes are plain text; the words
+ * are ANDed. */
+static char *sq_match_query(const char *query)
+{
+  if (!query || !g_utf8_validate(query, -1, NULL))
+    return NULL;
+  GString *m = g_string_new(NULL);
+  gchar **toks = g_regex_split_simple("\\s+", query, 0, 0);
+  for (gchar **t = toks; *t; t++) {
+    if (!**t || !has_word_char(*t))
+      continue;
+    if (m->len)
+      g_string_append_c(m, ' ');
+    g_string_append_c(m, '"');
+    for (const char *q = *t; *q; q++) {
+      if (*q == '"')
+        g_string_append_c(m, '"');
+      g_string_append_c(m, *q);
+    }
+    g_string_append_c(m, '"');
+  }
+  g_strfreev(toks);
+  if (!m->len) {
+    g_string_free(m, TRUE);
+    return NULL;
+  }
+  return g_string_free(m, FALSE);
+}
+
+static const char *sq_sql(store_stmt st)
+{
+  return st < ST_COUNT ? sql_table[st] : NULL;
+}
+
+const store_ops store_sqlite_ops = {
+  .name = "sqlite",
+  .migrations = "store/data/sqlite/",
+  .accepts = sq_accepts,
+  .open = sq_open,
+  .close = sq_close,
+  .connect = sq_connect,
+  .disconnect = sq_disconnect,
+  .exec = sq_exec,
+  .script = sq_script,
+  .match_query = sq_match_query,
+  .sql = sq_sql,
+};

@@ -1,0 +1,199 @@
+/* Internal: the store. Users, refresh tokens, jobs and documents live in
+ * SQLite (the embedded default) or PostgreSQL behind one interface.
+ *
+ * The interface is statement-level: auth and history name a statement
+ * (store_stmt) and pass typed parameters; each backend holds its own SQL for
+ * every statement in one table (sqlite.c, postgres.c), always parameterised,
+ * and returns rows as text cells. The parameters and result columns of each
+ * statement are written beside it below; both backends honour them.
+ *
+ * Connections: a locked pool of per-thread connections (a thread takes one
+ * with store_acquire() for a unit of work and gives it back). PostgreSQL
+ * connections reconnect after a server restart (one retry, only outside a
+ * transaction). SQLite runs in WAL mode with a busy timeout, so several
+ * processes on one machine can share the database.
+ */
+#ifndef DOCTAG_STORE_H
+#define DOCTAG_STORE_H
+
+#include "core/ctx.h"
+#include <glib.h>
+
+/* Statements. Parameters are $1.. in the order given; "->" lists the result
+ * columns. Times are int64 microseconds since the epoch (UTC), booleans come
+ * back as "1"/"0" or "t"/"f" (use store_cell_bool), JSON as text. */
+typedef enum store_stmt {
+  ST_BEGIN,            /* a write transaction (SQLite: BEGIN IMMEDIATE) */
+  ST_COMMIT,
+  ST_ROLLBACK,
+  ST_MIG_LOCK,         /* inside ST_BEGIN: serialises migrations across processes */
+  ST_MIG_TABLE,        /* creates schema_migrations when missing */
+  ST_MIG_LIST,         /* -> version */
+  ST_MIG_INSERT,       /* (version, name, applied_at) */
+  ST_PING,             /* -> 1 */
+
+  /* users: USER_COLS = id, email, full_name, is_active, is_verified, created_at */
+  ST_USER_INSERT,      /* (id, email, password_hash, full_name, is_active, is_verified, created_at); duplicate email: EEXISTS */
+  ST_USER_BY_EMAIL,    /* (email) -> USER_COLS, password_hash */
+  ST_USER_BY_ID,       /* (id) -> USER_COLS */
+  ST_USER_SET_ACTIVE,  /* (id, is_active, updated_at) */
+  ST_USER_LOGGED_IN,   /* (id, last_login_at) */
+
+  /* refresh tokens (token_hash is the hex SHA-256 of the token) */
+  ST_TOKEN_INSERT,     /* (id, user_id, token_hash, family, expires_at, created_at, device_info, ip_address) */
+  ST_TOKEN_CONSUME,    /* (token_hash, now): revokes it when live -> user_id, family */
+  ST_TOKEN_STATE,      /* (token_hash) -> revoked, family, user_id */
+  ST_TOKEN_REVOKE,     /* (token_hash, now): revokes when live; changes = 1 when it was */
+  ST_TOKEN_REVOKE_FAMILY, /* (family, now) */
+  ST_TOKEN_REVOKE_USER,   /* (user_id, now) */
+  ST_TOKEN_PURGE,      /* (user_id, before): deletes tokens that expired before `before` */
+
+  /* jobs: JOB_COLS = id, job_type, status, total_documents, processed_count,
+   * failed_count, started_at, completed_at, created_at */
+  ST_JOB_INSERT,       /* (id, user_id, job_type, status, total_documents, config, created_at, started_at, completed_at, error_message) */
+  ST_JOB_STATUS,       /* (id, status, error_message, now): started_at set on first "processing", completed_at on a final state */
+  ST_JOB_BUMP,         /* (id, processed delta, failed delta, now) */
+  ST_JOB_COUNT,        /* (user_id, status or NULL) -> count */
+  ST_JOB_LIST,         /* (user_id, status or NULL, limit, offset) -> JOB_COLS, newest first */
+  ST_JOB_GET,          /* (id, user_id) -> JOB_COLS, config, error_message */
+  ST_JOB_DELETE_DOCS,  /* (id, user_id) */
+  ST_JOB_DELETE,       /* (id, user_id); changes = 1 when deleted */
+  ST_JOB_BY_STATUS,    /* (user_id) -> status, count */
+
+  /* documents: DOC_COLS = id, job_id, title, file_path, file_source_type,
+   * status, tags, error_message, processed_at, created_at */
+  ST_DOC_UPSERT,       /* (id, job_id, user_id, row_index, title, file_path, file_source_type,
+                        *  sha256, file_size, mime_type, status, tags, extracted_text,
+                        *  processing_metadata, error_message, processed_at, now)
+                        * -> id (the existing one when (job_id, row_index) was recorded before) */
+  ST_DOC_ROW_STATUS,   /* (job_id, row_index) -> status of that row's document, if any */
+  ST_DOC_COUNT,        /* (user_id) -> count */
+  ST_DOC_LIST,         /* (user_id, limit, offset) -> DOC_COLS, newest first */
+  ST_DOC_OF_JOB,       /* (job_id, user_id) -> DOC_COLS in row order */
+  ST_DOC_GET,          /* (id, user_id) -> DOC_COLS, file_size, mime_type, extracted_text,
+                        *  processing_metadata, sha256, row_index */
+  ST_DOC_SEARCH,       /* (user_id, match, limit) -> DOC_COLS, best first; match from ops->match_query */
+  ST_DOC_STATS,        /* (user_id) -> total, completed, failed */
+  ST_COUNT
+} store_stmt;
+
+typedef enum store_ptype { SP_NULL, SP_TEXT, SP_INT, SP_BOOL } store_ptype;
+
+/* A statement parameter; text is borrowed for the call. */
+typedef struct store_param {
+  store_ptype type;
+  const char *text;
+  int64_t num;
+} store_param;
+
+#define SP_T(s) ((store_param){ (s) ? SP_TEXT : SP_NULL, (s), 0 })
+#define SP_I(n) ((store_param){ SP_INT, NULL, (int64_t)(n) })
+#define SP_B(b) ((store_param){ SP_BOOL, NULL, (b) ? 1 : 0 })
+#define SP_N ((store_param){ SP_NULL, NULL, 0 })
+
+/* Result of a statement: text cells (NULL for SQL NULL), row-major. */
+typedef struct store_rows {
+  unsigned int nrows, ncols;
+  char **cell;      /* g_malloc'd strings */
+  int64_t changes;  /* rows inserted, updated or deleted */
+} store_rows;
+
+/* Cell accessors; out-of-range cells read as NULL / 0 / false. */
+const char *store_cell(const store_rows *r, unsigned int row, unsigned int col);
+int64_t store_cell_int(const store_rows *r, unsigned int row, unsigned int col);
+bool store_cell_bool(const store_rows *r, unsigned int row, unsigned int col);
+void store_rows_clear(store_rows *r);
+
+/* A connection; backends extend it (the ops pointer comes first). */
+typedef struct store_conn {
+  const struct store_ops *ops;
+} store_conn;
+
+struct store;
+
+/* A backend. Adding one is adding a file with its ops and SQL table, and a
+ * line in store.c's list. Errors set the thread's error: DOCTAG_EEXISTS
+ * (unique violation), DOCTAG_ENOTFOUND (foreign key: the referenced user or
+ * job is missing), DOCTAG_EUNAVAILABLE (cannot reach the server, database
+ * locked), DOCTAG_ESTORE (anything else), each with the engine's message. */
+typedef struct store_ops {
+  const char *name;            /* "sqlite", "postgresql" */
+  const char *migrations;      /* prefix of its migrations among the embedded files */
+  bool (*accepts)(const char *url);
+  /* Checks the URL and prepares the backend's shared state (s->impl). */
+  doctag_status (*open)(struct store *s, const char *url, const char *data_dir);
+  void (*close)(struct store *s);
+  doctag_status (*connect)(struct store *s, store_conn **out);
+  void (*disconnect)(store_conn *c);
+  /* Runs one statement; out may be NULL. */
+  doctag_status (*exec)(store_conn *c, store_stmt st, const store_param *p, unsigned int n, store_rows *out);
+  /* Runs a migration script (several statements, no parameters). */
+  doctag_status (*script)(store_conn *c, const char *sql);
+  /* The search parameter for a user's query text, in which every character
+   * is plain text; NULL when the query holds no word (nothing matches). */
+  char *(*match_query)(const char *query);
+  /* The SQL of a statement (tests check every one is present). */
+  const char *(*sql)(store_stmt st);
+} store_ops;
+
+extern const store_ops store_sqlite_ops;
+extern const store_ops store_postgres_ops;
+
+struct store {
+  const store_ops *ops;
+  void *impl;
+  char *url;                 /* as configured (may hold a password: never log it) */
+  GMutex lock;               /* guards idle */
+  GPtrArray *idle;           /* idle connections */
+  /* auth's JWT secret, loaded once (auth/secret.c) */
+  GMutex secret_lock;
+  GBytes *jwt_secret;
+};
+
+/* The context's store, opened (and migrated) on first use and attached to
+ * the context (ctx_attach: closed by doctag_ctx_free()). Borrowed: valid
+ * until doctag_ctx_free(). A failed open is not kept: the next call tries
+ * again. Errors: DOCTAG_EINVAL (bad URL), DOCTAG_EUNAVAILABLE, DOCTAG_ESTORE. */
+doctag_status store_get(doctag_ctx *ctx, struct store **out);
+
+/* Opens a store for `url` (NULL or "": SQLite at data_dir/doctag.db) and
+ * applies the migrations. Release with store_close(). */
+doctag_status store_open(const char *url, const char *data_dir, struct store **out);
+
+/* Closes a store and its connections. NULL is fine. Every connection must
+ * have been released. */
+void store_close(struct store *s);
+
+/* Applies the migrations not yet recorded in schema_migrations, in order,
+ * in one transaction under a lock; running it again does nothing.
+ * *applied (may be NULL) gets how many ran. */
+doctag_status store_migrate(struct store *s, unsigned int *applied);
+
+/* Takes a connection from the pool (or opens one); give it back with
+ * store_release(), on the same thread, with no transaction open. */
+doctag_status store_acquire(struct store *s, store_conn **out);
+void store_release(struct store *s, store_conn *c);
+
+/* Runs a statement on a connection (out may be NULL). */
+doctag_status store_exec(store_conn *c, store_stmt st, const store_param *p, unsigned int n, store_rows *out);
+
+/* Acquires, runs one statement, releases. */
+doctag_status store_query(struct store *s, store_stmt st, const store_param *p, unsigned int n, store_rows *out);
+
+/* Transactions on a connection. store_tx_end() commits when ok, else rolls
+ * back; it returns the commit's status (or `st` itself when not ok). */
+doctag_status store_tx_begin(store_conn *c);
+doctag_status store_tx_end(store_conn *c, doctag_status st);
+
+/* Whether the database answers (for health checks): opens the store if
+ * needed and runs a trivial statement; *ms (may be NULL) gets the round
+ * trip in milliseconds. Errors: those of store_get() and the statement. */
+doctag_status store_ping(doctag_ctx *ctx, double *ms);
+
+/* Helpers shared by auth and history. */
+char *store_uuid_new(void);                  /* random v4 UUID, lower case; g_free */
+bool store_uuid_valid(const char *s);
+int64_t store_now_us(void);                  /* wall clock, microseconds since the epoch */
+char *store_time_iso(int64_t us);            /* "2024-05-01T12:34:56.123456Z"; g_free */
+
+#endif
