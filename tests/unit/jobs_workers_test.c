@@ -13,19 +13,20 @@
 
 typedef struct fx {
   jt_backend backend;
+  jt_backing bk;
   doctag_ctx *ctx;
   char *dir;
-  char *redis_url;
   char *user;
   jt_http http;
 } fx;
 
-static fx *fx_new_url(jt_backend b, const char *redis_url)
+/* Takes over *bk. */
+static fx *fx_new_bk(jt_backend b, jt_backing *bk)
 {
   fx *f = g_new0(fx, 1);
   f->backend = b;
-  f->redis_url = g_strdup(redis_url);
-  jt_ctx_opts o = { .redis_url = redis_url, .allow_private = true };
+  f->bk = *bk;
+  jt_ctx_opts o = { .redis_url = f->bk.redis_url, .database_url = f->bk.database_url, .allow_private = true };
   f->ctx = jt_ctx_with(&o);
   f->dir = g_strdup(doctag_ctx_data_dir(f->ctx));
   f->user = jt_user(f->ctx, "workers");
@@ -38,21 +39,19 @@ static fx *fx_new_url(jt_backend b, const char *redis_url)
 static fx *fx_new(void **state)
 {
   jt_backend b = *(jt_backend *)*state;
-  char *url = NULL;
-  if (b == JT_REDIS && !(url = jt_redis_url(REDIS_DB)))
+  jt_backing bk;
+  if (!jt_backing_open(b, REDIS_DB, &bk))
     skip();
-  fx *f = fx_new_url(b, url);
-  g_free(url);
-  return f;
+  return fx_new_bk(b, &bk);
 }
 
 static void fx_free(fx *f)
 {
   jt_http_stop(&f->http);
   doctag_ctx_free(f->ctx);
+  jt_backing_close(&f->bk);
   jt_rmtree(f->dir);
   g_free(f->dir);
-  g_free(f->redis_url);
   g_free(f->user);
   g_free(f);
 }
@@ -158,8 +157,8 @@ static void test_two_workers_share_a_job(void **state)
 {
   fx *f = fx_new(state);
   char *id = submit_urls(f, 8, 0.4, NULL);
-  GPid a = jt_worker_spawn(f->dir, f->redis_url, NULL, NULL);
-  GPid b = jt_worker_spawn(f->dir, f->redis_url, NULL, NULL);
+  GPid a = jt_worker_spawn(f->dir, &f->bk, NULL, NULL);
+  GPid b = jt_worker_spawn(f->dir, &f->bk, NULL, NULL);
   assert_int_equal(jt_wait_final(f->ctx, f->user, id, 90), DOCTAG_JOB_COMPLETED);
   /* SIGTERM: both stop cleanly. */
   assert_int_equal(jt_worker_stop(a, SIGTERM), 0);
@@ -190,12 +189,12 @@ static void test_sigkill_mid_document(void **state)
   /* Row 0 takes 4 s to download: the first worker is killed inside it. */
   const double delays[4] = { 4.0, 0.1, 0.1, 0.1 };
   char *id = submit_urls(f, 4, 0, delays);
-  GPid a = jt_worker_spawn(f->dir, f->redis_url, "--lease", "2");
+  GPid a = jt_worker_spawn(f->dir, &f->bk, "--lease", "2");
   wait_row_event(f, id, 0, "processing", 30);
   g_usleep(300000);   /* well inside the download */
   assert_int_equal(jt_worker_stop(a, SIGKILL), -SIGKILL);
   size_t hits_at_kill = jt_http_hits(&f->http);
-  GPid b = jt_worker_spawn(f->dir, f->redis_url, "--lease", "2");
+  GPid b = jt_worker_spawn(f->dir, &f->bk, "--lease", "2");
   assert_int_equal(jt_wait_final(f->ctx, f->user, id, 90), DOCTAG_JOB_COMPLETED);
   assert_int_equal(jt_worker_stop(b, SIGTERM), 0);
   doctag_job *j = jt_status(f->ctx, f->user, id);
@@ -270,10 +269,10 @@ static void test_redis_restart_mid_job(void **state)
   char *rdir = tu_tmpdir();
   int port = free_port();
   GPid redis = redis_start(rdir, port);
-  char *url = g_strdup_printf("redis://127.0.0.1:%d/0", port);
-  fx *f = fx_new_url(JT_REDIS, url);
+  jt_backing bk = { .redis_url = g_strdup_printf("redis://127.0.0.1:%d/0", port) };
+  fx *f = fx_new_bk(JT_REDIS, &bk);
   char *id = submit_urls(f, 6, 0.5, NULL);
-  GPid w = jt_worker_spawn(f->dir, f->redis_url, NULL, NULL);
+  GPid w = jt_worker_spawn(f->dir, &f->bk, NULL, NULL);
   wait_row_event(f, id, 1, "success", 60);
   /* Stop Redis (it writes its append-only file) and start it again. */
   assert_int_equal(jt_worker_stop(redis, SIGTERM), 0);
@@ -295,12 +294,12 @@ static void test_redis_restart_mid_job(void **state)
   jt_worker_stop(redis, SIGTERM);
   jt_rmtree(rdir);
   g_free(rdir);
-  g_free(url);
 }
 
-static jt_backend local_b = JT_LOCAL, redis_b = JT_REDIS;
+static jt_backend local_b = JT_LOCAL, pg_b = JT_LOCAL_PG, redis_b = JT_REDIS;
 
-#define BOTH(fn) cmocka_unit_test_prestate(fn, &local_b), cmocka_unit_test_prestate(fn, &redis_b)
+#define BOTH(fn) cmocka_unit_test_prestate(fn, &local_b), cmocka_unit_test_prestate(fn, &pg_b), \
+                 cmocka_unit_test_prestate(fn, &redis_b)
 
 int main(void)
 {
