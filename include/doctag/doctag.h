@@ -14,5 +14,6 @@
 #include "process.h"
 #include "auth.h"
 #include "history.h"
+#include "jobs.h"
 
 #endif
