@@ -9,6 +9,7 @@
 
 typedef struct fx {
   jt_backend backend;
+  jt_backing bk;
   doctag_ctx *ctx;
   char *dir;
   char *user;
@@ -18,14 +19,14 @@ typedef struct fx {
 static fx *fx_new(void **state, bool with_http)
 {
   jt_backend b = *(jt_backend *)*state;
-  char *url = NULL;
-  if (b == JT_REDIS && !(url = jt_redis_url(REDIS_DB)))
-    skip();
   fx *f = g_new0(fx, 1);
   f->backend = b;
-  jt_ctx_opts o = { .redis_url = url, .allow_private = with_http };
+  if (!jt_backing_open(b, REDIS_DB, &f->bk)) {
+    g_free(f);
+    skip();
+  }
+  jt_ctx_opts o = { .redis_url = f->bk.redis_url, .database_url = f->bk.database_url, .allow_private = with_http };
   f->ctx = jt_ctx_with(&o);
-  g_free(url);
   f->dir = g_strdup(doctag_ctx_data_dir(f->ctx));
   f->user = jt_user(f->ctx, "batch");
   if (with_http) {
@@ -41,6 +42,7 @@ static void fx_free(fx *f)
   if (f->http.pid)
     jt_http_stop(&f->http);
   doctag_ctx_free(f->ctx);
+  jt_backing_close(&f->bk);
   jt_rmtree(f->dir);
   g_free(f->dir);
   g_free(f->user);
@@ -640,9 +642,10 @@ static void test_expired_redis_keys_leave_history(void **state)
   fx_free(f);
 }
 
-static jt_backend local_b = JT_LOCAL, redis_b = JT_REDIS;
+static jt_backend local_b = JT_LOCAL, pg_b = JT_LOCAL_PG, redis_b = JT_REDIS;
 
-#define BOTH(fn) cmocka_unit_test_prestate(fn, &local_b), cmocka_unit_test_prestate(fn, &redis_b)
+#define BOTH(fn) cmocka_unit_test_prestate(fn, &local_b), cmocka_unit_test_prestate(fn, &pg_b), \
+                 cmocka_unit_test_prestate(fn, &redis_b)
 
 int main(void)
 {

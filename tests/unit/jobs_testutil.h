@@ -11,17 +11,28 @@
 
 #include <ftw.h>
 #include <hiredis/hiredis.h>
+#include <libpq-fe.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-typedef enum jt_backend { JT_LOCAL = 0, JT_REDIS = 1 } jt_backend;
+/* Queue backends under test: the local queue on SQLite (always), the local
+ * queue on PostgreSQL (DOCTAG_TEST_POSTGRES_URL) and Redis
+ * (DOCTAG_TEST_REDIS_URL); a test on a backend not configured is skipped. */
+typedef enum jt_backend { JT_LOCAL = 0, JT_REDIS = 1, JT_LOCAL_PG = 2 } jt_backend;
 
+/* The queue backend's name ("local" for both databases). */
 static inline const char *jt_backend_name(jt_backend b)
 {
   return b == JT_REDIS ? "redis" : "local";
+}
+
+static inline const char *jt_backend_label(jt_backend b)
+{
+  return b == JT_REDIS ? "redis" : b == JT_LOCAL_PG ? "local/postgresql" : "local/sqlite";
 }
 
 /* The Redis of the test services, or NULL (Redis cases are then skipped). */
@@ -60,8 +71,72 @@ static inline char *jt_redis_url(int db)
   return g_strdup_printf("%s/%d", base, db);
 }
 
+static inline const char *jt_pg_admin(void)
+{
+  const char *u = getenv("DOCTAG_TEST_POSTGRES_URL");
+  return u && *u ? u : NULL;
+}
+
+static inline void jt_pg_exec(const char *sql)
+{
+  PGconn *c = PQconnectdb(jt_pg_admin());
+  if (PQstatus(c) != CONNECTION_OK)
+    fail_msg("cannot reach the test PostgreSQL: %s", PQerrorMessage(c));
+  PGresult *r = PQexec(c, sql);
+  if (PQresultStatus(r) != PGRES_COMMAND_OK)
+    fail_msg("%s: %s", sql, PQerrorMessage(c));
+  PQclear(r);
+  PQfinish(c);
+}
+
+/* Where a test's queue and database live. */
+typedef struct jt_backing {
+  char *redis_url;      /* JT_REDIS */
+  char *database_url;   /* JT_LOCAL_PG: a database of its own */
+  char *pg_db;
+} jt_backing;
+
+/* Prepares backend b; false when it is not configured (skip the test). */
+static inline bool jt_backing_open(jt_backend b, int redis_db, jt_backing *bk)
+{
+  memset(bk, 0, sizeof *bk);
+  if (b == JT_REDIS && !(bk->redis_url = jt_redis_url(redis_db)))
+    return false;
+  if (b == JT_LOCAL_PG) {
+    if (!jt_pg_admin())
+      return false;
+    bk->pg_db = g_strdup_printf("doctag_q_%08x%08x", g_random_int(), g_random_int());
+    char *sql = g_strdup_printf("CREATE DATABASE %s", bk->pg_db);
+    jt_pg_exec(sql);
+    g_free(sql);
+    const char *admin = jt_pg_admin();
+    const char *host = strstr(admin, "://");
+    const char *slash = host ? strchr(host + 3, '/') : NULL;
+    const char *query = strchr(admin, '?');
+    size_t base = slash ? (size_t)(slash - admin) : query ? (size_t)(query - admin) : strlen(admin);
+    bk->database_url = g_strdup_printf("%.*s/%s%s", (int)base, admin, bk->pg_db, query ? query : "");
+  }
+  print_message("[ BACKEND  ] %s\n", jt_backend_label(b));
+  return true;
+}
+
+/* Drops what jt_backing_open made (every context on it is freed). */
+static inline void jt_backing_close(jt_backing *bk)
+{
+  if (bk->pg_db) {
+    char *sql = g_strdup_printf("DROP DATABASE IF EXISTS %s WITH (FORCE)", bk->pg_db);
+    jt_pg_exec(sql);
+    g_free(sql);
+  }
+  g_free(bk->redis_url);
+  g_free(bk->database_url);
+  g_free(bk->pg_db);
+  memset(bk, 0, sizeof *bk);
+}
+
 typedef struct jt_ctx_opts {
   const char *data_dir;       /* NULL: a new temporary directory */
+  const char *database_url;   /* NULL: SQLite in the data directory */
   const char *redis_url;      /* with JT_REDIS */
   const char *allowed_roots;  /* NULL: the corpus directory */
   bool allow_private;         /* loopback URLs (the test's own HTTP server) */
@@ -75,6 +150,7 @@ static inline doctag_ctx *jt_ctx_with(const jt_ctx_opts *o)
   cfg.data_dir = dir;
   cfg.ignore_environment = true;
   cfg.redis_url = o->redis_url;
+  cfg.database_url = o->database_url;
   cfg.allowed_roots = o->allowed_roots ? o->allowed_roots : tu_corpus_dir();
   cfg.allow_private_urls = o->allow_private ? 1 : 2;
   cfg.blob_url = o->blob_url;
@@ -88,22 +164,6 @@ static inline doctag_ctx *jt_ctx_with(const jt_ctx_opts *o)
   return ctx;
 }
 
-/* A context on backend b (Redis database `db`); NULL when b is Redis and
- * no test Redis is configured. */
-static inline doctag_ctx *jt_ctx(jt_backend b, int db)
-{
-  jt_ctx_opts o = { 0 };
-  char *url = NULL;
-  if (b == JT_REDIS) {
-    url = jt_redis_url(db);
-    if (!url)
-      return NULL;
-    o.redis_url = url;
-  }
-  doctag_ctx *ctx = jt_ctx_with(&o);
-  g_free(url);
-  return ctx;
-}
 
 /* A new user; its id, g_free it. */
 static inline char *jt_user(doctag_ctx *ctx, const char *name)
@@ -243,6 +303,15 @@ static const char jt_http_py[] =
   "print(s.server_address[1], flush=True)\n"
   "s.serve_forever()\n";
 
+/* The helper server dies with the test, even when an assertion ends the
+ * test before jt_http_stop(): a stray child would keep ctest's output pipe
+ * open and hang the whole run. */
+static inline void jt_die_with_parent(gpointer unused)
+{
+  (void)unused;
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+}
+
 static inline void jt_http_start(jt_http *h, const char *pdf)
 {
   h->dir = tu_tmpdir();
@@ -251,7 +320,10 @@ static inline void jt_http_start(jt_http *h, const char *pdf)
   char *argv[] = { "/usr/bin/python3", "-c", (char *)jt_http_py, (char *)pdf, hits, NULL };
   int out_fd = -1;
   GError *e = NULL;
-  if (!g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &h->pid, NULL, &out_fd, NULL, &e))
+  /* DO_NOT_REAP: without it glib double-forks and h->pid stays 0, so the
+   * server could never be stopped. */
+  if (!g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, jt_die_with_parent, NULL, &h->pid,
+                                NULL, &out_fd, NULL, &e))
     fail_msg("python3: %s", e->message);
   /* Read the whole line: closing the pipe before Python wrote its newline
    * would kill it with EPIPE. */
@@ -301,7 +373,7 @@ static inline void jt_http_stop(jt_http *h)
 /* ---- worker processes ------------------------------------------------- */
 
 /* Starts `doctag worker` on the data directory (and Redis) of a test. */
-static inline GPid jt_worker_spawn(const char *data_dir, const char *redis_url, const char *extra_arg1,
+static inline GPid jt_worker_spawn(const char *data_dir, const jt_backing *bk, const char *extra_arg1,
                                    const char *extra_arg2)
 {
   char *bin = g_build_filename(getenv("DOCTAG_BIN_DIR"), "doctag", NULL);
@@ -311,14 +383,17 @@ static inline GPid jt_worker_spawn(const char *data_dir, const char *redis_url, 
   env = g_environ_setenv(env, "DOCTAG_ALLOWED_ROOTS", tu_corpus_dir(), TRUE);
   env = g_environ_setenv(env, "DOCTAG_ALLOW_PRIVATE_URLS", "1", TRUE);
   env = g_environ_setenv(env, "DOCTAG_THREADS", "1", TRUE);
-  env = g_environ_unsetenv(env, "DOCTAG_DATABASE_URL");
-  if (redis_url)
-    env = g_environ_setenv(env, "DOCTAG_REDIS_URL", redis_url, TRUE);
+  if (bk->database_url)
+    env = g_environ_setenv(env, "DOCTAG_DATABASE_URL", bk->database_url, TRUE);
+  else
+    env = g_environ_unsetenv(env, "DOCTAG_DATABASE_URL");
+  if (bk->redis_url)
+    env = g_environ_setenv(env, "DOCTAG_REDIS_URL", bk->redis_url, TRUE);
   else
     env = g_environ_unsetenv(env, "DOCTAG_REDIS_URL");
   GPid pid = 0;
   GError *e = NULL;
-  if (!g_spawn_async(NULL, argv, env, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, &e))
+  if (!g_spawn_async(NULL, argv, env, G_SPAWN_DO_NOT_REAP_CHILD, jt_die_with_parent, NULL, &pid, &e))
     fail_msg("doctag worker: %s", e->message);
   g_strfreev(env);
   g_free(bin);

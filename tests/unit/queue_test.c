@@ -9,6 +9,7 @@
 
 typedef struct fx {
   jt_backend backend;
+  jt_backing bk;
   doctag_ctx *ctx;
   char *dir;
   char *user;
@@ -21,11 +22,12 @@ static fx *fx_new(void **state, size_t rows)
   jt_backend b = *(jt_backend *)*state;
   fx *f = g_new0(fx, 1);
   f->backend = b;
-  f->ctx = jt_ctx(b, REDIS_DB);
-  if (!f->ctx) {
+  if (!jt_backing_open(b, REDIS_DB, &f->bk)) {
     g_free(f);
     skip();
   }
+  jt_ctx_opts o = { .redis_url = f->bk.redis_url, .database_url = f->bk.database_url };
+  f->ctx = jt_ctx_with(&o);
   f->dir = g_strdup(doctag_ctx_data_dir(f->ctx));
   f->user = jt_user(f->ctx, "queue");
   GPtrArray *payloads = g_ptr_array_new_with_free_func(g_free);
@@ -41,6 +43,7 @@ static fx *fx_new(void **state, size_t rows)
 static void fx_free(fx *f)
 {
   doctag_ctx_free(f->ctx);
+  jt_backing_close(&f->bk);
   jt_rmtree(f->dir);
   g_free(f->dir);
   g_free(f->user);
@@ -376,9 +379,10 @@ static void test_render_escapes_user_text(void **state)
   g_free(ev);
 }
 
-static jt_backend local_b = JT_LOCAL, redis_b = JT_REDIS;
+static jt_backend local_b = JT_LOCAL, pg_b = JT_LOCAL_PG, redis_b = JT_REDIS;
 
-#define BOTH(fn) cmocka_unit_test_prestate(fn, &local_b), cmocka_unit_test_prestate(fn, &redis_b)
+#define BOTH(fn) cmocka_unit_test_prestate(fn, &local_b), cmocka_unit_test_prestate(fn, &pg_b), \
+                 cmocka_unit_test_prestate(fn, &redis_b)
 
 int main(void)
 {
