@@ -109,12 +109,35 @@ static void document_work(srv_call *c, srv_reply *reply)
   g_free(id);
 }
 
+/* A file name safe inside a quoted Content-Disposition parameter. */
+static char *header_file_name(const char *name)
+{
+  GString *out = g_string_new(NULL);
+  for (const char *p = name && *name ? name : "document.pdf"; *p; p++)
+    g_string_append_c(out, (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\') ? *p : '_');
+  return g_string_free(out, FALSE);
+}
+
 /* GET /api/history/documents/{id}/file */
 static void document_file_work(srv_call *c, srv_reply *reply)
 {
-  (void)c;
-  /* Waiting for the library (server/NEEDED_ABI.md: doctag_history_document_file). */
-  srv_reply_detail(reply, 501, "Not implemented yet: needs doctag_history_document_file() in libdoctag");
+  char *id = srv_path_segment(c->path, "/api/history/documents/");
+  void *data = NULL;
+  size_t len = 0;
+  char *name = NULL;
+  if (doctag_history_document_file(srv.ctx, c->user_id, id ? id : "", &data, &len, &name) != DOCTAG_OK) {
+    srv_reply_error(reply, SRV_SCOPE_API);
+  } else {
+    srv_reply_bytes(reply, 200, "application/pdf", data, len);
+    char *safe = header_file_name(name);
+    char *disposition = g_strdup_printf("inline; filename=\"%s\"", safe);
+    srv_reply_header(reply, "content-disposition", disposition);
+    srv_reply_header(reply, "x-content-type-options", "nosniff");
+    g_free(disposition);
+    g_free(safe);
+  }
+  doctag_free(name);
+  g_free(id);
 }
 
 /* POST /api/history/documents/{id}/reprocess {"config": TaggingConfig} */
@@ -127,11 +150,22 @@ static void document_reprocess_work(srv_call *c, srv_reply *reply)
     srv_invalid_add(&v, "Field required", "missing", "body", "config", NULL);
   else
     srv_tagging_read(&t, config, &v, "body", "config");
-  if (srv_invalid_any(&v))
+  if (srv_invalid_any(&v)) {
     srv_reply_invalid(reply, &v);
+    srv_tagging_clear(&t);
+    return;
+  }
+  char *id = srv_path_segment(c->path, "/api/history/documents/");
+  doctag_result *r = NULL;
+  char *json = NULL;
+  if (doctag_history_document_reprocess(srv.ctx, &r, c->user_id, id ? id : "", &t.opts) != DOCTAG_OK)
+    srv_reply_error(reply, SRV_SCOPE_UPLOAD);
+  else if (doctag_result_to_json(r, &json) != DOCTAG_OK)
+    srv_reply_error(reply, SRV_SCOPE_API);
   else
-    /* Waiting for the library (server/NEEDED_ABI.md: doctag_history_document_reprocess). */
-    srv_reply_detail(reply, 501, "Not implemented yet: needs doctag_history_document_reprocess() in libdoctag");
+    srv_reply_json_text(reply, 200, json);
+  doctag_result_free(r);
+  g_free(id);
   srv_tagging_clear(&t);
 }
 

@@ -51,6 +51,15 @@ void srv_reply_detail(srv_reply *r, int status, const char *fmt, ...)
   g_free(msg);
 }
 
+void srv_reply_bytes(srv_reply *r, int status, const char *content_type, void *data, size_t len)
+{
+  g_free(r->body);
+  r->body = data;
+  r->len = len;
+  r->status = status;
+  r->content_type = content_type;
+}
+
 void srv_reply_header(srv_reply *r, const char *name, const char *value)
 {
   if (!r->headers)

@@ -28,12 +28,23 @@ int api_status(struct http_request *req)
   return fixed_json(req, status_body, sizeof status_body - 1);
 }
 
+/* GET /api/health: the library probes every dependency; 503 when a
+ * required one is down. */
+static void health_work(srv_call *c, srv_reply *reply)
+{
+  (void)c;
+  doctag_health *h = NULL;
+  char *json = NULL;
+  if (doctag_health_check(srv.ctx, &h) != DOCTAG_OK || doctag_health_to_json(h, &json) != DOCTAG_OK)
+    srv_reply_error(reply, SRV_SCOPE_API);
+  else
+    srv_reply_json_text(reply, doctag_health_ok(h) ? 200 : 503, json);
+  doctag_health_free(h);
+}
+
 int api_health(struct http_request *req)
 {
-  if (!srv_begin(req, SRV_GET))
-    return KORE_RESULT_OK;
-  /* Waiting for the library's probe (server/NEEDED_ABI.md: doctag_health_check). */
-  return srv_send_detail(req, 501, "Not implemented yet: the health probes need doctag_health_check() in libdoctag");
+  return srv_route(req, SRV_GET, 0, health_work);
 }
 
 int api_not_found(struct http_request *req)

@@ -25,6 +25,7 @@
 #include <doctag/auth.h>
 #include <doctag/history.h>
 #include <doctag/jobs.h>
+#include <doctag/health.h>
 
 #include <glib.h>
 #include <jansson.h>
@@ -67,6 +68,9 @@ void srv_reply_json(srv_reply *r, int status, json_t *json);
 void srv_reply_json_text(srv_reply *r, int status, char *json);
 /* {"detail": "<message>"} with `status`. */
 void srv_reply_detail(srv_reply *r, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Sets a binary body the library allocated (released with doctag_free(),
+ * which is g_free: common.h), without copying it. */
+void srv_reply_bytes(srv_reply *r, int status, const char *content_type, void *data, size_t len);
 /* Adds a response header (copied). */
 void srv_reply_header(srv_reply *r, const char *name, const char *value);
 

@@ -141,11 +141,16 @@ static void preview_work(srv_call *call, srv_reply *reply)
     srv_reply_invalid(reply, &v);
     return;
   }
+  void *data = NULL;
+  size_t len = 0;
   if (!is_http_url(url)) {
     srv_reply_detail(reply, 400, "Invalid URL. Must start with http:// or https://");
+  } else if (doctag_fetch_url(srv.ctx, url, NULL, &data, &len, NULL) != DOCTAG_OK) {
+    srv_reply_error(reply, SRV_SCOPE_URL);
   } else {
-    /* Waiting for the library's guarded download (server/NEEDED_ABI.md: doctag_fetch_url). */
-    srv_reply_detail(reply, 501, "Not implemented yet: the preview needs doctag_fetch_url() in libdoctag");
+    srv_reply_bytes(reply, 200, "application/pdf", data, len);
+    srv_reply_header(reply, "content-disposition", "inline; filename=preview.pdf");
+    srv_reply_header(reply, "x-content-type-options", "nosniff");
   }
   g_free(url);
 }
