@@ -39,6 +39,8 @@ KORE_SECCOMP_FILTER("doctag",
   KORE_SYSCALL_ALLOW(ftruncate),
   KORE_SYSCALL_ALLOW(fchown),
   KORE_SYSCALL_ALLOW(mkdir),
+  /* the blob store writes a PDF to a temporary name and renames it in place */
+  KORE_SYSCALL_ALLOW(rename),
   /* the generated JWT secret: written, fsync'd, mode 0600, and linked into
    * place whole (only when DOCTAG_JWT_SECRET is unset, as on embedded defaults) */
   KORE_SYSCALL_ALLOW(link),
