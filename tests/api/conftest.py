@@ -142,14 +142,14 @@ class Server:
                 codes[f"worker{i}"] = "hung"
         if not self.log.closed:
             self.log.close()
-        self.record_seccomp()
+        self.seccomp_refused = self.record_seccomp()
         return codes
 
     def record_seccomp(self):
         """With DOCTAG_SECCOMP_TRACING=yes kore logs each system call the
         sandbox would refuse; collect them in build/seccomp-trace.txt."""
         if os.environ.get("DOCTAG_SECCOMP_TRACING") not in ("yes", "1"):
-            return
+            return []
         log = self.log_path.read_text(errors="replace")
         found = sorted({line.split("syscall=")[1].strip() for line in log.splitlines()
                         if "seccomp violation" in line})
@@ -157,6 +157,7 @@ class Server:
         with open(out, "a") as f:
             for name in found:
                 f.write(f"{self.name} {name}\n")
+        return found
 
 
 def backends():
@@ -194,6 +195,7 @@ def server(request):
     codes = srv.stop()
     log = srv.log_text()
     assert "sandbox violation" not in log, "a worker broke the seccomp sandbox:\n" + log[-4000:]
+    assert not srv.seccomp_refused, f"system calls missing from server/seccomp.c: {srv.seccomp_refused}"
     assert codes.get("server") == 0, f"doctag-server did not stop cleanly: {codes}\n{log[-3000:]}"
 
 
