@@ -1,5 +1,5 @@
 /* The local queue: the queue tables of the store's database (migration
- * store/data/<backend>/0100_queue.sql), on the store's pooled connections.
+ * store/data/<backend>/0002_queue.sql), on the store's pooled connections.
  * Claims take a lease inside a write transaction (SQLite: BEGIN IMMEDIATE;
  * PostgreSQL: FOR UPDATE SKIP LOCKED), so worker processes on one machine
  * (SQLite) or many (PostgreSQL) share the items. Every change and the event
