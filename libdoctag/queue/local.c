@@ -421,6 +421,23 @@ static doctag_status claim_once(queue *q, const char *worker, unsigned int lease
     item->payload = g_strdup(store_cell(&r, 0, 2));
     item->token = g_strdup(worker);
     store_rows_clear(&r);
+    /* The job's status as of now, under its row lock: on PostgreSQL the
+     * select above may have read it just before a pause or cancel committed.
+     * Claims of one job serialise on this row anyway (the event counter). */
+    store_param jp[] = { SP_T(item->job_id) };
+    if (!(st = run(l, c, Q_JOB_LOCK, jp, 1, &r))) {
+      int js = r.nrows ? queue_state_parse(store_cell(&r, 0, 0)) : -1;
+      store_rows_clear(&r);
+      if (js != DOCTAG_JOB_PENDING && js != DOCTAG_JOB_PROCESSING) {
+        st = store_tx_end(c, DOCTAG_ECANCELLED);   /* roll back: nothing claimed */
+        queue_item_clear(item);
+        if (st == DOCTAG_ECANCELLED)
+          st = DOCTAG_OK;
+        goto out;
+      }
+    }
+  }
+  if (!st && item->job_id) {
     store_param cp[] = { SP_T(item->job_id), SP_I(item->row), SP_T(worker),
                          SP_I(now + (int64_t)lease_sec * G_USEC_PER_SEC) };
     if (!(st = run(l, c, Q_CLAIM_ITEM, cp, 4, &r))) {
