@@ -14,7 +14,7 @@ PKGS="
  postgresql redis-server poppler-utils qpdf
  fonts-dejavu-core fonts-noto-core fonts-lohit-deva
  ocrmypdf nginx-light wrk hyperfine time
- debhelper devscripts dpkg-dev perl libperl-dev
+ debhelper dh-python devscripts dpkg-dev perl libperl-dev
 "
 missing=""
 for p in $PKGS; do

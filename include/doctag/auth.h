@@ -38,8 +38,8 @@ typedef struct doctag_tokens doctag_tokens;
  */
 typedef struct doctag_session_options {
   unsigned int version;
-  const char *device_info;       /* stored with the refresh token (e.g. the User-Agent); NULL: none */
-  const char *ip;                /* client address, stored with the refresh token; NULL: none */
+  const char *device_info;       /* stored with the refresh token (e.g. the User-Agent, first 512 characters); NULL: none */
+  const char *ip;                /* client address, stored with the refresh token (first 64 characters); NULL: none */
   unsigned int access_ttl_sec;   /* access token lifetime; 0 = 1800 (30 minutes) */
   unsigned int refresh_ttl_sec;  /* refresh token lifetime; 0 = 604800 (7 days) */
 } doctag_session_options;

@@ -12,6 +12,9 @@
 #include "common.h"
 #include "context.h"
 #include "process.h"
+#include "auth.h"
+#include "history.h"
 #include "jobs.h"
+#include "health.h"
 
 #endif

@@ -252,12 +252,16 @@ static doctag_status issue_pair(doctag_ctx *ctx, struct store *s, store_conn *c,
   if (st == DOCTAG_OK) {
     t->refresh = refresh_new();
     char *id = store_uuid_new(), *hash = sha256_hex(t->refresh);
+    /* Informational: kept short whatever a client sends. */
+    char *device = opts && opts->device_info ? g_utf8_substring(opts->device_info, 0, 512) : NULL;
+    char *ip = opts && opts->ip ? g_utf8_substring(opts->ip, 0, 64) : NULL;
     store_param p[] = {
       SP_T(id), SP_T(user_id), SP_T(hash), SP_T(family),
-      SP_I(now_us + (int64_t)refresh_ttl * G_USEC_PER_SEC), SP_I(now_us),
-      SP_T(opts ? opts->device_info : NULL), SP_T(opts ? opts->ip : NULL),
+      SP_I(now_us + (int64_t)refresh_ttl * G_USEC_PER_SEC), SP_I(now_us), SP_T(device), SP_T(ip),
     };
     st = store_exec(c, ST_TOKEN_INSERT, p, G_N_ELEMENTS(p), NULL);
+    g_free(device);
+    g_free(ip);
     g_free(id);
     g_free(hash);
   }

@@ -25,13 +25,14 @@ typedef struct extract_request {
   unsigned int threads;       /* page workers; 0: cores */
   doctag_page_cb on_page;     /* called in page order as pages finish */
   void *on_page_data;
-  bool keep_pages;            /* false: only on_page sees the text (memory stays flat) */
+  bool keep_pages;            /* false: only on_page sees the text (memory stays flat);
+                               * pages[] still has method, confidence, language */
 } extract_request;
 
 typedef struct extract_doc {
   unsigned int page_count;    /* pages in the document */
   unsigned int pages_read;
-  extract_page *pages;        /* pages_read entries when keep_pages */
+  extract_page *pages;        /* pages_read entries; text NULL unless keep_pages */
   char *meta_title;           /* PDF metadata title or NULL (g_malloc) */
   char language[16];          /* detected over the pages read */
 } extract_doc;

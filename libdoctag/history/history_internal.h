@@ -25,7 +25,7 @@ typedef struct history_doc {
   const char *file_path;        /* path, URL, s3:// URI or upload file name */
   const char *file_source_type; /* "upload" "url" "s3" "local" */
   const char *sha256;           /* hex SHA-256 of the PDF (its blob reference) */
-  int64_t file_size;            /* bytes; -1 unknown */
+  int64_t file_size;            /* bytes; 0 or -1: unknown (a PDF is never empty) */
   const char *mime_type;        /* NULL: "application/pdf" */
   const char *status;           /* "completed" | "failed" | "pending" | "processing" */
   const char *const *tags; size_t tag_count;
@@ -52,7 +52,7 @@ char *history_config_json(const doctag_process_options *opts);
 /* What doctag_process_* calls when opts->user_id is set, after a success:
  * records `r` (title, tags, text, sha256, metadata from its accessors) as a
  * single job. `source_type` "upload" (buffer), "url" or "local" (file);
- * `file_path` the path, URL or file name; file_size -1 when unknown.
+ * `file_path` the path, URL or file name; file_size 0 or -1 when unknown.
  * *doc_id (may be NULL) gets the document id to set on the result. */
 doctag_status history_record_result(doctag_ctx *ctx, const doctag_process_options *opts,
                                     const doctag_result *r, const char *source_type, const char *file_path,

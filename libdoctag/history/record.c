@@ -90,6 +90,8 @@ static doctag_status doc_params_make(doc_params *dp, const char *id, const char 
   json_t *tags = json_array();
   for (size_t i = 0; i < d->tag_count; i++) {
     char *t = clean(d->tags[i]);
+    if (t)
+      g_strstrip(t);
     if (t && *t)
       json_array_append_new(tags, json_string(t));
     g_free(t);
@@ -122,22 +124,29 @@ static doctag_status doc_params_make(doc_params *dp, const char *id, const char 
   bool done = !strcmp(d->status, "completed") || !strcmp(d->status, "failed");
   store_param p[] = {
     SP_T(id), SP_T(job_id), SP_T(user_id), SP_I(d->row_index), SP_T(title), SP_T(path), SP_T(src),
-    SP_T(d->sha256), d->file_size >= 0 ? SP_I(d->file_size) : SP_N, SP_T(mime), SP_T(d->status),
+    SP_T(d->sha256), d->file_size > 0 ? SP_I(d->file_size) : SP_N, SP_T(mime), SP_T(d->status),
     SP_T(tags_g), SP_T(text), SP_T(meta), SP_T(err), done ? SP_I(now) : SP_N, SP_I(now),
   };
   memcpy(dp->p, p, sizeof p);
   return DOCTAG_OK;
 }
 
-/* Inserts or updates the document and recounts its job, on `c` inside a
- * transaction. *doc_id gets the effective id. */
+/* Inserts or updates the document and moves its job's counters by the
+ * change of that row's status (a row recorded again is not counted twice),
+ * on `c` inside a transaction. *doc_id gets the effective id. */
 static doctag_status doc_write(store_conn *c, const char *job_id, const char *user_id, const history_doc *d,
                                int64_t now, char **doc_id)
 {
-  char *id = store_uuid_new();
+  char *id = store_uuid_new(), *before = NULL;
   doc_params dp;
   doctag_status st = doc_params_make(&dp, id, job_id, user_id, d, now);
   store_rows rows = { 0 };
+  if (st == DOCTAG_OK) {
+    store_param p[] = { SP_T(job_id), SP_I(d->row_index) };
+    st = store_exec(c, ST_DOC_ROW_STATUS, p, 2, &rows);
+    before = g_strdup(store_cell(&rows, 0, 0));
+    store_rows_clear(&rows);
+  }
   if (st == DOCTAG_OK)
     st = store_exec(c, ST_DOC_UPSERT, dp.p, G_N_ELEMENTS(dp.p), &rows);
   if (st == DOCTAG_OK && rows.nrows != 1)
@@ -148,9 +157,14 @@ static doctag_status doc_write(store_conn *c, const char *job_id, const char *us
   g_ptr_array_free(dp.keep, TRUE);
   g_free(id);
   if (st == DOCTAG_OK) {
-    store_param p[] = { SP_T(job_id), SP_I(now) };
-    st = store_exec(c, ST_JOB_RECOUNT, p, 2, NULL);
+    int dp_ok = !strcmp(d->status, "completed") - (before && !strcmp(before, "completed"));
+    int dp_bad = !strcmp(d->status, "failed") - (before && !strcmp(before, "failed"));
+    if (dp_ok || dp_bad) {
+      store_param p[] = { SP_T(job_id), SP_I(dp_ok), SP_I(dp_bad), SP_I(now) };
+      st = store_exec(c, ST_JOB_BUMP, p, 4, NULL);
+    }
   }
+  g_free(before);
   return st;
 }
 

@@ -30,6 +30,7 @@ static const char *const sql_table[ST_COUNT] = {
                    " version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)",
   [ST_MIG_LIST] = "SELECT version FROM schema_migrations ORDER BY version",
   [ST_MIG_INSERT] = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, " TS_IN("$3") ")",
+  [ST_PING] = "SELECT 1",
 
   [ST_USER_INSERT] = "INSERT INTO users (id, email, password_hash, full_name, is_active, is_verified,"
                      " created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, " TS_IN("$7") ", " TS_IN("$7") ")",
@@ -62,10 +63,8 @@ static const char *const sql_table[ST_COUNT] = {
                     ") ELSE started_at END,"
                     " completed_at = CASE WHEN $2::text IN " FINAL_STATES " THEN " TS_IN("$4") " ELSE NULL END,"
                     " updated_at = " TS_IN("$4") " WHERE id = $1",
-  [ST_JOB_RECOUNT] = "UPDATE jobs SET"
-                     " processed_count = (SELECT count(*) FROM documents WHERE job_id = $1 AND status = 'completed'),"
-                     " failed_count = (SELECT count(*) FROM documents WHERE job_id = $1 AND status = 'failed'),"
-                     " updated_at = " TS_IN("$2") " WHERE id = $1",
+  [ST_JOB_BUMP] = "UPDATE jobs SET processed_count = processed_count + $2,"
+                  " failed_count = failed_count + $3, updated_at = " TS_IN("$4") " WHERE id = $1",
   [ST_JOB_COUNT] = "SELECT count(*) FROM jobs WHERE user_id = $1 AND ($2::text IS NULL OR status = $2::text)",
   [ST_JOB_LIST] = "SELECT " JOB_COLS " FROM jobs WHERE user_id = $1 AND ($2::text IS NULL OR status = $2::text)"
                   " ORDER BY created_at DESC, id LIMIT $3 OFFSET $4",
@@ -89,6 +88,7 @@ static const char *const sql_table[ST_COUNT] = {
                     " updated_at = excluded.updated_at"
                     " WHERE d.user_id = excluded.user_id"
                     " RETURNING id",
+  [ST_DOC_ROW_STATUS] = "SELECT status FROM documents WHERE job_id = $1 AND row_index = $2",
   [ST_DOC_COUNT] = "SELECT count(*) FROM documents WHERE user_id = $1",
   [ST_DOC_LIST] = "SELECT " DOC_COLS " FROM documents d WHERE d.user_id = $1"
                   " ORDER BY d.created_at DESC, d.seq DESC LIMIT $2 OFFSET $3",
@@ -97,11 +97,12 @@ static const char *const sql_table[ST_COUNT] = {
   [ST_DOC_GET] = "SELECT " DOC_COLS ", d.file_size, d.mime_type, d.extracted_text,"
                  " d.processing_metadata, d.sha256, d.row_index"
                  " FROM documents d WHERE d.id = $1 AND d.user_id = $2",
-  /* ts_rank's default weights: A (title) 1.0, B (tags) 0.4, C (text) 0.2.
-   * plainto_tsquery: the query is plain text, its words ANDed. */
+  /* Found through search_vector's GIN index, ordered by rank_vector (small,
+   * in the row): ts_rank's default weights, A (title) 1.0, B (tags) 0.4,
+   * C (text) 0.2. plainto_tsquery: the query is plain text, words ANDed. */
   [ST_DOC_SEARCH] = "SELECT " DOC_COLS " FROM documents d, plainto_tsquery('simple', $2) q"
                     " WHERE d.user_id = $1 AND d.search_vector @@ q"
-                    " ORDER BY ts_rank(d.search_vector, q) DESC, d.created_at DESC LIMIT $3",
+                    " ORDER BY ts_rank(d.rank_vector, q) DESC, d.created_at DESC LIMIT $3",
   [ST_DOC_STATS] = "SELECT count(*), count(*) FILTER (WHERE status = 'completed'),"
                    " count(*) FILTER (WHERE status = 'failed') FROM documents WHERE user_id = $1",
 };

@@ -25,6 +25,7 @@ static const char *const sql_table[ST_COUNT] = {
                    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
   [ST_MIG_LIST] = "SELECT version FROM schema_migrations ORDER BY version",
   [ST_MIG_INSERT] = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+  [ST_PING] = "SELECT 1",
 
   [ST_USER_INSERT] = "INSERT INTO users (id, email, password_hash, full_name, is_active, is_verified,"
                      " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
@@ -54,10 +55,8 @@ static const char *const sql_table[ST_COUNT] = {
                     " started_at = CASE WHEN ?2 = 'processing' THEN coalesce(started_at, ?4) ELSE started_at END,"
                     " completed_at = CASE WHEN ?2 IN " FINAL_STATES " THEN ?4 ELSE NULL END,"
                     " updated_at = ?4 WHERE id = ?1",
-  [ST_JOB_RECOUNT] = "UPDATE jobs SET"
-                     " processed_count = (SELECT count(*) FROM documents WHERE job_id = ?1 AND status = 'completed'),"
-                     " failed_count = (SELECT count(*) FROM documents WHERE job_id = ?1 AND status = 'failed'),"
-                     " updated_at = ?2 WHERE id = ?1",
+  [ST_JOB_BUMP] = "UPDATE jobs SET processed_count = processed_count + ?2,"
+                  " failed_count = failed_count + ?3, updated_at = ?4 WHERE id = ?1",
   [ST_JOB_COUNT] = "SELECT count(*) FROM jobs WHERE user_id = ?1 AND (?2 IS NULL OR status = ?2)",
   [ST_JOB_LIST] = "SELECT " JOB_COLS " FROM jobs WHERE user_id = ?1 AND (?2 IS NULL OR status = ?2)"
                   " ORDER BY created_at DESC, id LIMIT ?3 OFFSET ?4",
@@ -80,6 +79,7 @@ static const char *const sql_table[ST_COUNT] = {
                     " updated_at = excluded.updated_at"
                     " WHERE documents.user_id = excluded.user_id"
                     " RETURNING id",
+  [ST_DOC_ROW_STATUS] = "SELECT status FROM documents WHERE job_id = ?1 AND row_index = ?2",
   [ST_DOC_COUNT] = "SELECT count(*) FROM documents WHERE user_id = ?1",
   [ST_DOC_LIST] = "SELECT " DOC_COLS " FROM documents d WHERE d.user_id = ?1"
                   " ORDER BY d.created_at DESC, d.seq DESC LIMIT ?2 OFFSET ?3",
@@ -207,8 +207,11 @@ static doctag_status sq_connect(struct store *s, store_conn **out)
   sqlite3_extended_result_codes(c->db, 1);
   /* WAL: readers never block the writer, and it is safe across processes on
    * one machine. The mode is recorded in the file; setting it again is a no-op. */
+  /* A larger page cache and memory-mapped reads: a search walks the
+   * full-text index and many rows. */
   static const char *const setup[] = {
     "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
+    "PRAGMA cache_size = -16384", "PRAGMA mmap_size = 268435456",
   };
   for (size_t i = 0; i < G_N_ELEMENTS(setup); i++) {
     rc = sqlite3_exec(c->db, setup[i], NULL, NULL, NULL);

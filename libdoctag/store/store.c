@@ -266,6 +266,27 @@ out:
   return st;
 }
 
+doctag_status store_ping(doctag_ctx *ctx, double *ms)
+{
+  if (ms)
+    *ms = 0;
+  gint64 t0 = g_get_monotonic_time();
+  struct store *s;
+  doctag_status st = store_get(ctx, &s);
+  store_rows r;
+  if (st == DOCTAG_OK)
+    st = store_query(s, ST_PING, NULL, 0, &r);
+  if (st == DOCTAG_OK) {
+    bool one = store_cell_int(&r, 0, 0) == 1;
+    store_rows_clear(&r);
+    if (!one)
+      st = err_set(DOCTAG_ESTORE, "%s: SELECT 1 did not answer 1", s->ops->name);
+  }
+  if (ms)
+    *ms = (double)(g_get_monotonic_time() - t0) / 1000.0;
+  return st;
+}
+
 char *store_uuid_new(void)
 {
   uuid_t u;

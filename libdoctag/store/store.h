@@ -30,6 +30,7 @@ typedef enum store_stmt {
   ST_MIG_TABLE,        /* creates schema_migrations when missing */
   ST_MIG_LIST,         /* -> version */
   ST_MIG_INSERT,       /* (version, name, applied_at) */
+  ST_PING,             /* -> 1 */
 
   /* users: USER_COLS = id, email, full_name, is_active, is_verified, created_at */
   ST_USER_INSERT,      /* (id, email, password_hash, full_name, is_active, is_verified, created_at); duplicate email: EEXISTS */
@@ -51,7 +52,7 @@ typedef enum store_stmt {
    * failed_count, started_at, completed_at, created_at */
   ST_JOB_INSERT,       /* (id, user_id, job_type, status, total_documents, config, created_at, started_at, completed_at, error_message) */
   ST_JOB_STATUS,       /* (id, status, error_message, now): started_at set on first "processing", completed_at on a final state */
-  ST_JOB_RECOUNT,      /* (id, now): processed/failed counts from its documents */
+  ST_JOB_BUMP,         /* (id, processed delta, failed delta, now) */
   ST_JOB_COUNT,        /* (user_id, status or NULL) -> count */
   ST_JOB_LIST,         /* (user_id, status or NULL, limit, offset) -> JOB_COLS, newest first */
   ST_JOB_GET,          /* (id, user_id) -> JOB_COLS, config, error_message */
@@ -65,6 +66,7 @@ typedef enum store_stmt {
                         *  sha256, file_size, mime_type, status, tags, extracted_text,
                         *  processing_metadata, error_message, processed_at, now)
                         * -> id (the existing one when (job_id, row_index) was recorded before) */
+  ST_DOC_ROW_STATUS,   /* (job_id, row_index) -> status of that row's document, if any */
   ST_DOC_COUNT,        /* (user_id) -> count */
   ST_DOC_LIST,         /* (user_id, limit, offset) -> DOC_COLS, newest first */
   ST_DOC_OF_JOB,       /* (job_id, user_id) -> DOC_COLS in row order */
@@ -192,6 +194,11 @@ doctag_status store_query(struct store *s, store_stmt st, const store_param *p, 
  * back; it returns the commit's status (or `st` itself when not ok). */
 doctag_status store_tx_begin(store_conn *c);
 doctag_status store_tx_end(store_conn *c, doctag_status st);
+
+/* Whether the database answers (for health checks): opens the store if
+ * needed and runs a trivial statement; *ms (may be NULL) gets the round
+ * trip in milliseconds. Errors: those of store_get() and the statement. */
+doctag_status store_ping(doctag_ctx *ctx, double *ms);
 
 /* Helpers shared by auth and history. */
 char *store_uuid_new(void);                  /* random v4 UUID, lower case; g_free */

@@ -24,6 +24,22 @@ const char *rules_vocabulary_match(const char *tag, const char *const *vocab, si
 size_t rules_apply(const tag_request *req, char *const *candidates, const double *scores,
                    size_t n, tag_outcome *out);
 
+/* The normalising half of rules_normalise(): NFC, bullets, numbering and
+ * surrounding quotes or punctuation stripped, lower-cased, hyphens,
+ * dashes and underscores to spaces, whitespace collapsed. Never drops
+ * (may return ""). Newly allocated. */
+char *rules_clean(const char *raw);
+
+/* Why a cleaned tag is dropped ("empty", "too many words", "date",
+ * "roman numeral", "gibberish", "generic"), or NULL when it stays.
+ * Static string. */
+const char *rules_reject_reason(const char *clean);
+
+/* True when `tag` occurs in `text` case-insensitively (hyphens and
+ * punctuation read as spaces), or, for a phrase, when each of its words
+ * does; words compare by their light stem. */
+bool rules_evidence(const char *tag, const char *text);
+
 /* Parses an exclusion list (one term per line or comma-separated, '#'
  * comments) into a NULL-terminated array of normalised terms (g_strfreev). */
 char **rules_parse_terms(const char *text, size_t len);

@@ -218,6 +218,16 @@ static void test_login(void **state)
   assert_string_equal(dev, "curl/8.0 'quoted'");
   g_free(dev);
   doctag_tokens_free(t);
+  /* A huge User-Agent is kept short. */
+  char *ua = g_strnfill(5000, 'u');
+  opts.device_info = ua;
+  opts.ip = "198.51.100.7";
+  assert_ok(doctag_auth_login(f->ctx, NULL, &t, "dan@example.com", PW, &opts));
+  doctag_tokens_free(t);
+  dev = sql_value(f, "SELECT device_info FROM refresh_tokens WHERE ip_address = '198.51.100.7'");
+  assert_int_equal(strlen(dev), 512);
+  g_free(dev);
+  g_free(ua);
   opts.version = 99;
   assert_status(doctag_auth_login(f->ctx, NULL, &t, "dan@example.com", PW, &opts), DOCTAG_EINVAL);
   assert_status(doctag_session_options_init(&opts, 0), DOCTAG_EINVAL);
@@ -612,12 +622,13 @@ static void test_secret(void **state)
   doctag_user_free(v);
   assert_status(doctag_auth_verify(f->ctx, &v, doctag_tokens_access(t2)), DOCTAG_EAUTH);
   doctag_ctx_free(conf);
+  doctag_tokens_free(t2);
   /* ...and a short configured secret is refused. */
   doctag_ctx *weak = fx_ctx_new(f->dir, f->url, "short");
   assert_status(doctag_auth_login(weak, NULL, &t2, "lee@example.com", PW, NULL), DOCTAG_EINVAL);
   assert_non_null(strstr(doctag_error_last()->message, "DOCTAG_JWT_SECRET"));
+  assert_null(t2);
   doctag_ctx_free(weak);
-  doctag_tokens_free(t2);
   g_free(first);
   g_free(second);
   g_free(path);

@@ -75,6 +75,19 @@ static void test_migrations_run_twice(void **state)
   store_close(again);
 }
 
+static void test_ping(void **state)
+{
+  fx *f = *state;
+  double ms = -1;
+  assert_ok(store_ping(f->ctx, &ms));
+  assert_true(ms >= 0);
+  /* A database that cannot be reached answers "unavailable". */
+  doctag_ctx *down = fx_ctx_new(f->dir, "postgresql://nobody@127.0.0.1:1/none", NULL);
+  assert_status(store_ping(down, &ms), DOCTAG_EUNAVAILABLE);
+  assert_non_null(strstr(doctag_error_last()->message, "postgresql"));
+  doctag_ctx_free(down);
+}
+
 static void test_every_statement_has_sql(void **state)
 {
   const store_ops *all[] = { &store_sqlite_ops, &store_postgres_ops };
@@ -434,6 +447,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_migrations_run_twice),
+    cmocka_unit_test(test_ping),
     cmocka_unit_test(test_every_statement_has_sql),
     cmocka_unit_test(test_bad_urls),
     cmocka_unit_test(test_default_sqlite_location),

@@ -1,0 +1,597 @@
+"""doctag: PDF text extraction, OCR and search tagging (libdoctag).
+
+    import doctag
+    with doctag.Context() as ctx:                 # embedded defaults
+        r = ctx.process("a.pdf", model="local", num_tags=8)
+        print(r.title, r.tags)
+        text = ctx.extract("scan.pdf", ocr="force")
+
+A thin layer over the SWIG module `doctag.capi` (one call of the C ABI per
+operation): keyword arguments, objects with properties, context managers,
+exceptions. Every failure raises a subclass of doctag.Error carrying the
+library's code and message. Blocking calls release the GIL, so threads
+sharing one Context run in parallel.
+"""
+
+import json as _json
+import os as _os
+import threading as _threading
+from collections import namedtuple as _namedtuple
+
+from . import capi as _capi
+from .capi import (  # noqa: F401  (the exception classes, built from the C table)
+    Error, InvalidInput, OutOfMemory, IoError, NotFound, PdfError, EncryptedPdf,
+    LimitExceeded, Timeout, OcrError, FetchError, UrlRefused, LlmError, AuthError,
+    PermissionDenied, StorageError, Conflict, Cancelled, NoText, AlreadyExists,
+    Unavailable, InternalError,
+)
+
+__version__ = _capi.version()
+version = __version__
+
+#: Every exception class by its doctag_status code.
+ERRORS = dict(_capi.error_classes_by_code)
+
+__all__ = [
+    "Context", "Result", "Page", "Tag", "User", "Tokens", "Error", "ERRORS", "__version__",
+] + sorted(_capi.error_classes)
+
+_OCR_MODES = {"auto": _capi.OCR_AUTO, "force": _capi.OCR_FORCE, "off": _capi.OCR_OFF}
+_PAGE_METHODS = {_capi.PAGE_EMPTY: "empty", _capi.PAGE_TEXT: "text", _capi.PAGE_OCR: "ocr"}
+
+#: One tag with the tagger's score and whether it occurs in the text.
+Tag = _namedtuple("Tag", "tag score evidence")
+Tag.to_dict = lambda self: dict(self._asdict())
+
+#: One page: 0-based index, text, method ("text", "ocr" or "empty"), OCR
+#: confidence (None when the page was not OCR'd) and language.
+Page = _namedtuple("Page", "index text method ocr_confidence language")
+Page.to_dict = lambda self: dict(self._asdict())
+
+
+def _none_if_negative(x):
+    return None if x is None or x < 0 else x
+
+
+def _is_url(s):
+    return isinstance(s, str) and s[:8].lower().startswith(("http://", "https://"))
+
+
+class Result:
+    """The outcome of Context.process() or Context.extract_result().
+
+    Properties read the C result object; `to_dict()` / `to_json()` give the
+    SinglePDFResponse shape of the HTTP API (rendered by the library). A
+    Result iterates over its tags."""
+
+    __slots__ = ("_r", "_cache")
+
+    def __init__(self, handle):
+        self._r = handle
+        self._cache = {}
+
+    def _memo(self, key, fn):
+        try:
+            return self._cache[key]
+        except KeyError:
+            v = self._cache[key] = fn()
+            return v
+
+    title = property(lambda self: _capi.result_title(self._r))
+    text = property(lambda self: self._memo("text", lambda: _capi.result_text(self._r)),
+                    doc="Text of the pages read, pages separated by a form feed.")
+    page_count = property(lambda self: _capi.result_page_count(self._r),
+                          doc="Pages in the document (not only those read).")
+    pages_read = property(lambda self: _capi.result_pages_read(self._r))
+    is_scanned = property(lambda self: bool(_capi.result_is_scanned(self._r)))
+    extraction_method = property(lambda self: _capi.result_extraction_method(self._r),
+                                 doc='"text_layer", "ocr_tesseract", "hybrid" or "none".')
+    ocr_confidence = property(lambda self: _none_if_negative(_capi.result_ocr_confidence(self._r)),
+                              doc="Mean OCR confidence 0..100, None when no page was OCR'd.")
+    quality = property(lambda self: _capi.result_quality(self._r))
+    language = property(lambda self: _capi.result_language(self._r) or None)
+    needs_review = property(lambda self: bool(_capi.result_needs_review(self._r)))
+    model_name = property(lambda self: _capi.result_model_name(self._r))
+    raw_response = property(lambda self: _capi.result_raw_response(self._r))
+    tokens_used = property(lambda self: _capi.result_tokens_used(self._r))
+    processing_time = property(lambda self: _capi.result_processing_time(self._r))
+    document_id = property(lambda self: _capi.result_document_id(self._r) or None)
+    sha256 = property(lambda self: _capi.result_sha256(self._r))
+
+    @property
+    def tag_details(self):
+        """[Tag(tag, score, evidence)], best first."""
+        def load():
+            r = self._r
+            return tuple(Tag(_capi.result_tag_at(r, i), _capi.result_tag_score(r, i),
+                             bool(_capi.result_tag_evidence(r, i)))
+                         for i in range(_capi.result_tag_count(r)))
+        return list(self._memo("tags", load))
+
+    @property
+    def tags(self):
+        return [t.tag for t in self.tag_details]
+
+    @property
+    def pages(self):
+        """[Page] for the pages read (text None when it was streamed to on_page)."""
+        def load():
+            r = self._r
+            return tuple(Page(i, _capi.result_page_text(r, i),
+                              _PAGE_METHODS.get(_capi.result_page_method(r, i), "empty"),
+                              _none_if_negative(_capi.result_page_confidence(r, i)),
+                              None)
+                         for i in range(_capi.result_pages_read(r)))
+        return list(self._memo("pages", load))
+
+    def to_json(self, indent=None):
+        """The SinglePDFResponse JSON of the HTTP API (with its NEW fields)."""
+        s = _capi.result_to_json(self._r)
+        if indent is None:
+            return s
+        return _json.dumps(_json.loads(s), indent=indent, ensure_ascii=False)
+
+    def to_dict(self):
+        return _json.loads(_capi.result_to_json(self._r))
+
+    def __iter__(self):
+        return iter(self.tags)
+
+    def __len__(self):
+        return len(self.tag_details)
+
+    def __repr__(self):
+        return "<doctag.Result %r: %d page%s, %s, tags=%r>" % (
+            self.title, self.page_count, "" if self.page_count == 1 else "s",
+            self.extraction_method, self.tags)
+
+
+def _need(name):
+    """The C function `name`, or NotImplementedError when this libdoctag was
+    built without the subsystem that brings it."""
+    fn = getattr(_capi, name, None)
+    if fn is None:
+        raise NotImplementedError("this build of libdoctag has no %s()" % name)
+    return fn
+
+
+class User:
+    """A user account (from register, verify, Tokens.user or Context.user)."""
+
+    __slots__ = ("_u",)
+
+    def __init__(self, handle):
+        self._u = handle
+
+    id = property(lambda self: _capi.user_id(self._u))
+    email = property(lambda self: _capi.user_email(self._u))
+    full_name = property(lambda self: _capi.user_full_name(self._u))
+    is_active = property(lambda self: bool(_capi.user_is_active(self._u)))
+    is_verified = property(lambda self: bool(_capi.user_is_verified(self._u)))
+    created_at = property(lambda self: _capi.user_created_at(self._u), doc="ISO 8601 UTC.")
+
+    def to_dict(self):
+        """The HTTP API's user: id, email, full_name, is_active, is_verified, created_at."""
+        return _json.loads(_capi.user_to_json(self._u))
+
+    def __eq__(self, other):
+        return isinstance(other, User) and other.id == self.id
+
+    def __hash__(self):
+        return hash(self.id)
+
+    def __repr__(self):
+        return "<doctag.User %s %s%s>" % (self.id, self.email, "" if self.is_active else " (disabled)")
+
+
+class Tokens:
+    """A token pair from login or refresh. `user` is the user who logged in
+    (None after a refresh)."""
+
+    __slots__ = ("_t", "user")
+
+    def __init__(self, handle, user=None):
+        self._t = handle
+        self.user = user
+
+    access_token = property(lambda self: _capi.tokens_access(self._t))
+    refresh_token = property(lambda self: _capi.tokens_refresh(self._t))
+    token_type = property(lambda self: _capi.tokens_type(self._t))
+    expires_in = property(lambda self: _capi.tokens_expires_in(self._t),
+                          doc="Seconds the access token is valid for.")
+
+    def to_dict(self):
+        """access_token, refresh_token, token_type, expires_in."""
+        return _json.loads(_capi.tokens_to_json(self._t))
+
+    def __repr__(self):  # never the tokens themselves
+        return "<doctag.Tokens %s, expires in %ds%s>" % (
+            self.token_type, self.expires_in, " for %s" % self.user.email if self.user else "")
+
+
+# Keyword arguments of Context() -> doctag_config fields.
+_CONFIG_STRINGS = ("data_dir", "database_url", "redis_url", "allowed_roots", "llm_base_url",
+                   "llm_api_key", "jwt_secret", "blob_url", "s3_endpoint")
+_CONFIG_ALIASES = {"api_key": "llm_api_key"}
+
+
+class Context:
+    """A libdoctag context: configuration plus shared resources (database,
+    queue, engines). Create one and share it between threads.
+
+    Keyword arguments name the configuration fields; anything not given
+    comes from the DOCTAG_* environment (unless ignore_environment=True),
+    else the defaults: data_dir, database_url, redis_url, allowed_roots
+    (str or list of directories), llm_base_url, llm_api_key (or api_key),
+    jwt_secret, blob_url, s3_endpoint, allow_private_urls (bool),
+    max_file_mb, max_pages, timeout (seconds per document), threads.
+    """
+
+    def __init__(self, *, ignore_environment=False, allow_private_urls=None, max_file_mb=None,
+                 max_file_bytes=None, max_pages=None, timeout=None, threads=None, **fields):
+        cfg = _capi.config()
+        for key, value in fields.items():
+            key = _CONFIG_ALIASES.get(key, key)
+            if key not in _CONFIG_STRINGS:
+                raise TypeError("Context() got an unexpected keyword argument %r" % key)
+            if value is None:
+                continue
+            if key == "allowed_roots" and not isinstance(value, (str, bytes, _os.PathLike)):
+                value = ":".join(_os.fspath(v) for v in value)
+            elif key == "data_dir":
+                value = _os.fspath(value)
+            getattr(cfg, "set_" + key)(value)
+        if allow_private_urls is not None:
+            cfg.allow_private_urls = 1 if allow_private_urls else 2
+        if max_file_mb is not None:
+            max_file_bytes = int(max_file_mb * 1024 * 1024)
+        if max_file_bytes is not None:
+            cfg.max_file_bytes = _positive("max_file_bytes", max_file_bytes)
+        if max_pages is not None:
+            cfg.max_pages = _positive("max_pages", max_pages)
+        if timeout is not None:
+            cfg.timeout_sec = _positive("timeout", timeout)
+        if threads is not None:
+            cfg.threads = _positive("threads", threads)
+        cfg.ignore_environment = bool(ignore_environment)
+        self._ctx = _capi.ctx_new(cfg)
+        self._lock = _threading.Lock()
+
+    # -- lifetime -------------------------------------------------------------
+    @property
+    def _c(self):
+        c = self._ctx
+        if c is None:
+            raise InvalidInput("the doctag.Context is closed", _capi.EINVAL)
+        return c
+
+    def close(self):
+        """Releases the context. Calls running in other threads keep it alive
+        until they return; new calls raise InvalidInput."""
+        self._ctx = None
+
+    @property
+    def closed(self):
+        return self._ctx is None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def __repr__(self):
+        if self._ctx is None:
+            return "<doctag.Context closed>"
+        return "<doctag.Context data_dir=%r>" % self.data_dir
+
+    @property
+    def data_dir(self):
+        return _capi.ctx_data_dir(self._c)
+
+    # -- processing -----------------------------------------------------------
+    def process(self, source, *, model=None, num_tags=None, num_pages=None, api_key=None,
+                exclude=None, exclusion_file=None, vocabulary=None, vocabulary_file=None,
+                ocr="auto", languages=None, password=None, file_name=None, max_file_mb=None,
+                max_pages=None, timeout=None, user=None):
+        """Extracts the text of a PDF (OCR where needed) and tags it.
+
+        source: a path (str or os.PathLike), an http(s) URL, bytes-like PDF
+        data, or a binary file object. model: "local" for the built-in
+        offline tagger, else an LLM model name for the OpenAI-compatible
+        endpoint (None: the library's default, which falls back to the
+        built-in tagger when no API key is configured). exclude / vocabulary:
+        lists of terms; exclusion_file / vocabulary_file: a .txt or .pdf term
+        list. user: record the document in this user's history (a user id or
+        an object with an `id`). Returns a Result.
+        """
+        opts = self._options(model=model, num_tags=num_tags, num_pages=num_pages, api_key=api_key,
+                             exclude=exclude, exclusion_file=exclusion_file, vocabulary=vocabulary,
+                             vocabulary_file=vocabulary_file, ocr=ocr, languages=languages,
+                             password=password, file_name=file_name, max_file_mb=max_file_mb,
+                             max_pages=max_pages, timeout=timeout, user=user)
+        return Result(self._run("process", source, opts))
+
+    def extract_result(self, source, *, ocr="auto", languages=None, password=None, file_name=None,
+                       max_file_mb=None, max_pages=None, timeout=None, on_page=None):
+        """Extracts the text of every page (no tagging) and returns a Result
+        with pages, text, title, page count, method and confidence.
+
+        on_page(page) is called with a Page for each page in order as it is
+        finished; the result then keeps no page text (memory stays flat
+        whatever the page count). Return a true value from it to stop (the
+        call raises Cancelled); an exception in it stops the call and is
+        raised from it."""
+        opts = self._options(ocr=ocr, languages=languages, password=password, file_name=file_name,
+                             max_file_mb=max_file_mb, max_pages=max_pages, timeout=timeout)
+        if on_page is not None:
+            if not callable(on_page):
+                raise TypeError("on_page must be callable")
+
+            def trampoline(index, page_count, text, method, confidence, language):
+                return on_page(Page(index, text, _PAGE_METHODS.get(method, "empty"),
+                                    _none_if_negative(confidence), language or None))
+            opts.set_page_callback(trampoline)
+        try:
+            return Result(self._run("extract", source, opts))
+        except Cancelled:
+            opts.reraise_page_error()
+            raise
+
+    def extract(self, source, **kwargs):
+        """The text of every page of a PDF, pages separated by a form feed
+        (like pdftotext). Same arguments as extract_result()."""
+        return self.extract_result(source, **kwargs).text
+
+    def iter_pages(self, source, **kwargs):
+        """Yields the Pages of a PDF in order as they are extracted, from a
+        background thread; memory stays flat whatever the page count.
+        Closing the generator early cancels the extraction."""
+        import queue
+        q = queue.Queue(maxsize=4)
+        stop = _threading.Event()
+        done = object()
+
+        def on_page(page):
+            while not stop.is_set():
+                try:
+                    q.put(page, timeout=0.1)
+                    return False
+                except queue.Full:
+                    continue
+            return True
+
+        def run():
+            try:
+                self.extract_result(source, on_page=on_page, **kwargs)
+                item = done
+            except BaseException as e:  # handed to the consumer
+                item = e
+            while not stop.is_set():
+                try:
+                    q.put(item, timeout=0.1)
+                    break
+                except queue.Full:
+                    continue
+
+        t = _threading.Thread(target=run, name="doctag-iter-pages", daemon=True)
+        t.start()
+        try:
+            while True:
+                item = q.get()
+                if item is done:
+                    return
+                if isinstance(item, BaseException):
+                    if isinstance(item, Cancelled) and stop.is_set():
+                        return
+                    raise item
+                yield item
+        finally:
+            stop.set()
+            t.join()
+
+    def terms(self, source):
+        """Parses an exclusion or vocabulary list (text: one term per line
+        or comma-separated, '#' comments; or a PDF) into lower-cased terms.
+        source: a path, bytes-like data or a binary file object."""
+        data = _read_bytes(source)
+        return _capi.terms_parse(self._c, data)
+
+    # -- users and tokens -----------------------------------------------------
+    def register(self, email, password, full_name=None):
+        """Creates an account and returns its User. Raises InvalidInput (email
+        syntax, password under 8 characters) or AlreadyExists."""
+        return User(_need("auth_register")(self._c, email, password, full_name))
+
+    def login(self, email, password, *, device_info=None, ip=None, access_ttl=None, refresh_ttl=None):
+        """Checks the password and returns Tokens (with .user). Raises
+        AuthError ("Invalid email or password") or PermissionDenied
+        (disabled account)."""
+        user, tokens = _need("auth_login")(self._c, email, password,
+                                           self._session(device_info, ip, access_ttl, refresh_ttl))
+        return Tokens(tokens, User(user))
+
+    def refresh(self, refresh_token, *, device_info=None, ip=None, access_ttl=None, refresh_ttl=None):
+        """A new token pair for a refresh token, which is revoked (rotation).
+        Raises AuthError for an unknown, expired or already used token (and
+        a reused token revokes its whole session)."""
+        tokens = _need("auth_refresh")(self._c, _token(refresh_token, "refresh_token"),
+                                       self._session(device_info, ip, access_ttl, refresh_ttl))
+        return Tokens(tokens)
+
+    def logout(self, refresh_token):
+        """Revokes a refresh token; True when it was live."""
+        return bool(_need("auth_logout")(self._c, _token(refresh_token, "refresh_token")))
+
+    def verify(self, access_token):
+        """The User of a valid access token; AuthError otherwise."""
+        return User(_need("auth_verify")(self._c, _token(access_token, "access_token")))
+
+    def user(self, user_id):
+        """The User with this id; NotFound otherwise."""
+        return User(_need("auth_user")(self._c, _user_id(user_id)))
+
+    def set_active(self, user, active):
+        """Enables or disables an account (disabling revokes its sessions)."""
+        _need("auth_set_active")(self._c, _user_id(user), bool(active))
+
+    def _session(self, device_info, ip, access_ttl, refresh_ttl):
+        o = _need("session_options")()
+        if device_info:
+            o.set_device_info(device_info)
+        if ip:
+            o.set_ip(ip)
+        if access_ttl is not None:
+            o.access_ttl_sec = _positive("access_ttl", access_ttl)
+        if refresh_ttl is not None:
+            o.refresh_ttl_sec = _positive("refresh_ttl", refresh_ttl)
+        return o
+
+    # -- history (every call scoped to the user; others' objects are NotFound)
+    # The answers are the HTTP API's JSON shapes, as dicts.
+    def history_jobs(self, user, limit=50, offset=0, status=None):
+        """{"jobs": [JobSummary], "total", "limit", "offset"}, newest first."""
+        return _json.loads(_need("history_jobs_json")(self._c, _user_id(user), _count("limit", limit),
+                                                       _uint("offset", offset), status))
+
+    def history_job(self, user, job_id):
+        """One job: JobSummary + "config", "error_message", "documents"."""
+        return _json.loads(_need("history_job_json")(self._c, _user_id(user), job_id))
+
+    def delete_job(self, user, job_id):
+        """Deletes a job with its documents."""
+        _need("history_job_delete")(self._c, _user_id(user), job_id)
+
+    def history_documents(self, user, limit=50, offset=0):
+        """{"documents": [DocumentSummary], "total"}, newest first."""
+        return _json.loads(_need("history_documents_json")(self._c, _user_id(user), _count("limit", limit),
+                                                            _uint("offset", offset)))
+
+    def search(self, user, query, limit=50):
+        """Full-text search over title, tags and text, best first:
+        {"documents": [DocumentSummary], "total"}."""
+        return _json.loads(_need("history_search_json")(self._c, _user_id(user), query, _count("limit", limit)))
+
+    def document(self, user, document_id):
+        """One document in full, with its extracted text and metadata."""
+        return _json.loads(_need("history_document_json")(self._c, _user_id(user), document_id))
+
+    def stats(self, user):
+        """total_jobs, total_documents, documents_processed, documents_failed,
+        jobs_by_status, recent_activity."""
+        return _json.loads(_need("history_stats_json")(self._c, _user_id(user)))
+
+    # -- helpers --------------------------------------------------------------
+    def _options(self, model=None, num_tags=None, num_pages=None, api_key=None, exclude=None,
+                 exclusion_file=None, vocabulary=None, vocabulary_file=None, ocr="auto",
+                 languages=None, password=None, file_name=None, max_file_mb=None,
+                 max_pages=None, timeout=None, user=None):
+        o = _capi.process_options()
+        if num_tags is not None:
+            o.num_tags = _count("num_tags", num_tags)
+        if num_pages is not None:
+            o.num_pages = _count("num_pages", num_pages)
+        if model:
+            o.set_model_name(model)
+        if api_key:
+            o.set_api_key(api_key)
+        if isinstance(ocr, str):
+            try:
+                o.ocr = _OCR_MODES[ocr.lower()]
+            except KeyError:
+                raise InvalidInput("ocr must be auto, force or off (got %r)" % ocr,
+                                   _capi.EINVAL) from None
+        elif ocr is not None:
+            raise TypeError("ocr must be 'auto', 'force' or 'off'")
+        if languages:
+            o.set_languages(languages if isinstance(languages, str) else "+".join(languages))
+        if password is not None:
+            o.set_password(password)
+        if file_name:
+            o.set_file_name(_os.fspath(file_name))
+        if max_file_mb is not None:
+            o.max_file_bytes = _positive("max_file_mb", int(max_file_mb * 1024 * 1024))
+        if max_pages is not None:
+            o.max_pages = _positive("max_pages", max_pages)
+        if timeout is not None:
+            o.timeout_sec = _positive("timeout", timeout)
+        for term in self._term_list(exclude, exclusion_file, "exclude"):
+            o.add_exclusion_word(term)
+        for term in self._term_list(vocabulary, vocabulary_file, "vocabulary"):
+            o.add_vocabulary_term(term)
+        if user is not None:
+            o.set_user_id(_user_id(user))
+        return o
+
+    def _term_list(self, terms, path, what):
+        out = []
+        if terms is not None:
+            if isinstance(terms, str):
+                raise TypeError("%s must be a list of terms, not a str" % what)
+            out.extend(str(t) for t in terms)
+        if path is not None:
+            out.extend(self.terms(path))
+        return out
+
+    def _run(self, kind, source, opts):
+        """One blocking C call on a path, URL or buffer (GIL released)."""
+        c = self._c
+        if isinstance(source, (bytes, bytearray, memoryview)):
+            return getattr(_capi, kind + "_buffer")(c, source, opts)
+        if hasattr(source, "read"):
+            return getattr(_capi, kind + "_buffer")(c, _read_bytes(source), opts)
+        if _is_url(source):
+            return getattr(_capi, kind + "_url")(c, source, opts)
+        if isinstance(source, (str, _os.PathLike)):
+            return getattr(_capi, kind + "_file")(c, _os.fsdecode(source), opts)
+        raise TypeError("source must be a path, an http(s) URL, bytes or a binary file, not %s"
+                        % type(source).__name__)
+
+
+def _read_bytes(source):
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return source
+    if hasattr(source, "read"):
+        data = source.read()
+        if not isinstance(data, (bytes, bytearray)):
+            raise TypeError("the file object must be opened in binary mode")
+        return data
+    with open(source, "rb") as f:
+        return f.read()
+
+
+def _user_id(user):
+    uid = getattr(user, "id", user)
+    if not isinstance(uid, str) or not uid:
+        raise TypeError("user must be a user id or an object with an id")
+    return uid
+
+
+def _token(token, name):
+    t = getattr(token, name, token)
+    if not isinstance(t, str):
+        raise TypeError("%s must be a str or a Tokens" % name)
+    return t
+
+
+def _uint(name, value):
+    v = int(value)
+    if v != value or v < 0:
+        raise InvalidInput("%s must be a whole number >= 0 (got %r)" % (name, value), _capi.EINVAL)
+    return v
+
+
+def _positive(name, value):
+    v = int(value)
+    if v != value or v <= 0:
+        raise InvalidInput("%s must be a positive whole number (got %r)" % (name, value), _capi.EINVAL)
+    return v
+
+
+def _count(name, value):
+    # Range checks (num_tags 3..15, num_pages 1..10) are the library's.
+    v = int(value)
+    if v != value or v < 1 or v > 0xFFFF:
+        raise InvalidInput("%s out of range (got %r)" % (name, value), _capi.EINVAL)
+    return v

@@ -1,0 +1,344 @@
+/* extract_run: pages in parallel, results in page order.
+ *
+ * A PopplerDocument is not thread-safe, and opening one from bytes already
+ * in memory costs a few milliseconds, so every worker opens its own. Workers
+ * claim pages in order but never run further ahead than a small window past
+ * the last page handed to the caller: memory holds the pages in flight, not
+ * the document. */
+#include "extract/internal.h"
+#include "core/ctx.h"
+#include "core/error.h"
+
+#include <string.h>
+
+#define OCR_DPI 300.0
+/* A thin text layer is only replaced by OCR when images cover this much of
+ * the page (a scan with a stamp or a page number drawn as text); a sparse
+ * page of real text is left alone. */
+#define THIN_IMAGE_COVER 0.3
+
+typedef struct slot {
+  bool done;
+  extract_page page;
+  lang_counts counts;
+} slot;
+
+typedef struct job {
+  const doctag_ctx *ctx;
+  const extract_request *req;
+  pdf_source src;
+  unsigned int count;       /* pages to read: 0 .. count-1 */
+  unsigned int page_count;
+  GMutex lock;
+  GCond cond;
+  unsigned int next;        /* next page a worker claims */
+  unsigned int delivered;   /* pages handed to the caller */
+  unsigned int window;      /* workers stay below delivered + window */
+  slot *ring;
+  unsigned int running;     /* workers still inside work() */
+  PopplerDocument *spare;   /* the caller's document, for the first worker */
+  volatile gint stop;
+  doctag_status error;
+  char *error_msg;
+} job;
+
+/* ------------------------------------------------------------ one page */
+
+static void set_page_text(extract_page *p, char *text)
+{
+  p->text = text;
+  p->len = strlen(text);
+}
+
+static bool has_visible(const char *s)
+{
+  for (const char *p = s; *p; p = g_utf8_next_char(p))
+    if (!g_unichar_isspace(g_utf8_get_char(p)))
+      return true;
+  return false;
+}
+
+static doctag_status read_page(job *j, PopplerDocument *doc, unsigned int index, slot *out)
+{
+  const extract_request *req = j->req;
+  extract_page *p = &out->page;
+  memset(out, 0, sizeof *out);
+  p->confidence = -1;
+  PopplerPage *page = poppler_document_get_page(doc, (int)index);
+  if (!page)
+    return err_set(DOCTAG_EPDF, "page %u of %u cannot be read", index + 1, j->page_count);
+
+  pdf_text layer;
+  pdf_page_text(page, &layer);
+  page_quality q = garble_judge(layer.text->str, layer.text->len, layer.legacy_font);
+  bool ocr = req->ocr == DOCTAG_OCR_FORCE || (req->ocr == DOCTAG_OCR_AUTO && q != PAGE_GOOD);
+  pdf_images img = { .single_id = -1 };
+  bool have_img = false;
+  if (ocr && req->ocr == DOCTAG_OCR_AUTO && q == PAGE_THIN) {
+    pdf_page_images(page, &img);
+    have_img = true;
+    ocr = img.coverage >= THIN_IMAGE_COVER;
+  }
+
+  doctag_status st = DOCTAG_OK;
+  if (ocr) {
+    if (!have_img)
+      pdf_page_images(page, &img);
+    double ppi = 0;
+    cairo_surface_t *surf = pdf_page_image(page, &img, OCR_DPI, &ppi);
+    if (!surf) {
+      st = doctag_error_last()->code ? doctag_error_last()->code : err_set(DOCTAG_EOCR, "cannot render the page");
+      goto out;
+    }
+    /* The text layer names the script unless it is the thing we distrust. */
+    lang_counts hint = { 0 };
+    if (q == PAGE_GARBLED && layer.legacy_font)
+      hint.deva = 100; /* a legacy Indic font: Devanagari under Latin codes */
+    else if (q != PAGE_GARBLED)
+      lang_count(layer.text->str, layer.text->len, &hint);
+    ocr_job oj = {
+      .image = surf, .ppi = ppi, .languages = req->languages, .hint = &hint,
+      .deadline = req->deadline, .cancel = &j->stop,
+    };
+    ocr_result r;
+    st = ocr_page(&oj, &r);
+    cairo_surface_destroy(surf);
+    if (st)
+      goto out;
+    if (r.blank || !has_visible(r.text)) {
+      /* OCR found nothing: keep whatever the layer had (a thin page) */
+      bool keep = has_visible(layer.text->str);
+      set_page_text(p, keep ? g_string_free(layer.text, FALSE) : g_strdup(""));
+      layer.text = NULL;
+      p->method = keep ? DOCTAG_PAGE_TEXT : DOCTAG_PAGE_EMPTY;
+      p->confidence = keep || r.blank ? -1 : 0;
+      g_free(r.text);
+    } else {
+      set_page_text(p, r.text);
+      p->method = DOCTAG_PAGE_OCR;
+      p->confidence = r.confidence;
+    }
+  } else {
+    bool visible = q != PAGE_MISSING;
+    set_page_text(p, g_string_free(layer.text, FALSE));
+    layer.text = NULL;
+    p->method = visible ? DOCTAG_PAGE_TEXT : DOCTAG_PAGE_EMPTY;
+  }
+  lang_count(p->text, p->len, &out->counts);
+  g_strlcpy(p->language, lang_from_counts(&out->counts), sizeof p->language);
+
+out:
+  if (layer.text)
+    g_string_free(layer.text, TRUE);
+  g_object_unref(page);
+  return st;
+}
+
+/* -------------------------------------------------------------- workers */
+
+static void fail(job *j, doctag_status st, unsigned int index)
+{
+  /* called with the lock held; the first error wins */
+  if (j->error)
+    return;
+  j->error = st;
+  const char *msg = doctag_error_last()->code == st ? doctag_error_last()->message : "";
+  j->error_msg = st == DOCTAG_ECANCELLED || st == DOCTAG_ETIMEOUT ? g_strdup(msg)
+                                                                  : g_strdup_printf("page %u: %s", index + 1, msg);
+  g_atomic_int_set(&j->stop, 1);
+  g_cond_broadcast(&j->cond);
+}
+
+static void work(void *data)
+{
+  job *j = data;
+  g_mutex_lock(&j->lock);
+  PopplerDocument *doc = j->spare;
+  j->spare = NULL;
+  g_mutex_unlock(&j->lock);
+  doctag_status st = DOCTAG_OK;
+  if (!doc)
+    st = pdf_open(&j->src, &doc);
+
+  g_mutex_lock(&j->lock);
+  if (st)
+    fail(j, st, 0);
+  while (doc && !g_atomic_int_get(&j->stop)) {
+    while (!g_atomic_int_get(&j->stop) && j->next < j->count && j->next >= j->delivered + j->window)
+      g_cond_wait(&j->cond, &j->lock);
+    if (g_atomic_int_get(&j->stop) || j->next >= j->count)
+      break;
+    unsigned int index = j->next++;
+    g_mutex_unlock(&j->lock);
+
+    slot s;
+    if (j->req->deadline > 0 && ctx_now() > j->req->deadline)
+      st = err_set(DOCTAG_ETIMEOUT, "time limit reached at page %u of %u", index + 1, j->page_count);
+    else
+      st = read_page(j, doc, index, &s);
+
+    g_mutex_lock(&j->lock);
+    if (st) {
+      fail(j, st, index);
+      break;
+    }
+    s.done = true;
+    j->ring[index % j->window] = s;
+    g_cond_broadcast(&j->cond);
+  }
+  g_mutex_unlock(&j->lock);
+  if (doc)
+    g_object_unref(doc);
+  g_mutex_lock(&j->lock);
+  j->running--;
+  g_cond_broadcast(&j->cond);
+  g_mutex_unlock(&j->lock);
+}
+
+/* Hands page `s` to the caller. Returns non-zero when the callback cancels. */
+static int deliver(job *j, slot *s, unsigned int index, extract_doc *out, lang_counts *total)
+{
+  const extract_request *req = j->req;
+  extract_page *p = &s->page;
+  int rc = 0;
+  if (req->on_page) {
+    doctag_page_info info = {
+      .version = 1, .index = index, .page_count = j->page_count, .text = p->text, .text_len = p->len,
+      .method = p->method, .ocr_confidence = p->confidence, .language = p->language,
+    };
+    rc = req->on_page(&info, req->on_page_data);
+  }
+  total->latin += s->counts.latin;
+  total->deva += s->counts.deva;
+  total->other += s->counts.other;
+  if (!req->keep_pages) {
+    g_free(p->text);
+    p->text = NULL;
+    p->len = 0;
+  }
+  out->pages[index] = *p;
+  out->pages_read = index + 1;
+  return rc;
+}
+
+/* ----------------------------------------------------------------- run */
+
+doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, extract_doc *out)
+{
+  memset(out, 0, sizeof *out);
+  if (!req)
+    return err_set(DOCTAG_EINVAL, "extract request is NULL");
+  doctag_status st = pdf_check_bytes(req->data, req->len);
+  if (st)
+    return st;
+  if (req->languages && !g_regex_match_simple("^[a-z_]{3,16}(\\+[a-z_]{3,16})*$", req->languages, 0, 0))
+    return err_set(DOCTAG_EINVAL, "OCR languages must look like \"eng\" or \"hin+eng\" (got \"%.40s\")",
+                   req->languages);
+  ocr_setup_env();
+
+  job j = { .ctx = ctx, .req = req };
+  GBytes *bytes = g_bytes_new_static(req->data, req->len);
+  pdf_source_init(&j.src, bytes, req->password);
+  g_bytes_unref(bytes);
+  PopplerDocument *doc = NULL;
+  if ((st = pdf_open(&j.src, &doc))) {
+    pdf_source_clear(&j.src);
+    return st;
+  }
+  int n = poppler_document_get_n_pages(doc);
+  if (n <= 0) {
+    st = err_set(DOCTAG_EPDF, "invalid page count: the PDF has no readable page (its page tree is damaged "
+                 "or claims an impossible number of pages)");
+    goto done;
+  }
+  if (req->max_pages && (unsigned int)n > req->max_pages) {
+    st = err_set(DOCTAG_ELIMIT, "PDF has %d pages, over the limit of %u", n, req->max_pages);
+    goto done;
+  }
+  out->page_count = (unsigned int)n;
+  out->meta_title = pdf_meta_title(doc);
+  j.page_count = (unsigned int)n;
+  j.count = req->first_pages && req->first_pages < (unsigned int)n ? req->first_pages : (unsigned int)n;
+  out->pages = g_new0(extract_page, j.count);
+
+  unsigned int workers = req->threads ? req->threads : (unsigned int)g_get_num_processors();
+  workers = CLAMP(workers, 1u, j.count);
+  lang_counts total = { 0 };
+
+  if (workers == 1) {
+    /* one worker: this thread, no hand-over */
+    for (unsigned int i = 0; i < j.count && !st; i++) {
+      slot s;
+      if (req->deadline > 0 && ctx_now() > req->deadline)
+        st = err_set(DOCTAG_ETIMEOUT, "time limit reached at page %u of %u", i + 1, j.page_count);
+      else if ((st = read_page(&j, doc, i, &s)))
+        st = err_wrap(st, "page %u", i + 1);
+      else if (deliver(&j, &s, i, out, &total))
+        st = err_set(DOCTAG_ECANCELLED, "cancelled by the page callback at page %u", i + 1);
+    }
+    goto done;
+  }
+
+  g_mutex_init(&j.lock);
+  g_cond_init(&j.cond);
+  j.window = 2 * workers;
+  j.ring = g_new0(slot, j.window);
+  j.spare = doc;
+  doc = NULL;
+  j.running = workers;
+  pool_run(workers, work, &j);
+
+  g_mutex_lock(&j.lock);
+  while (j.delivered < j.count && !j.error) {
+    slot *s = &j.ring[j.delivered % j.window];
+    if (!s->done) {
+      g_cond_wait(&j.cond, &j.lock);
+      continue;
+    }
+    slot mine = *s;
+    s->done = false;
+    unsigned int index = j.delivered++;
+    g_cond_broadcast(&j.cond);
+    g_mutex_unlock(&j.lock);
+    int rc = deliver(&j, &mine, index, out, &total);
+    g_mutex_lock(&j.lock);
+    if (rc && !j.error) {
+      err_set(DOCTAG_ECANCELLED, "cancelled by the page callback at page %u", index + 1);
+      fail(&j, DOCTAG_ECANCELLED, index);
+    }
+  }
+  g_atomic_int_set(&j.stop, 1);
+  g_cond_broadcast(&j.cond);
+  while (j.running > 0)
+    g_cond_wait(&j.cond, &j.lock);
+  g_mutex_unlock(&j.lock);
+  /* pages finished after an error were never delivered */
+  for (unsigned int i = 0; i < j.window; i++)
+    if (j.ring[i].done)
+      g_free(j.ring[i].page.text);
+  if (j.error)
+    st = err_set(j.error, "%s", j.error_msg ? j.error_msg : "extraction failed");
+  g_free(j.error_msg);
+  g_free(j.ring);
+  g_mutex_clear(&j.lock);
+  g_cond_clear(&j.cond);
+
+done:
+  if (doc)
+    g_object_unref(doc);
+  pdf_source_clear(&j.src);
+  if (!st)
+    g_strlcpy(out->language, lang_from_counts(&total), sizeof out->language);
+  return st;
+}
+
+void extract_doc_clear(extract_doc *doc)
+{
+  if (!doc)
+    return;
+  for (unsigned int i = 0; doc->pages && i < doc->pages_read; i++)
+    g_free(doc->pages[i].text);
+  g_free(doc->pages);
+  g_free(doc->meta_title);
+  memset(doc, 0, sizeof *doc);
+}

@@ -1,0 +1,156 @@
+/* Internal to extract/: the pieces extract.c puts together.
+ *   pdf.c     poppler: opening, metadata, the text layer of a page, page images
+ *   garble.c  is a page's text missing, thin or garbled; Devanagari repairs
+ *   ocr.c     tesseract + leptonica, one cached engine per thread
+ *   pool.c    long-lived worker threads shared by every extraction
+ *   lang.c    scripts of a text, language codes
+ *   title.c   the contract's title rule */
+#ifndef DOCTAG_EXTRACT_INTERNAL_H
+#define DOCTAG_EXTRACT_INTERNAL_H
+
+#include <glib.h>
+#include <poppler.h>
+#include <cairo.h>
+
+#include "extract/extract.h"
+
+/* ---- pdf.c ---- */
+
+/* Refuses what is not a PDF before poppler sees it: empty input, no "%PDF-"
+ * in the first 1024 bytes (saying what the bytes look like instead). */
+doctag_status pdf_check_bytes(const unsigned char *data, size_t len);
+
+/* Where documents are opened from: the bytes, and for encrypted documents
+ * an in-memory file (see pdf.c). Every worker opens its own document from
+ * one source; pdf_open() is safe to call from several threads once the
+ * first call has returned. */
+typedef struct pdf_source {
+  GBytes *bytes;
+  const char *password;      /* borrowed; NULL: none */
+  int fd;
+  char *uri;
+} pdf_source;
+void pdf_source_init(pdf_source *src, GBytes *bytes, const char *password);
+void pdf_source_clear(pdf_source *src);
+
+/* Opens a document. Errors: DOCTAG_EPDF (damaged, truncated),
+ * DOCTAG_EENCRYPTED (password required or wrong), DOCTAG_EIO. */
+doctag_status pdf_open(pdf_source *src, PopplerDocument **out);
+
+/* Metadata title, trimmed, or NULL (g_malloc). */
+char *pdf_meta_title(PopplerDocument *doc);
+
+/* What the text layer of one page looks like. */
+typedef struct pdf_text {
+  GString *text;              /* rebuilt text, lines separated by '\n' */
+  unsigned int glyphs;        /* characters poppler reported */
+  unsigned int deva_joins;    /* spurious spaces removed inside Devanagari words */
+  unsigned int splits;        /* words glued across columns or lines, split again */
+  unsigned int deva_reorders; /* pre-base vowel signs moved after their consonant */
+  bool legacy_font;           /* a legacy (non-Unicode) Indic font is used */
+} pdf_text;
+
+/* The text layer of `page`, rebuilt from poppler's glyph boxes so that words
+ * of different columns are not glued and Devanagari words are not split.
+ * out->text is newly allocated (g_string_free it). */
+void pdf_page_text(PopplerPage *page, pdf_text *out);
+
+/* Area of the page covered by images, as a fraction of the page (0..1), and
+ * when the page is essentially one image, that image's id and its area. */
+typedef struct pdf_images {
+  double coverage;
+  int single_id;              /* -1 when not a single scanned image */
+  double width_pt, height_pt; /* placed size of that image */
+} pdf_images;
+void pdf_page_images(PopplerPage *page, pdf_images *out);
+
+/* The page as an image for OCR: the scanned image itself at its native
+ * resolution when the page is one image (`img`), else rendered at `dpi`.
+ * Returns a newly allocated surface (cairo_surface_destroy) and sets *ppi.
+ * NULL (with err_set) on failure. */
+cairo_surface_t *pdf_page_image(PopplerPage *page, const pdf_images *img, double dpi, double *ppi);
+
+/* ---- garble.c ---- */
+
+typedef enum page_quality {
+  PAGE_GOOD = 0,
+  PAGE_MISSING,   /* no visible character */
+  PAGE_THIN,      /* a few characters only */
+  PAGE_GARBLED    /* legacy font or mojibake */
+} page_quality;
+
+/* Judges the text layer of a page. */
+page_quality garble_judge(const char *text, size_t len, bool legacy_font);
+const char *garble_name(page_quality q);
+
+/* True when `font` is a legacy Indic font (Kruti Dev, DevLys, Chanakya...):
+ * its text decodes to Latin letters, not Devanagari. */
+bool garble_legacy_font(const char *font);
+
+/* Whether the space poppler put between `prev` and `next` splits a
+ * Devanagari word. gap: distance from the end of the previous glyphs to the
+ * next glyph, size: font size, zero_width: the previous glyph is a mark
+ * poppler gave no width. */
+bool garble_deva_join(gunichar prev, gunichar next, double gap, double size, bool zero_width);
+
+/* Moves pre-base vowel signs (U+093F) that precede their consonant cluster
+ * (visual order) after it (logical order). Returns the number of moves. */
+unsigned int garble_deva_reorder(GString *text);
+
+/* Unicode helpers shared by pdf.c and lang.c. */
+bool garble_is_deva(gunichar c);
+bool garble_is_mark(gunichar c);
+
+/* ---- lang.c ---- */
+
+typedef struct lang_counts {
+  size_t latin, deva, other;  /* letters per script */
+} lang_counts;
+
+void lang_count(const char *text, size_t len, lang_counts *c);
+/* "eng", "hin", "hin+eng" or "" from letter counts. */
+const char *lang_from_counts(const lang_counts *c);
+/* Tesseract languages for a page: from its text layer when it has letters,
+ * else from OSD's script name; NULL when neither says anything. */
+const char *lang_for_ocr(const lang_counts *text, const char *osd_script);
+/* What to try when a page read with `lang` comes out unsure: English and
+ * Hindi together; NULL when `lang` already has both. */
+const char *lang_alternative(const char *lang);
+
+/* ---- ocr.c ---- */
+
+typedef struct ocr_job {
+  cairo_surface_t *image;     /* the page, borrowed */
+  double ppi;                 /* its resolution */
+  const char *languages;      /* NULL: automatic */
+  const lang_counts *hint;    /* scripts of the page's text layer, or NULL */
+  double deadline;            /* ctx_now() value; 0: none */
+  volatile gint *cancel;      /* non-zero: stop */
+} ocr_job;
+
+typedef struct ocr_result {
+  char *text;                 /* g_malloc, "" when nothing was read */
+  double confidence;          /* 0..100, -1 when the page was blank */
+  char languages[32];         /* what tesseract ran with */
+  int rotation;               /* degrees turned clockwise before reading */
+  double skew;                /* degrees corrected */
+  bool retried;               /* the low-confidence second pass ran */
+  bool blank;                 /* nothing on the image */
+} ocr_result;
+
+/* OCRs one page image with this thread's cached engine.
+ * Errors: DOCTAG_EOCR, DOCTAG_ETIMEOUT, DOCTAG_ECANCELLED. */
+doctag_status ocr_page(const ocr_job *job, ocr_result *out);
+void ocr_result_clear(ocr_result *r);
+
+/* Sets OMP_THREAD_LIMIT=1 unless the caller chose a value; before any engine. */
+void ocr_setup_env(void);
+
+/* ---- pool.c ---- */
+
+/* Runs fn(data) on `n` long-lived worker threads (created on demand, kept
+ * for the life of the process so that their tesseract engines are reused).
+ * Returns at once; the caller waits for its own completion signal. */
+void pool_run(unsigned int n, void (*fn)(void *data), void *data);
+
+#endif

@@ -1,0 +1,85 @@
+/* Languages from Unicode scripts: we ship English and Hindi, so the question
+ * is how much of a text is Devanagari and how much Latin. */
+#include "extract/internal.h"
+
+#include <string.h>
+
+/* The minority script must reach this share of the letters (and a few words'
+ * worth) before a text counts as mixed: a Hindi notice quoting one English
+ * acronym is Hindi. */
+#define MIXED_SHARE 0.10
+#define MIXED_MIN_LETTERS 12
+
+void lang_count(const char *text, size_t len, lang_counts *c)
+{
+  if (!text)
+    return;
+  const char *end = text + len;
+  for (const char *p = text; p < end && *p; p = g_utf8_next_char(p)) {
+    gunichar u = g_utf8_get_char_validated(p, end - p);
+    if (u == (gunichar)-1 || u == (gunichar)-2)
+      break;
+    if (u < 0x80) {
+      if ((u | 0x20) >= 'a' && (u | 0x20) <= 'z')
+        c->latin++;
+      continue;
+    }
+    GUnicodeScript s = g_unichar_get_script(u);
+    if (s == G_UNICODE_SCRIPT_DEVANAGARI) {
+      /* vowel signs and other marks belong to their letter */
+      if (!garble_is_mark(u) && g_unichar_isalpha(u))
+        c->deva++;
+    } else if (s == G_UNICODE_SCRIPT_LATIN) {
+      if (g_unichar_isalpha(u))
+        c->latin++;
+    } else if (g_unichar_isalpha(u)) {
+      c->other++;
+    }
+  }
+}
+
+const char *lang_from_counts(const lang_counts *c)
+{
+  size_t total = c->latin + c->deva;
+  if (total == 0)
+    return "";
+  double deva = (double)c->deva / (double)total;
+  bool deva_some = deva >= MIXED_SHARE && c->deva >= MIXED_MIN_LETTERS;
+  bool latin_some = 1.0 - deva >= MIXED_SHARE && c->latin >= MIXED_MIN_LETTERS;
+  if (deva_some && latin_some)
+    return "hin+eng";
+  return c->deva > c->latin ? "hin" : "eng";
+}
+
+const char *extract_detect_language(const char *text, size_t len)
+{
+  lang_counts c = { 0 };
+  lang_count(text, len, &c);
+  return lang_from_counts(&c);
+}
+
+const char *lang_for_ocr(const lang_counts *text, const char *osd_script)
+{
+  if (text && text->latin + text->deva >= MIXED_MIN_LETTERS) {
+    /* Tesseract tries the languages in order: the main script first. A
+     * second language costs accuracy on pages that do not need it. */
+    double deva = (double)text->deva / (double)(text->latin + text->deva);
+    if (deva >= 1.0 - MIXED_SHARE)
+      return "hin";
+    if (deva <= MIXED_SHARE)
+      return "eng";
+    return deva >= 0.5 ? "hin+eng" : "eng+hin";
+  }
+  if (osd_script && *osd_script)
+    return strcmp(osd_script, "Devanagari") == 0 ? "hin" : "eng";
+  return NULL;
+}
+
+const char *lang_alternative(const char *lang)
+{
+  if (strcmp(lang, "eng") == 0)
+    return "eng+hin";
+  if (strcmp(lang, "hin") == 0)
+    return "hin+eng";
+  return NULL;
+}

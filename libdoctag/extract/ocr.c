@@ -1,0 +1,508 @@
+/* OCR of one page image: Leptonica for the image work, tesseract's C API for
+ * orientation (OSD) and recognition.
+ *
+ * Engines are expensive to create (hundreds of milliseconds, tens of MB), so
+ * each thread keeps its own, keyed by language, for every page and document
+ * it works on; tesseract engines must not be shared between threads. */
+#define G_LOG_DOMAIN "doctag"
+#include "extract/internal.h"
+#include "core/ctx.h"
+#include "core/error.h"
+
+#include <dlfcn.h>
+#include <leptonica/allheaders.h>
+#include <tesseract/capi.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ENGINES_PER_THREAD 3
+/* OSD looks at the page at about this resolution: enough to tell the
+ * orientation and the script, and a fraction of the full page's cost. */
+#define OSD_PPI 150.0
+/* Orientation confidence OSD must reach before we turn the page. */
+#define OSD_MIN_CONF 2.0
+/* Below this mean word confidence a page is read again with local
+ * binarisation and another layout mode. */
+#define RETRY_BELOW 85
+/* Below this one a page read in one language is read again in two: a page
+ * that is mostly Hindi with English names reads at 77 with "hin" alone and
+ * at 94 with "hin+eng", while clean single-language pages read above 88. */
+#define LANG_RETRY_BELOW 85
+/* Tesseract's layout analysis copes with skew under a degree, and turning
+ * the image resamples it: on the corpus, straightening smaller angles lost
+ * more characters than it won. */
+#define DESKEW_MIN_DEG 1.0
+/* Tesseract reads small print badly under ~150 PPI: such scans are doubled. */
+#define UPSCALE_BELOW_PPI 140.0
+
+typedef struct engine {
+  char lang[32];
+  TessBaseAPI *api;
+  guint64 used;
+} engine;
+
+typedef struct engines {
+  TessBaseAPI *osd;
+  bool osd_missing;
+  engine slot[ENGINES_PER_THREAD];
+  guint64 tick;
+  bool busy;                  /* inside ocr_page(); under registry_lock */
+} engines;
+
+/* Every thread's engines, so that they can be ended at exit: tesseract's
+ * shared dictionary cache complains on stderr about engines still alive when
+ * it is destroyed, and the page workers never exit. */
+static GMutex registry_lock;
+static GPtrArray *registry;
+
+static void engines_end(engines *e)
+{
+  if (e->osd) {
+    TessBaseAPIEnd(e->osd);
+    TessBaseAPIDelete(e->osd);
+    e->osd = NULL;
+  }
+  for (int i = 0; i < ENGINES_PER_THREAD; i++) {
+    if (e->slot[i].api) {
+      TessBaseAPIEnd(e->slot[i].api);
+      TessBaseAPIDelete(e->slot[i].api);
+      e->slot[i].api = NULL;
+    }
+  }
+}
+
+static void engines_free(gpointer p)
+{
+  engines *e = p;
+  if (!e)
+    return;
+  g_mutex_lock(&registry_lock);
+  g_ptr_array_remove_fast(registry, e);
+  g_mutex_unlock(&registry_lock);
+  engines_end(e);
+  g_free(e);
+}
+
+static GPrivate engines_key = G_PRIVATE_INIT(engines_free);
+
+/* At exit, before tesseract's own destructors (registered after the first
+ * engine started, so it runs before them), the engines of idle threads. */
+static void engines_end_all(void)
+{
+  g_mutex_lock(&registry_lock);
+  for (guint i = 0; registry && i < registry->len; i++) {
+    engines *e = registry->pdata[i];
+    if (!e->busy)
+      engines_end(e);
+  }
+  g_mutex_unlock(&registry_lock);
+}
+
+void ocr_setup_env(void)
+{
+  static gsize done;
+  if (g_once_init_enter(&done)) {
+    /* Tesseract's OpenMP would start a team of threads per engine on top of
+     * our page workers; one thread each is faster here. A caller's value wins. */
+    setenv("OMP_THREAD_LIMIT", "1", 0);
+    g_once_init_leave(&done, 1);
+  }
+}
+
+/* OMP_THREAD_LIMIT only counts when libgomp starts, which is when the
+ * program loads libtesseract, before any of our code runs. When the limit is
+ * ours (unset by the caller, or 1), this thread's parallel regions are made
+ * inactive instead: with max-active-levels 0 every "omp parallel" in
+ * tesseract runs on the calling thread, num_threads clauses included. Looked
+ * up at run time: libgomp is tesseract's dependency, not ours. */
+static void openmp_one_thread(void)
+{
+  const char *limit = getenv("OMP_THREAD_LIMIT");
+  if (limit && strcmp(limit, "1") != 0)
+    return;
+  void (*set_levels)(int) = (void (*)(int))dlsym(RTLD_DEFAULT, "omp_set_max_active_levels");
+  if (set_levels)
+    set_levels(0);
+}
+
+/* This thread's engines, marked busy until thread_engines_done(). */
+static engines *thread_engines(void)
+{
+  engines *e = g_private_get(&engines_key);
+  if (!e) {
+    ocr_setup_env();
+    openmp_one_thread();
+    e = g_new0(engines, 1);
+    g_private_set(&engines_key, e);
+    g_mutex_lock(&registry_lock);
+    if (!registry)
+      registry = g_ptr_array_new();
+    g_ptr_array_add(registry, e);
+    g_mutex_unlock(&registry_lock);
+  }
+  g_mutex_lock(&registry_lock);
+  e->busy = true;
+  g_mutex_unlock(&registry_lock);
+  return e;
+}
+
+static void thread_engines_done(engines *e)
+{
+  g_mutex_lock(&registry_lock);
+  e->busy = false;
+  g_mutex_unlock(&registry_lock);
+}
+
+static TessBaseAPI *new_engine(const char *lang)
+{
+  TessBaseAPI *api = TessBaseAPICreate();
+  if (TessBaseAPIInit3(api, NULL, lang) != 0) {
+    TessBaseAPIDelete(api);
+    return NULL;
+  }
+  static gsize at_exit;
+  if (g_once_init_enter(&at_exit)) {
+    atexit(engines_end_all);
+    g_once_init_leave(&at_exit, 1);
+  }
+  /* No TessBaseAPISetVariable("debug_file") here: it is a process-wide
+   * variable, and writing it from two threads at once corrupts the heap. */
+  return api;
+}
+
+static TessBaseAPI *engine_for(engines *e, const char *lang)
+{
+  engine *victim = &e->slot[0];
+  for (int i = 0; i < ENGINES_PER_THREAD; i++) {
+    engine *s = &e->slot[i];
+    if (s->api && strcmp(s->lang, lang) == 0) {
+      s->used = ++e->tick;
+      return s->api;
+    }
+    if (!s->api || s->used < victim->used)
+      victim = s;
+    if (!s->api)
+      break;
+  }
+  TessBaseAPI *api = new_engine(lang);
+  if (!api) {
+    const char *prefix = getenv("TESSDATA_PREFIX");
+    err_set(DOCTAG_EOCR, "tesseract cannot load the language data \"%s\" (are the tesseract-ocr-<lang> "
+            "packages installed?%s%s)", lang, prefix ? " TESSDATA_PREFIX=" : "", prefix ? prefix : "");
+    return NULL;
+  }
+  if (victim->api) {
+    TessBaseAPIEnd(victim->api);
+    TessBaseAPIDelete(victim->api);
+  }
+  g_strlcpy(victim->lang, lang, sizeof victim->lang);
+  victim->api = api;
+  victim->used = ++e->tick;
+  return api;
+}
+
+static TessBaseAPI *osd_engine(engines *e)
+{
+  if (!e->osd && !e->osd_missing) {
+    e->osd = new_engine("osd");
+    e->osd_missing = e->osd == NULL; /* no osd.traineddata: pages are read as they come */
+  }
+  return e->osd;
+}
+
+/* ------------------------------------------------------------------ image */
+
+/* 8-bit grey PIX from a cairo image surface (composited over white). */
+static PIX *surface_to_pix(cairo_surface_t *surf)
+{
+  cairo_surface_flush(surf);
+  cairo_format_t fmt = cairo_image_surface_get_format(surf);
+  int w = cairo_image_surface_get_width(surf), h = cairo_image_surface_get_height(surf);
+  int stride = cairo_image_surface_get_stride(surf);
+  const unsigned char *data = cairo_image_surface_get_data(surf);
+  if (!data || w <= 0 || h <= 0)
+    return NULL;
+  PIX *pix = pixCreate(w, h, 8);
+  if (!pix)
+    return NULL;
+  l_uint32 *pd = pixGetData(pix);
+  int wpl = pixGetWpl(pix);
+  for (int y = 0; y < h; y++) {
+    const unsigned char *src = data + (size_t)y * stride;
+    l_uint32 *dst = pd + (size_t)y * wpl;
+    for (int x = 0; x < w; x++) {
+      unsigned int v;
+      if (fmt == CAIRO_FORMAT_ARGB32 || fmt == CAIRO_FORMAT_RGB24) {
+        guint32 px = ((const guint32 *)src)[x];
+        unsigned int a = fmt == CAIRO_FORMAT_ARGB32 ? px >> 24 : 255;
+        unsigned int r = (px >> 16) & 255, g = (px >> 8) & 255, b = px & 255;
+        /* premultiplied: over white adds (255 - alpha) */
+        v = ((r + 255 - a) * 77 + (g + 255 - a) * 150 + (b + 255 - a) * 29) >> 8;
+      } else if (fmt == CAIRO_FORMAT_A8) {
+        v = 255 - src[x];
+      } else if (fmt == CAIRO_FORMAT_A1) {
+        bool set = (((const guint32 *)src)[x >> 5] >> (x & 31)) & 1;
+        v = set ? 0 : 255;
+      } else {
+        pixDestroy(&pix);
+        return NULL;
+      }
+      SET_DATA_BYTE(dst, x, MIN(v, 255u));
+    }
+  }
+  return pix;
+}
+
+/* Fraction of dark pixels, on a reduced copy. */
+static double ink(PIX *pix)
+{
+  PIX *small = pixScaleByIntSampling(pix, 2);
+  PIX *bin = small ? pixThresholdToBinary(small, 128) : NULL;
+  l_int32 n = 0;
+  if (bin)
+    pixCountPixels(bin, &n, NULL);
+  double f = bin ? (double)n / ((double)pixGetWidth(bin) * pixGetHeight(bin)) : 1.0;
+  pixDestroy(&bin);
+  pixDestroy(&small);
+  return f;
+}
+
+/* ------------------------------------------------------------ recognition */
+
+typedef struct watch {
+  double deadline;
+  volatile gint *cancel;
+  bool timed_out, cancelled;
+} watch;
+
+static bool should_stop(watch *w)
+{
+  if (w->cancel && g_atomic_int_get(w->cancel))
+    w->cancelled = true;
+  else if (w->deadline > 0 && ctx_now() > w->deadline)
+    w->timed_out = true;
+  return w->cancelled || w->timed_out;
+}
+
+static bool cancel_cb(void *data, int words)
+{
+  (void)words;
+  return should_stop(data);
+}
+
+static doctag_status stopped(const watch *w)
+{
+  return w->cancelled ? err_set(DOCTAG_ECANCELLED, "cancelled")
+                      : err_set(DOCTAG_ETIMEOUT, "time limit reached while OCR was reading a page");
+}
+
+/* One recognition pass; *text newly allocated (g_malloc). */
+static doctag_status recognise(TessBaseAPI *api, PIX *pix, int ppi, TessPageSegMode psm, watch *w,
+                               char **text, int *conf)
+{
+  *text = NULL;
+  *conf = 0;
+  TessBaseAPISetPageSegMode(api, psm);
+  TessBaseAPISetImage2(api, pix);
+  TessBaseAPISetSourceResolution(api, ppi);
+  ETEXT_DESC *mon = TessMonitorCreate();
+  TessMonitorSetCancelFunc(mon, cancel_cb);
+  TessMonitorSetCancelThis(mon, w);
+  int rc = TessBaseAPIRecognize(api, mon);
+  TessMonitorDelete(mon);
+  if (should_stop(w)) {
+    TessBaseAPIClear(api);
+    return stopped(w);
+  }
+  if (rc != 0) {
+    TessBaseAPIClear(api);
+    return err_set(DOCTAG_EOCR, "tesseract could not read the page (%dx%d pixels at %d PPI)",
+                   pixGetWidth(pix), pixGetHeight(pix), ppi);
+  }
+  char *t = TessBaseAPIGetUTF8Text(api);
+  *conf = TessBaseAPIMeanTextConf(api);
+  *text = g_strdup(t ? t : "");
+  if (t)
+    TessDeleteText(t);
+  TessBaseAPIClear(api);
+  g_strchomp(*text);
+  return DOCTAG_OK;
+}
+
+/* Orientation (clockwise turn that puts the text upright) and script. */
+static void orientation(engines *e, PIX *pix, double ppi, int *turn, char *script, size_t script_len)
+{
+  *turn = 0;
+  script[0] = '\0';
+  TessBaseAPI *osd = osd_engine(e);
+  if (!osd)
+    return;
+  PIX *small = NULL;
+  double res = ppi;
+  if (ppi > OSD_PPI * 1.2) {
+    float f = (float)(OSD_PPI / ppi);
+    small = pixScale(pix, f, f);
+    res = OSD_PPI;
+  }
+  TessBaseAPISetImage2(osd, small ? small : pix);
+  TessBaseAPISetSourceResolution(osd, (int)lround(res));
+  int deg = 0;
+  float oconf = 0, sconf = 0;
+  const char *name = NULL;
+  if (TessBaseAPIDetectOrientationScript(osd, &deg, &oconf, &name, &sconf)) {
+    if (oconf >= OSD_MIN_CONF)
+      *turn = (360 - deg) % 360;
+    /* the name belongs to the engine (capi.h's "TessDeleteText" note is
+     * wrong for tesseract 5: freeing it is a double free) */
+    if (name)
+      g_strlcpy(script, name, script_len);
+  }
+  TessBaseAPIClear(osd);
+  pixDestroy(&small);
+}
+
+/* The second opinion: local (Sauvola) binarisation and a single-block
+ * layout, for pages whose first reading was unsure. */
+static PIX *binarise_locally(PIX *pix, int ppi)
+{
+  PIX *bin = NULL;
+  l_int32 whsize = MAX(8, ppi / 12); /* about a character's height */
+  if (pixSauvolaBinarizeTiled(pix, whsize, 0.34f, 1, 1, NULL, &bin) != 0)
+    return NULL;
+  return bin;
+}
+
+/* The best reading of a page so far. */
+typedef struct reading {
+  char *text;
+  int conf;
+  char lang[32];
+} reading;
+
+/* Reads `pix` with `lang` and keeps the result in *best when it is more
+ * confident than what *best holds. */
+static doctag_status read_with(engines *e, const char *lang, PIX *pix, int ppi, TessPageSegMode psm, watch *w,
+                               reading *best)
+{
+  TessBaseAPI *api = engine_for(e, lang);
+  if (!api)
+    return DOCTAG_EOCR;
+  char *text = NULL;
+  int conf = 0;
+  double t = ctx_now();
+  doctag_status st = recognise(api, pix, ppi, psm, w, &text, &conf);
+  g_debug("ocr pass %s psm %d: conf %d in %.2fs", lang, (int)psm, conf, ctx_now() - t);
+  if (st)
+    return st;
+  if (!best->text || conf > best->conf) {
+    g_free(best->text);
+    best->text = text;
+    best->conf = conf;
+    g_strlcpy(best->lang, lang, sizeof best->lang);
+  } else {
+    g_free(text);
+  }
+  return DOCTAG_OK;
+}
+
+doctag_status ocr_page(const ocr_job *job, ocr_result *out)
+{
+  memset(out, 0, sizeof *out);
+  out->confidence = -1;
+  watch w = { job->deadline, job->cancel, false, false };
+  if (should_stop(&w))
+    return stopped(&w);
+  PIX *pix = surface_to_pix(job->image);
+  if (!pix)
+    return err_set(DOCTAG_EOCR, "cannot convert the page image for OCR (cairo format %d)",
+                   (int)cairo_image_surface_get_format(job->image));
+  double ppi = job->ppi > 0 ? job->ppi : 300;
+  /* OSD reads the resolution from the image itself */
+  pixSetResolution(pix, (l_int32)lround(ppi), (l_int32)lround(ppi));
+  if (ink(pix) < 0.00003) {
+    out->blank = true;
+    out->text = g_strdup("");
+    pixDestroy(&pix);
+    return DOCTAG_OK;
+  }
+  if (ppi < UPSCALE_BELOW_PPI) {
+    PIX *big = pixScaleGray2xLI(pix);
+    if (big) {
+      pixDestroy(&pix);
+      pix = big;
+      ppi *= 2;
+      pixSetResolution(pix, (l_int32)lround(ppi), (l_int32)lround(ppi));
+    }
+  }
+
+  double t0 = ctx_now();
+  char script[32];
+  engines *e = thread_engines();
+  orientation(e, pix, ppi, &out->rotation, script, sizeof script);
+  double t1 = ctx_now();
+  if (out->rotation) {
+    PIX *turned = pixRotateOrth(pix, out->rotation / 90);
+    if (turned) {
+      pixDestroy(&pix);
+      pix = turned;
+    }
+  }
+  l_float32 angle = 0, aconf = 0;
+  PIX *straight = pixDeskewGeneral(pix, 0, 0, 0, 0, 0, &angle, &aconf);
+  if (straight && fabs(angle) < DESKEW_MIN_DEG) {
+    pixDestroy(&straight);
+    angle = 0;
+  }
+  if (straight) {
+    pixDestroy(&pix);
+    pix = straight;
+    out->skew = angle;
+  }
+  pixSetResolution(pix, (l_int32)lround(ppi), (l_int32)lround(ppi));
+  double t2 = ctx_now();
+
+  int ippi = (int)lround(ppi);
+  const char *lang = job->languages;
+  bool automatic = lang == NULL;
+  if (!lang)
+    lang = lang_for_ocr(job->hint, script);
+  if (!lang)
+    lang = "eng";
+  reading best = { NULL, -1, "" };
+  doctag_status st = read_with(e, lang, pix, ippi, PSM_AUTO, &w, &best);
+  /* A page OSD called Latin may still carry Hindi (and Hindi pages English
+   * words): when unsure, read it again with both languages. */
+  const char *alt = automatic ? lang_alternative(lang) : NULL;
+  if (st == DOCTAG_OK && alt && best.conf < LANG_RETRY_BELOW) {
+    st = read_with(e, alt, pix, ippi, PSM_AUTO, &w, &best);
+    out->retried = true;
+  }
+  /* Still unsure: local binarisation and a single-block layout. */
+  if (st == DOCTAG_OK && best.conf < RETRY_BELOW && *best.text) {
+    PIX *bin = binarise_locally(pix, ippi);
+    if (bin)
+      st = read_with(e, best.lang, bin, ippi, PSM_SINGLE_BLOCK, &w, &best);
+    pixDestroy(&bin);
+    out->retried = true;
+  }
+  g_debug("ocr %dx%d %.0f PPI: osd %.2fs (turn %d, script %s), deskew %.2fs (%.2f deg), %s conf %d, total %.2fs",
+          pixGetWidth(pix), pixGetHeight(pix), ppi, t1 - t0, out->rotation, script, t2 - t1, out->skew,
+          best.lang, best.conf, ctx_now() - t0);
+  thread_engines_done(e);
+  pixDestroy(&pix);
+  if (st) {
+    g_free(best.text);
+    return st;
+  }
+  g_strlcpy(out->languages, best.lang, sizeof out->languages);
+  out->text = best.text;
+  out->confidence = *best.text ? CLAMP(best.conf, 0, 100) : 0;
+  return DOCTAG_OK;
+}
+
+void ocr_result_clear(ocr_result *r)
+{
+  g_free(r->text);
+  r->text = NULL;
+}

@@ -1,0 +1,400 @@
+/* Poppler: opening a PDF with clear errors, its metadata, the text layer of a
+ * page rebuilt from glyph boxes, and a page as an image for OCR. */
+#include "extract/internal.h"
+#include "core/error.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define HEADER_WINDOW 1024
+/* Rendering never makes an image larger than this many pixels (a poster-size
+ * page at 300 DPI would take gigabytes); the resolution drops instead. */
+#define MAX_RENDER_PIXELS (60.0 * 1000 * 1000)
+/* A scanned image is used as it is when its resolution is in this range;
+ * outside it, the page is rendered at the OCR resolution instead. */
+#define NATIVE_MIN_PPI 70.0
+#define NATIVE_MAX_PPI 450.0
+/* A page is "one scanned image" when an image covers this much of it. */
+#define SINGLE_IMAGE_COVER 0.85
+
+/* ---------------------------------------------------------------- opening */
+
+static const char *looks_like(const unsigned char *d, size_t len)
+{
+  static const struct { const char *magic; size_t n; const char *what; } kinds[] = {
+    { "\x89PNG", 4, "a PNG image" },
+    { "\xff\xd8\xff", 3, "a JPEG image" },
+    { "GIF8", 4, "a GIF image" },
+    { "II*\0", 4, "a TIFF image" },
+    { "MM\0*", 4, "a TIFF image" },
+    { "PK\x03\x04", 4, "a ZIP archive (an Office document?)" },
+    { "\xd0\xcf\x11\xe0", 4, "an old Microsoft Office document" },
+    { "%!PS", 4, "a PostScript file" },
+    { "{\\rtf", 5, "an RTF document" },
+    { "\x1f\x8b", 2, "a gzip file" },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++)
+    if (len >= kinds[i].n && memcmp(d, kinds[i].magic, kinds[i].n) == 0)
+      return kinds[i].what;
+  size_t i = 0;
+  if (len >= 3 && memcmp(d, "\xef\xbb\xbf", 3) == 0)
+    i = 3;
+  while (i < len && i < HEADER_WINDOW && g_ascii_isspace(d[i]))
+    i++;
+  if (i < len && d[i] == '<') {
+    size_t n = MIN(len - i, 64);
+    char *head = g_ascii_strdown((const char *)d + i, (gssize)n);
+    const char *what = strstr(head, "html") ? "an HTML page" : strstr(head, "<?xml") ? "an XML file" : "markup (HTML or XML)";
+    g_free(head);
+    return what;
+  }
+  return NULL;
+}
+
+doctag_status pdf_check_bytes(const unsigned char *data, size_t len)
+{
+  if (!data || len == 0)
+    return err_set(DOCTAG_EPDF, "Empty PDF file (0 bytes)");
+  size_t window = MIN(len, (size_t)HEADER_WINDOW);
+  if (memmem(data, window, "%PDF-", 5))
+    return DOCTAG_OK;
+  const char *what = looks_like(data, len);
+  if (what)
+    return err_set(DOCTAG_EPDF, "not a PDF: the file is %s (no %%PDF- header)", what);
+  GString *start = g_string_new(NULL);
+  for (size_t i = 0; i < MIN(len, (size_t)16); i++)
+    g_string_append_printf(start, g_ascii_isprint(data[i]) && data[i] != '\\' ? "%c" : "\\x%02x", data[i]);
+  doctag_status st = err_set(DOCTAG_EPDF, "not a PDF: no %%PDF- header in its first %zu bytes (starts with \"%s\")",
+                             window, start->str);
+  g_string_free(start, TRUE);
+  return st;
+}
+
+static bool has_eof_marker(const unsigned char *data, size_t len)
+{
+  size_t window = MIN(len, (size_t)HEADER_WINDOW);
+  return memmem(data + len - window, window, "%%EOF", 5) != NULL;
+}
+
+static doctag_status open_failed(const pdf_source *src, GError *e)
+{
+  gsize len = 0;
+  const unsigned char *data = g_bytes_get_data(src->bytes, &len);
+  doctag_status st;
+  if (e && g_error_matches(e, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED))
+    st = src->password && *src->password ? err_set(DOCTAG_EENCRYPTED, "PDF is encrypted: the password is wrong")
+                                         : err_set(DOCTAG_EENCRYPTED, "PDF is encrypted: a password is required");
+  else if (!has_eof_marker(data, len))
+    st = err_set(DOCTAG_EPDF, "PDF is truncated: it has no %%%%EOF marker at the end and poppler cannot read it (%s)",
+                 e ? e->message : "unknown error");
+  else
+    st = err_set(DOCTAG_EPDF, "PDF is damaged: poppler cannot read it (%s)", e ? e->message : "unknown error");
+  return st;
+}
+
+/* poppler 22.12 crashes in poppler_document_new_from_bytes() when a password
+ * is given and it is wrong (or not Latin-1): it retries on a stream it has
+ * already freed. Opening by file name retries safely, so encrypted documents
+ * are opened from an anonymous in-memory file. */
+static doctag_status open_by_name(pdf_source *src, PopplerDocument **out)
+{
+  if (src->fd < 0) {
+    gsize len = 0;
+    const unsigned char *data = g_bytes_get_data(src->bytes, &len);
+    int fd = memfd_create("doctag-pdf", MFD_CLOEXEC);
+    if (fd < 0)
+      return err_set(DOCTAG_EIO, "cannot create an in-memory file for the encrypted PDF: %s", g_strerror(errno));
+    for (gsize off = 0; off < len;) {
+      ssize_t n = write(fd, data + off, len - off);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0) {
+        int err = errno;
+        close(fd);
+        return err_set(DOCTAG_EIO, "cannot write the encrypted PDF to memory: %s", g_strerror(err));
+      }
+      off += (gsize)n;
+    }
+    src->fd = fd;
+    src->uri = g_strdup_printf("file:///proc/self/fd/%d", fd);
+  }
+  GError *e = NULL;
+  *out = poppler_document_new_from_file(src->uri, src->password, &e);
+  doctag_status st = *out ? DOCTAG_OK : open_failed(src, e);
+  g_clear_error(&e);
+  return st;
+}
+
+void pdf_source_init(pdf_source *src, GBytes *bytes, const char *password)
+{
+  src->bytes = g_bytes_ref(bytes);
+  src->password = password && *password ? password : NULL;
+  src->fd = -1;
+  src->uri = NULL;
+}
+
+void pdf_source_clear(pdf_source *src)
+{
+  if (src->fd >= 0)
+    close(src->fd);
+  g_free(src->uri);
+  if (src->bytes)
+    g_bytes_unref(src->bytes);
+  memset(src, 0, sizeof *src);
+  src->fd = -1;
+}
+
+doctag_status pdf_open(pdf_source *src, PopplerDocument **out)
+{
+  *out = NULL;
+  if (src->uri)
+    return open_by_name(src, out);
+  gsize len = 0;
+  const unsigned char *data = g_bytes_get_data(src->bytes, &len);
+  doctag_status st = pdf_check_bytes(data, len);
+  if (st)
+    return st;
+  GError *e = NULL;
+  /* no password here: see open_by_name() */
+  *out = poppler_document_new_from_bytes(src->bytes, NULL, &e);
+  if (*out)
+    return DOCTAG_OK;
+  if (src->password && g_error_matches(e, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED)) {
+    g_clear_error(&e);
+    return open_by_name(src, out);
+  }
+  st = open_failed(src, e);
+  g_clear_error(&e);
+  return st;
+}
+
+char *pdf_meta_title(PopplerDocument *doc)
+{
+  char *t = poppler_document_get_title(doc);
+  if (!t)
+    return NULL;
+  if (!g_utf8_validate(t, -1, NULL)) {
+    g_free(t);
+    return NULL;
+  }
+  g_strstrip(t);
+  if (!*t) {
+    g_free(t);
+    return NULL;
+  }
+  return t;
+}
+
+/* ------------------------------------------------------------- text layer */
+
+static double center_y(const PopplerRectangle *r) { return (r->y1 + r->y2) / 2; }
+static double height(const PopplerRectangle *r) { return fabs(r->y2 - r->y1); }
+
+/* Horizontal text runs left to right; pages turned by their content stream
+ * (not by /Rotate, which poppler applies) have vertical runs, and then the
+ * geometric repairs below do not apply. */
+static bool mostly_horizontal(const gunichar *u, const PopplerRectangle *r, glong n)
+{
+  long horiz = 0, other = 0;
+  for (glong i = 1; i < n; i++) {
+    if (g_unichar_isspace(u[i]) || g_unichar_isspace(u[i - 1]) || garble_is_mark(u[i]))
+      continue;
+    double dx = fabs(r[i].x1 - r[i - 1].x1), dy = fabs(r[i].y1 - r[i - 1].y1);
+    if (dx == 0 && dy == 0)
+      continue;
+    if (dx > dy)
+      horiz++;
+    else
+      other++;
+  }
+  return horiz >= 4 * other;
+}
+
+/* Font size of every character, from poppler's text attributes. */
+static double *font_sizes(PopplerPage *page, glong n, bool *legacy)
+{
+  double *fs = g_new0(double, n);
+  GList *attrs = poppler_page_get_text_attributes(page);
+  const char *last_font = NULL;
+  bool last_legacy = false;
+  for (GList *l = attrs; l; l = l->next) {
+    PopplerTextAttributes *a = l->data;
+    if (a->font_name != last_font) {
+      last_font = a->font_name;
+      last_legacy = garble_legacy_font(a->font_name);
+    }
+    *legacy |= last_legacy;
+    for (gint i = MAX(a->start_index, 0); i <= a->end_index && i < n; i++)
+      fs[i] = a->font_size;
+  }
+  poppler_page_free_text_attributes(attrs);
+  return fs;
+}
+
+void pdf_page_text(PopplerPage *page, pdf_text *out)
+{
+  memset(out, 0, sizeof *out);
+  char *raw = poppler_page_get_text(page);
+  if (!raw || !*raw || !g_utf8_validate(raw, -1, NULL)) {
+    out->text = g_string_new(NULL);
+    g_free(raw);
+    return;
+  }
+  glong n = 0;
+  gunichar *u = g_utf8_to_ucs4_fast(raw, -1, &n);
+  out->glyphs = (unsigned int)n;
+  PopplerRectangle *r = NULL;
+  guint nr = 0;
+  bool have_layout = poppler_page_get_text_layout(page, &r, &nr) && (glong)nr == n;
+  bool legacy = false;
+  double *fs = font_sizes(page, n, &legacy);
+  out->legacy_font = legacy;
+  if (!have_layout || !mostly_horizontal(u, r, n)) {
+    /* nothing to measure with: poppler's text as it is */
+    out->text = g_string_new(raw);
+    goto done;
+  }
+
+  GString *s = g_string_sized_new((gsize)n + n / 8);
+  glong prev = -1;  /* last glyph of the current word */
+  double maxx = 0;  /* right edge of the current word so far */
+  bool deva = false;
+  for (glong i = 0; i < n; i++) {
+    gunichar c = u[i];
+    double size = fs[i] > 0 ? fs[i] : height(&r[i]) * 0.8;
+    if (c == '\n' || c == '\r' || c == '\f') {
+      g_string_append_c(s, '\n');
+      prev = -1;
+      continue;
+    }
+    if (g_unichar_isspace(c)) {
+      glong next = i + 1;
+      if (prev >= 0 && next < n && !g_unichar_isspace(u[next])
+          && fabs(center_y(&r[next]) - center_y(&r[prev])) < 0.5 * MIN(height(&r[next]), height(&r[prev]))) {
+        bool zero_width = r[prev].x2 - r[prev].x1 < 0.01;
+        if (garble_deva_join(u[prev], u[next], r[next].x1 - maxx, size, zero_width)) {
+          out->deva_joins++;
+          continue;
+        }
+      }
+      g_string_append_c(s, ' ');
+      prev = -1;
+      continue;
+    }
+    if (prev >= 0 && !garble_is_mark(c)) {
+      /* poppler's selection text glues the cells of a table row, and the
+       * end of one line to the next, when they sit in one block */
+      double h = MAX(height(&r[i]), height(&r[prev]));
+      if (fabs(center_y(&r[i]) - center_y(&r[prev])) > 0.7 * h || r[prev].x1 - r[i].x1 > 1.0 * size) {
+        g_string_append_c(s, '\n');
+        out->splits++;
+        prev = -1;
+      } else if (r[i].x1 - maxx > 0.3 * size) {
+        g_string_append_c(s, ' ');
+        out->splits++;
+        prev = -1;
+      }
+    }
+    maxx = prev < 0 ? r[i].x2 : MAX(maxx, r[i].x2);
+    prev = i;
+    deva |= garble_is_deva(c);
+    g_string_append_unichar(s, c);
+  }
+  if (deva)
+    out->deva_reorders = garble_deva_reorder(s);
+  out->text = s;
+
+done:
+  g_free(fs);
+  g_free(r);
+  g_free(u);
+  g_free(raw);
+}
+
+/* ----------------------------------------------------------------- images */
+
+void pdf_page_images(PopplerPage *page, pdf_images *out)
+{
+  memset(out, 0, sizeof *out);
+  out->single_id = -1;
+  double pw = 0, ph = 0;
+  poppler_page_get_size(page, &pw, &ph);
+  double page_area = pw * ph;
+  if (!(page_area > 0))
+    return;
+  GList *maps = poppler_page_get_image_mapping(page);
+  double covered = 0, best = 0;
+  int big = 0;
+  for (GList *l = maps; l; l = l->next) {
+    PopplerImageMapping *m = l->data;
+    double x1 = CLAMP(MIN(m->area.x1, m->area.x2), 0, pw), x2 = CLAMP(MAX(m->area.x1, m->area.x2), 0, pw);
+    double y1 = CLAMP(MIN(m->area.y1, m->area.y2), 0, ph), y2 = CLAMP(MAX(m->area.y1, m->area.y2), 0, ph);
+    double a = (x2 - x1) * (y2 - y1);
+    covered += a;
+    if (a > 0.01 * page_area)
+      big++;
+    if (a > best) {
+      best = a;
+      out->single_id = m->image_id;
+      out->width_pt = fabs(m->area.x2 - m->area.x1);
+      out->height_pt = fabs(m->area.y2 - m->area.y1);
+    }
+  }
+  poppler_page_free_image_mapping(maps);
+  out->coverage = MIN(covered / page_area, 1.0);
+  if (big != 1 || best < SINGLE_IMAGE_COVER * page_area)
+    out->single_id = -1;
+}
+
+static cairo_surface_t *render(PopplerPage *page, double dpi, double *ppi)
+{
+  double pw = 0, ph = 0;
+  poppler_page_get_size(page, &pw, &ph);
+  if (!(pw > 0 && ph > 0) || pw > 1e5 || ph > 1e5) {
+    err_set(DOCTAG_EPDF, "page has an invalid size (%.0f x %.0f points)", pw, ph);
+    return NULL;
+  }
+  double pixels = pw * dpi / 72 * ph * dpi / 72;
+  if (pixels > MAX_RENDER_PIXELS)
+    dpi *= sqrt(MAX_RENDER_PIXELS / pixels);
+  int w = (int)ceil(pw * dpi / 72), h = (int)ceil(ph * dpi / 72);
+  cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, MAX(w, 1), MAX(h, 1));
+  if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
+    err_set(DOCTAG_ENOMEM, "cannot allocate a %dx%d page image: %s", w, h,
+            cairo_status_to_string(cairo_surface_status(surf)));
+    cairo_surface_destroy(surf);
+    return NULL;
+  }
+  cairo_t *cr = cairo_create(surf);
+  cairo_set_source_rgb(cr, 1, 1, 1);
+  cairo_paint(cr);
+  cairo_scale(cr, dpi / 72, dpi / 72);
+  poppler_page_render(page, cr);
+  cairo_destroy(cr);
+  cairo_surface_flush(surf);
+  *ppi = dpi;
+  return surf;
+}
+
+cairo_surface_t *pdf_page_image(PopplerPage *page, const pdf_images *img, double dpi, double *ppi)
+{
+  if (img && img->single_id >= 0 && img->width_pt > 0 && img->height_pt > 0) {
+    cairo_surface_t *surf = poppler_page_get_image(page, img->single_id);
+    if (surf && cairo_surface_status(surf) == CAIRO_STATUS_SUCCESS
+        && cairo_surface_get_type(surf) == CAIRO_SURFACE_TYPE_IMAGE) {
+      double w = cairo_image_surface_get_width(surf), h = cairo_image_surface_get_height(surf);
+      /* the image may be placed turned, so compare areas, not widths */
+      double native = 72.0 * sqrt(w * h / (img->width_pt * img->height_pt));
+      if (native >= NATIVE_MIN_PPI && native <= NATIVE_MAX_PPI && w * h <= MAX_RENDER_PIXELS) {
+        *ppi = native;
+        return surf;
+      }
+    }
+    if (surf)
+      cairo_surface_destroy(surf);
+  }
+  return render(page, dpi, ppi);
+}

@@ -1,0 +1,33 @@
+/* Internal: the word lists and the light stemmer shared by the built-in
+ * tagger and the rules (stop words, generic words, plural/singular). Words
+ * are expected lower-cased and NFC-normalised. Thread-safe: the lists are
+ * loaded once from the embedded data files (tag/data/). */
+#ifndef DOCTAG_TAG_LEXICON_H
+#define DOCTAG_TAG_LEXICON_H
+
+#include <stdbool.h>
+
+/* True for an English or Hindi stop word ("the", "of", "के", "और"). */
+bool lex_is_stop(const char *word);
+
+/* True for a word or phrase of the generic set (tag/data/generic.txt). */
+bool lex_is_generic(const char *word);
+
+/* True for the few stop words a three-word phrase may have in its middle
+ * ("bill of lading", "बाढ़ की चेतावनी"). */
+bool lex_is_connector(const char *word);
+
+/* True for a month or weekday name (English or Hindi, full or abbreviated). */
+bool lex_is_date_word(const char *word);
+
+/* The light stem of a word, so that near-duplicates compare equal:
+ * English plural and -ing/-ed endings ("supplies"/"supply", "upgrading"/
+ * "upgrade"), Hindi plural and oblique endings ("किसानों"/"किसान") with nukta
+ * and chandrabindu folded. Newly allocated (g_malloc). */
+char *lex_stem(const char *word);
+
+/* The stems of every word of `phrase` (split on spaces) joined by one space.
+ * Newly allocated. */
+char *lex_stem_phrase(const char *phrase);
+
+#endif

@@ -1,0 +1,571 @@
+/* The built-in offline tagger (see local.h).
+ *
+ * Candidates are runs of one to three words inside a segment (no
+ * punctuation, heading edge, table cell or page break in between) that
+ * neither start nor end with a stop word ("of", "की", "का", "के" may sit in
+ * the middle), in the script most of the text is written in. Each is scored
+ * from statistics of the text, YAKE/RAKE-like:
+ *   - frequency of the phrase and the strength (frequency) of its words,
+ *   - first position (documents state their subject early),
+ *   - spread over the text (a topic recurs; a passing mention does not),
+ *   - cohesion (a phrase seen several times is a unit; one seen once is
+ *     weaker than its words),
+ *   - title and heading boost: the title, a "Keywords:"/"Subject:"/"विषय:"
+ *     statement, a heading that is the phrase itself ("Security"), a
+ *     heading it is part of,
+ *   - damping of names (only ever capitalised mid-sentence), labels of
+ *     numbers ("Ward 4", "Pune 411005") and -ed participles.
+ * Near-duplicates: plural/singular and other light-stem variants are one
+ * candidate, shown in their most frequent spelling; a phrase that the title
+ * or a heading uses, or that explains half the occurrences of a shorter one
+ * inside it, takes that one's rank ("water supply" over "water"); a
+ * candidate contained in or containing a chosen one is skipped, and one
+ * sharing words with a chosen one is damped per shared word. */
+#include "tag/local.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "tag/lexicon.h"
+#include "tag/rules.h"
+#include "tag/segment.h"
+
+#define MAX_WORDS 3        /* candidate phrases */
+#define MAX_VOCAB_WORDS 5  /* vocabulary terms matched in the text */
+#define BINS 10            /* spread: slices of the text */
+#define DEFAULT_NUM_TAGS 8
+#define TITLE_BOOST 4.0        /* in the title or a keywords statement */
+#define WHOLE_HEADING_BOOST 4.0 /* is a heading: "Security", "Payment terms" */
+#define HEADING_BOOST 2.5      /* in a heading */
+#define ONCE_PENALTY 0.5       /* a phrase seen once, not in a heading */
+#define CONNECTOR_PENALTY 0.7  /* "schedule of fittings" */
+#define NAME_PENALTY 0.6       /* mostly capitalised mid-sentence */
+#define LABEL_PENALTY 0.5      /* mostly right before a number */
+#define PARTICIPLE_PENALTY 0.5 /* ends in -ed */
+#define DIVERSITY 0.5      /* per word shared with a chosen tag */
+
+typedef struct cand {
+  char *key;               /* stems joined by spaces */
+  char **stems;            /* the same, split */
+  unsigned int n;          /* words */
+  GHashTable *forms;       /* surface form -> count */
+  unsigned int tf, first, heading, title, named;
+  double eff;              /* score after the diversity penalty */
+  unsigned int bins;       /* bit set of slices */
+  unsigned int labels;     /* occurrences right before a number or code */
+  unsigned int whole;      /* occurrences that are a whole heading ("Security") */
+  bool connector;          /* "bill of lading" */
+  int vocab;               /* vocabulary index, or -1 */
+  double score;
+} cand;
+
+typedef struct tagger {
+  const tag_request *req;
+  GArray *toks;
+  unsigned int ntok;
+  seg_script script;       /* the script tags are taken from */
+  char **stem;             /* per token (words only) */
+  bool *content;           /* per token: a word that may start or end a phrase */
+  GHashTable *word_tf;     /* stem -> occurrences of content words */
+  GHashTable *title_stems; /* stems of req->title's content words */
+  GHashTable *cands;       /* key -> cand */
+} tagger;
+
+static void cand_free(gpointer p)
+{
+  cand *c = p;
+  g_free(c->key);
+  g_strfreev(c->stems);
+  g_hash_table_destroy(c->forms);
+  g_free(c);
+}
+
+static seg_token *tok(const tagger *t, unsigned int i) { return &g_array_index(t->toks, seg_token, i); }
+
+/* The script most of the words are written in: Hindi documents get Hindi
+ * tags, English (and mostly-English bilingual) documents English ones. */
+static seg_script main_script(const tagger *t)
+{
+  long latin = 0, deva = 0;
+  for (unsigned int i = 0; i < t->ntok; i++) {
+    const seg_token *k = tok(t, i);
+    if (k->kind != SEG_WORD)
+      continue;
+    long n = g_utf8_strlen(k->word, -1);
+    if (k->script == SEG_SCRIPT_LATIN)
+      latin += n;
+    else if (k->script == SEG_SCRIPT_DEVANAGARI)
+      deva += n;
+  }
+  if (deva == latin && t->req->language)
+    return g_str_has_prefix(t->req->language, "hin") ? SEG_SCRIPT_DEVANAGARI : SEG_SCRIPT_LATIN;
+  return deva > latin ? SEG_SCRIPT_DEVANAGARI : SEG_SCRIPT_LATIN;
+}
+
+static void prepare(tagger *t)
+{
+  t->ntok = t->toks->len;
+  t->script = main_script(t);
+  t->stem = g_new0(char *, t->ntok + 1);
+  t->content = g_new0(bool, t->ntok + 1);
+  t->word_tf = g_hash_table_new(g_str_hash, g_str_equal);
+  for (unsigned int i = 0; i < t->ntok; i++) {
+    const seg_token *k = tok(t, i);
+    if (k->kind != SEG_WORD)
+      continue;
+    t->stem[i] = lex_stem(k->word);
+    t->content[i] = k->script == t->script && g_utf8_strlen(k->word, -1) >= 2 && !lex_is_stop(k->word);
+    if (t->content[i]) {
+      unsigned int n = GPOINTER_TO_UINT(g_hash_table_lookup(t->word_tf, t->stem[i]));
+      g_hash_table_insert(t->word_tf, t->stem[i], GUINT_TO_POINTER(n + 1));
+    }
+  }
+  /* the title; the underscores of a file-name title ("en_water_supply") are spaces */
+  t->title_stems = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  if (t->req->title) {
+    char *title = g_strdelimit(g_strdup(t->req->title), "_", ' ');
+    GArray *tt = seg_split(title);
+    for (guint i = 0; i < tt->len; i++) {
+      const seg_token *k = &g_array_index(tt, seg_token, i);
+      if (k->kind == SEG_WORD && !lex_is_stop(k->word))
+        g_hash_table_add(t->title_stems, lex_stem(k->word));
+    }
+    seg_free(tt);
+    g_free(title);
+  }
+}
+
+/* Records one occurrence of tokens [i, i+n) as candidate `key`. */
+static cand *count(tagger *t, unsigned int i, unsigned int n, int vocab)
+{
+  GString *key = g_string_new(NULL), *form = g_string_new(NULL);
+  for (unsigned int j = i; j < i + n; j++) {
+    if (j > i) {
+      g_string_append_c(key, ' ');
+      g_string_append_c(form, ' ');
+    }
+    g_string_append(key, t->stem[j]);
+    g_string_append(form, tok(t, j)->word);
+  }
+  cand *c = g_hash_table_lookup(t->cands, key->str);
+  if (!c) {
+    c = g_new0(cand, 1);
+    c->key = g_strdup(key->str);
+    c->stems = g_strsplit(key->str, " ", -1);
+    c->n = n;
+    c->forms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    c->first = i;
+    c->vocab = vocab;
+    g_hash_table_insert(t->cands, c->key, c);
+  }
+  c->tf++;
+  c->bins |= 1u << (unsigned int)((guint64)i * BINS / t->ntok);
+  /* "Ward 4", "issue #412", "Pune 411005", "GSTIN 27AAK...": a word
+   * labelling a number is a field name or an address, not a subject */
+  if (i + n < t->ntok && tok(t, i + n)->kind != SEG_WORD)
+    c->labels++;
+  bool heading = true, title = true, named = true;
+  for (unsigned int j = i; j < i + n; j++) {
+    const seg_token *k = tok(t, j);
+    heading &= k->heading;
+    title &= k->title || k->keyword;
+    /* capitalised where a common noun would not be */
+    if (t->content[j])
+      named &= k->cap && !k->acronym && !k->sentence && !k->heading && g_utf8_strlen(k->word, -1) > 1 &&
+               k->script == SEG_SCRIPT_LATIN;
+    if (j > i && j + 1 < i + n && !t->content[j])
+      c->connector = true;
+  }
+  c->heading += heading;
+  if (heading && tok(t, i)->brk && (i + n >= t->ntok || tok(t, i + n)->brk || !tok(t, i + n)->heading))
+    c->whole++;
+  c->title += title;
+  c->named += named;
+  unsigned int fc = GPOINTER_TO_UINT(g_hash_table_lookup(c->forms, form->str));
+  g_hash_table_replace(c->forms, g_strdup(form->str), GUINT_TO_POINTER(fc + 1));
+  g_string_free(form, TRUE);
+  g_string_free(key, TRUE);
+  return c;
+}
+
+static bool joined(const tagger *t, unsigned int j)
+{
+  const seg_token *k = tok(t, j);
+  return k->kind == SEG_WORD && !k->brk;
+}
+
+static void collect_phrases(tagger *t)
+{
+  for (unsigned int i = 0; i < t->ntok; i++) {
+    if (!t->content[i])
+      continue;
+    for (unsigned int n = 1; n <= MAX_WORDS && i + n <= t->ntok; n++) {
+      unsigned int last = i + n - 1;
+      if (n > 1 && !joined(t, last))
+        break;
+      if (n == 3 && !t->content[i + 1] && !lex_is_connector(tok(t, i + 1)->word))
+        break;
+      if (n == 2 && !t->content[last])
+        continue; /* "bill of": may still become "bill of lading" */
+      if (!t->content[last])
+        continue;
+      count(t, i, n, -1);
+    }
+  }
+}
+
+/* Vocabulary mode: the candidates are the vocabulary's terms, found in the
+ * text by their light stems. */
+static void collect_vocabulary(tagger *t)
+{
+  GHashTable *keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  for (size_t v = 0; v < t->req->vocabulary_count; v++) {
+    char *clean = rules_clean(t->req->vocabulary[v]);
+    char *key = lex_stem_phrase(clean);
+    if (*key && !g_hash_table_contains(keys, key))
+      g_hash_table_insert(keys, key, GINT_TO_POINTER((int)v + 1));
+    else
+      g_free(key);
+    g_free(clean);
+  }
+  for (unsigned int i = 0; i < t->ntok; i++) {
+    if (tok(t, i)->kind != SEG_WORD)
+      continue;
+    GString *key = g_string_new(NULL);
+    for (unsigned int n = 1; n <= MAX_VOCAB_WORDS && i + n <= t->ntok; n++) {
+      unsigned int last = i + n - 1;
+      if (n > 1 && !joined(t, last))
+        break;
+      if (n > 1)
+        g_string_append_c(key, ' ');
+      g_string_append(key, t->stem[last]);
+      int v = GPOINTER_TO_INT(g_hash_table_lookup(keys, key->str));
+      if (v)
+        count(t, i, n, v - 1);
+    }
+    g_string_free(key, TRUE);
+  }
+  g_hash_table_destroy(keys);
+}
+
+static const char *best_form(const cand *c);
+
+static unsigned int word_tf(const tagger *t, const char *stem)
+{
+  return GPOINTER_TO_UINT(g_hash_table_lookup(t->word_tf, stem));
+}
+
+static bool in_title(const tagger *t, const cand *c)
+{
+  if (c->title)
+    return true;
+  bool any = false;
+  for (unsigned int i = 0; i < c->n; i++) {
+    if (lex_is_connector(c->stems[i]))
+      continue;
+    if (!g_hash_table_contains(t->title_stems, c->stems[i]))
+      return false;
+    any = true;
+  }
+  return any;
+}
+
+/* English past participles ("created", "aged", "fixed") describe rather
+ * than name: weak as a tag or as a phrase's last word. */
+static bool participle(const cand *c)
+{
+  const char *form = best_form(c);
+  size_t n = strlen(form);
+  return n > 4 && !strcmp(form + n - 2, "ed");
+}
+
+static void score(tagger *t, cand *c)
+{
+  double strength = 0;
+  unsigned int words = 0;
+  for (unsigned int i = 0; i < c->n; i++) {
+    unsigned int tf = word_tf(t, c->stems[i]);
+    if (!tf)
+      continue; /* a connector */
+    strength += log2(1.0 + tf);
+    words++;
+  }
+  strength = words ? strength / words : 1.0;
+  double rel = (double)c->first / (double)t->ntok;
+  double position = 1.0 + 1.0 / (1.0 + 8.0 * rel);
+  unsigned int bins = (unsigned int)__builtin_popcount(c->bins);
+  double spread = 1.0 + 0.08 * (bins - 1);
+  double cohesion = c->n == 1 ? 1.0 : 1.0 + 0.5 * (c->n - 1);
+  double s = pow((double)c->tf, 0.7) * strength * position * spread * cohesion;
+  if (in_title(t, c))
+    s *= TITLE_BOOST;
+  else if (c->whole)
+    s *= WHOLE_HEADING_BOOST;
+  else if (c->heading)
+    s *= HEADING_BOOST;
+  else if (c->n > 1 && c->tf == 1)
+    s *= ONCE_PENALTY; /* a phrase seen once is weaker than its words */
+  if (c->connector)
+    s *= CONNECTOR_PENALTY;
+  if (c->named * 5 >= c->tf * 4)
+    s *= NAME_PENALTY; /* mostly a name (person, place, company) */
+  if (c->labels * 2 > c->tf)
+    s *= LABEL_PENALTY;
+  if (t->script == SEG_SCRIPT_LATIN && participle(c))
+    s *= PARTICIPLE_PENALTY;
+  c->score = s;
+}
+
+/* True when the stems of `small` appear contiguously in `big`. */
+static bool contains(const cand *big, const cand *small)
+{
+  if (small->n > big->n)
+    return false;
+  for (unsigned int i = 0; i + small->n <= big->n; i++) {
+    unsigned int j = 0;
+    while (j < small->n && !strcmp(big->stems[i + j], small->stems[j]))
+      j++;
+    if (j == small->n)
+      return true;
+  }
+  return false;
+}
+
+/* A longer phrase takes the rank of a shorter one inside it when it is the
+ * way the document names that thing: it is in the title (or a keywords
+ * statement) or a section heading, or it accounts for half the shorter
+ * one's occurrences ("water supply" over "water", "tax invoice" over
+ * "invoice", "payment terms" over "payment"). Each shorter phrase passes its
+ * rank to one phrase only: the title's longest, a heading's, else the best. */
+static int absorber_rank(const cand *c)
+{
+  return c->title ? 2 : c->heading ? 1 : 0;
+}
+
+static bool better_absorber(const cand *a, const cand *b)
+{
+  if (!b)
+    return true;
+  if (absorber_rank(a) != absorber_rank(b))
+    return absorber_rank(a) > absorber_rank(b);
+  if (absorber_rank(a) && a->n != b->n)
+    return a->n > b->n; /* the title's fullest phrase */
+  if (a->score != b->score)
+    return a->score > b->score;
+  if (a->n != b->n)
+    return a->n > b->n;
+  return strcmp(a->key, b->key) < 0;
+}
+
+static void absorb(tagger *t)
+{
+  GHashTable *best = g_hash_table_new(g_direct_hash, g_direct_equal); /* small -> big */
+  GHashTableIter it;
+  gpointer v;
+  g_hash_table_iter_init(&it, t->cands);
+  while (g_hash_table_iter_next(&it, NULL, &v)) {
+    cand *big = v;
+    if (big->n < 2 || big->connector)
+      continue;
+    for (unsigned int len = 1; len < big->n; len++) {
+      for (unsigned int i = 0; i + len <= big->n; i++) {
+        GString *k = g_string_new(NULL);
+        for (unsigned int j = i; j < i + len; j++) {
+          if (j > i)
+            g_string_append_c(k, ' ');
+          g_string_append(k, big->stems[j]);
+        }
+        cand *small = g_hash_table_lookup(t->cands, k->str);
+        g_string_free(k, TRUE);
+        if (!small || small->score <= big->score)
+          continue;
+        bool ratio = big->tf >= 2 && big->tf * 2 >= small->tf;
+        /* a heading's phrase ("Payment terms", "Bug fixes") names its
+         * section's subject, but not the document's (a title word), and
+         * not when it only describes ("Items supplied") */
+        bool heading = absorber_rank(big) == 1 && !in_title(t, small) && !participle(big);
+        if (absorber_rank(big) < 2 && !ratio && !heading)
+          continue;
+        if (better_absorber(big, g_hash_table_lookup(best, small)))
+          g_hash_table_insert(best, small, big);
+      }
+    }
+  }
+  /* scores move only now, so the order of the walk above does not matter */
+  GPtrArray *moves = g_ptr_array_new();
+  g_hash_table_iter_init(&it, best);
+  gpointer small;
+  while (g_hash_table_iter_next(&it, &small, &v))
+    g_ptr_array_add(moves, small);
+  double *gain = g_new0(double, moves->len + 1);
+  for (guint i = 0; i < moves->len; i++) {
+    cand *sm = moves->pdata[i], *big = g_hash_table_lookup(best, sm);
+    gain[i] = sm->score * (1.0 + 0.01 * big->n);
+  }
+  for (guint i = 0; i < moves->len; i++) {
+    cand *big = g_hash_table_lookup(best, moves->pdata[i]);
+    if (gain[i] > big->score)
+      big->score = gain[i];
+  }
+  g_free(gain);
+  g_ptr_array_free(moves, TRUE);
+  g_hash_table_destroy(best);
+}
+
+/* How many words of `a` are also words of `b` (connectors aside). */
+static unsigned int shared_words(const cand *a, const cand *b)
+{
+  unsigned int n = 0;
+  for (unsigned int i = 0; i < a->n; i++) {
+    if (lex_is_connector(a->stems[i]))
+      continue;
+    for (unsigned int j = 0; j < b->n; j++) {
+      if (!strcmp(a->stems[i], b->stems[j])) {
+        n++;
+        break;
+      }
+    }
+  }
+  return n;
+}
+
+static int by_score(gconstpointer a, gconstpointer b)
+{
+  const cand *x = *(const cand *const *)a, *y = *(const cand *const *)b;
+  if (x->score != y->score)
+    return x->score > y->score ? -1 : 1;
+  if (x->n != y->n)
+    return x->n > y->n ? -1 : 1;
+  return strcmp(x->key, y->key);
+}
+
+/* The most frequent spelling; on a tie the longer ("supplies" over
+ * "supply", "expected" over a clipped "expecte"), then the alphabetically
+ * first. */
+static const char *best_form(const cand *c)
+{
+  const char *best = NULL;
+  unsigned int best_n = 0;
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init(&it, c->forms);
+  while (g_hash_table_iter_next(&it, &k, &v)) {
+    unsigned int n = GPOINTER_TO_UINT(v);
+    size_t kl = strlen(k), bl = best ? strlen(best) : 0;
+    if (n > best_n || (n == best_n && (kl > bl || (kl == bl && strcmp(k, best) < 0)))) {
+      best = k;
+      best_n = n;
+    }
+  }
+  return best;
+}
+
+doctag_status local_tag(const doctag_ctx *ctx, const tag_request *req, tag_outcome *out)
+{
+  (void)ctx;
+  size_t limit = req->num_tags ? req->num_tags : DEFAULT_NUM_TAGS;
+  tagger t = { .req = req };
+  t.toks = seg_split(req->text);
+  prepare(&t);
+  t.cands = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, cand_free);
+  if (t.ntok) {
+    if (req->vocabulary_count)
+      collect_vocabulary(&t);
+    else
+      collect_phrases(&t);
+  }
+
+  GPtrArray *ranked = g_ptr_array_new();
+  GHashTableIter it;
+  gpointer v;
+  g_hash_table_iter_init(&it, t.cands);
+  while (g_hash_table_iter_next(&it, NULL, &v)) {
+    score(&t, v);
+    g_ptr_array_add(ranked, v);
+  }
+  if (!req->vocabulary_count)
+    absorb(&t);
+  g_ptr_array_sort(ranked, by_score);
+
+  /* choose: the rules first (a rejected candidate must not shadow the
+   * phrases around it), then no candidate inside or around a chosen one */
+  GPtrArray *chosen = g_ptr_array_new();
+  GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+  bool *gone = g_new0(bool, ranked->len + 1);
+  while (chosen->len < limit) {
+    /* the best candidate once those sharing a word with a chosen tag are
+     * damped; effective scores only fall, so the scan stops early */
+    cand *best = NULL;
+    guint best_i = 0;
+    for (guint i = 0; i < ranked->len; i++) {
+      cand *c = ranked->pdata[i];
+      if (gone[i])
+        continue;
+      if (best && c->score <= best->eff)
+        break;
+      c->eff = c->score;
+      for (guint j = 0; j < chosen->len && c->vocab < 0; j++)
+        c->eff *= pow(DIVERSITY, shared_words(c, chosen->pdata[j]));
+      if (!best || c->eff > best->eff) {
+        best = c;
+        best_i = i;
+      }
+    }
+    if (!best)
+      break;
+    gone[best_i] = true;
+    const char *form = best->vocab >= 0 ? req->vocabulary[best->vocab] : best_form(best);
+    char *tag = best->vocab >= 0 ? rules_clean(form) : rules_normalise(form);
+    if (!tag || rules_excluded(tag, req->exclusion, req->exclusion_count)) {
+      g_free(tag);
+      continue;
+    }
+    bool overlap = false;
+    for (guint j = 0; j < chosen->len && !overlap && best->vocab < 0; j++)
+      overlap = contains(chosen->pdata[j], best) || contains(best, chosen->pdata[j]);
+    if (overlap) {
+      g_free(tag);
+      continue;
+    }
+    g_ptr_array_add(chosen, best);
+    g_ptr_array_add(names, tag);
+  }
+  g_free(gone);
+
+  double top = chosen->len ? ((cand *)chosen->pdata[0])->eff : 1.0;
+  double *scores = g_new0(double, chosen->len + 1);
+  json_t *cands = json_array();
+  for (guint i = 0; i < chosen->len; i++) {
+    const cand *c = chosen->pdata[i];
+    scores[i] = top > 0 ? round(1000.0 * c->eff / top) / 1000.0 : 0.0;
+    json_array_append_new(cands, json_pack("{s:s, s:f, s:i}", "phrase", (const char *)names->pdata[i],
+                                           "score", scores[i], "count", (int)c->tf));
+  }
+  out->model_name = g_strdup("local");
+  rules_apply(req, (char *const *)names->pdata, scores, names->len, out);
+  json_t *raw = json_pack("{s:s, s:s, s:o}", "tagger", "local", "script",
+                          t.script == SEG_SCRIPT_DEVANAGARI ? "Devanagari" : "Latin", "candidates", cands);
+  char *dump = json_dumps(raw, JSON_COMPACT);
+  out->raw_response = g_strdup(dump);
+  free(dump);
+  json_decref(raw);
+
+  g_free(scores);
+  g_ptr_array_free(names, TRUE);
+  g_ptr_array_free(chosen, TRUE);
+  g_ptr_array_free(ranked, TRUE);
+  g_hash_table_destroy(t.cands);
+  g_hash_table_destroy(t.title_stems);
+  g_hash_table_destroy(t.word_tf);
+  for (unsigned int i = 0; i < t.ntok; i++)
+    g_free(t.stem[i]);
+  g_free(t.stem);
+  g_free(t.content);
+  seg_free(t.toks);
+  if (!out->raw_response)
+    return err_nomem();
+  return DOCTAG_OK;
+}

@@ -1,0 +1,526 @@
+/* The post-processing rules every tagger's output goes through (rules.h):
+ * normalising, the drop rules, exclusion, vocabulary, de-duplication,
+ * evidence. One place, so the built-in tagger and the LLM client agree. */
+#include "tag/rules.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "tag/lexicon.h"
+#include "tag/segment.h"
+
+#define MAX_TAG_WORDS 5
+#define MAX_WORD_CHARS 30
+#define DEFAULT_NUM_TAGS 8
+
+/* Roman numerals that are also ordinary words or units people tag with. */
+static const char *const roman_words[] = { "mix", "cd", "dc", "cv", "xl", "civil", NULL };
+
+static GRegex *re_lead, *re_roman, *re_number;
+
+static gpointer compile(gpointer unused)
+{
+  (void)unused;
+  /* bullets, quotes, hashes and list numbering: "1.", "2.3)", "a)", "iv." */
+  re_lead = g_regex_new("^(?:[\\s\\x{2022}\\x{25E6}\\x{25AA}\\x{25AB}\\x{2023}\\x{2043}\\x{25CF}\\x{25CB}"
+                        "\\x{25A0}\\x{25A1}\\x{27A2}\\x{27A4}\\x{25BA}\\x{25B6}\\x{00B7}*+>~#\"'`"
+                        "\\x{201C}\\x{201D}\\x{2018}\\x{2019}\\x{00AB}\\x{00BB}\\-\\x{2010}-\\x{2015}]+"
+                        "|\\(?\\d{1,3}(?:\\.\\d{1,3})*[.):](?!\\d)\\s*"
+                        "|\\(?[a-z][.)]\\s+"
+                        "|\\(?[ivx]{1,4}[.)]\\s+)+",
+                        G_REGEX_CASELESS, 0, NULL);
+  re_roman = g_regex_new("^m{0,4}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$", 0, 0, NULL);
+  /* 2024, 14, 2nd, 31st, 2024/25, 09.05.2024 */
+  re_number = g_regex_new("^(?:\\d+(?:st|nd|rd|th)?|\\d+(?:[./:]\\d+)+)$", 0, 0, NULL);
+  return NULL;
+}
+
+static void ensure_regex(void)
+{
+  static GOnce once = G_ONCE_INIT;
+  g_once(&once, compile, NULL);
+}
+
+static bool is_dash(gunichar c) { return c == '-' || c == '_' || (c >= 0x2010 && c <= 0x2015) || c == 0x2212; }
+
+static bool is_trailing_junk(gunichar c)
+{
+  return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '"' || c == '\'' ||
+         c == '`' || c == 0x201C || c == 0x201D || c == 0x2018 || c == 0x2019 || c == 0x00AB || c == 0x00BB ||
+         c == 0x0964 || c == 0x0965 || c == '*' || g_unichar_isspace(c) || is_dash(c);
+}
+
+/* Parentheses and brackets: a wrapping pair goes, an unbalanced one goes. */
+static void fix_brackets(GString *s, char open, char close)
+{
+  size_t o = 0, c = 0;
+  for (size_t i = 0; i < s->len; i++) {
+    o += s->str[i] == open;
+    c += s->str[i] == close;
+  }
+  if (o == 1 && c == 1 && s->len >= 2 && s->str[0] == open && s->str[s->len - 1] == close) {
+    g_string_erase(s, 0, 1);
+    g_string_truncate(s, s->len - 1);
+  } else if (o != c) {
+    size_t j = 0;
+    for (size_t i = 0; i < s->len; i++)
+      if (s->str[i] != open && s->str[i] != close)
+        s->str[j++] = s->str[i];
+    g_string_truncate(s, j);
+  }
+}
+
+char *rules_clean(const char *raw)
+{
+  ensure_regex();
+  char *valid = g_utf8_make_valid(raw ? raw : "", -1);
+  char *nfc = g_utf8_normalize(valid, -1, G_NORMALIZE_NFC);
+  g_free(valid);
+  if (!nfc)
+    return g_strdup("");
+  char *lower = g_utf8_strdown(nfc, -1);
+  g_free(nfc);
+
+  GString *s = g_string_new(lower);
+  g_free(lower);
+  for (int round = 0; round < 4; round++) {
+    size_t before = s->len;
+    GMatchInfo *mi = NULL;
+    if (g_regex_match(re_lead, s->str, 0, &mi)) {
+      int start = 0, end = 0;
+      g_match_info_fetch_pos(mi, 0, &start, &end);
+      g_string_erase(s, 0, end);
+    }
+    g_match_info_free(mi);
+    while (s->len) {
+      const char *p = g_utf8_prev_char(s->str + s->len);
+      if (!is_trailing_junk(g_utf8_get_char(p)))
+        break;
+      g_string_truncate(s, (size_t)(p - s->str));
+    }
+    fix_brackets(s, '(', ')');
+    fix_brackets(s, '[', ']');
+    if (s->len == before)
+      break;
+  }
+
+  /* hyphens, dashes and underscores to spaces; whitespace collapsed */
+  GString *out = g_string_sized_new(s->len);
+  bool space = false;
+  for (const char *p = s->str; *p; p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+    if (g_unichar_isspace(c) || is_dash(c) || c == 0x00A0) {
+      space = out->len > 0;
+      continue;
+    }
+    if (space)
+      g_string_append_c(out, ' ');
+    space = false;
+    g_string_append_unichar(out, c);
+  }
+  g_string_free(s, TRUE);
+  char *res = g_utf8_normalize(out->str, -1, G_NORMALIZE_NFC);
+  g_string_free(out, TRUE);
+  return res ? res : g_strdup("");
+}
+
+static bool is_number_word(const char *w) { return g_regex_match(re_number, w, 0, NULL); }
+
+static bool is_date_only(gchar **words)
+{
+  bool date = false;
+  for (gchar **w = words; *w; w++) {
+    if (lex_is_date_word(*w)) {
+      date = true;
+    } else if (is_number_word(*w)) {
+      /* numbers alone are caught as gibberish; with a month they are a date */
+    } else if (strcmp(*w, "of") && strcmp(*w, "the")) {
+      return false;
+    }
+  }
+  return date;
+}
+
+static bool is_roman(gchar **words)
+{
+  for (gchar **w = words; *w; w++) {
+    bool listed = false;
+    for (const char *const *r = roman_words; *r; r++)
+      listed |= !strcmp(*r, *w);
+    if (listed || !**w || !g_regex_match(re_roman, *w, 0, NULL))
+      return false;
+  }
+  return true;
+}
+
+static bool consonant_run(const char *w)
+{
+  unsigned int run = 0, same = 0;
+  char last = 0;
+  for (const char *p = w; *p; p++) {
+    char c = *p;
+    same = c == last ? same + 1 : 1;
+    last = c;
+    if (same >= 4 && g_ascii_isalpha(c))
+      return true;
+    if (g_ascii_isalpha(c) && !strchr("aeiouy", c)) {
+      if (++run >= 6)
+        return true;
+    } else {
+      run = 0;
+    }
+  }
+  return false;
+}
+
+static bool is_gibberish(const char *tag, gchar **words)
+{
+  unsigned int letters = 0, others = 0;
+  for (const char *p = tag; *p; p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+    if (g_unichar_isalpha(c))
+      letters++;
+    else if (!g_unichar_isspace(c) && !g_unichar_ismark(c))
+      others++;
+  }
+  if (letters < 2 || letters <= others)
+    return true;
+  bool all_single = true;
+  for (gchar **w = words; *w; w++) {
+    long n = g_utf8_strlen(*w, -1);
+    if (n > 1)
+      all_single = false;
+    if (n > MAX_WORD_CHARS || consonant_run(*w))
+      return true;
+    bool latin = false, deva = false;
+    for (const char *p = *w; *p; p = g_utf8_next_char(p)) {
+      GUnicodeScript sc = g_unichar_get_script(g_utf8_get_char(p));
+      latin |= sc == G_UNICODE_SCRIPT_LATIN;
+      deva |= sc == G_UNICODE_SCRIPT_DEVANAGARI;
+    }
+    if (latin && deva)
+      return true;
+  }
+  return all_single;
+}
+
+static bool is_generic(const char *tag, gchar **words)
+{
+  if (lex_is_generic(tag))
+    return true;
+  for (gchar **w = words; *w; w++)
+    if (!lex_is_generic(*w) && !lex_is_stop(*w))
+      return false;
+  return true;
+}
+
+const char *rules_reject_reason(const char *clean)
+{
+  ensure_regex();
+  if (!clean || !*clean)
+    return "empty";
+  gchar **words = g_strsplit(clean, " ", -1);
+  const char *why = NULL;
+  if (g_strv_length(words) > MAX_TAG_WORDS)
+    why = "too many words";
+  else if (is_date_only(words))
+    why = "date";
+  else if (is_roman(words))
+    why = "roman numeral";
+  else if (is_gibberish(clean, words))
+    why = "gibberish";
+  else if (is_generic(clean, words))
+    why = "generic";
+  g_strfreev(words);
+  return why;
+}
+
+char *rules_normalise(const char *raw)
+{
+  char *clean = rules_clean(raw);
+  if (rules_reject_reason(clean)) {
+    g_free(clean);
+    return NULL;
+  }
+  return clean;
+}
+
+/* The stems of a cleaned phrase's content words (all words when it has
+ * none), in a set. */
+static GHashTable *stem_set(const char *clean, bool content_only)
+{
+  GHashTable *set = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  gchar **words = g_strsplit(clean, " ", -1);
+  bool any_content = false;
+  for (gchar **w = words; *w; w++)
+    any_content |= **w && !lex_is_stop(*w);
+  for (gchar **w = words; *w; w++)
+    if (**w && !(content_only && any_content && lex_is_stop(*w)))
+      g_hash_table_add(set, lex_stem(*w));
+  g_strfreev(words);
+  return set;
+}
+
+bool rules_excluded(const char *tag, const char *const *terms, size_t n)
+{
+  if (!tag || !terms || !n)
+    return false;
+  char *t = rules_clean(tag);
+  unsigned int tag_words = 0;
+  GHashTable *tag_stems = NULL;
+  bool excluded = false;
+  for (size_t i = 0; i < n && !excluded && *t; i++) {
+    char *term = rules_clean(terms[i]);
+    if (!*term) {
+      g_free(term);
+      continue;
+    }
+    if (!strcmp(term, t)) {
+      excluded = true;
+    } else {
+      if (!tag_stems) {
+        /* the tag's content words, each stem once */
+        tag_stems = stem_set(t, true);
+        tag_words = g_hash_table_size(tag_stems);
+      }
+      GHashTable *term_stems = stem_set(term, false);
+      unsigned int covered = 0;
+      GHashTableIter it;
+      gpointer k;
+      g_hash_table_iter_init(&it, tag_stems);
+      while (g_hash_table_iter_next(&it, &k, NULL))
+        covered += g_hash_table_contains(term_stems, k);
+      g_hash_table_destroy(term_stems);
+      excluded = covered > 0 && 2 * covered >= tag_words;
+    }
+    g_free(term);
+  }
+  if (tag_stems)
+    g_hash_table_destroy(tag_stems);
+  g_free(t);
+  return excluded;
+}
+
+const char *rules_vocabulary_match(const char *tag, const char *const *vocab, size_t n)
+{
+  if (!tag || !vocab || !n)
+    return NULL;
+  char *t = rules_clean(tag);
+  const char *found = NULL;
+  for (size_t i = 0; i < n && !found && *t; i++) {
+    char *v = rules_clean(vocab[i]);
+    if (!strcmp(v, t))
+      found = vocab[i];
+    g_free(v);
+  }
+  /* then singular/plural and other light-stem variants */
+  if (!found && *t) {
+    char *ts = lex_stem_phrase(t);
+    for (size_t i = 0; i < n && !found; i++) {
+      char *v = rules_clean(vocab[i]);
+      char *vs = lex_stem_phrase(v);
+      if (*vs && !strcmp(vs, ts))
+        found = vocab[i];
+      g_free(vs);
+      g_free(v);
+    }
+    g_free(ts);
+  }
+  g_free(t);
+  return found;
+}
+
+/* The text prepared for evidence: " w1 w2 ... " lower-cased with every
+ * non-word character read as a space; the set of its word stems is built
+ * only when a tag is not found as it is. */
+typedef struct text_index {
+  GString *flat;
+  GHashTable *stems;
+} text_index;
+
+static void index_init(text_index *ix, const char *text)
+{
+  char *valid = g_utf8_make_valid(text ? text : "", -1);
+  char *nfc = g_utf8_normalize(valid, -1, G_NORMALIZE_NFC);
+  g_free(valid);
+  char *lower = g_utf8_strdown(nfc ? nfc : "", -1);
+  g_free(nfc);
+  ix->flat = g_string_new(" ");
+  ix->stems = NULL;
+  bool space = true;
+  for (const char *p = lower; *p; p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+    if (seg_is_word_char(c)) {
+      g_string_append_unichar(ix->flat, c);
+      space = false;
+    } else if (!space) {
+      g_string_append_c(ix->flat, ' ');
+      space = true;
+    }
+  }
+  if (!space)
+    g_string_append_c(ix->flat, ' ');
+  g_free(lower);
+}
+
+static GHashTable *index_stems(text_index *ix)
+{
+  if (!ix->stems) {
+    ix->stems = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    gchar **words = g_strsplit(ix->flat->str, " ", -1);
+    for (gchar **w = words; *w; w++)
+      if (**w)
+        g_hash_table_add(ix->stems, lex_stem(*w));
+    g_strfreev(words);
+  }
+  return ix->stems;
+}
+
+static void index_clear(text_index *ix)
+{
+  g_string_free(ix->flat, TRUE);
+  if (ix->stems)
+    g_hash_table_destroy(ix->stems);
+}
+
+static bool index_has(text_index *ix, const char *tag)
+{
+  /* the tag as the index spells words: non-word characters are spaces */
+  GString *needle = g_string_new(" ");
+  bool space = false;
+  for (const char *p = tag; *p; p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+    if (!seg_is_word_char(c)) {
+      space = needle->len > 1;
+      continue;
+    }
+    if (space)
+      g_string_append_c(needle, ' ');
+    space = false;
+    g_string_append_unichar(needle, c);
+  }
+  g_string_append_c(needle, ' ');
+  bool found = needle->len > 2 && strstr(ix->flat->str, needle->str) != NULL;
+  if (!found && needle->len > 2) {
+    /* each word (content words of a phrase) by its stem */
+    gchar **words = g_strsplit(g_strstrip(needle->str), " ", -1);
+    bool any_content = false;
+    for (gchar **w = words; *w; w++)
+      any_content |= **w && !lex_is_stop(*w);
+    found = true;
+    for (gchar **w = words; *w && found; w++) {
+      if (!**w || (any_content && lex_is_stop(*w)))
+        continue;
+      char *st = lex_stem(*w);
+      found = g_hash_table_contains(index_stems(ix), st);
+      g_free(st);
+    }
+    g_strfreev(words);
+  }
+  g_string_free(needle, TRUE);
+  return found;
+}
+
+bool rules_evidence(const char *tag, const char *text)
+{
+  if (!tag || !text)
+    return false;
+  text_index ix;
+  index_init(&ix, text);
+  char *clean = rules_clean(tag);
+  bool found = index_has(&ix, clean);
+  g_free(clean);
+  index_clear(&ix);
+  return found;
+}
+
+size_t rules_apply(const tag_request *req, char *const *candidates, const double *scores, size_t n,
+                   tag_outcome *out)
+{
+  size_t limit = req->num_tags ? req->num_tags : DEFAULT_NUM_TAGS;
+  GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  for (size_t i = 0; i < out->count; i++)
+    g_hash_table_add(seen, lex_stem_phrase(out->items[i].tag));
+  text_index ix = { 0 };
+  bool indexed = false;
+  size_t added = 0;
+  for (size_t i = 0; i < n && out->count < limit; i++) {
+    if (!candidates[i])
+      continue;
+    char *tag = NULL;
+    if (req->vocabulary_count) {
+      /* vocabulary mode: only the user's terms, spelt as the user did (the
+       * drop rules do not second-guess a list the user chose) */
+      const char *v = rules_vocabulary_match(candidates[i], req->vocabulary, req->vocabulary_count);
+      if (v)
+        tag = rules_clean(v);
+    } else {
+      tag = rules_normalise(candidates[i]);
+    }
+    if (!tag || !*tag || rules_excluded(tag, req->exclusion, req->exclusion_count)) {
+      g_free(tag);
+      continue;
+    }
+    char *key = lex_stem_phrase(tag);
+    if (g_hash_table_contains(seen, key)) {
+      g_free(key);
+      g_free(tag);
+      continue;
+    }
+    g_hash_table_add(seen, key);
+    if (!indexed) {
+      index_init(&ix, req->text);
+      indexed = true;
+    }
+    double score = scores ? scores[i] : 1.0 - 0.5 * (double)i / (double)(n > 1 ? n - 1 : 1);
+    if (!(score >= 0.0))
+      score = 0.0; /* also NaN */
+    if (score > 1.0)
+      score = 1.0;
+    out->items = g_renew(tag_item, out->items, out->count + 1);
+    out->items[out->count++] = (tag_item){ .tag = tag, .score = score, .evidence = index_has(&ix, tag) };
+    added++;
+  }
+  if (indexed)
+    index_clear(&ix);
+  g_hash_table_destroy(seen);
+  return added;
+}
+
+char **rules_parse_terms(const char *text, size_t len)
+{
+  GPtrArray *terms = g_ptr_array_new();
+  GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+  char *copy = g_strndup(text ? text : "", text ? len : 0);
+  char *body = copy;
+  if (!strncmp(body, "\xEF\xBB\xBF", 3))
+    body += 3; /* byte-order mark */
+  char *valid = g_utf8_make_valid(body, -1);
+  gchar **lines = g_strsplit_set(valid, "\r\n", -1);
+  for (gchar **l = lines; *l; l++) {
+    /* '#' starts a comment at the line start or after a space ("c#" stays) */
+    for (char *p = *l; *p; p++) {
+      if (*p == '#' && (p == *l || g_ascii_isspace(p[-1]))) {
+        *p = '\0';
+        break;
+      }
+    }
+    gchar **parts = g_strsplit(*l, ",", -1);
+    for (gchar **t = parts; *t; t++) {
+      char *term = rules_clean(*t);
+      if (*term && !g_hash_table_contains(seen, term)) {
+        g_hash_table_add(seen, term);
+        g_ptr_array_add(terms, term);
+      } else {
+        g_free(term);
+      }
+    }
+    g_strfreev(parts);
+  }
+  g_strfreev(lines);
+  g_free(valid);
+  g_free(copy);
+  g_hash_table_destroy(seen);
+  g_ptr_array_add(terms, NULL);
+  return (char **)g_ptr_array_free(terms, FALSE);
+}

@@ -1,0 +1,531 @@
+/* Unicode word segmentation for the built-in tagger (see segment.h).
+ *
+ * Two passes: lines are classified first (blank, table row, heading shape),
+ * so that a phrase may run across the wrapped lines of a paragraph but never
+ * across a heading's edge, a table cell, a blank line or a page; then each
+ * line is cut into words, numbers and codes. */
+#include "tag/segment.h"
+
+#include <string.h>
+
+#include "tag/lexicon.h"
+
+#define HEADING_MAX_WORDS 8
+#define HEADING_MAX_CHARS 70
+#define HEADING_MAX_LINES 3
+#define LONG_LINE_CHARS 30
+
+typedef struct line_info {
+  const char *s;           /* trimmed */
+  size_t len;
+  unsigned int page;
+  bool blank, tab, terminal, bullet, shape, titled, uncased, upper_start, lower_start, long_line;
+  bool keywords;           /* starts with "Keywords:", "Subject:", "विषय:" ... */
+  bool digit;              /* has a digit (after any list number) */
+  bool cand, heading, title;
+  int block;               /* heading block, or -1 */
+} line_info;
+
+bool seg_is_word_char(gunichar c)
+{
+  if (c < 0x80)
+    return g_ascii_isalnum(c);
+  if (c == 0x200C || c == 0x200D)
+    return true;
+  /* Devanagari signs: candrabindu..visarga, vowel signs, virama, nukta,
+   * stress signs, vocalic vowel signs. */
+  if ((c >= 0x0900 && c <= 0x0903) || (c >= 0x093A && c <= 0x094F) || (c >= 0x0951 && c <= 0x0957) ||
+      (c >= 0x0962 && c <= 0x0963))
+    return true;
+  return g_unichar_isalnum(c) || g_unichar_ismark(c);
+}
+
+static bool is_space(gunichar c)
+{
+  if (c < 0x80)
+    return g_ascii_isspace(c);
+  return g_unichar_isspace(c) || c == 0x00A0 || c == 0x200B || c == 0xFEFF;
+}
+static bool is_hyphen(gunichar c) { return c == '-' || c == 0x2010 || c == 0x2011; }
+static bool is_apostrophe(gunichar c) { return c == '\'' || c == 0x2019; }
+static bool is_sentence_end(gunichar c) { return c == '.' || c == '!' || c == '?' || c == 0x0964 || c == 0x0965; }
+static bool is_terminal(gunichar c) { return is_sentence_end(c) || c == ';' || c == ':' || c == ','; }
+static bool is_bullet(gunichar c)
+{
+  return c == 0x2022 || c == 0x25E6 || c == 0x25AA || c == 0x25AB || c == 0x2023 || c == 0x2043 ||
+         c == 0x25CF || c == 0x25CB || c == 0x25A0 || c == 0x25A1 || c == 0x27A2 || c == 0x27A4 ||
+         c == 0x25BA || c == 0x25B6 || c == 0x00B7 || c == '*' || c == '-' || c == 0x2013 || c == 0x2014;
+}
+
+/* Length of a leading "1.", "2.3)", "(a)", "b." list number with the
+ * whitespace after it, or 0. */
+static size_t numbering_len(const char *s, size_t len)
+{
+  size_t i = 0;
+  if (i < len && s[i] == '(')
+    i++;
+  size_t start = i;
+  if (i < len && g_ascii_isdigit(s[i])) {
+    while (i < len && (g_ascii_isdigit(s[i]) || (s[i] == '.' && i + 1 < len && g_ascii_isdigit(s[i + 1]))))
+      i++;
+  } else if (i < len && g_ascii_isalpha(s[i])) {
+    i++;
+  }
+  if (i == start || i >= len || (s[i] != '.' && s[i] != ')'))
+    return 0;
+  i++;
+  if (i >= len || (s[i] != ' ' && s[i] != '\t'))
+    return 0;
+  while (i < len && (s[i] == ' ' || s[i] == '\t'))
+    i++;
+  return i;
+}
+
+/* Labels under which a document states its own subject. */
+static const char *const keyword_labels[] = {
+  "keywords", "key words", "index terms", "tags", "subject", "sub", "re", "topic", "topics",
+  "विषय", "मुख्य शब्द", "कुंजी शब्द", NULL
+};
+
+static bool starts_keywords(const char *s, size_t len)
+{
+  const char *colon = memchr(s, ':', len);
+  if (!colon || colon - s > 24)
+    return false;
+  char *label = g_utf8_strdown(s, colon - s);
+  g_strstrip(label);
+  bool found = false;
+  for (const char *const *k = keyword_labels; *k && !found; k++)
+    found = !strcmp(label, *k);
+  g_free(label);
+  return found;
+}
+
+static void analyse_line(line_info *l)
+{
+  const char *s = l->s, *end = l->s + l->len;
+  /* trim */
+  while (s < end && is_space(g_utf8_get_char(s)))
+    s = g_utf8_next_char(s);
+  while (end > s) {
+    const char *p = g_utf8_prev_char(end);
+    if (!is_space(g_utf8_get_char(p)))
+      break;
+    end = p;
+  }
+  l->s = s;
+  l->len = (size_t)(end - s);
+  l->blank = l->len == 0;
+  if (l->blank)
+    return;
+  l->tab = memchr(s, '\t', l->len) != NULL;
+  l->keywords = starts_keywords(s, l->len);
+  gunichar last = g_utf8_get_char(g_utf8_prev_char(end));
+  l->terminal = is_terminal(last) || (last == ')' && l->len > 1 && is_sentence_end(g_utf8_get_char(g_utf8_prev_char(g_utf8_prev_char(end)))));
+  l->long_line = g_utf8_strlen(s, (gssize)l->len) >= LONG_LINE_CHARS;
+  gunichar first = g_utf8_get_char(s);
+  size_t num = numbering_len(s, l->len);
+  l->bullet = is_bullet(first) || num > 0;
+  l->lower_start = g_unichar_islower(first);
+
+  const char *u = s + num;
+  bool digit = false, comma = false, any_lower = false, any_upper = false, first_letter = true;
+  unsigned int words = 0, chars = 0, letters = 0, caps = 0, lower_big = 0;
+  bool in_word = false;
+  const char *word_start = NULL;
+  for (const char *p = u; p <= end; p = p < end ? g_utf8_next_char(p) : end + 1) {
+    gunichar c = p < end ? g_utf8_get_char(p) : ' ';
+    if (p < end)
+      chars++;
+    if (g_unichar_isdigit(c))
+      digit = true;
+    if (c == ',' || c == ';' || c == 0x060C)
+      comma = true;
+    if (g_unichar_isalpha(c)) {
+      letters++;
+      if (g_unichar_islower(c))
+        any_lower = true;
+      if (g_unichar_isupper(c) || g_unichar_istitle(c))
+        any_upper = true;
+      if (first_letter) {
+        l->upper_start = g_unichar_isupper(c) || g_unichar_istitle(c);
+        first_letter = false;
+      }
+    }
+    if (!is_space(c) && !in_word) {
+      in_word = true;
+      word_start = p;
+      words++;
+    } else if (is_space(c) && in_word) {
+      in_word = false;
+      /* the case of the word's first letter */
+      const char *q = word_start;
+      while (q < p && !g_unichar_isalpha(g_utf8_get_char(q)))
+        q = g_utf8_next_char(q);
+      if (q < p) {
+        gunichar fc = g_utf8_get_char(q);
+        if (g_unichar_isupper(fc) || g_unichar_istitle(fc)) {
+          caps++;
+        } else if (g_unichar_islower(fc)) {
+          char *w = g_utf8_strdown(q, p - q);
+          if (g_utf8_strlen(w, -1) > 3 && !lex_is_stop(w))
+            lower_big++;
+          g_free(w);
+        }
+      }
+    }
+  }
+  gunichar ulast = last;
+  l->uncased = !any_lower && !any_upper;
+  l->titled = caps > 0 && lower_big == 0;
+  l->digit = digit;
+  l->shape = words >= 1 && words <= HEADING_MAX_WORDS && chars <= HEADING_MAX_CHARS && !comma &&
+             !l->tab && letters >= 2 && !(is_terminal(ulast) && ulast != ':') && !is_bullet(first);
+}
+
+/* Marks heading lines: heading-shaped lines that start a block (after a
+ * blank line, a finished sentence or the page top), are title-cased, ALL
+ * CAPS, uncased (Devanagari) or at least not continued by a lower-case line,
+ * in runs of at most three, followed by real content (a long line, a table
+ * or a list). The first such block near the top of the text is the title. */
+static void mark_headings(line_info *lines, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    line_info *l = &lines[i];
+    l->block = -1;
+    if (!l->shape)
+      continue;
+    /* digits ("Ward 4", "Page 1 of 2") rule a heading out, except in a
+     * title-cased first line ("Tallyrun 3.2.0 Release Notes") */
+    if (l->digit && !(i < 2 && l->page == 0 && l->titled))
+      continue;
+    line_info *prev = i > 0 && lines[i - 1].page == l->page ? &lines[i - 1] : NULL;
+    line_info *next = i + 1 < n && lines[i + 1].page == l->page ? &lines[i + 1] : NULL;
+    bool prev_ok = !prev || prev->blank || prev->terminal || prev->cand;
+    bool kind_ok = l->titled || l->uncased || (l->upper_start && !(next && !next->blank && next->lower_start));
+    l->cand = prev_ok && kind_ok;
+  }
+  int block = 0;
+  unsigned int nonblank_seen = 0;
+  bool title_done = false;
+  for (size_t i = 0; i < n;) {
+    if (!lines[i].cand) {
+      if (!lines[i].blank)
+        nonblank_seen++;
+      i++;
+      continue;
+    }
+    size_t j = i;
+    while (j < n && lines[j].cand && lines[j].page == lines[i].page)
+      j++;
+    size_t k = j;
+    while (k < n && lines[k].blank && lines[k].page == lines[i].page)
+      k++;
+    bool content_follows = k < n && lines[k].page == lines[i].page &&
+                           (lines[k].long_line || lines[k].tab || lines[k].bullet);
+    if (j - i <= HEADING_MAX_LINES && content_follows) {
+      bool title = !title_done && lines[i].page == 0 && nonblank_seen < 3;
+      for (size_t m = i; m < j; m++) {
+        lines[m].heading = true;
+        lines[m].title = title;
+        lines[m].block = block;
+      }
+      block++;
+      title_done = true;
+    }
+    nonblank_seen += (unsigned int)(j - i);
+    i = j;
+  }
+}
+
+typedef struct seg_state {
+  GArray *out;
+  bool brk, sentence;
+  bool keywords;           /* inside a keywords statement, until it ends */
+  const line_info *line;
+  unsigned int line_no;
+} seg_state;
+
+static void emit(seg_state *st, const char *s, size_t len, seg_kind kind)
+{
+  seg_token t = { 0 };
+  t.kind = (unsigned char)kind;
+  t.brk = st->brk;
+  t.sentence = st->sentence;
+  t.heading = st->line->heading;
+  t.title = st->line->title;
+  t.keyword = st->keywords;
+  t.page = st->line->page;
+  t.line = st->line_no;
+  if (kind == SEG_WORD) {
+    /* possessive "'s" and stray apostrophes go */
+    while (len > 0) {
+      const char *e = s + len, *p = g_utf8_prev_char(e);
+      gunichar c = g_utf8_get_char(p);
+      if (is_apostrophe(c)) {
+        len = (size_t)(p - s);
+        continue;
+      }
+      if ((c == 's' || c == 'S') && p > s && is_apostrophe(g_utf8_get_char(g_utf8_prev_char(p)))) {
+        len = (size_t)(g_utf8_prev_char(p) - s);
+        continue;
+      }
+      break;
+    }
+    if (!len)
+      return;
+    gunichar fc = g_utf8_get_char(s);
+    t.cap = g_unichar_isupper(fc) || g_unichar_istitle(fc);
+    bool lower = false;
+    unsigned int letters = 0;
+    for (const char *p = s; p < s + len; p = g_utf8_next_char(p)) {
+      gunichar c = g_utf8_get_char(p);
+      lower |= g_unichar_islower(c);
+      letters += g_unichar_isalpha(c) != 0;
+    }
+    t.acronym = !lower && t.cap && letters >= 2;
+    bool latin = false, deva = false;
+    for (const char *p = s; p < s + len; p = g_utf8_next_char(p)) {
+      GUnicodeScript sc = g_unichar_get_script(g_utf8_get_char(p));
+      latin |= sc == G_UNICODE_SCRIPT_LATIN;
+      deva |= sc == G_UNICODE_SCRIPT_DEVANAGARI;
+    }
+    t.script = latin && !deva ? SEG_SCRIPT_LATIN : deva && !latin ? SEG_SCRIPT_DEVANAGARI : SEG_SCRIPT_OTHER;
+  }
+  char *down = g_utf8_strdown(s, (gssize)len);
+  t.word = g_utf8_normalize(down, -1, G_NORMALIZE_NFC);
+  g_free(down);
+  if (!t.word)
+    return;
+  g_array_append_val(st->out, t);
+  st->brk = false;
+  st->sentence = false;
+}
+
+/* A chunk (between spaces) that is an address, a path, a flag or an
+ * identifier rather than words: never part of a phrase. */
+static bool is_code(const char *s, size_t len)
+{
+  if (len >= 2 && s[0] == '-' && s[1] == '-')
+    return true;
+  if (g_strstr_len(s, (gssize)len, "@") || g_strstr_len(s, (gssize)len, "://") ||
+      g_strstr_len(s, (gssize)len, "www.") || memchr(s, '_', len))
+    return true;
+  /* trim surrounding punctuation for the inner tests */
+  const char *a = s, *b = s + len;
+  while (a < b && !seg_is_word_char(g_utf8_get_char(a)))
+    a = g_utf8_next_char(a);
+  while (b > a && !seg_is_word_char(g_utf8_get_char(g_utf8_prev_char(b))))
+    b = g_utf8_prev_char(b);
+  bool letter = false, digit = false, part_letter = false, part_digit = false, mixed = false;
+  unsigned int seps = 0;
+  gunichar prev = 0;
+  for (const char *p = a; p <= b; p = p < b ? g_utf8_next_char(p) : b + 1) {
+    gunichar c = p < b ? g_utf8_get_char(p) : ' ';
+    if (g_unichar_isdigit(c)) {
+      digit = part_digit = true;
+    } else if (seg_is_word_char(c)) {
+      letter = part_letter = true;
+    } else {
+      mixed |= part_letter && part_digit;
+      part_letter = part_digit = false;
+      if (p < b && !is_apostrophe(c))
+        seps++;
+      /* "a.m.", "report.md", "कृ.वि.": a dot between letters */
+      if (c == '.' && p < b && seg_is_word_char(prev) && !g_unichar_isdigit(prev)) {
+        const char *q = g_utf8_next_char(p);
+        if (q < b && seg_is_word_char(g_utf8_get_char(q)) && !g_unichar_isdigit(g_utf8_get_char(q)))
+          return true;
+      }
+    }
+    prev = c;
+  }
+  return mixed || (letter && digit && seps >= 2);
+}
+
+static bool all_digits(const char *s, size_t len)
+{
+  for (const char *p = s; p < s + len; p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+    if (!g_unichar_isdigit(c) && c != '.' && c != ',' && c != ':' && c != '/')
+      return false;
+  }
+  return true;
+}
+
+/* Cuts one space-free chunk into words and numbers. */
+static void scan_chunk(seg_state *st, const char *s, size_t len)
+{
+  if (is_code(s, len)) {
+    /* kept as one token (it counts for positions), without the punctuation
+     * around it */
+    const char *a = s, *b = s + len;
+    while (a < b && !seg_is_word_char(g_utf8_get_char(a)))
+      a = g_utf8_next_char(a);
+    while (b > a && !seg_is_word_char(g_utf8_get_char(g_utf8_prev_char(b))))
+      b = g_utf8_prev_char(b);
+    st->brk = true;
+    if (b > a)
+      emit(st, a, (size_t)(b - a), SEG_CODE);
+    st->brk = true;
+    return;
+  }
+  const char *end = s + len, *word = NULL;
+  for (const char *p = s; p <= end; p = p < end ? g_utf8_next_char(p) : end + 1) {
+    gunichar c = p < end ? g_utf8_get_char(p) : 0;
+    if (p < end && seg_is_word_char(c)) {
+      if (!word)
+        word = p;
+      continue;
+    }
+    const char *next = p < end ? g_utf8_next_char(p) : end;
+    gunichar nc = next < end ? g_utf8_get_char(next) : 0;
+    gunichar pc = p > s ? g_utf8_get_char(g_utf8_prev_char(p)) : 0;
+    bool inside = word && p < end && next < end && seg_is_word_char(nc);
+    /* an apostrophe between letters, a separator between digits: go on */
+    if (inside && is_apostrophe(c) && !g_unichar_isdigit(pc))
+      continue;
+    if (inside && (c == '.' || c == ',' || c == ':') && g_unichar_isdigit(pc) && g_unichar_isdigit(nc))
+      continue;
+    if (word) {
+      size_t wl = (size_t)(p - word);
+      emit(st, word, wl, all_digits(word, wl) ? SEG_NUMBER : SEG_WORD);
+      word = NULL;
+    }
+    if (p >= end)
+      break;
+    /* a hyphen joins ("cluster-randomised", a line-end "twenty-"); anything
+     * else breaks the phrase */
+    if (is_hyphen(c) && seg_is_word_char(pc) && (next >= end || seg_is_word_char(nc)))
+      continue;
+    st->brk = true;
+    if (is_sentence_end(c)) {
+      st->sentence = true;
+      st->keywords = false;
+    }
+  }
+}
+
+static void scan_line(seg_state *st, const line_info *l)
+{
+  const char *s = l->s, *end = l->s + l->len, *chunk = NULL;
+  for (const char *p = s; p <= end; p = p < end ? g_utf8_next_char(p) : end + 1) {
+    gunichar c = p < end ? g_utf8_get_char(p) : ' ';
+    if (!is_space(c)) {
+      if (!chunk)
+        chunk = p;
+      continue;
+    }
+    if (chunk) {
+      scan_chunk(st, chunk, (size_t)(p - chunk));
+      chunk = NULL;
+    }
+    if (c == '\t')
+      st->brk = true; /* table cell */
+  }
+}
+
+static bool starts_with_sign(const char *w)
+{
+  gunichar c = g_utf8_get_char(w);
+  if (g_unichar_ismark(c))
+    return true;
+  /* a reph (र + virama before a consonant) never starts a Hindi word */
+  const char *n = g_utf8_next_char(w);
+  return c == 0x0930 && g_utf8_get_char(n) == 0x094D;
+}
+
+/* poppler sometimes puts a space inside a Devanagari word ("अंत र्गत",
+ * "क्षे त्रों"). Two adjacent pieces are one word again when the second
+ * cannot start a word, or when the text also spells them as one word. */
+static void rejoin_devanagari(GArray *toks)
+{
+  GHashTable *words = g_hash_table_new(g_str_hash, g_str_equal);
+  for (guint i = 0; i < toks->len; i++) {
+    seg_token *k = &g_array_index(toks, seg_token, i);
+    if (k->kind == SEG_WORD && k->script == SEG_SCRIPT_DEVANAGARI)
+      g_hash_table_add(words, k->word);
+  }
+  GPtrArray *freed = g_ptr_array_new_with_free_func(g_free);
+  guint out = 0;
+  for (guint i = 0; i < toks->len; i++) {
+    seg_token *k = &g_array_index(toks, seg_token, i);
+    seg_token *prev = out ? &g_array_index(toks, seg_token, out - 1) : NULL;
+    if (prev && !k->brk && k->kind == SEG_WORD && prev->kind == SEG_WORD &&
+        k->script == SEG_SCRIPT_DEVANAGARI && prev->script == SEG_SCRIPT_DEVANAGARI && k->line == prev->line) {
+      char *both = g_strconcat(prev->word, k->word, NULL);
+      bool join = starts_with_sign(k->word) ||
+                  (!lex_is_stop(prev->word) && !lex_is_stop(k->word) && g_hash_table_contains(words, both));
+      if (join) {
+        g_ptr_array_add(freed, prev->word); /* the set still points at it */
+        g_ptr_array_add(freed, k->word);
+        prev->word = both;
+        continue;
+      }
+      g_free(both);
+    }
+    g_array_index(toks, seg_token, out++) = *k;
+  }
+  g_array_set_size(toks, out);
+  g_hash_table_destroy(words);
+  g_ptr_array_free(freed, TRUE);
+}
+
+GArray *seg_split(const char *text)
+{
+  GArray *out = g_array_new(FALSE, TRUE, sizeof(seg_token));
+  if (!text)
+    return out;
+  GArray *lines = g_array_new(FALSE, TRUE, sizeof(line_info));
+  unsigned int page = 0;
+  const char *p = text;
+  for (;;) {
+    size_t n = strcspn(p, "\n\f");
+    line_info l = { .s = p, .len = n, .page = page };
+    if (n > 0 && p[n - 1] == '\r')
+      l.len--;
+    if (!g_utf8_validate(l.s, (gssize)l.len, NULL))
+      l.len = 0; /* an undecodable line is dropped, not guessed at */
+    analyse_line(&l);
+    g_array_append_val(lines, l);
+    if (!p[n])
+      break;
+    if (p[n] == '\f')
+      page++;
+    p += n + 1;
+  }
+  line_info *ls = (line_info *)(void *)lines->data;
+  mark_headings(ls, lines->len);
+
+  seg_state st = { .out = out, .brk = true, .sentence = true };
+  for (size_t i = 0; i < lines->len; i++) {
+    const line_info *l = &ls[i], *prev = i > 0 ? &ls[i - 1] : NULL;
+    if (l->blank)
+      continue;
+    /* a wrapped paragraph line continues the phrase; anything else breaks */
+    bool joined = prev && !prev->blank && prev->page == l->page && !prev->tab && !l->tab &&
+                  prev->heading == l->heading && prev->block == l->block;
+    if (!joined) {
+      st.brk = true;
+      st.sentence = true;
+      st.keywords = false;
+    }
+    if (l->keywords)
+      st.keywords = true;
+    st.line = l;
+    st.line_no = (unsigned int)i;
+    scan_line(&st, l);
+  }
+  g_array_free(lines, TRUE);
+  rejoin_devanagari(out);
+  return out;
+}
+
+void seg_free(GArray *tokens)
+{
+  if (!tokens)
+    return;
+  for (guint i = 0; i < tokens->len; i++)
+    g_free(g_array_index(tokens, seg_token, i).word);
+  g_array_free(tokens, TRUE);
+}

@@ -1,0 +1,49 @@
+/* Internal: Unicode word segmentation for the built-in tagger. */
+#ifndef DOCTAG_TAG_SEGMENT_H
+#define DOCTAG_TAG_SEGMENT_H
+
+#include <glib.h>
+#include <stdbool.h>
+
+typedef enum seg_kind {
+  SEG_WORD = 0,   /* letters (with their combining marks) */
+  SEG_NUMBER = 1, /* digits with separators: "7,850.00", "2024", "6:00" */
+  SEG_CODE = 2    /* anything mixing letters and digits, e-mail, URL, path, flag */
+} seg_kind;
+
+typedef enum seg_script {
+  SEG_SCRIPT_OTHER = 0,
+  SEG_SCRIPT_LATIN = 1,
+  SEG_SCRIPT_DEVANAGARI = 2
+} seg_script;
+
+typedef struct seg_token {
+  char *word;            /* lower-cased, NFC (g_malloc) */
+  unsigned char kind;    /* seg_kind */
+  unsigned char script;  /* seg_script */
+  bool brk;              /* a break precedes it: punctuation, blank line, heading
+                            edge, table cell, page; a phrase never spans one */
+  bool sentence;         /* first word of a sentence */
+  bool cap;              /* written with an initial capital letter */
+  bool acronym;          /* written in capitals: "KYC", "CSV" */
+  bool heading;          /* on a heading line: short, no final punctuation,
+                            title-cased, ALL CAPS or standing alone */
+  bool title;            /* in the title block (first heading of the text) */
+  bool keyword;          /* in a "Keywords:" or "Subject:" statement */
+  unsigned int page;     /* 0-based; pages are separated by '\f' */
+  unsigned int line;     /* 0-based over the whole text */
+} seg_token;
+
+/* Splits UTF-8 `text` into tokens. Words keep their combining marks (the
+ * Devanagari matras, virama, nukta, anusvara, chandrabindu); an apostrophe
+ * or hyphen between letters joins, a trailing "'s" goes; danda and other
+ * punctuation break. Invalid UTF-8 is skipped. Newly allocated GArray of
+ * seg_token: release with seg_free(). */
+GArray *seg_split(const char *text);
+void seg_free(GArray *tokens);
+
+/* True for a character that belongs inside a word: a letter, a digit or a
+ * combining mark (and ZWJ/ZWNJ, which shape Indic conjuncts). */
+bool seg_is_word_char(gunichar c);
+
+#endif

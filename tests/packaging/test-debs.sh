@@ -1,0 +1,169 @@
+#!/bin/bash
+# The Debian round trip, as a user of the packages would live it:
+#   1. `dpkg-buildpackage -b -us -uc` on a clean checkout of HEAD;
+#   2. install the five packages on this machine (apt resolves their
+#      dependencies);
+#   3. build the C example from libdoctag-dev with pkg-config and run it;
+#      import the module with /usr/bin/python3 and process a PDF; run
+#      `doctag process`; start doctag-server as the doctag user with the
+#      packaged configuration and ask it for /api/status;
+#   4. purge the packages (also when a step failed).
+# Needs root (apt-get). Refuses to run when doctag packages are already
+# installed, so it never replaces or removes someone's installation.
+#
+#   tests/packaging/test-debs.sh [--debs DIR] [--keep]
+#     --debs DIR  use the .debs in DIR instead of building them
+#     --keep      leave the packages installed
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+debs="" keep=0
+while [ $# -gt 0 ]; do
+  case $1 in
+  --debs) debs=$(cd "$2" && pwd); shift 2 ;;
+  --keep) keep=1; shift ;;
+  *) echo "usage: $0 [--debs DIR] [--keep]" >&2; exit 2 ;;
+  esac
+done
+
+packages="libdoctag1 libdoctag-dev python3-doctag doctag-tools doctag-server"
+[ "$(id -u)" -eq 0 ] || { echo "test-debs: needs root (apt-get install)" >&2; exit 2; }
+for p in $packages; do
+  if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q installed; then
+    echo "test-debs: $p is already installed; remove it first (this test purges what it installs)" >&2
+    exit 2
+  fi
+done
+
+corpus=""
+for d in "${DOCTAG_SHARED_CORPUS:-}" "$root/../shared/corpus" "${DOCTAG_FIXTURES:-}" "$root/build/fixtures"; do
+  if [ -n "$d" ] && [ -f "$d/manifest.json" ]; then corpus=$(cd "$d" && pwd); break; fi
+done
+[ -n "$corpus" ] || { echo "test-debs: no corpus (DOCTAG_SHARED_CORPUS)" >&2; exit 2; }
+doc=$(/usr/bin/python3 -c '
+import json, sys
+m = json.load(open(sys.argv[1] + "/manifest.json"))
+e = sorted((e for e in m if e["kind"] == "text" and e.get("lang") == "eng" and not e.get("benchmark")),
+           key=lambda e: (e["pages"], e["path"]))[0]
+print(sys.argv[1] + "/" + e["path"])' "$corpus")
+
+work=$(mktemp -d /tmp/doctag-debs.XXXXXX)
+chmod 755 "$work"
+server_pid=""
+installed=0
+cleanup() {
+  status=$?
+  if [ -n "$server_pid" ]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  if [ $installed -eq 1 ] && [ $keep -eq 0 ]; then
+    echo "== purging the packages"
+    DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq $packages >"$work/purge.log" 2>&1 \
+      || { cat "$work/purge.log"; status=1; }
+    for p in $packages; do
+      if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q installed; then
+        echo "FAIL: $p is still installed after purge"; status=1
+      fi
+    done
+    [ ! -e /usr/lib/python3/dist-packages/doctag ] || { echo "FAIL: the Python package outlived the purge"; status=1; }
+    [ ! -e /etc/doctag ] || { echo "FAIL: /etc/doctag outlived the purge"; status=1; }
+  fi
+  rm -rf "$work"
+  [ $status -eq 0 ] && echo "test-debs: all steps passed" || echo "test-debs: FAILED"
+  exit $status
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+step() { echo "== $* ($(( SECONDS ))s)"; }
+
+if [ -z "$debs" ]; then
+  step "building the packages from a clean checkout of HEAD"
+  git -C "$root" rev-parse --verify HEAD >/dev/null
+  git -c advice.detachedHead=false clone -q --no-local "$root" "$work/src"
+  git -C "$work/src" -c advice.detachedHead=false checkout -q "$(git -C "$root" rev-parse HEAD)"
+  (cd "$work/src" && DEB_BUILD_OPTIONS="parallel=$(nproc) nocheck" dpkg-buildpackage -b -us -uc) \
+    >"$work/build.log" 2>&1 || { tail -n 60 "$work/build.log"; fail "dpkg-buildpackage"; }
+  debs=$work
+fi
+files=()
+for p in $packages; do
+  f=$(ls "$debs/${p}"_*.deb 2>/dev/null | head -n 1)
+  [ -n "$f" ] || fail "no ${p}_*.deb in $debs"
+  files+=("$f")
+done
+
+step "installing ${files[*]##*/}"
+installed=1
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${files[@]}" \
+  >"$work/install.log" 2>&1 || { cat "$work/install.log"; fail "apt-get install"; }
+
+step "libdoctag-dev: the C example built with pkg-config"
+example=/usr/share/doc/libdoctag-dev/examples/process.c
+[ -f "$example" ] || fail "$example not installed"
+pkg-config --exists --print-errors doctag || fail "pkg-config does not know doctag"
+[ "$(pkg-config --modversion doctag)" = "$(dpkg-query -W -f='${Version}' libdoctag1 | sed 's/-.*//')" ] \
+  || fail "doctag.pc version differs from the package's"
+# shellcheck disable=SC2046
+cc -std=c99 -Wall -Wextra -Werror "$example" $(pkg-config --cflags --libs doctag) -o "$work/process" \
+  || fail "the example does not build"
+ldd "$work/process" | grep -Eq "libdoctag.so.1 => (/usr)?/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/" \
+  || fail "the example is not linked to the installed library: $(ldd "$work/process" | grep doctag)"
+(cd "$work" && DOCTAG_DATA_DIR=$work/data-c ./process "$doc") >"$work/c.out" || { cat "$work/c.out"; fail "example run"; }
+grep -q '^tags:' "$work/c.out" || fail "the example printed no tags"
+awk '/^tags:/{t=1;next} t && /^  [^ ]/{n++} END{exit !(n>=1)}' "$work/c.out" || fail "no tag lines"
+
+step "python3-doctag: import with /usr/bin/python3 and process"
+(cd "$work" && DOCTAG_DATA_DIR=$work/data-py /usr/bin/python3 - "$doc") <<'PY' || fail "python3-doctag"
+import sys
+import doctag
+assert doctag.__file__.startswith("/usr/lib/python3/dist-packages/doctag/"), doctag.__file__
+with doctag.Context() as ctx:
+    r = ctx.process(sys.argv[1], model="local")
+    assert r.tags and r.page_count >= 1, r
+    try:
+        ctx.process("/no/such/file.pdf")
+        raise SystemExit("a missing file did not raise")
+    except doctag.NotFound:
+        pass
+print("python:", doctag.__version__, r.tags)
+PY
+
+step "doctag-tools: doctag process"
+DOCTAG_DATA_DIR=$work/data-cli doctag process --model local "$doc" >"$work/cli.json" || fail "doctag process"
+/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["success"] and d["tags"], d; print("cli:", d["tags"])' \
+  "$work/cli.json" || fail "doctag process output"
+doctag --version | grep -q "$(pkg-config --modversion doctag)" || fail "doctag --version"
+
+step "doctag-server: the doctag user, the configuration, a running server"
+getent passwd doctag >/dev/null || fail "no doctag system user"
+[ -f /etc/doctag/doctag.env ] || fail "no /etc/doctag/doctag.env"
+[ -d /var/lib/doctag ] && [ "$(stat -c %U /var/lib/doctag)" = doctag ] || fail "/var/lib/doctag is not the doctag user's"
+[ -f /lib/systemd/system/doctag-server.service ] || fail "no systemd unit"
+systemd-analyze verify /lib/systemd/system/doctag-server.service >"$work/verify.log" 2>&1 \
+  || { cat "$work/verify.log"; fail "the systemd unit does not verify"; }
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# As the unit runs it: the doctag user, the packaged environment file.
+(
+  set -a
+  # shellcheck source=/dev/null
+  . /etc/doctag/doctag.env
+  set +a
+  export DOCTAG_LISTEN=127.0.0.1:$port DOCTAG_HTTP_WORKERS=1 DOCTAG_WORKERS=1
+  cd /var/lib/doctag
+  exec runuser -u doctag -- env DOCTAG_LISTEN="$DOCTAG_LISTEN" /usr/bin/doctag-server
+) >"$work/server.log" 2>&1 &
+server_pid=$!
+ok=0
+for _ in $(seq 1 150); do
+  if /usr/bin/python3 - "$port" <<'PY' 2>/dev/null; then ok=1; break; fi
+import json, sys, urllib.request
+with urllib.request.urlopen("http://127.0.0.1:%s/api/status" % sys.argv[1], timeout=2) as r:
+    assert json.load(r)["status"] == "ok"
+PY
+  kill -0 "$server_pid" 2>/dev/null || break
+  sleep 0.2
+done
+[ $ok -eq 1 ] || { cat "$work/server.log"; fail "doctag-server did not answer /api/status"; }
+echo "server: /api/status ok on 127.0.0.1:$port"
+kill -TERM "$server_pid"
+wait "$server_pid" || true
+server_pid=""
+step "done"

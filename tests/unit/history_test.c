@@ -1,0 +1,941 @@
+/* History: recording, every query, ownership isolation, ranked English and
+ * Hindi search, statistics, batch recording; on SQLite and PostgreSQL. */
+#include "store_fixture.h"
+#include "doctag/history.h"
+#include "history/history_internal.h"
+#include "core/error.h"
+#include "core/result.h"
+
+#include <math.h>
+
+/* A user inserted directly (no password hashing: it is not under test). */
+static char *user(fx *f, const char *email)
+{
+  struct store *s;
+  assert_ok(store_get(f->ctx, &s));
+  char *id = store_uuid_new();
+  store_param p[] = { SP_T(id), SP_T(email), SP_T("x"), SP_N, SP_B(true), SP_B(false), SP_I(store_now_us()) };
+  assert_ok(store_query(s, ST_USER_INSERT, p, 7, NULL));
+  return id;
+}
+
+typedef struct doc_spec {
+  const char *title;
+  const char *tags[4];
+  const char *text;
+  const char *status;
+  const char *error;
+} doc_spec;
+
+/* Records one single job; returns the document id, *job the job id. */
+static char *record(fx *f, const char *uid, const doc_spec *d, char **job)
+{
+  size_t n = 0;
+  while (n < 4 && d->tags[n])
+    n++;
+  history_doc h = {
+    .title = d->title,
+    .file_path = "/data/in.pdf",
+    .file_source_type = "local",
+    .sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+    .file_size = 12345,
+    .status = d->status ? d->status : "completed",
+    .tags = d->tags,
+    .tag_count = n,
+    .text = d->text,
+    .text_len = d->text ? strlen(d->text) : 0,
+    .metadata_json = "{\"page_count\":3,\"is_scanned\":false}",
+    .error_message = d->error,
+  };
+  char *doc = NULL, *jid = NULL;
+  assert_ok(history_record_single(f->ctx, uid, "{\"model_name\":\"local\",\"num_tags\":8,\"api_key\":\"sk-secret\"}",
+                                  &h, store_now_us() - 1500000, &jid, &doc));
+  if (job)
+    *job = jid;
+  else
+    g_free(jid);
+  return doc;
+}
+
+static json_t *parse(char *json)
+{
+  json_error_t e;
+  json_t *j = json_loads(json, 0, &e);
+  if (!j)
+    fail_msg("bad JSON (%s): %s", e.text, json);
+  doctag_free(json);
+  return j;
+}
+
+/* The object's keys are exactly `keys` (NULL-terminated). */
+static void assert_keys(json_t *o, const char *const *keys)
+{
+  size_t n = 0;
+  for (; keys[n]; n++)
+    if (!json_object_get(o, keys[n]))
+      fail_msg("missing key %s", keys[n]);
+  assert_int_equal(json_object_size(o), n);
+}
+
+static const char *const JOB_KEYS[] = { "id", "job_type", "status", "total_documents", "processed_count",
+                                        "failed_count", "started_at", "completed_at", "created_at", NULL };
+static const char *const JOB_DETAIL_KEYS[] = { "id", "job_type", "status", "total_documents", "processed_count",
+                                               "failed_count", "started_at", "completed_at", "created_at",
+                                               "config", "error_message", "documents", NULL };
+static const char *const DOC_KEYS[] = { "id", "title", "file_path", "file_source_type", "status", "tags",
+                                        "error_message", "processed_at", "created_at", NULL };
+static const char *const DOC_FULL_KEYS[] = { "id", "title", "file_path", "file_source_type", "status", "tags",
+                                             "error_message", "processed_at", "created_at", "job_id",
+                                             "file_size", "mime_type", "extracted_text",
+                                             "processing_metadata", NULL };
+
+static void test_record_and_read_back(void **state)
+{
+  fx *f = *state;
+  char *uid = user(f, "a@example.com"), *jid;
+  doc_spec d = { "Annual Report", { "finance", "annual report", "  ", NULL }, "Revenue grew.\fPage two.", NULL, NULL };
+  char *did = record(f, uid, &d, &jid);
+  assert_true(store_uuid_valid(did));
+
+  doctag_job_detail *job = NULL;
+  assert_ok(doctag_history_job(f->ctx, &job, uid, jid));
+  const doctag_job_record *j = doctag_job_detail_job(job);
+  assert_string_equal(j->id, jid);
+  assert_string_equal(j->job_type, "single");
+  assert_string_equal(j->status, "completed");
+  assert_int_equal(j->total_documents, 1);
+  assert_int_equal(j->processed_count, 1);
+  assert_int_equal(j->failed_count, 0);
+  assert_non_null(j->started_at);
+  assert_non_null(j->completed_at);
+  assert_true(strcmp(j->started_at, j->completed_at) < 0);
+  assert_null(j->error_message);
+  /* The API key never reaches the database. */
+  assert_null(strstr(j->config_json, "sk-secret"));
+  assert_null(strstr(j->config_json, "api_key"));
+  assert_non_null(strstr(j->config_json, "\"model_name\""));
+  assert_int_equal(doctag_job_detail_document_count(job), 1);
+  const doctag_document_record *jd = doctag_job_detail_document_at(job, 0);
+  assert_string_equal(jd->id, did);
+  assert_null(doctag_job_detail_document_at(job, 1));
+  char *json;
+  assert_ok(doctag_job_detail_to_json(job, &json));
+  json_t *o = parse(json);
+  assert_keys(o, JOB_DETAIL_KEYS);
+  assert_string_equal(json_string_value(json_object_get(json_object_get(o, "config"), "model_name")), "local");
+  assert_true(json_is_null(json_object_get(o, "error_message")));
+  json_t *docs = json_object_get(o, "documents");
+  assert_int_equal(json_array_size(docs), 1);
+  assert_keys(json_array_get(docs, 0), DOC_KEYS);
+  json_decref(o);
+  doctag_job_detail_free(job);
+
+  doctag_document_detail *doc = NULL;
+  assert_ok(doctag_history_document(f->ctx, &doc, uid, did));
+  const doctag_document_record *r = doctag_document_detail_record(doc);
+  assert_string_equal(r->id, did);
+  assert_string_equal(r->job_id, jid);
+  assert_string_equal(r->title, "Annual Report");
+  assert_string_equal(r->file_path, "/data/in.pdf");
+  assert_string_equal(r->file_source_type, "local");
+  assert_string_equal(r->status, "completed");
+  assert_int_equal(r->tag_count, 2); /* the blank tag is dropped */
+  assert_string_equal(r->tags[0], "finance");
+  assert_string_equal(r->tags[1], "annual report");
+  assert_int_equal(r->file_size, 12345);
+  assert_string_equal(r->mime_type, "application/pdf");
+  assert_string_equal(r->extracted_text, "Revenue grew.\fPage two.");
+  assert_int_equal(r->extracted_text_length, strlen("Revenue grew.\fPage two."));
+  assert_string_equal(r->sha256, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+  assert_non_null(r->processed_at);
+  assert_ok(doctag_document_detail_to_json(doc, &json));
+  o = parse(json);
+  assert_keys(o, DOC_FULL_KEYS);
+  assert_int_equal(json_integer_value(json_object_get(o, "file_size")), 12345);
+  assert_int_equal(json_integer_value(json_object_get(json_object_get(o, "processing_metadata"), "page_count")), 3);
+  assert_string_equal(json_string_value(json_object_get(o, "extracted_text")), "Revenue grew.\fPage two.");
+  assert_string_equal(json_string_value(json_array_get(json_object_get(o, "tags"), 1)), "annual report");
+  json_decref(o);
+  doctag_document_detail_free(doc);
+  g_free(did);
+  g_free(jid);
+  g_free(uid);
+}
+
+static void test_record_failure(void **state)
+{
+  fx *f = *state;
+  char *uid = user(f, "a@example.com"), *jid;
+  doc_spec d = { "broken.pdf", { NULL }, NULL, "failed", "PDF extraction failed: not a PDF" };
+  char *did = record(f, uid, &d, &jid);
+  doctag_job_detail *job = NULL;
+  assert_ok(doctag_history_job(f->ctx, &job, uid, jid));
+  const doctag_job_record *j = doctag_job_detail_job(job);
+  assert_string_equal(j->status, "failed");
+  assert_int_equal(j->processed_count, 0);
+  assert_int_equal(j->failed_count, 1);
+  assert_string_equal(j->error_message, "PDF extraction failed: not a PDF");
+  const doctag_document_record *r = doctag_job_detail_document_at(job, 0);
+  assert_string_equal(r->status, "failed");
+  assert_string_equal(r->error_message, "PDF extraction failed: not a PDF");
+  assert_int_equal(r->tag_count, 0);
+  doctag_job_detail_free(job);
+  doctag_document_detail *doc = NULL;
+  assert_ok(doctag_history_document(f->ctx, &doc, uid, did));
+  assert_null(doctag_document_detail_record(doc)->extracted_text);
+  doctag_document_detail_free(doc);
+
+  /* Bad records are refused before anything is written. */
+  history_doc bad = { .status = "done" };
+  assert_status(history_record_single(f->ctx, uid, NULL, &bad, 0, NULL, NULL), DOCTAG_EINVAL);
+  history_doc badsha = { .status = "completed", .sha256 = "XYZ" };
+  assert_status(history_record_single(f->ctx, uid, NULL, &badsha, 0, NULL, NULL), DOCTAG_EINVAL);
+  history_doc badmeta = { .status = "completed", .metadata_json = "[1,2]" };
+  assert_status(history_record_single(f->ctx, uid, NULL, &badmeta, 0, NULL, NULL), DOCTAG_EINVAL);
+  history_doc ok = { .status = "completed" };
+  assert_status(history_record_single(f->ctx, uid, "not json", &ok, 0, NULL, NULL), DOCTAG_EINVAL);
+  char *nobody = store_uuid_new();
+  assert_status(history_record_single(f->ctx, nobody, NULL, &ok, 0, NULL, NULL), DOCTAG_ENOTFOUND);
+  assert_status(history_record_single(f->ctx, "nobody", NULL, &ok, 0, NULL, NULL), DOCTAG_ENOTFOUND);
+  doctag_job_list *l = NULL;
+  assert_ok(doctag_history_jobs(f->ctx, &l, uid, 0, 0, NULL));
+  assert_int_equal(doctag_job_list_total(l), 1);
+  doctag_job_list_free(l);
+  g_free(nobody);
+  g_free(did);
+  g_free(jid);
+  g_free(uid);
+}
+
+static void test_jobs_list(void **state)
+{
+  fx *f = *state;
+  char *uid = user(f, "a@example.com");
+  char *jobs[7];
+  for (int i = 0; i < 7; i++) {
+    char *title = g_strdup_printf("doc %d", i);
+    doc_spec d = { title, { NULL }, "text", i % 3 == 2 ? "failed" : "completed", i % 3 == 2 ? "boom" : NULL };
+    g_free(record(f, uid, &d, &jobs[i]));
+    g_free(title);
+  }
+  doctag_job_list *l = NULL;
+  assert_ok(doctag_history_jobs(f->ctx, &l, uid, 3, 0, NULL));
+  assert_int_equal(doctag_job_list_total(l), 7);
+  assert_int_equal(doctag_job_list_count(l), 3);
+  /* Newest first. */
+  for (int i = 0; i < 3; i++)
+    assert_string_equal(doctag_job_list_at(l, (size_t)i)->id, jobs[6 - i]);
+  assert_null(doctag_job_list_at(l, 3));
+  assert_null(doctag_job_list_at(l, 0)->config_json);
+  char *json;
+  assert_ok(doctag_job_list_to_json(l, &json));
+  json_t *o = parse(json);
+  const char *const keys[] = { "jobs", "total", "limit", "offset", NULL };
+  assert_keys(o, keys);
+  assert_int_equal(json_integer_value(json_object_get(o, "limit")), 3);
+  assert_int_equal(json_integer_value(json_object_get(o, "total")), 7);
+  assert_keys(json_array_get(json_object_get(o, "jobs"), 0), JOB_KEYS);
+  json_decref(o);
+  doctag_job_list_free(l);
+
+  assert_ok(doctag_history_jobs(f->ctx, &l, uid, 3, 6, NULL));
+  assert_int_equal(doctag_job_list_count(l), 1);
+  assert_string_equal(doctag_job_list_at(l, 0)->id, jobs[0]);
+  doctag_job_list_free(l);
+  assert_ok(doctag_history_jobs(f->ctx, &l, uid, 3, 70, NULL));
+  assert_int_equal(doctag_job_list_count(l), 0);
+  assert_int_equal(doctag_job_list_total(l), 7);
+  doctag_job_list_free(l);
+  /* Status filter. */
+  assert_ok(doctag_history_jobs(f->ctx, &l, uid, 0, 0, "failed"));
+  assert_int_equal(doctag_job_list_total(l), 2);
+  assert_int_equal(doctag_job_list_count(l), 2);
+  for (size_t i = 0; i < 2; i++)
+    assert_string_equal(doctag_job_list_at(l, i)->status, "failed");
+  doctag_job_list_free(l);
+  assert_ok(doctag_history_jobs(f->ctx, &l, uid, 0, 0, "paused' OR '1'='1"));
+  assert_int_equal(doctag_job_list_total(l), 0);
+  doctag_job_list_free(l);
+  assert_ok(doctag_history_jobs(f->ctx, &l, uid, 0, 0, ""));
+  assert_int_equal(doctag_job_list_total(l), 7);
+  doctag_job_list_free(l);
+  /* Limits. */
+  l = (doctag_job_list *)1;
+  assert_status(doctag_history_jobs(f->ctx, &l, uid, 101, 0, NULL), DOCTAG_EINVAL);
+  assert_null(l);
+  assert_ok(doctag_history_jobs(f->ctx, &l, uid, 100, 0, NULL));
+  doctag_job_list_free(l);
+  assert_status(doctag_history_jobs(f->ctx, &l, NULL, 10, 0, NULL), DOCTAG_EINVAL);
+  assert_status(doctag_history_jobs(NULL, &l, uid, 10, 0, NULL), DOCTAG_EINVAL);
+  assert_status(doctag_history_jobs(f->ctx, NULL, uid, 10, 0, NULL), DOCTAG_EINVAL);
+  for (int i = 0; i < 7; i++)
+    g_free(jobs[i]);
+  g_free(uid);
+}
+
+static void test_documents_list(void **state)
+{
+  fx *f = *state;
+  char *uid = user(f, "a@example.com");
+  char *docs[5];
+  for (int i = 0; i < 5; i++) {
+    char *title = g_strdup_printf("doc %d", i);
+    doc_spec d = { title, { "t1", "t2", NULL }, "text", NULL, NULL };
+    docs[i] = record(f, uid, &d, NULL);
+    g_free(title);
+  }
+  doctag_document_list *l = NULL;
+  assert_ok(doctag_history_documents(f->ctx, &l, uid, 2, 1));
+  assert_int_equal(doctag_document_list_total(l), 5);
+  assert_int_equal(doctag_document_list_count(l), 2);
+  assert_string_equal(doctag_document_list_at(l, 0)->id, docs[3]);
+  assert_string_equal(doctag_document_list_at(l, 1)->id, docs[2]);
+  assert_null(doctag_document_list_at(l, 0)->extracted_text);
+  assert_int_equal(doctag_document_list_at(l, 0)->tag_count, 2);
+  char *json;
+  assert_ok(doctag_document_list_to_json(l, &json));
+  json_t *o = parse(json);
+  const char *const keys[] = { "documents", "total", NULL };
+  assert_keys(o, keys);
+  assert_keys(json_array_get(json_object_get(o, "documents"), 0), DOC_KEYS);
+  json_decref(o);
+  doctag_document_list_free(l);
+  assert_status(doctag_history_documents(f->ctx, &l, uid, 1000, 0), DOCTAG_EINVAL);
+  for (int i = 0; i < 5; i++)
+    g_free(docs[i]);
+  g_free(uid);
+}
+
+static void test_delete_job(void **state)
+{
+  fx *f = *state;
+  char *uid = user(f, "a@example.com"), *jid, *keep_jid;
+  doc_spec d = { "Zanzibar spice trade", { "spice", NULL }, "cloves and nutmeg", NULL, NULL };
+  char *did = record(f, uid, &d, &jid);
+  doc_spec k = { "Kept", { NULL }, "cloves too", NULL, NULL };
+  char *kept = record(f, uid, &k, &keep_jid);
+  assert_ok(doctag_history_job_delete(f->ctx, uid, jid));
+  doctag_job_detail *job = NULL;
+  assert_status(doctag_history_job(f->ctx, &job, uid, jid), DOCTAG_ENOTFOUND);
+  assert_string_equal(doctag_error_last()->message, "Job not found");
+  doctag_document_detail *doc = NULL;
+  assert_status(doctag_history_document(f->ctx, &doc, uid, did), DOCTAG_ENOTFOUND);
+  assert_string_equal(doctag_error_last()->message, "Document not found");
+  assert_status(doctag_history_job_delete(f->ctx, uid, jid), DOCTAG_ENOTFOUND);
+  /* Its document left the search index too; the other stays. */
+  doctag_document_list *l = NULL;
+  assert_ok(doctag_history_search(f->ctx, &l, uid, "cloves", 0));
+  assert_int_equal(doctag_document_list_count(l), 1);
+  assert_string_equal(doctag_document_list_at(l, 0)->id, kept);
+  doctag_document_list_free(l);
+  assert_ok(doctag_history_search(f->ctx, &l, uid, "zanzibar", 0));
+  assert_int_equal(doctag_document_list_count(l), 0);
+  doctag_document_list_free(l);
+  assert_ok(doctag_history_documents(f->ctx, &l, uid, 0, 0));
+  assert_int_equal(doctag_document_list_total(l), 1);
+  doctag_document_list_free(l);
+  assert_status(doctag_history_job_delete(f->ctx, uid, "not-a-uuid"), DOCTAG_ENOTFOUND);
+  assert_status(doctag_history_job_delete(f->ctx, NULL, jid), DOCTAG_EINVAL);
+  g_free(did);
+  g_free(jid);
+  g_free(kept);
+  g_free(keep_jid);
+  g_free(uid);
+}
+
+static void test_ownership_isolation(void **state)
+{
+  fx *f = *state;
+  char *alice = user(f, "alice@example.com"), *bob = user(f, "bob@example.com"), *jid;
+  doc_spec d = { "Alice private memo", { "private", NULL }, "quarterly secrets", NULL, NULL };
+  char *did = record(f, alice, &d, &jid);
+
+  /* Every call, as Bob, sees nothing of Alice's. */
+  doctag_job_detail *job = NULL;
+  assert_status(doctag_history_job(f->ctx, &job, bob, jid), DOCTAG_ENOTFOUND);
+  assert_string_equal(doctag_error_last()->message, "Job not found");
+  assert_null(job);
+  char *json = NULL;
+  assert_status(doctag_history_job_json(f->ctx, bob, jid, &json), DOCTAG_ENOTFOUND);
+  assert_null(json);
+  assert_status(doctag_history_job_delete(f->ctx, bob, jid), DOCTAG_ENOTFOUND);
+  doctag_document_detail *doc = NULL;
+  assert_status(doctag_history_document(f->ctx, &doc, bob, did), DOCTAG_ENOTFOUND);
+  assert_string_equal(doctag_error_last()->message, "Document not found");
+  assert_status(doctag_history_document_json(f->ctx, bob, did, &json), DOCTAG_ENOTFOUND);
+  doctag_job_list *jl = NULL;
+  assert_ok(doctag_history_jobs(f->ctx, &jl, bob, 0, 0, NULL));
+  assert_int_equal(doctag_job_list_total(jl), 0);
+  assert_int_equal(doctag_job_list_count(jl), 0);
+  doctag_job_list_free(jl);
+  doctag_document_list *dl = NULL;
+  assert_ok(doctag_history_documents(f->ctx, &dl, bob, 0, 0));
+  assert_int_equal(doctag_document_list_total(dl), 0);
+  doctag_document_list_free(dl);
+  assert_ok(doctag_history_search(f->ctx, &dl, bob, "quarterly secrets", 0));
+  assert_int_equal(doctag_document_list_count(dl), 0);
+  doctag_document_list_free(dl);
+  doctag_stats *st = NULL;
+  assert_ok(doctag_history_stats(f->ctx, &st, bob));
+  assert_int_equal(doctag_stats_total_jobs(st), 0);
+  assert_int_equal(doctag_stats_total_documents(st), 0);
+  assert_int_equal(doctag_stats_recent_count(st), 0);
+  doctag_stats_free(st);
+  /* Batch recording into Alice's job as Bob, or moving it, is refused. */
+  history_doc h = { .row_index = 5, .status = "completed", .title = "intruder" };
+  assert_status(history_document_record(f->ctx, bob, jid, &h, NULL), DOCTAG_ENOTFOUND);
+  /* A malformed or unknown user id owns nothing either. */
+  assert_ok(doctag_history_jobs(f->ctx, &jl, "'; DROP TABLE jobs; --", 0, 0, NULL));
+  assert_int_equal(doctag_job_list_total(jl), 0);
+  doctag_job_list_free(jl);
+  assert_status(doctag_history_job(f->ctx, &job, "garbage", jid), DOCTAG_ENOTFOUND);
+
+  /* Alice still has everything. */
+  assert_ok(doctag_history_job(f->ctx, &job, alice, jid));
+  assert_int_equal(doctag_job_detail_document_count(job), 1);
+  assert_string_equal(doctag_job_detail_document_at(job, 0)->title, "Alice private memo");
+  doctag_job_detail_free(job);
+  assert_ok(doctag_history_document(f->ctx, &doc, alice, did));
+  doctag_document_detail_free(doc);
+  assert_ok(doctag_history_search(f->ctx, &dl, alice, "quarterly", 0));
+  assert_int_equal(doctag_document_list_count(dl), 1);
+  doctag_document_list_free(dl);
+  assert_ok(doctag_history_stats(f->ctx, &st, alice));
+  assert_int_equal(doctag_stats_total_jobs(st), 1);
+  doctag_stats_free(st);
+  g_free(did);
+  g_free(jid);
+  g_free(alice);
+  g_free(bob);
+}
+
+/* The ids of a search, in order. */
+static char **search_ids(fx *f, const char *uid, const char *q)
+{
+  doctag_document_list *l = NULL;
+  assert_ok(doctag_history_search(f->ctx, &l, uid, q, 0));
+  size_t n = doctag_document_list_count(l);
+  assert_int_equal(doctag_document_list_total(l), n);
+  char **ids = g_new0(char *, n + 1);
+  for (size_t i = 0; i < n; i++)
+    ids[i] = g_strdup(doctag_document_list_at(l, i)->id);
+  doctag_document_list_free(l);
+  return ids;
+}
+
+static void test_search_ranking(void **state)
+{
+  fx *f = *state;
+  char *uid = user(f, "a@example.com");
+  /* "glacier" in the title, in the tags, in the text, nowhere. Created so
+   * that creation order is the reverse of the expected ranking. */
+  doc_spec in_text = { "Mountain survey", { "alps", "survey", NULL },
+                       "The survey team crossed a glacier near the pass and measured snow depth.", NULL, NULL };
+  doc_spec in_tags = { "Mountain survey two", { "glacier", "alps", NULL },
+                       "The survey team crossed a ridge near the pass and measured snow depth.", NULL, NULL };
+  doc_spec in_title = { "Glacier survey", { "alps", "survey", NULL },
+                        "The survey team crossed a ridge near the pass and measured snow depth.", NULL, NULL };
+  doc_spec none = { "Desert survey", { "sand", NULL }, "Dunes and wind.", NULL, NULL };
+  /* ...and once, deep in a long text. */
+  GString *filler = g_string_new(NULL);
+  for (int i = 0; i < 200; i++)
+    g_string_append_printf(filler, "The survey team walked %d more kilometres. ", i);
+  g_string_append(filler, "At last a glacier.");
+  doc_spec deep = { "Long walk survey", { "alps", NULL }, filler->str, NULL, NULL };
+  char *dp = record(f, uid, &deep, NULL);
+  g_string_free(filler, TRUE);
+  char *t = record(f, uid, &in_text, NULL), *g = record(f, uid, &in_tags, NULL);
+  char *ti = record(f, uid, &in_title, NULL), *n = record(f, uid, &none, NULL);
+  char **ids = search_ids(f, uid, "glacier");
+  assert_int_equal(g_strv_length(ids), 4);
+  assert_string_equal(ids[0], ti);
+  assert_string_equal(ids[1], g);
+  assert_string_equal(ids[2], t);
+  assert_string_equal(ids[3], dp);
+  g_strfreev(ids);
+  /* Case does not matter; every word must match. */
+  ids = search_ids(f, uid, "GLACIER Pass");
+  assert_int_equal(g_strv_length(ids), 3);
+  g_strfreev(ids);
+  ids = search_ids(f, uid, "glacier dunes");
+  assert_int_equal(g_strv_length(ids), 0);
+  g_strfreev(ids);
+  ids = search_ids(f, uid, "dunes");
+  assert_int_equal(g_strv_length(ids), 1);
+  assert_string_equal(ids[0], n);
+  g_strfreev(ids);
+  ids = search_ids(f, uid, "survey");
+  assert_int_equal(g_strv_length(ids), 5);
+  g_strfreev(ids);
+  /* Limit. */
+  doctag_document_list *l = NULL;
+  assert_ok(doctag_history_search(f->ctx, &l, uid, "survey", 2));
+  assert_int_equal(doctag_document_list_count(l), 2);
+  doctag_document_list_free(l);
+  g_free(t);
+  g_free(g);
+  g_free(ti);
+  g_free(n);
+  g_free(dp);
+  g_free(uid);
+}
+
+static void test_search_hindi(void **state)
+{
+  fx *f = *state;
+  char *uid = user(f, "a@example.com");
+  doc_spec text = { "वार्षिक प्रतिवेदन", { "अर्थव्यवस्था", NULL },
+                    "भारत में जलवायु परिवर्तन पर यह रिपोर्ट है। हिन्दी भाषा में लिखी गई।", NULL, NULL };
+  doc_spec title = { "जलवायु नीति", { "पर्यावरण", NULL }, "सरकार की नई नीति का सारांश।", NULL, NULL };
+  doc_spec mixed = { "Climate policy (जलवायु)", { "climate", NULL }, "English text with one Hindi word: नीति.",
+                     NULL, NULL };
+  char *dt = record(f, uid, &text, NULL), *di = record(f, uid, &title, NULL), *dm = record(f, uid, &mixed, NULL);
+  /* A word with vowel signs and a virama, found whole. */
+  char **ids = search_ids(f, uid, "हिन्दी");
+  assert_int_equal(g_strv_length(ids), 1);
+  assert_string_equal(ids[0], dt);
+  g_strfreev(ids);
+  /* A word before the danda. */
+  ids = search_ids(f, uid, "है");
+  assert_int_equal(g_strv_length(ids), 1);
+  g_strfreev(ids);
+  ids = search_ids(f, uid, "सारांश");
+  assert_int_equal(g_strv_length(ids), 1);
+  assert_string_equal(ids[0], di);
+  g_strfreev(ids);
+  /* Vowel signs are not stripped: "नीति" (policy) is not "नति". */
+  ids = search_ids(f, uid, "नति");
+  assert_int_equal(g_strv_length(ids), 0);
+  g_strfreev(ids);
+  /* Title matches rank above text matches, in Hindi too. */
+  ids = search_ids(f, uid, "जलवायु");
+  assert_int_equal(g_strv_length(ids), 3);
+  assert_string_equal(ids[2], dt);
+  g_strfreev(ids);
+  ids = search_ids(f, uid, "नीति");
+  assert_int_equal(g_strv_length(ids), 2);
+  assert_string_equal(ids[0], di);
+  assert_string_equal(ids[1], dm);
+  g_strfreev(ids);
+  /* Tags; and Hindi and English words together. */
+  ids = search_ids(f, uid, "पर्यावरण");
+  assert_int_equal(g_strv_length(ids), 1);
+  assert_string_equal(ids[0], di);
+  g_strfreev(ids);
+  ids = search_ids(f, uid, "climate जलवायु");
+  assert_int_equal(g_strv_length(ids), 1);
+  assert_string_equal(ids[0], dm);
+  g_strfreev(ids);
+  g_free(dt);
+  g_free(di);
+  g_free(dm);
+  g_free(uid);
+}
+
+static void test_search_syntax_is_text(void **state)
+{
+  fx *f = *state;
+  char *uid = user(f, "a@example.com");
+  doc_spec a = { "Organic farming", { "farming", NULL }, "It is 100% organic, said O'Brien (the farmer).", NULL, NULL };
+  doc_spec b = { "Unrelated", { NULL }, "Nothing to see here.", NULL, NULL };
+  char *da = record(f, uid, &a, NULL), *db = record(f, uid, &b, NULL);
+  /* Characters with meaning in SQL LIKE or FTS syntax match nothing by
+   * themselves, and never everything. */
+  const char *nothing[] = { "%", "_", "*", "\"", "'", "(", ")", "^", "-", ":", "%%", "\\", "' OR '1'='1",
+                            "\" OR \"", "NOT", "farming NOT organic*x", "title:organic", "NEAR(organic farming)",
+                            "a AND", "OR", "organic -farming x" };
+  for (size_t i = 0; i < G_N_ELEMENTS(nothing); i++) {
+    doctag_document_list *l = NULL;
+    doctag_status st = doctag_history_search(f->ctx, &l, uid, nothing[i], 0);
+    if (st != DOCTAG_OK)
+      fail_msg("query \"%s\": %s", nothing[i], doctag_error_last()->message);
+    if (doctag_document_list_count(l) != 0)
+      fail_msg("query \"%s\" found %zu documents", nothing[i], doctag_document_list_count(l));
+    doctag_document_list_free(l);
+  }
+  /* The words around the punctuation are still words. */
+  const char *found[] = { "100%", "organic*", "(organic)", "\"organic\"", "o'brien", "farmer).", "organic farming" };
+  for (size_t i = 0; i < G_N_ELEMENTS(found); i++) {
+    char **ids = search_ids(f, uid, found[i]);
+    if (g_strv_length(ids) != 1 || strcmp(ids[0], da) != 0)
+      fail_msg("query \"%s\" found %u documents, want the organic one", found[i], g_strv_length(ids));
+    g_strfreev(ids);
+  }
+  /* Refusals. */
+  doctag_document_list *l = (doctag_document_list *)1;
+  assert_status(doctag_history_search(f->ctx, &l, uid, "", 0), DOCTAG_EINVAL);
+  assert_null(l);
+  assert_status(doctag_history_search(f->ctx, &l, uid, "  \t", 0), DOCTAG_EINVAL);
+  assert_status(doctag_history_search(f->ctx, &l, uid, NULL, 0), DOCTAG_EINVAL);
+  assert_status(doctag_history_search(f->ctx, &l, uid, "\xff\xfe", 0), DOCTAG_EINVAL);
+  assert_status(doctag_history_search(f->ctx, &l, uid, "organic", 101), DOCTAG_EINVAL);
+  char *huge = g_strnfill(2000, 'a');
+  assert_status(doctag_history_search(f->ctx, &l, uid, huge, 0), DOCTAG_EINVAL);
+  g_free(huge);
+  g_free(da);
+  g_free(db);
+  g_free(uid);
+}
+
+static void test_stats(void **state)
+{
+  fx *f = *state;
+  char *uid = user(f, "a@example.com");
+  char *jobs[7];
+  for (int i = 0; i < 7; i++) {
+    doc_spec d = { "d", { NULL }, "x", i < 2 ? "failed" : "completed", i < 2 ? "bad" : NULL };
+    g_free(record(f, uid, &d, &jobs[i]));
+  }
+  char *bj = NULL;
+  assert_ok(history_job_create(f->ctx, uid, NULL, "batch", NULL, 10, &bj));
+  doctag_stats *s = NULL;
+  assert_ok(doctag_history_stats(f->ctx, &s, uid));
+  assert_int_equal(doctag_stats_total_jobs(s), 8);
+  assert_int_equal(doctag_stats_total_documents(s), 7);
+  assert_int_equal(doctag_stats_documents_processed(s), 5);
+  assert_int_equal(doctag_stats_documents_failed(s), 2);
+  assert_int_equal(doctag_stats_status_count(s), 3);
+  const char *name;
+  uint64_t count, sum = 0;
+  for (size_t i = 0; i < 3; i++) {
+    assert_ok(doctag_stats_status_at(s, i, &name, &count));
+    if (!strcmp(name, "completed"))
+      assert_int_equal(count, 5);
+    else if (!strcmp(name, "failed"))
+      assert_int_equal(count, 2);
+    else
+      assert_string_equal(name, "pending");
+    sum += count;
+  }
+  assert_int_equal(sum, 8);
+  assert_status(doctag_stats_status_at(s, 3, &name, &count), DOCTAG_EINVAL);
+  assert_int_equal(doctag_stats_recent_count(s), 5);
+  assert_string_equal(doctag_stats_recent_at(s, 0)->id, bj);
+  assert_string_equal(doctag_stats_recent_at(s, 1)->id, jobs[6]);
+  assert_null(doctag_stats_recent_at(s, 5));
+  char *json;
+  assert_ok(doctag_stats_to_json(s, &json));
+  json_t *o = parse(json);
+  const char *const keys[] = { "total_jobs", "total_documents", "documents_processed", "documents_failed",
+                               "jobs_by_status", "recent_activity", NULL };
+  assert_keys(o, keys);
+  assert_int_equal(json_integer_value(json_object_get(json_object_get(o, "jobs_by_status"), "completed")), 5);
+  assert_int_equal(json_integer_value(json_object_get(json_object_get(o, "jobs_by_status"), "pending")), 1);
+  assert_int_equal(json_array_size(json_object_get(o, "recent_activity")), 5);
+  assert_keys(json_array_get(json_object_get(o, "recent_activity"), 0), JOB_KEYS);
+  json_decref(o);
+  doctag_stats_free(s);
+  /* One step renders the same. */
+  char *one = NULL, *two = NULL;
+  assert_ok(doctag_history_stats_json(f->ctx, uid, &one));
+  assert_ok(doctag_history_stats(f->ctx, &s, uid));
+  assert_ok(doctag_stats_to_json(s, &two));
+  assert_string_equal(one, two);
+  doctag_free(one);
+  doctag_free(two);
+  doctag_stats_free(s);
+  for (int i = 0; i < 7; i++)
+    g_free(jobs[i]);
+  g_free(bj);
+  g_free(uid);
+}
+
+static void test_text_is_capped_and_cleaned(void **state)
+{
+  fx *f = *state;
+  char *uid = user(f, "a@example.com");
+  /* 3 MB of three-byte Devanagari characters, one bad byte and a NUL. */
+  GString *big = g_string_new(NULL);
+  g_string_append_len(big, "ok\xff\0ok ", 7);
+  while (big->len < 3u << 20)
+    g_string_append(big, "भारत ");
+  history_doc h = { .status = "completed", .title = "Big \xc3", .text = big->str, .text_len = big->len,
+                    .tags = (const char *const[]){ "bad\xfftag" }, .tag_count = 1 };
+  char *did = NULL;
+  assert_ok(history_record_single(f->ctx, uid, NULL, &h, 0, NULL, &did));
+  doctag_document_detail *d = NULL;
+  assert_ok(doctag_history_document(f->ctx, &d, uid, did));
+  const doctag_document_record *r = doctag_document_detail_record(d);
+  assert_true(r->extracted_text_length <= HISTORY_TEXT_CAP);
+  assert_true(r->extracted_text_length > HISTORY_TEXT_CAP - 8);
+  assert_true(g_utf8_validate(r->extracted_text, -1, NULL));
+  assert_true(g_str_has_prefix(r->extracted_text, "ok\xef\xbf\xbd ok "));
+  assert_true(g_utf8_validate(r->title, -1, NULL));
+  assert_true(g_utf8_validate(r->tags[0], -1, NULL));
+  doctag_document_detail_free(d);
+  g_free(did);
+  /* A cap of one's own, not on a character boundary. */
+  h.text = "अआइईउऊ";
+  h.text_len = strlen(h.text);
+  h.text_cap = 10;
+  assert_ok(history_record_single(f->ctx, uid, NULL, &h, 0, NULL, &did));
+  assert_ok(doctag_history_document(f->ctx, &d, uid, did));
+  assert_string_equal(doctag_document_detail_record(d)->extracted_text, "अआइ");
+  doctag_document_detail_free(d);
+  g_free(did);
+  g_string_free(big, TRUE);
+  g_free(uid);
+}
+
+static void test_batch_recording(void **state)
+{
+  fx *f = *state;
+  char *uid = user(f, "a@example.com"), *jid = NULL;
+  char *given = store_uuid_new();
+  assert_ok(history_job_create(f->ctx, uid, given, "batch", "{\"num_tags\":5,\"api_key\":\"k\"}", 3, &jid));
+  assert_string_equal(jid, given);
+  assert_status(history_job_create(f->ctx, uid, given, "batch", NULL, 3, NULL), DOCTAG_EEXISTS);
+  assert_status(history_job_create(f->ctx, uid, NULL, "weekly", NULL, 3, NULL), DOCTAG_EINVAL);
+  assert_status(history_job_create(f->ctx, uid, "nope", "batch", NULL, 3, NULL), DOCTAG_EINVAL);
+  char *nobody = store_uuid_new();
+  assert_status(history_job_create(f->ctx, nobody, NULL, "batch", NULL, 3, NULL), DOCTAG_ENOTFOUND);
+
+  doctag_job_detail *job = NULL;
+  assert_ok(doctag_history_job(f->ctx, &job, uid, jid));
+  assert_string_equal(doctag_job_detail_job(job)->status, "pending");
+  assert_null(doctag_job_detail_job(job)->started_at);
+  assert_null(strstr(doctag_job_detail_job(job)->config_json, "api_key"));
+  doctag_job_detail_free(job);
+
+  assert_ok(history_job_set_status(f->ctx, jid, "processing", NULL));
+  char *ids[3];
+  for (int row = 0; row < 3; row++) {
+    char *title = g_strdup_printf("row %d", row);
+    history_doc h = { .row_index = (uint64_t)row, .title = title, .file_path = "https://example.com/x.pdf",
+                      .file_source_type = "url", .status = row == 2 ? "failed" : "completed",
+                      .error_message = row == 2 ? "HTTP 404" : NULL, .file_size = -1 };
+    assert_ok(history_document_record(f->ctx, uid, jid, &h, &ids[row]));
+    g_free(title);
+  }
+  assert_ok(doctag_history_job(f->ctx, &job, uid, jid));
+  const doctag_job_record *j = doctag_job_detail_job(job);
+  assert_string_equal(j->status, "processing");
+  assert_non_null(j->started_at);
+  assert_null(j->completed_at);
+  assert_int_equal(j->processed_count, 2);
+  assert_int_equal(j->failed_count, 1);
+  assert_int_equal(doctag_job_detail_document_count(job), 3);
+  for (size_t i = 0; i < 3; i++)
+    assert_string_equal(doctag_job_detail_document_at(job, i)->id, ids[i]);
+  char *started = g_strdup(j->started_at);
+  doctag_job_detail_free(job);
+  /* A row processed again (its worker died): the same document, counted once. */
+  history_doc again = { .row_index = 1, .title = "row 1", .status = "failed", .error_message = "timeout",
+                        .file_size = -1 };
+  char *id1 = NULL;
+  assert_ok(history_document_record(f->ctx, uid, jid, &again, &id1));
+  assert_string_equal(id1, ids[1]);
+  assert_ok(history_job_set_status(f->ctx, jid, "paused", NULL));
+  assert_ok(history_job_set_status(f->ctx, jid, "processing", NULL));
+  assert_ok(history_job_set_status(f->ctx, jid, "completed", NULL));
+  assert_ok(doctag_history_job(f->ctx, &job, uid, jid));
+  j = doctag_job_detail_job(job);
+  assert_int_equal(j->processed_count, 1);
+  assert_int_equal(j->failed_count, 2);
+  assert_int_equal(doctag_job_detail_document_count(job), 3);
+  assert_string_equal(j->status, "completed");
+  assert_string_equal(j->started_at, started); /* kept across pause/resume */
+  assert_non_null(j->completed_at);
+  assert_string_equal(doctag_job_detail_document_at(job, 1)->error_message, "timeout");
+  doctag_job_detail_free(job);
+  /* An unknown size is null, not 0. */
+  char *json = NULL;
+  assert_ok(doctag_history_document_json(f->ctx, uid, ids[2], &json));
+  assert_non_null(strstr(json, "\"file_size\":null"));
+  assert_non_null(strstr(json, "\"error_message\":\"HTTP 404\""));
+  doctag_free(json);
+  /* Refusals. */
+  assert_status(history_job_set_status(f->ctx, jid, "exploded", NULL), DOCTAG_EINVAL);
+  assert_status(history_job_set_status(f->ctx, nobody, "completed", NULL), DOCTAG_ENOTFOUND);
+  assert_status(history_document_record(f->ctx, uid, nobody, &again, NULL), DOCTAG_ENOTFOUND);
+  history_doc badstatus = { .row_index = 9, .status = "great" };
+  assert_status(history_document_record(f->ctx, uid, jid, &badstatus, NULL), DOCTAG_EINVAL);
+  for (int i = 0; i < 3; i++)
+    g_free(ids[i]);
+  g_free(id1);
+  g_free(started);
+  g_free(nobody);
+  g_free(given);
+  g_free(jid);
+  g_free(uid);
+}
+
+static void test_config_json(void **state)
+{
+  doctag_process_options o = DOCTAG_PROCESS_OPTIONS_INIT;
+  const char *ex[] = { "the", "and" };
+  o.api_key = "sk-or-very-secret";
+  o.model_name = "local";
+  o.num_tags = 5;
+  o.exclusion_words = ex;
+  o.exclusion_count = 2;
+  o.ocr = DOCTAG_OCR_FORCE;
+  o.languages = "eng+hin";
+  char *s = history_config_json(&o);
+  assert_null(strstr(s, "sk-or"));
+  json_t *j = json_loads(s, 0, NULL);
+  assert_string_equal(json_string_value(json_object_get(j, "model_name")), "local");
+  assert_int_equal(json_integer_value(json_object_get(j, "num_tags")), 5);
+  assert_int_equal(json_integer_value(json_object_get(j, "num_pages")), 3);
+  assert_int_equal(json_array_size(json_object_get(j, "exclusion_words")), 2);
+  assert_true(json_is_null(json_object_get(j, "vocabulary")));
+  assert_string_equal(json_string_value(json_object_get(j, "ocr")), "force");
+  assert_string_equal(json_string_value(json_object_get(j, "language")), "eng+hin");
+  assert_null(json_object_get(j, "api_key"));
+  json_decref(j);
+  g_free(s);
+  s = history_config_json(NULL);
+  assert_non_null(strstr(s, "\"openai/gpt-4o-mini\""));
+  g_free(s);
+}
+
+/* What doctag_process_* records: the result's fields through its accessors. */
+static void test_record_processing_result(void **state)
+{
+  fx *f = *state;
+  char *uid = user(f, "a@example.com");
+  doctag_result *r = g_new0(doctag_result, 1);
+  r->title = g_strdup("जल संसाधन report");
+  r->file_name = g_strdup("water.pdf");
+  r->text = g_string_new("Page one about water.\fपानी पर दूसरा पृष्ठ।");
+  r->page_count = 7;
+  r->pages_read = 2;
+  r->is_scanned = true;
+  r->extraction_method = "hybrid";
+  r->ocr_confidence = 87.456;
+  r->quality = "medium";
+  g_strlcpy(r->language, "hin+eng", sizeof r->language);
+  r->tags.count = 2;
+  r->tags.items = g_new0(tag_item, 2);
+  r->tags.items[0] = (tag_item){ g_strdup("water"), 0.9, true };
+  r->tags.items[1] = (tag_item){ g_strdup("पानी"), 0.7, false };
+  r->tags.model_name = g_strdup("local");
+  r->tags.tokens_used = 0;
+  r->tagged = true;
+  r->processing_time = 1.234;
+  g_strlcpy(r->sha256, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", sizeof r->sha256);
+
+  doctag_process_options o = DOCTAG_PROCESS_OPTIONS_INIT;
+  o.user_id = uid;
+  o.api_key = "sk-never-stored";
+  o.model_name = "local";
+  char *did = NULL;
+  assert_ok(history_record_result(f->ctx, &o, r, "local", "/srv/in/water.pdf", 4096, store_now_us() - 1234000,
+                                  &did));
+  doctag_document_detail *d = NULL;
+  assert_ok(doctag_history_document(f->ctx, &d, uid, did));
+  const doctag_document_record *x = doctag_document_detail_record(d);
+  assert_string_equal(x->title, "जल संसाधन report");
+  assert_string_equal(x->status, "completed");
+  assert_string_equal(x->file_source_type, "local");
+  assert_string_equal(x->file_path, "/srv/in/water.pdf");
+  assert_int_equal(x->file_size, 4096);
+  assert_string_equal(x->sha256, r->sha256);
+  assert_int_equal(x->tag_count, 2);
+  assert_string_equal(x->tags[1], "पानी");
+  assert_string_equal(x->extracted_text, r->text->str);
+  json_t *m = json_loads(x->processing_metadata_json, 0, NULL);
+  assert_true(json_is_true(json_object_get(m, "is_scanned")));
+  assert_string_equal(json_string_value(json_object_get(m, "extraction_method")), "hybrid");
+  assert_true(fabs(json_real_value(json_object_get(m, "ocr_confidence")) - 87.46) < 1e-9);
+  assert_int_equal(json_integer_value(json_object_get(m, "page_count")), 7);
+  assert_int_equal(json_integer_value(json_object_get(m, "text_length")), (json_int_t)r->text->len);
+  assert_string_equal(json_string_value(json_object_get(m, "detected_language")), "hin+eng");
+  assert_int_equal(json_array_size(json_object_get(m, "tag_details")), 2);
+  json_decref(m);
+  doctag_document_detail_free(d);
+  /* Searchable at once; the job is a completed single one without the key. */
+  char **ids = search_ids(f, uid, "पानी");
+  assert_int_equal(g_strv_length(ids), 1);
+  assert_string_equal(ids[0], did);
+  g_strfreev(ids);
+  doctag_job_list *l = NULL;
+  assert_ok(doctag_history_jobs(f->ctx, &l, uid, 0, 0, NULL));
+  assert_string_equal(doctag_job_list_at(l, 0)->job_type, "single");
+  assert_string_equal(doctag_job_list_at(l, 0)->status, "completed");
+  doctag_job_detail *j = NULL;
+  assert_ok(doctag_history_job(f->ctx, &j, uid, doctag_job_list_at(l, 0)->id));
+  assert_null(strstr(doctag_job_detail_job(j)->config_json, "sk-never-stored"));
+  doctag_job_detail_free(j);
+  doctag_job_list_free(l);
+  g_free(did);
+
+  /* A failed call: recorded as failed, its message kept even when it is
+   * the thread's own error text. */
+  err_set(DOCTAG_EPDF, "PDF extraction failed: not a PDF (starts with GIF8)");
+  assert_ok(history_record_failure(f->ctx, &o, NULL, "url", "https://example.com/a/broken.pdf", -1,
+                                   doctag_error_last()->message, 0, &did));
+  assert_ok(doctag_history_document(f->ctx, &d, uid, did));
+  x = doctag_document_detail_record(d);
+  assert_string_equal(x->status, "failed");
+  assert_string_equal(x->title, "broken.pdf");
+  assert_string_equal(x->error_message, "PDF extraction failed: not a PDF (starts with GIF8)");
+  doctag_document_detail_free(d);
+  g_free(did);
+  o.user_id = NULL;
+  assert_status(history_record_result(f->ctx, &o, r, "local", "x", 1, 0, NULL), DOCTAG_EINVAL);
+  doctag_result_free(r);
+  g_free(uid);
+}
+
+static void test_one_step_json(void **state)
+{
+  fx *f = *state;
+  char *uid = user(f, "a@example.com"), *jid;
+  doc_spec d = { "Same either way", { "x", NULL }, "words", NULL, NULL };
+  char *did = record(f, uid, &d, &jid);
+  char *a = NULL, *b = NULL;
+  doctag_job_list *jl;
+  assert_ok(doctag_history_jobs_json(f->ctx, uid, 10, 0, NULL, &a));
+  assert_ok(doctag_history_jobs(f->ctx, &jl, uid, 10, 0, NULL));
+  assert_ok(doctag_job_list_to_json(jl, &b));
+  assert_string_equal(a, b);
+  doctag_free(a);
+  doctag_free(b);
+  doctag_job_list_free(jl);
+  doctag_document_list *dl;
+  assert_ok(doctag_history_documents_json(f->ctx, uid, 10, 0, &a));
+  assert_ok(doctag_history_documents(f->ctx, &dl, uid, 10, 0));
+  assert_ok(doctag_document_list_to_json(dl, &b));
+  assert_string_equal(a, b);
+  doctag_free(a);
+  doctag_free(b);
+  doctag_document_list_free(dl);
+  assert_ok(doctag_history_search_json(f->ctx, uid, "words", 10, &a));
+  assert_non_null(strstr(a, did));
+  doctag_free(a);
+  assert_ok(doctag_history_document_json(f->ctx, uid, did, &a));
+  assert_non_null(strstr(a, "\"extracted_text\":\"words\""));
+  doctag_free(a);
+  assert_ok(doctag_history_job_json(f->ctx, uid, jid, &a));
+  assert_non_null(strstr(a, "\"documents\":[{"));
+  doctag_free(a);
+  assert_status(doctag_history_search_json(f->ctx, uid, "", 10, &a), DOCTAG_EINVAL);
+  assert_null(a);
+  assert_status(doctag_history_stats_json(f->ctx, uid, NULL), DOCTAG_EINVAL);
+  g_free(did);
+  g_free(jid);
+  g_free(uid);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_record_and_read_back),
+    cmocka_unit_test(test_record_failure),
+    cmocka_unit_test(test_jobs_list),
+    cmocka_unit_test(test_documents_list),
+    cmocka_unit_test(test_delete_job),
+    cmocka_unit_test(test_ownership_isolation),
+    cmocka_unit_test(test_search_ranking),
+    cmocka_unit_test(test_search_hindi),
+    cmocka_unit_test(test_search_syntax_is_text),
+    cmocka_unit_test(test_stats),
+    cmocka_unit_test(test_text_is_capped_and_cleaned),
+    cmocka_unit_test(test_batch_recording),
+    cmocka_unit_test(test_config_json),
+    cmocka_unit_test(test_record_processing_result),
+    cmocka_unit_test(test_one_step_json),
+  };
+  return fx_run("history", tests, G_N_ELEMENTS(tests));
+}
