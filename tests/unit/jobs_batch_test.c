@@ -430,8 +430,9 @@ static uint64_t wait_event(fx *f, const char *job, uint64_t after, const char *t
       if (getenv("JT_DEBUG"))
         fprintf(stderr, "event %s\n", e->json);
       if (!strcmp(e->type, type)) {
+        uint64_t seq = e->seq;   /* e belongs to ev */
         doctag_events_free(ev);
-        return e->seq;
+        return seq;
       }
     }
     doctag_events_free(ev);
