@@ -44,10 +44,12 @@ static const char *const sqlite_sql[Q_COUNT] = {
   [Q_EVENT_INSERT] = "INSERT INTO queue_events (job_id, seq, body, created_at) VALUES (?1, ?2, ?3, ?4)",
   /* The oldest runnable job with an item to hand out (each EXISTS is one
    * probe of queue_items_job_state). */
-  [Q_CANDIDATE] = "SELECT j.job_id FROM queue_jobs j WHERE j.status IN ('pending', 'processing')"
-                  " AND (EXISTS (SELECT 1 FROM queue_items i WHERE i.job_id = j.job_id AND i.state = 'waiting')"
-                  " OR EXISTS (SELECT 1 FROM queue_items i WHERE i.job_id = j.job_id AND i.state = 'claimed'"
-                  " AND i.lease_until < ?1)) ORDER BY j.created_at LIMIT 1",
+  [Q_CANDIDATE] = "SELECT job_id, expired FROM (SELECT j.job_id, j.created_at,"
+                  " EXISTS (SELECT 1 FROM queue_items i WHERE i.job_id = j.job_id AND i.state = 'waiting') AS waiting,"
+                  " EXISTS (SELECT 1 FROM queue_items i WHERE i.job_id = j.job_id AND i.state = 'claimed'"
+                  " AND i.lease_until < ?1) AS expired"
+                  " FROM queue_jobs j WHERE j.status IN ('pending', 'processing')) c"
+                  " WHERE waiting OR expired ORDER BY created_at LIMIT 1",
   /* Claims the job's first item whose lease ran out, else its first waiting
    * item: one statement, an ordered index scan that stops at the first. */
   [Q_CLAIM_EXPIRED] = "UPDATE queue_items SET owner = ?2, lease_until = ?3, attempts = attempts + 1"
@@ -92,10 +94,12 @@ static const char *const postgres_sql[Q_COUNT] = {
   [Q_EVENT_SEQ] = "UPDATE queue_jobs SET seq = seq + 1 WHERE job_id = $1"
                   " RETURNING seq, total, done, processed, failed, started_at",
   [Q_EVENT_INSERT] = "INSERT INTO queue_events (job_id, seq, body, created_at) VALUES ($1, $2, $3, $4)",
-  [Q_CANDIDATE] = "SELECT j.job_id FROM queue_jobs j WHERE j.status IN ('pending', 'processing')"
-                  " AND (EXISTS (SELECT 1 FROM queue_items i WHERE i.job_id = j.job_id AND i.state = 'waiting')"
-                  " OR EXISTS (SELECT 1 FROM queue_items i WHERE i.job_id = j.job_id AND i.state = 'claimed'"
-                  " AND i.lease_until < $1)) ORDER BY j.created_at LIMIT 1",
+  [Q_CANDIDATE] = "SELECT job_id, expired FROM (SELECT j.job_id, j.created_at,"
+                  " EXISTS (SELECT 1 FROM queue_items i WHERE i.job_id = j.job_id AND i.state = 'waiting') AS waiting,"
+                  " EXISTS (SELECT 1 FROM queue_items i WHERE i.job_id = j.job_id AND i.state = 'claimed'"
+                  " AND i.lease_until < $1) AS expired"
+                  " FROM queue_jobs j WHERE j.status IN ('pending', 'processing')) c"
+                  " WHERE waiting OR expired ORDER BY created_at LIMIT 1",
   [Q_CLAIM_EXPIRED] = "UPDATE queue_items SET owner = $2, lease_until = $3, attempts = attempts + 1"
                       " WHERE job_id = $1 AND row_index = (SELECT row_index FROM queue_items WHERE job_id = $1"
                       " AND state = 'claimed' AND lease_until < $4 ORDER BY row_index LIMIT 1 FOR UPDATE SKIP LOCKED)"
@@ -408,6 +412,7 @@ static doctag_status claim_once(queue *q, const char *worker, unsigned int lease
   if ((st = run(l, c, Q_CANDIDATE, np, 1, &r)))
     goto out;
   char *job = r.nrows ? g_strdup(store_cell(&r, 0, 0)) : NULL;
+  bool expired = r.nrows && store_cell_bool(&r, 0, 1);
   store_rows_clear(&r);
   if (!job)
     goto out;
@@ -433,7 +438,10 @@ static doctag_status claim_once(queue *q, const char *worker, unsigned int lease
   }
   int64_t until = now + (int64_t)lease_sec * G_USEC_PER_SEC;
   store_param cp[] = { SP_T(job), SP_T(worker), SP_I(until), SP_I(now) };
-  if (!st && !(st = run(l, c, Q_CLAIM_EXPIRED, cp, 4, &r)) && r.nrows == 0) {
+  memset(&r, 0, sizeof r);
+  if (!st && expired)
+    st = run(l, c, Q_CLAIM_EXPIRED, cp, 4, &r);
+  if (!st && r.nrows == 0) {
     store_rows_clear(&r);
     st = run(l, c, Q_CLAIM_WAITING, cp, 3, &r);
   }
