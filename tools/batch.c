@@ -21,11 +21,14 @@
 #include <unistd.h>
 
 static volatile int stop_requested;
+/* Stops the in-process worker of 'batch run' once the job has ended. */
+static volatile int worker_stop;
 
 static void on_signal(int sig)
 {
   (void)sig;
   stop_requested = 1;
+  worker_stop = 1;
 }
 
 static int fail(const char *what)
@@ -339,7 +342,7 @@ static int cmd_run(doctag_ctx *ctx, const char *user, int argc, char **argv, boo
   doctag_worker_options_init(&w.opts, DOCTAG_WORKER_OPTIONS_VERSION);
   w.opts.threads = threads;
   w.opts.until_job = job_id;
-  w.opts.stop = &stop_requested;
+  w.opts.stop = &worker_stop;
   pthread_t th;
   if (pthread_create(&th, NULL, worker_main, &w) != 0) {
     fprintf(stderr, "doctag batch: cannot start the worker thread\n");
@@ -350,6 +353,7 @@ static int cmd_run(doctag_ctx *ctx, const char *user, int argc, char **argv, boo
   clock_gettime(CLOCK_MONOTONIC, &p.start);
   doctag_job_state state = DOCTAG_JOB_PENDING;
   rc = follow(ctx, user, job_id, &p, &state);
+  worker_stop = 1;   /* the job has ended (or we were interrupted) */
   pthread_join(th, NULL);
   if (w.st) {
     fprintf(stderr, "doctag batch: worker: %s\n", w.message);
