@@ -20,8 +20,12 @@
 /* OSD looks at the page at about this resolution: enough to tell the
  * orientation and the script, and a fraction of the full page's cost. */
 #define OSD_PPI 150.0
-/* Orientation confidence OSD must reach before we turn the page. */
+/* Orientation confidence OSD must reach before we turn the page, and above
+ * which we trust it. In between (upright pages score 6 to 40, a page upside
+ * down 11.7, two lines of mojibake "upside down" 9.6) the page is read both
+ * ways and the more confident reading wins. */
 #define OSD_MIN_CONF 2.0
+#define OSD_SURE_CONF 20.0
 /* Below this mean word confidence a page is read again with local
  * binarisation and another layout mode. */
 #define RETRY_BELOW 85
@@ -33,6 +37,8 @@
  * the image resamples it: on the corpus, straightening smaller angles lost
  * more characters than it won. */
 #define DESKEW_MIN_DEG 1.0
+/* Resolution Hindi is read at (see ocr_page). */
+#define DEVANAGARI_PPI 300.0
 /* Tesseract reads small print badly under ~150 PPI: such scans are doubled. */
 #define UPSCALE_BELOW_PPI 140.0
 
@@ -156,18 +162,33 @@ static void thread_engines_done(engines *e)
 
 static TessBaseAPI *new_engine(const char *lang)
 {
+  static gsize quiet;
+  if (g_once_init_enter(&quiet)) {
+    /* Tesseract prints progress notes ("Empty page!!", "Detected 26
+     * diacritics") on stderr unless its process-wide debug_file says
+     * otherwise. Set once, before any engine exists, unless the program
+     * chose a file itself: writing it while engines run corrupts the heap. */
+    TessBaseAPI *api = TessBaseAPICreate();
+    const char *current = TessBaseAPIGetStringVariable(api, "debug_file");
+    if (!current || !*current)
+      TessBaseAPISetVariable(api, "debug_file", "/dev/null");
+    TessBaseAPIDelete(api);
+    g_once_init_leave(&quiet, 1);
+  }
   TessBaseAPI *api = TessBaseAPICreate();
   if (TessBaseAPIInit3(api, NULL, lang) != 0) {
     TessBaseAPIDelete(api);
     return NULL;
   }
-  static gsize at_exit;
-  if (g_once_init_enter(&at_exit)) {
+  /* Tesseract's shared dictionary cache is created by the first engine that
+   * loads a dictionary (not by "osd"); our exit handler must be registered
+   * after it so that it runs before the cache's destructor. */
+  static gsize at_exit_osd, at_exit_dict;
+  gsize *once = strcmp(lang, "osd") == 0 ? &at_exit_osd : &at_exit_dict;
+  if (g_once_init_enter(once)) {
     atexit(engines_end_all);
-    g_once_init_leave(&at_exit, 1);
+    g_once_init_leave(once, 1);
   }
-  /* No TessBaseAPISetVariable("debug_file") here: it is a process-wide
-   * variable, and writing it from two threads at once corrupts the heap. */
   return api;
 }
 
@@ -331,9 +352,10 @@ static doctag_status recognise(TessBaseAPI *api, PIX *pix, int ppi, TessPageSegM
 }
 
 /* Orientation (clockwise turn that puts the text upright) and script. */
-static void orientation(engines *e, PIX *pix, double ppi, int *turn, char *script, size_t script_len)
+static void orientation(engines *e, PIX *pix, double ppi, int *turn, float *conf, char *script, size_t script_len)
 {
   *turn = 0;
+  *conf = 0;
   script[0] = '\0';
   TessBaseAPI *osd = osd_engine(e);
   if (!osd)
@@ -353,6 +375,8 @@ static void orientation(engines *e, PIX *pix, double ppi, int *turn, char *scrip
   if (TessBaseAPIDetectOrientationScript(osd, &deg, &oconf, &name, &sconf)) {
     if (oconf >= OSD_MIN_CONF)
       *turn = (360 - deg) % 360;
+    *conf = oconf;
+    g_debug("osd: %d degrees (confidence %.1f), script %s (%.1f)", deg, oconf, name ? name : "?", sconf);
     /* the name belongs to the engine (capi.h's "TessDeleteText" note is
      * wrong for tesseract 5: freeing it is a double free) */
     if (name)
@@ -371,6 +395,62 @@ static PIX *binarise_locally(PIX *pix, int ppi)
   if (pixSauvolaBinarizeTiled(pix, whsize, 0.34f, 1, 1, NULL, &bin) != 0)
     return NULL;
   return bin;
+}
+
+/* The page turned upright and straightened, and a 300 PPI copy for Hindi
+ * made when first needed. */
+typedef struct page_image {
+  PIX *pix;
+  int ppi;
+  double skew;
+  PIX *deva;
+  int deva_ppi;
+} page_image;
+
+static void image_prepare(page_image *img, PIX *pix, double ppi, int turn)
+{
+  memset(img, 0, sizeof *img);
+  img->ppi = (int)lround(ppi);
+  PIX *p = turn ? pixRotateOrth(pix, turn / 90) : pixClone(pix);
+  l_float32 angle = 0, conf = 0;
+  PIX *straight = p ? pixDeskewGeneral(p, 0, 0, 0, 0, 0, &angle, &conf) : NULL;
+  if (straight && fabs(angle) >= DESKEW_MIN_DEG) {
+    pixDestroy(&p);
+    p = straight;
+    img->skew = angle;
+  } else {
+    pixDestroy(&straight);
+  }
+  if (p)
+    pixSetResolution(p, img->ppi, img->ppi);
+  img->pix = p;
+}
+
+/* The image to read `lang` from. Devanagari's vowel signs and dots are
+ * small: Hindi reads better from 300 PPI than from a 200 or 240 PPI scan's
+ * own pixels, English does not. Linear interpolation, no sharpening (which
+ * pixScale() would add and which costs Hindi characters). */
+static PIX *image_for(page_image *img, const char *lang, int *ppi)
+{
+  *ppi = img->ppi;
+  if (!img->pix || !strstr(lang, "hin") || img->ppi >= DEVANAGARI_PPI - 10)
+    return img->pix;
+  if (!img->deva) {
+    float f = (float)(DEVANAGARI_PPI / img->ppi);
+    img->deva = pixScaleGrayLI(img->pix, f, f);
+    img->deva_ppi = (int)DEVANAGARI_PPI;
+    if (!img->deva)
+      return img->pix;
+    pixSetResolution(img->deva, img->deva_ppi, img->deva_ppi);
+  }
+  *ppi = img->deva_ppi;
+  return img->deva;
+}
+
+static void image_clear(page_image *img)
+{
+  pixDestroy(&img->pix);
+  pixDestroy(&img->deva);
 }
 
 /* The best reading of a page so far. */
@@ -438,49 +518,58 @@ doctag_status ocr_page(const ocr_job *job, ocr_result *out)
 
   double t0 = ctx_now();
   char script[32];
+  float oconf = 0;
   engines *e = thread_engines();
-  orientation(e, pix, ppi, &out->rotation, script, sizeof script);
+  int turn = 0;
+  orientation(e, pix, ppi, &turn, &oconf, script, sizeof script);
   double t1 = ctx_now();
-  if (out->rotation) {
-    PIX *turned = pixRotateOrth(pix, out->rotation / 90);
-    if (turned) {
-      pixDestroy(&pix);
-      pix = turned;
-    }
-  }
-  l_float32 angle = 0, aconf = 0;
-  PIX *straight = pixDeskewGeneral(pix, 0, 0, 0, 0, 0, &angle, &aconf);
-  if (straight && fabs(angle) < DESKEW_MIN_DEG) {
-    pixDestroy(&straight);
-    angle = 0;
-  }
-  if (straight) {
-    pixDestroy(&pix);
-    pix = straight;
-    out->skew = angle;
-  }
-  pixSetResolution(pix, (l_int32)lround(ppi), (l_int32)lround(ppi));
+  page_image img;
+  image_prepare(&img, pix, ppi, turn);
   double t2 = ctx_now();
 
-  int ippi = (int)lround(ppi);
   const char *lang = job->languages;
   bool automatic = lang == NULL;
   if (!lang)
     lang = lang_for_ocr(job->hint, script);
   if (!lang)
     lang = "eng";
+  int ippi = 0;
   reading best = { NULL, -1, "" };
-  doctag_status st = read_with(e, lang, pix, ippi, PSM_AUTO, &w, &best);
+  PIX *use = image_for(&img, lang, &ippi);
+  doctag_status st = use ? read_with(e, lang, use, ippi, PSM_AUTO, &w, &best) : err_nomem();
+  if (st == DOCTAG_OK && turn && oconf < OSD_SURE_CONF) {
+    /* unsure about the turn: the page as it came, and the better reading */
+    page_image as_is;
+    image_prepare(&as_is, pix, ppi, 0);
+    reading other = { NULL, -1, "" };
+    use = image_for(&as_is, lang, &ippi);
+    st = use ? read_with(e, lang, use, ippi, PSM_AUTO, &w, &other) : err_nomem();
+    g_debug("ocr: turned %d: conf %d, as it came: conf %d", turn, best.conf, other.conf);
+    if (st == DOCTAG_OK && other.conf > best.conf) {
+      image_clear(&img);
+      img = as_is;
+      turn = 0;
+      g_free(best.text);
+      best = other;
+    } else {
+      image_clear(&as_is);
+      g_free(other.text);
+    }
+  }
+  out->rotation = turn;
+  out->skew = img.skew;
   /* A page OSD called Latin may still carry Hindi (and Hindi pages English
    * words): when unsure, read it again with both languages. */
   const char *alt = automatic ? lang_alternative(lang) : NULL;
   if (st == DOCTAG_OK && alt && best.conf < LANG_RETRY_BELOW) {
-    st = read_with(e, alt, pix, ippi, PSM_AUTO, &w, &best);
+    use = image_for(&img, alt, &ippi);
+    st = use ? read_with(e, alt, use, ippi, PSM_AUTO, &w, &best) : err_nomem();
     out->retried = true;
   }
   /* Still unsure: local binarisation and a single-block layout. */
   if (st == DOCTAG_OK && best.conf < RETRY_BELOW && *best.text) {
-    PIX *bin = binarise_locally(pix, ippi);
+    use = image_for(&img, best.lang, &ippi);
+    PIX *bin = use ? binarise_locally(use, ippi) : NULL;
     if (bin)
       st = read_with(e, best.lang, bin, ippi, PSM_SINGLE_BLOCK, &w, &best);
     pixDestroy(&bin);
@@ -490,6 +579,7 @@ doctag_status ocr_page(const ocr_job *job, ocr_result *out)
           pixGetWidth(pix), pixGetHeight(pix), ppi, t1 - t0, out->rotation, script, t2 - t1, out->skew,
           best.lang, best.conf, ctx_now() - t0);
   thread_engines_done(e);
+  image_clear(&img);
   pixDestroy(&pix);
   if (st) {
     g_free(best.text);
