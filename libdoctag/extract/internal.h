@@ -83,6 +83,11 @@ typedef enum page_quality {
 page_quality garble_judge(const char *text, size_t len, bool legacy_font);
 const char *garble_name(page_quality q);
 
+/* Cheaper than asking poppler for font names on every page: true when a
+ * text has a few odd characters or vowelless words, the traces of a legacy
+ * font that pdf_page_text() then confirms by name. */
+bool garble_suspicious(const char *text, size_t len);
+
 /* True when `font` is a legacy Indic font (Kruti Dev, DevLys, Chanakya...):
  * its text decodes to Latin letters, not Devanagari. */
 bool garble_legacy_font(const char *font);
