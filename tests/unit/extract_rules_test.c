@@ -7,6 +7,7 @@
 #include "extract/internal.h"
 
 #include <cairo-pdf.h>
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +25,13 @@ static int teardown(void **state)
 {
   (void)state;
   doctag_ctx_free(ctx);
+  /* the toy font faces cairo cached for make_*_pdf(), and fontconfig's
+   * configuration they loaded: process-wide caches LeakSanitizer would
+   * report (FcFini is looked up: fontconfig is cairo's dependency here) */
+  cairo_debug_reset_static_data();
+  void (*fc_fini)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "FcFini");
+  if (fc_fini)
+    fc_fini();
   return 0;
 }
 
