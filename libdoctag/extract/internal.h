@@ -124,6 +124,15 @@ const char *lang_alternative(const char *lang);
 
 /* ---- ocr.c ---- */
 
+/* What the pages of one document read so far say about the next ones: the
+ * language of the last page that read upright and sure (see ocr_page). */
+typedef struct ocr_memo {
+  GMutex lock;
+  char lang[32];              /* "" when nothing is known */
+} ocr_memo;
+void ocr_memo_init(ocr_memo *m);
+void ocr_memo_clear(ocr_memo *m);
+
 typedef struct ocr_job {
   cairo_surface_t *image;     /* the page, borrowed */
   double ppi;                 /* its resolution */
@@ -131,6 +140,7 @@ typedef struct ocr_job {
   const lang_counts *hint;    /* scripts of the page's text layer, or NULL */
   double deadline;            /* ctx_now() value; 0: none */
   volatile gint *cancel;      /* non-zero: stop */
+  ocr_memo *memo;             /* shared by the pages of a document, or NULL */
 } ocr_job;
 
 typedef struct ocr_result {

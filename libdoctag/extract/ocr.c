@@ -453,6 +453,44 @@ static void image_clear(page_image *img)
   pixDestroy(&img->deva);
 }
 
+/* ------------------------------------------------------------ the memo */
+
+void ocr_memo_init(ocr_memo *m)
+{
+  g_mutex_init(&m->lock);
+  m->lang[0] = '\0';
+}
+
+void ocr_memo_clear(ocr_memo *m)
+{
+  g_mutex_clear(&m->lock);
+}
+
+static bool memo_get(ocr_memo *m, char *lang, size_t len)
+{
+  if (!m)
+    return false;
+  g_mutex_lock(&m->lock);
+  bool set = m->lang[0] != '\0';
+  g_strlcpy(lang, m->lang, len);
+  g_mutex_unlock(&m->lock);
+  return set;
+}
+
+static void memo_set(ocr_memo *m, const char *lang)
+{
+  if (!m)
+    return;
+  g_mutex_lock(&m->lock);
+  g_strlcpy(m->lang, lang, sizeof m->lang);
+  g_mutex_unlock(&m->lock);
+}
+
+static void memo_clear(ocr_memo *m)
+{
+  memo_set(m, "");
+}
+
 /* The best reading of a page so far. */
 typedef struct reading {
   char *text;
@@ -517,13 +555,38 @@ doctag_status ocr_page(const ocr_job *job, ocr_result *out)
   }
 
   double t0 = ctx_now();
-  char script[32];
+  char script[32] = "";
   float oconf = 0;
   engines *e = thread_engines();
   int turn = 0;
+  int ippi = 0;
+  reading best = { NULL, -1, "" };
+  page_image img = { 0 };
+  doctag_status st = DOCTAG_OK;
+  PIX *use = NULL;
+
+  /* The pages of a document mostly share orientation and language: once a
+   * page read upright and sure, the next ones are read the same way first,
+   * and only a page that comes out unsure pays for OSD. */
+  char memo_lang[32];
+  if (memo_get(job->memo, memo_lang, sizeof memo_lang)) {
+    const char *l = job->languages ? job->languages : memo_lang;
+    image_prepare(&img, pix, ppi, 0);
+    use = image_for(&img, l, &ippi);
+    st = use ? read_with(e, l, use, ippi, PSM_AUTO, &w, &best) : err_nomem();
+    if (st || best.conf >= LANG_RETRY_BELOW) {
+      g_debug("ocr: read as the previous page (%s, upright): conf %d", l, best.conf);
+      goto done;
+    }
+    /* not like the others after all: the whole way */
+    memo_clear(job->memo);
+    image_clear(&img);
+    g_free(best.text);
+    best = (reading){ NULL, -1, "" };
+  }
+
   orientation(e, pix, ppi, &turn, &oconf, script, sizeof script);
   double t1 = ctx_now();
-  page_image img;
   image_prepare(&img, pix, ppi, turn);
   double t2 = ctx_now();
 
@@ -533,10 +596,8 @@ doctag_status ocr_page(const ocr_job *job, ocr_result *out)
     lang = lang_for_ocr(job->hint, script);
   if (!lang)
     lang = "eng";
-  int ippi = 0;
-  reading best = { NULL, -1, "" };
-  PIX *use = image_for(&img, lang, &ippi);
-  doctag_status st = use ? read_with(e, lang, use, ippi, PSM_AUTO, &w, &best) : err_nomem();
+  use = image_for(&img, lang, &ippi);
+  st = use ? read_with(e, lang, use, ippi, PSM_AUTO, &w, &best) : err_nomem();
   if (st == DOCTAG_OK && turn && oconf < OSD_SURE_CONF) {
     /* unsure about the turn: the page as it came, and the better reading */
     page_image as_is;
@@ -556,8 +617,6 @@ doctag_status ocr_page(const ocr_job *job, ocr_result *out)
       g_free(other.text);
     }
   }
-  out->rotation = turn;
-  out->skew = img.skew;
   /* A page OSD called Latin may still carry Hindi (and Hindi pages English
    * words): when unsure, read it again with both languages. */
   const char *alt = automatic ? lang_alternative(lang) : NULL;
@@ -576,8 +635,14 @@ doctag_status ocr_page(const ocr_job *job, ocr_result *out)
     out->retried = true;
   }
   g_debug("ocr %dx%d %.0f PPI: osd %.2fs (turn %d, script %s), deskew %.2fs (%.2f deg), %s conf %d, total %.2fs",
-          pixGetWidth(pix), pixGetHeight(pix), ppi, t1 - t0, out->rotation, script, t2 - t1, out->skew,
-          best.lang, best.conf, ctx_now() - t0);
+          pixGetWidth(pix), pixGetHeight(pix), ppi, t1 - t0, turn, script, t2 - t1, img.skew, best.lang, best.conf,
+          ctx_now() - t0);
+  if (st == DOCTAG_OK && turn == 0 && best.conf >= LANG_RETRY_BELOW)
+    memo_set(job->memo, best.lang);
+
+done:
+  out->rotation = turn;
+  out->skew = img.skew;
   thread_engines_done(e);
   image_clear(&img);
   pixDestroy(&pix);
