@@ -37,16 +37,20 @@ trap 'rm -rf "$work"' EXIT
 export DOCTAG_DATA_DIR=$work/data OMP_THREAD_LIMIT=1
 cc -O2 -o "$work/textdiff" "$root/bench/textdiff.c" $(pkg-config --cflags --libs glib-2.0) || die "cannot build textdiff"
 
-# Runs "$@" once with stdout to $out; appends "seconds max_rss_kib" to $log.
-# A failure stops the benchmark: a ratio over failed runs means nothing.
+# Runs "$@" once with stdout to $out; appends "seconds max_rss_kib" to $log
+# (wall clock to the microsecond: /usr/bin/time's %e has 10 ms steps, too
+# coarse for a 0.2 s run). A failure stops the benchmark: a ratio over failed
+# runs means nothing.
 timed() {
-  local log=$1 out=$2
+  local log=$1 out=$2 t0 t1
   shift 2
-  if ! /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$out" 2>"$work/err"; then
+  t0=$EPOCHREALTIME
+  if ! /usr/bin/time -f "%M" -o "$work/time" "$@" >"$out" 2>"$work/err"; then
     echo "extract.sh: failed: $* : $(head -c 300 "$work/err")" >&2
     exit 2
   fi
-  cat "$work/time" >>"$log"
+  t1=$EPOCHREALTIME
+  echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }') $(cat "$work/time")" >>"$log"
 }
 median() { awk '{ print $1 }' "$1" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 max_rss_mib() { awk '{ if ($2 > m) m = $2 } END { printf "%.1f", m / 1024 }' "$1"; }

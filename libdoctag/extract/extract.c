@@ -80,7 +80,7 @@ static doctag_status read_page(job *j, PopplerDocument *doc, unsigned int index,
 
   pdf_text layer;
   pdf_page_text(page, &layer);
-  page_quality q = garble_judge(layer.text->str, layer.text->len, layer.legacy_font);
+  page_quality q = garble_judge_stats(&layer.stats, layer.legacy_font);
   bool ocr = req->ocr == DOCTAG_OCR_FORCE || (req->ocr == DOCTAG_OCR_AUTO && q != PAGE_GOOD);
   pdf_images img = { .single_id = -1 };
   bool have_img = false;
@@ -108,7 +108,7 @@ static doctag_status read_page(job *j, PopplerDocument *doc, unsigned int index,
     if (q == PAGE_GARBLED && layer.legacy_font)
       hint.deva = 100; /* a legacy Indic font: Devanagari under Latin codes */
     else if (q != PAGE_GARBLED)
-      lang_count(layer.text->str, layer.text->len, &hint);
+      hint = layer.stats.letters;
     ocr_job oj = {
       .image = surf, .ppi = ppi, .languages = req->languages, .hint = &hint,
       .deadline = req->deadline, .cancel = &j->stop, .memo = &j->memo,
@@ -127,19 +127,22 @@ static doctag_status read_page(job *j, PopplerDocument *doc, unsigned int index,
       layer.text = NULL;
       p->method = keep ? DOCTAG_PAGE_TEXT : DOCTAG_PAGE_EMPTY;
       p->confidence = keep || r.blank ? -1 : 0;
+      if (keep)
+        out->counts = layer.stats.letters;
       g_free(r.text);
     } else {
       set_page_text(p, r.text);
       p->method = DOCTAG_PAGE_OCR;
       p->confidence = r.confidence;
+      lang_count(p->text, p->len, &out->counts);
     }
   } else {
     bool visible = q != PAGE_MISSING;
     set_page_text(p, g_string_free(layer.text, FALSE));
     layer.text = NULL;
     p->method = visible ? DOCTAG_PAGE_TEXT : DOCTAG_PAGE_EMPTY;
+    out->counts = layer.stats.letters;
   }
-  lang_count(p->text, p->len, &out->counts);
   g_strlcpy(p->language, lang_from_counts(&out->counts), sizeof p->language);
 
 out:

@@ -87,11 +87,7 @@ static bool ascii_vowel(char c)
   return strchr("aeiouyAEIOUY", c) != NULL;
 }
 
-typedef struct text_stats {
-  size_t visible, odd, words, vowelless;
-} text_stats;
-
-static void scan(const char *text, size_t len, text_stats *st)
+void garble_scan(const char *text, size_t len, garble_stats *st)
 {
   memset(st, 0, sizeof *st);
   const char *end = text + len;
@@ -106,10 +102,17 @@ static void scan(const char *text, size_t len, text_stats *st)
         p++;
       }
       st->visible += (size_t)(p - w);
+      st->letters.latin += (size_t)(p - w);
       if (p - w >= 3 && lower) {
         st->words++;
         st->vowelless += !vowel;
       }
+      continue;
+    }
+    if ((unsigned char)*p < 0x80) {
+      st->visible += !g_ascii_isspace(*p);
+      st->odd += suspicious((gunichar)(unsigned char)*p);
+      p++;
       continue;
     }
     gunichar u = g_utf8_get_char_validated(p, end - p);
@@ -122,33 +125,37 @@ static void scan(const char *text, size_t len, text_stats *st)
     if (!g_unichar_isspace(u)) {
       st->visible++;
       st->odd += suspicious(u);
+      lang_count_unichar(u, &st->letters);
     }
     p = g_utf8_next_char(p);
   }
 }
 
-page_quality garble_judge(const char *text, size_t len, bool legacy_font)
+page_quality garble_judge_stats(const garble_stats *st, bool legacy_font)
 {
-  text_stats st;
-  scan(text, len, &st);
-  if (st.visible == 0)
+  if (st->visible == 0)
     return PAGE_MISSING;
   if (legacy_font)
     return PAGE_GARBLED;
-  if (st.visible >= GARBLED_MIN_CHARS && (double)st.odd / (double)st.visible > GARBLED_SHARE)
+  if (st->visible >= GARBLED_MIN_CHARS && (double)st->odd / (double)st->visible > GARBLED_SHARE)
     return PAGE_GARBLED;
-  if (st.words >= VOWELLESS_MIN_WORDS && (double)st.vowelless / (double)st.words > VOWELLESS_SHARE)
+  if (st->words >= VOWELLESS_MIN_WORDS && (double)st->vowelless / (double)st->words > VOWELLESS_SHARE)
     return PAGE_GARBLED;
-  if (st.visible < THIN_CHARS)
+  if (st->visible < THIN_CHARS)
     return PAGE_THIN;
   return PAGE_GOOD;
 }
 
-bool garble_suspicious(const char *text, size_t len)
+bool garble_suspicious_stats(const garble_stats *st)
 {
-  text_stats st;
-  scan(text, len, &st);
-  return st.odd * 50 > st.visible || st.vowelless * 10 > st.words;
+  return st->odd * 50 > st->visible || st->vowelless * 10 > st->words;
+}
+
+page_quality garble_judge(const char *text, size_t len, bool legacy_font)
+{
+  garble_stats st;
+  garble_scan(text, len, &st);
+  return garble_judge_stats(&st, legacy_font);
 }
 
 const char *garble_name(page_quality q)
