@@ -12,7 +12,7 @@
 #define HEADER_WINDOW 1024
 /* Rendering never makes an image larger than this many pixels (a poster-size
  * page at 300 DPI would take gigabytes); the resolution drops instead. */
-#define MAX_RENDER_PIXELS (60.0 * 1000 * 1000)
+#define MAX_RENDER_PIXELS (36.0 * 1000 * 1000)
 /* A scanned image is used as it is when its resolution is in this range;
  * outside it, the page is rendered at the OCR resolution instead. */
 #define NATIVE_MIN_PPI 70.0

@@ -11,6 +11,8 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static doctag_ctx *ctx;
 
@@ -516,6 +518,33 @@ static void test_concurrent_documents(void **state)
   g_byte_array_free(pdf, TRUE);
 }
 
+/* A process forked after extracting (a server forking its workers) starts
+ * its own page workers instead of waiting for its parent's. */
+static void test_fork(void **state)
+{
+  (void)state;
+  GByteArray *pdf = make_text_pdf(12);
+  extract_doc doc;
+  extract_request req = { .threads = 2 };
+  assert_int_equal(run_bytes(pdf, &req, &doc), DOCTAG_OK);
+  extract_doc_clear(&doc);
+  fflush(stdout);
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    alarm(60); /* a child waiting for workers it does not have would hang */
+    seen s = { 0, 0, true };
+    extract_request r = { .threads = 2, .on_page = on_page, .on_page_data = &s };
+    doctag_status st = run_bytes(pdf, &r, &doc);
+    _exit(st == DOCTAG_OK && s.next == 12 && s.texts_ok ? 0 : 1);
+  }
+  int status = 0;
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  assert_true(WIFEXITED(status));
+  assert_int_equal(WEXITSTATUS(status), 0);
+  g_byte_array_free(pdf, TRUE);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -526,6 +555,7 @@ int main(void)
     cmocka_unit_test(test_not_a_pdf),
     cmocka_unit_test(test_order_and_limits),
     cmocka_unit_test(test_concurrent_documents),
+    cmocka_unit_test(test_fork),
     cmocka_unit_test(test_thin_garbled_sparse_blank),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
