@@ -2,6 +2,8 @@
  * public ABI and prints what comes back. */
 #include <doctag/doctag.h>
 
+#include "cli.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -29,6 +31,13 @@ static void usage(FILE *f)
           "        Extract and tag; print the result as JSON, one line per document.\n"
           "        --model local is the built-in offline tagger; any other model goes to\n"
           "        the OpenAI-compatible endpoint (DOCTAG_LLM_BASE_URL, OPENROUTER_API_KEY).\n"
+          "  batch run FILE.csv [--model M] [--num-tags N] [--output OUT.csv] [--json]\n"
+          "  batch status|watch|pause|resume|cancel JOB_ID\n"
+          "        Batch jobs: process a CSV manifest on this machine, or follow and steer a job\n"
+          "        ('doctag batch --help').\n"
+          "  worker [--threads N] [--once]\n"
+          "        Process batch documents from the queue (DOCTAG_REDIS_URL, else the local\n"
+          "        queue in the database) until SIGTERM.\n"
           "\n"
           "  --help, --version\n"
           "\n"
@@ -291,5 +300,9 @@ int main(int argc, char **argv)
     return cmd_run(argc - 1, argv + 1, false);
   if (!strcmp(cmd, "process"))
     return cmd_run(argc - 1, argv + 1, true);
+  if (!strcmp(cmd, "batch"))
+    return cmd_batch(argc - 1, argv + 1);
+  if (!strcmp(cmd, "worker"))
+    return cmd_worker(argc - 1, argv + 1);
   return usage_error("unknown command '%s'", cmd);
 }

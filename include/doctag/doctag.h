@@ -12,5 +12,8 @@
 #include "common.h"
 #include "context.h"
 #include "process.h"
+#include "auth.h"
+#include "history.h"
+#include "jobs.h"
 
 #endif

@@ -19,11 +19,7 @@ struct doctag_ctx {
   unsigned int max_pages;
   unsigned int timeout_sec;
   unsigned int threads;
-  /* Subsystems attach their shared state here (pools, handles), each
-   * behind its own lock; or use ctx_attach(). */
-  struct store *store;
-  struct queue *queue;
-  struct ctx_attached *attached; /* see ctx_attach() */
+  struct ctx_attached *attached; /* subsystems' shared state: see ctx_attach() */
 };
 
 /* Monotonic clock in seconds. */

@@ -5,6 +5,7 @@
 #include "core/result.h"
 #include "extract/extract.h"
 #include "fetch/fetch.h"
+#include "history/history_internal.h"
 #include "tag/rules.h"
 #include "tag/tag.h"
 
@@ -114,6 +115,17 @@ static size_t visible_chars(const char *s, size_t enough)
   return n;
 }
 
+/* How history names where a document came from. */
+static const char *source_type(const source *src)
+{
+  return src->kind == SRC_URL ? "url" : src->kind == SRC_FILE ? "local" : "upload";
+}
+
+static const char *source_where(const source *src, const doctag_result *r)
+{
+  return src->kind == SRC_BUFFER ? r->file_name : src->path_or_url;
+}
+
 static doctag_status run(doctag_ctx *ctx, doctag_result **out, const source *src,
                          const doctag_process_options *opts_in, bool tag)
 {
@@ -124,6 +136,7 @@ static doctag_status run(doctag_ctx *ctx, doctag_result **out, const source *src
   if (!ctx)
     return err_set(DOCTAG_EINVAL, "ctx is NULL");
   double t0 = ctx_now();
+  int64_t started_us = g_get_real_time();
   doctag_process_options o = DOCTAG_PROCESS_OPTIONS_INIT;
   doctag_status st = effective_options(ctx, opts_in, &o);
   if (st)
@@ -206,11 +219,26 @@ static doctag_status run(doctag_ctx *ctx, doctag_result **out, const source *src
     r->needs_review = r->tags.count < o.num_tags || !strcmp(r->quality, "low");
   }
   r->processing_time = ctx_now() - t0;
+  /* A result the caller's history does not hold would be a 200 hiding a
+   * failure: a failed recording fails the call. */
+  if (tag && o.user_id &&
+      (st = history_record_result(ctx, &o, r, source_type(src), source_where(src, r), (int64_t)len,
+                                  started_us, &r->document_id)))
+    goto fail_unrecorded;
   g_bytes_unref(bytes);
   *out = r;
   return DOCTAG_OK;
 
 fail:
+  /* The document failed: that too is history (bad options are not). */
+  if (tag && o.user_id && st != DOCTAG_EINVAL && st != DOCTAG_ECANCELLED) {
+    char *msg = g_strdup(doctag_error_last()->message);
+    history_record_failure(ctx, &o, r->title, source_type(src), source_where(src, r),
+                           bytes ? (int64_t)g_bytes_get_size(bytes) : -1, msg, started_us, NULL);
+    err_set(st, "%s", msg);
+    g_free(msg);
+  }
+fail_unrecorded:
   if (bytes)
     g_bytes_unref(bytes);
   doctag_result_free(r);

@@ -217,10 +217,11 @@ static doctag_status pg_error(PGconn *conn, const PGresult *res)
   return st;
 }
 
-static doctag_status pg_exec(store_conn *base, store_stmt st, const store_param *p, unsigned int n,
-                             store_rows *out)
+/* Runs `sql`; st is its statement (ST_COUNT for exec_sql) for the
+ * transaction bookkeeping. */
+static doctag_status pg_run(pg_conn *c, const char *sql, store_stmt st, const store_param *p, unsigned int n,
+                            store_rows *out)
 {
-  pg_conn *c = (pg_conn *)base;
   char nums[n ? n : 1][24];
   const char *values[n ? n : 1];
   for (unsigned int i = 0; i < n; i++) {
@@ -253,7 +254,7 @@ static doctag_status pg_exec(store_conn *base, store_stmt st, const store_param 
   }
   PGresult *res = NULL;
   for (int attempt = 0;; attempt++) {
-    res = PQexecParams(c->conn, sql_table[st], (int)n, NULL, values, NULL, NULL, 0);
+    res = PQexecParams(c->conn, sql, (int)n, NULL, values, NULL, NULL, 0);
     ExecStatusType rs = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (rs == PGRES_COMMAND_OK || rs == PGRES_TUPLES_OK)
       break;
@@ -288,6 +289,18 @@ static doctag_status pg_exec(store_conn *base, store_stmt st, const store_param 
   }
   PQclear(res);
   return DOCTAG_OK;
+}
+
+static doctag_status pg_exec(store_conn *base, store_stmt st, const store_param *p, unsigned int n,
+                             store_rows *out)
+{
+  return pg_run((pg_conn *)base, sql_table[st], st, p, n, out);
+}
+
+static doctag_status pg_exec_sql(store_conn *base, const char *sql, const store_param *p, unsigned int n,
+                                 store_rows *out)
+{
+  return pg_run((pg_conn *)base, sql, ST_COUNT, p, n, out);
 }
 
 static doctag_status pg_script(store_conn *base, const char *sql)
@@ -329,6 +342,7 @@ const store_ops store_postgres_ops = {
   .connect = pg_connect,
   .disconnect = pg_disconnect,
   .exec = pg_exec,
+  .exec_sql = pg_exec_sql,
   .script = pg_script,
   .match_query = pg_match_query,
   .sql = pg_sql,

@@ -104,6 +104,7 @@ typedef struct sqlite_conn {
   store_conn base;
   sqlite3 *db;
   sqlite3_stmt *cache[ST_COUNT];
+  GHashTable *extra;   /* exec_sql: SQL text address -> sqlite3_stmt* */
 } sqlite_conn;
 
 /* Waiting for another writer (another thread or process). */
@@ -175,6 +176,14 @@ static void sq_disconnect(store_conn *base)
     return;
   for (int i = 0; i < ST_COUNT; i++)
     sqlite3_finalize(c->cache[i]);
+  if (c->extra) {
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, c->extra);
+    while (g_hash_table_iter_next(&it, &k, &v))
+      sqlite3_finalize(v);
+    g_hash_table_destroy(c->extra);
+  }
   sqlite3_close_v2(c->db);
   g_free(c);
 }
@@ -217,17 +226,17 @@ static doctag_status sq_connect(struct store *s, store_conn **out)
   return DOCTAG_OK;
 }
 
-static doctag_status sq_exec(store_conn *base, store_stmt st, const store_param *p, unsigned int n,
-                             store_rows *out)
+/* Runs `sql`, prepared once into *slot. */
+static doctag_status sq_run(sqlite_conn *c, sqlite3_stmt **slot, const char *sql, const store_param *p,
+                            unsigned int n, store_rows *out)
 {
-  sqlite_conn *c = (sqlite_conn *)base;
-  sqlite3_stmt *stmt = c->cache[st];
+  sqlite3_stmt *stmt = *slot;
   int rc;
   if (!stmt) {
-    rc = sqlite3_prepare_v3(c->db, sql_table[st], -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+    rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
     if (rc != SQLITE_OK)
       return sq_error(c->db, rc, "prepare");
-    c->cache[st] = stmt;
+    *slot = stmt;
   }
   for (unsigned int i = 0; i < n; i++) {
     int idx = (int)i + 1;
@@ -271,6 +280,26 @@ static doctag_status sq_exec(store_conn *base, store_stmt st, const store_param 
     }
   }
   return status;
+}
+
+static doctag_status sq_exec(store_conn *base, store_stmt st, const store_param *p, unsigned int n,
+                             store_rows *out)
+{
+  sqlite_conn *c = (sqlite_conn *)base;
+  return sq_run(c, &c->cache[st], sql_table[st], p, n, out);
+}
+
+static doctag_status sq_exec_sql(store_conn *base, const char *sql, const store_param *p, unsigned int n,
+                                 store_rows *out)
+{
+  sqlite_conn *c = (sqlite_conn *)base;
+  if (!c->extra)
+    c->extra = g_hash_table_new(g_direct_hash, g_direct_equal);
+  sqlite3_stmt *stmt = g_hash_table_lookup(c->extra, sql);
+  doctag_status st = sq_run(c, &stmt, sql, p, n, out);
+  if (stmt)
+    g_hash_table_insert(c->extra, (gpointer)sql, stmt);
+  return st;
 }
 
 static doctag_status sq_script(store_conn *base, const char *sql)
@@ -341,6 +370,7 @@ const store_ops store_sqlite_ops = {
   .connect = sq_connect,
   .disconnect = sq_disconnect,
   .exec = sq_exec,
+  .exec_sql = sq_exec_sql,
   .script = sq_script,
   .match_query = sq_match_query,
   .sql = sq_sql,

@@ -161,6 +161,13 @@ doctag_status store_exec(store_conn *c, store_stmt st, const store_param *p, uns
   return c->ops->exec(c, st, p, n, out);
 }
 
+doctag_status store_exec_sql(store_conn *c, const char *sql, const store_param *p, unsigned int n, store_rows *out)
+{
+  if (out)
+    memset(out, 0, sizeof *out);
+  return c->ops->exec_sql(c, sql, p, n, out);
+}
+
 doctag_status store_query(struct store *s, store_stmt st, const store_param *p, unsigned int n, store_rows *out)
 {
   store_conn *c;

@@ -127,6 +127,12 @@ typedef struct store_ops {
   void (*disconnect)(store_conn *c);
   /* Runs one statement; out may be NULL. */
   doctag_status (*exec)(store_conn *c, store_stmt st, const store_param *p, unsigned int n, store_rows *out);
+  /* Runs SQL that another subsystem keeps beside its own code (the local
+   * queue's tables), with exec's parameter and result rules. `sql` must live
+   * as long as the store (a string literal): it may be cached prepared,
+   * keyed by its address. */
+  doctag_status (*exec_sql)(store_conn *c, const char *sql, const store_param *p, unsigned int n,
+                            store_rows *out);
   /* Runs a migration script (several statements, no parameters). */
   doctag_status (*script)(store_conn *c, const char *sql);
   /* The search parameter for a user's query text, in which every character
@@ -176,6 +182,10 @@ void store_release(struct store *s, store_conn *c);
 
 /* Runs a statement on a connection (out may be NULL). */
 doctag_status store_exec(store_conn *c, store_stmt st, const store_param *p, unsigned int n, store_rows *out);
+
+/* Runs SQL of another subsystem on a connection (see store_ops.exec_sql);
+ * the caller picks the SQL for c->ops->name. */
+doctag_status store_exec_sql(store_conn *c, const char *sql, const store_param *p, unsigned int n, store_rows *out);
 
 /* Acquires, runs one statement, releases. */
 doctag_status store_query(struct store *s, store_stmt st, const store_param *p, unsigned int n, store_rows *out);

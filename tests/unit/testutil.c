@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ftw.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static char *corpus_dir;
 static bool corpus_shared;
@@ -154,10 +156,38 @@ double tu_cer(const char *truth, const char *got)
   return r;
 }
 
+static GPtrArray *tmpdirs;
+static pid_t tmpdirs_owner;
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+  (void)sb; (void)flag; (void)ftw;
+  remove(path);
+  return 0;
+}
+
+/* Temporary directories go at exit, in the process that made them (not in
+ * forked children that exit first). */
+static void remove_tmpdirs(void)
+{
+  if (!tmpdirs || getpid() != tmpdirs_owner)
+    return;
+  for (guint i = 0; i < tmpdirs->len; i++)
+    nftw(g_ptr_array_index(tmpdirs, i), remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+  g_ptr_array_free(tmpdirs, TRUE);
+  tmpdirs = NULL;
+}
+
 char *tu_tmpdir(void)
 {
   char *d = g_dir_make_tmp("doctag-test-XXXXXX", NULL);
   assert_non_null(d);
+  if (!tmpdirs) {
+    tmpdirs = g_ptr_array_new_with_free_func(g_free);
+    tmpdirs_owner = getpid();
+    atexit(remove_tmpdirs);
+  }
+  g_ptr_array_add(tmpdirs, g_strdup(d));
   return d;
 }
 

@@ -1,0 +1,130 @@
+/* Internal: batch jobs on top of the queue (queue/queue.h) and history
+ * (history/history_internal.h): the lifecycle, the events, the worker, one
+ * row's processing, CSV and path checks. */
+#ifndef DOCTAG_JOBS_INTERNAL_H
+#define DOCTAG_JOBS_INTERNAL_H
+
+#include "core/ctx.h"
+#include "doctag/jobs.h"
+#include "queue/queue.h"
+#include <glib.h>
+#include <jansson.h>
+
+/* Rows a worker gives up on after this many claims (its workers died). */
+#define JOBS_MAX_ATTEMPTS 5
+
+/* One finished row of a job. */
+typedef struct job_result {
+  size_t row;
+  bool ok;
+  char *title;
+  char *error;
+  char **tags;          /* NULL-terminated */
+  size_t tag_count;
+  char *document_id;
+  char *json;           /* as in the "progress" event, without seq/progress */
+} job_result;
+
+struct doctag_job {
+  char *id;
+  char *user_id;
+  doctag_job_state state;
+  uint64_t total, processed, failed, done, seq;
+  char *error;
+  double processing_time;   /* seconds from start to end (or now) */
+  GPtrArray *results;       /* job_result* */
+  bool from_history;        /* the queue no longer has it (Redis keys expired) */
+};
+
+struct doctag_active_jobs {
+  GPtrArray *jobs;          /* doctag_job* */
+};
+
+/* The tagging configuration of a job, parsed, with the strings it owns. */
+typedef struct job_config {
+  doctag_process_options opts;
+  char *model_name;
+  char *api_key;
+  char *languages;
+  char **exclusion;         /* NULL-terminated or NULL */
+  char **vocabulary;
+} job_config;
+
+/* Parses a TaggingConfig JSON object (CONTRACT.md) into *cfg (defaults for
+ * missing members). DOCTAG_EINVAL naming the member ("config.num_tags must
+ * be ..."). `where` prefixes member names in messages ("config"). */
+doctag_status job_config_from_json(json_t *obj, const char *where, job_config *cfg);
+doctag_status job_config_from_text(const char *json, job_config *cfg);
+/* Checks the ranges of tagging options (the same messages as processing). */
+doctag_status job_options_check(const doctag_process_options *o);
+void job_config_clear(job_config *cfg);
+
+/* Our row fields, in template order. */
+extern const char *const job_row_fields[6];
+/* A row with the column mapping applied, as the JSON payload of its item. */
+char *job_row_payload(const doctag_row *row, const doctag_field *mapping, size_t mapping_count);
+
+/* Creates the job in history and in the queue (the body of
+ * doctag_job_submit once the rows are payloads). */
+doctag_status jobs_submit_payloads(doctag_ctx *ctx, char **job_id, const char *user_id, GPtrArray *payloads,
+                                   const doctag_job_options *opts);
+
+/* The job if it is the user's: from the queue, else from history (results
+ * included when with_results). DOCTAG_ENOTFOUND "Job not found". */
+doctag_status jobs_load(doctag_ctx *ctx, const char *user_id, const char *job_id, bool with_results,
+                        doctag_job **out);
+
+/* What one row came to. */
+typedef struct row_outcome {
+  bool ok;
+  doctag_status code;
+  char *error;
+  char *title;
+  char *file_path;
+  char *source_type;
+  char sha256[65];
+  int64_t file_size;
+  doctag_result *result;    /* on success */
+  bool rate_limited;        /* the LLM answered 429: try again later */
+} row_outcome;
+
+/* Fetches, stores and processes one row (payload JSON) with `cfg`. Never
+ * fails as a whole: the outcome says what happened. */
+void jobs_process_row(doctag_ctx *ctx, const job_config *cfg, const char *payload, row_outcome *out);
+void row_outcome_clear(row_outcome *o);
+
+/* Records a row in history and builds its result JSON (with document_id
+ * and the name of the worker, NULL when processed in the caller's thread)
+ * and its event template. */
+doctag_status jobs_record_row(doctag_ctx *ctx, const char *user_id, const char *job_id, size_t row,
+                              const row_outcome *o, const char *worker, char **result_json,
+                              char **event_template);
+
+/* Event templates (queue.h placeholders). All newly allocated. */
+char *events_processing(const char *job_id, size_t row, const char *payload);
+char *events_row_done(const char *job_id, const char *result_json);
+char *events_state(const char *job_id, const char *type);   /* "paused", "resumed" */
+char *events_completed(const char *job_id);
+char *events_cancelled(const char *job_id);
+char *events_error(const char *job_id, const char *message);
+
+/* JSON helpers. */
+char *jobs_json_dump(json_t *o);   /* g_malloc'd, compact; steals nothing */
+/* Text with every '%' written as \u0025, so templates can hold user text. */
+char *jobs_json_template_safe(const char *json);
+
+job_result *job_result_from_json(const char *json);
+void job_result_free(job_result *r);
+doctag_job *job_snapshot_new(void);
+
+/* Writes the output CSV: the parsed input plus generated_tags and
+ * tagging_status for each data row from `results` (by row index). */
+typedef struct csv_table {
+  GPtrArray *header;        /* char* */
+  GPtrArray *rows;          /* GPtrArray* of char* */
+} csv_table;
+doctag_status csvtab_parse(const void *data, size_t len, csv_table *out);
+void csvtab_clear(csv_table *t);
+char *csvtab_output(const csv_table *in, GPtrArray *results_by_row /* job_result* or NULL, indexed by row */);
+
+#endif

@@ -1,0 +1,325 @@
+/* The batch worker: threads that claim items from the queue, process them
+ * and record them; a heartbeat thread that keeps the leases of items being
+ * processed. Any number of workers (threads, processes, machines) share the
+ * queue; an item whose worker died is claimed again once its lease runs out,
+ * and recording is idempotent, so it yields one document. */
+#include "jobs/jobs.h"
+#include "core/error.h"
+#include "history/history_internal.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#define DEFAULT_THREADS 2
+#define DEFAULT_LEASE_SEC 60
+#define CLAIM_WAIT_MS 1000
+/* How long a worker keeps trying when the queue or database is down. */
+#define UNAVAILABLE_GIVE_UP_MS (120 * 1000)
+#define RATE_LIMIT_MAX_SLEEP_SEC 60
+
+typedef struct worker {
+  doctag_ctx *ctx;
+  queue *q;
+  char *name;
+  unsigned int lease_sec;
+  bool once;
+  char *until_job;
+  const volatile int *stop;
+  gint quit;                 /* atomic */
+  GMutex lock;
+  GCond wake;
+  GPtrArray *inflight;       /* queue_item* being processed (borrowed) */
+  doctag_status fatal;
+  char *fatal_msg;
+} worker;
+
+static bool stopping(worker *w)
+{
+  return g_atomic_int_get(&w->quit) || (w->stop && *w->stop);
+}
+
+/* Sleeps up to ms, less when the worker is stopping. */
+static void nap(worker *w, int ms)
+{
+  int64_t end = g_get_monotonic_time() + (int64_t)ms * 1000;
+  while (!stopping(w) && g_get_monotonic_time() < end)
+    g_usleep(50000);
+}
+
+static void set_fatal(worker *w, doctag_status st)
+{
+  g_mutex_lock(&w->lock);
+  if (!w->fatal) {
+    w->fatal = st;
+    w->fatal_msg = g_strdup(doctag_error_last()->message);
+  }
+  g_mutex_unlock(&w->lock);
+  g_atomic_int_set(&w->quit, 1);
+}
+
+static bool transient(doctag_status st)
+{
+  return st == DOCTAG_EUNAVAILABLE;
+}
+
+static char *processing_event(const queue_item *it, void *ud)
+{
+  (void)ud;
+  return events_processing(it->job_id, it->row, it->payload);
+}
+
+static void track(worker *w, queue_item *it, bool add)
+{
+  g_mutex_lock(&w->lock);
+  if (add)
+    g_ptr_array_add(w->inflight, it);
+  else
+    g_ptr_array_remove(w->inflight, it);
+  g_mutex_unlock(&w->lock);
+}
+
+/* Records the outcome and finishes the item; retries through outages (the
+ * result is kept in memory meanwhile). */
+static void record_and_finish(worker *w, const queue_job *qj, queue_item *it, row_outcome *o)
+{
+  char *result = NULL, *event = NULL;
+  doctag_status st;
+  int waited = 0;
+  for (;;) {
+    st = jobs_record_row(w->ctx, qj->user_id, qj->id, it->row, o, w->name, &result, &event);
+    if (!transient(st) || waited >= UNAVAILABLE_GIVE_UP_MS)
+      break;
+    g_usleep(500000);
+    waited += 500;
+  }
+  if (st == DOCTAG_ENOTFOUND) {
+    /* The job was deleted from history while it ran: end it. */
+    char *tpl = events_error(qj->id, "Job was deleted");
+    w->q->ops->job_transition(w->q, qj->id,
+                              QS(DOCTAG_JOB_PENDING) | QS(DOCTAG_JOB_PROCESSING) | QS(DOCTAG_JOB_PAUSED),
+                              DOCTAG_JOB_FAILED, "Job was deleted", tpl, NULL);
+    g_free(tpl);
+    w->q->ops->release(w->q, it, w->name);
+    return;
+  }
+  if (st) {
+    /* Leave the item to be claimed again once its lease runs out. */
+    g_warning("doctag worker: job %s row %" G_GUINT64_FORMAT ": recording failed: %s", qj->id, it->row,
+              doctag_error_last()->message);
+    return;
+  }
+  char *completed = events_completed(qj->id);
+  queue_finish_outcome fo = QF_RECORDED;
+  waited = 0;
+  for (;;) {
+    st = w->q->ops->finish(w->q, it, o->ok, result, event, completed, &fo);
+    if (!transient(st) || waited >= UNAVAILABLE_GIVE_UP_MS)
+      break;
+    g_usleep(500000);
+    waited += 500;
+  }
+  if (st)
+    g_warning("doctag worker: job %s row %" G_GUINT64_FORMAT ": finishing failed: %s", qj->id, it->row,
+              doctag_error_last()->message);
+  else if (fo == QF_COMPLETED && history_job_set_status(w->ctx, qj->id, "completed", NULL))
+    g_warning("doctag worker: job %s: recording completion in history failed: %s", qj->id,
+              doctag_error_last()->message);
+  g_free(completed);
+  g_free(result);
+  g_free(event);
+}
+
+/* Processes one claimed item. Returns seconds to back off (LLM 429), or 0. */
+static int handle_item(worker *w, queue_item *it, int backoff)
+{
+  queue_job qj = { 0 };
+  doctag_status st = w->q->ops->job_get(w->q, it->job_id, &qj);
+  if (st) {
+    /* Gone (expired) or unreachable: let the lease decide. */
+    queue_job_clear(&qj);
+    return 0;
+  }
+  job_config cfg = { 0 };
+  row_outcome o = { 0 };
+  if (job_config_from_text(qj.config_json, &cfg)) {
+    o.ok = false;
+    o.code = DOCTAG_EINVAL;
+    o.error = g_strdup(doctag_error_last()->message);
+    o.file_size = -1;
+  } else if (it->attempts > JOBS_MAX_ATTEMPTS) {
+    o.ok = false;
+    o.code = DOCTAG_EINTERNAL;
+    o.error = g_strdup_printf("Gave up after %u attempts: the workers processing this document stopped before "
+                              "finishing it", it->attempts - 1);
+    o.file_size = -1;
+    json_t *p = json_loads(it->payload, 0, NULL);
+    const char *t = json_string_value(json_object_get(p, "title"));
+    const char *fp = json_string_value(json_object_get(p, "file_path"));
+    const char *ty = json_string_value(json_object_get(p, "file_source_type"));
+    o.title = t ? g_strdup(t) : NULL;
+    o.file_path = fp ? g_strdup(fp) : NULL;
+    o.source_type = g_strdup(ty ? ty : "url");
+    json_decref(p);
+  } else {
+    if (qj.secret) {
+      cfg.api_key = g_strdup(qj.secret);
+      cfg.opts.api_key = cfg.api_key;
+    }
+    jobs_process_row(w->ctx, &cfg, it->payload, &o);
+  }
+  int sleep_sec = 0;
+  if (o.rate_limited) {
+    /* The LLM provider is throttling us: give the item back and wait. */
+    w->q->ops->release(w->q, it, w->name);
+    sleep_sec = backoff ? MIN(backoff * 2, RATE_LIMIT_MAX_SLEEP_SEC) : 2;
+  } else {
+    record_and_finish(w, &qj, it, &o);
+  }
+  row_outcome_clear(&o);
+  job_config_clear(&cfg);
+  queue_job_clear(&qj);
+  return sleep_sec;
+}
+
+static bool until_job_done(worker *w)
+{
+  queue_job qj = { 0 };
+  doctag_status st = w->q->ops->job_get(w->q, w->until_job, &qj);
+  bool done = st == DOCTAG_ENOTFOUND || (!st && queue_state_final(qj.state));
+  queue_job_clear(&qj);
+  return done;
+}
+
+static gpointer worker_thread(gpointer data)
+{
+  worker *w = data;
+  int unavailable_ms = 0, backoff = 0;
+  while (!stopping(w)) {
+    if (w->until_job && until_job_done(w)) {
+      g_atomic_int_set(&w->quit, 1);
+      break;
+    }
+    queue_item it;
+    bool started = false;
+    queue_claim_outcome oc = QC_NONE;
+    doctag_status st = w->q->ops->claim(w->q, w->name, w->lease_sec, w->once ? 0 : CLAIM_WAIT_MS, processing_event,
+                                        w, &it, &started, &oc);
+    if (st) {
+      if (transient(st) && unavailable_ms < UNAVAILABLE_GIVE_UP_MS) {
+        nap(w, 500);
+        unavailable_ms += 500;
+        continue;
+      }
+      set_fatal(w, st);
+      break;
+    }
+    unavailable_ms = 0;
+    if (oc == QC_NONE) {
+      if (w->once && !w->until_job)
+        break;
+      continue;
+    }
+    if (started && history_job_set_status(w->ctx, it.job_id, "processing", NULL))
+      g_warning("doctag worker: job %s: recording 'processing' in history failed: %s", it.job_id,
+                doctag_error_last()->message);
+    track(w, &it, true);
+    int sleep_sec = handle_item(w, &it, backoff);
+    track(w, &it, false);
+    queue_item_clear(&it);
+    backoff = sleep_sec;
+    if (sleep_sec)
+      nap(w, sleep_sec * 1000);
+  }
+  return NULL;
+}
+
+/* Renews the leases of items in hand every third of the lease. */
+static gpointer heartbeat_thread(gpointer data)
+{
+  worker *w = data;
+  g_mutex_lock(&w->lock);
+  while (!g_atomic_int_get(&w->quit)) {
+    int64_t until = g_get_monotonic_time() + (int64_t)w->lease_sec * G_TIME_SPAN_SECOND / 3;
+    while (!g_atomic_int_get(&w->quit) && g_cond_wait_until(&w->wake, &w->lock, until))
+      ;
+    if (g_atomic_int_get(&w->quit))
+      break;
+    GPtrArray *items = g_ptr_array_copy(w->inflight, NULL, NULL);
+    g_mutex_unlock(&w->lock);
+    for (guint i = 0; i < items->len; i++)
+      w->q->ops->renew(w->q, g_ptr_array_index(items, i), w->name, w->lease_sec);
+    g_ptr_array_free(items, TRUE);
+    g_mutex_lock(&w->lock);
+  }
+  g_mutex_unlock(&w->lock);
+  return NULL;
+}
+
+DOCTAG_API doctag_status doctag_worker_options_init(doctag_worker_options *opts, unsigned int version)
+{
+  err_clear();
+  if (!opts)
+    return err_set(DOCTAG_EINVAL, "options are NULL");
+  if (version == 0 || version > DOCTAG_WORKER_OPTIONS_VERSION)
+    return err_set(DOCTAG_EINVAL, "unsupported doctag_worker_options version %u (this library knows up to %u)",
+                   version, DOCTAG_WORKER_OPTIONS_VERSION);
+  doctag_worker_options init = DOCTAG_WORKER_OPTIONS_INIT;
+  *opts = init;
+  opts->version = version;
+  return DOCTAG_OK;
+}
+
+DOCTAG_API doctag_status doctag_worker_run(doctag_ctx *ctx, const doctag_worker_options *opts)
+{
+  err_clear();
+  if (!ctx)
+    return err_set(DOCTAG_EINVAL, "ctx is NULL");
+  doctag_worker_options defaults = DOCTAG_WORKER_OPTIONS_INIT;
+  if (!opts)
+    opts = &defaults;
+  if (opts->version == 0 || opts->version > DOCTAG_WORKER_OPTIONS_VERSION)
+    return err_set(DOCTAG_EINVAL, "unsupported doctag_worker_options version %u", opts->version);
+  if (opts->threads > 256)
+    return err_set(DOCTAG_EINVAL, "threads must be between 1 and 256 (got %u)", opts->threads);
+  if (opts->lease_sec > 86400)
+    return err_set(DOCTAG_EINVAL, "lease_sec must be at most 86400 (got %u)", opts->lease_sec);
+  worker w = { 0 };
+  w.ctx = ctx;
+  doctag_status st = queue_get(ctx, &w.q);
+  if (st)
+    return st;
+  w.name = opts->name && *opts->name ? g_strdup(opts->name)
+                                      : g_strdup_printf("%s:%d:%08x", g_get_host_name(), (int)getpid(), g_random_int());
+  w.lease_sec = opts->lease_sec ? opts->lease_sec : DEFAULT_LEASE_SEC;
+  w.once = opts->once;
+  w.until_job = opts->until_job ? g_strdup(opts->until_job) : NULL;
+  w.stop = opts->stop;
+  g_mutex_init(&w.lock);
+  g_cond_init(&w.wake);
+  w.inflight = g_ptr_array_new();
+
+  unsigned int n = opts->threads ? opts->threads : DEFAULT_THREADS;
+  GThread *hb = g_thread_new("doctag-heartbeat", heartbeat_thread, &w);
+  GThread **threads = g_new0(GThread *, n);
+  for (unsigned int i = 0; i < n; i++)
+    threads[i] = g_thread_new("doctag-worker", worker_thread, &w);
+  for (unsigned int i = 0; i < n; i++)
+    g_thread_join(threads[i]);
+  g_mutex_lock(&w.lock);
+  g_atomic_int_set(&w.quit, 1);
+  g_cond_broadcast(&w.wake);
+  g_mutex_unlock(&w.lock);
+  g_thread_join(hb);
+
+  st = w.fatal;
+  if (st)
+    err_set(st, "%s", w.fatal_msg);
+  g_free(threads);
+  g_free(w.fatal_msg);
+  g_free(w.name);
+  g_free(w.until_job);
+  g_ptr_array_free(w.inflight, TRUE);
+  g_mutex_clear(&w.lock);
+  g_cond_clear(&w.wake);
+  return st;
+}

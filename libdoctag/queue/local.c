@@ -1,0 +1,645 @@
+/* The local queue: the queue tables of the store's database (migration
+ * store/data/<backend>/0100_queue.sql), on the store's pooled connections.
+ * Claims take a lease inside a write transaction (SQLite: BEGIN IMMEDIATE;
+ * PostgreSQL: FOR UPDATE SKIP LOCKED), so worker processes on one machine
+ * (SQLite) or many (PostgreSQL) share the items. Every change and the event
+ * it sends commit together, and the history job's status follows in the
+ * same transaction.
+ *
+ * Waiting (for items, for events) polls the database; inside one process a
+ * condition variable wakes waiters at once. */
+#include "queue/queue.h"
+#include "core/error.h"
+#include "store/store.h"
+
+#include <string.h>
+
+#define POLL_MS 50
+
+enum {
+  Q_JOB_INSERT, Q_ITEM_INSERT, Q_JOB_GET, Q_JOB_LOCK, Q_JOB_SET_STATUS, Q_JOB_START, Q_EVENT_SEQ,
+  Q_EVENT_INSERT, Q_CANDIDATE, Q_CLAIM_EXPIRED, Q_CLAIM_WAITING, Q_CLAIM_ITEM, Q_ITEM_DONE, Q_JOB_COUNT,
+  Q_JOB_COMPLETE, Q_EVENTS_READ, Q_JOB_SEQ, Q_RESULTS, Q_ACTIVE, Q_RENEW, Q_RELEASE, Q_COUNT
+};
+
+#define JOB_FIELDS "user_id, status, total, done, processed, failed, seq, config, secret, error, " \
+                   "created_at, started_at, finished_at"
+#define FINAL "('completed', 'cancelled', 'failed')"
+
+static const char *const sqlite_sql[Q_COUNT] = {
+  [Q_JOB_INSERT] = "INSERT INTO queue_jobs (job_id, user_id, status, total, config, secret, created_at)"
+                   " VALUES (?1, ?2, 'pending', ?3, ?4, ?5, ?6)",
+  [Q_ITEM_INSERT] = "INSERT INTO queue_items (job_id, row_index, payload) VALUES (?1, ?2, ?3)",
+  [Q_JOB_GET] = "SELECT " JOB_FIELDS " FROM queue_jobs WHERE job_id = ?1",
+  [Q_JOB_LOCK] = "SELECT status FROM queue_jobs WHERE job_id = ?1",
+  [Q_JOB_SET_STATUS] = "UPDATE queue_jobs SET status = ?2,"
+                       " finished_at = CASE WHEN ?2 IN " FINAL " THEN ?3 ELSE finished_at END,"
+                       " secret = CASE WHEN ?2 IN " FINAL " THEN NULL ELSE secret END,"
+                       " started_at = CASE WHEN ?2 = 'processing' THEN coalesce(started_at, ?3) ELSE started_at END,"
+                       " error = coalesce(?4, error) WHERE job_id = ?1",
+  [Q_JOB_START] = "UPDATE queue_jobs SET status = 'processing', started_at = coalesce(started_at, ?2)"
+                  " WHERE job_id = ?1 AND status = 'pending'",
+  [Q_EVENT_SEQ] = "UPDATE queue_jobs SET seq = seq + 1 WHERE job_id = ?1"
+                  " RETURNING seq, total, done, processed, failed, started_at",
+  [Q_EVENT_INSERT] = "INSERT INTO queue_events (job_id, seq, body, created_at) VALUES (?1, ?2, ?3, ?4)",
+  [Q_CANDIDATE] = "SELECT 1 FROM queue_jobs j JOIN queue_items i ON i.job_id = j.job_id"
+                  " WHERE j.status IN ('pending', 'processing')"
+                  " AND (i.state = 'waiting' OR (i.state = 'claimed' AND i.lease_until < ?1)) LIMIT 1",
+  [Q_CLAIM_EXPIRED] = "SELECT i.job_id, i.row_index, i.payload FROM queue_jobs j"
+                      " JOIN queue_items i ON i.job_id = j.job_id AND i.state = 'claimed'"
+                      " WHERE j.status IN ('pending', 'processing') AND i.lease_until < ?1"
+                      " ORDER BY j.created_at, i.row_index LIMIT 1",
+  [Q_CLAIM_WAITING] = "SELECT i.job_id, i.row_index, i.payload FROM queue_jobs j"
+                      " JOIN queue_items i ON i.job_id = j.job_id AND i.state = 'waiting'"
+                      " WHERE j.status IN ('pending', 'processing')"
+                      " ORDER BY j.created_at, i.row_index LIMIT 1",
+  [Q_CLAIM_ITEM] = "UPDATE queue_items SET state = 'claimed', owner = ?3, lease_until = ?4, attempts = attempts + 1"
+                   " WHERE job_id = ?1 AND row_index = ?2 RETURNING attempts",
+  [Q_ITEM_DONE] = "UPDATE queue_items SET state = 'done', ok = ?3, result = ?4, owner = NULL, lease_until = NULL,"
+                  " finished_seq = ?5 WHERE job_id = ?1 AND row_index = ?2 AND state <> 'done'",
+  [Q_JOB_COUNT] = "UPDATE queue_jobs SET done = done + 1, processed = processed + ?2, failed = failed + ?3"
+                  " WHERE job_id = ?1 RETURNING status, done, total",
+  [Q_JOB_COMPLETE] = "UPDATE queue_jobs SET status = 'completed', finished_at = ?2, secret = NULL WHERE job_id = ?1",
+  [Q_EVENTS_READ] = "SELECT seq, body FROM queue_events WHERE job_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+  [Q_JOB_SEQ] = "SELECT seq FROM queue_jobs WHERE job_id = ?1",
+  [Q_RESULTS] = "SELECT result FROM queue_items WHERE job_id = ?1 AND state = 'done'"
+                " ORDER BY finished_seq, row_index",
+  [Q_ACTIVE] = "SELECT job_id, " JOB_FIELDS " FROM queue_jobs WHERE user_id = ?1"
+               " AND status IN ('processing', 'paused') ORDER BY created_at DESC",
+  [Q_RENEW] = "UPDATE queue_items SET lease_until = ?4"
+              " WHERE job_id = ?1 AND row_index = ?2 AND owner = ?3 AND state = 'claimed'",
+  [Q_RELEASE] = "UPDATE queue_items SET state = 'waiting', owner = NULL, lease_until = NULL"
+                " WHERE job_id = ?1 AND row_index = ?2 AND owner = ?3 AND state = 'claimed'",
+};
+
+static const char *const postgres_sql[Q_COUNT] = {
+  [Q_JOB_INSERT] = "INSERT INTO queue_jobs (job_id, user_id, status, total, config, secret, created_at)"
+                   " VALUES ($1, $2, 'pending', $3, $4, $5, $6)",
+  [Q_ITEM_INSERT] = "INSERT INTO queue_items (job_id, row_index, payload) VALUES ($1, $2, $3)",
+  [Q_JOB_GET] = "SELECT " JOB_FIELDS " FROM queue_jobs WHERE job_id = $1",
+  [Q_JOB_LOCK] = "SELECT status FROM queue_jobs WHERE job_id = $1 FOR UPDATE",
+  [Q_JOB_SET_STATUS] = "UPDATE queue_jobs SET status = $2::text,"
+                       " finished_at = CASE WHEN $2::text IN " FINAL " THEN $3::bigint ELSE finished_at END,"
+                       " secret = CASE WHEN $2::text IN " FINAL " THEN NULL ELSE secret END,"
+                       " started_at = CASE WHEN $2::text = 'processing' THEN coalesce(started_at, $3::bigint)"
+                       " ELSE started_at END,"
+                       " error = coalesce($4::text, error) WHERE job_id = $1",
+  [Q_JOB_START] = "UPDATE queue_jobs SET status = 'processing', started_at = coalesce(started_at, $2::bigint)"
+                  " WHERE job_id = $1 AND status = 'pending'",
+  [Q_EVENT_SEQ] = "UPDATE queue_jobs SET seq = seq + 1 WHERE job_id = $1"
+                  " RETURNING seq, total, done, processed, failed, started_at",
+  [Q_EVENT_INSERT] = "INSERT INTO queue_events (job_id, seq, body, created_at) VALUES ($1, $2, $3, $4)",
+  [Q_CANDIDATE] = "SELECT 1 FROM queue_jobs j JOIN queue_items i ON i.job_id = j.job_id"
+                  " WHERE j.status IN ('pending', 'processing')"
+                  " AND (i.state = 'waiting' OR (i.state = 'claimed' AND i.lease_until < $1)) LIMIT 1",
+  [Q_CLAIM_EXPIRED] = "SELECT i.job_id, i.row_index, i.payload FROM queue_jobs j"
+                      " JOIN queue_items i ON i.job_id = j.job_id AND i.state = 'claimed'"
+                      " WHERE j.status IN ('pending', 'processing') AND i.lease_until < $1"
+                      " ORDER BY j.created_at, i.row_index LIMIT 1 FOR UPDATE OF i SKIP LOCKED",
+  [Q_CLAIM_WAITING] = "SELECT i.job_id, i.row_index, i.payload FROM queue_jobs j"
+                      " JOIN queue_items i ON i.job_id = j.job_id AND i.state = 'waiting'"
+                      " WHERE j.status IN ('pending', 'processing')"
+                      " ORDER BY j.created_at, i.row_index LIMIT 1 FOR UPDATE OF i SKIP LOCKED",
+  [Q_CLAIM_ITEM] = "UPDATE queue_items SET state = 'claimed', owner = $3, lease_until = $4, attempts = attempts + 1"
+                   " WHERE job_id = $1 AND row_index = $2 RETURNING attempts",
+  [Q_ITEM_DONE] = "UPDATE queue_items SET state = 'done', ok = $3, result = $4, owner = NULL, lease_until = NULL,"
+                  " finished_seq = $5 WHERE job_id = $1 AND row_index = $2 AND state <> 'done'",
+  [Q_JOB_COUNT] = "UPDATE queue_jobs SET done = done + 1, processed = processed + $2, failed = failed + $3"
+                  " WHERE job_id = $1 RETURNING status, done, total",
+  [Q_JOB_COMPLETE] = "UPDATE queue_jobs SET status = 'completed', finished_at = $2, secret = NULL WHERE job_id = $1",
+  [Q_EVENTS_READ] = "SELECT seq, body FROM queue_events WHERE job_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+  [Q_JOB_SEQ] = "SELECT seq FROM queue_jobs WHERE job_id = $1",
+  [Q_RESULTS] = "SELECT result FROM queue_items WHERE job_id = $1 AND state = 'done'"
+                " ORDER BY finished_seq, row_index",
+  [Q_ACTIVE] = "SELECT job_id, " JOB_FIELDS " FROM queue_jobs WHERE user_id = $1"
+               " AND status IN ('processing', 'paused') ORDER BY created_at DESC",
+  [Q_RENEW] = "UPDATE queue_items SET lease_until = $4"
+              " WHERE job_id = $1 AND row_index = $2 AND owner = $3 AND state = 'claimed'",
+  [Q_RELEASE] = "UPDATE queue_items SET state = 'waiting', owner = NULL, lease_until = NULL"
+                " WHERE job_id = $1 AND row_index = $2 AND owner = $3 AND state = 'claimed'",
+};
+
+typedef struct local_impl {
+  doctag_ctx *ctx;
+  struct store *store;   /* from store_get() on first use (not while the queue is being attached) */
+  const char *const *sql;
+  bool postgres;
+  GMutex lock;       /* guards generation, with `changed` */
+  GCond changed;     /* broadcast on every change made by this process */
+  guint64 generation;
+} local_impl;
+
+static int64_t now_us(void)
+{
+  return g_get_real_time();
+}
+
+static void notify(local_impl *l)
+{
+  g_mutex_lock(&l->lock);
+  l->generation++;
+  g_cond_broadcast(&l->changed);
+  g_mutex_unlock(&l->lock);
+}
+
+/* Waits until this process changes something or ms pass. */
+static void wait_change(local_impl *l, guint64 seen, int ms)
+{
+  int64_t until = g_get_monotonic_time() + (int64_t)ms * 1000;
+  g_mutex_lock(&l->lock);
+  while (l->generation == seen)
+    if (!g_cond_wait_until(&l->changed, &l->lock, until))
+      break;
+  g_mutex_unlock(&l->lock);
+}
+
+static guint64 generation(local_impl *l)
+{
+  g_mutex_lock(&l->lock);
+  guint64 g = l->generation;
+  g_mutex_unlock(&l->lock);
+  return g;
+}
+
+/* A connection of the store's pool. The store is looked up here rather than
+ * when the queue opens: queue_get() runs inside ctx_attach(), which cannot
+ * be entered again for the store. */
+static doctag_status acquire(local_impl *l, store_conn **c)
+{
+  struct store *s = g_atomic_pointer_get(&l->store);
+  if (!s) {
+    doctag_status st = store_get(l->ctx, &s);
+    if (st)
+      return st;
+    g_atomic_pointer_set(&l->store, s);
+  }
+  return store_acquire(s, c);
+}
+
+static doctag_status run(local_impl *l, store_conn *c, int q, const store_param *p, unsigned int n, store_rows *out)
+{
+  return store_exec_sql(c, l->sql[q], p, n, out);
+}
+
+/* Acquire, run one statement, release. */
+static doctag_status run1(local_impl *l, int q, const store_param *p, unsigned int n, store_rows *out)
+{
+  store_conn *c;
+  doctag_status st = acquire(l, &c);
+  if (st)
+    return st;
+  st = run(l, c, q, p, n, out);
+  store_release(l->store, c);
+  return st;
+}
+
+static void local_close(queue *q)
+{
+  if (!q)
+    return;
+  local_impl *l = q->impl;
+  if (l) {
+    g_mutex_clear(&l->lock);
+    g_cond_clear(&l->changed);
+    g_free(l);
+  }
+  g_free(q);
+}
+
+doctag_status queue_open_local(doctag_ctx *ctx, queue **out)
+{
+  *out = NULL;
+  local_impl *l = g_new0(local_impl, 1);
+  l->ctx = ctx;
+  l->postgres = ctx->database_url && (g_str_has_prefix(ctx->database_url, "postgresql://") ||
+                                      g_str_has_prefix(ctx->database_url, "postgres://"));
+  l->sql = l->postgres ? postgres_sql : sqlite_sql;
+  g_mutex_init(&l->lock);
+  g_cond_init(&l->changed);
+  queue *q = g_new0(queue, 1);
+  q->ops = &queue_local_ops;
+  q->ctx = ctx;
+  q->impl = l;
+  *out = q;
+  return DOCTAG_OK;
+}
+
+/* ---- jobs ------------------------------------------------------------- */
+
+static doctag_status local_job_create(queue *q, const queue_job *job, GPtrArray *payloads)
+{
+  local_impl *l = q->impl;
+  store_conn *c;
+  doctag_status st = acquire(l, &c);
+  if (st)
+    return st;
+  if ((st = store_tx_begin(c)))
+    goto out;
+  store_param p[] = { SP_T(job->id), SP_T(job->user_id), SP_I(payloads->len), SP_T(job->config_json),
+                      SP_T(job->secret), SP_I(job->created_us ? job->created_us : now_us()) };
+  st = run(l, c, Q_JOB_INSERT, p, 6, NULL);
+  for (guint i = 0; !st && i < payloads->len; i++) {
+    store_param ip[] = { SP_T(job->id), SP_I(i), SP_T(g_ptr_array_index(payloads, i)) };
+    st = run(l, c, Q_ITEM_INSERT, ip, 3, NULL);
+  }
+  st = store_tx_end(c, st);
+out:
+  store_release(l->store, c);
+  if (st == DOCTAG_EEXISTS)
+    st = err_set(DOCTAG_EEXISTS, "job id already in use");
+  if (!st)
+    notify(l);
+  return st;
+}
+
+/* Fills *j from JOB_FIELDS starting at column `col` of row 0. */
+static void job_from_row(const store_rows *r, unsigned int col, const char *id, queue_job *j)
+{
+  memset(j, 0, sizeof *j);
+  j->id = g_strdup(id);
+  j->user_id = g_strdup(store_cell(r, 0, col));
+  int s = queue_state_parse(store_cell(r, 0, col + 1));
+  j->state = s < 0 ? DOCTAG_JOB_FAILED : (doctag_job_state)s;
+  j->total = (uint64_t)store_cell_int(r, 0, col + 2);
+  j->done = (uint64_t)store_cell_int(r, 0, col + 3);
+  j->processed = (uint64_t)store_cell_int(r, 0, col + 4);
+  j->failed = (uint64_t)store_cell_int(r, 0, col + 5);
+  j->seq = (uint64_t)store_cell_int(r, 0, col + 6);
+  j->config_json = g_strdup(store_cell(r, 0, col + 7));
+  j->secret = g_strdup(store_cell(r, 0, col + 8));
+  j->error = g_strdup(store_cell(r, 0, col + 9));
+  j->created_us = store_cell_int(r, 0, col + 10);
+  j->started_us = store_cell_int(r, 0, col + 11);
+  j->finished_us = store_cell_int(r, 0, col + 12);
+}
+
+static doctag_status local_job_get(queue *q, const char *job_id, queue_job *out)
+{
+  local_impl *l = q->impl;
+  store_rows r;
+  store_param p[] = { SP_T(job_id) };
+  doctag_status st = run1(l, Q_JOB_GET, p, 1, &r);
+  if (st)
+    return st;
+  if (r.nrows == 0)
+    st = err_set(DOCTAG_ENOTFOUND, "Job not found");
+  else
+    job_from_row(&r, 0, job_id, out);
+  store_rows_clear(&r);
+  return st;
+}
+
+/* Appends an event inside the caller's transaction. */
+static doctag_status append_event(local_impl *l, store_conn *c, const char *job_id, const char *tmpl, uint64_t *seq)
+{
+  store_rows r;
+  store_param p[] = { SP_T(job_id) };
+  doctag_status st = run(l, c, Q_EVENT_SEQ, p, 1, &r);
+  if (st)
+    return st;
+  if (r.nrows == 0) {
+    store_rows_clear(&r);
+    return err_set(DOCTAG_ENOTFOUND, "Job not found");
+  }
+  int64_t started = store_cell_int(&r, 0, 5);
+  queue_vars v = {
+    .seq = (uint64_t)store_cell_int(&r, 0, 0), .total = (uint64_t)store_cell_int(&r, 0, 1),
+    .done = (uint64_t)store_cell_int(&r, 0, 2), .processed = (uint64_t)store_cell_int(&r, 0, 3),
+    .failed = (uint64_t)store_cell_int(&r, 0, 4),
+    .elapsed = started ? (double)(now_us() - started) / 1e6 : 0.0,
+  };
+  store_rows_clear(&r);
+  char *body = queue_render(tmpl, &v);
+  store_param ip[] = { SP_T(job_id), SP_I(v.seq), SP_T(body), SP_I(now_us()) };
+  st = run(l, c, Q_EVENT_INSERT, ip, 4, NULL);
+  g_free(body);
+  if (!st && seq)
+    *seq = v.seq;
+  return st;
+}
+
+/* The history job follows the queue's status, in the same transaction. */
+static doctag_status mirror_status(store_conn *c, const char *job_id, doctag_job_state s, const char *error)
+{
+  store_param p[] = { SP_T(job_id), SP_T(queue_state_name(s)), SP_T(error), SP_I(now_us()) };
+  return store_exec(c, ST_JOB_STATUS, p, 4, NULL);
+}
+
+static doctag_status local_job_transition(queue *q, const char *job_id, unsigned int from, doctag_job_state to,
+                                          const char *error, const char *event, queue_job *out)
+{
+  local_impl *l = q->impl;
+  store_conn *c;
+  doctag_status st = acquire(l, &c);
+  if (st)
+    return st;
+  if ((st = store_tx_begin(c)))
+    goto out;
+  store_rows r;
+  store_param p[] = { SP_T(job_id) };
+  if (!(st = run(l, c, Q_JOB_LOCK, p, 1, &r))) {
+    if (r.nrows == 0) {
+      st = err_set(DOCTAG_ENOTFOUND, "Job not found");
+    } else {
+      int cur = queue_state_parse(store_cell(&r, 0, 0));
+      if (cur < 0 || !(from & QS(cur)))
+        st = err_set(DOCTAG_ECONFLICT, "%s", store_cell(&r, 0, 0));
+    }
+    store_rows_clear(&r);
+  }
+  if (!st) {
+    store_param sp[] = { SP_T(job_id), SP_T(queue_state_name(to)), SP_I(now_us()), SP_T(error) };
+    st = run(l, c, Q_JOB_SET_STATUS, sp, 4, NULL);
+  }
+  if (!st && event)
+    st = append_event(l, c, job_id, event, NULL);
+  if (!st)
+    st = mirror_status(c, job_id, to, error);
+  st = store_tx_end(c, st);
+out:
+  store_release(l->store, c);
+  if (!st) {
+    notify(l);
+    if (out)
+      st = local_job_get(q, job_id, out);
+  }
+  return st;
+}
+
+static doctag_status local_event_append(queue *q, const char *job_id, const char *event, uint64_t *seq)
+{
+  local_impl *l = q->impl;
+  store_conn *c;
+  doctag_status st = acquire(l, &c);
+  if (st)
+    return st;
+  if (!(st = store_tx_begin(c))) {
+    st = append_event(l, c, job_id, event, seq);
+    st = store_tx_end(c, st);
+  }
+  store_release(l->store, c);
+  if (!st)
+    notify(l);
+  return st;
+}
+
+/* ---- items ------------------------------------------------------------ */
+
+/* One claim attempt in a transaction. */
+static doctag_status claim_once(queue *q, const char *worker, unsigned int lease_sec,
+                                char *(*processing_event)(const queue_item *item, void *ud), void *ud,
+                                queue_item *item, bool *started, bool *got)
+{
+  local_impl *l = q->impl;
+  *got = false;
+  store_conn *c;
+  doctag_status st = acquire(l, &c);
+  if (st)
+    return st;
+  int64_t now = now_us();
+  /* A read first: most calls of an idle worker find nothing, and need no
+   * write lock to find it. */
+  store_rows r;
+  store_param np[] = { SP_I(now) };
+  if ((st = run(l, c, Q_CANDIDATE, np, 1, &r)))
+    goto out;
+  bool any = r.nrows > 0;
+  store_rows_clear(&r);
+  if (!any)
+    goto out;
+  if ((st = store_tx_begin(c)))
+    goto out;
+  st = run(l, c, Q_CLAIM_EXPIRED, np, 1, &r);
+  if (!st && r.nrows == 0) {
+    store_rows_clear(&r);
+    st = run(l, c, Q_CLAIM_WAITING, NULL, 0, &r);
+  }
+  if (!st && r.nrows > 0) {
+    memset(item, 0, sizeof *item);
+    item->job_id = g_strdup(store_cell(&r, 0, 0));
+    item->row = (uint64_t)store_cell_int(&r, 0, 1);
+    item->payload = g_strdup(store_cell(&r, 0, 2));
+    item->token = g_strdup(worker);
+    store_rows_clear(&r);
+    store_param cp[] = { SP_T(item->job_id), SP_I(item->row), SP_T(worker),
+                         SP_I(now + (int64_t)lease_sec * G_USEC_PER_SEC) };
+    if (!(st = run(l, c, Q_CLAIM_ITEM, cp, 4, &r))) {
+      item->attempts = (unsigned int)store_cell_int(&r, 0, 0);
+      store_rows_clear(&r);
+    }
+    if (!st) {
+      store_param sp[] = { SP_T(item->job_id), SP_I(now) };
+      if (!(st = run(l, c, Q_JOB_START, sp, 2, &r))) {
+        *started = r.changes > 0;
+        store_rows_clear(&r);
+        if (*started)
+          st = mirror_status(c, item->job_id, DOCTAG_JOB_PROCESSING, NULL);
+      }
+    }
+    char *ev = !st && processing_event ? processing_event(item, ud) : NULL;
+    if (ev)
+      st = append_event(l, c, item->job_id, ev, NULL);
+    g_free(ev);
+    *got = !st;
+  } else if (!st) {
+    store_rows_clear(&r);
+  }
+  st = store_tx_end(c, st);
+  if (st || !*got) {
+    if (*got || item->job_id)
+      queue_item_clear(item);
+    *got = false;
+  }
+out:
+  store_release(l->store, c);
+  return st;
+}
+
+static doctag_status local_claim(queue *q, const char *worker, unsigned int lease_sec, int wait_ms,
+                                 char *(*processing_event)(const queue_item *item, void *ud), void *ud,
+                                 queue_item *item, bool *started, queue_claim_outcome *outcome)
+{
+  local_impl *l = q->impl;
+  *outcome = QC_NONE;
+  *started = false;
+  memset(item, 0, sizeof *item);
+  int64_t deadline = g_get_monotonic_time() + (int64_t)(wait_ms > 0 ? wait_ms : 0) * 1000;
+  for (;;) {
+    guint64 gen = generation(l);
+    bool got = false;
+    doctag_status st = claim_once(q, worker, lease_sec, processing_event, ud, item, started, &got);
+    if (st)
+      return st;
+    if (got) {
+      *outcome = QC_ITEM;
+      return DOCTAG_OK;
+    }
+    int64_t left = (deadline - g_get_monotonic_time()) / 1000;
+    if (left <= 0)
+      return DOCTAG_OK;
+    wait_change(l, gen, (int)MIN(left, POLL_MS * 2));
+  }
+}
+
+static doctag_status local_renew(queue *q, const queue_item *item, const char *worker, unsigned int lease_sec)
+{
+  store_param p[] = { SP_T(item->job_id), SP_I(item->row), SP_T(worker),
+                      SP_I(now_us() + (int64_t)lease_sec * G_USEC_PER_SEC) };
+  return run1(q->impl, Q_RENEW, p, 4, NULL);
+}
+
+static doctag_status local_release(queue *q, const queue_item *item, const char *worker)
+{
+  store_param p[] = { SP_T(item->job_id), SP_I(item->row), SP_T(worker) };
+  doctag_status st = run1(q->impl, Q_RELEASE, p, 3, NULL);
+  if (!st)
+    notify(q->impl);
+  return st;
+}
+
+static doctag_status local_finish(queue *q, const queue_item *item, bool ok, const char *result_json,
+                                  const char *event, const char *completed_event, queue_finish_outcome *outcome)
+{
+  local_impl *l = q->impl;
+  *outcome = QF_RECORDED;
+  store_conn *c;
+  doctag_status st = acquire(l, &c);
+  if (st)
+    return st;
+  if ((st = store_tx_begin(c)))
+    goto out;
+  store_rows r;
+  int64_t now = now_us();
+  store_param dp[] = { SP_T(item->job_id), SP_I(item->row), SP_I(ok ? 1 : 0), SP_T(result_json), SP_I(now) };
+  if ((st = run(l, c, Q_ITEM_DONE, dp, 5, &r)))
+    goto end;
+  bool fresh = r.changes > 0;
+  store_rows_clear(&r);
+  if (!fresh) {
+    *outcome = QF_DUPLICATE;
+    goto end;
+  }
+  store_param cp[] = { SP_T(item->job_id), SP_I(ok ? 1 : 0), SP_I(ok ? 0 : 1) };
+  if ((st = run(l, c, Q_JOB_COUNT, cp, 3, &r)))
+    goto end;
+  int state = queue_state_parse(store_cell(&r, 0, 0));
+  int64_t done = store_cell_int(&r, 0, 1), total = store_cell_int(&r, 0, 2);
+  store_rows_clear(&r);
+  if (state < 0 || queue_state_final((doctag_job_state)state)) {
+    *outcome = QF_AFTER_END;
+    goto end;
+  }
+  if (event && (st = append_event(l, c, item->job_id, event, NULL)))
+    goto end;
+  if (done >= total) {
+    store_param fp[] = { SP_T(item->job_id), SP_I(now) };
+    if ((st = run(l, c, Q_JOB_COMPLETE, fp, 2, NULL)))
+      goto end;
+    if (completed_event && (st = append_event(l, c, item->job_id, completed_event, NULL)))
+      goto end;
+    if ((st = mirror_status(c, item->job_id, DOCTAG_JOB_COMPLETED, NULL)))
+      goto end;
+    *outcome = QF_COMPLETED;
+  }
+end:
+  st = store_tx_end(c, st);
+out:
+  store_release(l->store, c);
+  if (!st)
+    notify(l);
+  return st;
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+static doctag_status local_events_read(queue *q, const char *job_id, uint64_t after, size_t max, GPtrArray *out)
+{
+  local_impl *l = q->impl;
+  store_rows r;
+  store_param p[] = { SP_T(job_id), SP_I(after), max ? SP_I(max) : (l->postgres ? SP_N : SP_I(-1)) };
+  doctag_status st = run1(l, Q_EVENTS_READ, p, 3, &r);
+  if (st)
+    return st;
+  for (unsigned int i = 0; i < r.nrows; i++) {
+    queue_event *e = g_new0(queue_event, 1);
+    e->seq = (uint64_t)store_cell_int(&r, i, 0);
+    e->json = g_strdup(store_cell(&r, i, 1));
+    g_ptr_array_add(out, e);
+  }
+  store_rows_clear(&r);
+  return DOCTAG_OK;
+}
+
+static doctag_status local_events_wait(queue *q, const char *job_id, uint64_t after, int timeout_ms)
+{
+  local_impl *l = q->impl;
+  int64_t deadline = g_get_monotonic_time() + (int64_t)timeout_ms * 1000;
+  for (;;) {
+    guint64 gen = generation(l);
+    store_rows r;
+    store_param p[] = { SP_T(job_id) };
+    doctag_status st = run1(l, Q_JOB_SEQ, p, 1, &r);
+    if (st)
+      return st;
+    uint64_t seq = r.nrows ? (uint64_t)store_cell_int(&r, 0, 0) : 0;
+    bool gone = r.nrows == 0;
+    store_rows_clear(&r);
+    if (gone || seq > after)
+      return DOCTAG_OK;
+    int64_t left = (deadline - g_get_monotonic_time()) / 1000;
+    if (left <= 0)
+      return DOCTAG_OK;
+    wait_change(l, gen, (int)MIN(left, POLL_MS));
+  }
+}
+
+static doctag_status local_results(queue *q, const char *job_id, GPtrArray *out)
+{
+  store_rows r;
+  store_param p[] = { SP_T(job_id) };
+  doctag_status st = run1(q->impl, Q_RESULTS, p, 1, &r);
+  if (st)
+    return st;
+  for (unsigned int i = 0; i < r.nrows; i++)
+    if (store_cell(&r, i, 0))
+      g_ptr_array_add(out, g_strdup(store_cell(&r, i, 0)));
+  store_rows_clear(&r);
+  return DOCTAG_OK;
+}
+
+static doctag_status local_active(queue *q, const char *user_id, GPtrArray *out)
+{
+  store_rows r;
+  store_param p[] = { SP_T(user_id) };
+  doctag_status st = run1(q->impl, Q_ACTIVE, p, 1, &r);
+  if (st)
+    return st;
+  for (unsigned int i = 0; i < r.nrows; i++) {
+    /* job_from_row reads row 0: hand it a one-row view. */
+    store_rows one = { 1, r.ncols, r.cell + (size_t)i * r.ncols, 0 };
+    queue_job *j = g_new0(queue_job, 1);
+    job_from_row(&one, 1, store_cell(&r, i, 0), j);
+    g_free(j->secret);
+    j->secret = NULL;
+    g_ptr_array_add(out, j);
+  }
+  store_rows_clear(&r);
+  return DOCTAG_OK;
+}
+
+const queue_ops queue_local_ops = {
+  .name = "local",
+  .close = local_close,
+  .job_create = local_job_create,
+  .job_get = local_job_get,
+  .job_transition = local_job_transition,
+  .event_append = local_event_append,
+  .claim = local_claim,
+  .renew = local_renew,
+  .release = local_release,
+  .finish = local_finish,
+  .events_read = local_events_read,
+  .events_wait = local_events_wait,
+  .results = local_results,
+  .active = local_active,
+};

@@ -1,0 +1,132 @@
+/* The queue: backend choice, event templates, small helpers. */
+#include "queue/queue.h"
+#include "core/error.h"
+
+#include <string.h>
+
+static const char *const state_names[] = { "pending", "processing", "paused", "completed", "cancelled", "failed" };
+
+const char *queue_state_name(doctag_job_state s)
+{
+  return (unsigned)s < G_N_ELEMENTS(state_names) ? state_names[s] : "unknown";
+}
+
+int queue_state_parse(const char *name)
+{
+  for (size_t i = 0; name && i < G_N_ELEMENTS(state_names); i++)
+    if (!strcmp(name, state_names[i]))
+      return (int)i;
+  return -1;
+}
+
+bool queue_state_final(doctag_job_state s)
+{
+  return s == DOCTAG_JOB_COMPLETED || s == DOCTAG_JOB_CANCELLED || s == DOCTAG_JOB_FAILED;
+}
+
+char *queue_render(const char *tmpl, const queue_vars *v)
+{
+  GString *out = g_string_sized_new(strlen(tmpl) + 32);
+  const char *p = tmpl;
+  while (*p) {
+    const char *m = strstr(p, "%{");
+    if (!m) {
+      g_string_append(out, p);
+      break;
+    }
+    g_string_append_len(out, p, m - p);
+    const char *end = strchr(m, '}');
+    if (!end) {
+      g_string_append(out, m);
+      break;
+    }
+    size_t n = (size_t)(end - m - 2);
+    const char *name = m + 2;
+#define IS(s) (n == strlen(s) && !strncmp(name, s, n))
+    if (IS("seq"))
+      g_string_append_printf(out, "%" G_GUINT64_FORMAT, v->seq);
+    else if (IS("done"))
+      g_string_append_printf(out, "%" G_GUINT64_FORMAT, v->done);
+    else if (IS("processed"))
+      g_string_append_printf(out, "%" G_GUINT64_FORMAT, v->processed);
+    else if (IS("failed"))
+      g_string_append_printf(out, "%" G_GUINT64_FORMAT, v->failed);
+    else if (IS("total"))
+      g_string_append_printf(out, "%" G_GUINT64_FORMAT, v->total);
+    else if (IS("progress"))
+      g_string_append_printf(out, "%.6g", v->total ? (double)v->done / (double)v->total : 0.0);
+    else if (IS("elapsed"))
+      g_string_append_printf(out, "%.2f", v->elapsed < 0 ? 0.0 : v->elapsed);
+    else
+      g_string_append_len(out, m, end - m + 1);
+#undef IS
+    p = end + 1;
+  }
+  return g_string_free(out, FALSE);
+}
+
+void queue_job_clear(queue_job *j)
+{
+  if (!j)
+    return;
+  g_free(j->id);
+  g_free(j->user_id);
+  g_free(j->config_json);
+  if (j->secret) {
+    explicit_bzero(j->secret, strlen(j->secret));
+    g_free(j->secret);
+  }
+  g_free(j->error);
+  memset(j, 0, sizeof *j);
+}
+
+void queue_job_free(queue_job *j)
+{
+  queue_job_clear(j);
+  g_free(j);
+}
+
+void queue_item_clear(queue_item *it)
+{
+  if (!it)
+    return;
+  g_free(it->job_id);
+  g_free(it->payload);
+  g_free(it->token);
+  memset(it, 0, sizeof *it);
+}
+
+void queue_event_free(queue_event *e)
+{
+  if (!e)
+    return;
+  g_free(e->json);
+  g_free(e);
+}
+
+void queue_close(queue *q)
+{
+  if (q)
+    q->ops->close(q);
+}
+
+static void *queue_create(doctag_ctx *ctx)
+{
+  queue *q = NULL;
+  doctag_status st = ctx->redis_url ? queue_open_redis(ctx, ctx->redis_url, &q) : queue_open_local(ctx, &q);
+  return st ? NULL : q;
+}
+
+static void queue_destroy(void *obj)
+{
+  queue_close(obj);
+}
+
+doctag_status queue_get(doctag_ctx *ctx, queue **out)
+{
+  *out = ctx_attach(ctx, "queue", queue_create, queue_destroy);
+  if (*out)
+    return DOCTAG_OK;
+  const doctag_error *e = doctag_error_last();
+  return e->code ? e->code : err_set(DOCTAG_EINTERNAL, "the queue could not be opened");
+}

@@ -1,0 +1,173 @@
+/* Internal: the batch queue. Items (one per row), job state (status,
+ * counts, the sequence counter of events) and the event log of batch jobs,
+ * behind one vtable:
+ *  - local (queue/local.c): tables in the store's database, items claimed
+ *    with a lease, so worker processes on one machine share the work;
+ *  - redis (queue/redis.c): the seed's keys (hash job:{id}, list
+ *    job:{id}:results, channel job:{id}:progress, 24 h expiry) and the items
+ *    in a Redis Stream read by a consumer group.
+ * The database (history) stays the system of record; jobs/ keeps it in step.
+ *
+ * Every state change that sends an event does both atomically: the backend
+ * numbers the event (seq = previous + 1) and fills in the counts it holds.
+ * Events are given as templates in which the backend replaces
+ *   %{seq} %{done} %{processed} %{failed} %{total} %{progress} %{elapsed}
+ * with the job's values after the change (progress = done/total as a JSON
+ * number; elapsed = seconds since the job started, two decimals).
+ *
+ * Thread-safe: the queue object is shared by the context's threads; backends
+ * keep a connection per call or a locked pool. */
+#ifndef DOCTAG_QUEUE_H
+#define DOCTAG_QUEUE_H
+
+#include "core/ctx.h"
+#include "doctag/jobs.h"
+#include <glib.h>
+
+typedef struct queue queue;
+
+/* A job as the queue knows it. Strings g_malloc'd (queue_job_clear()). */
+typedef struct queue_job {
+  char *id;
+  char *user_id;
+  doctag_job_state state;
+  uint64_t total, done, processed, failed;
+  uint64_t seq;          /* last event's sequence number */
+  char *config_json;     /* tagging configuration, without the key */
+  char *secret;          /* the request's LLM key, or NULL; dropped when the job ends */
+  char *error;           /* failed jobs */
+  int64_t created_us, started_us, finished_us;
+} queue_job;
+
+/* A claimed item. */
+typedef struct queue_item {
+  char *job_id;
+  uint64_t row;
+  char *payload;         /* the row as a JSON object (our field names) */
+  char *token;           /* backend's handle: stream entry id, lease owner */
+  unsigned int attempts; /* times it was claimed, this one included */
+} queue_item;
+
+/* A stored event. */
+typedef struct queue_event {
+  uint64_t seq;
+  char *json;
+} queue_event;
+
+/* What finishing an item did. */
+typedef enum queue_finish_outcome {
+  QF_RECORDED = 0,  /* counted, event sent */
+  QF_DUPLICATE,     /* the row was already finished: nothing changed */
+  QF_COMPLETED,     /* counted, and it was the last row: job completed */
+  QF_AFTER_END      /* counted, but the job had already ended (cancelled): no event */
+} queue_finish_outcome;
+
+/* What claiming found. */
+typedef enum queue_claim_outcome {
+  QC_NONE = 0,      /* nothing runnable */
+  QC_ITEM,          /* *item filled */
+} queue_claim_outcome;
+
+typedef struct queue_ops {
+  const char *name;   /* "local", "redis" */
+  void (*close)(queue *q);
+
+  /* Creates job `job` (state pending, counts 0) with one item per payload.
+   * DOCTAG_EEXISTS when the id is in use. */
+  doctag_status (*job_create)(queue *q, const queue_job *job, GPtrArray *payloads);
+
+  /* Reads a job. DOCTAG_ENOTFOUND when the queue does not have it (never
+   * created here, or expired). */
+  doctag_status (*job_get)(queue *q, const char *job_id, queue_job *out);
+
+  /* If the job's state is in `from` (a bit per doctag_job_state), moves it
+   * to `to` (with `error` as its reason when not NULL), sends `event` (a
+   * template; NULL: none) and fills *out (may be NULL) with the job after
+   * the change. Resuming puts parked items back;
+   * an ending state drops the secret. DOCTAG_ECONFLICT (message: the
+   * current state's name) when not in `from`; DOCTAG_ENOTFOUND. */
+  doctag_status (*job_transition)(queue *q, const char *job_id, unsigned int from, doctag_job_state to,
+                                  const char *error, const char *event, queue_job *out);
+
+  /* Appends an event (template) to a job's log. *seq (may be NULL) gets its number. */
+  doctag_status (*event_append)(queue *q, const char *job_id, const char *event, uint64_t *seq);
+
+  /* Claims the next item of a runnable job (pending or processing; a
+   * pending job becomes processing, *started then true), or an item whose
+   * lease ran out. Leases: the local queue keeps the claimer's lease_sec per
+   * item; Redis takes over an entry idle (no renew) longer than the
+   * claiming worker's lease_sec. Workers sharing a queue use one lease. Waits up to wait_ms for one. Items of paused jobs are set
+   * aside until resume; items of ended jobs and finished rows are dropped.
+   * In the same step sends the item's "processing" event, the template that
+   * processing_event(item, ud) returns (g_malloc'd; NULL: none).
+   * *outcome QC_NONE: nothing was runnable. */
+  doctag_status (*claim)(queue *q, const char *worker, unsigned int lease_sec, int wait_ms,
+                         char *(*processing_event)(const queue_item *item, void *ud), void *ud,
+                         queue_item *item, bool *started, queue_claim_outcome *outcome);
+
+  /* Extends the lease of an item being processed. */
+  doctag_status (*renew)(queue *q, const queue_item *item, const char *worker, unsigned int lease_sec);
+
+  /* Gives an unfinished item back, to be claimed again at once. */
+  doctag_status (*release)(queue *q, const queue_item *item, const char *worker);
+
+  /* Records an item's outcome, once per row whatever happens: counts it,
+   * appends `result_json` to the job's results, sends `event` (template),
+   * and completes the job with `completed_event` (template) when it was the
+   * last row; then acknowledges the item. */
+  doctag_status (*finish)(queue *q, const queue_item *item, bool ok, const char *result_json,
+                          const char *event, const char *completed_event, queue_finish_outcome *outcome);
+
+  /* Events with seq > after, at most max (0: all), in order; appends
+   * queue_event* to out (free with queue_event_free). */
+  doctag_status (*events_read)(queue *q, const char *job_id, uint64_t after, size_t max, GPtrArray *out);
+
+  /* Waits until the job has an event with seq > after, or timeout_ms. */
+  doctag_status (*events_wait)(queue *q, const char *job_id, uint64_t after, int timeout_ms);
+
+  /* The results so far (JSON texts, in finishing order), appended to out (g_free). */
+  doctag_status (*results)(queue *q, const char *job_id, GPtrArray *out);
+
+  /* The user's processing and paused jobs, newest first: queue_job* appended to out. */
+  doctag_status (*active)(queue *q, const char *user_id, GPtrArray *out);
+} queue_ops;
+
+struct queue {
+  const queue_ops *ops;
+  doctag_ctx *ctx;
+  void *impl;
+};
+
+extern const queue_ops queue_local_ops;
+extern const queue_ops queue_redis_ops;
+
+/* The context's queue (local, or Redis when DOCTAG_REDIS_URL is set), opened
+ * on first use. Borrowed: valid until doctag_ctx_free(). */
+doctag_status queue_get(doctag_ctx *ctx, queue **out);
+
+/* Opens local or Redis queue explicitly (tests). */
+doctag_status queue_open_local(doctag_ctx *ctx, queue **out);
+doctag_status queue_open_redis(doctag_ctx *ctx, const char *url, queue **out);
+void queue_close(queue *q);
+
+/* Bit of a state in a `from` mask. */
+#define QS(state) (1u << (state))
+
+/* Fills an event template (see above); newly allocated. */
+typedef struct queue_vars {
+  uint64_t seq, done, processed, failed, total;
+  double elapsed;
+} queue_vars;
+char *queue_render(const char *tmpl, const queue_vars *v);
+
+void queue_job_clear(queue_job *j);
+void queue_job_free(queue_job *j);
+void queue_item_clear(queue_item *it);
+void queue_event_free(queue_event *e);
+
+/* "pending" ... and back; -1 for an unknown name. */
+const char *queue_state_name(doctag_job_state s);
+int queue_state_parse(const char *name);
+bool queue_state_final(doctag_job_state s);
+
+#endif

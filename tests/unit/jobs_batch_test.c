@@ -1,0 +1,662 @@
+/* Batch jobs through the public ABI, processing corpus PDFs with the
+ * offline tagger, on both queue backends (Redis when DOCTAG_TEST_REDIS_URL
+ * is set): counts with a bad row and a missing file, pause/resume/cancel,
+ * ownership, event subscriptions, the JSON submit, a job whose Redis keys
+ * are gone. Workers run in this process (several processes: jobs_workers_test). */
+#include "jobs_testutil.h"
+
+#define REDIS_DB 2
+
+typedef struct fx {
+  jt_backend backend;
+  jt_backing bk;
+  doctag_ctx *ctx;
+  char *dir;
+  char *user;
+  jt_http http;
+} fx;
+
+static fx *fx_new(void **state, bool with_http)
+{
+  jt_backend b = *(jt_backend *)*state;
+  fx *f = g_new0(fx, 1);
+  f->backend = b;
+  if (!jt_backing_open(b, REDIS_DB, &f->bk)) {
+    g_free(f);
+    skip();
+  }
+  jt_ctx_opts o = { .redis_url = f->bk.redis_url, .database_url = f->bk.database_url, .allow_private = with_http };
+  f->ctx = jt_ctx_with(&o);
+  f->dir = g_strdup(doctag_ctx_data_dir(f->ctx));
+  f->user = jt_user(f->ctx, "batch");
+  if (with_http) {
+    GPtrArray *pdfs = jt_text_pdfs(1);
+    jt_http_start(&f->http, g_ptr_array_index(pdfs, 0));
+    g_ptr_array_free(pdfs, TRUE);
+  }
+  return f;
+}
+
+static void fx_free(fx *f)
+{
+  if (f->http.pid)
+    jt_http_stop(&f->http);
+  doctag_ctx_free(f->ctx);
+  jt_backing_close(&f->bk);
+  jt_rmtree(f->dir);
+  g_free(f->dir);
+  g_free(f->user);
+  g_free(f);
+}
+
+static doctag_process_options local_tagger(void)
+{
+  doctag_process_options po = DOCTAG_PROCESS_OPTIONS_INIT;
+  po.model_name = "local";
+  return po;
+}
+
+/* A row as {title, path, type} (NULL path: no cell). */
+typedef const char *row3[3];
+
+static char *submit(fx *f, const row3 *rows, size_t n)
+{
+  doctag_row *r = g_new0(doctag_row, n);
+  doctag_field *cells = g_new0(doctag_field, n * 3);
+  for (size_t i = 0; i < n; i++) {
+    size_t k = 0;
+    cells[i * 3 + k++] = (doctag_field){ "title", rows[i][0] };
+    if (rows[i][1])
+      cells[i * 3 + k++] = (doctag_field){ "file_path", rows[i][1] };
+    cells[i * 3 + k++] = (doctag_field){ "file_source_type", rows[i][2] };
+    r[i] = (doctag_row){ &cells[i * 3], k };
+  }
+  doctag_process_options po = local_tagger();
+  doctag_job_options jo = DOCTAG_JOB_OPTIONS_INIT;
+  jo.process = &po;
+  char *id = NULL;
+  if (doctag_job_submit(f->ctx, &id, f->user, r, n, &jo) != DOCTAG_OK)
+    fail_msg("submit: %s", doctag_error_last()->message);
+  g_free(r);
+  g_free(cells);
+  return id;
+}
+
+/* n rows of corpus PDFs read from local paths. */
+static char *submit_corpus(fx *f, size_t n)
+{
+  GPtrArray *pdfs = jt_text_pdfs(n);
+  assert_int_equal(pdfs->len, n);
+  row3 *rows = g_new0(row3, n);
+  for (size_t i = 0; i < n; i++) {
+    rows[i][0] = NULL;
+    rows[i][1] = g_ptr_array_index(pdfs, i);
+    rows[i][2] = "local";
+  }
+  char *id = submit(f, rows, n);
+  g_free(rows);
+  g_ptr_array_free(pdfs, TRUE);
+  return id;
+}
+
+/* n rows fetched from the test's HTTP server, each delayed `delay` s. */
+static char *submit_slow(fx *f, size_t n, double delay)
+{
+  row3 *rows = g_new0(row3, n);
+  GPtrArray *urls = g_ptr_array_new_with_free_func(g_free);
+  for (size_t i = 0; i < n; i++) {
+    char *q = g_strdup_printf("/doc%zu.pdf?delay=%.2f", i, delay);
+    g_ptr_array_add(urls, jt_http_url(&f->http, q));
+    g_free(q);
+    rows[i][1] = g_ptr_array_index(urls, i);
+    rows[i][2] = "url";
+  }
+  char *id = submit(f, rows, n);
+  g_free(rows);
+  g_ptr_array_free(urls, TRUE);
+  return id;
+}
+
+static json_t *event_json(const doctag_event_info *e)
+{
+  json_t *o = json_loads(e->json, 0, NULL);
+  assert_non_null(o);
+  assert_int_equal(json_integer_value(json_object_get(o, "seq")), e->seq);
+  return o;
+}
+
+static void test_counts_with_bad_rows(void **state)
+{
+  fx *f = fx_new(state, false);
+  GPtrArray *pdfs = jt_text_pdfs(4);
+  char *missing = g_build_filename(tu_corpus_dir(), "text", "no-such-file.pdf", NULL);
+  /* The caller's own column names, mapped. */
+  const char *names[6] = { "One", "Two", "Three", "Four", "Bad row", "Missing" };
+  doctag_field cells[6][3];
+  doctag_row rows[6];
+  for (int i = 0; i < 6; i++) {
+    cells[i][0] = (doctag_field){ "Name", names[i] };
+    cells[i][1] = (doctag_field){ "Kind", "local" };
+    cells[i][2] = (doctag_field){ "Where", i < 4 ? g_ptr_array_index(pdfs, i) : missing };
+    rows[i] = (doctag_row){ cells[i], i == 4 ? 2 : 3 };   /* the bad row has no path at all */
+  }
+  doctag_field mapping[] = { { "title", "Name" }, { "file_path", "Where" }, { "file_source_type", "Kind" } };
+  doctag_process_options po = local_tagger();
+  doctag_job_options jo = DOCTAG_JOB_OPTIONS_INIT;
+  jo.process = &po;
+  jo.column_mapping = mapping;
+  jo.column_mapping_count = 3;
+  char *id = NULL;
+  assert_int_equal(doctag_job_submit(f->ctx, &id, f->user, rows, 6, &jo), DOCTAG_OK);
+
+  doctag_job *j = jt_status(f->ctx, f->user, id);
+  assert_int_equal(doctag_job_get_state(j), DOCTAG_JOB_PENDING);
+  assert_int_equal(doctag_job_total(j), 6);
+  doctag_job_free(j);
+
+  jt_run_worker(f->ctx, 2);
+
+  j = jt_status(f->ctx, f->user, id);
+  assert_int_equal(doctag_job_get_state(j), DOCTAG_JOB_COMPLETED);
+  assert_int_equal(doctag_job_processed_count(j), 4);
+  assert_int_equal(doctag_job_failed_count(j), 2);
+  assert_int_equal(doctag_job_results_count(j), 6);
+  assert_true(doctag_job_progress(j) == 1.0);
+  assert_int_equal(doctag_job_result_count(j), 6);
+  bool seen[6] = { false };
+  char *not_found = g_strdup_printf("File not found: %s", missing);
+  for (size_t i = 0; i < 6; i++) {
+    size_t row = doctag_job_result_row(j, i);
+    assert_true(row < 6);
+    assert_false(seen[row]);
+    seen[row] = true;
+    assert_string_equal(doctag_job_result_title(j, i), names[row]);
+    assert_true(*doctag_job_result_document_id(j, i));
+    if (row < 4) {
+      assert_true(doctag_job_result_ok(j, i));
+      assert_true(doctag_job_result_tag_count(j, i) >= 3);
+    } else {
+      assert_false(doctag_job_result_ok(j, i));
+      assert_string_equal(doctag_job_result_error(j, i), row == 4 ? "file_path is required" : not_found);
+    }
+  }
+  char *json = NULL;
+  assert_int_equal(doctag_job_to_json(j, &json), DOCTAG_OK);
+  json_t *o = json_loads(json, 0, NULL);
+  assert_string_equal(json_string_value(json_object_get(o, "job_id")), id);
+  assert_string_equal(json_string_value(json_object_get(o, "status")), "completed");
+  assert_int_equal(json_integer_value(json_object_get(o, "processed_count")), 4);
+  assert_int_equal(json_integer_value(json_object_get(o, "failed_count")), 2);
+  assert_int_equal(json_integer_value(json_object_get(o, "total")), 6);
+  assert_int_equal(json_integer_value(json_object_get(o, "results_count")), 6);
+  assert_true(json_number_value(json_object_get(o, "progress")) == 1.0);
+  json_decref(o);
+  doctag_free(json);
+  assert_int_equal(doctag_job_catchup_to_json(j, &json), DOCTAG_OK);
+  o = json_loads(json, 0, NULL);
+  assert_string_equal(json_string_value(json_object_get(o, "type")), "completed");
+  assert_string_equal(json_string_value(json_object_get(o, "message")), "Job already completed");
+  json_decref(o);
+  doctag_free(json);
+  doctag_job_free(j);
+
+  /* Every row, failed ones included, is a document in history. */
+  assert_int_equal(jt_history_docs(f->ctx, f->user, id), 6);
+
+  /* Events: per row processing then success/failed, one terminal event last. */
+  doctag_events *ev = jt_events(f->ctx, f->user, id);
+  assert_int_equal(doctag_events_count(ev), 13);
+  int processing[6] = { 0 }, done[6] = { 0 };
+  for (size_t i = 0; i < doctag_events_count(ev); i++) {
+    const doctag_event_info *e = doctag_events_at(ev, i);
+    assert_int_equal(e->seq, i + 1);
+    json_t *eo = event_json(e);
+    if (!strcmp(e->type, "processing") || !strcmp(e->type, "success") || !strcmp(e->type, "failed")) {
+      int row = (int)json_integer_value(json_object_get(eo, "row_id"));
+      assert_int_equal(json_integer_value(json_object_get(eo, "row_number")), row + 1);
+      assert_string_equal(json_string_value(json_object_get(eo, "type")), "progress");
+      if (!strcmp(e->type, "processing")) {
+        assert_int_equal(done[row], 0);
+        processing[row]++;
+      } else {
+        assert_int_equal(processing[row], 1);
+        done[row]++;
+        assert_true(json_is_object(json_object_get(eo, "metadata")) == (row < 4));
+      }
+      assert_false(e->terminal);
+    } else {
+      assert_string_equal(e->type, "completed");
+      assert_true(e->terminal);
+      assert_int_equal(i, doctag_events_count(ev) - 1);
+      assert_int_equal(json_integer_value(json_object_get(eo, "processed_count")), 4);
+      assert_string_equal(json_string_value(json_object_get(eo, "message")), "Completed: 4 succeeded, 2 failed");
+    }
+    json_decref(eo);
+  }
+  for (int r = 0; r < 6; r++)
+    assert_true(processing[r] == 1 && done[r] == 1);
+  doctag_events_free(ev);
+
+  /* The result CSV of the job (the legacy endpoint's format). */
+  GString *csv = g_string_new("Name,Where,Kind\r\n");
+  for (int i = 0; i < 6; i++)
+    g_string_append_printf(csv, "%s,%s,local\r\n", names[i], i == 4 ? "" : i < 4 ? (char *)g_ptr_array_index(pdfs, i)
+                                                                                : missing);
+  char *out = NULL;
+  assert_int_equal(doctag_job_output_csv(f->ctx, &out, f->user, id, csv->str, csv->len), DOCTAG_OK);
+  char **lines = g_strsplit(out, "\r\n", -1);
+  assert_string_equal(lines[0], "Name,Where,Kind,generated_tags,tagging_status");
+  assert_true(g_str_has_suffix(lines[1], ",success"));
+  assert_true(g_str_has_suffix(lines[5], ",failed: file_path is required"));
+  assert_true(strstr(lines[6], ",failed: File not found: ") != NULL);
+  g_strfreev(lines);
+  doctag_free(out);
+  g_string_free(csv, TRUE);
+  doctag_free(id);
+  g_free(missing);
+  g_free(not_found);
+  g_ptr_array_free(pdfs, TRUE);
+  fx_free(f);
+}
+
+static void expect(doctag_status got, doctag_status want, const char *in_message)
+{
+  assert_int_equal(got, want);
+  if (in_message && !strstr(doctag_error_last()->message, in_message))
+    fail_msg("message \"%s\" lacks \"%s\"", doctag_error_last()->message, in_message);
+}
+
+static void test_state_machine(void **state)
+{
+  fx *f = fx_new(state, false);
+  char *id = submit_corpus(f, 3);
+  /* pending -> paused: a worker finds nothing to do. */
+  expect(doctag_job_pause(f->ctx, f->user, id), DOCTAG_OK, NULL);
+  expect(doctag_job_pause(f->ctx, f->user, id), DOCTAG_ECONFLICT, "paused");
+  doctag_active_jobs *act = NULL;
+  assert_int_equal(doctag_jobs_active(f->ctx, &act, f->user), DOCTAG_OK);
+  assert_int_equal(doctag_active_jobs_count(act), 1);
+  assert_string_equal(doctag_job_id(doctag_active_jobs_at(act, 0)), id);
+  char *json = NULL;
+  assert_int_equal(doctag_active_jobs_to_json(act, &json), DOCTAG_OK);
+  json_t *o = json_loads(json, 0, NULL);
+  json_t *first = json_array_get(json_object_get(o, "jobs"), 0);
+  assert_string_equal(json_string_value(json_object_get(first, "status")), "paused");
+  assert_int_equal(json_integer_value(json_object_get(first, "total")), 3);
+  json_decref(o);
+  doctag_free(json);
+  doctag_active_jobs_free(act);
+
+  jt_run_worker(f->ctx, 2);
+  doctag_job *j = jt_status(f->ctx, f->user, id);
+  assert_int_equal(doctag_job_get_state(j), DOCTAG_JOB_PAUSED);
+  assert_int_equal(doctag_job_results_count(j), 0);
+  doctag_job_free(j);
+
+  expect(doctag_job_resume(f->ctx, f->user, id), DOCTAG_OK, NULL);
+  expect(doctag_job_resume(f->ctx, f->user, id), DOCTAG_ECONFLICT, "processing");
+  jt_run_worker(f->ctx, 2);
+  j = jt_status(f->ctx, f->user, id);
+  assert_int_equal(doctag_job_get_state(j), DOCTAG_JOB_COMPLETED);
+  assert_int_equal(doctag_job_processed_count(j), 3);
+  doctag_job_free(j);
+  /* Nothing makes sense on a completed job. */
+  expect(doctag_job_resume(f->ctx, f->user, id), DOCTAG_ECONFLICT, "completed");
+  expect(doctag_job_pause(f->ctx, f->user, id), DOCTAG_ECONFLICT, "completed");
+  expect(doctag_job_cancel(f->ctx, f->user, id), DOCTAG_ECONFLICT, "completed");
+  assert_int_equal(doctag_jobs_active(f->ctx, &act, f->user), DOCTAG_OK);
+  assert_int_equal(doctag_active_jobs_count(act), 0);
+  doctag_active_jobs_free(act);
+  doctag_free(id);
+
+  /* pending -> cancelled: nothing is processed, one terminal event. */
+  id = submit_corpus(f, 3);
+  expect(doctag_job_cancel(f->ctx, f->user, id), DOCTAG_OK, NULL);
+  expect(doctag_job_cancel(f->ctx, f->user, id), DOCTAG_ECONFLICT, "cancelled");
+  expect(doctag_job_resume(f->ctx, f->user, id), DOCTAG_ECONFLICT, "cancelled");
+  jt_run_worker(f->ctx, 2);
+  j = jt_status(f->ctx, f->user, id);
+  assert_int_equal(doctag_job_get_state(j), DOCTAG_JOB_CANCELLED);
+  assert_int_equal(doctag_job_results_count(j), 0);
+  doctag_job_free(j);
+  doctag_events *ev = jt_events(f->ctx, f->user, id);
+  assert_int_equal(doctag_events_count(ev), 1);
+  const doctag_event_info *e = doctag_events_at(ev, 0);
+  assert_string_equal(e->type, "cancelled");
+  assert_true(e->terminal);
+  o = event_json(e);
+  assert_string_equal(json_string_value(json_object_get(o, "message")), "Cancelled: 0 processed before cancellation");
+  json_decref(o);
+  doctag_events_free(ev);
+  doctag_free(id);
+  fx_free(f);
+}
+
+typedef struct bg_worker {
+  doctag_ctx *ctx;
+  const char *job;
+  volatile int stop;
+} bg_worker;
+
+static gpointer bg_worker_main(gpointer data)
+{
+  bg_worker *w = data;
+  doctag_worker_options wo = DOCTAG_WORKER_OPTIONS_INIT;
+  wo.threads = 1;
+  wo.until_job = w->job;
+  wo.stop = &w->stop;
+  if (doctag_worker_run(w->ctx, &wo) != DOCTAG_OK)
+    fail_msg("worker: %s", doctag_error_last()->message);
+  return NULL;
+}
+
+/* Waits for the first event of `type` after seq *after; returns its seq. */
+static uint64_t wait_event(fx *f, const char *job, uint64_t after, const char *type, int secs)
+{
+  gint64 end = g_get_monotonic_time() + (gint64)secs * G_USEC_PER_SEC;
+  while (g_get_monotonic_time() < end) {
+    doctag_events *ev = NULL;
+    assert_int_equal(doctag_job_events_poll(f->ctx, &ev, f->user, job, after, 0, 500), DOCTAG_OK);
+    for (size_t i = 0; i < doctag_events_count(ev); i++) {
+      const doctag_event_info *e = doctag_events_at(ev, i);
+      after = e->seq;
+      if (getenv("JT_DEBUG"))
+        fprintf(stderr, "event %s\n", e->json);
+      if (!strcmp(e->type, type)) {
+        doctag_events_free(ev);
+        return e->seq;
+      }
+    }
+    doctag_events_free(ev);
+  }
+  fail_msg("no %s event within %d s", type, secs);
+  return 0;
+}
+
+/* Event types with seq > after. */
+static GPtrArray *types_after(fx *f, const char *job, uint64_t after)
+{
+  GPtrArray *t = g_ptr_array_new_with_free_func(g_free);
+  doctag_events *ev = NULL;
+  assert_int_equal(doctag_job_events_poll(f->ctx, &ev, f->user, job, after, 0, 0), DOCTAG_OK);
+  for (size_t i = 0; i < doctag_events_count(ev); i++)
+    g_ptr_array_add(t, g_strdup(doctag_events_at(ev, i)->type));
+  doctag_events_free(ev);
+  return t;
+}
+
+static bool has(GPtrArray *types, const char *t)
+{
+  for (guint i = 0; i < types->len; i++)
+    if (!strcmp(g_ptr_array_index(types, i), t))
+      return true;
+  return false;
+}
+
+static void test_pause_stops_resume_continues(void **state)
+{
+  fx *f = fx_new(state, true);
+  char *id = submit_slow(f, 6, 0.3);
+  bg_worker w = { f->ctx, id, 0 };
+  GThread *th = g_thread_new("worker", bg_worker_main, &w);
+  wait_event(f, id, 0, "success", 30);
+  expect(doctag_job_pause(f->ctx, f->user, id), DOCTAG_OK, NULL);
+  uint64_t paused = wait_event(f, id, 0, "paused", 5);
+  /* The document in hand may finish; no new one starts. */
+  g_usleep(1500000);
+  GPtrArray *after = types_after(f, id, paused);
+  assert_false(has(after, "processing"));
+  assert_true(after->len <= 1);
+  g_ptr_array_free(after, TRUE);
+  doctag_job *j = jt_status(f->ctx, f->user, id);
+  assert_int_equal(doctag_job_get_state(j), DOCTAG_JOB_PAUSED);
+  size_t done_when_paused = doctag_job_results_count(j);
+  assert_true(done_when_paused < 6);
+  doctag_job_free(j);
+
+  expect(doctag_job_resume(f->ctx, f->user, id), DOCTAG_OK, NULL);
+  assert_int_equal(jt_wait_final(f->ctx, f->user, id, 60), DOCTAG_JOB_COMPLETED);
+  g_thread_join(th);
+  j = jt_status(f->ctx, f->user, id);
+  assert_int_equal(doctag_job_processed_count(j), 6);
+  doctag_job_free(j);
+  GPtrArray *all = types_after(f, id, 0);
+  assert_true(has(all, "resumed"));
+  assert_string_equal(g_ptr_array_index(all, all->len - 1), "completed");
+  g_ptr_array_free(all, TRUE);
+  assert_int_equal(jt_history_docs(f->ctx, f->user, id), 6);
+  doctag_free(id);
+
+  /* Cancel while running: it ends at once, no document starts after. */
+  id = submit_slow(f, 6, 0.3);
+  w = (bg_worker){ f->ctx, id, 0 };
+  th = g_thread_new("worker", bg_worker_main, &w);
+  wait_event(f, id, 0, "success", 30);
+  expect(doctag_job_cancel(f->ctx, f->user, id), DOCTAG_OK, NULL);
+  g_thread_join(th);   /* until_job: returns once the job has ended */
+  uint64_t end = wait_event(f, id, 0, "cancelled", 5);
+  g_usleep(800000);
+  after = types_after(f, id, end);
+  assert_int_equal(after->len, 0);
+  g_ptr_array_free(after, TRUE);
+  j = jt_status(f->ctx, f->user, id);
+  assert_int_equal(doctag_job_get_state(j), DOCTAG_JOB_CANCELLED);
+  assert_true(doctag_job_results_count(j) >= 1 && doctag_job_results_count(j) < 6);
+  doctag_job_free(j);
+  doctag_free(id);
+  fx_free(f);
+}
+
+static void test_ownership(void **state)
+{
+  fx *f = fx_new(state, false);
+  char *id = submit_corpus(f, 2);
+  char *other = jt_user(f->ctx, "other");
+  doctag_job *j = NULL;
+  expect(doctag_job_status(f->ctx, &j, other, id), DOCTAG_ENOTFOUND, "Job not found");
+  assert_null(j);
+  expect(doctag_job_pause(f->ctx, other, id), DOCTAG_ENOTFOUND, "Job not found");
+  expect(doctag_job_resume(f->ctx, other, id), DOCTAG_ENOTFOUND, "Job not found");
+  expect(doctag_job_cancel(f->ctx, other, id), DOCTAG_ENOTFOUND, "Job not found");
+  doctag_events *ev = NULL;
+  expect(doctag_job_events_poll(f->ctx, &ev, other, id, 0, 0, 0), DOCTAG_ENOTFOUND, "Job not found");
+  char *csv = NULL;
+  expect(doctag_job_output_csv(f->ctx, &csv, other, id, "title,file_path,file_source_type\n", 33), DOCTAG_ENOTFOUND,
+         NULL);
+  expect(doctag_job_pause(f->ctx, f->user, id), DOCTAG_OK, NULL);
+  doctag_active_jobs *act = NULL;
+  assert_int_equal(doctag_jobs_active(f->ctx, &act, other), DOCTAG_OK);
+  assert_int_equal(doctag_active_jobs_count(act), 0);
+  doctag_active_jobs_free(act);
+  /* Unknown ids and non-ids are simply not found. */
+  expect(doctag_job_status(f->ctx, &j, f->user, "6b1f0d2e-8a43-4c55-9d3e-111111111111"), DOCTAG_ENOTFOUND,
+         "Job not found");
+  expect(doctag_job_status(f->ctx, &j, f->user, "job:1 OR 1=1"), DOCTAG_ENOTFOUND, "Job not found");
+  /* The owner still sees it. */
+  j = jt_status(f->ctx, f->user, id);
+  assert_int_equal(doctag_job_get_state(j), DOCTAG_JOB_PAUSED);
+  doctag_job_free(j);
+  g_free(other);
+  doctag_free(id);
+  fx_free(f);
+}
+
+typedef struct collector {
+  GPtrArray *seqs;
+  GPtrArray *jsons;
+} collector;
+
+static int collect(const doctag_event_info *e, void *ud)
+{
+  collector *c = ud;
+  g_ptr_array_add(c->seqs, GSIZE_TO_POINTER((gsize)e->seq));
+  g_ptr_array_add(c->jsons, g_strdup(e->json));
+  return 0;
+}
+
+typedef struct subscriber {
+  fx *f;
+  const char *job;
+  collector c;
+  doctag_status st;
+} subscriber;
+
+static gpointer subscribe_main(gpointer data)
+{
+  subscriber *s = data;
+  s->st = doctag_job_events(s->f->ctx, s->f->user, s->job, 0, collect, &s->c);
+  return NULL;
+}
+
+static void test_subscriptions_lose_nothing(void **state)
+{
+  fx *f = fx_new(state, true);
+  char *id = submit_slow(f, 5, 0.1);
+  /* A callback subscriber from the start... */
+  subscriber s = { f, id, { g_ptr_array_new(), g_ptr_array_new_with_free_func(g_free) }, DOCTAG_OK };
+  GThread *sub = g_thread_new("subscriber", subscribe_main, &s);
+  bg_worker w = { f->ctx, id, 0 };
+  GThread *th = g_thread_new("worker", bg_worker_main, &w);
+  /* ...and a poller that joins late, from seq 3, two events at a time. */
+  wait_event(f, id, 0, "success", 30);
+  GPtrArray *polled = g_ptr_array_new_with_free_func(g_free);
+  uint64_t seq = 3;
+  bool ended = false;
+  gint64 deadline = g_get_monotonic_time() + 60 * G_USEC_PER_SEC;
+  while (!ended && g_get_monotonic_time() < deadline) {
+    doctag_events *ev = NULL;
+    assert_int_equal(doctag_job_events_poll(f->ctx, &ev, f->user, id, seq, 2, 1000), DOCTAG_OK);
+    assert_true(doctag_events_count(ev) <= 2);
+    for (size_t i = 0; i < doctag_events_count(ev); i++) {
+      const doctag_event_info *e = doctag_events_at(ev, i);
+      assert_int_equal(e->seq, seq + 1);
+      seq = e->seq;
+      g_ptr_array_add(polled, g_strdup(e->json));
+      ended = e->terminal;
+    }
+    doctag_events_free(ev);
+  }
+  assert_true(ended);
+  g_thread_join(th);
+  g_thread_join(sub);
+  assert_int_equal(s.st, DOCTAG_OK);
+  /* 5 processing + 5 success + completed, numbered 1..11, each once. */
+  assert_int_equal(s.c.seqs->len, 11);
+  for (guint i = 0; i < s.c.seqs->len; i++)
+    assert_int_equal(GPOINTER_TO_SIZE(g_ptr_array_index(s.c.seqs, i)), i + 1);
+  assert_int_equal(polled->len, 8);
+  for (guint i = 0; i < polled->len; i++)
+    assert_string_equal(g_ptr_array_index(polled, i), g_ptr_array_index(s.c.jsons, i + 3));
+  /* Following a finished job from its last event returns at once. */
+  doctag_events *ev = NULL;
+  assert_int_equal(doctag_job_events_poll(f->ctx, &ev, f->user, id, 11, 0, 0), DOCTAG_OK);
+  assert_int_equal(doctag_events_count(ev), 0);
+  doctag_events_free(ev);
+  g_ptr_array_free(polled, TRUE);
+  g_ptr_array_free(s.c.seqs, TRUE);
+  g_ptr_array_free(s.c.jsons, TRUE);
+  doctag_free(id);
+  fx_free(f);
+}
+
+static void test_submit_json(void **state)
+{
+  fx *f = fx_new(state, false);
+  GPtrArray *pdfs = jt_text_pdfs(2);
+  char *job_id = g_uuid_string_random();
+  json_t *body = json_pack("{s:[{s:s, s:s, s:s}, {s:s, s:s, s:s}], s:{s:s, s:i}, s:{s:s, s:s, s:s}, s:s}",
+                           "documents", "Doc", "First", "Src", "local", "Loc", g_ptr_array_index(pdfs, 0), "Doc",
+                           "Second", "Src", "local", "Loc", g_ptr_array_index(pdfs, 1), "config", "model_name",
+                           "local", "num_tags", 5, "column_mapping", "title", "Doc", "file_source_type", "Src",
+                           "file_path", "Loc", "job_id", job_id);
+  char *req = json_dumps(body, JSON_COMPACT);
+  char *resp = NULL;
+  assert_int_equal(doctag_job_submit_json(f->ctx, &resp, f->user, req), DOCTAG_OK);
+  json_t *o = json_loads(resp, 0, NULL);
+  assert_string_equal(json_string_value(json_object_get(o, "job_id")), job_id);
+  assert_int_equal(json_integer_value(json_object_get(o, "total_documents")), 2);
+  assert_string_equal(json_string_value(json_object_get(o, "message")), "Started processing of 2 documents");
+  json_decref(o);
+  doctag_free(resp);
+  /* The same id again is taken. */
+  expect(doctag_job_submit_json(f->ctx, &resp, f->user, req), DOCTAG_EEXISTS, NULL);
+  jt_run_worker(f->ctx, 2);
+  doctag_job *j = jt_status(f->ctx, f->user, job_id);
+  assert_int_equal(doctag_job_processed_count(j), 2);
+  for (size_t i = 0; i < 2; i++) {
+    assert_true(doctag_job_result_tag_count(j, i) <= 5 && doctag_job_result_tag_count(j, i) >= 3);
+    o = json_loads(doctag_job_result_json(j, i), 0, NULL);
+    assert_string_equal(json_string_value(json_object_get(o, "model_name")), "local");
+    const char *title = json_string_value(json_object_get(o, "title"));
+    assert_true(!strcmp(title, "First") || !strcmp(title, "Second"));
+    json_decref(o);
+  }
+  doctag_job_free(j);
+  free(req);
+  json_decref(body);
+
+  expect(doctag_job_submit_json(f->ctx, &resp, f->user, "{\"documents\": [], \"config\": {}}"), DOCTAG_EINVAL,
+         "No documents provided");
+  expect(doctag_job_submit_json(f->ctx, &resp, f->user,
+                                "{\"documents\": [{\"file_path\": \"x\"}], \"config\": {\"num_tags\": 20}}"),
+         DOCTAG_EINVAL, "config.num_tags");
+  expect(doctag_job_submit_json(f->ctx, &resp, f->user, "{\"documents\": [{}], \"job_id\": \"abc\"}"), DOCTAG_EINVAL,
+         "job_id");
+  expect(doctag_job_submit_json(f->ctx, &resp, f->user, "not json"), DOCTAG_EINVAL, NULL);
+  assert_null(resp);
+  g_free(job_id);
+  g_ptr_array_free(pdfs, TRUE);
+  fx_free(f);
+}
+
+static void test_expired_redis_keys_leave_history(void **state)
+{
+  fx *f = fx_new(state, false);
+  char *id = submit_corpus(f, 3);
+  jt_run_worker(f->ctx, 2);
+  /* What 24 hours do to the queue's keys. */
+  jt_redis_flush(jt_redis_base(), REDIS_DB);
+  doctag_job *j = jt_status(f->ctx, f->user, id);
+  assert_int_equal(doctag_job_get_state(j), DOCTAG_JOB_COMPLETED);
+  assert_int_equal(doctag_job_processed_count(j), 3);
+  assert_int_equal(doctag_job_result_count(j), 3);
+  for (size_t i = 0; i < 3; i++) {
+    assert_true(doctag_job_result_ok(j, i));
+    assert_true(*doctag_job_result_document_id(j, i));
+    assert_true(doctag_job_result_tag_count(j, i) >= 3);
+  }
+  char *json = NULL;
+  assert_int_equal(doctag_job_catchup_to_json(j, &json), DOCTAG_OK);
+  assert_non_null(strstr(json, "Job already completed"));
+  doctag_free(json);
+  doctag_job_free(j);
+  expect(doctag_job_pause(f->ctx, f->user, id), DOCTAG_ECONFLICT, "completed");
+  /* A follower is told it ended. */
+  doctag_events *ev = NULL;
+  assert_int_equal(doctag_job_events_poll(f->ctx, &ev, f->user, id, 0, 0, 0), DOCTAG_OK);
+  assert_int_equal(doctag_events_count(ev), 1);
+  assert_string_equal(doctag_events_at(ev, 0)->type, "completed");
+  assert_true(doctag_events_at(ev, 0)->terminal);
+  doctag_events_free(ev);
+  doctag_free(id);
+  fx_free(f);
+}
+
+static jt_backend local_b = JT_LOCAL, pg_b = JT_LOCAL_PG, redis_b = JT_REDIS;
+
+#define BOTH(fn) cmocka_unit_test_prestate(fn, &local_b), cmocka_unit_test_prestate(fn, &pg_b), \
+                 cmocka_unit_test_prestate(fn, &redis_b)
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    BOTH(test_counts_with_bad_rows),
+    BOTH(test_state_machine),
+    BOTH(test_pause_stops_resume_continues),
+    BOTH(test_ownership),
+    BOTH(test_subscriptions_lose_nothing),
+    cmocka_unit_test_prestate(test_submit_json, &local_b),
+    cmocka_unit_test_prestate(test_expired_redis_keys_leave_history, &redis_b),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,400 @@
+/* Helpers of the batch tests (queue_*_test.c, jobs_*_test.c): contexts on
+ * either queue backend, users, corpus files, a small HTTP server, worker
+ * processes. Header-only so that each test binary stays one file. */
+#ifndef DOCTAG_JOBS_TESTUTIL_H
+#define DOCTAG_JOBS_TESTUTIL_H
+
+#include "testutil.h"
+#include "doctag/auth.h"
+#include "doctag/history.h"
+#include "doctag/jobs.h"
+
+#include <ftw.h>
+#include <hiredis/hiredis.h>
+#include <libpq-fe.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Queue backends under test: the local queue on SQLite (always), the local
+ * queue on PostgreSQL (DOCTAG_TEST_POSTGRES_URL) and Redis
+ * (DOCTAG_TEST_REDIS_URL); a test on a backend not configured is skipped. */
+typedef enum jt_backend { JT_LOCAL = 0, JT_REDIS = 1, JT_LOCAL_PG = 2 } jt_backend;
+
+/* The queue backend's name ("local" for both databases). */
+static inline const char *jt_backend_name(jt_backend b)
+{
+  return b == JT_REDIS ? "redis" : "local";
+}
+
+static inline const char *jt_backend_label(jt_backend b)
+{
+  return b == JT_REDIS ? "redis" : b == JT_LOCAL_PG ? "local/postgresql" : "local/sqlite";
+}
+
+/* The Redis of the test services, or NULL (Redis cases are then skipped). */
+static inline const char *jt_redis_base(void)
+{
+  const char *u = getenv("DOCTAG_TEST_REDIS_URL");
+  return u && *u ? u : NULL;
+}
+
+/* Empties database `db` of a Redis server. */
+static inline void jt_redis_flush(const char *base_url, int db)
+{
+  GUri *u = g_uri_parse(base_url, G_URI_FLAGS_NONE, NULL);
+  assert_non_null(u);
+  redisContext *c = redisConnect(g_uri_get_host(u), g_uri_get_port(u) > 0 ? g_uri_get_port(u) : 6379);
+  g_uri_unref(u);
+  assert_true(c && !c->err);
+  redisReply *r = redisCommand(c, "SELECT %d", db);
+  assert_non_null(r);
+  freeReplyObject(r);
+  r = redisCommand(c, "FLUSHDB");
+  assert_non_null(r);
+  freeReplyObject(r);
+  redisFree(c);
+}
+
+/* redis://.../<db> of the test Redis, emptied. Each test program uses its
+ * own database number, so programs running in parallel do not share
+ * the queue's stream. g_free it. */
+static inline char *jt_redis_url(int db)
+{
+  const char *base = jt_redis_base();
+  if (!base)
+    return NULL;
+  jt_redis_flush(base, db);
+  return g_strdup_printf("%s/%d", base, db);
+}
+
+static inline const char *jt_pg_admin(void)
+{
+  const char *u = getenv("DOCTAG_TEST_POSTGRES_URL");
+  return u && *u ? u : NULL;
+}
+
+static inline void jt_pg_exec(const char *sql)
+{
+  PGconn *c = PQconnectdb(jt_pg_admin());
+  if (PQstatus(c) != CONNECTION_OK)
+    fail_msg("cannot reach the test PostgreSQL: %s", PQerrorMessage(c));
+  PGresult *r = PQexec(c, sql);
+  if (PQresultStatus(r) != PGRES_COMMAND_OK)
+    fail_msg("%s: %s", sql, PQerrorMessage(c));
+  PQclear(r);
+  PQfinish(c);
+}
+
+/* Where a test's queue and database live. */
+typedef struct jt_backing {
+  char *redis_url;      /* JT_REDIS */
+  char *database_url;   /* JT_LOCAL_PG: a database of its own */
+  char *pg_db;
+} jt_backing;
+
+/* Prepares backend b; false when it is not configured (skip the test). */
+static inline bool jt_backing_open(jt_backend b, int redis_db, jt_backing *bk)
+{
+  memset(bk, 0, sizeof *bk);
+  if (b == JT_REDIS && !(bk->redis_url = jt_redis_url(redis_db)))
+    return false;
+  if (b == JT_LOCAL_PG) {
+    if (!jt_pg_admin())
+      return false;
+    bk->pg_db = g_strdup_printf("doctag_q_%08x%08x", g_random_int(), g_random_int());
+    char *sql = g_strdup_printf("CREATE DATABASE %s", bk->pg_db);
+    jt_pg_exec(sql);
+    g_free(sql);
+    const char *admin = jt_pg_admin();
+    const char *host = strstr(admin, "://");
+    const char *slash = host ? strchr(host + 3, '/') : NULL;
+    const char *query = strchr(admin, '?');
+    size_t base = slash ? (size_t)(slash - admin) : query ? (size_t)(query - admin) : strlen(admin);
+    bk->database_url = g_strdup_printf("%.*s/%s%s", (int)base, admin, bk->pg_db, query ? query : "");
+  }
+  print_message("[ BACKEND  ] %s\n", jt_backend_label(b));
+  return true;
+}
+
+/* Drops what jt_backing_open made (every context on it is freed). */
+static inline void jt_backing_close(jt_backing *bk)
+{
+  if (bk->pg_db) {
+    char *sql = g_strdup_printf("DROP DATABASE IF EXISTS %s WITH (FORCE)", bk->pg_db);
+    jt_pg_exec(sql);
+    g_free(sql);
+  }
+  g_free(bk->redis_url);
+  g_free(bk->database_url);
+  g_free(bk->pg_db);
+  memset(bk, 0, sizeof *bk);
+}
+
+typedef struct jt_ctx_opts {
+  const char *data_dir;       /* NULL: a new temporary directory */
+  const char *database_url;   /* NULL: SQLite in the data directory */
+  const char *redis_url;      /* with JT_REDIS */
+  const char *allowed_roots;  /* NULL: the corpus directory */
+  bool allow_private;         /* loopback URLs (the test's own HTTP server) */
+  const char *blob_url;
+} jt_ctx_opts;
+
+static inline doctag_ctx *jt_ctx_with(const jt_ctx_opts *o)
+{
+  doctag_config cfg = DOCTAG_CONFIG_INIT;
+  char *dir = o->data_dir ? g_strdup(o->data_dir) : tu_tmpdir();
+  cfg.data_dir = dir;
+  cfg.ignore_environment = true;
+  cfg.redis_url = o->redis_url;
+  cfg.database_url = o->database_url;
+  cfg.allowed_roots = o->allowed_roots ? o->allowed_roots : tu_corpus_dir();
+  cfg.allow_private_urls = o->allow_private ? 1 : 2;
+  cfg.blob_url = o->blob_url;
+  cfg.threads = 1;
+  const char *ep = getenv("DOCTAG_TEST_S3_ENDPOINT");
+  cfg.s3_endpoint = ep && *ep ? ep : NULL;
+  doctag_ctx *ctx = NULL;
+  if (doctag_ctx_new(&ctx, &cfg) != DOCTAG_OK)
+    fail_msg("doctag_ctx_new: %s", doctag_error_last()->message);
+  g_free(dir);
+  return ctx;
+}
+
+
+/* A new user; its id, g_free it. */
+static inline char *jt_user(doctag_ctx *ctx, const char *name)
+{
+  char *email = g_strdup_printf("%s-%08x@example.com", name, g_random_int());
+  doctag_user *u = NULL;
+  if (doctag_auth_register(ctx, &u, email, "password-1234", NULL) != DOCTAG_OK)
+    fail_msg("register: %s", doctag_error_last()->message);
+  char *id = g_strdup(doctag_user_id(u));
+  doctag_user_free(u);
+  g_free(email);
+  return id;
+}
+
+/* Absolute paths of up to `max` born-digital corpus PDFs that process
+ * fine (no benchmark files). g_ptr_array_free(.., TRUE). */
+static inline GPtrArray *jt_text_pdfs(size_t max)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+  json_t *m = tu_manifest();
+  size_t i;
+  json_t *e;
+  json_array_foreach(m, i, e) {
+    const char *kind = json_string_value(json_object_get(e, "kind"));
+    const char *expect = json_string_value(json_object_get(e, "expect"));
+    if (out->len >= max || !kind || strcmp(kind, "text") || !expect || strcmp(expect, "ok") ||
+        json_is_true(json_object_get(e, "benchmark")))
+      continue;
+    g_ptr_array_add(out, tu_corpus_path(json_string_value(json_object_get(e, "path"))));
+  }
+  return out;
+}
+
+/* Runs a worker in this process until nothing is waiting. */
+static inline void jt_run_worker(doctag_ctx *ctx, unsigned int threads)
+{
+  doctag_worker_options wo = DOCTAG_WORKER_OPTIONS_INIT;
+  wo.threads = threads;
+  wo.once = true;
+  if (doctag_worker_run(ctx, &wo) != DOCTAG_OK)
+    fail_msg("worker: %s", doctag_error_last()->message);
+}
+
+/* The job's snapshot; fails the test when it cannot be read. */
+static inline doctag_job *jt_status(doctag_ctx *ctx, const char *user, const char *job)
+{
+  doctag_job *j = NULL;
+  if (doctag_job_status(ctx, &j, user, job) != DOCTAG_OK)
+    fail_msg("status of %s: %s", job, doctag_error_last()->message);
+  return j;
+}
+
+/* Waits (up to secs) until the job is in a final state; returns it. */
+static inline doctag_job_state jt_wait_final(doctag_ctx *ctx, const char *user, const char *job, int secs)
+{
+  doctag_job_state s = DOCTAG_JOB_PENDING;
+  for (int i = 0; i < secs * 10; i++) {
+    doctag_job *j = jt_status(ctx, user, job);
+    s = doctag_job_get_state(j);
+    doctag_job_free(j);
+    if (s == DOCTAG_JOB_COMPLETED || s == DOCTAG_JOB_CANCELLED || s == DOCTAG_JOB_FAILED)
+      return s;
+    g_usleep(100000);
+  }
+  return s;
+}
+
+/* All events of a job from seq 0 (no waiting). */
+static inline doctag_events *jt_events(doctag_ctx *ctx, const char *user, const char *job)
+{
+  doctag_events *ev = NULL;
+  if (doctag_job_events_poll(ctx, &ev, user, job, 0, 0, 0) != DOCTAG_OK)
+    fail_msg("events of %s: %s", job, doctag_error_last()->message);
+  return ev;
+}
+
+/* Number of history documents of a job, and whether every row index is
+ * there exactly once (rows 0..total-1). */
+static inline size_t jt_history_docs(doctag_ctx *ctx, const char *user, const char *job)
+{
+  char *json = NULL;
+  if (doctag_history_job_json(ctx, user, job, &json) != DOCTAG_OK)
+    fail_msg("history of %s: %s", job, doctag_error_last()->message);
+  json_t *o = json_loads(json, 0, NULL);
+  assert_non_null(o);
+  size_t n = json_array_size(json_object_get(o, "documents"));
+  json_decref(o);
+  doctag_free(json);
+  return n;
+}
+
+static inline int jt_rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+  (void)sb;
+  (void)flag;
+  (void)ftw;
+  remove(path);
+  return 0;
+}
+
+/* Removes a temporary directory tree. */
+static inline void jt_rmtree(const char *dir)
+{
+  if (dir && g_str_has_prefix(dir, g_get_tmp_dir()))
+    nftw(dir, jt_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* ---- a small HTTP server (python3 from Debian) ------------------------ */
+
+/* Serves `pdf` for GET/HEAD of any path; ?delay=S waits S seconds first;
+ * /missing answers 404. Counts requests in <dir>/hits (one line each). */
+typedef struct jt_http {
+  GPid pid;
+  int port;
+  char *dir;
+} jt_http;
+
+static const char jt_http_py[] =
+  "import http.server, socketserver, sys, time, urllib.parse, os\n"
+  "pdf = open(sys.argv[1], 'rb').read(); hits = sys.argv[2]\n"
+  "sys.stderr = open(hits + '.err', 'w', buffering=1)\n"
+  "class H(http.server.BaseHTTPRequestHandler):\n"
+  "    def log_message(self, *a): pass\n"
+  "    def answer(self, body):\n"
+  "        open(hits, 'a').write(self.path + '\\n')\n"
+  "        u = urllib.parse.urlparse(self.path); q = urllib.parse.parse_qs(u.query)\n"
+  "        if 'delay' in q: time.sleep(float(q['delay'][0]))\n"
+  "        if u.path == '/missing':\n"
+  "            self.send_response(404); self.send_header('Content-Length', '0'); self.end_headers(); return\n"
+  "        self.send_response(200); self.send_header('Content-Type', 'application/pdf')\n"
+  "        self.send_header('Content-Length', str(len(pdf))); self.end_headers()\n"
+  "        if body: self.wfile.write(pdf)\n"
+  "    def do_GET(self): self.answer(True)\n"
+  "    def do_HEAD(self): self.answer(False)\n"
+  "class S(socketserver.ThreadingMixIn, http.server.HTTPServer): daemon_threads = True\n"
+  "s = S(('127.0.0.1', 0), H)\n"
+  "print(s.server_address[1], flush=True)\n"
+  "s.serve_forever()\n";
+
+static inline void jt_http_start(jt_http *h, const char *pdf)
+{
+  h->dir = tu_tmpdir();
+  char *hits = g_build_filename(h->dir, "hits", NULL);
+  g_file_set_contents(hits, "", 0, NULL);
+  char *argv[] = { "/usr/bin/python3", "-c", (char *)jt_http_py, (char *)pdf, hits, NULL };
+  int out_fd = -1;
+  GError *e = NULL;
+  if (!g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &h->pid, NULL, &out_fd, NULL, &e))
+    fail_msg("python3: %s", e->message);
+  /* Read the whole line: closing the pipe before Python wrote its newline
+   * would kill it with EPIPE. */
+  char buf[32] = "";
+  size_t n = 0;
+  while (n < sizeof buf - 1 && !memchr(buf, '\n', n)) {
+    ssize_t got = read(out_fd, buf + n, sizeof buf - 1 - n);
+    if (got <= 0)
+      break;
+    n += (size_t)got;
+  }
+  close(out_fd);
+  h->port = atoi(buf);
+  assert_true(h->port > 0);
+  g_free(hits);
+}
+
+static inline char *jt_http_url(const jt_http *h, const char *path_and_query)
+{
+  return g_strdup_printf("http://127.0.0.1:%d%s", h->port, path_and_query);
+}
+
+static inline size_t jt_http_hits(const jt_http *h)
+{
+  char *hits = g_build_filename(h->dir, "hits", NULL);
+  char *text = NULL;
+  size_t n = 0;
+  if (g_file_get_contents(hits, &text, NULL, NULL))
+    for (char *p = text; *p; p++)
+      n += *p == '\n';
+  g_free(text);
+  g_free(hits);
+  return n;
+}
+
+static inline void jt_http_stop(jt_http *h)
+{
+  if (h->pid > 0) {
+    kill(h->pid, SIGTERM);
+    waitpid(h->pid, NULL, 0);
+    g_spawn_close_pid(h->pid);
+  }
+  g_free(h->dir);
+  memset(h, 0, sizeof *h);
+}
+
+/* ---- worker processes ------------------------------------------------- */
+
+/* Starts `doctag worker` on the data directory (and Redis) of a test. */
+static inline GPid jt_worker_spawn(const char *data_dir, const jt_backing *bk, const char *extra_arg1,
+                                   const char *extra_arg2)
+{
+  char *bin = g_build_filename(getenv("DOCTAG_BIN_DIR"), "doctag", NULL);
+  char *argv[] = { bin, "worker", "--threads", "1", (char *)extra_arg1, (char *)extra_arg2, NULL };
+  char **env = g_get_environ();
+  env = g_environ_setenv(env, "DOCTAG_DATA_DIR", data_dir, TRUE);
+  env = g_environ_setenv(env, "DOCTAG_ALLOWED_ROOTS", tu_corpus_dir(), TRUE);
+  env = g_environ_setenv(env, "DOCTAG_ALLOW_PRIVATE_URLS", "1", TRUE);
+  env = g_environ_setenv(env, "DOCTAG_THREADS", "1", TRUE);
+  if (bk->database_url)
+    env = g_environ_setenv(env, "DOCTAG_DATABASE_URL", bk->database_url, TRUE);
+  else
+    env = g_environ_unsetenv(env, "DOCTAG_DATABASE_URL");
+  if (bk->redis_url)
+    env = g_environ_setenv(env, "DOCTAG_REDIS_URL", bk->redis_url, TRUE);
+  else
+    env = g_environ_unsetenv(env, "DOCTAG_REDIS_URL");
+  GPid pid = 0;
+  GError *e = NULL;
+  if (!g_spawn_async(NULL, argv, env, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, &e))
+    fail_msg("doctag worker: %s", e->message);
+  g_strfreev(env);
+  g_free(bin);
+  return pid;
+}
+
+/* SIGTERM (or SIGKILL) and reap; returns the exit status or -signal. */
+static inline int jt_worker_stop(GPid pid, int sig)
+{
+  kill(pid, sig);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  g_spawn_close_pid(pid);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+}
+
+#endif

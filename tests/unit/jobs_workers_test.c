@@ -1,0 +1,312 @@
+/* Worker processes (`doctag worker`) on both queue backends: two workers
+ * share a job; a worker killed with SIGKILL in the middle of a document
+ * loses nothing (its item is taken over once its lease runs out, and the
+ * document is recorded once); a Redis restart in the middle of a job (a
+ * Redis server of this test's own, with append-only persistence). Documents
+ * come from a slow HTTP server of the test, so that they last long enough. */
+#include "jobs_testutil.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#define REDIS_DB 3
+
+typedef struct fx {
+  jt_backend backend;
+  jt_backing bk;
+  doctag_ctx *ctx;
+  char *dir;
+  char *user;
+  jt_http http;
+} fx;
+
+/* Takes over *bk. */
+static fx *fx_new_bk(jt_backend b, jt_backing *bk)
+{
+  fx *f = g_new0(fx, 1);
+  f->backend = b;
+  f->bk = *bk;
+  jt_ctx_opts o = { .redis_url = f->bk.redis_url, .database_url = f->bk.database_url, .allow_private = true };
+  f->ctx = jt_ctx_with(&o);
+  f->dir = g_strdup(doctag_ctx_data_dir(f->ctx));
+  f->user = jt_user(f->ctx, "workers");
+  GPtrArray *pdfs = jt_text_pdfs(1);
+  jt_http_start(&f->http, g_ptr_array_index(pdfs, 0));
+  g_ptr_array_free(pdfs, TRUE);
+  return f;
+}
+
+static fx *fx_new(void **state)
+{
+  jt_backend b = *(jt_backend *)*state;
+  jt_backing bk;
+  if (!jt_backing_open(b, REDIS_DB, &bk))
+    skip();
+  return fx_new_bk(b, &bk);
+}
+
+static void fx_free(fx *f)
+{
+  jt_http_stop(&f->http);
+  doctag_ctx_free(f->ctx);
+  jt_backing_close(&f->bk);
+  jt_rmtree(f->dir);
+  g_free(f->dir);
+  g_free(f->user);
+  g_free(f);
+}
+
+/* n URL rows; row i waits delays[i] seconds (or `delay` when delays is NULL). */
+static char *submit_urls(fx *f, size_t n, double delay, const double *delays)
+{
+  doctag_row *rows = g_new0(doctag_row, n);
+  doctag_field *cells = g_new0(doctag_field, n * 2);
+  GPtrArray *urls = g_ptr_array_new_with_free_func(g_free);
+  for (size_t i = 0; i < n; i++) {
+    char *q = g_strdup_printf("/doc%zu.pdf?delay=%.2f", i, delays ? delays[i] : delay);
+    g_ptr_array_add(urls, jt_http_url(&f->http, q));
+    g_free(q);
+    cells[2 * i] = (doctag_field){ "file_path", g_ptr_array_index(urls, i) };
+    cells[2 * i + 1] = (doctag_field){ "file_source_type", "url" };
+    rows[i] = (doctag_row){ &cells[2 * i], 2 };
+  }
+  doctag_process_options po = DOCTAG_PROCESS_OPTIONS_INIT;
+  po.model_name = "local";
+  doctag_job_options jo = DOCTAG_JOB_OPTIONS_INIT;
+  jo.process = &po;
+  char *id = NULL;
+  if (doctag_job_submit(f->ctx, &id, f->user, rows, n, &jo) != DOCTAG_OK)
+    fail_msg("submit: %s", doctag_error_last()->message);
+  g_ptr_array_free(urls, TRUE);
+  g_free(rows);
+  g_free(cells);
+  return id;
+}
+
+/* Waits until the job has sent an event of `type` for `row` (-1: any row). */
+static void wait_row_event(fx *f, const char *job, int row, const char *type, int secs)
+{
+  uint64_t after = 0;
+  gint64 end = g_get_monotonic_time() + (gint64)secs * G_USEC_PER_SEC;
+  while (g_get_monotonic_time() < end) {
+    doctag_events *ev = NULL;
+    assert_int_equal(doctag_job_events_poll(f->ctx, &ev, f->user, job, after, 0, 500), DOCTAG_OK);
+    for (size_t i = 0; i < doctag_events_count(ev); i++) {
+      const doctag_event_info *e = doctag_events_at(ev, i);
+      after = e->seq;
+      if (strcmp(e->type, type))
+        continue;
+      json_t *o = json_loads(e->json, 0, NULL);
+      int r = (int)json_integer_value(json_object_get(o, "row_id"));
+      json_decref(o);
+      if (row < 0 || r == row) {
+        doctag_events_free(ev);
+        return;
+      }
+    }
+    doctag_events_free(ev);
+  }
+  fail_msg("no %s event for row %d within %d s", type, row, secs);
+}
+
+/* Per row: how many events of each kind; checks numbering. */
+static void count_events(fx *f, const char *job, size_t n, int *processing, int *success)
+{
+  memset(processing, 0, n * sizeof *processing);
+  memset(success, 0, n * sizeof *success);
+  doctag_events *ev = jt_events(f->ctx, f->user, job);
+  size_t terminal = 0;
+  for (size_t i = 0; i < doctag_events_count(ev); i++) {
+    const doctag_event_info *e = doctag_events_at(ev, i);
+    assert_int_equal(e->seq, i + 1);
+    terminal += e->terminal;
+    json_t *o = json_loads(e->json, 0, NULL);
+    json_t *row = json_object_get(o, "row_id");
+    if (json_is_integer(row) && (size_t)json_integer_value(row) < n) {
+      size_t r = (size_t)json_integer_value(row);
+      processing[r] += !strcmp(e->type, "processing");
+      success[r] += !strcmp(e->type, "success");
+    }
+    json_decref(o);
+  }
+  assert_int_equal(terminal, 1);
+  assert_true(doctag_events_at(ev, doctag_events_count(ev) - 1)->terminal);
+  doctag_events_free(ev);
+}
+
+/* The worker named in each row's result. */
+static char **workers_of(fx *f, const char *job, size_t n)
+{
+  char **names = g_new0(char *, n + 1);
+  doctag_job *j = jt_status(f->ctx, f->user, job);
+  assert_int_equal(doctag_job_result_count(j), n);
+  for (size_t i = 0; i < n; i++) {
+    json_t *o = json_loads(doctag_job_result_json(j, i), 0, NULL);
+    size_t row = doctag_job_result_row(j, i);
+    assert_true(row < n);
+    assert_null(names[row]);
+    names[row] = g_strdup(json_string_value(json_object_get(o, "worker")));
+    assert_non_null(names[row]);
+    json_decref(o);
+  }
+  doctag_job_free(j);
+  return names;
+}
+
+static void test_two_workers_share_a_job(void **state)
+{
+  fx *f = fx_new(state);
+  char *id = submit_urls(f, 8, 0.4, NULL);
+  GPid a = jt_worker_spawn(f->dir, &f->bk, NULL, NULL);
+  GPid b = jt_worker_spawn(f->dir, &f->bk, NULL, NULL);
+  assert_int_equal(jt_wait_final(f->ctx, f->user, id, 90), DOCTAG_JOB_COMPLETED);
+  /* SIGTERM: both stop cleanly. */
+  assert_int_equal(jt_worker_stop(a, SIGTERM), 0);
+  assert_int_equal(jt_worker_stop(b, SIGTERM), 0);
+  doctag_job *j = jt_status(f->ctx, f->user, id);
+  assert_int_equal(doctag_job_processed_count(j), 8);
+  assert_int_equal(doctag_job_failed_count(j), 0);
+  doctag_job_free(j);
+  assert_int_equal(jt_history_docs(f->ctx, f->user, id), 8);
+  int processing[8], success[8];
+  count_events(f, id, 8, processing, success);
+  for (int r = 0; r < 8; r++)
+    assert_true(processing[r] == 1 && success[r] == 1);
+  /* Both took part. */
+  char **names = workers_of(f, id, 8);
+  bool two = false;
+  for (int r = 1; r < 8; r++)
+    two = two || strcmp(names[r], names[0]);
+  assert_true(two);
+  g_strfreev(names);
+  doctag_free(id);
+  fx_free(f);
+}
+
+static void test_sigkill_mid_document(void **state)
+{
+  fx *f = fx_new(state);
+  /* Row 0 takes 4 s to download: the first worker is killed inside it. */
+  const double delays[4] = { 4.0, 0.1, 0.1, 0.1 };
+  char *id = submit_urls(f, 4, 0, delays);
+  GPid a = jt_worker_spawn(f->dir, &f->bk, "--lease", "2");
+  wait_row_event(f, id, 0, "processing", 30);
+  g_usleep(300000);   /* well inside the download */
+  assert_int_equal(jt_worker_stop(a, SIGKILL), -SIGKILL);
+  size_t hits_at_kill = jt_http_hits(&f->http);
+  GPid b = jt_worker_spawn(f->dir, &f->bk, "--lease", "2");
+  assert_int_equal(jt_wait_final(f->ctx, f->user, id, 90), DOCTAG_JOB_COMPLETED);
+  assert_int_equal(jt_worker_stop(b, SIGTERM), 0);
+  doctag_job *j = jt_status(f->ctx, f->user, id);
+  assert_int_equal(doctag_job_processed_count(j), 4);
+  assert_int_equal(doctag_job_failed_count(j), 0);
+  assert_int_equal(doctag_job_results_count(j), 4);
+  doctag_job_free(j);
+  /* Every document recorded once. */
+  assert_int_equal(jt_history_docs(f->ctx, f->user, id), 4);
+  int processing[4], success[4];
+  count_events(f, id, 4, processing, success);
+  /* Row 0 was started twice (killed, then taken over) and finished once. */
+  assert_int_equal(processing[0], 2);
+  for (int r = 0; r < 4; r++)
+    assert_int_equal(success[r], 1);
+  assert_true(jt_http_hits(&f->http) > hits_at_kill);
+  doctag_free(id);
+  fx_free(f);
+}
+
+/* ---- a Redis server of this test's own -------------------------------- */
+
+static int free_port(void)
+{
+  int s = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+  socklen_t len = sizeof a;
+  assert_int_equal(bind(s, (struct sockaddr *)&a, sizeof a), 0);
+  getsockname(s, (struct sockaddr *)&a, &len);
+  close(s);
+  return ntohs(a.sin_port);
+}
+
+static GPid redis_start(const char *dir, int port)
+{
+  char *p = g_strdup_printf("%d", port);
+  char *argv[] = { "redis-server", "--bind", "127.0.0.1", "--port", p, "--dir", (char *)dir, "--appendonly", "yes",
+                   "--save", "", "--daemonize", "no", "--logfile", "redis.log", NULL };
+  GPid pid = 0;
+  GError *e = NULL;
+  if (!g_spawn_async(dir, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, &e))
+    fail_msg("redis-server: %s", e->message);
+  /* Ready when it answers PING. */
+  for (int i = 0; i < 100; i++) {
+    redisContext *c = redisConnect("127.0.0.1", port);
+    if (c && !c->err) {
+      redisReply *r = redisCommand(c, "PING");
+      bool ok = r && r->type == REDIS_REPLY_STATUS;
+      if (r)
+        freeReplyObject(r);
+      redisFree(c);
+      if (ok)
+        break;
+    } else if (c) {
+      redisFree(c);
+    }
+    g_usleep(100000);
+  }
+  g_free(p);
+  return pid;
+}
+
+static void test_redis_restart_mid_job(void **state)
+{
+  (void)state;
+  gchar *server = g_find_program_in_path("redis-server");
+  if (!jt_redis_base() || !server) {
+    g_free(server);
+    skip();
+  }
+  g_free(server);
+  char *rdir = tu_tmpdir();
+  int port = free_port();
+  GPid redis = redis_start(rdir, port);
+  jt_backing bk = { .redis_url = g_strdup_printf("redis://127.0.0.1:%d/0", port) };
+  fx *f = fx_new_bk(JT_REDIS, &bk);
+  char *id = submit_urls(f, 6, 0.5, NULL);
+  GPid w = jt_worker_spawn(f->dir, &f->bk, NULL, NULL);
+  wait_row_event(f, id, 1, "success", 60);
+  /* Stop Redis (it writes its append-only file) and start it again. */
+  assert_int_equal(jt_worker_stop(redis, SIGTERM), 0);
+  g_usleep(1500000);
+  redis = redis_start(rdir, port);
+  assert_int_equal(jt_wait_final(f->ctx, f->user, id, 90), DOCTAG_JOB_COMPLETED);
+  assert_int_equal(jt_worker_stop(w, SIGTERM), 0);
+  doctag_job *j = jt_status(f->ctx, f->user, id);
+  assert_int_equal(doctag_job_processed_count(j), 6);
+  assert_int_equal(doctag_job_failed_count(j), 0);
+  doctag_job_free(j);
+  assert_int_equal(jt_history_docs(f->ctx, f->user, id), 6);
+  int processing[6], success[6];
+  count_events(f, id, 6, processing, success);
+  for (int r = 0; r < 6; r++)
+    assert_int_equal(success[r], 1);
+  doctag_free(id);
+  fx_free(f);
+  jt_worker_stop(redis, SIGTERM);
+  jt_rmtree(rdir);
+  g_free(rdir);
+}
+
+static jt_backend local_b = JT_LOCAL, pg_b = JT_LOCAL_PG, redis_b = JT_REDIS;
+
+#define BOTH(fn) cmocka_unit_test_prestate(fn, &local_b), cmocka_unit_test_prestate(fn, &pg_b), \
+                 cmocka_unit_test_prestate(fn, &redis_b)
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    BOTH(test_two_workers_share_a_job),
+    BOTH(test_sigkill_mid_document),
+    cmocka_unit_test(test_redis_restart_mid_job),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,401 @@
+/* The queue interface (queue/queue.h) on both backends: the local queue
+ * always, Redis when DOCTAG_TEST_REDIS_URL is set. Items, leases, the state
+ * machine and the event log, without processing any PDF. */
+#include "jobs_testutil.h"
+#include "jobs/jobs.h"
+#include "queue/queue.h"
+
+#define REDIS_DB 1
+
+typedef struct fx {
+  jt_backend backend;
+  jt_backing bk;
+  doctag_ctx *ctx;
+  char *dir;
+  char *user;
+  char *job;
+  queue *q;
+} fx;
+
+static fx *fx_new(void **state, size_t rows)
+{
+  jt_backend b = *(jt_backend *)*state;
+  fx *f = g_new0(fx, 1);
+  f->backend = b;
+  if (!jt_backing_open(b, REDIS_DB, &f->bk)) {
+    g_free(f);
+    skip();
+  }
+  jt_ctx_opts o = { .redis_url = f->bk.redis_url, .database_url = f->bk.database_url };
+  f->ctx = jt_ctx_with(&o);
+  f->dir = g_strdup(doctag_ctx_data_dir(f->ctx));
+  f->user = jt_user(f->ctx, "queue");
+  GPtrArray *payloads = g_ptr_array_new_with_free_func(g_free);
+  for (size_t i = 0; i < rows; i++)
+    g_ptr_array_add(payloads, g_strdup_printf("{\"title\":\"row %zu\",\"file_path\":\"/x/%zu.pdf\"}", i, i));
+  assert_int_equal(jobs_submit_payloads(f->ctx, &f->job, f->user, payloads, NULL), DOCTAG_OK);
+  g_ptr_array_free(payloads, TRUE);
+  assert_int_equal(queue_get(f->ctx, &f->q), DOCTAG_OK);
+  assert_string_equal(f->q->ops->name, jt_backend_name(b));
+  return f;
+}
+
+static void fx_free(fx *f)
+{
+  doctag_ctx_free(f->ctx);
+  jt_backing_close(&f->bk);
+  jt_rmtree(f->dir);
+  g_free(f->dir);
+  g_free(f->user);
+  g_free(f->job);
+  g_free(f);
+}
+
+static char *proc_event(const queue_item *it, void *ud)
+{
+  (void)ud;
+  return events_processing(it->job_id, it->row, it->payload);
+}
+
+/* Claims one item (waiting up to wait_ms); false when none. */
+static bool claim(fx *f, const char *worker, unsigned int lease, int wait_ms, queue_item *it)
+{
+  bool started = false;
+  queue_claim_outcome oc;
+  assert_int_equal(f->q->ops->claim(f->q, worker, lease, wait_ms, proc_event, NULL, it, &started, &oc), DOCTAG_OK);
+  return oc == QC_ITEM;
+}
+
+static queue_finish_outcome finish(fx *f, queue_item *it, bool ok)
+{
+  char *result = g_strdup_printf("{\"row_id\":%" G_GUINT64_FORMAT ",\"status\":\"%s\",\"title\":\"t\",\"tags\":[]}",
+                                 it->row, ok ? "success" : "failed");
+  char *ev = events_row_done(it->job_id, result);
+  char *done = events_completed(it->job_id);
+  queue_finish_outcome o;
+  assert_int_equal(f->q->ops->finish(f->q, it, ok, result, ev, done, &o), DOCTAG_OK);
+  g_free(result);
+  g_free(ev);
+  g_free(done);
+  return o;
+}
+
+static void get(fx *f, queue_job *j)
+{
+  assert_int_equal(f->q->ops->job_get(f->q, f->job, j), DOCTAG_OK);
+}
+
+/* The job's events: numbered 1..n without a gap; returns n and checks each
+ * is JSON with the matching "seq". */
+static size_t check_events(fx *f, GPtrArray **out_types)
+{
+  GPtrArray *evs = g_ptr_array_new_with_free_func((GDestroyNotify)queue_event_free);
+  assert_int_equal(f->q->ops->events_read(f->q, f->job, 0, 0, evs), DOCTAG_OK);
+  GPtrArray *types = g_ptr_array_new_with_free_func(g_free);
+  for (guint i = 0; i < evs->len; i++) {
+    queue_event *e = g_ptr_array_index(evs, i);
+    assert_int_equal(e->seq, i + 1);
+    json_t *o = json_loads(e->json, 0, NULL);
+    assert_non_null(o);
+    assert_int_equal(json_integer_value(json_object_get(o, "seq")), i + 1);
+    const char *type = json_string_value(json_object_get(o, "type"));
+    const char *status = json_string_value(json_object_get(o, "status"));
+    g_ptr_array_add(types, g_strdup(!strcmp(type, "progress") ? status : type));
+    json_decref(o);
+  }
+  size_t n = evs->len;
+  g_ptr_array_free(evs, TRUE);
+  if (out_types)
+    *out_types = types;
+  else
+    g_ptr_array_free(types, TRUE);
+  return n;
+}
+
+static void test_claim_finish_complete(void **state)
+{
+  fx *f = fx_new(state, 3);
+  queue_item it[3];
+  for (int i = 0; i < 3; i++)
+    assert_true(claim(f, "w1", 60, 0, &it[i]));
+  queue_item extra;
+  assert_false(claim(f, "w1", 60, 0, &extra));
+  queue_job j = { 0 };
+  get(f, &j);
+  assert_int_equal(j.state, DOCTAG_JOB_PROCESSING);
+  assert_int_equal(j.total, 3);
+  queue_job_clear(&j);
+
+  assert_int_equal(finish(f, &it[0], true), QF_RECORDED);
+  assert_int_equal(finish(f, &it[1], false), QF_RECORDED);
+  assert_int_equal(finish(f, &it[2], true), QF_COMPLETED);
+  get(f, &j);
+  assert_int_equal(j.state, DOCTAG_JOB_COMPLETED);
+  assert_int_equal(j.done, 3);
+  assert_int_equal(j.processed, 2);
+  assert_int_equal(j.failed, 1);
+  assert_null(j.secret);
+  queue_job_clear(&j);
+
+  GPtrArray *types;
+  assert_int_equal(check_events(f, &types), 7);
+  size_t processing = 0, success = 0, failed = 0, completed = 0;
+  for (guint i = 0; i < types->len; i++) {
+    const char *t = g_ptr_array_index(types, i);
+    processing += !strcmp(t, "processing");
+    success += !strcmp(t, "success");
+    failed += !strcmp(t, "failed");
+    completed += !strcmp(t, "completed");
+  }
+  assert_int_equal(processing, 3);
+  assert_int_equal(success, 2);
+  assert_int_equal(failed, 1);
+  assert_int_equal(completed, 1);
+  assert_string_equal(g_ptr_array_index(types, types->len - 1), "completed");
+  g_ptr_array_free(types, TRUE);
+
+  /* The completed event carries the counts of the moment. */
+  GPtrArray *evs = g_ptr_array_new_with_free_func((GDestroyNotify)queue_event_free);
+  assert_int_equal(f->q->ops->events_read(f->q, f->job, 6, 0, evs), DOCTAG_OK);
+  assert_int_equal(evs->len, 1);
+  json_t *o = json_loads(((queue_event *)g_ptr_array_index(evs, 0))->json, 0, NULL);
+  assert_int_equal(json_integer_value(json_object_get(o, "processed_count")), 2);
+  assert_int_equal(json_integer_value(json_object_get(o, "failed_count")), 1);
+  assert_string_equal(json_string_value(json_object_get(o, "message")), "Completed: 2 succeeded, 1 failed");
+  json_decref(o);
+  g_ptr_array_free(evs, TRUE);
+
+  /* Results: one per row, in finishing order. */
+  GPtrArray *res = g_ptr_array_new_with_free_func(g_free);
+  assert_int_equal(f->q->ops->results(f->q, f->job, res), DOCTAG_OK);
+  assert_int_equal(res->len, 3);
+  g_ptr_array_free(res, TRUE);
+  for (int i = 0; i < 3; i++)
+    queue_item_clear(&it[i]);
+  fx_free(f);
+}
+
+static void test_finish_twice_counts_once(void **state)
+{
+  fx *f = fx_new(state, 2);
+  queue_item a, b;
+  assert_true(claim(f, "w1", 60, 0, &a));
+  assert_true(claim(f, "w1", 60, 0, &b));
+  assert_int_equal(finish(f, &a, true), QF_RECORDED);
+  assert_int_equal(finish(f, &a, true), QF_DUPLICATE);
+  assert_int_equal(finish(f, &a, false), QF_DUPLICATE);
+  queue_job j = { 0 };
+  get(f, &j);
+  assert_int_equal(j.done, 1);
+  assert_int_equal(j.processed, 1);
+  assert_int_equal(j.failed, 0);
+  assert_int_equal(j.state, DOCTAG_JOB_PROCESSING);
+  queue_job_clear(&j);
+  assert_int_equal(finish(f, &b, true), QF_COMPLETED);
+  assert_int_equal(finish(f, &b, true), QF_DUPLICATE);
+  assert_int_equal(check_events(f, NULL), 5);
+  queue_item_clear(&a);
+  queue_item_clear(&b);
+  fx_free(f);
+}
+
+static void test_lease_runs_out(void **state)
+{
+  fx *f = fx_new(state, 1);
+  queue_item a, b;
+  assert_true(claim(f, "w1", 1, 0, &a));
+  assert_int_equal(a.attempts, 1);
+  /* While the lease holds, nobody else gets the item. */
+  assert_false(claim(f, "w2", 1, 0, &b));
+  g_usleep(1300000);
+  assert_true(claim(f, "w2", 1, 2000, &b));
+  assert_int_equal(b.row, a.row);
+  assert_string_equal(b.job_id, a.job_id);
+  assert_int_equal(b.attempts, 2);
+  assert_int_equal(finish(f, &b, true), QF_COMPLETED);
+  /* The first worker wakes up late: its result is not counted again. */
+  assert_int_equal(finish(f, &a, true), QF_DUPLICATE);
+  queue_job j = { 0 };
+  get(f, &j);
+  assert_int_equal(j.done, 1);
+  queue_job_clear(&j);
+  queue_item_clear(&a);
+  queue_item_clear(&b);
+  fx_free(f);
+}
+
+static void test_renew_keeps_the_item(void **state)
+{
+  fx *f = fx_new(state, 1);
+  queue_item a, b;
+  assert_true(claim(f, "w1", 1, 0, &a));
+  for (int i = 0; i < 4; i++) {
+    g_usleep(400000);
+    assert_int_equal(f->q->ops->renew(f->q, &a, "w1", 1), DOCTAG_OK);
+  }
+  assert_false(claim(f, "w2", 1, 0, &b));
+  queue_item_clear(&a);
+  fx_free(f);
+}
+
+static void test_release_gives_back(void **state)
+{
+  fx *f = fx_new(state, 1);
+  queue_item a, b;
+  assert_true(claim(f, "w1", 60, 0, &a));
+  assert_int_equal(f->q->ops->release(f->q, &a, "w1"), DOCTAG_OK);
+  assert_true(claim(f, "w2", 60, 1000, &b));
+  assert_int_equal(b.row, a.row);
+  queue_item_clear(&a);
+  queue_item_clear(&b);
+  fx_free(f);
+}
+
+static doctag_status transition(fx *f, unsigned int from, doctag_job_state to, const char *type)
+{
+  char *ev = type ? events_state(f->job, type) : events_cancelled(f->job);
+  doctag_status st = f->q->ops->job_transition(f->q, f->job, from, to, NULL, ev, NULL);
+  g_free(ev);
+  return st;
+}
+
+#define RUNNABLE (QS(DOCTAG_JOB_PENDING) | QS(DOCTAG_JOB_PROCESSING))
+
+static void test_pause_resume(void **state)
+{
+  fx *f = fx_new(state, 3);
+  queue_item a, b;
+  assert_true(claim(f, "w1", 60, 0, &a));
+  assert_int_equal(transition(f, RUNNABLE, DOCTAG_JOB_PAUSED, "paused"), DOCTAG_OK);
+  /* Paused: nothing new is handed out, however long one waits. */
+  assert_false(claim(f, "w2", 60, 300, &b));
+  assert_false(claim(f, "w2", 60, 0, &b));
+  /* The item in hand still counts. */
+  assert_int_equal(finish(f, &a, true), QF_RECORDED);
+  /* A second pause makes no sense. */
+  assert_int_equal(transition(f, RUNNABLE, DOCTAG_JOB_PAUSED, "paused"), DOCTAG_ECONFLICT);
+  assert_string_equal(doctag_error_last()->message, "paused");
+  assert_int_equal(transition(f, QS(DOCTAG_JOB_PAUSED), DOCTAG_JOB_PROCESSING, "resumed"), DOCTAG_OK);
+  assert_int_equal(transition(f, QS(DOCTAG_JOB_PAUSED), DOCTAG_JOB_PROCESSING, "resumed"), DOCTAG_ECONFLICT);
+  queue_item c;
+  assert_true(claim(f, "w2", 60, 2000, &b));
+  assert_true(claim(f, "w2", 60, 2000, &c));
+  assert_true(b.row != a.row && c.row != a.row && b.row != c.row);
+  assert_int_equal(finish(f, &b, true), QF_RECORDED);
+  assert_int_equal(finish(f, &c, true), QF_COMPLETED);
+  GPtrArray *types;
+  check_events(f, &types);
+  /* processing, paused, success, resumed, processing x2, success x2, completed */
+  assert_int_equal(types->len, 9);
+  assert_string_equal(g_ptr_array_index(types, 1), "paused");
+  assert_string_equal(g_ptr_array_index(types, 3), "resumed");
+  g_ptr_array_free(types, TRUE);
+  queue_item_clear(&a);
+  queue_item_clear(&b);
+  queue_item_clear(&c);
+  fx_free(f);
+}
+
+static void test_cancel(void **state)
+{
+  fx *f = fx_new(state, 3);
+  queue_item a, b;
+  assert_true(claim(f, "w1", 60, 0, &a));
+  assert_int_equal(transition(f, RUNNABLE | QS(DOCTAG_JOB_PAUSED), DOCTAG_JOB_CANCELLED, NULL), DOCTAG_OK);
+  assert_false(claim(f, "w2", 60, 200, &b));
+  /* The document in hand is still counted, but no event follows the end. */
+  assert_int_equal(finish(f, &a, true), QF_AFTER_END);
+  queue_job j = { 0 };
+  get(f, &j);
+  assert_int_equal(j.state, DOCTAG_JOB_CANCELLED);
+  assert_int_equal(j.done, 1);
+  queue_job_clear(&j);
+  GPtrArray *types;
+  assert_int_equal(check_events(f, &types), 2);
+  assert_string_equal(g_ptr_array_index(types, 1), "cancelled");
+  g_ptr_array_free(types, TRUE);
+  assert_int_equal(transition(f, RUNNABLE | QS(DOCTAG_JOB_PAUSED), DOCTAG_JOB_CANCELLED, NULL), DOCTAG_ECONFLICT);
+  assert_int_equal(transition(f, QS(DOCTAG_JOB_PAUSED), DOCTAG_JOB_PROCESSING, "resumed"), DOCTAG_ECONFLICT);
+  queue_item_clear(&a);
+  fx_free(f);
+}
+
+typedef struct appender {
+  fx *f;
+  int delay_ms;
+} appender;
+
+static gpointer append_later(gpointer data)
+{
+  appender *a = data;
+  g_usleep((gulong)a->delay_ms * 1000);
+  char *ev = events_state(a->f->job, "paused");
+  assert_int_equal(a->f->q->ops->event_append(a->f->q, a->f->job, ev, NULL), DOCTAG_OK);
+  g_free(ev);
+  return NULL;
+}
+
+static void test_events_wait_wakes(void **state)
+{
+  fx *f = fx_new(state, 1);
+  queue_job j = { 0 };
+  get(f, &j);
+  uint64_t seq = j.seq;
+  queue_job_clear(&j);
+  /* Nothing new: the wait times out. */
+  gint64 t0 = g_get_monotonic_time();
+  assert_int_equal(f->q->ops->events_wait(f->q, f->job, seq, 200), DOCTAG_OK);
+  assert_true(g_get_monotonic_time() - t0 >= 150000);
+  /* An event appended by another thread ends the wait. */
+  appender a = { f, 200 };
+  GThread *th = g_thread_new("append", append_later, &a);
+  t0 = g_get_monotonic_time();
+  assert_int_equal(f->q->ops->events_wait(f->q, f->job, seq, 10000), DOCTAG_OK);
+  gint64 waited = g_get_monotonic_time() - t0;
+  g_thread_join(th);
+  assert_true(waited < 5000000);
+  GPtrArray *evs = g_ptr_array_new_with_free_func((GDestroyNotify)queue_event_free);
+  assert_int_equal(f->q->ops->events_read(f->q, f->job, seq, 0, evs), DOCTAG_OK);
+  assert_int_equal(evs->len, 1);
+  assert_int_equal(((queue_event *)g_ptr_array_index(evs, 0))->seq, seq + 1);
+  g_ptr_array_free(evs, TRUE);
+  fx_free(f);
+}
+
+static void test_render_escapes_user_text(void **state)
+{
+  (void)state;
+  /* A title holding a placeholder stays text. */
+  char *ev = events_processing("00000000-0000-4000-8000-000000000000", 0, "{\"title\":\"50%{done} off\"}");
+  queue_vars v = { .seq = 7, .done = 3, .total = 4 };
+  char *s = queue_render(ev, &v);
+  json_t *o = json_loads(s, 0, NULL);
+  assert_non_null(o);
+  assert_string_equal(json_string_value(json_object_get(o, "title")), "50%{done} off");
+  assert_int_equal(json_integer_value(json_object_get(o, "seq")), 7);
+  assert_true(json_number_value(json_object_get(o, "progress")) == 0.75);
+  json_decref(o);
+  g_free(s);
+  g_free(ev);
+}
+
+static jt_backend local_b = JT_LOCAL, pg_b = JT_LOCAL_PG, redis_b = JT_REDIS;
+
+#define BOTH(fn) cmocka_unit_test_prestate(fn, &local_b), cmocka_unit_test_prestate(fn, &pg_b), \
+                 cmocka_unit_test_prestate(fn, &redis_b)
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    BOTH(test_claim_finish_complete),
+    BOTH(test_finish_twice_counts_once),
+    BOTH(test_lease_runs_out),
+    BOTH(test_renew_keeps_the_item),
+    BOTH(test_release_gives_back),
+    BOTH(test_pause_resume),
+    BOTH(test_cancel),
+    BOTH(test_events_wait_wakes),
+    cmocka_unit_test(test_render_escapes_user_text),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
