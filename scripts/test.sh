@@ -34,4 +34,8 @@ fi
 if [ "${DOCTAG_SKIP_FUZZ:-0}" != 1 ]; then
   tests/fuzz/run.sh "${DOCTAG_FUZZ_SECONDS:-60}" || status=$?
 fi
+# The Debian packages, built, installed, used and purged (about 90 s; needs root).
+if [ "${DOCTAG_TEST_DEBS:-0}" = 1 ]; then
+  tests/packaging/test-debs.sh || status=$?
+fi
 exit $status

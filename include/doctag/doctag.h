@@ -15,5 +15,6 @@
 #include "auth.h"
 #include "history.h"
 #include "jobs.h"
+#include "health.h"
 
 #endif

@@ -18,6 +18,7 @@
 #define DOCTAG_HISTORY_H
 
 #include "context.h"
+#include "process.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -169,6 +170,28 @@ DOCTAG_API const doctag_document_record *doctag_document_detail_record(const doc
 DOCTAG_API doctag_status doctag_document_detail_to_json(const doctag_document_detail *doc, char **json);
 /** Releases a document. NULL is fine. */
 DOCTAG_API void doctag_document_detail_free(doctag_document_detail *doc);
+
+
+/**
+ * The stored PDF of one of the user's documents (from the blob store).
+ * *data is newly allocated (doctag_free()), *len its size; *file_name (may
+ * be NULL) a file name for it ending in ".pdf" (doctag_free()).
+ * Errors: DOCTAG_ENOTFOUND ("Document not found": unknown, another user's;
+ * "No stored file for this document": failed before its bytes were kept),
+ * DOCTAG_EIO / DOCTAG_EFETCH (blob store), store errors.
+ */
+DOCTAG_API doctag_status doctag_history_document_file(doctag_ctx *ctx, const char *user_id, const char *document_id,
+                                                      void **data, size_t *len, char **file_name);
+
+/**
+ * Processes the stored PDF of one of the user's documents again with `opts`
+ * (its user_id is ignored: the result is recorded for `user_id` as a new
+ * "single" job). *out as doctag_process_buffer().
+ * Errors: those of doctag_history_document_file() and doctag_process_buffer().
+ */
+DOCTAG_API doctag_status doctag_history_document_reprocess(doctag_ctx *ctx, doctag_result **out, const char *user_id,
+                                                           const char *document_id,
+                                                           const doctag_process_options *opts);
 
 /**
  * The user's statistics. *out is newly allocated; release it with

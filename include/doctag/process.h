@@ -115,6 +115,18 @@ DOCTAG_API doctag_status doctag_extract_url(doctag_ctx *ctx, doctag_result **out
                                             const char *url, const doctag_process_options *opts);
 
 /**
+ * Downloads the PDF at an http(s) URL with the same guard, size cap, timeout
+ * and "%PDF-" check as doctag_process_url(), without processing it (the
+ * server's preview). `opts` uses max_file_bytes and timeout_sec (NULL: the
+ * context's). *data is newly allocated (doctag_free()), *len its size;
+ * *file_name (may be NULL) gets a name from the URL (doctag_free()).
+ * Errors: DOCTAG_EINVAL (malformed or non-http URL), DOCTAG_EURL (refused by
+ * the guard), DOCTAG_EFETCH, DOCTAG_ELIMIT, DOCTAG_ETIMEOUT, DOCTAG_EPDF.
+ */
+DOCTAG_API doctag_status doctag_fetch_url(doctag_ctx *ctx, const char *url, const doctag_process_options *opts,
+                                          void **data, size_t *len, char **file_name);
+
+/**
  * Parses an exclusion or vocabulary list: text with one term per line or
  * comma-separated, '#' starting a comment, or a PDF (recognised by its
  * "%PDF-" header) whose extracted text is read the same way. Terms are

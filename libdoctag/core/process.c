@@ -2,6 +2,7 @@
  * fetch -> extract (text layer, OCR) -> tag -> (record). */
 #include "core/ctx.h"
 #include "core/error.h"
+#include "blob/blob.h"
 #include "core/result.h"
 #include "extract/extract.h"
 #include "fetch/fetch.h"
@@ -92,7 +93,8 @@ static doctag_status load_source(const doctag_ctx *ctx, const source *src, const
   case SRC_URL:
     if (!src->path_or_url || !*src->path_or_url)
       return err_set(DOCTAG_EINVAL, "URL is empty");
-    return fetch_url(ctx, src->path_or_url, o->max_file_bytes, 0, bytes, name);
+    /* Downloads keep their own 60 s cap unless the caller asked for less. */
+    return fetch_url(ctx, src->path_or_url, o->max_file_bytes, o->timeout_sec < 60 ? o->timeout_sec : 0, bytes, name);
   case SRC_BUFFER:
     if (!src->data && src->len)
       return err_set(DOCTAG_EINVAL, "data is NULL");
@@ -221,6 +223,8 @@ static doctag_status run(doctag_ctx *ctx, doctag_result **out, const source *src
   r->processing_time = ctx_now() - t0;
   /* A result the caller's history does not hold would be a 200 hiding a
    * failure: a failed recording fails the call. */
+  if (tag && o.user_id && (st = blob_put(ctx, data, len, r->sha256)))
+    goto fail_unrecorded;
   if (tag && o.user_id &&
       (st = history_record_result(ctx, &o, r, source_type(src), source_where(src, r), (int64_t)len,
                                   started_us, &r->document_id)))
@@ -285,6 +289,35 @@ DOCTAG_API doctag_status doctag_extract_url(doctag_ctx *ctx, doctag_result **out
 {
   source s = { SRC_URL, url, NULL, 0 };
   return run(ctx, out, &s, opts, false);
+}
+
+DOCTAG_API doctag_status doctag_fetch_url(doctag_ctx *ctx, const char *url, const doctag_process_options *opts,
+                                          void **data, size_t *len, char **file_name)
+{
+  err_clear();
+  if (!ctx || !data || !len)
+    return err_set(DOCTAG_EINVAL, "ctx, data and len must not be NULL");
+  *data = NULL;
+  *len = 0;
+  if (file_name)
+    *file_name = NULL;
+  doctag_process_options o = DOCTAG_PROCESS_OPTIONS_INIT;
+  doctag_status st = effective_options(ctx, opts, &o);
+  if (st)
+    return st;
+  source src = { SRC_URL, url, NULL, 0 };
+  GBytes *bytes = NULL;
+  char *name = NULL;
+  if ((st = load_source(ctx, &src, &o, &bytes, &name)))
+    return st;
+  gsize n = 0;
+  *data = g_bytes_unref_to_data(bytes, &n);
+  *len = n;
+  if (file_name)
+    *file_name = name;
+  else
+    g_free(name);
+  return DOCTAG_OK;
 }
 
 DOCTAG_API doctag_status doctag_terms_parse(doctag_ctx *ctx, const void *data, size_t len, char ***terms,

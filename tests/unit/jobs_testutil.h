@@ -13,6 +13,7 @@
 #include <hiredis/hiredis.h>
 #include <libpq-fe.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -302,6 +303,15 @@ static const char jt_http_py[] =
   "print(s.server_address[1], flush=True)\n"
   "s.serve_forever()\n";
 
+/* The helper server dies with the test, even when an assertion ends the
+ * test before jt_http_stop(): a stray child would keep ctest's output pipe
+ * open and hang the whole run. */
+static inline void jt_die_with_parent(gpointer unused)
+{
+  (void)unused;
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+}
+
 static inline void jt_http_start(jt_http *h, const char *pdf)
 {
   h->dir = tu_tmpdir();
@@ -310,7 +320,10 @@ static inline void jt_http_start(jt_http *h, const char *pdf)
   char *argv[] = { "/usr/bin/python3", "-c", (char *)jt_http_py, (char *)pdf, hits, NULL };
   int out_fd = -1;
   GError *e = NULL;
-  if (!g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &h->pid, NULL, &out_fd, NULL, &e))
+  /* DO_NOT_REAP: without it glib double-forks and h->pid stays 0, so the
+   * server could never be stopped. */
+  if (!g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, jt_die_with_parent, NULL, &h->pid,
+                                NULL, &out_fd, NULL, &e))
     fail_msg("python3: %s", e->message);
   /* Read the whole line: closing the pipe before Python wrote its newline
    * would kill it with EPIPE. */
@@ -380,7 +393,7 @@ static inline GPid jt_worker_spawn(const char *data_dir, const jt_backing *bk, c
     env = g_environ_unsetenv(env, "DOCTAG_REDIS_URL");
   GPid pid = 0;
   GError *e = NULL;
-  if (!g_spawn_async(NULL, argv, env, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, &e))
+  if (!g_spawn_async(NULL, argv, env, G_SPAWN_DO_NOT_REAP_CHILD, jt_die_with_parent, NULL, &pid, &e))
     fail_msg("doctag worker: %s", e->message);
   g_strfreev(env);
   g_free(bin);

@@ -1,0 +1,189 @@
+/* Processing with a user: the document lands in that user's history, its
+ * PDF is kept and can be downloaded and re-processed, by its owner only. */
+#include "testutil.h"
+
+#include <string.h>
+
+typedef struct fixture {
+  doctag_ctx *ctx;
+  char *alice, *bob;
+  char *pdf;          /* a text PDF of the corpus */
+  size_t pdf_len;
+} fixture;
+
+static char *register_user(doctag_ctx *ctx, const char *email)
+{
+  doctag_user *u = NULL;
+  if (doctag_auth_register(ctx, &u, email, "correct horse battery", NULL))
+    fail_msg("register %s: %s", email, doctag_error_last()->message);
+  char *id = g_strdup(doctag_user_id(u));
+  doctag_user_free(u);
+  return id;
+}
+
+/* The first English text document of the manifest. */
+static char *first_text_pdf(void)
+{
+  size_t i;
+  json_t *e;
+  json_array_foreach(tu_manifest(), i, e) {
+    const char *kind = json_string_value(json_object_get(e, "kind"));
+    const char *lang = json_string_value(json_object_get(e, "lang"));
+    if (kind && !strcmp(kind, "text") && lang && !strcmp(lang, "eng") && !json_is_true(json_object_get(e, "benchmark")))
+      return tu_corpus_path(json_string_value(json_object_get(e, "path")));
+  }
+  fail_msg("no English text document in the manifest");
+  return NULL;
+}
+
+static int setup(void **state)
+{
+  fixture *f = g_new0(fixture, 1);
+  f->ctx = tu_ctx();
+  f->alice = register_user(f->ctx, "alice@example.com");
+  f->bob = register_user(f->ctx, "bob@example.com");
+  char *path = first_text_pdf();
+  f->pdf = tu_read(path, &f->pdf_len);
+  assert_non_null(f->pdf);
+  g_free(path);
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  fixture *f = *state;
+  doctag_ctx_free(f->ctx);
+  g_free(f->alice);
+  g_free(f->bob);
+  g_free(f->pdf);
+  g_free(f);
+  return 0;
+}
+
+static doctag_result *process_as(fixture *f, const char *user, unsigned int num_tags)
+{
+  doctag_process_options o = DOCTAG_PROCESS_OPTIONS_INIT;
+  o.model_name = "local";
+  o.num_tags = num_tags;
+  o.user_id = user;
+  o.file_name = "notice.pdf";
+  doctag_result *r = NULL;
+  if (doctag_process_buffer(f->ctx, &r, f->pdf, f->pdf_len, &o))
+    fail_msg("process: %s", doctag_error_last()->message);
+  return r;
+}
+
+static void test_recorded_downloaded_reprocessed(void **state)
+{
+  fixture *f = *state;
+  doctag_result *r = process_as(f, f->alice, 8);
+  const char *doc_id = doctag_result_document_id(r);
+  assert_int_equal(strlen(doc_id), 36);
+
+  /* The JSON carries the id now. */
+  char *js = NULL;
+  assert_int_equal(doctag_result_to_json(r, &js), DOCTAG_OK);
+  json_t *o = json_loads(js, 0, NULL);
+  assert_string_equal(json_string_value(json_object_get(o, "document_id")), doc_id);
+  json_decref(o);
+  doctag_free(js);
+
+  /* In Alice's history with its tags; not in Bob's. */
+  doctag_document_detail *d = NULL;
+  assert_int_equal(doctag_history_document(f->ctx, &d, f->alice, doc_id), DOCTAG_OK);
+  const doctag_document_record *rec = doctag_document_detail_record(d);
+  assert_int_equal(rec->tag_count, doctag_result_tag_count(r));
+  assert_string_equal(rec->tags[0], doctag_result_tag_at(r, 0));
+  assert_string_equal(rec->sha256, doctag_result_sha256(r));
+  doctag_document_detail_free(d);
+  assert_int_equal(doctag_history_document(f->ctx, &d, f->bob, doc_id), DOCTAG_ENOTFOUND);
+
+  /* The stored file is the uploaded one, to its owner only. */
+  void *data = NULL;
+  size_t len = 0;
+  char *name = NULL;
+  assert_int_equal(doctag_history_document_file(f->ctx, f->alice, doc_id, &data, &len, &name), DOCTAG_OK);
+  assert_int_equal(len, f->pdf_len);
+  assert_memory_equal(data, f->pdf, len);
+  assert_string_equal(name, "notice.pdf");
+  doctag_free(data);
+  doctag_free(name);
+  assert_int_equal(doctag_history_document_file(f->ctx, f->bob, doc_id, &data, &len, &name), DOCTAG_ENOTFOUND);
+  assert_null(data);
+  assert_int_equal(doctag_history_document_file(f->ctx, f->alice, "00000000-0000-4000-8000-000000000000", &data,
+                                                &len, NULL), DOCTAG_ENOTFOUND);
+
+  /* Re-tagging with another configuration is a new single job. */
+  doctag_process_options opt = DOCTAG_PROCESS_OPTIONS_INIT;
+  opt.model_name = "local";
+  opt.num_tags = 3;
+  doctag_result *again = NULL;
+  assert_int_equal(doctag_history_document_reprocess(f->ctx, &again, f->alice, doc_id, &opt), DOCTAG_OK);
+  assert_true(doctag_result_tag_count(again) <= 3);
+  assert_true(doctag_result_tag_count(again) > 0);
+  assert_string_not_equal(doctag_result_document_id(again), doc_id);
+  assert_int_equal(strlen(doctag_result_document_id(again)), 36);
+  assert_int_equal(doctag_history_document_reprocess(f->ctx, &again, f->bob, doc_id, &opt), DOCTAG_ENOTFOUND);
+  assert_null(again);
+  doctag_job_list *jobs = NULL;
+  assert_int_equal(doctag_history_jobs(f->ctx, &jobs, f->alice, 50, 0, NULL), DOCTAG_OK);
+  assert_int_equal(doctag_job_list_total(jobs), 2);
+  assert_string_equal(doctag_job_list_at(jobs, 0)->job_type, "single");
+  doctag_job_list_free(jobs);
+  doctag_result_free(r);
+}
+
+static void test_failure_is_history_too(void **state)
+{
+  fixture *f = *state;
+  doctag_process_options o = DOCTAG_PROCESS_OPTIONS_INIT;
+  o.model_name = "local";
+  o.user_id = f->bob;
+  o.file_name = "page.pdf";
+  doctag_result *r = NULL;
+  const char html[] = "<html><body>not a pdf</body></html>";
+  assert_int_equal(doctag_process_buffer(f->ctx, &r, html, sizeof html - 1, &o), DOCTAG_EPDF);
+  assert_non_null(strstr(doctag_error_last()->message, "not a PDF"));  /* the message survives recording */
+  doctag_document_list *docs = NULL;
+  assert_int_equal(doctag_history_documents(f->ctx, &docs, f->bob, 50, 0), DOCTAG_OK);
+  assert_int_equal(doctag_document_list_count(docs), 1);
+  const doctag_document_record *d = doctag_document_list_at(docs, 0);
+  assert_string_equal(d->status, "failed");
+  assert_non_null(strstr(d->error_message, "not a PDF"));
+  /* Nothing was kept of it: no file to download. */
+  void *data = NULL;
+  size_t len;
+  assert_int_equal(doctag_history_document_file(f->ctx, f->bob, d->id, &data, &len, NULL), DOCTAG_ENOTFOUND);
+  doctag_document_list_free(docs);
+
+  /* Bad options are the caller's mistake, not the document's: not recorded. */
+  o.num_tags = 99;
+  assert_int_equal(doctag_process_buffer(f->ctx, &r, f->pdf, f->pdf_len, &o), DOCTAG_EINVAL);
+  assert_int_equal(doctag_history_documents(f->ctx, &docs, f->bob, 50, 0), DOCTAG_OK);
+  assert_int_equal(doctag_document_list_count(docs), 1);
+  doctag_document_list_free(docs);
+}
+
+static void test_fetch_url_is_guarded(void **state)
+{
+  fixture *f = *state;
+  void *data = (void *)1;
+  size_t len = 1;
+  assert_int_equal(doctag_fetch_url(f->ctx, "http://127.0.0.1:9/x.pdf", NULL, &data, &len, NULL), DOCTAG_EURL);
+  assert_null(data);
+  assert_int_equal(len, 0);
+  assert_int_equal(doctag_fetch_url(f->ctx, "ftp://example.com/x.pdf", NULL, &data, &len, NULL), DOCTAG_EINVAL);
+  assert_non_null(strstr(doctag_error_last()->message, "Must start with http:// or https://"));
+  assert_int_equal(doctag_fetch_url(f->ctx, "http://x", NULL, NULL, &len, NULL), DOCTAG_EINVAL);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_recorded_downloaded_reprocessed),
+    cmocka_unit_test(test_failure_is_history_too),
+    cmocka_unit_test(test_fetch_url_is_guarded),
+  };
+  return cmocka_run_group_tests_name("process_history", tests, setup, teardown);
+}
