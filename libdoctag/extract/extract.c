@@ -226,6 +226,8 @@ static int deliver(job *j, slot *s, unsigned int index, extract_doc *out, lang_c
     };
     rc = req->on_page(&info, req->on_page_data);
   }
+  if (index == 0 && p->text)
+    out->first_text = g_strndup(p->text, p->len);
   total->latin += s->counts.latin;
   total->deva += s->counts.deva;
   total->other += s->counts.other;
@@ -361,5 +363,6 @@ void extract_doc_clear(extract_doc *doc)
     g_free(doc->pages[i].text);
   g_free(doc->pages);
   g_free(doc->meta_title);
+  g_free(doc->first_text);
   memset(doc, 0, sizeof *doc);
 }

@@ -34,6 +34,8 @@ typedef struct extract_doc {
   unsigned int pages_read;
   extract_page *pages;        /* pages_read entries; text NULL unless keep_pages */
   char *meta_title;           /* PDF metadata title or NULL (g_malloc) */
+  char *first_text;           /* text of the first page, kept even when !keep_pages
+                               * (for the title), or NULL (g_malloc) */
   char language[16];          /* detected over the pages read */
 } extract_doc;
 

@@ -433,6 +433,8 @@ static void test_order_and_limits(void **state)
   assert_true(s.texts_ok);
   assert_int_equal(doc.page_count, 40);
   assert_int_equal(doc.pages_read, 40);
+  assert_non_null(doc.first_text); /* kept for the title */
+  assert_true(g_str_has_prefix(doc.first_text, "Page 1 of the generated document"));
   for (unsigned int i = 0; i < 40; i++) {
     assert_null(doc.pages[i].text);
     assert_int_equal(doc.pages[i].method, DOCTAG_PAGE_TEXT);
