@@ -10,11 +10,14 @@
 #include "core/error.h"
 
 #include <dlfcn.h>
-#include <leptonica/allheaders.h>
-#include <tesseract/capi.h>
+#include "extract/tesslib.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* tesseract's and leptonica's functions (tesslib.c); loaded by the
+ * tesslib_get() that starts ocr_page(), before any engine exists */
+#define T (tesslib_loaded())
 
 #define ENGINES_PER_THREAD 3
 /* OSD looks at the page at about this resolution: enough to tell the
@@ -65,14 +68,14 @@ static GPtrArray *registry;
 static void engines_end(engines *e)
 {
   if (e->osd) {
-    TessBaseAPIEnd(e->osd);
-    TessBaseAPIDelete(e->osd);
+    T->TessBaseAPIEnd(e->osd);
+    T->TessBaseAPIDelete(e->osd);
     e->osd = NULL;
   }
   for (int i = 0; i < ENGINES_PER_THREAD; i++) {
     if (e->slot[i].api) {
-      TessBaseAPIEnd(e->slot[i].api);
-      TessBaseAPIDelete(e->slot[i].api);
+      T->TessBaseAPIEnd(e->slot[i].api);
+      T->TessBaseAPIDelete(e->slot[i].api);
       e->slot[i].api = NULL;
     }
   }
@@ -168,16 +171,16 @@ static TessBaseAPI *new_engine(const char *lang)
      * diacritics") on stderr unless its process-wide debug_file says
      * otherwise. Set once, before any engine exists, unless the program
      * chose a file itself: writing it while engines run corrupts the heap. */
-    TessBaseAPI *api = TessBaseAPICreate();
-    const char *current = TessBaseAPIGetStringVariable(api, "debug_file");
+    TessBaseAPI *api = T->TessBaseAPICreate();
+    const char *current = T->TessBaseAPIGetStringVariable(api, "debug_file");
     if (!current || !*current)
-      TessBaseAPISetVariable(api, "debug_file", "/dev/null");
-    TessBaseAPIDelete(api);
+      T->TessBaseAPISetVariable(api, "debug_file", "/dev/null");
+    T->TessBaseAPIDelete(api);
     g_once_init_leave(&quiet, 1);
   }
-  TessBaseAPI *api = TessBaseAPICreate();
-  if (TessBaseAPIInit3(api, NULL, lang) != 0) {
-    TessBaseAPIDelete(api);
+  TessBaseAPI *api = T->TessBaseAPICreate();
+  if (T->TessBaseAPIInit3(api, NULL, lang) != 0) {
+    T->TessBaseAPIDelete(api);
     return NULL;
   }
   /* Tesseract's shared dictionary cache is created by the first engine that
@@ -214,8 +217,8 @@ static TessBaseAPI *engine_for(engines *e, const char *lang)
     return NULL;
   }
   if (victim->api) {
-    TessBaseAPIEnd(victim->api);
-    TessBaseAPIDelete(victim->api);
+    T->TessBaseAPIEnd(victim->api);
+    T->TessBaseAPIDelete(victim->api);
   }
   g_strlcpy(victim->lang, lang, sizeof victim->lang);
   victim->api = api;
@@ -244,11 +247,11 @@ static PIX *surface_to_pix(cairo_surface_t *surf)
   const unsigned char *data = cairo_image_surface_get_data(surf);
   if (!data || w <= 0 || h <= 0)
     return NULL;
-  PIX *pix = pixCreate(w, h, 8);
+  PIX *pix = T->pixCreate(w, h, 8);
   if (!pix)
     return NULL;
-  l_uint32 *pd = pixGetData(pix);
-  int wpl = pixGetWpl(pix);
+  l_uint32 *pd = T->pixGetData(pix);
+  int wpl = T->pixGetWpl(pix);
   for (int y = 0; y < h; y++) {
     const unsigned char *src = data + (size_t)y * stride;
     l_uint32 *dst = pd + (size_t)y * wpl;
@@ -266,7 +269,7 @@ static PIX *surface_to_pix(cairo_surface_t *surf)
         bool set = (((const guint32 *)src)[x >> 5] >> (x & 31)) & 1;
         v = set ? 0 : 255;
       } else {
-        pixDestroy(&pix);
+        T->pixDestroy(&pix);
         return NULL;
       }
       SET_DATA_BYTE(dst, x, MIN(v, 255u));
@@ -278,14 +281,14 @@ static PIX *surface_to_pix(cairo_surface_t *surf)
 /* Fraction of dark pixels, on a reduced copy. */
 static double ink(PIX *pix)
 {
-  PIX *small = pixScaleByIntSampling(pix, 2);
-  PIX *bin = small ? pixThresholdToBinary(small, 128) : NULL;
+  PIX *small = T->pixScaleByIntSampling(pix, 2);
+  PIX *bin = small ? T->pixThresholdToBinary(small, 128) : NULL;
   l_int32 n = 0;
   if (bin)
-    pixCountPixels(bin, &n, NULL);
-  double f = bin ? (double)n / ((double)pixGetWidth(bin) * pixGetHeight(bin)) : 1.0;
-  pixDestroy(&bin);
-  pixDestroy(&small);
+    T->pixCountPixels(bin, &n, NULL);
+  double f = bin ? (double)n / ((double)T->pixGetWidth(bin) * T->pixGetHeight(bin)) : 1.0;
+  T->pixDestroy(&bin);
+  T->pixDestroy(&small);
   return f;
 }
 
@@ -324,29 +327,29 @@ static doctag_status recognise(TessBaseAPI *api, PIX *pix, int ppi, TessPageSegM
 {
   *text = NULL;
   *conf = 0;
-  TessBaseAPISetPageSegMode(api, psm);
-  TessBaseAPISetImage2(api, pix);
-  TessBaseAPISetSourceResolution(api, ppi);
-  ETEXT_DESC *mon = TessMonitorCreate();
-  TessMonitorSetCancelFunc(mon, cancel_cb);
-  TessMonitorSetCancelThis(mon, w);
-  int rc = TessBaseAPIRecognize(api, mon);
-  TessMonitorDelete(mon);
+  T->TessBaseAPISetPageSegMode(api, psm);
+  T->TessBaseAPISetImage2(api, pix);
+  T->TessBaseAPISetSourceResolution(api, ppi);
+  ETEXT_DESC *mon = T->TessMonitorCreate();
+  T->TessMonitorSetCancelFunc(mon, cancel_cb);
+  T->TessMonitorSetCancelThis(mon, w);
+  int rc = T->TessBaseAPIRecognize(api, mon);
+  T->TessMonitorDelete(mon);
   if (should_stop(w)) {
-    TessBaseAPIClear(api);
+    T->TessBaseAPIClear(api);
     return stopped(w);
   }
   if (rc != 0) {
-    TessBaseAPIClear(api);
+    T->TessBaseAPIClear(api);
     return err_set(DOCTAG_EOCR, "tesseract could not read the page (%dx%d pixels at %d PPI)",
-                   pixGetWidth(pix), pixGetHeight(pix), ppi);
+                   T->pixGetWidth(pix), T->pixGetHeight(pix), ppi);
   }
-  char *t = TessBaseAPIGetUTF8Text(api);
-  *conf = TessBaseAPIMeanTextConf(api);
+  char *t = T->TessBaseAPIGetUTF8Text(api);
+  *conf = T->TessBaseAPIMeanTextConf(api);
   *text = g_strdup(t ? t : "");
   if (t)
-    TessDeleteText(t);
-  TessBaseAPIClear(api);
+    T->TessDeleteText(t);
+  T->TessBaseAPIClear(api);
   g_strchomp(*text);
   return DOCTAG_OK;
 }
@@ -364,15 +367,15 @@ static void orientation(engines *e, PIX *pix, double ppi, int *turn, float *conf
   double res = ppi;
   if (ppi > OSD_PPI * 1.2) {
     float f = (float)(OSD_PPI / ppi);
-    small = pixScale(pix, f, f);
+    small = T->pixScale(pix, f, f);
     res = OSD_PPI;
   }
-  TessBaseAPISetImage2(osd, small ? small : pix);
-  TessBaseAPISetSourceResolution(osd, (int)lround(res));
+  T->TessBaseAPISetImage2(osd, small ? small : pix);
+  T->TessBaseAPISetSourceResolution(osd, (int)lround(res));
   int deg = 0;
   float oconf = 0, sconf = 0;
   const char *name = NULL;
-  if (TessBaseAPIDetectOrientationScript(osd, &deg, &oconf, &name, &sconf)) {
+  if (T->TessBaseAPIDetectOrientationScript(osd, &deg, &oconf, &name, &sconf)) {
     if (oconf >= OSD_MIN_CONF)
       *turn = (360 - deg) % 360;
     *conf = oconf;
@@ -382,8 +385,8 @@ static void orientation(engines *e, PIX *pix, double ppi, int *turn, float *conf
     if (name)
       g_strlcpy(script, name, script_len);
   }
-  TessBaseAPIClear(osd);
-  pixDestroy(&small);
+  T->TessBaseAPIClear(osd);
+  T->pixDestroy(&small);
 }
 
 /* The second opinion: local (Sauvola) binarisation and a single-block
@@ -392,7 +395,7 @@ static PIX *binarise_locally(PIX *pix, int ppi)
 {
   PIX *bin = NULL;
   l_int32 whsize = MAX(8, ppi / 12); /* about a character's height */
-  if (pixSauvolaBinarizeTiled(pix, whsize, 0.34f, 1, 1, NULL, &bin) != 0)
+  if (T->pixSauvolaBinarizeTiled(pix, whsize, 0.34f, 1, 1, NULL, &bin) != 0)
     return NULL;
   return bin;
 }
@@ -411,18 +414,18 @@ static void image_prepare(page_image *img, PIX *pix, double ppi, int turn)
 {
   memset(img, 0, sizeof *img);
   img->ppi = (int)lround(ppi);
-  PIX *p = turn ? pixRotateOrth(pix, turn / 90) : pixClone(pix);
+  PIX *p = turn ? T->pixRotateOrth(pix, turn / 90) : T->pixClone(pix);
   l_float32 angle = 0, conf = 0;
-  PIX *straight = p ? pixDeskewGeneral(p, 0, 0, 0, 0, 0, &angle, &conf) : NULL;
+  PIX *straight = p ? T->pixDeskewGeneral(p, 0, 0, 0, 0, 0, &angle, &conf) : NULL;
   if (straight && fabs(angle) >= DESKEW_MIN_DEG) {
-    pixDestroy(&p);
+    T->pixDestroy(&p);
     p = straight;
     img->skew = angle;
   } else {
-    pixDestroy(&straight);
+    T->pixDestroy(&straight);
   }
   if (p)
-    pixSetResolution(p, img->ppi, img->ppi);
+    T->pixSetResolution(p, img->ppi, img->ppi);
   img->pix = p;
 }
 
@@ -437,11 +440,11 @@ static PIX *image_for(page_image *img, const char *lang, int *ppi)
     return img->pix;
   if (!img->deva) {
     float f = (float)(DEVANAGARI_PPI / img->ppi);
-    img->deva = pixScaleGrayLI(img->pix, f, f);
+    img->deva = T->pixScaleGrayLI(img->pix, f, f);
     img->deva_ppi = (int)DEVANAGARI_PPI;
     if (!img->deva)
       return img->pix;
-    pixSetResolution(img->deva, img->deva_ppi, img->deva_ppi);
+    T->pixSetResolution(img->deva, img->deva_ppi, img->deva_ppi);
   }
   *ppi = img->deva_ppi;
   return img->deva;
@@ -449,8 +452,8 @@ static PIX *image_for(page_image *img, const char *lang, int *ppi)
 
 static void image_clear(page_image *img)
 {
-  pixDestroy(&img->pix);
-  pixDestroy(&img->deva);
+  T->pixDestroy(&img->pix);
+  T->pixDestroy(&img->deva);
 }
 
 /* ------------------------------------------------------------ the memo */
@@ -528,6 +531,8 @@ doctag_status ocr_page(const ocr_job *job, ocr_result *out)
 {
   memset(out, 0, sizeof *out);
   out->confidence = -1;
+  if (!tesslib_get())
+    return DOCTAG_EOCR;
   watch w = { job->deadline, job->cancel, false, false };
   if (should_stop(&w))
     return stopped(&w);
@@ -537,20 +542,20 @@ doctag_status ocr_page(const ocr_job *job, ocr_result *out)
                    (int)cairo_image_surface_get_format(job->image));
   double ppi = job->ppi > 0 ? job->ppi : 300;
   /* OSD reads the resolution from the image itself */
-  pixSetResolution(pix, (l_int32)lround(ppi), (l_int32)lround(ppi));
+  T->pixSetResolution(pix, (l_int32)lround(ppi), (l_int32)lround(ppi));
   if (ink(pix) < 0.00003) {
     out->blank = true;
     out->text = g_strdup("");
-    pixDestroy(&pix);
+    T->pixDestroy(&pix);
     return DOCTAG_OK;
   }
   if (ppi < UPSCALE_BELOW_PPI) {
-    PIX *big = pixScaleGray2xLI(pix);
+    PIX *big = T->pixScaleGray2xLI(pix);
     if (big) {
-      pixDestroy(&pix);
+      T->pixDestroy(&pix);
       pix = big;
       ppi *= 2;
-      pixSetResolution(pix, (l_int32)lround(ppi), (l_int32)lround(ppi));
+      T->pixSetResolution(pix, (l_int32)lround(ppi), (l_int32)lround(ppi));
     }
   }
 
@@ -631,11 +636,11 @@ doctag_status ocr_page(const ocr_job *job, ocr_result *out)
     PIX *bin = use ? binarise_locally(use, ippi) : NULL;
     if (bin)
       st = read_with(e, best.lang, bin, ippi, PSM_SINGLE_BLOCK, &w, &best);
-    pixDestroy(&bin);
+    T->pixDestroy(&bin);
     out->retried = true;
   }
   g_debug("ocr %dx%d %.0f PPI: osd %.2fs (turn %d, script %s), deskew %.2fs (%.2f deg), %s conf %d, total %.2fs",
-          pixGetWidth(pix), pixGetHeight(pix), ppi, t1 - t0, turn, script, t2 - t1, img.skew, best.lang, best.conf,
+          T->pixGetWidth(pix), T->pixGetHeight(pix), ppi, t1 - t0, turn, script, t2 - t1, img.skew, best.lang, best.conf,
           ctx_now() - t0);
   if (st == DOCTAG_OK && turn == 0 && best.conf >= LANG_RETRY_BELOW)
     memo_set(job->memo, best.lang);
@@ -645,7 +650,7 @@ done:
   out->skew = img.skew;
   thread_engines_done(e);
   image_clear(&img);
-  pixDestroy(&pix);
+  T->pixDestroy(&pix);
   if (st) {
     g_free(best.text);
     return st;
