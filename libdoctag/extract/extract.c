@@ -81,6 +81,9 @@ static doctag_status read_page(job *j, PopplerDocument *doc, unsigned int index,
   pdf_text layer;
   pdf_page_text(page, &layer);
   page_quality q = garble_judge_stats(&layer.stats, layer.legacy_font);
+  if (layer.deva_joins || layer.deva_reorders || layer.splits)
+    g_debug("page %u: text layer repaired: %u spaces inside Devanagari words removed, %u vowel signs "
+            "reordered, %u glued words split", index + 1, layer.deva_joins, layer.deva_reorders, layer.splits);
   bool ocr = req->ocr == DOCTAG_OCR_FORCE || (req->ocr == DOCTAG_OCR_AUTO && q != PAGE_GOOD);
   pdf_images img = { .single_id = -1 };
   bool have_img = false;
