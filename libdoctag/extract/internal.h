@@ -2,6 +2,7 @@
  *   pdf.c     poppler: opening, metadata, the text layer of a page, page images
  *   garble.c  is a page's text missing, thin or garbled; Devanagari repairs
  *   ocr.c     tesseract + leptonica, one cached engine per thread
+ *   tesslib.c tesseract and leptonica loaded on first OCR (tesslib.h)
  *   pool.c    long-lived worker threads shared by every extraction
  *   lang.c    scripts of a text, language codes
  *   title.c   the contract's title rule */
