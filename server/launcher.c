@@ -1,0 +1,461 @@
+/* doctag-server: writes the kore configuration from the environment and the
+ * command line, then runs kore in the foreground with the doctag module, and
+ * the embedded batch workers (`doctag worker`) beside it. It stays as their
+ * parent: SIGTERM or SIGINT stops kore and the workers (workers finish or
+ * release the documents in hand), and the run directory is removed.
+ *
+ * Every --flag has an environment variable; flags win. The kore workers and
+ * the batch workers read the same environment, so one setting reaches every
+ * process. */
+#include <doctag/doctag.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define EXIT_USAGE 2
+#define STOP_GRACE_SEC 30
+#define WORKER_NICE 10
+
+/* A flag and the environment variable it sets. */
+typedef struct setting {
+  const char *flag;
+  const char *env;
+  const char *help;
+} setting;
+
+static const setting settings[] = {
+  { "listen", "DOCTAG_LISTEN", "HOST:PORT to serve on (default 127.0.0.1:8000)" },
+  { "data-dir", "DOCTAG_DATA_DIR", "data directory (SQLite database, blobs, JWT secret)" },
+  { "database-url", "DOCTAG_DATABASE_URL", "sqlite:///path or postgresql://... (default SQLite in the data directory)" },
+  { "redis-url", "DOCTAG_REDIS_URL", "redis://host:port for the batch queue (default: the local queue)" },
+  { "allowed-roots", "DOCTAG_ALLOWED_ROOTS", "colon-separated directories batch rows may read local files from" },
+  { "workers", "DOCTAG_WORKERS", "embedded batch worker threads (default: cores with the local queue, 0 with Redis)" },
+  { "http-workers", "DOCTAG_HTTP_WORKERS", "kore worker processes (default: cores)" },
+  { "cors-origins", "DOCTAG_CORS_ORIGINS", "comma-separated allowed origins, or * (default *)" },
+  { "max-upload-mb", "DOCTAG_MAX_UPLOAD_MB", "largest upload in MB (default 50)" },
+  { "api-key", "OPENROUTER_API_KEY", "the LLM key (prefer the environment: flags show in ps)" },
+  { "llm-base-url", "DOCTAG_LLM_BASE_URL", "OpenAI-compatible endpoint (default https://openrouter.ai/api/v1)" },
+  { "jwt-secret", "DOCTAG_JWT_SECRET", "JWT signing secret (default: generated once in the data directory)" },
+  { "blob-url", "DOCTAG_BLOB_URL", "s3://bucket/prefix for stored PDFs (default: the data directory)" },
+  { "s3-endpoint", "DOCTAG_S3_ENDPOINT", "S3-compatible endpoint (default AWS)" },
+  { "aws-region", "AWS_REGION", "S3 region" },
+  { "aws-access-key-id", "AWS_ACCESS_KEY_ID", "S3 access key id" },
+  { "aws-secret-access-key", "AWS_SECRET_ACCESS_KEY", "S3 secret key (prefer the environment)" },
+  { "seccomp-tracing", "DOCTAG_SECCOMP_TRACING", "yes: log syscalls the sandbox would refuse instead of refusing them" },
+};
+
+/* Routes, in order: exact paths first, then regular expressions; the
+ * literal /api/history/documents/search before the {doc_id} pattern; the
+ * catch-all last gives the JSON 404. */
+static const char routes[] =
+  "\troute / api_root\n"
+  "\troute /api/status api_status\n"
+  "\troute /api/health api_health\n"
+  "\troute /api/auth/register api_auth_register\n"
+  "\troute /api/auth/login api_auth_login\n"
+  "\troute /api/auth/refresh api_auth_refresh\n"
+  "\troute /api/auth/logout api_auth_logout\n"
+  "\troute /api/auth/me api_auth_me\n"
+  "\troute /api/single/process api_single_process\n"
+  "\troute /api/single/preview api_single_preview\n"
+  "\troute /api/batch/start api_batch_start\n"
+  "\troute /api/batch/active api_batch_active\n"
+  "\troute /api/batch/validate-paths api_batch_validate_paths\n"
+  "\troute /api/batch/template api_batch_template\n"
+  "\troute /api/batch/process api_batch_process\n"
+  "\troute ^/api/batch/jobs/[^/]+/status$ api_batch_status\n"
+  "\troute ^/api/batch/jobs/[^/]+/(cancel|pause|resume)$ api_batch_command\n"
+  "\troute ^/api/batch/ws/[^/]+$ api_batch_ws\n"
+  "\troute /api/history/jobs api_history_jobs\n"
+  "\troute /api/history/documents api_history_documents\n"
+  "\troute /api/history/documents/search api_history_search\n"
+  "\troute /api/history/stats api_history_stats\n"
+  "\troute ^/api/history/jobs/[^/]+$ api_history_job\n"
+  "\troute ^/api/history/documents/[^/]+/file$ api_history_document_file\n"
+  "\troute ^/api/history/documents/[^/]+/reprocess$ api_history_document_reprocess\n"
+  "\troute ^/api/history/documents/[^/]+$ api_history_document\n"
+  "\troute ^/ api_not_found\n";
+
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+  got_signal = sig;
+}
+
+static void usage(FILE *f)
+{
+  fprintf(f, "Usage: doctag-server [OPTIONS]\n\n"
+             "Serves the doctag HTTP API (CONTRACT.md) with Kore.\n\n"
+             "Options (each also read from the environment variable named):\n");
+  for (size_t i = 0; i < G_N_ELEMENTS(settings); i++)
+    fprintf(f, "  --%-22s %s\n  %-24s  [%s]\n", settings[i].flag, settings[i].help, "", settings[i].env);
+  fprintf(f, "  --print-config           print the kore configuration and exit\n"
+             "  --help, --version\n");
+}
+
+static const char *env_or(const char *name, const char *def)
+{
+  const char *v = getenv(name);
+  return v && *v ? v : def;
+}
+
+static bool parse_count(const char *name, const char *s, unsigned long max, unsigned long *out)
+{
+  char *end = NULL;
+  errno = 0;
+  unsigned long n = strtoul(s, &end, 10);
+  if (!*s || *end || errno || n > max || s[0] == '-') {
+    fprintf(stderr, "doctag-server: %s=%s: expected a whole number from 0 to %lu\n", name, s, max);
+    return false;
+  }
+  *out = n;
+  return true;
+}
+
+/* HOST:PORT, [V6]:PORT or PORT. */
+static bool parse_listen(const char *s, char **host, char **port)
+{
+  const char *colon = strrchr(s, ':');
+  if (!colon) {
+    *host = g_strdup("127.0.0.1");
+    *port = g_strdup(s);
+  } else if (s[0] == '[') {
+    const char *close = strchr(s, ']');
+    if (!close || close + 1 != colon)
+      return false;
+    *host = g_strndup(s + 1, (gsize)(close - s - 1));
+    *port = g_strdup(colon + 1);
+  } else {
+    *host = g_strndup(s, (gsize)(colon - s));
+    *port = g_strdup(colon + 1);
+  }
+  unsigned long p = 0;
+  if (!**host || !**port || strspn(*port, "0123456789") != strlen(*port) ||
+      (p = strtoul(*port, NULL, 10)) == 0 || p > 65535 || strpbrk(*host, " \t\n{}")) {
+    g_free(*host);
+    g_free(*port);
+    return false;
+  }
+  return true;
+}
+
+/* Finds a file next to this executable's build tree or installed. */
+static char *find_file(const char *build_path, const char *installed_path, const char *override_env)
+{
+  const char *o = getenv(override_env);
+  if (o && *o)
+    return g_strdup(o);
+  char *self = g_file_read_link("/proc/self/exe", NULL);
+  char *found = NULL;
+  if (self) {
+    char *dir = g_path_get_dirname(self);
+    char *built_dir = g_path_get_dirname(build_path);
+    char *built_bindir = g_build_filename(built_dir, "..", "bin", NULL);
+    /* Run from the build tree: use the build tree's files. */
+    char *a = realpath(dir, NULL), *b = realpath(built_bindir, NULL);
+    if (a && b && !strcmp(a, b) && g_file_test(build_path, G_FILE_TEST_EXISTS))
+      found = g_strdup(build_path);
+    free(a);
+    free(b);
+    g_free(dir);
+    g_free(built_dir);
+    g_free(built_bindir);
+    g_free(self);
+  }
+  if (!found && g_file_test(installed_path, G_FILE_TEST_EXISTS))
+    found = g_strdup(installed_path);
+  if (!found && g_file_test(build_path, G_FILE_TEST_EXISTS))
+    found = g_strdup(build_path);
+  return found;
+}
+
+static char *kore_config(const char *module, const char *run_dir, const char *host, const char *port,
+                         unsigned long http_workers, unsigned long upload_mb, bool tracing)
+{
+  GString *c = g_string_new(NULL);
+  /* The body limit leaves room for the multipart envelope and the config
+   * field around the file; the handler answers 413 itself for a file over
+   * the limit, and kore's bare 413 only meets bodies far past it. */
+  unsigned long long body_max = (unsigned long long)upload_mb * 1024 * 1024 + 1024 * 1024;
+  g_string_append_printf(c,
+    "# Written by doctag-server; regenerated at every start.\n"
+    "server api {\n\tbind %s %s\n\ttls no\n}\n\n"
+    "load %s\n\n"
+    "workers %lu\n"
+    "worker_max_connections 4096\n"
+    "worker_rlimit_nofiles 16384\n"
+    "pidfile %s/kore.pid\n"
+    "seccomp_tracing %s\n"
+    "http_server_version doctag\n"
+    "http_hsts_enable 0\n"
+    "http_body_max %llu\n"
+    "http_body_disk_offload 1048576\n"
+    "http_body_disk_path %s/bodies\n"
+    "http_body_timeout 120\n"
+    "http_request_limit 4000\n"
+    "websocket_timeout 3600\n"
+    "websocket_maxframe 65536\n"
+    "task_threads 1\n\n"
+    "domain * {\n\tattach api\n%s}\n",
+    host, port, module, http_workers, run_dir, tracing ? "yes" : "no", body_max, run_dir, routes);
+  return g_string_free(c, FALSE);
+}
+
+static pid_t spawn(char *const argv[], int niceness)
+{
+  pid_t pid = fork();
+  if (pid == 0) {
+    /* Batch workers yield the CPU to the HTTP workers. */
+    if (niceness && nice(niceness) == -1)
+      fprintf(stderr, "doctag-server: nice: %s\n", g_strerror(errno));
+    /* A process group of its own: kore 4.1 workers that outlive their parent
+     * signal their group (kill(0, SIGQUIT) with a cleared pid), which must
+     * not reach us or whoever started us. Signals come from us instead. */
+    setpgid(0, 0);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    execv(argv[0], argv);
+    fprintf(stderr, "doctag-server: cannot run %s: %s\n", argv[0], g_strerror(errno));
+    _exit(127);
+  }
+  if (pid < 0)
+    fprintf(stderr, "doctag-server: fork: %s\n", g_strerror(errno));
+  return pid;
+}
+
+static void remove_tree(const char *path)
+{
+  GDir *d = g_dir_open(path, 0, NULL);
+  if (d) {
+    const char *name;
+    while ((name = g_dir_read_name(d)) != NULL) {
+      char *p = g_build_filename(path, name, NULL);
+      if (g_file_test(p, G_FILE_TEST_IS_DIR) && !g_file_test(p, G_FILE_TEST_IS_SYMLINK))
+        remove_tree(p);
+      else
+        g_unlink(p);
+      g_free(p);
+    }
+    g_dir_close(d);
+  }
+  g_rmdir(path);
+}
+
+/* Waits for `pid` up to `secs` seconds; true when it exited. */
+static bool wait_for(pid_t pid, int secs, int *status)
+{
+  for (int i = 0; i < secs * 10; i++) {
+    pid_t r = waitpid(pid, status, WNOHANG);
+    if (r == pid || (r < 0 && errno == ECHILD))
+      return true;
+    g_usleep(100000);
+  }
+  return false;
+}
+
+int main(int argc, char **argv)
+{
+  struct option opts[G_N_ELEMENTS(settings) + 4];
+  for (size_t i = 0; i < G_N_ELEMENTS(settings); i++)
+    opts[i] = (struct option){ settings[i].flag, required_argument, NULL, (int)(256 + i) };
+  size_t n = G_N_ELEMENTS(settings);
+  opts[n++] = (struct option){ "print-config", no_argument, NULL, 'p' };
+  opts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+  opts[n++] = (struct option){ "version", no_argument, NULL, 'V' };
+  opts[n] = (struct option){ NULL, 0, NULL, 0 };
+
+  bool print_only = false;
+  int c;
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    if (c >= 256 && c < 256 + (int)G_N_ELEMENTS(settings)) {
+      setenv(settings[c - 256].env, optarg, 1);
+    } else if (c == 'p') {
+      print_only = true;
+    } else if (c == 'h') {
+      usage(stdout);
+      return 0;
+    } else if (c == 'V') {
+      printf("doctag-server %s (API 2.0.0)\n", doctag_version());
+      return 0;
+    } else {
+      fprintf(stderr, "Try 'doctag-server --help'.\n");
+      return EXIT_USAGE;
+    }
+  }
+  if (optind < argc) {
+    fprintf(stderr, "doctag-server: unexpected argument '%s'\nTry 'doctag-server --help'.\n", argv[optind]);
+    return EXIT_USAGE;
+  }
+
+  char *host = NULL, *port = NULL;
+  const char *listen = env_or("DOCTAG_LISTEN", "127.0.0.1:8000");
+  if (!parse_listen(listen, &host, &port)) {
+    fprintf(stderr, "doctag-server: DOCTAG_LISTEN=%s: expected HOST:PORT\n", listen);
+    return EXIT_USAGE;
+  }
+  unsigned long cores = (unsigned long)MAX(1, sysconf(_SC_NPROCESSORS_ONLN));
+  unsigned long upload_mb = 50, http_workers = cores, workers = getenv("DOCTAG_REDIS_URL") &&
+                                                                   *getenv("DOCTAG_REDIS_URL") ? 0 : cores;
+  if (!parse_count("DOCTAG_MAX_UPLOAD_MB", env_or("DOCTAG_MAX_UPLOAD_MB", "50"), 1024 * 1024, &upload_mb) ||
+      upload_mb == 0)
+    return EXIT_USAGE;
+  if (getenv("DOCTAG_HTTP_WORKERS") && *getenv("DOCTAG_HTTP_WORKERS") &&
+      (!parse_count("DOCTAG_HTTP_WORKERS", getenv("DOCTAG_HTTP_WORKERS"), 64, &http_workers) ||
+       http_workers == 0))
+    return EXIT_USAGE;
+  if (getenv("DOCTAG_WORKERS") && *getenv("DOCTAG_WORKERS") &&
+      !parse_count("DOCTAG_WORKERS", getenv("DOCTAG_WORKERS"), 256, &workers))
+    return EXIT_USAGE;
+  const char *tracing_s = env_or("DOCTAG_SECCOMP_TRACING", "no");
+  bool tracing = !strcmp(tracing_s, "yes") || !strcmp(tracing_s, "1") || !strcmp(tracing_s, "true");
+  /* The library's own file limit follows the upload limit unless set. */
+  char mb[32];
+  g_snprintf(mb, sizeof mb, "%lu", upload_mb);
+  setenv("DOCTAG_MAX_FILE_MB", env_or("DOCTAG_MAX_FILE_MB", mb), 1);
+  setenv("OMP_THREAD_LIMIT", env_or("OMP_THREAD_LIMIT", "1"), 1);
+
+  /* The context checks every setting and creates the data directory. */
+  doctag_ctx *ctx = NULL;
+  if (doctag_ctx_new(&ctx, NULL) != DOCTAG_OK) {
+    fprintf(stderr, "doctag-server: %s\n", doctag_error_last()->message);
+    return 1;
+  }
+  char *data_dir = g_strdup(doctag_ctx_data_dir(ctx));
+  doctag_ctx_free(ctx);
+  setenv("DOCTAG_DATA_DIR", data_dir, 1);
+
+  char *module = find_file(DOCTAG_MODULE_BUILD, DOCTAG_MODULE_INSTALLED, "DOCTAG_SERVER_MODULE");
+  if (!module) {
+    fprintf(stderr, "doctag-server: the kore module doctag_server.so is not found (%s)\n",
+            DOCTAG_MODULE_INSTALLED);
+    return 1;
+  }
+  char *run_dir = NULL;
+  char *config = NULL;
+  if (print_only) {
+    config = kore_config(module, "RUN_DIR", host, port, http_workers, upload_mb, tracing);
+    fputs(config, stdout);
+    return 0;
+  }
+  char *tmpl = g_build_filename(data_dir, "run-XXXXXX", NULL);
+  run_dir = g_mkdtemp(tmpl);
+  if (!run_dir) {
+    fprintf(stderr, "doctag-server: cannot create a run directory in %s: %s\n", data_dir, g_strerror(errno));
+    return 1;
+  }
+  char *bodies = g_build_filename(run_dir, "bodies", NULL);
+  g_mkdir(bodies, 0700);
+  config = kore_config(module, run_dir, host, port, http_workers, upload_mb, tracing);
+  char *conf_path = g_build_filename(run_dir, "doctag.conf", NULL);
+  GError *err = NULL;
+  if (!g_file_set_contents(conf_path, config, -1, &err)) {
+    fprintf(stderr, "doctag-server: %s\n", err->message);
+    remove_tree(run_dir);
+    return 1;
+  }
+
+  struct sigaction sa = { 0 };
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+
+  char *kore_argv[] = { (char *)DOCTAG_KORE_BIN, (char *)"-fnrc", conf_path, NULL };
+  /* kore resolves relative paths from its working directory. */
+  if (chdir(run_dir) != 0)
+    fprintf(stderr, "doctag-server: chdir %s: %s\n", run_dir, g_strerror(errno));
+  pid_t kore = spawn(kore_argv, 0);
+  if (kore < 0) {
+    remove_tree(run_dir);
+    return 1;
+  }
+  fprintf(stderr, "doctag-server: serving http://%s%s%s:%s/ (data %s, %lu HTTP workers, %lu batch worker threads)\n",
+          strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", port, data_dir, http_workers, workers);
+
+  char *doctag_bin = workers ? find_file(DOCTAG_DOCTAG_BIN_BUILD, DOCTAG_DOCTAG_BIN_INSTALLED, "DOCTAG_CLI") : NULL;
+  char threads[32];
+  g_snprintf(threads, sizeof threads, "%lu", workers);
+  char *worker_argv[] = { doctag_bin, (char *)"worker", (char *)"--threads", threads, NULL };
+  pid_t worker = doctag_bin ? spawn(worker_argv, WORKER_NICE) : -1;
+  time_t worker_started = time(NULL);
+  int worker_restarts = 0;
+
+  int status = 0, rc = 0;
+  for (;;) {
+    if (got_signal)
+      break;
+    pid_t pid = waitpid(-1, &status, 0);
+    if (pid < 0 && errno == EINTR)
+      continue;
+    if (pid == kore) {
+      kore = -1;
+      rc = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+      if (rc == 0 && !WIFEXITED(status))
+        rc = 1;
+      fprintf(stderr, "doctag-server: kore exited (%s %d)\n", WIFEXITED(status) ? "status" : "signal",
+              WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+      if (rc == 0)
+        rc = 1;
+      break;
+    }
+    if (pid == worker) {
+      worker = -1;
+      int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      /* A usage error (a CLI without the worker command) is not retried. */
+      if (code == EXIT_USAGE || code == 127) {
+        fprintf(stderr, "doctag-server: `doctag worker` is not available (exit %d); batch jobs need an "
+                        "external worker\n", code);
+        continue;
+      }
+      if (time(NULL) - worker_started > 60)
+        worker_restarts = 0;
+      if (++worker_restarts > 5) {
+        fprintf(stderr, "doctag-server: the batch worker keeps exiting (%d); not restarting it\n", code);
+        continue;
+      }
+      fprintf(stderr, "doctag-server: the batch worker exited (%d); restarting it\n", code);
+      g_usleep(1000000);
+      worker = spawn(worker_argv, WORKER_NICE);
+      worker_started = time(NULL);
+    }
+    if (pid < 0 && errno == ECHILD)
+      break;
+  }
+
+  /* Stop: workers first get time to finish or release their documents. */
+  if (kore > 0)
+    kill(kore, SIGTERM);
+  if (worker > 0)
+    kill(worker, SIGTERM);
+  if (kore > 0 && !wait_for(kore, STOP_GRACE_SEC, &status)) {
+    kill(kore, SIGKILL);
+    waitpid(kore, &status, 0);
+  }
+  if (worker > 0 && !wait_for(worker, STOP_GRACE_SEC, &status)) {
+    kill(worker, SIGKILL);
+    waitpid(worker, &status, 0);
+  }
+  remove_tree(run_dir);
+  g_free(run_dir);
+  g_free(conf_path);
+  g_free(config);
+  g_free(bodies);
+  g_free(module);
+  g_free(doctag_bin);
+  g_free(data_dir);
+  g_free(host);
+  g_free(port);
+  return got_signal ? 0 : rc;
+}

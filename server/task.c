@@ -1,0 +1,127 @@
+/* Blocking work off the event loop.
+ *
+ * Each deferred request gets a kore_task: kore's own machinery puts the
+ * request to sleep, wakes it when the task's socket closes, and keeps the
+ * request alive while the task runs even if the client goes away. The task's
+ * entry does not run on kore's task threads, though: kore 4.1 hands each new
+ * task round-robin to one thread's private queue, so a 5 ms login would wait
+ * behind a minute of OCR on the same thread. Tasks run on two GLib pools
+ * instead (any idle thread takes the next task): a quick one for database
+ * calls and a heavy one for documents, so neither starves the other. */
+#include "server.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/resource.h>
+
+typedef struct srv_job {
+  struct kore_task task;   /* first: kore_task_handle() gets &task */
+  srv_work_fn fn;
+  void *data;
+  GDestroyNotify data_free;
+  srv_reply reply;
+  bool started;
+} srv_job;
+
+static GThreadPool *pools[2];
+
+/* Document work runs at a lower priority: the event loop, which answers
+ * /api/status and wakes requests, must win the CPU over OCR. Linux keeps
+ * the nice value per thread, and the page threads a processing call starts
+ * inherit it. */
+#define HEAVY_NICE 10
+
+static void pool_run(gpointer item, gpointer pool_id)
+{
+  srv_job *job = item;
+  static _Thread_local bool niced;
+  if (GPOINTER_TO_INT(pool_id) == SRV_POOL_HEAVY && !niced) {
+    niced = true;
+    if (setpriority(PRIO_PROCESS, 0, HEAVY_NICE) != 0)
+      kore_log(LOG_NOTICE, "doctag: setpriority: %s", g_strerror(errno));
+  }
+  kore_task_set_state(&job->task, KORE_TASK_STATE_RUNNING);
+  job->fn(job->data, &job->reply);
+  kore_task_set_result(&job->task, KORE_RESULT_OK);
+  /* Closes the write end: the event loop sees it and wakes the request.
+   * The job must not be touched after this. */
+  kore_task_finish(&job->task);
+}
+
+void srv_tasks_init(unsigned int quick_threads, unsigned int heavy_threads)
+{
+  GError *err = NULL;
+  pools[SRV_POOL_QUICK] = g_thread_pool_new(pool_run, GINT_TO_POINTER(SRV_POOL_QUICK), (gint)MAX(quick_threads, 1),
+                                            FALSE, &err);
+  if (!pools[SRV_POOL_QUICK])
+    fatal("doctag: cannot create the task pool: %s", err->message);
+  pools[SRV_POOL_HEAVY] = g_thread_pool_new(pool_run, GINT_TO_POINTER(SRV_POOL_HEAVY), (gint)MAX(heavy_threads, 1),
+                                            FALSE, &err);
+  if (!pools[SRV_POOL_HEAVY])
+    fatal("doctag: cannot create the task pool: %s", err->message);
+}
+
+/* Runs in http_request_free(), which kore calls a first time while a task
+ * may still be running (it then keeps the request) and again once the task
+ * has finished. Only free what the task uses once it is done. */
+static void job_onfree(struct http_request *req)
+{
+  srv_job *job = req->hdlr_extra;
+  if (!job)
+    return;
+  if (job->started && kore_task_state(&job->task) != KORE_TASK_STATE_FINISHED)
+    return;
+  if (job->data_free && job->data)
+    job->data_free(job->data);
+  job->data = NULL;
+  srv_reply_clear(&job->reply);
+  /* kore_free(req->hdlr_extra) follows in http_request_free(). */
+}
+
+int srv_async(struct http_request *req, srv_pool pool, srv_work_fn fn, void *data, GDestroyNotify data_free)
+{
+  srv_job *job = kore_calloc(1, sizeof *job);
+  job->fn = fn;
+  job->data = data;
+  job->data_free = data_free;
+  req->hdlr_extra = job;
+  req->onfree = job_onfree;
+
+  kore_task_create(&job->task, NULL);
+  kore_task_bind_request(&job->task, req);
+  /* What kore_task_run() does, minus the choice of thread. */
+  kore_platform_schedule_read(job->task.fds[0], &job->task);
+  job->started = true;
+  g_thread_pool_push(pools[pool], job, NULL);
+  return KORE_RESULT_RETRY;
+}
+
+bool srv_resuming(struct http_request *req)
+{
+  return req->hdlr_extra != NULL;
+}
+
+int srv_resume(struct http_request *req)
+{
+  srv_job *job = req->hdlr_extra;
+  if (kore_task_state(&job->task) != KORE_TASK_STATE_FINISHED) {
+    http_request_sleep(req);
+    return KORE_RESULT_RETRY;
+  }
+  return srv_send(req, &job->reply);
+}
+
+bool srv_async_done(struct http_request *req)
+{
+  srv_job *job = req->hdlr_extra;
+  if (kore_task_state(&job->task) == KORE_TASK_STATE_FINISHED)
+    return true;
+  http_request_sleep(req);
+  return false;
+}
+
+void *srv_async_data(struct http_request *req)
+{
+  srv_job *job = req->hdlr_extra;
+  return job->data;
+}
