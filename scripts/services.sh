@@ -27,6 +27,20 @@ wait_port() {
   return 1
 }
 export_env() { echo "export $1=$(printf '%q' "$2")" >> "$envfile"; }
+# Stops the process whose pid is in $DOCTAG_SERVICES_DIR/$1.pid: TERM, up to
+# 5 s of grace, then KILL.
+stop_pidfile() {
+  local pidfile=$DOCTAG_SERVICES_DIR/$1.pid pid
+  [ -f "$pidfile" ] || return 0
+  pid=$(cat "$pidfile")
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$pidfile"
+}
 
 names=()
 for f in "$here"/services.d/*.sh; do

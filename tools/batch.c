@@ -21,11 +21,14 @@
 #include <unistd.h>
 
 static volatile int stop_requested;
+/* Stops the in-process worker of 'batch run' once the job has ended. */
+static volatile int worker_stop;
 
 static void on_signal(int sig)
 {
   (void)sig;
   stop_requested = 1;
+  worker_stop = 1;
 }
 
 static int fail(const char *what)
@@ -40,12 +43,15 @@ static int usage(FILE *f, int rc)
   fprintf(f,
           "Usage: doctag batch run FILE.csv [--model M] [--num-tags N] [--num-pages N]\n"
           "                        [--threads N] [--output OUT.csv] [--json]\n"
+          "       doctag batch submit FILE.csv [--model M] [--num-tags N] [--num-pages N]\n"
           "       doctag batch status|watch|pause|resume|cancel JOB_ID [--json]\n"
           "\n"
           "run     submits the CSV (columns of the template: title, file_source_type, file_path, ...),\n"
           "        processes it on this machine and writes the result CSV (generated_tags,\n"
           "        tagging_status) to OUT.csv (default: FILE_tagged.csv). Progress goes to the\n"
           "        terminal; --json prints the job's events as JSON lines instead.\n"
+          "submit  only submits the CSV and prints the job id, for workers elsewhere\n"
+          "        ('doctag worker' here or on other machines sharing the queue).\n"
           "status  prints the job's status as JSON.\n"
           "watch   follows the job's events until it ends.\n"
           "Exit status: 0 every document succeeded, 1 some failed or an error, 2 usage.\n");
@@ -249,7 +255,7 @@ static bool parse_uint(const char *s, unsigned int lo, unsigned int hi, unsigned
   return true;
 }
 
-static int cmd_run(doctag_ctx *ctx, const char *user, int argc, char **argv)
+static int cmd_run(doctag_ctx *ctx, const char *user, int argc, char **argv, bool submit_only)
 {
   static const struct option opts[] = {
     { "model", required_argument, NULL, 'm' },  { "num-tags", required_argument, NULL, 'n' },
@@ -292,7 +298,11 @@ static int cmd_run(doctag_ctx *ctx, const char *user, int argc, char **argv)
     }
   }
   if (argc - optind != 1) {
-    fprintf(stderr, "doctag batch run: one CSV file is required\n");
+    fprintf(stderr, "doctag batch %s: one CSV file is required\n", argv[0]);
+    return 2;
+  }
+  if (submit_only && (output || threads || p.json)) {
+    fprintf(stderr, "doctag batch submit: --output, --threads and --json are for 'batch run'\n");
     return 2;
   }
   const char *input = argv[optind];
@@ -321,6 +331,10 @@ static int cmd_run(doctag_ctx *ctx, const char *user, int argc, char **argv)
     rc = fail(input);
     goto out;
   }
+  if (submit_only) {
+    puts(job_id);
+    goto out;
+  }
   if (!p.json)
     fprintf(stderr, "job %s\n", job_id);
 
@@ -328,7 +342,7 @@ static int cmd_run(doctag_ctx *ctx, const char *user, int argc, char **argv)
   doctag_worker_options_init(&w.opts, DOCTAG_WORKER_OPTIONS_VERSION);
   w.opts.threads = threads;
   w.opts.until_job = job_id;
-  w.opts.stop = &stop_requested;
+  w.opts.stop = &worker_stop;
   pthread_t th;
   if (pthread_create(&th, NULL, worker_main, &w) != 0) {
     fprintf(stderr, "doctag batch: cannot start the worker thread\n");
@@ -339,6 +353,7 @@ static int cmd_run(doctag_ctx *ctx, const char *user, int argc, char **argv)
   clock_gettime(CLOCK_MONOTONIC, &p.start);
   doctag_job_state state = DOCTAG_JOB_PENDING;
   rc = follow(ctx, user, job_id, &p, &state);
+  worker_stop = 1;   /* the job has ended (or we were interrupted) */
   pthread_join(th, NULL);
   if (w.st) {
     fprintf(stderr, "doctag batch: worker: %s\n", w.message);
@@ -417,7 +432,7 @@ int cmd_batch(int argc, char **argv)
   if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
     return usage(argc < 2 ? stderr : stdout, argc < 2 ? 2 : 0);
   const char *sub = argv[1];
-  bool known = !strcmp(sub, "run") || !strcmp(sub, "status") || !strcmp(sub, "watch") || !strcmp(sub, "pause") ||
+  bool known = !strcmp(sub, "run") || !strcmp(sub, "submit") || !strcmp(sub, "status") || !strcmp(sub, "watch") || !strcmp(sub, "pause") ||
                !strcmp(sub, "resume") || !strcmp(sub, "cancel");
   if (!known) {
     fprintf(stderr, "doctag batch: unknown command '%s'\n", sub);
@@ -425,7 +440,7 @@ int cmd_batch(int argc, char **argv)
   }
   bool json = false;
   const char *id = NULL;
-  if (strcmp(sub, "run")) {
+  if (strcmp(sub, "run") && strcmp(sub, "submit")) {
     for (int i = 2; i < argc; i++) {
       if (!strcmp(argv[i], "--json"))
         json = true;
@@ -453,8 +468,8 @@ int cmd_batch(int argc, char **argv)
   char user[128] = "";
   int rc = cli_user(ctx, user, sizeof user);
   if (!rc) {
-    if (!strcmp(sub, "run"))
-      rc = cmd_run(ctx, user, argc - 1, argv + 1);
+    if (!strcmp(sub, "run") || !strcmp(sub, "submit"))
+      rc = cmd_run(ctx, user, argc - 1, argv + 1, !strcmp(sub, "submit"));
     else if (!strcmp(sub, "status"))
       rc = cmd_status(ctx, user, id);
     else if (!strcmp(sub, "watch"))

@@ -2,6 +2,7 @@
  * logout, verify, and the user and token objects. */
 #include "auth/auth.h"
 #include "core/error.h"
+#include "core/utf8.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -253,8 +254,8 @@ static doctag_status issue_pair(doctag_ctx *ctx, struct store *s, store_conn *c,
     t->refresh = refresh_new();
     char *id = store_uuid_new(), *hash = sha256_hex(t->refresh);
     /* Informational: kept short whatever a client sends. */
-    char *device = opts && opts->device_info ? g_utf8_substring(opts->device_info, 0, 512) : NULL;
-    char *ip = opts && opts->ip ? g_utf8_substring(opts->ip, 0, 64) : NULL;
+    char *device = opts && opts->device_info ? utf8_prefix(opts->device_info, 512) : NULL;
+    char *ip = opts && opts->ip ? utf8_prefix(opts->ip, 64) : NULL;
     store_param p[] = {
       SP_T(id), SP_T(user_id), SP_T(hash), SP_T(family),
       SP_I(now_us + (int64_t)refresh_ttl * G_USEC_PER_SEC), SP_I(now_us), SP_T(device), SP_T(ip),

@@ -169,11 +169,11 @@ static doctag_status run(doctag_ctx *ctx, doctag_result **out, const source *src
     .data = data, .len = len, .ocr = o.ocr, .languages = o.languages, .password = o.password,
     .first_pages = tag ? o.num_pages : 0, .max_pages = o.max_pages,
     .deadline = t0 + o.timeout_sec, .threads = ctx->threads,
-    .on_page = o.on_page, .on_page_data = o.on_page_data, .keep_pages = true,
+    .on_page = o.on_page, .on_page_data = o.on_page_data, .keep_pages = !stream,
   };
   extract_doc doc = { 0 };
-  /* Streaming extraction still keeps per-page method and confidence; only
-   * the text goes away as soon as the callback has seen it. */
+  /* Streaming extraction (extract with on_page) keeps no page text beyond
+   * the pages in flight: memory stays flat whatever the page count. */
   if ((st = extract_run(ctx, &req, &doc))) {
     extract_doc_clear(&doc);
     goto fail;
@@ -192,7 +192,7 @@ static doctag_status run(doctag_ctx *ctx, doctag_result **out, const source *src
   }
   if (!r->language[0] && !stream)
     g_strlcpy(r->language, extract_detect_language(r->text->str, r->text->len), sizeof r->language);
-  const char *first_text = r->pages_read && r->pages[0].text ? r->pages[0].text : "";
+  const char *first_text = doc.first_text ? doc.first_text : "";
   r->title = extract_title(doc.meta_title, first_text, r->file_name);
   for (unsigned int i = 0; i < r->pages_read && stream; i++) {
     g_free(r->pages[i].text);

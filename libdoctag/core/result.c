@@ -1,6 +1,7 @@
 /* doctag_result: accessors and the SinglePDFResponse JSON rendering. */
 #include "core/result.h"
 #include "core/error.h"
+#include "core/utf8.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -118,17 +119,6 @@ DOCTAG_API const char *doctag_result_sha256(const doctag_result *r) { return r ?
 static double round2(double x)
 {
   return round(x * 100.0) / 100.0;
-}
-
-/* The first `chars` characters of s (UTF-8 aware), newly allocated. */
-static char *utf8_prefix(const char *s, long chars)
-{
-  if (!s)
-    return g_strdup("");
-  if (g_utf8_strlen(s, -1) <= chars)
-    return g_strdup(s);
-  const char *end = g_utf8_offset_to_pointer(s, chars);
-  return g_strndup(s, (gsize)(end - s));
 }
 
 static const char *page_method_name(doctag_page_method m)

@@ -5,11 +5,13 @@
  * claim pages in order but never run further ahead than a small window past
  * the last page handed to the caller: memory holds the pages in flight, not
  * the document. */
+#define G_LOG_DOMAIN "doctag"
 #include "extract/internal.h"
 #include "core/ctx.h"
 #include "core/error.h"
 
 #include <string.h>
+#include <time.h>
 
 #define OCR_DPI 300.0
 /* A thin text layer is only replaced by OCR when images cover this much of
@@ -37,12 +39,20 @@ typedef struct job {
   slot *ring;
   unsigned int running;     /* workers still inside work() */
   PopplerDocument *spare;   /* the caller's document, for the first worker */
+  ocr_memo memo;
   volatile gint stop;
   doctag_status error;
   char *error_msg;
 } job;
 
 /* ------------------------------------------------------------ one page */
+
+static double cpu_now(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
 
 static void set_page_text(extract_page *p, char *text)
 {
@@ -70,7 +80,10 @@ static doctag_status read_page(job *j, PopplerDocument *doc, unsigned int index,
 
   pdf_text layer;
   pdf_page_text(page, &layer);
-  page_quality q = garble_judge(layer.text->str, layer.text->len, layer.legacy_font);
+  page_quality q = garble_judge_stats(&layer.stats, layer.legacy_font);
+  if (layer.deva_joins || layer.deva_reorders || layer.splits)
+    g_debug("page %u: text layer repaired: %u spaces inside Devanagari words removed, %u vowel signs "
+            "reordered, %u glued words split", index + 1, layer.deva_joins, layer.deva_reorders, layer.splits);
   bool ocr = req->ocr == DOCTAG_OCR_FORCE || (req->ocr == DOCTAG_OCR_AUTO && q != PAGE_GOOD);
   pdf_images img = { .single_id = -1 };
   bool have_img = false;
@@ -82,10 +95,13 @@ static doctag_status read_page(job *j, PopplerDocument *doc, unsigned int index,
 
   doctag_status st = DOCTAG_OK;
   if (ocr) {
+    double c0 = cpu_now();
     if (!have_img)
       pdf_page_images(page, &img);
+    double c1 = cpu_now();
     double ppi = 0;
     cairo_surface_t *surf = pdf_page_image(page, &img, OCR_DPI, &ppi);
+    double c2 = cpu_now();
     if (!surf) {
       st = doctag_error_last()->code ? doctag_error_last()->code : err_set(DOCTAG_EOCR, "cannot render the page");
       goto out;
@@ -95,14 +111,16 @@ static doctag_status read_page(job *j, PopplerDocument *doc, unsigned int index,
     if (q == PAGE_GARBLED && layer.legacy_font)
       hint.deva = 100; /* a legacy Indic font: Devanagari under Latin codes */
     else if (q != PAGE_GARBLED)
-      lang_count(layer.text->str, layer.text->len, &hint);
+      hint = layer.stats.letters;
     ocr_job oj = {
       .image = surf, .ppi = ppi, .languages = req->languages, .hint = &hint,
-      .deadline = req->deadline, .cancel = &j->stop,
+      .deadline = req->deadline, .cancel = &j->stop, .memo = &j->memo,
     };
     ocr_result r;
     st = ocr_page(&oj, &r);
     cairo_surface_destroy(surf);
+    g_debug("page %u: %s layer; images %.3fs, page image %.3fs (%s, %.0f PPI), OCR %.3fs (CPU)", index + 1,
+            garble_name(q), c1 - c0, c2 - c1, img.single_id >= 0 ? "native" : "rendered", ppi, cpu_now() - c2);
     if (st)
       goto out;
     if (r.blank || !has_visible(r.text)) {
@@ -112,19 +130,22 @@ static doctag_status read_page(job *j, PopplerDocument *doc, unsigned int index,
       layer.text = NULL;
       p->method = keep ? DOCTAG_PAGE_TEXT : DOCTAG_PAGE_EMPTY;
       p->confidence = keep || r.blank ? -1 : 0;
+      if (keep)
+        out->counts = layer.stats.letters;
       g_free(r.text);
     } else {
       set_page_text(p, r.text);
       p->method = DOCTAG_PAGE_OCR;
       p->confidence = r.confidence;
+      lang_count(p->text, p->len, &out->counts);
     }
   } else {
     bool visible = q != PAGE_MISSING;
     set_page_text(p, g_string_free(layer.text, FALSE));
     layer.text = NULL;
     p->method = visible ? DOCTAG_PAGE_TEXT : DOCTAG_PAGE_EMPTY;
+    out->counts = layer.stats.letters;
   }
-  lang_count(p->text, p->len, &out->counts);
   g_strlcpy(p->language, lang_from_counts(&out->counts), sizeof p->language);
 
 out:
@@ -208,6 +229,8 @@ static int deliver(job *j, slot *s, unsigned int index, extract_doc *out, lang_c
     };
     rc = req->on_page(&info, req->on_page_data);
   }
+  if (index == 0 && p->text)
+    out->first_text = g_strndup(p->text, p->len);
   total->latin += s->counts.latin;
   total->deva += s->counts.deva;
   total->other += s->counts.other;
@@ -237,12 +260,14 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
   ocr_setup_env();
 
   job j = { .ctx = ctx, .req = req };
+  ocr_memo_init(&j.memo);
   GBytes *bytes = g_bytes_new_static(req->data, req->len);
   pdf_source_init(&j.src, bytes, req->password);
   g_bytes_unref(bytes);
   PopplerDocument *doc = NULL;
   if ((st = pdf_open(&j.src, &doc))) {
     pdf_source_clear(&j.src);
+    ocr_memo_clear(&j.memo);
     return st;
   }
   int n = poppler_document_get_n_pages(doc);
@@ -327,6 +352,7 @@ done:
   if (doc)
     g_object_unref(doc);
   pdf_source_clear(&j.src);
+  ocr_memo_clear(&j.memo);
   if (!st)
     g_strlcpy(out->language, lang_from_counts(&total), sizeof out->language);
   return st;
@@ -340,5 +366,6 @@ void extract_doc_clear(extract_doc *doc)
     g_free(doc->pages[i].text);
   g_free(doc->pages);
   g_free(doc->meta_title);
+  g_free(doc->first_text);
   memset(doc, 0, sizeof *doc);
 }

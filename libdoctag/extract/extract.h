@@ -34,11 +34,18 @@ typedef struct extract_doc {
   unsigned int pages_read;
   extract_page *pages;        /* pages_read entries; text NULL unless keep_pages */
   char *meta_title;           /* PDF metadata title or NULL (g_malloc) */
+  char *first_text;           /* text of the first page, kept even when !keep_pages
+                               * (for the title), or NULL (g_malloc) */
   char language[16];          /* detected over the pages read */
 } extract_doc;
 
-/* Opens and extracts. Errors: DOCTAG_EPDF, DOCTAG_EENCRYPTED, DOCTAG_ELIMIT,
- * DOCTAG_ETIMEOUT, DOCTAG_EOCR, DOCTAG_ECANCELLED (on_page returned non-zero). */
+/* Opens and extracts: pages in parallel on long-lived workers, handed to
+ * on_page in page order (on the calling thread). Errors: DOCTAG_EINVAL
+ * (languages not like "eng" or "hin+eng"), DOCTAG_EPDF (empty, not a PDF,
+ * truncated, damaged, no readable page), DOCTAG_EENCRYPTED (password
+ * required or wrong), DOCTAG_ELIMIT, DOCTAG_ETIMEOUT, DOCTAG_EOCR,
+ * DOCTAG_EIO, DOCTAG_ECANCELLED (on_page returned non-zero). On error *out
+ * holds what was read so far: release it with extract_doc_clear() too. */
 doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, extract_doc *out);
 void extract_doc_clear(extract_doc *doc);
 

@@ -87,9 +87,9 @@ static bool ascii_vowel(char c)
   return strchr("aeiouyAEIOUY", c) != NULL;
 }
 
-page_quality garble_judge(const char *text, size_t len, bool legacy_font)
+void garble_scan(const char *text, size_t len, garble_stats *st)
 {
-  size_t visible = 0, odd = 0, words = 0, vowelless = 0;
+  memset(st, 0, sizeof *st);
   const char *end = text + len;
   for (const char *p = text; p < end && *p;) {
     if (g_ascii_isalpha(*p)) {
@@ -101,37 +101,61 @@ page_quality garble_judge(const char *text, size_t len, bool legacy_font)
         vowel |= ascii_vowel(*p);
         p++;
       }
-      visible += (size_t)(p - w);
+      st->visible += (size_t)(p - w);
+      st->letters.latin += (size_t)(p - w);
       if (p - w >= 3 && lower) {
-        words++;
-        vowelless += !vowel;
+        st->words++;
+        st->vowelless += !vowel;
       }
+      continue;
+    }
+    if ((unsigned char)*p < 0x80) {
+      st->visible += !g_ascii_isspace(*p);
+      st->odd += suspicious((gunichar)(unsigned char)*p);
+      p++;
       continue;
     }
     gunichar u = g_utf8_get_char_validated(p, end - p);
     if (u == (gunichar)-1 || u == (gunichar)-2) {
-      odd++;
-      visible++;
+      st->odd++;
+      st->visible++;
       p++;
       continue;
     }
     if (!g_unichar_isspace(u)) {
-      visible++;
-      odd += suspicious(u);
+      st->visible++;
+      st->odd += suspicious(u);
+      lang_count_unichar(u, &st->letters);
     }
     p = g_utf8_next_char(p);
   }
-  if (visible == 0)
+}
+
+page_quality garble_judge_stats(const garble_stats *st, bool legacy_font)
+{
+  if (st->visible == 0)
     return PAGE_MISSING;
   if (legacy_font)
     return PAGE_GARBLED;
-  if (visible >= GARBLED_MIN_CHARS && (double)odd / (double)visible > GARBLED_SHARE)
+  if (st->visible >= GARBLED_MIN_CHARS && (double)st->odd / (double)st->visible > GARBLED_SHARE)
     return PAGE_GARBLED;
-  if (words >= VOWELLESS_MIN_WORDS && (double)vowelless / (double)words > VOWELLESS_SHARE)
+  if (st->words >= VOWELLESS_MIN_WORDS && (double)st->vowelless / (double)st->words > VOWELLESS_SHARE)
     return PAGE_GARBLED;
-  if (visible < THIN_CHARS)
+  if (st->visible < THIN_CHARS)
     return PAGE_THIN;
   return PAGE_GOOD;
+}
+
+bool garble_suspicious_stats(const garble_stats *st)
+{
+  return st->odd * 50 > st->visible || st->vowelless * 10 > st->words;
+}
+
+page_quality garble_judge(const char *text, size_t len, bool legacy_font)
+{
+  garble_stats st;
+  garble_scan(text, len, &st);
+  return garble_judge_stats(&st, legacy_font);
 }
 
 const char *garble_name(page_quality q)

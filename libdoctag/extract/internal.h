@@ -2,6 +2,7 @@
  *   pdf.c     poppler: opening, metadata, the text layer of a page, page images
  *   garble.c  is a page's text missing, thin or garbled; Devanagari repairs
  *   ocr.c     tesseract + leptonica, one cached engine per thread
+ *   tesslib.c tesseract and leptonica loaded on first OCR (tesslib.h)
  *   pool.c    long-lived worker threads shared by every extraction
  *   lang.c    scripts of a text, language codes
  *   title.c   the contract's title rule */
@@ -13,6 +14,18 @@
 #include <cairo.h>
 
 #include "extract/extract.h"
+
+/* Letters of a text per script (lang.c). */
+typedef struct lang_counts {
+  size_t latin, deva, other;
+} lang_counts;
+
+/* What a text layer looks like (garble.c): visible characters, suspicious
+ * ones, lower-case ASCII words and those without a vowel, letters. */
+typedef struct garble_stats {
+  size_t visible, odd, words, vowelless;
+  lang_counts letters;
+} garble_stats;
 
 /* ---- pdf.c ---- */
 
@@ -48,6 +61,7 @@ typedef struct pdf_text {
   unsigned int splits;        /* words glued across columns or lines, split again */
   unsigned int deva_reorders; /* pre-base vowel signs moved after their consonant */
   bool legacy_font;           /* a legacy (non-Unicode) Indic font is used */
+  garble_stats stats;         /* of the text (spaces aside, the same as poppler's) */
 } pdf_text;
 
 /* The text layer of `page`, rebuilt from poppler's glyph boxes so that words
@@ -80,8 +94,15 @@ typedef enum page_quality {
 } page_quality;
 
 /* Judges the text layer of a page. */
+void garble_scan(const char *text, size_t len, garble_stats *st);
+page_quality garble_judge_stats(const garble_stats *st, bool legacy_font);
 page_quality garble_judge(const char *text, size_t len, bool legacy_font);
 const char *garble_name(page_quality q);
+
+/* Cheaper than asking poppler for font names on every page: true when a
+ * text has a few odd characters or vowelless words, the traces of a legacy
+ * font that pdf_page_text() then confirms by name. */
+bool garble_suspicious_stats(const garble_stats *st);
 
 /* True when `font` is a legacy Indic font (Kruti Dev, DevLys, Chanakya...):
  * its text decodes to Latin letters, not Devanagari. */
@@ -103,11 +124,8 @@ bool garble_is_mark(gunichar c);
 
 /* ---- lang.c ---- */
 
-typedef struct lang_counts {
-  size_t latin, deva, other;  /* letters per script */
-} lang_counts;
-
 void lang_count(const char *text, size_t len, lang_counts *c);
+void lang_count_unichar(gunichar u, lang_counts *c);
 /* "eng", "hin", "hin+eng" or "" from letter counts. */
 const char *lang_from_counts(const lang_counts *c);
 /* Tesseract languages for a page: from its text layer when it has letters,
@@ -119,6 +137,15 @@ const char *lang_alternative(const char *lang);
 
 /* ---- ocr.c ---- */
 
+/* What the pages of one document read so far say about the next ones: the
+ * language of the last page that read upright and sure (see ocr_page). */
+typedef struct ocr_memo {
+  GMutex lock;
+  char lang[32];              /* "" when nothing is known */
+} ocr_memo;
+void ocr_memo_init(ocr_memo *m);
+void ocr_memo_clear(ocr_memo *m);
+
 typedef struct ocr_job {
   cairo_surface_t *image;     /* the page, borrowed */
   double ppi;                 /* its resolution */
@@ -126,6 +153,7 @@ typedef struct ocr_job {
   const lang_counts *hint;    /* scripts of the page's text layer, or NULL */
   double deadline;            /* ctx_now() value; 0: none */
   volatile gint *cancel;      /* non-zero: stop */
+  ocr_memo *memo;             /* shared by the pages of a document, or NULL */
 } ocr_job;
 
 typedef struct ocr_result {

@@ -10,6 +10,26 @@
 #define MIXED_SHARE 0.10
 #define MIXED_MIN_LETTERS 12
 
+void lang_count_unichar(gunichar u, lang_counts *c)
+{
+  if (u < 0x80) {
+    if ((u | 0x20) >= 'a' && (u | 0x20) <= 'z')
+      c->latin++;
+    return;
+  }
+  GUnicodeScript s = g_unichar_get_script(u);
+  if (s == G_UNICODE_SCRIPT_DEVANAGARI) {
+    /* vowel signs and other marks belong to their letter */
+    if (!garble_is_mark(u) && g_unichar_isalpha(u))
+      c->deva++;
+  } else if (s == G_UNICODE_SCRIPT_LATIN) {
+    if (g_unichar_isalpha(u))
+      c->latin++;
+  } else if (g_unichar_isalpha(u)) {
+    c->other++;
+  }
+}
+
 void lang_count(const char *text, size_t len, lang_counts *c)
 {
   if (!text)
@@ -19,22 +39,7 @@ void lang_count(const char *text, size_t len, lang_counts *c)
     gunichar u = g_utf8_get_char_validated(p, end - p);
     if (u == (gunichar)-1 || u == (gunichar)-2)
       break;
-    if (u < 0x80) {
-      if ((u | 0x20) >= 'a' && (u | 0x20) <= 'z')
-        c->latin++;
-      continue;
-    }
-    GUnicodeScript s = g_unichar_get_script(u);
-    if (s == G_UNICODE_SCRIPT_DEVANAGARI) {
-      /* vowel signs and other marks belong to their letter */
-      if (!garble_is_mark(u) && g_unichar_isalpha(u))
-        c->deva++;
-    } else if (s == G_UNICODE_SCRIPT_LATIN) {
-      if (g_unichar_isalpha(u))
-        c->latin++;
-    } else if (g_unichar_isalpha(u)) {
-      c->other++;
-    }
+    lang_count_unichar(u, c);
   }
 }
 

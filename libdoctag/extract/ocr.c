@@ -10,18 +10,25 @@
 #include "core/error.h"
 
 #include <dlfcn.h>
-#include <leptonica/allheaders.h>
-#include <tesseract/capi.h>
+#include "extract/tesslib.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* tesseract's and leptonica's functions (tesslib.c); loaded by the
+ * tesslib_get() that starts ocr_page(), before any engine exists */
+#define T (tesslib_loaded())
 
 #define ENGINES_PER_THREAD 3
 /* OSD looks at the page at about this resolution: enough to tell the
  * orientation and the script, and a fraction of the full page's cost. */
 #define OSD_PPI 150.0
-/* Orientation confidence OSD must reach before we turn the page. */
+/* Orientation confidence OSD must reach before we turn the page, and above
+ * which we trust it. In between (upright pages score 6 to 40, a page upside
+ * down 11.7, two lines of mojibake "upside down" 9.6) the page is read both
+ * ways and the more confident reading wins. */
 #define OSD_MIN_CONF 2.0
+#define OSD_SURE_CONF 20.0
 /* Below this mean word confidence a page is read again with local
  * binarisation and another layout mode. */
 #define RETRY_BELOW 85
@@ -33,6 +40,8 @@
  * the image resamples it: on the corpus, straightening smaller angles lost
  * more characters than it won. */
 #define DESKEW_MIN_DEG 1.0
+/* Resolution Hindi is read at (see ocr_page). */
+#define DEVANAGARI_PPI 300.0
 /* Tesseract reads small print badly under ~150 PPI: such scans are doubled. */
 #define UPSCALE_BELOW_PPI 140.0
 
@@ -59,14 +68,14 @@ static GPtrArray *registry;
 static void engines_end(engines *e)
 {
   if (e->osd) {
-    TessBaseAPIEnd(e->osd);
-    TessBaseAPIDelete(e->osd);
+    T->TessBaseAPIEnd(e->osd);
+    T->TessBaseAPIDelete(e->osd);
     e->osd = NULL;
   }
   for (int i = 0; i < ENGINES_PER_THREAD; i++) {
     if (e->slot[i].api) {
-      TessBaseAPIEnd(e->slot[i].api);
-      TessBaseAPIDelete(e->slot[i].api);
+      T->TessBaseAPIEnd(e->slot[i].api);
+      T->TessBaseAPIDelete(e->slot[i].api);
       e->slot[i].api = NULL;
     }
   }
@@ -156,18 +165,33 @@ static void thread_engines_done(engines *e)
 
 static TessBaseAPI *new_engine(const char *lang)
 {
-  TessBaseAPI *api = TessBaseAPICreate();
-  if (TessBaseAPIInit3(api, NULL, lang) != 0) {
-    TessBaseAPIDelete(api);
+  static gsize quiet;
+  if (g_once_init_enter(&quiet)) {
+    /* Tesseract prints progress notes ("Empty page!!", "Detected 26
+     * diacritics") on stderr unless its process-wide debug_file says
+     * otherwise. Set once, before any engine exists, unless the program
+     * chose a file itself: writing it while engines run corrupts the heap. */
+    TessBaseAPI *api = T->TessBaseAPICreate();
+    const char *current = T->TessBaseAPIGetStringVariable(api, "debug_file");
+    if (!current || !*current)
+      T->TessBaseAPISetVariable(api, "debug_file", "/dev/null");
+    T->TessBaseAPIDelete(api);
+    g_once_init_leave(&quiet, 1);
+  }
+  TessBaseAPI *api = T->TessBaseAPICreate();
+  if (T->TessBaseAPIInit3(api, NULL, lang) != 0) {
+    T->TessBaseAPIDelete(api);
     return NULL;
   }
-  static gsize at_exit;
-  if (g_once_init_enter(&at_exit)) {
+  /* Tesseract's shared dictionary cache is created by the first engine that
+   * loads a dictionary (not by "osd"); our exit handler must be registered
+   * after it so that it runs before the cache's destructor. */
+  static gsize at_exit_osd, at_exit_dict;
+  gsize *once = strcmp(lang, "osd") == 0 ? &at_exit_osd : &at_exit_dict;
+  if (g_once_init_enter(once)) {
     atexit(engines_end_all);
-    g_once_init_leave(&at_exit, 1);
+    g_once_init_leave(once, 1);
   }
-  /* No TessBaseAPISetVariable("debug_file") here: it is a process-wide
-   * variable, and writing it from two threads at once corrupts the heap. */
   return api;
 }
 
@@ -193,8 +217,8 @@ static TessBaseAPI *engine_for(engines *e, const char *lang)
     return NULL;
   }
   if (victim->api) {
-    TessBaseAPIEnd(victim->api);
-    TessBaseAPIDelete(victim->api);
+    T->TessBaseAPIEnd(victim->api);
+    T->TessBaseAPIDelete(victim->api);
   }
   g_strlcpy(victim->lang, lang, sizeof victim->lang);
   victim->api = api;
@@ -223,11 +247,11 @@ static PIX *surface_to_pix(cairo_surface_t *surf)
   const unsigned char *data = cairo_image_surface_get_data(surf);
   if (!data || w <= 0 || h <= 0)
     return NULL;
-  PIX *pix = pixCreate(w, h, 8);
+  PIX *pix = T->pixCreate(w, h, 8);
   if (!pix)
     return NULL;
-  l_uint32 *pd = pixGetData(pix);
-  int wpl = pixGetWpl(pix);
+  l_uint32 *pd = T->pixGetData(pix);
+  int wpl = T->pixGetWpl(pix);
   for (int y = 0; y < h; y++) {
     const unsigned char *src = data + (size_t)y * stride;
     l_uint32 *dst = pd + (size_t)y * wpl;
@@ -245,7 +269,7 @@ static PIX *surface_to_pix(cairo_surface_t *surf)
         bool set = (((const guint32 *)src)[x >> 5] >> (x & 31)) & 1;
         v = set ? 0 : 255;
       } else {
-        pixDestroy(&pix);
+        T->pixDestroy(&pix);
         return NULL;
       }
       SET_DATA_BYTE(dst, x, MIN(v, 255u));
@@ -257,14 +281,14 @@ static PIX *surface_to_pix(cairo_surface_t *surf)
 /* Fraction of dark pixels, on a reduced copy. */
 static double ink(PIX *pix)
 {
-  PIX *small = pixScaleByIntSampling(pix, 2);
-  PIX *bin = small ? pixThresholdToBinary(small, 128) : NULL;
+  PIX *small = T->pixScaleByIntSampling(pix, 2);
+  PIX *bin = small ? T->pixThresholdToBinary(small, 128) : NULL;
   l_int32 n = 0;
   if (bin)
-    pixCountPixels(bin, &n, NULL);
-  double f = bin ? (double)n / ((double)pixGetWidth(bin) * pixGetHeight(bin)) : 1.0;
-  pixDestroy(&bin);
-  pixDestroy(&small);
+    T->pixCountPixels(bin, &n, NULL);
+  double f = bin ? (double)n / ((double)T->pixGetWidth(bin) * T->pixGetHeight(bin)) : 1.0;
+  T->pixDestroy(&bin);
+  T->pixDestroy(&small);
   return f;
 }
 
@@ -303,37 +327,38 @@ static doctag_status recognise(TessBaseAPI *api, PIX *pix, int ppi, TessPageSegM
 {
   *text = NULL;
   *conf = 0;
-  TessBaseAPISetPageSegMode(api, psm);
-  TessBaseAPISetImage2(api, pix);
-  TessBaseAPISetSourceResolution(api, ppi);
-  ETEXT_DESC *mon = TessMonitorCreate();
-  TessMonitorSetCancelFunc(mon, cancel_cb);
-  TessMonitorSetCancelThis(mon, w);
-  int rc = TessBaseAPIRecognize(api, mon);
-  TessMonitorDelete(mon);
+  T->TessBaseAPISetPageSegMode(api, psm);
+  T->TessBaseAPISetImage2(api, pix);
+  T->TessBaseAPISetSourceResolution(api, ppi);
+  ETEXT_DESC *mon = T->TessMonitorCreate();
+  T->TessMonitorSetCancelFunc(mon, cancel_cb);
+  T->TessMonitorSetCancelThis(mon, w);
+  int rc = T->TessBaseAPIRecognize(api, mon);
+  T->TessMonitorDelete(mon);
   if (should_stop(w)) {
-    TessBaseAPIClear(api);
+    T->TessBaseAPIClear(api);
     return stopped(w);
   }
   if (rc != 0) {
-    TessBaseAPIClear(api);
+    T->TessBaseAPIClear(api);
     return err_set(DOCTAG_EOCR, "tesseract could not read the page (%dx%d pixels at %d PPI)",
-                   pixGetWidth(pix), pixGetHeight(pix), ppi);
+                   T->pixGetWidth(pix), T->pixGetHeight(pix), ppi);
   }
-  char *t = TessBaseAPIGetUTF8Text(api);
-  *conf = TessBaseAPIMeanTextConf(api);
+  char *t = T->TessBaseAPIGetUTF8Text(api);
+  *conf = T->TessBaseAPIMeanTextConf(api);
   *text = g_strdup(t ? t : "");
   if (t)
-    TessDeleteText(t);
-  TessBaseAPIClear(api);
+    T->TessDeleteText(t);
+  T->TessBaseAPIClear(api);
   g_strchomp(*text);
   return DOCTAG_OK;
 }
 
 /* Orientation (clockwise turn that puts the text upright) and script. */
-static void orientation(engines *e, PIX *pix, double ppi, int *turn, char *script, size_t script_len)
+static void orientation(engines *e, PIX *pix, double ppi, int *turn, float *conf, char *script, size_t script_len)
 {
   *turn = 0;
+  *conf = 0;
   script[0] = '\0';
   TessBaseAPI *osd = osd_engine(e);
   if (!osd)
@@ -342,24 +367,26 @@ static void orientation(engines *e, PIX *pix, double ppi, int *turn, char *scrip
   double res = ppi;
   if (ppi > OSD_PPI * 1.2) {
     float f = (float)(OSD_PPI / ppi);
-    small = pixScale(pix, f, f);
+    small = T->pixScale(pix, f, f);
     res = OSD_PPI;
   }
-  TessBaseAPISetImage2(osd, small ? small : pix);
-  TessBaseAPISetSourceResolution(osd, (int)lround(res));
+  T->TessBaseAPISetImage2(osd, small ? small : pix);
+  T->TessBaseAPISetSourceResolution(osd, (int)lround(res));
   int deg = 0;
   float oconf = 0, sconf = 0;
   const char *name = NULL;
-  if (TessBaseAPIDetectOrientationScript(osd, &deg, &oconf, &name, &sconf)) {
+  if (T->TessBaseAPIDetectOrientationScript(osd, &deg, &oconf, &name, &sconf)) {
     if (oconf >= OSD_MIN_CONF)
       *turn = (360 - deg) % 360;
+    *conf = oconf;
+    g_debug("osd: %d degrees (confidence %.1f), script %s (%.1f)", deg, oconf, name ? name : "?", sconf);
     /* the name belongs to the engine (capi.h's "TessDeleteText" note is
      * wrong for tesseract 5: freeing it is a double free) */
     if (name)
       g_strlcpy(script, name, script_len);
   }
-  TessBaseAPIClear(osd);
-  pixDestroy(&small);
+  T->TessBaseAPIClear(osd);
+  T->pixDestroy(&small);
 }
 
 /* The second opinion: local (Sauvola) binarisation and a single-block
@@ -368,9 +395,103 @@ static PIX *binarise_locally(PIX *pix, int ppi)
 {
   PIX *bin = NULL;
   l_int32 whsize = MAX(8, ppi / 12); /* about a character's height */
-  if (pixSauvolaBinarizeTiled(pix, whsize, 0.34f, 1, 1, NULL, &bin) != 0)
+  if (T->pixSauvolaBinarizeTiled(pix, whsize, 0.34f, 1, 1, NULL, &bin) != 0)
     return NULL;
   return bin;
+}
+
+/* The page turned upright and straightened, and a 300 PPI copy for Hindi
+ * made when first needed. */
+typedef struct page_image {
+  PIX *pix;
+  int ppi;
+  double skew;
+  PIX *deva;
+  int deva_ppi;
+} page_image;
+
+static void image_prepare(page_image *img, PIX *pix, double ppi, int turn)
+{
+  memset(img, 0, sizeof *img);
+  img->ppi = (int)lround(ppi);
+  PIX *p = turn ? T->pixRotateOrth(pix, turn / 90) : T->pixClone(pix);
+  l_float32 angle = 0, conf = 0;
+  PIX *straight = p ? T->pixDeskewGeneral(p, 0, 0, 0, 0, 0, &angle, &conf) : NULL;
+  if (straight && fabs(angle) >= DESKEW_MIN_DEG) {
+    T->pixDestroy(&p);
+    p = straight;
+    img->skew = angle;
+  } else {
+    T->pixDestroy(&straight);
+  }
+  if (p)
+    T->pixSetResolution(p, img->ppi, img->ppi);
+  img->pix = p;
+}
+
+/* The image to read `lang` from. Devanagari's vowel signs and dots are
+ * small: Hindi reads better from 300 PPI than from a 200 or 240 PPI scan's
+ * own pixels, English does not. Linear interpolation, no sharpening (which
+ * pixScale() would add and which costs Hindi characters). */
+static PIX *image_for(page_image *img, const char *lang, int *ppi)
+{
+  *ppi = img->ppi;
+  if (!img->pix || !strstr(lang, "hin") || img->ppi >= DEVANAGARI_PPI - 10)
+    return img->pix;
+  if (!img->deva) {
+    float f = (float)(DEVANAGARI_PPI / img->ppi);
+    img->deva = T->pixScaleGrayLI(img->pix, f, f);
+    img->deva_ppi = (int)DEVANAGARI_PPI;
+    if (!img->deva)
+      return img->pix;
+    T->pixSetResolution(img->deva, img->deva_ppi, img->deva_ppi);
+  }
+  *ppi = img->deva_ppi;
+  return img->deva;
+}
+
+static void image_clear(page_image *img)
+{
+  T->pixDestroy(&img->pix);
+  T->pixDestroy(&img->deva);
+}
+
+/* ------------------------------------------------------------ the memo */
+
+void ocr_memo_init(ocr_memo *m)
+{
+  g_mutex_init(&m->lock);
+  m->lang[0] = '\0';
+}
+
+void ocr_memo_clear(ocr_memo *m)
+{
+  g_mutex_clear(&m->lock);
+}
+
+static bool memo_get(ocr_memo *m, char *lang, size_t len)
+{
+  if (!m)
+    return false;
+  g_mutex_lock(&m->lock);
+  bool set = m->lang[0] != '\0';
+  g_strlcpy(lang, m->lang, len);
+  g_mutex_unlock(&m->lock);
+  return set;
+}
+
+static void memo_set(ocr_memo *m, const char *lang)
+{
+  if (!m)
+    return;
+  g_mutex_lock(&m->lock);
+  g_strlcpy(m->lang, lang, sizeof m->lang);
+  g_mutex_unlock(&m->lock);
+}
+
+static void memo_clear(ocr_memo *m)
+{
+  memo_set(m, "");
 }
 
 /* The best reading of a page so far. */
@@ -410,6 +531,8 @@ doctag_status ocr_page(const ocr_job *job, ocr_result *out)
 {
   memset(out, 0, sizeof *out);
   out->confidence = -1;
+  if (!tesslib_get())
+    return DOCTAG_EOCR;
   watch w = { job->deadline, job->cancel, false, false };
   if (should_stop(&w))
     return stopped(&w);
@@ -419,78 +542,115 @@ doctag_status ocr_page(const ocr_job *job, ocr_result *out)
                    (int)cairo_image_surface_get_format(job->image));
   double ppi = job->ppi > 0 ? job->ppi : 300;
   /* OSD reads the resolution from the image itself */
-  pixSetResolution(pix, (l_int32)lround(ppi), (l_int32)lround(ppi));
+  T->pixSetResolution(pix, (l_int32)lround(ppi), (l_int32)lround(ppi));
   if (ink(pix) < 0.00003) {
     out->blank = true;
     out->text = g_strdup("");
-    pixDestroy(&pix);
+    T->pixDestroy(&pix);
     return DOCTAG_OK;
   }
   if (ppi < UPSCALE_BELOW_PPI) {
-    PIX *big = pixScaleGray2xLI(pix);
+    PIX *big = T->pixScaleGray2xLI(pix);
     if (big) {
-      pixDestroy(&pix);
+      T->pixDestroy(&pix);
       pix = big;
       ppi *= 2;
-      pixSetResolution(pix, (l_int32)lround(ppi), (l_int32)lround(ppi));
+      T->pixSetResolution(pix, (l_int32)lround(ppi), (l_int32)lround(ppi));
     }
   }
 
   double t0 = ctx_now();
-  char script[32];
+  char script[32] = "";
+  float oconf = 0;
   engines *e = thread_engines();
-  orientation(e, pix, ppi, &out->rotation, script, sizeof script);
-  double t1 = ctx_now();
-  if (out->rotation) {
-    PIX *turned = pixRotateOrth(pix, out->rotation / 90);
-    if (turned) {
-      pixDestroy(&pix);
-      pix = turned;
+  int turn = 0;
+  int ippi = 0;
+  reading best = { NULL, -1, "" };
+  page_image img = { 0 };
+  doctag_status st = DOCTAG_OK;
+  PIX *use = NULL;
+
+  /* The pages of a document mostly share orientation and language: once a
+   * page read upright and sure, the next ones are read the same way first,
+   * and only a page that comes out unsure pays for OSD. */
+  char memo_lang[32];
+  if (memo_get(job->memo, memo_lang, sizeof memo_lang)) {
+    const char *l = job->languages ? job->languages : memo_lang;
+    image_prepare(&img, pix, ppi, 0);
+    use = image_for(&img, l, &ippi);
+    st = use ? read_with(e, l, use, ippi, PSM_AUTO, &w, &best) : err_nomem();
+    if (st || best.conf >= LANG_RETRY_BELOW) {
+      g_debug("ocr: read as the previous page (%s, upright): conf %d", l, best.conf);
+      goto done;
     }
+    /* not like the others after all: the whole way */
+    memo_clear(job->memo);
+    image_clear(&img);
+    g_free(best.text);
+    best = (reading){ NULL, -1, "" };
   }
-  l_float32 angle = 0, aconf = 0;
-  PIX *straight = pixDeskewGeneral(pix, 0, 0, 0, 0, 0, &angle, &aconf);
-  if (straight && fabs(angle) < DESKEW_MIN_DEG) {
-    pixDestroy(&straight);
-    angle = 0;
-  }
-  if (straight) {
-    pixDestroy(&pix);
-    pix = straight;
-    out->skew = angle;
-  }
-  pixSetResolution(pix, (l_int32)lround(ppi), (l_int32)lround(ppi));
+
+  orientation(e, pix, ppi, &turn, &oconf, script, sizeof script);
+  double t1 = ctx_now();
+  image_prepare(&img, pix, ppi, turn);
   double t2 = ctx_now();
 
-  int ippi = (int)lround(ppi);
   const char *lang = job->languages;
   bool automatic = lang == NULL;
   if (!lang)
     lang = lang_for_ocr(job->hint, script);
   if (!lang)
     lang = "eng";
-  reading best = { NULL, -1, "" };
-  doctag_status st = read_with(e, lang, pix, ippi, PSM_AUTO, &w, &best);
+  use = image_for(&img, lang, &ippi);
+  st = use ? read_with(e, lang, use, ippi, PSM_AUTO, &w, &best) : err_nomem();
+  if (st == DOCTAG_OK && turn && oconf < OSD_SURE_CONF) {
+    /* unsure about the turn: the page as it came, and the better reading */
+    page_image as_is;
+    image_prepare(&as_is, pix, ppi, 0);
+    reading other = { NULL, -1, "" };
+    use = image_for(&as_is, lang, &ippi);
+    st = use ? read_with(e, lang, use, ippi, PSM_AUTO, &w, &other) : err_nomem();
+    g_debug("ocr: turned %d: conf %d, as it came: conf %d", turn, best.conf, other.conf);
+    if (st == DOCTAG_OK && other.conf > best.conf) {
+      image_clear(&img);
+      img = as_is;
+      turn = 0;
+      g_free(best.text);
+      best = other;
+    } else {
+      image_clear(&as_is);
+      g_free(other.text);
+    }
+  }
   /* A page OSD called Latin may still carry Hindi (and Hindi pages English
    * words): when unsure, read it again with both languages. */
   const char *alt = automatic ? lang_alternative(lang) : NULL;
   if (st == DOCTAG_OK && alt && best.conf < LANG_RETRY_BELOW) {
-    st = read_with(e, alt, pix, ippi, PSM_AUTO, &w, &best);
+    use = image_for(&img, alt, &ippi);
+    st = use ? read_with(e, alt, use, ippi, PSM_AUTO, &w, &best) : err_nomem();
     out->retried = true;
   }
   /* Still unsure: local binarisation and a single-block layout. */
   if (st == DOCTAG_OK && best.conf < RETRY_BELOW && *best.text) {
-    PIX *bin = binarise_locally(pix, ippi);
+    use = image_for(&img, best.lang, &ippi);
+    PIX *bin = use ? binarise_locally(use, ippi) : NULL;
     if (bin)
       st = read_with(e, best.lang, bin, ippi, PSM_SINGLE_BLOCK, &w, &best);
-    pixDestroy(&bin);
+    T->pixDestroy(&bin);
     out->retried = true;
   }
   g_debug("ocr %dx%d %.0f PPI: osd %.2fs (turn %d, script %s), deskew %.2fs (%.2f deg), %s conf %d, total %.2fs",
-          pixGetWidth(pix), pixGetHeight(pix), ppi, t1 - t0, out->rotation, script, t2 - t1, out->skew,
-          best.lang, best.conf, ctx_now() - t0);
+          T->pixGetWidth(pix), T->pixGetHeight(pix), ppi, t1 - t0, turn, script, t2 - t1, img.skew, best.lang, best.conf,
+          ctx_now() - t0);
+  if (st == DOCTAG_OK && turn == 0 && best.conf >= LANG_RETRY_BELOW)
+    memo_set(job->memo, best.lang);
+
+done:
+  out->rotation = turn;
+  out->skew = img.skew;
   thread_engines_done(e);
-  pixDestroy(&pix);
+  image_clear(&img);
+  T->pixDestroy(&pix);
   if (st) {
     g_free(best.text);
     return st;

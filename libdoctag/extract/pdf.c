@@ -12,7 +12,7 @@
 #define HEADER_WINDOW 1024
 /* Rendering never makes an image larger than this many pixels (a poster-size
  * page at 300 DPI would take gigabytes); the resolution drops instead. */
-#define MAX_RENDER_PIXELS (60.0 * 1000 * 1000)
+#define MAX_RENDER_PIXELS (36.0 * 1000 * 1000)
 /* A scanned image is used as it is when its resolution is in this range;
  * outside it, the page is rendered at the OCR resolution instead. */
 #define NATIVE_MIN_PPI 70.0
@@ -190,6 +190,11 @@ char *pdf_meta_title(PopplerDocument *doc)
 
 /* ------------------------------------------------------------- text layer */
 
+static inline bool is_space(gunichar c)
+{
+  return c == ' ' || (c < 0x80 ? g_ascii_isspace(c) : g_unichar_isspace(c));
+}
+
 static double center_y(const PopplerRectangle *r) { return (r->y1 + r->y2) / 2; }
 static double height(const PopplerRectangle *r) { return fabs(r->y2 - r->y1); }
 
@@ -200,7 +205,7 @@ static bool mostly_horizontal(const gunichar *u, const PopplerRectangle *r, glon
 {
   long horiz = 0, other = 0;
   for (glong i = 1; i < n; i++) {
-    if (g_unichar_isspace(u[i]) || g_unichar_isspace(u[i - 1]) || garble_is_mark(u[i]))
+    if (is_space(u[i]) || is_space(u[i - 1]) || (u[i] >= 0x300 && garble_is_mark(u[i])))
       continue;
     double dx = fabs(r[i].x1 - r[i - 1].x1), dy = fabs(r[i].y1 - r[i - 1].y1);
     if (dx == 0 && dy == 0)
@@ -249,8 +254,12 @@ void pdf_page_text(PopplerPage *page, pdf_text *out)
   PopplerRectangle *r = NULL;
   guint nr = 0;
   bool have_layout = poppler_page_get_text_layout(page, &r, &nr) && (glong)nr == n;
+  /* Font sizes and names cost poppler a third of the text extraction: they
+   * are asked for only where they decide something, Devanagari spacing or a
+   * possible legacy font. Elsewhere the box height stands for the size. */
+  garble_scan(raw, strlen(raw), &out->stats);
   bool legacy = false;
-  double *fs = font_sizes(page, n, &legacy);
+  double *fs = out->stats.letters.deva || garble_suspicious_stats(&out->stats) ? font_sizes(page, n, &legacy) : NULL;
   out->legacy_font = legacy;
   if (!have_layout || !mostly_horizontal(u, r, n)) {
     /* nothing to measure with: poppler's text as it is */
@@ -264,15 +273,16 @@ void pdf_page_text(PopplerPage *page, pdf_text *out)
   bool deva = false;
   for (glong i = 0; i < n; i++) {
     gunichar c = u[i];
-    double size = fs[i] > 0 ? fs[i] : height(&r[i]) * 0.8;
+    /* boxes are 1.16 (DejaVu) to 1.56 (Noto Devanagari) font sizes high */
+    double size = fs && fs[i] > 0 ? fs[i] : height(&r[i]) / 1.3;
     if (c == '\n' || c == '\r' || c == '\f') {
       g_string_append_c(s, '\n');
       prev = -1;
       continue;
     }
-    if (g_unichar_isspace(c)) {
+    if (is_space(c)) {
       glong next = i + 1;
-      if (prev >= 0 && next < n && !g_unichar_isspace(u[next])
+      if (prev >= 0 && next < n && !is_space(u[next])
           && fabs(center_y(&r[next]) - center_y(&r[prev])) < 0.5 * MIN(height(&r[next]), height(&r[prev]))) {
         bool zero_width = r[prev].x2 - r[prev].x1 < 0.01;
         if (garble_deva_join(u[prev], u[next], r[next].x1 - maxx, size, zero_width)) {
@@ -284,7 +294,7 @@ void pdf_page_text(PopplerPage *page, pdf_text *out)
       prev = -1;
       continue;
     }
-    if (prev >= 0 && !garble_is_mark(c)) {
+    if (prev >= 0 && (c < 0x300 || !garble_is_mark(c))) {
       /* poppler's selection text glues the cells of a table row, and the
        * end of one line to the next, when they sit in one block */
       double h = MAX(height(&r[i]), height(&r[prev]));
@@ -300,6 +310,10 @@ void pdf_page_text(PopplerPage *page, pdf_text *out)
     }
     maxx = prev < 0 ? r[i].x2 : MAX(maxx, r[i].x2);
     prev = i;
+    if (c < 0x80) {
+      g_string_append_c(s, (char)c);
+      continue;
+    }
     deva |= garble_is_deva(c);
     g_string_append_unichar(s, c);
   }

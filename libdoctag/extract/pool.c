@@ -5,6 +5,8 @@
  * document asks for as many tasks as it wants workers. */
 #include "extract/internal.h"
 
+#include <pthread.h>
+
 typedef struct task {
   void (*fn)(void *data);
   void *data;
@@ -41,8 +43,24 @@ static gpointer worker(gpointer unused)
   return NULL;
 }
 
+/* A child of fork() has none of the parent's workers: it starts its own. */
+static void before_fork(void) { g_mutex_lock(&lock); }
+static void after_fork_parent(void) { g_mutex_unlock(&lock); }
+static void after_fork_child(void)
+{
+  threads = 0;
+  free_now = 0;
+  g_queue_clear_full(&tasks, g_free);
+  g_mutex_unlock(&lock);
+}
+
 void pool_run(unsigned int n, void (*fn)(void *data), void *data)
 {
+  static gsize fork_handlers;
+  if (g_once_init_enter(&fork_handlers)) {
+    pthread_atfork(before_fork, after_fork_parent, after_fork_child);
+    g_once_init_leave(&fork_handlers, 1);
+  }
   g_mutex_lock(&lock);
   for (unsigned int i = 0; i < n; i++) {
     task *t = g_new(task, 1);

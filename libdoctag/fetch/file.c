@@ -109,6 +109,31 @@ static bool inside_roots(const doctag_ctx *ctx, const char *real)
   return ok;
 }
 
+/* Where a path that does not exist would be: its deepest existing
+ * ancestor resolved (so roots reached through symlinks compare alike), then
+ * the rest. g_free it. */
+static char *resolve_missing(const char *path)
+{
+  char *lexical = g_canonicalize_filename(path, "/");
+  char *dir = g_strdup(lexical);
+  const char *rest = lexical + strlen(lexical);
+  while (strcmp(dir, "/") != 0) {
+    char *slash = strrchr(dir, '/');
+    *slash = '\0';
+    rest = lexical + (slash - dir);
+    char *real = realpath(*dir ? dir : "/", NULL);
+    if (real) {
+      char *joined = g_build_filename(real, rest, NULL);
+      free(real);
+      g_free(dir);
+      g_free(lexical);
+      return joined;
+    }
+  }
+  g_free(dir);
+  return lexical;
+}
+
 doctag_status fetch_local_check(const doctag_ctx *ctx, const char *path, char **resolved)
 {
   if (resolved)
@@ -122,7 +147,7 @@ doctag_status fetch_local_check(const doctag_ctx *ctx, const char *path, char **
     int e = errno;
     /* Say "not allowed" rather than "not found" outside the roots, so that
      * the answer tells nothing about files there. */
-    char *lexical = g_canonicalize_filename(path, "/");
+    char *lexical = resolve_missing(path);
     bool inside = inside_roots(ctx, lexical);
     g_free(lexical);
     if (!inside)

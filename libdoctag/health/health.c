@@ -3,6 +3,7 @@
 #include "core/ctx.h"
 #include "core/error.h"
 #include "doctag/health.h"
+#include "extract/tesslib.h"
 #include "queue/queue.h"
 #include "store/store.h"
 
@@ -10,7 +11,6 @@
 #include <jansson.h>
 #include <math.h>
 #include <string.h>
-#include <tesseract/capi.h>
 
 /* The API version of CONTRACT.md (not the library's). */
 #define API_VERSION "2.0.0"
@@ -87,14 +87,18 @@ static char *ocr_detail;
 /* tesseract starts and has the languages doctag ships with. */
 static doctag_status probe_ocr_now(void)
 {
-  TessBaseAPI *api = TessBaseAPICreate();
+  /* tesseract is loaded on first use (see extract/tesslib.h). */
+  const tesslib *T = tesslib_get();
+  if (!T)
+    return err_set(DOCTAG_EOCR, "tesseract could not be loaded: %s", doctag_error_last()->message);
+  TessBaseAPI *api = T->TessBaseAPICreate();
   if (!api)
     return err_set(DOCTAG_EOCR, "tesseract could not be created");
   doctag_status st = DOCTAG_OK;
-  if (TessBaseAPIInit3(api, NULL, "eng") != 0) {
+  if (T->TessBaseAPIInit3(api, NULL, "eng") != 0) {
     st = err_set(DOCTAG_EOCR, "tesseract cannot load the eng language (is tesseract-ocr-eng installed?)");
   } else {
-    char **langs = TessBaseAPIGetAvailableLanguagesAsVector(api);
+    char **langs = T->TessBaseAPIGetAvailableLanguagesAsVector(api);
     const char *need[] = { "eng", "hin", "osd" };
     GString *missing = g_string_new(NULL);
     for (size_t i = 0; i < G_N_ELEMENTS(need); i++) {
@@ -107,10 +111,10 @@ static doctag_status probe_ocr_now(void)
     if (missing->len)
       st = err_set(DOCTAG_EOCR, "tesseract languages missing: %s", missing->str);
     g_string_free(missing, TRUE);
-    TessDeleteTextArray(langs);
+    T->TessDeleteTextArray(langs);
   }
-  TessBaseAPIEnd(api);
-  TessBaseAPIDelete(api);
+  T->TessBaseAPIEnd(api);
+  T->TessBaseAPIDelete(api);
   return st;
 }
 

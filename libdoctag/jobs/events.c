@@ -182,8 +182,14 @@ static doctag_status poll_events(doctag_ctx *ctx, queue *q, const char *user_id,
   if (st)
     return st;
   if (job->from_history) {
-    st = synthetic_end(job, after_seq, evs);
+    /* No event log any more (or never: a single job): only its end can be
+     * told. A job still running there has nothing to wait on: wait the
+     * timeout out rather than have a follower spin. */
+    bool final = queue_state_final(job->state);
+    st = final ? synthetic_end(job, after_seq, evs) : DOCTAG_OK;
     doctag_job_free(job);
+    if (!final && timeout_ms > 0)
+      g_usleep((gulong)MIN(timeout_ms, 5000) * 1000);
     return st;
   }
   doctag_job_free(job);

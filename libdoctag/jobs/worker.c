@@ -12,7 +12,9 @@
 
 #define DEFAULT_THREADS 2
 #define DEFAULT_LEASE_SEC 60
-#define CLAIM_WAIT_MS 1000
+/* How long a claim waits for work: also how soon an idle worker notices
+ * *stop or the end of until_job. */
+#define CLAIM_WAIT_MS 250
 /* How long a worker keeps trying when the queue or database is down. */
 #define UNAVAILABLE_GIVE_UP_MS (120 * 1000)
 #define RATE_LIMIT_MAX_SLEEP_SEC 60

@@ -1,5 +1,5 @@
 /* The local queue: the queue tables of the store's database (migration
- * store/data/<backend>/0100_queue.sql), on the store's pooled connections.
+ * store/data/<backend>/0002_queue.sql), on the store's pooled connections.
  * Claims take a lease inside a write transaction (SQLite: BEGIN IMMEDIATE;
  * PostgreSQL: FOR UPDATE SKIP LOCKED), so worker processes on one machine
  * (SQLite) or many (PostgreSQL) share the items. Every change and the event
@@ -18,7 +18,7 @@
 
 enum {
   Q_JOB_INSERT, Q_ITEM_INSERT, Q_JOB_GET, Q_JOB_LOCK, Q_JOB_SET_STATUS, Q_JOB_START, Q_EVENT_SEQ,
-  Q_EVENT_INSERT, Q_CANDIDATE, Q_CLAIM_EXPIRED, Q_CLAIM_WAITING, Q_CLAIM_ITEM, Q_ITEM_DONE, Q_JOB_COUNT,
+  Q_EVENT_INSERT, Q_CANDIDATE, Q_CLAIM_EXPIRED, Q_CLAIM_WAITING, Q_ITEM_DONE, Q_JOB_COUNT,
   Q_JOB_COMPLETE, Q_EVENTS_READ, Q_JOB_SEQ, Q_RESULTS, Q_ACTIVE, Q_RENEW, Q_RELEASE, Q_COUNT
 };
 
@@ -42,19 +42,24 @@ static const char *const sqlite_sql[Q_COUNT] = {
   [Q_EVENT_SEQ] = "UPDATE queue_jobs SET seq = seq + 1 WHERE job_id = ?1"
                   " RETURNING seq, total, done, processed, failed, started_at",
   [Q_EVENT_INSERT] = "INSERT INTO queue_events (job_id, seq, body, created_at) VALUES (?1, ?2, ?3, ?4)",
-  [Q_CANDIDATE] = "SELECT 1 FROM queue_jobs j JOIN queue_items i ON i.job_id = j.job_id"
-                  " WHERE j.status IN ('pending', 'processing')"
-                  " AND (i.state = 'waiting' OR (i.state = 'claimed' AND i.lease_until < ?1)) LIMIT 1",
-  [Q_CLAIM_EXPIRED] = "SELECT i.job_id, i.row_index, i.payload FROM queue_jobs j"
-                      " JOIN queue_items i ON i.job_id = j.job_id AND i.state = 'claimed'"
-                      " WHERE j.status IN ('pending', 'processing') AND i.lease_until < ?1"
-                      " ORDER BY j.created_at, i.row_index LIMIT 1",
-  [Q_CLAIM_WAITING] = "SELECT i.job_id, i.row_index, i.payload FROM queue_jobs j"
-                      " JOIN queue_items i ON i.job_id = j.job_id AND i.state = 'waiting'"
-                      " WHERE j.status IN ('pending', 'processing')"
-                      " ORDER BY j.created_at, i.row_index LIMIT 1",
-  [Q_CLAIM_ITEM] = "UPDATE queue_items SET state = 'claimed', owner = ?3, lease_until = ?4, attempts = attempts + 1"
-                   " WHERE job_id = ?1 AND row_index = ?2 RETURNING attempts",
+  /* The oldest runnable job with an item to hand out (each EXISTS is one
+   * probe of queue_items_job_state). */
+  [Q_CANDIDATE] = "SELECT job_id, expired FROM (SELECT j.job_id, j.created_at,"
+                  " EXISTS (SELECT 1 FROM queue_items i WHERE i.job_id = j.job_id AND i.state = 'waiting') AS waiting,"
+                  " EXISTS (SELECT 1 FROM queue_items i WHERE i.job_id = j.job_id AND i.state = 'claimed'"
+                  " AND i.lease_until < ?1) AS expired"
+                  " FROM queue_jobs j WHERE j.status IN ('pending', 'processing')) c"
+                  " WHERE waiting OR expired ORDER BY created_at LIMIT 1",
+  /* Claims the job's first item whose lease ran out, else its first waiting
+   * item: one statement, an ordered index scan that stops at the first. */
+  [Q_CLAIM_EXPIRED] = "UPDATE queue_items SET owner = ?2, lease_until = ?3, attempts = attempts + 1"
+                      " WHERE job_id = ?1 AND row_index = (SELECT row_index FROM queue_items WHERE job_id = ?1"
+                      " AND state = 'claimed' AND lease_until < ?4 ORDER BY row_index LIMIT 1)"
+                      " RETURNING row_index, payload, attempts",
+  [Q_CLAIM_WAITING] = "UPDATE queue_items SET state = 'claimed', owner = ?2, lease_until = ?3, attempts = attempts + 1"
+                      " WHERE job_id = ?1 AND row_index = (SELECT row_index FROM queue_items WHERE job_id = ?1"
+                      " AND state = 'waiting' ORDER BY row_index LIMIT 1)"
+                      " RETURNING row_index, payload, attempts",
   [Q_ITEM_DONE] = "UPDATE queue_items SET state = 'done', ok = ?3, result = ?4, owner = NULL, lease_until = NULL,"
                   " finished_seq = ?5 WHERE job_id = ?1 AND row_index = ?2 AND state <> 'done'",
   [Q_JOB_COUNT] = "UPDATE queue_jobs SET done = done + 1, processed = processed + ?2, failed = failed + ?3"
@@ -89,19 +94,20 @@ static const char *const postgres_sql[Q_COUNT] = {
   [Q_EVENT_SEQ] = "UPDATE queue_jobs SET seq = seq + 1 WHERE job_id = $1"
                   " RETURNING seq, total, done, processed, failed, started_at",
   [Q_EVENT_INSERT] = "INSERT INTO queue_events (job_id, seq, body, created_at) VALUES ($1, $2, $3, $4)",
-  [Q_CANDIDATE] = "SELECT 1 FROM queue_jobs j JOIN queue_items i ON i.job_id = j.job_id"
-                  " WHERE j.status IN ('pending', 'processing')"
-                  " AND (i.state = 'waiting' OR (i.state = 'claimed' AND i.lease_until < $1)) LIMIT 1",
-  [Q_CLAIM_EXPIRED] = "SELECT i.job_id, i.row_index, i.payload FROM queue_jobs j"
-                      " JOIN queue_items i ON i.job_id = j.job_id AND i.state = 'claimed'"
-                      " WHERE j.status IN ('pending', 'processing') AND i.lease_until < $1"
-                      " ORDER BY j.created_at, i.row_index LIMIT 1 FOR UPDATE OF i SKIP LOCKED",
-  [Q_CLAIM_WAITING] = "SELECT i.job_id, i.row_index, i.payload FROM queue_jobs j"
-                      " JOIN queue_items i ON i.job_id = j.job_id AND i.state = 'waiting'"
-                      " WHERE j.status IN ('pending', 'processing')"
-                      " ORDER BY j.created_at, i.row_index LIMIT 1 FOR UPDATE OF i SKIP LOCKED",
-  [Q_CLAIM_ITEM] = "UPDATE queue_items SET state = 'claimed', owner = $3, lease_until = $4, attempts = attempts + 1"
-                   " WHERE job_id = $1 AND row_index = $2 RETURNING attempts",
+  [Q_CANDIDATE] = "SELECT job_id, expired FROM (SELECT j.job_id, j.created_at,"
+                  " EXISTS (SELECT 1 FROM queue_items i WHERE i.job_id = j.job_id AND i.state = 'waiting') AS waiting,"
+                  " EXISTS (SELECT 1 FROM queue_items i WHERE i.job_id = j.job_id AND i.state = 'claimed'"
+                  " AND i.lease_until < $1) AS expired"
+                  " FROM queue_jobs j WHERE j.status IN ('pending', 'processing')) c"
+                  " WHERE waiting OR expired ORDER BY created_at LIMIT 1",
+  [Q_CLAIM_EXPIRED] = "UPDATE queue_items SET owner = $2, lease_until = $3, attempts = attempts + 1"
+                      " WHERE job_id = $1 AND row_index = (SELECT row_index FROM queue_items WHERE job_id = $1"
+                      " AND state = 'claimed' AND lease_until < $4 ORDER BY row_index LIMIT 1 FOR UPDATE SKIP LOCKED)"
+                      " RETURNING row_index, payload, attempts",
+  [Q_CLAIM_WAITING] = "UPDATE queue_items SET state = 'claimed', owner = $2, lease_until = $3, attempts = attempts + 1"
+                      " WHERE job_id = $1 AND row_index = (SELECT row_index FROM queue_items WHERE job_id = $1"
+                      " AND state = 'waiting' ORDER BY row_index LIMIT 1 FOR UPDATE SKIP LOCKED)"
+                      " RETURNING row_index, payload, attempts",
   [Q_ITEM_DONE] = "UPDATE queue_items SET state = 'done', ok = $3, result = $4, owner = NULL, lease_until = NULL,"
                   " finished_seq = $5 WHERE job_id = $1 AND row_index = $2 AND state <> 'done'",
   [Q_JOB_COUNT] = "UPDATE queue_jobs SET done = done + 1, processed = processed + $2, failed = failed + $3"
@@ -385,13 +391,15 @@ static doctag_status local_event_append(queue *q, const char *job_id, const char
 
 /* ---- items ------------------------------------------------------------ */
 
-/* One claim attempt in a transaction. */
+/* One claim attempt: the oldest runnable job with work, then, in a write
+ * transaction holding the job's row lock, its first item. */
 static doctag_status claim_once(queue *q, const char *worker, unsigned int lease_sec,
                                 char *(*processing_event)(const queue_item *item, void *ud), void *ud,
                                 queue_item *item, bool *started, bool *got)
 {
   local_impl *l = q->impl;
   *got = false;
+  *started = false;
   store_conn *c;
   doctag_status st = acquire(l, &c);
   if (st)
@@ -403,31 +411,50 @@ static doctag_status claim_once(queue *q, const char *worker, unsigned int lease
   store_param np[] = { SP_I(now) };
   if ((st = run(l, c, Q_CANDIDATE, np, 1, &r)))
     goto out;
-  bool any = r.nrows > 0;
+  char *job = r.nrows ? g_strdup(store_cell(&r, 0, 0)) : NULL;
+  bool expired = r.nrows && store_cell_bool(&r, 0, 1);
   store_rows_clear(&r);
-  if (!any)
+  if (!job)
     goto out;
-  if ((st = store_tx_begin(c)))
+  if ((st = store_tx_begin(c))) {
+    g_free(job);
     goto out;
-  st = run(l, c, Q_CLAIM_EXPIRED, np, 1, &r);
+  }
+  /* The job's status as of now, under its row lock: on PostgreSQL the read
+   * above may predate a pause or cancel. Claims of one job serialise on this
+   * row anyway (the event counter). */
+  store_param jp[] = { SP_T(job) };
+  int js = -1;
+  if (!(st = run(l, c, Q_JOB_LOCK, jp, 1, &r))) {
+    js = r.nrows ? queue_state_parse(store_cell(&r, 0, 0)) : -1;
+    store_rows_clear(&r);
+  }
+  if (!st && js != DOCTAG_JOB_PENDING && js != DOCTAG_JOB_PROCESSING) {
+    st = store_tx_end(c, DOCTAG_ECANCELLED);   /* roll back: nothing to claim */
+    g_free(job);
+    if (st == DOCTAG_ECANCELLED)
+      st = DOCTAG_OK;
+    goto out;
+  }
+  int64_t until = now + (int64_t)lease_sec * G_USEC_PER_SEC;
+  store_param cp[] = { SP_T(job), SP_T(worker), SP_I(until), SP_I(now) };
+  memset(&r, 0, sizeof r);
+  if (!st && expired)
+    st = run(l, c, Q_CLAIM_EXPIRED, cp, 4, &r);
   if (!st && r.nrows == 0) {
     store_rows_clear(&r);
-    st = run(l, c, Q_CLAIM_WAITING, NULL, 0, &r);
+    st = run(l, c, Q_CLAIM_WAITING, cp, 3, &r);
   }
   if (!st && r.nrows > 0) {
     memset(item, 0, sizeof *item);
-    item->job_id = g_strdup(store_cell(&r, 0, 0));
-    item->row = (uint64_t)store_cell_int(&r, 0, 1);
-    item->payload = g_strdup(store_cell(&r, 0, 2));
+    item->job_id = job;
+    job = NULL;
+    item->row = (uint64_t)store_cell_int(&r, 0, 0);
+    item->payload = g_strdup(store_cell(&r, 0, 1));
+    item->attempts = (unsigned int)store_cell_int(&r, 0, 2);
     item->token = g_strdup(worker);
     store_rows_clear(&r);
-    store_param cp[] = { SP_T(item->job_id), SP_I(item->row), SP_T(worker),
-                         SP_I(now + (int64_t)lease_sec * G_USEC_PER_SEC) };
-    if (!(st = run(l, c, Q_CLAIM_ITEM, cp, 4, &r))) {
-      item->attempts = (unsigned int)store_cell_int(&r, 0, 0);
-      store_rows_clear(&r);
-    }
-    if (!st) {
+    if (js == DOCTAG_JOB_PENDING) {
       store_param sp[] = { SP_T(item->job_id), SP_I(now) };
       if (!(st = run(l, c, Q_JOB_START, sp, 2, &r))) {
         *started = r.changes > 0;
@@ -442,13 +469,14 @@ static doctag_status claim_once(queue *q, const char *worker, unsigned int lease
     g_free(ev);
     *got = !st;
   } else if (!st) {
-    store_rows_clear(&r);
+    store_rows_clear(&r);   /* taken by another worker meanwhile */
   }
+  g_free(job);
   st = store_tx_end(c, st);
   if (st || !*got) {
-    if (*got || item->job_id)
-      queue_item_clear(item);
+    queue_item_clear(item);   /* zeroed by local_claim when nothing was taken */
     *got = false;
+    *started = false;
   }
 out:
   store_release(l->store, c);

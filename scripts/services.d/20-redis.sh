@@ -17,14 +17,5 @@ redis_start() {
 }
 
 redis_stop() {
-  local pidfile=$DOCTAG_SERVICES_DIR/redis.pid pid
-  [ -f "$pidfile" ] || return 0
-  pid=$(cat "$pidfile")
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 50); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -9 "$pid" 2>/dev/null || true
-  rm -f "$pidfile"
+  stop_pidfile redis
 }

@@ -10,9 +10,13 @@
 
 s3_start() {
   local port py keys
-  py=$(command -v python3)
-  if ! "$py" -c 'import moto.server, boto3' 2>/dev/null; then
-    echo "services: moto is not available to $py, skipping S3" >&2
+  # The machine's Python with moto: the python3 on PATH, else pyenv's.
+  py=""
+  for cand in "$(command -v python3)" "$HOME"/.pyenv/versions/*/bin/python3 /root/.pyenv/versions/*/bin/python3; do
+    if [ -x "$cand" ] && "$cand" -c 'import moto.server, boto3' 2>/dev/null; then py=$cand; break; fi
+  done
+  if [ -z "$py" ]; then
+    echo "services: no python3 with moto found: S3 tests will be skipped" >&2
     return 0
   fi
   port=$(free_port)
@@ -43,14 +47,5 @@ PY
 }
 
 s3_stop() {
-  local pidfile=$DOCTAG_SERVICES_DIR/s3.pid pid
-  [ -f "$pidfile" ] || return 0
-  pid=$(cat "$pidfile")
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 50); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -9 "$pid" 2>/dev/null || true
-  rm -f "$pidfile"
+  stop_pidfile s3
 }

@@ -785,6 +785,21 @@ static void test_local_roots(void **state)
   assert_error(fetch_local_check(ctx, sib, NULL), DOCTAG_EURL, "Path not allowed");
   doctag_ctx_free(ctx);
 
+  /* A root reached through a symlink: a missing file inside it is "not
+   * found", a missing file beside it still "not allowed". */
+  char *root_link = g_build_filename(base, "docs-link", NULL);
+  assert_int_equal(symlink(root, root_link), 0);
+  ctx = ctx_roots(root_link);
+  char *ghost_via = g_build_filename(root_link, "sub", "ghost.pdf", NULL);
+  want = g_strdup_printf("File not found: %s", ghost_via);
+  assert_error(fetch_local_check(ctx, ghost_via, NULL), DOCTAG_ENOTFOUND, want);
+  g_free(want);
+  assert_error(fetch_local_check(ctx, ghost_out, NULL), DOCTAG_EURL, "Path not allowed");
+  doctag_ctx_free(ctx);
+  unlink(root_link);
+  g_free(root_link);
+  g_free(ghost_via);
+
   /* No roots configured: nothing is allowed. */
   ctx = ctx_roots(NULL);
   assert_error(fetch_local_check(ctx, in, NULL), DOCTAG_EURL, "Path not allowed");

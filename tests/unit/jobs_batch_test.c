@@ -14,7 +14,14 @@ typedef struct fx {
   char *dir;
   char *user;
   jt_http http;
+  GPtrArray *workers;       /* bg_worker*: threads running doctag_worker_run */
+  GPtrArray *subscribers;   /* subscriber*: threads in doctag_job_events */
+  GPtrArray *jobs;          /* ids submitted */
 } fx;
+
+/* The fixture of the running test: its teardown cleans up even when an
+ * assertion failed half-way (threads stopped, job ended, files removed). */
+static fx *live;
 
 static fx *fx_new(void **state, bool with_http)
 {
@@ -29,6 +36,10 @@ static fx *fx_new(void **state, bool with_http)
   f->ctx = jt_ctx_with(&o);
   f->dir = g_strdup(doctag_ctx_data_dir(f->ctx));
   f->user = jt_user(f->ctx, "batch");
+  f->workers = g_ptr_array_new();
+  f->subscribers = g_ptr_array_new();
+  f->jobs = g_ptr_array_new_with_free_func(g_free);
+  live = f;
   if (with_http) {
     GPtrArray *pdfs = jt_text_pdfs(1);
     jt_http_start(&f->http, g_ptr_array_index(pdfs, 0));
@@ -37,8 +48,52 @@ static fx *fx_new(void **state, bool with_http)
   return f;
 }
 
+typedef struct bg_worker {
+  doctag_ctx *ctx;
+  char *job;
+  volatile int stop;
+  GThread *thread;
+} bg_worker;
+
+typedef struct collector {
+  GPtrArray *seqs;
+  GPtrArray *jsons;
+} collector;
+
+typedef struct subscriber {
+  fx *f;
+  char *job;
+  collector c;
+  doctag_status st;
+  GThread *thread;
+} subscriber;
+
 static void fx_free(fx *f)
 {
+  /* Threads still running (a failed assertion): end their jobs, stop them. */
+  for (guint i = 0; i < f->jobs->len; i++)
+    doctag_job_cancel(f->ctx, f->user, g_ptr_array_index(f->jobs, i));
+  for (guint i = 0; i < f->workers->len; i++) {
+    bg_worker *w = g_ptr_array_index(f->workers, i);
+    w->stop = 1;
+    if (w->thread)
+      g_thread_join(w->thread);
+    g_free(w->job);
+    g_free(w);
+  }
+  for (guint i = 0; i < f->subscribers->len; i++) {
+    subscriber *s = g_ptr_array_index(f->subscribers, i);
+    if (s->thread)
+      g_thread_join(s->thread);
+    g_ptr_array_free(s->c.seqs, TRUE);
+    g_ptr_array_free(s->c.jsons, TRUE);
+    g_free(s->job);
+    g_free(s);
+  }
+  g_ptr_array_free(f->workers, TRUE);
+  g_ptr_array_free(f->subscribers, TRUE);
+  g_ptr_array_free(f->jobs, TRUE);
+  live = NULL;
   if (f->http.pid)
     jt_http_stop(&f->http);
   doctag_ctx_free(f->ctx);
@@ -77,6 +132,7 @@ static char *submit(fx *f, const row3 *rows, size_t n)
   char *id = NULL;
   if (doctag_job_submit(f->ctx, &id, f->user, r, n, &jo) != DOCTAG_OK)
     fail_msg("submit: %s", doctag_error_last()->message);
+  g_ptr_array_add(f->jobs, g_strdup(id));
   g_free(r);
   g_free(cells);
   return id;
@@ -332,12 +388,6 @@ static void test_state_machine(void **state)
   fx_free(f);
 }
 
-typedef struct bg_worker {
-  doctag_ctx *ctx;
-  const char *job;
-  volatile int stop;
-} bg_worker;
-
 static gpointer bg_worker_main(gpointer data)
 {
   bg_worker *w = data;
@@ -346,8 +396,25 @@ static gpointer bg_worker_main(gpointer data)
   wo.until_job = w->job;
   wo.stop = &w->stop;
   if (doctag_worker_run(w->ctx, &wo) != DOCTAG_OK)
-    fail_msg("worker: %s", doctag_error_last()->message);
+    print_error("worker: %s\n", doctag_error_last()->message);
   return NULL;
+}
+
+/* A worker thread of the fixture, until `job` has ended. */
+static bg_worker *start_worker(fx *f, const char *job)
+{
+  bg_worker *w = g_new0(bg_worker, 1);
+  w->ctx = f->ctx;
+  w->job = g_strdup(job);
+  g_ptr_array_add(f->workers, w);
+  w->thread = g_thread_new("worker", bg_worker_main, w);
+  return w;
+}
+
+static void join_worker(bg_worker *w)
+{
+  g_thread_join(w->thread);
+  w->thread = NULL;
 }
 
 /* Waits for the first event of `type` after seq *after; returns its seq. */
@@ -363,8 +430,9 @@ static uint64_t wait_event(fx *f, const char *job, uint64_t after, const char *t
       if (getenv("JT_DEBUG"))
         fprintf(stderr, "event %s\n", e->json);
       if (!strcmp(e->type, type)) {
+        uint64_t seq = e->seq;   /* e belongs to ev */
         doctag_events_free(ev);
-        return e->seq;
+        return seq;
       }
     }
     doctag_events_free(ev);
@@ -397,8 +465,7 @@ static void test_pause_stops_resume_continues(void **state)
 {
   fx *f = fx_new(state, true);
   char *id = submit_slow(f, 6, 0.3);
-  bg_worker w = { f->ctx, id, 0 };
-  GThread *th = g_thread_new("worker", bg_worker_main, &w);
+  bg_worker *w = start_worker(f, id);
   wait_event(f, id, 0, "success", 30);
   expect(doctag_job_pause(f->ctx, f->user, id), DOCTAG_OK, NULL);
   uint64_t paused = wait_event(f, id, 0, "paused", 5);
@@ -416,7 +483,7 @@ static void test_pause_stops_resume_continues(void **state)
 
   expect(doctag_job_resume(f->ctx, f->user, id), DOCTAG_OK, NULL);
   assert_int_equal(jt_wait_final(f->ctx, f->user, id, 60), DOCTAG_JOB_COMPLETED);
-  g_thread_join(th);
+  join_worker(w);
   j = jt_status(f->ctx, f->user, id);
   assert_int_equal(doctag_job_processed_count(j), 6);
   doctag_job_free(j);
@@ -429,11 +496,10 @@ static void test_pause_stops_resume_continues(void **state)
 
   /* Cancel while running: it ends at once, no document starts after. */
   id = submit_slow(f, 6, 0.3);
-  w = (bg_worker){ f->ctx, id, 0 };
-  th = g_thread_new("worker", bg_worker_main, &w);
+  w = start_worker(f, id);
   wait_event(f, id, 0, "success", 30);
   expect(doctag_job_cancel(f->ctx, f->user, id), DOCTAG_OK, NULL);
-  g_thread_join(th);   /* until_job: returns once the job has ended */
+  join_worker(w);   /* until_job: returns once the job has ended */
   uint64_t end = wait_event(f, id, 0, "cancelled", 5);
   g_usleep(800000);
   after = types_after(f, id, end);
@@ -481,11 +547,6 @@ static void test_ownership(void **state)
   fx_free(f);
 }
 
-typedef struct collector {
-  GPtrArray *seqs;
-  GPtrArray *jsons;
-} collector;
-
 static int collect(const doctag_event_info *e, void *ud)
 {
   collector *c = ud;
@@ -493,13 +554,6 @@ static int collect(const doctag_event_info *e, void *ud)
   g_ptr_array_add(c->jsons, g_strdup(e->json));
   return 0;
 }
-
-typedef struct subscriber {
-  fx *f;
-  const char *job;
-  collector c;
-  doctag_status st;
-} subscriber;
 
 static gpointer subscribe_main(gpointer data)
 {
@@ -513,10 +567,13 @@ static void test_subscriptions_lose_nothing(void **state)
   fx *f = fx_new(state, true);
   char *id = submit_slow(f, 5, 0.1);
   /* A callback subscriber from the start... */
-  subscriber s = { f, id, { g_ptr_array_new(), g_ptr_array_new_with_free_func(g_free) }, DOCTAG_OK };
-  GThread *sub = g_thread_new("subscriber", subscribe_main, &s);
-  bg_worker w = { f->ctx, id, 0 };
-  GThread *th = g_thread_new("worker", bg_worker_main, &w);
+  subscriber *sp = g_new0(subscriber, 1);
+  *sp = (subscriber){ f, g_strdup(id), { g_ptr_array_new(), g_ptr_array_new_with_free_func(g_free) }, DOCTAG_OK,
+                      NULL };
+  g_ptr_array_add(f->subscribers, sp);
+  sp->thread = g_thread_new("subscriber", subscribe_main, sp);
+  subscriber *s_ = sp;
+  bg_worker *w = start_worker(f, id);
   /* ...and a poller that joins late, from seq 3, two events at a time. */
   wait_event(f, id, 0, "success", 30);
   GPtrArray *polled = g_ptr_array_new_with_free_func(g_free);
@@ -537,8 +594,10 @@ static void test_subscriptions_lose_nothing(void **state)
     doctag_events_free(ev);
   }
   assert_true(ended);
-  g_thread_join(th);
-  g_thread_join(sub);
+  join_worker(w);
+  g_thread_join(s_->thread);
+  s_->thread = NULL;
+  subscriber s = *s_;
   assert_int_equal(s.st, DOCTAG_OK);
   /* 5 processing + 5 success + completed, numbered 1..11, each once. */
   assert_int_equal(s.c.seqs->len, 11);
@@ -553,8 +612,6 @@ static void test_subscriptions_lose_nothing(void **state)
   assert_int_equal(doctag_events_count(ev), 0);
   doctag_events_free(ev);
   g_ptr_array_free(polled, TRUE);
-  g_ptr_array_free(s.c.seqs, TRUE);
-  g_ptr_array_free(s.c.jsons, TRUE);
   doctag_free(id);
   fx_free(f);
 }
@@ -642,10 +699,18 @@ static void test_expired_redis_keys_leave_history(void **state)
   fx_free(f);
 }
 
+static int teardown(void **state)
+{
+  (void)state;
+  if (live)
+    fx_free(live);
+  return 0;
+}
+
 static jt_backend local_b = JT_LOCAL, pg_b = JT_LOCAL_PG, redis_b = JT_REDIS;
 
-#define BOTH(fn) cmocka_unit_test_prestate(fn, &local_b), cmocka_unit_test_prestate(fn, &pg_b), \
-                 cmocka_unit_test_prestate(fn, &redis_b)
+#define ON(fn, b) cmocka_unit_test_prestate_setup_teardown(fn, NULL, teardown, &b)
+#define BOTH(fn) ON(fn, local_b), ON(fn, pg_b), ON(fn, redis_b)
 
 int main(void)
 {
@@ -655,8 +720,8 @@ int main(void)
     BOTH(test_pause_stops_resume_continues),
     BOTH(test_ownership),
     BOTH(test_subscriptions_lose_nothing),
-    cmocka_unit_test_prestate(test_submit_json, &local_b),
-    cmocka_unit_test_prestate(test_expired_redis_keys_leave_history, &redis_b),
+    ON(test_submit_json, local_b),
+    ON(test_expired_redis_keys_leave_history, redis_b),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,7 +18,26 @@ typedef struct fx {
   char *dir;
   char *user;
   jt_http http;
+  GArray *pids;   /* processes still running: killed by the teardown */
 } fx;
+
+static fx *live;
+
+static GPid spawn(fx *f, const char *a1, const char *a2)
+{
+  GPid pid = jt_worker_spawn(f->dir, &f->bk, a1, a2);
+  g_array_append_val(f->pids, pid);
+  return pid;
+}
+
+/* Stops a process of the fixture; its exit status or -signal. */
+static int stop(fx *f, GPid pid, int sig)
+{
+  for (guint i = 0; i < f->pids->len; i++)
+    if (g_array_index(f->pids, GPid, i) == pid)
+      g_array_remove_index(f->pids, i--);
+  return jt_worker_stop(pid, sig);
+}
 
 /* Takes over *bk. */
 static fx *fx_new_bk(jt_backend b, jt_backing *bk)
@@ -30,6 +49,8 @@ static fx *fx_new_bk(jt_backend b, jt_backing *bk)
   f->ctx = jt_ctx_with(&o);
   f->dir = g_strdup(doctag_ctx_data_dir(f->ctx));
   f->user = jt_user(f->ctx, "workers");
+  f->pids = g_array_new(FALSE, FALSE, sizeof(GPid));
+  live = f;
   GPtrArray *pdfs = jt_text_pdfs(1);
   jt_http_start(&f->http, g_ptr_array_index(pdfs, 0));
   g_ptr_array_free(pdfs, TRUE);
@@ -47,6 +68,10 @@ static fx *fx_new(void **state)
 
 static void fx_free(fx *f)
 {
+  while (f->pids->len)
+    stop(f, g_array_index(f->pids, GPid, 0), SIGKILL);
+  g_array_free(f->pids, TRUE);
+  live = NULL;
   jt_http_stop(&f->http);
   doctag_ctx_free(f->ctx);
   jt_backing_close(&f->bk);
@@ -157,12 +182,12 @@ static void test_two_workers_share_a_job(void **state)
 {
   fx *f = fx_new(state);
   char *id = submit_urls(f, 8, 0.4, NULL);
-  GPid a = jt_worker_spawn(f->dir, &f->bk, NULL, NULL);
-  GPid b = jt_worker_spawn(f->dir, &f->bk, NULL, NULL);
+  GPid a = spawn(f, NULL, NULL);
+  GPid b = spawn(f, NULL, NULL);
   assert_int_equal(jt_wait_final(f->ctx, f->user, id, 90), DOCTAG_JOB_COMPLETED);
   /* SIGTERM: both stop cleanly. */
-  assert_int_equal(jt_worker_stop(a, SIGTERM), 0);
-  assert_int_equal(jt_worker_stop(b, SIGTERM), 0);
+  assert_int_equal(stop(f, a, SIGTERM), 0);
+  assert_int_equal(stop(f, b, SIGTERM), 0);
   doctag_job *j = jt_status(f->ctx, f->user, id);
   assert_int_equal(doctag_job_processed_count(j), 8);
   assert_int_equal(doctag_job_failed_count(j), 0);
@@ -189,14 +214,14 @@ static void test_sigkill_mid_document(void **state)
   /* Row 0 takes 4 s to download: the first worker is killed inside it. */
   const double delays[4] = { 4.0, 0.1, 0.1, 0.1 };
   char *id = submit_urls(f, 4, 0, delays);
-  GPid a = jt_worker_spawn(f->dir, &f->bk, "--lease", "2");
+  GPid a = spawn(f, "--lease", "2");
   wait_row_event(f, id, 0, "processing", 30);
   g_usleep(300000);   /* well inside the download */
-  assert_int_equal(jt_worker_stop(a, SIGKILL), -SIGKILL);
+  assert_int_equal(stop(f, a, SIGKILL), -SIGKILL);
   size_t hits_at_kill = jt_http_hits(&f->http);
-  GPid b = jt_worker_spawn(f->dir, &f->bk, "--lease", "2");
+  GPid b = spawn(f, "--lease", "2");
   assert_int_equal(jt_wait_final(f->ctx, f->user, id, 90), DOCTAG_JOB_COMPLETED);
-  assert_int_equal(jt_worker_stop(b, SIGTERM), 0);
+  assert_int_equal(stop(f, b, SIGTERM), 0);
   doctag_job *j = jt_status(f->ctx, f->user, id);
   assert_int_equal(doctag_job_processed_count(j), 4);
   assert_int_equal(doctag_job_failed_count(j), 0);
@@ -271,15 +296,17 @@ static void test_redis_restart_mid_job(void **state)
   GPid redis = redis_start(rdir, port);
   jt_backing bk = { .redis_url = g_strdup_printf("redis://127.0.0.1:%d/0", port) };
   fx *f = fx_new_bk(JT_REDIS, &bk);
+  g_array_append_val(f->pids, redis);
   char *id = submit_urls(f, 6, 0.5, NULL);
-  GPid w = jt_worker_spawn(f->dir, &f->bk, NULL, NULL);
+  GPid w = spawn(f, NULL, NULL);
   wait_row_event(f, id, 1, "success", 60);
   /* Stop Redis (it writes its append-only file) and start it again. */
-  assert_int_equal(jt_worker_stop(redis, SIGTERM), 0);
+  assert_int_equal(stop(f, redis, SIGTERM), 0);
   g_usleep(1500000);
   redis = redis_start(rdir, port);
+  g_array_append_val(f->pids, redis);
   assert_int_equal(jt_wait_final(f->ctx, f->user, id, 90), DOCTAG_JOB_COMPLETED);
-  assert_int_equal(jt_worker_stop(w, SIGTERM), 0);
+  assert_int_equal(stop(f, w, SIGTERM), 0);
   doctag_job *j = jt_status(f->ctx, f->user, id);
   assert_int_equal(doctag_job_processed_count(j), 6);
   assert_int_equal(doctag_job_failed_count(j), 0);
@@ -290,23 +317,31 @@ static void test_redis_restart_mid_job(void **state)
   for (int r = 0; r < 6; r++)
     assert_int_equal(success[r], 1);
   doctag_free(id);
+  stop(f, redis, SIGTERM);
   fx_free(f);
-  jt_worker_stop(redis, SIGTERM);
   jt_rmtree(rdir);
   g_free(rdir);
 }
 
+static int teardown(void **state)
+{
+  (void)state;
+  if (live)
+    fx_free(live);
+  return 0;
+}
+
 static jt_backend local_b = JT_LOCAL, pg_b = JT_LOCAL_PG, redis_b = JT_REDIS;
 
-#define BOTH(fn) cmocka_unit_test_prestate(fn, &local_b), cmocka_unit_test_prestate(fn, &pg_b), \
-                 cmocka_unit_test_prestate(fn, &redis_b)
+#define ON(fn, b) cmocka_unit_test_prestate_setup_teardown(fn, NULL, teardown, &b)
+#define BOTH(fn) ON(fn, local_b), ON(fn, pg_b), ON(fn, redis_b)
 
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     BOTH(test_two_workers_share_a_job),
     BOTH(test_sigkill_mid_document),
-    cmocka_unit_test(test_redis_restart_mid_job),
+    ON(test_redis_restart_mid_job, redis_b),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -124,6 +124,7 @@ static void test_recorded_downloaded_reprocessed(void **state)
   assert_true(doctag_result_tag_count(again) > 0);
   assert_string_not_equal(doctag_result_document_id(again), doc_id);
   assert_int_equal(strlen(doctag_result_document_id(again)), 36);
+  doctag_result_free(again);
   assert_int_equal(doctag_history_document_reprocess(f->ctx, &again, f->bob, doc_id, &opt), DOCTAG_ENOTFOUND);
   assert_null(again);
   doctag_job_list *jobs = NULL;

@@ -1,0 +1,150 @@
+#!/bin/bash
+# Batch benchmark (issue 5), on the local queue (SQLite) and on Redis:
+#  1. throughput: N small text PDFs (default 1000: the corpus's born-digital
+#     documents of at most 3 pages, repeated) through two `doctag worker`
+#     processes with the offline tagger, against twice the rate of one process
+#     tagging the same documents one after another (`doctag process --model
+#     local`, in one process). Goal: ratio >= 0.9.
+#  2. the queue's own cost per item (bench/queue_bench.c: claim + finish with
+#     their events, no PDF), also on the local queue in PostgreSQL when
+#     DOCTAG_TEST_POSTGRES_URL is set. Goal: <= 2 ms per item.
+#
+# Usage: bench/batch.sh [N]
+# Environment: DOCTAG_BUILD_DIR (default build), DOCTAG_TEST_REDIS_URL (else a
+#   temporary redis-server), DOCTAG_TEST_POSTGRES_URL (optional), CORPUS.
+# Each worker and the single process get one core's worth of work
+# (DOCTAG_THREADS=1, one document at a time); the machine needs 2 free cores
+# for the ratio to mean anything.
+# Exit status: 0 goals met, 1 a goal missed, 2 cannot run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+build=${DOCTAG_BUILD_DIR:-$root/build}
+n=${1:-1000}
+bin=$build/bin/doctag
+
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" -j2 --target doctag_cli doctag_internal >/dev/null
+mkdir -p "$build/bench"
+# shellcheck disable=SC2046
+cc -O2 -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -Iinclude -Ilibdoctag \
+  bench/queue_bench.c "$build/lib/libdoctag_internal.a" \
+  $(pkg-config --cflags --libs poppler-glib glib-2.0 gobject-2.0 cairo tesseract lept libcurl jansson \
+      libpq hiredis libjwt sqlite3 libsodium uuid) -lcsv -lpthread -lm \
+  -o "$build/bench/queue_bench"
+
+corpus=${CORPUS:-}
+if [ -z "$corpus" ]; then
+  for c in "$root/../shared/corpus" "$build/fixtures"; do
+    if [ -f "$c/manifest.json" ]; then corpus=$(cd "$c" && pwd); break; fi
+  done
+fi
+[ -n "$corpus" ] || { echo "batch.sh: no corpus with a manifest.json" >&2; exit 2; }
+
+work=$(mktemp -d /tmp/doctag-bench-batch.XXXXXX)
+redis_pid=""
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+unset OPENROUTER_API_KEY DOCTAG_LLM_BASE_URL DOCTAG_DATABASE_URL DOCTAG_REDIS_URL DOCTAG_BLOB_URL
+export OMP_THREAD_LIMIT=1 DOCTAG_THREADS=1 DOCTAG_ALLOWED_ROOTS=$corpus
+
+mapfile -t docs < <(/usr/bin/python3 - "$corpus/manifest.json" <<'PY'
+import json, sys
+for d in json.load(open(sys.argv[1])):
+    if d.get("kind") == "text" and d.get("expect") == "ok" and d.get("pages") and d["pages"] <= 3 \
+            and not d.get("benchmark"):
+        print(d["path"])
+PY
+)
+[ ${#docs[@]} -gt 0 ] || { echo "batch.sh: no small text document in $corpus" >&2; exit 2; }
+
+now() { date +%s.%N; }
+# The CSV of N rows cycling through the documents.
+csv=$work/batch.csv
+{
+  echo "title,file_source_type,file_path"
+  for ((i = 0; i < n; i++)); do
+    echo "doc $i,local,$corpus/${docs[i % ${#docs[@]}]}"
+  done
+} > "$csv"
+
+# 1a. One process, documents one after another (a tenth of N, at least 50).
+m=$(( n / 10 < 50 ? 50 : n / 10 ))
+files=()
+for ((i = 0; i < m; i++)); do files+=("$corpus/${docs[i % ${#docs[@]}]}"); done
+export DOCTAG_DATA_DIR=$work/single
+"$bin" process --model local "${files[0]}" >/dev/null   # warm-up
+t0=$(now)
+"$bin" process --model local "${files[@]}" >/dev/null
+t1=$(now)
+single=$(echo "$m / ($t1 - $t0)" | bc -l)
+printf 'single process: %d documents in %.2f s = %.1f docs/s\n' "$m" "$(echo "$t1 - $t0" | bc -l)" "$single"
+
+status=0
+# 1b. Two worker processes on one job.
+run_batch() {
+  local label=$1 redis_url=$2
+  export DOCTAG_DATA_DIR=$work/$label
+  if [ -n "$redis_url" ]; then export DOCTAG_REDIS_URL=$redis_url; else unset DOCTAG_REDIS_URL; fi
+  local id w1 w2 t0 t1 rate ratio
+  id=$("$bin" batch submit "$csv" --model local)
+  t0=$(now)
+  "$bin" worker --threads 1 & w1=$!
+  "$bin" worker --threads 1 & w2=$!
+  pids=("$w1" "$w2")
+  "$bin" batch watch "$id" >/dev/null 2>"$work/watch.err" || true
+  t1=$(now)
+  kill -TERM "$w1" "$w2"
+  wait "$w1" "$w2" || true
+  pids=()
+  local st
+  st=$("$bin" batch status "$id")
+  if ! echo "$st" | grep -q "\"processed_count\":$n"; then
+    echo "batch.sh: $label: not every document succeeded: $st" >&2
+    exit 2
+  fi
+  rate=$(echo "$n / ($t1 - $t0)" | bc -l)
+  ratio=$(echo "$rate / (2 * $single)" | bc -l)
+  printf '%s: %d documents, 2 workers, %.2f s = %.1f docs/s; ratio to 2 x single = %.2f (goal >= 0.9)\n' \
+    "$label" "$n" "$(echo "$t1 - $t0" | bc -l)" "$rate" "$ratio"
+  if (( $(echo "$ratio < 0.9" | bc -l) )); then status=1; fi
+  unset DOCTAG_REDIS_URL
+}
+
+run_batch local ""
+
+redis_url=${DOCTAG_TEST_REDIS_URL:-}
+if [ -z "$redis_url" ] && command -v redis-server >/dev/null; then
+  port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  mkdir -p "$work/redis"
+  redis-server --bind 127.0.0.1 --port "$port" --dir "$work/redis" --appendonly yes --save "" \
+    --daemonize no --logfile "$work/redis/log" & redis_pid=$!
+  for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  redis_url=redis://127.0.0.1:$port
+fi
+if [ -n "$redis_url" ]; then
+  redis-cli -u "$redis_url/15" flushdb >/dev/null
+  run_batch redis "$redis_url/15"
+  redis-cli -u "$redis_url/15" flushdb >/dev/null
+fi
+
+# 2. The queue's own cost per item.
+args=()
+[ -n "${DOCTAG_TEST_POSTGRES_URL:-}" ] && args+=(--postgres "$DOCTAG_TEST_POSTGRES_URL")
+[ -n "$redis_url" ] && args+=(--redis "$redis_url/15")
+"$build/bench/queue_bench" "$n" "${args[@]}" | tee "$work/queue.txt"
+while read -r label _ per; do
+  ms=${per#claim_finish_ms_per_item=}
+  if (( $(echo "$ms > 2.0" | bc -l) )); then
+    echo "queue overhead $label: $ms ms per item (goal <= 2 ms)"
+    status=1
+  fi
+done < "$work/queue.txt"
+[ -n "$redis_url" ] && redis-cli -u "$redis_url/15" flushdb >/dev/null
+exit $status

@@ -1,0 +1,78 @@
+/* Loading tesseract and leptonica on first use (see tesslib.h). */
+#include "extract/tesslib.h"
+#include "extract/internal.h"
+#include "core/error.h"
+
+#include <dlfcn.h>
+
+static const char *const tesseract_names[] = { "libtesseract.so.5", "libtesseract.so", NULL };
+static const char *const leptonica_names[] = { "liblept.so.5", "libleptonica.so.6", "liblept.so", NULL };
+
+static tesslib lib;
+static const tesslib *loaded;
+static char *why_not;
+
+static void *open_first(const char *const *names, GString *errors)
+{
+  for (const char *const *n = names; *n; n++) {
+    void *h = dlopen(*n, RTLD_NOW | RTLD_LOCAL);
+    if (h)
+      return h;
+    const char *e = dlerror();
+    g_string_append_printf(errors, "%s%s", errors->len ? "; " : "", e ? e : *n);
+  }
+  return NULL;
+}
+
+static void load(void)
+{
+  /* libgomp, tesseract's dependency, reads OMP_THREAD_LIMIT as it loads */
+  ocr_setup_env();
+  GString *errors = g_string_new(NULL);
+  void *lept = open_first(leptonica_names, errors);
+  void *tess = lept ? open_first(tesseract_names, errors) : NULL;
+  if (!lept || !tess) {
+    why_not = g_strdup_printf("cannot load tesseract and leptonica (%s); install libtesseract5 and liblept5",
+                              errors->str);
+    g_string_free(errors, TRUE);
+    return;
+  }
+  g_string_free(errors, TRUE);
+  const char *missing = NULL;
+#define TESSLIB_LOAD(f)                                            \
+  if (!missing) {                                                  \
+    void *sym = dlsym(tess, #f);                                   \
+    if (!sym)                                                      \
+      sym = dlsym(lept, #f);                                       \
+    if (sym)                                                       \
+      lib.f = (__typeof__(f) *)sym;                                \
+    else                                                           \
+      missing = #f;                                                \
+  }
+  TESSLIB_FUNCS(TESSLIB_LOAD)
+#undef TESSLIB_LOAD
+  if (missing) {
+    why_not = g_strdup_printf("the installed tesseract or leptonica lacks %s", missing);
+    return;
+  }
+  /* The handles stay open for the life of the process: engines live in
+   * threads that never end, and are ended at exit. */
+  loaded = &lib;
+}
+
+const tesslib *tesslib_get(void)
+{
+  static gsize once;
+  if (g_once_init_enter(&once)) {
+    load();
+    g_once_init_leave(&once, 1);
+  }
+  if (!loaded)
+    err_set(DOCTAG_EOCR, "OCR is not available: %s", why_not);
+  return loaded;
+}
+
+const tesslib *tesslib_loaded(void)
+{
+  return loaded;
+}

@@ -1,0 +1,39 @@
+/* Internal to extract/: tesseract and leptonica, loaded when the first page
+ * needs OCR.
+ *
+ * Linking them costs every process that loads libdoctag about 10 ms of
+ * symbol binding at start (they and their dependencies are bound "now"),
+ * half of what `doctag extract` of a text PDF costs beyond poppler. Loaded
+ * on demand, only OCR pays for them, libgomp starts after we have set
+ * OMP_THREAD_LIMIT, and a machine without tesseract still extracts text
+ * layers (OCR then fails with DOCTAG_EOCR, naming the library). */
+#ifndef DOCTAG_EXTRACT_TESSLIB_H
+#define DOCTAG_EXTRACT_TESSLIB_H
+
+#include <leptonica/allheaders.h>
+#include <tesseract/capi.h>
+
+#define TESSLIB_FUNCS(X) \
+  X(TessBaseAPIClear) X(TessBaseAPICreate) X(TessBaseAPIDelete) X(TessBaseAPIDetectOrientationScript) \
+  X(TessBaseAPIEnd) X(TessBaseAPIGetStringVariable) X(TessBaseAPIGetUTF8Text) X(TessBaseAPIInit3) \
+  X(TessBaseAPIMeanTextConf) X(TessBaseAPIRecognize) X(TessBaseAPISetImage2) X(TessBaseAPISetPageSegMode) \
+  X(TessBaseAPISetSourceResolution) X(TessBaseAPISetVariable) X(TessDeleteText) X(TessMonitorCreate) \
+  X(TessMonitorDelete) X(TessMonitorSetCancelFunc) X(TessMonitorSetCancelThis) \
+  X(TessBaseAPIGetAvailableLanguagesAsVector) X(TessDeleteTextArray) \
+  X(pixClone) X(pixCountPixels) X(pixCreate) X(pixDeskewGeneral) X(pixDestroy) X(pixGetData) \
+  X(pixGetHeight) X(pixGetWidth) X(pixGetWpl) X(pixRotateOrth) X(pixSauvolaBinarizeTiled) X(pixScale) \
+  X(pixScaleByIntSampling) X(pixScaleGray2xLI) X(pixScaleGrayLI) X(pixSetResolution) X(pixThresholdToBinary)
+
+typedef struct tesslib {
+#define TESSLIB_MEMBER(f) __typeof__(f) *f;
+  TESSLIB_FUNCS(TESSLIB_MEMBER)
+#undef TESSLIB_MEMBER
+} tesslib;
+
+/* The functions, loaded on the first call (thread-safe); NULL with
+ * err_set(DOCTAG_EOCR, ...) when the libraries cannot be loaded. */
+const tesslib *tesslib_get(void);
+/* The functions once tesslib_get() has succeeded. */
+const tesslib *tesslib_loaded(void);
+
+#endif
