@@ -20,6 +20,8 @@ KORE_SECCOMP_FILTER("doctag",
   KORE_SYSCALL_ALLOW(rseq),
   KORE_SYSCALL_ALLOW(gettid),
   KORE_SYSCALL_ALLOW(getppid),
+  /* the page pool sizes itself to the CPUs this process may use */
+  KORE_SYSCALL_ALLOW(sched_getaffinity),
   /* GLib copies the creating thread's scheduling to pool threads, and names them */
   KORE_SYSCALL_ALLOW(sched_getattr),
   KORE_SYSCALL_ALLOW(sched_setattr),
