@@ -74,17 +74,19 @@ csv=$work/batch.csv
   done
 } > "$csv"
 
-# 1a. One process, documents one after another (a tenth of N, at least 50).
-m=$(( n / 10 < 50 ? 50 : n / 10 ))
+# 1a. One process, documents one after another (half of N, at least 50).
+m=$(( n / 2 < 50 ? 50 : n / 2 ))
 files=()
 for ((i = 0; i < m; i++)); do files+=("$corpus/${docs[i % ${#docs[@]}]}"); done
 export DOCTAG_DATA_DIR=$work/single
 "$bin" process --model local "${files[0]}" >/dev/null   # warm-up
 t0=$(now)
-"$bin" process --model local "${files[@]}" >/dev/null
+/usr/bin/time -f "%U %S" -o "$work/single.cpu" "$bin" process --model local "${files[@]}" >/dev/null
 t1=$(now)
 single=$(echo "$m / ($t1 - $t0)" | bc -l)
-printf 'single process: %d documents in %.2f s = %.1f docs/s\n' "$m" "$(echo "$t1 - $t0" | bc -l)" "$single"
+single_cpu=$(awk -v m="$m" '{printf "%.3f", ($1 + $2) * 1000 / m}' "$work/single.cpu")
+printf 'single process: %d documents in %.2f s = %.1f docs/s (%.2f ms CPU per document)\n' "$m" \
+  "$(echo "$t1 - $t0" | bc -l)" "$single" "$single_cpu"
 
 status=0
 # 1b. Two worker processes on one job.
@@ -100,6 +102,9 @@ run_batch() {
   pids=("$w1" "$w2")
   "$bin" batch watch "$id" >/dev/null 2>"$work/watch.err" || true
   t1=$(now)
+  # CPU time of the workers so far (utime + stime, in clock ticks).
+  local ticks
+  ticks=$(awk '{s += $14 + $15} END {print s}' "/proc/$w1/stat" "/proc/$w2/stat")
   kill -TERM "$w1" "$w2"
   wait "$w1" "$w2" || true
   pids=()
@@ -111,8 +116,13 @@ run_batch() {
   fi
   rate=$(echo "$n / ($t1 - $t0)" | bc -l)
   ratio=$(echo "$rate / (2 * $single)" | bc -l)
-  printf '%s: %d documents, 2 workers, %.2f s = %.1f docs/s; ratio to 2 x single = %.2f (goal >= 0.9)\n' \
+  # CPU per document in the workers (recording, queue, events included):
+  # what the ratio tends to on two otherwise idle cores.
+  local cpu
+  cpu=$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" -v n="$n" 'BEGIN {printf "%.3f", t / hz * 1000 / n}')
+  printf '%s: %d documents, 2 workers, %.2f s = %.1f docs/s; ratio to 2 x single = %.2f (goal >= 0.9);' \
     "$label" "$n" "$(echo "$t1 - $t0" | bc -l)" "$rate" "$ratio"
+  printf ' workers %.2f ms CPU per document (single/worker CPU = %.2f)\n' "$cpu" "$(echo "$single_cpu / $cpu" | bc -l)"
   if (( $(echo "$ratio < 0.9" | bc -l) )); then status=1; fi
   unset DOCTAG_REDIS_URL
 }

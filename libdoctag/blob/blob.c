@@ -66,6 +66,18 @@ doctag_status blob_put(doctag_ctx *ctx, const void *data, size_t len, char sha25
   return st ? err_wrap(st, "storing the PDF") : DOCTAG_OK;
 }
 
+doctag_status blob_put_hashed(doctag_ctx *ctx, const void *data, size_t len, const char *sha256)
+{
+  if (!blob_sha_valid(sha256))
+    return err_set(DOCTAG_EINVAL, "not a SHA-256: \"%.70s\"", sha256 ? sha256 : "");
+  blob_store *bs;
+  doctag_status st = store_get(ctx, &bs);
+  if (st)
+    return st;
+  st = bs->backend->put(bs, sha256, data, len);
+  return st ? err_wrap(st, "storing the PDF") : DOCTAG_OK;
+}
+
 doctag_status blob_get(doctag_ctx *ctx, const char *sha256, uint64_t max_bytes, GBytes **out)
 {
   *out = NULL;

@@ -37,6 +37,10 @@ struct blob_store {
  * Identical bytes are stored once. */
 doctag_status blob_put(doctag_ctx *ctx, const void *data, size_t len, char sha256[65]);
 
+/* As blob_put() for bytes whose hex SHA-256 the caller already has (a
+ * processing result's): not hashed again. */
+doctag_status blob_put_hashed(doctag_ctx *ctx, const void *data, size_t len, const char *sha256);
+
 /* Reads a stored PDF by hash. DOCTAG_EINVAL for a malformed hash,
  * DOCTAG_ENOTFOUND when absent. */
 doctag_status blob_get(doctag_ctx *ctx, const char *sha256, uint64_t max_bytes, GBytes **out);

@@ -125,24 +125,12 @@ void jobs_process_row(doctag_ctx *ctx, const job_config *cfg, const char *payloa
   gsize len = 0;
   const void *data = g_bytes_get_data(bytes, &len);
   out->file_size = (int64_t)len;
-  if (len >= 5 && !memcmp(data, "%PDF-", 5)) {
-    /* Only PDFs are kept; anything else fails below with its reason. */
-    if (blob_put(ctx, data, len, out->sha256)) {
-      fail_last(out, NULL);
-      g_bytes_unref(bytes);
-      if (!out->title)
-        out->title = g_strdup(file_name);
-      g_free(file_name);
-      return;
-    }
-  }
   doctag_process_options o = cfg->opts;
   o.file_name = file_name;
   o.user_id = NULL;     /* recorded by the job, as a row of it */
   o.timeout_sec = timeout;
   doctag_result *r = NULL;
   st = doctag_process_buffer(ctx, &r, data, len, &o);
-  g_bytes_unref(bytes);
   if (st) {
     fail_last(out, NULL);
     out->rate_limited = st == DOCTAG_ELLM && strstr(out->error, "429") != NULL;
@@ -154,6 +142,30 @@ void jobs_process_row(doctag_ctx *ctx, const job_config *cfg, const char *payloa
     if (!out->title && t && *t)
       out->title = g_strdup(t);
   }
+  /* Every PDF accepted is kept, processed or not (it can be processed again
+   * later); anything else is not a PDF and was refused above. The result
+   * knows the hash already. */
+  if (!out->rate_limited && len >= 5 && !memcmp(data, "%PDF-", 5)) {
+    const char *sha = r ? doctag_result_sha256(r) : NULL;
+    doctag_status bst;
+    if (sha && blob_sha_valid(sha)) {
+      g_strlcpy(out->sha256, sha, sizeof out->sha256);
+      bst = blob_put_hashed(ctx, data, len, sha);
+    } else {
+      bst = blob_put(ctx, data, len, out->sha256);
+    }
+    if (bst) {
+      out->sha256[0] = '\0';
+      if (out->ok) {   /* a failed row keeps its own reason */
+        char *why = g_strdup(doctag_error_last()->message);
+        fail(out, bst, "%s", why);
+        g_free(why);
+        doctag_result_free(out->result);
+        out->result = NULL;
+      }
+    }
+  }
+  g_bytes_unref(bytes);
   if (!out->title)
     out->title = g_strdup(file_name);
   g_free(file_name);

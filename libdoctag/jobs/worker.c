@@ -131,22 +131,53 @@ static void record_and_finish(worker *w, const queue_job *qj, queue_item *it, ro
   g_free(event);
 }
 
-/* Processes one claimed item. Returns seconds to back off (LLM 429), or 0. */
-static int handle_item(worker *w, queue_item *it, int backoff)
+/* A thread's last job: its queue record and parsed configuration, reused
+ * while the thread's items come from the same job (the configuration of a
+ * job never changes). */
+typedef struct job_cache {
+  queue_job qj;
+  job_config cfg;
+  char *cfg_error;   /* the configuration did not parse */
+} job_cache;
+
+static void job_cache_clear(job_cache *c)
 {
-  queue_job qj = { 0 };
-  doctag_status st = w->q->ops->job_get(w->q, it->job_id, &qj);
+  queue_job_clear(&c->qj);
+  job_config_clear(&c->cfg);
+  g_free(c->cfg_error);
+  c->cfg_error = NULL;
+}
+
+static doctag_status job_cache_load(worker *w, job_cache *c, const char *job_id)
+{
+  if (c->qj.id && !strcmp(c->qj.id, job_id))
+    return DOCTAG_OK;
+  job_cache_clear(c);
+  doctag_status st = w->q->ops->job_get(w->q, job_id, &c->qj);
   if (st) {
-    /* Gone (expired) or unreachable: let the lease decide. */
-    queue_job_clear(&qj);
-    return 0;
+    queue_job_clear(&c->qj);
+    return st;
   }
-  job_config cfg = { 0 };
+  if (job_config_from_text(c->qj.config_json, &c->cfg))
+    c->cfg_error = g_strdup(doctag_error_last()->message);
+  else if (c->qj.secret) {
+    c->cfg.api_key = g_strdup(c->qj.secret);
+    c->cfg.opts.api_key = c->cfg.api_key;
+  }
+  return DOCTAG_OK;
+}
+
+/* Processes one claimed item. Returns seconds to back off (LLM 429), or 0. */
+static int handle_item(worker *w, job_cache *cache, queue_item *it, int backoff)
+{
+  /* Gone (expired) or unreachable: let the lease decide. */
+  if (job_cache_load(w, cache, it->job_id))
+    return 0;
   row_outcome o = { 0 };
-  if (job_config_from_text(qj.config_json, &cfg)) {
+  if (cache->cfg_error) {
     o.ok = false;
     o.code = DOCTAG_EINVAL;
-    o.error = g_strdup(doctag_error_last()->message);
+    o.error = g_strdup(cache->cfg_error);
     o.file_size = -1;
   } else if (it->attempts > JOBS_MAX_ATTEMPTS) {
     o.ok = false;
@@ -163,11 +194,7 @@ static int handle_item(worker *w, queue_item *it, int backoff)
     o.source_type = g_strdup(ty ? ty : "url");
     json_decref(p);
   } else {
-    if (qj.secret) {
-      cfg.api_key = g_strdup(qj.secret);
-      cfg.opts.api_key = cfg.api_key;
-    }
-    jobs_process_row(w->ctx, &cfg, it->payload, &o);
+    jobs_process_row(w->ctx, &cache->cfg, it->payload, &o);
   }
   int sleep_sec = 0;
   if (o.rate_limited) {
@@ -175,11 +202,9 @@ static int handle_item(worker *w, queue_item *it, int backoff)
     w->q->ops->release(w->q, it, w->name);
     sleep_sec = backoff ? MIN(backoff * 2, RATE_LIMIT_MAX_SLEEP_SEC) : 2;
   } else {
-    record_and_finish(w, &qj, it, &o);
+    record_and_finish(w, &cache->qj, it, &o);
   }
   row_outcome_clear(&o);
-  job_config_clear(&cfg);
-  queue_job_clear(&qj);
   return sleep_sec;
 }
 
@@ -196,6 +221,7 @@ static gpointer worker_thread(gpointer data)
 {
   worker *w = data;
   int unavailable_ms = 0, backoff = 0;
+  job_cache cache = { 0 };
   while (!stopping(w)) {
     if (w->until_job && until_job_done(w)) {
       g_atomic_int_set(&w->quit, 1);
@@ -225,13 +251,14 @@ static gpointer worker_thread(gpointer data)
       g_warning("doctag worker: job %s: recording 'processing' in history failed: %s", it.job_id,
                 doctag_error_last()->message);
     track(w, &it, true);
-    int sleep_sec = handle_item(w, &it, backoff);
+    int sleep_sec = handle_item(w, &cache, &it, backoff);
     track(w, &it, false);
     queue_item_clear(&it);
     backoff = sleep_sec;
     if (sleep_sec)
       nap(w, sleep_sec * 1000);
   }
+  job_cache_clear(&cache);
   return NULL;
 }
 

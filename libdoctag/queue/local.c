@@ -19,7 +19,7 @@
 enum {
   Q_JOB_INSERT, Q_ITEM_INSERT, Q_JOB_GET, Q_JOB_LOCK, Q_JOB_SET_STATUS, Q_JOB_START, Q_EVENT_SEQ,
   Q_EVENT_INSERT, Q_CANDIDATE, Q_CLAIM_EXPIRED, Q_CLAIM_WAITING, Q_ITEM_DONE, Q_JOB_COUNT,
-  Q_JOB_COMPLETE, Q_EVENTS_READ, Q_JOB_SEQ, Q_RESULTS, Q_ACTIVE, Q_RENEW, Q_RELEASE, Q_COUNT
+  Q_JOB_COMPLETE, Q_JOB_LOCK_SEQ, Q_EVENTS_READ, Q_JOB_SEQ, Q_RESULTS, Q_ACTIVE, Q_RENEW, Q_RELEASE, Q_COUNT
 };
 
 #define JOB_FIELDS "user_id, status, total, done, processed, failed, seq, config, secret, error, " \
@@ -62,9 +62,16 @@ static const char *const sqlite_sql[Q_COUNT] = {
                       " RETURNING row_index, payload, attempts",
   [Q_ITEM_DONE] = "UPDATE queue_items SET state = 'done', ok = ?3, result = ?4, owner = NULL, lease_until = NULL,"
                   " finished_seq = ?5 WHERE job_id = ?1 AND row_index = ?2 AND state <> 'done'",
-  [Q_JOB_COUNT] = "UPDATE queue_jobs SET done = done + 1, processed = processed + ?2, failed = failed + ?3"
-                  " WHERE job_id = ?1 RETURNING status, done, total",
-  [Q_JOB_COMPLETE] = "UPDATE queue_jobs SET status = 'completed', finished_at = ?2, secret = NULL WHERE job_id = ?1",
+  /* Counts a finished row and, while the job runs, numbers its event. */
+  [Q_JOB_COUNT] = "UPDATE queue_jobs SET done = done + 1, processed = processed + ?2, failed = failed + ?3,"
+                  " seq = seq + CASE WHEN status IN ('pending', 'processing', 'paused') THEN ?4 ELSE 0 END"
+                  " WHERE job_id = ?1 RETURNING status, seq, total, done, processed, failed, started_at",
+  [Q_JOB_COMPLETE] = "UPDATE queue_jobs SET status = 'completed', finished_at = ?2, secret = NULL, seq = seq + 1"
+                     " WHERE job_id = ?1 RETURNING status, seq, total, done, processed, failed, started_at",
+  /* A claim's look at the job: runnable? (then locked, and its
+   * "processing" event numbered) */
+  [Q_JOB_LOCK_SEQ] = "UPDATE queue_jobs SET seq = seq + 1 WHERE job_id = ?1 AND status IN ('pending', 'processing')"
+                     " RETURNING status, seq, total, done, processed, failed, started_at",
   [Q_EVENTS_READ] = "SELECT seq, body FROM queue_events WHERE job_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
   [Q_JOB_SEQ] = "SELECT seq FROM queue_jobs WHERE job_id = ?1",
   [Q_RESULTS] = "SELECT result FROM queue_items WHERE job_id = ?1 AND state = 'done'"
@@ -110,9 +117,13 @@ static const char *const postgres_sql[Q_COUNT] = {
                       " RETURNING row_index, payload, attempts",
   [Q_ITEM_DONE] = "UPDATE queue_items SET state = 'done', ok = $3, result = $4, owner = NULL, lease_until = NULL,"
                   " finished_seq = $5 WHERE job_id = $1 AND row_index = $2 AND state <> 'done'",
-  [Q_JOB_COUNT] = "UPDATE queue_jobs SET done = done + 1, processed = processed + $2, failed = failed + $3"
-                  " WHERE job_id = $1 RETURNING status, done, total",
-  [Q_JOB_COMPLETE] = "UPDATE queue_jobs SET status = 'completed', finished_at = $2, secret = NULL WHERE job_id = $1",
+  [Q_JOB_COUNT] = "UPDATE queue_jobs SET done = done + 1, processed = processed + $2, failed = failed + $3,"
+                  " seq = seq + CASE WHEN status IN ('pending', 'processing', 'paused') THEN $4::bigint ELSE 0 END"
+                  " WHERE job_id = $1 RETURNING status, seq, total, done, processed, failed, started_at",
+  [Q_JOB_COMPLETE] = "UPDATE queue_jobs SET status = 'completed', finished_at = $2, secret = NULL, seq = seq + 1"
+                     " WHERE job_id = $1 RETURNING status, seq, total, done, processed, failed, started_at",
+  [Q_JOB_LOCK_SEQ] = "UPDATE queue_jobs SET seq = seq + 1 WHERE job_id = $1 AND status IN ('pending', 'processing')"
+                     " RETURNING status, seq, total, done, processed, failed, started_at",
   [Q_EVENTS_READ] = "SELECT seq, body FROM queue_events WHERE job_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
   [Q_JOB_SEQ] = "SELECT seq FROM queue_jobs WHERE job_id = $1",
   [Q_RESULTS] = "SELECT result FROM queue_items WHERE job_id = $1 AND state = 'done'"
@@ -295,7 +306,31 @@ static doctag_status local_job_get(queue *q, const char *job_id, queue_job *out)
   return st;
 }
 
-/* Appends an event inside the caller's transaction. */
+/* The counters a RETURNING of (status, seq, total, done, processed,
+ * failed, started_at) gave, as template variables. */
+static void vars_from(const store_rows *r, queue_vars *v)
+{
+  int64_t started = store_cell_int(r, 0, 6);
+  *v = (queue_vars){
+    .seq = (uint64_t)store_cell_int(r, 0, 1), .total = (uint64_t)store_cell_int(r, 0, 2),
+    .done = (uint64_t)store_cell_int(r, 0, 3), .processed = (uint64_t)store_cell_int(r, 0, 4),
+    .failed = (uint64_t)store_cell_int(r, 0, 5),
+    .elapsed = started ? (double)(now_us() - started) / 1e6 : 0.0,
+  };
+}
+
+/* Writes an event already numbered (v->seq) inside the caller's transaction. */
+static doctag_status insert_event(local_impl *l, store_conn *c, const char *job_id, const char *tmpl,
+                                  const queue_vars *v)
+{
+  char *body = queue_render(tmpl, v);
+  store_param ip[] = { SP_T(job_id), SP_I(v->seq), SP_T(body), SP_I(now_us()) };
+  doctag_status st = run(l, c, Q_EVENT_INSERT, ip, 4, NULL);
+  g_free(body);
+  return st;
+}
+
+/* Numbers and writes an event inside the caller's transaction. */
 static doctag_status append_event(local_impl *l, store_conn *c, const char *job_id, const char *tmpl, uint64_t *seq)
 {
   store_rows r;
@@ -315,10 +350,7 @@ static doctag_status append_event(local_impl *l, store_conn *c, const char *job_
     .elapsed = started ? (double)(now_us() - started) / 1e6 : 0.0,
   };
   store_rows_clear(&r);
-  char *body = queue_render(tmpl, &v);
-  store_param ip[] = { SP_T(job_id), SP_I(v.seq), SP_T(body), SP_I(now_us()) };
-  st = run(l, c, Q_EVENT_INSERT, ip, 4, NULL);
-  g_free(body);
+  st = insert_event(l, c, job_id, tmpl, &v);
   if (!st && seq)
     *seq = v.seq;
   return st;
@@ -420,13 +452,16 @@ static doctag_status claim_once(queue *q, const char *worker, unsigned int lease
     g_free(job);
     goto out;
   }
-  /* The job's status as of now, under its row lock: on PostgreSQL the read
-   * above may predate a pause or cancel. Claims of one job serialise on this
-   * row anyway (the event counter). */
+  /* The job's status as of now, under its row lock (on PostgreSQL the read
+   * above may predate a pause or cancel), and the number of the event this
+   * claim sends: one statement. Claims of one job serialise on this row. */
   store_param jp[] = { SP_T(job) };
   int js = -1;
-  if (!(st = run(l, c, Q_JOB_LOCK, jp, 1, &r))) {
+  queue_vars v = { 0 };
+  if (!(st = run(l, c, processing_event ? Q_JOB_LOCK_SEQ : Q_JOB_LOCK, jp, 1, &r))) {
     js = r.nrows ? queue_state_parse(store_cell(&r, 0, 0)) : -1;
+    if (r.nrows && processing_event)
+      vars_from(&r, &v);
     store_rows_clear(&r);
   }
   if (!st && js != DOCTAG_JOB_PENDING && js != DOCTAG_JOB_PROCESSING) {
@@ -463,10 +498,12 @@ static doctag_status claim_once(queue *q, const char *worker, unsigned int lease
           st = mirror_status(c, item->job_id, DOCTAG_JOB_PROCESSING, NULL);
       }
     }
-    char *ev = !st && processing_event ? processing_event(item, ud) : NULL;
-    if (ev)
-      st = append_event(l, c, item->job_id, ev, NULL);
-    g_free(ev);
+    if (!st && processing_event) {
+      /* Numbered above: an event must follow, even an empty template's. */
+      char *ev = processing_event(item, ud);
+      st = insert_event(l, c, item->job_id, ev ? ev : "{\"seq\":%{seq}}", &v);
+      g_free(ev);
+    }
     *got = !st;
   } else if (!st) {
     store_rows_clear(&r);   /* taken by another worker meanwhile */
@@ -547,23 +584,26 @@ static doctag_status local_finish(queue *q, const queue_item *item, bool ok, con
     *outcome = QF_DUPLICATE;
     goto end;
   }
-  store_param cp[] = { SP_T(item->job_id), SP_I(ok ? 1 : 0), SP_I(ok ? 0 : 1) };
-  if ((st = run(l, c, Q_JOB_COUNT, cp, 3, &r)))
+  store_param cp[] = { SP_T(item->job_id), SP_I(ok ? 1 : 0), SP_I(ok ? 0 : 1), SP_I(event ? 1 : 0) };
+  if ((st = run(l, c, Q_JOB_COUNT, cp, 4, &r)))
     goto end;
   int state = queue_state_parse(store_cell(&r, 0, 0));
-  int64_t done = store_cell_int(&r, 0, 1), total = store_cell_int(&r, 0, 2);
+  queue_vars v;
+  vars_from(&r, &v);
   store_rows_clear(&r);
   if (state < 0 || queue_state_final((doctag_job_state)state)) {
     *outcome = QF_AFTER_END;
     goto end;
   }
-  if (event && (st = append_event(l, c, item->job_id, event, NULL)))
+  if (event && (st = insert_event(l, c, item->job_id, event, &v)))
     goto end;
-  if (done >= total) {
+  if (v.done >= v.total) {
     store_param fp[] = { SP_T(item->job_id), SP_I(now) };
-    if ((st = run(l, c, Q_JOB_COMPLETE, fp, 2, NULL)))
+    if ((st = run(l, c, Q_JOB_COMPLETE, fp, 2, &r)))
       goto end;
-    if (completed_event && (st = append_event(l, c, item->job_id, completed_event, NULL)))
+    vars_from(&r, &v);
+    store_rows_clear(&r);
+    if ((st = insert_event(l, c, item->job_id, completed_event ? completed_event : "{\"seq\":%{seq}}", &v)))
       goto end;
     if ((st = mirror_status(c, item->job_id, DOCTAG_JOB_COMPLETED, NULL)))
       goto end;

@@ -517,15 +517,15 @@ static doctag_status next_entry(redis_impl *r, const char *worker, unsigned int 
   const char *ac[] = { "XAUTOCLAIM", STREAM, GROUP, worker, idle, "0-0", "COUNT", "1" };
   redisReply *rep = NULL;
   doctag_status st = rcmd(r, &rep, 8, ac, NULL);
-  g_free(idle);
-  if (st && rep && rep->type == REDIS_REPLY_ERROR && g_str_has_prefix(rep->str, "NOGROUP")) {
+  if (st && rep && rep->type == REDIS_REPLY_ERROR &&
+      (g_str_has_prefix(rep->str, "NOGROUP") || g_str_has_prefix(rep->str, "UNBLOCKED"))) {
     /* The server lost the group (restarted without persistence): make it again. */
     freeReplyObject(rep);
     rep = NULL;
-    if ((st = ensure_group(r)))
-      return st;
-    st = rcmd(r, &rep, 8, ac, NULL);
+    if (!(st = ensure_group(r)))
+      st = rcmd(r, &rep, 8, ac, NULL);
   }
+  g_free(idle);
   if (st) {
     if (rep)
       freeReplyObject(rep);
@@ -555,7 +555,10 @@ static doctag_status next_entry(redis_impl *r, const char *worker, unsigned int 
   else
     st = rcmd(r, &rep, 9, rg_noblock, NULL);
   g_free(block);
-  if (st && rep && rep->type == REDIS_REPLY_ERROR && g_str_has_prefix(rep->str, "NOGROUP")) {
+  /* The stream or its group is gone (deleted, flushed, a server restarted
+   * without its data): make them again and carry on. */
+  if (st && rep && rep->type == REDIS_REPLY_ERROR &&
+      (g_str_has_prefix(rep->str, "NOGROUP") || g_str_has_prefix(rep->str, "UNBLOCKED"))) {
     freeReplyObject(rep);
     return ensure_group(r);
   }

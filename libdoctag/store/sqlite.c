@@ -190,6 +190,21 @@ static void sq_disconnect(store_conn *base)
 
 extern const store_ops store_sqlite_ops;
 
+/* Waiting for the write lock: SQLite's own handler sleeps 1, 2, 5, 10, ...
+ * ms, long against transactions of a fraction of a millisecond; poll every
+ * 100 us first, backing off to 2 ms, up to SQLITE_BUSY_MS in all. */
+static int sq_busy(void *ud, int count)
+{
+  (void)ud;
+  long us = count < 50 ? 100 : count < 200 ? 500 : 2000;
+  long waited = count < 50 ? count * 100L : count < 200 ? 5000L + (count - 50) * 500L
+                                                        : 80000L + (count - 200) * 2000L;
+  if (waited >= SQLITE_BUSY_MS * 1000L)
+    return 0;
+  g_usleep((gulong)us);
+  return 1;
+}
+
 static doctag_status sq_connect(struct store *s, store_conn **out)
 {
   sqlite_store *impl = s->impl;
@@ -203,7 +218,7 @@ static doctag_status sq_connect(struct store *s, store_conn **out)
     sq_disconnect(&c->base);
     return st;
   }
-  sqlite3_busy_timeout(c->db, SQLITE_BUSY_MS);
+  sqlite3_busy_handler(c->db, sq_busy, NULL);
   sqlite3_extended_result_codes(c->db, 1);
   /* WAL: readers never block the writer, and it is safe across processes on
    * one machine. The mode is recorded in the file; setting it again is a no-op. */

@@ -62,7 +62,8 @@ static bool claim(fx *f, const char *worker, unsigned int lease, int wait_ms, qu
 {
   bool started = false;
   queue_claim_outcome oc;
-  assert_int_equal(f->q->ops->claim(f->q, worker, lease, wait_ms, proc_event, NULL, it, &started, &oc), DOCTAG_OK);
+  if (f->q->ops->claim(f->q, worker, lease, wait_ms, proc_event, NULL, it, &started, &oc) != DOCTAG_OK)
+    fail_msg("claim: %s", doctag_error_last()->message);
   return oc == QC_ITEM;
 }
 
@@ -362,6 +363,58 @@ static void test_events_wait_wakes(void **state)
   fx_free(f);
 }
 
+static void redis_del(const char *key)
+{
+  GUri *u = g_uri_parse(jt_redis_base(), G_URI_FLAGS_NONE, NULL);
+  redisContext *c = redisConnect(g_uri_get_host(u), g_uri_get_port(u) > 0 ? g_uri_get_port(u) : 6379);
+  g_uri_unref(u);
+  redisReply *r = redisCommand(c, "SELECT %d", REDIS_DB);
+  freeReplyObject(r);
+  r = redisCommand(c, "DEL %s", key);
+  freeReplyObject(r);
+  redisFree(c);
+}
+
+typedef struct deleter {
+  int delay_ms;
+} deleter;
+
+static gpointer delete_later(gpointer data)
+{
+  deleter *d = data;
+  g_usleep((gulong)d->delay_ms * 1000);
+  redis_del("doctag:items");
+  return NULL;
+}
+
+/* The items stream deleted (a flush, a server restarted without its data):
+ * workers make it again instead of failing, even while blocked reading it. */
+static void test_redis_stream_recreated(void **state)
+{
+  fx *f = fx_new(state, 1);
+  queue_item a, b;
+  assert_true(claim(f, "w1", 60, 0, &a));
+  assert_int_equal(finish(f, &a, true), QF_COMPLETED);
+  redis_del("doctag:items");
+  assert_false(claim(f, "w1", 60, 0, &b));
+  deleter d = { 300 };
+  GThread *th = g_thread_new("delete", delete_later, &d);
+  assert_false(claim(f, "w1", 60, 1000, &b));
+  g_thread_join(th);
+  /* A new job goes through. */
+  GPtrArray *payloads = g_ptr_array_new_with_free_func(g_free);
+  g_ptr_array_add(payloads, g_strdup("{\"title\":\"again\",\"file_path\":\"/x/a.pdf\"}"));
+  char *job2 = NULL;
+  assert_int_equal(jobs_submit_payloads(f->ctx, &job2, f->user, payloads, NULL), DOCTAG_OK);
+  assert_true(claim(f, "w2", 60, 1000, &b));
+  assert_string_equal(b.job_id, job2);
+  queue_item_clear(&a);
+  queue_item_clear(&b);
+  g_ptr_array_free(payloads, TRUE);
+  doctag_free(job2);
+  fx_free(f);
+}
+
 static void test_render_escapes_user_text(void **state)
 {
   (void)state;
@@ -395,6 +448,7 @@ int main(void)
     BOTH(test_pause_resume),
     BOTH(test_cancel),
     BOTH(test_events_wait_wakes),
+    cmocka_unit_test_prestate(test_redis_stream_recreated, &redis_b),
     cmocka_unit_test(test_render_escapes_user_text),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -21,8 +21,10 @@ static unsigned int applied_versions(struct store *s)
   store_rows r;
   assert_ok(store_query(s, ST_MIG_LIST, NULL, 0, &r));
   unsigned int n = r.nrows;
+  /* In order, each once; numbers may leave gaps (the queue's own
+   * migrations start at 0100). */
   for (unsigned int i = 0; i < n; i++)
-    assert_int_equal(store_cell_int(&r, i, 0), i + 1); /* 1, 2, ... in order */
+    assert_true(store_cell_int(&r, i, 0) > (i ? store_cell_int(&r, i - 1, 0) : 0));
   store_rows_clear(&r);
   return n;
 }
