@@ -12,6 +12,8 @@
 #define FETCH_DEFAULT_MAX_BYTES (50u * 1024u * 1024u)
 #define FETCH_DEFAULT_TIMEOUT_SEC 60u
 #define FETCH_MAX_REDIRECTS 5u
+/* How a URL refused by the guard is reported to users (CONTRACT.md). */
+#define FETCH_URL_REFUSED "URL not allowed: "
 
 /* Reads a local file up to max_bytes (DOCTAG_ELIMIT past it; 0 = 50 MB).
  * Errors: DOCTAG_ENOTFOUND ("No such file: <p>"), DOCTAG_EIO (with strerror),

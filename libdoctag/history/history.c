@@ -2,6 +2,7 @@
  * every query scoped to the calling user. */
 #include "doctag/history.h"
 #include "core/error.h"
+#include "blob/blob.h"
 #include "store/store.h"
 
 #include <jansson.h>
@@ -395,16 +396,31 @@ doctag_status doctag_history_job_delete(doctag_ctx *ctx, const char *user_id, co
   if ((st = store_acquire(s, &c)) != DOCTAG_OK)
     return st;
   store_param p[] = { SP_T(job_id), SP_T(user_id) };
-  store_rows rows = { 0 };
+  store_rows rows = { 0 }, blobs = { 0 };
   st = store_tx_begin(c);
   if (st == DOCTAG_OK) {
-    st = store_exec(c, ST_JOB_DELETE_DOCS, p, 2, NULL);
+    st = store_exec(c, ST_JOB_BLOBS, p, 2, &blobs);
+    if (st == DOCTAG_OK)
+      st = store_exec(c, ST_JOB_DELETE_DOCS, p, 2, NULL);
     if (st == DOCTAG_OK)
       st = store_exec(c, ST_JOB_DELETE, p, 2, &rows);
     if (st == DOCTAG_OK && rows.changes == 0)
       st = err_set(DOCTAG_ENOTFOUND, MSG_JOB);
     st = store_tx_end(c, st);
   }
+  /* The job is gone; its PDFs go too unless another document (any user's:
+   * blobs are shared by content) still references them. A blob that cannot
+   * be removed only costs space, so it does not fail the call. */
+  for (unsigned int i = 0; st == DOCTAG_OK && i < blobs.nrows; i++) {
+    const char *sha = store_cell(&blobs, i, 0);
+    store_param q[] = { SP_T(sha) };
+    store_rows refs = { 0 };
+    if (store_exec(c, ST_BLOB_REFERENCED, q, 1, &refs) == DOCTAG_OK && refs.nrows == 0 && blob_delete(ctx, sha))
+      g_debug("job %s: blob %s not removed: %s", job_id, sha, doctag_error_last()->message);
+    store_rows_clear(&refs);
+    err_clear();
+  }
+  store_rows_clear(&blobs);
   store_rows_clear(&rows);
   store_release(s, c);
   return st;

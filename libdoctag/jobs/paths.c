@@ -48,7 +48,7 @@ static void check_url(doctag_ctx *ctx, const char *url, path_result *r)
   fetch_probe p = { 0 };
   doctag_status st = fetch_url_probe(&o, url, &p);
   if (st == DOCTAG_EURL) {
-    char *m = g_strdup_printf("URL not allowed: %s", doctag_error_last()->message);
+    char *m = g_strdup_printf(FETCH_URL_REFUSED "%s", doctag_error_last()->message);
     set_error(r, m);
     g_free(m);
   } else if (st == DOCTAG_ETIMEOUT) {

@@ -96,7 +96,7 @@ void jobs_process_row(doctag_ctx *ctx, const job_config *cfg, const char *payloa
       g_free(urlname);
     }
     if (st)
-      fail_last(out, st == DOCTAG_EURL ? NULL : "Failed to download PDF from URL: ");
+      fail_last(out, st == DOCTAG_EURL ? FETCH_URL_REFUSED : "Failed to download PDF from URL: ");
   } else if (!strcmp(out->source_type, "s3")) {
     char *bucket = NULL, *key = NULL;
     st = s3_parse_uri(out->file_path, &bucket, &key);

@@ -63,6 +63,8 @@ static const char *const sql_table[ST_COUNT] = {
   [ST_JOB_GET] = "SELECT " JOB_COLS ", config, error_message FROM jobs WHERE id = ?1 AND user_id = ?2",
   [ST_JOB_DELETE_DOCS] = "DELETE FROM documents WHERE job_id = ?1 AND user_id = ?2",
   [ST_JOB_DELETE] = "DELETE FROM jobs WHERE id = ?1 AND user_id = ?2",
+  [ST_JOB_BLOBS] = "SELECT DISTINCT sha256 FROM documents WHERE job_id = ?1 AND user_id = ?2 AND sha256 IS NOT NULL",
+  [ST_BLOB_REFERENCED] = "SELECT 1 FROM documents WHERE sha256 = ?1 LIMIT 1",
   [ST_JOB_BY_STATUS] = "SELECT status, count(*) FROM jobs WHERE user_id = ?1 GROUP BY status ORDER BY status",
 
   [ST_DOC_UPSERT] = "INSERT INTO documents (id, job_id, user_id, row_index, title, file_path,"

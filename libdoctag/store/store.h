@@ -58,6 +58,8 @@ typedef enum store_stmt {
   ST_JOB_GET,          /* (id, user_id) -> JOB_COLS, config, error_message */
   ST_JOB_DELETE_DOCS,  /* (id, user_id) */
   ST_JOB_DELETE,       /* (id, user_id); changes = 1 when deleted */
+  ST_JOB_BLOBS,        /* (id, user_id) -> distinct sha256 of the job's documents */
+  ST_BLOB_REFERENCED,  /* (sha256) -> one row when a document still references it */
   ST_JOB_BY_STATUS,    /* (user_id) -> status, count */
 
   /* documents: DOC_COLS = id, job_id, title, file_path, file_source_type,

@@ -416,6 +416,7 @@ static void test_url_guard(void **state)
   doctag_job *j = run_rows(ctx, user, paths, types, 2);
   assert_int_equal(doctag_job_failed_count(j), 2);
   assert_non_null(strstr(doctag_job_result_error(j, result_of(j, 0)), "loopback"));
+  assert_true(g_str_has_prefix(doctag_job_result_error(j, result_of(j, 0)), "URL not allowed: "));
   doctag_job_free(j);
   assert_int_equal(jt_http_hits(&http), 0);
   doctag_ctx_free(ctx);

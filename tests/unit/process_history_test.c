@@ -1,6 +1,7 @@
 /* Processing with a user: the document lands in that user's history, its
  * PDF is kept and can be downloaded and re-processed, by its owner only. */
 #include "testutil.h"
+#include "blob/blob.h"
 
 #include <string.h>
 
@@ -179,12 +180,74 @@ static void test_fetch_url_is_guarded(void **state)
   assert_int_equal(doctag_fetch_url(f->ctx, "http://x", NULL, NULL, &len, NULL), DOCTAG_EINVAL);
 }
 
+/* The job of a document, from its detail. */
+static char *job_of(fixture *f, const char *user, const char *doc_id)
+{
+  doctag_document_detail *d = NULL;
+  assert_int_equal(doctag_history_document(f->ctx, &d, user, doc_id), DOCTAG_OK);
+  char *job = g_strdup(doctag_document_detail_record(d)->job_id);
+  doctag_document_detail_free(d);
+  return job;
+}
+
+static bool blob_exists(fixture *f, const char *sha)
+{
+  GBytes *b = NULL;
+  doctag_status st = blob_get(f->ctx, sha, 0, &b);
+  if (b)
+    g_bytes_unref(b);
+  return st == DOCTAG_OK;
+}
+
+static void test_deleting_jobs_removes_unreferenced_blobs(void **state)
+{
+  fixture *f = *state;
+  /* Two single jobs of Bob's on the same bytes share one blob. */
+  doctag_result *one = process_as(f, f->bob, 5), *two = process_as(f, f->bob, 6);
+  char *sha = g_strdup(doctag_result_sha256(one));
+  assert_string_equal(sha, doctag_result_sha256(two));
+  assert_true(blob_exists(f, sha));
+  char *job1 = job_of(f, f->bob, doctag_result_document_id(one));
+  char *job2 = job_of(f, f->bob, doctag_result_document_id(two));
+
+  /* Alice cannot delete Bob's job. */
+  assert_int_equal(doctag_history_job_delete(f->ctx, f->alice, job1), DOCTAG_ENOTFOUND);
+  assert_int_equal(doctag_history_job_delete(f->ctx, f->bob, job1), DOCTAG_OK);
+  assert_true(blob_exists(f, sha));  /* still referenced by the second job */
+  void *data = NULL;
+  size_t len = 0;
+  assert_int_equal(doctag_history_document_file(f->ctx, f->bob, doctag_result_document_id(two), &data, &len, NULL),
+                   DOCTAG_OK);
+  doctag_free(data);
+  assert_int_equal(doctag_history_job_delete(f->ctx, f->bob, job2), DOCTAG_OK);
+  /* Alice's documents of the same bytes (the first test) keep it alive... */
+  doctag_document_list *docs = NULL;
+  assert_int_equal(doctag_history_documents(f->ctx, &docs, f->alice, 50, 0), DOCTAG_OK);
+  bool alice_has = doctag_document_list_count(docs) > 0;
+  doctag_document_list_free(docs);
+  assert_true(blob_exists(f, sha) == alice_has);
+  /* ...and once they go, so does the blob. */
+  doctag_job_list *jobs = NULL;
+  assert_int_equal(doctag_history_jobs(f->ctx, &jobs, f->alice, 100, 0, NULL), DOCTAG_OK);
+  for (size_t i = 0; i < doctag_job_list_count(jobs); i++)
+    assert_int_equal(doctag_history_job_delete(f->ctx, f->alice, doctag_job_list_at(jobs, i)->id), DOCTAG_OK);
+  doctag_job_list_free(jobs);
+  assert_false(blob_exists(f, sha));
+  assert_int_equal(doctag_history_job_delete(f->ctx, f->bob, job2), DOCTAG_ENOTFOUND);
+  g_free(sha);
+  g_free(job1);
+  g_free(job2);
+  doctag_result_free(one);
+  doctag_result_free(two);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_recorded_downloaded_reprocessed),
     cmocka_unit_test(test_failure_is_history_too),
     cmocka_unit_test(test_fetch_url_is_guarded),
+    cmocka_unit_test(test_deleting_jobs_removes_unreferenced_blobs),
   };
   return cmocka_run_group_tests_name("process_history", tests, setup, teardown);
 }
