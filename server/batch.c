@@ -56,7 +56,7 @@ static void start_work(srv_call *c, srv_reply *reply)
     srv_reply_invalid(reply, &v);
     return;
   }
-  char *text = json_dumps(c->json, JSON_COMPACT);
+  char *text = json_dumps(c->json, JSON_COMPACT | JSON_REAL_PRECISION(15));
   char *json = NULL;
   doctag_status st = doctag_job_submit_json(srv.ctx, &json, c->user_id, text);
   free(text);

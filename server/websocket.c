@@ -123,7 +123,7 @@ static gpointer poller(gpointer data)
         ev->sub = sub;
         ev->seq = after + 1;
         json_t *o = json_pack("{s:s, s:s, s:s}", "type", "error", "job_id", sub->job_id, "error", e->message);
-        char *s = json_dumps(o, JSON_COMPACT);
+        char *s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(15));
         json_decref(o);
         ev->json = g_strdup(s);
         free(s);
@@ -316,7 +316,7 @@ static void tick(void *arg, uint64_t now)
       continue;
     sub->last_sent_ms = now;
     json_t *o = json_pack("{s:s, s:s, s:s}", "type", "keepalive", "job_id", sub->job_id, "status", sub->status);
-    char *s = json_dumps(o, JSON_COMPACT);
+    char *s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(15));
     json_decref(o);
     for (guint i = 0; i < sub->conns->len; i++) {
       struct connection *c = g_ptr_array_index(sub->conns, i);
@@ -387,7 +387,7 @@ void api_ws_connect(struct connection *c)
   ws_conn *wc = c->hdlr_extra;
   if (wc->error) {
     json_t *o = json_pack("{s:s, s:s}", "error", wc->error, "job_id", wc->job_id);
-    char *s = json_dumps(o, JSON_COMPACT);
+    char *s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(15));
     json_decref(o);
     kore_websocket_send(c, WEBSOCKET_OP_TEXT, s, strlen(s));
     free(s);

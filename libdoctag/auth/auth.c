@@ -2,6 +2,7 @@
  * logout, verify, and the user and token objects. */
 #include "auth/auth.h"
 #include "core/error.h"
+#include "core/json.h"
 #include "core/utf8.h"
 
 #include <jansson.h>
@@ -77,7 +78,7 @@ static json_t *tokens_json(const doctag_tokens *t)
 /* Dumps and releases `j` into a g_malloc'd string. */
 static doctag_status dump(json_t *j, char **json)
 {
-  char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+  char *s = j ? json_dumps(j, JSON_OUT) : NULL;
   json_decref(j);
   if (!s)
     return err_nomem();

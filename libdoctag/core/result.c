@@ -1,6 +1,7 @@
 /* doctag_result: accessors and the SinglePDFResponse JSON rendering. */
 #include "core/result.h"
 #include "core/error.h"
+#include "core/json.h"
 #include "core/utf8.h"
 
 #include <jansson.h>
@@ -175,7 +176,7 @@ DOCTAG_API doctag_status doctag_result_to_json(const doctag_result *r, char **js
   json_object_set_new(o, "quality", json_string(EMPTY_IF_NULL(r->quality)));
   json_object_set_new(o, "pages", pages);
   g_free(preview);
-  char *s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(10));
+  char *s = json_dumps(o, JSON_OUT);
   json_decref(o);
   if (!s)
     return err_nomem();

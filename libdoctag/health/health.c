@@ -2,6 +2,7 @@
 #include "blob/blob.h"
 #include "core/ctx.h"
 #include "core/error.h"
+#include "core/json.h"
 #include "doctag/health.h"
 #include "extract/tesslib.h"
 #include "queue/queue.h"
@@ -201,7 +202,7 @@ DOCTAG_API doctag_status doctag_health_to_json(const doctag_health *h, char **js
                         "message", message, "checks", checks);
   g_free(message);
   g_string_free(down, TRUE);
-  char *s = json_dumps(o, JSON_COMPACT);
+  char *s = json_dumps(o, JSON_OUT);
   json_decref(o);
   if (!s)
     return err_nomem();

@@ -2,6 +2,7 @@
  * every query scoped to the calling user. */
 #include "doctag/history.h"
 #include "core/error.h"
+#include "core/json.h"
 #include "blob/blob.h"
 #include "store/store.h"
 
@@ -153,7 +154,7 @@ static json_t *doc_json(const doctag_document_record *d, bool full, bool has_siz
 /* Dumps and releases `j` into a g_malloc'd string. */
 static doctag_status dump(json_t *j, char **json)
 {
-  char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+  char *s = j ? json_dumps(j, JSON_OUT) : NULL;
   json_decref(j);
   if (!s)
     return err_nomem();

@@ -1,6 +1,7 @@
 /* Recording jobs and documents (history_internal.h). */
 #include "history/history_internal.h"
 #include "core/error.h"
+#include "core/json.h"
 #include "store/store.h"
 
 #include <jansson.h>
@@ -63,7 +64,7 @@ static doctag_status clean_config(const char *config, char **out)
     return err_set(DOCTAG_EINVAL, "job configuration is not a JSON object: %s", e.text);
   }
   json_object_del(j, "api_key");
-  char *s = json_dumps(j, JSON_COMPACT);
+  char *s = json_dumps(j, JSON_OUT);
   json_decref(j);
   if (!s)
     return err_nomem();
@@ -96,7 +97,7 @@ static doctag_status doc_params_make(doc_params *dp, const char *id, const char 
       json_array_append_new(tags, json_string(t));
     g_free(t);
   }
-  char *tags_s = json_dumps(tags, JSON_COMPACT);
+  char *tags_s = json_dumps(tags, JSON_OUT);
   json_decref(tags);
   char *tags_g = g_strdup(tags_s);
   free(tags_s);
@@ -108,7 +109,7 @@ static doctag_status doc_params_make(doc_params *dp, const char *id, const char 
       g_free(tags_g);
       return err_set(DOCTAG_EINVAL, "processing metadata is not a JSON object");
     }
-    char *ms = json_dumps(m, JSON_COMPACT);
+    char *ms = json_dumps(m, JSON_OUT);
     json_decref(m);
     meta = g_strdup(ms);
     free(ms);

@@ -3,6 +3,7 @@
  * history share nothing but the ABI. */
 #include "history/history_internal.h"
 #include "core/error.h"
+#include "core/json.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -21,7 +22,7 @@ static json_t *strv_json(const char *const *v, size_t n)
 
 static char *dump(json_t *j)
 {
-  char *s = json_dumps(j, JSON_COMPACT);
+  char *s = json_dumps(j, JSON_OUT);
   json_decref(j);
   char *g = g_strdup(s);
   free(s);

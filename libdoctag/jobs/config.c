@@ -2,6 +2,7 @@
  * processing options, the rows' column mapping. */
 #include "jobs/jobs.h"
 #include "core/error.h"
+#include "core/json.h"
 
 #include <string.h>
 
@@ -191,7 +192,7 @@ char *job_row_payload(const doctag_row *row, const doctag_field *mapping, size_t
 
 char *jobs_json_dump(json_t *o)
 {
-  char *s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(10));
+  char *s = json_dumps(o, JSON_OUT);
   char *g = g_strdup(s ? s : "null");
   free(s);
   return g;

@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/json.h"
 #include "tag/llm_internal.h"
 #include "tag/rules.h"
 
@@ -323,7 +324,7 @@ static char *build_payload(llm_session *s, GPtrArray *turns, json_t *format)
                            "temperature", LLM_TEMPERATURE);
   if (s->use_schema && format)
     json_object_set(body, "response_format", format);
-  char *out = json_dumps(body, JSON_COMPACT);
+  char *out = json_dumps(body, JSON_OUT);
   json_decref(body);
   return out;
 }
@@ -344,7 +345,7 @@ static char *provider_message(const GString *body)
     const char *prov = json_string_value(json_object_get(meta, "provider_name"));
     json_t *rawv = json_object_get(meta, "raw");
     char *raw = json_is_string(rawv) ? g_strdup(json_string_value(rawv))
-                                      : rawv ? json_dumps(rawv, JSON_COMPACT) : NULL;
+                                      : rawv ? json_dumps(rawv, JSON_OUT) : NULL;
     if (prov)
       g_string_append_printf(m, " (provider %s)", prov);
     if (raw && *raw)

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/json.h"
 #include "tag/lexicon.h"
 #include "tag/rules.h"
 #include "tag/segment.h"
@@ -548,7 +549,7 @@ doctag_status local_tag(const doctag_ctx *ctx, const tag_request *req, tag_outco
   rules_apply(req, (char *const *)names->pdata, scores, names->len, out);
   json_t *raw = json_pack("{s:s, s:s, s:o}", "tagger", "local", "script",
                           t.script == SEG_SCRIPT_DEVANAGARI ? "Devanagari" : "Latin", "candidates", cands);
-  char *dump = json_dumps(raw, JSON_COMPACT);
+  char *dump = json_dumps(raw, JSON_OUT);
   out->raw_response = g_strdup(dump);
   free(dump);
   json_decref(raw);
