@@ -1,0 +1,147 @@
+"""The doctag CLI as users drive it: exit codes (0 ok, 1 processing error,
+2 usage), `doctag: FILE: message` on stderr, extract's form feeds, process's
+JSON, and every malformed corpus file."""
+import json
+import os
+import re
+import subprocess
+import tempfile
+
+import pytest
+
+BIN = os.environ["DOCTAG_BIN"]
+
+
+def corpus_dir():
+    for var in ("DOCTAG_SHARED_CORPUS", "DOCTAG_FIXTURES"):
+        d = os.environ.get(var)
+        if d and os.path.isfile(os.path.join(d, "manifest.json")):
+            return d
+    raise RuntimeError("no corpus with a manifest.json")
+
+
+CORPUS = corpus_dir()
+MANIFEST = json.load(open(os.path.join(CORPUS, "manifest.json")))
+
+
+def run(*args, data_dir=None):
+    env = dict(os.environ)
+    env["DOCTAG_DATA_DIR"] = data_dir or tempfile.mkdtemp(prefix="doctag-cli-")
+    env.pop("OPENROUTER_API_KEY", None)
+    return subprocess.run([BIN, *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+def entries(kind, lang=None):
+    return [e for e in MANIFEST if e["kind"] == kind and not e.get("benchmark")
+            and (lang is None or e.get("lang") == lang)]
+
+
+def test_version_and_help():
+    r = run("--version")
+    assert r.returncode == 0 and re.match(r"doctag \d+\.\d+\.\d+", r.stdout)
+    r = run("--help")
+    assert r.returncode == 0 and "extract" in r.stdout and "process" in r.stdout
+
+
+@pytest.mark.parametrize("args,needle", [
+    ((), "Usage"),
+    (("frobnicate",), "unknown command"),
+    (("extract",), "FILE or URL is required"),
+    (("extract", "--ocr", "sometimes", "a.pdf"), "--ocr must be auto, force or off"),
+    (("process", "--num-tags", "99", "a.pdf"), "--num-tags must be a number from 3 to 15"),
+    (("process", "--num-pages", "0", "a.pdf"), "--num-pages must be a number from 1 to 10"),
+    (("extract", "--model", "local", "a.pdf"), "is for 'process'"),
+])
+def test_usage_errors_exit_2(args, needle):
+    r = run(*args)
+    assert r.returncode == 2
+    assert needle in r.stderr + r.stdout
+
+
+@pytest.mark.parametrize("entry", entries("malformed"), ids=lambda e: e["path"])
+def test_malformed_files(entry):
+    path = os.path.join(CORPUS, entry["path"])
+    r = run("extract", path)
+    if entry["expect"] == "ok":
+        assert r.returncode == 0, r.stderr
+    else:
+        assert r.returncode == 1, (r.returncode, r.stderr)
+        line = r.stderr.strip().splitlines()[-1]
+        assert line.startswith("doctag: %s: " % path)
+        assert len(line) > len("doctag: %s: " % path) + 5  # says what is wrong
+
+
+def test_password_opens_encrypted_file():
+    enc = [e for e in MANIFEST if e.get("password")]
+    if not enc:
+        pytest.skip("no password-protected file in this corpus")
+    e = enc[0]
+    path = os.path.join(CORPUS, e["path"])
+    assert "password" in run("extract", path).stderr.lower()
+    r = run("extract", "--password", e["password"], path)
+    assert r.returncode == 0 and r.stdout.strip()
+    r = run("extract", "--password", "wrong-password", path)
+    assert r.returncode == 1
+
+
+def words(s):
+    return s.split()
+
+
+@pytest.mark.parametrize("entry", entries("text", "eng")[:3], ids=lambda e: e["path"])
+def test_extract_pages_end_with_form_feed(entry):
+    r = run("extract", os.path.join(CORPUS, entry["path"]))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count("\f") == entry["pages"]
+    truth = open(os.path.join(CORPUS, entry["truth"]), encoding="utf-8").read()
+    got, want = words(r.stdout), words(truth)
+    missing = sum(1 for w in set(want) if w not in got)
+    assert missing <= max(1, len(set(want)) // 50)
+
+
+def test_process_prints_the_contract_json():
+    e = entries("text", "eng")[0]
+    r = run("process", "--model", "local", "--num-tags", "5", os.path.join(CORPUS, e["path"]))
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    for k in ("success", "document_title", "tags", "extracted_text_preview", "processing_time", "is_scanned",
+              "extraction_method", "ocr_confidence", "raw_ai_response", "error", "document_id", "page_count",
+              "detected_language", "tag_details", "needs_review"):
+        assert k in d, k
+    assert d["success"] is True and d["error"] is None
+    assert 1 <= len(d["tags"]) <= 5
+    assert d["model_name"] == "local"
+    assert d["page_count"] == e["pages"]
+    assert d["extraction_method"] == "text_layer" and d["is_scanned"] is False
+
+
+def test_process_exclusion_and_vocabulary():
+    e = entries("text", "eng")[0]
+    path = os.path.join(CORPUS, e["path"])
+    first = json.loads(run("process", "--model", "local", path).stdout)["tags"]
+    r = run("process", "--model", "local", "--exclude", first[0], path)
+    assert first[0] not in json.loads(r.stdout)["tags"]
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+        f.write("# excluded terms\n%s, %s\n" % (first[0], first[1]))
+    r = run("process", "--model", "local", "--exclusion-file", f.name, path)
+    tags = json.loads(r.stdout)["tags"]
+    assert first[0] not in tags and first[1] not in tags
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as v:
+        v.write("%s\nquantum chromodynamics\n" % first[2].upper())
+    r = run("process", "--model", "local", "--vocabulary", v.name, path)
+    assert json.loads(r.stdout)["tags"] == [first[2]]
+
+
+def test_several_files_one_failing():
+    e = entries("text", "eng")[0]
+    r = run("process", "--model", "local", os.path.join(CORPUS, e["path"]), "/nonexistent/x.pdf")
+    assert r.returncode == 1
+    assert len(r.stdout.strip().splitlines()) == 1  # the good one is still printed
+    assert "doctag: /nonexistent/x.pdf: " in r.stderr
+
+
+def test_url_guard_and_bad_scheme():
+    r = run("extract", "http://127.0.0.1:9/doc.pdf")
+    assert r.returncode == 1 and "loopback" in r.stderr
+    r = run("extract", "ftp://example.com/doc.pdf")
+    assert r.returncode == 1 and "Must start with http:// or https://" in r.stderr
