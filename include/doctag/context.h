@@ -39,9 +39,10 @@ typedef struct doctag_config {
   unsigned int timeout_sec;    /* DOCTAG_TIMEOUT_SEC: per document; default 300 */
   unsigned int threads;        /* DOCTAG_THREADS: page workers per document; default: cores */
   bool ignore_environment;     /* true: DOCTAG_* variables are not read */
+  uint64_t max_text_bytes;     /* DOCTAG_MAX_TEXT_KB: extracted text kept in history per document; default 1 MiB */
 } doctag_config;
 
-#define DOCTAG_CONFIG_INIT { DOCTAG_CONFIG_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, false }
+#define DOCTAG_CONFIG_INIT { DOCTAG_CONFIG_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, false, 0 }
 
 /** Sets *cfg to defaults for the given version (for bindings). */
 DOCTAG_API doctag_status doctag_config_init(doctag_config *cfg, unsigned int version);

@@ -13,6 +13,7 @@
 #define DEFAULT_MAX_FILE_BYTES (50ull * 1024 * 1024)
 #define DEFAULT_MAX_PAGES 2000
 #define DEFAULT_TIMEOUT_SEC 300
+#define DEFAULT_MAX_TEXT_BYTES (1024u * 1024u)
 #define DEFAULT_LLM_BASE_URL "https://openrouter.ai/api/v1"
 
 struct ctx_attached {
@@ -159,6 +160,9 @@ DOCTAG_API doctag_status doctag_ctx_new(doctag_ctx **out, const doctag_config *c
   if ((st = env_uint("DOCTAG_TIMEOUT_SEC", noenv, 86400, &n)))
     goto fail;
   c->timeout_sec = cfg->timeout_sec ? cfg->timeout_sec : n ? (unsigned)n : DEFAULT_TIMEOUT_SEC;
+  if ((st = env_uint("DOCTAG_MAX_TEXT_KB", noenv, 1u << 22, &n)))
+    goto fail;
+  c->max_text_bytes = cfg->max_text_bytes ? cfg->max_text_bytes : n ? n * 1024 : DEFAULT_MAX_TEXT_BYTES;
   if ((st = env_uint("DOCTAG_THREADS", noenv, 256, &n)))
     goto fail;
   c->threads = cfg->threads ? cfg->threads : n ? (unsigned)n : (unsigned)g_get_num_processors();

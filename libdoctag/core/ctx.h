@@ -19,6 +19,7 @@ struct doctag_ctx {
   unsigned int max_pages;
   unsigned int timeout_sec;
   unsigned int threads;
+  uint64_t max_text_bytes;  /* history keeps this much extracted text per document */
   struct ctx_attached *attached; /* subsystems' shared state: see ctx_attach() */
 };
 

@@ -112,6 +112,7 @@ doctag_status history_record_result(doctag_ctx *ctx, const doctag_process_option
     .tag_count = n,
     .text = doctag_result_text(r),
     .text_len = doctag_result_text_length(r),
+    .text_cap = ctx->max_text_bytes,
     .metadata_json = meta,
   };
   doctag_status st = history_record_single(ctx, opts->user_id, config, &d, started_us, NULL, doc_id);

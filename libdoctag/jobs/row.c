@@ -230,6 +230,7 @@ doctag_status jobs_record_row(doctag_ctx *ctx, const char *user_id, const char *
     .tag_count = ntags,
     .text = r ? doctag_result_text(r) : NULL,
     .text_len = r ? doctag_result_text_length(r) : 0,
+    .text_cap = ctx->max_text_bytes,
     .metadata_json = meta_text,
     .error_message = o->ok ? NULL : o->error,
   };

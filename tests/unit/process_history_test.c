@@ -241,6 +241,36 @@ static void test_deleting_jobs_removes_unreferenced_blobs(void **state)
   doctag_result_free(two);
 }
 
+static void test_text_cap_is_configurable(void **state)
+{
+  fixture *f = *state;
+  doctag_config cfg = DOCTAG_CONFIG_INIT;
+  char *dir = tu_tmpdir();
+  cfg.data_dir = dir;
+  cfg.ignore_environment = true;
+  cfg.max_text_bytes = 100;
+  doctag_ctx *ctx = NULL;
+  assert_int_equal(doctag_ctx_new(&ctx, &cfg), DOCTAG_OK);
+  char *user = register_user(ctx, "carol@example.com");
+  doctag_process_options o = DOCTAG_PROCESS_OPTIONS_INIT;
+  o.model_name = "local";
+  o.user_id = user;
+  doctag_result *r = NULL;
+  assert_int_equal(doctag_process_buffer(ctx, &r, f->pdf, f->pdf_len, &o), DOCTAG_OK);
+  assert_true(doctag_result_text_length(r) > 100);  /* the result itself is whole */
+  doctag_document_detail *d = NULL;
+  assert_int_equal(doctag_history_document(ctx, &d, user, doctag_result_document_id(r)), DOCTAG_OK);
+  const doctag_document_record *rec = doctag_document_detail_record(d);
+  assert_true(rec->extracted_text_length <= 100);
+  assert_true(rec->extracted_text_length > 50);
+  assert_true(g_utf8_validate(rec->extracted_text, -1, NULL));
+  doctag_document_detail_free(d);
+  doctag_result_free(r);
+  g_free(user);
+  g_free(dir);
+  doctag_ctx_free(ctx);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -248,6 +278,7 @@ int main(void)
     cmocka_unit_test(test_failure_is_history_too),
     cmocka_unit_test(test_fetch_url_is_guarded),
     cmocka_unit_test(test_deleting_jobs_removes_unreferenced_blobs),
+    cmocka_unit_test(test_text_cap_is_configurable),
   };
   return cmocka_run_group_tests_name("process_history", tests, setup, teardown);
 }
