@@ -40,6 +40,11 @@
 #include "doctag/history.h"
 %}
 #endif
+#ifdef DOCTAG_HAVE_JOBS_H
+%{
+#include "doctag/jobs.h"
+%}
+#endif
 
 %include <stdint.i>
 %include <typemaps.i>
@@ -181,6 +186,54 @@ DOCTAG_OUT_OBJECT(doctag_stats)
 %ignore doctag_document_detail_record;
 %ignore doctag_stats_recent_at;
 #endif
+#ifdef DOCTAG_HAVE_JOBS_H
+DOCTAG_OUT_OBJECT(doctag_job)
+DOCTAG_OUT_OBJECT(doctag_active_jobs)
+DOCTAG_OUT_OBJECT(doctag_events)
+/* A batch is submitted as the JSON body of POST /api/batch/start
+ * (doctag_job_submit_json): rows of name/value pairs and borrowed option
+ * pointers do not cross languages well. */
+%ignore doctag_job_submit;
+%ignore doctag_field;
+%ignore doctag_row;
+%ignore doctag_job_options;
+%ignore doctag_job_options_init;
+%ignore doctag_batch_submit_csv;
+%ignore doctag_job_output_csv;
+%ignore doctag_batch_process_csv;
+%ignore doctag_csv_report;
+%ignore doctag_csv_report_success;
+%ignore doctag_csv_report_total;
+%ignore doctag_csv_report_processed;
+%ignore doctag_csv_report_failed;
+%ignore doctag_csv_report_csv;
+%ignore doctag_csv_report_job_id;
+%ignore doctag_csv_report_to_json;
+%ignore doctag_csv_report_free;
+%ignore doctag_paths_validate;
+%ignore doctag_path_spec;
+%ignore doctag_path_report;
+%ignore doctag_path_report_count;
+%ignore doctag_path_report_valid;
+%ignore doctag_path_report_error;
+%ignore doctag_path_report_content_type;
+%ignore doctag_path_report_size;
+%ignore doctag_path_report_to_json;
+%ignore doctag_path_report_free;
+/* Events are followed with the poll form; borrowed records are read through
+ * the events_* accessors below, jobs of a list through its JSON. */
+%ignore doctag_job_events;
+%ignore doctag_event_cb;
+%ignore doctag_event_info;
+%ignore doctag_events_at;
+%ignore doctag_active_jobs_at;
+%ignore doctag_worker_options_init;
+%ignore doctag_worker_options::stop;
+/* doctag_job_submit_json's answer: copied, then doctag_free'd. */
+%typemap(in, numinputs=0) char **response_json (char *tmp = NULL) { $1 = &tmp; }
+%typemap(argout) char **response_json { %append_output(SWIG_FromCharPtr(*$1)); }
+%typemap(freearg) char **response_json { doctag_free(*$1); }
+#endif
 
 /* Strings the library allocates for the caller: copied, then doctag_free'd. */
 %typemap(in, numinputs=0) char **json (char *tmp = NULL) { $1 = &tmp; }
@@ -221,6 +274,36 @@ DOCTAG_OUT_OBJECT(doctag_stats)
 %feature("nothread") doctag_result_processing_time;
 %feature("nothread") doctag_result_document_id;
 %feature("nothread") doctag_result_sha256;
+#ifdef DOCTAG_HAVE_JOBS_H
+%feature("nothread") doctag_job_state_name;
+%feature("nothread") doctag_job_id;
+%feature("nothread") doctag_job_get_state;
+%feature("nothread") doctag_job_total;
+%feature("nothread") doctag_job_processed_count;
+%feature("nothread") doctag_job_failed_count;
+%feature("nothread") doctag_job_results_count;
+%feature("nothread") doctag_job_progress;
+%feature("nothread") doctag_job_last_seq;
+%feature("nothread") doctag_job_error;
+%feature("nothread") doctag_job_result_count;
+%feature("nothread") doctag_job_result_row;
+%feature("nothread") doctag_job_result_ok;
+%feature("nothread") doctag_job_result_title;
+%feature("nothread") doctag_job_result_error;
+%feature("nothread") doctag_job_result_tag_count;
+%feature("nothread") doctag_job_result_tag_at;
+%feature("nothread") doctag_job_result_document_id;
+%feature("nothread") doctag_job_result_json;
+%feature("nothread") doctag_job_to_json;
+%feature("nothread") doctag_job_catchup_to_json;
+%feature("nothread") doctag_active_jobs_count;
+%feature("nothread") doctag_active_jobs_to_json;
+%feature("nothread") doctag_events_count;
+%feature("nothread") doctag_events_seq;
+%feature("nothread") doctag_events_type;
+%feature("nothread") doctag_events_json;
+%feature("nothread") doctag_events_terminal;
+#endif
 
 /* ---- The language's own typemaps ---------------------------------------- */
 #if defined(SWIGPYTHON)
@@ -257,6 +340,22 @@ DOCTAG_OPAQUE(doctag_job_detail, doctag_job_detail_free)
 DOCTAG_OPAQUE(doctag_document_list, doctag_document_list_free)
 DOCTAG_OPAQUE(doctag_document_detail, doctag_document_detail_free)
 DOCTAG_OPAQUE(doctag_stats, doctag_stats_free)
+#endif
+#ifdef DOCTAG_HAVE_JOBS_H
+DOCTAG_OPAQUE(doctag_job, doctag_job_free)
+DOCTAG_OPAQUE(doctag_active_jobs, doctag_active_jobs_free)
+DOCTAG_OPAQUE(doctag_events, doctag_events_free)
+/* Event i of a poll, field by field (the record is borrowed from the list). */
+%inline %{
+uint64_t doctag_events_seq(const doctag_events *e, size_t i)
+{ const doctag_event_info *x = i < doctag_events_count(e) ? doctag_events_at(e, i) : NULL; return x ? x->seq : 0; }
+const char *doctag_events_type(const doctag_events *e, size_t i)
+{ const doctag_event_info *x = i < doctag_events_count(e) ? doctag_events_at(e, i) : NULL; return x ? x->type : NULL; }
+const char *doctag_events_json(const doctag_events *e, size_t i)
+{ const doctag_event_info *x = i < doctag_events_count(e) ? doctag_events_at(e, i) : NULL; return x ? x->json : NULL; }
+bool doctag_events_terminal(const doctag_events *e, size_t i)
+{ const doctag_event_info *x = i < doctag_events_count(e) ? doctag_events_at(e, i) : NULL; return x && x->terminal; }
+%}
 #endif
 
 /* ---- Option structs that own their strings ---------------------------------
@@ -390,6 +489,25 @@ DOCTAG_OWNED_STRING(doctag_session_options, ip)
 }
 #endif
 
+#ifdef DOCTAG_HAVE_JOBS_H
+%immutable doctag_worker_options::version;
+DOCTAG_OWNED_STRING(doctag_worker_options, until_job)
+DOCTAG_OWNED_STRING(doctag_worker_options, name)
+%extend doctag_worker_options {
+  doctag_worker_options() {
+    doctag_worker_options *o = calloc(1, sizeof *o);
+    if (o)
+      doctag_worker_options_init(o, DOCTAG_WORKER_OPTIONS_VERSION);
+    return o;
+  }
+  ~doctag_worker_options() {
+    doctag_own_string(&$self->until_job, NULL);
+    doctag_own_string(&$self->name, NULL);
+    free($self);
+  }
+}
+#endif
+
 %feature("nothread", "");
 
 /* ---- The ABI ---------------------------------------------------------------- */
@@ -401,4 +519,7 @@ DOCTAG_OWNED_STRING(doctag_session_options, ip)
 #endif
 #ifdef DOCTAG_HAVE_HISTORY_H
 %include "doctag/history.h"
+#endif
+#ifdef DOCTAG_HAVE_JOBS_H
+%include "doctag/jobs.h"
 #endif

@@ -110,6 +110,37 @@ assert len(rows) == int(sys.argv[2]), len(rows)
 assert all(r.get("tags") for r in rows), rows' "$tmp/out" "$n" || fail "not one tagged line per document"
   echo "$n documents tagged"
   ;;
+c-batch|python-batch)
+  # Two small text documents and one missing file, under the allowed root.
+  mkdir -p "$tmp/docs"
+  /usr/bin/python3 - "$corpus" "$tmp/docs" <<'PY'
+import json, shutil, sys
+root, dest = sys.argv[1], sys.argv[2]
+docs = sorted((e for e in json.load(open(root + "/manifest.json"))
+               if e["kind"] == "text" and e.get("lang") == "eng" and not e.get("benchmark")),
+              key=lambda e: (e["pages"], e["path"]))[:2]
+for e in docs:
+    shutil.copy(root + "/" + e["path"], dest)
+PY
+  files=("$tmp"/docs/*.pdf)
+  [ "${#files[@]}" -eq 2 ] || fail "corpus has no two small text documents"
+  export DOCTAG_ALLOWED_ROOTS=$tmp/docs
+  if [ "$mode" = c-batch ]; then run=("$1"); else run=(/usr/bin/python3 "$1"); fi
+  # Twice: the second run finds its user registered and logs in.
+  for attempt in 1 2; do
+    rc=0
+    "${run[@]}" "${files[@]}" "$tmp/docs/missing.pdf" >"$tmp/out" 2>"$tmp/err" || rc=$?
+    cat "$tmp/out" "$tmp/err"
+    [ "$rc" -eq 3 ] || fail "run $attempt: exit $rc, want 3 (one document failed)"
+    grep -q '^status: completed, 2 succeeded, 1 failed of 3$' "$tmp/out" || fail "no final status line"
+    [ "$(grep -E '^event ' "$tmp/out" | tail -n 1 | cut -d' ' -f3)" = completed ] || fail "completed is not the last event"
+    grep -q "failed: File not found: $tmp/docs/missing.pdf" "$tmp/out" || fail "the missing file's row does not say why"
+    # Every document row is followed by at least one tag.
+    awk '/^row [01]: /{r=$2} /^row 2: /{r=""} /^  [^ ]/ && r!="" && !/failed:/{n[r]++} END{exit !(n["0:"]>=1 && n["1:"]>=1)}' "$tmp/out" \
+      || fail "a document has no tags"
+  done
+  if "${run[@]}" 2>/dev/null; then fail "no arguments accepted"; fi
+  ;;
 *) fail "unknown mode $mode" ;;
 esac
 echo "ok: $mode"

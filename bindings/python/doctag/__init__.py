@@ -33,7 +33,7 @@ version = __version__
 ERRORS = dict(_capi.error_classes_by_code)
 
 __all__ = [
-    "Context", "Result", "Page", "Tag", "User", "Tokens", "Error", "ERRORS", "__version__",
+    "Context", "Result", "Page", "Tag", "User", "Tokens", "Job", "Error", "ERRORS", "__version__",
 ] + sorted(_capi.error_classes)
 
 _OCR_MODES = {"auto": _capi.OCR_AUTO, "force": _capi.OCR_FORCE, "off": _capi.OCR_OFF}
@@ -207,6 +207,118 @@ class Tokens:
     def __repr__(self):  # never the tokens themselves
         return "<doctag.Tokens %s, expires in %ds%s>" % (
             self.token_type, self.expires_in, " for %s" % self.user.email if self.user else "")
+
+
+#: Job states that never change again.
+_TERMINAL_STATES = ("completed", "cancelled", "failed")
+
+
+class Job:
+    """A batch job of one user (from Context.submit_batch() or Context.job()).
+
+    Properties read the last snapshot (taken at creation and by refresh(),
+    pause(), resume() and cancel()): id, status ("pending", "processing",
+    "paused", "completed", "cancelled", "failed"), processed_count (rows
+    that succeeded), failed_count, results_count, total, progress, error.
+    results() and events() read the job now. As a context manager, a job
+    left by an exception is cancelled when it has not finished."""
+
+    __slots__ = ("_ctx", "_user_id", "id", "_snap")
+
+    def __init__(self, ctx, user, job_id):
+        self._ctx = ctx
+        self._user_id = _user_id(user)
+        self.id = job_id
+        self._snap = None
+        self.refresh()
+
+    def refresh(self):
+        """Reads the job's current state; returns self."""
+        self._snap = _need("job_status")(self._ctx._c, self._user_id, self.id)
+        return self
+
+    status = property(lambda self: _capi.job_state_name(_capi.job_get_state(self._snap)))
+    processed_count = property(lambda self: _capi.job_processed_count(self._snap))
+    failed_count = property(lambda self: _capi.job_failed_count(self._snap))
+    results_count = property(lambda self: _capi.job_results_count(self._snap))
+    total = property(lambda self: _capi.job_total(self._snap))
+    progress = property(lambda self: _capi.job_progress(self._snap))
+    error = property(lambda self: _capi.job_error(self._snap) or None)
+    last_seq = property(lambda self: _capi.job_last_seq(self._snap),
+                        doc="Sequence number of the last event the snapshot includes.")
+
+    @property
+    def done(self):
+        """True once the job is completed, cancelled or failed."""
+        return self.status in _TERMINAL_STATES
+
+    def pause(self):
+        """pending/processing -> paused; Conflict in any other state."""
+        _capi.job_pause(self._ctx._c, self._user_id, self.id)
+        return self.refresh()
+
+    def resume(self):
+        """paused -> processing; Conflict in any other state."""
+        _capi.job_resume(self._ctx._c, self._user_id, self.id)
+        return self.refresh()
+
+    def cancel(self):
+        """pending/processing/paused -> cancelled; Conflict once finished."""
+        _capi.job_cancel(self._ctx._c, self._user_id, self.id)
+        return self.refresh()
+
+    def results(self):
+        """The finished rows so far, in the order they finished, as dicts in
+        the shape of the WebSocket "progress" event (row_index, status,
+        title, tags, error, document_id...)."""
+        snap = self.refresh()._snap
+        return [_json.loads(_capi.job_result_json(snap, i)) for i in range(_capi.job_result_count(snap))]
+
+    def events(self, after_seq=0, timeout=None, poll_ms=500):
+        """Yields the job's events (dicts with "seq" and "type") with a
+        sequence number above after_seq, in order, waiting for new ones,
+        until the terminal event ("completed", "cancelled" or "error"),
+        which is yielded last. timeout: seconds without any event after
+        which Timeout is raised (None: wait for ever)."""
+        import time
+        seq = int(after_seq)
+        quiet_since = time.monotonic()
+        while True:
+            evs = _capi.job_events_poll(self._ctx._c, self._user_id, self.id, seq, 0, int(poll_ms))
+            n = _capi.events_count(evs)
+            if n:
+                quiet_since = time.monotonic()
+            elif timeout is not None and time.monotonic() - quiet_since > timeout:
+                raise Timeout("no event of job %s for %gs" % (self.id, timeout), _capi.ETIMEOUT)
+            for i in range(n):
+                seq = _capi.events_seq(evs, i)
+                event = _json.loads(_capi.events_json(evs, i))
+                event.setdefault("seq", seq)
+                event.setdefault("type", _capi.events_type(evs, i))
+                yield event
+                if _capi.events_terminal(evs, i):
+                    return
+
+    def to_dict(self):
+        """The status JSON of the HTTP API: job_id, status, progress,
+        processed_count, failed_count, total, results_count."""
+        return _json.loads(_capi.job_to_json(self._snap))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            try:
+                if not self.refresh().done:
+                    self.cancel()
+            except Error:
+                pass
+        return False
+
+    def __repr__(self):
+        return "<doctag.Job %s %s: %d/%d done, %d failed>" % (
+            self.id, self.status, self.results_count, self.total, self.failed_count)
 
 
 # Keyword arguments of Context() -> doctag_config fields.
@@ -481,6 +593,70 @@ class Context:
         """total_jobs, total_documents, documents_processed, documents_failed,
         jobs_by_status, recent_activity."""
         return _json.loads(_need("history_stats_json")(self._c, _user_id(user)))
+
+    # -- batch jobs -----------------------------------------------------------
+    def submit_batch(self, user, rows, model="local", num_tags=8, num_pages=None, api_key=None,
+                     exclude=None, vocabulary=None, ocr=None, languages=None, column_mapping=None,
+                     job_id=None):
+        """Submits a batch for `user` (a User or user id) and returns its Job
+        (pending until a worker, e.g. run_worker(), processes it).
+
+        rows: dicts with the row fields title, file_path, file_source_type
+        ("url", "s3" or "local"), description, publishing_date, file_size
+        (other keys are kept and ignored). column_mapping: {our field: your
+        key}. A row without a readable file fails alone when processed."""
+        if isinstance(rows, (str, bytes, dict)):
+            raise TypeError("rows must be a list of dicts")
+        docs = [dict(r) for r in rows]
+        config = {"model_name": model, "num_tags": num_tags}
+        if num_pages is not None:
+            config["num_pages"] = num_pages
+        if api_key:
+            config["api_key"] = api_key
+        if exclude is not None:
+            config["exclusion_words"] = list(exclude)
+        if vocabulary is not None:
+            config["vocabulary"] = list(vocabulary)
+        if ocr is not None:
+            config["ocr"] = ocr
+        if languages:
+            config["language"] = languages if isinstance(languages, str) else "+".join(languages)
+        body = {"documents": docs, "config": config}
+        if column_mapping:
+            body["column_mapping"] = dict(column_mapping)
+        if job_id:
+            body["job_id"] = job_id
+        uid = _user_id(user)
+        answer = _json.loads(_need("job_submit_json")(self._c, uid, _json.dumps(body, default=str)))
+        return Job(self, uid, answer["job_id"])
+
+    def job(self, user, job_id):
+        """The Job with this id of `user`; NotFound for an unknown job or
+        another user's."""
+        return Job(self, user, job_id)
+
+    def active_jobs(self, user):
+        """The user's processing and paused jobs, newest first, as status dicts."""
+        jobs = _need("jobs_active")(self._c, _user_id(user))
+        return _json.loads(_capi.active_jobs_to_json(jobs))["jobs"]
+
+    def run_worker(self, once=False, threads=None, until_job=None, name=None, lease=None):
+        """Runs a worker on this context's queue in this thread (the GIL is
+        released meanwhile): processes documents of any job, `threads` at a
+        time. once=True returns when no work is waiting; until_job (a Job or
+        id) returns once that job has finished; otherwise it runs until the
+        process ends (use a daemon thread, or `doctag worker`)."""
+        o = _need("worker_options")()
+        o.once = bool(once)
+        if threads is not None:
+            o.threads = _positive("threads", threads)
+        if until_job is not None:
+            o.set_until_job(getattr(until_job, "id", until_job))
+        if name:
+            o.set_name(name)
+        if lease is not None:
+            o.lease_sec = _positive("lease", lease)
+        _capi.worker_run(self._c, o)
 
     # -- helpers --------------------------------------------------------------
     def _options(self, model=None, num_tags=None, num_pages=None, api_key=None, exclude=None,
