@@ -34,8 +34,13 @@ fi
 if [ "${DOCTAG_SKIP_FUZZ:-0}" != 1 ]; then
   tests/fuzz/run.sh "${DOCTAG_FUZZ_SECONDS:-60}" || status=$?
 fi
-# The Debian packages, built, installed, used and purged (about 90 s; needs root).
-if [ "${DOCTAG_TEST_DEBS:-0}" = 1 ]; then
+# The Debian packages, built, installed, used and purged (needs root; it
+# installs on this machine, so it runs in CI and otherwise on request).
+debs=${DOCTAG_TEST_DEBS:-}
+if [ -z "$debs" ]; then
+  if [ "${CI:-}" = true ]; then debs=1; else debs=0; fi
+fi
+if [ "$debs" = 1 ]; then
   tests/packaging/test-debs.sh || status=$?
 fi
 exit $status
