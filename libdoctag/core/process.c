@@ -194,10 +194,6 @@ static doctag_status run(doctag_ctx *ctx, doctag_result **out, const source *src
     g_strlcpy(r->language, extract_detect_language(r->text->str, r->text->len), sizeof r->language);
   const char *first_text = doc.first_text ? doc.first_text : "";
   r->title = extract_title(doc.meta_title, first_text, r->file_name);
-  for (unsigned int i = 0; i < r->pages_read && stream; i++) {
-    g_free(r->pages[i].text);
-    r->pages[i].text = NULL;
-  }
   extract_doc_clear(&doc);
   result_summarise(r);
 
