@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <glib.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -283,6 +284,7 @@ out:
 
 int main(int argc, char **argv)
 {
+  g_log_writer_default_set_use_stderr(TRUE);
   if (argc < 2) {
     usage(stderr);
     return EXIT_USAGE;
