@@ -231,7 +231,14 @@ static doctag_status sq_connect(struct store *s, store_conn **out)
     "PRAGMA cache_size = -16384", "PRAGMA mmap_size = 268435456",
   };
   for (size_t i = 0; i < G_N_ELEMENTS(setup); i++) {
-    rc = sqlite3_exec(c->db, setup[i], NULL, NULL, NULL);
+    /* Switching the journal mode can answer "database is locked" without
+     * consulting the busy handler while another process opens the same file:
+     * wait for it here too. */
+    for (int tries = 0;; tries++) {
+      rc = sqlite3_exec(c->db, setup[i], NULL, NULL, NULL);
+      if (((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) || !sq_busy(NULL, tries))
+        break;
+    }
     if (rc != SQLITE_OK) {
       doctag_status st = sq_error(c->db, rc, setup[i]);
       err_wrap(st, "%s", impl->path);

@@ -311,6 +311,8 @@ static void test_sqlite_several_processes(void **state)
     if (pids[p] == 0) {
       struct store *s = NULL;
       int bad = store_open(f->url, f->dir, &s) != DOCTAG_OK;
+      if (bad)
+        fprintf(stderr, "process %d: open: %s\n", p, doctag_error_last()->message);
       for (int i = 0; !bad && i < EACH; i++) {
         char *email = g_strdup_printf("proc%d-user%d@example.com", p, i);
         bad = add_user(s, email, store_now_us(), NULL) != DOCTAG_OK;
