@@ -506,10 +506,15 @@ static doctag_status claim_once(queue *q, const char *worker, unsigned int lease
     }
     *got = !st;
   } else if (!st) {
-    store_rows_clear(&r);   /* taken by another worker meanwhile */
+    /* Taken by another worker meanwhile: roll back, or the event number
+     * taken above would stay used with no event, a hole in the sequence. */
+    store_rows_clear(&r);
+    st = DOCTAG_ECANCELLED;
   }
   g_free(job);
   st = store_tx_end(c, st);
+  if (st == DOCTAG_ECANCELLED)
+    st = DOCTAG_OK;
   if (st || !*got) {
     queue_item_clear(item);   /* zeroed by local_claim when nothing was taken */
     *got = false;
