@@ -3,16 +3,19 @@
  * unless the operator allows it. */
 #include "fetch/target.h"
 
+#include "core/curllib.h"
 #include "core/error.h"
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <string.h>
 
 #define SCHEME_MSG "Invalid URL. Must start with http:// or https://"
+
+/* libcurl's functions (core/curllib.c), loaded by parse() */
+#define C (curllib_loaded())
 
 /* Why an IPv4 address (host byte order) is not public, or NULL. */
 static const char *v4_blocked(uint32_t a)
@@ -206,48 +209,51 @@ static bool has_http_prefix(const char *url)
 }
 
 /* Splits the URL with curl's own parser, so that what we check is what
- * curl will connect to. */
+ * curl will connect to. *zone gets the IPv6 zone id, if any (g_free). */
 static doctag_status parse(const char *url, fetch_target *t, char **zone)
 {
+  *zone = NULL;
   if (!url || !*url)
     return err_set(DOCTAG_EINVAL, "URL is empty");
   if (!has_http_prefix(url))
     return err_set(DOCTAG_EINVAL, SCHEME_MSG);
-  CURLU *u = curl_url();
+  if (!curllib_get(DOCTAG_EFETCH))
+    return DOCTAG_EFETCH;
+  CURLU *u = C->curl_url();
   if (!u)
     return err_nomem();
   doctag_status st = DOCTAG_OK;
-  char *scheme = NULL, *host = NULL, *port = NULL, *norm = NULL;
-  CURLUcode rc = curl_url_set(u, CURLUPART_URL, url, 0);
+  char *scheme = NULL, *host = NULL, *port = NULL, *norm = NULL, *zoneid = NULL;
+  CURLUcode rc = C->curl_url_set(u, CURLUPART_URL, url, 0);
   if (rc) {
-    st = err_set(DOCTAG_EINVAL, "Invalid URL: %s", curl_url_strerror(rc));
+    st = err_set(DOCTAG_EINVAL, "Invalid URL: %s", C->curl_url_strerror(rc));
     goto out;
   }
-  if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) || (strcmp(scheme, "http") && strcmp(scheme, "https"))) {
+  if (C->curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) || (strcmp(scheme, "http") && strcmp(scheme, "https"))) {
     st = err_set(DOCTAG_EINVAL, SCHEME_MSG);
     goto out;
   }
-  rc = curl_url_get(u, CURLUPART_HOST, &host, CURLU_PUNYCODE);
+  rc = C->curl_url_get(u, CURLUPART_HOST, &host, CURLU_PUNYCODE);
   if (rc || !host || !*host) {
     st = err_set(DOCTAG_EINVAL, "Invalid URL: no host");
     goto out;
   }
-  if (curl_url_get(u, CURLUPART_ZONEID, zone, 0))
-    *zone = NULL;
+  if (!C->curl_url_get(u, CURLUPART_ZONEID, &zoneid, 0) && zoneid)
+    *zone = g_strdup(zoneid);
   /* Host names are case-insensitive: one spelling for the check, the pin
    * and the request. */
   char *lower = g_ascii_strdown(host, -1);
-  rc = curl_url_set(u, CURLUPART_HOST, lower, 0);
-  curl_free(host);
+  rc = C->curl_url_set(u, CURLUPART_HOST, lower, 0);
+  C->curl_free(host);
   host = NULL;
-  if (rc || curl_url_get(u, CURLUPART_HOST, &host, CURLU_PUNYCODE)) {
+  if (rc || C->curl_url_get(u, CURLUPART_HOST, &host, CURLU_PUNYCODE)) {
     g_free(lower);
     st = err_set(DOCTAG_EINVAL, "Invalid URL: bad host");
     goto out;
   }
   g_free(lower);
-  if (curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) ||
-      curl_url_get(u, CURLUPART_URL, &norm, CURLU_PUNYCODE)) {
+  if (C->curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) ||
+      C->curl_url_get(u, CURLUPART_URL, &norm, CURLU_PUNYCODE)) {
     st = err_set(DOCTAG_EINVAL, "Invalid URL: no port");
     goto out;
   }
@@ -259,11 +265,12 @@ static doctag_status parse(const char *url, fetch_target *t, char **zone)
   t->port = strtol(port, NULL, 10);
   t->url = g_strdup(norm);
 out:
-  curl_free(scheme);
-  curl_free(host);
-  curl_free(port);
-  curl_free(norm);
-  curl_url_cleanup(u);
+  C->curl_free(zoneid);
+  C->curl_free(scheme);
+  C->curl_free(host);
+  C->curl_free(port);
+  C->curl_free(norm);
+  C->curl_url_cleanup(u);
   return st;
 }
 
@@ -273,12 +280,12 @@ doctag_status fetch_target_check(const fetch_opts *o, const char *url, fetch_tar
   char *zone = NULL;
   doctag_status st = parse(url, t, &zone);
   if (st) {
-    curl_free(zone);
+    g_free(zone);
     fetch_target_clear(t);
     return st;
   }
   char *lookup = zone ? g_strconcat(t->host, "%", zone, NULL) : g_strdup(t->host);
-  curl_free(zone);
+  g_free(zone);
 
   struct addrinfo hints = { 0 }, *res = NULL;
   hints.ai_family = AF_UNSPEC;

@@ -2,10 +2,10 @@
  * on every hop, the checked addresses pinned, caps enforced as bytes arrive. */
 #include "fetch/target.h"
 
+#include "core/curllib.h"
 #include "core/error.h"
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -13,14 +13,9 @@
 
 #define CONNECT_TIMEOUT_MS 30000L
 
-static void curl_init_once(void)
-{
-  static gsize done;
-  if (g_once_init_enter(&done)) {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    g_once_init_leave(&done, 1);
-  }
-}
+/* libcurl's functions (core/curllib.c), loaded by the URL guard that checks
+ * every hop before any transfer */
+#define C (curllib_loaded())
 
 /* One request and what came back. */
 typedef struct xfer {
@@ -175,38 +170,38 @@ static curl_socket_t on_open_socket(void *userdata, curlsocktype purpose, struct
 /* Performs one request to a checked target. Returns the curl code. */
 static CURLcode perform(const fetch_target *t, xfer *x, long timeout_ms)
 {
-  CURL *h = curl_easy_init();
+  CURL *h = C->curl_easy_init();
   if (!h)
     return CURLE_OUT_OF_MEMORY;
-  struct curl_slist *pin = t->resolve ? curl_slist_append(NULL, t->resolve) : NULL;
+  struct curl_slist *pin = t->resolve ? C->curl_slist_append(NULL, t->resolve) : NULL;
   x->errbuf[0] = '\0';
-  curl_easy_setopt(h, CURLOPT_URL, t->url);
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);  /* we follow, re-checking each hop */
-  curl_easy_setopt(h, CURLOPT_PROXY, "");           /* a proxy would connect for us, unchecked */
-  curl_easy_setopt(h, CURLOPT_RESOLVE, pin);
-  curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
-  curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, x);
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, x->errbuf);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, MIN(timeout_ms, CONNECT_TIMEOUT_MS));
-  curl_easy_setopt(h, CURLOPT_USERAGENT, "doctag/" DOCTAG_VERSION_STRING);
+  C->curl_easy_setopt(h, CURLOPT_URL, t->url);
+  C->curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  C->curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  C->curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);  /* we follow, re-checking each hop */
+  C->curl_easy_setopt(h, CURLOPT_PROXY, "");           /* a proxy would connect for us, unchecked */
+  C->curl_easy_setopt(h, CURLOPT_RESOLVE, pin);
+  C->curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+  C->curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, x);
+  C->curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+  C->curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
+  C->curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+  C->curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
+  C->curl_easy_setopt(h, CURLOPT_ERRORBUFFER, x->errbuf);
+  C->curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+  C->curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, MIN(timeout_ms, CONNECT_TIMEOUT_MS));
+  C->curl_easy_setopt(h, CURLOPT_USERAGENT, "doctag/" DOCTAG_VERSION_STRING);
   if (x->head)
-    curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
-  CURLcode rc = curl_easy_perform(h);
+    C->curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+  CURLcode rc = C->curl_easy_perform(h);
   if (rc == CURLE_OK || rc == CURLE_WRITE_ERROR) {
     long code = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+    C->curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
     if (code)
       x->status = code;
   }
-  curl_easy_cleanup(h);
-  curl_slist_free_all(pin);
+  C->curl_easy_cleanup(h);
+  C->curl_slist_free_all(pin);
   return rc;
 }
 
@@ -219,15 +214,15 @@ static char *file_name(const char *disposition, const char *url)
   if (disposition && *disposition) {
     raw = g_strdup(disposition);
   } else {
-    CURLU *u = curl_url();
+    CURLU *u = C->curl_url();
     char *path = NULL;
-    if (u && !curl_url_set(u, CURLUPART_URL, url, 0) &&
-        !curl_url_get(u, CURLUPART_PATH, &path, CURLU_URLDECODE) && path) {
+    if (u && !C->curl_url_set(u, CURLUPART_URL, url, 0) &&
+        !C->curl_url_get(u, CURLUPART_PATH, &path, CURLU_URLDECODE) && path) {
       const char *slash = strrchr(path, '/');
       raw = g_strdup(slash ? slash + 1 : path);
     }
-    curl_free(path);
-    curl_url_cleanup(u);
+    C->curl_free(path);
+    C->curl_url_cleanup(u);
   }
   if (raw) {
     /* Only the last component of anything path-like. */
@@ -256,13 +251,13 @@ static char *file_name(const char *disposition, const char *url)
  * sent when it cannot be resolved (the guard then says what is wrong). */
 static char *resolve_location(const char *base, const char *location)
 {
-  CURLU *u = curl_url();
+  CURLU *u = C->curl_url();
   char *abs = NULL, *out = NULL;
-  if (u && !curl_url_set(u, CURLUPART_URL, base, 0) && !curl_url_set(u, CURLUPART_URL, location, 0) &&
-      !curl_url_get(u, CURLUPART_URL, &abs, 0))
+  if (u && !C->curl_url_set(u, CURLUPART_URL, base, 0) && !C->curl_url_set(u, CURLUPART_URL, location, 0) &&
+      !C->curl_url_get(u, CURLUPART_URL, &abs, 0))
     out = g_strdup(abs);
-  curl_free(abs);
-  curl_url_cleanup(u);
+  C->curl_free(abs);
+  C->curl_url_cleanup(u);
   return out ? out : g_strdup(location);
 }
 
@@ -270,14 +265,13 @@ static doctag_status transfer_error(const xfer *x, CURLcode rc, unsigned int tim
 {
   if (rc == CURLE_OPERATION_TIMEDOUT)
     return err_set(DOCTAG_ETIMEOUT, "Request timed out after %u s", timeout_sec);
-  return err_set(DOCTAG_EFETCH, "Request failed: %s", x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc));
+  return err_set(DOCTAG_EFETCH, "Request failed: %s", x->errbuf[0] ? x->errbuf : C->curl_easy_strerror(rc));
 }
 
 /* Follows a URL through its redirects, checking every hop, until a final
  * answer; fills *x with it. *final_url gets the last URL. */
 static doctag_status run(const fetch_opts *o, const char *url, xfer *x, char **final_url)
 {
-  curl_init_once();
   unsigned int timeout = o->timeout_sec ? o->timeout_sec : FETCH_DEFAULT_TIMEOUT_SEC;
   unsigned int max_hops = o->max_redirects ? o->max_redirects : FETCH_MAX_REDIRECTS;
   double deadline = ctx_now() + timeout;

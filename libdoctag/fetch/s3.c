@@ -3,9 +3,9 @@
  * other headers. Bodies are sent with POSTFIELDS so that curl's own payload
  * hash in the canonical request is that of the bytes sent. */
 #include "fetch/s3.h"
+#include "core/curllib.h"
 #include "core/error.h"
 
-#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,17 +13,26 @@
 #define S3_CONNECT_TIMEOUT 10
 #define S3_ERROR_BODY_MAX 65536
 
-static GPrivate thread_curl = G_PRIVATE_INIT((GDestroyNotify)curl_easy_cleanup);
+/* libcurl's functions (core/curllib.c), loaded by s3_request() */
+#define C (curllib_loaded())
+
+/* A thread's handle exists only once libcurl is loaded. */
+static void thread_curl_free(void *c)
+{
+  C->curl_easy_cleanup(c);
+}
+
+static GPrivate thread_curl = G_PRIVATE_INIT(thread_curl_free);
 
 /* The calling thread's curl handle, reset. */
 static CURL *curl_for_thread(void)
 {
   CURL *c = g_private_get(&thread_curl);
   if (!c) {
-    c = curl_easy_init();
+    c = C->curl_easy_init();
     g_private_set(&thread_curl, c);
   } else {
-    curl_easy_reset(c);
+    C->curl_easy_reset(c);
   }
   return c;
 }
@@ -143,6 +152,8 @@ static doctag_status s3_request(const doctag_ctx *ctx, const char *method, const
   rep->length = -1;
   if (!s3_configured())
     return err_set(DOCTAG_EINVAL, "S3 client not configured");
+  if (!curllib_get(DOCTAG_EFETCH))
+    return DOCTAG_EFETCH;
   CURL *c = curl_for_thread();
   if (!c)
     return err_set(DOCTAG_ENOMEM, "cannot create a curl handle");
@@ -153,57 +164,57 @@ static doctag_status s3_request(const doctag_ctx *ctx, const char *method, const
   char *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, body ? body : (const void *)"", body ? body_len : 0);
   struct curl_slist *hdrs = NULL;
   char *h = g_strdup_printf("x-amz-content-sha256: %s", sha);
-  hdrs = curl_slist_append(hdrs, h);
+  hdrs = C->curl_slist_append(hdrs, h);
   g_free(h);
   const char *token = env_nonempty("AWS_SESSION_TOKEN");
   if (token) {
     h = g_strdup_printf("x-amz-security-token: %s", token);
-    hdrs = curl_slist_append(hdrs, h);
+    hdrs = C->curl_slist_append(hdrs, h);
     g_free(h);
   }
   if (!strcmp(method, "PUT")) {
     h = g_strdup_printf("Content-Type: %s", content_type ? content_type : "application/octet-stream");
-    hdrs = curl_slist_append(hdrs, h);
+    hdrs = C->curl_slist_append(hdrs, h);
     g_free(h);
   }
 
   sink s = { g_byte_array_new(), max_bytes ? max_bytes : S3_ERROR_BODY_MAX, false };
-  curl_easy_setopt(c, CURLOPT_URL, url);
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_AWS_SIGV4, sigv4);
-  curl_easy_setopt(c, CURLOPT_USERPWD, userpwd);
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)S3_CONNECT_TIMEOUT);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)(timeout_sec ? timeout_sec : S3_DEFAULT_TIMEOUT));
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
+  C->curl_easy_setopt(c, CURLOPT_URL, url);
+  C->curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  C->curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  C->curl_easy_setopt(c, CURLOPT_AWS_SIGV4, sigv4);
+  C->curl_easy_setopt(c, CURLOPT_USERPWD, userpwd);
+  C->curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+  C->curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)S3_CONNECT_TIMEOUT);
+  C->curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)(timeout_sec ? timeout_sec : S3_DEFAULT_TIMEOUT));
+  C->curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+  C->curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
   if (!strcmp(method, "HEAD")) {
-    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    C->curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
   } else if (!strcmp(method, "PUT")) {
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "PUT");
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : (const void *)"");
+    C->curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "PUT");
+    C->curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+    C->curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : (const void *)"");
   } else if (!strcmp(method, "DELETE")) {
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "DELETE");
+    C->curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "DELETE");
   }
 
   doctag_status st = DOCTAG_OK;
-  CURLcode rc = curl_easy_perform(c);
+  CURLcode rc = C->curl_easy_perform(c);
   if (rc == CURLE_WRITE_ERROR && s.over && max_bytes) {
     st = err_set(DOCTAG_ELIMIT, "S3 object s3://%s/%s is over the limit of %.1f MB", bucket, key,
                  max_bytes / 1048576.0);
   } else if (rc == CURLE_OPERATION_TIMEDOUT) {
     st = err_set(DOCTAG_ETIMEOUT, "Request timed out");
   } else if (rc != CURLE_OK) {
-    st = err_set(DOCTAG_EFETCH, "Request failed: %s", curl_easy_strerror(rc));
+    st = err_set(DOCTAG_EFETCH, "Request failed: %s", C->curl_easy_strerror(rc));
   } else {
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &rep->status);
+    C->curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &rep->status);
     curl_off_t cl = -1;
-    curl_easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
+    C->curl_easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
     rep->length = cl;
     char *ct = NULL;
-    curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
+    C->curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
     rep->content_type = ct ? g_strdup(ct) : NULL;
     if (rep->status < 200 || rep->status > 299) {
       g_byte_array_append(s.buf, (const guint8 *)"", 1);
@@ -224,8 +235,8 @@ static doctag_status s3_request(const doctag_ctx *ctx, const char *method, const
     rep->body = g_byte_array_free_to_bytes(s.buf);
   else
     g_byte_array_free(s.buf, TRUE);
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
-  curl_slist_free_all(hdrs);
+  C->curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+  C->curl_slist_free_all(hdrs);
   explicit_bzero(userpwd, strlen(userpwd));
   g_free(userpwd);
   g_free(sigv4);

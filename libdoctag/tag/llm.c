@@ -27,7 +27,8 @@
  */
 #include "tag/llm.h"
 
-#include <curl/curl.h>
+#include "core/curllib.h"
+
 #include <glib.h>
 #include <jansson.h>
 #include <math.h>
@@ -59,17 +60,19 @@
 
 /* ---- the per-thread curl handle ---- */
 
+/* libcurl's functions (core/curllib.c), loaded by llm_tag() */
+#define C (curllib_loaded())
+
 static pthread_key_t curl_key;
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 
 static void curl_handle_free(void *h)
 {
-  curl_easy_cleanup(h);
+  C->curl_easy_cleanup(h);
 }
 
 static void curl_setup(void)
 {
-  curl_global_init(CURL_GLOBAL_DEFAULT);
   pthread_key_create(&curl_key, curl_handle_free);
 }
 
@@ -80,12 +83,12 @@ static CURL *thread_curl(void)
   pthread_once(&curl_once, curl_setup);
   CURL *c = pthread_getspecific(curl_key);
   if (c) {
-    curl_easy_reset(c);
+    C->curl_easy_reset(c);
     return c;
   }
-  c = curl_easy_init();
+  c = C->curl_easy_init();
   if (c && pthread_setspecific(curl_key, c) != 0) {
-    curl_easy_cleanup(c);
+    C->curl_easy_cleanup(c);
     c = NULL;
   }
   return c;
@@ -194,7 +197,7 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud)
     if (end != v && !*end && isfinite(secs) && secs >= 0) {
       r->retry_after = secs;
     } else {
-      time_t when = curl_getdate(v, NULL); /* an HTTP date */
+      time_t when = C->curl_getdate(v, NULL); /* an HTTP date */
       if (when > 0)
         r->retry_after = MAX(0.0, difftime(when, time(NULL)));
     }
@@ -213,28 +216,28 @@ static CURLcode http_post(const char *url, struct curl_slist *headers, const cha
   r->retry_after = -1;
   g_string_truncate(r->body, 0);
   errbuf[0] = '\0';
-  curl_easy_setopt(c, CURLOPT_URL, url);
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(c, CURLOPT_POSTFIELDS, payload);
-  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(payload));
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, r->body);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)MAX(1.0, timeout * 1000.0));
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)MAX(1.0, connect_timeout * 1000.0));
-  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(c, CURLOPT_USERAGENT, "doctag/" DOCTAG_VERSION_STRING);
-  CURLcode rc = curl_easy_perform(c);
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+  C->curl_easy_setopt(c, CURLOPT_URL, url);
+  C->curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  C->curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  C->curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  C->curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  C->curl_easy_setopt(c, CURLOPT_POSTFIELDS, payload);
+  C->curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(payload));
+  C->curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  C->curl_easy_setopt(c, CURLOPT_WRITEDATA, r->body);
+  C->curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+  C->curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+  C->curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  C->curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)MAX(1.0, timeout * 1000.0));
+  C->curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)MAX(1.0, connect_timeout * 1000.0));
+  C->curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+  C->curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+  C->curl_easy_setopt(c, CURLOPT_USERAGENT, "doctag/" DOCTAG_VERSION_STRING);
+  CURLcode rc = C->curl_easy_perform(c);
+  C->curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
   /* The header list is freed by the caller: leave nothing dangling. */
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
-  curl_easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
+  C->curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+  C->curl_easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
   return rc;
 }
 
@@ -276,14 +279,14 @@ static doctag_status session_init(llm_session *s, const doctag_ctx *ctx, const t
         return err_set(DOCTAG_EINVAL, "the API key contains control characters");
   }
   struct curl_slist *h = NULL;
-  h = curl_slist_append(h, "Content-Type: application/json");
-  h = curl_slist_append(h, "Accept: application/json");
-  h = curl_slist_append(h, "Expect:");
-  h = curl_slist_append(h, "HTTP-Referer: " LLM_REFERER);
-  h = curl_slist_append(h, "X-Title: " LLM_TITLE);
+  h = C->curl_slist_append(h, "Content-Type: application/json");
+  h = C->curl_slist_append(h, "Accept: application/json");
+  h = C->curl_slist_append(h, "Expect:");
+  h = C->curl_slist_append(h, "HTTP-Referer: " LLM_REFERER);
+  h = C->curl_slist_append(h, "X-Title: " LLM_TITLE);
   if (key && *key) {
     char *auth = g_strconcat("Authorization: Bearer ", key, NULL);
-    h = curl_slist_append(h, auth);
+    h = C->curl_slist_append(h, auth);
     wipe_free(auth);
   }
   s->headers = h;
@@ -296,7 +299,7 @@ static void session_clear(llm_session *s)
   for (struct curl_slist *h = s->headers; h; h = h->next)
     if (g_str_has_prefix(h->data, "Authorization:"))
       memset(h->data, 0, strlen(h->data));
-  curl_slist_free_all(s->headers);
+  C->curl_slist_free_all(s->headers);
   g_free(s->url);
   g_free(s->shown_url);
   g_free(s->model_ran);
@@ -453,7 +456,7 @@ static doctag_status chat(llm_session *s, GPtrArray *turns, json_t *format, char
       st = err_set(DOCTAG_ELLM, "the LLM endpoint's answer is larger than %u MB", LLM_MAX_BODY >> 20);
       break;
     } else if (rc != CURLE_OK) {
-      why = g_strdup_printf("%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+      why = g_strdup_printf("%s", errbuf[0] ? errbuf : C->curl_easy_strerror(rc));
       if (!retryable_curl(rc)) {
         st = err_set(DOCTAG_ELLM, "LLM request to %s failed: %s", s->shown_url, why);
         g_free(why);
@@ -588,6 +591,8 @@ doctag_status llm_tag(const doctag_ctx *ctx, const tag_request *req, tag_outcome
 {
   if (!req || !out || !req->model_name || !*req->model_name || req->num_tags == 0)
     return err_set(DOCTAG_EINVAL, "LLM tagging needs a model name and a number of tags");
+  if (!curllib_get(DOCTAG_ELLM))
+    return DOCTAG_ELLM;
 
   llm_session s;
   doctag_status st = session_init(&s, ctx, req);
