@@ -3,10 +3,14 @@
  * once when no transaction was open (inside one, the transaction is lost and
  * the caller gets DOCTAG_EUNAVAILABLE). */
 #include "store/store.h"
+#include "store/pqlib.h"
 #include "core/error.h"
 
-#include <libpq-fe.h>
 #include <string.h>
+
+/* libpq's functions (pqlib.c), loaded by pg_open(): every connection comes
+ * from an opened store */
+#define P (pqlib_loaded())
 
 /* Times cross the interface as int64 microseconds since the epoch. */
 #define TS_IN(p) "('epoch'::timestamptz + (" p ")::int8 * interval '1 microsecond')"
@@ -122,14 +126,16 @@ static bool pg_accepts(const char *url)
 
 static doctag_status pg_open(struct store *s, const char *url, const char *data_dir)
 {
+  if (!pqlib_get())
+    return DOCTAG_ESTORE;
   char *err = NULL;
-  PQconninfoOption *opts = PQconninfoParse(url, &err);
+  PQconninfoOption *opts = P->PQconninfoParse(url, &err);
   if (!opts) {
     doctag_status st = err_set(DOCTAG_EINVAL, "database URL: %s", err ? g_strstrip(err) : "cannot be parsed");
-    PQfreemem(err);
+    P->PQfreemem(err);
     return st;
   }
-  PQconninfoFree(opts);
+  P->PQconninfoFree(opts);
   s->impl = g_strdup(url);
   return DOCTAG_OK;
 }
@@ -149,9 +155,9 @@ static void pg_notice(void *arg, const char *message)
 /* The libpq message on one line. */
 static char *pg_message(PGconn *conn, const PGresult *res)
 {
-  const char *m = res ? PQresultErrorMessage(res) : NULL;
+  const char *m = res ? P->PQresultErrorMessage(res) : NULL;
   if (!m || !*m)
-    m = PQerrorMessage(conn);
+    m = P->PQerrorMessage(conn);
   /* Collapse libpq's multi-line, tab-indented messages. */
   gchar **words = g_strsplit_set(m && *m ? m : "unknown error", " \t\r\n", -1);
   GString *s = g_string_new(NULL);
@@ -167,7 +173,7 @@ static void pg_disconnect(store_conn *base)
   pg_conn *c = (pg_conn *)base;
   if (!c)
     return;
-  PQfinish(c->conn);
+  P->PQfinish(c->conn);
   g_free(c);
 }
 
@@ -179,15 +185,15 @@ static doctag_status pg_connect(struct store *s, store_conn **out)
   const char *vals[] = { s->impl, "UTF8", "10", "doctag", NULL };
   pg_conn *c = g_new0(pg_conn, 1);
   c->base.ops = &store_postgres_ops;
-  c->conn = PQconnectdbParams(keys, vals, 1);
-  if (!c->conn || PQstatus(c->conn) != CONNECTION_OK) {
+  c->conn = P->PQconnectdbParams(keys, vals, 1);
+  if (!c->conn || P->PQstatus(c->conn) != CONNECTION_OK) {
     char *m = c->conn ? pg_message(c->conn, NULL) : g_strdup("out of memory");
     doctag_status st = err_set(DOCTAG_EUNAVAILABLE, "postgresql: cannot connect: %s", m);
     g_free(m);
     pg_disconnect(&c->base);
     return st;
   }
-  PQsetNoticeProcessor(c->conn, pg_notice, NULL);
+  P->PQsetNoticeProcessor(c->conn, pg_notice, NULL);
   *out = &c->base;
   return DOCTAG_OK;
 }
@@ -195,20 +201,20 @@ static doctag_status pg_connect(struct store *s, store_conn **out)
 /* Reconnects with the same parameters; true when the server answers. */
 static bool pg_reset(pg_conn *c)
 {
-  PQreset(c->conn);
+  P->PQreset(c->conn);
   c->in_tx = false;
-  if (PQstatus(c->conn) != CONNECTION_OK)
+  if (P->PQstatus(c->conn) != CONNECTION_OK)
     return false;
-  PQsetNoticeProcessor(c->conn, pg_notice, NULL);
+  P->PQsetNoticeProcessor(c->conn, pg_notice, NULL);
   return true;
 }
 
 static doctag_status pg_error(PGconn *conn, const PGresult *res)
 {
   char *m = pg_message(conn, res);
-  const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+  const char *state = res ? P->PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
   doctag_status code = DOCTAG_ESTORE;
-  if (PQstatus(conn) != CONNECTION_OK || (state && (g_str_has_prefix(state, "08") || g_str_has_prefix(state, "57P"))))
+  if (P->PQstatus(conn) != CONNECTION_OK || (state && (g_str_has_prefix(state, "08") || g_str_has_prefix(state, "57P"))))
     code = DOCTAG_EUNAVAILABLE;
   else if (state && !strcmp(state, "23505"))
     code = DOCTAG_EEXISTS;
@@ -243,12 +249,12 @@ static doctag_status pg_run(pg_conn *c, const char *sql, store_stmt st, const st
    * the statement once more. Inside one, the transaction is gone: its
    * statements fail until the caller rolls back. */
   bool retry_ok = !c->in_tx || st == ST_BEGIN;
-  if (PQstatus(c->conn) != CONNECTION_OK) {
+  if (P->PQstatus(c->conn) != CONNECTION_OK) {
     if (!retry_ok) {
       if (st != ST_ROLLBACK)
         return err_set(DOCTAG_EUNAVAILABLE, "postgresql: connection lost inside a transaction");
       c->in_tx = false;
-      PQreset(c->conn);
+      P->PQreset(c->conn);
       return DOCTAG_OK;
     }
     if (!pg_reset(c))
@@ -256,18 +262,18 @@ static doctag_status pg_run(pg_conn *c, const char *sql, store_stmt st, const st
   }
   PGresult *res = NULL;
   for (int attempt = 0;; attempt++) {
-    res = PQexecParams(c->conn, sql, (int)n, NULL, values, NULL, NULL, 0);
-    ExecStatusType rs = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    res = P->PQexecParams(c->conn, sql, (int)n, NULL, values, NULL, NULL, 0);
+    ExecStatusType rs = res ? P->PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (rs == PGRES_COMMAND_OK || rs == PGRES_TUPLES_OK)
       break;
-    if (PQstatus(c->conn) != CONNECTION_OK && retry_ok && attempt == 0) {
-      PQclear(res);
+    if (P->PQstatus(c->conn) != CONNECTION_OK && retry_ok && attempt == 0) {
+      P->PQclear(res);
       if (!pg_reset(c))
         return pg_error(c->conn, NULL);
       continue;
     }
     doctag_status e = pg_error(c->conn, res);
-    PQclear(res);
+    P->PQclear(res);
     if (st == ST_COMMIT || st == ST_ROLLBACK)
       c->in_tx = false;
     return e;
@@ -277,19 +283,19 @@ static doctag_status pg_run(pg_conn *c, const char *sql, store_stmt st, const st
   else if (st == ST_COMMIT || st == ST_ROLLBACK)
     c->in_tx = false;
   if (out) {
-    unsigned int nrows = (unsigned int)PQntuples(res), ncols = (unsigned int)PQnfields(res);
+    unsigned int nrows = (unsigned int)P->PQntuples(res), ncols = (unsigned int)P->PQnfields(res);
     out->nrows = nrows;
     out->ncols = ncols;
     out->cell = g_new0(char *, (size_t)nrows * ncols + 1);
     for (unsigned int i = 0; i < nrows; i++)
       for (unsigned int j = 0; j < ncols; j++)
-        if (!PQgetisnull(res, (int)i, (int)j))
-          out->cell[(size_t)i * ncols + j] = g_strndup(PQgetvalue(res, (int)i, (int)j),
-                                                       (gsize)PQgetlength(res, (int)i, (int)j));
-    const char *ch = PQcmdTuples(res);
+        if (!P->PQgetisnull(res, (int)i, (int)j))
+          out->cell[(size_t)i * ncols + j] = g_strndup(P->PQgetvalue(res, (int)i, (int)j),
+                                                       (gsize)P->PQgetlength(res, (int)i, (int)j));
+    const char *ch = P->PQcmdTuples(res);
     out->changes = ch && *ch ? g_ascii_strtoll(ch, NULL, 10) : 0;
   }
-  PQclear(res);
+  P->PQclear(res);
   return DOCTAG_OK;
 }
 
@@ -308,12 +314,12 @@ static doctag_status pg_exec_sql(store_conn *base, const char *sql, const store_
 static doctag_status pg_script(store_conn *base, const char *sql)
 {
   pg_conn *c = (pg_conn *)base;
-  PGresult *res = PQexec(c->conn, sql);
-  ExecStatusType rs = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+  PGresult *res = P->PQexec(c->conn, sql);
+  ExecStatusType rs = res ? P->PQresultStatus(res) : PGRES_FATAL_ERROR;
   doctag_status st = DOCTAG_OK;
   if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK)
     st = pg_error(c->conn, res);
-  PQclear(res);
+  P->PQclear(res);
   return st;
 }
 
