@@ -90,6 +90,13 @@ for p in $packages; do
   files+=("$f")
 done
 
+# libdoctag loads these with dlopen (tesslib.c, curllib.c, pqlib.c), so
+# dpkg-shlibdeps does not see them: debian/control must name them.
+depends=$(dpkg-deb -f "${files[0]}" Depends)
+for lib in libtesseract5 liblept5 libcurl4 libpq5; do
+  echo "$depends" | grep -Eq "(^|, *)$lib( |,|$)" || fail "libdoctag1 does not depend on $lib: $depends"
+done
+
 step "installing ${files[*]##*/}"
 installed=1
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${files[@]}" \
@@ -131,6 +138,20 @@ DOCTAG_DATA_DIR=$work/data-cli doctag process --model local "$doc" >"$work/cli.j
 /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["success"] and d["tags"], d; print("cli:", d["tags"])' \
   "$work/cli.json" || fail "doctag process output"
 doctag --version | grep -q "$(pkg-config --modversion doctag)" || fail "doctag --version"
+# A URL: the installed library finds libcurl at run time.
+mkdir "$work/www" && cp "$doc" "$work/www/doc.pdf"
+www_port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+(cd "$work/www" && exec /usr/bin/python3 -m http.server "$www_port" --bind 127.0.0.1) >"$work/www.log" 2>&1 &
+www_pid=$!
+for _ in $(seq 1 50); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$www_port") 2>/dev/null && break
+  sleep 0.1
+done
+DOCTAG_DATA_DIR=$work/data-cli DOCTAG_ALLOW_PRIVATE_URLS=1 doctag extract "http://127.0.0.1:$www_port/doc.pdf" \
+  >"$work/url.txt" 2>"$work/url.err" || { kill "$www_pid" 2>/dev/null; cat "$work/url.err"; fail "doctag extract URL"; }
+kill "$www_pid" 2>/dev/null || true; wait "$www_pid" 2>/dev/null || true
+[ -s "$work/url.txt" ] || fail "doctag extract URL printed nothing"
+echo "cli: extract of a URL ok"
 
 step "doctag-server: the doctag user, the configuration, a running server"
 getent passwd doctag >/dev/null || fail "no doctag system user"
