@@ -24,10 +24,11 @@ CORPUS = corpus_dir()
 MANIFEST = json.load(open(os.path.join(CORPUS, "manifest.json")))
 
 
-def run(*args, data_dir=None):
+def run(*args, data_dir=None, env_extra=None):
     env = dict(os.environ)
     env["DOCTAG_DATA_DIR"] = data_dir or tempfile.mkdtemp(prefix="doctag-cli-")
     env.pop("OPENROUTER_API_KEY", None)
+    env.update(env_extra or {})
     return subprocess.run([BIN, *args], capture_output=True, text=True, env=env, timeout=300)
 
 
@@ -145,3 +146,30 @@ def test_url_guard_and_bad_scheme():
     assert r.returncode == 1 and "loopback" in r.stderr
     r = run("extract", "ftp://example.com/doc.pdf")
     assert r.returncode == 1 and "Must start with http:// or https://" in r.stderr
+
+
+def test_libcurl_and_libpq_are_loaded_only_when_needed(tmp_path):
+    """libcurl and libpq are loaded on first use: where they cannot be
+    loaded, text PDFs and the local tagger still work, and what needs them
+    fails saying which library is missing."""
+    for name in ("libcurl.so.4", "libpq.so.5"):
+        (tmp_path / name).write_text("not a shared object\n")
+    broken = {"LD_LIBRARY_PATH": str(tmp_path)}  # searched before the system's
+    e = entries("text", "eng")[0]
+    path = os.path.join(CORPUS, e["path"])
+    r = run("extract", path, env_extra=broken)
+    assert r.returncode == 0 and r.stdout.count("\f") == e["pages"], r.stderr
+    r = run("process", "--model", "local", path, env_extra=broken)
+    assert r.returncode == 0 and json.loads(r.stdout)["tags"], r.stderr
+
+    r = run("extract", "http://192.0.2.1/doc.pdf", env_extra=broken)
+    assert r.returncode == 1 and "cannot load libcurl" in r.stderr, r.stderr
+    r = run("process", "--model", "some/model", path,
+            env_extra=dict(broken, OPENROUTER_API_KEY="sk-test", DOCTAG_LLM_BASE_URL="http://127.0.0.1:9/v1"))
+    assert r.returncode == 1 and "cannot load libcurl" in r.stderr, r.stderr
+
+    csv = tmp_path / "batch.csv"
+    csv.write_text("file_path\n%s\n" % path)
+    r = run("batch", "run", str(csv), "--model", "local",
+            env_extra=dict(broken, DOCTAG_DATABASE_URL="postgresql://127.0.0.1:9/doctag"))
+    assert r.returncode != 0 and "cannot load libpq" in r.stderr, r.stderr
