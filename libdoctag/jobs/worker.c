@@ -18,6 +18,10 @@
 /* How long a worker keeps trying when the queue or database is down. */
 #define UNAVAILABLE_GIVE_UP_MS (120 * 1000)
 #define RATE_LIMIT_MAX_SLEEP_SEC 60
+/* A worker not heard from for this many leases (at least FORGET_MIN_MS) is
+ * taken for dead, and the queue forgets it once it holds no item. */
+#define FORGET_LEASES 10
+#define FORGET_MIN_MS (10 * 60 * 1000)
 
 typedef struct worker {
   doctag_ctx *ctx;
@@ -327,6 +331,10 @@ DOCTAG_API doctag_status doctag_worker_run(doctag_ctx *ctx, const doctag_worker_
   g_cond_init(&w.wake);
   w.inflight = g_ptr_array_new();
 
+  unsigned int forget_ms = MAX(w.lease_sec * 1000u * FORGET_LEASES, (unsigned int)FORGET_MIN_MS);
+  if (w.q->ops->forget_workers && w.q->ops->forget_workers(w.q, NULL, forget_ms))
+    g_debug("doctag worker: forgetting dead workers failed: %s", doctag_error_last()->message);
+
   unsigned int n = opts->threads ? opts->threads : DEFAULT_THREADS;
   GThread *hb = g_thread_new("doctag-heartbeat", heartbeat_thread, &w);
   GThread **threads = g_new0(GThread *, n);
@@ -339,6 +347,8 @@ DOCTAG_API doctag_status doctag_worker_run(doctag_ctx *ctx, const doctag_worker_
   g_cond_broadcast(&w.wake);
   g_mutex_unlock(&w.lock);
   g_thread_join(hb);
+  if (w.q->ops->forget_workers && w.q->ops->forget_workers(w.q, w.name, forget_ms))
+    g_debug("doctag worker: leaving the queue's worker list failed: %s", doctag_error_last()->message);
 
   st = w.fatal;
   if (st)

@@ -111,6 +111,12 @@ typedef struct queue_ops {
   /* Gives an unfinished item back, to be claimed again at once. */
   doctag_status (*release)(queue *q, const queue_item *item, const char *worker);
 
+  /* Optional (NULL: the queue keeps no per-worker state). Forgets what the
+   * queue keeps about workers holding no item: `leaving` (a worker that is
+   * stopping; may be NULL) and any worker not heard from for idle_ms (one
+   * that died). */
+  doctag_status (*forget_workers)(queue *q, const char *leaving, unsigned int idle_ms);
+
   /* Records an item's outcome, once per row whatever happens: counts it,
    * appends `result_json` to the job's results, sends `event` (template),
    * and completes the job with `completed_event` (template) when it was the

@@ -25,10 +25,11 @@
 #define CONNECT_TIMEOUT_MS 2000
 #define COMMAND_TIMEOUT_MS 10000
 
-enum { S_CREATE, S_CLAIM, S_FINISH, S_TRANSITION, S_EVENT, S_RELEASE, S_COUNT };
+enum { S_CREATE, S_CLAIM, S_FINISH, S_TRANSITION, S_EVENT, S_RELEASE, S_CONSUMERS, S_COUNT };
 static const char *const script_files[S_COUNT] = {
   "queue/data/redis_create.lua", "queue/data/redis_claim.lua", "queue/data/redis_finish.lua",
   "queue/data/redis_transition.lua", "queue/data/redis_event.lua", "queue/data/redis_release.lua",
+  "queue/data/redis_consumers.lua",
 };
 
 typedef struct redis_impl {
@@ -652,6 +653,20 @@ static doctag_status redis_release(queue *q, const queue_item *item, const char 
   return st;
 }
 
+static doctag_status redis_forget_workers(queue *q, const char *leaving, unsigned int idle_ms)
+{
+  char *idle = g_strdup_printf("%u", idle_ms);
+  const char *args[] = { STREAM, GROUP, leaving ? leaving : "", idle };
+  redisReply *rep = NULL;
+  doctag_status st = rscript(q->impl, S_CONSUMERS, &rep, 4, args, NULL);
+  if (!st && rep && rep->type == REDIS_REPLY_INTEGER && rep->integer > 0)
+    g_debug("redis queue: %lld idle consumers forgotten", (long long)rep->integer);
+  if (rep)
+    freeReplyObject(rep);
+  g_free(idle);
+  return st;
+}
+
 static doctag_status redis_finish(queue *q, const queue_item *item, bool ok, const char *result_json,
                                   const char *event, const char *completed_event, queue_finish_outcome *outcome)
 {
@@ -816,6 +831,7 @@ const queue_ops queue_redis_ops = {
   .claim = redis_claim,
   .renew = redis_renew,
   .release = redis_release,
+  .forget_workers = redis_forget_workers,
   .finish = redis_finish,
   .events_read = redis_events_read,
   .events_wait = redis_events_wait,

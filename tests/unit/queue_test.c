@@ -363,16 +363,95 @@ static void test_events_wait_wakes(void **state)
   fx_free(f);
 }
 
-static void redis_del(const char *key)
+/* A command on the test Redis's database; the reply (freeReplyObject). */
+static redisReply *redis_run(const char *fmt, ...)
 {
   GUri *u = g_uri_parse(jt_redis_base(), G_URI_FLAGS_NONE, NULL);
   redisContext *c = redisConnect(g_uri_get_host(u), g_uri_get_port(u) > 0 ? g_uri_get_port(u) : 6379);
   g_uri_unref(u);
+  assert_true(c && !c->err);
   redisReply *r = redisCommand(c, "SELECT %d", REDIS_DB);
   freeReplyObject(r);
-  r = redisCommand(c, "DEL %s", key);
-  freeReplyObject(r);
+  va_list ap;
+  va_start(ap, fmt);
+  r = redisvCommand(c, fmt, ap);
+  va_end(ap);
   redisFree(c);
+  assert_non_null(r);
+  return r;
+}
+
+static void redis_del(const char *key)
+{
+  freeReplyObject(redis_run("DEL %s", key));
+}
+
+static gint strcmp_p(gconstpointer a, gconstpointer b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The item group's consumers as "name:pending,..." in name order. */
+static char *redis_consumers(void)
+{
+  redisReply *r = redis_run("XINFO CONSUMERS doctag:items doctag-workers");
+  assert_int_equal(r->type, REDIS_REPLY_ARRAY);
+  GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+  for (size_t i = 0; i < r->elements; i++) {
+    redisReply *c = r->element[i];
+    const char *name = NULL;
+    long long pending = -1;
+    for (size_t k = 0; k + 1 < c->elements; k += 2) {
+      if (!strcmp(c->element[k]->str, "name"))
+        name = c->element[k + 1]->str;
+      else if (!strcmp(c->element[k]->str, "pending"))
+        pending = c->element[k + 1]->integer;
+    }
+    g_ptr_array_add(names, g_strdup_printf("%s:%lld", name, pending));
+  }
+  freeReplyObject(r);
+  g_ptr_array_sort(names, strcmp_p);
+  g_ptr_array_add(names, NULL);
+  char *s = g_strjoinv(",", (char **)names->pdata);
+  g_ptr_array_free(names, TRUE);
+  return s;
+}
+
+/* Workers that stop, or died long ago, are forgotten by the group once they
+ * hold no entry; one holding an entry stays (deleting it would drop the
+ * entry). */
+static void test_redis_forget_workers(void **state)
+{
+  fx *f = fx_new(state, 3);
+  queue_item a, b, c;
+  assert_true(claim(f, "w1", 60, 0, &a));
+  assert_true(claim(f, "w2", 60, 0, &b));
+  assert_true(claim(f, "w3", 60, 0, &c));
+  assert_int_equal(finish(f, &b, true), QF_RECORDED);
+  assert_int_equal(finish(f, &c, true), QF_RECORDED);
+  char *s = redis_consumers();
+  assert_string_equal(s, "w1:1,w2:0,w3:0");
+  g_free(s);
+  /* w3 leaves; w2 is recent */
+  assert_int_equal(f->q->ops->forget_workers(f->q, "w3", 60000), DOCTAG_OK);
+  s = redis_consumers();
+  assert_string_equal(s, "w1:1,w2:0");
+  g_free(s);
+  /* everyone idle "long enough": w1 still holds its entry */
+  g_usleep(20000);
+  assert_int_equal(f->q->ops->forget_workers(f->q, NULL, 10), DOCTAG_OK);
+  s = redis_consumers();
+  assert_string_equal(s, "w1:1");
+  g_free(s);
+  assert_int_equal(finish(f, &a, true), QF_COMPLETED);
+  assert_int_equal(f->q->ops->forget_workers(f->q, "w1", 60000), DOCTAG_OK);
+  s = redis_consumers();
+  assert_string_equal(s, "");
+  g_free(s);
+  queue_item_clear(&a);
+  queue_item_clear(&b);
+  queue_item_clear(&c);
+  fx_free(f);
 }
 
 typedef struct deleter {
@@ -449,6 +528,7 @@ int main(void)
     BOTH(test_cancel),
     BOTH(test_events_wait_wakes),
     cmocka_unit_test_prestate(test_redis_stream_recreated, &redis_b),
+    cmocka_unit_test_prestate(test_redis_forget_workers, &redis_b),
     cmocka_unit_test(test_render_escapes_user_text),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
