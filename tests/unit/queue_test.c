@@ -360,6 +360,22 @@ static void test_events_wait_wakes(void **state)
   assert_int_equal(evs->len, 1);
   assert_int_equal(((queue_event *)g_ptr_array_index(evs, 0))->seq, seq + 1);
   g_ptr_array_free(evs, TRUE);
+  /* Events that came while nobody waited (on Redis, the subscription kept
+   * from the wait above got their messages) do not end the next wait... */
+  char *ev = events_state(f->job, "resumed");
+  for (int i = 0; i < 3; i++)
+    assert_int_equal(f->q->ops->event_append(f->q, f->job, ev, NULL), DOCTAG_OK);
+  g_free(ev);
+  t0 = g_get_monotonic_time();
+  assert_int_equal(f->q->ops->events_wait(f->q, f->job, seq + 4, 300), DOCTAG_OK);
+  assert_true(g_get_monotonic_time() - t0 >= 250000);
+  /* ...and a new one still does. */
+  th = g_thread_new("append", append_later, &a);
+  t0 = g_get_monotonic_time();
+  assert_int_equal(f->q->ops->events_wait(f->q, f->job, seq + 4, 10000), DOCTAG_OK);
+  waited = g_get_monotonic_time() - t0;
+  g_thread_join(th);
+  assert_true(waited < 5000000);
   fx_free(f);
 }
 
