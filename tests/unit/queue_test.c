@@ -4,6 +4,7 @@
 #include "jobs_testutil.h"
 #include "jobs/jobs.h"
 #include "queue/queue.h"
+#include "history/history_internal.h"
 
 #define REDIS_DB 1
 
@@ -321,6 +322,75 @@ static void test_cancel(void **state)
   fx_free(f);
 }
 
+typedef struct titled {
+  fx *f;
+  const queue_item *it;
+  const char *title;
+  unsigned int calls;
+} titled;
+
+/* A record callback: the row's history document, titled. */
+static doctag_status record_titled(struct store_conn *c, void *ud, char **result, char **event)
+{
+  titled *t = ud;
+  t->calls++;
+  history_doc d = { .row_index = t->it->row, .title = t->title, .status = "completed", .file_size = -1 };
+  char *doc_id = NULL;
+  doctag_status st = c ? history_document_record_on(c, t->f->user, t->it->job_id, &d, &doc_id)
+                       : history_document_record(t->f->ctx, t->f->user, t->it->job_id, &d, &doc_id);
+  if (st)
+    return st;
+  *result = g_strdup_printf("{\"row_id\":%" G_GUINT64_FORMAT ",\"title\":\"%s\",\"status\":\"success\","
+                            "\"tags\":[],\"document_id\":\"%s\"}", t->it->row, t->title, doc_id);
+  *event = events_row_done(t->it->job_id, *result);
+  g_free(doc_id);
+  return DOCTAG_OK;
+}
+
+static char *history_title(fx *f)
+{
+  doctag_job_detail *d = NULL;
+  assert_int_equal(doctag_history_job(f->ctx, &d, f->user, f->job), DOCTAG_OK);
+  assert_int_equal(doctag_job_detail_document_count(d), 1);
+  char *t = g_strdup(doctag_job_detail_document_at(d, 0)->title);
+  doctag_job_detail_free(d);
+  return t;
+}
+
+/* Recording and finishing together: the document reaches history with the
+ * item's result; a second finish of the row (a worker that lost its lease)
+ * changes neither the counts nor the document. */
+static void test_record_finish(void **state)
+{
+  fx *f = fx_new(state, 1);
+  queue_item a;
+  assert_true(claim(f, "w1", 60, 0, &a));
+  char *done = events_completed(f->job);
+  titled first = { f, &a, "first", 0 }, second = { f, &a, "second", 0 };
+  queue_finish_outcome o;
+  assert_int_equal(queue_record_finish(f->q, &a, true, record_titled, &first, done, &o), DOCTAG_OK);
+  assert_int_equal(o, QF_COMPLETED);
+  assert_int_equal(first.calls, 1);
+  assert_int_equal(queue_record_finish(f->q, &a, true, record_titled, &second, done, &o), DOCTAG_OK);
+  assert_int_equal(o, QF_DUPLICATE);
+  g_free(done);
+  char *title = history_title(f);
+  assert_string_equal(title, f->backend == JT_REDIS ? "second" : "first");   /* Redis: recorded again, idempotent */
+  g_free(title);
+  queue_job j = { 0 };
+  get(f, &j);
+  assert_int_equal(j.done, 1);
+  assert_int_equal(j.processed, 1);
+  queue_job_clear(&j);
+  GPtrArray *res = g_ptr_array_new_with_free_func(g_free);
+  assert_int_equal(f->q->ops->results(f->q, f->job, res), DOCTAG_OK);
+  assert_int_equal(res->len, 1);
+  assert_non_null(strstr(g_ptr_array_index(res, 0), "\"first\""));
+  g_ptr_array_free(res, TRUE);
+  queue_item_clear(&a);
+  fx_free(f);
+}
+
 typedef struct appender {
   fx *f;
   int delay_ms;
@@ -543,6 +613,7 @@ int main(void)
     BOTH(test_pause_resume),
     BOTH(test_cancel),
     BOTH(test_events_wait_wakes),
+    BOTH(test_record_finish),
     cmocka_unit_test_prestate(test_redis_stream_recreated, &redis_b),
     cmocka_unit_test_prestate(test_redis_forget_workers, &redis_b),
     cmocka_unit_test(test_render_escapes_user_text),
