@@ -8,47 +8,35 @@
 #define REDIS_DB 1
 
 typedef struct fx {
-  jt_backend backend;
-  jt_backing bk;
-  doctag_ctx *ctx;
-  char *dir;
-  char *user;
+  jt_fx jt;   /* backend, context, user */
   char *job;
   queue *q;
 } fx;
 
+static void fx_free(fx *f)
+{
+  jt_fx_close(&f->jt);
+  g_free(f->job);
+  g_free(f);
+}
+
+static void fx_free_jt(jt_fx *jt)
+{
+  fx_free((fx *)jt);
+}
+
 static fx *fx_new(void **state, size_t rows)
 {
-  jt_backend b = *(jt_backend *)*state;
   fx *f = g_new0(fx, 1);
-  f->backend = b;
-  if (!jt_backing_open(b, REDIS_DB, &f->bk)) {
-    g_free(f);
-    skip();
-  }
-  jt_ctx_opts o = { .redis_url = f->bk.redis_url, .database_url = f->bk.database_url };
-  f->ctx = jt_ctx_with(&o);
-  f->dir = g_strdup(doctag_ctx_data_dir(f->ctx));
-  f->user = jt_user(f->ctx, "queue");
+  jt_fx_open(&f->jt, state, REDIS_DB, "queue", false, fx_free_jt);
   GPtrArray *payloads = g_ptr_array_new_with_free_func(g_free);
   for (size_t i = 0; i < rows; i++)
     g_ptr_array_add(payloads, g_strdup_printf("{\"title\":\"row %zu\",\"file_path\":\"/x/%zu.pdf\"}", i, i));
-  assert_int_equal(jobs_submit_payloads(f->ctx, &f->job, f->user, payloads, NULL), DOCTAG_OK);
+  assert_int_equal(jobs_submit_payloads(f->jt.ctx, &f->job, f->jt.user, payloads, NULL), DOCTAG_OK);
   g_ptr_array_free(payloads, TRUE);
-  assert_int_equal(queue_get(f->ctx, &f->q), DOCTAG_OK);
-  assert_string_equal(f->q->ops->name, jt_backend_name(b));
+  assert_int_equal(queue_get(f->jt.ctx, &f->q), DOCTAG_OK);
+  assert_string_equal(f->q->ops->name, jt_backend_name(f->jt.backend));
   return f;
-}
-
-static void fx_free(fx *f)
-{
-  doctag_ctx_free(f->ctx);
-  jt_backing_close(&f->bk);
-  jt_rmtree(f->dir);
-  g_free(f->dir);
-  g_free(f->user);
-  g_free(f->job);
-  g_free(f);
 }
 
 static char *proc_event(const queue_item *it, void *ud)
@@ -405,7 +393,7 @@ static void test_redis_stream_recreated(void **state)
   GPtrArray *payloads = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(payloads, g_strdup("{\"title\":\"again\",\"file_path\":\"/x/a.pdf\"}"));
   char *job2 = NULL;
-  assert_int_equal(jobs_submit_payloads(f->ctx, &job2, f->user, payloads, NULL), DOCTAG_OK);
+  assert_int_equal(jobs_submit_payloads(f->jt.ctx, &job2, f->jt.user, payloads, NULL), DOCTAG_OK);
   assert_true(claim(f, "w2", 60, 1000, &b));
   assert_string_equal(b.job_id, job2);
   queue_item_clear(&a);
@@ -432,23 +420,18 @@ static void test_render_escapes_user_text(void **state)
   g_free(ev);
 }
 
-static jt_backend local_b = JT_LOCAL, pg_b = JT_LOCAL_PG, redis_b = JT_REDIS;
-
-#define BOTH(fn) cmocka_unit_test_prestate(fn, &local_b), cmocka_unit_test_prestate(fn, &pg_b), \
-                 cmocka_unit_test_prestate(fn, &redis_b)
-
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    BOTH(test_claim_finish_complete),
-    BOTH(test_finish_twice_counts_once),
-    BOTH(test_lease_runs_out),
-    BOTH(test_renew_keeps_the_item),
-    BOTH(test_release_gives_back),
-    BOTH(test_pause_resume),
-    BOTH(test_cancel),
-    BOTH(test_events_wait_wakes),
-    cmocka_unit_test_prestate(test_redis_stream_recreated, &redis_b),
+    JT_ALL(test_claim_finish_complete),
+    JT_ALL(test_finish_twice_counts_once),
+    JT_ALL(test_lease_runs_out),
+    JT_ALL(test_renew_keeps_the_item),
+    JT_ALL(test_release_gives_back),
+    JT_ALL(test_pause_resume),
+    JT_ALL(test_cancel),
+    JT_ALL(test_events_wait_wakes),
+    JT_ON(test_redis_stream_recreated, JT_REDIS),
     cmocka_unit_test(test_render_escapes_user_text),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
