@@ -260,6 +260,20 @@ static doctag_status check_limit(unsigned int *limit)
   return DOCTAG_OK;
 }
 
+/* The checks of a call on one job or document of the user's (ctx, out and
+ * user_id given; ids that cannot name anything are `missing`, like an id
+ * the user does not own), then the store. */
+static doctag_status begin_one(doctag_ctx *ctx, const void *out, const char *user_id, const char *id,
+                               const char *missing, struct store **s)
+{
+  doctag_status st = check_call(ctx, out, user_id);
+  if (st != DOCTAG_OK)
+    return st;
+  if (!store_uuid_valid(id) || !store_uuid_valid(user_id))
+    return err_set(DOCTAG_ENOTFOUND, "%s", missing);
+  return store_get(ctx, s);
+}
+
 /* ---- jobs ---- */
 
 struct doctag_job_list {
@@ -360,13 +374,9 @@ doctag_status doctag_history_job(doctag_ctx *ctx, doctag_job_detail **out, const
   err_clear();
   if (out)
     *out = NULL;
-  doctag_status st = check_call(ctx, out, user_id);
-  if (st != DOCTAG_OK)
-    return st;
-  if (!store_uuid_valid(job_id) || !store_uuid_valid(user_id))
-    return err_set(DOCTAG_ENOTFOUND, MSG_JOB);
   struct store *s;
-  if ((st = store_get(ctx, &s)) != DOCTAG_OK)
+  doctag_status st = begin_one(ctx, out, user_id, job_id, MSG_JOB, &s);
+  if (st != DOCTAG_OK)
     return st;
   doctag_job_detail *d = g_new0(doctag_job_detail, 1);
   records_init(&d->docs, sizeof(doctag_document_record));
@@ -426,13 +436,9 @@ void doctag_job_detail_free(doctag_job_detail *d)
 doctag_status doctag_history_job_delete(doctag_ctx *ctx, const char *user_id, const char *job_id)
 {
   err_clear();
-  doctag_status st = check_call(ctx, ctx, user_id);
-  if (st != DOCTAG_OK)
-    return st;
-  if (!store_uuid_valid(job_id) || !store_uuid_valid(user_id))
-    return err_set(DOCTAG_ENOTFOUND, MSG_JOB);
   struct store *s;
-  if ((st = store_get(ctx, &s)) != DOCTAG_OK)
+  doctag_status st = begin_one(ctx, ctx, user_id, job_id, MSG_JOB, &s);
+  if (st != DOCTAG_OK)
     return st;
   store_conn *c;
   if ((st = store_acquire(s, &c)) != DOCTAG_OK)
@@ -586,13 +592,9 @@ doctag_status doctag_history_document(doctag_ctx *ctx, doctag_document_detail **
   err_clear();
   if (out)
     *out = NULL;
-  doctag_status st = check_call(ctx, out, user_id);
-  if (st != DOCTAG_OK)
-    return st;
-  if (!store_uuid_valid(document_id) || !store_uuid_valid(user_id))
-    return err_set(DOCTAG_ENOTFOUND, MSG_DOC);
   struct store *s;
-  if ((st = store_get(ctx, &s)) != DOCTAG_OK)
+  doctag_status st = begin_one(ctx, out, user_id, document_id, MSG_DOC, &s);
+  if (st != DOCTAG_OK)
     return st;
   store_rows rows = { 0 }; /* store_query leaves it as is when no connection can be had */
   store_param p[] = { SP_T(document_id), SP_T(user_id) };
