@@ -84,5 +84,10 @@ doctag_status history_job_set_status(doctag_ctx *ctx, const char *job_id, const 
  * Errors: DOCTAG_ENOTFOUND (no such job of this user), DOCTAG_EINVAL. */
 doctag_status history_document_record(doctag_ctx *ctx, const char *user_id, const char *job_id,
                                       const history_doc *doc, char **doc_id);
+/* The same inside the caller's transaction on `c` (a connection of the
+ * context's store). */
+struct store_conn;
+doctag_status history_document_record_on(struct store_conn *c, const char *user_id, const char *job_id,
+                                         const history_doc *doc, char **doc_id);
 
 #endif

@@ -294,8 +294,8 @@ doctag_status history_job_set_status(doctag_ctx *ctx, const char *job_id, const 
   return st;
 }
 
-doctag_status history_document_record(doctag_ctx *ctx, const char *user_id, const char *job_id,
-                                      const history_doc *doc, char **doc_id)
+doctag_status history_document_record_on(struct store_conn *c, const char *user_id, const char *job_id,
+                                         const history_doc *doc, char **doc_id)
 {
   if (doc_id)
     *doc_id = NULL;
@@ -303,6 +303,26 @@ doctag_status history_document_record(doctag_ctx *ctx, const char *user_id, cons
     return err_set(DOCTAG_EINVAL, "history: no document");
   if (!store_uuid_valid(job_id) || !store_uuid_valid(user_id))
     return err_set(DOCTAG_ENOTFOUND, "Job not found");
+  /* The job must be this user's: the foreign key alone would accept
+   * another user's job. */
+  store_rows rows;
+  store_param p[] = { SP_T(job_id), SP_T(user_id) };
+  doctag_status st = store_exec(c, ST_JOB_GET, p, 2, &rows);
+  if (st == DOCTAG_OK && !rows.nrows)
+    st = err_set(DOCTAG_ENOTFOUND, "Job not found");
+  store_rows_clear(&rows);
+  if (st == DOCTAG_OK)
+    st = doc_write(c, job_id, user_id, doc, store_now_us(), doc_id);
+  if (st != DOCTAG_OK && doc_id)
+    g_clear_pointer(doc_id, g_free);
+  return st;
+}
+
+doctag_status history_document_record(doctag_ctx *ctx, const char *user_id, const char *job_id,
+                                      const history_doc *doc, char **doc_id)
+{
+  if (doc_id)
+    *doc_id = NULL;
   struct store *s;
   doctag_status st = store_get(ctx, &s);
   if (st != DOCTAG_OK)
@@ -310,18 +330,8 @@ doctag_status history_document_record(doctag_ctx *ctx, const char *user_id, cons
   store_conn *c;
   if ((st = store_acquire(s, &c)) != DOCTAG_OK)
     return st;
-  st = store_tx_begin(c);
-  if (st == DOCTAG_OK) {
-    /* The job must be this user's: the foreign key alone would accept
-     * another user's job. */
-    store_rows rows;
-    store_param p[] = { SP_T(job_id), SP_T(user_id) };
-    st = store_exec(c, ST_JOB_GET, p, 2, &rows);
-    if (st == DOCTAG_OK && !rows.nrows)
-      st = err_set(DOCTAG_ENOTFOUND, "Job not found");
-    store_rows_clear(&rows);
-    if (st == DOCTAG_OK)
-      st = doc_write(c, job_id, user_id, doc, store_now_us(), doc_id);
+  if ((st = store_tx_begin(c)) == DOCTAG_OK) {
+    st = history_document_record_on(c, user_id, job_id, doc, doc_id);
     st = store_tx_end(c, st);
   }
   store_release(s, c);

@@ -314,7 +314,7 @@ static void legacy_row(gpointer data, gpointer ud)
   char *result = NULL, *event = NULL;
   doctag_status st = DOCTAG_OK;
   if (run->job_id) {
-    st = jobs_record_row(run->ctx, run->user_id, run->job_id, row, &o, NULL, &result, &event);
+    st = jobs_record_row(run->ctx, NULL, run->user_id, run->job_id, row, &o, NULL, &result, &event);
   } else {
     json_t *tags = json_array();
     for (size_t i = 0; o.ok && i < doctag_result_tag_count(o.result); i++)

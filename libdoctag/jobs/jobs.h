@@ -95,9 +95,11 @@ void row_outcome_clear(row_outcome *o);
 
 /* Records a row in history and builds its result JSON (with document_id
  * and the name of the worker, NULL when processed in the caller's thread)
- * and its event template. */
-doctag_status jobs_record_row(doctag_ctx *ctx, const char *user_id, const char *job_id, size_t row,
-                              const row_outcome *o, const char *worker, char **result_json,
+ * and its event template. On `c` inside the caller's transaction, or (c
+ * NULL) in a transaction of its own. */
+struct store_conn;
+doctag_status jobs_record_row(doctag_ctx *ctx, struct store_conn *c, const char *user_id, const char *job_id,
+                              size_t row, const row_outcome *o, const char *worker, char **result_json,
                               char **event_template);
 
 /* Event templates (queue.h placeholders). All newly allocated. */

@@ -186,8 +186,8 @@ static json_t *metadata_of(const doctag_result *r)
                    (json_int_t)doctag_result_text_length(r), "tokens_used", (int)doctag_result_tokens_used(r));
 }
 
-doctag_status jobs_record_row(doctag_ctx *ctx, const char *user_id, const char *job_id, size_t row,
-                              const row_outcome *o, const char *worker, char **result_json,
+doctag_status jobs_record_row(doctag_ctx *ctx, struct store_conn *c, const char *user_id, const char *job_id,
+                              size_t row, const row_outcome *o, const char *worker, char **result_json,
                               char **event_template)
 {
   *result_json = *event_template = NULL;
@@ -235,7 +235,8 @@ doctag_status jobs_record_row(doctag_ctx *ctx, const char *user_id, const char *
     .error_message = o->ok ? NULL : o->error,
   };
   char *doc_id = NULL;
-  doctag_status st = history_document_record(ctx, user_id, job_id, &d, &doc_id);
+  doctag_status st = c ? history_document_record_on(c, user_id, job_id, &d, &doc_id)
+                       : history_document_record(ctx, user_id, job_id, &d, &doc_id);
   g_free(tags);
   g_free(meta_text);
   if (st) {

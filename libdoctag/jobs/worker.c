@@ -18,6 +18,10 @@
 /* How long a worker keeps trying when the queue or database is down. */
 #define UNAVAILABLE_GIVE_UP_MS (120 * 1000)
 #define RATE_LIMIT_MAX_SLEEP_SEC 60
+/* A worker not heard from for this many leases (at least FORGET_MIN_MS) is
+ * taken for dead, and the queue forgets it once it holds no item. */
+#define FORGET_LEASES 10
+#define FORGET_MIN_MS (10 * 60 * 1000)
 
 typedef struct worker {
   doctag_ctx *ctx;
@@ -80,20 +84,37 @@ static void track(worker *w, queue_item *it, bool add)
   g_mutex_unlock(&w->lock);
 }
 
-/* Records the outcome and finishes the item; retries through outages (the
- * result is kept in memory meanwhile). */
+typedef struct recording {
+  worker *w;
+  const queue_job *qj;
+  const queue_item *it;
+  const row_outcome *o;
+} recording;
+
+static doctag_status record_row(struct store_conn *c, void *ud, char **result, char **event)
+{
+  recording *r = ud;
+  return jobs_record_row(r->w->ctx, c, r->qj->user_id, r->qj->id, r->it->row, r->o, r->w->name, result, event);
+}
+
+/* Records the outcome in history and finishes the item (one transaction
+ * with the local queue); retries through outages (the outcome is kept in
+ * memory meanwhile). */
 static void record_and_finish(worker *w, const queue_job *qj, queue_item *it, row_outcome *o)
 {
-  char *result = NULL, *event = NULL;
+  recording rec = { w, qj, it, o };
+  char *completed = events_completed(qj->id);
+  queue_finish_outcome fo = QF_RECORDED;
   doctag_status st;
   int waited = 0;
   for (;;) {
-    st = jobs_record_row(w->ctx, qj->user_id, qj->id, it->row, o, w->name, &result, &event);
+    st = queue_record_finish(w->q, it, o->ok, record_row, &rec, completed, &fo);
     if (!transient(st) || waited >= UNAVAILABLE_GIVE_UP_MS)
       break;
     g_usleep(500000);
     waited += 500;
   }
+  g_free(completed);
   if (st == DOCTAG_ENOTFOUND) {
     /* The job was deleted from history while it ran: end it. */
     char *tpl = events_error(qj->id, "Job was deleted");
@@ -106,29 +127,13 @@ static void record_and_finish(worker *w, const queue_job *qj, queue_item *it, ro
   }
   if (st) {
     /* Leave the item to be claimed again once its lease runs out. */
-    g_warning("doctag worker: job %s row %" G_GUINT64_FORMAT ": recording failed: %s", qj->id, it->row,
+    g_warning("doctag worker: job %s row %" G_GUINT64_FORMAT ": recording or finishing failed: %s", qj->id, it->row,
               doctag_error_last()->message);
     return;
   }
-  char *completed = events_completed(qj->id);
-  queue_finish_outcome fo = QF_RECORDED;
-  waited = 0;
-  for (;;) {
-    st = w->q->ops->finish(w->q, it, o->ok, result, event, completed, &fo);
-    if (!transient(st) || waited >= UNAVAILABLE_GIVE_UP_MS)
-      break;
-    g_usleep(500000);
-    waited += 500;
-  }
-  if (st)
-    g_warning("doctag worker: job %s row %" G_GUINT64_FORMAT ": finishing failed: %s", qj->id, it->row,
-              doctag_error_last()->message);
-  else if (fo == QF_COMPLETED && history_job_set_status(w->ctx, qj->id, "completed", NULL))
+  if (fo == QF_COMPLETED && history_job_set_status(w->ctx, qj->id, "completed", NULL))
     g_warning("doctag worker: job %s: recording completion in history failed: %s", qj->id,
               doctag_error_last()->message);
-  g_free(completed);
-  g_free(result);
-  g_free(event);
 }
 
 /* A thread's last job: its queue record and parsed configuration, reused
@@ -327,6 +332,10 @@ DOCTAG_API doctag_status doctag_worker_run(doctag_ctx *ctx, const doctag_worker_
   g_cond_init(&w.wake);
   w.inflight = g_ptr_array_new();
 
+  unsigned int forget_ms = MAX(w.lease_sec * 1000u * FORGET_LEASES, (unsigned int)FORGET_MIN_MS);
+  if (w.q->ops->forget_workers && w.q->ops->forget_workers(w.q, NULL, forget_ms))
+    g_debug("doctag worker: forgetting dead workers failed: %s", doctag_error_last()->message);
+
   unsigned int n = opts->threads ? opts->threads : DEFAULT_THREADS;
   GThread *hb = g_thread_new("doctag-heartbeat", heartbeat_thread, &w);
   GThread **threads = g_new0(GThread *, n);
@@ -339,6 +348,8 @@ DOCTAG_API doctag_status doctag_worker_run(doctag_ctx *ctx, const doctag_worker_
   g_cond_broadcast(&w.wake);
   g_mutex_unlock(&w.lock);
   g_thread_join(hb);
+  if (w.q->ops->forget_workers && w.q->ops->forget_workers(w.q, w.name, forget_ms))
+    g_debug("doctag worker: leaving the queue's worker list failed: %s", doctag_error_last()->message);
 
   st = w.fatal;
   if (st)

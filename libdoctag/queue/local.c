@@ -15,6 +15,8 @@
 #include <string.h>
 
 #define POLL_MS 50
+/* Claims lost to other workers in a row before a claim waits like an idle one. */
+#define MAX_RACES 100
 
 enum {
   Q_JOB_INSERT, Q_ITEM_INSERT, Q_JOB_GET, Q_JOB_LOCK, Q_JOB_SET_STATUS, Q_JOB_START, Q_EVENT_SEQ,
@@ -399,14 +401,17 @@ static doctag_status local_event_append(queue *q, const char *job_id, const char
 /* ---- items ------------------------------------------------------------ */
 
 /* One claim attempt: the oldest runnable job with work, then, in a write
- * transaction holding the job's row lock, its first item. */
+ * transaction holding the job's row lock, its first item. *raced: there was
+ * work, but another worker took it between the look and the claim (worth
+ * looking again at once). */
 static doctag_status claim_once(queue *q, const char *worker, unsigned int lease_sec,
                                 char *(*processing_event)(const queue_item *item, void *ud), void *ud,
-                                queue_item *item, bool *started, bool *got)
+                                queue_item *item, bool *started, bool *got, bool *raced)
 {
   local_impl *l = q->impl;
   *got = false;
   *started = false;
+  *raced = false;
   store_conn *c;
   doctag_status st = acquire(l, &c);
   if (st)
@@ -485,6 +490,7 @@ static doctag_status claim_once(queue *q, const char *worker, unsigned int lease
      * taken above would stay used with no event, a hole in the sequence. */
     store_rows_clear(&r);
     st = DOCTAG_ECANCELLED;
+    *raced = true;
   }
   g_free(job);
   st = store_tx_end(c, st);
@@ -509,16 +515,22 @@ static doctag_status local_claim(queue *q, const char *worker, unsigned int leas
   *started = false;
   memset(item, 0, sizeof *item);
   int64_t deadline = g_get_monotonic_time() + (int64_t)(wait_ms > 0 ? wait_ms : 0) * 1000;
+  unsigned int races = 0;
   for (;;) {
     guint64 gen = generation(l);
-    bool got = false;
-    doctag_status st = claim_once(q, worker, lease_sec, processing_event, ud, item, started, &got);
+    bool got = false, raced = false;
+    doctag_status st = claim_once(q, worker, lease_sec, processing_event, ud, item, started, &got, &raced);
     if (st)
       return st;
     if (got) {
       *outcome = QC_ITEM;
       return DOCTAG_OK;
     }
+    /* Even without waiting: "nothing to do" would not be true. Bounded: on
+     * PostgreSQL an item claimed by a transaction that has not committed
+     * yet still looks waiting to the first read. */
+    if (raced && ++races < MAX_RACES)
+      continue;
     int64_t left = (deadline - g_get_monotonic_time()) / 1000;
     if (left <= 0)
       return DOCTAG_OK;
@@ -542,8 +554,56 @@ static doctag_status local_release(queue *q, const queue_item *item, const char 
   return st;
 }
 
-static doctag_status local_finish(queue *q, const queue_item *item, bool ok, const char *result_json,
-                                  const char *event, const char *completed_event, queue_finish_outcome *outcome)
+/* finish() inside the caller's transaction on c. */
+static doctag_status finish_on(local_impl *l, store_conn *c, const queue_item *item, bool ok, const char *result_json,
+                               const char *event, const char *completed_event, queue_finish_outcome *outcome)
+{
+  *outcome = QF_RECORDED;
+  store_rows r;
+  int64_t now = now_us();
+  store_param dp[] = { SP_T(item->job_id), SP_I(item->row), SP_I(ok ? 1 : 0), SP_T(result_json), SP_I(now) };
+  doctag_status st = run(l, c, Q_ITEM_DONE, dp, 5, &r);
+  if (st)
+    return st;
+  bool fresh = r.changes > 0;
+  store_rows_clear(&r);
+  if (!fresh) {
+    *outcome = QF_DUPLICATE;
+    return DOCTAG_OK;
+  }
+  store_param cp[] = { SP_T(item->job_id), SP_I(ok ? 1 : 0), SP_I(ok ? 0 : 1), SP_I(event ? 1 : 0) };
+  if ((st = run(l, c, Q_JOB_COUNT, cp, 4, &r)))
+    return st;
+  int state = queue_state_parse(store_cell(&r, 0, 0));
+  queue_vars v;
+  vars_from(&r, &v);
+  store_rows_clear(&r);
+  if (state < 0 || queue_state_final((doctag_job_state)state)) {
+    *outcome = QF_AFTER_END;
+    return DOCTAG_OK;
+  }
+  if (event && (st = insert_event(l, c, item->job_id, event, &v)))
+    return st;
+  if (v.done < v.total)
+    return DOCTAG_OK;
+  store_param fp[] = { SP_T(item->job_id), SP_I(now) };
+  if ((st = run(l, c, Q_JOB_COMPLETE, fp, 2, &r)))
+    return st;
+  vars_from(&r, &v);
+  store_rows_clear(&r);
+  if ((st = insert_event(l, c, item->job_id, completed_event ? completed_event : "{\"seq\":%{seq}}", &v)))
+    return st;
+  if ((st = mirror_status(c, item->job_id, DOCTAG_JOB_COMPLETED, NULL)))
+    return st;
+  *outcome = QF_COMPLETED;
+  return DOCTAG_OK;
+}
+
+/* record (may be NULL: result_json and event given) then finish_on, in one
+ * transaction; a duplicate rolls the recording back. */
+static doctag_status finish_tx(queue *q, const queue_item *item, bool ok, queue_record_fn record, void *ud,
+                               const char *result_json, const char *event, const char *completed_event,
+                               queue_finish_outcome *outcome)
 {
   local_impl *l = q->impl;
   *outcome = QF_RECORDED;
@@ -551,51 +611,38 @@ static doctag_status local_finish(queue *q, const queue_item *item, bool ok, con
   doctag_status st = acquire(l, &c);
   if (st)
     return st;
-  if ((st = store_tx_begin(c)))
-    goto out;
-  store_rows r;
-  int64_t now = now_us();
-  store_param dp[] = { SP_T(item->job_id), SP_I(item->row), SP_I(ok ? 1 : 0), SP_T(result_json), SP_I(now) };
-  if ((st = run(l, c, Q_ITEM_DONE, dp, 5, &r)))
-    goto end;
-  bool fresh = r.changes > 0;
-  store_rows_clear(&r);
-  if (!fresh) {
-    *outcome = QF_DUPLICATE;
-    goto end;
+  if (!(st = store_tx_begin(c))) {
+    char *res = NULL, *ev = NULL;
+    if (record && !(st = record(c, ud, &res, &ev))) {
+      result_json = res;
+      event = ev;
+    }
+    if (!st)
+      st = finish_on(l, c, item, ok, result_json, event, completed_event, outcome);
+    if (!st && record && *outcome == QF_DUPLICATE)
+      st = DOCTAG_ECANCELLED;   /* roll back: the first recording stands */
+    st = store_tx_end(c, st);
+    if (st == DOCTAG_ECANCELLED && *outcome == QF_DUPLICATE)
+      st = DOCTAG_OK;
+    g_free(res);
+    g_free(ev);
   }
-  store_param cp[] = { SP_T(item->job_id), SP_I(ok ? 1 : 0), SP_I(ok ? 0 : 1), SP_I(event ? 1 : 0) };
-  if ((st = run(l, c, Q_JOB_COUNT, cp, 4, &r)))
-    goto end;
-  int state = queue_state_parse(store_cell(&r, 0, 0));
-  queue_vars v;
-  vars_from(&r, &v);
-  store_rows_clear(&r);
-  if (state < 0 || queue_state_final((doctag_job_state)state)) {
-    *outcome = QF_AFTER_END;
-    goto end;
-  }
-  if (event && (st = insert_event(l, c, item->job_id, event, &v)))
-    goto end;
-  if (v.done >= v.total) {
-    store_param fp[] = { SP_T(item->job_id), SP_I(now) };
-    if ((st = run(l, c, Q_JOB_COMPLETE, fp, 2, &r)))
-      goto end;
-    vars_from(&r, &v);
-    store_rows_clear(&r);
-    if ((st = insert_event(l, c, item->job_id, completed_event ? completed_event : "{\"seq\":%{seq}}", &v)))
-      goto end;
-    if ((st = mirror_status(c, item->job_id, DOCTAG_JOB_COMPLETED, NULL)))
-      goto end;
-    *outcome = QF_COMPLETED;
-  }
-end:
-  st = store_tx_end(c, st);
-out:
   store_release(l->store, c);
   if (!st)
     notify(l);
   return st;
+}
+
+static doctag_status local_finish(queue *q, const queue_item *item, bool ok, const char *result_json,
+                                  const char *event, const char *completed_event, queue_finish_outcome *outcome)
+{
+  return finish_tx(q, item, ok, NULL, NULL, result_json, event, completed_event, outcome);
+}
+
+static doctag_status local_record_finish(queue *q, const queue_item *item, bool ok, queue_record_fn record, void *ud,
+                                         const char *completed_event, queue_finish_outcome *outcome)
+{
+  return finish_tx(q, item, ok, record, ud, NULL, NULL, completed_event, outcome);
 }
 
 /* ---- reading ---------------------------------------------------------- */
@@ -686,6 +733,7 @@ const queue_ops queue_local_ops = {
   .renew = local_renew,
   .release = local_release,
   .finish = local_finish,
+  .record_finish = local_record_finish,
   .events_read = local_events_read,
   .events_wait = local_events_wait,
   .results = local_results,

@@ -130,3 +130,17 @@ doctag_status queue_get(doctag_ctx *ctx, queue **out)
   const doctag_error *e = doctag_error_last();
   return e->code ? e->code : err_set(DOCTAG_EINTERNAL, "the queue could not be opened");
 }
+
+doctag_status queue_record_finish(queue *q, const queue_item *item, bool ok, queue_record_fn record, void *ud,
+                                  const char *completed_event, queue_finish_outcome *outcome)
+{
+  if (q->ops->record_finish)
+    return q->ops->record_finish(q, item, ok, record, ud, completed_event, outcome);
+  char *result = NULL, *event = NULL;
+  doctag_status st = record(NULL, ud, &result, &event);
+  if (!st)
+    st = q->ops->finish(q, item, ok, result, event, completed_event, outcome);
+  g_free(result);
+  g_free(event);
+  return st;
+}

@@ -25,6 +25,12 @@
 #include <glib.h>
 
 typedef struct queue queue;
+struct store_conn;
+
+/* Records a finished item in history and makes its result JSON and event
+ * template (g_malloc'd): on `c` inside the queue's transaction, or (c NULL)
+ * in a transaction of its own. */
+typedef doctag_status (*queue_record_fn)(struct store_conn *c, void *ud, char **result_json, char **event);
 
 /* A job as the queue knows it. Strings g_malloc'd (queue_job_clear()). */
 typedef struct queue_job {
@@ -111,12 +117,26 @@ typedef struct queue_ops {
   /* Gives an unfinished item back, to be claimed again at once. */
   doctag_status (*release)(queue *q, const queue_item *item, const char *worker);
 
+  /* Optional (NULL: the queue keeps no per-worker state). Forgets what the
+   * queue keeps about workers holding no item: `leaving` (a worker that is
+   * stopping; may be NULL) and any worker not heard from for idle_ms (one
+   * that died). */
+  doctag_status (*forget_workers)(queue *q, const char *leaving, unsigned int idle_ms);
+
   /* Records an item's outcome, once per row whatever happens: counts it,
    * appends `result_json` to the job's results, sends `event` (template),
    * and completes the job with `completed_event` (template) when it was the
    * last row; then acknowledges the item. */
   doctag_status (*finish)(queue *q, const queue_item *item, bool ok, const char *result_json,
                           const char *event, const char *completed_event, queue_finish_outcome *outcome);
+
+  /* Optional (NULL: record(NULL, ...), then finish()). Records the item
+   * with `record` and finishes it with what record made, in one
+   * transaction when the queue lives in the store's database (one commit per
+   * document instead of two). A duplicate (QF_DUPLICATE) undoes the
+   * recording: the first one stands. */
+  doctag_status (*record_finish)(queue *q, const queue_item *item, bool ok, queue_record_fn record, void *ud,
+                                 const char *completed_event, queue_finish_outcome *outcome);
 
   /* Events with seq > after, at most max (0: all), in order; appends
    * queue_event* to out (free with queue_event_free). */
@@ -137,6 +157,10 @@ struct queue {
   doctag_ctx *ctx;
   void *impl;
 };
+
+/* record_finish when the backend has it, else record(NULL) then finish. */
+doctag_status queue_record_finish(queue *q, const queue_item *item, bool ok, queue_record_fn record, void *ud,
+                                  const char *completed_event, queue_finish_outcome *outcome);
 
 extern const queue_ops queue_local_ops;
 extern const queue_ops queue_redis_ops;

@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <hiredis/hiredis.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -24,11 +25,14 @@
 #define TTL_SEC "86400"
 #define CONNECT_TIMEOUT_MS 2000
 #define COMMAND_TIMEOUT_MS 10000
+/* Idle subscriptions kept for the next wait on the same job. */
+#define SUB_IDLE_MAX 16
 
-enum { S_CREATE, S_CLAIM, S_FINISH, S_TRANSITION, S_EVENT, S_RELEASE, S_COUNT };
+enum { S_CREATE, S_CLAIM, S_FINISH, S_TRANSITION, S_EVENT, S_RELEASE, S_CONSUMERS, S_COUNT };
 static const char *const script_files[S_COUNT] = {
   "queue/data/redis_create.lua", "queue/data/redis_claim.lua", "queue/data/redis_finish.lua",
   "queue/data/redis_transition.lua", "queue/data/redis_event.lua", "queue/data/redis_release.lua",
+  "queue/data/redis_consumers.lua",
 };
 
 typedef struct redis_impl {
@@ -39,6 +43,7 @@ typedef struct redis_impl {
   int db;
   GMutex lock;
   GPtrArray *idle;   /* redisContext* */
+  GPtrArray *subs;   /* sub_conn*: idle subscriptions, oldest first */
   char *script[S_COUNT];
   char *sha[S_COUNT];
 } redis_impl;
@@ -49,6 +54,9 @@ static int64_t now_us(void)
 }
 
 /* ---- connections ------------------------------------------------------ */
+
+typedef struct sub_conn sub_conn;
+static void sub_free(sub_conn *s);
 
 static doctag_status rconnect(redis_impl *r, redisContext **out)
 {
@@ -277,6 +285,8 @@ static void redis_close(queue *q)
       redisFree(g_ptr_array_index(r->idle, i));
     if (r->idle)
       g_ptr_array_free(r->idle, TRUE);
+    if (r->subs)
+      g_ptr_array_free(r->subs, TRUE);
     g_mutex_clear(&r->lock);
     for (int i = 0; i < S_COUNT; i++) {
       g_free(r->script[i]);
@@ -311,6 +321,7 @@ doctag_status queue_open_redis(doctag_ctx *ctx, const char *url, queue **out)
   redis_impl *r = g_new0(redis_impl, 1);
   g_mutex_init(&r->lock);
   r->idle = g_ptr_array_new();
+  r->subs = g_ptr_array_new_with_free_func((GDestroyNotify)sub_free);
   queue *q = g_new0(queue, 1);
   q->ops = &queue_redis_ops;
   q->ctx = ctx;
@@ -652,6 +663,20 @@ static doctag_status redis_release(queue *q, const queue_item *item, const char 
   return st;
 }
 
+static doctag_status redis_forget_workers(queue *q, const char *leaving, unsigned int idle_ms)
+{
+  char *idle = g_strdup_printf("%u", idle_ms);
+  const char *args[] = { STREAM, GROUP, leaving ? leaving : "", idle };
+  redisReply *rep = NULL;
+  doctag_status st = rscript(q->impl, S_CONSUMERS, &rep, 4, args, NULL);
+  if (!st && rep && rep->type == REDIS_REPLY_INTEGER && rep->integer > 0)
+    g_debug("redis queue: %lld idle consumers forgotten", (long long)rep->integer);
+  if (rep)
+    freeReplyObject(rep);
+  g_free(idle);
+  return st;
+}
+
 static doctag_status redis_finish(queue *q, const queue_item *item, bool ok, const char *result_json,
                                   const char *event, const char *completed_event, queue_finish_outcome *outcome)
 {
@@ -719,17 +744,45 @@ static doctag_status events_count(redis_impl *r, const char *job_id, uint64_t *n
   return st;
 }
 
-static doctag_status redis_events_wait(queue *q, const char *job_id, uint64_t after, int timeout_ms)
-{
-  redis_impl *r = q->impl;
-  uint64_t n = 0;
-  doctag_status st = events_count(r, job_id, &n);
-  if (st || n > after || timeout_ms <= 0)
-    return st;
-  /* Subscribe first, then look again: an event appended in between is seen
-   * by one or the other. */
+/* ---- waiting for events ---------------------------------------------- */
+
+/* A connection subscribed to one job's progress channel. Kept after a wait
+ * (up to SUB_IDLE_MAX per queue) for the next wait on the same job: a
+ * follower waits once per event, and connecting, AUTH, SELECT and
+ * SUBSCRIBE every time cost more than the event itself, on both sides. */
+struct sub_conn {
+  char *job_id;
   redisContext *c;
-  if ((st = rconnect(r, &c)))
+};
+
+static void sub_free(sub_conn *s)
+{
+  if (!s)
+    return;
+  if (s->c)
+    redisFree(s->c);
+  g_free(s->job_id);
+  g_free(s);
+}
+
+/* An idle subscription to the job's channel, else a new one. */
+static doctag_status sub_take(redis_impl *r, const char *job_id, sub_conn **out)
+{
+  *out = NULL;
+  g_mutex_lock(&r->lock);
+  for (guint i = r->subs->len; i-- > 0;) {
+    sub_conn *s = g_ptr_array_index(r->subs, i);
+    if (!strcmp(s->job_id, job_id)) {
+      *out = g_ptr_array_steal_index(r->subs, i);
+      break;
+    }
+  }
+  g_mutex_unlock(&r->lock);
+  if (*out)
+    return DOCTAG_OK;
+  redisContext *c;
+  doctag_status st = rconnect(r, &c);
+  if (st)
     return st;
   char *chan = g_strconcat("job:", job_id, ":progress", NULL);
   redisReply *rep = redisCommand(c, "SUBSCRIBE %s", chan);
@@ -740,20 +793,81 @@ static doctag_status redis_events_wait(queue *q, const char *job_id, uint64_t af
     return st;
   }
   freeReplyObject(rep);
-  if ((st = events_count(r, job_id, &n)) || n > after) {
-    redisFree(c);
-    return st;
+  sub_conn *s = g_new0(sub_conn, 1);
+  s->job_id = g_strdup(job_id);
+  s->c = c;
+  *out = s;
+  return DOCTAG_OK;
+}
+
+/* Back to the idle ones (the oldest goes when there are too many). */
+static void sub_give(redis_impl *r, sub_conn *s)
+{
+  g_mutex_lock(&r->lock);
+  sub_conn *old = r->subs->len >= SUB_IDLE_MAX ? g_ptr_array_steal_index(r->subs, 0) : NULL;
+  g_ptr_array_add(r->subs, s);
+  g_mutex_unlock(&r->lock);
+  sub_free(old);
+}
+
+/* Waits up to timeout_ms (0: not at all) for the subscription to deliver
+ * something, and consumes all it has delivered. *got: something came.
+ * False when the connection broke. */
+static bool sub_read(sub_conn *s, int timeout_ms, bool *got)
+{
+  *got = false;
+  for (;;) {
+    void *reply = NULL;
+    if (redisGetReplyFromReader(s->c, &reply) != REDIS_OK)
+      return false;
+    if (reply) {
+      freeReplyObject(reply);
+      *got = true;
+      continue;
+    }
+    struct pollfd pfd = { .fd = s->c->fd, .events = POLLIN };
+    int n = poll(&pfd, 1, *got ? 0 : timeout_ms);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return n == 0;
+    if (redisBufferRead(s->c) != REDIS_OK)
+      return false;
   }
-  struct timeval tv = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
-  redisSetTimeout(c, tv);
-  void *reply = NULL;
-  if (redisGetReply(c, &reply) == REDIS_OK && reply)
-    freeReplyObject(reply);
-  else if (c->err && c->err != REDIS_ERR_IO)
-    st = err_set(DOCTAG_EUNAVAILABLE, "redis: %s", c->errstr);
-  else if (c->err == REDIS_ERR_IO && errno != EAGAIN && errno != EWOULDBLOCK)
-    st = err_set(DOCTAG_EUNAVAILABLE, "redis: %s", c->errstr);
-  redisFree(c);
+}
+
+static doctag_status redis_events_wait(queue *q, const char *job_id, uint64_t after, int timeout_ms)
+{
+  redis_impl *r = q->impl;
+  uint64_t n = 0;
+  doctag_status st = events_count(r, job_id, &n);
+  if (st || n > after || timeout_ms <= 0)
+    return st;
+  for (int attempt = 0; attempt < 2; attempt++) {
+    sub_conn *s;
+    if ((st = sub_take(r, job_id, &s)))
+      return st;
+    /* What came while the subscription was idle is old news; then look
+     * again, subscribed: an event appended from now on is seen by one or
+     * the other. */
+    bool got;
+    if (!sub_read(s, 0, &got)) {
+      sub_free(s);   /* dropped by the server meanwhile (a restart, the output buffer limit) */
+      continue;
+    }
+    if ((st = events_count(r, job_id, &n)) || n > after) {
+      sub_give(r, s);
+      return st;
+    }
+    if (!sub_read(s, timeout_ms, &got)) {
+      st = err_set(DOCTAG_EUNAVAILABLE, "redis %s:%d: the subscription to job %s broke: %s", r->host, r->port,
+                   job_id, s->c->errstr[0] ? s->c->errstr : "connection closed");
+      sub_free(s);
+      return st;
+    }
+    sub_give(r, s);
+    return DOCTAG_OK;
+  }
   return st;
 }
 
@@ -816,6 +930,7 @@ const queue_ops queue_redis_ops = {
   .claim = redis_claim,
   .renew = redis_renew,
   .release = redis_release,
+  .forget_workers = redis_forget_workers,
   .finish = redis_finish,
   .events_read = redis_events_read,
   .events_wait = redis_events_wait,

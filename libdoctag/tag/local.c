@@ -198,6 +198,16 @@ static bool joined(const tagger *t, unsigned int j)
   return k->kind == SEG_WORD && !k->brk;
 }
 
+/* A word of the phrase [first, last) again at `last` ("health services
+ * health", "data data"): a run of words, never a name. */
+static bool repeats(const tagger *t, unsigned int first, unsigned int last)
+{
+  for (unsigned int k = first; k < last; k++)
+    if (t->stem[k] && t->stem[last] && !strcmp(t->stem[k], t->stem[last]))
+      return true;
+  return false;
+}
+
 static void collect_phrases(tagger *t)
 {
   for (unsigned int i = 0; i < t->ntok; i++) {
@@ -205,7 +215,7 @@ static void collect_phrases(tagger *t)
       continue;
     for (unsigned int n = 1; n <= MAX_WORDS && i + n <= t->ntok; n++) {
       unsigned int last = i + n - 1;
-      if (n > 1 && !joined(t, last))
+      if (n > 1 && (!joined(t, last) || repeats(t, i, last)))
         break;
       if (n == 3 && !t->content[i + 1] && !lex_is_connector(tok(t, i + 1)->word))
         break;
@@ -333,6 +343,23 @@ static bool contains(const cand *big, const cand *small)
       return true;
   }
   return false;
+}
+
+/* The same words in another order ("services health" beside "health
+ * services"): where a phrase repeats, its words also pair the other way
+ * round. (A phrase never repeats a word: repeats().) */
+static bool same_words(const cand *a, const cand *b)
+{
+  if (a->n != b->n)
+    return false;
+  for (unsigned int i = 0; i < a->n; i++) {
+    unsigned int j = 0;
+    while (j < b->n && strcmp(a->stems[i], b->stems[j]))
+      j++;
+    if (j == b->n)
+      return false;
+  }
+  return true;
 }
 
 /* A longer phrase takes the rank of a shorter one inside it when it is the
@@ -526,7 +553,8 @@ doctag_status local_tag(const doctag_ctx *ctx, const tag_request *req, tag_outco
     }
     bool overlap = false;
     for (guint j = 0; j < chosen->len && !overlap && best->vocab < 0; j++)
-      overlap = contains(chosen->pdata[j], best) || contains(best, chosen->pdata[j]);
+      overlap = contains(chosen->pdata[j], best) || contains(best, chosen->pdata[j]) ||
+                same_words(chosen->pdata[j], best);
     if (overlap) {
       g_free(tag);
       continue;

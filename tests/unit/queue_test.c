@@ -4,6 +4,7 @@
 #include "jobs_testutil.h"
 #include "jobs/jobs.h"
 #include "queue/queue.h"
+#include "history/history_internal.h"
 
 #define REDIS_DB 1
 
@@ -309,6 +310,75 @@ static void test_cancel(void **state)
   fx_free(f);
 }
 
+typedef struct titled {
+  fx *f;
+  const queue_item *it;
+  const char *title;
+  unsigned int calls;
+} titled;
+
+/* A record callback: the row's history document, titled. */
+static doctag_status record_titled(struct store_conn *c, void *ud, char **result, char **event)
+{
+  titled *t = ud;
+  t->calls++;
+  history_doc d = { .row_index = t->it->row, .title = t->title, .status = "completed", .file_size = -1 };
+  char *doc_id = NULL;
+  doctag_status st = c ? history_document_record_on(c, t->f->jt.user, t->it->job_id, &d, &doc_id)
+                       : history_document_record(t->f->jt.ctx, t->f->jt.user, t->it->job_id, &d, &doc_id);
+  if (st)
+    return st;
+  *result = g_strdup_printf("{\"row_id\":%" G_GUINT64_FORMAT ",\"title\":\"%s\",\"status\":\"success\","
+                            "\"tags\":[],\"document_id\":\"%s\"}", t->it->row, t->title, doc_id);
+  *event = events_row_done(t->it->job_id, *result);
+  g_free(doc_id);
+  return DOCTAG_OK;
+}
+
+static char *history_title(fx *f)
+{
+  doctag_job_detail *d = NULL;
+  assert_int_equal(doctag_history_job(f->jt.ctx, &d, f->jt.user, f->job), DOCTAG_OK);
+  assert_int_equal(doctag_job_detail_document_count(d), 1);
+  char *t = g_strdup(doctag_job_detail_document_at(d, 0)->title);
+  doctag_job_detail_free(d);
+  return t;
+}
+
+/* Recording and finishing together: the document reaches history with the
+ * item's result; a second finish of the row (a worker that lost its lease)
+ * changes neither the counts nor the document. */
+static void test_record_finish(void **state)
+{
+  fx *f = fx_new(state, 1);
+  queue_item a;
+  assert_true(claim(f, "w1", 60, 0, &a));
+  char *done = events_completed(f->job);
+  titled first = { f, &a, "first", 0 }, second = { f, &a, "second", 0 };
+  queue_finish_outcome o;
+  assert_int_equal(queue_record_finish(f->q, &a, true, record_titled, &first, done, &o), DOCTAG_OK);
+  assert_int_equal(o, QF_COMPLETED);
+  assert_int_equal(first.calls, 1);
+  assert_int_equal(queue_record_finish(f->q, &a, true, record_titled, &second, done, &o), DOCTAG_OK);
+  assert_int_equal(o, QF_DUPLICATE);
+  g_free(done);
+  char *title = history_title(f);
+  assert_string_equal(title, f->jt.backend == JT_REDIS ? "second" : "first");   /* Redis: recorded again, idempotent */
+  g_free(title);
+  queue_job j = { 0 };
+  get(f, &j);
+  assert_int_equal(j.done, 1);
+  assert_int_equal(j.processed, 1);
+  queue_job_clear(&j);
+  GPtrArray *res = g_ptr_array_new_with_free_func(g_free);
+  assert_int_equal(f->q->ops->results(f->q, f->job, res), DOCTAG_OK);
+  assert_int_equal(res->len, 1);
+  assert_non_null(strstr(g_ptr_array_index(res, 0), "\"first\""));
+  g_ptr_array_free(res, TRUE);
+  queue_item_clear(&a);
+  fx_free(f);
+}
+
 typedef struct appender {
   fx *f;
   int delay_ms;
@@ -348,19 +418,114 @@ static void test_events_wait_wakes(void **state)
   assert_int_equal(evs->len, 1);
   assert_int_equal(((queue_event *)g_ptr_array_index(evs, 0))->seq, seq + 1);
   g_ptr_array_free(evs, TRUE);
+  /* Events that came while nobody waited (on Redis, the subscription kept
+   * from the wait above got their messages) do not end the next wait... */
+  char *ev = events_state(f->job, "resumed");
+  for (int i = 0; i < 3; i++)
+    assert_int_equal(f->q->ops->event_append(f->q, f->job, ev, NULL), DOCTAG_OK);
+  g_free(ev);
+  t0 = g_get_monotonic_time();
+  assert_int_equal(f->q->ops->events_wait(f->q, f->job, seq + 4, 300), DOCTAG_OK);
+  assert_true(g_get_monotonic_time() - t0 >= 250000);
+  /* ...and a new one still does. */
+  th = g_thread_new("append", append_later, &a);
+  t0 = g_get_monotonic_time();
+  assert_int_equal(f->q->ops->events_wait(f->q, f->job, seq + 4, 10000), DOCTAG_OK);
+  waited = g_get_monotonic_time() - t0;
+  g_thread_join(th);
+  assert_true(waited < 5000000);
   fx_free(f);
 }
 
-static void redis_del(const char *key)
+/* A command on the test Redis's database; the reply (freeReplyObject). */
+static redisReply *redis_run(const char *fmt, ...)
 {
   GUri *u = g_uri_parse(jt_redis_base(), G_URI_FLAGS_NONE, NULL);
   redisContext *c = redisConnect(g_uri_get_host(u), g_uri_get_port(u) > 0 ? g_uri_get_port(u) : 6379);
   g_uri_unref(u);
+  assert_true(c && !c->err);
   redisReply *r = redisCommand(c, "SELECT %d", REDIS_DB);
   freeReplyObject(r);
-  r = redisCommand(c, "DEL %s", key);
-  freeReplyObject(r);
+  va_list ap;
+  va_start(ap, fmt);
+  r = redisvCommand(c, fmt, ap);
+  va_end(ap);
   redisFree(c);
+  assert_non_null(r);
+  return r;
+}
+
+static void redis_del(const char *key)
+{
+  freeReplyObject(redis_run("DEL %s", key));
+}
+
+static gint strcmp_p(gconstpointer a, gconstpointer b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The item group's consumers as "name:pending,..." in name order. */
+static char *redis_consumers(void)
+{
+  redisReply *r = redis_run("XINFO CONSUMERS doctag:items doctag-workers");
+  assert_int_equal(r->type, REDIS_REPLY_ARRAY);
+  GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+  for (size_t i = 0; i < r->elements; i++) {
+    redisReply *c = r->element[i];
+    const char *name = NULL;
+    long long pending = -1;
+    for (size_t k = 0; k + 1 < c->elements; k += 2) {
+      if (!strcmp(c->element[k]->str, "name"))
+        name = c->element[k + 1]->str;
+      else if (!strcmp(c->element[k]->str, "pending"))
+        pending = c->element[k + 1]->integer;
+    }
+    g_ptr_array_add(names, g_strdup_printf("%s:%lld", name, pending));
+  }
+  freeReplyObject(r);
+  g_ptr_array_sort(names, strcmp_p);
+  g_ptr_array_add(names, NULL);
+  char *s = g_strjoinv(",", (char **)names->pdata);
+  g_ptr_array_free(names, TRUE);
+  return s;
+}
+
+/* Workers that stop, or died long ago, are forgotten by the group once they
+ * hold no entry; one holding an entry stays (deleting it would drop the
+ * entry). */
+static void test_redis_forget_workers(void **state)
+{
+  fx *f = fx_new(state, 3);
+  queue_item a, b, c;
+  assert_true(claim(f, "w1", 60, 0, &a));
+  assert_true(claim(f, "w2", 60, 0, &b));
+  assert_true(claim(f, "w3", 60, 0, &c));
+  assert_int_equal(finish(f, &b, true), QF_RECORDED);
+  assert_int_equal(finish(f, &c, true), QF_RECORDED);
+  char *s = redis_consumers();
+  assert_string_equal(s, "w1:1,w2:0,w3:0");
+  g_free(s);
+  /* w3 leaves; w2 is recent */
+  assert_int_equal(f->q->ops->forget_workers(f->q, "w3", 60000), DOCTAG_OK);
+  s = redis_consumers();
+  assert_string_equal(s, "w1:1,w2:0");
+  g_free(s);
+  /* everyone idle "long enough": w1 still holds its entry */
+  g_usleep(20000);
+  assert_int_equal(f->q->ops->forget_workers(f->q, NULL, 10), DOCTAG_OK);
+  s = redis_consumers();
+  assert_string_equal(s, "w1:1");
+  g_free(s);
+  assert_int_equal(finish(f, &a, true), QF_COMPLETED);
+  assert_int_equal(f->q->ops->forget_workers(f->q, "w1", 60000), DOCTAG_OK);
+  s = redis_consumers();
+  assert_string_equal(s, "");
+  g_free(s);
+  queue_item_clear(&a);
+  queue_item_clear(&b);
+  queue_item_clear(&c);
+  fx_free(f);
 }
 
 typedef struct deleter {
@@ -431,7 +596,9 @@ int main(void)
     JT_ALL(test_pause_resume),
     JT_ALL(test_cancel),
     JT_ALL(test_events_wait_wakes),
+    JT_ALL(test_record_finish),
     JT_ON(test_redis_stream_recreated, JT_REDIS),
+    JT_ON(test_redis_forget_workers, JT_REDIS),
     cmocka_unit_test(test_render_escapes_user_text),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

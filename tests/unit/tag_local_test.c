@@ -466,7 +466,8 @@ static void test_not_tags(void **state)
     "Write to accounts@brightdesk.example or visit https://brightdesk.example/pay.\n"
     "Ergonomic chair, office desk. Ergonomic chair; office desk. Ergonomic chair, office desk.\n\n"
     "Desk Lamps\n\n"
-    "Office furniture arrives within 30 days. Office furniture is assembled on site.\n";
+    "Office furniture arrives within 30 days. Office furniture is assembled on site.\n"
+    "Health services health services health services health checks.\n";
   tag_outcome out = run(text, NULL, (run_opts){ .num_tags = 15 });
   print_outcome("codes", &out);
   check_outcome(&out, 15);
@@ -479,8 +480,17 @@ static void test_not_tags(void **state)
     assert_null(strstr(t, "march"));
     assert_null(strstr(t, "chair office")); /* across a comma */
     assert_null(strstr(t, "lamps office")); /* across a heading's edge */
+    /* a phrase never repeats one of its words */
+    gchar **w = g_strsplit(t, " ", -1);
+    for (guint a = 0; w[a]; a++)
+      for (guint b = a + 1; w[b]; b++)
+        if (!strcmp(w[a], w[b]))
+          fail_msg("tag \"%s\" repeats \"%s\"", t, w[a]);
+    g_strfreev(w);
   }
   assert_true(has_tag(&out, "ergonomic chair"));
+  assert_true(has_tag(&out, "health services"));
+  assert_false(has_tag(&out, "services health"));   /* the same words the other way round */
   tag_outcome_clear(&out);
 }
 
