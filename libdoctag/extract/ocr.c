@@ -32,9 +32,10 @@
 /* Below this mean word confidence a page is read again with local
  * binarisation and another layout mode. */
 #define RETRY_BELOW 85
-/* Below this one a page read in one language is read again in two: a page
- * that is mostly Hindi with English names reads at 77 with "hin" alone and
- * at 94 with "hin+eng", while clean single-language pages read above 88. */
+/* Below this one a page read in one language is read again in two: the
+ * English half of a bilingual notice (OSD says Latin) reads at 68 with "eng"
+ * alone and at 95 with "eng+hin", while clean single-language pages read
+ * above 88. */
 #define LANG_RETRY_BELOW 85
 /* Tesseract's layout analysis copes with skew under a degree, and turning
  * the image resamples it: on the corpus, straightening smaller angles lost
