@@ -267,12 +267,11 @@ static void job_from_row(const store_rows *r, unsigned int col, const char *id, 
   j->finished_us = store_cell_int(r, 0, col + 12);
 }
 
-static doctag_status local_job_get(queue *q, const char *job_id, queue_job *out)
+static doctag_status job_get_on(local_impl *l, store_conn *c, const char *job_id, queue_job *out)
 {
-  local_impl *l = q->impl;
   store_rows r;
   store_param p[] = { SP_T(job_id) };
-  doctag_status st = run1(l, Q_JOB_GET, p, 1, &r);
+  doctag_status st = run(l, c, Q_JOB_GET, p, 1, &r);
   if (st)
     return st;
   if (r.nrows == 0)
@@ -280,6 +279,18 @@ static doctag_status local_job_get(queue *q, const char *job_id, queue_job *out)
   else
     job_from_row(&r, 0, job_id, out);
   store_rows_clear(&r);
+  return st;
+}
+
+static doctag_status local_job_get(queue *q, const char *job_id, queue_job *out)
+{
+  local_impl *l = q->impl;
+  store_conn *c;
+  doctag_status st = acquire(l, &c);
+  if (st)
+    return st;
+  st = job_get_on(l, c, job_id, out);
+  store_release(l->store, c);
   return st;
 }
 
@@ -688,11 +699,11 @@ static doctag_status local_events_wait(queue *q, const char *job_id, uint64_t af
   }
 }
 
-static doctag_status local_results(queue *q, const char *job_id, GPtrArray *out)
+static doctag_status results_on(local_impl *l, store_conn *c, const char *job_id, GPtrArray *out)
 {
   store_rows r;
   store_param p[] = { SP_T(job_id) };
-  doctag_status st = run1(q->impl, Q_RESULTS, p, 1, &r);
+  doctag_status st = run(l, c, Q_RESULTS, p, 1, &r);
   if (st)
     return st;
   for (unsigned int i = 0; i < r.nrows; i++)
@@ -700,6 +711,46 @@ static doctag_status local_results(queue *q, const char *job_id, GPtrArray *out)
       g_ptr_array_add(out, g_strdup(store_cell(&r, i, 0)));
   store_rows_clear(&r);
   return DOCTAG_OK;
+}
+
+static doctag_status local_results(queue *q, const char *job_id, GPtrArray *out)
+{
+  local_impl *l = q->impl;
+  store_conn *c;
+  doctag_status st = acquire(l, &c);
+  if (st)
+    return st;
+  st = results_on(l, c, job_id, out);
+  store_release(l->store, c);
+  return st;
+}
+
+/* Both reads in one read transaction: SQLite's deferred BEGIN reads one
+ * snapshot without taking the write lock; PostgreSQL needs REPEATABLE READ
+ * for its statements to share one. */
+static doctag_status local_job_snapshot(queue *q, const char *job_id, queue_job *out, GPtrArray *results)
+{
+  local_impl *l = q->impl;
+  store_conn *c;
+  doctag_status st = acquire(l, &c);
+  if (st)
+    return st;
+  bool began = false;
+  if (l->postgres) {
+    began = !(st = store_tx_begin(c));
+    if (began)
+      st = store_exec_sql(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", NULL, 0, NULL);
+  } else {
+    began = !(st = store_exec_sql(c, "BEGIN DEFERRED", NULL, 0, NULL));
+  }
+  if (!st && !(st = job_get_on(l, c, job_id, out)) && (st = results_on(l, c, job_id, results)))
+    queue_job_clear(out);
+  if (began && l->postgres)
+    st = store_tx_end(c, st);
+  else if (began && store_exec_sql(c, "COMMIT", NULL, 0, NULL) && !st)
+    st = doctag_error_last()->code;   /* a read: nothing lost, but say so */
+  store_release(l->store, c);
+  return st;
 }
 
 static doctag_status local_active(queue *q, const char *user_id, GPtrArray *out)
@@ -737,5 +788,6 @@ const queue_ops queue_local_ops = {
   .events_read = local_events_read,
   .events_wait = local_events_wait,
   .results = local_results,
+  .job_snapshot = local_job_snapshot,
   .active = local_active,
 };

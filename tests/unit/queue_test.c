@@ -379,6 +379,95 @@ static void test_record_finish(void **state)
   fx_free(f);
 }
 
+typedef struct finisher {
+  fx *f;
+  size_t rows;
+  gint failed;   /* atomic: a claim or finish went wrong */
+} finisher;
+
+/* Claims and finishes every row (no cmocka asserts off the main thread). */
+static gpointer finish_all(gpointer data)
+{
+  finisher *fi = data;
+  fx *f = fi->f;
+  char *done = events_completed(f->job);
+  for (size_t n = 0; n < fi->rows; n++) {
+    queue_item it;
+    bool started = false;
+    queue_claim_outcome oc;
+    if (f->q->ops->claim(f->q, "w1", 60, 1000, proc_event, NULL, &it, &started, &oc) || oc != QC_ITEM) {
+      g_atomic_int_set(&fi->failed, 1);
+      break;
+    }
+    char *result = g_strdup_printf("{\"row_id\":%" G_GUINT64_FORMAT ",\"status\":\"success\",\"title\":\"t\","
+                                   "\"tags\":[]}", it.row);
+    char *ev = events_row_done(it.job_id, result);
+    queue_finish_outcome o;
+    if (f->q->ops->finish(f->q, &it, true, result, ev, done, &o))
+      g_atomic_int_set(&fi->failed, 1);
+    g_free(result);
+    g_free(ev);
+    queue_item_clear(&it);
+  }
+  g_free(done);
+  return NULL;
+}
+
+static gint64 row_of(const char *json)
+{
+  json_t *o = json_loads(json, 0, NULL);
+  json_t *r = json_object_get(o, "row_id");
+  if (!r)
+    r = json_object_get(json_object_get(o, "result"), "row_id");
+  gint64 row = json_is_integer(r) ? json_integer_value(r) : -1;
+  json_decref(o);
+  return row;
+}
+
+/* A follower shows a snapshot's results, then the events after its seq:
+ * while rows finish, no row may be in both (seen twice) and every row
+ * finished by then is in one of them (none lost). */
+static void test_snapshot_matches_events(void **state)
+{
+  const size_t rows = 120;
+  fx *f = fx_new(state, rows);
+  finisher fi = { f, rows, 0 };
+  GThread *th = g_thread_new("finish", finish_all, &fi);
+  unsigned int snapshots = 0;
+  bool last = false;
+  while (!last) {
+    queue_job j = { 0 };
+    GPtrArray *res = g_ptr_array_new_with_free_func(g_free);
+    assert_int_equal(f->q->ops->job_snapshot(f->q, f->job, &j, res), DOCTAG_OK);
+    last = queue_state_final(j.state);
+    GHashTable *seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+    for (guint i = 0; i < res->len; i++)
+      g_hash_table_add(seen, GINT_TO_POINTER((gint)row_of(g_ptr_array_index(res, i)) + 1));
+    assert_int_equal(g_hash_table_size(seen), res->len);
+    assert_int_equal(res->len, j.done);
+    GPtrArray *evs = g_ptr_array_new_with_free_func((GDestroyNotify)queue_event_free);
+    assert_int_equal(f->q->ops->events_read(f->q, f->job, j.seq, 0, evs), DOCTAG_OK);
+    for (guint i = 0; i < evs->len; i++) {
+      const char *e = ((queue_event *)g_ptr_array_index(evs, i))->json;
+      if (!strstr(e, "\"success\""))
+        continue;
+      gint64 row = row_of(e);
+      if (g_hash_table_contains(seen, GINT_TO_POINTER((gint)row + 1)))
+        fail_msg("row %" G_GINT64_FORMAT " is in the snapshot (seq %" G_GUINT64_FORMAT ") and in the events after it",
+                 row, j.seq);
+    }
+    g_ptr_array_free(evs, TRUE);
+    g_hash_table_destroy(seen);
+    g_ptr_array_free(res, TRUE);
+    queue_job_clear(&j);
+    snapshots++;
+  }
+  g_thread_join(th);
+  assert_int_equal(g_atomic_int_get(&fi.failed), 0);
+  assert_true(snapshots > 1);
+  fx_free(f);
+}
+
 typedef struct appender {
   fx *f;
   int delay_ms;
@@ -597,6 +686,7 @@ int main(void)
     JT_ALL(test_cancel),
     JT_ALL(test_events_wait_wakes),
     JT_ALL(test_record_finish),
+    JT_ALL(test_snapshot_matches_events),
     JT_ON(test_redis_stream_recreated, JT_REDIS),
     JT_ON(test_redis_forget_workers, JT_REDIS),
     cmocka_unit_test(test_render_escapes_user_text),
