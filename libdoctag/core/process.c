@@ -198,10 +198,10 @@ static doctag_status run(doctag_ctx *ctx, doctag_result **out, const source *src
   result_summarise(r);
 
   if (tag) {
-    if (visible_chars(r->text->str, MIN_TEXT_CHARS) < MIN_TEXT_CHARS) {
+    size_t visible = visible_chars(r->text->str, MIN_TEXT_CHARS);
+    if (visible < MIN_TEXT_CHARS) {
       st = err_set(DOCTAG_ENOTEXT, "Could not extract sufficient text from PDF. The document may be "
-                   "blank, or a scan OCR could not read (%zu characters found).",
-                   visible_chars(r->text->str, MIN_TEXT_CHARS));
+                   "blank, or a scan OCR could not read (%zu characters found).", visible);
       goto fail;
     }
     const char *key = o.api_key && *o.api_key ? o.api_key : ctx->llm_api_key;

@@ -128,8 +128,9 @@ void lang_count(const char *text, size_t len, lang_counts *c);
 void lang_count_unichar(gunichar u, lang_counts *c);
 /* "eng", "hin", "hin+eng" or "" from letter counts. */
 const char *lang_from_counts(const lang_counts *c);
-/* Tesseract languages for a page: from its text layer when it has letters,
- * else from OSD's script name; NULL when neither says anything. */
+/* Tesseract languages for a page, "eng" or "eng+hin": from its text layer
+ * when it has letters, else from OSD's script name; NULL when neither says
+ * anything. */
 const char *lang_for_ocr(const lang_counts *text, const char *osd_script);
 /* What to try when a page read with `lang` comes out unsure: English and
  * Hindi together; NULL when `lang` already has both. */

@@ -20,7 +20,10 @@
   X(TessBaseAPISetSourceResolution) X(TessBaseAPISetVariable) X(TessDeleteText) X(TessMonitorCreate) \
   X(TessMonitorDelete) X(TessMonitorSetCancelFunc) X(TessMonitorSetCancelThis) \
   X(TessBaseAPIGetAvailableLanguagesAsVector) X(TessDeleteTextArray) \
-  X(pixClone) X(pixCountPixels) X(pixCreate) X(pixDeskewGeneral) X(pixDestroy) X(pixGetData) \
+  X(TessBaseAPIGetIterator) X(TessResultIteratorDelete) X(TessResultIteratorGetPageIterator) \
+  X(TessResultIteratorNext) X(TessResultIteratorGetUTF8Text) X(TessPageIteratorBoundingBox) \
+  X(TessPageIteratorBaseline) X(TessPageIteratorIsAtFinalElement) \
+  X(pixClone) X(pixCountPixels) X(pixCreate) X(pixDeskewGeneral) X(pixGetDepth) X(pixDestroy) X(pixGetData) \
   X(pixGetHeight) X(pixGetWidth) X(pixGetWpl) X(pixRotateOrth) X(pixSauvolaBinarizeTiled) X(pixScale) \
   X(pixScaleByIntSampling) X(pixScaleGray2xLI) X(pixScaleGrayLI) X(pixSetResolution) X(pixThresholdToBinary)
 

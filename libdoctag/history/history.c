@@ -51,9 +51,13 @@ static const char *arena_time(arena *a, const char *us)
   return r;
 }
 
-/* Cells of JOB_COLS from column 0. */
-static void job_from_row(arena *a, const store_rows *r, unsigned int i, doctag_job_record *j)
+/* Builds the record of row i of a result, its strings in `a`. */
+typedef void (*record_fill)(arena *a, const store_rows *r, unsigned int i, void *rec);
+
+/* Cells of JOB_COLS from column 0 into a doctag_job_record. */
+static void job_from_row(arena *a, const store_rows *r, unsigned int i, void *rec)
 {
+  doctag_job_record *j = rec;
   memset(j, 0, sizeof *j);
   j->id = arena_str(a, store_cell(r, i, 0));
   j->job_type = arena_str(a, store_cell(r, i, 1));
@@ -66,9 +70,10 @@ static void job_from_row(arena *a, const store_rows *r, unsigned int i, doctag_j
   j->created_at = arena_time(a, store_cell(r, i, 8));
 }
 
-/* Cells of DOC_COLS from column 0. */
-static void doc_from_row(arena *a, const store_rows *r, unsigned int i, doctag_document_record *d)
+/* Cells of DOC_COLS from column 0 into a doctag_document_record. */
+static void doc_from_row(arena *a, const store_rows *r, unsigned int i, void *rec)
 {
+  doctag_document_record *d = rec;
   memset(d, 0, sizeof *d);
   d->id = arena_str(a, store_cell(r, i, 0));
   d->job_id = arena_str(a, store_cell(r, i, 1));
@@ -90,6 +95,68 @@ static void doc_from_row(arena *a, const store_rows *r, unsigned int i, doctag_d
   d->error_message = arena_str(a, store_cell(r, i, 7));
   d->processed_at = arena_time(a, store_cell(r, i, 8));
   d->created_at = arena_time(a, store_cell(r, i, 9));
+}
+
+/* Records of one kind and the strings they point to: what every list and
+ * detail object holds, released together. */
+typedef struct records {
+  arena a;
+  GArray *items;
+} records;
+
+static void records_init(records *r, guint record_size)
+{
+  arena_init(&r->a);
+  r->items = g_array_new(FALSE, TRUE, record_size);
+}
+
+static void records_clear(records *r)
+{
+  arena_clear(&r->a);
+  if (r->items)
+    g_array_free(r->items, TRUE);
+}
+
+static size_t records_count(const records *r)
+{
+  return r->items->len;
+}
+
+static const void *records_at(const records *r, size_t i)
+{
+  return i < r->items->len ? r->items->data + i * g_array_get_element_size(r->items) : NULL;
+}
+
+/* A new zeroed record at the end. */
+static void *records_add(records *r)
+{
+  g_array_set_size(r->items, r->items->len + 1);
+  return r->items->data + (r->items->len - 1) * g_array_get_element_size(r->items);
+}
+
+/* Runs a statement and appends one record per row, built by `fill`. (rows
+ * starts zeroed: store_query leaves it as is when no connection can be had.) */
+static doctag_status records_query(records *out, struct store *s, store_stmt stmt, const store_param *p,
+                                   unsigned int n, record_fill fill)
+{
+  store_rows rows = { 0 };
+  doctag_status st = store_query(s, stmt, p, n, &rows);
+  for (unsigned int i = 0; st == DOCTAG_OK && i < rows.nrows; i++)
+    fill(&out->a, &rows, i, records_add(out));
+  store_rows_clear(&rows);
+  return st;
+}
+
+/* The number a counting statement answers. */
+static doctag_status count_query(struct store *s, store_stmt stmt, const store_param *p, unsigned int n,
+                                 uint64_t *count)
+{
+  store_rows rows = { 0 };
+  doctag_status st = store_query(s, stmt, p, n, &rows);
+  if (st == DOCTAG_OK)
+    *count = (uint64_t)store_cell_int(&rows, 0, 0);
+  store_rows_clear(&rows);
+  return st;
 }
 
 /* ---- JSON ---- */
@@ -193,11 +260,24 @@ static doctag_status check_limit(unsigned int *limit)
   return DOCTAG_OK;
 }
 
+/* The checks of a call on one job or document of the user's (ctx, out and
+ * user_id given; ids that cannot name anything are `missing`, like an id
+ * the user does not own), then the store. */
+static doctag_status begin_one(doctag_ctx *ctx, const void *out, const char *user_id, const char *id,
+                               const char *missing, struct store **s)
+{
+  doctag_status st = check_call(ctx, out, user_id);
+  if (st != DOCTAG_OK)
+    return st;
+  if (!store_uuid_valid(id) || !store_uuid_valid(user_id))
+    return err_set(DOCTAG_ENOTFOUND, "%s", missing);
+  return store_get(ctx, s);
+}
+
 /* ---- jobs ---- */
 
 struct doctag_job_list {
-  arena a;
-  GArray *jobs; /* doctag_job_record */
+  records jobs; /* doctag_job_record */
   uint64_t total;
   unsigned int limit, offset;
 };
@@ -208,29 +288,18 @@ static doctag_status jobs_into(struct store *s, const char *user_id, unsigned in
   /* An id that is not a UUID owns nothing. */
   if (!store_uuid_valid(user_id))
     return DOCTAG_OK;
-  store_rows rows;
   store_param c[] = { SP_T(user_id), SP_T(status) };
-  doctag_status st = store_query(s, ST_JOB_COUNT, c, 2, &rows);
-  if (st != DOCTAG_OK)
-    return st;
-  l->total = (uint64_t)store_cell_int(&rows, 0, 0);
-  store_rows_clear(&rows);
+  doctag_status st = count_query(s, ST_JOB_COUNT, c, 2, &l->total);
   store_param p[] = { SP_T(user_id), SP_T(status), SP_I(limit), SP_I(offset) };
-  st = store_query(s, ST_JOB_LIST, p, 4, &rows);
-  for (unsigned int i = 0; st == DOCTAG_OK && i < rows.nrows; i++) {
-    doctag_job_record j;
-    job_from_row(&l->a, &rows, i, &j);
-    g_array_append_val(l->jobs, j);
-  }
-  store_rows_clear(&rows);
+  if (st == DOCTAG_OK)
+    st = records_query(&l->jobs, s, ST_JOB_LIST, p, 4, job_from_row);
   return st;
 }
 
 static doctag_job_list *job_list_new(unsigned int limit, unsigned int offset)
 {
   doctag_job_list *l = g_new0(doctag_job_list, 1);
-  arena_init(&l->a);
-  l->jobs = g_array_new(FALSE, TRUE, sizeof(doctag_job_record));
+  records_init(&l->jobs, sizeof(doctag_job_record));
   l->limit = limit;
   l->offset = offset;
   return l;
@@ -262,26 +331,26 @@ doctag_status doctag_history_jobs(doctag_ctx *ctx, doctag_job_list **out, const 
   return DOCTAG_OK;
 }
 
-size_t doctag_job_list_count(const doctag_job_list *l) { return l ? l->jobs->len : 0; }
+size_t doctag_job_list_count(const doctag_job_list *l) { return l ? records_count(&l->jobs) : 0; }
 uint64_t doctag_job_list_total(const doctag_job_list *l) { return l ? l->total : 0; }
 
 const doctag_job_record *doctag_job_list_at(const doctag_job_list *l, size_t i)
 {
-  return l && i < l->jobs->len ? &g_array_index(l->jobs, doctag_job_record, i) : NULL;
+  return l ? records_at(&l->jobs, i) : NULL;
 }
 
-static json_t *jobs_array(const GArray *jobs)
+static json_t *jobs_array(const records *jobs)
 {
   json_t *a = json_array();
-  for (guint i = 0; i < jobs->len; i++)
-    json_array_append_new(a, job_json(&g_array_index(jobs, doctag_job_record, i), false));
+  for (size_t i = 0; i < records_count(jobs); i++)
+    json_array_append_new(a, job_json(records_at(jobs, i), false));
   return a;
 }
 
 doctag_status doctag_job_list_to_json(const doctag_job_list *l, char **json)
 {
   JSON_ARGS(l);
-  return dump(json_pack("{s:o, s:I, s:I, s:I}", "jobs", jobs_array(l->jobs), "total", (json_int_t)l->total,
+  return dump(json_pack("{s:o, s:I, s:I, s:I}", "jobs", jobs_array(&l->jobs), "total", (json_int_t)l->total,
                         "limit", (json_int_t)l->limit, "offset", (json_int_t)l->offset),
               json);
 }
@@ -290,15 +359,13 @@ void doctag_job_list_free(doctag_job_list *l)
 {
   if (!l)
     return;
-  arena_clear(&l->a);
-  g_array_free(l->jobs, TRUE);
+  records_clear(&l->jobs);
   g_free(l);
 }
 
 struct doctag_job_detail {
-  arena a;
+  records docs; /* doctag_document_record; the job's strings too */
   doctag_job_record job;
-  GArray *docs; /* doctag_document_record */
 };
 
 doctag_status doctag_history_job(doctag_ctx *ctx, doctag_job_detail **out, const char *user_id,
@@ -307,40 +374,25 @@ doctag_status doctag_history_job(doctag_ctx *ctx, doctag_job_detail **out, const
   err_clear();
   if (out)
     *out = NULL;
-  doctag_status st = check_call(ctx, out, user_id);
+  struct store *s;
+  doctag_status st = begin_one(ctx, out, user_id, job_id, MSG_JOB, &s);
   if (st != DOCTAG_OK)
     return st;
-  if (!store_uuid_valid(job_id) || !store_uuid_valid(user_id))
-    return err_set(DOCTAG_ENOTFOUND, MSG_JOB);
-  struct store *s;
-  if ((st = store_get(ctx, &s)) != DOCTAG_OK)
-    return st;
-  store_conn *c;
-  if ((st = store_acquire(s, &c)) != DOCTAG_OK)
-    return st;
   doctag_job_detail *d = g_new0(doctag_job_detail, 1);
-  arena_init(&d->a);
-  d->docs = g_array_new(FALSE, TRUE, sizeof(doctag_document_record));
-  store_rows rows;
+  records_init(&d->docs, sizeof(doctag_document_record));
+  store_rows rows = { 0 };
   store_param p[] = { SP_T(job_id), SP_T(user_id) };
-  st = store_exec(c, ST_JOB_GET, p, 2, &rows);
+  st = store_query(s, ST_JOB_GET, p, 2, &rows);
   if (st == DOCTAG_OK && !rows.nrows)
     st = err_set(DOCTAG_ENOTFOUND, MSG_JOB);
   if (st == DOCTAG_OK) {
-    job_from_row(&d->a, &rows, 0, &d->job);
-    d->job.config_json = arena_str(&d->a, store_cell(&rows, 0, 9));
-    d->job.error_message = arena_str(&d->a, store_cell(&rows, 0, 10));
+    job_from_row(&d->docs.a, &rows, 0, &d->job);
+    d->job.config_json = arena_str(&d->docs.a, store_cell(&rows, 0, 9));
+    d->job.error_message = arena_str(&d->docs.a, store_cell(&rows, 0, 10));
   }
   store_rows_clear(&rows);
   if (st == DOCTAG_OK)
-    st = store_exec(c, ST_DOC_OF_JOB, p, 2, &rows);
-  for (unsigned int i = 0; st == DOCTAG_OK && i < rows.nrows; i++) {
-    doctag_document_record r;
-    doc_from_row(&d->a, &rows, i, &r);
-    g_array_append_val(d->docs, r);
-  }
-  store_rows_clear(&rows);
-  store_release(s, c);
+    st = records_query(&d->docs, s, ST_DOC_OF_JOB, p, 2, doc_from_row);
   if (st != DOCTAG_OK) {
     doctag_job_detail_free(d);
     return st;
@@ -350,18 +402,18 @@ doctag_status doctag_history_job(doctag_ctx *ctx, doctag_job_detail **out, const
 }
 
 const doctag_job_record *doctag_job_detail_job(const doctag_job_detail *d) { return d ? &d->job : NULL; }
-size_t doctag_job_detail_document_count(const doctag_job_detail *d) { return d ? d->docs->len : 0; }
+size_t doctag_job_detail_document_count(const doctag_job_detail *d) { return d ? records_count(&d->docs) : 0; }
 
 const doctag_document_record *doctag_job_detail_document_at(const doctag_job_detail *d, size_t i)
 {
-  return d && i < d->docs->len ? &g_array_index(d->docs, doctag_document_record, i) : NULL;
+  return d ? records_at(&d->docs, i) : NULL;
 }
 
-static json_t *docs_array(const GArray *docs)
+static json_t *docs_array(const records *docs)
 {
   json_t *a = json_array();
-  for (guint i = 0; i < docs->len; i++)
-    json_array_append_new(a, doc_json(&g_array_index(docs, doctag_document_record, i), false, false));
+  for (size_t i = 0; i < records_count(docs); i++)
+    json_array_append_new(a, doc_json(records_at(docs, i), false, false));
   return a;
 }
 
@@ -369,7 +421,7 @@ doctag_status doctag_job_detail_to_json(const doctag_job_detail *d, char **json)
 {
   JSON_ARGS(d);
   json_t *o = job_json(&d->job, true);
-  json_object_set_new(o, "documents", docs_array(d->docs));
+  json_object_set_new(o, "documents", docs_array(&d->docs));
   return dump(o, json);
 }
 
@@ -377,21 +429,16 @@ void doctag_job_detail_free(doctag_job_detail *d)
 {
   if (!d)
     return;
-  arena_clear(&d->a);
-  g_array_free(d->docs, TRUE);
+  records_clear(&d->docs);
   g_free(d);
 }
 
 doctag_status doctag_history_job_delete(doctag_ctx *ctx, const char *user_id, const char *job_id)
 {
   err_clear();
-  doctag_status st = check_call(ctx, ctx, user_id);
-  if (st != DOCTAG_OK)
-    return st;
-  if (!store_uuid_valid(job_id) || !store_uuid_valid(user_id))
-    return err_set(DOCTAG_ENOTFOUND, MSG_JOB);
   struct store *s;
-  if ((st = store_get(ctx, &s)) != DOCTAG_OK)
+  doctag_status st = begin_one(ctx, ctx, user_id, job_id, MSG_JOB, &s);
+  if (st != DOCTAG_OK)
     return st;
   store_conn *c;
   if ((st = store_acquire(s, &c)) != DOCTAG_OK)
@@ -430,26 +477,15 @@ doctag_status doctag_history_job_delete(doctag_ctx *ctx, const char *user_id, co
 /* ---- documents ---- */
 
 struct doctag_document_list {
-  arena a;
-  GArray *docs; /* doctag_document_record */
+  records docs; /* doctag_document_record */
   uint64_t total;
 };
 
 static doctag_document_list *doc_list_new(void)
 {
   doctag_document_list *l = g_new0(doctag_document_list, 1);
-  arena_init(&l->a);
-  l->docs = g_array_new(FALSE, TRUE, sizeof(doctag_document_record));
+  records_init(&l->docs, sizeof(doctag_document_record));
   return l;
-}
-
-static void doc_list_fill(doctag_document_list *l, const store_rows *rows)
-{
-  for (unsigned int i = 0; i < rows->nrows; i++) {
-    doctag_document_record r;
-    doc_from_row(&l->a, rows, i, &r);
-    g_array_append_val(l->docs, r);
-  }
 }
 
 doctag_status doctag_history_documents(doctag_ctx *ctx, doctag_document_list **out, const char *user_id,
@@ -468,17 +504,11 @@ doctag_status doctag_history_documents(doctag_ctx *ctx, doctag_document_list **o
     return st;
   doctag_document_list *l = doc_list_new();
   if (store_uuid_valid(user_id)) {
-    store_rows rows;
     store_param c[] = { SP_T(user_id) };
-    st = store_query(s, ST_DOC_COUNT, c, 1, &rows);
-    l->total = (uint64_t)store_cell_int(&rows, 0, 0);
-    store_rows_clear(&rows);
+    st = count_query(s, ST_DOC_COUNT, c, 1, &l->total);
     store_param p[] = { SP_T(user_id), SP_I(limit), SP_I(offset) };
     if (st == DOCTAG_OK)
-      st = store_query(s, ST_DOC_LIST, p, 3, &rows);
-    if (st == DOCTAG_OK)
-      doc_list_fill(l, &rows);
-    store_rows_clear(&rows);
+      st = records_query(&l->docs, s, ST_DOC_LIST, p, 3, doc_from_row);
   }
   if (st != DOCTAG_OK) {
     doctag_document_list_free(l);
@@ -515,13 +545,9 @@ doctag_status doctag_history_search(doctag_ctx *ctx, doctag_document_list **out,
   doctag_document_list *l = doc_list_new();
   char *match = store_uuid_valid(user_id) ? s->ops->match_query(query) : NULL;
   if (match) {
-    store_rows rows;
     store_param p[] = { SP_T(user_id), SP_T(match), SP_I(limit) };
-    st = store_query(s, ST_DOC_SEARCH, p, 3, &rows);
-    if (st == DOCTAG_OK)
-      doc_list_fill(l, &rows);
-    store_rows_clear(&rows);
-    l->total = l->docs->len;
+    st = records_query(&l->docs, s, ST_DOC_SEARCH, p, 3, doc_from_row);
+    l->total = records_count(&l->docs);
     g_free(match);
   }
   if (st != DOCTAG_OK) {
@@ -532,26 +558,25 @@ doctag_status doctag_history_search(doctag_ctx *ctx, doctag_document_list **out,
   return DOCTAG_OK;
 }
 
-size_t doctag_document_list_count(const doctag_document_list *l) { return l ? l->docs->len : 0; }
+size_t doctag_document_list_count(const doctag_document_list *l) { return l ? records_count(&l->docs) : 0; }
 uint64_t doctag_document_list_total(const doctag_document_list *l) { return l ? l->total : 0; }
 
 const doctag_document_record *doctag_document_list_at(const doctag_document_list *l, size_t i)
 {
-  return l && i < l->docs->len ? &g_array_index(l->docs, doctag_document_record, i) : NULL;
+  return l ? records_at(&l->docs, i) : NULL;
 }
 
 doctag_status doctag_document_list_to_json(const doctag_document_list *l, char **json)
 {
   JSON_ARGS(l);
-  return dump(json_pack("{s:o, s:I}", "documents", docs_array(l->docs), "total", (json_int_t)l->total), json);
+  return dump(json_pack("{s:o, s:I}", "documents", docs_array(&l->docs), "total", (json_int_t)l->total), json);
 }
 
 void doctag_document_list_free(doctag_document_list *l)
 {
   if (!l)
     return;
-  arena_clear(&l->a);
-  g_array_free(l->docs, TRUE);
+  records_clear(&l->docs);
   g_free(l);
 }
 
@@ -567,15 +592,11 @@ doctag_status doctag_history_document(doctag_ctx *ctx, doctag_document_detail **
   err_clear();
   if (out)
     *out = NULL;
-  doctag_status st = check_call(ctx, out, user_id);
+  struct store *s;
+  doctag_status st = begin_one(ctx, out, user_id, document_id, MSG_DOC, &s);
   if (st != DOCTAG_OK)
     return st;
-  if (!store_uuid_valid(document_id) || !store_uuid_valid(user_id))
-    return err_set(DOCTAG_ENOTFOUND, MSG_DOC);
-  struct store *s;
-  if ((st = store_get(ctx, &s)) != DOCTAG_OK)
-    return st;
-  store_rows rows;
+  store_rows rows = { 0 }; /* store_query leaves it as is when no connection can be had */
   store_param p[] = { SP_T(document_id), SP_T(user_id) };
   st = store_query(s, ST_DOC_GET, p, 2, &rows);
   if (st == DOCTAG_OK && !rows.nrows)
@@ -627,11 +648,22 @@ void doctag_document_detail_free(doctag_document_detail *d)
 
 /* ---- statistics ---- */
 
+typedef struct status_count {
+  const char *status;
+  uint64_t count;
+} status_count;
+
+/* (status, count) of ST_JOB_BY_STATUS into a status_count. */
+static void status_from_row(arena *a, const store_rows *r, unsigned int i, void *rec)
+{
+  status_count *c = rec;
+  c->status = arena_str(a, store_cell(r, i, 0));
+  c->count = (uint64_t)store_cell_int(r, i, 1);
+}
+
 struct doctag_stats {
-  arena a;
   uint64_t total_jobs, total_documents, processed, failed;
-  GArray *status_names;  /* const char * */
-  GArray *status_counts; /* uint64_t */
+  records by_status; /* status_count */
   doctag_job_list *recent;
 };
 
@@ -647,22 +679,14 @@ doctag_status doctag_history_stats(doctag_ctx *ctx, doctag_stats **out, const ch
   if (st != DOCTAG_OK)
     return st;
   doctag_stats *x = g_new0(doctag_stats, 1);
-  arena_init(&x->a);
-  x->status_names = g_array_new(FALSE, TRUE, sizeof(const char *));
-  x->status_counts = g_array_new(FALSE, TRUE, sizeof(uint64_t));
+  records_init(&x->by_status, sizeof(status_count));
   x->recent = job_list_new(RECENT, 0);
   if (store_uuid_valid(user_id)) {
-    store_rows rows;
+    store_rows rows = { 0 };
     store_param p[] = { SP_T(user_id) };
-    st = store_query(s, ST_JOB_BY_STATUS, p, 1, &rows);
-    for (unsigned int i = 0; st == DOCTAG_OK && i < rows.nrows; i++) {
-      const char *name = arena_str(&x->a, store_cell(&rows, i, 0));
-      uint64_t n = (uint64_t)store_cell_int(&rows, i, 1);
-      g_array_append_val(x->status_names, name);
-      g_array_append_val(x->status_counts, n);
-      x->total_jobs += n;
-    }
-    store_rows_clear(&rows);
+    st = records_query(&x->by_status, s, ST_JOB_BY_STATUS, p, 1, status_from_row);
+    for (size_t i = 0; i < records_count(&x->by_status); i++)
+      x->total_jobs += ((const status_count *)records_at(&x->by_status, i))->count;
     if (st == DOCTAG_OK)
       st = store_query(s, ST_DOC_STATS, p, 1, &rows);
     if (st == DOCTAG_OK) {
@@ -686,17 +710,18 @@ uint64_t doctag_stats_total_jobs(const doctag_stats *x) { return x ? x->total_jo
 uint64_t doctag_stats_total_documents(const doctag_stats *x) { return x ? x->total_documents : 0; }
 uint64_t doctag_stats_documents_processed(const doctag_stats *x) { return x ? x->processed : 0; }
 uint64_t doctag_stats_documents_failed(const doctag_stats *x) { return x ? x->failed : 0; }
-size_t doctag_stats_status_count(const doctag_stats *x) { return x ? x->status_names->len : 0; }
+size_t doctag_stats_status_count(const doctag_stats *x) { return x ? records_count(&x->by_status) : 0; }
 
 doctag_status doctag_stats_status_at(const doctag_stats *x, size_t i, const char **status, uint64_t *count)
 {
   err_clear();
-  if (!x || i >= x->status_names->len)
+  const status_count *c = x ? records_at(&x->by_status, i) : NULL;
+  if (!c)
     return err_set(DOCTAG_EINVAL, "no status %zu", i);
   if (status)
-    *status = g_array_index(x->status_names, const char *, i);
+    *status = c->status;
   if (count)
-    *count = g_array_index(x->status_counts, uint64_t, i);
+    *count = c->count;
   return DOCTAG_OK;
 }
 
@@ -711,13 +736,14 @@ doctag_status doctag_stats_to_json(const doctag_stats *x, char **json)
 {
   JSON_ARGS(x);
   json_t *by = json_object();
-  for (guint i = 0; i < x->status_names->len; i++)
-    json_object_set_new(by, g_array_index(x->status_names, const char *, i),
-                        json_integer((json_int_t)g_array_index(x->status_counts, uint64_t, i)));
+  for (size_t i = 0; i < records_count(&x->by_status); i++) {
+    const status_count *c = records_at(&x->by_status, i);
+    json_object_set_new(by, c->status, json_integer((json_int_t)c->count));
+  }
   return dump(json_pack("{s:I, s:I, s:I, s:I, s:o, s:o}", "total_jobs", (json_int_t)x->total_jobs,
                         "total_documents", (json_int_t)x->total_documents, "documents_processed",
                         (json_int_t)x->processed, "documents_failed", (json_int_t)x->failed,
-                        "jobs_by_status", by, "recent_activity", jobs_array(x->recent->jobs)),
+                        "jobs_by_status", by, "recent_activity", jobs_array(&x->recent->jobs)),
               json);
 }
 
@@ -725,9 +751,7 @@ void doctag_stats_free(doctag_stats *x)
 {
   if (!x)
     return;
-  arena_clear(&x->a);
-  g_array_free(x->status_names, TRUE);
-  g_array_free(x->status_counts, TRUE);
+  records_clear(&x->by_status);
   doctag_job_list_free(x->recent);
   g_free(x);
 }

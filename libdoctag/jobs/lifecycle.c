@@ -179,33 +179,32 @@ doctag_status jobs_load(doctag_ctx *ctx, const char *user_id, const char *job_id
   doctag_status st = queue_get(ctx, &q);
   if (st)
     return st;
+  /* With results: the job and its results as of one moment, or a row
+   * finishing in between would be both in the results and in the events
+   * after the snapshot's seq (a follower would see it twice). */
   queue_job qj = { 0 };
-  st = q->ops->job_get(q, job_id, &qj);
-  if (st == DOCTAG_ENOTFOUND)
-    return load_from_history(ctx, user_id, job_id, with_results, out);
-  if (st)
-    return st;
-  if (!qj.user_id || strcmp(qj.user_id, user_id)) {
+  GPtrArray *texts = g_ptr_array_new_with_free_func(g_free);
+  st = with_results ? q->ops->job_snapshot(q, job_id, &qj, texts) : q->ops->job_get(q, job_id, &qj);
+  if (!st && (!qj.user_id || strcmp(qj.user_id, user_id))) {
     queue_job_clear(&qj);
-    return err_set(DOCTAG_ENOTFOUND, "Job not found");
+    st = err_set(DOCTAG_ENOTFOUND, "Job not found");
+  } else if (st == DOCTAG_ENOTFOUND) {
+    g_ptr_array_free(texts, TRUE);
+    return load_from_history(ctx, user_id, job_id, with_results, out);
+  }
+  if (st) {
+    g_ptr_array_free(texts, TRUE);
+    return st;
   }
   doctag_job *j = job_snapshot_new();
   snapshot_from_queue(j, &qj);
   queue_job_clear(&qj);
-  if (with_results) {
-    GPtrArray *texts = g_ptr_array_new_with_free_func(g_free);
-    st = q->ops->results(q, job_id, texts);
-    for (guint i = 0; !st && i < texts->len; i++) {
-      job_result *r = job_result_from_json(g_ptr_array_index(texts, i));
-      if (r)
-        g_ptr_array_add(j->results, r);
-    }
-    g_ptr_array_free(texts, TRUE);
-    if (st) {
-      doctag_job_free(j);
-      return st;
-    }
+  for (guint i = 0; i < texts->len; i++) {
+    job_result *r = job_result_from_json(g_ptr_array_index(texts, i));
+    if (r)
+      g_ptr_array_add(j->results, r);
   }
+  g_ptr_array_free(texts, TRUE);
   *out = j;
   return DOCTAG_OK;
 }

@@ -28,64 +28,8 @@ enum {
                    "created_at, started_at, finished_at"
 #define FINAL "('completed', 'cancelled', 'failed')"
 
-static const char *const sqlite_sql[Q_COUNT] = {
-  [Q_JOB_INSERT] = "INSERT INTO queue_jobs (job_id, user_id, status, total, config, secret, created_at)"
-                   " VALUES (?1, ?2, 'pending', ?3, ?4, ?5, ?6)",
-  [Q_ITEM_INSERT] = "INSERT INTO queue_items (job_id, row_index, payload) VALUES (?1, ?2, ?3)",
-  [Q_JOB_GET] = "SELECT " JOB_FIELDS " FROM queue_jobs WHERE job_id = ?1",
-  [Q_JOB_LOCK] = "SELECT status FROM queue_jobs WHERE job_id = ?1",
-  [Q_JOB_SET_STATUS] = "UPDATE queue_jobs SET status = ?2,"
-                       " finished_at = CASE WHEN ?2 IN " FINAL " THEN ?3 ELSE finished_at END,"
-                       " secret = CASE WHEN ?2 IN " FINAL " THEN NULL ELSE secret END,"
-                       " started_at = CASE WHEN ?2 = 'processing' THEN coalesce(started_at, ?3) ELSE started_at END,"
-                       " error = coalesce(?4, error) WHERE job_id = ?1",
-  [Q_JOB_START] = "UPDATE queue_jobs SET status = 'processing', started_at = coalesce(started_at, ?2)"
-                  " WHERE job_id = ?1 AND status = 'pending'",
-  [Q_EVENT_SEQ] = "UPDATE queue_jobs SET seq = seq + 1 WHERE job_id = ?1"
-                  " RETURNING seq, total, done, processed, failed, started_at",
-  [Q_EVENT_INSERT] = "INSERT INTO queue_events (job_id, seq, body, created_at) VALUES (?1, ?2, ?3, ?4)",
-  /* The oldest runnable job with an item to hand out (each EXISTS is one
-   * probe of queue_items_job_state). */
-  [Q_CANDIDATE] = "SELECT job_id, expired FROM (SELECT j.job_id, j.created_at,"
-                  " EXISTS (SELECT 1 FROM queue_items i WHERE i.job_id = j.job_id AND i.state = 'waiting') AS waiting,"
-                  " EXISTS (SELECT 1 FROM queue_items i WHERE i.job_id = j.job_id AND i.state = 'claimed'"
-                  " AND i.lease_until < ?1) AS expired"
-                  " FROM queue_jobs j WHERE j.status IN ('pending', 'processing')) c"
-                  " WHERE waiting OR expired ORDER BY created_at LIMIT 1",
-  /* Claims the job's first item whose lease ran out, else its first waiting
-   * item: one statement, an ordered index scan that stops at the first. */
-  [Q_CLAIM_EXPIRED] = "UPDATE queue_items SET owner = ?2, lease_until = ?3, attempts = attempts + 1"
-                      " WHERE job_id = ?1 AND row_index = (SELECT row_index FROM queue_items WHERE job_id = ?1"
-                      " AND state = 'claimed' AND lease_until < ?4 ORDER BY row_index LIMIT 1)"
-                      " RETURNING row_index, payload, attempts",
-  [Q_CLAIM_WAITING] = "UPDATE queue_items SET state = 'claimed', owner = ?2, lease_until = ?3, attempts = attempts + 1"
-                      " WHERE job_id = ?1 AND row_index = (SELECT row_index FROM queue_items WHERE job_id = ?1"
-                      " AND state = 'waiting' ORDER BY row_index LIMIT 1)"
-                      " RETURNING row_index, payload, attempts",
-  [Q_ITEM_DONE] = "UPDATE queue_items SET state = 'done', ok = ?3, result = ?4, owner = NULL, lease_until = NULL,"
-                  " finished_seq = ?5 WHERE job_id = ?1 AND row_index = ?2 AND state <> 'done'",
-  /* Counts a finished row and, while the job runs, numbers its event. */
-  [Q_JOB_COUNT] = "UPDATE queue_jobs SET done = done + 1, processed = processed + ?2, failed = failed + ?3,"
-                  " seq = seq + CASE WHEN status IN ('pending', 'processing', 'paused') THEN ?4 ELSE 0 END"
-                  " WHERE job_id = ?1 RETURNING status, seq, total, done, processed, failed, started_at",
-  [Q_JOB_COMPLETE] = "UPDATE queue_jobs SET status = 'completed', finished_at = ?2, secret = NULL, seq = seq + 1"
-                     " WHERE job_id = ?1 RETURNING status, seq, total, done, processed, failed, started_at",
-  /* A claim's look at the job: runnable? (then locked, and its
-   * "processing" event numbered) */
-  [Q_JOB_LOCK_SEQ] = "UPDATE queue_jobs SET seq = seq + 1 WHERE job_id = ?1 AND status IN ('pending', 'processing')"
-                     " RETURNING status, seq, total, done, processed, failed, started_at",
-  [Q_EVENTS_READ] = "SELECT seq, body FROM queue_events WHERE job_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
-  [Q_JOB_SEQ] = "SELECT seq FROM queue_jobs WHERE job_id = ?1",
-  [Q_RESULTS] = "SELECT result FROM queue_items WHERE job_id = ?1 AND state = 'done'"
-                " ORDER BY finished_seq, row_index",
-  [Q_ACTIVE] = "SELECT job_id, " JOB_FIELDS " FROM queue_jobs WHERE user_id = ?1"
-               " AND status IN ('processing', 'paused') ORDER BY created_at DESC",
-  [Q_RENEW] = "UPDATE queue_items SET lease_until = ?4"
-              " WHERE job_id = ?1 AND row_index = ?2 AND owner = ?3 AND state = 'claimed'",
-  [Q_RELEASE] = "UPDATE queue_items SET state = 'waiting', owner = NULL, lease_until = NULL"
-                " WHERE job_id = ?1 AND row_index = ?2 AND owner = ?3 AND state = 'claimed'",
-};
-
+/* The statements, written once in PostgreSQL's form; sqlite_sql() derives
+ * SQLite's. */
 static const char *const postgres_sql[Q_COUNT] = {
   [Q_JOB_INSERT] = "INSERT INTO queue_jobs (job_id, user_id, status, total, config, secret, created_at)"
                    " VALUES ($1, $2, 'pending', $3, $4, $5, $6)",
@@ -103,12 +47,16 @@ static const char *const postgres_sql[Q_COUNT] = {
   [Q_EVENT_SEQ] = "UPDATE queue_jobs SET seq = seq + 1 WHERE job_id = $1"
                   " RETURNING seq, total, done, processed, failed, started_at",
   [Q_EVENT_INSERT] = "INSERT INTO queue_events (job_id, seq, body, created_at) VALUES ($1, $2, $3, $4)",
+  /* The oldest runnable job with an item to hand out (each EXISTS is one
+   * probe of queue_items_job_state). */
   [Q_CANDIDATE] = "SELECT job_id, expired FROM (SELECT j.job_id, j.created_at,"
                   " EXISTS (SELECT 1 FROM queue_items i WHERE i.job_id = j.job_id AND i.state = 'waiting') AS waiting,"
                   " EXISTS (SELECT 1 FROM queue_items i WHERE i.job_id = j.job_id AND i.state = 'claimed'"
                   " AND i.lease_until < $1) AS expired"
                   " FROM queue_jobs j WHERE j.status IN ('pending', 'processing')) c"
                   " WHERE waiting OR expired ORDER BY created_at LIMIT 1",
+  /* Claims the job's first item whose lease ran out, else its first waiting
+   * item: one statement, an ordered index scan that stops at the first. */
   [Q_CLAIM_EXPIRED] = "UPDATE queue_items SET owner = $2, lease_until = $3, attempts = attempts + 1"
                       " WHERE job_id = $1 AND row_index = (SELECT row_index FROM queue_items WHERE job_id = $1"
                       " AND state = 'claimed' AND lease_until < $4 ORDER BY row_index LIMIT 1 FOR UPDATE SKIP LOCKED)"
@@ -119,11 +67,14 @@ static const char *const postgres_sql[Q_COUNT] = {
                       " RETURNING row_index, payload, attempts",
   [Q_ITEM_DONE] = "UPDATE queue_items SET state = 'done', ok = $3, result = $4, owner = NULL, lease_until = NULL,"
                   " finished_seq = $5 WHERE job_id = $1 AND row_index = $2 AND state <> 'done'",
+  /* Counts a finished row and, while the job runs, numbers its event. */
   [Q_JOB_COUNT] = "UPDATE queue_jobs SET done = done + 1, processed = processed + $2, failed = failed + $3,"
                   " seq = seq + CASE WHEN status IN ('pending', 'processing', 'paused') THEN $4::bigint ELSE 0 END"
                   " WHERE job_id = $1 RETURNING status, seq, total, done, processed, failed, started_at",
   [Q_JOB_COMPLETE] = "UPDATE queue_jobs SET status = 'completed', finished_at = $2, secret = NULL, seq = seq + 1"
                      " WHERE job_id = $1 RETURNING status, seq, total, done, processed, failed, started_at",
+  /* A claim's look at the job: runnable? (then locked, and its
+   * "processing" event numbered) */
   [Q_JOB_LOCK_SEQ] = "UPDATE queue_jobs SET seq = seq + 1 WHERE job_id = $1 AND status IN ('pending', 'processing')"
                      " RETURNING status, seq, total, done, processed, failed, started_at",
   [Q_EVENTS_READ] = "SELECT seq, body FROM queue_events WHERE job_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
@@ -137,6 +88,30 @@ static const char *const postgres_sql[Q_COUNT] = {
   [Q_RELEASE] = "UPDATE queue_items SET state = 'waiting', owner = NULL, lease_until = NULL"
                 " WHERE job_id = $1 AND row_index = $2 AND owner = $3 AND state = 'claimed'",
 };
+
+/* SQLite runs the same statements with ?N for $N, without the casts that
+ * type a parameter for PostgreSQL (::text, ::bigint) and without row locks
+ * (FOR UPDATE [SKIP LOCKED]: a claim's BEGIN IMMEDIATE already holds the
+ * database's write lock). Derived once and kept for the life of the process:
+ * the store caches prepared statements by the text's address. */
+static const char *const *sqlite_sql(void)
+{
+  static const char *sql[Q_COUNT];
+  static gsize done;
+  if (g_once_init_enter(&done)) {
+    GRegex *drop = g_regex_new("::\\w+| FOR UPDATE( SKIP LOCKED)?", 0, 0, NULL);
+    GRegex *param = g_regex_new("\\$(\\d+)", 0, 0, NULL);
+    for (int q = 0; q < Q_COUNT; q++) {
+      char *plain = g_regex_replace_literal(drop, postgres_sql[q], -1, 0, "", 0, NULL);
+      sql[q] = g_regex_replace(param, plain, -1, 0, "?\\1", 0, NULL);
+      g_free(plain);
+    }
+    g_regex_unref(drop);
+    g_regex_unref(param);
+    g_once_init_leave(&done, 1);
+  }
+  return sql;
+}
 
 typedef struct local_impl {
   doctag_ctx *ctx;
@@ -232,7 +207,7 @@ doctag_status queue_open_local(doctag_ctx *ctx, queue **out)
   l->ctx = ctx;
   l->postgres = ctx->database_url && (g_str_has_prefix(ctx->database_url, "postgresql://") ||
                                       g_str_has_prefix(ctx->database_url, "postgres://"));
-  l->sql = l->postgres ? postgres_sql : sqlite_sql;
+  l->sql = l->postgres ? postgres_sql : sqlite_sql();
   g_mutex_init(&l->lock);
   g_cond_init(&l->changed);
   queue *q = g_new0(queue, 1);
@@ -292,12 +267,11 @@ static void job_from_row(const store_rows *r, unsigned int col, const char *id, 
   j->finished_us = store_cell_int(r, 0, col + 12);
 }
 
-static doctag_status local_job_get(queue *q, const char *job_id, queue_job *out)
+static doctag_status job_get_on(local_impl *l, store_conn *c, const char *job_id, queue_job *out)
 {
-  local_impl *l = q->impl;
   store_rows r;
   store_param p[] = { SP_T(job_id) };
-  doctag_status st = run1(l, Q_JOB_GET, p, 1, &r);
+  doctag_status st = run(l, c, Q_JOB_GET, p, 1, &r);
   if (st)
     return st;
   if (r.nrows == 0)
@@ -305,6 +279,18 @@ static doctag_status local_job_get(queue *q, const char *job_id, queue_job *out)
   else
     job_from_row(&r, 0, job_id, out);
   store_rows_clear(&r);
+  return st;
+}
+
+static doctag_status local_job_get(queue *q, const char *job_id, queue_job *out)
+{
+  local_impl *l = q->impl;
+  store_conn *c;
+  doctag_status st = acquire(l, &c);
+  if (st)
+    return st;
+  st = job_get_on(l, c, job_id, out);
+  store_release(l->store, c);
   return st;
 }
 
@@ -713,11 +699,11 @@ static doctag_status local_events_wait(queue *q, const char *job_id, uint64_t af
   }
 }
 
-static doctag_status local_results(queue *q, const char *job_id, GPtrArray *out)
+static doctag_status results_on(local_impl *l, store_conn *c, const char *job_id, GPtrArray *out)
 {
   store_rows r;
   store_param p[] = { SP_T(job_id) };
-  doctag_status st = run1(q->impl, Q_RESULTS, p, 1, &r);
+  doctag_status st = run(l, c, Q_RESULTS, p, 1, &r);
   if (st)
     return st;
   for (unsigned int i = 0; i < r.nrows; i++)
@@ -725,6 +711,46 @@ static doctag_status local_results(queue *q, const char *job_id, GPtrArray *out)
       g_ptr_array_add(out, g_strdup(store_cell(&r, i, 0)));
   store_rows_clear(&r);
   return DOCTAG_OK;
+}
+
+static doctag_status local_results(queue *q, const char *job_id, GPtrArray *out)
+{
+  local_impl *l = q->impl;
+  store_conn *c;
+  doctag_status st = acquire(l, &c);
+  if (st)
+    return st;
+  st = results_on(l, c, job_id, out);
+  store_release(l->store, c);
+  return st;
+}
+
+/* Both reads in one read transaction: SQLite's deferred BEGIN reads one
+ * snapshot without taking the write lock; PostgreSQL needs REPEATABLE READ
+ * for its statements to share one. */
+static doctag_status local_job_snapshot(queue *q, const char *job_id, queue_job *out, GPtrArray *results)
+{
+  local_impl *l = q->impl;
+  store_conn *c;
+  doctag_status st = acquire(l, &c);
+  if (st)
+    return st;
+  bool began = false;
+  if (l->postgres) {
+    began = !(st = store_tx_begin(c));
+    if (began)
+      st = store_exec_sql(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", NULL, 0, NULL);
+  } else {
+    began = !(st = store_exec_sql(c, "BEGIN DEFERRED", NULL, 0, NULL));
+  }
+  if (!st && !(st = job_get_on(l, c, job_id, out)) && (st = results_on(l, c, job_id, results)))
+    queue_job_clear(out);
+  if (began && l->postgres)
+    st = store_tx_end(c, st);
+  else if (began && store_exec_sql(c, "COMMIT", NULL, 0, NULL) && !st)
+    st = doctag_error_last()->code;   /* a read: nothing lost, but say so */
+  store_release(l->store, c);
+  return st;
 }
 
 static doctag_status local_active(queue *q, const char *user_id, GPtrArray *out)
@@ -762,5 +788,6 @@ const queue_ops queue_local_ops = {
   .events_read = local_events_read,
   .events_wait = local_events_wait,
   .results = local_results,
+  .job_snapshot = local_job_snapshot,
   .active = local_active,
 };

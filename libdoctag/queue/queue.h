@@ -145,6 +145,12 @@ typedef struct queue_ops {
   /* Waits until the job has an event with seq > after, or timeout_ms. */
   doctag_status (*events_wait)(queue *q, const char *job_id, uint64_t after, int timeout_ms);
 
+  /* The job and its results (as job_get() and results()) as of one moment:
+   * every result's event has seq <= out->seq, and every event up to it whose
+   * row finished is among the results, so a follower that shows these
+   * results and then reads events after out->seq sees each row once. */
+  doctag_status (*job_snapshot)(queue *q, const char *job_id, queue_job *out, GPtrArray *results);
+
   /* The results so far (JSON texts, in finishing order), appended to out (g_free). */
   doctag_status (*results)(queue *q, const char *job_id, GPtrArray *out);
 

@@ -28,11 +28,11 @@
 /* Idle subscriptions kept for the next wait on the same job. */
 #define SUB_IDLE_MAX 16
 
-enum { S_CREATE, S_CLAIM, S_FINISH, S_TRANSITION, S_EVENT, S_RELEASE, S_CONSUMERS, S_COUNT };
+enum { S_CREATE, S_CLAIM, S_FINISH, S_TRANSITION, S_EVENT, S_RELEASE, S_CONSUMERS, S_SNAPSHOT, S_COUNT };
 static const char *const script_files[S_COUNT] = {
   "queue/data/redis_create.lua", "queue/data/redis_claim.lua", "queue/data/redis_finish.lua",
   "queue/data/redis_transition.lua", "queue/data/redis_event.lua", "queue/data/redis_release.lua",
-  "queue/data/redis_consumers.lua",
+  "queue/data/redis_consumers.lua", "queue/data/redis_snapshot.lua",
 };
 
 typedef struct redis_impl {
@@ -434,6 +434,27 @@ static doctag_status redis_job_get(queue *q, const char *job_id, queue_job *out)
     return err_set(DOCTAG_ENOTFOUND, "Job not found");
   }
   job_from_hash(rep, job_id, out);
+  freeReplyObject(rep);
+  return DOCTAG_OK;
+}
+
+static doctag_status redis_job_snapshot(queue *q, const char *job_id, queue_job *out, GPtrArray *results)
+{
+  const char *args[] = { job_id };
+  redisReply *rep = NULL;
+  doctag_status st = rscript(q->impl, S_SNAPSHOT, &rep, 1, args, NULL);
+  if (st)
+    return st;
+  if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 2 || rep->element[0]->type != REDIS_REPLY_ARRAY ||
+      rep->element[0]->elements == 0 || !hget(rep->element[0], "status")) {
+    freeReplyObject(rep);
+    return err_set(DOCTAG_ENOTFOUND, "Job not found");
+  }
+  job_from_hash(rep->element[0], job_id, out);
+  redisReply *res = rep->element[1];
+  for (size_t i = 0; res->type == REDIS_REPLY_ARRAY && i < res->elements; i++)
+    if (res->element[i]->type == REDIS_REPLY_STRING)
+      g_ptr_array_add(results, g_strndup(res->element[i]->str, res->element[i]->len));
   freeReplyObject(rep);
   return DOCTAG_OK;
 }
@@ -935,5 +956,6 @@ const queue_ops queue_redis_ops = {
   .events_read = redis_events_read,
   .events_wait = redis_events_wait,
   .results = redis_results,
+  .job_snapshot = redis_job_snapshot,
   .active = redis_active,
 };

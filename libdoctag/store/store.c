@@ -170,6 +170,8 @@ doctag_status store_exec_sql(store_conn *c, const char *sql, const store_param *
 
 doctag_status store_query(struct store *s, store_stmt st, const store_param *p, unsigned int n, store_rows *out)
 {
+  if (out)
+    memset(out, 0, sizeof *out);   /* callers clear it even when no connection could be had */
   store_conn *c;
   doctag_status rc = store_acquire(s, &c);
   if (rc != DOCTAG_OK)

@@ -8,43 +8,26 @@
 #define REDIS_DB 2
 
 typedef struct fx {
-  jt_backend backend;
-  jt_backing bk;
-  doctag_ctx *ctx;
-  char *dir;
-  char *user;
-  jt_http http;
+  jt_fx jt;                 /* backend, context, user, HTTP server */
   GPtrArray *workers;       /* bg_worker*: threads running doctag_worker_run */
   GPtrArray *subscribers;   /* subscriber*: threads in doctag_job_events */
   GPtrArray *jobs;          /* ids submitted */
 } fx;
 
-/* The fixture of the running test: its teardown cleans up even when an
- * assertion failed half-way (threads stopped, job ended, files removed). */
-static fx *live;
+static void fx_free(fx *f);
+
+static void fx_free_jt(jt_fx *jt)
+{
+  fx_free((fx *)jt);
+}
 
 static fx *fx_new(void **state, bool with_http)
 {
-  jt_backend b = *(jt_backend *)*state;
   fx *f = g_new0(fx, 1);
-  f->backend = b;
-  if (!jt_backing_open(b, REDIS_DB, &f->bk)) {
-    g_free(f);
-    skip();
-  }
-  jt_ctx_opts o = { .redis_url = f->bk.redis_url, .database_url = f->bk.database_url, .allow_private = with_http };
-  f->ctx = jt_ctx_with(&o);
-  f->dir = g_strdup(doctag_ctx_data_dir(f->ctx));
-  f->user = jt_user(f->ctx, "batch");
   f->workers = g_ptr_array_new();
   f->subscribers = g_ptr_array_new();
   f->jobs = g_ptr_array_new_with_free_func(g_free);
-  live = f;
-  if (with_http) {
-    GPtrArray *pdfs = jt_text_pdfs(1);
-    jt_http_start(&f->http, g_ptr_array_index(pdfs, 0));
-    g_ptr_array_free(pdfs, TRUE);
-  }
+  jt_fx_open(&f->jt, state, REDIS_DB, "batch", with_http, fx_free_jt);
   return f;
 }
 
@@ -72,7 +55,7 @@ static void fx_free(fx *f)
 {
   /* Threads still running (a failed assertion): end their jobs, stop them. */
   for (guint i = 0; i < f->jobs->len; i++)
-    doctag_job_cancel(f->ctx, f->user, g_ptr_array_index(f->jobs, i));
+    doctag_job_cancel(f->jt.ctx, f->jt.user, g_ptr_array_index(f->jobs, i));
   for (guint i = 0; i < f->workers->len; i++) {
     bg_worker *w = g_ptr_array_index(f->workers, i);
     w->stop = 1;
@@ -93,14 +76,7 @@ static void fx_free(fx *f)
   g_ptr_array_free(f->workers, TRUE);
   g_ptr_array_free(f->subscribers, TRUE);
   g_ptr_array_free(f->jobs, TRUE);
-  live = NULL;
-  if (f->http.pid)
-    jt_http_stop(&f->http);
-  doctag_ctx_free(f->ctx);
-  jt_backing_close(&f->bk);
-  jt_rmtree(f->dir);
-  g_free(f->dir);
-  g_free(f->user);
+  jt_fx_close(&f->jt);
   g_free(f);
 }
 
@@ -130,7 +106,7 @@ static char *submit(fx *f, const row3 *rows, size_t n)
   doctag_job_options jo = DOCTAG_JOB_OPTIONS_INIT;
   jo.process = &po;
   char *id = NULL;
-  if (doctag_job_submit(f->ctx, &id, f->user, r, n, &jo) != DOCTAG_OK)
+  if (doctag_job_submit(f->jt.ctx, &id, f->jt.user, r, n, &jo) != DOCTAG_OK)
     fail_msg("submit: %s", doctag_error_last()->message);
   g_ptr_array_add(f->jobs, g_strdup(id));
   g_free(r);
@@ -162,7 +138,7 @@ static char *submit_slow(fx *f, size_t n, double delay)
   GPtrArray *urls = g_ptr_array_new_with_free_func(g_free);
   for (size_t i = 0; i < n; i++) {
     char *q = g_strdup_printf("/doc%zu.pdf?delay=%.2f", i, delay);
-    g_ptr_array_add(urls, jt_http_url(&f->http, q));
+    g_ptr_array_add(urls, jt_http_url(&f->jt.http, q));
     g_free(q);
     rows[i][1] = g_ptr_array_index(urls, i);
     rows[i][2] = "url";
@@ -203,16 +179,16 @@ static void test_counts_with_bad_rows(void **state)
   jo.column_mapping = mapping;
   jo.column_mapping_count = 3;
   char *id = NULL;
-  assert_int_equal(doctag_job_submit(f->ctx, &id, f->user, rows, 6, &jo), DOCTAG_OK);
+  assert_int_equal(doctag_job_submit(f->jt.ctx, &id, f->jt.user, rows, 6, &jo), DOCTAG_OK);
 
-  doctag_job *j = jt_status(f->ctx, f->user, id);
+  doctag_job *j = jt_status(f->jt.ctx, f->jt.user, id);
   assert_int_equal(doctag_job_get_state(j), DOCTAG_JOB_PENDING);
   assert_int_equal(doctag_job_total(j), 6);
   doctag_job_free(j);
 
-  jt_run_worker(f->ctx, 2);
+  jt_run_worker(f->jt.ctx, 2);
 
-  j = jt_status(f->ctx, f->user, id);
+  j = jt_status(f->jt.ctx, f->jt.user, id);
   assert_int_equal(doctag_job_get_state(j), DOCTAG_JOB_COMPLETED);
   assert_int_equal(doctag_job_processed_count(j), 4);
   assert_int_equal(doctag_job_failed_count(j), 2);
@@ -257,10 +233,10 @@ static void test_counts_with_bad_rows(void **state)
   doctag_job_free(j);
 
   /* Every row, failed ones included, is a document in history. */
-  assert_int_equal(jt_history_docs(f->ctx, f->user, id), 6);
+  assert_int_equal(jt_history_docs(f->jt.ctx, f->jt.user, id), 6);
 
   /* Events: per row processing then success/failed, one terminal event last. */
-  doctag_events *ev = jt_events(f->ctx, f->user, id);
+  doctag_events *ev = jt_events(f->jt.ctx, f->jt.user, id);
   assert_int_equal(doctag_events_count(ev), 13);
   int processing[6] = { 0 }, done[6] = { 0 };
   for (size_t i = 0; i < doctag_events_count(ev); i++) {
@@ -299,7 +275,7 @@ static void test_counts_with_bad_rows(void **state)
     g_string_append_printf(csv, "%s,%s,local\r\n", names[i], i == 4 ? "" : i < 4 ? (char *)g_ptr_array_index(pdfs, i)
                                                                                 : missing);
   char *out = NULL;
-  assert_int_equal(doctag_job_output_csv(f->ctx, &out, f->user, id, csv->str, csv->len), DOCTAG_OK);
+  assert_int_equal(doctag_job_output_csv(f->jt.ctx, &out, f->jt.user, id, csv->str, csv->len), DOCTAG_OK);
   char **lines = g_strsplit(out, "\r\n", -1);
   assert_string_equal(lines[0], "Name,Where,Kind,generated_tags,tagging_status");
   assert_true(g_str_has_suffix(lines[1], ",success"));
@@ -327,10 +303,10 @@ static void test_state_machine(void **state)
   fx *f = fx_new(state, false);
   char *id = submit_corpus(f, 3);
   /* pending -> paused: a worker finds nothing to do. */
-  expect(doctag_job_pause(f->ctx, f->user, id), DOCTAG_OK, NULL);
-  expect(doctag_job_pause(f->ctx, f->user, id), DOCTAG_ECONFLICT, "paused");
+  expect(doctag_job_pause(f->jt.ctx, f->jt.user, id), DOCTAG_OK, NULL);
+  expect(doctag_job_pause(f->jt.ctx, f->jt.user, id), DOCTAG_ECONFLICT, "paused");
   doctag_active_jobs *act = NULL;
-  assert_int_equal(doctag_jobs_active(f->ctx, &act, f->user), DOCTAG_OK);
+  assert_int_equal(doctag_jobs_active(f->jt.ctx, &act, f->jt.user), DOCTAG_OK);
   assert_int_equal(doctag_active_jobs_count(act), 1);
   assert_string_equal(doctag_job_id(doctag_active_jobs_at(act, 0)), id);
   char *json = NULL;
@@ -343,39 +319,39 @@ static void test_state_machine(void **state)
   doctag_free(json);
   doctag_active_jobs_free(act);
 
-  jt_run_worker(f->ctx, 2);
-  doctag_job *j = jt_status(f->ctx, f->user, id);
+  jt_run_worker(f->jt.ctx, 2);
+  doctag_job *j = jt_status(f->jt.ctx, f->jt.user, id);
   assert_int_equal(doctag_job_get_state(j), DOCTAG_JOB_PAUSED);
   assert_int_equal(doctag_job_results_count(j), 0);
   doctag_job_free(j);
 
-  expect(doctag_job_resume(f->ctx, f->user, id), DOCTAG_OK, NULL);
-  expect(doctag_job_resume(f->ctx, f->user, id), DOCTAG_ECONFLICT, "processing");
-  jt_run_worker(f->ctx, 2);
-  j = jt_status(f->ctx, f->user, id);
+  expect(doctag_job_resume(f->jt.ctx, f->jt.user, id), DOCTAG_OK, NULL);
+  expect(doctag_job_resume(f->jt.ctx, f->jt.user, id), DOCTAG_ECONFLICT, "processing");
+  jt_run_worker(f->jt.ctx, 2);
+  j = jt_status(f->jt.ctx, f->jt.user, id);
   assert_int_equal(doctag_job_get_state(j), DOCTAG_JOB_COMPLETED);
   assert_int_equal(doctag_job_processed_count(j), 3);
   doctag_job_free(j);
   /* Nothing makes sense on a completed job. */
-  expect(doctag_job_resume(f->ctx, f->user, id), DOCTAG_ECONFLICT, "completed");
-  expect(doctag_job_pause(f->ctx, f->user, id), DOCTAG_ECONFLICT, "completed");
-  expect(doctag_job_cancel(f->ctx, f->user, id), DOCTAG_ECONFLICT, "completed");
-  assert_int_equal(doctag_jobs_active(f->ctx, &act, f->user), DOCTAG_OK);
+  expect(doctag_job_resume(f->jt.ctx, f->jt.user, id), DOCTAG_ECONFLICT, "completed");
+  expect(doctag_job_pause(f->jt.ctx, f->jt.user, id), DOCTAG_ECONFLICT, "completed");
+  expect(doctag_job_cancel(f->jt.ctx, f->jt.user, id), DOCTAG_ECONFLICT, "completed");
+  assert_int_equal(doctag_jobs_active(f->jt.ctx, &act, f->jt.user), DOCTAG_OK);
   assert_int_equal(doctag_active_jobs_count(act), 0);
   doctag_active_jobs_free(act);
   doctag_free(id);
 
   /* pending -> cancelled: nothing is processed, one terminal event. */
   id = submit_corpus(f, 3);
-  expect(doctag_job_cancel(f->ctx, f->user, id), DOCTAG_OK, NULL);
-  expect(doctag_job_cancel(f->ctx, f->user, id), DOCTAG_ECONFLICT, "cancelled");
-  expect(doctag_job_resume(f->ctx, f->user, id), DOCTAG_ECONFLICT, "cancelled");
-  jt_run_worker(f->ctx, 2);
-  j = jt_status(f->ctx, f->user, id);
+  expect(doctag_job_cancel(f->jt.ctx, f->jt.user, id), DOCTAG_OK, NULL);
+  expect(doctag_job_cancel(f->jt.ctx, f->jt.user, id), DOCTAG_ECONFLICT, "cancelled");
+  expect(doctag_job_resume(f->jt.ctx, f->jt.user, id), DOCTAG_ECONFLICT, "cancelled");
+  jt_run_worker(f->jt.ctx, 2);
+  j = jt_status(f->jt.ctx, f->jt.user, id);
   assert_int_equal(doctag_job_get_state(j), DOCTAG_JOB_CANCELLED);
   assert_int_equal(doctag_job_results_count(j), 0);
   doctag_job_free(j);
-  doctag_events *ev = jt_events(f->ctx, f->user, id);
+  doctag_events *ev = jt_events(f->jt.ctx, f->jt.user, id);
   assert_int_equal(doctag_events_count(ev), 1);
   const doctag_event_info *e = doctag_events_at(ev, 0);
   assert_string_equal(e->type, "cancelled");
@@ -404,7 +380,7 @@ static gpointer bg_worker_main(gpointer data)
 static bg_worker *start_worker(fx *f, const char *job)
 {
   bg_worker *w = g_new0(bg_worker, 1);
-  w->ctx = f->ctx;
+  w->ctx = f->jt.ctx;
   w->job = g_strdup(job);
   g_ptr_array_add(f->workers, w);
   w->thread = g_thread_new("worker", bg_worker_main, w);
@@ -423,7 +399,7 @@ static uint64_t wait_event(fx *f, const char *job, uint64_t after, const char *t
   gint64 end = g_get_monotonic_time() + (gint64)secs * G_USEC_PER_SEC;
   while (g_get_monotonic_time() < end) {
     doctag_events *ev = NULL;
-    assert_int_equal(doctag_job_events_poll(f->ctx, &ev, f->user, job, after, 0, 500), DOCTAG_OK);
+    assert_int_equal(doctag_job_events_poll(f->jt.ctx, &ev, f->jt.user, job, after, 0, 500), DOCTAG_OK);
     for (size_t i = 0; i < doctag_events_count(ev); i++) {
       const doctag_event_info *e = doctag_events_at(ev, i);
       after = e->seq;
@@ -446,7 +422,7 @@ static GPtrArray *types_after(fx *f, const char *job, uint64_t after)
 {
   GPtrArray *t = g_ptr_array_new_with_free_func(g_free);
   doctag_events *ev = NULL;
-  assert_int_equal(doctag_job_events_poll(f->ctx, &ev, f->user, job, after, 0, 0), DOCTAG_OK);
+  assert_int_equal(doctag_job_events_poll(f->jt.ctx, &ev, f->jt.user, job, after, 0, 0), DOCTAG_OK);
   for (size_t i = 0; i < doctag_events_count(ev); i++)
     g_ptr_array_add(t, g_strdup(doctag_events_at(ev, i)->type));
   doctag_events_free(ev);
@@ -467,7 +443,7 @@ static void test_pause_stops_resume_continues(void **state)
   char *id = submit_slow(f, 6, 0.3);
   bg_worker *w = start_worker(f, id);
   wait_event(f, id, 0, "success", 30);
-  expect(doctag_job_pause(f->ctx, f->user, id), DOCTAG_OK, NULL);
+  expect(doctag_job_pause(f->jt.ctx, f->jt.user, id), DOCTAG_OK, NULL);
   uint64_t paused = wait_event(f, id, 0, "paused", 5);
   /* The document in hand may finish; no new one starts. */
   g_usleep(1500000);
@@ -475,37 +451,37 @@ static void test_pause_stops_resume_continues(void **state)
   assert_false(has(after, "processing"));
   assert_true(after->len <= 1);
   g_ptr_array_free(after, TRUE);
-  doctag_job *j = jt_status(f->ctx, f->user, id);
+  doctag_job *j = jt_status(f->jt.ctx, f->jt.user, id);
   assert_int_equal(doctag_job_get_state(j), DOCTAG_JOB_PAUSED);
   size_t done_when_paused = doctag_job_results_count(j);
   assert_true(done_when_paused < 6);
   doctag_job_free(j);
 
-  expect(doctag_job_resume(f->ctx, f->user, id), DOCTAG_OK, NULL);
-  assert_int_equal(jt_wait_final(f->ctx, f->user, id, 60), DOCTAG_JOB_COMPLETED);
+  expect(doctag_job_resume(f->jt.ctx, f->jt.user, id), DOCTAG_OK, NULL);
+  assert_int_equal(jt_wait_final(f->jt.ctx, f->jt.user, id, 60), DOCTAG_JOB_COMPLETED);
   join_worker(w);
-  j = jt_status(f->ctx, f->user, id);
+  j = jt_status(f->jt.ctx, f->jt.user, id);
   assert_int_equal(doctag_job_processed_count(j), 6);
   doctag_job_free(j);
   GPtrArray *all = types_after(f, id, 0);
   assert_true(has(all, "resumed"));
   assert_string_equal(g_ptr_array_index(all, all->len - 1), "completed");
   g_ptr_array_free(all, TRUE);
-  assert_int_equal(jt_history_docs(f->ctx, f->user, id), 6);
+  assert_int_equal(jt_history_docs(f->jt.ctx, f->jt.user, id), 6);
   doctag_free(id);
 
   /* Cancel while running: it ends at once, no document starts after. */
   id = submit_slow(f, 6, 0.3);
   w = start_worker(f, id);
   wait_event(f, id, 0, "success", 30);
-  expect(doctag_job_cancel(f->ctx, f->user, id), DOCTAG_OK, NULL);
+  expect(doctag_job_cancel(f->jt.ctx, f->jt.user, id), DOCTAG_OK, NULL);
   join_worker(w);   /* until_job: returns once the job has ended */
   uint64_t end = wait_event(f, id, 0, "cancelled", 5);
   g_usleep(800000);
   after = types_after(f, id, end);
   assert_int_equal(after->len, 0);
   g_ptr_array_free(after, TRUE);
-  j = jt_status(f->ctx, f->user, id);
+  j = jt_status(f->jt.ctx, f->jt.user, id);
   assert_int_equal(doctag_job_get_state(j), DOCTAG_JOB_CANCELLED);
   assert_true(doctag_job_results_count(j) >= 1 && doctag_job_results_count(j) < 6);
   doctag_job_free(j);
@@ -517,29 +493,29 @@ static void test_ownership(void **state)
 {
   fx *f = fx_new(state, false);
   char *id = submit_corpus(f, 2);
-  char *other = jt_user(f->ctx, "other");
+  char *other = jt_user(f->jt.ctx, "other");
   doctag_job *j = NULL;
-  expect(doctag_job_status(f->ctx, &j, other, id), DOCTAG_ENOTFOUND, "Job not found");
+  expect(doctag_job_status(f->jt.ctx, &j, other, id), DOCTAG_ENOTFOUND, "Job not found");
   assert_null(j);
-  expect(doctag_job_pause(f->ctx, other, id), DOCTAG_ENOTFOUND, "Job not found");
-  expect(doctag_job_resume(f->ctx, other, id), DOCTAG_ENOTFOUND, "Job not found");
-  expect(doctag_job_cancel(f->ctx, other, id), DOCTAG_ENOTFOUND, "Job not found");
+  expect(doctag_job_pause(f->jt.ctx, other, id), DOCTAG_ENOTFOUND, "Job not found");
+  expect(doctag_job_resume(f->jt.ctx, other, id), DOCTAG_ENOTFOUND, "Job not found");
+  expect(doctag_job_cancel(f->jt.ctx, other, id), DOCTAG_ENOTFOUND, "Job not found");
   doctag_events *ev = NULL;
-  expect(doctag_job_events_poll(f->ctx, &ev, other, id, 0, 0, 0), DOCTAG_ENOTFOUND, "Job not found");
+  expect(doctag_job_events_poll(f->jt.ctx, &ev, other, id, 0, 0, 0), DOCTAG_ENOTFOUND, "Job not found");
   char *csv = NULL;
-  expect(doctag_job_output_csv(f->ctx, &csv, other, id, "title,file_path,file_source_type\n", 33), DOCTAG_ENOTFOUND,
+  expect(doctag_job_output_csv(f->jt.ctx, &csv, other, id, "title,file_path,file_source_type\n", 33), DOCTAG_ENOTFOUND,
          NULL);
-  expect(doctag_job_pause(f->ctx, f->user, id), DOCTAG_OK, NULL);
+  expect(doctag_job_pause(f->jt.ctx, f->jt.user, id), DOCTAG_OK, NULL);
   doctag_active_jobs *act = NULL;
-  assert_int_equal(doctag_jobs_active(f->ctx, &act, other), DOCTAG_OK);
+  assert_int_equal(doctag_jobs_active(f->jt.ctx, &act, other), DOCTAG_OK);
   assert_int_equal(doctag_active_jobs_count(act), 0);
   doctag_active_jobs_free(act);
   /* Unknown ids and non-ids are simply not found. */
-  expect(doctag_job_status(f->ctx, &j, f->user, "6b1f0d2e-8a43-4c55-9d3e-111111111111"), DOCTAG_ENOTFOUND,
+  expect(doctag_job_status(f->jt.ctx, &j, f->jt.user, "6b1f0d2e-8a43-4c55-9d3e-111111111111"), DOCTAG_ENOTFOUND,
          "Job not found");
-  expect(doctag_job_status(f->ctx, &j, f->user, "job:1 OR 1=1"), DOCTAG_ENOTFOUND, "Job not found");
+  expect(doctag_job_status(f->jt.ctx, &j, f->jt.user, "job:1 OR 1=1"), DOCTAG_ENOTFOUND, "Job not found");
   /* The owner still sees it. */
-  j = jt_status(f->ctx, f->user, id);
+  j = jt_status(f->jt.ctx, f->jt.user, id);
   assert_int_equal(doctag_job_get_state(j), DOCTAG_JOB_PAUSED);
   doctag_job_free(j);
   g_free(other);
@@ -558,7 +534,7 @@ static int collect(const doctag_event_info *e, void *ud)
 static gpointer subscribe_main(gpointer data)
 {
   subscriber *s = data;
-  s->st = doctag_job_events(s->f->ctx, s->f->user, s->job, 0, collect, &s->c);
+  s->st = doctag_job_events(s->f->jt.ctx, s->f->jt.user, s->job, 0, collect, &s->c);
   return NULL;
 }
 
@@ -582,7 +558,7 @@ static void test_subscriptions_lose_nothing(void **state)
   gint64 deadline = g_get_monotonic_time() + 60 * G_USEC_PER_SEC;
   while (!ended && g_get_monotonic_time() < deadline) {
     doctag_events *ev = NULL;
-    assert_int_equal(doctag_job_events_poll(f->ctx, &ev, f->user, id, seq, 2, 1000), DOCTAG_OK);
+    assert_int_equal(doctag_job_events_poll(f->jt.ctx, &ev, f->jt.user, id, seq, 2, 1000), DOCTAG_OK);
     assert_true(doctag_events_count(ev) <= 2);
     for (size_t i = 0; i < doctag_events_count(ev); i++) {
       const doctag_event_info *e = doctag_events_at(ev, i);
@@ -608,7 +584,7 @@ static void test_subscriptions_lose_nothing(void **state)
     assert_string_equal(g_ptr_array_index(polled, i), g_ptr_array_index(s.c.jsons, i + 3));
   /* Following a finished job from its last event returns at once. */
   doctag_events *ev = NULL;
-  assert_int_equal(doctag_job_events_poll(f->ctx, &ev, f->user, id, 11, 0, 0), DOCTAG_OK);
+  assert_int_equal(doctag_job_events_poll(f->jt.ctx, &ev, f->jt.user, id, 11, 0, 0), DOCTAG_OK);
   assert_int_equal(doctag_events_count(ev), 0);
   doctag_events_free(ev);
   g_ptr_array_free(polled, TRUE);
@@ -628,7 +604,7 @@ static void test_submit_json(void **state)
                            "file_path", "Loc", "job_id", job_id);
   char *req = json_dumps(body, JSON_COMPACT);
   char *resp = NULL;
-  assert_int_equal(doctag_job_submit_json(f->ctx, &resp, f->user, req), DOCTAG_OK);
+  assert_int_equal(doctag_job_submit_json(f->jt.ctx, &resp, f->jt.user, req), DOCTAG_OK);
   json_t *o = json_loads(resp, 0, NULL);
   assert_string_equal(json_string_value(json_object_get(o, "job_id")), job_id);
   assert_int_equal(json_integer_value(json_object_get(o, "total_documents")), 2);
@@ -636,9 +612,9 @@ static void test_submit_json(void **state)
   json_decref(o);
   doctag_free(resp);
   /* The same id again is taken. */
-  expect(doctag_job_submit_json(f->ctx, &resp, f->user, req), DOCTAG_EEXISTS, NULL);
-  jt_run_worker(f->ctx, 2);
-  doctag_job *j = jt_status(f->ctx, f->user, job_id);
+  expect(doctag_job_submit_json(f->jt.ctx, &resp, f->jt.user, req), DOCTAG_EEXISTS, NULL);
+  jt_run_worker(f->jt.ctx, 2);
+  doctag_job *j = jt_status(f->jt.ctx, f->jt.user, job_id);
   assert_int_equal(doctag_job_processed_count(j), 2);
   for (size_t i = 0; i < 2; i++) {
     assert_true(doctag_job_result_tag_count(j, i) <= 5 && doctag_job_result_tag_count(j, i) >= 3);
@@ -652,14 +628,14 @@ static void test_submit_json(void **state)
   free(req);
   json_decref(body);
 
-  expect(doctag_job_submit_json(f->ctx, &resp, f->user, "{\"documents\": [], \"config\": {}}"), DOCTAG_EINVAL,
+  expect(doctag_job_submit_json(f->jt.ctx, &resp, f->jt.user, "{\"documents\": [], \"config\": {}}"), DOCTAG_EINVAL,
          "No documents provided");
-  expect(doctag_job_submit_json(f->ctx, &resp, f->user,
+  expect(doctag_job_submit_json(f->jt.ctx, &resp, f->jt.user,
                                 "{\"documents\": [{\"file_path\": \"x\"}], \"config\": {\"num_tags\": 20}}"),
          DOCTAG_EINVAL, "config.num_tags");
-  expect(doctag_job_submit_json(f->ctx, &resp, f->user, "{\"documents\": [{}], \"job_id\": \"abc\"}"), DOCTAG_EINVAL,
+  expect(doctag_job_submit_json(f->jt.ctx, &resp, f->jt.user, "{\"documents\": [{}], \"job_id\": \"abc\"}"), DOCTAG_EINVAL,
          "job_id");
-  expect(doctag_job_submit_json(f->ctx, &resp, f->user, "not json"), DOCTAG_EINVAL, NULL);
+  expect(doctag_job_submit_json(f->jt.ctx, &resp, f->jt.user, "not json"), DOCTAG_EINVAL, NULL);
   assert_null(resp);
   g_free(job_id);
   g_ptr_array_free(pdfs, TRUE);
@@ -670,10 +646,10 @@ static void test_expired_redis_keys_leave_history(void **state)
 {
   fx *f = fx_new(state, false);
   char *id = submit_corpus(f, 3);
-  jt_run_worker(f->ctx, 2);
+  jt_run_worker(f->jt.ctx, 2);
   /* What 24 hours do to the queue's keys. */
   jt_redis_flush(jt_redis_base(), REDIS_DB);
-  doctag_job *j = jt_status(f->ctx, f->user, id);
+  doctag_job *j = jt_status(f->jt.ctx, f->jt.user, id);
   assert_int_equal(doctag_job_get_state(j), DOCTAG_JOB_COMPLETED);
   assert_int_equal(doctag_job_processed_count(j), 3);
   assert_int_equal(doctag_job_result_count(j), 3);
@@ -687,10 +663,10 @@ static void test_expired_redis_keys_leave_history(void **state)
   assert_non_null(strstr(json, "Job already completed"));
   doctag_free(json);
   doctag_job_free(j);
-  expect(doctag_job_pause(f->ctx, f->user, id), DOCTAG_ECONFLICT, "completed");
+  expect(doctag_job_pause(f->jt.ctx, f->jt.user, id), DOCTAG_ECONFLICT, "completed");
   /* A follower is told it ended. */
   doctag_events *ev = NULL;
-  assert_int_equal(doctag_job_events_poll(f->ctx, &ev, f->user, id, 0, 0, 0), DOCTAG_OK);
+  assert_int_equal(doctag_job_events_poll(f->jt.ctx, &ev, f->jt.user, id, 0, 0, 0), DOCTAG_OK);
   assert_int_equal(doctag_events_count(ev), 1);
   assert_string_equal(doctag_events_at(ev, 0)->type, "completed");
   assert_true(doctag_events_at(ev, 0)->terminal);
@@ -699,29 +675,16 @@ static void test_expired_redis_keys_leave_history(void **state)
   fx_free(f);
 }
 
-static int teardown(void **state)
-{
-  (void)state;
-  if (live)
-    fx_free(live);
-  return 0;
-}
-
-static jt_backend local_b = JT_LOCAL, pg_b = JT_LOCAL_PG, redis_b = JT_REDIS;
-
-#define ON(fn, b) cmocka_unit_test_prestate_setup_teardown(fn, NULL, teardown, &b)
-#define BOTH(fn) ON(fn, local_b), ON(fn, pg_b), ON(fn, redis_b)
-
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    BOTH(test_counts_with_bad_rows),
-    BOTH(test_state_machine),
-    BOTH(test_pause_stops_resume_continues),
-    BOTH(test_ownership),
-    BOTH(test_subscriptions_lose_nothing),
-    ON(test_submit_json, local_b),
-    ON(test_expired_redis_keys_leave_history, redis_b),
+    JT_ALL(test_counts_with_bad_rows),
+    JT_ALL(test_state_machine),
+    JT_ALL(test_pause_stops_resume_continues),
+    JT_ALL(test_ownership),
+    JT_ALL(test_subscriptions_lose_nothing),
+    JT_ON(test_submit_json, JT_LOCAL),
+    JT_ON(test_expired_redis_keys_leave_history, JT_REDIS),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -370,6 +370,93 @@ static inline void jt_http_stop(jt_http *h)
   memset(h, 0, sizeof *h);
 }
 
+/* ---- the fixture of a test on one queue backend ----------------------- */
+
+/* What every such test starts from: the backend prepared for it, a context
+ * on it with a data directory of its own, a user and, when asked, the HTTP
+ * server above serving a corpus PDF. A test's own fixture holds it as its
+ * first member `jt` and adds what it needs. */
+typedef struct jt_fx jt_fx;
+struct jt_fx {
+  jt_backend backend;
+  jt_backing bk;
+  doctag_ctx *ctx;
+  char *dir;
+  char *user;
+  jt_http http;                 /* pid 0: not started */
+  void (*free_fn)(jt_fx *jt);   /* frees the test's whole fixture (ends with jt_fx_close) */
+};
+
+/* The fixture of the running test: jt_teardown frees it even when an
+ * assertion or a skip ended the test half-way (threads stopped, processes
+ * killed, files removed). */
+G_GNUC_UNUSED static jt_fx *jt_live;
+
+/* Fills f on backend b, taking over *bk (from jt_backing_open), with a user
+ * named after `user` and, when with_http, the HTTP server (loopback URLs
+ * are then allowed). free_fn frees the test's fixture that holds f. */
+static inline void jt_fx_open_bk(jt_fx *f, jt_backend b, jt_backing *bk, const char *user, bool with_http,
+                                 void (*free_fn)(jt_fx *))
+{
+  f->backend = b;
+  f->bk = *bk;
+  f->free_fn = free_fn;
+  jt_live = f;
+  jt_ctx_opts o = { .redis_url = f->bk.redis_url, .database_url = f->bk.database_url, .allow_private = with_http };
+  f->ctx = jt_ctx_with(&o);
+  f->dir = g_strdup(doctag_ctx_data_dir(f->ctx));
+  f->user = jt_user(f->ctx, user);
+  if (with_http) {
+    GPtrArray *pdfs = jt_text_pdfs(1);
+    jt_http_start(&f->http, g_ptr_array_index(pdfs, 0));
+    g_ptr_array_free(pdfs, TRUE);
+  }
+}
+
+/* The same on the backend the test was registered with (JT_ON); skips the
+ * test when that backend is not configured (jt_teardown then frees the
+ * fixture). */
+static inline void jt_fx_open(jt_fx *f, void **state, int redis_db, const char *user, bool with_http,
+                              void (*free_fn)(jt_fx *))
+{
+  jt_backend b = *(jt_backend *)*state;
+  f->free_fn = free_fn;
+  jt_live = f;   /* a skip still frees the test's fixture */
+  jt_backing bk;
+  if (!jt_backing_open(b, redis_db, &bk))
+    skip();
+  jt_fx_open_bk(f, b, &bk, user, with_http, free_fn);
+}
+
+/* Frees what jt_fx_open made; safe on a fixture it left half-way. */
+static inline void jt_fx_close(jt_fx *f)
+{
+  if (jt_live == f)
+    jt_live = NULL;
+  jt_http_stop(&f->http);
+  doctag_ctx_free(f->ctx);
+  jt_backing_close(&f->bk);
+  jt_rmtree(f->dir);
+  g_free(f->dir);
+  g_free(f->user);
+  memset(f, 0, sizeof *f);
+}
+
+static inline int jt_teardown(void **state)
+{
+  (void)state;
+  if (jt_live)
+    jt_live->free_fn(jt_live);
+  return 0;
+}
+
+/* A test on backend b (JT_LOCAL, JT_LOCAL_PG, JT_REDIS), on all three, its
+ * fixture freed by jt_teardown. */
+G_GNUC_UNUSED static jt_backend jt_backends[] = { [JT_LOCAL] = JT_LOCAL, [JT_REDIS] = JT_REDIS,
+                                                  [JT_LOCAL_PG] = JT_LOCAL_PG };
+#define JT_ON(fn, b) cmocka_unit_test_prestate_setup_teardown(fn, NULL, jt_teardown, &jt_backends[b])
+#define JT_ALL(fn) JT_ON(fn, JT_LOCAL), JT_ON(fn, JT_LOCAL_PG), JT_ON(fn, JT_REDIS)
+
 /* ---- worker processes ------------------------------------------------- */
 
 /* Starts `doctag worker` on the data directory (and Redis) of a test. */

@@ -12,20 +12,13 @@
 #define REDIS_DB 3
 
 typedef struct fx {
-  jt_backend backend;
-  jt_backing bk;
-  doctag_ctx *ctx;
-  char *dir;
-  char *user;
-  jt_http http;
+  jt_fx jt;       /* backend, context, user, HTTP server */
   GArray *pids;   /* processes still running: killed by the teardown */
 } fx;
 
-static fx *live;
-
 static GPid spawn(fx *f, const char *a1, const char *a2)
 {
-  GPid pid = jt_worker_spawn(f->dir, &f->bk, a1, a2);
+  GPid pid = jt_worker_spawn(f->jt.dir, &f->jt.bk, a1, a2);
   g_array_append_val(f->pids, pid);
   return pid;
 }
@@ -39,46 +32,40 @@ static int stop(fx *f, GPid pid, int sig)
   return jt_worker_stop(pid, sig);
 }
 
-/* Takes over *bk. */
-static fx *fx_new_bk(jt_backend b, jt_backing *bk)
-{
-  fx *f = g_new0(fx, 1);
-  f->backend = b;
-  f->bk = *bk;
-  jt_ctx_opts o = { .redis_url = f->bk.redis_url, .database_url = f->bk.database_url, .allow_private = true };
-  f->ctx = jt_ctx_with(&o);
-  f->dir = g_strdup(doctag_ctx_data_dir(f->ctx));
-  f->user = jt_user(f->ctx, "workers");
-  f->pids = g_array_new(FALSE, FALSE, sizeof(GPid));
-  live = f;
-  GPtrArray *pdfs = jt_text_pdfs(1);
-  jt_http_start(&f->http, g_ptr_array_index(pdfs, 0));
-  g_ptr_array_free(pdfs, TRUE);
-  return f;
-}
-
-static fx *fx_new(void **state)
-{
-  jt_backend b = *(jt_backend *)*state;
-  jt_backing bk;
-  if (!jt_backing_open(b, REDIS_DB, &bk))
-    skip();
-  return fx_new_bk(b, &bk);
-}
-
 static void fx_free(fx *f)
 {
   while (f->pids->len)
     stop(f, g_array_index(f->pids, GPid, 0), SIGKILL);
   g_array_free(f->pids, TRUE);
-  live = NULL;
-  jt_http_stop(&f->http);
-  doctag_ctx_free(f->ctx);
-  jt_backing_close(&f->bk);
-  jt_rmtree(f->dir);
-  g_free(f->dir);
-  g_free(f->user);
+  jt_fx_close(&f->jt);
   g_free(f);
+}
+
+static void fx_free_jt(jt_fx *jt)
+{
+  fx_free((fx *)jt);
+}
+
+static fx *fx_alloc(void)
+{
+  fx *f = g_new0(fx, 1);
+  f->pids = g_array_new(FALSE, FALSE, sizeof(GPid));
+  return f;
+}
+
+static fx *fx_new(void **state)
+{
+  fx *f = fx_alloc();
+  jt_fx_open(&f->jt, state, REDIS_DB, "workers", true, fx_free_jt);
+  return f;
+}
+
+/* On a backing of the test's own; takes over *bk. */
+static fx *fx_new_bk(jt_backend b, jt_backing *bk)
+{
+  fx *f = fx_alloc();
+  jt_fx_open_bk(&f->jt, b, bk, "workers", true, fx_free_jt);
+  return f;
 }
 
 /* n URL rows; row i waits delays[i] seconds (or `delay` when delays is NULL). */
@@ -89,7 +76,7 @@ static char *submit_urls(fx *f, size_t n, double delay, const double *delays)
   GPtrArray *urls = g_ptr_array_new_with_free_func(g_free);
   for (size_t i = 0; i < n; i++) {
     char *q = g_strdup_printf("/doc%zu.pdf?delay=%.2f", i, delays ? delays[i] : delay);
-    g_ptr_array_add(urls, jt_http_url(&f->http, q));
+    g_ptr_array_add(urls, jt_http_url(&f->jt.http, q));
     g_free(q);
     cells[2 * i] = (doctag_field){ "file_path", g_ptr_array_index(urls, i) };
     cells[2 * i + 1] = (doctag_field){ "file_source_type", "url" };
@@ -100,7 +87,7 @@ static char *submit_urls(fx *f, size_t n, double delay, const double *delays)
   doctag_job_options jo = DOCTAG_JOB_OPTIONS_INIT;
   jo.process = &po;
   char *id = NULL;
-  if (doctag_job_submit(f->ctx, &id, f->user, rows, n, &jo) != DOCTAG_OK)
+  if (doctag_job_submit(f->jt.ctx, &id, f->jt.user, rows, n, &jo) != DOCTAG_OK)
     fail_msg("submit: %s", doctag_error_last()->message);
   g_ptr_array_free(urls, TRUE);
   g_free(rows);
@@ -115,7 +102,7 @@ static void wait_row_event(fx *f, const char *job, int row, const char *type, in
   gint64 end = g_get_monotonic_time() + (gint64)secs * G_USEC_PER_SEC;
   while (g_get_monotonic_time() < end) {
     doctag_events *ev = NULL;
-    assert_int_equal(doctag_job_events_poll(f->ctx, &ev, f->user, job, after, 0, 500), DOCTAG_OK);
+    assert_int_equal(doctag_job_events_poll(f->jt.ctx, &ev, f->jt.user, job, after, 0, 500), DOCTAG_OK);
     for (size_t i = 0; i < doctag_events_count(ev); i++) {
       const doctag_event_info *e = doctag_events_at(ev, i);
       after = e->seq;
@@ -139,7 +126,7 @@ static void count_events(fx *f, const char *job, size_t n, int *processing, int 
 {
   memset(processing, 0, n * sizeof *processing);
   memset(success, 0, n * sizeof *success);
-  doctag_events *ev = jt_events(f->ctx, f->user, job);
+  doctag_events *ev = jt_events(f->jt.ctx, f->jt.user, job);
   size_t terminal = 0;
   for (size_t i = 0; i < doctag_events_count(ev); i++) {
     const doctag_event_info *e = doctag_events_at(ev, i);
@@ -163,7 +150,7 @@ static void count_events(fx *f, const char *job, size_t n, int *processing, int 
 static char **workers_of(fx *f, const char *job, size_t n)
 {
   char **names = g_new0(char *, n + 1);
-  doctag_job *j = jt_status(f->ctx, f->user, job);
+  doctag_job *j = jt_status(f->jt.ctx, f->jt.user, job);
   assert_int_equal(doctag_job_result_count(j), n);
   for (size_t i = 0; i < n; i++) {
     json_t *o = json_loads(doctag_job_result_json(j, i), 0, NULL);
@@ -184,15 +171,15 @@ static void test_two_workers_share_a_job(void **state)
   char *id = submit_urls(f, 8, 0.4, NULL);
   GPid a = spawn(f, NULL, NULL);
   GPid b = spawn(f, NULL, NULL);
-  assert_int_equal(jt_wait_final(f->ctx, f->user, id, 90), DOCTAG_JOB_COMPLETED);
+  assert_int_equal(jt_wait_final(f->jt.ctx, f->jt.user, id, 90), DOCTAG_JOB_COMPLETED);
   /* SIGTERM: both stop cleanly. */
   assert_int_equal(stop(f, a, SIGTERM), 0);
   assert_int_equal(stop(f, b, SIGTERM), 0);
-  doctag_job *j = jt_status(f->ctx, f->user, id);
+  doctag_job *j = jt_status(f->jt.ctx, f->jt.user, id);
   assert_int_equal(doctag_job_processed_count(j), 8);
   assert_int_equal(doctag_job_failed_count(j), 0);
   doctag_job_free(j);
-  assert_int_equal(jt_history_docs(f->ctx, f->user, id), 8);
+  assert_int_equal(jt_history_docs(f->jt.ctx, f->jt.user, id), 8);
   int processing[8], success[8];
   count_events(f, id, 8, processing, success);
   for (int r = 0; r < 8; r++)
@@ -218,24 +205,24 @@ static void test_sigkill_mid_document(void **state)
   wait_row_event(f, id, 0, "processing", 30);
   g_usleep(300000);   /* well inside the download */
   assert_int_equal(stop(f, a, SIGKILL), -SIGKILL);
-  size_t hits_at_kill = jt_http_hits(&f->http);
+  size_t hits_at_kill = jt_http_hits(&f->jt.http);
   GPid b = spawn(f, "--lease", "2");
-  assert_int_equal(jt_wait_final(f->ctx, f->user, id, 90), DOCTAG_JOB_COMPLETED);
+  assert_int_equal(jt_wait_final(f->jt.ctx, f->jt.user, id, 90), DOCTAG_JOB_COMPLETED);
   assert_int_equal(stop(f, b, SIGTERM), 0);
-  doctag_job *j = jt_status(f->ctx, f->user, id);
+  doctag_job *j = jt_status(f->jt.ctx, f->jt.user, id);
   assert_int_equal(doctag_job_processed_count(j), 4);
   assert_int_equal(doctag_job_failed_count(j), 0);
   assert_int_equal(doctag_job_results_count(j), 4);
   doctag_job_free(j);
   /* Every document recorded once. */
-  assert_int_equal(jt_history_docs(f->ctx, f->user, id), 4);
+  assert_int_equal(jt_history_docs(f->jt.ctx, f->jt.user, id), 4);
   int processing[4], success[4];
   count_events(f, id, 4, processing, success);
   /* Row 0 was started twice (killed, then taken over) and finished once. */
   assert_int_equal(processing[0], 2);
   for (int r = 0; r < 4; r++)
     assert_int_equal(success[r], 1);
-  assert_true(jt_http_hits(&f->http) > hits_at_kill);
+  assert_true(jt_http_hits(&f->jt.http) > hits_at_kill);
   doctag_free(id);
   fx_free(f);
 }
@@ -305,13 +292,13 @@ static void test_redis_restart_mid_job(void **state)
   g_usleep(1500000);
   redis = redis_start(rdir, port);
   g_array_append_val(f->pids, redis);
-  assert_int_equal(jt_wait_final(f->ctx, f->user, id, 90), DOCTAG_JOB_COMPLETED);
+  assert_int_equal(jt_wait_final(f->jt.ctx, f->jt.user, id, 90), DOCTAG_JOB_COMPLETED);
   assert_int_equal(stop(f, w, SIGTERM), 0);
-  doctag_job *j = jt_status(f->ctx, f->user, id);
+  doctag_job *j = jt_status(f->jt.ctx, f->jt.user, id);
   assert_int_equal(doctag_job_processed_count(j), 6);
   assert_int_equal(doctag_job_failed_count(j), 0);
   doctag_job_free(j);
-  assert_int_equal(jt_history_docs(f->ctx, f->user, id), 6);
+  assert_int_equal(jt_history_docs(f->jt.ctx, f->jt.user, id), 6);
   int processing[6], success[6];
   count_events(f, id, 6, processing, success);
   for (int r = 0; r < 6; r++)
@@ -323,25 +310,12 @@ static void test_redis_restart_mid_job(void **state)
   g_free(rdir);
 }
 
-static int teardown(void **state)
-{
-  (void)state;
-  if (live)
-    fx_free(live);
-  return 0;
-}
-
-static jt_backend local_b = JT_LOCAL, pg_b = JT_LOCAL_PG, redis_b = JT_REDIS;
-
-#define ON(fn, b) cmocka_unit_test_prestate_setup_teardown(fn, NULL, teardown, &b)
-#define BOTH(fn) ON(fn, local_b), ON(fn, pg_b), ON(fn, redis_b)
-
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    BOTH(test_two_workers_share_a_job),
-    BOTH(test_sigkill_mid_document),
-    ON(test_redis_restart_mid_job, redis_b),
+    JT_ALL(test_two_workers_share_a_job),
+    JT_ALL(test_sigkill_mid_document),
+    JT_ON(test_redis_restart_mid_job, JT_REDIS),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

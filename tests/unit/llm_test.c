@@ -246,30 +246,159 @@ static doctag_status run(const tag_request *req, tag_outcome *out)
   return llm_tag(test_ctx, req, out);
 }
 
+/* One call of the client, on a model string of its own for `scenario`. */
+typedef struct call {
+  char *model;
+  tag_request req;
+  tag_outcome out;
+  doctag_status status;
+  double elapsed;   /* seconds llm_tag took */
+  json_t *log;      /* what the fake received (call_log) */
+} call;
+
+static void call_init(call *c, const char *scenario)
+{
+  memset(c, 0, sizeof *c);
+  c->model = model_for(scenario);
+  c->req = request_for(c->model);
+}
+
+static doctag_status call_run(call *c)
+{
+  double t0 = ctx_now();
+  c->status = run(&c->req, &c->out);
+  c->elapsed = ctx_now() - t0;
+  return c->status;
+}
+
+/* Runs the call; fails the test unless the client answered. */
+static void call_ok(call *c)
+{
+  if (call_run(c) != DOCTAG_OK)
+    fail_msg("%s: llm_tag: %s", c->model, doctag_error_last()->message);
+}
+
+/* The requests the fake received for the call, oldest first; there are n. */
+static json_t *call_log(call *c, size_t n)
+{
+  c->log = server_log(c->model);
+  assert_int_equal(json_array_size(c->log), n);
+  return c->log;
+}
+
+/* The user prompt of the call's first request. */
+static const char *first_user_prompt(call *c)
+{
+  c->log = server_log(c->model);
+  assert_true(json_array_size(c->log) >= 1);
+  return message_of(logged_body(c->log, 0), "user");
+}
+
+static void call_clear(call *c)
+{
+  json_decref(c->log);
+  tag_outcome_clear(&c->out);
+  g_free(c->model);
+  memset(c, 0, sizeof *c);
+}
+
+static void assert_has_tags(const call *c, const char *const *tags)
+{
+  for (; *tags; tags++)
+    if (!has_tag(&c->out, *tags))
+      fail_msg("%s: no tag \"%s\"", c->model, *tags);
+}
+
+/* A scenario the client turns into a full answer of 8 tags. */
+typedef struct answer_case {
+  const char *scenario;
+  size_t requests;          /* requests the fake received */
+  const char *tags[4];      /* among the tags (NULL-ended) */
+  const char *first_tag;    /* the first tag, or NULL */
+  int tokens;               /* tokens_used, or 0: not checked */
+} answer_case;
+
+/* Runs k's scenario and checks what the case states; c stays for the
+ * case's own checks (call_clear it). */
+static void expect_answer(call *c, const answer_case *k)
+{
+  call_init(c, k->scenario);
+  call_ok(c);
+  assert_full_answer(&c->out, 8);
+  assert_has_tags(c, k->tags);
+  if (k->first_tag)
+    assert_string_equal(c->out.items[0].tag, k->first_tag);
+  if (k->tokens)
+    assert_int_equal(c->out.tokens_used, k->tokens);
+  call_log(c, k->requests);
+}
+
+/* A case whose checks are all in its row. */
+static void test_answer(void **state)
+{
+  call c;
+  expect_answer(&c, *state);
+  call_clear(&c);
+}
+
+/* A scenario the client refuses with an error. */
+typedef struct failure_case {
+  const char *scenario;
+  doctag_status status;
+  const char *message;     /* the whole message, or NULL */
+  const char *parts[3];    /* in the message (NULL-ended) */
+  const char *never;       /* never in the message, or NULL */
+  int requests;            /* requests the fake received, or -1: not checked */
+} failure_case;
+
+/* Checks a call that has run against k: status, message, no tags, requests. */
+static void expect_failure(call *c, const failure_case *k)
+{
+  assert_int_equal(c->status, k->status);
+  const char *msg = doctag_error_last()->message;
+  if (k->message)
+    assert_string_equal(msg, k->message);
+  for (const char *const *p = k->parts; *p; p++)
+    if (!strstr(msg, *p))
+      fail_msg("%s: message \"%s\" lacks \"%s\"", c->model, msg, *p);
+  if (k->never)
+    assert_null(strstr(msg, k->never));
+  assert_int_equal(c->out.count, 0);
+  if (k->requests >= 0)
+    call_log(c, (size_t)k->requests);
+}
+
+static void run_failure(const failure_case *k)
+{
+  call c;
+  call_init(&c, k->scenario);
+  call_run(&c);
+  expect_failure(&c, k);
+  call_clear(&c);
+}
+
+/* A case whose checks are all in its row. */
+static void test_failure(void **state)
+{
+  run_failure(*state);
+}
+
 /* ---- cases ---- */
+
+static answer_case strict = { "strict", 1, { "swachh bharat mission", "rural sanitation", "toilet construction" },
+                              NULL, 100 };
 
 static void test_strict_json(void **state)
 {
   (void)state;
-  char *model = model_for("strict");
-  tag_request req = request_for(model);
-  tag_outcome out;
-  doctag_status st = run(&req, &out);
-  if (st != DOCTAG_OK)
-    fail_msg("llm_tag: %s", doctag_error_last()->message);
-  assert_full_answer(&out, 8);
-  assert_true(has_tag(&out, "swachh bharat mission"));
-  assert_true(has_tag(&out, "rural sanitation"));
-  assert_true(has_tag(&out, "toilet construction"));
-  assert_int_equal(out.tokens_used, 100);
-  assert_string_equal(out.model_name, model);
-  json_t *raw = json_loads(out.raw_response, 0, NULL);
+  call c;
+  expect_answer(&c, &strict);
+  assert_string_equal(c.out.model_name, c.model);
+  json_t *raw = json_loads(c.out.raw_response, 0, NULL);
   assert_true(json_is_array(json_object_get(raw, "names")));
   json_decref(raw);
 
-  json_t *log = server_log(model);
-  assert_int_equal(json_array_size(log), 1);
-  json_t *entry = json_array_get(log, 0), *body = json_object_get(entry, "body");
+  json_t *entry = json_array_get(c.log, 0), *body = json_object_get(entry, "body");
   json_t *headers = json_object_get(entry, "headers");
   assert_string_equal(json_string_value(json_object_get(entry, "path")), "/v1/chat/completions");
   assert_string_equal(json_string_value(json_object_get(headers, "authorization")), "Bearer " TEST_KEY);
@@ -287,182 +416,92 @@ static void test_strict_json(void **state)
   assert_non_null(strstr(user, "\"subjects\" (about 30%, 4 tags)"));
   assert_non_null(strstr(user, "\"actions\" (about 20%, 2 tags)"));
   /* a short document goes whole, with its title; no language hint for English */
-  assert_non_null(strstr(user, req.title));
+  assert_non_null(strstr(user, c.req.title));
   assert_non_null(strstr(user, "UNICEF supports the training of masons and the monitoring of toilet construction."));
   assert_null(strstr(user, "Hindi"));
-  json_decref(log);
-  tag_outcome_clear(&out);
-  g_free(model);
+  call_clear(&c);
 }
 
-static void check_parsed(const char *scenario)
-{
-  char *model = model_for(scenario);
-  tag_request req = request_for(model);
-  tag_outcome out;
-  doctag_status st = run(&req, &out);
-  if (st != DOCTAG_OK)
-    fail_msg("%s: llm_tag: %s", scenario, doctag_error_last()->message);
-  assert_full_answer(&out, 8);
-  assert_true(has_tag(&out, "swachh bharat mission"));
-  assert_true(has_tag(&out, "gram panchayat"));
-  assert_true(has_tag(&out, "open defecation free"));
-  json_t *log = server_log(model);
-  assert_int_equal(json_array_size(log), 1); /* enough tags: no second request */
-  json_decref(log);
-  tag_outcome_clear(&out);
-  g_free(model);
-}
+/* Answers in other shapes than strict JSON are read all the same; enough
+ * tags, so no second request. */
+#define PARSED_TAGS { "swachh bharat mission", "gram panchayat", "open defecation free" }
+static answer_case prose = { "prose", 1, PARSED_TAGS, NULL, 0 };
+static answer_case fence = { "fence", 1, PARSED_TAGS, NULL, 0 };
+static answer_case comma_list = { "list", 1, PARSED_TAGS, NULL, 0 };
 
-static void test_prose_with_json(void **state)
-{
-  (void)state;
-  check_parsed("prose");
-}
-
-static void test_json_fence(void **state)
-{
-  (void)state;
-  check_parsed("fence");
-}
-
-static void test_comma_list(void **state)
-{
-  (void)state;
-  check_parsed("list");
-}
+/* The first round's tags come first. */
+static answer_case few = { "few", 2, { "rural sanitation", "toilet construction" }, "swachh bharat mission", 200 };
 
 static void test_too_few_then_retry(void **state)
 {
   (void)state;
-  char *model = model_for("few");
-  tag_request req = request_for(model);
-  tag_outcome out;
-  if (run(&req, &out) != DOCTAG_OK)
-    fail_msg("llm_tag: %s", doctag_error_last()->message);
-  assert_full_answer(&out, 8);
-  /* the first round's tags come first */
-  assert_string_equal(out.items[0].tag, "swachh bharat mission");
-  assert_true(has_tag(&out, "rural sanitation"));
-  assert_true(has_tag(&out, "toilet construction"));
-  assert_int_equal(out.tokens_used, 200);
-  json_t *log = server_log(model);
-  assert_int_equal(json_array_size(log), 2);
-  json_t *second = logged_body(log, 1);
+  call c;
+  expect_answer(&c, &few);
+  json_t *second = logged_body(c.log, 1);
   const char *follow = message_of(second, "user");
   assert_non_null(strstr(follow, "already generated: "));
   assert_non_null(strstr(follow, "Swachh Bharat Mission"));
   /* the conversation goes on: the first answer is in it */
   assert_non_null(message_of(second, "assistant"));
-  json_decref(log);
-  tag_outcome_clear(&out);
-  g_free(model);
+  call_clear(&c);
 }
+
+static answer_case ratelimit = { "ratelimit", 2, { NULL }, NULL, 100 };
 
 static void test_rate_limit_retry_after(void **state)
 {
   (void)state;
-  char *model = model_for("ratelimit");
-  tag_request req = request_for(model);
-  tag_outcome out;
-  double t0 = ctx_now();
-  if (run(&req, &out) != DOCTAG_OK)
-    fail_msg("llm_tag: %s", doctag_error_last()->message);
-  double elapsed = ctx_now() - t0;
-  assert_full_answer(&out, 8);
-  json_t *log = server_log(model);
-  assert_int_equal(json_array_size(log), 2);
+  call c;
+  expect_answer(&c, &ratelimit);
   /* Retry-After: 1 was honoured (not the 50 ms backoff) */
-  assert_true(logged_time(log, 1) - logged_time(log, 0) >= 1.0);
-  assert_true(elapsed >= 1.0);
-  assert_int_equal(out.tokens_used, 100);
-  json_decref(log);
-  tag_outcome_clear(&out);
-  g_free(model);
+  assert_true(logged_time(c.log, 1) - logged_time(c.log, 0) >= 1.0);
+  assert_true(c.elapsed >= 1.0);
+  call_clear(&c);
 }
+
+static answer_case flaky = { "flaky", 3, { NULL }, NULL, 0 };
 
 static void test_server_error_twice(void **state)
 {
   (void)state;
-  char *model = model_for("flaky");
-  tag_request req = request_for(model);
-  tag_outcome out;
-  if (run(&req, &out) != DOCTAG_OK)
-    fail_msg("llm_tag: %s", doctag_error_last()->message);
-  assert_full_answer(&out, 8);
-  json_t *log = server_log(model);
-  assert_int_equal(json_array_size(log), 3);
+  call c;
+  expect_answer(&c, &flaky);
   /* exponential backoff from DOCTAG_LLM_BACKOFF_MS=50: 50 ms, then 100 ms */
-  assert_true(logged_time(log, 1) - logged_time(log, 0) >= 0.05);
-  assert_true(logged_time(log, 2) - logged_time(log, 1) >= 0.10);
-  json_decref(log);
-  tag_outcome_clear(&out);
-  g_free(model);
+  assert_true(logged_time(c.log, 1) - logged_time(c.log, 0) >= 0.05);
+  assert_true(logged_time(c.log, 2) - logged_time(c.log, 1) >= 0.10);
+  call_clear(&c);
 }
 
-static void test_unauthorized(void **state)
-{
-  (void)state;
-  char *model = model_for("unauthorized");
-  tag_request req = request_for(model);
-  tag_outcome out;
-  assert_int_equal(run(&req, &out), DOCTAG_ELLM);
-  assert_string_equal(doctag_error_last()->message, "Invalid API key. Please check your OpenRouter API key.");
-  assert_int_equal(out.count, 0);
-  json_t *log = server_log(model);
-  assert_int_equal(json_array_size(log), 1); /* a 401 is not retried */
-  json_decref(log);
-  tag_outcome_clear(&out);
-  g_free(model);
-}
+/* A 401 and a 400 are not retried. */
+static failure_case unauthorized = { "unauthorized", DOCTAG_ELLM,
+                                     "Invalid API key. Please check your OpenRouter API key.", { NULL }, NULL, 1 };
+static failure_case badrequest = { "badrequest", DOCTAG_ELLM, NULL, { "HTTP 400", "is not a valid model ID" }, NULL,
+                                   1 };
+static failure_case empty = { "empty", DOCTAG_ELLM, NULL, { "contains no tags" }, NULL, -1 };
 
-static void test_other_http_error(void **state)
-{
-  (void)state;
-  char *model = model_for("badrequest");
-  tag_request req = request_for(model);
-  tag_outcome out;
-  assert_int_equal(run(&req, &out), DOCTAG_ELLM);
-  const char *msg = doctag_error_last()->message;
-  assert_non_null(strstr(msg, "HTTP 400"));
-  assert_non_null(strstr(msg, "is not a valid model ID"));
-  json_t *log = server_log(model);
-  assert_int_equal(json_array_size(log), 1);
-  json_decref(log);
-  tag_outcome_clear(&out);
-  g_free(model);
-}
+/* A timeout is not retried. */
+static failure_case hang = { "hang", DOCTAG_ETIMEOUT, NULL, { "did not answer within 1 s" }, NULL, 1 };
+static failure_case past_deadline = { "hang", DOCTAG_ETIMEOUT, NULL, { "deadline" }, NULL, -1 };
 
 static void test_hang_times_out(void **state)
 {
   (void)state;
-  char *model = model_for("hang");
-  tag_request req = request_for(model);
-  tag_outcome out;
+  call c;
+  call_init(&c, hang.scenario);
   setenv("DOCTAG_LLM_TIMEOUT_SEC", "1", 1);
-  double t0 = ctx_now();
-  doctag_status st = run(&req, &out);
-  double elapsed = ctx_now() - t0;
+  call_run(&c);
   setenv("DOCTAG_LLM_TIMEOUT_SEC", "10", 1);
-  assert_int_equal(st, DOCTAG_ETIMEOUT);
-  assert_non_null(strstr(doctag_error_last()->message, "did not answer within 1 s"));
-  assert_true(elapsed >= 0.9 && elapsed < 8);
-  json_t *log = server_log(model);
-  assert_int_equal(json_array_size(log), 1); /* a timeout is not retried */
-  json_decref(log);
-  tag_outcome_clear(&out);
-  g_free(model);
+  expect_failure(&c, &hang);
+  assert_true(c.elapsed >= 0.9 && c.elapsed < 8);
+  call_clear(&c);
 
   /* The document's deadline bounds the request too. */
-  model = model_for("hang");
-  req = request_for(model);
-  req.deadline = ctx_now() + 0.5;
-  t0 = ctx_now();
-  assert_int_equal(run(&req, &out), DOCTAG_ETIMEOUT);
-  assert_true(ctx_now() - t0 < 5);
-  assert_non_null(strstr(doctag_error_last()->message, "deadline"));
-  tag_outcome_clear(&out);
-  g_free(model);
+  call_init(&c, past_deadline.scenario);
+  c.req.deadline = ctx_now() + 0.5;
+  call_run(&c);
+  expect_failure(&c, &past_deadline);
+  assert_true(c.elapsed < 5);
+  call_clear(&c);
 }
 
 static void test_connection_refused(void **state)
@@ -487,77 +526,46 @@ static void test_connection_refused(void **state)
 static void test_broken_json_falls_back(void **state)
 {
   (void)state;
-  char *model = model_for("broken");
-  tag_request req = request_for(model);
-  tag_outcome out;
-  if (run(&req, &out) != DOCTAG_OK)
-    fail_msg("llm_tag: %s", doctag_error_last()->message);
+  call c;
+  call_init(&c, "broken");
+  call_ok(&c);
   /* read as a list: the complete items survive, no JSON punctuation leaks */
-  assert_true(has_tag(&out, "swachh bharat mission"));
-  assert_true(has_tag(&out, "gram panchayat"));
-  assert_true(has_tag(&out, "rural sanitation"));
-  assert_false(has_tag(&out, "open defec")); /* the cut last item */
-  for (size_t i = 0; i < out.count; i++)
-    assert_null(strpbrk(out.items[i].tag, "{}[]\":"));
+  assert_has_tags(&c, (const char *const[]){ "swachh bharat mission", "gram panchayat", "rural sanitation", NULL });
+  assert_false(has_tag(&c.out, "open defec")); /* the cut last item */
+  for (size_t i = 0; i < c.out.count; i++)
+    assert_null(strpbrk(c.out.items[i].tag, "{}[]\":"));
   /* too few: asked once more */
-  json_t *log = server_log(model);
-  assert_int_equal(json_array_size(log), 2);
-  json_decref(log);
-  tag_outcome_clear(&out);
-  g_free(model);
+  call_log(&c, 2);
+  call_clear(&c);
 }
 
-static void test_empty_answer(void **state)
-{
-  (void)state;
-  char *model = model_for("empty");
-  tag_request req = request_for(model);
-  tag_outcome out;
-  assert_int_equal(run(&req, &out), DOCTAG_ELLM);
-  assert_non_null(strstr(doctag_error_last()->message, "contains no tags"));
-  tag_outcome_clear(&out);
-  g_free(model);
-}
+static answer_case nosystem = { "nosystem", 2, { NULL }, NULL, 0 };
 
 static void test_rejects_system_message(void **state)
 {
   (void)state;
-  char *model = model_for("nosystem");
-  tag_request req = request_for(model);
-  tag_outcome out;
-  if (run(&req, &out) != DOCTAG_OK)
-    fail_msg("llm_tag: %s", doctag_error_last()->message);
-  assert_full_answer(&out, 8);
-  json_t *log = server_log(model);
-  assert_int_equal(json_array_size(log), 2);
-  assert_true(has_role(logged_body(log, 0), "system"));
-  json_t *second = logged_body(log, 1);
+  call c;
+  expect_answer(&c, &nosystem);
+  assert_true(has_role(logged_body(c.log, 0), "system"));
+  json_t *second = logged_body(c.log, 1);
   assert_false(has_role(second, "system"));
   assert_true(g_str_has_prefix(message_of(second, "user"), "You are a search-tagging expert"));
   assert_non_null(strstr(message_of(second, "user"), "Generate exactly 12 search tags"));
   assert_non_null(json_object_get(second, "response_format")); /* only the system message changed */
-  json_decref(log);
-  tag_outcome_clear(&out);
-  g_free(model);
+  call_clear(&c);
 }
+
+static answer_case noschema = { "noschema", 2, { NULL }, NULL, 0 };
 
 static void test_rejects_response_format(void **state)
 {
   (void)state;
-  char *model = model_for("noschema");
-  tag_request req = request_for(model);
-  tag_outcome out;
-  if (run(&req, &out) != DOCTAG_OK)
-    fail_msg("llm_tag: %s", doctag_error_last()->message);
-  assert_full_answer(&out, 8);
-  json_t *log = server_log(model);
-  assert_int_equal(json_array_size(log), 2);
-  assert_non_null(json_object_get(logged_body(log, 0), "response_format"));
-  assert_null(json_object_get(logged_body(log, 1), "response_format"));
-  assert_true(has_role(logged_body(log, 1), "system"));
-  json_decref(log);
-  tag_outcome_clear(&out);
-  g_free(model);
+  call c;
+  expect_answer(&c, &noschema);
+  assert_non_null(json_object_get(logged_body(c.log, 0), "response_format"));
+  assert_null(json_object_get(logged_body(c.log, 1), "response_format"));
+  assert_true(has_role(logged_body(c.log, 1), "system"));
+  call_clear(&c);
 }
 
 static void test_vocabulary(void **state)
@@ -565,25 +573,21 @@ static void test_vocabulary(void **state)
   (void)state;
   static const char *const vocab[] = { "Rural Sanitation", "toilet construction", "Gram Panchayat",
                                        "faecal sludge management" };
-  char *model = model_for("vocab");
-  tag_request req = request_for(model);
-  req.vocabulary = vocab;
-  req.vocabulary_count = 4;
-  tag_outcome out;
-  if (run(&req, &out) != DOCTAG_OK)
-    fail_msg("llm_tag: %s", doctag_error_last()->message);
+  call c;
+  call_init(&c, "vocab");
+  c.req.vocabulary = vocab;
+  c.req.vocabulary_count = 4;
+  call_ok(&c);
   /* only vocabulary entries survive; the vocabulary has 4, all are reached */
-  assert_int_equal(out.count, 4);
-  for (size_t i = 0; i < out.count; i++) {
+  assert_int_equal(c.out.count, 4);
+  for (size_t i = 0; i < c.out.count; i++) {
     bool ok = false;
     for (size_t v = 0; v < 4; v++)
-      ok |= !g_ascii_strcasecmp(out.items[i].tag, vocab[v]);
+      ok |= !g_ascii_strcasecmp(c.out.items[i].tag, vocab[v]);
     if (!ok)
-      fail_msg("tag \"%s\" is not in the vocabulary", out.items[i].tag);
+      fail_msg("tag \"%s\" is not in the vocabulary", c.out.items[i].tag);
   }
-  json_t *log = server_log(model);
-  assert_int_equal(json_array_size(log), 2);
-  json_t *first = logged_body(log, 0);
+  json_t *first = logged_body(call_log(&c, 2), 0);
   const char *user = message_of(first, "user");
   assert_non_null(strstr(user, "controlled vocabulary"));
   for (size_t v = 0; v < 4; v++) {
@@ -595,59 +599,40 @@ static void test_vocabulary(void **state)
   json_t *items = json_object_get(json_object_get(json_object_get(json_object_get(json_object_get(
       json_object_get(first, "response_format"), "json_schema"), "schema"), "properties"), "names"), "items");
   assert_int_equal(json_array_size(json_object_get(items, "enum")), 4);
-  json_decref(log);
-  tag_outcome_clear(&out);
-  g_free(model);
+  call_clear(&c);
 }
+
+/* An error quoting the Authorization header back. */
+static failure_case leakkey = { "leakkey", DOCTAG_ELLM, NULL, { "HTTP 400", "Incorrect API key provided" }, TEST_KEY,
+                                -1 };
 
 static void test_key_never_leaks(void **state)
 {
   (void)state;
   /* an endpoint that echoes the Authorization header in its answer */
-  char *model = model_for("echokey");
-  tag_request req = request_for(model);
-  tag_outcome out;
-  if (run(&req, &out) != DOCTAG_OK)
-    fail_msg("llm_tag: %s", doctag_error_last()->message);
-  assert_non_null(out.raw_response);
-  assert_null(strstr(out.raw_response, TEST_KEY));
-  assert_non_null(strstr(out.raw_response, "[redacted]"));
-  for (size_t i = 0; i < out.count; i++)
-    assert_null(strstr(out.items[i].tag, "test-7f3a9c0e"));
-  assert_true(has_tag(&out, "rural sanitation"));
-  tag_outcome_clear(&out);
-  g_free(model);
+  call c;
+  call_init(&c, "echokey");
+  call_ok(&c);
+  assert_non_null(c.out.raw_response);
+  assert_null(strstr(c.out.raw_response, TEST_KEY));
+  assert_non_null(strstr(c.out.raw_response, "[redacted]"));
+  for (size_t i = 0; i < c.out.count; i++)
+    assert_null(strstr(c.out.items[i].tag, "test-7f3a9c0e"));
+  assert_true(has_tag(&c.out, "rural sanitation"));
+  call_clear(&c);
 
   /* ... and in an error message */
-  model = model_for("leakkey");
-  req = request_for(model);
-  assert_int_equal(run(&req, &out), DOCTAG_ELLM);
-  const char *msg = doctag_error_last()->message;
-  assert_non_null(strstr(msg, "HTTP 400"));
-  assert_non_null(strstr(msg, "Incorrect API key provided"));
-  assert_null(strstr(msg, TEST_KEY));
-  tag_outcome_clear(&out);
-  g_free(model);
+  run_failure(&leakkey);
 }
 
 static void test_model_that_ran(void **state)
 {
   (void)state;
-  char *model = model_for("routed");
-  tag_request req = request_for(model);
-  tag_outcome out;
-  if (run(&req, &out) != DOCTAG_OK)
-    fail_msg("llm_tag: %s", doctag_error_last()->message);
-  assert_string_equal(out.model_name, "fake/actual-model");
-  tag_outcome_clear(&out);
-  g_free(model);
-}
-
-static const char *first_user_prompt(const char *model, json_t **log)
-{
-  *log = server_log(model);
-  assert_true(json_array_size(*log) >= 1);
-  return message_of(logged_body(*log, 0), "user");
+  call c;
+  call_init(&c, "routed");
+  call_ok(&c);
+  assert_string_equal(c.out.model_name, "fake/actual-model");
+  call_clear(&c);
 }
 
 static void test_language_hint(void **state)
@@ -666,22 +651,17 @@ static void test_language_hint(void **state)
     { NULL, DOC_TEXT, NULL },
   };
   for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-    char *model = model_for("strict");
-    tag_request req = request_for(model);
-    req.language = cases[i].language;
-    req.text = cases[i].text;
-    tag_outcome out;
-    if (run(&req, &out) != DOCTAG_OK)
-      fail_msg("llm_tag: %s", doctag_error_last()->message);
-    json_t *log;
-    const char *user = first_user_prompt(model, &log);
+    call c;
+    call_init(&c, "strict");
+    c.req.language = cases[i].language;
+    c.req.text = cases[i].text;
+    call_ok(&c);
+    const char *user = first_user_prompt(&c);
     if (cases[i].expect)
       assert_non_null(strstr(user, cases[i].expect));
     else
       assert_null(strstr(user, "Write every tag in English"));
-    json_decref(log);
-    tag_outcome_clear(&out);
-    g_free(model);
+    call_clear(&c);
   }
 }
 
@@ -709,15 +689,12 @@ static void test_long_document_preview(void **state)
     g_string_append(t, para);
   }
   g_string_append(t, "Closing words of the report: ENDMARK\n");
-  char *model = model_for("strict");
-  tag_request req = request_for(model);
-  req.text = t->str;
-  req.language = "hin+eng";
-  tag_outcome out;
-  if (run(&req, &out) != DOCTAG_OK)
-    fail_msg("llm_tag: %s", doctag_error_last()->message);
-  json_t *log;
-  const char *user = first_user_prompt(model, &log);
+  call c;
+  call_init(&c, "strict");
+  c.req.text = t->str;
+  c.req.language = "hin+eng";
+  call_ok(&c);
+  const char *user = first_user_prompt(&c);
   const char *content = strstr(user, "\nContent:\n");
   assert_non_null(content);
   assert_true(g_utf8_validate(user, -1, NULL));
@@ -729,9 +706,7 @@ static void test_long_document_preview(void **state)
   assert_non_null(strstr(content, "ENDMARK"));
   assert_non_null(strstr(content, "CHAPTER 7 FAECAL SLUDGE TREATMENT"));
   assert_null(strstr(content, "HIDDENMARK"));
-  json_decref(log);
-  tag_outcome_clear(&out);
-  g_free(model);
+  call_clear(&c);
   g_string_free(t, TRUE);
 }
 
@@ -782,22 +757,25 @@ static void test_threads(void **state)
   }
 }
 
+/* A case stated by its row alone, under its own name. */
+#define ROW(name, fn, row) { #name, fn, NULL, NULL, &(row) }
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_strict_json),
-    cmocka_unit_test(test_prose_with_json),
-    cmocka_unit_test(test_json_fence),
-    cmocka_unit_test(test_comma_list),
+    ROW(test_prose_with_json, test_answer, prose),
+    ROW(test_json_fence, test_answer, fence),
+    ROW(test_comma_list, test_answer, comma_list),
     cmocka_unit_test(test_too_few_then_retry),
     cmocka_unit_test(test_rate_limit_retry_after),
     cmocka_unit_test(test_server_error_twice),
-    cmocka_unit_test(test_unauthorized),
-    cmocka_unit_test(test_other_http_error),
+    ROW(test_unauthorized, test_failure, unauthorized),
+    ROW(test_other_http_error, test_failure, badrequest),
     cmocka_unit_test(test_hang_times_out),
     cmocka_unit_test(test_connection_refused),
     cmocka_unit_test(test_broken_json_falls_back),
-    cmocka_unit_test(test_empty_answer),
+    ROW(test_empty_answer, test_failure, empty),
     cmocka_unit_test(test_rejects_system_message),
     cmocka_unit_test(test_rejects_response_format),
     cmocka_unit_test(test_vocabulary),

@@ -9,47 +9,35 @@
 #define REDIS_DB 1
 
 typedef struct fx {
-  jt_backend backend;
-  jt_backing bk;
-  doctag_ctx *ctx;
-  char *dir;
-  char *user;
+  jt_fx jt;   /* backend, context, user */
   char *job;
   queue *q;
 } fx;
 
+static void fx_free(fx *f)
+{
+  jt_fx_close(&f->jt);
+  g_free(f->job);
+  g_free(f);
+}
+
+static void fx_free_jt(jt_fx *jt)
+{
+  fx_free((fx *)jt);
+}
+
 static fx *fx_new(void **state, size_t rows)
 {
-  jt_backend b = *(jt_backend *)*state;
   fx *f = g_new0(fx, 1);
-  f->backend = b;
-  if (!jt_backing_open(b, REDIS_DB, &f->bk)) {
-    g_free(f);
-    skip();
-  }
-  jt_ctx_opts o = { .redis_url = f->bk.redis_url, .database_url = f->bk.database_url };
-  f->ctx = jt_ctx_with(&o);
-  f->dir = g_strdup(doctag_ctx_data_dir(f->ctx));
-  f->user = jt_user(f->ctx, "queue");
+  jt_fx_open(&f->jt, state, REDIS_DB, "queue", false, fx_free_jt);
   GPtrArray *payloads = g_ptr_array_new_with_free_func(g_free);
   for (size_t i = 0; i < rows; i++)
     g_ptr_array_add(payloads, g_strdup_printf("{\"title\":\"row %zu\",\"file_path\":\"/x/%zu.pdf\"}", i, i));
-  assert_int_equal(jobs_submit_payloads(f->ctx, &f->job, f->user, payloads, NULL), DOCTAG_OK);
+  assert_int_equal(jobs_submit_payloads(f->jt.ctx, &f->job, f->jt.user, payloads, NULL), DOCTAG_OK);
   g_ptr_array_free(payloads, TRUE);
-  assert_int_equal(queue_get(f->ctx, &f->q), DOCTAG_OK);
-  assert_string_equal(f->q->ops->name, jt_backend_name(b));
+  assert_int_equal(queue_get(f->jt.ctx, &f->q), DOCTAG_OK);
+  assert_string_equal(f->q->ops->name, jt_backend_name(f->jt.backend));
   return f;
-}
-
-static void fx_free(fx *f)
-{
-  doctag_ctx_free(f->ctx);
-  jt_backing_close(&f->bk);
-  jt_rmtree(f->dir);
-  g_free(f->dir);
-  g_free(f->user);
-  g_free(f->job);
-  g_free(f);
 }
 
 static char *proc_event(const queue_item *it, void *ud)
@@ -336,8 +324,8 @@ static doctag_status record_titled(struct store_conn *c, void *ud, char **result
   t->calls++;
   history_doc d = { .row_index = t->it->row, .title = t->title, .status = "completed", .file_size = -1 };
   char *doc_id = NULL;
-  doctag_status st = c ? history_document_record_on(c, t->f->user, t->it->job_id, &d, &doc_id)
-                       : history_document_record(t->f->ctx, t->f->user, t->it->job_id, &d, &doc_id);
+  doctag_status st = c ? history_document_record_on(c, t->f->jt.user, t->it->job_id, &d, &doc_id)
+                       : history_document_record(t->f->jt.ctx, t->f->jt.user, t->it->job_id, &d, &doc_id);
   if (st)
     return st;
   *result = g_strdup_printf("{\"row_id\":%" G_GUINT64_FORMAT ",\"title\":\"%s\",\"status\":\"success\","
@@ -350,7 +338,7 @@ static doctag_status record_titled(struct store_conn *c, void *ud, char **result
 static char *history_title(fx *f)
 {
   doctag_job_detail *d = NULL;
-  assert_int_equal(doctag_history_job(f->ctx, &d, f->user, f->job), DOCTAG_OK);
+  assert_int_equal(doctag_history_job(f->jt.ctx, &d, f->jt.user, f->job), DOCTAG_OK);
   assert_int_equal(doctag_job_detail_document_count(d), 1);
   char *t = g_strdup(doctag_job_detail_document_at(d, 0)->title);
   doctag_job_detail_free(d);
@@ -375,7 +363,7 @@ static void test_record_finish(void **state)
   assert_int_equal(o, QF_DUPLICATE);
   g_free(done);
   char *title = history_title(f);
-  assert_string_equal(title, f->backend == JT_REDIS ? "second" : "first");   /* Redis: recorded again, idempotent */
+  assert_string_equal(title, f->jt.backend == JT_REDIS ? "second" : "first");   /* Redis: recorded again, idempotent */
   g_free(title);
   queue_job j = { 0 };
   get(f, &j);
@@ -388,6 +376,95 @@ static void test_record_finish(void **state)
   assert_non_null(strstr(g_ptr_array_index(res, 0), "\"first\""));
   g_ptr_array_free(res, TRUE);
   queue_item_clear(&a);
+  fx_free(f);
+}
+
+typedef struct finisher {
+  fx *f;
+  size_t rows;
+  gint failed;   /* atomic: a claim or finish went wrong */
+} finisher;
+
+/* Claims and finishes every row (no cmocka asserts off the main thread). */
+static gpointer finish_all(gpointer data)
+{
+  finisher *fi = data;
+  fx *f = fi->f;
+  char *done = events_completed(f->job);
+  for (size_t n = 0; n < fi->rows; n++) {
+    queue_item it;
+    bool started = false;
+    queue_claim_outcome oc;
+    if (f->q->ops->claim(f->q, "w1", 60, 1000, proc_event, NULL, &it, &started, &oc) || oc != QC_ITEM) {
+      g_atomic_int_set(&fi->failed, 1);
+      break;
+    }
+    char *result = g_strdup_printf("{\"row_id\":%" G_GUINT64_FORMAT ",\"status\":\"success\",\"title\":\"t\","
+                                   "\"tags\":[]}", it.row);
+    char *ev = events_row_done(it.job_id, result);
+    queue_finish_outcome o;
+    if (f->q->ops->finish(f->q, &it, true, result, ev, done, &o))
+      g_atomic_int_set(&fi->failed, 1);
+    g_free(result);
+    g_free(ev);
+    queue_item_clear(&it);
+  }
+  g_free(done);
+  return NULL;
+}
+
+static gint64 row_of(const char *json)
+{
+  json_t *o = json_loads(json, 0, NULL);
+  json_t *r = json_object_get(o, "row_id");
+  if (!r)
+    r = json_object_get(json_object_get(o, "result"), "row_id");
+  gint64 row = json_is_integer(r) ? json_integer_value(r) : -1;
+  json_decref(o);
+  return row;
+}
+
+/* A follower shows a snapshot's results, then the events after its seq:
+ * while rows finish, no row may be in both (seen twice) and every row
+ * finished by then is in one of them (none lost). */
+static void test_snapshot_matches_events(void **state)
+{
+  const size_t rows = 120;
+  fx *f = fx_new(state, rows);
+  finisher fi = { f, rows, 0 };
+  GThread *th = g_thread_new("finish", finish_all, &fi);
+  unsigned int snapshots = 0;
+  bool last = false;
+  while (!last) {
+    queue_job j = { 0 };
+    GPtrArray *res = g_ptr_array_new_with_free_func(g_free);
+    assert_int_equal(f->q->ops->job_snapshot(f->q, f->job, &j, res), DOCTAG_OK);
+    last = queue_state_final(j.state);
+    GHashTable *seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+    for (guint i = 0; i < res->len; i++)
+      g_hash_table_add(seen, GINT_TO_POINTER((gint)row_of(g_ptr_array_index(res, i)) + 1));
+    assert_int_equal(g_hash_table_size(seen), res->len);
+    assert_int_equal(res->len, j.done);
+    GPtrArray *evs = g_ptr_array_new_with_free_func((GDestroyNotify)queue_event_free);
+    assert_int_equal(f->q->ops->events_read(f->q, f->job, j.seq, 0, evs), DOCTAG_OK);
+    for (guint i = 0; i < evs->len; i++) {
+      const char *e = ((queue_event *)g_ptr_array_index(evs, i))->json;
+      if (!strstr(e, "\"success\""))
+        continue;
+      gint64 row = row_of(e);
+      if (g_hash_table_contains(seen, GINT_TO_POINTER((gint)row + 1)))
+        fail_msg("row %" G_GINT64_FORMAT " is in the snapshot (seq %" G_GUINT64_FORMAT ") and in the events after it",
+                 row, j.seq);
+    }
+    g_ptr_array_free(evs, TRUE);
+    g_hash_table_destroy(seen);
+    g_ptr_array_free(res, TRUE);
+    queue_job_clear(&j);
+    snapshots++;
+  }
+  g_thread_join(th);
+  assert_int_equal(g_atomic_int_get(&fi.failed), 0);
+  assert_true(snapshots > 1);
   fx_free(f);
 }
 
@@ -570,7 +647,7 @@ static void test_redis_stream_recreated(void **state)
   GPtrArray *payloads = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(payloads, g_strdup("{\"title\":\"again\",\"file_path\":\"/x/a.pdf\"}"));
   char *job2 = NULL;
-  assert_int_equal(jobs_submit_payloads(f->ctx, &job2, f->user, payloads, NULL), DOCTAG_OK);
+  assert_int_equal(jobs_submit_payloads(f->jt.ctx, &job2, f->jt.user, payloads, NULL), DOCTAG_OK);
   assert_true(claim(f, "w2", 60, 1000, &b));
   assert_string_equal(b.job_id, job2);
   queue_item_clear(&a);
@@ -597,25 +674,21 @@ static void test_render_escapes_user_text(void **state)
   g_free(ev);
 }
 
-static jt_backend local_b = JT_LOCAL, pg_b = JT_LOCAL_PG, redis_b = JT_REDIS;
-
-#define BOTH(fn) cmocka_unit_test_prestate(fn, &local_b), cmocka_unit_test_prestate(fn, &pg_b), \
-                 cmocka_unit_test_prestate(fn, &redis_b)
-
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    BOTH(test_claim_finish_complete),
-    BOTH(test_finish_twice_counts_once),
-    BOTH(test_lease_runs_out),
-    BOTH(test_renew_keeps_the_item),
-    BOTH(test_release_gives_back),
-    BOTH(test_pause_resume),
-    BOTH(test_cancel),
-    BOTH(test_events_wait_wakes),
-    BOTH(test_record_finish),
-    cmocka_unit_test_prestate(test_redis_stream_recreated, &redis_b),
-    cmocka_unit_test_prestate(test_redis_forget_workers, &redis_b),
+    JT_ALL(test_claim_finish_complete),
+    JT_ALL(test_finish_twice_counts_once),
+    JT_ALL(test_lease_runs_out),
+    JT_ALL(test_renew_keeps_the_item),
+    JT_ALL(test_release_gives_back),
+    JT_ALL(test_pause_resume),
+    JT_ALL(test_cancel),
+    JT_ALL(test_events_wait_wakes),
+    JT_ALL(test_record_finish),
+    JT_ALL(test_snapshot_matches_events),
+    JT_ON(test_redis_stream_recreated, JT_REDIS),
+    JT_ON(test_redis_forget_workers, JT_REDIS),
     cmocka_unit_test(test_render_escapes_user_text),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
