@@ -44,6 +44,7 @@ typedef struct redis_impl {
   GMutex lock;
   GPtrArray *idle;   /* redisContext* */
   GPtrArray *subs;   /* sub_conn*: idle subscriptions, oldest first */
+  gint64 autoclaim_at;   /* monotonic us: next look for entries whose lease ran out (under lock) */
   char *script[S_COUNT];
   char *sha[S_COUNT];
 } redis_impl;
@@ -540,11 +541,13 @@ static void drop_entry(redis_impl *r, const char *id)
 }
 
 /* One entry: first one whose lease ran out, else a new one (waiting up to
- * block_ms). *got false when none. */
-static doctag_status next_entry(redis_impl *r, const char *worker, unsigned int lease_sec, int block_ms,
-                                queue_item *it, bool *got)
+ * block_ms). *got false when none.
+ * Leases run out after lease_sec, so looking for such entries before every
+ * claim (a round trip, a quarter of a busy worker's) is not needed: a worker
+ * looks every quarter lease, and whenever the stream has nothing new. */
+static doctag_status autoclaim_entry(redis_impl *r, const char *worker, unsigned int lease_sec, queue_item *it,
+                                     bool *got)
 {
-  *got = false;
   char *idle = g_strdup_printf("%u", lease_sec * 1000);
   const char *ac[] = { "XAUTOCLAIM", STREAM, GROUP, worker, idle, "0-0", "COUNT", "1" };
   redisReply *rep = NULL;
@@ -576,8 +579,23 @@ static doctag_status next_entry(redis_impl *r, const char *worker, unsigned int 
     return DOCTAG_OK;
   }
   freeReplyObject(rep);
-  rep = NULL;
+  return DOCTAG_OK;
+}
 
+static doctag_status next_entry(redis_impl *r, const char *worker, unsigned int lease_sec, int block_ms,
+                                queue_item *it, bool *got)
+{
+  *got = false;
+  gint64 now = g_get_monotonic_time();
+  g_mutex_lock(&r->lock);
+  bool look = now >= r->autoclaim_at;
+  if (look)
+    r->autoclaim_at = now + (gint64)lease_sec * G_USEC_PER_SEC / 4;
+  g_mutex_unlock(&r->lock);
+  doctag_status st;
+  if (look && ((st = autoclaim_entry(r, worker, lease_sec, it, got)) || *got))
+    return st;
+  redisReply *rep = NULL;
   char *block = g_strdup_printf("%d", block_ms > 0 ? block_ms : 0);
   const char *rg[] = { "XREADGROUP", "GROUP", GROUP, worker, "COUNT", "1", "BLOCK", block, "STREAMS", STREAM, ">" };
   int argc = 11;
@@ -610,6 +628,11 @@ static doctag_status next_entry(redis_impl *r, const char *worker, unsigned int 
       drop_entry(r, it->token);
     if (!*got)
       queue_item_clear(it);
+  } else {
+    /* nothing new: look for entries whose lease ran out next time */
+    g_mutex_lock(&r->lock);
+    r->autoclaim_at = 0;
+    g_mutex_unlock(&r->lock);
   }
   freeReplyObject(rep);
   return DOCTAG_OK;
