@@ -188,6 +188,9 @@ static void on_event(progress *p, const doctag_event_info *e)
 
 /* Follows a job's events until it ends or the user interrupts. Returns the
  * final snapshot's state through *state. */
+/* Least time between two reads of a job's events while it is busy. */
+#define FOLLOW_BATCH_MS 100
+
 static int follow(doctag_ctx *ctx, const char *user, const char *job_id, progress *p, doctag_job_state *state)
 {
   doctag_job *job = NULL;
@@ -205,7 +208,8 @@ static int follow(doctag_ctx *ctx, const char *user, const char *job_id, progres
     doctag_events *evs = NULL;
     if (doctag_job_events_poll(ctx, &evs, user, job_id, seq, 0, 500))
       return fail(job_id);
-    for (size_t i = 0; i < doctag_events_count(evs); i++) {
+    size_t n = doctag_events_count(evs);
+    for (size_t i = 0; i < n; i++) {
       const doctag_event_info *e = doctag_events_at(evs, i);
       seq = e->seq;
       on_event(p, e);
@@ -214,6 +218,13 @@ static int follow(doctag_ctx *ctx, const char *user, const char *job_id, progres
     doctag_events_free(evs);
     if (!ended)
       draw(p);
+    /* Ten updates a second are plenty for a person or a script: the events
+     * of a busy job are read in batches, not one wake-up each (which took
+     * CPU from the workers on the same machine). */
+    if (!ended && n > 0 && !stop_requested) {
+      struct timespec pause = { 0, FOLLOW_BATCH_MS * 1000000L };
+      nanosleep(&pause, NULL);
+    }
   }
   if (p->drawn)
     fputc('\n', stderr);
