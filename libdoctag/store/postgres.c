@@ -117,6 +117,8 @@ typedef struct pg_conn {
   store_conn base;
   PGconn *conn;
   bool in_tx;   /* between a successful BEGIN and COMMIT/ROLLBACK */
+  GHashTable *prepared;   /* SQL text -> name of the statement prepared on this connection */
+  bool no_prepare;        /* prepared statements vanished: a pooler in between */
 } pg_conn;
 
 static bool pg_accepts(const char *url)
@@ -174,6 +176,8 @@ static void pg_disconnect(store_conn *base)
   if (!c)
     return;
   P->PQfinish(c->conn);
+  if (c->prepared)
+    g_hash_table_destroy(c->prepared);
   g_free(c);
 }
 
@@ -185,6 +189,7 @@ static doctag_status pg_connect(struct store *s, store_conn **out)
   const char *vals[] = { s->impl, "UTF8", "10", "doctag", NULL };
   pg_conn *c = g_new0(pg_conn, 1);
   c->base.ops = &store_postgres_ops;
+  c->prepared = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   c->conn = P->PQconnectdbParams(keys, vals, 1);
   if (!c->conn || P->PQstatus(c->conn) != CONNECTION_OK) {
     char *m = c->conn ? pg_message(c->conn, NULL) : g_strdup("out of memory");
@@ -203,6 +208,7 @@ static bool pg_reset(pg_conn *c)
 {
   P->PQreset(c->conn);
   c->in_tx = false;
+  g_hash_table_remove_all(c->prepared);   /* they died with the old session */
   if (P->PQstatus(c->conn) != CONNECTION_OK)
     return false;
   P->PQsetNoticeProcessor(c->conn, pg_notice, NULL);
@@ -223,6 +229,30 @@ static doctag_status pg_error(PGconn *conn, const PGresult *res)
   doctag_status st = err_set(code, "postgresql: %s", m);
   g_free(m);
   return st;
+}
+
+/* The name of `sql` prepared on this connection (prepared now if need be),
+ * or NULL to send it unprepared. A statement with parameters runs many times
+ * (the queue's claim and finish are a dozen statements per document): parsed
+ * and analysed once per connection, each costs about half as much
+ * (PostgreSQL's plan_cache_mode decides, as for any client that prepares). */
+static const char *prepare(pg_conn *c, const char *sql, unsigned int n)
+{
+  if (n == 0)
+    return NULL;
+  const char *name = g_hash_table_lookup(c->prepared, sql);
+  if (name || c->no_prepare)
+    return name;
+  char *nm = g_strdup_printf("doctag_%u", g_hash_table_size(c->prepared) + 1);
+  PGresult *res = P->PQprepare(c->conn, nm, sql, (int)n, NULL);
+  bool ok = res && P->PQresultStatus(res) == PGRES_COMMAND_OK;
+  P->PQclear(res);
+  if (!ok) {
+    g_free(nm);
+    return NULL;   /* the statement itself will say what is wrong */
+  }
+  g_hash_table_insert(c->prepared, g_strdup(sql), nm);
+  return nm;
 }
 
 /* Runs `sql`; st is its statement (ST_COUNT for exec_sql) for the
@@ -255,6 +285,7 @@ static doctag_status pg_run(pg_conn *c, const char *sql, store_stmt st, const st
         return err_set(DOCTAG_EUNAVAILABLE, "postgresql: connection lost inside a transaction");
       c->in_tx = false;
       P->PQreset(c->conn);
+      g_hash_table_remove_all(c->prepared);
       return DOCTAG_OK;
     }
     if (!pg_reset(c))
@@ -262,7 +293,9 @@ static doctag_status pg_run(pg_conn *c, const char *sql, store_stmt st, const st
   }
   PGresult *res = NULL;
   for (int attempt = 0;; attempt++) {
-    res = P->PQexecParams(c->conn, sql, (int)n, NULL, values, NULL, NULL, 0);
+    const char *name = prepare(c, sql, n);
+    res = name ? P->PQexecPrepared(c->conn, name, (int)n, values, NULL, NULL, 0)
+               : P->PQexecParams(c->conn, sql, (int)n, NULL, values, NULL, NULL, 0);
     ExecStatusType rs = res ? P->PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (rs == PGRES_COMMAND_OK || rs == PGRES_TUPLES_OK)
       break;
@@ -271,6 +304,19 @@ static doctag_status pg_run(pg_conn *c, const char *sql, store_stmt st, const st
       if (!pg_reset(c))
         return pg_error(c->conn, NULL);
       continue;
+    }
+    const char *state = res ? P->PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    if (name && state && !strcmp(state, "26000")) {
+      /* "prepared statement does not exist": a pooler between us and the
+       * server (PgBouncer in transaction mode before 1.21) hands each
+       * transaction another server session. This connection stops
+       * preparing; outside a transaction the statement runs again. */
+      g_hash_table_remove_all(c->prepared);
+      c->no_prepare = true;
+      if (retry_ok && attempt == 0) {
+        P->PQclear(res);
+        continue;
+      }
     }
     doctag_status e = pg_error(c->conn, res);
     P->PQclear(res);

@@ -14,8 +14,8 @@
 
 #define PQLIB_FUNCS(X) \
   X(PQclear) X(PQcmdTuples) X(PQconnectdbParams) X(PQconninfoFree) X(PQconninfoParse) X(PQerrorMessage) \
-  X(PQexec) X(PQexecParams) X(PQfinish) X(PQfreemem) X(PQgetisnull) X(PQgetlength) X(PQgetvalue) \
-  X(PQnfields) X(PQntuples) X(PQreset) X(PQresultErrorField) X(PQresultErrorMessage) X(PQresultStatus) \
+  X(PQexec) X(PQexecParams) X(PQexecPrepared) X(PQfinish) X(PQfreemem) X(PQgetisnull) X(PQgetlength) X(PQgetvalue) \
+  X(PQnfields) X(PQntuples) X(PQprepare) X(PQreset) X(PQresultErrorField) X(PQresultErrorMessage) X(PQresultStatus) \
   X(PQsetNoticeProcessor) X(PQstatus)
 
 typedef struct pqlib {

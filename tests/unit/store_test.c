@@ -426,6 +426,31 @@ static void test_pg_cut_inside_transaction(void **state)
 }
 
 /* The server restarts between two calls: the library reconnects. */
+/* Statements are prepared once per connection; when the server session
+ * loses them (a pooler such as PgBouncer in transaction mode hands out
+ * another one), statements outside a transaction still run. */
+static void test_pg_prepared_statements_vanish(void **state)
+{
+  fx *f = *state;
+  if (!f->pg)
+    skip();
+  struct store *s;
+  assert_ok(store_get(f->ctx, &s));
+  assert_ok(add_user(s, "prep@example.com", store_now_us(), NULL));
+  store_conn *c;
+  assert_ok(store_acquire(s, &c));
+  store_param q[] = { SP_T("prep@example.com") };
+  for (int i = 0; i < 3; i++) {
+    store_rows r;
+    assert_ok(store_exec(c, ST_USER_BY_EMAIL, q, 1, &r));
+    assert_int_equal(r.nrows, 1);
+    store_rows_clear(&r);
+    if (i == 0)
+      assert_ok(store_exec_sql(c, "DEALLOCATE ALL", NULL, 0, NULL));
+  }
+  store_release(s, c);
+}
+
 static void test_pg_server_restart(void **state)
 {
   fx *f = *state;
@@ -464,6 +489,7 @@ int main(void)
     cmocka_unit_test(test_sqlite_several_processes),
     cmocka_unit_test(test_pg_connections_cut),
     cmocka_unit_test(test_pg_cut_inside_transaction),
+    cmocka_unit_test(test_pg_prepared_statements_vanish),
     cmocka_unit_test(test_pg_server_restart),
   };
   return fx_run("store", tests, G_N_ELEMENTS(tests));
