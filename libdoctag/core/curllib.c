@@ -1,6 +1,7 @@
 /* Loading libcurl on first use (see curllib.h). */
 #include "core/curllib.h"
 #include "core/error.h"
+#include "core/dynlib.h"
 
 #include <dlfcn.h>
 #include <glib.h>
@@ -18,21 +19,16 @@ static char *why_not;
 
 static void load(void)
 {
-  void *h = dlopen(CURLLIB_SONAME, RTLD_NOW | RTLD_LOCAL);
-  if (!h) {
-    const char *e = dlerror();
-    why_not = g_strdup_printf("cannot load libcurl (%s); install libcurl4", e ? e : CURLLIB_SONAME);
+  static const char *const sonames[] = { CURLLIB_SONAME, NULL };
+  GString *errors = g_string_new(NULL);
+  void *h = dynlib_open(sonames, errors);
+  if (!h)
+    why_not = g_strdup_printf("cannot load libcurl (%s); install libcurl4", errors->str);
+  g_string_free(errors, TRUE);
+  if (!h)
     return;
-  }
   const char *missing = NULL;
-#define CURLLIB_LOAD(f)                     \
-  if (!missing) {                           \
-    void *sym = dlsym(h, #f);               \
-    if (sym)                                \
-      lib.f = (__typeof__(f) *)sym;         \
-    else                                    \
-      missing = #f;                         \
-  }
+#define CURLLIB_LOAD(f) lib.f = (__typeof__(f) *)dynlib_sym(&h, 1, #f, &missing);
   CURLLIB_FUNCS(CURLLIB_LOAD)
 #undef CURLLIB_LOAD
   if (missing) {

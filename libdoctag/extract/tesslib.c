@@ -2,8 +2,8 @@
 #include "extract/tesslib.h"
 #include "extract/internal.h"
 #include "core/error.h"
+#include "core/dynlib.h"
 
-#include <dlfcn.h>
 
 static const char *const tesseract_names[] = { "libtesseract.so.5", "libtesseract.so", NULL };
 static const char *const leptonica_names[] = { "liblept.so.5", "libleptonica.so.6", "liblept.so", NULL };
@@ -12,25 +12,13 @@ static tesslib lib;
 static const tesslib *loaded;
 static char *why_not;
 
-static void *open_first(const char *const *names, GString *errors)
-{
-  for (const char *const *n = names; *n; n++) {
-    void *h = dlopen(*n, RTLD_NOW | RTLD_LOCAL);
-    if (h)
-      return h;
-    const char *e = dlerror();
-    g_string_append_printf(errors, "%s%s", errors->len ? "; " : "", e ? e : *n);
-  }
-  return NULL;
-}
-
 static void load(void)
 {
   /* libgomp, tesseract's dependency, reads OMP_THREAD_LIMIT as it loads */
   ocr_setup_env();
   GString *errors = g_string_new(NULL);
-  void *lept = open_first(leptonica_names, errors);
-  void *tess = lept ? open_first(tesseract_names, errors) : NULL;
+  void *lept = dynlib_open(leptonica_names, errors);
+  void *tess = lept ? dynlib_open(tesseract_names, errors) : NULL;
   if (!lept || !tess) {
     why_not = g_strdup_printf("cannot load tesseract and leptonica (%s); install libtesseract5 and liblept5",
                               errors->str);
@@ -39,16 +27,8 @@ static void load(void)
   }
   g_string_free(errors, TRUE);
   const char *missing = NULL;
-#define TESSLIB_LOAD(f)                                            \
-  if (!missing) {                                                  \
-    void *sym = dlsym(tess, #f);                                   \
-    if (!sym)                                                      \
-      sym = dlsym(lept, #f);                                       \
-    if (sym)                                                       \
-      lib.f = (__typeof__(f) *)sym;                                \
-    else                                                           \
-      missing = #f;                                                \
-  }
+  void *handles[] = { tess, lept };
+#define TESSLIB_LOAD(f) lib.f = (__typeof__(f) *)dynlib_sym(handles, 2, #f, &missing);
   TESSLIB_FUNCS(TESSLIB_LOAD)
 #undef TESSLIB_LOAD
   if (missing) {

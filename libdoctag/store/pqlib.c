@@ -1,6 +1,7 @@
 /* Loading libpq on first use (see pqlib.h). */
 #include "store/pqlib.h"
 #include "core/error.h"
+#include "core/dynlib.h"
 
 #include <dlfcn.h>
 #include <glib.h>
@@ -13,21 +14,16 @@ static char *why_not;
 
 static void load(void)
 {
-  void *h = dlopen(PQLIB_SONAME, RTLD_NOW | RTLD_LOCAL);
-  if (!h) {
-    const char *e = dlerror();
-    why_not = g_strdup_printf("cannot load libpq (%s); install libpq5", e ? e : PQLIB_SONAME);
+  static const char *const sonames[] = { PQLIB_SONAME, NULL };
+  GString *errors = g_string_new(NULL);
+  void *h = dynlib_open(sonames, errors);
+  if (!h)
+    why_not = g_strdup_printf("cannot load libpq (%s); install libpq5", errors->str);
+  g_string_free(errors, TRUE);
+  if (!h)
     return;
-  }
   const char *missing = NULL;
-#define PQLIB_LOAD(f)                       \
-  if (!missing) {                           \
-    void *sym = dlsym(h, #f);               \
-    if (sym)                                \
-      lib.f = (__typeof__(f) *)sym;         \
-    else                                    \
-      missing = #f;                         \
-  }
+#define PQLIB_LOAD(f) lib.f = (__typeof__(f) *)dynlib_sym(&h, 1, #f, &missing);
   PQLIB_FUNCS(PQLIB_LOAD)
 #undef PQLIB_LOAD
   if (missing) {
