@@ -236,8 +236,9 @@ static doctag_status pg_error(PGconn *conn, const PGresult *res)
  * (the queue's claim and finish are a dozen statements per document): parsed
  * and analysed once per connection, each costs about half as much
  * (PostgreSQL's plan_cache_mode decides, as for any client that prepares). */
-static const char *prepare(pg_conn *c, const char *sql, unsigned int n)
+static const char *prepare(pg_conn *c, const char *sql, unsigned int n, PGresult **failed)
 {
+  *failed = NULL;
   if (n == 0)
     return NULL;
   const char *name = g_hash_table_lookup(c->prepared, sql);
@@ -245,12 +246,12 @@ static const char *prepare(pg_conn *c, const char *sql, unsigned int n)
     return name;
   char *nm = g_strdup_printf("doctag_%u", g_hash_table_size(c->prepared) + 1);
   PGresult *res = P->PQprepare(c->conn, nm, sql, (int)n, NULL);
-  bool ok = res && P->PQresultStatus(res) == PGRES_COMMAND_OK;
-  P->PQclear(res);
-  if (!ok) {
+  if (!res || P->PQresultStatus(res) != PGRES_COMMAND_OK) {
     g_free(nm);
-    return NULL;   /* the statement itself will say what is wrong */
+    *failed = res;   /* the statement's own error (a failed PREPARE also ends a transaction) */
+    return NULL;
   }
+  P->PQclear(res);
   g_hash_table_insert(c->prepared, g_strdup(sql), nm);
   return nm;
 }
@@ -293,9 +294,11 @@ static doctag_status pg_run(pg_conn *c, const char *sql, store_stmt st, const st
   }
   PGresult *res = NULL;
   for (int attempt = 0;; attempt++) {
-    const char *name = prepare(c, sql, n);
-    res = name ? P->PQexecPrepared(c->conn, name, (int)n, values, NULL, NULL, 0)
-               : P->PQexecParams(c->conn, sql, (int)n, NULL, values, NULL, NULL, 0);
+    PGresult *failed;
+    const char *name = prepare(c, sql, n, &failed);
+    res = failed ? failed
+          : name ? P->PQexecPrepared(c->conn, name, (int)n, values, NULL, NULL, 0)
+                 : P->PQexecParams(c->conn, sql, (int)n, NULL, values, NULL, NULL, 0);
     ExecStatusType rs = res ? P->PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (rs == PGRES_COMMAND_OK || rs == PGRES_TUPLES_OK)
       break;
