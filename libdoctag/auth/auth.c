@@ -7,7 +7,6 @@
 
 #include <jansson.h>
 #include <sodium.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define MSG_BAD_LOGIN "Invalid email or password"
@@ -75,17 +74,6 @@ static json_t *tokens_json(const doctag_tokens *t)
                    "token_type", "bearer", "expires_in", (json_int_t)t->expires_in);
 }
 
-/* Dumps and releases `j` into a g_malloc'd string. */
-static doctag_status dump(json_t *j, char **json)
-{
-  char *s = j ? json_dumps(j, JSON_OUT) : NULL;
-  json_decref(j);
-  if (!s)
-    return err_nomem();
-  *json = g_strdup(s);
-  free(s);
-  return DOCTAG_OK;
-}
 
 doctag_status doctag_user_to_json(const doctag_user *u, char **json)
 {
@@ -95,7 +83,7 @@ doctag_status doctag_user_to_json(const doctag_user *u, char **json)
   *json = NULL;
   if (!u)
     return err_set(DOCTAG_EINVAL, "user is NULL");
-  return dump(user_json(u), json);
+  return json_out_take(user_json(u), json);
 }
 
 void doctag_tokens_free(doctag_tokens *t)
@@ -122,7 +110,7 @@ doctag_status doctag_tokens_to_json(const doctag_tokens *t, char **json)
   *json = NULL;
   if (!t)
     return err_set(DOCTAG_EINVAL, "tokens is NULL");
-  return dump(tokens_json(t), json);
+  return json_out_take(tokens_json(t), json);
 }
 
 doctag_status doctag_auth_login_to_json(const doctag_user *u, const doctag_tokens *t, char **json)
@@ -133,7 +121,7 @@ doctag_status doctag_auth_login_to_json(const doctag_user *u, const doctag_token
   *json = NULL;
   if (!u || !t)
     return err_set(DOCTAG_EINVAL, "user and tokens are required");
-  return dump(json_pack("{s:o, s:o}", "user", user_json(u), "tokens", tokens_json(t)), json);
+  return json_out_take(json_pack("{s:o, s:o}", "user", user_json(u), "tokens", tokens_json(t)), json);
 }
 
 /* ---- validation ---- */

@@ -2,10 +2,19 @@
 #ifndef DOCTAG_CORE_JSON_H
 #define DOCTAG_CORE_JSON_H
 
+#include "doctag/common.h"
 #include <jansson.h>
 
 /* Compact, and reals with 15 significant digits: 0.65 stays "0.65" rather
  * than jansson's round-trip "0.65000000000000002". */
 #define JSON_OUT (JSON_COMPACT | JSON_REAL_PRECISION(15))
+
+/* `j` written with JSON_OUT into a g_malloc'd string; NULL when j is NULL
+ * or memory runs out. j stays the caller's. */
+char *json_out_dump(const json_t *j);
+
+/* The same into *out, releasing j (which may be NULL: a json_pack() that
+ * failed); DOCTAG_ENOMEM with the error set when there is nothing to give. */
+doctag_status json_out_take(json_t *j, char **out);
 
 #endif

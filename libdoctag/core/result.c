@@ -176,11 +176,5 @@ DOCTAG_API doctag_status doctag_result_to_json(const doctag_result *r, char **js
   json_object_set_new(o, "quality", json_string(EMPTY_IF_NULL(r->quality)));
   json_object_set_new(o, "pages", pages);
   g_free(preview);
-  char *s = json_dumps(o, JSON_OUT);
-  json_decref(o);
-  if (!s)
-    return err_nomem();
-  *json = g_strdup(s);
-  free(s);
-  return DOCTAG_OK;
+  return json_out_take(o, json);
 }

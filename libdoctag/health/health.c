@@ -202,13 +202,7 @@ DOCTAG_API doctag_status doctag_health_to_json(const doctag_health *h, char **js
                         "message", message, "checks", checks);
   g_free(message);
   g_string_free(down, TRUE);
-  char *s = json_dumps(o, JSON_OUT);
-  json_decref(o);
-  if (!s)
-    return err_nomem();
-  *json = g_strdup(s);
-  free(s);
-  return DOCTAG_OK;
+  return json_out_take(o, json);
 }
 
 DOCTAG_API void doctag_health_free(doctag_health *h)

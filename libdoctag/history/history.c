@@ -7,7 +7,6 @@
 #include "store/store.h"
 
 #include <jansson.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define DEFAULT_LIMIT 50
@@ -218,17 +217,6 @@ static json_t *doc_json(const doctag_document_record *d, bool full, bool has_siz
   return o;
 }
 
-/* Dumps and releases `j` into a g_malloc'd string. */
-static doctag_status dump(json_t *j, char **json)
-{
-  char *s = j ? json_dumps(j, JSON_OUT) : NULL;
-  json_decref(j);
-  if (!s)
-    return err_nomem();
-  *json = g_strdup(s);
-  free(s);
-  return DOCTAG_OK;
-}
 
 #define JSON_ARGS(obj)                                      \
   do {                                                      \
@@ -350,7 +338,7 @@ static json_t *jobs_array(const records *jobs)
 doctag_status doctag_job_list_to_json(const doctag_job_list *l, char **json)
 {
   JSON_ARGS(l);
-  return dump(json_pack("{s:o, s:I, s:I, s:I}", "jobs", jobs_array(&l->jobs), "total", (json_int_t)l->total,
+  return json_out_take(json_pack("{s:o, s:I, s:I, s:I}", "jobs", jobs_array(&l->jobs), "total", (json_int_t)l->total,
                         "limit", (json_int_t)l->limit, "offset", (json_int_t)l->offset),
               json);
 }
@@ -422,7 +410,7 @@ doctag_status doctag_job_detail_to_json(const doctag_job_detail *d, char **json)
   JSON_ARGS(d);
   json_t *o = job_json(&d->job, true);
   json_object_set_new(o, "documents", docs_array(&d->docs));
-  return dump(o, json);
+  return json_out_take(o, json);
 }
 
 void doctag_job_detail_free(doctag_job_detail *d)
@@ -569,7 +557,7 @@ const doctag_document_record *doctag_document_list_at(const doctag_document_list
 doctag_status doctag_document_list_to_json(const doctag_document_list *l, char **json)
 {
   JSON_ARGS(l);
-  return dump(json_pack("{s:o, s:I}", "documents", docs_array(&l->docs), "total", (json_int_t)l->total), json);
+  return json_out_take(json_pack("{s:o, s:I}", "documents", docs_array(&l->docs), "total", (json_int_t)l->total), json);
 }
 
 void doctag_document_list_free(doctag_document_list *l)
@@ -635,7 +623,7 @@ const doctag_document_record *doctag_document_detail_record(const doctag_documen
 doctag_status doctag_document_detail_to_json(const doctag_document_detail *d, char **json)
 {
   JSON_ARGS(d);
-  return dump(doc_json(&d->doc, true, d->has_size), json);
+  return json_out_take(doc_json(&d->doc, true, d->has_size), json);
 }
 
 void doctag_document_detail_free(doctag_document_detail *d)
@@ -740,7 +728,7 @@ doctag_status doctag_stats_to_json(const doctag_stats *x, char **json)
     const status_count *c = records_at(&x->by_status, i);
     json_object_set_new(by, c->status, json_integer((json_int_t)c->count));
   }
-  return dump(json_pack("{s:I, s:I, s:I, s:I, s:o, s:o}", "total_jobs", (json_int_t)x->total_jobs,
+  return json_out_take(json_pack("{s:I, s:I, s:I, s:I, s:o, s:o}", "total_jobs", (json_int_t)x->total_jobs,
                         "total_documents", (json_int_t)x->total_documents, "documents_processed",
                         (json_int_t)x->processed, "documents_failed", (json_int_t)x->failed,
                         "jobs_by_status", by, "recent_activity", jobs_array(&x->recent->jobs)),

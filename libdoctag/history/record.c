@@ -5,7 +5,6 @@
 #include "store/store.h"
 
 #include <jansson.h>
-#include <stdlib.h>
 #include <string.h>
 
 static bool known(const char *s, const char *const *set)
@@ -64,13 +63,7 @@ static doctag_status clean_config(const char *config, char **out)
     return err_set(DOCTAG_EINVAL, "job configuration is not a JSON object: %s", e.text);
   }
   json_object_del(j, "api_key");
-  char *s = json_dumps(j, JSON_OUT);
-  json_decref(j);
-  if (!s)
-    return err_nomem();
-  *out = g_strdup(s);
-  free(s);
-  return DOCTAG_OK;
+  return json_out_take(j, out);
 }
 
 /* The parameters of ST_DOC_UPSERT for `d`, owned by `keep`. */
@@ -97,10 +90,8 @@ static doctag_status doc_params_make(doc_params *dp, const char *id, const char 
       json_array_append_new(tags, json_string(t));
     g_free(t);
   }
-  char *tags_s = json_dumps(tags, JSON_OUT);
+  char *tags_g = json_out_dump(tags);
   json_decref(tags);
-  char *tags_g = g_strdup(tags_s);
-  free(tags_s);
   char *meta = NULL;
   if (d->metadata_json) {
     json_t *m = json_loads(d->metadata_json, 0, NULL);
@@ -109,10 +100,8 @@ static doctag_status doc_params_make(doc_params *dp, const char *id, const char 
       g_free(tags_g);
       return err_set(DOCTAG_EINVAL, "processing metadata is not a JSON object");
     }
-    char *ms = json_dumps(m, JSON_OUT);
+    meta = json_out_dump(m);
     json_decref(m);
-    meta = g_strdup(ms);
-    free(ms);
   }
   char *title = clean(d->title), *path = clean(d->file_path), *src = clean(d->file_source_type);
   char *err = clean(d->error_message);

@@ -22,10 +22,8 @@ static json_t *strv_json(const char *const *v, size_t n)
 
 static char *dump(json_t *j)
 {
-  char *s = json_dumps(j, JSON_OUT);
+  char *g = json_out_dump(j);
   json_decref(j);
-  char *g = g_strdup(s);
-  free(s);
   return g;
 }
 

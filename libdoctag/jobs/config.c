@@ -192,10 +192,8 @@ char *job_row_payload(const doctag_row *row, const doctag_field *mapping, size_t
 
 char *jobs_json_dump(json_t *o)
 {
-  char *s = json_dumps(o, JSON_OUT);
-  char *g = g_strdup(s ? s : "null");
-  free(s);
-  return g;
+  char *g = json_out_dump(o);
+  return g ? g : g_strdup("null");
 }
 
 char *jobs_json_template_safe(const char *json)

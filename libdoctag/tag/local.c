@@ -25,7 +25,6 @@
 
 #include <jansson.h>
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
@@ -577,9 +576,7 @@ doctag_status local_tag(const doctag_ctx *ctx, const tag_request *req, tag_outco
   rules_apply(req, (char *const *)names->pdata, scores, names->len, out);
   json_t *raw = json_pack("{s:s, s:s, s:o}", "tagger", "local", "script",
                           t.script == SEG_SCRIPT_DEVANAGARI ? "Devanagari" : "Latin", "candidates", cands);
-  char *dump = json_dumps(raw, JSON_OUT);
-  out->raw_response = g_strdup(dump);
-  free(dump);
+  out->raw_response = json_out_dump(raw);
   json_decref(raw);
 
   g_free(scores);
