@@ -2,6 +2,7 @@
  * fetch -> extract (text layer, OCR) -> tag -> (record). */
 #include "core/ctx.h"
 #include "core/error.h"
+#include "core/fileout.h"
 #include "blob/blob.h"
 #include "core/result.h"
 #include "extract/extract.h"
@@ -290,29 +291,18 @@ DOCTAG_API doctag_status doctag_extract_url(doctag_ctx *ctx, doctag_result **out
 DOCTAG_API doctag_status doctag_fetch_url(doctag_ctx *ctx, const char *url, const doctag_process_options *opts,
                                           void **data, size_t *len, char **file_name)
 {
-  err_clear();
-  if (!ctx || !data || !len)
-    return err_set(DOCTAG_EINVAL, "ctx, data and len must not be NULL");
-  *data = NULL;
-  *len = 0;
-  if (file_name)
-    *file_name = NULL;
-  doctag_process_options o = DOCTAG_PROCESS_OPTIONS_INIT;
-  doctag_status st = effective_options(ctx, opts, &o);
+  doctag_status st = fileout_begin(ctx, data, len, file_name);
   if (st)
+    return st;
+  doctag_process_options o = DOCTAG_PROCESS_OPTIONS_INIT;
+  if ((st = effective_options(ctx, opts, &o)))
     return st;
   source src = { SRC_URL, url, NULL, 0 };
   GBytes *bytes = NULL;
   char *name = NULL;
   if ((st = load_source(ctx, &src, &o, &bytes, &name)))
     return st;
-  gsize n = 0;
-  *data = g_bytes_unref_to_data(bytes, &n);
-  *len = n;
-  if (file_name)
-    *file_name = name;
-  else
-    g_free(name);
+  fileout_give(bytes, name, data, len, file_name);
   return DOCTAG_OK;
 }
 

@@ -2,6 +2,7 @@
 #include "blob/blob.h"
 #include "core/ctx.h"
 #include "core/error.h"
+#include "core/fileout.h"
 #include "doctag/history.h"
 
 #include <glib.h>
@@ -46,25 +47,14 @@ static doctag_status load_file(doctag_ctx *ctx, const char *user_id, const char 
 DOCTAG_API doctag_status doctag_history_document_file(doctag_ctx *ctx, const char *user_id, const char *document_id,
                                                       void **data, size_t *len, char **file_name)
 {
-  err_clear();
-  if (!ctx || !data || !len)
-    return err_set(DOCTAG_EINVAL, "ctx, data and len must not be NULL");
-  *data = NULL;
-  *len = 0;
-  if (file_name)
-    *file_name = NULL;
-  GBytes *bytes = NULL;
-  char *name = NULL;
-  doctag_status st = load_file(ctx, user_id, document_id, &bytes, &name);
+  doctag_status st = fileout_begin(ctx, data, len, file_name);
   if (st)
     return st;
-  gsize n = 0;
-  *data = g_bytes_unref_to_data(bytes, &n);
-  *len = n;
-  if (file_name)
-    *file_name = name;
-  else
-    g_free(name);
+  GBytes *bytes = NULL;
+  char *name = NULL;
+  if ((st = load_file(ctx, user_id, document_id, &bytes, &name)))
+    return st;
+  fileout_give(bytes, name, data, len, file_name);
   return DOCTAG_OK;
 }
 
