@@ -228,11 +228,9 @@ static void legacy_work(srv_call *c, srv_reply *reply)
 {
   size_t map_len = 0;
   const char *why = NULL;
-  const unsigned char *body = srv_body_map(&c->body, &map_len, &why);
-  if (!body) {
-    srv_reply_detail(reply, 500, "Cannot read the request body: %s", why);
+  const unsigned char *body = srv_body_map(&c->body, &map_len, reply);
+  if (!body)
     return;
-  }
   srv_form form = { 0 };
   (void)srv_form_parse(&form, c->content_type, body, c->body.len, &why);
   legacy_form(&form, c->user_id, reply);

@@ -74,14 +74,14 @@ void srv_body_get(struct http_request *req, srv_body *out)
   }
 }
 
-const unsigned char *srv_body_map(const srv_body *b, size_t *map_len, const char **why)
+const unsigned char *srv_body_map(const srv_body *b, size_t *map_len, srv_reply *reply)
 {
   *map_len = 0;
   if (b->mem || b->len == 0)
     return b->mem ? b->mem : (const unsigned char *)"";
   void *p = mmap(NULL, b->len, PROT_READ, MAP_PRIVATE, b->fd, 0);
   if (p == MAP_FAILED) {
-    *why = g_strerror(errno);
+    srv_reply_detail(reply, 500, "Cannot read the request body: %s", g_strerror(errno));
     return NULL;
   }
   *map_len = b->len;

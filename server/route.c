@@ -49,12 +49,9 @@ static void route_work(void *data, srv_reply *reply)
   }
   if (t->flags & SRV_JSON) {
     size_t map_len = 0;
-    const char *why = NULL;
-    const unsigned char *body = srv_body_map(&c->body, &map_len, &why);
-    if (!body) {
-      srv_reply_detail(reply, 500, "Cannot read the request body: %s", why);
+    const unsigned char *body = srv_body_map(&c->body, &map_len, reply);
+    if (!body)
       return;
-    }
     srv_invalid v = { 0 };
     if (c->body.len == 0)
       srv_invalid_add(&v, "Field required", "missing", "body", NULL);

@@ -186,8 +186,8 @@ void srv_invalid_clear(srv_invalid *v);
 
 void srv_body_get(struct http_request *req, srv_body *out);
 /* Maps a body for reading on a task thread; *map_len gets what to munmap()
- * (0 when nothing was mapped). NULL with *why set on failure. */
-const unsigned char *srv_body_map(const srv_body *b, size_t *map_len, const char **why);
+ * (0 when nothing was mapped). NULL, with a 500 reply saying why, on failure. */
+const unsigned char *srv_body_map(const srv_body *b, size_t *map_len, srv_reply *reply);
 void srv_body_unmap(const unsigned char *p, size_t map_len);
 
 /* Parses a JSON request body into an object; NULL after filling `v` with

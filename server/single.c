@@ -113,11 +113,9 @@ static void single_work(srv_call *call, srv_reply *reply)
 {
   size_t map_len = 0;
   const char *why = NULL;
-  const unsigned char *body = srv_body_map(&call->body, &map_len, &why);
-  if (!body) {
-    srv_reply_detail(reply, 500, "Cannot read the request body: %s", why);
+  const unsigned char *body = srv_body_map(&call->body, &map_len, reply);
+  if (!body)
     return;
-  }
   srv_form form = { 0 };
   /* A body that is not multipart has no fields: "config" is then missing. */
   (void)srv_form_parse(&form, call->content_type, body, call->body.len, &why);
