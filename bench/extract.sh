@@ -35,7 +35,7 @@ case $what in text|ocr|all) ;; *) die "usage: extract.sh [text|ocr|all] [CORPUS_
 work=$(mktemp -d /tmp/doctag-bench-extract.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 export DOCTAG_DATA_DIR=$work/data OMP_THREAD_LIMIT=1
-cc -O2 -o "$work/textdiff" "$root/bench/textdiff.c" $(pkg-config --cflags --libs glib-2.0) || die "cannot build textdiff"
+cc -O2 -o "$work/textdiff" "$root/bench/textdiff.c" "$root/tests/unit/textmetrics.c" $(pkg-config --cflags --libs glib-2.0) || die "cannot build textdiff"
 
 # Runs "$@" once with stdout to $out; appends "seconds max_rss_kib" to $log
 # (wall clock to the microsecond: /usr/bin/time's %e has 10 ms steps, too
