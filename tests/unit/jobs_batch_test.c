@@ -393,30 +393,6 @@ static void join_worker(bg_worker *w)
   w->thread = NULL;
 }
 
-/* Waits for the first event of `type` after seq *after; returns its seq. */
-static uint64_t wait_event(fx *f, const char *job, uint64_t after, const char *type, int secs)
-{
-  gint64 end = g_get_monotonic_time() + (gint64)secs * G_USEC_PER_SEC;
-  while (g_get_monotonic_time() < end) {
-    doctag_events *ev = NULL;
-    assert_int_equal(doctag_job_events_poll(f->jt.ctx, &ev, f->jt.user, job, after, 0, 500), DOCTAG_OK);
-    for (size_t i = 0; i < doctag_events_count(ev); i++) {
-      const doctag_event_info *e = doctag_events_at(ev, i);
-      after = e->seq;
-      if (getenv("JT_DEBUG"))
-        fprintf(stderr, "event %s\n", e->json);
-      if (!strcmp(e->type, type)) {
-        uint64_t seq = e->seq;   /* e belongs to ev */
-        doctag_events_free(ev);
-        return seq;
-      }
-    }
-    doctag_events_free(ev);
-  }
-  fail_msg("no %s event within %d s", type, secs);
-  return 0;
-}
-
 /* Event types with seq > after. */
 static GPtrArray *types_after(fx *f, const char *job, uint64_t after)
 {
@@ -442,9 +418,9 @@ static void test_pause_stops_resume_continues(void **state)
   fx *f = fx_new(state, true);
   char *id = submit_slow(f, 6, 0.3);
   bg_worker *w = start_worker(f, id);
-  wait_event(f, id, 0, "success", 30);
+  jt_wait_event(f->jt.ctx, f->jt.user, id, 0, "success", -1, 30);
   expect(doctag_job_pause(f->jt.ctx, f->jt.user, id), DOCTAG_OK, NULL);
-  uint64_t paused = wait_event(f, id, 0, "paused", 5);
+  uint64_t paused = jt_wait_event(f->jt.ctx, f->jt.user, id, 0, "paused", -1, 5);
   /* The document in hand may finish; no new one starts. */
   g_usleep(1500000);
   GPtrArray *after = types_after(f, id, paused);
@@ -473,10 +449,10 @@ static void test_pause_stops_resume_continues(void **state)
   /* Cancel while running: it ends at once, no document starts after. */
   id = submit_slow(f, 6, 0.3);
   w = start_worker(f, id);
-  wait_event(f, id, 0, "success", 30);
+  jt_wait_event(f->jt.ctx, f->jt.user, id, 0, "success", -1, 30);
   expect(doctag_job_cancel(f->jt.ctx, f->jt.user, id), DOCTAG_OK, NULL);
   join_worker(w);   /* until_job: returns once the job has ended */
-  uint64_t end = wait_event(f, id, 0, "cancelled", 5);
+  uint64_t end = jt_wait_event(f->jt.ctx, f->jt.user, id, 0, "cancelled", -1, 5);
   g_usleep(800000);
   after = types_after(f, id, end);
   assert_int_equal(after->len, 0);
@@ -551,7 +527,7 @@ static void test_subscriptions_lose_nothing(void **state)
   subscriber *s_ = sp;
   bg_worker *w = start_worker(f, id);
   /* ...and a poller that joins late, from seq 3, two events at a time. */
-  wait_event(f, id, 0, "success", 30);
+  jt_wait_event(f->jt.ctx, f->jt.user, id, 0, "success", -1, 30);
   GPtrArray *polled = g_ptr_array_new_with_free_func(g_free);
   uint64_t seq = 3;
   bool ended = false;

@@ -71,26 +71,11 @@ static void expect_invalid_prefix(doctag_ctx *ctx, const char *path, const char 
 static doctag_job *run_rows(doctag_ctx *ctx, const char *user, const char *const *paths, const char *const *types,
                             size_t n)
 {
-  doctag_field *cells = g_new0(doctag_field, 2 * n);
-  doctag_row *rows = g_new0(doctag_row, n);
-  for (size_t i = 0; i < n; i++) {
-    cells[2 * i] = (doctag_field){ "file_path", paths[i] };
-    cells[2 * i + 1] = (doctag_field){ "file_source_type", types[i] };
-    rows[i] = (doctag_row){ &cells[2 * i], 2 };
-  }
-  doctag_process_options po = DOCTAG_PROCESS_OPTIONS_INIT;
-  po.model_name = "local";
-  doctag_job_options jo = DOCTAG_JOB_OPTIONS_INIT;
-  jo.process = &po;
-  char *id = NULL;
-  if (doctag_job_submit(ctx, &id, user, rows, n, &jo) != DOCTAG_OK)
-    fail_msg("submit: %s", doctag_error_last()->message);
+  char *id = jt_submit_rows(ctx, user, paths, types, NULL, n);
   jt_run_worker(ctx, 2);
   doctag_job *j = jt_status(ctx, user, id);
   assert_int_equal(doctag_job_get_state(j), DOCTAG_JOB_COMPLETED);
   doctag_free(id);
-  g_free(cells);
-  g_free(rows);
   return j;
 }
 

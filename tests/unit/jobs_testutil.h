@@ -197,6 +197,62 @@ static inline GPtrArray *jt_text_pdfs(size_t max)
   return out;
 }
 
+/* Submits rows of file_path and file_source_type (types[i], or `type`
+ * when types is NULL) with the offline tagger; the job id (doctag_free). */
+static inline char *jt_submit_rows(doctag_ctx *ctx, const char *user, const char *const *paths,
+                                   const char *const *types, const char *type, size_t n)
+{
+  doctag_field *cells = g_new0(doctag_field, 2 * n);
+  doctag_row *rows = g_new0(doctag_row, n);
+  for (size_t i = 0; i < n; i++) {
+    cells[2 * i] = (doctag_field){ "file_path", paths[i] };
+    cells[2 * i + 1] = (doctag_field){ "file_source_type", types ? types[i] : type };
+    rows[i] = (doctag_row){ &cells[2 * i], 2 };
+  }
+  doctag_process_options po = DOCTAG_PROCESS_OPTIONS_INIT;
+  po.model_name = "local";
+  doctag_job_options jo = DOCTAG_JOB_OPTIONS_INIT;
+  jo.process = &po;
+  char *id = NULL;
+  if (doctag_job_submit(ctx, &id, user, rows, n, &jo) != DOCTAG_OK)
+    fail_msg("submit: %s", doctag_error_last()->message);
+  g_free(cells);
+  g_free(rows);
+  return id;
+}
+
+/* Waits for the job's first event of `type` after seq `after`, for row `row`
+ * (-1: any row); returns its seq. Fails after secs. JT_DEBUG=1 prints the
+ * events seen. */
+static inline uint64_t jt_wait_event(doctag_ctx *ctx, const char *user, const char *job, uint64_t after,
+                                     const char *type, int row, int secs)
+{
+  gint64 end = g_get_monotonic_time() + (gint64)secs * G_USEC_PER_SEC;
+  while (g_get_monotonic_time() < end) {
+    doctag_events *ev = NULL;
+    assert_int_equal(doctag_job_events_poll(ctx, &ev, user, job, after, 0, 500), DOCTAG_OK);
+    for (size_t i = 0; i < doctag_events_count(ev); i++) {
+      const doctag_event_info *e = doctag_events_at(ev, i);
+      after = e->seq;
+      if (getenv("JT_DEBUG"))
+        fprintf(stderr, "event %s\n", e->json);
+      if (strcmp(e->type, type))
+        continue;
+      json_t *o = row < 0 ? NULL : json_loads(e->json, 0, NULL);
+      bool match = row < 0 || (int)json_integer_value(json_object_get(o, "row_id")) == row;
+      json_decref(o);
+      if (match) {
+        uint64_t seq = e->seq;   /* e belongs to ev */
+        doctag_events_free(ev);
+        return seq;
+      }
+    }
+    doctag_events_free(ev);
+  }
+  fail_msg("no %s event for row %d within %d s", type, row, secs);
+  return 0;
+}
+
 /* Runs a worker in this process until nothing is waiting. */
 static inline void jt_run_worker(doctag_ctx *ctx, unsigned int threads)
 {

@@ -71,54 +71,15 @@ static fx *fx_new_bk(jt_backend b, jt_backing *bk)
 /* n URL rows; row i waits delays[i] seconds (or `delay` when delays is NULL). */
 static char *submit_urls(fx *f, size_t n, double delay, const double *delays)
 {
-  doctag_row *rows = g_new0(doctag_row, n);
-  doctag_field *cells = g_new0(doctag_field, n * 2);
   GPtrArray *urls = g_ptr_array_new_with_free_func(g_free);
   for (size_t i = 0; i < n; i++) {
     char *q = g_strdup_printf("/doc%zu.pdf?delay=%.2f", i, delays ? delays[i] : delay);
     g_ptr_array_add(urls, jt_http_url(&f->jt.http, q));
     g_free(q);
-    cells[2 * i] = (doctag_field){ "file_path", g_ptr_array_index(urls, i) };
-    cells[2 * i + 1] = (doctag_field){ "file_source_type", "url" };
-    rows[i] = (doctag_row){ &cells[2 * i], 2 };
   }
-  doctag_process_options po = DOCTAG_PROCESS_OPTIONS_INIT;
-  po.model_name = "local";
-  doctag_job_options jo = DOCTAG_JOB_OPTIONS_INIT;
-  jo.process = &po;
-  char *id = NULL;
-  if (doctag_job_submit(f->jt.ctx, &id, f->jt.user, rows, n, &jo) != DOCTAG_OK)
-    fail_msg("submit: %s", doctag_error_last()->message);
+  char *id = jt_submit_rows(f->jt.ctx, f->jt.user, (const char *const *)urls->pdata, NULL, "url", n);
   g_ptr_array_free(urls, TRUE);
-  g_free(rows);
-  g_free(cells);
   return id;
-}
-
-/* Waits until the job has sent an event of `type` for `row` (-1: any row). */
-static void wait_row_event(fx *f, const char *job, int row, const char *type, int secs)
-{
-  uint64_t after = 0;
-  gint64 end = g_get_monotonic_time() + (gint64)secs * G_USEC_PER_SEC;
-  while (g_get_monotonic_time() < end) {
-    doctag_events *ev = NULL;
-    assert_int_equal(doctag_job_events_poll(f->jt.ctx, &ev, f->jt.user, job, after, 0, 500), DOCTAG_OK);
-    for (size_t i = 0; i < doctag_events_count(ev); i++) {
-      const doctag_event_info *e = doctag_events_at(ev, i);
-      after = e->seq;
-      if (strcmp(e->type, type))
-        continue;
-      json_t *o = json_loads(e->json, 0, NULL);
-      int r = (int)json_integer_value(json_object_get(o, "row_id"));
-      json_decref(o);
-      if (row < 0 || r == row) {
-        doctag_events_free(ev);
-        return;
-      }
-    }
-    doctag_events_free(ev);
-  }
-  fail_msg("no %s event for row %d within %d s", type, row, secs);
 }
 
 /* Per row: how many events of each kind; checks numbering. */
@@ -202,7 +163,7 @@ static void test_sigkill_mid_document(void **state)
   const double delays[4] = { 4.0, 0.1, 0.1, 0.1 };
   char *id = submit_urls(f, 4, 0, delays);
   GPid a = spawn(f, "--lease", "2");
-  wait_row_event(f, id, 0, "processing", 30);
+  jt_wait_event(f->jt.ctx, f->jt.user, id, 0, "processing", 0, 30);
   g_usleep(300000);   /* well inside the download */
   assert_int_equal(stop(f, a, SIGKILL), -SIGKILL);
   size_t hits_at_kill = jt_http_hits(&f->jt.http);
@@ -286,7 +247,7 @@ static void test_redis_restart_mid_job(void **state)
   g_array_append_val(f->pids, redis);
   char *id = submit_urls(f, 6, 0.5, NULL);
   GPid w = spawn(f, NULL, NULL);
-  wait_row_event(f, id, 1, "success", 60);
+  jt_wait_event(f->jt.ctx, f->jt.user, id, 0, "success", 1, 60);
   /* Stop Redis (it writes its append-only file) and start it again. */
   assert_int_equal(stop(f, redis, SIGTERM), 0);
   g_usleep(1500000);
