@@ -119,8 +119,11 @@ static GHashTable *content_stems(const char *tag)
 
 /* A gold tag is matched when a returned tag shares a content word with it
  * (compared by light stem). Returns how many of `gold` are matched. */
-static size_t matched(json_t *gold, const tag_outcome *out, GString *report)
+/* Gold tags matched by a tag sharing a content word; prints
+ * "    <label>recall h/n = r  [+matched, -missed, ...]". */
+static size_t recall(json_t *gold, const tag_outcome *out, const char *label)
 {
+  GString *report = g_string_new(NULL);
   size_t hits = 0, i;
   json_t *g;
   json_array_foreach(gold, i, g) {
@@ -139,6 +142,9 @@ static size_t matched(json_t *gold, const tag_outcome *out, GString *report)
     hits += hit;
     g_string_append_printf(report, "%s%s%s", i ? ", " : "", hit ? "+" : "-", json_string_value(g));
   }
+  size_t n = json_array_size(gold);
+  printf("    %srecall %zu/%zu = %.2f  [%s]\n", label, hits, n, n ? (double)hits / (double)n : 0.0, report->str);
+  g_string_free(report, TRUE);
   return hits;
 }
 
@@ -201,13 +207,8 @@ static void test_english_recall(void **state)
     tag_outcome out = run(text, title, (run_opts){ 0 });
     check_outcome(&out, NUM_TAGS);
     assert_int_equal(out.count, NUM_TAGS); /* a page of English has enough */
-    GString *report = g_string_new(NULL);
-    size_t h = matched(gold, &out, report);
     print_outcome(json_string_value(json_object_get(doc, "path")), &out);
-    printf("    recall %zu/%zu = %.2f  [%s]\n", h, json_array_size(gold),
-           (double)h / (double)json_array_size(gold), report->str);
-    g_string_free(report, TRUE);
-    hits += h;
+    hits += recall(gold, &out, "");
     total += json_array_size(gold);
     docs++;
     tag_outcome_clear(&out);
@@ -257,12 +258,7 @@ static void test_hindi_tags(void **state)
     print_outcome(json_string_value(json_object_get(doc, "path")), &out);
     json_t *gold = json_object_get(doc, "gold_tags_hin");
     if (json_array_size(gold)) {
-      GString *report = g_string_new(NULL);
-      size_t h = matched(gold, &out, report);
-      printf("    recall %zu/%zu = %.2f  [%s]\n", h, json_array_size(gold),
-             (double)h / (double)json_array_size(gold), report->str);
-      g_string_free(report, TRUE);
-      hits += h;
+      hits += recall(gold, &out, "");
       total += json_array_size(gold);
     }
     docs++;
@@ -298,10 +294,9 @@ static void test_mixed_tags(void **state)
       json_t *gold = json_object_get(doc, key);
       if (!json_array_size(gold))
         continue;
-      GString *report = g_string_new(NULL);
-      size_t h = matched(gold, &out, report);
-      printf("    %s recall %zu/%zu  [%s]\n", key, h, json_array_size(gold), report->str);
-      g_string_free(report, TRUE);
+      char *label = g_strdup_printf("%s ", key);
+      recall(gold, &out, label);
+      g_free(label);
     }
     docs++;
     tag_outcome_clear(&out);
