@@ -112,23 +112,32 @@ static char *command_output(char **argv)
 
 /* ----------------------------------------------------------- text layer */
 
+/* Extracts (OCR auto) the manifest entry `e` when it is of `kind` and not a
+ * benchmark file (those are bench/extract.sh's); false to skip it. */
+static bool extract_entry(json_t *e, const char *kind, extract_doc *doc)
+{
+  const char *k = str_field(e, "kind"), *rel = str_field(e, "path");
+  if (!k || strcmp(k, kind) != 0)
+    return false;
+  if (is_benchmark(e)) {
+    printf("  %-44s skipped here: a benchmark (bench/extract.sh)\n", rel);
+    return false;
+  }
+  if (run(rel, DOCTAG_OCR_AUTO, NULL, doc))
+    fail_msg("%s: %s", rel, doctag_error_last()->message);
+  return true;
+}
+
 static void test_text_layer(void **state)
 {
   (void)state;
   json_t *m = tu_manifest(), *e;
   size_t i, checked = 0;
   json_array_foreach(m, i, e) {
-    const char *kind = str_field(e, "kind"), *rel = str_field(e, "path"), *lang = str_field(e, "lang");
-    if (!kind || strcmp(kind, "text") != 0)
-      continue;
-    if (is_benchmark(e)) {
-      printf("  %-44s skipped here: a benchmark (bench/extract.sh)\n", rel);
-      continue;
-    }
+    const char *rel = str_field(e, "path"), *lang = str_field(e, "lang");
     extract_doc doc;
-    doctag_status st = run(rel, DOCTAG_OCR_AUTO, NULL, &doc);
-    if (st)
-      fail_msg("%s: %s", rel, doctag_error_last()->message);
+    if (!extract_entry(e, "text", &doc))
+      continue;
     json_t *pages = json_object_get(e, "pages");
     if (json_is_integer(pages))
       assert_int_equal(doc.page_count, json_integer_value(pages));
@@ -259,17 +268,10 @@ static void test_scanned_ocr(void **state)
   size_t i, checked = 0;
   double errors = 0, base_errors = 0; /* character errors over the files with a baseline */
   json_array_foreach(m, i, e) {
-    const char *kind = str_field(e, "kind"), *rel = str_field(e, "path"), *lang = str_field(e, "lang");
-    if (!kind || strcmp(kind, "scanned") != 0)
-      continue;
-    if (is_benchmark(e)) {
-      printf("  %-44s skipped here: a benchmark (bench/extract.sh)\n", rel);
-      continue;
-    }
+    const char *rel = str_field(e, "path"), *lang = str_field(e, "lang");
     extract_doc doc;
-    doctag_status st = run(rel, DOCTAG_OCR_AUTO, NULL, &doc);
-    if (st)
-      fail_msg("%s: %s", rel, doctag_error_last()->message);
+    if (!extract_entry(e, "scanned", &doc))
+      continue;
     GString *confs = g_string_new(NULL);
     for (unsigned int p = 0; p < doc.pages_read; p++) {
       /* image-only pages: OCR with a confidence */
