@@ -170,19 +170,16 @@ static doctag_status acquire(local_impl *l, store_conn **c)
   return store_acquire(s, c);
 }
 
+/* Runs statement q on c, or (c NULL) on a connection of the pool taken for
+ * that one statement. */
 static doctag_status run(local_impl *l, store_conn *c, int q, const store_param *p, unsigned int n, store_rows *out)
 {
-  return store_exec_sql(c, l->sql[q], p, n, out);
-}
-
-/* Acquire, run one statement, release. */
-static doctag_status run1(local_impl *l, int q, const store_param *p, unsigned int n, store_rows *out)
-{
-  store_conn *c;
+  if (c)
+    return store_exec_sql(c, l->sql[q], p, n, out);
   doctag_status st = acquire(l, &c);
   if (st)
     return st;
-  st = run(l, c, q, p, n, out);
+  st = store_exec_sql(c, l->sql[q], p, n, out);
   store_release(l->store, c);
   return st;
 }
@@ -267,6 +264,7 @@ static void job_from_row(const store_rows *r, unsigned int col, const char *id, 
   j->finished_us = store_cell_int(r, 0, col + 12);
 }
 
+/* c as in run(). */
 static doctag_status job_get_on(local_impl *l, store_conn *c, const char *job_id, queue_job *out)
 {
   store_rows r;
@@ -284,14 +282,7 @@ static doctag_status job_get_on(local_impl *l, store_conn *c, const char *job_id
 
 static doctag_status local_job_get(queue *q, const char *job_id, queue_job *out)
 {
-  local_impl *l = q->impl;
-  store_conn *c;
-  doctag_status st = acquire(l, &c);
-  if (st)
-    return st;
-  st = job_get_on(l, c, job_id, out);
-  store_release(l->store, c);
-  return st;
+  return job_get_on(q->impl, NULL, job_id, out);
 }
 
 /* The counters a RETURNING of (status, seq, total, done, processed,
@@ -553,13 +544,13 @@ static doctag_status local_renew(queue *q, const queue_item *item, const char *w
 {
   store_param p[] = { SP_T(item->job_id), SP_I(item->row), SP_T(worker),
                       SP_I(now_us() + (int64_t)lease_sec * G_USEC_PER_SEC) };
-  return run1(q->impl, Q_RENEW, p, 4, NULL);
+  return run(q->impl, NULL, Q_RENEW, p, 4, NULL);
 }
 
 static doctag_status local_release(queue *q, const queue_item *item, const char *worker)
 {
   store_param p[] = { SP_T(item->job_id), SP_I(item->row), SP_T(worker) };
-  doctag_status st = run1(q->impl, Q_RELEASE, p, 3, NULL);
+  doctag_status st = run(q->impl, NULL, Q_RELEASE, p, 3, NULL);
   if (!st)
     notify(q->impl);
   return st;
@@ -663,7 +654,7 @@ static doctag_status local_events_read(queue *q, const char *job_id, uint64_t af
   local_impl *l = q->impl;
   store_rows r;
   store_param p[] = { SP_T(job_id), SP_I(after), max ? SP_I(max) : (l->postgres ? SP_N : SP_I(-1)) };
-  doctag_status st = run1(l, Q_EVENTS_READ, p, 3, &r);
+  doctag_status st = run(l, NULL, Q_EVENTS_READ, p, 3, &r);
   if (st)
     return st;
   for (unsigned int i = 0; i < r.nrows; i++) {
@@ -684,7 +675,7 @@ static doctag_status local_events_wait(queue *q, const char *job_id, uint64_t af
     guint64 gen = generation(l);
     store_rows r;
     store_param p[] = { SP_T(job_id) };
-    doctag_status st = run1(l, Q_JOB_SEQ, p, 1, &r);
+    doctag_status st = run(l, NULL, Q_JOB_SEQ, p, 1, &r);
     if (st)
       return st;
     uint64_t seq = r.nrows ? (uint64_t)store_cell_int(&r, 0, 0) : 0;
@@ -699,6 +690,7 @@ static doctag_status local_events_wait(queue *q, const char *job_id, uint64_t af
   }
 }
 
+/* c as in run(). */
 static doctag_status results_on(local_impl *l, store_conn *c, const char *job_id, GPtrArray *out)
 {
   store_rows r;
@@ -715,14 +707,7 @@ static doctag_status results_on(local_impl *l, store_conn *c, const char *job_id
 
 static doctag_status local_results(queue *q, const char *job_id, GPtrArray *out)
 {
-  local_impl *l = q->impl;
-  store_conn *c;
-  doctag_status st = acquire(l, &c);
-  if (st)
-    return st;
-  st = results_on(l, c, job_id, out);
-  store_release(l->store, c);
-  return st;
+  return results_on(q->impl, NULL, job_id, out);
 }
 
 /* Both reads in one read transaction: SQLite's deferred BEGIN reads one
@@ -757,7 +742,7 @@ static doctag_status local_active(queue *q, const char *user_id, GPtrArray *out)
 {
   store_rows r;
   store_param p[] = { SP_T(user_id) };
-  doctag_status st = run1(q->impl, Q_ACTIVE, p, 1, &r);
+  doctag_status st = run(q->impl, NULL, Q_ACTIVE, p, 1, &r);
   if (st)
     return st;
   for (unsigned int i = 0; i < r.nrows; i++) {
