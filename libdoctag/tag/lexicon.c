@@ -195,7 +195,8 @@ char *lex_stem(const char *word)
 char *lex_stem_phrase(const char *phrase)
 {
   GString *out = g_string_new(NULL);
-  gchar **words = g_strsplit(phrase ? phrase : "", " ", -1);
+  /* "object-oriented" and "object oriented" compare equal */
+  gchar **words = g_strsplit_set(phrase ? phrase : "", " -", -1);
   for (gchar **w = words; *w; w++) {
     if (!**w)
       continue;

@@ -26,7 +26,7 @@ bool lex_is_date_word(const char *word);
  * and chandrabindu folded. Newly allocated (g_malloc). */
 char *lex_stem(const char *word);
 
-/* The stems of every word of `phrase` (split on spaces) joined by one space.
+/* The stems of every word of `phrase` (split on spaces and hyphens) joined by one space.
  * Newly allocated. */
 char *lex_stem_phrase(const char *phrase);
 
