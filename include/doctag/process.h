@@ -199,8 +199,17 @@ DOCTAG_API const char *doctag_result_document_id(const doctag_result *r);
 DOCTAG_API const char *doctag_result_sha256(const doctag_result *r);
 
 /**
+ * Warnings: degradations of a call that still succeeded, for the user to see
+ * (tags from the offline tagger because no LLM key was known, a page in a
+ * script with no OCR model installed, text cut to a cap), in the order they
+ * arose. Borrowed: valid until doctag_result_free(). NULL past the end.
+ */
+DOCTAG_API size_t doctag_result_warning_count(const doctag_result *r);
+DOCTAG_API const char *doctag_result_warning_at(const doctag_result *r, size_t i);
+
+/**
  * The result as JSON in the SinglePDFResponse shape of CONTRACT.md (with its
- * NEW fields). *json is newly allocated; release it with doctag_free().
+ * NEW fields, "warnings" among them: [] when there are none). *json is newly allocated; release it with doctag_free().
  */
 DOCTAG_API doctag_status doctag_result_to_json(const doctag_result *r, char **json);
 
