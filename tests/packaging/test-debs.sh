@@ -28,12 +28,27 @@ done
 
 packages="libdoctag1 libdoctag-dev python3-doctag doctag-tools doctag-server"
 [ "$(id -u)" -eq 0 ] || { echo "test-debs: needs root (apt-get install)" >&2; exit 2; }
+# dpkg's state of a package: "installed", "config-files", "half-installed"...,
+# or "not-installed" (also what dpkg keeps for a purged package, so a plain
+# grep for "installed" matches it and refused every second run).
+pkg_state() {
+  local s
+  s=$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null) || s=not-installed
+  echo "${s:-not-installed}"
+}
 for p in $packages; do
-  if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q installed; then
-    echo "test-debs: $p is already installed; remove it first (this test purges what it installs)" >&2
+  st=$(pkg_state "$p")
+  if [ "$st" != not-installed ]; then
+    echo "test-debs: $p is $st here; remove it first (this test purges what it installs)" >&2
     exit 2
   fi
 done
+# The cleanup removes exactly what this run brought in: the packages apt
+# installs for it (listed by a dry run just before the install, so what other
+# people install meanwhile is never touched) and the doctag system user.
+brought_in=""
+had_user=0
+getent passwd doctag >/dev/null && had_user=1
 
 corpus=""
 for d in "${DOCTAG_SHARED_CORPUS:-}" "$root/../shared/corpus" "${DOCTAG_FIXTURES:-}" "$root/build/fixtures"; do
@@ -59,10 +74,31 @@ cleanup() {
     DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq $packages >"$work/purge.log" 2>&1 \
       || { cat "$work/purge.log"; status=1; }
     for p in $packages; do
-      if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q installed; then
-        echo "FAIL: $p is still installed after purge"; status=1
-      fi
+      st=$(pkg_state "$p")
+      [ "$st" = not-installed ] || { echo "FAIL: $p is $st after purge"; status=1; }
     done
+    # The dependencies this run installed go too, and nothing else.
+    extra=""
+    for p in $brought_in; do
+      case " $packages " in *" ${p%%:*} "*) continue ;; esac
+      [ "$(pkg_state "$p")" = not-installed ] || extra="$extra $p"
+    done
+    if [ -n "$extra" ]; then
+      echo "== purging what the install pulled in:$extra"
+      # shellcheck disable=SC2086
+      DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq $extra >>"$work/purge.log" 2>&1 \
+        || { cat "$work/purge.log"; status=1; }
+    fi
+    for p in $brought_in; do
+      st=$(pkg_state "$p")
+      [ "$st" = not-installed ] || { echo "FAIL: $p (installed by this run) is $st after the cleanup"; status=1; }
+    done
+    if [ $had_user -eq 0 ] && getent passwd doctag >/dev/null; then
+      userdel doctag 2>/dev/null || true
+      if getent group doctag >/dev/null; then groupdel doctag 2>/dev/null || true; fi
+    fi
+    if getent passwd doctag >/dev/null && [ $had_user -eq 0 ]; then echo "FAIL: the doctag user outlived the cleanup"; status=1; fi
+    rmdir /var/lib/doctag 2>/dev/null || true
     [ ! -e /usr/lib/python3/dist-packages/doctag ] || { echo "FAIL: the Python package outlived the purge"; status=1; }
     [ ! -e /etc/doctag ] || { echo "FAIL: /etc/doctag outlived the purge"; status=1; }
   fi
@@ -98,6 +134,7 @@ for lib in libtesseract5 liblept5 libcurl4 libpq5; do
 done
 
 step "installing ${files[*]##*/}"
+brought_in=$(apt-get install -s --no-install-recommends "${files[@]}" 2>/dev/null | awk '/^Inst /{print $2}' | tr '\n' ' ')
 installed=1
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${files[@]}" \
   >"$work/install.log" 2>&1 || { cat "$work/install.log"; fail "apt-get install"; }
