@@ -302,13 +302,13 @@ static void test_local_paths_confined(void **state)
   assert_string_equal(doctag_path_report_content_type(r, 0), "application/pdf");
   doctag_path_report_free(r);
   char *msg;
-  msg = g_strdup_printf("Path not allowed: %s", dotdot);
+  msg = g_strdup_printf("Path not allowed: %s (outside DOCTAG_ALLOWED_ROOTS)", dotdot);
   expect_invalid(ctx, dotdot, "local", msg);
   g_free(msg);
-  msg = g_strdup_printf("Path not allowed: %s", link);
+  msg = g_strdup_printf("Path not allowed: %s (outside DOCTAG_ALLOWED_ROOTS)", link);
   expect_invalid(ctx, link, "local", msg);
   g_free(msg);
-  msg = g_strdup_printf("Path not allowed: %s", via_dirlink);
+  msg = g_strdup_printf("Path not allowed: %s (outside DOCTAG_ALLOWED_ROOTS)", via_dirlink);
   expect_invalid(ctx, via_dirlink, "local", msg);
   g_free(msg);
   msg = g_strdup_printf("Path not allowed: %s", outside);
