@@ -219,14 +219,19 @@ const cli_command *cli_find(const cli_command *const *list, const char *name)
   return NULL;
 }
 
-int cli_unknown_command(const cli_command *cmd, const char *word)
+const char *cli_suggest_command(const cli_command *parent, const char *word)
 {
   const char *names[32];
   size_t n = 0;
-  for (const cli_command *const *s = cmd->subcommands; s && *s && n < 31; s++)
+  for (const cli_command *const *s = parent->subcommands; s && *s && n < 31; s++)
     names[n++] = cli_leaf(*s);
   names[n] = NULL;
-  const char *guess = cli_suggest(word, names);
+  return cli_suggest(word, names);
+}
+
+int cli_unknown_command(const cli_command *cmd, const char *word)
+{
+  const char *guess = cli_suggest_command(cmd, word);
   if (word[0] == '-')
     return cli_usage_error(cmd, "unknown option '%s'", word);
   if (guess)

@@ -82,6 +82,8 @@ const cli_command *cli_find(const cli_command *const *list, const char *name);
 const char *cli_leaf(const cli_command *cmd);
 /* Prints the usage error for an unknown subcommand of `cmd` (with a suggestion). */
 int cli_unknown_command(const cli_command *cmd, const char *word);
+/* The subcommand of `parent` closest to `word` (a typo), else NULL. */
+const char *cli_suggest_command(const cli_command *parent, const char *word);
 /* Runs a command with subcommands: argv[1] names the subcommand (help and
  * "did you mean" included). */
 int cli_dispatch(const cli_command *cmd, int argc, char **argv);

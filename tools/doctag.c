@@ -223,6 +223,7 @@ typedef struct page_state {
   bool tty, drawn, stopped; /* stopped: past --pages' last page */
   unsigned int pages_out;
   unsigned int ocr_pages;
+  unsigned int page_count; /* from the callback: a run stopped by --pages has no result */
 } page_state;
 
 static void progress_clear(page_state *s)
@@ -276,6 +277,7 @@ static const char *method_name(doctag_page_method m)
 static int on_page(const doctag_page_info *page, void *data)
 {
   page_state *s = data;
+  s->page_count = page->page_count;
   progress_draw(s, page);
   if (page->method == DOCTAG_PAGE_OCR)
     s->ocr_pages++;
@@ -436,6 +438,7 @@ static int run_documents(const cli_command *cmd, int argc, char **argv, bool tag
     ps.file = name;
     ps.start = cli_now();
     ps.pages_out = 0;
+    ps.page_count = 0;
     ps.stopped = false;
     doctag_result *r = NULL;
     doctag_status st;
@@ -486,6 +489,8 @@ static int run_documents(const cli_command *cmd, int argc, char **argv, bool tag
           fprintf(out, ", \"page_count\": %u, \"extraction_method\": \"%s\", \"language\": ",
                   doctag_result_page_count(r), doctag_result_extraction_method(r));
           cli_json_string(out, doctag_result_language(r));
+        } else if (ok) {
+          fprintf(out, ", \"page_count\": %u", ps.page_count);
         }
         fprintf(out, ", \"success\": %s, \"error\": ", ok ? "true" : "false");
         if (err)
@@ -726,8 +731,11 @@ static int cmd_help(const cli_command *cmd, int argc, char **argv)
   const cli_command *c = &root;
   for (int i = optind; i < argc; i++) {
     const cli_command *next = cli_find(c->subcommands, argv[i]);
-    if (!next)
-      return cli_unknown_command(c, argv[i]);
+    if (!next) {
+      const char *guess = cli_suggest_command(c, argv[i]);
+      return guess ? cli_usage_error(cmd, "no command '%s'; did you mean '%s'?", argv[i], guess)
+                   : cli_usage_error(cmd, "no command '%s'", argv[i]);
+    }
     c = next;
   }
   cli_help(stdout, c);

@@ -195,6 +195,8 @@ class Error(Exception):
     code = None
 
     def __init__(self, message="", code=None):
+        # one argument: OSError's children (NotFound, IoError, Timeout) would
+        # read two as (errno, strerror)
         super().__init__(message)
         self.message = message
         if code is not None:
@@ -214,6 +216,19 @@ class Error(Exception):
         return "%s(%r, code=%s)" % (type(self).__name__, self.message, self.name)
 
 
+# The builtin exceptions a Python user already catches: `except
+# FileNotFoundError` or `except LookupError` catch NotFound (a file, job,
+# document or user), `except ValueError` catches InvalidInput and its
+# children (LimitExceeded, UrlRefused, NoText, AlreadyExists), `except
+# TimeoutError` Timeout, `except OSError` IoError. Messages are unchanged.
+_BUILTIN_BASES = {
+    "InvalidInput": (ValueError,),
+    "IoError": (OSError,),
+    "NotFound": (FileNotFoundError, LookupError),
+    "Timeout": (TimeoutError,),
+}
+
+
 def _make_error_classes():
     classes = {"Error": Error}
     by_code = {}
@@ -221,8 +236,9 @@ def _make_error_classes():
         name = error_class_name(i)
         parent = classes[error_class_parent(i)]
         code = error_class_code(i)
-        cls = type(name, (parent,), {"__doc__": error_class_doc(i), "code": code,
-                                    "__module__": "doctag", "__qualname__": name})
+        bases = (parent,) + _BUILTIN_BASES.get(name, ())
+        cls = type(name, bases, {"__doc__": error_class_doc(i), "code": code,
+                                 "__module__": "doctag", "__qualname__": name})
         classes[name] = cls
         by_code[code] = cls
     py_register_errors(by_code)

@@ -311,10 +311,10 @@ static void test_local_paths_confined(void **state)
   msg = g_strdup_printf("Path not allowed: %s (outside DOCTAG_ALLOWED_ROOTS)", via_dirlink);
   expect_invalid(ctx, via_dirlink, "local", msg);
   g_free(msg);
-  msg = g_strdup_printf("Path not allowed: %s", outside);
+  msg = g_strdup_printf("Path not allowed: %s (outside DOCTAG_ALLOWED_ROOTS)", outside);
   expect_invalid(ctx, outside, "local", msg);
   g_free(msg);
-  expect_invalid(ctx, "/etc/passwd", "local", "Path not allowed: /etc/passwd");
+  expect_invalid(ctx, "/etc/passwd", "local", "Path not allowed: /etc/passwd (outside DOCTAG_ALLOWED_ROOTS)");
   msg = g_strdup_printf("File not found: %s", missing);
   expect_invalid(ctx, missing, "local", msg);
   g_free(msg);
