@@ -165,7 +165,7 @@ def test_process_output_file_and_stdin(tmp_path):
 # ---- extract: stdin, -o, --pages, several files, progress ----------------------
 
 def test_extract_stdin_output_file_and_pages(tmp_path):
-    e = small_text_doc(min_pages=3)
+    e = small_text_doc(min_pages=2)
     path = path_of(e)
     whole = run("extract", path)
     assert whole.returncode == 0
