@@ -640,13 +640,14 @@ static void roff_command(FILE *f, const cli_command *c)
   fputs("\"\n", f);
   roff_paragraphs(f, c->description ? c->description : c->summary);
   for (const cli_opt *o = c->opts; o && o->name; o++) {
-    fputs(".TP\n.B ", f);
+    fputs(".TP\n", f);
     if (o->key < 256)
-      fprintf(f, "\\-%c \", \" ", o->key);
-    fputs("\\-\\-", f);
+      fprintf(f, "\\fB\\-%c\\fR, ", o->key);
+    fputs("\\fB\\-\\-", f);
     roff_text(f, o->name);
+    fputs("\\fR", f);
     if (o->arg) {
-      fputs(" \" \" \\fI", f);
+      fputs(" \\fI", f);
       roff_text(f, o->arg);
       fputs("\\fR", f);
     }

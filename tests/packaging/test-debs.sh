@@ -3,7 +3,9 @@
 #   1. `dpkg-buildpackage -b -us -uc` on a clean checkout of HEAD;
 #   2. install the five packages on this machine (apt resolves their
 #      dependencies);
-#   3. build the C example from libdoctag-dev with pkg-config and run it;
+#   3. build the C example from libdoctag-dev with pkg-config and with
+#      CMake's find_package(doctag) and run it; the manual pages, the bash
+#      completion and the API reference are there;
 #      import the module with /usr/bin/python3 and process a PDF; run
 #      `doctag process`; start doctag-server as the doctag user with the
 #      packaged configuration and ask it for /api/status;
@@ -154,6 +156,18 @@ ldd "$work/process" | grep -Eq "libdoctag.so.1 => (/usr)?/lib/$(dpkg-architectur
 grep -q '^tags:' "$work/c.out" || fail "the example printed no tags"
 awk '/^tags:/{t=1;next} t && /^  [^ ]/{n++} END{exit !(n>=1)}' "$work/c.out" || fail "no tag lines"
 
+step "libdoctag-dev: find_package(doctag), libdoctag(3), the API reference"
+mkdir "$work/cmake-ex"
+cp /usr/share/doc/libdoctag-dev/examples/*.c /usr/share/doc/libdoctag-dev/examples/CMakeLists.txt "$work/cmake-ex/" \
+  || fail "the examples' CMakeLists.txt is not installed"
+cmake -S "$work/cmake-ex" -B "$work/cmake-ex/build" >"$work/cmake.log" 2>&1 || { cat "$work/cmake.log"; fail "find_package(doctag)"; }
+cmake --build "$work/cmake-ex/build" >>"$work/cmake.log" 2>&1 || { cat "$work/cmake.log"; fail "the examples do not build with CMake"; }
+(cd "$work" && DOCTAG_DATA_DIR=$work/data-cmake ./cmake-ex/build/process "$doc") >"$work/cmake.out" || fail "the CMake-built example"
+grep -q '^tags:' "$work/cmake.out" || fail "the CMake-built example printed no tags"
+man -w 3 libdoctag >/dev/null || fail "no manual page libdoctag(3)"
+[ -f /usr/share/doc/libdoctag-dev/html/index.html ] || fail "the API reference is not installed"
+grep -q doctag_process_file /usr/share/doc/libdoctag-dev/html/process_8h.html || fail "the API reference lacks doctag_process_file"
+
 step "python3-doctag: import with /usr/bin/python3 and process"
 (cd "$work" && DOCTAG_DATA_DIR=$work/data-py /usr/bin/python3 - "$doc") <<'PY' || fail "python3-doctag"
 import sys
@@ -175,6 +189,15 @@ DOCTAG_DATA_DIR=$work/data-cli doctag process --model local "$doc" >"$work/cli.j
 /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["success"] and d["tags"], d; print("cli:", d["tags"])' \
   "$work/cli.json" || fail "doctag process output"
 doctag --version | grep -q "$(pkg-config --modversion doctag)" || fail "doctag --version"
+# The manual pages and the bash completion.
+for page in doctag doctag-server; do
+  man -w 1 "$page" >/dev/null || fail "no manual page $page(1)"
+done
+MANWIDTH=100 man 1 doctag 2>/dev/null | grep -q "EXIT STATUS" || fail "doctag(1) has no exit status section"
+comp=/usr/share/bash-completion/completions/doctag
+[ -f "$comp" ] || fail "no bash completion"
+got=$(bash -c '. "$1"; COMP_WORDS=(doctag bat); COMP_CWORD=1; _doctag; echo "${COMPREPLY[*]}"' _ "$comp")
+[ "$got" = batch ] || fail "bash completion of 'doctag bat' gives '$got'"
 # A URL: the installed library finds libcurl at run time.
 mkdir "$work/www" && cp "$doc" "$work/www/doc.pdf"
 www_port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -351,3 +351,46 @@ def test_man_page_comes_from_the_command_table():
     if shutil.which("groff"):
         g = subprocess.run(["groff", "-man", "-Tutf8", "-ww", "-z"], input=page, capture_output=True, text=True)
         assert g.returncode == 0 and not g.stderr.strip(), g.stderr
+
+
+DOCS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs")
+
+
+def test_server_man_page_describes_every_option():
+    server = os.path.join(os.path.dirname(BIN), "doctag-server")
+    if not os.path.exists(server):
+        pytest.skip("no doctag-server in this build")
+    flags = re.findall(r"^  --([a-z][a-z-]*)", subprocess.run([server, "--help"], capture_output=True,
+                                                                 text=True).stdout, re.M)
+    assert len(flags) >= 10
+    page = open(os.path.join(DOCS, "doctag-server.1"), encoding="utf-8").read()
+    missing = [f for f in flags if "\\-\\-" + f.replace("-", "\\-") not in page]
+    assert not missing, missing
+    for p in ("doctag-server.1", "libdoctag.3"):
+        if shutil.which("groff"):
+            g = subprocess.run(["groff", "-man", "-Tutf8", "-ww", "-z", os.path.join(DOCS, p)],
+                               capture_output=True, text=True)
+            assert g.returncode == 0 and not g.stderr.strip(), (p, g.stderr)
+
+
+def complete(*words):
+    """What the bash completion offers for `doctag WORDS...` (last word being typed)."""
+    script = os.path.join(DOCS, "doctag.bash-completion")
+    line = " ".join("'%s'" % w for w in ("doctag",) + words)
+    r = subprocess.run(["bash", "-c", '. "$1"; COMP_WORDS=(%s); COMP_CWORD=%d; _doctag; printf "%%s\\n" "${COMPREPLY[@]}"'
+                        % (line, len(words)), "_", script], capture_output=True, text=True,
+                       env=dict(os.environ, PATH=os.path.dirname(BIN) + ":" + os.environ["PATH"]))
+    assert r.returncode == 0, r.stderr
+    return sorted(x for x in r.stdout.splitlines() if x)
+
+
+def test_bash_completion_reads_the_command_table():
+    assert complete("ba") == ["batch"]
+    assert complete("") == ["batch", "extract", "help", "history", "process", "search", "worker"]
+    assert complete("batch", "re") == ["resume"]
+    assert "export" in complete("batch", "")
+    assert complete("process", "--num-") == ["--num-pages", "--num-tags"]
+    assert complete("batch", "run", "--res") == ["--resume"]
+    assert complete("extract", "--ocr", "f") == ["force"]
+    assert complete("process", "--format", "") == ["csv", "json", "text"]
+    assert complete("help", "hi") == ["history"]
