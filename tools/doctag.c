@@ -62,7 +62,7 @@ static bool parse_pages(const char *s, unsigned int *first, unsigned int *last)
 
 enum {
   OPT_OCR = CLI_OPT_FIRST_FREE, OPT_PASSWORD, OPT_PAGES, OPT_NUM_PAGES, OPT_EXCLUDE, OPT_EXCLUSION_FILE,
-  OPT_VOCABULARY, OPT_SAVE,
+  OPT_VOCABULARY, OPT_SAVE, OPT_TITLE,
 };
 
 #define FORMAT_OPTS                                                                                        \
@@ -99,9 +99,25 @@ static const cli_opt process_opts[] = {
   { NULL, 0, NULL, NULL },
 };
 
+static const cli_opt tag_opts[] = {
+  { "model", 'm', "MODEL", "local (the built-in offline tagger) or an LLM model name (see process)" },
+  { "num-tags", 'n', "N", "tags per text, 3 to 15 (default 8)" },
+  { "title", OPT_TITLE, "TITLE", "the text's title (default: its first title-like line)" },
+  { "exclude", 'x', "WORD", "never tag WORD (repeatable)" },
+  { "exclusion-file", OPT_EXCLUSION_FILE, "FILE", "words never to tag: one per line or comma-separated, "
+    "'#' comments, or a PDF" },
+  { "vocabulary", OPT_VOCABULARY, "FILE", "tag only with terms of this list (same format)" },
+  { "output", 'o', "FILE", "write to FILE instead of standard output" },
+  { "save", OPT_SAVE, NULL, "record the texts in the CLI's history (doctag history, doctag search)" },
+  FORMAT_OPTS,
+  { NULL, 0, NULL, NULL },
+};
+
 typedef struct run_opts {
   const cli_command *cmd;
-  bool tagging;
+  bool tagging;    /* process or tag */
+  bool text_input; /* tag: the inputs are UTF-8 text, not PDFs */
+  const char *title;
   doctag_process_options opts;
   const char **exclude; /* --exclude words plus the exclusion file's */
   size_t nexclude;
@@ -150,6 +166,7 @@ static int parse_run_options(const cli_command *cmd, int argc, char **argv, run_
     case 'o': c->output = arg; break;
     case 'q': c->quiet = true; break;
     case OPT_SAVE: c->save = true; break;
+    case OPT_TITLE: c->title = arg; break;
     case 'j': c->format = CLI_JSON, c->format_set = true; break;
     case CLI_OPT_FORMAT:
       if (!cli_parse_format(arg, &c->format))
@@ -160,7 +177,8 @@ static int parse_run_options(const cli_command *cmd, int argc, char **argv, run_
     }
   }
   if (optind >= argc)
-    return cli_usage_error(cmd, "a FILE, URL or - (standard input) is required");
+    return cli_usage_error(cmd, c->text_input ? "a FILE.txt or - (standard input) is required"
+                                              : "a FILE, URL or - (standard input) is required");
   int dashes = 0;
   for (int i = optind; i < argc; i++)
     dashes += !strcmp(argv[i], "-");
@@ -342,7 +360,9 @@ static void print_result_text(FILE *f, const char *file, const doctag_result *r)
   const char *lang = doctag_result_language(r);
   fprintf(f, "  language  %s\n", *lang ? lang : "unknown");
   unsigned int pages = doctag_result_page_count(r), read = doctag_result_pages_read(r);
-  fprintf(f, "  method    %s, %u page%s", doctag_result_extraction_method(r), pages, pages == 1 ? "" : "s");
+  fprintf(f, "  method    %s", doctag_result_extraction_method(r));
+  if (pages)
+    fprintf(f, ", %u page%s", pages, pages == 1 ? "" : "s");
   if (read < pages)
     fprintf(f, " (%u read)", read);
   if (doctag_result_ocr_confidence(r) >= 0)
@@ -364,10 +384,16 @@ static void print_result_text(FILE *f, const char *file, const doctag_result *r)
     fprintf(f, "  tags      (none)\n");
   const char *model = doctag_result_model_name(r);
   fprintf(f, "  model     %s\n", *model ? model : "local");
+  /* The library's warnings (offline tagger for want of a key, a script
+   * without an OCR model...), then what the result itself says. */
+  const char *label = "warnings";
+  for (size_t i = 0; i < doctag_result_warning_count(r); i++, label = "")
+    fprintf(f, "  %-8s  %s\n", label, doctag_result_warning_at(r, i));
   const char *quality = doctag_result_quality(r);
-  if (doctag_result_needs_review(r) || strcmp(quality, "high"))
-    fprintf(f, "  warnings  %s%stext quality %s\n", doctag_result_needs_review(r) ? "needs review; " : "",
-            doctag_result_is_scanned(r) ? "scanned; " : "", quality);
+  bool low = strcmp(quality, "high") != 0;
+  if (doctag_result_needs_review(r) || low)
+    fprintf(f, "  %-8s  %s%s%s%s\n", label, doctag_result_needs_review(r) ? "needs review" : "",
+            doctag_result_needs_review(r) && low ? "; " : "", low ? "text quality " : "", low ? quality : "");
   fprintf(f, "  time      %.2f s\n", doctag_result_processing_time(r));
 }
 
@@ -395,9 +421,9 @@ static void print_result_csv(FILE *f, const char *file, const doctag_result *r, 
 
 /* ---- extract and process -------------------------------------------------- */
 
-static int run_documents(const cli_command *cmd, int argc, char **argv, bool tagging)
+static int run_documents(const cli_command *cmd, int argc, char **argv, bool tagging, bool text_input)
 {
-  run_opts c = { .tagging = tagging };
+  run_opts c = { .tagging = tagging, .text_input = text_input };
   int rc = parse_run_options(cmd, argc, argv, &c);
   doctag_ctx *ctx = NULL;
   FILE *out = stdout;
@@ -449,7 +475,21 @@ static int run_documents(const cli_command *cmd, int argc, char **argv, bool tag
       cli_json_string(out, name);
       fputs(", \"pages\": [", out);
     }
-    if (from_stdin) {
+    if (text_input) {
+      data = cli_read_all(arg, &len);
+      if (!data) {
+        cli_error(cmd, "%s: %s", name, strerror(errno));
+        failed++;
+        if (c.format == CLI_CSV)
+          print_result_csv(out, name, NULL, strerror(errno));
+        continue;
+      }
+      char *base = from_stdin ? NULL : g_path_get_basename(arg);
+      c.opts.file_name = base;
+      st = doctag_tag_text(ctx, &r, data, len, c.title, &c.opts);
+      c.opts.file_name = NULL;
+      g_free(base);
+    } else if (from_stdin) {
       data = cli_read_all("-", &len);
       if (!data) {
         cli_error(cmd, "standard input: %s", strerror(errno));
@@ -540,12 +580,17 @@ out:
 
 static int cmd_extract(const cli_command *cmd, int argc, char **argv)
 {
-  return run_documents(cmd, argc, argv, false);
+  return run_documents(cmd, argc, argv, false, false);
 }
 
 static int cmd_process(const cli_command *cmd, int argc, char **argv)
 {
-  return run_documents(cmd, argc, argv, true);
+  return run_documents(cmd, argc, argv, true, false);
+}
+
+static int cmd_tag(const cli_command *cmd, int argc, char **argv)
+{
+  return run_documents(cmd, argc, argv, true, true);
 }
 
 /* ---- the table ------------------------------------------------------------ */
@@ -572,6 +617,14 @@ static const cli_command process_command = {
   process_opts, cmd_process, NULL,
 };
 
+static const cli_command tag_command = {
+  "tag", "[OPTIONS] FILE.txt|-...", "tag plain UTF-8 text you already have",
+  "Tags UTF-8 text (a file, or - for standard input) as process tags a PDF's text, and prints the same: "
+  "the result for a person on a terminal, the SinglePDFResponse JSON (extraction_method \"text\", "
+  "page_count null) otherwise or with --json, a row per text with --format csv.",
+  tag_opts, cmd_tag, NULL,
+};
+
 static const cli_opt help_opts[] = {
   { "man", OPT_SAVE + 1, NULL, "print the manual page doctag(1) as roff (how it is built)" },
   { NULL, 0, NULL, NULL },
@@ -583,7 +636,7 @@ static const cli_command help_command = {
 };
 
 static const cli_command *const commands[] = {
-  &extract_command, &process_command, &cli_batch_command, &cli_history_command, &cli_search_command,
+  &extract_command, &process_command, &tag_command, &cli_batch_command, &cli_history_command, &cli_search_command,
   &cli_worker_command, &help_command, NULL,
 };
 

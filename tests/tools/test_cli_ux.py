@@ -21,7 +21,7 @@ import pytest
 
 from test_cli import BIN, CORPUS, entries, run
 
-COMMANDS = ["extract", "process", "batch run", "batch submit", "batch status", "batch watch", "batch pause",
+COMMANDS = ["extract", "process", "tag", "batch run", "batch submit", "batch status", "batch watch", "batch pause",
             "batch resume", "batch cancel", "batch list", "batch export", "history", "search", "worker"]
 
 
@@ -386,7 +386,7 @@ def complete(*words):
 
 def test_bash_completion_reads_the_command_table():
     assert complete("ba") == ["batch"]
-    assert complete("") == ["batch", "extract", "help", "history", "process", "search", "worker"]
+    assert complete("") == ["batch", "extract", "help", "history", "process", "search", "tag", "worker"]
     assert complete("batch", "re") == ["resume"]
     assert "export" in complete("batch", "")
     assert complete("process", "--num-") == ["--num-pages", "--num-tags"]
