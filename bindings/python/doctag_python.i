@@ -61,6 +61,9 @@ static void doctag_py_raise(int code)
     PyBuffer_Release(&view$argnum);
 }
 
+/* doctag_tag_text(): the Python layer hands the text over as UTF-8 bytes. */
+%apply (const void *data, size_t len) { (const char *text, size_t len) };
+
 /* A term list comes back as a list of str. */
 %typemap(in, numinputs=0) (char ***terms, size_t *count) (char **tmpv = NULL, size_t tmpn = 0) {
   $1 = &tmpv;

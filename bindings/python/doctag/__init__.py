@@ -40,7 +40,7 @@ ERRORS = dict(_capi.error_classes_by_code)
 
 __all__ = [
     "Context", "Result", "Page", "Tag", "User", "Tokens", "Job", "BatchItem", "Error", "ERRORS",
-    "__version__", "process", "extract", "extract_result", "default_context",
+    "__version__", "process", "extract", "extract_result", "tag_text", "default_context",
 ] + sorted(_capi.error_classes)
 
 _OCR_MODES = {"auto": _capi.OCR_AUTO, "force": _capi.OCR_FORCE, "off": _capi.OCR_OFF}
@@ -442,6 +442,29 @@ class Context:
                              password=password, file_name=file_name, max_file_mb=max_file_mb,
                              max_pages=max_pages, timeout=timeout, user=user)
         return Result(self._run("process", source, opts))
+
+    def tag_text(self, text, *, title=None, model=None, num_tags=None, api_key=None, exclude=None,
+                 exclusion_file=None, vocabulary=None, vocabulary_file=None, file_name=None, timeout=None,
+                 user=None):
+        """Tags a text you already have (str, or UTF-8 bytes) as process()
+        tags a PDF's text, and returns a Result (extraction_method "text",
+        page_count 0). title: None takes the text's first title-like line.
+        Raises NoText under 50 visible characters, InvalidInput for bytes
+        that are not UTF-8."""
+        if isinstance(text, str):
+            data = text.encode("utf-8")
+        elif isinstance(text, (bytes, bytearray, memoryview)):
+            data = text
+        else:
+            raise TypeError("text must be a str or bytes, not %s" % type(text).__name__)
+        opts = self._options(model=model, num_tags=num_tags, api_key=api_key, exclude=exclude,
+                             exclusion_file=exclusion_file, vocabulary=vocabulary,
+                             vocabulary_file=vocabulary_file, file_name=file_name, timeout=timeout, user=user)
+        return Result(_need("tag_text")(self._c, data, title, opts))
+
+    async def atag_text(self, text, **kwargs):
+        """await ctx.atag_text(...): tag_text() in a worker thread."""
+        return await _in_thread(self.tag_text, text, **kwargs)
 
     def extract_result(self, source, *, ocr="auto", languages=None, password=None, file_name=None,
                        max_file_mb=None, max_pages=None, timeout=None, on_page=None):
@@ -868,6 +891,11 @@ def extract(source, **opts):
 def extract_result(source, **opts):
     """Context.extract_result() on the default context."""
     return default_context().extract_result(source, **opts)
+
+
+def tag_text(text, **opts):
+    """doctag.tag_text(text, **opts): Context.tag_text() on the default context."""
+    return default_context().tag_text(text, **opts)
 
 
 def _read_bytes(source):

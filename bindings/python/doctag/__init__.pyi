@@ -202,6 +202,17 @@ class Context:
                 languages: Union[str, Sequence[str], None] = ..., password: Optional[str] = ...,
                 file_name: Optional[str] = ..., max_file_mb: Optional[float] = ..., max_pages: Optional[int] = ...,
                 timeout: Optional[int] = ..., user: Optional[_UserRef] = ...) -> Result: ...
+    def tag_text(self, text: Union[str, bytes], *, title: Optional[str] = ..., model: Optional[str] = ...,
+                 num_tags: Optional[int] = ..., api_key: Optional[str] = ..., exclude: Optional[_Terms] = ...,
+                 exclusion_file: Union[str, "os.PathLike[str]", None] = ..., vocabulary: Optional[_Terms] = ...,
+                 vocabulary_file: Union[str, "os.PathLike[str]", None] = ..., file_name: Optional[str] = ...,
+                 timeout: Optional[int] = ..., user: Optional[_UserRef] = ...) -> Result: ...
+    async def atag_text(self, text: Union[str, bytes], *, title: Optional[str] = ..., model: Optional[str] = ...,
+                        num_tags: Optional[int] = ..., api_key: Optional[str] = ...,
+                        exclude: Optional[_Terms] = ..., exclusion_file: Union[str, "os.PathLike[str]", None] = ...,
+                        vocabulary: Optional[_Terms] = ...,
+                        vocabulary_file: Union[str, "os.PathLike[str]", None] = ..., file_name: Optional[str] = ...,
+                        timeout: Optional[int] = ..., user: Optional[_UserRef] = ...) -> Result: ...
     def extract_result(self, source: _Source, *, ocr: str = ..., languages: Union[str, Sequence[str], None] = ...,
                        password: Optional[str] = ..., file_name: Optional[str] = ...,
                        max_file_mb: Optional[float] = ..., max_pages: Optional[int] = ...,
@@ -282,3 +293,8 @@ def extract(source: _Source, *, ocr: str = ..., languages: Union[str, Sequence[s
 def extract_result(source: _Source, *, ocr: str = ..., languages: Union[str, Sequence[str], None] = ...,
                    password: Optional[str] = ..., file_name: Optional[str] = ..., max_file_mb: Optional[float] = ...,
                    max_pages: Optional[int] = ..., timeout: Optional[int] = ...) -> Result: ...
+def tag_text(text: Union[str, bytes], *, title: Optional[str] = ..., model: Optional[str] = ...,
+             num_tags: Optional[int] = ..., api_key: Optional[str] = ..., exclude: Optional[_Terms] = ...,
+             exclusion_file: Union[str, "os.PathLike[str]", None] = ..., vocabulary: Optional[_Terms] = ...,
+             vocabulary_file: Union[str, "os.PathLike[str]", None] = ..., file_name: Optional[str] = ...,
+             timeout: Optional[int] = ..., user: Optional[_UserRef] = ...) -> Result: ...

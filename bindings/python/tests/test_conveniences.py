@@ -150,3 +150,27 @@ def test_async_variants_leave_the_loop_free(ctx, corpus):
         return await ctx.aprocess("/no/such/file.pdf", model="local")
     with pytest.raises(FileNotFoundError):
         asyncio.run(failing())
+
+
+TEXT = ("Binary decision diagrams for boolean functions\n"
+        "Binary decision diagrams are a compact representation of boolean functions. "
+        "We decompose boolean functions with binary decision diagrams.\n")
+
+
+def test_tag_text(ctx, tmp_path, monkeypatch):
+    r = ctx.tag_text(TEXT, model="local", num_tags=5)
+    assert "binary decision diagrams" in r.tags and 1 <= len(r.tags) <= 5
+    assert r.title == "Binary decision diagrams for boolean functions" and r.extraction_method == "text"
+    assert ctx.tag_text(TEXT.encode("utf-8"), model="local", num_tags=5).tags == r.tags
+    assert ctx.tag_text(TEXT, model="local", title="Mine").title == "Mine"
+    with pytest.raises(doctag.NoText):
+        ctx.tag_text("tiny", model="local")
+    with pytest.raises(ValueError):
+        ctx.tag_text(b"\xff" * 80, model="local")
+    with pytest.raises(TypeError):
+        ctx.tag_text(12345)
+    assert asyncio.run(ctx.atag_text(TEXT, model="local", num_tags=5)).tags == r.tags
+    monkeypatch.setenv("DOCTAG_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(doctag, "_default_ctx", None)
+    assert doctag.tag_text(TEXT, model="local", num_tags=5).tags == r.tags
+    doctag.default_context().close()
