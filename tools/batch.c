@@ -194,12 +194,16 @@ static void *worker_main(void *data)
 
 enum { OPT_NUM_PAGES = CLI_OPT_FIRST_FREE, OPT_THREADS, OPT_OCR, OPT_RESUME, OPT_INPUT };
 
+/* The tagging configuration of a job, shared by run and submit. */
+#define JOB_CONFIG_OPTS                                                                                    \
+  { "model", 'm', "MODEL", "local (the offline tagger) or an LLM model name (default: local without an API key)" }, \
+  { "num-tags", 'n', "N", "tags per document, 3 to 15 (default 8)" },                                     \
+  { "num-pages", OPT_NUM_PAGES, "N", "pages read for tagging, 1 to 10 (default 3)" },                     \
+  { "ocr", OPT_OCR, "MODE", "auto (default), force or off" },                                              \
+  { "lang", 'l', "LANGS", "tesseract languages, e.g. eng+hin" }
+
 static const cli_opt run_opts[] = {
-  { "model", 'm', "MODEL", "local (the offline tagger) or an LLM model name (default: local without an API key)" },
-  { "num-tags", 'n', "N", "tags per document, 3 to 15 (default 8)" },
-  { "num-pages", OPT_NUM_PAGES, "N", "pages read for tagging, 1 to 10 (default 3)" },
-  { "ocr", OPT_OCR, "MODE", "auto (default), force or off" },
-  { "lang", 'l', "LANGS", "tesseract languages, e.g. eng+hin" },
+  JOB_CONFIG_OPTS,
   { "threads", OPT_THREADS, "N", "documents processed at once, 1 to 256 (default 2)" },
   { "output", 'o', "FILE", "the result CSV (default: FILE_tagged.csv beside the input)" },
   { "resume", OPT_RESUME, "JOB", "go on with an interrupted run of the same CSV" },
@@ -208,11 +212,7 @@ static const cli_opt run_opts[] = {
 };
 
 static const cli_opt submit_opts[] = {
-  { "model", 'm', "MODEL", "local or an LLM model name" },
-  { "num-tags", 'n', "N", "tags per document, 3 to 15 (default 8)" },
-  { "num-pages", OPT_NUM_PAGES, "N", "pages read for tagging, 1 to 10 (default 3)" },
-  { "ocr", OPT_OCR, "MODE", "auto (default), force or off" },
-  { "lang", 'l', "LANGS", "tesseract languages, e.g. eng+hin" },
+  JOB_CONFIG_OPTS,
   { NULL, 0, NULL, NULL },
 };
 
@@ -263,13 +263,7 @@ static int cmd_run_or_submit(const cli_command *cmd, int argc, char **argv, bool
         return cli_usage_error(cmd, "--num-pages must be a number from 1 to 10 (got '%s')", arg);
       break;
     case OPT_OCR:
-      if (!strcmp(arg, "auto"))
-        po.ocr = DOCTAG_OCR_AUTO;
-      else if (!strcmp(arg, "force"))
-        po.ocr = DOCTAG_OCR_FORCE;
-      else if (!strcmp(arg, "off"))
-        po.ocr = DOCTAG_OCR_OFF;
-      else
+      if (!cli_parse_ocr(arg, &po.ocr))
         return cli_usage_error(cmd, "--ocr must be auto, force or off (got '%s')", arg);
       break;
     case 'l': po.languages = arg; break;
@@ -660,15 +654,7 @@ static int cmd_export(const cli_command *cmd, int argc, char **argv)
         fputc(',', out);
         cli_csv_field(out, d->file_path);
         fprintf(out, ",%s,%s,", d->file_source_type ? d->file_source_type : "", d->status ? d->status : "");
-        size_t need = 1;
-        for (size_t t = 0; t < d->tag_count; t++)
-          need += strlen(d->tags[t]) + 2;
-        char *tags = calloc(1, need);
-        for (size_t t = 0; tags && t < d->tag_count; t++) {
-          if (t)
-            strcat(tags, ", ");
-          strcat(tags, d->tags[t]);
-        }
+        char *tags = cli_join(d->tags, d->tag_count, ", ");
         cli_csv_field(out, tags);
         free(tags);
         fputc(',', out);

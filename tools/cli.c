@@ -23,14 +23,19 @@ static void try_help(const cli_command *cmd)
   fprintf(stderr, cmd && cmd->name ? "Try 'doctag %s --help'.\n" : "Try 'doctag --help'.\n", cmd ? cmd->name : "");
 }
 
+__attribute__((format(printf, 2, 0))) static void say(const cli_command *cmd, const char *fmt, va_list ap)
+{
+  prefix(stderr, cmd);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+}
+
 int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
-  prefix(stderr, cmd);
-  vfprintf(stderr, fmt, ap);
+  say(cmd, fmt, ap);
   va_end(ap);
-  fputc('\n', stderr);
   try_help(cmd);
   return CLI_EXIT_USAGE;
 }
@@ -39,10 +44,8 @@ int cli_error(const cli_command *cmd, const char *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
-  prefix(stderr, cmd);
-  vfprintf(stderr, fmt, ap);
+  say(cmd, fmt, ap);
   va_end(ap);
-  fputc('\n', stderr);
   return CLI_EXIT_FAIL;
 }
 
@@ -343,6 +346,33 @@ bool cli_parse_format(const char *s, cli_format *out)
 cli_format cli_default_format(void)
 {
   return isatty(STDOUT_FILENO) ? CLI_TEXT : CLI_JSON;
+}
+
+bool cli_parse_ocr(const char *s, doctag_ocr_mode *out)
+{
+  static const struct { const char *name; doctag_ocr_mode mode; } modes[] = {
+    { "auto", DOCTAG_OCR_AUTO }, { "force", DOCTAG_OCR_FORCE }, { "off", DOCTAG_OCR_OFF },
+  };
+  for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
+    if (!strcmp(s, modes[i].name)) {
+      *out = modes[i].mode;
+      return true;
+    }
+  return false;
+}
+
+char *cli_join(const char *const *items, size_t n, const char *sep)
+{
+  size_t need = 1;
+  for (size_t i = 0; i < n; i++)
+    need += strlen(items[i]) + strlen(sep);
+  char *out = calloc(1, need);
+  for (size_t i = 0; out && i < n; i++) {
+    if (i)
+      strcat(out, sep);
+    strcat(out, items[i]);
+  }
+  return out;
 }
 
 bool cli_parse_uint(const char *s, unsigned int lo, unsigned int hi, unsigned int *out)

@@ -108,6 +108,11 @@ bool cli_parse_format(const char *s, cli_format *out);
 /* The format when none was asked: text on a terminal, JSON otherwise. */
 cli_format cli_default_format(void);
 
+/* auto, force or off. */
+bool cli_parse_ocr(const char *s, doctag_ocr_mode *out);
+/* items joined by sep, newly allocated (free()); NULL when out of memory. */
+char *cli_join(const char *const *items, size_t n, const char *sep);
+
 /* Whole number in [lo, hi]. */
 bool cli_parse_uint(const char *s, unsigned int lo, unsigned int hi, unsigned int *out);
 

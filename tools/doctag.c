@@ -19,18 +19,6 @@ static bool is_url(const char *arg)
   return strstr(arg, "://") != NULL;
 }
 
-static bool parse_ocr(const char *s, doctag_ocr_mode *out)
-{
-  if (!strcmp(s, "auto"))
-    *out = DOCTAG_OCR_AUTO;
-  else if (!strcmp(s, "force"))
-    *out = DOCTAG_OCR_FORCE;
-  else if (!strcmp(s, "off"))
-    *out = DOCTAG_OCR_OFF;
-  else
-    return false;
-  return true;
-}
 
 /* "2-5", "3", "4-" (to the end), "-2" (up to page 2); 1-based, inclusive. */
 static bool parse_pages(const char *s, unsigned int *first, unsigned int *last)
@@ -142,7 +130,7 @@ static int parse_run_options(const cli_command *cmd, int argc, char **argv, run_
     switch (ch) {
     case CLI_PARSE_ERROR: return CLI_EXIT_USAGE;
     case OPT_OCR:
-      if (!parse_ocr(arg, &c->opts.ocr))
+      if (!cli_parse_ocr(arg, &c->opts.ocr))
         return cli_usage_error(cmd, "--ocr must be auto, force or off (got '%s')", arg);
       break;
     case 'l': c->opts.languages = arg; break;

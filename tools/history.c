@@ -41,15 +41,7 @@ static void print_documents(const doctag_document_list *list, cli_format fmt, co
     puts(empty);
   for (size_t i = 0; i < n; i++) {
     const doctag_document_record *d = doctag_document_list_at(list, i);
-    size_t need = 1;
-    for (size_t t = 0; t < d->tag_count; t++)
-      need += strlen(d->tags[t]) + 2;
-    char *tags = calloc(1, need);
-    for (size_t t = 0; tags && t < d->tag_count; t++) {
-      if (t)
-        strcat(tags, ", ");
-      strcat(tags, d->tags[t]);
-    }
+    char *tags = cli_join(d->tags, d->tag_count, ", ");
     if (fmt == CLI_CSV) {
       printf("%s,%s,", d->id, d->job_id ? d->job_id : "");
       cli_csv_field(stdout, d->title);
