@@ -73,6 +73,38 @@ typedef struct doctag_process_options {
 /** Sets *opts to defaults for the given version (for bindings). */
 DOCTAG_API doctag_status doctag_process_options_init(doctag_process_options *opts, unsigned int version);
 
+/**
+ * Processing options parsed from the contract's TaggingConfig JSON, with the
+ * strings they point to. One thread at a time.
+ */
+typedef struct doctag_tagging_config doctag_tagging_config;
+
+/**
+ * Parses a TaggingConfig JSON object (CONTRACT.md: "api_key", "model_name",
+ * "num_pages" 1..10, "num_tags" 3..15, "exclusion_words", "vocabulary",
+ * "language" such as "eng" or "hin+eng", "ocr" "auto" | "force" | "off"),
+ * `len` bytes at `json` (NULL / 0 bytes or the text null: every default).
+ * A member missing or null takes its default, integers may also be written
+ * as integral numbers or decimal strings ("8"), unknown members are ignored.
+ * *out is newly allocated (NULL on error); release it with
+ * doctag_tagging_config_free().
+ * Errors: DOCTAG_EINVAL for the first member that is wrong, with
+ * doctag_error_last()->field naming it ("num_tags", "exclusion_words.2"; ""
+ * when the text is not JSON or not an object) and ->reason saying why in a
+ * word ("less_than_equal", "int_parsing", "json_invalid"...).
+ */
+DOCTAG_API doctag_status doctag_tagging_config_parse(doctag_tagging_config **out, const char *json, size_t len);
+
+/**
+ * The options of a parsed configuration. Borrowed, with the strings and
+ * arrays it points to: valid until doctag_tagging_config_free(config). Copy
+ * the struct to set more members (user_id, file_name...) for a call.
+ */
+DOCTAG_API const doctag_process_options *doctag_tagging_config_options(const doctag_tagging_config *config);
+
+/** Releases a configuration (NULL is fine). */
+DOCTAG_API void doctag_tagging_config_free(doctag_tagging_config *config);
+
 /** Result of a processing or extraction call. */
 typedef struct doctag_result doctag_result;
 
