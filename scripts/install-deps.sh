@@ -16,6 +16,8 @@ PKGS="
  ocrmypdf nginx-light wrk hyperfine time
  debhelper dh-python devscripts dpkg-dev perl libperl-dev
 "
+# web (issue 14): response schema checks, the headless Chromium tests, npm for the vendored Swagger UI, zlib for gzip of the static files
+PKGS="$PKGS python3-jsonschema chromium chromium-driver python3-selenium npm zlib1g-dev"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
@@ -24,3 +26,5 @@ if [ -n "$missing" ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
 fi
+# web (issue 14): the pinned Swagger UI that /api/docs serves (web/vendor/, from npm)
+"$(dirname "$0")/fetch-web-vendor.sh"
