@@ -319,10 +319,12 @@ _openapi_spec = []
 @pytest.fixture(autouse=True)
 def openapi_conformance():
     openapi_check.take()
+    openapi_check.take_ws()
     yield
     if not _openapi_spec:
         _openapi_spec.append(openapi_check.Spec(openapi_check.load()))
     problems = [p for rec in openapi_check.take() for p in _openapi_spec[0].check(*rec)]
+    problems += [p for rec in openapi_check.take_ws() for p in _openapi_spec[0].check_ws(*rec)]
     assert not problems, "responses that do not match web/openapi.json:\n" + "\n".join(problems[:20])
 
 

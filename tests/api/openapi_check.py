@@ -19,6 +19,7 @@ DOCUMENT = SOURCE / "web" / "openapi.json"
 _lock = threading.Lock()
 _bases = set()       # base URLs of the servers the tests started
 _seen = []           # (method, url, status, content-type, body bytes) since the last take()
+_ws_seen = []        # (url, text) of WebSocket text frames since the last take_ws()
 covered = set()      # (method, template, status) over the session
 
 
@@ -97,6 +98,17 @@ class Spec:
         return [f"{method} {template} -> {status}: {e}" for e in self.validate(content[media]["schema"], value)]
 
 
+    def check_ws(self, url, text):
+        """Problems with one text frame of /api/batch/ws/{job_id}."""
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return [f"WebSocket {url}: frame is not JSON: {text[:200]!r}"]
+        with _lock:
+            covered.add(("WS", "/api/batch/ws/{job_id}", value.get("type", "error") if isinstance(value, dict) else "?"))
+        return [f"WebSocket frame {str(value)[:120]}: {e}" for e in self.validate({"$ref": "#/components/schemas/WsMessage"}, value)]
+
+
 def _json(body):
     try:
         return json.loads(body)
@@ -112,6 +124,13 @@ def take():
     with _lock:
         out = list(_seen)
         _seen.clear()
+    return out
+
+
+def take_ws():
+    with _lock:
+        out = list(_ws_seen)
+        _ws_seen.clear()
     return out
 
 
@@ -131,3 +150,26 @@ def install():
 
     send._openapi_recorder = True
     requests.sessions.Session.send = send
+
+    # The WebSocket's text frames (websocket-client: recv() goes through recv_data()).
+    try:
+        import websocket
+    except ImportError:
+        return
+    original_recv = websocket.WebSocket.recv_data
+    original_connect = websocket.WebSocket.connect
+
+    def connect(self, url, **options):
+        self._openapi_url = url
+        return original_connect(self, url, **options)
+
+    def recv_data(self, control_frame=False):
+        op, data = original_recv(self, control_frame)
+        url = getattr(self, "_openapi_url", "")
+        if op == websocket.ABNF.OPCODE_TEXT and any(url.replace("ws://", "http://", 1).startswith(b) for b in _bases):
+            with _lock:
+                _ws_seen.append((url, data.decode("utf-8", "replace") if isinstance(data, bytes) else data))
+        return op, data
+
+    websocket.WebSocket.recv_data = recv_data
+    websocket.WebSocket.connect = connect

@@ -4,6 +4,7 @@ the document (openapi_check.py, installed by conftest.py)."""
 import json
 import re
 import subprocess
+import tempfile
 
 import jsonschema
 import pytest
@@ -22,8 +23,9 @@ def doc():
 
 def route_table():
     """The routes of the generated kore configuration: (path or regex, handler)."""
-    out = subprocess.run([str(BIN / "doctag-server"), "--print-config"], capture_output=True, text=True,
-                         check=True, env={"DOCTAG_DATA_DIR": "/tmp", "PATH": "/usr/bin:/bin"}).stdout
+    with tempfile.TemporaryDirectory() as data:
+        out = subprocess.run([str(BIN / "doctag-server"), "--print-config"], capture_output=True, text=True,
+                             check=True, env={"DOCTAG_DATA_DIR": data, "PATH": "/usr/bin:/bin"}).stdout
     return [tuple(line.split()[1:3]) for line in out.splitlines() if line.strip().startswith("route ")]
 
 
@@ -101,6 +103,12 @@ def test_checker_rejects_drift(doc):
     assert spec.check("GET", base + "/api/history/documents/search?query=a", 200, "application/json",
                       b'{"documents": [], "total": 0}') == []
     assert spec.check("GET", base + "/api/history/documents/search", 200, "application/json", b'{"jobs": []}')
+    # WebSocket frames.
+    job = "0b8e5a8e-1f0c-4c1e-9a51-2f3d4e5f6a7b"
+    assert spec.check_ws("ws://x", json.dumps({"error": "Authentication required", "job_id": job})) == []
+    assert spec.check_ws("ws://x", json.dumps({"type": "paused", "job_id": job})) == []
+    assert spec.check_ws("ws://x", json.dumps({"type": "progress", "job_id": job, "status": "success", "progress": 1}))
+    assert spec.check_ws("ws://x", json.dumps({"type": "exploded", "job_id": job}))
 
 
 def test_openapi_served_is_the_source(api, doc):
@@ -141,7 +149,7 @@ def test_app_is_served(api):
     assert r.headers["content-type"].startswith("text/html")
     assert r.headers["x-content-type-options"] == "nosniff"
     assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
-    for a in re.findall(r'(?:src|href)="([^"#]+)"', r.text):
+    for a in re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="([^"]+)"', r.text):
         assert a.startswith("/app/"), a
         assert api.get(a).status_code == 200, a
     r = api.get("/app", allow_redirects=False)
