@@ -79,30 +79,55 @@ function takeTokens(tokens, user) {
   });
 }
 
-/** Exchanges the refresh token (once at a time); logs out when refused. */
+/** Exchanges the refresh token (once at a time, across tabs); logs out
+ * when refused. Refresh tokens are single use and reusing one revokes the
+ * whole family, so two tabs must never both send the same one: the
+ * exchange holds a Web Lock where the browser has them, and a tab first
+ * takes what another tab already stored. */
 export function refresh() {
   if (!session) return Promise.reject(new ApiError(401, "Not logged in"));
   if (!refreshing) {
-    const token = session.refresh;
-    refreshing = fetch("/api/auth/refresh", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ refresh_token: token }),
-    })
-      .then(async (r) => {
-        const body = await parse(r);
-        if (!r.ok) {
-          if (r.status === 401) save(null);
-          throw new ApiError(r.status, detailText(body, r.status), body);
-        }
-        takeTokens(body);
-      })
-      .finally(() => {
-        refreshing = null;
-      });
+    const run = () => {
+      const stored = load();
+      if (stored && session && stored.refresh !== session.refresh && stored.expiresAt - Date.now() > REFRESH_EARLY_MS) {
+        adopt(stored);
+        return Promise.resolve();
+      }
+      return exchange();
+    };
+    const locked = navigator.locks ? navigator.locks.request("doctag.refresh", run) : run();
+    refreshing = locked.finally(() => {
+      refreshing = null;
+    });
   }
   return refreshing;
 }
+
+function adopt(s) {
+  session = s;
+  schedule();
+  listeners.forEach((f) => f(s));
+}
+
+async function exchange() {
+  if (!session) throw new ApiError(401, "Not logged in");
+  const r = await fetch("/api/auth/refresh", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ refresh_token: session.refresh }),
+  });
+  const body = await parse(r);
+  if (!r.ok) {
+    if (r.status === 401) save(null);
+    throw new ApiError(r.status, detailText(body, r.status), body);
+  }
+  takeTokens(body);
+}
+
+// Another tab logged in, refreshed or logged out.
+window.addEventListener("storage", (e) => {
+  if (e.key === STORE) adopt(load());
+});
 
 /** fetch with the bearer token; on a 401 the token is refreshed once and
  * the request repeated. Resolves to the parsed JSON (or the Response when

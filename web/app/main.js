@@ -83,7 +83,8 @@ async function route() {
   if (gen === generation && !main.contains(document.activeElement)) main.focus({ preventScroll: true });
 }
 
-onSession(renderNav);
+// Logged out (here or in another tab): a page that needs a login goes to it.
+onSession((s) => (s ? renderNav() : route()));
 window.addEventListener("hashchange", route);
 if (!location.hash) history.replaceState(null, "", currentUser() ? "#/process" : "#/login");
 route();
