@@ -128,6 +128,16 @@ def session(driver):
     return json.loads(driver.execute_script("return localStorage.getItem('doctag.session')") or "null")
 
 
+def expire_soon(driver):
+    """Makes the stored access token due to run out in a minute and reloads:
+    the app then refreshes it within seconds."""
+    driver.execute_script("""
+        const s = JSON.parse(localStorage.getItem('doctag.session'));
+        s.expiresAt = Date.now() + 61000;
+        localStorage.setItem('doctag.session', JSON.stringify(s));""")
+    driver.refresh()
+
+
 def api(server, driver, method, path, **kw):
     """The API as the browser's user sees it (the app's own token)."""
     s = session(driver)
@@ -230,11 +240,7 @@ def test_keyboard_only_login_and_token_refresh(server, browser):
     zone = browser.find_element(By.ID, "dropzone")
     assert zone.get_attribute("tabindex") == "0"
     old = session(browser)
-    browser.execute_script("""
-        const s = JSON.parse(localStorage.getItem('doctag.session'));
-        s.expiresAt = Date.now() + 62000;
-        localStorage.setItem('doctag.session', JSON.stringify(s));""")
-    browser.refresh()
+    expire_soon(browser)
     WebDriverWait(browser, 30, poll_frequency=0.2).until(lambda d: session(d)["access"] != old["access"])
     new = session(browser)
     assert new["refresh"] != old["refresh"] and new["expiresAt"] > time.time() * 1000 + 25 * 60 * 1000
@@ -246,11 +252,7 @@ def test_keyboard_only_login_and_token_refresh(server, browser):
     browser.get(server.url("/app/#/process"))
     wait_for(browser, "#dropzone")
     before = session(browser)
-    browser.execute_script("""
-        const s = JSON.parse(localStorage.getItem('doctag.session'));
-        s.expiresAt = Date.now() + 61000;
-        localStorage.setItem('doctag.session', JSON.stringify(s));""")
-    browser.refresh()
+    expire_soon(browser)
     browser.switch_to.window(first)
     browser.refresh()
     WebDriverWait(browser, 30, poll_frequency=0.2).until(lambda d: (session(d) or {}).get("refresh") != before["refresh"])
