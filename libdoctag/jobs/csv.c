@@ -4,6 +4,7 @@
 #include "jobs/jobs.h"
 #include "core/error.h"
 #include "history/history_internal.h"
+#include "process/process.h"
 
 #include <csv.h>
 #include <math.h>
@@ -385,7 +386,7 @@ DOCTAG_API doctag_status doctag_batch_process_csv(doctag_ctx *ctx, doctag_csv_re
   GPtrArray *payloads = payloads_of(&t);
   char *job_id = NULL;
   if (user_id) {
-    char *config = history_config_json(&popts);
+    char *config = process_config_json(&popts);
     st = history_job_create(ctx, user_id, NULL, "batch", config, payloads->len, &job_id);
     g_free(config);
     if (!st)

@@ -5,6 +5,7 @@
 #include "jobs/jobs.h"
 #include "core/error.h"
 #include "history/history_internal.h"
+#include "process/process.h"
 #include "store/store.h"
 
 #include <math.h>
@@ -235,7 +236,7 @@ doctag_status jobs_submit_payloads(doctag_ctx *ctx, char **job_id, const char *u
   if ((st = queue_get(ctx, &q)))
     return st;
 
-  char *config = history_config_json(&popts);
+  char *config = process_config_json(&popts);
   char *id = NULL;
   if ((st = history_job_create(ctx, user_id, opts->job_id, "batch", config, payloads->len, &id))) {
     g_free(config);
