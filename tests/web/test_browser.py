@@ -52,7 +52,7 @@ def files(kind, lang=None):
 def server():
     # One batch worker thread: rows are done one after the other, so the
     # job page has progress to show.
-    srv = start_server("embedded", {"DOCTAG_WORKERS": "1"})
+    srv = start_server("embedded", {"DOCTAG_WORKERS": "1", "DOCTAG_ALLOW_PRIVATE_URLS": "1"})
     yield srv
     srv.stop()
 
@@ -96,7 +96,15 @@ class Story:
 
 
 def shot(driver, name):
-    driver.save_screenshot(str(SHOTS / f"{name}.png"))
+    """The whole page, not only the window (DevTools' captureBeyondViewport)."""
+    try:
+        size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+        png = driver.execute_cdp_cmd("Page.captureScreenshot", {
+            "format": "png", "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], 6000), "scale": 1}})
+        (SHOTS / f"{name}.png").write_bytes(base64.b64decode(png["data"]))
+    except Exception:  # an older driver without CDP: the window is enough
+        driver.save_screenshot(str(SHOTS / f"{name}.png"))
 
 
 def wait_for(driver, css, timeout=WAIT, visible=True):
@@ -199,12 +207,68 @@ def test_sign_up_upload_shows_tags(server, browser):
     Story.document = doc
 
 
+@pytest.fixture(scope="module")
+def pdf_site():
+    """A local web server with one PDF, for the URL source."""
+    import http.server
+    import threading
+    body = files("text", "eng")[-1].read_bytes()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200 if self.path == "/report.pdf" else 404)
+            self.send_header("Content-Type", "application/pdf")
+            self.send_header("Content-Length", str(len(body) if self.path == "/report.pdf" else 0))
+            self.end_headers()
+            if self.path == "/report.pdf":
+                self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{srv.server_address[1]}"
+    srv.shutdown()
+
+
+def test_process_by_url_and_plain_text(server, browser, pdf_site):
+    assert Story.alice
+    browser.get(browser.current_url.split("#")[0] + "#/process")
+    wait_for(browser, "#dropzone")
+    browser.find_element(By.CSS_SELECTOR, "input[name=source][value=url]").click()
+    assert not browser.find_element(By.ID, "dropzone").is_displayed()
+    browser.find_element(By.ID, "pdf-url").send_keys(pdf_site + "/report.pdf")
+    browser.find_element(By.ID, "process-submit").click()
+    result = wait_for(browser, "#process-out #result")
+    docs = api(server, browser, "GET", "/api/history/documents").json()["documents"]
+    assert docs[0]["file_source_type"] == "url" and docs[0]["file_path"] == pdf_site + "/report.pdf"
+    assert [e.text for e in result.find_elements(By.CSS_SELECTOR, ".tag-name")] == docs[0]["tags"]
+    shot(browser, "process-url")
+    # A URL the server cannot fetch: its own message.
+    field = browser.find_element(By.ID, "pdf-url")
+    field.clear()
+    field.send_keys(pdf_site + "/missing.pdf")
+    browser.find_element(By.ID, "process-submit").click()
+    error = wait_for(browser, "#process-out .notice.error")
+    assert error.text.startswith("Failed to download PDF from URL"), error.text
+    # Plain text (POST /api/single/tag-text).
+    text = ("Riverside municipal water board notice. The water supply to the eastern ward will be interrupted "
+            "on Tuesday for pipeline maintenance. Residents should store drinking water. ") * 3
+    browser.find_element(By.ID, "tag-text").send_keys(text)
+    browser.find_element(By.ID, "tag-text-submit").click()
+    result = wait_for(browser, "#process-out #result")
+    assert "plain text" in result.text and result.find_elements(By.CSS_SELECTOR, ".tag-name")
+    shot(browser, "process-text")
+
+
 def test_bad_file_shows_the_servers_message(server, browser):
     """Dropped files go through the drop handler (a real DataTransfer)."""
     assert Story.alice, "needs the signed-up user"
     cases = [("notes.txt", b"plain text, not a PDF"), ("broken.pdf", b"%PDF-1.4\nthis is not a PDF body\n%%EOF\n")]
     for name, data in cases:
         browser.get(browser.current_url.split("#")[0] + "#/process")
+        browser.refresh()   # a fresh form (the URL test left the URL source chosen)
         wait_for(browser, "#dropzone")
         browser.execute_script("""
             const [name, b64] = arguments;
