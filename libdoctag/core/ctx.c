@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define DEFAULT_MAX_FILE_BYTES (50ull * 1024 * 1024)
@@ -170,6 +171,17 @@ DOCTAG_API doctag_status doctag_ctx_new(doctag_ctx **out, const doctag_config *c
   if (g_mkdir_with_parents(c->data_dir, 0700) != 0) {
     st = err_set(DOCTAG_EIO, "cannot create data directory %s: %s", c->data_dir, g_strerror(errno));
     goto fail;
+  }
+  /* The directory holds password and token hashes and extracted text: only
+   * its owner may enter it, whatever the umask or an older version left. */
+  struct stat sb;
+  if (stat(c->data_dir, &sb) == 0 && (sb.st_mode & 077)) {
+    if (chmod(c->data_dir, 0700) == 0)
+      g_message("doctag: data directory %s was mode %04o; tightened to 0700", c->data_dir,
+                (unsigned)(sb.st_mode & 07777));
+    else
+      g_warning("doctag: data directory %s is mode %04o and cannot be tightened: %s", c->data_dir,
+                (unsigned)(sb.st_mode & 07777), g_strerror(errno));
   }
   /* Tesseract must not start an OpenMP team per engine: our threads give the
    * parallelism (set before any engine exists; a caller's value wins). */
