@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -46,6 +47,8 @@ static const setting settings[] = {
   { "api-key", "OPENROUTER_API_KEY", "the LLM key (prefer the environment: flags show in ps)" },
   { "llm-base-url", "DOCTAG_LLM_BASE_URL", "OpenAI-compatible endpoint (default https://openrouter.ai/api/v1)" },
   { "jwt-secret", "DOCTAG_JWT_SECRET", "JWT signing secret (default: generated once in the data directory)" },
+  { "secret-key", "DOCTAG_SECRET_KEY", "key sealing batch jobs' LLM keys at rest, the same on every server and worker "
+                                       "(default: random per run; prefer the environment)" },
   { "blob-url", "DOCTAG_BLOB_URL", "s3://bucket/prefix for stored PDFs (default: the data directory)" },
   { "s3-endpoint", "DOCTAG_S3_ENDPOINT", "S3-compatible endpoint (default AWS)" },
   { "aws-region", "AWS_REGION", "S3 region" },
@@ -324,6 +327,24 @@ int main(int argc, char **argv)
   g_snprintf(mb, sizeof mb, "%lu", upload_mb);
   setenv("DOCTAG_MAX_FILE_MB", env_or("DOCTAG_MAX_FILE_MB", mb), 1);
   setenv("OMP_THREAD_LIMIT", env_or("OMP_THREAD_LIMIT", "1"), 1);
+
+  /* Batch jobs keep their LLM key sealed under DOCTAG_SECRET_KEY. Without
+   * one, a key drawn now that only this run's processes (kore's and the
+   * batch workers, which inherit it) hold: nothing readable rests on disk,
+   * and after a restart such jobs' keys are gone (README, Security). */
+  if (!getenv("DOCTAG_SECRET_KEY") || !*getenv("DOCTAG_SECRET_KEY")) {
+    unsigned char raw[32];
+    char hex[2 * sizeof raw + 1];
+    if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw) {
+      fprintf(stderr, "doctag-server: getrandom: %s\n", g_strerror(errno));
+      return 1;
+    }
+    for (size_t i = 0; i < sizeof raw; i++)
+      g_snprintf(hex + 2 * i, 3, "%02x", raw[i]);
+    setenv("DOCTAG_SECRET_KEY", hex, 1);
+    explicit_bzero(raw, sizeof raw);
+    explicit_bzero(hex, sizeof hex);
+  }
 
   /* The context checks every setting and creates the data directory. */
   doctag_ctx *ctx = NULL;

@@ -123,6 +123,7 @@ DOCTAG_API doctag_status doctag_ctx_new(doctag_ctx **out, const doctag_config *c
   c->llm_base_url = pick(cfg->llm_base_url, "DOCTAG_LLM_BASE_URL", noenv, DEFAULT_LLM_BASE_URL);
   c->llm_api_key = pick(cfg->llm_api_key, "OPENROUTER_API_KEY", noenv, NULL);
   c->jwt_secret = pick(cfg->jwt_secret, "DOCTAG_JWT_SECRET", noenv, NULL);
+  c->secret_key = pick(NULL, "DOCTAG_SECRET_KEY", noenv, NULL);
   c->blob_url = pick(cfg->blob_url, "DOCTAG_BLOB_URL", noenv, NULL);
   c->s3_endpoint = pick(cfg->s3_endpoint, "DOCTAG_S3_ENDPOINT", noenv, NULL);
   /* A trailing slash on the LLM base URL would double in ".../chat/completions". */
@@ -148,6 +149,12 @@ DOCTAG_API doctag_status doctag_ctx_new(doctag_ctx **out, const doctag_config *c
     const char *v = getenv("DOCTAG_ALLOW_PRIVATE_URLS");
     c->allow_private_urls = v && (!strcmp(v, "1") || !g_ascii_strcasecmp(v, "true") ||
                                   !g_ascii_strcasecmp(v, "yes"));
+  }
+
+  /* At least 256 bits' worth of text, as for the JWT secret. */
+  if (c->secret_key && *c->secret_key && strlen(c->secret_key) < 32) {
+    st = err_set(DOCTAG_EINVAL, "DOCTAG_SECRET_KEY must be at least 32 characters (e.g. `openssl rand -hex 32`)");
+    goto fail;
   }
 
   uint64_t n;
@@ -250,6 +257,7 @@ DOCTAG_API void doctag_ctx_free(doctag_ctx *ctx)
   g_free(ctx->llm_base_url);
   secret_free(ctx->llm_api_key);
   secret_free(ctx->jwt_secret);
+  secret_free(ctx->secret_key);
   g_free(ctx->blob_url);
   g_free(ctx->s3_endpoint);
   g_free(ctx);

@@ -12,6 +12,7 @@ struct doctag_ctx {
   char *llm_base_url;
   char *llm_api_key;     /* NULL: none */
   char *jwt_secret;      /* NULL: generated in data_dir by auth */
+  char *secret_key;      /* DOCTAG_SECRET_KEY: seals stored secrets (auth/seal.h); NULL: per process */
   char *blob_url;
   char *s3_endpoint;
   bool allow_private_urls;

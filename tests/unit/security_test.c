@@ -3,7 +3,10 @@
 #include "testutil.h"
 #include "store/store.h"
 #include "core/ctx.h"
+#include "core/seal.h"
+#include "queue/queue.h"
 
+#include <dirent.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -68,10 +71,150 @@ static void test_data_files_private_whatever_umask(void **state)
   g_free(root);
 }
 
+
+/* True when `needle` occurs in any file under `dir` (the database, its WAL,
+ * blobs...). */
+static bool dir_contains(const char *dir, const char *needle)
+{
+  GDir *d = g_dir_open(dir, 0, NULL);
+  if (!d)
+    return false;
+  bool found = false;
+  const char *name;
+  while (!found && (name = g_dir_read_name(d))) {
+    char *path = g_build_filename(dir, name, NULL);
+    if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
+      found = dir_contains(path, needle);
+    } else {
+      gchar *data = NULL;
+      gsize len = 0;
+      if (g_file_get_contents(path, &data, &len, NULL))
+        found = memmem(data, len, needle, strlen(needle)) != NULL;
+      g_free(data);
+    }
+    g_free(path);
+  }
+  g_dir_close(d);
+  return found;
+}
+
+static char *register_user(doctag_ctx *ctx)
+{
+  doctag_user *u = NULL;
+  char *email = g_strdup_printf("u%08x@example.com", g_random_int());
+  if (doctag_auth_register(ctx, &u, email, "correct horse battery staple", NULL))
+    fail_msg("register: %s", doctag_error_last()->message);
+  char *id = g_strdup(doctag_user_id(u));
+  doctag_user_free(u);
+  g_free(email);
+  return id;
+}
+
+/* A batch's LLM key is sealed before the queue stores it: no file of the
+ * data directory holds it in clear while the job waits or after it ends,
+ * and only the same key opens it. */
+static void test_batch_api_key_never_at_rest_in_clear(void **state)
+{
+  (void)state;
+  char *dir = tu_tmpdir();
+  doctag_ctx *ctx = ctx_on(dir);
+  ctx->secret_key = g_strdup("0123456789abcdef0123456789abcdef-test");
+  char *user = register_user(ctx);
+  char canary[64];
+  g_snprintf(canary, sizeof canary, "sk-canary-%08x%08x", g_random_int(), g_random_int());
+
+  doctag_process_options popts = DOCTAG_PROCESS_OPTIONS_INIT;
+  popts.api_key = canary;
+  popts.model_name = "local";
+  doctag_job_options jopts = DOCTAG_JOB_OPTIONS_INIT;
+  jopts.process = &popts;
+  doctag_field f[] = { { "title", "t" }, { "file_path", "https://example.com/a.pdf" }, { "file_source_type", "url" } };
+  doctag_row row = { f, G_N_ELEMENTS(f) };
+  char *job = NULL;
+  assert_int_equal(doctag_job_submit(ctx, &job, user, &row, 1, &jopts), DOCTAG_OK);
+  assert_false(dir_contains(dir, canary));
+
+  queue *q = NULL;
+  assert_int_equal(queue_get(ctx, &q), DOCTAG_OK);
+  queue_job qj = { 0 };
+  assert_int_equal(q->ops->job_get(q, job, &qj), DOCTAG_OK);
+  assert_non_null(qj.secret);
+  assert_true(seal_is_sealed(qj.secret));
+  assert_null(strstr(qj.secret, canary));
+  char *plain = NULL;
+  assert_int_equal(seal_open(ctx, qj.secret, &plain), DOCTAG_OK);
+  assert_string_equal(plain, canary);
+  seal_free(plain);
+
+  /* Another DOCTAG_SECRET_KEY, or none (a key of this process only, which
+   * is not the configured one), cannot open it. */
+  char *sealed = g_strdup(qj.secret);
+  char *saved = ctx->secret_key;
+  ctx->secret_key = g_strdup("another-key-another-key-another-key");
+  assert_int_equal(seal_open(ctx, sealed, &plain), DOCTAG_EAUTH);
+  g_free(ctx->secret_key);
+  ctx->secret_key = NULL;
+  assert_int_equal(seal_open(ctx, sealed, &plain), DOCTAG_EAUTH);
+  ctx->secret_key = saved;
+  /* Altered: refused. */
+  sealed[strlen(sealed) - 3] = sealed[strlen(sealed) - 3] == 'A' ? 'B' : 'A';
+  assert_int_equal(seal_open(ctx, sealed, &plain), DOCTAG_EAUTH);
+  g_free(sealed);
+  queue_job_clear(&qj);
+
+  assert_int_equal(doctag_job_cancel(ctx, user, job), DOCTAG_OK);
+  assert_false(dir_contains(dir, canary));
+  doctag_ctx_free(ctx);
+  assert_false(dir_contains(dir, canary));
+  doctag_free(job);
+  g_free(user);
+  g_free(dir);
+}
+
+/* Without DOCTAG_SECRET_KEY the process seals under its own random key:
+ * it opens what it sealed; a fresh context of the same process too. */
+static void test_seal_without_configured_key(void **state)
+{
+  (void)state;
+  char *dir = tu_tmpdir();
+  doctag_ctx *ctx = ctx_on(dir);
+  char *sealed = NULL, *plain = NULL;
+  assert_int_equal(seal_text(ctx, "sk-secret", &sealed), DOCTAG_OK);
+  assert_null(strstr(sealed, "sk-secret"));
+  char *again = NULL;
+  assert_int_equal(seal_text(ctx, "sk-secret", &again), DOCTAG_OK);
+  assert_string_not_equal(sealed, again); /* a fresh nonce each time */
+  assert_int_equal(seal_open(ctx, sealed, &plain), DOCTAG_OK);
+  assert_string_equal(plain, "sk-secret");
+  seal_free(plain);
+  g_free(again);
+  g_free(sealed);
+  doctag_ctx_free(ctx);
+  g_free(dir);
+}
+
+/* A DOCTAG_SECRET_KEY too short to be a key is refused at start. */
+static void test_short_secret_key_refused(void **state)
+{
+  (void)state;
+  char *dir = tu_tmpdir();
+  g_setenv("DOCTAG_SECRET_KEY", "short", TRUE);
+  doctag_config cfg = DOCTAG_CONFIG_INIT;
+  cfg.data_dir = dir;
+  doctag_ctx *ctx = NULL;
+  assert_int_equal(doctag_ctx_new(&ctx, &cfg), DOCTAG_EINVAL);
+  assert_non_null(strstr(doctag_error_last()->message, "DOCTAG_SECRET_KEY"));
+  g_unsetenv("DOCTAG_SECRET_KEY");
+  g_free(dir);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_data_files_private_whatever_umask),
+    cmocka_unit_test(test_batch_api_key_never_at_rest_in_clear),
+    cmocka_unit_test(test_seal_without_configured_key),
+    cmocka_unit_test(test_short_secret_key_refused),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,104 @@
+"""Issue 15, security hardening, seen from outside: no secret at rest in
+clear, private files, login throttling, revocation, weak passwords, small
+leaks and HTTP edge cases."""
+import os
+import pathlib
+import secrets
+import socket
+import stat
+import subprocess
+import time
+import urllib.parse
+import uuid
+
+import pytest
+import requests
+
+from conftest import TIMEOUT, corpus_dir, detail, new_user
+from test_batch import wait_done
+
+
+def redis_dump(url):
+    """Every value of every key of the Redis at `url`, as bytes (a tiny RESP
+    client: the tests need no redis module)."""
+    u = urllib.parse.urlparse(url)
+    s = socket.create_connection((u.hostname or "127.0.0.1", u.port or 6379), timeout=10)
+    f = s.makefile("rb")
+
+    def cmd(*args):
+        out = b"*%d\r\n" % len(args)
+        for a in args:
+            a = a if isinstance(a, bytes) else str(a).encode()
+            out += b"$%d\r\n%s\r\n" % (len(a), a)
+        s.sendall(out)
+        return read()
+
+    def read():
+        line = f.readline().rstrip(b"\r\n")
+        kind, rest = line[:1], line[1:]
+        if kind in (b"+", b"-", b":"):
+            return rest
+        if kind == b"$":
+            n = int(rest)
+            if n < 0:
+                return b""
+            data = f.read(n + 2)[:-2]
+            return data
+        if kind == b"*":
+            n = int(rest)
+            return [read() for _ in range(max(n, 0))]
+        raise AssertionError(f"unexpected RESP {line!r}")
+
+    if u.password:
+        cmd("AUTH", urllib.parse.unquote(u.password))
+    elif u.username:
+        cmd("AUTH", urllib.parse.unquote(u.username))
+    if u.path and u.path.strip("/"):
+        cmd("SELECT", u.path.strip("/"))
+
+    def flat(v):
+        if isinstance(v, list):
+            return b"\n".join(flat(x) for x in v)
+        return v
+
+    blob = []
+    for key in cmd("KEYS", "*"):
+        kind = cmd("TYPE", key)
+        value = {b"string": lambda: cmd("GET", key), b"hash": lambda: cmd("HGETALL", key),
+                 b"list": lambda: cmd("LRANGE", key, 0, -1), b"set": lambda: cmd("SMEMBERS", key),
+                 b"zset": lambda: cmd("ZRANGE", key, 0, -1), b"stream": lambda: cmd("XRANGE", key, "-", "+")}
+        blob.append(key + b"\n" + flat(value.get(kind, lambda: b"")()))
+    s.close()
+    return b"\n".join(blob)
+
+
+def stored_bytes(srv):
+    """Everything the server keeps: every file of the data directory (the
+    SQLite database, its WAL, blobs), and the PostgreSQL database and Redis
+    when it uses them."""
+    out = []
+    for p in pathlib.Path(srv.data).rglob("*"):
+        if p.is_file():
+            out.append(p.read_bytes())
+    db = srv.env.get("DOCTAG_DATABASE_URL", "")
+    if db.startswith("postgres"):
+        out.append(subprocess.run(["pg_dump", db], check=True, capture_output=True).stdout)
+    if srv.env.get("DOCTAG_REDIS_URL"):
+        out.append(redis_dump(srv.env["DOCTAG_REDIS_URL"]))
+    return b"\n".join(out)
+
+
+def test_batch_api_key_never_stored_in_clear(server, alice):
+    canary = "sk-canary-" + secrets.token_hex(12)
+    rows = [{"title": f"doc {i}", "file_path": str(corpus_dir() / "text" / "en_invoice.pdf"),
+             "file_source_type": "local"} for i in range(3)]
+    r = alice.post("/api/batch/start", json={"documents": rows, "config": {
+        "model_name": "local", "num_tags": 5, "api_key": canary}})
+    assert r.status_code == 200, r.text
+    job = r.json()["job_id"]
+    # While it waits or runs...
+    assert canary.encode() not in stored_bytes(server)
+    assert wait_done(alice, job)["status"] == "completed"
+    # ... and after it ended (SQLite keeps old pages in the WAL).
+    assert canary.encode() not in stored_bytes(server)
+    assert canary not in server.log_text()
