@@ -228,12 +228,18 @@ typedef struct srv_part {
 
 typedef struct srv_form {
   GPtrArray *parts;    /* srv_part * */
+  bool too_many_parts; /* more than SRV_FORM_MAX_PARTS: answer 400 "Too many form parts" */
 } srv_form;
+
+#define SRV_FORM_MAX_PARTS 64
 
 /* Parses a multipart/form-data body (content_type carries the boundary).
  * Parts point into `data`. false with *why on a malformed body. */
 bool srv_form_parse(srv_form *f, const char *content_type, const unsigned char *data, size_t len,
                     const char **why);
+/* True, having answered 400 "Too many form parts", when the body had more
+ * parts than SRV_FORM_MAX_PARTS. */
+bool srv_form_refused(const srv_form *f, srv_reply *reply);
 /* The first part named `name`, or NULL. */
 const srv_part *srv_form_get(const srv_form *f, const char *name);
 /* A plain field's value as a new string (NULL when absent or a file). */

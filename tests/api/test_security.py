@@ -102,3 +102,32 @@ def test_batch_api_key_never_stored_in_clear(server, alice):
     # ... and after it ended (SQLite keeps old pages in the WAL).
     assert canary.encode() not in stored_bytes(server)
     assert canary not in server.log_text()
+
+
+def test_too_many_form_parts(alice):
+    fields = [("config", (None, '{"model_name": "local"}'))]
+    fields += [(f"extra{i}", (None, "x")) for i in range(70)]
+    fields.append(("pdf_file", ("doc.pdf", (corpus_dir() / "text" / "en_invoice.pdf").read_bytes(),
+                                "application/pdf")))
+    r = alice.post("/api/single/process", files=fields)
+    assert r.status_code == 400, r.text
+    assert detail(r) == "Too many form parts"
+    r = alice.post("/api/batch/process", files=fields)
+    assert r.status_code == 400 and detail(r) == "Too many form parts", r.text
+    # 64 parts are still a form.
+    r = alice.post("/api/single/process", files=fields[:1] + fields[1:63] + fields[-1:])
+    assert r.status_code == 200, r.text
+
+
+def test_url_schemes_are_case_insensitive(alice, local_pdf_server_port):
+    # Private addresses are refused: reaching the guard shows the scheme passed.
+    for url in (f"HTTP://127.0.0.1:{local_pdf_server_port}/a.pdf", f"Https://127.0.0.1:{local_pdf_server_port}/a.pdf"):
+        r = alice.post("/api/single/process", data={"config": '{"model_name": "local"}', "pdf_url": url},
+                       files={"_": ("", b"")})
+        assert r.status_code == 400 and detail(r).startswith("URL not allowed: "), f"{url}: {r.text}"
+        r = alice.get("/api/single/preview", params={"url": url})
+        assert r.status_code == 400 and detail(r).startswith("URL not allowed: "), f"{url}: {r.text}"
+    r = alice.post("/api/batch/validate-paths", json={"paths": [{"path": "HTTP://doctag-test.invalid/a.pdf",
+                                                                 "type": "url"}]})
+    assert r.status_code == 200, r.text
+    assert r.json()["results"][0]["error"] != "URL must start with http:// or https://"
