@@ -88,6 +88,7 @@ static const doctag_error_class doctag_error_classes[] = {
   { DOCTAG_EEXISTS, "AlreadyExists", "InvalidInput", "Already exists (a duplicate email)." },
   { DOCTAG_EUNAVAILABLE, "Unavailable", "StorageError", "A dependency (database, Redis) is down." },
   { DOCTAG_EINTERNAL, "InternalError", "Error", "A bug in doctag: please report it." },
+  { DOCTAG_ERATE, "RateLimited", "Error", "Too many attempts (login throttling): try again later." },
 };
 
 #define DOCTAG_ERROR_CLASS_COUNT (sizeof doctag_error_classes / sizeof doctag_error_classes[0])

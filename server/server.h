@@ -108,6 +108,7 @@ void srv_reply_error(srv_reply *r, srv_scope scope);
 typedef enum srv_pool {
   SRV_POOL_QUICK = 0,     /* database calls: auth, history, job steering */
   SRV_POOL_HEAVY,         /* processing documents: extraction, OCR, LLM */
+  SRV_POOL_HASH,          /* password hashes (register, login): a flood waits here, not in QUICK */
 } srv_pool;
 
 /* Work run on a task thread: fills `reply` (never calls http_* or kore_*). */
@@ -158,6 +159,7 @@ typedef enum srv_route_flags {
   SRV_AUTH = 1 << 0,    /* needs a valid access token: 401 otherwise */
   SRV_JSON = 1 << 1,    /* the body must be a JSON object: 422 otherwise */
   SRV_HEAVY = 1 << 2,   /* runs on the document pool */
+  SRV_HASH = 1 << 3,    /* hashes a password: runs on the hash pool */
 } srv_route_flags;
 
 /* Runs on a task thread and fills the reply. */

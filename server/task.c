@@ -23,7 +23,7 @@ typedef struct srv_job {
   bool started;
 } srv_job;
 
-static GThreadPool *pools[2];
+static GThreadPool *pools[3];
 
 /* Document work runs at a lower priority: the event loop, which answers
  * /api/status and wakes requests, must win the CPU over OCR. Linux keeps
@@ -58,6 +58,12 @@ void srv_tasks_init(unsigned int quick_threads, unsigned int heavy_threads)
   pools[SRV_POOL_HEAVY] = g_thread_pool_new(pool_run, GINT_TO_POINTER(SRV_POOL_HEAVY), (gint)MAX(heavy_threads, 1),
                                             FALSE, &err);
   if (!pools[SRV_POOL_HEAVY])
+    fatal("doctag: cannot create the task pool: %s", err->message);
+  /* As many as the cores: the library caps hashes machine-wide at that
+   * (auth/throttle.h); a login flood queues here while QUICK answers. */
+  pools[SRV_POOL_HASH] = g_thread_pool_new(pool_run, GINT_TO_POINTER(SRV_POOL_HASH),
+                                           (gint)MAX(1, g_get_num_processors()), FALSE, &err);
+  if (!pools[SRV_POOL_HASH])
     fatal("doctag: cannot create the task pool: %s", err->message);
 }
 

@@ -1,6 +1,7 @@
 /* The auth ABI: register, login, refresh (rotation and reuse detection),
  * logout, verify, and the user and token objects. */
 #include "auth/auth.h"
+#include "auth/throttle.h"
 #include "core/error.h"
 #include "core/json.h"
 #include "core/utf8.h"
@@ -186,6 +187,30 @@ static doctag_status check_password(const char *password)
     return err_set(DOCTAG_EINVAL, "password must be at most %u bytes", AUTH_PASSWORD_MAX);
   if (g_utf8_strlen(password, -1) < AUTH_PASSWORD_MIN)
     return err_set(DOCTAG_EINVAL, "password must be at least %u characters", AUTH_PASSWORD_MIN);
+  if (auth_password_common(password))
+    return err_set(DOCTAG_EINVAL, "Password is too common");
+  return DOCTAG_OK;
+}
+
+/* ---- hashing under a slot (throttle.h) ---- */
+
+static doctag_status hash_slotted(doctag_ctx *ctx, const char *password, char **hash)
+{
+  int slot = hash_slot_take(ctx);
+  if (slot == -2)
+    return err_set(DOCTAG_EUNAVAILABLE, "the server is busy checking passwords; try again");
+  doctag_status st = auth_password_hash(password, hash);
+  hash_slot_give(slot);
+  return st;
+}
+
+static doctag_status verify_slotted(doctag_ctx *ctx, const char *hash, const char *password, bool *ok)
+{
+  int slot = hash_slot_take(ctx);
+  if (slot == -2)
+    return err_set(DOCTAG_EUNAVAILABLE, "the server is busy checking passwords; try again");
+  *ok = auth_password_verify(hash, password);
+  hash_slot_give(slot);
   return DOCTAG_OK;
 }
 
@@ -300,18 +325,21 @@ doctag_status doctag_auth_register(doctag_ctx *ctx, doctag_user **out, const cha
   struct store *s = NULL;
   if (st == DOCTAG_OK)
     st = store_get(ctx, &s);
-  /* A known email is refused before spending the hash. */
+  /* A known email costs the hash too: registering takes the same time
+   * whether or not the email exists. */
   store_rows rows = { 0 };
+  bool known = false;
   if (st == DOCTAG_OK) {
     store_param p[] = { SP_T(norm) };
     st = store_query(s, ST_USER_BY_EMAIL, p, 1, &rows);
-    if (st == DOCTAG_OK && rows.nrows)
-      st = err_set(DOCTAG_EEXISTS, "Email already registered");
+    known = st == DOCTAG_OK && rows.nrows;
     store_rows_clear(&rows);
   }
   char *hash = NULL, *id = NULL;
   if (st == DOCTAG_OK)
-    st = auth_password_hash(password, &hash);
+    st = hash_slotted(ctx, password, &hash);
+  if (st == DOCTAG_OK && known)
+    st = err_set(DOCTAG_EEXISTS, "Email already registered");
   if (st == DOCTAG_OK) {
     id = store_uuid_new();
     int64_t now = store_now_us();
@@ -357,21 +385,30 @@ doctag_status doctag_auth_login(doctag_ctx *ctx, doctag_user **user, doctag_toke
   if ((st = store_get(ctx, &s)) != DOCTAG_OK)
     return st;
   char *norm = email_normalise(email);
+  /* Throttled before any work: 429 even with the right password. */
+  throttle_attempt attempt;
+  if ((st = throttle_begin(s, norm ? norm : email, opts ? opts->ip : NULL, &attempt)) != DOCTAG_OK) {
+    g_free(norm);
+    return st;
+  }
   store_rows rows = { 0 };
   if (norm) {
     store_param p[] = { SP_T(norm) };
     st = store_query(s, ST_USER_BY_EMAIL, p, 1, &rows);
   }
   g_free(norm);
-  if (st != DOCTAG_OK)
-    return st;
   /* Unknown email: the same work and answer as a wrong password. */
   const char *hash = rows.nrows ? store_cell(&rows, 0, 6) : NULL;
-  bool ok = strlen(password) <= AUTH_PASSWORD_MAX && auth_password_verify(hash, password) && hash;
-  if (!ok) {
+  bool ok = false;
+  if (st == DOCTAG_OK && strlen(password) <= AUTH_PASSWORD_MAX)
+    st = verify_slotted(ctx, hash, password, &ok);
+  ok = ok && hash;
+  if (st != DOCTAG_OK || !ok) {
     store_rows_clear(&rows);
-    return err_set(DOCTAG_EAUTH, MSG_BAD_LOGIN);
+    throttle_failed(s, &attempt);
+    return st != DOCTAG_OK ? st : err_set(DOCTAG_EAUTH, MSG_BAD_LOGIN);
   }
+  throttle_succeeded(s, &attempt);
   doctag_user *u = auth_user_from_row(&rows, 0);
   store_rows_clear(&rows);
   if (!u->is_active) {

@@ -37,6 +37,11 @@ doctag_status auth_password_hash(const char *password, char **hash);
  * unknown email costs as much time as a wrong password. */
 bool auth_password_verify(const char *hash, const char *password);
 
+/* True when `password` is all whitespace or, compared case-insensitively,
+ * in the shipped list of common passwords (auth/data/common_passwords.txt,
+ * NIST SP 800-63B 5.1.1.2). */
+bool auth_password_common(const char *password);
+
 /* The signing secret: ctx->jwt_secret, else data_dir/jwt_secret, created
  * once (mode 0600, atomically, safe against concurrent processes). A new
  * reference; g_bytes_unref it. Errors: DOCTAG_EIO. */

@@ -131,3 +131,54 @@ def test_url_schemes_are_case_insensitive(alice, local_pdf_server_port):
                                                                  "type": "url"}]})
     assert r.status_code == 200, r.text
     assert r.json()["results"][0]["error"] != "URL must start with http:// or https://"
+
+
+@pytest.mark.parametrize("password", ["password", "12345678", "Password1", "        ", "\t\t\t\t    "])
+def test_weak_passwords_refused(api, password):
+    r = api.post("/api/auth/register", json={"email": f"w-{uuid.uuid4().hex[:8]}@example.com", "password": password})
+    assert r.status_code == 422, r.text
+    d = detail(r)[0]
+    assert d["loc"] == ["body", "password"] and d["msg"] == "Password is too common", d
+
+
+@pytest.fixture
+def fresh_server():
+    """A server of its own: throttling from 127.0.0.1 must not spill into
+    the other tests' logins."""
+    from conftest import start_server
+    srv = start_server("embedded", {"DOCTAG_WORKERS": "0"})
+    yield srv
+    assert srv.stop()["server"] == 0
+
+
+def login(srv, email, password):
+    return requests.post(srv.url("/api/auth/login"), json={"email": email, "password": password}, timeout=TIMEOUT)
+
+
+def assert_429(r):
+    assert r.status_code == 429, r.text
+    n = int(r.headers["Retry-After"])
+    assert 1 <= n <= 900
+    assert detail(r) == f"Too many login attempts; try again in {n} seconds"
+
+
+def test_login_throttled_per_email(fresh_server):
+    a, b = new_user(fresh_server, "thr-a"), new_user(fresh_server, "thr-b")
+    # A success clears the email's count...
+    for _ in range(4):
+        assert login(fresh_server, a.email, "wrong-" + a.password).status_code == 401
+    assert login(fresh_server, a.email, a.password).status_code == 200
+    # ... so five more failures are needed; then even the right password waits.
+    for _ in range(5):
+        assert login(fresh_server, a.email, "wrong-" + a.password).status_code == 401
+    assert_429(login(fresh_server, a.email, a.password))
+    assert_429(login(fresh_server, a.email.upper(), a.password))
+    # Another account from the same address is not held up.
+    assert login(fresh_server, b.email, b.password).status_code == 200
+
+
+def test_login_throttled_per_address(fresh_server):
+    user = new_user(fresh_server, "thr-addr")
+    for i in range(20):
+        assert login(fresh_server, f"spray{i}-{uuid.uuid4().hex[:6]}@example.com", "wrong-password-1").status_code == 401
+    assert_429(login(fresh_server, user.email, user.password))

@@ -5,6 +5,7 @@
 #include "core/ctx.h"
 #include "core/seal.h"
 #include "queue/queue.h"
+#include "auth/throttle.h"
 
 #include <dirent.h>
 #include <string.h>
@@ -208,6 +209,156 @@ static void test_short_secret_key_refused(void **state)
   g_free(dir);
 }
 
+/* ---- passwords ---- */
+
+static void test_weak_passwords_refused(void **state)
+{
+  (void)state;
+  char *dir = tu_tmpdir();
+  doctag_ctx *ctx = ctx_on(dir);
+  static const char *const weak[] = { "password", "12345678", "PASSWORD1", "Qwertyuiop", "        ",
+                                      "\t \t \t \t ", "\xe3\x80\x80\xe3\x80\x80\xe3\x80\x80\xe3\x80\x80 \n \n \n" };
+  for (size_t i = 0; i < G_N_ELEMENTS(weak); i++) {
+    doctag_status st = doctag_auth_register(ctx, NULL, "weak@example.com", weak[i], NULL);
+    if (st != DOCTAG_EINVAL)
+      fail_msg("\"%s\" was accepted (%d)", weak[i], st);
+    assert_string_equal(doctag_error_last()->message, "Password is too common");
+  }
+  assert_int_equal(doctag_auth_register(ctx, NULL, "weak@example.com", "pass word horse 8", NULL), DOCTAG_OK);
+  doctag_ctx_free(ctx);
+  g_free(dir);
+}
+
+/* ---- hashing slots and throttling ---- */
+
+typedef struct bg_call {
+  doctag_ctx *ctx;
+  const char *email, *password;
+  bool login;
+  doctag_status st;
+  gint done;
+} bg_call;
+
+static gpointer bg_run(gpointer p)
+{
+  bg_call *b = p;
+  if (b->login) {
+    doctag_tokens *t = NULL;
+    b->st = doctag_auth_login(b->ctx, NULL, &t, b->email, b->password, NULL);
+    doctag_tokens_free(t);
+  } else {
+    b->st = doctag_auth_register(b->ctx, NULL, b->email, b->password, NULL);
+  }
+  g_atomic_int_set(&b->done, 1);
+  return NULL;
+}
+
+/* Every slot taken: a login, and a registration of a known email (which
+ * must cost the hash like a new one), wait for a slot. */
+static void test_hashes_wait_for_a_slot(void **state)
+{
+  (void)state;
+  char *dir = tu_tmpdir();
+  doctag_ctx *ctx = ctx_on(dir);
+  assert_int_equal(doctag_auth_register(ctx, NULL, "slot@example.com", "pass word horse 8", NULL), DOCTAG_OK);
+  unsigned int n = MAX(1u, g_get_num_processors());
+  GArray *held = g_array_new(FALSE, FALSE, sizeof(int));
+  for (unsigned int i = 0; i < n; i++) {
+    int s = hash_slot_take(ctx);
+    assert_true(s >= 0);
+    g_array_append_val(held, s);
+  }
+  bg_call calls[2] = { { ctx, "slot@example.com", "pass word horse 8", true, 0, 0 },
+                       { ctx, "slot@example.com", "another pass 88", false, 0, 0 } };
+  GThread *th[2];
+  for (int i = 0; i < 2; i++)
+    th[i] = g_thread_new("bg", bg_run, &calls[i]);
+  g_usleep(300 * 1000);
+  assert_false(g_atomic_int_get(&calls[0].done));
+  assert_false(g_atomic_int_get(&calls[1].done));
+  for (guint i = 0; i < held->len; i++)
+    hash_slot_give(g_array_index(held, int, i));
+  for (int i = 0; i < 2; i++)
+    g_thread_join(th[i]);
+  assert_int_equal(calls[0].st, DOCTAG_OK);
+  assert_int_equal(calls[1].st, DOCTAG_EEXISTS);
+  g_array_free(held, TRUE);
+  doctag_ctx_free(ctx);
+  g_free(dir);
+}
+
+static doctag_status login_from(doctag_ctx *ctx, const char *email, const char *pw, const char *ip)
+{
+  doctag_session_options o = DOCTAG_SESSION_OPTIONS_INIT;
+  o.ip = ip;
+  doctag_tokens *t = NULL;
+  doctag_status st = doctag_auth_login(ctx, NULL, &t, email, pw, &o);
+  doctag_tokens_free(t);
+  return st;
+}
+
+static void assert_throttled(doctag_status st)
+{
+  assert_int_equal(st, DOCTAG_ERATE);
+  unsigned int n = doctag_error_retry_after();
+  assert_true(n >= 1 && n <= THROTTLE_WINDOW_SEC);
+  char *want = g_strdup_printf("Too many login attempts; try again in %u seconds", n);
+  assert_string_equal(doctag_error_last()->message, want);
+  g_free(want);
+}
+
+/* Five failures for an email: the sixth try is refused, right password
+ * too, also through another context on the same database (another kore
+ * worker or server); a success before that clears the count. */
+static void test_login_throttled_per_email(void **state)
+{
+  (void)state;
+  char *dir = tu_tmpdir();
+  doctag_ctx *a = ctx_on(dir), *b = ctx_on(dir);
+  const char *pw = "pass word horse 8";
+  assert_int_equal(doctag_auth_register(a, NULL, "t1@example.com", pw, NULL), DOCTAG_OK);
+  assert_int_equal(doctag_auth_register(a, NULL, "t2@example.com", pw, NULL), DOCTAG_OK);
+  for (int i = 0; i < THROTTLE_EMAIL_MAX; i++)
+    assert_int_equal(login_from(i % 2 ? a : b, "t1@example.com", "wrong guess 1", NULL), DOCTAG_EAUTH);
+  assert_throttled(login_from(a, "t1@example.com", pw, NULL));
+  assert_throttled(login_from(b, " T1@Example.com", pw, NULL));
+  assert_int_equal(login_from(a, "t2@example.com", pw, NULL), DOCTAG_OK);
+  /* An unknown email is counted alike. */
+  for (int i = 0; i < THROTTLE_EMAIL_MAX; i++)
+    assert_int_equal(login_from(a, "ghost@example.com", "wrong guess 1", NULL), DOCTAG_EAUTH);
+  assert_throttled(login_from(a, "ghost@example.com", pw, NULL));
+
+  for (int i = 0; i < THROTTLE_EMAIL_MAX - 1; i++)
+    assert_int_equal(login_from(a, "t2@example.com", "wrong guess 1", NULL), DOCTAG_EAUTH);
+  assert_int_equal(login_from(a, "t2@example.com", pw, NULL), DOCTAG_OK);
+  for (int i = 0; i < THROTTLE_EMAIL_MAX; i++)
+    assert_int_equal(login_from(a, "t2@example.com", "wrong guess 1", NULL), DOCTAG_EAUTH);
+  assert_throttled(login_from(a, "t2@example.com", pw, NULL));
+  doctag_ctx_free(a);
+  doctag_ctx_free(b);
+  g_free(dir);
+}
+
+/* Twenty failures from one address, over many emails: that address is
+ * refused, right password too; another address is not. */
+static void test_login_throttled_per_address(void **state)
+{
+  (void)state;
+  char *dir = tu_tmpdir();
+  doctag_ctx *ctx = ctx_on(dir);
+  const char *pw = "pass word horse 8";
+  assert_int_equal(doctag_auth_register(ctx, NULL, "addr@example.com", pw, NULL), DOCTAG_OK);
+  for (int i = 0; i < THROTTLE_ADDR_MAX; i++) {
+    char email[64];
+    g_snprintf(email, sizeof email, "spray%d@example.com", i);
+    assert_int_equal(login_from(ctx, email, "wrong guess 1", "192.0.2.7"), DOCTAG_EAUTH);
+  }
+  assert_throttled(login_from(ctx, "addr@example.com", pw, "192.0.2.7"));
+  assert_int_equal(login_from(ctx, "addr@example.com", pw, "192.0.2.8"), DOCTAG_OK);
+  doctag_ctx_free(ctx);
+  g_free(dir);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -215,6 +366,10 @@ int main(void)
     cmocka_unit_test(test_batch_api_key_never_at_rest_in_clear),
     cmocka_unit_test(test_seal_without_configured_key),
     cmocka_unit_test(test_short_secret_key_refused),
+    cmocka_unit_test(test_weak_passwords_refused),
+    cmocka_unit_test(test_hashes_wait_for_a_slot),
+    cmocka_unit_test(test_login_throttled_per_email),
+    cmocka_unit_test(test_login_throttled_per_address),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
