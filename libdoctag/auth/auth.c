@@ -1,6 +1,7 @@
 /* The auth ABI: register, login, refresh (rotation and reuse detection),
  * logout, verify, and the user and token objects. */
 #include "auth/auth.h"
+#include "auth/revoke.h"
 #include "auth/throttle.h"
 #include "core/error.h"
 #include "core/json.h"
@@ -262,7 +263,7 @@ static doctag_status issue_pair(doctag_ctx *ctx, struct store *s, store_conn *c,
   unsigned int refresh_ttl = ttl(opts ? opts->refresh_ttl_sec : 0, AUTH_REFRESH_TTL);
   doctag_tokens *t = g_new0(doctag_tokens, 1);
   t->expires_in = access_ttl;
-  st = auth_jwt_issue(secret, user_id, email, now, access_ttl, &t->access);
+  st = auth_jwt_issue(secret, user_id, email, family, now, access_ttl, &t->access);
   g_bytes_unref(secret);
   if (st == DOCTAG_OK) {
     t->refresh = refresh_new();
@@ -518,6 +519,8 @@ doctag_status doctag_auth_refresh(doctag_ctx *ctx, doctag_tokens **out, const ch
     if (st == DOCTAG_OK && rows.nrows && store_cell_bool(&rows, 0, 0)) {
       store_param q[] = { SP_T(store_cell(&rows, 0, 1)), SP_I(now) };
       st = store_exec(c, ST_TOKEN_REVOKE_FAMILY, q, 2, NULL);
+      if (st == DOCTAG_OK)
+        st = revoke_family(s, c, store_cell(&rows, 0, 1));
     }
     store_rows_clear(&rows);
     if (st == DOCTAG_OK)
@@ -550,10 +553,18 @@ doctag_status doctag_auth_logout(doctag_ctx *ctx, const char *refresh_token, boo
   store_rows rows;
   store_param p[] = { SP_T(hash), SP_I(store_now_us()) };
   st = store_query(s, ST_TOKEN_REVOKE, p, 2, &rows);
-  g_free(hash);
   if (st == DOCTAG_OK && revoked)
     *revoked = rows.changes > 0;
   store_rows_clear(&rows);
+  /* The session's access tokens end with it. */
+  if (st == DOCTAG_OK) {
+    store_param q[] = { SP_T(hash) };
+    st = store_query(s, ST_TOKEN_STATE, q, 1, &rows);
+    if (st == DOCTAG_OK && rows.nrows)
+      st = revoke_family(s, NULL, store_cell(&rows, 0, 1));
+    store_rows_clear(&rows);
+  }
+  g_free(hash);
   return st;
 }
 
@@ -591,6 +602,11 @@ doctag_status doctag_auth_verify(doctag_ctx *ctx, doctag_user **out, const char 
   char *sub = NULL;
   st = auth_jwt_check(secret, access_token, store_now_us() / G_USEC_PER_SEC, &sub);
   g_bytes_unref(secret);
+  if (st == DOCTAG_OK) {
+    char *family = auth_jwt_family(access_token);
+    st = revoke_check(s, family);
+    g_free(family);
+  }
   doctag_user *u = NULL;
   if (st == DOCTAG_OK)
     st = load_user(s, sub, DOCTAG_EAUTH, "Could not validate credentials: user not found", &u);

@@ -47,13 +47,16 @@ bool auth_password_common(const char *password);
  * reference; g_bytes_unref it. Errors: DOCTAG_EIO. */
 doctag_status auth_secret(doctag_ctx *ctx, struct store *s, GBytes **out);
 
-/* An HS256 access token for `sub`/`email`, issued at `now` (seconds),
- * valid `ttl` seconds. *out is g_malloc'd. */
-doctag_status auth_jwt_issue(GBytes *secret, const char *sub, const char *email, int64_t now,
+/* An HS256 access token for `sub`/`email` of refresh-token family
+ * `family` (its "fam" claim; NULL: none), issued at `now` (seconds), valid
+ * `ttl` seconds. *out is g_malloc'd. */
+doctag_status auth_jwt_issue(GBytes *secret, const char *sub, const char *email, const char *family, int64_t now,
                              unsigned int ttl, char **out);
 /* Checks an access token at `now`; *sub gets the user id (g_malloc'd).
  * Errors: DOCTAG_EAUTH naming what is wrong. */
 doctag_status auth_jwt_check(GBytes *secret, const char *token, int64_t now, char **sub);
+/* The "fam" claim of a token auth_jwt_check() accepted (g_malloc'd), or NULL. */
+char *auth_jwt_family(const char *token);
 
 /* The user of row `row` of a USER_COLS result. */
 doctag_user *auth_user_from_row(const store_rows *r, unsigned int row);

@@ -182,3 +182,40 @@ def test_login_throttled_per_address(fresh_server):
     for i in range(20):
         assert login(fresh_server, f"spray{i}-{uuid.uuid4().hex[:6]}@example.com", "wrong-password-1").status_code == 401
     assert_429(login(fresh_server, user.email, user.password))
+
+
+def me_status_within(client, want, seconds=10):
+    """/api/auth/me's status once it is `want` (each kore worker caches a
+    live token family for up to 2 s), or the last one seen."""
+    deadline = time.time() + seconds
+    while True:
+        codes = {client.get("/api/auth/me").status_code for _ in range(4)}  # reach both workers
+        if codes == {want} or time.time() > deadline:
+            return codes
+        time.sleep(0.3)
+
+
+def test_logout_revokes_the_access_token(server):
+    user = new_user(server, "rev")
+    other = new_user(server, "rev-other")
+    assert user.get("/api/auth/me").status_code == 200
+    r = user.post("/api/auth/logout", json={"refresh_token": user.refresh_token})
+    assert r.status_code == 200 and r.json()["success"] is True
+    assert me_status_within(user, 401) == {401}
+    r = user.get("/api/auth/me")
+    assert r.headers.get("www-authenticate", "").lower().startswith("bearer")
+    assert other.get("/api/auth/me").status_code == 200
+
+
+def test_refresh_reuse_revokes_the_family_access_tokens(server):
+    user = new_user(server, "reuse")
+    r = user.post("/api/auth/refresh", json={"refresh_token": user.refresh_token})
+    assert r.status_code == 200, r.text
+    from conftest import Api
+    fresh = Api(server, r.json()["access_token"])
+    assert fresh.get("/api/auth/me").status_code == 200
+    # The old refresh token again: it leaked, so the whole family ends.
+    r = user.post("/api/auth/refresh", json={"refresh_token": user.refresh_token})
+    assert r.status_code == 401
+    assert me_status_within(fresh, 401) == {401}
+    assert me_status_within(user, 401) == {401}

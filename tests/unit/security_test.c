@@ -5,6 +5,7 @@
 #include "core/ctx.h"
 #include "core/seal.h"
 #include "queue/queue.h"
+#include "auth/revoke.h"
 #include "auth/throttle.h"
 
 #include <dirent.h>
@@ -359,6 +360,71 @@ static void test_login_throttled_per_address(void **state)
   g_free(dir);
 }
 
+/* ---- revocation ---- */
+
+static doctag_status verify(doctag_ctx *ctx, const char *access)
+{
+  doctag_user *u = NULL;
+  doctag_status st = doctag_auth_verify(ctx, &u, access);
+  doctag_user_free(u);
+  return st;
+}
+
+/* Logout ends the session's access tokens (the refreshed pair's too) at
+ * once, for every context of the process; other sessions of the user keep
+ * theirs. (Other processes: tests/api/test_security.py.) */
+static void test_logout_revokes_access_tokens(void **state)
+{
+  (void)state;
+  char *dir = tu_tmpdir();
+  doctag_ctx *a = ctx_on(dir), *b = ctx_on(dir);
+  const char *pw = "pass word horse 8";
+  assert_int_equal(doctag_auth_register(a, NULL, "rv@example.com", pw, NULL), DOCTAG_OK);
+  doctag_tokens *t1 = NULL, *t2 = NULL, *t3 = NULL;
+  assert_int_equal(doctag_auth_login(a, NULL, &t1, "rv@example.com", pw, NULL), DOCTAG_OK);
+  assert_int_equal(doctag_auth_login(a, NULL, &t2, "rv@example.com", pw, NULL), DOCTAG_OK);
+  /* A refreshed pair is of the same family. */
+  assert_int_equal(doctag_auth_refresh(a, &t3, doctag_tokens_refresh(t1), NULL), DOCTAG_OK);
+  assert_int_equal(verify(a, doctag_tokens_access(t1)), DOCTAG_OK);
+  assert_int_equal(verify(b, doctag_tokens_access(t3)), DOCTAG_OK);
+  bool revoked = false;
+  assert_int_equal(doctag_auth_logout(a, doctag_tokens_refresh(t3), &revoked), DOCTAG_OK);
+  assert_true(revoked);
+  assert_int_equal(verify(a, doctag_tokens_access(t1)), DOCTAG_EAUTH);
+  assert_string_equal(doctag_error_last()->message, "Could not validate credentials: token revoked");
+  assert_int_equal(verify(a, doctag_tokens_access(t3)), DOCTAG_EAUTH);
+  assert_int_equal(verify(b, doctag_tokens_access(t3)), DOCTAG_EAUTH);
+  assert_int_equal(verify(b, doctag_tokens_access(t2)), DOCTAG_OK);
+  doctag_tokens_free(t1);
+  doctag_tokens_free(t2);
+  doctag_tokens_free(t3);
+  doctag_ctx_free(a);
+  doctag_ctx_free(b);
+  g_free(dir);
+}
+
+/* A rotated refresh token presented again ends the family: its access
+ * tokens too, the thief's and the owner's. */
+static void test_refresh_reuse_revokes_access_tokens(void **state)
+{
+  (void)state;
+  char *dir = tu_tmpdir();
+  doctag_ctx *ctx = ctx_on(dir);
+  const char *pw = "pass word horse 8";
+  assert_int_equal(doctag_auth_register(ctx, NULL, "reuse@example.com", pw, NULL), DOCTAG_OK);
+  doctag_tokens *t1 = NULL, *t2 = NULL, *again = NULL;
+  assert_int_equal(doctag_auth_login(ctx, NULL, &t1, "reuse@example.com", pw, NULL), DOCTAG_OK);
+  assert_int_equal(doctag_auth_refresh(ctx, &t2, doctag_tokens_refresh(t1), NULL), DOCTAG_OK);
+  assert_int_equal(verify(ctx, doctag_tokens_access(t2)), DOCTAG_OK);
+  assert_int_equal(doctag_auth_refresh(ctx, &again, doctag_tokens_refresh(t1), NULL), DOCTAG_EAUTH);
+  assert_int_equal(verify(ctx, doctag_tokens_access(t2)), DOCTAG_EAUTH);
+  assert_int_equal(verify(ctx, doctag_tokens_access(t1)), DOCTAG_EAUTH);
+  doctag_tokens_free(t1);
+  doctag_tokens_free(t2);
+  doctag_ctx_free(ctx);
+  g_free(dir);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -370,6 +436,8 @@ int main(void)
     cmocka_unit_test(test_hashes_wait_for_a_slot),
     cmocka_unit_test(test_login_throttled_per_email),
     cmocka_unit_test(test_login_throttled_per_address),
+    cmocka_unit_test(test_logout_revokes_access_tokens),
+    cmocka_unit_test(test_refresh_reuse_revokes_access_tokens),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
