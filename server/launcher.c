@@ -54,6 +54,8 @@ static const setting settings[] = {
   { "aws-region", "AWS_REGION", "S3 region" },
   { "aws-access-key-id", "AWS_ACCESS_KEY_ID", "S3 access key id" },
   { "aws-secret-access-key", "AWS_SECRET_ACCESS_KEY", "S3 secret key (prefer the environment)" },
+  { "body-timeout", "DOCTAG_BODY_TIMEOUT_SEC", "seconds a request's body may take to arrive (default 30; raise it for large "
+                                            "uploads over slow links)" },
   { "seccomp-tracing", "DOCTAG_SECCOMP_TRACING", "yes: log syscalls the sandbox would refuse instead of refusing them" },
 };
 
@@ -205,13 +207,14 @@ static char *kore_config(const char *module, const char *run_dir, const char *ho
     "http_body_max %llu\n"
     "http_body_disk_offload 1048576\n"
     "http_body_disk_path %s/bodies\n"
-    "http_body_timeout 120\n"
+    "http_body_timeout %s\n"
     "http_request_limit 4000\n"
     "websocket_timeout 3600\n"
     "websocket_maxframe 65536\n"
     "task_threads 1\n\n"
     "domain * {\n\tattach api\n%s}\n",
-    host, port, module, http_workers, run_dir, tracing ? "yes" : "no", body_max, run_dir, routes);
+    host, port, module, http_workers, run_dir, tracing ? "yes" : "no", body_max, run_dir,
+    env_or("DOCTAG_BODY_TIMEOUT_SEC", "30"), routes);
   return g_string_free(c, FALSE);
 }
 
@@ -319,6 +322,12 @@ int main(int argc, char **argv)
     return EXIT_USAGE;
   if (getenv("DOCTAG_WORKERS") && *getenv("DOCTAG_WORKERS") &&
       !parse_count("DOCTAG_WORKERS", getenv("DOCTAG_WORKERS"), 256, &workers))
+    return EXIT_USAGE;
+  /* Kore cuts a request whose headers and body have not all arrived this
+   * many seconds after it began (a body sent a byte a second). */
+  unsigned long body_timeout = 30;
+  if (!parse_count("DOCTAG_BODY_TIMEOUT_SEC", env_or("DOCTAG_BODY_TIMEOUT_SEC", "30"), 65535, &body_timeout) ||
+      body_timeout == 0)
     return EXIT_USAGE;
   const char *tracing_s = env_or("DOCTAG_SECCOMP_TRACING", "no");
   bool tracing = !strcmp(tracing_s, "yes") || !strcmp(tracing_s, "1") || !strcmp(tracing_s, "true");

@@ -219,3 +219,37 @@ def test_refresh_reuse_revokes_the_family_access_tokens(server):
     assert r.status_code == 401
     assert me_status_within(fresh, 401) == {401}
     assert me_status_within(user, 401) == {401}
+
+
+def test_slow_body_is_cut():
+    """DOCTAG_BODY_TIMEOUT_SEC bounds how long a request's body may take."""
+    from conftest import start_server
+    srv = start_server("embedded", {"DOCTAG_WORKERS": "0", "DOCTAG_BODY_TIMEOUT_SEC": "2"})
+    try:
+        s = socket.create_connection(("127.0.0.1", srv.port), timeout=30)
+        s.sendall(b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  b"Content-Length: 200\r\n\r\n{")
+        start = time.monotonic()
+        cut = False
+        for _ in range(100):  # a byte every 0.2 s: 20 s for the whole body
+            time.sleep(0.2)
+            try:
+                s.sendall(b" ")
+            except OSError:
+                cut = True
+                break
+            s.setblocking(False)
+            try:
+                data = s.recv(4096)
+                if data or data == b"":
+                    cut = True
+                    break
+            except BlockingIOError:
+                pass
+            finally:
+                s.setblocking(True)
+        assert cut, "the slow body was never cut"
+        assert time.monotonic() - start < 15
+        s.close()
+    finally:
+        assert srv.stop()["server"] == 0
