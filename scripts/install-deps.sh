@@ -16,6 +16,7 @@ PKGS="
  ocrmypdf nginx-light wrk hyperfine time
  debhelper dh-python devscripts dpkg-dev perl libperl-dev
 "
+PKGS="$PKGS zlib1g-dev"  # sec: PDF stream limits (libdoctag/extract/limits.c)
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

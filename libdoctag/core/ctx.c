@@ -171,6 +171,17 @@ DOCTAG_API doctag_status doctag_ctx_new(doctag_ctx **out, const doctag_config *c
   if ((st = env_uint("DOCTAG_MAX_TEXT_KB", noenv, 1u << 22, &n)))
     goto fail;
   c->max_text_bytes = cfg->max_text_bytes ? cfg->max_text_bytes : n ? n * 1024 : DEFAULT_MAX_TEXT_BYTES;
+  /* PDF bombs: defaults far above real documents (a 600 DPI colour A4
+   * scan is 35 million pixels, about 105 MB raw), far below the attacks. */
+  if ((st = env_uint("DOCTAG_MAX_STREAM_MB", noenv, 1u << 20, &n)))
+    goto fail;
+  c->max_stream_bytes = (n ? n : 256) * 1024 * 1024;
+  if ((st = env_uint("DOCTAG_MAX_INFLATE_MB", noenv, 1u << 22, &n)))
+    goto fail;
+  c->max_inflate_bytes = (n ? n : 1024) * 1024 * 1024;
+  if ((st = env_uint("DOCTAG_MAX_IMAGE_MPX", noenv, 1u << 20, &n)))
+    goto fail;
+  c->max_image_pixels = (n ? n : 100) * 1000 * 1000;
   if ((st = env_uint("DOCTAG_THREADS", noenv, 256, &n)))
     goto fail;
   c->threads = cfg->threads ? cfg->threads : n ? (unsigned)n : (unsigned)g_get_num_processors();

@@ -21,6 +21,9 @@ struct doctag_ctx {
   unsigned int timeout_sec;
   unsigned int threads;
   uint64_t max_text_bytes;  /* history keeps this much extracted text per document */
+  /* Work one PDF may ask for (extract/limits.h): DOCTAG_MAX_STREAM_MB,
+   * DOCTAG_MAX_INFLATE_MB, DOCTAG_MAX_IMAGE_MPX. */
+  uint64_t max_stream_bytes, max_inflate_bytes, max_image_pixels;
   struct ctx_attached *attached; /* subsystems' shared state: see ctx_attach() */
 };
 

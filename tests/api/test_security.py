@@ -253,3 +253,32 @@ def test_slow_body_is_cut():
         s.close()
     finally:
         assert srv.stop()["server"] == 0
+
+
+def bomb_pdf(stream_dict, data):
+    """A one-page PDF drawing XObject 4: a stream with `stream_dict` and `data`."""
+    objs = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+            b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Resources<</XObject<</X 4 0 R>>>>>>",
+            b"<<" + stream_dict + b"/Length %d>>\nstream\n" % len(data) + data + b"\nendstream"]
+    out, offs = b"%PDF-1.5\n", []
+    for i, o in enumerate(objs):
+        offs.append(len(out))
+        out += b"%d 0 obj\n" % (i + 1) + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 5\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offs)
+    return out + b"trailer\n<</Size 5/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % xref
+
+
+def test_pdf_bombs_refused_before_work(alice):
+    import zlib
+    cases = {
+        "inflates": bomb_pdf(b"/Type/XObject/Subtype/Form/BBox[0 0 1 1]/Filter/FlateDecode",
+                             zlib.compress(b"\0" * (300 << 20), 9)),
+        "image": bomb_pdf(b"/Type/XObject/Subtype/Image/Width 60000/Height 60000/ColorSpace/DeviceGray"
+                          b"/BitsPerComponent 8", b"\0"),
+    }
+    for name, pdf in cases.items():
+        r = alice.post("/api/single/process", data={"config": '{"model_name": "local"}'},
+                       files={"pdf_file": (f"{name}.pdf", pdf, "application/pdf")})
+        assert r.status_code == 413, f"{name}: {r.status_code} {r.text}"
+        assert ("DOCTAG_MAX_STREAM_MB" if name == "inflates" else "DOCTAG_MAX_IMAGE_MPX") in detail(r), detail(r)
