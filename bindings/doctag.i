@@ -135,6 +135,8 @@ const char *doctag_error_class_doc(int i)
 /* The last error is turned into the exception by the status typemap. */
 %ignore doctag_error_last;
 %ignore doctag_error;
+/* A server-side scheduling helper; doctag_auth_verify() is the binding. */
+%ignore doctag_auth_token_subject;
 /* Filled in by the option objects' constructors. */
 %ignore doctag_config_init;
 %ignore doctag_process_options_init;

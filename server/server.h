@@ -120,6 +120,12 @@ void srv_tasks_init(unsigned int quick_threads, unsigned int heavy_threads);
  * Returns KORE_RESULT_RETRY: the handler returns it as it is. */
 int srv_async(struct http_request *req, srv_pool pool, srv_work_fn fn, void *data,
               GDestroyNotify data_free);
+/* srv_async() for work of user `owner` (NULL: none) on a pool shared
+ * fairly: each user's first job in flight runs before anyone's second, and
+ * past DOCTAG_USER_MAX_DOCS (default 8) in flight in this process the
+ * request is answered 429 at once. */
+int srv_async_owned(struct http_request *req, srv_pool pool, const char *owner, srv_work_fn fn, void *data,
+                    GDestroyNotify data_free);
 /* Whether this call of the handler is the wake-up after srv_async(). */
 bool srv_resuming(struct http_request *req);
 /* Sends the reply of a finished srv_async() (KORE_RESULT_OK), or asks to be

@@ -620,6 +620,25 @@ doctag_status doctag_auth_verify(doctag_ctx *ctx, doctag_user **out, const char 
   return st;
 }
 
+doctag_status doctag_auth_token_subject(doctag_ctx *ctx, char **user_id, const char *access_token)
+{
+  err_clear();
+  if (user_id)
+    *user_id = NULL;
+  if (!ctx || !user_id)
+    return err_set(DOCTAG_EINVAL, "ctx and user_id are required");
+  struct store *s;
+  doctag_status st = store_get(ctx, &s);
+  if (st != DOCTAG_OK)
+    return st;
+  GBytes *secret;
+  if ((st = auth_secret(ctx, s, &secret)) != DOCTAG_OK)
+    return st;
+  st = auth_jwt_check(secret, access_token, store_now_us() / G_USEC_PER_SEC, user_id);
+  g_bytes_unref(secret);
+  return st;
+}
+
 doctag_status doctag_auth_user(doctag_ctx *ctx, doctag_user **out, const char *user_id)
 {
   err_clear();

@@ -282,3 +282,42 @@ def test_pdf_bombs_refused_before_work(alice):
                        files={"pdf_file": (f"{name}.pdf", pdf, "application/pdf")})
         assert r.status_code == 413, f"{name}: {r.status_code} {r.text}"
         assert ("DOCTAG_MAX_STREAM_MB" if name == "inflates" else "DOCTAG_MAX_IMAGE_MPX") in detail(r), detail(r)
+
+
+def test_documents_shared_fairly_between_users():
+    """One document thread: while alice's first document (OCR) runs, her
+    second waits behind bob's first; past DOCTAG_USER_MAX_DOCS in flight she
+    gets 429."""
+    import threading
+    from conftest import start_server
+    srv = start_server("embedded", {"DOCTAG_WORKERS": "0", "DOCTAG_HTTP_WORKERS": "1", "DOCTAG_SERVER_JOBS": "1",
+                                    "DOCTAG_USER_MAX_DOCS": "2",
+                                    # processing and queueing outlast the body timeout: never a 408
+                                    "DOCTAG_BODY_TIMEOUT_SEC": "3"})
+    try:
+        alice, bob = new_user(srv, "fair-a"), new_user(srv, "fair-b")
+        scanned = (corpus_dir() / "scanned" / "en_invoice.pdf").read_bytes()
+        text = (corpus_dir() / "text" / "en_invoice.pdf").read_bytes()
+        done, lock = [], threading.Lock()
+
+        def send(client, name, pdf, ocr):
+            r = client.post("/api/single/process", data={"config": '{"model_name": "local", "ocr": "%s"}' % ocr},
+                            files={"pdf_file": ("doc.pdf", pdf, "application/pdf")}, timeout=600)
+            with lock:
+                done.append((name, r.status_code, r.headers.get("Retry-After")))
+
+        plan = [(alice, "alice1", scanned, "force"), (alice, "alice2", text, "off"), (alice, "alice3", text, "off"),
+                (bob, "bob1", text, "off")]
+        threads = []
+        for client, name, pdf, ocr in plan:
+            t = threading.Thread(target=send, args=(client, name, pdf, ocr))
+            t.start()
+            threads.append(t)
+            time.sleep(0.4)
+        for t in threads:
+            t.join()
+        by_name = {name: (code, ra) for name, code, ra in done}
+        assert by_name["alice3"][0] == 429 and by_name["alice3"][1], done
+        assert [n for n, code, _ in done if code == 200] == ["alice1", "bob1", "alice2"], done
+    finally:
+        assert srv.stop()["server"] == 0
