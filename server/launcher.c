@@ -195,8 +195,10 @@ static char *kore_config(const char *module, const char *run_dir, const char *ho
   unsigned long long body_max = (unsigned long long)upload_mb * 1024 * 1024 + 1024 * 1024;
   g_string_append_printf(c,
     "# Written by doctag-server; regenerated at every start.\n"
-    "server api {\n\tbind %s %s\n\ttls no\n}\n\n"
+    /* The module first: the listener's connect callback is looked up in
+     * it (server/http_guard.c). */
     "load %s\n\n"
+    "server api {\n\tbind %s %s doctag_http_connect\n\ttls no\n}\n\n"
     "workers %lu\n"
     "worker_max_connections 4096\n"
     "worker_rlimit_nofiles 16384\n"
@@ -208,12 +210,13 @@ static char *kore_config(const char *module, const char *run_dir, const char *ho
     "http_body_disk_offload 1048576\n"
     "http_body_disk_path %s/bodies\n"
     "http_body_timeout %s\n"
+    "http_header_max 8192\n"
     "http_request_limit 4000\n"
     "websocket_timeout 3600\n"
     "websocket_maxframe 65536\n"
     "task_threads 1\n\n"
     "domain * {\n\tattach api\n%s}\n",
-    host, port, module, http_workers, run_dir, tracing ? "yes" : "no", body_max, run_dir,
+    module, host, port, http_workers, run_dir, tracing ? "yes" : "no", body_max, run_dir,
     env_or("DOCTAG_BODY_TIMEOUT_SEC", "30"), routes);
   return g_string_free(c, FALSE);
 }

@@ -118,6 +118,11 @@ void srv_tasks_init(unsigned int quick_threads, unsigned int heavy_threads);
 /* Runs fn(data, reply) on a thread of `pool` and puts the request to sleep
  * until it is done; data_free(data) runs when the request goes away.
  * Returns KORE_RESULT_RETRY: the handler returns it as it is. */
+/* ---- raw HTTP framing (http_guard.c) ---- */
+
+/* The listener's connect callback (`bind HOST PORT doctag_http_connect`). */
+void doctag_http_connect(struct connection *c);
+
 int srv_async(struct http_request *req, srv_pool pool, srv_work_fn fn, void *data,
               GDestroyNotify data_free);
 /* srv_async() for work of user `owner` (NULL: none) on a pool shared

@@ -1,6 +1,7 @@
 """Issue 15, security hardening, seen from outside: no secret at rest in
 clear, private files, login throttling, revocation, weak passwords, small
 leaks and HTTP edge cases."""
+import json
 import os
 import pathlib
 import secrets
@@ -321,3 +322,75 @@ def test_documents_shared_fairly_between_users():
         assert [n for n, code, _ in done if code == 200] == ["alice1", "bob1", "alice2"], done
     finally:
         assert srv.stop()["server"] == 0
+
+
+def raw_http(srv, data, timeout=10):
+    """Sends raw bytes, returns (status, headers text, body) of the answer."""
+    s = socket.create_connection(("127.0.0.1", srv.port), timeout=timeout)
+    s.sendall(data)
+    out = b""
+    try:
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            out += chunk
+            head, sep, body = out.partition(b"\r\n\r\n")
+            if sep:
+                length = [int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                          if line.lower().startswith(b"content-length:")]
+                if length and len(body) >= length[0]:
+                    break
+    except socket.timeout:
+        pass
+    s.close()
+    head, _, body = out.partition(b"\r\n\r\n")
+    status = int(head.split(b" ")[1]) if head.startswith(b"HTTP/") else None
+    return status, head.decode(errors="replace"), body
+
+
+def test_content_length_with_transfer_encoding_is_400(server):
+    status, _, body = raw_http(server, b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                       b"Content-Length: 40\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+    assert status == 400, body
+    assert "Content-Length and Transfer-Encoding" in json.loads(body)["detail"]
+
+
+def test_headers_over_the_limit_are_431(server):
+    status, _, body = raw_http(server, b"GET /api/status HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n")
+    assert status == 431, body
+    assert json.loads(body)["detail"] == "Request headers too large"
+    many = b"".join(b"X-H%d: v\r\n" % i for i in range(40))
+    status, _, body = raw_http(server, b"GET /api/status HTTP/1.1\r\nHost: x\r\n" + many + b"\r\n")
+    assert status == 431, body
+    # Normal requests on the same server still work.
+    assert requests.get(server.url("/api/status"), timeout=TIMEOUT).status_code == 200
+
+
+def chunked(data, size):
+    return b"".join(b"%x\r\n" % len(data[i:i + size]) + data[i:i + size] + b"\r\n"
+                    for i in range(0, len(data), size)) + b"0\r\n\r\n"
+
+
+def test_chunked_bodies_are_accepted(server, alice):
+    body = json.dumps({"email": alice.email, "password": alice.password}).encode()
+    status, _, answer = raw_http(server, b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                         b"Transfer-Encoding: chunked\r\n\r\n" + chunked(body, 7))
+    assert status == 200, answer
+    assert json.loads(answer)["user"]["email"] == alice.email
+    # A multipart upload streamed in chunks (requests does that for a generator body).
+    pdf = (corpus_dir() / "text" / "en_invoice.pdf").read_bytes()
+    boundary = "b" + uuid.uuid4().hex
+    form = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"config\"\r\n\r\n"
+            '{"model_name": "local"}\r\n'
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"pdf_file\"; filename=\"a.pdf\"\r\n"
+            "Content-Type: application/pdf\r\n\r\n").encode() + pdf + f"\r\n--{boundary}--\r\n".encode()
+    r = alice.post("/api/single/process", data=(form[i:i + 3000] for i in range(0, len(form), 3000)),
+                   headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert r.status_code == 200, r.text
+    assert r.json()["success"] is True
+    # Over the size limit: 413, however it is sent.
+    big = b"x" * (5 << 20)
+    status, _, answer = raw_http(server, b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                         b"Transfer-Encoding: chunked\r\n\r\n" + chunked(big, 1 << 16))
+    assert status == 413, answer
