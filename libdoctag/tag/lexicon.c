@@ -12,7 +12,7 @@ static GHashTable *stop_words, *generic_words, *generic_stems;
 /* Stop-word lists of other languages (ISO 639-3 code -> set): Snowball's,
  * as PostgreSQL ships them (tag/data/stop_<code>.txt). */
 static const char *const stop_langs[] = { "fra", "deu", "spa", "ita", "por", "nld", "swe", "nor", "dan",
-                                          "fin", "hun", "rus", "tur", NULL };
+                                          "fin", "hun", "rus", "tur", "tha", NULL };
 static GHashTable *lang_stops; /* code -> GHashTable */
 
 /* Snowball algorithm of a language code. */
