@@ -16,7 +16,7 @@ PKGS="
  ocrmypdf nginx-light wrk hyperfine time
  debhelper dh-python devscripts dpkg-dev perl libperl-dev
 "
-PKGS="$PKGS wordnet-base libstemmer-dev python3-nltk" # tagger: WordNet POS table, Snowball stemmers, keyphrase scorer
+PKGS="$PKGS wordnet-base libstemmer-dev libicu-dev python3-nltk" # tagger: WordNet POS table, Snowball stemmers, ICU word breaks, keyphrase scorer
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
