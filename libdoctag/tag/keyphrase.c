@@ -27,6 +27,7 @@
 #define WINDOW 10          /* co-occurrence window, in words */
 #define DAMPING 0.85
 #define ITERATIONS 40
+#define CONVERGED 1e-6     /* summed change of the scores */
 #define IDF_WEIGHT 0.6     /* exponent of the background rarity */
 #define OF_PENALTY 0.75    /* "A of B": usually said "B A" */
 #define LEN_EXP 0.5        /* a phrase scores sum(words) / words^LEN_EXP */
@@ -488,6 +489,25 @@ static GHashTable *word_scores(kp *k)
     psum += pers[j];
   for (guint j = 0; j < n; j++)
     pers[j] = psum > 0 ? pers[j] / psum : 1.0 / n;
+  /* edges as arrays (CSR): the iterations below walk them many times */
+  guint *start = g_new0(guint, n + 2), m = 0;
+  for (guint a = 0; a < n; a++) {
+    start[a] = m;
+    m += g_hash_table_size(adj[a]);
+  }
+  start[n] = m;
+  guint *to = g_new(guint, m + 1);
+  double *wt = g_new(double, m + 1);
+  for (guint a = 0; a < n; a++) {
+    GHashTableIter ai;
+    gpointer bk, wv;
+    guint e = start[a];
+    g_hash_table_iter_init(&ai, adj[a]);
+    while (g_hash_table_iter_next(&ai, &bk, &wv)) {
+      to[e] = (guint)GPOINTER_TO_INT(bk) - 1;
+      wt[e++] = GPOINTER_TO_UINT(wv) / out_w[a];
+    }
+  }
   double *s = g_new(double, n + 1), *ns = g_new(double, n + 1);
   for (guint j = 0; j < n; j++)
     s[j] = 1.0 / n;
@@ -496,22 +516,25 @@ static GHashTable *word_scores(kp *k)
       ns[j] = (1 - DAMPING) * pers[j];
     double dangling = 0;
     for (guint a = 0; a < n; a++) {
-      if (out_w[a] <= 0) {
+      if (start[a] == start[a + 1])
         dangling += s[a];
-        continue;
-      }
-      GHashTableIter ai;
-      gpointer bk, wv;
-      g_hash_table_iter_init(&ai, adj[a]);
-      while (g_hash_table_iter_next(&ai, &bk, &wv))
-        ns[GPOINTER_TO_INT(bk) - 1] += DAMPING * s[a] * GPOINTER_TO_UINT(wv) / out_w[a];
+      for (guint e = start[a]; e < start[a + 1]; e++)
+        ns[to[e]] += DAMPING * s[a] * wt[e];
     }
-    for (guint j = 0; j < n; j++)
+    double delta = 0;
+    for (guint j = 0; j < n; j++) {
       ns[j] += DAMPING * dangling * pers[j];
+      delta += fabs(ns[j] - s[j]);
+    }
     double *tmp = s;
     s = ns;
     ns = tmp;
+    if (delta < CONVERGED)
+      break;
   }
+  g_free(start);
+  g_free(to);
+  g_free(wt);
   GHashTable *score = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
   for (guint j = 0; j < n; j++) {
     double *d = g_new(double, 1);

@@ -15,12 +15,13 @@
 #include <string.h>
 
 #include "tag/lexicon.h"
-#include "tag/segment.h"
 
-#define SAMPLE_BYTES (256 * 1024) /* enough to know; the rest costs time */
+#define SAMPLE_BYTES (64 * 1024) /* enough to know; the rest costs time */
 #define MIN_SHARE 0.10
 #define MIN_LETTERS 12
 #define MAX_LANGS 3
+#define ENGLISH_STOP_SHARE 0.25 /* of the Latin words */
+#define MAX_LATIN_SAMPLE 2000   /* Latin words kept to try the other languages on */
 
 /* Languages told apart by their stop words, per script. */
 static const char *const latin_langs[] = { "eng", "fra", "deu", "spa", "ita", "por", "nld", "swe",
@@ -96,41 +97,58 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
   size_t n = len < SAMPLE_BYTES ? len : SAMPLE_BYTES;
   while (n < len && n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
     n--;
-  char *sample = g_strndup(text, n);
-  GArray *toks = seg_split(sample);
-  g_free(sample);
-
   GArray *shares = g_array_new(FALSE, FALSE, sizeof(lang_share));
   size_t latin_hits[G_N_ELEMENTS(latin_langs)] = { 0 };
-  size_t latin_letters = 0, cyr_letters = 0;
+  size_t latin_letters = 0, cyr_letters = 0, latin_words = 0, latin_sample = 0;
+  char *latin_sample_words[MAX_LATIN_SAMPLE];
   bool kana = false;
-  for (guint i = 0; i < toks->len; i++) {
-    const seg_token *t = &g_array_index(toks, seg_token, i);
-    if (t->kind != SEG_WORD)
+  /* words: runs of letters and marks (apostrophes inside), lower-cased */
+  char word[256];
+  const char *p = text, *end = text + n;
+  while (p < end) {
+    gunichar c = g_utf8_get_char_validated(p, end - p);
+    if (c == (gunichar)-1 || c == (gunichar)-2)
+      break;
+    if (!g_unichar_isalpha(c)) {
+      p = g_utf8_next_char(p);
       continue;
-    gunichar c = 0;
-    for (const char *p = t->word; *p; p = g_utf8_next_char(p)) {
-      c = g_utf8_get_char(p);
-      if (g_unichar_isalpha(c))
-        break;
     }
-    size_t letters = 0;
-    for (const char *p = t->word; *p; p = g_utf8_next_char(p))
-      letters += g_unichar_isalpha(g_utf8_get_char(p)) != 0;
-    GUnicodeScript s = g_unichar_get_script(c);
-    if (s == G_UNICODE_SCRIPT_LATIN) {
+    GUnicodeScript script = g_unichar_get_script(c);
+    size_t wl = 0, letters = 0;
+    while (p < end) {
+      gunichar d = g_utf8_get_char_validated(p, end - p);
+      if (d == (gunichar)-1 || d == (gunichar)-2 || !(g_unichar_isalpha(d) || g_unichar_ismark(d)))
+        break;
+      letters += g_unichar_isalpha(d) != 0;
+      GUnicodeScript ds = g_unichar_get_script(d);
+      kana |= ds == G_UNICODE_SCRIPT_HIRAGANA || ds == G_UNICODE_SCRIPT_KATAKANA;
+      if (wl + 6 < sizeof word)
+        wl += (size_t)g_unichar_to_utf8(g_unichar_tolower(d), word + wl);
+      p = g_utf8_next_char(p);
+    }
+    word[wl] = '\0';
+    if (script == G_UNICODE_SCRIPT_LATIN) {
       latin_letters += letters;
-      for (size_t l = 0; latin_langs[l]; l++)
-        latin_hits[l] += lex_is_stop_lang(t->word, latin_langs[l]);
-    } else if (s == G_UNICODE_SCRIPT_CYRILLIC) {
+      latin_words++;
+      latin_hits[0] += lex_is_stop_lang(word, "eng");
+      if (latin_sample < MAX_LATIN_SAMPLE)
+        latin_sample_words[latin_sample++] = g_strdup(word);
+    } else if (script == G_UNICODE_SCRIPT_CYRILLIC) {
       cyr_letters += letters;
     } else {
-      const char *code = script_lang(s, &kana);
+      const char *code = script_lang(script, &kana);
       if (code)
         add(shares, code, letters);
     }
   }
-  seg_free(toks);
+  /* English text is a third to a half stop words: only a text that is not
+   * looks for its language among the others (and loads their lists) */
+  if (latin_words && latin_hits[0] < ENGLISH_STOP_SHARE * latin_words)
+    for (size_t w = 0; w < latin_sample; w++)
+      for (size_t l = 1; latin_langs[l]; l++)
+        latin_hits[l] += lex_is_stop_lang(latin_sample_words[w], latin_langs[l]);
+  for (size_t w = 0; w < latin_sample; w++)
+    g_free(latin_sample_words[w]);
   if (latin_letters) {
     size_t best = 0;
     for (size_t l = 1; latin_langs[l]; l++)
