@@ -8,6 +8,9 @@
 #include "core/embedded.h"
 
 static GHashTable *stop_words, *generic_words, *generic_stems;
+static GHashTable *hindi_stop_words; /* loaded when a Devanagari word is first asked about */
+
+static gpointer load_hindi(gpointer unused);
 
 /* Stop-word lists of other languages (ISO 639-3 code -> set): Snowball's,
  * as PostgreSQL ships them (tag/data/stop_<code>.txt). */
@@ -66,7 +69,6 @@ static gpointer load_lists(gpointer unused)
   (void)unused;
   stop_words = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   load_list(stop_words, "tag/data/stop_en.txt");
-  load_list(stop_words, "tag/data/stop_hi.txt");
   generic_words = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   load_list(generic_words, "tag/data/generic.txt");
   /* single generic words also by stem: "notes" like "note" */
@@ -80,6 +82,14 @@ static gpointer load_lists(gpointer unused)
   return NULL;
 }
 
+static gpointer load_hindi(gpointer unused)
+{
+  (void)unused;
+  hindi_stop_words = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  load_list(hindi_stop_words, "tag/data/stop_hi.txt");
+  return NULL;
+}
+
 static void ensure_lists(void)
 {
   static GOnce once = G_ONCE_INIT;
@@ -89,7 +99,15 @@ static void ensure_lists(void)
 bool lex_is_stop(const char *word)
 {
   ensure_lists();
-  return word && g_hash_table_contains(stop_words, word);
+  if (!word)
+    return false;
+  /* Devanagari (U+0900..U+097F) is 0xE0 0xA4..0xA5 in UTF-8 */
+  if ((unsigned char)word[0] == 0xE0 && ((unsigned char)word[1] & 0xFE) == 0xA4) {
+    static GOnce once = G_ONCE_INIT;
+    g_once(&once, load_hindi, NULL);
+    return g_hash_table_contains(hindi_stop_words, word);
+  }
+  return g_hash_table_contains(stop_words, word);
 }
 
 static gpointer load_lang(gpointer index)
@@ -119,8 +137,7 @@ bool lex_is_stop_lang(const char *word, const char *lang)
   GHashTable *set = lang_stop_set(lang);
   if (set)
     return g_hash_table_contains(set, word);
-  ensure_lists();
-  return g_hash_table_contains(stop_words, word);
+  return lex_is_stop(word);
 }
 
 bool lex_has_stop_list(const char *lang)
