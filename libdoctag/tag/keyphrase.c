@@ -136,19 +136,6 @@ static const char *elide(const char *w, const char *lang)
   return *rest ? rest : w;
 }
 
-/* The script of a word's first letter; kana count as Han (Japanese mixes
- * them in one phrase). */
-static GUnicodeScript word_script(const char *w)
-{
-  for (const char *p = w; *p; p = g_utf8_next_char(p)) {
-    gunichar c = g_utf8_get_char(p);
-    if (!g_unichar_isalpha(c))
-      continue;
-    GUnicodeScript s = g_unichar_get_script(c);
-    return s == G_UNICODE_SCRIPT_HIRAGANA || s == G_UNICODE_SCRIPT_KATAKANA ? G_UNICODE_SCRIPT_HAN : s;
-  }
-  return G_UNICODE_SCRIPT_COMMON;
-}
 
 static bool ends_with(const char *w, const char *suffix)
 {
@@ -191,11 +178,6 @@ static wclass english_class(const char *w, const char *prev, wclass prev_cls, bo
   return W_ADV;
 }
 
-static bool unspaced(GUnicodeScript s)
-{
-  return s == G_UNICODE_SCRIPT_HAN || s == G_UNICODE_SCRIPT_THAI || s == G_UNICODE_SCRIPT_LAO ||
-         s == G_UNICODE_SCRIPT_KHMER || s == G_UNICODE_SCRIPT_MYANMAR;
-}
 
 /* The script most letters of the words are written in. */
 static GUnicodeScript main_script(const kp *k)
@@ -203,7 +185,7 @@ static GUnicodeScript main_script(const kp *k)
   size_t count[256] = { 0 };
   for (guint i = 0; i < k->toks->len; i++) {
     const seg_token *t = &g_array_index(k->toks, seg_token, i);
-    GUnicodeScript s = t->kind == SEG_WORD ? word_script(t->word) : G_UNICODE_SCRIPT_COMMON;
+    GUnicodeScript s = t->kind == SEG_WORD ? seg_word_script(t->word) : G_UNICODE_SCRIPT_COMMON;
     if (s > G_UNICODE_SCRIPT_INHERITED && (unsigned int)s < G_N_ELEMENTS(count))
       count[s] += g_utf8_strlen(t->word, -1);
   }
@@ -232,7 +214,7 @@ static void classify(kp *k)
       prev = NULL;
       prev_cls = W_OTHER;
     }
-    if (t->kind != SEG_WORD || word_script(t->word) != k->script) {
+    if (t->kind != SEG_WORD || seg_word_script(t->word) != k->script) {
       w->cls = W_OTHER;
       w->stem = g_strdup(t->word);
     } else {
@@ -294,7 +276,7 @@ static void add_phrase(kp *k, unsigned int s, unsigned int e)
       g_string_append_c(key, ' ');
       if (k->w[i].hyphen)
         g_string_append_c(form, '-');
-      else if (!unspaced(k->script))
+      else if (!seg_unspaced_script(k->script))
         g_string_append_c(form, ' '); /* Chinese, Japanese, Thai words are written together */
     }
     g_string_append(key, k->w[i].stem);

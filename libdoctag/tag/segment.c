@@ -479,19 +479,22 @@ static void rejoin_devanagari(GArray *toks)
   g_ptr_array_free(freed, TRUE);
 }
 
-/* Scripts written without spaces between words. */
-static bool unspaced_script(const char *w)
+GUnicodeScript seg_word_script(const char *w)
 {
   for (const char *p = w; *p; p = g_utf8_next_char(p)) {
     gunichar c = g_utf8_get_char(p);
     if (!g_unichar_isalpha(c))
       continue;
     GUnicodeScript s = g_unichar_get_script(c);
-    return s == G_UNICODE_SCRIPT_HAN || s == G_UNICODE_SCRIPT_HIRAGANA || s == G_UNICODE_SCRIPT_KATAKANA ||
-           s == G_UNICODE_SCRIPT_THAI || s == G_UNICODE_SCRIPT_LAO || s == G_UNICODE_SCRIPT_KHMER ||
-           s == G_UNICODE_SCRIPT_MYANMAR;
+    return s == G_UNICODE_SCRIPT_HIRAGANA || s == G_UNICODE_SCRIPT_KATAKANA ? G_UNICODE_SCRIPT_HAN : s;
   }
-  return false;
+  return G_UNICODE_SCRIPT_COMMON;
+}
+
+bool seg_unspaced_script(GUnicodeScript s)
+{
+  return s == G_UNICODE_SCRIPT_HAN || s == G_UNICODE_SCRIPT_THAI || s == G_UNICODE_SCRIPT_LAO ||
+         s == G_UNICODE_SCRIPT_KHMER || s == G_UNICODE_SCRIPT_MYANMAR;
 }
 
 /* Chinese, Japanese, Thai, Lao, Khmer and Burmese runs split into words by
@@ -504,7 +507,7 @@ static GArray *split_unspaced(GArray *in)
   GArray *out = NULL;
   for (guint i = 0; i < in->len; i++) {
     seg_token *t = &g_array_index(in, seg_token, i);
-    if (t->kind != SEG_WORD || g_utf8_strlen(t->word, -1) < 2 || !unspaced_script(t->word)) {
+    if (t->kind != SEG_WORD || g_utf8_strlen(t->word, -1) < 2 || !seg_unspaced_script(seg_word_script(t->word))) {
       if (out)
         g_array_append_val(out, *t);
       continue;
