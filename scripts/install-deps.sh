@@ -16,8 +16,12 @@ PKGS="
  ocrmypdf nginx-light wrk hyperfine time
  debhelper dh-python devscripts dpkg-dev perl libperl-dev
 "
+PKGS="$PKGS wordnet-base libstemmer-dev python3-nltk" # tagger: WordNet POS table, Snowball stemmers, keyphrase scorer
+# dx (issue 16): the API reference, type checks, the venv/pip install test, man page checks
+PKGS="$PKGS doxygen mypy python3-venv python3-build python3-setuptools python3-wheel python3-pip groff-base"
 # web (issue 14): response schema checks, the headless Chromium tests, npm for the vendored Swagger UI, zlib for gzip of the static files
 PKGS="$PKGS python3-jsonschema chromium chromium-driver python3-selenium npm zlib1g-dev"
+PKGS="$PKGS zlib1g-dev"  # sec: PDF stream limits (libdoctag/extract/limits.c)
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -4,8 +4,8 @@
  * queue no longer has is read from history. */
 #include "jobs/jobs.h"
 #include "core/error.h"
+#include "core/seal.h"
 #include "history/history_internal.h"
-#include "process/process.h"
 #include "store/store.h"
 
 #include <math.h>
@@ -229,7 +229,7 @@ doctag_status jobs_submit_payloads(doctag_ctx *ctx, char **job_id, const char *u
   doctag_process_options popts = DOCTAG_PROCESS_OPTIONS_INIT;
   if (opts->process)
     popts = *opts->process;
-  doctag_status st = job_options_check(&popts);
+  doctag_status st = process_options_check(&popts, NULL);
   if (st)
     return st;
   queue *q;
@@ -246,10 +246,15 @@ doctag_status jobs_submit_payloads(doctag_ctx *ctx, char **job_id, const char *u
   qj.id = id;
   qj.user_id = (char *)user_id;
   qj.config_json = config;
-  qj.secret = popts.api_key && *popts.api_key ? (char *)popts.api_key : NULL;
+  /* The key must survive a restart of the workers but never rest in clear
+   * (core/seal.h). */
+  if (popts.api_key && *popts.api_key)
+    st = seal_text(ctx, popts.api_key, &qj.secret);
   qj.created_us = g_get_real_time();
-  st = q->ops->job_create(q, &qj, payloads);
+  if (!st)
+    st = q->ops->job_create(q, &qj, payloads);
   g_free(config);
+  g_free(qj.secret);
   if (st) {
     /* History has the job: say why it never ran. */
     char *msg = g_strdup(doctag_error_last()->message);
@@ -321,7 +326,7 @@ DOCTAG_API doctag_status doctag_job_submit_json(doctag_ctx *ctx, char **response
     return err_set(DOCTAG_EINVAL, "request body is not a JSON object: %s", body ? "not an object" : je.text);
   }
   doctag_status st = DOCTAG_OK;
-  job_config cfg = { 0 };
+  process_config cfg = { 0 };
   GPtrArray *payloads = g_ptr_array_new_with_free_func(g_free);
   GArray *mapping = g_array_new(FALSE, FALSE, sizeof(doctag_field));
   json_t *docs = json_object_get(body, "documents");
@@ -339,7 +344,7 @@ DOCTAG_API doctag_status doctag_job_submit_json(doctag_ctx *ctx, char **response
     st = err_set(DOCTAG_EINVAL, "job_id must be a string");
     goto out;
   }
-  if ((st = job_config_from_json(json_object_get(body, "config"), "config", &cfg)))
+  if ((st = process_config_parse(json_object_get(body, "config"), "config", &cfg)))
     goto out;
   const char *key;
   json_t *val;
@@ -386,7 +391,7 @@ DOCTAG_API doctag_status doctag_job_submit_json(doctag_ctx *ctx, char **response
   g_free(msg);
   g_free(id);
 out:
-  job_config_clear(&cfg);
+  process_config_clear(&cfg);
   g_ptr_array_free(payloads, TRUE);
   g_array_free(mapping, TRUE);
   json_decref(body);

@@ -7,6 +7,7 @@
 #define DOCTAG_PROCESS_PROCESS_H
 
 #include <glib.h>
+#include <jansson.h>
 #include "core/ctx.h"
 #include "doctag/process.h"
 #include "process/result.h"
@@ -16,11 +17,37 @@
 #define PROCESS_DEFAULT_NUM_TAGS 8
 #define PROCESS_DEFAULT_MODEL "openai/gpt-4o-mini"
 
+/* Checks the ranges and values of options, the one check every front end
+ * reaches (0 / NULL members are defaults and pass). Errors: DOCTAG_EINVAL
+ * with the field path (member names as in the contract's TaggingConfig,
+ * prefixed with "<where>." when where is not NULL) and reason set. */
+doctag_status process_options_check(const doctag_process_options *o, const char *where);
+
 /* The options a call runs with: `in` (NULL: defaults) with defaults and the
  * context's limits filled in, ranges and values checked. `out` borrows
  * in's pointers. Errors: DOCTAG_EINVAL, saying which option is wrong. */
 doctag_status process_options_effective(const doctag_ctx *ctx, const doctag_process_options *in,
                                         doctag_process_options *out);
+
+/* Options parsed from a TaggingConfig JSON object, with the strings and
+ * arrays they point to (owned). */
+typedef struct process_config {
+  doctag_process_options opts;
+  char *model_name;
+  char *api_key;
+  char *languages;
+  char **exclusion;         /* NULL-terminated or NULL */
+  char **vocabulary;
+} process_config;
+
+/* Parses the contract's TaggingConfig (obj NULL or null: the defaults) into
+ * *cfg and checks it with process_options_check(). The field paths of errors
+ * start with "<where>." when where is not NULL ("config.num_tags"). On error
+ * *cfg is cleared. */
+doctag_status process_config_parse(json_t *obj, const char *where, process_config *cfg);
+/* The same from JSON text (reason "json_invalid" when it is not JSON). */
+doctag_status process_config_parse_text(const char *text, size_t len, const char *where, process_config *cfg);
+void process_config_clear(process_config *cfg);
 
 /* The configuration of a processing call as JSON ({"model_name",
  * "num_pages", "num_tags", "exclusion_words", "vocabulary", "language",

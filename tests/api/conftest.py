@@ -185,6 +185,9 @@ def start_server(backend, extra=None):
         env["DOCTAG_DATABASE_URL"] = make_database(os.environ["DOCTAG_TEST_POSTGRES_URL"])
         env["DOCTAG_REDIS_URL"] = os.environ["DOCTAG_TEST_REDIS_URL"]
         env["DOCTAG_WORKERS"] = "0"
+        # Separate workers open the batch keys the server sealed: they share
+        # its DOCTAG_SECRET_KEY (the server alone would draw one per run).
+        env["DOCTAG_SECRET_KEY"] = "api-test-sealing-key-" + secrets.token_hex(16)
         workers = 2
     else:
         env.setdefault("DOCTAG_WORKERS", "2")
