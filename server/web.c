@@ -67,7 +67,7 @@ static const char *content_type(const char *name)
 static char *gzip_copy(const char *data, size_t len, size_t *out_len)
 {
   z_stream z = { 0 };
-  if (len < 1024 || deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+  if (len < 1024 || deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
     return NULL;
   uLong cap = deflateBound(&z, (uLong)len);
   char *out = g_malloc(cap);
