@@ -106,11 +106,17 @@ static void login_work(srv_call *c, srv_reply *reply)
   doctag_user *user = NULL;
   doctag_tokens *tokens = NULL;
   char *json = NULL;
-  if (doctag_auth_login(srv.ctx, &user, &tokens, email, password, &o) != DOCTAG_OK ||
-      doctag_auth_login_to_json(user, tokens, &json) != DOCTAG_OK)
+  if (doctag_auth_login(srv.ctx, &user, &tokens, email, password, &o) != DOCTAG_OK) {
     srv_reply_error(reply, SRV_SCOPE_API);
-  else
+    /* The access log keeps who was tried, as a hash: never the password. */
+    if (reply->status == 401 || reply->status == 403)
+      reply->log_note = srv_email_note("login_failed", email);
+  } else if (doctag_auth_login_to_json(user, tokens, &json) != DOCTAG_OK) {
+    srv_reply_error(reply, SRV_SCOPE_API);
+  } else {
+    reply->log_user = g_strdup(doctag_user_id(user));
     srv_reply_json_text(reply, 200, json);
+  }
   doctag_user_free(user);
   doctag_tokens_free(tokens);
 }

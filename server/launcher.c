@@ -86,6 +86,7 @@ static const char routes[] =
   "\troute ^/api/history/documents/[^/]+/file$ api_history_document_file\n"
   "\troute ^/api/history/documents/[^/]+/reprocess$ api_history_document_reprocess\n"
   "\troute ^/api/history/documents/[^/]+$ api_history_document\n"
+  "\troute /metrics api_metrics\n"
   "\troute ^/ api_not_found\n";
 
 static volatile sig_atomic_t got_signal;

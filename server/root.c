@@ -14,7 +14,7 @@ static int fixed_json(struct http_request *req, const char *body, size_t len)
   if (!srv_begin(req, SRV_GET))
     return KORE_RESULT_OK;
   http_response_header(req, "content-type", "application/json");
-  http_response(req, 200, body, len);
+  srv_respond(req, 200, body, len);
   return KORE_RESULT_OK;
 }
 

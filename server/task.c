@@ -21,6 +21,7 @@ typedef struct srv_job {
   GDestroyNotify data_free;
   srv_reply reply;
   bool started;
+  gint64 entry_us;         /* the handler's first call: the access log's duration */
 } srv_job;
 
 static GThreadPool *pools[2];
@@ -84,6 +85,7 @@ int srv_async(struct http_request *req, srv_pool pool, srv_work_fn fn, void *dat
   job->fn = fn;
   job->data = data;
   job->data_free = data_free;
+  job->entry_us = srv_request_entry();
   req->hdlr_extra = job;
   req->onfree = job_onfree;
 
@@ -118,6 +120,12 @@ bool srv_async_done(struct http_request *req)
     return true;
   http_request_sleep(req);
   return false;
+}
+
+gint64 srv_async_started(struct http_request *req)
+{
+  srv_job *job = req->hdlr_extra;
+  return job ? job->entry_us : 0;
 }
 
 void *srv_async_data(struct http_request *req)
