@@ -100,6 +100,23 @@ DOCTAG_API doctag_status doctag_process_url(doctag_ctx *ctx, doctag_result **out
                                             const char *url, const doctag_process_options *opts);
 
 /**
+ * Tags a text the caller already has (no PDF, no extraction): `text` is
+ * UTF-8 of `len` bytes (borrowed for the call; no NUL inside), `title` its
+ * title (may be NULL: the text's first title-like line is used). `opts` as
+ * for doctag_process_file(), minus the PDF ones (num_pages, ocr, languages,
+ * password, on_page are ignored); user_id records it in history with
+ * file_source_type "text". The result has extraction_method "text",
+ * is_scanned false, no pages, page count 0 (null in its JSON) and the
+ * detected language of the text. *out is newly allocated; release it with
+ * doctag_result_free().
+ * Errors: DOCTAG_EINVAL (NULL text with a length, not UTF-8, options out of
+ * range), DOCTAG_ELIMIT (over max_file_bytes), DOCTAG_ENOTEXT (fewer than 50
+ * visible characters), DOCTAG_ELLM, DOCTAG_ETIMEOUT.
+ */
+DOCTAG_API doctag_status doctag_tag_text(doctag_ctx *ctx, doctag_result **out, const char *text, size_t len,
+                                         const char *title, const doctag_process_options *opts);
+
+/**
  * Extracts the text of every page (no tagging): the result has pages, text,
  * title, page count, method and confidence, and no tags. `opts` uses ocr,
  * languages, password, limits, file_name and on_page. With on_page set, the
@@ -156,7 +173,7 @@ DOCTAG_API doctag_page_method doctag_result_page_method(const doctag_result *r, 
 /** 0..100, or -1 when the page was not OCR'd. */
 DOCTAG_API double doctag_result_page_confidence(const doctag_result *r, unsigned int index);
 DOCTAG_API bool doctag_result_is_scanned(const doctag_result *r);
-/** "text_layer", "ocr_tesseract", "hybrid" (some pages OCR'd) or "none". */
+/** "text_layer", "ocr_tesseract", "hybrid" (some pages OCR'd), "none", or "text" (doctag_tag_text()). */
 DOCTAG_API const char *doctag_result_extraction_method(const doctag_result *r);
 /** Mean OCR confidence of OCR'd pages, 0..100, or -1 when no page was OCR'd. */
 DOCTAG_API double doctag_result_ocr_confidence(const doctag_result *r);

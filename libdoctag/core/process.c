@@ -5,6 +5,7 @@
 #include "core/fileout.h"
 #include "blob/blob.h"
 #include "core/result.h"
+#include "core/utf8.h"
 #include "extract/extract.h"
 #include "fetch/fetch.h"
 #include "history/history_internal.h"
@@ -129,6 +130,33 @@ static const char *source_where(const source *src, const doctag_result *r)
   return src->kind == SRC_BUFFER ? r->file_name : src->path_or_url;
 }
 
+/* The tagging step shared by documents and plain text: the ENOTEXT rule,
+ * then the chosen tagger on r->text (`pdf`: it was extracted from a PDF). */
+static doctag_status tag_result(const doctag_ctx *ctx, doctag_result *r, const doctag_process_options *o,
+                                double t0, bool pdf)
+{
+  size_t visible = visible_chars(r->text->str, MIN_TEXT_CHARS);
+  if (visible < MIN_TEXT_CHARS && pdf)
+    return err_set(DOCTAG_ENOTEXT, "Could not extract sufficient text from PDF. The document may be "
+                   "blank, or a scan OCR could not read (%zu characters found).", visible);
+  if (visible < MIN_TEXT_CHARS)
+    return err_set(DOCTAG_ENOTEXT, "Not enough text to tag: %zu visible characters, at least %d are needed.",
+                   visible, MIN_TEXT_CHARS);
+  const char *key = o->api_key && *o->api_key ? o->api_key : ctx->llm_api_key;
+  tag_request treq = {
+    .title = r->title, .text = r->text->str, .language = r->language, .num_tags = o->num_tags,
+    .exclusion = o->exclusion_words, .exclusion_count = o->exclusion_count,
+    .vocabulary = o->vocabulary, .vocabulary_count = o->vocabulary_count,
+    .model_name = o->model_name, .api_key = key, .deadline = t0 + o->timeout_sec,
+  };
+  doctag_status st = tag_run(ctx, &treq, &r->tags);
+  if (st)
+    return st;
+  r->tagged = true;
+  r->needs_review = r->tags.count < o->num_tags || !strcmp(r->quality, "low");
+  return DOCTAG_OK;
+}
+
 static doctag_status run(doctag_ctx *ctx, doctag_result **out, const source *src,
                          const doctag_process_options *opts_in, bool tag)
 {
@@ -198,25 +226,8 @@ static doctag_status run(doctag_ctx *ctx, doctag_result **out, const source *src
   extract_doc_clear(&doc);
   result_summarise(r);
 
-  if (tag) {
-    size_t visible = visible_chars(r->text->str, MIN_TEXT_CHARS);
-    if (visible < MIN_TEXT_CHARS) {
-      st = err_set(DOCTAG_ENOTEXT, "Could not extract sufficient text from PDF. The document may be "
-                   "blank, or a scan OCR could not read (%zu characters found).", visible);
-      goto fail;
-    }
-    const char *key = o.api_key && *o.api_key ? o.api_key : ctx->llm_api_key;
-    tag_request treq = {
-      .title = r->title, .text = r->text->str, .language = r->language, .num_tags = o.num_tags,
-      .exclusion = o.exclusion_words, .exclusion_count = o.exclusion_count,
-      .vocabulary = o.vocabulary, .vocabulary_count = o.vocabulary_count,
-      .model_name = o.model_name, .api_key = key, .deadline = t0 + o.timeout_sec,
-    };
-    if ((st = tag_run(ctx, &treq, &r->tags)))
-      goto fail;
-    r->tagged = true;
-    r->needs_review = r->tags.count < o.num_tags || !strcmp(r->quality, "low");
-  }
+  if (tag && (st = tag_result(ctx, r, &o, t0, true)))
+    goto fail;
   r->processing_time = ctx_now() - t0;
   /* A result the caller's history does not hold would be a 200 hiding a
    * failure: a failed recording fails the call. */
@@ -341,4 +352,72 @@ DOCTAG_API doctag_status doctag_terms_parse(doctag_ctx *ctx, const void *data, s
 DOCTAG_API void doctag_strv_free(char **v)
 {
   g_strfreev(v);
+}
+
+DOCTAG_API doctag_status doctag_tag_text(doctag_ctx *ctx, doctag_result **out, const char *text, size_t len,
+                                         const char *title, const doctag_process_options *opts)
+{
+  err_clear();
+  if (!out)
+    return err_set(DOCTAG_EINVAL, "out is NULL");
+  *out = NULL;
+  if (!ctx)
+    return err_set(DOCTAG_EINVAL, "ctx is NULL");
+  if (!text && len)
+    return err_set(DOCTAG_EINVAL, "text is NULL");
+  double t0 = ctx_now();
+  int64_t started_us = g_get_real_time();
+  doctag_process_options o = DOCTAG_PROCESS_OPTIONS_INIT;
+  doctag_status st = effective_options(ctx, opts, &o);
+  if (st)
+    return st;
+  if (!text)
+    text = "";
+  if (len > o.max_file_bytes)
+    return err_set(DOCTAG_ELIMIT, "text is %.1f MB, over the limit of %.1f MB", len / 1048576.0,
+                   o.max_file_bytes / 1048576.0);
+  const char *bad = NULL;
+  if (!g_utf8_validate(text, (gssize)len, &bad))
+    return err_set(DOCTAG_EINVAL, "text is not UTF-8 (invalid byte at offset %zu)", (size_t)(bad - text));
+  if (title && !g_utf8_validate(title, -1, NULL))
+    return err_set(DOCTAG_EINVAL, "title is not UTF-8");
+
+  doctag_result *r = g_new0(doctag_result, 1);
+  r->ocr_confidence = -1;
+  r->from_text = true;
+  r->extraction_method = "text";
+  r->quality = "high";
+  r->text = g_string_new_len(text, (gssize)len);
+  r->file_name = g_strdup(o.file_name && *o.file_name ? o.file_name : "");
+  char *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)text, len);
+  g_strlcpy(r->sha256, sum, sizeof r->sha256);
+  g_free(sum);
+  g_strlcpy(r->language, extract_detect_language(r->text->str, r->text->len), sizeof r->language);
+  /* no title given: the text's own (its first line of title length), else the file name */
+  if (title && *title) {
+    r->title = g_strdup(title);
+  } else {
+    char *head = utf8_prefix(r->text->str, 2000);
+    r->title = extract_title(NULL, head, r->file_name);
+    g_free(head);
+  }
+  if ((st = tag_result(ctx, r, &o, t0, false)))
+    goto fail;
+  r->processing_time = ctx_now() - t0;
+  if (o.user_id && (st = history_record_result(ctx, &o, r, "text", r->file_name, (int64_t)len, started_us,
+                                               &r->document_id)))
+    goto fail_unrecorded;
+  *out = r;
+  return DOCTAG_OK;
+
+fail:
+  if (o.user_id && st != DOCTAG_EINVAL && st != DOCTAG_ECANCELLED) {
+    char *msg = g_strdup(doctag_error_last()->message);
+    history_record_failure(ctx, &o, r->title, "text", r->file_name, (int64_t)len, msg, started_us, NULL);
+    err_set(st, "%s", msg);
+    g_free(msg);
+  }
+fail_unrecorded:
+  doctag_result_free(r);
+  return st;
 }
