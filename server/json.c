@@ -229,6 +229,10 @@ bool srv_tagging_read(srv_tagging *t, json_t *config, srv_invalid *v, const char
   field_strings(config, v, loc0, path, "exclusion_words", t->exclusion);
   field_strings(config, v, loc0, path, "vocabulary", t->vocabulary);
   t->opts.languages = srv_field_string(config, v, loc0, path, "language", false);
+  json_t *strict = json_object_get(config, "strict");
+  if (strict && !json_is_null(strict) && !json_is_boolean(strict))
+    srv_invalid_add(v, "Input should be a valid boolean", "bool_type", loc0, path ? path : "", "strict", NULL);
+  t->opts.strict = json_is_true(strict);
   const char *ocr = srv_field_string(config, v, loc0, path, "ocr", false);
   if (ocr) {
     if (!strcmp(ocr, "auto"))

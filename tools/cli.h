@@ -8,4 +8,9 @@ int cmd_batch(int argc, char **argv);
 int cmd_worker(int argc, char **argv);
 int cmd_tag(int argc, char **argv);
 
+struct doctag_result;
+/* Prints a result's warnings on stderr, "doctag: <what>: warning: <text>"
+ * (stdout keeps only the JSON). */
+void cli_print_warnings(const char *what, const struct doctag_result *r);
+
 #endif

@@ -66,6 +66,12 @@ static int fail(const char *what)
   return EXIT_FAILURE;
 }
 
+void cli_print_warnings(const char *what, const doctag_result *r)
+{
+  for (size_t i = 0; i < doctag_result_warning_count(r); i++)
+    fprintf(stderr, "doctag: %s: warning: %s\n", what, doctag_result_warning_at(r, i));
+}
+
 static bool is_url(const char *arg)
 {
   return strstr(arg, "://") != NULL;
@@ -262,6 +268,7 @@ static int cmd_run(int argc, char **argv, bool tagging)
       rc = fail(arg);
       continue;
     }
+    cli_print_warnings(arg, r);
     if (tagging) {
       char *json = NULL;
       if (doctag_result_to_json(r, &json)) {

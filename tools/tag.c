@@ -152,6 +152,7 @@ int cmd_tag(int argc, char **argv)
     if (doctag_tag_text(ctx, &r, text, len, title, &o) || doctag_result_to_json(r, &json)) {
       rc = tag_fail(argv[i]);
     } else {
+      cli_print_warnings(argv[i], r);
       puts(json);
       doctag_free(json);
     }

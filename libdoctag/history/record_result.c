@@ -47,6 +47,7 @@ char *history_config_json(const doctag_process_options *opts)
   json_object_set_new(o, "vocabulary", strv_json(opts->vocabulary, opts->vocabulary_count));
   json_object_set_new(o, "language", valid(opts->languages) ? json_string(opts->languages) : json_null());
   json_object_set_new(o, "ocr", json_string((unsigned)opts->ocr < 3 ? ocr_modes[opts->ocr] : "auto"));
+  json_object_set_new(o, "strict", json_boolean(opts->strict));
   /* The API key is never recorded. */
   return dump(o);
 }
@@ -82,6 +83,10 @@ static char *metadata_json(const doctag_result *r)
   json_object_set_new(o, "needs_review", json_boolean(doctag_result_needs_review(r)));
   json_object_set_new(o, "model_name", json_string(valid(doctag_result_model_name(r)) ?: ""));
   json_object_set_new(o, "tag_details", details);
+  json_t *warnings = json_array();
+  for (size_t i = 0; i < doctag_result_warning_count(r); i++)
+    json_array_append_new(warnings, json_string(doctag_result_warning_at(r, i)));
+  json_object_set_new(o, "warnings", warnings);
   return dump(o);
 }
 

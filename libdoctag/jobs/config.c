@@ -76,6 +76,17 @@ static doctag_status opt_uint(json_t *obj, const char *where, const char *name, 
   return DOCTAG_OK;
 }
 
+static doctag_status opt_bool(json_t *obj, const char *where, const char *name, bool *out)
+{
+  json_t *v = json_object_get(obj, name);
+  if (!v || json_is_null(v))
+    return DOCTAG_OK;
+  if (!json_is_boolean(v))
+    return err_set(DOCTAG_EINVAL, "%s.%s must be true or false", where, name);
+  *out = json_is_true(v);
+  return DOCTAG_OK;
+}
+
 doctag_status job_config_from_json(json_t *obj, const char *where, job_config *cfg)
 {
   memset(cfg, 0, sizeof *cfg);
@@ -94,6 +105,7 @@ doctag_status job_config_from_json(json_t *obj, const char *where, job_config *c
       (st = opt_uint(obj, where, "num_pages", 1, 10, &cfg->opts.num_pages)) ||
       (st = opt_uint(obj, where, "num_tags", 3, 15, &cfg->opts.num_tags)) ||
       (st = opt_uint(obj, where, "timeout_sec", 1, 86400, &cfg->opts.timeout_sec)) ||
+      (st = opt_bool(obj, where, "strict", &cfg->opts.strict)) ||
       (st = string_list(json_object_get(obj, "exclusion_words"), where, "exclusion_words", &cfg->exclusion, &n)))
     goto fail;
   cfg->opts.exclusion_count = n;
