@@ -172,6 +172,23 @@ static void me_work(srv_call *c, srv_reply *reply)
   doctag_user_free(user);
 }
 
+/* GET /api/auth/webhook-secret -> {"secret"} (created on the first call);
+ * POST rotates it. */
+static void webhook_secret_work(srv_call *c, srv_reply *reply)
+{
+  char *secret = NULL;
+  if (doctag_webhook_secret(srv.ctx, &secret, c->user_id, c->method == HTTP_METHOD_POST) != DOCTAG_OK)
+    srv_reply_error(reply, SRV_SCOPE_API);
+  else
+    srv_reply_json(reply, 200, json_pack("{s:s}", "secret", secret));
+  doctag_free(secret);
+}
+
+int api_auth_webhook_secret(struct http_request *req)
+{
+  return srv_route(req, SRV_GET | SRV_POST, SRV_AUTH, webhook_secret_work);
+}
+
 int api_auth_register(struct http_request *req)
 {
   return srv_route(req, SRV_POST, SRV_JSON, register_work);

@@ -68,6 +68,7 @@ static const char routes[] =
   "\troute /api/auth/refresh api_auth_refresh\n"
   "\troute /api/auth/logout api_auth_logout\n"
   "\troute /api/auth/me api_auth_me\n"
+  "\troute /api/auth/webhook-secret api_auth_webhook_secret\n"
   "\troute /api/single/process api_single_process\n"
   "\troute /api/single/preview api_single_preview\n"
   "\troute /api/single/tag-text api_single_tag_text\n"

@@ -38,7 +38,8 @@ DOCTAG_API doctag_status doctag_process_options_init(doctag_process_options *opt
     return err_set(DOCTAG_EINVAL, "unsupported doctag_process_options version %u (this library knows up to %u)",
                    version, DOCTAG_PROCESS_OPTIONS_VERSION);
   doctag_process_options init = DOCTAG_PROCESS_OPTIONS_INIT;
-  *opts = init;
+  /* A version-1 caller's struct ends before strict. */
+  memcpy(opts, &init, version == 1 ? offsetof(doctag_process_options, strict) : sizeof init);
   opts->version = version;
   return DOCTAG_OK;
 }
