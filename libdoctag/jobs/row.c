@@ -7,7 +7,7 @@
 #include "fetch/fetch.h"
 #include "fetch/s3.h"
 #include "history/history_internal.h"
-#include "core/result.h"
+#include "process/result.h"
 
 #include <math.h>
 #include <string.h>
@@ -59,7 +59,7 @@ static char *name_of(const char *path)
   return name;
 }
 
-void jobs_process_row(doctag_ctx *ctx, const job_config *cfg, const char *payload, row_outcome *out)
+void jobs_process_row(doctag_ctx *ctx, const process_config *cfg, const char *payload, row_outcome *out)
 {
   memset(out, 0, sizeof *out);
   out->file_size = -1;

@@ -1,5 +1,5 @@
 /* doctag_result: accessors and the SinglePDFResponse JSON rendering. */
-#include "core/result.h"
+#include "process/result.h"
 #include "core/error.h"
 #include "core/json.h"
 #include "core/utf8.h"

@@ -1,6 +1,6 @@
 /* Internal: the result object behind doctag_result. */
-#ifndef DOCTAG_CORE_RESULT_H
-#define DOCTAG_CORE_RESULT_H
+#ifndef DOCTAG_PROCESS_RESULT_H
+#define DOCTAG_PROCESS_RESULT_H
 
 #include <glib.h>
 #include "doctag/process.h"
