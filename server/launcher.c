@@ -482,9 +482,14 @@ int main(int argc, char **argv)
   for (;;) {
     if (got_signal)
       break;
-    pid_t pid = waitpid(-1, &status, 0);
-    if (pid < 0 && errno == EINTR)
+    /* Polled, not a blocking wait: a signal that lands between the check
+     * above and a blocking waitpid() would never be seen (a service
+     * manager's SIGTERM then hangs until SIGKILL). */
+    pid_t pid = waitpid(-1, &status, WNOHANG);
+    if (pid == 0 || (pid < 0 && errno == EINTR)) {
+      g_usleep(100000);
       continue;
+    }
     if (pid == kore) {
       kore = -1;
       rc = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
