@@ -65,6 +65,7 @@ void kore_parent_configure(int argc, char **argv)
   doctag_ctx_free(ctx);
   if (!srv_metrics_map())
     fprintf(stderr, "doctag-server: no shared memory for /metrics: %s\n", g_strerror(errno));
+  srv_web_load();
 }
 
 /* In each worker, after kore's sandbox is on. */

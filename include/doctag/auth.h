@@ -101,6 +101,16 @@ DOCTAG_API doctag_status doctag_auth_logout(doctag_ctx *ctx, const char *refresh
 DOCTAG_API doctag_status doctag_auth_verify(doctag_ctx *ctx, doctag_user **out, const char *access_token);
 
 /**
+ * The user id an access token names, checking its signature, algorithm,
+ * type and expiry but not the database (revocation, disabled or deleted
+ * users): for cheap decisions that do not grant access, such as sharing
+ * the document workers fairly among users. Call doctag_auth_verify() to
+ * authenticate. *user_id is newly allocated (doctag_free()).
+ * Errors: DOCTAG_EAUTH as doctag_auth_verify(), DOCTAG_EIO (the secret).
+ */
+DOCTAG_API doctag_status doctag_auth_token_subject(doctag_ctx *ctx, char **user_id, const char *access_token);
+
+/**
  * The user with this id. *out is newly allocated; release it with
  * doctag_user_free(). Errors: DOCTAG_ENOTFOUND, database errors.
  */

@@ -29,7 +29,7 @@ from .capi import (  # noqa: F401  (the exception classes, built from the C tabl
     Error, InvalidInput, OutOfMemory, IoError, NotFound, PdfError, EncryptedPdf,
     LimitExceeded, Timeout, OcrError, FetchError, UrlRefused, LlmError, AuthError,
     PermissionDenied, StorageError, Conflict, Cancelled, NoText, AlreadyExists,
-    Unavailable, InternalError,
+    Unavailable, InternalError, RateLimited,
 )
 
 __version__ = _capi.version()
