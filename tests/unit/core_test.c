@@ -2,7 +2,7 @@
 #include "testutil.h"
 #include "core/ctx.h"
 #include "core/error.h"
-#include "core/result.h"
+#include "process/process.h"
 
 #include <pthread.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* doctag_result: accessors and the SinglePDFResponse JSON rendering. */
-#include "core/result.h"
+#include "process/result.h"
 #include "core/error.h"
 #include "core/json.h"
 #include "core/utf8.h"
@@ -208,7 +208,7 @@ DOCTAG_API doctag_status doctag_result_to_json(const doctag_result *r, char **js
   json_object_set_new(o, "error", json_null());
   /* NEW fields */
   json_object_set_new(o, "document_id", r->document_id ? json_string(r->document_id) : json_null());
-  json_object_set_new(o, "page_count", json_integer(r->page_count));
+  json_object_set_new(o, "page_count", r->from_text ? json_null() : json_integer(r->page_count));
   json_object_set_new(o, "detected_language", json_string(r->language));
   json_object_set_new(o, "tag_details", details);
   json_object_set_new(o, "needs_review", json_boolean(r->needs_review));

@@ -1,6 +1,6 @@
 /* Internal: the result object behind doctag_result. */
-#ifndef DOCTAG_CORE_RESULT_H
-#define DOCTAG_CORE_RESULT_H
+#ifndef DOCTAG_PROCESS_RESULT_H
+#define DOCTAG_PROCESS_RESULT_H
 
 #include <glib.h>
 #include "doctag/process.h"
@@ -12,6 +12,7 @@ struct doctag_result {
   char *file_name;
   GString *text;              /* pages read, joined with '\f' */
   unsigned int page_count;
+  bool from_text;             /* doctag_tag_text(): no pages, page_count unknown */
   unsigned int pages_read;
   extract_page *pages;        /* pages_read entries; text may be NULL when streamed */
   bool is_scanned;
