@@ -433,6 +433,7 @@ static void test_script_without_model(void **state)
     printf("  %-44s process: %s: %s\n", rel, doctag_status_name(st), st ? doctag_error_last()->message : "");
     assert_int_equal(st, DOCTAG_ENOTEXT);
     assert_null(r);
+    assert_non_null(strstr(doctag_error_last()->message, pkg));
     g_free(path);
     checked++;
   }
