@@ -218,9 +218,19 @@ static TessBaseAPI *engine_for(engines *e, const char *lang)
   }
   TessBaseAPI *api = new_engine(lang);
   if (!api) {
+    /* the packages of the languages asked for (a caller may name any) */
     const char *prefix = getenv("TESSDATA_PREFIX");
-    err_set(DOCTAG_EOCR, "tesseract cannot load the language data \"%s\" (are the tesseract-ocr-<lang> "
-            "packages installed?%s%s)", lang, prefix ? " TESSDATA_PREFIX=" : "", prefix ? prefix : "");
+    GString *pkgs = g_string_new(NULL);
+    gchar **parts = g_strsplit(lang, "+", -1);
+    for (gchar **l = parts; *l; l++) {
+      char pkg[64];
+      lang_package(*l, pkg, sizeof pkg);
+      g_string_append_printf(pkgs, "%s%s", pkgs->len ? " " : "", pkg);
+    }
+    g_strfreev(parts);
+    err_set(DOCTAG_EOCR, "tesseract cannot load the language data \"%s\" (is %s installed?%s%s)", lang, pkgs->str,
+            prefix ? " TESSDATA_PREFIX=" : "", prefix ? prefix : "");
+    g_string_free(pkgs, TRUE);
     return NULL;
   }
   if (victim->api) {
@@ -261,6 +271,34 @@ static const char *const *installed_langs(engines *e)
     }
   }
   return (const char *const *)e->installed;
+}
+
+/* Whether every language of "a+b" is installed; else false with err_set()
+ * naming the packages that are not. True when the installed ones cannot be
+ * listed (engine_for() then says what fails). */
+static bool langs_installed(engines *e, const char *langs)
+{
+  const char *const *installed = installed_langs(e);
+  if (!installed)
+    return true;
+  GString *missing = g_string_new(NULL);
+  gchar **parts = g_strsplit(langs, "+", -1);
+  for (gchar **l = parts; *l; l++) {
+    bool found = false;
+    for (size_t i = 0; installed[i] && !found; i++)
+      found = !strcmp(installed[i], *l);
+    if (!found) {
+      char pkg[64];
+      lang_package(*l, pkg, sizeof pkg);
+      g_string_append_printf(missing, "%s%s (install %s)", missing->len ? ", " : "", *l, pkg);
+    }
+  }
+  g_strfreev(parts);
+  bool ok = missing->len == 0;
+  if (!ok)
+    err_set(DOCTAG_EOCR, "OCR language not installed: %s", missing->str);
+  g_string_free(missing, TRUE);
+  return ok;
 }
 
 /* ------------------------------------------------------------------ image */
@@ -879,6 +917,13 @@ doctag_status ocr_page(const ocr_job *job, ocr_result *out)
   char script[32] = "";
   float oconf = 0;
   engines *e = thread_engines();
+  /* tesseract reads "chi_sim+eng" with eng alone when chi_sim is missing:
+   * languages the caller named must all be there */
+  if (job->languages && !langs_installed(e, job->languages)) {
+    thread_engines_done(e);
+    T->pixDestroy(&pix);
+    return DOCTAG_EOCR;
+  }
   int turn = 0;
   int ippi = 0;
   reading best = { NULL, -1, "" };

@@ -434,6 +434,20 @@ static void test_script_without_model(void **state)
     assert_int_equal(st, DOCTAG_ENOTEXT);
     assert_null(r);
     assert_non_null(strstr(doctag_error_last()->message, pkg));
+
+    /* the caller names the language: it is used or the call says it is not
+     * installed (tesseract itself would read "tha+eng" with eng alone) */
+    doctag_process_options named = DOCTAG_PROCESS_OPTIONS_INIT;
+    char langs[40];
+    g_snprintf(langs, sizeof langs, "%s+eng", lang);
+    named.languages = langs;
+    named.ocr = DOCTAG_OCR_FORCE;
+    r = NULL;
+    st = doctag_extract_file(ctx, &r, path, &named);
+    printf("  %-44s languages %s: %s: %s\n", rel, langs, doctag_status_name(st), st ? doctag_error_last()->message : "");
+    assert_int_equal(st, DOCTAG_EOCR);
+    assert_non_null(strstr(doctag_error_last()->message, pkg));
+    assert_null(r);
     g_free(path);
     checked++;
   }
