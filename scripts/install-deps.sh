@@ -15,11 +15,18 @@ PKGS="
  fonts-dejavu-core fonts-noto-core fonts-lohit-deva
  ocrmypdf nginx-light wrk hyperfine time
  debhelper dh-python devscripts dpkg-dev perl libperl-dev
- tesseract-ocr-mar tesseract-ocr-nep tesseract-ocr-san tesseract-ocr-ben tesseract-ocr-pan tesseract-ocr-guj tesseract-ocr-ori tesseract-ocr-tam tesseract-ocr-tel tesseract-ocr-kan tesseract-ocr-mal tesseract-ocr-urd
 "
-# ocr (issue 13): the models for the scripts of India above, beside eng/hin/osd
-# (and not tesseract-ocr-tha: the fixtures' Thai scan checks a script with no
-# model); fonts-noto-core draws the fixtures' Bengali, Tamil and Thai.
+PKGS="$PKGS wordnet-base libstemmer-dev python3-nltk" # tagger: WordNet POS table, Snowball stemmers, keyphrase scorer
+# dx (issue 16): the API reference, type checks, the venv/pip install test, man page checks
+PKGS="$PKGS doxygen mypy python3-venv python3-build python3-setuptools python3-wheel python3-pip groff-base"
+# web (issue 14): response schema checks, the headless Chromium tests, npm for the vendored Swagger UI, zlib for gzip of the static files
+PKGS="$PKGS python3-jsonschema chromium chromium-driver python3-selenium zlib1g-dev"
+# Debian's npm only where no npm is installed: a machine with another Node.js
+# (nodesource's, whose nodejs conflicts with Debian's npm) keeps its own.
+command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
+# sec: PDF stream limits (libdoctag/extract/limits.c) use zlib, listed above
+# ocr (issue 13): the OCR models for the scripts of India beside eng/hin/osd; not tesseract-ocr-tha (the fixtures' Thai scan checks a script with no model)
+PKGS="$PKGS tesseract-ocr-mar tesseract-ocr-nep tesseract-ocr-san tesseract-ocr-ben tesseract-ocr-pan tesseract-ocr-guj tesseract-ocr-ori tesseract-ocr-tam tesseract-ocr-tel tesseract-ocr-kan tesseract-ocr-mal tesseract-ocr-urd"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
@@ -28,3 +35,5 @@ if [ -n "$missing" ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
 fi
+# web (issue 14): the pinned Swagger UI that /api/docs serves (web/vendor/, from npm)
+"$(dirname "$0")/fetch-web-vendor.sh"
