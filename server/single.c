@@ -9,6 +9,13 @@ static bool is_http_url(const char *url)
   return !g_ascii_strncasecmp(url, "http://", 7) || !g_ascii_strncasecmp(url, "https://", 8);
 }
 
+/* pdf_url: http(s), or s3://bucket/key (the library refuses it with "S3
+ * client not configured" where S3 is not). The preview stays http(s). */
+static bool is_document_url(const char *url)
+{
+  return is_http_url(url) || g_str_has_prefix(url, "s3://");
+}
+
 /* A file part counts when it has a name or content: browsers send an empty
  * part with filename="" for a file input left empty. */
 static const srv_part *file_part(const srv_form *form, const char *name)
@@ -83,7 +90,7 @@ static void process_form(const srv_form *form, const char *user_id, srv_reply *r
     scope = SRV_SCOPE_UPLOAD;
     st = doctag_process_buffer(srv.ctx, &result, file->data, file->len, &t.opts);
   } else {
-    if (!is_http_url(url)) {
+    if (!is_document_url(url)) {
       srv_reply_detail(reply, 400, "Invalid URL. Must start with http:// or https://");
       goto out;
     }

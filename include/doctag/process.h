@@ -133,6 +133,9 @@ DOCTAG_API doctag_status doctag_process_buffer(doctag_ctx *ctx, doctag_result **
  * As doctag_process_file() for an http(s) URL. The URL guard applies: private,
  * loopback, link-local and multicast addresses are refused (DOCTAG_EURL) unless
  * allowed; redirects are re-checked; size cap; 60 s timeout; body must be a PDF.
+ * `url` may also be "s3://bucket/key" where S3 is configured (DOCTAG_S3_ENDPOINT,
+ * AWS_ACCESS_KEY_ID...; else DOCTAG_EINVAL "S3 client not configured"), with
+ * the same size cap; a missing object or bucket is DOCTAG_EFETCH.
  */
 DOCTAG_API doctag_status doctag_process_url(doctag_ctx *ctx, doctag_result **out,
                                             const char *url, const doctag_process_options *opts);

@@ -57,10 +57,14 @@ DOCTAG_API unsigned int doctag_error_retry_after(void)
 
 doctag_status err_set(doctag_status code, const char *fmt, ...)
 {
+  /* Formatted aside first: the arguments may be the current message
+   * (err_set(code, "...: %s", doctag_error_last()->message)). */
+  char buf[ERR_MAX];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(err_msg, sizeof err_msg, fmt, ap);
+  vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
+  memcpy(err_msg, buf, sizeof err_msg);
   trim_utf8(err_msg);
   err_field[0] = err_reason[0] = '\0';
   err_last.code = code;

@@ -92,6 +92,47 @@ doctag_status fetch_url_opts(const fetch_opts *o, const char *url, GBytes **out,
  * DOCTAG_EFETCH ("Request failed: ..."), DOCTAG_ETIMEOUT. */
 doctag_status fetch_post(const fetch_opts *o, const char *url, const char *const *headers, const char *body,
                          size_t len, long *status);
+/* ---- one way from a source to its bytes --------------------------------- */
+
+/* Where a document comes from. */
+typedef enum fetch_kind {
+  FETCH_UPLOAD,   /* bytes the caller holds */
+  FETCH_FILE,     /* a path of the calling program's own (doctag_process_file): no roots guard */
+  FETCH_LOCAL,    /* an untrusted local path (batch rows): the allowed-roots guard */
+  FETCH_URL,      /* http(s), with the URL guard */
+  FETCH_S3        /* s3://bucket/key, where S3 is configured */
+} fetch_kind;
+
+typedef struct fetch_source {
+  fetch_kind kind;
+  const char *where;    /* the path, URL or s3:// URI; unused for FETCH_UPLOAD */
+  const void *data;     /* FETCH_UPLOAD: the bytes (borrowed: *out refers to them) */
+  size_t len;
+} fetch_source;
+
+/* The kind an untrusted document address names: "s3://..." is FETCH_S3,
+ * anything else FETCH_URL (its guard then judges it). */
+fetch_kind fetch_kind_of_url(const char *url);
+
+/* The kind a batch row's file_source_type names ("url", "s3", "local"; case
+ * and surrounding blanks ignored). DOCTAG_EINVAL "Unknown file source type:
+ * <type>". */
+doctag_status fetch_kind_parse(const char *type, fetch_kind *out);
+
+/* How history names a kind: "upload", "local" (FETCH_FILE too), "url", "s3". */
+const char *fetch_kind_name(fetch_kind kind);
+
+/* The bytes of any source, with its guard and the one size cap max_bytes (0:
+ * the context's). URLs take at most FETCH_DEFAULT_TIMEOUT_SEC (60 s), less
+ * when timeout_sec is less; S3 takes timeout_sec (0: 60 s). *name (may be
+ * NULL) gets a file name (g_malloc, NULL for uploads): the download's, the
+ * key's last segment, the path's base name. Errors: those of fetch_file,
+ * fetch_local, fetch_url and s3_get, except that a missing S3 object or
+ * bucket is DOCTAG_EFETCH (a failed download, as a missing URL is), with
+ * s3's message; DOCTAG_EINVAL for an empty address; DOCTAG_ELIMIT for an
+ * upload over the cap. */
+doctag_status fetch_source_get(const doctag_ctx *ctx, const fetch_source *src, uint64_t max_bytes,
+                               unsigned int timeout_sec, GBytes **out, char **name);
 
 /* What a HEAD request tells about a URL (batch validate-paths). */
 typedef struct fetch_probe {

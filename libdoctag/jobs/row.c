@@ -5,7 +5,6 @@
 #include "blob/blob.h"
 #include "core/error.h"
 #include "fetch/fetch.h"
-#include "fetch/s3.h"
 #include "history/history_internal.h"
 #include "process/result.h"
 
@@ -84,36 +83,25 @@ void jobs_process_row(doctag_ctx *ctx, const process_config *cfg, const char *pa
   err_clear();
   GBytes *bytes = NULL;
   char *file_name = name_of(out->file_path);
-  uint64_t max = ctx->max_file_bytes;
   unsigned int timeout = cfg->opts.timeout_sec ? cfg->opts.timeout_sec : ctx->timeout_sec;
-  doctag_status st;
-  if (!strcmp(out->source_type, "url")) {
-    char *urlname = NULL;
-    st = fetch_url(ctx, out->file_path, max, timeout < 60 ? timeout : 60, &bytes, &urlname);
-    if (!st && urlname && *urlname) {
-      g_free(file_name);
-      file_name = urlname;
-    } else {
-      g_free(urlname);
-    }
-    if (st)
-      fail_last(out, st == DOCTAG_EURL ? FETCH_URL_REFUSED : "Failed to download PDF from URL: ");
-  } else if (!strcmp(out->source_type, "s3")) {
-    char *bucket = NULL, *key = NULL;
-    st = s3_parse_uri(out->file_path, &bucket, &key);
-    if (!st)
-      st = s3_get(ctx, bucket, key, max, timeout, &bytes);
-    if (st)
-      fail_last(out, NULL);
-    g_free(bucket);
-    g_free(key);
-  } else if (!strcmp(out->source_type, "local")) {
-    st = fetch_local(ctx, out->file_path, max, &bytes);
-    if (st)
-      fail_last(out, NULL);
+  fetch_source src = { FETCH_URL, out->file_path, NULL, 0 };
+  doctag_status st = fetch_kind_parse(out->source_type, &src.kind);
+  if (st) {
+    fail_last(out, NULL);
   } else {
-    fail(out, DOCTAG_EINVAL, "Unknown file source type: %s", out->source_type);
-    st = DOCTAG_EINVAL;
+    char *fetched = NULL;
+    st = fetch_source_get(ctx, &src, cfg->opts.max_file_bytes, timeout, &bytes, &fetched);
+    if (!st && fetched && *fetched) {
+      g_free(file_name);
+      file_name = fetched;
+    } else {
+      g_free(fetched);
+    }
+    /* A URL's failure reads as the single upload's does. */
+    if (st && src.kind == FETCH_URL)
+      fail_last(out, st == DOCTAG_EURL ? FETCH_URL_REFUSED : "Failed to download PDF from URL: ");
+    else if (st)
+      fail_last(out, NULL);
   }
   if (st) {
     if (!out->title)

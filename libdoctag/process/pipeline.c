@@ -15,43 +15,6 @@
 
 #define MIN_TEXT_CHARS 50
 
-typedef enum source_kind { SRC_FILE, SRC_BUFFER, SRC_URL } source_kind;
-
-typedef struct source {
-  source_kind kind;
-  const char *path_or_url;
-  const void *data;
-  size_t len;
-} source;
-
-/* The PDF bytes of a source, size-capped. */
-static doctag_status load_source(const doctag_ctx *ctx, const source *src, const doctag_process_options *o,
-                                 GBytes **bytes, char **name)
-{
-  *name = NULL;
-  switch (src->kind) {
-  case SRC_FILE:
-    if (!src->path_or_url || !*src->path_or_url)
-      return err_set(DOCTAG_EINVAL, "path is empty");
-    *name = g_path_get_basename(src->path_or_url);
-    return fetch_file(src->path_or_url, o->max_file_bytes, bytes);
-  case SRC_URL:
-    if (!src->path_or_url || !*src->path_or_url)
-      return err_set(DOCTAG_EINVAL, "URL is empty");
-    /* Downloads keep their own 60 s cap unless the caller asked for less. */
-    return fetch_url(ctx, src->path_or_url, o->max_file_bytes, o->timeout_sec < 60 ? o->timeout_sec : 0, bytes, name);
-  case SRC_BUFFER:
-    if (!src->data && src->len)
-      return err_set(DOCTAG_EINVAL, "data is NULL");
-    if (src->len > o->max_file_bytes)
-      return err_set(DOCTAG_ELIMIT, "file is %.1f MB, over the limit of %.1f MB",
-                     src->len / 1048576.0, o->max_file_bytes / 1048576.0);
-    *bytes = g_bytes_new_static(src->data ? src->data : "", src->len);
-    return DOCTAG_OK;
-  }
-  return err_set(DOCTAG_EINTERNAL, "unknown source kind");
-}
-
 /* Characters that are not white space, up to `enough`. */
 static size_t visible_chars(const char *s, size_t enough)
 {
@@ -62,15 +25,11 @@ static size_t visible_chars(const char *s, size_t enough)
   return n;
 }
 
-/* How history names where a document came from. */
-static const char *source_type(const source *src)
+/* Where history says a document came from: its path or URL, or for an
+ * upload its file name. */
+static const char *source_where(const fetch_source *src, const doctag_result *r)
 {
-  return src->kind == SRC_URL ? "url" : src->kind == SRC_FILE ? "local" : "upload";
-}
-
-static const char *source_where(const source *src, const doctag_result *r)
-{
-  return src->kind == SRC_BUFFER ? r->file_name : src->path_or_url;
+  return src->kind == FETCH_UPLOAD ? r->file_name : src->where;
 }
 
 /* The tagging step shared by documents and plain text: the ENOTEXT rule,
@@ -109,7 +68,7 @@ static doctag_status tag_result(const doctag_ctx *ctx, doctag_result *r, const d
   return DOCTAG_OK;
 }
 
-static doctag_status run(doctag_ctx *ctx, doctag_result **out, const source *src,
+static doctag_status run(doctag_ctx *ctx, doctag_result **out, const fetch_source *src,
                          const doctag_process_options *opts_in, bool tag)
 {
   err_clear();
@@ -129,7 +88,7 @@ static doctag_status run(doctag_ctx *ctx, doctag_result **out, const source *src
   char *name = NULL;
   doctag_result *r = g_new0(doctag_result, 1);
   r->ocr_confidence = -1;
-  if ((st = load_source(ctx, src, &o, &bytes, &name)))
+  if ((st = fetch_source_get(ctx, src, o.max_file_bytes, o.timeout_sec, &bytes, &name)))
     goto fail;
   r->file_name = o.file_name && *o.file_name ? g_strdup(o.file_name) : name;
   if (r->file_name != name)
@@ -191,7 +150,7 @@ static doctag_status run(doctag_ctx *ctx, doctag_result **out, const source *src
   if (tag && o.user_id)
     result_note_text_cap(r, ctx->max_text_bytes);
   if (tag && o.user_id &&
-      (st = process_record_result(ctx, &o, r, source_type(src), source_where(src, r), (int64_t)len,
+      (st = process_record_result(ctx, &o, r, fetch_kind_name(src->kind), source_where(src, r), (int64_t)len,
                                   started_us, &r->document_id)))
     goto fail_unrecorded;
   g_bytes_unref(bytes);
@@ -202,7 +161,7 @@ fail:
   /* The document failed: that too is history (bad options are not). */
   if (tag && o.user_id && st != DOCTAG_EINVAL && st != DOCTAG_ECANCELLED) {
     char *msg = g_strdup(doctag_error_last()->message);
-    process_record_failure(ctx, &o, r->title, source_type(src), source_where(src, r),
+    process_record_failure(ctx, &o, r->title, fetch_kind_name(src->kind), source_where(src, r),
                            bytes ? (int64_t)g_bytes_get_size(bytes) : -1, msg, started_us, NULL);
     err_set(st, "%s", msg);
     g_free(msg);
@@ -217,42 +176,42 @@ fail_unrecorded:
 DOCTAG_API doctag_status doctag_process_file(doctag_ctx *ctx, doctag_result **out, const char *path,
                                              const doctag_process_options *opts)
 {
-  source s = { SRC_FILE, path, NULL, 0 };
+  fetch_source s = { FETCH_FILE, path, NULL, 0 };
   return run(ctx, out, &s, opts, true);
 }
 
 DOCTAG_API doctag_status doctag_process_buffer(doctag_ctx *ctx, doctag_result **out, const void *data,
                                                size_t len, const doctag_process_options *opts)
 {
-  source s = { SRC_BUFFER, NULL, data, len };
+  fetch_source s = { FETCH_UPLOAD, NULL, data, len };
   return run(ctx, out, &s, opts, true);
 }
 
 DOCTAG_API doctag_status doctag_process_url(doctag_ctx *ctx, doctag_result **out, const char *url,
                                             const doctag_process_options *opts)
 {
-  source s = { SRC_URL, url, NULL, 0 };
+  fetch_source s = { fetch_kind_of_url(url), url, NULL, 0 };
   return run(ctx, out, &s, opts, true);
 }
 
 DOCTAG_API doctag_status doctag_extract_file(doctag_ctx *ctx, doctag_result **out, const char *path,
                                              const doctag_process_options *opts)
 {
-  source s = { SRC_FILE, path, NULL, 0 };
+  fetch_source s = { FETCH_FILE, path, NULL, 0 };
   return run(ctx, out, &s, opts, false);
 }
 
 DOCTAG_API doctag_status doctag_extract_buffer(doctag_ctx *ctx, doctag_result **out, const void *data,
                                                size_t len, const doctag_process_options *opts)
 {
-  source s = { SRC_BUFFER, NULL, data, len };
+  fetch_source s = { FETCH_UPLOAD, NULL, data, len };
   return run(ctx, out, &s, opts, false);
 }
 
 DOCTAG_API doctag_status doctag_extract_url(doctag_ctx *ctx, doctag_result **out, const char *url,
                                             const doctag_process_options *opts)
 {
-  source s = { SRC_URL, url, NULL, 0 };
+  fetch_source s = { fetch_kind_of_url(url), url, NULL, 0 };
   return run(ctx, out, &s, opts, false);
 }
 
@@ -265,10 +224,11 @@ DOCTAG_API doctag_status doctag_fetch_url(doctag_ctx *ctx, const char *url, cons
   doctag_process_options o = DOCTAG_PROCESS_OPTIONS_INIT;
   if ((st = process_options_effective(ctx, opts, &o)))
     return st;
-  source src = { SRC_URL, url, NULL, 0 };
+  /* The preview fetches http(s) only. */
+  fetch_source src = { FETCH_URL, url, NULL, 0 };
   GBytes *bytes = NULL;
   char *name = NULL;
-  if ((st = load_source(ctx, &src, &o, &bytes, &name)))
+  if ((st = fetch_source_get(ctx, &src, o.max_file_bytes, o.timeout_sec, &bytes, &name)))
     return st;
   fileout_give(bytes, name, data, len, file_name);
   return DOCTAG_OK;

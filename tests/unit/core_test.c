@@ -26,6 +26,9 @@ static void test_error_thread_local(void **state)
   assert_string_equal(doctag_error_last()->message, "main 42");
   err_wrap(DOCTAG_EIO, "file.pdf");
   assert_string_equal(doctag_error_last()->message, "file.pdf: main 42");
+  /* The current message may be an argument of the next. */
+  err_set(DOCTAG_EFETCH, "again: %s", doctag_error_last()->message);
+  assert_string_equal(doctag_error_last()->message, "again: file.pdf: main 42");
   err_clear();
   assert_int_equal(doctag_error_last()->code, DOCTAG_OK);
   assert_string_equal(doctag_error_last()->message, "");

@@ -830,6 +830,107 @@ static void test_local_roots(void **state)
   g_free(base);
 }
 
+/* ---- one function for every source ------------------------------------ */
+
+static void test_source_kinds(void **state)
+{
+  (void)state;
+  fetch_kind k = FETCH_UPLOAD;
+  assert_int_equal(fetch_kind_parse("  URL ", &k), DOCTAG_OK);
+  assert_int_equal(k, FETCH_URL);
+  assert_int_equal(fetch_kind_parse("s3", &k), DOCTAG_OK);
+  assert_int_equal(k, FETCH_S3);
+  /* A row's "local" is the untrusted kind, behind the roots guard. */
+  assert_int_equal(fetch_kind_parse("Local", &k), DOCTAG_OK);
+  assert_int_equal(k, FETCH_LOCAL);
+  assert_error(fetch_kind_parse("ftp", &k), DOCTAG_EINVAL, "Unknown file source type: ftp");
+  assert_error(fetch_kind_parse("upload", &k), DOCTAG_EINVAL, "Unknown file source type: upload");
+  assert_int_equal(fetch_kind_of_url("s3://b/k"), FETCH_S3);
+  assert_int_equal(fetch_kind_of_url("https://example.com/s3://x"), FETCH_URL);
+  assert_int_equal(fetch_kind_of_url("file:///etc/passwd"), FETCH_URL);   /* the URL guard refuses it */
+  assert_string_equal(fetch_kind_name(FETCH_FILE), "local");
+  assert_string_equal(fetch_kind_name(FETCH_LOCAL), "local");
+  assert_string_equal(fetch_kind_name(FETCH_UPLOAD), "upload");
+  assert_string_equal(fetch_kind_name(FETCH_URL), "url");
+  assert_string_equal(fetch_kind_name(FETCH_S3), "s3");
+}
+
+static void test_source_get(void **state)
+{
+  (void)state;
+  char *base = tu_tmpdir();
+  char *root = g_build_filename(base, "docs", NULL), *outside = g_build_filename(base, "doc-out.pdf", NULL);
+  g_mkdir(root, 0700);
+  char *in = g_build_filename(root, "in.pdf", NULL);
+  assert_true(g_file_set_contents(in, "%PDF-in", -1, NULL));
+  assert_true(g_file_set_contents(outside, "%PDF-out", -1, NULL));
+  doctag_ctx *ctx = ctx_roots(root);
+  GBytes *b = NULL;
+  char *name = NULL;
+
+  fetch_source up = { FETCH_UPLOAD, NULL, "%PDF-1.4 upload", 15 };
+  assert_int_equal(fetch_source_get(ctx, &up, 0, 0, &b, &name), DOCTAG_OK);
+  assert_int_equal(g_bytes_get_size(b), 15);
+  assert_null(name);
+  g_bytes_unref(b);
+  assert_error(fetch_source_get(ctx, &up, 10, 0, &b, &name), DOCTAG_ELIMIT, "over the limit");
+  assert_null(b);
+
+  /* The program's own path needs no root; a row's path does. */
+  fetch_source own = { FETCH_FILE, outside, NULL, 0 };
+  assert_int_equal(fetch_source_get(ctx, &own, 0, 0, &b, &name), DOCTAG_OK);
+  assert_string_equal(name, "doc-out.pdf");
+  g_free(name);
+  g_bytes_unref(b);
+  fetch_source row = { FETCH_LOCAL, outside, NULL, 0 };
+  char *want = g_strdup_printf("Path not allowed: %s", outside);
+  assert_error(fetch_source_get(ctx, &row, 0, 0, &b, &name), DOCTAG_EURL, want);
+  assert_null(b);
+  assert_null(name);
+  g_free(want);
+  row.where = in;
+  assert_int_equal(fetch_source_get(ctx, &row, 0, 0, &b, &name), DOCTAG_OK);
+  assert_string_equal(name, "in.pdf");
+  g_free(name);
+  g_bytes_unref(b);
+  assert_error(fetch_source_get(ctx, &row, 3, 0, &b, NULL), DOCTAG_ELIMIT, "");
+
+  fetch_source empty = { FETCH_URL, "", NULL, 0 };
+  assert_error(fetch_source_get(ctx, &empty, 0, 0, &b, &name), DOCTAG_EINVAL, "URL is empty");
+  empty.kind = FETCH_LOCAL;
+  assert_error(fetch_source_get(ctx, &empty, 0, 0, &b, &name), DOCTAG_EINVAL, "path is empty");
+  /* S3 addresses are checked before any credentials are looked at. */
+  fetch_source bad_s3 = { FETCH_S3, "s3://x", NULL, 0 };
+  assert_error(fetch_source_get(ctx, &bad_s3, 0, 0, &b, &name), DOCTAG_EINVAL, "Invalid S3 path format");
+  doctag_ctx_free(ctx);
+
+  /* URLs: the guard, and the caller's shorter time limit. */
+  ctx = ctx_private(false);
+  char *u = url("/doc.pdf");
+  fetch_source web = { FETCH_URL, u, NULL, 0 };
+  assert_error(fetch_source_get(ctx, &web, 0, 0, &b, &name), DOCTAG_EURL, "loopback");
+  doctag_ctx_free(ctx);
+  ctx = ctx_private(true);
+  assert_int_equal(fetch_source_get(ctx, &web, 0, 0, &b, &name), DOCTAG_OK);
+  assert_string_equal(name, "doc.pdf");
+  g_free(name);
+  g_bytes_unref(b);
+  g_free(u);
+  u = url("/slow.pdf");
+  web.where = u;
+  assert_error(fetch_source_get(ctx, &web, 0, 1, &b, NULL), DOCTAG_ETIMEOUT, "timed out");
+  g_free(u);
+  doctag_ctx_free(ctx);
+  unlink(in);
+  unlink(outside);
+  g_rmdir(root);
+  g_rmdir(base);
+  g_free(in);
+  g_free(outside);
+  g_free(root);
+  g_free(base);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -850,6 +951,8 @@ int main(void)
     cmocka_unit_test(test_public_url_entry_points_guarded),
     cmocka_unit_test(test_fetch_file),
     cmocka_unit_test(test_local_roots),
+    cmocka_unit_test(test_source_kinds),
+    cmocka_unit_test(test_source_get),
   };
   return cmocka_run_group_tests(tests, server_start, server_stop);
 }
