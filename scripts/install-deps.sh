@@ -16,6 +16,9 @@ PKGS="
  ocrmypdf nginx-light wrk hyperfine time
  debhelper dh-python devscripts dpkg-dev perl libperl-dev
 "
+PKGS="$PKGS wordnet-base libstemmer-dev python3-nltk" # tagger: WordNet POS table, Snowball stemmers, keyphrase scorer
+# dx (issue 16): the API reference, type checks, the venv/pip install test, man page checks
+PKGS="$PKGS doxygen mypy python3-venv python3-build python3-setuptools python3-wheel python3-pip groff-base"
 PKGS="$PKGS zlib1g-dev"  # sec: PDF stream limits (libdoctag/extract/limits.c)
 missing=""
 for p in $PKGS; do

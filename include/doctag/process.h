@@ -73,6 +73,38 @@ typedef struct doctag_process_options {
 /** Sets *opts to defaults for the given version (for bindings). */
 DOCTAG_API doctag_status doctag_process_options_init(doctag_process_options *opts, unsigned int version);
 
+/**
+ * Processing options parsed from the contract's TaggingConfig JSON, with the
+ * strings they point to. One thread at a time.
+ */
+typedef struct doctag_tagging_config doctag_tagging_config;
+
+/**
+ * Parses a TaggingConfig JSON object (CONTRACT.md: "api_key", "model_name",
+ * "num_pages" 1..10, "num_tags" 3..15, "exclusion_words", "vocabulary",
+ * "language" such as "eng" or "hin+eng", "ocr" "auto" | "force" | "off"),
+ * `len` bytes at `json` (NULL / 0 bytes or the text null: every default).
+ * A member missing or null takes its default, integers may also be written
+ * as integral numbers or decimal strings ("8"), unknown members are ignored.
+ * *out is newly allocated (NULL on error); release it with
+ * doctag_tagging_config_free().
+ * Errors: DOCTAG_EINVAL for the first member that is wrong, with
+ * doctag_error_last()->field naming it ("num_tags", "exclusion_words.2"; ""
+ * when the text is not JSON or not an object) and ->reason saying why in a
+ * word ("less_than_equal", "int_parsing", "json_invalid"...).
+ */
+DOCTAG_API doctag_status doctag_tagging_config_parse(doctag_tagging_config **out, const char *json, size_t len);
+
+/**
+ * The options of a parsed configuration. Borrowed, with the strings and
+ * arrays it points to: valid until doctag_tagging_config_free(config). Copy
+ * the struct to set more members (user_id, file_name...) for a call.
+ */
+DOCTAG_API const doctag_process_options *doctag_tagging_config_options(const doctag_tagging_config *config);
+
+/** Releases a configuration (NULL is fine). */
+DOCTAG_API void doctag_tagging_config_free(doctag_tagging_config *config);
+
 /** Result of a processing or extraction call. */
 typedef struct doctag_result doctag_result;
 
@@ -100,6 +132,23 @@ DOCTAG_API doctag_status doctag_process_url(doctag_ctx *ctx, doctag_result **out
                                             const char *url, const doctag_process_options *opts);
 
 /**
+ * Tags a text the caller already has (no PDF, no extraction): `text` is
+ * UTF-8 of `len` bytes (borrowed for the call; no NUL inside), `title` its
+ * title (may be NULL: the text's first title-like line is used). `opts` as
+ * for doctag_process_file(), minus the PDF ones (num_pages, ocr, languages,
+ * password, on_page are ignored); user_id records it in history with
+ * file_source_type "text". The result has extraction_method "text",
+ * is_scanned false, no pages, page count 0 (null in its JSON) and the
+ * detected language of the text. *out is newly allocated; release it with
+ * doctag_result_free().
+ * Errors: DOCTAG_EINVAL (NULL text with a length, not UTF-8, options out of
+ * range), DOCTAG_ELIMIT (over max_file_bytes), DOCTAG_ENOTEXT (fewer than 50
+ * visible characters), DOCTAG_ELLM, DOCTAG_ETIMEOUT.
+ */
+DOCTAG_API doctag_status doctag_tag_text(doctag_ctx *ctx, doctag_result **out, const char *text, size_t len,
+                                         const char *title, const doctag_process_options *opts);
+
+/**
  * Extracts the text of every page (no tagging): the result has pages, text,
  * title, page count, method and confidence, and no tags. `opts` uses ocr,
  * languages, password, limits, file_name and on_page. With on_page set, the
@@ -108,9 +157,11 @@ DOCTAG_API doctag_status doctag_process_url(doctag_ctx *ctx, doctag_result **out
  */
 DOCTAG_API doctag_status doctag_extract_file(doctag_ctx *ctx, doctag_result **out,
                                              const char *path, const doctag_process_options *opts);
+/** As doctag_extract_file() for a PDF in memory (borrowed for the call). */
 DOCTAG_API doctag_status doctag_extract_buffer(doctag_ctx *ctx, doctag_result **out,
                                                const void *data, size_t len,
                                                const doctag_process_options *opts);
+/** As doctag_extract_file() for an http(s) URL, with the guard of doctag_process_url(). */
 DOCTAG_API doctag_status doctag_extract_url(doctag_ctx *ctx, doctag_result **out,
                                             const char *url, const doctag_process_options *opts);
 
@@ -143,20 +194,25 @@ DOCTAG_API void doctag_strv_free(char **v);
 DOCTAG_API void doctag_result_free(doctag_result *r);
 
 /* Accessors. Strings are borrowed: valid until doctag_result_free(). */
+/** The document's title: its metadata, else its first heading, else the file name. */
 DOCTAG_API const char *doctag_result_title(const doctag_result *r);
-/** The extracted text of the pages read, pages separated by '\f'. */
+/** The extracted text of the pages read, pages separated by a form feed. */
 DOCTAG_API const char *doctag_result_text(const doctag_result *r);
+/** Length of doctag_result_text() in bytes. */
 DOCTAG_API size_t doctag_result_text_length(const doctag_result *r);
 /** Pages in the document (not only those read). */
 DOCTAG_API unsigned int doctag_result_page_count(const doctag_result *r);
 /** Pages whose text the result holds (all for extract, num_pages for process). */
 DOCTAG_API unsigned int doctag_result_pages_read(const doctag_result *r);
+/** The text of page `index` (0-based, < pages_read), NULL when it was streamed to on_page. */
 DOCTAG_API const char *doctag_result_page_text(const doctag_result *r, unsigned int index);
+/** How page `index` was read (text layer, OCR or empty). */
 DOCTAG_API doctag_page_method doctag_result_page_method(const doctag_result *r, unsigned int index);
 /** 0..100, or -1 when the page was not OCR'd. */
 DOCTAG_API double doctag_result_page_confidence(const doctag_result *r, unsigned int index);
+/** Whether the document is a scan (at least as many pages OCR'd as read from a text layer). */
 DOCTAG_API bool doctag_result_is_scanned(const doctag_result *r);
-/** "text_layer", "ocr_tesseract", "hybrid" (some pages OCR'd) or "none". */
+/** "text_layer", "ocr_tesseract", "hybrid" (some pages OCR'd), "none", or "text" (doctag_tag_text()). */
 DOCTAG_API const char *doctag_result_extraction_method(const doctag_result *r);
 /** Mean OCR confidence of OCR'd pages, 0..100, or -1 when no page was OCR'd. */
 DOCTAG_API double doctag_result_ocr_confidence(const doctag_result *r);
@@ -164,15 +220,21 @@ DOCTAG_API double doctag_result_ocr_confidence(const doctag_result *r);
 DOCTAG_API const char *doctag_result_quality(const doctag_result *r);
 /** "eng", "hin", "hin+eng" or "" when unknown. */
 DOCTAG_API const char *doctag_result_language(const doctag_result *r);
+/** Number of tags (0 for extract). */
 DOCTAG_API size_t doctag_result_tag_count(const doctag_result *r);
+/** Tag i, best first. Borrowed. */
 DOCTAG_API const char *doctag_result_tag_at(const doctag_result *r, size_t i);
+/** The tagger's score of tag i, 0..1. */
 DOCTAG_API double doctag_result_tag_score(const doctag_result *r, size_t i);
 /** Whether the tag occurs in the extracted text. */
 DOCTAG_API bool doctag_result_tag_evidence(const doctag_result *r, size_t i);
+/** Whether a person should check the tags (fewer than asked, or low text quality). */
 DOCTAG_API bool doctag_result_needs_review(const doctag_result *r);
 /** The model that produced the tags: "local" or the LLM's name; "" for extract. */
 DOCTAG_API const char *doctag_result_model_name(const doctag_result *r);
+/** The LLM's raw answer ("" for the local tagger). */
 DOCTAG_API const char *doctag_result_raw_response(const doctag_result *r);
+/** LLM tokens used (0 for the local tagger). */
 DOCTAG_API unsigned int doctag_result_tokens_used(const doctag_result *r);
 /** Seconds spent, wall clock. */
 DOCTAG_API double doctag_result_processing_time(const doctag_result *r);
@@ -182,8 +244,18 @@ DOCTAG_API const char *doctag_result_document_id(const doctag_result *r);
 DOCTAG_API const char *doctag_result_sha256(const doctag_result *r);
 
 /**
+ * Warnings: degradations of a call that still succeeded, for the user to see
+ * (tags from the offline tagger because no LLM key was known, a page in a
+ * script with no OCR model installed, text cut to a cap), in the order they
+ * arose. Borrowed: valid until doctag_result_free(). NULL past the end.
+ */
+DOCTAG_API size_t doctag_result_warning_count(const doctag_result *r);
+/** Warning i (0-based, see doctag_result_warning_count()); NULL past the end. Borrowed. */
+DOCTAG_API const char *doctag_result_warning_at(const doctag_result *r, size_t i);
+
+/**
  * The result as JSON in the SinglePDFResponse shape of CONTRACT.md (with its
- * NEW fields). *json is newly allocated; release it with doctag_free().
+ * NEW fields, "warnings" among them: [] when there are none). *json is newly allocated; release it with doctag_free().
  */
 DOCTAG_API doctag_status doctag_result_to_json(const doctag_result *r, char **json);
 

@@ -9,12 +9,16 @@
 #define ERR_MAX 1024
 
 static _Thread_local char err_msg[ERR_MAX];
-static _Thread_local doctag_error err_last = { DOCTAG_OK, "" };
+static _Thread_local char err_field[256];
+static _Thread_local char err_reason[32];
+static _Thread_local doctag_error err_last = { DOCTAG_OK, "", "", "" };
 static _Thread_local unsigned int err_retry_after;
 
 DOCTAG_API const doctag_error *doctag_error_last(void)
 {
   err_last.message = err_msg;
+  err_last.field = err_field;
+  err_last.reason = err_reason;
   return &err_last;
 }
 
@@ -29,7 +33,7 @@ static void trim_utf8(char *s)
 void err_clear(void)
 {
   err_last.code = DOCTAG_OK;
-  err_msg[0] = '\0';
+  err_msg[0] = err_field[0] = err_reason[0] = '\0';
   err_retry_after = 0;
 }
 
@@ -40,6 +44,7 @@ doctag_status err_set_rate(unsigned int retry_after, const char *fmt, ...)
   vsnprintf(err_msg, sizeof err_msg, fmt, ap);
   va_end(ap);
   trim_utf8(err_msg);
+  err_field[0] = err_reason[0] = '\0';
   err_last.code = DOCTAG_ERATE;
   err_retry_after = retry_after;
   return DOCTAG_ERATE;
@@ -57,6 +62,26 @@ doctag_status err_set(doctag_status code, const char *fmt, ...)
   vsnprintf(err_msg, sizeof err_msg, fmt, ap);
   va_end(ap);
   trim_utf8(err_msg);
+  err_field[0] = err_reason[0] = '\0';
+  err_last.code = code;
+  return code;
+}
+
+doctag_status err_set_field(doctag_status code, const char *field, const char *reason, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  char *why = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  if (field && *field)
+    g_snprintf(err_msg, sizeof err_msg, "%s: %s", field, why);
+  else
+    g_strlcpy(err_msg, why, sizeof err_msg);
+  g_free(why);
+  trim_utf8(err_msg);
+  g_strlcpy(err_field, field ? field : "", sizeof err_field);
+  trim_utf8(err_field);
+  g_strlcpy(err_reason, reason ? reason : "", sizeof err_reason);
   err_last.code = code;
   return code;
 }
@@ -72,6 +97,8 @@ doctag_status err_wrap(doctag_status code, const char *fmt, ...)
   g_free(prefix);
   g_free(joined);
   trim_utf8(err_msg);
+  /* The message no longer reads "<field>: <why>". */
+  err_field[0] = err_reason[0] = '\0';
   err_last.code = code;
   return code;
 }
