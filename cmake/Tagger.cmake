@@ -10,6 +10,9 @@ if(NOT EXISTS ${DOCTAG_WORDNET_DIR}/index.noun)
 endif()
 add_executable(doctag_wordnet_gen ${CMAKE_SOURCE_DIR}/libdoctag/tag/gen/wordnet_gen.c)
 target_compile_options(doctag_wordnet_gen PRIVATE ${DOCTAG_WARNINGS})
+# The folder may not exist yet in a fresh build tree (the embedded data is
+# generated at build time too, possibly later).
+file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/generated)
 set(_wn_out ${CMAKE_BINARY_DIR}/generated/tag_wordnet.c)
 set(_wn_in)
 foreach(f index.noun index.verb index.adj index.adv noun.exc verb.exc adj.exc adv.exc

@@ -90,6 +90,11 @@ static const char routes[] =
   "\troute ^/api/history/documents/[^/]+/file$ api_history_document_file\n"
   "\troute ^/api/history/documents/[^/]+/reprocess$ api_history_document_reprocess\n"
   "\troute ^/api/history/documents/[^/]+$ api_history_document\n"
+  "\troute /api/openapi.json api_web_file\n"
+  "\troute /api/docs api_web_file\n"
+  "\troute ^/api/docs/ api_web_file\n"
+  "\troute /app api_web_file\n"
+  "\troute ^/app/ api_web_file\n"
   "\troute ^/ api_not_found\n";
 
 static volatile sig_atomic_t got_signal;
@@ -375,6 +380,12 @@ int main(int argc, char **argv)
             DOCTAG_MODULE_INSTALLED);
     return 1;
   }
+  /* The web app, the docs page and openapi.json (web.c); the server runs
+   * without them, answering 404 there. */
+  char *web_dir = find_file(DOCTAG_WEB_BUILD, DOCTAG_WEB_INSTALLED, "DOCTAG_WEB_DIR");
+  if (web_dir)
+    setenv("DOCTAG_WEB_DIR", web_dir, 1);
+  g_free(web_dir);
   char *run_dir = NULL;
   char *config = NULL;
   if (print_only) {

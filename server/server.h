@@ -284,4 +284,10 @@ bool srv_is_uuid(const char *s);
 /* ---- websocket (websocket.c) --------------------------------------------- */
 void srv_ws_init(void);
 
+/* ---- the web app and API docs (web.c) ------------------------------------ */
+/* Reads the files under DOCTAG_WEB_DIR into memory (parent, before fork). */
+void srv_web_load(void);
+/* Whether the request's Accept ranks text/html above application/json. */
+bool srv_prefers_html(struct http_request *req);
+
 #endif

@@ -244,6 +244,18 @@ PY
 done
 [ $ok -eq 1 ] || { cat "$work/server.log"; fail "doctag-server did not answer /api/status"; }
 echo "server: /api/status ok on 127.0.0.1:$port"
+# The packaged web app, API document and docs page (share/doctag/web).
+/usr/bin/python3 - "$port" <<'PY' || { cat "$work/server.log"; fail "the web app or /api/openapi.json is not served"; }
+import json, sys, urllib.request
+base = "http://127.0.0.1:%s" % sys.argv[1]
+with urllib.request.urlopen(base + "/app/", timeout=5) as r:
+    assert r.headers["content-type"].startswith("text/html") and b"/app/main.js" in r.read()
+with urllib.request.urlopen(base + "/api/openapi.json", timeout=5) as r:
+    assert json.load(r)["openapi"].startswith("3.1")
+with urllib.request.urlopen(base + "/api/docs", timeout=5) as r:
+    assert r.status == 200
+PY
+echo "server: /app/, /api/openapi.json and /api/docs ok"
 kill -TERM "$server_pid"
 wait "$server_pid" || true
 server_pid=""
