@@ -16,7 +16,7 @@ PKGS="
  ocrmypdf nginx-light wrk hyperfine time
  debhelper dh-python devscripts dpkg-dev perl libperl-dev
 "
-PKGS="$PKGS wordnet-base libstemmer-dev python3-nltk" # tagger: WordNet POS table, Snowball stemmers, keyphrase scorer
+PKGS="$PKGS wordnet-base libstemmer-dev libicu-dev python3-nltk" # tagger: WordNet POS table, Snowball stemmers, ICU word breaks, keyphrase scorer
 # dx (issue 16): the API reference, type checks, the venv/pip install test, man page checks
 PKGS="$PKGS doxygen mypy python3-venv python3-build python3-setuptools python3-wheel python3-pip groff-base"
 # web (issue 14): response schema checks, the headless Chromium tests, npm for the vendored Swagger UI, zlib for gzip of the static files
@@ -25,6 +25,8 @@ PKGS="$PKGS python3-jsonschema chromium chromium-driver python3-selenium zlib1g-
 # (nodesource's, whose nodejs conflicts with Debian's npm) keeps its own.
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 # sec: PDF stream limits (libdoctag/extract/limits.c) use zlib, listed above
+# ocr (issue 13): the OCR models for the scripts of India beside eng/hin/osd; not tesseract-ocr-tha (the fixtures' Thai scan checks a script with no model)
+PKGS="$PKGS tesseract-ocr-mar tesseract-ocr-nep tesseract-ocr-san tesseract-ocr-ben tesseract-ocr-pan tesseract-ocr-guj tesseract-ocr-ori tesseract-ocr-tam tesseract-ocr-tel tesseract-ocr-kan tesseract-ocr-mal tesseract-ocr-urd"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -9,6 +9,8 @@
 void srv_reply_clear(srv_reply *r)
 {
   g_free(r->body);
+  g_free(r->log_user);
+  g_free(r->log_note);
   if (r->headers)
     g_ptr_array_free(r->headers, TRUE);
   memset(r, 0, sizeof *r);

@@ -79,13 +79,22 @@ static doctag_status tag_result(const doctag_ctx *ctx, doctag_result *r, const d
                                 double t0, bool pdf)
 {
   size_t visible = visible_chars(r->text->str, MIN_TEXT_CHARS);
-  if (visible < MIN_TEXT_CHARS && pdf)
+  if (visible < MIN_TEXT_CHARS && pdf) {
+    /* the pages' warnings say why (no OCR model for the page's script) */
+    const char *why = doctag_result_warning_count(r) ? doctag_result_warning_at(r, 0) : NULL;
     return err_set(DOCTAG_ENOTEXT, "Could not extract sufficient text from PDF. The document may be "
-                   "blank, or a scan OCR could not read (%zu characters found).", visible);
+                   "blank, or a scan OCR could not read (%zu characters found)%s%s.", visible,
+                   why ? ". " : "", why ? why : "");
+  }
   if (visible < MIN_TEXT_CHARS)
     return err_set(DOCTAG_ENOTEXT, "Not enough text to tag: %zu visible characters, at least %d are needed.",
                    visible, MIN_TEXT_CHARS);
   const char *key = o->api_key && *o->api_key ? o->api_key : ctx->llm_api_key;
+  if (strcmp(o->model_name, "local") && (!key || !*key)) {
+    if (o->strict)
+      return err_set(DOCTAG_EINVAL, "No API key for model '%s'", o->model_name);
+    result_add_warning(r, "No API key for model '%s': tagged with the offline tagger", o->model_name);
+  }
   tag_request treq = {
     .title = r->title, .text = r->text->str, .language = r->language, .num_tags = o->num_tags,
     .exclusion = o->exclusion_words, .exclusion_count = o->exclusion_count,
@@ -162,8 +171,11 @@ static doctag_status run(doctag_ctx *ctx, doctag_result **out, const source *src
     if (r->pages[i].text)
       g_string_append_len(r->text, r->pages[i].text, (gssize)r->pages[i].len);
   }
-  if (!r->language[0] && !stream)
-    g_strlcpy(r->language, extract_detect_language(r->text->str, r->text->len), sizeof r->language);
+  /* the document's language from its words (extraction only knows scripts) */
+  if (!stream && r->text->len)
+    tag_detect_language(r->text->str, r->text->len, r->language, sizeof r->language);
+  if (!r->language[0])
+    g_strlcpy(r->language, doc.language, sizeof r->language);
   const char *first_text = doc.first_text ? doc.first_text : "";
   r->title = extract_title(doc.meta_title, first_text, r->file_name);
   extract_doc_clear(&doc);
@@ -176,6 +188,8 @@ static doctag_status run(doctag_ctx *ctx, doctag_result **out, const source *src
    * failure: a failed recording fails the call. */
   if (tag && o.user_id && (st = blob_put(ctx, data, len, r->sha256)))
     goto fail_unrecorded;
+  if (tag && o.user_id)
+    result_note_text_cap(r, ctx->max_text_bytes);
   if (tag && o.user_id &&
       (st = process_record_result(ctx, &o, r, source_type(src), source_where(src, r), (int64_t)len,
                                   started_us, &r->document_id)))
@@ -298,7 +312,7 @@ DOCTAG_API doctag_status doctag_tag_text(doctag_ctx *ctx, doctag_result **out, c
   char *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)text, len);
   g_strlcpy(r->sha256, sum, sizeof r->sha256);
   g_free(sum);
-  g_strlcpy(r->language, extract_detect_language(r->text->str, r->text->len), sizeof r->language);
+  tag_detect_language(r->text->str, r->text->len, r->language, sizeof r->language);
   /* no title given: the text's own (its first line of title length), else the file name */
   if (title && *title) {
     r->title = g_strdup(title);
@@ -310,6 +324,8 @@ DOCTAG_API doctag_status doctag_tag_text(doctag_ctx *ctx, doctag_result **out, c
   if ((st = tag_result(ctx, r, &o, t0, false)))
     goto fail;
   r->processing_time = ctx_now() - t0;
+  if (o.user_id)
+    result_note_text_cap(r, ctx->max_text_bytes);
   if (o.user_id && (st = process_record_result(ctx, &o, r, "text", r->file_name, (int64_t)len, started_us,
                                                &r->document_id)))
     goto fail_unrecorded;
