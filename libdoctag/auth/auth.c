@@ -585,6 +585,21 @@ static doctag_status load_user(struct store *s, const char *id, doctag_status mi
   return st;
 }
 
+/* The store and the user id of a token whose signature, algorithm, type
+ * and expiry hold (*sub g_malloc'd). */
+static doctag_status token_subject(doctag_ctx *ctx, const char *token, struct store **s, char **sub)
+{
+  doctag_status st = store_get(ctx, s);
+  if (st != DOCTAG_OK)
+    return st;
+  GBytes *secret;
+  if ((st = auth_secret(ctx, *s, &secret)) != DOCTAG_OK)
+    return st;
+  st = auth_jwt_check(secret, token, store_now_us() / G_USEC_PER_SEC, sub);
+  g_bytes_unref(secret);
+  return st;
+}
+
 doctag_status doctag_auth_verify(doctag_ctx *ctx, doctag_user **out, const char *access_token)
 {
   err_clear();
@@ -593,15 +608,8 @@ doctag_status doctag_auth_verify(doctag_ctx *ctx, doctag_user **out, const char 
   if (!ctx || !out)
     return err_set(DOCTAG_EINVAL, "ctx and out are required");
   struct store *s;
-  doctag_status st = store_get(ctx, &s);
-  if (st != DOCTAG_OK)
-    return st;
-  GBytes *secret;
-  if ((st = auth_secret(ctx, s, &secret)) != DOCTAG_OK)
-    return st;
   char *sub = NULL;
-  st = auth_jwt_check(secret, access_token, store_now_us() / G_USEC_PER_SEC, &sub);
-  g_bytes_unref(secret);
+  doctag_status st = token_subject(ctx, access_token, &s, &sub);
   if (st == DOCTAG_OK) {
     char *family = auth_jwt_family(access_token);
     st = revoke_check(s, family);
@@ -628,15 +636,7 @@ doctag_status doctag_auth_token_subject(doctag_ctx *ctx, char **user_id, const c
   if (!ctx || !user_id)
     return err_set(DOCTAG_EINVAL, "ctx and user_id are required");
   struct store *s;
-  doctag_status st = store_get(ctx, &s);
-  if (st != DOCTAG_OK)
-    return st;
-  GBytes *secret;
-  if ((st = auth_secret(ctx, s, &secret)) != DOCTAG_OK)
-    return st;
-  st = auth_jwt_check(secret, access_token, store_now_us() / G_USEC_PER_SEC, user_id);
-  g_bytes_unref(secret);
-  return st;
+  return token_subject(ctx, access_token, &s, user_id);
 }
 
 doctag_status doctag_auth_user(doctag_ctx *ctx, doctag_user **out, const char *user_id)

@@ -4,6 +4,9 @@
 # a temporary directory; ../shared/corpus when it exists, else the generated
 # fixtures).
 #   tests/fuzz/run.sh [SECONDS]        default 60 (or $DOCTAG_FUZZ_SECONDS)
+# Then the server's multipart parser and JSON body handling (fuzz_multipart,
+# fuzz_json_body), $DOCTAG_FUZZ_SERVER_SECONDS each (default a quarter of
+# SECONDS), seeded from tests/fuzz/seeds/.
 # Exit status 0 when nothing was found. A crashing input is kept in
 # build-fuzz/fuzz-artifacts/; replay it with build-fuzz/bin/fuzz_buffer FILE.
 set -euo pipefail
@@ -14,7 +17,7 @@ build=${DOCTAG_FUZZ_BUILD_DIR:-$root/build-fuzz}
 jobs=${DOCTAG_BUILD_JOBS:-2}
 
 CC=clang CXX=clang++ cmake -S . -B "$build" -DDOCTAG_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j"$jobs" --target fuzz_buffer mkfixtures >/dev/null
+cmake --build "$build" -j"$jobs" --target fuzz_buffer fuzz_multipart fuzz_json_body mkfixtures >/dev/null
 
 corpus=$root/../shared/corpus
 if [ ! -f "$corpus/manifest.json" ]; then
@@ -51,3 +54,21 @@ if [ "$status" -ne 0 ]; then
 fi
 grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::average_exec_per_sec|stat::new_units_added|stat::peak_rss_mb)' "$work/log" || true
 echo "fuzz_buffer: no crash, leak or undefined behaviour in ${secs}s"
+
+server_secs=${DOCTAG_FUZZ_SERVER_SECONDS:-$(( secs / 4 > 5 ? secs / 4 : 5 ))}
+for target in multipart json_body; do
+  mkdir -p "$work/found_$target"
+  status=0
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:symbolize=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    "$build/bin/fuzz_$target" -max_total_time="$server_secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+      -print_final_stats=1 -artifact_prefix="$build/fuzz-artifacts/${target}-" \
+      "$work/found_$target" "$root/tests/fuzz/seeds/$target" >"$work/log_$target" 2>&1 || status=$?
+  if [ "$status" -ne 0 ]; then
+    echo "fuzz_$target FAILED (exit $status); the end of its log:"
+    tail -n 80 "$work/log_$target"
+    exit "$status"
+  fi
+  grep -E '^stat::(number_of_executed_units|new_units_added)' "$work/log_$target" || true
+  echo "fuzz_$target: no crash, leak or undefined behaviour in ${server_secs}s"
+done
