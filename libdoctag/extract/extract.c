@@ -74,9 +74,14 @@ static doctag_status read_page(job *j, PopplerDocument *doc, unsigned int index,
   extract_page *p = &out->page;
   memset(out, 0, sizeof *out);
   p->confidence = -1;
+  pdf_cause_reset();
   PopplerPage *page = poppler_document_get_page(doc, (int)index);
-  if (!page)
-    return err_set(DOCTAG_EPDF, "page %u of %u cannot be read", index + 1, j->page_count);
+  if (!page) {
+    /* the caller prefixes "page N: " */
+    const char *why = pdf_cause();
+    return err_set(DOCTAG_EPDF, "cannot be read (poppler: %s); the document claims %u page%s",
+                   why ? why : "no page object", j->page_count, j->page_count == 1 ? "" : "s");
+  }
 
   pdf_text layer;
   pdf_page_text(page, &layer);

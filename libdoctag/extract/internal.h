@@ -50,6 +50,12 @@ void pdf_source_clear(pdf_source *src);
  * DOCTAG_EENCRYPTED (password required or wrong), DOCTAG_EIO. */
 doctag_status pdf_open(pdf_source *src, PopplerDocument **out);
 
+/* The last error poppler logged on this thread since pdf_cause_reset()
+ * ("Top-level pages object is wrong type (null)"), or NULL. Borrowed,
+ * thread-local, valid until the next poppler call on this thread. */
+void pdf_cause_reset(void);
+const char *pdf_cause(void);
+
 /* Metadata title, trimmed, or NULL (g_malloc). */
 char *pdf_meta_title(PopplerDocument *doc);
 

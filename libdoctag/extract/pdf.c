@@ -81,6 +81,9 @@ static bool has_eof_marker(const unsigned char *data, size_t len)
 
 static doctag_status open_failed(const pdf_source *src, GError *e)
 {
+  /* poppler's GError says "PDF document is damaged"; its log says why */
+  const char *cause = pdf_cause();
+  char *why = g_strdup_printf("%s%s%s", e ? e->message : "unknown error", cause ? ": " : "", cause ? cause : "");
   gsize len = 0;
   const unsigned char *data = g_bytes_get_data(src->bytes, &len);
   doctag_status st;
@@ -88,10 +91,10 @@ static doctag_status open_failed(const pdf_source *src, GError *e)
     st = src->password && *src->password ? err_set(DOCTAG_EENCRYPTED, "PDF is encrypted: the password is wrong")
                                          : err_set(DOCTAG_EENCRYPTED, "PDF is encrypted: a password is required");
   else if (!has_eof_marker(data, len))
-    st = err_set(DOCTAG_EPDF, "PDF is truncated: it has no %%%%EOF marker at the end and poppler cannot read it (%s)",
-                 e ? e->message : "unknown error");
+    st = err_set(DOCTAG_EPDF, "PDF is truncated: it has no end-of-file marker (the \"%%%%EOF\" line) and poppler cannot read it (%s)", why);
   else
-    st = err_set(DOCTAG_EPDF, "PDF is damaged: poppler cannot read it (%s)", e ? e->message : "unknown error");
+    st = err_set(DOCTAG_EPDF, "PDF is damaged: poppler cannot read it (%s)", why);
+  g_free(why);
   return st;
 }
 
@@ -122,6 +125,7 @@ static doctag_status open_by_name(pdf_source *src, PopplerDocument **out)
     src->uri = g_strdup_printf("file:///proc/self/fd/%d", fd);
   }
   GError *e = NULL;
+  pdf_cause_reset();
   *out = poppler_document_new_from_file(src->uri, src->password, &e);
   doctag_status st = *out ? DOCTAG_OK : open_failed(src, e);
   g_clear_error(&e);
@@ -182,10 +186,46 @@ static gpointer keep_global_params(gpointer unused)
   return doc;   /* never freed */
 }
 
+/* Poppler says why it gives up (a page tree of the wrong type, a broken
+ * xref) only through its log domain, and only there: the last error it
+ * logged on this thread is kept, so that a failure can name its cause. */
+static __thread char poppler_last[200];
+
+static void poppler_log(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer unused)
+{
+  (void)unused;
+  const char *p = msg ? strstr(msg, " error") : NULL;
+  if (p) {
+    /* "Syntax error at position -1: Top-level pages object is wrong type (null)" */
+    const char *why = strstr(p, ": ");
+    g_strlcpy(poppler_last, why ? why + 2 : msg, sizeof poppler_last);
+    g_strchomp(poppler_last);
+  }
+  g_log_default_handler(domain, level, msg, NULL);
+}
+
+static gpointer watch_poppler_log(gpointer unused)
+{
+  (void)unused;
+  g_log_set_handler("Poppler", G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION, poppler_log, NULL);
+  return NULL;
+}
+
+void pdf_cause_reset(void)
+{
+  poppler_last[0] = '\0';
+}
+
+const char *pdf_cause(void)
+{
+  return poppler_last[0] ? poppler_last : NULL;
+}
+
 doctag_status pdf_open(pdf_source *src, PopplerDocument **out)
 {
   *out = NULL;
-  static GOnce keeper = G_ONCE_INIT;
+  static GOnce keeper = G_ONCE_INIT, watcher = G_ONCE_INIT;
+  g_once(&watcher, watch_poppler_log, NULL);
   g_once(&keeper, keep_global_params, NULL);
   if (src->uri)
     return open_by_name(src, out);
@@ -196,6 +236,7 @@ doctag_status pdf_open(pdf_source *src, PopplerDocument **out)
     return st;
   GError *e = NULL;
   /* no password here: see open_by_name() */
+  pdf_cause_reset();
   *out = poppler_document_new_from_bytes(src->bytes, NULL, &e);
   if (*out)
     return DOCTAG_OK;
