@@ -16,6 +16,8 @@ PKGS="
  ocrmypdf nginx-light wrk hyperfine time
  debhelper dh-python devscripts dpkg-dev perl libperl-dev
 "
+# text layer (issue 13): poppler's word list, bidi order, a CJK font for the vertical fixture, a word list for line-end hyphens
+PKGS="$PKGS libpoppler-cpp-dev libfribidi-dev fonts-wqy-microhei wamerican"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
