@@ -218,25 +218,26 @@ static GHashTable *word_set(const char *text)
   return h;
 }
 
-/* The system word list (Debian's wamerican/wbritish...), loaded once. */
+/* The system word list (Debian's wamerican/wbritish...), loaded once: the
+ * file stays in memory and the set points into it (its lines as they are:
+ * lower-case words are what a hyphen splits). */
 static gpointer load_dictionary(gpointer unused)
 {
   (void)unused;
-  static const char *const paths[] = { "/usr/share/dict/words", NULL };
-  GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  for (const char *const *p = paths; *p; p++) {
-    char *data = NULL;
-    gsize len = 0;
-    if (!g_file_get_contents(*p, &data, &len, NULL))
-      continue;
-    char **lines = g_strsplit(data, "\n", -1);
-    for (char **l = lines; *l; l++)
-      if (**l && g_utf8_validate(*l, -1, NULL))
-        g_hash_table_add(h, g_utf8_strdown(*l, -1));
-    g_strfreev(lines);
-    g_free(data);
+  GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
+  char *data = NULL;
+  gsize len = 0;
+  if (g_file_get_contents("/usr/share/dict/words", &data, &len, NULL)) {
+    for (char *p = data, *end = data + len; p < end;) {
+      char *nl = memchr(p, '\n', (size_t)(end - p));
+      if (nl)
+        *nl = '\0';
+      if (*p)
+        g_hash_table_add(h, p);
+      p = nl ? nl + 1 : end;
+    }
   }
-  return h;
+  return h;   /* never freed, like the file */
 }
 
 static bool known_word(GHashTable *page_words, const char *w)

@@ -282,15 +282,28 @@ void pdf_page_text(words_doc *wd, unsigned int index, pdf_text *out)
 {
   memset(out, 0, sizeof *out);
   words_page wp;
-  if (!wd || !words_page_get(wd, (int)index, garble_legacy_font, &wp)) {
+  if (!wd || !words_page_get(wd, (int)index, NULL, &wp)) {
     out->text = g_string_new(NULL);
     return;
   }
-  out->glyphs = wp.nchars;
-  out->legacy_font = wp.legacy_font;
   layout_text(&wp, out);
-  words_page_clear(&wp);
   garble_scan(out->text->str, out->text->len, &out->stats);
+  /* Font sizes and names are asked for only where they decide something:
+   * Devanagari spacing, or a page that may be in a legacy font. */
+  if (out->stats.letters.deva || garble_suspicious_stats(&out->stats)) {
+    words_page_clear(&wp);
+    g_string_free(out->text, TRUE);
+    memset(out, 0, sizeof *out);
+    if (!words_page_get(wd, (int)index, garble_legacy_font, &wp)) {
+      out->text = g_string_new(NULL);
+      return;
+    }
+    layout_text(&wp, out);
+    garble_scan(out->text->str, out->text->len, &out->stats);
+    out->legacy_font = wp.legacy_font;
+  }
+  out->glyphs = wp.nchars;
+  words_page_clear(&wp);
 }
 
 /* ----------------------------------------------------------------- images */

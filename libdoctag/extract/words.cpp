@@ -53,7 +53,8 @@ bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), w
     std::unique_ptr<poppler::page> p(d->doc->create_page(index));
     if (!p)
       return false;
-    std::vector<poppler::text_box> list = p->text_list(poppler::page::text_list_include_font);
+    /* font names and sizes cost poppler a scan of the page's fonts */
+    std::vector<poppler::text_box> list = p->text_list(legacy ? poppler::page::text_list_include_font : 0);
     std::vector<gunichar> chars;
     std::vector<words_box> boxes;
     std::vector<words_word> words;
@@ -62,12 +63,23 @@ bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), w
     words.reserve(list.size());
     std::unordered_map<std::string, bool> fonts;
     for (const poppler::text_box &b : list) {
-      poppler::byte_array utf8 = b.text().to_utf8();
-      if (utf8.empty())
-        continue;
-      glong n = 0;
-      gunichar *u = g_utf8_to_ucs4(utf8.data(), (glong)utf8.size(), nullptr, &n, nullptr);
-      if (!u)
+      /* ustring is UTF-16; its to_utf8() opens an iconv converter for
+       * every word (a tenth of the page's cost), so decode it here */
+      poppler::ustring t = b.text();
+      std::vector<gunichar> u;
+      u.reserve(t.size());
+      for (size_t i = 0; i < t.size(); i++) {
+        gunichar c = t[i];
+        if (c >= 0xD800 && c <= 0xDBFF && i + 1 < t.size() && t[i + 1] >= 0xDC00 && t[i + 1] <= 0xDFFF) {
+          c = 0x10000 + ((c - 0xD800) << 10) + (t[i + 1] - 0xDC00);
+          i++;
+        } else if (c >= 0xD800 && c <= 0xDFFF) {
+          c = 0xFFFD;
+        }
+        u.push_back(c);
+      }
+      glong n = (glong)u.size();
+      if (n == 0)
         continue;
       words_word w {};
       w.first = (unsigned int)chars.size();
@@ -82,7 +94,6 @@ bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), w
         /* past the glyphs (several characters from one glyph): the word's box */
         boxes.push_back(r.width() == 0 && r.height() == 0 && r.left() == 0 ? w.box : box_of(r));
       }
-      g_free(u);
       if (legacy && !out->legacy_font && b.has_font_info()) {
         std::string name = b.get_font_name(0);
         auto it = fonts.find(name);

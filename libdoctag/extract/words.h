@@ -24,7 +24,7 @@ typedef struct words_word {
   unsigned int first, len;     /* its characters: chars[first .. first + len) */
   unsigned int rot;            /* 0 left to right, 1 top to bottom, 2 upside down, 3 bottom to top */
   bool space_after;            /* poppler saw a space after it */
-  double size;                 /* font size, points */
+  double size;                 /* font size, points; 0: not asked for */
   words_box box;
 } words_word;
 
@@ -46,8 +46,9 @@ words_doc *words_open(const void *data, size_t len, const char *password);
 void words_close(words_doc *d);
 
 /* The words of page `index` (0-based) into *out (words_page_clear it).
- * legacy: asked once per font name (NULL: never). Returns false when the
- * page cannot be read. */
+ * legacy: NULL, or asked once per font name; then the words also have font
+ * sizes (which costs poppler a scan of the page's fonts; without it, size is
+ * 0). Returns false when the page cannot be read. */
 bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), words_page *out);
 void words_page_clear(words_page *p);
 
