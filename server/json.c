@@ -173,77 +173,41 @@ long srv_field_int(json_t *obj, srv_invalid *v, const char *loc0, const char *pa
   return n;
 }
 
-/* A list of strings (or null): appended to `out`. */
-static void field_strings(json_t *obj, srv_invalid *v, const char *loc0, const char *path, const char *name,
-                          GPtrArray *out)
-{
-  json_t *f = json_object_get(obj, name);
-  const char *p = path ? path : "";
-  if (!f || json_is_null(f))
-    return;
-  if (!json_is_array(f)) {
-    srv_invalid_add(v, "Input should be a valid list", "list_type", loc0, p, name, NULL);
-    return;
-  }
-  size_t i;
-  json_t *item;
-  json_array_foreach(f, i, item) {
-    if (!json_is_string(item)) {
-      char idx[24];
-      g_snprintf(idx, sizeof idx, "%zu", i);
-      srv_invalid_add(v, "Input should be a valid string", "string_type", loc0, p, name, idx, NULL);
-      continue;
-    }
-    g_ptr_array_add(out, (gpointer)json_string_value(item));
-  }
-}
-
 static void tagging_sync(srv_tagging *t)
 {
-  t->opts.exclusion_words = (const char *const *)t->exclusion->pdata;
+  t->opts.exclusion_words = t->exclusion->len ? (const char *const *)t->exclusion->pdata : NULL;
   t->opts.exclusion_count = t->exclusion->len;
-  t->opts.vocabulary = t->vocabulary->len ? (const char *const *)t->vocabulary->pdata : NULL;
-  t->opts.vocabulary_count = t->vocabulary->len;
-  if (!t->opts.exclusion_count)
-    t->opts.exclusion_words = NULL;
 }
 
+/* The library parses and checks the configuration: its ranges, defaults and
+ * messages are written there once. A refused member becomes the 422 entry
+ * located at loc0/path/<the library's field path>. */
 bool srv_tagging_read(srv_tagging *t, json_t *config, srv_invalid *v, const char *loc0, const char *path)
 {
   memset(t, 0, sizeof *t);
   doctag_process_options init = DOCTAG_PROCESS_OPTIONS_INIT;
   t->opts = init;
   t->exclusion = g_ptr_array_new();
-  t->vocabulary = g_ptr_array_new();
-  size_t before = v->errors ? json_array_size(v->errors) : 0;
-  if (!json_is_object(config)) {
-    srv_invalid_add(v, "Input should be a valid dictionary or object to extract fields from",
-                    "model_attributes_type", loc0, path ? path : "", NULL);
+  /* A config that is not an object (null too: the request models require
+   * one) goes as "[]", which the library refuses as not an object. */
+  char *text = json_is_object(config) ? json_dumps(config, JSON_COMPACT) : NULL;
+  const char *given = text ? text : "[]";
+  if (doctag_tagging_config_parse(&t->config, given, strlen(given)) != DOCTAG_OK) {
+    const doctag_error *e = doctag_error_last();
+    const char *msg = e->message;
+    size_t n = strlen(e->field);
+    if (n && !strncmp(msg, e->field, n) && !strncmp(msg + n, ": ", 2))
+      msg += n + 2;
+    srv_invalid_add(v, msg, *e->reason ? e->reason : "value_error", loc0, path ? path : "", e->field, NULL);
+    free(text);
     return false;
   }
-  t->json = json_incref(config);
-  t->opts.api_key = srv_field_string(config, v, loc0, path, "api_key", false);
-  t->opts.model_name = srv_field_string(config, v, loc0, path, "model_name", false);
-  t->opts.num_pages = (unsigned)srv_field_int(config, v, loc0, path, "num_pages", 1, 10, 3);
-  t->opts.num_tags = (unsigned)srv_field_int(config, v, loc0, path, "num_tags", 3, 15, 8);
-  field_strings(config, v, loc0, path, "exclusion_words", t->exclusion);
-  field_strings(config, v, loc0, path, "vocabulary", t->vocabulary);
-  t->opts.languages = srv_field_string(config, v, loc0, path, "language", false);
-  const char *ocr = srv_field_string(config, v, loc0, path, "ocr", false);
-  if (ocr) {
-    if (!strcmp(ocr, "auto"))
-      t->opts.ocr = DOCTAG_OCR_AUTO;
-    else if (!strcmp(ocr, "force"))
-      t->opts.ocr = DOCTAG_OCR_FORCE;
-    else if (!strcmp(ocr, "off"))
-      t->opts.ocr = DOCTAG_OCR_OFF;
-    else
-      srv_invalid_add(v, "Input should be 'auto', 'force' or 'off'", "literal_error", loc0,
-                      path ? path : "", "ocr", NULL);
-  }
+  free(text);
+  t->opts = *doctag_tagging_config_options(t->config);
+  for (size_t i = 0; i < t->opts.exclusion_count; i++)
+    g_ptr_array_add(t->exclusion, (gpointer)t->opts.exclusion_words[i]);
   tagging_sync(t);
-  size_t after = v->errors ? json_array_size(v->errors) : 0;
-  return after == before;
+  return true;
 }
 
 void srv_tagging_exclude(srv_tagging *t, char **terms)
@@ -260,10 +224,8 @@ void srv_tagging_clear(srv_tagging *t)
 {
   if (t->exclusion)
     g_ptr_array_free(t->exclusion, TRUE);
-  if (t->vocabulary)
-    g_ptr_array_free(t->vocabulary, TRUE);
   if (t->term_lists)
     g_ptr_array_free(t->term_lists, TRUE);
-  json_decref(t->json);
+  doctag_tagging_config_free(t->config);
   memset(t, 0, sizeof *t);
 }

@@ -68,6 +68,7 @@ static const char routes[] =
   "\troute /api/auth/me api_auth_me\n"
   "\troute /api/single/process api_single_process\n"
   "\troute /api/single/preview api_single_preview\n"
+  "\troute /api/single/tag-text api_single_tag_text\n"
   "\troute /api/batch/start api_batch_start\n"
   "\troute /api/batch/active api_batch_active\n"
   "\troute /api/batch/validate-paths api_batch_validate_paths\n"

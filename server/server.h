@@ -204,10 +204,9 @@ long srv_field_int(json_t *obj, srv_invalid *v, const char *loc0, const char *pa
 
 /* The tagging configuration (TaggingConfig) read into process options. */
 typedef struct srv_tagging {
-  json_t *json;                      /* the parsed config, kept for its strings */
-  doctag_process_options opts;       /* borrows strings from json and the arrays below */
-  GPtrArray *exclusion;              /* const char * (borrowed), NULL-less */
-  GPtrArray *vocabulary;
+  doctag_tagging_config *config;     /* the library's parse, holding its strings */
+  doctag_process_options opts;       /* borrows from config and the arrays below */
+  GPtrArray *exclusion;              /* const char * (borrowed): the config's, then the files' */
   GPtrArray *term_lists;             /* char ** from exclusion files (doctag_strv_free) */
 } srv_tagging;
 /* Reads a TaggingConfig object (errors located under loc0/path). */

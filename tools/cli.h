@@ -6,5 +6,6 @@
 
 int cmd_batch(int argc, char **argv);
 int cmd_worker(int argc, char **argv);
+int cmd_tag(int argc, char **argv);
 
 #endif

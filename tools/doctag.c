@@ -36,6 +36,9 @@ static void usage(FILE *f)
           "  batch status|watch|pause|resume|cancel JOB_ID\n"
           "        Batch jobs: process a CSV manifest on this machine, or follow and steer a job\n"
           "        ('doctag batch --help').\n"
+          "  tag [--model M] [--num-tags N] [--title T] FILE.txt|-...\n"
+          "        Tag plain UTF-8 text ('-': standard input); JSON as for process\n"
+          "        ('doctag tag --help').\n"
           "  worker [--threads N] [--once]\n"
           "        Process batch documents from the queue (DOCTAG_REDIS_URL, else the local\n"
           "        queue in the database) until SIGTERM.\n"
@@ -304,6 +307,8 @@ int main(int argc, char **argv)
     return cmd_run(argc - 1, argv + 1, true);
   if (!strcmp(cmd, "batch"))
     return cmd_batch(argc - 1, argv + 1);
+  if (!strcmp(cmd, "tag"))
+    return cmd_tag(argc - 1, argv + 1);
   if (!strcmp(cmd, "worker"))
     return cmd_worker(argc - 1, argv + 1);
   return usage_error("unknown command '%s'", cmd);

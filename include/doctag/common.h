@@ -56,10 +56,24 @@ typedef enum doctag_status {
   DOCTAG_EINTERNAL = -21    /* a bug: please report */
 } doctag_status;
 
-/** The last error of the calling thread. */
+/**
+ * The last error of the calling thread. Members are only ever appended (the
+ * struct is the library's: callers never allocate one).
+ */
 typedef struct doctag_error {
   doctag_status code;   /* DOCTAG_OK when the last call succeeded */
   const char *message;  /* never NULL; "" when there is no error */
+  /* Where the input was wrong, for errors about one field of an input
+   * (options, a TaggingConfig): its path, dot-separated with list indexes
+   * as numbers ("num_tags", "config.num_tags", "exclusion_words.2"); ""
+   * otherwise. Never NULL. When it is set, message reads "<field>: <why>". */
+  const char *field;
+  /* A short stable word for why that field was refused, as the HTTP API's
+   * 422 "type" ("missing", "string_type", "int_type", "int_parsing",
+   * "list_type", "greater_than_equal", "less_than_equal", "literal_error",
+   * "string_pattern_mismatch", "model_attributes_type", "json_invalid");
+   * "" when no field is named. Never NULL. */
+  const char *reason;
 } doctag_error;
 
 /**

@@ -73,6 +73,38 @@ typedef struct doctag_process_options {
 /** Sets *opts to defaults for the given version (for bindings). */
 DOCTAG_API doctag_status doctag_process_options_init(doctag_process_options *opts, unsigned int version);
 
+/**
+ * Processing options parsed from the contract's TaggingConfig JSON, with the
+ * strings they point to. One thread at a time.
+ */
+typedef struct doctag_tagging_config doctag_tagging_config;
+
+/**
+ * Parses a TaggingConfig JSON object (CONTRACT.md: "api_key", "model_name",
+ * "num_pages" 1..10, "num_tags" 3..15, "exclusion_words", "vocabulary",
+ * "language" such as "eng" or "hin+eng", "ocr" "auto" | "force" | "off"),
+ * `len` bytes at `json` (NULL / 0 bytes or the text null: every default).
+ * A member missing or null takes its default, integers may also be written
+ * as integral numbers or decimal strings ("8"), unknown members are ignored.
+ * *out is newly allocated (NULL on error); release it with
+ * doctag_tagging_config_free().
+ * Errors: DOCTAG_EINVAL for the first member that is wrong, with
+ * doctag_error_last()->field naming it ("num_tags", "exclusion_words.2"; ""
+ * when the text is not JSON or not an object) and ->reason saying why in a
+ * word ("less_than_equal", "int_parsing", "json_invalid"...).
+ */
+DOCTAG_API doctag_status doctag_tagging_config_parse(doctag_tagging_config **out, const char *json, size_t len);
+
+/**
+ * The options of a parsed configuration. Borrowed, with the strings and
+ * arrays it points to: valid until doctag_tagging_config_free(config). Copy
+ * the struct to set more members (user_id, file_name...) for a call.
+ */
+DOCTAG_API const doctag_process_options *doctag_tagging_config_options(const doctag_tagging_config *config);
+
+/** Releases a configuration (NULL is fine). */
+DOCTAG_API void doctag_tagging_config_free(doctag_tagging_config *config);
+
 /** Result of a processing or extraction call. */
 typedef struct doctag_result doctag_result;
 
@@ -98,6 +130,23 @@ DOCTAG_API doctag_status doctag_process_buffer(doctag_ctx *ctx, doctag_result **
  */
 DOCTAG_API doctag_status doctag_process_url(doctag_ctx *ctx, doctag_result **out,
                                             const char *url, const doctag_process_options *opts);
+
+/**
+ * Tags a text the caller already has (no PDF, no extraction): `text` is
+ * UTF-8 of `len` bytes (borrowed for the call; no NUL inside), `title` its
+ * title (may be NULL: the text's first title-like line is used). `opts` as
+ * for doctag_process_file(), minus the PDF ones (num_pages, ocr, languages,
+ * password, on_page are ignored); user_id records it in history with
+ * file_source_type "text". The result has extraction_method "text",
+ * is_scanned false, no pages, page count 0 (null in its JSON) and the
+ * detected language of the text. *out is newly allocated; release it with
+ * doctag_result_free().
+ * Errors: DOCTAG_EINVAL (NULL text with a length, not UTF-8, options out of
+ * range), DOCTAG_ELIMIT (over max_file_bytes), DOCTAG_ENOTEXT (fewer than 50
+ * visible characters), DOCTAG_ELLM, DOCTAG_ETIMEOUT.
+ */
+DOCTAG_API doctag_status doctag_tag_text(doctag_ctx *ctx, doctag_result **out, const char *text, size_t len,
+                                         const char *title, const doctag_process_options *opts);
 
 /**
  * Extracts the text of every page (no tagging): the result has pages, text,
@@ -156,7 +205,7 @@ DOCTAG_API doctag_page_method doctag_result_page_method(const doctag_result *r, 
 /** 0..100, or -1 when the page was not OCR'd. */
 DOCTAG_API double doctag_result_page_confidence(const doctag_result *r, unsigned int index);
 DOCTAG_API bool doctag_result_is_scanned(const doctag_result *r);
-/** "text_layer", "ocr_tesseract", "hybrid" (some pages OCR'd) or "none". */
+/** "text_layer", "ocr_tesseract", "hybrid" (some pages OCR'd), "none", or "text" (doctag_tag_text()). */
 DOCTAG_API const char *doctag_result_extraction_method(const doctag_result *r);
 /** Mean OCR confidence of OCR'd pages, 0..100, or -1 when no page was OCR'd. */
 DOCTAG_API double doctag_result_ocr_confidence(const doctag_result *r);
@@ -182,8 +231,17 @@ DOCTAG_API const char *doctag_result_document_id(const doctag_result *r);
 DOCTAG_API const char *doctag_result_sha256(const doctag_result *r);
 
 /**
+ * Warnings: degradations of a call that still succeeded, for the user to see
+ * (tags from the offline tagger because no LLM key was known, a page in a
+ * script with no OCR model installed, text cut to a cap), in the order they
+ * arose. Borrowed: valid until doctag_result_free(). NULL past the end.
+ */
+DOCTAG_API size_t doctag_result_warning_count(const doctag_result *r);
+DOCTAG_API const char *doctag_result_warning_at(const doctag_result *r, size_t i);
+
+/**
  * The result as JSON in the SinglePDFResponse shape of CONTRACT.md (with its
- * NEW fields). *json is newly allocated; release it with doctag_free().
+ * NEW fields, "warnings" among them: [] when there are none). *json is newly allocated; release it with doctag_free().
  */
 DOCTAG_API doctag_status doctag_result_to_json(const doctag_result *r, char **json);
 

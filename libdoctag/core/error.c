@@ -9,18 +9,22 @@
 #define ERR_MAX 1024
 
 static _Thread_local char err_msg[ERR_MAX];
-static _Thread_local doctag_error err_last = { DOCTAG_OK, "" };
+static _Thread_local char err_field[256];
+static _Thread_local char err_reason[32];
+static _Thread_local doctag_error err_last = { DOCTAG_OK, "", "", "" };
 
 DOCTAG_API const doctag_error *doctag_error_last(void)
 {
   err_last.message = err_msg;
+  err_last.field = err_field;
+  err_last.reason = err_reason;
   return &err_last;
 }
 
 void err_clear(void)
 {
   err_last.code = DOCTAG_OK;
-  err_msg[0] = '\0';
+  err_msg[0] = err_field[0] = err_reason[0] = '\0';
 }
 
 /* Cuts at a UTF-8 boundary so a long message stays valid text. */
@@ -38,6 +42,26 @@ doctag_status err_set(doctag_status code, const char *fmt, ...)
   vsnprintf(err_msg, sizeof err_msg, fmt, ap);
   va_end(ap);
   trim_utf8(err_msg);
+  err_field[0] = err_reason[0] = '\0';
+  err_last.code = code;
+  return code;
+}
+
+doctag_status err_set_field(doctag_status code, const char *field, const char *reason, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  char *why = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  if (field && *field)
+    g_snprintf(err_msg, sizeof err_msg, "%s: %s", field, why);
+  else
+    g_strlcpy(err_msg, why, sizeof err_msg);
+  g_free(why);
+  trim_utf8(err_msg);
+  g_strlcpy(err_field, field ? field : "", sizeof err_field);
+  trim_utf8(err_field);
+  g_strlcpy(err_reason, reason ? reason : "", sizeof err_reason);
   err_last.code = code;
   return code;
 }
@@ -53,6 +77,8 @@ doctag_status err_wrap(doctag_status code, const char *fmt, ...)
   g_free(prefix);
   g_free(joined);
   trim_utf8(err_msg);
+  /* The message no longer reads "<field>: <why>". */
+  err_field[0] = err_reason[0] = '\0';
   err_last.code = code;
   return code;
 }

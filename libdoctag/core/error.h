@@ -7,6 +7,11 @@
 /* Sets the calling thread's error and returns `code`, so a caller can
  * `return err_set(DOCTAG_EPDF, "cannot open: %s", why);`. */
 doctag_status err_set(doctag_status code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* As err_set() for an error about one field of an input: sets the error's
+ * field path and reason (see doctag_error) and the message "<field>: <why>"
+ * ("<why>" alone when field is "" or NULL). */
+doctag_status err_set_field(doctag_status code, const char *field, const char *reason, const char *fmt, ...)
+  __attribute__((format(printf, 4, 5)));
 /* Prepends context to the current message: "FILE: <old message>". */
 doctag_status err_wrap(doctag_status code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Clears the error (every public entry point starts with this). */

@@ -354,8 +354,10 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
   g_mutex_unlock(&j.lock);
   /* pages finished after an error were never delivered */
   for (unsigned int i = 0; i < j.window; i++)
-    if (j.ring[i].done)
+    if (j.ring[i].done) {
       g_free(j.ring[i].page.text);
+      g_free(j.ring[i].page.warning);
+    }
   if (j.error)
     st = err_set(j.error, "%s", j.error_msg ? j.error_msg : "extraction failed");
   g_free(j.error_msg);
@@ -378,8 +380,10 @@ void extract_doc_clear(extract_doc *doc)
 {
   if (!doc)
     return;
-  for (unsigned int i = 0; doc->pages && i < doc->pages_read; i++)
+  for (unsigned int i = 0; doc->pages && i < doc->pages_read; i++) {
     g_free(doc->pages[i].text);
+    g_free(doc->pages[i].warning);
+  }
   g_free(doc->pages);
   g_free(doc->meta_title);
   g_free(doc->first_text);

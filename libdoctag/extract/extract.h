@@ -11,6 +11,9 @@ typedef struct extract_page {
   doctag_page_method method;
   double confidence;          /* 0..100 or -1 */
   char language[16];          /* "eng", "hin", "hin+eng" or "" */
+  char *warning;              /* a degradation worth telling the user ("no OCR model
+                               * installed for script Han ..."), owned (g_malloc), or NULL;
+                               * the result reports it as "Page N: <warning>" */
 } extract_page;
 
 typedef struct extract_request {

@@ -1,9 +1,11 @@
-/* A document's stored PDF: download and re-processing. */
+/* A document's stored PDF: its bytes and name, for download and for
+ * re-processing (process/reprocess.c). */
 #include "blob/blob.h"
 #include "core/ctx.h"
 #include "core/error.h"
 #include "core/fileout.h"
 #include "doctag/history.h"
+#include "history/history_internal.h"
 
 #include <glib.h>
 #include <string.h>
@@ -23,8 +25,8 @@ static char *file_name_of(const doctag_document_record *d)
   return base;
 }
 
-static doctag_status load_file(doctag_ctx *ctx, const char *user_id, const char *document_id, GBytes **bytes,
-                               char **name)
+doctag_status history_document_blob(doctag_ctx *ctx, const char *user_id, const char *document_id, GBytes **bytes,
+                                     char **name)
 {
   doctag_document_detail *doc = NULL;
   doctag_status st = doctag_history_document(ctx, &doc, user_id, document_id);
@@ -52,40 +54,8 @@ DOCTAG_API doctag_status doctag_history_document_file(doctag_ctx *ctx, const cha
     return st;
   GBytes *bytes = NULL;
   char *name = NULL;
-  if ((st = load_file(ctx, user_id, document_id, &bytes, &name)))
+  if ((st = history_document_blob(ctx, user_id, document_id, &bytes, &name)))
     return st;
   fileout_give(bytes, name, data, len, file_name);
   return DOCTAG_OK;
-}
-
-DOCTAG_API doctag_status doctag_history_document_reprocess(doctag_ctx *ctx, doctag_result **out, const char *user_id,
-                                                           const char *document_id,
-                                                           const doctag_process_options *opts)
-{
-  err_clear();
-  if (!out)
-    return err_set(DOCTAG_EINVAL, "out is NULL");
-  *out = NULL;
-  if (!ctx)
-    return err_set(DOCTAG_EINVAL, "ctx is NULL");
-  doctag_process_options o = DOCTAG_PROCESS_OPTIONS_INIT;
-  if (opts) {
-    if (opts->version == 0 || opts->version > DOCTAG_PROCESS_OPTIONS_VERSION)
-      return err_set(DOCTAG_EINVAL, "unsupported doctag_process_options version %u", opts->version);
-    o = *opts;
-  }
-  GBytes *bytes = NULL;
-  char *name = NULL;
-  doctag_status st = load_file(ctx, user_id, document_id, &bytes, &name);
-  if (st)
-    return st;
-  o.user_id = user_id;
-  if (!o.file_name)
-    o.file_name = name;
-  gsize n = 0;
-  const void *data = g_bytes_get_data(bytes, &n);
-  st = doctag_process_buffer(ctx, out, data, n, &o);
-  g_bytes_unref(bytes);
-  g_free(name);
-  return st;
 }

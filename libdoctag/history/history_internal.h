@@ -1,5 +1,5 @@
 /* Internal: recording jobs and documents in a user's history. Used by
- * processing (core: a "single" job per document when opts->user_id is set)
+ * processing (process/: a "single" job per document when opts->user_id is set)
  * and by batch jobs (a "batch" job, then one document per row).
  *
  * Everything recorded is validated and made safe here: strings are made
@@ -44,25 +44,11 @@ typedef struct history_doc {
 doctag_status history_record_single(doctag_ctx *ctx, const char *user_id, const char *config_json,
                                     const history_doc *doc, int64_t started_us, char **job_id, char **doc_id);
 
-/* The configuration of a processing call as JSON ({"model_name",
- * "num_pages", "num_tags", "exclusion_words", "vocabulary", "language",
- * "ocr"}), never the API key. g_malloc'd. */
-char *history_config_json(const doctag_process_options *opts);
-
-/* What doctag_process_* calls when opts->user_id is set, after a success:
- * records `r` (title, tags, text, sha256, metadata from its accessors) as a
- * single job. `source_type` "upload" (buffer), "url" or "local" (file);
- * `file_path` the path, URL or file name; file_size 0 or -1 when unknown.
- * *doc_id (may be NULL) gets the document id to set on the result. */
-doctag_status history_record_result(doctag_ctx *ctx, const doctag_process_options *opts,
-                                    const doctag_result *r, const char *source_type, const char *file_path,
-                                    int64_t file_size, int64_t started_us, char **doc_id);
-
-/* ...and after a failure: a single job and document with status "failed"
- * and `message` as their error. title may be NULL (the file name is used). */
-doctag_status history_record_failure(doctag_ctx *ctx, const doctag_process_options *opts, const char *title,
-                                     const char *source_type, const char *file_path, int64_t file_size,
-                                     const char *message, int64_t started_us, char **doc_id);
+/* The stored PDF of `document_id` of `user_id`: *bytes (release with
+ * g_bytes_unref()) and *name (a plain "name.pdf" for a download, g_malloc'd).
+ * Errors: DOCTAG_ENOTFOUND (no such document of this user, or no stored file). */
+doctag_status history_document_blob(doctag_ctx *ctx, const char *user_id, const char *document_id, GBytes **bytes,
+                                    char **name);
 
 /* Batch: creates a job (job_id NULL: a new id) in state "pending" with
  * `total` documents expected. *out_id (may be NULL) gets its id.

@@ -296,7 +296,7 @@ typedef struct legacy_run {
   doctag_ctx *ctx;
   const char *user_id;
   const char *job_id;
-  const job_config *cfg;
+  const process_config *cfg;
   GPtrArray *payloads;
   GPtrArray *results;   /* by row, filled by the pool */
   GMutex lock;
@@ -358,7 +358,7 @@ DOCTAG_API doctag_status doctag_batch_process_csv(doctag_ctx *ctx, doctag_csv_re
   doctag_process_options popts = DOCTAG_PROCESS_OPTIONS_INIT;
   if (opts)
     popts = *opts;
-  doctag_status st = job_options_check(&popts);
+  doctag_status st = process_options_check(&popts, NULL);
   if (st)
     return st;
   csv_table t;
@@ -379,13 +379,13 @@ DOCTAG_API doctag_status doctag_batch_process_csv(doctag_ctx *ctx, doctag_csv_re
     goto done;
   }
 
-  job_config cfg = { 0 };
+  process_config cfg = { 0 };
   cfg.opts = popts;
   cfg.opts.user_id = NULL;
   GPtrArray *payloads = payloads_of(&t);
   char *job_id = NULL;
   if (user_id) {
-    char *config = history_config_json(&popts);
+    char *config = process_config_json(&popts);
     st = history_job_create(ctx, user_id, NULL, "batch", config, payloads->len, &job_id);
     g_free(config);
     if (!st)

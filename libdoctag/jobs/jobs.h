@@ -6,6 +6,7 @@
 
 #include "core/ctx.h"
 #include "doctag/jobs.h"
+#include "process/process.h"
 #include "queue/queue.h"
 #include <glib.h>
 #include <jansson.h>
@@ -41,23 +42,6 @@ struct doctag_active_jobs {
 };
 
 /* The tagging configuration of a job, parsed, with the strings it owns. */
-typedef struct job_config {
-  doctag_process_options opts;
-  char *model_name;
-  char *api_key;
-  char *languages;
-  char **exclusion;         /* NULL-terminated or NULL */
-  char **vocabulary;
-} job_config;
-
-/* Parses a TaggingConfig JSON object (CONTRACT.md) into *cfg (defaults for
- * missing members). DOCTAG_EINVAL naming the member ("config.num_tags must
- * be ..."). `where` prefixes member names in messages ("config"). */
-doctag_status job_config_from_json(json_t *obj, const char *where, job_config *cfg);
-doctag_status job_config_from_text(const char *json, job_config *cfg);
-/* Checks the ranges of tagging options (the same messages as processing). */
-doctag_status job_options_check(const doctag_process_options *o);
-void job_config_clear(job_config *cfg);
 
 /* Our row fields, in template order. */
 extern const char *const job_row_fields[6];
@@ -90,7 +74,7 @@ typedef struct row_outcome {
 
 /* Fetches, stores and processes one row (payload JSON) with `cfg`. Never
  * fails as a whole: the outcome says what happened. */
-void jobs_process_row(doctag_ctx *ctx, const job_config *cfg, const char *payload, row_outcome *out);
+void jobs_process_row(doctag_ctx *ctx, const process_config *cfg, const char *payload, row_outcome *out);
 void row_outcome_clear(row_outcome *o);
 
 /* Records a row in history and builds its result JSON (with document_id

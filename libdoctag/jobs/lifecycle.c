@@ -228,14 +228,14 @@ doctag_status jobs_submit_payloads(doctag_ctx *ctx, char **job_id, const char *u
   doctag_process_options popts = DOCTAG_PROCESS_OPTIONS_INIT;
   if (opts->process)
     popts = *opts->process;
-  doctag_status st = job_options_check(&popts);
+  doctag_status st = process_options_check(&popts, NULL);
   if (st)
     return st;
   queue *q;
   if ((st = queue_get(ctx, &q)))
     return st;
 
-  char *config = history_config_json(&popts);
+  char *config = process_config_json(&popts);
   char *id = NULL;
   if ((st = history_job_create(ctx, user_id, opts->job_id, "batch", config, payloads->len, &id))) {
     g_free(config);
@@ -320,7 +320,7 @@ DOCTAG_API doctag_status doctag_job_submit_json(doctag_ctx *ctx, char **response
     return err_set(DOCTAG_EINVAL, "request body is not a JSON object: %s", body ? "not an object" : je.text);
   }
   doctag_status st = DOCTAG_OK;
-  job_config cfg = { 0 };
+  process_config cfg = { 0 };
   GPtrArray *payloads = g_ptr_array_new_with_free_func(g_free);
   GArray *mapping = g_array_new(FALSE, FALSE, sizeof(doctag_field));
   json_t *docs = json_object_get(body, "documents");
@@ -338,7 +338,7 @@ DOCTAG_API doctag_status doctag_job_submit_json(doctag_ctx *ctx, char **response
     st = err_set(DOCTAG_EINVAL, "job_id must be a string");
     goto out;
   }
-  if ((st = job_config_from_json(json_object_get(body, "config"), "config", &cfg)))
+  if ((st = process_config_parse(json_object_get(body, "config"), "config", &cfg)))
     goto out;
   const char *key;
   json_t *val;
@@ -385,7 +385,7 @@ DOCTAG_API doctag_status doctag_job_submit_json(doctag_ctx *ctx, char **response
   g_free(msg);
   g_free(id);
 out:
-  job_config_clear(&cfg);
+  process_config_clear(&cfg);
   g_ptr_array_free(payloads, TRUE);
   g_array_free(mapping, TRUE);
   json_decref(body);

@@ -58,7 +58,7 @@ static char *name_of(const char *path)
   return name;
 }
 
-void jobs_process_row(doctag_ctx *ctx, const job_config *cfg, const char *payload, row_outcome *out)
+void jobs_process_row(doctag_ctx *ctx, const process_config *cfg, const char *payload, row_outcome *out)
 {
   memset(out, 0, sizeof *out);
   out->file_size = -1;

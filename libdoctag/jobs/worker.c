@@ -141,14 +141,14 @@ static void record_and_finish(worker *w, const queue_job *qj, queue_item *it, ro
  * job never changes). */
 typedef struct job_cache {
   queue_job qj;
-  job_config cfg;
+  process_config cfg;
   char *cfg_error;   /* the configuration did not parse */
 } job_cache;
 
 static void job_cache_clear(job_cache *c)
 {
   queue_job_clear(&c->qj);
-  job_config_clear(&c->cfg);
+  process_config_clear(&c->cfg);
   g_free(c->cfg_error);
   c->cfg_error = NULL;
 }
@@ -163,7 +163,8 @@ static doctag_status job_cache_load(worker *w, job_cache *c, const char *job_id)
     queue_job_clear(&c->qj);
     return st;
   }
-  if (job_config_from_text(c->qj.config_json, &c->cfg))
+  const char *config = c->qj.config_json ? c->qj.config_json : "{}";
+  if (process_config_parse_text(config, strlen(config), "config", &c->cfg))
     c->cfg_error = g_strdup(doctag_error_last()->message);
   else if (c->qj.secret) {
     c->cfg.api_key = g_strdup(c->qj.secret);

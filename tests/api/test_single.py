@@ -367,3 +367,53 @@ def free_closed_port():
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+# ---- POST /api/single/tag-text (CONTRACT.md NEW) --------------------------
+
+TAG_TEXT = ("Municipal water supply notice. The water supply to the eastern wards will be suspended "
+            "on Tuesday for pipeline repair. Residents should store drinking water in advance; "
+            "tanker water supply will serve hospitals and schools during the pipeline repair.")
+
+
+def test_tag_text_shape_and_history(alice):
+    r = alice.post("/api/single/tag-text", json={"text": TAG_TEXT, "title": "Water notice",
+                                                 "config": {"model_name": "local", "num_tags": 5}})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert set(body) >= CONTRACT_KEYS | NEW_KEYS | {"warnings"}
+    assert body["success"] is True and body["error"] is None
+    assert body["document_title"] == "Water notice"
+    assert body["extraction_method"] == "text" and body["is_scanned"] is False
+    assert body["page_count"] is None and body["ocr_confidence"] is None
+    assert body["detected_language"] == "eng"
+    assert 1 <= len(body["tags"]) <= 5 and any("water" in t for t in body["tags"])
+    assert body["extracted_text_preview"] == TAG_TEXT[:500]
+    assert body["warnings"] == []
+    doc = alice.get(f"/api/history/documents/{body['document_id']}")
+    assert doc.status_code == 200, doc.text
+    d = doc.json()
+    assert d["file_source_type"] == "text" and d["status"] == "completed"
+    assert d["tags"] == body["tags"]
+    job = alice.get(f"/api/history/jobs/{d['job_id']}").json()
+    assert job["job_type"] == "single"
+
+
+def test_tag_text_errors(alice, bob, api):
+    cfg = {"model_name": "local"}
+    assert api.post("/api/single/tag-text", json={"text": TAG_TEXT, "config": cfg}).status_code == 401
+    r = alice.post("/api/single/tag-text", json={"config": cfg})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "text"]
+    r = alice.post("/api/single/tag-text", json={"text": "", "config": cfg})
+    assert r.status_code == 422 and r.json()["detail"][0]["type"] == "string_too_short"
+    r = alice.post("/api/single/tag-text", json={"text": TAG_TEXT})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "config"]
+    r = alice.post("/api/single/tag-text", json={"text": TAG_TEXT, "config": {"num_tags": 99}})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "config", "num_tags"]
+    r = alice.post("/api/single/tag-text", json={"text": "too short", "config": cfg})
+    assert r.status_code == 400 and "Not enough text" in detail(r)
+    r = alice.post("/api/single/tag-text", data=b"not json", headers={"content-type": "application/json"})
+    assert r.status_code == 422
+    # one user's text is not another's history
+    body = alice.post("/api/single/tag-text", json={"text": TAG_TEXT, "config": cfg}).json()
+    assert bob.get(f"/api/history/documents/{body['document_id']}").status_code == 404

@@ -2,7 +2,7 @@
 #include "testutil.h"
 #include "core/ctx.h"
 #include "core/error.h"
-#include "core/result.h"
+#include "process/process.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -271,14 +271,31 @@ static void test_result_accessors_and_json(void **state)
   assert_true(json_is_boolean(json_object_get(o, "needs_review")));
   json_t *p0 = json_array_get(json_object_get(o, "pages"), 0);
   assert_true(json_is_null(json_object_get(p0, "ocr_confidence")));
+  assert_true(json_is_array(json_object_get(o, "warnings")));
+  assert_int_equal(json_array_size(json_object_get(o, "warnings")), 0);
   json_decref(o);
   doctag_free(js);
 
+  /* A page's warning is reported once, named by its page; other warnings keep their order. */
+  assert_int_equal(doctag_result_warning_count(r), 0);
+  result_add_warning(r, "No API key for model '%s': tagged with the offline tagger", "m");
+  r->pages[1].warning = g_strdup("no OCR model installed for script Han (install tesseract-ocr-chi-sim)");
   r->pages[1].method = DOCTAG_PAGE_TEXT;
   result_summarise(r);
+  result_summarise(r);
+  result_add_warning(r, "No API key for model '%s': tagged with the offline tagger", "m");
+  assert_int_equal(doctag_result_warning_count(r), 2);
+  assert_string_equal(doctag_result_warning_at(r, 0), "No API key for model 'm': tagged with the offline tagger");
+  assert_string_equal(doctag_result_warning_at(r, 1),
+                      "Page 2: no OCR model installed for script Han (install tesseract-ocr-chi-sim)");
+  assert_null(doctag_result_warning_at(r, 2));
+  assert_null(doctag_result_warning_at(NULL, 0));
   assert_int_equal(doctag_result_to_json(r, &js), DOCTAG_OK);
   o = json_loads(js, 0, &e);
   assert_true(json_is_null(json_object_get(o, "ocr_confidence")));
+  assert_int_equal(json_array_size(json_object_get(o, "warnings")), 2);
+  assert_string_equal(json_string_value(json_array_get(json_object_get(o, "warnings"), 1)),
+                      "Page 2: no OCR model installed for script Han (install tesseract-ocr-chi-sim)");
   json_decref(o);
   doctag_free(js);
   assert_int_equal(doctag_result_to_json(NULL, &js), DOCTAG_EINVAL);

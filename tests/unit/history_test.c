@@ -4,7 +4,7 @@
 #include "doctag/history.h"
 #include "history/history_internal.h"
 #include "core/error.h"
-#include "core/result.h"
+#include "process/process.h"
 
 #include <math.h>
 
@@ -770,7 +770,7 @@ static void test_config_json(void **state)
   o.exclusion_count = 2;
   o.ocr = DOCTAG_OCR_FORCE;
   o.languages = "eng+hin";
-  char *s = history_config_json(&o);
+  char *s = process_config_json(&o);
   assert_null(strstr(s, "sk-or"));
   json_t *j = json_loads(s, 0, NULL);
   assert_string_equal(json_string_value(json_object_get(j, "model_name")), "local");
@@ -783,7 +783,7 @@ static void test_config_json(void **state)
   assert_null(json_object_get(j, "api_key"));
   json_decref(j);
   g_free(s);
-  s = history_config_json(NULL);
+  s = process_config_json(NULL);
   assert_non_null(strstr(s, "\"openai/gpt-4o-mini\""));
   g_free(s);
 }
@@ -819,7 +819,7 @@ static void test_record_processing_result(void **state)
   o.api_key = "sk-never-stored";
   o.model_name = "local";
   char *did = NULL;
-  assert_ok(history_record_result(f->ctx, &o, r, "local", "/srv/in/water.pdf", 4096, store_now_us() - 1234000,
+  assert_ok(process_record_result(f->ctx, &o, r, "local", "/srv/in/water.pdf", 4096, store_now_us() - 1234000,
                                   &did));
   doctag_document_detail *d = NULL;
   assert_ok(doctag_history_document(f->ctx, &d, uid, did));
@@ -862,7 +862,7 @@ static void test_record_processing_result(void **state)
   /* A failed call: recorded as failed, its message kept even when it is
    * the thread's own error text. */
   err_set(DOCTAG_EPDF, "PDF extraction failed: not a PDF (starts with GIF8)");
-  assert_ok(history_record_failure(f->ctx, &o, NULL, "url", "https://example.com/a/broken.pdf", -1,
+  assert_ok(process_record_failure(f->ctx, &o, NULL, "url", "https://example.com/a/broken.pdf", -1,
                                    doctag_error_last()->message, 0, &did));
   assert_ok(doctag_history_document(f->ctx, &d, uid, did));
   x = doctag_document_detail_record(d);
@@ -872,7 +872,7 @@ static void test_record_processing_result(void **state)
   doctag_document_detail_free(d);
   g_free(did);
   o.user_id = NULL;
-  assert_status(history_record_result(f->ctx, &o, r, "local", "x", 1, 0, NULL), DOCTAG_EINVAL);
+  assert_status(process_record_result(f->ctx, &o, r, "local", "x", 1, 0, NULL), DOCTAG_EINVAL);
   doctag_result_free(r);
   g_free(uid);
 }

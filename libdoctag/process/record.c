@@ -1,24 +1,14 @@
-/* Recording a processing call's outcome (doctag_process_* with a user id):
- * the record is read through the result's public accessors, so core and
- * history share nothing but the ABI. */
-#include "history/history_internal.h"
+/* Recording a processing call's outcome (doctag_process_* with a user id)
+ * in history, as a "single" job holding that one document. */
+#include "process/process.h"
+#include "core/ctx.h"
 #include "core/error.h"
 #include "core/json.h"
+#include "history/history_internal.h"
 
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-
-static json_t *strv_json(const char *const *v, size_t n)
-{
-  if (!v)
-    return json_null();
-  json_t *a = json_array();
-  for (size_t i = 0; i < n; i++)
-    if (v[i] && g_utf8_validate(v[i], -1, NULL))
-      json_array_append_new(a, json_string(v[i]));
-  return a;
-}
 
 static char *dump(json_t *j)
 {
@@ -30,25 +20,6 @@ static char *dump(json_t *j)
 static const char *valid(const char *s)
 {
   return s && g_utf8_validate(s, -1, NULL) ? s : NULL;
-}
-
-char *history_config_json(const doctag_process_options *opts)
-{
-  static const char *const ocr_modes[] = { "auto", "force", "off" };
-  doctag_process_options d = DOCTAG_PROCESS_OPTIONS_INIT;
-  if (!opts)
-    opts = &d;
-  json_t *o = json_object();
-  json_object_set_new(o, "model_name", json_string(valid(opts->model_name) ? opts->model_name
-                                                                           : "openai/gpt-4o-mini"));
-  json_object_set_new(o, "num_pages", json_integer(opts->num_pages ? opts->num_pages : 3));
-  json_object_set_new(o, "num_tags", json_integer(opts->num_tags ? opts->num_tags : 8));
-  json_object_set_new(o, "exclusion_words", strv_json(opts->exclusion_words, opts->exclusion_count));
-  json_object_set_new(o, "vocabulary", strv_json(opts->vocabulary, opts->vocabulary_count));
-  json_object_set_new(o, "language", valid(opts->languages) ? json_string(opts->languages) : json_null());
-  json_object_set_new(o, "ocr", json_string((unsigned)opts->ocr < 3 ? ocr_modes[opts->ocr] : "auto"));
-  /* The API key is never recorded. */
-  return dump(o);
 }
 
 static json_t *num_or_null(double v)
@@ -85,7 +56,7 @@ static char *metadata_json(const doctag_result *r)
   return dump(o);
 }
 
-doctag_status history_record_result(doctag_ctx *ctx, const doctag_process_options *opts,
+doctag_status process_record_result(doctag_ctx *ctx, const doctag_process_options *opts,
                                     const doctag_result *r, const char *source_type, const char *file_path,
                                     int64_t file_size, int64_t started_us, char **doc_id)
 {
@@ -98,7 +69,7 @@ doctag_status history_record_result(doctag_ctx *ctx, const doctag_process_option
   for (size_t i = 0; i < n; i++)
     tags[i] = doctag_result_tag_at(r, i);
   const char *sha = doctag_result_sha256(r);
-  char *meta = metadata_json(r), *config = history_config_json(opts);
+  char *meta = metadata_json(r), *config = process_config_json(opts);
   history_doc d = {
     .title = doctag_result_title(r),
     .file_path = file_path,
@@ -120,7 +91,7 @@ doctag_status history_record_result(doctag_ctx *ctx, const doctag_process_option
   return st;
 }
 
-doctag_status history_record_failure(doctag_ctx *ctx, const doctag_process_options *opts, const char *title,
+doctag_status process_record_failure(doctag_ctx *ctx, const doctag_process_options *opts, const char *title,
                                      const char *source_type, const char *file_path, int64_t file_size,
                                      const char *message, int64_t started_us, char **doc_id)
 {
@@ -133,7 +104,7 @@ doctag_status history_record_failure(doctag_ctx *ctx, const doctag_process_optio
   char *msg = g_strdup(message), *name = NULL;
   if (!title && file_path)
     title = name = g_path_get_basename(file_path);
-  char *config = history_config_json(opts);
+  char *config = process_config_json(opts);
   history_doc d = {
     .title = title,
     .file_path = file_path,

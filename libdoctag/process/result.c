@@ -1,11 +1,12 @@
 /* doctag_result: accessors and the SinglePDFResponse JSON rendering. */
-#include "core/result.h"
+#include "process/result.h"
 #include "core/error.h"
 #include "core/json.h"
 #include "core/utf8.h"
 
 #include <jansson.h>
 #include <math.h>
+#include <stdarg.h>
 #include <string.h>
 
 /* OCR confidence under which a page's text is not to be trusted. */
@@ -13,12 +14,30 @@
 #define QUALITY_MEDIUM_CONF 60.0
 #define PREVIEW_CHARS 500
 
+void result_add_warning(doctag_result *r, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  char *w = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  if (!r->warnings)
+    r->warnings = g_ptr_array_new_with_free_func(g_free);
+  for (guint i = 0; i < r->warnings->len; i++)
+    if (!strcmp(g_ptr_array_index(r->warnings, i), w)) {
+      g_free(w);
+      return;
+    }
+  g_ptr_array_add(r->warnings, w);
+}
+
 void result_summarise(doctag_result *r)
 {
   unsigned int text_pages = 0, ocr_pages = 0;
   double conf_sum = 0;
   for (unsigned int i = 0; i < r->pages_read; i++) {
     const extract_page *p = &r->pages[i];
+    if (p->warning)
+      result_add_warning(r, "Page %u: %s", i + 1, p->warning);
     if (p->method == DOCTAG_PAGE_TEXT)
       text_pages++;
     else if (p->method == DOCTAG_PAGE_OCR) {
@@ -50,9 +69,13 @@ DOCTAG_API void doctag_result_free(doctag_result *r)
 {
   if (!r)
     return;
-  for (unsigned int i = 0; i < r->pages_read && r->pages; i++)
+  for (unsigned int i = 0; i < r->pages_read && r->pages; i++) {
     g_free(r->pages[i].text);
+    g_free(r->pages[i].warning);
+  }
   g_free(r->pages);
+  if (r->warnings)
+    g_ptr_array_free(r->warnings, TRUE);
   g_free(r->title);
   g_free(r->file_name);
   if (r->text)
@@ -117,6 +140,16 @@ DOCTAG_API double doctag_result_processing_time(const doctag_result *r) { return
 DOCTAG_API const char *doctag_result_document_id(const doctag_result *r) { return r ? EMPTY_IF_NULL(r->document_id) : NULL; }
 DOCTAG_API const char *doctag_result_sha256(const doctag_result *r) { return r ? r->sha256 : NULL; }
 
+DOCTAG_API size_t doctag_result_warning_count(const doctag_result *r)
+{
+  return r && r->warnings ? r->warnings->len : 0;
+}
+
+DOCTAG_API const char *doctag_result_warning_at(const doctag_result *r, size_t i)
+{
+  return r && r->warnings && i < r->warnings->len ? g_ptr_array_index(r->warnings, i) : NULL;
+}
+
 static double round2(double x)
 {
   return round(x * 100.0) / 100.0;
@@ -138,7 +171,9 @@ DOCTAG_API doctag_status doctag_result_to_json(const doctag_result *r, char **js
     return err_set(DOCTAG_EINVAL, "result and json must not be NULL");
   *json = NULL;
   json_t *o = json_object();
-  json_t *tags = json_array(), *details = json_array(), *pages = json_array();
+  json_t *tags = json_array(), *details = json_array(), *pages = json_array(), *warnings = json_array();
+  for (size_t i = 0; i < doctag_result_warning_count(r); i++)
+    json_array_append_new(warnings, json_string(doctag_result_warning_at(r, i)));
   for (size_t i = 0; i < r->tags.count; i++) {
     const tag_item *t = &r->tags.items[i];
     json_array_append_new(tags, json_string(t->tag));
@@ -167,7 +202,7 @@ DOCTAG_API doctag_status doctag_result_to_json(const doctag_result *r, char **js
   json_object_set_new(o, "error", json_null());
   /* NEW fields */
   json_object_set_new(o, "document_id", r->document_id ? json_string(r->document_id) : json_null());
-  json_object_set_new(o, "page_count", json_integer(r->page_count));
+  json_object_set_new(o, "page_count", r->from_text ? json_null() : json_integer(r->page_count));
   json_object_set_new(o, "detected_language", json_string(r->language));
   json_object_set_new(o, "tag_details", details);
   json_object_set_new(o, "needs_review", json_boolean(r->needs_review));
@@ -175,6 +210,7 @@ DOCTAG_API doctag_status doctag_result_to_json(const doctag_result *r, char **js
   json_object_set_new(o, "tokens_used", json_integer(r->tags.tokens_used));
   json_object_set_new(o, "quality", json_string(EMPTY_IF_NULL(r->quality)));
   json_object_set_new(o, "pages", pages);
+  json_object_set_new(o, "warnings", warnings);
   g_free(preview);
   return json_out_take(o, json);
 }

@@ -1,6 +1,6 @@
 /* Internal: the result object behind doctag_result. */
-#ifndef DOCTAG_CORE_RESULT_H
-#define DOCTAG_CORE_RESULT_H
+#ifndef DOCTAG_PROCESS_RESULT_H
+#define DOCTAG_PROCESS_RESULT_H
 
 #include <glib.h>
 #include "doctag/process.h"
@@ -12,6 +12,7 @@ struct doctag_result {
   char *file_name;
   GString *text;              /* pages read, joined with '\f' */
   unsigned int page_count;
+  bool from_text;             /* doctag_tag_text(): no pages, page_count unknown */
   unsigned int pages_read;
   extract_page *pages;        /* pages_read entries; text may be NULL when streamed */
   bool is_scanned;
@@ -25,9 +26,16 @@ struct doctag_result {
   double processing_time;
   char *document_id;
   char sha256[65];
+  GPtrArray *warnings;        /* char * (owned), in the order they arose, no repeats; NULL: none */
 };
 
-/* Derives is_scanned, extraction_method, ocr_confidence and quality from the pages. */
+/* Adds a warning: a degradation the caller should know about although the
+ * call succeeded (a tagger fallback, a page in a script without an OCR model,
+ * text cut to a cap). An identical warning is added only once. */
+void result_add_warning(doctag_result *r, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* Derives is_scanned, extraction_method, ocr_confidence and quality from the
+ * pages, and adds each page's warning as "Page N: <warning>". */
 void result_summarise(doctag_result *r);
 
 #endif

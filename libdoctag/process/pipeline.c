@@ -1,22 +1,18 @@
 /* The processing pipeline behind doctag_process_* and doctag_extract_*:
  * fetch -> extract (text layer, OCR) -> tag -> (record). */
+#include "process/process.h"
+#include "blob/blob.h"
 #include "core/ctx.h"
 #include "core/error.h"
 #include "core/fileout.h"
-#include "blob/blob.h"
-#include "core/result.h"
+#include "core/utf8.h"
 #include "extract/extract.h"
 #include "fetch/fetch.h"
-#include "history/history_internal.h"
-#include "tag/rules.h"
 #include "tag/tag.h"
 
 #include <glib.h>
 #include <string.h>
 
-#define DEFAULT_NUM_PAGES 3
-#define DEFAULT_NUM_TAGS 8
-#define DEFAULT_MODEL "openai/gpt-4o-mini"
 #define MIN_TEXT_CHARS 50
 
 typedef enum source_kind { SRC_FILE, SRC_BUFFER, SRC_URL } source_kind;
@@ -27,58 +23,6 @@ typedef struct source {
   const void *data;
   size_t len;
 } source;
-
-DOCTAG_API doctag_status doctag_process_options_init(doctag_process_options *opts, unsigned int version)
-{
-  err_clear();
-  if (!opts)
-    return err_set(DOCTAG_EINVAL, "options are NULL");
-  if (version == 0 || version > DOCTAG_PROCESS_OPTIONS_VERSION)
-    return err_set(DOCTAG_EINVAL, "unsupported doctag_process_options version %u (this library knows up to %u)",
-                   version, DOCTAG_PROCESS_OPTIONS_VERSION);
-  doctag_process_options init = DOCTAG_PROCESS_OPTIONS_INIT;
-  *opts = init;
-  opts->version = version;
-  return DOCTAG_OK;
-}
-
-/* Options with defaults filled in and ranges checked. */
-static doctag_status effective_options(const doctag_ctx *ctx, const doctag_process_options *in,
-                                       doctag_process_options *out)
-{
-  doctag_process_options defaults = DOCTAG_PROCESS_OPTIONS_INIT;
-  if (!in)
-    in = &defaults;
-  if (in->version == 0 || in->version > DOCTAG_PROCESS_OPTIONS_VERSION)
-    return err_set(DOCTAG_EINVAL, "unsupported doctag_process_options version %u", in->version);
-  *out = *in;
-  if (!out->num_pages)
-    out->num_pages = DEFAULT_NUM_PAGES;
-  if (!out->num_tags)
-    out->num_tags = DEFAULT_NUM_TAGS;
-  if (out->num_pages > 10)
-    return err_set(DOCTAG_EINVAL, "num_pages must be between 1 and 10 (got %u)", out->num_pages);
-  if (out->num_tags < 3 || out->num_tags > 15)
-    return err_set(DOCTAG_EINVAL, "num_tags must be between 3 and 15 (got %u)", out->num_tags);
-  if (out->ocr != DOCTAG_OCR_AUTO && out->ocr != DOCTAG_OCR_FORCE && out->ocr != DOCTAG_OCR_OFF)
-    return err_set(DOCTAG_EINVAL, "ocr must be auto, force or off (got %d)", (int)out->ocr);
-  if ((out->exclusion_count && !out->exclusion_words) || (out->vocabulary_count && !out->vocabulary))
-    return err_set(DOCTAG_EINVAL, "a term list has a count but no array");
-  if (out->languages && !*out->languages)
-    out->languages = NULL;
-  if (out->languages && !g_regex_match_simple("^[a-z_]{3,16}(\\+[a-z_]{3,16})*$", out->languages, 0, 0))
-    return err_set(DOCTAG_EINVAL, "languages must look like \"eng\" or \"hin+eng\" (got \"%.40s\")",
-                   out->languages);
-  if (!out->model_name || !*out->model_name)
-    out->model_name = DEFAULT_MODEL;
-  if (!out->max_file_bytes)
-    out->max_file_bytes = ctx->max_file_bytes;
-  if (!out->max_pages)
-    out->max_pages = ctx->max_pages;
-  if (!out->timeout_sec)
-    out->timeout_sec = ctx->timeout_sec;
-  return DOCTAG_OK;
-}
 
 /* The PDF bytes of a source, size-capped. */
 static doctag_status load_source(const doctag_ctx *ctx, const source *src, const doctag_process_options *o,
@@ -129,6 +73,33 @@ static const char *source_where(const source *src, const doctag_result *r)
   return src->kind == SRC_BUFFER ? r->file_name : src->path_or_url;
 }
 
+/* The tagging step shared by documents and plain text: the ENOTEXT rule,
+ * then the chosen tagger on r->text (`pdf`: it was extracted from a PDF). */
+static doctag_status tag_result(const doctag_ctx *ctx, doctag_result *r, const doctag_process_options *o,
+                                double t0, bool pdf)
+{
+  size_t visible = visible_chars(r->text->str, MIN_TEXT_CHARS);
+  if (visible < MIN_TEXT_CHARS && pdf)
+    return err_set(DOCTAG_ENOTEXT, "Could not extract sufficient text from PDF. The document may be "
+                   "blank, or a scan OCR could not read (%zu characters found).", visible);
+  if (visible < MIN_TEXT_CHARS)
+    return err_set(DOCTAG_ENOTEXT, "Not enough text to tag: %zu visible characters, at least %d are needed.",
+                   visible, MIN_TEXT_CHARS);
+  const char *key = o->api_key && *o->api_key ? o->api_key : ctx->llm_api_key;
+  tag_request treq = {
+    .title = r->title, .text = r->text->str, .language = r->language, .num_tags = o->num_tags,
+    .exclusion = o->exclusion_words, .exclusion_count = o->exclusion_count,
+    .vocabulary = o->vocabulary, .vocabulary_count = o->vocabulary_count,
+    .model_name = o->model_name, .api_key = key, .deadline = t0 + o->timeout_sec,
+  };
+  doctag_status st = tag_run(ctx, &treq, &r->tags);
+  if (st)
+    return st;
+  r->tagged = true;
+  r->needs_review = r->tags.count < o->num_tags || !strcmp(r->quality, "low");
+  return DOCTAG_OK;
+}
+
 static doctag_status run(doctag_ctx *ctx, doctag_result **out, const source *src,
                          const doctag_process_options *opts_in, bool tag)
 {
@@ -141,7 +112,7 @@ static doctag_status run(doctag_ctx *ctx, doctag_result **out, const source *src
   double t0 = ctx_now();
   int64_t started_us = g_get_real_time();
   doctag_process_options o = DOCTAG_PROCESS_OPTIONS_INIT;
-  doctag_status st = effective_options(ctx, opts_in, &o);
+  doctag_status st = process_options_effective(ctx, opts_in, &o);
   if (st)
     return st;
 
@@ -198,32 +169,15 @@ static doctag_status run(doctag_ctx *ctx, doctag_result **out, const source *src
   extract_doc_clear(&doc);
   result_summarise(r);
 
-  if (tag) {
-    size_t visible = visible_chars(r->text->str, MIN_TEXT_CHARS);
-    if (visible < MIN_TEXT_CHARS) {
-      st = err_set(DOCTAG_ENOTEXT, "Could not extract sufficient text from PDF. The document may be "
-                   "blank, or a scan OCR could not read (%zu characters found).", visible);
-      goto fail;
-    }
-    const char *key = o.api_key && *o.api_key ? o.api_key : ctx->llm_api_key;
-    tag_request treq = {
-      .title = r->title, .text = r->text->str, .language = r->language, .num_tags = o.num_tags,
-      .exclusion = o.exclusion_words, .exclusion_count = o.exclusion_count,
-      .vocabulary = o.vocabulary, .vocabulary_count = o.vocabulary_count,
-      .model_name = o.model_name, .api_key = key, .deadline = t0 + o.timeout_sec,
-    };
-    if ((st = tag_run(ctx, &treq, &r->tags)))
-      goto fail;
-    r->tagged = true;
-    r->needs_review = r->tags.count < o.num_tags || !strcmp(r->quality, "low");
-  }
+  if (tag && (st = tag_result(ctx, r, &o, t0, true)))
+    goto fail;
   r->processing_time = ctx_now() - t0;
   /* A result the caller's history does not hold would be a 200 hiding a
    * failure: a failed recording fails the call. */
   if (tag && o.user_id && (st = blob_put(ctx, data, len, r->sha256)))
     goto fail_unrecorded;
   if (tag && o.user_id &&
-      (st = history_record_result(ctx, &o, r, source_type(src), source_where(src, r), (int64_t)len,
+      (st = process_record_result(ctx, &o, r, source_type(src), source_where(src, r), (int64_t)len,
                                   started_us, &r->document_id)))
     goto fail_unrecorded;
   g_bytes_unref(bytes);
@@ -234,7 +188,7 @@ fail:
   /* The document failed: that too is history (bad options are not). */
   if (tag && o.user_id && st != DOCTAG_EINVAL && st != DOCTAG_ECANCELLED) {
     char *msg = g_strdup(doctag_error_last()->message);
-    history_record_failure(ctx, &o, r->title, source_type(src), source_where(src, r),
+    process_record_failure(ctx, &o, r->title, source_type(src), source_where(src, r),
                            bytes ? (int64_t)g_bytes_get_size(bytes) : -1, msg, started_us, NULL);
     err_set(st, "%s", msg);
     g_free(msg);
@@ -295,7 +249,7 @@ DOCTAG_API doctag_status doctag_fetch_url(doctag_ctx *ctx, const char *url, cons
   if (st)
     return st;
   doctag_process_options o = DOCTAG_PROCESS_OPTIONS_INIT;
-  if ((st = effective_options(ctx, opts, &o)))
+  if ((st = process_options_effective(ctx, opts, &o)))
     return st;
   source src = { SRC_URL, url, NULL, 0 };
   GBytes *bytes = NULL;
@@ -306,39 +260,70 @@ DOCTAG_API doctag_status doctag_fetch_url(doctag_ctx *ctx, const char *url, cons
   return DOCTAG_OK;
 }
 
-DOCTAG_API doctag_status doctag_terms_parse(doctag_ctx *ctx, const void *data, size_t len, char ***terms,
-                                            size_t *count)
+DOCTAG_API doctag_status doctag_tag_text(doctag_ctx *ctx, doctag_result **out, const char *text, size_t len,
+                                         const char *title, const doctag_process_options *opts)
 {
   err_clear();
-  if (!terms)
-    return err_set(DOCTAG_EINVAL, "terms is NULL");
-  *terms = NULL;
-  if (count)
-    *count = 0;
-  if (!data && len)
-    return err_set(DOCTAG_EINVAL, "data is NULL");
-  char **v = NULL;
-  if (len >= 5 && memcmp(data, "%PDF-", 5) == 0) {
-    if (!ctx)
-      return err_set(DOCTAG_EINVAL, "a PDF term list needs a context");
-    doctag_result *r = NULL;
-    doctag_status st = doctag_extract_buffer(ctx, &r, data, len, NULL);
-    if (st)
-      return err_wrap(st, "term list PDF");
-    v = rules_parse_terms(r->text->str, r->text->len);
-    doctag_result_free(r);
-  } else {
-    if (len && !g_utf8_validate(data, (gssize)len, NULL))
-      return err_set(DOCTAG_EINVAL, "term list is neither UTF-8 text nor a PDF");
-    v = rules_parse_terms(data ? data : "", len);
-  }
-  *terms = v;
-  if (count)
-    *count = g_strv_length(v);
-  return DOCTAG_OK;
-}
+  if (!out)
+    return err_set(DOCTAG_EINVAL, "out is NULL");
+  *out = NULL;
+  if (!ctx)
+    return err_set(DOCTAG_EINVAL, "ctx is NULL");
+  if (!text && len)
+    return err_set(DOCTAG_EINVAL, "text is NULL");
+  double t0 = ctx_now();
+  int64_t started_us = g_get_real_time();
+  doctag_process_options o = DOCTAG_PROCESS_OPTIONS_INIT;
+  doctag_status st = process_options_effective(ctx, opts, &o);
+  if (st)
+    return st;
+  if (!text)
+    text = "";
+  if (len > o.max_file_bytes)
+    return err_set(DOCTAG_ELIMIT, "text is %.1f MB, over the limit of %.1f MB", len / 1048576.0,
+                   o.max_file_bytes / 1048576.0);
+  const char *bad = NULL;
+  if (!g_utf8_validate(text, (gssize)len, &bad))
+    return err_set(DOCTAG_EINVAL, "text is not UTF-8 (invalid byte at offset %zu)", (size_t)(bad - text));
+  if (title && !g_utf8_validate(title, -1, NULL))
+    return err_set(DOCTAG_EINVAL, "title is not UTF-8");
 
-DOCTAG_API void doctag_strv_free(char **v)
-{
-  g_strfreev(v);
+  doctag_result *r = g_new0(doctag_result, 1);
+  r->ocr_confidence = -1;
+  r->from_text = true;
+  r->extraction_method = "text";
+  r->quality = "high";
+  r->text = g_string_new_len(text, (gssize)len);
+  r->file_name = g_strdup(o.file_name && *o.file_name ? o.file_name : "");
+  char *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)text, len);
+  g_strlcpy(r->sha256, sum, sizeof r->sha256);
+  g_free(sum);
+  g_strlcpy(r->language, extract_detect_language(r->text->str, r->text->len), sizeof r->language);
+  /* no title given: the text's own (its first line of title length), else the file name */
+  if (title && *title) {
+    r->title = g_strdup(title);
+  } else {
+    char *head = utf8_prefix(r->text->str, 2000);
+    r->title = extract_title(NULL, head, r->file_name);
+    g_free(head);
+  }
+  if ((st = tag_result(ctx, r, &o, t0, false)))
+    goto fail;
+  r->processing_time = ctx_now() - t0;
+  if (o.user_id && (st = process_record_result(ctx, &o, r, "text", r->file_name, (int64_t)len, started_us,
+                                               &r->document_id)))
+    goto fail_unrecorded;
+  *out = r;
+  return DOCTAG_OK;
+
+fail:
+  if (o.user_id && st != DOCTAG_EINVAL && st != DOCTAG_ECANCELLED) {
+    char *msg = g_strdup(doctag_error_last()->message);
+    process_record_failure(ctx, &o, r->title, "text", r->file_name, (int64_t)len, msg, started_us, NULL);
+    err_set(st, "%s", msg);
+    g_free(msg);
+  }
+fail_unrecorded:
+  doctag_result_free(r);
+  return st;
 }
