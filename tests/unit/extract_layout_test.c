@@ -36,18 +36,26 @@ static doctag_status extract_bytes(const void *data, size_t len, extract_doc *do
   return extract_run(ctx, &req, doc);
 }
 
-/* The text of fixture layout/<name>.pdf (OCR off) and its truth. */
-static char *layout_text_of(const char *name, char **truth)
+/* A file of the generated fixtures (g_free it); fails the test when missing. */
+static char *read_fixture(const char *rel, size_t *len)
 {
   const char *dir = getenv("DOCTAG_FIXTURES");
   assert_non_null(dir);
-  char *pdf = g_strdup_printf("%s/layout/%s.pdf", dir, name), *txt = g_strdup_printf("%s/layout/%s.txt", dir, name);
-  size_t len = 0;
-  char *data = tu_read(pdf, &len);
+  char *path = g_build_filename(dir, rel, NULL);
+  char *data = tu_read(path, len);
   if (!data)
-    fail_msg("%s is missing: the fixtures test generates it", pdf);
-  *truth = tu_read(txt, NULL);
-  assert_non_null(*truth);
+    fail_msg("%s is missing: the fixtures test generates it", path);
+  g_free(path);
+  return data;
+}
+
+/* The text of fixture layout/<name>.pdf (OCR off) and its truth. */
+static char *layout_text_of(const char *name, char **truth)
+{
+  char *pdf = g_strdup_printf("layout/%s.pdf", name), *txt = g_strdup_printf("layout/%s.txt", name);
+  size_t len = 0;
+  char *data = read_fixture(pdf, &len);
+  *truth = read_fixture(txt, NULL);
   extract_doc doc;
   if (extract_bytes(data, len, &doc))
     fail_msg("%s: %s", pdf, doctag_error_last()->message);
@@ -194,50 +202,24 @@ static void test_devanagari_damage(void **state)
   assert_int_equal(garble_judge(broken, strlen(broken), false), PAGE_GARBLED);
 }
 
-/* A classic PDF from object bodies, with a correct xref. */
-static GString *pdf_of(const char *const *objs, int n)
-{
-  GString *s = g_string_new("%PDF-1.4\n");
-  size_t off[8];
-  for (int i = 0; i < n; i++) {
-    off[i] = s->len;
-    g_string_append_printf(s, "%d 0 obj\n%s\nendobj\n", i + 1, objs[i]);
-  }
-  size_t xref = s->len;
-  g_string_append_printf(s, "xref\n0 %d\n0000000000 65535 f \n", n + 1);
-  for (int i = 0; i < n; i++)
-    g_string_append_printf(s, "%010zu 00000 n \n", off[i]);
-  g_string_append_printf(s, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", n + 1, xref);
-  return s;
-}
-
 static void test_messages(void **state)
 {
   (void)state;
   extract_doc doc;
   /* a page tree that is not one: poppler's own words say so */
-  const char *objs[] = {
-    "<< /Type /Catalog /Pages 4 0 R >>",
-    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
-  };
-  GString *pdf = pdf_of(objs, 3);
-  assert_int_equal(extract_bytes(pdf->str, pdf->len, &doc), DOCTAG_EPDF);
+  size_t len = 0;
+  char *data = read_fixture("layout/bad_page_tree.pdf", &len);
+  assert_int_equal(extract_bytes(data, len, &doc), DOCTAG_EPDF);
   const char *m = doctag_error_last()->message;
   printf("  bad page tree: %s\n", m);
   assert_non_null(strstr(m, "poppler: Top-level pages object is wrong type"));
   extract_doc_clear(&doc);
-
-  g_string_free(pdf, TRUE);
+  g_free(data);
 
   /* truncated: the marker named once, as the file has it, and the cause */
-  char *path = g_strdup_printf("%s/malformed/truncated.pdf", getenv("DOCTAG_FIXTURES"));
-  size_t len = 0;
-  char *data = tu_read(path, &len);
-  assert_non_null(data);
+  data = read_fixture("malformed/truncated.pdf", &len);
   assert_int_equal(extract_bytes(data, len, &doc), DOCTAG_EPDF);
   g_free(data);
-  g_free(path);
   m = doctag_error_last()->message;
   printf("  truncated: %s\n", m);
   assert_non_null(strstr(m, "truncated"));
