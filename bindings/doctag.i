@@ -88,6 +88,7 @@ static const doctag_error_class doctag_error_classes[] = {
   { DOCTAG_EEXISTS, "AlreadyExists", "InvalidInput", "Already exists (a duplicate email)." },
   { DOCTAG_EUNAVAILABLE, "Unavailable", "StorageError", "A dependency (database, Redis) is down." },
   { DOCTAG_EINTERNAL, "InternalError", "Error", "A bug in doctag: please report it." },
+  { DOCTAG_ERATE, "RateLimited", "Error", "Too many attempts (login throttling): try again later." },
 };
 
 #define DOCTAG_ERROR_CLASS_COUNT (sizeof doctag_error_classes / sizeof doctag_error_classes[0])
@@ -134,6 +135,8 @@ const char *doctag_error_class_doc(int i)
 /* The last error is turned into the exception by the status typemap. */
 %ignore doctag_error_last;
 %ignore doctag_error;
+/* A server-side scheduling helper; doctag_auth_verify() is the binding. */
+%ignore doctag_auth_token_subject;
 /* Filled in by the option objects' constructors. */
 %ignore doctag_config_init;
 %ignore doctag_process_options_init;

@@ -16,6 +16,15 @@ PKGS="
  ocrmypdf nginx-light wrk hyperfine time
  debhelper dh-python devscripts dpkg-dev perl libperl-dev
 "
+PKGS="$PKGS wordnet-base libstemmer-dev python3-nltk" # tagger: WordNet POS table, Snowball stemmers, keyphrase scorer
+# dx (issue 16): the API reference, type checks, the venv/pip install test, man page checks
+PKGS="$PKGS doxygen mypy python3-venv python3-build python3-setuptools python3-wheel python3-pip groff-base"
+# web (issue 14): response schema checks, the headless Chromium tests, npm for the vendored Swagger UI, zlib for gzip of the static files
+PKGS="$PKGS python3-jsonschema chromium chromium-driver python3-selenium zlib1g-dev"
+# Debian's npm only where no npm is installed: a machine with another Node.js
+# (nodesource's, whose nodejs conflicts with Debian's npm) keeps its own.
+command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
+# sec: PDF stream limits (libdoctag/extract/limits.c) use zlib, listed above
 # text layer (issue 13): poppler's word list, bidi order, a CJK font for the vertical fixture, a word list for line-end hyphens
 PKGS="$PKGS libpoppler-cpp-dev libfribidi-dev fonts-wqy-microhei wamerican"
 missing=""
@@ -26,3 +35,5 @@ if [ -n "$missing" ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
 fi
+# web (issue 14): the pinned Swagger UI that /api/docs serves (web/vendor/, from npm)
+"$(dirname "$0")/fetch-web-vendor.sh"

@@ -62,7 +62,7 @@ static void register_refused(srv_reply *reply)
     srv_reply_error(reply, SRV_SCOPE_API);
     return;
   }
-  const char *field = g_str_has_prefix(e->message, "password") ? "password"
+  const char *field = !g_ascii_strncasecmp(e->message, "password", 8) ? "password"
                       : g_str_has_prefix(e->message, "full_name") ? "full_name" : "email";
   srv_invalid v = { 0 };
   srv_invalid_add(&v, e->message, "value_error", "body", field, NULL);
@@ -168,12 +168,12 @@ static void me_work(srv_call *c, srv_reply *reply)
 
 int api_auth_register(struct http_request *req)
 {
-  return srv_route(req, SRV_POST, SRV_JSON, register_work);
+  return srv_route(req, SRV_POST, SRV_JSON | SRV_HASH, register_work);
 }
 
 int api_auth_login(struct http_request *req)
 {
-  return srv_route(req, SRV_POST, SRV_JSON, login_work);
+  return srv_route(req, SRV_POST, SRV_JSON | SRV_HASH, login_work);
 }
 
 int api_auth_refresh(struct http_request *req)

@@ -233,7 +233,8 @@ static void legacy_work(srv_call *c, srv_reply *reply)
     return;
   srv_form form = { 0 };
   (void)srv_form_parse(&form, c->content_type, body, c->body.len, &why);
-  legacy_form(&form, c->user_id, reply);
+  if (!srv_form_refused(&form, reply))
+    legacy_form(&form, c->user_id, reply);
   srv_form_clear(&form);
   srv_body_unmap(body, map_len);
 }

@@ -36,6 +36,7 @@ static const error_row table[] = {
   { DOCTAG_EIO,            500, 500,   500, NULL },
   { DOCTAG_ENOMEM,         500, 500,   500, NULL },
   { DOCTAG_EINTERNAL,      500, 500,   500, NULL },
+  { DOCTAG_ERATE,          429, 429,   429, NULL },  /* + Retry-After */
 };
 
 static const error_row *row_for(doctag_status code)
@@ -73,4 +74,9 @@ void srv_reply_error(srv_reply *r, srv_scope scope)
   srv_reply_detail(r, status, "%s%s", prefix ? prefix : "", msg);
   if (status == 401)
     srv_reply_header(r, "www-authenticate", "Bearer");
+  if (e->code == DOCTAG_ERATE) {
+    char secs[16];
+    g_snprintf(secs, sizeof secs, "%u", MAX(1u, doctag_error_retry_after()));
+    srv_reply_header(r, "retry-after", secs);
+  }
 }

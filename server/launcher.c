@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -46,11 +47,15 @@ static const setting settings[] = {
   { "api-key", "OPENROUTER_API_KEY", "the LLM key (prefer the environment: flags show in ps)" },
   { "llm-base-url", "DOCTAG_LLM_BASE_URL", "OpenAI-compatible endpoint (default https://openrouter.ai/api/v1)" },
   { "jwt-secret", "DOCTAG_JWT_SECRET", "JWT signing secret (default: generated once in the data directory)" },
+  { "secret-key", "DOCTAG_SECRET_KEY", "key sealing batch jobs' LLM keys at rest, the same on every server and worker "
+                                       "(default: random per run; prefer the environment)" },
   { "blob-url", "DOCTAG_BLOB_URL", "s3://bucket/prefix for stored PDFs (default: the data directory)" },
   { "s3-endpoint", "DOCTAG_S3_ENDPOINT", "S3-compatible endpoint (default AWS)" },
   { "aws-region", "AWS_REGION", "S3 region" },
   { "aws-access-key-id", "AWS_ACCESS_KEY_ID", "S3 access key id" },
   { "aws-secret-access-key", "AWS_SECRET_ACCESS_KEY", "S3 secret key (prefer the environment)" },
+  { "body-timeout", "DOCTAG_BODY_TIMEOUT_SEC", "seconds a request's body may take to arrive (default 30; raise it for large "
+                                            "uploads over slow links)" },
   { "seccomp-tracing", "DOCTAG_SECCOMP_TRACING", "yes: log syscalls the sandbox would refuse instead of refusing them" },
 };
 
@@ -85,6 +90,11 @@ static const char routes[] =
   "\troute ^/api/history/documents/[^/]+/file$ api_history_document_file\n"
   "\troute ^/api/history/documents/[^/]+/reprocess$ api_history_document_reprocess\n"
   "\troute ^/api/history/documents/[^/]+$ api_history_document\n"
+  "\troute /api/openapi.json api_web_file\n"
+  "\troute /api/docs api_web_file\n"
+  "\troute ^/api/docs/ api_web_file\n"
+  "\troute /app api_web_file\n"
+  "\troute ^/app/ api_web_file\n"
   "\troute ^/ api_not_found\n";
 
 static volatile sig_atomic_t got_signal;
@@ -191,8 +201,10 @@ static char *kore_config(const char *module, const char *run_dir, const char *ho
   unsigned long long body_max = (unsigned long long)upload_mb * 1024 * 1024 + 1024 * 1024;
   g_string_append_printf(c,
     "# Written by doctag-server; regenerated at every start.\n"
-    "server api {\n\tbind %s %s\n\ttls no\n}\n\n"
+    /* The module first: the listener's connect callback is looked up in
+     * it (server/http_guard.c). */
     "load %s\n\n"
+    "server api {\n\tbind %s %s doctag_http_connect\n\ttls no\n}\n\n"
     "workers %lu\n"
     "worker_max_connections 4096\n"
     "worker_rlimit_nofiles 16384\n"
@@ -203,13 +215,15 @@ static char *kore_config(const char *module, const char *run_dir, const char *ho
     "http_body_max %llu\n"
     "http_body_disk_offload 1048576\n"
     "http_body_disk_path %s/bodies\n"
-    "http_body_timeout 120\n"
+    "http_body_timeout %s\n"
+    "http_header_max 8192\n"
     "http_request_limit 4000\n"
     "websocket_timeout 3600\n"
     "websocket_maxframe 65536\n"
     "task_threads 1\n\n"
     "domain * {\n\tattach api\n%s}\n",
-    host, port, module, http_workers, run_dir, tracing ? "yes" : "no", body_max, run_dir, routes);
+    module, host, port, http_workers, run_dir, tracing ? "yes" : "no", body_max, run_dir,
+    env_or("DOCTAG_BODY_TIMEOUT_SEC", "30"), routes);
   return g_string_free(c, FALSE);
 }
 
@@ -318,6 +332,12 @@ int main(int argc, char **argv)
   if (getenv("DOCTAG_WORKERS") && *getenv("DOCTAG_WORKERS") &&
       !parse_count("DOCTAG_WORKERS", getenv("DOCTAG_WORKERS"), 256, &workers))
     return EXIT_USAGE;
+  /* Kore cuts a request whose headers and body have not all arrived this
+   * many seconds after it began (a body sent a byte a second). */
+  unsigned long body_timeout = 30;
+  if (!parse_count("DOCTAG_BODY_TIMEOUT_SEC", env_or("DOCTAG_BODY_TIMEOUT_SEC", "30"), 65535, &body_timeout) ||
+      body_timeout == 0)
+    return EXIT_USAGE;
   const char *tracing_s = env_or("DOCTAG_SECCOMP_TRACING", "no");
   bool tracing = !strcmp(tracing_s, "yes") || !strcmp(tracing_s, "1") || !strcmp(tracing_s, "true");
   /* The library's own file limit follows the upload limit unless set. */
@@ -325,6 +345,24 @@ int main(int argc, char **argv)
   g_snprintf(mb, sizeof mb, "%lu", upload_mb);
   setenv("DOCTAG_MAX_FILE_MB", env_or("DOCTAG_MAX_FILE_MB", mb), 1);
   setenv("OMP_THREAD_LIMIT", env_or("OMP_THREAD_LIMIT", "1"), 1);
+
+  /* Batch jobs keep their LLM key sealed under DOCTAG_SECRET_KEY. Without
+   * one, a key drawn now that only this run's processes (kore's and the
+   * batch workers, which inherit it) hold: nothing readable rests on disk,
+   * and after a restart such jobs' keys are gone (README, Security). */
+  if (!getenv("DOCTAG_SECRET_KEY") || !*getenv("DOCTAG_SECRET_KEY")) {
+    unsigned char raw[32];
+    char hex[2 * sizeof raw + 1];
+    if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw) {
+      fprintf(stderr, "doctag-server: getrandom: %s\n", g_strerror(errno));
+      return 1;
+    }
+    for (size_t i = 0; i < sizeof raw; i++)
+      g_snprintf(hex + 2 * i, 3, "%02x", raw[i]);
+    setenv("DOCTAG_SECRET_KEY", hex, 1);
+    explicit_bzero(raw, sizeof raw);
+    explicit_bzero(hex, sizeof hex);
+  }
 
   /* The context checks every setting and creates the data directory. */
   doctag_ctx *ctx = NULL;
@@ -342,6 +380,12 @@ int main(int argc, char **argv)
             DOCTAG_MODULE_INSTALLED);
     return 1;
   }
+  /* The web app, the docs page and openapi.json (web.c); the server runs
+   * without them, answering 404 there. */
+  char *web_dir = find_file(DOCTAG_WEB_BUILD, DOCTAG_WEB_INSTALLED, "DOCTAG_WEB_DIR");
+  if (web_dir)
+    setenv("DOCTAG_WEB_DIR", web_dir, 1);
+  g_free(web_dir);
   char *run_dir = NULL;
   char *config = NULL;
   if (print_only) {

@@ -63,6 +63,7 @@ void kore_parent_configure(int argc, char **argv)
     exit(1);
   }
   doctag_ctx_free(ctx);
+  srv_web_load();
 }
 
 /* In each worker, after kore's sandbox is on. */

@@ -9,7 +9,6 @@
 
 #include <string.h>
 
-#define MAX_PARTS 64
 #define MAX_HEADER_BYTES 8192
 
 static void part_free(gpointer p)
@@ -111,6 +110,7 @@ bool srv_form_parse(srv_form *f, const char *content_type, const unsigned char *
   bool ok = false;
   const unsigned char *end = data + len;
   const unsigned char *p = NULL;
+  unsigned int nparts = 0;
   if (len >= dlen - 2 && memcmp(data, delim + 2, dlen - 2) == 0)
     p = data + dlen - 2;
   else if ((p = memmem(data, len, delim, dlen)) != NULL)
@@ -148,15 +148,16 @@ bool srv_form_parse(srv_form *f, const char *content_type, const unsigned char *
       *why = "the multipart body is truncated";
       break;
     }
+    /* Every part counts, ignored ones too: each costs a scan. */
+    if (++nparts > SRV_FORM_MAX_PARTS) {
+      f->too_many_parts = true;
+      *why = "Too many form parts";
+      break;
+    }
     srv_part *part = g_new0(srv_part, 1);
     if (part_headers(part, (const char *)p, (size_t)(hend - p))) {
       part->data = body;
       part->len = (size_t)(next - body);
-      if (f->parts->len >= MAX_PARTS) {
-        part_free(part);
-        *why = "too many multipart parts";
-        break;
-      }
       g_ptr_array_add(f->parts, part);
     } else {
       part_free(part);  /* no form-data disposition: ignored, as by browsers' servers */
@@ -191,4 +192,12 @@ void srv_form_clear(srv_form *f)
   if (f->parts)
     g_ptr_array_free(f->parts, TRUE);
   f->parts = NULL;
+}
+
+bool srv_form_refused(const srv_form *f, srv_reply *reply)
+{
+  if (!f->too_many_parts)
+    return false;
+  srv_reply_detail(reply, 400, "Too many form parts");
+  return true;
 }

@@ -126,6 +126,12 @@ static void allow_header(struct http_request *req, int methods)
 
 bool srv_begin(struct http_request *req, int methods)
 {
+  /* The request has all its body. Kore 4.1 clears the body timeout only
+   * for a body that came in one read (http_header_recv), not in several
+   * (http_body_recv): left armed, it cut every request whose upload and
+   * processing took longer than http_body_timeout with an empty 408. */
+  if (req->owner)
+    req->owner->http_timeout = 0;
   const char *origin = srv_header(req, "origin");
   if (req->method == HTTP_METHOD_OPTIONS && origin && srv_header(req, "access-control-request-method")) {
     preflight(req, origin);

@@ -20,6 +20,14 @@ static int fixed_json(struct http_request *req, const char *body, size_t len)
 
 int api_root(struct http_request *req)
 {
+  /* A browser goes to the web app; API clients keep the JSON. */
+  if (req->method == HTTP_METHOD_GET && srv_prefers_html(req)) {
+    if (!srv_begin(req, SRV_GET))
+      return KORE_RESULT_OK;
+    http_response_header(req, "location", "/app/");
+    http_response(req, 302, NULL, 0);
+    return KORE_RESULT_OK;
+  }
   return fixed_json(req, root_body, sizeof root_body - 1);
 }
 

@@ -89,7 +89,15 @@ int srv_route(struct http_request *req, int methods, int flags, srv_route_fn fn)
   t->call.ip = client_ip(req);
   t->call.method = req->method;
   srv_body_get(req, &t->call.body);
-  return srv_async(req, (flags & SRV_HEAVY) ? SRV_POOL_HEAVY : SRV_POOL_QUICK, route_work, t, route_task_free);
+  srv_pool pool = (flags & SRV_HEAVY) ? SRV_POOL_HEAVY : (flags & SRV_HASH) ? SRV_POOL_HASH : SRV_POOL_QUICK;
+  /* Documents: shared fairly among users, named by their token (checked
+   * for signature and expiry only; route_work authenticates). */
+  char *owner = NULL;
+  if ((flags & SRV_HEAVY) && token && doctag_auth_token_subject(srv.ctx, &owner, token) != DOCTAG_OK)
+    owner = NULL;
+  int rc = srv_async_owned(req, pool, owner, route_work, t, route_task_free);
+  doctag_free(owner);
+  return rc;
 }
 
 char *srv_call_query(const srv_call *call, const char *name)

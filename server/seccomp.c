@@ -49,6 +49,8 @@ KORE_SECCOMP_FILTER("doctag",
   KORE_SYSCALL_ALLOW(fsync),
   KORE_SYSCALL_ALLOW(fchmod),
   KORE_SYSCALL_ALLOW(chmod),
+  /* password hashing slots (libdoctag/auth/throttle.c) are flock()ed files */
+  KORE_SYSCALL_ALLOW(flock),
   /* terminal checks of libraries; kore's own list refuses ioctl with EACCES */
   KORE_SYSCALL_ALLOW(ioctl),
   /* the WebSocket pollers wake the event loop through an eventfd */

@@ -108,6 +108,7 @@ void srv_reply_error(srv_reply *r, srv_scope scope);
 typedef enum srv_pool {
   SRV_POOL_QUICK = 0,     /* database calls: auth, history, job steering */
   SRV_POOL_HEAVY,         /* processing documents: extraction, OCR, LLM */
+  SRV_POOL_HASH,          /* password hashes (register, login): a flood waits here, not in QUICK */
 } srv_pool;
 
 /* Work run on a task thread: fills `reply` (never calls http_* or kore_*). */
@@ -117,8 +118,19 @@ void srv_tasks_init(unsigned int quick_threads, unsigned int heavy_threads);
 /* Runs fn(data, reply) on a thread of `pool` and puts the request to sleep
  * until it is done; data_free(data) runs when the request goes away.
  * Returns KORE_RESULT_RETRY: the handler returns it as it is. */
+/* ---- raw HTTP framing (http_guard.c) ---- */
+
+/* The listener's connect callback (`bind HOST PORT doctag_http_connect`). */
+void doctag_http_connect(struct connection *c);
+
 int srv_async(struct http_request *req, srv_pool pool, srv_work_fn fn, void *data,
               GDestroyNotify data_free);
+/* srv_async() for work of user `owner` (NULL: none) on a pool shared
+ * fairly: each user's first job in flight runs before anyone's second, and
+ * past DOCTAG_USER_MAX_DOCS (default 8) in flight in this process the
+ * request is answered 429 at once. */
+int srv_async_owned(struct http_request *req, srv_pool pool, const char *owner, srv_work_fn fn, void *data,
+                    GDestroyNotify data_free);
 /* Whether this call of the handler is the wake-up after srv_async(). */
 bool srv_resuming(struct http_request *req);
 /* Sends the reply of a finished srv_async() (KORE_RESULT_OK), or asks to be
@@ -158,6 +170,7 @@ typedef enum srv_route_flags {
   SRV_AUTH = 1 << 0,    /* needs a valid access token: 401 otherwise */
   SRV_JSON = 1 << 1,    /* the body must be a JSON object: 422 otherwise */
   SRV_HEAVY = 1 << 2,   /* runs on the document pool */
+  SRV_HASH = 1 << 3,    /* hashes a password: runs on the hash pool */
 } srv_route_flags;
 
 /* Runs on a task thread and fills the reply. */
@@ -227,12 +240,18 @@ typedef struct srv_part {
 
 typedef struct srv_form {
   GPtrArray *parts;    /* srv_part * */
+  bool too_many_parts; /* more than SRV_FORM_MAX_PARTS: answer 400 "Too many form parts" */
 } srv_form;
+
+#define SRV_FORM_MAX_PARTS 64
 
 /* Parses a multipart/form-data body (content_type carries the boundary).
  * Parts point into `data`. false with *why on a malformed body. */
 bool srv_form_parse(srv_form *f, const char *content_type, const unsigned char *data, size_t len,
                     const char **why);
+/* True, having answered 400 "Too many form parts", when the body had more
+ * parts than SRV_FORM_MAX_PARTS. */
+bool srv_form_refused(const srv_form *f, srv_reply *reply);
 /* The first part named `name`, or NULL. */
 const srv_part *srv_form_get(const srv_form *f, const char *name);
 /* A plain field's value as a new string (NULL when absent or a file). */
@@ -264,5 +283,11 @@ bool srv_is_uuid(const char *s);
 
 /* ---- websocket (websocket.c) --------------------------------------------- */
 void srv_ws_init(void);
+
+/* ---- the web app and API docs (web.c) ------------------------------------ */
+/* Reads the files under DOCTAG_WEB_DIR into memory (parent, before fork). */
+void srv_web_load(void);
+/* Whether the request's Accept ranks text/html above application/json. */
+bool srv_prefers_html(struct http_request *req);
 
 #endif

@@ -5,7 +5,8 @@
 
 static bool is_http_url(const char *url)
 {
-  return g_str_has_prefix(url, "http://") || g_str_has_prefix(url, "https://");
+  /* Schemes are case-insensitive (RFC 3986 3.1): HTTP:// is http. */
+  return !g_ascii_strncasecmp(url, "http://", 7) || !g_ascii_strncasecmp(url, "https://", 8);
 }
 
 /* A file part counts when it has a name or content: browsers send an empty
@@ -119,7 +120,8 @@ static void single_work(srv_call *call, srv_reply *reply)
   srv_form form = { 0 };
   /* A body that is not multipart has no fields: "config" is then missing. */
   (void)srv_form_parse(&form, call->content_type, body, call->body.len, &why);
-  process_form(&form, call->user_id, reply);
+  if (!srv_form_refused(&form, reply))
+    process_form(&form, call->user_id, reply);
   srv_form_clear(&form);
   srv_body_unmap(body, map_len);
 }

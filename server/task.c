@@ -21,9 +21,42 @@ typedef struct srv_job {
   GDestroyNotify data_free;
   srv_reply reply;
   bool started;
+  char *owner;             /* the user of a document job (fair share), or NULL */
+  guint64 rank, seq;       /* the owner's jobs before this one when queued; arrival */
 } srv_job;
 
-static GThreadPool *pools[2];
+/* Documents in flight (queued or running) per user in this process: the
+ * heavy pool runs each user's first before anyone's second, so one user's
+ * pile of documents cannot starve another's, and a user with
+ * srv_user_docs_max in flight is answered 429. */
+static GMutex owners_lock;
+static GHashTable *owners;   /* user id -> count */
+static guint64 arrivals;
+static unsigned int user_docs_max = 8;
+
+static gint by_rank(gconstpointer a, gconstpointer b, gpointer unused)
+{
+  (void)unused;
+  const srv_job *x = a, *y = b;
+  if (x->rank != y->rank)
+    return x->rank < y->rank ? -1 : 1;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void owner_done(srv_job *job)
+{
+  if (!job->owner)
+    return;
+  g_mutex_lock(&owners_lock);
+  guint n = GPOINTER_TO_UINT(g_hash_table_lookup(owners, job->owner));
+  if (n <= 1)
+    g_hash_table_remove(owners, job->owner);
+  else
+    g_hash_table_insert(owners, g_strdup(job->owner), GUINT_TO_POINTER(n - 1));
+  g_mutex_unlock(&owners_lock);
+}
+
+static GThreadPool *pools[3];
 
 /* Document work runs at a lower priority: the event loop, which answers
  * /api/status and wakes requests, must win the CPU over OCR. Linux keeps
@@ -42,6 +75,7 @@ static void pool_run(gpointer item, gpointer pool_id)
   }
   kore_task_set_state(&job->task, KORE_TASK_STATE_RUNNING);
   job->fn(job->data, &job->reply);
+  owner_done(job);
   kore_task_set_result(&job->task, KORE_RESULT_OK);
   /* Closes the write end: the event loop sees it and wakes the request.
    * The job must not be touched after this. */
@@ -51,6 +85,17 @@ static void pool_run(gpointer item, gpointer pool_id)
 void srv_tasks_init(unsigned int quick_threads, unsigned int heavy_threads)
 {
   GError *err = NULL;
+  owners = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  const char *cap = getenv("DOCTAG_USER_MAX_DOCS");
+  if (cap && *cap) {
+    char *end = NULL;
+    unsigned long v = strtoul(cap, &end, 10);
+    if (*end || v == 0 || v > 100000)
+      kore_log(LOG_ERR, "doctag: DOCTAG_USER_MAX_DOCS=%s is not a number from 1 to 100000; using %u", cap,
+               user_docs_max);
+    else
+      user_docs_max = (unsigned int)v;
+  }
   pools[SRV_POOL_QUICK] = g_thread_pool_new(pool_run, GINT_TO_POINTER(SRV_POOL_QUICK), (gint)MAX(quick_threads, 1),
                                             FALSE, &err);
   if (!pools[SRV_POOL_QUICK])
@@ -58,6 +103,13 @@ void srv_tasks_init(unsigned int quick_threads, unsigned int heavy_threads)
   pools[SRV_POOL_HEAVY] = g_thread_pool_new(pool_run, GINT_TO_POINTER(SRV_POOL_HEAVY), (gint)MAX(heavy_threads, 1),
                                             FALSE, &err);
   if (!pools[SRV_POOL_HEAVY])
+    fatal("doctag: cannot create the task pool: %s", err->message);
+  g_thread_pool_set_sort_function(pools[SRV_POOL_HEAVY], by_rank, NULL);
+  /* As many as the cores: the library caps hashes machine-wide at that
+   * (auth/throttle.h); a login flood queues here while QUICK answers. */
+  pools[SRV_POOL_HASH] = g_thread_pool_new(pool_run, GINT_TO_POINTER(SRV_POOL_HASH),
+                                           (gint)MAX(1, g_get_num_processors()), FALSE, &err);
+  if (!pools[SRV_POOL_HASH])
     fatal("doctag: cannot create the task pool: %s", err->message);
 }
 
@@ -74,16 +126,22 @@ static void job_onfree(struct http_request *req)
   if (job->data_free && job->data)
     job->data_free(job->data);
   job->data = NULL;
+  g_free(job->owner);
+  job->owner = NULL;
   srv_reply_clear(&job->reply);
   /* kore_free(req->hdlr_extra) follows in http_request_free(). */
 }
 
-int srv_async(struct http_request *req, srv_pool pool, srv_work_fn fn, void *data, GDestroyNotify data_free)
+static int push(struct http_request *req, srv_pool pool, srv_work_fn fn, void *data, GDestroyNotify data_free,
+                const char *owner, guint64 rank, guint64 seq)
 {
   srv_job *job = kore_calloc(1, sizeof *job);
   job->fn = fn;
   job->data = data;
   job->data_free = data_free;
+  job->owner = g_strdup(owner);
+  job->rank = rank;
+  job->seq = seq;
   req->hdlr_extra = job;
   req->onfree = job_onfree;
 
@@ -94,6 +152,33 @@ int srv_async(struct http_request *req, srv_pool pool, srv_work_fn fn, void *dat
   job->started = true;
   g_thread_pool_push(pools[pool], job, NULL);
   return KORE_RESULT_RETRY;
+}
+
+int srv_async(struct http_request *req, srv_pool pool, srv_work_fn fn, void *data, GDestroyNotify data_free)
+{
+  return push(req, pool, fn, data, data_free, NULL, 0, 0);
+}
+
+int srv_async_owned(struct http_request *req, srv_pool pool, const char *owner, srv_work_fn fn, void *data,
+                    GDestroyNotify data_free)
+{
+  if (!owner)
+    return push(req, pool, fn, data, data_free, NULL, 0, 0);
+  g_mutex_lock(&owners_lock);
+  guint n = GPOINTER_TO_UINT(g_hash_table_lookup(owners, owner));
+  guint64 seq = arrivals++;
+  if (n < user_docs_max)
+    g_hash_table_insert(owners, g_strdup(owner), GUINT_TO_POINTER(n + 1));
+  g_mutex_unlock(&owners_lock);
+  if (n < user_docs_max)
+    return push(req, pool, fn, data, data_free, owner, n, seq);
+  if (data_free && data)
+    data_free(data);
+  srv_reply r = { 0 };
+  srv_reply_detail(&r, 429, "Too many documents in progress for this account (%u at once); try again when one "
+                   "finishes", user_docs_max);
+  srv_reply_header(&r, "retry-after", "5");
+  return srv_send(req, &r);
 }
 
 bool srv_resuming(struct http_request *req)

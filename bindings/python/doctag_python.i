@@ -61,6 +61,9 @@ static void doctag_py_raise(int code)
     PyBuffer_Release(&view$argnum);
 }
 
+/* doctag_tag_text(): the Python layer hands the text over as UTF-8 bytes. */
+%apply (const void *data, size_t len) { (const char *text, size_t len) };
+
 /* A term list comes back as a list of str. */
 %typemap(in, numinputs=0) (char ***terms, size_t *count) (char **tmpv = NULL, size_t tmpn = 0) {
   $1 = &tmpv;
@@ -195,6 +198,8 @@ class Error(Exception):
     code = None
 
     def __init__(self, message="", code=None):
+        # one argument: OSError's children (NotFound, IoError, Timeout) would
+        # read two as (errno, strerror)
         super().__init__(message)
         self.message = message
         if code is not None:
@@ -214,6 +219,19 @@ class Error(Exception):
         return "%s(%r, code=%s)" % (type(self).__name__, self.message, self.name)
 
 
+# The builtin exceptions a Python user already catches: `except
+# FileNotFoundError` or `except LookupError` catch NotFound (a file, job,
+# document or user), `except ValueError` catches InvalidInput and its
+# children (LimitExceeded, UrlRefused, NoText, AlreadyExists), `except
+# TimeoutError` Timeout, `except OSError` IoError. Messages are unchanged.
+_BUILTIN_BASES = {
+    "InvalidInput": (ValueError,),
+    "IoError": (OSError,),
+    "NotFound": (FileNotFoundError, LookupError),
+    "Timeout": (TimeoutError,),
+}
+
+
 def _make_error_classes():
     classes = {"Error": Error}
     by_code = {}
@@ -221,8 +239,9 @@ def _make_error_classes():
         name = error_class_name(i)
         parent = classes[error_class_parent(i)]
         code = error_class_code(i)
-        cls = type(name, (parent,), {"__doc__": error_class_doc(i), "code": code,
-                                    "__module__": "doctag", "__qualname__": name})
+        bases = (parent,) + _BUILTIN_BASES.get(name, ())
+        cls = type(name, bases, {"__doc__": error_class_doc(i), "code": code,
+                                 "__module__": "doctag", "__qualname__": name})
         classes[name] = cls
         by_code[code] = cls
     py_register_errors(by_code)

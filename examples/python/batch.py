@@ -17,7 +17,7 @@ import doctag
 EMAIL, PASSWORD = "example@example.org", "example password"
 
 
-def main():
+def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("files", nargs="+", metavar="PDF")
     ap.add_argument("--model", default="local", help='"local" (offline) or an LLM model name')
@@ -28,7 +28,7 @@ def main():
         try:
             user = ctx.register(EMAIL, PASSWORD, full_name="doctag example")
         except doctag.AlreadyExists:
-            user = ctx.login(EMAIL, PASSWORD).user
+            user = ctx.verify(ctx.login(EMAIL, PASSWORD))
         rows = [{"title": f, "file_path": f, "file_source_type": "local"} for f in args.files]
         with ctx.submit_batch(user, rows, model=args.model, num_tags=args.num_tags) as job:
             print("job %s: %d documents" % (job.id, job.total))
@@ -44,7 +44,7 @@ def main():
             job.refresh()
             print("status: %s, %d succeeded, %d failed of %d"
                   % (job.status, job.processed_count, job.failed_count, job.total))
-            for r in sorted(job.results(), key=lambda r: r["row_id"]):
+            for r in sorted(job.results(), key=lambda r: int(r["row_id"])):
                 print("row %d: %s" % (r["row_id"], r["title"]))
                 if r["status"] != "success":
                     print("  failed: %s" % r["error"])

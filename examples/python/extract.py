@@ -11,7 +11,7 @@ import sys
 import doctag
 
 
-def main():
+def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("source", metavar="PDF")
     ap.add_argument("--ocr", choices=("auto", "force", "off"), default="auto")
@@ -27,7 +27,7 @@ def main():
                                        password=args.password):
                 if page.index:
                     sys.stdout.write("\f")
-                sys.stdout.write(page.text)
+                sys.stdout.write(page.text or "")
                 how = page.method if page.ocr_confidence is None else \
                     "%s, confidence %.0f%%" % (page.method, page.ocr_confidence)
                 print("[page %d: %s]" % (page.index + 1, how), file=sys.stderr)

@@ -9,11 +9,12 @@ import concurrent.futures
 import json
 import os
 import sys
+from typing import Any, Dict
 
 import doctag
 
 
-def main():
+def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("directory")
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
@@ -26,7 +27,7 @@ def main():
     # One context for all threads: it is thread-safe, and the blocking calls
     # release the GIL, so the documents really are processed in parallel.
     with doctag.Context() as ctx:
-        def one(path):
+        def one(path: str) -> Dict[str, Any]:
             try:
                 r = ctx.process(path, model=args.model)
                 return {"file": path, "title": r.title, "tags": r.tags}

@@ -10,7 +10,7 @@ import sys
 import doctag
 
 
-def main():
+def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("sources", nargs="+", metavar="PDF")
     ap.add_argument("--model", default="local", help='"local" (offline) or an LLM model name')

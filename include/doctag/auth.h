@@ -101,6 +101,16 @@ DOCTAG_API doctag_status doctag_auth_logout(doctag_ctx *ctx, const char *refresh
 DOCTAG_API doctag_status doctag_auth_verify(doctag_ctx *ctx, doctag_user **out, const char *access_token);
 
 /**
+ * The user id an access token names, checking its signature, algorithm,
+ * type and expiry but not the database (revocation, disabled or deleted
+ * users): for cheap decisions that do not grant access, such as sharing
+ * the document workers fairly among users. Call doctag_auth_verify() to
+ * authenticate. *user_id is newly allocated (doctag_free()).
+ * Errors: DOCTAG_EAUTH as doctag_auth_verify(), DOCTAG_EIO (the secret).
+ */
+DOCTAG_API doctag_status doctag_auth_token_subject(doctag_ctx *ctx, char **user_id, const char *access_token);
+
+/**
  * The user with this id. *out is newly allocated; release it with
  * doctag_user_free(). Errors: DOCTAG_ENOTFOUND, database errors.
  */
@@ -117,11 +127,15 @@ DOCTAG_API doctag_status doctag_auth_set_active(doctag_ctx *ctx, const char *use
 DOCTAG_API void doctag_user_free(doctag_user *user);
 
 /* User accessors. Strings are borrowed: valid until doctag_user_free(). */
+/** The user's id (a UUID). Borrowed: valid until doctag_user_free(). */
 DOCTAG_API const char *doctag_user_id(const doctag_user *user);
+/** The user's email, lower-cased. Borrowed: valid until doctag_user_free(). */
 DOCTAG_API const char *doctag_user_email(const doctag_user *user);
 /** NULL when the user gave none. */
 DOCTAG_API const char *doctag_user_full_name(const doctag_user *user);
+/** Whether the account may log in (false once disabled). */
 DOCTAG_API bool doctag_user_is_active(const doctag_user *user);
+/** Whether the email address was verified. */
 DOCTAG_API bool doctag_user_is_verified(const doctag_user *user);
 /** ISO 8601 UTC, e.g. "2024-05-01T12:34:56.123456Z". */
 DOCTAG_API const char *doctag_user_created_at(const doctag_user *user);
@@ -137,7 +151,9 @@ DOCTAG_API doctag_status doctag_user_to_json(const doctag_user *user, char **jso
 DOCTAG_API void doctag_tokens_free(doctag_tokens *tokens);
 
 /* Token accessors. Strings are borrowed: valid until doctag_tokens_free(). */
+/** The access token (a JWT). Borrowed: valid until doctag_tokens_free(). */
 DOCTAG_API const char *doctag_tokens_access(const doctag_tokens *tokens);
+/** The refresh token. Borrowed: valid until doctag_tokens_free(). */
 DOCTAG_API const char *doctag_tokens_refresh(const doctag_tokens *tokens);
 /** "bearer". */
 DOCTAG_API const char *doctag_tokens_type(const doctag_tokens *tokens);

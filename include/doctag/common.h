@@ -53,7 +53,8 @@ typedef enum doctag_status {
   DOCTAG_ENOTEXT = -18,     /* too little text to tag */
   DOCTAG_EEXISTS = -19,     /* already exists (duplicate email) */
   DOCTAG_EUNAVAILABLE = -20,/* a dependency is down (database, redis) */
-  DOCTAG_EINTERNAL = -21    /* a bug: please report */
+  DOCTAG_EINTERNAL = -21,   /* a bug: please report */
+  DOCTAG_ERATE = -22        /* too many attempts: try again later, see doctag_error_retry_after() (HTTP 429) */
 } doctag_status;
 
 /**
@@ -81,6 +82,12 @@ typedef struct doctag_error {
  * Never NULL. Borrowed: valid until the next doctag call on this thread.
  */
 DOCTAG_API const doctag_error *doctag_error_last(void);
+
+/**
+ * Seconds the calling thread's last DOCTAG_ERATE error asks to wait before
+ * trying again (login throttling); 0 after any other result.
+ */
+DOCTAG_API unsigned int doctag_error_retry_after(void);
 
 /** A short stable name for a status code ("EINVAL"...), never NULL. */
 DOCTAG_API const char *doctag_status_name(doctag_status code);

@@ -30,13 +30,19 @@ typedef struct doctag_health doctag_health;
 DOCTAG_API doctag_status doctag_health_check(doctag_ctx *ctx, doctag_health **out);
 /** True when every required probe succeeded. */
 DOCTAG_API bool doctag_health_ok(const doctag_health *h);
+/** Number of probes in the report. */
 DOCTAG_API size_t doctag_health_count(const doctag_health *h);
 /* Probe i: name, whether it succeeded, a detail ("" or the reason) and its
  * latency. Strings are borrowed: valid until doctag_health_free(). */
+/** Name of probe i ("database", "queue", "ocr", "blobs", "llm"). Borrowed: valid until doctag_health_free(). */
 DOCTAG_API const char *doctag_health_name(const doctag_health *h, size_t i);
+/** Whether probe i succeeded. */
 DOCTAG_API bool doctag_health_probe_ok(const doctag_health *h, size_t i);
+/** Whether probe i is needed for the service to be up (false: optional). */
 DOCTAG_API bool doctag_health_probe_required(const doctag_health *h, size_t i);
+/** "" or the reason probe i failed. Borrowed: valid until doctag_health_free(). */
 DOCTAG_API const char *doctag_health_detail(const doctag_health *h, size_t i);
+/** How long probe i took, in milliseconds. */
 DOCTAG_API double doctag_health_latency_ms(const doctag_health *h, size_t i);
 /**
  * CONTRACT.md's shape: {"status": "healthy"|"unhealthy", "version": "2.0.0",

@@ -89,6 +89,7 @@ typedef struct doctag_stats doctag_stats;
  */
 DOCTAG_API doctag_status doctag_history_jobs(doctag_ctx *ctx, doctag_job_list **out, const char *user_id,
                                              unsigned int limit, unsigned int offset, const char *status);
+/** Jobs in this page of the list. */
 DOCTAG_API size_t doctag_job_list_count(const doctag_job_list *list);
 /** Jobs matching the filter, over every page. */
 DOCTAG_API uint64_t doctag_job_list_total(const doctag_job_list *list);
@@ -109,6 +110,7 @@ DOCTAG_API doctag_status doctag_history_job(doctag_ctx *ctx, doctag_job_detail *
                                             const char *job_id);
 /** Borrowed: valid until doctag_job_detail_free(). */
 DOCTAG_API const doctag_job_record *doctag_job_detail_job(const doctag_job_detail *job);
+/** Documents of the job. */
 DOCTAG_API size_t doctag_job_detail_document_count(const doctag_job_detail *job);
 /** Borrowed: valid until doctag_job_detail_free(). NULL when i is out of range. */
 DOCTAG_API const doctag_document_record *doctag_job_detail_document_at(const doctag_job_detail *job, size_t i);
@@ -146,6 +148,7 @@ DOCTAG_API doctag_status doctag_history_documents(doctag_ctx *ctx, doctag_docume
 DOCTAG_API doctag_status doctag_history_search(doctag_ctx *ctx, doctag_document_list **out,
                                                const char *user_id, const char *query, unsigned int limit);
 
+/** Documents in this page of the list (or results of the search). */
 DOCTAG_API size_t doctag_document_list_count(const doctag_document_list *list);
 /** The user's documents in all (lists) or the number of results (search). */
 DOCTAG_API uint64_t doctag_document_list_total(const doctag_document_list *list);
@@ -198,10 +201,13 @@ DOCTAG_API doctag_status doctag_history_document_reprocess(doctag_ctx *ctx, doct
  * doctag_stats_free(). Errors: DOCTAG_EINVAL, database errors.
  */
 DOCTAG_API doctag_status doctag_history_stats(doctag_ctx *ctx, doctag_stats **out, const char *user_id);
+/** The user's jobs in all. */
 DOCTAG_API uint64_t doctag_stats_total_jobs(const doctag_stats *stats);
+/** The user's documents in all. */
 DOCTAG_API uint64_t doctag_stats_total_documents(const doctag_stats *stats);
 /** Documents that succeeded. */
 DOCTAG_API uint64_t doctag_stats_documents_processed(const doctag_stats *stats);
+/** Documents that failed. */
 DOCTAG_API uint64_t doctag_stats_documents_failed(const doctag_stats *stats);
 /** Distinct job states the user has jobs in. */
 DOCTAG_API size_t doctag_stats_status_count(const doctag_stats *stats);
@@ -211,6 +217,7 @@ DOCTAG_API doctag_status doctag_stats_status_at(const doctag_stats *stats, size_
                                                 uint64_t *count);
 /** The five most recent jobs. */
 DOCTAG_API size_t doctag_stats_recent_count(const doctag_stats *stats);
+/** Recent job i. Borrowed: valid until doctag_stats_free(); NULL when i is out of range. */
 DOCTAG_API const doctag_job_record *doctag_stats_recent_at(const doctag_stats *stats, size_t i);
 /** {"total_jobs", "total_documents", "documents_processed", "documents_failed",
  * "jobs_by_status": {status: count}, "recent_activity": [JobSummary]};
@@ -223,16 +230,22 @@ DOCTAG_API void doctag_stats_free(doctag_stats *stats);
  * One step for front ends: the call, then its _to_json. *json is newly
  * allocated; release it with doctag_free(). Errors: those of the call.
  */
+/** doctag_history_jobs() then doctag_job_list_to_json(); *json: doctag_free(). */
 DOCTAG_API doctag_status doctag_history_jobs_json(doctag_ctx *ctx, const char *user_id, unsigned int limit,
                                                   unsigned int offset, const char *status, char **json);
+/** doctag_history_job() then doctag_job_detail_to_json(); *json: doctag_free(). */
 DOCTAG_API doctag_status doctag_history_job_json(doctag_ctx *ctx, const char *user_id, const char *job_id,
                                                  char **json);
+/** doctag_history_documents() then doctag_document_list_to_json(); *json: doctag_free(). */
 DOCTAG_API doctag_status doctag_history_documents_json(doctag_ctx *ctx, const char *user_id, unsigned int limit,
                                                        unsigned int offset, char **json);
+/** doctag_history_search() then doctag_document_list_to_json(); *json: doctag_free(). */
 DOCTAG_API doctag_status doctag_history_search_json(doctag_ctx *ctx, const char *user_id, const char *query,
                                                     unsigned int limit, char **json);
+/** doctag_history_document() then doctag_document_detail_to_json(); *json: doctag_free(). */
 DOCTAG_API doctag_status doctag_history_document_json(doctag_ctx *ctx, const char *user_id,
                                                       const char *document_id, char **json);
+/** doctag_history_stats() then doctag_stats_to_json(); *json: doctag_free(). */
 DOCTAG_API doctag_status doctag_history_stats_json(doctag_ctx *ctx, const char *user_id, char **json);
 
 #ifdef __cplusplus

@@ -123,7 +123,9 @@ DOCTAG_API doctag_status doctag_job_status(doctag_ctx *ctx, doctag_job **out, co
 DOCTAG_API void doctag_job_free(doctag_job *job);
 
 /* Accessors. Strings are borrowed: valid until doctag_job_free(). */
+/** The job's id. Borrowed: valid until doctag_job_free(). */
 DOCTAG_API const char *doctag_job_id(const doctag_job *job);
+/** The job's state when the snapshot was taken. */
 DOCTAG_API doctag_job_state doctag_job_get_state(const doctag_job *job);
 /** Number of rows. */
 DOCTAG_API size_t doctag_job_total(const doctag_job *job);
@@ -145,11 +147,15 @@ DOCTAG_API const char *doctag_job_error(const doctag_job *job);
 DOCTAG_API size_t doctag_job_result_count(const doctag_job *job);
 /** 0-based row index of result i. */
 DOCTAG_API size_t doctag_job_result_row(const doctag_job *job, size_t i);
+/** Whether result i succeeded. */
 DOCTAG_API bool doctag_job_result_ok(const doctag_job *job, size_t i);
+/** The title of result i's row (or of its document). Borrowed. */
 DOCTAG_API const char *doctag_job_result_title(const doctag_job *job, size_t i);
 /** The error of a failed row, else "". */
 DOCTAG_API const char *doctag_job_result_error(const doctag_job *job, size_t i);
+/** Tags of result i (0 for a failed row). */
 DOCTAG_API size_t doctag_job_result_tag_count(const doctag_job *job, size_t i);
+/** Tag t of result i. Borrowed: valid until doctag_job_free(). */
 DOCTAG_API const char *doctag_job_result_tag_at(const doctag_job *job, size_t i, size_t t);
 /** The history document id of the row. */
 DOCTAG_API const char *doctag_job_result_document_id(const doctag_job *job, size_t i);
@@ -180,7 +186,9 @@ DOCTAG_API doctag_status doctag_job_catchup_to_json(const doctag_job *job, char 
  * message names the state), DOCTAG_ESTORE, DOCTAG_EUNAVAILABLE.
  */
 DOCTAG_API doctag_status doctag_job_pause(doctag_ctx *ctx, const char *user_id, const char *job_id);
+/** Resumes a paused job of `user_id` (see doctag_job_pause()). */
 DOCTAG_API doctag_status doctag_job_resume(doctag_ctx *ctx, const char *user_id, const char *job_id);
+/** Cancels a job of `user_id` (see doctag_job_pause()). */
 DOCTAG_API doctag_status doctag_job_cancel(doctag_ctx *ctx, const char *user_id, const char *job_id);
 
 /** The active jobs of a user: job snapshots. */
@@ -192,11 +200,13 @@ typedef struct doctag_active_jobs doctag_active_jobs;
  * results. Errors: DOCTAG_ESTORE, DOCTAG_EUNAVAILABLE.
  */
 DOCTAG_API doctag_status doctag_jobs_active(doctag_ctx *ctx, doctag_active_jobs **out, const char *user_id);
+/** Jobs in the list. */
 DOCTAG_API size_t doctag_active_jobs_count(const doctag_active_jobs *list);
 /** Borrowed: valid until doctag_active_jobs_free(). */
 DOCTAG_API const doctag_job *doctag_active_jobs_at(const doctag_active_jobs *list, size_t i);
 /** {"jobs": [{"job_id","status","progress","processed_count","failed_count","total"}]}. doctag_free(). */
 DOCTAG_API doctag_status doctag_active_jobs_to_json(const doctag_active_jobs *list, char **json);
+/** Releases the list. NULL is fine. */
 DOCTAG_API void doctag_active_jobs_free(doctag_active_jobs *list);
 
 /**
@@ -228,9 +238,11 @@ typedef struct doctag_events doctag_events;
 DOCTAG_API doctag_status doctag_job_events_poll(doctag_ctx *ctx, doctag_events **out,
                                                 const char *user_id, const char *job_id,
                                                 uint64_t after_seq, size_t max, int timeout_ms);
+/** Events read. */
 DOCTAG_API size_t doctag_events_count(const doctag_events *events);
 /** Borrowed: valid until doctag_events_free(). */
 DOCTAG_API const doctag_event_info *doctag_events_at(const doctag_events *events, size_t i);
+/** Releases the events. NULL is fine. */
 DOCTAG_API void doctag_events_free(doctag_events *events);
 
 /** Called for each event in order; a non-zero return stops the subscription. */
@@ -296,7 +308,9 @@ typedef struct doctag_path_report doctag_path_report;
  */
 DOCTAG_API doctag_status doctag_paths_validate(doctag_ctx *ctx, doctag_path_report **out,
                                                const doctag_path_spec *paths, size_t count);
+/** Paths checked (as many as given, in order). */
 DOCTAG_API size_t doctag_path_report_count(const doctag_path_report *r);
+/** Whether path i can be read. */
 DOCTAG_API bool doctag_path_report_valid(const doctag_path_report *r, size_t i);
 /** The reason a path is invalid (contract messages), else "". Borrowed. */
 DOCTAG_API const char *doctag_path_report_error(const doctag_path_report *r, size_t i);
@@ -306,6 +320,7 @@ DOCTAG_API const char *doctag_path_report_content_type(const doctag_path_report 
 DOCTAG_API int64_t doctag_path_report_size(const doctag_path_report *r, size_t i);
 /** {"results": [{"path","valid","error","content_type","size"}], "total", "valid_count", "invalid_count"}. */
 DOCTAG_API doctag_status doctag_path_report_to_json(const doctag_path_report *r, char **json);
+/** Releases a report. NULL is fine. */
 DOCTAG_API void doctag_path_report_free(doctag_path_report *r);
 
 /**
@@ -349,9 +364,13 @@ typedef struct doctag_csv_report doctag_csv_report;
 DOCTAG_API doctag_status doctag_batch_process_csv(doctag_ctx *ctx, doctag_csv_report **out,
                                                   const char *user_id, const void *csv, size_t len,
                                                   const doctag_process_options *opts);
+/** Whether the CSV could be processed at all (false: missing columns). */
 DOCTAG_API bool doctag_csv_report_success(const doctag_csv_report *r);
+/** Rows in the CSV. */
 DOCTAG_API size_t doctag_csv_report_total(const doctag_csv_report *r);
+/** Rows that succeeded. */
 DOCTAG_API size_t doctag_csv_report_processed(const doctag_csv_report *r);
+/** Rows that failed. */
 DOCTAG_API size_t doctag_csv_report_failed(const doctag_csv_report *r);
 /** The output CSV text (input plus generated_tags, tagging_status). Borrowed. */
 DOCTAG_API const char *doctag_csv_report_csv(const doctag_csv_report *r);
@@ -363,6 +382,7 @@ DOCTAG_API const char *doctag_csv_report_job_id(const doctag_csv_report *r);
  * "processing_time"}. *json: doctag_free().
  */
 DOCTAG_API doctag_status doctag_csv_report_to_json(const doctag_csv_report *r, char **json);
+/** Releases a report. NULL is fine. */
 DOCTAG_API void doctag_csv_report_free(doctag_csv_report *r);
 
 #ifdef __cplusplus

@@ -157,9 +157,11 @@ DOCTAG_API doctag_status doctag_tag_text(doctag_ctx *ctx, doctag_result **out, c
  */
 DOCTAG_API doctag_status doctag_extract_file(doctag_ctx *ctx, doctag_result **out,
                                              const char *path, const doctag_process_options *opts);
+/** As doctag_extract_file() for a PDF in memory (borrowed for the call). */
 DOCTAG_API doctag_status doctag_extract_buffer(doctag_ctx *ctx, doctag_result **out,
                                                const void *data, size_t len,
                                                const doctag_process_options *opts);
+/** As doctag_extract_file() for an http(s) URL, with the guard of doctag_process_url(). */
 DOCTAG_API doctag_status doctag_extract_url(doctag_ctx *ctx, doctag_result **out,
                                             const char *url, const doctag_process_options *opts);
 
@@ -192,18 +194,23 @@ DOCTAG_API void doctag_strv_free(char **v);
 DOCTAG_API void doctag_result_free(doctag_result *r);
 
 /* Accessors. Strings are borrowed: valid until doctag_result_free(). */
+/** The document's title: its metadata, else its first heading, else the file name. */
 DOCTAG_API const char *doctag_result_title(const doctag_result *r);
-/** The extracted text of the pages read, pages separated by '\f'. */
+/** The extracted text of the pages read, pages separated by a form feed. */
 DOCTAG_API const char *doctag_result_text(const doctag_result *r);
+/** Length of doctag_result_text() in bytes. */
 DOCTAG_API size_t doctag_result_text_length(const doctag_result *r);
 /** Pages in the document (not only those read). */
 DOCTAG_API unsigned int doctag_result_page_count(const doctag_result *r);
 /** Pages whose text the result holds (all for extract, num_pages for process). */
 DOCTAG_API unsigned int doctag_result_pages_read(const doctag_result *r);
+/** The text of page `index` (0-based, < pages_read), NULL when it was streamed to on_page. */
 DOCTAG_API const char *doctag_result_page_text(const doctag_result *r, unsigned int index);
+/** How page `index` was read (text layer, OCR or empty). */
 DOCTAG_API doctag_page_method doctag_result_page_method(const doctag_result *r, unsigned int index);
 /** 0..100, or -1 when the page was not OCR'd. */
 DOCTAG_API double doctag_result_page_confidence(const doctag_result *r, unsigned int index);
+/** Whether the document is a scan (at least as many pages OCR'd as read from a text layer). */
 DOCTAG_API bool doctag_result_is_scanned(const doctag_result *r);
 /** "text_layer", "ocr_tesseract", "hybrid" (some pages OCR'd), "none", or "text" (doctag_tag_text()). */
 DOCTAG_API const char *doctag_result_extraction_method(const doctag_result *r);
@@ -213,15 +220,21 @@ DOCTAG_API double doctag_result_ocr_confidence(const doctag_result *r);
 DOCTAG_API const char *doctag_result_quality(const doctag_result *r);
 /** "eng", "hin", "hin+eng" or "" when unknown. */
 DOCTAG_API const char *doctag_result_language(const doctag_result *r);
+/** Number of tags (0 for extract). */
 DOCTAG_API size_t doctag_result_tag_count(const doctag_result *r);
+/** Tag i, best first. Borrowed. */
 DOCTAG_API const char *doctag_result_tag_at(const doctag_result *r, size_t i);
+/** The tagger's score of tag i, 0..1. */
 DOCTAG_API double doctag_result_tag_score(const doctag_result *r, size_t i);
 /** Whether the tag occurs in the extracted text. */
 DOCTAG_API bool doctag_result_tag_evidence(const doctag_result *r, size_t i);
+/** Whether a person should check the tags (fewer than asked, or low text quality). */
 DOCTAG_API bool doctag_result_needs_review(const doctag_result *r);
 /** The model that produced the tags: "local" or the LLM's name; "" for extract. */
 DOCTAG_API const char *doctag_result_model_name(const doctag_result *r);
+/** The LLM's raw answer ("" for the local tagger). */
 DOCTAG_API const char *doctag_result_raw_response(const doctag_result *r);
+/** LLM tokens used (0 for the local tagger). */
 DOCTAG_API unsigned int doctag_result_tokens_used(const doctag_result *r);
 /** Seconds spent, wall clock. */
 DOCTAG_API double doctag_result_processing_time(const doctag_result *r);
@@ -237,6 +250,7 @@ DOCTAG_API const char *doctag_result_sha256(const doctag_result *r);
  * arose. Borrowed: valid until doctag_result_free(). NULL past the end.
  */
 DOCTAG_API size_t doctag_result_warning_count(const doctag_result *r);
+/** Warning i (0-based, see doctag_result_warning_count()); NULL past the end. Borrowed. */
 DOCTAG_API const char *doctag_result_warning_at(const doctag_result *r, size_t i);
 
 /**

@@ -1,6 +1,8 @@
 /* The auth ABI: register, login, refresh (rotation and reuse detection),
  * logout, verify, and the user and token objects. */
 #include "auth/auth.h"
+#include "auth/revoke.h"
+#include "auth/throttle.h"
 #include "core/error.h"
 #include "core/json.h"
 #include "core/utf8.h"
@@ -186,6 +188,30 @@ static doctag_status check_password(const char *password)
     return err_set(DOCTAG_EINVAL, "password must be at most %u bytes", AUTH_PASSWORD_MAX);
   if (g_utf8_strlen(password, -1) < AUTH_PASSWORD_MIN)
     return err_set(DOCTAG_EINVAL, "password must be at least %u characters", AUTH_PASSWORD_MIN);
+  if (auth_password_common(password))
+    return err_set(DOCTAG_EINVAL, "Password is too common");
+  return DOCTAG_OK;
+}
+
+/* ---- hashing under a slot (throttle.h) ---- */
+
+static doctag_status hash_slotted(doctag_ctx *ctx, const char *password, char **hash)
+{
+  int slot = hash_slot_take(ctx);
+  if (slot == -2)
+    return err_set(DOCTAG_EUNAVAILABLE, "the server is busy checking passwords; try again");
+  doctag_status st = auth_password_hash(password, hash);
+  hash_slot_give(slot);
+  return st;
+}
+
+static doctag_status verify_slotted(doctag_ctx *ctx, const char *hash, const char *password, bool *ok)
+{
+  int slot = hash_slot_take(ctx);
+  if (slot == -2)
+    return err_set(DOCTAG_EUNAVAILABLE, "the server is busy checking passwords; try again");
+  *ok = auth_password_verify(hash, password);
+  hash_slot_give(slot);
   return DOCTAG_OK;
 }
 
@@ -237,7 +263,7 @@ static doctag_status issue_pair(doctag_ctx *ctx, struct store *s, store_conn *c,
   unsigned int refresh_ttl = ttl(opts ? opts->refresh_ttl_sec : 0, AUTH_REFRESH_TTL);
   doctag_tokens *t = g_new0(doctag_tokens, 1);
   t->expires_in = access_ttl;
-  st = auth_jwt_issue(secret, user_id, email, now, access_ttl, &t->access);
+  st = auth_jwt_issue(secret, user_id, email, family, now, access_ttl, &t->access);
   g_bytes_unref(secret);
   if (st == DOCTAG_OK) {
     t->refresh = refresh_new();
@@ -300,18 +326,21 @@ doctag_status doctag_auth_register(doctag_ctx *ctx, doctag_user **out, const cha
   struct store *s = NULL;
   if (st == DOCTAG_OK)
     st = store_get(ctx, &s);
-  /* A known email is refused before spending the hash. */
+  /* A known email costs the hash too: registering takes the same time
+   * whether or not the email exists. */
   store_rows rows = { 0 };
+  bool known = false;
   if (st == DOCTAG_OK) {
     store_param p[] = { SP_T(norm) };
     st = store_query(s, ST_USER_BY_EMAIL, p, 1, &rows);
-    if (st == DOCTAG_OK && rows.nrows)
-      st = err_set(DOCTAG_EEXISTS, "Email already registered");
+    known = st == DOCTAG_OK && rows.nrows;
     store_rows_clear(&rows);
   }
   char *hash = NULL, *id = NULL;
   if (st == DOCTAG_OK)
-    st = auth_password_hash(password, &hash);
+    st = hash_slotted(ctx, password, &hash);
+  if (st == DOCTAG_OK && known)
+    st = err_set(DOCTAG_EEXISTS, "Email already registered");
   if (st == DOCTAG_OK) {
     id = store_uuid_new();
     int64_t now = store_now_us();
@@ -357,21 +386,30 @@ doctag_status doctag_auth_login(doctag_ctx *ctx, doctag_user **user, doctag_toke
   if ((st = store_get(ctx, &s)) != DOCTAG_OK)
     return st;
   char *norm = email_normalise(email);
+  /* Throttled before any work: 429 even with the right password. */
+  throttle_attempt attempt;
+  if ((st = throttle_begin(s, norm ? norm : email, opts ? opts->ip : NULL, &attempt)) != DOCTAG_OK) {
+    g_free(norm);
+    return st;
+  }
   store_rows rows = { 0 };
   if (norm) {
     store_param p[] = { SP_T(norm) };
     st = store_query(s, ST_USER_BY_EMAIL, p, 1, &rows);
   }
   g_free(norm);
-  if (st != DOCTAG_OK)
-    return st;
   /* Unknown email: the same work and answer as a wrong password. */
   const char *hash = rows.nrows ? store_cell(&rows, 0, 6) : NULL;
-  bool ok = strlen(password) <= AUTH_PASSWORD_MAX && auth_password_verify(hash, password) && hash;
-  if (!ok) {
+  bool ok = false;
+  if (st == DOCTAG_OK && strlen(password) <= AUTH_PASSWORD_MAX)
+    st = verify_slotted(ctx, hash, password, &ok);
+  ok = ok && hash;
+  if (st != DOCTAG_OK || !ok) {
     store_rows_clear(&rows);
-    return err_set(DOCTAG_EAUTH, MSG_BAD_LOGIN);
+    throttle_failed(s, &attempt);
+    return st != DOCTAG_OK ? st : err_set(DOCTAG_EAUTH, MSG_BAD_LOGIN);
   }
+  throttle_succeeded(s, &attempt);
   doctag_user *u = auth_user_from_row(&rows, 0);
   store_rows_clear(&rows);
   if (!u->is_active) {
@@ -481,6 +519,8 @@ doctag_status doctag_auth_refresh(doctag_ctx *ctx, doctag_tokens **out, const ch
     if (st == DOCTAG_OK && rows.nrows && store_cell_bool(&rows, 0, 0)) {
       store_param q[] = { SP_T(store_cell(&rows, 0, 1)), SP_I(now) };
       st = store_exec(c, ST_TOKEN_REVOKE_FAMILY, q, 2, NULL);
+      if (st == DOCTAG_OK)
+        st = revoke_family(s, c, store_cell(&rows, 0, 1));
     }
     store_rows_clear(&rows);
     if (st == DOCTAG_OK)
@@ -513,10 +553,18 @@ doctag_status doctag_auth_logout(doctag_ctx *ctx, const char *refresh_token, boo
   store_rows rows;
   store_param p[] = { SP_T(hash), SP_I(store_now_us()) };
   st = store_query(s, ST_TOKEN_REVOKE, p, 2, &rows);
-  g_free(hash);
   if (st == DOCTAG_OK && revoked)
     *revoked = rows.changes > 0;
   store_rows_clear(&rows);
+  /* The session's access tokens end with it. */
+  if (st == DOCTAG_OK) {
+    store_param q[] = { SP_T(hash) };
+    st = store_query(s, ST_TOKEN_STATE, q, 1, &rows);
+    if (st == DOCTAG_OK && rows.nrows)
+      st = revoke_family(s, NULL, store_cell(&rows, 0, 1));
+    store_rows_clear(&rows);
+  }
+  g_free(hash);
   return st;
 }
 
@@ -554,6 +602,11 @@ doctag_status doctag_auth_verify(doctag_ctx *ctx, doctag_user **out, const char 
   char *sub = NULL;
   st = auth_jwt_check(secret, access_token, store_now_us() / G_USEC_PER_SEC, &sub);
   g_bytes_unref(secret);
+  if (st == DOCTAG_OK) {
+    char *family = auth_jwt_family(access_token);
+    st = revoke_check(s, family);
+    g_free(family);
+  }
   doctag_user *u = NULL;
   if (st == DOCTAG_OK)
     st = load_user(s, sub, DOCTAG_EAUTH, "Could not validate credentials: user not found", &u);
@@ -564,6 +617,25 @@ doctag_status doctag_auth_verify(doctag_ctx *ctx, doctag_user **out, const char 
   }
   if (st == DOCTAG_OK)
     *out = u;
+  return st;
+}
+
+doctag_status doctag_auth_token_subject(doctag_ctx *ctx, char **user_id, const char *access_token)
+{
+  err_clear();
+  if (user_id)
+    *user_id = NULL;
+  if (!ctx || !user_id)
+    return err_set(DOCTAG_EINVAL, "ctx and user_id are required");
+  struct store *s;
+  doctag_status st = store_get(ctx, &s);
+  if (st != DOCTAG_OK)
+    return st;
+  GBytes *secret;
+  if ((st = auth_secret(ctx, s, &secret)) != DOCTAG_OK)
+    return st;
+  st = auth_jwt_check(secret, access_token, store_now_us() / G_USEC_PER_SEC, user_id);
+  g_bytes_unref(secret);
   return st;
 }
 

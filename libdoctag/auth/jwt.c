@@ -5,6 +5,7 @@
 #include "core/error.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <jwt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,7 @@
 /* Clock skew tolerated on iat. */
 #define JWT_SKEW 60
 
-doctag_status auth_jwt_issue(GBytes *secret, const char *sub, const char *email, int64_t now,
+doctag_status auth_jwt_issue(GBytes *secret, const char *sub, const char *email, const char *family, int64_t now,
                              unsigned int ttl, char **out)
 {
   *out = NULL;
@@ -30,6 +31,9 @@ doctag_status auth_jwt_issue(GBytes *secret, const char *sub, const char *email,
   rc = rc ? rc : jwt_add_grant_int(j, "iat", (long)now);
   rc = rc ? rc : jwt_add_grant_int(j, "exp", (long)(now + ttl));
   rc = rc ? rc : jwt_add_grant(j, "jti", jti);
+  /* Logout and refresh-token reuse revoke the family's access tokens too. */
+  if (family)
+    rc = rc ? rc : jwt_add_grant(j, "fam", family);
   rc = rc ? rc : jwt_set_alg(j, JWT_ALG_HS256, key, (int)klen);
   char *enc = rc ? NULL : jwt_encode_str(j);
   jwt_free(j);
@@ -93,4 +97,27 @@ doctag_status auth_jwt_check(GBytes *secret, const char *token, int64_t now, cha
   }
   jwt_free(j);
   return st;
+}
+
+char *auth_jwt_family(const char *token)
+{
+  const char *p = token ? strchr(token, '.') : NULL;
+  const char *e = p ? strchr(p + 1, '.') : NULL;
+  if (!e)
+    return NULL;
+  /* base64url to base64, padded */
+  GString *b = g_string_new_len(p + 1, e - p - 1);
+  g_strdelimit(b->str, "-", '+');
+  g_strdelimit(b->str, "_", '/');
+  while (b->len % 4)
+    g_string_append_c(b, '=');
+  gsize len = 0;
+  guchar *raw = g_base64_decode(b->str, &len);
+  g_string_free(b, TRUE);
+  json_t *claims = json_loadb((const char *)raw, len, 0, NULL);
+  g_free(raw);
+  const char *fam = json_string_value(json_object_get(claims, "fam"));
+  char *out = fam && store_uuid_valid(fam) ? g_strdup(fam) : NULL;
+  json_decref(claims);
+  return out;
 }

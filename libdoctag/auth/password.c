@@ -1,6 +1,7 @@
 /* Password hashing: argon2id through libsodium, interactive limits. */
 #include "auth/auth.h"
 #include "core/error.h"
+#include "core/embedded.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -51,4 +52,36 @@ bool auth_password_verify(const char *hash, const char *password)
     return false;
   }
   return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+/* The shipped list, lower-cased, loaded once. */
+static gpointer load_common(gpointer unused)
+{
+  (void)unused;
+  GHashTable *set = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  const embedded_file *f = embedded_find("auth/data/common_passwords.txt");
+  gchar **lines = g_strsplit(f ? (const char *)f->data : "", "\n", -1);
+  for (gchar **l = lines; *l; l++) {
+    g_strchomp(*l);
+    if (**l && **l != '#')
+      g_hash_table_add(set, g_utf8_strdown(*l, -1));
+  }
+  g_strfreev(lines);
+  return set;
+}
+
+bool auth_password_common(const char *password)
+{
+  bool blank = true;
+  for (const char *p = password; *p && blank; p = g_utf8_next_char(p))
+    blank = g_unichar_isspace(g_utf8_get_char(p));
+  if (blank)
+    return true;
+  static GOnce once = G_ONCE_INIT;
+  GHashTable *set = g_once(&once, load_common, NULL);
+  char *lower = g_utf8_strdown(password, -1);
+  bool common = g_hash_table_contains(set, lower);
+  sodium_memzero(lower, strlen(lower));
+  g_free(lower);
+  return common;
 }

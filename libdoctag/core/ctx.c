@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define DEFAULT_MAX_FILE_BYTES (50ull * 1024 * 1024)
@@ -122,6 +123,7 @@ DOCTAG_API doctag_status doctag_ctx_new(doctag_ctx **out, const doctag_config *c
   c->llm_base_url = pick(cfg->llm_base_url, "DOCTAG_LLM_BASE_URL", noenv, DEFAULT_LLM_BASE_URL);
   c->llm_api_key = pick(cfg->llm_api_key, "OPENROUTER_API_KEY", noenv, NULL);
   c->jwt_secret = pick(cfg->jwt_secret, "DOCTAG_JWT_SECRET", noenv, NULL);
+  c->secret_key = pick(NULL, "DOCTAG_SECRET_KEY", noenv, NULL);
   c->blob_url = pick(cfg->blob_url, "DOCTAG_BLOB_URL", noenv, NULL);
   c->s3_endpoint = pick(cfg->s3_endpoint, "DOCTAG_S3_ENDPOINT", noenv, NULL);
   /* A trailing slash on the LLM base URL would double in ".../chat/completions". */
@@ -149,6 +151,12 @@ DOCTAG_API doctag_status doctag_ctx_new(doctag_ctx **out, const doctag_config *c
                                   !g_ascii_strcasecmp(v, "yes"));
   }
 
+  /* At least 256 bits' worth of text, as for the JWT secret. */
+  if (c->secret_key && *c->secret_key && strlen(c->secret_key) < 32) {
+    st = err_set(DOCTAG_EINVAL, "DOCTAG_SECRET_KEY must be at least 32 characters (e.g. `openssl rand -hex 32`)");
+    goto fail;
+  }
+
   uint64_t n;
   if ((st = env_uint("DOCTAG_MAX_FILE_MB", noenv, 1u << 20, &n)))
     goto fail;
@@ -163,6 +171,17 @@ DOCTAG_API doctag_status doctag_ctx_new(doctag_ctx **out, const doctag_config *c
   if ((st = env_uint("DOCTAG_MAX_TEXT_KB", noenv, 1u << 22, &n)))
     goto fail;
   c->max_text_bytes = cfg->max_text_bytes ? cfg->max_text_bytes : n ? n * 1024 : DEFAULT_MAX_TEXT_BYTES;
+  /* PDF bombs: defaults far above real documents (a 600 DPI colour A4
+   * scan is 35 million pixels, about 105 MB raw), far below the attacks. */
+  if ((st = env_uint("DOCTAG_MAX_STREAM_MB", noenv, 1u << 20, &n)))
+    goto fail;
+  c->max_stream_bytes = (n ? n : 256) * 1024 * 1024;
+  if ((st = env_uint("DOCTAG_MAX_INFLATE_MB", noenv, 1u << 22, &n)))
+    goto fail;
+  c->max_inflate_bytes = (n ? n : 1024) * 1024 * 1024;
+  if ((st = env_uint("DOCTAG_MAX_IMAGE_MPX", noenv, 1u << 20, &n)))
+    goto fail;
+  c->max_image_pixels = (n ? n : 100) * 1000 * 1000;
   if ((st = env_uint("DOCTAG_THREADS", noenv, 256, &n)))
     goto fail;
   c->threads = cfg->threads ? cfg->threads : n ? (unsigned)n : (unsigned)g_get_num_processors();
@@ -170,6 +189,17 @@ DOCTAG_API doctag_status doctag_ctx_new(doctag_ctx **out, const doctag_config *c
   if (g_mkdir_with_parents(c->data_dir, 0700) != 0) {
     st = err_set(DOCTAG_EIO, "cannot create data directory %s: %s", c->data_dir, g_strerror(errno));
     goto fail;
+  }
+  /* The directory holds password and token hashes and extracted text: only
+   * its owner may enter it, whatever the umask or an older version left. */
+  struct stat sb;
+  if (stat(c->data_dir, &sb) == 0 && (sb.st_mode & 077)) {
+    if (chmod(c->data_dir, 0700) == 0)
+      g_message("doctag: data directory %s was mode %04o; tightened to 0700", c->data_dir,
+                (unsigned)(sb.st_mode & 07777));
+    else
+      g_warning("doctag: data directory %s is mode %04o and cannot be tightened: %s", c->data_dir,
+                (unsigned)(sb.st_mode & 07777), g_strerror(errno));
   }
   /* Tesseract must not start an OpenMP team per engine: our threads give the
    * parallelism (set before any engine exists; a caller's value wins). */
@@ -238,6 +268,7 @@ DOCTAG_API void doctag_ctx_free(doctag_ctx *ctx)
   g_free(ctx->llm_base_url);
   secret_free(ctx->llm_api_key);
   secret_free(ctx->jwt_secret);
+  secret_free(ctx->secret_key);
   g_free(ctx->blob_url);
   g_free(ctx->s3_endpoint);
   g_free(ctx);

@@ -12,6 +12,7 @@ struct doctag_ctx {
   char *llm_base_url;
   char *llm_api_key;     /* NULL: none */
   char *jwt_secret;      /* NULL: generated in data_dir by auth */
+  char *secret_key;      /* DOCTAG_SECRET_KEY: seals stored secrets (auth/seal.h); NULL: per process */
   char *blob_url;
   char *s3_endpoint;
   bool allow_private_urls;
@@ -20,6 +21,9 @@ struct doctag_ctx {
   unsigned int timeout_sec;
   unsigned int threads;
   uint64_t max_text_bytes;  /* history keeps this much extracted text per document */
+  /* Work one PDF may ask for (extract/limits.h): DOCTAG_MAX_STREAM_MB,
+   * DOCTAG_MAX_INFLATE_MB, DOCTAG_MAX_IMAGE_MPX. */
+  uint64_t max_stream_bytes, max_inflate_bytes, max_image_pixels;
   struct ctx_attached *attached; /* subsystems' shared state: see ctx_attach() */
 };
 

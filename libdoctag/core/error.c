@@ -12,6 +12,7 @@ static _Thread_local char err_msg[ERR_MAX];
 static _Thread_local char err_field[256];
 static _Thread_local char err_reason[32];
 static _Thread_local doctag_error err_last = { DOCTAG_OK, "", "", "" };
+static _Thread_local unsigned int err_retry_after;
 
 DOCTAG_API const doctag_error *doctag_error_last(void)
 {
@@ -21,18 +22,37 @@ DOCTAG_API const doctag_error *doctag_error_last(void)
   return &err_last;
 }
 
-void err_clear(void)
-{
-  err_last.code = DOCTAG_OK;
-  err_msg[0] = err_field[0] = err_reason[0] = '\0';
-}
-
 /* Cuts at a UTF-8 boundary so a long message stays valid text. */
 static void trim_utf8(char *s)
 {
   const char *end = NULL;
   if (!g_utf8_validate(s, -1, &end))
     s[end - s] = '\0';
+}
+
+void err_clear(void)
+{
+  err_last.code = DOCTAG_OK;
+  err_msg[0] = err_field[0] = err_reason[0] = '\0';
+  err_retry_after = 0;
+}
+
+doctag_status err_set_rate(unsigned int retry_after, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err_msg, sizeof err_msg, fmt, ap);
+  va_end(ap);
+  trim_utf8(err_msg);
+  err_field[0] = err_reason[0] = '\0';
+  err_last.code = DOCTAG_ERATE;
+  err_retry_after = retry_after;
+  return DOCTAG_ERATE;
+}
+
+DOCTAG_API unsigned int doctag_error_retry_after(void)
+{
+  return err_last.code == DOCTAG_ERATE ? err_retry_after : 0;
 }
 
 doctag_status err_set(doctag_status code, const char *fmt, ...)
@@ -113,6 +133,7 @@ DOCTAG_API const char *doctag_status_name(doctag_status code)
   case DOCTAG_EEXISTS: return "EEXISTS";
   case DOCTAG_EUNAVAILABLE: return "EUNAVAILABLE";
   case DOCTAG_EINTERNAL: return "EINTERNAL";
+  case DOCTAG_ERATE: return "ERATE";
   }
   return "EUNKNOWN";
 }

@@ -16,6 +16,8 @@ doctag_status err_set_field(doctag_status code, const char *field, const char *r
 doctag_status err_wrap(doctag_status code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Clears the error (every public entry point starts with this). */
 void err_clear(void);
+/* DOCTAG_ERATE with the seconds to wait (doctag_error_retry_after()). */
+doctag_status err_set_rate(unsigned int retry_after, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Out of memory shorthand. */
 doctag_status err_nomem(void);
 

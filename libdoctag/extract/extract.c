@@ -7,6 +7,7 @@
  * the document. */
 #define G_LOG_DOMAIN "doctag"
 #include "extract/internal.h"
+#include "extract/limits.h"
 #include "core/ctx.h"
 #include "core/error.h"
 
@@ -266,6 +267,11 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
     return err_set(DOCTAG_EINVAL, "extract request is NULL");
   doctag_status st = pdf_check_bytes(req->data, req->len);
   if (st)
+    return st;
+  /* Bombs are refused before any work (extract/limits.h). */
+  pdf_limits lim;
+  pdf_limits_of(ctx, &lim);
+  if ((st = pdf_limits_check(req->data, req->len, &lim, NULL)))
     return st;
   if (req->languages && !g_regex_match_simple("^[a-z_]{3,16}(\\+[a-z_]{3,16})*$", req->languages, 0, 0))
     return err_set(DOCTAG_EINVAL, "OCR languages must look like \"eng\" or \"hin+eng\" (got \"%.40s\")",

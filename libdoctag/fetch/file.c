@@ -88,6 +88,12 @@ doctag_status fetch_file(const char *path, uint64_t max_bytes, GBytes **out)
   return st;
 }
 
+/* Every refusal names the setting that would allow the path. */
+static doctag_status not_allowed(const char *path)
+{
+  return err_set(DOCTAG_EURL, "Path not allowed: %s (outside DOCTAG_ALLOWED_ROOTS)", path);
+}
+
 /* Whether the real path `real` is one of the roots or inside one. */
 static bool inside_roots(const doctag_ctx *ctx, const char *real)
 {
@@ -151,14 +157,14 @@ doctag_status fetch_local_check(const doctag_ctx *ctx, const char *path, char **
     bool inside = inside_roots(ctx, lexical);
     g_free(lexical);
     if (!inside)
-      return err_set(DOCTAG_EURL, "Path not allowed: %s", path);
+      return not_allowed(path);
     if (e == ENOENT || e == ENOTDIR)
       return err_set(DOCTAG_ENOTFOUND, "File not found: %s", path);
     return err_set(DOCTAG_EIO, "%s: %s", path, g_strerror(e));
   }
   if (!inside_roots(ctx, real)) {
     free(real);
-    return err_set(DOCTAG_EURL, "Path not allowed: %s", path);
+    return not_allowed(path);
   }
   if (resolved)
     *resolved = g_strdup(real);
@@ -179,7 +185,7 @@ doctag_status fetch_local(const doctag_ctx *ctx, const char *path, uint64_t max_
   if (fd < 0) {
     int e = errno;
     g_free(real);
-    return e == ELOOP ? err_set(DOCTAG_EURL, "Path not allowed: %s", path) : open_error(path, e);
+    return e == ELOOP ? not_allowed(path) : open_error(path, e);
   }
   /* A directory on the way may have been swapped for a symlink since the
    * check: judge the file actually opened. */
@@ -191,7 +197,7 @@ doctag_status fetch_local(const doctag_ctx *ctx, const char *path, uint64_t max_
     if (!inside_roots(ctx, opened)) {
       close(fd);
       g_free(real);
-      return err_set(DOCTAG_EURL, "Path not allowed: %s", path);
+      return not_allowed(path);
     }
   }
   st = read_fd(fd, path, max_bytes, out);

@@ -4,6 +4,7 @@
  * queue no longer has is read from history. */
 #include "jobs/jobs.h"
 #include "core/error.h"
+#include "core/seal.h"
 #include "history/history_internal.h"
 #include "store/store.h"
 
@@ -245,10 +246,15 @@ doctag_status jobs_submit_payloads(doctag_ctx *ctx, char **job_id, const char *u
   qj.id = id;
   qj.user_id = (char *)user_id;
   qj.config_json = config;
-  qj.secret = popts.api_key && *popts.api_key ? (char *)popts.api_key : NULL;
+  /* The key must survive a restart of the workers but never rest in clear
+   * (core/seal.h). */
+  if (popts.api_key && *popts.api_key)
+    st = seal_text(ctx, popts.api_key, &qj.secret);
   qj.created_us = g_get_real_time();
-  st = q->ops->job_create(q, &qj, payloads);
+  if (!st)
+    st = q->ops->job_create(q, &qj, payloads);
   g_free(config);
+  g_free(qj.secret);
   if (st) {
     /* History has the job: say why it never ran. */
     char *msg = g_strdup(doctag_error_last()->message);

@@ -39,7 +39,7 @@ static void set_error(path_result *r, const char *msg)
 
 static void check_url(doctag_ctx *ctx, const char *url, path_result *r)
 {
-  if (!g_str_has_prefix(url, "http://") && !g_str_has_prefix(url, "https://")) {
+  if (g_ascii_strncasecmp(url, "http://", 7) && g_ascii_strncasecmp(url, "https://", 8)) {
     set_error(r, "URL must start with http:// or https://");
     return;
   }

@@ -5,6 +5,7 @@
  * and recording is idempotent, so it yields one document. */
 #include "jobs/jobs.h"
 #include "core/error.h"
+#include "core/seal.h"
 #include "history/history_internal.h"
 
 #include <string.h>
@@ -167,8 +168,16 @@ static doctag_status job_cache_load(worker *w, job_cache *c, const char *job_id)
   if (process_config_parse_text(config, strlen(config), "config", &c->cfg))
     c->cfg_error = g_strdup(doctag_error_last()->message);
   else if (c->qj.secret) {
-    c->cfg.api_key = g_strdup(c->qj.secret);
-    c->cfg.opts.api_key = c->cfg.api_key;
+    char *key = NULL;
+    if (seal_open(w->ctx, c->qj.secret, &key)) {
+      c->cfg_error = g_strdup_printf("The job's API key cannot be read: %s. Submit the job again; set the same "
+                                     "DOCTAG_SECRET_KEY on every server and worker so that keys survive restarts",
+                                     doctag_error_last()->message);
+    } else {
+      c->cfg.api_key = g_strdup(key);
+      c->cfg.opts.api_key = c->cfg.api_key;
+      seal_free(key);
+    }
   }
   return DOCTAG_OK;
 }

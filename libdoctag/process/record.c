@@ -53,6 +53,16 @@ static char *metadata_json(const doctag_result *r)
   json_object_set_new(o, "needs_review", json_boolean(doctag_result_needs_review(r)));
   json_object_set_new(o, "model_name", json_string(valid(doctag_result_model_name(r)) ?: ""));
   json_object_set_new(o, "tag_details", details);
+  /* Per page, as in the process response: the web app's document page shows them. */
+  json_t *pages = json_array();
+  for (unsigned int i = 0; i < doctag_result_pages_read(r); i++) {
+    doctag_page_method m = doctag_result_page_method(r, i);
+    double pc = doctag_result_page_confidence(r, i);
+    json_array_append_new(pages, json_pack("{s:i, s:s, s:o}", "page", (int)i + 1, "method",
+                                           m == DOCTAG_PAGE_TEXT ? "text_layer" : m == DOCTAG_PAGE_OCR ? "ocr_tesseract" : "empty",
+                                           "ocr_confidence", num_or_null(pc < 0 ? -1 : ((long)(pc * 100 + 0.5)) / 100.0)));
+  }
+  json_object_set_new(o, "pages", pages);
   return dump(o);
 }
 

@@ -5,8 +5,11 @@
 #include "core/error.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define USER_COLS "id, email, full_name, is_active, is_verified, created_at"
 #define JOB_COLS "id, job_type, status, total_documents, processed_count, failed_count, " \
@@ -117,6 +120,32 @@ static bool sq_accepts(const char *url)
   return !url || !*url || g_str_has_prefix(url, "sqlite:");
 }
 
+/* The database holds password and refresh-token hashes and extracted text.
+ * SQLite creates it 0644 less the umask, and its -wal and -shm with the
+ * database's mode: create it 0600 first, and tighten files an older version
+ * left readable. */
+static doctag_status sq_private_files(const char *path)
+{
+  int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return err_set(DOCTAG_ESTORE, "sqlite: cannot open %s: %s", path, g_strerror(errno));
+  close(fd);
+  static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+  for (size_t i = 0; i < G_N_ELEMENTS(suffixes); i++) {
+    char *f = g_strconcat(path, suffixes[i], NULL);
+    struct stat sb;
+    if (lstat(f, &sb) == 0 && S_ISREG(sb.st_mode) && (sb.st_mode & 077)) {
+      if (chmod(f, 0600) == 0)
+        g_message("doctag: %s was mode %04o; tightened to 0600", f, (unsigned)(sb.st_mode & 07777));
+      else
+        g_warning("doctag: %s is mode %04o and cannot be tightened: %s", f, (unsigned)(sb.st_mode & 07777),
+                  g_strerror(errno));
+    }
+    g_free(f);
+  }
+  return DOCTAG_OK;
+}
+
 static doctag_status sq_open(struct store *s, const char *url, const char *data_dir)
 {
   char *path;
@@ -141,6 +170,11 @@ static doctag_status sq_open(struct store *s, const char *url, const char *data_
     return st;
   }
   g_free(dir);
+  doctag_status st = sq_private_files(path);
+  if (st) {
+    g_free(path);
+    return st;
+  }
   sqlite_store *impl = g_new0(sqlite_store, 1);
   impl->path = path;
   s->impl = impl;

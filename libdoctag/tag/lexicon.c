@@ -2,11 +2,28 @@
 #include "tag/lexicon.h"
 
 #include <glib.h>
+#include <libstemmer.h>
 #include <string.h>
 
 #include "core/embedded.h"
 
 static GHashTable *stop_words, *generic_words, *generic_stems;
+
+/* Stop-word lists of other languages (ISO 639-3 code -> set): Snowball's,
+ * as PostgreSQL ships them (tag/data/stop_<code>.txt). */
+static const char *const stop_langs[] = { "fra", "deu", "spa", "ita", "por", "nld", "swe", "nor", "dan",
+                                          "fin", "hun", "rus", "tur", NULL };
+static GHashTable *lang_stops; /* code -> GHashTable */
+
+/* Snowball algorithm of a language code. */
+static const char *const snowball[][2] = {
+  { "eng", "english" }, { "fra", "french" }, { "deu", "german" }, { "spa", "spanish" }, { "ita", "italian" },
+  { "por", "portuguese" }, { "nld", "dutch" }, { "swe", "swedish" }, { "nor", "norwegian" },
+  { "dan", "danish" }, { "fin", "finnish" }, { "hun", "hungarian" }, { "rus", "russian" },
+  { "tur", "turkish" }, { "ron", "romanian" }, { "ell", "greek" }, { "ara", "arabic" }, { "cat", "catalan" },
+  { "eus", "basque" }, { "gle", "irish" }, { "ind", "indonesian" }, { "lit", "lithuanian" },
+  { "nep", "nepali" }, { "srp", "serbian" }, { "tam", "tamil" }, { "hye", "armenian" }, { "yid", "yiddish" },
+};
 
 static char *stem_en(const char *word);
 static char *stem_hi(const char *word);
@@ -46,6 +63,14 @@ static gpointer load_lists(gpointer unused)
   stop_words = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   load_list(stop_words, "tag/data/stop_en.txt");
   load_list(stop_words, "tag/data/stop_hi.txt");
+  lang_stops = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_hash_table_destroy);
+  for (const char *const *l = stop_langs; *l; l++) {
+    GHashTable *set = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    char name[64];
+    g_snprintf(name, sizeof name, "tag/data/stop_%s.txt", *l);
+    load_list(set, name);
+    g_hash_table_insert(lang_stops, (gpointer)*l, set);
+  }
   generic_words = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   load_list(generic_words, "tag/data/generic.txt");
   /* single generic words also by stem: "notes" like "note" */
@@ -69,6 +94,73 @@ bool lex_is_stop(const char *word)
 {
   ensure_lists();
   return word && g_hash_table_contains(stop_words, word);
+}
+
+bool lex_is_stop_lang(const char *word, const char *lang)
+{
+  ensure_lists();
+  if (!word)
+    return false;
+  char code[4] = { 0 };
+  if (lang)
+    g_strlcpy(code, lang, sizeof code);
+  GHashTable *set = g_hash_table_lookup(lang_stops, code);
+  return set ? g_hash_table_contains(set, word) : g_hash_table_contains(stop_words, word);
+}
+
+bool lex_has_stop_list(const char *lang)
+{
+  ensure_lists();
+  char code[4] = { 0 };
+  if (lang)
+    g_strlcpy(code, lang, sizeof code);
+  return !strcmp(code, "eng") || !strcmp(code, "hin") || g_hash_table_contains(lang_stops, code);
+}
+
+/* Snowball stemmers are not thread-safe: each thread keeps its own, one per
+ * algorithm, released when the thread ends. */
+typedef struct stemmers {
+  struct sb_stemmer *s[G_N_ELEMENTS(snowball)];
+} stemmers;
+
+static void stemmers_free(gpointer p)
+{
+  stemmers *st = p;
+  for (size_t i = 0; i < G_N_ELEMENTS(snowball); i++)
+    if (st->s[i])
+      sb_stemmer_delete(st->s[i]);
+  g_free(st);
+}
+
+static GPrivate thread_stemmers = G_PRIVATE_INIT(stemmers_free);
+
+/* The Snowball stem of `word` in algorithm `i`, or NULL. */
+static char *snowball_stem(size_t i, const char *word)
+{
+  stemmers *st = g_private_get(&thread_stemmers);
+  if (!st) {
+    st = g_new0(stemmers, 1);
+    g_private_set(&thread_stemmers, st);
+  }
+  if (!st->s[i])
+    st->s[i] = sb_stemmer_new(snowball[i][1], NULL);
+  if (!st->s[i])
+    return NULL;
+  const sb_symbol *r = sb_stemmer_stem(st->s[i], (const sb_symbol *)word, (int)strlen(word));
+  return r ? g_strndup((const char *)r, (gsize)sb_stemmer_length(st->s[i])) : NULL;
+}
+
+char *lex_stem_lang(const char *word, const char *lang)
+{
+  if (!word)
+    return g_strdup("");
+  for (size_t i = 0; lang && i < G_N_ELEMENTS(snowball); i++) {
+    if (strncmp(lang, snowball[i][0], 3))
+      continue;
+    char *r = i == 0 ? stem_en(word) : snowball_stem(i, word);
+    return r ? r : g_strdup(word);
+  }
+  return lex_stem(word);
 }
 
 bool lex_is_generic(const char *word)
@@ -103,54 +195,16 @@ static bool ends_with(const GString *s, const char *suffix)
   return s->len >= n && memcmp(s->str + s->len - n, suffix, n) == 0;
 }
 
-static bool is_vowel(char c) { return strchr("aeiou", c) != NULL; }
-
-static bool has_vowel(const char *s, size_t n)
-{
-  for (size_t i = 0; i < n; i++)
-    if (is_vowel(s[i]) || (i > 0 && s[i] == 'y'))
-      return true;
-  return false;
-}
-
-/* After an -ing/-ed ending went: "runn" -> "run", but "bill" stays. */
-static void undouble(GString *s)
-{
-  if (s->len >= 3) {
-    char a = s->str[s->len - 1], b = s->str[s->len - 2];
-    if (a == b && g_ascii_isalpha(a) && !is_vowel(a) && !strchr("lsz", a))
-      g_string_truncate(s, s->len - 1);
-  }
-}
-
-/* English: a deliberately light stemmer (plural, -ing, -ed, final e and y),
- * enough to merge "supplies"/"supply", "fixes"/"fix", "upgrading"/"upgrade". */
+/* English: Snowball's English (Porter 2) stemmer, which merges
+ * "supplies"/"supply", "fixes"/"fix", "upgrading"/"upgrade" and, unlike the
+ * light stemmer it replaces, "decomposition"/"decompose". Short words stay
+ * (Snowball would fold "news" into "new"). */
 static char *stem_en(const char *word)
 {
-  GString *s = g_string_new(word);
-  if (s->len <= 3)
-    return g_string_free(s, FALSE);
-  if (ends_with(s, "sses"))
-    g_string_truncate(s, s->len - 2);
-  else if (ends_with(s, "ies") && s->len > 4)
-    g_string_truncate(s, s->len - 2); /* "supplies" -> "suppli" */
-  else if (ends_with(s, "s") && !ends_with(s, "ss") && !ends_with(s, "us") && !ends_with(s, "is"))
-    g_string_truncate(s, s->len - 1);
-
-  if (ends_with(s, "ied") && s->len > 4) {
-    g_string_truncate(s, s->len - 2); /* "supplied" -> "suppli" */
-  } else if (ends_with(s, "ing") && s->len >= 6 && has_vowel(s->str, s->len - 3)) {
-    g_string_truncate(s, s->len - 3);
-    undouble(s);
-  } else if (ends_with(s, "ed") && s->len >= 5 && has_vowel(s->str, s->len - 2)) {
-    g_string_truncate(s, s->len - 2);
-    undouble(s);
-  }
-  if (s->len > 3 && s->str[s->len - 1] == 'e')
-    g_string_truncate(s, s->len - 1);
-  else if (s->len > 3 && s->str[s->len - 1] == 'y' && !is_vowel(s->str[s->len - 2]))
-    s->str[s->len - 1] = 'i';
-  return g_string_free(s, FALSE);
+  if (strlen(word) <= 3)
+    return g_strdup(word);
+  char *r = snowball_stem(0, word);
+  return r ? r : g_strdup(word);
 }
 
 /* Hindi: fold the nukta and chandrabindu (spelling variants: ज़िला/जिला,
@@ -195,7 +249,8 @@ char *lex_stem(const char *word)
 char *lex_stem_phrase(const char *phrase)
 {
   GString *out = g_string_new(NULL);
-  gchar **words = g_strsplit(phrase ? phrase : "", " ", -1);
+  /* "object-oriented" and "object oriented" compare equal */
+  gchar **words = g_strsplit_set(phrase ? phrase : "", " -", -1);
   for (gchar **w = words; *w; w++) {
     if (!**w)
       continue;

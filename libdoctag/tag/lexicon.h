@@ -10,6 +10,20 @@
 /* True for an English or Hindi stop word ("the", "of", "के", "और"). */
 bool lex_is_stop(const char *word);
 
+/* True for a stop word of the language `lang` (ISO 639-3, "fra", "deu";
+ * Snowball's lists for Danish, Dutch, Finnish, French, German, Hungarian,
+ * Italian, Norwegian, Portuguese, Russian, Spanish, Swedish and Turkish);
+ * other languages, or NULL, as lex_is_stop(). */
+bool lex_is_stop_lang(const char *word, const char *lang);
+
+/* True when `lang` has a stop-word list of its own (English and Hindi too). */
+bool lex_has_stop_list(const char *lang);
+
+/* The stem of `word` in `lang` by its Snowball stemmer (English, French,
+ * German, Spanish... 27 languages); other languages, or NULL, as
+ * lex_stem(). Newly allocated. Thread-safe. */
+char *lex_stem_lang(const char *word, const char *lang);
+
 /* True for a word or phrase of the generic set (tag/data/generic.txt). */
 bool lex_is_generic(const char *word);
 
@@ -20,13 +34,13 @@ bool lex_is_connector(const char *word);
 /* True for a month or weekday name (English or Hindi, full or abbreviated). */
 bool lex_is_date_word(const char *word);
 
-/* The light stem of a word, so that near-duplicates compare equal:
- * English plural and -ing/-ed endings ("supplies"/"supply", "upgrading"/
- * "upgrade"), Hindi plural and oblique endings ("किसानों"/"किसान") with nukta
- * and chandrabindu folded. Newly allocated (g_malloc). */
+/* The stem of a word, so that near-duplicates compare equal: Snowball's
+ * English stemmer ("supplies"/"supply", "upgrading"/"upgrade"), Hindi
+ * plural and oblique endings ("किसानों"/"किसान") with nukta and chandrabindu
+ * folded. Newly allocated (g_malloc). Thread-safe. */
 char *lex_stem(const char *word);
 
-/* The stems of every word of `phrase` (split on spaces) joined by one space.
+/* The stems of every word of `phrase` (split on spaces and hyphens) joined by one space.
  * Newly allocated. */
 char *lex_stem_phrase(const char *phrase);
 

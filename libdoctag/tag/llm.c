@@ -332,9 +332,10 @@ static char *build_payload(llm_session *s, GPtrArray *turns, json_t *format)
   return out;
 }
 
-/* The provider's error message from an error body: OpenAI's
- * {"error": {"message"}} plus OpenRouter's metadata.raw / provider_name. */
-static char *provider_message(const GString *body)
+/* Everything an error body says (OpenAI's {"error": {"message"}} plus
+ * OpenRouter's metadata.raw / provider_name), to recognise what the model
+ * cannot do; never shown (provider_message() is). */
+static char *provider_text(const GString *body)
 {
   json_t *j = json_loadb(body->str, body->len, 0, NULL);
   json_t *e = j ? json_object_get(j, "error") : NULL;
@@ -364,6 +365,40 @@ static char *provider_message(const GString *body)
   json_decref(j);
   char *s = snippet(m->str, 300);
   g_string_free(m, TRUE);
+  return s;
+}
+
+/* A summary of an error body: OpenAI's {"error": {"message"}} (or a
+ * "detail" / "message" string) cut short, and OpenRouter's provider_name.
+ * Never the body itself nor metadata.raw: they carry the upstream's whole
+ * answer, which is not ours to hand to clients. */
+#define LLM_ERROR_MAX 200
+static char *provider_message(const GString *body)
+{
+  json_t *j = json_loadb(body->str, body->len, 0, NULL);
+  json_t *e = j ? json_object_get(j, "error") : NULL;
+  const char *msg = NULL, *prov = NULL;
+  if (json_is_string(e)) {
+    msg = json_string_value(e);
+  } else if (json_is_object(e)) {
+    msg = json_string_value(json_object_get(e, "message"));
+    prov = json_string_value(json_object_get(json_object_get(e, "metadata"), "provider_name"));
+  } else if (j && json_is_string(json_object_get(j, "detail"))) {
+    msg = json_string_value(json_object_get(j, "detail"));
+  } else if (j && json_is_string(json_object_get(j, "message"))) {
+    msg = json_string_value(json_object_get(j, "message"));
+  }
+  char *s;
+  if (msg && *msg) {
+    char *m = snippet(msg, LLM_ERROR_MAX);
+    char *p = prov ? snippet(prov, 40) : NULL;
+    s = p ? g_strdup_printf("%s (provider %s)", m, p) : g_strdup(m);
+    g_free(m);
+    g_free(p);
+  } else {
+    s = g_strdup_printf("no error message in its %zu-byte %s answer", body->len, j ? "JSON" : "non-JSON");
+  }
+  json_decref(j);
   return s;
 }
 
@@ -466,11 +501,8 @@ static doctag_status chat(llm_session *s, GPtrArray *turns, json_t *format, char
       json_t *j = json_loadb(r.body->str, r.body->len, 0, NULL);
       json_t *err = j ? json_object_get(j, "error") : NULL;
       if (!j) {
-        char *snip = snippet(r.body->str, 120), *safe = redact(snip, key);
-        st = err_set(DOCTAG_ELLM, "the LLM endpoint answered HTTP %ld with a body that is not JSON: %s", r.status,
-                     safe);
-        g_free(snip);
-        g_free(safe);
+        st = err_set(DOCTAG_ELLM, "the LLM endpoint answered HTTP %ld with a %zu-byte body that is not JSON",
+                     r.status, r.body->len);
         break;
       }
       if (err) {
@@ -508,6 +540,9 @@ static doctag_status chat(llm_session *s, GPtrArray *turns, json_t *format, char
       }
     } else {
       char *msg = provider_message(r.body), *safe = redact(msg, key);
+      char *said = provider_text(r.body);
+      bool says_schema = mentions(said, schema_words), says_system = mentions(said, system_words);
+      g_free(said);
       g_free(msg);
       if (r.status == 401) {
         g_free(safe);
@@ -515,12 +550,12 @@ static doctag_status chat(llm_session *s, GPtrArray *turns, json_t *format, char
         break;
       }
       if (s->use_schema && format && (r.status == 400 || r.status == 404 || r.status == 422) &&
-          mentions(safe, schema_words)) {
+          says_schema) {
         s->use_schema = false; /* this model cannot do structured output */
         g_free(safe);
         continue;
       }
-      if (s->use_system && (r.status == 400 || r.status == 422) && mentions(safe, system_words)) {
+      if (s->use_system && (r.status == 400 || r.status == 422) && says_system) {
         s->use_system = false; /* fold the system prompt into the user message */
         g_free(safe);
         continue;

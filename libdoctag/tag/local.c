@@ -29,6 +29,7 @@
 
 #include "core/error.h"
 #include "core/json.h"
+#include "tag/keyphrase.h"
 #include "tag/lexicon.h"
 #include "tag/rules.h"
 #include "tag/segment.h"
@@ -46,6 +47,10 @@
 #define LABEL_PENALTY 0.5      /* mostly right before a number */
 #define PARTICIPLE_PENALTY 0.5 /* ends in -ed */
 #define DIVERSITY 0.5      /* per word shared with a chosen tag */
+#define KP_DIVERSITY 0.8   /* the same for noun-phrase keyphrases, milder:
+                              "boolean functions" beside "boolean functions
+                              decomposition" are both good */
+#define KP_FRAGMENT_RATIO 3
 
 typedef struct cand {
   char *key;               /* stems joined by spaces */
@@ -490,6 +495,93 @@ static const char *best_form(const cand *c)
   return best;
 }
 
+/* Latin-script text without a vocabulary: noun-phrase keyphrases ranked by
+ * the co-occurrence graph (keyphrase.c). */
+static doctag_status keyphrase_tag(tagger *t, tag_outcome *out)
+{
+  const tag_request *req = t->req;
+  size_t limit = req->num_tags ? req->num_tags : DEFAULT_NUM_TAGS;
+  GPtrArray *ranked = kp_rank(t->toks, req->language);
+  GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+  GArray *scores = g_array_new(FALSE, FALSE, sizeof(double));
+  json_t *cands = json_array();
+  double top = 0;
+  GPtrArray *chosen = g_ptr_array_new();
+  bool *gone = g_new0(bool, ranked->len + 1);
+  while (names->len < limit * 2) {
+    /* the best once those sharing words with a chosen one are damped */
+    kp_phrase *p = NULL;
+    double best = -1;
+    guint bi = 0;
+    for (guint i = 0; i < ranked->len; i++) {
+      kp_phrase *c = ranked->pdata[i];
+      if (gone[i])
+        continue;
+      if (c->score <= best)
+        break;
+      double eff = c->score;
+      for (guint j = 0; j < chosen->len; j++)
+        eff *= pow(KP_DIVERSITY, kp_shared_words(c, chosen->pdata[j]));
+      if (eff > best) {
+        best = eff;
+        p = c;
+        bi = i;
+      }
+    }
+    if (!p)
+      break;
+    gone[bi] = true;
+    /* a word of a chosen phrase is a fragment of it ("decomposition" of
+     * "boolean functions decomposition"), unless it also stands on its own
+     * far more often (a long paper's "grid" beside "grid computing") */
+    bool overlap = false;
+    for (guint j = 0; j < chosen->len && !overlap; j++)
+      overlap = p->n == 1 && kp_contains(chosen->pdata[j], p) &&
+                p->tf <= KP_FRAGMENT_RATIO * ((kp_phrase *)chosen->pdata[j])->tf;
+    if (overlap)
+      continue;
+    char *tag = rules_normalise(p->form);
+    if (!tag || rules_excluded(tag, req->exclusion, req->exclusion_count)) {
+      g_free(tag);
+      continue;
+    }
+    g_ptr_array_add(chosen, p);
+    if (!top)
+      top = best;
+    double sc = top > 0 ? round(1000.0 * best / top) / 1000.0 : 0.0;
+    if (names->len < limit)
+      json_array_append_new(cands, json_pack("{s:s, s:f, s:i}", "phrase", tag, "score", sc, "count", (int)p->tf));
+    g_ptr_array_add(names, tag);
+    g_array_append_val(scores, sc);
+  }
+  out->model_name = g_strdup("local");
+  rules_apply(req, (char *const *)names->pdata, (const double *)(void *)scores->data, names->len, out);
+  json_t *raw = json_pack("{s:s, s:s, s:s, s:o}", "tagger", "local", "script", "Latin", "method",
+                          "noun phrases, position-biased co-occurrence graph, WordNet background frequency",
+                          "candidates", cands);
+  out->raw_response = json_out_dump(raw);
+  json_decref(raw);
+  g_free(gone);
+  g_ptr_array_free(chosen, TRUE);
+  g_array_free(scores, TRUE);
+  g_ptr_array_free(names, TRUE);
+  g_ptr_array_free(ranked, TRUE);
+  return out->raw_response ? DOCTAG_OK : err_nomem();
+}
+
+static void tagger_clear(tagger *t)
+{
+  if (t->cands)
+    g_hash_table_destroy(t->cands);
+  g_hash_table_destroy(t->title_stems);
+  g_hash_table_destroy(t->word_tf);
+  for (unsigned int i = 0; i < t->ntok; i++)
+    g_free(t->stem[i]);
+  g_free(t->stem);
+  g_free(t->content);
+  seg_free(t->toks);
+}
+
 doctag_status local_tag(const doctag_ctx *ctx, const tag_request *req, tag_outcome *out)
 {
   (void)ctx;
@@ -497,6 +589,11 @@ doctag_status local_tag(const doctag_ctx *ctx, const tag_request *req, tag_outco
   tagger t = { .req = req };
   t.toks = seg_split(req->text);
   prepare(&t);
+  if (!req->vocabulary_count && t.script == SEG_SCRIPT_LATIN) {
+    doctag_status st = keyphrase_tag(&t, out);
+    tagger_clear(&t);
+    return st;
+  }
   t.cands = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, cand_free);
   if (t.ntok) {
     if (req->vocabulary_count)
@@ -583,14 +680,7 @@ doctag_status local_tag(const doctag_ctx *ctx, const tag_request *req, tag_outco
   g_ptr_array_free(names, TRUE);
   g_ptr_array_free(chosen, TRUE);
   g_ptr_array_free(ranked, TRUE);
-  g_hash_table_destroy(t.cands);
-  g_hash_table_destroy(t.title_stems);
-  g_hash_table_destroy(t.word_tf);
-  for (unsigned int i = 0; i < t.ntok; i++)
-    g_free(t.stem[i]);
-  g_free(t.stem);
-  g_free(t.content);
-  seg_free(t.toks);
+  tagger_clear(&t);
   if (!out->raw_response)
     return err_nomem();
   return DOCTAG_OK;

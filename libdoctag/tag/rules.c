@@ -41,6 +41,14 @@ static void ensure_regex(void)
   g_once(&once, compile, NULL);
 }
 
+static bool is_hyphen(gunichar c) { return c == '-' || c == 0x2010 || c == 0x2011; }
+
+/* A cleaned tag with its compound hyphens as spaces: how tags compare. */
+static char *fold_hyphens(const char *clean)
+{
+  return g_strdelimit(g_strdup(clean), "-", ' ');
+}
+
 static bool is_dash(gunichar c) { return c == '-' || c == '_' || (c >= 0x2010 && c <= 0x2015) || c == 0x2212; }
 
 static bool is_trailing_junk(gunichar c)
@@ -104,11 +112,18 @@ char *rules_clean(const char *raw)
       break;
   }
 
-  /* hyphens, dashes and underscores to spaces; whitespace collapsed */
+  /* a hyphen inside a compound stays ("object-oriented", "covid-19"), as
+   * one ASCII hyphen; other dashes, underscores and hyphens to spaces;
+   * whitespace collapsed */
   GString *out = g_string_sized_new(s->len);
   bool space = false;
   for (const char *p = s->str; *p; p = g_utf8_next_char(p)) {
     gunichar c = g_utf8_get_char(p);
+    if (is_hyphen(c) && !space && out->len && p[1] && seg_is_word_char(g_utf8_get_char(g_utf8_next_char(p))) &&
+        seg_is_word_char(g_utf8_get_char(g_utf8_prev_char(out->str + out->len)))) {
+      g_string_append_c(out, '-');
+      continue;
+    }
     if (g_unichar_isspace(c) || is_dash(c) || c == 0x00A0) {
       space = out->len > 0;
       continue;
@@ -219,7 +234,7 @@ const char *rules_reject_reason(const char *clean)
   ensure_regex();
   if (!clean || !*clean)
     return "empty";
-  gchar **words = g_strsplit(clean, " ", -1);
+  gchar **words = g_strsplit_set(clean, " -", -1); /* compound parts count as words */
   const char *why = NULL;
   if (g_strv_length(words) > MAX_TAG_WORDS)
     why = "too many words";
@@ -250,7 +265,7 @@ char *rules_normalise(const char *raw)
 static GHashTable *stem_set(const char *clean, bool content_only)
 {
   GHashTable *set = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  gchar **words = g_strsplit(clean, " ", -1);
+  gchar **words = g_strsplit_set(clean, " -", -1);
   bool any_content = false;
   for (gchar **w = words; *w; w++)
     any_content |= **w && !lex_is_stop(*w);
@@ -265,12 +280,14 @@ bool rules_excluded(const char *tag, const char *const *terms, size_t n)
 {
   if (!tag || !terms || !n)
     return false;
-  char *t = rules_clean(tag);
+  char *c = rules_clean(tag), *t = fold_hyphens(c);
+  g_free(c);
   unsigned int tag_words = 0;
   GHashTable *tag_stems = NULL;
   bool excluded = false;
   for (size_t i = 0; i < n && !excluded && *t; i++) {
-    char *term = rules_clean(terms[i]);
+    char *tc = rules_clean(terms[i]), *term = fold_hyphens(tc);
+    g_free(tc);
     if (!*term) {
       g_free(term);
       continue;
@@ -305,10 +322,12 @@ const char *rules_vocabulary_match(const char *tag, const char *const *vocab, si
 {
   if (!tag || !vocab || !n)
     return NULL;
-  char *t = rules_clean(tag);
+  char *c = rules_clean(tag), *t = fold_hyphens(c);
+  g_free(c);
   const char *found = NULL;
   for (size_t i = 0; i < n && !found && *t; i++) {
-    char *v = rules_clean(vocab[i]);
+    char *vc = rules_clean(vocab[i]), *v = fold_hyphens(vc);
+    g_free(vc);
     if (!strcmp(v, t))
       found = vocab[i];
     g_free(v);

@@ -5,9 +5,11 @@
 
 #include "tag/tag.h"
 
-/* Normalises one raw tag: lower-case, bullets/numbering stripped, hyphens and
- * underscores to spaces, whitespace collapsed. Returns NULL when the tag is
- * dropped (empty, over 5 words, date-only, roman numeral, gibberish, generic).
+/* Normalises one raw tag: lower-case, bullets/numbering stripped, a
+ * compound's hyphen kept ("object-oriented"), other dashes and underscores
+ * to spaces, whitespace collapsed. Returns NULL when the tag is dropped
+ * (empty, over 5 words counting a compound's parts, date-only, roman
+ * numeral, gibberish, generic). Tags compare with their hyphens as spaces.
  * Newly allocated (g_malloc). */
 char *rules_normalise(const char *raw);
 
@@ -25,8 +27,9 @@ size_t rules_apply(const tag_request *req, char *const *candidates, const double
                    size_t n, tag_outcome *out);
 
 /* The normalising half of rules_normalise(): NFC, bullets, numbering and
- * surrounding quotes or punctuation stripped, lower-cased, hyphens,
- * dashes and underscores to spaces, whitespace collapsed. Never drops
+ * surrounding quotes or punctuation stripped, lower-cased, a hyphen between
+ * two word characters kept as "-", other hyphens, dashes and underscores to
+ * spaces, whitespace collapsed. Never drops
  * (may return ""). Newly allocated. */
 char *rules_clean(const char *raw);
 

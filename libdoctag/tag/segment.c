@@ -241,6 +241,7 @@ static void mark_headings(line_info *lines, size_t n)
 typedef struct seg_state {
   GArray *out;
   bool brk, sentence;
+  bool hyphen;             /* the next word follows a hyphen */
   bool keywords;           /* inside a keywords statement, until it ends */
   const line_info *line;
   unsigned int line_no;
@@ -251,6 +252,7 @@ static void emit(seg_state *st, const char *s, size_t len, seg_kind kind)
   seg_token t = { 0 };
   t.kind = (unsigned char)kind;
   t.brk = st->brk;
+  t.hyphen = st->hyphen && !st->brk;
   t.sentence = st->sentence;
   t.heading = st->line->heading;
   t.title = st->line->title;
@@ -299,6 +301,7 @@ static void emit(seg_state *st, const char *s, size_t len, seg_kind kind)
     return;
   g_array_append_val(st->out, t);
   st->brk = false;
+  st->hyphen = false;
   st->sentence = false;
 }
 
@@ -396,8 +399,11 @@ static void scan_chunk(seg_state *st, const char *s, size_t len)
       break;
     /* a hyphen joins ("cluster-randomised", a line-end "twenty-"); anything
      * else breaks the phrase */
-    if (is_hyphen(c) && seg_is_word_char(pc) && (next >= end || seg_is_word_char(nc)))
+    if (is_hyphen(c) && seg_is_word_char(pc) && (next >= end || seg_is_word_char(nc))) {
+      st->hyphen = true;
       continue;
+    }
+    st->hyphen = false;
     st->brk = true;
     if (is_sentence_end(c)) {
       st->sentence = true;

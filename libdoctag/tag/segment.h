@@ -23,6 +23,7 @@ typedef struct seg_token {
   unsigned char script;  /* seg_script */
   bool brk;              /* a break precedes it: punctuation, blank line, heading
                             edge, table cell, page; a phrase never spans one */
+  bool hyphen;           /* joined to the word before by a hyphen ("object-oriented") */
   bool sentence;         /* first word of a sentence */
   bool cap;              /* written with an initial capital letter */
   bool acronym;          /* written in capitals: "KYC", "CSV" */

@@ -24,6 +24,8 @@ import uuid
 import pytest
 import requests
 
+import openapi_check
+
 HERE = pathlib.Path(__file__).resolve().parent
 SOURCE = pathlib.Path(os.environ.get("DOCTAG_SOURCE_DIR", HERE.parent.parent))
 BIN = pathlib.Path(os.environ.get("DOCTAG_BIN_DIR", SOURCE / "build" / "bin"))
@@ -108,6 +110,7 @@ class Server:
                 time.sleep(0.1)
         else:
             raise RuntimeError(f"doctag-server did not answer:\n{self.log_text()}")
+        openapi_check.watch(self.base)
         for i in range(self.worker_count):
             log = open(self.tmp / f"worker{i}.log", "w")
             self.workers.append(subprocess.Popen([str(BIN / "doctag"), "worker", "--threads", "2"], env=self.env,
@@ -182,6 +185,9 @@ def start_server(backend, extra=None):
         env["DOCTAG_DATABASE_URL"] = make_database(os.environ["DOCTAG_TEST_POSTGRES_URL"])
         env["DOCTAG_REDIS_URL"] = os.environ["DOCTAG_TEST_REDIS_URL"]
         env["DOCTAG_WORKERS"] = "0"
+        # Separate workers open the batch keys the server sealed: they share
+        # its DOCTAG_SECRET_KEY (the server alone would draw one per run).
+        env["DOCTAG_SECRET_KEY"] = "api-test-sealing-key-" + secrets.token_hex(16)
         workers = 2
     else:
         env.setdefault("DOCTAG_WORKERS", "2")
@@ -306,3 +312,32 @@ def local_pdf_server_port():
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     yield srv.server_address[1]
     srv.shutdown()
+
+
+# Every response a test gets is checked against web/openapi.json (openapi_check.py).
+openapi_check.install()
+_openapi_spec = []
+
+
+@pytest.fixture(autouse=True)
+def openapi_conformance():
+    openapi_check.take()
+    openapi_check.take_ws()
+    yield
+    if not _openapi_spec:
+        _openapi_spec.append(openapi_check.Spec(openapi_check.load()))
+    problems = [p for rec in openapi_check.take() for p in _openapi_spec[0].check(*rec)]
+    problems += [p for rec in openapi_check.take_ws() for p in _openapi_spec[0].check_ws(*rec)]
+    assert not problems, "responses that do not match web/openapi.json:\n" + "\n".join(problems[:20])
+
+
+def pytest_sessionfinish(session):
+    """Which documented operations and statuses the suite answered
+    (build/openapi-coverage.txt)."""
+    if not openapi_check.covered:
+        return
+    out = pathlib.Path(os.environ.get("DOCTAG_BIN_DIR", SOURCE / "build" / "bin")).parent / "openapi-coverage.txt"
+    try:
+        out.write_text("".join(f"{m} {t} {s}\n" for m, t, s in sorted(openapi_check.covered)))
+    except OSError:
+        pass

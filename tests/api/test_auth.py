@@ -39,7 +39,7 @@ def test_register_returns_201_user(api):
 
 
 def test_register_without_full_name(api):
-    r = api.post("/api/auth/register", json={"email": f"n-{uuid.uuid4().hex[:8]}@example.com", "password": "12345678"})
+    r = api.post("/api/auth/register", json={"email": f"n-{uuid.uuid4().hex[:8]}@example.com", "password": "zq8-Lp4w"})
     assert r.status_code == 201, r.text
     assert r.json()["full_name"] is None
 

@@ -77,6 +77,41 @@ c-pkgconfig)
   fi
   echo "built with: $cc $("${pkgconf[@]}" --cflags --libs doctag)"
   ;;
+c-uninstalled)
+  # The build tree's doctag-uninstalled.pc: what a developer builds against
+  # before installing; the rpath it carries runs the program as it is.
+  build=$1 src=$2 cc=$3
+  export PKG_CONFIG_PATH=$build
+  pkg-config --exists --print-errors doctag-uninstalled || fail "no doctag-uninstalled.pc in $build"
+  [ "$(pkg-config --variable=libdir doctag)" = "$build/lib" ] || fail "pkg-config doctag does not pick the uninstalled file"
+  # shellcheck disable=SC2046
+  "$cc" -std=c99 -Wall -Wextra -Werror "$src" $(pkg-config --cflags --libs doctag) -o "$tmp/process" \
+    || fail "the example does not build with doctag-uninstalled.pc"
+  env -u LD_LIBRARY_PATH "$tmp/process" "$doc" >"$tmp/out" || { rc=$?; cat "$tmp/out"; fail "exit $rc"; }
+  check_c_output "$tmp/out"
+  ldd "$tmp/process" | grep -q "libdoctag.so.1 => $build/lib/" || fail "not linked to the build tree: $(ldd "$tmp/process" | grep doctag)"
+  echo "built with: $cc $(pkg-config --cflags --libs doctag)"
+  ;;
+c-cmake)
+  # examples/c/CMakeLists.txt with find_package(doctag): against the build
+  # tree (doctag_DIR), then against a staged install (CMAKE_PREFIX_PATH).
+  build=$1 examples=$2 cc=$3
+  cmake -S "$examples" -B "$tmp/ex-build" -DCMAKE_C_COMPILER="$cc" -Ddoctag_DIR="$build" >"$tmp/cfg.log" 2>&1 \
+    || { cat "$tmp/cfg.log"; fail "find_package(doctag) in the build tree"; }
+  cmake --build "$tmp/ex-build" >"$tmp/b.log" 2>&1 || { cat "$tmp/b.log"; fail "examples do not build (build tree)"; }
+  "$tmp/ex-build/process" "$doc" >"$tmp/out" || { rc=$?; cat "$tmp/out"; fail "exit $rc"; }
+  check_c_output "$tmp/out"
+  cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
+  [ -f "$(find "$tmp/prefix" -name doctagConfig.cmake | head -n 1)" ] || fail "doctagConfig.cmake not installed"
+  cmake -S "$examples" -B "$tmp/ex-inst" -DCMAKE_C_COMPILER="$cc" -DCMAKE_PREFIX_PATH="$tmp/prefix" \
+    -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF >"$tmp/cfg2.log" 2>&1 || { cat "$tmp/cfg2.log"; fail "find_package(doctag) installed"; }
+  grep -q "$tmp/prefix" "$tmp/ex-inst/CMakeCache.txt" || fail "found doctag elsewhere than the install"
+  cmake --build "$tmp/ex-inst" >"$tmp/b2.log" 2>&1 || { cat "$tmp/b2.log"; fail "examples do not build (installed)"; }
+  libdir=$(dirname "$(find "$tmp/prefix" -name 'libdoctag.so' | head -n 1)")
+  LD_LIBRARY_PATH=$libdir "$tmp/ex-inst/process" "$doc" >"$tmp/out" || { rc=$?; cat "$tmp/out"; fail "exit $rc"; }
+  check_c_output "$tmp/out"
+  echo "find_package(doctag): build tree and install"
+  ;;
 python-process)
   /usr/bin/python3 "$1" --json --num-tags 6 "$doc" >"$tmp/out" || { rc=$?; cat "$tmp/out"; fail "exit $rc"; }
   /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["success"] and 1 <= len(d["tags"]) <= 6, d' "$tmp/out" \

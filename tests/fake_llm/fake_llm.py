@@ -173,6 +173,11 @@ def answer(scenario, n, body, headers):
         raise error(401, "No auth credentials found")
     if scenario == "badrequest":
         raise error(400, "%s is not a valid model ID" % body.get("model"))
+    if scenario == "verbose":  # an upstream error carrying the provider's whole answer
+        raise error(403, "Provider returned error: " + "detail " * 300,
+                    metadata={"provider_name": "Upstream", "raw": "<html>UPSTREAM-BODY-MARKER %s</html>" % body})
+    if scenario == "opaque":  # an error body with no message field at all
+        raise Reply(403, {"trace": "UPSTREAM-BODY-MARKER " * 50})
     if scenario == "hang":
         time.sleep(HANG_SEC)
         return json.dumps(FULL)

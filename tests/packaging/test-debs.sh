@@ -3,7 +3,9 @@
 #   1. `dpkg-buildpackage -b -us -uc` on a clean checkout of HEAD;
 #   2. install the five packages on this machine (apt resolves their
 #      dependencies);
-#   3. build the C example from libdoctag-dev with pkg-config and run it;
+#   3. build the C example from libdoctag-dev with pkg-config and with
+#      CMake's find_package(doctag) and run it; the manual pages, the bash
+#      completion and the API reference are there;
 #      import the module with /usr/bin/python3 and process a PDF; run
 #      `doctag process`; start doctag-server as the doctag user with the
 #      packaged configuration and ask it for /api/status;
@@ -28,12 +30,27 @@ done
 
 packages="libdoctag1 libdoctag-dev python3-doctag doctag-tools doctag-server"
 [ "$(id -u)" -eq 0 ] || { echo "test-debs: needs root (apt-get install)" >&2; exit 2; }
+# dpkg's state of a package: "installed", "config-files", "half-installed"...,
+# or "not-installed" (also what dpkg keeps for a purged package, so a plain
+# grep for "installed" matches it and refused every second run).
+pkg_state() {
+  local s
+  s=$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null) || s=not-installed
+  echo "${s:-not-installed}"
+}
 for p in $packages; do
-  if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q installed; then
-    echo "test-debs: $p is already installed; remove it first (this test purges what it installs)" >&2
+  st=$(pkg_state "$p")
+  if [ "$st" != not-installed ]; then
+    echo "test-debs: $p is $st here; remove it first (this test purges what it installs)" >&2
     exit 2
   fi
 done
+# The cleanup removes exactly what this run brought in: the packages apt
+# installs for it (listed by a dry run just before the install, so what other
+# people install meanwhile is never touched) and the doctag system user.
+brought_in=""
+had_user=0
+getent passwd doctag >/dev/null && had_user=1
 
 corpus=""
 for d in "${DOCTAG_SHARED_CORPUS:-}" "$root/../shared/corpus" "${DOCTAG_FIXTURES:-}" "$root/build/fixtures"; do
@@ -59,10 +76,31 @@ cleanup() {
     DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq $packages >"$work/purge.log" 2>&1 \
       || { cat "$work/purge.log"; status=1; }
     for p in $packages; do
-      if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q installed; then
-        echo "FAIL: $p is still installed after purge"; status=1
-      fi
+      st=$(pkg_state "$p")
+      [ "$st" = not-installed ] || { echo "FAIL: $p is $st after purge"; status=1; }
     done
+    # The dependencies this run installed go too, and nothing else.
+    extra=""
+    for p in $brought_in; do
+      case " $packages " in *" ${p%%:*} "*) continue ;; esac
+      [ "$(pkg_state "$p")" = not-installed ] || extra="$extra $p"
+    done
+    if [ -n "$extra" ]; then
+      echo "== purging what the install pulled in:$extra"
+      # shellcheck disable=SC2086
+      DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq $extra >>"$work/purge.log" 2>&1 \
+        || { cat "$work/purge.log"; status=1; }
+    fi
+    for p in $brought_in; do
+      st=$(pkg_state "$p")
+      [ "$st" = not-installed ] || { echo "FAIL: $p (installed by this run) is $st after the cleanup"; status=1; }
+    done
+    if [ $had_user -eq 0 ] && getent passwd doctag >/dev/null; then
+      userdel doctag 2>/dev/null || true
+      if getent group doctag >/dev/null; then groupdel doctag 2>/dev/null || true; fi
+    fi
+    if getent passwd doctag >/dev/null && [ $had_user -eq 0 ]; then echo "FAIL: the doctag user outlived the cleanup"; status=1; fi
+    rmdir /var/lib/doctag 2>/dev/null || true
     [ ! -e /usr/lib/python3/dist-packages/doctag ] || { echo "FAIL: the Python package outlived the purge"; status=1; }
     [ ! -e /etc/doctag ] || { echo "FAIL: /etc/doctag outlived the purge"; status=1; }
   fi
@@ -98,6 +136,7 @@ for lib in libtesseract5 liblept5 libcurl4 libpq5; do
 done
 
 step "installing ${files[*]##*/}"
+brought_in=$(apt-get install -s --no-install-recommends "${files[@]}" 2>/dev/null | awk '/^Inst /{print $2}' | tr '\n' ' ')
 installed=1
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${files[@]}" \
   >"$work/install.log" 2>&1 || { cat "$work/install.log"; fail "apt-get install"; }
@@ -116,6 +155,18 @@ ldd "$work/process" | grep -Eq "libdoctag.so.1 => (/usr)?/lib/$(dpkg-architectur
 (cd "$work" && DOCTAG_DATA_DIR=$work/data-c ./process "$doc") >"$work/c.out" || { cat "$work/c.out"; fail "example run"; }
 grep -q '^tags:' "$work/c.out" || fail "the example printed no tags"
 awk '/^tags:/{t=1;next} t && /^  [^ ]/{n++} END{exit !(n>=1)}' "$work/c.out" || fail "no tag lines"
+
+step "libdoctag-dev: find_package(doctag), libdoctag(3), the API reference"
+mkdir "$work/cmake-ex"
+cp /usr/share/doc/libdoctag-dev/examples/*.c /usr/share/doc/libdoctag-dev/examples/CMakeLists.txt "$work/cmake-ex/" \
+  || fail "the examples' CMakeLists.txt is not installed"
+cmake -S "$work/cmake-ex" -B "$work/cmake-ex/build" >"$work/cmake.log" 2>&1 || { cat "$work/cmake.log"; fail "find_package(doctag)"; }
+cmake --build "$work/cmake-ex/build" >>"$work/cmake.log" 2>&1 || { cat "$work/cmake.log"; fail "the examples do not build with CMake"; }
+(cd "$work" && DOCTAG_DATA_DIR=$work/data-cmake ./cmake-ex/build/process "$doc") >"$work/cmake.out" || fail "the CMake-built example"
+grep -q '^tags:' "$work/cmake.out" || fail "the CMake-built example printed no tags"
+man -w 3 libdoctag >/dev/null || fail "no manual page libdoctag(3)"
+[ -f /usr/share/doc/libdoctag-dev/html/index.html ] || fail "the API reference is not installed"
+grep -q doctag_process_file /usr/share/doc/libdoctag-dev/html/process_8h.html || fail "the API reference lacks doctag_process_file"
 
 step "python3-doctag: import with /usr/bin/python3 and process"
 (cd "$work" && DOCTAG_DATA_DIR=$work/data-py /usr/bin/python3 - "$doc") <<'PY' || fail "python3-doctag"
@@ -138,6 +189,15 @@ DOCTAG_DATA_DIR=$work/data-cli doctag process --model local "$doc" >"$work/cli.j
 /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["success"] and d["tags"], d; print("cli:", d["tags"])' \
   "$work/cli.json" || fail "doctag process output"
 doctag --version | grep -q "$(pkg-config --modversion doctag)" || fail "doctag --version"
+# The manual pages and the bash completion.
+for page in doctag doctag-server; do
+  man -w 1 "$page" >/dev/null || fail "no manual page $page(1)"
+done
+MANWIDTH=100 man 1 doctag 2>/dev/null | grep -q "EXIT STATUS" || fail "doctag(1) has no exit status section"
+comp=/usr/share/bash-completion/completions/doctag
+[ -f "$comp" ] || fail "no bash completion"
+got=$(bash -c '. "$1"; COMP_WORDS=(doctag bat); COMP_CWORD=1; _doctag; echo "${COMPREPLY[*]}"' _ "$comp")
+[ "$got" = batch ] || fail "bash completion of 'doctag bat' gives '$got'"
 # A URL: the installed library finds libcurl at run time.
 mkdir "$work/www" && cp "$doc" "$work/www/doc.pdf"
 www_port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -184,6 +244,18 @@ PY
 done
 [ $ok -eq 1 ] || { cat "$work/server.log"; fail "doctag-server did not answer /api/status"; }
 echo "server: /api/status ok on 127.0.0.1:$port"
+# The packaged web app, API document and docs page (share/doctag/web).
+/usr/bin/python3 - "$port" <<'PY' || { cat "$work/server.log"; fail "the web app or /api/openapi.json is not served"; }
+import json, sys, urllib.request
+base = "http://127.0.0.1:%s" % sys.argv[1]
+with urllib.request.urlopen(base + "/app/", timeout=5) as r:
+    assert r.headers["content-type"].startswith("text/html") and b"/app/main.js" in r.read()
+with urllib.request.urlopen(base + "/api/openapi.json", timeout=5) as r:
+    assert json.load(r)["openapi"].startswith("3.1")
+with urllib.request.urlopen(base + "/api/docs", timeout=5) as r:
+    assert r.status == 200
+PY
+echo "server: /app/, /api/openapi.json and /api/docs ok"
 kill -TERM "$server_pid"
 wait "$server_pid" || true
 server_pid=""

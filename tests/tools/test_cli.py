@@ -1,6 +1,6 @@
-"""The doctag CLI as users drive it: exit codes (0 ok, 1 processing error,
-2 usage), `doctag: FILE: message` on stderr, extract's form feeds, process's
-JSON, and every malformed corpus file."""
+"""The doctag CLI as users drive it: exit codes (0 ok, 1 every document
+failed, 2 usage, 3 some failed), `doctag CMD: FILE: message` on stderr,
+extract's form feeds, process's JSON, and every malformed corpus file."""
 import json
 import os
 import re
@@ -47,11 +47,11 @@ def test_version_and_help():
 @pytest.mark.parametrize("args,needle", [
     ((), "Usage"),
     (("frobnicate",), "unknown command"),
-    (("extract",), "FILE or URL is required"),
+    (("extract",), "FILE, URL or - (standard input) is required"),
     (("extract", "--ocr", "sometimes", "a.pdf"), "--ocr must be auto, force or off"),
     (("process", "--num-tags", "99", "a.pdf"), "--num-tags must be a number from 3 to 15"),
     (("process", "--num-pages", "0", "a.pdf"), "--num-pages must be a number from 1 to 10"),
-    (("extract", "--model", "local", "a.pdf"), "is for 'process'"),
+    (("extract", "--model", "local", "a.pdf"), "unknown option '--model'"),
 ])
 def test_usage_errors_exit_2(args, needle):
     r = run(*args)
@@ -68,8 +68,8 @@ def test_malformed_files(entry):
     else:
         assert r.returncode == 1, (r.returncode, r.stderr)
         line = r.stderr.strip().splitlines()[-1]
-        assert line.startswith("doctag: %s: " % path)
-        assert len(line) > len("doctag: %s: " % path) + 5  # says what is wrong
+        assert line.startswith("doctag extract: %s: " % path)
+        assert len(line) > len("doctag extract: %s: " % path) + 5  # says what is wrong
 
 
 def test_password_opens_encrypted_file():
@@ -136,9 +136,12 @@ def test_process_exclusion_and_vocabulary():
 def test_several_files_one_failing():
     e = entries("text", "eng")[0]
     r = run("process", "--model", "local", os.path.join(CORPUS, e["path"]), "/nonexistent/x.pdf")
-    assert r.returncode == 1
+    assert r.returncode == 3  # some failed
     assert len(r.stdout.strip().splitlines()) == 1  # the good one is still printed
-    assert "doctag: /nonexistent/x.pdf: " in r.stderr
+    assert "doctag process: /nonexistent/x.pdf: " in r.stderr
+    assert "2 files: 1 tagged, 1 failed" not in r.stderr  # JSON to a pipe: no summary
+    r = run("process", "--model", "local", "/nonexistent/x.pdf", "/nonexistent/y.pdf")
+    assert r.returncode == 1  # every document failed
 
 
 def test_url_guard_and_bad_scheme():

@@ -43,7 +43,7 @@ def test_several_inputs_one_line_each(tmp_path):
 
 def test_errors():
     r = run("--model", "local", "-", stdin=b"tiny")
-    assert r.returncode == 1 and b"doctag: -: Not enough text to tag" in r.stderr
+    assert r.returncode == 1 and b"doctag tag: (standard input): Not enough text to tag" in r.stderr
     r = run("--model", "local", "-", stdin=b"\xff" * 80)
     assert r.returncode == 1 and b"not UTF-8" in r.stderr
     r = run("--model", "local", "/nonexistent/x.txt")
@@ -51,4 +51,4 @@ def test_errors():
     r = run("--num-tags", "99", "-", stdin=TEXT.encode())
     assert r.returncode == 2 and b"--num-tags must be a number from 3 to 15" in r.stderr
     r = run()
-    assert r.returncode == 2 and b"FILE.txt or - is required" in r.stderr
+    assert r.returncode == 2 and b"FILE.txt or - (standard input) is required" in r.stderr

@@ -99,9 +99,9 @@ static void test_register(void **state)
   doctag_user_free(u);
 
   /* No full name: null in JSON; out may be NULL. */
-  assert_ok(doctag_auth_register(f->ctx, NULL, "bob@example.org", "12345678", NULL));
+  assert_ok(doctag_auth_register(f->ctx, NULL, "bob@example.org", "zq8-Lp4w", NULL));
   doctag_user *b = NULL;
-  assert_ok(doctag_auth_register(f->ctx, &b, "carol@example.org", "12345678", "   "));
+  assert_ok(doctag_auth_register(f->ctx, &b, "carol@example.org", "zq8-Lp4w", "   "));
   assert_null(doctag_user_full_name(b));
   assert_ok(doctag_user_to_json(b, &json));
   assert_non_null(strstr(json, "\"full_name\":null"));

@@ -765,7 +765,7 @@ static void test_local_roots(void **state)
   char *ghost_out = g_build_filename(outside, "ghost.pdf", NULL), *ghost_in = g_build_filename(root, "ghost.pdf", NULL);
   const char *refused[] = { out, dotdot, link, via_dirlink, ghost_out, "/etc/passwd" };
   for (size_t i = 0; i < G_N_ELEMENTS(refused); i++) {
-    char *want = g_strdup_printf("Path not allowed: %s", refused[i]);
+    char *want = g_strdup_printf("Path not allowed: %s (outside DOCTAG_ALLOWED_ROOTS)", refused[i]);
     assert_error(fetch_local_check(ctx, refused[i], NULL), DOCTAG_EURL, want);
     assert_error(fetch_local(ctx, refused[i], 0, &b), DOCTAG_EURL, want);
     assert_null(b);

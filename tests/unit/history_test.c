@@ -799,6 +799,9 @@ static void test_record_processing_result(void **state)
   r->text = g_string_new("Page one about water.\fपानी पर दूसरा पृष्ठ।");
   r->page_count = 7;
   r->pages_read = 2;
+  r->pages = g_new0(extract_page, 2);
+  r->pages[0] = (extract_page){ .method = DOCTAG_PAGE_TEXT, .confidence = -1 };
+  r->pages[1] = (extract_page){ .method = DOCTAG_PAGE_OCR, .confidence = 87.456 };
   r->is_scanned = true;
   r->extraction_method = "hybrid";
   r->ocr_confidence = 87.456;
@@ -841,6 +844,13 @@ static void test_record_processing_result(void **state)
   assert_int_equal(json_integer_value(json_object_get(m, "text_length")), (json_int_t)r->text->len);
   assert_string_equal(json_string_value(json_object_get(m, "detected_language")), "hin+eng");
   assert_int_equal(json_array_size(json_object_get(m, "tag_details")), 2);
+  /* Per page, for the document page of the web app. */
+  json_t *pages = json_object_get(m, "pages");
+  assert_int_equal(json_array_size(pages), 2);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(pages, 0), "method")), "text_layer");
+  assert_true(json_is_null(json_object_get(json_array_get(pages, 0), "ocr_confidence")));
+  assert_string_equal(json_string_value(json_object_get(json_array_get(pages, 1), "method")), "ocr_tesseract");
+  assert_true(fabs(json_real_value(json_object_get(json_array_get(pages, 1), "ocr_confidence")) - 87.46) < 1e-9);
   json_decref(m);
   doctag_document_detail_free(d);
   /* Searchable at once; the job is a completed single one without the key. */

@@ -346,7 +346,7 @@ typedef struct failure_case {
   const char *scenario;
   doctag_status status;
   const char *message;     /* the whole message, or NULL */
-  const char *parts[3];    /* in the message (NULL-ended) */
+  const char *parts[4];    /* in the message (NULL-ended) */
   const char *never;       /* never in the message, or NULL */
   int requests;            /* requests the fake received, or -1: not checked */
 } failure_case;
@@ -478,6 +478,20 @@ static failure_case unauthorized = { "unauthorized", DOCTAG_ELLM,
 static failure_case badrequest = { "badrequest", DOCTAG_ELLM, NULL, { "HTTP 400", "is not a valid model ID" }, NULL,
                                    1 };
 static failure_case empty = { "empty", DOCTAG_ELLM, NULL, { "contains no tags" }, NULL, -1 };
+
+/* An upstream error is summarised, never echoed: its message cut short,
+ * neither OpenRouter's metadata.raw nor a body without a message. */
+static failure_case verbose = { "verbose", DOCTAG_ELLM, NULL, { "HTTP 403", "Provider returned error: detail", "... (provider Upstream)" },
+                                "UPSTREAM-BODY-MARKER", 1 };
+static failure_case opaque = { "opaque", DOCTAG_ELLM, NULL, { "HTTP 403", "no error message" },
+                               "UPSTREAM-BODY-MARKER", 1 };
+
+static void test_upstream_error_summarised(void **state)
+{
+  run_failure(*state);
+  if (strlen(doctag_error_last()->message) > 400)
+    fail_msg("the message echoes too much: %zu bytes", strlen(doctag_error_last()->message));
+}
 
 /* A timeout is not retried. */
 static failure_case hang = { "hang", DOCTAG_ETIMEOUT, NULL, { "did not answer within 1 s" }, NULL, 1 };
@@ -772,6 +786,8 @@ int main(void)
     cmocka_unit_test(test_server_error_twice),
     ROW(test_unauthorized, test_failure, unauthorized),
     ROW(test_other_http_error, test_failure, badrequest),
+    ROW(test_upstream_error_verbose, test_upstream_error_summarised, verbose),
+    ROW(test_upstream_error_opaque, test_upstream_error_summarised, opaque),
     cmocka_unit_test(test_hang_times_out),
     cmocka_unit_test(test_connection_refused),
     cmocka_unit_test(test_broken_json_falls_back),

@@ -1,6 +1,9 @@
 """doctag: PDF text extraction, OCR and search tagging (libdoctag).
 
     import doctag
+    r = doctag.process("a.pdf", model="local")   # on a default context
+    print(r.title, r.tags)
+
     with doctag.Context() as ctx:                 # embedded defaults
         r = ctx.process("a.pdf", model="local", num_tags=8)
         print(r.title, r.tags)
@@ -13,8 +16,11 @@ library's code and message. Blocking calls release the GIL, so threads
 sharing one Context run in parallel.
 """
 
+import asyncio as _asyncio
+import functools as _functools
 import json as _json
 import os as _os
+import secrets as _secrets
 import threading as _threading
 from collections import namedtuple as _namedtuple
 
@@ -23,7 +29,7 @@ from .capi import (  # noqa: F401  (the exception classes, built from the C tabl
     Error, InvalidInput, OutOfMemory, IoError, NotFound, PdfError, EncryptedPdf,
     LimitExceeded, Timeout, OcrError, FetchError, UrlRefused, LlmError, AuthError,
     PermissionDenied, StorageError, Conflict, Cancelled, NoText, AlreadyExists,
-    Unavailable, InternalError,
+    Unavailable, InternalError, RateLimited,
 )
 
 __version__ = _capi.version()
@@ -33,7 +39,8 @@ version = __version__
 ERRORS = dict(_capi.error_classes_by_code)
 
 __all__ = [
-    "Context", "Result", "Page", "Tag", "User", "Tokens", "Job", "Error", "ERRORS", "__version__",
+    "Context", "Result", "Page", "Tag", "User", "Tokens", "Job", "BatchItem", "Error", "ERRORS",
+    "__version__", "process", "extract", "extract_result", "tag_text", "default_context",
 ] + sorted(_capi.error_classes)
 
 _OCR_MODES = {"auto": _capi.OCR_AUTO, "force": _capi.OCR_FORCE, "off": _capi.OCR_OFF}
@@ -47,6 +54,12 @@ Tag.to_dict = lambda self: dict(self._asdict())
 #: confidence (None when the page was not OCR'd) and language.
 Page = _namedtuple("Page", "index text method ocr_confidence language")
 Page.to_dict = lambda self: dict(self._asdict())
+
+#: One finished document of Context.batch(): the path given, the row's
+#: title, whether it succeeded, its tags, the error (None on success) and
+#: its history document id.
+BatchItem = _namedtuple("BatchItem", "path title ok tags error document_id")
+BatchItem.to_dict = lambda self: dict(self._asdict())
 
 
 def _none_if_negative(x):
@@ -341,6 +354,11 @@ class Context:
 
     def __init__(self, *, ignore_environment=False, allow_private_urls=None, max_file_mb=None,
                  max_file_bytes=None, max_pages=None, timeout=None, threads=None, **fields):
+        # kept to make a sibling context (batch() widens the allowed roots)
+        self._init_kwargs = dict(fields, ignore_environment=ignore_environment,
+                                 allow_private_urls=allow_private_urls, max_file_mb=max_file_mb,
+                                 max_file_bytes=max_file_bytes, max_pages=max_pages, timeout=timeout,
+                                 threads=threads)
         cfg = _capi.config()
         for key, value in fields.items():
             key = _CONFIG_ALIASES.get(key, key)
@@ -424,6 +442,29 @@ class Context:
                              password=password, file_name=file_name, max_file_mb=max_file_mb,
                              max_pages=max_pages, timeout=timeout, user=user)
         return Result(self._run("process", source, opts))
+
+    def tag_text(self, text, *, title=None, model=None, num_tags=None, api_key=None, exclude=None,
+                 exclusion_file=None, vocabulary=None, vocabulary_file=None, file_name=None, timeout=None,
+                 user=None):
+        """Tags a text you already have (str, or UTF-8 bytes) as process()
+        tags a PDF's text, and returns a Result (extraction_method "text",
+        page_count 0). title: None takes the text's first title-like line.
+        Raises NoText under 50 visible characters, InvalidInput for bytes
+        that are not UTF-8."""
+        if isinstance(text, str):
+            data = text.encode("utf-8")
+        elif isinstance(text, (bytes, bytearray, memoryview)):
+            data = text
+        else:
+            raise TypeError("text must be a str or bytes, not %s" % type(text).__name__)
+        opts = self._options(model=model, num_tags=num_tags, api_key=api_key, exclude=exclude,
+                             exclusion_file=exclusion_file, vocabulary=vocabulary,
+                             vocabulary_file=vocabulary_file, file_name=file_name, timeout=timeout, user=user)
+        return Result(_need("tag_text")(self._c, data, title, opts))
+
+    async def atag_text(self, text, **kwargs):
+        """await ctx.atag_text(...): tag_text() in a worker thread."""
+        return await _in_thread(self.tag_text, text, **kwargs)
 
     def extract_result(self, source, *, ocr="auto", languages=None, password=None, file_name=None,
                        max_file_mb=None, max_pages=None, timeout=None, on_page=None):
@@ -658,6 +699,96 @@ class Context:
             o.lease_sec = _positive("lease", lease)
         _capi.worker_run(self._c, o)
 
+    # -- a local batch ----------------------------------------------------------
+    def local_user(self):
+        """The User this data directory's local batches and the `doctag` CLI
+        belong to (created on first use, its id kept in data_dir/cli-user)."""
+        path = _os.path.join(self.data_dir, "cli-user")
+        for _ in range(2):
+            try:
+                with open(path, encoding="utf-8") as f:
+                    uid = f.readline().strip()
+                return self.user(uid)
+            except FileNotFoundError:
+                pass
+            except NotFound:  # a stale file (another database)
+                _os.unlink(path)
+            u = self.register("cli-%s@doctag.invalid" % _secrets.token_hex(4), _secrets.token_hex(20),
+                              "doctag CLI")
+            try:  # O_EXCL: when two processes race, the first file wins
+                fd = _os.open(path, _os.O_WRONLY | _os.O_CREAT | _os.O_EXCL, 0o600)
+            except FileExistsError:
+                continue
+            with _os.fdopen(fd, "w") as f:
+                f.write(u.id + "\n")
+            return u
+        raise InternalError("cannot settle on a local user in %s" % path, _capi.EINTERNAL)
+
+    def batch(self, paths, *, model="local", threads=None, **config):
+        """Processes local PDFs as one batch job with the library's own
+        worker (in a background thread of this process) and yields a
+        BatchItem for each document as it finishes, in the order they finish:
+
+            for item in ctx.batch(["a.pdf", "b.pdf"], model="local"):
+                print(item.path, item.tags if item.ok else item.error)
+
+        No user to register: the job belongs to local_user() and is in its
+        history like a `doctag batch run`. The paths are read as given (their
+        directories are allowed for this batch). Other keywords are those of
+        submit_batch() (num_tags, num_pages, exclude, vocabulary, ocr,
+        languages...). Closing the generator early cancels the job."""
+        files = [_os.path.abspath(_os.fspath(p)) for p in paths]
+        if not files:
+            return
+        roots = sorted({_os.path.dirname(f) for f in files})
+        mine = self._init_kwargs.get("allowed_roots")
+        if mine:
+            roots += [mine] if isinstance(mine, (str, bytes, _os.PathLike)) else list(mine)
+        ctx = Context(**dict(self._init_kwargs, allowed_roots=roots))
+        try:
+            user = ctx.local_user()
+            rows = [{"title": _os.path.basename(f), "file_path": f, "file_source_type": "local"} for f in files]
+            job = ctx.submit_batch(user, rows, model=model, **config)
+            worker = _threading.Thread(target=ctx.run_worker, name="doctag-batch-worker", daemon=True,
+                                       kwargs={"until_job": job, "threads": threads})
+            worker.start()
+            finished = False
+            try:
+                for event in job.events():
+                    if event.get("type") != "progress" or event.get("status") not in ("success", "failed"):
+                        continue
+                    row = int(event.get("row_id", -1))
+                    ok = event["status"] == "success"
+                    yield BatchItem(files[row] if 0 <= row < len(files) else event.get("file_path"),
+                                    event.get("title"), ok, list(event.get("tags") or []),
+                                    None if ok else (event.get("error") or "failed"), event.get("document_id"))
+                finished = True
+            finally:
+                if not finished:
+                    try:
+                        if not job.refresh().done:
+                            job.cancel()
+                    except Error:
+                        pass
+                worker.join()
+        finally:
+            ctx.close()
+
+    # -- async variants ---------------------------------------------------------
+    # The blocking call runs in the event loop's default thread pool; it
+    # releases the GIL, so other coroutines and threads go on meanwhile.
+    async def aprocess(self, source, **kwargs):
+        """await ctx.aprocess(...): process() in a worker thread."""
+        return await _in_thread(self.process, source, **kwargs)
+
+    async def aextract(self, source, **kwargs):
+        """await ctx.aextract(...): extract() in a worker thread."""
+        return await _in_thread(self.extract, source, **kwargs)
+
+    async def aextract_result(self, source, **kwargs):
+        """await ctx.aextract_result(...): extract_result() in a worker thread."""
+        return await _in_thread(self.extract_result, source, **kwargs)
+
     # -- helpers --------------------------------------------------------------
     def _options(self, model=None, num_tags=None, num_pages=None, api_key=None, exclude=None,
                  exclusion_file=None, vocabulary=None, vocabulary_file=None, ocr="auto",
@@ -723,6 +854,48 @@ class Context:
             return getattr(_capi, kind + "_file")(c, _os.fsdecode(source), opts)
         raise TypeError("source must be a path, an http(s) URL, bytes or a binary file, not %s"
                         % type(source).__name__)
+
+
+async def _in_thread(fn, *args, **kwargs):
+    loop = _asyncio.get_running_loop()
+    return await loop.run_in_executor(None, _functools.partial(fn, *args, **kwargs))
+
+
+# ---- module-level calls on a default context ------------------------------
+_default_ctx = None
+_default_lock = _threading.Lock()
+
+
+def default_context():
+    """The Context the module-level calls use: created on first use from
+    the DOCTAG_* environment, shared by every thread."""
+    global _default_ctx
+    with _default_lock:
+        if _default_ctx is None or _default_ctx.closed:
+            _default_ctx = Context()
+        return _default_ctx
+
+
+def process(source, **opts):
+    """doctag.process(path_or_bytes, **opts): Context.process() on the
+    default context. Returns a Result."""
+    return default_context().process(source, **opts)
+
+
+def extract(source, **opts):
+    """doctag.extract(path_or_bytes, **opts): the text of every page, pages
+    separated by a form feed (Context.extract() on the default context)."""
+    return default_context().extract(source, **opts)
+
+
+def extract_result(source, **opts):
+    """Context.extract_result() on the default context."""
+    return default_context().extract_result(source, **opts)
+
+
+def tag_text(text, **opts):
+    """doctag.tag_text(text, **opts): Context.tag_text() on the default context."""
+    return default_context().tag_text(text, **opts)
 
 
 def _read_bytes(source):

@@ -1,0 +1,96 @@
+/* Revoked token families: see revoke.h. */
+#include "auth/revoke.h"
+#include "auth/throttle.h"
+#include "core/error.h"
+
+#include <string.h>
+
+/* A revocation is kept longer than any access token lives. */
+#define REVOKE_KEEP_SEC (30 * 24 * 3600)
+#define CACHE_MAX 10000
+
+static const char SQL_INSERT[] = "INSERT INTO revoked_families (family, revoked_at, expires_at) VALUES ($1, $2, $3)"
+                                 " ON CONFLICT (family) DO NOTHING";
+static const char SQL_PURGE[] = "DELETE FROM revoked_families WHERE expires_at < $1";
+static const char SQL_GET[] = "SELECT 1 FROM revoked_families WHERE family = $1";
+
+typedef struct cached {
+  bool revoked;
+  int64_t at_us;
+} cached;
+
+static GMutex cache_lock;
+static GHashTable *cache;
+
+static void remember(const char *family, bool revoked)
+{
+  g_mutex_lock(&cache_lock);
+  if (!cache || g_hash_table_size(cache) >= CACHE_MAX) {
+    if (cache)
+      g_hash_table_destroy(cache);
+    cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  }
+  cached *c = g_new(cached, 1);
+  c->revoked = revoked;
+  c->at_us = g_get_monotonic_time();
+  g_hash_table_replace(cache, g_strdup(family), c);
+  g_mutex_unlock(&cache_lock);
+}
+
+/* 1 revoked, 0 live, -1 not known (or too old). */
+static int recall(const char *family)
+{
+  int r = -1;
+  g_mutex_lock(&cache_lock);
+  cached *c = cache ? g_hash_table_lookup(cache, family) : NULL;
+  if (c && (c->revoked || g_get_monotonic_time() - c->at_us < (int64_t)REVOKE_CACHE_SEC * G_USEC_PER_SEC))
+    r = c->revoked;
+  g_mutex_unlock(&cache_lock);
+  return r;
+}
+
+doctag_status revoke_family(struct store *s, store_conn *c, const char *family)
+{
+  if (!family || !*family)
+    return DOCTAG_OK;
+  store_conn *own = NULL;
+  doctag_status st = DOCTAG_OK;
+  if (!c && (st = store_acquire(s, &own)) != DOCTAG_OK)
+    return st;
+  store_conn *conn = c ? c : own;
+  int64_t now = store_now_us();
+  store_param p[] = { SP_T(family), SP_I(now), SP_I(now + (int64_t)REVOKE_KEEP_SEC * G_USEC_PER_SEC) };
+  st = store_exec_sql(conn, auth_sql(conn, SQL_INSERT), p, 3, NULL);
+  if (!st) {
+    store_param q[] = { SP_I(now) };
+    st = store_exec_sql(conn, auth_sql(conn, SQL_PURGE), q, 1, NULL);
+  }
+  if (own)
+    store_release(s, own);
+  if (!st)
+    remember(family, true);
+  return st;
+}
+
+doctag_status revoke_check(struct store *s, const char *family)
+{
+  if (!family)
+    return DOCTAG_OK;
+  int known = recall(family);
+  if (known < 0) {
+    store_conn *c;
+    doctag_status st = store_acquire(s, &c);
+    if (st)
+      return st;
+    store_rows r = { 0 };
+    store_param p[] = { SP_T(family) };
+    st = store_exec_sql(c, auth_sql(c, SQL_GET), p, 1, &r);
+    store_release(s, c);
+    if (st)
+      return st;
+    known = r.nrows > 0;
+    store_rows_clear(&r);
+    remember(family, known);
+  }
+  return known ? err_set(DOCTAG_EAUTH, "Could not validate credentials: token revoked") : DOCTAG_OK;
+}

@@ -1,0 +1,244 @@
+/* Bounds on a PDF's work, checked before it is opened: see limits.h. */
+#include "extract/limits.h"
+#include "core/error.h"
+
+#include <glib.h>
+#include <stdbool.h>
+#include <string.h>
+#include <zlib.h>
+
+#define MB ((uint64_t)1024 * 1024)
+/* Filters chained on one stream that we follow (FlateDecode twice inflates
+ * a thousand-fold twice). */
+#define MAX_CHAIN 4
+
+void pdf_limits_of(const doctag_ctx *ctx, pdf_limits *out)
+{
+  out->stream_bytes = ctx->max_stream_bytes;
+  out->total_bytes = ctx->max_inflate_bytes;
+  out->image_pixels = ctx->max_image_pixels;
+}
+
+static bool is_ws(unsigned char c)
+{
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\0';
+}
+
+static bool is_delim(unsigned char c)
+{
+  return is_ws(c) || strchr("()<>[]{}/%", c);
+}
+
+/* The dictionary that ends right before `end` (which points just past its
+ * ">>"): its start, found by counting << and >> backwards; NULL if none
+ * within a window. */
+static const unsigned char *dict_start(const unsigned char *data, const unsigned char *end)
+{
+  const unsigned char *floor = end - MIN((size_t)(end - data), (size_t)65536);
+  int depth = 0;
+  for (const unsigned char *p = end - 2; p >= floor + 1 && p > data; p--) {
+    if (p[0] == '>' && p[1] == '>') {
+      depth++;
+      p--;
+    } else if (p[-1] == '<' && p[0] == '<') {
+      if (--depth == 0)
+        return p - 1;
+      p--;
+    }
+  }
+  return NULL;
+}
+
+/* The value after /Key (a name followed by a delimiter) in dict [d, e):
+ * a pointer to it, or NULL. Nested dictionaries are searched too; for our
+ * keys (Length, Filter, Subtype, Width, Height) that only adds DecodeParms,
+ * which holds none of them. */
+static const unsigned char *dict_get(const unsigned char *d, const unsigned char *e, const char *key)
+{
+  size_t kl = strlen(key);
+  for (const unsigned char *p = d; p + kl + 1 < e; p++) {
+    if (*p == '/' && !memcmp(p + 1, key, kl) && is_delim(p[1 + kl])) {
+      const unsigned char *v = p + 1 + kl;
+      while (v < e && is_ws(*v))
+        v++;
+      return v;
+    }
+  }
+  return NULL;
+}
+
+/* A direct non-negative integer (not "N G R"), or -1. */
+static int64_t int_at(const unsigned char *v, const unsigned char *e)
+{
+  if (!v || v >= e || !g_ascii_isdigit(*v))
+    return -1;
+  int64_t n = 0;
+  const unsigned char *p = v;
+  for (; p < e && g_ascii_isdigit(*p); p++) {
+    if (n > INT64_MAX / 10 - 10)
+      return INT64_MAX;
+    n = n * 10 + (*p - '0');
+  }
+  /* "12 0 R" is a reference */
+  const unsigned char *q = p;
+  while (q < e && is_ws(*q))
+    q++;
+  if (q < e && g_ascii_isdigit(*q)) {
+    while (q < e && g_ascii_isdigit(*q))
+      q++;
+    while (q < e && is_ws(*q))
+      q++;
+    if (q < e && *q == 'R')
+      return -1;
+  }
+  return n;
+}
+
+/* How many FlateDecode filters the stream's /Filter starts with. */
+static int flate_chain(const unsigned char *d, const unsigned char *e)
+{
+  const unsigned char *v = dict_get(d, e, "Filter");
+  if (!v)
+    return 0;
+  bool array = *v == '[';
+  if (array)
+    v++;
+  int n = 0;
+  while (v < e && n < MAX_CHAIN) {
+    while (v < e && is_ws(*v))
+      v++;
+    if (v + 12 <= e && !memcmp(v, "/FlateDecode", 12) && is_delim(v[12]))
+      v += 12;
+    else if (v + 3 <= e && !memcmp(v, "/Fl", 3) && is_delim(v[3]))
+      v += 3;
+    else
+      break;
+    n++;
+    if (!array)
+      break;
+  }
+  return n;
+}
+
+typedef struct counter {
+  const pdf_limits *lim;
+  pdf_scan *scan;
+  uint64_t this_stream;
+  bool over;
+} counter;
+
+/* Feeds `in` to inflater i; its output goes to inflater i + 1, the last
+ * one's is counted (never kept). Stops when a limit is passed. Errors in
+ * the data just end the stream: poppler decides what damage means. */
+static void feed(z_stream *zs, bool *dead, int i, int n, const unsigned char *in, size_t len, counter *c)
+{
+  unsigned char buf[32768];
+  zs[i].next_in = (unsigned char *)in;
+  zs[i].avail_in = (uInt)len;
+  while (!c->over && !dead[i]) {
+    zs[i].next_out = buf;
+    zs[i].avail_out = sizeof buf;
+    int rc = inflate(&zs[i], Z_NO_FLUSH);
+    size_t got = sizeof buf - zs[i].avail_out;
+    if (got && i + 1 < n) {
+      feed(zs, dead, i + 1, n, buf, got, c);
+    } else if (got) {
+      c->this_stream += got;
+      c->scan->inflated += got;
+      c->over = c->this_stream > c->lim->stream_bytes || c->scan->inflated > c->lim->total_bytes;
+    }
+    if (rc != Z_OK) {
+      dead[i] = rc != Z_BUF_ERROR; /* Z_STREAM_END or damage; Z_BUF_ERROR: wants more input */
+      break;
+    }
+    if (zs[i].avail_in == 0 && zs[i].avail_out > 0)
+      break; /* all input taken, all output given */
+  }
+}
+
+static void inflate_count(const unsigned char *in, size_t len, int n, counter *c)
+{
+  z_stream zs[MAX_CHAIN];
+  bool dead[MAX_CHAIN] = { false };
+  memset(zs, 0, sizeof zs);
+  int ready = 0;
+  while (ready < n && inflateInit(&zs[ready]) == Z_OK)
+    ready++;
+  if (ready == n)
+    feed(zs, dead, 0, n, in, MIN(len, (size_t)UINT32_MAX), c);
+  for (int i = 0; i < ready; i++)
+    inflateEnd(&zs[i]);
+}
+
+doctag_status pdf_limits_check(const unsigned char *data, size_t len, const pdf_limits *lim, pdf_scan *scan)
+{
+  pdf_scan local = { 0 };
+  if (!scan)
+    scan = &local;
+  memset(scan, 0, sizeof *scan);
+  const unsigned char *end = data + len;
+  const unsigned char *p = data;
+  while (p < end) {
+    const unsigned char *s = memmem(p, (size_t)(end - p), "stream", 6);
+    if (!s)
+      break;
+    p = s + 6;
+    /* "stream" after a dictionary's ">>", followed by an end of line */
+    const unsigned char *b = s;
+    while (b > data && is_ws(b[-1]))
+      b--;
+    if (b - data < 2 || b[-1] != '>' || b[-2] != '>')
+      continue;
+    const unsigned char *body = s + 6;
+    if (body < end && *body == '\r')
+      body++;
+    if (body < end && *body == '\n')
+      body++;
+    else if (body == s + 6)
+      continue;
+    const unsigned char *d = dict_start(data, b);
+    if (!d)
+      continue;
+    scan->streams++;
+
+    /* Images: the declared size is what decoding will allocate. */
+    const unsigned char *st = dict_get(d, b, "Subtype");
+    if (st && st + 6 <= b && !memcmp(st, "/Image", 6)) {
+      int64_t w = int_at(dict_get(d, b, "Width"), b), h = int_at(dict_get(d, b, "Height"), b);
+      if (w > 0 && h > 0) {
+        uint64_t px = (w > (int64_t)(UINT64_MAX / (uint64_t)h)) ? UINT64_MAX : (uint64_t)w * (uint64_t)h;
+        scan->largest_image = MAX(scan->largest_image, px);
+        if (px > lim->image_pixels)
+          return err_set(DOCTAG_ELIMIT,
+                         "the PDF has a %" G_GINT64_FORMAT " x %" G_GINT64_FORMAT " image (%.0f million pixels), "
+                         "over the limit of %.0f million (DOCTAG_MAX_IMAGE_MPX)", w, h, (double)px / 1e6,
+                         (double)lim->image_pixels / 1e6);
+      }
+    }
+
+    /* The data: /Length when direct and sane, else up to "endstream". */
+    int64_t n = int_at(dict_get(d, b, "Length"), b);
+    const unsigned char *stop;
+    if (n >= 0 && (uint64_t)n <= (uint64_t)(end - body))
+      stop = body + n;
+    else {
+      stop = memmem(body, (size_t)(end - body), "endstream", 9);
+      if (!stop)
+        stop = end;
+    }
+    int chain = flate_chain(d, b);
+    if (chain > 0) {
+      counter c = { lim, scan, 0, false };
+      inflate_count(body, (size_t)(stop - body), chain, &c);
+      scan->largest_stream = MAX(scan->largest_stream, c.this_stream);
+      if (c.over && c.this_stream > lim->stream_bytes)
+        return err_set(DOCTAG_ELIMIT, "a stream of the PDF inflates to more than %" G_GUINT64_FORMAT " MB, the limit "
+                       "(DOCTAG_MAX_STREAM_MB)", lim->stream_bytes / MB);
+      if (c.over)
+        return err_set(DOCTAG_ELIMIT, "the PDF's streams inflate to more than %" G_GUINT64_FORMAT " MB, the limit "
+                       "(DOCTAG_MAX_INFLATE_MB)", lim->total_bytes / MB);
+    }
+    p = MAX(stop, p);
+  }
+  return DOCTAG_OK;
+}

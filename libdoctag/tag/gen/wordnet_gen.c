@@ -1,0 +1,262 @@
+/* Build-time generator: compiles WordNet's database (Debian's wordnet-base,
+ * /usr/share/wordnet) into the compact English word table of tag/pos.c.
+ *
+ *   wordnet_gen WORDNET_DIR OUT.c
+ *
+ * For every single-word lemma (and every irregular form of the *.exc files)
+ * it records which parts of speech WordNet knows for it and how often each
+ * was seen in WordNet's sense-tagged corpus (cntlist.rev, SemCor counts),
+ * and, for every word of the glosses, in how many glosses it occurs: the
+ * background document frequency of the ranking (117,000 definitions of
+ * general English, where "method" or "result" are common and "boolean" or
+ * "multiresolution" are not). The output is sorted (strcmp order) for a
+ * binary search, so nothing is parsed at run time. */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { P_NOUN, P_VERB, P_ADJ, P_ADV, NPOS };
+
+typedef struct entry {
+  char *word;
+  unsigned int flags;           /* 1 << P_* */
+  unsigned int count[NPOS];     /* SemCor counts */
+  unsigned int df;              /* glosses containing the word */
+} entry;
+
+static entry *tab;
+static size_t ntab, cap;
+static size_t *slots;           /* open addressing: index + 1, 0 empty */
+static size_t nslots = 1u << 20;
+
+static size_t hash(const char *s)
+{
+  size_t h = 5381;
+  for (; *s; s++)
+    h = h * 33 + (unsigned char)*s;
+  return h;
+}
+
+static entry *get(const char *w)
+{
+  size_t i = hash(w) & (nslots - 1);
+  while (slots[i]) {
+    entry *e = &tab[slots[i] - 1];
+    if (!strcmp(e->word, w))
+      return e;
+    i = (i + 1) & (nslots - 1);
+  }
+  if (ntab == cap) {
+    cap = cap ? cap * 2 : 65536;
+    tab = realloc(tab, cap * sizeof *tab);
+    if (!tab)
+      exit(1);
+  }
+  entry *e = &tab[ntab++];
+  memset(e, 0, sizeof *e);
+  e->word = strdup(w);
+  slots[i] = ntab;
+  if (ntab * 2 > nslots) {
+    fprintf(stderr, "wordnet_gen: table full\n");
+    exit(1);
+  }
+  return e;
+}
+
+static FILE *open_in(const char *dir, const char *name)
+{
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "r");
+  if (!f) {
+    fprintf(stderr, "wordnet_gen: cannot open %s (install wordnet-base)\n", path);
+    exit(1);
+  }
+  return f;
+}
+
+/* Lemmas are lower-case ASCII letters with inner hyphens, apostrophes or
+ * dots; multi-word lemmas ("_") are skipped. */
+static int single_word(const char *w)
+{
+  if (!*w || strchr(w, '_'))
+    return 0;
+  for (const char *p = w; *p; p++)
+    if (!islower((unsigned char)*p) && *p != '-' && *p != '\'' && *p != '.')
+      return 0;
+  return 1;
+}
+
+static void read_index(const char *dir, const char *name, int pos)
+{
+  FILE *f = open_in(dir, name);
+  char line[65536];
+  while (fgets(line, sizeof line, f)) {
+    if (line[0] == ' ')
+      continue; /* licence header */
+    char *sp = strchr(line, ' ');
+    if (!sp)
+      continue;
+    *sp = 0;
+    if (single_word(line))
+      get(line)->flags |= 1u << pos;
+  }
+  fclose(f);
+}
+
+static void read_exc(const char *dir, const char *name, int pos)
+{
+  FILE *f = open_in(dir, name);
+  char line[4096];
+  while (fgets(line, sizeof line, f)) {
+    char *sp = strchr(line, ' ');
+    if (!sp)
+      continue;
+    *sp = 0;
+    if (single_word(line))
+      get(line)->flags |= 1u << pos;
+  }
+  fclose(f);
+}
+
+/* cntlist.rev: "lemma%ss_type:lex_filenum:lex_id:head:head_id sense count" */
+static void read_counts(const char *dir)
+{
+  FILE *f = open_in(dir, "cntlist.rev");
+  char line[4096];
+  while (fgets(line, sizeof line, f)) {
+    char *pct = strchr(line, '%');
+    if (!pct)
+      continue;
+    *pct = 0;
+    int type = pct[1] - '0';
+    char *sp = strrchr(pct + 1, ' ');
+    if (!sp || !single_word(line))
+      continue;
+    unsigned int n = (unsigned int)strtoul(sp + 1, NULL, 10);
+    int pos = type == 1 ? P_NOUN : type == 2 ? P_VERB : type == 3 || type == 5 ? P_ADJ : type == 4 ? P_ADV : -1;
+    if (pos < 0)
+      continue;
+    entry *e = get(line);
+    e->flags |= 1u << pos;
+    e->count[pos] += n;
+  }
+  fclose(f);
+}
+
+/* Each gloss (after '|') is a document: its distinct lower-cased words. */
+static void read_glosses(const char *dir, const char *name)
+{
+  FILE *f = open_in(dir, name);
+  static char line[1 << 16];
+  char **seen = NULL;
+  size_t nseen = 0, cseen = 0;
+  while (fgets(line, sizeof line, f)) {
+    if (line[0] == ' ')
+      continue;
+    char *g = strchr(line, '|');
+    if (!g)
+      continue;
+    nseen = 0;
+    char *p = g + 1;
+    while (*p) {
+      while (*p && !isalpha((unsigned char)*p))
+        p++;
+      char *s = p;
+      while (*p && (isalpha((unsigned char)*p) || ((*p == '-' || *p == '\'') && isalpha((unsigned char)p[1]))))
+        p++;
+      if (p == s)
+        continue;
+      char w[256];
+      size_t n = (size_t)(p - s) < sizeof w - 1 ? (size_t)(p - s) : sizeof w - 1;
+      for (size_t i = 0; i < n; i++)
+        w[i] = (char)tolower((unsigned char)s[i]);
+      w[n] = 0;
+      int dup = 0;
+      for (size_t i = 0; i < nseen && !dup; i++)
+        dup = !strcmp(seen[i], w);
+      if (dup)
+        continue;
+      entry *e = get(w);
+      e->df++;
+      if (nseen == cseen) {
+        cseen = cseen ? cseen * 2 : 64;
+        seen = realloc(seen, cseen * sizeof *seen);
+        if (!seen)
+          exit(1);
+      }
+      seen[nseen++] = e->word;
+    }
+  }
+  free(seen);
+  fclose(f);
+}
+
+static int by_word(const void *a, const void *b)
+{
+  return strcmp(((const entry *)a)->word, ((const entry *)b)->word);
+}
+
+static unsigned int cap16(unsigned int v) { return v > 65535 ? 65535 : v; }
+
+int main(int argc, char **argv)
+{
+  if (argc != 3) {
+    fprintf(stderr, "usage: wordnet_gen WORDNET_DIR OUT.c\n");
+    return 2;
+  }
+  const char *dir = argv[1];
+  slots = calloc(nslots, sizeof *slots);
+  if (!slots)
+    return 1;
+  static const char *const idx[NPOS] = { "index.noun", "index.verb", "index.adj", "index.adv" };
+  static const char *const exc[NPOS] = { "noun.exc", "verb.exc", "adj.exc", "adv.exc" };
+  static const char *const data[NPOS] = { "data.noun", "data.verb", "data.adj", "data.adv" };
+  for (int p = 0; p < NPOS; p++) {
+    read_index(dir, idx[p], p);
+    read_exc(dir, exc[p], p);
+  }
+  read_counts(dir);
+  unsigned int docs = 0;
+  for (int p = 0; p < NPOS; p++)
+    read_glosses(dir, data[p]);
+  /* the number of glosses: one per synset line */
+  for (int p = 0; p < NPOS; p++) {
+    FILE *f = open_in(dir, data[p]);
+    char line[1 << 16];
+    while (fgets(line, sizeof line, f))
+      docs += line[0] != ' ' && strchr(line, '|') != NULL;
+    fclose(f);
+  }
+  qsort(tab, ntab, sizeof *tab, by_word);
+
+  FILE *o = fopen(argv[2], "w");
+  if (!o) {
+    perror(argv[2]);
+    return 1;
+  }
+  fprintf(o, "/* Generated by libdoctag/tag/gen/wordnet_gen.c from WordNet 3.0 (%s). */\n"
+             "#include \"tag/pos_table.h\"\n\n", dir);
+  fprintf(o, "const unsigned int pos_table_docs = %u;\nconst size_t pos_table_size = %zu;\n", docs, ntab);
+  fprintf(o, "const char pos_table_words[] =\n");
+  size_t off = 0;
+  uint32_t *offs = malloc(ntab * sizeof *offs);
+  for (size_t i = 0; i < ntab; i++) {
+    offs[i] = (uint32_t)off;
+    fprintf(o, "  \"%s\\0\"\n", tab[i].word);
+    off += strlen(tab[i].word) + 1;
+  }
+  fprintf(o, "  ;\nconst pos_table_entry pos_table[] = {\n");
+  for (size_t i = 0; i < ntab; i++) {
+    const entry *e = &tab[i];
+    fprintf(o, "  {%u,%u,%u,{%u,%u,%u,%u}},\n", offs[i], e->flags, cap16(e->df), cap16(e->count[0]),
+            cap16(e->count[1]), cap16(e->count[2]), cap16(e->count[3]));
+  }
+  fprintf(o, "};\n");
+  free(offs);
+  if (fclose(o))
+    return 1;
+  return 0;
+}

@@ -1,0 +1,539 @@
+/* Keyphrase candidates and their ranking (see keyphrase.h).
+ *
+ * Candidates (English): noun phrases by part-of-speech pattern, ADJ* NOUN+
+ * up to 5 words, read from WordNet's table (tag/pos.h) with a little
+ * context ("we present" is a verb, "the present" not); a hyphenated
+ * compound is one unit ("object-oriented", "real-time"), printed with its
+ * hyphen; two noun phrases joined by "of" are one more candidate
+ * ("decomposition of boolean functions"). Generic modifiers at the start
+ * ("proposed", "novel", "various") are dropped.
+ *
+ * Ranking: SingleRank/PositionRank. The candidates' words are nodes of a
+ * graph whose edges count co-occurrence within a window of words; a
+ * PageRank biased to the positions a word occurs at (early words weigh
+ * more) gives each word a score, weighted by the word's rarity in general
+ * English (WordNet's glosses as background documents); a phrase scores the
+ * sum of its words, so longer phrases that name the subject rank first. */
+#include "tag/keyphrase.h"
+
+#include <libstemmer.h>
+#include <math.h>
+#include <string.h>
+
+#include "tag/lexicon.h"
+#include "tag/pos.h"
+#include "tag/segment.h"
+
+#define MAX_WORDS 5
+#define WINDOW 10          /* co-occurrence window, in words */
+#define DAMPING 0.85
+#define ITERATIONS 40
+#define IDF_WEIGHT 0.6     /* exponent of the background rarity */
+#define OF_PENALTY 0.75    /* "A of B": usually said "B A" */
+#define LEN_EXP 0.5        /* a phrase scores sum(words) / words^LEN_EXP */
+#define TF_EXP 0.5         /* ... times occurrences^TF_EXP */
+#define NOUN_WEIGHT 1.5    /* nouns dominate the text tags come from */
+#define COMPOUND_WEIGHT 4.0 /* a noun/verb right after a noun or adjective */
+#define TITLE_BOOST 3.0    /* in the title or a keywords statement */
+#define HEADING_BOOST 4.0  /* a heading's phrase ("Payment terms", "Bug fixes") */
+#define LABEL_PENALTY 0.5  /* mostly right before a number: "Ward 4", "Pune 411005" */
+
+typedef enum wclass { W_OTHER = 0, W_STOP, W_NOUN, W_ADJ, W_VERB, W_ADV } wclass;
+
+/* Modifiers that say nothing of the subject: dropped at a phrase's start. */
+static const char *const weak_modifiers[] = {
+  "proposed", "novel", "new", "various", "several", "different", "many", "certain", "given", "based",
+  "main", "important", "first", "second", "third", "last", "previous", "present", "existing", "current",
+  "recent", "possible", "particular", "specific", "general", "simple", "good", "better", "best", "high",
+  "low", "large", "small", "great", "major", "key", "typical", "usual", "common", "overall", "entire",
+  "whole", "full", "additional", "further", "related", "similar", "same", "other", "such", "own",
+  "efficient", "effective", "significant", "useful", "powerful", "improved", "standard", "basic", "next",
+  "following", "corresponding", "respective", "various", "numerous", "relevant", "appropriate", "suitable",
+  "able", "available", "necessary", "real", "actual", "original", "initial", "final", "total", "single",
+  "multiple", "individual", "extensive", "comprehensive", "interesting", "promising", "traditional",
+  "conventional", "classical", "modern", "future", "potential", "open", "critical", "essential", NULL
+};
+
+/* Words before which an ambiguous noun/verb is a verb: "we present",
+ * "to show", "can improve". */
+static const char *const verb_context[] = {
+  "we", "i", "you", "they", "it", "he", "she", "to", "can", "could", "will", "would", "may", "might", "must",
+  "shall", "should", "does", "do", "did", "not", "also", "cannot", "often", "usually", "then", NULL
+};
+
+/* Words after which a word is nominal: determiners and possessives. */
+static const char *const noun_context[] = {
+  "the", "a", "an", "this", "these", "those", "its", "their", "our", "his", "her", "each", "every",
+  "any", "some", "no", "all", "both", "either", "neither", "such", "of", "for", "in", "on", "with", NULL
+};
+
+static bool in_list(const char *const *list, const char *w)
+{
+  for (const char *const *p = list; *p; p++)
+    if (!strcmp(*p, w))
+      return true;
+  return false;
+}
+
+typedef struct word {
+  const seg_token *tok;
+  char *stem;
+  wclass cls;
+  bool hyphen;           /* glued to the word before by a hyphen */
+  unsigned int pos;      /* index among the words */
+} word;
+
+typedef struct kp {
+  GArray *toks;
+  const char *lang;
+  bool english;
+  struct sb_stemmer *stemmer;
+  word *w;
+  unsigned int nw;
+  GHashTable *phrases;   /* key -> kp_phrase */
+  GHashTable *forms;     /* kp_phrase* -> GHashTable form -> count */
+} kp;
+
+static const char *snowball_name(const char *lang)
+{
+  static const char *const map[][2] = {
+    { "eng", "english" }, { "fra", "french" }, { "deu", "german" }, { "spa", "spanish" },
+    { "ita", "italian" }, { "por", "portuguese" }, { "nld", "dutch" }, { "swe", "swedish" },
+    { "nor", "norwegian" }, { "dan", "danish" }, { "fin", "finnish" }, { "hun", "hungarian" },
+    { "ron", "romanian" }, { "rus", "russian" }, { "tur", "turkish" },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(map); i++)
+    if (lang && !strncmp(lang, map[i][0], 3))
+      return map[i][1];
+  return "english";
+}
+
+static char *stem_word(kp *k, const char *w)
+{
+  if (!k->stemmer)
+    return g_strdup(w);
+  const sb_symbol *s = sb_stemmer_stem(k->stemmer, (const sb_symbol *)w, (int)strlen(w));
+  if (!s)
+    return g_strdup(w);
+  return g_strndup((const char *)s, (gsize)sb_stemmer_length(k->stemmer));
+}
+
+static bool ends_with(const char *w, const char *suffix)
+{
+  size_t n = strlen(w), m = strlen(suffix);
+  return n > m && !strcmp(w + n - m, suffix);
+}
+
+/* The part of speech of an English word from WordNet's counts and the
+ * word before it. */
+static wclass english_class(const char *w, const char *prev, wclass prev_cls, bool heading)
+{
+  pos_info pi;
+  if (!pos_lookup(w, &pi)) {
+    if (ends_with(w, "ly"))
+      return W_ADV;
+    if (ends_with(w, "ing") || ends_with(w, "ed"))
+      return W_VERB; /* an unknown verb form: "tokenized", "bootstrapping" */
+    return W_NOUN;   /* a term WordNet lacks: "multiresolution", "pdes" */
+  }
+  /* nouns dominate technical text; after a noun or adjective, a noun/verb
+   * is more likely the head of a compound ("multiresolution approach",
+   * "circuit design") than a verb, unless mostly a verb ("results show") */
+  double nw = prev_cls == W_NOUN || prev_cls == W_ADJ ? COMPOUND_WEIGHT : NOUN_WEIGHT;
+  double n = (pi.flags & POS_NOUN) ? nw * (pi.count[0] + 1) : 0;
+  double v = (pi.flags & POS_VERB) ? pi.count[1] + 1 : 0;
+  double a = (pi.flags & POS_ADJ) ? pi.count[2] + 1 : 0;
+  double r = (pi.flags & POS_ADV) ? pi.count[3] + 1 : 0;
+  if (prev && v > 0 && in_list(verb_context, prev))
+    return W_VERB;
+  if (heading && n > 0)
+    return W_NOUN; /* headings and titles name things: "Release Notes", "Bug Fixes" */
+  if (prev && in_list(noun_context, prev))
+    v = 0; /* "the present", "of use" */
+  if (n >= v && n >= a && n >= r)
+    return W_NOUN;
+  if (a >= v && a >= r)
+    return W_ADJ;
+  if (v >= r)
+    return W_VERB;
+  return W_ADV;
+}
+
+static void classify(kp *k)
+{
+  unsigned int nw = 0;
+  k->w = g_new0(word, k->toks->len + 1);
+  const char *prev = NULL;
+  wclass prev_cls = W_OTHER;
+  for (guint i = 0; i < k->toks->len; i++) {
+    const seg_token *t = &g_array_index(k->toks, seg_token, i);
+    word *w = &k->w[nw];
+    w->tok = t;
+    w->pos = nw;
+    w->hyphen = t->hyphen && nw > 0;
+    if (t->brk) {
+      prev = NULL;
+      prev_cls = W_OTHER;
+    }
+    if (t->kind != SEG_WORD || t->script != SEG_SCRIPT_LATIN) {
+      w->cls = W_OTHER;
+      w->stem = g_strdup(t->word);
+    } else {
+      w->stem = stem_word(k, t->word);
+      if (lex_is_stop(t->word) || g_utf8_strlen(t->word, -1) < 2)
+        w->cls = W_STOP;
+      else if (k->english)
+        w->cls = english_class(t->word, prev, prev_cls, t->heading || t->title);
+      else
+        w->cls = W_NOUN;
+    }
+    prev = t->word;
+    prev_cls = w->cls;
+    nw++;
+  }
+  k->nw = nw;
+}
+
+static bool nominal(wclass c) { return c == W_NOUN || c == W_ADJ; }
+
+/* One unit: a word, or a hyphenated compound [s, e). Its class is its last
+ * part's, and a compound whose last part is not nominal modifies
+ * ("well-known", "so-called"). */
+static wclass unit_class(const kp *k, unsigned int s, unsigned int e)
+{
+  wclass c = k->w[e - 1].cls;
+  if (e - s > 1 && !nominal(c) && k->w[e - 1].tok->kind == SEG_WORD)
+    return W_ADJ;
+  if (e - s > 1 && c == W_STOP)
+    return W_ADJ;
+  return c;
+}
+
+static unsigned int unit_end(const kp *k, unsigned int s)
+{
+  unsigned int e = s + 1;
+  while (e < k->nw && k->w[e].hyphen && !k->w[e].tok->brk)
+    e++;
+  return e;
+}
+
+static void phrase_free(gpointer p)
+{
+  kp_phrase *ph = p;
+  g_free(ph->form);
+  g_strfreev(ph->stems);
+  g_free(ph);
+}
+
+/* Records words [s, e) as one occurrence of a candidate. */
+static void add_phrase(kp *k, unsigned int s, unsigned int e)
+{
+  GString *key = g_string_new(NULL), *form = g_string_new(NULL);
+  unsigned int n = 0;
+  for (unsigned int i = s; i < e; i++) {
+    if (i > s) {
+      g_string_append_c(key, ' ');
+      g_string_append_c(form, k->w[i].hyphen ? '-' : ' ');
+    }
+    g_string_append(key, k->w[i].stem);
+    g_string_append(form, k->w[i].tok->word);
+    n++;
+  }
+  kp_phrase *ph = g_hash_table_lookup(k->phrases, key->str);
+  if (!ph) {
+    ph = g_new0(kp_phrase, 1);
+    ph->stems = g_strsplit(key->str, " ", -1);
+    ph->n = n;
+    ph->first = s;
+    g_hash_table_insert(k->phrases, g_strdup(key->str), ph);
+    g_hash_table_insert(k->forms, ph, g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL));
+  }
+  ph->tf++;
+  bool title = true, heading = true;
+  for (unsigned int i = s; i < e; i++) {
+    title &= k->w[i].tok->title || k->w[i].tok->keyword;
+    heading &= k->w[i].tok->heading;
+  }
+  ph->title += title;
+  ph->heading += heading && !title;
+  ph->labels += e < k->nw && k->w[e].tok->kind != SEG_WORD && !k->w[e].tok->brk;
+  GHashTable *f = g_hash_table_lookup(k->forms, ph);
+  g_hash_table_replace(f, g_strdup(form->str), GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(f, form->str)) + 1));
+  g_string_free(key, TRUE);
+  g_string_free(form, TRUE);
+}
+
+/* A word of [u, ue) already in [s, e): "resource utilization resource
+ * utilization" is two phrases, never one. */
+static bool repeats(const kp *k, unsigned int s, unsigned int e, unsigned int ue)
+{
+  for (unsigned int i = s; i < e; i++)
+    for (unsigned int j = e; j < ue; j++)
+      if (!strcmp(k->w[i].stem, k->w[j].stem))
+        return true;
+  return false;
+}
+
+typedef struct span { unsigned int s, e, run_s, run_e; } span;
+
+/* The noun phrases: runs of nominal units (not across a break), weak
+ * modifiers at the start and words after the last noun dropped, at most
+ * MAX_WORDS words (the head and its nearest modifiers); then "A of B" where
+ * "of" alone sits between two of them. */
+static void collect(kp *k)
+{
+  GArray *spans = g_array_new(FALSE, FALSE, sizeof(span));
+  unsigned int i = 0;
+  while (i < k->nw) {
+    unsigned int s = i, e = i;
+    while (e < k->nw) {
+      if (e > s && k->w[e].tok->brk)
+        break;
+      unsigned int ue = unit_end(k, e);
+      if (!nominal(unit_class(k, e, ue)) || repeats(k, s, e, ue))
+        break;
+      e = ue;
+    }
+    if (e == s) {
+      i = unit_end(k, s);
+      continue;
+    }
+    unsigned int ps = s, pe = e;
+    while (ps < pe && unit_end(k, ps) == ps + 1 && in_list(weak_modifiers, k->w[ps].tok->word))
+      ps++;
+    while (pe > ps) {
+      unsigned int last = pe - 1;
+      while (last > ps && k->w[last].hyphen)
+        last--;
+      if (unit_class(k, last, pe) == W_NOUN)
+        break;
+      pe = last;
+    }
+    while (pe > ps && pe - ps > MAX_WORDS)
+      ps = unit_end(k, ps);
+    if (pe > ps) {
+      add_phrase(k, ps, pe);
+      span sp = { ps, pe, s, e };
+      g_array_append_val(spans, sp);
+    }
+    i = e;
+  }
+  for (guint a = 0; a + 1 < spans->len; a++) {
+    const span *x = &g_array_index(spans, span, a), *y = x + 1;
+    unsigned int of = x->run_e;
+    if (x->e != x->run_e || y->run_s != of + 1 || y->s != y->run_s || of >= k->nw)
+      continue;
+    const seg_token *t = k->w[of].tok, *u = k->w[of + 1].tok;
+    if (t->brk || u->brk || t->kind != SEG_WORD || strcmp(t->word, "of"))
+      continue;
+    if (y->e - x->s <= MAX_WORDS)
+      add_phrase(k, x->s, y->e);
+  }
+  g_array_free(spans, TRUE);
+}
+
+static int by_score(gconstpointer a, gconstpointer b)
+{
+  const kp_phrase *x = *(const kp_phrase *const *)a, *y = *(const kp_phrase *const *)b;
+  if (x->score != y->score)
+    return x->score > y->score ? -1 : 1;
+  if (x->first != y->first)
+    return x->first < y->first ? -1 : 1;
+  return strcmp(x->form, y->form);
+}
+
+/* The most frequent spelling; on a tie the first in byte order. */
+static char *best_form(GHashTable *forms)
+{
+  const char *best = NULL;
+  unsigned int bn = 0;
+  GHashTableIter it;
+  gpointer f, c;
+  g_hash_table_iter_init(&it, forms);
+  while (g_hash_table_iter_next(&it, &f, &c)) {
+    unsigned int n = GPOINTER_TO_UINT(c);
+    if (n > bn || (n == bn && strcmp(f, best) < 0)) {
+      best = f;
+      bn = n;
+    }
+  }
+  return g_strdup(best ? best : "");
+}
+
+/* Word scores: PageRank over the co-occurrence graph of candidate words,
+ * teleporting to a word in proportion to the sum of 1/position of its
+ * occurrences (PositionRank). */
+static GHashTable *word_scores(kp *k)
+{
+  GHashTable *in_phrase = g_hash_table_new(g_str_hash, g_str_equal);
+  GHashTableIter it;
+  gpointer v;
+  g_hash_table_iter_init(&it, k->phrases);
+  while (g_hash_table_iter_next(&it, NULL, &v))
+    for (char **s = ((kp_phrase *)v)->stems; *s; s++)
+      g_hash_table_add(in_phrase, *s);
+  /* node ids */
+  GHashTable *id = g_hash_table_new(g_str_hash, g_str_equal);
+  GPtrArray *names = g_ptr_array_new(), *surface = g_ptr_array_new();
+  int *node = g_new(int, k->nw + 1);
+  for (unsigned int i = 0; i < k->nw; i++) {
+    node[i] = -1;
+    if (!nominal(k->w[i].cls) || !g_hash_table_contains(in_phrase, k->w[i].stem))
+      continue;
+    gpointer got;
+    if (!g_hash_table_lookup_extended(id, k->w[i].stem, NULL, &got)) {
+      got = GINT_TO_POINTER((int)names->len);
+      g_hash_table_insert(id, k->w[i].stem, got);
+      g_ptr_array_add(names, k->w[i].stem);
+      g_ptr_array_add(surface, k->w[i].tok->word);
+    }
+    node[i] = GPOINTER_TO_INT(got);
+  }
+  guint n = names->len;
+  double *pers = g_new0(double, n + 1), *out_w = g_new0(double, n + 1);
+  GHashTable **adj = g_new0(GHashTable *, n + 1);
+  for (guint j = 0; j < n; j++)
+    adj[j] = g_hash_table_new(g_direct_hash, g_direct_equal);
+  for (unsigned int i = 0; i < k->nw; i++) {
+    if (node[i] < 0)
+      continue;
+    pers[node[i]] += 1.0 / (1.0 + i);
+    for (unsigned int j = i + 1; j < k->nw && j < i + WINDOW; j++) {
+      if (node[j] < 0 || node[j] == node[i])
+        continue;
+      int a = node[i], b = node[j];
+      double wab = GPOINTER_TO_UINT(g_hash_table_lookup(adj[a], GINT_TO_POINTER(b + 1)));
+      g_hash_table_insert(adj[a], GINT_TO_POINTER(b + 1), GUINT_TO_POINTER((guint)wab + 1));
+      g_hash_table_insert(adj[b], GINT_TO_POINTER(a + 1), GUINT_TO_POINTER((guint)wab + 1));
+      out_w[a] += 1;
+      out_w[b] += 1;
+    }
+  }
+  double psum = 0;
+  for (guint j = 0; j < n; j++)
+    psum += pers[j];
+  for (guint j = 0; j < n; j++)
+    pers[j] = psum > 0 ? pers[j] / psum : 1.0 / n;
+  double *s = g_new(double, n + 1), *ns = g_new(double, n + 1);
+  for (guint j = 0; j < n; j++)
+    s[j] = 1.0 / n;
+  for (int it2 = 0; it2 < ITERATIONS; it2++) {
+    for (guint j = 0; j < n; j++)
+      ns[j] = (1 - DAMPING) * pers[j];
+    double dangling = 0;
+    for (guint a = 0; a < n; a++) {
+      if (out_w[a] <= 0) {
+        dangling += s[a];
+        continue;
+      }
+      GHashTableIter ai;
+      gpointer bk, wv;
+      g_hash_table_iter_init(&ai, adj[a]);
+      while (g_hash_table_iter_next(&ai, &bk, &wv))
+        ns[GPOINTER_TO_INT(bk) - 1] += DAMPING * s[a] * GPOINTER_TO_UINT(wv) / out_w[a];
+    }
+    for (guint j = 0; j < n; j++)
+      ns[j] += DAMPING * dangling * pers[j];
+    double *tmp = s;
+    s = ns;
+    ns = tmp;
+  }
+  GHashTable *score = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+  for (guint j = 0; j < n; j++) {
+    double *d = g_new(double, 1);
+    double idf = 1.0;
+    if (k->english) {
+      pos_info pi;
+      pos_lookup(surface->pdata[j], &pi); /* a word WordNet lacks is rare */
+      idf = pow(pos_idf(&pi), IDF_WEIGHT);
+    }
+    *d = s[j] * n * idf;
+    g_hash_table_insert(score, names->pdata[j], d);
+  }
+  for (guint j = 0; j < n; j++)
+    g_hash_table_destroy(adj[j]);
+  g_free(adj);
+  g_free(s);
+  g_free(ns);
+  g_free(pers);
+  g_free(out_w);
+  g_free(node);
+  g_ptr_array_free(names, TRUE);
+  g_ptr_array_free(surface, TRUE);
+  g_hash_table_destroy(id);
+  g_hash_table_destroy(in_phrase);
+  return score;
+}
+
+unsigned int kp_shared_words(const kp_phrase *a, const kp_phrase *b)
+{
+  unsigned int n = 0;
+  for (unsigned int i = 0; i < a->n; i++)
+    for (unsigned int j = 0; j < b->n; j++)
+      if (!strcmp(a->stems[i], b->stems[j])) {
+        n++;
+        break;
+      }
+  return n;
+}
+
+bool kp_contains(const kp_phrase *big, const kp_phrase *small)
+{
+  if (small->n > big->n)
+    return false;
+  for (unsigned int i = 0; i + small->n <= big->n; i++) {
+    unsigned int j = 0;
+    while (j < small->n && !strcmp(big->stems[i + j], small->stems[j]))
+      j++;
+    if (j == small->n)
+      return true;
+  }
+  return false;
+}
+
+GPtrArray *kp_rank(GArray *tokens, const char *lang)
+{
+  kp k = { .toks = tokens, .lang = lang };
+  k.english = !lang || !*lang || !strncmp(lang, "eng", 3);
+  k.stemmer = sb_stemmer_new(snowball_name(lang), NULL);
+  k.phrases = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL); /* values go to `out` */
+  k.forms = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_hash_table_destroy);
+  classify(&k);
+  collect(&k);
+  GHashTable *ws = word_scores(&k);
+
+  GPtrArray *out = g_ptr_array_new_with_free_func(phrase_free);
+  GHashTableIter it;
+  gpointer key, v;
+  g_hash_table_iter_init(&it, k.phrases);
+  while (g_hash_table_iter_next(&it, &key, &v)) {
+    kp_phrase *ph = v;
+    double s = 0;
+    for (char **st = ph->stems; *st; st++) {
+      double *d = g_hash_table_lookup(ws, *st);
+      s += d ? *d : 0;
+    }
+    ph->score = s / pow(ph->n, LEN_EXP) * pow(ph->tf, TF_EXP);
+    if (ph->labels * 2 > ph->tf)
+      ph->score *= LABEL_PENALTY; /* a field name or an address */
+    if (ph->title)
+      ph->score *= TITLE_BOOST;
+    else if (ph->heading)
+      ph->score *= HEADING_BOOST;
+    ph->form = best_form(g_hash_table_lookup(k.forms, ph));
+    if (strstr(ph->form, " of "))
+      ph->score *= OF_PENALTY;
+    g_ptr_array_add(out, ph);
+  }
+  g_ptr_array_sort(out, by_score);
+
+  g_hash_table_destroy(ws);
+  g_hash_table_destroy(k.forms);
+  g_hash_table_destroy(k.phrases);
+  for (unsigned int i = 0; i < k.nw; i++)
+    g_free(k.w[i].stem);
+  g_free(k.w);
+  if (k.stemmer)
+    sb_stemmer_delete(k.stemmer);
+  return out;
+}

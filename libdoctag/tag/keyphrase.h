@@ -1,0 +1,35 @@
+/* Internal: keyphrases of text in a language written with spaces between
+ * words (English with part-of-speech patterns; other languages by their
+ * stop words), ranked by a position-biased co-occurrence graph and
+ * background document frequency. Used by the built-in tagger (local.c). */
+#ifndef DOCTAG_TAG_KEYPHRASE_H
+#define DOCTAG_TAG_KEYPHRASE_H
+
+#include <glib.h>
+#include <stdbool.h>
+
+typedef struct kp_phrase {
+  char *form;          /* as printed: most frequent spelling, compounds with their hyphen */
+  char **stems;        /* stems of its words (compound parts count as words) */
+  unsigned int n;      /* words */
+  unsigned int tf;     /* occurrences */
+  unsigned int first;  /* first occurrence, in words from the start */
+  unsigned int title;  /* occurrences in the title (or a keywords statement) */
+  unsigned int heading; /* occurrences in a heading */
+  unsigned int labels; /* occurrences right before a number or code ("Ward 4") */
+  double score;
+} kp_phrase;
+
+/* Candidates of the tokens of seg_split() (Latin-script words only), best
+ * first. `lang` is an ISO 639-3 code: "eng" uses the WordNet
+ * part-of-speech patterns, others their stop words. Newly allocated
+ * GPtrArray of kp_phrase (free function set). */
+GPtrArray *kp_rank(GArray *tokens, const char *lang);
+
+/* True when the stems of `small` occur contiguously in `big`. */
+bool kp_contains(const kp_phrase *big, const kp_phrase *small);
+
+/* How many words of `a` are also words of `b`. */
+unsigned int kp_shared_words(const kp_phrase *a, const kp_phrase *b);
+
+#endif

@@ -1,0 +1,79 @@
+/* English parts of speech from the WordNet table (see pos.h). */
+#include "tag/pos.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "tag/pos_table.h"
+
+static const pos_table_entry *find(const char *w)
+{
+  size_t lo = 0, hi = pos_table_size;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(pos_table_words + pos_table[mid].word, w);
+    if (!c)
+      return &pos_table[mid];
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return NULL;
+}
+
+/* morphy's detachment rules: suffix -> replacement, per part of speech */
+typedef struct rule { const char *suffix, *repl; unsigned int pos; } rule;
+static const rule rules[] = {
+  { "s", "", POS_NOUN }, { "ses", "s", POS_NOUN }, { "xes", "x", POS_NOUN }, { "zes", "z", POS_NOUN },
+  { "ches", "ch", POS_NOUN }, { "shes", "sh", POS_NOUN }, { "men", "man", POS_NOUN }, { "ies", "y", POS_NOUN },
+  { "s", "", POS_VERB }, { "ies", "y", POS_VERB }, { "es", "e", POS_VERB }, { "es", "", POS_VERB },
+  { "ed", "e", POS_VERB }, { "ed", "", POS_VERB }, { "ing", "e", POS_VERB }, { "ing", "", POS_VERB },
+  { "er", "", POS_ADJ }, { "est", "", POS_ADJ }, { "er", "e", POS_ADJ }, { "est", "e", POS_ADJ },
+};
+
+static void merge(pos_info *out, const pos_table_entry *e, unsigned int only)
+{
+  unsigned int f = e->flags & only;
+  out->flags |= f;
+  for (int i = 0; i < 4; i++)
+    if (f & (1u << i))
+      out->count[i] += e->count[i];
+  if (e->df > out->df)
+    out->df = e->df;
+}
+
+bool pos_lookup(const char *word, pos_info *out)
+{
+  memset(out, 0, sizeof *out);
+  size_t n = strlen(word);
+  if (!n || n > 60)
+    return false;
+  const pos_table_entry *e = find(word);
+  if (e)
+    merge(out, e, 15);
+  char buf[80];
+  for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) {
+    const rule *r = &rules[i];
+    size_t sl = strlen(r->suffix), rl = strlen(r->repl);
+    if (n <= sl + 1 || strcmp(word + n - sl, r->suffix))
+      continue;
+    memcpy(buf, word, n - sl);
+    memcpy(buf + n - sl, r->repl, rl + 1);
+    const pos_table_entry *b = find(buf);
+    /* a doubled consonant: "stopped" -> "stop", "planning" -> "plan" */
+    if ((!b || !(b->flags & r->pos)) && r->pos == POS_VERB && !rl && n - sl >= 3 &&
+        buf[n - sl - 1] == buf[n - sl - 2]) {
+      buf[n - sl - 1] = 0;
+      b = find(buf);
+    }
+    if (b && (b->flags & r->pos))
+      merge(out, b, r->pos);
+  }
+  return out->flags != 0;
+}
+
+double pos_idf(const pos_info *info)
+{
+  return log((pos_table_docs + 1.0) / (info->df + 1.0));
+}

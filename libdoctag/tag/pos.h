@@ -1,0 +1,29 @@
+/* Internal: English part-of-speech knowledge for the built-in tagger, from
+ * WordNet's database compiled into the library at build time (see
+ * tag/gen/wordnet_gen.c): which parts of speech a word can have, how often
+ * each was seen in WordNet's sense-tagged corpus, and in how many of its
+ * 117,000 glosses the word occurs (background document frequency).
+ * Read-only data: thread-safe, nothing loaded at run time. */
+#ifndef DOCTAG_TAG_POS_H
+#define DOCTAG_TAG_POS_H
+
+#include <stdbool.h>
+
+enum { POS_NOUN = 1, POS_VERB = 2, POS_ADJ = 4, POS_ADV = 8 };
+
+typedef struct pos_info {
+  unsigned int flags;        /* POS_* WordNet knows for the word or its lemma */
+  unsigned int count[4];     /* corpus counts: noun, verb, adjective, adverb */
+  unsigned int df;           /* glosses holding the word (or its lemma) */
+} pos_info;
+
+/* What WordNet knows of lower-case `word`, inflections undone the way
+ * WordNet's morphy does ("decompositions" -> noun "decomposition",
+ * "presented" -> verb "present", "larger" -> adjective "large"). Returns
+ * false, with *out zeroed, for a word WordNet does not know. */
+bool pos_lookup(const char *word, pos_info *out);
+
+/* log((glosses + 1) / (df + 1)) of the word: high for a rare word. */
+double pos_idf(const pos_info *info);
+
+#endif

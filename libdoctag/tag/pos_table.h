@@ -1,0 +1,21 @@
+/* Internal: the English word table generated at build time from WordNet
+ * (libdoctag/tag/gen/wordnet_gen.c); read through tag/pos.h. */
+#ifndef DOCTAG_TAG_POS_TABLE_H
+#define DOCTAG_TAG_POS_TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct pos_table_entry {
+  uint32_t word;      /* offset in pos_table_words */
+  uint8_t flags;      /* 1 noun, 2 verb, 4 adjective, 8 adverb */
+  uint16_t df;        /* glosses holding the word */
+  uint16_t count[4];  /* sense-tagged corpus counts: noun, verb, adjective, adverb */
+} pos_table_entry;
+
+extern const char pos_table_words[];
+extern const pos_table_entry pos_table[];   /* sorted by word (strcmp) */
+extern const size_t pos_table_size;
+extern const unsigned int pos_table_docs;   /* glosses in all */
+
+#endif

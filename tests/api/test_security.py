@@ -1,0 +1,396 @@
+"""Issue 15, security hardening, seen from outside: no secret at rest in
+clear, private files, login throttling, revocation, weak passwords, small
+leaks and HTTP edge cases."""
+import json
+import os
+import pathlib
+import secrets
+import socket
+import stat
+import subprocess
+import time
+import urllib.parse
+import uuid
+
+import pytest
+import requests
+
+from conftest import TIMEOUT, corpus_dir, detail, new_user
+from test_batch import wait_done
+
+
+def redis_dump(url):
+    """Every value of every key of the Redis at `url`, as bytes (a tiny RESP
+    client: the tests need no redis module)."""
+    u = urllib.parse.urlparse(url)
+    s = socket.create_connection((u.hostname or "127.0.0.1", u.port or 6379), timeout=10)
+    f = s.makefile("rb")
+
+    def cmd(*args):
+        out = b"*%d\r\n" % len(args)
+        for a in args:
+            a = a if isinstance(a, bytes) else str(a).encode()
+            out += b"$%d\r\n%s\r\n" % (len(a), a)
+        s.sendall(out)
+        return read()
+
+    def read():
+        line = f.readline().rstrip(b"\r\n")
+        kind, rest = line[:1], line[1:]
+        if kind in (b"+", b"-", b":"):
+            return rest
+        if kind == b"$":
+            n = int(rest)
+            if n < 0:
+                return b""
+            data = f.read(n + 2)[:-2]
+            return data
+        if kind == b"*":
+            n = int(rest)
+            return [read() for _ in range(max(n, 0))]
+        raise AssertionError(f"unexpected RESP {line!r}")
+
+    if u.password:
+        cmd("AUTH", urllib.parse.unquote(u.password))
+    elif u.username:
+        cmd("AUTH", urllib.parse.unquote(u.username))
+    if u.path and u.path.strip("/"):
+        cmd("SELECT", u.path.strip("/"))
+
+    def flat(v):
+        if isinstance(v, list):
+            return b"\n".join(flat(x) for x in v)
+        return v
+
+    blob = []
+    for key in cmd("KEYS", "*"):
+        kind = cmd("TYPE", key)
+        value = {b"string": lambda: cmd("GET", key), b"hash": lambda: cmd("HGETALL", key),
+                 b"list": lambda: cmd("LRANGE", key, 0, -1), b"set": lambda: cmd("SMEMBERS", key),
+                 b"zset": lambda: cmd("ZRANGE", key, 0, -1), b"stream": lambda: cmd("XRANGE", key, "-", "+")}
+        blob.append(key + b"\n" + flat(value.get(kind, lambda: b"")()))
+    s.close()
+    return b"\n".join(blob)
+
+
+def stored_bytes(srv):
+    """Everything the server keeps: every file of the data directory (the
+    SQLite database, its WAL, blobs), and the PostgreSQL database and Redis
+    when it uses them."""
+    out = []
+    for p in pathlib.Path(srv.data).rglob("*"):
+        if p.is_file():
+            out.append(p.read_bytes())
+    db = srv.env.get("DOCTAG_DATABASE_URL", "")
+    if db.startswith("postgres"):
+        out.append(subprocess.run(["pg_dump", db], check=True, capture_output=True).stdout)
+    if srv.env.get("DOCTAG_REDIS_URL"):
+        out.append(redis_dump(srv.env["DOCTAG_REDIS_URL"]))
+    return b"\n".join(out)
+
+
+def test_batch_api_key_never_stored_in_clear(server, alice):
+    canary = "sk-canary-" + secrets.token_hex(12)
+    rows = [{"title": f"doc {i}", "file_path": str(corpus_dir() / "text" / "en_invoice.pdf"),
+             "file_source_type": "local"} for i in range(3)]
+    r = alice.post("/api/batch/start", json={"documents": rows, "config": {
+        "model_name": "local", "num_tags": 5, "api_key": canary}})
+    assert r.status_code == 200, r.text
+    job = r.json()["job_id"]
+    # While it waits or runs...
+    assert canary.encode() not in stored_bytes(server)
+    assert wait_done(alice, job)["status"] == "completed"
+    # ... and after it ended (SQLite keeps old pages in the WAL).
+    assert canary.encode() not in stored_bytes(server)
+    assert canary not in server.log_text()
+
+
+def test_too_many_form_parts(alice):
+    fields = [("config", (None, '{"model_name": "local"}'))]
+    fields += [(f"extra{i}", (None, "x")) for i in range(70)]
+    fields.append(("pdf_file", ("doc.pdf", (corpus_dir() / "text" / "en_invoice.pdf").read_bytes(),
+                                "application/pdf")))
+    r = alice.post("/api/single/process", files=fields)
+    assert r.status_code == 400, r.text
+    assert detail(r) == "Too many form parts"
+    r = alice.post("/api/batch/process", files=fields)
+    assert r.status_code == 400 and detail(r) == "Too many form parts", r.text
+    # 64 parts are still a form.
+    r = alice.post("/api/single/process", files=fields[:1] + fields[1:63] + fields[-1:])
+    assert r.status_code == 200, r.text
+
+
+def test_url_schemes_are_case_insensitive(alice, local_pdf_server_port):
+    # Private addresses are refused: reaching the guard shows the scheme passed.
+    for url in (f"HTTP://127.0.0.1:{local_pdf_server_port}/a.pdf", f"Https://127.0.0.1:{local_pdf_server_port}/a.pdf"):
+        r = alice.post("/api/single/process", data={"config": '{"model_name": "local"}', "pdf_url": url},
+                       files={"_": ("", b"")})
+        assert r.status_code == 400 and detail(r).startswith("URL not allowed: "), f"{url}: {r.text}"
+        r = alice.get("/api/single/preview", params={"url": url})
+        assert r.status_code == 400 and detail(r).startswith("URL not allowed: "), f"{url}: {r.text}"
+    r = alice.post("/api/batch/validate-paths", json={"paths": [{"path": "HTTP://doctag-test.invalid/a.pdf",
+                                                                 "type": "url"}]})
+    assert r.status_code == 200, r.text
+    assert r.json()["results"][0]["error"] != "URL must start with http:// or https://"
+
+
+@pytest.mark.parametrize("password", ["password", "12345678", "Password1", "        ", "\t\t\t\t    "])
+def test_weak_passwords_refused(api, password):
+    r = api.post("/api/auth/register", json={"email": f"w-{uuid.uuid4().hex[:8]}@example.com", "password": password})
+    assert r.status_code == 422, r.text
+    d = detail(r)[0]
+    assert d["loc"] == ["body", "password"] and d["msg"] == "Password is too common", d
+
+
+@pytest.fixture
+def fresh_server():
+    """A server of its own: throttling from 127.0.0.1 must not spill into
+    the other tests' logins."""
+    from conftest import start_server
+    srv = start_server("embedded", {"DOCTAG_WORKERS": "0"})
+    yield srv
+    assert srv.stop()["server"] == 0
+
+
+def login(srv, email, password):
+    return requests.post(srv.url("/api/auth/login"), json={"email": email, "password": password}, timeout=TIMEOUT)
+
+
+def assert_429(r):
+    assert r.status_code == 429, r.text
+    n = int(r.headers["Retry-After"])
+    assert 1 <= n <= 900
+    assert detail(r) == f"Too many login attempts; try again in {n} seconds"
+
+
+def test_login_throttled_per_email(fresh_server):
+    a, b = new_user(fresh_server, "thr-a"), new_user(fresh_server, "thr-b")
+    # A success clears the email's count...
+    for _ in range(4):
+        assert login(fresh_server, a.email, "wrong-" + a.password).status_code == 401
+    assert login(fresh_server, a.email, a.password).status_code == 200
+    # ... so five more failures are needed; then even the right password waits.
+    for _ in range(5):
+        assert login(fresh_server, a.email, "wrong-" + a.password).status_code == 401
+    assert_429(login(fresh_server, a.email, a.password))
+    assert_429(login(fresh_server, a.email.upper(), a.password))
+    # Another account from the same address is not held up.
+    assert login(fresh_server, b.email, b.password).status_code == 200
+
+
+def test_login_throttled_per_address(fresh_server):
+    user = new_user(fresh_server, "thr-addr")
+    for i in range(20):
+        assert login(fresh_server, f"spray{i}-{uuid.uuid4().hex[:6]}@example.com", "wrong-password-1").status_code == 401
+    assert_429(login(fresh_server, user.email, user.password))
+
+
+def me_status_within(client, want, seconds=10):
+    """/api/auth/me's status once it is `want` (each kore worker caches a
+    live token family for up to 2 s), or the last one seen."""
+    deadline = time.time() + seconds
+    while True:
+        codes = {client.get("/api/auth/me").status_code for _ in range(4)}  # reach both workers
+        if codes == {want} or time.time() > deadline:
+            return codes
+        time.sleep(0.3)
+
+
+def test_logout_revokes_the_access_token(server):
+    user = new_user(server, "rev")
+    other = new_user(server, "rev-other")
+    assert user.get("/api/auth/me").status_code == 200
+    r = user.post("/api/auth/logout", json={"refresh_token": user.refresh_token})
+    assert r.status_code == 200 and r.json()["success"] is True
+    assert me_status_within(user, 401) == {401}
+    r = user.get("/api/auth/me")
+    assert r.headers.get("www-authenticate", "").lower().startswith("bearer")
+    assert other.get("/api/auth/me").status_code == 200
+
+
+def test_refresh_reuse_revokes_the_family_access_tokens(server):
+    user = new_user(server, "reuse")
+    r = user.post("/api/auth/refresh", json={"refresh_token": user.refresh_token})
+    assert r.status_code == 200, r.text
+    from conftest import Api
+    fresh = Api(server, r.json()["access_token"])
+    assert fresh.get("/api/auth/me").status_code == 200
+    # The old refresh token again: it leaked, so the whole family ends.
+    r = user.post("/api/auth/refresh", json={"refresh_token": user.refresh_token})
+    assert r.status_code == 401
+    assert me_status_within(fresh, 401) == {401}
+    assert me_status_within(user, 401) == {401}
+
+
+def test_slow_body_is_cut():
+    """DOCTAG_BODY_TIMEOUT_SEC bounds how long a request's body may take."""
+    from conftest import start_server
+    srv = start_server("embedded", {"DOCTAG_WORKERS": "0", "DOCTAG_BODY_TIMEOUT_SEC": "2"})
+    try:
+        s = socket.create_connection(("127.0.0.1", srv.port), timeout=30)
+        s.sendall(b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  b"Content-Length: 200\r\n\r\n{")
+        start = time.monotonic()
+        cut = False
+        for _ in range(100):  # a byte every 0.2 s: 20 s for the whole body
+            time.sleep(0.2)
+            try:
+                s.sendall(b" ")
+            except OSError:
+                cut = True
+                break
+            s.setblocking(False)
+            try:
+                data = s.recv(4096)
+                if data or data == b"":
+                    cut = True
+                    break
+            except BlockingIOError:
+                pass
+            finally:
+                s.setblocking(True)
+        assert cut, "the slow body was never cut"
+        assert time.monotonic() - start < 15
+        s.close()
+    finally:
+        assert srv.stop()["server"] == 0
+
+
+def bomb_pdf(stream_dict, data):
+    """A one-page PDF drawing XObject 4: a stream with `stream_dict` and `data`."""
+    objs = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+            b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Resources<</XObject<</X 4 0 R>>>>>>",
+            b"<<" + stream_dict + b"/Length %d>>\nstream\n" % len(data) + data + b"\nendstream"]
+    out, offs = b"%PDF-1.5\n", []
+    for i, o in enumerate(objs):
+        offs.append(len(out))
+        out += b"%d 0 obj\n" % (i + 1) + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 5\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offs)
+    return out + b"trailer\n<</Size 5/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % xref
+
+
+def test_pdf_bombs_refused_before_work(alice):
+    import zlib
+    cases = {
+        "inflates": bomb_pdf(b"/Type/XObject/Subtype/Form/BBox[0 0 1 1]/Filter/FlateDecode",
+                             zlib.compress(b"\0" * (300 << 20), 9)),
+        "image": bomb_pdf(b"/Type/XObject/Subtype/Image/Width 60000/Height 60000/ColorSpace/DeviceGray"
+                          b"/BitsPerComponent 8", b"\0"),
+    }
+    for name, pdf in cases.items():
+        r = alice.post("/api/single/process", data={"config": '{"model_name": "local"}'},
+                       files={"pdf_file": (f"{name}.pdf", pdf, "application/pdf")})
+        assert r.status_code == 413, f"{name}: {r.status_code} {r.text}"
+        assert ("DOCTAG_MAX_STREAM_MB" if name == "inflates" else "DOCTAG_MAX_IMAGE_MPX") in detail(r), detail(r)
+
+
+def test_documents_shared_fairly_between_users():
+    """One document thread: while alice's first document (OCR) runs, her
+    second waits behind bob's first; past DOCTAG_USER_MAX_DOCS in flight she
+    gets 429."""
+    import threading
+    from conftest import start_server
+    srv = start_server("embedded", {"DOCTAG_WORKERS": "0", "DOCTAG_HTTP_WORKERS": "1", "DOCTAG_SERVER_JOBS": "1",
+                                    "DOCTAG_USER_MAX_DOCS": "2",
+                                    # processing and queueing outlast the body timeout: never a 408
+                                    "DOCTAG_BODY_TIMEOUT_SEC": "3"})
+    try:
+        alice, bob = new_user(srv, "fair-a"), new_user(srv, "fair-b")
+        scanned = (corpus_dir() / "scanned" / "en_invoice.pdf").read_bytes()
+        text = (corpus_dir() / "text" / "en_invoice.pdf").read_bytes()
+        done, lock = [], threading.Lock()
+
+        def send(client, name, pdf, ocr):
+            r = client.post("/api/single/process", data={"config": '{"model_name": "local", "ocr": "%s"}' % ocr},
+                            files={"pdf_file": ("doc.pdf", pdf, "application/pdf")}, timeout=600)
+            with lock:
+                done.append((name, r.status_code, r.headers.get("Retry-After")))
+
+        plan = [(alice, "alice1", scanned, "force"), (alice, "alice2", text, "off"), (alice, "alice3", text, "off"),
+                (bob, "bob1", text, "off")]
+        threads = []
+        for client, name, pdf, ocr in plan:
+            t = threading.Thread(target=send, args=(client, name, pdf, ocr))
+            t.start()
+            threads.append(t)
+            time.sleep(0.4)
+        for t in threads:
+            t.join()
+        by_name = {name: (code, ra) for name, code, ra in done}
+        assert by_name["alice3"][0] == 429 and by_name["alice3"][1], done
+        assert [n for n, code, _ in done if code == 200] == ["alice1", "bob1", "alice2"], done
+    finally:
+        assert srv.stop()["server"] == 0
+
+
+def raw_http(srv, data, timeout=10):
+    """Sends raw bytes, returns (status, headers text, body) of the answer."""
+    s = socket.create_connection(("127.0.0.1", srv.port), timeout=timeout)
+    s.sendall(data)
+    out = b""
+    try:
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            out += chunk
+            head, sep, body = out.partition(b"\r\n\r\n")
+            if sep:
+                length = [int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                          if line.lower().startswith(b"content-length:")]
+                if length and len(body) >= length[0]:
+                    break
+    except socket.timeout:
+        pass
+    s.close()
+    head, _, body = out.partition(b"\r\n\r\n")
+    status = int(head.split(b" ")[1]) if head.startswith(b"HTTP/") else None
+    return status, head.decode(errors="replace"), body
+
+
+def test_content_length_with_transfer_encoding_is_400(server):
+    status, _, body = raw_http(server, b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                       b"Content-Length: 40\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+    assert status == 400, body
+    assert "Content-Length and Transfer-Encoding" in json.loads(body)["detail"]
+
+
+def test_headers_over_the_limit_are_431(server):
+    status, _, body = raw_http(server, b"GET /api/status HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n")
+    assert status == 431, body
+    assert json.loads(body)["detail"] == "Request headers too large"
+    many = b"".join(b"X-H%d: v\r\n" % i for i in range(40))
+    status, _, body = raw_http(server, b"GET /api/status HTTP/1.1\r\nHost: x\r\n" + many + b"\r\n")
+    assert status == 431, body
+    # Normal requests on the same server still work.
+    assert requests.get(server.url("/api/status"), timeout=TIMEOUT).status_code == 200
+
+
+def chunked(data, size):
+    return b"".join(b"%x\r\n" % len(data[i:i + size]) + data[i:i + size] + b"\r\n"
+                    for i in range(0, len(data), size)) + b"0\r\n\r\n"
+
+
+def test_chunked_bodies_are_accepted(server, alice):
+    body = json.dumps({"email": alice.email, "password": alice.password}).encode()
+    status, _, answer = raw_http(server, b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                         b"Transfer-Encoding: chunked\r\n\r\n" + chunked(body, 7))
+    assert status == 200, answer
+    assert json.loads(answer)["user"]["email"] == alice.email
+    # A multipart upload streamed in chunks (requests does that for a generator body).
+    pdf = (corpus_dir() / "text" / "en_invoice.pdf").read_bytes()
+    boundary = "b" + uuid.uuid4().hex
+    form = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"config\"\r\n\r\n"
+            '{"model_name": "local"}\r\n'
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"pdf_file\"; filename=\"a.pdf\"\r\n"
+            "Content-Type: application/pdf\r\n\r\n").encode() + pdf + f"\r\n--{boundary}--\r\n".encode()
+    r = alice.post("/api/single/process", data=(form[i:i + 3000] for i in range(0, len(form), 3000)),
+                   headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert r.status_code == 200, r.text
+    assert r.json()["success"] is True
+    # Over the size limit: 413, however it is sent.
+    big = b"x" * (5 << 20)
+    status, _, answer = raw_http(server, b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                         b"Transfer-Encoding: chunked\r\n\r\n" + chunked(big, 1 << 16))
+    assert status == 413, answer

@@ -1,0 +1,396 @@
+"""The doctag CLI as a person and a script use it: help per command, short
+options, "did you mean", one error prefix, human output on a terminal and
+JSON in a pipe, --format, stdin, -o, --pages, progress, several files with a
+summary, batch runs that name failed rows and stop cleanly on ^C, batch
+list/export, history, search, the CLI's default allowed roots, exit codes
+and the man page."""
+import csv
+import io
+import json
+import os
+import pty
+import re
+import select
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+from test_cli import BIN, CORPUS, entries, run
+
+COMMANDS = ["extract", "process", "tag", "batch run", "batch submit", "batch status", "batch watch", "batch pause",
+            "batch resume", "batch cancel", "batch list", "batch export", "history", "search", "worker"]
+
+
+def small_text_doc(min_pages=1):
+    es = sorted((e for e in entries("text", "eng") if e["pages"] >= min_pages), key=lambda e: (e["pages"], e["path"]))
+    return es[0]
+
+
+def path_of(e):
+    return os.path.join(CORPUS, e["path"])
+
+
+def run_tty(*args, data_dir=None, env_extra=None, timeout=300):
+    """Runs the CLI with stdout and stderr on a pseudo-terminal, as a person
+    at a terminal would; returns (exit status, what the terminal showed)."""
+    env = dict(os.environ)
+    env["DOCTAG_DATA_DIR"] = data_dir or tempfile.mkdtemp(prefix="doctag-cli-")
+    env.pop("OPENROUTER_API_KEY", None)
+    env.update(env_extra or {})
+    master, slave = pty.openpty()
+    p = subprocess.Popen([BIN, *args], stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, env=env)
+    os.close(slave)
+    chunks, deadline = [], time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        r, _, _ = select.select([master], [], [], 0.5)
+        if r:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        elif p.poll() is not None:
+            break
+    os.close(master)
+    rc = p.wait(timeout=30)
+    return rc, b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+
+
+# ---- help ------------------------------------------------------------------
+
+@pytest.mark.parametrize("cmd", COMMANDS)
+def test_every_command_has_its_own_help(cmd):
+    r = run(*cmd.split(), "--help")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("Usage: doctag %s" % cmd), r.stdout[:200]
+    assert "Exit status: 0 success; 1 every document failed" in r.stdout
+    assert "3 some documents failed" in r.stdout
+    same = run("help", *cmd.split())
+    assert same.returncode == 0 and same.stdout == r.stdout
+
+
+def test_help_is_not_the_global_help_nor_an_error():
+    top = run("--help").stdout
+    for cmd in ("extract", "process", "batch watch"):
+        r = run(*cmd.split(), "--help")
+        assert r.stdout != top
+        assert "Job not found" not in r.stdout + r.stderr
+    assert "-o, --output FILE" in run("extract", "--help").stdout
+    p = run("process", "--help").stdout
+    for short in ("-m, --model", "-n, --num-tags", "-l, --lang", "-j, --json", "-o, --output"):
+        assert short in p, short
+    b = run("batch", "--help").stdout
+    for sub in ("run", "list", "export", "watch"):
+        assert re.search(r"^  %s\s" % sub, b, re.M), sub
+
+
+@pytest.mark.parametrize("args,message,cmd", [
+    (("proces", "a.pdf"), "unknown command 'proces'; did you mean 'process'?", None),
+    (("extarct",), "did you mean 'extract'?", None),
+    (("batch", "lsit"), "unknown command 'lsit'; did you mean 'list'?", "batch"),
+    (("process", "--num-tgas", "5", "a.pdf"), "unknown option '--num-tgas'; did you mean '--num-tags'?", "process"),
+    (("extract", "--pgaes", "2", "a.pdf"), "did you mean '--pages'?", "extract"),
+    (("batch", "run", "--treads", "2", "x.csv"), "did you mean '--threads'?", "batch run"),
+    (("help", "serach"), "did you mean 'search'?", "help"),
+    (("process", "--format", "yaml", "a.pdf"), "--format must be text, json or csv", "process"),
+    (("extract", "--pages", "5-2", "a.pdf"), "--pages must be a page or a range", "extract"),
+    (("batch", "status"), "a JOB_ID is required", "batch status"),
+    (("search",), "a QUERY is required", "search"),
+])
+def test_usage_errors_say_what_and_where_to_look(args, message, cmd):
+    r = run(*args)
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    first, second = r.stderr.strip().splitlines()[:2]
+    prefix = "doctag %s: " % cmd if cmd else "doctag: "
+    assert first.startswith(prefix) and message in first, first
+    assert second == ("Try 'doctag %s --help'." % cmd if cmd else "Try 'doctag --help'.")
+
+
+# ---- process: human output, JSON, CSV ------------------------------------------
+
+def test_process_on_a_terminal_prints_what_a_person_reads():
+    e = small_text_doc()
+    rc, screen = run_tty("process", "-m", "local", "-n", "5", path_of(e))
+    assert rc == 0, screen
+    assert not screen.lstrip().startswith("{")
+    assert screen.splitlines()[0] == path_of(e)
+    for label in ("title", "language", "method", "tags", "time"):
+        assert re.search(r"^  %s\s+\S" % label, screen, re.M), (label, screen)
+    assert re.search(r"^  method\s+text_layer, %d page" % e["pages"], screen, re.M), screen
+    assert re.search(r"^  language\s+eng$", screen, re.M), screen
+    scores = re.findall(r"  (\d\.\d\d)(?:  \(not in the text\))?$", screen, re.M)
+    assert 1 <= len(scores) <= 5 and all(0 <= float(s) <= 1 for s in scores), screen
+    # --json on a terminal is the contract JSON
+    rc, screen = run_tty("process", "-m", "local", "--json", path_of(e))
+    assert rc == 0 and json.loads(screen)["success"] is True
+
+
+def test_process_formats():
+    e = small_text_doc()
+    path = path_of(e)
+    piped = run("process", "-m", "local", "-n", "4", path)
+    as_json = run("process", "-m", "local", "-n", "4", "--format", "json", path)
+    assert piped.returncode == 0 and as_json.returncode == 0
+    assert json.loads(piped.stdout)["tags"] == json.loads(as_json.stdout)["tags"]
+    r = run("process", "-m", "local", "-n", "4", "--format", "csv", path, "/nonexistent/b.pdf")
+    assert r.returncode == 3
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert [x["file"] for x in rows] == [path, "/nonexistent/b.pdf"]
+    assert rows[0]["tags"].split(", ") == json.loads(piped.stdout)["tags"]
+    assert rows[0]["page_count"] == str(e["pages"]) and rows[0]["extraction_method"] == "text_layer"
+    assert rows[1]["error"] and not rows[1]["tags"]
+    r = run("process", "-m", "local", "--format", "text", path)
+    assert re.search(r"^  tags\s+\S", r.stdout, re.M)
+
+
+def test_process_output_file_and_stdin(tmp_path):
+    e = small_text_doc()
+    out = tmp_path / "r.json"
+    r = run("process", "-m", "local", "-n", "3", "-o", str(out), path_of(e))
+    assert r.returncode == 0 and r.stdout == ""
+    assert len(json.loads(out.read_text())["tags"]) <= 3
+    with open(path_of(e), "rb") as f:
+        p = subprocess.run([BIN, "process", "-m", "local", "-"], stdin=f, capture_output=True, text=True,
+                           env=dict(os.environ, DOCTAG_DATA_DIR=str(tmp_path / "d")))
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["page_count"] == e["pages"]
+
+
+# ---- extract: stdin, -o, --pages, several files, progress ----------------------
+
+def test_extract_stdin_output_file_and_pages(tmp_path):
+    e = small_text_doc(min_pages=2)
+    path = path_of(e)
+    whole = run("extract", path)
+    assert whole.returncode == 0
+    pages = whole.stdout.split("\f")[:-1]
+    assert len(pages) == e["pages"]
+    with open(path, "rb") as f:
+        p = subprocess.run([BIN, "extract", "-"], stdin=f, capture_output=True, text=True,
+                           env=dict(os.environ, DOCTAG_DATA_DIR=str(tmp_path / "d")))
+    assert p.returncode == 0 and p.stdout == whole.stdout
+    out = tmp_path / "p.txt"
+    r = run("extract", "--pages", "2-3", "-o", str(out), path)
+    assert r.returncode == 0 and r.stdout == ""
+    assert out.read_text().split("\f")[:-1] == pages[1:3]
+    r = run("extract", "--pages", "%d-" % e["pages"], path)
+    assert r.stdout.split("\f")[:-1] == pages[-1:]
+    r = run("extract", "--pages", "1", path)
+    assert r.stdout.split("\f")[:-1] == pages[:1]
+    r = run("extract", "--pages", str(e["pages"] + 5), path)
+    assert r.returncode == 1 and "--pages starts at" in r.stderr
+    r = run("extract", "--json", "--pages", "2", path)
+    d = json.loads(r.stdout)
+    assert d["success"] and d["page_count"] == e["pages"] and [p["page"] for p in d["pages"]] == [2]
+    assert d["pages"][0]["text"] + "\n" == pages[1] or d["pages"][0]["text"] == pages[1]
+    r = run("extract", "--format", "csv", "--pages", "1-2", path)
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert [x["page"] for x in rows] == ["1", "2"] and rows[0]["method"] == "text"
+
+
+def test_extract_several_files_with_a_summary():
+    a, b = sorted(entries("text", "eng"), key=lambda e: (e["pages"], e["path"]))[:2]
+    rc, screen = run_tty("extract", path_of(a), path_of(b), "/nonexistent/c.pdf")
+    assert rc == 3, screen
+    assert "doctag extract: /nonexistent/c.pdf: " in screen
+    assert re.search(r"^3 files: 2 extracted, 1 failed in [\d.]+ s$", screen, re.M), screen
+    r = run("extract", path_of(a), path_of(b))
+    assert r.returncode == 0 and r.stdout.count("\f") == a["pages"] + b["pages"]
+
+
+def test_extract_shows_progress_on_a_terminal_only():
+    e = small_text_doc(min_pages=2)
+    # OCR of every page takes a few seconds: long enough to show progress.
+    rc, screen = run_tty("extract", "--ocr", "force", "-o", "/dev/null", path_of(e), env_extra={"OMP_THREAD_LIMIT": "1"})
+    assert rc == 0, screen
+    assert re.search(r"page \d+ of %d \(OCR\)" % e["pages"], screen), screen
+    r = run("extract", "--ocr", "force", "--pages", "1-2", path_of(e))
+    assert r.returncode == 0 and "page 1 of" not in r.stderr  # not on a pipe
+
+
+# ---- batch ---------------------------------------------------------------------
+
+def write_csv(path, rows):
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["title", "file_source_type", "file_path"])
+        for title, p in rows:
+            w.writerow([title, "local", p])
+
+
+def copy_docs(dest, n, min_pages=1):
+    os.makedirs(dest, exist_ok=True)
+    docs = sorted((e for e in entries("text", "eng") if e["pages"] >= min_pages),
+                  key=lambda e: (e["pages"], e["path"]))[:n]
+    out = []
+    for e in docs:
+        target = os.path.join(dest, os.path.basename(e["path"]))
+        shutil.copy(path_of(e), target)
+        out.append(target)
+    return out
+
+
+def test_batch_run_names_failed_rows_and_exits_3_then_list_export_history_search(tmp_path):
+    docs = copy_docs(str(tmp_path / "docs"), 2)
+    outside = tempfile.mkdtemp(prefix="doctag-outside-")
+    stranger = os.path.join(outside, "elsewhere.pdf")
+    shutil.copy(docs[0], stranger)
+    rows = str(tmp_path / "docs" / "rows.csv")
+    write_csv(rows, [("First", docs[0]), ("Second", docs[1]), ("Missing", str(tmp_path / "docs" / "none.pdf")),
+                     ("Stranger", stranger)])
+    data = str(tmp_path / "data")
+    env = {"DOCTAG_ALLOWED_ROOTS": ""}  # unset: the CSV's directory and the current directory
+    r = run("batch", "run", "-m", "local", rows, data_dir=data, env_extra=env)
+    assert r.returncode == 3, r.stderr
+    assert re.search(r"^doctag batch run: row 4 \(Missing\) failed: File not found: .*none\.pdf$", r.stderr, re.M), r.stderr
+    m = re.search(r"^doctag batch run: row 5 \(Stranger\) failed: (.*)$", r.stderr, re.M)
+    assert m and "Path not allowed" in m.group(1) and "DOCTAG_ALLOWED_ROOTS" in m.group(1), r.stderr
+    out = list(csv.DictReader(open(str(tmp_path / "docs" / "rows_tagged.csv"))))
+    assert [x["tagging_status"].split(":")[0] for x in out] == ["success", "success", "failed", "failed"]
+    assert out[0]["generated_tags"]
+
+    # Every row failing is exit 1.
+    bad = str(tmp_path / "bad.csv")
+    write_csv(bad, [("Gone", str(tmp_path / "gone.pdf"))])
+    r = run("batch", "run", "-m", "local", bad, data_dir=data, env_extra=env)
+    assert r.returncode == 1, r.stderr
+
+    r = run("batch", "list", "--json", data_dir=data)
+    jobs = json.loads(r.stdout)["jobs"]
+    assert len(jobs) == 2 and jobs[1]["processed_count"] == 2 and jobs[1]["failed_count"] == 2
+    job = jobs[1]["id"]
+    rc, screen = run_tty("batch", "list", data_dir=data)
+    assert rc == 0 and job in screen and "completed" in screen
+    export = str(tmp_path / "export.csv")
+    r = run("batch", "export", job, "-o", export, data_dir=data)
+    assert r.returncode == 0, r.stderr
+    ex = list(csv.DictReader(open(export)))
+    assert sorted(x["title"] for x in ex) == ["First", "Missing", "Second", "Stranger"]
+    assert all(x["generated_tags"] for x in ex if x["title"] in ("First", "Second"))
+    r = run("batch", "export", job, "--input", rows, data_dir=data)
+    assert list(csv.DictReader(io.StringIO(r.stdout))) == out
+    r = run("batch", "export", "00000000-0000-0000-0000-000000000000", data_dir=data)
+    assert r.returncode == 1 and "not found" in r.stderr.lower()
+
+    r = run("history", "--json", data_dir=data)
+    titles = [d["title"] for d in json.loads(r.stdout)["documents"]]
+    assert sorted(titles) == ["First", "Gone", "Missing", "Second", "Stranger"]
+    rc, screen = run_tty("history", "-n", "2", data_dir=data)
+    assert rc == 0 and "(2 of 5;" in screen
+    word = out[0]["generated_tags"].split(", ")[0].split()[0]
+    r = run("search", word, "--format", "csv", data_dir=data)
+    assert r.returncode == 0
+    found = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert found and found[0]["title"] in ("First", "Second", "Stranger"), (word, found)
+    r = run("search", "zzqxjv nothing like it", data_dir=data)
+    assert r.returncode == 0 and json.loads(r.stdout)["total"] == 0
+
+
+def test_allowed_roots_set_by_the_user_win(tmp_path):
+    docs = copy_docs(str(tmp_path / "docs"), 1)
+    rows = str(tmp_path / "docs" / "rows.csv")
+    write_csv(rows, [("First", docs[0])])
+    other = tempfile.mkdtemp(prefix="doctag-roots-")
+    r = run("batch", "run", "-m", "local", rows, env_extra={"DOCTAG_ALLOWED_ROOTS": other})
+    assert r.returncode == 1
+    assert "Path not allowed: %s (outside DOCTAG_ALLOWED_ROOTS)" % docs[0] in r.stderr, r.stderr
+
+
+def test_batch_run_stops_within_2s_on_ctrl_c_with_a_partial_csv(tmp_path):
+    docs = copy_docs(str(tmp_path / "docs"), 1, min_pages=2)
+    rows = str(tmp_path / "docs" / "rows.csv")
+    # Forced OCR makes every row take seconds.
+    write_csv(rows, [("Doc%d" % i, docs[0]) for i in range(6)])
+    env = dict(os.environ, DOCTAG_DATA_DIR=str(tmp_path / "data"), OMP_THREAD_LIMIT="1")
+    env.pop("DOCTAG_ALLOWED_ROOTS", None)
+    p = subprocess.Popen([BIN, "batch", "run", "--json", "--threads", "1", "--ocr", "force", "-m", "local", rows],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        for line in p.stdout:
+            if json.loads(line).get("type") == "progress" and '"success"' in line:
+                break
+        time.sleep(0.5)  # the next row is under way
+        p.send_signal(signal.SIGINT)
+        t0 = time.monotonic()
+        p.wait(timeout=10)
+        took = time.monotonic() - t0
+    finally:
+        if p.poll() is None:
+            p.kill()
+    err = p.stderr.read()
+    assert p.returncode == 130, err
+    assert took < 2.0, took
+    out = list(csv.DictReader(open(str(tmp_path / "docs" / "rows_tagged.csv"))))
+    statuses = [x["tagging_status"] for x in out]
+    assert len(out) == 6 and statuses[0] == "success" and "pending" in statuses, statuses
+    m = re.search(r"Resume with: doctag batch run --resume (\S+) (\S+)$", err, re.M)
+    assert m and m.group(2) == rows, err
+    r = run("batch", "status", "--json", m.group(1), data_dir=str(tmp_path / "data"))
+    assert json.loads(r.stdout)["status"] == "paused"
+
+
+# ---- the man page ----------------------------------------------------------------
+
+def test_man_page_comes_from_the_command_table():
+    r = run("help", "--man")
+    assert r.returncode == 0
+    page = r.stdout
+    assert page.startswith(".\\\"") and ".TH DOCTAG 1" in page
+    for cmd in COMMANDS:
+        assert ".SS \"doctag %s" % cmd.replace("-", "\\-") in page, cmd
+    for section in ("EXIT STATUS", "ENVIRONMENT", "DOCTAG_ALLOWED_ROOTS"):
+        assert section in page
+    for flag in ("\\-\\-pages", "\\-\\-format", "\\-\\-resume"):
+        assert flag in page
+    if shutil.which("groff"):
+        g = subprocess.run(["groff", "-man", "-Tutf8", "-ww", "-z"], input=page, capture_output=True, text=True)
+        assert g.returncode == 0 and not g.stderr.strip(), g.stderr
+
+
+DOCS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs")
+
+
+def test_server_man_page_describes_every_option():
+    server = os.path.join(os.path.dirname(BIN), "doctag-server")
+    if not os.path.exists(server):
+        pytest.skip("no doctag-server in this build")
+    flags = re.findall(r"^  --([a-z][a-z-]*)", subprocess.run([server, "--help"], capture_output=True,
+                                                                 text=True).stdout, re.M)
+    assert len(flags) >= 10
+    page = open(os.path.join(DOCS, "doctag-server.1"), encoding="utf-8").read()
+    missing = [f for f in flags if "\\-\\-" + f.replace("-", "\\-") not in page]
+    assert not missing, missing
+    for p in ("doctag-server.1", "libdoctag.3"):
+        if shutil.which("groff"):
+            g = subprocess.run(["groff", "-man", "-Tutf8", "-ww", "-z", os.path.join(DOCS, p)],
+                               capture_output=True, text=True)
+            assert g.returncode == 0 and not g.stderr.strip(), (p, g.stderr)
+
+
+def complete(*words):
+    """What the bash completion offers for `doctag WORDS...` (last word being typed)."""
+    script = os.path.join(DOCS, "doctag.bash-completion")
+    line = " ".join("'%s'" % w for w in ("doctag",) + words)
+    r = subprocess.run(["bash", "-c", '. "$1"; COMP_WORDS=(%s); COMP_CWORD=%d; _doctag; printf "%%s\\n" "${COMPREPLY[@]}"'
+                        % (line, len(words)), "_", script], capture_output=True, text=True,
+                       env=dict(os.environ, PATH=os.path.dirname(BIN) + ":" + os.environ["PATH"]))
+    assert r.returncode == 0, r.stderr
+    return sorted(x for x in r.stdout.splitlines() if x)
+
+
+def test_bash_completion_reads_the_command_table():
+    assert complete("ba") == ["batch"]
+    assert complete("") == ["batch", "extract", "help", "history", "process", "search", "tag", "worker"]
+    assert complete("batch", "re") == ["resume"]
+    assert "export" in complete("batch", "")
+    assert complete("process", "--num-") == ["--num-pages", "--num-tags"]
+    assert complete("batch", "run", "--res") == ["--resume"]
+    assert complete("extract", "--ocr", "f") == ["force"]
+    assert complete("process", "--format", "") == ["csv", "json", "text"]
+    assert complete("help", "hi") == ["history"]
