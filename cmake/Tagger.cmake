@@ -31,3 +31,9 @@ find_library(STEMMER_LIBRARY stemmer REQUIRED)
 target_include_directories(doctag_obj PRIVATE ${STEMMER_INCLUDE_DIR})
 target_link_libraries(doctag_obj PUBLIC ${STEMMER_LIBRARY})
 target_link_libraries(doctag PRIVATE ${STEMMER_LIBRARY})
+
+# ICU's word break iterator (libicu-dev) splits Chinese, Japanese and Thai
+# text into words.
+pkg_check_modules(TAG_ICU REQUIRED IMPORTED_TARGET icu-uc)
+target_link_libraries(doctag_obj PUBLIC PkgConfig::TAG_ICU)
+target_link_libraries(doctag PRIVATE PkgConfig::TAG_ICU)

@@ -16,7 +16,7 @@ PKGS="
  ocrmypdf nginx-light wrk hyperfine time
  debhelper dh-python devscripts dpkg-dev perl libperl-dev
 "
-PKGS="$PKGS wordnet-base libstemmer-dev python3-nltk" # tagger: WordNet POS table, Snowball stemmers, keyphrase scorer
+PKGS="$PKGS wordnet-base libstemmer-dev libicu-dev python3-nltk" # tagger: WordNet POS table, Snowball stemmers, ICU word breaks, keyphrase scorer
 # dx (issue 16): the API reference, type checks, the venv/pip install test, man page checks
 PKGS="$PKGS doxygen mypy python3-venv python3-build python3-setuptools python3-wheel python3-pip groff-base"
 # web (issue 14): response schema checks, the headless Chromium tests, npm for the vendored Swagger UI, zlib for gzip of the static files

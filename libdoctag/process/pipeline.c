@@ -162,8 +162,11 @@ static doctag_status run(doctag_ctx *ctx, doctag_result **out, const source *src
     if (r->pages[i].text)
       g_string_append_len(r->text, r->pages[i].text, (gssize)r->pages[i].len);
   }
-  if (!r->language[0] && !stream)
-    g_strlcpy(r->language, extract_detect_language(r->text->str, r->text->len), sizeof r->language);
+  /* the document's language from its words (extraction only knows scripts) */
+  if (!stream && r->text->len)
+    tag_detect_language(r->text->str, r->text->len, r->language, sizeof r->language);
+  if (!r->language[0])
+    g_strlcpy(r->language, doc.language, sizeof r->language);
   const char *first_text = doc.first_text ? doc.first_text : "";
   r->title = extract_title(doc.meta_title, first_text, r->file_name);
   extract_doc_clear(&doc);
@@ -298,7 +301,7 @@ DOCTAG_API doctag_status doctag_tag_text(doctag_ctx *ctx, doctag_result **out, c
   char *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)text, len);
   g_strlcpy(r->sha256, sum, sizeof r->sha256);
   g_free(sum);
-  g_strlcpy(r->language, extract_detect_language(r->text->str, r->text->len), sizeof r->language);
+  tag_detect_language(r->text->str, r->text->len, r->language, sizeof r->language);
   /* no title given: the text's own (its first line of title length), else the file name */
   if (title && *title) {
     r->title = g_strdup(title);

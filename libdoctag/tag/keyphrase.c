@@ -16,7 +16,6 @@
  * sum of its words, so longer phrases that name the subject rank first. */
 #include "tag/keyphrase.h"
 
-#include <libstemmer.h>
 #include <math.h>
 #include <string.h>
 
@@ -28,6 +27,7 @@
 #define WINDOW 10          /* co-occurrence window, in words */
 #define DAMPING 0.85
 #define ITERATIONS 40
+#define CONVERGED 1e-6     /* summed change of the scores */
 #define IDF_WEIGHT 0.6     /* exponent of the background rarity */
 #define OF_PENALTY 0.75    /* "A of B": usually said "B A" */
 #define LEN_EXP 0.5        /* a phrase scores sum(words) / words^LEN_EXP */
@@ -77,6 +77,7 @@ static bool in_list(const char *const *list, const char *w)
 
 typedef struct word {
   const seg_token *tok;
+  const char *text;      /* tok->word without an elided article ("l'") */
   char *stem;
   wclass cls;
   bool hyphen;           /* glued to the word before by a hyphen */
@@ -85,38 +86,56 @@ typedef struct word {
 
 typedef struct kp {
   GArray *toks;
-  const char *lang;
+  char lang[4];          /* the document's main language, ISO 639-3 */
   bool english;
-  struct sb_stemmer *stemmer;
+  bool stops;            /* the language has a stop-word list */
+  GUnicodeScript script; /* the script tags are taken from */
   word *w;
   unsigned int nw;
   GHashTable *phrases;   /* key -> kp_phrase */
   GHashTable *forms;     /* kp_phrase* -> GHashTable form -> count */
 } kp;
 
-static const char *snowball_name(const char *lang)
+/* Words that join two noun phrases into one ("decomposition of boolean
+ * functions", "gestion des ressources"), per language. */
+static const char *const *connectors(const char *lang)
 {
-  static const char *const map[][2] = {
-    { "eng", "english" }, { "fra", "french" }, { "deu", "german" }, { "spa", "spanish" },
-    { "ita", "italian" }, { "por", "portuguese" }, { "nld", "dutch" }, { "swe", "swedish" },
-    { "nor", "norwegian" }, { "dan", "danish" }, { "fin", "finnish" }, { "hun", "hungarian" },
-    { "ron", "romanian" }, { "rus", "russian" }, { "tur", "turkish" },
-  };
-  for (size_t i = 0; i < G_N_ELEMENTS(map); i++)
-    if (lang && !strncmp(lang, map[i][0], 3))
-      return map[i][1];
-  return "english";
+  static const char *const eng[] = { "of", NULL }, *const fra[] = { "de", "du", "des", "d", NULL },
+                           *const spa[] = { "de", "del", NULL },
+                           *const ita[] = { "di", "del", "della", "dei", "delle", "degli", NULL },
+                           *const por[] = { "de", "do", "da", "dos", "das", NULL },
+                           *const nld[] = { "van", NULL }, *const none[] = { NULL };
+  if (!strcmp(lang, "eng"))
+    return eng;
+  if (!strcmp(lang, "fra"))
+    return fra;
+  if (!strcmp(lang, "spa"))
+    return spa;
+  if (!strcmp(lang, "ita"))
+    return ita;
+  if (!strcmp(lang, "por"))
+    return por;
+  if (!strcmp(lang, "nld"))
+    return nld;
+  return none;
 }
 
-static char *stem_word(kp *k, const char *w)
+/* A word without its elided article or pronoun: "l'analyse" -> "analyse",
+ * "dell'arte" -> "arte", "qu'elle" -> "elle" (French, Italian). */
+static const char *elide(const char *w, const char *lang)
 {
-  if (!k->stemmer)
-    return g_strdup(w);
-  const sb_symbol *s = sb_stemmer_stem(k->stemmer, (const sb_symbol *)w, (int)strlen(w));
-  if (!s)
-    return g_strdup(w);
-  return g_strndup((const char *)s, (gsize)sb_stemmer_length(k->stemmer));
+  if (strcmp(lang, "fra") && strcmp(lang, "ita"))
+    return w;
+  const char *ap = strchr(w, '\'');
+  const char *ap2 = strstr(w, "\u2019");
+  if (!ap || (ap2 && ap2 < ap))
+    ap = ap2;
+  if (!ap || ap - w > 5)
+    return w;
+  const char *rest = ap + (*ap == '\'' ? 1 : strlen("\u2019"));
+  return *rest ? rest : w;
 }
+
 
 static bool ends_with(const char *w, const char *suffix)
 {
@@ -159,10 +178,29 @@ static wclass english_class(const char *w, const char *prev, wclass prev_cls, bo
   return W_ADV;
 }
 
+
+/* The script most letters of the words are written in. */
+static GUnicodeScript main_script(const kp *k)
+{
+  size_t count[256] = { 0 };
+  for (guint i = 0; i < k->toks->len; i++) {
+    const seg_token *t = &g_array_index(k->toks, seg_token, i);
+    GUnicodeScript s = t->kind == SEG_WORD ? seg_word_script(t->word) : G_UNICODE_SCRIPT_COMMON;
+    if (s > G_UNICODE_SCRIPT_INHERITED && (unsigned int)s < G_N_ELEMENTS(count))
+      count[s] += g_utf8_strlen(t->word, -1);
+  }
+  unsigned int best = G_UNICODE_SCRIPT_LATIN;
+  for (unsigned int s = 0; s < G_N_ELEMENTS(count); s++)
+    if (count[s] > count[best])
+      best = s;
+  return (GUnicodeScript)best;
+}
+
 static void classify(kp *k)
 {
   unsigned int nw = 0;
   k->w = g_new0(word, k->toks->len + 1);
+  k->script = main_script(k);
   const char *prev = NULL;
   wclass prev_cls = W_OTHER;
   for (guint i = 0; i < k->toks->len; i++) {
@@ -171,23 +209,26 @@ static void classify(kp *k)
     w->tok = t;
     w->pos = nw;
     w->hyphen = t->hyphen && nw > 0;
+    w->text = t->word;
     if (t->brk) {
       prev = NULL;
       prev_cls = W_OTHER;
     }
-    if (t->kind != SEG_WORD || t->script != SEG_SCRIPT_LATIN) {
+    if (t->kind != SEG_WORD || seg_word_script(t->word) != k->script) {
       w->cls = W_OTHER;
       w->stem = g_strdup(t->word);
     } else {
-      w->stem = stem_word(k, t->word);
-      if (lex_is_stop(t->word) || g_utf8_strlen(t->word, -1) < 2)
-        w->cls = W_STOP;
+      w->text = elide(t->word, k->lang);
+      w->stem = lex_stem_lang(w->text, k->lang);
+      bool stop = k->stops ? lex_is_stop_lang(w->text, k->lang) || lex_is_stop_lang(t->word, k->lang) : false;
+      if (stop || g_utf8_strlen(w->text, -1) < 2)
+        w->cls = W_STOP; /* in Chinese and Japanese, one-character words are mostly particles */
       else if (k->english)
-        w->cls = english_class(t->word, prev, prev_cls, t->heading || t->title);
+        w->cls = english_class(w->text, prev, prev_cls, t->heading || t->title);
       else
         w->cls = W_NOUN;
     }
-    prev = t->word;
+    prev = w->text;
     prev_cls = w->cls;
     nw++;
   }
@@ -233,10 +274,13 @@ static void add_phrase(kp *k, unsigned int s, unsigned int e)
   for (unsigned int i = s; i < e; i++) {
     if (i > s) {
       g_string_append_c(key, ' ');
-      g_string_append_c(form, k->w[i].hyphen ? '-' : ' ');
+      if (k->w[i].hyphen)
+        g_string_append_c(form, '-');
+      else if (!seg_unspaced_script(k->script))
+        g_string_append_c(form, ' '); /* Chinese, Japanese, Thai words are written together */
     }
     g_string_append(key, k->w[i].stem);
-    g_string_append(form, k->w[i].tok->word);
+    g_string_append(form, k->w[i].text);
     n++;
   }
   kp_phrase *ph = g_hash_table_lookup(k->phrases, key->str);
@@ -298,8 +342,21 @@ static void collect(kp *k)
       i = unit_end(k, s);
       continue;
     }
+    if (!k->stops) {
+      /* no stop words to cut phrases (Chinese, Thai...): every word and
+       * pair of words of the run */
+      for (unsigned int a = s; a < e; a = unit_end(k, a)) {
+        unsigned int b = unit_end(k, a);
+        add_phrase(k, a, b);
+        if (b < e)
+          add_phrase(k, a, unit_end(k, b));
+      }
+      i = e;
+      continue;
+    }
     unsigned int ps = s, pe = e;
-    while (ps < pe && unit_end(k, ps) == ps + 1 && in_list(weak_modifiers, k->w[ps].tok->word))
+    while (ps < pe && unit_end(k, ps) == ps + 1 && k->english &&
+           in_list(weak_modifiers, k->w[ps].tok->word))
       ps++;
     while (pe > ps) {
       unsigned int last = pe - 1;
@@ -324,7 +381,7 @@ static void collect(kp *k)
     if (x->e != x->run_e || y->run_s != of + 1 || y->s != y->run_s || of >= k->nw)
       continue;
     const seg_token *t = k->w[of].tok, *u = k->w[of + 1].tok;
-    if (t->brk || u->brk || t->kind != SEG_WORD || strcmp(t->word, "of"))
+    if (t->brk || u->brk || t->kind != SEG_WORD || !in_list(connectors(k->lang), t->word))
       continue;
     if (y->e - x->s <= MAX_WORDS)
       add_phrase(k, x->s, y->e);
@@ -414,6 +471,25 @@ static GHashTable *word_scores(kp *k)
     psum += pers[j];
   for (guint j = 0; j < n; j++)
     pers[j] = psum > 0 ? pers[j] / psum : 1.0 / n;
+  /* edges as arrays (CSR): the iterations below walk them many times */
+  guint *start = g_new0(guint, n + 2), m = 0;
+  for (guint a = 0; a < n; a++) {
+    start[a] = m;
+    m += g_hash_table_size(adj[a]);
+  }
+  start[n] = m;
+  guint *to = g_new(guint, m + 1);
+  double *wt = g_new(double, m + 1);
+  for (guint a = 0; a < n; a++) {
+    GHashTableIter ai;
+    gpointer bk, wv;
+    guint e = start[a];
+    g_hash_table_iter_init(&ai, adj[a]);
+    while (g_hash_table_iter_next(&ai, &bk, &wv)) {
+      to[e] = (guint)GPOINTER_TO_INT(bk) - 1;
+      wt[e++] = GPOINTER_TO_UINT(wv) / out_w[a];
+    }
+  }
   double *s = g_new(double, n + 1), *ns = g_new(double, n + 1);
   for (guint j = 0; j < n; j++)
     s[j] = 1.0 / n;
@@ -422,22 +498,25 @@ static GHashTable *word_scores(kp *k)
       ns[j] = (1 - DAMPING) * pers[j];
     double dangling = 0;
     for (guint a = 0; a < n; a++) {
-      if (out_w[a] <= 0) {
+      if (start[a] == start[a + 1])
         dangling += s[a];
-        continue;
-      }
-      GHashTableIter ai;
-      gpointer bk, wv;
-      g_hash_table_iter_init(&ai, adj[a]);
-      while (g_hash_table_iter_next(&ai, &bk, &wv))
-        ns[GPOINTER_TO_INT(bk) - 1] += DAMPING * s[a] * GPOINTER_TO_UINT(wv) / out_w[a];
+      for (guint e = start[a]; e < start[a + 1]; e++)
+        ns[to[e]] += DAMPING * s[a] * wt[e];
     }
-    for (guint j = 0; j < n; j++)
+    double delta = 0;
+    for (guint j = 0; j < n; j++) {
       ns[j] += DAMPING * dangling * pers[j];
+      delta += fabs(ns[j] - s[j]);
+    }
     double *tmp = s;
     s = ns;
     ns = tmp;
+    if (delta < CONVERGED)
+      break;
   }
+  g_free(start);
+  g_free(to);
+  g_free(wt);
   GHashTable *score = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
   for (guint j = 0; j < n; j++) {
     double *d = g_new(double, 1);
@@ -493,9 +572,10 @@ bool kp_contains(const kp_phrase *big, const kp_phrase *small)
 
 GPtrArray *kp_rank(GArray *tokens, const char *lang)
 {
-  kp k = { .toks = tokens, .lang = lang };
-  k.english = !lang || !*lang || !strncmp(lang, "eng", 3);
-  k.stemmer = sb_stemmer_new(snowball_name(lang), NULL);
+  kp k = { .toks = tokens };
+  g_strlcpy(k.lang, lang && *lang ? lang : "eng", sizeof k.lang);
+  k.english = !strcmp(k.lang, "eng");
+  k.stops = lex_has_stop_list(k.lang);
   k.phrases = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL); /* values go to `out` */
   k.forms = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_hash_table_destroy);
   classify(&k);
@@ -521,7 +601,7 @@ GPtrArray *kp_rank(GArray *tokens, const char *lang)
     else if (ph->heading)
       ph->score *= HEADING_BOOST;
     ph->form = best_form(g_hash_table_lookup(k.forms, ph));
-    if (strstr(ph->form, " of "))
+    if (k.english && strstr(ph->form, " of "))
       ph->score *= OF_PENALTY;
     g_ptr_array_add(out, ph);
   }
@@ -533,7 +613,5 @@ GPtrArray *kp_rank(GArray *tokens, const char *lang)
   for (unsigned int i = 0; i < k.nw; i++)
     g_free(k.w[i].stem);
   g_free(k.w);
-  if (k.stemmer)
-    sb_stemmer_delete(k.stemmer);
   return out;
 }

@@ -8,12 +8,16 @@
 #include "core/embedded.h"
 
 static GHashTable *stop_words, *generic_words, *generic_stems;
+static GHashTable *hindi_stop_words; /* loaded when a Devanagari word is first asked about */
+
+static gpointer load_hindi(gpointer unused);
 
 /* Stop-word lists of other languages (ISO 639-3 code -> set): Snowball's,
  * as PostgreSQL ships them (tag/data/stop_<code>.txt). */
 static const char *const stop_langs[] = { "fra", "deu", "spa", "ita", "por", "nld", "swe", "nor", "dan",
-                                          "fin", "hun", "rus", "tur", NULL };
-static GHashTable *lang_stops; /* code -> GHashTable */
+                                          "fin", "hun", "rus", "tur", "tha", NULL };
+static GHashTable *lang_stop_sets[G_N_ELEMENTS(stop_langs)]; /* loaded on first use */
+static GOnce lang_stop_once[G_N_ELEMENTS(stop_langs)];
 
 /* Snowball algorithm of a language code. */
 static const char *const snowball[][2] = {
@@ -50,7 +54,10 @@ static void load_list(GHashTable *set, const char *name)
     g_strstrip(*l);
     if (!**l || **l == '#')
       continue;
-    char *w = g_utf8_normalize(*l, -1, G_NORMALIZE_NFC);
+    bool ascii = true;
+    for (const char *c = *l; *c && ascii; c++)
+      ascii = !((unsigned char)*c & 0x80);
+    char *w = ascii ? g_strdup(*l) : g_utf8_normalize(*l, -1, G_NORMALIZE_NFC); /* ASCII is NFC */
     if (w)
       g_hash_table_add(set, w);
   }
@@ -62,15 +69,6 @@ static gpointer load_lists(gpointer unused)
   (void)unused;
   stop_words = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   load_list(stop_words, "tag/data/stop_en.txt");
-  load_list(stop_words, "tag/data/stop_hi.txt");
-  lang_stops = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_hash_table_destroy);
-  for (const char *const *l = stop_langs; *l; l++) {
-    GHashTable *set = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    char name[64];
-    g_snprintf(name, sizeof name, "tag/data/stop_%s.txt", *l);
-    load_list(set, name);
-    g_hash_table_insert(lang_stops, (gpointer)*l, set);
-  }
   generic_words = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   load_list(generic_words, "tag/data/generic.txt");
   /* single generic words also by stem: "notes" like "note" */
@@ -84,6 +82,14 @@ static gpointer load_lists(gpointer unused)
   return NULL;
 }
 
+static gpointer load_hindi(gpointer unused)
+{
+  (void)unused;
+  hindi_stop_words = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  load_list(hindi_stop_words, "tag/data/stop_hi.txt");
+  return NULL;
+}
+
 static void ensure_lists(void)
 {
   static GOnce once = G_ONCE_INIT;
@@ -93,28 +99,52 @@ static void ensure_lists(void)
 bool lex_is_stop(const char *word)
 {
   ensure_lists();
-  return word && g_hash_table_contains(stop_words, word);
+  if (!word)
+    return false;
+  /* Devanagari (U+0900..U+097F) is 0xE0 0xA4..0xA5 in UTF-8 */
+  if ((unsigned char)word[0] == 0xE0 && ((unsigned char)word[1] & 0xFE) == 0xA4) {
+    static GOnce once = G_ONCE_INIT;
+    g_once(&once, load_hindi, NULL);
+    return g_hash_table_contains(hindi_stop_words, word);
+  }
+  return g_hash_table_contains(stop_words, word);
+}
+
+static gpointer load_lang(gpointer index)
+{
+  size_t i = GPOINTER_TO_SIZE(index) - 1;
+  GHashTable *set = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  char name[64];
+  g_snprintf(name, sizeof name, "tag/data/stop_%s.txt", stop_langs[i]);
+  load_list(set, name);
+  lang_stop_sets[i] = set;
+  return set;
+}
+
+/* The stop-word set of a language other than English and Hindi, or NULL. */
+static GHashTable *lang_stop_set(const char *lang)
+{
+  for (size_t i = 0; lang && stop_langs[i]; i++)
+    if (!strncmp(lang, stop_langs[i], 3) && (!lang[3] || lang[3] == '+'))
+      return g_once(&lang_stop_once[i], load_lang, GSIZE_TO_POINTER(i + 1));
+  return NULL;
 }
 
 bool lex_is_stop_lang(const char *word, const char *lang)
 {
-  ensure_lists();
   if (!word)
     return false;
-  char code[4] = { 0 };
-  if (lang)
-    g_strlcpy(code, lang, sizeof code);
-  GHashTable *set = g_hash_table_lookup(lang_stops, code);
-  return set ? g_hash_table_contains(set, word) : g_hash_table_contains(stop_words, word);
+  GHashTable *set = lang_stop_set(lang);
+  if (set)
+    return g_hash_table_contains(set, word);
+  return lex_is_stop(word);
 }
 
 bool lex_has_stop_list(const char *lang)
 {
-  ensure_lists();
-  char code[4] = { 0 };
-  if (lang)
-    g_strlcpy(code, lang, sizeof code);
-  return !strcmp(code, "eng") || !strcmp(code, "hin") || g_hash_table_contains(lang_stops, code);
+  if (!lang)
+    return false;
+  return !strncmp(lang, "eng", 3) || !strncmp(lang, "hin", 3) || lang_stop_set(lang) != NULL;
 }
 
 /* Snowball stemmers are not thread-safe: each thread keeps its own, one per

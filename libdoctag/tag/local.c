@@ -571,8 +571,7 @@ static doctag_status keyphrase_tag(tagger *t, tag_outcome *out)
 
 static void tagger_clear(tagger *t)
 {
-  if (t->cands)
-    g_hash_table_destroy(t->cands);
+  g_hash_table_destroy(t->cands);
   g_hash_table_destroy(t->title_stems);
   g_hash_table_destroy(t->word_tf);
   for (unsigned int i = 0; i < t->ntok; i++)
@@ -588,12 +587,13 @@ doctag_status local_tag(const doctag_ctx *ctx, const tag_request *req, tag_outco
   size_t limit = req->num_tags ? req->num_tags : DEFAULT_NUM_TAGS;
   tagger t = { .req = req };
   t.toks = seg_split(req->text);
-  prepare(&t);
-  if (!req->vocabulary_count && t.script == SEG_SCRIPT_LATIN) {
+  t.ntok = t.toks->len;
+  if (!req->vocabulary_count && main_script(&t) == SEG_SCRIPT_LATIN) {
     doctag_status st = keyphrase_tag(&t, out);
-    tagger_clear(&t);
+    seg_free(t.toks);
     return st;
   }
+  prepare(&t);
   t.cands = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, cand_free);
   if (t.ntok) {
     if (req->vocabulary_count)

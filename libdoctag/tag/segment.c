@@ -7,6 +7,8 @@
 #include "tag/segment.h"
 
 #include <string.h>
+#include <unicode/ubrk.h>
+#include <unicode/ustring.h>
 
 #include "tag/lexicon.h"
 
@@ -477,6 +479,91 @@ static void rejoin_devanagari(GArray *toks)
   g_ptr_array_free(freed, TRUE);
 }
 
+GUnicodeScript seg_word_script(const char *w)
+{
+  for (const char *p = w; *p; p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+    if (!g_unichar_isalpha(c))
+      continue;
+    GUnicodeScript s = g_unichar_get_script(c);
+    return s == G_UNICODE_SCRIPT_HIRAGANA || s == G_UNICODE_SCRIPT_KATAKANA ? G_UNICODE_SCRIPT_HAN : s;
+  }
+  return G_UNICODE_SCRIPT_COMMON;
+}
+
+bool seg_unspaced_script(GUnicodeScript s)
+{
+  return s == G_UNICODE_SCRIPT_HAN || s == G_UNICODE_SCRIPT_THAI || s == G_UNICODE_SCRIPT_LAO ||
+         s == G_UNICODE_SCRIPT_KHMER || s == G_UNICODE_SCRIPT_MYANMAR;
+}
+
+/* Chinese, Japanese, Thai, Lao, Khmer and Burmese runs split into words by
+ * ICU's dictionary-based word break iterator (what a hand-written rule
+ * cannot do: these scripts put no space between words). The first word
+ * keeps the run's break and flags. */
+static GArray *split_unspaced(GArray *in)
+{
+  UBreakIterator *bi = NULL;
+  GArray *out = NULL;
+  for (guint i = 0; i < in->len; i++) {
+    seg_token *t = &g_array_index(in, seg_token, i);
+    if (t->kind != SEG_WORD || g_utf8_strlen(t->word, -1) < 2 || !seg_unspaced_script(seg_word_script(t->word))) {
+      if (out)
+        g_array_append_val(out, *t);
+      continue;
+    }
+    UErrorCode err = U_ZERO_ERROR;
+    int32_t ulen = 0;
+    u_strFromUTF8(NULL, 0, &ulen, t->word, -1, &err);
+    err = U_ZERO_ERROR;
+    UChar *u = g_new(UChar, ulen + 1);
+    u_strFromUTF8(u, ulen + 1, NULL, t->word, -1, &err);
+    if (U_SUCCESS(err) && !bi)
+      bi = ubrk_open(UBRK_WORD, "", u, ulen, &err);
+    else if (U_SUCCESS(err))
+      ubrk_setText(bi, u, ulen, &err);
+    if (U_FAILURE(err) || !bi) {
+      g_free(u);
+      if (out)
+        g_array_append_val(out, *t);
+      continue;
+    }
+    if (!out) {
+      out = g_array_sized_new(FALSE, FALSE, sizeof(seg_token), in->len + 16);
+      g_array_append_vals(out, in->data, i);
+    }
+    bool first = true;
+    int32_t start = ubrk_first(bi);
+    for (int32_t end = ubrk_next(bi); end != UBRK_DONE; start = end, end = ubrk_next(bi)) {
+      if (ubrk_getRuleStatus(bi) < UBRK_WORD_LETTER)
+        continue; /* spaces, punctuation, numbers */
+      char buf[512];
+      int32_t n = 0;
+      UErrorCode e2 = U_ZERO_ERROR;
+      u_strToUTF8(buf, sizeof buf, &n, u + start, end - start, &e2);
+      if (U_FAILURE(e2) || n <= 0 || n >= (int32_t)sizeof buf)
+        continue;
+      seg_token w = *t;
+      w.word = g_strndup(buf, (gsize)n);
+      if (!first) {
+        w.brk = false;
+        w.sentence = false;
+        w.hyphen = false;
+      }
+      first = false;
+      g_array_append_val(out, w);
+    }
+    g_free(u);
+    g_free(t->word);
+  }
+  if (bi)
+    ubrk_close(bi);
+  if (!out)
+    return in;
+  g_array_free(in, TRUE);
+  return out;
+}
+
 GArray *seg_split(const char *text)
 {
   GArray *out = g_array_new(FALSE, TRUE, sizeof(seg_token));
@@ -524,7 +611,7 @@ GArray *seg_split(const char *text)
   }
   g_array_free(lines, TRUE);
   rejoin_devanagari(out);
-  return out;
+  return split_unspaced(out);
 }
 
 void seg_free(GArray *tokens)

@@ -47,4 +47,12 @@ void seg_free(GArray *tokens);
  * combining mark (and ZWJ/ZWNJ, which shape Indic conjuncts). */
 bool seg_is_word_char(gunichar c);
 
+/* The script of a word's first letter, kana counted as Han (Japanese mixes
+ * them in one phrase); G_UNICODE_SCRIPT_COMMON when it has none. */
+GUnicodeScript seg_word_script(const char *word);
+
+/* True for a script written without spaces between words (Han, Thai, Lao,
+ * Khmer, Myanmar): seg_split() breaks its runs into words with ICU. */
+bool seg_unspaced_script(GUnicodeScript script);
+
 #endif

@@ -37,4 +37,9 @@ typedef struct tag_outcome {
 doctag_status tag_run(const doctag_ctx *ctx, const tag_request *req, tag_outcome *out);
 void tag_outcome_clear(tag_outcome *out);
 
+/* The languages of a text as ISO 639-3 codes joined by '+' in order of
+ * share ("eng", "fra", "hin+eng", "zho"), "" when it has no words; written
+ * to out (NUL-terminated, truncated to out_size). Thread-safe. */
+void tag_detect_language(const char *text, size_t len, char *out, size_t out_size);
+
 #endif

@@ -1,0 +1,201 @@
+/* Language identification of a document (see tag.h: tag_detect_language).
+ *
+ * Each word is given to a language: by its script where one script means
+ * one language here (Devanagari Hindi, Thai, Hangul Korean, Han Chinese,
+ * kana Japanese...), and for Latin and Cyrillic words by the stop-word lists
+ * of the languages written in them (Snowball's lists: a text's commonest
+ * words are its function words, "the", "de", "der", "и"). A language's share
+ * is the letters of its words; a Latin or Cyrillic word that is no stop word
+ * goes to the language whose stop words that script's text uses most.
+ * Languages with at least 10% of the letters are reported, largest first,
+ * joined by '+' ("hin+eng"). */
+#include "tag/tag.h"
+
+#include <glib.h>
+#include <string.h>
+
+#include "tag/lexicon.h"
+
+#define SAMPLE_BYTES (64 * 1024) /* enough to know; the rest costs time */
+#define MIN_SHARE 0.10
+#define MIN_LETTERS 12
+#define MAX_LANGS 3
+#define ENGLISH_STOP_SHARE 0.25 /* of the Latin words */
+#define MAX_LATIN_SAMPLE 2000   /* Latin words kept to try the other languages on */
+
+/* Languages told apart by their stop words, per script. */
+static const char *const latin_langs[] = { "eng", "fra", "deu", "spa", "ita", "por", "nld", "swe",
+                                           "nor", "dan", "fin", "hun", "tur", NULL };
+
+typedef struct lang_share {
+  const char *code;
+  size_t letters;
+} lang_share;
+
+/* The language of a word written in a script that belongs to one language
+ * (or family), else NULL. */
+static const char *script_lang(GUnicodeScript s, bool *kana)
+{
+  switch (s) {
+  case G_UNICODE_SCRIPT_DEVANAGARI: return "hin";
+  case G_UNICODE_SCRIPT_THAI: return "tha";
+  case G_UNICODE_SCRIPT_HANGUL: return "kor";
+  case G_UNICODE_SCRIPT_HIRAGANA:
+  case G_UNICODE_SCRIPT_KATAKANA: *kana = true; return "jpn";
+  case G_UNICODE_SCRIPT_HAN: return "zho";
+  case G_UNICODE_SCRIPT_ARABIC: return "ara";
+  case G_UNICODE_SCRIPT_HEBREW: return "heb";
+  case G_UNICODE_SCRIPT_GREEK: return "ell";
+  case G_UNICODE_SCRIPT_BENGALI: return "ben";
+  case G_UNICODE_SCRIPT_TAMIL: return "tam";
+  case G_UNICODE_SCRIPT_TELUGU: return "tel";
+  case G_UNICODE_SCRIPT_KANNADA: return "kan";
+  case G_UNICODE_SCRIPT_MALAYALAM: return "mal";
+  case G_UNICODE_SCRIPT_GUJARATI: return "guj";
+  case G_UNICODE_SCRIPT_GURMUKHI: return "pan";
+  case G_UNICODE_SCRIPT_ORIYA: return "ori";
+  case G_UNICODE_SCRIPT_GEORGIAN: return "kat";
+  case G_UNICODE_SCRIPT_ARMENIAN: return "hye";
+  case G_UNICODE_SCRIPT_ETHIOPIC: return "amh";
+  case G_UNICODE_SCRIPT_KHMER: return "khm";
+  case G_UNICODE_SCRIPT_LAO: return "lao";
+  case G_UNICODE_SCRIPT_MYANMAR: return "mya";
+  case G_UNICODE_SCRIPT_SINHALA: return "sin";
+  default: return NULL;
+  }
+}
+
+static void add(GArray *shares, const char *code, size_t letters)
+{
+  for (guint i = 0; i < shares->len; i++) {
+    lang_share *s = &g_array_index(shares, lang_share, i);
+    if (!strcmp(s->code, code)) {
+      s->letters += letters;
+      return;
+    }
+  }
+  lang_share s = { code, letters };
+  g_array_append_val(shares, s);
+}
+
+static int by_letters(gconstpointer a, gconstpointer b)
+{
+  const lang_share *x = a, *y = b;
+  if (x->letters != y->letters)
+    return x->letters > y->letters ? -1 : 1;
+  return strcmp(x->code, y->code);
+}
+
+void tag_detect_language(const char *text, size_t len, char *out, size_t out_size)
+{
+  if (!out_size)
+    return;
+  out[0] = '\0';
+  if (!text || !len)
+    return;
+  /* a prefix that ends on a character boundary */
+  size_t n = len < SAMPLE_BYTES ? len : SAMPLE_BYTES;
+  while (n < len && n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+    n--;
+  GArray *shares = g_array_new(FALSE, FALSE, sizeof(lang_share));
+  size_t latin_hits[G_N_ELEMENTS(latin_langs)] = { 0 };
+  size_t latin_letters = 0, cyr_letters = 0, latin_words = 0, latin_sample = 0;
+  char *latin_sample_words[MAX_LATIN_SAMPLE];
+  bool kana = false;
+  /* words: runs of letters and marks (apostrophes inside), lower-cased */
+  char word[256];
+  const char *p = text, *end = text + n;
+  while (p < end) {
+    gunichar c = g_utf8_get_char_validated(p, end - p);
+    if (c == (gunichar)-1 || c == (gunichar)-2)
+      break;
+    if (!g_unichar_isalpha(c)) {
+      p = g_utf8_next_char(p);
+      continue;
+    }
+    GUnicodeScript script = g_unichar_get_script(c);
+    size_t wl = 0, letters = 0;
+    while (p < end) {
+      gunichar d = g_utf8_get_char_validated(p, end - p);
+      if (d == (gunichar)-1 || d == (gunichar)-2 || !(g_unichar_isalpha(d) || g_unichar_ismark(d)))
+        break;
+      letters += g_unichar_isalpha(d) != 0;
+      GUnicodeScript ds = g_unichar_get_script(d);
+      kana |= ds == G_UNICODE_SCRIPT_HIRAGANA || ds == G_UNICODE_SCRIPT_KATAKANA;
+      if (wl + 6 < sizeof word)
+        wl += (size_t)g_unichar_to_utf8(g_unichar_tolower(d), word + wl);
+      p = g_utf8_next_char(p);
+    }
+    word[wl] = '\0';
+    if (script == G_UNICODE_SCRIPT_LATIN) {
+      latin_letters += letters;
+      latin_words++;
+      latin_hits[0] += lex_is_stop_lang(word, "eng");
+      if (latin_sample < MAX_LATIN_SAMPLE)
+        latin_sample_words[latin_sample++] = g_strdup(word);
+    } else if (script == G_UNICODE_SCRIPT_CYRILLIC) {
+      cyr_letters += letters;
+    } else {
+      const char *code = script_lang(script, &kana);
+      if (code)
+        add(shares, code, letters);
+    }
+  }
+  /* English text is a third to a half stop words: only a text that is not
+   * looks for its language among the others (and loads their lists) */
+  if (latin_words && latin_hits[0] < ENGLISH_STOP_SHARE * latin_words)
+    for (size_t w = 0; w < latin_sample; w++)
+      for (size_t l = 1; latin_langs[l]; l++)
+        latin_hits[l] += lex_is_stop_lang(latin_sample_words[w], latin_langs[l]);
+  for (size_t w = 0; w < latin_sample; w++)
+    g_free(latin_sample_words[w]);
+  if (latin_letters) {
+    size_t best = 0;
+    for (size_t l = 1; latin_langs[l]; l++)
+      if (latin_hits[l] > latin_hits[best])
+        best = l;
+    add(shares, latin_langs[best], latin_letters); /* no stop word at all: English */
+  }
+  if (cyr_letters)
+    add(shares, "rus", cyr_letters);
+  /* Han characters in a text with kana are Japanese */
+  if (kana) {
+    for (guint i = 0; i < shares->len; i++) {
+      lang_share *s = &g_array_index(shares, lang_share, i);
+      if (!strcmp(s->code, "zho"))
+        s->code = "jpn";
+    }
+    lang_share *jpn = NULL;
+    size_t total_jpn = 0;
+    for (guint i = 0; i < shares->len; i++) {
+      lang_share *s = &g_array_index(shares, lang_share, i);
+      if (!strcmp(s->code, "jpn")) {
+        total_jpn += s->letters;
+        if (!jpn)
+          jpn = s;
+        else
+          s->letters = 0;
+      }
+    }
+    if (jpn)
+      jpn->letters = total_jpn;
+  }
+  g_array_sort(shares, by_letters);
+  size_t total = 0;
+  for (guint i = 0; i < shares->len; i++)
+    total += g_array_index(shares, lang_share, i).letters;
+  GString *res = g_string_new(NULL);
+  unsigned int kept = 0;
+  for (guint i = 0; i < shares->len && kept < MAX_LANGS; i++) {
+    const lang_share *s = &g_array_index(shares, lang_share, i);
+    if (!s->letters || (i > 0 && ((double)s->letters < MIN_SHARE * (double)total || s->letters < MIN_LETTERS)))
+      continue;
+    if (res->len)
+      g_string_append_c(res, '+');
+    g_string_append(res, s->code);
+    kept++;
+  }
+  g_strlcpy(out, res->str, out_size);
+  g_string_free(res, TRUE);
+  g_array_free(shares, TRUE);
+}

@@ -1,0 +1,361 @@
+/* The noun-phrase tagger: part-of-speech knowledge, candidate patterns,
+ * hyphens, stop words and stemmers per language, ICU word breaking,
+ * language identification, tags in the document's own language, and a
+ * quality floor on a fixed slice of the shared keyphrase dev sets (skipped
+ * when ../shared is absent). */
+#include "testutil.h"
+#include "tag/keyphrase.h"
+#include "tag/lexicon.h"
+#include "tag/pos.h"
+#include "tag/segment.h"
+#include "tag/tag.h"
+
+#include <libstemmer.h>
+#include <stdio.h>
+#include <string.h>
+
+/* F1@10 measured on these slices when the floors were set (bench/keyphrase.sh
+ * protocol: Porter-stemmed exact match, macro-averaged): Inspec-dev's first
+ * 100 documents 35.0, SemEval-2010-train's first 30 papers 15.1. The floors
+ * catch a regression of a few points, not noise. */
+#define INSPEC_DOCS 100
+#define INSPEC_F1_FLOOR 32.0
+#define SEMEVAL_DOCS 30
+#define SEMEVAL_F1_FLOOR 13.5
+
+static tag_outcome tag_text(const char *text, const char *lang, unsigned int num_tags)
+{
+  tag_request req = { .text = text, .language = lang, .num_tags = num_tags, .model_name = "local" };
+  tag_outcome out = { 0 };
+  assert_int_equal(tag_run(NULL, &req, &out), DOCTAG_OK);
+  return out;
+}
+
+static bool has_tag(const tag_outcome *o, const char *tag)
+{
+  for (size_t i = 0; i < o->count; i++)
+    if (!strcmp(o->items[i].tag, tag))
+      return true;
+  return false;
+}
+
+static void print_tags(const char *label, const tag_outcome *o)
+{
+  printf("  %s:", label);
+  for (size_t i = 0; i < o->count; i++)
+    printf(" [%s]", o->items[i].tag);
+  printf("\n");
+}
+
+static void test_pos_table(void **state)
+{
+  (void)state;
+  pos_info pi;
+  assert_true(pos_lookup("decompositions", &pi)); /* plural undone */
+  assert_true(pi.flags & POS_NOUN);
+  assert_true(pos_lookup("presented", &pi));
+  assert_true(pi.flags & POS_VERB);
+  assert_true(pos_lookup("larger", &pi));
+  assert_true(pi.flags & POS_ADJ);
+  assert_true(pos_lookup("mice", &pi)); /* an irregular form */
+  assert_true(pi.flags & POS_NOUN);
+  assert_true(pos_lookup("show", &pi));
+  assert_true(pi.count[1] > pi.count[0]); /* mostly a verb */
+  assert_false(pos_lookup("multiresolution", &pi));
+  /* background rarity: general words are common in the glosses */
+  pos_info method, boolean;
+  pos_lookup("method", &method);
+  pos_lookup("boolean", &boolean);
+  assert_true(pos_idf(&method) < pos_idf(&boolean));
+}
+
+static const char *ABSTRACT =
+  "Decomposition of boolean functions with binary decision diagrams\n"
+  "This paper presents a new object-oriented method for the decomposition of boolean functions. "
+  "Binary decision diagrams are a compact representation of boolean functions, and we show that "
+  "the decomposition of boolean functions with binary decision diagrams is fast. The proposed "
+  "method uses real-time scheduling on benchmark circuits.";
+
+static void test_candidates(void **state)
+{
+  (void)state;
+  GArray *toks = seg_split(ABSTRACT);
+  GPtrArray *ranked = kp_rank(toks, "eng");
+  bool of = false, hyphen = false, verb = false, weak = false, four = false;
+  for (guint i = 0; i < ranked->len; i++) {
+    const kp_phrase *p = ranked->pdata[i];
+    of |= !strcmp(p->form, "decomposition of boolean functions");
+    hyphen |= !strcmp(p->form, "object-oriented method");
+    four |= p->n > 5;
+    /* verbs never start, end or make a candidate */
+    verb |= !strcmp(p->form, "presents") || !strcmp(p->form, "show") || strstr(p->form, "uses") != NULL;
+    weak |= g_str_has_prefix(p->form, "proposed ") || g_str_has_prefix(p->form, "new ");
+  }
+  assert_true(of);     /* "A of B" joins two noun phrases */
+  assert_true(hyphen); /* a compound stays whole, with its hyphen */
+  assert_false(verb);
+  assert_false(weak);  /* "proposed method" is "method" */
+  assert_false(four);
+  g_ptr_array_free(ranked, TRUE);
+  seg_free(toks);
+
+  tag_outcome out = tag_text(ABSTRACT, "eng", 8);
+  print_tags("english", &out);
+  assert_true(has_tag(&out, "binary decision diagrams"));
+  assert_true(has_tag(&out, "boolean functions"));
+  assert_false(has_tag(&out, "paper")); /* "this paper presents": generic */
+  tag_outcome_clear(&out);
+}
+
+static void test_stop_words_and_stemmers(void **state)
+{
+  (void)state;
+  assert_true(lex_is_stop_lang("der", "deu"));
+  assert_true(lex_is_stop_lang("und", "deu"));
+  assert_false(lex_is_stop_lang("der", "fra"));
+  assert_true(lex_is_stop_lang("les", "fra"));
+  assert_true(lex_is_stop_lang("el", "spa"));
+  assert_true(lex_is_stop_lang("и", "rus"));
+  assert_true(lex_is_stop_lang("และ", "tha"));
+  assert_true(lex_is_stop_lang("the", "eng"));
+  assert_true(lex_has_stop_list("ita"));
+  assert_false(lex_has_stop_list("zho"));
+  char *a = lex_stem_lang("réseaux", "fra"), *b = lex_stem_lang("réseau", "fra");
+  assert_string_equal(a, b);
+  g_free(a);
+  g_free(b);
+  a = lex_stem_lang("gebäuden", "deu");
+  b = lex_stem_lang("gebäude", "deu");
+  assert_string_equal(a, b);
+  g_free(a);
+  g_free(b);
+  a = lex_stem("supplies");
+  b = lex_stem("supply");
+  assert_string_equal(a, b); /* Snowball English */
+  g_free(a);
+  g_free(b);
+}
+
+static void test_icu_segmentation(void **state)
+{
+  (void)state;
+  GArray *t = seg_split("垃圾分类是城市环境管理的重要措施。");
+  bool city = false;
+  for (guint i = 0; i < t->len; i++)
+    city |= !strcmp(g_array_index(t, seg_token, i).word, "城市");
+  assert_true(t->len >= 5); /* one run of characters, several words */
+  assert_true(city);
+  assert_true(g_array_index(t, seg_token, 0).brk);
+  assert_false(g_array_index(t, seg_token, 1).brk); /* words of one run join */
+  seg_free(t);
+  t = seg_split("การท่องเที่ยวเชิงนิเวศในภาคเหนือ");
+  assert_true(t->len >= 4);
+  seg_free(t);
+}
+
+static void expect_lang(const char *text, const char *want)
+{
+  char got[32];
+  tag_detect_language(text, strlen(text), got, sizeof got);
+  if (strcmp(got, want))
+    fail_msg("language of \"%.40s\": %s, want %s", text, got, want);
+}
+
+static void test_language_identification(void **state)
+{
+  (void)state;
+  expect_lang("", "");
+  expect_lang("The water supply of the town is interrupted for maintenance on Monday.", "eng");
+  expect_lang("La distribution de l'eau est interrompue pour des travaux dans la commune.", "fra");
+  expect_lang("Die Wasserversorgung der Stadt ist wegen der Wartung am Montag unterbrochen.", "deu");
+  expect_lang("El suministro de agua de la ciudad se interrumpe por el mantenimiento.", "spa");
+  expect_lang("城市的供水因维修而中断。", "zho");
+  expect_lang("市の水道はメンテナンスのため月曜日に止まります。", "jpn");
+  expect_lang("การประปาหยุดจ่ายน้ำเพื่อซ่อมบำรุง", "tha");
+  expect_lang("किसानों के लिए फसल बीमा योजना की अंतिम तिथि बढ़ा दी गई है। Last date extended.", "hin+eng");
+}
+
+/* Each text of tests/unit/tagdata/ gets tags in its own language: the
+ * detected language, tags written in its script, none a stop word, and the
+ * phrase the text is about among them. */
+static void expect_own_language(const char *code, const char *subject)
+{
+  char *path = g_strdup_printf("%s/tests/unit/tagdata/%s.txt", getenv("DOCTAG_SOURCE_DIR"), code);
+  char *text = tu_read(path, NULL);
+  assert_non_null(text);
+  char lang[32];
+  tag_detect_language(text, strlen(text), lang, sizeof lang);
+  assert_string_equal(lang, code);
+  tag_outcome out = tag_text(text, lang, 8);
+  print_tags(code, &out);
+  assert_true(out.count >= 5);
+  for (size_t i = 0; i < out.count; i++) {
+    const char *t = out.items[i].tag;
+    assert_false(lex_is_stop_lang(t, code));
+    gunichar c = g_utf8_get_char(t);
+    GUnicodeScript s = g_unichar_get_script(c);
+    if (!strcmp(code, "zho"))
+      assert_int_equal(s, G_UNICODE_SCRIPT_HAN);
+    else if (!strcmp(code, "tha"))
+      assert_int_equal(s, G_UNICODE_SCRIPT_THAI);
+    else
+      assert_int_equal(s, G_UNICODE_SCRIPT_LATIN);
+  }
+  if (!has_tag(&out, subject))
+    fail_msg("%s: no tag \"%s\"", code, subject);
+  tag_outcome_clear(&out);
+  g_free(text);
+  g_free(path);
+}
+
+static void test_tags_in_own_language(void **state)
+{
+  (void)state;
+  expect_own_language("fra", "eau potable");
+  expect_own_language("deu", "heizungsanlagen");
+  expect_own_language("spa", "agricultura de secano");
+  expect_own_language("zho", "垃圾分类");
+  expect_own_language("tha", "ท่องเที่ยวเชิงนิเวศ");
+}
+
+/* score.py's normalisation: NFC, lower case, hyphens to spaces, other
+ * punctuation dropped, every word Porter-stemmed. */
+static char *norm(struct sb_stemmer *porter, const char *phrase)
+{
+  char *nfc = g_utf8_normalize(phrase, -1, G_NORMALIZE_NFC);
+  char *low = g_utf8_strdown(nfc, -1);
+  GString *flat = g_string_new(NULL);
+  for (const char *p = low; *p; p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+    if (g_unichar_isalnum(c) || c == '_')
+      g_string_append_unichar(flat, c);
+    else
+      g_string_append_c(flat, ' ');
+  }
+  GString *out = g_string_new(NULL);
+  gchar **words = g_strsplit(flat->str, " ", -1);
+  for (gchar **w = words; *w; w++) {
+    if (!**w)
+      continue;
+    const sb_symbol *s = sb_stemmer_stem(porter, (const sb_symbol *)*w, (int)strlen(*w));
+    if (out->len)
+      g_string_append_c(out, ' ');
+    g_string_append_len(out, (const char *)s, sb_stemmer_length(porter));
+  }
+  g_strfreev(words);
+  g_string_free(flat, TRUE);
+  g_free(low);
+  g_free(nfc);
+  return g_string_free(out, FALSE);
+}
+
+static int by_string(gconstpointer a, gconstpointer b)
+{
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Macro F1@10 of the local tagger over the first `limit` documents of a
+ * shared dev set, or -1 when the set is absent. */
+static double f1_at_10(const char *set, unsigned int limit)
+{
+  char *dir = g_strdup_printf("%s/../shared/keyphrase/%s", getenv("DOCTAG_SOURCE_DIR"), set);
+  char *gpath = g_strdup_printf("%s/gold.json", dir);
+  json_t *gold = json_load_file(gpath, 0, NULL);
+  g_free(gpath);
+  if (!gold) {
+    g_free(dir);
+    return -1;
+  }
+  GPtrArray *ids = g_ptr_array_new();
+  const char *id;
+  json_t *v;
+  json_object_foreach(gold, id, v)
+    g_ptr_array_add(ids, (gpointer)id);
+  g_ptr_array_sort(ids, by_string); /* as bench/keyphrase.sh takes them */
+  struct sb_stemmer *porter = sb_stemmer_new("porter", NULL);
+  double sum = 0;
+  unsigned int n = 0;
+  for (guint i = 0; i < ids->len && n < limit; i++, n++) {
+    char *path = g_strdup_printf("%s/docs/%s.txt", dir, (const char *)ids->pdata[i]);
+    char *text = tu_read(path, NULL);
+    g_free(path);
+    assert_non_null(text);
+    char *nl = strchr(text, '\n');
+    char *title = nl ? g_strndup(text, (gsize)(nl - text)) : g_strdup(text);
+    tag_request req = { .text = text, .title = title, .language = "eng", .num_tags = 10, .model_name = "local" };
+    tag_outcome out = { 0 };
+    assert_int_equal(tag_run(NULL, &req, &out), DOCTAG_OK);
+    json_t *g = json_object_get(gold, ids->pdata[i]);
+    size_t ng = json_array_size(g);
+    GPtrArray *gs = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+    for (size_t a = 0; a < ng; a++) {
+      json_t *alts = json_array_get(g, a);
+      char **forms = g_new0(char *, json_array_size(alts) + 1);
+      for (size_t b = 0; b < json_array_size(alts); b++)
+        forms[b] = norm(porter, json_string_value(json_array_get(alts, b)));
+      g_ptr_array_add(gs, forms);
+    }
+    bool *used = g_new0(bool, ng + 1);
+    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    unsigned int hits = 0, preds = 0;
+    for (size_t t = 0; t < out.count && preds < 10; t++) {
+      char *p = norm(porter, out.items[t].tag);
+      if (!*p || g_hash_table_contains(seen, p)) {
+        g_free(p);
+        continue;
+      }
+      preds++;
+      for (size_t a = 0; a < ng; a++) {
+        bool match = false;
+        for (char **f = gs->pdata[a]; *f && !match; f++)
+          match = !strcmp(*f, p);
+        if (!used[a] && match) {
+          used[a] = true;
+          hits++;
+          break;
+        }
+      }
+      g_hash_table_add(seen, p);
+    }
+    double P = preds ? (double)hits / preds : 0, R = ng ? (double)hits / ng : 0;
+    sum += P + R > 0 ? 2 * P * R / (P + R) : 0;
+    g_hash_table_destroy(seen);
+    g_free(used);
+    g_ptr_array_free(gs, TRUE);
+    tag_outcome_clear(&out);
+    g_free(title);
+    g_free(text);
+  }
+  sb_stemmer_delete(porter);
+  g_ptr_array_free(ids, TRUE);
+  json_decref(gold);
+  g_free(dir);
+  return n ? 100.0 * sum / n : 0;
+}
+
+static void test_quality_floor(void **state)
+{
+  (void)state;
+  double inspec = f1_at_10("inspec-dev", INSPEC_DOCS);
+  if (inspec < 0)
+    skip(); /* no ../shared/keyphrase */
+  double semeval = f1_at_10("semeval2010-train", SEMEVAL_DOCS);
+  printf("F1@10: inspec-dev[%d] %.2f (floor %.1f), semeval2010-train[%d] %.2f (floor %.1f)\n", INSPEC_DOCS,
+         inspec, INSPEC_F1_FLOOR, SEMEVAL_DOCS, semeval, SEMEVAL_F1_FLOOR);
+  assert_true(inspec >= INSPEC_F1_FLOOR);
+  assert_true(semeval >= SEMEVAL_F1_FLOOR);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_pos_table),
+    cmocka_unit_test(test_candidates),
+    cmocka_unit_test(test_stop_words_and_stemmers),
+    cmocka_unit_test(test_icu_segmentation),
+    cmocka_unit_test(test_language_identification),
+    cmocka_unit_test(test_tags_in_own_language),
+    cmocka_unit_test(test_quality_floor),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
