@@ -106,11 +106,17 @@ static void login_work(srv_call *c, srv_reply *reply)
   doctag_user *user = NULL;
   doctag_tokens *tokens = NULL;
   char *json = NULL;
-  if (doctag_auth_login(srv.ctx, &user, &tokens, email, password, &o) != DOCTAG_OK ||
-      doctag_auth_login_to_json(user, tokens, &json) != DOCTAG_OK)
+  if (doctag_auth_login(srv.ctx, &user, &tokens, email, password, &o) != DOCTAG_OK) {
     srv_reply_error(reply, SRV_SCOPE_API);
-  else
+    /* The access log keeps who was tried, as a hash: never the password. */
+    if (reply->status == 401 || reply->status == 403)
+      reply->log_note = srv_email_note("login_failed", email);
+  } else if (doctag_auth_login_to_json(user, tokens, &json) != DOCTAG_OK) {
+    srv_reply_error(reply, SRV_SCOPE_API);
+  } else {
+    reply->log_user = g_strdup(doctag_user_id(user));
     srv_reply_json_text(reply, 200, json);
+  }
   doctag_user_free(user);
   doctag_tokens_free(tokens);
 }
@@ -164,6 +170,23 @@ static void me_work(srv_call *c, srv_reply *reply)
   else
     srv_reply_json_text(reply, 200, json);
   doctag_user_free(user);
+}
+
+/* GET /api/auth/webhook-secret -> {"secret"} (created on the first call);
+ * POST rotates it. */
+static void webhook_secret_work(srv_call *c, srv_reply *reply)
+{
+  char *secret = NULL;
+  if (doctag_webhook_secret(srv.ctx, &secret, c->user_id, c->method == HTTP_METHOD_POST) != DOCTAG_OK)
+    srv_reply_error(reply, SRV_SCOPE_API);
+  else
+    srv_reply_json(reply, 200, json_pack("{s:s}", "secret", secret));
+  doctag_free(secret);
+}
+
+int api_auth_webhook_secret(struct http_request *req)
+{
+  return srv_route(req, SRV_GET | SRV_POST, SRV_AUTH, webhook_secret_work);
 }
 
 int api_auth_register(struct http_request *req)

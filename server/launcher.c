@@ -13,10 +13,12 @@
 #include <getopt.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/random.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -71,6 +73,7 @@ static const char routes[] =
   "\troute /api/auth/refresh api_auth_refresh\n"
   "\troute /api/auth/logout api_auth_logout\n"
   "\troute /api/auth/me api_auth_me\n"
+  "\troute /api/auth/webhook-secret api_auth_webhook_secret\n"
   "\troute /api/single/process api_single_process\n"
   "\troute /api/single/preview api_single_preview\n"
   "\troute /api/single/tag-text api_single_tag_text\n"
@@ -90,6 +93,7 @@ static const char routes[] =
   "\troute ^/api/history/documents/[^/]+/file$ api_history_document_file\n"
   "\troute ^/api/history/documents/[^/]+/reprocess$ api_history_document_reprocess\n"
   "\troute ^/api/history/documents/[^/]+$ api_history_document\n"
+  "\troute /metrics api_metrics\n"
   "\troute /api/openapi.json api_web_file\n"
   "\troute /api/docs api_web_file\n"
   "\troute ^/api/docs/ api_web_file\n"
@@ -225,6 +229,62 @@ static char *kore_config(const char *module, const char *run_dir, const char *ho
     module, host, port, http_workers, run_dir, tracing ? "yes" : "no", body_max, run_dir,
     env_or("DOCTAG_BODY_TIMEOUT_SEC", "30"), routes);
   return g_string_free(c, FALSE);
+}
+
+/* Whether HOST:PORT can be bound, tried as kore binds it (SO_REUSEADDR), so
+ * a taken port is one clear line before anything says "serving". *why gets
+ * the reason (g_malloc'd). */
+static bool can_listen(const char *host, const char *port, char **why)
+{
+  struct addrinfo hints = { 0 }, *res = NULL;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  int gai = getaddrinfo(host, port, &hints, &res);
+  if (gai != 0) {
+    *why = g_strdup(gai_strerror(gai));
+    return false;
+  }
+  bool ok = false;
+  int err = 0;
+  for (struct addrinfo *a = res; a && !ok; a = a->ai_next) {
+    int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) {
+      err = errno;
+      continue;
+    }
+    int on = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    if (bind(fd, a->ai_addr, a->ai_addrlen) == 0 && listen(fd, 1) == 0)
+      ok = true;
+    else
+      err = errno;
+    close(fd);
+  }
+  freeaddrinfo(res);
+  if (!ok)
+    *why = g_strdup(err == EADDRINUSE ? "the port is already in use (another server is listening there)"
+                                      : g_strerror(err));
+  return ok;
+}
+
+/* Whether something accepts connections on HOST:PORT (a wildcard address is
+ * reached through itself: Linux connects 0.0.0.0 and :: to the local host). */
+static bool answers(const char *host, const char *port)
+{
+  struct addrinfo hints = { 0 }, *res = NULL;
+  hints.ai_socktype = SOCK_STREAM;
+  if (getaddrinfo(host, port, &hints, &res) != 0)
+    return false;
+  bool ok = false;
+  for (struct addrinfo *a = res; a && !ok; a = a->ai_next) {
+    int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0)
+      continue;
+    ok = connect(fd, a->ai_addr, a->ai_addrlen) == 0;
+    close(fd);
+  }
+  freeaddrinfo(res);
+  return ok;
 }
 
 static pid_t spawn(char *const argv[], int niceness)
@@ -393,6 +453,13 @@ int main(int argc, char **argv)
     fputs(config, stdout);
     return 0;
   }
+  char *why = NULL;
+  if (!can_listen(host, port, &why)) {
+    fprintf(stderr, "doctag-server: cannot listen on %s%s%s:%s: %s\n", strchr(host, ':') ? "[" : "", host,
+            strchr(host, ':') ? "]" : "", port, why);
+    g_free(why);
+    return 1;
+  }
   char *tmpl = g_build_filename(data_dir, "run-XXXXXX", NULL);
   run_dir = g_mkdtemp(tmpl);
   if (!run_dir) {
@@ -426,6 +493,24 @@ int main(int argc, char **argv)
     remove_tree(run_dir);
     return 1;
   }
+  /* "serving" only once kore really listens; kore failing at start (a port
+   * taken between the check and its bind, a bad module) is exit 1. */
+  int kore_status = 0;
+  while (!answers(host, port)) {
+    if (got_signal) {
+      kill(kore, SIGTERM);
+      waitpid(kore, &kore_status, 0);
+      remove_tree(run_dir);
+      return 0;
+    }
+    if (waitpid(kore, &kore_status, WNOHANG) == kore) {
+      fprintf(stderr, "doctag-server: kore exited at start (%s %d)\n", WIFEXITED(kore_status) ? "status" : "signal",
+              WIFEXITED(kore_status) ? WEXITSTATUS(kore_status) : WTERMSIG(kore_status));
+      remove_tree(run_dir);
+      return 1;
+    }
+    g_usleep(20000);
+  }
   fprintf(stderr, "doctag-server: serving http://%s%s%s:%s/ (data %s, %lu HTTP workers, %lu batch worker threads)\n",
           strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", port, data_dir, http_workers, workers);
 
@@ -441,9 +526,14 @@ int main(int argc, char **argv)
   for (;;) {
     if (got_signal)
       break;
-    pid_t pid = waitpid(-1, &status, 0);
-    if (pid < 0 && errno == EINTR)
+    /* Polled, not a blocking wait: a signal that lands between the check
+     * above and a blocking waitpid() would never be seen (a service
+     * manager's SIGTERM then hangs until SIGKILL). */
+    pid_t pid = waitpid(-1, &status, WNOHANG);
+    if (pid == 0 || (pid < 0 && errno == EINTR)) {
+      g_usleep(100000);
       continue;
+    }
     if (pid == kore) {
       kore = -1;
       rc = WIFEXITED(status) ? WEXITSTATUS(status) : 1;

@@ -63,6 +63,8 @@ void kore_parent_configure(int argc, char **argv)
     exit(1);
   }
   doctag_ctx_free(ctx);
+  if (!srv_metrics_map())
+    fprintf(stderr, "doctag-server: no shared memory for /metrics: %s\n", g_strerror(errno));
   srv_web_load();
 }
 
@@ -74,5 +76,13 @@ void kore_worker_configure(void)
     fatal("doctag: %s", doctag_error_last()->message);
   unsigned long heavy = env_ulong("DOCTAG_SERVER_JOBS", (unsigned long)MAX(1, sysconf(_SC_NPROCESSORS_ONLN)), 256);
   srv_tasks_init(QUICK_THREADS, (unsigned)heavy);
+  srv_accesslog_init();
+  srv_metrics_init();
   srv_ws_init();
+}
+
+/* In each worker as it stops: the access log lines still gathered. */
+void kore_worker_teardown(void)
+{
+  srv_accesslog_flush();
 }

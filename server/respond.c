@@ -15,6 +15,8 @@ srv_settings srv;
 void srv_reply_clear(srv_reply *r)
 {
   g_free(r->body);
+  g_free(r->log_user);
+  g_free(r->log_note);
   if (r->headers)
     g_ptr_array_free(r->headers, TRUE);
   memset(r, 0, sizeof *r);
@@ -99,7 +101,7 @@ static void preflight(struct http_request *req, const char *origin)
 {
   if (!origin_allowed(origin)) {
     http_response_header(req, "content-type", "text/plain; charset=utf-8");
-    http_response(req, 400, "Disallowed CORS origin", strlen("Disallowed CORS origin"));
+    srv_respond(req, 400, "Disallowed CORS origin", strlen("Disallowed CORS origin"));
     return;
   }
   cors_origin_headers(req, origin);
@@ -109,7 +111,7 @@ static void preflight(struct http_request *req, const char *origin)
   if (want)
     http_response_header(req, "access-control-allow-headers", want);
   http_response_header(req, "content-type", "text/plain; charset=utf-8");
-  http_response(req, 200, "OK", 2);
+  srv_respond(req, 200, "OK", 2);
 }
 
 static void allow_header(struct http_request *req, int methods)
@@ -126,6 +128,7 @@ static void allow_header(struct http_request *req, int methods)
 
 bool srv_begin(struct http_request *req, int methods)
 {
+  srv_request_begin();
   /* The request has all its body. Kore 4.1 clears the body timeout only
    * for a body that came in one read (http_header_recv), not in several
    * (http_body_recv): left armed, it cut every request whose upload and
@@ -162,6 +165,7 @@ int srv_send(struct http_request *req, srv_reply *r)
   http_response_header(req, "content-type", r->content_type ? r->content_type : "application/json");
   for (guint i = 0; r->headers && i + 1 < r->headers->len; i += 2)
     http_response_header(req, g_ptr_array_index(r->headers, i), g_ptr_array_index(r->headers, i + 1));
+  srv_request_done(req, status, r->body ? r->len : 0, r->log_user, r->log_note, NULL);
   if (r->body && r->len >= STREAM_MIN && req->method != HTTP_METHOD_HEAD && req->owner) {
     char *body = r->body;
     r->body = NULL;

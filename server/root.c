@@ -14,7 +14,7 @@ static int fixed_json(struct http_request *req, const char *body, size_t len)
   if (!srv_begin(req, SRV_GET))
     return KORE_RESULT_OK;
   http_response_header(req, "content-type", "application/json");
-  http_response(req, 200, body, len);
+  srv_respond(req, 200, body, len);
   return KORE_RESULT_OK;
 }
 
@@ -25,7 +25,7 @@ int api_root(struct http_request *req)
     if (!srv_begin(req, SRV_GET))
       return KORE_RESULT_OK;
     http_response_header(req, "location", "/app/");
-    http_response(req, 302, NULL, 0);
+    srv_respond(req, 302, NULL, 0);
     return KORE_RESULT_OK;
   }
   return fixed_json(req, root_body, sizeof root_body - 1);

@@ -46,6 +46,7 @@ static void route_work(void *data, srv_reply *reply)
     c->user_id = srv_auth_user(c->token, reply);
     if (!c->user_id)
       return;
+    reply->log_user = g_strdup(c->user_id);
   }
   if (t->flags & SRV_JSON) {
     size_t map_len = 0;

@@ -58,6 +58,8 @@ typedef struct srv_reply {
   size_t len;
   const char *content_type;    /* static; NULL = application/json */
   GPtrArray *headers;          /* name, value, name, value ... (g_free'd) */
+  char *log_user;              /* the user the access log names (g_free'd), or NULL */
+  char *log_note;              /* more "key":value pairs for the log line (g_free'd), or NULL */
 } srv_reply;
 
 void srv_reply_clear(srv_reply *r);
@@ -141,6 +143,9 @@ int srv_resume(struct http_request *req);
  * the data the work filled in. */
 bool srv_async_done(struct http_request *req);
 void *srv_async_data(struct http_request *req);
+/* When the handler of a request handed to srv_async() was first called
+ * (g_get_monotonic_time()), or 0 for a request that never was. */
+gint64 srv_async_started(struct http_request *req);
 
 /* ---- routes (route.c) --------------------------------------------------- */
 
@@ -280,6 +285,40 @@ const char *srv_header(struct http_request *req, const char *name);
 char *srv_path_segment(const char *path, const char *prefix);
 /* Whether s looks like a UUID. */
 bool srv_is_uuid(const char *s);
+
+/* ---- access log, request ids (accesslog.c) ------------------------------ */
+
+/* Per worker: DOCTAG_ACCESS_LOG (on unless "off") and the flush timer. */
+void srv_accesslog_init(void);
+/* Writes the lines still gathered (worker teardown). */
+void srv_accesslog_flush(void);
+/* Marks the first call of a handler (srv_begin does): durations start here. */
+void srv_request_begin(void);
+/* The time srv_request_begin() last marked (g_get_monotonic_time()). */
+gint64 srv_request_entry(void);
+/* Whether a client's X-Request-ID is kept: 1..64 of [A-Za-z0-9._-]. */
+bool srv_request_id_valid(const char *s);
+/* For every response, just before it is handed to kore: adds X-Request-ID
+ * (the client's when valid, else a new one), logs the access line and counts
+ * the request for /metrics. user_id and note (JSON "key":value pairs) may be
+ * NULL; rid_out (65 bytes, may be NULL) gets the id. */
+void srv_request_done(struct http_request *req, int status, size_t bytes, const char *user_id, const char *note,
+                      char *rid_out);
+/* http_response() with srv_request_done() first: what handlers call for a
+ * response that does not go through srv_send(). */
+void srv_respond(struct http_request *req, int status, const void *body, size_t len);
+/* The log note of an auth event about an email: its SHA-256 (of the trimmed,
+ * lower-cased address), never the address (g_malloc'd). */
+char *srv_email_note(const char *event, const char *email);
+
+/* ---- /metrics (metrics.c) ------------------------------------------------ */
+
+/* In the parent before the workers fork: the shared counters. */
+bool srv_metrics_map(void);
+/* In each worker: its slot, the heartbeat, DOCTAG_METRICS(_TOKEN). */
+void srv_metrics_init(void);
+/* Counts a finished request in this worker's slot (event loop only). */
+void srv_metrics_request(struct http_request *req, int status, gint64 duration_us);
 
 /* ---- websocket (websocket.c) --------------------------------------------- */
 void srv_ws_init(void);

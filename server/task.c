@@ -21,6 +21,7 @@ typedef struct srv_job {
   GDestroyNotify data_free;
   srv_reply reply;
   bool started;
+  gint64 entry_us;         /* the handler's first call: the access log's duration */
   char *owner;             /* the user of a document job (fair share), or NULL */
   guint64 rank, seq;       /* the owner's jobs before this one when queued; arrival */
 } srv_job;
@@ -139,6 +140,7 @@ static int push(struct http_request *req, srv_pool pool, srv_work_fn fn, void *d
   job->fn = fn;
   job->data = data;
   job->data_free = data_free;
+  job->entry_us = srv_request_entry();
   job->owner = g_strdup(owner);
   job->rank = rank;
   job->seq = seq;
@@ -203,6 +205,12 @@ bool srv_async_done(struct http_request *req)
     return true;
   http_request_sleep(req);
   return false;
+}
+
+gint64 srv_async_started(struct http_request *req)
+{
+  srv_job *job = req->hdlr_extra;
+  return job ? job->entry_us : 0;
 }
 
 void *srv_async_data(struct http_request *req)

@@ -67,7 +67,7 @@ static const char *content_type(const char *name)
 static char *gzip_copy(const char *data, size_t len, size_t *out_len)
 {
   z_stream z = { 0 };
-  if (len < 1024 || deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+  if (len < 1024 || deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
     return NULL;
   uLong cap = deflateBound(&z, (uLong)len);
   char *out = g_malloc(cap);
@@ -206,7 +206,7 @@ int api_web_file(struct http_request *req)
     return KORE_RESULT_OK;
   if (!strcmp(req->path, "/app")) {
     http_response_header(req, "location", "/app/");
-    http_response(req, 301, NULL, 0);
+    srv_respond(req, 301, NULL, 0);
     return KORE_RESULT_OK;
   }
   const char *path = req->path;
@@ -224,7 +224,7 @@ int api_web_file(struct http_request *req)
     http_response_header(req, "referrer-policy", "no-referrer");
   }
   if (header_lists(srv_header(req, "if-none-match"), f->etag)) {
-    http_response(req, 304, NULL, 0);
+    srv_respond(req, 304, NULL, 0);
     return KORE_RESULT_OK;
   }
   http_response_header(req, "content-type", f->type);
@@ -232,6 +232,7 @@ int api_web_file(struct http_request *req)
   if (gz)
     http_response_header(req, "content-encoding", "gzip");
   /* The bytes live as long as the worker: sent without a copy. */
+  srv_request_done(req, 200, gz ? f->gz_len : f->len, NULL, NULL, NULL);
   http_response_stream(req, 200, gz ? f->gz : f->data, gz ? f->gz_len : f->len, NULL, NULL);
   return KORE_RESULT_OK;
 }

@@ -487,6 +487,7 @@ int api_batch_ws(struct http_request *req)
     wc->finished = w->finished;
     wc->last_seq = w->last_seq;
     req->owner->hdlr_extra = wc;
+    srv_request_done(req, 101, 0, wc->user_id, NULL, NULL);
     kore_websocket_handshake(req, "api_ws_connect", "api_ws_message", "api_ws_disconnect");
     return KORE_RESULT_OK;
   }

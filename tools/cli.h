@@ -136,4 +136,9 @@ int cli_user(const cli_command *cmd, doctag_ctx *ctx, char *id, size_t idsize);
 /* Seconds on the monotonic clock. */
 double cli_now(void);
 
+struct doctag_result;
+/* Prints a result's warnings on stderr, "doctag: <what>: warning: <text>"
+ * (stdout keeps only the JSON). */
+void cli_print_warnings(const char *what, const struct doctag_result *r);
+
 #endif

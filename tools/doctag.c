@@ -341,6 +341,12 @@ static int on_page(const doctag_page_info *page, void *data)
 
 /* ---- printing a processed document -------------------------------------- */
 
+void cli_print_warnings(const char *what, const doctag_result *r)
+{
+  for (size_t i = 0; i < doctag_result_warning_count(r); i++)
+    fprintf(stderr, "doctag: %s: warning: %s\n", what, doctag_result_warning_at(r, i));
+}
+
 static void print_result_text(FILE *f, const char *file, const doctag_result *r)
 {
   fprintf(f, "%s\n", file);
@@ -528,6 +534,10 @@ static int run_documents(const cli_command *cmd, int argc, char **argv, bool tag
         fputs("}\n", out);
       }
     } else if (ok) {
+      /* Machine-readable output keeps warnings in the data; people see them
+       * on stderr too (the text format lists them itself). */
+      if (c.format != CLI_TEXT)
+        cli_print_warnings(name, r);
       if (c.format == CLI_JSON) {
         char *json = NULL;
         if (doctag_result_to_json(r, &json) == DOCTAG_OK) {

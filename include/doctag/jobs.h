@@ -54,7 +54,7 @@ typedef struct doctag_row {
   size_t field_count;
 } doctag_row;
 
-#define DOCTAG_JOB_OPTIONS_VERSION 1
+#define DOCTAG_JOB_OPTIONS_VERSION 2
 
 /**
  * Options of doctag_job_submit(). NULL means defaults. Pointers are borrowed
@@ -75,9 +75,13 @@ typedef struct doctag_job_options {
   /* The job id to use (a UUID); NULL: a new one. An id already in use is
    * DOCTAG_EEXISTS. */
   const char *job_id;
+  /* version 2: an http(s) URL told of the job's end (a signed POST, see
+   * doctag_webhook_secret()); checked by the URL guard at submission
+   * (DOCTAG_EURL when refused). NULL: none. */
+  const char *webhook_url;
 } doctag_job_options;
 
-#define DOCTAG_JOB_OPTIONS_INIT { DOCTAG_JOB_OPTIONS_VERSION, NULL, NULL, 0, NULL }
+#define DOCTAG_JOB_OPTIONS_INIT { DOCTAG_JOB_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL }
 
 /** Sets *opts to defaults for the given version (for bindings). */
 DOCTAG_API doctag_status doctag_job_options_init(doctag_job_options *opts, unsigned int version);
@@ -384,6 +388,15 @@ DOCTAG_API const char *doctag_csv_report_job_id(const doctag_csv_report *r);
 DOCTAG_API doctag_status doctag_csv_report_to_json(const doctag_csv_report *r, char **json);
 /** Releases a report. NULL is fine. */
 DOCTAG_API void doctag_csv_report_free(doctag_csv_report *r);
+
+/**
+ * The user's webhook signing secret: deliveries carry X-Doctag-Signature:
+ * sha256=<hex HMAC-SHA256 of the raw body with it>. Created on the first
+ * call; `rotate` replaces it (deliveries from then on use the new one).
+ * *secret is newly allocated (doctag_free()).
+ * Errors: DOCTAG_EINVAL, DOCTAG_ENOTFOUND (no such user), DOCTAG_ESTORE.
+ */
+DOCTAG_API doctag_status doctag_webhook_secret(doctag_ctx *ctx, char **secret, const char *user_id, bool rotate);
 
 #ifdef __cplusplus
 }

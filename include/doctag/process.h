@@ -42,7 +42,7 @@ typedef struct doctag_page_info {
 /** Called for each page in order; a non-zero return cancels (DOCTAG_ECANCELLED). */
 typedef int (*doctag_page_cb)(const doctag_page_info *page, void *userdata);
 
-#define DOCTAG_PROCESS_OPTIONS_VERSION 1
+#define DOCTAG_PROCESS_OPTIONS_VERSION 2
 
 /**
  * Options of one processing call. NULL options mean defaults. Pointers are
@@ -65,10 +65,14 @@ typedef struct doctag_process_options {
   unsigned int timeout_sec;    /* 0 = context default */
   doctag_page_cb on_page; void *on_page_data;
   const char *user_id;         /* record the document in this user's history (storage) */
+  /* version 2: */
+  bool strict;                 /* a model other than "local" without any API key is an error
+                                  (DOCTAG_EINVAL "No API key for model '<m>'") instead of the
+                                  offline tagger with a warning */
 } doctag_process_options;
 
 #define DOCTAG_PROCESS_OPTIONS_INIT { DOCTAG_PROCESS_OPTIONS_VERSION, 0, 0, NULL, NULL, NULL, 0, NULL, 0, \
-  DOCTAG_OCR_AUTO, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL }
+  DOCTAG_OCR_AUTO, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL, false }
 
 /** Sets *opts to defaults for the given version (for bindings). */
 DOCTAG_API doctag_status doctag_process_options_init(doctag_process_options *opts, unsigned int version);

@@ -84,6 +84,15 @@ doctag_status fetch_url(const doctag_ctx *ctx, const char *url, uint64_t max_byt
                         unsigned int timeout_sec, GBytes **out, char **name);
 doctag_status fetch_url_opts(const fetch_opts *o, const char *url, GBytes **out, char **name);
 
+/* POSTs `body` to an http(s) URL with the same guard (the address checked
+ * and pinned, redirects not followed: a 3xx is an answer like any other),
+ * timeout_sec of `o` for the whole exchange (0 = 60 s). `headers` is a
+ * NULL-terminated list of "Name: value" or NULL. *status gets the HTTP
+ * status (0 when there was no answer). Errors: DOCTAG_EINVAL, DOCTAG_EURL,
+ * DOCTAG_EFETCH ("Request failed: ..."), DOCTAG_ETIMEOUT. */
+doctag_status fetch_post(const fetch_opts *o, const char *url, const char *const *headers, const char *body,
+                         size_t len, long *status);
+
 /* What a HEAD request tells about a URL (batch validate-paths). */
 typedef struct fetch_probe {
   long http_status;     /* of the final hop */

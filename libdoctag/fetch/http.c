@@ -22,6 +22,9 @@ typedef struct xfer {
   const fetch_opts *opts;
   uint64_t max;
   bool head;            /* probe: no body wanted */
+  const char *post;     /* POST this body (fetch_post), the answer's body is ignored */
+  size_t post_len;
+  struct curl_slist *post_headers;
   GByteArray *body;
   long status;          /* of the response being received */
   int64_t length;       /* its Content-Length, -1 when absent */
@@ -135,6 +138,8 @@ static size_t on_body(char *data, size_t size, size_t n, void *userdata)
 {
   xfer *x = userdata;
   size_t len = size * n;
+  if (x->post)
+    return len;
   /* Only the final answer's body matters: a redirect or error body is
    * dropped, and stopping here saves reading it. */
   if (x->status < 200 || x->status >= 300)
@@ -193,6 +198,12 @@ static CURLcode perform(const fetch_target *t, xfer *x, long timeout_ms)
   C->curl_easy_setopt(h, CURLOPT_USERAGENT, "doctag/" DOCTAG_VERSION_STRING);
   if (x->head)
     C->curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+  if (x->post) {
+    C->curl_easy_setopt(h, CURLOPT_POST, 1L);
+    C->curl_easy_setopt(h, CURLOPT_POSTFIELDS, x->post);
+    C->curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)x->post_len);
+    C->curl_easy_setopt(h, CURLOPT_HTTPHEADER, x->post_headers);
+  }
   CURLcode rc = C->curl_easy_perform(h);
   if (rc == CURLE_OK || rc == CURLE_WRITE_ERROR) {
     long code = 0;
@@ -409,4 +420,31 @@ void fetch_probe_clear(fetch_probe *p)
   g_free(p->final_url);
   memset(p, 0, sizeof *p);
   p->size = -1;
+}
+
+doctag_status fetch_post(const fetch_opts *o, const char *url, const char *const *headers, const char *body,
+                         size_t len, long *status)
+{
+  *status = 0;
+  fetch_target t = { 0 };
+  doctag_status st = fetch_target_check(o, url, &t);
+  if (st)
+    return st;
+  unsigned int timeout = o->timeout_sec ? o->timeout_sec : FETCH_DEFAULT_TIMEOUT_SEC;
+  xfer x = { .opts = o, .post = body ? body : "", .post_len = body ? len : 0 };
+  x.body = g_byte_array_new();
+  /* No "Expect: 100-continue" round trip for a small body. */
+  x.post_headers = C->curl_slist_append(NULL, "Expect:");
+  for (const char *const *hd = headers; hd && *hd; hd++)
+    x.post_headers = C->curl_slist_append(x.post_headers, *hd);
+  CURLcode rc = perform(&t, &x, (long)timeout * 1000L);
+  if (x.refused)
+    st = err_set(DOCTAG_EURL, "%s", x.refused_why);
+  else if (rc != CURLE_OK)
+    st = transfer_error(&x, rc, timeout);
+  *status = x.status;
+  C->curl_slist_free_all(x.post_headers);
+  fetch_target_clear(&t);
+  xfer_clear(&x);
+  return st;
 }

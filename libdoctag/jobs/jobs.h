@@ -58,6 +58,18 @@ doctag_status jobs_submit_payloads(doctag_ctx *ctx, char **job_id, const char *u
 doctag_status jobs_load(doctag_ctx *ctx, const char *user_id, const char *job_id, bool with_results,
                         doctag_job **out);
 
+/* Webhooks (webhooks.c). The URL guard of pdf_url for a webhook_url
+ * (DOCTAG_EURL refused, DOCTAG_EINVAL "webhook_url: ..." otherwise). */
+doctag_status webhook_check_url(doctag_ctx *ctx, const char *url);
+/* Remembers where job_id reports its end. */
+doctag_status webhook_subscribe(doctag_ctx *ctx, const char *job_id, const char *user_id, const char *url);
+/* The job has ended: queues its delivery when it has a URL (once per job;
+ * failures are logged, never the caller's). */
+void webhook_job_ended(doctag_ctx *ctx, const char *user_id, const char *job_id);
+/* Sends the deliveries that are due (a worker's delivery thread); returns
+ * how many were attempted. */
+unsigned int webhook_deliver_due(doctag_ctx *ctx);
+
 /* What one row came to. */
 typedef struct row_outcome {
   bool ok;

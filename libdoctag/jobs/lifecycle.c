@@ -25,7 +25,8 @@ DOCTAG_API doctag_status doctag_job_options_init(doctag_job_options *opts, unsig
     return err_set(DOCTAG_EINVAL, "unsupported doctag_job_options version %u (this library knows up to %u)", version,
                    DOCTAG_JOB_OPTIONS_VERSION);
   doctag_job_options init = DOCTAG_JOB_OPTIONS_INIT;
-  *opts = init;
+  /* A version-1 caller's struct ends before webhook_url. */
+  memcpy(opts, &init, version == 1 ? offsetof(doctag_job_options, webhook_url) : sizeof init);
   opts->version = version;
   return DOCTAG_OK;
 }
@@ -227,8 +228,10 @@ doctag_status jobs_submit_payloads(doctag_ctx *ctx, char **job_id, const char *u
   if (opts->job_id && !store_uuid_valid(opts->job_id))
     return err_set(DOCTAG_EINVAL, "job_id must be a UUID (got \"%.40s\")", opts->job_id);
   doctag_process_options popts = DOCTAG_PROCESS_OPTIONS_INIT;
+  /* Only the fields of the caller's version (see effective_options). */
   if (opts->process)
-    popts = *opts->process;
+    memcpy(&popts, opts->process, opts->process->version == 1 ? offsetof(doctag_process_options, strict)
+                                                              : sizeof popts);
   doctag_status st = process_options_check(&popts, NULL);
   if (st)
     return st;
@@ -236,10 +239,24 @@ doctag_status jobs_submit_payloads(doctag_ctx *ctx, char **job_id, const char *u
   if ((st = queue_get(ctx, &q)))
     return st;
 
+  const char *webhook = opts->version >= 2 && opts->webhook_url && *opts->webhook_url ? opts->webhook_url : NULL;
+  if (webhook && (st = webhook_check_url(ctx, webhook)))
+    return st;
+
   char *config = process_config_json(&popts);
   char *id = NULL;
   if ((st = history_job_create(ctx, user_id, opts->job_id, "batch", config, payloads->len, &id))) {
     g_free(config);
+    return st;
+  }
+  /* Before the queue has the job, so its end always finds the URL. */
+  if (webhook && (st = webhook_subscribe(ctx, id, user_id, webhook))) {
+    char *msg = g_strdup(doctag_error_last()->message);
+    history_job_set_status(ctx, id, "failed", msg);
+    err_set(st, "%s", msg);
+    g_free(msg);
+    g_free(config);
+    g_free(id);
     return st;
   }
   queue_job qj = { 0 };
@@ -259,6 +276,8 @@ doctag_status jobs_submit_payloads(doctag_ctx *ctx, char **job_id, const char *u
     /* History has the job: say why it never ran. */
     char *msg = g_strdup(doctag_error_last()->message);
     history_job_set_status(ctx, id, "failed", msg);
+    if (webhook)
+      webhook_job_ended(ctx, user_id, id);
     err_set(st, "%s", msg);
     g_free(msg);
     g_free(id);
@@ -332,6 +351,7 @@ DOCTAG_API doctag_status doctag_job_submit_json(doctag_ctx *ctx, char **response
   json_t *docs = json_object_get(body, "documents");
   json_t *map = json_object_get(body, "column_mapping");
   json_t *jid = json_object_get(body, "job_id");
+  json_t *hook = json_object_get(body, "webhook_url");
   if (!json_is_array(docs)) {
     st = err_set(DOCTAG_EINVAL, "documents must be a list of objects");
     goto out;
@@ -342,6 +362,10 @@ DOCTAG_API doctag_status doctag_job_submit_json(doctag_ctx *ctx, char **response
   }
   if (jid && !json_is_null(jid) && !json_is_string(jid)) {
     st = err_set(DOCTAG_EINVAL, "job_id must be a string");
+    goto out;
+  }
+  if (hook && !json_is_null(hook) && !json_is_string(hook)) {
+    st = err_set(DOCTAG_EINVAL, "webhook_url must be a string");
     goto out;
   }
   if ((st = process_config_parse(json_object_get(body, "config"), "config", &cfg)))
@@ -380,6 +404,7 @@ DOCTAG_API doctag_status doctag_job_submit_json(doctag_ctx *ctx, char **response
   doctag_job_options jo = DOCTAG_JOB_OPTIONS_INIT;
   jo.process = &cfg.opts;
   jo.job_id = json_is_string(jid) && *json_string_value(jid) ? json_string_value(jid) : NULL;
+  jo.webhook_url = json_is_string(hook) ? json_string_value(hook) : NULL;
   char *id = NULL;
   if ((st = jobs_submit_payloads(ctx, &id, user_id, payloads, &jo)))
     goto out;
@@ -577,6 +602,8 @@ static doctag_status command(doctag_ctx *ctx, const char *user_id, const char *j
   char *tpl = event(job_id);
   st = q->ops->job_transition(q, job_id, from, to, NULL, tpl, NULL);
   g_free(tpl);
+  if (!st && to == DOCTAG_JOB_CANCELLED)
+    webhook_job_ended(ctx, user_id, job_id);
   if (st == DOCTAG_ECONFLICT) {
     char *state = g_strdup(doctag_error_last()->message);
     st = err_set(DOCTAG_ECONFLICT, "Cannot %s job %s: it is %s", verb, job_id, state);

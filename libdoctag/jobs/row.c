@@ -7,6 +7,7 @@
 #include "fetch/fetch.h"
 #include "fetch/s3.h"
 #include "history/history_internal.h"
+#include "process/result.h"
 
 #include <math.h>
 #include <string.h>
@@ -137,6 +138,7 @@ void jobs_process_row(doctag_ctx *ctx, const process_config *cfg, const char *pa
   } else {
     out->ok = true;
     out->result = r;
+    result_note_text_cap(r, ctx->max_text_bytes);  /* the job records it */
     /* No title in the row: the document's own (metadata, first line, name). */
     const char *t = doctag_result_title(r);
     if (!out->title && t && *t)
@@ -180,10 +182,14 @@ static double round2(double x)
 static json_t *metadata_of(const doctag_result *r)
 {
   double conf = doctag_result_ocr_confidence(r);
-  return json_pack("{s:b, s:s, s:o, s:i, s:I, s:i}", "is_scanned", doctag_result_is_scanned(r), "extraction_method",
-                   doctag_result_extraction_method(r), "ocr_confidence", conf < 0 ? json_null() : json_real(round2(conf)),
-                   "page_count", (int)doctag_result_page_count(r), "text_length",
-                   (json_int_t)doctag_result_text_length(r), "tokens_used", (int)doctag_result_tokens_used(r));
+  json_t *warnings = json_array();
+  for (size_t i = 0; i < doctag_result_warning_count(r); i++)
+    json_array_append_new(warnings, json_string(doctag_result_warning_at(r, i)));
+  return json_pack("{s:b, s:s, s:o, s:i, s:I, s:i, s:o}", "is_scanned", doctag_result_is_scanned(r),
+                   "extraction_method", doctag_result_extraction_method(r), "ocr_confidence",
+                   conf < 0 ? json_null() : json_real(round2(conf)), "page_count", (int)doctag_result_page_count(r),
+                   "text_length", (json_int_t)doctag_result_text_length(r), "tokens_used",
+                   (int)doctag_result_tokens_used(r), "warnings", warnings);
 }
 
 doctag_status jobs_record_row(doctag_ctx *ctx, struct store_conn *c, const char *user_id, const char *job_id,

@@ -135,6 +135,8 @@ static void record_and_finish(worker *w, const queue_job *qj, queue_item *it, ro
   if (fo == QF_COMPLETED && history_job_set_status(w->ctx, qj->id, "completed", NULL))
     g_warning("doctag worker: job %s: recording completion in history failed: %s", qj->id,
               doctag_error_last()->message);
+  if (fo == QF_COMPLETED)
+    webhook_job_ended(w->ctx, qj->user_id, qj->id);
 }
 
 /* A thread's last job: its queue record and parsed configuration, reused
@@ -299,6 +301,29 @@ static gpointer heartbeat_thread(gpointer data)
   return NULL;
 }
 
+/* Sends due webhook deliveries every second (they are in the store: any
+ * worker sends any job's). */
+#define WEBHOOK_POLL_MS 1000
+
+static gpointer webhook_thread(gpointer data)
+{
+  worker *w = data;
+  g_mutex_lock(&w->lock);
+  while (!g_atomic_int_get(&w->quit)) {
+    int64_t until = g_get_monotonic_time() + WEBHOOK_POLL_MS * G_TIME_SPAN_MILLISECOND;
+    while (!g_atomic_int_get(&w->quit) && g_cond_wait_until(&w->wake, &w->lock, until))
+      ;
+    if (g_atomic_int_get(&w->quit))
+      break;
+    g_mutex_unlock(&w->lock);
+    while (webhook_deliver_due(w->ctx) && !g_atomic_int_get(&w->quit))
+      ;
+    g_mutex_lock(&w->lock);
+  }
+  g_mutex_unlock(&w->lock);
+  return NULL;
+}
+
 DOCTAG_API doctag_status doctag_worker_options_init(doctag_worker_options *opts, unsigned int version)
 {
   err_clear();
@@ -348,6 +373,7 @@ DOCTAG_API doctag_status doctag_worker_run(doctag_ctx *ctx, const doctag_worker_
 
   unsigned int n = opts->threads ? opts->threads : DEFAULT_THREADS;
   GThread *hb = g_thread_new("doctag-heartbeat", heartbeat_thread, &w);
+  GThread *hooks = g_thread_new("doctag-webhooks", webhook_thread, &w);
   GThread **threads = g_new0(GThread *, n);
   for (unsigned int i = 0; i < n; i++)
     threads[i] = g_thread_new("doctag-worker", worker_thread, &w);
@@ -358,6 +384,7 @@ DOCTAG_API doctag_status doctag_worker_run(doctag_ctx *ctx, const doctag_worker_
   g_cond_broadcast(&w.wake);
   g_mutex_unlock(&w.lock);
   g_thread_join(hb);
+  g_thread_join(hooks);
   if (w.q->ops->forget_workers && w.q->ops->forget_workers(w.q, w.name, forget_ms))
     g_debug("doctag worker: leaving the queue's worker list failed: %s", doctag_error_last()->message);
 

@@ -35,7 +35,8 @@ DOCTAG_API doctag_status doctag_process_options_init(doctag_process_options *opt
     return err_set(DOCTAG_EINVAL, "unsupported doctag_process_options version %u (this library knows up to %u)",
                    version, DOCTAG_PROCESS_OPTIONS_VERSION);
   doctag_process_options init = DOCTAG_PROCESS_OPTIONS_INIT;
-  *opts = init;
+  /* A version-1 caller's struct ends before strict. */
+  memcpy(opts, &init, version == 1 ? offsetof(doctag_process_options, strict) : sizeof init);
   opts->version = version;
   return DOCTAG_OK;
 }
@@ -105,7 +106,10 @@ doctag_status process_options_effective(const doctag_ctx *ctx, const doctag_proc
   doctag_status st = process_options_check(in, NULL);
   if (st)
     return st;
-  *out = *in;
+  /* A caller built against an older header passed a shorter struct: read
+   * only its fields, the later ones keep their defaults. */
+  *out = defaults;
+  memcpy(out, in, in->version == 1 ? offsetof(doctag_process_options, strict) : sizeof *out);
   if (!out->num_pages)
     out->num_pages = PROCESS_DEFAULT_NUM_PAGES;
   if (!out->num_tags)
@@ -197,6 +201,17 @@ static doctag_status member_strings(json_t *obj, const char *where, const char *
   return DOCTAG_OK;
 }
 
+static doctag_status member_bool(json_t *obj, const char *where, const char *name, bool *out)
+{
+  json_t *v = json_object_get(obj, name);
+  if (!v || json_is_null(v))
+    return DOCTAG_OK;
+  if (!json_is_boolean(v))
+    return field_error(where, name, "bool_type", "Input should be a valid boolean");
+  *out = json_is_true(v);
+  return DOCTAG_OK;
+}
+
 static doctag_status member_ocr(json_t *obj, const char *where, doctag_ocr_mode *out)
 {
   char *name = NULL;
@@ -233,7 +248,8 @@ doctag_status process_config_parse(json_t *obj, const char *where, process_confi
       (st = member_strings(obj, where, "vocabulary", &cfg->vocabulary, &o->vocabulary_count)) ||
       (st = member_string(obj, where, "language", &cfg->languages)) ||
       (st = check_languages(where, cfg->languages)) ||
-      (st = member_ocr(obj, where, &o->ocr))) {
+      (st = member_ocr(obj, where, &o->ocr)) ||
+      (st = member_bool(obj, where, "strict", &o->strict))) {
     process_config_clear(cfg);
     return st;
   }
@@ -339,6 +355,7 @@ char *process_config_json(const doctag_process_options *opts)
   json_object_set_new(o, "language", valid(opts->languages) ? json_string(opts->languages) : json_null());
   json_object_set_new(o, "ocr", json_string((unsigned)opts->ocr < G_N_ELEMENTS(OCR_NAMES) ? OCR_NAMES[opts->ocr]
                                                                                           : "auto"));
+  json_object_set_new(o, "strict", json_boolean(opts->strict));
   /* The API key is never recorded. */
   char *g = json_out_dump(o);
   json_decref(o);

@@ -86,6 +86,11 @@ static doctag_status tag_result(const doctag_ctx *ctx, doctag_result *r, const d
     return err_set(DOCTAG_ENOTEXT, "Not enough text to tag: %zu visible characters, at least %d are needed.",
                    visible, MIN_TEXT_CHARS);
   const char *key = o->api_key && *o->api_key ? o->api_key : ctx->llm_api_key;
+  if (strcmp(o->model_name, "local") && (!key || !*key)) {
+    if (o->strict)
+      return err_set(DOCTAG_EINVAL, "No API key for model '%s'", o->model_name);
+    result_add_warning(r, "No API key for model '%s': tagged with the offline tagger", o->model_name);
+  }
   tag_request treq = {
     .title = r->title, .text = r->text->str, .language = r->language, .num_tags = o->num_tags,
     .exclusion = o->exclusion_words, .exclusion_count = o->exclusion_count,
@@ -179,6 +184,8 @@ static doctag_status run(doctag_ctx *ctx, doctag_result **out, const source *src
    * failure: a failed recording fails the call. */
   if (tag && o.user_id && (st = blob_put(ctx, data, len, r->sha256)))
     goto fail_unrecorded;
+  if (tag && o.user_id)
+    result_note_text_cap(r, ctx->max_text_bytes);
   if (tag && o.user_id &&
       (st = process_record_result(ctx, &o, r, source_type(src), source_where(src, r), (int64_t)len,
                                   started_us, &r->document_id)))
@@ -313,6 +320,8 @@ DOCTAG_API doctag_status doctag_tag_text(doctag_ctx *ctx, doctag_result **out, c
   if ((st = tag_result(ctx, r, &o, t0, false)))
     goto fail;
   r->processing_time = ctx_now() - t0;
+  if (o.user_id)
+    result_note_text_cap(r, ctx->max_text_bytes);
   if (o.user_id && (st = process_record_result(ctx, &o, r, "text", r->file_name, (int64_t)len, started_us,
                                                &r->document_id)))
     goto fail_unrecorded;

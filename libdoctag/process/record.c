@@ -53,6 +53,10 @@ static char *metadata_json(const doctag_result *r)
   json_object_set_new(o, "needs_review", json_boolean(doctag_result_needs_review(r)));
   json_object_set_new(o, "model_name", json_string(valid(doctag_result_model_name(r)) ?: ""));
   json_object_set_new(o, "tag_details", details);
+  json_t *warnings = json_array();
+  for (size_t i = 0; i < doctag_result_warning_count(r); i++)
+    json_array_append_new(warnings, json_string(doctag_result_warning_at(r, i)));
+  json_object_set_new(o, "warnings", warnings);
   /* Per page, as in the process response: the web app's document page shows them. */
   json_t *pages = json_array();
   for (unsigned int i = 0; i < doctag_result_pages_read(r); i++) {

@@ -30,6 +30,13 @@ void result_add_warning(doctag_result *r, const char *fmt, ...)
   g_ptr_array_add(r->warnings, w);
 }
 
+void result_note_text_cap(doctag_result *r, uint64_t cap)
+{
+  if (r && r->text && cap && r->text->len > cap)
+    result_add_warning(r, "Text truncated to %" G_GUINT64_FORMAT " KB of %" G_GUINT64_FORMAT
+                       " KB in history (DOCTAG_MAX_TEXT_KB)", cap / 1024, ((guint64)r->text->len + 1023) / 1024);
+}
+
 void result_summarise(doctag_result *r)
 {
   unsigned int text_pages = 0, ocr_pages = 0;

@@ -34,6 +34,10 @@ struct doctag_result {
  * text cut to a cap). An identical warning is added only once. */
 void result_add_warning(doctag_result *r, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
+/* Before the result is recorded: history keeps at most `cap` bytes of the
+ * text (DOCTAG_MAX_TEXT_KB); a longer text gets a warning saying so. */
+void result_note_text_cap(doctag_result *r, uint64_t cap);
+
 /* Derives is_scanned, extraction_method, ocr_confidence and quality from the
  * pages, and adds each page's warning as "Page N: <warning>". */
 void result_summarise(doctag_result *r);

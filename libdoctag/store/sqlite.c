@@ -65,6 +65,22 @@ static const char *const sql_table[ST_COUNT] = {
                   " ORDER BY created_at DESC, id LIMIT ?3 OFFSET ?4",
   [ST_JOB_GET] = "SELECT " JOB_COLS ", config, error_message FROM jobs WHERE id = ?1 AND user_id = ?2",
   [ST_JOB_DELETE_DOCS] = "DELETE FROM documents WHERE job_id = ?1 AND user_id = ?2",
+  [ST_WEBHOOK_SECRET_ADD] = "INSERT INTO webhook_secrets (user_id, secret, created_at) VALUES (?1, ?2, ?3) "
+                            "ON CONFLICT (user_id) DO NOTHING",
+  [ST_WEBHOOK_SECRET_SET] = "INSERT INTO webhook_secrets (user_id, secret, created_at) VALUES (?1, ?2, ?3) "
+                            "ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at",
+  [ST_WEBHOOK_SECRET_GET] = "SELECT secret FROM webhook_secrets WHERE user_id = ?1",
+  [ST_WEBHOOK_SUBSCRIBE] = "INSERT INTO webhook_subscriptions (job_id, user_id, url, created_at) VALUES (?1, ?2, ?3, ?4)",
+  /* WHERE before ON CONFLICT: SQLite's parser needs it after a SELECT. */
+  [ST_WEBHOOK_ENQUEUE] = "INSERT INTO webhook_deliveries (id, job_id, user_id, url, event, body, status, attempts, "
+                         "next_at, created_at) SELECT ?1, job_id, user_id, url, ?3, ?4, 'pending', 0, ?5, ?5 "
+                         "FROM webhook_subscriptions WHERE job_id = ?2 ON CONFLICT (job_id) DO NOTHING",
+  [ST_WEBHOOK_DUE] = "SELECT id, url, event, body, attempts, created_at, user_id, next_at FROM webhook_deliveries "
+                     "WHERE status = 'pending' AND next_at <= ?1 ORDER BY next_at LIMIT ?2",
+  [ST_WEBHOOK_CLAIM] = "UPDATE webhook_deliveries SET next_at = ?3 WHERE id = ?1 AND next_at = ?2 AND status = 'pending'",
+  [ST_WEBHOOK_RESULT] = "UPDATE webhook_deliveries SET status = ?2, attempts = ?3, next_at = ?4, last_error = ?5, "
+                        "delivered_at = ?6 WHERE id = ?1",
+  [ST_WEBHOOK_OF_JOB] = "SELECT status, attempts, last_error FROM webhook_deliveries WHERE job_id = ?1",
   [ST_JOB_DELETE] = "DELETE FROM jobs WHERE id = ?1 AND user_id = ?2",
   [ST_JOB_BLOBS] = "SELECT DISTINCT sha256 FROM documents WHERE job_id = ?1 AND user_id = ?2 AND sha256 IS NOT NULL",
   [ST_BLOB_REFERENCED] = "SELECT 1 FROM documents WHERE sha256 = ?1 LIMIT 1",

@@ -62,6 +62,18 @@ typedef enum store_stmt {
   ST_BLOB_REFERENCED,  /* (sha256) -> one row when a document still references it */
   ST_JOB_BY_STATUS,    /* (user_id) -> status, count */
 
+  /* webhooks (0004): secrets, a job's URL, deliveries (times in microseconds) */
+  ST_WEBHOOK_SECRET_ADD,  /* (user_id, secret, now): only when the user has none */
+  ST_WEBHOOK_SECRET_SET,  /* (user_id, secret, now): creates or replaces */
+  ST_WEBHOOK_SECRET_GET,  /* (user_id) -> secret */
+  ST_WEBHOOK_SUBSCRIBE,   /* (job_id, user_id, url, now) */
+  ST_WEBHOOK_ENQUEUE,     /* (id, job_id, event, body, now): a pending delivery to the job's URL, once per job;
+                           * changes = 0 when the job has no URL or was queued before */
+  ST_WEBHOOK_DUE,         /* (now, limit) -> id, url, event, body, attempts, created_at, user_id, next_at */
+  ST_WEBHOOK_CLAIM,       /* (id, next_at as read, lease until): changes = 1 when this caller took it */
+  ST_WEBHOOK_RESULT,      /* (id, status, attempts, next_at, last_error, delivered_at) */
+  ST_WEBHOOK_OF_JOB,      /* (job_id) -> status, attempts, last_error */
+
   /* documents: DOC_COLS = id, job_id, title, file_path, file_source_type,
    * status, tags, error_message, processed_at, created_at */
   ST_DOC_UPSERT,       /* (id, job_id, user_id, row_index, title, file_path, file_source_type,

@@ -73,7 +73,7 @@ cleanup() {
   if [ -n "$server_pid" ]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
   if [ $installed -eq 1 ] && [ $keep -eq 0 ]; then
     echo "== purging the packages"
-    DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq $packages >"$work/purge.log" 2>&1 \
+    DEBIAN_FRONTEND=noninteractive apt-get purge -o DPkg::Lock::Timeout=600 -y -qq $packages >"$work/purge.log" 2>&1 \
       || { cat "$work/purge.log"; status=1; }
     for p in $packages; do
       st=$(pkg_state "$p")
@@ -88,7 +88,7 @@ cleanup() {
     if [ -n "$extra" ]; then
       echo "== purging what the install pulled in:$extra"
       # shellcheck disable=SC2086
-      DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq $extra >>"$work/purge.log" 2>&1 \
+      DEBIAN_FRONTEND=noninteractive apt-get purge -o DPkg::Lock::Timeout=600 -y -qq $extra >>"$work/purge.log" 2>&1 \
         || { cat "$work/purge.log"; status=1; }
     fi
     for p in $brought_in; do
@@ -138,7 +138,7 @@ done
 step "installing ${files[*]##*/}"
 brought_in=$(apt-get install -s --no-install-recommends "${files[@]}" 2>/dev/null | awk '/^Inst /{print $2}' | tr '\n' ' ')
 installed=1
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${files[@]}" \
+DEBIAN_FRONTEND=noninteractive apt-get install -o DPkg::Lock::Timeout=600 -y -qq --no-install-recommends "${files[@]}" \
   >"$work/install.log" 2>&1 || { cat "$work/install.log"; fail "apt-get install"; }
 
 step "libdoctag-dev: the C example built with pkg-config"

@@ -264,11 +264,115 @@ static void test_text_cap_is_configurable(void **state)
   assert_true(rec->extracted_text_length <= 100);
   assert_true(rec->extracted_text_length > 50);
   assert_true(g_utf8_validate(rec->extracted_text, -1, NULL));
+  /* The cut is a warning, in the result and in the history's metadata. */
+  assert_int_equal(doctag_result_warning_count(r), 1);
+  const char *w = doctag_result_warning_at(r, 0);
+  assert_true(g_str_has_prefix(w, "Text truncated to 0 KB of "));
+  assert_non_null(strstr(w, "DOCTAG_MAX_TEXT_KB"));
+  json_t *meta = json_loads(rec->processing_metadata_json, 0, NULL);
+  assert_non_null(meta);
+  assert_int_equal(json_array_size(json_object_get(meta, "warnings")), 1);
+  assert_string_equal(json_string_value(json_array_get(json_object_get(meta, "warnings"), 0)), w);
+  json_decref(meta);
   doctag_document_detail_free(d);
   doctag_result_free(r);
   g_free(user);
   g_free(dir);
   doctag_ctx_free(ctx);
+}
+
+/* A model that needs a key, and none known (the test context reads no
+ * environment): the offline tagger with a warning, or with strict an error
+ * that records nothing. */
+static void test_missing_key_warns_or_fails_when_strict(void **state)
+{
+  fixture *f = *state;
+  doctag_process_options o = DOCTAG_PROCESS_OPTIONS_INIT;
+  o.model_name = "openai/gpt-4o-mini";
+  o.user_id = f->alice;
+  doctag_result *r = NULL;
+  assert_int_equal(doctag_process_buffer(f->ctx, &r, f->pdf, f->pdf_len, &o), DOCTAG_OK);
+  assert_string_equal(doctag_result_model_name(r), "local");
+  assert_true(doctag_result_tag_count(r) > 0);
+  assert_int_equal(doctag_result_warning_count(r), 1);
+  assert_string_equal(doctag_result_warning_at(r, 0),
+                      "No API key for model 'openai/gpt-4o-mini': tagged with the offline tagger");
+  char *json = NULL;
+  assert_int_equal(doctag_result_to_json(r, &json), DOCTAG_OK);
+  assert_non_null(strstr(json, "\"warnings\":[\"No API key for model 'openai/gpt-4o-mini'"));
+  doctag_free(json);
+  doctag_document_detail *d = NULL;
+  assert_int_equal(doctag_history_document(f->ctx, &d, f->alice, doctag_result_document_id(r)), DOCTAG_OK);
+  assert_non_null(strstr(doctag_document_detail_record(d)->processing_metadata_json, "No API key for model"));
+  doctag_document_detail_free(d);
+  doctag_result_free(r);
+
+  /* The default model (NULL) is not "local" either. */
+  o.model_name = NULL;
+  o.user_id = NULL;
+  assert_int_equal(doctag_process_buffer(f->ctx, &r, f->pdf, f->pdf_len, &o), DOCTAG_OK);
+  assert_string_equal(doctag_result_warning_at(r, 0),
+                      "No API key for model 'openai/gpt-4o-mini': tagged with the offline tagger");
+  doctag_result_free(r);
+
+  /* "local" asked for: nothing to warn about. */
+  o.model_name = "local";
+  assert_int_equal(doctag_process_buffer(f->ctx, &r, f->pdf, f->pdf_len, &o), DOCTAG_OK);
+  assert_int_equal(doctag_result_warning_count(r), 0);
+  doctag_result_free(r);
+  o.strict = true;
+  assert_int_equal(doctag_process_buffer(f->ctx, &r, f->pdf, f->pdf_len, &o), DOCTAG_OK);
+  doctag_result_free(r);
+
+  doctag_job_list *before = NULL, *after = NULL;
+  assert_int_equal(doctag_history_jobs(f->ctx, &before, f->bob, 100, 0, NULL), DOCTAG_OK);
+  o.model_name = "anthropic/claude-3.5-sonnet";
+  o.user_id = f->bob;
+  assert_int_equal(doctag_process_buffer(f->ctx, &r, f->pdf, f->pdf_len, &o), DOCTAG_EINVAL);
+  assert_null(r);
+  assert_string_equal(doctag_error_last()->message, "No API key for model 'anthropic/claude-3.5-sonnet'");
+  assert_int_equal(doctag_tag_text(f->ctx, &r, "plenty of words about water tariffs and meters and bills here",
+                                   61, NULL, &o), DOCTAG_EINVAL);
+  assert_string_equal(doctag_error_last()->message, "No API key for model 'anthropic/claude-3.5-sonnet'");
+  /* With a key in the request the strict call goes on to the LLM (which
+   * fails here: no network), so it is not the key error. */
+  o.api_key = "sk-test";
+  o.timeout_sec = 2;
+  doctag_process_buffer(f->ctx, &r, f->pdf, f->pdf_len, &o);
+  assert_true(strstr(doctag_error_last()->message, "No API key") == NULL);
+  doctag_result_free(r);
+  r = NULL;
+  assert_int_equal(doctag_history_jobs(f->ctx, &after, f->bob, 100, 0, NULL), DOCTAG_OK);
+  /* the refused call left nothing in history (the LLM failure is recorded) */
+  assert_int_equal(doctag_job_list_total(after), doctag_job_list_total(before) + 1);
+  doctag_job_list_free(before);
+  doctag_job_list_free(after);
+}
+
+/* A caller built against version 1 of the options passes a shorter struct:
+ * the library reads none of the later fields (strict stays false). */
+static void test_version_1_options_are_read_as_version_1(void **state)
+{
+  fixture *f = *state;
+  size_t v1 = offsetof(doctag_process_options, strict);
+  /* The v1 struct sits at the end of a page-sized buffer filled with 0xff:
+   * reading past it would see strict = true (and fail the call). */
+  unsigned char *buf = g_malloc(4096);
+  memset(buf, 0xff, 4096);
+  doctag_process_options init = DOCTAG_PROCESS_OPTIONS_INIT;
+  init.version = 1;
+  init.model_name = "openai/gpt-4o-mini";
+  unsigned char *at = buf + 4096 - sizeof init;
+  memcpy(at, &init, v1);
+  doctag_result *r = NULL;
+  assert_int_equal(doctag_process_buffer(f->ctx, &r, f->pdf, f->pdf_len, (doctag_process_options *)at), DOCTAG_OK);
+  assert_int_equal(doctag_result_warning_count(r), 1);
+  doctag_result_free(r);
+  doctag_process_options v2;
+  assert_int_equal(doctag_process_options_init(&v2, 2), DOCTAG_OK);
+  assert_false(v2.strict);
+  assert_int_equal(doctag_process_options_init(&v2, 3), DOCTAG_EINVAL);
+  g_free(buf);
 }
 
 int main(void)
@@ -279,6 +383,8 @@ int main(void)
     cmocka_unit_test(test_fetch_url_is_guarded),
     cmocka_unit_test(test_deleting_jobs_removes_unreferenced_blobs),
     cmocka_unit_test(test_text_cap_is_configurable),
+    cmocka_unit_test(test_missing_key_warns_or_fails_when_strict),
+    cmocka_unit_test(test_version_1_options_are_read_as_version_1),
   };
   return cmocka_run_group_tests_name("process_history", tests, setup, teardown);
 }

@@ -1,0 +1,85 @@
+"""Warnings (issue 14): a model that needs a key, with none known, is
+tagged offline and says so; "strict": true makes it a 400 instead. Batch
+progress events and history keep the warnings."""
+import json
+
+from conftest import detail
+from test_batch import local_row, wait_done
+from test_single import process, text_pdf
+from test_ws import connect, read_all
+
+NO_KEY = "No API key for model 'openai/gpt-4o-mini': tagged with the offline tagger"
+
+
+def test_single_without_key_warns(alice):
+    r = process(alice, text_pdf(), config=json.dumps({"model_name": "openai/gpt-4o-mini", "num_tags": 5}))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["warnings"] == [NO_KEY]
+    assert body["tags"]
+    doc = alice.get(f"/api/history/documents/{body['document_id']}").json()
+    assert doc["processing_metadata"]["warnings"] == [NO_KEY]
+
+
+def test_default_model_without_key_warns_and_local_does_not(alice):
+    r = process(alice, text_pdf(), config=json.dumps({}))
+    assert r.status_code == 200, r.text
+    assert r.json()["warnings"] == [NO_KEY]
+    r = process(alice, text_pdf(), config=json.dumps({"model_name": "local", "strict": True}))
+    assert r.status_code == 200, r.text
+    assert r.json()["warnings"] == []
+
+
+def test_strict_without_key_is_400_and_not_recorded(alice):
+    before = alice.get("/api/history/jobs").json()["total"]
+    cfg = json.dumps({"model_name": "mistralai/mistral-7b", "strict": True})
+    r = process(alice, text_pdf(), config=cfg)
+    assert r.status_code == 400, r.text
+    assert detail(r) == "No API key for model 'mistralai/mistral-7b'"
+    r = alice.post("/api/single/tag-text", json={"text": "water meters and tariffs " * 10,
+                                                 "config": {"model_name": "mistralai/mistral-7b", "strict": True}})
+    if r.status_code != 404:  # the plain-text route, when this build has it
+        assert r.status_code == 400 and detail(r) == "No API key for model 'mistralai/mistral-7b'", r.text
+    assert alice.get("/api/history/jobs").json()["total"] == before
+
+
+def test_strict_must_be_a_boolean(alice):
+    r = process(alice, text_pdf(), config=json.dumps({"model_name": "local", "strict": "yes"}))
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"][0]["loc"][-1] == "strict"
+
+
+def test_batch_events_and_history_carry_warnings(server, alice):
+    rows = [local_row("en_invoice.pdf"), local_row("en_recipe.pdf")]
+    r = alice.post("/api/batch/start", json={"documents": rows, "config": {"model_name": "openai/gpt-4o-mini"}})
+    assert r.status_code == 200, r.text
+    job_id = r.json()["job_id"]
+    ws = connect(server, job_id, token=alice.token)
+    msgs, _ = read_all(ws)
+    results = []
+    for m in msgs:
+        if m.get("type") == "catchup":
+            results += m["results"]
+        elif m.get("type") == "progress" and m["status"] != "processing":
+            results.append(m)
+    assert sorted(x["row_id"] for x in results) == [0, 1], msgs
+    for x in results:
+        assert x["status"] == "success", x
+        assert x["metadata"]["warnings"] == [NO_KEY], x
+    assert wait_done(alice, job_id)["processed_count"] == 2
+    job = alice.get(f"/api/history/jobs/{job_id}").json()
+    for d in job["documents"]:
+        doc = alice.get(f"/api/history/documents/{d['id']}").json()
+        assert doc["processing_metadata"]["warnings"] == [NO_KEY]
+
+
+def test_batch_strict_rows_fail_with_the_key_error(alice):
+    rows = [local_row("en_invoice.pdf")]
+    r = alice.post("/api/batch/start", json={"documents": rows,
+                                             "config": {"model_name": "openai/gpt-4o-mini", "strict": True}})
+    assert r.status_code == 200, r.text
+    s = wait_done(alice, r.json()["job_id"])
+    assert (s["processed_count"], s["failed_count"]) == (0, 1)
+    job = alice.get(f"/api/history/jobs/{r.json()['job_id']}").json()
+    assert job["documents"][0]["error_message"] == "No API key for model 'openai/gpt-4o-mini'"
+    assert job["config"]["strict"] is True
