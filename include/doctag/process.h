@@ -24,7 +24,9 @@ typedef enum doctag_ocr_mode {
 typedef enum doctag_page_method {
   DOCTAG_PAGE_EMPTY = 0,     /* no text at all (blank page) */
   DOCTAG_PAGE_TEXT = 1,      /* the PDF's text layer */
-  DOCTAG_PAGE_OCR = 2        /* tesseract */
+  DOCTAG_PAGE_OCR = 2,       /* tesseract */
+  DOCTAG_PAGE_OCR_NO_MODEL = 3 /* a scan in a script no installed OCR model reads: no text,
+                                * and a warning names the package to install */
 } doctag_page_method;
 
 /** A page as it is finished, in page order (see on_page). */

@@ -135,7 +135,15 @@ static doctag_status read_page(job *j, PopplerDocument *doc, words_doc **wd, uns
             garble_name(q), c1 - c0, c2 - c1, img.single_id >= 0 ? "native" : "rendered", ppi, cpu_now() - c2);
     if (st)
       goto out;
-    if (r.blank || !has_visible(r.text)) {
+    if (r.missing[0]) {
+      /* a script no installed model reads: no text rather than garbage */
+      char pkg[64];
+      lang_package(r.missing, pkg, sizeof pkg);
+      set_page_text(p, r.text);
+      p->method = DOCTAG_PAGE_OCR_NO_MODEL;
+      p->confidence = 0;
+      p->warning = g_strdup_printf("no OCR model installed for script %s (install %s)", r.script, pkg);
+    } else if (r.blank || !has_visible(r.text)) {
       /* OCR found nothing: keep whatever the layer had (a thin page) */
       bool keep = has_visible(layer.text->str);
       set_page_text(p, keep ? g_string_free(layer.text, FALSE) : g_strdup(""));
@@ -150,6 +158,8 @@ static doctag_status read_page(job *j, PopplerDocument *doc, words_doc **wd, uns
       p->method = DOCTAG_PAGE_OCR;
       p->confidence = r.confidence;
       lang_count(p->text, p->len, &out->counts);
+      const char *own = lang_native(r.languages);
+      out->counts.other_lang = g_intern_string(own ? own : r.languages);
     }
   } else {
     bool visible = q != PAGE_MISSING;
@@ -248,6 +258,8 @@ static int deliver(job *j, slot *s, unsigned int index, extract_doc *out, lang_c
   total->latin += s->counts.latin;
   total->deva += s->counts.deva;
   total->other += s->counts.other;
+  if (!total->other_lang)
+    total->other_lang = s->counts.other_lang;
   if (!req->keep_pages) {
     g_free(p->text);
     p->text = NULL;

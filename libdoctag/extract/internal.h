@@ -21,6 +21,7 @@
 /* Letters of a text per script (lang.c). */
 typedef struct lang_counts {
   size_t latin, deva, other;
+  const char *other_lang;     /* interned: the language OCR read the other letters with ("ben"), or NULL */
 } lang_counts;
 
 /* What a text layer looks like (garble.c): visible characters, suspicious
@@ -154,12 +155,28 @@ bool garble_is_mark(gunichar c);
 
 void lang_count(const char *text, size_t len, lang_counts *c);
 void lang_count_unichar(gunichar u, lang_counts *c);
-/* "eng", "hin", "hin+eng" or "" from letter counts. */
+/* "eng", "hin", "hin+eng" or "" from letter counts; other_lang when other
+ * letters outnumber Latin and Devanagari ones. */
 const char *lang_from_counts(const lang_counts *c);
-/* Tesseract languages for a page, "eng" or "eng+hin": from its text layer
- * when it has letters, else from OSD's script name; NULL when neither says
- * anything. */
-const char *lang_for_ocr(const lang_counts *text, const char *osd_script);
+/* Which tesseract languages read a page (the one choice, see lang.c). */
+typedef struct ocr_choice {
+  const char *script;         /* static: the script the choice is for, "Latin", "Thai" */
+  char lang[32];              /* languages to read with, "eng+hin"; "" when none is installed */
+  char missing[16];           /* the language that would read the script when none is installed
+                               * ("tha"), else "" */
+} ocr_choice;
+/* Chooses from the page's text layer when it has Latin or Devanagari letters,
+ * else from OSD's script name, among the `installed` languages (NULL-
+ * terminated). False when neither says anything (the caller reads "eng"). */
+bool lang_for_ocr(const lang_counts *text, const char *osd_script, const char *const *installed, ocr_choice *out);
+/* "hin" for "eng+hin": the page's own language when a page is read with
+ * English first and one other; else NULL. Borrowed from `lang`. */
+const char *lang_native(const char *lang);
+/* Whether the script of a tesseract language ("hin", "ben", "pan") draws a
+ * headline through its words. */
+bool lang_has_headline(const char *lang);
+/* The Debian package of a tesseract language: "chi_sim" -> "tesseract-ocr-chi-sim". */
+void lang_package(const char *lang, char *buf, size_t len);
 /* What to try when a page read with `lang` comes out unsure: English and
  * Hindi together; NULL when `lang` already has both. */
 const char *lang_alternative(const char *lang);
@@ -189,6 +206,9 @@ typedef struct ocr_result {
   char *text;                 /* g_malloc, "" when nothing was read */
   double confidence;          /* 0..100, -1 when the page was blank */
   char languages[32];         /* what tesseract ran with */
+  const char *script;         /* static: OSD's script when no model reads it, else NULL */
+  char missing[16];           /* the language that would read the page when none installed
+                               * does ("tha"): no text was kept; else "" */
   int rotation;               /* degrees turned clockwise before reading */
   double skew;                /* degrees corrected */
   bool retried;               /* the low-confidence second pass ran */

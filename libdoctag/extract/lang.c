@@ -1,5 +1,5 @@
-/* Languages from Unicode scripts: we ship English and Hindi, so the question
- * is how much of a text is Devanagari and how much Latin. */
+/* Languages from Unicode scripts (how much of a text is Devanagari, how much
+ * Latin, how much another script), and which tesseract models read a page. */
 #include "extract/internal.h"
 
 #include <string.h>
@@ -46,6 +46,8 @@ void lang_count(const char *text, size_t len, lang_counts *c)
 const char *lang_from_counts(const lang_counts *c)
 {
   size_t total = c->latin + c->deva;
+  if (c->other_lang && c->other > total)
+    return c->other_lang;
   if (total == 0)
     return "";
   double deva = (double)c->deva / (double)total;
@@ -63,26 +65,137 @@ const char *extract_detect_language(const char *text, size_t len)
   return lang_from_counts(&c);
 }
 
-/* Hindi is read as "eng+hin", English first, on pages of either script.
- * Tesseract reads each word with the first language and retries it with the
- * second only when that reading is poor. Hindi print uses Latin digits, and
- * the hin model reads them badly ('1' as '4', ']' or nothing): with hin first
- * those misreadings stand, with eng first the digits come out right and the
- * Devanagari words (Devanagari digits included), which eng cannot read, go
- * to hin. On the corpus's three Hindi scans "eng+hin" loses 37 characters
- * where "hin" loses 57 and "hin+eng" 90 (and on a mixed notice "hin+eng"
- * reads "1800" as "7800"), for a quarter to a third more CPU time per Hindi
- * page. English pages are read with "eng" alone: a second language costs
- * them time and accuracy. */
-const char *lang_for_ocr(const lang_counts *text, const char *osd_script)
+/* Tesseract's languages for the scripts OSD names, written once. A page is
+ * read with the first installed language of its script; when none is, the
+ * page says which package would read it (the first language's). More are a
+ * line here away; README's "OCR languages" says how to install them. Hindi,
+ * Marathi, Nepali and Sanskrit share Devanagari: pages are read as Hindi
+ * unless the caller names another (languages "mar"). */
+typedef struct script_model {
+  const char *script;         /* OSD's name */
+  const char *langs[4];       /* in order of preference */
+  bool headline;              /* words hang from a line drawn through them (shirorekha) */
+} script_model;
+
+static const script_model script_models[] = {
+  { "Latin", { "eng" }, false },
+  { "Devanagari", { "hin", "mar", "nep", "san" }, true },
+  { "Bengali", { "ben", "asm" }, true },
+  { "Gurmukhi", { "pan" }, true },
+  { "Gujarati", { "guj" }, false },
+  { "Oriya", { "ori" }, false },
+  { "Tamil", { "tam" }, false },
+  { "Telugu", { "tel" }, false },
+  { "Kannada", { "kan" }, false },
+  { "Malayalam", { "mal" }, false },
+  { "Arabic", { "ara", "urd", "fas" }, false },
+  { "Han", { "chi_sim", "chi_tra" }, false },
+  { "Japanese", { "jpn" }, false },
+  { "Korean", { "kor" }, false },
+  { "Hangul", { "kor" }, false },
+  { "Thai", { "tha" }, false },
+  { "Cyrillic", { "rus", "ukr", "bul", "srp" }, false },
+  { "Greek", { "ell" }, false },
+  { "Hebrew", { "heb" }, false },
+  { "Armenian", { "hye" }, false },
+  { "Georgian", { "kat" }, false },
+  { "Ethiopic", { "amh" }, false },
+  { "Khmer", { "khm" }, false },
+  { "Lao", { "lao" }, false },
+  { "Myanmar", { "mya" }, false },
+  { "Sinhala", { "sin" }, false },
+  { "Tibetan", { "bod" }, false },
+  { "Thaana", { "div" }, false },
+  { "Syriac", { "syr" }, false },
+  { "Fraktur", { "frk" }, false },
+};
+
+/* NULL `installed`: not known, every language counts as installed. */
+static bool installed_has(const char *const *installed, const char *lang)
 {
-  if (text && text->latin + text->deva >= MIXED_MIN_LETTERS) {
-    double deva = (double)text->deva / (double)(text->latin + text->deva);
-    return deva <= MIXED_SHARE ? "eng" : "eng+hin";
+  if (!installed)
+    return true;
+  for (size_t i = 0; installed[i]; i++)
+    if (!strcmp(installed[i], lang))
+      return true;
+  return false;
+}
+
+void lang_package(const char *lang, char *buf, size_t len)
+{
+  g_snprintf(buf, len, "tesseract-ocr-%s", lang);
+  for (char *p = buf; *p; p++)
+    if (*p == '_')
+      *p = '-';
+}
+
+/* Pages in a script other than Latin are read as "eng+<its language>",
+ * English first. Tesseract reads each word with the first language and
+ * retries it with the second only when that reading is poor. Indian print
+ * uses Latin digits, and hin reads them badly ('1' as '4', ']' or nothing):
+ * with hin first those misreadings stand, with eng first the digits come out
+ * right and the words eng cannot read go to hin. On the corpus's three Hindi
+ * scans "eng+hin" loses 37 characters where "hin" loses 57 and "hin+eng" 90
+ * (on a mixed notice "hin+eng" reads "1800" as "7800"). English is sure of
+ * some words it should not have read at all (Devanagari "फ़ुट" as "He"):
+ * ocr.c reads every Latin word of such a page again with the page's own
+ * language and keeps the surer reading. English pages are read with "eng"
+ * alone: a second language costs them time and accuracy. */
+static void choose_script(const script_model *m, const char *const *installed, ocr_choice *out)
+{
+  const char *lang = NULL;
+  for (size_t i = 0; i < G_N_ELEMENTS(m->langs) && m->langs[i]; i++)
+    if (installed_has(installed, m->langs[i])) {
+      lang = m->langs[i];
+      break;
+    }
+  out->script = m->script;
+  if (!lang) {
+    g_strlcpy(out->missing, m->langs[0], sizeof out->missing);
+    return;
   }
-  if (osd_script && *osd_script)
-    return strcmp(osd_script, "Devanagari") == 0 ? "eng+hin" : "eng";
-  return NULL;
+  if (!strcmp(lang, "eng")) {
+    g_strlcpy(out->lang, "eng", sizeof out->lang);
+    return;
+  }
+  if (installed_has(installed, "eng"))
+    g_snprintf(out->lang, sizeof out->lang, "eng+%s", lang);
+  else
+    g_strlcpy(out->lang, lang, sizeof out->lang);
+}
+
+bool lang_has_headline(const char *lang)
+{
+  for (size_t k = 0; lang && k < G_N_ELEMENTS(script_models); k++)
+    for (size_t i = 0; i < G_N_ELEMENTS(script_models[k].langs) && script_models[k].langs[i]; i++)
+      if (!strcmp(script_models[k].langs[i], lang))
+        return script_models[k].headline;
+  return false;
+}
+
+const char *lang_native(const char *lang)
+{
+  if (!lang || strncmp(lang, "eng+", 4) != 0 || strchr(lang + 4, '+') || !strcmp(lang + 4, "eng"))
+    return NULL;
+  return lang + 4;
+}
+
+bool lang_for_ocr(const lang_counts *text, const char *osd_script, const char *const *installed, ocr_choice *out)
+{
+  memset(out, 0, sizeof *out);
+  const script_model *m = NULL;
+  /* the text layer, when it has Latin or Devanagari words, knows best */
+  if (text && text->latin + text->deva >= MIXED_MIN_LETTERS && text->latin + text->deva >= text->other) {
+    double deva = (double)text->deva / (double)(text->latin + text->deva);
+    m = &script_models[deva <= MIXED_SHARE ? 0 : 1];
+  }
+  for (size_t k = 0; !m && osd_script && k < G_N_ELEMENTS(script_models); k++)
+    if (!strcmp(script_models[k].script, osd_script))
+      m = &script_models[k];
+  if (!m)
+    return false;
+  choose_script(m, installed, out);
+  return true;
 }
 
 const char *lang_alternative(const char *lang)

@@ -79,9 +79,13 @@ static doctag_status tag_result(const doctag_ctx *ctx, doctag_result *r, const d
                                 double t0, bool pdf)
 {
   size_t visible = visible_chars(r->text->str, MIN_TEXT_CHARS);
-  if (visible < MIN_TEXT_CHARS && pdf)
+  if (visible < MIN_TEXT_CHARS && pdf) {
+    /* the pages' warnings say why (no OCR model for the page's script) */
+    const char *why = doctag_result_warning_count(r) ? doctag_result_warning_at(r, 0) : NULL;
     return err_set(DOCTAG_ENOTEXT, "Could not extract sufficient text from PDF. The document may be "
-                   "blank, or a scan OCR could not read (%zu characters found).", visible);
+                   "blank, or a scan OCR could not read (%zu characters found)%s%s.", visible,
+                   why ? ". " : "", why ? why : "");
+  }
   if (visible < MIN_TEXT_CHARS)
     return err_set(DOCTAG_ENOTEXT, "Not enough text to tag: %zu visible characters, at least %d are needed.",
                    visible, MIN_TEXT_CHARS);

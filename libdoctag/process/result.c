@@ -39,7 +39,7 @@ void result_note_text_cap(doctag_result *r, uint64_t cap)
 
 void result_summarise(doctag_result *r)
 {
-  unsigned int text_pages = 0, ocr_pages = 0;
+  unsigned int text_pages = 0, ocr_pages = 0, unread = 0;
   double conf_sum = 0;
   for (unsigned int i = 0; i < r->pages_read; i++) {
     const extract_page *p = &r->pages[i];
@@ -47,9 +47,11 @@ void result_summarise(doctag_result *r)
       result_add_warning(r, "Page %u: %s", i + 1, p->warning);
     if (p->method == DOCTAG_PAGE_TEXT)
       text_pages++;
-    else if (p->method == DOCTAG_PAGE_OCR) {
+    else if (p->method == DOCTAG_PAGE_OCR || p->method == DOCTAG_PAGE_OCR_NO_MODEL) {
+      /* a page no model could read is a scan read with no confidence */
       ocr_pages++;
       conf_sum += p->confidence < 0 ? 0 : p->confidence;
+      unread += p->method == DOCTAG_PAGE_OCR_NO_MODEL;
     }
   }
   r->ocr_confidence = ocr_pages ? conf_sum / ocr_pages : -1;
@@ -62,7 +64,7 @@ void result_summarise(doctag_result *r)
     r->extraction_method = "ocr_tesseract";
   else
     r->extraction_method = "hybrid";
-  if (!text_pages && !ocr_pages)
+  if ((!text_pages && !ocr_pages) || unread)
     r->quality = "low";
   else if (!ocr_pages || r->ocr_confidence >= QUALITY_HIGH_CONF)
     r->quality = "high";
@@ -70,6 +72,9 @@ void result_summarise(doctag_result *r)
     r->quality = "medium";
   else
     r->quality = "low";
+  /* text is missing from a page: a person should look, tags or not */
+  if (unread)
+    r->needs_review = true;
 }
 
 DOCTAG_API void doctag_result_free(doctag_result *r)
@@ -167,6 +172,7 @@ static const char *page_method_name(doctag_page_method m)
   switch (m) {
   case DOCTAG_PAGE_TEXT: return "text_layer";
   case DOCTAG_PAGE_OCR: return "ocr_tesseract";
+  case DOCTAG_PAGE_OCR_NO_MODEL: return "ocr_no_model";
   default: return "empty";
   }
 }

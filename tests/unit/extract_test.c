@@ -46,10 +46,12 @@ static bool is_benchmark(json_t *e)
   return json_is_true(json_object_get(e, "benchmark"));
 }
 
-/* Runs extract_run on a corpus file with the given OCR mode; pages kept. */
-static doctag_status run(const char *rel, doctag_ocr_mode ocr, const char *password, extract_doc *doc)
+/* Runs extract_run on a file of the corpus in `dir` with the given OCR
+ * mode; pages kept. */
+static doctag_status run_in(const char *dir, const char *rel, doctag_ocr_mode ocr, const char *password,
+                            extract_doc *doc)
 {
-  char *path = tu_corpus_path(rel);
+  char *path = g_build_filename(dir, rel, NULL);
   size_t len = 0;
   char *data = tu_read(path, &len);
   assert_non_null(data);
@@ -63,6 +65,33 @@ static doctag_status run(const char *rel, doctag_ocr_mode ocr, const char *passw
   return st;
 }
 
+static doctag_status run(const char *rel, doctag_ocr_mode ocr, const char *password, extract_doc *doc)
+{
+  return run_in(tu_corpus_dir(), rel, ocr, password, doc);
+}
+
+/* The generated fixtures (DOCTAG_FIXTURES), which the shared corpus does not
+ * replace for the scan-only documents: NULL when they are not there. */
+static const char *fixtures_dir(void)
+{
+  const char *d = getenv("DOCTAG_FIXTURES");
+  char *m = d ? g_build_filename(d, "manifest.json", NULL) : NULL;
+  bool ok = m && g_file_test(m, G_FILE_TEST_EXISTS);
+  g_free(m);
+  return ok ? d : NULL;
+}
+
+static json_t *fixtures_manifest(void)
+{
+  static json_t *m;
+  if (!m && fixtures_dir()) {
+    char *p = g_build_filename(fixtures_dir(), "manifest.json", NULL);
+    m = json_load_file(p, 0, NULL);
+    g_free(p);
+  }
+  return m;
+}
+
 static char *joined(const extract_doc *doc)
 {
   GString *s = g_string_new(NULL);
@@ -74,15 +103,20 @@ static char *joined(const extract_doc *doc)
   return g_string_free(s, FALSE);
 }
 
-static char *truth_of(json_t *e)
+static char *truth_in(const char *dir, json_t *e)
 {
   const char *t = str_field(e, "truth");
   if (!t)
     return NULL;
-  char *p = tu_corpus_path(t);
+  char *p = g_build_filename(dir, t, NULL);
   char *text = tu_read(p, NULL);
   g_free(p);
   return text;
+}
+
+static char *truth_of(json_t *e)
+{
+  return truth_in(tu_corpus_dir(), e);
 }
 
 /* Our language code for a manifest language. */
@@ -114,7 +148,7 @@ static char *command_output(char **argv)
 
 /* Extracts (OCR auto) the manifest entry `e` when it is of `kind` and not a
  * benchmark file (those are bench/extract.sh's); false to skip it. */
-static bool extract_entry(json_t *e, const char *kind, extract_doc *doc)
+static bool extract_entry_in(const char *dir, json_t *e, const char *kind, extract_doc *doc)
 {
   const char *k = str_field(e, "kind"), *rel = str_field(e, "path");
   if (!k || strcmp(k, kind) != 0)
@@ -123,9 +157,14 @@ static bool extract_entry(json_t *e, const char *kind, extract_doc *doc)
     printf("  %-44s skipped here: a benchmark (bench/extract.sh)\n", rel);
     return false;
   }
-  if (run(rel, DOCTAG_OCR_AUTO, NULL, doc))
+  if (run_in(dir, rel, DOCTAG_OCR_AUTO, NULL, doc))
     fail_msg("%s: %s", rel, doctag_error_last()->message);
   return true;
+}
+
+static bool extract_entry(json_t *e, const char *kind, extract_doc *doc)
+{
+  return extract_entry_in(tu_corpus_dir(), e, kind, doc);
 }
 
 static void test_text_layer(void **state)
@@ -257,20 +296,24 @@ out:
   return text;
 }
 
-/* OCR against the baseline (pdftoppm -r 300 + tesseract --psm 3 -l LANG):
+/* OCR against the baseline (pdftoppm -r 300 + tesseract --psm 3 -l LANG,
+ * the manifest's language, which is the right one for the page's script):
  * every upright file with no more character errors than the baseline (and so
  * in total), every turned one read where the baseline reads garbage; list
- * bullets read as bullets (tesseract's models have no "•"). */
-static void test_scanned_ocr(void **state)
+ * bullets read as bullets (tesseract's models have no "•"). Over the corpus
+ * in `dir`; `scan_only`: only the fixtures' scan-only documents (Hindi
+ * words, tables and digits the shared corpus lacks, Bengali, Tamil). */
+static void check_scans(const char *dir, json_t *m, bool scan_only, size_t *checked, double *errors,
+                        double *base_errors)
 {
-  (void)state;
-  json_t *m = tu_manifest(), *e;
-  size_t i, checked = 0;
-  double errors = 0, base_errors = 0; /* character errors over the files with a baseline */
+  json_t *e;
+  size_t i;
   json_array_foreach(m, i, e) {
     const char *rel = str_field(e, "path"), *lang = str_field(e, "lang");
     extract_doc doc;
-    if (!extract_entry(e, "scanned", &doc))
+    if (scan_only && !json_is_true(json_object_get(e, "scan_only")))
+      continue;
+    if (!extract_entry_in(dir, e, "scanned", &doc))
       continue;
     GString *confs = g_string_new(NULL);
     for (unsigned int p = 0; p < doc.pages_read; p++) {
@@ -278,12 +321,13 @@ static void test_scanned_ocr(void **state)
       if (doc.pages[p].method != DOCTAG_PAGE_OCR)
         fail_msg("%s page %u: method %d, expected OCR", rel, p + 1, doc.pages[p].method);
       assert_true(doc.pages[p].confidence >= 50 && doc.pages[p].confidence <= 100);
+      assert_null(doc.pages[p].warning);
       g_string_append_printf(confs, "%s%.0f", p ? "/" : "", doc.pages[p].confidence);
     }
-    char *got = joined(&doc), *truth = truth_of(e);
+    char *got = joined(&doc), *truth = truth_in(dir, e);
     assert_non_null(truth);
     double cer = tu_cer(truth, got), we = tu_word_error(truth, got);
-    char *path = tu_corpus_path(rel);
+    char *path = g_build_filename(dir, rel, NULL);
     char *base = baseline_ocr(path, lang ? lang : "eng");
     double base_cer = base ? tu_cer(truth, base) : -1;
     bool rotated = json_is_integer(json_object_get(e, "rotation"));
@@ -298,11 +342,19 @@ static void test_scanned_ocr(void **state)
         if (cer > base_cer)
           fail_msg("%s: CER %.2f%% is worse than the baseline's %.2f%%", rel, 100 * cer, 100 * base_cer);
         double chars = (double)g_utf8_strlen(truth, -1);
-        errors += cer * chars;
-        base_errors += base_cer * chars;
+        *errors += cer * chars;
+        *base_errors += base_cer * chars;
       }
     } else {
-      assert_true(cer <= (rotated ? ROTATED_MAX_CER : 0.05));
+      assert_true(cer <= (rotated ? ROTATED_MAX_CER : 0.07));
+    }
+    /* Hindi: also no worse than reading it English first, as tesseract's
+     * users are told to (-l eng+hin) */
+    if (base && lang && !strcmp(lang, "hin")) {
+      char *both = baseline_ocr(path, "eng+hin");
+      if (both && cer > tu_cer(truth, both))
+        fail_msg("%s: CER %.2f%% is worse than -l eng+hin's %.2f%%", rel, 100 * cer, 100 * tu_cer(truth, both));
+      g_free(both);
     }
     assert_string_equal(doc.language, expected_language(lang));
     if (count_bullets(got) != count_bullets(truth))
@@ -313,12 +365,93 @@ static void test_scanned_ocr(void **state)
     g_free(got);
     g_free(truth);
     extract_doc_clear(&doc);
-    checked++;
+    (*checked)++;
   }
+}
+
+static void test_scanned_ocr(void **state)
+{
+  (void)state;
+  size_t checked = 0;
+  double errors = 0, base_errors = 0; /* character errors over the files with a baseline */
+  check_scans(tu_corpus_dir(), tu_manifest(), false, &checked, &errors, &base_errors);
+  if (tu_shared_corpus() && fixtures_manifest())
+    check_scans(fixtures_dir(), fixtures_manifest(), true, &checked, &errors, &base_errors);
   printf("  %zu scanned files checked; upright pages: %.0f character errors, baseline %.0f\n", checked, errors,
          base_errors);
   assert_true(checked > 0);
   assert_true(errors <= base_errors);
+}
+
+/* A scan in a script no installed model reads (the fixtures' Thai page; the
+ * install script leaves tesseract-ocr-tha out on purpose): the page says so,
+ * the result needs review, a warning names the package, and no tags come
+ * from garbage. */
+static void test_script_without_model(void **state)
+{
+  (void)state;
+  json_t *m = fixtures_manifest(), *e;
+  size_t i, checked = 0;
+  if (!m) {
+    printf("  no generated fixtures: skipped\n");
+    return;
+  }
+  json_array_foreach(m, i, e) {
+    const char *kind = str_field(e, "kind"), *rel = str_field(e, "path"), *lang = str_field(e, "lang");
+    if (!kind || strcmp(kind, "scanned_no_model") != 0)
+      continue;
+    char *path = g_build_filename(fixtures_dir(), rel, NULL);
+    doctag_result *r = NULL;
+    if (doctag_extract_file(ctx, &r, path, NULL))
+      fail_msg("%s: %s", rel, doctag_error_last()->message);
+    char pkg[64];
+    g_snprintf(pkg, sizeof pkg, "(install tesseract-ocr-%s)", lang);
+    const char *w = doctag_result_warning_at(r, 0);
+    printf("  %-44s method %d, quality %s, needs_review %d, warning: %s\n", rel, doctag_result_page_method(r, 0),
+           doctag_result_quality(r), doctag_result_needs_review(r), w ? w : "(none)");
+    assert_non_null(w);
+    assert_true(g_str_has_prefix(w, "Page 1: no OCR model installed for script "));
+    assert_non_null(strstr(w, pkg));
+    assert_int_equal(doctag_result_page_method(r, 0), DOCTAG_PAGE_OCR_NO_MODEL);
+    assert_true(doctag_result_is_scanned(r));
+    assert_true(doctag_result_needs_review(r));
+    assert_string_equal(doctag_result_quality(r), "low");
+    assert_true(doctag_result_ocr_confidence(r) < 50);
+    assert_string_equal(doctag_result_page_text(r, 0), "");
+    char *json = NULL;
+    assert_int_equal(doctag_result_to_json(r, &json), DOCTAG_OK);
+    assert_non_null(strstr(json, "\"ocr_no_model\""));
+    assert_non_null(strstr(json, pkg));
+    doctag_free(json);
+    doctag_result_free(r);
+
+    /* tagging it: no tags from garbage, and the error says why */
+    doctag_process_options o = DOCTAG_PROCESS_OPTIONS_INIT;
+    o.model_name = "local";
+    r = NULL;
+    doctag_status st = doctag_process_file(ctx, &r, path, &o);
+    printf("  %-44s process: %s: %s\n", rel, doctag_status_name(st), st ? doctag_error_last()->message : "");
+    assert_int_equal(st, DOCTAG_ENOTEXT);
+    assert_null(r);
+    assert_non_null(strstr(doctag_error_last()->message, pkg));
+
+    /* the caller names the language: it is used or the call says it is not
+     * installed (tesseract itself would read "tha+eng" with eng alone) */
+    doctag_process_options named = DOCTAG_PROCESS_OPTIONS_INIT;
+    char langs[40];
+    g_snprintf(langs, sizeof langs, "%s+eng", lang);
+    named.languages = langs;
+    named.ocr = DOCTAG_OCR_FORCE;
+    r = NULL;
+    st = doctag_extract_file(ctx, &r, path, &named);
+    printf("  %-44s languages %s: %s: %s\n", rel, langs, doctag_status_name(st), st ? doctag_error_last()->message : "");
+    assert_int_equal(st, DOCTAG_EOCR);
+    assert_non_null(strstr(doctag_error_last()->message, pkg));
+    assert_null(r);
+    g_free(path);
+    checked++;
+  }
+  assert_true(checked > 0);
 }
 
 /* OCR off: a scan has no text; OCR forced on a text document reads it. */
@@ -543,6 +676,7 @@ int main(void)
     cmocka_unit_test(test_public_extract),
     cmocka_unit_test(test_ocr_modes),
     cmocka_unit_test(test_scanned_ocr),
+    cmocka_unit_test(test_script_without_model),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

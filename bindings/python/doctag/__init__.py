@@ -44,7 +44,8 @@ __all__ = [
 ] + sorted(_capi.error_classes)
 
 _OCR_MODES = {"auto": _capi.OCR_AUTO, "force": _capi.OCR_FORCE, "off": _capi.OCR_OFF}
-_PAGE_METHODS = {_capi.PAGE_EMPTY: "empty", _capi.PAGE_TEXT: "text", _capi.PAGE_OCR: "ocr"}
+_PAGE_METHODS = {_capi.PAGE_EMPTY: "empty", _capi.PAGE_TEXT: "text", _capi.PAGE_OCR: "ocr",
+                 _capi.PAGE_OCR_NO_MODEL: "ocr_no_model"}
 
 #: One tag with the tagger's score and whether it occurs in the text.
 Tag = _namedtuple("Tag", "tag score evidence")
