@@ -69,22 +69,33 @@ static bool has_visible(const char *s)
   return false;
 }
 
-static doctag_status read_page(job *j, PopplerDocument *doc, unsigned int index, slot *out)
+/* wd: this worker's text layout view of the document, opened on first use */
+static doctag_status read_page(job *j, PopplerDocument *doc, words_doc **wd, unsigned int index, slot *out)
 {
   const extract_request *req = j->req;
   extract_page *p = &out->page;
   memset(out, 0, sizeof *out);
   p->confidence = -1;
+  pdf_cause_reset();
   PopplerPage *page = poppler_document_get_page(doc, (int)index);
-  if (!page)
-    return err_set(DOCTAG_EPDF, "page %u of %u cannot be read", index + 1, j->page_count);
+  if (!page) {
+    /* the caller prefixes "page N: " */
+    const char *why = pdf_cause();
+    return err_set(DOCTAG_EPDF, "cannot be read (poppler: %s); the document claims %u page%s",
+                   why ? why : "no page object", j->page_count, j->page_count == 1 ? "" : "s");
+  }
 
+  if (!*wd && !(*wd = pdf_words_open(&j->src))) {
+    g_object_unref(page);
+    return doctag_error_last()->code;
+  }
   pdf_text layer;
-  pdf_page_text(page, &layer);
+  pdf_page_text(*wd, index, &layer);
   page_quality q = garble_judge_stats(&layer.stats, layer.legacy_font);
-  if (layer.deva_joins || layer.deva_reorders || layer.splits)
+  if (layer.deva_joins || layer.deva_reorders || layer.splits || layer.hyphen_joins)
     g_debug("page %u: text layer repaired: %u spaces inside Devanagari words removed, %u vowel signs "
-            "reordered, %u glued words split", index + 1, layer.deva_joins, layer.deva_reorders, layer.splits);
+            "reordered, %u glued words split, %u hyphenated words joined", index + 1, layer.deva_joins,
+            layer.deva_reorders, layer.splits, layer.hyphen_joins);
   bool ocr = req->ocr == DOCTAG_OCR_FORCE || (req->ocr == DOCTAG_OCR_AUTO && q != PAGE_GOOD);
   pdf_images img = { .single_id = -1 };
   bool have_img = false;
@@ -186,6 +197,7 @@ static void work(void *data)
   job *j = data;
   g_mutex_lock(&j->lock);
   PopplerDocument *doc = j->spare;
+  words_doc *wd = NULL;
   j->spare = NULL;
   g_mutex_unlock(&j->lock);
   doctag_status st = DOCTAG_OK;
@@ -207,7 +219,7 @@ static void work(void *data)
     if (j->req->deadline > 0 && ctx_now() > j->req->deadline)
       st = err_set(DOCTAG_ETIMEOUT, "time limit reached at page %u of %u", index + 1, j->page_count);
     else
-      st = read_page(j, doc, index, &s);
+      st = read_page(j, doc, &wd, index, &s);
 
     g_mutex_lock(&j->lock);
     if (st) {
@@ -221,6 +233,7 @@ static void work(void *data)
   g_mutex_unlock(&j->lock);
   if (doc)
     g_object_unref(doc);
+  words_close(wd);
   g_mutex_lock(&j->lock);
   j->running--;
   g_cond_broadcast(&j->cond);
@@ -283,6 +296,7 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
   pdf_source_init(&j.src, bytes, req->password);
   g_bytes_unref(bytes);
   PopplerDocument *doc = NULL;
+  words_doc *wd = NULL;   /* the one-worker path's */
   if ((st = pdf_open(&j.src, &doc))) {
     pdf_source_clear(&j.src);
     ocr_memo_clear(&j.memo);
@@ -290,8 +304,9 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
   }
   int n = poppler_document_get_n_pages(doc);
   if (n <= 0) {
+    const char *why = pdf_cause();
     st = err_set(DOCTAG_EPDF, "invalid page count: the PDF has no readable page (its page tree is damaged "
-                 "or claims an impossible number of pages)");
+                 "or claims an impossible number of pages%s%s)", why ? "; poppler: " : "", why ? why : "");
     goto done;
   }
   if (req->max_pages && (unsigned int)n > req->max_pages) {
@@ -314,7 +329,7 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
       slot s;
       if (req->deadline > 0 && ctx_now() > req->deadline)
         st = err_set(DOCTAG_ETIMEOUT, "time limit reached at page %u of %u", i + 1, j.page_count);
-      else if ((st = read_page(&j, doc, i, &s)))
+      else if ((st = read_page(&j, doc, &wd, i, &s)))
         st = err_wrap(st, "page %u", i + 1);
       else if (deliver(&j, &s, i, out, &total))
         st = err_set(DOCTAG_ECANCELLED, "cancelled by the page callback at page %u", i + 1);
@@ -371,6 +386,7 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
 done:
   if (doc)
     g_object_unref(doc);
+  words_close(wd);
   pdf_source_clear(&j.src);
   ocr_memo_clear(&j.memo);
   if (!st)

@@ -24,6 +24,12 @@
 #define VOWELLESS_MIN_WORDS 8
 /* Fewer visible characters than this is a thin layer. */
 #define THIN_CHARS 40
+/* Share of Devanagari words with a sequence no spelling has (a vowel sign
+ * starting a word or following an independent vowel or another vowel sign,
+ * a dotted circle): the traces of a font whose map is broken, visible on
+ * the page as garbage. */
+#define DEVA_BROKEN_SHARE 0.12
+#define DEVA_BROKEN_MIN_WORDS 10
 
 /* Font size fractions: a real space is at least 0.22 em wide in every
  * Devanagari font of the corpus; spaces poppler inserts after a mark it gave
@@ -87,11 +93,56 @@ static bool ascii_vowel(char c)
   return strchr("aeiouyAEIOUY", c) != NULL;
 }
 
+static bool is_deva_vowel_sign(gunichar c)
+{
+  return (c >= 0x093E && c <= 0x094C) || (c >= 0x094E && c <= 0x094F) || (c >= 0x0955 && c <= 0x0957)
+      || (c >= 0x0962 && c <= 0x0963);
+}
+
+/* Whether `c` after `prev` (0: the start of a word) is a sequence no
+ * Devanagari spelling has. */
+static bool deva_impossible(gunichar prev, gunichar c)
+{
+  if (c == 0x25CC)
+    return true;
+  bool sign = is_deva_vowel_sign(c) || c == 0x094D || c == 0x093C;
+  if (!sign)
+    return false;
+  if (!prev)
+    return true;
+  return (prev >= 0x0904 && prev <= 0x0914) || (is_deva_vowel_sign(prev) && is_deva_vowel_sign(c))
+      || (prev >= 0x0966 && prev <= 0x096F);
+}
+
 void garble_scan(const char *text, size_t len, garble_stats *st)
 {
   memset(st, 0, sizeof *st);
   const char *end = text + len;
+  gunichar prev = 0;         /* the previous character of a Devanagari word, 0 at its start */
+  bool in_deva = false, broken = false;
   for (const char *p = text; p < end && *p;) {
+    if ((unsigned char)*p >= 0x80) {
+      gunichar u = g_utf8_get_char_validated(p, end - p);
+      bool deva = u != (gunichar)-1 && u != (gunichar)-2 && (garble_is_deva(u) || u == 0x25CC);
+      if (deva) {
+        if (!in_deva) {
+          st->deva_words++;
+          in_deva = true;
+          broken = false;
+          prev = 0;
+        }
+        if (!broken && deva_impossible(prev, u)) {
+          broken = true;
+          st->deva_broken++;
+        }
+        prev = u;
+      } else {
+        in_deva = false;
+      }
+    } else {
+      in_deva = false;
+    }
+
     if (g_ascii_isalpha(*p)) {
       /* an ASCII word */
       const char *w = p;
@@ -141,6 +192,8 @@ page_quality garble_judge_stats(const garble_stats *st, bool legacy_font)
     return PAGE_GARBLED;
   if (st->words >= VOWELLESS_MIN_WORDS && (double)st->vowelless / (double)st->words > VOWELLESS_SHARE)
     return PAGE_GARBLED;
+  if (st->deva_words >= DEVA_BROKEN_MIN_WORDS && (double)st->deva_broken / (double)st->deva_words > DEVA_BROKEN_SHARE)
+    return PAGE_GARBLED;
   if (st->visible < THIN_CHARS)
     return PAGE_THIN;
   return PAGE_GOOD;
@@ -173,8 +226,18 @@ bool garble_deva_join(gunichar prev, gunichar next, double gap, double size, boo
 {
   if (!garble_is_deva(prev))
     return false;
+  /* A word never starts with a vowel sign, except the pre-base i (U+093F)
+   * of a font that draws it first and maps it as it draws: "१० िदस बर" is
+   * "१० दिसंबर" with a real space after the digits. Where the i cannot
+   * belong to what precedes it (it only follows a consonant), the gap
+   * decides as between letters. */
+  if (next == 0x093F && !is_deva_consonant(prev) && prev != 0x093C) {
+    if (size <= 0)
+      size = 10;
+    return gap < JOIN_OTHER * size;
+  }
   if (garble_is_mark(next))
-    return true; /* a word never starts with a vowel sign */
+    return true;
   bool closing = next == 0x201D || next == 0x2019 || (next && next < 0x80 && strchr(",;:.!?)]}", (int)next));
   if (!garble_is_deva(next) && !closing)
     return false;

@@ -1,5 +1,7 @@
 /* Internal to extract/: the pieces extract.c puts together.
  *   pdf.c     poppler: opening, metadata, the text layer of a page, page images
+ *   words.cpp a page's words from poppler-cpp (words.h)
+ *   layout.c  lines from those words: direction, bidi order, hyphens
  *   garble.c  is a page's text missing, thin or garbled; Devanagari repairs
  *   ocr.c     tesseract + leptonica, one cached engine per thread
  *   tesslib.c tesseract and leptonica loaded on first OCR (tesslib.h)
@@ -14,6 +16,7 @@
 #include <cairo.h>
 
 #include "extract/extract.h"
+#include "extract/words.h"
 
 /* Letters of a text per script (lang.c). */
 typedef struct lang_counts {
@@ -22,9 +25,11 @@ typedef struct lang_counts {
 } lang_counts;
 
 /* What a text layer looks like (garble.c): visible characters, suspicious
- * ones, lower-case ASCII words and those without a vowel, letters. */
+ * ones, lower-case ASCII words and those without a vowel, Devanagari words
+ * and those no spelling has (a broken font map), letters. */
 typedef struct garble_stats {
   size_t visible, odd, words, vowelless;
+  size_t deva_words, deva_broken;  /* Devanagari words, those with an impossible sequence */
   lang_counts letters;
 } garble_stats;
 
@@ -51,6 +56,12 @@ void pdf_source_clear(pdf_source *src);
  * DOCTAG_EENCRYPTED (password required or wrong), DOCTAG_EIO. */
 doctag_status pdf_open(pdf_source *src, PopplerDocument **out);
 
+/* The last error poppler logged on this thread since pdf_cause_reset()
+ * ("Top-level pages object is wrong type (null)"), or NULL. Borrowed,
+ * thread-local, valid until the next poppler call on this thread. */
+void pdf_cause_reset(void);
+const char *pdf_cause(void);
+
 /* Metadata title, trimmed, or NULL (g_malloc). */
 char *pdf_meta_title(PopplerDocument *doc);
 
@@ -59,16 +70,33 @@ typedef struct pdf_text {
   GString *text;              /* rebuilt text, lines separated by '\n' */
   unsigned int glyphs;        /* characters poppler reported */
   unsigned int deva_joins;    /* spurious spaces removed inside Devanagari words */
-  unsigned int splits;        /* words glued across columns or lines, split again */
+  unsigned int splits;        /* spaces put where poppler saw none (a gap) */
+  unsigned int hyphen_joins;  /* words split by a line-end hyphen, joined */
   unsigned int deva_reorders; /* pre-base vowel signs moved after their consonant */
   bool legacy_font;           /* a legacy (non-Unicode) Indic font is used */
   garble_stats stats;         /* of the text (spaces aside, the same as poppler's) */
 } pdf_text;
 
-/* The text layer of `page`, rebuilt from poppler's glyph boxes so that words
- * of different columns are not glued and Devanagari words are not split.
+/* poppler-cpp's view of the document of `src` (words.h), for the text
+ * layer; NULL (with err_set) when it cannot open what poppler-glib opened.
+ * Release with words_close(). */
+words_doc *pdf_words_open(const pdf_source *src);
+
+/* The text layer of page `index`, rebuilt from poppler's words (layout.c):
+ * lines by direction, right-to-left lines in logical order, Devanagari words
+ * not split, line-end hyphens joined where the whole is a word.
  * out->text is newly allocated (g_string_free it). */
-void pdf_page_text(PopplerPage *page, pdf_text *out);
+void pdf_page_text(words_doc *wd, unsigned int index, pdf_text *out);
+
+/* ---- layout.c ---- */
+
+/* Lines of text from a page's words into out->text (newly allocated) and
+ * its repair counts. */
+void layout_text(const words_page *wp, pdf_text *out);
+/* Joins "ex-\nisting" where the joined form is a word of the text or of the
+ * system word list; leaves compounds ("well-\nknown") as printed. Returns
+ * the joins made. */
+unsigned int layout_join_hyphens(GString *text);
 
 /* Area of the page covered by images, as a fraction of the page (0..1), and
  * when the page is essentially one image, that image's id and its area. */

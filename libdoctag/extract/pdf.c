@@ -81,6 +81,9 @@ static bool has_eof_marker(const unsigned char *data, size_t len)
 
 static doctag_status open_failed(const pdf_source *src, GError *e)
 {
+  /* poppler's GError says "PDF document is damaged"; its log says why */
+  const char *cause = pdf_cause();
+  char *why = g_strdup_printf("%s%s%s", e ? e->message : "unknown error", cause ? ": " : "", cause ? cause : "");
   gsize len = 0;
   const unsigned char *data = g_bytes_get_data(src->bytes, &len);
   doctag_status st;
@@ -88,10 +91,10 @@ static doctag_status open_failed(const pdf_source *src, GError *e)
     st = src->password && *src->password ? err_set(DOCTAG_EENCRYPTED, "PDF is encrypted: the password is wrong")
                                          : err_set(DOCTAG_EENCRYPTED, "PDF is encrypted: a password is required");
   else if (!has_eof_marker(data, len))
-    st = err_set(DOCTAG_EPDF, "PDF is truncated: it has no %%%%EOF marker at the end and poppler cannot read it (%s)",
-                 e ? e->message : "unknown error");
+    st = err_set(DOCTAG_EPDF, "PDF is truncated: it has no end-of-file marker (the \"%%%%EOF\" line) and poppler cannot read it (%s)", why);
   else
-    st = err_set(DOCTAG_EPDF, "PDF is damaged: poppler cannot read it (%s)", e ? e->message : "unknown error");
+    st = err_set(DOCTAG_EPDF, "PDF is damaged: poppler cannot read it (%s)", why);
+  g_free(why);
   return st;
 }
 
@@ -122,6 +125,7 @@ static doctag_status open_by_name(pdf_source *src, PopplerDocument **out)
     src->uri = g_strdup_printf("file:///proc/self/fd/%d", fd);
   }
   GError *e = NULL;
+  pdf_cause_reset();
   *out = poppler_document_new_from_file(src->uri, src->password, &e);
   doctag_status st = *out ? DOCTAG_OK : open_failed(src, e);
   g_clear_error(&e);
@@ -182,10 +186,46 @@ static gpointer keep_global_params(gpointer unused)
   return doc;   /* never freed */
 }
 
+/* Poppler says why it gives up (a page tree of the wrong type, a broken
+ * xref) only through its log domain, and only there: the last error it
+ * logged on this thread is kept, so that a failure can name its cause. */
+static __thread char poppler_last[200];
+
+static void poppler_log(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer unused)
+{
+  (void)unused;
+  const char *p = msg ? strstr(msg, " error") : NULL;
+  if (p) {
+    /* "Syntax error at position -1: Top-level pages object is wrong type (null)" */
+    const char *why = strstr(p, ": ");
+    g_strlcpy(poppler_last, why ? why + 2 : msg, sizeof poppler_last);
+    g_strchomp(poppler_last);
+  }
+  g_log_default_handler(domain, level, msg, NULL);
+}
+
+static gpointer watch_poppler_log(gpointer unused)
+{
+  (void)unused;
+  g_log_set_handler("Poppler", G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION, poppler_log, NULL);
+  return NULL;
+}
+
+void pdf_cause_reset(void)
+{
+  poppler_last[0] = '\0';
+}
+
+const char *pdf_cause(void)
+{
+  return poppler_last[0] ? poppler_last : NULL;
+}
+
 doctag_status pdf_open(pdf_source *src, PopplerDocument **out)
 {
   *out = NULL;
-  static GOnce keeper = G_ONCE_INIT;
+  static GOnce keeper = G_ONCE_INIT, watcher = G_ONCE_INIT;
+  g_once(&watcher, watch_poppler_log, NULL);
   g_once(&keeper, keep_global_params, NULL);
   if (src->uri)
     return open_by_name(src, out);
@@ -196,6 +236,7 @@ doctag_status pdf_open(pdf_source *src, PopplerDocument **out)
     return st;
   GError *e = NULL;
   /* no password here: see open_by_name() */
+  pdf_cause_reset();
   *out = poppler_document_new_from_bytes(src->bytes, NULL, &e);
   if (*out)
     return DOCTAG_OK;
@@ -227,142 +268,42 @@ char *pdf_meta_title(PopplerDocument *doc)
 
 /* ------------------------------------------------------------- text layer */
 
-static inline bool is_space(gunichar c)
+words_doc *pdf_words_open(const pdf_source *src)
 {
-  return c == ' ' || (c < 0x80 ? g_ascii_isspace(c) : g_unichar_isspace(c));
+  gsize len = 0;
+  const void *data = g_bytes_get_data(src->bytes, &len);
+  words_doc *wd = words_open(data, len, src->password);
+  if (!wd)
+    err_set(DOCTAG_EPDF, "PDF is damaged: poppler's text layout cannot open it");
+  return wd;
 }
 
-static double center_y(const PopplerRectangle *r) { return (r->y1 + r->y2) / 2; }
-static double height(const PopplerRectangle *r) { return fabs(r->y2 - r->y1); }
-
-/* Horizontal text runs left to right; pages turned by their content stream
- * (not by /Rotate, which poppler applies) have vertical runs, and then the
- * geometric repairs below do not apply. */
-static bool mostly_horizontal(const gunichar *u, const PopplerRectangle *r, glong n)
-{
-  long horiz = 0, other = 0;
-  for (glong i = 1; i < n; i++) {
-    if (is_space(u[i]) || is_space(u[i - 1]) || (u[i] >= 0x300 && garble_is_mark(u[i])))
-      continue;
-    double dx = fabs(r[i].x1 - r[i - 1].x1), dy = fabs(r[i].y1 - r[i - 1].y1);
-    if (dx == 0 && dy == 0)
-      continue;
-    if (dx > dy)
-      horiz++;
-    else
-      other++;
-  }
-  return horiz >= 4 * other;
-}
-
-/* Font size of every character, from poppler's text attributes. */
-static double *font_sizes(PopplerPage *page, glong n, bool *legacy)
-{
-  double *fs = g_new0(double, n);
-  GList *attrs = poppler_page_get_text_attributes(page);
-  const char *last_font = NULL;
-  bool last_legacy = false;
-  for (GList *l = attrs; l; l = l->next) {
-    PopplerTextAttributes *a = l->data;
-    if (a->font_name != last_font) {
-      last_font = a->font_name;
-      last_legacy = garble_legacy_font(a->font_name);
-    }
-    *legacy |= last_legacy;
-    for (gint i = MAX(a->start_index, 0); i <= a->end_index && i < n; i++)
-      fs[i] = a->font_size;
-  }
-  poppler_page_free_text_attributes(attrs);
-  return fs;
-}
-
-void pdf_page_text(PopplerPage *page, pdf_text *out)
+void pdf_page_text(words_doc *wd, unsigned int index, pdf_text *out)
 {
   memset(out, 0, sizeof *out);
-  char *raw = poppler_page_get_text(page);
-  if (!raw || !*raw || !g_utf8_validate(raw, -1, NULL)) {
+  words_page wp;
+  if (!wd || !words_page_get(wd, (int)index, NULL, &wp)) {
     out->text = g_string_new(NULL);
-    g_free(raw);
     return;
   }
-  glong n = 0;
-  gunichar *u = g_utf8_to_ucs4_fast(raw, -1, &n);
-  out->glyphs = (unsigned int)n;
-  PopplerRectangle *r = NULL;
-  guint nr = 0;
-  bool have_layout = poppler_page_get_text_layout(page, &r, &nr) && (glong)nr == n;
-  /* Font sizes and names cost poppler a third of the text extraction: they
-   * are asked for only where they decide something, Devanagari spacing or a
-   * possible legacy font. Elsewhere the box height stands for the size. */
-  garble_scan(raw, strlen(raw), &out->stats);
-  bool legacy = false;
-  double *fs = out->stats.letters.deva || garble_suspicious_stats(&out->stats) ? font_sizes(page, n, &legacy) : NULL;
-  out->legacy_font = legacy;
-  if (!have_layout || !mostly_horizontal(u, r, n)) {
-    /* nothing to measure with: poppler's text as it is */
-    out->text = g_string_new(raw);
-    goto done;
+  layout_text(&wp, out);
+  garble_scan(out->text->str, out->text->len, &out->stats);
+  /* Font sizes and names are asked for only where they decide something:
+   * Devanagari spacing, or a page that may be in a legacy font. */
+  if (out->stats.letters.deva || garble_suspicious_stats(&out->stats)) {
+    words_page_clear(&wp);
+    g_string_free(out->text, TRUE);
+    memset(out, 0, sizeof *out);
+    if (!words_page_get(wd, (int)index, garble_legacy_font, &wp)) {
+      out->text = g_string_new(NULL);
+      return;
+    }
+    layout_text(&wp, out);
+    garble_scan(out->text->str, out->text->len, &out->stats);
+    out->legacy_font = wp.legacy_font;
   }
-
-  GString *s = g_string_sized_new((gsize)n + n / 8);
-  glong prev = -1;  /* last glyph of the current word */
-  double maxx = 0;  /* right edge of the current word so far */
-  bool deva = false;
-  for (glong i = 0; i < n; i++) {
-    gunichar c = u[i];
-    /* boxes are 1.16 (DejaVu) to 1.56 (Noto Devanagari) font sizes high */
-    double size = fs && fs[i] > 0 ? fs[i] : height(&r[i]) / 1.3;
-    if (c == '\n' || c == '\r' || c == '\f') {
-      g_string_append_c(s, '\n');
-      prev = -1;
-      continue;
-    }
-    if (is_space(c)) {
-      glong next = i + 1;
-      if (prev >= 0 && next < n && !is_space(u[next])
-          && fabs(center_y(&r[next]) - center_y(&r[prev])) < 0.5 * MIN(height(&r[next]), height(&r[prev]))) {
-        bool zero_width = r[prev].x2 - r[prev].x1 < 0.01;
-        if (garble_deva_join(u[prev], u[next], r[next].x1 - maxx, size, zero_width)) {
-          out->deva_joins++;
-          continue;
-        }
-      }
-      g_string_append_c(s, ' ');
-      prev = -1;
-      continue;
-    }
-    if (prev >= 0 && (c < 0x300 || !garble_is_mark(c))) {
-      /* poppler's selection text glues the cells of a table row, and the
-       * end of one line to the next, when they sit in one block */
-      double h = MAX(height(&r[i]), height(&r[prev]));
-      if (fabs(center_y(&r[i]) - center_y(&r[prev])) > 0.7 * h || r[prev].x1 - r[i].x1 > 1.0 * size) {
-        g_string_append_c(s, '\n');
-        out->splits++;
-        prev = -1;
-      } else if (r[i].x1 - maxx > 0.3 * size) {
-        g_string_append_c(s, ' ');
-        out->splits++;
-        prev = -1;
-      }
-    }
-    maxx = prev < 0 ? r[i].x2 : MAX(maxx, r[i].x2);
-    prev = i;
-    if (c < 0x80) {
-      g_string_append_c(s, (char)c);
-      continue;
-    }
-    deva |= garble_is_deva(c);
-    g_string_append_unichar(s, c);
-  }
-  if (deva)
-    out->deva_reorders = garble_deva_reorder(s);
-  out->text = s;
-
-done:
-  g_free(fs);
-  g_free(r);
-  g_free(u);
-  g_free(raw);
+  out->glyphs = wp.nchars;
+  words_page_clear(&wp);
 }
 
 /* ----------------------------------------------------------------- images */

@@ -1,0 +1,492 @@
+/* Lines from poppler's words (words.h): direction, bidi order, hyphens.
+ *
+ * Words come in poppler's reading order, each with its rotation. A word
+ * continues the line of the previous one when both run the same way, sit on
+ * the same baseline and it does not jump back against the direction of
+ * writing; so a label turned 90° stays one word, a vertical column of CJK
+ * text one line, and the next column (back at the top) a new line.
+ *
+ * Right-to-left scripts: poppler gives a line's words, and the letters of a
+ * Hebrew or Arabic word, in visual order (left to right on the page).
+ * The Unicode bidirectional algorithm (fribidi) turns a line back into
+ * logical order: its reordering, run on the visual string, gives the
+ * reading order (numbers and Latin words inside stay left to right).
+ * fribidi rather than ICU's ubidi: the same algorithm (UAX #9), a small C
+ * library with no data files, and the reordering call takes the levels
+ * directly; doctag links no ICU yet. Arabic presentation forms (the shaped
+ * glyphs old PDFs map to) become the letters people type (NFKC). */
+#include "extract/internal.h"
+
+#include <fribidi.h>
+#include <math.h>
+#include <string.h>
+
+/* A word continues the line unless its baseline moves by more than this
+ * share of the line's thickness, or it starts this many font sizes back. */
+#define LINE_SHIFT 0.6
+#define LINE_BACK 1.0
+/* A gap this many font sizes wide is a space even where poppler saw none
+ * (a form field's value beside its caption, drawn by another stream). */
+#define SPACE_GAP 0.8
+
+/* The box of a word or glyph in the frame of its rotation: along the
+ * direction of writing (a0 < a1) and across it (c0 < c1). */
+typedef struct frame {
+  double a0, a1, c0, c1;
+} frame;
+
+static frame frame_of(const words_box *b, unsigned int rot)
+{
+  switch (rot) {
+  case 1: return (frame){ b->y1, b->y2, -b->x2, -b->x1 };
+  case 2: return (frame){ -b->x2, -b->x1, -b->y2, -b->y1 };
+  case 3: return (frame){ -b->y2, -b->y1, b->x1, b->x2 };
+  default: return (frame){ b->x1, b->x2, b->y1, b->y2 };
+  }
+}
+
+static double word_size(const words_word *w, const frame *f)
+{
+  /* boxes are 1.16 (DejaVu) to 1.56 (Noto Devanagari) font sizes thick */
+  return w->size > 0 ? w->size : (f->c1 - f->c0) / 1.3;
+}
+
+static bool is_rtl_char(gunichar c)
+{
+  return (c >= 0x0590 && c <= 0x08FF) || (c >= 0xFB1D && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF)
+      || (c >= 0x10800 && c <= 0x10FFF) || (c >= 0x1E800 && c <= 0x1EFFF);
+}
+
+static bool is_presentation_form(gunichar c)
+{
+  return (c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF);
+}
+
+/* One line being built, in visual order. */
+typedef struct line {
+  GArray *chars;             /* gunichar */
+  GArray *span;              /* glyph_span of each character */
+  size_t strong_r, strong_l; /* strong right-to-left and left-to-right letters */
+} line;
+
+typedef struct glyph_span {
+  double a0, a1, size;       /* along the line; a space: a0 > a1 */
+} glyph_span;
+
+/* When a font maps one glyph to several characters (a whole Arabic word in
+ * one ToUnicode entry, the lam-alef ligature), the characters are in the
+ * mapping's, logical, order, and poppler either cuts the glyph's width into
+ * equal slices or gives the first character all of it and the others none.
+ * Returns the length of such a run of right-to-left characters at i, or 0. */
+static guint one_glyph_run(const line *l, guint i)
+{
+  const gunichar *u = (const gunichar *)l->chars->data;
+  const glyph_span *g = (const glyph_span *)l->span->data;
+  guint n = l->chars->len;
+  if (i + 1 >= n || !is_rtl_char(u[i]) || !(g[i].a1 > g[i].a0))
+    return 0;
+  double width = g[i].a1 - g[i].a0;
+  bool lam_alef = u[i] == 0x0644 && (u[i + 1] == 0x0622 || u[i + 1] == 0x0623 || u[i + 1] == 0x0625 || u[i + 1] == 0x0627);
+  guint j = i + 1;
+  /* the first character has the glyph, the others none, at its start */
+  while (j < n && is_rtl_char(u[j]) && fabs(g[j].a1 - g[j].a0) < 0.01 && fabs(g[j].a0 - g[i].a0) < 0.01)
+    j++;
+  if (j > i + 1)
+    return j - i;
+  /* equal slices, narrower than any letter (or the two halves of lam-alef) */
+  if (width > 0.15 * g[i].size && !lam_alef)
+    return 0;
+  double end = g[i].a1;
+  while (j < n && is_rtl_char(u[j]) && fabs((g[j].a1 - g[j].a0) - width) < 0.02 && fabs(g[j].a0 - end) < 0.02
+         && (!lam_alef || j < i + 2)) {
+    end = g[j].a1;
+    j++;
+  }
+  return j - i >= 2 ? j - i : 0;
+}
+
+/* Puts such runs in reverse, so that the line's reordering puts them right. */
+static void reverse_glyph_runs(line *l)
+{
+  gunichar *u = (gunichar *)l->chars->data;
+  for (guint i = 0; i < l->chars->len;) {
+    guint run = one_glyph_run(l, i);
+    if (run < 2) {
+      i++;
+      continue;
+    }
+    for (guint a = i, b = i + run - 1; a < b; a++, b--) {
+      gunichar t = u[a];
+      u[a] = u[b];
+      u[b] = t;
+    }
+    i += run;
+  }
+}
+
+/* Visual to logical order: fribidi's reordering (rule L2) on the visual
+ * string, with the paragraph direction of the line's majority. */
+static void bidi_logical(line *l)
+{
+  FriBidiStrIndex n = (FriBidiStrIndex)l->chars->len;
+  FriBidiChar *s = (FriBidiChar *)l->chars->data;
+  FriBidiCharType *types = g_new(FriBidiCharType, n);
+  FriBidiBracketType *brackets = g_new(FriBidiBracketType, n);
+  FriBidiLevel *levels = g_new(FriBidiLevel, n);
+  fribidi_get_bidi_types(s, n, types);
+  fribidi_get_bracket_types(s, n, types, brackets);
+  FriBidiParType base = l->strong_r >= l->strong_l ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_LTR;
+  if (fribidi_get_par_embedding_levels_ex(types, brackets, n, &base, levels)
+      && !fribidi_reorder_line(0, types, n, 0, base, levels, s, NULL))
+    g_debug("fribidi could not reorder a line of %d characters", (int)n);
+  g_free(types);
+  g_free(brackets);
+  g_free(levels);
+}
+
+static void flush_line(line *l, GString *out)
+{
+  const gunichar *t = (const gunichar *)l->chars->data;
+  while (l->chars->len && (t[l->chars->len - 1] == ' ' || t[l->chars->len - 1] == 0xA0)) {
+    g_array_set_size(l->chars, l->chars->len - 1);
+    g_array_set_size(l->span, l->chars->len);
+  }
+  if (!l->chars->len)
+    return;
+  if (l->strong_r) {
+    reverse_glyph_runs(l);
+    bidi_logical(l);
+  }
+  const gunichar *u = (const gunichar *)l->chars->data;
+  for (guint i = 0; i < l->chars->len; i++) {
+    gunichar c = u[i];
+    if (c < 0x80) {
+      g_string_append_c(out, (char)c);
+    } else if (is_presentation_form(c)) {
+      char buf[8];
+      buf[g_unichar_to_utf8(c, buf)] = '\0';
+      char *k = g_utf8_normalize(buf, -1, G_NORMALIZE_NFKC);
+      g_string_append(out, k ? k : buf);
+      g_free(k);
+    } else {
+      g_string_append_unichar(out, c);
+    }
+  }
+  g_string_append_c(out, '\n');
+  g_array_set_size(l->chars, 0);
+  g_array_set_size(l->span, 0);
+  l->strong_r = l->strong_l = 0;
+}
+
+static void line_add(line *l, gunichar c, double a0, double a1, double size)
+{
+  g_array_append_val(l->chars, c);
+  glyph_span g = { a0, a1, size };
+  g_array_append_val(l->span, g);
+  if (is_rtl_char(c))
+    l->strong_r += g_unichar_isalpha(c);
+  else if (c < 0x80 ? g_ascii_isalpha(c) : g_unichar_isalpha(c))
+    l->strong_l++;
+}
+
+static bool is_letter(gunichar c)
+{
+  return c < 0x80 ? g_ascii_isalpha(c) : g_unichar_isalpha(c);
+}
+
+/* ---------------------------------------------------------------- hyphens */
+
+static bool is_hyphen(gunichar c)
+{
+  return c == '-' || c == 0x00AD || c == 0x2010;
+}
+
+/* Words of a text, lower-cased, for "does the joined form occur here". */
+static GHashTable *word_set(const char *text)
+{
+  GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  const char *p = text;
+  while (*p) {
+    while (*p && !is_letter(g_utf8_get_char(p)))
+      p = g_utf8_next_char(p);
+    const char *w = p;
+    while (*p && is_letter(g_utf8_get_char(p)))
+      p = g_utf8_next_char(p);
+    if (p > w)
+      g_hash_table_add(h, g_utf8_strdown(w, p - w));
+  }
+  return h;
+}
+
+/* The system word list (Debian's wamerican/wbritish...), loaded once: the
+ * file stays in memory and the set points into it (its lines as they are:
+ * lower-case words are what a hyphen splits). */
+static gpointer load_dictionary(gpointer unused)
+{
+  (void)unused;
+  GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
+  char *data = NULL;
+  gsize len = 0;
+  if (g_file_get_contents("/usr/share/dict/words", &data, &len, NULL)) {
+    for (char *p = data, *end = data + len; p < end;) {
+      char *nl = memchr(p, '\n', (size_t)(end - p));
+      if (nl)
+        *nl = '\0';
+      if (*p)
+        g_hash_table_add(h, p);
+      p = nl ? nl + 1 : end;
+    }
+  }
+  return h;   /* never freed, like the file */
+}
+
+static bool known_word(GHashTable *page_words, const char *w)
+{
+  static GOnce dict = G_ONCE_INIT;
+  if (g_hash_table_contains(page_words, w))
+    return true;
+  GHashTable *d = g_once(&dict, load_dictionary, NULL);
+  return g_hash_table_contains(d, w);
+}
+
+unsigned int layout_join_hyphens(GString *text)
+{
+  if (!strstr(text->str, "-\n") && !strstr(text->str, "\xc2\xad\n") && !strstr(text->str, "\xe2\x80\x90\n"))
+    return 0;
+  GHashTable *words = NULL;
+  GString *out = g_string_sized_new(text->len);
+  unsigned int joins = 0;
+  const char *p = text->str, *end = text->str + text->len;
+  while (p < end) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    if (!nl) {
+      g_string_append_len(out, p, end - p);
+      break;
+    }
+    /* the line ends "letters-" and the next one starts with a lower-case letter */
+    const char *h = nl > p ? g_utf8_find_prev_char(p, nl) : NULL;
+    const char *before = h && h > p ? g_utf8_find_prev_char(p, h) : NULL;
+    gunichar next = nl + 1 < end ? g_utf8_get_char(nl + 1) : 0;
+    if (!h || !before || !is_hyphen(g_utf8_get_char(h)) || !is_letter(g_utf8_get_char(before))
+        || !g_unichar_islower(next)) {
+      g_string_append_len(out, p, nl + 1 - p);
+      p = nl + 1;
+      continue;
+    }
+    const char *w1 = nl + 1;
+    while (w1 < end && is_letter(g_utf8_get_char(w1)))
+      w1 = g_utf8_next_char(w1);
+    const char *w0 = h;
+    while (w0 > p) {
+      const char *q = g_utf8_find_prev_char(p, w0);
+      if (!q || !is_letter(g_utf8_get_char(q)))
+        break;
+      w0 = q;
+    }
+    if (!words)
+      words = word_set(text->str);
+    GString *joined = g_string_new_len(w0, h - w0);
+    g_string_append_len(joined, nl + 1, w1 - (nl + 1));
+    char *low = g_utf8_strdown(joined->str, (gssize)joined->len);
+    /* "ex-|isting" joins; a compound ("well-|known") stays as printed */
+    bool join = g_utf8_get_char(h) == 0x00AD || known_word(words, low);
+    g_free(low);
+    g_string_free(joined, TRUE);
+    if (join) {
+      g_string_append_len(out, p, h - p);
+      joins++;
+      p = nl + 1;   /* the next line goes on from here */
+    } else {
+      g_string_append_len(out, p, nl + 1 - p);
+      p = nl + 1;
+    }
+  }
+  if (words)
+    g_hash_table_destroy(words);
+  g_string_assign(text, out->str);
+  g_string_free(out, TRUE);
+  return joins;
+}
+
+/* ------------------------------------------------------- upright columns */
+
+/* Vertical CJK drawn glyph by glyph, upright, one under the other: poppler
+ * sees each glyph as a horizontal word of its own and orders them in rows
+ * across the columns. Such glyphs are read as columns instead: top to
+ * bottom, the columns right to left, each column a line. */
+
+static bool is_cjk(gunichar c)
+{
+  return (c >= 0x3000 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF)
+      || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFFEF)
+      || (c >= 0x20000 && c <= 0x3FFFF);
+}
+
+static bool cjk_glyph(const words_page *wp, const words_word *w)
+{
+  if (w->rot != 0 || w->len > 2)
+    return false;
+  for (unsigned int i = 0; i < w->len; i++)
+    if (!is_cjk(wp->chars[w->first + i]))
+      return false;
+  return true;
+}
+
+/* b sits right under a (or a under b): the same column. */
+static bool stacked(const words_box *a, const words_box *b)
+{
+  double wa = a->x2 - a->x1, wb = b->x2 - b->x1;
+  double overlap = MIN(a->x2, b->x2) - MAX(a->x1, b->x1);
+  if (!(overlap > 0.6 * MIN(wa, wb)))
+    return false;
+  double h = MAX(a->y2 - a->y1, b->y2 - b->y1);
+  double gap = b->y1 >= a->y1 ? b->y1 - a->y2 : a->y1 - b->y2;
+  return gap > -0.6 * h && gap < 0.6 * h;
+}
+
+typedef struct upright {
+  unsigned int word;
+  double xc, y1, h;
+} upright;
+
+static int by_column(const void *pa, const void *pb)
+{
+  const upright *a = pa, *b = pb;
+  /* right to left, then top to bottom; columns told apart by cluster() */
+  if (a->xc != b->xc)
+    return a->xc > b->xc ? -1 : 1;
+  return a->y1 < b->y1 ? -1 : a->y1 > b->y1;
+}
+
+static int by_y(const void *pa, const void *pb)
+{
+  const upright *a = pa, *b = pb;
+  return a->y1 < b->y1 ? -1 : a->y1 > b->y1;
+}
+
+/* Marks the upright column glyphs in `skip` and writes their lines to
+ * `cols`. Returns how many words it took. */
+static unsigned int upright_columns(const words_page *wp, bool *skip, GString *cols)
+{
+  GArray *cand = g_array_new(FALSE, FALSE, sizeof(upright));
+  for (unsigned int k = 0; k < wp->nwords; k++)
+    if (cjk_glyph(wp, &wp->words[k])) {
+      const words_box *b = &wp->words[k].box;
+      upright u = { k, (b->x1 + b->x2) / 2, b->y1, b->y2 - b->y1 };
+      g_array_append_val(cand, u);
+    }
+  unsigned int taken = 0;
+  if (cand->len >= 4) {
+    upright *c = (upright *)cand->data;
+    qsort(c, cand->len, sizeof *c, by_column);
+    /* keep those with a neighbour above or below (sorted by x, the
+     * neighbours of a glyph are close to it in the array) */
+    GArray *col = g_array_new(FALSE, FALSE, sizeof(upright));
+    for (guint i = 0; i < cand->len;) {
+      /* a column: glyphs whose centres are within half a glyph of the first */
+      guint j = i + 1;
+      double w = wp->words[c[i].word].box.x2 - wp->words[c[i].word].box.x1;
+      while (j < cand->len && c[i].xc - c[j].xc < 0.5 * w)
+        j++;
+      g_array_set_size(col, 0);
+      g_array_append_vals(col, c + i, j - i);
+      upright *cc = (upright *)col->data;
+      qsort(cc, col->len, sizeof *cc, by_y);
+      for (guint a = 0; a < col->len;) {
+        guint b = a + 1;
+        while (b < col->len && stacked(&wp->words[cc[b - 1].word].box, &wp->words[cc[b].word].box))
+          b++;
+        if (b - a >= 2) {
+          for (guint k = a; k < b; k++) {
+            const words_word *ww = &wp->words[cc[k].word];
+            for (unsigned int q = 0; q < ww->len; q++)
+              g_string_append_unichar(cols, wp->chars[ww->first + q]);
+            skip[cc[k].word] = true;
+            taken++;
+          }
+          g_string_append_c(cols, '\n');
+        }
+        a = b;
+      }
+      i = j;
+    }
+    g_array_free(col, TRUE);
+  }
+  g_array_free(cand, TRUE);
+  return taken;
+}
+
+/* ------------------------------------------------------------------ lines */
+
+void layout_text(const words_page *wp, pdf_text *out)
+{
+  GString *s = g_string_sized_new(wp->nchars + wp->nchars / 6 + 16);
+  line l = { .chars = g_array_sized_new(FALSE, FALSE, sizeof(gunichar), 256),
+             .span = g_array_sized_new(FALSE, FALSE, sizeof(glyph_span), 256) };
+  bool deva = false;
+  bool *skip = g_new0(bool, wp->nwords + 1);
+  GString *cols = g_string_new(NULL);
+  bool cols_out = !upright_columns(wp, skip, cols);
+  int prev = -1;   /* the last word written */
+  double front = -G_MAXDOUBLE;  /* the furthest end of a glyph on the line */
+  for (unsigned int k = 0; k < wp->nwords; k++) {
+    const words_word *w = &wp->words[k];
+    if (skip[k]) {
+      if (!cols_out) {
+        flush_line(&l, s);
+        g_string_append(s, cols->str);
+        cols_out = true;
+        prev = -1;
+        front = -G_MAXDOUBLE;
+      }
+      continue;
+    }
+    frame f = frame_of(&w->box, w->rot);
+    double size = word_size(w, &f);
+    if (prev >= 0) {
+      const words_word *pw = &wp->words[prev];
+      frame pf = frame_of(&pw->box, w->rot);
+      double thick = MAX(f.c1 - f.c0, pf.c1 - pf.c0);
+      double shift = fabs((f.c0 + f.c1) / 2 - (pf.c0 + pf.c1) / 2);
+      double gap = f.a0 - pf.a1;
+      if (pw->rot != w->rot || shift > LINE_SHIFT * thick || gap < -LINE_BACK * size) {
+        flush_line(&l, s);
+        front = -G_MAXDOUBLE;
+      } else if (pw->space_after || gap > SPACE_GAP * size) {
+        gunichar last = wp->chars[pw->first + pw->len - 1], first = wp->chars[w->first];
+        const words_box *lb = &wp->boxes[pw->first + pw->len - 1];
+        frame lf = frame_of(lb, w->rot);
+        bool zero_width = lf.a1 - lf.a0 < 0.01;
+        /* the gap is measured from the end of the previous word, not of its last glyph (a mark) */
+        /* a character poppler gave no width inside the glyph before (the
+         * alef of lam-alef): the gap that counts starts after that glyph */
+        bool inside = pf.a1 - pf.a0 < 0.01 && is_rtl_char(last) && f.a0 - front < 0.1 * size;
+        if (garble_deva_join(last, first, gap, size, zero_width)) {
+          out->deva_joins++;
+        } else if (!inside) {
+          line_add(&l, ' ', 1, 0, size);
+          out->splits += !pw->space_after;
+        }
+      }
+    }
+    for (unsigned int i = 0; i < w->len; i++) {
+      gunichar c = wp->chars[w->first + i];
+      deva |= c >= 0x900 && garble_is_deva(c);
+      frame g = frame_of(&wp->boxes[w->first + i], w->rot);
+      line_add(&l, c, g.a0, g.a1, size);
+      front = MAX(front, g.a1);
+    }
+    prev = (int)k;
+  }
+  flush_line(&l, s);
+  g_array_free(l.chars, TRUE);
+  g_array_free(l.span, TRUE);
+  g_string_free(cols, TRUE);
+  g_free(skip);
+  if (s->len && s->str[s->len - 1] == '\n')
+    g_string_truncate(s, s->len - 1);
+  if (deva)
+    out->deva_reorders = garble_deva_reorder(s);
+  out->hyphen_joins = layout_join_hyphens(s);
+  out->text = s;
+}

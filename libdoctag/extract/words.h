@@ -1,0 +1,57 @@
+/* The words of a page as poppler's own text layout finds them (words.cpp).
+ *
+ * poppler-glib only offers the text of a selection, and its selection code
+ * loses lines: whole right-to-left lines (a Hebrew page keeps only its last
+ * line), vertical runs (a column of kana), and the text of form fields and
+ * annotations' appearances. poppler-cpp's word list comes from the same
+ * TextOutputDev as pdftotext, without the selection, so it has every word,
+ * each with its direction and glyph boxes. This header is C, the file
+ * behind it C++. */
+#ifndef DOCTAG_EXTRACT_WORDS_H
+#define DOCTAG_EXTRACT_WORDS_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+G_BEGIN_DECLS
+
+typedef struct words_box {
+  double x1, y1, x2, y2;       /* points, origin top left, y down */
+} words_box;
+
+typedef struct words_word {
+  unsigned int first, len;     /* its characters: chars[first .. first + len) */
+  unsigned int rot;            /* 0 left to right, 1 top to bottom, 2 upside down, 3 bottom to top */
+  bool space_after;            /* poppler saw a space after it */
+  double size;                 /* font size, points; 0: not asked for */
+  words_box box;
+} words_word;
+
+typedef struct words_page {
+  gunichar *chars;             /* g_malloc; in the order of the word's text */
+  words_box *boxes;            /* one per character */
+  unsigned int nchars;
+  words_word *words;           /* g_malloc; poppler's reading order */
+  unsigned int nwords;
+  bool legacy_font;            /* a font for which legacy(name) said true */
+} words_page;
+
+typedef struct words_doc words_doc;
+
+/* Opens a document from `len` bytes at `data`, which must stay valid until
+ * words_close(). password: NULL or the one that opened it in poppler-glib.
+ * Returns NULL when poppler-cpp cannot open it. */
+words_doc *words_open(const void *data, size_t len, const char *password);
+void words_close(words_doc *d);
+
+/* The words of page `index` (0-based) into *out (words_page_clear it).
+ * legacy: NULL, or asked once per font name; then the words also have font
+ * sizes (which costs poppler a scan of the page's fonts; without it, size is
+ * 0). Returns false when the page cannot be read. */
+bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), words_page *out);
+void words_page_clear(words_page *p);
+
+G_END_DECLS
+
+#endif

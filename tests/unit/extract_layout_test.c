@@ -1,0 +1,244 @@
+/* The text layer of every kind of text, on the generated fixtures'
+ * layout/ files (tests/fixtures/mkfixtures.c, always generated, also beside
+ * ../shared): right-to-left lines in logical order, rotated runs whole,
+ * vertical columns top to bottom and right to left, form field values and
+ * free-text annotations, line-end hyphens; and errors that name poppler's
+ * cause. Each file is checked against its known text. */
+#include "testutil.h"
+#include "core/ctx.h"
+#include "extract/internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static doctag_ctx *ctx;
+
+static int setup(void **state)
+{
+  (void)state;
+  ctx = tu_ctx();
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  (void)state;
+  doctag_ctx_free(ctx);
+  return 0;
+}
+
+static doctag_status extract_bytes(const void *data, size_t len, extract_doc *doc)
+{
+  extract_request req = {
+    .data = data, .len = len, .ocr = DOCTAG_OCR_OFF, .max_pages = 100, .threads = 1, .keep_pages = true,
+  };
+  return extract_run(ctx, &req, doc);
+}
+
+/* A file of the generated fixtures (g_free it); fails the test when missing. */
+static char *read_fixture(const char *rel, size_t *len)
+{
+  const char *dir = getenv("DOCTAG_FIXTURES");
+  assert_non_null(dir);
+  char *path = g_build_filename(dir, rel, NULL);
+  char *data = tu_read(path, len);
+  if (!data)
+    fail_msg("%s is missing: the fixtures test generates it", path);
+  g_free(path);
+  return data;
+}
+
+/* The text of fixture layout/<name>.pdf (OCR off) and its truth. */
+static char *layout_text_of(const char *name, char **truth)
+{
+  char *pdf = g_strdup_printf("layout/%s.pdf", name), *txt = g_strdup_printf("layout/%s.txt", name);
+  size_t len = 0;
+  char *data = read_fixture(pdf, &len);
+  *truth = read_fixture(txt, NULL);
+  extract_doc doc;
+  if (extract_bytes(data, len, &doc))
+    fail_msg("%s: %s", pdf, doctag_error_last()->message);
+  assert_int_equal(doc.pages_read, 1);
+  assert_int_equal(doc.pages[0].method, DOCTAG_PAGE_TEXT);
+  char *text = g_strndup(doc.pages[0].text, doc.pages[0].len);
+  printf("  %s:\n%s\n", name, text);
+  extract_doc_clear(&doc);
+  g_free(data);
+  g_free(pdf);
+  g_free(txt);
+  return text;
+}
+
+static void assert_line(const char *text, const char *line)
+{
+  char **lines = g_strsplit(text, "\n", -1);
+  bool found = false;
+  for (char **l = lines; *l && !found; l++)
+    found = !strcmp(*l, line);
+  g_strfreev(lines);
+  if (!found)
+    fail_msg("no line \"%s\" in:\n%s", line, text);
+}
+
+static void assert_no_direction_marks(const char *text)
+{
+  for (const char *p = text; *p; p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+    if (c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069))
+      fail_msg("direction mark U+%04X in the text", c);
+  }
+}
+
+static void test_rtl(void **state)
+{
+  (void)state;
+  char *truth = NULL, *text = layout_text_of("rtl", &truth);
+  /* every line whole and in logical order: Hebrew, Arabic (lam-alef
+   * included), numbers and a Latin name inside right-to-left lines */
+  char **lines = g_strsplit(truth, "\n", -1);
+  for (char **l = lines; *l; l++)
+    if (**l)
+      assert_line(text, *l);
+  g_strfreev(lines);
+  assert_no_direction_marks(text);
+  assert_true(tu_word_error(truth, text) == 0);
+  g_free(text);
+  g_free(truth);
+}
+
+static void test_rotated(void **state)
+{
+  (void)state;
+  char *truth = NULL, *text = layout_text_of("rotated", &truth);
+  /* the paragraph, and the labels turned 90° and 270°, each one line */
+  assert_line(text, "The county map shows the flood zones along the river.");
+  assert_line(text, "Each zone is marked with its return period in years.");
+  assert_line(text, "Approved by the planning office");
+  assert_line(text, "Draft for consultation only");
+  /* the 30° map label ("Lake Breton") still comes apart into pieces of a
+   * letter or two (poppler cuts diagonal runs): no letter may be lost */
+  printf("  rotated: word error %.3f, character error %.3f\n", tu_word_error(truth, text), tu_cer(truth, text));
+  for (const char *p = "LakeBreton"; *p; p++)
+    assert_non_null(strchr(text, *p));
+  g_free(text);
+  g_free(truth);
+}
+
+static void test_vertical(void **state)
+{
+  (void)state;
+  char *truth = NULL, *text = layout_text_of("vertical", &truth);
+  /* the columns right to left, each top to bottom, each a line */
+  g_strchomp(truth);
+  assert_string_equal(text, truth);
+  g_free(text);
+  g_free(truth);
+}
+
+static void test_form(void **state)
+{
+  (void)state;
+  char *truth = NULL, *text = layout_text_of("form", &truth);
+  /* field values with an appearance, one only NeedAppearances draws, and a
+   * free-text annotation */
+  assert_non_null(strstr(text, "Ada Lovelace"));
+  assert_non_null(strstr(text, "elephant"));
+  assert_non_null(strstr(text, "Zanzibar"));
+  assert_non_null(strstr(text, "checked by the clerk"));
+  assert_true(tu_word_error(truth, text) == 0);
+  g_free(text);
+  g_free(truth);
+}
+
+static void test_hyphens(void **state)
+{
+  (void)state;
+  char *truth = NULL, *text = layout_text_of("hyphens", &truth);
+  /* "ex-|isting" joins (the page has "existing"), "well-|known" stays as printed */
+  assert_non_null(strstr(text, "the existing rules"));
+  assert_non_null(strstr(text, "a well-\nknown exception"));
+  assert_null(strstr(text, "ex-"));
+  assert_true(tu_word_error(truth, text) == 0);
+  g_free(text);
+  g_free(truth);
+
+  /* the joiner on its own: a word of the text joins, an unknown compound stays */
+  GString *s = g_string_new("the pre-\nprocessing step and preprocessing\nnon-\nzebrafied");
+  assert_int_equal(layout_join_hyphens(s), 1);
+  assert_string_equal(s->str, "the preprocessing step and preprocessing\nnon-\nzebrafied");
+  g_string_free(s, TRUE);
+  /* a capital after the hyphen, or a hyphen after a digit: left alone */
+  s = g_string_new("Jean-\nPierre 1990-\n2000");
+  assert_int_equal(layout_join_hyphens(s), 0);
+  assert_string_equal(s->str, "Jean-\nPierre 1990-\n2000");
+  g_string_free(s, TRUE);
+}
+
+static void test_devanagari_damage(void **state)
+{
+  (void)state;
+  /* "१० िदस बर": the space after the digits is a real one (a gap of a
+   * third of the font size) even before a pre-base vowel sign */
+  assert_false(garble_deva_join(0x0966, 0x093F, 3.3, 10, false));
+  /* and after a vowel sign ("बीमा िकसान"): the i cannot belong to it */
+  assert_false(garble_deva_join(0x093E, 0x093F, 3.3, 10, false));
+  /* a narrow gap there is poppler's, and after a consonant the i is its own */
+  assert_true(garble_deva_join(0x0966, 0x093F, 0.4, 10, false));
+  assert_true(garble_deva_join(0x0926, 0x093F, 3.3, 10, false));
+  assert_true(garble_deva_join(0x0926, 0x093E, 3.3, 10, false));
+
+  /* clean Hindi is a good layer */
+  static const char clean[] = "किसानों को फसल बीमा योजना के अंतर्गत दावा प्रस्तुत करने की अंतिम तिथि "
+                              "दस दिसंबर है और आवेदन पत्र ग्राम पंचायत कार्यालय में उपलब्ध हैं";
+  assert_int_equal(garble_judge(clean, strlen(clean), false), PAGE_GOOD);
+  /* the same with a broken font map: आ as अ + ा, vowel signs starting
+   * words or doubled, a dotted circle: garbled, so auto OCR reads it */
+  static const char broken[] = "िकसानों को फसल बीमा योजना के अंतगर्त दावा ूस्तुत करने की अंितम ितिथ "
+                               "दस िदसंबर है अौर अावेदन पऽ मा◌म पंचायत कायार्लय में उपलब्ध हैं";
+  garble_stats st;
+  garble_scan(broken, strlen(broken), &st);
+  printf("  broken map: %zu of %zu Devanagari words impossible\n", st.deva_broken, st.deva_words);
+  assert_int_equal(garble_judge(broken, strlen(broken), false), PAGE_GARBLED);
+}
+
+static void test_messages(void **state)
+{
+  (void)state;
+  extract_doc doc;
+  /* a page tree that is not one: poppler's own words say so */
+  size_t len = 0;
+  char *data = read_fixture("layout/bad_page_tree.pdf", &len);
+  assert_int_equal(extract_bytes(data, len, &doc), DOCTAG_EPDF);
+  const char *m = doctag_error_last()->message;
+  printf("  bad page tree: %s\n", m);
+  assert_non_null(strstr(m, "poppler: Top-level pages object is wrong type"));
+  extract_doc_clear(&doc);
+  g_free(data);
+
+  /* truncated: the marker named once, as the file has it, and the cause */
+  data = read_fixture("malformed/truncated.pdf", &len);
+  assert_int_equal(extract_bytes(data, len, &doc), DOCTAG_EPDF);
+  g_free(data);
+  m = doctag_error_last()->message;
+  printf("  truncated: %s\n", m);
+  assert_non_null(strstr(m, "truncated"));
+  assert_non_null(strstr(m, "(the \"%%EOF\" line)"));
+  assert_null(strstr(m, "%%%%"));
+  assert_non_null(strstr(m, "poppler cannot read it (PDF document is damaged: "));
+  extract_doc_clear(&doc);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_rtl),
+    cmocka_unit_test(test_rotated),
+    cmocka_unit_test(test_vertical),
+    cmocka_unit_test(test_form),
+    cmocka_unit_test(test_hyphens),
+    cmocka_unit_test(test_devanagari_damage),
+    cmocka_unit_test(test_messages),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
