@@ -157,13 +157,10 @@ static void document_reprocess_work(srv_call *c, srv_reply *reply)
   }
   char *id = srv_path_segment(c->path, "/api/history/documents/");
   doctag_result *r = NULL;
-  char *json = NULL;
   if (doctag_history_document_reprocess(srv.ctx, &r, c->user_id, id ? id : "", &t.opts) != DOCTAG_OK)
     srv_reply_error(reply, SRV_SCOPE_UPLOAD);
-  else if (doctag_result_to_json(r, &json) != DOCTAG_OK)
-    srv_reply_error(reply, SRV_SCOPE_API);
   else
-    srv_reply_json_text(reply, 200, json);
+    srv_reply_result(reply, r);
   doctag_result_free(r);
   g_free(id);
   srv_tagging_clear(&t);

@@ -68,6 +68,9 @@ void srv_reply_json(srv_reply *r, int status, json_t *json);
 /* Sets the reply to a JSON text the library produced (taken over; released
  * with doctag_free(), which is g_free). */
 void srv_reply_json_text(srv_reply *r, int status, char *json);
+/* 200 with a processing result as SinglePDFResponse JSON (the result stays
+ * the caller's), or the library's error if it cannot be rendered. */
+void srv_reply_result(srv_reply *r, const doctag_result *result);
 /* {"detail": "<message>"} with `status`. */
 void srv_reply_detail(srv_reply *r, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Sets a binary body the library allocated (released with doctag_free(),

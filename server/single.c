@@ -101,12 +101,7 @@ static void process_form(const srv_form *form, const char *user_id, srv_reply *r
     srv_reply_error(reply, scope);
     goto out;
   }
-  char *json = NULL;
-  if (doctag_result_to_json(result, &json) != DOCTAG_OK) {
-    srv_reply_error(reply, SRV_SCOPE_API);
-    goto out;
-  }
-  srv_reply_json_text(reply, 200, json);
+  srv_reply_result(reply, result);
 
 out:
   doctag_result_free(result);

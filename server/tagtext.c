@@ -36,12 +36,7 @@ static void tag_text_work(srv_call *call, srv_reply *reply)
     srv_reply_error(reply, SRV_SCOPE_API);
     goto out;
   }
-  char *json = NULL;
-  if (doctag_result_to_json(result, &json) != DOCTAG_OK) {
-    srv_reply_error(reply, SRV_SCOPE_API);
-    goto out;
-  }
-  srv_reply_json_text(reply, 200, json);
+  srv_reply_result(reply, result);
 
 out:
   doctag_result_free(result);
