@@ -489,6 +489,7 @@ int main(int argc, char **argv)
   if (chdir(run_dir) != 0)
     fprintf(stderr, "doctag-server: chdir %s: %s\n", run_dir, g_strerror(errno));
   pid_t kore = spawn(kore_argv, 0);
+  pid_t kore_group = kore;
   if (kore < 0) {
     remove_tree(run_dir);
     return 1;
@@ -500,6 +501,7 @@ int main(int argc, char **argv)
     if (got_signal) {
       kill(kore, SIGTERM);
       waitpid(kore, &kore_status, 0);
+      kill(-kore_group, SIGKILL);
       remove_tree(run_dir);
       return 0;
     }
@@ -578,6 +580,11 @@ int main(int argc, char **argv)
     kill(kore, SIGKILL);
     waitpid(kore, &status, 0);
   }
+  /* kore's workers share its process group (spawn): one that outlived its
+   * parent (stuck in a task when the parent was killed, or the parent died)
+   * would keep its port and files; nothing of that group may stay. */
+  if (kore_group > 0)
+    kill(-kore_group, SIGKILL);
   if (worker > 0 && !wait_for(worker, STOP_GRACE_SEC, &status)) {
     kill(worker, SIGKILL);
     waitpid(worker, &status, 0);
