@@ -80,3 +80,12 @@ void srv_reply_error(srv_reply *r, srv_scope scope)
     srv_reply_header(r, "retry-after", secs);
   }
 }
+
+void srv_reply_result(srv_reply *r, const doctag_result *result)
+{
+  char *json = NULL;
+  if (doctag_result_to_json(result, &json) != DOCTAG_OK)
+    srv_reply_error(r, SRV_SCOPE_API);
+  else
+    srv_reply_json_text(r, 200, json);
+}

@@ -37,15 +37,6 @@ void srv_reply_json_text(srv_reply *r, int status, char *json)
   r->content_type = NULL;
 }
 
-void srv_reply_result(srv_reply *r, const doctag_result *result)
-{
-  char *json = NULL;
-  if (doctag_result_to_json(result, &json) != DOCTAG_OK)
-    srv_reply_error(r, SRV_SCOPE_API);
-  else
-    srv_reply_json_text(r, 200, json);
-}
-
 void srv_reply_detail(srv_reply *r, int status, const char *fmt, ...)
 {
   va_list ap;
