@@ -558,16 +558,7 @@ unsigned int kp_shared_words(const kp_phrase *a, const kp_phrase *b)
 
 bool kp_contains(const kp_phrase *big, const kp_phrase *small)
 {
-  if (small->n > big->n)
-    return false;
-  for (unsigned int i = 0; i + small->n <= big->n; i++) {
-    unsigned int j = 0;
-    while (j < small->n && !strcmp(big->stems[i + j], small->stems[j]))
-      j++;
-    if (j == small->n)
-      return true;
-  }
-  return false;
+  return lex_stems_contain(big->stems, big->n, small->stems, small->n);
 }
 
 GPtrArray *kp_rank(GArray *tokens, const char *lang)

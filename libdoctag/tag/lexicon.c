@@ -293,3 +293,17 @@ char *lex_stem_phrase(const char *phrase)
   g_strfreev(words);
   return g_string_free(out, FALSE);
 }
+
+bool lex_stems_contain(char *const *big, unsigned int nbig, char *const *small, unsigned int nsmall)
+{
+  if (nsmall > nbig)
+    return false;
+  for (unsigned int i = 0; i + nsmall <= nbig; i++) {
+    unsigned int j = 0;
+    while (j < nsmall && !strcmp(big[i + j], small[j]))
+      j++;
+    if (j == nsmall)
+      return true;
+  }
+  return false;
+}

@@ -44,4 +44,8 @@ char *lex_stem(const char *word);
  * Newly allocated. */
 char *lex_stem_phrase(const char *phrase);
 
+/* True when the `nsmall` stems of `small` appear contiguously, in order, in
+ * the `nbig` stems of `big` (a phrase inside a longer one). */
+bool lex_stems_contain(char *const *big, unsigned int nbig, char *const *small, unsigned int nsmall);
+
 #endif

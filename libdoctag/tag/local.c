@@ -337,16 +337,7 @@ static void score(tagger *t, cand *c)
 /* True when the stems of `small` appear contiguously in `big`. */
 static bool contains(const cand *big, const cand *small)
 {
-  if (small->n > big->n)
-    return false;
-  for (unsigned int i = 0; i + small->n <= big->n; i++) {
-    unsigned int j = 0;
-    while (j < small->n && !strcmp(big->stems[i + j], small->stems[j]))
-      j++;
-    if (j == small->n)
-      return true;
-  }
-  return false;
+  return lex_stems_contain(big->stems, big->n, small->stems, small->n);
 }
 
 /* The same words in another order ("services health" beside "health
