@@ -186,6 +186,11 @@ doctag_status store_tx_begin(store_conn *c)
   return store_exec(c, ST_BEGIN, NULL, 0, NULL);
 }
 
+doctag_status store_tx_begin_read(store_conn *c)
+{
+  return store_exec(c, ST_BEGIN_READ, NULL, 0, NULL);
+}
+
 doctag_status store_tx_end(store_conn *c, doctag_status st)
 {
   if (st == DOCTAG_OK)
