@@ -114,9 +114,15 @@ static const char *const sql_table[ST_COUNT] = {
                  " d.processing_metadata, d.sha256, d.row_index"
                  " FROM documents d WHERE d.id = ?1 AND d.user_id = ?2",
   /* bm25: lower is better; title weighs most, then tags, then text. */
-  [ST_DOC_SEARCH] = "SELECT " DOC_COLS " FROM documents_fts f JOIN documents d ON d.seq = f.rowid"
-                    " WHERE documents_fts MATCH ?2 AND d.user_id = ?1"
-                    " ORDER BY bm25(documents_fts, 10.0, 4.0, 1.0), d.created_at DESC LIMIT ?3",
+  /* The owner is matched inside the index (0006): FTS5 ranks only the
+   * user's matches and hands over the best ?3, and only those rows are read
+   * from documents. The words are kept to the three text columns, so a word
+   * cannot match an id. Ties: newest first (seq follows creation). */
+  [ST_DOC_SEARCH] = "SELECT " DOC_COLS " FROM (SELECT rowid AS seq, bm25(documents_fts, 10.0, 4.0, 1.0, 0.0) AS score"
+                    " FROM documents_fts WHERE documents_fts MATCH"
+                    " 'user_id : \"' || ?1 || '\" AND {title tags extracted_text} : (' || ?2 || ')'"
+                    " ORDER BY score, rowid DESC LIMIT ?3) f JOIN documents d ON d.seq = f.seq"
+                    " WHERE d.user_id = ?1 ORDER BY f.score, d.created_at DESC, d.seq DESC",
   [ST_DOC_STATS] = "SELECT count(*), coalesce(sum(status = 'completed'), 0),"
                    " coalesce(sum(status = 'failed'), 0) FROM documents WHERE user_id = ?1",
 
