@@ -255,7 +255,7 @@ static doctag_status issue_pair(doctag_ctx *ctx, struct store *s, store_conn *c,
                                 doctag_tokens **out)
 {
   GBytes *secret = NULL;
-  doctag_status st = auth_secret(ctx, s, &secret);
+  doctag_status st = auth_secret(ctx, &secret);
   if (st != DOCTAG_OK)
     return st;
   int64_t now_us = store_now_us(), now = now_us / G_USEC_PER_SEC;
@@ -593,7 +593,7 @@ static doctag_status token_subject(doctag_ctx *ctx, const char *token, struct st
   if (st != DOCTAG_OK)
     return st;
   GBytes *secret;
-  if ((st = auth_secret(ctx, *s, &secret)) != DOCTAG_OK)
+  if ((st = auth_secret(ctx, &secret)) != DOCTAG_OK)
     return st;
   st = auth_jwt_check(secret, token, store_now_us() / G_USEC_PER_SEC, sub);
   g_bytes_unref(secret);

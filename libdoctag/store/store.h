@@ -199,9 +199,6 @@ struct store {
   char *url;                 /* as configured (may hold a password: never log it) */
   GMutex lock;               /* guards idle */
   GPtrArray *idle;           /* idle connections */
-  /* auth's JWT secret, loaded once (auth/secret.c) */
-  GMutex secret_lock;
-  GBytes *jwt_secret;
 };
 
 /* The context's store, opened (and migrated) on first use and attached to
