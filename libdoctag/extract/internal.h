@@ -1,6 +1,6 @@
 /* Internal to extract/: the pieces extract.c puts together.
  *   pdf.c     poppler: opening, metadata, the text layer of a page, page images
- *   words.cpp a page's words from poppler-cpp (words.h)
+ *   words.cpp a page's words from poppler's TextOutputDev (words.h)
  *   layout.c  lines from those words: direction, bidi order, hyphens
  *   garble.c  is a page's text missing, thin or garbled; Devanagari repairs
  *   ocr.c     tesseract + leptonica, one cached engine per thread
@@ -77,7 +77,7 @@ typedef struct pdf_text {
   garble_stats stats;         /* of the text (spaces aside, the same as poppler's) */
 } pdf_text;
 
-/* poppler-cpp's view of the document of `src` (words.h), for the text
+/* poppler's own (C++) view of the document of `src` (words.h), for the text
  * layer; NULL (with err_set) when it cannot open what poppler-glib opened.
  * Release with words_close(). */
 words_doc *pdf_words_open(const pdf_source *src);
