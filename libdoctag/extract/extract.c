@@ -283,7 +283,8 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
   /* Bombs are refused before any work (extract/limits.h). */
   pdf_limits lim;
   pdf_limits_of(ctx, &lim);
-  if ((st = pdf_limits_check(req->data, req->len, &lim, NULL)))
+  pdf_scan scan;
+  if ((st = pdf_limits_check(req->data, req->len, &lim, &scan)))
     return st;
   if (req->languages && !g_regex_match_simple("^[a-z_]{3,16}(\\+[a-z_]{3,16})*$", req->languages, 0, 0))
     return err_set(DOCTAG_EINVAL, "OCR languages must look like \"eng\" or \"hin+eng\" (got \"%.40s\")",
@@ -302,6 +303,10 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
     ocr_memo_clear(&j.memo);
     return st;
   }
+  /* What only the opened document shows (encrypted streams, other
+   * filters, inline images) is bounded before any page is read. */
+  if ((st = pdf_limits_check_decoded(req->data, req->len, req->password, &lim, &scan)))
+    goto done;
   int n = poppler_document_get_n_pages(doc);
   if (n <= 0) {
     const char *why = pdf_cause();
