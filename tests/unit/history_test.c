@@ -632,6 +632,41 @@ static void test_search_scoped_in_index(void **state)
   g_free(bob);
 }
 
+/* A user's ranking depends on the user's documents only: what another user
+ * stores does not reorder it (SQLite weighs words by their rarity among the
+ * owner's documents; PostgreSQL's ts_rank does not weigh rarity at all). */
+static void test_search_rank_is_the_owners(void **state)
+{
+  fx *f = *state;
+  char *alice = user(f, "a@example.com"), *bob = user(f, "b@example.com");
+  /* Among Alice's ten documents "beta" is rarer than "alpha" (on SQLite
+   * the document with more "beta" comes first; over the whole table, after
+   * Bob's documents, it would be the other). */
+  doc_spec x = { "Notes", { "misc", NULL }, "alpha alpha alpha beta", NULL, NULL };
+  doc_spec y = { "Notes", { "misc", NULL }, "alpha beta beta beta", NULL, NULL };
+  doc_spec with_alpha = { "Filler", { "misc", NULL }, "alpha and other words", NULL, NULL };
+  doc_spec plain = { "Filler", { "misc", NULL }, "nothing of interest here", NULL, NULL };
+  char *dx = record(f, alice, &x, NULL), *dy = record(f, alice, &y, NULL);
+  for (int i = 0; i < 8; i++)
+    g_free(record(f, alice, i < 2 ? &with_alpha : &plain, NULL));
+  char **before = search_ids(f, alice, "alpha beta");
+  assert_int_equal(g_strv_length(before), 2);
+  /* Bob's archive makes "beta" the common word of the whole table. */
+  doc_spec b = { "Beta report", { "beta", NULL }, "beta beta", NULL, NULL };
+  for (int i = 0; i < 40; i++)
+    g_free(record(f, bob, &b, NULL));
+  char **after = search_ids(f, alice, "alpha beta");
+  assert_int_equal(g_strv_length(after), 2);
+  assert_string_equal(after[0], before[0]);
+  assert_string_equal(after[1], before[1]);
+  g_strfreev(before);
+  g_strfreev(after);
+  g_free(dx);
+  g_free(dy);
+  g_free(alice);
+  g_free(bob);
+}
+
 static void test_stats(void **state)
 {
   fx *f = *state;
@@ -996,6 +1031,7 @@ int main(void)
     cmocka_unit_test(test_search_hindi),
     cmocka_unit_test(test_search_syntax_is_text),
     cmocka_unit_test(test_search_scoped_in_index),
+    cmocka_unit_test(test_search_rank_is_the_owners),
     cmocka_unit_test(test_stats),
     cmocka_unit_test(test_text_is_capped_and_cleaned),
     cmocka_unit_test(test_batch_recording),
