@@ -5,7 +5,7 @@
 #include "jobs/jobs.h"
 #include "core/error.h"
 #include "core/seal.h"
-#include "history/history_internal.h"
+#include "history/history.h"
 #include "store/store.h"
 
 #include <math.h>

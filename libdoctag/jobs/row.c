@@ -5,7 +5,7 @@
 #include "blob/blob.h"
 #include "core/error.h"
 #include "fetch/fetch.h"
-#include "history/history_internal.h"
+#include "history/history.h"
 #include "process/result.h"
 
 #include <math.h>

@@ -4,7 +4,7 @@
 #include "jobs_testutil.h"
 #include "jobs/jobs.h"
 #include "queue/queue.h"
-#include "history/history_internal.h"
+#include "history/history.h"
 
 #define REDIS_DB 1
 
