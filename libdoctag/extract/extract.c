@@ -48,13 +48,6 @@ typedef struct job {
 
 /* ------------------------------------------------------------ one page */
 
-static double cpu_now(void)
-{
-  struct timespec t;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
 static void set_page_text(extract_page *p, char *text)
 {
   p->text = text;
@@ -131,8 +124,10 @@ static doctag_status read_page(job *j, PopplerDocument *doc, words_doc **wd, uns
     ocr_result r;
     st = ocr_page(&oj, &r);
     cairo_surface_destroy(surf);
-    g_debug("page %u: %s layer; images %.3fs, page image %.3fs (%s, %.0f PPI), OCR %.3fs (CPU)", index + 1,
-            garble_name(q), c1 - c0, c2 - c1, img.single_id >= 0 ? "native" : "rendered", ppi, cpu_now() - c2);
+    g_debug("page %u: %s layer; images %.3fs, page image %.3fs (%s, %.0f PPI), OCR %.3fs (CPU): osd %.3fs, "
+            "prepare %.3fs, read %.3fs, again %.3fs", index + 1, garble_name(q), c1 - c0, c2 - c1,
+            img.single_id >= 0 ? "native" : "rendered", ppi, cpu_now() - c2, r.cpu.osd, r.cpu.prepare, r.cpu.read,
+            r.cpu.again);
     if (st)
       goto out;
     if (r.missing[0]) {

@@ -14,6 +14,7 @@
 #include <glib.h>
 #include <poppler.h>
 #include <cairo.h>
+#include <time.h>
 
 #include "extract/extract.h"
 #include "extract/words.h"
@@ -213,7 +214,22 @@ typedef struct ocr_result {
   double skew;                /* degrees corrected */
   bool retried;               /* the low-confidence second pass ran */
   bool blank;                 /* nothing on the image */
+  struct {                    /* CPU seconds per stage (the page's profile, for the debug log and bench/ocr.sh) */
+    double osd;               /* orientation and script */
+    double prepare;           /* conversion, turning, deskew, rescaling */
+    double read;              /* the first recognition pass */
+    double again;             /* every further pass: the turn check, another language, local binarisation */
+  } cpu;
 } ocr_result;
+
+/* CPU seconds used by this thread (stage profiles: wall time means little on
+ * a shared machine). */
+static inline double cpu_now(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
 
 /* OCRs one page image with this thread's cached engine.
  * Errors: DOCTAG_EOCR, DOCTAG_ETIMEOUT, DOCTAG_ECANCELLED. */
