@@ -10,6 +10,7 @@
 #include "extract/limits.h"
 #include "core/ctx.h"
 #include "core/error.h"
+#include "core/stats.h"
 
 #include <string.h>
 #include <time.h>
@@ -122,7 +123,9 @@ static doctag_status read_page(job *j, PopplerDocument *doc, words_doc **wd, uns
       .deadline = req->deadline, .cancel = &j->stop, .memo = &j->memo,
     };
     ocr_result r;
+    double o0 = ctx_now();
     st = ocr_page(&oj, &r);
+    stats_ocr_time(ctx_now() - o0);
     cairo_surface_destroy(surf);
     g_debug("page %u: %s layer; images %.3fs, page image %.3fs (%s, %.0f PPI), OCR %.3fs (CPU): osd %.3fs, "
             "prepare %.3fs, read %.3fs, again %.3fs", index + 1, garble_name(q), c1 - c0, c2 - c1,

@@ -6,6 +6,7 @@
 #include "jobs/jobs.h"
 #include "core/error.h"
 #include "core/seal.h"
+#include "core/stats.h"
 #include "history/history.h"
 
 #include <string.h>
@@ -239,6 +240,7 @@ static gpointer worker_thread(gpointer data)
   worker *w = data;
   int unavailable_ms = 0, backoff = 0;
   job_cache cache = { 0 };
+  stats_worker_threads(1);
   while (!stopping(w)) {
     if (w->until_job && until_job_done(w)) {
       g_atomic_int_set(&w->quit, 1);
@@ -276,6 +278,7 @@ static gpointer worker_thread(gpointer data)
       nap(w, sleep_sec * 1000);
   }
   job_cache_clear(&cache);
+  stats_worker_threads(-1);
   return NULL;
 }
 
@@ -316,6 +319,7 @@ static gpointer webhook_thread(gpointer data)
     if (g_atomic_int_get(&w->quit))
       break;
     g_mutex_unlock(&w->lock);
+    stats_worker_beat();  /* this thread wakes every second: the process is alive */
     while (webhook_deliver_due(w->ctx) && !g_atomic_int_get(&w->quit))
       ;
     g_mutex_lock(&w->lock);

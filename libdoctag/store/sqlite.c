@@ -90,6 +90,8 @@ static const char *const sql_table[ST_COUNT] = {
   [ST_JOB_BLOBS] = "SELECT DISTINCT sha256 FROM documents WHERE job_id = ?1 AND user_id = ?2 AND sha256 IS NOT NULL",
   [ST_BLOB_REFERENCED] = "SELECT 1 FROM documents WHERE sha256 = ?1 LIMIT 1",
   [ST_JOB_BY_STATUS] = "SELECT status, count(*) FROM jobs WHERE user_id = ?1 GROUP BY status ORDER BY status",
+  [ST_JOB_CENSUS] = "SELECT job_type, status, count(*), coalesce(sum(total_documents - processed_count - failed_count), 0) "
+                   "FROM jobs GROUP BY job_type, status ORDER BY job_type, status",
 
   [ST_DOC_UPSERT] = "INSERT INTO documents (id, job_id, user_id, row_index, title, file_path,"
                     " file_source_type, sha256, file_size, mime_type, status, tags, extracted_text,"
