@@ -227,11 +227,9 @@ doctag_status jobs_submit_payloads(doctag_ctx *ctx, char **job_id, const char *u
     return err_set(DOCTAG_EINVAL, "No documents provided");
   if (opts->job_id && !store_uuid_valid(opts->job_id))
     return err_set(DOCTAG_EINVAL, "job_id must be a UUID (got \"%.40s\")", opts->job_id);
-  doctag_process_options popts = DOCTAG_PROCESS_OPTIONS_INIT;
-  /* Only the fields of the caller's version (see effective_options). */
-  if (opts->process)
-    memcpy(&popts, opts->process, opts->process->version == 1 ? offsetof(doctag_process_options, strict)
-                                                              : sizeof popts);
+  doctag_process_options popts;
+  /* Only the fields of the caller's version. */
+  process_options_copy(&popts, opts->process);
   doctag_status st = process_options_check(&popts, NULL);
   if (st)
     return st;
