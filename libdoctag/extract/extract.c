@@ -10,6 +10,7 @@
 #include "extract/limits.h"
 #include "core/ctx.h"
 #include "core/error.h"
+#include "core/stats.h"
 
 #include <string.h>
 #include <time.h>
@@ -49,13 +50,6 @@ typedef struct job {
 } job;
 
 /* ------------------------------------------------------------ one page */
-
-static double cpu_now(void)
-{
-  struct timespec t;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
 
 static void set_page_text(extract_page *p, char *text)
 {
@@ -131,10 +125,14 @@ static doctag_status read_page(job *j, PopplerDocument *doc, words_doc **wd, uns
       .deadline = req->deadline, .cancel = &j->stop, .memo = &j->memo,
     };
     ocr_result r;
+    double o0 = ctx_now();
     st = ocr_page(&oj, &r);
+    stats_ocr_time(ctx_now() - o0);
     cairo_surface_destroy(surf);
-    g_debug("page %u: %s layer; images %.3fs, page image %.3fs (%s, %.0f PPI), OCR %.3fs (CPU)", index + 1,
-            garble_name(q), c1 - c0, c2 - c1, img.single_id >= 0 ? "native" : "rendered", ppi, cpu_now() - c2);
+    g_debug("page %u: %s layer; images %.3fs, page image %.3fs (%s, %.0f PPI), OCR %.3fs (CPU): osd %.3fs, "
+            "prepare %.3fs, read %.3fs, again %.3fs", index + 1, garble_name(q), c1 - c0, c2 - c1,
+            img.single_id >= 0 ? "native" : "rendered", ppi, cpu_now() - c2, r.cpu.osd, r.cpu.prepare, r.cpu.read,
+            r.cpu.again);
     if (st)
       goto out;
     if (r.missing[0]) {
@@ -285,7 +283,8 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
   /* Bombs are refused before any work (extract/limits.h). */
   pdf_limits lim;
   pdf_limits_of(ctx, &lim);
-  if ((st = pdf_limits_check(req->data, req->len, &lim, NULL)))
+  pdf_scan scan;
+  if ((st = pdf_limits_check(req->data, req->len, &lim, &scan)))
     return st;
   if (req->languages && !g_regex_match_simple("^[a-z_]{3,16}(\\+[a-z_]{3,16})*$", req->languages, 0, 0))
     return err_set(DOCTAG_EINVAL, "OCR languages must look like \"eng\" or \"hin+eng\" (got \"%.40s\")",
@@ -304,6 +303,10 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
     ocr_memo_clear(&j.memo);
     return st;
   }
+  /* What only the opened document shows (encrypted streams, other
+   * filters, inline images) is bounded before any page is read. */
+  if ((st = pdf_limits_check_decoded(req->data, req->len, req->password, &lim, &scan)))
+    goto done;
   int n = poppler_document_get_n_pages(doc);
   if (n <= 0) {
     const char *why = pdf_cause();

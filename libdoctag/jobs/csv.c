@@ -3,7 +3,7 @@
  * the legacy synchronous processing of POST /api/batch/process. */
 #include "jobs/jobs.h"
 #include "core/error.h"
-#include "history/history_internal.h"
+#include "history/history.h"
 
 #include <csv.h>
 #include <math.h>

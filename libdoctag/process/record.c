@@ -4,7 +4,7 @@
 #include "core/ctx.h"
 #include "core/error.h"
 #include "core/json.h"
-#include "history/history_internal.h"
+#include "history/history.h"
 
 #include <jansson.h>
 #include <stdlib.h>
