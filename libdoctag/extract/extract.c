@@ -48,13 +48,6 @@ typedef struct job {
 
 /* ------------------------------------------------------------ one page */
 
-static double cpu_now(void)
-{
-  struct timespec t;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
 static void set_page_text(extract_page *p, char *text)
 {
   p->text = text;
@@ -131,8 +124,10 @@ static doctag_status read_page(job *j, PopplerDocument *doc, words_doc **wd, uns
     ocr_result r;
     st = ocr_page(&oj, &r);
     cairo_surface_destroy(surf);
-    g_debug("page %u: %s layer; images %.3fs, page image %.3fs (%s, %.0f PPI), OCR %.3fs (CPU)", index + 1,
-            garble_name(q), c1 - c0, c2 - c1, img.single_id >= 0 ? "native" : "rendered", ppi, cpu_now() - c2);
+    g_debug("page %u: %s layer; images %.3fs, page image %.3fs (%s, %.0f PPI), OCR %.3fs (CPU): osd %.3fs, "
+            "prepare %.3fs, read %.3fs, again %.3fs", index + 1, garble_name(q), c1 - c0, c2 - c1,
+            img.single_id >= 0 ? "native" : "rendered", ppi, cpu_now() - c2, r.cpu.osd, r.cpu.prepare, r.cpu.read,
+            r.cpu.again);
     if (st)
       goto out;
     if (r.missing[0]) {
@@ -283,7 +278,8 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
   /* Bombs are refused before any work (extract/limits.h). */
   pdf_limits lim;
   pdf_limits_of(ctx, &lim);
-  if ((st = pdf_limits_check(req->data, req->len, &lim, NULL)))
+  pdf_scan scan;
+  if ((st = pdf_limits_check(req->data, req->len, &lim, &scan)))
     return st;
   if (req->languages && !g_regex_match_simple("^[a-z_]{3,16}(\\+[a-z_]{3,16})*$", req->languages, 0, 0))
     return err_set(DOCTAG_EINVAL, "OCR languages must look like \"eng\" or \"hin+eng\" (got \"%.40s\")",
@@ -302,6 +298,10 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
     ocr_memo_clear(&j.memo);
     return st;
   }
+  /* What only the opened document shows (encrypted streams, other
+   * filters, inline images) is bounded before any page is read. */
+  if ((st = pdf_limits_check_decoded(req->data, req->len, req->password, &lim, &scan)))
+    goto done;
   int n = poppler_document_get_n_pages(doc);
   if (n <= 0) {
     const char *why = pdf_cause();

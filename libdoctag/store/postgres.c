@@ -123,10 +123,12 @@ static const char *const sql_table[ST_COUNT] = {
                  " FROM documents d WHERE d.id = $1 AND d.user_id = $2",
   /* Found through search_vector's GIN index, ordered by rank_vector (small,
    * in the row): ts_rank's default weights, A (title) 1.0, B (tags) 0.4,
-   * C (text) 0.2. plainto_tsquery: the query is plain text, words ANDed. */
+   * C (text) 0.2. plainto_tsquery: the query is plain text, words ANDed.
+   * The owner's lexeme (0006) joins the words in the index condition, so
+   * GIN returns only the user's matches and only those are ranked. */
   [ST_DOC_SEARCH] = "SELECT " DOC_COLS " FROM documents d, plainto_tsquery('simple', $2) q"
-                    " WHERE d.user_id = $1 AND d.search_vector @@ q"
-                    " ORDER BY ts_rank(d.rank_vector, q) DESC, d.created_at DESC LIMIT $3",
+                    " WHERE d.user_id = $1 AND d.search_vector @@ (q && ('''owner:' || $1::uuid::text || '''')::tsquery)"
+                    " ORDER BY ts_rank(d.rank_vector, q) DESC, d.created_at DESC, d.seq DESC LIMIT $3",
   [ST_DOC_STATS] = "SELECT count(*), count(*) FILTER (WHERE status = 'completed'),"
                    " count(*) FILTER (WHERE status = 'failed') FROM documents WHERE user_id = $1",
 

@@ -87,7 +87,8 @@ typedef enum store_stmt {
   ST_DOC_OF_JOB,       /* (job_id, user_id) -> DOC_COLS in row order */
   ST_DOC_GET,          /* (id, user_id) -> DOC_COLS, file_size, mime_type, extracted_text,
                         *  processing_metadata, sha256, row_index */
-  ST_DOC_SEARCH,       /* (user_id, match, limit) -> DOC_COLS, best first; match from ops->match_query */
+  ST_DOC_SEARCH,       /* (user_id, match, limit) -> DOC_COLS, best first; match from ops->match_query;
+                        * user_id must be a valid UUID (it is matched inside the index) */
   ST_DOC_STATS,        /* (user_id) -> total, completed, failed */
 
   /* the local batch queue (queue/local.c; tables of 0002_queue.sql, times in
