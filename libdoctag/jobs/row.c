@@ -6,7 +6,7 @@
 #include "core/error.h"
 #include "core/stats.h"
 #include "fetch/fetch.h"
-#include "history/history_internal.h"
+#include "history/history.h"
 #include "process/process.h"
 #include "process/result.h"
 

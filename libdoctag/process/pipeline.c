@@ -110,7 +110,7 @@ static doctag_status run(doctag_ctx *ctx, doctag_result **out, const fetch_sourc
   bool stream = !tag && o.on_page;
   extract_request req = {
     .data = data, .len = len, .ocr = o.ocr, .languages = o.languages, .password = o.password,
-    .first_pages = tag ? o.num_pages : 0, .max_pages = o.max_pages,
+    .start_page = o.first_page ? o.first_page - 1 : 0, .first_pages = tag ? o.num_pages : 0, .max_pages = o.max_pages,
     .deadline = t0 + o.timeout_sec, .threads = ctx->threads,
     .on_page = o.on_page, .on_page_data = o.on_page_data, .keep_pages = !stream,
   };
@@ -123,6 +123,7 @@ static doctag_status run(doctag_ctx *ctx, doctag_result **out, const fetch_sourc
   }
   r->page_count = doc.page_count;
   r->pages_read = doc.pages_read;
+  r->first_page = req.start_page;
   r->pages = doc.pages;
   doc.pages = NULL;
   for (unsigned int i = 0; i < r->pages_read; i++)

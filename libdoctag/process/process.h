@@ -17,6 +17,13 @@
 #define PROCESS_DEFAULT_NUM_TAGS 8
 #define PROCESS_DEFAULT_MODEL "openai/gpt-4o-mini"
 
+/* Bytes of a doctag_process_options of `version` (a caller built against an
+ * older header passes a shorter struct; versions past ours: all of it). */
+size_t process_options_size(unsigned int version);
+/* *dst = the defaults, overwritten by the members of src's version (src may
+ * be NULL). Pointers are borrowed from src. The version is src's. */
+void process_options_copy(doctag_process_options *dst, const doctag_process_options *src);
+
 /* Checks the ranges and values of options, the one check every front end
  * reaches (0 / NULL members are defaults and pass). Errors: DOCTAG_EINVAL
  * with the field path (member names as in the contract's TaggingConfig,

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,12 +18,16 @@
 #define DOC_COLS "d.id, d.job_id, d.title, d.file_path, d.file_source_type, d.status, d.tags, " \
                  "d.error_message, d.processed_at, d.created_at"
 #define FINAL_STATES "('completed', 'cancelled', 'failed')"
+#define QJOB_COLS "user_id, status, total, done, processed, failed, seq, config, secret, error, " \
+                  "created_at, started_at, finished_at"
 
 /* Every statement of store.h, in SQLite's words. */
 static const char *const sql_table[ST_COUNT] = {
   [ST_BEGIN] = "BEGIN IMMEDIATE",
   [ST_COMMIT] = "COMMIT",
   [ST_ROLLBACK] = "ROLLBACK",
+  /* Deferred: reads one snapshot without taking the write lock. */
+  [ST_BEGIN_READ] = "BEGIN DEFERRED",
   [ST_MIG_LOCK] = "SELECT 1", /* BEGIN IMMEDIATE already holds the write lock */
   [ST_MIG_TABLE] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
                    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
@@ -112,11 +117,80 @@ static const char *const sql_table[ST_COUNT] = {
                  " d.processing_metadata, d.sha256, d.row_index"
                  " FROM documents d WHERE d.id = ?1 AND d.user_id = ?2",
   /* bm25: lower is better; title weighs most, then tags, then text. */
-  [ST_DOC_SEARCH] = "SELECT " DOC_COLS " FROM documents_fts f JOIN documents d ON d.seq = f.rowid"
-                    " WHERE documents_fts MATCH ?2 AND d.user_id = ?1"
-                    " ORDER BY bm25(documents_fts, 10.0, 4.0, 1.0), d.created_at DESC LIMIT ?3",
+  /* The owner is matched inside the index (0006): FTS5 ranks only the
+   * user's matches (doctag_bm25, below: bm25 with IDF over the user's own
+   * documents) and hands over the best ?3, and only those rows are read
+   * from documents. The words are kept to the three text columns, so a word
+   * cannot match an id. Ties: newest first (seq follows creation). */
+  [ST_DOC_SEARCH] = "SELECT " DOC_COLS " FROM (SELECT rowid AS seq,"
+                    " doctag_bm25(documents_fts, ?1, ?2, 10.0, 4.0, 1.0, 0.0) AS score"
+                    " FROM documents_fts WHERE documents_fts MATCH"
+                    " 'user_id : \"' || ?1 || '\" AND {title tags extracted_text} : (' || ?2 || ')'"
+                    " ORDER BY score, rowid DESC LIMIT ?3) f JOIN documents d ON d.seq = f.seq"
+                    " WHERE d.user_id = ?1 ORDER BY f.score, d.created_at DESC, d.seq DESC",
   [ST_DOC_STATS] = "SELECT count(*), coalesce(sum(status = 'completed'), 0),"
                    " coalesce(sum(status = 'failed'), 0) FROM documents WHERE user_id = ?1",
+
+  /* The local batch queue's tables (0002_queue.sql), for queue/local.c. No
+   * row locks: a claim's BEGIN IMMEDIATE already holds the database's write
+   * lock. */
+  [ST_Q_JOB_INSERT] = "INSERT INTO queue_jobs (job_id, user_id, status, total, config, secret, created_at)"
+                      " VALUES (?1, ?2, 'pending', ?3, ?4, ?5, ?6)",
+  [ST_Q_ITEM_INSERT] = "INSERT INTO queue_items (job_id, row_index, payload) VALUES (?1, ?2, ?3)",
+  [ST_Q_JOB_GET] = "SELECT " QJOB_COLS " FROM queue_jobs WHERE job_id = ?1",
+  [ST_Q_JOB_LOCK] = "SELECT status FROM queue_jobs WHERE job_id = ?1",
+  [ST_Q_JOB_SET_STATUS] = "UPDATE queue_jobs SET status = ?2,"
+                          " finished_at = CASE WHEN ?2 IN " FINAL_STATES " THEN ?3 ELSE finished_at END,"
+                          " secret = CASE WHEN ?2 IN " FINAL_STATES " THEN NULL ELSE secret END,"
+                          " started_at = CASE WHEN ?2 = 'processing' THEN coalesce(started_at, ?3)"
+                          " ELSE started_at END,"
+                          " error = coalesce(?4, error) WHERE job_id = ?1",
+  [ST_Q_JOB_START] = "UPDATE queue_jobs SET status = 'processing', started_at = coalesce(started_at, ?2)"
+                     " WHERE job_id = ?1 AND status = 'pending'",
+  [ST_Q_EVENT_SEQ] = "UPDATE queue_jobs SET seq = seq + 1 WHERE job_id = ?1"
+                     " RETURNING seq, total, done, processed, failed, started_at",
+  [ST_Q_EVENT_INSERT] = "INSERT INTO queue_events (job_id, seq, body, created_at) VALUES (?1, ?2, ?3, ?4)",
+  /* The oldest runnable job with an item to hand out (each EXISTS is one
+   * probe of queue_items_job_state). */
+  [ST_Q_CANDIDATE] = "SELECT job_id, expired FROM (SELECT j.job_id, j.created_at,"
+                     " EXISTS (SELECT 1 FROM queue_items i WHERE i.job_id = j.job_id AND i.state = 'waiting') AS waiting,"
+                     " EXISTS (SELECT 1 FROM queue_items i WHERE i.job_id = j.job_id AND i.state = 'claimed'"
+                     " AND i.lease_until < ?1) AS expired"
+                     " FROM queue_jobs j WHERE j.status IN ('pending', 'processing')) c"
+                     " WHERE waiting OR expired ORDER BY created_at LIMIT 1",
+  /* Claims the job's first item whose lease ran out, else its first waiting
+   * item: one statement, an ordered index scan that stops at the first. */
+  [ST_Q_CLAIM_EXPIRED] = "UPDATE queue_items SET owner = ?2, lease_until = ?3, attempts = attempts + 1"
+                         " WHERE job_id = ?1 AND row_index = (SELECT row_index FROM queue_items WHERE job_id = ?1"
+                         " AND state = 'claimed' AND lease_until < ?4 ORDER BY row_index LIMIT 1)"
+                         " RETURNING row_index, payload, attempts",
+  [ST_Q_CLAIM_WAITING] = "UPDATE queue_items SET state = 'claimed', owner = ?2, lease_until = ?3, attempts = attempts + 1"
+                         " WHERE job_id = ?1 AND row_index = (SELECT row_index FROM queue_items WHERE job_id = ?1"
+                         " AND state = 'waiting' ORDER BY row_index LIMIT 1)"
+                         " RETURNING row_index, payload, attempts",
+  [ST_Q_ITEM_DONE] = "UPDATE queue_items SET state = 'done', ok = ?3, result = ?4, owner = NULL, lease_until = NULL,"
+                     " finished_seq = ?5 WHERE job_id = ?1 AND row_index = ?2 AND state <> 'done'",
+  /* Counts a finished row and, while the job runs, numbers its event. */
+  [ST_Q_JOB_COUNT] = "UPDATE queue_jobs SET done = done + 1, processed = processed + ?2, failed = failed + ?3,"
+                     " seq = seq + CASE WHEN status IN ('pending', 'processing', 'paused') THEN ?4 ELSE 0 END"
+                     " WHERE job_id = ?1 RETURNING status, seq, total, done, processed, failed, started_at",
+  [ST_Q_JOB_COMPLETE] = "UPDATE queue_jobs SET status = 'completed', finished_at = ?2, secret = NULL, seq = seq + 1"
+                        " WHERE job_id = ?1 RETURNING status, seq, total, done, processed, failed, started_at",
+  /* A claim's look at the job: runnable? (then locked, and its
+   * "processing" event numbered) */
+  [ST_Q_JOB_LOCK_SEQ] = "UPDATE queue_jobs SET seq = seq + 1 WHERE job_id = ?1 AND status IN ('pending', 'processing')"
+                        " RETURNING status, seq, total, done, processed, failed, started_at",
+  [ST_Q_EVENTS_READ] = "SELECT seq, body FROM queue_events WHERE job_id = ?1 AND seq > ?2"
+                       " ORDER BY seq LIMIT CASE WHEN ?3 > 0 THEN ?3 ELSE -1 END",
+  [ST_Q_JOB_SEQ] = "SELECT seq FROM queue_jobs WHERE job_id = ?1",
+  [ST_Q_RESULTS] = "SELECT result FROM queue_items WHERE job_id = ?1 AND state = 'done'"
+                   " ORDER BY finished_seq, row_index",
+  [ST_Q_ACTIVE] = "SELECT job_id, " QJOB_COLS " FROM queue_jobs WHERE user_id = ?1"
+                  " AND status IN ('processing', 'paused') ORDER BY created_at DESC",
+  [ST_Q_RENEW] = "UPDATE queue_items SET lease_until = ?4"
+                 " WHERE job_id = ?1 AND row_index = ?2 AND owner = ?3 AND state = 'claimed'",
+  [ST_Q_RELEASE] = "UPDATE queue_items SET state = 'waiting', owner = NULL, lease_until = NULL"
+                   " WHERE job_id = ?1 AND row_index = ?2 AND owner = ?3 AND state = 'claimed'",
 };
 
 typedef struct sqlite_store {
@@ -259,6 +333,154 @@ static int sq_busy(void *ud, int count)
   return 1;
 }
 
+/* ---- ranking: bm25 over the owner's own documents ----
+ *
+ * FTS5's bm25() takes each phrase's IDF from the whole table, and finds it
+ * by walking the phrase's every match: for a word in nearly every document
+ * that is the whole archive, on every search, whatever the owner holds.
+ * doctag_bm25(documents_fts, user_id, match, w...) is the same formula (k1
+ * 1.2, b 0.75, column weights w, average length from FTS5's totals, which
+ * cost nothing) with the IDF counted over the owner's documents: N is how
+ * many the owner has, n how many of them hold the phrase, both counted
+ * through the index at a cost that grows with the owner's documents. One
+ * user's ranking then no longer depends on what other users hold. With one
+ * user it is bm25() exactly.
+ *
+ * `match` is ops->match_query's text (quoted phrases, space-separated);
+ * phrase 0 of the query is the owner's id, phrase i >= 1 is its i-th
+ * phrase. */
+
+typedef struct rank_data {
+  int nphrase;
+  double avgdl;
+  double *idf; /* per phrase; 0 for the owner's */
+} rank_data;
+
+static void rank_data_free(void *p)
+{
+  rank_data *r = p;
+  if (r)
+    g_free(r->idf);
+  g_free(r);
+}
+
+/* The phrases of a match_query text, each as its quoted FTS5 string. */
+static GPtrArray *match_phrases(const char *m)
+{
+  GPtrArray *v = g_ptr_array_new_with_free_func(g_free);
+  for (const char *q = m; q && *q;) {
+    if (*q != '"') {
+      q++;
+      continue;
+    }
+    const char *start = q++;
+    while (*q && !(*q == '"' && q[1] != '"'))
+      q += *q == '"' ? 2 : 1;
+    if (!*q)
+      break;
+    q++;
+    g_ptr_array_add(v, g_strndup(start, (gsize)(q - start)));
+  }
+  return v;
+}
+
+/* One count(*) of `sql` with text parameters a and b; -1 on error. */
+static int64_t count_of(sqlite3 *db, const char *sql, const char *a, const char *b)
+{
+  sqlite3_stmt *st = NULL;
+  int64_t n = -1;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+    sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+    if (b)
+      sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+      n = sqlite3_column_int64(st, 0);
+  }
+  sqlite3_finalize(st);
+  return n;
+}
+
+static rank_data *rank_data_new(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db, const char *user,
+                                const char *match)
+{
+  rank_data *r = g_new0(rank_data, 1);
+  r->nphrase = api->xPhraseCount(fts);
+  r->idf = g_new0(double, r->nphrase);
+  sqlite3_int64 rows = 0, tokens = 0;
+  if (api->xRowCount(fts, &rows) != SQLITE_OK || api->xColumnTotalSize(fts, -1, &tokens) != SQLITE_OK)
+    goto fail;
+  r->avgdl = rows > 0 ? (double)tokens / (double)rows : 1;
+  GPtrArray *words = match_phrases(match);
+  bool ok = (int)words->len == r->nphrase - 1;
+  int64_t total = ok ? count_of(db, "SELECT count(*) FROM documents WHERE user_id = ?1", user, NULL) : -1;
+  ok = total >= 0;
+  for (int i = 1; ok && i < r->nphrase; i++) {
+    int64_t n = count_of(db, "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH"
+                             " 'user_id : \"' || ?1 || '\" AND {title tags extracted_text} : ' || ?2",
+                         user, g_ptr_array_index(words, i - 1));
+    ok = n >= 0;
+    /* As FTS5's bm25: a phrase in more than half the documents weighs
+     * almost nothing, but more than nothing. */
+    double idf = log(((double)total - (double)n + 0.5) / ((double)n + 0.5));
+    r->idf[i] = idf > 0 ? idf : 1e-6;
+  }
+  g_ptr_array_free(words, TRUE);
+  if (ok)
+    return r;
+fail:
+  rank_data_free(r);
+  return NULL;
+}
+
+static void sq_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nval,
+                    sqlite3_value **val)
+{
+  const double k1 = 1.2, b = 0.75;
+  if (nval < 2 || sqlite3_value_type(val[0]) != SQLITE_TEXT || sqlite3_value_type(val[1]) != SQLITE_TEXT) {
+    sqlite3_result_error(ctx, "doctag_bm25: expects (table, user_id, match, weights...)", -1);
+    return;
+  }
+  rank_data *r = api->xGetAuxdata(fts, 0);
+  if (!r) {
+    r = rank_data_new(api, fts, sqlite3_context_db_handle(ctx), (const char *)sqlite3_value_text(val[0]),
+                      (const char *)sqlite3_value_text(val[1]));
+    if (!r || api->xSetAuxdata(fts, r, rank_data_free) != SQLITE_OK) {
+      sqlite3_result_error(ctx, "doctag_bm25: cannot count the owner's documents", -1);
+      return;
+    }
+  }
+  int ncol = api->xColumnCount(fts), ninst = 0, len = 0;
+  double *freq = g_newa(double, r->nphrase);
+  for (int i = 0; i < r->nphrase; i++)
+    freq[i] = 0;
+  if (api->xInstCount(fts, &ninst) != SQLITE_OK || api->xColumnSize(fts, -1, &len) != SQLITE_OK) {
+    sqlite3_result_error(ctx, "doctag_bm25: cannot read the match", -1);
+    return;
+  }
+  for (int i = 0; i < ninst; i++) {
+    int phrase, col, off;
+    if (api->xInst(fts, i, &phrase, &col, &off) == SQLITE_OK && phrase >= 0 && phrase < r->nphrase && col < ncol)
+      freq[phrase] += 2 + col < nval ? sqlite3_value_double(val[2 + col]) : 1.0;
+  }
+  double score = 0, norm = k1 * (1 - b + b * (double)len / r->avgdl);
+  for (int i = 0; i < r->nphrase; i++)
+    score += r->idf[i] * freq[i] * (k1 + 1) / (freq[i] + norm);
+  sqlite3_result_double(ctx, -score);
+}
+
+/* Registers doctag_bm25 on a connection. */
+static bool sq_register_rank(sqlite3 *db)
+{
+  fts5_api *fts = NULL;
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) == SQLITE_OK) {
+    sqlite3_bind_pointer(st, 1, (void *)&fts, "fts5_api_ptr", NULL);
+    sqlite3_step(st);
+  }
+  sqlite3_finalize(st);
+  return fts && fts->xCreateFunction(fts, "doctag_bm25", NULL, sq_rank, NULL) == SQLITE_OK;
+}
+
 static doctag_status sq_connect(struct store *s, store_conn **out)
 {
   sqlite_store *impl = s->impl;
@@ -297,6 +519,11 @@ static doctag_status sq_connect(struct store *s, store_conn **out)
       sq_disconnect(&c->base);
       return st;
     }
+  }
+  if (!sq_register_rank(c->db)) {
+    doctag_status st = err_set(DOCTAG_ESTORE, "sqlite: %s: cannot register doctag_bm25 (FTS5 missing?)", impl->path);
+    sq_disconnect(&c->base);
+    return st;
   }
   *out = &c->base;
   return DOCTAG_OK;

@@ -39,7 +39,7 @@
 #include "core/error.h"
 #include "core/stats.h"
 #include "core/json.h"
-#include "tag/llm_internal.h"
+#include "tag/internal.h"
 #include "tag/rules.h"
 
 #define LLM_DEFAULT_BASE_URL "https://openrouter.ai/api/v1"

@@ -2,7 +2,7 @@
  * Hindi search, statistics, batch recording; on SQLite and PostgreSQL. */
 #include "store_fixture.h"
 #include "doctag/history.h"
-#include "history/history_internal.h"
+#include "history/history.h"
 #include "core/error.h"
 #include "process/process.h"
 
@@ -576,6 +576,97 @@ static void test_search_syntax_is_text(void **state)
   g_free(uid);
 }
 
+/* Search takes the owner inside the index (0006): the best `limit` of the
+ * user's own matches, whatever other users hold, and never a match through
+ * the owner's id. */
+static void test_search_scoped_in_index(void **state)
+{
+  fx *f = *state;
+  char *alice = user(f, "a@example.com"), *bob = user(f, "b@example.com");
+  char *fragment = g_strndup(alice, 8), *owner = g_strdup_printf("owner:%s", alice);
+  /* Bob holds more matches of the word than Alice, some better ranked (the
+   * word in the title), and texts naming Alice's id. */
+  char *bob_text = g_strdup_printf("harbour log of %s and %s", alice, owner);
+  for (int i = 0; i < 30; i++) {
+    doc_spec b = { "Harbour harbour report", { "harbour", NULL }, bob_text, NULL, NULL };
+    g_free(record(f, bob, &b, NULL));
+  }
+  /* Alice: 12 with the word in the text, 3 with it in the title too. */
+  char *titled[3];
+  for (int i = 0; i < 15; i++) {
+    char *text = g_strdup_printf("Entry %d of the harbour ledger.", i);
+    doc_spec a = { i % 5 == 4 ? "Harbour ledger" : "Ledger", { "ledger", NULL }, text, NULL, NULL };
+    char *id = record(f, alice, &a, NULL);
+    if (i % 5 == 4)
+      titled[i / 5] = id;
+    else
+      g_free(id);
+    g_free(text);
+  }
+  char **all = search_ids(f, alice, "harbour");
+  assert_int_equal(g_strv_length(all), 15);
+  /* Title matches first, newest first among equals. */
+  assert_string_equal(all[0], titled[2]);
+  assert_string_equal(all[1], titled[1]);
+  assert_string_equal(all[2], titled[0]);
+  /* A smaller limit is the start of the same ranking. */
+  doctag_document_list *l = NULL;
+  assert_ok(doctag_history_search(f->ctx, &l, alice, "harbour", 4));
+  assert_int_equal(doctag_document_list_count(l), 4);
+  for (size_t i = 0; i < 4; i++)
+    assert_string_equal(doctag_document_list_at(l, i)->id, all[i]);
+  doctag_document_list_free(l);
+  g_strfreev(all);
+  /* Alice's id is no word of her documents; Bob finds it in his own. */
+  expect_search(f, alice, fragment, 0, NULL);
+  expect_search(f, alice, alice, 0, NULL);
+  expect_search(f, alice, owner, 0, NULL);
+  expect_search(f, bob, owner, 30, NULL);
+  expect_search(f, bob, "ledger", 0, NULL);
+  for (int i = 0; i < 3; i++)
+    g_free(titled[i]);
+  g_free(bob_text);
+  g_free(owner);
+  g_free(fragment);
+  g_free(alice);
+  g_free(bob);
+}
+
+/* A user's ranking depends on the user's documents only: what another user
+ * stores does not reorder it (SQLite weighs words by their rarity among the
+ * owner's documents; PostgreSQL's ts_rank does not weigh rarity at all). */
+static void test_search_rank_is_the_owners(void **state)
+{
+  fx *f = *state;
+  char *alice = user(f, "a@example.com"), *bob = user(f, "b@example.com");
+  /* Among Alice's ten documents "beta" is rarer than "alpha" (on SQLite
+   * the document with more "beta" comes first; over the whole table, after
+   * Bob's documents, it would be the other). */
+  doc_spec x = { "Notes", { "misc", NULL }, "alpha alpha alpha beta", NULL, NULL };
+  doc_spec y = { "Notes", { "misc", NULL }, "alpha beta beta beta", NULL, NULL };
+  doc_spec with_alpha = { "Filler", { "misc", NULL }, "alpha and other words", NULL, NULL };
+  doc_spec plain = { "Filler", { "misc", NULL }, "nothing of interest here", NULL, NULL };
+  char *dx = record(f, alice, &x, NULL), *dy = record(f, alice, &y, NULL);
+  for (int i = 0; i < 8; i++)
+    g_free(record(f, alice, i < 2 ? &with_alpha : &plain, NULL));
+  char **before = search_ids(f, alice, "alpha beta");
+  assert_int_equal(g_strv_length(before), 2);
+  /* Bob's archive makes "beta" the common word of the whole table. */
+  doc_spec b = { "Beta report", { "beta", NULL }, "beta beta", NULL, NULL };
+  for (int i = 0; i < 40; i++)
+    g_free(record(f, bob, &b, NULL));
+  char **after = search_ids(f, alice, "alpha beta");
+  assert_int_equal(g_strv_length(after), 2);
+  assert_string_equal(after[0], before[0]);
+  assert_string_equal(after[1], before[1]);
+  g_strfreev(before);
+  g_strfreev(after);
+  g_free(dx);
+  g_free(dy);
+  g_free(alice);
+  g_free(bob);
+}
+
 static void test_stats(void **state)
 {
   fx *f = *state;
@@ -939,6 +1030,8 @@ int main(void)
     cmocka_unit_test(test_search_ranking),
     cmocka_unit_test(test_search_hindi),
     cmocka_unit_test(test_search_syntax_is_text),
+    cmocka_unit_test(test_search_scoped_in_index),
+    cmocka_unit_test(test_search_rank_is_the_owners),
     cmocka_unit_test(test_stats),
     cmocka_unit_test(test_text_is_capped_and_cleaned),
     cmocka_unit_test(test_batch_recording),

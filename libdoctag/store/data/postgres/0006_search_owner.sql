@@ -1,0 +1,17 @@
+-- Search scoped to its owner inside the full-text index (issue 17).
+-- search_vector gains one lexeme naming the owner, 'owner:<user id>', which
+-- no word of a text can become (the parser splits at ':'); a search asks
+-- the GIN index for `words && 'owner:<id>'`, and GIN intersects the word's
+-- postings with the owner's: the work grows with the user's own matches,
+-- not with every user's. Before, a word in most of the archive made the
+-- scan fetch and recheck every user's matches to drop the others'. Ranking
+-- reads rank_vector, which is unchanged. The column is computed again for
+-- every row and its index rebuilt.
+ALTER TABLE documents DROP COLUMN search_vector;
+ALTER TABLE documents ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector('simple'::regconfig, coalesce(title, '')), 'A')
+ || setweight(to_tsvector('simple'::regconfig, tags), 'B')
+ || setweight(to_tsvector('simple'::regconfig, left(coalesce(extracted_text, ''), 100000)), 'C')
+ || array_to_tsvector(ARRAY['owner:' || user_id::text])
+) STORED;
+CREATE INDEX documents_search ON documents USING gin(search_vector) WITH (fastupdate = off);
