@@ -39,21 +39,7 @@ static int chunk_wait(struct netbuf *nb)
  * KORE_RESULT_ERROR). Short enough for the socket buffer. */
 static int refuse(struct connection *c, int status, const char *reason, const char *detail)
 {
-  json_t *body = json_pack("{s:s}", "detail", detail);
-  char *text = json_dumps(body, JSON_COMPACT);
-  json_decref(body);
-  char *resp = g_strdup_printf("HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
-                               "Connection: close\r\n\r\n%s", status, reason, strlen(text), text);
-  size_t len = strlen(resp);
-  for (size_t off = 0; off < len;) {
-    ssize_t n = send(c->fd, resp + off, len - off, MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n <= 0)
-      break;
-    off += (size_t)n;
-  }
-  g_free(resp);
-  free(text);
-  return KORE_RESULT_ERROR;
+  return srv_early_answer(c, status, reason, detail);  /* early.c: X-Request-ID and the log line */
 }
 
 static bool header_is(const char *line, size_t len, const char *name)
@@ -266,4 +252,5 @@ void doctag_http_connect(struct connection *c)
     c->idle_timer.length = http_keepalive_time * 1000;
   net_recv_queue(c, http_header_max, NETBUF_CALL_CB_ALWAYS, http_header_recv);
   c->read = guarded_read;
+  srv_early_wrap(c);  /* kore's own error answers (early.c) */
 }
