@@ -71,7 +71,7 @@ static int run(const char *label, const char *database_url, const char *redis_ur
     queue_item it;
     bool started;
     queue_claim_outcome oc;
-    if (q->ops->claim(q, "bench", 60, 0, proc_event, NULL, &it, &started, &oc))
+    if (queue_claim(q, "bench", 60, 0, proc_event, NULL, &it, &started, &oc))
       die("claim");
     if (oc == QC_NONE)
       break;
@@ -81,7 +81,7 @@ static int run(const char *label, const char *database_url, const char *redis_ur
                                    it.row, it.row + 1);
     char *ev = events_row_done(job, result);
     queue_finish_outcome fo;
-    if (q->ops->finish(q, &it, true, result, ev, completed, &fo))
+    if (queue_finish(q, &it, true, result, ev, completed, &fo))
       die("finish");
     g_free(result);
     g_free(ev);

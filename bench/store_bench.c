@@ -14,7 +14,7 @@
 #include "core/error.h"
 #include "auth/auth.h"
 #include "doctag/history.h"
-#include "history/history_internal.h"
+#include "history/history.h"
 #include "store/store.h"
 #include "bench_store.h"
 

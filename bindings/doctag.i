@@ -29,22 +29,6 @@
 #include <string.h>
 #include "doctag/doctag.h"
 %}
-/* Each public header by name, should doctag.h not include it yet. */
-#ifdef DOCTAG_HAVE_AUTH_H
-%{
-#include "doctag/auth.h"
-%}
-#endif
-#ifdef DOCTAG_HAVE_HISTORY_H
-%{
-#include "doctag/history.h"
-%}
-#endif
-#ifdef DOCTAG_HAVE_JOBS_H
-%{
-#include "doctag/jobs.h"
-%}
-#endif
 
 %include <stdint.i>
 %include <typemaps.i>
@@ -137,6 +121,8 @@ const char *doctag_error_class_doc(int i)
 %ignore doctag_error;
 /* A server-side scheduling helper; doctag_auth_verify() is the binding. */
 %ignore doctag_auth_token_subject;
+/* Delivery is a server's and a worker's background duty, not a binding's. */
+%ignore doctag_webhooks_deliver;
 /* Filled in by the option objects' constructors. */
 %ignore doctag_config_init;
 %ignore doctag_process_options_init;
@@ -156,9 +142,6 @@ const char *doctag_error_class_doc(int i)
 DOCTAG_OUT_OBJECT(doctag_ctx)
 DOCTAG_OUT_OBJECT(doctag_result)
 
-/* Parts of the ABI that arrive with later subsystems: CMake passes
- * -DDOCTAG_HAVE_<HEADER>_H for each public header present. */
-#ifdef DOCTAG_HAVE_AUTH_H
 DOCTAG_OUT_OBJECT(doctag_user)
 DOCTAG_OUT_OBJECT(doctag_tokens)
 /* doctag_auth_login(ctx, &user, &tokens, ...) returns (user, tokens). */
@@ -171,8 +154,6 @@ DOCTAG_OUT_OBJECT(doctag_tokens)
   %append_output(SWIG_NewPointerObj(SWIG_as_voidptr(*$1), $*1_descriptor, SWIG_POINTER_OWN));
 }
 %apply bool *OUTPUT { bool *revoked };
-#endif
-#ifdef DOCTAG_HAVE_HISTORY_H
 DOCTAG_OUT_OBJECT(doctag_job_list)
 DOCTAG_OUT_OBJECT(doctag_job_detail)
 DOCTAG_OUT_OBJECT(doctag_document_list)
@@ -188,8 +169,6 @@ DOCTAG_OUT_OBJECT(doctag_stats)
 %ignore doctag_document_list_at;
 %ignore doctag_document_detail_record;
 %ignore doctag_stats_recent_at;
-#endif
-#ifdef DOCTAG_HAVE_JOBS_H
 DOCTAG_OUT_OBJECT(doctag_job)
 DOCTAG_OUT_OBJECT(doctag_active_jobs)
 DOCTAG_OUT_OBJECT(doctag_events)
@@ -236,7 +215,6 @@ DOCTAG_OUT_OBJECT(doctag_events)
 %typemap(in, numinputs=0) char **response_json (char *tmp = NULL) { $1 = &tmp; }
 %typemap(argout) char **response_json { %append_output(SWIG_FromCharPtr(*$1)); }
 %typemap(freearg) char **response_json { doctag_free(*$1); }
-#endif
 
 /* Strings the library allocates for the caller: copied, then doctag_free'd. */
 %typemap(in, numinputs=0) char **json (char *tmp = NULL) { $1 = &tmp; }
@@ -277,7 +255,6 @@ DOCTAG_OUT_OBJECT(doctag_events)
 %feature("nothread") doctag_result_processing_time;
 %feature("nothread") doctag_result_document_id;
 %feature("nothread") doctag_result_sha256;
-#ifdef DOCTAG_HAVE_JOBS_H
 %feature("nothread") doctag_job_state_name;
 %feature("nothread") doctag_job_id;
 %feature("nothread") doctag_job_get_state;
@@ -306,7 +283,6 @@ DOCTAG_OUT_OBJECT(doctag_events)
 %feature("nothread") doctag_events_type;
 %feature("nothread") doctag_events_json;
 %feature("nothread") doctag_events_terminal;
-#endif
 
 /* ---- The language's own typemaps ---------------------------------------- */
 #if defined(SWIGPYTHON)
@@ -333,18 +309,13 @@ struct TYPE {};
 
 DOCTAG_OPAQUE(doctag_ctx, doctag_ctx_free)
 DOCTAG_OPAQUE(doctag_result, doctag_result_free)
-#ifdef DOCTAG_HAVE_AUTH_H
 DOCTAG_OPAQUE(doctag_user, doctag_user_free)
 DOCTAG_OPAQUE(doctag_tokens, doctag_tokens_free)
-#endif
-#ifdef DOCTAG_HAVE_HISTORY_H
 DOCTAG_OPAQUE(doctag_job_list, doctag_job_list_free)
 DOCTAG_OPAQUE(doctag_job_detail, doctag_job_detail_free)
 DOCTAG_OPAQUE(doctag_document_list, doctag_document_list_free)
 DOCTAG_OPAQUE(doctag_document_detail, doctag_document_detail_free)
 DOCTAG_OPAQUE(doctag_stats, doctag_stats_free)
-#endif
-#ifdef DOCTAG_HAVE_JOBS_H
 DOCTAG_OPAQUE(doctag_job, doctag_job_free)
 DOCTAG_OPAQUE(doctag_active_jobs, doctag_active_jobs_free)
 DOCTAG_OPAQUE(doctag_events, doctag_events_free)
@@ -359,7 +330,6 @@ const char *doctag_events_json(const doctag_events *e, size_t i)
 bool doctag_events_terminal(const doctag_events *e, size_t i)
 { const doctag_event_info *x = i < doctag_events_count(e) ? doctag_events_at(e, i) : NULL; return x && x->terminal; }
 %}
-#endif
 
 /* ---- Option structs that own their strings ---------------------------------
  * String members are read-only from the language; set_<field>() copies the
@@ -472,7 +442,6 @@ DOCTAG_OWNED_STRING(doctag_process_options, user_id)
   void clear_vocabulary() { doctag_own_clear(&$self->vocabulary, &$self->vocabulary_count); }
 }
 
-#ifdef DOCTAG_HAVE_AUTH_H
 %immutable doctag_session_options::version;
 %ignore doctag_session_options_init;
 DOCTAG_OWNED_STRING(doctag_session_options, device_info)
@@ -490,9 +459,7 @@ DOCTAG_OWNED_STRING(doctag_session_options, ip)
     free($self);
   }
 }
-#endif
 
-#ifdef DOCTAG_HAVE_JOBS_H
 %immutable doctag_worker_options::version;
 DOCTAG_OWNED_STRING(doctag_worker_options, until_job)
 DOCTAG_OWNED_STRING(doctag_worker_options, name)
@@ -509,7 +476,6 @@ DOCTAG_OWNED_STRING(doctag_worker_options, name)
     free($self);
   }
 }
-#endif
 
 %feature("nothread", "");
 
@@ -517,12 +483,6 @@ DOCTAG_OWNED_STRING(doctag_worker_options, name)
 %include "doctag/common.h"
 %include "doctag/context.h"
 %include "doctag/process.h"
-#ifdef DOCTAG_HAVE_AUTH_H
 %include "doctag/auth.h"
-#endif
-#ifdef DOCTAG_HAVE_HISTORY_H
 %include "doctag/history.h"
-#endif
-#ifdef DOCTAG_HAVE_JOBS_H
 %include "doctag/jobs.h"
-#endif

@@ -25,8 +25,10 @@ PKGS="$PKGS python3-jsonschema chromium chromium-driver python3-selenium zlib1g-
 # (nodesource's, whose nodejs conflicts with Debian's npm) keeps its own.
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 # sec: PDF stream limits (libdoctag/extract/limits.c) use zlib, listed above
+# sec: the decoded pass of the PDF limits uses poppler's object layer (extract/limits_decoded.cpp)
+PKGS="$PKGS libpoppler-private-dev"
 # text layer (issue 13): poppler's word list, bidi order, a CJK font for the vertical fixture, a word list for line-end hyphens
-PKGS="$PKGS libpoppler-cpp-dev libfribidi-dev fonts-wqy-microhei wamerican"
+PKGS="$PKGS libpoppler-private-dev libfribidi-dev fonts-wqy-microhei wamerican"
 # ocr (issue 13): the OCR models for the scripts of India beside eng/hin/osd; not tesseract-ocr-tha (the fixtures' Thai scan checks a script with no model)
 PKGS="$PKGS tesseract-ocr-mar tesseract-ocr-nep tesseract-ocr-san tesseract-ocr-ben tesseract-ocr-pan tesseract-ocr-guj tesseract-ocr-ori tesseract-ocr-tam tesseract-ocr-tel tesseract-ocr-kan tesseract-ocr-mal tesseract-ocr-urd"
 missing=""

@@ -27,7 +27,9 @@ if [ "${DOCTAG_SKIP_ASAN:-0}" != 1 ]; then
   asan=$root/build-asan
   CC=clang CXX=clang++ cmake -S . -B "$asan" -DDOCTAG_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
   cmake --build "$asan" -j"$(nproc)"
+  # tests/lsan.supp: load-once state of system libraries, never ours.
   (cd "$asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+     LSAN_OPTIONS=suppressions=$root/tests/lsan.supp \
      ctest --output-on-failure -j2 -L unit ${CTEST_ARGS:-}) || status=$?
 fi
 # A short libFuzzer run on the buffer entry points, seeded with the corpus.

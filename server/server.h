@@ -332,4 +332,11 @@ void srv_web_load(void);
 /* Whether the request's Accept ranks text/html above application/json. */
 bool srv_prefers_html(struct http_request *req);
 
+/* ---- webhook deliveries (webhooks.c) ----------------------------------- */
+
+/* In kore worker 1: a thread that sends due webhook deliveries every second. */
+void srv_webhooks_init(void);
+/* Worker teardown: the thread sends nothing more. */
+void srv_webhooks_stop(void);
+
 #endif

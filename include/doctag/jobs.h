@@ -398,6 +398,18 @@ DOCTAG_API void doctag_csv_report_free(doctag_csv_report *r);
  */
 DOCTAG_API doctag_status doctag_webhook_secret(doctag_ctx *ctx, char **secret, const char *user_id, bool rotate);
 
+/**
+ * Sends the webhook deliveries that are due, as a batch worker's delivery
+ * thread does every second, so that a process with no batch worker
+ * (doctag-server) delivers too. Any number of processes may call it at
+ * once: each attempt is leased in the store, so none is sent twice. Blocks
+ * while it sends (each attempt at most 10 s). *attempted (may be NULL) gets
+ * how many deliveries were tried; failed ones are retried later as usual.
+ * Errors: DOCTAG_EINVAL (ctx NULL). A store that cannot be read is no error:
+ * nothing is attempted.
+ */
+DOCTAG_API doctag_status doctag_webhooks_deliver(doctag_ctx *ctx, unsigned int *attempted);
+
 #ifdef __cplusplus
 }
 #endif

@@ -43,9 +43,10 @@ bool auth_password_verify(const char *hash, const char *password);
 bool auth_password_common(const char *password);
 
 /* The signing secret: ctx->jwt_secret, else data_dir/jwt_secret, created
- * once (mode 0600, atomically, safe against concurrent processes). A new
- * reference; g_bytes_unref it. Errors: DOCTAG_EIO. */
-doctag_status auth_secret(doctag_ctx *ctx, struct store *s, GBytes **out);
+ * once (mode 0600, atomically, safe against concurrent processes). Loaded
+ * once per context and kept in auth's own slot of it (ctx_attach). A new
+ * reference; g_bytes_unref it. Errors: DOCTAG_EINVAL, DOCTAG_EIO. */
+doctag_status auth_secret(doctag_ctx *ctx, GBytes **out);
 
 /* An HS256 access token for `sub`/`email` of refresh-token family
  * `family` (its "fam" claim; NULL: none), issued at `now` (seconds), valid

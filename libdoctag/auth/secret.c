@@ -75,28 +75,45 @@ static doctag_status create_secret(const char *dir, const char *path, GBytes **o
   return read_secret(path, out);
 }
 
-doctag_status auth_secret(doctag_ctx *ctx, struct store *s, GBytes **out)
+/* Loads the secret once per context (ctx_attach: a failure is not kept,
+ * the next call tries again). */
+static void *secret_load(doctag_ctx *ctx)
 {
-  g_mutex_lock(&s->secret_lock);
+  GBytes *secret = NULL;
   doctag_status st = DOCTAG_OK;
-  if (!s->jwt_secret) {
-    if (ctx->jwt_secret && *ctx->jwt_secret) {
-      if (strlen(ctx->jwt_secret) < SECRET_MIN)
-        st = err_set(DOCTAG_EINVAL, "DOCTAG_JWT_SECRET must be at least %d characters", SECRET_MIN);
-      else
-        s->jwt_secret = g_bytes_new(ctx->jwt_secret, strlen(ctx->jwt_secret));
-    } else if (!ctx->data_dir || !*ctx->data_dir) {
-      st = err_set(DOCTAG_EINVAL, "no JWT secret configured and no data directory to keep one in");
-    } else {
-      char *path = g_build_filename(ctx->data_dir, "jwt_secret", NULL);
-      if (g_file_test(path, G_FILE_TEST_EXISTS))
-        st = read_secret(path, &s->jwt_secret);
-      else
-        st = create_secret(ctx->data_dir, path, &s->jwt_secret);
-      g_free(path);
-    }
+  if (ctx->jwt_secret && *ctx->jwt_secret) {
+    if (strlen(ctx->jwt_secret) < SECRET_MIN)
+      st = err_set(DOCTAG_EINVAL, "DOCTAG_JWT_SECRET must be at least %d characters", SECRET_MIN);
+    else
+      secret = g_bytes_new(ctx->jwt_secret, strlen(ctx->jwt_secret));
+  } else if (!ctx->data_dir || !*ctx->data_dir) {
+    st = err_set(DOCTAG_EINVAL, "no JWT secret configured and no data directory to keep one in");
+  } else {
+    char *path = g_build_filename(ctx->data_dir, "jwt_secret", NULL);
+    if (g_file_test(path, G_FILE_TEST_EXISTS))
+      st = read_secret(path, &secret);
+    else
+      st = create_secret(ctx->data_dir, path, &secret);
+    g_free(path);
   }
-  *out = s->jwt_secret ? g_bytes_ref(s->jwt_secret) : NULL;
-  g_mutex_unlock(&s->secret_lock);
-  return st;
+  if (st != DOCTAG_OK && secret) {
+    g_bytes_unref(secret);
+    secret = NULL;
+  }
+  return secret;
+}
+
+static void secret_drop(void *secret)
+{
+  g_bytes_unref(secret);
+}
+
+doctag_status auth_secret(doctag_ctx *ctx, GBytes **out)
+{
+  GBytes *secret = ctx_attach(ctx, "auth.secret", secret_load, secret_drop);
+  *out = secret ? g_bytes_ref(secret) : NULL;
+  if (secret)
+    return DOCTAG_OK;
+  doctag_status st = doctag_error_last()->code;
+  return st != DOCTAG_OK ? st : err_set(DOCTAG_EINTERNAL, "the JWT secret could not be loaded");
 }

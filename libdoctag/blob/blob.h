@@ -25,12 +25,12 @@ typedef struct blob_backend {
   void (*close)(blob_store *bs);
 } blob_backend;
 
+/* What every store shares. A backend embeds it as the first member of its
+ * own struct (open() allocates that, close() frees it) and keeps its state
+ * there; blob.c fills in these fields. */
 struct blob_store {
   const blob_backend *backend;
   const doctag_ctx *ctx;
-  char *root;     /* dir: the directory */
-  char *bucket;   /* s3 */
-  char *prefix;   /* s3: "" or "prefix/" */
 };
 
 /* Stores a PDF; *sha256 gets its hex SHA-256 (65 bytes with the NUL).

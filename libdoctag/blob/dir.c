@@ -11,6 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+typedef struct dir_store {
+  blob_store base;
+  char *root;   /* the directory */
+} dir_store;
+
 static doctag_status dir_open(const doctag_ctx *ctx, const char *url, blob_store **out)
 {
   char *root = url ? g_strdup(url + strlen("file://")) : g_build_filename(ctx->data_dir, "blobs", NULL);
@@ -24,16 +29,16 @@ static doctag_status dir_open(const doctag_ctx *ctx, const char *url, blob_store
     g_free(root);
     return st;
   }
-  blob_store *bs = g_new0(blob_store, 1);
-  bs->root = root;
-  *out = bs;
+  dir_store *ds = g_new0(dir_store, 1);
+  ds->root = root;
+  *out = &ds->base;
   return DOCTAG_OK;
 }
 
 static char *blob_path(blob_store *bs, const char *sha)
 {
   char sub[3] = { sha[0], sha[1], 0 };
-  return g_build_filename(bs->root, sub, sha, NULL);
+  return g_build_filename(((dir_store *)bs)->root, sub, sha, NULL);
 }
 
 static doctag_status dir_put(blob_store *bs, const char *sha, const void *data, size_t len)
@@ -120,8 +125,9 @@ static doctag_status dir_remove(blob_store *bs, const char *sha)
 
 static void dir_close(blob_store *bs)
 {
-  g_free(bs->root);
-  g_free(bs);
+  dir_store *ds = (dir_store *)bs;
+  g_free(ds->root);
+  g_free(ds);
 }
 
 const blob_backend blob_dir_backend = {

@@ -5,6 +5,12 @@
 
 #include <string.h>
 
+typedef struct s3_store {
+  blob_store base;
+  char *bucket;
+  char *prefix;   /* "" or "prefix/" */
+} s3_store;
+
 static doctag_status s3b_open(const doctag_ctx *ctx, const char *url, blob_store **out)
 {
   /* "s3://bucket" alone is a bucket without prefix. */
@@ -23,31 +29,33 @@ static doctag_status s3b_open(const doctag_ctx *ctx, const char *url, blob_store
   g_free(withkey);
   if (st)
     return err_set(DOCTAG_EINVAL, "DOCTAG_BLOB_URL is not s3://bucket/prefix (got \"%.60s\")", url);
-  blob_store *bs = g_new0(blob_store, 1);
-  bs->bucket = bucket;
+  s3_store *ss = g_new0(s3_store, 1);
+  ss->bucket = bucket;
   size_t n = strlen(prefix);
   while (n > 0 && prefix[n - 1] == '/')
     prefix[--n] = '\0';
-  bs->prefix = n ? g_strconcat(prefix, "/", NULL) : g_strdup("");
+  ss->prefix = n ? g_strconcat(prefix, "/", NULL) : g_strdup("");
   g_free(prefix);
-  *out = bs;
+  *out = &ss->base;
   return DOCTAG_OK;
 }
 
 static doctag_status s3b_put(blob_store *bs, const char *sha, const void *data, size_t len)
 {
-  char *key = g_strconcat(bs->prefix, sha, NULL);
-  doctag_status st = s3_head(bs->ctx, bs->bucket, key, NULL, NULL);
+  s3_store *ss = (s3_store *)bs;
+  char *key = g_strconcat(ss->prefix, sha, NULL);
+  doctag_status st = s3_head(bs->ctx, ss->bucket, key, NULL, NULL);
   if (st == DOCTAG_ENOTFOUND)
-    st = s3_put(bs->ctx, bs->bucket, key, data, len, "application/pdf");
+    st = s3_put(bs->ctx, ss->bucket, key, data, len, "application/pdf");
   g_free(key);
   return st;
 }
 
 static doctag_status s3b_get(blob_store *bs, const char *sha, uint64_t max_bytes, GBytes **out)
 {
-  char *key = g_strconcat(bs->prefix, sha, NULL);
-  doctag_status st = s3_get(bs->ctx, bs->bucket, key, max_bytes, 0, out);
+  s3_store *ss = (s3_store *)bs;
+  char *key = g_strconcat(ss->prefix, sha, NULL);
+  doctag_status st = s3_get(bs->ctx, ss->bucket, key, max_bytes, 0, out);
   g_free(key);
   if (st == DOCTAG_ENOTFOUND)
     st = err_set(DOCTAG_ENOTFOUND, "stored PDF %s not found", sha);
@@ -56,17 +64,19 @@ static doctag_status s3b_get(blob_store *bs, const char *sha, uint64_t max_bytes
 
 static doctag_status s3b_remove(blob_store *bs, const char *sha)
 {
-  char *key = g_strconcat(bs->prefix, sha, NULL);
-  doctag_status st = s3_delete(bs->ctx, bs->bucket, key);
+  s3_store *ss = (s3_store *)bs;
+  char *key = g_strconcat(ss->prefix, sha, NULL);
+  doctag_status st = s3_delete(bs->ctx, ss->bucket, key);
   g_free(key);
   return st;
 }
 
 static void s3b_close(blob_store *bs)
 {
-  g_free(bs->bucket);
-  g_free(bs->prefix);
-  g_free(bs);
+  s3_store *ss = (s3_store *)bs;
+  g_free(ss->bucket);
+  g_free(ss->prefix);
+  g_free(ss);
 }
 
 const blob_backend blob_s3_backend = {

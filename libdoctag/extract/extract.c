@@ -10,6 +10,7 @@
 #include "extract/limits.h"
 #include "core/ctx.h"
 #include "core/error.h"
+#include "core/stats.h"
 
 #include <string.h>
 #include <time.h>
@@ -30,7 +31,9 @@ typedef struct job {
   const doctag_ctx *ctx;
   const extract_request *req;
   pdf_source src;
-  unsigned int count;       /* pages to read: 0 .. count-1 */
+  unsigned int first;       /* document index of the first page read */
+  unsigned int count;       /* pages to read: first .. first+count-1, claimed and
+                             * delivered as 0 .. count-1 */
   unsigned int page_count;
   GMutex lock;
   GCond cond;
@@ -47,13 +50,6 @@ typedef struct job {
 } job;
 
 /* ------------------------------------------------------------ one page */
-
-static double cpu_now(void)
-{
-  struct timespec t;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
 
 static void set_page_text(extract_page *p, char *text)
 {
@@ -129,10 +125,14 @@ static doctag_status read_page(job *j, PopplerDocument *doc, words_doc **wd, uns
       .deadline = req->deadline, .cancel = &j->stop, .memo = &j->memo,
     };
     ocr_result r;
+    double o0 = ctx_now();
     st = ocr_page(&oj, &r);
+    stats_ocr_time(ctx_now() - o0);
     cairo_surface_destroy(surf);
-    g_debug("page %u: %s layer; images %.3fs, page image %.3fs (%s, %.0f PPI), OCR %.3fs (CPU)", index + 1,
-            garble_name(q), c1 - c0, c2 - c1, img.single_id >= 0 ? "native" : "rendered", ppi, cpu_now() - c2);
+    g_debug("page %u: %s layer; images %.3fs, page image %.3fs (%s, %.0f PPI), OCR %.3fs (CPU): osd %.3fs, "
+            "prepare %.3fs, read %.3fs, again %.3fs", index + 1, garble_name(q), c1 - c0, c2 - c1,
+            img.single_id >= 0 ? "native" : "rendered", ppi, cpu_now() - c2, r.cpu.osd, r.cpu.prepare, r.cpu.read,
+            r.cpu.again);
     if (st)
       goto out;
     if (r.missing[0]) {
@@ -187,7 +187,7 @@ static void fail(job *j, doctag_status st, unsigned int index)
   j->error = st;
   const char *msg = doctag_error_last()->code == st ? doctag_error_last()->message : "";
   j->error_msg = st == DOCTAG_ECANCELLED || st == DOCTAG_ETIMEOUT ? g_strdup(msg)
-                                                                  : g_strdup_printf("page %u: %s", index + 1, msg);
+                                                                  : g_strdup_printf("page %u: %s", j->first + index + 1, msg);
   g_atomic_int_set(&j->stop, 1);
   g_cond_broadcast(&j->cond);
 }
@@ -217,9 +217,9 @@ static void work(void *data)
 
     slot s;
     if (j->req->deadline > 0 && ctx_now() > j->req->deadline)
-      st = err_set(DOCTAG_ETIMEOUT, "time limit reached at page %u of %u", index + 1, j->page_count);
+      st = err_set(DOCTAG_ETIMEOUT, "time limit reached at page %u of %u", j->first + index + 1, j->page_count);
     else
-      st = read_page(j, doc, &wd, index, &s);
+      st = read_page(j, doc, &wd, j->first + index, &s);
 
     g_mutex_lock(&j->lock);
     if (st) {
@@ -248,7 +248,7 @@ static int deliver(job *j, slot *s, unsigned int index, extract_doc *out, lang_c
   int rc = 0;
   if (req->on_page) {
     doctag_page_info info = {
-      .version = 1, .index = index, .page_count = j->page_count, .text = p->text, .text_len = p->len,
+      .version = 1, .index = j->first + index, .page_count = j->page_count, .text = p->text, .text_len = p->len,
       .method = p->method, .ocr_confidence = p->confidence, .language = p->language,
     };
     rc = req->on_page(&info, req->on_page_data);
@@ -283,7 +283,8 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
   /* Bombs are refused before any work (extract/limits.h). */
   pdf_limits lim;
   pdf_limits_of(ctx, &lim);
-  if ((st = pdf_limits_check(req->data, req->len, &lim, NULL)))
+  pdf_scan scan;
+  if ((st = pdf_limits_check(req->data, req->len, &lim, &scan)))
     return st;
   if (req->languages && !g_regex_match_simple("^[a-z_]{3,16}(\\+[a-z_]{3,16})*$", req->languages, 0, 0))
     return err_set(DOCTAG_EINVAL, "OCR languages must look like \"eng\" or \"hin+eng\" (got \"%.40s\")",
@@ -302,6 +303,10 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
     ocr_memo_clear(&j.memo);
     return st;
   }
+  /* What only the opened document shows (encrypted streams, other
+   * filters, inline images) is bounded before any page is read. */
+  if ((st = pdf_limits_check_decoded(req->data, req->len, req->password, &lim, &scan)))
+    goto done;
   int n = poppler_document_get_n_pages(doc);
   if (n <= 0) {
     const char *why = pdf_cause();
@@ -316,7 +321,15 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
   out->page_count = (unsigned int)n;
   out->meta_title = pdf_meta_title(doc);
   j.page_count = (unsigned int)n;
-  j.count = req->first_pages && req->first_pages < (unsigned int)n ? req->first_pages : (unsigned int)n;
+  if (req->start_page >= (unsigned int)n) {
+    st = err_set_field(DOCTAG_EINVAL, "first_page", "less_than_equal",
+                       "page %u is past the end: the document has %d page%s", req->start_page + 1, n,
+                       n == 1 ? "" : "s");
+    goto done;
+  }
+  j.first = req->start_page;
+  unsigned int left = (unsigned int)n - j.first;
+  j.count = req->first_pages && req->first_pages < left ? req->first_pages : left;
   out->pages = g_new0(extract_page, j.count);
 
   unsigned int workers = req->threads ? req->threads : (unsigned int)g_get_num_processors();
@@ -328,11 +341,11 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
     for (unsigned int i = 0; i < j.count && !st; i++) {
       slot s;
       if (req->deadline > 0 && ctx_now() > req->deadline)
-        st = err_set(DOCTAG_ETIMEOUT, "time limit reached at page %u of %u", i + 1, j.page_count);
-      else if ((st = read_page(&j, doc, &wd, i, &s)))
-        st = err_wrap(st, "page %u", i + 1);
+        st = err_set(DOCTAG_ETIMEOUT, "time limit reached at page %u of %u", j.first + i + 1, j.page_count);
+      else if ((st = read_page(&j, doc, &wd, j.first + i, &s)))
+        st = err_wrap(st, "page %u", j.first + i + 1);
       else if (deliver(&j, &s, i, out, &total))
-        st = err_set(DOCTAG_ECANCELLED, "cancelled by the page callback at page %u", i + 1);
+        st = err_set(DOCTAG_ECANCELLED, "cancelled by the page callback at page %u", j.first + i + 1);
     }
     goto done;
   }
@@ -361,7 +374,7 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
     int rc = deliver(&j, &mine, index, out, &total);
     g_mutex_lock(&j.lock);
     if (rc && !j.error) {
-      err_set(DOCTAG_ECANCELLED, "cancelled by the page callback at page %u", index + 1);
+      err_set(DOCTAG_ECANCELLED, "cancelled by the page callback at page %u", j.first + index + 1);
       fail(&j, DOCTAG_ECANCELLED, index);
     }
   }

@@ -1,6 +1,6 @@
 /* Internal to extract/: the pieces extract.c puts together.
  *   pdf.c     poppler: opening, metadata, the text layer of a page, page images
- *   words.cpp a page's words from poppler-cpp (words.h)
+ *   words.cpp a page's words from poppler's TextOutputDev (words.h)
  *   layout.c  lines from those words: direction, bidi order, hyphens
  *   garble.c  is a page's text missing, thin or garbled; Devanagari repairs
  *   ocr.c     tesseract + leptonica, one cached engine per thread
@@ -14,6 +14,7 @@
 #include <glib.h>
 #include <poppler.h>
 #include <cairo.h>
+#include <time.h>
 
 #include "extract/extract.h"
 #include "extract/words.h"
@@ -77,7 +78,7 @@ typedef struct pdf_text {
   garble_stats stats;         /* of the text (spaces aside, the same as poppler's) */
 } pdf_text;
 
-/* poppler-cpp's view of the document of `src` (words.h), for the text
+/* poppler's own (C++) view of the document of `src` (words.h), for the text
  * layer; NULL (with err_set) when it cannot open what poppler-glib opened.
  * Release with words_close(). */
 words_doc *pdf_words_open(const pdf_source *src);
@@ -213,7 +214,22 @@ typedef struct ocr_result {
   double skew;                /* degrees corrected */
   bool retried;               /* the low-confidence second pass ran */
   bool blank;                 /* nothing on the image */
+  struct {                    /* CPU seconds per stage (the page's profile, for the debug log and bench/ocr.sh) */
+    double osd;               /* orientation and script */
+    double prepare;           /* conversion, turning, deskew, rescaling */
+    double read;              /* the first recognition pass */
+    double again;             /* every further pass: the turn check, another language, local binarisation */
+  } cpu;
 } ocr_result;
+
+/* CPU seconds used by this thread (stage profiles: wall time means little on
+ * a shared machine). */
+static inline double cpu_now(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
 
 /* OCRs one page image with this thread's cached engine.
  * Errors: DOCTAG_EOCR, DOCTAG_ETIMEOUT, DOCTAG_ECANCELLED. */

@@ -62,16 +62,19 @@ static bool is_presentation_form(gunichar c)
   return (c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF);
 }
 
-/* One line being built, in visual order. */
-typedef struct line {
-  GArray *chars;             /* gunichar */
-  GArray *span;              /* glyph_span of each character */
-  size_t strong_r, strong_l; /* strong right-to-left and left-to-right letters */
-} line;
-
 typedef struct glyph_span {
   double a0, a1, size;       /* along the line; a space: a0 > a1 */
 } glyph_span;
+
+/* One line being built, in visual order. Its arrays are sized once per
+ * page for the page's characters and a space after each word, the most a
+ * line can hold, so adding a character never grows them. */
+typedef struct line {
+  gunichar *chars;
+  glyph_span *span;          /* of each character */
+  guint len;
+  size_t strong_r, strong_l; /* strong right-to-left and left-to-right letters */
+} line;
 
 /* When a font maps one glyph to several characters (a whole Arabic word in
  * one ToUnicode entry, the lam-alef ligature), the characters are in the
@@ -80,9 +83,9 @@ typedef struct glyph_span {
  * Returns the length of such a run of right-to-left characters at i, or 0. */
 static guint one_glyph_run(const line *l, guint i)
 {
-  const gunichar *u = (const gunichar *)l->chars->data;
-  const glyph_span *g = (const glyph_span *)l->span->data;
-  guint n = l->chars->len;
+  const gunichar *u = l->chars;
+  const glyph_span *g = l->span;
+  guint n = l->len;
   if (i + 1 >= n || !is_rtl_char(u[i]) || !(g[i].a1 > g[i].a0))
     return 0;
   double width = g[i].a1 - g[i].a0;
@@ -108,8 +111,8 @@ static guint one_glyph_run(const line *l, guint i)
 /* Puts such runs in reverse, so that the line's reordering puts them right. */
 static void reverse_glyph_runs(line *l)
 {
-  gunichar *u = (gunichar *)l->chars->data;
-  for (guint i = 0; i < l->chars->len;) {
+  gunichar *u = l->chars;
+  for (guint i = 0; i < l->len;) {
     guint run = one_glyph_run(l, i);
     if (run < 2) {
       i++;
@@ -128,8 +131,8 @@ static void reverse_glyph_runs(line *l)
  * string, with the paragraph direction of the line's majority. */
 static void bidi_logical(line *l)
 {
-  FriBidiStrIndex n = (FriBidiStrIndex)l->chars->len;
-  FriBidiChar *s = (FriBidiChar *)l->chars->data;
+  FriBidiStrIndex n = (FriBidiStrIndex)l->len;
+  FriBidiChar *s = l->chars;
   FriBidiCharType *types = g_new(FriBidiCharType, n);
   FriBidiBracketType *brackets = g_new(FriBidiBracketType, n);
   FriBidiLevel *levels = g_new(FriBidiLevel, n);
@@ -146,19 +149,16 @@ static void bidi_logical(line *l)
 
 static void flush_line(line *l, GString *out)
 {
-  const gunichar *t = (const gunichar *)l->chars->data;
-  while (l->chars->len && (t[l->chars->len - 1] == ' ' || t[l->chars->len - 1] == 0xA0)) {
-    g_array_set_size(l->chars, l->chars->len - 1);
-    g_array_set_size(l->span, l->chars->len);
-  }
-  if (!l->chars->len)
+  while (l->len && (l->chars[l->len - 1] == ' ' || l->chars[l->len - 1] == 0xA0))
+    l->len--;
+  if (!l->len)
     return;
   if (l->strong_r) {
     reverse_glyph_runs(l);
     bidi_logical(l);
   }
-  const gunichar *u = (const gunichar *)l->chars->data;
-  for (guint i = 0; i < l->chars->len; i++) {
+  const gunichar *u = l->chars;
+  for (guint i = 0; i < l->len; i++) {
     gunichar c = u[i];
     if (c < 0x80) {
       g_string_append_c(out, (char)c);
@@ -173,16 +173,14 @@ static void flush_line(line *l, GString *out)
     }
   }
   g_string_append_c(out, '\n');
-  g_array_set_size(l->chars, 0);
-  g_array_set_size(l->span, 0);
+  l->len = 0;
   l->strong_r = l->strong_l = 0;
 }
 
 static void line_add(line *l, gunichar c, double a0, double a1, double size)
 {
-  g_array_append_val(l->chars, c);
-  glyph_span g = { a0, a1, size };
-  g_array_append_val(l->span, g);
+  l->chars[l->len] = c;
+  l->span[l->len++] = (glyph_span){ a0, a1, size };
   if (is_rtl_char(c))
     l->strong_r += g_unichar_isalpha(c);
   else if (c < 0x80 ? g_ascii_isalpha(c) : g_unichar_isalpha(c))
@@ -421,8 +419,8 @@ static unsigned int upright_columns(const words_page *wp, bool *skip, GString *c
 void layout_text(const words_page *wp, pdf_text *out)
 {
   GString *s = g_string_sized_new(wp->nchars + wp->nchars / 6 + 16);
-  line l = { .chars = g_array_sized_new(FALSE, FALSE, sizeof(gunichar), 256),
-             .span = g_array_sized_new(FALSE, FALSE, sizeof(glyph_span), 256) };
+  size_t room = (size_t)wp->nchars + wp->nwords + 1;
+  line l = { .chars = g_new(gunichar, room), .span = g_new(glyph_span, room) };
   bool deva = false;
   bool *skip = g_new0(bool, wp->nwords + 1);
   GString *cols = g_string_new(NULL);
@@ -479,8 +477,8 @@ void layout_text(const words_page *wp, pdf_text *out)
     prev = (int)k;
   }
   flush_line(&l, s);
-  g_array_free(l.chars, TRUE);
-  g_array_free(l.span, TRUE);
+  g_free(l.chars);
+  g_free(l.span);
   g_string_free(cols, TRUE);
   g_free(skip);
   if (s->len && s->str[s->len - 1] == '\n')

@@ -125,7 +125,34 @@ typedef struct counter {
   pdf_scan *scan;
   uint64_t this_stream;
   bool over;
+  unsigned char tail[2];   /* the last bytes of the previous output */
 } counter;
+
+/* Whether inflated output holds an inline image's "ID" operator (a
+ * delimiter, "ID", one white-space byte), so that the decoded pass looks for
+ * inline images in it; the previous chunk's last two bytes are kept for a
+ * token cut in two. */
+static void note_inline(counter *c, const unsigned char *buf, size_t got)
+{
+  if (c->scan->maybe_inline || got < 3)
+    return;
+  unsigned char seam[5] = { c->tail[0], c->tail[1], buf[0], buf[1], buf[2] };
+  const unsigned char *parts[] = { seam, buf };
+  size_t lens[] = { sizeof seam, got };
+  for (int k = 0; k < 2 && !c->scan->maybe_inline; k++) {
+    const unsigned char *e = parts[k] + lens[k];
+    for (const unsigned char *p = parts[k] + 1; p + 3 <= e; p++) {
+      if (!(p = memmem(p, (size_t)(e - p), "ID", 2)) || p + 3 > e)
+        break;
+      if (is_delim(p[-1]) && is_ws(p[2])) {
+        c->scan->maybe_inline = true;
+        break;
+      }
+    }
+  }
+  c->tail[0] = buf[got - 2];
+  c->tail[1] = buf[got - 1];
+}
 
 /* Feeds `in` to inflater i; its output goes to inflater i + 1, the last
  * one's is counted (never kept). Stops when a limit is passed. Errors in
@@ -143,6 +170,7 @@ static void feed(z_stream *zs, bool *dead, int i, int n, const unsigned char *in
     if (got && i + 1 < n) {
       feed(zs, dead, i + 1, n, buf, got, c);
     } else if (got) {
+      note_inline(c, buf, got);
       c->this_stream += got;
       c->scan->inflated += got;
       c->over = c->this_stream > c->lim->stream_bytes || c->scan->inflated > c->lim->total_bytes;
@@ -168,6 +196,42 @@ static void inflate_count(const unsigned char *in, size_t len, int n, counter *c
     feed(zs, dead, 0, n, in, MIN(len, (size_t)UINT32_MAX), c);
   for (int i = 0; i < ready; i++)
     inflateEnd(&zs[i]);
+}
+
+/* The message for the limit `scan` passed. */
+static doctag_status over_error(const pdf_limits *lim, const pdf_scan *scan)
+{
+  switch (scan->over) {
+  case PDF_OVER_NONE:
+    break;
+  case PDF_OVER_STREAM:
+    return err_set(DOCTAG_ELIMIT, "a stream of the PDF inflates to more than %" G_GUINT64_FORMAT " MB, the "
+                   "limit (DOCTAG_MAX_STREAM_MB)", lim->stream_bytes / MB);
+  case PDF_OVER_TOTAL:
+    return err_set(DOCTAG_ELIMIT, "the PDF's streams inflate to more than %" G_GUINT64_FORMAT " MB, the limit "
+                   "(DOCTAG_MAX_INFLATE_MB)", lim->total_bytes / MB);
+  case PDF_OVER_IMAGE:
+  case PDF_OVER_INLINE: {
+    uint64_t w = (uint64_t)scan->over_w, h = (uint64_t)scan->over_h;
+    double px = w > UINT64_MAX / h ? (double)w * (double)h : (double)(w * h);
+    return err_set(DOCTAG_ELIMIT,
+                   "the PDF has a%s %" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT " image (%.0f million pixels), "
+                   "over the limit of %.0f million (DOCTAG_MAX_IMAGE_MPX)",
+                   scan->over == PDF_OVER_INLINE ? "n inline" : "", w, h, px / 1e6, (double)lim->image_pixels / 1e6);
+  }
+  }
+  return DOCTAG_OK;
+}
+
+doctag_status pdf_limits_check_decoded(const unsigned char *data, size_t len, const char *password,
+                                       const pdf_limits *lim, pdf_scan *scan)
+{
+  pdf_scan local = { 0 };
+  if (!scan)
+    scan = &local;
+  scan->over = PDF_OVER_NONE;
+  pdf_scan_decoded(data, len, password, lim, scan);
+  return over_error(lim, scan);
 }
 
 doctag_status pdf_limits_check(const unsigned char *data, size_t len, const pdf_limits *lim, pdf_scan *scan)
@@ -208,11 +272,12 @@ doctag_status pdf_limits_check(const unsigned char *data, size_t len, const pdf_
       if (w > 0 && h > 0) {
         uint64_t px = (w > (int64_t)(UINT64_MAX / (uint64_t)h)) ? UINT64_MAX : (uint64_t)w * (uint64_t)h;
         scan->largest_image = MAX(scan->largest_image, px);
-        if (px > lim->image_pixels)
-          return err_set(DOCTAG_ELIMIT,
-                         "the PDF has a %" G_GINT64_FORMAT " x %" G_GINT64_FORMAT " image (%.0f million pixels), "
-                         "over the limit of %.0f million (DOCTAG_MAX_IMAGE_MPX)", w, h, (double)px / 1e6,
-                         (double)lim->image_pixels / 1e6);
+        if (px > lim->image_pixels) {
+          scan->over = PDF_OVER_IMAGE;
+          scan->over_w = w;
+          scan->over_h = h;
+          return over_error(lim, scan);
+        }
       }
     }
 
@@ -228,15 +293,13 @@ doctag_status pdf_limits_check(const unsigned char *data, size_t len, const pdf_
     }
     int chain = flate_chain(d, b);
     if (chain > 0) {
-      counter c = { lim, scan, 0, false };
+      counter c = { lim, scan, 0, false, { ' ', ' ' } };
       inflate_count(body, (size_t)(stop - body), chain, &c);
       scan->largest_stream = MAX(scan->largest_stream, c.this_stream);
-      if (c.over && c.this_stream > lim->stream_bytes)
-        return err_set(DOCTAG_ELIMIT, "a stream of the PDF inflates to more than %" G_GUINT64_FORMAT " MB, the limit "
-                       "(DOCTAG_MAX_STREAM_MB)", lim->stream_bytes / MB);
-      if (c.over)
-        return err_set(DOCTAG_ELIMIT, "the PDF's streams inflate to more than %" G_GUINT64_FORMAT " MB, the limit "
-                       "(DOCTAG_MAX_INFLATE_MB)", lim->total_bytes / MB);
+      if (c.over) {
+        scan->over = c.this_stream > lim->stream_bytes ? PDF_OVER_STREAM : PDF_OVER_TOTAL;
+        return over_error(lim, scan);
+      }
     }
     p = MAX(stop, p);
   }

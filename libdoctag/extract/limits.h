@@ -1,21 +1,32 @@
-/* Internal: bounds on the work a PDF may ask for, checked before poppler
- * opens it (a 1 MB stream that inflates to 1 GiB, a 794-byte file declaring
- * a 60000 x 60000 image). One pass over the bytes: every stream whose
- * filters start with FlateDecode is inflated into a counter (never kept),
- * stopping at the first limit passed, and every image's declared size is
- * read from its dictionary.
+/* Internal: bounds on the work a PDF may ask for, in two passes.
  *
- * Not covered (poppler's own checks apply): streams of encrypted documents
- * (the bytes are ciphertext), filters other than FlateDecode (LZW,
- * RunLength...), sizes given by indirect references, inline images in
- * content streams. Rendering for OCR is capped separately (pdf.c: at most
- * 36 million pixels per page image, the resolution drops instead). */
+ * Before poppler opens it (a 1 MB stream that inflates to 1 GiB, a 794-byte
+ * file declaring a 60000 x 60000 image), one pass over the bytes: every
+ * stream whose filters start with FlateDecode is inflated into a counter
+ * (never kept), stopping at the first limit passed, and every image's
+ * declared size is read from its dictionary.
+ *
+ * After poppler has opened it, before any page is read, a pass over its
+ * objects (limits_decoded.cpp) covers what the bytes do not show: streams of
+ * encrypted documents (decrypted), LZW, RunLength, ASCIIHex and ASCII85
+ * filters in any chain, object streams, sizes given by indirect references,
+ * and inline images (BI ... ID ... EI) in content streams.
+ *
+ * Not covered: what image codecs (DCT, JPX, JBIG2, CCITT) allocate beyond
+ * the declared size, and content that draws the same form many times.
+ * Rendering for OCR is capped separately (pdf.c: at most 36 million pixels
+ * per page image, the resolution drops instead). */
 #ifndef DOCTAG_EXTRACT_LIMITS_H
 #define DOCTAG_EXTRACT_LIMITS_H
 
 #include "core/ctx.h"
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef struct pdf_limits {
   uint64_t stream_bytes;   /* decompressed bytes of one stream (DOCTAG_MAX_STREAM_MB) */
@@ -23,9 +34,22 @@ typedef struct pdf_limits {
   uint64_t image_pixels;   /* width x height of one image (DOCTAG_MAX_IMAGE_MPX) */
 } pdf_limits;
 
+/* Which limit a document passed. */
+typedef enum pdf_over {
+  PDF_OVER_NONE,
+  PDF_OVER_STREAM,         /* one stream decoded past stream_bytes */
+  PDF_OVER_TOTAL,          /* all streams past total_bytes */
+  PDF_OVER_IMAGE,          /* an image XObject past image_pixels */
+  PDF_OVER_INLINE,         /* an inline image past image_pixels */
+} pdf_over;
+
 /* What a scan found (for tests and messages). */
 typedef struct pdf_scan {
   uint64_t streams, inflated, largest_stream, largest_image;
+  bool maybe_inline;       /* an inflated stream had an "ID" operator */
+  uint64_t decoded_streams, largest_inline;  /* the decoded pass's */
+  pdf_over over;
+  int64_t over_w, over_h;  /* the image's size when over an image limit */
 } pdf_scan;
 
 /* The context's limits. */
@@ -34,5 +58,19 @@ void pdf_limits_of(const doctag_ctx *ctx, pdf_limits *out);
 /* DOCTAG_ELIMIT naming the limit, its setting and what the document asked
  * for, or DOCTAG_OK; *scan (may be NULL) gets the counts. */
 doctag_status pdf_limits_check(const unsigned char *data, size_t len, const pdf_limits *lim, pdf_scan *scan);
+
+/* The second pass, on a document poppler has opened with `password` (may be
+ * NULL): the same answers, counting on from *scan as the first pass left it
+ * (so the document's total covers both). */
+doctag_status pdf_limits_check_decoded(const unsigned char *data, size_t len, const char *password,
+                                       const pdf_limits *lim, pdf_scan *scan);
+
+/* limits_decoded.cpp: sets scan->over (and its counts) without a message. */
+void pdf_scan_decoded(const unsigned char *data, size_t len, const char *password, const pdf_limits *lim,
+                      pdf_scan *scan);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

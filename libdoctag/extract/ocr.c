@@ -881,6 +881,14 @@ static doctag_status read_with(engines *e, const char *lang, bool automatic, PIX
   return DOCTAG_OK;
 }
 
+/* Adds the CPU time since *mark to *stage; *mark becomes now. */
+static void lap(double *stage, double *mark)
+{
+  double now = cpu_now();
+  *stage += now - *mark;
+  *mark = now;
+}
+
 doctag_status ocr_page(const ocr_job *job, ocr_result *out)
 {
   memset(out, 0, sizeof *out);
@@ -890,6 +898,7 @@ doctag_status ocr_page(const ocr_job *job, ocr_result *out)
   watch w = { job->deadline, job->cancel, false, false };
   if (should_stop(&w))
     return stopped(&w);
+  double mark = cpu_now();
   PIX *pix = surface_to_pix(job->image);
   if (!pix)
     return err_set(DOCTAG_EOCR, "cannot convert the page image for OCR (cairo format %d)",
@@ -913,6 +922,7 @@ doctag_status ocr_page(const ocr_job *job, ocr_result *out)
     }
   }
 
+  lap(&out->cpu.prepare, &mark);
   double t0 = ctx_now();
   char script[32] = "";
   float oconf = 0;
@@ -939,7 +949,9 @@ doctag_status ocr_page(const ocr_job *job, ocr_result *out)
     const char *l = job->languages ? job->languages : memo_lang;
     image_prepare(&img, pix, ppi, 0);
     use = image_for(&img, l, &ippi);
+    lap(&out->cpu.prepare, &mark);
     st = use ? read_with(e, l, job->languages == NULL, use, ippi, PSM_AUTO, &w, &best) : err_nomem();
+    lap(&out->cpu.read, &mark);
     if (st || best.conf >= LANG_RETRY_BELOW) {
       g_debug("ocr: read as the previous page (%s, upright): conf %d", l, best.conf);
       goto done;
@@ -952,6 +964,7 @@ doctag_status ocr_page(const ocr_job *job, ocr_result *out)
   }
 
   orientation(e, pix, ppi, &turn, &oconf, script, sizeof script);
+  lap(&out->cpu.osd, &mark);
   double t1 = ctx_now();
   image_prepare(&img, pix, ppi, turn);
   double t2 = ctx_now();
@@ -964,7 +977,10 @@ doctag_status ocr_page(const ocr_job *job, ocr_result *out)
   if (!lang)
     lang = "eng";
   use = image_for(&img, lang, &ippi);
+  lap(&out->cpu.prepare, &mark);
+  /* after a memo reading that came out unsure, this is a second pass */
   st = use ? read_with(e, lang, automatic, use, ippi, PSM_AUTO, &w, &best) : err_nomem();
+  lap(out->cpu.read > 0 ? &out->cpu.again : &out->cpu.read, &mark);
   if (st == DOCTAG_OK && turn && oconf < OSD_SURE_CONF) {
     /* unsure about the turn: the page as it came, and the better reading */
     page_image as_is;
@@ -1022,6 +1038,7 @@ doctag_status ocr_page(const ocr_job *job, ocr_result *out)
     memo_set(job->memo, best.lang);
 
 done:
+  lap(&out->cpu.again, &mark);
   out->rotation = turn;
   out->skew = img.skew;
   thread_engines_done(e);

@@ -1,19 +1,39 @@
-/* The words of a page from poppler-cpp (see words.h for why not poppler-glib).
- * No exception leaves this file: every entry point catches them. */
+/* The words of a page from poppler's own TextOutputDev (see words.h for why
+ * not poppler-glib). No exception leaves this file: every entry point
+ * catches them.
+ *
+ * poppler's private C++ API (libpoppler-private-dev) rather than
+ * poppler-cpp: poppler-cpp's text_list() builds the same TextWordList, then
+ * turns every word into UTF-8, opens an iconv converter to turn that into a
+ * UTF-16 ustring (a tenth of the text layer's CPU on a 200-page document),
+ * and copies each word, its glyph boxes and font into heap objects. Here the
+ * words' code points and glyph boxes are read where poppler keeps them.
+ * The private API has no stable ABI, but Debian builds it from the same
+ * source package as libpoppler, so the binary depends on that exact
+ * libpoppler (shlibs) and a rebuild follows a new poppler. */
 #include "extract/words.h"
 
-/* poppler-glib has headers of the same names: name the directory */
-#include <poppler/cpp/poppler-document.h>
-#include <poppler/cpp/poppler-page.h>
+/* poppler builds its word-list accessors with this; its headers hide them without it */
+#define TEXTOUT_WORD_LIST 1
+#include <GlobalParams.h>
+#include <PDFDoc.h>
+#include <Stream.h>
+#include <TextOutputDev.h>
+#include <goo/GooString.h>
 
 #include <memory>
 #include <new>
-#include <string>
-#include <unordered_map>
-#include <vector>
+#include <optional>
+
+namespace {
+/* the document's errors reach the caller through poppler-glib's view of the
+ * same bytes, opened first (pdf.c): this one stays quiet */
+void quiet(ErrorCategory, Goffset, const char *) { }
+}
 
 struct words_doc {
-  std::unique_ptr<poppler::document> doc;
+  GlobalParamsIniter params { quiet };
+  std::unique_ptr<PDFDoc> doc;
 };
 
 words_doc *words_open(const void *data, size_t len, const char *password)
@@ -21,14 +41,16 @@ words_doc *words_open(const void *data, size_t len, const char *password)
   if (!data || len == 0 || len > (size_t)G_MAXINT)
     return nullptr;
   try {
-    std::string pw = password ? password : "";
-    std::unique_ptr<poppler::document> d(
-        poppler::document::load_from_raw_data(static_cast<const char *>(data), (int)len, pw, pw));
-    if (!d || d->is_locked())
+    std::unique_ptr<words_doc> w(new words_doc);
+    std::optional<GooString> pw;
+    if (password)
+      pw = GooString(password);
+    /* the stream borrows `data`; the document owns the stream */
+    auto *str = new MemStream(static_cast<const char *>(data), 0, (Goffset)len, Object(objNull));
+    w->doc = std::make_unique<PDFDoc>(str, pw, pw);
+    if (!w->doc->isOk())
       return nullptr;
-    words_doc *w = new words_doc;
-    w->doc = std::move(d);
-    return w;
+    return w.release();
   } catch (...) {
     return nullptr;
   }
@@ -39,84 +61,84 @@ void words_close(words_doc *d)
   delete d;
 }
 
-static words_box box_of(const poppler::rectf &r)
-{
-  return words_box { r.left(), r.top(), r.right(), r.bottom() };
-}
+/* A growing array of plain structs, g_malloc'd for the caller. */
+template<typename T> struct grow {
+  T *v = nullptr;
+  size_t n = 0, cap = 0;
+  void push(const T &x)
+  {
+    if (n == cap) {
+      cap = cap ? 2 * cap : 256;
+      v = g_renew(T, v, cap + 1);
+    }
+    v[n++] = x;
+  }
+};
 
 bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), words_page *out)
 {
   *out = words_page {};
-  if (!d || index < 0 || index >= d->doc->pages())
+  if (!d || index < 0 || index >= d->doc->getNumPages())
     return false;
+  grow<gunichar> chars;
+  grow<words_box> boxes;
+  grow<words_word> words;
   try {
-    std::unique_ptr<poppler::page> p(d->doc->create_page(index));
-    if (!p)
-      return false;
-    /* font names and sizes cost poppler a scan of the page's fonts */
-    std::vector<poppler::text_box> list = p->text_list(legacy ? poppler::page::text_list_include_font : 0);
-    std::vector<gunichar> chars;
-    std::vector<words_box> boxes;
-    std::vector<words_word> words;
-    chars.reserve(list.size() * 6);
-    boxes.reserve(list.size() * 6);
-    words.reserve(list.size());
-    std::unordered_map<std::string, bool> fonts;
-    for (const poppler::text_box &b : list) {
-      /* ustring is UTF-16; its to_utf8() opens an iconv converter for
-       * every word (a tenth of the page's cost), so decode it here */
-      poppler::ustring t = b.text();
-      std::vector<gunichar> u;
-      u.reserve(t.size());
-      for (size_t i = 0; i < t.size(); i++) {
-        gunichar c = t[i];
-        if (c >= 0xD800 && c <= 0xDBFF && i + 1 < t.size() && t[i + 1] >= 0xDC00 && t[i + 1] <= 0xDFFF) {
-          c = 0x10000 + ((c - 0xD800) << 10) + (t[i + 1] - 0xDC00);
-          i++;
-        } else if (c >= 0xD800 && c <= 0xDFFF) {
-          c = 0xFFFD;
-        }
-        u.push_back(c);
-      }
-      glong n = (glong)u.size();
-      if (n == 0)
+    /* what poppler-cpp's text_list() asks for: reading order, no physical
+     * layout, 72 dpi (points), the page's own rotation, the crop box */
+    TextOutputDev dev(nullptr, false, 0, false, false);
+    d->doc->displayPageSlice(&dev, index + 1, 72, 72, 0, false, false, false, -1, -1, -1, -1);
+    std::unique_ptr<TextWordList> list = dev.makeWordList();
+    const TextFontInfo *last_font = nullptr;
+    for (int k = 0; list && k < list->getLength(); k++) {
+      const TextWord *tw = list->get(k);
+      int n = tw->getLength();
+      if (n <= 0)
         continue;
       words_word w {};
-      w.first = (unsigned int)chars.size();
-      w.len = (unsigned int)n;
-      w.rot = (unsigned int)b.rotation() & 3;
-      w.space_after = b.has_space_after();
-      w.size = b.has_font_info() ? b.get_font_size() : 0;
-      w.box = box_of(b.bbox());
-      for (glong i = 0; i < n; i++) {
-        poppler::rectf r = b.char_bbox((size_t)i);
-        chars.push_back(u[i]);
-        /* past the glyphs (several characters from one glyph): the word's box */
-        boxes.push_back(r.width() == 0 && r.height() == 0 && r.left() == 0 ? w.box : box_of(r));
+      w.first = (unsigned int)chars.n;
+      w.rot = (unsigned int)tw->getRotation() & 3;
+      w.space_after = tw->hasSpaceAfter();
+      w.size = legacy ? tw->getFontSize() : 0;
+      tw->getBBox(&w.box.x1, &w.box.y1, &w.box.x2, &w.box.y2);
+      for (int i = 0; i < n; i++) {
+        gunichar c = *tw->getChar(i);
+        /* what poppler's UTF-8 output cannot carry: dropped, or marked */
+        if (c > 0x10FFFF)
+          continue;
+        if (c >= 0xD800 && c <= 0xDFFF)
+          c = 0xFFFD;
+        words_box b;
+        tw->getCharBBox(i, &b.x1, &b.y1, &b.x2, &b.y2);
+        chars.push(c);
+        boxes.push(b);
       }
-      if (legacy && !out->legacy_font && b.has_font_info()) {
-        std::string name = b.get_font_name(0);
-        auto it = fonts.find(name);
-        if (it == fonts.end())
-          it = fonts.emplace(name, legacy(name.c_str())).first;
-        out->legacy_font = it->second;
+      w.len = (unsigned int)(chars.n - w.first);
+      if (!w.len)
+        continue;
+      if (legacy && !out->legacy_font) {
+        const TextFontInfo *f = tw->getFontInfo(0);
+        if (f && f != last_font) {
+          const GooString *name = f->getFontName();
+          out->legacy_font = name && legacy(name->c_str());
+          last_font = f;
+        }
       }
-      words.push_back(w);
+      words.push(w);
     }
-    out->nchars = (unsigned int)chars.size();
-    out->chars = g_new(gunichar, chars.size() + 1);
-    std::copy(chars.begin(), chars.end(), out->chars);
-    out->chars[chars.size()] = 0;
-    out->boxes = g_new(words_box, boxes.size() + 1);
-    std::copy(boxes.begin(), boxes.end(), out->boxes);
-    out->nwords = (unsigned int)words.size();
-    out->words = g_new(words_word, words.size() + 1);
-    std::copy(words.begin(), words.end(), out->words);
-    return true;
   } catch (...) {
-    words_page_clear(out);
+    g_free(chars.v);
+    g_free(boxes.v);
+    g_free(words.v);
     return false;
   }
+  chars.push(0);
+  out->nchars = (unsigned int)chars.n - 1;
+  out->chars = chars.v;
+  out->boxes = boxes.v ? boxes.v : g_new(words_box, 1);
+  out->nwords = (unsigned int)words.n;
+  out->words = words.v ? words.v : g_new(words_word, 1);
+  return true;
 }
 
 void words_page_clear(words_page *p)

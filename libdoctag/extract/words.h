@@ -3,8 +3,8 @@
  * poppler-glib only offers the text of a selection, and its selection code
  * loses lines: whole right-to-left lines (a Hebrew page keeps only its last
  * line), vertical runs (a column of kana), and the text of form fields and
- * annotations' appearances. poppler-cpp's word list comes from the same
- * TextOutputDev as pdftotext, without the selection, so it has every word,
+ * annotations' appearances. The word list of TextOutputDev, the layout
+ * pdftotext prints, read without the selection, so it has every word,
  * each with its direction and glyph boxes. This header is C, the file
  * behind it C++. */
 #ifndef DOCTAG_EXTRACT_WORDS_H
@@ -41,7 +41,7 @@ typedef struct words_doc words_doc;
 
 /* Opens a document from `len` bytes at `data`, which must stay valid until
  * words_close(). password: NULL or the one that opened it in poppler-glib.
- * Returns NULL when poppler-cpp cannot open it. */
+ * Returns NULL when poppler cannot open it. */
 words_doc *words_open(const void *data, size_t len, const char *password);
 void words_close(words_doc *d);
 

@@ -62,7 +62,7 @@ static doctag_status probe_queue(doctag_ctx *ctx)
     return st;
   queue_job job;
   memset(&job, 0, sizeof job);
-  st = q->ops->job_get(q, "00000000-0000-4000-8000-000000000000", &job);
+  st = queue_job_get(q, "00000000-0000-4000-8000-000000000000", &job);
   if (st == DOCTAG_OK)
     queue_job_clear(&job);
   return st == DOCTAG_ENOTFOUND ? DOCTAG_OK : st;

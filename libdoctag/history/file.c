@@ -5,7 +5,7 @@
 #include "core/error.h"
 #include "core/fileout.h"
 #include "doctag/history.h"
-#include "history/history_internal.h"
+#include "history/history.h"
 
 #include <glib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
-/* Recording jobs and documents (history_internal.h). */
-#include "history/history_internal.h"
+/* Recording jobs and documents (history.h). */
+#include "history/history.h"
 #include "core/error.h"
 #include "core/json.h"
 #include "store/store.h"

@@ -194,11 +194,11 @@ static doctag_status poll_events(doctag_ctx *ctx, queue *q, const char *user_id,
   }
   doctag_job_free(job);
   GPtrArray *got = g_ptr_array_new_with_free_func((GDestroyNotify)queue_event_free);
-  st = q->ops->events_read(q, job_id, after_seq, max, got);
+  st = queue_events_read(q, job_id, after_seq, max, got);
   if (!st && got->len == 0 && timeout_ms > 0) {
-    st = q->ops->events_wait(q, job_id, after_seq, timeout_ms);
+    st = queue_events_wait(q, job_id, after_seq, timeout_ms);
     if (!st)
-      st = q->ops->events_read(q, job_id, after_seq, max, got);
+      st = queue_events_read(q, job_id, after_seq, max, got);
   }
   for (guint i = 0; !st && i < got->len; i++) {
     queue_event *e = g_ptr_array_index(got, i);

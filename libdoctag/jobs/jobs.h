@@ -1,5 +1,5 @@
 /* Internal: batch jobs on top of the queue (queue/queue.h) and history
- * (history/history_internal.h): the lifecycle, the events, the worker, one
+ * (history/history.h): the lifecycle, the events, the worker, one
  * row's processing, CSV and path checks. */
 #ifndef DOCTAG_JOBS_INTERNAL_H
 #define DOCTAG_JOBS_INTERNAL_H

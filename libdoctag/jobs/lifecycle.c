@@ -5,7 +5,7 @@
 #include "jobs/jobs.h"
 #include "core/error.h"
 #include "core/seal.h"
-#include "history/history_internal.h"
+#include "history/history.h"
 #include "store/store.h"
 
 #include <math.h>
@@ -186,7 +186,7 @@ doctag_status jobs_load(doctag_ctx *ctx, const char *user_id, const char *job_id
    * after the snapshot's seq (a follower would see it twice). */
   queue_job qj = { 0 };
   GPtrArray *texts = g_ptr_array_new_with_free_func(g_free);
-  st = with_results ? q->ops->job_snapshot(q, job_id, &qj, texts) : q->ops->job_get(q, job_id, &qj);
+  st = with_results ? queue_job_snapshot(q, job_id, &qj, texts) : queue_job_get(q, job_id, &qj);
   if (!st && (!qj.user_id || strcmp(qj.user_id, user_id))) {
     queue_job_clear(&qj);
     st = err_set(DOCTAG_ENOTFOUND, "Job not found");
@@ -227,11 +227,9 @@ doctag_status jobs_submit_payloads(doctag_ctx *ctx, char **job_id, const char *u
     return err_set(DOCTAG_EINVAL, "No documents provided");
   if (opts->job_id && !store_uuid_valid(opts->job_id))
     return err_set(DOCTAG_EINVAL, "job_id must be a UUID (got \"%.40s\")", opts->job_id);
-  doctag_process_options popts = DOCTAG_PROCESS_OPTIONS_INIT;
-  /* Only the fields of the caller's version (see effective_options). */
-  if (opts->process)
-    memcpy(&popts, opts->process, opts->process->version == 1 ? offsetof(doctag_process_options, strict)
-                                                              : sizeof popts);
+  doctag_process_options popts;
+  /* Only the fields of the caller's version. */
+  process_options_copy(&popts, opts->process);
   doctag_status st = process_options_check(&popts, NULL);
   if (st)
     return st;
@@ -269,7 +267,7 @@ doctag_status jobs_submit_payloads(doctag_ctx *ctx, char **job_id, const char *u
     st = seal_text(ctx, popts.api_key, &qj.secret);
   qj.created_us = g_get_real_time();
   if (!st)
-    st = q->ops->job_create(q, &qj, payloads);
+    st = queue_job_create(q, &qj, payloads);
   g_free(config);
   g_free(qj.secret);
   if (st) {
@@ -600,7 +598,7 @@ static doctag_status command(doctag_ctx *ctx, const char *user_id, const char *j
   if ((st = queue_get(ctx, &q)))
     return st;
   char *tpl = event(job_id);
-  st = q->ops->job_transition(q, job_id, from, to, NULL, tpl, NULL);
+  st = queue_job_transition(q, job_id, from, to, NULL, tpl, NULL);
   g_free(tpl);
   if (!st && to == DOCTAG_JOB_CANCELLED)
     webhook_job_ended(ctx, user_id, job_id);
@@ -656,7 +654,7 @@ DOCTAG_API doctag_status doctag_jobs_active(doctag_ctx *ctx, doctag_active_jobs 
   if (st)
     return st;
   GPtrArray *qjobs = g_ptr_array_new_with_free_func((GDestroyNotify)queue_job_free);
-  if ((st = q->ops->active(q, user_id, qjobs))) {
+  if ((st = queue_active(q, user_id, qjobs))) {
     g_ptr_array_free(qjobs, TRUE);
     return st;
   }

@@ -6,7 +6,8 @@
 #include "jobs/jobs.h"
 #include "core/error.h"
 #include "core/seal.h"
-#include "history/history_internal.h"
+#include "core/stats.h"
+#include "history/history.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -119,11 +120,11 @@ static void record_and_finish(worker *w, const queue_job *qj, queue_item *it, ro
   if (st == DOCTAG_ENOTFOUND) {
     /* The job was deleted from history while it ran: end it. */
     char *tpl = events_error(qj->id, "Job was deleted");
-    w->q->ops->job_transition(w->q, qj->id,
-                              QS(DOCTAG_JOB_PENDING) | QS(DOCTAG_JOB_PROCESSING) | QS(DOCTAG_JOB_PAUSED),
-                              DOCTAG_JOB_FAILED, "Job was deleted", tpl, NULL);
+    queue_job_transition(w->q, qj->id,
+                         QS(DOCTAG_JOB_PENDING) | QS(DOCTAG_JOB_PROCESSING) | QS(DOCTAG_JOB_PAUSED),
+                         DOCTAG_JOB_FAILED, "Job was deleted", tpl, NULL);
     g_free(tpl);
-    w->q->ops->release(w->q, it, w->name);
+    queue_release(w->q, it, w->name);
     return;
   }
   if (st) {
@@ -161,7 +162,7 @@ static doctag_status job_cache_load(worker *w, job_cache *c, const char *job_id)
   if (c->qj.id && !strcmp(c->qj.id, job_id))
     return DOCTAG_OK;
   job_cache_clear(c);
-  doctag_status st = w->q->ops->job_get(w->q, job_id, &c->qj);
+  doctag_status st = queue_job_get(w->q, job_id, &c->qj);
   if (st) {
     queue_job_clear(&c->qj);
     return st;
@@ -216,7 +217,7 @@ static int handle_item(worker *w, job_cache *cache, queue_item *it, int backoff)
   int sleep_sec = 0;
   if (o.rate_limited) {
     /* The LLM provider is throttling us: give the item back and wait. */
-    w->q->ops->release(w->q, it, w->name);
+    queue_release(w->q, it, w->name);
     sleep_sec = backoff ? MIN(backoff * 2, RATE_LIMIT_MAX_SLEEP_SEC) : 2;
   } else {
     record_and_finish(w, &cache->qj, it, &o);
@@ -228,7 +229,7 @@ static int handle_item(worker *w, job_cache *cache, queue_item *it, int backoff)
 static bool until_job_done(worker *w)
 {
   queue_job qj = { 0 };
-  doctag_status st = w->q->ops->job_get(w->q, w->until_job, &qj);
+  doctag_status st = queue_job_get(w->q, w->until_job, &qj);
   bool done = st == DOCTAG_ENOTFOUND || (!st && queue_state_final(qj.state));
   queue_job_clear(&qj);
   return done;
@@ -239,6 +240,7 @@ static gpointer worker_thread(gpointer data)
   worker *w = data;
   int unavailable_ms = 0, backoff = 0;
   job_cache cache = { 0 };
+  stats_worker_threads(1);
   while (!stopping(w)) {
     if (w->until_job && until_job_done(w)) {
       g_atomic_int_set(&w->quit, 1);
@@ -247,8 +249,8 @@ static gpointer worker_thread(gpointer data)
     queue_item it;
     bool started = false;
     queue_claim_outcome oc = QC_NONE;
-    doctag_status st = w->q->ops->claim(w->q, w->name, w->lease_sec, w->once ? 0 : CLAIM_WAIT_MS, processing_event,
-                                        w, &it, &started, &oc);
+    doctag_status st = queue_claim(w->q, w->name, w->lease_sec, w->once ? 0 : CLAIM_WAIT_MS, processing_event,
+                                   w, &it, &started, &oc);
     if (st) {
       if (transient(st) && unavailable_ms < UNAVAILABLE_GIVE_UP_MS) {
         nap(w, 500);
@@ -276,6 +278,7 @@ static gpointer worker_thread(gpointer data)
       nap(w, sleep_sec * 1000);
   }
   job_cache_clear(&cache);
+  stats_worker_threads(-1);
   return NULL;
 }
 
@@ -293,7 +296,7 @@ static gpointer heartbeat_thread(gpointer data)
     GPtrArray *items = g_ptr_array_copy(w->inflight, NULL, NULL);
     g_mutex_unlock(&w->lock);
     for (guint i = 0; i < items->len; i++)
-      w->q->ops->renew(w->q, g_ptr_array_index(items, i), w->name, w->lease_sec);
+      queue_renew(w->q, g_ptr_array_index(items, i), w->name, w->lease_sec);
     g_ptr_array_free(items, TRUE);
     g_mutex_lock(&w->lock);
   }
@@ -316,6 +319,7 @@ static gpointer webhook_thread(gpointer data)
     if (g_atomic_int_get(&w->quit))
       break;
     g_mutex_unlock(&w->lock);
+    stats_worker_beat();  /* this thread wakes every second: the process is alive */
     while (webhook_deliver_due(w->ctx) && !g_atomic_int_get(&w->quit))
       ;
     g_mutex_lock(&w->lock);
@@ -368,7 +372,7 @@ DOCTAG_API doctag_status doctag_worker_run(doctag_ctx *ctx, const doctag_worker_
   w.inflight = g_ptr_array_new();
 
   unsigned int forget_ms = MAX(w.lease_sec * 1000u * FORGET_LEASES, (unsigned int)FORGET_MIN_MS);
-  if (w.q->ops->forget_workers && w.q->ops->forget_workers(w.q, NULL, forget_ms))
+  if (queue_forget_workers(w.q, NULL, forget_ms))
     g_debug("doctag worker: forgetting dead workers failed: %s", doctag_error_last()->message);
 
   unsigned int n = opts->threads ? opts->threads : DEFAULT_THREADS;
@@ -385,7 +389,7 @@ DOCTAG_API doctag_status doctag_worker_run(doctag_ctx *ctx, const doctag_worker_
   g_mutex_unlock(&w.lock);
   g_thread_join(hb);
   g_thread_join(hooks);
-  if (w.q->ops->forget_workers && w.q->ops->forget_workers(w.q, w.name, forget_ms))
+  if (queue_forget_workers(w.q, w.name, forget_ms))
     g_debug("doctag worker: leaving the queue's worker list failed: %s", doctag_error_last()->message);
 
   st = w.fatal;

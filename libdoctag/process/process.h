@@ -17,6 +17,13 @@
 #define PROCESS_DEFAULT_NUM_TAGS 8
 #define PROCESS_DEFAULT_MODEL "openai/gpt-4o-mini"
 
+/* Bytes of a doctag_process_options of `version` (a caller built against an
+ * older header passes a shorter struct; versions past ours: all of it). */
+size_t process_options_size(unsigned int version);
+/* *dst = the defaults, overwritten by the members of src's version (src may
+ * be NULL). Pointers are borrowed from src. The version is src's. */
+void process_options_copy(doctag_process_options *dst, const doctag_process_options *src);
+
 /* Checks the ranges and values of options, the one check every front end
  * reaches (0 / NULL members are defaults and pass). Errors: DOCTAG_EINVAL
  * with the field path (member names as in the contract's TaggingConfig,
@@ -69,5 +76,10 @@ doctag_status process_record_result(doctag_ctx *ctx, const doctag_process_option
 doctag_status process_record_failure(doctag_ctx *ctx, const doctag_process_options *opts, const char *title,
                                      const char *source_type, const char *file_path, int64_t file_size,
                                      const char *message, int64_t started_us, char **doc_id);
+
+/* doctag_process_buffer() for the bytes of a batch row that came from
+ * `source` ("local", "url", "s3"): the metrics count the document there. */
+doctag_status process_row_buffer(doctag_ctx *ctx, doctag_result **out, const void *data, size_t len,
+                                 const doctag_process_options *opts, const char *source);
 
 #endif

@@ -2,7 +2,7 @@
 #include "process/process.h"
 #include "core/error.h"
 #include "doctag/history.h"
-#include "history/history_internal.h"
+#include "history/history.h"
 
 #include <glib.h>
 

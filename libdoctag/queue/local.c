@@ -1,5 +1,8 @@
 /* The local queue: the queue tables of the store's database (migration
  * store/data/<backend>/0002_queue.sql), on the store's pooled connections.
+ * Its statements (ST_Q_* in store/store.h) are the store backend's, in the
+ * backend's own SQL, like every other statement of the store: the queue
+ * names them and never sees SQL, so a new store backend brings its own.
  * Claims take a lease inside a write transaction (SQLite: BEGIN IMMEDIATE;
  * PostgreSQL: FOR UPDATE SKIP LOCKED), so worker processes on one machine
  * (SQLite) or many (PostgreSQL) share the items. Every change and the event
@@ -18,106 +21,9 @@
 /* Claims lost to other workers in a row before a claim waits like an idle one. */
 #define MAX_RACES 100
 
-enum {
-  Q_JOB_INSERT, Q_ITEM_INSERT, Q_JOB_GET, Q_JOB_LOCK, Q_JOB_SET_STATUS, Q_JOB_START, Q_EVENT_SEQ,
-  Q_EVENT_INSERT, Q_CANDIDATE, Q_CLAIM_EXPIRED, Q_CLAIM_WAITING, Q_ITEM_DONE, Q_JOB_COUNT,
-  Q_JOB_COMPLETE, Q_JOB_LOCK_SEQ, Q_EVENTS_READ, Q_JOB_SEQ, Q_RESULTS, Q_ACTIVE, Q_RENEW, Q_RELEASE, Q_COUNT
-};
-
-#define JOB_FIELDS "user_id, status, total, done, processed, failed, seq, config, secret, error, " \
-                   "created_at, started_at, finished_at"
-#define FINAL "('completed', 'cancelled', 'failed')"
-
-/* The statements, written once in PostgreSQL's form; sqlite_sql() derives
- * SQLite's. */
-static const char *const postgres_sql[Q_COUNT] = {
-  [Q_JOB_INSERT] = "INSERT INTO queue_jobs (job_id, user_id, status, total, config, secret, created_at)"
-                   " VALUES ($1, $2, 'pending', $3, $4, $5, $6)",
-  [Q_ITEM_INSERT] = "INSERT INTO queue_items (job_id, row_index, payload) VALUES ($1, $2, $3)",
-  [Q_JOB_GET] = "SELECT " JOB_FIELDS " FROM queue_jobs WHERE job_id = $1",
-  [Q_JOB_LOCK] = "SELECT status FROM queue_jobs WHERE job_id = $1 FOR UPDATE",
-  [Q_JOB_SET_STATUS] = "UPDATE queue_jobs SET status = $2::text,"
-                       " finished_at = CASE WHEN $2::text IN " FINAL " THEN $3::bigint ELSE finished_at END,"
-                       " secret = CASE WHEN $2::text IN " FINAL " THEN NULL ELSE secret END,"
-                       " started_at = CASE WHEN $2::text = 'processing' THEN coalesce(started_at, $3::bigint)"
-                       " ELSE started_at END,"
-                       " error = coalesce($4::text, error) WHERE job_id = $1",
-  [Q_JOB_START] = "UPDATE queue_jobs SET status = 'processing', started_at = coalesce(started_at, $2::bigint)"
-                  " WHERE job_id = $1 AND status = 'pending'",
-  [Q_EVENT_SEQ] = "UPDATE queue_jobs SET seq = seq + 1 WHERE job_id = $1"
-                  " RETURNING seq, total, done, processed, failed, started_at",
-  [Q_EVENT_INSERT] = "INSERT INTO queue_events (job_id, seq, body, created_at) VALUES ($1, $2, $3, $4)",
-  /* The oldest runnable job with an item to hand out (each EXISTS is one
-   * probe of queue_items_job_state). */
-  [Q_CANDIDATE] = "SELECT job_id, expired FROM (SELECT j.job_id, j.created_at,"
-                  " EXISTS (SELECT 1 FROM queue_items i WHERE i.job_id = j.job_id AND i.state = 'waiting') AS waiting,"
-                  " EXISTS (SELECT 1 FROM queue_items i WHERE i.job_id = j.job_id AND i.state = 'claimed'"
-                  " AND i.lease_until < $1) AS expired"
-                  " FROM queue_jobs j WHERE j.status IN ('pending', 'processing')) c"
-                  " WHERE waiting OR expired ORDER BY created_at LIMIT 1",
-  /* Claims the job's first item whose lease ran out, else its first waiting
-   * item: one statement, an ordered index scan that stops at the first. */
-  [Q_CLAIM_EXPIRED] = "UPDATE queue_items SET owner = $2, lease_until = $3, attempts = attempts + 1"
-                      " WHERE job_id = $1 AND row_index = (SELECT row_index FROM queue_items WHERE job_id = $1"
-                      " AND state = 'claimed' AND lease_until < $4 ORDER BY row_index LIMIT 1 FOR UPDATE SKIP LOCKED)"
-                      " RETURNING row_index, payload, attempts",
-  [Q_CLAIM_WAITING] = "UPDATE queue_items SET state = 'claimed', owner = $2, lease_until = $3, attempts = attempts + 1"
-                      " WHERE job_id = $1 AND row_index = (SELECT row_index FROM queue_items WHERE job_id = $1"
-                      " AND state = 'waiting' ORDER BY row_index LIMIT 1 FOR UPDATE SKIP LOCKED)"
-                      " RETURNING row_index, payload, attempts",
-  [Q_ITEM_DONE] = "UPDATE queue_items SET state = 'done', ok = $3, result = $4, owner = NULL, lease_until = NULL,"
-                  " finished_seq = $5 WHERE job_id = $1 AND row_index = $2 AND state <> 'done'",
-  /* Counts a finished row and, while the job runs, numbers its event. */
-  [Q_JOB_COUNT] = "UPDATE queue_jobs SET done = done + 1, processed = processed + $2, failed = failed + $3,"
-                  " seq = seq + CASE WHEN status IN ('pending', 'processing', 'paused') THEN $4::bigint ELSE 0 END"
-                  " WHERE job_id = $1 RETURNING status, seq, total, done, processed, failed, started_at",
-  [Q_JOB_COMPLETE] = "UPDATE queue_jobs SET status = 'completed', finished_at = $2, secret = NULL, seq = seq + 1"
-                     " WHERE job_id = $1 RETURNING status, seq, total, done, processed, failed, started_at",
-  /* A claim's look at the job: runnable? (then locked, and its
-   * "processing" event numbered) */
-  [Q_JOB_LOCK_SEQ] = "UPDATE queue_jobs SET seq = seq + 1 WHERE job_id = $1 AND status IN ('pending', 'processing')"
-                     " RETURNING status, seq, total, done, processed, failed, started_at",
-  [Q_EVENTS_READ] = "SELECT seq, body FROM queue_events WHERE job_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
-  [Q_JOB_SEQ] = "SELECT seq FROM queue_jobs WHERE job_id = $1",
-  [Q_RESULTS] = "SELECT result FROM queue_items WHERE job_id = $1 AND state = 'done'"
-                " ORDER BY finished_seq, row_index",
-  [Q_ACTIVE] = "SELECT job_id, " JOB_FIELDS " FROM queue_jobs WHERE user_id = $1"
-               " AND status IN ('processing', 'paused') ORDER BY created_at DESC",
-  [Q_RENEW] = "UPDATE queue_items SET lease_until = $4"
-              " WHERE job_id = $1 AND row_index = $2 AND owner = $3 AND state = 'claimed'",
-  [Q_RELEASE] = "UPDATE queue_items SET state = 'waiting', owner = NULL, lease_until = NULL"
-                " WHERE job_id = $1 AND row_index = $2 AND owner = $3 AND state = 'claimed'",
-};
-
-/* SQLite runs the same statements with ?N for $N, without the casts that
- * type a parameter for PostgreSQL (::text, ::bigint) and without row locks
- * (FOR UPDATE [SKIP LOCKED]: a claim's BEGIN IMMEDIATE already holds the
- * database's write lock). Derived once and kept for the life of the process:
- * the store caches prepared statements by the text's address. */
-static const char *const *sqlite_sql(void)
-{
-  static const char *sql[Q_COUNT];
-  static gsize done;
-  if (g_once_init_enter(&done)) {
-    GRegex *drop = g_regex_new("::\\w+| FOR UPDATE( SKIP LOCKED)?", 0, 0, NULL);
-    GRegex *param = g_regex_new("\\$(\\d+)", 0, 0, NULL);
-    for (int q = 0; q < Q_COUNT; q++) {
-      char *plain = g_regex_replace_literal(drop, postgres_sql[q], -1, 0, "", 0, NULL);
-      sql[q] = g_regex_replace(param, plain, -1, 0, "?\\1", 0, NULL);
-      g_free(plain);
-    }
-    g_regex_unref(drop);
-    g_regex_unref(param);
-    g_once_init_leave(&done, 1);
-  }
-  return sql;
-}
-
 typedef struct local_impl {
   doctag_ctx *ctx;
   struct store *store;   /* from store_get() on first use (not while the queue is being attached) */
-  const char *const *sql;
-  bool postgres;
   GMutex lock;       /* guards generation, with `changed` */
   GCond changed;     /* broadcast on every change made by this process */
   guint64 generation;
@@ -172,14 +78,15 @@ static doctag_status acquire(local_impl *l, store_conn **c)
 
 /* Runs statement q on c, or (c NULL) on a connection of the pool taken for
  * that one statement. */
-static doctag_status run(local_impl *l, store_conn *c, int q, const store_param *p, unsigned int n, store_rows *out)
+static doctag_status run(local_impl *l, store_conn *c, store_stmt q, const store_param *p, unsigned int n,
+                         store_rows *out)
 {
   if (c)
-    return store_exec_sql(c, l->sql[q], p, n, out);
+    return store_exec(c, q, p, n, out);
   doctag_status st = acquire(l, &c);
   if (st)
     return st;
-  st = store_exec_sql(c, l->sql[q], p, n, out);
+  st = store_exec(c, q, p, n, out);
   store_release(l->store, c);
   return st;
 }
@@ -202,9 +109,6 @@ doctag_status queue_open_local(doctag_ctx *ctx, queue **out)
   *out = NULL;
   local_impl *l = g_new0(local_impl, 1);
   l->ctx = ctx;
-  l->postgres = ctx->database_url && (g_str_has_prefix(ctx->database_url, "postgresql://") ||
-                                      g_str_has_prefix(ctx->database_url, "postgres://"));
-  l->sql = l->postgres ? postgres_sql : sqlite_sql();
   g_mutex_init(&l->lock);
   g_cond_init(&l->changed);
   queue *q = g_new0(queue, 1);
@@ -228,10 +132,10 @@ static doctag_status local_job_create(queue *q, const queue_job *job, GPtrArray 
     goto out;
   store_param p[] = { SP_T(job->id), SP_T(job->user_id), SP_I(payloads->len), SP_T(job->config_json),
                       SP_T(job->secret), SP_I(job->created_us ? job->created_us : now_us()) };
-  st = run(l, c, Q_JOB_INSERT, p, 6, NULL);
+  st = run(l, c, ST_Q_JOB_INSERT, p, 6, NULL);
   for (guint i = 0; !st && i < payloads->len; i++) {
     store_param ip[] = { SP_T(job->id), SP_I(i), SP_T(g_ptr_array_index(payloads, i)) };
-    st = run(l, c, Q_ITEM_INSERT, ip, 3, NULL);
+    st = run(l, c, ST_Q_ITEM_INSERT, ip, 3, NULL);
   }
   st = store_tx_end(c, st);
 out:
@@ -243,7 +147,7 @@ out:
   return st;
 }
 
-/* Fills *j from JOB_FIELDS starting at column `col` of row 0. */
+/* Fills *j from QJOB_COLS (store.h) starting at column `col` of row 0. */
 static void job_from_row(const store_rows *r, unsigned int col, const char *id, queue_job *j)
 {
   memset(j, 0, sizeof *j);
@@ -269,7 +173,7 @@ static doctag_status job_get_on(local_impl *l, store_conn *c, const char *job_id
 {
   store_rows r;
   store_param p[] = { SP_T(job_id) };
-  doctag_status st = run(l, c, Q_JOB_GET, p, 1, &r);
+  doctag_status st = run(l, c, ST_Q_JOB_GET, p, 1, &r);
   if (st)
     return st;
   if (r.nrows == 0)
@@ -304,7 +208,7 @@ static doctag_status insert_event(local_impl *l, store_conn *c, const char *job_
 {
   char *body = queue_render(tmpl, v);
   store_param ip[] = { SP_T(job_id), SP_I(v->seq), SP_T(body), SP_I(now_us()) };
-  doctag_status st = run(l, c, Q_EVENT_INSERT, ip, 4, NULL);
+  doctag_status st = run(l, c, ST_Q_EVENT_INSERT, ip, 4, NULL);
   g_free(body);
   return st;
 }
@@ -314,7 +218,7 @@ static doctag_status append_event(local_impl *l, store_conn *c, const char *job_
 {
   store_rows r;
   store_param p[] = { SP_T(job_id) };
-  doctag_status st = run(l, c, Q_EVENT_SEQ, p, 1, &r);
+  doctag_status st = run(l, c, ST_Q_EVENT_SEQ, p, 1, &r);
   if (st)
     return st;
   if (r.nrows == 0) {
@@ -354,7 +258,7 @@ static doctag_status local_job_transition(queue *q, const char *job_id, unsigned
     goto out;
   store_rows r;
   store_param p[] = { SP_T(job_id) };
-  if (!(st = run(l, c, Q_JOB_LOCK, p, 1, &r))) {
+  if (!(st = run(l, c, ST_Q_JOB_LOCK, p, 1, &r))) {
     if (r.nrows == 0) {
       st = err_set(DOCTAG_ENOTFOUND, "Job not found");
     } else {
@@ -366,7 +270,7 @@ static doctag_status local_job_transition(queue *q, const char *job_id, unsigned
   }
   if (!st) {
     store_param sp[] = { SP_T(job_id), SP_T(queue_state_name(to)), SP_I(now_us()), SP_T(error) };
-    st = run(l, c, Q_JOB_SET_STATUS, sp, 4, NULL);
+    st = run(l, c, ST_Q_JOB_SET_STATUS, sp, 4, NULL);
   }
   if (!st && event)
     st = append_event(l, c, job_id, event, NULL);
@@ -423,7 +327,7 @@ static doctag_status claim_once(queue *q, const char *worker, unsigned int lease
    * write lock to find it. */
   store_rows r;
   store_param np[] = { SP_I(now) };
-  if ((st = run(l, c, Q_CANDIDATE, np, 1, &r)))
+  if ((st = run(l, c, ST_Q_CANDIDATE, np, 1, &r)))
     goto out;
   char *job = r.nrows ? g_strdup(store_cell(&r, 0, 0)) : NULL;
   bool expired = r.nrows && store_cell_bool(&r, 0, 1);
@@ -440,7 +344,7 @@ static doctag_status claim_once(queue *q, const char *worker, unsigned int lease
   store_param jp[] = { SP_T(job) };
   int js = -1;
   queue_vars v = { 0 };
-  if (!(st = run(l, c, processing_event ? Q_JOB_LOCK_SEQ : Q_JOB_LOCK, jp, 1, &r))) {
+  if (!(st = run(l, c, processing_event ? ST_Q_JOB_LOCK_SEQ : ST_Q_JOB_LOCK, jp, 1, &r))) {
     js = r.nrows ? queue_state_parse(store_cell(&r, 0, 0)) : -1;
     if (r.nrows && processing_event)
       vars_from(&r, &v);
@@ -457,10 +361,10 @@ static doctag_status claim_once(queue *q, const char *worker, unsigned int lease
   store_param cp[] = { SP_T(job), SP_T(worker), SP_I(until), SP_I(now) };
   memset(&r, 0, sizeof r);
   if (!st && expired)
-    st = run(l, c, Q_CLAIM_EXPIRED, cp, 4, &r);
+    st = run(l, c, ST_Q_CLAIM_EXPIRED, cp, 4, &r);
   if (!st && r.nrows == 0) {
     store_rows_clear(&r);
-    st = run(l, c, Q_CLAIM_WAITING, cp, 3, &r);
+    st = run(l, c, ST_Q_CLAIM_WAITING, cp, 3, &r);
   }
   if (!st && r.nrows > 0) {
     memset(item, 0, sizeof *item);
@@ -473,7 +377,7 @@ static doctag_status claim_once(queue *q, const char *worker, unsigned int lease
     store_rows_clear(&r);
     if (js == DOCTAG_JOB_PENDING) {
       store_param sp[] = { SP_T(item->job_id), SP_I(now) };
-      if (!(st = run(l, c, Q_JOB_START, sp, 2, &r))) {
+      if (!(st = run(l, c, ST_Q_JOB_START, sp, 2, &r))) {
         *started = r.changes > 0;
         store_rows_clear(&r);
         if (*started)
@@ -544,13 +448,13 @@ static doctag_status local_renew(queue *q, const queue_item *item, const char *w
 {
   store_param p[] = { SP_T(item->job_id), SP_I(item->row), SP_T(worker),
                       SP_I(now_us() + (int64_t)lease_sec * G_USEC_PER_SEC) };
-  return run(q->impl, NULL, Q_RENEW, p, 4, NULL);
+  return run(q->impl, NULL, ST_Q_RENEW, p, 4, NULL);
 }
 
 static doctag_status local_release(queue *q, const queue_item *item, const char *worker)
 {
   store_param p[] = { SP_T(item->job_id), SP_I(item->row), SP_T(worker) };
-  doctag_status st = run(q->impl, NULL, Q_RELEASE, p, 3, NULL);
+  doctag_status st = run(q->impl, NULL, ST_Q_RELEASE, p, 3, NULL);
   if (!st)
     notify(q->impl);
   return st;
@@ -564,7 +468,7 @@ static doctag_status finish_on(local_impl *l, store_conn *c, const queue_item *i
   store_rows r;
   int64_t now = now_us();
   store_param dp[] = { SP_T(item->job_id), SP_I(item->row), SP_I(ok ? 1 : 0), SP_T(result_json), SP_I(now) };
-  doctag_status st = run(l, c, Q_ITEM_DONE, dp, 5, &r);
+  doctag_status st = run(l, c, ST_Q_ITEM_DONE, dp, 5, &r);
   if (st)
     return st;
   bool fresh = r.changes > 0;
@@ -574,7 +478,7 @@ static doctag_status finish_on(local_impl *l, store_conn *c, const queue_item *i
     return DOCTAG_OK;
   }
   store_param cp[] = { SP_T(item->job_id), SP_I(ok ? 1 : 0), SP_I(ok ? 0 : 1), SP_I(event ? 1 : 0) };
-  if ((st = run(l, c, Q_JOB_COUNT, cp, 4, &r)))
+  if ((st = run(l, c, ST_Q_JOB_COUNT, cp, 4, &r)))
     return st;
   int state = queue_state_parse(store_cell(&r, 0, 0));
   queue_vars v;
@@ -589,7 +493,7 @@ static doctag_status finish_on(local_impl *l, store_conn *c, const queue_item *i
   if (v.done < v.total)
     return DOCTAG_OK;
   store_param fp[] = { SP_T(item->job_id), SP_I(now) };
-  if ((st = run(l, c, Q_JOB_COMPLETE, fp, 2, &r)))
+  if ((st = run(l, c, ST_Q_JOB_COMPLETE, fp, 2, &r)))
     return st;
   vars_from(&r, &v);
   store_rows_clear(&r);
@@ -653,8 +557,8 @@ static doctag_status local_events_read(queue *q, const char *job_id, uint64_t af
 {
   local_impl *l = q->impl;
   store_rows r;
-  store_param p[] = { SP_T(job_id), SP_I(after), max ? SP_I(max) : (l->postgres ? SP_N : SP_I(-1)) };
-  doctag_status st = run(l, NULL, Q_EVENTS_READ, p, 3, &r);
+  store_param p[] = { SP_T(job_id), SP_I(after), SP_I(max) };
+  doctag_status st = run(l, NULL, ST_Q_EVENTS_READ, p, 3, &r);
   if (st)
     return st;
   for (unsigned int i = 0; i < r.nrows; i++) {
@@ -675,7 +579,7 @@ static doctag_status local_events_wait(queue *q, const char *job_id, uint64_t af
     guint64 gen = generation(l);
     store_rows r;
     store_param p[] = { SP_T(job_id) };
-    doctag_status st = run(l, NULL, Q_JOB_SEQ, p, 1, &r);
+    doctag_status st = run(l, NULL, ST_Q_JOB_SEQ, p, 1, &r);
     if (st)
       return st;
     uint64_t seq = r.nrows ? (uint64_t)store_cell_int(&r, 0, 0) : 0;
@@ -695,7 +599,7 @@ static doctag_status results_on(local_impl *l, store_conn *c, const char *job_id
 {
   store_rows r;
   store_param p[] = { SP_T(job_id) };
-  doctag_status st = run(l, c, Q_RESULTS, p, 1, &r);
+  doctag_status st = run(l, c, ST_Q_RESULTS, p, 1, &r);
   if (st)
     return st;
   for (unsigned int i = 0; i < r.nrows; i++)
@@ -710,9 +614,7 @@ static doctag_status local_results(queue *q, const char *job_id, GPtrArray *out)
   return results_on(q->impl, NULL, job_id, out);
 }
 
-/* Both reads in one read transaction: SQLite's deferred BEGIN reads one
- * snapshot without taking the write lock; PostgreSQL needs REPEATABLE READ
- * for its statements to share one. */
+/* Both reads in one read transaction, which sees one snapshot. */
 static doctag_status local_job_snapshot(queue *q, const char *job_id, queue_job *out, GPtrArray *results)
 {
   local_impl *l = q->impl;
@@ -720,20 +622,11 @@ static doctag_status local_job_snapshot(queue *q, const char *job_id, queue_job 
   doctag_status st = acquire(l, &c);
   if (st)
     return st;
-  bool began = false;
-  if (l->postgres) {
-    began = !(st = store_tx_begin(c));
-    if (began)
-      st = store_exec_sql(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", NULL, 0, NULL);
-  } else {
-    began = !(st = store_exec_sql(c, "BEGIN DEFERRED", NULL, 0, NULL));
-  }
-  if (!st && !(st = job_get_on(l, c, job_id, out)) && (st = results_on(l, c, job_id, results)))
-    queue_job_clear(out);
-  if (began && l->postgres)
+  if (!(st = store_tx_begin_read(c))) {
+    if (!(st = job_get_on(l, c, job_id, out)) && (st = results_on(l, c, job_id, results)))
+      queue_job_clear(out);
     st = store_tx_end(c, st);
-  else if (began && store_exec_sql(c, "COMMIT", NULL, 0, NULL) && !st)
-    st = doctag_error_last()->code;   /* a read: nothing lost, but say so */
+  }
   store_release(l->store, c);
   return st;
 }
@@ -742,7 +635,7 @@ static doctag_status local_active(queue *q, const char *user_id, GPtrArray *out)
 {
   store_rows r;
   store_param p[] = { SP_T(user_id) };
-  doctag_status st = run(q->impl, NULL, Q_ACTIVE, p, 1, &r);
+  doctag_status st = run(q->impl, NULL, ST_Q_ACTIVE, p, 1, &r);
   if (st)
     return st;
   for (unsigned int i = 0; i < r.nrows; i++) {

@@ -131,6 +131,85 @@ doctag_status queue_get(doctag_ctx *ctx, queue **out)
   return e->code ? e->code : err_set(DOCTAG_EINTERNAL, "the queue could not be opened");
 }
 
+const char *queue_backend_name(const queue *q)
+{
+  return q->ops->name;
+}
+
+doctag_status queue_job_create(queue *q, const queue_job *job, GPtrArray *payloads)
+{
+  return q->ops->job_create(q, job, payloads);
+}
+
+doctag_status queue_job_get(queue *q, const char *job_id, queue_job *out)
+{
+  return q->ops->job_get(q, job_id, out);
+}
+
+doctag_status queue_job_transition(queue *q, const char *job_id, unsigned int from, doctag_job_state to,
+                                   const char *error, const char *event, queue_job *out)
+{
+  return q->ops->job_transition(q, job_id, from, to, error, event, out);
+}
+
+doctag_status queue_event_append(queue *q, const char *job_id, const char *event, uint64_t *seq)
+{
+  return q->ops->event_append(q, job_id, event, seq);
+}
+
+doctag_status queue_claim(queue *q, const char *worker, unsigned int lease_sec, int wait_ms,
+                          char *(*processing_event)(const queue_item *item, void *ud), void *ud,
+                          queue_item *item, bool *started, queue_claim_outcome *outcome)
+{
+  return q->ops->claim(q, worker, lease_sec, wait_ms, processing_event, ud, item, started, outcome);
+}
+
+doctag_status queue_renew(queue *q, const queue_item *item, const char *worker, unsigned int lease_sec)
+{
+  return q->ops->renew(q, item, worker, lease_sec);
+}
+
+doctag_status queue_release(queue *q, const queue_item *item, const char *worker)
+{
+  return q->ops->release(q, item, worker);
+}
+
+doctag_status queue_forget_workers(queue *q, const char *leaving, unsigned int idle_ms)
+{
+  return q->ops->forget_workers ? q->ops->forget_workers(q, leaving, idle_ms) : DOCTAG_OK;
+}
+
+doctag_status queue_finish(queue *q, const queue_item *item, bool ok, const char *result_json, const char *event,
+                           const char *completed_event, queue_finish_outcome *outcome)
+{
+  return q->ops->finish(q, item, ok, result_json, event, completed_event, outcome);
+}
+
+doctag_status queue_events_read(queue *q, const char *job_id, uint64_t after, size_t max, GPtrArray *out)
+{
+  return q->ops->events_read(q, job_id, after, max, out);
+}
+
+doctag_status queue_events_wait(queue *q, const char *job_id, uint64_t after, int timeout_ms)
+{
+  return q->ops->events_wait(q, job_id, after, timeout_ms);
+}
+
+doctag_status queue_job_snapshot(queue *q, const char *job_id, queue_job *out, GPtrArray *results)
+{
+  return q->ops->job_snapshot(q, job_id, out, results);
+}
+
+doctag_status queue_results(queue *q, const char *job_id, GPtrArray *out)
+{
+  return q->ops->results(q, job_id, out);
+}
+
+doctag_status queue_active(queue *q, const char *user_id, GPtrArray *out)
+{
+  return q->ops->active(q, user_id, out);
+}
+
 doctag_status queue_record_finish(queue *q, const queue_item *item, bool ok, queue_record_fn record, void *ud,
                                   const char *completed_event, queue_finish_outcome *outcome)
 {
@@ -139,7 +218,7 @@ doctag_status queue_record_finish(queue *q, const queue_item *item, bool ok, que
   char *result = NULL, *event = NULL;
   doctag_status st = record(NULL, ud, &result, &event);
   if (!st)
-    st = q->ops->finish(q, item, ok, result, event, completed_event, outcome);
+    st = queue_finish(q, item, ok, result, event, completed_event, outcome);
   g_free(result);
   g_free(event);
   return st;

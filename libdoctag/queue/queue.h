@@ -164,6 +164,30 @@ struct queue {
   void *impl;
 };
 
+/* The only way callers reach a queue: one function per entry of the
+ * vtable above, doing what that entry says (code outside queue/ never calls
+ * q->ops). */
+const char *queue_backend_name(const queue *q);   /* ops->name; static */
+doctag_status queue_job_create(queue *q, const queue_job *job, GPtrArray *payloads);
+doctag_status queue_job_get(queue *q, const char *job_id, queue_job *out);
+doctag_status queue_job_transition(queue *q, const char *job_id, unsigned int from, doctag_job_state to,
+                                   const char *error, const char *event, queue_job *out);
+doctag_status queue_event_append(queue *q, const char *job_id, const char *event, uint64_t *seq);
+doctag_status queue_claim(queue *q, const char *worker, unsigned int lease_sec, int wait_ms,
+                          char *(*processing_event)(const queue_item *item, void *ud), void *ud,
+                          queue_item *item, bool *started, queue_claim_outcome *outcome);
+doctag_status queue_renew(queue *q, const queue_item *item, const char *worker, unsigned int lease_sec);
+doctag_status queue_release(queue *q, const queue_item *item, const char *worker);
+/* DOCTAG_OK at once when the backend keeps no per-worker state. */
+doctag_status queue_forget_workers(queue *q, const char *leaving, unsigned int idle_ms);
+doctag_status queue_finish(queue *q, const queue_item *item, bool ok, const char *result_json, const char *event,
+                           const char *completed_event, queue_finish_outcome *outcome);
+doctag_status queue_events_read(queue *q, const char *job_id, uint64_t after, size_t max, GPtrArray *out);
+doctag_status queue_events_wait(queue *q, const char *job_id, uint64_t after, int timeout_ms);
+doctag_status queue_job_snapshot(queue *q, const char *job_id, queue_job *out, GPtrArray *results);
+doctag_status queue_results(queue *q, const char *job_id, GPtrArray *out);
+doctag_status queue_active(queue *q, const char *user_id, GPtrArray *out);
+
 /* record_finish when the backend has it, else record(NULL) then finish. */
 doctag_status queue_record_finish(queue *q, const queue_item *item, bool ok, queue_record_fn record, void *ud,
                                   const char *completed_event, queue_finish_outcome *outcome);

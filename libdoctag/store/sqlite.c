@@ -18,12 +18,16 @@
 #define DOC_COLS "d.id, d.job_id, d.title, d.file_path, d.file_source_type, d.status, d.tags, " \
                  "d.error_message, d.processed_at, d.created_at"
 #define FINAL_STATES "('completed', 'cancelled', 'failed')"
+#define QJOB_COLS "user_id, status, total, done, processed, failed, seq, config, secret, error, " \
+                  "created_at, started_at, finished_at"
 
 /* Every statement of store.h, in SQLite's words. */
 static const char *const sql_table[ST_COUNT] = {
   [ST_BEGIN] = "BEGIN IMMEDIATE",
   [ST_COMMIT] = "COMMIT",
   [ST_ROLLBACK] = "ROLLBACK",
+  /* Deferred: reads one snapshot without taking the write lock. */
+  [ST_BEGIN_READ] = "BEGIN DEFERRED",
   [ST_MIG_LOCK] = "SELECT 1", /* BEGIN IMMEDIATE already holds the write lock */
   [ST_MIG_TABLE] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
                    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
@@ -89,6 +93,8 @@ static const char *const sql_table[ST_COUNT] = {
   [ST_JOB_BLOBS] = "SELECT DISTINCT sha256 FROM documents WHERE job_id = ?1 AND user_id = ?2 AND sha256 IS NOT NULL",
   [ST_BLOB_REFERENCED] = "SELECT 1 FROM documents WHERE sha256 = ?1 LIMIT 1",
   [ST_JOB_BY_STATUS] = "SELECT status, count(*) FROM jobs WHERE user_id = ?1 GROUP BY status ORDER BY status",
+  [ST_JOB_CENSUS] = "SELECT job_type, status, count(*), coalesce(sum(total_documents - processed_count - failed_count), 0) "
+                   "FROM jobs GROUP BY job_type, status ORDER BY job_type, status",
 
   [ST_DOC_UPSERT] = "INSERT INTO documents (id, job_id, user_id, row_index, title, file_path,"
                     " file_source_type, sha256, file_size, mime_type, status, tags, extracted_text,"
@@ -128,6 +134,67 @@ static const char *const sql_table[ST_COUNT] = {
                     " WHERE d.user_id = ?1 ORDER BY f.score, d.created_at DESC, d.seq DESC",
   [ST_DOC_STATS] = "SELECT count(*), coalesce(sum(status = 'completed'), 0),"
                    " coalesce(sum(status = 'failed'), 0) FROM documents WHERE user_id = ?1",
+
+  /* The local batch queue's tables (0002_queue.sql), for queue/local.c. No
+   * row locks: a claim's BEGIN IMMEDIATE already holds the database's write
+   * lock. */
+  [ST_Q_JOB_INSERT] = "INSERT INTO queue_jobs (job_id, user_id, status, total, config, secret, created_at)"
+                      " VALUES (?1, ?2, 'pending', ?3, ?4, ?5, ?6)",
+  [ST_Q_ITEM_INSERT] = "INSERT INTO queue_items (job_id, row_index, payload) VALUES (?1, ?2, ?3)",
+  [ST_Q_JOB_GET] = "SELECT " QJOB_COLS " FROM queue_jobs WHERE job_id = ?1",
+  [ST_Q_JOB_LOCK] = "SELECT status FROM queue_jobs WHERE job_id = ?1",
+  [ST_Q_JOB_SET_STATUS] = "UPDATE queue_jobs SET status = ?2,"
+                          " finished_at = CASE WHEN ?2 IN " FINAL_STATES " THEN ?3 ELSE finished_at END,"
+                          " secret = CASE WHEN ?2 IN " FINAL_STATES " THEN NULL ELSE secret END,"
+                          " started_at = CASE WHEN ?2 = 'processing' THEN coalesce(started_at, ?3)"
+                          " ELSE started_at END,"
+                          " error = coalesce(?4, error) WHERE job_id = ?1",
+  [ST_Q_JOB_START] = "UPDATE queue_jobs SET status = 'processing', started_at = coalesce(started_at, ?2)"
+                     " WHERE job_id = ?1 AND status = 'pending'",
+  [ST_Q_EVENT_SEQ] = "UPDATE queue_jobs SET seq = seq + 1 WHERE job_id = ?1"
+                     " RETURNING seq, total, done, processed, failed, started_at",
+  [ST_Q_EVENT_INSERT] = "INSERT INTO queue_events (job_id, seq, body, created_at) VALUES (?1, ?2, ?3, ?4)",
+  /* The oldest runnable job with an item to hand out (each EXISTS is one
+   * probe of queue_items_job_state). */
+  [ST_Q_CANDIDATE] = "SELECT job_id, expired FROM (SELECT j.job_id, j.created_at,"
+                     " EXISTS (SELECT 1 FROM queue_items i WHERE i.job_id = j.job_id AND i.state = 'waiting') AS waiting,"
+                     " EXISTS (SELECT 1 FROM queue_items i WHERE i.job_id = j.job_id AND i.state = 'claimed'"
+                     " AND i.lease_until < ?1) AS expired"
+                     " FROM queue_jobs j WHERE j.status IN ('pending', 'processing')) c"
+                     " WHERE waiting OR expired ORDER BY created_at LIMIT 1",
+  /* Claims the job's first item whose lease ran out, else its first waiting
+   * item: one statement, an ordered index scan that stops at the first. */
+  [ST_Q_CLAIM_EXPIRED] = "UPDATE queue_items SET owner = ?2, lease_until = ?3, attempts = attempts + 1"
+                         " WHERE job_id = ?1 AND row_index = (SELECT row_index FROM queue_items WHERE job_id = ?1"
+                         " AND state = 'claimed' AND lease_until < ?4 ORDER BY row_index LIMIT 1)"
+                         " RETURNING row_index, payload, attempts",
+  [ST_Q_CLAIM_WAITING] = "UPDATE queue_items SET state = 'claimed', owner = ?2, lease_until = ?3, attempts = attempts + 1"
+                         " WHERE job_id = ?1 AND row_index = (SELECT row_index FROM queue_items WHERE job_id = ?1"
+                         " AND state = 'waiting' ORDER BY row_index LIMIT 1)"
+                         " RETURNING row_index, payload, attempts",
+  [ST_Q_ITEM_DONE] = "UPDATE queue_items SET state = 'done', ok = ?3, result = ?4, owner = NULL, lease_until = NULL,"
+                     " finished_seq = ?5 WHERE job_id = ?1 AND row_index = ?2 AND state <> 'done'",
+  /* Counts a finished row and, while the job runs, numbers its event. */
+  [ST_Q_JOB_COUNT] = "UPDATE queue_jobs SET done = done + 1, processed = processed + ?2, failed = failed + ?3,"
+                     " seq = seq + CASE WHEN status IN ('pending', 'processing', 'paused') THEN ?4 ELSE 0 END"
+                     " WHERE job_id = ?1 RETURNING status, seq, total, done, processed, failed, started_at",
+  [ST_Q_JOB_COMPLETE] = "UPDATE queue_jobs SET status = 'completed', finished_at = ?2, secret = NULL, seq = seq + 1"
+                        " WHERE job_id = ?1 RETURNING status, seq, total, done, processed, failed, started_at",
+  /* A claim's look at the job: runnable? (then locked, and its
+   * "processing" event numbered) */
+  [ST_Q_JOB_LOCK_SEQ] = "UPDATE queue_jobs SET seq = seq + 1 WHERE job_id = ?1 AND status IN ('pending', 'processing')"
+                        " RETURNING status, seq, total, done, processed, failed, started_at",
+  [ST_Q_EVENTS_READ] = "SELECT seq, body FROM queue_events WHERE job_id = ?1 AND seq > ?2"
+                       " ORDER BY seq LIMIT CASE WHEN ?3 > 0 THEN ?3 ELSE -1 END",
+  [ST_Q_JOB_SEQ] = "SELECT seq FROM queue_jobs WHERE job_id = ?1",
+  [ST_Q_RESULTS] = "SELECT result FROM queue_items WHERE job_id = ?1 AND state = 'done'"
+                   " ORDER BY finished_seq, row_index",
+  [ST_Q_ACTIVE] = "SELECT job_id, " QJOB_COLS " FROM queue_jobs WHERE user_id = ?1"
+                  " AND status IN ('processing', 'paused') ORDER BY created_at DESC",
+  [ST_Q_RENEW] = "UPDATE queue_items SET lease_until = ?4"
+                 " WHERE job_id = ?1 AND row_index = ?2 AND owner = ?3 AND state = 'claimed'",
+  [ST_Q_RELEASE] = "UPDATE queue_items SET state = 'waiting', owner = NULL, lease_until = NULL"
+                   " WHERE job_id = ?1 AND row_index = ?2 AND owner = ?3 AND state = 'claimed'",
 };
 
 typedef struct sqlite_store {

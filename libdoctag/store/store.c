@@ -75,7 +75,6 @@ doctag_status store_open(const char *url, const char *data_dir, struct store **o
   s->ops = ops;
   s->url = g_strdup(url);
   g_mutex_init(&s->lock);
-  g_mutex_init(&s->secret_lock);
   s->idle = g_ptr_array_new();
   doctag_status st = ops->open(s, url, data_dir);
   if (st == DOCTAG_OK)
@@ -97,10 +96,7 @@ void store_close(struct store *s)
   g_ptr_array_free(s->idle, TRUE);
   if (s->impl)
     s->ops->close(s);
-  if (s->jwt_secret)
-    g_bytes_unref(s->jwt_secret);
   g_mutex_clear(&s->lock);
-  g_mutex_clear(&s->secret_lock);
   g_free(s->url);
   g_free(s);
 }
@@ -184,6 +180,11 @@ doctag_status store_query(struct store *s, store_stmt st, const store_param *p, 
 doctag_status store_tx_begin(store_conn *c)
 {
   return store_exec(c, ST_BEGIN, NULL, 0, NULL);
+}
+
+doctag_status store_tx_begin_read(store_conn *c)
+{
+  return store_exec(c, ST_BEGIN_READ, NULL, 0, NULL);
 }
 
 doctag_status store_tx_end(store_conn *c, doctag_status st)

@@ -26,6 +26,7 @@ typedef enum store_stmt {
   ST_BEGIN,            /* a write transaction (SQLite: BEGIN IMMEDIATE) */
   ST_COMMIT,
   ST_ROLLBACK,
+  ST_BEGIN_READ,       /* a read-only transaction whose statements all see one snapshot */
   ST_MIG_LOCK,         /* inside ST_BEGIN: serialises migrations across processes */
   ST_MIG_TABLE,        /* creates schema_migrations when missing */
   ST_MIG_LIST,         /* -> version */
@@ -61,6 +62,7 @@ typedef enum store_stmt {
   ST_JOB_BLOBS,        /* (id, user_id) -> distinct sha256 of the job's documents */
   ST_BLOB_REFERENCED,  /* (sha256) -> one row when a document still references it */
   ST_JOB_BY_STATUS,    /* (user_id) -> status, count */
+  ST_JOB_CENSUS,       /* () -> job_type, status, count, rows not yet finished: every user's jobs (/metrics) */
 
   /* webhooks (0004): secrets, a job's URL, deliveries (times in microseconds) */
   ST_WEBHOOK_SECRET_ADD,  /* (user_id, secret, now): only when the user has none */
@@ -89,6 +91,38 @@ typedef enum store_stmt {
   ST_DOC_SEARCH,       /* (user_id, match, limit) -> DOC_COLS, best first; match from ops->match_query;
                         * user_id must be a valid UUID (it is matched inside the index) */
   ST_DOC_STATS,        /* (user_id) -> total, completed, failed */
+
+  /* the local batch queue (queue/local.c; tables of 0002_queue.sql, times in
+   * microseconds). QJOB_COLS = user_id, status, total, done, processed,
+   * failed, seq, config, secret, error, created_at, started_at, finished_at;
+   * COUNTERS = status, seq, total, done, processed, failed, started_at.
+   * "Locks" holds the row until the transaction ends, where the engine locks
+   * rows (SQLite's write transaction already excludes other writers). */
+  ST_Q_JOB_INSERT,     /* (job_id, user_id, total, config, secret, created_at): a pending job */
+  ST_Q_ITEM_INSERT,    /* (job_id, row_index, payload): a waiting item */
+  ST_Q_JOB_GET,        /* (job_id) -> QJOB_COLS */
+  ST_Q_JOB_LOCK,       /* (job_id) -> status; locks the job */
+  ST_Q_JOB_SET_STATUS, /* (job_id, status, now, error or NULL: kept): a final status sets finished_at and
+                        * drops the secret; the first "processing" sets started_at */
+  ST_Q_JOB_START,      /* (job_id, now): pending -> processing; changes = 1 when it was pending */
+  ST_Q_EVENT_SEQ,      /* (job_id): numbers the next event -> seq, total, done, processed, failed, started_at */
+  ST_Q_EVENT_INSERT,   /* (job_id, seq, body, now) */
+  ST_Q_CANDIDATE,      /* (now) -> job_id, expired: the oldest pending or processing job with a waiting
+                        * item or a claimed one whose lease ended before now (expired true) */
+  ST_Q_CLAIM_EXPIRED,  /* (job_id, owner, lease_until, now): takes the job's first claimed item whose lease
+                        * ended, skipping items others lock -> row_index, payload, attempts */
+  ST_Q_CLAIM_WAITING,  /* (job_id, owner, lease_until): claims its first waiting item, likewise */
+  ST_Q_ITEM_DONE,      /* (job_id, row_index, ok, result, finishing order): changes = 0 when done before */
+  ST_Q_JOB_COUNT,      /* (job_id, processed delta, failed delta, 1: number an event while not ended)
+                        * -> COUNTERS; counts one finished row */
+  ST_Q_JOB_COMPLETE,   /* (job_id, now): completed, secret dropped, an event numbered -> COUNTERS */
+  ST_Q_JOB_LOCK_SEQ,   /* (job_id): when pending or processing, locks it and numbers an event -> COUNTERS */
+  ST_Q_EVENTS_READ,    /* (job_id, after, max or 0: all) -> seq, body with seq > after, in order */
+  ST_Q_JOB_SEQ,        /* (job_id) -> seq */
+  ST_Q_RESULTS,        /* (job_id) -> result of each done item, in finishing order */
+  ST_Q_ACTIVE,         /* (user_id) -> job_id, QJOB_COLS of its processing and paused jobs, newest first */
+  ST_Q_RENEW,          /* (job_id, row_index, owner, lease_until): only while `owner` holds the claim */
+  ST_Q_RELEASE,        /* (job_id, row_index, owner): a claimed item back to waiting, likewise */
   ST_COUNT
 } store_stmt;
 
@@ -142,8 +176,8 @@ typedef struct store_ops {
   void (*disconnect)(store_conn *c);
   /* Runs one statement; out may be NULL. */
   doctag_status (*exec)(store_conn *c, store_stmt st, const store_param *p, unsigned int n, store_rows *out);
-  /* Runs SQL that another subsystem keeps beside its own code (the local
-   * queue's tables), with exec's parameter and result rules. `sql` must live
+  /* Runs SQL that another subsystem keeps beside its own code (auth's
+   * tables), with exec's parameter and result rules. `sql` must live
    * as long as the store (a string literal): it may be cached prepared,
    * keyed by its address. */
   doctag_status (*exec_sql)(store_conn *c, const char *sql, const store_param *p, unsigned int n,
@@ -166,9 +200,6 @@ struct store {
   char *url;                 /* as configured (may hold a password: never log it) */
   GMutex lock;               /* guards idle */
   GPtrArray *idle;           /* idle connections */
-  /* auth's JWT secret, loaded once (auth/secret.c) */
-  GMutex secret_lock;
-  GBytes *jwt_secret;
 };
 
 /* The context's store, opened (and migrated) on first use and attached to
@@ -208,6 +239,9 @@ doctag_status store_query(struct store *s, store_stmt st, const store_param *p, 
 /* Transactions on a connection. store_tx_end() commits when ok, else rolls
  * back; it returns the commit's status (or `st` itself when not ok). */
 doctag_status store_tx_begin(store_conn *c);
+/* A read-only transaction: every statement until store_tx_end() reads the
+ * same snapshot of the database. */
+doctag_status store_tx_begin_read(store_conn *c);
 doctag_status store_tx_end(store_conn *c, doctag_status st);
 
 /* Whether the database answers (for health checks): opens the store if

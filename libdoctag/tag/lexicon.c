@@ -96,11 +96,35 @@ static void ensure_lists(void)
   g_once(&once, load_lists, NULL);
 }
 
+/* The word with a typographic apostrophe (U+2019) as ASCII's: "couldn’t"
+ * is the stop word "couldn't". NULL when it has none. */
+static char *plain_apostrophe(const char *word)
+{
+  if (!strstr(word, "\u2019"))
+    return NULL;
+  GString *s = g_string_new(NULL);
+  for (const char *p = word; *p;) {
+    if (g_str_has_prefix(p, "\u2019")) {
+      g_string_append_c(s, '\'');
+      p += strlen("\u2019");
+    } else {
+      g_string_append_c(s, *p++);
+    }
+  }
+  return g_string_free(s, FALSE);
+}
+
 bool lex_is_stop(const char *word)
 {
   ensure_lists();
   if (!word)
     return false;
+  char *plain = plain_apostrophe(word);
+  if (plain) {
+    bool stop = lex_is_stop(plain);
+    g_free(plain);
+    return stop;
+  }
   /* Devanagari (U+0900..U+097F) is 0xE0 0xA4..0xA5 in UTF-8 */
   if ((unsigned char)word[0] == 0xE0 && ((unsigned char)word[1] & 0xFE) == 0xA4) {
     static GOnce once = G_ONCE_INIT;
@@ -134,6 +158,12 @@ bool lex_is_stop_lang(const char *word, const char *lang)
 {
   if (!word)
     return false;
+  char *plain = plain_apostrophe(word);
+  if (plain) {
+    bool stop = lex_is_stop_lang(plain, lang);
+    g_free(plain);
+    return stop;
+  }
   GHashTable *set = lang_stop_set(lang);
   if (set)
     return g_hash_table_contains(set, word);

@@ -1,6 +1,6 @@
 /* Parsing a model's answer into candidate tags: the JSON object of the
  * prompt wherever it sits in the answer, else a plain list. */
-#include "tag/llm_internal.h"
+#include "tag/internal.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* The LLM client's prompt: system and user messages, the document preview,
  * the language hint and the strict JSON schema of the answer. */
-#include "tag/llm_internal.h"
+#include "tag/internal.h"
 
 #include <string.h>
 

@@ -38,7 +38,9 @@ done < <(find "$corpus" -name '*.pdf' -size -1025k -print0)
 echo "fuzz_buffer: $n seeds from $corpus, ${secs}s"
 
 status=0
-# detect_leaks: a leak per input is a bug like any other.
+# detect_leaks: a leak per input is a bug like any other; tests/lsan.supp
+# names the system libraries' load-once state (fontconfig), nothing of ours.
+export LSAN_OPTIONS=suppressions=$root/tests/lsan.supp
 OMP_THREAD_LIMIT=1 \
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:symbolize=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

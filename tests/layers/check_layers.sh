@@ -54,6 +54,19 @@ while IFS=: read -r file line text; do
   fi
 done < <(grep -Hn '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$src"/*/*.c "$src"/*/*.h "$src"/*/*.cpp 2>/dev/null)
 
+# Private headers are named one way: <sub>/<sub>.h is what a subsystem
+# offers the others, <sub>/internal.h what only its own files share (so no
+# other subsystem includes it), any other name a part of the subsystem.
+for h in "$src"/*/*_internal.h; do
+  [ -e "$h" ] && { echo "${h#"$src"/}: a private header is <sub>/internal.h, not *_internal.h"; status=1; }
+done
+while IFS=: read -r file line text; do
+  rel=${file#"$src"/}
+  if [[ $text =~ \"([^\"/]+)/internal\.h\" ]] && [ "${BASH_REMATCH[1]}" != "${rel%%/*}" ]; then
+    echo "$rel:$line: includes another subsystem's internal.h: $text"; status=1
+  fi
+done < <(grep -Hn '^[[:space:]]*#[[:space:]]*include[[:space:]]*"[^"/]*/internal\.h"' "$src"/*/*.c "$src"/*/*.h "$src"/*/*.cpp 2>/dev/null)
+
 for i in "${!LAYERS[@]}"; do echo "layer $i: ${LAYERS[$i]}"; done
 echo "$edges includes across subsystems, $(printf '%s\n' "${!seen[@]}" | grep -c .) distinct edges:"
 printf '%s\n' "${!seen[@]}" | sort | sed 's/^/  /'

@@ -162,6 +162,33 @@ def test_process_output_file_and_stdin(tmp_path):
     assert json.loads(p.stdout)["page_count"] == e["pages"]
 
 
+def test_process_pages_tags_the_pages_asked_for():
+    e = small_text_doc(min_pages=3)
+    path = path_of(e)
+    pages = run("extract", path).stdout.split("\f")[:-1]
+    r = run("process", "-m", "local", "--pages", "2-3", path)
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["page_count"] == e["pages"] and [p["page"] for p in d["pages"]] == [2, 3]
+    # the preview is the text of page 2 onwards, not page 1's
+    assert d["extracted_text_preview"].split()[:5] == pages[1].split()[:5]
+    # a page on its own, and "N-": --num-pages pages from N
+    d = json.loads(run("process", "-m", "local", "--pages", "3", path).stdout)
+    assert [p["page"] for p in d["pages"]] == [3]
+    d = json.loads(run("process", "-m", "local", "--pages", "2-", "--num-pages", "1", path).stdout)
+    assert [p["page"] for p in d["pages"]] == [2]
+    assert d["extracted_text_preview"].split()[:5] == pages[1].split()[:5]
+    rc, screen = run_tty("process", "-m", "local", "--pages", "2-3", path)
+    assert rc == 0 and re.search(r"^  method\s+text_layer, %d pages \(pages 2-3 read\)" % e["pages"], screen,
+                                 re.M), screen
+    r = run("process", "-m", "local", "--pages", str(e["pages"] + 1), path)
+    assert r.returncode == 1 and "--pages: page %d is past the end" % (e["pages"] + 1) in r.stderr, r.stderr
+    for args, message in ((("--pages", "1-11"), "--pages 1-11 is 11 pages; tagging reads 1 to 10"),
+                          (("--pages", "2-4", "--num-pages", "2"), "--num-pages says 2: give one of them")):
+        r = run("process", "-m", "local", *args, path)
+        assert r.returncode == 2 and message in r.stderr, r.stderr
+
+
 # ---- extract: stdin, -o, --pages, several files, progress ----------------------
 
 def test_extract_stdin_output_file_and_pages(tmp_path):
@@ -184,7 +211,8 @@ def test_extract_stdin_output_file_and_pages(tmp_path):
     r = run("extract", "--pages", "1", path)
     assert r.stdout.split("\f")[:-1] == pages[:1]
     r = run("extract", "--pages", str(e["pages"] + 5), path)
-    assert r.returncode == 1 and "--pages starts at" in r.stderr
+    assert r.returncode == 1 and "--pages: page %d is past the end: the document has %d pages" % (
+        e["pages"] + 5, e["pages"]) in r.stderr, r.stderr
     r = run("extract", "--json", "--pages", "2", path)
     d = json.loads(r.stdout)
     assert d["success"] and d["page_count"] == e["pages"] and [p["page"] for p in d["pages"]] == [2]

@@ -166,10 +166,8 @@ static void test_login(void **state)
   assert_string_equal(doctag_user_id(v), doctag_user_id(u0));
   doctag_user_free(v);
   /* Its claims. */
-  struct store *s;
-  assert_ok(store_get(f->ctx, &s));
   GBytes *key;
-  assert_ok(auth_secret(f->ctx, s, &key));
+  assert_ok(auth_secret(f->ctx, &key));
   gsize klen;
   const unsigned char *k = g_bytes_get_data(key, &klen);
   jwt_t *j = NULL;
@@ -338,10 +336,8 @@ static void test_token_tampering(void **state)
   fx *f = *state;
   doctag_user *u = reg(f, "fay@example.com");
   const char *id = doctag_user_id(u);
-  struct store *s;
-  assert_ok(store_get(f->ctx, &s));
   GBytes *key;
-  assert_ok(auth_secret(f->ctx, s, &key));
+  assert_ok(auth_secret(f->ctx, &key));
   long now = (long)(store_now_us() / G_USEC_PER_SEC);
 
   /* Control: a token forged with the real key and claims is accepted, so

@@ -2,7 +2,7 @@
  * Hindi search, statistics, batch recording; on SQLite and PostgreSQL. */
 #include "store_fixture.h"
 #include "doctag/history.h"
-#include "history/history_internal.h"
+#include "history/history.h"
 #include "core/error.h"
 #include "process/process.h"
 

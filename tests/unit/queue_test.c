@@ -4,7 +4,7 @@
 #include "jobs_testutil.h"
 #include "jobs/jobs.h"
 #include "queue/queue.h"
-#include "history/history_internal.h"
+#include "history/history.h"
 
 #define REDIS_DB 1
 
@@ -36,7 +36,7 @@ static fx *fx_new(void **state, size_t rows)
   assert_int_equal(jobs_submit_payloads(f->jt.ctx, &f->job, f->jt.user, payloads, NULL), DOCTAG_OK);
   g_ptr_array_free(payloads, TRUE);
   assert_int_equal(queue_get(f->jt.ctx, &f->q), DOCTAG_OK);
-  assert_string_equal(f->q->ops->name, jt_backend_name(f->jt.backend));
+  assert_string_equal(queue_backend_name(f->q), jt_backend_name(f->jt.backend));
   return f;
 }
 
@@ -51,7 +51,7 @@ static bool claim(fx *f, const char *worker, unsigned int lease, int wait_ms, qu
 {
   bool started = false;
   queue_claim_outcome oc;
-  if (f->q->ops->claim(f->q, worker, lease, wait_ms, proc_event, NULL, it, &started, &oc) != DOCTAG_OK)
+  if (queue_claim(f->q, worker, lease, wait_ms, proc_event, NULL, it, &started, &oc) != DOCTAG_OK)
     fail_msg("claim: %s", doctag_error_last()->message);
   return oc == QC_ITEM;
 }
@@ -63,7 +63,7 @@ static queue_finish_outcome finish(fx *f, queue_item *it, bool ok)
   char *ev = events_row_done(it->job_id, result);
   char *done = events_completed(it->job_id);
   queue_finish_outcome o;
-  assert_int_equal(f->q->ops->finish(f->q, it, ok, result, ev, done, &o), DOCTAG_OK);
+  assert_int_equal(queue_finish(f->q, it, ok, result, ev, done, &o), DOCTAG_OK);
   g_free(result);
   g_free(ev);
   g_free(done);
@@ -72,7 +72,7 @@ static queue_finish_outcome finish(fx *f, queue_item *it, bool ok)
 
 static void get(fx *f, queue_job *j)
 {
-  assert_int_equal(f->q->ops->job_get(f->q, f->job, j), DOCTAG_OK);
+  assert_int_equal(queue_job_get(f->q, f->job, j), DOCTAG_OK);
 }
 
 /* The job's events: numbered 1..n without a gap; returns n and checks each
@@ -80,7 +80,7 @@ static void get(fx *f, queue_job *j)
 static size_t check_events(fx *f, GPtrArray **out_types)
 {
   GPtrArray *evs = g_ptr_array_new_with_free_func((GDestroyNotify)queue_event_free);
-  assert_int_equal(f->q->ops->events_read(f->q, f->job, 0, 0, evs), DOCTAG_OK);
+  assert_int_equal(queue_events_read(f->q, f->job, 0, 0, evs), DOCTAG_OK);
   GPtrArray *types = g_ptr_array_new_with_free_func(g_free);
   for (guint i = 0; i < evs->len; i++) {
     queue_event *e = g_ptr_array_index(evs, i);
@@ -146,7 +146,7 @@ static void test_claim_finish_complete(void **state)
 
   /* The completed event carries the counts of the moment. */
   GPtrArray *evs = g_ptr_array_new_with_free_func((GDestroyNotify)queue_event_free);
-  assert_int_equal(f->q->ops->events_read(f->q, f->job, 6, 0, evs), DOCTAG_OK);
+  assert_int_equal(queue_events_read(f->q, f->job, 6, 0, evs), DOCTAG_OK);
   assert_int_equal(evs->len, 1);
   json_t *o = json_loads(((queue_event *)g_ptr_array_index(evs, 0))->json, 0, NULL);
   assert_int_equal(json_integer_value(json_object_get(o, "processed_count")), 2);
@@ -157,7 +157,7 @@ static void test_claim_finish_complete(void **state)
 
   /* Results: one per row, in finishing order. */
   GPtrArray *res = g_ptr_array_new_with_free_func(g_free);
-  assert_int_equal(f->q->ops->results(f->q, f->job, res), DOCTAG_OK);
+  assert_int_equal(queue_results(f->q, f->job, res), DOCTAG_OK);
   assert_int_equal(res->len, 3);
   g_ptr_array_free(res, TRUE);
   for (int i = 0; i < 3; i++)
@@ -221,7 +221,7 @@ static void test_renew_keeps_the_item(void **state)
   assert_true(claim(f, "w1", 1, 0, &a));
   for (int i = 0; i < 4; i++) {
     g_usleep(400000);
-    assert_int_equal(f->q->ops->renew(f->q, &a, "w1", 1), DOCTAG_OK);
+    assert_int_equal(queue_renew(f->q, &a, "w1", 1), DOCTAG_OK);
   }
   assert_false(claim(f, "w2", 1, 0, &b));
   queue_item_clear(&a);
@@ -233,7 +233,7 @@ static void test_release_gives_back(void **state)
   fx *f = fx_new(state, 1);
   queue_item a, b;
   assert_true(claim(f, "w1", 60, 0, &a));
-  assert_int_equal(f->q->ops->release(f->q, &a, "w1"), DOCTAG_OK);
+  assert_int_equal(queue_release(f->q, &a, "w1"), DOCTAG_OK);
   assert_true(claim(f, "w2", 60, 1000, &b));
   assert_int_equal(b.row, a.row);
   queue_item_clear(&a);
@@ -244,7 +244,7 @@ static void test_release_gives_back(void **state)
 static doctag_status transition(fx *f, unsigned int from, doctag_job_state to, const char *type)
 {
   char *ev = type ? events_state(f->job, type) : events_cancelled(f->job);
-  doctag_status st = f->q->ops->job_transition(f->q, f->job, from, to, NULL, ev, NULL);
+  doctag_status st = queue_job_transition(f->q, f->job, from, to, NULL, ev, NULL);
   g_free(ev);
   return st;
 }
@@ -371,7 +371,7 @@ static void test_record_finish(void **state)
   assert_int_equal(j.processed, 1);
   queue_job_clear(&j);
   GPtrArray *res = g_ptr_array_new_with_free_func(g_free);
-  assert_int_equal(f->q->ops->results(f->q, f->job, res), DOCTAG_OK);
+  assert_int_equal(queue_results(f->q, f->job, res), DOCTAG_OK);
   assert_int_equal(res->len, 1);
   assert_non_null(strstr(g_ptr_array_index(res, 0), "\"first\""));
   g_ptr_array_free(res, TRUE);
@@ -395,7 +395,7 @@ static gpointer finish_all(gpointer data)
     queue_item it;
     bool started = false;
     queue_claim_outcome oc;
-    if (f->q->ops->claim(f->q, "w1", 60, 1000, proc_event, NULL, &it, &started, &oc) || oc != QC_ITEM) {
+    if (queue_claim(f->q, "w1", 60, 1000, proc_event, NULL, &it, &started, &oc) || oc != QC_ITEM) {
       g_atomic_int_set(&fi->failed, 1);
       break;
     }
@@ -403,7 +403,7 @@ static gpointer finish_all(gpointer data)
                                    "\"tags\":[]}", it.row);
     char *ev = events_row_done(it.job_id, result);
     queue_finish_outcome o;
-    if (f->q->ops->finish(f->q, &it, true, result, ev, done, &o))
+    if (queue_finish(f->q, &it, true, result, ev, done, &o))
       g_atomic_int_set(&fi->failed, 1);
     g_free(result);
     g_free(ev);
@@ -438,7 +438,7 @@ static void test_snapshot_matches_events(void **state)
   while (!last) {
     queue_job j = { 0 };
     GPtrArray *res = g_ptr_array_new_with_free_func(g_free);
-    assert_int_equal(f->q->ops->job_snapshot(f->q, f->job, &j, res), DOCTAG_OK);
+    assert_int_equal(queue_job_snapshot(f->q, f->job, &j, res), DOCTAG_OK);
     last = queue_state_final(j.state);
     GHashTable *seen = g_hash_table_new(g_direct_hash, g_direct_equal);
     for (guint i = 0; i < res->len; i++)
@@ -446,7 +446,7 @@ static void test_snapshot_matches_events(void **state)
     assert_int_equal(g_hash_table_size(seen), res->len);
     assert_int_equal(res->len, j.done);
     GPtrArray *evs = g_ptr_array_new_with_free_func((GDestroyNotify)queue_event_free);
-    assert_int_equal(f->q->ops->events_read(f->q, f->job, j.seq, 0, evs), DOCTAG_OK);
+    assert_int_equal(queue_events_read(f->q, f->job, j.seq, 0, evs), DOCTAG_OK);
     for (guint i = 0; i < evs->len; i++) {
       const char *e = ((queue_event *)g_ptr_array_index(evs, i))->json;
       if (!strstr(e, "\"success\""))
@@ -478,7 +478,7 @@ static gpointer append_later(gpointer data)
   appender *a = data;
   g_usleep((gulong)a->delay_ms * 1000);
   char *ev = events_state(a->f->job, "paused");
-  assert_int_equal(a->f->q->ops->event_append(a->f->q, a->f->job, ev, NULL), DOCTAG_OK);
+  assert_int_equal(queue_event_append(a->f->q, a->f->job, ev, NULL), DOCTAG_OK);
   g_free(ev);
   return NULL;
 }
@@ -492,18 +492,18 @@ static void test_events_wait_wakes(void **state)
   queue_job_clear(&j);
   /* Nothing new: the wait times out. */
   gint64 t0 = g_get_monotonic_time();
-  assert_int_equal(f->q->ops->events_wait(f->q, f->job, seq, 200), DOCTAG_OK);
+  assert_int_equal(queue_events_wait(f->q, f->job, seq, 200), DOCTAG_OK);
   assert_true(g_get_monotonic_time() - t0 >= 150000);
   /* An event appended by another thread ends the wait. */
   appender a = { f, 200 };
   GThread *th = g_thread_new("append", append_later, &a);
   t0 = g_get_monotonic_time();
-  assert_int_equal(f->q->ops->events_wait(f->q, f->job, seq, 10000), DOCTAG_OK);
+  assert_int_equal(queue_events_wait(f->q, f->job, seq, 10000), DOCTAG_OK);
   gint64 waited = g_get_monotonic_time() - t0;
   g_thread_join(th);
   assert_true(waited < 5000000);
   GPtrArray *evs = g_ptr_array_new_with_free_func((GDestroyNotify)queue_event_free);
-  assert_int_equal(f->q->ops->events_read(f->q, f->job, seq, 0, evs), DOCTAG_OK);
+  assert_int_equal(queue_events_read(f->q, f->job, seq, 0, evs), DOCTAG_OK);
   assert_int_equal(evs->len, 1);
   assert_int_equal(((queue_event *)g_ptr_array_index(evs, 0))->seq, seq + 1);
   g_ptr_array_free(evs, TRUE);
@@ -511,15 +511,15 @@ static void test_events_wait_wakes(void **state)
    * from the wait above got their messages) do not end the next wait... */
   char *ev = events_state(f->job, "resumed");
   for (int i = 0; i < 3; i++)
-    assert_int_equal(f->q->ops->event_append(f->q, f->job, ev, NULL), DOCTAG_OK);
+    assert_int_equal(queue_event_append(f->q, f->job, ev, NULL), DOCTAG_OK);
   g_free(ev);
   t0 = g_get_monotonic_time();
-  assert_int_equal(f->q->ops->events_wait(f->q, f->job, seq + 4, 300), DOCTAG_OK);
+  assert_int_equal(queue_events_wait(f->q, f->job, seq + 4, 300), DOCTAG_OK);
   assert_true(g_get_monotonic_time() - t0 >= 250000);
   /* ...and a new one still does. */
   th = g_thread_new("append", append_later, &a);
   t0 = g_get_monotonic_time();
-  assert_int_equal(f->q->ops->events_wait(f->q, f->job, seq + 4, 10000), DOCTAG_OK);
+  assert_int_equal(queue_events_wait(f->q, f->job, seq + 4, 10000), DOCTAG_OK);
   waited = g_get_monotonic_time() - t0;
   g_thread_join(th);
   assert_true(waited < 5000000);
@@ -596,18 +596,18 @@ static void test_redis_forget_workers(void **state)
   assert_string_equal(s, "w1:1,w2:0,w3:0");
   g_free(s);
   /* w3 leaves; w2 is recent */
-  assert_int_equal(f->q->ops->forget_workers(f->q, "w3", 60000), DOCTAG_OK);
+  assert_int_equal(queue_forget_workers(f->q, "w3", 60000), DOCTAG_OK);
   s = redis_consumers();
   assert_string_equal(s, "w1:1,w2:0");
   g_free(s);
   /* everyone idle "long enough": w1 still holds its entry */
   g_usleep(20000);
-  assert_int_equal(f->q->ops->forget_workers(f->q, NULL, 10), DOCTAG_OK);
+  assert_int_equal(queue_forget_workers(f->q, NULL, 10), DOCTAG_OK);
   s = redis_consumers();
   assert_string_equal(s, "w1:1");
   g_free(s);
   assert_int_equal(finish(f, &a, true), QF_COMPLETED);
-  assert_int_equal(f->q->ops->forget_workers(f->q, "w1", 60000), DOCTAG_OK);
+  assert_int_equal(queue_forget_workers(f->q, "w1", 60000), DOCTAG_OK);
   s = redis_consumers();
   assert_string_equal(s, "");
   g_free(s);

@@ -139,7 +139,7 @@ static void test_batch_api_key_never_at_rest_in_clear(void **state)
   queue *q = NULL;
   assert_int_equal(queue_get(ctx, &q), DOCTAG_OK);
   queue_job qj = { 0 };
-  assert_int_equal(q->ops->job_get(q, job, &qj), DOCTAG_OK);
+  assert_int_equal(queue_job_get(q, job, &qj), DOCTAG_OK);
   assert_non_null(qj.secret);
   assert_true(seal_is_sealed(qj.secret));
   assert_null(strstr(qj.secret, canary));

@@ -118,6 +118,10 @@ static void test_stop_words_and_stemmers(void **state)
   assert_true(lex_is_stop_lang("и", "rus"));
   assert_true(lex_is_stop_lang("และ", "tha"));
   assert_true(lex_is_stop_lang("the", "eng"));
+  /* news and word processors write a typographic apostrophe */
+  assert_true(lex_is_stop_lang("couldn\u2019t", "eng"));
+  assert_true(lex_is_stop("couldn\u2019t"));
+  assert_false(lex_is_stop("o\u2019brien"));
   assert_true(lex_has_stop_list("ita"));
   assert_false(lex_has_stop_list("zho"));
   char *a = lex_stem_lang("réseaux", "fra"), *b = lex_stem_lang("réseau", "fra");

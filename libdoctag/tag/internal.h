@@ -1,7 +1,7 @@
 /* Internal to the LLM client: the prompt (llm_prompt.c) and the parsing of
  * the model's answer (llm_parse.c), split from the HTTP side (llm.c). */
-#ifndef DOCTAG_TAG_LLM_INTERNAL_H
-#define DOCTAG_TAG_LLM_INTERNAL_H
+#ifndef DOCTAG_TAG_INTERNAL_H
+#define DOCTAG_TAG_INTERNAL_H
 
 #include <glib.h>
 #include <jansson.h>

@@ -1,0 +1,257 @@
+/* Bounds on a PDF's work, second pass: every stream as poppler decodes it
+ * (see limits.h). poppler's own object layer is used because only it sees
+ * what the byte scan cannot: streams of encrypted documents (decrypted with
+ * the document's key), LZW, RunLength, ASCIIHex and ASCII85 filters in any
+ * order, sizes given by indirect references (also inside object streams),
+ * and the inline images of content streams. Only the cheap, streaming
+ * filters are run: image codecs (DCT, JPX, JBIG2, CCITT) are left to
+ * rendering, their input counted instead. */
+#include "extract/limits.h"
+
+/* poppler's private headers include each other by bare name (pkg-config's
+ * -I/usr/include/poppler), PDFDoc.h first */
+#include <PDFDoc.h>
+#include <GlobalParams.h>
+#include <Stream.h>
+#include <XRef.h>
+
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace {
+
+/* An inline image's dictionary is a few dozen bytes; a "BI" with no "ID"
+ * this far after it is not one. */
+constexpr size_t INLINE_DICT_MAX = 4096;
+constexpr size_t CHUNK = 65536;
+/* A chain longer than this is not followed (each filter is a stream). */
+constexpr size_t MAX_FILTERS = 16;
+
+bool is_ws(unsigned char c)
+{
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\0';
+}
+
+bool is_delim(unsigned char c)
+{
+  return is_ws(c) || std::strchr("()<>[]{}/%", c);
+}
+
+/* Filters that decode a byte at a time with bounded state, run here;
+ * strCrypt is the decryption of an encrypted document's stream. */
+bool cheap(StreamKind k)
+{
+  return k == strFlate || k == strLZW || k == strRunLength || k == strASCIIHex || k == strASCII85 || k == strCrypt;
+}
+
+int64_t dict_int(Dict *d, const char *key, const char *alt)
+{
+  Object o = d->lookup(key);
+  if (!o.isNum() && alt)
+    o = d->lookup(alt);
+  if (o.isIntOrInt64())
+    return o.getIntOrInt64();
+  if (o.isReal())
+    return (int64_t)o.getReal();
+  return -1;
+}
+
+uint64_t pixels(int64_t w, int64_t h)
+{
+  if (w <= 0 || h <= 0)
+    return 0;
+  return (uint64_t)w > UINT64_MAX / (uint64_t)h ? UINT64_MAX : (uint64_t)w * (uint64_t)h;
+}
+
+struct decoded_pass {
+  const pdf_limits *lim;
+  pdf_scan *scan;
+
+  bool over_image(int64_t w, int64_t h, pdf_over what)
+  {
+    uint64_t px = pixels(w, h);
+    if (what == PDF_OVER_IMAGE)
+      scan->largest_image = std::max(scan->largest_image, px);
+    else
+      scan->largest_inline = std::max(scan->largest_inline, px);
+    if (px <= lim->image_pixels)
+      return false;
+    scan->over = what;
+    scan->over_w = w;
+    scan->over_h = h;
+    return true;
+  }
+
+  /* The dictionary of an inline image, [d, e) between "BI" and "ID":
+   * its /W (/Width) and /H (/Height). */
+  bool inline_dict(const unsigned char *d, const unsigned char *e)
+  {
+    int64_t w = -1, h = -1;
+    for (const unsigned char *p = d; p < e; p++) {
+      if (*p != '/')
+        continue;
+      const unsigned char *n = ++p;
+      while (p < e && !is_delim(*p))
+        p++;
+      size_t nl = (size_t)(p - n);
+      int64_t *slot = nullptr;
+      if ((nl == 1 && *n == 'W') || (nl == 5 && !std::memcmp(n, "Width", 5)))
+        slot = &w;
+      else if ((nl == 1 && *n == 'H') || (nl == 6 && !std::memcmp(n, "Height", 6)))
+        slot = &h;
+      if (!slot)
+        continue;
+      while (p < e && is_ws(*p))
+        p++;
+      int64_t v = 0;
+      bool digits = false;
+      for (; p < e && *p >= '0' && *p <= '9'; p++) {
+        digits = true;
+        v = v > INT64_MAX / 10 - 10 ? INT64_MAX : v * 10 + (*p - '0');
+      }
+      if (digits)
+        *slot = v;
+      p--;
+    }
+    return over_image(w, h, PDF_OVER_INLINE);
+  }
+
+  /* Looks for "BI <dict> ID" in buf[0, n); returns where the next call's
+   * buffer must start (a "BI" whose "ID" may come in the next chunk, or the
+   * last byte, for the delimiter before a token). */
+  size_t inline_images(const unsigned char *buf, size_t n, bool *over)
+  {
+    size_t keep = n ? n - 1 : 0;
+    const unsigned char *end = buf + n;
+    for (const unsigned char *p = buf; p + 2 <= end;) {
+      const unsigned char *bi = (const unsigned char *)memmem(p, (size_t)(end - p), "BI", 2);
+      if (!bi)
+        break;
+      p = bi + 2;
+      if ((bi > buf && !is_delim(bi[-1])) || (bi + 2 < end && !is_delim(bi[2])))
+        continue;
+      const unsigned char *limit = std::min(end, bi + 2 + INLINE_DICT_MAX);
+      const unsigned char *id = nullptr;
+      for (const unsigned char *q = bi + 2; q + 2 <= limit; q++) {
+        q = (const unsigned char *)memmem(q, (size_t)(limit - q), "ID", 2);
+        if (!q)
+          break;
+        if (is_delim(q[-1]) && (q + 2 == end || is_ws(q[2]))) {
+          id = q;
+          break;
+        }
+      }
+      if (id) {
+        if (inline_dict(bi + 2, id)) {
+          *over = true;
+          return n;
+        }
+        p = id + 2;
+      } else if (limit == end && (size_t)(end - bi) < INLINE_DICT_MAX) {
+        return (size_t)(bi - buf); /* its ID may be in the next chunk */
+      }
+    }
+    return keep;
+  }
+
+  /* Reads `s` to its end or a limit: its bytes are counted when `count`,
+   * searched for inline images when `inline_scan`. */
+  bool read(Stream *s, bool count, bool inline_scan)
+  {
+    std::vector<unsigned char> buf(CHUNK + INLINE_DICT_MAX + 1);
+    size_t carry = 0;
+    uint64_t got = 0;
+    bool over = false;
+    s->reset();
+    while (!over) {
+      int n = s->doGetChars((int)CHUNK, buf.data() + carry);
+      if (n <= 0)
+        break;
+      got += (uint64_t)n;
+      if (count) {
+        scan->inflated += (uint64_t)n;
+        if (got > lim->stream_bytes || scan->inflated > lim->total_bytes) {
+          scan->over = got > lim->stream_bytes ? PDF_OVER_STREAM : PDF_OVER_TOTAL;
+          over = true;
+          break;
+        }
+      }
+      if (inline_scan) {
+        size_t len = carry + (size_t)n;
+        size_t from = inline_images(buf.data(), len, &over);
+        carry = len - from;
+        std::memmove(buf.data(), buf.data() + from, carry);
+      }
+    }
+    s->close();
+    if (count)
+      scan->largest_stream = std::max(scan->largest_stream, got);
+    return over;
+  }
+
+  /* One stream object: its image size, then its cheap filters' output. */
+  bool stream(Object &obj, bool encrypted)
+  {
+    Dict *d = obj.streamGetDict();
+    scan->decoded_streams++;
+    bool image = d->lookup("Subtype").isName("Image");
+    if (image && over_image(dict_int(d, "Width", nullptr), dict_int(d, "Height", nullptr), PDF_OVER_IMAGE))
+      return true;
+    /* chain[0] is what the document's reader gets, chain.back() the bytes
+     * in the file */
+    std::vector<Stream *> chain;
+    for (Stream *s = obj.getStream(); s && chain.size() < MAX_FILTERS; s = s->getNextStream())
+      chain.push_back(s);
+    if (chain.empty() || chain.back()->getNextStream())
+      return false;
+    size_t top = chain.size() - 1;
+    while (top > 0 && cheap(chain[top - 1]->getKind()))
+      top--;
+    /* The byte scan inflated (and counted) a stream of an unencrypted file
+     * whose filters up to `top` are all FlateDecode (four at most). */
+    size_t filters = chain.size() - 1 - top;
+    bool flate_only = !encrypted && filters > 0 && filters <= 4;
+    for (size_t i = top; flate_only && i + 1 < chain.size(); i++)
+      flate_only = chain[i]->getKind() == strFlate;
+    bool count = filters > 0 && !flate_only;
+    /* Inline images live in content streams (pages, forms, patterns,
+     * Type 3 glyphs), never in images; a flate stream the byte scan saw is
+     * decoded again only if its bytes had an "ID" operator. */
+    bool inline_scan = !image && (!flate_only || scan->maybe_inline);
+    if (!count && !inline_scan)
+      return false;
+    return read(chain[top], count, inline_scan);
+  }
+};
+
+} // namespace
+
+extern "C" void pdf_scan_decoded(const unsigned char *data, size_t len, const char *password, const pdf_limits *lim,
+                                 pdf_scan *scan)
+{
+  /* globalParams is set up (and kept) by pdf_open() before this is called. */
+  if (!globalParams)
+    return;
+  std::optional<GooString> pw;
+  if (password)
+    pw = GooString(password);
+  Object none;
+  PDFDoc doc(new MemStream(reinterpret_cast<const char *>(data), 0, (Goffset)len, std::move(none)), pw, pw);
+  if (!doc.isOk())
+    return; /* the reader that opened it decides what damage means */
+  XRef *xref = doc.getXRef();
+  bool encrypted = xref->isEncrypted();
+  decoded_pass pass{ lim, scan };
+  for (int i = 0; i < xref->getNumObjects(); i++) {
+    /* Streams are never inside object streams (those are streams
+     * themselves, decoded here like any other). */
+    XRefEntry *e = xref->getEntry(i, false);
+    if (!e || e->type != xrefEntryUncompressed)
+      continue;
+    Object obj = xref->fetch(i, e->gen);
+    if (obj.isStream() && pass.stream(obj, encrypted))
+      return;
+  }
+}
