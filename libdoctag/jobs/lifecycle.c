@@ -235,6 +235,10 @@ doctag_status jobs_submit_payloads(doctag_ctx *ctx, char **job_id, const char *u
   doctag_status st = process_options_check(&popts, NULL);
   if (st)
     return st;
+  /* strict without a key would fail every row: refuse the job instead */
+  const char *key;
+  if ((st = process_llm_key(ctx, &popts, &key)))
+    return st;
   queue *q;
   if ((st = queue_get(ctx, &q)))
     return st;
