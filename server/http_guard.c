@@ -8,7 +8,7 @@
  *  - a chunked body (kore answers 411): decoded here, within http_body_max,
  *    and handed to kore as the same request with a Content-Length;
  *  - a body slower than http_body_timeout: 408 with a JSON detail and an
- *    X-Request-ID (kore's own 408 has an empty body), see body_deadlines().
+ *    X-Request-ID naming the limit, see body_deadlines().
  *
  * Kore offers no hook between reading and parsing, but a listener's connect
  * callback (`bind HOST PORT doctag_http_connect`) sets a new connection up
@@ -42,23 +42,7 @@ static int chunk_wait(struct netbuf *nb)
  * KORE_RESULT_ERROR). Short enough for the socket buffer. */
 static int refuse(struct connection *c, int status, const char *reason, const char *detail)
 {
-  json_t *body = json_pack("{s:s}", "detail", detail);
-  char *text = json_dumps(body, JSON_COMPACT);
-  json_decref(body);
-  /* No request exists yet: an id of its own, like the access log's. */
-  char *resp = g_strdup_printf("HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
-                               "X-Request-ID: %08x%08x%08x%08x\r\nConnection: close\r\n\r\n%s", status, reason,
-                               strlen(text), g_random_int(), g_random_int(), g_random_int(), g_random_int(), text);
-  size_t len = strlen(resp);
-  for (size_t off = 0; off < len;) {
-    ssize_t n = send(c->fd, resp + off, len - off, MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n <= 0)
-      break;
-    off += (size_t)n;
-  }
-  g_free(resp);
-  free(text);
-  return KORE_RESULT_ERROR;
+  return srv_early_answer(c, status, reason, detail);  /* early.c: X-Request-ID and the log line */
 }
 
 static bool header_is(const char *line, size_t len, const char *name)
@@ -270,7 +254,8 @@ static int guarded_read(struct connection *c, size_t *bytes)
  * answer through our response path (JSON detail, X-Request-ID, access log);
  * a chunked body still being decoded here has no request yet and gets the
  * same answer on the raw socket. Then the connection ends, as kore's would;
- * if this timer runs late, kore's empty 408 is still the fallback. */
+ * if this timer runs late, kore's 408 goes out, rewritten by early.c with
+ * its generic detail. */
 #define BODY_TICK_MS 100
 #define BODY_AHEAD_MS 300
 
@@ -318,4 +303,5 @@ void doctag_http_connect(struct connection *c)
     c->idle_timer.length = http_keepalive_time * 1000;
   net_recv_queue(c, http_header_max, NETBUF_CALL_CB_ALWAYS, http_header_recv);
   c->read = guarded_read;
+  srv_early_wrap(c);  /* kore's own error answers (early.c) */
 }

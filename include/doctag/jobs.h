@@ -54,7 +54,7 @@ typedef struct doctag_row {
   size_t field_count;
 } doctag_row;
 
-#define DOCTAG_JOB_OPTIONS_VERSION 2
+#define DOCTAG_JOB_OPTIONS_VERSION 3
 
 /**
  * Options of doctag_job_submit(). NULL means defaults. Pointers are borrowed
@@ -79,9 +79,17 @@ typedef struct doctag_job_options {
    * doctag_webhook_secret()); checked by the URL guard at submission
    * (DOCTAG_EURL when refused). NULL: none. */
   const char *webhook_url;
+  /* version 3: the absolute directory that relative local paths (rows of
+   * file_source_type "local" whose file_path does not start with '/') are
+   * resolved against at submission, as a shell would: the CLI passes the
+   * CSV's directory. The resolved path still has to be inside the allowed
+   * roots. NULL: relative paths fail their row with "Relative paths not
+   * supported" (the server's rule: an upload has no directory). A relative
+   * base_dir is DOCTAG_EINVAL. */
+  const char *base_dir;
 } doctag_job_options;
 
-#define DOCTAG_JOB_OPTIONS_INIT { DOCTAG_JOB_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL }
+#define DOCTAG_JOB_OPTIONS_INIT { DOCTAG_JOB_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL, NULL }
 
 /** Sets *opts to defaults for the given version (for bindings). */
 DOCTAG_API doctag_status doctag_job_options_init(doctag_job_options *opts, unsigned int version);

@@ -66,8 +66,11 @@ static const char *const sql_table[ST_COUNT] = {
   [ST_JOB_BUMP] = "UPDATE jobs SET processed_count = processed_count + ?2,"
                   " failed_count = failed_count + ?3, updated_at = ?4 WHERE id = ?1",
   [ST_JOB_COUNT] = "SELECT count(*) FROM jobs WHERE user_id = ?1 AND (?2 IS NULL OR status = ?2)",
-  [ST_JOB_LIST] = "SELECT " JOB_COLS " FROM jobs WHERE user_id = ?1 AND (?2 IS NULL OR status = ?2)"
-                  " ORDER BY created_at DESC, id LIMIT ?3 OFFSET ?4",
+  /* Lists skip `offset` entries of an index in the list's order (0006) and
+   * read only the page's rows. */
+  [ST_JOB_LIST] = "SELECT " JOB_COLS " FROM jobs WHERE id IN (SELECT id FROM jobs WHERE user_id = ?1"
+                  " AND (?2 IS NULL OR status = ?2) ORDER BY created_at DESC, id LIMIT ?3 OFFSET ?4)"
+                  " ORDER BY created_at DESC, id",
   [ST_JOB_GET] = "SELECT " JOB_COLS ", config, error_message FROM jobs WHERE id = ?1 AND user_id = ?2",
   [ST_JOB_DELETE_DOCS] = "DELETE FROM documents WHERE job_id = ?1 AND user_id = ?2",
   [ST_WEBHOOK_SECRET_ADD] = "INSERT INTO webhook_secrets (user_id, secret, created_at) VALUES (?1, ?2, ?3) "
@@ -109,8 +112,9 @@ static const char *const sql_table[ST_COUNT] = {
                     " RETURNING id",
   [ST_DOC_ROW_STATUS] = "SELECT status FROM documents WHERE job_id = ?1 AND row_index = ?2",
   [ST_DOC_COUNT] = "SELECT count(*) FROM documents WHERE user_id = ?1",
-  [ST_DOC_LIST] = "SELECT " DOC_COLS " FROM documents d WHERE d.user_id = ?1"
-                  " ORDER BY d.created_at DESC, d.seq DESC LIMIT ?2 OFFSET ?3",
+  [ST_DOC_LIST] = "SELECT " DOC_COLS " FROM documents d WHERE d.seq IN (SELECT seq FROM documents"
+                  " WHERE user_id = ?1 ORDER BY created_at DESC, seq DESC LIMIT ?2 OFFSET ?3)"
+                  " ORDER BY d.created_at DESC, d.seq DESC",
   [ST_DOC_OF_JOB] = "SELECT " DOC_COLS " FROM documents d WHERE d.job_id = ?1 AND d.user_id = ?2"
                     " ORDER BY d.row_index, d.seq",
   [ST_DOC_GET] = "SELECT " DOC_COLS ", d.file_size, d.mime_type, d.extracted_text,"

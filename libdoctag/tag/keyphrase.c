@@ -203,6 +203,8 @@ static void classify(kp *k)
   k->script = main_script(k);
   const char *prev = NULL;
   wclass prev_cls = W_OTHER;
+  /* word -> stem: a text repeats its words, and stemming is dear */
+  GHashTable *stems = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
   for (guint i = 0; i < k->toks->len; i++) {
     const seg_token *t = &g_array_index(k->toks, seg_token, i);
     word *w = &k->w[nw];
@@ -219,7 +221,12 @@ static void classify(kp *k)
       w->stem = g_strdup(t->word);
     } else {
       w->text = elide(t->word, k->lang);
-      w->stem = lex_stem_lang(w->text, k->lang);
+      char *stem = g_hash_table_lookup(stems, w->text);
+      if (!stem) {
+        stem = lex_stem_lang(w->text, k->lang);
+        g_hash_table_insert(stems, (gpointer)w->text, stem);
+      }
+      w->stem = g_strdup(stem);
       bool stop = k->stops ? lex_is_stop_lang(w->text, k->lang) || lex_is_stop_lang(t->word, k->lang) : false;
       if (stop || g_utf8_strlen(w->text, -1) < 2)
         w->cls = W_STOP; /* in Chinese and Japanese, one-character words are mostly particles */
@@ -232,6 +239,7 @@ static void classify(kp *k)
     prev_cls = w->cls;
     nw++;
   }
+  g_hash_table_destroy(stems);
   k->nw = nw;
 }
 

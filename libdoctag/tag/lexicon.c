@@ -148,6 +148,8 @@ static gpointer load_lang(gpointer index)
 /* The stop-word set of a language other than English and Hindi, or NULL. */
 static GHashTable *lang_stop_set(const char *lang)
 {
+  if (lang && (!strncmp(lang, "eng", 3) || !strncmp(lang, "hin", 3)))
+    return NULL; /* the common case, asked for every word: not in the table */
   for (size_t i = 0; lang && stop_langs[i]; i++)
     if (!strncmp(lang, stop_langs[i], 3) && (!lang[3] || lang[3] == '+'))
       return g_once(&lang_stop_once[i], load_lang, GSIZE_TO_POINTER(i + 1));

@@ -359,11 +359,20 @@ typedef struct text_index {
 
 static void index_init(text_index *ix, const char *text)
 {
-  char *valid = g_utf8_make_valid(text ? text : "", -1);
-  char *nfc = g_utf8_normalize(valid, -1, G_NORMALIZE_NFC);
-  g_free(valid);
-  char *lower = g_utf8_strdown(nfc ? nfc : "", -1);
-  g_free(nfc);
+  const char *t = text ? text : "";
+  bool ascii = true;
+  for (const char *c = t; *c && ascii; c++)
+    ascii = !((unsigned char)*c & 0x80);
+  char *lower;
+  if (ascii) {
+    lower = g_ascii_strdown(t, -1); /* valid, and NFC already */
+  } else {
+    char *valid = g_utf8_make_valid(t, -1);
+    char *nfc = g_utf8_normalize(valid, -1, G_NORMALIZE_NFC);
+    g_free(valid);
+    lower = g_utf8_strdown(nfc ? nfc : "", -1);
+    g_free(nfc);
+  }
   ix->flat = g_string_new(" ");
   ix->stems = NULL;
   bool space = true;
