@@ -26,7 +26,7 @@
 #include "core/error.h"
 #include "doctag/history.h"
 #include "doctag/jobs.h"
-#include "history/history_internal.h"
+#include "history/history.h"
 #include "store/store.h"
 #include "bench_store.h"
 

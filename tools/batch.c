@@ -342,6 +342,7 @@ static int cmd_run_or_submit(const cli_command *cmd, int argc, char **argv, bool
   w.opts.threads = threads;
   w.opts.until_job = job_id;
   w.opts.stop = &worker_stop;
+  w.opts.abandon_on_stop = true;   /* ^C gives the document in hand back: --resume takes it at once */
   pthread_t th;
   if (pthread_create(&th, NULL, worker_main, &w) != 0) {
     rc = cli_error(cmd, "cannot start the worker thread");
@@ -351,13 +352,17 @@ static int cmd_run_or_submit(const cli_command *cmd, int argc, char **argv, bool
   p.start = cli_now();
   doctag_job_state state = DOCTAG_JOB_PENDING;
   rc = follow(cmd, ctx, user, job_id, &p, &state);
-  worker_stop = 1; /* the job has ended (or we were interrupted) */
-  if (stop_requested && state != DOCTAG_JOB_COMPLETED && state != DOCTAG_JOB_CANCELLED &&
-      state != DOCTAG_JOB_FAILED) {
-    /* ^C: no new document starts; those in hand get a moment to finish,
-     * then the CSV of what finished is written and we leave. A document
-     * still running is taken up again when the job is resumed. */
+  bool interrupted = stop_requested && state != DOCTAG_JOB_COMPLETED && state != DOCTAG_JOB_CANCELLED &&
+                     state != DOCTAG_JOB_FAILED;
+  /* ^C: paused first, so that no document starts again; then the worker
+   * stops and gives the documents in hand back to the queue (abandon_on_stop),
+   * so that --resume takes them up at once. */
+  if (interrupted)
     doctag_job_pause(ctx, user, job_id);
+  worker_stop = 1; /* the job has ended (or we were interrupted) */
+  if (interrupted) {
+    /* The CSV of what finished is written and we leave, within the grace
+     * whatever the library is still doing. */
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);
     deadline.tv_nsec += INTERRUPT_GRACE_MS * 1000000L;

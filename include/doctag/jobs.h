@@ -270,7 +270,7 @@ typedef int (*doctag_event_cb)(const doctag_event_info *event, void *userdata);
 DOCTAG_API doctag_status doctag_job_events(doctag_ctx *ctx, const char *user_id, const char *job_id,
                                            uint64_t after_seq, doctag_event_cb cb, void *userdata);
 
-#define DOCTAG_WORKER_OPTIONS_VERSION 1
+#define DOCTAG_WORKER_OPTIONS_VERSION 2
 
 /** Options of doctag_worker_run(). NULL means defaults. */
 typedef struct doctag_worker_options {
@@ -282,9 +282,14 @@ typedef struct doctag_worker_options {
   const char *name;             /* worker name in the queue; NULL: host:pid:random */
   unsigned int lease_sec;       /* how long an item may go without a heartbeat before another worker
                                  * takes it over (workers of one queue use the same); 0 = 60 */
+  /* version 2: */
+  bool abandon_on_stop;         /* when *stop is set, documents in hand are cancelled at their next
+                                 * page and given back to the queue at once (claimable again, without
+                                 * waiting for their lease), instead of finished: for a program that
+                                 * owns its worker and is interrupted (doctag batch run's ^C) */
 } doctag_worker_options;
 
-#define DOCTAG_WORKER_OPTIONS_INIT { DOCTAG_WORKER_OPTIONS_VERSION, 0, false, NULL, NULL, NULL, 0 }
+#define DOCTAG_WORKER_OPTIONS_INIT { DOCTAG_WORKER_OPTIONS_VERSION, 0, false, NULL, NULL, NULL, 0, false }
 
 /** Sets *opts to defaults for the given version (for bindings). */
 DOCTAG_API doctag_status doctag_worker_options_init(doctag_worker_options *opts, unsigned int version);

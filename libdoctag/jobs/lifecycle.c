@@ -411,6 +411,9 @@ DOCTAG_API doctag_status doctag_job_submit_json(doctag_ctx *ctx, char **response
     g_ptr_array_add(payloads, job_row_payload(&row, (const doctag_field *)mapping->data, mapping->len));
     g_array_free(fields, TRUE);
     g_ptr_array_free(texts, TRUE);
+    /* The row is in its payload now: its parsed object goes, so a large
+     * batch holds each row once rather than twice. */
+    json_array_set_new(docs, i, json_null());
   }
   doctag_job_options jo = DOCTAG_JOB_OPTIONS_INIT;
   jo.process = &cfg.opts;

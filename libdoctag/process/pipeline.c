@@ -251,6 +251,12 @@ DOCTAG_API doctag_status doctag_fetch_url(doctag_ctx *ctx, const char *url, cons
   return DOCTAG_OK;
 }
 
+DOCTAG_API doctag_status doctag_url_fetch(doctag_ctx *ctx, void **data, size_t *len, char **file_name,
+                                          const char *url, const doctag_process_options *opts)
+{
+  return doctag_fetch_url(ctx, url, opts, data, len, file_name);
+}
+
 DOCTAG_API doctag_status doctag_tag_text(doctag_ctx *ctx, doctag_result **out, const char *text, size_t len,
                                          const char *title, const doctag_process_options *opts)
 {

@@ -28,6 +28,14 @@ typedef struct line_info {
   int block;               /* heading block, or -1 */
 } line_info;
 
+bool seg_is_ascii(const char *s, const char *e)
+{
+  for (const char *c = s; c < e; c++)
+    if ((unsigned char)*c & 0x80)
+      return false;
+  return true;
+}
+
 bool seg_is_word_char(gunichar c)
 {
   if (c < 0x80)
@@ -179,7 +187,7 @@ static void analyse_line(line_info *l)
         if (is_capital(fc)) {
           caps++;
         } else if (g_unichar_islower(fc)) {
-          char *w = g_utf8_strdown(q, p - q);
+          char *w = seg_is_ascii(q, p) ? g_ascii_strdown(q, p - q) : g_utf8_strdown(q, p - q);
           if (g_utf8_strlen(w, -1) > 3 && !lex_is_stop(w))
             lower_big++;
           g_free(w);
@@ -306,10 +314,7 @@ static void emit(seg_state *st, const char *s, size_t len, seg_kind kind)
     }
     t.script = latin && !deva ? SEG_SCRIPT_LATIN : deva && !latin ? SEG_SCRIPT_DEVANAGARI : SEG_SCRIPT_OTHER;
   }
-  bool ascii = true;
-  for (size_t i = 0; i < len && ascii; i++)
-    ascii = !((unsigned char)s[i] & 0x80);
-  if (ascii) {
+  if (seg_is_ascii(s, s + len)) {
     t.word = g_ascii_strdown(s, (gssize)len); /* ASCII is NFC */
   } else {
     char *down = g_utf8_strdown(s, (gssize)len);

@@ -409,6 +409,52 @@ def test_batch_run_stops_within_2s_on_ctrl_c_with_a_partial_csv(tmp_path):
     assert json.loads(r.stdout)["status"] == "paused"
 
 
+def test_batch_run_resume_after_ctrl_c_does_every_row_once(tmp_path):
+    docs = copy_docs(str(tmp_path / "docs"), 1, min_pages=2)
+    rows = str(tmp_path / "docs" / "rows.csv")
+    write_csv(rows, [("Doc%d" % i, docs[0]) for i in range(3)])
+    data = str(tmp_path / "data")
+    env = dict(os.environ, DOCTAG_DATA_DIR=data, OMP_THREAD_LIMIT="1")
+    env.pop("DOCTAG_ALLOWED_ROOTS", None)
+    p = subprocess.Popen([BIN, "batch", "run", "--json", "--threads", "1", "--ocr", "force", "-m", "local", rows],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        for line in p.stdout:
+            if json.loads(line).get("type") == "progress" and '"success"' in line:
+                break
+        time.sleep(0.5)  # the second row is in hand
+        p.send_signal(signal.SIGINT)
+        p.wait(timeout=10)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    err = p.stderr.read()
+    assert p.returncode == 130, err
+    partial = list(csv.DictReader(open(str(tmp_path / "docs" / "rows_tagged.csv"))))
+    done = [x["title"] for x in partial if x["tagging_status"] == "success"]
+    assert len(partial) == 3 and "Doc0" in done and len(done) < 3, partial
+    assert all(x["tagging_status"] in ("success", "pending") for x in partial), partial
+    job = re.search(r"Resume with: doctag batch run --resume (\S+) ", err).group(1)
+    # The interrupted document was given back to the queue: the resumed run
+    # claims it at once instead of after its 60 s lease.
+    t0 = time.monotonic()
+    r = subprocess.run([BIN, "batch", "run", "--resume", job, "-m", "local", rows], capture_output=True,
+                       text=True, env=env, timeout=300)
+    took = time.monotonic() - t0
+    assert r.returncode == 0, r.stderr
+    assert took < 60, "the resumed run waited for a lease: %.0f s" % took
+    final = list(csv.DictReader(open(str(tmp_path / "docs" / "rows_tagged.csv"))))
+    assert [x["title"] for x in final] == ["Doc0", "Doc1", "Doc2"]
+    assert all(x["tagging_status"] == "success" and x["generated_tags"] for x in final), final
+    assert [x["generated_tags"] for x in final if x["title"] in done] == \
+        [x["generated_tags"] for x in partial if x["title"] in done]
+    # every row once: three results, three documents in history
+    st = json.loads(run("batch", "status", "--json", job, data_dir=data).stdout)
+    assert st["status"] == "completed" and st["processed_count"] == 3 and st["failed_count"] == 0, st
+    hist = json.loads(run("history", "--json", data_dir=data).stdout)
+    assert sorted(d["title"] for d in hist["documents"]) == ["Doc0", "Doc1", "Doc2"], hist
+
+
 # ---- the man page ----------------------------------------------------------------
 
 def test_man_page_comes_from_the_command_table():
