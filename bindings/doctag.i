@@ -125,6 +125,8 @@ const char *doctag_error_class_doc(int i)
 %ignore doctag_error;
 /* A server-side scheduling helper; doctag_auth_verify() is the binding. */
 %ignore doctag_auth_token_subject;
+/* Delivery is a server's and a worker's background duty, not a binding's. */
+%ignore doctag_webhooks_deliver;
 /* Filled in by the option objects' constructors. */
 %ignore doctag_config_init;
 %ignore doctag_process_options_init;

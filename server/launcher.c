@@ -468,6 +468,13 @@ int main(int argc, char **argv)
   }
   char *bodies = g_build_filename(run_dir, "bodies", NULL);
   g_mkdir(bodies, 0700);
+  /* One block of library counters for the kore workers and the batch
+   * worker (/metrics sums documents, pages, OCR and LLM figures of both). */
+  if (!getenv("DOCTAG_STATS_FILE") || !*getenv("DOCTAG_STATS_FILE")) {
+    char *stats = g_build_filename(run_dir, "stats", NULL);
+    setenv("DOCTAG_STATS_FILE", stats, 1);
+    g_free(stats);
+  }
   config = kore_config(module, run_dir, host, port, http_workers, upload_mb, tracing);
   char *conf_path = g_build_filename(run_dir, "doctag.conf", NULL);
   GError *err = NULL;

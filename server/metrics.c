@@ -323,8 +323,37 @@ static bool token_matches(struct http_request *req)
   return ok;
 }
 
+/* The scrape, on a task thread: the HTTP section from the shared mapping,
+ * then the library's figures (doctag_metrics_read(): documents, pages, OCR,
+ * LLM, batch workers, and the store's job census, which is a query). */
+static void metrics_work(void *data, srv_reply *reply)
+{
+  (void)data;
+  GString *o = g_string_sized_new(16384);
+  unsigned live = 0;
+  http_section(o, &live);
+  g_string_append_printf(o, "# HELP doctag_http_workers_live Kore worker processes that beat in the last %d s.\n"
+                            "# TYPE doctag_http_workers_live gauge\n"
+                            "doctag_http_workers_live %u\n", ALIVE_SEC, live);
+  doctag_metrics *m = NULL;
+  char *lib = NULL;
+  if (doctag_metrics_read(srv.ctx, &m) != DOCTAG_OK || doctag_metrics_to_prometheus(m, &lib) != DOCTAG_OK) {
+    doctag_metrics_free(m);
+    g_string_free(o, TRUE);
+    srv_reply_error(reply, SRV_SCOPE_API);
+    return;
+  }
+  g_string_append(o, lib);
+  doctag_free(lib);
+  doctag_metrics_free(m);
+  gsize len = o->len;
+  srv_reply_bytes(reply, 200, "text/plain; version=0.0.4; charset=utf-8", g_string_free(o, FALSE), len);
+}
+
 int api_metrics(struct http_request *req)
 {
+  if (srv_resuming(req))
+    return srv_resume(req);
   if (!srv_begin(req, SRV_GET))
     return KORE_RESULT_OK;
   if (metrics_access == ACCESS_OFF || !shm)
@@ -335,14 +364,5 @@ int api_metrics(struct http_request *req)
     http_response_header(req, "www-authenticate", "Bearer");
     return srv_send_detail(req, 401, "A valid metrics token is required");
   }
-  GString *o = g_string_sized_new(16384);
-  unsigned live = 0;
-  http_section(o, &live);
-  g_string_append_printf(o, "# HELP doctag_http_workers_live Kore worker processes that beat in the last %d s.\n"
-                            "# TYPE doctag_http_workers_live gauge\n"
-                            "doctag_http_workers_live %u\n", ALIVE_SEC, live);
-  srv_reply r = { 0 };
-  gsize len = o->len;
-  srv_reply_bytes(&r, 200, "text/plain; version=0.0.4; charset=utf-8", g_string_free(o, FALSE), len);
-  return srv_send(req, &r);
+  return srv_async(req, SRV_POOL_QUICK, metrics_work, NULL, NULL);
 }

@@ -79,10 +79,12 @@ void kore_worker_configure(void)
   srv_accesslog_init();
   srv_metrics_init();
   srv_ws_init();
+  srv_webhooks_init();
 }
 
 /* In each worker as it stops: the access log lines still gathered. */
 void kore_worker_teardown(void)
 {
+  srv_webhooks_stop();
   srv_accesslog_flush();
 }

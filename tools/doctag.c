@@ -77,6 +77,8 @@ static const cli_opt process_opts[] = {
     "OpenAI-compatible endpoint (DOCTAG_LLM_BASE_URL, OPENROUTER_API_KEY); without a key: local" },
   { "num-tags", 'n', "N", "tags per document, 3 to 15 (default 8)" },
   { "num-pages", OPT_NUM_PAGES, "N", "pages read for tagging, 1 to 10 (default 3)" },
+  { "pages", OPT_PAGES, "RANGE", "the pages read for tagging: 3-5 (at most 10 pages), 4- (--num-pages "
+    "pages from page 4), 4 (that page only); default the first --num-pages" },
   { "exclude", 'x', "WORD", "never tag WORD (repeatable)" },
   { "exclusion-file", OPT_EXCLUSION_FILE, "FILE", "words never to tag: one per line or comma-separated, "
     "'#' comments, or a PDF" },
@@ -250,12 +252,12 @@ static void progress_draw(page_state *s, const doctag_page_info *page)
   if (el < 1.0)
     return;
   unsigned int last = s->c->last_page && s->c->last_page < page->page_count ? s->c->last_page : page->page_count;
+  unsigned int first = s->c->first_page ? s->c->first_page : 1;
   if (s->c->tagging) {
     unsigned int read = s->c->opts.num_pages ? s->c->opts.num_pages : 3;
-    if (read < last)
-      last = read;
+    if (first + read - 1 < last)
+      last = first + read - 1;
   }
-  unsigned int first = s->c->first_page ? s->c->first_page : 1;
   unsigned int done = page->index + 1 >= first ? page->index + 2 - first : 0;
   unsigned int total = last >= first ? last - first + 1 : 0;
   char eta[32] = "";
@@ -357,7 +359,12 @@ static void print_result_text(FILE *f, const char *file, const doctag_result *r)
   fprintf(f, "  method    %s", doctag_result_extraction_method(r));
   if (pages)
     fprintf(f, ", %u page%s", pages, pages == 1 ? "" : "s");
-  if (read < pages)
+  unsigned int from = doctag_result_first_page(r);
+  if (from > 1 && read == 1)
+    fprintf(f, " (page %u read)", from);
+  else if (from > 1)
+    fprintf(f, " (pages %u-%u read)", from, from + read - 1);
+  else if (read < pages)
     fprintf(f, " (%u read)", read);
   if (doctag_result_ocr_confidence(r) >= 0)
     fprintf(f, ", OCR confidence %.0f%%", doctag_result_ocr_confidence(r));
@@ -424,19 +431,26 @@ static int run_documents(const cli_command *cmd, int argc, char **argv, bool tag
   char user[128] = "";
   if (rc)
     goto out;
-  if ((rc = cli_context(cmd, &ctx, NULL)) || (rc = collect_terms(&c, ctx)))
-    goto out;
-  if (c.save && (rc = cli_user(cmd, ctx, user, sizeof user)))
+  if ((rc = c.save ? cli_context_user(cmd, &ctx, NULL, user, sizeof user) : cli_context(cmd, &ctx, NULL)) ||
+      (rc = collect_terms(&c, ctx)))
     goto out;
   if (c.save)
     c.opts.user_id = user;
-  if (tagging && c.first_page > 1)
-    rc = cli_usage_error(cmd, "--pages on process must start at page 1 (tagging reads the first pages); "
-                              "use --num-pages or --pages 1-N");
+  if (tagging && c.last_page) {
+    /* A closed range is the pages tagging reads: its length is num_pages,
+     * which the library takes from 1 to 10. */
+    unsigned int span = c.last_page - c.first_page + 1;
+    if (c.opts.num_pages && c.opts.num_pages != span)
+      rc = cli_usage_error(cmd, "--pages %u-%u reads %u page%s but --num-pages says %u: give one of them",
+                           c.first_page, c.last_page, span, span == 1 ? "" : "s", c.opts.num_pages);
+    else if (span > 10)
+      rc = cli_usage_error(cmd, "--pages %u-%u is %u pages; tagging reads 1 to 10 (see --num-pages)",
+                           c.first_page, c.last_page, span);
+    c.opts.num_pages = span;
+  }
   if (rc)
     goto out;
-  if (tagging && c.last_page && !c.opts.num_pages)
-    c.opts.num_pages = c.last_page < 10 ? c.last_page : 10;
+  c.opts.first_page = c.first_page;
   if (c.output && strcmp(c.output, "-") && !(out = fopen(c.output, "w"))) {
     out = stdout;
     rc = cli_error(cmd, "%s: %s", c.output, strerror(errno));
@@ -502,19 +516,16 @@ static int run_documents(const cli_command *cmd, int argc, char **argv, bool tag
     progress_clear(&ps);
     /* Stopping after --pages' last page is ours, not a failure. */
     bool ok = st == DOCTAG_OK || (st == DOCTAG_ECANCELLED && ps.stopped);
-    char *err = ok ? NULL : g_strdup(doctag_error_last()->message[0] ? doctag_error_last()->message
-                                                                     : doctag_status_name(st));
+    const doctag_error *e = doctag_error_last();
+    char *err = ok ? NULL
+            : !strcmp(e->field, "first_page") ? g_strdup_printf("--pages%s", e->message + strlen("first_page"))
+            : g_strdup(e->message[0] ? e->message : doctag_status_name(st));
     if (!ok) {
       failed++;
       cli_error(cmd, "%s: %s", name, err);
+      cli_path_hint(cmd, err);
     }
     if (!tagging) {
-      if (ok && c.first_page && !ps.pages_out && !ps.stopped && r && doctag_result_page_count(r) < c.first_page) {
-        cli_error(cmd, "%s: has %u page%s, --pages starts at %u", name, doctag_result_page_count(r),
-                  doctag_result_page_count(r) == 1 ? "" : "s", c.first_page);
-        failed++;
-        ok = false;
-      }
       if (c.format == CLI_JSON) {
         fputs("]", out);
         if (r) {

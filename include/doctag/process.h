@@ -44,7 +44,7 @@ typedef struct doctag_page_info {
 /** Called for each page in order; a non-zero return cancels (DOCTAG_ECANCELLED). */
 typedef int (*doctag_page_cb)(const doctag_page_info *page, void *userdata);
 
-#define DOCTAG_PROCESS_OPTIONS_VERSION 2
+#define DOCTAG_PROCESS_OPTIONS_VERSION 3
 
 /**
  * Options of one processing call. NULL options mean defaults. Pointers are
@@ -52,7 +52,7 @@ typedef int (*doctag_page_cb)(const doctag_page_info *page, void *userdata);
  */
 typedef struct doctag_process_options {
   unsigned int version;
-  unsigned int num_pages;      /* pages used for tagging, 1..10; 0 = 3 */
+  unsigned int num_pages;      /* pages used for tagging, 1..10 from first_page; 0 = 3 */
   unsigned int num_tags;       /* 3..15; 0 = 8 */
   const char *model_name;      /* "local" = built-in tagger; NULL = "openai/gpt-4o-mini" */
   const char *api_key;         /* LLM key; NULL = the context's; none at all = built-in tagger */
@@ -71,10 +71,20 @@ typedef struct doctag_process_options {
   bool strict;                 /* a model other than "local" without any API key is an error
                                   (DOCTAG_EINVAL "No API key for model '<m>'") instead of the
                                   offline tagger with a warning */
+  /* version 3: */
+  unsigned int first_page;     /* 1-based page reading starts at; 0 = 1. Processing
+                                  tags num_pages pages from it, extraction reads from
+                                  it to the end; the result's pages start there
+                                  (doctag_result_first_page()), the title falls back
+                                  to the first page read, and on_page gets
+                                  their document index. A first page past the
+                                  document's last is DOCTAG_EINVAL, field
+                                  "first_page". Ignored by doctag_tag_text() and by
+                                  batch jobs (rows are whole documents). */
 } doctag_process_options;
 
 #define DOCTAG_PROCESS_OPTIONS_INIT { DOCTAG_PROCESS_OPTIONS_VERSION, 0, 0, NULL, NULL, NULL, 0, NULL, 0, \
-  DOCTAG_OCR_AUTO, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL, false }
+  DOCTAG_OCR_AUTO, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL, false, 0 }
 
 /** Sets *opts to defaults for the given version (for bindings). */
 DOCTAG_API doctag_status doctag_process_options_init(doctag_process_options *opts, unsigned int version);
@@ -235,6 +245,12 @@ DOCTAG_API size_t doctag_result_text_length(const doctag_result *r);
 DOCTAG_API unsigned int doctag_result_page_count(const doctag_result *r);
 /** Pages whose text the result holds (all for extract, num_pages for process). */
 DOCTAG_API unsigned int doctag_result_pages_read(const doctag_result *r);
+/**
+ * The 1-based number of the first page read (options' first_page; 1 when
+ * it was not set), or 0 when no page was read (doctag_tag_text()). The page
+ * accessors below count from it: `index` 0 is this page.
+ */
+DOCTAG_API unsigned int doctag_result_first_page(const doctag_result *r);
 /** The text of page `index` (0-based, < pages_read), NULL when it was streamed to on_page. */
 DOCTAG_API const char *doctag_result_page_text(const doctag_result *r, unsigned int index);
 /** How page `index` was read (text layer, OCR or empty). */

@@ -569,14 +569,15 @@ DOCTAG_API doctag_status doctag_auth_logout(doctag_ctx *ctx, const char *refresh
 }
 
 /* The user `id` into *out; not found is `missing`. */
-static doctag_status load_user(struct store *s, const char *id, doctag_status missing, const char *msg,
-                               doctag_user **out)
+/* The user `id`, read on `c` (NULL: a connection of its own). */
+static doctag_status load_user_on(struct store *s, store_conn *c, const char *id, doctag_status missing,
+                                  const char *msg, doctag_user **out)
 {
   if (!store_uuid_valid(id))
     return err_set(missing, "%s", msg);
   store_rows rows;
   store_param p[] = { SP_T(id) };
-  doctag_status st = store_query(s, ST_USER_BY_ID, p, 1, &rows);
+  doctag_status st = c ? store_exec(c, ST_USER_BY_ID, p, 1, &rows) : store_query(s, ST_USER_BY_ID, p, 1, &rows);
   if (st == DOCTAG_OK && !rows.nrows)
     st = err_set(missing, "%s", msg);
   if (st == DOCTAG_OK)
@@ -610,14 +611,20 @@ DOCTAG_API doctag_status doctag_auth_verify(doctag_ctx *ctx, doctag_user **out, 
   struct store *s;
   char *sub = NULL;
   doctag_status st = token_subject(ctx, access_token, &s, &sub);
+  /* The revocation and the user on one connection (auth/revoke.h). */
+  store_conn *c = NULL;
+  if (st == DOCTAG_OK)
+    st = store_acquire(s, &c);
   if (st == DOCTAG_OK) {
     char *family = auth_jwt_family(access_token);
-    st = revoke_check(s, family);
+    st = revoke_check(c, family);
     g_free(family);
   }
   doctag_user *u = NULL;
   if (st == DOCTAG_OK)
-    st = load_user(s, sub, DOCTAG_EAUTH, "Could not validate credentials: user not found", &u);
+    st = load_user_on(s, c, sub, DOCTAG_EAUTH, "Could not validate credentials: user not found", &u);
+  if (c)
+    store_release(s, c);
   g_free(sub);
   if (st == DOCTAG_OK && !u->is_active) {
     doctag_user_free(u);
@@ -650,7 +657,7 @@ DOCTAG_API doctag_status doctag_auth_user(doctag_ctx *ctx, doctag_user **out, co
   doctag_status st = store_get(ctx, &s);
   if (st != DOCTAG_OK)
     return st;
-  return load_user(s, user_id, DOCTAG_ENOTFOUND, "User not found", out);
+  return load_user_on(s, NULL, user_id, DOCTAG_ENOTFOUND, "User not found", out);
 }
 
 DOCTAG_API doctag_status doctag_auth_set_active(doctag_ctx *ctx, const char *user_id, bool active)

@@ -14,37 +14,27 @@ static const char SQL_INSERT[] = "INSERT INTO revoked_families (family, revoked_
 static const char SQL_PURGE[] = "DELETE FROM revoked_families WHERE expires_at < $1";
 static const char SQL_GET[] = "SELECT 1 FROM revoked_families WHERE family = $1";
 
-typedef struct cached {
-  bool revoked;
-  int64_t at_us;
-} cached;
-
+/* Revoked families this process has seen: a revocation never ends before
+ * the tokens it covers expire, so these need no store look-up again. */
 static GMutex cache_lock;
-static GHashTable *cache;
+static GHashTable *revoked;
 
-static void remember(const char *family, bool revoked)
+static void remember(const char *family)
 {
   g_mutex_lock(&cache_lock);
-  if (!cache || g_hash_table_size(cache) >= CACHE_MAX) {
-    if (cache)
-      g_hash_table_destroy(cache);
-    cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  if (!revoked || g_hash_table_size(revoked) >= CACHE_MAX) {
+    if (revoked)
+      g_hash_table_destroy(revoked);
+    revoked = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   }
-  cached *c = g_new(cached, 1);
-  c->revoked = revoked;
-  c->at_us = g_get_monotonic_time();
-  g_hash_table_replace(cache, g_strdup(family), c);
+  g_hash_table_add(revoked, g_strdup(family));
   g_mutex_unlock(&cache_lock);
 }
 
-/* 1 revoked, 0 live, -1 not known (or too old). */
-static int recall(const char *family)
+static bool recall(const char *family)
 {
-  int r = -1;
   g_mutex_lock(&cache_lock);
-  cached *c = cache ? g_hash_table_lookup(cache, family) : NULL;
-  if (c && (c->revoked || g_get_monotonic_time() - c->at_us < (int64_t)REVOKE_CACHE_SEC * G_USEC_PER_SEC))
-    r = c->revoked;
+  bool r = revoked && g_hash_table_contains(revoked, family);
   g_mutex_unlock(&cache_lock);
   return r;
 }
@@ -68,29 +58,25 @@ doctag_status revoke_family(struct store *s, store_conn *c, const char *family)
   if (own)
     store_release(s, own);
   if (!st)
-    remember(family, true);
+    remember(family);
   return st;
 }
 
-doctag_status revoke_check(struct store *s, const char *family)
+doctag_status revoke_check(store_conn *c, const char *family)
 {
   if (!family)
     return DOCTAG_OK;
-  int known = recall(family);
-  if (known < 0) {
-    store_conn *c;
-    doctag_status st = store_acquire(s, &c);
-    if (st)
-      return st;
+  bool known = recall(family);
+  if (!known) {
     store_rows r = { 0 };
     store_param p[] = { SP_T(family) };
-    st = store_exec_sql(c, auth_sql(c, SQL_GET), p, 1, &r);
-    store_release(s, c);
+    doctag_status st = store_exec_sql(c, auth_sql(c, SQL_GET), p, 1, &r);
     if (st)
       return st;
     known = r.nrows > 0;
     store_rows_clear(&r);
-    remember(family, known);
+    if (known)
+      remember(family);
   }
   return known ? err_set(DOCTAG_EAUTH, "Could not validate credentials: token revoked") : DOCTAG_OK;
 }

@@ -2,6 +2,7 @@
  * then defaults; immutable once made. */
 #include "core/ctx.h"
 #include "core/error.h"
+#include "core/stats.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -110,6 +111,9 @@ DOCTAG_API doctag_status doctag_ctx_new(doctag_ctx **out, const doctag_config *c
   if (cfg->version == 0 || cfg->version > DOCTAG_CONFIG_VERSION)
     return err_set(DOCTAG_EINVAL, "unsupported doctag_config version %u", cfg->version);
   bool noenv = cfg->ignore_environment;
+  /* The counters (DOCTAG_STATS_FILE) are mapped now: before a server forks
+   * its workers and turns their sandbox on. */
+  stats_get();
 
   doctag_ctx *c = g_new0(doctag_ctx, 1);
   char *ddir = default_data_dir();

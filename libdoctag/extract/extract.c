@@ -11,6 +11,7 @@
 #include "extract/tesslib.h"
 #include "core/ctx.h"
 #include "core/error.h"
+#include "core/stats.h"
 
 #include <string.h>
 #include <time.h>
@@ -31,7 +32,9 @@ typedef struct job {
   const doctag_ctx *ctx;
   const extract_request *req;
   pdf_source src;
-  unsigned int count;       /* pages to read: 0 .. count-1 */
+  unsigned int first;       /* document index of the first page read */
+  unsigned int count;       /* pages to read: first .. first+count-1, claimed and
+                             * delivered as 0 .. count-1 */
   unsigned int page_count;
   GMutex lock;
   GCond cond;
@@ -123,7 +126,9 @@ static doctag_status read_page(job *j, PopplerDocument *doc, words_doc **wd, uns
       .deadline = req->deadline, .cancel = &j->stop, .memo = &j->memo,
     };
     ocr_result r;
+    double o0 = ctx_now();
     st = ocr_page(&oj, &r);
+    stats_ocr_time(ctx_now() - o0);
     cairo_surface_destroy(surf);
     g_debug("page %u: %s layer; images %.3fs, page image %.3fs (%s, %.0f PPI), OCR %.3fs (CPU): osd %.3fs, "
             "prepare %.3fs, read %.3fs, again %.3fs", index + 1, garble_name(q), c1 - c0, c2 - c1,
@@ -183,7 +188,7 @@ static void fail(job *j, doctag_status st, unsigned int index)
   j->error = st;
   const char *msg = doctag_error_last()->code == st ? doctag_error_last()->message : "";
   j->error_msg = st == DOCTAG_ECANCELLED || st == DOCTAG_ETIMEOUT ? g_strdup(msg)
-                                                                  : g_strdup_printf("page %u: %s", index + 1, msg);
+                                                                  : g_strdup_printf("page %u: %s", j->first + index + 1, msg);
   g_atomic_int_set(&j->stop, 1);
   g_cond_broadcast(&j->cond);
 }
@@ -213,9 +218,9 @@ static void work(void *data)
 
     slot s;
     if (j->req->deadline > 0 && ctx_now() > j->req->deadline)
-      st = err_set(DOCTAG_ETIMEOUT, "time limit reached at page %u of %u", index + 1, j->page_count);
+      st = err_set(DOCTAG_ETIMEOUT, "time limit reached at page %u of %u", j->first + index + 1, j->page_count);
     else
-      st = read_page(j, doc, &wd, index, &s);
+      st = read_page(j, doc, &wd, j->first + index, &s);
 
     g_mutex_lock(&j->lock);
     if (st) {
@@ -244,7 +249,7 @@ static int deliver(job *j, slot *s, unsigned int index, extract_doc *out, lang_c
   int rc = 0;
   if (req->on_page) {
     doctag_page_info info = {
-      .version = 1, .index = index, .page_count = j->page_count, .text = p->text, .text_len = p->len,
+      .version = 1, .index = j->first + index, .page_count = j->page_count, .text = p->text, .text_len = p->len,
       .method = p->method, .ocr_confidence = p->confidence, .language = p->language,
     };
     rc = req->on_page(&info, req->on_page_data);
@@ -317,7 +322,15 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
   out->page_count = (unsigned int)n;
   out->meta_title = pdf_meta_title(doc);
   j.page_count = (unsigned int)n;
-  j.count = req->first_pages && req->first_pages < (unsigned int)n ? req->first_pages : (unsigned int)n;
+  if (req->start_page >= (unsigned int)n) {
+    st = err_set_field(DOCTAG_EINVAL, "first_page", "less_than_equal",
+                       "page %u is past the end: the document has %d page%s", req->start_page + 1, n,
+                       n == 1 ? "" : "s");
+    goto done;
+  }
+  j.first = req->start_page;
+  unsigned int left = (unsigned int)n - j.first;
+  j.count = req->first_pages && req->first_pages < left ? req->first_pages : left;
   out->pages = g_new0(extract_page, j.count);
 
   unsigned int workers = req->threads ? req->threads : (unsigned int)g_get_num_processors();
@@ -329,11 +342,11 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
     for (unsigned int i = 0; i < j.count && !st; i++) {
       slot s;
       if (req->deadline > 0 && ctx_now() > req->deadline)
-        st = err_set(DOCTAG_ETIMEOUT, "time limit reached at page %u of %u", i + 1, j.page_count);
-      else if ((st = read_page(&j, doc, &wd, i, &s)))
-        st = err_wrap(st, "page %u", i + 1);
+        st = err_set(DOCTAG_ETIMEOUT, "time limit reached at page %u of %u", j.first + i + 1, j.page_count);
+      else if ((st = read_page(&j, doc, &wd, j.first + i, &s)))
+        st = err_wrap(st, "page %u", j.first + i + 1);
       else if (deliver(&j, &s, i, out, &total))
-        st = err_set(DOCTAG_ECANCELLED, "cancelled by the page callback at page %u", i + 1);
+        st = err_set(DOCTAG_ECANCELLED, "cancelled by the page callback at page %u", j.first + i + 1);
     }
     goto done;
   }
@@ -362,7 +375,7 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
     int rc = deliver(&j, &mine, index, out, &total);
     g_mutex_lock(&j.lock);
     if (rc && !j.error) {
-      err_set(DOCTAG_ECANCELLED, "cancelled by the page callback at page %u", index + 1);
+      err_set(DOCTAG_ECANCELLED, "cancelled by the page callback at page %u", j.first + index + 1);
       fail(&j, DOCTAG_ECANCELLED, index);
     }
   }

@@ -22,7 +22,9 @@ typedef struct extract_request {
   doctag_ocr_mode ocr;
   const char *languages;      /* NULL: automatic */
   const char *password;
-  unsigned int first_pages;   /* read only the first N pages; 0: all */
+  unsigned int start_page;    /* 0-based index of the first page read; past the
+                               * last page: DOCTAG_EINVAL, field "first_page" */
+  unsigned int first_pages;   /* read only N pages (from start_page); 0: to the end */
   unsigned int max_pages;     /* refuse documents with more pages (DOCTAG_ELIMIT) */
   double deadline;            /* ctx_now() value past which we give up (DOCTAG_ETIMEOUT); 0: none */
   unsigned int threads;       /* page workers; 0: cores */
@@ -35,9 +37,10 @@ typedef struct extract_request {
 typedef struct extract_doc {
   unsigned int page_count;    /* pages in the document */
   unsigned int pages_read;
-  extract_page *pages;        /* pages_read entries; text NULL unless keep_pages */
+  extract_page *pages;        /* pages_read entries from page start_page; text NULL
+                               * unless keep_pages */
   char *meta_title;           /* PDF metadata title or NULL (g_malloc) */
-  char *first_text;           /* text of the first page, kept even when !keep_pages
+  char *first_text;           /* text of the first page read, kept even when !keep_pages
                                * (for the title), or NULL (g_malloc) */
   char language[16];          /* detected over the pages read */
 } extract_doc;
@@ -56,8 +59,5 @@ void extract_doc_clear(extract_doc *doc);
  * line of 10..100 characters among the first lines, else the file name
  * without extension, else "Untitled". Newly allocated (g_malloc). */
 char *extract_title(const char *meta_title, const char *first_text, const char *file_name);
-
-/* Language of a text from its Unicode scripts: "eng", "hin", "hin+eng", "". */
-const char *extract_detect_language(const char *text, size_t len);
 
 #endif

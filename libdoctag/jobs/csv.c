@@ -355,9 +355,9 @@ DOCTAG_API doctag_status doctag_batch_process_csv(doctag_ctx *ctx, doctag_csv_re
   if (!ctx)
     return err_set(DOCTAG_EINVAL, "ctx is NULL");
   int64_t t0 = g_get_monotonic_time();
-  doctag_process_options popts = DOCTAG_PROCESS_OPTIONS_INIT;
-  if (opts)
-    popts = *opts;
+  doctag_process_options popts;
+  process_options_copy(&popts, opts);   /* only the fields of the caller's version */
+  popts.first_page = 0;                 /* rows are whole documents */
   doctag_status st = process_options_check(&popts, NULL);
   if (st)
     return st;

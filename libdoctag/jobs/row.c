@@ -4,8 +4,10 @@
 #include "jobs/jobs.h"
 #include "blob/blob.h"
 #include "core/error.h"
+#include "core/stats.h"
 #include "fetch/fetch.h"
 #include "history/history.h"
+#include "process/process.h"
 #include "process/result.h"
 
 #include <math.h>
@@ -77,6 +79,7 @@ void jobs_process_row(doctag_ctx *ctx, const process_config *cfg, const char *pa
   g_strstrip(out->source_type);
   if (!out->file_path) {
     fail(out, DOCTAG_EINVAL, "file_path is required");
+    stats_document(out->source_type, false);
     return;
   }
 
@@ -104,6 +107,8 @@ void jobs_process_row(doctag_ctx *ctx, const process_config *cfg, const char *pa
       fail_last(out, NULL);
   }
   if (st) {
+    /* the pipeline counts the rows it gets; these never reach it */
+    stats_document(out->source_type, false);
     if (!out->title)
       out->title = file_name;
     else
@@ -119,7 +124,7 @@ void jobs_process_row(doctag_ctx *ctx, const process_config *cfg, const char *pa
   o.user_id = NULL;     /* recorded by the job, as a row of it */
   o.timeout_sec = timeout;
   doctag_result *r = NULL;
-  st = doctag_process_buffer(ctx, &r, data, len, &o);
+  st = process_row_buffer(ctx, &r, data, len, &o, fetch_kind_name(src.kind));
   if (st) {
     fail_last(out, NULL);
     out->rate_limited = st == DOCTAG_ELLM && strstr(out->error, "429") != NULL;

@@ -226,3 +226,21 @@ unsigned int webhook_deliver_due(doctag_ctx *ctx)
   store_rows_clear(&r);
   return sent;
 }
+
+DOCTAG_API doctag_status doctag_webhooks_deliver(doctag_ctx *ctx, unsigned int *attempted)
+{
+  err_clear();
+  if (attempted)
+    *attempted = 0;
+  if (!ctx)
+    return err_set(DOCTAG_EINVAL, "ctx is NULL");
+  unsigned int n = 0, got;
+  do {  /* a full batch may mean more are due */
+    got = webhook_deliver_due(ctx);
+    n += got;
+  } while (got == DUE_BATCH);
+  if (attempted)
+    *attempted = n;
+  err_clear();
+  return DOCTAG_OK;
+}

@@ -35,10 +35,27 @@ DOCTAG_API doctag_status doctag_process_options_init(doctag_process_options *opt
     return err_set(DOCTAG_EINVAL, "unsupported doctag_process_options version %u (this library knows up to %u)",
                    version, DOCTAG_PROCESS_OPTIONS_VERSION);
   doctag_process_options init = DOCTAG_PROCESS_OPTIONS_INIT;
-  /* A version-1 caller's struct ends before strict. */
-  memcpy(opts, &init, version == 1 ? offsetof(doctag_process_options, strict) : sizeof init);
+  memcpy(opts, &init, process_options_size(version));
   opts->version = version;
   return DOCTAG_OK;
+}
+
+size_t process_options_size(unsigned int version)
+{
+  /* An older caller's struct ends before the members appended since. */
+  if (version == 1)
+    return offsetof(doctag_process_options, strict);
+  if (version == 2)
+    return offsetof(doctag_process_options, first_page);
+  return sizeof(doctag_process_options);
+}
+
+void process_options_copy(doctag_process_options *dst, const doctag_process_options *src)
+{
+  doctag_process_options defaults = DOCTAG_PROCESS_OPTIONS_INIT;
+  *dst = defaults;
+  if (src)
+    memcpy(dst, src, process_options_size(src->version));
 }
 
 /* "where.name" (or "name"), in buf. */
@@ -108,8 +125,7 @@ doctag_status process_options_effective(const doctag_ctx *ctx, const doctag_proc
     return st;
   /* A caller built against an older header passed a shorter struct: read
    * only its fields, the later ones keep their defaults. */
-  *out = defaults;
-  memcpy(out, in, in->version == 1 ? offsetof(doctag_process_options, strict) : sizeof *out);
+  process_options_copy(out, in);
   if (!out->num_pages)
     out->num_pages = PROCESS_DEFAULT_NUM_PAGES;
   if (!out->num_tags)
@@ -124,6 +140,16 @@ doctag_status process_options_effective(const doctag_ctx *ctx, const doctag_proc
     out->max_pages = ctx->max_pages;
   if (!out->timeout_sec)
     out->timeout_sec = ctx->timeout_sec;
+  return DOCTAG_OK;
+}
+
+doctag_status process_llm_key(const doctag_ctx *ctx, const doctag_process_options *o, const char **key)
+{
+  const char *k = o->api_key && *o->api_key ? o->api_key : ctx->llm_api_key;
+  *key = k && *k ? k : NULL;
+  const char *model = o->model_name && *o->model_name ? o->model_name : PROCESS_DEFAULT_MODEL;
+  if (!*key && strcmp(model, "local") && o->version >= 2 && o->strict)
+    return err_set(DOCTAG_EINVAL, "No API key for model '%s'", model);
   return DOCTAG_OK;
 }
 

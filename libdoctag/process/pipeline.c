@@ -5,6 +5,7 @@
 #include "core/ctx.h"
 #include "core/error.h"
 #include "core/fileout.h"
+#include "core/stats.h"
 #include "core/utf8.h"
 #include "extract/extract.h"
 #include "fetch/fetch.h"
@@ -48,28 +49,30 @@ static doctag_status tag_result(const doctag_ctx *ctx, doctag_result *r, const d
   if (visible < MIN_TEXT_CHARS)
     return err_set(DOCTAG_ENOTEXT, "Not enough text to tag: %zu visible characters, at least %d are needed.",
                    visible, MIN_TEXT_CHARS);
-  const char *key = o->api_key && *o->api_key ? o->api_key : ctx->llm_api_key;
-  if (strcmp(o->model_name, "local") && (!key || !*key)) {
-    if (o->strict)
-      return err_set(DOCTAG_EINVAL, "No API key for model '%s'", o->model_name);
+  const char *key = NULL;
+  doctag_status st = process_llm_key(ctx, o, &key);
+  if (st)
+    return st;
+  if (strcmp(o->model_name, "local") && !key)
     result_add_warning(r, "No API key for model '%s': tagged with the offline tagger", o->model_name);
-  }
   tag_request treq = {
     .title = r->title, .text = r->text->str, .language = r->language, .num_tags = o->num_tags,
     .exclusion = o->exclusion_words, .exclusion_count = o->exclusion_count,
     .vocabulary = o->vocabulary, .vocabulary_count = o->vocabulary_count,
     .model_name = o->model_name, .api_key = key, .deadline = t0 + o->timeout_sec,
   };
-  doctag_status st = tag_run(ctx, &treq, &r->tags);
-  if (st)
+  if ((st = tag_run(ctx, &treq, &r->tags)))
     return st;
   r->tagged = true;
   r->needs_review = r->tags.count < o->num_tags || !strcmp(r->quality, "low");
   return DOCTAG_OK;
 }
 
+/* `counted_as`: the source the document counts under in the metrics
+ * (core/stats.h): where it came from, which for a batch row's bytes is the
+ * row's source, not an upload. */
 static doctag_status run(doctag_ctx *ctx, doctag_result **out, const fetch_source *src,
-                         const doctag_process_options *opts_in, bool tag)
+                         const doctag_process_options *opts_in, bool tag, const char *counted_as)
 {
   err_clear();
   if (!out)
@@ -107,7 +110,7 @@ static doctag_status run(doctag_ctx *ctx, doctag_result **out, const fetch_sourc
   bool stream = !tag && o.on_page;
   extract_request req = {
     .data = data, .len = len, .ocr = o.ocr, .languages = o.languages, .password = o.password,
-    .first_pages = tag ? o.num_pages : 0, .max_pages = o.max_pages,
+    .start_page = o.first_page ? o.first_page - 1 : 0, .first_pages = tag ? o.num_pages : 0, .max_pages = o.max_pages,
     .deadline = t0 + o.timeout_sec, .threads = ctx->threads,
     .on_page = o.on_page, .on_page_data = o.on_page_data, .keep_pages = !stream,
   };
@@ -120,8 +123,11 @@ static doctag_status run(doctag_ctx *ctx, doctag_result **out, const fetch_sourc
   }
   r->page_count = doc.page_count;
   r->pages_read = doc.pages_read;
+  r->first_page = req.start_page;
   r->pages = doc.pages;
   doc.pages = NULL;
+  for (unsigned int i = 0; i < r->pages_read; i++)
+    stats_page(r->pages[i].method);
   g_strlcpy(r->language, doc.language, sizeof r->language);
   r->text = g_string_new(NULL);
   for (unsigned int i = 0; i < r->pages_read && !stream; i++) {
@@ -153,6 +159,8 @@ static doctag_status run(doctag_ctx *ctx, doctag_result **out, const fetch_sourc
       (st = process_record_result(ctx, &o, r, fetch_kind_name(src->kind), source_where(src, r), (int64_t)len,
                                   started_us, &r->document_id)))
     goto fail_unrecorded;
+  if (tag)
+    stats_document(counted_as, true);
   g_bytes_unref(bytes);
   *out = r;
   return DOCTAG_OK;
@@ -167,6 +175,8 @@ fail:
     g_free(msg);
   }
 fail_unrecorded:
+  if (tag && st != DOCTAG_EINVAL && st != DOCTAG_ECANCELLED)
+    stats_document(counted_as, false);
   if (bytes)
     g_bytes_unref(bytes);
   doctag_result_free(r);
@@ -177,42 +187,49 @@ DOCTAG_API doctag_status doctag_process_file(doctag_ctx *ctx, doctag_result **ou
                                              const doctag_process_options *opts)
 {
   fetch_source s = { FETCH_FILE, path, NULL, 0 };
-  return run(ctx, out, &s, opts, true);
+  return run(ctx, out, &s, opts, true, fetch_kind_name(s.kind));
 }
 
 DOCTAG_API doctag_status doctag_process_buffer(doctag_ctx *ctx, doctag_result **out, const void *data,
                                                size_t len, const doctag_process_options *opts)
 {
   fetch_source s = { FETCH_UPLOAD, NULL, data, len };
-  return run(ctx, out, &s, opts, true);
+  return run(ctx, out, &s, opts, true, fetch_kind_name(s.kind));
 }
 
 DOCTAG_API doctag_status doctag_process_url(doctag_ctx *ctx, doctag_result **out, const char *url,
                                             const doctag_process_options *opts)
 {
   fetch_source s = { fetch_kind_of_url(url), url, NULL, 0 };
-  return run(ctx, out, &s, opts, true);
+  return run(ctx, out, &s, opts, true, fetch_kind_name(s.kind));
+}
+
+doctag_status process_row_buffer(doctag_ctx *ctx, doctag_result **out, const void *data, size_t len,
+                                 const doctag_process_options *opts, const char *source)
+{
+  fetch_source s = { FETCH_UPLOAD, NULL, data, len };
+  return run(ctx, out, &s, opts, true, source);
 }
 
 DOCTAG_API doctag_status doctag_extract_file(doctag_ctx *ctx, doctag_result **out, const char *path,
                                              const doctag_process_options *opts)
 {
   fetch_source s = { FETCH_FILE, path, NULL, 0 };
-  return run(ctx, out, &s, opts, false);
+  return run(ctx, out, &s, opts, false, fetch_kind_name(s.kind));
 }
 
 DOCTAG_API doctag_status doctag_extract_buffer(doctag_ctx *ctx, doctag_result **out, const void *data,
                                                size_t len, const doctag_process_options *opts)
 {
   fetch_source s = { FETCH_UPLOAD, NULL, data, len };
-  return run(ctx, out, &s, opts, false);
+  return run(ctx, out, &s, opts, false, fetch_kind_name(s.kind));
 }
 
 DOCTAG_API doctag_status doctag_extract_url(doctag_ctx *ctx, doctag_result **out, const char *url,
                                             const doctag_process_options *opts)
 {
   fetch_source s = { fetch_kind_of_url(url), url, NULL, 0 };
-  return run(ctx, out, &s, opts, false);
+  return run(ctx, out, &s, opts, false, fetch_kind_name(s.kind));
 }
 
 DOCTAG_API doctag_status doctag_fetch_url(doctag_ctx *ctx, const char *url, const doctag_process_options *opts,
@@ -295,6 +312,7 @@ DOCTAG_API doctag_status doctag_tag_text(doctag_ctx *ctx, doctag_result **out, c
   if (o.user_id && (st = process_record_result(ctx, &o, r, "text", r->file_name, (int64_t)len, started_us,
                                                &r->document_id)))
     goto fail_unrecorded;
+  stats_document("text", true);
   *out = r;
   return DOCTAG_OK;
 
@@ -306,6 +324,8 @@ fail:
     g_free(msg);
   }
 fail_unrecorded:
+  if (st != DOCTAG_EINVAL && st != DOCTAG_ECANCELLED)
+    stats_document("text", false);
   doctag_result_free(r);
   return st;
 }

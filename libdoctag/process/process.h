@@ -17,6 +17,13 @@
 #define PROCESS_DEFAULT_NUM_TAGS 8
 #define PROCESS_DEFAULT_MODEL "openai/gpt-4o-mini"
 
+/* Bytes of a doctag_process_options of `version` (a caller built against an
+ * older header passes a shorter struct; versions past ours: all of it). */
+size_t process_options_size(unsigned int version);
+/* *dst = the defaults, overwritten by the members of src's version (src may
+ * be NULL). Pointers are borrowed from src. The version is src's. */
+void process_options_copy(doctag_process_options *dst, const doctag_process_options *src);
+
 /* Checks the ranges and values of options, the one check every front end
  * reaches (0 / NULL members are defaults and pass). Errors: DOCTAG_EINVAL
  * with the field path (member names as in the contract's TaggingConfig,
@@ -28,6 +35,11 @@ doctag_status process_options_check(const doctag_process_options *o, const char 
  * in's pointers. Errors: DOCTAG_EINVAL, saying which option is wrong. */
 doctag_status process_options_effective(const doctag_ctx *ctx, const doctag_process_options *in,
                                         doctag_process_options *out);
+/* The LLM key a tagging call uses: the options' api_key, else the context's
+ * (NULL: none). With `strict`, a model other than "local" and no key is
+ * DOCTAG_EINVAL "No API key for model '<m>'": checked when a document is
+ * tagged and, for a batch, once at submission. */
+doctag_status process_llm_key(const doctag_ctx *ctx, const doctag_process_options *o, const char **key);
 
 /* Options parsed from a TaggingConfig JSON object, with the strings and
  * arrays they point to (owned). */
@@ -69,5 +81,10 @@ doctag_status process_record_result(doctag_ctx *ctx, const doctag_process_option
 doctag_status process_record_failure(doctag_ctx *ctx, const doctag_process_options *opts, const char *title,
                                      const char *source_type, const char *file_path, int64_t file_size,
                                      const char *message, int64_t started_us, char **doc_id);
+
+/* doctag_process_buffer() for the bytes of a batch row that came from
+ * `source` ("local", "url", "s3"): the metrics count the document there. */
+doctag_status process_row_buffer(doctag_ctx *ctx, doctag_result **out, const void *data, size_t len,
+                                 const doctag_process_options *opts, const char *source);
 
 #endif

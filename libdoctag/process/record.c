@@ -62,7 +62,8 @@ static char *metadata_json(const doctag_result *r)
   for (unsigned int i = 0; i < doctag_result_pages_read(r); i++) {
     doctag_page_method m = doctag_result_page_method(r, i);
     double pc = doctag_result_page_confidence(r, i);
-    json_array_append_new(pages, json_pack("{s:i, s:s, s:o}", "page", (int)i + 1, "method",
+    json_array_append_new(pages, json_pack("{s:i, s:s, s:o}", "page", (int)(doctag_result_first_page(r) + i),
+                                           "method",
                                            m == DOCTAG_PAGE_TEXT ? "text_layer" : m == DOCTAG_PAGE_OCR ? "ocr_tesseract" : "empty",
                                            "ocr_confidence", num_or_null(pc < 0 ? -1 : ((long)(pc * 100 + 0.5)) / 100.0)));
   }

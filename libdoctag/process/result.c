@@ -44,7 +44,7 @@ void result_summarise(doctag_result *r)
   for (unsigned int i = 0; i < r->pages_read; i++) {
     const extract_page *p = &r->pages[i];
     if (p->warning)
-      result_add_warning(r, "Page %u: %s", i + 1, p->warning);
+      result_add_warning(r, "Page %u: %s", r->first_page + i + 1, p->warning);
     if (p->method == DOCTAG_PAGE_TEXT)
       text_pages++;
     else if (p->method == DOCTAG_PAGE_OCR || p->method == DOCTAG_PAGE_OCR_NO_MODEL) {
@@ -104,6 +104,10 @@ DOCTAG_API const char *doctag_result_text(const doctag_result *r) { return r ? (
 DOCTAG_API size_t doctag_result_text_length(const doctag_result *r) { return r && r->text ? r->text->len : 0; }
 DOCTAG_API unsigned int doctag_result_page_count(const doctag_result *r) { return r ? r->page_count : 0; }
 DOCTAG_API unsigned int doctag_result_pages_read(const doctag_result *r) { return r ? r->pages_read : 0; }
+DOCTAG_API unsigned int doctag_result_first_page(const doctag_result *r)
+{
+  return r && r->pages_read ? r->first_page + 1 : 0;
+}
 
 DOCTAG_API const char *doctag_result_page_text(const doctag_result *r, unsigned int index)
 {
@@ -196,7 +200,7 @@ DOCTAG_API doctag_status doctag_result_to_json(const doctag_result *r, char **js
   }
   for (unsigned int i = 0; i < r->pages_read; i++) {
     const extract_page *p = &r->pages[i];
-    json_array_append_new(pages, json_pack("{s:i, s:s, s:o}", "page", (int)i + 1,
+    json_array_append_new(pages, json_pack("{s:i, s:s, s:o}", "page", (int)(r->first_page + i) + 1,
                                            "method", page_method_name(p->method),
                                            "ocr_confidence",
                                            p->confidence < 0 ? json_null() : json_real(round2(p->confidence))));

@@ -14,6 +14,7 @@ struct doctag_result {
   unsigned int page_count;
   bool from_text;             /* doctag_tag_text(): no pages, page_count unknown */
   unsigned int pages_read;
+  unsigned int first_page;    /* 0-based document index of pages[0] */
   extract_page *pages;        /* pages_read entries; text may be NULL when streamed */
   bool is_scanned;
   const char *extraction_method;  /* static string */

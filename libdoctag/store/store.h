@@ -62,6 +62,7 @@ typedef enum store_stmt {
   ST_JOB_BLOBS,        /* (id, user_id) -> distinct sha256 of the job's documents */
   ST_BLOB_REFERENCED,  /* (sha256) -> one row when a document still references it */
   ST_JOB_BY_STATUS,    /* (user_id) -> status, count */
+  ST_JOB_CENSUS,       /* () -> job_type, status, count, rows not yet finished: every user's jobs (/metrics) */
 
   /* webhooks (0004): secrets, a job's URL, deliveries (times in microseconds) */
   ST_WEBHOOK_SECRET_ADD,  /* (user_id, secret, now): only when the user has none */

@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/stats.h"
 #include "core/json.h"
 #include "tag/internal.h"
 #include "tag/rules.h"
@@ -235,6 +236,9 @@ static CURLcode http_post(const char *url, struct curl_slist *headers, const cha
   C->curl_easy_setopt(c, CURLOPT_USERAGENT, "doctag/" DOCTAG_VERSION_STRING);
   CURLcode rc = C->curl_easy_perform(c);
   C->curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+  stats_llm_request();
+  if (rc != CURLE_OK || r->status < 200 || r->status >= 300)
+    stats_llm_error();
   /* The header list is freed by the caller: leave nothing dangling. */
   C->curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
   C->curl_easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
@@ -500,6 +504,8 @@ static doctag_status chat(llm_session *s, GPtrArray *turns, json_t *format, char
     } else if (r.status >= 200 && r.status < 300) {
       json_t *j = json_loadb(r.body->str, r.body->len, 0, NULL);
       json_t *err = j ? json_object_get(j, "error") : NULL;
+      if (!j || err)
+        stats_llm_error();
       if (!j) {
         st = err_set(DOCTAG_ELLM, "the LLM endpoint answered HTTP %ld with a %zu-byte body that is not JSON",
                      r.status, r.body->len);
@@ -521,8 +527,10 @@ static doctag_status chat(llm_session *s, GPtrArray *turns, json_t *format, char
       } else {
         json_t *usage = json_object_get(j, "usage");
         json_int_t total = json_integer_value(json_object_get(usage, "total_tokens"));
-        if (total > 0)
+        if (total > 0) {
           s->tokens += (unsigned int)MIN(total, (json_int_t)G_MAXUINT);
+          stats_llm_tokens((uint64_t)total);
+        }
         const char *model = json_string_value(json_object_get(j, "model"));
         if (model && *model) {
           g_free(s->model_ran);

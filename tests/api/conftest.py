@@ -84,6 +84,10 @@ class Server:
             "OMP_THREAD_LIMIT": "1",
         })
         self.env.update(extra_env)
+        if workers:
+            # The separate workers count documents in the server's block of
+            # library counters, so /metrics sums every process (core/stats.h).
+            self.env.setdefault("DOCTAG_STATS_FILE", str(self.tmp / "stats"))
         self.worker_count = workers
         self.proc = None
         self.workers = []

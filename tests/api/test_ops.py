@@ -1,14 +1,17 @@
 """Operations (issue 14): the access log, X-Request-ID, /metrics."""
 import json
+import os
 import re
+import signal
 import socket
+import subprocess
 import time
 import uuid
 
 import pytest
 import requests
 
-from conftest import Server, start_server
+from conftest import SOURCE, Api, Server, corpus_dir, make_database, new_user, start_server
 
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
 
@@ -215,5 +218,214 @@ def test_metrics_local_refuses_other_addresses(mode, expect):
         assert requests.get(f"http://127.0.0.1:{port}/metrics", timeout=30).status_code == 200
         r = requests.get(f"http://{ip}:{port}/metrics", timeout=30)
         assert r.status_code == expect, r.text
+    finally:
+        assert srv.stop().get("server") == 0
+
+
+# ---- /metrics: the library's figures (documents, pages, OCR, LLM, queue) ---
+
+def small_pdf(kind):
+    """The smallest PDF of a corpus folder ("text", "scanned")."""
+    pdfs = sorted((p for p in (corpus_dir() / kind).glob("*.pdf")), key=lambda p: p.stat().st_size)
+    if not pdfs:
+        pytest.skip(f"no {kind} PDFs in the corpus")
+    return pdfs[0]
+
+
+@pytest.fixture
+def fake_llm():
+    proc = subprocess.Popen(["/usr/bin/python3", str(SOURCE / "tests" / "fake_llm" / "fake_llm.py"), "0"],
+                            stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline().split()
+    assert line and line[0] == "PORT", line
+    yield f"http://127.0.0.1:{line[1]}/v1"
+    proc.terminate()
+    proc.wait(10)
+
+
+def own_server(backend, extra, redis_db):
+    """A server of its own; on pg_redis with a Redis database of its own too:
+    the session's server and workers share the Redis and would otherwise
+    take this server's items (and record them in their own database)."""
+    if backend != "pg_redis":
+        return start_server(backend, extra)
+    env = dict(extra)
+    env.update({"DOCTAG_DATABASE_URL": make_database(os.environ["DOCTAG_TEST_POSTGRES_URL"]),
+                "DOCTAG_REDIS_URL": os.environ["DOCTAG_TEST_REDIS_URL"].rstrip("/") + f"/{redis_db}",
+                "DOCTAG_WORKERS": "0",
+                "DOCTAG_SECRET_KEY": "api-test-sealing-key-" + uuid.uuid4().hex})
+    return Server("pg_redis", env, workers=2).start()
+
+
+def scrape(client):
+    r = client.get("/metrics")
+    assert r.status_code == 200, r.text
+    return parse_metrics(r.text)
+
+
+def test_metrics_count_documents_pages_ocr_llm_and_jobs(server, fake_llm):
+    """Scrape before and after a single upload, a scanned page, plain text
+    through the (fake) LLM, a too-short text and a batch: the deltas are
+    exact, summed over the kore workers and the batch worker processes."""
+    extra = {"DOCTAG_LLM_BASE_URL": fake_llm, "OPENROUTER_API_KEY": "sk-fake-metrics"}
+    srv = own_server(server.name, extra, 8)
+    try:
+        api, alice = Api(srv), new_user(srv, "metrics")
+        before = scrape(api)
+        text_pdf, scan_pdf = small_pdf("text"), small_pdf("scanned")
+        one_page = json.dumps({"model_name": "local", "num_tags": 5, "num_pages": 1})
+        for pdf in (text_pdf, scan_pdf):
+            r = alice.post("/api/single/process", data={"config": one_page},
+                           files={"pdf_file": (pdf.name, pdf.read_bytes(), "application/pdf")})
+            assert r.status_code == 200, r.text
+            assert r.json()["extraction_method"] == ("text_layer" if pdf is text_pdf else "ocr_tesseract"), r.json()
+        words = " ".join(["monsoon rainfall reservoir irrigation district farmers"] * 20)
+        r = alice.post("/api/single/tag-text", json={"text": words, "config": {"model_name": "fake/echo#m1"}})
+        assert r.status_code == 200, r.text
+        r = alice.post("/api/single/tag-text", json={"text": words, "config": {"model_name": "fake/flaky#m2"}})
+        assert r.status_code == 200, r.text
+        r = alice.post("/api/single/tag-text", json={"text": "too short", "config": {"model_name": "local"}})
+        assert r.status_code == 400
+        rows = [{"title": "a", "file_path": str(text_pdf), "file_source_type": "local"},
+                {"title": "gone", "file_path": str(text_pdf.parent / "no-such.pdf"), "file_source_type": "local"}]
+        r = alice.post("/api/batch/start", json={"documents": rows, "config": json.loads(one_page)})
+        assert r.status_code == 200, r.text
+        job = r.json()["job_id"]
+        deadline = time.time() + 120
+        while alice.get(f"/api/batch/jobs/{job}/status").json()["status"] != "completed":
+            assert time.time() < deadline, "the batch did not complete"
+            time.sleep(0.2)
+        after = scrape(api)
+        d = lambda name, **l: metric(after, name, **l) - metric(before, name, **l)  # noqa: E731
+
+        assert d("doctag_documents_total", source="upload", status="processed") == 2
+        assert d("doctag_documents_total", source="text", status="processed") == 2
+        assert d("doctag_documents_total", source="text", status="failed") == 1
+        assert d("doctag_documents_total", source="local", status="processed") == 1
+        assert d("doctag_documents_total", source="local", status="failed") == 1
+        assert d("doctag_documents_total", source="upload", status="failed") == 0
+        # num_pages 1: one page per PDF read (the upload's, the scan's, the row's).
+        assert d("doctag_pages_total", method="text") == 2
+        assert d("doctag_pages_total", method="ocr") == 1
+        assert d("doctag_ocr_seconds_total") > 0
+        # flaky: 500, 500, then answers; every answer reports 100 tokens (the
+        # tagger may ask a model twice when the first answer has too few tags).
+        assert d("doctag_llm_errors_total") == 2
+        answers = d("doctag_llm_tokens_total") / 100
+        assert answers >= 2 and d("doctag_llm_requests_total") == answers + 2
+        # The store's census: every single call and the batch are jobs.
+        assert d("doctag_jobs", type="single", status="completed") == 4
+        assert d("doctag_jobs", type="single", status="failed") == 1
+        assert d("doctag_jobs", type="batch", status="completed") == 1
+        assert metric(after, "doctag_queue_depth") == 0
+        assert metric(after, "doctag_store_up") == 1
+        assert metric(after, "doctag_metrics_shared") == 1
+        # embedded: the launcher's `doctag worker --threads 2`; pg_redis: two
+        # separate workers of 2 threads each, sharing the server's stats file.
+        procs = 2 if server.name == "pg_redis" else 1
+        assert metric(after, "doctag_batch_workers") == procs
+        assert metric(after, "doctag_batch_worker_threads") == 2 * procs
+    finally:
+        assert srv.stop().get("server") == 0
+
+
+def test_metrics_queue_depth_counts_rows_of_a_paused_job(server):
+    """A job paused before it starts: its rows are paused rows, not queue
+    depth; cancelled, they are neither."""
+    srv = own_server(server.name, {"DOCTAG_WORKERS": "0"} if server.name == "embedded" else {}, 9)
+    try:
+        api, alice = Api(srv), new_user(srv, "depth")
+        pdf = small_pdf("text")
+        rows = [{"title": str(i), "file_path": str(pdf), "file_source_type": "local"} for i in range(5)]
+        for w in srv.workers:  # nothing may claim the rows while we look
+            w.send_signal(signal.SIGSTOP)
+        try:
+            job = alice.post("/api/batch/start", json={"documents": rows, "config": {"model_name": "local"}}).json()
+            m = scrape(api)
+            assert metric(m, "doctag_queue_depth") == 5
+            assert metric(m, "doctag_jobs", type="batch", status="pending") == 1
+            assert alice.post(f"/api/batch/jobs/{job['job_id']}/pause").status_code == 200
+            m = scrape(api)
+            assert metric(m, "doctag_queue_depth") == 0 and metric(m, "doctag_queue_paused_rows") == 5
+            assert metric(m, "doctag_jobs", type="batch", status="paused") == 1
+            assert alice.post(f"/api/batch/jobs/{job['job_id']}/cancel").status_code == 200
+            m = scrape(api)
+            assert metric(m, "doctag_queue_depth") == 0 and metric(m, "doctag_queue_paused_rows") == 0
+            assert metric(m, "doctag_jobs", type="batch", status="cancelled") == 1
+        finally:
+            for w in srv.workers:
+                w.send_signal(signal.SIGCONT)
+    finally:
+        assert srv.stop().get("server") == 0
+
+
+# ---- answers given before any handler (kore's own, http_guard.c) -----------
+
+def raw_exchange(port, data, wait=10):
+    """Sends raw bytes; returns everything the server answered until it
+    closed the connection."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=wait)
+    try:
+        s.sendall(data)
+        out = b""
+        while True:
+            try:
+                chunk = s.recv(65536)
+            except (ConnectionResetError, socket.timeout):
+                break
+            if not chunk:
+                break
+            out += chunk
+        return out
+    finally:
+        s.close()
+
+
+def parse_raw(answer):
+    head, _, body = answer.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {k.strip().lower(): v.strip() for k, v in (ln.split(":", 1) for ln in lines[1:])}
+    return status, headers, body
+
+
+@pytest.mark.parametrize("case", ["bad_request_line", "body_timeout", "body_too_large", "headers_too_large"])
+def test_answers_before_routing_have_request_id_body_and_log_line(case):
+    srv = start_server("embedded", {"DOCTAG_WORKERS": "0", "DOCTAG_BODY_TIMEOUT_SEC": "2"})
+    try:
+        port = srv.port
+        if case == "bad_request_line":
+            want, msg = 400, "Bad Request"
+            data = b"GET /api/status?token=secret-value HTTP/1.1\r\nHost: x\r\nX-Request-ID: raw-400.a\r\n" \
+                   b"Bad Header Line\r\n\r\n"
+        elif case == "body_timeout":
+            want, msg = 408, "Request Timeout"
+            data = b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" \
+                   b"X-Request-ID: raw-408.a\r\nContent-Length: 100\r\n\r\n{\"email\":"
+        elif case == "body_too_large":
+            want, msg = 413, "Request body too large"
+            data = b"POST /api/single/process HTTP/1.1\r\nHost: x\r\nX-Request-ID: raw-413.a\r\n" \
+                   b"Content-Length: 99999999999\r\n\r\n"
+        else:
+            want, msg = 431, "Request headers too large"
+            data = b"GET /api/status HTTP/1.1\r\nHost: x\r\nX-Request-ID: raw-431.a\r\nX-Big: " + b"a" * 9000 + b"\r\n\r\n"
+        status, headers, body = parse_raw(raw_exchange(port, data))
+        assert status == want, (status, headers, body)
+        assert headers["content-type"] == "application/json"
+        assert json.loads(body)["detail"].startswith(msg), body
+        rid = headers["x-request-id"]
+        assert rid == f"raw-{want}.a", headers
+        lines = log_lines(srv, lambda ln: ln["request_id"] == rid)
+        assert len(lines) == 1, srv.log_text()[-2000:]
+        line = lines[0]
+        assert line["status"] == want and line["bytes"] == len(body)
+        assert line["path"] == {"bad_request_line": "/api/status?token", "body_timeout": "/api/auth/login",
+                                "body_too_large": "/api/single/process", "headers_too_large": "/api/status"}[case]
+        assert "secret-value" not in srv.log_text()
+        # a client without an id gets a new one, as everywhere else
+        status, headers, _ = parse_raw(raw_exchange(port, b"NOT A REQUEST\r\n\r\n"))
+        assert status == 400 and HEX32.match(headers["x-request-id"]), headers
+        # and the server goes on answering
+        assert requests.get(srv.url("/api/status"), timeout=30).status_code == 200
     finally:
         assert srv.stop().get("server") == 0

@@ -202,3 +202,29 @@ def test_delivery_survives_a_restart(receiver):
         assert calls[-1]["headers"]["x-doctag-delivery"] == calls[0]["headers"]["x-doctag-delivery"]
     finally:
         assert srv.stop().get("server") == 0
+
+
+def test_server_without_batch_worker_delivers(receiver):
+    """No batch worker anywhere (DOCTAG_WORKERS=0): a job cancelled before
+    any row ran still reports its end, sent by the server itself, once."""
+    srv = Server("embedded", {"DOCTAG_ALLOW_PRIVATE_URLS": "1", "DOCTAG_WORKERS": "0",
+                              "DOCTAG_WEBHOOK_RETRY_MS": str(RETRY_MS)}).start()
+    try:
+        user = new_user(srv)
+        secret = user.get("/api/auth/webhook-secret").json()["secret"]
+        receiver.codes = [500]
+        job_id = start_with_hook(user, receiver.url, [local_row("en_invoice.pdf")] * 3).json()["job_id"]
+        assert user.get(f"/api/batch/jobs/{job_id}/status").json()["status"] == "pending"
+        assert user.post(f"/api/batch/jobs/{job_id}/cancel").status_code == 200
+        calls = receiver.wait(2)  # a 500, then the retry
+        assert [c["code"] for c in calls] == [500, 200]
+        for c in calls:
+            assert c["headers"]["x-doctag-event"] == "job.cancelled"
+            expected = hmac.new(secret.encode(), c["body"], hashlib.sha256).hexdigest()
+            assert c["headers"]["x-doctag-signature"] == "sha256=" + expected
+        body = json.loads(calls[0]["body"])
+        assert body["type"] == "cancelled" and body["job_id"] == job_id and body["processed_count"] == 0
+        time.sleep(RETRY_MS * 4 / 1000 + 1.5)
+        assert len(receiver.calls) == 2, "delivered once after its 2xx"
+    finally:
+        assert srv.stop().get("server") == 0

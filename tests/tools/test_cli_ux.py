@@ -162,6 +162,33 @@ def test_process_output_file_and_stdin(tmp_path):
     assert json.loads(p.stdout)["page_count"] == e["pages"]
 
 
+def test_process_pages_tags_the_pages_asked_for():
+    e = small_text_doc(min_pages=3)
+    path = path_of(e)
+    pages = run("extract", path).stdout.split("\f")[:-1]
+    r = run("process", "-m", "local", "--pages", "2-3", path)
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["page_count"] == e["pages"] and [p["page"] for p in d["pages"]] == [2, 3]
+    # the preview is the text of page 2 onwards, not page 1's
+    assert d["extracted_text_preview"].split()[:5] == pages[1].split()[:5]
+    # a page on its own, and "N-": --num-pages pages from N
+    d = json.loads(run("process", "-m", "local", "--pages", "3", path).stdout)
+    assert [p["page"] for p in d["pages"]] == [3]
+    d = json.loads(run("process", "-m", "local", "--pages", "2-", "--num-pages", "1", path).stdout)
+    assert [p["page"] for p in d["pages"]] == [2]
+    assert d["extracted_text_preview"].split()[:5] == pages[1].split()[:5]
+    rc, screen = run_tty("process", "-m", "local", "--pages", "2-3", path)
+    assert rc == 0 and re.search(r"^  method\s+text_layer, %d pages \(pages 2-3 read\)" % e["pages"], screen,
+                                 re.M), screen
+    r = run("process", "-m", "local", "--pages", str(e["pages"] + 1), path)
+    assert r.returncode == 1 and "--pages: page %d is past the end" % (e["pages"] + 1) in r.stderr, r.stderr
+    for args, message in ((("--pages", "1-11"), "--pages 1-11 is 11 pages; tagging reads 1 to 10"),
+                          (("--pages", "2-4", "--num-pages", "2"), "--num-pages says 2: give one of them")):
+        r = run("process", "-m", "local", *args, path)
+        assert r.returncode == 2 and message in r.stderr, r.stderr
+
+
 # ---- extract: stdin, -o, --pages, several files, progress ----------------------
 
 def test_extract_stdin_output_file_and_pages(tmp_path):
@@ -184,7 +211,8 @@ def test_extract_stdin_output_file_and_pages(tmp_path):
     r = run("extract", "--pages", "1", path)
     assert r.stdout.split("\f")[:-1] == pages[:1]
     r = run("extract", "--pages", str(e["pages"] + 5), path)
-    assert r.returncode == 1 and "--pages starts at" in r.stderr
+    assert r.returncode == 1 and "--pages: page %d is past the end: the document has %d pages" % (
+        e["pages"] + 5, e["pages"]) in r.stderr, r.stderr
     r = run("extract", "--json", "--pages", "2", path)
     d = json.loads(r.stdout)
     assert d["success"] and d["page_count"] == e["pages"] and [p["page"] for p in d["pages"]] == [2]
@@ -302,6 +330,52 @@ def test_allowed_roots_set_by_the_user_win(tmp_path):
     assert "Path not allowed: %s (outside DOCTAG_ALLOWED_ROOTS)" % docs[0] in r.stderr, r.stderr
 
 
+def run_in(cwd, *args, data_dir):
+    env = dict(os.environ, DOCTAG_DATA_DIR=data_dir)
+    env.pop("DOCTAG_ALLOWED_ROOTS", None)
+    env.pop("OPENROUTER_API_KEY", None)
+    return subprocess.run([BIN, *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=300)
+
+
+def test_relative_paths_in_a_batch_csv_are_the_csvs(tmp_path):
+    docs = copy_docs(str(tmp_path / "csvs" / "docs"), 1)
+    rows = str(tmp_path / "csvs" / "rows.csv")
+    name = os.path.basename(docs[0])
+    write_csv(rows, [("Plain", "docs/" + name), ("Dotted", "./docs/../docs/" + name), ("Gone", "docs/none.pdf"),
+                     ("Escape", "../../" + os.path.basename(str(tmp_path)) + "/x.pdf")])
+    shutil.copy(docs[0], str(tmp_path / "x.pdf"))
+    # run from elsewhere: the paths are the CSV's, not the current directory's
+    elsewhere = tempfile.mkdtemp(prefix="doctag-cwd-")
+    r = run_in(elsewhere, "batch", "run", "-m", "local", rows, data_dir=str(tmp_path / "data"))
+    assert r.returncode == 3, r.stderr
+    out = list(csv.DictReader(open(str(tmp_path / "csvs" / "rows_tagged.csv"))))
+    assert [x["file_path"] for x in out][:2] == ["docs/" + name, "./docs/../docs/" + name]  # as written
+    status = [x["tagging_status"] for x in out]
+    assert status[:2] == ["success", "success"] and out[0]["generated_tags"], status
+    assert status[2].startswith("failed: File not found: ") and status[2].endswith("/csvs/docs/none.pdf"), status
+    # resolved, then held to the roots: tmp_path itself is neither the CSV's directory nor the current one
+    assert status[3].startswith("failed: Path not allowed: ") and "DOCTAG_ALLOWED_ROOTS" in status[3], status
+
+
+def test_running_from_root_does_not_allow_the_whole_filesystem(tmp_path):
+    docs = copy_docs(str(tmp_path / "other"), 1)
+    rows = str(tmp_path / "csvs" / "rows.csv")
+    os.makedirs(str(tmp_path / "csvs"))
+    write_csv(rows, [("Other", docs[0])])
+    data = str(tmp_path / "data")
+    r = run_in(str(tmp_path), "batch", "run", "-m", "local", rows, data_dir=data)
+    assert r.returncode == 0, r.stderr  # from tmp_path, other/ is under the current directory
+    r = run_in("/", "batch", "run", "-m", "local", rows, data_dir=data)
+    assert r.returncode == 1, r.stderr
+    assert "row 2 (Other) failed: Path not allowed: %s (outside DOCTAG_ALLOWED_ROOTS)" % docs[0] in r.stderr
+    assert re.search(r"^doctag batch run: the current directory is /, which the CLI does not allow by default.*"
+                     r"DOCTAG_ALLOWED_ROOTS", r.stderr, re.M), r.stderr
+    # the user's own choice still wins, even "/"
+    env = dict(os.environ, DOCTAG_DATA_DIR=data, DOCTAG_ALLOWED_ROOTS="/")
+    r = subprocess.run([BIN, "batch", "run", "-m", "local", rows], capture_output=True, text=True, env=env, cwd="/")
+    assert r.returncode == 0, r.stderr
+
+
 def test_batch_run_stops_within_2s_on_ctrl_c_with_a_partial_csv(tmp_path):
     docs = copy_docs(str(tmp_path / "docs"), 1, min_pages=2)
     rows = str(tmp_path / "docs" / "rows.csv")
@@ -333,6 +407,52 @@ def test_batch_run_stops_within_2s_on_ctrl_c_with_a_partial_csv(tmp_path):
     assert m and m.group(2) == rows, err
     r = run("batch", "status", "--json", m.group(1), data_dir=str(tmp_path / "data"))
     assert json.loads(r.stdout)["status"] == "paused"
+
+
+def test_batch_run_resume_after_ctrl_c_does_every_row_once(tmp_path):
+    docs = copy_docs(str(tmp_path / "docs"), 1, min_pages=2)
+    rows = str(tmp_path / "docs" / "rows.csv")
+    write_csv(rows, [("Doc%d" % i, docs[0]) for i in range(3)])
+    data = str(tmp_path / "data")
+    env = dict(os.environ, DOCTAG_DATA_DIR=data, OMP_THREAD_LIMIT="1")
+    env.pop("DOCTAG_ALLOWED_ROOTS", None)
+    p = subprocess.Popen([BIN, "batch", "run", "--json", "--threads", "1", "--ocr", "force", "-m", "local", rows],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        for line in p.stdout:
+            if json.loads(line).get("type") == "progress" and '"success"' in line:
+                break
+        time.sleep(0.5)  # the second row is in hand
+        p.send_signal(signal.SIGINT)
+        p.wait(timeout=10)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    err = p.stderr.read()
+    assert p.returncode == 130, err
+    partial = list(csv.DictReader(open(str(tmp_path / "docs" / "rows_tagged.csv"))))
+    done = [x["title"] for x in partial if x["tagging_status"] == "success"]
+    assert len(partial) == 3 and "Doc0" in done and len(done) < 3, partial
+    assert all(x["tagging_status"] in ("success", "pending") for x in partial), partial
+    job = re.search(r"Resume with: doctag batch run --resume (\S+) ", err).group(1)
+    # The interrupted document was given back to the queue: the resumed run
+    # claims it at once instead of after its 60 s lease.
+    t0 = time.monotonic()
+    r = subprocess.run([BIN, "batch", "run", "--resume", job, "-m", "local", rows], capture_output=True,
+                       text=True, env=env, timeout=300)
+    took = time.monotonic() - t0
+    assert r.returncode == 0, r.stderr
+    assert took < 60, "the resumed run waited for a lease: %.0f s" % took
+    final = list(csv.DictReader(open(str(tmp_path / "docs" / "rows_tagged.csv"))))
+    assert [x["title"] for x in final] == ["Doc0", "Doc1", "Doc2"]
+    assert all(x["tagging_status"] == "success" and x["generated_tags"] for x in final), final
+    assert [x["generated_tags"] for x in final if x["title"] in done] == \
+        [x["generated_tags"] for x in partial if x["title"] in done]
+    # every row once: three results, three documents in history
+    st = json.loads(run("batch", "status", "--json", job, data_dir=data).stdout)
+    assert st["status"] == "completed" and st["processed_count"] == 3 and st["failed_count"] == 0, st
+    hist = json.loads(run("history", "--json", data_dir=data).stdout)
+    assert sorted(d["title"] for d in hist["documents"]) == ["Doc0", "Doc1", "Doc2"], hist
 
 
 # ---- the man page ----------------------------------------------------------------

@@ -1,6 +1,7 @@
 /* doctag_health_check: every probe, healthy and with dependencies down. */
 #include "testutil.h"
 
+#include <math.h>
 #include <string.h>
 
 static json_t *health_json(doctag_ctx *ctx, bool *ok)
@@ -112,6 +113,70 @@ static void test_arguments(void **state)
   assert_int_equal(doctag_health_to_json(NULL, &js), DOCTAG_EINVAL);
 }
 
+static double metric(doctag_ctx *ctx, const char *name, const char *labels)
+{
+  doctag_metrics *m = NULL;
+  assert_int_equal(doctag_metrics_read(ctx, &m), DOCTAG_OK);
+  double v = doctag_metrics_value(m, name, labels);
+  doctag_metrics_free(m);
+  return v;
+}
+
+static const char TEXT[] = "Reservoir levels in the district fell after a weak monsoon; irrigation canals "
+                           "will run on alternate days and farmers are asked to save water for the rabi crop.";
+
+/* The library's counters and the store's census, through the ABI. */
+static void test_metrics_count_documents_and_jobs(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  const char *ok = "source=\"text\",status=\"processed\"", *bad = "source=\"text\",status=\"failed\"";
+  double ok0 = metric(ctx, "doctag_documents_total", ok), bad0 = metric(ctx, "doctag_documents_total", bad);
+  doctag_process_options o = DOCTAG_PROCESS_OPTIONS_INIT;
+  o.model_name = "local";
+  doctag_result *r = NULL;
+  assert_int_equal(doctag_tag_text(ctx, &r, TEXT, strlen(TEXT), NULL, &o), DOCTAG_OK);
+  doctag_result_free(r);
+  assert_int_equal(doctag_tag_text(ctx, &r, "too short", 9, NULL, &o), DOCTAG_ENOTEXT);
+  /* bad options are the caller's mistake, not a failed document */
+  o.num_tags = 99;
+  assert_int_equal(doctag_tag_text(ctx, &r, TEXT, strlen(TEXT), NULL, &o), DOCTAG_EINVAL);
+  assert_true(metric(ctx, "doctag_documents_total", ok) == ok0 + 1);
+  assert_true(metric(ctx, "doctag_documents_total", bad) == bad0 + 1);
+
+  /* no DOCTAG_STATS_FILE here: the counters are this process's */
+  assert_true(metric(ctx, "doctag_metrics_shared", NULL) == 0);
+  assert_true(metric(ctx, "doctag_store_up", "") == 1);
+  assert_true(metric(ctx, "doctag_queue_depth", NULL) == 0);
+  assert_true(metric(ctx, "doctag_jobs", "type=\"batch\",status=\"pending\"") == 0);
+  assert_true(isnan(metric(ctx, "doctag_no_such_metric", NULL)));
+  assert_true(isnan(metric(ctx, "doctag_documents_total", "source=\"carrier\",status=\"processed\"")));
+
+  doctag_metrics *m = NULL;
+  char *text = NULL;
+  assert_int_equal(doctag_metrics_read(ctx, &m), DOCTAG_OK);
+  assert_int_equal(doctag_metrics_to_prometheus(m, &text), DOCTAG_OK);
+  assert_non_null(strstr(text, "# TYPE doctag_documents_total counter\n"));
+  assert_non_null(strstr(text, "# TYPE doctag_queue_depth gauge\n"));
+  assert_non_null(strstr(text, "\ndoctag_pages_total{method=\"ocr\"} "));
+  doctag_free(text);
+  doctag_metrics_free(m);
+  doctag_ctx_free(ctx);
+
+  /* a store that is down: the counters still, the census left out */
+  ctx = ctx_with("postgresql://127.0.0.1:1/none?connect_timeout=2", NULL);
+  assert_true(metric(ctx, "doctag_store_up", NULL) == 0);
+  assert_true(isnan(metric(ctx, "doctag_queue_depth", NULL)));
+  assert_false(isnan(metric(ctx, "doctag_documents_total", ok)));
+  doctag_ctx_free(ctx);
+
+  assert_int_equal(doctag_metrics_read(NULL, &m), DOCTAG_EINVAL);
+  assert_null(m);
+  assert_int_equal(doctag_metrics_to_prometheus(NULL, &text), DOCTAG_EINVAL);
+  assert_true(isnan(doctag_metrics_value(NULL, "doctag_store_up", NULL)));
+  doctag_metrics_free(NULL);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -119,6 +184,7 @@ int main(void)
     cmocka_unit_test(test_database_down_is_unhealthy),
     cmocka_unit_test(test_redis_down_is_unhealthy),
     cmocka_unit_test(test_arguments),
+    cmocka_unit_test(test_metrics_count_documents_and_jobs),
   };
   return cmocka_run_group_tests_name("health", tests, NULL, NULL);
 }

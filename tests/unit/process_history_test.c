@@ -408,8 +408,126 @@ static void test_version_1_options_are_read_as_version_1(void **state)
   doctag_process_options v2;
   assert_int_equal(doctag_process_options_init(&v2, 2), DOCTAG_OK);
   assert_false(v2.strict);
-  assert_int_equal(doctag_process_options_init(&v2, 3), DOCTAG_EINVAL);
+  assert_int_equal(doctag_process_options_init(&v2, DOCTAG_PROCESS_OPTIONS_VERSION + 1), DOCTAG_EINVAL);
   g_free(buf);
+}
+
+/* The shortest English text document of at least 3 pages, and its truth. */
+static char *text_pdf_of_pages(unsigned int min_pages, unsigned int *pages, char **truth)
+{
+  size_t i;
+  json_t *e, *best = NULL;
+  json_array_foreach(tu_manifest(), i, e) {
+    const char *kind = json_string_value(json_object_get(e, "kind"));
+    const char *lang = json_string_value(json_object_get(e, "lang"));
+    json_int_t n = json_integer_value(json_object_get(e, "pages"));
+    if (kind && !strcmp(kind, "text") && lang && !strcmp(lang, "eng") && n >= min_pages &&
+        json_is_string(json_object_get(e, "truth")) && !json_is_true(json_object_get(e, "benchmark")) &&
+        (!best || n < json_integer_value(json_object_get(best, "pages"))))
+      best = e;
+  }
+  if (!best)
+    fail_msg("no English text document of %u pages in the manifest", min_pages);
+  *pages = (unsigned int)json_integer_value(json_object_get(best, "pages"));
+  char *tpath = tu_corpus_path(json_string_value(json_object_get(best, "truth")));
+  *truth = tu_read(tpath, NULL);
+  g_free(tpath);
+  return tu_corpus_path(json_string_value(json_object_get(best, "path")));
+}
+
+static int note_index(const doctag_page_info *page, void *data)
+{
+  GArray *seen = data;
+  g_array_append_val(seen, page->index);
+  return 0;
+}
+
+/* first_page (options version 3): processing tags num_pages pages from it,
+ * extraction reads from it to the end, the result's pages and their JSON
+ * say which pages they are, a page past the end is a refusal naming the
+ * field, and a version-2 caller's struct is not read past its end. */
+static void test_first_page_starts_reading_there(void **state)
+{
+  fixture *f = *state;
+  unsigned int n = 0;
+  char *truth = NULL;
+  char *path = text_pdf_of_pages(3, &n, &truth);
+  gchar **tpages = g_strsplit(truth, "\f", -1);
+  assert_true(g_strv_length(tpages) >= n);
+  char *want = g_strjoin("\f", tpages[1], tpages[2], NULL);
+
+  doctag_process_options o = DOCTAG_PROCESS_OPTIONS_INIT;
+  GArray *seen = g_array_new(FALSE, FALSE, sizeof(unsigned int));
+  o.model_name = "local";
+  o.first_page = 2;
+  o.num_pages = 2;
+  o.on_page = note_index;
+  o.on_page_data = seen;
+  doctag_result *r = NULL;
+  if (doctag_process_file(f->ctx, &r, path, &o))
+    fail_msg("%s: %s", path, doctag_error_last()->message);
+  assert_int_equal(doctag_result_page_count(r), n);
+  assert_int_equal(doctag_result_pages_read(r), 2);
+  assert_int_equal(doctag_result_first_page(r), 2);
+  /* the text is pages 2 and 3, not page 1 */
+  double err = tu_word_error(want, doctag_result_text(r));
+  printf("  pages 2-3 of %u: word error %.3f\n", n, err);
+  assert_true(err <= 0.05);
+  assert_true(tu_word_error(tpages[1], doctag_result_page_text(r, 0)) <= 0.05);
+  assert_int_equal(seen->len, 2);
+  assert_int_equal(g_array_index(seen, unsigned int, 0), 1);
+  assert_int_equal(g_array_index(seen, unsigned int, 1), 2);
+  assert_true(doctag_result_tag_count(r) > 0);
+  char *json = NULL;
+  assert_int_equal(doctag_result_to_json(r, &json), DOCTAG_OK);
+  json_t *j = json_loads(json, 0, NULL);
+  json_t *jp = json_object_get(j, "pages");
+  assert_int_equal(json_array_size(jp), 2);
+  assert_int_equal(json_integer_value(json_object_get(json_array_get(jp, 0), "page")), 2);
+  assert_int_equal(json_integer_value(json_object_get(json_array_get(jp, 1), "page")), 3);
+  json_decref(j);
+  doctag_free(json);
+  doctag_result_free(r);
+
+  /* extraction: from the last page to the end is that page */
+  o.on_page = NULL;
+  o.first_page = n;
+  assert_int_equal(doctag_extract_file(f->ctx, &r, path, &o), DOCTAG_OK);
+  assert_int_equal(doctag_result_pages_read(r), 1);
+  assert_int_equal(doctag_result_first_page(r), n);
+  assert_true(tu_word_error(tpages[n - 1], doctag_result_text(r)) <= 0.05);
+  doctag_result_free(r);
+
+  /* past the end: refused, naming the field and the page count */
+  o.first_page = n + 1;
+  assert_int_equal(doctag_process_file(f->ctx, &r, path, &o), DOCTAG_EINVAL);
+  assert_null(r);
+  assert_string_equal(doctag_error_last()->field, "first_page");
+  char *count = g_strdup_printf("has %u pages", n);
+  assert_non_null(strstr(doctag_error_last()->message, count));
+  g_free(count);
+
+  /* a version-2 struct ends before first_page: 0xff past it is not read */
+  unsigned char *buf = g_malloc(4096);
+  memset(buf, 0xff, 4096);
+  doctag_process_options v2 = DOCTAG_PROCESS_OPTIONS_INIT;
+  v2.version = 2;
+  v2.model_name = "local";
+  unsigned char *at = buf + 4096 - sizeof v2;
+  memcpy(at, &v2, offsetof(doctag_process_options, first_page));
+  assert_int_equal(doctag_process_file(f->ctx, &r, path, (doctag_process_options *)at), DOCTAG_OK);
+  assert_int_equal(doctag_result_first_page(r), 1);
+  doctag_result_free(r);
+  doctag_process_options v3;
+  assert_int_equal(doctag_process_options_init(&v3, 3), DOCTAG_OK);
+  assert_int_equal(v3.first_page, 0);
+  g_free(buf);
+
+  g_array_free(seen, TRUE);
+  g_free(want);
+  g_strfreev(tpages);
+  g_free(truth);
+  g_free(path);
 }
 
 int main(void)
@@ -423,6 +541,7 @@ int main(void)
     cmocka_unit_test(test_text_cap_is_configurable),
     cmocka_unit_test(test_missing_key_warns_or_fails_when_strict),
     cmocka_unit_test(test_version_1_options_are_read_as_version_1),
+    cmocka_unit_test(test_first_page_starts_reading_there),
   };
   return cmocka_run_group_tests_name("process_history", tests, setup, teardown);
 }

@@ -97,6 +97,8 @@ class Result:
     page_count = property(lambda self: _capi.result_page_count(self._r),
                           doc="Pages in the document (not only those read).")
     pages_read = property(lambda self: _capi.result_pages_read(self._r))
+    first_page = property(lambda self: _capi.result_first_page(self._r),
+                          doc="1-based number of the first page read (0: no pages, tag_text()).")
     is_scanned = property(lambda self: bool(_capi.result_is_scanned(self._r)))
     extraction_method = property(lambda self: _capi.result_extraction_method(self._r),
                                  doc='"text_layer", "ocr_tesseract", "hybrid" or "none".')
@@ -128,10 +130,12 @@ class Result:
 
     @property
     def pages(self):
-        """[Page] for the pages read (text None when it was streamed to on_page)."""
+        """[Page] for the pages read (text None when it was streamed to on_page);
+        Page.index is the page's 0-based index in the document."""
         def load():
             r = self._r
-            return tuple(Page(i, _capi.result_page_text(r, i),
+            first = max(_capi.result_first_page(r), 1) - 1
+            return tuple(Page(first + i, _capi.result_page_text(r, i),
                               _PAGE_METHODS.get(_capi.result_page_method(r, i), "empty"),
                               _none_if_negative(_capi.result_page_confidence(r, i)),
                               None)
@@ -425,7 +429,7 @@ class Context:
     def process(self, source, *, model=None, num_tags=None, num_pages=None, api_key=None,
                 exclude=None, exclusion_file=None, vocabulary=None, vocabulary_file=None,
                 ocr="auto", languages=None, password=None, file_name=None, max_file_mb=None,
-                max_pages=None, timeout=None, user=None):
+                max_pages=None, first_page=None, timeout=None, user=None):
         """Extracts the text of a PDF (OCR where needed) and tags it.
 
         source: a path (str or os.PathLike), an http(s) URL, bytes-like PDF
@@ -434,14 +438,16 @@ class Context:
         endpoint (None: the library's default, which falls back to the
         built-in tagger when no API key is configured). exclude / vocabulary:
         lists of terms; exclusion_file / vocabulary_file: a .txt or .pdf term
-        list. user: record the document in this user's history (a user id or
-        an object with an `id`). Returns a Result.
+        list. first_page: the 1-based page tagging starts at (num_pages pages
+        from it; None: page 1); past the last page raises InvalidInput.
+        user: record the document in this user's history (a user id or an
+        object with an `id`). Returns a Result.
         """
         opts = self._options(model=model, num_tags=num_tags, num_pages=num_pages, api_key=api_key,
                              exclude=exclude, exclusion_file=exclusion_file, vocabulary=vocabulary,
                              vocabulary_file=vocabulary_file, ocr=ocr, languages=languages,
                              password=password, file_name=file_name, max_file_mb=max_file_mb,
-                             max_pages=max_pages, timeout=timeout, user=user)
+                             max_pages=max_pages, first_page=first_page, timeout=timeout, user=user)
         return Result(self._run("process", source, opts))
 
     def tag_text(self, text, *, title=None, model=None, num_tags=None, api_key=None, exclude=None,
@@ -468,9 +474,11 @@ class Context:
         return await _in_thread(self.tag_text, text, **kwargs)
 
     def extract_result(self, source, *, ocr="auto", languages=None, password=None, file_name=None,
-                       max_file_mb=None, max_pages=None, timeout=None, on_page=None):
+                       max_file_mb=None, max_pages=None, first_page=None, timeout=None, on_page=None):
         """Extracts the text of every page (no tagging) and returns a Result
         with pages, text, title, page count, method and confidence.
+        first_page: start at this 1-based page (None: page 1) and read to the
+        end; Page.index stays the page's index in the document.
 
         on_page(page) is called with a Page for each page in order as it is
         finished; the result then keeps no page text (memory stays flat
@@ -478,7 +486,8 @@ class Context:
         call raises Cancelled); an exception in it stops the call and is
         raised from it."""
         opts = self._options(ocr=ocr, languages=languages, password=password, file_name=file_name,
-                             max_file_mb=max_file_mb, max_pages=max_pages, timeout=timeout)
+                             max_file_mb=max_file_mb, max_pages=max_pages, first_page=first_page,
+                             timeout=timeout)
         if on_page is not None:
             if not callable(on_page):
                 raise TypeError("on_page must be callable")
@@ -794,7 +803,7 @@ class Context:
     def _options(self, model=None, num_tags=None, num_pages=None, api_key=None, exclude=None,
                  exclusion_file=None, vocabulary=None, vocabulary_file=None, ocr="auto",
                  languages=None, password=None, file_name=None, max_file_mb=None,
-                 max_pages=None, timeout=None, user=None):
+                 max_pages=None, first_page=None, timeout=None, user=None):
         o = _capi.process_options()
         if num_tags is not None:
             o.num_tags = _count("num_tags", num_tags)
@@ -822,6 +831,8 @@ class Context:
             o.max_file_bytes = _positive("max_file_mb", int(max_file_mb * 1024 * 1024))
         if max_pages is not None:
             o.max_pages = _positive("max_pages", max_pages)
+        if first_page is not None:
+            o.first_page = _positive("first_page", first_page)
         if timeout is not None:
             o.timeout_sec = _positive("timeout", timeout)
         for term in self._term_list(exclude, exclusion_file, "exclude"):

@@ -83,6 +83,8 @@ class Result:
     @property
     def pages_read(self) -> int: ...
     @property
+    def first_page(self) -> int: ...
+    @property
     def is_scanned(self) -> bool: ...
     @property
     def extraction_method(self) -> str: ...
@@ -202,6 +204,7 @@ class Context:
                 vocabulary_file: Union[str, "os.PathLike[str]", None] = ..., ocr: str = ...,
                 languages: Union[str, Sequence[str], None] = ..., password: Optional[str] = ...,
                 file_name: Optional[str] = ..., max_file_mb: Optional[float] = ..., max_pages: Optional[int] = ...,
+                first_page: Optional[int] = ...,
                 timeout: Optional[int] = ..., user: Optional[_UserRef] = ...) -> Result: ...
     def tag_text(self, text: Union[str, bytes], *, title: Optional[str] = ..., model: Optional[str] = ...,
                  num_tags: Optional[int] = ..., api_key: Optional[str] = ..., exclude: Optional[_Terms] = ...,
@@ -217,14 +220,16 @@ class Context:
     def extract_result(self, source: _Source, *, ocr: str = ..., languages: Union[str, Sequence[str], None] = ...,
                        password: Optional[str] = ..., file_name: Optional[str] = ...,
                        max_file_mb: Optional[float] = ..., max_pages: Optional[int] = ...,
+                       first_page: Optional[int] = ...,
                        timeout: Optional[int] = ..., on_page: Optional[Callable[[Page], Any]] = ...) -> Result: ...
     def extract(self, source: _Source, *, ocr: str = ..., languages: Union[str, Sequence[str], None] = ...,
                 password: Optional[str] = ..., file_name: Optional[str] = ..., max_file_mb: Optional[float] = ...,
-                max_pages: Optional[int] = ..., timeout: Optional[int] = ...,
+                max_pages: Optional[int] = ..., first_page: Optional[int] = ..., timeout: Optional[int] = ...,
                 on_page: Optional[Callable[[Page], Any]] = ...) -> str: ...
     def iter_pages(self, source: _Source, *, ocr: str = ..., languages: Union[str, Sequence[str], None] = ...,
                    password: Optional[str] = ..., file_name: Optional[str] = ..., max_file_mb: Optional[float] = ...,
-                   max_pages: Optional[int] = ..., timeout: Optional[int] = ...) -> Iterator[Page]: ...
+                   max_pages: Optional[int] = ...,
+                   first_page: Optional[int] = ..., timeout: Optional[int] = ...) -> Iterator[Page]: ...
     def terms(self, source: Union[str, "os.PathLike[str]", bytes, BinaryIO]) -> List[str]: ...
 
     def register(self, email: str, password: str, full_name: Optional[str] = ...) -> User: ...
@@ -270,15 +275,17 @@ class Context:
                        ocr: str = ..., languages: Union[str, Sequence[str], None] = ...,
                        password: Optional[str] = ..., file_name: Optional[str] = ...,
                        max_file_mb: Optional[float] = ..., max_pages: Optional[int] = ...,
+                       first_page: Optional[int] = ...,
                        timeout: Optional[int] = ..., user: Optional[_UserRef] = ...) -> Result: ...
     async def aextract(self, source: _Source, *, ocr: str = ..., languages: Union[str, Sequence[str], None] = ...,
                        password: Optional[str] = ..., file_name: Optional[str] = ...,
                        max_file_mb: Optional[float] = ..., max_pages: Optional[int] = ...,
-                       timeout: Optional[int] = ...) -> str: ...
+                       first_page: Optional[int] = ..., timeout: Optional[int] = ...) -> str: ...
     async def aextract_result(self, source: _Source, *, ocr: str = ...,
                               languages: Union[str, Sequence[str], None] = ..., password: Optional[str] = ...,
                               file_name: Optional[str] = ..., max_file_mb: Optional[float] = ...,
-                              max_pages: Optional[int] = ..., timeout: Optional[int] = ...) -> Result: ...
+                              max_pages: Optional[int] = ...,
+                              first_page: Optional[int] = ..., timeout: Optional[int] = ...) -> Result: ...
 
 def default_context() -> Context: ...
 def process(source: _Source, *, model: Optional[str] = ..., num_tags: Optional[int] = ...,
@@ -287,13 +294,16 @@ def process(source: _Source, *, model: Optional[str] = ..., num_tags: Optional[i
             vocabulary_file: Union[str, "os.PathLike[str]", None] = ..., ocr: str = ...,
             languages: Union[str, Sequence[str], None] = ..., password: Optional[str] = ...,
             file_name: Optional[str] = ..., max_file_mb: Optional[float] = ..., max_pages: Optional[int] = ...,
+            first_page: Optional[int] = ...,
             timeout: Optional[int] = ..., user: Optional[_UserRef] = ...) -> Result: ...
 def extract(source: _Source, *, ocr: str = ..., languages: Union[str, Sequence[str], None] = ...,
             password: Optional[str] = ..., file_name: Optional[str] = ..., max_file_mb: Optional[float] = ...,
-            max_pages: Optional[int] = ..., timeout: Optional[int] = ...) -> str: ...
+            max_pages: Optional[int] = ...,
+            first_page: Optional[int] = ..., timeout: Optional[int] = ...) -> str: ...
 def extract_result(source: _Source, *, ocr: str = ..., languages: Union[str, Sequence[str], None] = ...,
                    password: Optional[str] = ..., file_name: Optional[str] = ..., max_file_mb: Optional[float] = ...,
-                   max_pages: Optional[int] = ..., timeout: Optional[int] = ...) -> Result: ...
+                   max_pages: Optional[int] = ...,
+                   first_page: Optional[int] = ..., timeout: Optional[int] = ...) -> Result: ...
 def tag_text(text: Union[str, bytes], *, title: Optional[str] = ..., model: Optional[str] = ...,
              num_tags: Optional[int] = ..., api_key: Optional[str] = ..., exclude: Optional[_Terms] = ...,
              exclusion_file: Union[str, "os.PathLike[str]", None] = ..., vocabulary: Optional[_Terms] = ...,

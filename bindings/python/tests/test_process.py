@@ -116,6 +116,24 @@ def test_extract_returns_the_text_of_every_page(ctx, corpus):
     assert "\f".join(p.text for p in r.pages) == r.text == text
 
 
+def test_first_page_starts_reading_there(ctx, corpus):
+    e = corpus.one(kind="text", lang="eng", min_pages=3, max_pages=5)
+    path = corpus.path(e["path"])
+    pages = ctx.extract(path).split("\f")
+    r = ctx.process(path, model="local", first_page=2, num_pages=2)
+    assert (r.first_page, r.pages_read, r.page_count) == (2, 2, e["pages"])
+    assert r.text == "\f".join(pages[1:3]) and r.tags
+    assert [p.index for p in r.pages] == [1, 2]
+    assert [p["page"] for p in r.to_dict()["pages"]] == [2, 3]
+    tail = ctx.extract_result(path, first_page=e["pages"])
+    assert tail.first_page == e["pages"] and tail.text == pages[-1]
+    assert [p.index for p in ctx.iter_pages(path, first_page=2)] == list(range(1, e["pages"]))
+    with pytest.raises(doctag.InvalidInput, match="past the end"):
+        ctx.process(path, model="local", first_page=e["pages"] + 1)
+    with pytest.raises(doctag.InvalidInput):
+        ctx.process(path, model="local", first_page=0)
+
+
 def test_extract_scanned_pdf_with_ocr(ctx, corpus):
     e = corpus.one(kind="scanned", lang="eng", max_pages=2)
     r = ctx.extract_result(corpus.path(e["path"]))
