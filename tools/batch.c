@@ -623,7 +623,8 @@ static int cmd_export(const cli_command *cmd, int argc, char **argv)
       return CLI_EXIT_USAGE;
   }
   if (argc - optind != 1)
-    return cli_usage_error(cmd, argc - optind ? "one JOB_ID is expected" : "a JOB_ID is required");
+    return cli_usage_error(cmd, argc - optind ? "one JOB_ID is expected" : "a JOB_ID is required "
+                                                                          "('doctag batch list' shows them)");
   const char *id = argv[optind];
   doctag_ctx *ctx = NULL;
   char user[128];
