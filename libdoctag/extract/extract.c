@@ -8,6 +8,7 @@
 #define G_LOG_DOMAIN "doctag"
 #include "extract/internal.h"
 #include "extract/limits.h"
+#include "extract/tesslib.h"
 #include "core/ctx.h"
 #include "core/error.h"
 #include "core/stats.h"

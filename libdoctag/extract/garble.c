@@ -42,18 +42,6 @@ bool garble_is_deva(gunichar c)
   return (c >= 0x0900 && c <= 0x097F) || (c >= 0xA8E0 && c <= 0xA8FF) || (c >= 0x1CD0 && c <= 0x1CFF);
 }
 
-bool garble_is_mark(gunichar c)
-{
-  switch (g_unichar_type(c)) {
-  case G_UNICODE_NON_SPACING_MARK:
-  case G_UNICODE_SPACING_MARK:
-  case G_UNICODE_ENCLOSING_MARK:
-    return true;
-  default:
-    return c == 0x200C || c == 0x200D; /* ZWNJ, ZWJ */
-  }
-}
-
 static bool is_deva_consonant(gunichar c)
 {
   return (c >= 0x0915 && c <= 0x0939) || (c >= 0x0958 && c <= 0x095F) || (c >= 0x0978 && c <= 0x097F);
@@ -236,7 +224,7 @@ bool garble_deva_join(gunichar prev, gunichar next, double gap, double size, boo
       size = 10;
     return gap < JOIN_OTHER * size;
   }
-  if (garble_is_mark(next))
+  if (lang_is_mark(next))
     return true;
   bool closing = next == 0x201D || next == 0x2019 || (next && next < 0x80 && strchr(",;:.!?)]}", (int)next));
   if (!garble_is_deva(next) && !closing)

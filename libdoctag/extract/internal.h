@@ -148,14 +148,15 @@ bool garble_deva_join(gunichar prev, gunichar next, double gap, double size, boo
  * (visual order) after it (logical order). Returns the number of moves. */
 unsigned int garble_deva_reorder(GString *text);
 
-/* Unicode helpers shared by pdf.c and lang.c. */
+/* Whether c is Devanagari (layout.c uses it too). */
 bool garble_is_deva(gunichar c);
-bool garble_is_mark(gunichar c);
 
 /* ---- lang.c ---- */
 
 void lang_count(const char *text, size_t len, lang_counts *c);
 void lang_count_unichar(gunichar u, lang_counts *c);
+/* A combining mark (or ZWNJ, ZWJ): part of the letter before it. */
+bool lang_is_mark(gunichar c);
 /* "eng", "hin", "hin+eng" or "" from letter counts; other_lang when other
  * letters outnumber Latin and Devanagari ones. */
 const char *lang_from_counts(const lang_counts *c);
@@ -236,8 +237,7 @@ static inline double cpu_now(void)
 doctag_status ocr_page(const ocr_job *job, ocr_result *out);
 void ocr_result_clear(ocr_result *r);
 
-/* Sets OMP_THREAD_LIMIT=1 unless the caller chose a value; before any engine. */
-void ocr_setup_env(void);
+/* ocr_setup_env(): tesslib.h. */
 
 /* ---- pool.c ---- */
 

@@ -10,6 +10,18 @@
 #define MIXED_SHARE 0.10
 #define MIXED_MIN_LETTERS 12
 
+bool lang_is_mark(gunichar c)
+{
+  switch (g_unichar_type(c)) {
+  case G_UNICODE_NON_SPACING_MARK:
+  case G_UNICODE_SPACING_MARK:
+  case G_UNICODE_ENCLOSING_MARK:
+    return true;
+  default:
+    return c == 0x200C || c == 0x200D; /* ZWNJ, ZWJ */
+  }
+}
+
 void lang_count_unichar(gunichar u, lang_counts *c)
 {
   if (u < 0x80) {
@@ -20,7 +32,7 @@ void lang_count_unichar(gunichar u, lang_counts *c)
   GUnicodeScript s = g_unichar_get_script(u);
   if (s == G_UNICODE_SCRIPT_DEVANAGARI) {
     /* vowel signs and other marks belong to their letter */
-    if (!garble_is_mark(u) && g_unichar_isalpha(u))
+    if (!lang_is_mark(u) && g_unichar_isalpha(u))
       c->deva++;
   } else if (s == G_UNICODE_SCRIPT_LATIN) {
     if (g_unichar_isalpha(u))

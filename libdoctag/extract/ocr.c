@@ -115,17 +115,6 @@ static void engines_end_all(void)
   g_mutex_unlock(&registry_lock);
 }
 
-void ocr_setup_env(void)
-{
-  static gsize done;
-  if (g_once_init_enter(&done)) {
-    /* Tesseract's OpenMP would start a team of threads per engine on top of
-     * our page workers; one thread each is faster here. A caller's value wins. */
-    setenv("OMP_THREAD_LIMIT", "1", 0);
-    g_once_init_leave(&done, 1);
-  }
-}
-
 /* OMP_THREAD_LIMIT only counts when libgomp starts, which is when the
  * program loads libtesseract, before any of our code runs. When the limit is
  * ours (unset by the caller, or 1), this thread's parallel regions are made

@@ -1,9 +1,10 @@
 /* Loading tesseract and leptonica on first use (see tesslib.h). */
 #include "extract/tesslib.h"
-#include "extract/internal.h"
 #include "core/error.h"
 #include "core/dynlib.h"
 
+#include <glib.h>
+#include <stdlib.h>
 
 static const char *const tesseract_names[] = { "libtesseract.so.5", "libtesseract.so", NULL };
 static const char *const leptonica_names[] = { "liblept.so.5", "libleptonica.so.6", "liblept.so", NULL };
@@ -11,6 +12,17 @@ static const char *const leptonica_names[] = { "liblept.so.5", "libleptonica.so.
 static tesslib lib;
 static const tesslib *loaded;
 static char *why_not;
+
+void ocr_setup_env(void)
+{
+  static gsize done;
+  if (g_once_init_enter(&done)) {
+    /* Tesseract's OpenMP would start a team of threads per engine on top of
+     * our page workers; one thread each is faster here. A caller's value wins. */
+    setenv("OMP_THREAD_LIMIT", "1", 0);
+    g_once_init_leave(&done, 1);
+  }
+}
 
 static void load(void)
 {

@@ -13,6 +13,10 @@
 #include <leptonica/allheaders.h>
 #include <tesseract/capi.h>
 
+/* Sets OMP_THREAD_LIMIT=1 unless the caller chose a value; before tesseract
+ * loads (libgomp reads it then) and before any engine. */
+void ocr_setup_env(void);
+
 #define TESSLIB_FUNCS(X) \
   X(TessBaseAPIClear) X(TessBaseAPICreate) X(TessBaseAPIDelete) X(TessBaseAPIDetectOrientationScript) \
   X(TessBaseAPIEnd) X(TessBaseAPIGetStringVariable) X(TessBaseAPIGetUTF8Text) X(TessBaseAPIInit3) \
