@@ -9,11 +9,6 @@
 #define REVOKE_KEEP_SEC (30 * 24 * 3600)
 #define CACHE_MAX 10000
 
-static const char SQL_INSERT[] = "INSERT INTO revoked_families (family, revoked_at, expires_at) VALUES ($1, $2, $3)"
-                                 " ON CONFLICT (family) DO NOTHING";
-static const char SQL_PURGE[] = "DELETE FROM revoked_families WHERE expires_at < $1";
-static const char SQL_GET[] = "SELECT 1 FROM revoked_families WHERE family = $1";
-
 /* Revoked families this process has seen: a revocation never ends before
  * the tokens it covers expire, so these need no store look-up again. */
 static GMutex cache_lock;
@@ -50,10 +45,10 @@ doctag_status revoke_family(struct store *s, store_conn *c, const char *family)
   store_conn *conn = c ? c : own;
   int64_t now = store_now_us();
   store_param p[] = { SP_T(family), SP_I(now), SP_I(now + (int64_t)REVOKE_KEEP_SEC * G_USEC_PER_SEC) };
-  st = store_exec_sql(conn, auth_sql(conn, SQL_INSERT), p, 3, NULL);
+  st = store_exec(conn, ST_AUTH_REVOKE, p, 3, NULL);
   if (!st) {
     store_param q[] = { SP_I(now) };
-    st = store_exec_sql(conn, auth_sql(conn, SQL_PURGE), q, 1, NULL);
+    st = store_exec(conn, ST_AUTH_REVOKE_PURGE, q, 1, NULL);
   }
   if (own)
     store_release(s, own);
@@ -70,7 +65,7 @@ doctag_status revoke_check(store_conn *c, const char *family)
   if (!known) {
     store_rows r = { 0 };
     store_param p[] = { SP_T(family) };
-    doctag_status st = store_exec_sql(c, auth_sql(c, SQL_GET), p, 1, &r);
+    doctag_status st = store_exec(c, ST_AUTH_REVOKED, p, 1, &r);
     if (st)
       return st;
     known = r.nrows > 0;

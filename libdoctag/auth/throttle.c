@@ -10,41 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Written once in PostgreSQL's form; auth_sql() gives SQLite's. */
-static const char SQL_PURGE[] = "DELETE FROM login_failures WHERE at < $1";
-static const char SQL_INSERT[] = "INSERT INTO login_failures (id, kind, subject, at) VALUES ($1, $2, $3, $4)";
-static const char SQL_COUNT[] = "SELECT count(*) FROM login_failures WHERE kind = $1 AND subject = $2 AND at > $3";
-/* The failure whose leaving the window brings the count under the maximum. */
-static const char SQL_NTH[] = "SELECT at FROM login_failures WHERE kind = $1 AND subject = $2 AND at > $3"
-                              " ORDER BY at DESC LIMIT 1 OFFSET $4";
-static const char SQL_DELETE_ID[] = "DELETE FROM login_failures WHERE id = $1";
-static const char SQL_CLEAR[] = "DELETE FROM login_failures WHERE kind = $1 AND subject = $2";
-
-const char *auth_sql(const store_conn *c, const char *pg)
-{
-  if (strcmp(c->ops->name, "sqlite") != 0)
-    return pg;
-  /* SQLite's ?N for $N; kept for the store's life (exec_sql caches by address). */
-  static GMutex lock;
-  static GHashTable *lite;
-  g_mutex_lock(&lock);
-  if (!lite)
-    lite = g_hash_table_new(g_direct_hash, g_direct_equal);
-  char *sql = g_hash_table_lookup(lite, pg);
-  if (!sql) {
-    sql = g_strdup(pg);
-    g_strdelimit(sql, "$", '?');
-    g_hash_table_insert(lite, (gpointer)pg, sql);
-  }
-  g_mutex_unlock(&lock);
-  return sql;
-}
-
-static doctag_status run(store_conn *c, const char *pg, const store_param *p, unsigned int n, store_rows *out)
-{
-  return store_exec_sql(c, auth_sql(c, pg), p, n, out);
-}
-
 static void attempt_clear(throttle_attempt *a)
 {
   g_free(a->email_key);
@@ -77,13 +42,13 @@ doctag_status throttle_begin(struct store *s, const char *email, const char *add
   }
   int64_t now = store_now_us(), since = now - (int64_t)THROTTLE_WINDOW_SEC * G_USEC_PER_SEC;
   store_param purge[] = { SP_I(since) };
-  st = run(c, SQL_PURGE, purge, 1, NULL);
+  st = store_exec(c, ST_AUTH_FAIL_PURGE, purge, 1, NULL);
   for (int k = 0; k < 2 && !st; k++) {
     if (!subject(a, k))
       continue;
     a->ids[k] = store_uuid_new();
     store_param p[] = { SP_T(a->ids[k]), SP_T(kinds[k]), SP_T(subject(a, k)), SP_I(now) };
-    st = run(c, SQL_INSERT, p, 4, NULL);
+    st = store_exec(c, ST_AUTH_FAIL_INSERT, p, 4, NULL);
   }
   /* Over the maximum with this attempt: withdraw it, say how long to wait. */
   int64_t wait_us = 0;
@@ -92,7 +57,7 @@ doctag_status throttle_begin(struct store *s, const char *email, const char *add
       continue;
     store_rows r = { 0 };
     store_param p[] = { SP_T(kinds[k]), SP_T(subject(a, k)), SP_I(since) };
-    st = run(c, SQL_COUNT, p, 3, &r);
+    st = store_exec(c, ST_AUTH_FAIL_COUNT, p, 3, &r);
     bool over = !st && r.nrows && store_cell_int(&r, 0, 0) > maxima[k];
     store_rows_clear(&r);
     if (!over)
@@ -100,11 +65,11 @@ doctag_status throttle_begin(struct store *s, const char *email, const char *add
     for (int j = 0; j < 2 && !st; j++)
       if (a->ids[j]) {
         store_param d[] = { SP_T(a->ids[j]) };
-        st = run(c, SQL_DELETE_ID, d, 1, NULL);
+        st = store_exec(c, ST_AUTH_FAIL_DELETE, d, 1, NULL);
         g_clear_pointer(&a->ids[j], g_free);
       }
     store_param q[] = { SP_T(kinds[k]), SP_T(subject(a, k)), SP_I(since), SP_I(maxima[k] - 1) };
-    if (!st && !(st = run(c, SQL_NTH, q, 4, &r)) && r.nrows)
+    if (!st && !(st = store_exec(c, ST_AUTH_FAIL_NTH, q, 4, &r)) && r.nrows)
       wait_us = MAX(wait_us, store_cell_int(&r, 0, 0) + (int64_t)THROTTLE_WINDOW_SEC * G_USEC_PER_SEC - now);
     store_rows_clear(&r);
     if (!wait_us)
@@ -131,10 +96,10 @@ void throttle_succeeded(struct store *s, throttle_attempt *a)
   store_conn *c;
   if (a->email_key && store_acquire(s, &c) == DOCTAG_OK) {
     store_param p[] = { SP_T(kinds[0]), SP_T(a->email_key) };
-    doctag_status st = run(c, SQL_CLEAR, p, 2, NULL);
+    doctag_status st = store_exec(c, ST_AUTH_FAIL_CLEAR, p, 2, NULL);
     if (!st && a->ids[1]) {
       store_param d[] = { SP_T(a->ids[1]) };
-      st = run(c, SQL_DELETE_ID, d, 1, NULL);
+      st = store_exec(c, ST_AUTH_FAIL_DELETE, d, 1, NULL);
     }
     if (st)
       g_warning("doctag: clearing failed logins: %s", doctag_error_last()->message);

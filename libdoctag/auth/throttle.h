@@ -37,9 +37,6 @@ void throttle_failed(struct store *s, throttle_attempt *a);
  * this attempt's address row. */
 void throttle_succeeded(struct store *s, throttle_attempt *a);
 
-/* `pg` (a string literal, $N parameters, portable SQL) in c's dialect. */
-const char *auth_sql(const store_conn *c, const char *pg);
-
 /* Password hashing slots: at most the machine's cores hash at once, across
  * the processes that share the data directory (flock()ed slot files in
  * data_dir/.hash-slots), so a login flood queues instead of taking every

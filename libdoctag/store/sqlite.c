@@ -201,6 +201,17 @@ static const char *const sql_table[ST_COUNT] = {
                  " WHERE job_id = ?1 AND row_index = ?2 AND owner = ?3 AND state = 'claimed'",
   [ST_Q_RELEASE] = "UPDATE queue_items SET state = 'waiting', owner = NULL, lease_until = NULL"
                    " WHERE job_id = ?1 AND row_index = ?2 AND owner = ?3 AND state = 'claimed'",
+  [ST_AUTH_FAIL_PURGE] = "DELETE FROM login_failures WHERE at < ?1",
+  [ST_AUTH_FAIL_INSERT] = "INSERT INTO login_failures (id, kind, subject, at) VALUES (?1, ?2, ?3, ?4)",
+  [ST_AUTH_FAIL_COUNT] = "SELECT count(*) FROM login_failures WHERE kind = ?1 AND subject = ?2 AND at > ?3",
+  [ST_AUTH_FAIL_NTH] = "SELECT at FROM login_failures WHERE kind = ?1 AND subject = ?2 AND at > ?3"
+                       " ORDER BY at DESC LIMIT 1 OFFSET ?4",
+  [ST_AUTH_FAIL_DELETE] = "DELETE FROM login_failures WHERE id = ?1",
+  [ST_AUTH_FAIL_CLEAR] = "DELETE FROM login_failures WHERE kind = ?1 AND subject = ?2",
+  [ST_AUTH_REVOKE] = "INSERT INTO revoked_families (family, revoked_at, expires_at) VALUES (?1, ?2, ?3)"
+                     " ON CONFLICT (family) DO NOTHING",
+  [ST_AUTH_REVOKE_PURGE] = "DELETE FROM revoked_families WHERE expires_at < ?1",
+  [ST_AUTH_REVOKED] = "SELECT 1 FROM revoked_families WHERE family = ?1",
 };
 
 typedef struct sqlite_store {

@@ -123,6 +123,17 @@ typedef enum store_stmt {
   ST_Q_ACTIVE,         /* (user_id) -> job_id, QJOB_COLS of its processing and paused jobs, newest first */
   ST_Q_RENEW,          /* (job_id, row_index, owner, lease_until): only while `owner` holds the claim */
   ST_Q_RELEASE,        /* (job_id, row_index, owner): a claimed item back to waiting, likewise */
+  /* Login throttling (auth/throttle.c): failures per kind ("email" or "addr") and subject. */
+  ST_AUTH_FAIL_PURGE,  /* (before): drops failures older than `before` */
+  ST_AUTH_FAIL_INSERT, /* (id, kind, subject, at) */
+  ST_AUTH_FAIL_COUNT,  /* (kind, subject, after) -> count of failures since `after` */
+  ST_AUTH_FAIL_NTH,    /* (kind, subject, after, n) -> at: the (n+1)-th newest failure since `after` */
+  ST_AUTH_FAIL_DELETE, /* (id) */
+  ST_AUTH_FAIL_CLEAR,  /* (kind, subject): every failure of that subject */
+  /* Revoked token families (auth/revoke.c). */
+  ST_AUTH_REVOKE,      /* (family, revoked_at, expires_at): kept when already revoked */
+  ST_AUTH_REVOKE_PURGE,/* (now): drops revocations that expired */
+  ST_AUTH_REVOKED,     /* (family) -> 1 when revoked */
   ST_COUNT
 } store_stmt;
 
