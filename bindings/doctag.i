@@ -120,6 +120,9 @@ const char *doctag_error_class_doc(int i)
  * are return values already, so the bindings keep one name for each call. */
 %ignore doctag_url_fetch;
 %ignore doctag_terms_from_buffer;
+/* For C front ends that check a flag as they read it; the bindings pass
+ * options to the library, which gives the same rule as an exception. */
+%ignore doctag_process_option_range;
 /* The last error is turned into the exception by the status typemap. */
 %ignore doctag_error_last;
 %ignore doctag_error;

@@ -249,19 +249,19 @@ static int cmd_run_or_submit(const cli_command *cmd, int argc, char **argv, bool
   progress p = { 0 };
   cli_parser ps;
   cli_parse_begin(&ps, cmd, argc, argv);
-  int ch;
+  int ch, rc;
   while ((ch = cli_parse_next(&ps)) != -1) {
     const char *arg = ps.arg;
     switch (ch) {
     case CLI_PARSE_ERROR: return CLI_EXIT_USAGE;
     case 'm': po.model_name = arg; break;
     case 'n':
-      if (!cli_parse_uint(arg, 3, 15, &po.num_tags))
-        return cli_usage_error(cmd, "--num-tags must be a number from 3 to 15 (got '%s')", arg);
+      if ((rc = cli_parse_option(cmd, "num-tags", "num_tags", arg, &po.num_tags)))
+        return rc;
       break;
     case OPT_NUM_PAGES:
-      if (!cli_parse_uint(arg, 1, 10, &po.num_pages))
-        return cli_usage_error(cmd, "--num-pages must be a number from 1 to 10 (got '%s')", arg);
+      if ((rc = cli_parse_option(cmd, "num-pages", "num_pages", arg, &po.num_pages)))
+        return rc;
       break;
     case OPT_OCR:
       if (!cli_parse_ocr(arg, &po.ocr))
@@ -300,7 +300,7 @@ static int cmd_run_or_submit(const cli_command *cmd, int argc, char **argv, bool
   doctag_ctx *ctx = NULL;
   char user[128] = "";
   char *job_id = NULL;
-  int rc = cli_context_user(cmd, &ctx, dir, user, sizeof user);
+  rc = cli_context_user(cmd, &ctx, dir, user, sizeof user);
   if (rc)
     goto out;
 

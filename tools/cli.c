@@ -387,6 +387,17 @@ bool cli_parse_uint(const char *s, unsigned int lo, unsigned int hi, unsigned in
   return true;
 }
 
+int cli_parse_option(const cli_command *cmd, const char *flag, const char *name, const char *arg,
+                     unsigned int *out)
+{
+  unsigned int lo = 0, hi = 0;
+  if (doctag_process_option_range(&lo, &hi, name) != DOCTAG_OK)
+    return cli_error(cmd, "%s", doctag_error_last()->message);
+  if (!cli_parse_uint(arg, lo, hi, out))
+    return cli_usage_error(cmd, "--%s must be a number from %u to %u (got '%s')", flag, lo, hi, arg);
+  return 0;
+}
+
 /* ---- output ------------------------------------------------------------ */
 
 void cli_json_string(FILE *f, const char *s)

@@ -116,6 +116,12 @@ char *cli_join(const char *const *items, size_t n, const char *sep);
 /* Whole number in [lo, hi]. */
 bool cli_parse_uint(const char *s, unsigned int lo, unsigned int hi, unsigned int *out);
 
+/* The value of --FLAG for the library's numeric option `name` ("num_tags",
+ * "num_pages"), checked against the library's own range
+ * (doctag_process_option_range): 0, or a usage error naming the range. */
+int cli_parse_option(const cli_command *cmd, const char *flag, const char *name, const char *arg,
+                     unsigned int *out);
+
 /* ---- output helpers ---- */
 /* Writes s as a JSON string (quotes included). */
 void cli_json_string(FILE *f, const char *s);

@@ -126,7 +126,7 @@ static int parse_run_options(const cli_command *cmd, int argc, char **argv, run_
   c->exclude = calloc((size_t)argc + 1, sizeof *c->exclude);
   cli_parser p;
   cli_parse_begin(&p, cmd, argc, argv);
-  int ch;
+  int ch, rc;
   while ((ch = cli_parse_next(&p)) != -1) {
     const char *arg = p.arg;
     switch (ch) {
@@ -139,12 +139,12 @@ static int parse_run_options(const cli_command *cmd, int argc, char **argv, run_
     case OPT_PASSWORD: c->opts.password = arg; break;
     case 'm': c->opts.model_name = arg; break;
     case 'n':
-      if (!cli_parse_uint(arg, 3, 15, &c->opts.num_tags))
-        return cli_usage_error(cmd, "--num-tags must be a number from 3 to 15 (got '%s')", arg);
+      if ((rc = cli_parse_option(cmd, "num-tags", "num_tags", arg, &c->opts.num_tags)))
+        return rc;
       break;
     case OPT_NUM_PAGES:
-      if (!cli_parse_uint(arg, 1, 10, &c->opts.num_pages))
-        return cli_usage_error(cmd, "--num-pages must be a number from 1 to 10 (got '%s')", arg);
+      if ((rc = cli_parse_option(cmd, "num-pages", "num_pages", arg, &c->opts.num_pages)))
+        return rc;
       break;
     case OPT_PAGES:
       if (!parse_pages(arg, &c->first_page, &c->last_page))
@@ -439,13 +439,14 @@ static int run_documents(const cli_command *cmd, int argc, char **argv, bool tag
   if (tagging && c.last_page) {
     /* A closed range is the pages tagging reads: its length is num_pages,
      * which the library takes from 1 to 10. */
-    unsigned int span = c.last_page - c.first_page + 1;
+    unsigned int span = c.last_page - c.first_page + 1, lo = 1, hi = 1;
+    doctag_process_option_range(&lo, &hi, "num_pages");
     if (c.opts.num_pages && c.opts.num_pages != span)
       rc = cli_usage_error(cmd, "--pages %u-%u reads %u page%s but --num-pages says %u: give one of them",
                            c.first_page, c.last_page, span, span == 1 ? "" : "s", c.opts.num_pages);
-    else if (span > 10)
-      rc = cli_usage_error(cmd, "--pages %u-%u is %u pages; tagging reads 1 to 10 (see --num-pages)",
-                           c.first_page, c.last_page, span);
+    else if (span > hi)
+      rc = cli_usage_error(cmd, "--pages %u-%u is %u pages; tagging reads %u to %u (see --num-pages)",
+                           c.first_page, c.last_page, span, lo, hi);
     c.opts.num_pages = span;
   }
   if (rc)

@@ -112,6 +112,15 @@ typedef struct doctag_tagging_config doctag_tagging_config;
 DOCTAG_API doctag_status doctag_tagging_config_parse(doctag_tagging_config **out, const char *json, size_t len);
 
 /**
+ * The range the library accepts for a numeric member of
+ * doctag_process_options or of a tagging configuration: `name` is
+ * "num_pages" or "num_tags". Sets *lo and *hi (inclusive) and returns
+ * DOCTAG_OK; DOCTAG_EINVAL for any other name. For front ends (the CLI)
+ * that check a value as they read it, so the range is written once.
+ */
+DOCTAG_API doctag_status doctag_process_option_range(unsigned int *lo, unsigned int *hi, const char *name);
+
+/**
  * The options of a parsed configuration. Borrowed, with the strings and
  * arrays it points to: valid until doctag_tagging_config_free(config). Copy
  * the struct to set more members (user_id, file_name...) for a call.

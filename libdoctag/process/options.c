@@ -88,6 +88,18 @@ static doctag_status check_range(const char *where, const uint_range *r, long lo
   return DOCTAG_OK;
 }
 
+DOCTAG_API doctag_status doctag_process_option_range(unsigned int *lo, unsigned int *hi, const char *name)
+{
+  static const uint_range *const ranges[] = { &NUM_PAGES, &NUM_TAGS };
+  for (size_t i = 0; name && i < G_N_ELEMENTS(ranges); i++)
+    if (strcmp(name, ranges[i]->name) == 0) {
+      *lo = ranges[i]->lo;
+      *hi = ranges[i]->hi;
+      return DOCTAG_OK;
+    }
+  return err_set(DOCTAG_EINVAL, "no numeric option named '%s'", name ? name : "(null)");
+}
+
 static doctag_status check_languages(const char *where, const char *languages)
 {
   if (languages && *languages && !g_regex_match_simple(LANGUAGES_PATTERN, languages, 0, 0))

@@ -161,6 +161,35 @@ static void test_struct_options_meet_the_same_check(void **state)
   doctag_ctx_free(ctx);
 }
 
+/* The range a front end checks against is the one the library enforces. */
+static void test_option_ranges_are_the_checks(void **state)
+{
+  (void)state;
+  static const char *const names[] = { "num_pages", "num_tags" };
+  for (size_t i = 0; i < 2; i++) {
+    unsigned int lo = 0, hi = 0;
+    assert_int_equal(doctag_process_option_range(&lo, &hi, names[i]), DOCTAG_OK);
+    assert_true(lo >= 1 && lo <= hi);
+    unsigned int probe[] = { lo - 1, lo, hi, hi + 1 };
+    for (size_t j = 0; j < 4; j++) {
+      doctag_process_options o = DOCTAG_PROCESS_OPTIONS_INIT;
+      if (i == 0)
+        o.num_pages = probe[j];
+      else
+        o.num_tags = probe[j];
+      bool in = probe[j] >= lo && probe[j] <= hi;
+      /* 0 is "the default", accepted whatever the range */
+      assert_int_equal(process_options_check(&o, NULL), in || probe[j] == 0 ? DOCTAG_OK : DOCTAG_EINVAL);
+      if (!in && probe[j])
+        assert_string_equal(doctag_error_last()->field, names[i]);
+    }
+  }
+  unsigned int lo = 7, hi = 7;
+  assert_int_equal(doctag_process_option_range(&lo, &hi, "ocr"), DOCTAG_EINVAL);
+  assert_int_equal(doctag_process_option_range(&lo, &hi, NULL), DOCTAG_EINVAL);
+  assert_int_equal(lo, 7);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -168,6 +197,7 @@ int main(void)
     cmocka_unit_test(test_config_refusals_name_their_field),
     cmocka_unit_test(test_config_inside_a_body),
     cmocka_unit_test(test_struct_options_meet_the_same_check),
+    cmocka_unit_test(test_option_ranges_are_the_checks),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
