@@ -18,8 +18,8 @@ mkdir -p "$build/bench"
 # shellcheck disable=SC2046
 cc -O2 -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -Iinclude -Ilibdoctag \
   bench/store_bench.c "$build/lib/libdoctag_internal.a" \
-  $(pkg-config --cflags --libs poppler-glib glib-2.0 gobject-2.0 cairo tesseract lept libcurl jansson \
-      libpq hiredis libjwt sqlite3 libsodium uuid) -lcsv -lpthread -lm \
+  $(pkg-config --cflags --libs poppler-glib poppler-cpp glib-2.0 gobject-2.0 cairo tesseract lept libcurl jansson \
+      libpq hiredis libjwt sqlite3 libsodium uuid) -lcsv -lpthread -lm -lstdc++ \
   -o "$build/bench/store_bench"
 
 state=""

@@ -11,7 +11,9 @@
 # Usage: bench/tag.sh [CORPUS_DIR]
 #   CORPUS_DIR   default ../shared/corpus, else build/fixtures
 # Environment: DOCTAG_BIN (default build/bin/doctag), RUNS (default 9),
-#   NUM_PAGES (default 3), GOAL (default 1.10).
+#   NUM_PAGES (default 3), GOAL (default 1.10), MEASURE (default time;
+#   "callgrind": instructions counted by valgrind's callgrind, one run per
+#   command, the figure to use on a shared or busy machine).
 # Exit status: 0 goal met, 1 goal missed, 2 cannot run.
 set -euo pipefail
 
@@ -47,11 +49,30 @@ PY
 )
 if [ ${#docs[@]} -eq 0 ]; then echo "tag.sh: no text document of at most $pages pages" >&2; exit 2; fi
 
+measure=${MEASURE:-time}
+case "$measure" in
+  time) ;;
+  callgrind)
+    command -v valgrind >/dev/null || { echo "tag.sh: MEASURE=callgrind needs valgrind" >&2; exit 2; }
+    runs=1 ;;
+  *) echo "tag.sh: MEASURE is time or callgrind, not $measure" >&2; exit 2 ;;
+esac
+
 now() { date +%s%N; }
 # Runs "$@" once, output discarded; prints the elapsed nanoseconds. A failure
 # stops the benchmark: a ratio over failed runs means nothing.
 timed() {
   local t0 t1
+  if [ "$measure" = callgrind ]; then
+    if ! valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" >/dev/null 2>"$work/err"; then
+      echo "tag.sh: failed: $* : $(head -c 300 "$work/err")" >&2
+      exit 2
+    fi
+    # "Collected : N" instructions, in the place of nanoseconds: the
+    # columns read as millions of instructions
+    sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$work/err"
+    return
+  fi
   t0=$(now)
   if ! "$@" >/dev/null 2>"$work/err"; then
     echo "tag.sh: failed: $* : $(head -c 300 "$work/err")" >&2
@@ -62,13 +83,16 @@ timed() {
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-printf '%-40s %12s %12s %7s\n' document "extract ms" "process ms" ratio
+if [ "$measure" = callgrind ]; then unit="Minstr"; else unit="ms"; fi
+printf '%-40s %12s %12s %7s\n' document "extract $unit" "process $unit" ratio
 total_e=0
 total_p=0
 for rel in "${docs[@]}"; do
   f=$corpus/$rel
-  timed "$bin" extract "$f" >/dev/null
-  timed "$bin" process --model local --num-pages "$pages" "$f" >/dev/null
+  if [ "$measure" = time ]; then
+    timed "$bin" extract "$f" >/dev/null
+    timed "$bin" process --model local --num-pages "$pages" "$f" >/dev/null
+  fi
   : >"$work/e"
   : >"$work/p"
   for ((i = 0; i < runs; i++)); do

@@ -116,6 +116,10 @@ const char *doctag_error_class_doc(int i)
 %ignore doctag_ctx_free;
 %ignore doctag_result_free;
 %ignore doctag_strv_free;
+/* Aliases with the out-parameters first (C callers): here out-parameters
+ * are return values already, so the bindings keep one name for each call. */
+%ignore doctag_url_fetch;
+%ignore doctag_terms_from_buffer;
 /* The last error is turned into the exception by the status typemap. */
 %ignore doctag_error_last;
 %ignore doctag_error;

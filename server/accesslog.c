@@ -94,6 +94,8 @@ static uint64_t mix(uint64_t z)
   return z ^ (z >> 31);
 }
 
+static void new_request_id(char *out);
+
 /* The request's id into out (REQUEST_ID_MAX + 1 bytes). */
 static void request_id(struct http_request *req, char *out)
 {
@@ -102,9 +104,7 @@ static void request_id(struct http_request *req, char *out)
     memcpy(out, given, strlen(given) + 1);
     return;
   }
-  uint64_t n = ++lg.id_count;
-  g_snprintf(out, REQUEST_ID_MAX + 1, "%016" G_GINT64_MODIFIER "x%016" G_GINT64_MODIFIER "x",
-             (guint64)mix(lg.id_seed[0] + n), (guint64)(lg.id_seed[1] ^ mix(n)));
+  new_request_id(out);
 }
 
 /* A line being written: a fixed buffer, cut (never overrun) when full. */
@@ -207,8 +207,8 @@ static void put_time(line *l)
   put(l, m, 4);
 }
 
-static void log_line(struct http_request *req, const char *rid, int status, size_t bytes, gint64 us,
-                     const char *user_id, const char *note)
+static void log_line_of(const char *method, const char *path, const char *query, const char *rid, int status,
+                        size_t bytes, gint64 us, const char *user_id, const char *note)
 {
   line l;
   l.n = 0;
@@ -217,12 +217,12 @@ static void log_line(struct http_request *req, const char *rid, int status, size
   puts_(&l, "\",\"request_id\":\"");
   puts_(&l, rid);  /* [A-Za-z0-9._-] only */
   puts_(&l, "\",\"method\":\"");
-  puts_(&l, method_name(req->method));
+  put_escaped(&l, method, 16, NULL);
   puts_(&l, "\",\"path\":\"");
-  put_escaped(&l, req->path ? req->path : "", PATH_MAX_LOGGED, NULL);
-  if (req->query_string && *req->query_string) {
+  put_escaped(&l, path ? path : "", PATH_MAX_LOGGED, NULL);
+  if (query && *query) {
     put(&l, "?", 1);
-    put_query_names(&l, req->query_string);
+    put_query_names(&l, query);
   }
   puts_(&l, "\",\"status\":");
   put_uint(&l, (uint64_t)(status > 0 ? status : 0));
@@ -252,6 +252,33 @@ static void log_line(struct http_request *req, const char *rid, int status, size
     log_flush();
   memcpy(lg.buf + lg.len, l.b, l.n);
   lg.len += l.n;
+}
+
+static void log_line(struct http_request *req, const char *rid, int status, size_t bytes, gint64 us,
+                     const char *user_id, const char *note)
+{
+  log_line_of(method_name(req->method), req->path, req->query_string, rid, status, bytes, us, user_id, note);
+}
+
+static void new_request_id(char *out)
+{
+  uint64_t n = ++lg.id_count;
+  g_snprintf(out, REQUEST_ID_MAX + 1, "%016" G_GINT64_MODIFIER "x%016" G_GINT64_MODIFIER "x",
+             (guint64)mix(lg.id_seed[0] + n), (guint64)(lg.id_seed[1] ^ mix(n)));
+}
+
+void srv_request_done_raw(const char *method, const char *path, const char *query, const char *given_rid,
+                          int status, size_t bytes, char *rid_out)
+{
+  if (srv_request_id_valid(given_rid))
+    memcpy(rid_out, given_rid, strlen(given_rid) + 1);
+  else
+    new_request_id(rid_out);
+  if (lg.on) {
+    log_line_of(method && *method ? method : "-", path, query, rid_out, status, bytes, 0, NULL,
+                "\"answered_before_routing\":true");
+    log_flush();  /* the connection closes now; these are rare */
+  }
 }
 
 void srv_request_done(struct http_request *req, int status, size_t bytes, const char *user_id, const char *note,

@@ -6,7 +6,9 @@
  *    (HTTP_REQ_HEADER_MAX: it silently dropped the rest): 431 (kore reset
  *    the connection, or lost headers);
  *  - a chunked body (kore answers 411): decoded here, within http_body_max,
- *    and handed to kore as the same request with a Content-Length.
+ *    and handed to kore as the same request with a Content-Length;
+ *  - a body slower than http_body_timeout: 408 with a JSON detail and an
+ *    X-Request-ID naming the limit, see body_deadlines().
  *
  * Kore offers no hook between reading and parsing, but a listener's connect
  * callback (`bind HOST PORT doctag_http_connect`) sets a new connection up
@@ -15,6 +17,7 @@
  * connections too (kore resets the netbuf's callback, not c->read). */
 #include "server.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 /* A chunked body being decoded (c->hdlr_extra; kore frees it with the
@@ -39,21 +42,7 @@ static int chunk_wait(struct netbuf *nb)
  * KORE_RESULT_ERROR). Short enough for the socket buffer. */
 static int refuse(struct connection *c, int status, const char *reason, const char *detail)
 {
-  json_t *body = json_pack("{s:s}", "detail", detail);
-  char *text = json_dumps(body, JSON_COMPACT);
-  json_decref(body);
-  char *resp = g_strdup_printf("HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
-                               "Connection: close\r\n\r\n%s", status, reason, strlen(text), text);
-  size_t len = strlen(resp);
-  for (size_t off = 0; off < len;) {
-    ssize_t n = send(c->fd, resp + off, len - off, MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n <= 0)
-      break;
-    off += (size_t)n;
-  }
-  g_free(resp);
-  free(text);
-  return KORE_RESULT_ERROR;
+  return srv_early_answer(c, status, reason, detail);  /* early.c: X-Request-ID and the log line */
 }
 
 static bool header_is(const char *line, size_t len, const char *name)
@@ -258,12 +247,61 @@ static int guarded_read(struct connection *c, size_t *bytes)
   return KORE_RESULT_OK;
 }
 
+/* Kore cuts a body slower than http_body_timeout in its event loop
+ * (http_check_timeout) with an empty 408 and offers no hook there. This
+ * timer, in every worker, answers first, a little before kore's deadline:
+ * a request kore has started (a Content-Length body) gets the contract's
+ * answer through our response path (JSON detail, X-Request-ID, access log);
+ * a chunked body still being decoded here has no request yet and gets the
+ * same answer on the raw socket. Then the connection ends, as kore's would;
+ * if this timer runs late, kore's 408 goes out, rewritten by early.c with
+ * its generic detail. */
+#define BODY_TICK_MS 100
+#define BODY_AHEAD_MS 300
+
+static void body_deadlines(void *arg, uint64_t now)
+{
+  (void)arg;
+  struct connection *c, *next;
+  for (c = TAILQ_FIRST(&connections); c; c = next) {
+    next = TAILQ_NEXT(c, list);
+    if (c->proto != CONN_PROTO_HTTP || c->state != CONN_STATE_ESTABLISHED || !c->http_timeout)
+      continue;
+    if (now + MIN(c->http_timeout, (uint64_t)BODY_AHEAD_MS) < c->http_start + c->http_timeout)
+      continue;
+    /* Only bodies: the same timer cuts slow headers (http_header_timeout),
+     * which kore answers itself. */
+    struct http_request *req = TAILQ_FIRST(&c->http_requests);
+    bool body = req ? (req->flags & HTTP_REQUEST_EXPECT_BODY) != 0 : c->rnb && c->rnb->cb == chunk_wait;
+    if (!body)
+      continue;
+    c->http_timeout = 0;
+    char *detail = g_strdup_printf("Request body not received within %" PRIu64 " seconds (DOCTAG_BODY_TIMEOUT_SEC)",
+                                   (uint64_t)http_body_timeout);
+    if (req) {
+      srv_request_begin();
+      srv_send_detail(req, 408, "%s", detail);
+      net_send_flush(c);
+    } else {
+      refuse(c, 408, "Request Timeout", detail);
+    }
+    g_free(detail);
+    kore_connection_disconnect(c);
+  }
+}
+
 /* The listener's connect callback: kore's HTTP set-up, with our read. */
 void doctag_http_connect(struct connection *c)
 {
+  static bool ticking; /* per worker: this runs in the worker */
+  if (!ticking) {
+    ticking = true;
+    kore_timer_add(body_deadlines, BODY_TICK_MS, NULL, 0);
+  }
   c->proto = CONN_PROTO_HTTP;
   if (http_keepalive_time != 0)
     c->idle_timer.length = http_keepalive_time * 1000;
   net_recv_queue(c, http_header_max, NETBUF_CALL_CB_ALWAYS, http_header_recv);
   c->read = guarded_read;
+  srv_early_wrap(c);  /* kore's own error answers (early.c) */
 }

@@ -310,6 +310,12 @@ void srv_request_done(struct http_request *req, int status, size_t bytes, const 
 /* http_response() with srv_request_done() first: what handlers call for a
  * response that does not go through srv_send(). */
 void srv_respond(struct http_request *req, int status, const void *body, size_t len);
+/* An answer given before any handler ran (kore's parser, http_guard.c):
+ * the access line with `method`, `path` and `query` as far as they were read
+ * (NULL: unknown) and no user, and into rid_out (65 bytes) the request id
+ * (the client's given_rid when valid, else a new one). */
+void srv_request_done_raw(const char *method, const char *path, const char *query, const char *given_rid,
+                          int status, size_t bytes, char *rid_out);
 /* The log note of an auth event about an email: its SHA-256 (of the trimmed,
  * lower-cased address), never the address (g_malloc'd). */
 char *srv_email_note(const char *event, const char *email);
@@ -338,5 +344,15 @@ bool srv_prefers_html(struct http_request *req);
 void srv_webhooks_init(void);
 /* Worker teardown: the thread sends nothing more. */
 void srv_webhooks_stop(void);
+
+/* ---- answers before routing (early.c) ---------------------------------- */
+
+/* Answers {"detail"} with X-Request-ID on the raw socket, logs it, and ends
+ * the connection: returns KORE_RESULT_ERROR for the caller to return. */
+int srv_early_answer(struct connection *c, int status, const char *reason, const char *detail);
+/* Wraps c->write: kore's own error answers (a request line it cannot
+ * parse, a body past http_body_max, a request that timed out ...) leave as
+ * srv_early_answer() answers instead of kore's empty ones. */
+void srv_early_wrap(struct connection *c);
 
 #endif

@@ -169,6 +169,7 @@ static void print_failed_rows(const cli_command *cmd, doctag_ctx *ctx, const cha
     fprintf(stderr, "doctag %s: row %zu%s%s%s failed: %s\n", cmd->name, doctag_job_result_row(job, i) + 2,
             title && *title ? " (" : "", title && *title ? title : "", title && *title ? ")" : "",
             doctag_job_result_error(job, i));
+    cli_path_hint(cmd, doctag_job_result_error(job, i));
   }
   free(order);
   doctag_job_free(job);
@@ -299,9 +300,8 @@ static int cmd_run_or_submit(const cli_command *cmd, int argc, char **argv, bool
   doctag_ctx *ctx = NULL;
   char user[128] = "";
   char *job_id = NULL;
-  int rc = cli_context(cmd, &ctx, dir);
-  free(dir);
-  if (rc || (rc = cli_user(cmd, ctx, user, sizeof user)))
+  int rc = cli_context_user(cmd, &ctx, dir, user, sizeof user);
+  if (rc)
     goto out;
 
   if (resume) {
@@ -321,6 +321,7 @@ static int cmd_run_or_submit(const cli_command *cmd, int argc, char **argv, bool
     doctag_job_options jo;
     doctag_job_options_init(&jo, DOCTAG_JOB_OPTIONS_VERSION);
     jo.process = &po;
+    jo.base_dir = dir;   /* relative local paths are the CSV's, as in a shell */
     char *id = NULL;
     if (doctag_batch_submit_csv(ctx, &id, user, csv, len, &jo)) {
       rc = cli_fail(cmd, input);
@@ -341,6 +342,7 @@ static int cmd_run_or_submit(const cli_command *cmd, int argc, char **argv, bool
   w.opts.threads = threads;
   w.opts.until_job = job_id;
   w.opts.stop = &worker_stop;
+  w.opts.abandon_on_stop = true;   /* ^C gives the document in hand back: --resume takes it at once */
   pthread_t th;
   if (pthread_create(&th, NULL, worker_main, &w) != 0) {
     rc = cli_error(cmd, "cannot start the worker thread");
@@ -350,13 +352,17 @@ static int cmd_run_or_submit(const cli_command *cmd, int argc, char **argv, bool
   p.start = cli_now();
   doctag_job_state state = DOCTAG_JOB_PENDING;
   rc = follow(cmd, ctx, user, job_id, &p, &state);
-  worker_stop = 1; /* the job has ended (or we were interrupted) */
-  if (stop_requested && state != DOCTAG_JOB_COMPLETED && state != DOCTAG_JOB_CANCELLED &&
-      state != DOCTAG_JOB_FAILED) {
-    /* ^C: no new document starts; those in hand get a moment to finish,
-     * then the CSV of what finished is written and we leave. A document
-     * still running is taken up again when the job is resumed. */
+  bool interrupted = stop_requested && state != DOCTAG_JOB_COMPLETED && state != DOCTAG_JOB_CANCELLED &&
+                     state != DOCTAG_JOB_FAILED;
+  /* ^C: paused first, so that no document starts again; then the worker
+   * stops and gives the documents in hand back to the queue (abandon_on_stop),
+   * so that --resume takes them up at once. */
+  if (interrupted)
     doctag_job_pause(ctx, user, job_id);
+  worker_stop = 1; /* the job has ended (or we were interrupted) */
+  if (interrupted) {
+    /* The CSV of what finished is written and we leave, within the grace
+     * whatever the library is still doing. */
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);
     deadline.tv_nsec += INTERRUPT_GRACE_MS * 1000000L;
@@ -404,6 +410,7 @@ static int cmd_run_or_submit(const cli_command *cmd, int argc, char **argv, bool
     rc = CLI_EXIT_PARTIAL;
 out:
   doctag_ctx_free(ctx);
+  free(dir);
   free(job_id);
   free(out_path);
   free(csv);
@@ -445,8 +452,7 @@ static int open_job(const cli_command *cmd, int argc, char **argv, bool *json, c
     return cli_usage_error(cmd, argc - optind ? "one JOB_ID is expected" : "a JOB_ID is required "
                                                                           "('doctag batch list' shows them)");
   *id = argv[optind];
-  int rc = cli_context(cmd, ctx, NULL);
-  return rc ? rc : cli_user(cmd, *ctx, user, usize);
+  return cli_context_user(cmd, ctx, NULL, user, usize);
 }
 
 static int cmd_status(const cli_command *cmd, int argc, char **argv)
@@ -559,9 +565,7 @@ static int cmd_list(const cli_command *cmd, int argc, char **argv)
     return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
   doctag_ctx *ctx = NULL;
   char user[128];
-  int rc = cli_context(cmd, &ctx, NULL);
-  if (!rc)
-    rc = cli_user(cmd, ctx, user, sizeof user);
+  int rc = cli_context_user(cmd, &ctx, NULL, user, sizeof user);
   doctag_job_list *list = NULL;
   if (!rc && doctag_history_jobs(ctx, &list, user, limit, 0, status))
     rc = cli_fail(cmd, "history");
@@ -619,13 +623,12 @@ static int cmd_export(const cli_command *cmd, int argc, char **argv)
       return CLI_EXIT_USAGE;
   }
   if (argc - optind != 1)
-    return cli_usage_error(cmd, argc - optind ? "one JOB_ID is expected" : "a JOB_ID is required");
+    return cli_usage_error(cmd, argc - optind ? "one JOB_ID is expected" : "a JOB_ID is required "
+                                                                          "('doctag batch list' shows them)");
   const char *id = argv[optind];
   doctag_ctx *ctx = NULL;
   char user[128];
-  int rc = cli_context(cmd, &ctx, NULL);
-  if (!rc)
-    rc = cli_user(cmd, ctx, user, sizeof user);
+  int rc = cli_context_user(cmd, &ctx, NULL, user, sizeof user);
   char *csv = NULL;
   size_t len = 0;
   if (!rc && input && !(csv = cli_read_all(input, &len)))
@@ -679,15 +682,17 @@ static const cli_command batch_run = {
   "this machine and writes the result CSV (the input plus generated_tags and tagging_status). Progress "
   "goes to the terminal; every failed row is named with its reason. ^C stops within two seconds: the "
   "rows that finished are written (the others say 'pending') and the command prints how to resume.\n\n"
-  "Local paths (file_source_type local) must be absolute and inside DOCTAG_ALLOWED_ROOTS; unset, the "
-  "CSV's directory and the current directory are allowed.\n\n"
+  "Local paths (file_source_type local) may be relative to the CSV's directory, and must be inside "
+  "DOCTAG_ALLOWED_ROOTS; unset, the CSV's directory and the current directory are allowed (never /: "
+  "run from /, set DOCTAG_ALLOWED_ROOTS).\n\n"
   "Exit status 3 when some rows failed, 1 when all did, 130 when interrupted.",
   run_opts, cmd_run, NULL,
 };
 static const cli_command batch_submit = {
   "batch submit", "[OPTIONS] FILE.csv", "submit a CSV for workers elsewhere; prints the job id",
   "Only submits the CSV and prints the job id, for workers elsewhere ('doctag worker' here or on other "
-  "machines sharing the queue).",
+  "machines sharing the queue). Relative local paths are resolved here, against the CSV's directory; "
+  "the workers need the same files at those paths and allowed by their DOCTAG_ALLOWED_ROOTS.",
   submit_opts, cmd_submit, NULL,
 };
 static const cli_command batch_status = {

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <glib.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -458,29 +459,59 @@ char *cli_read_all(const char *path, size_t *len)
 
 /* ---- context and user -------------------------------------------------- */
 
-int cli_context(const cli_command *cmd, doctag_ctx **ctx, const char *default_roots)
+/* The default root the CLI left out because it was "/" (what it was: "the
+ * current directory" or "the CSV's directory"), for cli_path_hint(). */
+static const char *root_left_out;
+
+/* Appends `dir` to the colon-separated roots unless it resolves to "/". */
+static void add_default_root(GString *roots, const char *dir, const char *what)
+{
+  char *real = dir ? realpath(dir, NULL) : NULL;
+  if (real && !strcmp(real, "/"))
+    root_left_out = what;
+  else if (real)
+    g_string_append_printf(roots, "%s%s", roots->len ? ":" : "", real);
+  free(real);
+}
+
+int cli_context(const cli_command *cmd, doctag_ctx **ctx, const char *csv_dir)
 {
   doctag_config cfg;
   doctag_config_init(&cfg, DOCTAG_CONFIG_VERSION);
   /* The CLI runs as the user, on the user's files: unless the user chose
-   * roots, the current directory (and what the command adds) is allowed.
-   * The server never gets such a default. */
+   * roots, the current directory (and the CSV's) is allowed, but never "/":
+   * run from there (a service's or a container's working directory), that
+   * default would open the whole filesystem to a CSV's rows. The server
+   * never gets such a default. */
   const char *env = getenv("DOCTAG_ALLOWED_ROOTS");
-  char *roots = NULL;
+  GString *roots = g_string_new(NULL);
   if (!env || !*env) {
     char *cwd = getcwd(NULL, 0);
-    size_t need = (cwd ? strlen(cwd) : 0) + (default_roots ? strlen(default_roots) : 0) + 2;
-    roots = malloc(need);
-    if (roots) {
-      snprintf(roots, need, "%s%s%s", default_roots ? default_roots : "", default_roots && cwd ? ":" : "",
-               cwd ? cwd : "");
-      cfg.allowed_roots = roots;
-    }
+    add_default_root(roots, csv_dir, "the CSV's directory");
+    add_default_root(roots, cwd, "the current directory");
     free(cwd);
+    cfg.allowed_roots = roots->str;   /* "" allows nothing */
   }
   doctag_status st = doctag_ctx_new(ctx, &cfg);
-  free(roots);
+  g_string_free(roots, TRUE);
   return st ? cli_fail(cmd, "configuration") : 0;
+}
+
+int cli_context_user(const cli_command *cmd, doctag_ctx **ctx, const char *csv_dir, char *user, size_t usize)
+{
+  int rc = cli_context(cmd, ctx, csv_dir);
+  return rc ? rc : cli_user(cmd, *ctx, user, usize);
+}
+
+void cli_path_hint(const cli_command *cmd, const char *message)
+{
+  static bool told;
+  if (told || !root_left_out || !message || !strstr(message, "Path not allowed"))
+    return;
+  told = true;
+  fprintf(stderr, "doctag %s: %s is /, which the CLI does not allow by default (it would allow every file); "
+          "run it from the files' directory or set DOCTAG_ALLOWED_ROOTS to the directories to read\n",
+          cmd->name, root_left_out);
 }
 
 int cli_user(const cli_command *cmd, doctag_ctx *ctx, char *id, size_t idsize)

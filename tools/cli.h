@@ -126,12 +126,20 @@ void cli_csv_field(FILE *f, const char *s);
 char *cli_read_all(const char *path, size_t *len);
 
 /* The context of a command: DOCTAG_* from the environment; when
- * DOCTAG_ALLOWED_ROOTS is unset, `default_roots` (colon-separated) are the
- * directories local paths may be read from. */
-int cli_context(const cli_command *cmd, doctag_ctx **ctx, const char *default_roots);
+ * DOCTAG_ALLOWED_ROOTS is unset, local paths may be read from the current
+ * directory and `csv_dir` (may be NULL), unless one of them is "/" (left
+ * out: see cli_path_hint()). */
+int cli_context(const cli_command *cmd, doctag_ctx **ctx, const char *csv_dir);
 /* The CLI's own user (created on first use, its id kept in the data
  * directory) for batch jobs and history. */
 int cli_user(const cli_command *cmd, doctag_ctx *ctx, char *id, size_t idsize);
+/* cli_context() then cli_user(): what the batch, history and search
+ * commands start with. */
+int cli_context_user(const cli_command *cmd, doctag_ctx **ctx, const char *csv_dir, char *user, size_t usize);
+/* After an error `message` about a document: when it is a "Path not
+ * allowed" and cli_context() left "/" out of the default roots, says why on
+ * stderr (once per run). */
+void cli_path_hint(const cli_command *cmd, const char *message);
 
 /* Seconds on the monotonic clock. */
 double cli_now(void);

@@ -431,9 +431,8 @@ static int run_documents(const cli_command *cmd, int argc, char **argv, bool tag
   char user[128] = "";
   if (rc)
     goto out;
-  if ((rc = cli_context(cmd, &ctx, NULL)) || (rc = collect_terms(&c, ctx)))
-    goto out;
-  if (c.save && (rc = cli_user(cmd, ctx, user, sizeof user)))
+  if ((rc = c.save ? cli_context_user(cmd, &ctx, NULL, user, sizeof user) : cli_context(cmd, &ctx, NULL)) ||
+      (rc = collect_terms(&c, ctx)))
     goto out;
   if (c.save)
     c.opts.user_id = user;
@@ -524,6 +523,7 @@ static int run_documents(const cli_command *cmd, int argc, char **argv, bool tag
     if (!ok) {
       failed++;
       cli_error(cmd, "%s: %s", name, err);
+      cli_path_hint(cmd, err);
     }
     if (!tagging) {
       if (c.format == CLI_JSON) {

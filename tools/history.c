@@ -111,9 +111,7 @@ static int run_list(const cli_command *cmd, int argc, char **argv, bool search)
   }
   doctag_ctx *ctx = NULL;
   char user[128];
-  int rc = cli_context(cmd, &ctx, NULL);
-  if (!rc)
-    rc = cli_user(cmd, ctx, user, sizeof user);
+  int rc = cli_context_user(cmd, &ctx, NULL, user, sizeof user);
   doctag_document_list *list = NULL;
   if (!rc) {
     doctag_status st = search ? doctag_history_search(ctx, &list, user, query, limit)

@@ -54,7 +54,7 @@ typedef struct doctag_row {
   size_t field_count;
 } doctag_row;
 
-#define DOCTAG_JOB_OPTIONS_VERSION 2
+#define DOCTAG_JOB_OPTIONS_VERSION 3
 
 /**
  * Options of doctag_job_submit(). NULL means defaults. Pointers are borrowed
@@ -79,9 +79,17 @@ typedef struct doctag_job_options {
    * doctag_webhook_secret()); checked by the URL guard at submission
    * (DOCTAG_EURL when refused). NULL: none. */
   const char *webhook_url;
+  /* version 3: the absolute directory that relative local paths (rows of
+   * file_source_type "local" whose file_path does not start with '/') are
+   * resolved against at submission, as a shell would: the CLI passes the
+   * CSV's directory. The resolved path still has to be inside the allowed
+   * roots. NULL: relative paths fail their row with "Relative paths not
+   * supported" (the server's rule: an upload has no directory). A relative
+   * base_dir is DOCTAG_EINVAL. */
+  const char *base_dir;
 } doctag_job_options;
 
-#define DOCTAG_JOB_OPTIONS_INIT { DOCTAG_JOB_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL }
+#define DOCTAG_JOB_OPTIONS_INIT { DOCTAG_JOB_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL, NULL }
 
 /** Sets *opts to defaults for the given version (for bindings). */
 DOCTAG_API doctag_status doctag_job_options_init(doctag_job_options *opts, unsigned int version);
@@ -262,7 +270,7 @@ typedef int (*doctag_event_cb)(const doctag_event_info *event, void *userdata);
 DOCTAG_API doctag_status doctag_job_events(doctag_ctx *ctx, const char *user_id, const char *job_id,
                                            uint64_t after_seq, doctag_event_cb cb, void *userdata);
 
-#define DOCTAG_WORKER_OPTIONS_VERSION 1
+#define DOCTAG_WORKER_OPTIONS_VERSION 2
 
 /** Options of doctag_worker_run(). NULL means defaults. */
 typedef struct doctag_worker_options {
@@ -274,9 +282,14 @@ typedef struct doctag_worker_options {
   const char *name;             /* worker name in the queue; NULL: host:pid:random */
   unsigned int lease_sec;       /* how long an item may go without a heartbeat before another worker
                                  * takes it over (workers of one queue use the same); 0 = 60 */
+  /* version 2: */
+  bool abandon_on_stop;         /* when *stop is set, documents in hand are cancelled at their next
+                                 * page and given back to the queue at once (claimable again, without
+                                 * waiting for their lease), instead of finished: for a program that
+                                 * owns its worker and is interrupted (doctag batch run's ^C) */
 } doctag_worker_options;
 
-#define DOCTAG_WORKER_OPTIONS_INIT { DOCTAG_WORKER_OPTIONS_VERSION, 0, false, NULL, NULL, NULL, 0 }
+#define DOCTAG_WORKER_OPTIONS_INIT { DOCTAG_WORKER_OPTIONS_VERSION, 0, false, NULL, NULL, NULL, 0, false }
 
 /** Sets *opts to defaults for the given version (for bindings). */
 DOCTAG_API doctag_status doctag_worker_options_init(doctag_worker_options *opts, unsigned int version);

@@ -192,9 +192,19 @@ DOCTAG_API doctag_status doctag_extract_url(doctag_ctx *ctx, doctag_result **out
  * *file_name (may be NULL) gets a name from the URL (doctag_free()).
  * Errors: DOCTAG_EINVAL (malformed or non-http URL), DOCTAG_EURL (refused by
  * the guard), DOCTAG_EFETCH, DOCTAG_ELIMIT, DOCTAG_ETIMEOUT, DOCTAG_EPDF.
+ * Deprecated: its out-parameters come last; kept as an alias of
+ * doctag_url_fetch(), which new code calls.
  */
 DOCTAG_API doctag_status doctag_fetch_url(doctag_ctx *ctx, const char *url, const doctag_process_options *opts,
                                           void **data, size_t *len, char **file_name);
+
+/**
+ * doctag_fetch_url() with its out-parameters first, as every other call of
+ * the ABI has them (STYLE.md): the same download, guard, caps, ownership and
+ * errors. New code calls this one; doctag_fetch_url() stays as its alias.
+ */
+DOCTAG_API doctag_status doctag_url_fetch(doctag_ctx *ctx, void **data, size_t *len, char **file_name,
+                                          const char *url, const doctag_process_options *opts);
 
 /**
  * Parses an exclusion or vocabulary list: text with one term per line or
@@ -202,9 +212,21 @@ DOCTAG_API doctag_status doctag_fetch_url(doctag_ctx *ctx, const char *url, cons
  * "%PDF-" header) whose extracted text is read the same way. Terms are
  * lower-cased and trimmed. *terms is a newly allocated NULL-terminated array
  * (release with doctag_strv_free()); *count (may be NULL) gets its length.
+ * Errors: DOCTAG_EINVAL (terms NULL, data NULL with a length, neither UTF-8
+ * nor a PDF, a PDF without a context), and those of doctag_extract_buffer()
+ * for a PDF. Deprecated: its out-parameters come last; kept as an alias of
+ * doctag_terms_from_buffer(), which new code calls.
  */
 DOCTAG_API doctag_status doctag_terms_parse(doctag_ctx *ctx, const void *data, size_t len,
                                             char ***terms, size_t *count);
+
+/**
+ * doctag_terms_parse() with its out-parameters first (STYLE.md): the same
+ * parsing, ownership and errors. New code calls this one;
+ * doctag_terms_parse() stays as its alias. `ctx` is needed only for a PDF.
+ */
+DOCTAG_API doctag_status doctag_terms_from_buffer(doctag_ctx *ctx, char ***terms, size_t *count,
+                                                  const void *data, size_t len);
 
 /** Releases a NULL-terminated string array the library returned. NULL is fine. */
 DOCTAG_API void doctag_strv_free(char **v);

@@ -17,7 +17,7 @@
 /* base64url of 32 bytes, no padding */
 #define REFRESH_LEN 43
 
-doctag_status doctag_session_options_init(doctag_session_options *opts, unsigned int version)
+DOCTAG_API doctag_status doctag_session_options_init(doctag_session_options *opts, unsigned int version)
 {
   err_clear();
   if (!opts)
@@ -45,7 +45,7 @@ doctag_user *auth_user_from_row(const store_rows *r, unsigned int row)
   return u;
 }
 
-void doctag_user_free(doctag_user *u)
+DOCTAG_API void doctag_user_free(doctag_user *u)
 {
   if (!u)
     return;
@@ -56,12 +56,12 @@ void doctag_user_free(doctag_user *u)
   g_free(u);
 }
 
-const char *doctag_user_id(const doctag_user *u) { return u ? u->id : NULL; }
-const char *doctag_user_email(const doctag_user *u) { return u ? u->email : NULL; }
-const char *doctag_user_full_name(const doctag_user *u) { return u ? u->full_name : NULL; }
-bool doctag_user_is_active(const doctag_user *u) { return u && u->is_active; }
-bool doctag_user_is_verified(const doctag_user *u) { return u && u->is_verified; }
-const char *doctag_user_created_at(const doctag_user *u) { return u ? u->created_at : NULL; }
+DOCTAG_API const char *doctag_user_id(const doctag_user *u) { return u ? u->id : NULL; }
+DOCTAG_API const char *doctag_user_email(const doctag_user *u) { return u ? u->email : NULL; }
+DOCTAG_API const char *doctag_user_full_name(const doctag_user *u) { return u ? u->full_name : NULL; }
+DOCTAG_API bool doctag_user_is_active(const doctag_user *u) { return u && u->is_active; }
+DOCTAG_API bool doctag_user_is_verified(const doctag_user *u) { return u && u->is_verified; }
+DOCTAG_API const char *doctag_user_created_at(const doctag_user *u) { return u ? u->created_at : NULL; }
 
 static json_t *user_json(const doctag_user *u)
 {
@@ -77,7 +77,7 @@ static json_t *tokens_json(const doctag_tokens *t)
 }
 
 
-doctag_status doctag_user_to_json(const doctag_user *u, char **json)
+DOCTAG_API doctag_status doctag_user_to_json(const doctag_user *u, char **json)
 {
   err_clear();
   if (!json)
@@ -88,7 +88,7 @@ doctag_status doctag_user_to_json(const doctag_user *u, char **json)
   return json_out_take(user_json(u), json);
 }
 
-void doctag_tokens_free(doctag_tokens *t)
+DOCTAG_API void doctag_tokens_free(doctag_tokens *t)
 {
   if (!t)
     return;
@@ -99,12 +99,12 @@ void doctag_tokens_free(doctag_tokens *t)
   g_free(t);
 }
 
-const char *doctag_tokens_access(const doctag_tokens *t) { return t ? t->access : NULL; }
-const char *doctag_tokens_refresh(const doctag_tokens *t) { return t ? t->refresh : NULL; }
-const char *doctag_tokens_type(const doctag_tokens *t) { return t ? "bearer" : NULL; }
-unsigned int doctag_tokens_expires_in(const doctag_tokens *t) { return t ? t->expires_in : 0; }
+DOCTAG_API const char *doctag_tokens_access(const doctag_tokens *t) { return t ? t->access : NULL; }
+DOCTAG_API const char *doctag_tokens_refresh(const doctag_tokens *t) { return t ? t->refresh : NULL; }
+DOCTAG_API const char *doctag_tokens_type(const doctag_tokens *t) { return t ? "bearer" : NULL; }
+DOCTAG_API unsigned int doctag_tokens_expires_in(const doctag_tokens *t) { return t ? t->expires_in : 0; }
 
-doctag_status doctag_tokens_to_json(const doctag_tokens *t, char **json)
+DOCTAG_API doctag_status doctag_tokens_to_json(const doctag_tokens *t, char **json)
 {
   err_clear();
   if (!json)
@@ -115,7 +115,7 @@ doctag_status doctag_tokens_to_json(const doctag_tokens *t, char **json)
   return json_out_take(tokens_json(t), json);
 }
 
-doctag_status doctag_auth_login_to_json(const doctag_user *u, const doctag_tokens *t, char **json)
+DOCTAG_API doctag_status doctag_auth_login_to_json(const doctag_user *u, const doctag_tokens *t, char **json)
 {
   err_clear();
   if (!json)
@@ -302,8 +302,8 @@ static doctag_status check_opts(const doctag_session_options *opts)
 
 /* ---- the calls ---- */
 
-doctag_status doctag_auth_register(doctag_ctx *ctx, doctag_user **out, const char *email,
-                                   const char *password, const char *full_name)
+DOCTAG_API doctag_status doctag_auth_register(doctag_ctx *ctx, doctag_user **out, const char *email,
+                                              const char *password, const char *full_name)
 {
   err_clear();
   if (out)
@@ -367,8 +367,8 @@ doctag_status doctag_auth_register(doctag_ctx *ctx, doctag_user **out, const cha
   return st;
 }
 
-doctag_status doctag_auth_login(doctag_ctx *ctx, doctag_user **user, doctag_tokens **tokens,
-                                const char *email, const char *password, const doctag_session_options *opts)
+DOCTAG_API doctag_status doctag_auth_login(doctag_ctx *ctx, doctag_user **user, doctag_tokens **tokens,
+                                           const char *email, const char *password, const doctag_session_options *opts)
 {
   err_clear();
   if (user)
@@ -454,8 +454,8 @@ doctag_status doctag_auth_login(doctag_ctx *ctx, doctag_user **user, doctag_toke
   return DOCTAG_OK;
 }
 
-doctag_status doctag_auth_refresh(doctag_ctx *ctx, doctag_tokens **out, const char *refresh_token,
-                                  const doctag_session_options *opts)
+DOCTAG_API doctag_status doctag_auth_refresh(doctag_ctx *ctx, doctag_tokens **out, const char *refresh_token,
+                                             const doctag_session_options *opts)
 {
   err_clear();
   if (out)
@@ -536,7 +536,7 @@ doctag_status doctag_auth_refresh(doctag_ctx *ctx, doctag_tokens **out, const ch
   return DOCTAG_OK;
 }
 
-doctag_status doctag_auth_logout(doctag_ctx *ctx, const char *refresh_token, bool *revoked)
+DOCTAG_API doctag_status doctag_auth_logout(doctag_ctx *ctx, const char *refresh_token, bool *revoked)
 {
   err_clear();
   if (revoked)
@@ -601,7 +601,7 @@ static doctag_status token_subject(doctag_ctx *ctx, const char *token, struct st
   return st;
 }
 
-doctag_status doctag_auth_verify(doctag_ctx *ctx, doctag_user **out, const char *access_token)
+DOCTAG_API doctag_status doctag_auth_verify(doctag_ctx *ctx, doctag_user **out, const char *access_token)
 {
   err_clear();
   if (out)
@@ -635,7 +635,7 @@ doctag_status doctag_auth_verify(doctag_ctx *ctx, doctag_user **out, const char 
   return st;
 }
 
-doctag_status doctag_auth_token_subject(doctag_ctx *ctx, char **user_id, const char *access_token)
+DOCTAG_API doctag_status doctag_auth_token_subject(doctag_ctx *ctx, char **user_id, const char *access_token)
 {
   err_clear();
   if (user_id)
@@ -646,7 +646,7 @@ doctag_status doctag_auth_token_subject(doctag_ctx *ctx, char **user_id, const c
   return token_subject(ctx, access_token, &s, user_id);
 }
 
-doctag_status doctag_auth_user(doctag_ctx *ctx, doctag_user **out, const char *user_id)
+DOCTAG_API doctag_status doctag_auth_user(doctag_ctx *ctx, doctag_user **out, const char *user_id)
 {
   err_clear();
   if (out)
@@ -660,7 +660,7 @@ doctag_status doctag_auth_user(doctag_ctx *ctx, doctag_user **out, const char *u
   return load_user_on(s, NULL, user_id, DOCTAG_ENOTFOUND, "User not found", out);
 }
 
-doctag_status doctag_auth_set_active(doctag_ctx *ctx, const char *user_id, bool active)
+DOCTAG_API doctag_status doctag_auth_set_active(doctag_ctx *ctx, const char *user_id, bool active)
 {
   err_clear();
   if (!ctx)

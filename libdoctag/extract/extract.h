@@ -60,7 +60,4 @@ void extract_doc_clear(extract_doc *doc);
  * without extension, else "Untitled". Newly allocated (g_malloc). */
 char *extract_title(const char *meta_title, const char *first_text, const char *file_name);
 
-/* Language of a text from its Unicode scripts: "eng", "hin", "hin+eng", "". */
-const char *extract_detect_language(const char *text, size_t len);
-
 #endif

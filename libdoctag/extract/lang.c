@@ -58,13 +58,6 @@ const char *lang_from_counts(const lang_counts *c)
   return c->deva > c->latin ? "hin" : "eng";
 }
 
-const char *extract_detect_language(const char *text, size_t len)
-{
-  lang_counts c = { 0 };
-  lang_count(text, len, &c);
-  return lang_from_counts(&c);
-}
-
 /* Tesseract's languages for the scripts OSD names, written once. A page is
  * read with the first installed language of its script; when none is, the
  * page says which package would read it (the first language's). More are a

@@ -293,8 +293,8 @@ static doctag_job_list *job_list_new(unsigned int limit, unsigned int offset)
   return l;
 }
 
-doctag_status doctag_history_jobs(doctag_ctx *ctx, doctag_job_list **out, const char *user_id,
-                                  unsigned int limit, unsigned int offset, const char *status)
+DOCTAG_API doctag_status doctag_history_jobs(doctag_ctx *ctx, doctag_job_list **out, const char *user_id,
+                                             unsigned int limit, unsigned int offset, const char *status)
 {
   err_clear();
   if (out)
@@ -319,10 +319,10 @@ doctag_status doctag_history_jobs(doctag_ctx *ctx, doctag_job_list **out, const 
   return DOCTAG_OK;
 }
 
-size_t doctag_job_list_count(const doctag_job_list *l) { return l ? records_count(&l->jobs) : 0; }
-uint64_t doctag_job_list_total(const doctag_job_list *l) { return l ? l->total : 0; }
+DOCTAG_API size_t doctag_job_list_count(const doctag_job_list *l) { return l ? records_count(&l->jobs) : 0; }
+DOCTAG_API uint64_t doctag_job_list_total(const doctag_job_list *l) { return l ? l->total : 0; }
 
-const doctag_job_record *doctag_job_list_at(const doctag_job_list *l, size_t i)
+DOCTAG_API const doctag_job_record *doctag_job_list_at(const doctag_job_list *l, size_t i)
 {
   return l ? records_at(&l->jobs, i) : NULL;
 }
@@ -335,7 +335,7 @@ static json_t *jobs_array(const records *jobs)
   return a;
 }
 
-doctag_status doctag_job_list_to_json(const doctag_job_list *l, char **json)
+DOCTAG_API doctag_status doctag_job_list_to_json(const doctag_job_list *l, char **json)
 {
   JSON_ARGS(l);
   return json_out_take(json_pack("{s:o, s:I, s:I, s:I}", "jobs", jobs_array(&l->jobs), "total", (json_int_t)l->total,
@@ -343,7 +343,7 @@ doctag_status doctag_job_list_to_json(const doctag_job_list *l, char **json)
               json);
 }
 
-void doctag_job_list_free(doctag_job_list *l)
+DOCTAG_API void doctag_job_list_free(doctag_job_list *l)
 {
   if (!l)
     return;
@@ -356,8 +356,8 @@ struct doctag_job_detail {
   doctag_job_record job;
 };
 
-doctag_status doctag_history_job(doctag_ctx *ctx, doctag_job_detail **out, const char *user_id,
-                                 const char *job_id)
+DOCTAG_API doctag_status doctag_history_job(doctag_ctx *ctx, doctag_job_detail **out, const char *user_id,
+                                            const char *job_id)
 {
   err_clear();
   if (out)
@@ -389,10 +389,13 @@ doctag_status doctag_history_job(doctag_ctx *ctx, doctag_job_detail **out, const
   return DOCTAG_OK;
 }
 
-const doctag_job_record *doctag_job_detail_job(const doctag_job_detail *d) { return d ? &d->job : NULL; }
-size_t doctag_job_detail_document_count(const doctag_job_detail *d) { return d ? records_count(&d->docs) : 0; }
+DOCTAG_API const doctag_job_record *doctag_job_detail_job(const doctag_job_detail *d) { return d ? &d->job : NULL; }
+DOCTAG_API size_t doctag_job_detail_document_count(const doctag_job_detail *d)
+{
+  return d ? records_count(&d->docs) : 0;
+}
 
-const doctag_document_record *doctag_job_detail_document_at(const doctag_job_detail *d, size_t i)
+DOCTAG_API const doctag_document_record *doctag_job_detail_document_at(const doctag_job_detail *d, size_t i)
 {
   return d ? records_at(&d->docs, i) : NULL;
 }
@@ -405,7 +408,7 @@ static json_t *docs_array(const records *docs)
   return a;
 }
 
-doctag_status doctag_job_detail_to_json(const doctag_job_detail *d, char **json)
+DOCTAG_API doctag_status doctag_job_detail_to_json(const doctag_job_detail *d, char **json)
 {
   JSON_ARGS(d);
   json_t *o = job_json(&d->job, true);
@@ -413,7 +416,7 @@ doctag_status doctag_job_detail_to_json(const doctag_job_detail *d, char **json)
   return json_out_take(o, json);
 }
 
-void doctag_job_detail_free(doctag_job_detail *d)
+DOCTAG_API void doctag_job_detail_free(doctag_job_detail *d)
 {
   if (!d)
     return;
@@ -421,7 +424,7 @@ void doctag_job_detail_free(doctag_job_detail *d)
   g_free(d);
 }
 
-doctag_status doctag_history_job_delete(doctag_ctx *ctx, const char *user_id, const char *job_id)
+DOCTAG_API doctag_status doctag_history_job_delete(doctag_ctx *ctx, const char *user_id, const char *job_id)
 {
   err_clear();
   struct store *s;
@@ -476,8 +479,8 @@ static doctag_document_list *doc_list_new(void)
   return l;
 }
 
-doctag_status doctag_history_documents(doctag_ctx *ctx, doctag_document_list **out, const char *user_id,
-                                       unsigned int limit, unsigned int offset)
+DOCTAG_API doctag_status doctag_history_documents(doctag_ctx *ctx, doctag_document_list **out, const char *user_id,
+                                                  unsigned int limit, unsigned int offset)
 {
   err_clear();
   if (out)
@@ -506,8 +509,8 @@ doctag_status doctag_history_documents(doctag_ctx *ctx, doctag_document_list **o
   return DOCTAG_OK;
 }
 
-doctag_status doctag_history_search(doctag_ctx *ctx, doctag_document_list **out, const char *user_id,
-                                    const char *query, unsigned int limit)
+DOCTAG_API doctag_status doctag_history_search(doctag_ctx *ctx, doctag_document_list **out, const char *user_id,
+                                               const char *query, unsigned int limit)
 {
   err_clear();
   if (out)
@@ -546,21 +549,21 @@ doctag_status doctag_history_search(doctag_ctx *ctx, doctag_document_list **out,
   return DOCTAG_OK;
 }
 
-size_t doctag_document_list_count(const doctag_document_list *l) { return l ? records_count(&l->docs) : 0; }
-uint64_t doctag_document_list_total(const doctag_document_list *l) { return l ? l->total : 0; }
+DOCTAG_API size_t doctag_document_list_count(const doctag_document_list *l) { return l ? records_count(&l->docs) : 0; }
+DOCTAG_API uint64_t doctag_document_list_total(const doctag_document_list *l) { return l ? l->total : 0; }
 
-const doctag_document_record *doctag_document_list_at(const doctag_document_list *l, size_t i)
+DOCTAG_API const doctag_document_record *doctag_document_list_at(const doctag_document_list *l, size_t i)
 {
   return l ? records_at(&l->docs, i) : NULL;
 }
 
-doctag_status doctag_document_list_to_json(const doctag_document_list *l, char **json)
+DOCTAG_API doctag_status doctag_document_list_to_json(const doctag_document_list *l, char **json)
 {
   JSON_ARGS(l);
   return json_out_take(json_pack("{s:o, s:I}", "documents", docs_array(&l->docs), "total", (json_int_t)l->total), json);
 }
 
-void doctag_document_list_free(doctag_document_list *l)
+DOCTAG_API void doctag_document_list_free(doctag_document_list *l)
 {
   if (!l)
     return;
@@ -574,8 +577,8 @@ struct doctag_document_detail {
   bool has_size;
 };
 
-doctag_status doctag_history_document(doctag_ctx *ctx, doctag_document_detail **out, const char *user_id,
-                                      const char *document_id)
+DOCTAG_API doctag_status doctag_history_document(doctag_ctx *ctx, doctag_document_detail **out, const char *user_id,
+                                                 const char *document_id)
 {
   err_clear();
   if (out)
@@ -615,18 +618,18 @@ doctag_status doctag_history_document(doctag_ctx *ctx, doctag_document_detail **
   return DOCTAG_OK;
 }
 
-const doctag_document_record *doctag_document_detail_record(const doctag_document_detail *d)
+DOCTAG_API const doctag_document_record *doctag_document_detail_record(const doctag_document_detail *d)
 {
   return d ? &d->doc : NULL;
 }
 
-doctag_status doctag_document_detail_to_json(const doctag_document_detail *d, char **json)
+DOCTAG_API doctag_status doctag_document_detail_to_json(const doctag_document_detail *d, char **json)
 {
   JSON_ARGS(d);
   return json_out_take(doc_json(&d->doc, true, d->has_size), json);
 }
 
-void doctag_document_detail_free(doctag_document_detail *d)
+DOCTAG_API void doctag_document_detail_free(doctag_document_detail *d)
 {
   if (!d)
     return;
@@ -655,7 +658,7 @@ struct doctag_stats {
   doctag_job_list *recent;
 };
 
-doctag_status doctag_history_stats(doctag_ctx *ctx, doctag_stats **out, const char *user_id)
+DOCTAG_API doctag_status doctag_history_stats(doctag_ctx *ctx, doctag_stats **out, const char *user_id)
 {
   err_clear();
   if (out)
@@ -694,13 +697,13 @@ doctag_status doctag_history_stats(doctag_ctx *ctx, doctag_stats **out, const ch
   return DOCTAG_OK;
 }
 
-uint64_t doctag_stats_total_jobs(const doctag_stats *x) { return x ? x->total_jobs : 0; }
-uint64_t doctag_stats_total_documents(const doctag_stats *x) { return x ? x->total_documents : 0; }
-uint64_t doctag_stats_documents_processed(const doctag_stats *x) { return x ? x->processed : 0; }
-uint64_t doctag_stats_documents_failed(const doctag_stats *x) { return x ? x->failed : 0; }
-size_t doctag_stats_status_count(const doctag_stats *x) { return x ? records_count(&x->by_status) : 0; }
+DOCTAG_API uint64_t doctag_stats_total_jobs(const doctag_stats *x) { return x ? x->total_jobs : 0; }
+DOCTAG_API uint64_t doctag_stats_total_documents(const doctag_stats *x) { return x ? x->total_documents : 0; }
+DOCTAG_API uint64_t doctag_stats_documents_processed(const doctag_stats *x) { return x ? x->processed : 0; }
+DOCTAG_API uint64_t doctag_stats_documents_failed(const doctag_stats *x) { return x ? x->failed : 0; }
+DOCTAG_API size_t doctag_stats_status_count(const doctag_stats *x) { return x ? records_count(&x->by_status) : 0; }
 
-doctag_status doctag_stats_status_at(const doctag_stats *x, size_t i, const char **status, uint64_t *count)
+DOCTAG_API doctag_status doctag_stats_status_at(const doctag_stats *x, size_t i, const char **status, uint64_t *count)
 {
   err_clear();
   const status_count *c = x ? records_at(&x->by_status, i) : NULL;
@@ -713,14 +716,14 @@ doctag_status doctag_stats_status_at(const doctag_stats *x, size_t i, const char
   return DOCTAG_OK;
 }
 
-size_t doctag_stats_recent_count(const doctag_stats *x) { return x ? doctag_job_list_count(x->recent) : 0; }
+DOCTAG_API size_t doctag_stats_recent_count(const doctag_stats *x) { return x ? doctag_job_list_count(x->recent) : 0; }
 
-const doctag_job_record *doctag_stats_recent_at(const doctag_stats *x, size_t i)
+DOCTAG_API const doctag_job_record *doctag_stats_recent_at(const doctag_stats *x, size_t i)
 {
   return x ? doctag_job_list_at(x->recent, i) : NULL;
 }
 
-doctag_status doctag_stats_to_json(const doctag_stats *x, char **json)
+DOCTAG_API doctag_status doctag_stats_to_json(const doctag_stats *x, char **json)
 {
   JSON_ARGS(x);
   json_t *by = json_object();
@@ -735,7 +738,7 @@ doctag_status doctag_stats_to_json(const doctag_stats *x, char **json)
               json);
 }
 
-void doctag_stats_free(doctag_stats *x)
+DOCTAG_API void doctag_stats_free(doctag_stats *x)
 {
   if (!x)
     return;
@@ -759,41 +762,41 @@ void doctag_stats_free(doctag_stats *x)
     return st_;                                     \
   } while (0)
 
-doctag_status doctag_history_jobs_json(doctag_ctx *ctx, const char *user_id, unsigned int limit,
-                                       unsigned int offset, const char *status, char **json)
+DOCTAG_API doctag_status doctag_history_jobs_json(doctag_ctx *ctx, const char *user_id, unsigned int limit,
+                                                  unsigned int offset, const char *status, char **json)
 {
   ONE_STEP(doctag_history_jobs(ctx, &obj, user_id, limit, offset, status), doctag_job_list,
            doctag_job_list_to_json, doctag_job_list_free);
 }
 
-doctag_status doctag_history_job_json(doctag_ctx *ctx, const char *user_id, const char *job_id, char **json)
+DOCTAG_API doctag_status doctag_history_job_json(doctag_ctx *ctx, const char *user_id, const char *job_id, char **json)
 {
   ONE_STEP(doctag_history_job(ctx, &obj, user_id, job_id), doctag_job_detail, doctag_job_detail_to_json,
            doctag_job_detail_free);
 }
 
-doctag_status doctag_history_documents_json(doctag_ctx *ctx, const char *user_id, unsigned int limit,
-                                            unsigned int offset, char **json)
+DOCTAG_API doctag_status doctag_history_documents_json(doctag_ctx *ctx, const char *user_id, unsigned int limit,
+                                                       unsigned int offset, char **json)
 {
   ONE_STEP(doctag_history_documents(ctx, &obj, user_id, limit, offset), doctag_document_list,
            doctag_document_list_to_json, doctag_document_list_free);
 }
 
-doctag_status doctag_history_search_json(doctag_ctx *ctx, const char *user_id, const char *query,
-                                         unsigned int limit, char **json)
+DOCTAG_API doctag_status doctag_history_search_json(doctag_ctx *ctx, const char *user_id, const char *query,
+                                                    unsigned int limit, char **json)
 {
   ONE_STEP(doctag_history_search(ctx, &obj, user_id, query, limit), doctag_document_list,
            doctag_document_list_to_json, doctag_document_list_free);
 }
 
-doctag_status doctag_history_document_json(doctag_ctx *ctx, const char *user_id, const char *document_id,
-                                           char **json)
+DOCTAG_API doctag_status doctag_history_document_json(doctag_ctx *ctx, const char *user_id, const char *document_id,
+                                                      char **json)
 {
   ONE_STEP(doctag_history_document(ctx, &obj, user_id, document_id), doctag_document_detail,
            doctag_document_detail_to_json, doctag_document_detail_free);
 }
 
-doctag_status doctag_history_stats_json(doctag_ctx *ctx, const char *user_id, char **json)
+DOCTAG_API doctag_status doctag_history_stats_json(doctag_ctx *ctx, const char *user_id, char **json)
 {
   ONE_STEP(doctag_history_stats(ctx, &obj, user_id), doctag_stats, doctag_stats_to_json, doctag_stats_free);
 }

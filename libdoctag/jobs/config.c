@@ -43,6 +43,21 @@ char *job_row_payload(const doctag_row *row, const doctag_field *mapping, size_t
   return s;
 }
 
+void job_payload_resolve(char **payload, const char *base_dir)
+{
+  json_t *o = json_loads(*payload, 0, NULL);
+  const char *type = json_string_value(json_object_get(o, "file_source_type"));
+  const char *path = json_string_value(json_object_get(o, "file_path"));
+  if (type && path && *path && path[0] != '/' && !g_ascii_strcasecmp(type, "local")) {
+    char *abs = g_build_filename(base_dir, path, NULL);
+    json_object_set_new(o, "file_path", json_string(abs));
+    g_free(abs);
+    g_free(*payload);
+    *payload = jobs_json_dump(o);
+  }
+  json_decref(o);
+}
+
 char *jobs_json_dump(json_t *o)
 {
   char *g = json_out_dump(o);

@@ -47,6 +47,9 @@ struct doctag_active_jobs {
 extern const char *const job_row_fields[6];
 /* A row with the column mapping applied, as the JSON payload of its item. */
 char *job_row_payload(const doctag_row *row, const doctag_field *mapping, size_t mapping_count);
+/* A payload of a local source whose file_path is relative gets it joined to
+ * `base_dir` (absolute); *payload is replaced (g_free'd). Others unchanged. */
+void job_payload_resolve(char **payload, const char *base_dir);
 
 /* Creates the job in history and in the queue (the body of
  * doctag_job_submit once the rows are payloads). */

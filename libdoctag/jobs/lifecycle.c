@@ -25,8 +25,10 @@ DOCTAG_API doctag_status doctag_job_options_init(doctag_job_options *opts, unsig
     return err_set(DOCTAG_EINVAL, "unsupported doctag_job_options version %u (this library knows up to %u)", version,
                    DOCTAG_JOB_OPTIONS_VERSION);
   doctag_job_options init = DOCTAG_JOB_OPTIONS_INIT;
-  /* A version-1 caller's struct ends before webhook_url. */
-  memcpy(opts, &init, version == 1 ? offsetof(doctag_job_options, webhook_url) : sizeof init);
+  /* An older caller's struct ends before the members appended since. */
+  memcpy(opts, &init, version == 1   ? offsetof(doctag_job_options, webhook_url)
+                      : version == 2 ? offsetof(doctag_job_options, base_dir)
+                                     : sizeof init);
   opts->version = version;
   return DOCTAG_OK;
 }
@@ -233,6 +235,10 @@ doctag_status jobs_submit_payloads(doctag_ctx *ctx, char **job_id, const char *u
   doctag_status st = process_options_check(&popts, NULL);
   if (st)
     return st;
+  /* strict without a key would fail every row: refuse the job instead */
+  const char *key;
+  if ((st = process_llm_key(ctx, &popts, &key)))
+    return st;
   queue *q;
   if ((st = queue_get(ctx, &q)))
     return st;
@@ -240,6 +246,13 @@ doctag_status jobs_submit_payloads(doctag_ctx *ctx, char **job_id, const char *u
   const char *webhook = opts->version >= 2 && opts->webhook_url && *opts->webhook_url ? opts->webhook_url : NULL;
   if (webhook && (st = webhook_check_url(ctx, webhook)))
     return st;
+  const char *base = opts->version >= 3 && opts->base_dir && *opts->base_dir ? opts->base_dir : NULL;
+  if (base && base[0] != '/')
+    return err_set_field(DOCTAG_EINVAL, "base_dir", "value_error", "must be an absolute directory (got \"%.60s\")",
+                         base);
+  if (base)
+    for (guint i = 0; i < payloads->len; i++)
+      job_payload_resolve((char **)&payloads->pdata[i], base);
 
   char *config = process_config_json(&popts);
   char *id = NULL;
@@ -398,6 +411,9 @@ DOCTAG_API doctag_status doctag_job_submit_json(doctag_ctx *ctx, char **response
     g_ptr_array_add(payloads, job_row_payload(&row, (const doctag_field *)mapping->data, mapping->len));
     g_array_free(fields, TRUE);
     g_ptr_array_free(texts, TRUE);
+    /* The row is in its payload now: its parsed object goes, so a large
+     * batch holds each row once rather than twice. */
+    json_array_set_new(docs, i, json_null());
   }
   doctag_job_options jo = DOCTAG_JOB_OPTIONS_INIT;
   jo.process = &cfg.opts;

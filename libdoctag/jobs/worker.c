@@ -33,10 +33,12 @@ typedef struct worker {
   bool once;
   char *until_job;
   const volatile int *stop;
+  bool abandon_on_stop;      /* *stop cancels the documents in hand and releases them */
   gint quit;                 /* atomic */
   GMutex lock;
   GCond wake;
   GPtrArray *inflight;       /* queue_item* being processed (borrowed) */
+  GPtrArray *released;       /* abandon_on_stop: items in hand given back on stop (borrowed) */
   doctag_status fatal;
   char *fatal_msg;
 } worker;
@@ -185,6 +187,14 @@ static doctag_status job_cache_load(worker *w, job_cache *c, const char *job_id)
   return DOCTAG_OK;
 }
 
+/* The page callback of a worker that abandons its documents on stop. */
+static int cancel_when_stopping(const doctag_page_info *page, void *data)
+{
+  (void)page;
+  worker *w = data;
+  return w->stop && *w->stop;
+}
+
 /* Processes one claimed item. Returns seconds to back off (LLM 429), or 0. */
 static int handle_item(worker *w, job_cache *cache, queue_item *it, int backoff)
 {
@@ -211,6 +221,25 @@ static int handle_item(worker *w, job_cache *cache, queue_item *it, int backoff)
     o.file_path = fp ? g_strdup(fp) : NULL;
     o.source_type = g_strdup(ty ? ty : "url");
     json_decref(p);
+  } else if (w->abandon_on_stop) {
+    process_config cfg = cache->cfg;   /* borrows the cache's strings */
+    cfg.opts.on_page = cancel_when_stopping;
+    cfg.opts.on_page_data = w;
+    jobs_process_row(w->ctx, &cfg, it->payload, &o);
+    /* Given back by the heartbeat when *stop was set: whatever came of
+     * it, the row is another claim's now. Else it is ours to finish (out of
+     * inflight, the heartbeat leaves it alone). */
+    g_mutex_lock(&w->lock);
+    bool released = g_ptr_array_remove(w->released, it);
+    if (!released)
+      g_ptr_array_remove(w->inflight, it);
+    g_mutex_unlock(&w->lock);
+    if (!released && o.code == DOCTAG_ECANCELLED && w->stop && *w->stop)
+      released = queue_release(w->q, it, w->name) == DOCTAG_OK;   /* claimed as the stop came */
+    if (released) {
+      row_outcome_clear(&o);
+      return 0;
+    }
   } else {
     jobs_process_row(w->ctx, &cache->cfg, it->payload, &o);
   }
@@ -304,6 +333,26 @@ static gpointer heartbeat_thread(gpointer data)
   return NULL;
 }
 
+/* abandon_on_stop: once *stop is set, gives the items in hand back to the
+ * queue at once (the process may exit before they finish), and cancels
+ * their processing at the next page (cancel_when_stopping). */
+static gpointer release_thread(gpointer data)
+{
+  worker *w = data;
+  while (!g_atomic_int_get(&w->quit) && !(w->stop && *w->stop))
+    g_usleep(100000);
+  if (g_atomic_int_get(&w->quit))
+    return NULL;
+  g_mutex_lock(&w->lock);
+  while (w->inflight->len) {
+    queue_item *it = g_ptr_array_steal_index(w->inflight, 0);
+    g_ptr_array_add(w->released, it);
+    queue_release(w->q, it, w->name);
+  }
+  g_mutex_unlock(&w->lock);
+  return NULL;
+}
+
 /* Sends due webhook deliveries every second (they are in the store: any
  * worker sends any job's). */
 #define WEBHOOK_POLL_MS 1000
@@ -337,7 +386,8 @@ DOCTAG_API doctag_status doctag_worker_options_init(doctag_worker_options *opts,
     return err_set(DOCTAG_EINVAL, "unsupported doctag_worker_options version %u (this library knows up to %u)",
                    version, DOCTAG_WORKER_OPTIONS_VERSION);
   doctag_worker_options init = DOCTAG_WORKER_OPTIONS_INIT;
-  *opts = init;
+  /* A version-1 caller's struct ends before abandon_on_stop. */
+  memcpy(opts, &init, version == 1 ? offsetof(doctag_worker_options, abandon_on_stop) : sizeof init);
   opts->version = version;
   return DOCTAG_OK;
 }
@@ -367,9 +417,11 @@ DOCTAG_API doctag_status doctag_worker_run(doctag_ctx *ctx, const doctag_worker_
   w.once = opts->once;
   w.until_job = opts->until_job ? g_strdup(opts->until_job) : NULL;
   w.stop = opts->stop;
+  w.abandon_on_stop = opts->version >= 2 && opts->abandon_on_stop;
   g_mutex_init(&w.lock);
   g_cond_init(&w.wake);
   w.inflight = g_ptr_array_new();
+  w.released = g_ptr_array_new();
 
   unsigned int forget_ms = MAX(w.lease_sec * 1000u * FORGET_LEASES, (unsigned int)FORGET_MIN_MS);
   if (queue_forget_workers(w.q, NULL, forget_ms))
@@ -378,6 +430,7 @@ DOCTAG_API doctag_status doctag_worker_run(doctag_ctx *ctx, const doctag_worker_
   unsigned int n = opts->threads ? opts->threads : DEFAULT_THREADS;
   GThread *hb = g_thread_new("doctag-heartbeat", heartbeat_thread, &w);
   GThread *hooks = g_thread_new("doctag-webhooks", webhook_thread, &w);
+  GThread *releaser = w.abandon_on_stop ? g_thread_new("doctag-release", release_thread, &w) : NULL;
   GThread **threads = g_new0(GThread *, n);
   for (unsigned int i = 0; i < n; i++)
     threads[i] = g_thread_new("doctag-worker", worker_thread, &w);
@@ -389,6 +442,8 @@ DOCTAG_API doctag_status doctag_worker_run(doctag_ctx *ctx, const doctag_worker_
   g_mutex_unlock(&w.lock);
   g_thread_join(hb);
   g_thread_join(hooks);
+  if (releaser)
+    g_thread_join(releaser);
   if (queue_forget_workers(w.q, w.name, forget_ms))
     g_debug("doctag worker: leaving the queue's worker list failed: %s", doctag_error_last()->message);
 
@@ -400,6 +455,7 @@ DOCTAG_API doctag_status doctag_worker_run(doctag_ctx *ctx, const doctag_worker_
   g_free(w.name);
   g_free(w.until_job);
   g_ptr_array_free(w.inflight, TRUE);
+  g_ptr_array_free(w.released, TRUE);
   g_mutex_clear(&w.lock);
   g_cond_clear(&w.wake);
   return st;

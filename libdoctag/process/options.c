@@ -143,6 +143,16 @@ doctag_status process_options_effective(const doctag_ctx *ctx, const doctag_proc
   return DOCTAG_OK;
 }
 
+doctag_status process_llm_key(const doctag_ctx *ctx, const doctag_process_options *o, const char **key)
+{
+  const char *k = o->api_key && *o->api_key ? o->api_key : ctx->llm_api_key;
+  *key = k && *k ? k : NULL;
+  const char *model = o->model_name && *o->model_name ? o->model_name : PROCESS_DEFAULT_MODEL;
+  if (!*key && strcmp(model, "local") && o->version >= 2 && o->strict)
+    return err_set(DOCTAG_EINVAL, "No API key for model '%s'", model);
+  return DOCTAG_OK;
+}
+
 /* ---- TaggingConfig JSON ---------------------------------------------------
  * Read as the HTTP API always has (FastAPI's lax mode): a member missing or
  * null takes its default, an integer may also be an integral number or a

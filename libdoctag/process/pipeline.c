@@ -49,20 +49,19 @@ static doctag_status tag_result(const doctag_ctx *ctx, doctag_result *r, const d
   if (visible < MIN_TEXT_CHARS)
     return err_set(DOCTAG_ENOTEXT, "Not enough text to tag: %zu visible characters, at least %d are needed.",
                    visible, MIN_TEXT_CHARS);
-  const char *key = o->api_key && *o->api_key ? o->api_key : ctx->llm_api_key;
-  if (strcmp(o->model_name, "local") && (!key || !*key)) {
-    if (o->strict)
-      return err_set(DOCTAG_EINVAL, "No API key for model '%s'", o->model_name);
+  const char *key = NULL;
+  doctag_status st = process_llm_key(ctx, o, &key);
+  if (st)
+    return st;
+  if (strcmp(o->model_name, "local") && !key)
     result_add_warning(r, "No API key for model '%s': tagged with the offline tagger", o->model_name);
-  }
   tag_request treq = {
     .title = r->title, .text = r->text->str, .language = r->language, .num_tags = o->num_tags,
     .exclusion = o->exclusion_words, .exclusion_count = o->exclusion_count,
     .vocabulary = o->vocabulary, .vocabulary_count = o->vocabulary_count,
     .model_name = o->model_name, .api_key = key, .deadline = t0 + o->timeout_sec,
   };
-  doctag_status st = tag_run(ctx, &treq, &r->tags);
-  if (st)
+  if ((st = tag_run(ctx, &treq, &r->tags)))
     return st;
   r->tagged = true;
   r->needs_review = r->tags.count < o->num_tags || !strcmp(r->quality, "low");
@@ -250,6 +249,12 @@ DOCTAG_API doctag_status doctag_fetch_url(doctag_ctx *ctx, const char *url, cons
     return st;
   fileout_give(bytes, name, data, len, file_name);
   return DOCTAG_OK;
+}
+
+DOCTAG_API doctag_status doctag_url_fetch(doctag_ctx *ctx, void **data, size_t *len, char **file_name,
+                                          const char *url, const doctag_process_options *opts)
+{
+  return doctag_fetch_url(ctx, url, opts, data, len, file_name);
 }
 
 DOCTAG_API doctag_status doctag_tag_text(doctag_ctx *ctx, doctag_result **out, const char *text, size_t len,

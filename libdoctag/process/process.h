@@ -35,6 +35,11 @@ doctag_status process_options_check(const doctag_process_options *o, const char 
  * in's pointers. Errors: DOCTAG_EINVAL, saying which option is wrong. */
 doctag_status process_options_effective(const doctag_ctx *ctx, const doctag_process_options *in,
                                         doctag_process_options *out);
+/* The LLM key a tagging call uses: the options' api_key, else the context's
+ * (NULL: none). With `strict`, a model other than "local" and no key is
+ * DOCTAG_EINVAL "No API key for model '<m>'": checked when a document is
+ * tagged and, for a batch, once at submission. */
+doctag_status process_llm_key(const doctag_ctx *ctx, const doctag_process_options *o, const char **key);
 
 /* Options parsed from a TaggingConfig JSON object, with the strings and
  * arrays they point to (owned). */

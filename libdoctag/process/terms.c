@@ -42,3 +42,9 @@ DOCTAG_API void doctag_strv_free(char **v)
 {
   g_strfreev(v);
 }
+
+DOCTAG_API doctag_status doctag_terms_from_buffer(doctag_ctx *ctx, char ***terms, size_t *count,
+                                                  const void *data, size_t len)
+{
+  return doctag_terms_parse(ctx, data, len, terms, count);
+}

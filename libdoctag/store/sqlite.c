@@ -66,8 +66,11 @@ static const char *const sql_table[ST_COUNT] = {
   [ST_JOB_BUMP] = "UPDATE jobs SET processed_count = processed_count + ?2,"
                   " failed_count = failed_count + ?3, updated_at = ?4 WHERE id = ?1",
   [ST_JOB_COUNT] = "SELECT count(*) FROM jobs WHERE user_id = ?1 AND (?2 IS NULL OR status = ?2)",
-  [ST_JOB_LIST] = "SELECT " JOB_COLS " FROM jobs WHERE user_id = ?1 AND (?2 IS NULL OR status = ?2)"
-                  " ORDER BY created_at DESC, id LIMIT ?3 OFFSET ?4",
+  /* Lists skip `offset` entries of an index in the list's order (0006) and
+   * read only the page's rows. */
+  [ST_JOB_LIST] = "SELECT " JOB_COLS " FROM jobs WHERE id IN (SELECT id FROM jobs WHERE user_id = ?1"
+                  " AND (?2 IS NULL OR status = ?2) ORDER BY created_at DESC, id LIMIT ?3 OFFSET ?4)"
+                  " ORDER BY created_at DESC, id",
   [ST_JOB_GET] = "SELECT " JOB_COLS ", config, error_message FROM jobs WHERE id = ?1 AND user_id = ?2",
   [ST_JOB_DELETE_DOCS] = "DELETE FROM documents WHERE job_id = ?1 AND user_id = ?2",
   [ST_WEBHOOK_SECRET_ADD] = "INSERT INTO webhook_secrets (user_id, secret, created_at) VALUES (?1, ?2, ?3) "
@@ -109,8 +112,9 @@ static const char *const sql_table[ST_COUNT] = {
                     " RETURNING id",
   [ST_DOC_ROW_STATUS] = "SELECT status FROM documents WHERE job_id = ?1 AND row_index = ?2",
   [ST_DOC_COUNT] = "SELECT count(*) FROM documents WHERE user_id = ?1",
-  [ST_DOC_LIST] = "SELECT " DOC_COLS " FROM documents d WHERE d.user_id = ?1"
-                  " ORDER BY d.created_at DESC, d.seq DESC LIMIT ?2 OFFSET ?3",
+  [ST_DOC_LIST] = "SELECT " DOC_COLS " FROM documents d WHERE d.seq IN (SELECT seq FROM documents"
+                  " WHERE user_id = ?1 ORDER BY created_at DESC, seq DESC LIMIT ?2 OFFSET ?3)"
+                  " ORDER BY d.created_at DESC, d.seq DESC",
   [ST_DOC_OF_JOB] = "SELECT " DOC_COLS " FROM documents d WHERE d.job_id = ?1 AND d.user_id = ?2"
                     " ORDER BY d.row_index, d.seq",
   [ST_DOC_GET] = "SELECT " DOC_COLS ", d.file_size, d.mime_type, d.extracted_text,"
@@ -152,12 +156,18 @@ static const char *const sql_table[ST_COUNT] = {
   [ST_Q_EVENT_INSERT] = "INSERT INTO queue_events (job_id, seq, body, created_at) VALUES (?1, ?2, ?3, ?4)",
   /* The oldest runnable job with an item to hand out (each EXISTS is one
    * probe of queue_items_job_state). */
+  /* sec: the runnable job whose owner has the fewest rows in flight
+   * (claimed, lease running) in all their jobs, oldest first among equals:
+   * one user's long batch cannot hold every worker while another's waits. */
   [ST_Q_CANDIDATE] = "SELECT job_id, expired FROM (SELECT j.job_id, j.created_at,"
                      " EXISTS (SELECT 1 FROM queue_items i WHERE i.job_id = j.job_id AND i.state = 'waiting') AS waiting,"
                      " EXISTS (SELECT 1 FROM queue_items i WHERE i.job_id = j.job_id AND i.state = 'claimed'"
-                     " AND i.lease_until < ?1) AS expired"
+                     " AND i.lease_until < ?1) AS expired,"
+                     " (SELECT count(*) FROM queue_jobs uj JOIN queue_items ui ON ui.job_id = uj.job_id"
+                     " WHERE uj.user_id = j.user_id AND uj.status IN ('pending', 'processing')"
+                     " AND ui.state = 'claimed' AND ui.lease_until >= ?1) AS busy"
                      " FROM queue_jobs j WHERE j.status IN ('pending', 'processing')) c"
-                     " WHERE waiting OR expired ORDER BY created_at LIMIT 1",
+                     " WHERE waiting OR expired ORDER BY busy, created_at LIMIT 1",
   /* Claims the job's first item whose lease ran out, else its first waiting
    * item: one statement, an ordered index scan that stops at the first. */
   [ST_Q_CLAIM_EXPIRED] = "UPDATE queue_items SET owner = ?2, lease_until = ?3, attempts = attempts + 1"

@@ -75,8 +75,26 @@ static bool in_list(const char *const *list, const char *w)
   return false;
 }
 
+/* What a distinct word of the text is, worked out once: a text repeats its
+ * words, and stemming and the WordNet lookup are dear. */
+typedef struct word_info {
+  char *stem;
+  bool known;            /* in WordNet (English) */
+  bool verb_context;     /* in verb_context[] (English) */
+  bool noun_context;     /* in noun_context[] (English) */
+  pos_info pi;
+} word_info;
+
+static void word_info_free(gpointer p)
+{
+  word_info *wi = p;
+  g_free(wi->stem);
+  g_free(wi);
+}
+
 typedef struct word {
   const seg_token *tok;
+  const word_info *info; /* NULL for numbers, codes and other scripts */
   const char *text;      /* tok->word without an elided article ("l'") */
   char *stem;
   wclass cls;
@@ -94,6 +112,7 @@ typedef struct kp {
   unsigned int nw;
   GHashTable *phrases;   /* key -> kp_phrase */
   GHashTable *forms;     /* kp_phrase* -> GHashTable form -> count */
+  GHashTable *infos;     /* word text -> word_info */
 } kp;
 
 /* Words that join two noun phrases into one ("decomposition of boolean
@@ -145,10 +164,10 @@ static bool ends_with(const char *w, const char *suffix)
 
 /* The part of speech of an English word from WordNet's counts and the
  * word before it. */
-static wclass english_class(const char *w, const char *prev, wclass prev_cls, bool heading)
+static wclass english_class(const char *w, const word_info *wi, const word_info *prev, wclass prev_cls, bool heading)
 {
-  pos_info pi;
-  if (!pos_lookup(w, &pi)) {
+  const pos_info pi = wi->pi;
+  if (!wi->known) {
     if (ends_with(w, "ly"))
       return W_ADV;
     if (ends_with(w, "ing") || ends_with(w, "ed"))
@@ -163,11 +182,11 @@ static wclass english_class(const char *w, const char *prev, wclass prev_cls, bo
   double v = (pi.flags & POS_VERB) ? pi.count[1] + 1 : 0;
   double a = (pi.flags & POS_ADJ) ? pi.count[2] + 1 : 0;
   double r = (pi.flags & POS_ADV) ? pi.count[3] + 1 : 0;
-  if (prev && v > 0 && in_list(verb_context, prev))
+  if (prev && v > 0 && prev->verb_context)
     return W_VERB;
   if (heading && n > 0)
     return W_NOUN; /* headings and titles name things: "Release Notes", "Bug Fixes" */
-  if (prev && in_list(noun_context, prev))
+  if (prev && prev->noun_context)
     v = 0; /* "the present", "of use" */
   if (n >= v && n >= a && n >= r)
     return W_NOUN;
@@ -201,7 +220,7 @@ static void classify(kp *k)
   unsigned int nw = 0;
   k->w = g_new0(word, k->toks->len + 1);
   k->script = main_script(k);
-  const char *prev = NULL;
+  const word_info *prev = NULL; /* the word before, when a word of the script */
   wclass prev_cls = W_OTHER;
   for (guint i = 0; i < k->toks->len; i++) {
     const seg_token *t = &g_array_index(k->toks, seg_token, i);
@@ -219,16 +238,28 @@ static void classify(kp *k)
       w->stem = g_strdup(t->word);
     } else {
       w->text = elide(t->word, k->lang);
-      w->stem = lex_stem_lang(w->text, k->lang);
+      word_info *wi = g_hash_table_lookup(k->infos, w->text);
+      if (!wi) {
+        wi = g_new0(word_info, 1);
+        wi->stem = lex_stem_lang(w->text, k->lang);
+        if (k->english) {
+          wi->known = pos_lookup(w->text, &wi->pi);
+          wi->verb_context = in_list(verb_context, w->text);
+          wi->noun_context = in_list(noun_context, w->text);
+        }
+        g_hash_table_insert(k->infos, (gpointer)w->text, wi);
+      }
+      w->info = wi;
+      w->stem = g_strdup(wi->stem);
       bool stop = k->stops ? lex_is_stop_lang(w->text, k->lang) || lex_is_stop_lang(t->word, k->lang) : false;
       if (stop || g_utf8_strlen(w->text, -1) < 2)
         w->cls = W_STOP; /* in Chinese and Japanese, one-character words are mostly particles */
       else if (k->english)
-        w->cls = english_class(w->text, prev, prev_cls, t->heading || t->title);
+        w->cls = english_class(w->text, wi, prev, prev_cls, t->heading || t->title);
       else
         w->cls = W_NOUN;
     }
-    prev = w->text;
+    prev = w->info;
     prev_cls = w->cls;
     nw++;
   }
@@ -431,7 +462,7 @@ static GHashTable *word_scores(kp *k)
       g_hash_table_add(in_phrase, *s);
   /* node ids */
   GHashTable *id = g_hash_table_new(g_str_hash, g_str_equal);
-  GPtrArray *names = g_ptr_array_new(), *surface = g_ptr_array_new();
+  GPtrArray *names = g_ptr_array_new(), *surface = g_ptr_array_new(); /* word_info of each node */
   int *node = g_new(int, k->nw + 1);
   for (unsigned int i = 0; i < k->nw; i++) {
     node[i] = -1;
@@ -442,7 +473,7 @@ static GHashTable *word_scores(kp *k)
       got = GINT_TO_POINTER((int)names->len);
       g_hash_table_insert(id, k->w[i].stem, got);
       g_ptr_array_add(names, k->w[i].stem);
-      g_ptr_array_add(surface, k->w[i].tok->word);
+      g_ptr_array_add(surface, (gpointer)k->w[i].info);
     }
     node[i] = GPOINTER_TO_INT(got);
   }
@@ -522,9 +553,8 @@ static GHashTable *word_scores(kp *k)
     double *d = g_new(double, 1);
     double idf = 1.0;
     if (k->english) {
-      pos_info pi;
-      pos_lookup(surface->pdata[j], &pi); /* a word WordNet lacks is rare */
-      idf = pow(pos_idf(&pi), IDF_WEIGHT);
+      const word_info *wi = surface->pdata[j]; /* a word WordNet lacks (pi all 0) is rare */
+      idf = pow(pos_idf(&wi->pi), IDF_WEIGHT);
     }
     *d = s[j] * n * idf;
     g_hash_table_insert(score, names->pdata[j], d);
@@ -569,6 +599,7 @@ GPtrArray *kp_rank(GArray *tokens, const char *lang)
   k.stops = lex_has_stop_list(k.lang);
   k.phrases = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL); /* values go to `out` */
   k.forms = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_hash_table_destroy);
+  k.infos = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, word_info_free);
   classify(&k);
   collect(&k);
   GHashTable *ws = word_scores(&k);
@@ -601,6 +632,7 @@ GPtrArray *kp_rank(GArray *tokens, const char *lang)
   g_hash_table_destroy(ws);
   g_hash_table_destroy(k.forms);
   g_hash_table_destroy(k.phrases);
+  g_hash_table_destroy(k.infos);
   for (unsigned int i = 0; i < k.nw; i++)
     g_free(k.w[i].stem);
   g_free(k.w);

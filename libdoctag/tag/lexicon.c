@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/embedded.h"
+#include "tag/segment.h"
 
 static GHashTable *stop_words, *generic_words, *generic_stems;
 static GHashTable *hindi_stop_words; /* loaded when a Devanagari word is first asked about */
@@ -49,19 +50,22 @@ static void load_list(GHashTable *set, const char *name)
 {
   const embedded_file *f = embedded_find(name);
   g_return_if_fail(f != NULL);
-  gchar **lines = g_strsplit((const char *)f->data, "\n", -1);
-  for (gchar **l = lines; *l; l++) {
-    g_strstrip(*l);
-    if (!**l || **l == '#')
+  /* line by line in place: one allocation per word kept, none per line */
+  const char *p = (const char *)f->data, *end = p + strlen(p);
+  while (p < end) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p)), *e = nl ? nl : end;
+    const char *s = p;
+    p = nl ? nl + 1 : end;
+    while (s < e && g_ascii_isspace(*s))
+      s++;
+    while (e > s && g_ascii_isspace(e[-1]))
+      e--;
+    if (s == e || *s == '#')
       continue;
-    bool ascii = true;
-    for (const char *c = *l; *c && ascii; c++)
-      ascii = !((unsigned char)*c & 0x80);
-    char *w = ascii ? g_strdup(*l) : g_utf8_normalize(*l, -1, G_NORMALIZE_NFC); /* ASCII is NFC */
+    char *w = seg_is_ascii(s, e) ? g_strndup(s, (gsize)(e - s)) : g_utf8_normalize(s, e - s, G_NORMALIZE_NFC); /* ASCII is NFC */
     if (w)
       g_hash_table_add(set, w);
   }
-  g_strfreev(lines);
 }
 
 static gpointer load_lists(gpointer unused)
@@ -148,6 +152,8 @@ static gpointer load_lang(gpointer index)
 /* The stop-word set of a language other than English and Hindi, or NULL. */
 static GHashTable *lang_stop_set(const char *lang)
 {
+  if (lang && (!strncmp(lang, "eng", 3) || !strncmp(lang, "hin", 3)))
+    return NULL; /* the common case, asked for every word: not in the table */
   for (size_t i = 0; lang && stop_langs[i]; i++)
     if (!strncmp(lang, stop_langs[i], 3) && (!lang[3] || lang[3] == '+'))
       return g_once(&lang_stop_once[i], load_lang, GSIZE_TO_POINTER(i + 1));

@@ -357,29 +357,40 @@ typedef struct text_index {
   GHashTable *stems;
 } text_index;
 
+/* Appends a run of word characters [s, e) to the index: lower-cased, NFC.
+ * ASCII (most runs of most texts) is NFC already and needs no tables. */
+static void index_word(GString *flat, const char *s, const char *e)
+{
+  if (seg_is_ascii(s, e)) {
+    for (const char *c = s; c < e; c++)
+      g_string_append_c(flat, g_ascii_tolower(*c));
+    return;
+  }
+  char *nfc = g_utf8_normalize(s, e - s, G_NORMALIZE_NFC);
+  char *lower = g_utf8_strdown(nfc ? nfc : "", -1);
+  g_string_append(flat, lower);
+  g_free(lower);
+  g_free(nfc);
+}
+
 static void index_init(text_index *ix, const char *text)
 {
   char *valid = g_utf8_make_valid(text ? text : "", -1);
-  char *nfc = g_utf8_normalize(valid, -1, G_NORMALIZE_NFC);
-  g_free(valid);
-  char *lower = g_utf8_strdown(nfc ? nfc : "", -1);
-  g_free(nfc);
   ix->flat = g_string_new(" ");
   ix->stems = NULL;
-  bool space = true;
-  for (const char *p = lower; *p; p = g_utf8_next_char(p)) {
-    gunichar c = g_utf8_get_char(p);
-    if (seg_is_word_char(c)) {
-      g_string_append_unichar(ix->flat, c);
-      space = false;
-    } else if (!space) {
+  const char *p = valid;
+  while (*p) {
+    const char *s = p;
+    while (*p && seg_is_word_char(g_utf8_get_char(p)))
+      p = g_utf8_next_char(p);
+    if (p > s) {
+      index_word(ix->flat, s, p);
       g_string_append_c(ix->flat, ' ');
-      space = true;
     }
+    while (*p && !seg_is_word_char(g_utf8_get_char(p)))
+      p = g_utf8_next_char(p);
   }
-  if (!space)
-    g_string_append_c(ix->flat, ' ');
-  g_free(lower);
+  g_free(valid);
 }
 
 static GHashTable *index_stems(text_index *ix)

@@ -28,6 +28,14 @@ typedef struct line_info {
   int block;               /* heading block, or -1 */
 } line_info;
 
+bool seg_is_ascii(const char *s, const char *e)
+{
+  for (const char *c = s; c < e; c++)
+    if ((unsigned char)*c & 0x80)
+      return false;
+  return true;
+}
+
 bool seg_is_word_char(gunichar c)
 {
   if (c < 0x80)
@@ -50,6 +58,16 @@ static bool is_space(gunichar c)
 }
 static bool is_hyphen(gunichar c) { return c == '-' || c == 0x2010 || c == 0x2011; }
 static bool is_apostrophe(gunichar c) { return c == '\'' || c == 0x2019; }
+
+/* An upper-case or title-case letter; ASCII without the Unicode tables
+ * (most letters of most documents, tested once each). */
+static bool is_capital(gunichar c)
+{
+  if (c < 0x80)
+    return c >= 'A' && c <= 'Z';
+  return g_unichar_isupper(c) || g_unichar_istitle(c);
+}
+
 static bool is_sentence_end(gunichar c) { return c == '.' || c == '!' || c == '?' || c == 0x0964 || c == 0x0965; }
 static bool is_terminal(gunichar c) { return is_sentence_end(c) || c == ';' || c == ':' || c == ','; }
 static bool is_bullet(gunichar c)
@@ -147,10 +165,10 @@ static void analyse_line(line_info *l)
       letters++;
       if (g_unichar_islower(c))
         any_lower = true;
-      if (g_unichar_isupper(c) || g_unichar_istitle(c))
+      if (is_capital(c))
         any_upper = true;
       if (first_letter) {
-        l->upper_start = g_unichar_isupper(c) || g_unichar_istitle(c);
+        l->upper_start = is_capital(c);
         first_letter = false;
       }
     }
@@ -166,10 +184,10 @@ static void analyse_line(line_info *l)
         q = g_utf8_next_char(q);
       if (q < p) {
         gunichar fc = g_utf8_get_char(q);
-        if (g_unichar_isupper(fc) || g_unichar_istitle(fc)) {
+        if (is_capital(fc)) {
           caps++;
         } else if (g_unichar_islower(fc)) {
-          char *w = g_utf8_strdown(q, p - q);
+          char *w = seg_is_ascii(q, p) ? g_ascii_strdown(q, p - q) : g_utf8_strdown(q, p - q);
           if (g_utf8_strlen(w, -1) > 3 && !lex_is_stop(w))
             lower_big++;
           g_free(w);
@@ -279,7 +297,7 @@ static void emit(seg_state *st, const char *s, size_t len, seg_kind kind)
     if (!len)
       return;
     gunichar fc = g_utf8_get_char(s);
-    t.cap = g_unichar_isupper(fc) || g_unichar_istitle(fc);
+    t.cap = is_capital(fc);
     bool lower = false;
     unsigned int letters = 0;
     for (const char *p = s; p < s + len; p = g_utf8_next_char(p)) {
@@ -296,9 +314,13 @@ static void emit(seg_state *st, const char *s, size_t len, seg_kind kind)
     }
     t.script = latin && !deva ? SEG_SCRIPT_LATIN : deva && !latin ? SEG_SCRIPT_DEVANAGARI : SEG_SCRIPT_OTHER;
   }
-  char *down = g_utf8_strdown(s, (gssize)len);
-  t.word = g_utf8_normalize(down, -1, G_NORMALIZE_NFC);
-  g_free(down);
+  if (seg_is_ascii(s, s + len)) {
+    t.word = g_ascii_strdown(s, (gssize)len); /* ASCII is NFC */
+  } else {
+    char *down = g_utf8_strdown(s, (gssize)len);
+    t.word = g_utf8_normalize(down, -1, G_NORMALIZE_NFC);
+    g_free(down);
+  }
   if (!t.word)
     return;
   g_array_append_val(st->out, t);

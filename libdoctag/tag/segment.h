@@ -43,6 +43,10 @@ typedef struct seg_token {
 GArray *seg_split(const char *text);
 void seg_free(GArray *tokens);
 
+/* True when the bytes [s, e) are all ASCII: such text is NFC already and
+ * its case needs no Unicode tables (the fast path of most words). */
+bool seg_is_ascii(const char *s, const char *e);
+
 /* True for a character that belongs inside a word: a letter, a digit or a
  * combining mark (and ZWJ/ZWNJ, which shape Indic conjuncts). */
 bool seg_is_word_char(gunichar c);

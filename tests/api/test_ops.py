@@ -1,5 +1,6 @@
 """Operations (issue 14): the access log, X-Request-ID, /metrics."""
 import json
+import os
 import re
 import signal
 import socket
@@ -10,7 +11,7 @@ import uuid
 import pytest
 import requests
 
-from conftest import SOURCE, Api, Server, corpus_dir, new_user, start_server
+from conftest import SOURCE, Api, Server, corpus_dir, make_database, new_user, start_server
 
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
 
@@ -242,6 +243,20 @@ def fake_llm():
     proc.wait(10)
 
 
+def own_server(backend, extra, redis_db):
+    """A server of its own; on pg_redis with a Redis database of its own too:
+    the session's server and workers share the Redis and would otherwise
+    take this server's items (and record them in their own database)."""
+    if backend != "pg_redis":
+        return start_server(backend, extra)
+    env = dict(extra)
+    env.update({"DOCTAG_DATABASE_URL": make_database(os.environ["DOCTAG_TEST_POSTGRES_URL"]),
+                "DOCTAG_REDIS_URL": os.environ["DOCTAG_TEST_REDIS_URL"].rstrip("/") + f"/{redis_db}",
+                "DOCTAG_WORKERS": "0",
+                "DOCTAG_SECRET_KEY": "api-test-sealing-key-" + uuid.uuid4().hex})
+    return Server("pg_redis", env, workers=2).start()
+
+
 def scrape(client):
     r = client.get("/metrics")
     assert r.status_code == 200, r.text
@@ -253,7 +268,7 @@ def test_metrics_count_documents_pages_ocr_llm_and_jobs(server, fake_llm):
     through the (fake) LLM, a too-short text and a batch: the deltas are
     exact, summed over the kore workers and the batch worker processes."""
     extra = {"DOCTAG_LLM_BASE_URL": fake_llm, "OPENROUTER_API_KEY": "sk-fake-metrics"}
-    srv = start_server(server.name, extra)
+    srv = own_server(server.name, extra, 8)
     try:
         api, alice = Api(srv), new_user(srv, "metrics")
         before = scrape(api)
@@ -317,7 +332,7 @@ def test_metrics_count_documents_pages_ocr_llm_and_jobs(server, fake_llm):
 def test_metrics_queue_depth_counts_rows_of_a_paused_job(server):
     """A job paused before it starts: its rows are paused rows, not queue
     depth; cancelled, they are neither."""
-    srv = start_server(server.name, {"DOCTAG_WORKERS": "0"} if server.name == "embedded" else {})
+    srv = own_server(server.name, {"DOCTAG_WORKERS": "0"} if server.name == "embedded" else {}, 9)
     try:
         api, alice = Api(srv), new_user(srv, "depth")
         pdf = small_pdf("text")
@@ -340,5 +355,77 @@ def test_metrics_queue_depth_counts_rows_of_a_paused_job(server):
         finally:
             for w in srv.workers:
                 w.send_signal(signal.SIGCONT)
+    finally:
+        assert srv.stop().get("server") == 0
+
+
+# ---- answers given before any handler (kore's own, http_guard.c) -----------
+
+def raw_exchange(port, data, wait=10):
+    """Sends raw bytes; returns everything the server answered until it
+    closed the connection."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=wait)
+    try:
+        s.sendall(data)
+        out = b""
+        while True:
+            try:
+                chunk = s.recv(65536)
+            except (ConnectionResetError, socket.timeout):
+                break
+            if not chunk:
+                break
+            out += chunk
+        return out
+    finally:
+        s.close()
+
+
+def parse_raw(answer):
+    head, _, body = answer.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {k.strip().lower(): v.strip() for k, v in (ln.split(":", 1) for ln in lines[1:])}
+    return status, headers, body
+
+
+@pytest.mark.parametrize("case", ["bad_request_line", "body_timeout", "body_too_large", "headers_too_large"])
+def test_answers_before_routing_have_request_id_body_and_log_line(case):
+    srv = start_server("embedded", {"DOCTAG_WORKERS": "0", "DOCTAG_BODY_TIMEOUT_SEC": "2"})
+    try:
+        port = srv.port
+        if case == "bad_request_line":
+            want, msg = 400, "Bad Request"
+            data = b"GET /api/status?token=secret-value HTTP/1.1\r\nHost: x\r\nX-Request-ID: raw-400.a\r\n" \
+                   b"Bad Header Line\r\n\r\n"
+        elif case == "body_timeout":
+            want, msg = 408, "Request Timeout"
+            data = b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" \
+                   b"X-Request-ID: raw-408.a\r\nContent-Length: 100\r\n\r\n{\"email\":"
+        elif case == "body_too_large":
+            want, msg = 413, "Request body too large"
+            data = b"POST /api/single/process HTTP/1.1\r\nHost: x\r\nX-Request-ID: raw-413.a\r\n" \
+                   b"Content-Length: 99999999999\r\n\r\n"
+        else:
+            want, msg = 431, "Request headers too large"
+            data = b"GET /api/status HTTP/1.1\r\nHost: x\r\nX-Request-ID: raw-431.a\r\nX-Big: " + b"a" * 9000 + b"\r\n\r\n"
+        status, headers, body = parse_raw(raw_exchange(port, data))
+        assert status == want, (status, headers, body)
+        assert headers["content-type"] == "application/json"
+        assert json.loads(body)["detail"].startswith(msg), body
+        rid = headers["x-request-id"]
+        assert rid == f"raw-{want}.a", headers
+        lines = log_lines(srv, lambda ln: ln["request_id"] == rid)
+        assert len(lines) == 1, srv.log_text()[-2000:]
+        line = lines[0]
+        assert line["status"] == want and line["bytes"] == len(body)
+        assert line["path"] == {"bad_request_line": "/api/status?token", "body_timeout": "/api/auth/login",
+                                "body_too_large": "/api/single/process", "headers_too_large": "/api/status"}[case]
+        assert "secret-value" not in srv.log_text()
+        # a client without an id gets a new one, as everywhere else
+        status, headers, _ = parse_raw(raw_exchange(port, b"NOT A REQUEST\r\n\r\n"))
+        assert status == 400 and HEX32.match(headers["x-request-id"]), headers
+        # and the server goes on answering
+        assert requests.get(srv.url("/api/status"), timeout=30).status_code == 200
     finally:
         assert srv.stop().get("server") == 0

@@ -73,13 +73,25 @@ def test_batch_events_and_history_carry_warnings(server, alice):
         assert doc["processing_metadata"]["warnings"] == [NO_KEY]
 
 
-def test_batch_strict_rows_fail_with_the_key_error(alice):
+def test_batch_strict_without_key_is_refused_at_submission(alice):
+    """strict and no key would fail every row: the job is refused whole,
+    with the single document's message, and never created."""
+    before = alice.get("/api/history/jobs").json()["total"]
     rows = [local_row("en_invoice.pdf")]
-    r = alice.post("/api/batch/start", json={"documents": rows,
-                                             "config": {"model_name": "openai/gpt-4o-mini", "strict": True}})
+    for config in ({"model_name": "openai/gpt-4o-mini", "strict": True}, {"strict": True}):
+        r = alice.post("/api/batch/start", json={"documents": rows, "config": config})
+        assert r.status_code == 400, r.text
+        model = config.get("model_name", "openai/gpt-4o-mini")
+        assert detail(r) == f"No API key for model '{model}'"
+    assert alice.get("/api/history/jobs").json()["total"] == before, "a refused job is not created"
+    # strict with the offline tagger, or with a key in the request, is a job
+    r = alice.post("/api/batch/start", json={"documents": rows, "config": {"model_name": "local", "strict": True}})
     assert r.status_code == 200, r.text
     s = wait_done(alice, r.json()["job_id"])
-    assert (s["processed_count"], s["failed_count"]) == (0, 1)
+    assert (s["processed_count"], s["failed_count"]) == (1, 0)
     job = alice.get(f"/api/history/jobs/{r.json()['job_id']}").json()
-    assert job["documents"][0]["error_message"] == "No API key for model 'openai/gpt-4o-mini'"
     assert job["config"]["strict"] is True
+    r = alice.post("/api/batch/start", json={"documents": rows, "config": {
+        "model_name": "openai/gpt-4o-mini", "strict": True, "api_key": "sk-unused"}})
+    assert r.status_code == 200, r.text
+    assert alice.post(f"/api/batch/jobs/{r.json()['job_id']}/cancel").status_code in (200, 409)

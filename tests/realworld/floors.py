@@ -58,7 +58,8 @@ def main():
     if len(sys.argv) < 3:
         print(__doc__, file=sys.stderr)
         return 2
-    rw, doctag = sys.argv[1], sys.argv[2]
+    # absolute: the symlinks below live in a temporary directory
+    rw, doctag = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     out_json = sys.argv[4] if len(sys.argv) > 4 and sys.argv[3] == '--json' else None
     if not os.path.isfile(os.path.join(rw, 'check.py')):
         print(f'{rw}: no real-world check here, skipped')
@@ -85,7 +86,10 @@ def main():
         ag = [r['agree'] for r in by[c] if r['agree'] is not None]
         mean = sum(ag) / len(ag) if ag else 0.0
         print(f'{c:9s} {len(by[c]):4d} files  mean agreement {mean:.3f}  floor {floor:.2f}')
-        if ag and mean < floor:
+        if by[c] and not ag:
+            # every file failed to run (a missing binary, a refused path): no figure is no pass
+            bad.append(f'{c}: no file of its {len(by[c])} gave an agreement figure')
+        elif ag and mean < floor:
             bad.append(f'{c}: mean agreement {mean:.3f} under its floor {floor:.2f}')
     for r in rows:
         if r['cls'] in EVERY_FILE and r['agree'] is not None and r['agree'] < MIN_AGREE:

@@ -330,11 +330,59 @@ def test_allowed_roots_set_by_the_user_win(tmp_path):
     assert "Path not allowed: %s (outside DOCTAG_ALLOWED_ROOTS)" % docs[0] in r.stderr, r.stderr
 
 
-def test_batch_run_stops_within_2s_on_ctrl_c_with_a_partial_csv(tmp_path):
+def run_in(cwd, *args, data_dir):
+    env = dict(os.environ, DOCTAG_DATA_DIR=data_dir)
+    env.pop("DOCTAG_ALLOWED_ROOTS", None)
+    env.pop("OPENROUTER_API_KEY", None)
+    return subprocess.run([BIN, *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=300)
+
+
+def test_relative_paths_in_a_batch_csv_are_the_csvs(tmp_path):
+    docs = copy_docs(str(tmp_path / "csvs" / "docs"), 1)
+    rows = str(tmp_path / "csvs" / "rows.csv")
+    name = os.path.basename(docs[0])
+    write_csv(rows, [("Plain", "docs/" + name), ("Dotted", "./docs/../docs/" + name), ("Gone", "docs/none.pdf"),
+                     ("Escape", "../../" + os.path.basename(str(tmp_path)) + "/x.pdf")])
+    shutil.copy(docs[0], str(tmp_path / "x.pdf"))
+    # run from elsewhere: the paths are the CSV's, not the current directory's
+    elsewhere = tempfile.mkdtemp(prefix="doctag-cwd-")
+    r = run_in(elsewhere, "batch", "run", "-m", "local", rows, data_dir=str(tmp_path / "data"))
+    assert r.returncode == 3, r.stderr
+    out = list(csv.DictReader(open(str(tmp_path / "csvs" / "rows_tagged.csv"))))
+    assert [x["file_path"] for x in out][:2] == ["docs/" + name, "./docs/../docs/" + name]  # as written
+    status = [x["tagging_status"] for x in out]
+    assert status[:2] == ["success", "success"] and out[0]["generated_tags"], status
+    assert status[2].startswith("failed: File not found: ") and status[2].endswith("/csvs/docs/none.pdf"), status
+    # resolved, then held to the roots: tmp_path itself is neither the CSV's directory nor the current one
+    assert status[3].startswith("failed: Path not allowed: ") and "DOCTAG_ALLOWED_ROOTS" in status[3], status
+
+
+def test_running_from_root_does_not_allow_the_whole_filesystem(tmp_path):
+    docs = copy_docs(str(tmp_path / "other"), 1)
+    rows = str(tmp_path / "csvs" / "rows.csv")
+    os.makedirs(str(tmp_path / "csvs"))
+    write_csv(rows, [("Other", docs[0])])
+    data = str(tmp_path / "data")
+    r = run_in(str(tmp_path), "batch", "run", "-m", "local", rows, data_dir=data)
+    assert r.returncode == 0, r.stderr  # from tmp_path, other/ is under the current directory
+    r = run_in("/", "batch", "run", "-m", "local", rows, data_dir=data)
+    assert r.returncode == 1, r.stderr
+    assert "row 2 (Other) failed: Path not allowed: %s (outside DOCTAG_ALLOWED_ROOTS)" % docs[0] in r.stderr
+    assert re.search(r"^doctag batch run: the current directory is /, which the CLI does not allow by default.*"
+                     r"DOCTAG_ALLOWED_ROOTS", r.stderr, re.M), r.stderr
+    # the user's own choice still wins, even "/"
+    env = dict(os.environ, DOCTAG_DATA_DIR=data, DOCTAG_ALLOWED_ROOTS="/")
+    r = subprocess.run([BIN, "batch", "run", "-m", "local", rows], capture_output=True, text=True, env=env, cwd="/")
+    assert r.returncode == 0, r.stderr
+
+
+def interrupted_batch_run(tmp_path, n):
+    """A batch run of n forced-OCR rows (seconds each) stopped with SIGINT
+    while its second row is in hand: (rows.csv, env, exit status, seconds
+    from SIGINT to exit, stderr)."""
     docs = copy_docs(str(tmp_path / "docs"), 1, min_pages=2)
     rows = str(tmp_path / "docs" / "rows.csv")
-    # Forced OCR makes every row take seconds.
-    write_csv(rows, [("Doc%d" % i, docs[0]) for i in range(6)])
+    write_csv(rows, [("Doc%d" % i, docs[0]) for i in range(n)])
     env = dict(os.environ, DOCTAG_DATA_DIR=str(tmp_path / "data"), OMP_THREAD_LIMIT="1")
     env.pop("DOCTAG_ALLOWED_ROOTS", None)
     p = subprocess.Popen([BIN, "batch", "run", "--json", "--threads", "1", "--ocr", "force", "-m", "local", rows],
@@ -351,8 +399,12 @@ def test_batch_run_stops_within_2s_on_ctrl_c_with_a_partial_csv(tmp_path):
     finally:
         if p.poll() is None:
             p.kill()
-    err = p.stderr.read()
-    assert p.returncode == 130, err
+    return rows, env, p.returncode, took, p.stderr.read()
+
+
+def test_batch_run_stops_within_2s_on_ctrl_c_with_a_partial_csv(tmp_path):
+    rows, env, rc, took, err = interrupted_batch_run(tmp_path, 6)
+    assert rc == 130, err
     assert took < 2.0, took
     out = list(csv.DictReader(open(str(tmp_path / "docs" / "rows_tagged.csv"))))
     statuses = [x["tagging_status"] for x in out]
@@ -361,6 +413,39 @@ def test_batch_run_stops_within_2s_on_ctrl_c_with_a_partial_csv(tmp_path):
     assert m and m.group(2) == rows, err
     r = run("batch", "status", "--json", m.group(1), data_dir=str(tmp_path / "data"))
     assert json.loads(r.stdout)["status"] == "paused"
+
+
+def test_batch_run_resume_after_ctrl_c_does_every_row_once(tmp_path):
+    rows, env, rc, _, err = interrupted_batch_run(tmp_path, 3)
+    data = env["DOCTAG_DATA_DIR"]
+    assert rc == 130, err
+    partial = list(csv.DictReader(open(str(tmp_path / "docs" / "rows_tagged.csv"))))
+    done = [x["title"] for x in partial if x["tagging_status"] == "success"]
+    assert len(partial) == 3 and "Doc0" in done and len(done) < 3, partial
+    assert all(x["tagging_status"] in ("success", "pending") for x in partial), partial
+    job = re.search(r"Resume with: doctag batch run --resume (\S+) ", err).group(1)
+    # The interrupted document was given back to the queue, not left claimed
+    # under its 60 s lease: the resumed run can take it at once.
+    import sqlite3
+    db = sqlite3.connect(os.path.join(data, "doctag.db"))
+    states = db.execute("SELECT state, owner, lease_until FROM queue_items WHERE job_id = ? ORDER BY row_index",
+                        (job,)).fetchall()
+    db.close()
+    assert [x[0] for x in states].count("done") == len(done), states
+    assert all(x[0] == "waiting" and x[2] is None for x in states if x[0] != "done"), states
+    r = subprocess.run([BIN, "batch", "run", "--resume", job, "-m", "local", rows], capture_output=True,
+                       text=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    final = list(csv.DictReader(open(str(tmp_path / "docs" / "rows_tagged.csv"))))
+    assert [x["title"] for x in final] == ["Doc0", "Doc1", "Doc2"]
+    assert all(x["tagging_status"] == "success" and x["generated_tags"] for x in final), final
+    assert [x["generated_tags"] for x in final if x["title"] in done] == \
+        [x["generated_tags"] for x in partial if x["title"] in done]
+    # every row once: three results, three documents in history
+    st = json.loads(run("batch", "status", "--json", job, data_dir=data).stdout)
+    assert st["status"] == "completed" and st["processed_count"] == 3 and st["failed_count"] == 0, st
+    hist = json.loads(run("history", "--json", data_dir=data).stdout)
+    assert sorted(d["title"] for d in hist["documents"]) == ["Doc0", "Doc1", "Doc2"], hist
 
 
 # ---- the man page ----------------------------------------------------------------

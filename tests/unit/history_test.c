@@ -306,6 +306,51 @@ static void test_documents_list(void **state)
   g_free(uid);
 }
 
+/* Pages by offset (the contract's paging): walked in turn they give every
+ * one of the user's documents and jobs once, newest first, whatever other
+ * users hold between them; a new document shifts the pages by one. */
+static void test_pages_walk_the_list(void **state)
+{
+  fx *f = *state;
+  char *alice = user(f, "a@example.com"), *bob = user(f, "b@example.com");
+  char *docs[8], *jobs[8];
+  for (int i = 0; i < 7; i++) {
+    doc_spec d = { "Alice", { "t", NULL }, "text", NULL, NULL }, b = { "Bob", { "t", NULL }, "text", NULL, NULL };
+    docs[i] = record(f, alice, &d, &jobs[i]);
+    g_free(record(f, bob, &b, NULL));
+  }
+  for (int pass = 0; pass < 2; pass++) {
+    int n = pass ? 8 : 7;
+    for (unsigned int off = 0; off < (unsigned int)n; off += 3) {
+      doctag_document_list *l = NULL;
+      assert_ok(doctag_history_documents(f->ctx, &l, alice, 3, off));
+      assert_int_equal(doctag_document_list_total(l), n);
+      doctag_job_list *jl = NULL;
+      assert_ok(doctag_history_jobs(f->ctx, &jl, alice, 3, off, NULL));
+      assert_int_equal(doctag_job_list_total(jl), n);
+      size_t want = (size_t)n - off < 3 ? (size_t)n - off : 3;
+      assert_int_equal(doctag_document_list_count(l), want);
+      assert_int_equal(doctag_job_list_count(jl), want);
+      for (size_t i = 0; i < want; i++) {
+        assert_string_equal(doctag_document_list_at(l, i)->id, docs[n - 1 - off - i]);
+        assert_string_equal(doctag_job_list_at(jl, i)->id, jobs[n - 1 - off - i]);
+      }
+      doctag_document_list_free(l);
+      doctag_job_list_free(jl);
+    }
+    if (!pass) {
+      doc_spec d = { "Alice late", { "t", NULL }, "text", NULL, NULL };
+      docs[7] = record(f, alice, &d, &jobs[7]);
+    }
+  }
+  for (int i = 0; i < 8; i++) {
+    g_free(docs[i]);
+    g_free(jobs[i]);
+  }
+  g_free(alice);
+  g_free(bob);
+}
+
 static void test_delete_job(void **state)
 {
   fx *f = *state;
@@ -1025,6 +1070,7 @@ int main(void)
     cmocka_unit_test(test_record_failure),
     cmocka_unit_test(test_jobs_list),
     cmocka_unit_test(test_documents_list),
+    cmocka_unit_test(test_pages_walk_the_list),
     cmocka_unit_test(test_delete_job),
     cmocka_unit_test(test_ownership_isolation),
     cmocka_unit_test(test_search_ranking),

@@ -180,6 +180,43 @@ static void test_fetch_url_is_guarded(void **state)
   assert_int_equal(doctag_fetch_url(f->ctx, "http://x", NULL, NULL, &len, NULL), DOCTAG_EINVAL);
 }
 
+/* The well-formed aliases (out-parameters first) do what the old calls do. */
+static void test_aliases_take_out_params_first(void **state)
+{
+  fixture *f = *state;
+  void *data = (void *)1;
+  size_t len = 1;
+  char *name = (char *)1;
+  assert_int_equal(doctag_url_fetch(f->ctx, &data, &len, &name, "http://127.0.0.1:9/x.pdf", NULL), DOCTAG_EURL);
+  assert_null(data);
+  assert_int_equal(len, 0);
+  assert_null(name);
+  assert_int_equal(doctag_url_fetch(f->ctx, &data, &len, NULL, "ftp://example.com/x.pdf", NULL), DOCTAG_EINVAL);
+  assert_non_null(strstr(doctag_error_last()->message, "Must start with http:// or https://"));
+
+  static const char list[] = "Alpha, beta\n# a comment\n  Gamma Delta  \n";
+  char **old = NULL, **now = NULL;
+  size_t n_old = 0, n_now = 0;
+  assert_int_equal(doctag_terms_parse(f->ctx, list, strlen(list), &old, &n_old), DOCTAG_OK);
+  assert_int_equal(doctag_terms_from_buffer(NULL, &now, &n_now, list, strlen(list)), DOCTAG_OK);
+  assert_int_equal(n_now, 3);
+  assert_int_equal(n_now, n_old);
+  for (size_t i = 0; i < n_now; i++)
+    assert_string_equal(now[i], old[i]);
+  assert_string_equal(now[0], "alpha");
+  assert_string_equal(now[2], "gamma delta");
+  assert_null(now[3]);
+  doctag_strv_free(old);
+  doctag_strv_free(now);
+  /* A PDF list is read through the context; without one it is refused. */
+  assert_int_equal(doctag_terms_from_buffer(NULL, &now, NULL, f->pdf, f->pdf_len), DOCTAG_EINVAL);
+  assert_null(now);
+  assert_int_equal(doctag_terms_from_buffer(f->ctx, &now, &n_now, f->pdf, f->pdf_len), DOCTAG_OK);
+  assert_true(n_now > 0);
+  doctag_strv_free(now);
+  assert_int_equal(doctag_terms_from_buffer(f->ctx, NULL, NULL, list, strlen(list)), DOCTAG_EINVAL);
+}
+
 /* The job of a document, from its detail. */
 static char *job_of(fixture *f, const char *user, const char *doc_id)
 {
@@ -499,6 +536,7 @@ int main(void)
     cmocka_unit_test(test_recorded_downloaded_reprocessed),
     cmocka_unit_test(test_failure_is_history_too),
     cmocka_unit_test(test_fetch_url_is_guarded),
+    cmocka_unit_test(test_aliases_take_out_params_first),
     cmocka_unit_test(test_deleting_jobs_removes_unreferenced_blobs),
     cmocka_unit_test(test_text_cap_is_configurable),
     cmocka_unit_test(test_missing_key_warns_or_fails_when_strict),

@@ -674,6 +674,52 @@ static void test_render_escapes_user_text(void **state)
   g_free(ev);
 }
 
+/* Fairness between users (local queue): alice's 30-row batch came first,
+ * bob's 3-row batch after. Two workers each hold a row while the other
+ * claims: a claim takes the job of the user with the fewest rows in flight,
+ * so the claims alternate between the two and bob's rows are all taken
+ * among the first six, not after alice's thirty. */
+static void test_claims_shared_between_users(void **state)
+{
+  fx *f = fx_new(state, 30);
+  char *bob = jt_user(f->jt.ctx, "bob");
+  GPtrArray *payloads = g_ptr_array_new_with_free_func(g_free);
+  for (int i = 0; i < 3; i++)
+    g_ptr_array_add(payloads, g_strdup_printf("{\"title\":\"bob %d\",\"file_path\":\"/y/%d.pdf\"}", i, i));
+  char *bob_job = NULL;
+  assert_int_equal(jobs_submit_payloads(f->jt.ctx, &bob_job, bob, payloads, NULL), DOCTAG_OK);
+  g_ptr_array_free(payloads, TRUE);
+
+  const char *workers[2] = { "w1", "w2" };
+  queue_item held[2];
+  GString *order = g_string_new(NULL);
+  for (int k = 0; k < 2; k++) {
+    assert_true(claim(f, workers[k], 60, 0, &held[k]));
+    g_string_append_c(order, strcmp(held[k].job_id, bob_job) ? 'a' : 'b');
+  }
+  for (int k = 0; k < 6; k++) {
+    queue_item *it = &held[k % 2];
+    finish(f, it, true);
+    queue_item_clear(it);
+    assert_true(claim(f, workers[k % 2], 60, 0, it));
+    g_string_append_c(order, strcmp(it->job_id, bob_job) ? 'a' : 'b');
+  }
+  print_message("claims: %s\n", order->str);
+  /* bob's three rows among the first six claims, alice's never held back */
+  const char *b = order->str;
+  int bobs = 0;
+  for (int i = 0; i < 6; i++)
+    bobs += b[i] == 'b';
+  assert_int_equal(bobs, 3);
+  assert_string_equal(b, "abababaa");
+  for (int k = 0; k < 2; k++)
+    queue_item_clear(&held[k]);
+  g_string_free(order, TRUE);
+  g_free(bob_job);
+  g_free(bob);
+  fx_free(f);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -687,6 +733,8 @@ int main(void)
     JT_ALL(test_events_wait_wakes),
     JT_ALL(test_record_finish),
     JT_ALL(test_snapshot_matches_events),
+    JT_ON(test_claims_shared_between_users, JT_LOCAL),
+    JT_ON(test_claims_shared_between_users, JT_LOCAL_PG),
     JT_ON(test_redis_stream_recreated, JT_REDIS),
     JT_ON(test_redis_forget_workers, JT_REDIS),
     cmocka_unit_test(test_render_escapes_user_text),

@@ -15,3 +15,15 @@ ALTER TABLE documents ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
  || array_to_tsvector(ARRAY['owner:' || user_id::text])
 ) STORED;
 CREATE INDEX documents_search ON documents USING gin(search_vector) WITH (fastupdate = off);
+
+-- Lists deep in a long history (issue 17). The contract pages by offset, so
+-- a page skips `offset` entries: in an index that has the lists' whole
+-- order, those are index entries only (the page's rows are joined after),
+-- not rows read and sorted. Statistics count a user's documents and jobs by
+-- status from an index too.
+DROP INDEX documents_user_created;
+CREATE INDEX documents_user_recent ON documents(user_id, created_at DESC, seq DESC);
+CREATE INDEX documents_user_status ON documents(user_id, status);
+DROP INDEX jobs_user_created;
+CREATE INDEX jobs_user_recent ON jobs(user_id, created_at DESC, id);
+CREATE INDEX jobs_user_status ON jobs(user_id, status);

@@ -1,0 +1,46 @@
+#!/bin/bash
+# Scale benchmark (issue 17): a history of DOCS documents over USERS users on
+# SQLite and PostgreSQL, and a batch of ROWS rows; prints search p50/p99
+# (goal <= 20 / 100 ms), document and job list pages at offset 0 and deep
+# (goal <= 5 ms), statistics (goal <= 50 ms), database size per document and
+# the batch's submission time (goal <= 10 s) and peak memory, on the local
+# queue and on Redis. See bench/scale_bench.c for the data it builds.
+#   bench/scale.sh [docs=1000000] [users=300] [rows=100000] [rounds=5]
+#   bench/scale.sh quick        (20,000 documents, 200 users, 100,000 rows)
+# SCALE_BACKENDS=sqlite|postgresql limits the backends. PostgreSQL and Redis:
+# DOCTAG_TEST_POSTGRES_URL / DOCTAG_TEST_REDIS_URL when set, else services
+# started with scripts/services.sh and stopped after.
+# Throughput of two workers on Redis against twice one: bench/batch.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+build=${DOCTAG_BUILD_DIR:-$root/build}
+if [ "${1:-}" = quick ]; then set -- 20000 200 100000 3; fi
+
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" -j2 --target doctag_internal >/dev/null
+mkdir -p "$build/bench"
+# shellcheck disable=SC2046
+cc -O2 -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -Iinclude -Ilibdoctag \
+  bench/scale_bench.c "$build/lib/libdoctag_internal.a" \
+  $(pkg-config --cflags --libs poppler-glib poppler-cpp glib-2.0 gobject-2.0 cairo tesseract lept libcurl jansson \
+      libpq hiredis libjwt sqlite3 libsodium uuid) -lcsv -lpthread -lm -lstdc++ \
+  -o "$build/bench/scale_bench"
+
+state=""
+cleanup() {
+  if [ -n "$state" ]; then
+    scripts/services.sh stop "$state" >/dev/null 2>&1 || true
+    rm -rf "$state"
+  fi
+}
+trap cleanup EXIT
+if [ -z "${DOCTAG_TEST_POSTGRES_URL:-}" ] && [ -x /usr/lib/postgresql/15/bin/initdb ]; then
+  state=$(mktemp -d /tmp/doctag-bench-scale.XXXXXX)
+  scripts/services.sh start "$state" >/dev/null
+  # shellcheck source=/dev/null
+  . "$state/env"
+fi
+
+echo "doctag scale benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+"$build/bench/scale_bench" "${1:-1000000}" "${2:-300}" "${3:-100000}" "${4:-5}"

@@ -1,0 +1,497 @@
+/* Scale benchmark (run by bench/scale.sh), issue 17: a history of DOCS
+ * documents over USERS users, on SQLite and (when DOCTAG_TEST_POSTGRES_URL
+ * is set) PostgreSQL, then what a user waits for:
+ *   - full-text search p50/p99 through doctag_history_search_json, typical
+ *     queries and words in nearly every document, for the largest user and
+ *     a median one; beside it the pre-0006 statement (words matched over
+ *     every user's documents, the owner tested after) as the reference;
+ *   - document and job list pages at offset 0 and deep in the list;
+ *   - statistics;
+ *   - database size per document;
+ *   - submitting a batch of ROWS rows (doctag_job_submit_json, what
+ *     POST /api/batch/start calls): time and the process's peak memory
+ *     growth, on the local queue and (DOCTAG_TEST_REDIS_URL) on Redis.
+ *
+ * Users hold documents in Zipf-like shares (user k: 1/(k+1)^0.7), so the
+ * largest of 300 holds about a tenth of the archive. Documents come in
+ * batch jobs of up to 100, users interleaved; texts have 120 words plus an
+ * exponential tail (mean 500 words, real text's word frequencies), titles 3-8
+ * words, 5-8 tags; 3% failed without text.
+ *
+ *   scale_bench [docs=1000000] [users=300] [rows=100000] [rounds=5]
+ * Prints "RESULT key=value" lines; exit status 0 (figures only: goals are
+ * judged by the reader, on an idle machine).
+ */
+#include "core/ctx.h"
+#include "core/error.h"
+#include "doctag/history.h"
+#include "doctag/jobs.h"
+#include "history/history.h"
+#include "store/store.h"
+#include "bench_store.h"
+
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+
+static void die(const char *what)
+{
+  fprintf(stderr, "scale_bench: %s: %s\n", what, doctag_error_last()->message);
+  exit(1);
+}
+
+typedef struct samples {
+  double *v;
+  size_t n, cap;
+} samples;
+
+static void sample_add(samples *s, double x)
+{
+  if (s->n == s->cap)
+    s->v = g_renew(double, s->v, s->cap = s->cap ? 2 * s->cap : 64);
+  s->v[s->n++] = x;
+}
+
+static double p(samples *s, double q)
+{
+  return s->n ? quantile(s->v, s->n, q) : 0;
+}
+
+static void sample_reset(samples *s)
+{
+  s->n = 0;
+}
+
+/* ---- the history ---- */
+
+typedef struct user_set {
+  unsigned int n;
+  char **id;
+  unsigned int *docs, *jobs;
+} user_set;
+
+static doctag_ctx *open_ctx(const char *url, const char *dir, const char *redis)
+{
+  doctag_config cfg = DOCTAG_CONFIG_INIT;
+  cfg.data_dir = dir;
+  cfg.database_url = url;
+  cfg.redis_url = redis;
+  cfg.ignore_environment = true;
+  doctag_ctx *ctx = NULL;
+  if (doctag_ctx_new(&ctx, &cfg))
+    die("ctx");
+  return ctx;
+}
+
+static void make_users(doctag_ctx *ctx, user_set *u, unsigned int n, unsigned int docs)
+{
+  struct store *s;
+  if (store_get(ctx, &s))
+    die("store");
+  u->n = n;
+  u->id = g_new0(char *, n + 1);
+  u->docs = g_new0(unsigned int, n);
+  u->jobs = g_new0(unsigned int, n);
+  double sum = 0;
+  for (unsigned int k = 0; k < n; k++)
+    sum += pow(k + 1, -0.7);
+  unsigned int given = 0;
+  for (unsigned int k = 0; k < n; k++) {
+    u->id[k] = store_uuid_new();
+    char *email = g_strdup_printf("user%u@example.com", k);
+    store_param sp[] = { SP_T(u->id[k]), SP_T(email), SP_T("x"), SP_N, SP_B(true), SP_B(false),
+                         SP_I(store_now_us()) };
+    if (store_query(s, ST_USER_INSERT, sp, 7, NULL))
+      die("user");
+    g_free(email);
+    u->docs[k] = k + 1 == n ? docs - given : (unsigned int)(docs * pow(k + 1, -0.7) / sum);
+    if (given + u->docs[k] > docs)
+      u->docs[k] = docs - given;
+    given += u->docs[k];
+  }
+}
+
+static void load(doctag_ctx *ctx, user_set *u, corpus *c, unsigned int docs)
+{
+  struct store *s;
+  if (store_get(ctx, &s))
+    die("store");
+  /* The jobs, users interleaved in a fixed random order. */
+  GArray *jobs = g_array_new(FALSE, FALSE, sizeof(guint64));
+  for (unsigned int k = 0; k < u->n; k++)
+    for (unsigned int left = u->docs[k]; left;) {
+      unsigned int size = left < 100 ? left : 100;
+      guint64 j = ((guint64)k << 32) | size;
+      g_array_append_val(jobs, j);
+      left -= size;
+    }
+  for (guint i = jobs->len; i > 1; i--) {
+    guint r = g_rand_int_range(c->rand, 0, (gint32)i);
+    guint64 t = g_array_index(jobs, guint64, i - 1);
+    g_array_index(jobs, guint64, i - 1) = g_array_index(jobs, guint64, r);
+    g_array_index(jobs, guint64, r) = t;
+  }
+  double t0 = now_ms();
+  unsigned int done = 0, next = docs / 10;
+  for (guint i = 0; i < jobs->len; i++) {
+    unsigned int k = (unsigned int)(g_array_index(jobs, guint64, i) >> 32);
+    unsigned int size = (unsigned int)(g_array_index(jobs, guint64, i) & 0xffffffffu);
+    char *jid = NULL;
+    if (history_job_create(ctx, u->id[k], NULL, "batch", "{\"model_name\":\"local\"}", size, &jid))
+      die("job");
+    u->jobs[k]++;
+    store_conn *conn;
+    if (store_acquire(s, &conn) || store_tx_begin(conn))
+      die("tx");
+    for (unsigned int r = 0; r < size; r++) {
+      bool failed = g_rand_int_range(c->rand, 0, 100) < 3;
+      int words = 120 + (int)(-log(1 - g_rand_double(c->rand)) * 380);
+      char *title = corpus_text(c, 3 + g_rand_int_range(c->rand, 0, 6));
+      char *text = failed ? NULL : corpus_text(c, words > 6000 ? 6000 : words);
+      const char *tags[8];
+      int nt = failed ? 0 : 5 + g_rand_int_range(c->rand, 0, 4);
+      for (int t = 0; t < nt; t++)
+        tags[t] = corpus_word(c);
+      char *path = g_strdup_printf("https://example.com/archive/%u/%u.pdf", i, r);
+      history_doc d = { .row_index = r, .title = title, .file_path = path, .file_source_type = "url",
+                        .file_size = 20000 + words * 40, .status = failed ? "failed" : "completed",
+                        .tags = tags, .tag_count = (size_t)nt, .text = text, .text_len = text ? strlen(text) : 0,
+                        .metadata_json = "{\"page_count\":2,\"is_scanned\":false}",
+                        .error_message = failed ? "Could not fetch the PDF: HTTP 404" : NULL };
+      if (history_document_record_on(conn, u->id[k], jid, &d, NULL))
+        die("record");
+      g_free(title);
+      g_free(text);
+      g_free(path);
+    }
+    if (store_tx_end(conn, DOCTAG_OK))
+      die("commit");
+    store_release(s, conn);
+    if (history_job_set_status(ctx, jid, "completed", NULL))
+      die("job status");
+    g_free(jid);
+    done += size;
+    if (done >= next) {
+      printf("  %u documents, %.0f per second\n", done, done / ((now_ms() - t0) / 1000));
+      next += docs / 10;
+    }
+  }
+  printf("  loaded %u documents in %u jobs for %u users in %.0f s\n", docs, jobs->len, u->n,
+         (now_ms() - t0) / 1000);
+  g_array_free(jobs, TRUE);
+}
+
+/* ---- what users wait for ---- */
+
+/* The statement before migration 0006: the words matched over every user's
+ * documents, the owner tested on each match (the same ranking). */
+static const char *const unscoped_sqlite =
+  "SELECT d.id FROM documents_fts f JOIN documents d ON d.seq = f.rowid"
+  " WHERE documents_fts MATCH '{title tags extracted_text} : (' || ?2 || ')' AND d.user_id = ?1"
+  " ORDER BY bm25(documents_fts, 10.0, 4.0, 1.0, 0.0), d.created_at DESC LIMIT ?3";
+static const char *const unscoped_postgres =
+  "SELECT d.id FROM documents d, plainto_tsquery('simple', $2) q"
+  " WHERE d.user_id = $1 AND d.search_vector @@ q"
+  " ORDER BY ts_rank(d.rank_vector, q) DESC, d.created_at DESC LIMIT $3";
+
+typedef enum call { C_SEARCH, C_BARE, C_UNSCOPED, C_DOCS, C_JOBS, C_STATS } call;
+
+/* This process's CPU time (SQLite works inside it: on a loaded machine its
+ * CPU time says more than the wall clock). */
+static double cpu_ms(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+static double last_cpu; /* of the last timed() call */
+
+static double timed(doctag_ctx *ctx, call what, const char *uid, const char *query, unsigned int offset)
+{
+  struct store *s;
+  if (store_get(ctx, &s))
+    die("store");
+  char *json = NULL, *m = NULL;
+  doctag_status st = DOCTAG_OK;
+  double t0 = now_ms(), c0 = cpu_ms();
+  switch (what) {
+  case C_SEARCH:
+    st = doctag_history_search_json(ctx, uid, query, 50, &json);
+    break;
+  case C_BARE:
+  case C_UNSCOPED: {
+    m = s->ops->match_query(query);
+    if (!m)
+      break;
+    store_param sp[] = { SP_T(uid), SP_T(m), SP_I(50) };
+    store_rows rows = { 0 };
+    store_conn *c;
+    if (!(st = store_acquire(s, &c))) {
+      if (what == C_BARE)
+        st = store_exec(c, ST_DOC_SEARCH, sp, 3, &rows);
+      else
+        st = store_exec_sql(c, strcmp(s->ops->name, "sqlite") ? unscoped_postgres : unscoped_sqlite, sp, 3,
+                            &rows);
+      store_release(s, c);
+    }
+    store_rows_clear(&rows);
+    break;
+  }
+  case C_DOCS:
+    st = doctag_history_documents_json(ctx, uid, 50, offset, &json);
+    break;
+  case C_JOBS:
+    st = doctag_history_jobs_json(ctx, uid, 50, offset, NULL, &json);
+    break;
+  case C_STATS:
+    st = doctag_history_stats_json(ctx, uid, &json);
+    break;
+  }
+  double ms = now_ms() - t0;
+  last_cpu = cpu_ms() - c0;
+  if (st)
+    die("call");
+  doctag_free(json);
+  g_free(m);
+  return ms;
+}
+
+/* Every query of `qs` `rounds` times (after one warm-up pass). */
+static samples cpu; /* CPU times of the last run_queries() */
+
+static void run_queries(doctag_ctx *ctx, call what, const char *uid, const char *const *qs, size_t nq, int rounds,
+                        samples *out)
+{
+  sample_reset(&cpu);
+  for (size_t q = 0; q < nq; q++)
+    timed(ctx, what, uid, qs[q], 0);
+  for (int r = 0; r < rounds; r++)
+    for (size_t q = 0; q < nq; q++) {
+      sample_add(out, timed(ctx, what, uid, qs[q], 0));
+      sample_add(&cpu, last_cpu);
+    }
+}
+
+static void run_page(doctag_ctx *ctx, call what, const char *uid, unsigned int offset, int rounds, samples *out)
+{
+  timed(ctx, what, uid, NULL, offset);
+  for (int r = 0; r < rounds * 4; r++)
+    sample_add(out, timed(ctx, what, uid, NULL, offset));
+}
+
+static void measure_user(doctag_ctx *ctx, const char *label, const char *who, const user_set *u, unsigned int k,
+                         corpus *c, int rounds)
+{
+  samples s = { 0 };
+  const char *uid = u->id[k];
+  printf("  %s user (%u documents, %u jobs):\n", who, u->docs[k], u->jobs[k]);
+  const char *qs[G_N_ELEMENTS(typical) + 8];
+  size_t nq = 0;
+  for (size_t i = 0; i < G_N_ELEMENTS(typical); i++)
+    qs[nq++] = typical[i];
+  for (guint r = 400; r < 20000 && nq < G_N_ELEMENTS(qs); r *= 2)
+    qs[nq++] = g_ptr_array_index(c->words, r);
+  run_queries(ctx, C_SEARCH, uid, qs, nq, rounds, &s);
+  double tp50 = p(&s, 0.5), tp99 = p(&s, 0.99), tcpu = p(&cpu, 0.5);
+  sample_reset(&s);
+  run_queries(ctx, C_SEARCH, uid, common, G_N_ELEMENTS(common), rounds, &s);
+  double cp50 = p(&s, 0.5), cp99 = p(&s, 0.99), ccpu = p(&cpu, 0.5);
+  sample_reset(&s);
+  run_queries(ctx, C_BARE, uid, common, G_N_ELEMENTS(common), rounds, &s);
+  double bp50 = p(&s, 0.5);
+  sample_reset(&s);
+  run_queries(ctx, C_UNSCOPED, uid, common, G_N_ELEMENTS(common), rounds, &s);
+  double up50 = p(&s, 0.5), ucpu = p(&cpu, 0.5);
+  sample_reset(&s);
+  printf("    search, typical queries: p50 %.2f ms  p99 %.2f ms   (goal 20 / 100; this process's CPU p50 %.2f ms)\n",
+         tp50, tp99, tcpu);
+  printf("    search, a word in nearly every document: p50 %.2f ms  p99 %.2f ms   (CPU p50 %.2f ms)\n", cp50, cp99,
+         ccpu);
+  printf("      its statement bare: p50 %.2f ms; the pre-0006 statement (owner tested after): p50 %.2f ms"
+         " (CPU p50 %.2f ms)\n", bp50, up50, ucpu);
+  unsigned int deep_docs = u->docs[k] > 50 ? u->docs[k] - 50 : 0, deep_jobs = u->jobs[k] > 50 ? u->jobs[k] - 50 : 0;
+  run_page(ctx, C_DOCS, uid, 0, rounds, &s);
+  double d0 = p(&s, 0.5);
+  sample_reset(&s);
+  run_page(ctx, C_DOCS, uid, deep_docs, rounds, &s);
+  double dd = p(&s, 0.5);
+  sample_reset(&s);
+  run_page(ctx, C_JOBS, uid, 0, rounds, &s);
+  double j0 = p(&s, 0.5);
+  sample_reset(&s);
+  run_page(ctx, C_JOBS, uid, deep_jobs, rounds, &s);
+  double jd = p(&s, 0.5);
+  sample_reset(&s);
+  run_page(ctx, C_STATS, uid, 0, rounds, &s);
+  double st50 = p(&s, 0.5);
+  printf("    document list p50: offset 0 %.2f ms, offset %u %.2f ms   (goal 5)\n", d0, deep_docs, dd);
+  printf("    job list p50: offset 0 %.2f ms, offset %u %.2f ms   (goal 5)\n", j0, deep_jobs, jd);
+  printf("    statistics p50: %.2f ms   (goal 50)\n", st50);
+  printf("RESULT backend=%s user=%s user_docs=%u search_p50_ms=%.2f search_p99_ms=%.2f common_p50_ms=%.2f "
+         "common_p99_ms=%.2f common_cpu_ms=%.2f bare_common_p50_ms=%.2f unscoped_common_p50_ms=%.2f unscoped_common_cpu_ms=%.2f docs_page0_ms=%.2f docs_deep_ms=%.2f jobs_page0_ms=%.2f "
+         "jobs_deep_ms=%.2f stats_ms=%.2f\n",
+         label, who, u->docs[k], tp50, tp99, cp50, cp99, ccpu, bp50, up50, ucpu, d0, dd, j0, jd, st50);
+  g_free(s.v);
+}
+
+static double db_bytes(doctag_ctx *ctx, const char *url, const char *sqlite_path)
+{
+  if (sqlite_path) {
+    double total = 0;
+    const char *suffix[] = { "", "-wal", "-shm" };
+    for (size_t i = 0; i < G_N_ELEMENTS(suffix); i++) {
+      char *f = g_strconcat(sqlite_path, suffix[i], NULL);
+      struct stat sb;
+      if (stat(f, &sb) == 0)
+        total += (double)sb.st_size;
+      g_free(f);
+    }
+    return total;
+  }
+  PGconn *pc = PQconnectdb(url);
+  PGresult *r = PQexec(pc, "SELECT pg_database_size(current_database())");
+  double b = PQresultStatus(r) == PGRES_TUPLES_OK ? g_ascii_strtod(PQgetvalue(r, 0, 0), NULL) : 0;
+  PQclear(r);
+  PQfinish(pc);
+  return b;
+}
+
+/* ---- a large batch ---- */
+
+static long maxrss_kb(void)
+{
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss;
+}
+
+/* Submits `rows` rows as one POST /api/batch/start body, in a child process
+ * (so its peak memory is its own); prints time and memory. */
+static void bench_batch(const char *label, const char *url, const char *dir, const char *redis, const char *uid,
+                        unsigned int rows)
+{
+  GString *body = g_string_new("{\"config\":{\"model_name\":\"local\",\"num_tags\":5},\"documents\":[");
+  for (unsigned int i = 0; i < rows; i++)
+    g_string_append_printf(body, "%s{\"title\":\"Row %u\",\"file_path\":\"https://example.com/batch/%u.pdf\","
+                           "\"file_source_type\":\"url\"}", i ? "," : "", i, i);
+  g_string_append(body, "]}");
+  int fds[2];
+  if (pipe(fds))
+    die("pipe");
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    doctag_ctx *ctx = open_ctx(url, dir, redis);
+    struct store *s;
+    if (store_get(ctx, &s))
+      die("store");
+    char *warm = NULL; /* queue and store opened before the baseline */
+    doctag_job_submit_json(ctx, &warm, uid, "{\"documents\":[{\"title\":\"w\",\"file_path\":\"https://example.com/w.pdf\","
+                                            "\"file_source_type\":\"url\"}],\"config\":{\"model_name\":\"local\"}}");
+    doctag_free(warm);
+    long before = maxrss_kb();
+    char *resp = NULL;
+    double t0 = now_ms();
+    doctag_status st = doctag_job_submit_json(ctx, &resp, uid, body->str);
+    double res[2] = { st ? -1 : now_ms() - t0, (double)(maxrss_kb() - before) };
+    if (st)
+      fprintf(stderr, "scale_bench: batch: %s\n", doctag_error_last()->message);
+    if (write(fds[1], res, sizeof res) != sizeof res)
+      _exit(1);
+    _exit(0);
+  }
+  close(fds[1]);
+  double res[2] = { -1, 0 };
+  if (read(fds[0], res, sizeof res) != sizeof res)
+    res[0] = -1;
+  close(fds[0]);
+  waitpid(pid, NULL, 0);
+  printf("  batch of %u rows on the %s queue: submitted in %.2f s (goal 10), peak memory +%.1f MiB"
+         " (the request body itself: %.1f MiB)\n",
+         rows, redis ? "Redis" : "local", res[0] / 1000, res[1] / 1024, body->len / 1048576.0);
+  printf("RESULT backend=%s queue=%s batch_rows=%u batch_submit_s=%.2f batch_peak_mib=%.1f body_mib=%.1f\n", label,
+         redis ? "redis" : "local", rows, res[0] / 1000, res[1] / 1024, body->len / 1048576.0);
+  g_string_free(body, TRUE);
+}
+
+/* ---- one backend ---- */
+
+static void bench_backend(const char *label, const char *url, const char *dir, const char *sqlite_path,
+                          unsigned int docs, unsigned int users, unsigned int rows, int rounds)
+{
+  printf("%s: %u documents, %u users\n", label, docs, users);
+  doctag_ctx *ctx = open_ctx(url, dir, NULL);
+  corpus c;
+  corpus_init(&c, 20000);
+  user_set u = { 0 };
+  make_users(ctx, &u, users, docs);
+  load(ctx, &u, &c, docs);
+  if (!sqlite_path) {
+    /* What autovacuum does within a minute of a bulk load. */
+    PGconn *pc = PQconnectdb(url);
+    PQclear(PQexec(pc, "VACUUM ANALYZE"));
+    PQfinish(pc);
+  }
+  double bytes = db_bytes(ctx, url, sqlite_path);
+  printf("  database: %.1f MiB, %.0f bytes per document\n", bytes / 1048576, bytes / docs);
+  printf("RESULT backend=%s docs=%u users=%u db_mib=%.1f db_bytes_per_doc=%.0f\n", label, docs, users,
+         bytes / 1048576, bytes / docs);
+  measure_user(ctx, label, "largest", &u, 0, &c, rounds);
+  measure_user(ctx, label, "median", &u, users / 2, &c, rounds);
+  if (rows) {
+    bench_batch(label, url, dir, NULL, u.id[users - 1], rows);
+    const char *redis = getenv("DOCTAG_TEST_REDIS_URL");
+    if (redis && *redis)
+      bench_batch(label, url, dir, redis, u.id[users - 1], rows);
+  }
+  g_strfreev(u.id);
+  g_free(u.docs);
+  g_free(u.jobs);
+  g_ptr_array_free(c.words, TRUE);
+  g_free(c.cdf);
+  g_rand_free(c.rand);
+  doctag_ctx_free(ctx);
+}
+
+int main(int argc, char **argv)
+{
+  unsigned int docs = argc > 1 ? (unsigned int)atoi(argv[1]) : 1000000;
+  unsigned int users = argc > 2 ? (unsigned int)atoi(argv[2]) : 300;
+  unsigned int rows = argc > 3 ? (unsigned int)atoi(argv[3]) : 100000;
+  int rounds = argc > 4 ? atoi(argv[4]) : 5;
+  if (!docs || users < 2 || docs < users || rounds < 1) {
+    fprintf(stderr, "usage: scale_bench [docs >= users] [users >= 2] [rows] [rounds >= 1]\n");
+    return 2;
+  }
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  const char *only = getenv("SCALE_BACKENDS"); /* "sqlite", "postgresql" or both (default) */
+  char *dir = g_dir_make_tmp("doctag-scale-XXXXXX", NULL);
+  if (!only || strstr(only, "sqlite")) {
+    char *path = g_build_filename(dir, "scale.db", NULL);
+    char *url = g_strdup_printf("sqlite://%s", path);
+    bench_backend("sqlite", url, dir, path, docs, users, rows, rounds);
+    g_free(url);
+    g_free(path);
+  }
+  const char *admin = getenv("DOCTAG_TEST_POSTGRES_URL");
+  if ((!only || strstr(only, "postgres")) && admin && *admin) {
+    char *url = NULL, *db = pg_create(admin, &url);
+    bench_backend("postgresql", url, dir, NULL, docs, users, rows, rounds);
+    if (!getenv("DOCTAG_BENCH_KEEP_DB"))
+      pg_drop(admin, db);
+    g_free(db);
+    g_free(url);
+  } else if (!only || strstr(only, "postgres")) {
+    printf("postgresql: skipped (DOCTAG_TEST_POSTGRES_URL not set)\n");
+  }
+  char *cmd = g_strdup_printf("rm -rf '%s'", dir);
+  if (getenv("SCALE_KEEP"))
+    printf("kept %s\n", dir);
+  else if (system(cmd) != 0)
+    fprintf(stderr, "scale_bench: could not remove %s\n", dir);
+  g_free(cmd);
+  g_free(dir);
+  return 0;
+}
