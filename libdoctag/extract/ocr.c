@@ -41,6 +41,10 @@
  * the image resamples it: on the corpus, straightening smaller angles lost
  * more characters than it won. */
 #define DESKEW_MIN_DEG 1.0
+/* leptonica's defaults for finding the skew: the binarisation threshold and
+ * the confidence below which the angle is not trusted */
+#define DESKEW_BIN_THRESH 130
+#define DESKEW_MIN_CONF 3.0
 /* Resolution Hindi is read at (see ocr_page). */
 #define DEVANAGARI_PPI 300.0
 /* Tesseract reads small print badly under ~150 PPI: such scans are doubled. */
@@ -756,15 +760,20 @@ static void image_prepare(page_image *img, PIX *pix, double ppi, int turn)
   memset(img, 0, sizeof *img);
   img->ppi = (int)lround(ppi);
   PIX *p = turn ? T->pixRotateOrth(pix, turn / 90) : T->pixClone(pix);
+  /* leptonica's pixDeskewGeneral() steps, with our threshold: it turns the
+   * page from 0.1 degree on, an image we would throw away */
   l_float32 angle = 0, conf = 0;
-  PIX *straight = p ? T->pixDeskewGeneral(p, 0, 0, 0, 0, 0, &angle, &conf) : NULL;
-  if (straight && fabs(angle) >= DESKEW_MIN_DEG) {
-    T->pixDestroy(&p);
-    p = straight;
-    img->skew = angle;
-  } else {
-    T->pixDestroy(&straight);
+  PIX *bin = p ? T->pixThresholdToBinary(p, DESKEW_BIN_THRESH) : NULL;
+  if (bin && T->pixFindSkewSweepAndSearch(bin, &angle, &conf, 4, 2, 7.0f, 1.0f, 0.01f) == 0 &&
+      fabs(angle) >= DESKEW_MIN_DEG && conf >= DESKEW_MIN_CONF) {
+    PIX *straight = T->pixRotate(p, (l_float32)(angle * G_PI / 180.0), L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0);
+    if (straight) {
+      T->pixDestroy(&p);
+      p = straight;
+      img->skew = angle;
+    }
   }
+  T->pixDestroy(&bin);
   if (p)
     T->pixSetResolution(p, img->ppi, img->ppi);
   img->pix = p;

@@ -28,7 +28,8 @@ void ocr_setup_env(void);
   X(TessResultIteratorNext) X(TessResultIteratorGetUTF8Text) X(TessPageIteratorBoundingBox) \
   X(TessPageIteratorBaseline) X(TessPageIteratorIsAtFinalElement) \
   X(TessBaseAPISetRectangle) X(TessResultIteratorConfidence) X(TessResultIteratorWordRecognitionLanguage) \
-  X(pixClone) X(pixCountPixels) X(pixCreate) X(pixDeskewGeneral) X(pixGetDepth) X(pixDestroy) X(pixGetData) \
+  X(pixClone) X(pixCountPixels) X(pixCreate) X(pixFindSkewSweepAndSearch) X(pixRotate) X(pixGetDepth) \
+  X(pixDestroy) X(pixGetData) \
   X(pixGetHeight) X(pixGetWidth) X(pixGetWpl) X(pixRotateOrth) X(pixSauvolaBinarizeTiled) X(pixScale) \
   X(pixScaleByIntSampling) X(pixScaleGray2xLI) X(pixScaleGrayLI) X(pixSetResolution) X(pixThresholdToBinary)
 
