@@ -204,7 +204,7 @@ static void legacy_form(const srv_form *form, const char *user_id, srv_reply *re
   const srv_part *excl = srv_form_get(form, "exclusion_file");
   if (excl && (excl->len || (excl->filename && *excl->filename))) {
     char **terms = NULL;
-    if (doctag_terms_parse(srv.ctx, excl->data, excl->len, &terms, NULL) != DOCTAG_OK) {
+    if (doctag_terms_from_buffer(srv.ctx, &terms, NULL, excl->data, excl->len) != DOCTAG_OK) {
       srv_reply_detail(reply, 400, "Invalid exclusion file: %s", doctag_error_last()->message);
       goto out;
     }

@@ -65,7 +65,7 @@ static void process_form(const srv_form *form, const char *user_id, srv_reply *r
   const srv_part *excl = file_part(form, "exclusion_file");
   if (excl) {
     char **terms = NULL;
-    if (doctag_terms_parse(srv.ctx, excl->data, excl->len, &terms, NULL) != DOCTAG_OK) {
+    if (doctag_terms_from_buffer(srv.ctx, &terms, NULL, excl->data, excl->len) != DOCTAG_OK) {
       srv_reply_detail(reply, 400, "Invalid exclusion file: %s", doctag_error_last()->message);
       goto out;
     }
@@ -147,7 +147,7 @@ static void preview_work(srv_call *call, srv_reply *reply)
   size_t len = 0;
   if (!is_http_url(url)) {
     srv_reply_detail(reply, 400, "Invalid URL. Must start with http:// or https://");
-  } else if (doctag_fetch_url(srv.ctx, url, NULL, &data, &len, NULL) != DOCTAG_OK) {
+  } else if (doctag_url_fetch(srv.ctx, &data, &len, NULL, url, NULL) != DOCTAG_OK) {
     srv_reply_error(reply, SRV_SCOPE_URL);
   } else {
     srv_reply_bytes(reply, 200, "application/pdf", data, len);

@@ -186,7 +186,7 @@ static int load_terms(const run_opts *c, doctag_ctx *ctx, const char *path, char
   char *data = cli_read_all(path, &len);
   if (!data)
     return cli_error(c->cmd, "%s: %s", path, strerror(errno));
-  doctag_status st = doctag_terms_parse(ctx, data, len, terms, NULL);
+  doctag_status st = doctag_terms_from_buffer(ctx, terms, NULL, data, len);
   free(data);
   return st ? cli_fail(c->cmd, path) : 0;
 }
