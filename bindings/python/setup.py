@@ -79,8 +79,6 @@ class BuildExt(build_ext):
         swig_dir, _ = interface_dirs()
         incs, libdirs, libs, rpath, where = find_library()
         header_dir = next((d for d in incs if os.path.isdir(os.path.join(d, "doctag"))), incs[0])
-        defines = ["-DDOCTAG_HAVE_%s_H" % os.path.basename(h)[:-2].upper()
-                   for h in sorted(glob.glob(os.path.join(header_dir, "doctag", "*.h")))]
         os.makedirs(self.build_temp, exist_ok=True)
         wrap = os.path.join(self.build_temp, "capi_wrap.c")
         pkg_out = os.path.join(self.build_lib, "doctag")
@@ -88,7 +86,7 @@ class BuildExt(build_ext):
         swig = shutil.which("swig4.0") or shutil.which("swig")
         if not swig:
             sys.exit("doctag setup: swig is needed (apt-get install swig)")
-        cmd = [swig, "-python", "-threads", *defines, "-I" + header_dir, "-I" + swig_dir,
+        cmd = [swig, "-python", "-threads", "-I" + header_dir, "-I" + swig_dir,
                "-outdir", pkg_out, "-o", wrap, os.path.join(swig_dir, "doctag.i")]
         print("doctag: building against %s" % where)
         self.spawn(cmd)
