@@ -31,14 +31,7 @@ rounds=${ROUNDS:-3}
 bin=$build/bin/doctag
 
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j2 --target doctag_cli doctag_internal >/dev/null
-mkdir -p "$build/bench"
-# shellcheck disable=SC2046
-cc -O2 -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -Iinclude -Ilibdoctag \
-  bench/queue_bench.c "$build/lib/libdoctag_internal.a" \
-  $(pkg-config --cflags --libs poppler-glib glib-2.0 gobject-2.0 cairo tesseract lept libcurl jansson \
-      libpq hiredis libjwt sqlite3 libsodium uuid) -lcsv -lpthread -lm \
-  -o "$build/bench/queue_bench"
+cmake --build "$build" -j2 --target doctag_cli queue_bench >/dev/null
 
 corpus=${CORPUS:-}
 if [ -z "$corpus" ]; then

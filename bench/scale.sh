@@ -18,14 +18,7 @@ build=${DOCTAG_BUILD_DIR:-$root/build}
 if [ "${1:-}" = quick ]; then set -- 20000 200 100000 3; fi
 
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j2 --target doctag_internal >/dev/null
-mkdir -p "$build/bench"
-# shellcheck disable=SC2046
-cc -O2 -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -Iinclude -Ilibdoctag \
-  bench/scale_bench.c "$build/lib/libdoctag_internal.a" \
-  $(pkg-config --cflags --libs poppler-glib poppler-cpp glib-2.0 gobject-2.0 cairo tesseract lept libcurl jansson \
-      libpq hiredis libjwt sqlite3 libsodium uuid) -lcsv -lpthread -lm -lstdc++ \
-  -o "$build/bench/scale_bench"
+cmake --build "$build" -j2 --target scale_bench >/dev/null
 
 state=""
 cleanup() {

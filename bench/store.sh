@@ -13,14 +13,7 @@ root=$(pwd)
 build=${DOCTAG_BUILD_DIR:-$root/build}
 
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j2 --target doctag_internal >/dev/null
-mkdir -p "$build/bench"
-# shellcheck disable=SC2046
-cc -O2 -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -Iinclude -Ilibdoctag \
-  bench/store_bench.c "$build/lib/libdoctag_internal.a" \
-  $(pkg-config --cflags --libs poppler-glib poppler-cpp glib-2.0 gobject-2.0 cairo tesseract lept libcurl jansson \
-      libpq hiredis libjwt sqlite3 libsodium uuid) -lcsv -lpthread -lm -lstdc++ \
-  -o "$build/bench/store_bench"
+cmake --build "$build" -j2 --target store_bench >/dev/null
 
 state=""
 cleanup() {
