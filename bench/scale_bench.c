@@ -274,11 +274,16 @@ static void run_queries(doctag_ctx *ctx, call what, const char *uid, const char 
     }
 }
 
-static void run_page(doctag_ctx *ctx, call what, const char *uid, unsigned int offset, int rounds, samples *out)
+/* The median of one list or stats call at `offset`, after a warm-up call;
+ * `s` is scratch, left empty. */
+static double page_p50(doctag_ctx *ctx, call what, const char *uid, unsigned int offset, int rounds, samples *s)
 {
   timed(ctx, what, uid, NULL, offset);
   for (int r = 0; r < rounds * 4; r++)
-    sample_add(out, timed(ctx, what, uid, NULL, offset));
+    sample_add(s, timed(ctx, what, uid, NULL, offset));
+  double median = p(s, 0.5);
+  sample_reset(s);
+  return median;
 }
 
 static void measure_user(doctag_ctx *ctx, const char *label, const char *who, const user_set *u, unsigned int k,
@@ -312,20 +317,11 @@ static void measure_user(doctag_ctx *ctx, const char *label, const char *who, co
   printf("      its statement bare: p50 %.2f ms; the pre-0006 statement (owner tested after): p50 %.2f ms"
          " (CPU p50 %.2f ms)\n", bp50, up50, ucpu);
   unsigned int deep_docs = u->docs[k] > 50 ? u->docs[k] - 50 : 0, deep_jobs = u->jobs[k] > 50 ? u->jobs[k] - 50 : 0;
-  run_page(ctx, C_DOCS, uid, 0, rounds, &s);
-  double d0 = p(&s, 0.5);
-  sample_reset(&s);
-  run_page(ctx, C_DOCS, uid, deep_docs, rounds, &s);
-  double dd = p(&s, 0.5);
-  sample_reset(&s);
-  run_page(ctx, C_JOBS, uid, 0, rounds, &s);
-  double j0 = p(&s, 0.5);
-  sample_reset(&s);
-  run_page(ctx, C_JOBS, uid, deep_jobs, rounds, &s);
-  double jd = p(&s, 0.5);
-  sample_reset(&s);
-  run_page(ctx, C_STATS, uid, 0, rounds, &s);
-  double st50 = p(&s, 0.5);
+  double d0 = page_p50(ctx, C_DOCS, uid, 0, rounds, &s);
+  double dd = page_p50(ctx, C_DOCS, uid, deep_docs, rounds, &s);
+  double j0 = page_p50(ctx, C_JOBS, uid, 0, rounds, &s);
+  double jd = page_p50(ctx, C_JOBS, uid, deep_jobs, rounds, &s);
+  double st50 = page_p50(ctx, C_STATS, uid, 0, rounds, &s);
   printf("    document list p50: offset 0 %.2f ms, offset %u %.2f ms   (goal 5)\n", d0, deep_docs, dd);
   printf("    job list p50: offset 0 %.2f ms, offset %u %.2f ms   (goal 5)\n", j0, deep_jobs, jd);
   printf("    statistics p50: %.2f ms   (goal 50)\n", st50);
