@@ -1,6 +1,7 @@
 /* The history ABI: a user's jobs and documents, search and statistics,
  * every query scoped to the calling user. */
 #include "doctag/history.h"
+#include "history/history.h"
 #include "core/error.h"
 #include "core/json.h"
 #include "blob/blob.h"
@@ -445,6 +446,10 @@ DOCTAG_API doctag_status doctag_history_job_delete(doctag_ctx *ctx, const char *
       st = store_exec(c, ST_JOB_DELETE, p, 2, &rows);
     if (st == DOCTAG_OK && rows.changes == 0)
       st = err_set(DOCTAG_ENOTFOUND, MSG_JOB);
+    /* the owner's document frequencies lose the contents no completed
+     * document of theirs holds any more */
+    for (unsigned int i = 0; st == DOCTAG_OK && i < blobs.nrows; i++)
+      st = history_df_uncount(c, user_id, store_cell(&blobs, i, 0));
     st = store_tx_end(c, st);
   }
   /* The job is gone; its PDFs go too unless another document (any user's:

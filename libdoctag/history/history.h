@@ -33,6 +33,9 @@ typedef struct history_doc {
   size_t text_cap;              /* 0: HISTORY_TEXT_CAP */
   const char *metadata_json;    /* processing metadata: a JSON object text, or NULL */
   const char *error_message;    /* why it failed */
+  /* the stems its owner's document frequencies count (tag_terms()), or
+   * NULL: a completed document with a sha256 and terms is counted */
+  const char *const *terms; size_t term_count;
 } history_doc;
 
 /* Records a processed document as a "single" job of `user_id` holding that
@@ -75,5 +78,25 @@ doctag_status history_document_record(doctag_ctx *ctx, const char *user_id, cons
 struct store_conn;
 doctag_status history_document_record_on(struct store_conn *c, const char *user_id, const char *job_id,
                                          const history_doc *doc, char **doc_id);
+
+/* Document frequencies of a user's archive (history/df.c), for the built-in
+ * tagger: a content (sha256) counts once while a completed document of the
+ * user holds it. The first two run on `c` inside the caller's transaction.
+ * history_df_count() counts `terms` (sorted, as tag_terms() gives them) for
+ * content `sha256` unless it is counted already; history_df_uncount() takes
+ * back what that content was counted with unless a completed document of
+ * the user still holds it. NULL sha256 or terms: nothing to do. */
+doctag_status history_df_count(struct store_conn *c, const char *user_id, const char *sha256,
+                               const char *const *terms, size_t n);
+doctag_status history_df_uncount(struct store_conn *c, const char *user_id, const char *sha256);
+
+/* How many documents `user_id`'s archive has (*n_docs) and how many hold
+ * each of `terms` (*df: stem -> GUINT_TO_POINTER(count), only stems with a
+ * count; newly allocated, g_hash_table_unref()), not counting the content
+ * `sha256` itself (a document processed again). A user id that is not a
+ * UUID has no archive. Errors: the store's (DOCTAG_ESTORE,
+ * DOCTAG_EUNAVAILABLE); *df is set even then. */
+doctag_status history_df_lookup(doctag_ctx *ctx, const char *user_id, const char *sha256,
+                                const char *const *terms, size_t n, uint64_t *n_docs, GHashTable **df);
 
 #endif

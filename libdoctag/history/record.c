@@ -127,7 +127,7 @@ static doctag_status doc_params_make(doc_params *dp, const char *id, const char 
 static doctag_status doc_write(store_conn *c, const char *job_id, const char *user_id, const history_doc *d,
                                int64_t now, char **doc_id)
 {
-  char *id = store_uuid_new(), *before = NULL;
+  char *id = store_uuid_new(), *before = NULL, *before_sha = NULL;
   doc_params dp;
   doctag_status st = doc_params_make(&dp, id, job_id, user_id, d, now);
   store_rows rows = { 0 };
@@ -135,6 +135,7 @@ static doctag_status doc_write(store_conn *c, const char *job_id, const char *us
     store_param p[] = { SP_T(job_id), SP_I(d->row_index) };
     st = store_exec(c, ST_DOC_ROW_STATUS, p, 2, &rows);
     before = g_strdup(store_cell(&rows, 0, 0));
+    before_sha = g_strdup(store_cell(&rows, 0, 1));
     store_rows_clear(&rows);
   }
   if (st == DOCTAG_OK)
@@ -154,7 +155,15 @@ static doctag_status doc_write(store_conn *c, const char *job_id, const char *us
       st = store_exec(c, ST_JOB_BUMP, p, 4, NULL);
     }
   }
+  /* the owner's document frequencies follow the completed documents */
+  bool was = before && !strcmp(before, "completed") && before_sha;
+  bool now_done = !strcmp(d->status, "completed") && d->sha256;
+  if (st == DOCTAG_OK && now_done)
+    st = history_df_count(c, user_id, d->sha256, d->terms, d->term_count);
+  if (st == DOCTAG_OK && was && (!now_done || strcmp(before_sha, d->sha256)))
+    st = history_df_uncount(c, user_id, before_sha);
   g_free(before);
+  g_free(before_sha);
   return st;
 }
 

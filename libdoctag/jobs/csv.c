@@ -310,7 +310,7 @@ static void legacy_row(gpointer data, gpointer ud)
   legacy_run *run = ud;
   guint row = GPOINTER_TO_UINT(data) - 1;
   row_outcome o;
-  jobs_process_row(run->ctx, run->cfg, g_ptr_array_index(run->payloads, row), &o);
+  jobs_process_row(run->ctx, run->cfg, g_ptr_array_index(run->payloads, row), run->job_id ? run->user_id : NULL, &o);
   char *result = NULL, *event = NULL;
   doctag_status st = DOCTAG_OK;
   if (run->job_id) {

@@ -87,9 +87,12 @@ typedef struct row_outcome {
   bool rate_limited;        /* the LLM answered 429: try again later */
 } row_outcome;
 
-/* Fetches, stores and processes one row (payload JSON) with `cfg`. Never
- * fails as a whole: the outcome says what happened. */
-void jobs_process_row(doctag_ctx *ctx, const process_config *cfg, const char *payload, row_outcome *out);
+/* Fetches, stores and processes one row (payload JSON) with `cfg`, tagged
+ * with the document frequencies of `owner`'s archive (the job's user, whose
+ * history records the row; NULL: none). Never fails as a whole: the outcome
+ * says what happened. */
+void jobs_process_row(doctag_ctx *ctx, const process_config *cfg, const char *payload, const char *owner,
+                      row_outcome *out);
 void row_outcome_clear(row_outcome *o);
 
 /* Records a row in history and builds its result JSON (with document_id

@@ -60,7 +60,8 @@ static char *name_of(const char *path)
   return name;
 }
 
-void jobs_process_row(doctag_ctx *ctx, const process_config *cfg, const char *payload, row_outcome *out)
+void jobs_process_row(doctag_ctx *ctx, const process_config *cfg, const char *payload, const char *owner,
+                      row_outcome *out)
 {
   memset(out, 0, sizeof *out);
   out->file_size = -1;
@@ -124,7 +125,7 @@ void jobs_process_row(doctag_ctx *ctx, const process_config *cfg, const char *pa
   o.user_id = NULL;     /* recorded by the job, as a row of it */
   o.timeout_sec = timeout;
   doctag_result *r = NULL;
-  st = process_row_buffer(ctx, &r, data, len, &o, fetch_kind_name(src.kind));
+  st = process_row_buffer(ctx, &r, data, len, &o, fetch_kind_name(src.kind), owner);
   if (st) {
     fail_last(out, NULL);
     out->rate_limited = st == DOCTAG_ELLM && strstr(out->error, "429") != NULL;
@@ -232,6 +233,8 @@ doctag_status jobs_record_row(doctag_ctx *ctx, struct store_conn *c, const char 
     .text_cap = ctx->max_text_bytes,
     .metadata_json = meta_text,
     .error_message = o->ok ? NULL : o->error,
+    .terms = r && r->terms ? (const char *const *)r->terms->pdata : NULL,
+    .term_count = r && r->terms ? r->terms->len : 0,
   };
   char *doc_id = NULL;
   doctag_status st = c ? history_document_record_on(c, user_id, job_id, &d, &doc_id)

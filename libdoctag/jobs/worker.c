@@ -225,7 +225,7 @@ static int handle_item(worker *w, job_cache *cache, queue_item *it, int backoff)
     process_config cfg = cache->cfg;   /* borrows the cache's strings */
     cfg.opts.on_page = cancel_when_stopping;
     cfg.opts.on_page_data = w;
-    jobs_process_row(w->ctx, &cfg, it->payload, &o);
+    jobs_process_row(w->ctx, &cfg, it->payload, cache->qj.user_id, &o);
     /* Given back by the heartbeat when *stop was set: whatever came of
      * it, the row is another claim's now. Else it is ours to finish (out of
      * inflight, the heartbeat leaves it alone). */
@@ -241,7 +241,7 @@ static int handle_item(worker *w, job_cache *cache, queue_item *it, int backoff)
       return 0;
     }
   } else {
-    jobs_process_row(w->ctx, &cache->cfg, it->payload, &o);
+    jobs_process_row(w->ctx, &cache->cfg, it->payload, cache->qj.user_id, &o);
   }
   int sleep_sec = 0;
   if (o.rate_limited) {

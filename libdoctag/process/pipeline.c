@@ -9,6 +9,7 @@
 #include "core/utf8.h"
 #include "extract/extract.h"
 #include "fetch/fetch.h"
+#include "history/history.h"
 #include "tag/tag.h"
 
 #include <glib.h>
@@ -33,10 +34,20 @@ static const char *source_where(const fetch_source *src, const doctag_result *r)
   return src->kind == FETCH_UPLOAD ? r->file_name : src->where;
 }
 
+/* The document frequencies of `owner`'s archive for the text of r, which
+ * keeps the terms it is counted with when recorded (r->terms). */
+static doctag_status owner_df(doctag_ctx *ctx, doctag_result *r, const char *owner, tag_df *df)
+{
+  r->terms = tag_terms(r->text->str, r->language);
+  return history_df_lookup(ctx, owner, r->sha256[0] ? r->sha256 : NULL, (const char *const *)r->terms->pdata,
+                           r->terms->len, &df->n_docs, &df->df);
+}
+
 /* The tagging step shared by documents and plain text: the ENOTEXT rule,
- * then the chosen tagger on r->text (`pdf`: it was extracted from a PDF). */
-static doctag_status tag_result(const doctag_ctx *ctx, doctag_result *r, const doctag_process_options *o,
-                                double t0, bool pdf)
+ * then the chosen tagger on r->text (`pdf`: it was extracted from a PDF),
+ * with the document frequencies of `owner`'s archive (NULL: standalone). */
+static doctag_status tag_result(doctag_ctx *ctx, doctag_result *r, const doctag_process_options *o,
+                                double t0, bool pdf, const char *owner)
 {
   size_t visible = visible_chars(r->text->str, MIN_TEXT_CHARS);
   if (visible < MIN_TEXT_CHARS && pdf) {
@@ -61,7 +72,16 @@ static doctag_status tag_result(const doctag_ctx *ctx, doctag_result *r, const d
     .vocabulary = o->vocabulary, .vocabulary_count = o->vocabulary_count,
     .model_name = o->model_name, .api_key = key, .deadline = t0 + o->timeout_sec,
   };
-  if ((st = tag_run(ctx, &treq, &r->tags)))
+  tag_df df = { 0 };
+  if (owner && (st = owner_df(ctx, r, owner, &df))) {
+    g_hash_table_unref(df.df);
+    return st;
+  }
+  treq.df = owner ? &df : NULL;
+  st = tag_run(ctx, &treq, &r->tags);
+  if (df.df)
+    g_hash_table_unref(df.df);
+  if (st)
     return st;
   r->tagged = true;
   r->needs_review = r->tags.count < o->num_tags || !strcmp(r->quality, "low");
@@ -72,7 +92,8 @@ static doctag_status tag_result(const doctag_ctx *ctx, doctag_result *r, const d
  * (core/stats.h): where it came from, which for a batch row's bytes is the
  * row's source, not an upload. */
 static doctag_status run(doctag_ctx *ctx, doctag_result **out, const fetch_source *src,
-                         const doctag_process_options *opts_in, bool tag, const char *counted_as)
+                         const doctag_process_options *opts_in, bool tag, const char *counted_as,
+                         const char *df_owner)
 {
   err_clear();
   if (!out)
@@ -146,7 +167,7 @@ static doctag_status run(doctag_ctx *ctx, doctag_result **out, const fetch_sourc
   extract_doc_clear(&doc);
   result_summarise(r);
 
-  if (tag && (st = tag_result(ctx, r, &o, t0, true)))
+  if (tag && (st = tag_result(ctx, r, &o, t0, true, df_owner ? df_owner : o.user_id)))
     goto fail;
   r->processing_time = ctx_now() - t0;
   /* A result the caller's history does not hold would be a 200 hiding a
@@ -187,49 +208,49 @@ DOCTAG_API doctag_status doctag_process_file(doctag_ctx *ctx, doctag_result **ou
                                              const doctag_process_options *opts)
 {
   fetch_source s = { FETCH_FILE, path, NULL, 0 };
-  return run(ctx, out, &s, opts, true, fetch_kind_name(s.kind));
+  return run(ctx, out, &s, opts, true, fetch_kind_name(s.kind), NULL);
 }
 
 DOCTAG_API doctag_status doctag_process_buffer(doctag_ctx *ctx, doctag_result **out, const void *data,
                                                size_t len, const doctag_process_options *opts)
 {
   fetch_source s = { FETCH_UPLOAD, NULL, data, len };
-  return run(ctx, out, &s, opts, true, fetch_kind_name(s.kind));
+  return run(ctx, out, &s, opts, true, fetch_kind_name(s.kind), NULL);
 }
 
 DOCTAG_API doctag_status doctag_process_url(doctag_ctx *ctx, doctag_result **out, const char *url,
                                             const doctag_process_options *opts)
 {
   fetch_source s = { fetch_kind_of_url(url), url, NULL, 0 };
-  return run(ctx, out, &s, opts, true, fetch_kind_name(s.kind));
+  return run(ctx, out, &s, opts, true, fetch_kind_name(s.kind), NULL);
 }
 
 doctag_status process_row_buffer(doctag_ctx *ctx, doctag_result **out, const void *data, size_t len,
-                                 const doctag_process_options *opts, const char *source)
+                                 const doctag_process_options *opts, const char *source, const char *owner)
 {
   fetch_source s = { FETCH_UPLOAD, NULL, data, len };
-  return run(ctx, out, &s, opts, true, source);
+  return run(ctx, out, &s, opts, true, source, owner);
 }
 
 DOCTAG_API doctag_status doctag_extract_file(doctag_ctx *ctx, doctag_result **out, const char *path,
                                              const doctag_process_options *opts)
 {
   fetch_source s = { FETCH_FILE, path, NULL, 0 };
-  return run(ctx, out, &s, opts, false, fetch_kind_name(s.kind));
+  return run(ctx, out, &s, opts, false, fetch_kind_name(s.kind), NULL);
 }
 
 DOCTAG_API doctag_status doctag_extract_buffer(doctag_ctx *ctx, doctag_result **out, const void *data,
                                                size_t len, const doctag_process_options *opts)
 {
   fetch_source s = { FETCH_UPLOAD, NULL, data, len };
-  return run(ctx, out, &s, opts, false, fetch_kind_name(s.kind));
+  return run(ctx, out, &s, opts, false, fetch_kind_name(s.kind), NULL);
 }
 
 DOCTAG_API doctag_status doctag_extract_url(doctag_ctx *ctx, doctag_result **out, const char *url,
                                             const doctag_process_options *opts)
 {
   fetch_source s = { fetch_kind_of_url(url), url, NULL, 0 };
-  return run(ctx, out, &s, opts, false, fetch_kind_name(s.kind));
+  return run(ctx, out, &s, opts, false, fetch_kind_name(s.kind), NULL);
 }
 
 DOCTAG_API doctag_status doctag_fetch_url(doctag_ctx *ctx, const char *url, const doctag_process_options *opts,
@@ -304,7 +325,7 @@ DOCTAG_API doctag_status doctag_tag_text(doctag_ctx *ctx, doctag_result **out, c
     r->title = extract_title(NULL, head, r->file_name);
     g_free(head);
   }
-  if ((st = tag_result(ctx, r, &o, t0, false)))
+  if ((st = tag_result(ctx, r, &o, t0, false, o.user_id)))
     goto fail;
   r->processing_time = ctx_now() - t0;
   if (o.user_id)

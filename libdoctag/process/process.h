@@ -83,8 +83,10 @@ doctag_status process_record_failure(doctag_ctx *ctx, const doctag_process_optio
                                      const char *message, int64_t started_us, char **doc_id);
 
 /* doctag_process_buffer() for the bytes of a batch row that came from
- * `source` ("local", "url", "s3"): the metrics count the document there. */
+ * `source` ("local", "url", "s3"): the metrics count the document there.
+ * Tagged with the document frequencies of `owner`'s archive (the job's
+ * user; NULL: none), which the job records the row into (r->terms). */
 doctag_status process_row_buffer(doctag_ctx *ctx, doctag_result **out, const void *data, size_t len,
-                                 const doctag_process_options *opts, const char *source);
+                                 const doctag_process_options *opts, const char *source, const char *owner);
 
 #endif

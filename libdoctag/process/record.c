@@ -98,6 +98,8 @@ doctag_status process_record_result(doctag_ctx *ctx, const doctag_process_option
     .text_len = doctag_result_text_length(r),
     .text_cap = ctx->max_text_bytes,
     .metadata_json = meta,
+    .terms = r->terms ? (const char *const *)r->terms->pdata : NULL,
+    .term_count = r->terms ? r->terms->len : 0,
   };
   doctag_status st = history_record_single(ctx, opts->user_id, config, &d, started_us, NULL, doc_id);
   g_free(tags);

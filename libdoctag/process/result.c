@@ -93,6 +93,8 @@ DOCTAG_API void doctag_result_free(doctag_result *r)
   if (r->text)
     g_string_free(r->text, TRUE);
   tag_outcome_clear(&r->tags);
+  if (r->terms)
+    g_ptr_array_free(r->terms, TRUE);
   g_free(r->document_id);
   g_free(r);
 }

@@ -28,6 +28,8 @@ struct doctag_result {
   char *document_id;
   char sha256[65];
   GPtrArray *warnings;        /* char * (owned), in the order they arose, no repeats; NULL: none */
+  GPtrArray *terms;           /* tag_terms() of the text, tagged for an owner: what the owner's
+                               * document frequencies count it with; NULL: standalone */
 };
 
 /* Adds a warning: a degradation the caller should know about although the

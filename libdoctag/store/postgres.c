@@ -117,7 +117,7 @@ static const char *const sql_table[ST_COUNT] = {
                     " updated_at = excluded.updated_at"
                     " WHERE d.user_id = excluded.user_id"
                     " RETURNING id",
-  [ST_DOC_ROW_STATUS] = "SELECT status FROM documents WHERE job_id = $1 AND row_index = $2",
+  [ST_DOC_ROW_STATUS] = "SELECT status, sha256 FROM documents WHERE job_id = $1 AND row_index = $2",
   [ST_DOC_COUNT] = "SELECT count(*) FROM documents WHERE user_id = $1",
   [ST_DOC_LIST] = "SELECT " DOC_COLS " FROM documents d WHERE d.seq IN (SELECT seq FROM documents"
                   " WHERE user_id = $1 ORDER BY created_at DESC, seq DESC LIMIT $2 OFFSET $3)"
@@ -137,6 +137,19 @@ static const char *const sql_table[ST_COUNT] = {
                     " ORDER BY ts_rank(d.rank_vector, q) DESC, d.created_at DESC, d.seq DESC LIMIT $3",
   [ST_DOC_STATS] = "SELECT count(*), count(*) FILTER (WHERE status = 'completed'),"
                    " count(*) FILTER (WHERE status = 'failed') FROM documents WHERE user_id = $1",
+
+  /* one statement per document, whatever its number of stems */
+  [ST_DF_DOC_ADD] = "INSERT INTO term_df_docs (user_id, sha256, terms) VALUES ($1, $2, $3) "
+                    "ON CONFLICT (user_id, sha256) DO NOTHING",
+  [ST_DF_UP] = "INSERT INTO term_df (user_id, stem, df) SELECT $1::uuid, value, 1 FROM jsonb_array_elements_text($2::jsonb) AS t(value) "
+               "ON CONFLICT (user_id, stem) DO UPDATE SET df = term_df.df + 1",
+  [ST_DF_DOC_DROP] = "DELETE FROM term_df_docs WHERE user_id = $1 AND sha256 = $2 AND NOT EXISTS "
+                     "(SELECT 1 FROM documents WHERE user_id = $1 AND sha256 = $2 AND status = 'completed') "
+                     "RETURNING terms",
+  [ST_DF_DOWN] = "UPDATE term_df SET df = df - 1 WHERE user_id = $1 AND stem IN (SELECT value FROM jsonb_array_elements_text($2::jsonb) AS t(value))",
+  [ST_DF_PURGE] = "DELETE FROM term_df WHERE user_id = $1 AND df <= 0",
+  [ST_DF_GET] = "SELECT stem, df FROM term_df WHERE user_id = $1 AND stem IN (SELECT value FROM jsonb_array_elements_text($2::jsonb) AS t(value))",
+  [ST_DF_DOC_TERMS] = "SELECT terms FROM term_df_docs WHERE user_id = $1 AND sha256 = $2",
 
   /* The local batch queue's tables (0002_queue.sql), for queue/local.c.
    * Their times are plain int8 microseconds. The casts type parameters that

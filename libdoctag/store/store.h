@@ -82,7 +82,7 @@ typedef enum store_stmt {
                         *  sha256, file_size, mime_type, status, tags, extracted_text,
                         *  processing_metadata, error_message, processed_at, now)
                         * -> id (the existing one when (job_id, row_index) was recorded before) */
-  ST_DOC_ROW_STATUS,   /* (job_id, row_index) -> status of that row's document, if any */
+  ST_DOC_ROW_STATUS,   /* (job_id, row_index) -> status, sha256 of that row's document, if any */
   ST_DOC_COUNT,        /* (user_id) -> count */
   ST_DOC_LIST,         /* (user_id, limit, offset) -> DOC_COLS, newest first */
   ST_DOC_OF_JOB,       /* (job_id, user_id) -> DOC_COLS in row order */
@@ -91,6 +91,17 @@ typedef enum store_stmt {
   ST_DOC_SEARCH,       /* (user_id, match, limit) -> DOC_COLS, best first; match from ops->match_query;
                         * user_id must be a valid UUID (it is matched inside the index) */
   ST_DOC_STATS,        /* (user_id) -> total, completed, failed */
+
+  /* document frequencies of a user's archive (0007; history/df.c). TERMS is
+   * a JSON array of stems in byte order, "" first (the document itself) */
+  ST_DF_DOC_ADD,       /* (user_id, sha256, TERMS): changes = 1 when the content was not counted yet */
+  ST_DF_UP,            /* (user_id, TERMS): each stem's count + 1 */
+  ST_DF_DOC_DROP,      /* (user_id, sha256): forgets the content unless a completed document of
+                        * the user still holds it -> TERMS it was counted with, when forgotten */
+  ST_DF_DOWN,          /* (user_id, TERMS): each stem's count - 1 */
+  ST_DF_PURGE,         /* (user_id): drops the counts that reached 0 */
+  ST_DF_GET,           /* (user_id, TERMS) -> stem, count of those counted */
+  ST_DF_DOC_TERMS,     /* (user_id, sha256) -> TERMS of that content, when counted */
 
   /* the local batch queue (queue/local.c; tables of 0002_queue.sql, times in
    * microseconds). QJOB_COLS = user_id, status, total, done, processed,

@@ -113,6 +113,7 @@ typedef struct kp {
   GHashTable *phrases;   /* key -> kp_phrase */
   GHashTable *forms;     /* kp_phrase* -> GHashTable form -> count */
   GHashTable *infos;     /* word text -> word_info */
+  const tag_df *df;      /* the owner's archive, or NULL (tag/df.c) */
 } kp;
 
 /* Words that join two noun phrases into one ("decomposition of boolean
@@ -138,23 +139,6 @@ static const char *const *connectors(const char *lang)
     return nld;
   return none;
 }
-
-/* A word without its elided article or pronoun: "l'analyse" -> "analyse",
- * "dell'arte" -> "arte", "qu'elle" -> "elle" (French, Italian). */
-static const char *elide(const char *w, const char *lang)
-{
-  if (strcmp(lang, "fra") && strcmp(lang, "ita"))
-    return w;
-  const char *ap = strchr(w, '\'');
-  const char *ap2 = strstr(w, "\u2019");
-  if (!ap || (ap2 && ap2 < ap))
-    ap = ap2;
-  if (!ap || ap - w > 5)
-    return w;
-  const char *rest = ap + (*ap == '\'' ? 1 : strlen("\u2019"));
-  return *rest ? rest : w;
-}
-
 
 static bool ends_with(const char *w, const char *suffix)
 {
@@ -237,7 +221,7 @@ static void classify(kp *k)
       w->cls = W_OTHER;
       w->stem = g_strdup(t->word);
     } else {
-      w->text = elide(t->word, k->lang);
+      w->text = lex_elide(t->word, k->lang);
       word_info *wi = g_hash_table_lookup(k->infos, w->text);
       if (!wi) {
         wi = g_new0(word_info, 1);
@@ -556,6 +540,7 @@ static GHashTable *word_scores(kp *k)
       const word_info *wi = surface->pdata[j]; /* a word WordNet lacks (pi all 0) is rare */
       idf = pow(pos_idf(&wi->pi), IDF_WEIGHT);
     }
+    idf = tag_df_blend(k->df, names->pdata[j], idf);
     *d = s[j] * n * idf;
     g_hash_table_insert(score, names->pdata[j], d);
   }
@@ -593,7 +578,12 @@ bool kp_contains(const kp_phrase *big, const kp_phrase *small)
 
 GPtrArray *kp_rank(GArray *tokens, const char *lang)
 {
-  kp k = { .toks = tokens };
+  return kp_rank_df(tokens, lang, NULL);
+}
+
+GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const tag_df *df)
+{
+  kp k = { .toks = tokens, .df = df };
   g_strlcpy(k.lang, lang && *lang ? lang : "eng", sizeof k.lang);
   k.english = !strcmp(k.lang, "eng");
   k.stops = lex_has_stop_list(k.lang);

@@ -7,6 +7,7 @@
 
 #include <glib.h>
 #include <stdbool.h>
+#include "tag/tag.h"
 
 typedef struct kp_phrase {
   char *form;          /* as printed: most frequent spelling, compounds with their hyphen */
@@ -25,6 +26,10 @@ typedef struct kp_phrase {
  * part-of-speech patterns, others their stop words. Newly allocated
  * GPtrArray of kp_phrase (free function set). */
 GPtrArray *kp_rank(GArray *tokens, const char *lang);
+
+/* kp_rank() with each word's background rarity blended with its rarity in
+ * the owner's archive `df` (tag_df_blend(); NULL: kp_rank()). */
+GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const tag_df *df);
 
 /* True when the stems of `small` occur contiguously in `big`. */
 bool kp_contains(const kp_phrase *big, const kp_phrase *small);

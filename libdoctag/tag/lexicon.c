@@ -216,6 +216,22 @@ static char *snowball_stem(size_t i, const char *word)
   return r ? g_strndup((const char *)r, (gsize)sb_stemmer_length(st->s[i])) : NULL;
 }
 
+/* A word without its elided article or pronoun: "l'analyse" -> "analyse",
+ * "dell'arte" -> "arte", "qu'elle" -> "elle" (French, Italian). */
+const char *lex_elide(const char *w, const char *lang)
+{
+  if (strcmp(lang, "fra") && strcmp(lang, "ita"))
+    return w;
+  const char *ap = strchr(w, '\'');
+  const char *ap2 = strstr(w, "\u2019");
+  if (!ap || (ap2 && ap2 < ap))
+    ap = ap2;
+  if (!ap || ap - w > 5)
+    return w;
+  const char *rest = ap + (*ap == '\'' ? 1 : strlen("\u2019"));
+  return *rest ? rest : w;
+}
+
 char *lex_stem_lang(const char *word, const char *lang)
 {
   if (!word)

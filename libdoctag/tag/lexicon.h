@@ -24,6 +24,11 @@ bool lex_has_stop_list(const char *lang);
  * lex_stem(). Newly allocated. Thread-safe. */
 char *lex_stem_lang(const char *word, const char *lang);
 
+/* `w` without an elided article or pronoun ("l'analyse" -> "analyse",
+ * "dell'arte" -> "arte") in French and Italian; other languages: `w`.
+ * Borrowed: points into `w`. */
+const char *lex_elide(const char *w, const char *lang);
+
 /* True for a word or phrase of the generic set (tag/data/generic.txt). */
 bool lex_is_generic(const char *word);
 

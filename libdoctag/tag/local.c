@@ -486,13 +486,27 @@ static const char *best_form(const cand *c)
   return best;
 }
 
+/* raw_response's "history_df" when the owner's archive was offered:
+ * whether its document frequencies ranked the tags (`ranks`: the
+ * noun-phrase path weighs words by rarity; the Hindi and vocabulary path
+ * does not), from how many documents and with what weight. Standalone
+ * tagging (df NULL) adds nothing. */
+static void history_df_report(json_t *raw, const tag_df *df, bool ranks)
+{
+  if (!df)
+    return;
+  double w = ranks ? tag_df_weight(df) : 0.0;
+  json_object_set_new(raw, "history_df", json_pack("{s:b, s:I, s:f}", "used", w > 0, "documents",
+                                                   (json_int_t)df->n_docs, "weight", round(1000.0 * w) / 1000.0));
+}
+
 /* Latin-script text without a vocabulary: noun-phrase keyphrases ranked by
  * the co-occurrence graph (keyphrase.c). */
 static doctag_status keyphrase_tag(tagger *t, tag_outcome *out)
 {
   const tag_request *req = t->req;
   size_t limit = req->num_tags ? req->num_tags : DEFAULT_NUM_TAGS;
-  GPtrArray *ranked = kp_rank(t->toks, req->language);
+  GPtrArray *ranked = kp_rank_df(t->toks, req->language, req->df);
   GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
   GArray *scores = g_array_new(FALSE, FALSE, sizeof(double));
   json_t *cands = json_array();
@@ -550,6 +564,7 @@ static doctag_status keyphrase_tag(tagger *t, tag_outcome *out)
   json_t *raw = json_pack("{s:s, s:s, s:s, s:o}", "tagger", "local", "script", "Latin", "method",
                           "noun phrases, position-biased co-occurrence graph, WordNet background frequency",
                           "candidates", cands);
+  history_df_report(raw, req->df, true);
   out->raw_response = json_out_dump(raw);
   json_decref(raw);
   g_free(gone);
@@ -664,6 +679,7 @@ doctag_status local_tag(const doctag_ctx *ctx, const tag_request *req, tag_outco
   rules_apply(req, (char *const *)names->pdata, scores, names->len, out);
   json_t *raw = json_pack("{s:s, s:s, s:o}", "tagger", "local", "script",
                           t.script == SEG_SCRIPT_DEVANAGARI ? "Devanagari" : "Latin", "candidates", cands);
+  history_df_report(raw, req->df, false);
   out->raw_response = json_out_dump(raw);
   json_decref(raw);
 

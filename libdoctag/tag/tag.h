@@ -3,6 +3,7 @@
 #ifndef DOCTAG_TAG_H
 #define DOCTAG_TAG_H
 
+#include <glib.h>
 #include "core/ctx.h"
 #include "doctag/process.h"
 
@@ -11,6 +12,16 @@ typedef struct tag_item {
   double score;    /* 0..1 */
   bool evidence;   /* occurs in the text */
 } tag_item;
+
+/* Document frequencies of the archive of the document's owner (history):
+ * how many of the owner's documents there are and, per stem (as
+ * tag_terms() gives them), how many hold it. The built-in tagger blends
+ * them with its background frequencies, the more the larger the archive
+ * (tag_df_weight()); an empty archive changes nothing. */
+typedef struct tag_df {
+  uint64_t n_docs;
+  GHashTable *df;              /* stem -> GUINT_TO_POINTER(documents); stems missing: 0 */
+} tag_df;
 
 typedef struct tag_request {
   const char *title;
@@ -22,6 +33,7 @@ typedef struct tag_request {
   const char *model_name;      /* "local" or an LLM model */
   const char *api_key;         /* effective key or NULL */
   double deadline;             /* ctx_now() value; 0: none */
+  const tag_df *df;            /* the owner's archive; NULL: none (standalone) */
 } tag_request;
 
 typedef struct tag_outcome {
@@ -41,5 +53,23 @@ void tag_outcome_clear(tag_outcome *out);
  * share ("eng", "fra", "hin+eng", "zho"), "" when it has no words; written
  * to out (NUL-terminated, truncated to out_size). Thread-safe. */
 void tag_detect_language(const char *text, size_t len, char *out, size_t out_size);
+
+/* The distinct stems of the words of `text` in `language` (ISO 639-3,
+ * "hin+eng" reads as "hin"; NULL or "": English) the built-in tagger
+ * weighs by document frequency: words of two or more characters that are
+ * not stop words, without an elided article, stemmed as the tagger stems
+ * them; in byte order, at most TAG_TERMS_MAX of them (the first met).
+ * Newly allocated GPtrArray of g_malloc'd strings (free function set). */
+#define TAG_TERMS_MAX 10000
+GPtrArray *tag_terms(const char *text, const char *language);
+
+/* How much the owner's archive counts against the background frequencies:
+ * 0 for no archive (or df NULL), growing towards 1 with its size. */
+double tag_df_weight(const tag_df *df);
+
+/* The rarity of `stem` for ranking: `background` (the background table's
+ * weight, > 0) blended geometrically with the stem's rarity in the owner's
+ * archive by tag_df_weight(); `background` itself when df is NULL or empty. */
+double tag_df_blend(const tag_df *df, const char *stem, double background);
 
 #endif

@@ -22,28 +22,13 @@ static char *register_user(doctag_ctx *ctx, const char *email)
   return id;
 }
 
-/* The first English text document of the manifest. */
-static char *first_text_pdf(void)
-{
-  size_t i;
-  json_t *e;
-  json_array_foreach(tu_manifest(), i, e) {
-    const char *kind = json_string_value(json_object_get(e, "kind"));
-    const char *lang = json_string_value(json_object_get(e, "lang"));
-    if (kind && !strcmp(kind, "text") && lang && !strcmp(lang, "eng") && !json_is_true(json_object_get(e, "benchmark")))
-      return tu_corpus_path(json_string_value(json_object_get(e, "path")));
-  }
-  fail_msg("no English text document in the manifest");
-  return NULL;
-}
-
 static int setup(void **state)
 {
   fixture *f = g_new0(fixture, 1);
   f->ctx = tu_ctx();
   f->alice = register_user(f->ctx, "alice@example.com");
   f->bob = register_user(f->ctx, "bob@example.com");
-  char *path = first_text_pdf();
+  char *path = tu_first_text_pdf();
   f->pdf = tu_read(path, &f->pdf_len);
   assert_non_null(f->pdf);
   g_free(path);

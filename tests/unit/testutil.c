@@ -59,6 +59,20 @@ json_t *tu_manifest(void)
   return manifest;
 }
 
+char *tu_first_text_pdf(void)
+{
+  size_t i;
+  json_t *e;
+  json_array_foreach(tu_manifest(), i, e) {
+    const char *kind = json_string_value(json_object_get(e, "kind"));
+    const char *lang = json_string_value(json_object_get(e, "lang"));
+    if (kind && !strcmp(kind, "text") && lang && !strcmp(lang, "eng") && !json_is_true(json_object_get(e, "benchmark")))
+      return tu_corpus_path(json_string_value(json_object_get(e, "path")));
+  }
+  fail_msg("no English text document in the manifest");
+  return NULL;
+}
+
 char *tu_corpus_path(const char *rel)
 {
   return g_build_filename(tu_corpus_dir(), rel, NULL);

@@ -18,6 +18,9 @@ const char *tu_corpus_dir(void);
 bool tu_shared_corpus(void);
 /* manifest.json of the corpus, borrowed. */
 json_t *tu_manifest(void);
+/* The first English text-layer document of the manifest (not a benchmark
+ * one), as a path; g_free it. Fails the test when there is none. */
+char *tu_first_text_pdf(void);
 /* Path inside the corpus, g_free it. */
 char *tu_corpus_path(const char *rel);
 /* Whole file, NUL-terminated, g_free it; NULL when missing. */

@@ -1,0 +1,79 @@
+/* Document frequencies from the owner's archive (tag.h): the terms a
+ * document is counted with, and how the built-in tagger blends the
+ * archive's rarity of a word with its background table's.
+ *
+ * Rarity in the archive is the smoothed inverse document frequency
+ * ln(1 + (N + 1) / (df + 1)) of a stem held by df of the owner's N
+ * documents. It is blended geometrically, background^(1-w) * rarity^(e*w),
+ * so that the scale of either does not matter (every word's weight moves by
+ * the same factor) and w = N / (N + DF_HALF) lets a small archive change
+ * little: one document is one sample, a few hundred say what is common in
+ * this user's papers ("invoice" for an accountant, "protein" for a
+ * biologist) that a general table cannot know. */
+#include "tag/tag.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "tag/lexicon.h"
+#include "tag/segment.h"
+
+#define DF_HALF 20.0 /* archive size at which history weighs as much as the background */
+#define DF_EXP 0.6   /* exponent of the archive's rarity, as keyphrase.c's IDF_WEIGHT */
+
+static int by_bytes(gconstpointer a, gconstpointer b)
+{
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+GPtrArray *tag_terms(const char *text, const char *language)
+{
+  char lang[4];
+  g_strlcpy(lang, language && *language ? language : "eng", sizeof lang);
+  bool stops = lex_has_stop_list(lang);
+  GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+  GArray *toks = seg_split(text ? text : "");
+  GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);   /* word -> its stem (owned by out) or NULL */
+  GHashTable *stems = g_hash_table_new(g_str_hash, g_str_equal);  /* stems in out */
+  for (guint i = 0; i < toks->len && out->len < TAG_TERMS_MAX; i++) {
+    const seg_token *t = &g_array_index(toks, seg_token, i);
+    if (t->kind != SEG_WORD || g_hash_table_contains(seen, t->word))
+      continue;
+    const char *w = lex_elide(t->word, lang);
+    g_hash_table_add(seen, t->word);
+    if (g_utf8_strlen(w, -1) < 2 || (stops && (lex_is_stop_lang(w, lang) || lex_is_stop_lang(t->word, lang))))
+      continue;
+    char *stem = lex_stem_lang(w, lang);
+    if (!*stem || g_hash_table_contains(stems, stem)) {
+      g_free(stem);
+      continue;
+    }
+    g_hash_table_add(stems, stem);
+    g_ptr_array_add(out, stem);
+  }
+  g_hash_table_destroy(stems);
+  g_hash_table_destroy(seen);
+  seg_free(toks);
+  g_ptr_array_sort(out, by_bytes); /* one lock order for the store's counters */
+  return out;
+}
+
+double tag_df_weight(const tag_df *df)
+{
+  if (!df || !df->n_docs)
+    return 0.0;
+  return (double)df->n_docs / ((double)df->n_docs + DF_HALF);
+}
+
+double tag_df_blend(const tag_df *df, const char *stem, double background)
+{
+  double w = tag_df_weight(df);
+  if (w <= 0 || background <= 0)
+    return background;
+  double n = (double)df->n_docs;
+  double d = df->df ? (double)GPOINTER_TO_UINT(g_hash_table_lookup(df->df, stem)) : 0.0;
+  if (d > n)
+    d = n;
+  double rarity = log(1.0 + (n + 1.0) / (d + 1.0));
+  return pow(background, 1.0 - w) * pow(rarity, DF_EXP * w);
+}

@@ -1,0 +1,272 @@
+/* Document frequencies from the user's own archive (issue 12): a word
+ * common in a user's documents weighs less in that user's tags, and only
+ * in theirs; the counts follow the archive through deletes, documents
+ * processed again and batch rows recorded again; standalone tagging is
+ * unchanged. On SQLite and, when configured, PostgreSQL. */
+#include "store_fixture.h"
+#include "history/history.h"
+#include "tag/tag.h"
+
+#include <jansson.h>
+#include <string.h>
+
+static char *register_user(doctag_ctx *ctx, const char *email)
+{
+  doctag_user *u = NULL;
+  if (doctag_auth_register(ctx, &u, email, "correct horse battery", NULL))
+    fail_msg("register %s: %s", email, doctag_error_last()->message);
+  char *id = g_strdup(doctag_user_id(u));
+  doctag_user_free(u);
+  return id;
+}
+
+static const char *const topics[] = {
+  "hydraulic pump", "warehouse inventory", "freight tariff", "customs clearance", "pallet racking",
+  "forklift safety", "cold storage", "route planning", "fuel surcharge", "container terminal",
+  "delivery window", "returns handling", "barcode scanning", "dock scheduling", "carrier contract",
+  "loading ramp", "shipment tracking", "packaging waste", "driver rota", "cargo insurance",
+  "crane inspection", "yard management", "tyre pressure", "invoice dispute", "rail freight",
+  "air cargo", "port congestion", "temperature logger", "seal integrity", "hazardous goods",
+};
+
+/* A letter of the Acme Logistics company about `topic`: the company's name
+ * is in every one of them, as a letterhead is. */
+static char *letter(const char *topic, unsigned int i)
+{
+  return g_strdup_printf("Acme Logistics notice %u\n\nAcme Logistics writes about the %s. The %s needs "
+                         "attention this month: the %s report lists the open points, and the %s team "
+                         "will follow up. Acme Logistics thanks you for your patience.\n",
+                         i, topic, topic, topic, topic);
+}
+
+static doctag_result *tag_as(fx *f, const char *user, const char *text)
+{
+  doctag_process_options o = DOCTAG_PROCESS_OPTIONS_INIT;
+  o.model_name = "local";
+  o.num_tags = 5;
+  o.user_id = user;
+  doctag_result *r = NULL;
+  if (doctag_tag_text(f->ctx, &r, text, strlen(text), NULL, &o))
+    fail_msg("tag_text: %s", doctag_error_last()->message);
+  return r;
+}
+
+/* Where the tag holding `word` comes in the tags (the count when none). */
+static size_t rank_of(const doctag_result *r, const char *word)
+{
+  size_t n = doctag_result_tag_count(r);
+  for (size_t i = 0; i < n; i++)
+    if (strstr(doctag_result_tag_at(r, i), word))
+      return i;
+  return n;
+}
+
+/* raw_ai_response's "history_df" member (NULL: none). New reference. */
+static json_t *history_df_of(const doctag_result *r)
+{
+  json_t *raw = json_loads(doctag_result_raw_response(r), 0, NULL);
+  assert_non_null(raw);
+  json_t *h = json_incref(json_object_get(raw, "history_df"));
+  json_decref(raw);
+  return h;
+}
+
+static void test_common_word_of_the_archive_drops_for_its_owner_only(void **state)
+{
+  fx *f = *state;
+  char *alice = register_user(f->ctx, "alice@example.com"), *bob = register_user(f->ctx, "bob@example.com");
+  for (unsigned int i = 0; i < G_N_ELEMENTS(topics); i++) {
+    char *t = letter(topics[i], i);
+    doctag_result_free(tag_as(f, alice, t));
+    g_free(t);
+  }
+  /* a letter of theirs that names the company more often than its subject */
+  char *query = g_strdup("Acme Logistics notice 99\n\nAcme Logistics writes about the crane inspection. The crane "
+                         "inspection found rust on the jib. Acme Logistics staff will repair the jib before the next "
+                         "crane inspection, and Acme Logistics thanks you for your patience.\n");
+  doctag_result *standalone = tag_as(f, NULL, query);
+  doctag_result *for_bob = tag_as(f, bob, query);
+  doctag_result *for_alice = tag_as(f, alice, query);
+
+  /* the letterhead leads the tags of a document seen alone... */
+  assert_int_equal(rank_of(standalone, "acme"), 0);
+  /* ...and of Bob's, whose archive is empty: exactly the standalone tags */
+  assert_int_equal(doctag_result_tag_count(for_bob), doctag_result_tag_count(standalone));
+  for (size_t i = 0; i < doctag_result_tag_count(standalone); i++)
+    assert_string_equal(doctag_result_tag_at(for_bob, i), doctag_result_tag_at(standalone, i));
+  /* Alice's thirty letters all say it: the subject of this one leads */
+  assert_true(rank_of(for_alice, "acme") > rank_of(standalone, "acme"));
+  assert_int_equal(rank_of(for_alice, "crane"), 0);
+
+  /* raw_ai_response says so: nothing standalone; Bob's archive is empty;
+   * Alice's counted her thirty documents */
+  assert_null(history_df_of(standalone));
+  json_t *h = history_df_of(for_bob);
+  assert_non_null(h);
+  assert_false(json_is_true(json_object_get(h, "used")));
+  assert_int_equal(json_integer_value(json_object_get(h, "documents")), 0);
+  json_decref(h);
+  h = history_df_of(for_alice);
+  assert_true(json_is_true(json_object_get(h, "used")));
+  assert_int_equal(json_integer_value(json_object_get(h, "documents")), G_N_ELEMENTS(topics));
+  assert_true(json_real_value(json_object_get(h, "weight")) > 0.5);
+  json_decref(h);
+
+  doctag_result_free(standalone);
+  doctag_result_free(for_bob);
+  doctag_result_free(for_alice);
+  g_free(query);
+  g_free(alice);
+  g_free(bob);
+}
+
+/* The archive's counts of `word`: *n_docs, and the count of its stem. */
+static unsigned int df_of(fx *f, const char *user, const char *word, uint64_t *n_docs, const char *sha)
+{
+  GPtrArray *terms = tag_terms(word, "eng");
+  assert_int_equal(terms->len, 1);
+  GHashTable *df = NULL;
+  assert_ok(history_df_lookup(f->ctx, user, sha, (const char *const *)terms->pdata, terms->len, n_docs, &df));
+  unsigned int c = GPOINTER_TO_UINT(g_hash_table_lookup(df, terms->pdata[0]));
+  g_hash_table_unref(df);
+  g_ptr_array_free(terms, TRUE);
+  return c;
+}
+
+static char *job_of(fx *f, const char *user, const char *doc_id)
+{
+  doctag_document_detail *d = NULL;
+  assert_ok(doctag_history_document(f->ctx, &d, user, doc_id));
+  char *job = g_strdup(doctag_document_detail_record(d)->job_id);
+  doctag_document_detail_free(d);
+  return job;
+}
+
+static void test_counts_follow_deletes_and_documents_processed_again(void **state)
+{
+  fx *f = *state;
+  char *alice = register_user(f->ctx, "alice@example.com"), *bob = register_user(f->ctx, "bob@example.com");
+  const char *a = "Zebra crossings near the school need new paint, the zebra survey of the town says.";
+  const char *b = "The zebra and the yak are the animals of the new petting zoo that opens in spring.";
+  doctag_result *a1 = tag_as(f, alice, a), *b1 = tag_as(f, alice, b);
+  uint64_t n = 0;
+  assert_int_equal(df_of(f, alice, "zebra", &n, NULL), 2);
+  assert_int_equal(n, 2);
+  assert_int_equal(df_of(f, alice, "yak", &n, NULL), 1);
+  assert_int_equal(df_of(f, alice, "petting", &n, NULL), 1);
+  assert_int_equal(df_of(f, alice, "unicorn", &n, NULL), 0);
+  /* another user's archive is their own */
+  assert_int_equal(df_of(f, bob, "zebra", &n, NULL), 0);
+  assert_int_equal(n, 0);
+
+  /* the same text again: one more document in the history, not in the counts */
+  doctag_result *a2 = tag_as(f, alice, a);
+  assert_int_equal(df_of(f, alice, "zebra", &n, NULL), 2);
+  assert_int_equal(n, 2);
+  /* ...and the document being tagged does not count itself */
+  assert_int_equal(df_of(f, alice, "zebra", &n, doctag_result_sha256(a2)), 1);
+  assert_int_equal(n, 1);
+
+  /* deleting one of the two copies keeps it counted; the last one takes it away */
+  char *j1 = job_of(f, alice, doctag_result_document_id(a1)), *j2 = job_of(f, alice, doctag_result_document_id(a2));
+  assert_ok(doctag_history_job_delete(f->ctx, alice, j1));
+  assert_int_equal(df_of(f, alice, "zebra", &n, NULL), 2);
+  assert_int_equal(n, 2);
+  assert_ok(doctag_history_job_delete(f->ctx, alice, j2));
+  assert_int_equal(df_of(f, alice, "zebra", &n, NULL), 1);
+  assert_int_equal(n, 1);
+  assert_int_equal(df_of(f, alice, "survey", &n, NULL), 0);  /* only a's word: gone */
+  assert_int_equal(df_of(f, alice, "yak", &n, NULL), 1);
+
+  /* a batch row recorded again: counted once, and taken back when it fails */
+  char *job = NULL;
+  assert_ok(history_job_create(f->ctx, alice, NULL, "batch", NULL, 1, &job));
+  GPtrArray *terms = tag_terms(a, "eng");
+  history_doc d = {
+    .row_index = 0, .title = "row", .status = "completed", .text = a, .text_len = strlen(a),
+    .sha256 = "00000000000000000000000000000000000000000000000000000000000000aa",
+    .terms = (const char *const *)terms->pdata, .term_count = terms->len,
+  };
+  assert_ok(history_document_record(f->ctx, alice, job, &d, NULL));
+  assert_ok(history_document_record(f->ctx, alice, job, &d, NULL));
+  assert_int_equal(df_of(f, alice, "zebra", &n, NULL), 2);
+  assert_int_equal(n, 2);
+  d.status = "failed";
+  d.error_message = "the worker gave up";
+  assert_ok(history_document_record(f->ctx, alice, job, &d, NULL));
+  assert_int_equal(df_of(f, alice, "zebra", &n, NULL), 1);
+  assert_int_equal(n, 1);
+  g_ptr_array_free(terms, TRUE);
+
+  /* deleting the whole archive leaves no counts */
+  char *jb = job_of(f, alice, doctag_result_document_id(b1));
+  assert_ok(doctag_history_job_delete(f->ctx, alice, jb));
+  assert_ok(doctag_history_job_delete(f->ctx, alice, job));
+  assert_int_equal(df_of(f, alice, "yak", &n, NULL), 0);
+  assert_int_equal(n, 0);
+
+  doctag_result_free(a1);
+  doctag_result_free(a2);
+  doctag_result_free(b1);
+  g_free(j1);
+  g_free(j2);
+  g_free(jb);
+  g_free(job);
+  g_free(alice);
+  g_free(bob);
+}
+
+/* A stored PDF processed again is a new single job of the same content:
+ * the counts do not move, and delete the original and its copy to take it
+ * away. */
+static void test_reprocessed_pdf_counts_once(void **state)
+{
+  fx *f = *state;
+  char *alice = register_user(f->ctx, "alice@example.com");
+  char *path = tu_first_text_pdf();
+  size_t len = 0;
+  char *pdf = tu_read(path, &len);
+  if (!pdf)
+    fail_msg("no %s", path);
+  doctag_process_options o = DOCTAG_PROCESS_OPTIONS_INIT;
+  o.model_name = "local";
+  o.user_id = alice;
+  doctag_result *r1 = NULL, *r2 = NULL;
+  assert_ok(doctag_process_buffer(f->ctx, &r1, pdf, len, &o));
+  GPtrArray *terms = tag_terms(doctag_result_text(r1), doctag_result_language(r1));
+  assert_true(terms->len > 3);
+  uint64_t n = 0;
+  unsigned int c = df_of(f, alice, terms->pdata[0], &n, NULL);
+  assert_int_equal(c, 1);
+  assert_int_equal(n, 1);
+  assert_ok(doctag_history_document_reprocess(f->ctx, &r2, alice, doctag_result_document_id(r1), &o));
+  json_t *h = history_df_of(r2);
+  assert_int_equal(json_integer_value(json_object_get(h, "documents")), 0); /* only itself */
+  json_decref(h);
+  assert_int_equal(df_of(f, alice, terms->pdata[0], &n, NULL), 1);
+  assert_int_equal(n, 1);
+  char *j1 = job_of(f, alice, doctag_result_document_id(r1)), *j2 = job_of(f, alice, doctag_result_document_id(r2));
+  assert_ok(doctag_history_job_delete(f->ctx, alice, j1));
+  assert_int_equal(df_of(f, alice, terms->pdata[0], &n, NULL), 1);
+  assert_ok(doctag_history_job_delete(f->ctx, alice, j2));
+  assert_int_equal(df_of(f, alice, terms->pdata[0], &n, NULL), 0);
+  assert_int_equal(n, 0);
+  g_ptr_array_free(terms, TRUE);
+  doctag_result_free(r1);
+  doctag_result_free(r2);
+  g_free(j1);
+  g_free(j2);
+  g_free(pdf);
+  g_free(path);
+  g_free(alice);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_common_word_of_the_archive_drops_for_its_owner_only),
+    cmocka_unit_test(test_counts_follow_deletes_and_documents_processed_again),
+    cmocka_unit_test(test_reprocessed_pdf_counts_once),
+  };
+  return fx_run("history_df", tests, G_N_ELEMENTS(tests));
+}
