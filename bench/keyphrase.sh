@@ -8,7 +8,12 @@
 # tagger's CPU time per document (user+sys of the doctag process over the
 # set, start-up included; informational, never a goal check here).
 #
-# Usage: bench/keyphrase.sh [--limit N] [--out DIR] [SET...]
+# With --history, each set is one user's archive growing in id order: every
+# text is tagged with --save into a data directory of the set's own, so it
+# is ranked with the document frequencies of the texts before it (issue 12:
+# tags sharpen as the archive grows); without it, every text stands alone.
+#
+# Usage: bench/keyphrase.sh [--limit N] [--out DIR] [--history] [SET...]
 #   SET      inspec-dev inspec-train semeval2010-train kpcrowd-train (default: all)
 #   --limit  only the first N documents of each set (ids in sorted order)
 #   --out    keep predictions (<set>.json) there (default: a temporary directory)
@@ -22,12 +27,14 @@ bin=${DOCTAG_BIN:-$root/build/bin/doctag}
 kp=${KEYPHRASE_DIR:-$root/../shared/keyphrase}
 limit=0
 out=""
+history=0
 sets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --limit) limit=${2:?--limit needs a number}; shift 2 ;;
     --out) out=${2:?--out needs a directory}; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --history) history=1; shift ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     -*) echo "keyphrase.sh: unknown option $1" >&2; exit 2 ;;
     *) sets+=("$1"); shift ;;
   esac
@@ -46,10 +53,12 @@ mkdir -p "$out"
 unset OPENROUTER_API_KEY DOCTAG_LLM_API_KEY DOCTAG_LLM_BASE_URL
 export DOCTAG_DATA_DIR=$work/data OMP_THREAD_LIMIT=1
 
-exec /usr/bin/python3 - "$bin" "$kp" "$limit" "$out" "${sets[@]}" <<'PY'
+exec /usr/bin/python3 - "$bin" "$kp" "$limit" "$out" "$history" "$work" "${sets[@]}" <<'PY'
 import json, os, resource, subprocess, sys
 
-bin_, kp, limit, out, sets = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5:]
+bin_, kp, limit, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+history, work, sets = sys.argv[5] == "1", sys.argv[6], sys.argv[7:]
+SAVE = ["--save"] if history else []
 sys.path.insert(0, kp)
 from score import evaluate  # noqa: E402
 
@@ -66,13 +75,15 @@ def cpu():
     return r.ru_utime + r.ru_stime
 
 
-def tag(paths):
+def tag(paths, name):
     """-> ({id: tags}, CPU seconds); one process for the set, one JSON line per text."""
     preds, t0, failed = {}, cpu(), 0
+    if history:  # the set's own archive, empty at its first text
+        os.environ["DOCTAG_DATA_DIR"] = os.path.join(work, "history-" + name)
     chunk = 200
     for i in range(0, len(paths), chunk):
         part = paths[i:i + chunk]
-        r = subprocess.run([bin_, "tag", "--model", "local", "--num-tags", "10", *part],
+        r = subprocess.run([bin_, "tag", "--model", "local", "--num-tags", "10", *SAVE, *part],
                            capture_output=True, text=True)
         lines = r.stdout.splitlines()
         if r.returncode == 0 and len(lines) == len(part):
@@ -80,7 +91,7 @@ def tag(paths):
                 preds[os.path.basename(p)[:-4]] = json.loads(l)["tags"]
             continue
         for p in part:  # a text failed: find which, one at a time
-            r = subprocess.run([bin_, "tag", "--model", "local", "--num-tags", "10", p],
+            r = subprocess.run([bin_, "tag", "--model", "local", "--num-tags", "10", *SAVE, p],
                                capture_output=True, text=True)
             if r.returncode == 0:
                 preds[os.path.basename(p)[:-4]] = json.loads(r.stdout)["tags"]
@@ -104,7 +115,7 @@ for s in sets:
         ids = ids[:limit]
     gold = {i: gold[i] for i in ids}
     paths = [os.path.join(d, "docs", i + ".txt") for i in ids]
-    preds, secs, failed = tag(paths)
+    preds, secs, failed = tag(paths, s)
     json.dump(preds, open(os.path.join(out, s + ".json"), "w"), ensure_ascii=False, indent=0)
     avg, _ = evaluate(preds, gold, (5, 10))
     fam = s.split("-")[0]

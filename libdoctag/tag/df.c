@@ -6,10 +6,16 @@
  * ln(1 + (N + 1) / (df + 1)) of a stem held by df of the owner's N
  * documents. It is blended geometrically, background^(1-w) * rarity^(e*w),
  * so that the scale of either does not matter (every word's weight moves by
- * the same factor) and w = N / (N + DF_HALF) lets a small archive change
- * little: one document is one sample, a few hundred say what is common in
+ * the same factor), with w = 0.5 N / (N + DF_HALF): a small archive changes
+ * little (one document is one sample), a few hundred say what is common in
  * this user's papers ("invoice" for an accountant, "protein" for a
- * biologist) that a general table cannot know. */
+ * biologist) that a general table cannot know, and the general table keeps
+ * half the say however large the archive (a user's archive is a small,
+ * narrow sample of the language). On the dev sets, each read as one
+ * growing archive (bench/keyphrase.sh --history), F1 stays within 0.5 of
+ * standalone at weights up to 1 (same-genre abstracts and papers: the
+ * background already knows their common words); its use is the user whose
+ * documents share words the background does not know are common. */
 #include "tag/tag.h"
 
 #include <math.h>
@@ -18,7 +24,8 @@
 #include "tag/lexicon.h"
 #include "tag/segment.h"
 
-#define DF_HALF 20.0 /* archive size at which history weighs as much as the background */
+#define DF_HALF 20.0      /* archive size at which history has half its weight */
+#define DF_MAX_WEIGHT 0.5 /* history never outweighs the background table */
 #define DF_EXP 0.6   /* exponent of the archive's rarity, as keyphrase.c's IDF_WEIGHT */
 
 static int by_bytes(gconstpointer a, gconstpointer b)
@@ -62,7 +69,7 @@ double tag_df_weight(const tag_df *df)
 {
   if (!df || !df->n_docs)
     return 0.0;
-  return (double)df->n_docs / ((double)df->n_docs + DF_HALF);
+  return DF_MAX_WEIGHT * (double)df->n_docs / ((double)df->n_docs + DF_HALF);
 }
 
 double tag_df_blend(const tag_df *df, const char *stem, double background)
