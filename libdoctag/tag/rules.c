@@ -355,6 +355,8 @@ const char *rules_vocabulary_match(const char *tag, const char *const *vocab, si
 typedef struct text_index {
   GString *flat;
   GHashTable *stems;
+  char *text;       /* the text, valid UTF-8 */
+  char *squeezed;   /* squeeze_text(text); NULL until needed */
 } text_index;
 
 /* Appends a run of word characters [s, e) to the index: lower-cased, NFC.
@@ -378,6 +380,8 @@ static void index_init(text_index *ix, const char *text)
   char *valid = g_utf8_make_valid(text ? text : "", -1);
   ix->flat = g_string_new(" ");
   ix->stems = NULL;
+  ix->squeezed = NULL;
+  ix->text = valid;
   const char *p = valid;
   while (*p) {
     const char *s = p;
@@ -390,7 +394,6 @@ static void index_init(text_index *ix, const char *text)
     while (*p && !seg_is_word_char(g_utf8_get_char(p)))
       p = g_utf8_next_char(p);
   }
-  g_free(valid);
 }
 
 static GHashTable *index_stems(text_index *ix)
@@ -411,6 +414,79 @@ static void index_clear(text_index *ix)
   g_string_free(ix->flat, TRUE);
   if (ix->stems)
     g_hash_table_destroy(ix->stems);
+  g_free(ix->squeezed);
+  g_free(ix->text);
+}
+
+/* A character of a script written without spaces between words; kana
+ * (and the prolonged sound mark, of no script) are Japanese as Han is. */
+static bool unspaced_char(gunichar c)
+{
+  return (c >= 0x3040 && c <= 0x30FF) || seg_unspaced_script(g_unichar_get_script(c));
+}
+
+/* `s` without the spaces next to a character of a script written without
+ * spaces between words (Chinese, Japanese, Thai...): where ICU put the
+ * word boundaries does not matter then. g_malloc'd. */
+static char *squeeze(const char *s)
+{
+  GString *out = g_string_sized_new(strlen(s));
+  gunichar prev = 0;
+  for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+    if (c == ' ') {
+      const char *n = g_utf8_next_char(p);
+      if ((prev && unspaced_char(prev)) || (*n && unspaced_char(g_utf8_get_char(n))))
+        continue;
+    }
+    g_string_append_unichar(out, c);
+    prev = c;
+  }
+  return g_string_free(out, FALSE);
+}
+
+/* The text as the index spells it (words lower-cased, NFC), with
+ * white space squeezed as squeeze() does and any other run of non-word
+ * characters a line break, which no tag holds: a tag never spans
+ * punctuation. g_malloc'd. */
+static char *squeeze_text(const char *text)
+{
+  GString *flat = g_string_new(" ");
+  const char *p = text;
+  while (*p) {
+    const char *s = p;
+    while (*p && seg_is_word_char(g_utf8_get_char(p)))
+      p = g_utf8_next_char(p);
+    index_word(flat, s, p);
+    bool punct = false;
+    while (*p && !seg_is_word_char(g_utf8_get_char(p))) {
+      punct |= !g_unichar_isspace(g_utf8_get_char(p));
+      p = g_utf8_next_char(p);
+    }
+    g_string_append_c(flat, punct ? '\n' : ' ');
+  }
+  char *out = squeeze(flat->str);
+  g_string_free(flat, TRUE);
+  return out;
+}
+
+/* A tag with characters of an unspaced script is evidence when its
+ * characters occur together in the text: such text has no spaces to mark
+ * a word's edges, and the tagger joins the words ICU found without them. */
+static bool index_has_unspaced(text_index *ix, const char *needle)
+{
+  bool unspaced = false;
+  for (const char *p = needle; *p && !unspaced; p = g_utf8_next_char(p))
+    unspaced = unspaced_char(g_utf8_get_char(p));
+  if (!unspaced)
+    return false;
+  if (!ix->squeezed)
+    ix->squeezed = squeeze_text(ix->text);
+  char *n = squeeze(needle);
+  g_strstrip(n);
+  bool found = *n && strstr(ix->squeezed, n) != NULL;
+  g_free(n);
+  return found;
 }
 
 static bool index_has(text_index *ix, const char *tag)
@@ -431,6 +507,8 @@ static bool index_has(text_index *ix, const char *tag)
   }
   g_string_append_c(needle, ' ');
   bool found = needle->len > 2 && strstr(ix->flat->str, needle->str) != NULL;
+  if (!found && needle->len > 2)
+    found = index_has_unspaced(ix, needle->str);
   if (!found && needle->len > 2) {
     /* each word (content words of a phrase) by its stem */
     gchar **words = g_strsplit(g_strstrip(needle->str), " ", -1);

@@ -196,6 +196,8 @@ static void expect_own_language(const char *code, const char *subject)
   for (size_t i = 0; i < out.count; i++) {
     const char *t = out.items[i].tag;
     assert_false(lex_is_stop_lang(t, code));
+    if (!out.items[i].evidence) /* every tag is taken from the text, Chinese and Thai ones too */
+      fail_msg("%s: tag \"%s\" has no evidence", code, t);
     gunichar c = g_utf8_get_char(t);
     GUnicodeScript s = g_unichar_get_script(c);
     if (!strcmp(code, "zho"))

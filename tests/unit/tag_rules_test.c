@@ -252,6 +252,19 @@ static void test_evidence(void **state)
   assert_false(rules_evidence("blockchain", text));
   assert_false(rules_evidence("art", text));           /* inside "party" is not a word */
   assert_false(rules_evidence("water pump", text));    /* one word missing */
+
+  /* scripts without spaces between words: the characters occur together */
+  const char *zh = "城市推行垃圾分类，居民按时投放。";
+  assert_true(rules_evidence("垃圾分类", zh));
+  assert_true(rules_evidence("垃圾 分类", zh));        /* ICU's word boundary printed */
+  assert_false(rules_evidence("分类垃圾", zh));        /* not in that order */
+  assert_false(rules_evidence("类，居", zh));          /* not across punctuation */
+  const char *ja = "市の水道はメンテナンスのため止まります。";
+  assert_true(rules_evidence("メンテナンス", ja));
+  assert_false(rules_evidence("メンテ水道", ja));
+  const char *th = "การท่องเที่ยว เชิงนิเวศ ช่วยชุมชน";
+  assert_true(rules_evidence("ท่องเที่ยวเชิงนิเวศ", th)); /* a space in the text between the words */
+  assert_false(rules_evidence("ชุมชนเชิงนิเวศ", th));
 }
 
 static void test_apply(void **state)
