@@ -37,3 +37,25 @@ target_link_libraries(doctag PRIVATE ${STEMMER_LIBRARY})
 pkg_check_modules(TAG_ICU REQUIRED IMPORTED_TARGET icu-uc)
 target_link_libraries(doctag_obj PUBLIC PkgConfig::TAG_ICU)
 target_link_libraries(doctag PRIVATE PkgConfig::TAG_ICU)
+
+# The word lists (stop words per language, generic words) compiled into hash
+# tables in read-only data (generated/tag_lists.c), so that no process
+# reads, normalises and hashes them at run time.
+pkg_check_modules(TAG_GLIB REQUIRED IMPORTED_TARGET glib-2.0)
+add_executable(doctag_lists_gen ${CMAKE_SOURCE_DIR}/libdoctag/tag/gen/lists_gen.c)
+target_compile_options(doctag_lists_gen PRIVATE ${DOCTAG_WARNINGS})
+target_include_directories(doctag_lists_gen PRIVATE ${CMAKE_SOURCE_DIR}/libdoctag)
+target_link_libraries(doctag_lists_gen PRIVATE PkgConfig::TAG_GLIB)
+set(_lists_out ${CMAKE_BINARY_DIR}/generated/tag_lists.c)
+set(_lists_args)
+# every list of tag/data/ (NAME.txt becomes lex_list_NAME, lexicon_lists.h)
+file(GLOB _lists_in CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/libdoctag/tag/data/*.txt)
+foreach(_f ${_lists_in})
+  get_filename_component(_n ${_f} NAME_WE)
+  list(APPEND _lists_args ${_n} ${_f})
+endforeach()
+add_custom_command(OUTPUT ${_lists_out}
+  COMMAND doctag_lists_gen ${_lists_out} ${_lists_args}
+  DEPENDS doctag_lists_gen ${_lists_in}
+  COMMENT "Compiling the tagger's word lists" VERBATIM)
+target_sources(doctag_obj PRIVATE ${_lists_out})

@@ -5,20 +5,25 @@
 #include <libstemmer.h>
 #include <string.h>
 
-#include "core/embedded.h"
+#include "tag/lexicon_lists.h"
 #include "tag/segment.h"
 
-static GHashTable *stop_words, *generic_words, *generic_stems;
-static GHashTable *hindi_stop_words; /* loaded when a Devanagari word is first asked about */
+/* The lists are hash tables built at build time (tag/lexicon_lists.h);
+ * only the stems of the generic words are worked out, on first use. */
+static GHashTable *generic_stems;
 
-static gpointer load_hindi(gpointer unused);
-
-/* Stop-word lists of other languages (ISO 639-3 code -> set): Snowball's,
+/* Stop-word lists of other languages (ISO 639-3 code -> list): Snowball's,
  * as PostgreSQL ships them (tag/data/stop_<code>.txt). */
-static const char *const stop_langs[] = { "fra", "deu", "spa", "ita", "por", "nld", "swe", "nor", "dan",
-                                          "fin", "hun", "rus", "tur", "tha", NULL };
-static GHashTable *lang_stop_sets[G_N_ELEMENTS(stop_langs)]; /* loaded on first use */
-static GOnce lang_stop_once[G_N_ELEMENTS(stop_langs)];
+static const struct {
+  const char *code;
+  const lex_list *list;
+} stop_langs[] = {
+  { "fra", &lex_list_stop_fra }, { "deu", &lex_list_stop_deu }, { "spa", &lex_list_stop_spa },
+  { "ita", &lex_list_stop_ita }, { "por", &lex_list_stop_por }, { "nld", &lex_list_stop_nld },
+  { "swe", &lex_list_stop_swe }, { "nor", &lex_list_stop_nor }, { "dan", &lex_list_stop_dan },
+  { "fin", &lex_list_stop_fin }, { "hun", &lex_list_stop_hun }, { "rus", &lex_list_stop_rus },
+  { "tur", &lex_list_stop_tur }, { "tha", &lex_list_stop_tha },
+};
 
 /* Snowball algorithm of a language code. */
 static const char *const snowball[][2] = {
@@ -45,59 +50,17 @@ static const char *const date_words[] = {
   "बुधवार", "गुरुवार", "शुक्रवार", "शनिवार", "रविवार", NULL
 };
 
-/* Adds each non-comment line of an embedded list to `set`, NFC-normalised. */
-static void load_list(GHashTable *set, const char *name)
-{
-  const embedded_file *f = embedded_find(name);
-  g_return_if_fail(f != NULL);
-  /* line by line in place: one allocation per word kept, none per line */
-  const char *p = (const char *)f->data, *end = p + strlen(p);
-  while (p < end) {
-    const char *nl = memchr(p, '\n', (size_t)(end - p)), *e = nl ? nl : end;
-    const char *s = p;
-    p = nl ? nl + 1 : end;
-    while (s < e && g_ascii_isspace(*s))
-      s++;
-    while (e > s && g_ascii_isspace(e[-1]))
-      e--;
-    if (s == e || *s == '#')
-      continue;
-    char *w = seg_is_ascii(s, e) ? g_strndup(s, (gsize)(e - s)) : g_utf8_normalize(s, e - s, G_NORMALIZE_NFC); /* ASCII is NFC */
-    if (w)
-      g_hash_table_add(set, w);
-  }
-}
-
-static gpointer load_lists(gpointer unused)
+static gpointer load_generic_stems(gpointer unused)
 {
   (void)unused;
-  stop_words = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  load_list(stop_words, "tag/data/stop_en.txt");
-  generic_words = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  load_list(generic_words, "tag/data/generic.txt");
   /* single generic words also by stem: "notes" like "note" */
   generic_stems = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  GHashTableIter it;
-  gpointer k;
-  g_hash_table_iter_init(&it, generic_words);
-  while (g_hash_table_iter_next(&it, &k, NULL))
-    if (!strchr(k, ' '))
-      g_hash_table_add(generic_stems, lex_stem(k));
+  for (size_t i = 0; i <= lex_list_generic.mask; i++) {
+    const char *w = lex_list_generic.slots[i];
+    if (w && !strchr(w, ' '))
+      g_hash_table_add(generic_stems, lex_stem(w));
+  }
   return NULL;
-}
-
-static gpointer load_hindi(gpointer unused)
-{
-  (void)unused;
-  hindi_stop_words = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  load_list(hindi_stop_words, "tag/data/stop_hi.txt");
-  return NULL;
-}
-
-static void ensure_lists(void)
-{
-  static GOnce once = G_ONCE_INIT;
-  g_once(&once, load_lists, NULL);
 }
 
 /* The word with a typographic apostrophe (U+2019) as ASCII's: "couldn’t"
@@ -120,7 +83,6 @@ static char *plain_apostrophe(const char *word)
 
 bool lex_is_stop(const char *word)
 {
-  ensure_lists();
   if (!word)
     return false;
   char *plain = plain_apostrophe(word);
@@ -130,33 +92,19 @@ bool lex_is_stop(const char *word)
     return stop;
   }
   /* Devanagari (U+0900..U+097F) is 0xE0 0xA4..0xA5 in UTF-8 */
-  if ((unsigned char)word[0] == 0xE0 && ((unsigned char)word[1] & 0xFE) == 0xA4) {
-    static GOnce once = G_ONCE_INIT;
-    g_once(&once, load_hindi, NULL);
-    return g_hash_table_contains(hindi_stop_words, word);
-  }
-  return g_hash_table_contains(stop_words, word);
+  if ((unsigned char)word[0] == 0xE0 && ((unsigned char)word[1] & 0xFE) == 0xA4)
+    return lex_list_has(&lex_list_stop_hi, word);
+  return lex_list_has(&lex_list_stop_en, word);
 }
 
-static gpointer load_lang(gpointer index)
-{
-  size_t i = GPOINTER_TO_SIZE(index) - 1;
-  GHashTable *set = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  char name[64];
-  g_snprintf(name, sizeof name, "tag/data/stop_%s.txt", stop_langs[i]);
-  load_list(set, name);
-  lang_stop_sets[i] = set;
-  return set;
-}
-
-/* The stop-word set of a language other than English and Hindi, or NULL. */
-static GHashTable *lang_stop_set(const char *lang)
+/* The stop-word list of a language other than English and Hindi, or NULL. */
+static const lex_list *lang_stop_set(const char *lang)
 {
   if (lang && (!strncmp(lang, "eng", 3) || !strncmp(lang, "hin", 3)))
     return NULL; /* the common case, asked for every word: not in the table */
-  for (size_t i = 0; lang && stop_langs[i]; i++)
-    if (!strncmp(lang, stop_langs[i], 3) && (!lang[3] || lang[3] == '+'))
-      return g_once(&lang_stop_once[i], load_lang, GSIZE_TO_POINTER(i + 1));
+  for (size_t i = 0; lang && i < G_N_ELEMENTS(stop_langs); i++)
+    if (!strncmp(lang, stop_langs[i].code, 3) && (!lang[3] || lang[3] == '+'))
+      return stop_langs[i].list;
   return NULL;
 }
 
@@ -170,9 +118,9 @@ bool lex_is_stop_lang(const char *word, const char *lang)
     g_free(plain);
     return stop;
   }
-  GHashTable *set = lang_stop_set(lang);
+  const lex_list *set = lang_stop_set(lang);
   if (set)
-    return g_hash_table_contains(set, word);
+    return lex_list_has(set, word);
   return lex_is_stop(word);
 }
 
@@ -247,13 +195,14 @@ char *lex_stem_lang(const char *word, const char *lang)
 
 bool lex_is_generic(const char *word)
 {
-  ensure_lists();
   if (!word)
     return false;
-  if (g_hash_table_contains(generic_words, word))
+  if (lex_list_has(&lex_list_generic, word))
     return true;
   if (strchr(word, ' '))
     return false;
+  static GOnce once = G_ONCE_INIT;
+  g_once(&once, load_generic_stems, NULL);
   char *st = lex_stem(word);
   bool generic = g_hash_table_contains(generic_stems, st);
   g_free(st);

@@ -23,14 +23,16 @@ static const pos_table_entry *find(const char *w)
 }
 
 /* morphy's detachment rules: suffix -> replacement, per part of speech */
-typedef struct rule { const char *suffix, *repl; unsigned int pos; } rule;
+typedef struct rule { const char *suffix, *repl; unsigned int pos; size_t sl, rl; } rule;
+#define R(suffix, repl, pos) { suffix, repl, pos, sizeof suffix - 1, sizeof repl - 1 }
 static const rule rules[] = {
-  { "s", "", POS_NOUN }, { "ses", "s", POS_NOUN }, { "xes", "x", POS_NOUN }, { "zes", "z", POS_NOUN },
-  { "ches", "ch", POS_NOUN }, { "shes", "sh", POS_NOUN }, { "men", "man", POS_NOUN }, { "ies", "y", POS_NOUN },
-  { "s", "", POS_VERB }, { "ies", "y", POS_VERB }, { "es", "e", POS_VERB }, { "es", "", POS_VERB },
-  { "ed", "e", POS_VERB }, { "ed", "", POS_VERB }, { "ing", "e", POS_VERB }, { "ing", "", POS_VERB },
-  { "er", "", POS_ADJ }, { "est", "", POS_ADJ }, { "er", "e", POS_ADJ }, { "est", "e", POS_ADJ },
+  R("s", "", POS_NOUN), R("ses", "s", POS_NOUN), R("xes", "x", POS_NOUN), R("zes", "z", POS_NOUN),
+  R("ches", "ch", POS_NOUN), R("shes", "sh", POS_NOUN), R("men", "man", POS_NOUN), R("ies", "y", POS_NOUN),
+  R("s", "", POS_VERB), R("ies", "y", POS_VERB), R("es", "e", POS_VERB), R("es", "", POS_VERB),
+  R("ed", "e", POS_VERB), R("ed", "", POS_VERB), R("ing", "e", POS_VERB), R("ing", "", POS_VERB),
+  R("er", "", POS_ADJ), R("est", "", POS_ADJ), R("er", "e", POS_ADJ), R("est", "e", POS_ADJ),
 };
+#undef R
 
 static void merge(pos_info *out, const pos_table_entry *e, unsigned int only)
 {
@@ -52,15 +54,18 @@ bool pos_lookup(const char *word, pos_info *out)
   const pos_table_entry *e = find(word);
   if (e)
     merge(out, e, 15);
-  char buf[80];
+  char buf[80], last[80] = "";
+  const pos_table_entry *last_b = NULL; /* find(last): rules share bases ("s" of nouns and verbs) */
   for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) {
     const rule *r = &rules[i];
-    size_t sl = strlen(r->suffix), rl = strlen(r->repl);
-    if (n <= sl + 1 || strcmp(word + n - sl, r->suffix))
+    size_t sl = r->sl, rl = r->rl;
+    if (n <= sl + 1 || word[n - 1] != r->suffix[sl - 1] || memcmp(word + n - sl, r->suffix, sl))
       continue;
     memcpy(buf, word, n - sl);
     memcpy(buf + n - sl, r->repl, rl + 1);
-    const pos_table_entry *b = find(buf);
+    const pos_table_entry *b = strcmp(buf, last) ? find(buf) : last_b;
+    memcpy(last, buf, n - sl + rl + 1);
+    last_b = b;
     /* a doubled consonant: "stopped" -> "stop", "planning" -> "plan" */
     if ((!b || !(b->flags & r->pos)) && r->pos == POS_VERB && !rl && n - sl >= 3 &&
         buf[n - sl - 1] == buf[n - sl - 2]) {

@@ -78,23 +78,45 @@ static void fix_brackets(GString *s, char open, char close)
   }
 }
 
+/* False when re_lead cannot match at the start of `s`: a word of letters
+ * not followed by '.' or ')' (most tags) starts none of its alternatives,
+ * which saves the regular expression engine's set-up per tag. */
+static bool may_lead(const char *s)
+{
+  if (!g_ascii_isalpha(*s))
+    return true;
+  while (g_ascii_isalpha(*s))
+    s++;
+  return *s == '.' || *s == ')';
+}
+
 char *rules_clean(const char *raw)
 {
   ensure_regex();
-  char *valid = g_utf8_make_valid(raw ? raw : "", -1);
-  char *nfc = g_utf8_normalize(valid, -1, G_NORMALIZE_NFC);
-  g_free(valid);
-  if (!nfc)
-    return g_strdup("");
-  char *lower = g_utf8_strdown(nfc, -1);
-  g_free(nfc);
+  if (!raw)
+    raw = "";
+  size_t raw_len = strlen(raw);
+  /* ASCII (most tags of most texts) is valid UTF-8 and NFC already */
+  bool ascii = seg_is_ascii(raw, raw + raw_len);
+  char *lower;
+  if (ascii) {
+    lower = g_ascii_strdown(raw, (gssize)raw_len);
+  } else {
+    char *valid = g_utf8_make_valid(raw, -1);
+    char *nfc = g_utf8_normalize(valid, -1, G_NORMALIZE_NFC);
+    g_free(valid);
+    if (!nfc)
+      return g_strdup("");
+    lower = g_utf8_strdown(nfc, -1);
+    g_free(nfc);
+  }
 
   GString *s = g_string_new(lower);
   g_free(lower);
   for (int round = 0; round < 4; round++) {
     size_t before = s->len;
     GMatchInfo *mi = NULL;
-    if (g_regex_match(re_lead, s->str, 0, &mi)) {
+    if (may_lead(s->str) && g_regex_match(re_lead, s->str, 0, &mi)) {
       int start = 0, end = 0;
       g_match_info_fetch_pos(mi, 0, &start, &end);
       g_string_erase(s, 0, end);
@@ -134,12 +156,19 @@ char *rules_clean(const char *raw)
     g_string_append_unichar(out, c);
   }
   g_string_free(s, TRUE);
+  if (ascii)
+    return g_string_free(out, FALSE);
   char *res = g_utf8_normalize(out->str, -1, G_NORMALIZE_NFC);
   g_string_free(out, TRUE);
   return res ? res : g_strdup("");
 }
 
-static bool is_number_word(const char *w) { return g_regex_match(re_number, w, 0, NULL); }
+/* (Every number starts with a digit, of any script: words do not run the
+ * regex.) */
+static bool is_number_word(const char *w)
+{
+  return *w && g_unichar_isdigit(g_utf8_get_char(w)) && g_regex_match(re_number, w, 0, NULL);
+}
 
 static bool is_date_only(gchar **words)
 {
@@ -162,7 +191,8 @@ static bool is_roman(gchar **words)
     bool listed = false;
     for (const char *const *r = roman_words; *r; r++)
       listed |= !strcmp(*r, *w);
-    if (listed || !**w || !g_regex_match(re_roman, *w, 0, NULL))
+    /* letters other than a numeral's cannot match: no regex run for them */
+    if (listed || !**w || strspn(*w, "mdclxvi") != strlen(*w) || !g_regex_match(re_roman, *w, 0, NULL))
       return false;
   }
   return true;
