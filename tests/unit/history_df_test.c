@@ -10,16 +10,6 @@
 #include <jansson.h>
 #include <string.h>
 
-static char *register_user(doctag_ctx *ctx, const char *email)
-{
-  doctag_user *u = NULL;
-  if (doctag_auth_register(ctx, &u, email, "correct horse battery", NULL))
-    fail_msg("register %s: %s", email, doctag_error_last()->message);
-  char *id = g_strdup(doctag_user_id(u));
-  doctag_user_free(u);
-  return id;
-}
-
 static const char *const topics[] = {
   "hydraulic pump", "warehouse inventory", "freight tariff", "customs clearance", "pallet racking",
   "forklift safety", "cold storage", "route planning", "fuel surcharge", "container terminal",
@@ -74,7 +64,7 @@ static json_t *history_df_of(const doctag_result *r)
 static void test_common_word_of_the_archive_drops_for_its_owner_only(void **state)
 {
   fx *f = *state;
-  char *alice = register_user(f->ctx, "alice@example.com"), *bob = register_user(f->ctx, "bob@example.com");
+  char *alice = tu_register_user(f->ctx, "alice@example.com"), *bob = tu_register_user(f->ctx, "bob@example.com");
   for (unsigned int i = 0; i < G_N_ELEMENTS(topics); i++) {
     char *t = letter(topics[i], i);
     doctag_result_free(tag_as(f, alice, t));
@@ -145,7 +135,7 @@ static char *job_of(fx *f, const char *user, const char *doc_id)
 static void test_counts_follow_deletes_and_documents_processed_again(void **state)
 {
   fx *f = *state;
-  char *alice = register_user(f->ctx, "alice@example.com"), *bob = register_user(f->ctx, "bob@example.com");
+  char *alice = tu_register_user(f->ctx, "alice@example.com"), *bob = tu_register_user(f->ctx, "bob@example.com");
   const char *a = "Zebra crossings near the school need new paint, the zebra survey of the town says.";
   const char *b = "The zebra and the yak are the animals of the new petting zoo that opens in spring.";
   doctag_result *a1 = tag_as(f, alice, a), *b1 = tag_as(f, alice, b);
@@ -222,7 +212,7 @@ static void test_counts_follow_deletes_and_documents_processed_again(void **stat
 static void test_reprocessed_pdf_counts_once(void **state)
 {
   fx *f = *state;
-  char *alice = register_user(f->ctx, "alice@example.com");
+  char *alice = tu_register_user(f->ctx, "alice@example.com");
   char *path = tu_first_text_pdf();
   size_t len = 0;
   char *pdf = tu_read(path, &len);

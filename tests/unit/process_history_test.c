@@ -12,22 +12,12 @@ typedef struct fixture {
   size_t pdf_len;
 } fixture;
 
-static char *register_user(doctag_ctx *ctx, const char *email)
-{
-  doctag_user *u = NULL;
-  if (doctag_auth_register(ctx, &u, email, "correct horse battery", NULL))
-    fail_msg("register %s: %s", email, doctag_error_last()->message);
-  char *id = g_strdup(doctag_user_id(u));
-  doctag_user_free(u);
-  return id;
-}
-
 static int setup(void **state)
 {
   fixture *f = g_new0(fixture, 1);
   f->ctx = tu_ctx();
-  f->alice = register_user(f->ctx, "alice@example.com");
-  f->bob = register_user(f->ctx, "bob@example.com");
+  f->alice = tu_register_user(f->ctx, "alice@example.com");
+  f->bob = tu_register_user(f->ctx, "bob@example.com");
   char *path = tu_first_text_pdf();
   f->pdf = tu_read(path, &f->pdf_len);
   assert_non_null(f->pdf);
@@ -273,7 +263,7 @@ static void test_text_cap_is_configurable(void **state)
   cfg.max_text_bytes = 100;
   doctag_ctx *ctx = NULL;
   assert_int_equal(doctag_ctx_new(&ctx, &cfg), DOCTAG_OK);
-  char *user = register_user(ctx, "carol@example.com");
+  char *user = tu_register_user(ctx, "carol@example.com");
   doctag_process_options o = DOCTAG_PROCESS_OPTIONS_INIT;
   o.model_name = "local";
   o.user_id = user;

@@ -59,6 +59,16 @@ json_t *tu_manifest(void)
   return manifest;
 }
 
+char *tu_register_user(doctag_ctx *ctx, const char *email)
+{
+  doctag_user *u = NULL;
+  if (doctag_auth_register(ctx, &u, email, "correct horse battery", NULL))
+    fail_msg("register %s: %s", email, doctag_error_last()->message);
+  char *id = g_strdup(doctag_user_id(u));
+  doctag_user_free(u);
+  return id;
+}
+
 char *tu_first_text_pdf(void)
 {
   size_t i;

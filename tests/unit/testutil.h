@@ -30,6 +30,9 @@ char *tu_read(const char *path, size_t *len);
 double tu_word_error(const char *truth, const char *got);
 /* Character error rate after collapsing whitespace runs to one space. */
 double tu_cer(const char *truth, const char *got);
+/* Registers `email` (a fixed password) on ctx; the new user's id, g_free
+ * it. Fails the test when registration fails. */
+char *tu_register_user(doctag_ctx *ctx, const char *email);
 /* A context on its own temporary data directory, environment ignored. */
 doctag_ctx *tu_ctx(void);
 /* A fresh temporary directory (g_free it). */
