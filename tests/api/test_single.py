@@ -399,6 +399,32 @@ def test_tag_text_shape_and_history(alice):
     assert job["job_type"] == "single"
 
 
+def test_tag_text_uses_the_users_archive(alice, bob):
+    """Document frequencies of the user's own archive (issue 12): raw_ai_response
+    says from how many documents; a repeated text is one document, deleting
+    its last copy takes it away; another user's archive is their own."""
+    cfg = {"model_name": "local", "num_tags": 5}
+
+    def archive(client, text):
+        r = client.post("/api/single/tag-text", json={"text": text, "config": cfg})
+        assert r.status_code == 200, r.text
+        return json.loads(r.json()["raw_ai_response"])["history_df"], r.json()["document_id"]
+
+    first, _ = archive(alice, TAG_TEXT)
+    assert first["documents"] == 0 and first["used"] is False
+    other = "Road closure notice. The northern bridge closes for repair of its deck " * 3
+    h, doc = archive(alice, other)
+    assert h["documents"] == 1 and h["used"] is True and h["weight"] > 0
+    h, _ = archive(alice, TAG_TEXT)  # counted once, and not as evidence about itself
+    assert h["documents"] == 1
+    job = alice.get(f"/api/history/documents/{doc}").json()["job_id"]
+    assert alice.delete(f"/api/history/jobs/{job}").status_code == 200
+    h, _ = archive(alice, other)
+    assert h["documents"] == 1  # only TAG_TEXT is left
+    h, _ = archive(bob, other)
+    assert h["documents"] == 0
+
+
 def test_tag_text_errors(alice, bob, api):
     cfg = {"model_name": "local"}
     assert api.post("/api/single/tag-text", json={"text": TAG_TEXT, "config": cfg}).status_code == 401
