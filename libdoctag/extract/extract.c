@@ -1,7 +1,10 @@
 /* extract_run: pages in parallel, results in page order.
  *
- * A PopplerDocument is not thread-safe, and opening one from bytes already
- * in memory costs a few milliseconds, so every worker opens its own. Workers
+ * poppler's documents are not thread-safe, so every worker opens its own:
+ * poppler's C++ document for the text layer (words.h) when it reads its
+ * first page, and poppler-glib's (for images and rendering) only when a
+ * page is OCR'd, since a page object and a document of each kind cost as
+ * much again as the text layer's own open. Workers
  * claim pages in order but never run further ahead than a small window past
  * the last page handed to the caller: memory holds the pages in flight, not
  * the document. */
@@ -66,28 +69,44 @@ static bool has_visible(const char *s)
   return false;
 }
 
-/* wd: this worker's text layout view of the document, opened on first use */
-static doctag_status read_page(job *j, PopplerDocument *doc, words_doc **wd, unsigned int index, slot *out)
+static doctag_status no_page(const job *j)
+{
+  /* the caller prefixes "page N: " */
+  const char *why = pdf_cause();
+  return err_set(DOCTAG_EPDF, "cannot be read (poppler: %s); the document claims %u page%s",
+                 why ? why : "no page object", j->page_count, j->page_count == 1 ? "" : "s");
+}
+
+/* poppler-glib's page `index` for images and rendering, from this worker's
+ * document (*doc, opened on first use). */
+static doctag_status glib_page(job *j, PopplerDocument **doc, unsigned int index, PopplerPage **out)
+{
+  doctag_status st;
+  if (!*doc && (st = pdf_open(&j->src, doc)))
+    return st;
+  pdf_cause_reset();
+  *out = poppler_document_get_page(*doc, (int)index);
+  return *out ? DOCTAG_OK : no_page(j);
+}
+
+/* doc, wd: this worker's poppler-glib document and text layout view of the
+ * document, each opened on first use (*doc only for a page that is OCR'd) */
+static doctag_status read_page(job *j, PopplerDocument **doc, words_doc **wd, unsigned int index, slot *out)
 {
   const extract_request *req = j->req;
   extract_page *p = &out->page;
   memset(out, 0, sizeof *out);
   p->confidence = -1;
-  pdf_cause_reset();
-  PopplerPage *page = poppler_document_get_page(doc, (int)index);
-  if (!page) {
-    /* the caller prefixes "page N: " */
-    const char *why = pdf_cause();
-    return err_set(DOCTAG_EPDF, "cannot be read (poppler: %s); the document claims %u page%s",
-                   why ? why : "no page object", j->page_count, j->page_count == 1 ? "" : "s");
-  }
-
-  if (!*wd && !(*wd = pdf_words_open(&j->src))) {
-    g_object_unref(page);
+  if (!*wd && !(*wd = pdf_words_open(&j->src)))
     return doctag_error_last()->code;
-  }
   pdf_text layer;
-  pdf_page_text(*wd, index, &layer);
+  pdf_cause_reset();
+  if (!pdf_page_text(*wd, index, &layer)) {
+    g_string_free(layer.text, TRUE);
+    return no_page(j);
+  }
+  PopplerPage *page = NULL;
+  doctag_status st = DOCTAG_OK;
   page_quality q = garble_judge_stats(&layer.stats, layer.legacy_font);
   if (layer.deva_joins || layer.deva_reorders || layer.splits || layer.hyphen_joins)
     g_debug("page %u: text layer repaired: %u spaces inside Devanagari words removed, %u vowel signs "
@@ -96,13 +115,14 @@ static doctag_status read_page(job *j, PopplerDocument *doc, words_doc **wd, uns
   bool ocr = req->ocr == DOCTAG_OCR_FORCE || (req->ocr == DOCTAG_OCR_AUTO && q != PAGE_GOOD);
   pdf_images img = { .single_id = -1 };
   bool have_img = false;
+  if (ocr && (st = glib_page(j, doc, index, &page)))
+    goto out;
   if (ocr && req->ocr == DOCTAG_OCR_AUTO && q == PAGE_THIN) {
     pdf_page_images(page, &img);
     have_img = true;
     ocr = img.coverage >= THIN_IMAGE_COVER;
   }
 
-  doctag_status st = DOCTAG_OK;
   if (ocr) {
     double c0 = cpu_now();
     if (!have_img)
@@ -174,7 +194,8 @@ static doctag_status read_page(job *j, PopplerDocument *doc, words_doc **wd, uns
 out:
   if (layer.text)
     g_string_free(layer.text, TRUE);
-  g_object_unref(page);
+  if (page)
+    g_object_unref(page);
   return st;
 }
 
@@ -200,15 +221,8 @@ static void work(void *data)
   PopplerDocument *doc = j->spare;
   words_doc *wd = NULL;
   j->spare = NULL;
-  g_mutex_unlock(&j->lock);
   doctag_status st = DOCTAG_OK;
-  if (!doc)
-    st = pdf_open(&j->src, &doc);
-
-  g_mutex_lock(&j->lock);
-  if (st)
-    fail(j, st, 0);
-  while (doc && !g_atomic_int_get(&j->stop)) {
+  while (!g_atomic_int_get(&j->stop)) {
     while (!g_atomic_int_get(&j->stop) && j->next < j->count && j->next >= j->delivered + j->window)
       g_cond_wait(&j->cond, &j->lock);
     if (g_atomic_int_get(&j->stop) || j->next >= j->count)
@@ -220,7 +234,7 @@ static void work(void *data)
     if (j->req->deadline > 0 && ctx_now() > j->req->deadline)
       st = err_set(DOCTAG_ETIMEOUT, "time limit reached at page %u of %u", j->first + index + 1, j->page_count);
     else
-      st = read_page(j, doc, &wd, j->first + index, &s);
+      st = read_page(j, &doc, &wd, j->first + index, &s);
 
     g_mutex_lock(&j->lock);
     if (st) {
@@ -343,7 +357,7 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
       slot s;
       if (req->deadline > 0 && ctx_now() > req->deadline)
         st = err_set(DOCTAG_ETIMEOUT, "time limit reached at page %u of %u", j.first + i + 1, j.page_count);
-      else if ((st = read_page(&j, doc, &wd, j.first + i, &s)))
+      else if ((st = read_page(&j, &doc, &wd, j.first + i, &s)))
         st = err_wrap(st, "page %u", j.first + i + 1);
       else if (deliver(&j, &s, i, out, &total))
         st = err_set(DOCTAG_ECANCELLED, "cancelled by the page callback at page %u", j.first + i + 1);

@@ -86,8 +86,9 @@ words_doc *pdf_words_open(const pdf_source *src);
 /* The text layer of page `index`, rebuilt from poppler's words (layout.c):
  * lines by direction, right-to-left lines in logical order, Devanagari words
  * not split, line-end hyphens joined where the whole is a word.
- * out->text is newly allocated (g_string_free it). */
-void pdf_page_text(words_doc *wd, unsigned int index, pdf_text *out);
+ * out->text is newly allocated (g_string_free it), also when false is
+ * returned: the page has no page object (pdf_cause() may say why). */
+bool pdf_page_text(words_doc *wd, unsigned int index, pdf_text *out);
 
 /* ---- layout.c ---- */
 

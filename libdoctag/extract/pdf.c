@@ -278,13 +278,13 @@ words_doc *pdf_words_open(const pdf_source *src)
   return wd;
 }
 
-void pdf_page_text(words_doc *wd, unsigned int index, pdf_text *out)
+bool pdf_page_text(words_doc *wd, unsigned int index, pdf_text *out)
 {
   memset(out, 0, sizeof *out);
   words_page wp;
   if (!wd || !words_page_get(wd, (int)index, NULL, &wp)) {
     out->text = g_string_new(NULL);
-    return;
+    return false;
   }
   layout_text(&wp, out);
   garble_scan(out->text->str, out->text->len, &out->stats);
@@ -296,7 +296,7 @@ void pdf_page_text(words_doc *wd, unsigned int index, pdf_text *out)
     memset(out, 0, sizeof *out);
     if (!words_page_get(wd, (int)index, garble_legacy_font, &wp)) {
       out->text = g_string_new(NULL);
-      return;
+      return true;
     }
     layout_text(&wp, out);
     garble_scan(out->text->str, out->text->len, &out->stats);
@@ -304,6 +304,7 @@ void pdf_page_text(words_doc *wd, unsigned int index, pdf_text *out)
   }
   out->glyphs = wp.nchars;
   words_page_clear(&wp);
+  return true;
 }
 
 /* ----------------------------------------------------------------- images */

@@ -253,6 +253,55 @@ static void test_not_a_pdf(void **state)
   extract_doc_clear(&doc);
 }
 
+/* A page tree entry that is not a page object: the text path (poppler
+ * core) and the OCR path (poppler-glib) both say which page and why, with
+ * one worker and with several, whatever the OCR mode. */
+static void test_page_not_a_page(void **state)
+{
+  (void)state;
+  static const char *const objs[] = {
+    "<</Type/Catalog/Pages 2 0 R>>",
+    "<</Type/Pages/Kids[3 0 R 5 0 R]/Count 2>>",
+    "<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]/Contents 4 0 R"
+    "/Resources<</Font<</F1<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>>>>>>>",
+    "<</Length 45>>\nstream\nBT /F1 12 Tf 20 100 Td (Hello page one) Tj ET\nendstream",
+    "(not a page)",
+  };
+  GString *pdf = g_string_new("%PDF-1.4\n");
+  size_t off[G_N_ELEMENTS(objs)];
+  for (size_t i = 0; i < G_N_ELEMENTS(objs); i++) {
+    off[i] = pdf->len;
+    g_string_append_printf(pdf, "%zu 0 obj\n%s\nendobj\n", i + 1, objs[i]);
+  }
+  size_t xref = pdf->len;
+  g_string_append_printf(pdf, "xref\n0 %zu\n0000000000 65535 f \n", G_N_ELEMENTS(objs) + 1);
+  for (size_t i = 0; i < G_N_ELEMENTS(objs); i++)
+    g_string_append_printf(pdf, "%010zu 00000 n \n", off[i]);
+  g_string_append_printf(pdf, "trailer\n<</Size %zu/Root 1 0 R>>\nstartxref\n%zu\n%%%%EOF\n",
+                         G_N_ELEMENTS(objs) + 1, xref);
+  const doctag_ocr_mode modes[] = { DOCTAG_OCR_OFF, DOCTAG_OCR_AUTO, DOCTAG_OCR_FORCE };
+  for (unsigned int threads = 1; threads <= 2; threads++)
+    for (size_t m = 0; m < G_N_ELEMENTS(modes); m++) {
+      extract_request req = { .data = (const unsigned char *)pdf->str, .len = pdf->len, .ocr = modes[m],
+                              .threads = threads, .keep_pages = true };
+      extract_doc doc;
+      assert_int_equal(extract_run(ctx, &req, &doc), DOCTAG_EPDF);
+      const char *msg = doctag_error_last()->message;
+      assert_non_null(strstr(msg, "page 2: cannot be read"));
+      assert_non_null(strstr(msg, "wrong type"));
+      extract_doc_clear(&doc);
+      /* the good page alone reads */
+      extract_request one = req;
+      one.first_pages = 1;
+      assert_int_equal(extract_run(ctx, &one, &doc), DOCTAG_OK);
+      assert_int_equal(doc.pages_read, 1);
+      if (modes[m] == DOCTAG_OCR_OFF)
+        assert_non_null(strstr(doc.pages[0].text, "Hello page one"));
+      extract_doc_clear(&doc);
+    }
+  g_string_free(pdf, TRUE);
+}
+
 /* ------------------------------------------------------ generated PDFs */
 
 static cairo_status_t to_bytes(void *closure, const unsigned char *data, unsigned int len)
@@ -612,6 +661,7 @@ int main(void)
     cmocka_unit_test(test_garbled),
     cmocka_unit_test(test_devanagari_repairs),
     cmocka_unit_test(test_not_a_pdf),
+    cmocka_unit_test(test_page_not_a_page),
     cmocka_unit_test(test_order_and_limits),
     cmocka_unit_test(test_concurrent_documents),
     cmocka_unit_test(test_fork),
