@@ -92,7 +92,7 @@ if [ "$what" = text ] || [ "$what" = all ]; then
   dc=$(median 3 "$work/d.log")
   pc=$(median 3 "$work/p.log")
   echo "  CPU (user + system) median: doctag $dc s, pdftotext $pc s"
-  verdict "text CPU ratio doctag/pdftotext" "$(awk -v a="$dc" -v b="$pc" 'BEGIN { printf "%.3f", b > 0 ? a / b : 99 }')" 1
+  verdict "text CPU ratio doctag/pdftotext" "$(awk -v a="$dc" -v b="$pc" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 99) }')" 1
   verdict "text peak RSS MiB" "$(max_rss_mib "$work/d.log")" 64
 fi
 
