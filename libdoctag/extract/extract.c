@@ -50,6 +50,7 @@ typedef struct job {
   ocr_memo memo;
   volatile gint stop;
   doctag_status error;
+  unsigned int error_index; /* the page it came from */
   char *error_msg;
 } job;
 
@@ -203,10 +204,16 @@ out:
 
 static void fail(job *j, doctag_status st, unsigned int index)
 {
-  /* called with the lock held; the first error wins */
-  if (j->error)
+  /* called with the lock held. The error of the earliest page wins: the
+   * pages in flight when one fails still finish, and whichever worker is
+   * quicker to fail must not decide which page the caller hears of. An
+   * OCR'd page in flight that stops because of the first error says
+   * "cancelled": that never replaces it. */
+  if (j->error && (index >= j->error_index || st == DOCTAG_ECANCELLED))
     return;
+  g_free(j->error_msg);
   j->error = st;
+  j->error_index = index;
   const char *msg = doctag_error_last()->code == st ? doctag_error_last()->message : "";
   j->error_msg = st == DOCTAG_ECANCELLED || st == DOCTAG_ETIMEOUT ? g_strdup(msg)
                                                                   : g_strdup_printf("page %u: %s", j->first + index + 1, msg);
