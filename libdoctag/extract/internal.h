@@ -63,6 +63,11 @@ doctag_status pdf_open(pdf_source *src, PopplerDocument **out);
 void pdf_cause_reset(void);
 const char *pdf_cause(void);
 
+/* A PDF 1.4 file of the n objects (numbered from 1; object 1 is the
+ * catalog) with its xref table: for small documents of our own (pdf.c,
+ * tests). Newly allocated (g_bytes_unref). */
+GBytes *pdf_from_objects(const char *const *objs, size_t n);
+
 /* Metadata title, trimmed, or NULL (g_malloc). */
 char *pdf_meta_title(PopplerDocument *doc);
 

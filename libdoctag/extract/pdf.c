@@ -151,6 +151,23 @@ void pdf_source_clear(pdf_source *src)
   src->fd = -1;
 }
 
+GBytes *pdf_from_objects(const char *const *objs, size_t n)
+{
+  GString *pdf = g_string_new("%PDF-1.4\n");
+  size_t *off = g_new(size_t, n);
+  for (size_t i = 0; i < n; i++) {
+    off[i] = pdf->len;
+    g_string_append_printf(pdf, "%zu 0 obj\n%s\nendobj\n", i + 1, objs[i]);
+  }
+  size_t xref = pdf->len;
+  g_string_append_printf(pdf, "xref\n0 %zu\n0000000000 65535 f \n", n + 1);
+  for (size_t i = 0; i < n; i++)
+    g_string_append_printf(pdf, "%010zu 00000 n \n", off[i]);
+  g_string_append_printf(pdf, "trailer\n<</Size %zu/Root 1 0 R>>\nstartxref\n%zu\n%%%%EOF\n", n + 1, xref);
+  g_free(off);
+  return g_string_free_to_bytes(pdf);
+}
+
 /* poppler builds its global parameters (encoding tables, the files of
  * poppler-data: about 2 ms and thousands of allocations) when the first
  * document opens and frees them when the last one closes, so a process
@@ -166,19 +183,7 @@ static gpointer keep_global_params(gpointer unused)
     "<</Type/Pages/Kids[3 0 R]/Count 1>>",
     "<</Type/Page/Parent 2 0 R/MediaBox[0 0 1 1]>>",
   };
-  GString *pdf = g_string_new("%PDF-1.4\n");
-  size_t off[G_N_ELEMENTS(objs)];
-  for (size_t i = 0; i < G_N_ELEMENTS(objs); i++) {
-    off[i] = pdf->len;
-    g_string_append_printf(pdf, "%zu 0 obj\n%s\nendobj\n", i + 1, objs[i]);
-  }
-  size_t xref = pdf->len;
-  g_string_append_printf(pdf, "xref\n0 %zu\n0000000000 65535 f \n", G_N_ELEMENTS(objs) + 1);
-  for (size_t i = 0; i < G_N_ELEMENTS(objs); i++)
-    g_string_append_printf(pdf, "%010zu 00000 n \n", off[i]);
-  g_string_append_printf(pdf, "trailer\n<</Size %zu/Root 1 0 R>>\nstartxref\n%zu\n%%%%EOF\n",
-                         G_N_ELEMENTS(objs) + 1, xref);
-  GBytes *b = g_string_free_to_bytes(pdf);
+  GBytes *b = pdf_from_objects(objs, G_N_ELEMENTS(objs));
   PopplerDocument *doc = poppler_document_new_from_bytes(b, NULL, NULL);
   g_bytes_unref(b);
   if (!doc)

@@ -262,30 +262,21 @@ static void test_page_not_a_page(void **state)
   static const char *const objs[] = {
     "<</Type/Catalog/Pages 2 0 R>>",
     "<</Type/Pages/Kids[3 0 R 5 0 R]/Count 2>>",
-    "<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]/Contents 4 0 R"
-    "/Resources<</Font<</F1<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>>>>>>>",
+    ("<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]/Contents 4 0 R"
+     "/Resources<</Font<</F1<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>>>>>>>"),
     "<</Length 45>>\nstream\nBT /F1 12 Tf 20 100 Td (Hello page one) Tj ET\nendstream",
     "(not a page)",
   };
-  GString *pdf = g_string_new("%PDF-1.4\n");
-  size_t off[G_N_ELEMENTS(objs)];
-  for (size_t i = 0; i < G_N_ELEMENTS(objs); i++) {
-    off[i] = pdf->len;
-    g_string_append_printf(pdf, "%zu 0 obj\n%s\nendobj\n", i + 1, objs[i]);
-  }
-  size_t xref = pdf->len;
-  g_string_append_printf(pdf, "xref\n0 %zu\n0000000000 65535 f \n", G_N_ELEMENTS(objs) + 1);
-  for (size_t i = 0; i < G_N_ELEMENTS(objs); i++)
-    g_string_append_printf(pdf, "%010zu 00000 n \n", off[i]);
-  g_string_append_printf(pdf, "trailer\n<</Size %zu/Root 1 0 R>>\nstartxref\n%zu\n%%%%EOF\n",
-                         G_N_ELEMENTS(objs) + 1, xref);
+  GBytes *pdf = pdf_from_objects(objs, G_N_ELEMENTS(objs));
+  gsize len = 0;
+  const unsigned char *data = g_bytes_get_data(pdf, &len);
   /* (forced OCR would render page 1 with a system font, which cairo then
    * keeps past this file's teardown: it reads page 2 alone) */
   const doctag_ocr_mode modes[] = { DOCTAG_OCR_OFF, DOCTAG_OCR_AUTO, DOCTAG_OCR_FORCE };
   for (unsigned int threads = 1; threads <= 2; threads++)
     for (size_t m = 0; m < G_N_ELEMENTS(modes); m++) {
       bool force = modes[m] == DOCTAG_OCR_FORCE;
-      extract_request req = { .data = (const unsigned char *)pdf->str, .len = pdf->len, .ocr = modes[m],
+      extract_request req = { .data = data, .len = len, .ocr = modes[m],
                               .threads = threads, .keep_pages = true, .start_page = force ? 1 : 0 };
       extract_doc doc;
       assert_int_equal(extract_run(ctx, &req, &doc), DOCTAG_EPDF);
@@ -303,7 +294,7 @@ static void test_page_not_a_page(void **state)
       assert_non_null(strstr(doc.pages[0].text, "Hello page one"));
       extract_doc_clear(&doc);
     }
-  g_string_free(pdf, TRUE);
+  g_bytes_unref(pdf);
 }
 
 /* ------------------------------------------------------ generated PDFs */
