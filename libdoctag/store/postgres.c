@@ -118,7 +118,8 @@ static const char *const sql_table[ST_COUNT] = {
                     " WHERE d.user_id = excluded.user_id"
                     " RETURNING id",
   [ST_DOC_ROW_STATUS] = "SELECT status FROM documents WHERE job_id = $1 AND row_index = $2",
-  [ST_DOC_COUNT] = "SELECT count(*) FROM documents WHERE user_id = $1",
+  /* Counts kept by triggers (0008): one row, whatever the history. */
+  [ST_DOC_COUNT] = "SELECT coalesce(max(total), 0) FROM user_doc_counts WHERE user_id = $1",
   [ST_DOC_LIST] = "SELECT " DOC_COLS " FROM documents d WHERE d.seq IN (SELECT seq FROM documents"
                   " WHERE user_id = $1 ORDER BY created_at DESC, seq DESC LIMIT $2 OFFSET $3)"
                   " ORDER BY d.created_at DESC, d.seq DESC",
@@ -135,8 +136,8 @@ static const char *const sql_table[ST_COUNT] = {
   [ST_DOC_SEARCH] = "SELECT " DOC_COLS " FROM documents d, plainto_tsquery('simple', $2) q"
                     " WHERE d.user_id = $1 AND d.search_vector @@ (q && ('''owner:' || $1::uuid::text || '''')::tsquery)"
                     " ORDER BY ts_rank(d.rank_vector, q) DESC, d.created_at DESC, d.seq DESC LIMIT $3",
-  [ST_DOC_STATS] = "SELECT count(*), count(*) FILTER (WHERE status = 'completed'),"
-                   " count(*) FILTER (WHERE status = 'failed') FROM documents WHERE user_id = $1",
+  [ST_DOC_STATS] = "SELECT coalesce(max(total), 0), coalesce(max(completed), 0), coalesce(max(failed), 0)"
+                   " FROM user_doc_counts WHERE user_id = $1",
 
   /* The local batch queue's tables (0002_queue.sql), for queue/local.c.
    * Their times are plain int8 microseconds. The casts type parameters that
