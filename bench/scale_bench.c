@@ -19,6 +19,9 @@
  * words, 5-8 tags; 3% failed without text.
  *
  *   scale_bench [docs=1000000] [users=300] [rows=100000] [rounds=5]
+ * SCALE_KEEP=1 keeps the data directory; SCALE_REUSE=<its scale.db> measures
+ * a SQLite history loaded before (all of it, or what a stopped run loaded)
+ * without loading again (docs and users then come from it).
  * Prints "RESULT key=value" lines; exit status 0 (figures only: goals are
  * judged by the reader, on an idle machine).
  */
@@ -82,6 +85,33 @@ static doctag_ctx *open_ctx(const char *url, const char *dir, const char *redis)
   if (doctag_ctx_new(&ctx, &cfg))
     die("ctx");
   return ctx;
+}
+
+/* SCALE_REUSE: the users of a history already loaded (a kept run's, or one
+ * stopped part-way), largest first, so that it is measured again without
+ * loading. Returns how many documents it holds. */
+static unsigned int reuse_users(doctag_ctx *ctx, user_set *u)
+{
+  struct store *s;
+  store_conn *c;
+  store_rows rows = { 0 };
+  if (store_get(ctx, &s) || store_acquire(s, &c) ||
+      store_exec_sql(c, "SELECT user_id, count(*), count(DISTINCT job_id) FROM documents"
+                        " GROUP BY user_id ORDER BY count(*) DESC", NULL, 0, &rows))
+    die("reuse");
+  store_release(s, c);
+  unsigned int docs = 0;
+  u->n = rows.nrows;
+  u->id = g_new0(char *, u->n + 1);
+  u->docs = g_new0(unsigned int, u->n);
+  u->jobs = g_new0(unsigned int, u->n);
+  for (unsigned int k = 0; k < u->n; k++) {
+    u->id[k] = g_strdup(store_cell(&rows, k, 0));
+    docs += u->docs[k] = (unsigned int)store_cell_int(&rows, k, 1);
+    u->jobs[k] = (unsigned int)store_cell_int(&rows, k, 2);
+  }
+  store_rows_clear(&rows);
+  return docs;
 }
 
 static void make_users(doctag_ctx *ctx, user_set *u, unsigned int n, unsigned int docs)
@@ -499,12 +529,19 @@ static void bench_batch(const char *label, const char *url, const char *dir, con
 static void bench_backend(const char *label, const char *url, const char *dir, const char *sqlite_path,
                           unsigned int docs, unsigned int users, unsigned int rows, int rounds)
 {
-  printf("%s: %u documents, %u users\n", label, docs, users);
   doctag_ctx *ctx = open_ctx(url, dir, NULL);
   corpus c;
   corpus_init(&c, 20000);
   user_set u = { 0 };
-  make_users(ctx, &u, users, docs);
+  bool reuse = sqlite_path && getenv("SCALE_REUSE");
+  if (reuse) {
+    docs = reuse_users(ctx, &u);
+    users = u.n;
+    printf("%s: %u documents, %u users, loaded before (%s)\n", label, docs, users, sqlite_path);
+  } else {
+    printf("%s: %u documents, %u users\n", label, docs, users);
+    make_users(ctx, &u, users, docs);
+  }
   /* PostgreSQL: the full-text GIN index (fastupdate off, as it must be for
    * searches between single inserts) costs a random insertion per distinct
    * word of every document, which held loading to 60-100 documents a
@@ -522,7 +559,8 @@ static void bench_backend(const char *label, const char *url, const char *dir, c
     /* The load's own commits need not wait for the disk. */
     PQclear(PQexec(pc, "SET synchronous_commit = off"));
   }
-  load(ctx, pc, &u, &c, docs);
+  if (!reuse)
+    load(ctx, pc, &u, &c, docs);
   if (pc) {
     double t0 = now_ms();
     if (gin) {
@@ -575,7 +613,8 @@ int main(int argc, char **argv)
   const char *only = getenv("SCALE_BACKENDS"); /* "sqlite", "postgresql" or both (default) */
   char *dir = g_dir_make_tmp("doctag-scale-XXXXXX", NULL);
   if (!only || strstr(only, "sqlite")) {
-    char *path = g_build_filename(dir, "scale.db", NULL);
+    const char *reuse = getenv("SCALE_REUSE"); /* a kept SQLite history, measured again */
+    char *path = reuse ? g_strdup(reuse) : g_build_filename(dir, "scale.db", NULL);
     char *url = g_strdup_printf("sqlite://%s", path);
     bench_backend("sqlite", url, dir, path, docs, users, rows, rounds);
     g_free(url);
