@@ -10,7 +10,8 @@
  *   - database size per document;
  *   - submitting a batch of ROWS rows (doctag_job_submit_json, what
  *     POST /api/batch/start calls): time and the process's peak memory
- *     growth, on the local queue and (DOCTAG_TEST_REDIS_URL) on Redis.
+ *     growth, on the local queue and (DOCTAG_TEST_REDIS_URL) on Redis;
+ *   - the WebSocket catch-up of that job with every row done (local queue).
  *
  * Users hold documents in Zipf-like shares (user k: 1/(k+1)^0.7), so the
  * largest of 300 holds about a tenth of the archive. Documents come in
@@ -29,6 +30,7 @@
 #include "core/error.h"
 #include "doctag/history.h"
 #include "doctag/jobs.h"
+#include <jansson.h>
 #include "history/history.h"
 #include "store/store.h"
 #include "bench_store.h"
@@ -475,6 +477,78 @@ static long maxrss_kb(void)
   return ru.ru_maxrss;
 }
 
+/* WebSocket catch-up of a running job whose `rows` rows are all done (the
+ * first message a client connecting late gets: what server/websocket.c
+ * builds with doctag_job_status + doctag_job_catchup_to_json before its
+ * first byte), in a child process: time to build it and the process's peak
+ * memory growth. The rows are marked done with a result shaped like
+ * jobs/row.c's (about 400 bytes). */
+static void bench_catchup(const char *label, const char *url, const char *dir, const char *uid, const char *jid,
+                          unsigned int rows)
+{
+  int fds[2];
+  if (pipe(fds))
+    die("pipe");
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    doctag_ctx *ctx = open_ctx(url, dir, NULL);
+    struct store *s;
+    store_conn *c;
+    if (store_get(ctx, &s) || store_acquire(s, &c))
+      die("store");
+    store_param p[] = { SP_T(jid) };
+    if (store_exec_sql(c, strcmp(s->ops->name, "sqlite")
+                            ? "UPDATE queue_items SET state = 'done', ok = 1, finished_seq = row_index + 1, result ="
+                              " '{\"row_id\":' || row_index || ',\"row_number\":' || (row_index + 1) || ',\"title\":\"Row '"
+                              " || row_index || '\",\"status\":\"success\",\"tags\":[\"report\",\"water\",\"climate\","
+                              "\"policy\",\"health\"],\"error\":null,\"model_name\":\"local\",\"metadata\":{\"page_count\":2,"
+                              "\"is_scanned\":false,\"processing_time_ms\":120},\"document_id\":\"' || md5(row_index::text)"
+                              " || '\",\"file_path\":\"https://example.com/batch/' || row_index || '.pdf\",\"worker\":\"bench\"}'"
+                              " WHERE job_id = $1"
+                            : "UPDATE queue_items SET state = 'done', ok = 1, finished_seq = row_index + 1, result ="
+                              " '{\"row_id\":' || row_index || ',\"row_number\":' || (row_index + 1) || ',\"title\":\"Row '"
+                              " || row_index || '\",\"status\":\"success\",\"tags\":[\"report\",\"water\",\"climate\","
+                              "\"policy\",\"health\"],\"error\":null,\"model_name\":\"local\",\"metadata\":{\"page_count\":2,"
+                              "\"is_scanned\":false,\"processing_time_ms\":120},\"document_id\":\"' || hex(randomblob(16))"
+                              " || '\",\"file_path\":\"https://example.com/batch/' || row_index || '.pdf\",\"worker\":\"bench\"}'"
+                              " WHERE job_id = ?1",
+                       p, 1, NULL) ||
+        store_exec_sql(c, strcmp(s->ops->name, "sqlite")
+                            ? "UPDATE queue_jobs SET status = 'processing', done = total, processed = total WHERE job_id = $1"
+                            : "UPDATE queue_jobs SET status = 'processing', done = total, processed = total WHERE job_id = ?1",
+                       p, 1, NULL))
+      die("mark rows done");
+    store_release(s, c);
+    char *warm = NULL;
+    doctag_history_stats_json(ctx, uid, &warm);
+    doctag_free(warm);
+    long before = maxrss_kb();
+    double t0 = now_ms();
+    doctag_job *job = NULL;
+    char *json = NULL;
+    if (doctag_job_status(ctx, &job, uid, jid) || doctag_job_catchup_to_json(job, &json))
+      die("catch-up");
+    double res[3] = { now_ms() - t0, (double)(maxrss_kb() - before), (double)strlen(json) };
+    doctag_job_free(job);
+    doctag_free(json);
+    if (write(fds[1], res, sizeof res) != sizeof res)
+      _exit(1);
+    _exit(0);
+  }
+  close(fds[1]);
+  double res[3] = { -1, 0, 0 };
+  if (read(fds[0], res, sizeof res) != sizeof res)
+    res[0] = -1;
+  close(fds[0]);
+  waitpid(pid, NULL, 0);
+  printf("  WebSocket catch-up of the %u-row job, every row done: built in %.2f s (goal: first byte <= 1 s),"
+         " peak memory +%.1f MiB, one message of %.1f MiB\n",
+         rows, res[0] / 1000, res[1] / 1024, res[2] / 1048576.0);
+  printf("RESULT backend=%s catchup_rows=%u catchup_s=%.2f catchup_peak_mib=%.1f catchup_mib=%.1f\n", label, rows,
+         res[0] / 1000, res[1] / 1024, res[2] / 1048576.0);
+}
+
 /* Submits `rows` rows as one POST /api/batch/start body, in a child process
  * (so its peak memory is its own); prints time and memory. */
 static void bench_batch(const char *label, const char *url, const char *dir, const char *redis, const char *uid,
@@ -506,13 +580,19 @@ static void bench_batch(const char *label, const char *url, const char *dir, con
     double res[2] = { st ? -1 : now_ms() - t0, (double)(maxrss_kb() - before) };
     if (st)
       fprintf(stderr, "scale_bench: batch: %s\n", doctag_error_last()->message);
-    if (write(fds[1], res, sizeof res) != sizeof res)
+    char jid[37] = { 0 };
+    json_t *o = st ? NULL : json_loads(resp, 0, NULL);
+    if (json_is_string(json_object_get(o, "job_id")))
+      g_strlcpy(jid, json_string_value(json_object_get(o, "job_id")), sizeof jid);
+    json_decref(o);
+    if (write(fds[1], res, sizeof res) != sizeof res || write(fds[1], jid, sizeof jid) != sizeof jid)
       _exit(1);
     _exit(0);
   }
   close(fds[1]);
   double res[2] = { -1, 0 };
-  if (read(fds[0], res, sizeof res) != sizeof res)
+  char jid[37] = { 0 };
+  if (read(fds[0], res, sizeof res) != sizeof res || read(fds[0], jid, sizeof jid) != sizeof jid)
     res[0] = -1;
   close(fds[0]);
   waitpid(pid, NULL, 0);
@@ -522,6 +602,8 @@ static void bench_batch(const char *label, const char *url, const char *dir, con
   printf("RESULT backend=%s queue=%s batch_rows=%u batch_submit_s=%.2f batch_peak_mib=%.1f body_mib=%.1f\n", label,
          redis ? "redis" : "local", rows, res[0] / 1000, res[1] / 1024, body->len / 1048576.0);
   g_string_free(body, TRUE);
+  if (!redis && jid[0])
+    bench_catchup(label, url, dir, uid, jid, rows);
 }
 
 /* ---- one backend ---- */
