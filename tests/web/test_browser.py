@@ -548,14 +548,16 @@ def test_second_user_sees_none_of_it(server, browser):
 
 
 def test_phone_width_is_readable(server, browser):
-    """No sideways scrolling on a 390 px wide screen."""
+    """No sideways scrolling on a 390 px wide screen, on every screen."""
     browser.set_window_size(390, 844)
     try:
-        browser.get(browser.current_url.split("#")[0] + "#/process")
-        wait_for(browser, "#dropzone")
-        width = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
-        assert width[0] <= width[1], width
-        shot(browser, "phone-process")
+        for route, ready in (("process", "#dropzone"), ("batch", "#template"), ("history", "#jobs"),
+                             ("stats", "#stats"), ("health", "#health")):
+            browser.get(browser.current_url.split("#")[0] + "#/" + route)
+            wait_for(browser, ready)
+            width = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+            assert width[0] <= width[1], (route, width)
+            shot(browser, "phone-" + route)
     finally:
         browser.set_window_size(1280, 1000)
 
