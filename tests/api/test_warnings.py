@@ -152,3 +152,21 @@ def test_strict_is_judged_at_submission_by_the_servers_key():
     finally:
         codes = srv.stop()
     assert codes.get("server") == 0, codes
+
+
+def test_page_in_a_script_without_a_model_names_the_package(alice):
+    """A scan in a script no installed model reads (the generated fixtures'
+    Thai page; scripts/install-deps.sh leaves tesseract-ocr-tha out): the
+    answer names the page and the package to install."""
+    import os
+    import pathlib
+    import pytest
+    fixtures = pathlib.Path(os.environ.get("DOCTAG_FIXTURES", ""))
+    pdf = fixtures / "scanned" / "th_market_notice.pdf"
+    if not pdf.is_file():
+        pytest.skip("no generated fixtures")
+    r = process(alice, pdf.read_bytes(), name="th_market_notice.pdf")
+    # nothing readable is left to tag: the 400 says why
+    assert r.status_code == 400, r.text
+    assert detail(r).startswith("Could not extract sufficient text from PDF."), r.text
+    assert detail(r).endswith("Page 1: no OCR model installed for script Thai (install tesseract-ocr-tha)."), r.text
