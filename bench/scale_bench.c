@@ -477,6 +477,20 @@ static long maxrss_kb(void)
   return ru.ru_maxrss;
 }
 
+/* A child process that measures on its own (so its peak memory is its
+ * own) and writes its figures to fds[1]; the parent reads fds[0]. Returns
+ * fork()'s value, with the other end of the pipe closed on each side. */
+static pid_t fork_child(int fds[2])
+{
+  if (pipe(fds))
+    die("pipe");
+  pid_t pid = fork();
+  if (pid < 0)
+    die("fork");
+  close(fds[pid == 0 ? 0 : 1]);
+  return pid;
+}
+
 /* WebSocket catch-up of a running job whose `rows` rows are all done (the
  * first message a client connecting late gets: what server/websocket.c
  * builds with doctag_job_status + doctag_job_catchup_to_json before its
@@ -487,11 +501,8 @@ static void bench_catchup(const char *label, const char *url, const char *dir, c
                           unsigned int rows)
 {
   int fds[2];
-  if (pipe(fds))
-    die("pipe");
-  pid_t pid = fork();
+  pid_t pid = fork_child(fds);
   if (pid == 0) {
-    close(fds[0]);
     doctag_ctx *ctx = open_ctx(url, dir, NULL);
     struct store *s;
     store_conn *c;
@@ -539,7 +550,6 @@ static void bench_catchup(const char *label, const char *url, const char *dir, c
       _exit(1);
     _exit(0);
   }
-  close(fds[1]);
   double res[4] = { -1, 0, 0, 0 };
   if (read(fds[0], res, sizeof res) != sizeof res)
     res[0] = -1;
@@ -563,11 +573,8 @@ static void bench_batch(const char *label, const char *url, const char *dir, con
                            "\"file_source_type\":\"url\"}", i ? "," : "", i, i);
   g_string_append(body, "]}");
   int fds[2];
-  if (pipe(fds))
-    die("pipe");
-  pid_t pid = fork();
+  pid_t pid = fork_child(fds);
   if (pid == 0) {
-    close(fds[0]);
     doctag_ctx *ctx = open_ctx(url, dir, redis);
     struct store *s;
     if (store_get(ctx, &s))
@@ -592,7 +599,6 @@ static void bench_batch(const char *label, const char *url, const char *dir, con
       _exit(1);
     _exit(0);
   }
-  close(fds[1]);
   double res[2] = { -1, 0 };
   char jid[37] = { 0 };
   if (read(fds[0], res, sizeof res) != sizeof res || read(fds[0], jid, sizeof jid) != sizeof jid)
