@@ -674,19 +674,29 @@ static void test_render_escapes_user_text(void **state)
   g_free(ev);
 }
 
-/* The same with a single worker: nothing else is ever in flight when it
- * claims, so the turns come from the rows each user has had done in their
- * running jobs; on the old order (oldest job first) it was "aaaaaaaa". */
-static void test_single_worker_alternates_users(void **state)
+/* After alice's 30-row batch (fx_new), bob's of 3 rows: his job's id; *bob
+ * gets his user id. Both newly allocated. */
+static char *submit_bob(fx *f, char **bob)
 {
-  fx *f = fx_new(state, 30);
-  char *bob = jt_user(f->jt.ctx, "bob");
+  *bob = jt_user(f->jt.ctx, "bob");
   GPtrArray *payloads = g_ptr_array_new_with_free_func(g_free);
   for (int i = 0; i < 3; i++)
     g_ptr_array_add(payloads, g_strdup_printf("{\"title\":\"bob %d\",\"file_path\":\"/y/%d.pdf\"}", i, i));
   char *bob_job = NULL;
-  assert_int_equal(jobs_submit_payloads(f->jt.ctx, &bob_job, bob, payloads, NULL), DOCTAG_OK);
+  assert_int_equal(jobs_submit_payloads(f->jt.ctx, &bob_job, *bob, payloads, NULL), DOCTAG_OK);
   g_ptr_array_free(payloads, TRUE);
+  return bob_job;
+}
+
+/* Fairness between users with a single worker (two: the next test):
+ * nothing else is ever in flight when it claims, so the turns come from the
+ * rows each user has had done in their running jobs; on the old order
+ * (oldest job first) it was "aaaaaaaa". */
+static void test_single_worker_alternates_users(void **state)
+{
+  fx *f = fx_new(state, 30);
+  char *bob = NULL;
+  char *bob_job = submit_bob(f, &bob);
 
   GString *order = g_string_new(NULL);
   for (int k = 0; k < 8; k++) {
@@ -712,13 +722,8 @@ static void test_single_worker_alternates_users(void **state)
 static void test_claims_shared_between_users(void **state)
 {
   fx *f = fx_new(state, 30);
-  char *bob = jt_user(f->jt.ctx, "bob");
-  GPtrArray *payloads = g_ptr_array_new_with_free_func(g_free);
-  for (int i = 0; i < 3; i++)
-    g_ptr_array_add(payloads, g_strdup_printf("{\"title\":\"bob %d\",\"file_path\":\"/y/%d.pdf\"}", i, i));
-  char *bob_job = NULL;
-  assert_int_equal(jobs_submit_payloads(f->jt.ctx, &bob_job, bob, payloads, NULL), DOCTAG_OK);
-  g_ptr_array_free(payloads, TRUE);
+  char *bob = NULL;
+  char *bob_job = submit_bob(f, &bob);
 
   const char *workers[2] = { "w1", "w2" };
   queue_item held[2];
