@@ -162,17 +162,21 @@ static const char *const sql_table[ST_COUNT] = {
   /* The oldest runnable job with an item to hand out (each EXISTS is one
    * probe of queue_items_job_state). */
   /* sec: the runnable job whose owner has the fewest rows in flight
-   * (claimed, lease running) in all their jobs, oldest first among equals:
-   * one user's long batch cannot hold every worker while another's waits. */
+   * (claimed, lease running) in all their jobs, then the fewest rows done
+   * in their running jobs (with a single worker nothing else is in flight:
+   * turns still alternate), oldest first among equals: one user's long
+   * batch cannot hold every worker while another's waits. */
   [ST_Q_CANDIDATE] = "SELECT job_id, expired FROM (SELECT j.job_id, j.created_at,"
                      " EXISTS (SELECT 1 FROM queue_items i WHERE i.job_id = j.job_id AND i.state = 'waiting') AS waiting,"
                      " EXISTS (SELECT 1 FROM queue_items i WHERE i.job_id = j.job_id AND i.state = 'claimed'"
                      " AND i.lease_until < $1) AS expired,"
                      " (SELECT count(*) FROM queue_jobs uj JOIN queue_items ui ON ui.job_id = uj.job_id"
                      " WHERE uj.user_id = j.user_id AND uj.status IN ('pending', 'processing')"
-                     " AND ui.state = 'claimed' AND ui.lease_until >= $1) AS busy"
+                     " AND ui.state = 'claimed' AND ui.lease_until >= $1) AS busy,"
+                     " (SELECT sum(uj.done) FROM queue_jobs uj WHERE uj.user_id = j.user_id"
+                     " AND uj.status IN ('pending', 'processing')) AS served"
                      " FROM queue_jobs j WHERE j.status IN ('pending', 'processing')) c"
-                     " WHERE waiting OR expired ORDER BY busy, created_at LIMIT 1",
+                     " WHERE waiting OR expired ORDER BY busy, served, created_at LIMIT 1",
   /* Claims the job's first item whose lease ran out, else its first waiting
    * item: one statement, an ordered index scan that stops at the first. */
   [ST_Q_CLAIM_EXPIRED] = "UPDATE queue_items SET owner = $2, lease_until = $3, attempts = attempts + 1"
