@@ -1,6 +1,7 @@
 /* The blob store: picks the backend from DOCTAG_BLOB_URL once per context. */
 #include "blob/blob.h"
 #include "core/error.h"
+#include "core/sha256.h"
 
 #include <string.h>
 
@@ -59,9 +60,7 @@ doctag_status blob_put(doctag_ctx *ctx, const void *data, size_t len, char sha25
   doctag_status st = store_get(ctx, &bs);
   if (st)
     return st;
-  char *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data ? data : (const void *)"", len);
-  g_strlcpy(sha256, sum, 65);
-  g_free(sum);
+  sha256_hex(data, len, sha256);
   st = bs->backend->put(bs, sha256, data, len);
   return st ? err_wrap(st, "storing the PDF") : DOCTAG_OK;
 }

@@ -1,7 +1,10 @@
 /* extract_run: pages in parallel, results in page order.
  *
- * A PopplerDocument is not thread-safe, and opening one from bytes already
- * in memory costs a few milliseconds, so every worker opens its own. Workers
+ * poppler's documents are not thread-safe, so every worker opens its own:
+ * poppler's C++ document for the text layer (words.h) when it reads its
+ * first page, and poppler-glib's (for images and rendering) only when a
+ * page is OCR'd, since a page object and a document of each kind cost as
+ * much again as the text layer's own open. Workers
  * claim pages in order but never run further ahead than a small window past
  * the last page handed to the caller: memory holds the pages in flight, not
  * the document. */
@@ -13,6 +16,7 @@
 #include "core/error.h"
 #include "core/stats.h"
 
+#include <math.h>
 #include <string.h>
 #include <time.h>
 
@@ -21,6 +25,16 @@
  * the page (a scan with a stamp or a page number drawn as text); a sparse
  * page of real text is left alone. */
 #define THIN_IMAGE_COVER 0.3
+/* What a page read by OCR holds at its peak, per pixel, taken from the
+ * document's memory (DOCTAG_MAX_DOC_MEMORY_MB) before any is allocated:
+ * the page image (4 bytes) and tesseract's and leptonica's copies of it
+ * (grey, binarised, turned or deskewed: 8 more); each image the page draws
+ * is decoded into a cairo surface of its own size (4 bytes) while the page
+ * is rendered. Measured with peak RSS: a 9000 x 9000 image on a letter page
+ * held 368 MB, estimated 425 MB; a 300 DPI scan about 100 MB. */
+#define OCR_BYTES_PER_PIXEL 12
+#define IMAGE_BYTES_PER_PIXEL 4
+#define MB (1024.0 * 1024.0)
 
 typedef struct slot {
   bool done;
@@ -45,8 +59,13 @@ typedef struct job {
   unsigned int running;     /* workers still inside work() */
   PopplerDocument *spare;   /* the caller's document, for the first worker */
   ocr_memo memo;
+  /* Memory of the pages being read by OCR (under `lock`): a page waits
+   * while others hold what it needs. */
+  uint64_t mem_cap, mem_used, mem_peak;
+  uint64_t largest_image;   /* pixels of the document's largest image */
   volatile gint stop;
   doctag_status error;
+  unsigned int error_index; /* the page it came from */
   char *error_msg;
 } job;
 
@@ -66,28 +85,85 @@ static bool has_visible(const char *s)
   return false;
 }
 
-/* wd: this worker's text layout view of the document, opened on first use */
-static doctag_status read_page(job *j, PopplerDocument *doc, words_doc **wd, unsigned int index, slot *out)
+static doctag_status no_page(const job *j)
+{
+  /* the caller prefixes "page N: " */
+  const char *why = pdf_cause();
+  return err_set(DOCTAG_EPDF, "cannot be read (poppler: %s); the document claims %u page%s",
+                 why ? why : "no page object", j->page_count, j->page_count == 1 ? "" : "s");
+}
+
+/* poppler-glib's page `index` for images and rendering, from this worker's
+ * document (*doc, opened on first use). */
+static doctag_status glib_page(job *j, PopplerDocument **doc, unsigned int index, PopplerPage **out)
+{
+  doctag_status st;
+  if (!*doc && (st = pdf_open(&j->src, doc)))
+    return st;
+  pdf_cause_reset();
+  *out = poppler_document_get_page(*doc, (int)index);
+  return *out ? DOCTAG_OK : no_page(j);
+}
+
+/* Takes from the document's memory what OCR of `page` needs (*taken), before
+ * any of it is allocated, waiting while other pages hold it; DOCTAG_ELIMIT
+ * when the page alone needs more than the cap. */
+static doctag_status memory_take(job *j, PopplerPage *page, const pdf_images *img, uint64_t *taken)
+{
+  *taken = 0;
+  int w = 0, h = 0;
+  uint64_t ocr_px = 0;
+  uint64_t image_px = img->coverage > 0 ? j->largest_image : 0;
+  if (!pdf_page_image_size(page, img, OCR_DPI, image_px, &w, &h, &ocr_px))
+    return DOCTAG_OK; /* pdf_page_image() refuses the page */
+  uint64_t need = ocr_px * OCR_BYTES_PER_PIXEL + image_px * IMAGE_BYTES_PER_PIXEL;
+  if (need > j->mem_cap) {
+    char images[64] = "";
+    if (image_px)
+      g_snprintf(images, sizeof images, " and images of up to %.0f million pixels", (double)image_px / 1e6);
+    return err_set(DOCTAG_ELIMIT, "the document needs more than %.0f MB of memory, the limit "
+                   "(DOCTAG_MAX_DOC_MEMORY_MB): reading this page by OCR takes about %.0f MB (a %d x %d page "
+                   "image%s)", (double)j->mem_cap / MB, ceil((double)need / MB), w, h, images);
+  }
+  g_mutex_lock(&j->lock);
+  while (j->mem_used && j->mem_used + need > j->mem_cap && !g_atomic_int_get(&j->stop))
+    g_cond_wait(&j->cond, &j->lock);
+  j->mem_used += need;
+  j->mem_peak = MAX(j->mem_peak, j->mem_used);
+  g_mutex_unlock(&j->lock);
+  *taken = need;
+  return DOCTAG_OK;
+}
+
+static void memory_give(job *j, uint64_t taken)
+{
+  if (!taken)
+    return;
+  g_mutex_lock(&j->lock);
+  j->mem_used -= taken;
+  g_cond_broadcast(&j->cond);
+  g_mutex_unlock(&j->lock);
+}
+
+/* doc, wd: this worker's poppler-glib document and text layout view of the
+ * document, each opened on first use (*doc only for a page that is OCR'd) */
+static doctag_status read_page(job *j, PopplerDocument **doc, words_doc **wd, unsigned int index, slot *out)
 {
   const extract_request *req = j->req;
   extract_page *p = &out->page;
   memset(out, 0, sizeof *out);
   p->confidence = -1;
-  pdf_cause_reset();
-  PopplerPage *page = poppler_document_get_page(doc, (int)index);
-  if (!page) {
-    /* the caller prefixes "page N: " */
-    const char *why = pdf_cause();
-    return err_set(DOCTAG_EPDF, "cannot be read (poppler: %s); the document claims %u page%s",
-                   why ? why : "no page object", j->page_count, j->page_count == 1 ? "" : "s");
-  }
-
-  if (!*wd && !(*wd = pdf_words_open(&j->src))) {
-    g_object_unref(page);
+  if (!*wd && !(*wd = pdf_words_open(&j->src)))
     return doctag_error_last()->code;
-  }
   pdf_text layer;
-  pdf_page_text(*wd, index, &layer);
+  pdf_cause_reset();
+  if (!pdf_page_text(*wd, index, &layer)) {
+    g_string_free(layer.text, TRUE);
+    return no_page(j);
+  }
+  PopplerPage *page = NULL;
+  doctag_status st = DOCTAG_OK;
+  uint64_t memory = 0;        /* taken for OCR (memory_take) */
   page_quality q = garble_judge_stats(&layer.stats, layer.legacy_font);
   if (layer.deva_joins || layer.deva_reorders || layer.splits || layer.hyphen_joins)
     g_debug("page %u: text layer repaired: %u spaces inside Devanagari words removed, %u vowel signs "
@@ -96,17 +172,20 @@ static doctag_status read_page(job *j, PopplerDocument *doc, words_doc **wd, uns
   bool ocr = req->ocr == DOCTAG_OCR_FORCE || (req->ocr == DOCTAG_OCR_AUTO && q != PAGE_GOOD);
   pdf_images img = { .single_id = -1 };
   bool have_img = false;
+  if (ocr && (st = glib_page(j, doc, index, &page)))
+    goto out;
   if (ocr && req->ocr == DOCTAG_OCR_AUTO && q == PAGE_THIN) {
     pdf_page_images(page, &img);
     have_img = true;
     ocr = img.coverage >= THIN_IMAGE_COVER;
   }
 
-  doctag_status st = DOCTAG_OK;
   if (ocr) {
     double c0 = cpu_now();
     if (!have_img)
       pdf_page_images(page, &img);
+    if ((st = memory_take(j, page, &img, &memory)))
+      goto out;
     double c1 = cpu_now();
     double ppi = 0;
     cairo_surface_t *surf = pdf_page_image(page, &img, OCR_DPI, &ppi);
@@ -172,9 +251,11 @@ static doctag_status read_page(job *j, PopplerDocument *doc, words_doc **wd, uns
   g_strlcpy(p->language, lang_from_counts(&out->counts), sizeof p->language);
 
 out:
+  memory_give(j, memory);
   if (layer.text)
     g_string_free(layer.text, TRUE);
-  g_object_unref(page);
+  if (page)
+    g_object_unref(page);
   return st;
 }
 
@@ -182,10 +263,16 @@ out:
 
 static void fail(job *j, doctag_status st, unsigned int index)
 {
-  /* called with the lock held; the first error wins */
-  if (j->error)
+  /* called with the lock held. The error of the earliest page wins: the
+   * pages in flight when one fails still finish, and whichever worker is
+   * quicker to fail must not decide which page the caller hears of. An
+   * OCR'd page in flight that stops because of the first error says
+   * "cancelled": that never replaces it. */
+  if (j->error && (index >= j->error_index || st == DOCTAG_ECANCELLED))
     return;
+  g_free(j->error_msg);
   j->error = st;
+  j->error_index = index;
   const char *msg = doctag_error_last()->code == st ? doctag_error_last()->message : "";
   j->error_msg = st == DOCTAG_ECANCELLED || st == DOCTAG_ETIMEOUT ? g_strdup(msg)
                                                                   : g_strdup_printf("page %u: %s", j->first + index + 1, msg);
@@ -200,15 +287,8 @@ static void work(void *data)
   PopplerDocument *doc = j->spare;
   words_doc *wd = NULL;
   j->spare = NULL;
-  g_mutex_unlock(&j->lock);
   doctag_status st = DOCTAG_OK;
-  if (!doc)
-    st = pdf_open(&j->src, &doc);
-
-  g_mutex_lock(&j->lock);
-  if (st)
-    fail(j, st, 0);
-  while (doc && !g_atomic_int_get(&j->stop)) {
+  while (!g_atomic_int_get(&j->stop)) {
     while (!g_atomic_int_get(&j->stop) && j->next < j->count && j->next >= j->delivered + j->window)
       g_cond_wait(&j->cond, &j->lock);
     if (g_atomic_int_get(&j->stop) || j->next >= j->count)
@@ -220,7 +300,7 @@ static void work(void *data)
     if (j->req->deadline > 0 && ctx_now() > j->req->deadline)
       st = err_set(DOCTAG_ETIMEOUT, "time limit reached at page %u of %u", j->first + index + 1, j->page_count);
     else
-      st = read_page(j, doc, &wd, j->first + index, &s);
+      st = read_page(j, &doc, &wd, j->first + index, &s);
 
     g_mutex_lock(&j->lock);
     if (st) {
@@ -292,22 +372,22 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
                    req->languages);
   ocr_setup_env();
 
-  job j = { .ctx = ctx, .req = req };
+  job j = { .ctx = ctx, .req = req, .mem_cap = ctx->max_doc_memory ? ctx->max_doc_memory : UINT64_MAX };
+  g_mutex_init(&j.lock);
+  g_cond_init(&j.cond);
   ocr_memo_init(&j.memo);
   GBytes *bytes = g_bytes_new_static(req->data, req->len);
   pdf_source_init(&j.src, bytes, req->password);
   g_bytes_unref(bytes);
   PopplerDocument *doc = NULL;
   words_doc *wd = NULL;   /* the one-worker path's */
-  if ((st = pdf_open(&j.src, &doc))) {
-    pdf_source_clear(&j.src);
-    ocr_memo_clear(&j.memo);
-    return st;
-  }
+  if ((st = pdf_open(&j.src, &doc)))
+    goto done;
   /* What only the opened document shows (encrypted streams, other
    * filters, inline images) is bounded before any page is read. */
   if ((st = pdf_limits_check_decoded(req->data, req->len, req->password, &lim, &scan)))
     goto done;
+  j.largest_image = MAX(scan.largest_image, scan.largest_inline);
   int n = poppler_document_get_n_pages(doc);
   if (n <= 0) {
     const char *why = pdf_cause();
@@ -348,7 +428,7 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
       slot s;
       if (req->deadline > 0 && ctx_now() > req->deadline)
         st = err_set(DOCTAG_ETIMEOUT, "time limit reached at page %u of %u", j.first + i + 1, j.page_count);
-      else if ((st = read_page(&j, doc, &wd, j.first + i, &s)))
+      else if ((st = read_page(&j, &doc, &wd, j.first + i, &s)))
         st = err_wrap(st, "page %u", j.first + i + 1);
       else if (deliver(&j, &s, i, out, &total))
         st = err_set(DOCTAG_ECANCELLED, "cancelled by the page callback at page %u", j.first + i + 1);
@@ -356,8 +436,6 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
     goto done;
   }
 
-  g_mutex_init(&j.lock);
-  g_cond_init(&j.cond);
   j.window = 2 * workers;
   j.ring = g_new0(slot, j.window);
   j.spare = doc;
@@ -399,10 +477,11 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
     st = err_set(j.error, "%s", j.error_msg ? j.error_msg : "extraction failed");
   g_free(j.error_msg);
   g_free(j.ring);
-  g_mutex_clear(&j.lock);
-  g_cond_clear(&j.cond);
 
 done:
+  out->ocr_memory_peak = j.mem_peak;
+  g_mutex_clear(&j.lock);
+  g_cond_clear(&j.cond);
   if (doc)
     g_object_unref(doc);
   words_close(wd);

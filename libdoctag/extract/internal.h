@@ -63,6 +63,11 @@ doctag_status pdf_open(pdf_source *src, PopplerDocument **out);
 void pdf_cause_reset(void);
 const char *pdf_cause(void);
 
+/* A PDF 1.4 file of the n objects (numbered from 1; object 1 is the
+ * catalog) with its xref table: for small documents of our own (pdf.c,
+ * tests). Newly allocated (g_bytes_unref). */
+GBytes *pdf_from_objects(const char *const *objs, size_t n);
+
 /* Metadata title, trimmed, or NULL (g_malloc). */
 char *pdf_meta_title(PopplerDocument *doc);
 
@@ -86,8 +91,9 @@ words_doc *pdf_words_open(const pdf_source *src);
 /* The text layer of page `index`, rebuilt from poppler's words (layout.c):
  * lines by direction, right-to-left lines in logical order, Devanagari words
  * not split, line-end hyphens joined where the whole is a word.
- * out->text is newly allocated (g_string_free it). */
-void pdf_page_text(words_doc *wd, unsigned int index, pdf_text *out);
+ * out->text is newly allocated (g_string_free it), also when false is
+ * returned: the page has no page object (pdf_cause() may say why). */
+bool pdf_page_text(words_doc *wd, unsigned int index, pdf_text *out);
 
 /* ---- layout.c ---- */
 
@@ -113,6 +119,16 @@ void pdf_page_images(PopplerPage *page, pdf_images *out);
  * Returns a newly allocated surface (cairo_surface_destroy) and sets *ppi.
  * NULL (with err_set) on failure. */
 cairo_surface_t *pdf_page_image(PopplerPage *page, const pdf_images *img, double dpi, double *ppi);
+/* What pdf_page_image() makes of `page` at `dpi`, without making it (for
+ * the memory a page needs before any is taken): the rendering's size
+ * (*w x *h) and the most pixels the page image may have (*pixels: a native
+ * image, of at most `largest_image` pixels, may be used instead). False
+ * when the page's size is invalid (pdf_page_image() then says so). */
+bool pdf_page_image_size(PopplerPage *page, const pdf_images *img, double dpi, uint64_t largest_image, int *w,
+                         int *h, uint64_t *pixels);
+/* No page image, rendered or native, has more pixels (a poster-size page at
+ * 300 DPI would take gigabytes; the resolution drops instead). */
+#define PDF_MAX_RENDER_PIXELS (36.0 * 1000 * 1000)
 
 /* ---- garble.c ---- */
 

@@ -10,9 +10,6 @@
 #include <unistd.h>
 
 #define HEADER_WINDOW 1024
-/* Rendering never makes an image larger than this many pixels (a poster-size
- * page at 300 DPI would take gigabytes); the resolution drops instead. */
-#define MAX_RENDER_PIXELS (36.0 * 1000 * 1000)
 /* A scanned image is used as it is when its resolution is in this range;
  * outside it, the page is rendered at the OCR resolution instead. */
 #define NATIVE_MIN_PPI 70.0
@@ -151,6 +148,23 @@ void pdf_source_clear(pdf_source *src)
   src->fd = -1;
 }
 
+GBytes *pdf_from_objects(const char *const *objs, size_t n)
+{
+  GString *pdf = g_string_new("%PDF-1.4\n");
+  size_t *off = g_new(size_t, n);
+  for (size_t i = 0; i < n; i++) {
+    off[i] = pdf->len;
+    g_string_append_printf(pdf, "%zu 0 obj\n%s\nendobj\n", i + 1, objs[i]);
+  }
+  size_t xref = pdf->len;
+  g_string_append_printf(pdf, "xref\n0 %zu\n0000000000 65535 f \n", n + 1);
+  for (size_t i = 0; i < n; i++)
+    g_string_append_printf(pdf, "%010zu 00000 n \n", off[i]);
+  g_string_append_printf(pdf, "trailer\n<</Size %zu/Root 1 0 R>>\nstartxref\n%zu\n%%%%EOF\n", n + 1, xref);
+  g_free(off);
+  return g_string_free_to_bytes(pdf);
+}
+
 /* poppler builds its global parameters (encoding tables, the files of
  * poppler-data: about 2 ms and thousands of allocations) when the first
  * document opens and frees them when the last one closes, so a process
@@ -166,19 +180,7 @@ static gpointer keep_global_params(gpointer unused)
     "<</Type/Pages/Kids[3 0 R]/Count 1>>",
     "<</Type/Page/Parent 2 0 R/MediaBox[0 0 1 1]>>",
   };
-  GString *pdf = g_string_new("%PDF-1.4\n");
-  size_t off[G_N_ELEMENTS(objs)];
-  for (size_t i = 0; i < G_N_ELEMENTS(objs); i++) {
-    off[i] = pdf->len;
-    g_string_append_printf(pdf, "%zu 0 obj\n%s\nendobj\n", i + 1, objs[i]);
-  }
-  size_t xref = pdf->len;
-  g_string_append_printf(pdf, "xref\n0 %zu\n0000000000 65535 f \n", G_N_ELEMENTS(objs) + 1);
-  for (size_t i = 0; i < G_N_ELEMENTS(objs); i++)
-    g_string_append_printf(pdf, "%010zu 00000 n \n", off[i]);
-  g_string_append_printf(pdf, "trailer\n<</Size %zu/Root 1 0 R>>\nstartxref\n%zu\n%%%%EOF\n",
-                         G_N_ELEMENTS(objs) + 1, xref);
-  GBytes *b = g_string_free_to_bytes(pdf);
+  GBytes *b = pdf_from_objects(objs, G_N_ELEMENTS(objs));
   PopplerDocument *doc = poppler_document_new_from_bytes(b, NULL, NULL);
   g_bytes_unref(b);
   if (!doc)
@@ -278,13 +280,13 @@ words_doc *pdf_words_open(const pdf_source *src)
   return wd;
 }
 
-void pdf_page_text(words_doc *wd, unsigned int index, pdf_text *out)
+bool pdf_page_text(words_doc *wd, unsigned int index, pdf_text *out)
 {
   memset(out, 0, sizeof *out);
   words_page wp;
   if (!wd || !words_page_get(wd, (int)index, NULL, &wp)) {
     out->text = g_string_new(NULL);
-    return;
+    return false;
   }
   layout_text(&wp, out);
   garble_scan(out->text->str, out->text->len, &out->stats);
@@ -296,7 +298,7 @@ void pdf_page_text(words_doc *wd, unsigned int index, pdf_text *out)
     memset(out, 0, sizeof *out);
     if (!words_page_get(wd, (int)index, garble_legacy_font, &wp)) {
       out->text = g_string_new(NULL);
-      return;
+      return true;
     }
     layout_text(&wp, out);
     garble_scan(out->text->str, out->text->len, &out->stats);
@@ -304,6 +306,7 @@ void pdf_page_text(words_doc *wd, unsigned int index, pdf_text *out)
   }
   out->glyphs = wp.nchars;
   words_page_clear(&wp);
+  return true;
 }
 
 /* ----------------------------------------------------------------- images */
@@ -341,19 +344,47 @@ void pdf_page_images(PopplerPage *page, pdf_images *out)
     out->single_id = -1;
 }
 
-static cairo_surface_t *render(PopplerPage *page, double dpi, double *ppi)
+/* The size render() gives the page at `dpi` (lowered to stay within
+ * PDF_MAX_RENDER_PIXELS); false for a page size no renderer should try. */
+static bool render_size(PopplerPage *page, double *dpi, int *w, int *h)
 {
   double pw = 0, ph = 0;
   poppler_page_get_size(page, &pw, &ph);
-  if (!(pw > 0 && ph > 0) || pw > 1e5 || ph > 1e5) {
+  if (!(pw > 0 && ph > 0) || pw > 1e5 || ph > 1e5)
+    return false;
+  double pixels = pw * *dpi / 72 * ph * *dpi / 72;
+  if (pixels > PDF_MAX_RENDER_PIXELS)
+    *dpi *= sqrt(PDF_MAX_RENDER_PIXELS / pixels);
+  *w = MAX((int)ceil(pw * *dpi / 72), 1);
+  *h = MAX((int)ceil(ph * *dpi / 72), 1);
+  return true;
+}
+
+bool pdf_page_image_size(PopplerPage *page, const pdf_images *img, double dpi, uint64_t largest_image, int *w,
+                         int *h, uint64_t *pixels)
+{
+  if (!render_size(page, &dpi, w, h))
+    return false;
+  *pixels = (uint64_t)*w * (uint64_t)*h;
+  if (img && img->single_id >= 0 && img->width_pt > 0 && img->height_pt > 0) {
+    /* the largest native image pdf_page_image() would take instead */
+    double native = NATIVE_MAX_PPI / 72 * NATIVE_MAX_PPI / 72 * img->width_pt * img->height_pt;
+    native = MIN(MIN(native, PDF_MAX_RENDER_PIXELS), (double)largest_image);
+    *pixels = MAX(*pixels, (uint64_t)native);
+  }
+  return true;
+}
+
+static cairo_surface_t *render(PopplerPage *page, double dpi, double *ppi)
+{
+  int w = 0, h = 0;
+  if (!render_size(page, &dpi, &w, &h)) {
+    double pw = 0, ph = 0;
+    poppler_page_get_size(page, &pw, &ph);
     err_set(DOCTAG_EPDF, "page has an invalid size (%.0f x %.0f points)", pw, ph);
     return NULL;
   }
-  double pixels = pw * dpi / 72 * ph * dpi / 72;
-  if (pixels > MAX_RENDER_PIXELS)
-    dpi *= sqrt(MAX_RENDER_PIXELS / pixels);
-  int w = (int)ceil(pw * dpi / 72), h = (int)ceil(ph * dpi / 72);
-  cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, MAX(w, 1), MAX(h, 1));
+  cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
   if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
     err_set(DOCTAG_ENOMEM, "cannot allocate a %dx%d page image: %s", w, h,
             cairo_status_to_string(cairo_surface_status(surf)));
@@ -380,7 +411,7 @@ cairo_surface_t *pdf_page_image(PopplerPage *page, const pdf_images *img, double
       double w = cairo_image_surface_get_width(surf), h = cairo_image_surface_get_height(surf);
       /* the image may be placed turned, so compare areas, not widths */
       double native = 72.0 * sqrt(w * h / (img->width_pt * img->height_pt));
-      if (native >= NATIVE_MIN_PPI && native <= NATIVE_MAX_PPI && w * h <= MAX_RENDER_PIXELS) {
+      if (native >= NATIVE_MIN_PPI && native <= NATIVE_MAX_PPI && w * h <= PDF_MAX_RENDER_PIXELS) {
         *ppi = native;
         return surf;
       }

@@ -78,7 +78,9 @@ template<typename T> struct grow {
 bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), words_page *out)
 {
   *out = words_page {};
-  if (!d || index < 0 || index >= d->doc->getNumPages())
+  /* getPage() is what poppler-glib's get_page() asks: a page tree entry
+   * that is not a page object reads as no page */
+  if (!d || index < 0 || index >= d->doc->getNumPages() || !d->doc->getPage(index + 1))
     return false;
   grow<gunichar> chars;
   grow<words_box> boxes;

@@ -48,7 +48,7 @@ void words_close(words_doc *d);
 /* The words of page `index` (0-based) into *out (words_page_clear it).
  * legacy: NULL, or asked once per font name; then the words also have font
  * sizes (which costs poppler a scan of the page's fonts; without it, size is
- * 0). Returns false when the page cannot be read. */
+ * 0). Returns false when the page cannot be read (no such page object). */
 bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), words_page *out);
 void words_page_clear(words_page *p);
 

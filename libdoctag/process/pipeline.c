@@ -5,6 +5,7 @@
 #include "core/ctx.h"
 #include "core/error.h"
 #include "core/fileout.h"
+#include "core/sha256.h"
 #include "core/stats.h"
 #include "core/utf8.h"
 #include "extract/extract.h"
@@ -124,9 +125,7 @@ static doctag_status run(doctag_ctx *ctx, doctag_result **out, const fetch_sourc
     st = err_set(DOCTAG_EPDF, "Empty PDF file (0 bytes)");
     goto fail;
   }
-  char *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, len);
-  g_strlcpy(r->sha256, sum, sizeof r->sha256);
-  g_free(sum);
+  sha256_hex(data, len, r->sha256);
 
   bool stream = !tag && o.on_page;
   extract_request req = {
@@ -314,9 +313,7 @@ DOCTAG_API doctag_status doctag_tag_text(doctag_ctx *ctx, doctag_result **out, c
   r->quality = "high";
   r->text = g_string_new_len(text, (gssize)len);
   r->file_name = g_strdup(o.file_name && *o.file_name ? o.file_name : "");
-  char *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)text, len);
-  g_strlcpy(r->sha256, sum, sizeof r->sha256);
-  g_free(sum);
+  sha256_hex(text, len, r->sha256);
   tag_detect_language(r->text->str, r->text->len, r->language, sizeof r->language);
   /* no title given: the text's own (its first line of title length), else the file name */
   if (title && *title) {

@@ -2,6 +2,7 @@
 #include "testutil.h"
 #include "core/ctx.h"
 #include "core/error.h"
+#include "core/sha256.h"
 #include "process/process.h"
 
 #include <pthread.h>
@@ -305,6 +306,44 @@ static void test_result_accessors_and_json(void **state)
   doctag_result_free(r);
 }
 
+/* Documents are named by their SHA-256 in the history and the blob store:
+ * the digest must be the standard one (FIPS 180-2 vectors), whatever
+ * library computes it, and agree with glib's on bytes of every length
+ * around the 64-byte block, and on either side of the size where
+ * libcrypto takes over. */
+static void test_sha256(void **state)
+{
+  (void)state;
+  char hex[65];
+  sha256_hex(NULL, 0, hex);
+  assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  sha256_hex("abc", 3, hex);
+  assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+  sha256_hex(two, strlen(two), hex);
+  assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  unsigned char buf[200];
+  for (size_t i = 0; i < sizeof buf; i++)
+    buf[i] = (unsigned char)(i * 37 + 11);
+  for (size_t n = 0; n <= sizeof buf; n++) {
+    char *want = g_compute_checksum_for_data(G_CHECKSUM_SHA256, buf, n);
+    sha256_hex(buf, n, hex);
+    assert_string_equal(hex, want);
+    g_free(want);
+  }
+  /* large inputs take libcrypto's path (core/sha256.c) */
+  for (size_t n = 256 * 1024 - 1; n <= 256 * 1024 + 65; n += 33) {
+    unsigned char *big = g_malloc(n);
+    for (size_t i = 0; i < n; i++)
+      big[i] = (unsigned char)(i * 131 + (i >> 9));
+    char *want = g_compute_checksum_for_data(G_CHECKSUM_SHA256, big, n);
+    sha256_hex(big, n, hex);
+    assert_string_equal(hex, want);
+    g_free(want);
+    g_free(big);
+  }
+}
+
 static void test_null_is_fine(void **state)
 {
   (void)state;
@@ -330,6 +369,7 @@ int main(void)
     cmocka_unit_test(test_result_summary),
     cmocka_unit_test(test_result_accessors_and_json),
     cmocka_unit_test(test_null_is_fine),
+    cmocka_unit_test(test_sha256),
   };
   return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

@@ -253,6 +253,50 @@ static void test_not_a_pdf(void **state)
   extract_doc_clear(&doc);
 }
 
+/* A page tree entry that is not a page object: the text path (poppler
+ * core) and the OCR path (poppler-glib) both say which page and why, with
+ * one worker and with several, whatever the OCR mode. */
+static void test_page_not_a_page(void **state)
+{
+  (void)state;
+  static const char *const objs[] = {
+    "<</Type/Catalog/Pages 2 0 R>>",
+    "<</Type/Pages/Kids[3 0 R 5 0 R]/Count 2>>",
+    ("<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]/Contents 4 0 R"
+     "/Resources<</Font<</F1<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>>>>>>>"),
+    "<</Length 45>>\nstream\nBT /F1 12 Tf 20 100 Td (Hello page one) Tj ET\nendstream",
+    "(not a page)",
+  };
+  GBytes *pdf = pdf_from_objects(objs, G_N_ELEMENTS(objs));
+  gsize len = 0;
+  const unsigned char *data = g_bytes_get_data(pdf, &len);
+  /* (forced OCR would render page 1 with a system font, which cairo then
+   * keeps past this file's teardown: it reads page 2 alone) */
+  const doctag_ocr_mode modes[] = { DOCTAG_OCR_OFF, DOCTAG_OCR_AUTO, DOCTAG_OCR_FORCE };
+  for (unsigned int threads = 1; threads <= 2; threads++)
+    for (size_t m = 0; m < G_N_ELEMENTS(modes); m++) {
+      bool force = modes[m] == DOCTAG_OCR_FORCE;
+      extract_request req = { .data = data, .len = len, .ocr = modes[m],
+                              .threads = threads, .keep_pages = true, .start_page = force ? 1 : 0 };
+      extract_doc doc;
+      assert_int_equal(extract_run(ctx, &req, &doc), DOCTAG_EPDF);
+      const char *msg = doctag_error_last()->message;
+      assert_non_null(strstr(msg, "page 2: cannot be read"));
+      assert_non_null(strstr(msg, "wrong type"));
+      extract_doc_clear(&doc);
+      if (force)
+        continue;
+      /* the good page alone reads */
+      extract_request one = req;
+      one.first_pages = 1;
+      assert_int_equal(extract_run(ctx, &one, &doc), DOCTAG_OK);
+      assert_int_equal(doc.pages_read, 1);
+      assert_non_null(strstr(doc.pages[0].text, "Hello page one"));
+      extract_doc_clear(&doc);
+    }
+  g_bytes_unref(pdf);
+}
+
 /* ------------------------------------------------------ generated PDFs */
 
 static cairo_status_t to_bytes(void *closure, const unsigned char *data, unsigned int len)
@@ -612,6 +656,7 @@ int main(void)
     cmocka_unit_test(test_garbled),
     cmocka_unit_test(test_devanagari_repairs),
     cmocka_unit_test(test_not_a_pdf),
+    cmocka_unit_test(test_page_not_a_page),
     cmocka_unit_test(test_order_and_limits),
     cmocka_unit_test(test_concurrent_documents),
     cmocka_unit_test(test_fork),
