@@ -1,6 +1,7 @@
 /* Lines from poppler's words (words.h): direction, bidi order, hyphens.
  *
- * Words come in poppler's reading order, each with its rotation. A word
+ * Words come in poppler's reading order, each with its rotation, the
+ * page's own first and then those of its form fields and annotations. A word
  * continues the line of the previous one when both run the same way, sit on
  * the same baseline and it does not jump back against the direction of
  * writing; so a label turned 90° stays one word, a vertical column of CJK
@@ -438,6 +439,12 @@ void layout_text(const words_page *wp, pdf_text *out)
         front = -G_MAXDOUBLE;
       }
       continue;
+    }
+    if (k == wp->annot_first) {
+      /* form fields and annotations: lines of their own after the page's */
+      flush_line(&l, s);
+      prev = -1;
+      front = -G_MAXDOUBLE;
     }
     frame f = frame_of(&w->box, w->rot);
     double size = word_size(w, &f);

@@ -15,7 +15,10 @@
 
 /* poppler builds its word-list accessors with this; its headers hide them without it */
 #define TEXTOUT_WORD_LIST 1
+#include <Annot.h>
+#include <Gfx.h>
 #include <GlobalParams.h>
+#include <Page.h>
 #include <PDFDoc.h>
 #include <Stream.h>
 #include <TextOutputDev.h>
@@ -75,69 +78,110 @@ template<typename T> struct grow {
   }
 };
 
+namespace {
+struct collected {
+  grow<gunichar> chars;
+  grow<words_box> boxes;
+  grow<words_word> words;
+};
+
+/* Appends the words of `dev`'s page to `c`. */
+void collect(TextOutputDev &dev, bool (*legacy)(const char *font), collected &c, words_page *out)
+{
+  std::unique_ptr<TextWordList> list = dev.makeWordList();
+  const TextFontInfo *last_font = nullptr;
+  for (int k = 0; list && k < list->getLength(); k++) {
+    const TextWord *tw = list->get(k);
+    int n = tw->getLength();
+    if (n <= 0)
+      continue;
+    words_word w {};
+    w.first = (unsigned int)c.chars.n;
+    w.rot = (unsigned int)tw->getRotation() & 3;
+    w.space_after = tw->hasSpaceAfter();
+    w.size = legacy ? tw->getFontSize() : 0;
+    tw->getBBox(&w.box.x1, &w.box.y1, &w.box.x2, &w.box.y2);
+    for (int i = 0; i < n; i++) {
+      gunichar ch = *tw->getChar(i);
+      /* what poppler's UTF-8 output cannot carry: dropped, or marked */
+      if (ch > 0x10FFFF)
+        continue;
+      if (ch >= 0xD800 && ch <= 0xDFFF)
+        ch = 0xFFFD;
+      words_box b;
+      tw->getCharBBox(i, &b.x1, &b.y1, &b.x2, &b.y2);
+      c.chars.push(ch);
+      c.boxes.push(b);
+    }
+    w.len = (unsigned int)(c.chars.n - w.first);
+    if (!w.len)
+      continue;
+    if (legacy && !out->legacy_font) {
+      const TextFontInfo *f = tw->getFontInfo(0);
+      if (f && f != last_font) {
+        const GooString *name = f->getFontName();
+        out->legacy_font = name && legacy(name->c_str());
+        last_font = f;
+      }
+    }
+    c.words.push(w);
+  }
+}
+
+/* The page's own drawing leaves its annotations out and counts them. */
+bool count_annot(Annot *, void *data)
+{
+  ++*static_cast<int *>(data);
+  return false;
+}
+}
+
 bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), words_page *out)
 {
   *out = words_page {};
   if (!d || index < 0 || index >= d->doc->getNumPages())
     return false;
-  grow<gunichar> chars;
-  grow<words_box> boxes;
-  grow<words_word> words;
+  collected c;
   try {
     /* what poppler-cpp's text_list() asks for: reading order, no physical
      * layout, 72 dpi (points), the page's own rotation, the crop box */
-    TextOutputDev dev(nullptr, false, 0, false, false);
-    d->doc->displayPageSlice(&dev, index + 1, 72, 72, 0, false, false, false, -1, -1, -1, -1);
-    std::unique_ptr<TextWordList> list = dev.makeWordList();
-    const TextFontInfo *last_font = nullptr;
-    for (int k = 0; list && k < list->getLength(); k++) {
-      const TextWord *tw = list->get(k);
-      int n = tw->getLength();
-      if (n <= 0)
-        continue;
-      words_word w {};
-      w.first = (unsigned int)chars.n;
-      w.rot = (unsigned int)tw->getRotation() & 3;
-      w.space_after = tw->hasSpaceAfter();
-      w.size = legacy ? tw->getFontSize() : 0;
-      tw->getBBox(&w.box.x1, &w.box.y1, &w.box.x2, &w.box.y2);
-      for (int i = 0; i < n; i++) {
-        gunichar c = *tw->getChar(i);
-        /* what poppler's UTF-8 output cannot carry: dropped, or marked */
-        if (c > 0x10FFFF)
-          continue;
-        if (c >= 0xD800 && c <= 0xDFFF)
-          c = 0xFFFD;
-        words_box b;
-        tw->getCharBBox(i, &b.x1, &b.y1, &b.x2, &b.y2);
-        chars.push(c);
-        boxes.push(b);
+    int annots = 0;
+    {
+      TextOutputDev dev(nullptr, false, 0, false, false);
+      d->doc->displayPageSlice(&dev, index + 1, 72, 72, 0, false, false, false, -1, -1, -1, -1, nullptr, nullptr,
+                               count_annot, &annots);
+      collect(dev, legacy, c, out);
+    }
+    out->annot_first = (unsigned int)c.words.n;
+    /* Form fields and annotations after the page's text, in their own
+     * reading order: drawn as poppler draws them after the page (widget
+     * appearances, made where NeedAppearances asks), but into a page of
+     * their own, so that a field's value never lands inside the text
+     * beside it. */
+    Page *page = annots ? d->doc->getPage(index + 1) : nullptr;
+    if (page) {
+      TextOutputDev dev(nullptr, false, 0, false, false);
+      {
+        /* the Gfx starts the device's page, and ends it when deleted */
+        std::unique_ptr<Gfx> gfx(page->createGfx(&dev, 72, 72, 0, false, false, -1, -1, -1, -1, false, nullptr,
+                                                  nullptr, d->doc->getXRef()));
+        for (Annot *a : page->getAnnots()->getAnnots())
+          a->draw(gfx.get(), false);
       }
-      w.len = (unsigned int)(chars.n - w.first);
-      if (!w.len)
-        continue;
-      if (legacy && !out->legacy_font) {
-        const TextFontInfo *f = tw->getFontInfo(0);
-        if (f && f != last_font) {
-          const GooString *name = f->getFontName();
-          out->legacy_font = name && legacy(name->c_str());
-          last_font = f;
-        }
-      }
-      words.push(w);
+      collect(dev, legacy, c, out);
     }
   } catch (...) {
-    g_free(chars.v);
-    g_free(boxes.v);
-    g_free(words.v);
+    g_free(c.chars.v);
+    g_free(c.boxes.v);
+    g_free(c.words.v);
     return false;
   }
-  chars.push(0);
-  out->nchars = (unsigned int)chars.n - 1;
-  out->chars = chars.v;
-  out->boxes = boxes.v ? boxes.v : g_new(words_box, 1);
-  out->nwords = (unsigned int)words.n;
-  out->words = words.v ? words.v : g_new(words_word, 1);
+  c.chars.push(0);
+  out->nchars = (unsigned int)c.chars.n - 1;
+  out->chars = c.chars.v;
+  out->boxes = c.boxes.v ? c.boxes.v : g_new(words_box, 1);
+  out->nwords = (unsigned int)c.words.n;
+  out->words = c.words.v ? c.words.v : g_new(words_word, 1);
   return true;
 }
 

@@ -34,6 +34,8 @@ typedef struct words_page {
   unsigned int nchars;
   words_word *words;           /* g_malloc; poppler's reading order */
   unsigned int nwords;
+  unsigned int annot_first;    /* words[annot_first ..] are form fields' and annotations'
+                                * (after the page's text); nwords when none */
   bool legacy_font;            /* a font for which legacy(name) said true */
 } words_page;
 

@@ -141,12 +141,16 @@ static void test_form(void **state)
   (void)state;
   char *truth = NULL, *text = layout_text_of("form", &truth);
   /* field values with an appearance, one only NeedAppearances draws, and a
-   * free-text annotation */
+   * free-text annotation, all after the page's own text */
   assert_non_null(strstr(text, "Ada Lovelace"));
   assert_non_null(strstr(text, "elephant"));
   assert_non_null(strstr(text, "Zanzibar"));
   assert_non_null(strstr(text, "checked by the clerk"));
   assert_true(tu_word_error(truth, text) == 0);
+  /* after the page's text, in a stable order: the captions stand alone
+   * ("Name:", not "Name: Ada Lovelace") and the values follow them */
+  g_strchomp(truth);
+  assert_string_equal(text, truth);
   g_free(text);
   g_free(truth);
 }
