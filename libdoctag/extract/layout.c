@@ -323,7 +323,7 @@ static bool is_cjk(gunichar c)
 
 static bool cjk_glyph(const words_page *wp, const words_word *w)
 {
-  if (w->rot != 0 || w->len > 2)
+  if (w->rot != 0 || w->run || w->len > 2)
     return false;
   for (unsigned int i = 0; i < w->len; i++)
     if (!is_cjk(wp->chars[w->first + i]))
@@ -445,6 +445,22 @@ void layout_text(const words_page *wp, pdf_text *out)
       flush_line(&l, s);
       prev = -1;
       front = -G_MAXDOUBLE;
+    }
+    if (w->run || (prev >= 0 && wp->words[prev].run)) {
+      /* a diagonal run (words.cpp): its words in drawing order, one line */
+      const words_word *pw = prev >= 0 ? &wp->words[prev] : NULL;
+      if (!pw || pw->run != w->run)
+        flush_line(&l, s);
+      else if (pw->space_after)
+        line_add(&l, ' ', 1, 0, 0);
+      if (w->run) {
+        for (unsigned int i = 0; i < w->len; i++)
+          line_add(&l, wp->chars[w->first + i], 0, 0, 0);
+        prev = (int)k;
+        front = -G_MAXDOUBLE;
+        continue;
+      }
+      prev = -1;
     }
     frame f = frame_of(&w->box, w->rot);
     double size = word_size(w, &f);

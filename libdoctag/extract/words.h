@@ -24,6 +24,9 @@ typedef struct words_word {
   unsigned int first, len;     /* its characters: chars[first .. first + len) */
   unsigned int rot;            /* 0 left to right, 1 top to bottom, 2 upside down, 3 bottom to top */
   bool space_after;            /* poppler saw a space after it */
+  unsigned int run;            /* drawn at an angle poppler's layout does not read (30°, 45°):
+                                * the number of its run (words.cpp), each run a line of its
+                                * own, rot 0 and box the bounding box; 0: poppler's word */
   double size;                 /* font size, points; 0: not asked for */
   words_box box;
 } words_word;

@@ -33,9 +33,9 @@ EXCEPTIONS = {
         'doctag reads the columns (道路交通法施行令の一部を改正する政令)',
     # forms
     'mozilla_pdf.js__test_pdfs_issue17069.pdf':
-        'a watermark and a stamp drawn diagonally: pdftotext cuts them into pieces (te s St p Ad) and '
-        'interleaves the two; doctag keeps the stamp (an annotation) apart from the watermark (the page), '
-        'but poppler\'s word list still cuts each into pieces (diagonal runs: not done)',
+        'a watermark (the page) and a stamp (an annotation) drawn diagonally across each other: pdftotext '
+        'cuts both into pieces and interleaves them (te s St p Ad); doctag reads them whole, each on its '
+        'own line (test pdf watermark, SANDBOX)',
     # plain
     'mozilla_pdf.js__test_pdfs_bug1871353.pdf': 'no text doctag or poppler-glib can find: pdftotext reads 1 word',
     'mozilla_pdf.js__test_pdfs_boundingBox_invalid.pdf':
