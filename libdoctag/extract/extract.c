@@ -254,7 +254,7 @@ static int deliver(job *j, slot *s, unsigned int index, extract_doc *out, lang_c
     };
     rc = req->on_page(&info, req->on_page_data);
   }
-  if (index == 0 && p->text)
+  if (index == 0 && p->text && !out->first_text)
     out->first_text = g_strndup(p->text, p->len);
   total->latin += s->counts.latin;
   total->deva += s->counts.deva;
@@ -327,6 +327,11 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
                        "page %u is past the end: the document has %d page%s", req->start_page + 1, n,
                        n == 1 ? "" : "s");
     goto done;
+  }
+  if (req->start_page > 0 && req->title_page && (wd || (wd = pdf_words_open(&j.src)))) {
+    pdf_text title;
+    pdf_page_text(wd, 0, &title);
+    out->first_text = g_string_free(title.text, FALSE);
   }
   j.first = req->start_page;
   unsigned int left = (unsigned int)n - j.first;

@@ -32,6 +32,8 @@ typedef struct extract_request {
   void *on_page_data;
   bool keep_pages;            /* false: only on_page sees the text (memory stays flat);
                                * pages[] still has method, confidence, language */
+  bool title_page;            /* with start_page > 0: first_text is the first page's text
+                               * layer (no OCR), where the document names itself */
 } extract_request;
 
 typedef struct extract_doc {
@@ -40,8 +42,9 @@ typedef struct extract_doc {
   extract_page *pages;        /* pages_read entries from page start_page; text NULL
                                * unless keep_pages */
   char *meta_title;           /* PDF metadata title or NULL (g_malloc) */
-  char *first_text;           /* text of the first page read, kept even when !keep_pages
-                               * (for the title), or NULL (g_malloc) */
+  char *first_text;           /* text of the first page read (or of the document's first
+                               * page: title_page), kept even when !keep_pages (for the
+                               * title), or NULL (g_malloc) */
   char language[16];          /* detected over the pages read */
 } extract_doc;
 

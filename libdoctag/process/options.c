@@ -394,6 +394,9 @@ char *process_config_json(const doctag_process_options *opts)
   json_object_set_new(o, "ocr", json_string((unsigned)opts->ocr < G_N_ELEMENTS(OCR_NAMES) ? OCR_NAMES[opts->ocr]
                                                                                           : "auto"));
   json_object_set_new(o, "strict", json_boolean(opts->strict));
+  /* Where reading started, when not at the first page (a v3 caller's). */
+  if (opts->version >= 3 && opts->first_page > 1)
+    json_object_set_new(o, "first_page", json_integer(opts->first_page));
   /* The API key is never recorded. */
   char *g = json_out_dump(o);
   json_decref(o);

@@ -113,6 +113,7 @@ static doctag_status run(doctag_ctx *ctx, doctag_result **out, const fetch_sourc
     .start_page = o.first_page ? o.first_page - 1 : 0, .first_pages = tag ? o.num_pages : 0, .max_pages = o.max_pages,
     .deadline = t0 + o.timeout_sec, .threads = ctx->threads,
     .on_page = o.on_page, .on_page_data = o.on_page_data, .keep_pages = !stream,
+    .title_page = tag,
   };
   extract_doc doc = { 0 };
   /* Streaming extraction (extract with on_page) keeps no page text beyond

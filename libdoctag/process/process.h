@@ -63,7 +63,8 @@ void process_config_clear(process_config *cfg);
 
 /* The configuration of a processing call as JSON ({"model_name",
  * "num_pages", "num_tags", "exclusion_words", "vocabulary", "language",
- * "ocr"}), never the API key. opts NULL: the defaults. g_malloc'd. */
+ * "ocr", "strict"}, plus "first_page" when reading started past page 1),
+ * never the API key. opts NULL: the defaults. g_malloc'd. */
 char *process_config_json(const doctag_process_options *opts);
 
 /* What doctag_process_* calls when opts->user_id is set, after a success:

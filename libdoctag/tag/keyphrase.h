@@ -20,6 +20,24 @@ typedef struct kp_phrase {
   double score;
 } kp_phrase;
 
+/* The shape of a document, from its tokens: what kind of text it is. */
+typedef struct kp_shape {
+  unsigned int words;  /* word tokens */
+  double names;        /* share of words in runs of 2+ capitalised words mid-sentence ("Buenos Aires") */
+  double word_len;     /* mean letters per word */
+  double sentence_len; /* words per sentence (a list or table row counts as one) */
+} kp_shape;
+
+/* Measures the tokens of seg_split() into *out. */
+void kp_measure(const GArray *tokens, kp_shape *out);
+
+/* How much more single words weigh against phrases for a document of this
+ * shape: added to the length exponent. */
+double kp_single_bias(const kp_shape *shape);
+
+/* The damping per word shared with a chosen tag, for this shape. */
+double kp_diversity(const kp_shape *shape);
+
 /* Candidates of the tokens of seg_split() (Latin-script words only), best
  * first. `lang` is an ISO 639-3 code: "eng" uses the WordNet
  * part-of-speech patterns, others their stop words. Newly allocated

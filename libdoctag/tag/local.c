@@ -47,9 +47,6 @@
 #define LABEL_PENALTY 0.5      /* mostly right before a number */
 #define PARTICIPLE_PENALTY 0.5 /* ends in -ed */
 #define DIVERSITY 0.5      /* per word shared with a chosen tag */
-#define KP_DIVERSITY 0.8   /* the same for noun-phrase keyphrases, milder:
-                              "boolean functions" beside "boolean functions
-                              decomposition" are both good */
 #define KP_FRAGMENT_RATIO 3
 
 typedef struct cand {
@@ -493,6 +490,13 @@ static doctag_status keyphrase_tag(tagger *t, tag_outcome *out)
   const tag_request *req = t->req;
   size_t limit = req->num_tags ? req->num_tags : DEFAULT_NUM_TAGS;
   GPtrArray *ranked = kp_rank(t->toks, req->language);
+  /* the damping per word shared with a chosen tag (keyphrase.c): mild in
+   * prose ("boolean functions" beside "boolean functions decomposition" are
+   * both good), strong in a list, where "invoice date" beside "tax invoice"
+   * wastes a slot */
+  kp_shape shape;
+  kp_measure(t->toks, &shape);
+  double diversity = kp_diversity(&shape);
   GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
   GArray *scores = g_array_new(FALSE, FALSE, sizeof(double));
   json_t *cands = json_array();
@@ -512,7 +516,7 @@ static doctag_status keyphrase_tag(tagger *t, tag_outcome *out)
         break;
       double eff = c->score;
       for (guint j = 0; j < chosen->len; j++)
-        eff *= pow(KP_DIVERSITY, kp_shared_words(c, chosen->pdata[j]));
+        eff *= pow(diversity, kp_shared_words(c, chosen->pdata[j]));
       if (eff > best) {
         best = eff;
         p = c;

@@ -378,8 +378,8 @@ def test_running_from_root_does_not_allow_the_whole_filesystem(tmp_path):
 
 def interrupted_batch_run(tmp_path, n):
     """A batch run of n forced-OCR rows (seconds each) stopped with SIGINT
-    while its second row is in hand: (rows.csv, env, exit status, seconds
-    from SIGINT to exit, stderr)."""
+    the moment its second row is taken: (rows.csv, env, exit status, events
+    printed after SIGINT, stderr)."""
     docs = copy_docs(str(tmp_path / "docs"), 1, min_pages=2)
     rows = str(tmp_path / "docs" / "rows.csv")
     write_csv(rows, [("Doc%d" % i, docs[0]) for i in range(n)])
@@ -389,26 +389,29 @@ def interrupted_batch_run(tmp_path, n):
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         for line in p.stdout:
-            if json.loads(line).get("type") == "progress" and '"success"' in line:
+            e = json.loads(line)
+            if e.get("type") == "progress" and e.get("row_id") == 1 and e.get("status") == "processing":
                 break
-        time.sleep(0.5)  # the next row is under way
         p.send_signal(signal.SIGINT)
         t0 = time.monotonic()
-        p.wait(timeout=10)
-        took = time.monotonic() - t0
+        after = [json.loads(x) for x in p.stdout]
+        p.wait(timeout=120)  # a hang guard only: how fast is asserted by what it did not wait for
+        print("stopped %.2f s after SIGINT" % (time.monotonic() - t0))
     finally:
         if p.poll() is None:
             p.kill()
-    return rows, env, p.returncode, took, p.stderr.read()
+    return rows, env, p.returncode, after, p.stderr.read()
 
 
-def test_batch_run_stops_within_2s_on_ctrl_c_with_a_partial_csv(tmp_path):
-    rows, env, rc, took, err = interrupted_batch_run(tmp_path, 6)
+def test_batch_run_stops_on_ctrl_c_without_finishing_the_row_in_hand(tmp_path):
+    # The row in hand needs seconds of OCR: a run that stops at once leaves it
+    # pending (and says so), one that waits for it would record its tags.
+    rows, env, rc, after, err = interrupted_batch_run(tmp_path, 6)
     assert rc == 130, err
-    assert took < 2.0, took
+    assert not [e for e in after if e.get("row_id") == 1 and e.get("status") == "success"], after
     out = list(csv.DictReader(open(str(tmp_path / "docs" / "rows_tagged.csv"))))
     statuses = [x["tagging_status"] for x in out]
-    assert len(out) == 6 and statuses[0] == "success" and "pending" in statuses, statuses
+    assert len(out) == 6 and statuses[0] == "success" and statuses[1:] == ["pending"] * 5, statuses
     m = re.search(r"Resume with: doctag batch run --resume (\S+) (\S+)$", err, re.M)
     assert m and m.group(2) == rows, err
     r = run("batch", "status", "--json", m.group(1), data_dir=str(tmp_path / "data"))

@@ -651,6 +651,77 @@ static void test_expired_redis_keys_leave_history(void **state)
   fx_free(f);
 }
 
+/* base_dir (job options v3): a local row's relative path is resolved
+ * against it at submission, as a shell would; an absolute path is kept; a
+ * relative base_dir is refused naming the field; without it (a version-2
+ * caller, the server) a relative row fails with its reason. */
+static void test_base_dir_resolves_relative_rows(void **state)
+{
+  fx *f = fx_new(state, false);
+  GPtrArray *pdfs = jt_text_pdfs(2);
+  char *dir = g_path_get_dirname(g_ptr_array_index(pdfs, 0));
+  char *name = g_path_get_basename(g_ptr_array_index(pdfs, 0));
+  char *leaf = g_path_get_basename(dir);
+  char *up = g_build_filename("..", leaf, name, NULL);   /* ../text/x.pdf: the same file */
+  doctag_field cells[4][2] = {
+    { { "file_path", name }, { "file_source_type", "local" } },
+    { { "file_path", up }, { "file_source_type", "local" } },
+    { { "file_path", g_ptr_array_index(pdfs, 1) }, { "file_source_type", "local" } },
+    { { "file_path", "no-such-file.pdf" }, { "file_source_type", "local" } },
+  };
+  doctag_row rows[4];
+  for (int i = 0; i < 4; i++)
+    rows[i] = (doctag_row){ cells[i], 2 };
+  doctag_process_options po = local_tagger();
+  doctag_job_options jo = DOCTAG_JOB_OPTIONS_INIT;
+  jo.process = &po;
+
+  jo.base_dir = "relative/dir";
+  char *id = NULL;
+  expect(doctag_job_submit(f->jt.ctx, &id, f->jt.user, rows, 4, &jo), DOCTAG_EINVAL, "absolute directory");
+  assert_string_equal(doctag_error_last()->field, "base_dir");
+  assert_null(id);
+
+  jo.base_dir = dir;
+  assert_int_equal(doctag_job_submit(f->jt.ctx, &id, f->jt.user, rows, 4, &jo), DOCTAG_OK);
+  g_ptr_array_add(f->jobs, g_strdup(id));
+  jt_run_worker(f->jt.ctx, 2);
+  doctag_job *j = jt_status(f->jt.ctx, f->jt.user, id);
+  assert_int_equal(doctag_job_get_state(j), DOCTAG_JOB_COMPLETED);
+  assert_int_equal(doctag_job_processed_count(j), 3);
+  char *missing = g_strdup_printf("File not found: %s/no-such-file.pdf", dir);
+  for (size_t i = 0; i < doctag_job_result_count(j); i++) {
+    size_t row = doctag_job_result_row(j, i);
+    if (row < 3)
+      assert_true(doctag_job_result_ok(j, i));
+    else
+      assert_string_equal(doctag_job_result_error(j, i), missing);
+  }
+  doctag_job_free(j);
+  doctag_free(id);
+
+  /* A version-2 struct has no base_dir: the relative rows fail, the
+   * absolute one is read. */
+  jo.version = 2;
+  assert_int_equal(doctag_job_submit(f->jt.ctx, &id, f->jt.user, rows, 4, &jo), DOCTAG_OK);
+  g_ptr_array_add(f->jobs, g_strdup(id));
+  jt_run_worker(f->jt.ctx, 2);
+  j = jt_status(f->jt.ctx, f->jt.user, id);
+  assert_int_equal(doctag_job_processed_count(j), 1);
+  for (size_t i = 0; i < doctag_job_result_count(j); i++)
+    if (doctag_job_result_row(j, i) != 2)
+      assert_string_equal(doctag_job_result_error(j, i), "Relative paths not supported");
+  doctag_job_free(j);
+  doctag_free(id);
+  g_free(missing);
+  g_free(up);
+  g_free(leaf);
+  g_free(name);
+  g_free(dir);
+  g_ptr_array_free(pdfs, TRUE);
+  fx_free(f);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -658,6 +729,7 @@ int main(void)
     JT_ALL(test_state_machine),
     JT_ALL(test_pause_stops_resume_continues),
     JT_ALL(test_ownership),
+    JT_ALL(test_base_dir_resolves_relative_rows),
     JT_ALL(test_subscriptions_lose_nothing),
     JT_ON(test_submit_json, JT_LOCAL),
     JT_ON(test_expired_redis_keys_leave_history, JT_REDIS),

@@ -487,7 +487,31 @@ static void test_first_page_starts_reading_there(void **state)
   assert_int_equal(json_integer_value(json_object_get(json_array_get(jp, 1), "page")), 3);
   json_decref(j);
   doctag_free(json);
+
+  /* The title is the document's, from its first page, wherever reading
+   * starts; the history records where it started. */
+  doctag_process_options whole = DOCTAG_PROCESS_OPTIONS_INIT;
+  whole.model_name = "local";
+  doctag_result *w = NULL;
+  assert_int_equal(doctag_process_file(f->ctx, &w, path, &whole), DOCTAG_OK);
+  printf("  title from page 1: \"%s\"; reading from page 2: \"%s\"\n", doctag_result_title(w),
+         doctag_result_title(r));
+  assert_string_equal(doctag_result_title(r), doctag_result_title(w));
+  doctag_result_free(w);
   doctag_result_free(r);
+  o.on_page = NULL;
+  o.user_id = f->alice;
+  assert_int_equal(doctag_process_file(f->ctx, &r, path, &o), DOCTAG_OK);
+  char *job = job_of(f, f->alice, doctag_result_document_id(r));
+  doctag_job_detail *jd = NULL;
+  assert_int_equal(doctag_history_job(f->ctx, &jd, f->alice, job), DOCTAG_OK);
+  json_t *cfg = json_loads(doctag_job_detail_job(jd)->config_json, 0, NULL);
+  assert_int_equal(json_integer_value(json_object_get(cfg, "first_page")), 2);
+  json_decref(cfg);
+  doctag_job_detail_free(jd);
+  g_free(job);
+  doctag_result_free(r);
+  o.user_id = NULL;
 
   /* extraction: from the last page to the end is that page */
   o.on_page = NULL;

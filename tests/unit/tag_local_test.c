@@ -11,13 +11,15 @@
 #include <string.h>
 
 /* The overall English recall on the shared corpus: 26/41 = 0.634 with the
- * tagger of issue 3, 17/41 = 0.415 with the noun-phrase tagger of issue 12.
+ * tagger of issue 3, 17/41 = 0.415 with the noun-phrase tagger of issue 12,
+ * 21/41 = 0.512 once list-like documents (short rows: invoices, notices,
+ * recipes) damp tags that share words harder (keyphrase.c, kp_diversity).
  * That tagger trades this measure (a gold label sharing any word with a
  * tag; half the labels, "research abstract", "home cooking", "changelog",
  * are not in the text) for exact keyphrases on public benchmarks
  * (bench/keyphrase.sh: Inspec-dev F1@10 15.1 -> 34.6, SemEval-2010 11.2 ->
  * 17.9). The generated fixtures still reach 0.60 (measured 14/21). */
-#define EARNED_RECALL_SHARED 0.41
+#define EARNED_RECALL_SHARED 0.50
 #define RECALL_FLOOR 0.60
 #define PAGES 3
 #define NUM_TAGS 8
