@@ -11,7 +11,8 @@ area's), then fails when:
 - a class's mean agreement is under its floor;
 - a file of plain, rtl, vertical, rotated or forms agrees under 0.9 and is
   not one of the EXCEPTIONS, each of which says why pdftotext is the one
-  that is wrong (or why the file is no fair test).
+  that is wrong (or why the file is no fair test);
+- doctag refuses a file from which pdftotext printed text.
 The rtl class is measured a second way, bidi-normalised (bidi_bag below),
 and its floor and per-file check apply to that figure: pdftotext prints
 right-to-left text in visual order and check.py's comparison, which only
@@ -156,6 +157,16 @@ def main():
             print(f"  {r['cls']:9s} {r['agree']:.3f} {r['file']}" + (f'  (exception: {why})' if why else ''))
             if not why:
                 bad.append(f"{r['file']} ({r['cls']}): agreement {r['agree']:.3f} under {MIN_AGREE}")
+    chars = {m['file']: m.get('pdftotext_chars') for m in man}
+    for r in rows:
+        if not r.get('mismatch') or r['rc'] == 0:
+            continue
+        # doctag refuses a file pdftotext exits 0 on: a loss only when pdftotext printed text
+        # (issue19484_2 and 017-unreadable-meta-data: 0 characters, their page tree is broken)
+        if chars.get(r['file']):
+            bad.append(f"{r['file']}: doctag refuses ({r['err'][:80]}) what pdftotext reads")
+        else:
+            print(f"  {r['cls']:9s} refused, pdftotext exits 0 but prints nothing: {r['file']}")
     for b in bad:
         print('FAIL:', b)
     return 1 if bad else 0
