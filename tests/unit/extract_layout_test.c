@@ -154,6 +154,22 @@ static void test_form(void **state)
   g_free(truth);
 }
 
+static void test_hyphens_across(void **state)
+{
+  (void)state;
+  size_t len = 0;
+  char *data = read_fixture("layout/hyphens_across.pdf", &len);
+  extract_doc doc;
+  if (extract_bytes(data, len, &doc))
+    fail_msg("hyphens_across: %s", doctag_error_last()->message);
+  assert_int_equal(doc.pages_read, 2);
+  printf("  hyphens_across:\n%s\n", doc.pages[0].text);
+  /* "geo-|tagged" joins: page 2 prints "geotagged"; the compound stays */
+  assert_string_equal(doc.pages[0].text, "The survey keeps the geotagged photos and a well-\nknown archive.");
+  extract_doc_clear(&doc);
+  g_free(data);
+}
+
 static void test_diagonal(void **state)
 {
   (void)state;
@@ -252,6 +268,7 @@ int main(void)
     cmocka_unit_test(test_vertical),
     cmocka_unit_test(test_form),
     cmocka_unit_test(test_diagonal),
+    cmocka_unit_test(test_hyphens_across),
     cmocka_unit_test(test_hyphens),
     cmocka_unit_test(test_devanagari_damage),
     cmocka_unit_test(test_messages),
