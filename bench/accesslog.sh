@@ -5,9 +5,35 @@
 # the ratio on/off, which holds on a loaded machine where req/s does not.
 # Goal: on/off <= 1.10 (the log keeps /api/status within 10% of its rate).
 # Environment: BUILD (default build), ROUNDS (3), DURATION (wrk s, 5), CONNECTIONS (64).
+#
+# MEASURE=callgrind instead counts, exactly and whatever the load, the
+# instructions the access-log code itself costs per request
+# (bench/accesslog_bench.c: server/accesslog.c with kore stubbed, since
+# valgrind cannot run kore's seccomp-sandboxed workers), logging off and on,
+# and the write(2) calls per request into a file and into a pipe.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$root/build}
+if [ "${MEASURE:-cpu}" = callgrind ]; then
+  command -v valgrind >/dev/null || { echo "accesslog.sh: MEASURE=callgrind needs valgrind" >&2; exit 2; }
+  cmake --build "$build" --target accesslog_bench >/dev/null
+  bench=$build/bench/accesslog_bench
+  cgout=$(mktemp /tmp/doctag-alog-cg.XXXXXX)
+  trap 'rm -f "$cgout"' EXIT
+  instr() {  # $1 on|off, $2 requests -> total instructions
+    DOCTAG_ACCESS_LOG=$1 valgrind --tool=callgrind --callgrind-out-file="$cgout" "$bench" "$2" >/dev/null 2>/dev/null
+    callgrind_annotate "$cgout" | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}'
+  }
+  for m in off on; do
+    a=$(instr "$m" 1000); b=$(instr "$m" 21000)
+    echo "logging $m: $(( (b - a) / 20000 )) instructions per request in server/accesslog.c"
+  done
+  tmpf=$(mktemp /tmp/doctag-alog-file.XXXXXX)
+  echo "into a file: $(DOCTAG_ACCESS_LOG=on "$bench" 100000 2>"$tmpf")"
+  rm -f "$tmpf"
+  echo "into a pipe: $(DOCTAG_ACCESS_LOG=on "$bench" 100000 2> >(cat >/dev/null))"
+  exit 0
+fi
 rounds=${ROUNDS:-3}
 duration=${DURATION:-5}
 conns=${CONNECTIONS:-64}

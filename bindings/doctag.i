@@ -128,8 +128,8 @@ const char *doctag_error_class_doc(int i)
 %ignore doctag_error;
 /* A server-side scheduling helper; doctag_auth_verify() is the binding. */
 %ignore doctag_auth_token_subject;
-/* Delivery is a server's and a worker's background duty, not a binding's. */
-%ignore doctag_webhooks_deliver;
+/* doctag_webhooks_deliver(ctx, &attempted) returns the count. */
+%apply unsigned int *OUTPUT { unsigned int *attempted };
 /* Filled in by the option objects' constructors. */
 %ignore doctag_config_init;
 %ignore doctag_process_options_init;
@@ -166,6 +166,8 @@ DOCTAG_OUT_OBJECT(doctag_job_detail)
 DOCTAG_OUT_OBJECT(doctag_document_list)
 DOCTAG_OUT_OBJECT(doctag_document_detail)
 DOCTAG_OUT_OBJECT(doctag_stats)
+DOCTAG_OUT_OBJECT(doctag_health)
+DOCTAG_OUT_OBJECT(doctag_metrics)
 /* Records are borrowed from their list; the bindings read the JSON forms. */
 %ignore doctag_stats_status_at;
 %ignore doctag_job_record;
@@ -218,15 +220,17 @@ DOCTAG_OUT_OBJECT(doctag_events)
 %ignore doctag_active_jobs_at;
 %ignore doctag_worker_options_init;
 %ignore doctag_worker_options::stop;
-/* doctag_job_submit_json's answer: copied, then doctag_free'd. */
-%typemap(in, numinputs=0) char **response_json (char *tmp = NULL) { $1 = &tmp; }
-%typemap(argout) char **response_json { %append_output(SWIG_FromCharPtr(*$1)); }
-%typemap(freearg) char **response_json { doctag_free(*$1); }
-
-/* Strings the library allocates for the caller: copied, then doctag_free'd. */
-%typemap(in, numinputs=0) char **json (char *tmp = NULL) { $1 = &tmp; }
-%typemap(argout) char **json { %append_output(SWIG_FromCharPtr(*$1)); }
-%typemap(freearg) char **json { doctag_free(*$1); }
+/* Strings the library allocates for the caller (out-parameters by these
+ * names): returned as copies, then doctag_free'd. */
+%define DOCTAG_OUT_STRING(NAME)
+%typemap(in, numinputs=0) char **NAME (char *tmp = NULL) { $1 = &tmp; }
+%typemap(argout) char **NAME { %append_output(SWIG_FromCharPtr(*$1)); }
+%typemap(freearg) char **NAME { doctag_free(*$1); }
+%enddef
+DOCTAG_OUT_STRING(json)
+DOCTAG_OUT_STRING(response_json)  /* doctag_job_submit_json's answer */
+DOCTAG_OUT_STRING(text)           /* doctag_metrics_to_prometheus */
+DOCTAG_OUT_STRING(secret)         /* doctag_webhook_secret */
 
 /* Functions that block (I/O, OCR, network) release the interpreter lock
  * (-threads); cheap accessors keep it. */
@@ -290,6 +294,16 @@ DOCTAG_OUT_OBJECT(doctag_events)
 %feature("nothread") doctag_events_type;
 %feature("nothread") doctag_events_json;
 %feature("nothread") doctag_events_terminal;
+%feature("nothread") doctag_health_ok;
+%feature("nothread") doctag_health_count;
+%feature("nothread") doctag_health_name;
+%feature("nothread") doctag_health_probe_ok;
+%feature("nothread") doctag_health_probe_required;
+%feature("nothread") doctag_health_detail;
+%feature("nothread") doctag_health_latency_ms;
+%feature("nothread") doctag_health_to_json;
+%feature("nothread") doctag_metrics_value;
+%feature("nothread") doctag_metrics_to_prometheus;
 
 /* ---- The language's own typemaps ---------------------------------------- */
 #if defined(SWIGPYTHON)
@@ -326,6 +340,8 @@ DOCTAG_OPAQUE(doctag_stats, doctag_stats_free)
 DOCTAG_OPAQUE(doctag_job, doctag_job_free)
 DOCTAG_OPAQUE(doctag_active_jobs, doctag_active_jobs_free)
 DOCTAG_OPAQUE(doctag_events, doctag_events_free)
+DOCTAG_OPAQUE(doctag_health, doctag_health_free)
+DOCTAG_OPAQUE(doctag_metrics, doctag_metrics_free)
 /* Event i of a poll, field by field (the record is borrowed from the list). */
 %inline %{
 uint64_t doctag_events_seq(const doctag_events *e, size_t i)
@@ -493,3 +509,4 @@ DOCTAG_OWNED_STRING(doctag_worker_options, name)
 %include "doctag/auth.h"
 %include "doctag/history.h"
 %include "doctag/jobs.h"
+%include "doctag/health.h"

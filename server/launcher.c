@@ -58,6 +58,8 @@ static const setting settings[] = {
   { "aws-secret-access-key", "AWS_SECRET_ACCESS_KEY", "S3 secret key (prefer the environment)" },
   { "body-timeout", "DOCTAG_BODY_TIMEOUT_SEC", "seconds a request's body may take to arrive (default 30; raise it for large "
                                             "uploads over slow links)" },
+  { "accept-threshold", "DOCTAG_ACCEPT_THRESHOLD", "connections a kore worker accepts before another may (default "
+                                               "16; 1 spreads a burst over the workers)" },
   { "seccomp-tracing", "DOCTAG_SECCOMP_TRACING", "yes: log syscalls the sandbox would refuse instead of refusing them" },
 };
 
@@ -224,10 +226,13 @@ static char *kore_config(const char *module, const char *run_dir, const char *ho
     "http_request_limit 4000\n"
     "websocket_timeout 3600\n"
     "websocket_maxframe 65536\n"
-    "task_threads 1\n\n"
-    "domain * {\n\tattach api\n%s}\n",
+    "task_threads 1\n",
     module, host, port, http_workers, run_dir, tracing ? "yes" : "no", body_max, run_dir,
-    env_or("DOCTAG_BODY_TIMEOUT_SEC", "30"), routes);
+    env_or("DOCTAG_BODY_TIMEOUT_SEC", "30"));
+  /* checked in main() */
+  if (getenv("DOCTAG_ACCEPT_THRESHOLD") && *getenv("DOCTAG_ACCEPT_THRESHOLD"))
+    g_string_append_printf(c, "worker_accept_threshold %s\n", getenv("DOCTAG_ACCEPT_THRESHOLD"));
+  g_string_append_printf(c, "\ndomain * {\n\tattach api\n%s}\n", routes);
   return g_string_free(c, FALSE);
 }
 
@@ -397,6 +402,13 @@ int main(int argc, char **argv)
   unsigned long body_timeout = 30;
   if (!parse_count("DOCTAG_BODY_TIMEOUT_SEC", env_or("DOCTAG_BODY_TIMEOUT_SEC", "30"), 65535, &body_timeout) ||
       body_timeout == 0)
+    return EXIT_USAGE;
+  /* Connections a kore worker accepts before another may (kore's default
+   * 16 sends a burst of connections to one worker; 1 spreads them). */
+  unsigned long accept_threshold = 0;
+  if (getenv("DOCTAG_ACCEPT_THRESHOLD") && *getenv("DOCTAG_ACCEPT_THRESHOLD") &&
+      (!parse_count("DOCTAG_ACCEPT_THRESHOLD", getenv("DOCTAG_ACCEPT_THRESHOLD"), 4096, &accept_threshold) ||
+       accept_threshold == 0))
     return EXIT_USAGE;
   const char *tracing_s = env_or("DOCTAG_SECCOMP_TRACING", "no");
   bool tracing = !strcmp(tracing_s, "yes") || !strcmp(tracing_s, "1") || !strcmp(tracing_s, "true");

@@ -65,6 +65,9 @@ void kore_parent_configure(int argc, char **argv)
   doctag_ctx_free(ctx);
   if (!srv_metrics_map())
     fprintf(stderr, "doctag-server: no shared memory for /metrics: %s\n", g_strerror(errno));
+  if (!srv_inflight_map())
+    fprintf(stderr, "doctag-server: no shared memory for documents in flight (each worker counts its own): %s\n",
+            g_strerror(errno));
   srv_web_load();
 }
 
@@ -75,6 +78,7 @@ void kore_worker_configure(void)
   if (doctag_ctx_new(&srv.ctx, NULL) != DOCTAG_OK)
     fatal("doctag: %s", doctag_error_last()->message);
   unsigned long heavy = env_ulong("DOCTAG_SERVER_JOBS", (unsigned long)MAX(1, sysconf(_SC_NPROCESSORS_ONLN)), 256);
+  srv_inflight_init();
   srv_tasks_init(QUICK_THREADS, (unsigned)heavy);
   srv_accesslog_init();
   srv_metrics_init();

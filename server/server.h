@@ -132,8 +132,8 @@ int srv_async(struct http_request *req, srv_pool pool, srv_work_fn fn, void *dat
               GDestroyNotify data_free);
 /* srv_async() for work of user `owner` (NULL: none) on a pool shared
  * fairly: each user's first job in flight runs before anyone's second, and
- * past DOCTAG_USER_MAX_DOCS (default 8) in flight in this process the
- * request is answered 429 at once. */
+ * past DOCTAG_USER_MAX_DOCS (default 8) in flight in the server's workers
+ * together (inflight.c) the request is answered 429 at once. */
 int srv_async_owned(struct http_request *req, srv_pool pool, const char *owner, srv_work_fn fn, void *data,
                     GDestroyNotify data_free);
 /* Whether this call of the handler is the wake-up after srv_async(). */
@@ -319,6 +319,23 @@ void srv_request_done_raw(const char *method, const char *path, const char *quer
 /* The log note of an auth event about an email: its SHA-256 (of the trimmed,
  * lower-cased address), never the address (g_malloc'd). */
 char *srv_email_note(const char *event, const char *email);
+
+/* ---- documents in flight per user, across workers (inflight.c) ---------- */
+
+typedef enum srv_inflight {
+  SRV_INFLIGHT_TAKEN,     /* a place was taken: give it back with srv_inflight_give() */
+  SRV_INFLIGHT_FULL,      /* the user has `max` in flight already */
+  SRV_INFLIGHT_LOCAL,     /* no shared count (no mapping, table full): count in this worker */
+} srv_inflight;
+
+/* In the parent before the workers fork: the shared table. */
+bool srv_inflight_map(void);
+/* In each worker: its column, emptied of what a dead predecessor held. */
+void srv_inflight_init(void);
+/* Takes one of `user`'s `max` places; *now (may be NULL) gets the user's
+ * documents in flight, this one included when taken. Thread-safe. */
+srv_inflight srv_inflight_take(const char *user, unsigned int max, unsigned int *now);
+void srv_inflight_give(const char *user);
 
 /* ---- /metrics (metrics.c) ------------------------------------------------ */
 

@@ -23,13 +23,15 @@ typedef struct srv_job {
   bool started;
   gint64 entry_us;         /* the handler's first call: the access log's duration */
   char *owner;             /* the user of a document job (fair share), or NULL */
+  bool shared;             /* holds one of the owner's places across workers (inflight.c) */
   guint64 rank, seq;       /* the owner's jobs before this one when queued; arrival */
 } srv_job;
 
 /* Documents in flight (queued or running) per user in this process: the
  * heavy pool runs each user's first before anyone's second, so one user's
- * pile of documents cannot starve another's, and a user with
- * srv_user_docs_max in flight is answered 429. */
+ * pile of documents cannot starve another's. A user with user_docs_max in
+ * flight in all the server's workers (inflight.c; in this one alone when
+ * there is no shared count) is answered 429. */
 static GMutex owners_lock;
 static GHashTable *owners;   /* user id -> count */
 static guint64 arrivals;
@@ -48,6 +50,8 @@ static void owner_done(srv_job *job)
 {
   if (!job->owner)
     return;
+  if (job->shared)
+    srv_inflight_give(job->owner);
   g_mutex_lock(&owners_lock);
   guint n = GPOINTER_TO_UINT(g_hash_table_lookup(owners, job->owner));
   if (n <= 1)
@@ -134,9 +138,10 @@ static void job_onfree(struct http_request *req)
 }
 
 static int push(struct http_request *req, srv_pool pool, srv_work_fn fn, void *data, GDestroyNotify data_free,
-                const char *owner, guint64 rank, guint64 seq)
+                const char *owner, guint64 rank, guint64 seq, bool shared)
 {
   srv_job *job = kore_calloc(1, sizeof *job);
+  job->shared = shared;
   job->fn = fn;
   job->data = data;
   job->data_free = data_free;
@@ -158,22 +163,24 @@ static int push(struct http_request *req, srv_pool pool, srv_work_fn fn, void *d
 
 int srv_async(struct http_request *req, srv_pool pool, srv_work_fn fn, void *data, GDestroyNotify data_free)
 {
-  return push(req, pool, fn, data, data_free, NULL, 0, 0);
+  return push(req, pool, fn, data, data_free, NULL, 0, 0, false);
 }
 
 int srv_async_owned(struct http_request *req, srv_pool pool, const char *owner, srv_work_fn fn, void *data,
                     GDestroyNotify data_free)
 {
   if (!owner)
-    return push(req, pool, fn, data, data_free, NULL, 0, 0);
+    return push(req, pool, fn, data, data_free, NULL, 0, 0, false);
+  srv_inflight taken = srv_inflight_take(owner, user_docs_max, NULL);
   g_mutex_lock(&owners_lock);
   guint n = GPOINTER_TO_UINT(g_hash_table_lookup(owners, owner));
   guint64 seq = arrivals++;
-  if (n < user_docs_max)
+  bool ok = taken == SRV_INFLIGHT_TAKEN || (taken == SRV_INFLIGHT_LOCAL && n < user_docs_max);
+  if (ok)
     g_hash_table_insert(owners, g_strdup(owner), GUINT_TO_POINTER(n + 1));
   g_mutex_unlock(&owners_lock);
-  if (n < user_docs_max)
-    return push(req, pool, fn, data, data_free, owner, n, seq);
+  if (ok)
+    return push(req, pool, fn, data, data_free, owner, n, seq, taken == SRV_INFLIGHT_TAKEN);
   if (data_free && data)
     data_free(data);
   srv_reply r = { 0 };

@@ -24,6 +24,9 @@ struct doctag_ctx {
   /* Work one PDF may ask for (extract/limits.h): DOCTAG_MAX_STREAM_MB,
    * DOCTAG_MAX_INFLATE_MB, DOCTAG_MAX_IMAGE_MPX. */
   uint64_t max_stream_bytes, max_inflate_bytes, max_image_pixels;
+  /* Memory one document's pages read by OCR may hold at once
+   * (DOCTAG_MAX_DOC_MEMORY_MB; extract.c). */
+  uint64_t max_doc_memory;
   struct ctx_attached *attached; /* subsystems' shared state: see ctx_attach() */
 };
 

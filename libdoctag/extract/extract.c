@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/stats.h"
 
+#include <math.h>
 #include <string.h>
 #include <time.h>
 
@@ -21,6 +22,16 @@
  * the page (a scan with a stamp or a page number drawn as text); a sparse
  * page of real text is left alone. */
 #define THIN_IMAGE_COVER 0.3
+/* What a page read by OCR holds at its peak, per pixel, taken from the
+ * document's memory (DOCTAG_MAX_DOC_MEMORY_MB) before any is allocated:
+ * the page image (4 bytes) and tesseract's and leptonica's copies of it
+ * (grey, binarised, turned or deskewed: 8 more); each image the page draws
+ * is decoded into a cairo surface of its own size (4 bytes) while the page
+ * is rendered. Measured with peak RSS: a 9000 x 9000 image on a letter page
+ * held 368 MB, estimated 425 MB; a 300 DPI scan about 100 MB. */
+#define OCR_BYTES_PER_PIXEL 12
+#define IMAGE_BYTES_PER_PIXEL 4
+#define MB (1024.0 * 1024.0)
 
 typedef struct slot {
   bool done;
@@ -45,6 +56,10 @@ typedef struct job {
   unsigned int running;     /* workers still inside work() */
   PopplerDocument *spare;   /* the caller's document, for the first worker */
   ocr_memo memo;
+  /* Memory of the pages being read by OCR (under `lock`): a page waits
+   * while others hold what it needs. */
+  uint64_t mem_cap, mem_used, mem_peak;
+  uint64_t largest_image;   /* pixels of the document's largest image */
   volatile gint stop;
   doctag_status error;
   char *error_msg;
@@ -64,6 +79,46 @@ static bool has_visible(const char *s)
     if (!g_unichar_isspace(g_utf8_get_char(p)))
       return true;
   return false;
+}
+
+/* Takes from the document's memory what OCR of `page` needs (*taken), before
+ * any of it is allocated, waiting while other pages hold it; DOCTAG_ELIMIT
+ * when the page alone needs more than the cap. */
+static doctag_status memory_take(job *j, PopplerPage *page, const pdf_images *img, uint64_t *taken)
+{
+  *taken = 0;
+  int w = 0, h = 0;
+  uint64_t ocr_px = 0;
+  uint64_t image_px = img->coverage > 0 ? j->largest_image : 0;
+  if (!pdf_page_image_size(page, img, OCR_DPI, image_px, &w, &h, &ocr_px))
+    return DOCTAG_OK; /* pdf_page_image() refuses the page */
+  uint64_t need = ocr_px * OCR_BYTES_PER_PIXEL + image_px * IMAGE_BYTES_PER_PIXEL;
+  if (need > j->mem_cap) {
+    char images[64] = "";
+    if (image_px)
+      g_snprintf(images, sizeof images, " and images of up to %.0f million pixels", (double)image_px / 1e6);
+    return err_set(DOCTAG_ELIMIT, "the document needs more than %.0f MB of memory, the limit "
+                   "(DOCTAG_MAX_DOC_MEMORY_MB): reading this page by OCR takes about %.0f MB (a %d x %d page "
+                   "image%s)", (double)j->mem_cap / MB, ceil((double)need / MB), w, h, images);
+  }
+  g_mutex_lock(&j->lock);
+  while (j->mem_used && j->mem_used + need > j->mem_cap && !g_atomic_int_get(&j->stop))
+    g_cond_wait(&j->cond, &j->lock);
+  j->mem_used += need;
+  j->mem_peak = MAX(j->mem_peak, j->mem_used);
+  g_mutex_unlock(&j->lock);
+  *taken = need;
+  return DOCTAG_OK;
+}
+
+static void memory_give(job *j, uint64_t taken)
+{
+  if (!taken)
+    return;
+  g_mutex_lock(&j->lock);
+  j->mem_used -= taken;
+  g_cond_broadcast(&j->cond);
+  g_mutex_unlock(&j->lock);
 }
 
 /* wd: this worker's text layout view of the document, opened on first use */
@@ -103,10 +158,13 @@ static doctag_status read_page(job *j, PopplerDocument *doc, words_doc **wd, uns
   }
 
   doctag_status st = DOCTAG_OK;
+  uint64_t memory = 0;
   if (ocr) {
     double c0 = cpu_now();
     if (!have_img)
       pdf_page_images(page, &img);
+    if ((st = memory_take(j, page, &img, &memory)))
+      goto out;
     double c1 = cpu_now();
     double ppi = 0;
     cairo_surface_t *surf = pdf_page_image(page, &img, OCR_DPI, &ppi);
@@ -172,6 +230,7 @@ static doctag_status read_page(job *j, PopplerDocument *doc, words_doc **wd, uns
   g_strlcpy(p->language, lang_from_counts(&out->counts), sizeof p->language);
 
 out:
+  memory_give(j, memory);
   if (layer.text)
     g_string_free(layer.text, TRUE);
   g_object_unref(page);
@@ -321,22 +380,22 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
                    req->languages);
   ocr_setup_env();
 
-  job j = { .ctx = ctx, .req = req };
+  job j = { .ctx = ctx, .req = req, .mem_cap = ctx->max_doc_memory ? ctx->max_doc_memory : UINT64_MAX };
+  g_mutex_init(&j.lock);
+  g_cond_init(&j.cond);
   ocr_memo_init(&j.memo);
   GBytes *bytes = g_bytes_new_static(req->data, req->len);
   pdf_source_init(&j.src, bytes, req->password);
   g_bytes_unref(bytes);
   PopplerDocument *doc = NULL;
   words_doc *wd = NULL;   /* the one-worker path's */
-  if ((st = pdf_open(&j.src, &doc))) {
-    pdf_source_clear(&j.src);
-    ocr_memo_clear(&j.memo);
-    return st;
-  }
+  if ((st = pdf_open(&j.src, &doc)))
+    goto done;
   /* What only the opened document shows (encrypted streams, other
    * filters, inline images) is bounded before any page is read. */
   if ((st = pdf_limits_check_decoded(req->data, req->len, req->password, &lim, &scan)))
     goto done;
+  j.largest_image = MAX(scan.largest_image, scan.largest_inline);
   int n = poppler_document_get_n_pages(doc);
   if (n <= 0) {
     const char *why = pdf_cause();
@@ -385,8 +444,6 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
     goto done;
   }
 
-  g_mutex_init(&j.lock);
-  g_cond_init(&j.cond);
   j.window = 2 * workers;
   j.ring = g_new0(slot, j.window);
   j.spare = doc;
@@ -428,12 +485,13 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
     st = err_set(j.error, "%s", j.error_msg ? j.error_msg : "extraction failed");
   g_free(j.error_msg);
   g_free(j.ring);
-  g_mutex_clear(&j.lock);
-  g_cond_clear(&j.cond);
 
 done:
   if (!st && req->keep_pages)
     join_hyphens_across(out);
+  out->ocr_memory_peak = j.mem_peak;
+  g_mutex_clear(&j.lock);
+  g_cond_clear(&j.cond);
   if (doc)
     g_object_unref(doc);
   words_close(wd);

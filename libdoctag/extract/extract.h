@@ -46,6 +46,8 @@ typedef struct extract_doc {
                                * page: title_page), kept even when !keep_pages (for the
                                * title), or NULL (g_malloc) */
   char language[16];          /* detected over the pages read */
+  uint64_t ocr_memory_peak;   /* most memory its pages read by OCR held at once (estimated
+                               * before allocating, bytes; at most DOCTAG_MAX_DOC_MEMORY_MB) */
 } extract_doc;
 
 /* Opens and extracts: pages in parallel on long-lived workers, handed to

@@ -121,6 +121,16 @@ void pdf_page_images(PopplerPage *page, pdf_images *out);
  * Returns a newly allocated surface (cairo_surface_destroy) and sets *ppi.
  * NULL (with err_set) on failure. */
 cairo_surface_t *pdf_page_image(PopplerPage *page, const pdf_images *img, double dpi, double *ppi);
+/* What pdf_page_image() makes of `page` at `dpi`, without making it (for
+ * the memory a page needs before any is taken): the rendering's size
+ * (*w x *h) and the most pixels the page image may have (*pixels: a native
+ * image, of at most `largest_image` pixels, may be used instead). False
+ * when the page's size is invalid (pdf_page_image() then says so). */
+bool pdf_page_image_size(PopplerPage *page, const pdf_images *img, double dpi, uint64_t largest_image, int *w,
+                         int *h, uint64_t *pixels);
+/* No page image, rendered or native, has more pixels (a poster-size page at
+ * 300 DPI would take gigabytes; the resolution drops instead). */
+#define PDF_MAX_RENDER_PIXELS (36.0 * 1000 * 1000)
 
 /* ---- garble.c ---- */
 

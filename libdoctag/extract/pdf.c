@@ -10,9 +10,6 @@
 #include <unistd.h>
 
 #define HEADER_WINDOW 1024
-/* Rendering never makes an image larger than this many pixels (a poster-size
- * page at 300 DPI would take gigabytes); the resolution drops instead. */
-#define MAX_RENDER_PIXELS (36.0 * 1000 * 1000)
 /* A scanned image is used as it is when its resolution is in this range;
  * outside it, the page is rendered at the OCR resolution instead. */
 #define NATIVE_MIN_PPI 70.0
@@ -341,19 +338,47 @@ void pdf_page_images(PopplerPage *page, pdf_images *out)
     out->single_id = -1;
 }
 
-static cairo_surface_t *render(PopplerPage *page, double dpi, double *ppi)
+/* The size render() gives the page at `dpi` (lowered to stay within
+ * PDF_MAX_RENDER_PIXELS); false for a page size no renderer should try. */
+static bool render_size(PopplerPage *page, double *dpi, int *w, int *h)
 {
   double pw = 0, ph = 0;
   poppler_page_get_size(page, &pw, &ph);
-  if (!(pw > 0 && ph > 0) || pw > 1e5 || ph > 1e5) {
+  if (!(pw > 0 && ph > 0) || pw > 1e5 || ph > 1e5)
+    return false;
+  double pixels = pw * *dpi / 72 * ph * *dpi / 72;
+  if (pixels > PDF_MAX_RENDER_PIXELS)
+    *dpi *= sqrt(PDF_MAX_RENDER_PIXELS / pixels);
+  *w = MAX((int)ceil(pw * *dpi / 72), 1);
+  *h = MAX((int)ceil(ph * *dpi / 72), 1);
+  return true;
+}
+
+bool pdf_page_image_size(PopplerPage *page, const pdf_images *img, double dpi, uint64_t largest_image, int *w,
+                         int *h, uint64_t *pixels)
+{
+  if (!render_size(page, &dpi, w, h))
+    return false;
+  *pixels = (uint64_t)*w * (uint64_t)*h;
+  if (img && img->single_id >= 0 && img->width_pt > 0 && img->height_pt > 0) {
+    /* the largest native image pdf_page_image() would take instead */
+    double native = NATIVE_MAX_PPI / 72 * NATIVE_MAX_PPI / 72 * img->width_pt * img->height_pt;
+    native = MIN(MIN(native, PDF_MAX_RENDER_PIXELS), (double)largest_image);
+    *pixels = MAX(*pixels, (uint64_t)native);
+  }
+  return true;
+}
+
+static cairo_surface_t *render(PopplerPage *page, double dpi, double *ppi)
+{
+  int w = 0, h = 0;
+  if (!render_size(page, &dpi, &w, &h)) {
+    double pw = 0, ph = 0;
+    poppler_page_get_size(page, &pw, &ph);
     err_set(DOCTAG_EPDF, "page has an invalid size (%.0f x %.0f points)", pw, ph);
     return NULL;
   }
-  double pixels = pw * dpi / 72 * ph * dpi / 72;
-  if (pixels > MAX_RENDER_PIXELS)
-    dpi *= sqrt(MAX_RENDER_PIXELS / pixels);
-  int w = (int)ceil(pw * dpi / 72), h = (int)ceil(ph * dpi / 72);
-  cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, MAX(w, 1), MAX(h, 1));
+  cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
   if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
     err_set(DOCTAG_ENOMEM, "cannot allocate a %dx%d page image: %s", w, h,
             cairo_status_to_string(cairo_surface_status(surf)));
@@ -380,7 +405,7 @@ cairo_surface_t *pdf_page_image(PopplerPage *page, const pdf_images *img, double
       double w = cairo_image_surface_get_width(surf), h = cairo_image_surface_get_height(surf);
       /* the image may be placed turned, so compare areas, not widths */
       double native = 72.0 * sqrt(w * h / (img->width_pt * img->height_pt));
-      if (native >= NATIVE_MIN_PPI && native <= NATIVE_MAX_PPI && w * h <= MAX_RENDER_PIXELS) {
+      if (native >= NATIVE_MIN_PPI && native <= NATIVE_MAX_PPI && w * h <= PDF_MAX_RENDER_PIXELS) {
         *ppi = native;
         return surf;
       }

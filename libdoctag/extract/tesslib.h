@@ -31,7 +31,8 @@ void ocr_setup_env(void);
   X(pixClone) X(pixCountPixels) X(pixCreate) X(pixFindSkewSweepAndSearch) X(pixRotate) X(pixGetDepth) \
   X(pixDestroy) X(pixGetData) \
   X(pixGetHeight) X(pixGetWidth) X(pixGetWpl) X(pixRotateOrth) X(pixSauvolaBinarizeTiled) X(pixScale) \
-  X(pixScaleByIntSampling) X(pixScaleGray2xLI) X(pixScaleGrayLI) X(pixSetResolution) X(pixThresholdToBinary)
+  X(pixScaleByIntSampling) X(pixScaleGray2xLI) X(pixScaleGrayLI) X(pixSetResolution) X(pixThresholdToBinary) \
+  X(pixConnCompBB) X(boxaGetCount) X(boxaGetBoxGeometry) X(boxaDestroy)
 
 typedef struct tesslib {
 #define TESSLIB_MEMBER(f) __typeof__(f) *f;

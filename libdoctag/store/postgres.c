@@ -118,7 +118,8 @@ static const char *const sql_table[ST_COUNT] = {
                     " WHERE d.user_id = excluded.user_id"
                     " RETURNING id",
   [ST_DOC_ROW_STATUS] = "SELECT status FROM documents WHERE job_id = $1 AND row_index = $2",
-  [ST_DOC_COUNT] = "SELECT count(*) FROM documents WHERE user_id = $1",
+  /* Counts kept by triggers (0008): one row, whatever the history. */
+  [ST_DOC_COUNT] = "SELECT coalesce(max(total), 0) FROM user_doc_counts WHERE user_id = $1",
   [ST_DOC_LIST] = "SELECT " DOC_COLS " FROM documents d WHERE d.seq IN (SELECT seq FROM documents"
                   " WHERE user_id = $1 ORDER BY created_at DESC, seq DESC LIMIT $2 OFFSET $3)"
                   " ORDER BY d.created_at DESC, d.seq DESC",
@@ -135,8 +136,8 @@ static const char *const sql_table[ST_COUNT] = {
   [ST_DOC_SEARCH] = "SELECT " DOC_COLS " FROM documents d, plainto_tsquery('simple', $2) q"
                     " WHERE d.user_id = $1 AND d.search_vector @@ (q && ('''owner:' || $1::uuid::text || '''')::tsquery)"
                     " ORDER BY ts_rank(d.rank_vector, q) DESC, d.created_at DESC, d.seq DESC LIMIT $3",
-  [ST_DOC_STATS] = "SELECT count(*), count(*) FILTER (WHERE status = 'completed'),"
-                   " count(*) FILTER (WHERE status = 'failed') FROM documents WHERE user_id = $1",
+  [ST_DOC_STATS] = "SELECT coalesce(max(total), 0), coalesce(max(completed), 0), coalesce(max(failed), 0)"
+                   " FROM user_doc_counts WHERE user_id = $1",
 
   /* The local batch queue's tables (0002_queue.sql), for queue/local.c.
    * Their times are plain int8 microseconds. The casts type parameters that
@@ -161,17 +162,21 @@ static const char *const sql_table[ST_COUNT] = {
   /* The oldest runnable job with an item to hand out (each EXISTS is one
    * probe of queue_items_job_state). */
   /* sec: the runnable job whose owner has the fewest rows in flight
-   * (claimed, lease running) in all their jobs, oldest first among equals:
-   * one user's long batch cannot hold every worker while another's waits. */
+   * (claimed, lease running) in all their jobs, then the fewest rows done
+   * in their running jobs (with a single worker nothing else is in flight:
+   * turns still alternate), oldest first among equals: one user's long
+   * batch cannot hold every worker while another's waits. */
   [ST_Q_CANDIDATE] = "SELECT job_id, expired FROM (SELECT j.job_id, j.created_at,"
                      " EXISTS (SELECT 1 FROM queue_items i WHERE i.job_id = j.job_id AND i.state = 'waiting') AS waiting,"
                      " EXISTS (SELECT 1 FROM queue_items i WHERE i.job_id = j.job_id AND i.state = 'claimed'"
                      " AND i.lease_until < $1) AS expired,"
                      " (SELECT count(*) FROM queue_jobs uj JOIN queue_items ui ON ui.job_id = uj.job_id"
                      " WHERE uj.user_id = j.user_id AND uj.status IN ('pending', 'processing')"
-                     " AND ui.state = 'claimed' AND ui.lease_until >= $1) AS busy"
+                     " AND ui.state = 'claimed' AND ui.lease_until >= $1) AS busy,"
+                     " (SELECT sum(uj.done) FROM queue_jobs uj WHERE uj.user_id = j.user_id"
+                     " AND uj.status IN ('pending', 'processing')) AS served"
                      " FROM queue_jobs j WHERE j.status IN ('pending', 'processing')) c"
-                     " WHERE waiting OR expired ORDER BY busy, created_at LIMIT 1",
+                     " WHERE waiting OR expired ORDER BY busy, served, created_at LIMIT 1",
   /* Claims the job's first item whose lease ran out, else its first waiting
    * item: one statement, an ordered index scan that stops at the first. */
   [ST_Q_CLAIM_EXPIRED] = "UPDATE queue_items SET owner = $2, lease_until = $3, attempts = attempts + 1"

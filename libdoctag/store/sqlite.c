@@ -111,7 +111,8 @@ static const char *const sql_table[ST_COUNT] = {
                     " WHERE documents.user_id = excluded.user_id"
                     " RETURNING id",
   [ST_DOC_ROW_STATUS] = "SELECT status FROM documents WHERE job_id = ?1 AND row_index = ?2",
-  [ST_DOC_COUNT] = "SELECT count(*) FROM documents WHERE user_id = ?1",
+  /* Counts kept by triggers (0008): one row, whatever the history. */
+  [ST_DOC_COUNT] = "SELECT coalesce(max(total), 0) FROM user_doc_counts WHERE user_id = ?1",
   [ST_DOC_LIST] = "SELECT " DOC_COLS " FROM documents d WHERE d.seq IN (SELECT seq FROM documents"
                   " WHERE user_id = ?1 ORDER BY created_at DESC, seq DESC LIMIT ?2 OFFSET ?3)"
                   " ORDER BY d.created_at DESC, d.seq DESC",
@@ -132,8 +133,8 @@ static const char *const sql_table[ST_COUNT] = {
                     " 'user_id : \"' || ?1 || '\" AND {title tags extracted_text} : (' || ?2 || ')'"
                     " ORDER BY score, rowid DESC LIMIT ?3) f JOIN documents d ON d.seq = f.seq"
                     " WHERE d.user_id = ?1 ORDER BY f.score, d.created_at DESC, d.seq DESC",
-  [ST_DOC_STATS] = "SELECT count(*), coalesce(sum(status = 'completed'), 0),"
-                   " coalesce(sum(status = 'failed'), 0) FROM documents WHERE user_id = ?1",
+  [ST_DOC_STATS] = "SELECT coalesce(max(total), 0), coalesce(max(completed), 0), coalesce(max(failed), 0)"
+                   " FROM user_doc_counts WHERE user_id = ?1",
 
   /* The local batch queue's tables (0002_queue.sql), for queue/local.c. No
    * row locks: a claim's BEGIN IMMEDIATE already holds the database's write
@@ -157,17 +158,21 @@ static const char *const sql_table[ST_COUNT] = {
   /* The oldest runnable job with an item to hand out (each EXISTS is one
    * probe of queue_items_job_state). */
   /* sec: the runnable job whose owner has the fewest rows in flight
-   * (claimed, lease running) in all their jobs, oldest first among equals:
-   * one user's long batch cannot hold every worker while another's waits. */
+   * (claimed, lease running) in all their jobs, then the fewest rows done
+   * in their running jobs (with a single worker nothing else is in flight:
+   * turns still alternate), oldest first among equals: one user's long
+   * batch cannot hold every worker while another's waits. */
   [ST_Q_CANDIDATE] = "SELECT job_id, expired FROM (SELECT j.job_id, j.created_at,"
                      " EXISTS (SELECT 1 FROM queue_items i WHERE i.job_id = j.job_id AND i.state = 'waiting') AS waiting,"
                      " EXISTS (SELECT 1 FROM queue_items i WHERE i.job_id = j.job_id AND i.state = 'claimed'"
                      " AND i.lease_until < ?1) AS expired,"
                      " (SELECT count(*) FROM queue_jobs uj JOIN queue_items ui ON ui.job_id = uj.job_id"
                      " WHERE uj.user_id = j.user_id AND uj.status IN ('pending', 'processing')"
-                     " AND ui.state = 'claimed' AND ui.lease_until >= ?1) AS busy"
+                     " AND ui.state = 'claimed' AND ui.lease_until >= ?1) AS busy,"
+                     " (SELECT sum(uj.done) FROM queue_jobs uj WHERE uj.user_id = j.user_id"
+                     " AND uj.status IN ('pending', 'processing')) AS served"
                      " FROM queue_jobs j WHERE j.status IN ('pending', 'processing')) c"
-                     " WHERE waiting OR expired ORDER BY busy, created_at LIMIT 1",
+                     " WHERE waiting OR expired ORDER BY busy, served, created_at LIMIT 1",
   /* Claims the job's first item whose lease ran out, else its first waiting
    * item: one statement, an ordered index scan that stops at the first. */
   [ST_Q_CLAIM_EXPIRED] = "UPDATE queue_items SET owner = ?2, lease_until = ?3, attempts = attempts + 1"
@@ -362,7 +367,7 @@ static int sq_busy(void *ud, int count)
  * doctag_bm25(documents_fts, user_id, match, w...) is the same formula (k1
  * 1.2, b 0.75, column weights w, average length from FTS5's totals, which
  * cost nothing) with the IDF counted over the owner's documents: N is how
- * many the owner has, n how many of them hold the phrase, both counted
+ * many the owner has (one row kept by 0008's triggers), n how many of them hold the phrase, both counted
  * through the index at a cost that grows with the owner's documents. One
  * user's ranking then no longer depends on what other users hold. With one
  * user it is bm25() exactly.
@@ -433,7 +438,9 @@ static rank_data *rank_data_new(const Fts5ExtensionApi *api, Fts5Context *fts, s
   r->avgdl = rows > 0 ? (double)tokens / (double)rows : 1;
   GPtrArray *words = match_phrases(match);
   bool ok = (int)words->len == r->nphrase - 1;
-  int64_t total = ok ? count_of(db, "SELECT count(*) FROM documents WHERE user_id = ?1", user, NULL) : -1;
+  int64_t total = ok ? count_of(db, "SELECT coalesce(max(total), 0) FROM user_doc_counts WHERE user_id = ?1", user,
+                                NULL)
+                     : -1;
   ok = total >= 0;
   for (int i = 1; ok && i < r->nphrase; i++) {
     int64_t n = count_of(db, "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH"

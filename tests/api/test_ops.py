@@ -106,6 +106,89 @@ def test_access_log_can_be_turned_off():
         assert srv.stop().get("server") == 0
 
 
+def raw_get(port, target):
+    """A GET of a raw request target (bytes), as a client may send it."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    try:
+        s.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nX-Request-ID: raw-" + str(abs(hash(target))).encode()
+                  + b"\r\nConnection: close\r\n\r\n")
+        return s.recv(4096)
+    finally:
+        s.close()
+
+
+def test_access_log_paths_are_json_escaped(server):
+    """Whatever bytes a client puts in the path, the line stays one JSON
+    object and shows the path: quotes and backslashes escaped, UTF-8 kept,
+    other bytes as \\u00XX."""
+    cases = {b'/api/a"b\\c': '/api/a"b\\c', "/api/caf\u00e9".encode(): "/api/caf\u00e9",
+             b"/api/\xff\xfe": "/api/\u00ff\u00fe", b"/api/%22x": "/api/%22x",
+             b"/api/status?token=abc&x=1&=z&&y": "/api/status?token&x&y"}
+    for target, logged in cases.items():
+        assert raw_get(server.port, target).startswith(b"HTTP/1.1 "), target
+        rid = "raw-" + str(abs(hash(target)))
+        lines = log_lines(server, lambda ln: ln["request_id"] == rid)
+        assert len(lines) == 1, (target, server.log_text()[-2000:])
+        assert lines[0]["path"] == logged, (target, lines[0])
+
+
+def test_access_log_lines_stay_whole_through_a_pipe():
+    """stderr a pipe (docker, `| logger`) read slowly, two workers: every
+    line arrives whole and every request has its line once (a worker's
+    writes into a pipe stay within PIPE_BUF, which Linux keeps whole)."""
+    import threading
+    from conftest import BIN
+    srv = Server("embedded", {"DOCTAG_WORKERS": "0", "DOCTAG_HTTP_WORKERS": "2"})
+    r, w = os.pipe()
+    proc = subprocess.Popen([str(BIN / "doctag-server")], env=srv.env, stdout=w, stderr=w, start_new_session=True)
+    os.close(w)
+    chunks = []
+
+    def read_slowly():  # a slow reader: the pipe fills and the workers wait in write(2)
+        while True:
+            chunk = os.read(r, 1024)
+            if not chunk:
+                return
+            chunks.append(chunk)
+            time.sleep(0.001)
+
+    reader = threading.Thread(target=read_slowly)
+    reader.start()
+    try:
+        deadline = time.time() + 30
+        while True:
+            try:
+                if requests.get(srv.url("/api/status"), timeout=1).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                assert time.time() < deadline, b"".join(chunks)[-2000:]
+                time.sleep(0.1)
+        ids = [f"pipe-{i}-{uuid.uuid4().hex}" for i in range(600)]
+        long_path = "/api/" + "p" * 400  # long lines fill a buffer in a few requests
+
+        def client(part):
+            with requests.Session() as session:
+                for rid in part:
+                    session.get(srv.url(long_path), headers={"X-Request-ID": rid}, timeout=30)
+
+        threads = [threading.Thread(target=client, args=(ids[k::6],)) for k in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(40)
+        reader.join(40)
+        os.close(r)
+    assert code == 0
+    seen = []
+    for raw in b"".join(chunks).decode("utf-8", "replace").splitlines():
+        if '"request_id"' in raw:
+            seen.append(json.loads(raw)["request_id"])  # a cut line would not parse
+    assert sorted(x for x in seen if x.startswith("pipe-")) == sorted(ids)
+
+
 # ---- /metrics -------------------------------------------------------------
 
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? '

@@ -382,6 +382,51 @@ def test_documents_shared_fairly_between_users():
         assert srv.stop()["server"] == 0
 
 
+def test_user_document_cap_holds_across_kore_workers():
+    """Two kore workers, each taking connections in turn: alice's four
+    documents at once land on both, and DOCTAG_USER_MAX_DOCS=2 holds for
+    the server (counted in each worker alone, three or four got through)."""
+    import threading
+    from conftest import start_server
+    srv = start_server("embedded", {"DOCTAG_WORKERS": "0", "DOCTAG_HTTP_WORKERS": "2", "DOCTAG_SERVER_JOBS": "1",
+                                    "DOCTAG_USER_MAX_DOCS": "2", "DOCTAG_ACCEPT_THRESHOLD": "1",
+                                    "DOCTAG_BODY_TIMEOUT_SEC": "3"})
+    try:
+        alice, bob = new_user(srv, "cap-a"), new_user(srv, "cap-b")
+        scanned = (corpus_dir() / "scanned" / "en_invoice.pdf").read_bytes()
+        text = (corpus_dir() / "text" / "en_invoice.pdf").read_bytes()
+        done, lock = [], threading.Lock()
+
+        def send(name, pdf, ocr):
+            # a connection of its own each (no session), as four browser tabs
+            r = alice.post("/api/single/process", data={"config": '{"model_name": "local", "ocr": "%s"}' % ocr},
+                           files={"pdf_file": ("doc.pdf", pdf, "application/pdf")}, timeout=600)
+            with lock:
+                done.append((name, r.status_code, r.headers.get("Retry-After"), r.text[:200]))
+
+        threads = []
+        for i in range(4):
+            t = threading.Thread(target=send, args=(f"alice{i + 1}", scanned, "force"))
+            t.start()
+            threads.append(t)
+            time.sleep(0.3)
+        # bob is not alice: his document is taken while she is at her cap
+        r = bob.post("/api/single/process", data={"config": '{"model_name": "local", "ocr": "off"}'},
+                     files={"pdf_file": ("doc.pdf", text, "application/pdf")}, timeout=600)
+        assert r.status_code == 200, r.text
+        for t in threads:
+            t.join()
+        codes = sorted(code for _, code, _, _ in done)
+        assert codes == [200, 200, 429, 429], done
+        assert all(ra for _, code, ra, _ in done if code == 429), done
+        # the places come back: a fifth document is taken again
+        r = alice.post("/api/single/process", data={"config": '{"model_name": "local", "ocr": "off"}'},
+                       files={"pdf_file": ("doc.pdf", text, "application/pdf")}, timeout=600)
+        assert r.status_code == 200, r.text
+    finally:
+        assert srv.stop()["server"] == 0
+
+
 def raw_http(srv, data, timeout=10):
     """Sends raw bytes, returns (status, headers text, body) of the answer."""
     s = socket.create_connection(("127.0.0.1", srv.port), timeout=timeout)

@@ -95,3 +95,78 @@ def test_batch_strict_without_key_is_refused_at_submission(alice):
         "model_name": "openai/gpt-4o-mini", "strict": True, "api_key": "sk-unused"}})
     assert r.status_code == 200, r.text
     assert alice.post(f"/api/batch/jobs/{r.json()['job_id']}/cancel").status_code in (200, 409)
+
+
+def _server_and_worker(server_key, worker_key):
+    """A server with no batch worker of its own and one separate `doctag
+    worker` on its data directory, each with its own LLM key (or none)."""
+    import os
+    import secrets
+    import subprocess
+    from conftest import BIN, start_server
+    env = {"DOCTAG_WORKERS": "0", "DOCTAG_SECRET_KEY": "strict-test-" + secrets.token_hex(16)}
+    if server_key:
+        env["OPENROUTER_API_KEY"] = server_key
+    srv = start_server("embedded", env)
+    wenv = {k: v for k, v in srv.env.items() if k != "OPENROUTER_API_KEY"}
+    if worker_key:
+        wenv["OPENROUTER_API_KEY"] = worker_key
+    log = open(srv.tmp / "worker0.log", "w")
+    srv.workers.append(subprocess.Popen([str(BIN / "doctag"), "worker", "--threads", "1"], env=wenv, stdout=log,
+                                        stderr=subprocess.STDOUT, start_new_session=True))
+    return srv
+
+
+def test_strict_is_judged_at_submission_by_the_servers_key():
+    """The contract's precedence is the request's key, then the server's.
+    With separate workers, the server decides strict at submission by its
+    own key: it cannot know which worker will run the job, and a 400 must
+    come before the job exists. So a key only a worker holds does not make
+    a strict job acceptable, and a worker without the key the server has
+    fails a strict job's rows with the reason (never tags them offline).
+    Deployments set the key on the server and on every worker (README)."""
+    from conftest import new_user
+    rows = [local_row("en_invoice.pdf")]
+    strict = {"model_name": "openai/gpt-4o-mini", "strict": True}
+    # the key on the worker only: refused at submission, no job
+    srv = _server_and_worker(None, "sk-worker-only")
+    try:
+        u = new_user(srv)
+        r = u.post("/api/batch/start", json={"documents": rows, "config": strict})
+        assert r.status_code == 400 and detail(r) == "No API key for model 'openai/gpt-4o-mini'", r.text
+        assert u.get("/api/history/jobs").json()["total"] == 0
+    finally:
+        codes = srv.stop()
+    assert codes.get("server") == 0, codes
+    # the key on the server only: accepted; the worker fails the row, saying why
+    srv = _server_and_worker("sk-server-only", None)
+    try:
+        u = new_user(srv)
+        r = u.post("/api/batch/start", json={"documents": rows, "config": strict})
+        assert r.status_code == 200, r.text
+        job_id = r.json()["job_id"]
+        s = wait_done(u, job_id)
+        assert (s["processed_count"], s["failed_count"]) == (0, 1), s
+        docs = u.get(f"/api/history/jobs/{job_id}").json()["documents"]
+        assert [d["error_message"] for d in docs] == ["No API key for model 'openai/gpt-4o-mini'"], docs
+    finally:
+        codes = srv.stop()
+    assert codes.get("server") == 0, codes
+
+
+def test_page_in_a_script_without_a_model_names_the_package(alice):
+    """A scan in a script no installed model reads (the generated fixtures'
+    Thai page; scripts/install-deps.sh leaves tesseract-ocr-tha out): the
+    answer names the page and the package to install."""
+    import os
+    import pathlib
+    import pytest
+    fixtures = pathlib.Path(os.environ.get("DOCTAG_FIXTURES", ""))
+    pdf = fixtures / "scanned" / "th_market_notice.pdf"
+    if not pdf.is_file():
+        pytest.skip("no generated fixtures")
+    r = process(alice, pdf.read_bytes(), name="th_market_notice.pdf")
+    # nothing readable is left to tag: the 400 says why
+    assert r.status_code == 400, r.text
+    assert detail(r).startswith("Could not extract sufficient text from PDF."), r.text
+    assert detail(r).endswith("Page 1: no OCR model installed for script Thai (install tesseract-ocr-tha)."), r.text

@@ -116,6 +116,23 @@ def test_process_prints_the_contract_json():
     assert d["extraction_method"] == "text_layer" and d["is_scanned"] is False
 
 
+def test_process_without_a_key_says_so_on_stderr():
+    """Issue 14: a model that needs a key, with none, is tagged offline and
+    the CLI says so on stderr; JSON keeps it in "warnings"; the text format
+    lists it; --model local has no warning."""
+    path = os.path.join(CORPUS, entries("text", "eng")[0]["path"])
+    warning = "No API key for model 'openai/gpt-4o-mini': tagged with the offline tagger"
+    r = run("process", "--json", "--model", "openai/gpt-4o-mini", path)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.splitlines() == [f"doctag: {path}: warning: {warning}"], r.stderr
+    d = json.loads(r.stdout)
+    assert d["warnings"] == [warning] and d["model_name"] == "local" and d["tags"]
+    r = run("process", "--format", "text", "--model", "openai/gpt-4o-mini", path)
+    assert r.returncode == 0 and f"  warnings  {warning}" in r.stdout, r.stdout
+    r = run("process", "--json", "--model", "local", path)
+    assert r.returncode == 0 and r.stderr == "" and json.loads(r.stdout)["warnings"] == []
+
+
 def test_process_exclusion_and_vocabulary():
     e = entries("text", "eng")[0]
     path = os.path.join(CORPUS, e["path"])

@@ -775,6 +775,89 @@ static void test_stats(void **state)
   g_free(uid);
 }
 
+/* The counts statistics, the document list's total and ranking read are
+ * kept by triggers (0008): after every kind of change (a single document,
+ * batch rows recorded pending then again completed or failed, a row moving
+ * from failed to completed, a job deleted) they equal what counting the
+ * documents table says, for each user, and one user's changes leave the
+ * other's alone. */
+static void assert_counts_exact(fx *f, const char *uid)
+{
+  struct store *s;
+  assert_ok(store_get(f->ctx, &s));
+  store_conn *c;
+  assert_ok(store_acquire(s, &c));
+  store_rows rows = { 0 };
+  store_param p[] = { SP_T(uid) };
+  assert_ok(store_exec_sql(c, strcmp(s->ops->name, "sqlite")
+                                ? "SELECT count(*), count(*) FILTER (WHERE status = 'completed'),"
+                                  " count(*) FILTER (WHERE status = 'failed') FROM documents WHERE user_id = $1"
+                                : "SELECT count(*), coalesce(sum(status = 'completed'), 0),"
+                                  " coalesce(sum(status = 'failed'), 0) FROM documents WHERE user_id = ?1",
+                           p, 1, &rows));
+  store_release(s, c);
+  doctag_stats *st = NULL;
+  assert_ok(doctag_history_stats(f->ctx, &st, uid));
+  assert_int_equal(doctag_stats_total_documents(st), store_cell_int(&rows, 0, 0));
+  assert_int_equal(doctag_stats_documents_processed(st), store_cell_int(&rows, 0, 1));
+  assert_int_equal(doctag_stats_documents_failed(st), store_cell_int(&rows, 0, 2));
+  doctag_stats_free(st);
+  doctag_document_list *l = NULL;
+  assert_ok(doctag_history_documents(f->ctx, &l, uid, 1, 0));
+  assert_int_equal(doctag_document_list_total(l), store_cell_int(&rows, 0, 0));
+  doctag_document_list_free(l);
+  store_rows_clear(&rows);
+}
+
+static void test_counts_follow_every_change(void **state)
+{
+  fx *f = *state;
+  char *alice = user(f, "a@example.com"), *bob = user(f, "b@example.com");
+  assert_counts_exact(f, alice);
+  doc_spec ok = { "One", { NULL }, "text", NULL, NULL }, bad = { "Two", { NULL }, NULL, "failed", "bad" };
+  char *single_job = NULL;
+  g_free(record(f, alice, &ok, &single_job));
+  g_free(record(f, alice, &bad, NULL));
+  g_free(record(f, bob, &ok, NULL));
+  assert_counts_exact(f, alice);
+  char *bj = NULL;
+  assert_ok(history_job_create(f->ctx, alice, NULL, "batch", NULL, 4, &bj));
+  const char *states[][4] = { { "pending", "pending", "pending", "pending" },
+                              { "processing", "completed", "failed", "pending" },
+                              { "completed", "completed", "completed", "failed" } };
+  for (size_t round = 0; round < G_N_ELEMENTS(states); round++) {
+    for (uint64_t r = 0; r < 4; r++) {
+      history_doc h = { .row_index = r, .title = "row", .file_path = "https://example.com/a.pdf",
+                        .file_source_type = "url", .status = states[round][r], .text = "row text",
+                        .text_len = 8 };
+      assert_ok(history_document_record(f->ctx, alice, bj, &h, NULL));
+    }
+    assert_counts_exact(f, alice);
+    assert_counts_exact(f, bob);
+  }
+  doctag_stats *st = NULL;
+  assert_ok(doctag_history_stats(f->ctx, &st, alice));
+  assert_int_equal(doctag_stats_total_documents(st), 6);
+  assert_int_equal(doctag_stats_documents_processed(st), 4);
+  assert_int_equal(doctag_stats_documents_failed(st), 2);
+  doctag_stats_free(st);
+  assert_ok(doctag_history_job_delete(f->ctx, alice, bj));
+  assert_ok(doctag_history_job_delete(f->ctx, alice, single_job));
+  assert_counts_exact(f, alice);
+  assert_ok(doctag_history_stats(f->ctx, &st, alice));
+  assert_int_equal(doctag_stats_total_documents(st), 1);
+  assert_int_equal(doctag_stats_documents_failed(st), 1);
+  doctag_stats_free(st);
+  assert_ok(doctag_history_stats(f->ctx, &st, bob));
+  assert_int_equal(doctag_stats_total_documents(st), 1);
+  assert_int_equal(doctag_stats_documents_processed(st), 1);
+  doctag_stats_free(st);
+  g_free(bj);
+  g_free(single_job);
+  g_free(alice);
+  g_free(bob);
+}
+
 static void test_text_is_capped_and_cleaned(void **state)
 {
   fx *f = *state;
@@ -1079,6 +1162,7 @@ int main(void)
     cmocka_unit_test(test_search_scoped_in_index),
     cmocka_unit_test(test_search_rank_is_the_owners),
     cmocka_unit_test(test_stats),
+    cmocka_unit_test(test_counts_follow_every_change),
     cmocka_unit_test(test_text_is_capped_and_cleaned),
     cmocka_unit_test(test_batch_recording),
     cmocka_unit_test(test_config_json),

@@ -4,8 +4,11 @@
 #include "extract/internal.h"
 #include "extract/limits.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <zlib.h>
 
 /* A one-page PDF whose page has `page` entries (its /Resources draw
@@ -437,6 +440,135 @@ static void test_inline_and_indirect_images_bounded(void **state)
   doctag_ctx_free(ctx);
 }
 
+/* `pages` pages, each drawing one w x h grey image (shared, deflated: a few
+ * kB whatever its size) on a fifth of a letter page and no text, so every
+ * page is read by OCR. */
+static GBytes *image_pages(int w, int h, int pages)
+{
+  size_t zlen = 0;
+  unsigned char *z = zeros_deflated((size_t)w * (size_t)h, 1, &zlen);
+  GString *pdf = g_string_new("%PDF-1.5\n");
+  GArray *off = g_array_new(FALSE, FALSE, sizeof(size_t));
+  size_t at = pdf->len;
+  g_array_append_val(off, at);
+  g_string_append(pdf, "1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n");
+  at = pdf->len;
+  g_array_append_val(off, at);
+  g_string_append(pdf, "2 0 obj\n<</Type/Pages/Count ");
+  g_string_append_printf(pdf, "%d/Kids[", pages);
+  for (int i = 0; i < pages; i++)
+    g_string_append_printf(pdf, "%d 0 R ", 5 + i);
+  g_string_append(pdf, "]>>\nendobj\n");
+  static const char content[] = "q 300 0 0 300 10 10 cm /I Do Q";
+  at = pdf->len;
+  g_array_append_val(off, at);
+  g_string_append_printf(pdf, "3 0 obj\n<</Length %zu>>\nstream\n%s\nendstream\nendobj\n", strlen(content),
+                         content);
+  at = pdf->len;
+  g_array_append_val(off, at);
+  g_string_append_printf(pdf, "4 0 obj\n<</Type/XObject/Subtype/Image/Width %d/Height %d/ColorSpace/DeviceGray"
+                         "/BitsPerComponent 8/Filter/FlateDecode/Length %zu>>\nstream\n", w, h, zlen);
+  g_string_append_len(pdf, (const char *)z, (gssize)zlen);
+  g_string_append(pdf, "\nendstream\nendobj\n");
+  for (int i = 0; i < pages; i++) {
+    at = pdf->len;
+    g_array_append_val(off, at);
+    g_string_append_printf(pdf, "%d 0 obj\n<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]"
+                           "/Resources<</XObject<</I 4 0 R>>>>/Contents 3 0 R>>\nendobj\n", 5 + i);
+  }
+  size_t xref = pdf->len;
+  g_string_append_printf(pdf, "xref\n0 %u\n0000000000 65535 f \n", off->len + 1);
+  for (guint i = 0; i < off->len; i++)
+    g_string_append_printf(pdf, "%010zu 00000 n \n", g_array_index(off, size_t, i));
+  g_string_append_printf(pdf, "trailer\n<</Size %u/Root 1 0 R>>\nstartxref\n%zu\n%%%%EOF\n", off->len + 1, xref);
+  g_array_free(off, TRUE);
+  g_free(z);
+  return g_string_free_to_bytes(pdf);
+}
+
+static doctag_status extract_all(const doctag_ctx *ctx, GBytes *pdf, unsigned int threads, extract_doc *doc)
+{
+  gsize len = 0;
+  extract_request req = { .ocr = DOCTAG_OCR_AUTO, .threads = threads, .languages = "eng" };
+  req.data = g_bytes_get_data(pdf, &len);
+  req.len = len;
+  return extract_run(ctx, &req, doc);
+}
+
+/* Resident memory of this process now, in bytes. */
+static uint64_t rss_now(void)
+{
+  unsigned long size = 0, resident = 0;
+  FILE *f = fopen("/proc/self/statm", "r");
+  if (f) {
+    if (fscanf(f, "%lu %lu", &size, &resident) != 2)
+      resident = 0;
+    fclose(f);
+  }
+  return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+/* A page that needs more memory than the document may have is refused
+ * before any is taken, saying how much it needs and which setting to raise. */
+static void test_memory_cap_refuses(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  ctx->max_doc_memory = 128u << 20;
+  GBytes *pdf = image_pages(9000, 9000, 1); /* 81 million pixels, under DOCTAG_MAX_IMAGE_MPX */
+  extract_doc doc;
+  assert_int_equal(extract_all(ctx, pdf, 1, &doc), DOCTAG_ELIMIT);
+  const char *msg = doctag_error_last()->message;
+  if (!strstr(msg, "page 1: the document needs more than 128 MB of memory, the limit (DOCTAG_MAX_DOC_MEMORY_MB)") ||
+      !strstr(msg, "images of up to 81 million pixels"))
+    fail_msg("unexpected message: %s", msg);
+  assert_int_equal(doc.ocr_memory_peak, 0);
+  extract_doc_clear(&doc);
+  /* through the public call: the same code */
+  assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+  assert_non_null(strstr(doctag_error_last()->message, "DOCTAG_MAX_DOC_MEMORY_MB"));
+  g_bytes_unref(pdf);
+  doctag_ctx_free(ctx);
+}
+
+/* Four OCR pages of 36-million-pixel images read by four threads: without a
+ * cap they hold about 700 MB at once (RSS grew 684 MB); under a 300 MB cap
+ * they take turns (364 MB), and the process's peak grows by no more than the
+ * cap plus each thread's OCR engine, which outlives the document (measured
+ * in a child, whose peak is its own). */
+#define ENGINE_BYTES (40u << 20)
+static void test_memory_cap_bounds_parallel_pages(void **state)
+{
+  (void)state;
+  GBytes *pdf = image_pages(6000, 6000, 4);
+  const uint64_t cap = 300u << 20;
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    doctag_ctx *ctx = tu_ctx();
+    ctx->max_doc_memory = cap;
+    uint64_t before = rss_now();
+    extract_doc doc;
+    doctag_status st = extract_all(ctx, pdf, 4, &doc);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    uint64_t peak = (uint64_t)ru.ru_maxrss * 1024;
+    uint64_t grew = peak > before ? peak - before : 0;
+    fprintf(stderr, "4 pages, 4 threads, cap %llu MB: %s; estimated peak %llu MB, RSS grew %llu MB\n",
+            (unsigned long long)(cap >> 20), st ? doctag_error_last()->message : "read",
+            (unsigned long long)(doc.ocr_memory_peak >> 20), (unsigned long long)(grew >> 20));
+    int rc = st ? 1 : doc.pages_read != 4 ? 2 : doc.ocr_memory_peak > cap ? 3 : grew > cap + 4 * ENGINE_BYTES ? 4 : 0;
+    extract_doc_clear(&doc);
+    doctag_ctx_free(ctx);
+    _exit(rc);
+  }
+  int status = 0;
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  assert_true(WIFEXITED(status));
+  assert_int_equal(WEXITSTATUS(status), 0);
+  g_bytes_unref(pdf);
+}
+
 /* No document of the corpus (nor of the 290 real-world PDFs when present)
  * is refused by the default limits. */
 static void test_real_documents_pass(void **state)
@@ -493,6 +625,9 @@ static void test_real_documents_pass(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+    /* first: the child's memory is measured from this process's */
+    cmocka_unit_test(test_memory_cap_bounds_parallel_pages),
+    cmocka_unit_test(test_memory_cap_refuses),
     cmocka_unit_test(test_inflation_bomb_refused),
     cmocka_unit_test(test_huge_image_refused),
     cmocka_unit_test(test_other_filters_bounded),

@@ -674,6 +674,46 @@ static void test_render_escapes_user_text(void **state)
   g_free(ev);
 }
 
+/* After alice's 30-row batch (fx_new), bob's of 3 rows: his job's id; *bob
+ * gets his user id. Both newly allocated. */
+static char *submit_bob(fx *f, char **bob)
+{
+  *bob = jt_user(f->jt.ctx, "bob");
+  GPtrArray *payloads = g_ptr_array_new_with_free_func(g_free);
+  for (int i = 0; i < 3; i++)
+    g_ptr_array_add(payloads, g_strdup_printf("{\"title\":\"bob %d\",\"file_path\":\"/y/%d.pdf\"}", i, i));
+  char *bob_job = NULL;
+  assert_int_equal(jobs_submit_payloads(f->jt.ctx, &bob_job, *bob, payloads, NULL), DOCTAG_OK);
+  g_ptr_array_free(payloads, TRUE);
+  return bob_job;
+}
+
+/* Fairness between users with a single worker (two: the next test):
+ * nothing else is ever in flight when it claims, so the turns come from the
+ * rows each user has had done in their running jobs; on the old order
+ * (oldest job first) it was "aaaaaaaa". */
+static void test_single_worker_alternates_users(void **state)
+{
+  fx *f = fx_new(state, 30);
+  char *bob = NULL;
+  char *bob_job = submit_bob(f, &bob);
+
+  GString *order = g_string_new(NULL);
+  for (int k = 0; k < 8; k++) {
+    queue_item it;
+    assert_true(claim(f, "w1", 60, 0, &it));
+    g_string_append_c(order, strcmp(it.job_id, bob_job) ? 'a' : 'b');
+    finish(f, &it, true);
+    queue_item_clear(&it);
+  }
+  print_message("claims: %s\n", order->str);
+  assert_string_equal(order->str, "abababaa");
+  g_string_free(order, TRUE);
+  g_free(bob_job);
+  g_free(bob);
+  fx_free(f);
+}
+
 /* Fairness between users (local queue): alice's 30-row batch came first,
  * bob's 3-row batch after. Two workers each hold a row while the other
  * claims: a claim takes the job of the user with the fewest rows in flight,
@@ -682,13 +722,8 @@ static void test_render_escapes_user_text(void **state)
 static void test_claims_shared_between_users(void **state)
 {
   fx *f = fx_new(state, 30);
-  char *bob = jt_user(f->jt.ctx, "bob");
-  GPtrArray *payloads = g_ptr_array_new_with_free_func(g_free);
-  for (int i = 0; i < 3; i++)
-    g_ptr_array_add(payloads, g_strdup_printf("{\"title\":\"bob %d\",\"file_path\":\"/y/%d.pdf\"}", i, i));
-  char *bob_job = NULL;
-  assert_int_equal(jobs_submit_payloads(f->jt.ctx, &bob_job, bob, payloads, NULL), DOCTAG_OK);
-  g_ptr_array_free(payloads, TRUE);
+  char *bob = NULL;
+  char *bob_job = submit_bob(f, &bob);
 
   const char *workers[2] = { "w1", "w2" };
   queue_item held[2];
@@ -735,6 +770,8 @@ int main(void)
     JT_ALL(test_snapshot_matches_events),
     JT_ON(test_claims_shared_between_users, JT_LOCAL),
     JT_ON(test_claims_shared_between_users, JT_LOCAL_PG),
+    JT_ON(test_single_worker_alternates_users, JT_LOCAL),
+    JT_ON(test_single_worker_alternates_users, JT_LOCAL_PG),
     JT_ON(test_redis_stream_recreated, JT_REDIS),
     JT_ON(test_redis_forget_workers, JT_REDIS),
     cmocka_unit_test(test_render_escapes_user_text),

@@ -153,6 +153,21 @@ def api(server, driver, method, path, **kw):
     return requests.request(method, server.url(path), headers=headers, timeout=120, **kw)
 
 
+def downloaded(driver, button, name, timeout=WAIT):
+    """Clicks `button` and returns the bytes of the file the browser saved
+    as `name` (downloads go to a fresh directory, set through DevTools)."""
+    where = pathlib.Path(tempfile.mkdtemp(prefix="doctag-downloads-"))
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(where)})
+    button.click()
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        f = where / name
+        if f.exists() and not list(where.glob("*.crdownload")):
+            return f.read_bytes()
+        time.sleep(0.1)
+    raise AssertionError(f"{name} was not downloaded; the directory has {[p.name for p in where.iterdir()]}")
+
+
 def sign_up(driver, server, prefix):
     email = f"{prefix}-{uuid.uuid4().hex[:10]}@example.com"
     password = "pw-" + uuid.uuid4().hex[:12]
@@ -289,6 +304,53 @@ def test_bad_file_shows_the_servers_message(server, browser):
         shot(browser, "bad-file-" + name.replace(".", "-"))
 
 
+def test_scan_without_a_key_shows_warnings_pages_and_evidence(server, browser):
+    """A scanned PDF asked of a model with no key: the app shows the
+    server's warning, each page's method and OCR confidence, and whether
+    each tag occurs in the text; with "strict" it shows the server's 400."""
+    assert Story.alice
+    pdf = min(files("scanned"), key=lambda p: p.stat().st_size)  # under the tests' upload limit
+    browser.get(browser.current_url.split("#")[0] + "#/process")
+    browser.refresh()
+    wait_for(browser, "#dropzone")
+    browser.find_element(By.CSS_SELECTOR, "details.options summary").click()
+    model = browser.find_element(By.CSS_SELECTOR, "details.options input[name=model_name]")
+    model.clear()
+    model.send_keys("openai/gpt-4o-mini")
+    browser.find_element(By.ID, "pdf-file").send_keys(str(pdf))
+    browser.find_element(By.ID, "process-submit").click()
+    result = wait_for(browser, "#result", timeout=240)
+    shot(browser, "process-warnings")
+    docs = api(server, browser, "GET", "/api/history/documents").json()["documents"]
+    doc = api(server, browser, "GET", f"/api/history/documents/{docs[0]['id']}").json()
+    meta = doc["processing_metadata"]
+    assert meta["warnings"], meta
+    shown = [e.text for e in result.find_elements(By.CSS_SELECTOR, ".notice.warn li")]
+    assert shown[:len(meta["warnings"])] == meta["warnings"]
+    # every page read, with its method and confidence as the server has them
+    rows = [[td.text for td in tr.find_elements(By.TAG_NAME, "td")]
+            for tr in result.find_elements(By.CSS_SELECTOR, "table.pages tbody tr")]
+    assert rows and len(rows) == len(meta["pages"]), (rows, meta["pages"])
+    methods = {"ocr_tesseract": "OCR", "text_layer": "text layer", "empty": "empty"}
+    for row, page in zip(rows, meta["pages"]):
+        assert row[1] == methods[page["method"]], (row, page)
+        if page["ocr_confidence"] is None:
+            assert row[2] == "–", (row, page)
+        else:  # shown to one decimal
+            assert abs(float(row[2].rstrip("%")) - page["ocr_confidence"]) <= 0.051, (row, page)
+    assert "OCR" in [row[1] for row in rows], rows
+    # each tag says whether it occurs in the text
+    marks = [e.text for e in result.find_elements(By.CSS_SELECTOR, "li.tag .evidence")]
+    details = meta["tag_details"]
+    assert marks == ["in text" if t["evidence"] else "inferred" for t in details], (marks, details)
+    # strict: the server's refusal, shown as it says it
+    browser.find_element(By.CSS_SELECTOR, "details.options input[name=strict]").click()
+    browser.find_element(By.ID, "process-submit").click()
+    error = wait_for(browser, "#process-out .notice.error")
+    assert error.text == "No API key for model 'openai/gpt-4o-mini'"
+    shot(browser, "process-strict")
+
+
 def test_keyboard_only_login_and_token_refresh(server, browser):
     """Log out, log in with the keyboard alone; then a token close to its
     expiry is refreshed by the app before it runs out."""
@@ -342,7 +404,9 @@ def test_batch_of_five_rows_live_progress_pause_resume(server, browser, tmp_path
     lines += [f"Row {i + 1} {p.stem},,local,{p},," for i, p in enumerate(pdfs)]
     csv.write_text("\r\n".join(lines) + "\r\n")
     browser.get(browser.current_url.split("#")[0] + "#/batch")
-    wait_for(browser, "#template").click()
+    # The template button saves the server's template as a file.
+    template = downloaded(browser, wait_for(browser, "#template"), "doctag-batch-template.csv")
+    assert template.decode() == api(server, browser, "GET", "/api/batch/template").json()["template"]
     wait_text(browser, ".hint", "file_source_type")
     browser.find_element(By.ID, "csv-file").send_keys(str(csv))
     wait_text(browser, "#rows caption", "^5 rows$")
@@ -436,7 +500,10 @@ def test_document_page_download_and_reprocess(server, browser):
           .then(r => r.arrayBuffer()).then(b => done(new Uint8Array(b).slice(0, 5).reduce((a, c) => a + String.fromCharCode(c), '')));
     """, doc_id)
     assert blob == "%PDF-"
-    assert browser.find_element(By.ID, "download").is_enabled()
+    # The button saves the stored PDF itself, under its file name.
+    stored = api(server, browser, "GET", f"/api/history/documents/{doc_id}/file").content
+    name = Story.document["file_path"].split("/")[-1]
+    assert downloaded(browser, browser.find_element(By.ID, "download"), name) == stored
     shot(browser, "document")
     before = api(server, browser, "GET", "/api/history/jobs").json()["total"]
     browser.find_element(By.ID, "reprocess").click()
@@ -481,14 +548,16 @@ def test_second_user_sees_none_of_it(server, browser):
 
 
 def test_phone_width_is_readable(server, browser):
-    """No sideways scrolling on a 390 px wide screen."""
+    """No sideways scrolling on a 390 px wide screen, on every screen."""
     browser.set_window_size(390, 844)
     try:
-        browser.get(browser.current_url.split("#")[0] + "#/process")
-        wait_for(browser, "#dropzone")
-        width = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
-        assert width[0] <= width[1], width
-        shot(browser, "phone-process")
+        for route, ready in (("process", "#dropzone"), ("batch", "#template"), ("history", "#jobs"),
+                             ("stats", "#stats"), ("health", "#health")):
+            browser.get(browser.current_url.split("#")[0] + "#/" + route)
+            wait_for(browser, ready)
+            width = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+            assert width[0] <= width[1], (route, width)
+            shot(browser, "phone-" + route)
     finally:
         browser.set_window_size(1280, 1000)
 

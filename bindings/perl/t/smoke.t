@@ -60,4 +60,15 @@ like($@->message, qr/num_tags/, 'message');
 
 is_deeply(Doctag::terms_parse($ctx, "Alpha, beta\n# note\nGamma"), [qw(alpha beta gamma)], 'terms');
 
+# The library's figures and the dependency probes (one interface, so Perl has them too).
+my $m = Doctag::metrics_read($ctx);
+is(Doctag::metrics_value($m, 'doctag_documents_total', 'source="local",status="processed"'), 1, 'metrics: the file');
+is(Doctag::metrics_value($m, 'doctag_documents_total', 'source="upload",status="processed"'), 1, 'metrics: the bytes');
+my $nan = Doctag::metrics_value($m, 'doctag_no_such_metric', '');
+ok($nan != $nan, 'metrics: no such series is NaN');
+like(Doctag::metrics_to_prometheus($m), qr/^# TYPE doctag_documents_total counter$/m, 'metrics: text format');
+my $h = JSON::PP->new->utf8(0)->decode(Doctag::health_to_json(Doctag::health_check($ctx)));
+is($h->{status}, 'healthy', 'health');
+is(Doctag::webhooks_deliver($ctx), 0, 'no webhook due');
+
 done_testing();

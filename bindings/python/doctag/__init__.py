@@ -23,6 +23,7 @@ import os as _os
 import secrets as _secrets
 import threading as _threading
 from collections import namedtuple as _namedtuple
+from itertools import permutations as _permutations
 
 from . import capi as _capi
 from .capi import (  # noqa: F401  (the exception classes, built from the C table)
@@ -39,7 +40,7 @@ version = __version__
 ERRORS = dict(_capi.error_classes_by_code)
 
 __all__ = [
-    "Context", "Result", "Page", "Tag", "User", "Tokens", "Job", "BatchItem", "Error", "ERRORS",
+    "Context", "Result", "Page", "Tag", "User", "Tokens", "Job", "BatchItem", "Metrics", "Error", "ERRORS",
     "__version__", "process", "extract", "extract_result", "tag_text", "default_context",
 ] + sorted(_capi.error_classes)
 
@@ -345,6 +346,46 @@ _CONFIG_STRINGS = ("data_dir", "database_url", "redis_url", "allowed_roots", "ll
 _CONFIG_ALIASES = {"api_key": "llm_api_key"}
 
 
+class Metrics:
+    """A snapshot of the library's figures, the ones doctag-server's /metrics
+    shows (Context.metrics()): documents processed and failed, pages by
+    method, OCR seconds, LLM requests, errors and tokens, live batch
+    workers, jobs by type and state, queue depth. The series and their
+    labels are listed at doctag_metrics_read() in doctag/health.h.
+
+        m = ctx.metrics()
+        m.value("doctag_pages_total", method="ocr")   # 3.0
+        m.prometheus()                                # the text format
+    """
+
+    __slots__ = ("_m",)
+
+    def __init__(self, handle):
+        self._m = handle
+
+    def value(self, name, **labels):
+        """The value of the series `name` with exactly these labels (in any
+        order), or None when the snapshot has no such series."""
+        pairs = ['%s="%s"' % (k, str(v).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n"))
+                 for k, v in labels.items()]
+        # The library renders labels in its own order; every series has at
+        # most two, so trying each order is cheap.
+        for order in _permutations(pairs):
+            v = _capi.metrics_value(self._m, name, ",".join(order))
+            if v == v:  # NaN: no such series
+                return v
+        return None
+
+    def prometheus(self):
+        """The snapshot in Prometheus text format (0.0.4), HELP and TYPE lines included."""
+        return _capi.metrics_to_prometheus(self._m)
+
+    def __repr__(self):
+        up = self.value("doctag_store_up")
+        return "<doctag.Metrics: store %s, queue depth %s>" % (
+            "up" if up else "down", "%g" % self.value("doctag_queue_depth") if up else "unknown")
+
+
 class Context:
     """A libdoctag context: configuration plus shared resources (database,
     queue, engines). Create one and share it between threads.
@@ -645,17 +686,49 @@ class Context:
         jobs_by_status, recent_activity."""
         return _json.loads(_need("history_stats_json")(self._c, _user_id(user)))
 
+    # -- operations -------------------------------------------------------------
+    def health(self):
+        """Probes the dependencies, each bounded in time (database, queue,
+        OCR languages, blob store required; the LLM key optional):
+        {"status": "healthy"|"unhealthy", "version", "message",
+        "checks": {name: {"status": "ok"|"error", "detail", "latency_ms"}}}.
+        A failed probe is part of the answer, not an exception."""
+        return _json.loads(_capi.health_to_json(_capi.health_check(self._c)))
+
+    def metrics(self):
+        """A Metrics snapshot of the library's counters (every process naming
+        the same DOCTAG_STATS_FILE counts into one block) and of the store's
+        job census."""
+        return Metrics(_capi.metrics_read(self._c))
+
+    def deliver_webhooks(self):
+        """Sends the webhook deliveries that are due, as a batch worker does
+        every second; for a process with no worker that must still deliver.
+        Any number of processes may call it at once (each attempt is leased
+        in the store, so none is sent twice). Blocks while it sends, at most
+        10 s per attempt, with the GIL released; returns how many deliveries
+        were attempted (failed ones are retried later with backoff)."""
+        return _capi.webhooks_deliver(self._c)
+
+    def webhook_secret(self, user, rotate=False):
+        """The user's webhook signing secret (created on first use): a
+        delivery's X-Doctag-Signature is "sha256=" + the hex HMAC-SHA256 of
+        its raw body with it. rotate=True replaces it."""
+        return _capi.webhook_secret(self._c, _user_id(user), bool(rotate))
+
     # -- batch jobs -----------------------------------------------------------
     def submit_batch(self, user, rows, model="local", num_tags=8, num_pages=None, api_key=None,
                      exclude=None, vocabulary=None, ocr=None, languages=None, column_mapping=None,
-                     job_id=None):
+                     job_id=None, webhook_url=None):
         """Submits a batch for `user` (a User or user id) and returns its Job
         (pending until a worker, e.g. run_worker(), processes it).
 
         rows: dicts with the row fields title, file_path, file_source_type
         ("url", "s3" or "local"), description, publishing_date, file_size
         (other keys are kept and ignored). column_mapping: {our field: your
-        key}. A row without a readable file fails alone when processed."""
+        key}. A row without a readable file fails alone when processed.
+        webhook_url: POSTed the job's end event, signed with the user's
+        webhook_secret(); a URL the guard refuses raises UrlRefused now."""
         if isinstance(rows, (str, bytes, dict)):
             raise TypeError("rows must be a list of dicts")
         docs = [dict(r) for r in rows]
@@ -677,6 +750,8 @@ class Context:
             body["column_mapping"] = dict(column_mapping)
         if job_id:
             body["job_id"] = job_id
+        if webhook_url:
+            body["webhook_url"] = webhook_url
         uid = _user_id(user)
         answer = _json.loads(_need("job_submit_json")(self._c, uid, _json.dumps(body, default=str)))
         return Job(self, uid, answer["job_id"])
