@@ -351,6 +351,35 @@ static int deliver(job *j, slot *s, unsigned int index, extract_doc *out, lang_c
   return rc;
 }
 
+/* Line-end hyphens the page alone could not decide ("pre-|processing",
+ * not in the word list) join where the whole word is printed on another
+ * page of the document. Only when every page is kept: a streamed page is
+ * gone before the pages after it are read, so it is joined by its own words
+ * and the word list (layout.c). */
+static void join_hyphens_across(extract_doc *out)
+{
+  GHashTable *words = NULL;
+  for (unsigned int i = 0; i < out->pages_read; i++) {
+    extract_page *p = &out->pages[i];
+    if (p->method == DOCTAG_PAGE_TEXT && p->text && layout_has_hyphen_end(p->text)) {
+      if (!words)
+        for (unsigned int k = 0; k < out->pages_read; k++)
+          if (out->pages[k].method == DOCTAG_PAGE_TEXT && out->pages[k].text)
+            words = layout_words(out->pages[k].text, words);
+      GString *t = g_string_new_len(p->text, (gssize)p->len);
+      if (layout_join_hyphens_in(t, words)) {
+        g_free(p->text);
+        p->len = t->len;
+        p->text = g_string_free(t, FALSE);
+      } else {
+        g_string_free(t, TRUE);
+      }
+    }
+  }
+  if (words)
+    g_hash_table_destroy(words);
+}
+
 /* ----------------------------------------------------------------- run */
 
 doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, extract_doc *out)
@@ -479,6 +508,8 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
   g_free(j.ring);
 
 done:
+  if (!st && req->keep_pages)
+    join_hyphens_across(out);
   out->ocr_memory_peak = j.mem_peak;
   g_mutex_clear(&j.lock);
   g_cond_clear(&j.cond);

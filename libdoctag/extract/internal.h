@@ -104,6 +104,14 @@ void layout_text(const words_page *wp, pdf_text *out);
  * system word list; leaves compounds ("well-\nknown") as printed. Returns
  * the joins made. */
 unsigned int layout_join_hyphens(GString *text);
+/* The same, where a word of `doc_words` (the document's, from
+ * layout_words(); NULL: none) counts too. */
+unsigned int layout_join_hyphens_in(GString *text, GHashTable *doc_words);
+/* Whether a line of `text` ends in a hyphen (a join may be left to make). */
+bool layout_has_hyphen_end(const char *text);
+/* The words of `text`, lower-cased, added to `into` (NULL: a new set);
+ * returns the set (g_hash_table_destroy it). */
+GHashTable *layout_words(const char *text, GHashTable *into);
 
 /* Area of the page covered by images, as a fraction of the page (0..1), and
  * when the page is essentially one image, that image's id and its area. */

@@ -1,6 +1,7 @@
 /* Lines from poppler's words (words.h): direction, bidi order, hyphens.
  *
- * Words come in poppler's reading order, each with its rotation. A word
+ * Words come in poppler's reading order, each with its rotation, the
+ * page's own first and then those of its form fields and annotations. A word
  * continues the line of the previous one when both run the same way, sit on
  * the same baseline and it does not jump back against the direction of
  * writing; so a label turned 90° stays one word, a vertical column of CJK
@@ -200,9 +201,9 @@ static bool is_hyphen(gunichar c)
 }
 
 /* Words of a text, lower-cased, for "does the joined form occur here". */
-static GHashTable *word_set(const char *text)
+static GHashTable *word_set(const char *text, GHashTable *into)
 {
-  GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  GHashTable *h = into ? into : g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   const char *p = text;
   while (*p) {
     while (*p && !is_letter(g_utf8_get_char(p)))
@@ -238,10 +239,15 @@ static gpointer load_dictionary(gpointer unused)
   return h;   /* never freed, like the file */
 }
 
-static bool known_word(GHashTable *page_words, const char *w)
+GHashTable *layout_words(const char *text, GHashTable *into)
+{
+  return word_set(text, into);
+}
+
+static bool known_word(GHashTable *page_words, GHashTable *doc_words, const char *w)
 {
   static GOnce dict = G_ONCE_INIT;
-  if (g_hash_table_contains(page_words, w))
+  if (g_hash_table_contains(page_words, w) || (doc_words && g_hash_table_contains(doc_words, w)))
     return true;
   GHashTable *d = g_once(&dict, load_dictionary, NULL);
   return g_hash_table_contains(d, w);
@@ -249,7 +255,17 @@ static bool known_word(GHashTable *page_words, const char *w)
 
 unsigned int layout_join_hyphens(GString *text)
 {
-  if (!strstr(text->str, "-\n") && !strstr(text->str, "\xc2\xad\n") && !strstr(text->str, "\xe2\x80\x90\n"))
+  return layout_join_hyphens_in(text, NULL);
+}
+
+bool layout_has_hyphen_end(const char *text)
+{
+  return strstr(text, "-\n") || strstr(text, "\xc2\xad\n") || strstr(text, "\xe2\x80\x90\n");
+}
+
+unsigned int layout_join_hyphens_in(GString *text, GHashTable *doc_words)
+{
+  if (!layout_has_hyphen_end(text->str))
     return 0;
   GHashTable *words = NULL;
   GString *out = g_string_sized_new(text->len);
@@ -282,12 +298,12 @@ unsigned int layout_join_hyphens(GString *text)
       w0 = q;
     }
     if (!words)
-      words = word_set(text->str);
+      words = word_set(text->str, NULL);
     GString *joined = g_string_new_len(w0, h - w0);
     g_string_append_len(joined, nl + 1, w1 - (nl + 1));
     char *low = g_utf8_strdown(joined->str, (gssize)joined->len);
     /* "ex-|isting" joins; a compound ("well-|known") stays as printed */
-    bool join = g_utf8_get_char(h) == 0x00AD || known_word(words, low);
+    bool join = g_utf8_get_char(h) == 0x00AD || known_word(words, doc_words, low);
     g_free(low);
     g_string_free(joined, TRUE);
     if (join) {
@@ -322,7 +338,7 @@ static bool is_cjk(gunichar c)
 
 static bool cjk_glyph(const words_page *wp, const words_word *w)
 {
-  if (w->rot != 0 || w->len > 2)
+  if (w->rot != 0 || w->run || w->len > 2)
     return false;
   for (unsigned int i = 0; i < w->len; i++)
     if (!is_cjk(wp->chars[w->first + i]))
@@ -438,6 +454,28 @@ void layout_text(const words_page *wp, pdf_text *out)
         front = -G_MAXDOUBLE;
       }
       continue;
+    }
+    if (k == wp->annot_first) {
+      /* form fields and annotations: lines of their own after the page's */
+      flush_line(&l, s);
+      prev = -1;
+      front = -G_MAXDOUBLE;
+    }
+    if (w->run || (prev >= 0 && wp->words[prev].run)) {
+      /* a diagonal run (words.cpp): its words in drawing order, one line */
+      const words_word *pw = prev >= 0 ? &wp->words[prev] : NULL;
+      if (!pw || pw->run != w->run)
+        flush_line(&l, s);
+      else if (pw->space_after)
+        line_add(&l, ' ', 1, 0, 0);
+      if (w->run) {
+        for (unsigned int i = 0; i < w->len; i++)
+          line_add(&l, wp->chars[w->first + i], 0, 0, 0);
+        prev = (int)k;
+        front = -G_MAXDOUBLE;
+        continue;
+      }
+      prev = -1;
     }
     frame f = frame_of(&w->box, w->rot);
     double size = word_size(w, &f);

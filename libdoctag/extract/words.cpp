@@ -15,15 +15,20 @@
 
 /* poppler builds its word-list accessors with this; its headers hide them without it */
 #define TEXTOUT_WORD_LIST 1
+#include <Annot.h>
+#include <Gfx.h>
 #include <GlobalParams.h>
+#include <Page.h>
 #include <PDFDoc.h>
 #include <Stream.h>
 #include <TextOutputDev.h>
 #include <goo/GooString.h>
 
+#include <cmath>
 #include <memory>
 #include <new>
 #include <optional>
+#include <vector>
 
 namespace {
 /* the document's errors reach the caller through poppler-glib's view of the
@@ -75,6 +80,195 @@ template<typename T> struct grow {
   }
 };
 
+namespace {
+/* ------------------------------------------------------- diagonal runs
+ *
+ * poppler's text layout knows four directions. A run drawn at any other
+ * angle (a 30° map label, a 45° watermark or stamp) climbs or falls from
+ * one glyph to the next, so its line builder cuts it into pieces of a
+ * letter or two, and interleaves two such runs that cross ("te s St p
+ * Ad"). Those glyphs are taken off its layout instead and read here in the
+ * order they are drawn: a run goes on while the angle stays and each glyph
+ * starts where the one before ended; a gap along the baseline is a space. */
+
+/* Further than 10° from the nearest of the four directions is diagonal:
+ * its tangent. */
+constexpr double DIAG_MIN_TAN = 0.1763;
+
+struct diag_glyph {
+  gunichar c;                  /* 0: a space */
+  double x, y;                 /* origin, device space (points, y down) */
+  double ax, ay;               /* advance */
+  double size, angle;          /* font size; baseline angle, radians */
+};
+
+class text_dev : public TextOutputDev {
+public:
+  text_dev() : TextOutputDev(nullptr, false, 0, false, false) { }
+  std::vector<diag_glyph> diag;
+
+  void drawChar(GfxState *state, double x, double y, double dx, double dy, double ox, double oy, CharCode code,
+                int nBytes, const Unicode *u, int uLen) override
+  {
+    /* the baseline's direction on the page, getFontTransMat()'s (m11, m12)
+     * up to the font size, computed here (a glyph's cost matters): near an
+     * axis when one side is small beside the other */
+    const double *t = state->getTextMat(), *m = state->getCTM();
+    double a = std::fabs(t[0] * m[0] + t[1] * m[2]), b = std::fabs(t[0] * m[1] + t[1] * m[3]);
+    if (std::min(a, b) <= DIAG_MIN_TAN * std::max(a, b) || uLen <= 0
+        || (state->getFont() && state->getFont()->getWMode())) {
+      TextOutputDev::drawChar(state, x, y, dx, dy, ox, oy, code, nBytes, u, uLen);
+      return;
+    }
+    double m11, m12, m21, m22;
+    state->getFontTransMat(&m11, &m12, &m21, &m22);
+    diag_glyph g {};
+    state->transform(x, y, &g.x, &g.y);
+    /* off the page: dropped, as poppler's layout drops its own */
+    if (!(g.x >= 0 && g.x <= state->getPageWidth() && g.y >= 0 && g.y <= state->getPageHeight()))
+      return;
+    state->transformDelta(dx, dy, &g.ax, &g.ay);
+    g.size = std::hypot(m21, m22);
+    g.angle = std::atan2(m12, m11);
+    for (int i = 0; i < uLen; i++) {
+      g.c = u[i] == ' ' || u[i] == 0xA0 ? 0 : (gunichar)u[i];
+      if (g.c <= 0x10FFFF && !(g.c >= 0xD800 && g.c <= 0xDFFF))
+        diag.push_back(g);
+    }
+  }
+};
+
+struct collected {
+  grow<gunichar> chars;
+  grow<words_box> boxes;
+  grow<words_word> words;
+};
+
+/* The box of a glyph drawn at an angle: its baseline and a font size above. */
+words_box diag_box(const diag_glyph &g)
+{
+  double ux = -std::sin(g.angle) * g.size, uy = -std::cos(g.angle) * g.size;   /* "up", y down */
+  double xs[4] = { g.x, g.x + g.ax, g.x + ux, g.x + g.ax + ux }, ys[4] = { g.y, g.y + g.ay, g.y + uy, g.y + g.ay + uy };
+  words_box b { xs[0], ys[0], xs[0], ys[0] };
+  for (int i = 1; i < 4; i++) {
+    b.x1 = std::min(b.x1, xs[i]);
+    b.x2 = std::max(b.x2, xs[i]);
+    b.y1 = std::min(b.y1, ys[i]);
+    b.y2 = std::max(b.y2, ys[i]);
+  }
+  return b;
+}
+
+/* The diagonal glyphs as words, each run's words sharing a run number. */
+void collect_diagonal(const std::vector<diag_glyph> &gs, collected &c)
+{
+  unsigned int run = 0;
+  const diag_glyph *prev = nullptr;
+  bool space = false;
+  words_word w {};
+  auto end_word = [&](bool space_after) {
+    if (w.len) {
+      w.space_after = space_after;
+      c.words.push(w);
+    }
+    w = words_word {};
+  };
+  for (const diag_glyph &g : gs) {
+    bool same = false;
+    if (prev) {
+      /* where this glyph starts, seen from where the one before ended */
+      double ex = g.x - (prev->x + prev->ax), ey = g.y - (prev->y + prev->ay);
+      double along = ex * std::cos(prev->angle) + ey * std::sin(prev->angle);
+      double across = -ex * std::sin(prev->angle) + ey * std::cos(prev->angle);
+      double turn = std::fabs(std::remainder(g.angle - prev->angle, 2 * M_PI));
+      double size = std::max(prev->size, g.size);
+      same = turn < 3 * M_PI / 180 && std::fabs(across) < 0.5 * size && along > -0.5 * size && along < 3 * size;
+      if (same && along > 0.15 * size)
+        space = true;
+    }
+    if (!same) {
+      end_word(false);
+      run++;
+      space = false;
+    }
+    prev = &g;
+    if (!g.c) {
+      space = true;
+      continue;
+    }
+    if (space) {
+      end_word(true);
+      space = false;
+    }
+    if (!w.len) {
+      w.first = (unsigned int)c.chars.n;
+      w.run = run;
+      w.box = diag_box(g);
+    }
+    words_box b = diag_box(g);
+    c.chars.push(g.c);
+    c.boxes.push(b);
+    w.len++;
+    w.box.x1 = std::min(w.box.x1, b.x1);
+    w.box.y1 = std::min(w.box.y1, b.y1);
+    w.box.x2 = std::max(w.box.x2, b.x2);
+    w.box.y2 = std::max(w.box.y2, b.y2);
+  }
+  end_word(false);
+}
+
+/* Appends the words of `dev`'s page to `c`, its diagonal runs last. */
+void collect(text_dev &dev, bool (*legacy)(const char *font), collected &c, words_page *out)
+{
+  std::unique_ptr<TextWordList> list = dev.makeWordList();
+  const TextFontInfo *last_font = nullptr;
+  for (int k = 0; list && k < list->getLength(); k++) {
+    const TextWord *tw = list->get(k);
+    int n = tw->getLength();
+    if (n <= 0)
+      continue;
+    words_word w {};
+    w.first = (unsigned int)c.chars.n;
+    w.rot = (unsigned int)tw->getRotation() & 3;
+    w.space_after = tw->hasSpaceAfter();
+    w.size = legacy ? tw->getFontSize() : 0;
+    tw->getBBox(&w.box.x1, &w.box.y1, &w.box.x2, &w.box.y2);
+    for (int i = 0; i < n; i++) {
+      gunichar ch = *tw->getChar(i);
+      /* what poppler's UTF-8 output cannot carry: dropped, or marked */
+      if (ch > 0x10FFFF)
+        continue;
+      if (ch >= 0xD800 && ch <= 0xDFFF)
+        ch = 0xFFFD;
+      words_box b;
+      tw->getCharBBox(i, &b.x1, &b.y1, &b.x2, &b.y2);
+      c.chars.push(ch);
+      c.boxes.push(b);
+    }
+    w.len = (unsigned int)(c.chars.n - w.first);
+    if (!w.len)
+      continue;
+    if (legacy && !out->legacy_font) {
+      const TextFontInfo *f = tw->getFontInfo(0);
+      if (f && f != last_font) {
+        const GooString *name = f->getFontName();
+        out->legacy_font = name && legacy(name->c_str());
+        last_font = f;
+      }
+    }
+    c.words.push(w);
+  }
+  collect_diagonal(dev.diag, c);
+}
+
+/* The page's own drawing leaves its annotations out and counts them. */
+bool count_annot(Annot *, void *data)
+{
+  ++*static_cast<int *>(data);
+  return false;
+}
+}
+
 bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), words_page *out)
 {
   *out = words_page {};
@@ -82,64 +276,47 @@ bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), w
    * that is not a page object reads as no page */
   if (!d || index < 0 || index >= d->doc->getNumPages() || !d->doc->getPage(index + 1))
     return false;
-  grow<gunichar> chars;
-  grow<words_box> boxes;
-  grow<words_word> words;
+  collected c;
   try {
     /* what poppler-cpp's text_list() asks for: reading order, no physical
      * layout, 72 dpi (points), the page's own rotation, the crop box */
-    TextOutputDev dev(nullptr, false, 0, false, false);
-    d->doc->displayPageSlice(&dev, index + 1, 72, 72, 0, false, false, false, -1, -1, -1, -1);
-    std::unique_ptr<TextWordList> list = dev.makeWordList();
-    const TextFontInfo *last_font = nullptr;
-    for (int k = 0; list && k < list->getLength(); k++) {
-      const TextWord *tw = list->get(k);
-      int n = tw->getLength();
-      if (n <= 0)
-        continue;
-      words_word w {};
-      w.first = (unsigned int)chars.n;
-      w.rot = (unsigned int)tw->getRotation() & 3;
-      w.space_after = tw->hasSpaceAfter();
-      w.size = legacy ? tw->getFontSize() : 0;
-      tw->getBBox(&w.box.x1, &w.box.y1, &w.box.x2, &w.box.y2);
-      for (int i = 0; i < n; i++) {
-        gunichar c = *tw->getChar(i);
-        /* what poppler's UTF-8 output cannot carry: dropped, or marked */
-        if (c > 0x10FFFF)
-          continue;
-        if (c >= 0xD800 && c <= 0xDFFF)
-          c = 0xFFFD;
-        words_box b;
-        tw->getCharBBox(i, &b.x1, &b.y1, &b.x2, &b.y2);
-        chars.push(c);
-        boxes.push(b);
+    int annots = 0;
+    {
+      text_dev dev;
+      d->doc->displayPageSlice(&dev, index + 1, 72, 72, 0, false, false, false, -1, -1, -1, -1, nullptr, nullptr,
+                               count_annot, &annots);
+      collect(dev, legacy, c, out);
+    }
+    out->annot_first = (unsigned int)c.words.n;
+    /* Form fields and annotations after the page's text, in their own
+     * reading order: drawn as poppler draws them after the page (widget
+     * appearances, made where NeedAppearances asks), but into a page of
+     * their own, so that a field's value never lands inside the text
+     * beside it. */
+    Page *page = annots ? d->doc->getPage(index + 1) : nullptr;
+    if (page) {
+      text_dev dev;
+      {
+        /* the Gfx starts the device's page, and ends it when deleted */
+        std::unique_ptr<Gfx> gfx(page->createGfx(&dev, 72, 72, 0, false, false, -1, -1, -1, -1, false, nullptr,
+                                                  nullptr, d->doc->getXRef()));
+        for (Annot *a : page->getAnnots()->getAnnots())
+          a->draw(gfx.get(), false);
       }
-      w.len = (unsigned int)(chars.n - w.first);
-      if (!w.len)
-        continue;
-      if (legacy && !out->legacy_font) {
-        const TextFontInfo *f = tw->getFontInfo(0);
-        if (f && f != last_font) {
-          const GooString *name = f->getFontName();
-          out->legacy_font = name && legacy(name->c_str());
-          last_font = f;
-        }
-      }
-      words.push(w);
+      collect(dev, legacy, c, out);
     }
   } catch (...) {
-    g_free(chars.v);
-    g_free(boxes.v);
-    g_free(words.v);
+    g_free(c.chars.v);
+    g_free(c.boxes.v);
+    g_free(c.words.v);
     return false;
   }
-  chars.push(0);
-  out->nchars = (unsigned int)chars.n - 1;
-  out->chars = chars.v;
-  out->boxes = boxes.v ? boxes.v : g_new(words_box, 1);
-  out->nwords = (unsigned int)words.n;
-  out->words = words.v ? words.v : g_new(words_word, 1);
+  c.chars.push(0);
+  out->nchars = (unsigned int)c.chars.n - 1;
+  out->chars = c.chars.v;
+  out->boxes = c.boxes.v ? c.boxes.v : g_new(words_box, 1);
+  out->nwords = (unsigned int)c.words.n;
+  out->words = c.words.v ? c.words.v : g_new(words_word, 1);
   return true;
 }
 

@@ -24,6 +24,9 @@ typedef struct words_word {
   unsigned int first, len;     /* its characters: chars[first .. first + len) */
   unsigned int rot;            /* 0 left to right, 1 top to bottom, 2 upside down, 3 bottom to top */
   bool space_after;            /* poppler saw a space after it */
+  unsigned int run;            /* drawn at an angle poppler's layout does not read (30°, 45°):
+                                * the number of its run (words.cpp), each run a line of its
+                                * own, rot 0 and box the bounding box; 0: poppler's word */
   double size;                 /* font size, points; 0: not asked for */
   words_box box;
 } words_word;
@@ -34,6 +37,8 @@ typedef struct words_page {
   unsigned int nchars;
   words_word *words;           /* g_malloc; poppler's reading order */
   unsigned int nwords;
+  unsigned int annot_first;    /* words[annot_first ..] are form fields' and annotations'
+                                * (after the page's text); nwords when none */
   bool legacy_font;            /* a font for which legacy(name) said true */
 } words_page;
 
