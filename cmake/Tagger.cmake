@@ -59,3 +59,7 @@ add_custom_command(OUTPUT ${_lists_out}
   DEPENDS doctag_lists_gen ${_lists_in}
   COMMENT "Compiling the tagger's word lists" VERBATIM)
 target_sources(doctag_obj PRIVATE ${_lists_out})
+
+# What other copies of the library (the fuzzing build) compile beside
+# DOCTAG_SOURCES.
+set(DOCTAG_TAG_GENERATED ${_wn_out} ${_lists_out})
