@@ -51,10 +51,20 @@ def test_strict_must_be_a_boolean(alice):
 
 def test_batch_events_and_history_carry_warnings(server, alice):
     rows = [local_row("en_invoice.pdf"), local_row("en_recipe.pdf")]
-    r = alice.post("/api/batch/start", json={"documents": rows, "config": {"model_name": "openai/gpt-4o-mini"}})
-    assert r.status_code == 200, r.text
-    job_id = r.json()["job_id"]
+    # The job is paused while the socket connects: a job that ended first
+    # would get only "Job already completed" (the contract), no results.
+    for _ in range(5):
+        r = alice.post("/api/batch/start", json={"documents": rows, "config": {"model_name": "openai/gpt-4o-mini"}})
+        assert r.status_code == 200, r.text
+        job_id = r.json()["job_id"]
+        paused = alice.post(f"/api/batch/jobs/{job_id}/pause")
+        if paused.status_code == 200:
+            break
+        assert paused.status_code == 409, paused.text  # it ended already: try again
+    else:
+        raise AssertionError("every job ended before it could be paused")
     ws = connect(server, job_id, token=alice.token)
+    assert alice.post(f"/api/batch/jobs/{job_id}/resume").status_code == 200
     msgs, _ = read_all(ws)
     results = []
     for m in msgs:
