@@ -647,10 +647,12 @@ double kp_diversity(const kp_shape *sh)
 
 GPtrArray *kp_rank(GArray *tokens, const char *lang)
 {
-  return kp_rank_df(tokens, lang, NULL);
+  kp_shape shape;
+  kp_measure(tokens, &shape);
+  return kp_rank_df(tokens, lang, NULL, &shape);
 }
 
-GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const tag_df *df)
+GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const tag_df *df, const kp_shape *shape)
 {
   kp k = { .toks = tokens, .df = df };
   g_strlcpy(k.lang, lang && *lang ? lang : "eng", sizeof k.lang);
@@ -662,11 +664,9 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const tag_df *df)
   classify(&k);
   collect(&k);
   GHashTable *ws = word_scores(&k);
-  kp_shape shape;
-  kp_measure(tokens, &shape);
   /* English only: German capitalises every noun, and the word lengths are
    * English ones */
-  double len_exp = LEN_EXP + (k.english ? kp_single_bias(&shape) : 0.0);
+  double len_exp = LEN_EXP + (k.english ? kp_single_bias(shape) : 0.0);
 
   GPtrArray *out = g_ptr_array_new_with_free_func(phrase_free);
   GHashTableIter it;

@@ -503,13 +503,13 @@ static doctag_status keyphrase_tag(tagger *t, tag_outcome *out)
 {
   const tag_request *req = t->req;
   size_t limit = req->num_tags ? req->num_tags : DEFAULT_NUM_TAGS;
-  GPtrArray *ranked = kp_rank_df(t->toks, req->language, req->df);
+  kp_shape shape;
+  kp_measure(t->toks, &shape);
+  GPtrArray *ranked = kp_rank_df(t->toks, req->language, req->df, &shape);
   /* the damping per word shared with a chosen tag (keyphrase.c): mild in
    * prose ("boolean functions" beside "boolean functions decomposition" are
    * both good), strong in a list, where "invoice date" beside "tax invoice"
    * wastes a slot */
-  kp_shape shape;
-  kp_measure(t->toks, &shape);
   double diversity = kp_diversity(&shape);
   GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
   GArray *scores = g_array_new(FALSE, FALSE, sizeof(double));
