@@ -197,8 +197,10 @@ static char *find_file(const char *build_path, const char *installed_path, const
   return found;
 }
 
+/* accept_threshold 0: kore's default. */
 static char *kore_config(const char *module, const char *run_dir, const char *host, const char *port,
-                         unsigned long http_workers, unsigned long upload_mb, bool tracing)
+                         unsigned long http_workers, unsigned long upload_mb, unsigned long body_timeout,
+                         unsigned long accept_threshold, bool tracing)
 {
   GString *c = g_string_new(NULL);
   /* The body limit leaves room for the multipart envelope and the config
@@ -221,17 +223,15 @@ static char *kore_config(const char *module, const char *run_dir, const char *ho
     "http_body_max %llu\n"
     "http_body_disk_offload 1048576\n"
     "http_body_disk_path %s/bodies\n"
-    "http_body_timeout %s\n"
+    "http_body_timeout %lu\n"
     "http_header_max 8192\n"
     "http_request_limit 4000\n"
     "websocket_timeout 3600\n"
     "websocket_maxframe 65536\n"
     "task_threads 1\n",
-    module, host, port, http_workers, run_dir, tracing ? "yes" : "no", body_max, run_dir,
-    env_or("DOCTAG_BODY_TIMEOUT_SEC", "30"));
-  /* checked in main() */
-  if (getenv("DOCTAG_ACCEPT_THRESHOLD") && *getenv("DOCTAG_ACCEPT_THRESHOLD"))
-    g_string_append_printf(c, "worker_accept_threshold %s\n", getenv("DOCTAG_ACCEPT_THRESHOLD"));
+    module, host, port, http_workers, run_dir, tracing ? "yes" : "no", body_max, run_dir, body_timeout);
+  if (accept_threshold)
+    g_string_append_printf(c, "worker_accept_threshold %lu\n", accept_threshold);
   g_string_append_printf(c, "\ndomain * {\n\tattach api\n%s}\n", routes);
   return g_string_free(c, FALSE);
 }
@@ -461,7 +461,8 @@ int main(int argc, char **argv)
   char *run_dir = NULL;
   char *config = NULL;
   if (print_only) {
-    config = kore_config(module, "RUN_DIR", host, port, http_workers, upload_mb, tracing);
+    config = kore_config(module, "RUN_DIR", host, port, http_workers, upload_mb, body_timeout, accept_threshold,
+                         tracing);
     fputs(config, stdout);
     return 0;
   }
@@ -487,7 +488,7 @@ int main(int argc, char **argv)
     setenv("DOCTAG_STATS_FILE", stats, 1);
     g_free(stats);
   }
-  config = kore_config(module, run_dir, host, port, http_workers, upload_mb, tracing);
+  config = kore_config(module, run_dir, host, port, http_workers, upload_mb, body_timeout, accept_threshold, tracing);
   char *conf_path = g_build_filename(run_dir, "doctag.conf", NULL);
   GError *err = NULL;
   if (!g_file_set_contents(conf_path, config, -1, &err)) {
