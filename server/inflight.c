@@ -16,7 +16,6 @@
 #include "server.h"
 
 #include <string.h>
-#include <sys/mman.h>
 
 #define ROWS 16384          /* distinct users since the server started */
 #define WORKERS 64          /* kore worker ids 1..64 */
@@ -37,11 +36,8 @@ static int me = -1;         /* this worker's column, -1: none */
 
 bool srv_inflight_map(void)
 {
-  void *p = mmap(NULL, sizeof *shm, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED)
-    return false;
-  shm = p;
-  return true;
+  shm = srv_shared_map(sizeof *shm);
+  return shm != NULL;
 }
 
 void srv_inflight_init(void)

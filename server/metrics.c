@@ -16,7 +16,6 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #define SLOTS 64
@@ -75,11 +74,8 @@ static inline uint64_t get(const uint64_t *p)
 
 bool srv_metrics_map(void)
 {
-  void *p = mmap(NULL, sizeof *shm, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED)
-    return false;
-  shm = p;
-  return true;
+  shm = srv_shared_map(sizeof *shm);
+  return shm != NULL;
 }
 
 static void beat(void *arg, uint64_t now)

@@ -16,6 +16,7 @@
 /* kore's headers expect these first. */
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/mman.h>
 
 #include <kore/kore.h>
 #include <kore/http.h>
@@ -327,6 +328,14 @@ typedef enum srv_inflight {
   SRV_INFLIGHT_FULL,      /* the user has `max` in flight already */
   SRV_INFLIGHT_LOCAL,     /* no shared count (no mapping, table full): count in this worker */
 } srv_inflight;
+
+/* `size` zeroed bytes the parent maps before kore forks its workers, so
+ * that every worker sees the same memory; NULL (errno set) when refused. */
+static inline void *srv_shared_map(size_t size)
+{
+  void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  return p == MAP_FAILED ? NULL : p;
+}
 
 /* In the parent before the workers fork: the shared table. */
 bool srv_inflight_map(void);
