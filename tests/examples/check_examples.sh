@@ -89,7 +89,10 @@ c-uninstalled)
     || fail "the example does not build with doctag-uninstalled.pc"
   env -u LD_LIBRARY_PATH "$tmp/process" "$doc" >"$tmp/out" || { rc=$?; cat "$tmp/out"; fail "exit $rc"; }
   check_c_output "$tmp/out"
-  ldd "$tmp/process" | grep -q "libdoctag.so.1 => $build/lib/" || fail "not linked to the build tree: $(ldd "$tmp/process" | grep doctag)"
+  # Captured first: with pipefail, grep -q closing the pipe early would fail
+  # the pipeline on ldd's SIGPIPE whenever ldd is still writing.
+  libs=$(ldd "$tmp/process")
+  grep -q "libdoctag.so.1 => $build/lib/" <<<"$libs" || fail "not linked to $build/lib: $(grep doctag <<<"$libs")"
   echo "built with: $cc $(pkg-config --cflags --libs doctag)"
   ;;
 c-cmake)
@@ -124,7 +127,7 @@ python-process)
   ;;
 python-extract)
   /usr/bin/python3 "$1" "$doc" >"$tmp/out" 2>"$tmp/err" || { rc=$?; cat "$tmp/err"; fail "exit $rc"; }
-  tr -s ' \n\t\f' '    ' <"$tmp/out" | grep -qF "$phrase" || fail "text lacks \"$phrase\""
+  grep -qF "$phrase" <<<"$(tr -s ' \n\t\f' '    ' <"$tmp/out")" || fail "text lacks \"$phrase\""
   grep -q '^\[page 1: text\]' "$tmp/err" || fail "no page report: $(cat "$tmp/err")"
   ;;
 python-parallel)

@@ -150,8 +150,9 @@ pkg-config --exists --print-errors doctag || fail "pkg-config does not know doct
 # shellcheck disable=SC2046
 cc -std=c99 -Wall -Wextra -Werror "$example" $(pkg-config --cflags --libs doctag) -o "$work/process" \
   || fail "the example does not build"
-ldd "$work/process" | grep -Eq "libdoctag.so.1 => (/usr)?/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/" \
-  || fail "the example is not linked to the installed library: $(ldd "$work/process" | grep doctag)"
+libs=$(ldd "$work/process")   # captured: grep -q closing a pipe early trips pipefail
+grep -Eq "libdoctag.so.1 => (/usr)?/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/" <<<"$libs" \
+  || fail "the example is not linked to the installed library: $(grep doctag <<<"$libs")"
 (cd "$work" && DOCTAG_DATA_DIR=$work/data-c ./process "$doc") >"$work/c.out" || { cat "$work/c.out"; fail "example run"; }
 grep -q '^tags:' "$work/c.out" || fail "the example printed no tags"
 awk '/^tags:/{t=1;next} t && /^  [^ ]/{n++} END{exit !(n>=1)}' "$work/c.out" || fail "no tag lines"
@@ -188,12 +189,12 @@ step "doctag-tools: doctag process"
 DOCTAG_DATA_DIR=$work/data-cli doctag process --model local "$doc" >"$work/cli.json" || fail "doctag process"
 /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["success"] and d["tags"], d; print("cli:", d["tags"])' \
   "$work/cli.json" || fail "doctag process output"
-doctag --version | grep -q "$(pkg-config --modversion doctag)" || fail "doctag --version"
+grep -q "$(pkg-config --modversion doctag)" <<<"$(doctag --version)" || fail "doctag --version"
 # The manual pages and the bash completion.
 for page in doctag doctag-server; do
   man -w 1 "$page" >/dev/null || fail "no manual page $page(1)"
 done
-MANWIDTH=100 man 1 doctag 2>/dev/null | grep -q "EXIT STATUS" || fail "doctag(1) has no exit status section"
+grep -q "EXIT STATUS" <<<"$(MANWIDTH=100 man 1 doctag 2>/dev/null)" || fail "doctag(1) has no exit status section"
 comp=/usr/share/bash-completion/completions/doctag
 [ -f "$comp" ] || fail "no bash completion"
 got=$(bash -c '. "$1"; COMP_WORDS=(doctag bat); COMP_CWORD=1; _doctag; echo "${COMPREPLY[*]}"' _ "$comp")
