@@ -179,7 +179,8 @@ static const char *const sql_table[ST_COUNT] = {
    * lock. */
   [ST_Q_JOB_INSERT] = "INSERT INTO queue_jobs (job_id, user_id, status, total, config, secret, created_at)"
                       " VALUES (?1, ?2, 'pending', ?3, ?4, ?5, ?6)",
-  [ST_Q_ITEM_INSERT] = "INSERT INTO queue_items (job_id, row_index, payload) VALUES (?1, ?2, ?3)",
+  [ST_Q_ITEM_INSERT] = "INSERT INTO queue_items (job_id, row_index, payload)"
+                      " SELECT ?1, ?2 + key, value FROM json_each(?3)",
   [ST_Q_JOB_GET] = "SELECT " QJOB_COLS " FROM queue_jobs WHERE job_id = ?1",
   [ST_Q_JOB_LOCK] = "SELECT status FROM queue_jobs WHERE job_id = ?1",
   [ST_Q_JOB_SET_STATUS] = "UPDATE queue_jobs SET status = ?2,"

@@ -125,7 +125,8 @@ typedef enum store_stmt {
    * "Locks" holds the row until the transaction ends, where the engine locks
    * rows (SQLite's write transaction already excludes other writers). */
   ST_Q_JOB_INSERT,     /* (job_id, user_id, total, config, secret, created_at): a pending job */
-  ST_Q_ITEM_INSERT,    /* (job_id, row_index, payload): a waiting item */
+  ST_Q_ITEM_INSERT,    /* (job_id, first row_index, JSON array of payload strings): a waiting item each,
+                        * numbered on from the first */
   ST_Q_JOB_GET,        /* (job_id) -> QJOB_COLS */
   ST_Q_JOB_LOCK,       /* (job_id) -> status; locks the job */
   ST_Q_JOB_SET_STATUS, /* (job_id, status, now, error or NULL: kept): a final status sets finished_at and
