@@ -37,58 +37,49 @@ CREATE TABLE search_head_docs (
 ) WITHOUT ROWID;
 CREATE INDEX search_head_docs_seq ON search_head_docs(seq);
 
+-- What a document does to its user's heads, written once: SQLite has no
+-- procedures, so each is the INSTEAD OF trigger of an empty view, and the
+-- documents' triggers insert into the view.
+CREATE VIEW search_heads_enter AS SELECT user_id, seq, title, tags, extracted_text FROM documents WHERE 0;
+CREATE TRIGGER search_heads_enter INSTEAD OF INSERT ON search_heads_enter BEGIN
+  INSERT INTO search_head_docs (user_id, term, score, seq)
+    SELECT h.user_id, h.term, doctag_w(j.value, json_extract(m.js, '$[0]')), new.seq
+    FROM (SELECT doctag_terms(new.title, new.tags, new.extracted_text) AS js) m,
+         json_each(m.js, '$[1]') j, search_heads h
+    WHERE h.user_id = new.user_id AND h.term = j.key
+      AND (h.floor_score IS NULL
+           OR (doctag_w(j.value, json_extract(m.js, '$[0]')), new.seq) > (h.floor_score, h.floor_seq));
+  UPDATE search_heads SET n = n + 1
+    WHERE user_id = new.user_id AND term IN (SELECT term FROM search_head_docs WHERE seq = new.seq);
+  UPDATE search_heads SET (floor_score, floor_seq) = (SELECT score, seq FROM search_head_docs d
+      WHERE d.user_id = search_heads.user_id AND d.term = search_heads.term
+      ORDER BY score DESC, seq DESC LIMIT 1 OFFSET 100)
+    WHERE user_id = new.user_id AND n > 200;
+  DELETE FROM search_head_docs
+    WHERE (user_id, term) IN (SELECT user_id, term FROM search_heads WHERE user_id = new.user_id AND n > 200)
+      AND (score, seq) <= (SELECT floor_score, floor_seq FROM search_heads h
+                           WHERE h.user_id = search_head_docs.user_id AND h.term = search_head_docs.term);
+  UPDATE search_heads SET n = 100 WHERE user_id = new.user_id AND n > 200;
+END;
+CREATE VIEW search_heads_leave AS SELECT user_id, seq FROM documents WHERE 0;
+CREATE TRIGGER search_heads_leave INSTEAD OF INSERT ON search_heads_leave BEGIN
+  UPDATE search_heads SET n = n - 1
+    WHERE user_id = new.user_id AND term IN (SELECT term FROM search_head_docs WHERE seq = new.seq);
+  DELETE FROM search_head_docs WHERE seq = new.seq;
+END;
+
 CREATE TRIGGER documents_heads_insert AFTER INSERT ON documents
 WHEN EXISTS (SELECT 1 FROM search_heads WHERE user_id = new.user_id) BEGIN
-  INSERT INTO search_head_docs (user_id, term, score, seq)
-    SELECT h.user_id, h.term, doctag_w(j.value, json_extract(m.js, '$[0]')), new.seq
-    FROM (SELECT doctag_terms(new.title, new.tags, new.extracted_text) AS js) m,
-         json_each(m.js, '$[1]') j, search_heads h
-    WHERE h.user_id = new.user_id AND h.term = j.key
-      AND (h.floor_score IS NULL
-           OR (doctag_w(j.value, json_extract(m.js, '$[0]')), new.seq) > (h.floor_score, h.floor_seq));
-  UPDATE search_heads SET n = n + 1
-    WHERE user_id = new.user_id AND term IN (SELECT term FROM search_head_docs WHERE seq = new.seq);
-  UPDATE search_heads SET (floor_score, floor_seq) = (SELECT score, seq FROM search_head_docs d
-      WHERE d.user_id = search_heads.user_id AND d.term = search_heads.term
-      ORDER BY score DESC, seq DESC LIMIT 1 OFFSET 100)
-    WHERE user_id = new.user_id AND n > 200;
-  DELETE FROM search_head_docs
-    WHERE (user_id, term) IN (SELECT user_id, term FROM search_heads WHERE user_id = new.user_id AND n > 200)
-      AND (score, seq) <= (SELECT floor_score, floor_seq FROM search_heads h
-                           WHERE h.user_id = search_head_docs.user_id AND h.term = search_head_docs.term);
-  UPDATE search_heads SET n = 100 WHERE user_id = new.user_id AND n > 200;
+  INSERT INTO search_heads_enter VALUES (new.user_id, new.seq, new.title, new.tags, new.extracted_text);
 END;
-
 CREATE TRIGGER documents_heads_delete AFTER DELETE ON documents
 WHEN EXISTS (SELECT 1 FROM search_heads WHERE user_id = old.user_id) BEGIN
-  UPDATE search_heads SET n = n - 1
-    WHERE user_id = old.user_id AND term IN (SELECT term FROM search_head_docs WHERE seq = old.seq);
-  DELETE FROM search_head_docs WHERE seq = old.seq;
+  INSERT INTO search_heads_leave VALUES (old.user_id, old.seq);
 END;
-
 -- Reprocessing: the document leaves its heads and enters them again with
--- its new words (the insert trigger's statements; SQLite has no procedures).
+-- its new words.
 CREATE TRIGGER documents_heads_update AFTER UPDATE OF title, tags, extracted_text ON documents
 WHEN EXISTS (SELECT 1 FROM search_heads WHERE user_id = new.user_id) BEGIN
-  UPDATE search_heads SET n = n - 1
-    WHERE user_id = old.user_id AND term IN (SELECT term FROM search_head_docs WHERE seq = old.seq);
-  DELETE FROM search_head_docs WHERE seq = old.seq;
-  INSERT INTO search_head_docs (user_id, term, score, seq)
-    SELECT h.user_id, h.term, doctag_w(j.value, json_extract(m.js, '$[0]')), new.seq
-    FROM (SELECT doctag_terms(new.title, new.tags, new.extracted_text) AS js) m,
-         json_each(m.js, '$[1]') j, search_heads h
-    WHERE h.user_id = new.user_id AND h.term = j.key
-      AND (h.floor_score IS NULL
-           OR (doctag_w(j.value, json_extract(m.js, '$[0]')), new.seq) > (h.floor_score, h.floor_seq));
-  UPDATE search_heads SET n = n + 1
-    WHERE user_id = new.user_id AND term IN (SELECT term FROM search_head_docs WHERE seq = new.seq);
-  UPDATE search_heads SET (floor_score, floor_seq) = (SELECT score, seq FROM search_head_docs d
-      WHERE d.user_id = search_heads.user_id AND d.term = search_heads.term
-      ORDER BY score DESC, seq DESC LIMIT 1 OFFSET 100)
-    WHERE user_id = new.user_id AND n > 200;
-  DELETE FROM search_head_docs
-    WHERE (user_id, term) IN (SELECT user_id, term FROM search_heads WHERE user_id = new.user_id AND n > 200)
-      AND (score, seq) <= (SELECT floor_score, floor_seq FROM search_heads h
-                           WHERE h.user_id = search_head_docs.user_id AND h.term = search_head_docs.term);
-  UPDATE search_heads SET n = 100 WHERE user_id = new.user_id AND n > 200;
+  INSERT INTO search_heads_leave VALUES (old.user_id, old.seq);
+  INSERT INTO search_heads_enter VALUES (new.user_id, new.seq, new.title, new.tags, new.extracted_text);
 END;
