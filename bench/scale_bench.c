@@ -690,14 +690,19 @@ static void bench_backend(const char *label, const char *url, const char *dir, c
    * main load above ran with no heads, so its rate is the one before. */
   if (getenv("SCALE_MORE")) {
     unsigned int more = (unsigned int)atoi(getenv("SCALE_MORE")), mjobs = 0;
-    user_set one = { .n = 1, .id = &u.id[0], .docs = &more, .jobs = &mjobs };
-    printf("  %u more documents for the largest user, whose heads the triggers keep:\n", more);
+    /* SCALE_MORE_USER=k: to user k instead (one measured by none: no heads), for the rate before */
+    const char *mu = getenv("SCALE_MORE_USER");
+    unsigned int k = mu ? (unsigned int)atoi(mu) % u.n : 0;
+    user_set one = { .n = 1, .id = &u.id[k], .docs = &more, .jobs = &mjobs };
+    printf("  %u more documents for user %u (%u documents)%s:\n", more, k, u.docs[k],
+           k ? "" : ", whose heads the triggers keep");
     PGconn *mc = sqlite_path ? NULL : PQconnectdb(url);
     load(ctx, mc, &one, &c, more);
     if (mc)
       PQfinish(mc);
-    u.docs[0] += more;
-    measure_user(ctx, label, "largest, after", &u, 0, &c, rounds);
+    u.docs[k] += more;
+    if (!k)
+      measure_user(ctx, label, "largest, after", &u, 0, &c, rounds);
   }
   measure_user(ctx, label, "median", &u, users / 2, &c, rounds);
   if (rows) {

@@ -645,8 +645,11 @@ static bool tokenize(sq_tok *t, tok_count *c, sqlite3_value *v)
   return t->api.xTokenize(t->tok, c, FTS5_TOKENIZE_DOCUMENT, text, sqlite3_value_bytes(v), on_token) == SQLITE_OK;
 }
 
-/* doctag_terms(title, tags, extracted_text): JSON [length, {token: weighted
- * count}], the counts doctag_impact finds through the index for the row. */
+/* doctag_terms(title, tags, extracted_text): JSON {token: count << 32 |
+ * length}, each token's weighted count (an integer: the weights are) and
+ * the row's length packed in one integer, so that a trigger reading it
+ * row by row with json_each evaluates this once per document; doctag_w
+ * unpacks it. The counts are those doctag_impact finds through the index. */
 static void sq_terms(sqlite3_context *ctx, int nval, sqlite3_value **val)
 {
   tok_count c = { .f = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free) };
@@ -655,6 +658,7 @@ static void sq_terms(sqlite3_context *ctx, int nval, sqlite3_value **val)
     c.weight = rank_weight[i];
     ok = tokenize(sqlite3_user_data(ctx), &c, val[i]);
   }
+  ok = ok && c.tokens < ((int64_t)1 << 31);
   json_t *words = json_object();
   GHashTableIter it;
   gpointer k, v;
@@ -662,22 +666,22 @@ static void sq_terms(sqlite3_context *ctx, int nval, sqlite3_value **val)
   /* A token that is not UTF-8 (from a text that was not) is left out: no
    * query, which must be UTF-8, can ask for it. */
   while (ok && g_hash_table_iter_next(&it, &k, &v))
-    json_object_set_new(words, k, json_integer((json_int_t) * (double *)v));
+    json_object_set_new(words, k, json_integer((json_int_t)(((uint64_t) * (double *)v << 32) | (uint64_t)c.tokens)));
   g_hash_table_destroy(c.f);
-  json_t *all = json_pack("[Io]", (json_int_t)c.tokens, words); /* takes words */
-  char *js = ok && all ? json_dumps(all, JSON_COMPACT) : NULL;
-  json_decref(all);
+  char *js = ok ? json_dumps(words, JSON_COMPACT) : NULL;
+  json_decref(words);
   if (js)
     sqlite3_result_text(ctx, js, -1, free);
   else
     sqlite3_result_error(ctx, "doctag_terms: cannot read the document's words", -1);
 }
 
-/* doctag_w(weighted count, length): doc_weight, for the triggers. */
+/* doctag_w(doctag_terms' packed count and length): doc_weight. */
 static void sq_w(sqlite3_context *ctx, int nval, sqlite3_value **val)
 {
   (void)nval;
-  sqlite3_result_double(ctx, doc_weight(sqlite3_value_double(val[0]), sqlite3_value_double(val[1])));
+  uint64_t packed = (uint64_t)sqlite3_value_int64(val[0]);
+  sqlite3_result_double(ctx, doc_weight((double)(packed >> 32), (double)(packed & 0xffffffffu)));
 }
 
 /* doctag_term(query): the query's token when it has exactly one (a
@@ -721,7 +725,7 @@ static bool sq_register_rank(sqlite3 *db)
    * SQLite at once when the registration fails). */
   return sqlite3_create_function_v2(db, "doctag_term", 1, det, t, sq_term, NULL, NULL, sq_tok_free) == SQLITE_OK &&
          sqlite3_create_function_v2(db, "doctag_terms", 3, det, t, sq_terms, NULL, NULL, NULL) == SQLITE_OK &&
-         sqlite3_create_function_v2(db, "doctag_w", 2, det, NULL, sq_w, NULL, NULL, NULL) == SQLITE_OK;
+         sqlite3_create_function_v2(db, "doctag_w", 1, det, NULL, sq_w, NULL, NULL, NULL) == SQLITE_OK;
 }
 
 static doctag_status sq_connect(struct store *s, store_conn **out)

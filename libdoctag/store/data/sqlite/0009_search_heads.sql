@@ -43,12 +43,10 @@ CREATE INDEX search_head_docs_seq ON search_head_docs(seq);
 CREATE VIEW search_heads_enter AS SELECT user_id, seq, title, tags, extracted_text FROM documents WHERE 0;
 CREATE TRIGGER search_heads_enter INSTEAD OF INSERT ON search_heads_enter BEGIN
   INSERT INTO search_head_docs (user_id, term, score, seq)
-    SELECT h.user_id, h.term, doctag_w(j.value, json_extract(m.js, '$[0]')), new.seq
-    FROM (SELECT doctag_terms(new.title, new.tags, new.extracted_text) AS js) m,
-         json_each(m.js, '$[1]') j, search_heads h
+    SELECT h.user_id, h.term, doctag_w(j.value), new.seq
+    FROM json_each(doctag_terms(new.title, new.tags, new.extracted_text)) j, search_heads h
     WHERE h.user_id = new.user_id AND h.term = j.key
-      AND (h.floor_score IS NULL
-           OR (doctag_w(j.value, json_extract(m.js, '$[0]')), new.seq) > (h.floor_score, h.floor_seq));
+      AND (h.floor_score IS NULL OR (doctag_w(j.value), new.seq) > (h.floor_score, h.floor_seq));
   UPDATE search_heads SET n = n + 1
     WHERE user_id = new.user_id AND term IN (SELECT term FROM search_head_docs WHERE seq = new.seq);
   UPDATE search_heads SET (floor_score, floor_seq) = (SELECT score, seq FROM search_head_docs d
