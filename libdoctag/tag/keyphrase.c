@@ -34,7 +34,11 @@
 #define TF_EXP 0.5         /* ... times occurrences^TF_EXP */
 #define NOUN_WEIGHT 1.5    /* nouns dominate the text tags come from */
 #define COMPOUND_WEIGHT 4.0 /* a noun/verb right after a noun or adjective */
-#define TITLE_BOOST 3.0    /* in the title or a keywords statement */
+#define TITLE_BOOST 3.0    /* in the title (a heading-shaped one) or a keywords statement */
+/* ... in a title the text opens with that is no heading (too long, sentence
+ * case: a paper's): such a line names several things, and its words already
+ * come first (PositionRank) */
+#define LINE_TITLE_BOOST 1.5
 #define HEADING_BOOST 4.0  /* a heading's phrase ("Payment terms", "Bug fixes") */
 #define LABEL_PENALTY 0.5  /* mostly right before a number: "Ward 4", "Pune 411005" */
 /* Document shape (kp_measure). News names people and places in runs of
@@ -86,6 +90,20 @@ static const char *const noun_context[] = {
   "any", "some", "no", "all", "both", "either", "neither", "such", "of", "for", "in", "on", "with", NULL
 };
 
+/* Determiners and possessives: before them a participle modifies ("the
+ * mixed tracking errors"); after a preposition it takes an object ("by
+ * combining classical theory"). */
+static const char *const determiners[] = {
+  "the", "a", "an", "this", "these", "those", "its", "their", "our", "his", "her", "each", "every", "any",
+  "some", "no", "all", "both", "either", "neither", "such", "whose", "which", "what", NULL
+};
+
+/* Auxiliaries: "has reduced costs", "is growing fast" keep their verb. */
+static const char *const auxiliaries[] = {
+  "is", "are", "was", "were", "be", "been", "being", "am", "has", "have", "had", "having", "get", "gets",
+  "got", "become", "becomes", "became", NULL
+};
+
 static bool in_list(const char *const *list, const char *w)
 {
   for (const char *const *p = list; *p; p++)
@@ -101,6 +119,8 @@ typedef struct word_info {
   bool known;            /* in WordNet (English) */
   bool verb_context;     /* in verb_context[] (English) */
   bool noun_context;     /* in noun_context[] (English) */
+  bool determiner;       /* in determiners[] (English) */
+  bool auxiliary;        /* in auxiliaries[] (English) */
   pos_info pi;
 } word_info;
 
@@ -118,6 +138,8 @@ typedef struct word {
   char *stem;
   wclass cls;
   bool hyphen;           /* glued to the word before by a hyphen */
+  bool brk;              /* a phrase cannot run into it from the word before */
+  bool title;            /* in the title (or a keywords statement) */
   unsigned int pos;      /* index among the words */
 } word;
 
@@ -133,6 +155,7 @@ typedef struct kp {
   GHashTable *forms;     /* kp_phrase* -> GHashTable form -> count */
   GHashTable *infos;     /* word text -> word_info */
   const tag_df *df;      /* the owner's archive, or NULL (tag/df.c) */
+  guint title_end;       /* tokens of the caller's title the text opens with */
 } kp;
 
 /* Words that join two noun phrases into one ("decomposition of boolean
@@ -164,6 +187,8 @@ static bool ends_with(const char *w, const char *suffix)
   size_t n = strlen(w), m = strlen(suffix);
   return n > m && !strcmp(w + n - m, suffix);
 }
+
+static bool nominal(wclass c) { return c == W_NOUN || c == W_ADJ; }
 
 /* The part of speech of an English word from WordNet's counts and the
  * word before it. */
@@ -218,6 +243,68 @@ static GUnicodeScript main_script(const kp *k)
   return (GUnicodeScript)best;
 }
 
+/* A participle read as a verb that sits before a noun phrase's words, at
+ * the phrase's start (after a determiner, an adjective or a break: "the
+ * mixed tracking errors", "a suitable reduced dynamic model", "Nested
+ * sub-structures"), modifies: "-ed" anywhere but after a subject or an
+ * auxiliary ("we developed methods", "has reduced costs"), "-ing" only
+ * after a determiner or an adjective ("by combining classical theory"
+ * takes an object). Right to left, so "mixed tracking errors" sees
+ * "tracking" already turned. */
+static void participles(kp *k)
+{
+  for (unsigned int i = k->nw; i-- > 0;) {
+    word *w = &k->w[i];
+    if (w->cls != W_VERB || !w->info || i + 1 >= k->nw || k->w[i + 1].brk || k->w[i + 1].hyphen ||
+        !nominal(k->w[i + 1].cls))
+      continue;
+    bool ed = ends_with(w->text, "ed"), ing = ends_with(w->text, "ing");
+    if (!ed && !ing)
+      continue;
+    const word *p = i > 0 && !w->brk ? &k->w[i - 1] : NULL;
+    const word_info *pi = p ? p->info : NULL;
+    bool start;
+    if (ed)
+      start = !p || p->cls == W_ADJ || (pi && pi->determiner) ||
+              (p->cls == W_STOP && !(pi && (pi->verb_context || pi->auxiliary)));
+    else
+      start = !p || p->cls == W_ADJ || (pi && pi->determiner) ||
+              (p->cls == W_NOUN && (w->info->pi.flags & POS_NOUN)); /* "force tracking control" */
+    if (start)
+      w->cls = W_ADJ;
+  }
+}
+
+/* How many tokens the text's opening shares with the caller's title (the
+ * PDF's Title, the first title-like line of a plain text), 0 unless all
+ * of the title's: a title too long or too plain for a heading ("On
+ * trajectory and force tracking control of constrained mobile
+ * manipulators with parameter uncertainty") still ends at its line. A
+ * title block the segmenter found in the text wins, and a title the text
+ * continues in lower case is the first line of a longer one ("Durability
+ * of protection after a seasonal / booster of the ... vaccine"). */
+static guint title_tokens(const GArray *toks, const char *title)
+{
+  if (!title || !*title)
+    return 0;
+  for (guint i = 0; i < toks->len; i++)
+    if (g_array_index(toks, seg_token, i).title)
+      return 0;
+  GArray *tt = seg_split(title);
+  guint n = tt->len;
+  for (guint i = 0; i < tt->len && n; i++) {
+    const seg_token *a = &g_array_index(tt, seg_token, i);
+    const seg_token *b = i < toks->len ? &g_array_index(toks, seg_token, i) : NULL;
+    if (!b || a->kind != b->kind || strcmp(a->word, b->word))
+      n = 0;
+  }
+  seg_free(tt);
+  if (n >= toks->len)
+    return 0;
+  const seg_token *next = &g_array_index(toks, seg_token, n);
+  return next->brk || next->kind != SEG_WORD || next->cap ? n : 0;
+}
+
 static void classify(kp *k)
 {
   unsigned int nw = 0;
@@ -232,7 +319,13 @@ static void classify(kp *k)
     w->pos = nw;
     w->hyphen = t->hyphen && nw > 0;
     w->text = t->word;
-    if (t->brk) {
+    /* the title and the body, or a heading and its text, are separate
+     * lines even when the title has no final stop: "...with parameter
+     * uncertainty / Studies the trajectory..." is no phrase */
+    const seg_token *pt = nw > 0 ? k->w[nw - 1].tok : NULL;
+    w->brk = t->brk || (pt && (pt->title != t->title || pt->heading != t->heading)) || (k->title_end && i == k->title_end);
+    w->title = t->title || t->keyword || i < k->title_end;
+    if (w->brk) {
       prev = NULL;
       prev_cls = W_OTHER;
     }
@@ -249,6 +342,8 @@ static void classify(kp *k)
           wi->known = pos_lookup(w->text, &wi->pi);
           wi->verb_context = in_list(verb_context, w->text);
           wi->noun_context = in_list(noun_context, w->text);
+          wi->determiner = in_list(determiners, w->text);
+          wi->auxiliary = in_list(auxiliaries, w->text);
         }
         g_hash_table_insert(k->infos, (gpointer)w->text, wi);
       }
@@ -258,7 +353,7 @@ static void classify(kp *k)
       if (stop || g_utf8_strlen(w->text, -1) < 2)
         w->cls = W_STOP; /* in Chinese and Japanese, one-character words are mostly particles */
       else if (k->english)
-        w->cls = english_class(w->text, wi, prev, prev_cls, t->heading || t->title);
+        w->cls = english_class(w->text, wi, prev, prev_cls, t->heading || w->title);
       else
         w->cls = W_NOUN;
     }
@@ -267,9 +362,10 @@ static void classify(kp *k)
     nw++;
   }
   k->nw = nw;
+  if (k->english)
+    participles(k);
 }
 
-static bool nominal(wclass c) { return c == W_NOUN || c == W_ADJ; }
 
 /* One unit: a word, or a hyphenated compound [s, e). Its class is its last
  * part's, and a compound whose last part is not nominal modifies
@@ -287,7 +383,7 @@ static wclass unit_class(const kp *k, unsigned int s, unsigned int e)
 static unsigned int unit_end(const kp *k, unsigned int s)
 {
   unsigned int e = s + 1;
-  while (e < k->nw && k->w[e].hyphen && !k->w[e].tok->brk)
+  while (e < k->nw && k->w[e].hyphen && !k->w[e].brk)
     e++;
   return e;
 }
@@ -329,12 +425,12 @@ static void add_phrase(kp *k, unsigned int s, unsigned int e)
   ph->tf++;
   bool title = true, heading = true;
   for (unsigned int i = s; i < e; i++) {
-    title &= k->w[i].tok->title || k->w[i].tok->keyword;
+    title &= k->w[i].title;
     heading &= k->w[i].tok->heading;
   }
   ph->title += title;
   ph->heading += heading && !title;
-  ph->labels += e < k->nw && k->w[e].tok->kind != SEG_WORD && !k->w[e].tok->brk;
+  ph->labels += e < k->nw && k->w[e].tok->kind != SEG_WORD && !k->w[e].brk;
   GHashTable *f = g_hash_table_lookup(k->forms, ph);
   g_hash_table_replace(f, g_strdup(form->str), GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(f, form->str)) + 1));
   g_string_free(key, TRUE);
@@ -365,7 +461,7 @@ static void collect(kp *k)
   while (i < k->nw) {
     unsigned int s = i, e = i;
     while (e < k->nw) {
-      if (e > s && k->w[e].tok->brk)
+      if (e > s && k->w[e].brk)
         break;
       unsigned int ue = unit_end(k, e);
       if (!nominal(unit_class(k, e, ue)) || repeats(k, s, e, ue))
@@ -414,8 +510,8 @@ static void collect(kp *k)
     unsigned int of = x->run_e;
     if (x->e != x->run_e || y->run_s != of + 1 || y->s != y->run_s || of >= k->nw)
       continue;
-    const seg_token *t = k->w[of].tok, *u = k->w[of + 1].tok;
-    if (t->brk || u->brk || t->kind != SEG_WORD || !in_list(connectors(k->lang), t->word))
+    const seg_token *t = k->w[of].tok;
+    if (k->w[of].brk || k->w[of + 1].brk || t->kind != SEG_WORD || !in_list(connectors(k->lang), t->word))
       continue;
     if (y->e - x->s <= MAX_WORDS)
       add_phrase(k, x->s, y->e);
@@ -649,12 +745,12 @@ GPtrArray *kp_rank(GArray *tokens, const char *lang)
 {
   kp_shape shape;
   kp_measure(tokens, &shape);
-  return kp_rank_df(tokens, lang, NULL, &shape);
+  return kp_rank_df(tokens, lang, NULL, NULL, &shape);
 }
 
-GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const tag_df *df, const kp_shape *shape)
+GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const tag_df *df, const kp_shape *shape)
 {
-  kp k = { .toks = tokens, .df = df };
+  kp k = { .toks = tokens, .df = df, .title_end = title_tokens(tokens, title) };
   g_strlcpy(k.lang, lang && *lang ? lang : "eng", sizeof k.lang);
   k.english = !strcmp(k.lang, "eng");
   k.stops = lex_has_stop_list(k.lang);
@@ -683,7 +779,7 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const tag_df *df, const 
     if (ph->labels * 2 > ph->tf)
       ph->score *= LABEL_PENALTY; /* a field name or an address */
     if (ph->title)
-      ph->score *= TITLE_BOOST;
+      ph->score *= k.title_end ? LINE_TITLE_BOOST : TITLE_BOOST;
     else if (ph->heading)
       ph->score *= HEADING_BOOST;
     ph->form = best_form(g_hash_table_lookup(k.forms, ph));

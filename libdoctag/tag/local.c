@@ -505,7 +505,7 @@ static doctag_status keyphrase_tag(tagger *t, tag_outcome *out)
   size_t limit = req->num_tags ? req->num_tags : DEFAULT_NUM_TAGS;
   kp_shape shape;
   kp_measure(t->toks, &shape);
-  GPtrArray *ranked = kp_rank_df(t->toks, req->language, req->df, &shape);
+  GPtrArray *ranked = kp_rank_df(t->toks, req->language, req->title, req->df, &shape);
   /* the damping per word shared with a chosen tag (keyphrase.c): mild in
    * prose ("boolean functions" beside "boolean functions decomposition" are
    * both good), strong in a list, where "invoice date" beside "tax invoice"

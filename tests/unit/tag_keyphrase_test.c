@@ -112,6 +112,56 @@ static void test_candidates(void **state)
   tag_outcome_clear(&out);
 }
 
+/* A sentence-case title too long for a heading, on a line of its own, and
+ * participles before nouns. */
+static const char *PAPER =
+  "On trajectory control of constrained mobile manipulators with parameter uncertainty in industrial robots\n"
+  "Studies the mixed tracking errors of a suitable reduced dynamic model. We developed methods for force "
+  "tracking control, and by combining classical lamination theory the controller has reduced costs.";
+
+static const kp_phrase *find_phrase(const GPtrArray *ranked, const char *form)
+{
+  for (guint i = 0; i < ranked->len; i++)
+    if (!strcmp(((const kp_phrase *)ranked->pdata[i])->form, form))
+      return ranked->pdata[i];
+  return NULL;
+}
+
+static void test_participles_and_title_line(void **state)
+{
+  (void)state;
+  GArray *toks = seg_split(PAPER);
+  kp_shape shape;
+  kp_measure(toks, &shape);
+  GPtrArray *ranked =
+    kp_rank_df(toks, "eng", "On trajectory control of constrained mobile manipulators with parameter uncertainty in "
+               "industrial robots", NULL, &shape);
+  /* a participle after a determiner or an adjective, or a gerund WordNet
+   * knows as a noun inside a compound, modifies */
+  assert_non_null(find_phrase(ranked, "mixed tracking errors"));
+  assert_non_null(find_phrase(ranked, "reduced dynamic model"));
+  assert_non_null(find_phrase(ranked, "force tracking control"));
+  /* after a subject, an auxiliary or a preposition it stays a verb */
+  for (guint i = 0; i < ranked->len; i++) {
+    const kp_phrase *p = ranked->pdata[i];
+    assert_false(g_str_has_prefix(p->form, "developed ") || g_str_has_prefix(p->form, "combining ") ||
+                 g_str_has_prefix(p->form, "reduced costs"));
+    /* the title line ends before "Studies" */
+    assert_null(strstr(p->form, "robots studies"));
+  }
+  const kp_phrase *t = find_phrase(ranked, "parameter uncertainty");
+  assert_non_null(t);
+  assert_int_equal(t->title, 1);
+  g_ptr_array_free(ranked, TRUE);
+  /* a title that the text continues in lower case is only its first line:
+   * no break, no title phrases from it */
+  ranked = kp_rank_df(toks, "eng", "On trajectory control of constrained mobile manipulators", NULL, &shape);
+  assert_non_null(find_phrase(ranked, "constrained mobile manipulators"));
+  assert_int_equal(find_phrase(ranked, "constrained mobile manipulators")->title, 0);
+  g_ptr_array_free(ranked, TRUE);
+  seg_free(toks);
+}
+
 static const char *NEWS =
   "Singer weds actress in Buenos Aires\n"
   "Canadian pop star Michael Buble married Argentine actress Luisana Lopilato in a civil ceremony on "
@@ -428,6 +478,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_pos_table),
     cmocka_unit_test(test_candidates),
+    cmocka_unit_test(test_participles_and_title_line),
     cmocka_unit_test(test_document_shape),
     cmocka_unit_test(test_stop_words_and_stemmers),
     cmocka_unit_test(test_icu_segmentation),
