@@ -112,6 +112,30 @@ static bool in_list(const char *const *list, const char *w)
   return false;
 }
 
+enum { L_VERB_CONTEXT = 1, L_NOUN_CONTEXT = 2, L_DETERMINER = 4, L_AUXILIARY = 8, L_WEAK = 16 };
+
+/* Which of the English word lists above hold `w` (L_* bits): one look-up
+ * for each distinct word of a text instead of ~200 comparisons. The table
+ * is built once per process and read-only after. */
+static unsigned int english_lists(const char *w)
+{
+  static gsize once;
+  static GHashTable *table;
+  if (g_once_init_enter(&once)) {
+    static const struct { const char *const *list; unsigned int bit; } lists[] = {
+      { verb_context, L_VERB_CONTEXT }, { noun_context, L_NOUN_CONTEXT }, { determiners, L_DETERMINER },
+      { auxiliaries, L_AUXILIARY }, { weak_modifiers, L_WEAK },
+    };
+    GHashTable *t = g_hash_table_new(g_str_hash, g_str_equal);
+    for (size_t i = 0; i < G_N_ELEMENTS(lists); i++)
+      for (const char *const *p = lists[i].list; *p; p++)
+        g_hash_table_insert(t, (gpointer)*p, GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(t, *p)) | lists[i].bit));
+    table = t;
+    g_once_init_leave(&once, 1);
+  }
+  return GPOINTER_TO_UINT(g_hash_table_lookup(table, w));
+}
+
 /* What a distinct word of the text is, worked out once: a text repeats its
  * words, and stemming and the WordNet lookup are dear. */
 typedef struct word_info {
@@ -121,6 +145,7 @@ typedef struct word_info {
   bool noun_context;     /* in noun_context[] (English) */
   bool determiner;       /* in determiners[] (English) */
   bool auxiliary;        /* in auxiliaries[] (English) */
+  bool weak;             /* in weak_modifiers[] (English) */
   pos_info pi;
 } word_info;
 
@@ -340,10 +365,12 @@ static void classify(kp *k)
         wi->stem = lex_stem_lang(w->text, k->lang);
         if (k->english) {
           wi->known = pos_lookup(w->text, &wi->pi);
-          wi->verb_context = in_list(verb_context, w->text);
-          wi->noun_context = in_list(noun_context, w->text);
-          wi->determiner = in_list(determiners, w->text);
-          wi->auxiliary = in_list(auxiliaries, w->text);
+          unsigned int in = english_lists(w->text); /* English: no elision, the text is the token */
+          wi->verb_context = in & L_VERB_CONTEXT;
+          wi->noun_context = in & L_NOUN_CONTEXT;
+          wi->determiner = in & L_DETERMINER;
+          wi->auxiliary = in & L_AUXILIARY;
+          wi->weak = in & L_WEAK;
         }
         g_hash_table_insert(k->infos, (gpointer)w->text, wi);
       }
@@ -485,8 +512,7 @@ static void collect(kp *k)
       continue;
     }
     unsigned int ps = s, pe = e;
-    while (ps < pe && unit_end(k, ps) == ps + 1 && k->english &&
-           in_list(weak_modifiers, k->w[ps].tok->word))
+    while (ps < pe && unit_end(k, ps) == ps + 1 && k->w[ps].info && k->w[ps].info->weak)
       ps++;
     while (pe > ps) {
       unsigned int last = pe - 1;
