@@ -160,7 +160,7 @@ typedef struct word {
   const seg_token *tok;
   const word_info *info; /* NULL for numbers, codes and other scripts */
   const char *text;      /* tok->word without an elided article ("l'") */
-  char *stem;
+  const char *stem;      /* borrowed: its word_info's, or the token's own text */
   wclass cls;
   bool hyphen;           /* glued to the word before by a hyphen */
   bool brk;              /* a phrase cannot run into it from the word before */
@@ -177,7 +177,7 @@ typedef struct kp {
   word *w;
   unsigned int nw;
   GHashTable *phrases;   /* key -> kp_phrase */
-  GHashTable *forms;     /* kp_phrase* -> GHashTable form -> count */
+  GHashTable *forms;     /* kp_phrase* -> form_set */
   GHashTable *infos;     /* word text -> word_info */
   const tag_df *df;      /* the owner's archive, or NULL (tag/df.c) */
   guint title_end;       /* tokens of the caller's title the text opens with */
@@ -356,7 +356,7 @@ static void classify(kp *k)
     }
     if (t->kind != SEG_WORD || seg_word_script(t->word) != k->script) {
       w->cls = W_OTHER;
-      w->stem = g_strdup(t->word);
+      w->stem = t->word;
     } else {
       w->text = lex_elide(t->word, k->lang);
       word_info *wi = g_hash_table_lookup(k->infos, w->text);
@@ -375,7 +375,7 @@ static void classify(kp *k)
         g_hash_table_insert(k->infos, (gpointer)w->text, wi);
       }
       w->info = wi;
-      w->stem = g_strdup(wi->stem);
+      w->stem = wi->stem;
       bool stop = k->stops ? lex_is_stop_lang(w->text, k->lang) || lex_is_stop_lang(t->word, k->lang) : false;
       if (stop || g_utf8_strlen(w->text, -1) < 2)
         w->cls = W_STOP; /* in Chinese and Japanese, one-character words are mostly particles */
@@ -415,6 +415,41 @@ static unsigned int unit_end(const kp *k, unsigned int s)
   return e;
 }
 
+/* The spellings of a candidate and how often each occurs: most have one,
+ * so a table is made only for a second. */
+typedef struct form_set {
+  char *one;             /* the first spelling */
+  unsigned int n_one;
+  GHashTable *more;      /* NULL, or every spelling (one too) -> count */
+} form_set;
+
+static void form_set_free(gpointer p)
+{
+  form_set *f = p;
+  g_free(f->one);
+  if (f->more)
+    g_hash_table_destroy(f->more);
+  g_free(f);
+}
+
+static void form_set_add(form_set *f, const char *form)
+{
+  if (!f->one) {
+    f->one = g_strdup(form);
+    f->n_one = 1;
+    return;
+  }
+  if (!f->more) {
+    if (!strcmp(f->one, form)) {
+      f->n_one++;
+      return;
+    }
+    f->more = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_hash_table_insert(f->more, g_strdup(f->one), GUINT_TO_POINTER(f->n_one));
+  }
+  g_hash_table_replace(f->more, g_strdup(form), GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(f->more, form)) + 1));
+}
+
 static void phrase_free(gpointer p)
 {
   kp_phrase *ph = p;
@@ -447,7 +482,7 @@ static void add_phrase(kp *k, unsigned int s, unsigned int e)
     ph->n = n;
     ph->first = s;
     g_hash_table_insert(k->phrases, g_strdup(key->str), ph);
-    g_hash_table_insert(k->forms, ph, g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL));
+    g_hash_table_insert(k->forms, ph, g_new0(form_set, 1));
   }
   ph->tf++;
   bool title = true, heading = true;
@@ -458,8 +493,7 @@ static void add_phrase(kp *k, unsigned int s, unsigned int e)
   ph->title += title;
   ph->heading += heading && !title;
   ph->labels += e < k->nw && k->w[e].tok->kind != SEG_WORD && !k->w[e].brk;
-  GHashTable *f = g_hash_table_lookup(k->forms, ph);
-  g_hash_table_replace(f, g_strdup(form->str), GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(f, form->str)) + 1));
+  form_set_add(g_hash_table_lookup(k->forms, ph), form->str);
   g_string_free(key, TRUE);
   g_string_free(form, TRUE);
 }
@@ -556,8 +590,11 @@ static int by_score(gconstpointer a, gconstpointer b)
 }
 
 /* The most frequent spelling; on a tie the first in byte order. */
-static char *best_form(GHashTable *forms)
+static char *best_form(const form_set *fs)
 {
+  if (!fs->more)
+    return g_strdup(fs->one ? fs->one : "");
+  GHashTable *forms = fs->more;
   const char *best = NULL;
   unsigned int bn = 0;
   GHashTableIter it;
@@ -571,6 +608,12 @@ static char *best_form(GHashTable *forms)
     }
   }
   return g_strdup(best ? best : "");
+}
+
+static int cmp_u64(gconstpointer a, gconstpointer b)
+{
+  guint64 x = *(const guint64 *)a, y = *(const guint64 *)b;
+  return x < y ? -1 : x > y;
 }
 
 /* Word scores: PageRank over the co-occurrence graph of candidate words,
@@ -596,17 +639,17 @@ static GHashTable *word_scores(kp *k)
     gpointer got;
     if (!g_hash_table_lookup_extended(id, k->w[i].stem, NULL, &got)) {
       got = GINT_TO_POINTER((int)names->len);
-      g_hash_table_insert(id, k->w[i].stem, got);
-      g_ptr_array_add(names, k->w[i].stem);
+      g_hash_table_insert(id, (gpointer)k->w[i].stem, got);
+      g_ptr_array_add(names, (gpointer)k->w[i].stem);
       g_ptr_array_add(surface, (gpointer)k->w[i].info);
     }
     node[i] = GPOINTER_TO_INT(got);
   }
   guint n = names->len;
   double *pers = g_new0(double, n + 1), *out_w = g_new0(double, n + 1);
-  GHashTable **adj = g_new0(GHashTable *, n + 1);
-  for (guint j = 0; j < n; j++)
-    adj[j] = g_hash_table_new(g_direct_hash, g_direct_equal);
+  /* every co-occurrence both ways as (from << 32 | to), sorted below into
+   * rows: cheaper than a table per node */
+  GArray *pairs = g_array_new(FALSE, FALSE, sizeof(guint64));
   for (unsigned int i = 0; i < k->nw; i++) {
     if (node[i] < 0)
       continue;
@@ -614,10 +657,9 @@ static GHashTable *word_scores(kp *k)
     for (unsigned int j = i + 1; j < k->nw && j < i + WINDOW; j++) {
       if (node[j] < 0 || node[j] == node[i])
         continue;
-      int a = node[i], b = node[j];
-      double wab = GPOINTER_TO_UINT(g_hash_table_lookup(adj[a], GINT_TO_POINTER(b + 1)));
-      g_hash_table_insert(adj[a], GINT_TO_POINTER(b + 1), GUINT_TO_POINTER((guint)wab + 1));
-      g_hash_table_insert(adj[b], GINT_TO_POINTER(a + 1), GUINT_TO_POINTER((guint)wab + 1));
+      guint64 a = (guint64)node[i], b = (guint64)node[j], ab = a << 32 | b, ba = b << 32 | a;
+      g_array_append_val(pairs, ab);
+      g_array_append_val(pairs, ba);
       out_w[a] += 1;
       out_w[b] += 1;
     }
@@ -627,25 +669,27 @@ static GHashTable *word_scores(kp *k)
     psum += pers[j];
   for (guint j = 0; j < n; j++)
     pers[j] = psum > 0 ? pers[j] / psum : 1.0 / n;
-  /* edges as arrays (CSR): the iterations below walk them many times */
+  /* edges as arrays (CSR): the iterations below walk them many times.
+   * The order of a row does not change a score: each node's new score
+   * sums its in-edges in the order of their source. */
+  g_array_sort(pairs, cmp_u64);
   guint *start = g_new0(guint, n + 2), m = 0;
-  for (guint a = 0; a < n; a++) {
+  guint *to = g_new(guint, pairs->len + 1);
+  double *wt = g_new(double, pairs->len + 1);
+  const guint64 *pp = (const guint64 *)(void *)pairs->data;
+  for (guint a = 0, p = 0; a < n; a++) {
     start[a] = m;
-    m += g_hash_table_size(adj[a]);
-  }
-  start[n] = m;
-  guint *to = g_new(guint, m + 1);
-  double *wt = g_new(double, m + 1);
-  for (guint a = 0; a < n; a++) {
-    GHashTableIter ai;
-    gpointer bk, wv;
-    guint e = start[a];
-    g_hash_table_iter_init(&ai, adj[a]);
-    while (g_hash_table_iter_next(&ai, &bk, &wv)) {
-      to[e] = (guint)GPOINTER_TO_INT(bk) - 1;
-      wt[e++] = GPOINTER_TO_UINT(wv) / out_w[a];
+    for (; p < pairs->len && pp[p] >> 32 == a; m++) {
+      guint q = p;
+      while (q < pairs->len && pp[q] == pp[p])
+        q++;
+      to[m] = (guint)(pp[p] & 0xffffffffu);
+      wt[m] = (q - p) / out_w[a];
+      p = q;
     }
   }
+  start[n] = m;
+  g_array_free(pairs, TRUE);
   double *s = g_new(double, n + 1), *ns = g_new(double, n + 1);
   for (guint j = 0; j < n; j++)
     s[j] = 1.0 / n;
@@ -685,9 +729,6 @@ static GHashTable *word_scores(kp *k)
     *d = s[j] * n * idf;
     g_hash_table_insert(score, names->pdata[j], d);
   }
-  for (guint j = 0; j < n; j++)
-    g_hash_table_destroy(adj[j]);
-  g_free(adj);
   g_free(s);
   g_free(ns);
   g_free(pers);
@@ -781,7 +822,7 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
   k.english = !strcmp(k.lang, "eng");
   k.stops = lex_has_stop_list(k.lang);
   k.phrases = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL); /* values go to `out` */
-  k.forms = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_hash_table_destroy);
+  k.forms = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, form_set_free);
   k.infos = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, word_info_free);
   classify(&k);
   collect(&k);
@@ -819,8 +860,6 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
   g_hash_table_destroy(k.forms);
   g_hash_table_destroy(k.phrases);
   g_hash_table_destroy(k.infos);
-  for (unsigned int i = 0; i < k.nw; i++)
-    g_free(k.w[i].stem);
   g_free(k.w);
   return out;
 }
