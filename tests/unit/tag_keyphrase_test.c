@@ -17,10 +17,12 @@
 
 /* F1@10 measured on these slices when the floors were set (bench/keyphrase.sh
  * protocol: Porter-stemmed exact match, macro-averaged): Inspec-dev's first
- * 100 documents 35.0, SemEval-2010-train's first 30 papers 15.1. The floors
- * catch a regression of a few points, not noise. */
+ * 100 documents 35.0, SemEval-2010-train's first 30 papers 15.1; with the
+ * participle and title-line rules 35.2 and 15.05 (the whole sets gained
+ * more: 33.8 -> 35.0 and 18.1 -> 18.6). The floors catch a regression of a
+ * few points, not noise. */
 #define INSPEC_DOCS 100
-#define INSPEC_F1_FLOOR 32.0
+#define INSPEC_F1_FLOOR 33.5
 #define SEMEVAL_DOCS 30
 #define SEMEVAL_F1_FLOOR 13.5
 /* KPCrowd-train's first 100 news stories: 11.7 before the document-shape
