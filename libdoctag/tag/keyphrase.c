@@ -610,12 +610,6 @@ static char *best_form(const form_set *fs)
   return g_strdup(best ? best : "");
 }
 
-static int cmp_u64(gconstpointer a, gconstpointer b)
-{
-  guint64 x = *(const guint64 *)a, y = *(const guint64 *)b;
-  return x < y ? -1 : x > y;
-}
-
 /* Word scores: PageRank over the co-occurrence graph of candidate words,
  * teleporting to a word in proportion to the sum of 1/position of its
  * occurrences (PositionRank). */
@@ -647,9 +641,8 @@ static GHashTable *word_scores(kp *k)
   }
   guint n = names->len;
   double *pers = g_new0(double, n + 1), *out_w = g_new0(double, n + 1);
-  /* every co-occurrence both ways as (from << 32 | to), sorted below into
-   * rows: cheaper than a table per node */
-  GArray *pairs = g_array_new(FALSE, FALSE, sizeof(guint64));
+  /* co-occurrences within the window; out_w[a] counts a's (its degree
+   * with repeats) */
   for (unsigned int i = 0; i < k->nw; i++) {
     if (node[i] < 0)
       continue;
@@ -657,11 +650,8 @@ static GHashTable *word_scores(kp *k)
     for (unsigned int j = i + 1; j < k->nw && j < i + WINDOW; j++) {
       if (node[j] < 0 || node[j] == node[i])
         continue;
-      guint64 a = (guint64)node[i], b = (guint64)node[j], ab = a << 32 | b, ba = b << 32 | a;
-      g_array_append_val(pairs, ab);
-      g_array_append_val(pairs, ba);
-      out_w[a] += 1;
-      out_w[b] += 1;
+      out_w[node[i]] += 1;
+      out_w[node[j]] += 1;
     }
   }
   double psum = 0;
@@ -670,26 +660,51 @@ static GHashTable *word_scores(kp *k)
   for (guint j = 0; j < n; j++)
     pers[j] = psum > 0 ? pers[j] / psum : 1.0 / n;
   /* edges as arrays (CSR): the iterations below walk them many times.
-   * The order of a row does not change a score: each node's new score
-   * sums its in-edges in the order of their source. */
-  g_array_sort(pairs, cmp_u64);
-  guint *start = g_new0(guint, n + 2), m = 0;
-  guint *to = g_new(guint, pairs->len + 1);
-  double *wt = g_new(double, pairs->len + 1);
-  const guint64 *pp = (const guint64 *)(void *)pairs->data;
-  for (guint a = 0, p = 0; a < n; a++) {
-    start[a] = m;
-    for (; p < pairs->len && pp[p] >> 32 == a; m++) {
-      guint q = p;
-      while (q < pairs->len && pp[q] == pp[p])
-        q++;
-      to[m] = (guint)(pp[p] & 0xffffffffu);
-      wt[m] = (q - p) / out_w[a];
-      p = q;
+   * Each co-occurrence goes into both ends' rows (a counting sort by the
+   * degrees above), then a row's repeats are merged into one weighted
+   * edge. The order of a row does not change a score: each node's new
+   * score sums its in-edges in the order of their source. */
+  guint *start = g_new0(guint, n + 2), total = 0;
+  for (guint a = 0; a < n; a++) {
+    start[a] = total;
+    total += (guint)out_w[a];
+  }
+  start[n] = total;
+  guint *fill = g_memdup2(start, (n + 1) * sizeof *start), *raw = g_new(guint, total + 1);
+  for (unsigned int i = 0; i < k->nw; i++) {
+    if (node[i] < 0)
+      continue;
+    for (unsigned int j = i + 1; j < k->nw && j < i + WINDOW; j++) {
+      if (node[j] < 0 || node[j] == node[i])
+        continue;
+      raw[fill[node[i]]++] = (guint)node[j];
+      raw[fill[node[j]]++] = (guint)node[i];
     }
   }
+  guint *to = g_new(guint, total + 1), *seen = g_new0(guint, n + 1), *slot = g_new(guint, n + 1), m = 0;
+  double *wt = g_new(double, total + 1);
+  for (guint a = 0; a < n; a++) {
+    guint row = m;
+    for (guint e = start[a]; e < start[a + 1]; e++) {
+      guint b = raw[e];
+      if (seen[b] != a + 1) { /* first in this row */
+        seen[b] = a + 1;
+        slot[b] = m;
+        to[m] = b;
+        wt[m++] = 1;
+      } else {
+        wt[slot[b]] += 1;
+      }
+    }
+    for (guint e = row; e < m; e++)
+      wt[e] /= out_w[a];
+    start[a] = row;
+  }
   start[n] = m;
-  g_array_free(pairs, TRUE);
+  g_free(fill);
+  g_free(raw);
+  g_free(seen);
+  g_free(slot);
   double *s = g_new(double, n + 1), *ns = g_new(double, n + 1);
   for (guint j = 0; j < n; j++)
     s[j] = 1.0 / n;
