@@ -164,6 +164,29 @@ static void test_participles_and_title_line(void **state)
   seg_free(toks);
 }
 
+/* A head noun that mostly stands alone beside the phrase it heads. */
+static const char *LEASE =
+  "Residential Rental Agreement\n\n"
+  "This Agreement is made at Pune between the Landlord and the Tenant named below.\n\n"
+  "1. Premises\n"
+  "The Landlord lets the flat described in the Schedule at the end of this Agreement to the Tenant.\n\n"
+  "2. Term\n"
+  "The tenancy under this Agreement is for eleven months and may be renewed by written consent.\n\n"
+  "3. Rent\n"
+  "The Tenant shall pay the monthly rent on the fifth day of each month as this Agreement says.\n\n"
+  "4. Ending\n"
+  "Either party may end this Agreement with one month of notice in writing to the other party.\n";
+
+static void test_head_noun_fragment(void **state)
+{
+  (void)state;
+  tag_outcome out = tag_text(LEASE, "eng", 8);
+  print_tags("lease", &out);
+  assert_true(has_tag(&out, "residential rental agreement"));
+  assert_false(has_tag(&out, "agreement")); /* its head: the same thing, more vaguely */
+  tag_outcome_clear(&out);
+}
+
 static const char *NEWS =
   "Singer weds actress in Buenos Aires\n"
   "Canadian pop star Michael Buble married Argentine actress Luisana Lopilato in a civil ceremony on "
@@ -481,6 +504,7 @@ int main(void)
     cmocka_unit_test(test_pos_table),
     cmocka_unit_test(test_candidates),
     cmocka_unit_test(test_participles_and_title_line),
+    cmocka_unit_test(test_head_noun_fragment),
     cmocka_unit_test(test_document_shape),
     cmocka_unit_test(test_stop_words_and_stemmers),
     cmocka_unit_test(test_icu_segmentation),
