@@ -251,12 +251,149 @@ static void test_reprocessed_pdf_counts_once(void **state)
   g_free(alice);
 }
 
+/* A copy of a content recorded while the last other copy is deleted (issue
+ * 12): the archive keeps the new copy, so its content stays counted.
+ * Thread B records the copy in a transaction that it holds open; thread A
+ * then deletes the job of the other copy. Before counting and forgetting
+ * were serialised per content, on PostgreSQL A's delete did not see B's
+ * uncommitted copy and forgot the content, while B had found it counted
+ * and added nothing: the archive then held a completed document with no
+ * counts. Now A waits for B (or, on SQLite, for the write lock) and sees
+ * the copy. B commits once A has finished or has waited RACE_WAIT_MS: on
+ * the old code A finished at once, so the outcome does not depend on the
+ * machine's speed. On PostgreSQL it runs twice: as it is, and with the
+ * per-user document counter's trigger (0008) disabled, which also makes
+ * one user's writers queue on one row, so that the content lock itself is
+ * what is tested. */
+#define RACE_WAIT_MS 1500
+
+typedef struct race {
+  fx *f;
+  const char *user, *job_b, *job_a;
+  const history_doc *doc;
+  GMutex m;
+  GCond cv;
+  bool recorded, go, deleted;
+  doctag_status st_b, st_a;
+  char msg_b[256], msg_a[256];
+} race;
+
+static gpointer race_copy(gpointer p)
+{
+  race *r = p;
+  struct store *s = NULL;
+  store_conn *c = NULL;
+  doctag_status st = store_get(r->f->ctx, &s);
+  if (st == DOCTAG_OK)
+    st = store_acquire(s, &c);
+  bool open = st == DOCTAG_OK && (st = store_tx_begin(c)) == DOCTAG_OK;
+  if (open)
+    st = history_document_record_on(c, r->user, r->job_b, r->doc, NULL);
+  g_mutex_lock(&r->m);
+  r->recorded = true;
+  g_cond_broadcast(&r->cv);
+  while (!r->go)
+    g_cond_wait(&r->cv, &r->m);
+  g_mutex_unlock(&r->m);
+  if (open)
+    st = store_tx_end(c, st);
+  if (st != DOCTAG_OK)
+    g_strlcpy(r->msg_b, doctag_error_last()->message, sizeof r->msg_b);
+  if (c)
+    store_release(s, c);
+  r->st_b = st;
+  return NULL;
+}
+
+static gpointer race_delete(gpointer p)
+{
+  race *r = p;
+  r->st_a = doctag_history_job_delete(r->f->ctx, r->user, r->job_a);
+  if (r->st_a != DOCTAG_OK)
+    g_strlcpy(r->msg_a, doctag_error_last()->message, sizeof r->msg_a);
+  g_mutex_lock(&r->m);
+  r->deleted = true;
+  g_cond_broadcast(&r->cv);
+  g_mutex_unlock(&r->m);
+  return NULL;
+}
+
+static void race_once(fx *f, const char *user, const char *sha)
+{
+  const char *text = "The walrus colony on the north beach grew this year, the walrus census says.";
+  GPtrArray *terms = tag_terms(text, "eng");
+  history_doc d = {
+    .row_index = 0, .title = "row", .status = "completed", .text = text, .text_len = strlen(text),
+    .sha256 = sha, .terms = (const char *const *)terms->pdata, .term_count = terms->len,
+  };
+  char *job_a = NULL, *job_b = NULL;
+  assert_ok(history_job_create(f->ctx, user, NULL, "batch", NULL, 1, &job_a));
+  assert_ok(history_job_create(f->ctx, user, NULL, "batch", NULL, 1, &job_b));
+  assert_ok(history_document_record(f->ctx, user, job_a, &d, NULL));
+  uint64_t n = 0;
+  assert_int_equal(df_of(f, user, "walrus", &n, NULL), 1);
+
+  race r = { .f = f, .user = user, .job_a = job_a, .job_b = job_b, .doc = &d };
+  g_mutex_init(&r.m);
+  g_cond_init(&r.cv);
+  GThread *b = g_thread_new("copy", race_copy, &r);
+  g_mutex_lock(&r.m);
+  while (!r.recorded)
+    g_cond_wait(&r.cv, &r.m);
+  g_mutex_unlock(&r.m);
+  GThread *a = g_thread_new("delete", race_delete, &r);
+  gint64 until = g_get_monotonic_time() + RACE_WAIT_MS * G_TIME_SPAN_MILLISECOND;
+  g_mutex_lock(&r.m);
+  while (!r.deleted && g_cond_wait_until(&r.cv, &r.m, until))
+    ;
+  r.go = true;
+  g_cond_broadcast(&r.cv);
+  g_mutex_unlock(&r.m);
+  g_thread_join(b);
+  g_thread_join(a);
+  if (r.st_b != DOCTAG_OK)
+    fail_msg("recording the copy: %s", r.msg_b);
+  if (r.st_a != DOCTAG_OK)
+    fail_msg("deleting the other copy: %s", r.msg_a);
+  g_mutex_clear(&r.m);
+  g_cond_clear(&r.cv);
+
+  /* the copy is the archive's one document of that content, and counted */
+  assert_int_equal(df_of(f, user, "walrus", &n, NULL), 1);
+  assert_int_equal(n, 1);
+  assert_ok(doctag_history_job_delete(f->ctx, user, job_b));
+  assert_int_equal(df_of(f, user, "walrus", &n, NULL), 0);
+  assert_int_equal(n, 0);
+  g_ptr_array_free(terms, TRUE);
+  g_free(job_a);
+  g_free(job_b);
+}
+
+static void test_copy_recorded_while_the_last_other_is_deleted_stays_counted(void **state)
+{
+  fx *f = *state;
+  char *alice = tu_register_user(f->ctx, "alice@example.com");
+  race_once(f, alice, "00000000000000000000000000000000000000000000000000000000000000bb");
+  if (f->pg) {
+    PGconn *c = PQconnectdb(f->url);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    PGresult *res = PQexec(c, "ALTER TABLE documents DISABLE TRIGGER documents_counts");
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+      fail_msg("disabling the trigger: %s", PQerrorMessage(c));
+    PQclear(res);
+    PQfinish(c);
+    race_once(f, alice, "00000000000000000000000000000000000000000000000000000000000000cc");
+  }
+  g_free(alice);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_common_word_of_the_archive_drops_for_its_owner_only),
     cmocka_unit_test(test_counts_follow_deletes_and_documents_processed_again),
     cmocka_unit_test(test_reprocessed_pdf_counts_once),
+    cmocka_unit_test(test_copy_recorded_while_the_last_other_is_deleted_stays_counted),
   };
   return fx_run("history_df", tests, G_N_ELEMENTS(tests));
 }
