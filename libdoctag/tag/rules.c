@@ -398,6 +398,11 @@ static void index_word(GString *flat, const char *s, const char *e)
       g_string_append_c(flat, g_ascii_tolower(*c));
     return;
   }
+  /* NFC then lower case, each skipped where it changes nothing (Hindi) */
+  if (seg_is_nfc(s, e - s) && !seg_has_upper(s, e - s)) {
+    g_string_append_len(flat, s, e - s);
+    return;
+  }
   char *nfc = g_utf8_normalize(s, e - s, G_NORMALIZE_NFC);
   char *lower = g_utf8_strdown(nfc ? nfc : "", -1);
   g_string_append(flat, lower);
