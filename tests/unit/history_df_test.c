@@ -110,6 +110,70 @@ static void test_common_word_of_the_archive_drops_for_its_owner_only(void **stat
   g_free(bob);
 }
 
+/* The same in Hindi, which the phrase tagger of local.c ranks (issue 12):
+ * a municipal body's name in all thirty of Alice's notices drops from the
+ * top of her tags only; Bob's are the standalone ones. */
+static const char *const hindi_topics[] = {
+  "फसल बीमा", "बीज वितरण", "सिंचाई नहर", "मिट्टी परीक्षण", "उर्वरक सब्सिडी", "पशु चिकित्सा",
+  "मौसम पूर्वानुमान", "भंडारण गोदाम", "बाजार भाव", "किसान ऋण", "जैविक खेती", "ट्रैक्टर किराया",
+  "कीट नियंत्रण", "जल संरक्षण", "बागवानी योजना", "डेयरी विकास", "मछली पालन", "सौर पंप",
+  "ग्रामीण सड़क", "फल प्रसंस्करण", "मंडी शुल्क", "पेयजल आपूर्ति", "वर्षा जल", "बाढ़ राहत",
+  "सूखा सहायता", "वन रोपण", "चारा उत्पादन", "दूध संग्रह", "खाद्य सुरक्षा", "कृषि मेला",
+};
+
+/* Three notices on each topic. A letterhead that is also the title leads
+ * a document's tags by far (its title boost, first position, frequency):
+ * at thirty documents the archive narrows that lead from 11 to 2 times the
+ * subject's score; at ninety, the subject leads. */
+#define HINDI_NOTICES 90
+
+static char *hindi_notice(const char *topic, unsigned int i)
+{
+  return g_strdup_printf("नगर निगम सूचना %u\n\nनगर निगम की ओर से %s के बारे में सूचना। %s पर इस महीने ध्यान "
+                         "देना आवश्यक है: %s की रिपोर्ट में खुले बिंदु हैं, और %s दल आगे कार्रवाई करेगा। "
+                         "नगर निगम आपके धैर्य के लिए धन्यवाद करता है।\n",
+                         i, topic, topic, topic, topic);
+}
+
+static void test_common_word_of_a_hindi_archive_drops_for_its_owner_only(void **state)
+{
+  fx *f = *state;
+  char *alice = tu_register_user(f->ctx, "alice@example.com"), *bob = tu_register_user(f->ctx, "bob@example.com");
+  for (unsigned int i = 0; i < HINDI_NOTICES; i++) {
+    char *t = hindi_notice(hindi_topics[i % G_N_ELEMENTS(hindi_topics)], i);
+    doctag_result_free(tag_as(f, alice, t));
+    g_free(t);
+  }
+  const char *query = "नगर निगम सूचना 99\n\nनगर निगम की ओर से तालाब सफाई के बारे में सूचना। नगर निगम के "
+                      "कर्मचारियों ने तालाब सफाई का काम शुरू किया। नगर निगम अगली तालाब सफाई से पहले "
+                      "किनारे की मरम्मत करेगा, और नगर निगम आपके धैर्य के लिए धन्यवाद करता है।\n";
+  doctag_result *standalone = tag_as(f, NULL, query);
+  doctag_result *for_bob = tag_as(f, bob, query);
+  doctag_result *for_alice = tag_as(f, alice, query);
+  assert_string_equal(doctag_result_language(standalone), "hin");
+
+  assert_int_equal(rank_of(standalone, "नगर निगम"), 0);
+  assert_int_equal(doctag_result_tag_count(for_bob), doctag_result_tag_count(standalone));
+  for (size_t i = 0; i < doctag_result_tag_count(standalone); i++)
+    assert_string_equal(doctag_result_tag_at(for_bob, i), doctag_result_tag_at(standalone, i));
+  assert_true(rank_of(for_alice, "नगर निगम") > rank_of(standalone, "नगर निगम"));
+  assert_int_equal(rank_of(for_alice, "तालाब सफाई"), 0);
+
+  json_t *h = history_df_of(for_bob);
+  assert_false(json_is_true(json_object_get(h, "used")));
+  json_decref(h);
+  h = history_df_of(for_alice);
+  assert_true(json_is_true(json_object_get(h, "used")));
+  assert_int_equal(json_integer_value(json_object_get(h, "documents")), HINDI_NOTICES);
+  json_decref(h);
+
+  doctag_result_free(standalone);
+  doctag_result_free(for_bob);
+  doctag_result_free(for_alice);
+  g_free(alice);
+  g_free(bob);
+}
+
 /* The archive's counts of `word`: *n_docs, and the count of its stem. */
 static unsigned int df_of(fx *f, const char *user, const char *word, uint64_t *n_docs, const char *sha)
 {
@@ -391,6 +455,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_common_word_of_the_archive_drops_for_its_owner_only),
+    cmocka_unit_test(test_common_word_of_a_hindi_archive_drops_for_its_owner_only),
     cmocka_unit_test(test_counts_follow_deletes_and_documents_processed_again),
     cmocka_unit_test(test_reprocessed_pdf_counts_once),
     cmocka_unit_test(test_copy_recorded_while_the_last_other_is_deleted_stays_counted),
