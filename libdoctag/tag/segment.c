@@ -38,6 +38,13 @@ static inline gunichar uc(const char *p)
 static inline bool ch_isdigit(gunichar c) { return c < 0x80 ? c >= '0' && c <= '9' : g_unichar_isdigit(c); }
 static inline bool ch_isalpha(gunichar c) { return c < 0x80 ? g_ascii_isalpha((char)c) : g_unichar_isalpha(c); }
 static inline bool ch_islower(gunichar c) { return c < 0x80 ? c >= 'a' && c <= 'z' : g_unichar_islower(c); }
+/* g_unichar_istitle() without its table search for the characters that
+ * cannot be title case: all title-case letters (Unicode's Lt: the Latin
+ * digraphs U+01C5..U+01F2 and Greek U+1F88..U+1FFC) lie in two ranges */
+static inline bool ch_istitle(gunichar c)
+{
+  return ((c >= 0x01C5 && c <= 0x01F2) || (c >= 0x1F88 && c <= 0x1FFC)) && g_unichar_istitle(c);
+}
 static inline GUnicodeScript ch_script(gunichar c)
 {
   if (c < 0x80)
@@ -62,7 +69,7 @@ bool seg_has_upper(const char *s, gssize len)
       continue;
     }
     gunichar c = g_utf8_get_char(p);
-    if (g_unichar_isupper(c) || g_unichar_istitle(c))
+    if (g_unichar_isupper(c) || ch_istitle(c))
       return true;
   }
   return false;
@@ -123,7 +130,7 @@ static bool is_capital(gunichar c)
 {
   if (c < 0x80)
     return c >= 'A' && c <= 'Z';
-  return g_unichar_isupper(c) || g_unichar_istitle(c);
+  return g_unichar_isupper(c) || ch_istitle(c);
 }
 
 static bool is_sentence_end(gunichar c) { return c == '.' || c == '!' || c == '?' || c == 0x0964 || c == 0x0965; }
