@@ -22,7 +22,7 @@ static const struct {
   { "ita", &lex_list_stop_ita }, { "por", &lex_list_stop_por }, { "nld", &lex_list_stop_nld },
   { "swe", &lex_list_stop_swe }, { "nor", &lex_list_stop_nor }, { "dan", &lex_list_stop_dan },
   { "fin", &lex_list_stop_fin }, { "hun", &lex_list_stop_hun }, { "rus", &lex_list_stop_rus },
-  { "tur", &lex_list_stop_tur }, { "tha", &lex_list_stop_tha },
+  { "tur", &lex_list_stop_tur }, { "tha", &lex_list_stop_tha }, { "jpn", &lex_list_stop_jpn },
 };
 
 /* Snowball algorithm of a language code. */
@@ -108,6 +108,23 @@ static const lex_list *lang_stop_set(const char *lang)
   return NULL;
 }
 
+/* Japanese writes its grammar in hiragana: particles, auxiliaries and the
+ * inflected endings ICU's word breaks leave beside a kanji stem ("ます",
+ * "した", "われます"); names and terms are kanji or katakana. A token
+ * written only in hiragana (U+3041..U+309F, with the prolonged sound mark)
+ * is read as grammar. */
+static bool hiragana_only(const char *w)
+{
+  if (!*w)
+    return false;
+  for (const char *p = w; *p; p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+    if (!(c >= 0x3041 && c <= 0x309F) && c != 0x30FC)
+      return false;
+  }
+  return true;
+}
+
 bool lex_is_stop_lang(const char *word, const char *lang)
 {
   if (!word)
@@ -119,6 +136,8 @@ bool lex_is_stop_lang(const char *word, const char *lang)
     return stop;
   }
   const lex_list *set = lang_stop_set(lang);
+  if (set == &lex_list_stop_jpn && hiragana_only(word))
+    return true;
   if (set)
     return lex_list_has(set, word);
   return lex_is_stop(word);
