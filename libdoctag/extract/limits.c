@@ -17,6 +17,7 @@ void pdf_limits_of(const doctag_ctx *ctx, pdf_limits *out)
   out->stream_bytes = ctx->max_stream_bytes;
   out->total_bytes = ctx->max_inflate_bytes;
   out->image_pixels = ctx->max_image_pixels;
+  out->page_draws = ctx->max_page_draws;
 }
 
 static bool is_ws(unsigned char c)
@@ -219,6 +220,17 @@ static doctag_status over_error(const pdf_limits *lim, const pdf_scan *scan)
                    "over the limit of %.0f million (DOCTAG_MAX_IMAGE_MPX)",
                    scan->over == PDF_OVER_INLINE ? "n inline" : "", w, h, px / 1e6, (double)lim->image_pixels / 1e6);
   }
+  case PDF_OVER_DRAWS:
+    return err_set(DOCTAG_ELIMIT, "page %d of the PDF draws images and forms %s%" G_GUINT64_FORMAT " times, nested "
+                   "forms included, over the limit of %" G_GUINT64_FORMAT " (DOCTAG_MAX_PAGE_DRAWS)", scan->over_page,
+                   scan->over_draws == UINT64_MAX ? "more than " : "", scan->over_draws, lim->page_draws);
+  case PDF_OVER_PAGE_BYTES:
+    return err_set(DOCTAG_ELIMIT, "page %d of the PDF has more than %" G_GUINT64_FORMAT " MB of content, each form "
+                   "counted as often as it is drawn, the limit (DOCTAG_MAX_STREAM_MB)", scan->over_page,
+                   lim->stream_bytes / MB);
+  case PDF_OVER_NESTING:
+    return err_set(DOCTAG_ELIMIT, "page %d of the PDF nests forms more than %d deep, the limit", scan->over_page,
+                   PDF_MAX_NESTING);
   }
   return DOCTAG_OK;
 }
@@ -270,7 +282,8 @@ doctag_status pdf_limits_check(const unsigned char *data, size_t len, const pdf_
     if (st && st + 6 <= b && !memcmp(st, "/Image", 6)) {
       int64_t w = int_at(dict_get(d, b, "Width"), b), h = int_at(dict_get(d, b, "Height"), b);
       if (w > 0 && h > 0) {
-        uint64_t px = (w > (int64_t)(UINT64_MAX / (uint64_t)h)) ? UINT64_MAX : (uint64_t)w * (uint64_t)h;
+        /* unsigned: (int64_t)(UINT64_MAX / 1) is -1, which refused every image one pixel high */
+        uint64_t px = (uint64_t)w > UINT64_MAX / (uint64_t)h ? UINT64_MAX : (uint64_t)w * (uint64_t)h;
         scan->largest_image = MAX(scan->largest_image, px);
         if (px > lim->image_pixels) {
           scan->over = PDF_OVER_IMAGE;

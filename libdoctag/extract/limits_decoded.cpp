@@ -254,4 +254,5 @@ extern "C" void pdf_scan_decoded(const unsigned char *data, size_t len, const ch
     if (obj.isStream() && pass.stream(obj, encrypted))
       return;
   }
+  pdf_scan_draws(&doc, lim, scan);
 }
