@@ -102,6 +102,36 @@ static size_t check_events(fx *f, GPtrArray **out_types)
   return n;
 }
 
+/* A submission of more rows than one insert statement carries (the local
+ * queue inserts them 1,000 a statement) keeps every row, in order, byte
+ * for byte: quotes, backslashes and non-ASCII text included. */
+static void test_many_rows_kept_exactly(void **state)
+{
+  fx *f = g_new0(fx, 1);
+  jt_fx_open(&f->jt, state, REDIS_DB, "queue", false, fx_free_jt);
+  enum { ROWS = 2101 };
+  GPtrArray *payloads = g_ptr_array_new_with_free_func(g_free);
+  for (size_t i = 0; i < ROWS; i++)
+    g_ptr_array_add(payloads, g_strdup_printf("{\"title\":\"row %zu \\\"q\\\" \\\\ caf\xc3\xa9 \xe0\xa4\xb9\","
+                                              "\"file_path\":\"/x/%zu.pdf\"}", i, i));
+  assert_int_equal(jobs_submit_payloads(f->jt.ctx, &f->job, f->jt.user, payloads, NULL), DOCTAG_OK);
+  assert_int_equal(queue_get(f->jt.ctx, &f->q), DOCTAG_OK);
+  queue_job j = { 0 };
+  get(f, &j);
+  assert_int_equal(j.total, ROWS);
+  queue_job_clear(&j);
+  for (size_t i = 0; i < ROWS; i++) {
+    queue_item it;
+    assert_true(claim(f, "w1", 60, 0, &it));
+    assert_int_equal(it.row, i);
+    assert_string_equal(it.payload, g_ptr_array_index(payloads, i));
+    queue_item_clear(&it);
+  }
+  queue_item extra;
+  assert_false(claim(f, "w1", 60, 0, &extra));
+  g_ptr_array_free(payloads, TRUE);
+}
+
 static void test_claim_finish_complete(void **state)
 {
   fx *f = fx_new(state, 3);
@@ -822,6 +852,8 @@ int main(void)
     JT_ALL(test_claims_shared_between_users),
     JT_ALL(test_single_worker_alternates_users),
     JT_ON(test_redis_inflight_follows_pending, JT_REDIS),
+    JT_ON(test_many_rows_kept_exactly, JT_LOCAL),
+    JT_ON(test_many_rows_kept_exactly, JT_LOCAL_PG),
     JT_ON(test_redis_stream_recreated, JT_REDIS),
     JT_ON(test_redis_forget_workers, JT_REDIS),
     cmocka_unit_test(test_render_escapes_user_text),
