@@ -18,7 +18,8 @@
 #define EMPTY UINT32_MAX
 
 typedef struct wordlist {
-  const char *data;        /* the mapped file, never unmapped */
+  GMappedFile *file;       /* never released */
+  const char *data;        /* its contents */
   size_t len;
   uint32_t *slots;         /* offsets of lines, EMPTY where none */
   uint32_t mask;           /* slots - 1, a power of two less one */
@@ -82,7 +83,8 @@ static gpointer load(gpointer unused)
       g_mapped_file_unref(f);
     return &l;   /* no list: every word unknown */
   }
-  l.data = g_mapped_file_get_contents(f);   /* f is never released */
+  l.file = f;
+  l.data = g_mapped_file_get_contents(f);
   l.len = len;
   /* wamerican's lines average ten bytes, six in ten indexed: a table of
    * a line per eight bytes starts under half full */
