@@ -65,6 +65,13 @@ typedef struct pdf_scan {
   uint64_t over_draws;     /* what it draws */
 } pdf_scan;
 
+/* A stream the byte scan inflates: where its data starts in the file, how
+ * many bytes of it are fed to zlib, and how many FlateDecode filters. */
+typedef struct pdf_inflated {
+  uint64_t start, len;
+  int chain;
+} pdf_inflated;
+
 /* The context's limits. */
 void pdf_limits_of(const doctag_ctx *ctx, pdf_limits *out);
 
@@ -77,6 +84,13 @@ doctag_status pdf_limits_check(const unsigned char *data, size_t len, const pdf_
  * (so the document's total covers both). */
 doctag_status pdf_limits_check_decoded(const unsigned char *data, size_t len, const char *password,
                                        const pdf_limits *lim, pdf_scan *scan);
+
+/* The streams pdf_limits_check() inflates in data[0, len), by increasing
+ * start, into *out (newly allocated, release with g_free()); returns their
+ * count. The decoded pass leaves to the byte scan only these, so that a
+ * stream the scan does not find there (a comment before "stream", a
+ * stream inside another's data, an indirect /Filter) is still counted. */
+size_t pdf_scan_inflated(const unsigned char *data, size_t len, pdf_inflated **out);
 
 /* limits_decoded.cpp: sets scan->over (and its counts) without a message. */
 void pdf_scan_decoded(const unsigned char *data, size_t len, const char *password, const pdf_limits *lim,

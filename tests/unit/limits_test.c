@@ -452,6 +452,99 @@ static void test_inline_and_indirect_images_bounded(void **state)
   doctag_ctx_free(ctx);
 }
 
+/* A PDF of the objects objs[0..n) (numbered from 1, each its bytes between
+ * "N 0 obj" and "endobj"); when `hidden` is not NULL, object n + 1 is the
+ * first copy of `hidden` inside them, found through the xref only. */
+static GBytes *pdf_objects(GString *const *objs, int n, const char *hidden)
+{
+  GString *pdf = g_string_new("%PDF-1.5\n");
+  size_t off[8], hid = 0;
+  g_assert(n < 8);
+  for (int i = 0; i < n; i++) {
+    off[i] = pdf->len;
+    g_string_append_printf(pdf, "%d 0 obj\n", i + 1);
+    g_string_append_len(pdf, objs[i]->str, (gssize)objs[i]->len);
+    g_string_append(pdf, "\nendobj\n");
+  }
+  if (hidden) {
+    const char *at = memmem(pdf->str, pdf->len, hidden, strlen(hidden));
+    g_assert(at);
+    hid = (size_t)(at - pdf->str);
+    off[n++] = hid;
+  }
+  size_t xref = pdf->len;
+  g_string_append_printf(pdf, "xref\n0 %d\n0000000000 65535 f \n", n + 1);
+  for (int i = 0; i < n; i++)
+    g_string_append_printf(pdf, "%010zu 00000 n \n", off[i]);
+  g_string_append_printf(pdf, "trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%zu\n%%%%EOF\n", n + 1, xref);
+  return g_string_free_to_bytes(pdf);
+}
+
+/* A stream that poppler reads but the byte scan does not find where poppler
+ * does is counted by the decoded pass: a comment between ">>" and "stream",
+ * a stream object inside another (unfiltered) stream's data that only the
+ * xref points to, and a /Filter given by reference. Each would otherwise
+ * inflate 40 MB past an 8 MB limit. */
+static void test_streams_the_byte_scan_misses_bounded(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = ctx_limited(8, 64, 100);
+  pdf_limits lim;
+  pdf_limits_of(ctx, &lim);
+  size_t zlen = 0;
+  unsigned char *z = zeros_deflated(40u << 20, 1, &zlen);
+  static const char form[] = "/Type/XObject/Subtype/Form/BBox[0 0 1 1]";
+  static const char *const seps[] = { "%c\n", "\n" };
+  for (int k = 0; k < 2; k++) {
+    GString *o[4] = { g_string_new("<</Type/Catalog/Pages 2 0 R>>"), g_string_new("<</Type/Pages/Kids[3 0 R]/Count 1>>"),
+                      g_string_new("<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Resources<</XObject<</X 4 0 R>>>>>>"),
+                      g_string_new(NULL) };
+    GString *bomb = g_string_new(NULL);
+    g_string_append_printf(bomb, "<<%s/Filter/FlateDecode/Length %zu>>%sstream\n", form, zlen, seps[k]);
+    g_string_append_len(bomb, (const char *)z, (gssize)zlen);
+    g_string_append(bomb, "\nendstream");
+    if (k == 0) {
+      g_string_append_len(o[3], bomb->str, (gssize)bomb->len);
+    } else {
+      /* object 5, the bomb, is the data of the unfiltered stream 4 */
+      g_string_prepend(bomb, "5 0 obj\n");
+      g_string_append(bomb, "\nendobj\n");
+      g_string_append_printf(o[3], "<<%s/Length %zu>>\nstream\n", form, bomb->len);
+      g_string_append_len(o[3], bomb->str, (gssize)bomb->len);
+      g_string_append(o[3], "\nendstream");
+    }
+    GBytes *pdf = pdf_objects(o, 4, k ? "5 0 obj" : NULL);
+    assert_decoded_over(&lim, pdf, "inflates to more than 8 MB, the limit (DOCTAG_MAX_STREAM_MB)");
+    assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+    g_bytes_unref(pdf);
+    g_string_free(bomb, TRUE);
+    for (int i = 0; i < 4; i++)
+      g_string_free(o[i], TRUE);
+  }
+
+  char *dict = g_strdup_printf("%s/Filter 5 0 R", form);
+  GBytes *pdf = pdf_build("", dict, z, zlen, "/FlateDecode");
+  assert_decoded_over(&lim, pdf, "inflates to more than 8 MB");
+  g_bytes_unref(pdf);
+  g_free(dict);
+
+  /* What the byte scan did inflate is not decoded twice: the document's
+   * total counts each stream once. */
+  g_free(z);
+  z = zeros_deflated(4u << 20, 1, &zlen);
+  dict = g_strdup_printf("%s/Filter/FlateDecode", form);
+  pdf = pdf_build("", dict, z, zlen, NULL);
+  gsize plen = 0;
+  const unsigned char *pd = g_bytes_get_data(pdf, &plen);
+  pdf_scan scan;
+  assert_int_equal(check_both(&lim, pd, plen, &scan), DOCTAG_OK);
+  assert_int_equal(scan.inflated, 4u << 20);
+  g_bytes_unref(pdf);
+  g_free(dict);
+  g_free(z);
+  doctag_ctx_free(ctx);
+}
+
 /* `pages` pages, each drawing one w x h grey image (shared, deflated: a few
  * kB whatever its size) on a fifth of a letter page and no text, so every
  * page is read by OCR. */
@@ -865,6 +958,7 @@ int main(void)
     cmocka_unit_test(test_encrypted_bomb_bounded),
     cmocka_unit_test(test_inline_and_indirect_images_bounded),
     cmocka_unit_test(test_form_draws_bounded),
+    cmocka_unit_test(test_streams_the_byte_scan_misses_bounded),
     cmocka_unit_test(test_real_documents_pass),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
