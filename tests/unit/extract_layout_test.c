@@ -170,6 +170,51 @@ static void test_hyphens_across(void **state)
   g_free(data);
 }
 
+static int collect_page(const doctag_page_info *p, void *data)
+{
+  GPtrArray *pages = data;
+  assert_int_equal(p->index, pages->len);
+  g_ptr_array_add(pages, g_strndup(p->text, p->text_len));
+  return 0;
+}
+
+/* Hyphens at the ends of pages and those another page decides come out the
+ * same whether the pages are kept (process, tagging) or streamed (extract
+ * with a page callback), with one worker or several. */
+static void test_hyphens_pages(void **state)
+{
+  (void)state;
+  static const char *const want[] = {
+    "Every tokenizer here is tested.\nThe survey keeps the geotagged photos and the datasets",
+    "we hold. Each tokenizer runs on geotagged photos\nand the datasets of a well-",
+    "known archive.",
+  };
+  size_t len = 0;
+  char *data = read_fixture("layout/hyphens_pages.pdf", &len);
+  for (unsigned int threads = 1; threads <= 3; threads += 2)
+    for (int streamed = 0; streamed <= 1; streamed++) {
+      GPtrArray *pages = g_ptr_array_new_with_free_func(g_free);
+      extract_request req = {
+        .data = (const unsigned char *)data, .len = len, .ocr = DOCTAG_OCR_OFF, .max_pages = 100, .threads = threads,
+        .keep_pages = !streamed, .on_page = streamed ? collect_page : NULL, .on_page_data = pages,
+      };
+      extract_doc doc;
+      if (extract_run(ctx, &req, &doc))
+        fail_msg("hyphens_pages: %s", doctag_error_last()->message);
+      assert_int_equal(doc.pages_read, 3);
+      for (unsigned int i = 0; i < 3; i++) {
+        const char *got = streamed ? g_ptr_array_index(pages, i) : doc.pages[i].text;
+        if (strcmp(got, want[i]))
+          fail_msg("%u worker(s), %s: page %u is\n%s\nnot\n%s", threads, streamed ? "streamed" : "kept", i + 1,
+                   got, want[i]);
+      }
+      assert_int_equal(pages->len, streamed ? 3 : 0);
+      extract_doc_clear(&doc);
+      g_ptr_array_free(pages, TRUE);
+    }
+  g_free(data);
+}
+
 static void test_diagonal(void **state)
 {
   (void)state;
@@ -269,6 +314,7 @@ int main(void)
     cmocka_unit_test(test_form),
     cmocka_unit_test(test_diagonal),
     cmocka_unit_test(test_hyphens_across),
+    cmocka_unit_test(test_hyphens_pages),
     cmocka_unit_test(test_hyphens),
     cmocka_unit_test(test_devanagari_damage),
     cmocka_unit_test(test_messages),
