@@ -522,7 +522,7 @@ void layout_text(const words_page *wp, pdf_text *out)
       }
       continue;
     }
-    if (k == wp->annot_first) {
+    if (k == wp->annot_first || w->line_start) {
       /* form fields and annotations: lines of their own after the page's */
       flush_line(&l, s);
       prev = -1;

@@ -288,22 +288,27 @@ bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), w
       collect(dev, legacy, c, out);
     }
     out->annot_first = (unsigned int)c.words.n;
-    /* Form fields and annotations after the page's text, in their own
-     * reading order: drawn as poppler draws them after the page (widget
-     * appearances, made where NeedAppearances asks), but into a page of
-     * their own, so that a field's value never lands inside the text
-     * beside it. */
+    /* Form fields and annotations after the page's text, in /Annots order:
+     * drawn as poppler draws them after the page (widget appearances, made
+     * where NeedAppearances asks), but each into a page of its own, so that
+     * a field's value never lands inside the text beside it and the order
+     * is the document's, not where the fields happen to sit. */
     Page *page = annots ? d->doc->getPage(index + 1) : nullptr;
     if (page) {
       text_dev dev;
-      {
-        /* the Gfx starts the device's page, and ends it when deleted */
-        std::unique_ptr<Gfx> gfx(page->createGfx(&dev, 72, 72, 0, false, false, -1, -1, -1, -1, false, nullptr,
-                                                  nullptr, d->doc->getXRef()));
-        for (Annot *a : page->getAnnots()->getAnnots())
-          a->draw(gfx.get(), false);
+      /* the Gfx starts the device's page, and ends it when deleted */
+      std::unique_ptr<Gfx> gfx(page->createGfx(&dev, 72, 72, 0, false, false, -1, -1, -1, -1, false, nullptr,
+                                                nullptr, d->doc->getXRef()));
+      for (Annot *a : page->getAnnots()->getAnnots()) {
+        a->draw(gfx.get(), false);
+        dev.endPage();
+        size_t first = c.words.n;
+        collect(dev, legacy, c, out);
+        if (c.words.n > first)
+          c.words.v[first].line_start = true;
+        dev.diag.clear();
+        dev.startPage(index + 1, gfx->getState(), d->doc->getXRef());
       }
-      collect(dev, legacy, c, out);
     }
   } catch (...) {
     g_free(c.chars.v);

@@ -146,8 +146,9 @@ static void test_form(void **state)
   assert_non_null(strstr(text, "Zanzibar"));
   assert_non_null(strstr(text, "checked by the clerk"));
   assert_true(tu_word_error(truth, text) == 0);
-  /* after the page's text, in a stable order: the captions stand alone
-   * ("Name:", not "Name: Ada Lovelace") and the values follow them */
+  /* after the page's text, in /Annots order (not by where they sit: the
+   * note, lowest on the page, is third in /Annots): the captions stand
+   * alone ("Name:", not "Name: Ada Lovelace") and the values follow them */
   g_strchomp(truth);
   assert_string_equal(text, truth);
   g_free(text);
