@@ -1,9 +1,11 @@
 /* The text layer of every kind of text, on the generated fixtures'
  * layout/ files (tests/fixtures/mkfixtures.c, always generated, also beside
  * ../shared): right-to-left lines in logical order, rotated runs whole,
- * vertical columns top to bottom and right to left, diagonal runs whole, form field values and
- * free-text annotations, line-end hyphens; and errors that name poppler's
- * cause. Each file is checked against its known text. */
+ * vertical columns top to bottom and right to left, diagonal runs whole
+ * (right-to-left ones in logical order), form field values and free-text
+ * annotations in /Annots order, line-end hyphens (also across pages, kept
+ * or streamed); and errors that name poppler's cause. Each file is checked
+ * against its known text. */
 #include "testutil.h"
 #include "core/ctx.h"
 #include "extract/internal.h"
@@ -228,6 +230,20 @@ static void test_diagonal(void **state)
   g_free(truth);
 }
 
+static void test_rtl_diagonal(void **state)
+{
+  (void)state;
+  char *truth = NULL, *text = layout_text_of("rtl_diagonal", &truth);
+  /* Hebrew and Arabic at 30° and 45°, drawn in reading order (right to
+   * left along the baseline), and a Hebrew run with a number: each whole,
+   * in logical order as a horizontal line is (they came out a letter per
+   * line) */
+  g_strchomp(truth);
+  assert_string_equal(text, truth);
+  g_free(text);
+  g_free(truth);
+}
+
 static void test_hyphens(void **state)
 {
   (void)state;
@@ -314,6 +330,7 @@ int main(void)
     cmocka_unit_test(test_vertical),
     cmocka_unit_test(test_form),
     cmocka_unit_test(test_diagonal),
+    cmocka_unit_test(test_rtl_diagonal),
     cmocka_unit_test(test_hyphens_across),
     cmocka_unit_test(test_hyphens_pages),
     cmocka_unit_test(test_hyphens),
