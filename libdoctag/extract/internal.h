@@ -26,11 +26,11 @@ typedef struct lang_counts {
 } lang_counts;
 
 /* What a text layer looks like (garble.c): visible characters, suspicious
- * ones, lower-case ASCII words and those without a vowel, Devanagari words
- * and those no spelling has (a broken font map), letters. */
+ * ones, lower-case ASCII words and those without a vowel, Indic words and
+ * those no spelling has (a broken font map), letters. */
 typedef struct garble_stats {
   size_t visible, odd, words, vowelless;
-  size_t deva_words, deva_broken;  /* Devanagari words, those with an impossible sequence */
+  size_t indic_words, indic_broken; /* words in the scripts of India, those no spelling has */
   lang_counts letters;
 } garble_stats;
 
@@ -150,6 +150,9 @@ typedef enum page_quality {
 /* Judges the text layer of a page. */
 void garble_scan(const char *text, size_t len, garble_stats *st);
 page_quality garble_judge_stats(const garble_stats *st, bool legacy_font);
+/* The same, and for a garbled page what is wrong with it, in `why` (a phrase
+ * after "the text layer is damaged: "; "" for the other qualities). */
+page_quality garble_judge_why(const garble_stats *st, bool legacy_font, char *why, size_t why_len);
 page_quality garble_judge(const char *text, size_t len, bool legacy_font);
 const char *garble_name(page_quality q);
 

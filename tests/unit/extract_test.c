@@ -454,6 +454,70 @@ static void test_script_without_model(void **state)
   assert_true(checked > 0);
 }
 
+/* Pages that look right over a damaged text layer (the fixtures' Hindi,
+ * Bengali and Tamil pages drawn as glyphs without their text): auto OCR
+ * reads them, each page says why, and the reading is no worse than the
+ * tesseract CLI's and far better than the layer; the same pages drawn with
+ * their text keep it. */
+static void test_damaged_text_layer(void **state)
+{
+  (void)state;
+  json_t *m = fixtures_manifest(), *e;
+  size_t i, checked = 0;
+  if (!m) {
+    printf("  no generated fixtures: skipped\n");
+    return;
+  }
+  json_array_foreach(m, i, e) {
+    const char *kind = str_field(e, "kind"), *rel = str_field(e, "path"), *lang = str_field(e, "lang");
+    if (!kind || strcmp(kind, "text_damaged") != 0)
+      continue;
+    char *truth = truth_in(fixtures_dir(), e);
+    assert_non_null(truth);
+    extract_doc layer, doc, intact;
+    assert_int_equal(run_in(fixtures_dir(), rel, DOCTAG_OCR_OFF, NULL, &layer), DOCTAG_OK);
+    assert_int_equal(run_in(fixtures_dir(), rel, DOCTAG_OCR_AUTO, NULL, &doc), DOCTAG_OK);
+    assert_int_equal(run_in(fixtures_dir(), str_field(e, "intact"), DOCTAG_OCR_AUTO, NULL, &intact), DOCTAG_OK);
+    char *lt = joined(&layer), *got = joined(&doc), *kept = joined(&intact);
+    char *path = g_build_filename(fixtures_dir(), rel, NULL);
+    char *base = baseline_ocr(path, lang);
+    double layer_cer = tu_cer(truth, lt), cer = tu_cer(truth, got), kept_cer = tu_cer(truth, kept);
+    double base_cer = base ? tu_cer(truth, base) : -1;
+    printf("  %-36s layer CER %5.2f%%, auto %5.2f%% (baseline %5.2f%%), intact twin %5.2f%%\n", rel, 100 * layer_cer,
+           100 * cer, 100 * base_cer, 100 * kept_cer);
+    for (unsigned int p = 0; p < doc.pages_read; p++) {
+      const extract_page *pg = &doc.pages[p];
+      printf("    page %u: %s\n", p + 1, pg->warning ? pg->warning : "(no warning)");
+      if (pg->method != DOCTAG_PAGE_OCR)
+        fail_msg("%s page %u: method %d, expected OCR", rel, p + 1, pg->method);
+      assert_true(pg->confidence >= 50);
+      assert_non_null(pg->warning);
+      assert_true(g_str_has_prefix(pg->warning, "the text layer is damaged ("));
+      assert_non_null(strstr(pg->warning, "): read by OCR instead"));
+    }
+    for (unsigned int p = 0; p < intact.pages_read; p++) {
+      if (intact.pages[p].method != DOCTAG_PAGE_TEXT)
+        fail_msg("%s page %u: method %d, expected the text layer", str_field(e, "intact"), p + 1,
+                 intact.pages[p].method);
+      assert_null(intact.pages[p].warning);
+    }
+    assert_true(cer * 4 < layer_cer);
+    if (base && cer > base_cer)
+      fail_msg("%s: CER %.2f%% is worse than the baseline's %.2f%%", rel, 100 * cer, 100 * base_cer);
+    g_free(base);
+    g_free(path);
+    g_free(lt);
+    g_free(got);
+    g_free(kept);
+    g_free(truth);
+    extract_doc_clear(&layer);
+    extract_doc_clear(&doc);
+    extract_doc_clear(&intact);
+    checked++;
+  }
+  assert_true(checked >= 3);
+}
+
 /* OCR off: a scan has no text; OCR forced on a text document reads it. */
 static void test_ocr_modes(void **state)
 {
@@ -677,6 +741,7 @@ int main(void)
     cmocka_unit_test(test_ocr_modes),
     cmocka_unit_test(test_scanned_ocr),
     cmocka_unit_test(test_script_without_model),
+    cmocka_unit_test(test_damaged_text_layer),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
