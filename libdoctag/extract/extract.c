@@ -224,6 +224,14 @@ static doctag_status read_page(job *j, PopplerDocument **doc, words_doc **wd, un
       p->method = DOCTAG_PAGE_OCR_NO_MODEL;
       p->confidence = 0;
       p->warning = g_strdup_printf("no OCR model installed for script %s (install %s)", r.script, pkg);
+    } else if (r.unknown_script) {
+      /* OSD named a script a model reads, and what that model read is no words */
+      set_page_text(p, r.text);
+      p->method = DOCTAG_PAGE_OCR_NO_MODEL;
+      p->confidence = 0;
+      p->warning = g_strdup_printf("no installed OCR model reads this page's script (tesseract took it for %s, "
+                                   "but what it read is not words); install the model of its language "
+                                   "(tesseract-ocr-LANG) and name the language", r.script);
     } else if (r.blank || !has_visible(r.text)) {
       /* OCR found nothing: keep whatever the layer had (a thin page) */
       bool keep = has_visible(layer.text->str);

@@ -206,6 +206,9 @@ const char *lang_native(const char *lang);
 bool lang_has_headline(const char *lang);
 /* The Debian package of a tesseract language: "chi_sim" -> "tesseract-ocr-chi-sim". */
 void lang_package(const char *lang, char *buf, size_t len);
+/* Latin words of a text (ASCII letters and digits, two letters or more) in
+ * *words, and in *english those that are English (WordNet, stop words). */
+void lang_english_words(const char *text, size_t *words, size_t *english);
 /* What to try when a page read with `lang` comes out unsure: English and
  * Hindi together; NULL when `lang` already has both. */
 const char *lang_alternative(const char *lang);
@@ -241,6 +244,8 @@ typedef struct ocr_result {
   int rotation;               /* degrees turned clockwise before reading */
   double skew;                /* degrees corrected */
   bool retried;               /* the low-confidence second pass ran */
+  bool unknown_script;        /* no installed model reads the page's script, and OSD took it
+                               * for one that a model reads (script: OSD's guess); no text kept */
   bool blank;                 /* nothing on the image */
   struct {                    /* CPU seconds per stage (the page's profile, for the debug log and bench/ocr.sh) */
     double osd;               /* orientation and script */

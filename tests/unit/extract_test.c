@@ -383,10 +383,11 @@ static void test_scanned_ocr(void **state)
   assert_true(errors <= base_errors);
 }
 
-/* A scan in a script no installed model reads (the fixtures' Thai page; the
- * install script leaves tesseract-ocr-tha out on purpose): the page says so,
- * the result needs review, a warning names the package, and no tags come
- * from garbage. */
+/* A scan in a script no installed model reads (the fixtures' Thai,
+ * Armenian and Georgian pages; the install script leaves their models out on
+ * purpose): the page says so, the result needs review, a warning names the
+ * package (or, where OSD took the script for one a model reads, says that
+ * what the model read is no words), and no tags come from garbage. */
 static void test_script_without_model(void **state)
 {
   (void)state;
@@ -410,8 +411,11 @@ static void test_script_without_model(void **state)
     printf("  %-44s method %d, quality %s, needs_review %d, warning: %s\n", rel, doctag_result_page_method(r, 0),
            doctag_result_quality(r), doctag_result_needs_review(r), w ? w : "(none)");
     assert_non_null(w);
-    assert_true(g_str_has_prefix(w, "Page 1: no OCR model installed for script "));
-    assert_non_null(strstr(w, pkg));
+    bool by_name = g_str_has_prefix(w, "Page 1: no OCR model installed for script ");
+    if (by_name)
+      assert_non_null(strstr(w, pkg));
+    else
+      assert_true(g_str_has_prefix(w, "Page 1: no installed OCR model reads this page's script (tesseract took it "));
     assert_int_equal(doctag_result_page_method(r, 0), DOCTAG_PAGE_OCR_NO_MODEL);
     assert_true(doctag_result_is_scanned(r));
     assert_true(doctag_result_needs_review(r));
@@ -421,7 +425,7 @@ static void test_script_without_model(void **state)
     char *json = NULL;
     assert_int_equal(doctag_result_to_json(r, &json), DOCTAG_OK);
     assert_non_null(strstr(json, "\"ocr_no_model\""));
-    assert_non_null(strstr(json, pkg));
+    assert_true(!by_name || strstr(json, pkg));
     doctag_free(json);
     doctag_result_free(r);
 
@@ -433,7 +437,7 @@ static void test_script_without_model(void **state)
     printf("  %-44s process: %s: %s\n", rel, doctag_status_name(st), st ? doctag_error_last()->message : "");
     assert_int_equal(st, DOCTAG_ENOTEXT);
     assert_null(r);
-    assert_non_null(strstr(doctag_error_last()->message, pkg));
+    assert_non_null(strstr(doctag_error_last()->message, by_name ? pkg : "no installed OCR model reads"));
 
     /* the caller names the language: it is used or the call says it is not
      * installed (tesseract itself would read "tha+eng" with eng alone) */
