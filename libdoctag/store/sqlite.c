@@ -91,7 +91,7 @@ static const char *const sql_table[ST_COUNT] = {
                         "delivered_at = ?6 WHERE id = ?1",
   [ST_WEBHOOK_OF_JOB] = "SELECT status, attempts, last_error FROM webhook_deliveries WHERE job_id = ?1",
   [ST_JOB_DELETE] = "DELETE FROM jobs WHERE id = ?1 AND user_id = ?2",
-  [ST_JOB_BLOBS] = "SELECT DISTINCT sha256 FROM documents WHERE job_id = ?1 AND user_id = ?2 AND sha256 IS NOT NULL",
+  [ST_JOB_BLOBS] = "SELECT DISTINCT sha256 FROM documents WHERE job_id = ?1 AND user_id = ?2 AND sha256 IS NOT NULL ORDER BY sha256",
   [ST_BLOB_REFERENCED] = "SELECT 1 FROM documents WHERE sha256 = ?1 LIMIT 1",
   [ST_JOB_BY_STATUS] = "SELECT status, count(*) FROM jobs WHERE user_id = ?1 GROUP BY status ORDER BY status",
   [ST_JOB_CENSUS] = "SELECT job_type, status, count(*), coalesce(sum(total_documents - processed_count - failed_count), 0) "
@@ -173,6 +173,7 @@ static const char *const sql_table[ST_COUNT] = {
   [ST_DF_PURGE] = "DELETE FROM term_df WHERE user_id = ?1 AND df <= 0",
   [ST_DF_GET] = "SELECT stem, df FROM term_df WHERE user_id = ?1 AND stem IN (SELECT value FROM json_each(?2))",
   [ST_DF_DOC_TERMS] = "SELECT terms FROM term_df_docs WHERE user_id = ?1 AND sha256 = ?2",
+  [ST_DF_LOCK] = "SELECT ?1, ?2", /* BEGIN IMMEDIATE already holds the write lock */
 
   /* The local batch queue's tables (0002_queue.sql), for queue/local.c. No
    * row locks: a claim's BEGIN IMMEDIATE already holds the database's write

@@ -59,7 +59,7 @@ typedef enum store_stmt {
   ST_JOB_GET,          /* (id, user_id) -> JOB_COLS, config, error_message */
   ST_JOB_DELETE_DOCS,  /* (id, user_id) */
   ST_JOB_DELETE,       /* (id, user_id); changes = 1 when deleted */
-  ST_JOB_BLOBS,        /* (id, user_id) -> distinct sha256 of the job's documents */
+  ST_JOB_BLOBS,        /* (id, user_id) -> distinct sha256 of the job's documents, in byte order */
   ST_BLOB_REFERENCED,  /* (sha256) -> one row when a document still references it */
   ST_JOB_BY_STATUS,    /* (user_id) -> status, count */
   ST_JOB_CENSUS,       /* () -> job_type, status, count, rows not yet finished: every user's jobs (/metrics) */
@@ -117,6 +117,8 @@ typedef enum store_stmt {
   ST_DF_PURGE,         /* (user_id): drops the counts that reached 0 */
   ST_DF_GET,           /* (user_id, TERMS) -> stem, count of those counted */
   ST_DF_DOC_TERMS,     /* (user_id, sha256) -> TERMS of that content, when counted */
+  ST_DF_LOCK,          /* (user_id, sha256): inside ST_BEGIN, waits for any other transaction
+                        * counting or forgetting that content of that user, until it ends */
 
   /* the local batch queue (queue/local.c; tables of 0002_queue.sql, times in
    * microseconds). QJOB_COLS = user_id, status, total, done, processed,
