@@ -258,6 +258,18 @@ static void test_stop_words_and_stemmers(void **state)
 {
   (void)state;
   assert_true(lex_is_stop_lang("der", "deu"));
+  /* Japanese: the IPA dictionary's particles and auxiliaries (kanji
+   * compound particles too), and any token written only in hiragana */
+  assert_true(lex_is_stop_lang("ます", "jpn"));
+  assert_true(lex_is_stop_lang("です", "jpn"));
+  assert_true(lex_is_stop_lang("について", "jpn"));
+  assert_true(lex_is_stop_lang("に関して", "jpn"));
+  assert_true(lex_is_stop_lang("した", "jpn"));
+  assert_true(lex_is_stop_lang("われます", "jpn"));
+  assert_false(lex_is_stop_lang("水道", "jpn"));
+  assert_false(lex_is_stop_lang("メンテナンス", "jpn"));
+  assert_false(lex_is_stop_lang("新しい", "jpn"));
+  assert_true(lex_has_stop_list("jpn"));
   assert_true(lex_is_stop_lang("und", "deu"));
   assert_false(lex_is_stop_lang("der", "fra"));
   assert_true(lex_is_stop_lang("les", "fra"));
@@ -349,6 +361,8 @@ static void expect_own_language(const char *code, const char *subject)
     GUnicodeScript s = g_unichar_get_script(c);
     if (!strcmp(code, "zho"))
       assert_int_equal(s, G_UNICODE_SCRIPT_HAN);
+    else if (!strcmp(code, "jpn"))
+      assert_true(s == G_UNICODE_SCRIPT_HAN || s == G_UNICODE_SCRIPT_KATAKANA || s == G_UNICODE_SCRIPT_HIRAGANA);
     else if (!strcmp(code, "tha"))
       assert_int_equal(s, G_UNICODE_SCRIPT_THAI);
     else
@@ -356,6 +370,24 @@ static void expect_own_language(const char *code, const char *subject)
   }
   if (!has_tag(&out, subject))
     fail_msg("%s: no tag \"%s\"", code, subject);
+  /* no tag starts or ends with a function word, and in Japanese none has
+   * one at all ("ます", "した", "について": ICU leaves them beside the
+   * kanji they follow; elsewhere "des" may join two nouns) */
+  for (size_t i = 0; i < out.count; i++) {
+    GArray *words = seg_split(out.items[i].tag);
+    for (guint j = 0; j < words->len; j++) {
+      const char *w = g_array_index(words, seg_token, j).word;
+      bool edge = j == 0 || j + 1 == words->len;
+      bool kana_only = true; /* hiragana only: grammar, in Japanese */
+      for (const char *p = w; *p && kana_only; p = g_utf8_next_char(p))
+        kana_only = g_unichar_get_script(g_utf8_get_char(p)) == G_UNICODE_SCRIPT_HIRAGANA;
+      if (!strcmp(code, "jpn") && kana_only)
+        fail_msg("%s: tag \"%s\" has the hiragana word \"%s\"", code, out.items[i].tag, w);
+      if ((edge || !strcmp(code, "jpn")) && lex_is_stop_lang(w, code))
+        fail_msg("%s: tag \"%s\" has the function word \"%s\"", code, out.items[i].tag, w);
+    }
+    seg_free(words);
+  }
   tag_outcome_clear(&out);
   g_free(text);
   g_free(path);
@@ -368,6 +400,7 @@ static void test_tags_in_own_language(void **state)
   expect_own_language("deu", "heizungsanlagen");
   expect_own_language("spa", "agricultura de secano");
   expect_own_language("zho", "垃圾分类");
+  expect_own_language("jpn", "水道");
   expect_own_language("tha", "ท่องเที่ยวเชิงนิเวศ");
 }
 
