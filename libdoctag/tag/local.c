@@ -534,7 +534,7 @@ static doctag_status keyphrase_tag(tagger *t, tag_outcome *out)
   size_t limit = req->num_tags ? req->num_tags : DEFAULT_NUM_TAGS;
   kp_shape shape;
   kp_measure(t->toks, &shape);
-  GPtrArray *ranked = kp_rank_df(t->toks, req->language, req->df, &shape);
+  GPtrArray *ranked = kp_rank_df(t->toks, req->language, req->title, req->df, &shape);
   /* the damping per word shared with a chosen tag (keyphrase.c): mild in
    * prose ("boolean functions" beside "boolean functions decomposition" are
    * both good), strong in a list, where "invoice date" beside "tax invoice"
@@ -573,9 +573,14 @@ static doctag_status keyphrase_tag(tagger *t, tag_outcome *out)
      * "boolean functions decomposition"), unless it also stands on its own
      * far more often (a long paper's "grid" beside "grid computing") */
     bool overlap = false;
-    for (guint j = 0; j < chosen->len && !overlap; j++)
-      overlap = p->n == 1 && kp_contains(chosen->pdata[j], p) &&
-                p->tf <= KP_FRAGMENT_RATIO * ((kp_phrase *)chosen->pdata[j])->tf;
+    for (guint j = 0; j < chosen->len && !overlap; j++) {
+      const kp_phrase *c = chosen->pdata[j];
+      /* the head noun of a chosen phrase names its kind, and so the same
+       * thing more vaguely ("agreement" beside "residential rental
+       * agreement"), however often it stands alone */
+      bool head = p->n == 1 && c->n > 1 && !strcmp(c->stems[c->n - 1], p->stems[0]);
+      overlap = p->n == 1 && kp_contains(c, p) && (head || p->tf <= KP_FRAGMENT_RATIO * c->tf);
+    }
     if (overlap)
       continue;
     char *tag = rules_normalise(p->form);
