@@ -692,7 +692,7 @@ static void test_memory_cap_bounds_parallel_pages(void **state)
 
 /* A PDF of objects 1..n given in order (each "<<dict>>" or "<<dict>>" plus a
  * stream's data, made with obj_stream()), with an xref table. */
-static GBytes *pdf_objects(GPtrArray *objs)
+static GBytes *pdf_of_objects(GPtrArray *objs)
 {
   GString *pdf = g_string_new("%PDF-1.5\n");
   size_t *off = g_new(size_t, objs->len);
@@ -761,7 +761,7 @@ static GBytes *pdf_forms(const char *content, size_t content_len, const char *co
   if (image)
     obj_stream(objs, "/Type/XObject/Subtype/Image/Width 1/Height 1/ColorSpace/DeviceGray/BitsPerComponent 8", px, 1,
                false);
-  GBytes *pdf = pdf_objects(objs);
+  GBytes *pdf = pdf_of_objects(objs);
   g_ptr_array_free(objs, TRUE);
   return pdf;
 }
@@ -868,7 +868,7 @@ static void test_form_draws_bounded(void **state)
   obj_add(objs, page);
   kb = repeat("0 0 1 1 re\n", 93, &len);
   obj_stream(objs, "", kb, len, true);
-  pdf = pdf_objects(objs);
+  pdf = pdf_of_objects(objs);
   assert_int_equal(draws_check(&small, pdf, &scan), DOCTAG_ELIMIT);
   assert_message("page 1 of the PDF has more than 8 MB of content");
   assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
