@@ -244,6 +244,18 @@ static void test_rtl_diagonal(void **state)
   g_free(truth);
 }
 
+static void test_crop_outside(void **state)
+{
+  (void)state;
+  char *truth = NULL, *text = layout_text_of("crop_outside", &truth);
+  /* the crop box misses the media box: the page is its media box (all
+   * text was dropped) */
+  g_strchomp(truth);
+  assert_string_equal(text, truth);
+  g_free(text);
+  g_free(truth);
+}
+
 static void test_hyphens(void **state)
 {
   (void)state;
@@ -331,6 +343,7 @@ int main(void)
     cmocka_unit_test(test_form),
     cmocka_unit_test(test_diagonal),
     cmocka_unit_test(test_rtl_diagonal),
+    cmocka_unit_test(test_crop_outside),
     cmocka_unit_test(test_hyphens_across),
     cmocka_unit_test(test_hyphens_pages),
     cmocka_unit_test(test_hyphens),
