@@ -175,7 +175,8 @@ static doctag_status read_page(job *j, PopplerDocument **doc, words_doc **wd, un
   PopplerPage *page = NULL;
   doctag_status st = DOCTAG_OK;
   uint64_t memory = 0;        /* taken for OCR (memory_take) */
-  page_quality q = garble_judge_stats(&layer.stats, layer.legacy_font);
+  char damage[160];
+  page_quality q = garble_judge_why(&layer.stats, layer.legacy_font, damage, sizeof damage);
   if (layer.deva_joins || layer.deva_reorders || layer.splits || layer.hyphen_joins)
     g_debug("page %u: text layer repaired: %u spaces inside Devanagari words removed, %u vowel signs "
             "reordered, %u glued words split, %u hyphenated words joined", index + 1, layer.deva_joins,
@@ -234,6 +235,14 @@ static doctag_status read_page(job *j, PopplerDocument **doc, words_doc **wd, un
       p->method = DOCTAG_PAGE_OCR_NO_MODEL;
       p->confidence = 0;
       p->warning = g_strdup_printf("no OCR model installed for script %s (install %s)", r.script, pkg);
+    } else if (r.unknown_script) {
+      /* OSD named a script a model reads, and what that model read is no words */
+      set_page_text(p, r.text);
+      p->method = DOCTAG_PAGE_OCR_NO_MODEL;
+      p->confidence = 0;
+      p->warning = g_strdup_printf("no installed OCR model reads this page's script (tesseract took it for %s, "
+                                   "but what it read is not words); install the model of its language "
+                                   "(tesseract-ocr-LANG) and name the language", r.script);
     } else if (r.blank || !has_visible(r.text)) {
       /* OCR found nothing: keep whatever the layer had (a thin page) */
       bool keep = has_visible(layer.text->str);
@@ -248,6 +257,9 @@ static doctag_status read_page(job *j, PopplerDocument **doc, words_doc **wd, un
       set_page_text(p, r.text);
       p->method = DOCTAG_PAGE_OCR;
       p->confidence = r.confidence;
+      /* the page had text: say why it was read again */
+      if (q == PAGE_GARBLED && req->ocr == DOCTAG_OCR_AUTO)
+        p->warning = g_strdup_printf("the text layer is damaged (%s): read by OCR instead", damage);
       lang_count(p->text, p->len, &out->counts);
       const char *own = lang_native(r.languages);
       out->counts.other_lang = g_intern_string(own ? own : r.languages);

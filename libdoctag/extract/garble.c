@@ -24,12 +24,14 @@
 #define VOWELLESS_MIN_WORDS 8
 /* Fewer visible characters than this is a thin layer. */
 #define THIN_CHARS 40
-/* Share of Devanagari words with a sequence no spelling has (a vowel sign
- * starting a word or following an independent vowel or another vowel sign,
- * a dotted circle): the traces of a font whose map is broken, visible on
- * the page as garbage. */
-#define DEVA_BROKEN_SHARE 0.12
-#define DEVA_BROKEN_MIN_WORDS 10
+/* Share of Indic words (Devanagari, Bengali, Gurmukhi, Gujarati, Oriya,
+ * Tamil, Telugu, Kannada, Malayalam) that no spelling has: the traces of a
+ * font whose map is broken, on a page that looks right. A program that draws
+ * shaped glyphs without the text leaves every conjunct and ligature glyph
+ * unmapped (U+FFFD, private use) and pre-base vowel signs ahead of their
+ * consonant. */
+#define INDIC_BROKEN_SHARE 0.12
+#define INDIC_BROKEN_MIN_WORDS 10
 
 /* Font size fractions: a real space is at least 0.22 em wide in every
  * Devanagari font of the corpus; spaces poppler inserts after a mark it gave
@@ -81,68 +83,157 @@ static bool ascii_vowel(char c)
   return strchr("aeiouyAEIOUY", c) != NULL;
 }
 
-static bool is_deva_vowel_sign(gunichar c)
+/* The Brahmic scripts of India (U+0900-U+0D7F) share ISCII's layout, one
+ * block of 128 per script: the same offset is the same kind of character. */
+typedef enum indic_class {
+  IC_START,   /* nothing yet: the start of a word */
+  IC_VOWEL,   /* an independent vowel */
+  IC_LETTER,  /* a consonant (or another letter that takes signs) */
+  IC_SIGN,    /* a dependent vowel sign */
+  IC_VIRAMA,
+  IC_NUKTA,
+  IC_MARK,    /* anusvara, candrabindu, visarga, length marks, accents */
+  IC_DIGIT,
+  IC_OTHER    /* unassigned in the block, or not a letter: no spelling has it mid-word */
+} indic_class;
+
+static bool is_indic(gunichar c)
 {
-  return (c >= 0x093E && c <= 0x094C) || (c >= 0x094E && c <= 0x094F) || (c >= 0x0955 && c <= 0x0957)
-      || (c >= 0x0962 && c <= 0x0963);
+  return c >= 0x0900 && c <= 0x0D7F;
 }
 
-/* Whether `c` after `prev` (0: the start of a word) is a sequence no
- * Devanagari spelling has. */
-static bool deva_impossible(gunichar prev, gunichar c)
+static indic_class indic_class_of(gunichar c)
 {
-  if (c == 0x25CC)
+  unsigned int o = (c - 0x0900) & 0x7F;
+  GUnicodeType t = g_unichar_type(c);
+  if (t == G_UNICODE_UNASSIGNED)
+    return IC_OTHER;
+  if (t == G_UNICODE_DECIMAL_NUMBER)
+    return IC_DIGIT;
+  if (o == 0x4D)
+    return IC_VIRAMA;
+  if (o == 0x3C)
+    return IC_NUKTA;
+  if ((o >= 0x3E && o <= 0x4C) || o == 0x62 || o == 0x63)
+    return lang_is_mark(c) ? IC_SIGN : IC_OTHER;
+  if (lang_is_mark(c))
+    return IC_MARK;
+  if (o >= 0x05 && o <= 0x14)
+    return IC_VOWEL;
+  return g_unichar_isalpha(c) ? IC_LETTER : IC_OTHER;
+}
+
+/* Whether `c` of class `k` after `prev` is a sequence no spelling has. */
+static bool indic_impossible(indic_class prev, indic_class k, gunichar c)
+{
+  switch (k) {
+  case IC_SIGN:
+    /* a vowel sign belongs to a consonant: not to a word's start, an
+     * independent vowel ("अा" for "आ"), a digit or another vowel sign */
+    return prev != IC_LETTER && prev != IC_NUKTA;
+  case IC_VIRAMA:
+    /* Malayalam writes u + virama (samvruthokaram) */
+    return prev != IC_LETTER && prev != IC_NUKTA && !(prev == IC_SIGN && c == 0x0D4D);
+  case IC_NUKTA:
+    return prev != IC_LETTER;
+  case IC_MARK:
+    return prev == IC_START || prev == IC_DIGIT;
+  case IC_OTHER:
     return true;
-  bool sign = is_deva_vowel_sign(c) || c == 0x094D || c == 0x093C;
-  if (!sign)
+  default:
     return false;
-  if (!prev)
-    return true;
-  return (prev >= 0x0904 && prev <= 0x0914) || (is_deva_vowel_sign(prev) && is_deva_vowel_sign(c))
-      || (prev >= 0x0966 && prev <= 0x096F);
+  }
+}
+
+/* The word being read by garble_scan(): it counts as an Indic word when it
+ * has a character of those scripts, and as broken when it also has an
+ * impossible sequence, the letters of two scripts, or what a font map puts
+ * for a glyph it cannot map (U+FFFD, private use, a dotted circle, control
+ * or Latin-1 codes). */
+typedef struct indic_word {
+  bool indic, broken;
+  gunichar block;             /* the first Indic character's block, 0: none yet */
+  indic_class prev;
+} indic_word;
+
+static void word_end(indic_word *w, garble_stats *st)
+{
+  if (w->indic) {
+    st->indic_words++;
+    st->indic_broken += w->broken;
+  }
+  memset(w, 0, sizeof *w);
+}
+
+/* A non-ASCII character (or an ASCII digit) of the text. */
+static void word_char(indic_word *w, gunichar u, garble_stats *st)
+{
+  if (u == 0x200C || u == 0x200D)
+    return; /* ZWNJ, ZWJ: they choose a glyph, they spell nothing */
+  if (is_indic(u)) {
+    indic_class k = indic_class_of(u);
+    if (k == IC_OTHER && g_unichar_type(u) != G_UNICODE_UNASSIGNED) {
+      word_end(w, st); /* a danda, a currency or fraction sign */
+      return;
+    }
+    gunichar block = u & ~(gunichar)0x7F;
+    if (k == IC_DIGIT && !w->indic) {
+      w->prev = IC_DIGIT;
+      return;
+    }
+    w->broken |= (w->block && block != w->block) || indic_impossible(w->prev, k, u);
+    w->block = block;
+    w->indic = true;
+    w->prev = k;
+    return;
+  }
+  if ((u >= 0xA8E0 && u <= 0xA8FF) || (u >= 0x1CD0 && u <= 0x1CFF)) {
+    w->prev = IC_MARK; /* Devanagari's Vedic signs */
+    return;
+  }
+  if (u >= '0' && u <= '9') {
+    w->prev = IC_DIGIT;
+    return;
+  }
+  GUnicodeType t = g_unichar_type(u);
+  bool letter = g_unichar_isalpha(u) || lang_is_mark(u);
+  bool damage = u == 0xFFFD || u == 0x25CC || t == G_UNICODE_PRIVATE_USE || t == G_UNICODE_UNASSIGNED
+             || t == G_UNICODE_CONTROL || letter;
+  if (!damage) {
+    word_end(w, st); /* a space, punctuation, a symbol */
+    return;
+  }
+  w->broken = true;
+  w->prev = IC_OTHER;
 }
 
 void garble_scan(const char *text, size_t len, garble_stats *st)
 {
   memset(st, 0, sizeof *st);
   const char *end = text + len;
-  gunichar prev = 0;         /* the previous character of a Devanagari word, 0 at its start */
-  bool in_deva = false, broken = false;
+  indic_word w = { 0 };
   for (const char *p = text; p < end && *p;) {
     if ((unsigned char)*p >= 0x80) {
       gunichar u = g_utf8_get_char_validated(p, end - p);
-      bool deva = u != (gunichar)-1 && u != (gunichar)-2 && (garble_is_deva(u) || u == 0x25CC);
-      if (deva) {
-        if (!in_deva) {
-          st->deva_words++;
-          in_deva = true;
-          broken = false;
-          prev = 0;
-        }
-        if (!broken && deva_impossible(prev, u)) {
-          broken = true;
-          st->deva_broken++;
-        }
-        prev = u;
-      } else {
-        in_deva = false;
-      }
+      word_char(&w, u == (gunichar)-1 || u == (gunichar)-2 ? 0xFFFD : u, st);
+    } else if (g_ascii_isdigit(*p)) {
+      word_char(&w, (gunichar)*p, st);
     } else {
-      in_deva = false;
+      word_end(&w, st);
     }
 
     if (g_ascii_isalpha(*p)) {
       /* an ASCII word */
-      const char *w = p;
+      const char *w0 = p;
       bool lower = false, vowel = false;
       while (p < end && g_ascii_isalpha(*p)) {
         lower |= g_ascii_islower(*p);
         vowel |= ascii_vowel(*p);
         p++;
       }
-      st->visible += (size_t)(p - w);
-      st->letters.latin += (size_t)(p - w);
-      if (p - w >= 3 && lower) {
+      st->visible += (size_t)(p - w0);
+      st->letters.latin += (size_t)(p - w0);
+      if (p - w0 >= 3 && lower) {
         st->words++;
         st->vowelless += !vowel;
       }
@@ -168,23 +259,46 @@ void garble_scan(const char *text, size_t len, garble_stats *st)
     }
     p = g_utf8_next_char(p);
   }
+  word_end(&w, st);
+}
+
+page_quality garble_judge_why(const garble_stats *st, bool legacy_font, char *why, size_t why_len)
+{
+  char none[1];
+  if (!why) {
+    why = none;
+    why_len = sizeof none;
+  }
+  *why = '\0';
+  if (st->visible == 0)
+    return PAGE_MISSING;
+  if (legacy_font) {
+    g_strlcpy(why, "a legacy Indic font, which codes its letters as Latin ones", why_len);
+    return PAGE_GARBLED;
+  }
+  if (st->visible >= GARBLED_MIN_CHARS && (double)st->odd / (double)st->visible > GARBLED_SHARE) {
+    g_snprintf(why, why_len, "%zu of its %zu characters are not text", st->odd, st->visible);
+    return PAGE_GARBLED;
+  }
+  if (st->words >= VOWELLESS_MIN_WORDS && (double)st->vowelless / (double)st->words > VOWELLESS_SHARE) {
+    g_snprintf(why, why_len, "%zu of its %zu words have no vowel, as a legacy font's Latin codes", st->vowelless,
+               st->words);
+    return PAGE_GARBLED;
+  }
+  if (st->indic_words >= INDIC_BROKEN_MIN_WORDS
+      && (double)st->indic_broken / (double)st->indic_words > INDIC_BROKEN_SHARE) {
+    g_snprintf(why, why_len, "%zu of its %zu words in an Indic script are spelt as no word is: "
+               "the font's map to Unicode is broken", st->indic_broken, st->indic_words);
+    return PAGE_GARBLED;
+  }
+  if (st->visible < THIN_CHARS)
+    return PAGE_THIN;
+  return PAGE_GOOD;
 }
 
 page_quality garble_judge_stats(const garble_stats *st, bool legacy_font)
 {
-  if (st->visible == 0)
-    return PAGE_MISSING;
-  if (legacy_font)
-    return PAGE_GARBLED;
-  if (st->visible >= GARBLED_MIN_CHARS && (double)st->odd / (double)st->visible > GARBLED_SHARE)
-    return PAGE_GARBLED;
-  if (st->words >= VOWELLESS_MIN_WORDS && (double)st->vowelless / (double)st->words > VOWELLESS_SHARE)
-    return PAGE_GARBLED;
-  if (st->deva_words >= DEVA_BROKEN_MIN_WORDS && (double)st->deva_broken / (double)st->deva_words > DEVA_BROKEN_SHARE)
-    return PAGE_GARBLED;
-  if (st->visible < THIN_CHARS)
-    return PAGE_THIN;
-  return PAGE_GOOD;
+  return garble_judge_why(st, legacy_font, NULL, 0);
 }
 
 bool garble_suspicious_stats(const garble_stats *st)

@@ -26,11 +26,11 @@ typedef struct lang_counts {
 } lang_counts;
 
 /* What a text layer looks like (garble.c): visible characters, suspicious
- * ones, lower-case ASCII words and those without a vowel, Devanagari words
- * and those no spelling has (a broken font map), letters. */
+ * ones, lower-case ASCII words and those without a vowel, Indic words and
+ * those no spelling has (a broken font map), letters. */
 typedef struct garble_stats {
   size_t visible, odd, words, vowelless;
-  size_t deva_words, deva_broken;  /* Devanagari words, those with an impossible sequence */
+  size_t indic_words, indic_broken; /* words in the scripts of India, those no spelling has */
   lang_counts letters;
 } garble_stats;
 
@@ -157,6 +157,9 @@ typedef enum page_quality {
 /* Judges the text layer of a page. */
 void garble_scan(const char *text, size_t len, garble_stats *st);
 page_quality garble_judge_stats(const garble_stats *st, bool legacy_font);
+/* The same, and for a garbled page what is wrong with it, in `why` (a phrase
+ * after "the text layer is damaged: "; "" for the other qualities). */
+page_quality garble_judge_why(const garble_stats *st, bool legacy_font, char *why, size_t why_len);
 page_quality garble_judge(const char *text, size_t len, bool legacy_font);
 const char *garble_name(page_quality q);
 
@@ -210,6 +213,9 @@ const char *lang_native(const char *lang);
 bool lang_has_headline(const char *lang);
 /* The Debian package of a tesseract language: "chi_sim" -> "tesseract-ocr-chi-sim". */
 void lang_package(const char *lang, char *buf, size_t len);
+/* Latin words of a text (ASCII letters and digits, two letters or more) in
+ * *words, and in *english those that are English (WordNet, stop words). */
+void lang_english_words(const char *text, size_t *words, size_t *english);
 /* What to try when a page read with `lang` comes out unsure: English and
  * Hindi together; NULL when `lang` already has both. */
 const char *lang_alternative(const char *lang);
@@ -245,6 +251,8 @@ typedef struct ocr_result {
   int rotation;               /* degrees turned clockwise before reading */
   double skew;                /* degrees corrected */
   bool retried;               /* the low-confidence second pass ran */
+  bool unknown_script;        /* no installed model reads the page's script, and OSD took it
+                               * for one that a model reads (script: OSD's guess); no text kept */
   bool blank;                 /* nothing on the image */
   struct {                    /* CPU seconds per stage (the page's profile, for the debug log and bench/ocr.sh) */
     double osd;               /* orientation and script */

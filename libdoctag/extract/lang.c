@@ -1,6 +1,8 @@
 /* Languages from Unicode scripts (how much of a text is Devanagari, how much
  * Latin, how much another script), and which tesseract models read a page. */
 #include "extract/internal.h"
+#include "tag/lexicon.h"
+#include "tag/pos.h"
 
 #include <string.h>
 
@@ -208,4 +210,41 @@ const char *lang_alternative(const char *lang)
   if (strcmp(lang, "eng") == 0 || strcmp(lang, "hin") == 0)
     return "eng+hin";
   return NULL;
+}
+
+/* Latin words of an OCR reading (runs of ASCII letters and digits with two
+ * letters or more) and how many of them are English: WordNet's words, their
+ * inflections, stop words. A tesseract model made to read a script it does
+ * not know makes up words ("MogZNbygqomn", "YM3IMN"): few of them are
+ * English, where a poor scan of English still reads mostly as words. */
+void lang_english_words(const char *text, size_t *words, size_t *english)
+{
+  *words = *english = 0;
+  for (const char *p = text; p && *p;) {
+    if (!g_ascii_isalnum(*p)) {
+      p++;
+      continue;
+    }
+    const char *w = p;
+    size_t letters = 0;
+    bool digit = false;
+    while (g_ascii_isalnum(*p)) {
+      letters += g_ascii_isalpha(*p) != 0;
+      digit |= g_ascii_isdigit(*p) != 0;
+      p++;
+    }
+    /* a word glued to a letter of another script is no English word either */
+    bool glued = (w > text && (unsigned char)w[-1] >= 0x80) || (unsigned char)*p >= 0x80;
+    if (letters < 2 || (size_t)(p - w) > 40)
+      continue;
+    (*words)++;
+    if (digit || glued)
+      continue;
+    char low[48];
+    for (size_t i = 0; i < (size_t)(p - w); i++)
+      low[i] = g_ascii_tolower(w[i]);
+    low[p - w] = '\0';
+    pos_info info;
+    *english += lex_is_stop(low) || pos_lookup(low, &info);
+  }
 }

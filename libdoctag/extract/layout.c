@@ -17,6 +17,7 @@
  * directly; doctag links no ICU yet. Arabic presentation forms (the shaped
  * glyphs old PDFs map to) become the letters people type (NFKC). */
 #include "extract/internal.h"
+#include "extract/wordlist.h"
 
 #include <fribidi.h>
 #include <math.h>
@@ -217,28 +218,6 @@ static GHashTable *word_set(const char *text, GHashTable *into)
   return h;
 }
 
-/* The system word list (Debian's wamerican/wbritish...), loaded once: the
- * file stays in memory and the set points into it (its lines as they are:
- * lower-case words are what a hyphen splits). */
-static gpointer load_dictionary(gpointer unused)
-{
-  (void)unused;
-  GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
-  char *data = NULL;
-  gsize len = 0;
-  if (g_file_get_contents("/usr/share/dict/words", &data, &len, NULL)) {
-    for (char *p = data, *end = data + len; p < end;) {
-      char *nl = memchr(p, '\n', (size_t)(end - p));
-      if (nl)
-        *nl = '\0';
-      if (*p)
-        g_hash_table_add(h, p);
-      p = nl ? nl + 1 : end;
-    }
-  }
-  return h;   /* never freed, like the file */
-}
-
 GHashTable *layout_words(const char *text, GHashTable *into)
 {
   return word_set(text, into);
@@ -246,11 +225,9 @@ GHashTable *layout_words(const char *text, GHashTable *into)
 
 static bool known_word(GHashTable *page_words, GHashTable *doc_words, const char *w)
 {
-  static GOnce dict = G_ONCE_INIT;
   if ((page_words && g_hash_table_contains(page_words, w)) || (doc_words && g_hash_table_contains(doc_words, w)))
     return true;
-  GHashTable *d = g_once(&dict, load_dictionary, NULL);
-  return g_hash_table_contains(d, w);
+  return wordlist_has(w, strlen(w));
 }
 
 /* Whether "w0-" at a line end and "w1" starting the next line are one word:

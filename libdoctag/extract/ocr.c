@@ -38,6 +38,14 @@
  * alone and at 95 with "eng+hin", while clean single-language pages read
  * above 88. */
 #define LANG_RETRY_BELOW 85
+/* A page read this unsurely, whose Latin words (this many at least) are
+ * English less often than this, is in a script OSD mistook for one a model
+ * reads (see lang_english_words()): Armenian read at 36 with 3 English words
+ * in 38, Georgian at 38, where the corpus's poorest English scan reads at 80
+ * with most of its words English. */
+#define UNKNOWN_SCRIPT_BELOW 60
+#define UNKNOWN_SCRIPT_MIN_WORDS 8
+#define UNKNOWN_SCRIPT_ENGLISH 0.25
 /* Tesseract's layout analysis copes with skew under a degree, and turning
  * the image resamples it: on the corpus, straightening smaller angles lost
  * more characters than it won. */
@@ -1185,6 +1193,26 @@ doctag_status ocr_page(const ocr_job *job, ocr_result *out)
       st = read_with(e, best.lang, automatic, bin, image_ink(&img, use, bin), ippi, PSM_SINGLE_BLOCK, &w, &best);
     T->pixDestroy(&bin);
     out->retried = true;
+  }
+  /* Still unsure, mostly Latin, and the Latin it read is not English: a
+   * script no installed model reads, which OSD took for one that a model
+   * reads. (A poor Hindi scan read as "eng+hin" is mostly Devanagari.) */
+  size_t words = 0, english = 0;
+  lang_counts letters = { 0 };
+  if (st == DOCTAG_OK && automatic && best.conf < UNKNOWN_SCRIPT_BELOW && !strncmp(best.lang, "eng", 3)) {
+    lang_count(best.text, strlen(best.text), &letters);
+    if (letters.latin > letters.deva + letters.other)
+      lang_english_words(best.text, &words, &english);
+  }
+  if (words >= UNKNOWN_SCRIPT_MIN_WORDS && (double)english < UNKNOWN_SCRIPT_ENGLISH * (double)words) {
+    g_debug("ocr: %s read at conf %d, %zu of %zu Latin words English: a script no installed model reads",
+            best.lang, best.conf, english, words);
+    out->unknown_script = true;
+    out->script = choice.script ? choice.script : g_intern_string(script[0] ? script : "Latin");
+    g_free(best.text);
+    best.text = g_strdup("");
+    best.conf = 0;
+    best.lang[0] = '\0';
   }
   g_debug("ocr %dx%d %.0f PPI (letters %d px, read at %d PPI): osd %.2fs (turn %d, script %s), deskew %.2fs "
           "(%.2f deg), %s conf %d, total %.2fs",

@@ -303,7 +303,7 @@ static void test_devanagari_damage(void **state)
                                "दस िदसंबर है अौर अावेदन पऽ मा◌म पंचायत कायार्लय में उपलब्ध हैं";
   garble_stats st;
   garble_scan(broken, strlen(broken), &st);
-  printf("  broken map: %zu of %zu Devanagari words impossible\n", st.deva_broken, st.deva_words);
+  printf("  broken map: %zu of %zu Devanagari words impossible\n", st.indic_broken, st.indic_words);
   assert_int_equal(garble_judge(broken, strlen(broken), false), PAGE_GARBLED);
 }
 
