@@ -338,7 +338,16 @@ static int on_page(const doctag_page_info *page, void *data)
   }
   }
   s->pages_out++;
-  return ferror(f) ? 1 : 0;
+  if (ferror(f))
+    return 1;
+  /* --pages' last page is out: stop here, not at the next page's callback,
+   * which comes only once that page's line-end hyphens are decided (up to
+   * 8 pages later) */
+  if (s->c->last_page && page->index + 1 == s->c->last_page && s->c->last_page < page->page_count) {
+    s->stopped = true;
+    return 1;
+  }
+  return 0;
 }
 
 /* ---- printing a processed document -------------------------------------- */

@@ -218,30 +218,40 @@ static void test_hyphens_pages(void **state)
   g_free(data);
 }
 
-static void test_diagonal(void **state)
+/* The text of fixture layout/<name>.pdf is its truth, whole. */
+static void assert_layout_is_truth(const char *name)
 {
-  (void)state;
-  char *truth = NULL, *text = layout_text_of("diagonal", &truth);
-  /* a 45° watermark and a -45° stamp across it: each whole, on a line of
-   * its own (poppler's layout cut both into letters and interleaved them) */
+  char *truth = NULL, *text = layout_text_of(name, &truth);
   g_strchomp(truth);
   assert_string_equal(text, truth);
   g_free(text);
   g_free(truth);
 }
 
+static void test_diagonal(void **state)
+{
+  (void)state;
+  /* a 45° watermark and a -45° stamp across it: each whole, on a line of
+   * its own (poppler's layout cut both into letters and interleaved them) */
+  assert_layout_is_truth("diagonal");
+}
+
 static void test_rtl_diagonal(void **state)
 {
   (void)state;
-  char *truth = NULL, *text = layout_text_of("rtl_diagonal", &truth);
   /* Hebrew and Arabic at 30° and 45°, drawn in reading order (right to
    * left along the baseline), and a Hebrew run with a number: each whole,
    * in logical order as a horizontal line is (they came out a letter per
    * line) */
-  g_strchomp(truth);
-  assert_string_equal(text, truth);
-  g_free(text);
-  g_free(truth);
+  assert_layout_is_truth("rtl_diagonal");
+}
+
+static void test_crop_outside(void **state)
+{
+  (void)state;
+  /* the crop box misses the media box: the page is its media box (all
+   * text was dropped) */
+  assert_layout_is_truth("crop_outside");
 }
 
 static void test_hyphens(void **state)
@@ -331,6 +341,7 @@ int main(void)
     cmocka_unit_test(test_form),
     cmocka_unit_test(test_diagonal),
     cmocka_unit_test(test_rtl_diagonal),
+    cmocka_unit_test(test_crop_outside),
     cmocka_unit_test(test_hyphens_across),
     cmocka_unit_test(test_hyphens_pages),
     cmocka_unit_test(test_hyphens),
