@@ -344,6 +344,21 @@ static void verbs_before_objects(kp *k)
   }
 }
 
+/* A word WordNet lists whole with the noun after it modifies it, whatever
+ * it reads as alone: "running time", "open source", "general practitioner". */
+static void known_compounds(kp *k)
+{
+  for (unsigned int i = 0; i + 1 < k->nw; i++) {
+    word *a = &k->w[i];
+    const word *b = &k->w[i + 1];
+    if (nominal(a->cls) || a->cls == W_STOP || !a->info || !b->info || b->brk || b->hyphen || a->hyphen ||
+        b->cls != W_NOUN || (i + 2 < k->nw && k->w[i + 2].hyphen))
+      continue;
+    if (pos_compound(a->text, b->text))
+      a->cls = W_ADJ;
+  }
+}
+
 static void classify(kp *k)
 {
   unsigned int nw = 0;
@@ -406,6 +421,7 @@ static void classify(kp *k)
   if (k->english) {
     verbs_before_objects(k);
     participles(k);
+    known_compounds(k);
   }
 }
 
@@ -562,7 +578,8 @@ static void collect(kp *k)
       continue;
     }
     unsigned int ps = s, pe = e;
-    while (ps < pe && unit_end(k, ps) == ps + 1 && k->w[ps].info && k->w[ps].info->weak)
+    while (ps < pe && unit_end(k, ps) == ps + 1 && k->w[ps].info && k->w[ps].info->weak &&
+           !(ps + 1 < pe && unit_end(k, ps + 1) == ps + 2 && pos_compound(k->w[ps].text, k->w[ps + 1].text)))
       ps++;
     while (pe > ps) {
       unsigned int last = pe - 1;

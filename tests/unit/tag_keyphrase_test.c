@@ -168,6 +168,34 @@ static void test_participles_and_title_line(void **state)
   seg_free(toks);
 }
 
+/* Nouns WordNet lists whole keep their first word: a weak modifier
+ * ("general", "real") that starts one, a word read alone as a verb
+ * ("operating" after "run"). */
+static void test_known_compounds(void **state)
+{
+  (void)state;
+  assert_true(pos_compound("general", "practitioner"));
+  assert_true(pos_compound("general", "practitioners")); /* the head's plural */
+  assert_true(pos_compound("real", "time"));
+  assert_false(pos_compound("general", "method"));
+  assert_false(pos_compound("practitioners", "general"));
+  GArray *toks = seg_split("Survey of general practitioners\n"
+                           "We asked general practitioners how they schedule visits in real time. "
+                           "The clinics run operating systems that vary, and the new scheduler handles "
+                           "general requests.");
+  kp_shape shape;
+  kp_measure(toks, &shape);
+  GPtrArray *ranked = kp_rank_df(toks, "eng", NULL, NULL, &shape);
+  assert_non_null(find_phrase(ranked, "general practitioners"));
+  assert_non_null(find_phrase(ranked, "real time"));
+  assert_non_null(find_phrase(ranked, "operating systems"));
+  /* a weak modifier that starts no known noun is still dropped */
+  assert_null(find_phrase(ranked, "general requests"));
+  assert_null(find_phrase(ranked, "new scheduler"));
+  g_ptr_array_free(ranked, TRUE);
+  seg_free(toks);
+}
+
 /* A head noun that mostly stands alone beside the phrase it heads. */
 static const char *LEASE =
   "Residential Rental Agreement\n\n"
@@ -542,6 +570,7 @@ int main(void)
     cmocka_unit_test(test_candidates),
     cmocka_unit_test(test_participles_and_title_line),
     cmocka_unit_test(test_head_noun_fragment),
+    cmocka_unit_test(test_known_compounds),
     cmocka_unit_test(test_document_shape),
     cmocka_unit_test(test_stop_words_and_stemmers),
     cmocka_unit_test(test_icu_segmentation),
