@@ -161,7 +161,11 @@ typedef struct indic_word {
 /* space: the word ends at white space */
 static void word_end(indic_word *w, garble_stats *st, bool space)
 {
-  bool split = space && (w->indic || (w->split && w->prev == IC_START)); /* spaces in a row */
+  if (!w->indic && !w->broken && !w->block && w->prev == IC_START) {
+    w->split &= space; /* no word open (most of an English page): spaces in a row keep a split */
+    return;
+  }
+  bool split = space && w->indic;
   if (w->indic) {
     st->indic_words++;
     st->indic_broken += w->broken;
