@@ -186,6 +186,10 @@ DOCTAG_API doctag_status doctag_ctx_new(doctag_ctx **out, const doctag_config *c
   if ((st = env_uint("DOCTAG_MAX_IMAGE_MPX", noenv, 1u << 20, &n)))
     goto fail;
   c->max_image_pixels = (n ? n : 100) * 1000 * 1000;
+  /* Images and forms one page draws, nested forms' drawing included. */
+  if ((st = env_uint("DOCTAG_MAX_PAGE_DRAWS", noenv, 1u << 30, &n)))
+    goto fail;
+  c->max_page_draws = n ? n : 100000;
   /* A page read by OCR at 300 DPI needs about 100 MB (a scan at 600 DPI
    * about 450 MB): the default lets several run at once. */
   if ((st = env_uint("DOCTAG_MAX_DOC_MEMORY_MB", noenv, 1u << 20, &n)))

@@ -22,8 +22,9 @@ struct doctag_ctx {
   unsigned int threads;
   uint64_t max_text_bytes;  /* history keeps this much extracted text per document */
   /* Work one PDF may ask for (extract/limits.h): DOCTAG_MAX_STREAM_MB,
-   * DOCTAG_MAX_INFLATE_MB, DOCTAG_MAX_IMAGE_MPX. */
+   * DOCTAG_MAX_INFLATE_MB, DOCTAG_MAX_IMAGE_MPX, DOCTAG_MAX_PAGE_DRAWS. */
   uint64_t max_stream_bytes, max_inflate_bytes, max_image_pixels;
+  uint64_t max_page_draws;
   /* Memory one document's pages read by OCR may hold at once
    * (DOCTAG_MAX_DOC_MEMORY_MB; extract.c). */
   uint64_t max_doc_memory;

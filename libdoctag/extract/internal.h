@@ -109,6 +109,13 @@ unsigned int layout_join_hyphens(GString *text);
 unsigned int layout_join_hyphens_in(GString *text, GHashTable *doc_words);
 /* Whether a line of `text` ends in a hyphen (a join may be left to make). */
 bool layout_has_hyphen_end(const char *text);
+/* Joins a word split by a hyphen across the end of `page` and the start of
+ * the page after it, `next` ("pre-" | "processing ..."), by the same rule
+ * (a word of `doc_words` or of the word list): the word ends `page`, and
+ * `next` goes on after it. Returns whether it joined. */
+bool layout_join_hyphen_pages(GString *page, GString *next, GHashTable *doc_words);
+/* Whether the last line of text[0, len) ends in a hyphen after a letter. */
+bool layout_ends_in_hyphen(const char *text, size_t len);
 /* The words of `text`, lower-cased, added to `into` (NULL: a new set);
  * returns the set (g_hash_table_destroy it). */
 GHashTable *layout_words(const char *text, GHashTable *into);

@@ -17,6 +17,7 @@
  * directly; doctag links no ICU yet. Arabic presentation forms (the shaped
  * glyphs old PDFs map to) become the letters people type (NFKC). */
 #include "extract/internal.h"
+#include "extract/wordlist.h"
 
 #include <fribidi.h>
 #include <math.h>
@@ -217,28 +218,6 @@ static GHashTable *word_set(const char *text, GHashTable *into)
   return h;
 }
 
-/* The system word list (Debian's wamerican/wbritish...), loaded once: the
- * file stays in memory and the set points into it (its lines as they are:
- * lower-case words are what a hyphen splits). */
-static gpointer load_dictionary(gpointer unused)
-{
-  (void)unused;
-  GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
-  char *data = NULL;
-  gsize len = 0;
-  if (g_file_get_contents("/usr/share/dict/words", &data, &len, NULL)) {
-    for (char *p = data, *end = data + len; p < end;) {
-      char *nl = memchr(p, '\n', (size_t)(end - p));
-      if (nl)
-        *nl = '\0';
-      if (*p)
-        g_hash_table_add(h, p);
-      p = nl ? nl + 1 : end;
-    }
-  }
-  return h;   /* never freed, like the file */
-}
-
 GHashTable *layout_words(const char *text, GHashTable *into)
 {
   return word_set(text, into);
@@ -246,11 +225,55 @@ GHashTable *layout_words(const char *text, GHashTable *into)
 
 static bool known_word(GHashTable *page_words, GHashTable *doc_words, const char *w)
 {
-  static GOnce dict = G_ONCE_INIT;
-  if (g_hash_table_contains(page_words, w) || (doc_words && g_hash_table_contains(doc_words, w)))
+  if ((page_words && g_hash_table_contains(page_words, w)) || (doc_words && g_hash_table_contains(doc_words, w)))
     return true;
-  GHashTable *d = g_once(&dict, load_dictionary, NULL);
-  return g_hash_table_contains(d, w);
+  return wordlist_has(w, strlen(w));
+}
+
+/* Whether "w0-" at a line end and "w1" starting the next line are one word:
+ * a soft hyphen always joins; "ex-|isting" joins where "existing" is a word
+ * of the page, of the document or of the word list; a compound
+ * ("well-|known") stays as printed. h: the hyphen, right after w0. */
+static bool hyphen_joins(const char *w0, const char *h, const char *w1, const char *w1_end, GHashTable *page_words,
+                         GHashTable *doc_words)
+{
+  if (g_utf8_get_char(h) == 0x00AD)
+    return true;
+  GString *joined = g_string_new_len(w0, h - w0);
+  g_string_append_len(joined, w1, w1_end - w1);
+  char *low = g_utf8_strdown(joined->str, (gssize)joined->len);
+  bool join = known_word(page_words, doc_words, low);
+  g_free(low);
+  g_string_free(joined, TRUE);
+  return join;
+}
+
+/* The letters that end at `end` (from no further back than `start`). */
+static const char *letters_before(const char *start, const char *end)
+{
+  const char *w0 = end;
+  while (w0 > start) {
+    const char *q = g_utf8_find_prev_char(start, w0);
+    if (!q || !is_letter(g_utf8_get_char(q)))
+      break;
+    w0 = q;
+  }
+  return w0;
+}
+
+static const char *letters_after(const char *p, const char *end)
+{
+  while (p < end && is_letter(g_utf8_get_char(p)))
+    p = g_utf8_next_char(p);
+  return p;
+}
+
+/* The hyphen ending the line [p, nl) after a letter ("ex-"), or NULL. */
+static const char *line_end_hyphen(const char *p, const char *nl)
+{
+  const char *h = nl > p ? g_utf8_find_prev_char(p, nl) : NULL;
+  const char *before = h && h > p ? g_utf8_find_prev_char(p, h) : NULL;
+  return h && before && is_hyphen(g_utf8_get_char(h)) && is_letter(g_utf8_get_char(before)) ? h : NULL;
 }
 
 unsigned int layout_join_hyphens(GString *text)
@@ -278,35 +301,16 @@ unsigned int layout_join_hyphens_in(GString *text, GHashTable *doc_words)
       break;
     }
     /* the line ends "letters-" and the next one starts with a lower-case letter */
-    const char *h = nl > p ? g_utf8_find_prev_char(p, nl) : NULL;
-    const char *before = h && h > p ? g_utf8_find_prev_char(p, h) : NULL;
+    const char *h = line_end_hyphen(p, nl);
     gunichar next = nl + 1 < end ? g_utf8_get_char(nl + 1) : 0;
-    if (!h || !before || !is_hyphen(g_utf8_get_char(h)) || !is_letter(g_utf8_get_char(before))
-        || !g_unichar_islower(next)) {
+    if (!h || !g_unichar_islower(next)) {
       g_string_append_len(out, p, nl + 1 - p);
       p = nl + 1;
       continue;
     }
-    const char *w1 = nl + 1;
-    while (w1 < end && is_letter(g_utf8_get_char(w1)))
-      w1 = g_utf8_next_char(w1);
-    const char *w0 = h;
-    while (w0 > p) {
-      const char *q = g_utf8_find_prev_char(p, w0);
-      if (!q || !is_letter(g_utf8_get_char(q)))
-        break;
-      w0 = q;
-    }
     if (!words)
       words = word_set(text->str, NULL);
-    GString *joined = g_string_new_len(w0, h - w0);
-    g_string_append_len(joined, nl + 1, w1 - (nl + 1));
-    char *low = g_utf8_strdown(joined->str, (gssize)joined->len);
-    /* "ex-|isting" joins; a compound ("well-|known") stays as printed */
-    bool join = g_utf8_get_char(h) == 0x00AD || known_word(words, doc_words, low);
-    g_free(low);
-    g_string_free(joined, TRUE);
-    if (join) {
+    if (hyphen_joins(letters_before(p, h), h, nl + 1, letters_after(nl + 1, end), words, doc_words)) {
       g_string_append_len(out, p, h - p);
       joins++;
       p = nl + 1;   /* the next line goes on from here */
@@ -320,6 +324,46 @@ unsigned int layout_join_hyphens_in(GString *text, GHashTable *doc_words)
   g_string_assign(text, out->str);
   g_string_free(out, TRUE);
   return joins;
+}
+
+/* The hyphen ending the last line of [p, end) after a letter, or NULL;
+ * *start: where that line starts. */
+static const char *text_end_hyphen(const char *p, const char *end, const char **start)
+{
+  while (end > p && end[-1] == '\n')
+    end--;
+  const char *last = g_strrstr_len(p, end - p, "\n");
+  *start = last ? last + 1 : p;
+  return line_end_hyphen(*start, end);
+}
+
+bool layout_ends_in_hyphen(const char *text, size_t len)
+{
+  const char *start;
+  return text_end_hyphen(text, text + len, &start) != NULL;
+}
+
+bool layout_join_hyphen_pages(GString *page, GString *next, GHashTable *doc_words)
+{
+  /* the page's last line ends "letters-", the next page starts with a lower-case letter */
+  const char *p = page->str, *last = NULL;
+  const char *h = text_end_hyphen(p, p + page->len, &last);
+  if (!h || !next->len || !g_unichar_islower(g_utf8_get_char(next->str)))
+    return false;
+  const char *w1_end = letters_after(next->str, next->str + next->len);
+  if (!hyphen_joins(letters_before(last, h), h, next->str, w1_end, NULL, doc_words))
+    return false;
+  /* the word ends the page it starts on; what follows it on the next page's
+   * first line stays there */
+  size_t tail = (size_t)(w1_end - next->str);
+  g_string_truncate(page, (gsize)(h - p));
+  g_string_append_len(page, next->str, (gssize)tail);
+  while (tail < next->len && next->str[tail] == ' ')
+    tail++;
+  if (tail < next->len && next->str[tail] == '\n')
+    tail++;
+  g_string_erase(next, 0, (gssize)tail);
+  return true;
 }
 
 /* ------------------------------------------------------- upright columns */
@@ -455,7 +499,7 @@ void layout_text(const words_page *wp, pdf_text *out)
       }
       continue;
     }
-    if (k == wp->annot_first) {
+    if (k == wp->annot_first || w->line_start) {
       /* form fields and annotations: lines of their own after the page's */
       flush_line(&l, s);
       prev = -1;

@@ -12,8 +12,11 @@
  * filters in any chain, object streams, sizes given by indirect references,
  * and inline images (BI ... ID ... EI) in content streams.
  *
+ * The same pass then costs each page's drawing (limits_draws.cpp): images
+ * and forms drawn, forms counted as often as they are drawn and nested.
+ *
  * Not covered: what image codecs (DCT, JPX, JBIG2, CCITT) allocate beyond
- * the declared size, and content that draws the same form many times.
+ * the declared size.
  * Rendering for OCR is capped separately (pdf.c: at most 36 million pixels
  * per page image, the resolution drops instead). */
 #ifndef DOCTAG_EXTRACT_LIMITS_H
@@ -32,6 +35,7 @@ typedef struct pdf_limits {
   uint64_t stream_bytes;   /* decompressed bytes of one stream (DOCTAG_MAX_STREAM_MB) */
   uint64_t total_bytes;    /* decompressed bytes of all streams (DOCTAG_MAX_INFLATE_MB) */
   uint64_t image_pixels;   /* width x height of one image (DOCTAG_MAX_IMAGE_MPX) */
+  uint64_t page_draws;     /* images and forms one page draws, nested ones too (DOCTAG_MAX_PAGE_DRAWS) */
 } pdf_limits;
 
 /* Which limit a document passed. */
@@ -41,7 +45,13 @@ typedef enum pdf_over {
   PDF_OVER_TOTAL,          /* all streams past total_bytes */
   PDF_OVER_IMAGE,          /* an image XObject past image_pixels */
   PDF_OVER_INLINE,         /* an inline image past image_pixels */
+  PDF_OVER_DRAWS,          /* a page draws images and forms more than page_draws times */
+  PDF_OVER_PAGE_BYTES,     /* a page's content, forms as often as drawn, past stream_bytes */
+  PDF_OVER_NESTING,        /* forms nested deeper than PDF_MAX_NESTING */
 } pdf_over;
+
+/* Forms inside forms: deeper is refused (limits_draws.cpp). */
+#define PDF_MAX_NESTING 32
 
 /* What a scan found (for tests and messages). */
 typedef struct pdf_scan {
@@ -50,7 +60,17 @@ typedef struct pdf_scan {
   uint64_t decoded_streams, largest_inline;  /* the decoded pass's */
   pdf_over over;
   int64_t over_w, over_h;  /* the image's size when over an image limit */
+  uint64_t most_draws, deepest_forms;  /* the pages' most images and forms drawn, deepest nesting */
+  int over_page;           /* the page over a page limit (from 1) */
+  uint64_t over_draws;     /* what it draws */
 } pdf_scan;
+
+/* A stream the byte scan inflates: where its data starts in the file, how
+ * many bytes of it are fed to zlib, and how many FlateDecode filters. */
+typedef struct pdf_inflated {
+  uint64_t start, len;
+  int chain;
+} pdf_inflated;
 
 /* The context's limits. */
 void pdf_limits_of(const doctag_ctx *ctx, pdf_limits *out);
@@ -65,12 +85,23 @@ doctag_status pdf_limits_check(const unsigned char *data, size_t len, const pdf_
 doctag_status pdf_limits_check_decoded(const unsigned char *data, size_t len, const char *password,
                                        const pdf_limits *lim, pdf_scan *scan);
 
+/* The streams pdf_limits_check() inflates in data[0, len), by increasing
+ * start, into *out (newly allocated, release with g_free()); returns their
+ * count. The decoded pass leaves to the byte scan only these, so that a
+ * stream the scan does not find there (a comment before "stream", a
+ * stream inside another's data, an indirect /Filter) is still counted. */
+size_t pdf_scan_inflated(const unsigned char *data, size_t len, pdf_inflated **out);
+
 /* limits_decoded.cpp: sets scan->over (and its counts) without a message. */
 void pdf_scan_decoded(const unsigned char *data, size_t len, const char *password, const pdf_limits *lim,
                       pdf_scan *scan);
 
 #ifdef __cplusplus
 }
+
+class PDFDoc;
+/* limits_draws.cpp: the pages' drawing, after the objects' pass. */
+void pdf_scan_draws(PDFDoc *doc, const pdf_limits *lim, pdf_scan *scan);
 #endif
 
 #endif

@@ -15,6 +15,9 @@
 #include <Stream.h>
 #include <XRef.h>
 
+#include <glib.h>
+
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -68,6 +71,19 @@ uint64_t pixels(int64_t w, int64_t h)
 struct decoded_pass {
   const pdf_limits *lim;
   pdf_scan *scan;
+  const pdf_inflated *inflated; /* what the byte scan counted, by start */
+  size_t n_inflated;
+
+  /* Whether the byte scan inflated all of the stream whose data is `base`
+   * through `filters` FlateDecode filters: the same start, no fewer bytes. */
+  bool byte_scanned(BaseStream *base, size_t filters) const
+  {
+    uint64_t start = (uint64_t)base->getStart(), len = (uint64_t)base->getLength();
+    const pdf_inflated *e = inflated + n_inflated;
+    const pdf_inflated *f = std::lower_bound(inflated, e, start,
+                                             [](const pdf_inflated &a, uint64_t s) { return a.start < s; });
+    return f != e && f->start == start && f->len >= len && (size_t)f->chain == filters;
+  }
 
   bool over_image(int64_t w, int64_t h, pdf_over what)
   {
@@ -210,11 +226,13 @@ struct decoded_pass {
     while (top > 0 && cheap(chain[top - 1]->getKind()))
       top--;
     /* The byte scan inflated (and counted) a stream of an unencrypted file
-     * whose filters up to `top` are all FlateDecode (four at most). */
+     * whose filters up to `top` are all FlateDecode (four at most), if it
+     * found the stream where poppler does. */
     size_t filters = chain.size() - 1 - top;
     bool flate_only = !encrypted && filters > 0 && filters <= 4;
     for (size_t i = top; flate_only && i + 1 < chain.size(); i++)
       flate_only = chain[i]->getKind() == strFlate;
+    flate_only = flate_only && byte_scanned(chain.back()->getBaseStream(), filters);
     bool count = filters > 0 && !flate_only;
     /* Inline images live in content streams (pages, forms, patterns,
      * Type 3 glyphs), never in images; a flate stream the byte scan saw is
@@ -243,7 +261,9 @@ extern "C" void pdf_scan_decoded(const unsigned char *data, size_t len, const ch
     return; /* the reader that opened it decides what damage means */
   XRef *xref = doc.getXRef();
   bool encrypted = xref->isEncrypted();
-  decoded_pass pass{ lim, scan };
+  pdf_inflated *inflated = nullptr;
+  size_t n_inflated = pdf_scan_inflated(data, len, &inflated);
+  decoded_pass pass{ lim, scan, inflated, n_inflated };
   for (int i = 0; i < xref->getNumObjects(); i++) {
     /* Streams are never inside object streams (those are streams
      * themselves, decoded here like any other). */
@@ -252,6 +272,8 @@ extern "C" void pdf_scan_decoded(const unsigned char *data, size_t len, const ch
       continue;
     Object obj = xref->fetch(i, e->gen);
     if (obj.isStream() && pass.stream(obj, encrypted))
-      return;
+      break;
   }
+  g_free(inflated);
+  pdf_scan_draws(&doc, lim, scan);
 }

@@ -24,6 +24,7 @@
 #include <TextOutputDev.h>
 #include <goo/GooString.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <new>
@@ -159,9 +160,50 @@ words_box diag_box(const diag_glyph &g)
   return b;
 }
 
-/* The diagonal glyphs as words, each run's words sharing a run number. */
-void collect_diagonal(const std::vector<diag_glyph> &gs, collected &c)
+/* How glyph `g` follows `prev` on a run: 1 where it starts where `prev`
+ * ended (left to right), -1 where it ends where `prev` started (a right-to-
+ * left script drawn in reading order), 0 not on the run. */
+int diag_step(const diag_glyph &prev, const diag_glyph &g)
 {
+  double turn = std::fabs(std::remainder(g.angle - prev.angle, 2 * M_PI));
+  double size = std::max(prev.size, g.size), cs = std::cos(prev.angle), sn = std::sin(prev.angle);
+  double ex = g.x - (prev.x + prev.ax), ey = g.y - (prev.y + prev.ay);
+  double along = ex * cs + ey * sn, across = -ex * sn + ey * cs;
+  if (turn >= 3 * M_PI / 180 || std::fabs(across) >= 0.5 * size)
+    return 0;
+  if (along > -0.5 * size && along < 3 * size)
+    return 1;
+  /* from the end of g to the start of prev */
+  double bx = prev.x - (g.x + g.ax), by = prev.y - (g.y + g.ay);
+  double back = bx * cs + by * sn;
+  return back > -0.5 * size && back < 3 * size ? -1 : 0;
+}
+
+/* The diagonal glyphs as words, each run's words sharing a run number. A
+ * run drawn right to left (Hebrew, Arabic, in reading order) is put in
+ * order along its baseline first: the visual order poppler gives a
+ * horizontal line, which layout.c's bidi reordering turns into reading
+ * order the same way. */
+void collect_diagonal(const std::vector<diag_glyph> &drawn, collected &c)
+{
+  std::vector<diag_glyph> gs;
+  gs.reserve(drawn.size());
+  for (size_t i = 0; i < drawn.size();) {
+    size_t j = i + 1;
+    bool back = false;
+    for (int step; j < drawn.size() && (step = diag_step(drawn[j - 1], drawn[j])); j++)
+      back |= step < 0;
+    size_t from = gs.size();
+    gs.insert(gs.end(), drawn.begin() + (std::ptrdiff_t)i, drawn.begin() + (std::ptrdiff_t)j);
+    if (back) {
+      const diag_glyph f = drawn[i];
+      double cs = std::cos(f.angle), sn = std::sin(f.angle);
+      std::stable_sort(gs.begin() + (std::ptrdiff_t)from, gs.end(), [&](const diag_glyph &p, const diag_glyph &q) {
+        return (p.x - f.x) * cs + (p.y - f.y) * sn < (q.x - f.x) * cs + (q.y - f.y) * sn;
+      });
+    }
+    i = j;
+  }
   unsigned int run = 0;
   const diag_glyph *prev = nullptr;
   bool space = false;
@@ -179,11 +221,8 @@ void collect_diagonal(const std::vector<diag_glyph> &gs, collected &c)
       /* where this glyph starts, seen from where the one before ended */
       double ex = g.x - (prev->x + prev->ax), ey = g.y - (prev->y + prev->ay);
       double along = ex * std::cos(prev->angle) + ey * std::sin(prev->angle);
-      double across = -ex * std::sin(prev->angle) + ey * std::cos(prev->angle);
-      double turn = std::fabs(std::remainder(g.angle - prev->angle, 2 * M_PI));
-      double size = std::max(prev->size, g.size);
-      same = turn < 3 * M_PI / 180 && std::fabs(across) < 0.5 * size && along > -0.5 * size && along < 3 * size;
-      if (same && along > 0.15 * size)
+      same = diag_step(*prev, g) == 1;
+      if (same && along > 0.15 * std::max(prev->size, g.size))
         space = true;
     }
     if (!same) {
@@ -288,22 +327,27 @@ bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), w
       collect(dev, legacy, c, out);
     }
     out->annot_first = (unsigned int)c.words.n;
-    /* Form fields and annotations after the page's text, in their own
-     * reading order: drawn as poppler draws them after the page (widget
-     * appearances, made where NeedAppearances asks), but into a page of
-     * their own, so that a field's value never lands inside the text
-     * beside it. */
+    /* Form fields and annotations after the page's text, in /Annots order:
+     * drawn as poppler draws them after the page (widget appearances, made
+     * where NeedAppearances asks), but each into a page of its own, so that
+     * a field's value never lands inside the text beside it and the order
+     * is the document's, not where the fields happen to sit. */
     Page *page = annots ? d->doc->getPage(index + 1) : nullptr;
     if (page) {
       text_dev dev;
-      {
-        /* the Gfx starts the device's page, and ends it when deleted */
-        std::unique_ptr<Gfx> gfx(page->createGfx(&dev, 72, 72, 0, false, false, -1, -1, -1, -1, false, nullptr,
-                                                  nullptr, d->doc->getXRef()));
-        for (Annot *a : page->getAnnots()->getAnnots())
-          a->draw(gfx.get(), false);
+      /* the Gfx starts the device's page, and ends it when deleted */
+      std::unique_ptr<Gfx> gfx(page->createGfx(&dev, 72, 72, 0, false, false, -1, -1, -1, -1, false, nullptr,
+                                                nullptr, d->doc->getXRef()));
+      for (Annot *a : page->getAnnots()->getAnnots()) {
+        a->draw(gfx.get(), false);
+        dev.endPage();
+        size_t first = c.words.n;
+        collect(dev, legacy, c, out);
+        if (c.words.n > first)
+          c.words.v[first].line_start = true;
+        dev.diag.clear();
+        dev.startPage(index + 1, gfx->getState(), d->doc->getXRef());
       }
-      collect(dev, legacy, c, out);
     }
   } catch (...) {
     g_free(c.chars.v);

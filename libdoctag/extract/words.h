@@ -28,6 +28,7 @@ typedef struct words_word {
                                 * the number of its run (words.cpp), each run a line of its
                                 * own, rot 0 and box the bounding box; 0: poppler's word */
   double size;                 /* font size, points; 0: not asked for */
+  bool line_start;             /* the first word of a form field or annotation: starts a line */
   words_box box;
 } words_word;
 
@@ -38,7 +39,8 @@ typedef struct words_page {
   words_word *words;           /* g_malloc; poppler's reading order */
   unsigned int nwords;
   unsigned int annot_first;    /* words[annot_first ..] are form fields' and annotations'
-                                * (after the page's text); nwords when none */
+                                * (after the page's text), in /Annots order, each in its own
+                                * reading order; nwords when none */
   bool legacy_font;            /* a font for which legacy(name) said true */
 } words_page;
 

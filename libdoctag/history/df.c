@@ -4,7 +4,18 @@
  * stems it was counted with when the last one goes (deleted, or recorded
  * again as failed), so the counts follow the archive exactly however often
  * a document is processed again. Each change is one statement whatever
- * the number of stems (a JSON array parameter). */
+ * the number of stems (a JSON array parameter).
+ *
+ * Counting and forgetting one content of one user are serialised
+ * (ST_DF_LOCK, until the transaction ends): without that, on PostgreSQL,
+ * a copy recorded while the last other copy is being deleted finds the
+ * content counted and adds nothing, while the delete, not seeing the
+ * uncommitted copy, forgets it, and the archive holds a document its
+ * counts do not. With it, whichever comes second reads the first's
+ * committed outcome (each statement of a READ COMMITTED transaction takes
+ * a new snapshot). A transaction that takes several such locks takes them
+ * in byte order of sha256 (history_df_lock_pair(), ST_JOB_BLOBS' order),
+ * so that two of them cannot wait for each other. */
 #include "history/history.h"
 #include "core/error.h"
 #include "core/json.h"
@@ -28,6 +39,25 @@ static char *terms_json(const char *const *terms, size_t n)
   return s;
 }
 
+static doctag_status df_lock(struct store_conn *c, const char *user_id, const char *sha256)
+{
+  store_param p[] = { SP_T(user_id), SP_T(sha256) };
+  return store_exec(c, ST_DF_LOCK, p, 2, NULL);
+}
+
+doctag_status history_df_lock_pair(struct store_conn *c, const char *user_id, const char *a, const char *b)
+{
+  if (a && b && strcmp(a, b) > 0) {
+    const char *t = a;
+    a = b;
+    b = t;
+  }
+  doctag_status st = a ? df_lock(c, user_id, a) : DOCTAG_OK;
+  if (st == DOCTAG_OK && b && (!a || strcmp(a, b)))
+    st = df_lock(c, user_id, b);
+  return st;
+}
+
 doctag_status history_df_count(struct store_conn *c, const char *user_id, const char *sha256,
                                const char *const *terms, size_t n)
 {
@@ -38,7 +68,9 @@ doctag_status history_df_count(struct store_conn *c, const char *user_id, const 
     return err_nomem();
   store_rows rows = { 0 };
   store_param p[] = { SP_T(user_id), SP_T(sha256), SP_T(j) };
-  doctag_status st = store_exec(c, ST_DF_DOC_ADD, p, 3, &rows);
+  doctag_status st = df_lock(c, user_id, sha256);
+  if (st == DOCTAG_OK)
+    st = store_exec(c, ST_DF_DOC_ADD, p, 3, &rows);
   if (st == DOCTAG_OK && rows.changes == 1) {
     store_param q[] = { SP_T(user_id), SP_T(j) };
     st = store_exec(c, ST_DF_UP, q, 2, NULL);
@@ -54,7 +86,9 @@ doctag_status history_df_uncount(struct store_conn *c, const char *user_id, cons
     return DOCTAG_OK;
   store_rows rows = { 0 };
   store_param p[] = { SP_T(user_id), SP_T(sha256) };
-  doctag_status st = store_exec(c, ST_DF_DOC_DROP, p, 2, &rows);
+  doctag_status st = df_lock(c, user_id, sha256);
+  if (st == DOCTAG_OK)
+    st = store_exec(c, ST_DF_DOC_DROP, p, 2, &rows);
   if (st == DOCTAG_OK && rows.nrows == 1) {
     store_param q[] = { SP_T(user_id), SP_T(store_cell(&rows, 0, 0)) };
     st = store_exec(c, ST_DF_DOWN, q, 2, NULL);

@@ -136,13 +136,21 @@ static void *records_add(records *r)
 
 /* Runs a statement and appends one record per row, built by `fill`. (rows
  * starts zeroed: store_query leaves it as is when no connection can be had.) */
+/* Records of the rows of a statement, after those of `out`; the rows are cleared. */
+static void records_fill(records *out, store_rows *rows, record_fill fill)
+{
+  for (unsigned int i = 0; i < rows->nrows; i++)
+    fill(&out->a, rows, i, records_add(out));
+  store_rows_clear(rows);
+}
+
 static doctag_status records_query(records *out, struct store *s, store_stmt stmt, const store_param *p,
                                    unsigned int n, record_fill fill)
 {
   store_rows rows = { 0 };
   doctag_status st = store_query(s, stmt, p, n, &rows);
-  for (unsigned int i = 0; st == DOCTAG_OK && i < rows.nrows; i++)
-    fill(&out->a, &rows, i, records_add(out));
+  if (st == DOCTAG_OK)
+    records_fill(out, &rows, fill);
   store_rows_clear(&rows);
   return st;
 }
@@ -541,8 +549,16 @@ DOCTAG_API doctag_status doctag_history_search(doctag_ctx *ctx, doctag_document_
   doctag_document_list *l = doc_list_new();
   char *match = store_uuid_valid(user_id) ? s->ops->match_query(query) : NULL;
   if (match) {
+    /* One word: from the word's search head (history/search.c), at a cost
+     * that grows with the limit; else ranked over every match. */
+    store_rows head = { 0 };
+    bool answered = false;
+    st = history_search_head(s, user_id, query, limit, &head, &answered);
     store_param p[] = { SP_T(user_id), SP_T(match), SP_I(limit) };
-    st = records_query(&l->docs, s, ST_DOC_SEARCH, p, 3, doc_from_row);
+    if (st == DOCTAG_OK && answered)
+      records_fill(&l->docs, &head, doc_from_row);
+    else if (st == DOCTAG_OK)
+      st = records_query(&l->docs, s, ST_DOC_SEARCH, p, 3, doc_from_row);
     l->total = records_count(&l->docs);
     g_free(match);
   }

@@ -89,6 +89,10 @@ doctag_status history_document_record_on(struct store_conn *c, const char *user_
 doctag_status history_df_count(struct store_conn *c, const char *user_id, const char *sha256,
                                const char *const *terms, size_t n);
 doctag_status history_df_uncount(struct store_conn *c, const char *user_id, const char *sha256);
+/* Both take the content's lock (ST_DF_LOCK) first; a transaction that will
+ * count or forget two contents takes both locks first with
+ * history_df_lock_pair() (either may be NULL), in one order for all. */
+doctag_status history_df_lock_pair(struct store_conn *c, const char *user_id, const char *a, const char *b);
 
 /* How many documents `user_id`'s archive has (*n_docs) and how many hold
  * each of `terms` (*df: stem -> GUINT_TO_POINTER(count), only stems with a
@@ -98,5 +102,15 @@ doctag_status history_df_uncount(struct store_conn *c, const char *user_id, cons
  * DOCTAG_EUNAVAILABLE); *df is set even then. */
 doctag_status history_df_lookup(doctag_ctx *ctx, const char *user_id, const char *sha256,
                                 const char *const *terms, size_t n, uint64_t *n_docs, GHashTable **df);
+
+/* A one-word search answered from the user's search head of the word
+ * (history/search.c; built first when missing or too short): *answered
+ * says whether it was, and then *out holds ST_DOC_SEARCH's columns, best
+ * first. Not answered (and nothing done) for queries of several words or
+ * a limit past the head's size. Errors: the store's. */
+struct store;
+struct store_rows;
+doctag_status history_search_head(struct store *s, const char *user_id, const char *query, unsigned int limit,
+                                  struct store_rows *out, bool *answered);
 
 #endif

@@ -158,9 +158,12 @@ static doctag_status doc_write(store_conn *c, const char *job_id, const char *us
   /* the owner's document frequencies follow the completed documents */
   bool was = before && !strcmp(before, "completed") && before_sha;
   bool now_done = !strcmp(d->status, "completed") && d->sha256;
+  bool gone = was && (!now_done || strcmp(before_sha, d->sha256));
+  if (st == DOCTAG_OK && now_done && gone)
+    st = history_df_lock_pair(c, user_id, d->sha256, before_sha);
   if (st == DOCTAG_OK && now_done)
     st = history_df_count(c, user_id, d->sha256, d->terms, d->term_count);
-  if (st == DOCTAG_OK && was && (!now_done || strcmp(before_sha, d->sha256)))
+  if (st == DOCTAG_OK && gone)
     st = history_df_uncount(c, user_id, before_sha);
   g_free(before);
   g_free(before_sha);

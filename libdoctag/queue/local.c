@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "store/store.h"
 
+#include <jansson.h>
 #include <string.h>
 
 #define POLL_MS 50
@@ -121,6 +122,8 @@ doctag_status queue_open_local(doctag_ctx *ctx, queue **out)
 
 /* ---- jobs ------------------------------------------------------------- */
 
+#define ITEMS_PER_INSERT 1000
+
 static doctag_status local_job_create(queue *q, const queue_job *job, GPtrArray *payloads)
 {
   local_impl *l = q->impl;
@@ -133,9 +136,23 @@ static doctag_status local_job_create(queue *q, const queue_job *job, GPtrArray 
   store_param p[] = { SP_T(job->id), SP_T(job->user_id), SP_I(payloads->len), SP_T(job->config_json),
                       SP_T(job->secret), SP_I(job->created_us ? job->created_us : now_us()) };
   st = run(l, c, ST_Q_JOB_INSERT, p, 6, NULL);
-  for (guint i = 0; !st && i < payloads->len; i++) {
-    store_param ip[] = { SP_T(job->id), SP_I(i), SP_T(g_ptr_array_index(payloads, i)) };
-    st = run(l, c, ST_Q_ITEM_INSERT, ip, 3, NULL);
+  /* ITEMS_PER_INSERT rows a statement, as a JSON array of strings: one
+   * round trip a row made PostgreSQL's submission of 100,000 rows 93 s. */
+  for (guint i = 0; !st && i < payloads->len; i += ITEMS_PER_INSERT) {
+    json_t *a = json_array();
+    for (guint k = i; !st && k < payloads->len && k < i + ITEMS_PER_INSERT; k++) {
+      json_t *v = json_string(g_ptr_array_index(payloads, k));
+      if (!v || json_array_append_new(a, v))
+        st = err_set(DOCTAG_EINVAL, "row %u of the job is not UTF-8 text", k);
+    }
+    char *text = st ? NULL : json_dumps(a, JSON_COMPACT);
+    json_decref(a);
+    if (!st && !text)
+      st = err_set(DOCTAG_ENOMEM, "cannot encode the job's rows");
+    store_param ip[] = { SP_T(job->id), SP_I(i), SP_T(text) };
+    if (!st)
+      st = run(l, c, ST_Q_ITEM_INSERT, ip, 3, NULL);
+    free(text);
   }
   st = store_tx_end(c, st);
 out:

@@ -4,8 +4,11 @@
  *  - local (queue/local.c): tables in the store's database, items claimed
  *    with a lease, so worker processes on one machine share the work;
  *  - redis (queue/redis.c): the seed's keys (hash job:{id}, list
- *    job:{id}:results, channel job:{id}:progress, 24 h expiry) and the items
- *    in a Redis Stream read by a consumer group.
+ *    job:{id}:results, channel job:{id}:progress, 24 h expiry); items wait
+ *    in a list per user and, once claimed, are entries of a Redis Stream
+ *    read by a consumer group.
+ * Both hand items out fairly between users: the next claim goes to the
+ * user with the fewest items in flight.
  * The database (history) stays the system of record; jobs/ keeps it in step.
  *
  * Every state change that sends an event does both atomically: the backend

@@ -1,8 +1,11 @@
 /* The Redis queue (hiredis). Job state and events in the seed's keys (see
- * data/redis_lib.lua), items in one Stream read by a consumer group: a
- * worker reads an entry with XREADGROUP, acknowledges it only once the row
- * is recorded, and entries of a worker that went quiet for longer than the
- * lease are taken over with XAUTOCLAIM. Every state change is one Lua script,
+ * data/redis_lib.lua). Rows wait in a list per user; a claim takes the next
+ * row of the user with the fewest rows in flight, in turns (redis_take.lua),
+ * so one user's long batch does not starve another's short one. The row
+ * becomes an entry of one Stream read by a consumer group: the claiming
+ * worker acknowledges it only once the row is recorded, and entries of a
+ * worker that went quiet for longer than the lease are taken over with
+ * XAUTOCLAIM. Workers with nothing to do block on a wake-up list. Every state change is one Lua script,
  * so it is atomic; scripts run by EVALSHA and are sent again after a server
  * restart emptied the script cache.
  *
@@ -22,17 +25,20 @@
 
 #define STREAM "doctag:items"
 #define GROUP "doctag-workers"
+#define WAKE "doctag:items:wake"         /* see data/redis_lib.lua */
+#define INFLIGHT "doctag:owners:inflight"
 #define TTL_SEC "86400"
 #define CONNECT_TIMEOUT_MS 2000
 #define COMMAND_TIMEOUT_MS 10000
 /* Idle subscriptions kept for the next wait on the same job. */
 #define SUB_IDLE_MAX 16
 
-enum { S_CREATE, S_CLAIM, S_FINISH, S_TRANSITION, S_EVENT, S_RELEASE, S_CONSUMERS, S_SNAPSHOT, S_COUNT };
+enum { S_CREATE, S_CLAIM, S_FINISH, S_TRANSITION, S_EVENT, S_RELEASE, S_CONSUMERS, S_SNAPSHOT, S_TAKE, S_DROP, S_COUNT };
 static const char *const script_files[S_COUNT] = {
   "queue/data/redis_create.lua", "queue/data/redis_claim.lua", "queue/data/redis_finish.lua",
   "queue/data/redis_transition.lua", "queue/data/redis_event.lua", "queue/data/redis_release.lua",
-  "queue/data/redis_consumers.lua", "queue/data/redis_snapshot.lua",
+  "queue/data/redis_consumers.lua", "queue/data/redis_snapshot.lua", "queue/data/redis_take.lua",
+  "queue/data/redis_drop.lua",
 };
 
 typedef struct redis_impl {
@@ -311,6 +317,11 @@ static doctag_status ensure_group(redis_impl *r)
   doctag_status st = rcmd(r, &rep, 6, argv, NULL);
   if (st && rep && rep->type == REDIS_REPLY_ERROR && g_str_has_prefix(rep->str, "BUSYGROUP"))
     st = DOCTAG_OK;
+  else if (!st) {
+    /* A new group has nothing pending: nobody has rows in flight. */
+    const char *del[] = { "DEL", INFLIGHT };
+    st = rcmd0(r, 2, del);
+  }
   if (rep)
     freeReplyObject(rep);
   return st;
@@ -354,7 +365,7 @@ fail:
 static doctag_status redis_job_create(queue *q, const queue_job *job, GPtrArray *payloads)
 {
   redis_impl *r = q->impl;
-  int n = 9 + (int)payloads->len;
+  int n = 8 + (int)payloads->len;
   const char **args = g_new(const char *, n);
   char *total = g_strdup_printf("%u", payloads->len);
   char *created = g_strdup_printf("%" G_GINT64_FORMAT, job->created_us ? job->created_us : now_us());
@@ -367,9 +378,8 @@ static doctag_status redis_job_create(queue *q, const queue_job *job, GPtrArray 
   args[5] = job->secret ? job->secret : "";
   args[6] = TTL_SEC;
   args[7] = nonce;
-  args[8] = STREAM;
   for (guint i = 0; i < payloads->len; i++)
-    args[9 + i] = g_ptr_array_index(payloads, i);
+    args[8 + i] = g_ptr_array_index(payloads, i);
   redisReply *rep = NULL;
   doctag_status st = rscript(r, S_CREATE, &rep, n, args, NULL);
   if (rep)
@@ -480,9 +490,9 @@ static doctag_status redis_job_transition(queue *q, const char *job_id, unsigned
       g_string_append_printf(fromcsv, "%s,", queue_state_name((doctag_job_state)s));
   char *now = g_strdup_printf("%" G_GINT64_FORMAT, now_us());
   const char *args[] = { job_id, fromcsv->str, queue_state_name(to), command_of(to), event ? event : "", now,
-                         TTL_SEC, STREAM, error ? error : "" };
+                         TTL_SEC, error ? error : "" };
   redisReply *rep = NULL;
-  doctag_status st = rscript(r, S_TRANSITION, &rep, 9, args, NULL);
+  doctag_status st = rscript(r, S_TRANSITION, &rep, 8, args, NULL);
   g_string_free(fromcsv, TRUE);
   g_free(now);
   if (!st) {
@@ -534,17 +544,17 @@ static bool item_from_entry(redisReply *e, queue_item *it)
 /* Acknowledges and deletes an entry that cannot be an item. */
 static void drop_entry(redis_impl *r, const char *id)
 {
-  const char *a1[] = { "XACK", STREAM, GROUP, id };
-  const char *a2[] = { "XDEL", STREAM, id };
-  rcmd0(r, 4, a1);
-  rcmd0(r, 3, a2);
+  const char *args[] = { STREAM, GROUP, id };
+  redisReply *rep = NULL;
+  if (!rscript(r, S_DROP, &rep, 3, args, NULL))
+    freeReplyObject(rep);
 }
 
 /* One entry: first one whose lease ran out, else a new one (waiting up to
  * block_ms). *got false when none.
  * Leases run out after lease_sec, so looking for such entries before every
  * claim (a round trip, a quarter of a busy worker's) is not needed: a worker
- * looks every quarter lease, and whenever the stream has nothing new. */
+ * looks every quarter lease, and whenever no row waits. */
 static doctag_status autoclaim_entry(redis_impl *r, const char *worker, unsigned int lease_sec, queue_item *it,
                                      bool *got)
 {
@@ -582,6 +592,33 @@ static doctag_status autoclaim_entry(redis_impl *r, const char *worker, unsigned
   return DOCTAG_OK;
 }
 
+/* The next waiting row, handed out fairly (redis_take.lua) and read by
+ * `worker` as a stream entry. *got false when no row waits. */
+static doctag_status take_entry(redis_impl *r, const char *worker, queue_item *it, bool *got)
+{
+  const char *args[] = { STREAM, GROUP, worker, TTL_SEC };
+  for (;;) {
+    redisReply *rep = NULL;
+    doctag_status st = rscript(r, S_TAKE, &rep, 4, args, NULL);
+    if (st)
+      return st;
+    bool again = rep->type == REDIS_REPLY_INTEGER;   /* dropped or parked many rows */
+    if (rep->type == REDIS_REPLY_ARRAY) {
+      if (item_from_entry(rep, it))
+        *got = true;
+      else if (it->token)
+        drop_entry(r, it->token);
+      if (!*got) {
+        queue_item_clear(it);
+        again = true;
+      }
+    }
+    freeReplyObject(rep);
+    if (!again)
+      return DOCTAG_OK;
+  }
+}
+
 static doctag_status next_entry(redis_impl *r, const char *worker, unsigned int lease_sec, int block_ms,
                                 queue_item *it, bool *got)
 {
@@ -595,47 +632,27 @@ static doctag_status next_entry(redis_impl *r, const char *worker, unsigned int 
   doctag_status st;
   if (look && ((st = autoclaim_entry(r, worker, lease_sec, it, got)) || *got))
     return st;
-  redisReply *rep = NULL;
-  char *block = g_strdup_printf("%d", block_ms > 0 ? block_ms : 0);
-  const char *rg[] = { "XREADGROUP", "GROUP", GROUP, worker, "COUNT", "1", "BLOCK", block, "STREAMS", STREAM, ">" };
-  int argc = 11;
-  const char *rg_noblock[] = { "XREADGROUP", "GROUP", GROUP, worker, "COUNT", "1", "STREAMS", STREAM, ">" };
-  if (block_ms > 0)
-    st = rcmd_timeout(r, &rep, argc, rg, NULL, block_ms + COMMAND_TIMEOUT_MS);
-  else
-    st = rcmd(r, &rep, 9, rg_noblock, NULL);
-  g_free(block);
-  /* The stream or its group is gone (deleted, flushed, a server restarted
-   * without its data): make them again and carry on. */
-  if (st && rep && rep->type == REDIS_REPLY_ERROR &&
-      (g_str_has_prefix(rep->str, "NOGROUP") || g_str_has_prefix(rep->str, "UNBLOCKED"))) {
-    freeReplyObject(rep);
-    return ensure_group(r);
-  }
-  if (st) {
-    if (rep)
-      freeReplyObject(rep);
+  if ((st = take_entry(r, worker, it, got)) || *got)
     return st;
-  }
-  /* [[stream, [entry...]]] or nil on timeout */
-  if (rep->type == REDIS_REPLY_ARRAY && rep->elements > 0 && rep->element[0]->type == REDIS_REPLY_ARRAY &&
-      rep->element[0]->elements == 2 && rep->element[0]->element[1]->type == REDIS_REPLY_ARRAY &&
-      rep->element[0]->element[1]->elements > 0) {
-    redisReply *e = rep->element[0]->element[1]->element[0];
-    if (item_from_entry(e, it))
-      *got = true;
-    else if (it->token)
-      drop_entry(r, it->token);
-    if (!*got)
-      queue_item_clear(it);
-  } else {
-    /* nothing new: look for entries whose lease ran out next time */
-    g_mutex_lock(&r->lock);
-    r->autoclaim_at = 0;
-    g_mutex_unlock(&r->lock);
-  }
-  freeReplyObject(rep);
-  return DOCTAG_OK;
+  /* nothing waits: look for entries whose lease ran out next time */
+  g_mutex_lock(&r->lock);
+  r->autoclaim_at = 0;
+  g_mutex_unlock(&r->lock);
+  if (block_ms <= 0)
+    return DOCTAG_OK;
+  /* Wait for a token: rows were queued, given back or resumed (BLPOP's
+   * timeout is in seconds, 0 meaning for ever). */
+  int ms = block_ms < 1 ? 1 : block_ms;
+  char *secs = g_strdup_printf("%d.%03d", ms / 1000, ms % 1000);   /* not %f: the locale's decimal point */
+  const char *bl[] = { "BLPOP", WAKE, secs };
+  redisReply *rep = NULL;
+  st = rcmd_timeout(r, &rep, 3, bl, NULL, block_ms + COMMAND_TIMEOUT_MS);
+  g_free(secs);
+  if (rep)
+    freeReplyObject(rep);
+  if (st)
+    return st;
+  return take_entry(r, worker, it, got);
 }
 
 static doctag_status redis_claim(queue *q, const char *worker, unsigned int lease_sec, int wait_ms,
@@ -698,9 +715,9 @@ static doctag_status redis_renew(queue *q, const queue_item *item, const char *w
 static doctag_status redis_release(queue *q, const queue_item *item, const char *worker)
 {
   char *row = g_strdup_printf("%" G_GUINT64_FORMAT, item->row);
-  const char *args[] = { STREAM, GROUP, item->token, item->job_id, row, item->payload };
+  const char *args[] = { STREAM, GROUP, item->token, item->job_id, row, item->payload, TTL_SEC };
   redisReply *rep = NULL;
-  doctag_status st = rscript(q->impl, S_RELEASE, &rep, 6, args, NULL);
+  doctag_status st = rscript(q->impl, S_RELEASE, &rep, 7, args, NULL);
   if (rep)
     freeReplyObject(rep);
   g_free(row);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <jansson.h>
 
 #define USER_COLS "id, email, full_name, is_active, is_verified, created_at"
 #define JOB_COLS "id, job_type, status, total_documents, processed_count, failed_count, " \
@@ -90,7 +91,7 @@ static const char *const sql_table[ST_COUNT] = {
                         "delivered_at = ?6 WHERE id = ?1",
   [ST_WEBHOOK_OF_JOB] = "SELECT status, attempts, last_error FROM webhook_deliveries WHERE job_id = ?1",
   [ST_JOB_DELETE] = "DELETE FROM jobs WHERE id = ?1 AND user_id = ?2",
-  [ST_JOB_BLOBS] = "SELECT DISTINCT sha256 FROM documents WHERE job_id = ?1 AND user_id = ?2 AND sha256 IS NOT NULL",
+  [ST_JOB_BLOBS] = "SELECT DISTINCT sha256 FROM documents WHERE job_id = ?1 AND user_id = ?2 AND sha256 IS NOT NULL ORDER BY sha256",
   [ST_BLOB_REFERENCED] = "SELECT 1 FROM documents WHERE sha256 = ?1 LIMIT 1",
   [ST_JOB_BY_STATUS] = "SELECT status, count(*) FROM jobs WHERE user_id = ?1 GROUP BY status ORDER BY status",
   [ST_JOB_CENSUS] = "SELECT job_type, status, count(*), coalesce(sum(total_documents - processed_count - failed_count), 0) "
@@ -136,6 +137,30 @@ static const char *const sql_table[ST_COUNT] = {
   [ST_DOC_STATS] = "SELECT coalesce(max(total), 0), coalesce(max(completed), 0), coalesce(max(failed), 0)"
                    " FROM user_doc_counts WHERE user_id = ?1",
 
+  /* Search heads (0009). A word is a token of the index's tokenizer; its
+   * documents are ranked by doctag_impact, as doctag_bm25 ranks them for a
+   * one-word search, ties newest (highest seq) first. */
+  [ST_HEAD_TERM] = "SELECT doctag_term(?1)",
+  [ST_HEAD_STATE] = "SELECT n, floor_score IS NULL FROM search_heads WHERE user_id = ?1 AND term = ?2",
+  [ST_HEAD_SEARCH] = "SELECT " DOC_COLS " FROM (SELECT seq, score FROM search_head_docs"
+                     " WHERE user_id = ?1 AND term = ?2 ORDER BY score DESC, seq DESC LIMIT ?3) h"
+                     " JOIN documents d ON d.seq = h.seq WHERE d.user_id = ?1"
+                     " ORDER BY h.score DESC, d.created_at DESC, d.seq DESC",
+  [ST_HEAD_LOCK] = "SELECT coalesce(max(total), 0) FROM user_doc_counts WHERE user_id = ?1",
+  [ST_HEAD_DROP] = "DELETE FROM search_heads WHERE user_id = ?1 AND term = ?2",
+  [ST_HEAD_NEW] = "INSERT INTO search_heads (user_id, term, n) VALUES (?1, ?2, 0)",
+  [ST_HEAD_FILL] = "INSERT INTO search_head_docs (user_id, term, score, seq) SELECT ?1, ?2, w, seq FROM"
+                   " (SELECT rowid AS seq, doctag_impact(documents_fts) AS w FROM documents_fts"
+                   " WHERE documents_fts MATCH 'user_id : \"' || ?1 || '\" AND {title tags extracted_text} : \"'"
+                   " || replace(?2, '\"', '\"\"') || '\"' ORDER BY w DESC, rowid DESC LIMIT 101)",
+  [ST_HEAD_FLOOR] = "UPDATE search_heads SET (floor_score, floor_seq) = (SELECT score, seq FROM search_head_docs"
+                    " WHERE user_id = ?1 AND term = ?2 ORDER BY score DESC, seq DESC LIMIT 1 OFFSET 100)"
+                    " WHERE user_id = ?1 AND term = ?2",
+  [ST_HEAD_CUT] = "DELETE FROM search_head_docs WHERE user_id = ?1 AND term = ?2 AND (score, seq) <="
+                  " (SELECT floor_score, floor_seq FROM search_heads WHERE user_id = ?1 AND term = ?2)",
+  [ST_HEAD_COUNT] = "UPDATE search_heads SET n = (SELECT count(*) FROM search_head_docs WHERE user_id = ?1 AND term = ?2)"
+                    " WHERE user_id = ?1 AND term = ?2",
+
   /* one statement per document, whatever its number of stems */
   [ST_DF_DOC_ADD] = "INSERT INTO term_df_docs (user_id, sha256, terms) VALUES (?1, ?2, ?3) "
                     "ON CONFLICT (user_id, sha256) DO NOTHING",
@@ -148,13 +173,15 @@ static const char *const sql_table[ST_COUNT] = {
   [ST_DF_PURGE] = "DELETE FROM term_df WHERE user_id = ?1 AND df <= 0",
   [ST_DF_GET] = "SELECT stem, df FROM term_df WHERE user_id = ?1 AND stem IN (SELECT value FROM json_each(?2))",
   [ST_DF_DOC_TERMS] = "SELECT terms FROM term_df_docs WHERE user_id = ?1 AND sha256 = ?2",
+  [ST_DF_LOCK] = "SELECT ?1, ?2", /* BEGIN IMMEDIATE already holds the write lock */
 
   /* The local batch queue's tables (0002_queue.sql), for queue/local.c. No
    * row locks: a claim's BEGIN IMMEDIATE already holds the database's write
    * lock. */
   [ST_Q_JOB_INSERT] = "INSERT INTO queue_jobs (job_id, user_id, status, total, config, secret, created_at)"
                       " VALUES (?1, ?2, 'pending', ?3, ?4, ?5, ?6)",
-  [ST_Q_ITEM_INSERT] = "INSERT INTO queue_items (job_id, row_index, payload) VALUES (?1, ?2, ?3)",
+  [ST_Q_ITEM_INSERT] = "INSERT INTO queue_items (job_id, row_index, payload)"
+                      " SELECT ?1, ?2 + key, value FROM json_each(?3)",
   [ST_Q_JOB_GET] = "SELECT " QJOB_COLS " FROM queue_jobs WHERE job_id = ?1",
   [ST_Q_JOB_LOCK] = "SELECT status FROM queue_jobs WHERE job_id = ?1",
   [ST_Q_JOB_SET_STATUS] = "UPDATE queue_jobs SET status = ?2,"
@@ -378,20 +405,39 @@ static int sq_busy(void *ud, int count)
  * by walking the phrase's every match: for a word in nearly every document
  * that is the whole archive, on every search, whatever the owner holds.
  * doctag_bm25(documents_fts, user_id, match, w...) is the same formula (k1
- * 1.2, b 0.75, column weights w, average length from FTS5's totals, which
- * cost nothing) with the IDF counted over the owner's documents: N is how
- * many the owner has (one row kept by 0008's triggers), n how many of them hold the phrase, both counted
- * through the index at a cost that grows with the owner's documents. One
- * user's ranking then no longer depends on what other users hold. With one
- * user it is bm25() exactly.
+ * 1.2, b 0.75, column weights w) with the IDF counted over the owner's
+ * documents: N is how many the owner has (one row kept by 0008's
+ * triggers), n how many of them hold the phrase, counted through the index
+ * at a cost that grows with the owner's documents. A document's length is
+ * its title, tags and text in tokens, measured against a fixed average
+ * (RANK_AVGDL) rather than the whole table's (which moved with every
+ * document any user added): one user's ranking then depends on that
+ * user's documents only, and a word's weight in a document (doc_weight)
+ * stays what it was when the document was written, so the best documents
+ * of a word can be kept in order (0009's search heads; history/search.c).
  *
  * `match` is ops->match_query's text (quoted phrases, space-separated);
  * phrase 0 of the query is the owner's id, phrase i >= 1 is its i-th
  * phrase. */
 
+#define RANK_K1 1.2
+#define RANK_B 0.75
+#define RANK_AVGDL 1000.0
+/* The column weights of ST_DOC_SEARCH's doctag_bm25 call, for the words
+ * of a document counted outside FTS5 (doctag_terms, doctag_impact). */
+static const double rank_weight[] = { 10.0, 4.0, 1.0 }; /* title, tags, extracted_text */
+
+/* A word's weight in a document: its weighted count f over its length
+ * (tokens of the three text columns). Multiplied by the word's IDF it is
+ * the word's part of the score. The one formula for doctag_bm25,
+ * doctag_impact and doctag_w, so that they agree to the bit. */
+static double doc_weight(double f, double len)
+{
+  return f * (RANK_K1 + 1) / (f + RANK_K1 * (1 - RANK_B + RANK_B * len / RANK_AVGDL));
+}
+
 typedef struct rank_data {
   int nphrase;
-  double avgdl;
   double *idf; /* per phrase; 0 for the owner's */
 } rank_data;
 
@@ -445,10 +491,6 @@ static rank_data *rank_data_new(const Fts5ExtensionApi *api, Fts5Context *fts, s
   rank_data *r = g_new0(rank_data, 1);
   r->nphrase = api->xPhraseCount(fts);
   r->idf = g_new0(double, r->nphrase);
-  sqlite3_int64 rows = 0, tokens = 0;
-  if (api->xRowCount(fts, &rows) != SQLITE_OK || api->xColumnTotalSize(fts, -1, &tokens) != SQLITE_OK)
-    goto fail;
-  r->avgdl = rows > 0 ? (double)tokens / (double)rows : 1;
   GPtrArray *words = match_phrases(match);
   bool ok = (int)words->len == r->nphrase - 1;
   int64_t total = ok ? count_of(db, "SELECT coalesce(max(total), 0) FROM user_doc_counts WHERE user_id = ?1", user,
@@ -468,15 +510,44 @@ static rank_data *rank_data_new(const Fts5ExtensionApi *api, Fts5Context *fts, s
   g_ptr_array_free(words, TRUE);
   if (ok)
     return r;
-fail:
   rank_data_free(r);
   return NULL;
+}
+
+/* The current row's weighted count of each phrase (an instance in column c
+ * adds w[c], rank_weight[c] when w is NULL, 1 past nw) into freq[0..nphrase)
+ * and its length: the tokens of its title, tags and text (the owner's id is
+ * not text). False when FTS5 cannot say. */
+static bool match_freq(const Fts5ExtensionApi *api, Fts5Context *fts, int nphrase, sqlite3_value **w, int nw,
+                       double *freq, double *len)
+{
+  int ncol = api->xColumnCount(fts), ninst = 0;
+  for (int i = 0; i < nphrase; i++)
+    freq[i] = 0;
+  *len = 0;
+  for (int col = 0; col < ncol && col < (int)G_N_ELEMENTS(rank_weight); col++) {
+    int n = 0;
+    if (api->xColumnSize(fts, col, &n) != SQLITE_OK)
+      return false;
+    *len += n;
+  }
+  if (api->xInstCount(fts, &ninst) != SQLITE_OK)
+    return false;
+  for (int i = 0; i < ninst; i++) {
+    int phrase, col, off;
+    if (api->xInst(fts, i, &phrase, &col, &off) != SQLITE_OK || phrase < 0 || phrase >= nphrase || col >= ncol)
+      continue;
+    if (w)
+      freq[phrase] += col < nw ? sqlite3_value_double(w[col]) : 1.0;
+    else
+      freq[phrase] += col < (int)G_N_ELEMENTS(rank_weight) ? rank_weight[col] : 0.0;
+  }
+  return true;
 }
 
 static void sq_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nval,
                     sqlite3_value **val)
 {
-  const double k1 = 1.2, b = 0.75;
   if (nval < 2 || sqlite3_value_type(val[0]) != SQLITE_TEXT || sqlite3_value_type(val[1]) != SQLITE_TEXT) {
     sqlite3_result_error(ctx, "doctag_bm25: expects (table, user_id, match, weights...)", -1);
     return;
@@ -490,26 +561,146 @@ static void sq_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
       return;
     }
   }
-  int ncol = api->xColumnCount(fts), ninst = 0, len = 0;
-  double *freq = g_newa(double, r->nphrase);
-  for (int i = 0; i < r->nphrase; i++)
-    freq[i] = 0;
-  if (api->xInstCount(fts, &ninst) != SQLITE_OK || api->xColumnSize(fts, -1, &len) != SQLITE_OK) {
+  double *freq = g_newa(double, r->nphrase), len = 0;
+  if (!match_freq(api, fts, r->nphrase, val + 2, nval - 2, freq, &len)) {
     sqlite3_result_error(ctx, "doctag_bm25: cannot read the match", -1);
     return;
   }
-  for (int i = 0; i < ninst; i++) {
-    int phrase, col, off;
-    if (api->xInst(fts, i, &phrase, &col, &off) == SQLITE_OK && phrase >= 0 && phrase < r->nphrase && col < ncol)
-      freq[phrase] += 2 + col < nval ? sqlite3_value_double(val[2 + col]) : 1.0;
-  }
-  double score = 0, norm = k1 * (1 - b + b * (double)len / r->avgdl);
+  double score = 0;
   for (int i = 0; i < r->nphrase; i++)
-    score += r->idf[i] * freq[i] * (k1 + 1) / (freq[i] + norm);
+    score += r->idf[i] * doc_weight(freq[i], len);
   sqlite3_result_double(ctx, -score);
 }
 
-/* Registers doctag_bm25 on a connection. */
+/* doctag_impact(documents_fts): the weight (doc_weight) in this document
+ * of the query's one word, phrase 1 (phrase 0 is the owner's id), with
+ * rank_weight's column weights: what a one-word search orders by. */
+static void sq_impact(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nval,
+                      sqlite3_value **val)
+{
+  (void)nval;
+  (void)val;
+  int nphrase = api->xPhraseCount(fts);
+  double *freq = g_newa(double, nphrase > 2 ? nphrase : 2), len = 0;
+  if (nphrase != 2 || !match_freq(api, fts, nphrase, NULL, 0, freq, &len)) {
+    sqlite3_result_error(ctx, "doctag_impact: expects a match of the owner and one word", -1);
+    return;
+  }
+  sqlite3_result_double(ctx, doc_weight(freq[1], len));
+}
+
+/* ---- a document's words as the index reads them (0009's triggers) ----
+ *
+ * The index's own tokenizer (unicode61 remove_diacritics 0, as 0006 made
+ * the table), one per connection. */
+
+typedef struct sq_tok {
+  fts5_tokenizer api;
+  Fts5Tokenizer *tok;
+} sq_tok;
+
+static void sq_tok_free(void *p)
+{
+  sq_tok *t = p;
+  if (t && t->tok)
+    t->api.xDelete(t->tok);
+  g_free(t);
+}
+
+typedef struct tok_count {
+  GHashTable *f; /* token -> weighted count, as double bits in a g_malloc'd double */
+  double weight;
+  int64_t tokens;
+  char *only;    /* doctag_term: the first token */
+} tok_count;
+
+static int on_token(void *ctx, int flags, const char *tok, int n, int start, int end)
+{
+  (void)flags;
+  (void)start;
+  (void)end;
+  tok_count *c = ctx;
+  c->tokens++;
+  if (c->f) {
+    char *key = g_strndup(tok, (gsize)n);
+    double *v = g_hash_table_lookup(c->f, key);
+    if (v) {
+      *v += c->weight;
+      g_free(key);
+    } else {
+      v = g_new(double, 1);
+      *v = c->weight;
+      g_hash_table_insert(c->f, key, v);
+    }
+  } else if (c->tokens == 1) {
+    c->only = g_strndup(tok, (gsize)n);
+  }
+  return SQLITE_OK;
+}
+
+static bool tokenize(sq_tok *t, tok_count *c, sqlite3_value *v)
+{
+  const char *text = (const char *)sqlite3_value_text(v);
+  if (!text)
+    return true;
+  return t->api.xTokenize(t->tok, c, FTS5_TOKENIZE_DOCUMENT, text, sqlite3_value_bytes(v), on_token) == SQLITE_OK;
+}
+
+/* doctag_terms(title, tags, extracted_text): JSON {token: count << 32 |
+ * length}, each token's weighted count (an integer: the weights are) and
+ * the row's length packed in one integer, so that a trigger reading it
+ * row by row with json_each evaluates this once per document; doctag_w
+ * unpacks it. The counts are those doctag_impact finds through the index. */
+static void sq_terms(sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+  tok_count c = { .f = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free) };
+  bool ok = true;
+  for (int i = 0; ok && i < nval && i < (int)G_N_ELEMENTS(rank_weight); i++) {
+    c.weight = rank_weight[i];
+    ok = tokenize(sqlite3_user_data(ctx), &c, val[i]);
+  }
+  ok = ok && c.tokens < ((int64_t)1 << 31);
+  json_t *words = json_object();
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init(&it, c.f);
+  /* A token that is not UTF-8 (from a text that was not) is left out: no
+   * query, which must be UTF-8, can ask for it. */
+  while (ok && g_hash_table_iter_next(&it, &k, &v))
+    json_object_set_new(words, k, json_integer((json_int_t)(((uint64_t) * (double *)v << 32) | (uint64_t)c.tokens)));
+  g_hash_table_destroy(c.f);
+  char *js = ok ? json_dumps(words, JSON_COMPACT) : NULL;
+  json_decref(words);
+  if (js)
+    sqlite3_result_text(ctx, js, -1, free);
+  else
+    sqlite3_result_error(ctx, "doctag_terms: cannot read the document's words", -1);
+}
+
+/* doctag_w(doctag_terms' packed count and length): doc_weight. */
+static void sq_w(sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+  (void)nval;
+  uint64_t packed = (uint64_t)sqlite3_value_int64(val[0]);
+  sqlite3_result_double(ctx, doc_weight((double)(packed >> 32), (double)(packed & 0xffffffffu)));
+}
+
+/* doctag_term(query): the query's token when it has exactly one (a
+ * one-word search, which a search head can answer), else NULL. */
+static void sq_term(sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+  (void)nval;
+  tok_count c = { 0 };
+  if (tokenize(sqlite3_user_data(ctx), &c, val[0]) && c.tokens == 1)
+    sqlite3_result_text(ctx, c.only, -1, g_free);
+  else {
+    g_free(c.only);
+    sqlite3_result_null(ctx);
+  }
+}
+
+/* Registers doctag_bm25, doctag_impact, doctag_terms, doctag_w and
+ * doctag_term on a connection. */
 static bool sq_register_rank(sqlite3 *db)
 {
   fts5_api *fts = NULL;
@@ -519,7 +710,23 @@ static bool sq_register_rank(sqlite3 *db)
     sqlite3_step(st);
   }
   sqlite3_finalize(st);
-  return fts && fts->xCreateFunction(fts, "doctag_bm25", NULL, sq_rank, NULL) == SQLITE_OK;
+  if (!fts || fts->xCreateFunction(fts, "doctag_bm25", NULL, sq_rank, NULL) != SQLITE_OK ||
+      fts->xCreateFunction(fts, "doctag_impact", NULL, sq_impact, NULL) != SQLITE_OK)
+    return false;
+  sq_tok *t = g_new0(sq_tok, 1);
+  void *tctx = NULL;
+  const char *args[] = { "remove_diacritics", "0" };
+  if (fts->xFindTokenizer(fts, "unicode61", &tctx, &t->api) != SQLITE_OK ||
+      t->api.xCreate(tctx, args, 2, &t->tok) != SQLITE_OK) {
+    sq_tok_free(t);
+    return false;
+  }
+  const int det = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+  /* doctag_term owns the tokenizer: the connection frees it on close (and
+   * SQLite at once when the registration fails). */
+  return sqlite3_create_function_v2(db, "doctag_term", 1, det, t, sq_term, NULL, NULL, sq_tok_free) == SQLITE_OK &&
+         sqlite3_create_function_v2(db, "doctag_terms", 3, det, t, sq_terms, NULL, NULL, NULL) == SQLITE_OK &&
+         sqlite3_create_function_v2(db, "doctag_w", 1, det, NULL, sq_w, NULL, NULL, NULL) == SQLITE_OK;
 }
 
 static doctag_status sq_connect(struct store *s, store_conn **out)
@@ -562,7 +769,7 @@ static doctag_status sq_connect(struct store *s, store_conn **out)
     }
   }
   if (!sq_register_rank(c->db)) {
-    doctag_status st = err_set(DOCTAG_ESTORE, "sqlite: %s: cannot register doctag_bm25 (FTS5 missing?)", impl->path);
+    doctag_status st = err_set(DOCTAG_ESTORE, "sqlite: %s: cannot register doctag_bm25 and the search head functions (FTS5 missing?)", impl->path);
     sq_disconnect(&c->base);
     return st;
   }

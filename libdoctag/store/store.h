@@ -59,7 +59,7 @@ typedef enum store_stmt {
   ST_JOB_GET,          /* (id, user_id) -> JOB_COLS, config, error_message */
   ST_JOB_DELETE_DOCS,  /* (id, user_id) */
   ST_JOB_DELETE,       /* (id, user_id); changes = 1 when deleted */
-  ST_JOB_BLOBS,        /* (id, user_id) -> distinct sha256 of the job's documents */
+  ST_JOB_BLOBS,        /* (id, user_id) -> distinct sha256 of the job's documents, in byte order */
   ST_BLOB_REFERENCED,  /* (sha256) -> one row when a document still references it */
   ST_JOB_BY_STATUS,    /* (user_id) -> status, count */
   ST_JOB_CENSUS,       /* () -> job_type, status, count, rows not yet finished: every user's jobs (/metrics) */
@@ -92,6 +92,21 @@ typedef enum store_stmt {
                         * user_id must be a valid UUID (it is matched inside the index) */
   ST_DOC_STATS,        /* (user_id) -> total, completed, failed */
 
+  /* search heads (0009; history/search.c): a user's best 100 documents for
+   * one word, in rank order, kept by triggers. TERM is the backend's name
+   * for the word (from ST_HEAD_TERM). */
+  ST_HEAD_TERM,        /* (query text) -> TERM when the query is one word (no phrase), else NULL */
+  ST_HEAD_STATE,       /* (user_id, TERM) -> documents held, 1 when it holds every document of the word */
+  ST_HEAD_SEARCH,      /* (user_id, TERM, limit) -> DOC_COLS, best first (the order of ST_DOC_SEARCH) */
+  ST_HEAD_LOCK,        /* (user_id) -> the user's document count; inside ST_BEGIN, holds off writers of
+                        * the user's documents until the transaction ends */
+  ST_HEAD_DROP,        /* (user_id, TERM) */
+  ST_HEAD_NEW,         /* (user_id, TERM): an empty head */
+  ST_HEAD_FILL,        /* (user_id, TERM): puts the best 101 documents of the word into the head */
+  ST_HEAD_FLOOR,       /* (user_id, TERM): the floor becomes the 101st document's rank, NULL when none */
+  ST_HEAD_CUT,         /* (user_id, TERM): drops what ranks at or below the floor */
+  ST_HEAD_COUNT,       /* (user_id, TERM): counts what the head holds */
+
   /* document frequencies of a user's archive (0007; history/df.c). TERMS is
    * a JSON array of stems in byte order, "" first (the document itself) */
   ST_DF_DOC_ADD,       /* (user_id, sha256, TERMS): changes = 1 when the content was not counted yet */
@@ -102,6 +117,8 @@ typedef enum store_stmt {
   ST_DF_PURGE,         /* (user_id): drops the counts that reached 0 */
   ST_DF_GET,           /* (user_id, TERMS) -> stem, count of those counted */
   ST_DF_DOC_TERMS,     /* (user_id, sha256) -> TERMS of that content, when counted */
+  ST_DF_LOCK,          /* (user_id, sha256): inside ST_BEGIN, waits for any other transaction
+                        * counting or forgetting that content of that user, until it ends */
 
   /* the local batch queue (queue/local.c; tables of 0002_queue.sql, times in
    * microseconds). QJOB_COLS = user_id, status, total, done, processed,
@@ -110,7 +127,8 @@ typedef enum store_stmt {
    * "Locks" holds the row until the transaction ends, where the engine locks
    * rows (SQLite's write transaction already excludes other writers). */
   ST_Q_JOB_INSERT,     /* (job_id, user_id, total, config, secret, created_at): a pending job */
-  ST_Q_ITEM_INSERT,    /* (job_id, row_index, payload): a waiting item */
+  ST_Q_ITEM_INSERT,    /* (job_id, first row_index, JSON array of payload strings): a waiting item each,
+                        * numbered on from the first */
   ST_Q_JOB_GET,        /* (job_id) -> QJOB_COLS */
   ST_Q_JOB_LOCK,       /* (job_id) -> status; locks the job */
   ST_Q_JOB_SET_STATUS, /* (job_id, status, now, error or NULL: kept): a final status sets finished_at and

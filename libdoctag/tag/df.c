@@ -33,10 +33,23 @@ static int by_bytes(gconstpointer a, gconstpointer b)
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* "hin+eng" -> "hin"; NULL or "" -> "eng" */
+static void term_lang(char lang[4], const char *language)
+{
+  g_strlcpy(lang, language && *language ? language : "eng", 4);
+}
+
+char *tag_term_stem(const char *word, const char *language)
+{
+  char lang[4];
+  term_lang(lang, language);
+  return lex_stem_lang(lex_elide(word, lang), lang);
+}
+
 GPtrArray *tag_terms(const char *text, const char *language)
 {
   char lang[4];
-  g_strlcpy(lang, language && *language ? language : "eng", sizeof lang);
+  term_lang(lang, language);
   bool stops = lex_has_stop_list(lang);
   GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
   GArray *toks = seg_split(text ? text : "");
@@ -72,15 +85,41 @@ double tag_df_weight(const tag_df *df)
   return DF_MAX_WEIGHT * (double)df->n_docs / ((double)df->n_docs + DF_HALF);
 }
 
+double tag_df_weight_alone(const tag_df *df)
+{
+  if (!df || !df->n_docs)
+    return 0.0;
+  return (double)df->n_docs / ((double)df->n_docs + DF_HALF);
+}
+
+/* the smoothed IDF of `stem` in the archive */
+static double archive_idf(const tag_df *df, const char *stem)
+{
+  double n = (double)df->n_docs;
+  double d = df->df ? (double)GPOINTER_TO_UINT(g_hash_table_lookup(df->df, stem)) : 0.0;
+  if (d > n)
+    d = n;
+  return log(1.0 + (n + 1.0) / (d + 1.0));
+}
+
+double tag_df_share(const tag_df *df, const char *stem)
+{
+  if (!df || !df->n_docs || !df->df)
+    return 0.0;
+  double d = (double)GPOINTER_TO_UINT(g_hash_table_lookup(df->df, stem));
+  return d >= (double)df->n_docs ? 1.0 : d / (double)df->n_docs;
+}
+
+double tag_df_rarity(const tag_df *df, const char *stem)
+{
+  double w = tag_df_weight_alone(df);
+  return w > 0 ? pow(archive_idf(df, stem), w) : 1.0;
+}
+
 double tag_df_blend(const tag_df *df, const char *stem, double background)
 {
   double w = tag_df_weight(df);
   if (w <= 0 || background <= 0)
     return background;
-  double n = (double)df->n_docs;
-  double d = df->df ? (double)GPOINTER_TO_UINT(g_hash_table_lookup(df->df, stem)) : 0.0;
-  if (d > n)
-    d = n;
-  double rarity = log(1.0 + (n + 1.0) / (d + 1.0));
-  return pow(background, 1.0 - w) * pow(rarity, DF_EXP * w);
+  return pow(background, 1.0 - w) * pow(archive_idf(df, stem), DF_EXP * w);
 }

@@ -34,7 +34,11 @@
 #define TF_EXP 0.5         /* ... times occurrences^TF_EXP */
 #define NOUN_WEIGHT 1.5    /* nouns dominate the text tags come from */
 #define COMPOUND_WEIGHT 4.0 /* a noun/verb right after a noun or adjective */
-#define TITLE_BOOST 3.0    /* in the title or a keywords statement */
+#define TITLE_BOOST 3.0    /* in the title (a heading-shaped one) or a keywords statement */
+/* ... in a title the text opens with that is no heading (too long, sentence
+ * case: a paper's): such a line names several things, and its words already
+ * come first (PositionRank) */
+#define LINE_TITLE_BOOST 1.5
 #define HEADING_BOOST 4.0  /* a heading's phrase ("Payment terms", "Bug fixes") */
 #define LABEL_PENALTY 0.5  /* mostly right before a number: "Ward 4", "Pune 411005" */
 /* Document shape (kp_measure). News names people and places in runs of
@@ -86,12 +90,50 @@ static const char *const noun_context[] = {
   "any", "some", "no", "all", "both", "either", "neither", "such", "of", "for", "in", "on", "with", NULL
 };
 
+/* Determiners and possessives: before them a participle modifies ("the
+ * mixed tracking errors"); after a preposition it takes an object ("by
+ * combining classical theory"). */
+static const char *const determiners[] = {
+  "the", "a", "an", "this", "these", "those", "its", "their", "our", "his", "her", "each", "every", "any",
+  "some", "no", "all", "both", "either", "neither", "such", "whose", "which", "what", NULL
+};
+
+/* Auxiliaries: "has reduced costs", "is growing fast" keep their verb. */
+static const char *const auxiliaries[] = {
+  "is", "are", "was", "were", "be", "been", "being", "am", "has", "have", "had", "having", "get", "gets",
+  "got", "become", "becomes", "became", NULL
+};
+
 static bool in_list(const char *const *list, const char *w)
 {
   for (const char *const *p = list; *p; p++)
     if (!strcmp(*p, w))
       return true;
   return false;
+}
+
+enum { L_VERB_CONTEXT = 1, L_NOUN_CONTEXT = 2, L_DETERMINER = 4, L_AUXILIARY = 8, L_WEAK = 16 };
+
+/* Which of the English word lists above hold `w` (L_* bits): one look-up
+ * for each distinct word of a text instead of ~200 comparisons. The table
+ * is built once per process and read-only after. */
+static unsigned int english_lists(const char *w)
+{
+  static gsize once;
+  static GHashTable *table;
+  if (g_once_init_enter(&once)) {
+    static const struct { const char *const *list; unsigned int bit; } lists[] = {
+      { verb_context, L_VERB_CONTEXT }, { noun_context, L_NOUN_CONTEXT }, { determiners, L_DETERMINER },
+      { auxiliaries, L_AUXILIARY }, { weak_modifiers, L_WEAK },
+    };
+    GHashTable *t = g_hash_table_new(g_str_hash, g_str_equal);
+    for (size_t i = 0; i < G_N_ELEMENTS(lists); i++)
+      for (const char *const *p = lists[i].list; *p; p++)
+        g_hash_table_insert(t, (gpointer)*p, GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(t, *p)) | lists[i].bit));
+    table = t;
+    g_once_init_leave(&once, 1);
+  }
+  return GPOINTER_TO_UINT(g_hash_table_lookup(table, w));
 }
 
 /* What a distinct word of the text is, worked out once: a text repeats its
@@ -101,6 +143,9 @@ typedef struct word_info {
   bool known;            /* in WordNet (English) */
   bool verb_context;     /* in verb_context[] (English) */
   bool noun_context;     /* in noun_context[] (English) */
+  bool determiner;       /* in determiners[] (English) */
+  bool auxiliary;        /* in auxiliaries[] (English) */
+  bool weak;             /* in weak_modifiers[] (English) */
   pos_info pi;
 } word_info;
 
@@ -115,9 +160,11 @@ typedef struct word {
   const seg_token *tok;
   const word_info *info; /* NULL for numbers, codes and other scripts */
   const char *text;      /* tok->word without an elided article ("l'") */
-  char *stem;
+  const char *stem;      /* borrowed: its word_info's, or the token's own text */
   wclass cls;
   bool hyphen;           /* glued to the word before by a hyphen */
+  bool brk;              /* a phrase cannot run into it from the word before */
+  bool title;            /* in the title (or a keywords statement) */
   unsigned int pos;      /* index among the words */
 } word;
 
@@ -130,9 +177,10 @@ typedef struct kp {
   word *w;
   unsigned int nw;
   GHashTable *phrases;   /* key -> kp_phrase */
-  GHashTable *forms;     /* kp_phrase* -> GHashTable form -> count */
+  GHashTable *forms;     /* kp_phrase* -> form_set */
   GHashTable *infos;     /* word text -> word_info */
   const tag_df *df;      /* the owner's archive, or NULL (tag/df.c) */
+  guint title_end;       /* tokens of the caller's title the text opens with */
 } kp;
 
 /* Words that join two noun phrases into one ("decomposition of boolean
@@ -164,6 +212,8 @@ static bool ends_with(const char *w, const char *suffix)
   size_t n = strlen(w), m = strlen(suffix);
   return n > m && !strcmp(w + n - m, suffix);
 }
+
+static bool nominal(wclass c) { return c == W_NOUN || c == W_ADJ; }
 
 /* The part of speech of an English word from WordNet's counts and the
  * word before it. */
@@ -218,6 +268,68 @@ static GUnicodeScript main_script(const kp *k)
   return (GUnicodeScript)best;
 }
 
+/* A participle read as a verb that sits before a noun phrase's words, at
+ * the phrase's start (after a determiner, an adjective or a break: "the
+ * mixed tracking errors", "a suitable reduced dynamic model", "Nested
+ * sub-structures"), modifies: "-ed" anywhere but after a subject or an
+ * auxiliary ("we developed methods", "has reduced costs"), "-ing" only
+ * after a determiner or an adjective ("by combining classical theory"
+ * takes an object). Right to left, so "mixed tracking errors" sees
+ * "tracking" already turned. */
+static void participles(kp *k)
+{
+  for (unsigned int i = k->nw; i-- > 0;) {
+    word *w = &k->w[i];
+    if (w->cls != W_VERB || !w->info || i + 1 >= k->nw || k->w[i + 1].brk || k->w[i + 1].hyphen ||
+        !nominal(k->w[i + 1].cls))
+      continue;
+    bool ed = ends_with(w->text, "ed"), ing = ends_with(w->text, "ing");
+    if (!ed && !ing)
+      continue;
+    const word *p = i > 0 && !w->brk ? &k->w[i - 1] : NULL;
+    const word_info *pi = p ? p->info : NULL;
+    bool start;
+    if (ed)
+      start = !p || p->cls == W_ADJ || (pi && pi->determiner) ||
+              (p->cls == W_STOP && !(pi && (pi->verb_context || pi->auxiliary)));
+    else
+      start = !p || p->cls == W_ADJ || (pi && pi->determiner) ||
+              (p->cls == W_NOUN && (w->info->pi.flags & POS_NOUN)); /* "force tracking control" */
+    if (start)
+      w->cls = W_ADJ;
+  }
+}
+
+/* How many tokens the text's opening shares with the caller's title (the
+ * PDF's Title, the first title-like line of a plain text), 0 unless all
+ * of the title's: a title too long or too plain for a heading ("On
+ * trajectory and force tracking control of constrained mobile
+ * manipulators with parameter uncertainty") still ends at its line. A
+ * title block the segmenter found in the text wins, and a title the text
+ * continues in lower case is the first line of a longer one ("Durability
+ * of protection after a seasonal / booster of the ... vaccine"). */
+static guint title_tokens(const GArray *toks, const char *title)
+{
+  if (!title || !*title)
+    return 0;
+  for (guint i = 0; i < toks->len; i++)
+    if (g_array_index(toks, seg_token, i).title)
+      return 0;
+  GArray *tt = seg_split(title);
+  guint n = tt->len;
+  for (guint i = 0; i < tt->len && n; i++) {
+    const seg_token *a = &g_array_index(tt, seg_token, i);
+    const seg_token *b = i < toks->len ? &g_array_index(toks, seg_token, i) : NULL;
+    if (!b || a->kind != b->kind || strcmp(a->word, b->word))
+      n = 0;
+  }
+  seg_free(tt);
+  if (n >= toks->len)
+    return 0;
+  const seg_token *next = &g_array_index(toks, seg_token, n);
+  return next->brk || next->kind != SEG_WORD || next->cap ? n : 0;
+}
+
 static void classify(kp *k)
 {
   unsigned int nw = 0;
@@ -232,13 +344,19 @@ static void classify(kp *k)
     w->pos = nw;
     w->hyphen = t->hyphen && nw > 0;
     w->text = t->word;
-    if (t->brk) {
+    /* the title and the body, or a heading and its text, are separate
+     * lines even when the title has no final stop: "...with parameter
+     * uncertainty / Studies the trajectory..." is no phrase */
+    const seg_token *pt = nw > 0 ? k->w[nw - 1].tok : NULL;
+    w->brk = t->brk || (pt && (pt->title != t->title || pt->heading != t->heading)) || (k->title_end && i == k->title_end);
+    w->title = t->title || t->keyword || i < k->title_end;
+    if (w->brk) {
       prev = NULL;
       prev_cls = W_OTHER;
     }
     if (t->kind != SEG_WORD || seg_word_script(t->word) != k->script) {
       w->cls = W_OTHER;
-      w->stem = g_strdup(t->word);
+      w->stem = t->word;
     } else {
       w->text = lex_elide(t->word, k->lang);
       word_info *wi = g_hash_table_lookup(k->infos, w->text);
@@ -247,18 +365,22 @@ static void classify(kp *k)
         wi->stem = lex_stem_lang(w->text, k->lang);
         if (k->english) {
           wi->known = pos_lookup(w->text, &wi->pi);
-          wi->verb_context = in_list(verb_context, w->text);
-          wi->noun_context = in_list(noun_context, w->text);
+          unsigned int in = english_lists(w->text); /* English: no elision, the text is the token */
+          wi->verb_context = in & L_VERB_CONTEXT;
+          wi->noun_context = in & L_NOUN_CONTEXT;
+          wi->determiner = in & L_DETERMINER;
+          wi->auxiliary = in & L_AUXILIARY;
+          wi->weak = in & L_WEAK;
         }
         g_hash_table_insert(k->infos, (gpointer)w->text, wi);
       }
       w->info = wi;
-      w->stem = g_strdup(wi->stem);
+      w->stem = wi->stem;
       bool stop = k->stops ? lex_is_stop_lang(w->text, k->lang) || lex_is_stop_lang(t->word, k->lang) : false;
       if (stop || g_utf8_strlen(w->text, -1) < 2)
         w->cls = W_STOP; /* in Chinese and Japanese, one-character words are mostly particles */
       else if (k->english)
-        w->cls = english_class(w->text, wi, prev, prev_cls, t->heading || t->title);
+        w->cls = english_class(w->text, wi, prev, prev_cls, t->heading || w->title);
       else
         w->cls = W_NOUN;
     }
@@ -267,9 +389,10 @@ static void classify(kp *k)
     nw++;
   }
   k->nw = nw;
+  if (k->english)
+    participles(k);
 }
 
-static bool nominal(wclass c) { return c == W_NOUN || c == W_ADJ; }
 
 /* One unit: a word, or a hyphenated compound [s, e). Its class is its last
  * part's, and a compound whose last part is not nominal modifies
@@ -287,9 +410,44 @@ static wclass unit_class(const kp *k, unsigned int s, unsigned int e)
 static unsigned int unit_end(const kp *k, unsigned int s)
 {
   unsigned int e = s + 1;
-  while (e < k->nw && k->w[e].hyphen && !k->w[e].tok->brk)
+  while (e < k->nw && k->w[e].hyphen && !k->w[e].brk)
     e++;
   return e;
+}
+
+/* The spellings of a candidate and how often each occurs: most have one,
+ * so a table is made only for a second. */
+typedef struct form_set {
+  char *one;             /* the first spelling */
+  unsigned int n_one;
+  GHashTable *more;      /* NULL, or every spelling (one too) -> count */
+} form_set;
+
+static void form_set_free(gpointer p)
+{
+  form_set *f = p;
+  g_free(f->one);
+  if (f->more)
+    g_hash_table_destroy(f->more);
+  g_free(f);
+}
+
+static void form_set_add(form_set *f, const char *form)
+{
+  if (!f->one) {
+    f->one = g_strdup(form);
+    f->n_one = 1;
+    return;
+  }
+  if (!f->more) {
+    if (!strcmp(f->one, form)) {
+      f->n_one++;
+      return;
+    }
+    f->more = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_hash_table_insert(f->more, g_strdup(f->one), GUINT_TO_POINTER(f->n_one));
+  }
+  g_hash_table_replace(f->more, g_strdup(form), GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(f->more, form)) + 1));
 }
 
 static void phrase_free(gpointer p)
@@ -324,19 +482,18 @@ static void add_phrase(kp *k, unsigned int s, unsigned int e)
     ph->n = n;
     ph->first = s;
     g_hash_table_insert(k->phrases, g_strdup(key->str), ph);
-    g_hash_table_insert(k->forms, ph, g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL));
+    g_hash_table_insert(k->forms, ph, g_new0(form_set, 1));
   }
   ph->tf++;
   bool title = true, heading = true;
   for (unsigned int i = s; i < e; i++) {
-    title &= k->w[i].tok->title || k->w[i].tok->keyword;
+    title &= k->w[i].title;
     heading &= k->w[i].tok->heading;
   }
   ph->title += title;
   ph->heading += heading && !title;
-  ph->labels += e < k->nw && k->w[e].tok->kind != SEG_WORD && !k->w[e].tok->brk;
-  GHashTable *f = g_hash_table_lookup(k->forms, ph);
-  g_hash_table_replace(f, g_strdup(form->str), GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(f, form->str)) + 1));
+  ph->labels += e < k->nw && k->w[e].tok->kind != SEG_WORD && !k->w[e].brk;
+  form_set_add(g_hash_table_lookup(k->forms, ph), form->str);
   g_string_free(key, TRUE);
   g_string_free(form, TRUE);
 }
@@ -365,7 +522,7 @@ static void collect(kp *k)
   while (i < k->nw) {
     unsigned int s = i, e = i;
     while (e < k->nw) {
-      if (e > s && k->w[e].tok->brk)
+      if (e > s && k->w[e].brk)
         break;
       unsigned int ue = unit_end(k, e);
       if (!nominal(unit_class(k, e, ue)) || repeats(k, s, e, ue))
@@ -389,8 +546,7 @@ static void collect(kp *k)
       continue;
     }
     unsigned int ps = s, pe = e;
-    while (ps < pe && unit_end(k, ps) == ps + 1 && k->english &&
-           in_list(weak_modifiers, k->w[ps].tok->word))
+    while (ps < pe && unit_end(k, ps) == ps + 1 && k->w[ps].info && k->w[ps].info->weak)
       ps++;
     while (pe > ps) {
       unsigned int last = pe - 1;
@@ -414,8 +570,8 @@ static void collect(kp *k)
     unsigned int of = x->run_e;
     if (x->e != x->run_e || y->run_s != of + 1 || y->s != y->run_s || of >= k->nw)
       continue;
-    const seg_token *t = k->w[of].tok, *u = k->w[of + 1].tok;
-    if (t->brk || u->brk || t->kind != SEG_WORD || !in_list(connectors(k->lang), t->word))
+    const seg_token *t = k->w[of].tok;
+    if (k->w[of].brk || k->w[of + 1].brk || t->kind != SEG_WORD || !in_list(connectors(k->lang), t->word))
       continue;
     if (y->e - x->s <= MAX_WORDS)
       add_phrase(k, x->s, y->e);
@@ -434,8 +590,11 @@ static int by_score(gconstpointer a, gconstpointer b)
 }
 
 /* The most frequent spelling; on a tie the first in byte order. */
-static char *best_form(GHashTable *forms)
+static char *best_form(const form_set *fs)
 {
+  if (!fs->more)
+    return g_strdup(fs->one ? fs->one : "");
+  GHashTable *forms = fs->more;
   const char *best = NULL;
   unsigned int bn = 0;
   GHashTableIter it;
@@ -474,17 +633,16 @@ static GHashTable *word_scores(kp *k)
     gpointer got;
     if (!g_hash_table_lookup_extended(id, k->w[i].stem, NULL, &got)) {
       got = GINT_TO_POINTER((int)names->len);
-      g_hash_table_insert(id, k->w[i].stem, got);
-      g_ptr_array_add(names, k->w[i].stem);
+      g_hash_table_insert(id, (gpointer)k->w[i].stem, got);
+      g_ptr_array_add(names, (gpointer)k->w[i].stem);
       g_ptr_array_add(surface, (gpointer)k->w[i].info);
     }
     node[i] = GPOINTER_TO_INT(got);
   }
   guint n = names->len;
   double *pers = g_new0(double, n + 1), *out_w = g_new0(double, n + 1);
-  GHashTable **adj = g_new0(GHashTable *, n + 1);
-  for (guint j = 0; j < n; j++)
-    adj[j] = g_hash_table_new(g_direct_hash, g_direct_equal);
+  /* co-occurrences within the window; out_w[a] counts a's (its degree
+   * with repeats) */
   for (unsigned int i = 0; i < k->nw; i++) {
     if (node[i] < 0)
       continue;
@@ -492,12 +650,8 @@ static GHashTable *word_scores(kp *k)
     for (unsigned int j = i + 1; j < k->nw && j < i + WINDOW; j++) {
       if (node[j] < 0 || node[j] == node[i])
         continue;
-      int a = node[i], b = node[j];
-      double wab = GPOINTER_TO_UINT(g_hash_table_lookup(adj[a], GINT_TO_POINTER(b + 1)));
-      g_hash_table_insert(adj[a], GINT_TO_POINTER(b + 1), GUINT_TO_POINTER((guint)wab + 1));
-      g_hash_table_insert(adj[b], GINT_TO_POINTER(a + 1), GUINT_TO_POINTER((guint)wab + 1));
-      out_w[a] += 1;
-      out_w[b] += 1;
+      out_w[node[i]] += 1;
+      out_w[node[j]] += 1;
     }
   }
   double psum = 0;
@@ -505,25 +659,52 @@ static GHashTable *word_scores(kp *k)
     psum += pers[j];
   for (guint j = 0; j < n; j++)
     pers[j] = psum > 0 ? pers[j] / psum : 1.0 / n;
-  /* edges as arrays (CSR): the iterations below walk them many times */
-  guint *start = g_new0(guint, n + 2), m = 0;
+  /* edges as arrays (CSR): the iterations below walk them many times.
+   * Each co-occurrence goes into both ends' rows (a counting sort by the
+   * degrees above), then a row's repeats are merged into one weighted
+   * edge. The order of a row does not change a score: each node's new
+   * score sums its in-edges in the order of their source. */
+  guint *start = g_new0(guint, n + 2), total = 0;
   for (guint a = 0; a < n; a++) {
-    start[a] = m;
-    m += g_hash_table_size(adj[a]);
+    start[a] = total;
+    total += (guint)out_w[a];
   }
-  start[n] = m;
-  guint *to = g_new(guint, m + 1);
-  double *wt = g_new(double, m + 1);
-  for (guint a = 0; a < n; a++) {
-    GHashTableIter ai;
-    gpointer bk, wv;
-    guint e = start[a];
-    g_hash_table_iter_init(&ai, adj[a]);
-    while (g_hash_table_iter_next(&ai, &bk, &wv)) {
-      to[e] = (guint)GPOINTER_TO_INT(bk) - 1;
-      wt[e++] = GPOINTER_TO_UINT(wv) / out_w[a];
+  start[n] = total;
+  guint *fill = g_memdup2(start, (n + 1) * sizeof *start), *raw = g_new(guint, total + 1);
+  for (unsigned int i = 0; i < k->nw; i++) {
+    if (node[i] < 0)
+      continue;
+    for (unsigned int j = i + 1; j < k->nw && j < i + WINDOW; j++) {
+      if (node[j] < 0 || node[j] == node[i])
+        continue;
+      raw[fill[node[i]]++] = (guint)node[j];
+      raw[fill[node[j]]++] = (guint)node[i];
     }
   }
+  guint *to = g_new(guint, total + 1), *seen = g_new0(guint, n + 1), *slot = g_new(guint, n + 1), m = 0;
+  double *wt = g_new(double, total + 1);
+  for (guint a = 0; a < n; a++) {
+    guint row = m;
+    for (guint e = start[a]; e < start[a + 1]; e++) {
+      guint b = raw[e];
+      if (seen[b] != a + 1) { /* first in this row */
+        seen[b] = a + 1;
+        slot[b] = m;
+        to[m] = b;
+        wt[m++] = 1;
+      } else {
+        wt[slot[b]] += 1;
+      }
+    }
+    for (guint e = row; e < m; e++)
+      wt[e] /= out_w[a];
+    start[a] = row;
+  }
+  start[n] = m;
+  g_free(fill);
+  g_free(raw);
+  g_free(seen);
+  g_free(slot);
   double *s = g_new(double, n + 1), *ns = g_new(double, n + 1);
   for (guint j = 0; j < n; j++)
     s[j] = 1.0 / n;
@@ -563,9 +744,6 @@ static GHashTable *word_scores(kp *k)
     *d = s[j] * n * idf;
     g_hash_table_insert(score, names->pdata[j], d);
   }
-  for (guint j = 0; j < n; j++)
-    g_hash_table_destroy(adj[j]);
-  g_free(adj);
   g_free(s);
   g_free(ns);
   g_free(pers);
@@ -649,17 +827,17 @@ GPtrArray *kp_rank(GArray *tokens, const char *lang)
 {
   kp_shape shape;
   kp_measure(tokens, &shape);
-  return kp_rank_df(tokens, lang, NULL, &shape);
+  return kp_rank_df(tokens, lang, NULL, NULL, &shape);
 }
 
-GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const tag_df *df, const kp_shape *shape)
+GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const tag_df *df, const kp_shape *shape)
 {
-  kp k = { .toks = tokens, .df = df };
+  kp k = { .toks = tokens, .df = df, .title_end = title_tokens(tokens, title) };
   g_strlcpy(k.lang, lang && *lang ? lang : "eng", sizeof k.lang);
   k.english = !strcmp(k.lang, "eng");
   k.stops = lex_has_stop_list(k.lang);
   k.phrases = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL); /* values go to `out` */
-  k.forms = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_hash_table_destroy);
+  k.forms = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, form_set_free);
   k.infos = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, word_info_free);
   classify(&k);
   collect(&k);
@@ -683,7 +861,7 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const tag_df *df, const 
     if (ph->labels * 2 > ph->tf)
       ph->score *= LABEL_PENALTY; /* a field name or an address */
     if (ph->title)
-      ph->score *= TITLE_BOOST;
+      ph->score *= k.title_end ? LINE_TITLE_BOOST : TITLE_BOOST;
     else if (ph->heading)
       ph->score *= HEADING_BOOST;
     ph->form = best_form(g_hash_table_lookup(k.forms, ph));
@@ -697,8 +875,6 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const tag_df *df, const 
   g_hash_table_destroy(k.forms);
   g_hash_table_destroy(k.phrases);
   g_hash_table_destroy(k.infos);
-  for (unsigned int i = 0; i < k.nw; i++)
-    g_free(k.w[i].stem);
   g_free(k.w);
   return out;
 }

@@ -47,8 +47,10 @@ GPtrArray *kp_rank(GArray *tokens, const char *lang);
 
 /* kp_rank() with each word's background rarity blended with its rarity in
  * the owner's archive `df` (tag_df_blend(); NULL: none), for a document of
- * the shape kp_measure() gave the caller. */
-GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const tag_df *df, const kp_shape *shape);
+ * the shape kp_measure() gave the caller. `title` (NULL: none) is the
+ * document's title: when the text opens with it, it is a line of its own
+ * and its phrases are title phrases. */
+GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const tag_df *df, const kp_shape *shape);
 
 /* True when the stems of `small` occur contiguously in `big`. */
 bool kp_contains(const kp_phrase *big, const kp_phrase *small);

@@ -8,9 +8,9 @@
 #include "tag/lexicon_lists.h"
 #include "tag/segment.h"
 
-/* The lists are hash tables built at build time (tag/lexicon_lists.h);
- * only the stems of the generic words are worked out, on first use. */
-static GHashTable *generic_stems;
+/* The lists are hash tables built at build time (tag/lexicon_lists.h),
+ * the stems of the single generic words too (tag/data/generic_stems.txt,
+ * which tag_rules_test checks against lex_stem() of generic.txt). */
 
 /* Stop-word lists of other languages (ISO 639-3 code -> list): Snowball's,
  * as PostgreSQL ships them (tag/data/stop_<code>.txt). */
@@ -22,7 +22,7 @@ static const struct {
   { "ita", &lex_list_stop_ita }, { "por", &lex_list_stop_por }, { "nld", &lex_list_stop_nld },
   { "swe", &lex_list_stop_swe }, { "nor", &lex_list_stop_nor }, { "dan", &lex_list_stop_dan },
   { "fin", &lex_list_stop_fin }, { "hun", &lex_list_stop_hun }, { "rus", &lex_list_stop_rus },
-  { "tur", &lex_list_stop_tur }, { "tha", &lex_list_stop_tha },
+  { "tur", &lex_list_stop_tur }, { "tha", &lex_list_stop_tha }, { "jpn", &lex_list_stop_jpn },
 };
 
 /* Snowball algorithm of a language code. */
@@ -49,19 +49,6 @@ static const char *const date_words[] = {
   "सितम्बर", "अक्टूबर", "अक्तूबर", "नवंबर", "नवम्बर", "दिसंबर", "दिसम्बर", "सोमवार", "मंगलवार",
   "बुधवार", "गुरुवार", "शुक्रवार", "शनिवार", "रविवार", NULL
 };
-
-static gpointer load_generic_stems(gpointer unused)
-{
-  (void)unused;
-  /* single generic words also by stem: "notes" like "note" */
-  generic_stems = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  for (size_t i = 0; i <= lex_list_generic.mask; i++) {
-    const char *w = lex_list_generic.slots[i];
-    if (w && !strchr(w, ' '))
-      g_hash_table_add(generic_stems, lex_stem(w));
-  }
-  return NULL;
-}
 
 /* The word with a typographic apostrophe (U+2019) as ASCII's: "couldn’t"
  * is the stop word "couldn't". NULL when it has none. */
@@ -108,6 +95,23 @@ static const lex_list *lang_stop_set(const char *lang)
   return NULL;
 }
 
+/* Japanese writes its grammar in hiragana: particles, auxiliaries and the
+ * inflected endings ICU's word breaks leave beside a kanji stem ("ます",
+ * "した", "われます"); names and terms are kanji or katakana. A token
+ * written only in hiragana (U+3041..U+309F, with the prolonged sound mark)
+ * is read as grammar. */
+static bool hiragana_only(const char *w)
+{
+  if (!*w)
+    return false;
+  for (const char *p = w; *p; p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+    if (!(c >= 0x3041 && c <= 0x309F) && c != 0x30FC)
+      return false;
+  }
+  return true;
+}
+
 bool lex_is_stop_lang(const char *word, const char *lang)
 {
   if (!word)
@@ -119,6 +123,8 @@ bool lex_is_stop_lang(const char *word, const char *lang)
     return stop;
   }
   const lex_list *set = lang_stop_set(lang);
+  if (set == &lex_list_stop_jpn && hiragana_only(word))
+    return true;
   if (set)
     return lex_list_has(set, word);
   return lex_is_stop(word);
@@ -201,10 +207,9 @@ bool lex_is_generic(const char *word)
     return true;
   if (strchr(word, ' '))
     return false;
-  static GOnce once = G_ONCE_INIT;
-  g_once(&once, load_generic_stems, NULL);
+  /* single generic words also by stem: "notes" like "note" */
   char *st = lex_stem(word);
-  bool generic = g_hash_table_contains(generic_stems, st);
+  bool generic = lex_list_has(&lex_list_generic_stems, st);
   g_free(st);
   return generic;
 }

@@ -12,7 +12,9 @@ bool lex_is_stop(const char *word);
 
 /* True for a stop word of the language `lang` (ISO 639-3, "fra", "deu";
  * Snowball's lists for Danish, Dutch, Finnish, French, German, Hungarian,
- * Italian, Norwegian, Portuguese, Russian, Spanish, Swedish and Turkish);
+ * Italian, Norwegian, Portuguese, Russian, Spanish, Swedish and Turkish;
+ * Thai's; Japanese: the IPA dictionary's particles and auxiliaries, and
+ * every token written only in hiragana);
  * other languages, or NULL, as lex_is_stop(). */
 bool lex_is_stop_lang(const char *word, const char *lang);
 

@@ -64,6 +64,11 @@ typedef struct cand {
   double score;
 } cand;
 
+typedef struct archive_word {
+  double rarity;           /* tag_df_rarity() */
+  double share;            /* share of the archive's documents holding it */
+} archive_word;
+
 typedef struct tagger {
   const tag_request *req;
   GArray *toks;
@@ -74,6 +79,8 @@ typedef struct tagger {
   GHashTable *word_tf;     /* stem -> occurrences of content words */
   GHashTable *title_stems; /* stems of req->title's content words */
   GHashTable *cands;       /* key -> cand */
+  GHashTable *rarity;      /* stem -> archive_word: the owner's archive on that word;
+                              NULL: standalone or an empty archive */
 } tagger;
 
 static void cand_free(gpointer p)
@@ -123,6 +130,22 @@ static void prepare(tagger *t)
     if (t->content[i]) {
       unsigned int n = GPOINTER_TO_UINT(g_hash_table_lookup(t->word_tf, t->stem[i]));
       g_hash_table_insert(t->word_tf, t->stem[i], GUINT_TO_POINTER(n + 1));
+    }
+  }
+  /* the owner's archive: a word in many of their documents weighs less
+   * (tag_df_rarity(): this path has no background table to blend with),
+   * looked up by the stem the archive counts it under */
+  if (tag_df_weight_alone(t->req->df) > 0) {
+    t->rarity = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    for (unsigned int i = 0; i < t->ntok; i++) {
+      if (!t->content[i] || g_hash_table_contains(t->rarity, t->stem[i]))
+        continue;
+      char *term = tag_term_stem(tok(t, i)->word, t->req->language);
+      archive_word *a = g_new(archive_word, 1);
+      a->rarity = tag_df_rarity(t->req->df, term);
+      a->share = tag_df_share(t->req->df, term);
+      g_hash_table_insert(t->rarity, t->stem[i], a);
+      g_free(term);
     }
   }
   /* the title; the underscores of a file-name title ("en_water_supply") are spaces */
@@ -296,15 +319,23 @@ static bool participle(const cand *c)
 
 static void score(tagger *t, cand *c)
 {
-  double strength = 0;
+  double strength = 0, least_share = 2.0;
   unsigned int words = 0;
   for (unsigned int i = 0; i < c->n; i++) {
     unsigned int tf = word_tf(t, c->stems[i]);
     if (!tf)
       continue; /* a connector */
-    strength += log2(1.0 + tf);
+    const archive_word *a = t->rarity ? g_hash_table_lookup(t->rarity, c->stems[i]) : NULL;
+    strength += log2(1.0 + tf) * (a ? a->rarity : 1.0);
+    if (a && a->share < least_share)
+      least_share = a->share;
     words++;
   }
+  /* a title or heading that the owner's documents nearly all carry is a
+   * letterhead or boilerplate ("नगर निगम", "Terms and conditions"), not
+   * this document's subject: its boost fades with the share of the
+   * archive holding its rarest word, by the archive's weight */
+  double fade = least_share <= 1.0 ? 1.0 - tag_df_weight_alone(t->req->df) * least_share : 1.0;
   strength = words ? strength / words : 1.0;
   double rel = (double)c->first / (double)t->ntok;
   double position = 1.0 + 1.0 / (1.0 + 8.0 * rel);
@@ -313,11 +344,11 @@ static void score(tagger *t, cand *c)
   double cohesion = c->n == 1 ? 1.0 : 1.0 + 0.5 * (c->n - 1);
   double s = pow((double)c->tf, 0.7) * strength * position * spread * cohesion;
   if (in_title(t, c))
-    s *= TITLE_BOOST;
+    s *= fade < 1.0 ? pow(TITLE_BOOST, fade) : TITLE_BOOST;
   else if (c->whole)
-    s *= WHOLE_HEADING_BOOST;
+    s *= fade < 1.0 ? pow(WHOLE_HEADING_BOOST, fade) : WHOLE_HEADING_BOOST;
   else if (c->heading)
-    s *= HEADING_BOOST;
+    s *= fade < 1.0 ? pow(HEADING_BOOST, fade) : HEADING_BOOST;
   else if (c->n > 1 && c->tf == 1)
     s *= ONCE_PENALTY; /* a phrase seen once is weaker than its words */
   if (c->connector)
@@ -484,15 +515,13 @@ static const char *best_form(const cand *c)
 }
 
 /* raw_response's "history_df" when the owner's archive was offered:
- * whether its document frequencies ranked the tags (`ranks`: the
- * noun-phrase path weighs words by rarity; the Hindi and vocabulary path
- * does not), from how many documents and with what weight. Standalone
- * tagging (df NULL) adds nothing. */
-static void history_df_report(json_t *raw, const tag_df *df, bool ranks)
+ * whether its document frequencies ranked the tags, from how many
+ * documents and with what weight. Standalone tagging (df NULL) adds
+ * nothing. */
+static void history_df_report(json_t *raw, const tag_df *df, double w)
 {
   if (!df)
     return;
-  double w = ranks ? tag_df_weight(df) : 0.0;
   json_object_set_new(raw, "history_df", json_pack("{s:b, s:I, s:f}", "used", w > 0, "documents",
                                                    (json_int_t)df->n_docs, "weight", round(1000.0 * w) / 1000.0));
 }
@@ -505,7 +534,7 @@ static doctag_status keyphrase_tag(tagger *t, tag_outcome *out)
   size_t limit = req->num_tags ? req->num_tags : DEFAULT_NUM_TAGS;
   kp_shape shape;
   kp_measure(t->toks, &shape);
-  GPtrArray *ranked = kp_rank_df(t->toks, req->language, req->df, &shape);
+  GPtrArray *ranked = kp_rank_df(t->toks, req->language, req->title, req->df, &shape);
   /* the damping per word shared with a chosen tag (keyphrase.c): mild in
    * prose ("boolean functions" beside "boolean functions decomposition" are
    * both good), strong in a list, where "invoice date" beside "tax invoice"
@@ -544,9 +573,14 @@ static doctag_status keyphrase_tag(tagger *t, tag_outcome *out)
      * "boolean functions decomposition"), unless it also stands on its own
      * far more often (a long paper's "grid" beside "grid computing") */
     bool overlap = false;
-    for (guint j = 0; j < chosen->len && !overlap; j++)
-      overlap = p->n == 1 && kp_contains(chosen->pdata[j], p) &&
-                p->tf <= KP_FRAGMENT_RATIO * ((kp_phrase *)chosen->pdata[j])->tf;
+    for (guint j = 0; j < chosen->len && !overlap; j++) {
+      const kp_phrase *c = chosen->pdata[j];
+      /* the head noun of a chosen phrase names its kind, and so the same
+       * thing more vaguely ("agreement" beside "residential rental
+       * agreement"), however often it stands alone */
+      bool head = p->n == 1 && c->n > 1 && !strcmp(c->stems[c->n - 1], p->stems[0]);
+      overlap = p->n == 1 && kp_contains(c, p) && (head || p->tf <= KP_FRAGMENT_RATIO * c->tf);
+    }
     if (overlap)
       continue;
     char *tag = rules_normalise(p->form);
@@ -568,7 +602,7 @@ static doctag_status keyphrase_tag(tagger *t, tag_outcome *out)
   json_t *raw = json_pack("{s:s, s:s, s:s, s:o}", "tagger", "local", "script", "Latin", "method",
                           "noun phrases, position-biased co-occurrence graph, WordNet background frequency",
                           "candidates", cands);
-  history_df_report(raw, req->df, true);
+  history_df_report(raw, req->df, tag_df_weight(req->df));
   out->raw_response = json_out_dump(raw);
   json_decref(raw);
   g_free(gone);
@@ -584,6 +618,8 @@ static void tagger_clear(tagger *t)
   g_hash_table_destroy(t->cands);
   g_hash_table_destroy(t->title_stems);
   g_hash_table_destroy(t->word_tf);
+  if (t->rarity)
+    g_hash_table_destroy(t->rarity);
   for (unsigned int i = 0; i < t->ntok; i++)
     g_free(t->stem[i]);
   g_free(t->stem);
@@ -683,7 +719,7 @@ doctag_status local_tag(const doctag_ctx *ctx, const tag_request *req, tag_outco
   rules_apply(req, (char *const *)names->pdata, scores, names->len, out);
   json_t *raw = json_pack("{s:s, s:s, s:o}", "tagger", "local", "script",
                           t.script == SEG_SCRIPT_DEVANAGARI ? "Devanagari" : "Latin", "candidates", cands);
-  history_df_report(raw, req->df, false);
+  history_df_report(raw, req->df, tag_df_weight_alone(req->df));
   out->raw_response = json_out_dump(raw);
   json_decref(raw);
 

@@ -102,13 +102,19 @@ char *rules_clean(const char *raw)
   if (ascii) {
     lower = g_ascii_strdown(raw, (gssize)raw_len);
   } else {
+    /* NFC, then lower case: each skipped where it changes nothing */
     char *valid = g_utf8_make_valid(raw, -1);
-    char *nfc = g_utf8_normalize(valid, -1, G_NORMALIZE_NFC);
-    g_free(valid);
+    char *nfc = seg_is_nfc(valid, -1) ? valid : g_utf8_normalize(valid, -1, G_NORMALIZE_NFC);
+    if (nfc != valid)
+      g_free(valid);
     if (!nfc)
       return g_strdup("");
-    lower = g_utf8_strdown(nfc, -1);
-    g_free(nfc);
+    if (seg_has_upper(nfc, -1)) {
+      lower = g_utf8_strdown(nfc, -1);
+      g_free(nfc);
+    } else {
+      lower = nfc;
+    }
   }
 
   GString *s = g_string_new(lower);
@@ -156,7 +162,7 @@ char *rules_clean(const char *raw)
     g_string_append_unichar(out, c);
   }
   g_string_free(s, TRUE);
-  if (ascii)
+  if (ascii || seg_is_nfc(out->str, -1))
     return g_string_free(out, FALSE);
   char *res = g_utf8_normalize(out->str, -1, G_NORMALIZE_NFC);
   g_string_free(out, TRUE);
@@ -396,6 +402,11 @@ static void index_word(GString *flat, const char *s, const char *e)
   if (seg_is_ascii(s, e)) {
     for (const char *c = s; c < e; c++)
       g_string_append_c(flat, g_ascii_tolower(*c));
+    return;
+  }
+  /* NFC then lower case, each skipped where it changes nothing (Hindi) */
+  if (seg_is_nfc(s, e - s) && !seg_has_upper(s, e - s)) {
+    g_string_append_len(flat, s, e - s);
     return;
   }
   char *nfc = g_utf8_normalize(s, e - s, G_NORMALIZE_NFC);

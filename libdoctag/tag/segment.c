@@ -8,6 +8,7 @@
 
 #include <string.h>
 #include <unicode/ubrk.h>
+#include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 
 #include "tag/lexicon.h"
@@ -28,12 +29,76 @@ typedef struct line_info {
   int block;               /* heading block, or -1 */
 } line_info;
 
+/* glib's Unicode calls with ASCII answered inline: the same answers
+ * without a table look-up for most characters of most texts. */
+static inline gunichar uc(const char *p)
+{
+  return (unsigned char)*p < 0x80 ? (gunichar)(unsigned char)*p : g_utf8_get_char(p);
+}
+static inline bool ch_isdigit(gunichar c) { return c < 0x80 ? c >= '0' && c <= '9' : g_unichar_isdigit(c); }
+static inline bool ch_isalpha(gunichar c) { return c < 0x80 ? g_ascii_isalpha((char)c) : g_unichar_isalpha(c); }
+static inline bool ch_islower(gunichar c) { return c < 0x80 ? c >= 'a' && c <= 'z' : g_unichar_islower(c); }
+/* g_unichar_istitle() without its table search for the characters that
+ * cannot be title case: all title-case letters (Unicode's Lt: the Latin
+ * digraphs U+01C5..U+01F2 and Greek U+1F88..U+1FFC) lie in two ranges */
+static inline bool ch_istitle(gunichar c)
+{
+  return ((c >= 0x01C5 && c <= 0x01F2) || (c >= 0x1F88 && c <= 0x1FFC)) && g_unichar_istitle(c);
+}
+static inline GUnicodeScript ch_script(gunichar c)
+{
+  if (c < 0x80)
+    return g_ascii_isalpha((char)c) ? G_UNICODE_SCRIPT_LATIN : G_UNICODE_SCRIPT_COMMON;
+  return g_unichar_get_script(c);
+}
+
 bool seg_is_ascii(const char *s, const char *e)
 {
   for (const char *c = s; c < e; c++)
     if ((unsigned char)*c & 0x80)
       return false;
   return true;
+}
+
+bool seg_has_upper(const char *s, gssize len)
+{
+  for (const char *p = s; len < 0 ? *p : p < s + len; p = g_utf8_next_char(p)) {
+    if (!((unsigned char)*p & 0x80)) {
+      if (*p >= 'A' && *p <= 'Z')
+        return true;
+      continue;
+    }
+    gunichar c = g_utf8_get_char(p);
+    if (g_unichar_isupper(c) || ch_istitle(c))
+      return true;
+  }
+  return false;
+}
+
+bool seg_is_nfc(const char *s, gssize len)
+{
+  UChar buf[256];
+  int32_t n = 0;
+  UErrorCode err = U_ZERO_ERROR;
+  u_strFromUTF8(buf, G_N_ELEMENTS(buf), &n, s, (int32_t)len, &err);
+  if (U_FAILURE(err) || n > (int32_t)G_N_ELEMENTS(buf))
+    return false; /* long: the caller normalises */
+  const UNormalizer2 *nfc = unorm2_getNFCInstance(&err);
+  return U_SUCCESS(err) && unorm2_quickCheck(nfc, buf, n, &err) == UNORM_YES && U_SUCCESS(err);
+}
+
+char *seg_fold(const char *s, gssize len)
+{
+  if (len < 0)
+    len = (gssize)strlen(s);
+  if (seg_is_ascii(s, s + len))
+    return g_ascii_strdown(s, len); /* ASCII is NFC */
+  char *down = seg_has_upper(s, len) ? g_utf8_strdown(s, len) : g_strndup(s, (gsize)len);
+  if (!down || seg_is_nfc(down, -1))
+    return down;
+  char *nfc = g_utf8_normalize(down, -1, G_NORMALIZE_NFC);
+  g_free(down);
+  return nfc;
 }
 
 bool seg_is_word_char(gunichar c)
@@ -65,7 +130,7 @@ static bool is_capital(gunichar c)
 {
   if (c < 0x80)
     return c >= 'A' && c <= 'Z';
-  return g_unichar_isupper(c) || g_unichar_istitle(c);
+  return g_unichar_isupper(c) || ch_istitle(c);
 }
 
 static bool is_sentence_end(gunichar c) { return c == '.' || c == '!' || c == '?' || c == 0x0964 || c == 0x0965; }
@@ -125,11 +190,11 @@ static void analyse_line(line_info *l)
 {
   const char *s = l->s, *end = l->s + l->len;
   /* trim */
-  while (s < end && is_space(g_utf8_get_char(s)))
+  while (s < end && is_space(uc(s)))
     s = g_utf8_next_char(s);
   while (end > s) {
     const char *p = g_utf8_prev_char(end);
-    if (!is_space(g_utf8_get_char(p)))
+    if (!is_space(uc(p)))
       break;
     end = p;
   }
@@ -140,13 +205,13 @@ static void analyse_line(line_info *l)
     return;
   l->tab = memchr(s, '\t', l->len) != NULL;
   l->keywords = starts_keywords(s, l->len);
-  gunichar last = g_utf8_get_char(g_utf8_prev_char(end));
-  l->terminal = is_terminal(last) || (last == ')' && l->len > 1 && is_sentence_end(g_utf8_get_char(g_utf8_prev_char(g_utf8_prev_char(end)))));
+  gunichar last = uc(g_utf8_prev_char(end));
+  l->terminal = is_terminal(last) || (last == ')' && l->len > 1 && is_sentence_end(uc(g_utf8_prev_char(g_utf8_prev_char(end)))));
   l->long_line = g_utf8_strlen(s, (gssize)l->len) >= LONG_LINE_CHARS;
-  gunichar first = g_utf8_get_char(s);
+  gunichar first = uc(s);
   size_t num = numbering_len(s, l->len);
   l->bullet = is_bullet(first) || num > 0;
-  l->lower_start = g_unichar_islower(first);
+  l->lower_start = ch_islower(first);
 
   const char *u = s + num;
   bool digit = false, comma = false, any_lower = false, any_upper = false, first_letter = true;
@@ -154,16 +219,16 @@ static void analyse_line(line_info *l)
   bool in_word = false;
   const char *word_start = NULL;
   for (const char *p = u; p <= end; p = p < end ? g_utf8_next_char(p) : end + 1) {
-    gunichar c = p < end ? g_utf8_get_char(p) : ' ';
+    gunichar c = p < end ? uc(p) : ' ';
     if (p < end)
       chars++;
-    if (g_unichar_isdigit(c))
+    if (ch_isdigit(c))
       digit = true;
     if (c == ',' || c == ';' || c == 0x060C)
       comma = true;
-    if (g_unichar_isalpha(c)) {
+    if (ch_isalpha(c)) {
       letters++;
-      if (g_unichar_islower(c))
+      if (ch_islower(c))
         any_lower = true;
       if (is_capital(c))
         any_upper = true;
@@ -180,13 +245,13 @@ static void analyse_line(line_info *l)
       in_word = false;
       /* the case of the word's first letter */
       const char *q = word_start;
-      while (q < p && !g_unichar_isalpha(g_utf8_get_char(q)))
+      while (q < p && !ch_isalpha(uc(q)))
         q = g_utf8_next_char(q);
       if (q < p) {
-        gunichar fc = g_utf8_get_char(q);
+        gunichar fc = uc(q);
         if (is_capital(fc)) {
           caps++;
-        } else if (g_unichar_islower(fc)) {
+        } else if (ch_islower(fc)) {
           char *w = seg_is_ascii(q, p) ? g_ascii_strdown(q, p - q) : g_utf8_strdown(q, p - q);
           if (g_utf8_strlen(w, -1) > 3 && !lex_is_stop(w))
             lower_big++;
@@ -283,12 +348,12 @@ static void emit(seg_state *st, const char *s, size_t len, seg_kind kind)
     /* possessive "'s" and stray apostrophes go */
     while (len > 0) {
       const char *e = s + len, *p = g_utf8_prev_char(e);
-      gunichar c = g_utf8_get_char(p);
+      gunichar c = uc(p);
       if (is_apostrophe(c)) {
         len = (size_t)(p - s);
         continue;
       }
-      if ((c == 's' || c == 'S') && p > s && is_apostrophe(g_utf8_get_char(g_utf8_prev_char(p)))) {
+      if ((c == 's' || c == 'S') && p > s && is_apostrophe(uc(g_utf8_prev_char(p)))) {
         len = (size_t)(g_utf8_prev_char(p) - s);
         continue;
       }
@@ -296,31 +361,25 @@ static void emit(seg_state *st, const char *s, size_t len, seg_kind kind)
     }
     if (!len)
       return;
-    gunichar fc = g_utf8_get_char(s);
+    gunichar fc = uc(s);
     t.cap = is_capital(fc);
     bool lower = false;
     unsigned int letters = 0;
     for (const char *p = s; p < s + len; p = g_utf8_next_char(p)) {
-      gunichar c = g_utf8_get_char(p);
-      lower |= g_unichar_islower(c);
-      letters += g_unichar_isalpha(c) != 0;
+      gunichar c = uc(p);
+      lower |= ch_islower(c);
+      letters += ch_isalpha(c) != 0;
     }
     t.acronym = !lower && t.cap && letters >= 2;
     bool latin = false, deva = false;
     for (const char *p = s; p < s + len; p = g_utf8_next_char(p)) {
-      GUnicodeScript sc = g_unichar_get_script(g_utf8_get_char(p));
+      GUnicodeScript sc = ch_script(uc(p));
       latin |= sc == G_UNICODE_SCRIPT_LATIN;
       deva |= sc == G_UNICODE_SCRIPT_DEVANAGARI;
     }
     t.script = latin && !deva ? SEG_SCRIPT_LATIN : deva && !latin ? SEG_SCRIPT_DEVANAGARI : SEG_SCRIPT_OTHER;
   }
-  if (seg_is_ascii(s, s + len)) {
-    t.word = g_ascii_strdown(s, (gssize)len); /* ASCII is NFC */
-  } else {
-    char *down = g_utf8_strdown(s, (gssize)len);
-    t.word = g_utf8_normalize(down, -1, G_NORMALIZE_NFC);
-    g_free(down);
-  }
+  t.word = seg_fold(s, (gssize)len);
   if (!t.word)
     return;
   g_array_append_val(st->out, t);
@@ -340,16 +399,16 @@ static bool is_code(const char *s, size_t len)
     return true;
   /* trim surrounding punctuation for the inner tests */
   const char *a = s, *b = s + len;
-  while (a < b && !seg_is_word_char(g_utf8_get_char(a)))
+  while (a < b && !seg_is_word_char(uc(a)))
     a = g_utf8_next_char(a);
-  while (b > a && !seg_is_word_char(g_utf8_get_char(g_utf8_prev_char(b))))
+  while (b > a && !seg_is_word_char(uc(g_utf8_prev_char(b))))
     b = g_utf8_prev_char(b);
   bool letter = false, digit = false, part_letter = false, part_digit = false, mixed = false;
   unsigned int seps = 0;
   gunichar prev = 0;
   for (const char *p = a; p <= b; p = p < b ? g_utf8_next_char(p) : b + 1) {
-    gunichar c = p < b ? g_utf8_get_char(p) : ' ';
-    if (g_unichar_isdigit(c)) {
+    gunichar c = p < b ? uc(p) : ' ';
+    if (ch_isdigit(c)) {
       digit = part_digit = true;
     } else if (seg_is_word_char(c)) {
       letter = part_letter = true;
@@ -359,9 +418,9 @@ static bool is_code(const char *s, size_t len)
       if (p < b && !is_apostrophe(c))
         seps++;
       /* "a.m.", "report.md", "कृ.वि.": a dot between letters */
-      if (c == '.' && p < b && seg_is_word_char(prev) && !g_unichar_isdigit(prev)) {
+      if (c == '.' && p < b && seg_is_word_char(prev) && !ch_isdigit(prev)) {
         const char *q = g_utf8_next_char(p);
-        if (q < b && seg_is_word_char(g_utf8_get_char(q)) && !g_unichar_isdigit(g_utf8_get_char(q)))
+        if (q < b && seg_is_word_char(uc(q)) && !ch_isdigit(uc(q)))
           return true;
       }
     }
@@ -373,8 +432,8 @@ static bool is_code(const char *s, size_t len)
 static bool all_digits(const char *s, size_t len)
 {
   for (const char *p = s; p < s + len; p = g_utf8_next_char(p)) {
-    gunichar c = g_utf8_get_char(p);
-    if (!g_unichar_isdigit(c) && c != '.' && c != ',' && c != ':' && c != '/')
+    gunichar c = uc(p);
+    if (!ch_isdigit(c) && c != '.' && c != ',' && c != ':' && c != '/')
       return false;
   }
   return true;
@@ -387,9 +446,9 @@ static void scan_chunk(seg_state *st, const char *s, size_t len)
     /* kept as one token (it counts for positions), without the punctuation
      * around it */
     const char *a = s, *b = s + len;
-    while (a < b && !seg_is_word_char(g_utf8_get_char(a)))
+    while (a < b && !seg_is_word_char(uc(a)))
       a = g_utf8_next_char(a);
-    while (b > a && !seg_is_word_char(g_utf8_get_char(g_utf8_prev_char(b))))
+    while (b > a && !seg_is_word_char(uc(g_utf8_prev_char(b))))
       b = g_utf8_prev_char(b);
     st->brk = true;
     if (b > a)
@@ -399,20 +458,20 @@ static void scan_chunk(seg_state *st, const char *s, size_t len)
   }
   const char *end = s + len, *word = NULL;
   for (const char *p = s; p <= end; p = p < end ? g_utf8_next_char(p) : end + 1) {
-    gunichar c = p < end ? g_utf8_get_char(p) : 0;
+    gunichar c = p < end ? uc(p) : 0;
     if (p < end && seg_is_word_char(c)) {
       if (!word)
         word = p;
       continue;
     }
     const char *next = p < end ? g_utf8_next_char(p) : end;
-    gunichar nc = next < end ? g_utf8_get_char(next) : 0;
-    gunichar pc = p > s ? g_utf8_get_char(g_utf8_prev_char(p)) : 0;
+    gunichar nc = next < end ? uc(next) : 0;
+    gunichar pc = p > s ? uc(g_utf8_prev_char(p)) : 0;
     bool inside = word && p < end && next < end && seg_is_word_char(nc);
     /* an apostrophe between letters, a separator between digits: go on */
-    if (inside && is_apostrophe(c) && !g_unichar_isdigit(pc))
+    if (inside && is_apostrophe(c) && !ch_isdigit(pc))
       continue;
-    if (inside && (c == '.' || c == ',' || c == ':') && g_unichar_isdigit(pc) && g_unichar_isdigit(nc))
+    if (inside && (c == '.' || c == ',' || c == ':') && ch_isdigit(pc) && ch_isdigit(nc))
       continue;
     if (word) {
       size_t wl = (size_t)(p - word);
@@ -440,7 +499,7 @@ static void scan_line(seg_state *st, const line_info *l)
 {
   const char *s = l->s, *end = l->s + l->len, *chunk = NULL;
   for (const char *p = s; p <= end; p = p < end ? g_utf8_next_char(p) : end + 1) {
-    gunichar c = p < end ? g_utf8_get_char(p) : ' ';
+    gunichar c = p < end ? uc(p) : ' ';
     if (!is_space(c)) {
       if (!chunk)
         chunk = p;
@@ -457,12 +516,12 @@ static void scan_line(seg_state *st, const line_info *l)
 
 static bool starts_with_sign(const char *w)
 {
-  gunichar c = g_utf8_get_char(w);
+  gunichar c = uc(w);
   if (g_unichar_ismark(c))
     return true;
   /* a reph (र + virama before a consonant) never starts a Hindi word */
   const char *n = g_utf8_next_char(w);
-  return c == 0x0930 && g_utf8_get_char(n) == 0x094D;
+  return c == 0x0930 && uc(n) == 0x094D;
 }
 
 /* poppler sometimes puts a space inside a Devanagari word ("अंत र्गत",
@@ -504,10 +563,10 @@ static void rejoin_devanagari(GArray *toks)
 GUnicodeScript seg_word_script(const char *w)
 {
   for (const char *p = w; *p; p = g_utf8_next_char(p)) {
-    gunichar c = g_utf8_get_char(p);
-    if (!g_unichar_isalpha(c))
+    gunichar c = uc(p);
+    if (!ch_isalpha(c))
       continue;
-    GUnicodeScript s = g_unichar_get_script(c);
+    GUnicodeScript s = ch_script(c);
     return s == G_UNICODE_SCRIPT_HIRAGANA || s == G_UNICODE_SCRIPT_KATAKANA ? G_UNICODE_SCRIPT_HAN : s;
   }
   return G_UNICODE_SCRIPT_COMMON;

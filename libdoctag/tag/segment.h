@@ -47,6 +47,20 @@ void seg_free(GArray *tokens);
  * its case needs no Unicode tables (the fast path of most words). */
 bool seg_is_ascii(const char *s, const char *e);
 
+/* True when [s, s+len) (len -1: NUL-terminated) has an upper- or
+ * title-case letter: the only characters g_utf8_strdown() changes. */
+bool seg_has_upper(const char *s, gssize len);
+
+/* True when [s, s+len) is NFC by ICU's quick check (false also for "maybe"
+ * and for long strings): g_utf8_normalize(NFC) would change nothing. */
+bool seg_is_nfc(const char *s, gssize len);
+
+/* [s, s+len) lower-cased, then NFC: g_utf8_strdown() then
+ * g_utf8_normalize(), each step skipped where it would change nothing
+ * (ASCII, caseless scripts, text already NFC). Newly allocated; NULL only
+ * for invalid UTF-8. */
+char *seg_fold(const char *s, gssize len);
+
 /* True for a character that belongs inside a word: a letter, a digit or a
  * combining mark (and ZWJ/ZWNJ, which shape Indic conjuncts). */
 bool seg_is_word_char(gunichar c);

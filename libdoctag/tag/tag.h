@@ -63,6 +63,10 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
 #define TAG_TERMS_MAX 10000
 GPtrArray *tag_terms(const char *text, const char *language);
 
+/* The stem tag_terms() counts the seg_split() word `word` under, for a
+ * text in `language` (as tag_terms() reads it). Newly allocated. */
+char *tag_term_stem(const char *word, const char *language);
+
 /* How much the owner's archive counts against the background frequencies:
  * 0 for no archive (or df NULL), growing towards 1 with its size. */
 double tag_df_weight(const tag_df *df);
@@ -71,5 +75,16 @@ double tag_df_weight(const tag_df *df);
  * weight, > 0) blended geometrically with the stem's rarity in the owner's
  * archive by tag_df_weight(); `background` itself when df is NULL or empty. */
 double tag_df_blend(const tag_df *df, const char *stem, double background);
+
+/* For a tagger with no background table (local.c's phrase path: Hindi,
+ * vocabulary mode): the weight of the archive, N / (N + 20), and a stem's
+ * rarity in it, idf^weight (idf = ln(1 + (N + 1) / (df + 1))); 0 and 1
+ * when df is NULL or empty. Nothing shares the say here, so the archive
+ * is not capped at half as in tag_df_blend(). */
+double tag_df_weight_alone(const tag_df *df);
+double tag_df_rarity(const tag_df *df, const char *stem);
+/* The share of the archive's documents that hold `stem`, 0..1 (0 when df
+ * is NULL or empty). */
+double tag_df_share(const tag_df *df, const char *stem);
 
 #endif

@@ -344,41 +344,96 @@ def test_pdf_bombs_refused_before_work(alice):
 
 
 def test_documents_shared_fairly_between_users():
-    """One document thread: while alice's first document (OCR) runs, her
-    second waits behind bob's first; past DOCTAG_USER_MAX_DOCS in flight she
-    gets 429."""
+    """One document thread, held by alice's first document (the test holds
+    its download). Her second waits behind it, and past DOCTAG_USER_MAX_DOCS=2
+    she gets 429; then bob sends his, and his third gets 429 too. When the
+    thread is free, bob's first goes before her second although hers came
+    first, then her second, then his second: "abab", where first come first
+    served gives "aabb". Each step waits for what the server did (a 429
+    answered, a download asked for), never for a time, so load cannot change
+    the outcome."""
+    import http.server
     import threading
     from conftest import start_server
+    pdf = (corpus_dir() / "text" / "en_invoice.pdf").read_bytes()
+    cond, release = threading.Condition(), threading.Event()
+    fetched, results = [], {}
+
+    class Held(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            name = self.path.lstrip("/")
+            with cond:
+                fetched.append(name)
+                cond.notify_all()
+            if name == "alice1":
+                release.wait(300)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pdf")
+            self.send_header("Content-Length", str(len(pdf)))
+            self.end_headers()
+            self.wfile.write(pdf)
+
+        def log_message(self, *args):
+            pass
+
+    web = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Held)
+    threading.Thread(target=web.serve_forever, daemon=True).start()
     srv = start_server("embedded", {"DOCTAG_WORKERS": "0", "DOCTAG_HTTP_WORKERS": "1", "DOCTAG_SERVER_JOBS": "1",
-                                    "DOCTAG_USER_MAX_DOCS": "2",
-                                    # processing and queueing outlast the body timeout: never a 408
+                                    "DOCTAG_USER_MAX_DOCS": "2", "DOCTAG_ALLOW_PRIVATE_URLS": "1",
+                                    # queueing outlasts the body timeout: never a 408
                                     "DOCTAG_BODY_TIMEOUT_SEC": "3"})
+    threads = []
     try:
         alice, bob = new_user(srv, "fair-a"), new_user(srv, "fair-b")
-        scanned = (corpus_dir() / "scanned" / "en_invoice.pdf").read_bytes()
-        text = (corpus_dir() / "text" / "en_invoice.pdf").read_bytes()
-        done, lock = [], threading.Lock()
 
-        def send(client, name, pdf, ocr):
-            r = client.post("/api/single/process", data={"config": '{"model_name": "local", "ocr": "%s"}' % ocr},
-                            files={"pdf_file": ("doc.pdf", pdf, "application/pdf")}, timeout=600)
-            with lock:
-                done.append((name, r.status_code, r.headers.get("Retry-After")))
+        def send(client, name):
+            url = f"http://127.0.0.1:{web.server_address[1]}/{name}"
+            r = client.post("/api/single/process", timeout=600,   # multipart, as a browser's form
+                            files={"config": (None, '{"model_name": "local", "ocr": "off"}'), "pdf_url": (None, url)})
+            with cond:
+                results[name] = r
+                cond.notify_all()
 
-        plan = [(alice, "alice1", scanned, "force"), (alice, "alice2", text, "off"), (alice, "alice3", text, "off"),
-                (bob, "bob1", text, "off")]
-        threads = []
-        for client, name, pdf, ocr in plan:
-            t = threading.Thread(target=send, args=(client, name, pdf, ocr))
-            t.start()
-            threads.append(t)
-            time.sleep(0.4)
-        for t in threads:
-            t.join()
-        by_name = {name: (code, ra) for name, code, ra in done}
-        assert by_name["alice3"][0] == 429 and by_name["alice3"][1], done
-        assert [n for n, code, _ in done if code == 200] == ["alice1", "bob1", "alice2"], done
+        def start(client, *names):
+            for name in names:
+                t = threading.Thread(target=send, args=(client, name), daemon=True)
+                t.start()
+                threads.append(t)
+
+        def wait_for(what, pred):
+            with cond:
+                assert cond.wait_for(pred, timeout=300), \
+                    f"{what}: fetched {fetched}, answered {[(n, r.status_code, r.text[:200]) for n, r in results.items()]}"
+
+        def refused(names):
+            """The one of names answered 429 (it came when the user's other two were in flight)."""
+            wait_for(f"a 429 among {names}", lambda: any(results.get(n) is not None and
+                                                         results[n].status_code == 429 for n in names))
+            with cond:
+                gone = [n for n in names if results.get(n) is not None and results[n].status_code == 429]
+            assert len(gone) == 1, gone
+            assert results[gone[0]].headers.get("Retry-After"), results[gone[0]].headers
+            return gone[0]
+
+        start(alice, "alice1")
+        wait_for("alice1 downloading", lambda: "alice1" in fetched or "alice1" in results)
+        assert "alice1" not in results, (results["alice1"].status_code, results["alice1"].text[:300])
+        start(alice, "alice2", "alice3")
+        alice_refused = refused(["alice2", "alice3"])
+        start(bob, "bob1", "bob2", "bob3")
+        bob_refused = refused(["bob1", "bob2", "bob3"])
+        release.set()
+        admitted = [n for n in ["alice1", "alice2", "alice3", "bob1", "bob2", "bob3"]
+                    if n not in (alice_refused, bob_refused)]
+        wait_for("every admitted document answered", lambda: all(n in results for n in admitted))
+        for n in admitted:
+            assert results[n].status_code == 200, (n, results[n].text[:300])
+        assert "".join(n[0] for n in fetched) == "abab", fetched
     finally:
+        release.set()
+        for t in threads:
+            t.join(timeout=60)
+        web.shutdown()
         assert srv.stop()["server"] == 0
 
 

@@ -1,9 +1,11 @@
 /* The text layer of every kind of text, on the generated fixtures'
  * layout/ files (tests/fixtures/mkfixtures.c, always generated, also beside
  * ../shared): right-to-left lines in logical order, rotated runs whole,
- * vertical columns top to bottom and right to left, diagonal runs whole, form field values and
- * free-text annotations, line-end hyphens; and errors that name poppler's
- * cause. Each file is checked against its known text. */
+ * vertical columns top to bottom and right to left, diagonal runs whole
+ * (right-to-left ones in logical order), form field values and free-text
+ * annotations in /Annots order, line-end hyphens (also across pages, kept
+ * or streamed); and errors that name poppler's cause. Each file is checked
+ * against its known text. */
 #include "testutil.h"
 #include "core/ctx.h"
 #include "extract/internal.h"
@@ -146,8 +148,9 @@ static void test_form(void **state)
   assert_non_null(strstr(text, "Zanzibar"));
   assert_non_null(strstr(text, "checked by the clerk"));
   assert_true(tu_word_error(truth, text) == 0);
-  /* after the page's text, in a stable order: the captions stand alone
-   * ("Name:", not "Name: Ada Lovelace") and the values follow them */
+  /* after the page's text, in /Annots order (not by where they sit: the
+   * note, lowest on the page, is third in /Annots): the captions stand
+   * alone ("Name:", not "Name: Ada Lovelace") and the values follow them */
   g_strchomp(truth);
   assert_string_equal(text, truth);
   g_free(text);
@@ -170,12 +173,71 @@ static void test_hyphens_across(void **state)
   g_free(data);
 }
 
+static int collect_page(const doctag_page_info *p, void *data)
+{
+  GPtrArray *pages = data;
+  assert_int_equal(p->index, pages->len);
+  g_ptr_array_add(pages, g_strndup(p->text, p->text_len));
+  return 0;
+}
+
+/* Hyphens at the ends of pages and those another page decides come out the
+ * same whether the pages are kept (process, tagging) or streamed (extract
+ * with a page callback), with one worker or several. */
+static void test_hyphens_pages(void **state)
+{
+  (void)state;
+  static const char *const want[] = {
+    "Every tokenizer here is tested.\nThe survey keeps the geotagged photos and the datasets",
+    "we hold. Each tokenizer runs on geotagged photos\nand the datasets of a well-",
+    "known archive.",
+  };
+  size_t len = 0;
+  char *data = read_fixture("layout/hyphens_pages.pdf", &len);
+  for (unsigned int threads = 1; threads <= 3; threads += 2)
+    for (int streamed = 0; streamed <= 1; streamed++) {
+      GPtrArray *pages = g_ptr_array_new_with_free_func(g_free);
+      extract_request req = {
+        .data = (const unsigned char *)data, .len = len, .ocr = DOCTAG_OCR_OFF, .max_pages = 100, .threads = threads,
+        .keep_pages = !streamed, .on_page = streamed ? collect_page : NULL, .on_page_data = pages,
+      };
+      extract_doc doc;
+      if (extract_run(ctx, &req, &doc))
+        fail_msg("hyphens_pages: %s", doctag_error_last()->message);
+      assert_int_equal(doc.pages_read, 3);
+      for (unsigned int i = 0; i < 3; i++) {
+        const char *got = streamed ? g_ptr_array_index(pages, i) : doc.pages[i].text;
+        if (strcmp(got, want[i]))
+          fail_msg("%u worker(s), %s: page %u is\n%s\nnot\n%s", threads, streamed ? "streamed" : "kept", i + 1,
+                   got, want[i]);
+      }
+      assert_int_equal(pages->len, streamed ? 3 : 0);
+      extract_doc_clear(&doc);
+      g_ptr_array_free(pages, TRUE);
+    }
+  g_free(data);
+}
+
 static void test_diagonal(void **state)
 {
   (void)state;
   char *truth = NULL, *text = layout_text_of("diagonal", &truth);
   /* a 45° watermark and a -45° stamp across it: each whole, on a line of
    * its own (poppler's layout cut both into letters and interleaved them) */
+  g_strchomp(truth);
+  assert_string_equal(text, truth);
+  g_free(text);
+  g_free(truth);
+}
+
+static void test_rtl_diagonal(void **state)
+{
+  (void)state;
+  char *truth = NULL, *text = layout_text_of("rtl_diagonal", &truth);
+  /* Hebrew and Arabic at 30° and 45°, drawn in reading order (right to
+   * left along the baseline), and a Hebrew run with a number: each whole,
+   * in logical order as a horizontal line is (they came out a letter per
+   * line) */
   g_strchomp(truth);
   assert_string_equal(text, truth);
   g_free(text);
@@ -286,7 +348,9 @@ int main(void)
     cmocka_unit_test(test_vertical),
     cmocka_unit_test(test_form),
     cmocka_unit_test(test_diagonal),
+    cmocka_unit_test(test_rtl_diagonal),
     cmocka_unit_test(test_hyphens_across),
+    cmocka_unit_test(test_hyphens_pages),
     cmocka_unit_test(test_hyphens),
     cmocka_unit_test(test_devanagari_damage),
     cmocka_unit_test(test_messages),

@@ -588,6 +588,7 @@ static void test_order_and_limits(void **state)
     extract_request cancel = { .threads = t, .on_page = on_page, .on_page_data = &c };
     assert_int_equal(run_bytes(pdf, &cancel, &doc), DOCTAG_ECANCELLED);
     assert_int_equal(c.next, 5);
+    assert_non_null(strstr(doctag_error_last()->message, "callback at page 5"));
     extract_doc_clear(&doc);
   }
   g_byte_array_free(pdf, TRUE);

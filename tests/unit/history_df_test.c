@@ -110,6 +110,70 @@ static void test_common_word_of_the_archive_drops_for_its_owner_only(void **stat
   g_free(bob);
 }
 
+/* The same in Hindi, which the phrase tagger of local.c ranks (issue 12):
+ * a municipal body's name in all thirty of Alice's notices drops from the
+ * top of her tags only; Bob's are the standalone ones. */
+static const char *const hindi_topics[] = {
+  "फसल बीमा", "बीज वितरण", "सिंचाई नहर", "मिट्टी परीक्षण", "उर्वरक सब्सिडी", "पशु चिकित्सा",
+  "मौसम पूर्वानुमान", "भंडारण गोदाम", "बाजार भाव", "किसान ऋण", "जैविक खेती", "ट्रैक्टर किराया",
+  "कीट नियंत्रण", "जल संरक्षण", "बागवानी योजना", "डेयरी विकास", "मछली पालन", "सौर पंप",
+  "ग्रामीण सड़क", "फल प्रसंस्करण", "मंडी शुल्क", "पेयजल आपूर्ति", "वर्षा जल", "बाढ़ राहत",
+  "सूखा सहायता", "वन रोपण", "चारा उत्पादन", "दूध संग्रह", "खाद्य सुरक्षा", "कृषि मेला",
+};
+
+/* Three notices on each topic. A letterhead that is also the title leads
+ * a document's tags by far (its title boost, first position, frequency):
+ * at thirty documents the archive narrows that lead from 11 to 2 times the
+ * subject's score; at ninety, the subject leads. */
+#define HINDI_NOTICES 90
+
+static char *hindi_notice(const char *topic, unsigned int i)
+{
+  return g_strdup_printf("नगर निगम सूचना %u\n\nनगर निगम की ओर से %s के बारे में सूचना। %s पर इस महीने ध्यान "
+                         "देना आवश्यक है: %s की रिपोर्ट में खुले बिंदु हैं, और %s दल आगे कार्रवाई करेगा। "
+                         "नगर निगम आपके धैर्य के लिए धन्यवाद करता है।\n",
+                         i, topic, topic, topic, topic);
+}
+
+static void test_common_word_of_a_hindi_archive_drops_for_its_owner_only(void **state)
+{
+  fx *f = *state;
+  char *alice = tu_register_user(f->ctx, "alice@example.com"), *bob = tu_register_user(f->ctx, "bob@example.com");
+  for (unsigned int i = 0; i < HINDI_NOTICES; i++) {
+    char *t = hindi_notice(hindi_topics[i % G_N_ELEMENTS(hindi_topics)], i);
+    doctag_result_free(tag_as(f, alice, t));
+    g_free(t);
+  }
+  const char *query = "नगर निगम सूचना 99\n\nनगर निगम की ओर से तालाब सफाई के बारे में सूचना। नगर निगम के "
+                      "कर्मचारियों ने तालाब सफाई का काम शुरू किया। नगर निगम अगली तालाब सफाई से पहले "
+                      "किनारे की मरम्मत करेगा, और नगर निगम आपके धैर्य के लिए धन्यवाद करता है।\n";
+  doctag_result *standalone = tag_as(f, NULL, query);
+  doctag_result *for_bob = tag_as(f, bob, query);
+  doctag_result *for_alice = tag_as(f, alice, query);
+  assert_string_equal(doctag_result_language(standalone), "hin");
+
+  assert_int_equal(rank_of(standalone, "नगर निगम"), 0);
+  assert_int_equal(doctag_result_tag_count(for_bob), doctag_result_tag_count(standalone));
+  for (size_t i = 0; i < doctag_result_tag_count(standalone); i++)
+    assert_string_equal(doctag_result_tag_at(for_bob, i), doctag_result_tag_at(standalone, i));
+  assert_true(rank_of(for_alice, "नगर निगम") > rank_of(standalone, "नगर निगम"));
+  assert_int_equal(rank_of(for_alice, "तालाब सफाई"), 0);
+
+  json_t *h = history_df_of(for_bob);
+  assert_false(json_is_true(json_object_get(h, "used")));
+  json_decref(h);
+  h = history_df_of(for_alice);
+  assert_true(json_is_true(json_object_get(h, "used")));
+  assert_int_equal(json_integer_value(json_object_get(h, "documents")), HINDI_NOTICES);
+  json_decref(h);
+
+  doctag_result_free(standalone);
+  doctag_result_free(for_bob);
+  doctag_result_free(for_alice);
+  g_free(alice);
+  g_free(bob);
+}
+
 /* The archive's counts of `word`: *n_docs, and the count of its stem. */
 static unsigned int df_of(fx *f, const char *user, const char *word, uint64_t *n_docs, const char *sha)
 {
@@ -251,12 +315,150 @@ static void test_reprocessed_pdf_counts_once(void **state)
   g_free(alice);
 }
 
+/* A copy of a content recorded while the last other copy is deleted (issue
+ * 12): the archive keeps the new copy, so its content stays counted.
+ * Thread B records the copy in a transaction that it holds open; thread A
+ * then deletes the job of the other copy. Before counting and forgetting
+ * were serialised per content, on PostgreSQL A's delete did not see B's
+ * uncommitted copy and forgot the content, while B had found it counted
+ * and added nothing: the archive then held a completed document with no
+ * counts. Now A waits for B (or, on SQLite, for the write lock) and sees
+ * the copy. B commits once A has finished or has waited RACE_WAIT_MS: on
+ * the old code A finished at once, so the outcome does not depend on the
+ * machine's speed. On PostgreSQL it runs twice: as it is, and with the
+ * per-user document counter's trigger (0008) disabled, which also makes
+ * one user's writers queue on one row, so that the content lock itself is
+ * what is tested. */
+#define RACE_WAIT_MS 1500
+
+typedef struct race {
+  fx *f;
+  const char *user, *job_b, *job_a;
+  const history_doc *doc;
+  GMutex m;
+  GCond cv;
+  bool recorded, go, deleted;
+  doctag_status st_b, st_a;
+  char msg_b[256], msg_a[256];
+} race;
+
+static gpointer race_copy(gpointer p)
+{
+  race *r = p;
+  struct store *s = NULL;
+  store_conn *c = NULL;
+  doctag_status st = store_get(r->f->ctx, &s);
+  if (st == DOCTAG_OK)
+    st = store_acquire(s, &c);
+  bool open = st == DOCTAG_OK && (st = store_tx_begin(c)) == DOCTAG_OK;
+  if (open)
+    st = history_document_record_on(c, r->user, r->job_b, r->doc, NULL);
+  g_mutex_lock(&r->m);
+  r->recorded = true;
+  g_cond_broadcast(&r->cv);
+  while (!r->go)
+    g_cond_wait(&r->cv, &r->m);
+  g_mutex_unlock(&r->m);
+  if (open)
+    st = store_tx_end(c, st);
+  if (st != DOCTAG_OK)
+    g_strlcpy(r->msg_b, doctag_error_last()->message, sizeof r->msg_b);
+  if (c)
+    store_release(s, c);
+  r->st_b = st;
+  return NULL;
+}
+
+static gpointer race_delete(gpointer p)
+{
+  race *r = p;
+  r->st_a = doctag_history_job_delete(r->f->ctx, r->user, r->job_a);
+  if (r->st_a != DOCTAG_OK)
+    g_strlcpy(r->msg_a, doctag_error_last()->message, sizeof r->msg_a);
+  g_mutex_lock(&r->m);
+  r->deleted = true;
+  g_cond_broadcast(&r->cv);
+  g_mutex_unlock(&r->m);
+  return NULL;
+}
+
+static void race_once(fx *f, const char *user, const char *sha)
+{
+  const char *text = "The walrus colony on the north beach grew this year, the walrus census says.";
+  GPtrArray *terms = tag_terms(text, "eng");
+  history_doc d = {
+    .row_index = 0, .title = "row", .status = "completed", .text = text, .text_len = strlen(text),
+    .sha256 = sha, .terms = (const char *const *)terms->pdata, .term_count = terms->len,
+  };
+  char *job_a = NULL, *job_b = NULL;
+  assert_ok(history_job_create(f->ctx, user, NULL, "batch", NULL, 1, &job_a));
+  assert_ok(history_job_create(f->ctx, user, NULL, "batch", NULL, 1, &job_b));
+  assert_ok(history_document_record(f->ctx, user, job_a, &d, NULL));
+  uint64_t n = 0;
+  assert_int_equal(df_of(f, user, "walrus", &n, NULL), 1);
+
+  race r = { .f = f, .user = user, .job_a = job_a, .job_b = job_b, .doc = &d };
+  g_mutex_init(&r.m);
+  g_cond_init(&r.cv);
+  GThread *b = g_thread_new("copy", race_copy, &r);
+  g_mutex_lock(&r.m);
+  while (!r.recorded)
+    g_cond_wait(&r.cv, &r.m);
+  g_mutex_unlock(&r.m);
+  GThread *a = g_thread_new("delete", race_delete, &r);
+  gint64 until = g_get_monotonic_time() + RACE_WAIT_MS * G_TIME_SPAN_MILLISECOND;
+  g_mutex_lock(&r.m);
+  while (!r.deleted && g_cond_wait_until(&r.cv, &r.m, until))
+    ;
+  r.go = true;
+  g_cond_broadcast(&r.cv);
+  g_mutex_unlock(&r.m);
+  g_thread_join(b);
+  g_thread_join(a);
+  if (r.st_b != DOCTAG_OK)
+    fail_msg("recording the copy: %s", r.msg_b);
+  if (r.st_a != DOCTAG_OK)
+    fail_msg("deleting the other copy: %s", r.msg_a);
+  g_mutex_clear(&r.m);
+  g_cond_clear(&r.cv);
+
+  /* the copy is the archive's one document of that content, and counted */
+  assert_int_equal(df_of(f, user, "walrus", &n, NULL), 1);
+  assert_int_equal(n, 1);
+  assert_ok(doctag_history_job_delete(f->ctx, user, job_b));
+  assert_int_equal(df_of(f, user, "walrus", &n, NULL), 0);
+  assert_int_equal(n, 0);
+  g_ptr_array_free(terms, TRUE);
+  g_free(job_a);
+  g_free(job_b);
+}
+
+static void test_copy_recorded_while_the_last_other_is_deleted_stays_counted(void **state)
+{
+  fx *f = *state;
+  char *alice = tu_register_user(f->ctx, "alice@example.com");
+  race_once(f, alice, "00000000000000000000000000000000000000000000000000000000000000bb");
+  if (f->pg) {
+    PGconn *c = PQconnectdb(f->url);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    PGresult *res = PQexec(c, "ALTER TABLE documents DISABLE TRIGGER documents_counts");
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+      fail_msg("disabling the trigger: %s", PQerrorMessage(c));
+    PQclear(res);
+    PQfinish(c);
+    race_once(f, alice, "00000000000000000000000000000000000000000000000000000000000000cc");
+  }
+  g_free(alice);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_common_word_of_the_archive_drops_for_its_owner_only),
+    cmocka_unit_test(test_common_word_of_a_hindi_archive_drops_for_its_owner_only),
     cmocka_unit_test(test_counts_follow_deletes_and_documents_processed_again),
     cmocka_unit_test(test_reprocessed_pdf_counts_once),
+    cmocka_unit_test(test_copy_recorded_while_the_last_other_is_deleted_stays_counted),
   };
   return fx_run("history_df", tests, G_N_ELEMENTS(tests));
 }

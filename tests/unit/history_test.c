@@ -712,6 +712,198 @@ static void test_search_rank_is_the_owners(void **state)
   g_free(bob);
 }
 
+/* ---- one-word searches answered from search heads (0009) ---- */
+
+/* The ids of a search with a limit, in order. */
+static char **search_ids_n(fx *f, const char *uid, const char *q, unsigned int limit)
+{
+  doctag_document_list *l = NULL;
+  assert_ok(doctag_history_search(f->ctx, &l, uid, q, limit));
+  size_t n = doctag_document_list_count(l);
+  char **ids = g_new0(char *, n + 1);
+  for (size_t i = 0; i < n; i++)
+    ids[i] = g_strdup(doctag_document_list_at(l, i)->id);
+  doctag_document_list_free(l);
+  return ids;
+}
+
+/* The one-word search of `word` (answered from its head) gives exactly
+ * what the same word typed twice gives: two phrases, so ranked over every
+ * match as before, in the same order (each document's score doubles on
+ * SQLite; PostgreSQL's ts_rank counts a repeated word once). Returns the
+ * one-word answer. */
+static char **expect_head_matches_scan(fx *f, const char *uid, const char *word, unsigned int limit, guint want)
+{
+  char *twice = g_strdup_printf("%s %s", word, word);
+  char **head = search_ids_n(f, uid, word, limit), **scan = search_ids_n(f, uid, twice, limit);
+  if (g_strv_length(head) != want || g_strv_length(scan) != want)
+    fail_msg("\"%s\" limit %u: %u from the head, %u ranked over every match, want %u", word, limit,
+             g_strv_length(head), g_strv_length(scan), want);
+  for (guint i = 0; i < want; i++)
+    if (strcmp(head[i], scan[i]))
+      fail_msg("\"%s\" limit %u: #%u is %s from the head, %s ranked over every match", word, limit, i, head[i],
+               scan[i]);
+  g_strfreev(scan);
+  g_free(twice);
+  return head;
+}
+
+/* The head of `word` for `uid`: *n documents held, *complete whether that
+ * is every document of the word; false when there is none. */
+static bool head_state(fx *f, const char *uid, const char *word, int64_t *n, bool *complete)
+{
+  struct store *s;
+  assert_ok(store_get(f->ctx, &s));
+  store_rows t = { 0 }, r = { 0 };
+  store_param q[] = { SP_T(word) };
+  assert_ok(store_query(s, ST_HEAD_TERM, q, 1, &t));
+  assert_non_null(store_cell(&t, 0, 0));
+  store_param p[] = { SP_T(uid), SP_T(store_cell(&t, 0, 0)) };
+  assert_ok(store_query(s, ST_HEAD_STATE, p, 2, &r));
+  bool found = r.nrows == 1;
+  if (found) {
+    *n = store_cell_int(&r, 0, 0);
+    *complete = store_cell_bool(&r, 0, 1);
+  }
+  store_rows_clear(&t);
+  store_rows_clear(&r);
+  return found;
+}
+
+/* A document whose weight for "harbour" grows with `strength`: the word
+ * in the title at 3 and up, repeated in the text, in a text whose length
+ * varies (so weights differ, and some tie). */
+static char *harbour_doc(fx *f, const char *uid, int strength, int pad, char **job)
+{
+  GString *text = g_string_new("Entry of the ledger.");
+  for (int i = 0; i < strength % 4 + 1; i++)
+    g_string_append(text, " harbour");
+  for (int i = 0; i < pad; i++)
+    g_string_append(text, " tide wind rope");
+  doc_spec d = { strength >= 3 ? "Harbour log" : "Log", { "ledger", NULL }, text->str, NULL, NULL };
+  char *id = record(f, uid, &d, job);
+  g_string_free(text, TRUE);
+  return id;
+}
+
+static bool strv_has(char **v, const char *s)
+{
+  for (; v && *v; v++)
+    if (!strcmp(*v, s))
+      return true;
+  return false;
+}
+
+/* The answer of a one-word search through every change a head must follow:
+ * the head built by the first search, new documents above and below it,
+ * deletion, reprocessing, a head cut back after 200, a head emptied by
+ * deletions and built again; other users' documents never show. */
+static void test_search_heads(void **state)
+{
+  fx *f = *state;
+  char *alice = user(f, "a@example.com"), *bob = user(f, "b@example.com");
+  GHashTable *job_of = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  for (int i = 0; i < 160; i++) {
+    char *job = NULL, *id = harbour_doc(f, alice, i % 5, (i * 7) % 11, &job);
+    g_hash_table_insert(job_of, id, job);
+  }
+  char **bobs = g_new0(char *, 41);
+  for (int i = 0; i < 40; i++)
+    bobs[i] = harbour_doc(f, bob, 4, 0, NULL);
+  int64_t n = 0;
+  bool complete = false;
+  assert_false(head_state(f, alice, "harbour", &n, &complete));
+
+  /* The first search builds the head: the best 100 of 160. */
+  char **ids = expect_head_matches_scan(f, alice, "harbour", 50, 50);
+  assert_true(head_state(f, alice, "harbour", &n, &complete));
+  assert_int_equal(n, 100);
+  assert_false(complete);
+  for (guint i = 0; i < 50; i++)
+    assert_true(g_hash_table_contains(job_of, ids[i]));
+  g_strfreev(ids);
+  g_strfreev(expect_head_matches_scan(f, alice, "harbour", 1, 1));
+  g_strfreev(expect_head_matches_scan(f, alice, "Harbour,", 7, 7));
+  g_strfreev(expect_head_matches_scan(f, alice, "harbour", 100, 100));
+  /* Bob's head holds all 40 of his, and none of Alice's. */
+  ids = expect_head_matches_scan(f, bob, "harbour", 100, 40);
+  assert_true(head_state(f, bob, "harbour", &n, &complete));
+  assert_true(complete);
+  for (guint i = 0; i < 40; i++)
+    assert_true(strv_has(bobs, ids[i]));
+  g_strfreev(ids);
+
+  /* A new best document comes first; weak ones change nothing above them. */
+  char *job = NULL, *best = harbour_doc(f, alice, 7, 0, &job);
+  g_hash_table_insert(job_of, g_strdup(best), job);
+  for (int i = 0; i < 30; i++) {
+    char *id = harbour_doc(f, alice, 0, 40, &job);
+    g_hash_table_insert(job_of, id, job);
+  }
+  ids = expect_head_matches_scan(f, alice, "harbour", 100, 100);
+  assert_string_equal(ids[0], best);
+  g_strfreev(ids);
+
+  /* Deleted, it is gone. */
+  assert_ok(doctag_history_job_delete(f->ctx, alice, g_hash_table_lookup(job_of, best)));
+  ids = expect_head_matches_scan(f, alice, "harbour", 100, 100);
+  assert_false(strv_has(ids, best));
+  /* Reprocessed with the word in its title, the 100th rises to the top. */
+  const char *last_job = g_hash_table_lookup(job_of, ids[99]);
+  const char *tags[] = { "ledger", NULL };
+  history_doc again = { .title = "Harbour harbour harbour", .file_path = "/data/in.pdf", .file_source_type = "local",
+                        .status = "completed", .tags = tags, .tag_count = 1, .text = "harbour", .text_len = 7,
+                        .metadata_json = "{}" };
+  assert_ok(history_document_record(f->ctx, alice, last_job, &again, NULL));
+  char *risen = g_strdup(ids[99]);
+  g_strfreev(ids);
+  ids = expect_head_matches_scan(f, alice, "harbour", 100, 100);
+  assert_string_equal(ids[0], risen);
+  g_strfreev(ids);
+
+  /* 120 strong documents enter the head; past 200 it is cut back. */
+  char **strong = g_new0(char *, 121);
+  for (int i = 0; i < 120; i++) {
+    strong[i] = harbour_doc(f, alice, 3, i % 3, &job);
+    g_hash_table_insert(job_of, g_strdup(strong[i]), job);
+  }
+  assert_true(head_state(f, alice, "harbour", &n, &complete));
+  assert_true(n >= 100 && n <= 200);
+  assert_false(complete);
+  ids = expect_head_matches_scan(f, alice, "harbour", 100, 100);
+  g_strfreev(ids);
+
+  /* Deleting the best 95 leaves the head too short for 50: built again. */
+  ids = search_ids_n(f, alice, "harbour", 95);
+  for (guint i = 0; i < 95; i++)
+    assert_ok(doctag_history_job_delete(f->ctx, alice, g_hash_table_lookup(job_of, ids[i])));
+  assert_true(head_state(f, alice, "harbour", &n, &complete));
+  assert_true(n < 50);
+  char **left = expect_head_matches_scan(f, alice, "harbour", 50, 50);
+  for (guint i = 0; i < 50; i++)
+    assert_false(strv_has(ids, left[i]));
+  assert_true(head_state(f, alice, "harbour", &n, &complete));
+  assert_int_equal(n, 100);
+  g_strfreev(left);
+  g_strfreev(ids);
+  g_strfreev(expect_head_matches_scan(f, alice, "harbour", 100, 100));
+  /* Bob's answer never moved. */
+  ids = expect_head_matches_scan(f, bob, "harbour", 100, 40);
+  for (guint i = 0; i < 40; i++)
+    assert_true(strv_has(bobs, ids[i]));
+  g_strfreev(ids);
+  /* Words of several tokens, or none of the user's, are ranked as before. */
+  expect_search(f, alice, "ledger harbour", 50, NULL);
+  expect_search(f, alice, "zanzibar", 0, NULL);
+  g_strfreev(strong);
+  g_free(risen);
+  g_free(best);
+  g_strfreev(bobs);
+  g_hash_table_destroy(job_of);
+  g_free(alice);
+  g_free(bob);
+}
+
 static void test_stats(void **state)
 {
   fx *f = *state;
@@ -1161,6 +1353,7 @@ int main(void)
     cmocka_unit_test(test_search_syntax_is_text),
     cmocka_unit_test(test_search_scoped_in_index),
     cmocka_unit_test(test_search_rank_is_the_owners),
+    cmocka_unit_test(test_search_heads),
     cmocka_unit_test(test_stats),
     cmocka_unit_test(test_counts_follow_every_change),
     cmocka_unit_test(test_text_is_capped_and_cleaned),

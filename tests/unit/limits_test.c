@@ -229,6 +229,18 @@ static void test_huge_image_refused(void **state)
   assert_non_null(strstr(msg, "60000 x 60000 image"));
   assert_non_null(strstr(msg, "DOCTAG_MAX_IMAGE_MPX"));
   g_bytes_unref(pdf);
+  /* one pixel high is no bomb (the size was once worked out signed, as -1) */
+  static const unsigned char row[5000] = { 0 };
+  pdf = pdf_with("/Type/XObject/Subtype/Image/Width 5000/Height 1/ColorSpace/DeviceGray/BitsPerComponent 8", row,
+                 sizeof row);
+  pdf_limits lim;
+  pdf_limits_of(ctx, &lim);
+  pdf_scan scan;
+  gsize len = 0;
+  const unsigned char *d = g_bytes_get_data(pdf, &len);
+  assert_int_equal(pdf_limits_check(d, len, &lim, &scan), DOCTAG_OK);
+  assert_int_equal(scan.largest_image, 5000);
+  g_bytes_unref(pdf);
   doctag_ctx_free(ctx);
 }
 
@@ -440,6 +452,99 @@ static void test_inline_and_indirect_images_bounded(void **state)
   doctag_ctx_free(ctx);
 }
 
+/* A PDF of the objects objs[0..n) (numbered from 1, each its bytes between
+ * "N 0 obj" and "endobj"); when `hidden` is not NULL, object n + 1 is the
+ * first copy of `hidden` inside them, found through the xref only. */
+static GBytes *pdf_objects(GString *const *objs, int n, const char *hidden)
+{
+  GString *pdf = g_string_new("%PDF-1.5\n");
+  size_t off[8], hid = 0;
+  g_assert(n < 8);
+  for (int i = 0; i < n; i++) {
+    off[i] = pdf->len;
+    g_string_append_printf(pdf, "%d 0 obj\n", i + 1);
+    g_string_append_len(pdf, objs[i]->str, (gssize)objs[i]->len);
+    g_string_append(pdf, "\nendobj\n");
+  }
+  if (hidden) {
+    const char *at = memmem(pdf->str, pdf->len, hidden, strlen(hidden));
+    g_assert(at);
+    hid = (size_t)(at - pdf->str);
+    off[n++] = hid;
+  }
+  size_t xref = pdf->len;
+  g_string_append_printf(pdf, "xref\n0 %d\n0000000000 65535 f \n", n + 1);
+  for (int i = 0; i < n; i++)
+    g_string_append_printf(pdf, "%010zu 00000 n \n", off[i]);
+  g_string_append_printf(pdf, "trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%zu\n%%%%EOF\n", n + 1, xref);
+  return g_string_free_to_bytes(pdf);
+}
+
+/* A stream that poppler reads but the byte scan does not find where poppler
+ * does is counted by the decoded pass: a comment between ">>" and "stream",
+ * a stream object inside another (unfiltered) stream's data that only the
+ * xref points to, and a /Filter given by reference. Each would otherwise
+ * inflate 40 MB past an 8 MB limit. */
+static void test_streams_the_byte_scan_misses_bounded(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = ctx_limited(8, 64, 100);
+  pdf_limits lim;
+  pdf_limits_of(ctx, &lim);
+  size_t zlen = 0;
+  unsigned char *z = zeros_deflated(40u << 20, 1, &zlen);
+  static const char form[] = "/Type/XObject/Subtype/Form/BBox[0 0 1 1]";
+  static const char *const seps[] = { "%c\n", "\n" };
+  for (int k = 0; k < 2; k++) {
+    GString *o[4] = { g_string_new("<</Type/Catalog/Pages 2 0 R>>"), g_string_new("<</Type/Pages/Kids[3 0 R]/Count 1>>"),
+                      g_string_new("<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Resources<</XObject<</X 4 0 R>>>>>>"),
+                      g_string_new(NULL) };
+    GString *bomb = g_string_new(NULL);
+    g_string_append_printf(bomb, "<<%s/Filter/FlateDecode/Length %zu>>%sstream\n", form, zlen, seps[k]);
+    g_string_append_len(bomb, (const char *)z, (gssize)zlen);
+    g_string_append(bomb, "\nendstream");
+    if (k == 0) {
+      g_string_append_len(o[3], bomb->str, (gssize)bomb->len);
+    } else {
+      /* object 5, the bomb, is the data of the unfiltered stream 4 */
+      g_string_prepend(bomb, "5 0 obj\n");
+      g_string_append(bomb, "\nendobj\n");
+      g_string_append_printf(o[3], "<<%s/Length %zu>>\nstream\n", form, bomb->len);
+      g_string_append_len(o[3], bomb->str, (gssize)bomb->len);
+      g_string_append(o[3], "\nendstream");
+    }
+    GBytes *pdf = pdf_objects(o, 4, k ? "5 0 obj" : NULL);
+    assert_decoded_over(&lim, pdf, "inflates to more than 8 MB, the limit (DOCTAG_MAX_STREAM_MB)");
+    assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+    g_bytes_unref(pdf);
+    g_string_free(bomb, TRUE);
+    for (int i = 0; i < 4; i++)
+      g_string_free(o[i], TRUE);
+  }
+
+  char *dict = g_strdup_printf("%s/Filter 5 0 R", form);
+  GBytes *pdf = pdf_build("", dict, z, zlen, "/FlateDecode");
+  assert_decoded_over(&lim, pdf, "inflates to more than 8 MB");
+  g_bytes_unref(pdf);
+  g_free(dict);
+
+  /* What the byte scan did inflate is not decoded twice: the document's
+   * total counts each stream once. */
+  g_free(z);
+  z = zeros_deflated(4u << 20, 1, &zlen);
+  dict = g_strdup_printf("%s/Filter/FlateDecode", form);
+  pdf = pdf_build("", dict, z, zlen, NULL);
+  gsize plen = 0;
+  const unsigned char *pd = g_bytes_get_data(pdf, &plen);
+  pdf_scan scan;
+  assert_int_equal(check_both(&lim, pd, plen, &scan), DOCTAG_OK);
+  assert_int_equal(scan.inflated, 4u << 20);
+  g_bytes_unref(pdf);
+  g_free(dict);
+  g_free(z);
+  doctag_ctx_free(ctx);
+}
+
 /* `pages` pages, each drawing one w x h grey image (shared, deflated: a few
  * kB whatever its size) on a fifth of a letter page and no text, so every
  * page is read by OCR. */
@@ -584,6 +689,206 @@ static void test_memory_cap_bounds_parallel_pages(void **state)
 
 /* No document of the corpus (nor of the 290 real-world PDFs when present)
  * is refused by the default limits. */
+
+/* A PDF of objects 1..n given in order (each "<<dict>>" or "<<dict>>" plus a
+ * stream's data, made with obj_stream()), with an xref table. */
+static GBytes *pdf_objects(GPtrArray *objs)
+{
+  GString *pdf = g_string_new("%PDF-1.5\n");
+  size_t *off = g_new(size_t, objs->len);
+  for (guint i = 0; i < objs->len; i++) {
+    off[i] = pdf->len;
+    GBytes *o = g_ptr_array_index(objs, i);
+    gsize n = 0;
+    const char *d = g_bytes_get_data(o, &n);
+    g_string_append_printf(pdf, "%u 0 obj\n", i + 1);
+    g_string_append_len(pdf, d, (gssize)n);
+    g_string_append(pdf, "\nendobj\n");
+  }
+  size_t xref = pdf->len;
+  g_string_append_printf(pdf, "xref\n0 %u\n0000000000 65535 f \n", objs->len + 1);
+  for (guint i = 0; i < objs->len; i++)
+    g_string_append_printf(pdf, "%010zu 00000 n \n", off[i]);
+  g_string_append_printf(pdf, "trailer\n<</Size %u/Root 1 0 R>>\nstartxref\n%zu\n%%%%EOF\n", objs->len + 1, xref);
+  g_free(off);
+  return g_string_free_to_bytes(pdf);
+}
+
+static void obj_add(GPtrArray *objs, const char *text)
+{
+  g_ptr_array_add(objs, g_bytes_new(text, strlen(text)));
+}
+
+/* A stream object: `dict` entries, `data` deflated when `deflate`. */
+static void obj_stream(GPtrArray *objs, const char *dict, const char *data, size_t len, bool deflate)
+{
+  GString *o = g_string_new(NULL);
+  unsigned char *z = NULL;
+  uLongf zlen = compressBound(len);
+  if (deflate) {
+    z = g_malloc(zlen);
+    assert_int_equal(compress2(z, &zlen, (const unsigned char *)data, len, 9), Z_OK);
+  }
+  g_string_append_printf(o, "<<%s%s/Length %zu>>\nstream\n", dict, deflate ? "/Filter/FlateDecode" : "",
+                         deflate ? (size_t)zlen : len);
+  g_string_append_len(o, deflate ? (const char *)z : data, deflate ? (gssize)zlen : (gssize)len);
+  g_string_append(o, "\nendstream");
+  g_free(z);
+  g_ptr_array_add(objs, g_string_free_to_bytes(o));
+}
+
+/* One page (object 3) whose content (object 4, deflated) is `content`, with
+ * /X0 = object 5; objects 5.. are forms: form k draws /X (object k + 1) by
+ * its content forms[k - 5] (NULL ends). Form objects after the last drawn
+ * one are not made; the last form may draw an image, object `last + 1`. */
+static GBytes *pdf_forms(const char *content, size_t content_len, const char *const *forms, bool image)
+{
+  GPtrArray *objs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+  obj_add(objs, "<</Type/Catalog/Pages 2 0 R>>");
+  obj_add(objs, "<</Type/Pages/Kids[3 0 R]/Count 1>>");
+  obj_add(objs, "<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</XObject<</X0 5 0 R>>>>>>");
+  obj_stream(objs, "", content, content_len, true);
+  size_t n = 0;
+  while (forms[n])
+    n++;
+  for (size_t k = 0; k < n; k++) {
+    char *dict = g_strdup_printf("/Type/XObject/Subtype/Form/BBox[0 0 1 1]/Resources<</XObject<</X %zu 0 R>>>>",
+                                 k + 6);
+    obj_stream(objs, dict, forms[k], strlen(forms[k]), false);
+    g_free(dict);
+  }
+  static const char px[] = { 0 };
+  if (image)
+    obj_stream(objs, "/Type/XObject/Subtype/Image/Width 1/Height 1/ColorSpace/DeviceGray/BitsPerComponent 8", px, 1,
+               false);
+  GBytes *pdf = pdf_objects(objs);
+  g_ptr_array_free(objs, TRUE);
+  return pdf;
+}
+
+/* `unit` repeated n times; newly allocated, *len its length. */
+static char *repeat(const char *unit, size_t n, size_t *len)
+{
+  size_t u = strlen(unit);
+  char *s = g_malloc(u * n + 1);
+  for (size_t i = 0; i < n; i++)
+    memcpy(s + i * u, unit, u);
+  s[u * n] = 0;
+  *len = u * n;
+  return s;
+}
+
+static doctag_status draws_check(const pdf_limits *lim, GBytes *pdf, pdf_scan *scan)
+{
+  gsize len = 0;
+  const unsigned char *d = g_bytes_get_data(pdf, &len);
+  return check_both(lim, d, len, scan);
+}
+
+static void assert_message(const char *needle)
+{
+  const char *msg = doctag_error_last()->message;
+  if (!strstr(msg, needle))
+    fail_msg("\"%s\" not in \"%s\"", needle, msg);
+}
+
+/* A page drawing one form a million times (a 22 kB PDF), forms nested
+ * eight deep that each draw the next ten times (under 2 kB), forms nested
+ * 40 deep, and a form drawn often enough to parse more content than a
+ * stream may hold: each refused before a page is read, naming the page and
+ * the setting; and the counts exact below the limits. */
+static void test_form_draws_bounded(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = ctx_limited(64, 256, 100);
+  pdf_limits lim;
+  pdf_limits_of(ctx, &lim);
+  assert_int_equal(lim.page_draws, 100000);
+  pdf_scan scan;
+  static const char *const square[] = { "0 0 1 1 re f", NULL };
+
+  size_t len;
+  char *content = repeat("q /X0 Do Q\n", 1000000, &len);
+  GBytes *pdf = pdf_forms(content, len, square, false);
+  assert_true(g_bytes_get_size(pdf) < 32768);   /* 11 MB of content deflated */
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF draws images and forms 1000000 times");
+  assert_message("over the limit of 100000 (DOCTAG_MAX_PAGE_DRAWS)");
+  /* the whole pipeline refuses it the same way */
+  assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+  assert_message("DOCTAG_MAX_PAGE_DRAWS");
+  g_bytes_unref(pdf);
+  g_free(content);
+
+  /* eight levels of ten: 10^8 images, 111,111,111 forms */
+  const char *ten = "/X Do /X Do /X Do /X Do /X Do /X Do /X Do /X Do /X Do /X Do";
+  const char *const nested[] = { ten, ten, ten, ten, ten, ten, ten, ten, NULL };
+  pdf = pdf_forms("/X0 Do", 6, nested, true);
+  assert_true(g_bytes_get_size(pdf) < 4096);
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF draws images and forms");
+  g_bytes_unref(pdf);
+  /* three levels: 1 + 10 + 100 forms and 1000 images, counted exactly */
+  const char *const three[] = { ten, ten, ten, NULL };
+  pdf = pdf_forms("/X0 Do", 6, three, true);
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
+  assert_int_equal(scan.most_draws, 1111);
+  assert_int_equal(scan.deepest_forms, 3);
+  g_bytes_unref(pdf);
+
+  /* 40 deep, each drawing the next once */
+  const char *chain[41];
+  for (int i = 0; i < 40; i++)
+    chain[i] = "/X Do";
+  chain[40] = NULL;
+  pdf = pdf_forms("/X0 Do", 6, chain, false);
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_ELIMIT);
+  assert_message("nests forms more than 32 deep");
+  g_bytes_unref(pdf);
+
+  /* a 1 kB form drawn 10,000 times: 10 MB of content for an 8 MB stream limit */
+  char *kb = repeat("0 0 1 1 re\n", 93, &len);
+  const char *const big[] = { kb, NULL };
+  content = repeat("/X0 Do ", 10000, &len);
+  pdf = pdf_forms(content, len, big, false);
+  pdf_limits small = lim;
+  small.stream_bytes = 8u << 20;
+  assert_int_equal(draws_check(&small, pdf, &scan), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF has more than 8 MB of content, each form counted as often as it is drawn");
+  g_bytes_unref(pdf);
+  g_free(content);
+  g_free(kb);
+
+  /* a page whose content is one 1 kB stream 10,000 times over */
+  GPtrArray *objs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+  obj_add(objs, "<</Type/Catalog/Pages 2 0 R>>");
+  obj_add(objs, "<</Type/Pages/Kids[3 0 R]/Count 1>>");
+  content = repeat("4 0 R ", 10000, &len);
+  char *page = g_strdup_printf("<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents[%s]>>", content);
+  obj_add(objs, page);
+  kb = repeat("0 0 1 1 re\n", 93, &len);
+  obj_stream(objs, "", kb, len, true);
+  pdf = pdf_objects(objs);
+  assert_int_equal(draws_check(&small, pdf, &scan), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF has more than 8 MB of content");
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
+  g_bytes_unref(pdf);
+  g_ptr_array_free(objs, TRUE);
+  g_free(page);
+  g_free(content);
+  g_free(kb);
+
+  /* "Do" in strings, comments and inline image data is no drawing */
+  static const char tricky[] = "BT (/X0 Do) Tj ET % /X0 Do\n"
+                               "BI /W 4 /H 1 /BPC 8 /CS /G ID /X0 Do EI\n"
+                               "q /X0 Do Q <2f58> /X0 Do";
+  pdf = pdf_forms(tricky, sizeof tricky - 1, square, false);
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
+  assert_int_equal(scan.most_draws, 2);
+  g_bytes_unref(pdf);
+  doctag_ctx_free(ctx);
+}
+
 static void test_real_documents_pass(void **state)
 {
   (void)state;
@@ -596,6 +901,7 @@ static void test_real_documents_pass(void **state)
   if (g_file_test(realworld, G_FILE_TEST_IS_DIR))
     dirs[1] = realworld;
   unsigned int files = 0;
+  uint64_t draws = 0, depth = 0;
   for (size_t k = 0; k < G_N_ELEMENTS(dirs); k++) {
     if (!dirs[k])
       continue;
@@ -619,6 +925,10 @@ static void test_real_documents_pass(void **state)
           if (data && check_both(&lim, (const unsigned char *)data, len, &scan) == DOCTAG_ELIMIT)
             fail_msg("%s refused: %s", path, doctag_error_last()->message);
           files++;
+          if (data) {
+            draws = MAX(draws, scan.most_draws);
+            depth = MAX(depth, scan.deepest_forms);
+          }
           g_free(data);
         }
         g_free(path);
@@ -629,7 +939,8 @@ static void test_real_documents_pass(void **state)
     }
     g_ptr_array_free(todo, TRUE);
   }
-  print_message("%u PDFs within the default limits\n", files);
+  print_message("%u PDFs within the default limits; a page draws at most %" G_GUINT64_FORMAT " images and forms, "
+                "nests forms %" G_GUINT64_FORMAT " deep\n", files, draws, depth);
   assert_true(files > 0);
   g_free(realworld);
   doctag_ctx_free(ctx);
@@ -646,6 +957,8 @@ int main(void)
     cmocka_unit_test(test_other_filters_bounded),
     cmocka_unit_test(test_encrypted_bomb_bounded),
     cmocka_unit_test(test_inline_and_indirect_images_bounded),
+    cmocka_unit_test(test_form_draws_bounded),
+    cmocka_unit_test(test_streams_the_byte_scan_misses_bounded),
     cmocka_unit_test(test_real_documents_pass),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

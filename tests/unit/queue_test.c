@@ -102,6 +102,36 @@ static size_t check_events(fx *f, GPtrArray **out_types)
   return n;
 }
 
+/* A submission of more rows than one insert statement carries (the local
+ * queue inserts them 1,000 a statement) keeps every row, in order, byte
+ * for byte: quotes, backslashes and non-ASCII text included. */
+static void test_many_rows_kept_exactly(void **state)
+{
+  fx *f = g_new0(fx, 1);
+  jt_fx_open(&f->jt, state, REDIS_DB, "queue", false, fx_free_jt);
+  enum { ROWS = 2101 };
+  GPtrArray *payloads = g_ptr_array_new_with_free_func(g_free);
+  for (size_t i = 0; i < ROWS; i++)
+    g_ptr_array_add(payloads, g_strdup_printf("{\"title\":\"row %zu \\\"q\\\" \\\\ caf\xc3\xa9 \xe0\xa4\xb9\","
+                                              "\"file_path\":\"/x/%zu.pdf\"}", i, i));
+  assert_int_equal(jobs_submit_payloads(f->jt.ctx, &f->job, f->jt.user, payloads, NULL), DOCTAG_OK);
+  assert_int_equal(queue_get(f->jt.ctx, &f->q), DOCTAG_OK);
+  queue_job j = { 0 };
+  get(f, &j);
+  assert_int_equal(j.total, ROWS);
+  queue_job_clear(&j);
+  for (size_t i = 0; i < ROWS; i++) {
+    queue_item it;
+    assert_true(claim(f, "w1", 60, 0, &it));
+    assert_int_equal(it.row, i);
+    assert_string_equal(it.payload, g_ptr_array_index(payloads, i));
+    queue_item_clear(&it);
+  }
+  queue_item extra;
+  assert_false(claim(f, "w1", 60, 0, &extra));
+  g_ptr_array_free(payloads, TRUE);
+}
+
 static void test_claim_finish_complete(void **state)
 {
   fx *f = fx_new(state, 3);
@@ -714,7 +744,7 @@ static void test_single_worker_alternates_users(void **state)
   fx_free(f);
 }
 
-/* Fairness between users (local queue): alice's 30-row batch came first,
+/* Fairness between users: alice's 30-row batch came first,
  * bob's 3-row batch after. Two workers each hold a row while the other
  * claims: a claim takes the job of the user with the fewest rows in flight,
  * so the claims alternate between the two and bob's rows are all taken
@@ -755,6 +785,57 @@ static void test_claims_shared_between_users(void **state)
   fx_free(f);
 }
 
+/* The Redis queue's count of a user's rows in flight, by which it takes
+ * turns: as many as the stream's pending list holds for them, through a
+ * release, a lease running out, a cancel and a duplicate finish. */
+static long long redis_inflight(const char *user)
+{
+  redisReply *r = redis_run("HGET doctag:owners:inflight %s", user);
+  long long n = r->type == REDIS_REPLY_STRING ? g_ascii_strtoll(r->str, NULL, 10) : 0;
+  freeReplyObject(r);
+  return n;
+}
+
+static void test_redis_inflight_follows_pending(void **state)
+{
+  fx *f = fx_new(state, 3);
+  const char *alice = f->jt.user;
+  queue_item a, b, c;
+  assert_int_equal(redis_inflight(alice), 0);
+  assert_true(claim(f, "w1", 1, 0, &a));
+  assert_true(claim(f, "w1", 1, 0, &b));
+  assert_int_equal(redis_inflight(alice), 2);
+  assert_int_equal(queue_release(f->q, &b, "w1"), DOCTAG_OK);
+  assert_int_equal(redis_inflight(alice), 1);
+  queue_item_clear(&b);
+  /* given back first: the same row again */
+  assert_true(claim(f, "w1", 60, 0, &b));
+  assert_int_equal(b.row, 1);
+  assert_int_equal(redis_inflight(alice), 2);
+  /* w1 goes quiet holding row 0 (still working on row 1): w2 takes row 0
+   * over, and it is still one in flight */
+  g_usleep(1300000);
+  assert_int_equal(queue_renew(f->q, &b, "w1", 1), DOCTAG_OK);
+  assert_true(claim(f, "w2", 1, 2000, &c));
+  assert_int_equal(c.row, a.row);
+  assert_int_equal(redis_inflight(alice), 2);
+  assert_int_equal(finish(f, &c, true), QF_RECORDED);
+  assert_int_equal(finish(f, &a, true), QF_DUPLICATE);
+  assert_int_equal(redis_inflight(alice), 1);
+  queue_item_clear(&c);
+  assert_int_equal(transition(f, RUNNABLE | QS(DOCTAG_JOB_PAUSED), DOCTAG_JOB_CANCELLED, NULL), DOCTAG_OK);
+  assert_int_equal(finish(f, &b, true), QF_AFTER_END);
+  assert_int_equal(redis_inflight(alice), 0);
+  /* the cancelled job's last row is dropped, not handed out */
+  assert_false(claim(f, "w1", 60, 0, &c));
+  redisReply *r = redis_run("XLEN doctag:items");
+  assert_int_equal(r->integer, 0);
+  freeReplyObject(r);
+  queue_item_clear(&a);
+  queue_item_clear(&b);
+  fx_free(f);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -768,10 +849,11 @@ int main(void)
     JT_ALL(test_events_wait_wakes),
     JT_ALL(test_record_finish),
     JT_ALL(test_snapshot_matches_events),
-    JT_ON(test_claims_shared_between_users, JT_LOCAL),
-    JT_ON(test_claims_shared_between_users, JT_LOCAL_PG),
-    JT_ON(test_single_worker_alternates_users, JT_LOCAL),
-    JT_ON(test_single_worker_alternates_users, JT_LOCAL_PG),
+    JT_ALL(test_claims_shared_between_users),
+    JT_ALL(test_single_worker_alternates_users),
+    JT_ON(test_redis_inflight_follows_pending, JT_REDIS),
+    JT_ON(test_many_rows_kept_exactly, JT_LOCAL),
+    JT_ON(test_many_rows_kept_exactly, JT_LOCAL_PG),
     JT_ON(test_redis_stream_recreated, JT_REDIS),
     JT_ON(test_redis_forget_workers, JT_REDIS),
     cmocka_unit_test(test_render_escapes_user_text),

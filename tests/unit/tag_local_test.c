@@ -18,9 +18,12 @@
  * tag; half the labels, "research abstract", "home cooking", "changelog",
  * are not in the text) for exact keyphrases on public benchmarks
  * (bench/keyphrase.sh: Inspec-dev F1@10 15.1 -> 34.6, SemEval-2010 11.2 ->
- * 17.9). The generated fixtures still reach 0.60 (measured 14/21). */
-#define EARNED_RECALL_SHARED 0.50
-#define RECALL_FLOOR 0.60
+ * 17.9). The generated fixtures still reach 0.60 (measured 14/21). With
+ * participles read as modifiers and a title line ending its phrases
+ * (keyphrase.c): 22/41 = 0.537 on the shared corpus, 15/21 on the
+ * fixtures; the floors allow one label less. */
+#define EARNED_RECALL_SHARED 0.51
+#define RECALL_FLOOR 0.66
 #define PAGES 3
 #define NUM_TAGS 8
 

@@ -4,10 +4,7 @@
 local id, row, payload = ARGV[1], ARGV[2], ARGV[3]
 local stream, group, entry = ARGV[4], ARGV[5], ARGV[6]
 local jk = 'job:' .. id
-local function drop()
-  redis.call('XACK', stream, group, entry)
-  redis.call('XDEL', stream, entry)
-end
+local function drop() unpend(stream, group, entry) end
 if redis.call('EXISTS', jk) == 0 then drop() return {'gone', 0, 0} end
 local status = redis.call('HGET', jk, 'status')
 if final(status) then drop() return {'ended', 0, 0} end

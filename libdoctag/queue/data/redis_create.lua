@@ -1,4 +1,4 @@
--- ARGV: job_id user_id total created_us config secret ttl nonce stream payload...
+-- ARGV: job_id user_id total created_us config secret ttl nonce payload...
 local id, user = ARGV[1], ARGV[2]
 local jk = 'job:' .. id
 if redis.call('EXISTS', jk) == 1 then
@@ -9,9 +9,9 @@ redis.call('HSET', jk, 'job_id', id, 'user_id', user, 'status', 'pending', 'tota
            'processed_count', 0, 'failed_count', 0, 'progress', 0, 'seq', 0, 'command', '',
            'created_at', ARGV[4], 'config', ARGV[5], 'nonce', ARGV[8])
 if ARGV[6] ~= '' then redis.call('HSET', jk, 'secret', ARGV[6]) end
-for i = 10, #ARGV do
-  redis.call('XADD', ARGV[9], '*', 'job', id, 'row', i - 10, 'payload', ARGV[i])
-end
+local rows = {}
+for i = 9, #ARGV do rows[#rows + 1] = id .. '\t' .. (i - 9) .. '\t' .. ARGV[i] end
+enqueue(user, rows, false, ARGV[7])
 redis.call('ZADD', 'doctag:user:' .. user .. ':jobs', ARGV[4], id)
 touch(jk, ARGV[7])
 return 'ok'

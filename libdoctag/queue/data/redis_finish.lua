@@ -3,10 +3,7 @@
 -- Returns recorded | duplicate | completed | after_end | gone.
 local id, row, ok = ARGV[1], ARGV[2], ARGV[3]
 local jk = 'job:' .. id
-local function ack()
-  redis.call('XACK', ARGV[7], ARGV[8], ARGV[9])
-  redis.call('XDEL', ARGV[7], ARGV[9])
-end
+local function ack() unpend(ARGV[7], ARGV[8], ARGV[9]) end
 if redis.call('EXISTS', jk) == 0 then ack() return 'gone' end
 if redis.call('HSETNX', jk .. ':done', row, ok) == 0 then ack() return 'duplicate' end
 local done = redis.call('HINCRBY', jk, 'done', 1)

@@ -10,6 +10,17 @@
 --   job:ID:parked      list "row<TAB>payload" set aside while paused
 --   doctag:user:U:jobs sorted set of the user's unfinished job ids
 -- Every write refreshes the job's 24 h expiry.
+--
+-- Rows wait per user until a worker claims one, so that one user's long
+-- batch cannot starve another's short one (redis_take.lua):
+--   doctag:user:U:items     list "job<TAB>row<TAB>payload": U's waiting rows, oldest first
+--   doctag:owners:ready     sorted set of the users with waiting rows, scored by turn
+--   doctag:owners:clock     counter handing out the turns
+--   doctag:owners:inflight  hash user -> their entries in the stream's pending list
+--   doctag:items:wake       list holding a token while rows wait, for workers blocked in BLPOP
+-- A claimed row becomes an entry of the stream (field owner = U) read by the
+-- claiming worker, so a worker that dies leaves it pending for XAUTOCLAIM;
+-- inflight counts an entry from that read until unpend() takes it off.
 
 local function final(status)
   return status == 'completed' or status == 'cancelled' or status == 'failed'
@@ -47,4 +58,44 @@ local function append_event(jk, tpl, now)
   redis.call('RPUSH', jk .. ':events', ev)
   redis.call('PUBLISH', jk .. ':progress', ev)
   return seq
+end
+
+local READY, CLOCK, INFLIGHT, WAKE = 'doctag:owners:ready', 'doctag:owners:clock', 'doctag:owners:inflight',
+  'doctag:items:wake'
+
+-- Leaves a token for one blocked worker (one is enough: a worker that takes
+-- a row leaves another while rows wait).
+local function wake()
+  if redis.call('LLEN', WAKE) == 0 then redis.call('RPUSH', WAKE, '1') end
+end
+
+-- Queues rows ("job<TAB>row<TAB>payload") for user u: after their waiting
+-- rows, or (front) before them. A user who had none takes the last turn.
+local function enqueue(u, rows, front, ttl)
+  if #rows == 0 then return end
+  local lk = 'doctag:user:' .. u .. ':items'
+  for i = 1, #rows, 1000 do
+    redis.call(front and 'LPUSH' or 'RPUSH', lk, unpack(rows, i, math.min(i + 999, #rows)))
+  end
+  redis.call('EXPIRE', lk, ttl)
+  if not redis.call('ZSCORE', READY, u) then redis.call('ZADD', READY, redis.call('INCR', CLOCK), u) end
+  wake()
+end
+
+-- The value of field name in a stream entry's [field, value, ...], or nil.
+local function entry_field(fields, name)
+  for i = 1, #fields, 2 do
+    if fields[i] == name then return fields[i + 1] end
+  end
+  return nil
+end
+
+-- Takes an entry off the stream (acknowledged, deleted); its user has one
+-- fewer row in flight when it was pending.
+local function unpend(stream, group, entry)
+  local e = redis.call('XRANGE', stream, entry, entry)
+  local n = redis.call('XACK', stream, group, entry)
+  redis.call('XDEL', stream, entry)
+  local u = n == 1 and e[1] and entry_field(e[1][2], 'owner')
+  if u and redis.call('HINCRBY', INFLIGHT, u, -1) <= 0 then redis.call('HDEL', INFLIGHT, u) end
 end

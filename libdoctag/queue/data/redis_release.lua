@@ -1,5 +1,6 @@
--- Gives an unfinished entry back at once (its attempt still counts). ARGV: stream group entry_id job_id row payload
-redis.call('XACK', ARGV[1], ARGV[2], ARGV[3])
-redis.call('XDEL', ARGV[1], ARGV[3])
-redis.call('XADD', ARGV[1], '*', 'job', ARGV[4], 'row', ARGV[5], 'payload', ARGV[6])
+-- Gives an unfinished entry back, first of its user's waiting rows (its
+-- attempt still counts). ARGV: stream group entry_id job_id row payload ttl
+unpend(ARGV[1], ARGV[2], ARGV[3])
+local u = redis.call('HGET', 'job:' .. ARGV[4], 'user_id')
+if u then enqueue(u, {ARGV[4] .. '\t' .. ARGV[5] .. '\t' .. ARGV[6]}, true, ARGV[7]) end
 return 'ok'

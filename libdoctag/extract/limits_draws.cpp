@@ -1,0 +1,368 @@
+/* Bounds on a PDF's work, per page: what drawing each page will ask for,
+ * forms counted as often as they are drawn (see limits.h). A few hundred
+ * bytes can draw one form a million times, or nest forms ten deep that each
+ * draw the next ten times: poppler then parses the form's content each
+ * time, and renders an image each time it is drawn. Before any page is
+ * read, each page's content is tokenised for its "Do" operators, and each
+ * form's cost (images and forms it draws, its content's bytes, how deep its
+ * forms nest) is worked out once and multiplied by the times it is drawn.
+ * Limits: images and forms drawn per page (DOCTAG_MAX_PAGE_DRAWS), content
+ * bytes per page, forms counted as drawn (DOCTAG_MAX_STREAM_MB, as if the
+ * page were one stream), forms nested PDF_MAX_NESTING deep. */
+#include "extract/limits.h"
+
+#include <PDFDoc.h>
+#include <Page.h>
+#include <Stream.h>
+#include <XRef.h>
+
+#include <cstring>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace {
+
+constexpr size_t CHUNK = 65536;
+constexpr size_t MAX_FILTERS = 16;
+/* Longest operator or name kept while tokenising; longer ones are no "Do"
+ * and no XObject name we need. */
+constexpr size_t TOKEN_MAX = 127;
+
+uint64_t sat_add(uint64_t a, uint64_t b)
+{
+  return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+uint64_t sat_mul(uint64_t a, uint64_t b)
+{
+  return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
+}
+
+bool is_ws(unsigned char c)
+{
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\0';
+}
+
+bool is_delim(unsigned char c)
+{
+  return is_ws(c) || std::strchr("()<>[]{}/%", c);
+}
+
+bool cheap(StreamKind k)
+{
+  return k == strFlate || k == strLZW || k == strRunLength || k == strASCIIHex || k == strASCII85 || k == strCrypt;
+}
+
+/* What drawing a content stream costs. */
+struct cost {
+  uint64_t draws = 0;   /* images and forms drawn, nested ones included */
+  uint64_t bytes = 0;   /* content bytes parsed, each form's as often as drawn */
+  unsigned depth = 0;   /* forms nested inside it */
+};
+
+/* The "Do" operands of a content stream, in order, by a tokeniser that
+ * knows strings, comments and inline image data (which may hold any bytes). */
+struct do_scanner {
+  enum state { NORMAL, COMMENT, STRING, HEX, NAME, TOKEN, INLINE };
+  state st = NORMAL;
+  int depth = 0;           /* of parentheses in a string */
+  bool escape = false;
+  std::string tok, last_name;
+  bool have_name = false;
+  int ei = 0;              /* inline data: 1 after white space, 2 after "E", 3 after "EI" */
+  std::map<std::string, uint64_t> *out;   /* name -> times drawn */
+
+  void end_token()
+  {
+    if (st == NAME) {
+      last_name = tok;
+      have_name = true;
+    } else if (st == TOKEN) {
+      if (tok == "Do" && have_name)
+        (*out)[last_name]++;
+      have_name = false;
+      if (tok == "ID") {
+        st = INLINE;
+        ei = 0;
+        tok.clear();
+        return;
+      }
+    }
+    tok.clear();
+    st = NORMAL;
+  }
+
+  void feed(const unsigned char *p, size_t n)
+  {
+    for (size_t i = 0; i < n; i++) {
+      unsigned char c = p[i];
+      switch (st) {
+      case COMMENT:
+        if (c == '\n' || c == '\r')
+          st = NORMAL;
+        continue;
+      case STRING:
+        if (escape)
+          escape = false;
+        else if (c == '\\')
+          escape = true;
+        else if (c == '(')
+          depth++;
+        else if (c == ')' && --depth == 0)
+          st = NORMAL;
+        continue;
+      case HEX:
+        if (c == '>')
+          st = NORMAL;
+        continue;
+      case INLINE:
+        /* binary data up to white space, "EI", a delimiter */
+        if (ei == 3 && is_delim(c)) {
+          st = NORMAL;
+          break;
+        }
+        ei = is_ws(c) ? 1 : ei == 1 && c == 'E' ? 2 : ei == 2 && c == 'I' ? 3 : 0;
+        continue;
+      case NAME:
+      case TOKEN:
+        if (!is_delim(c)) {
+          if (tok.size() < TOKEN_MAX)
+            tok.push_back((char)c);
+          continue;
+        }
+        end_token();
+        if (st == INLINE) {
+          ei = is_ws(c) ? 1 : 0;
+          continue;
+        }
+        break;
+      case NORMAL:
+        break;
+      }
+      /* NORMAL, at c */
+      if (is_ws(c))
+        continue;
+      if (c == '%') {
+        st = COMMENT;
+      } else if (c == '(') {
+        st = STRING;
+        depth = 1;
+        escape = false;
+        have_name = false;
+      } else if (c == '<') {
+        if (i + 1 < n && p[i + 1] == '<') {
+          i++;   /* "<<" of a dictionary (split across chunks: read as a hex string's "<" then ">") */
+        } else {
+          st = HEX;
+        }
+        have_name = false;
+      } else if (c == '/') {
+        st = NAME;
+      } else if (std::strchr(")>[]{}", c)) {
+        have_name = false;
+      } else {
+        st = TOKEN;
+        tok.push_back((char)c);
+      }
+    }
+  }
+
+  void finish()
+  {
+    if (st == NAME || st == TOKEN)
+      end_token();
+  }
+};
+
+/* A resource dictionary's identity, so a form without resources of its own
+ * (it uses those of whoever draws it) is costed once per set it meets. */
+using res_key = std::pair<int, int>;   /* (kind, number): 1 indirect, 2 in form n, 3 in page n */
+
+struct draws_pass {
+  XRef *xref;
+  const pdf_limits *lim;
+  pdf_scan *scan;
+  std::map<std::pair<int, res_key>, cost> done;   /* form number, resources */
+  std::map<int, bool> drawing;                    /* forms being costed: a form drawing itself is skipped */
+  bool over = false;
+
+  /* What a content stream holds. */
+  struct piece {
+    uint64_t bytes = 0;                       /* decoded */
+    std::map<std::string, uint64_t> draws;    /* name -> times drawn */
+  };
+  std::map<int, piece> pieces;   /* streams of pages' content arrays (which may repeat one), by number */
+
+  /* A stream decoded by its cheap filters (no other is content), and
+   * tokenised for its "Do" operators when `names`. */
+  void read(Object &stream, bool names, piece &p)
+  {
+    std::vector<Stream *> chain;
+    for (Stream *s = stream.getStream(); s && chain.size() < MAX_FILTERS; s = s->getNextStream())
+      chain.push_back(s);
+    if (chain.empty() || chain.back()->getNextStream())
+      return;
+    for (size_t i = 0; i + 1 < chain.size(); i++)
+      if (!cheap(chain[i]->getKind()))
+        return;
+    do_scanner sc;
+    sc.out = &p.draws;
+    std::vector<unsigned char> buf(CHUNK);
+    Stream *s = chain[0];
+    s->reset();
+    for (;;) {
+      int n = s->doGetChars((int)CHUNK, buf.data());
+      if (n <= 0)
+        break;
+      p.bytes = sat_add(p.bytes, (uint64_t)n);
+      if (p.bytes > lim->stream_bytes)
+        break;   /* over in any case */
+      if (names)
+        sc.feed(buf.data(), (size_t)n);
+    }
+    s->close();
+    sc.finish();
+  }
+
+  /* Adds what a piece drawn `times` times costs. */
+  void add(const piece &p, uint64_t times, std::map<std::string, uint64_t> &draws, cost &c)
+  {
+    c.bytes = sat_add(c.bytes, sat_mul(p.bytes, times));
+    for (auto &[name, n] : p.draws)
+      draws[name] = sat_add(draws[name], sat_mul(n, times));
+  }
+
+  /* The cost of drawing the content streams in `contents` (a stream, or an
+   * array of them) with resources `res` (identified by rk); level 0 is a
+   * page. */
+  void content(Object &contents, Object &res, const res_key &rk, unsigned level, cost &c)
+  {
+    Object xobjects = res.isDict() ? res.dictLookup("XObject") : Object(objNull);
+    bool drawing_any = xobjects.isDict() && xobjects.dictGetLength() > 0;
+    std::map<std::string, uint64_t> draws;
+    if (contents.isStream()) {
+      /* a page's one stream that draws nothing is bounded as a stream */
+      if (!drawing_any && level == 0)
+        return;
+      piece p;
+      read(contents, drawing_any, p);
+      add(p, 1, draws, c);
+    } else if (contents.isArray()) {
+      if (!drawing_any && contents.arrayGetLength() <= 1)
+        return;
+      for (int i = 0; i < contents.arrayGetLength() && c.bytes <= lim->stream_bytes; i++) {
+        const Object &ref = contents.arrayGetNF(i);
+        Object s = contents.arrayGet(i);
+        if (!s.isStream())
+          continue;
+        if (!ref.isRef()) {
+          piece p;
+          read(s, drawing_any, p);
+          add(p, 1, draws, c);
+          continue;
+        }
+        /* numbers are >= 0: one that draws is kept apart from one that does not */
+        int key = drawing_any ? ref.getRef().num : -1 - ref.getRef().num;
+        auto it = pieces.find(key);
+        if (it == pieces.end()) {
+          it = pieces.emplace(key, piece()).first;
+          read(s, drawing_any, it->second);
+        }
+        add(it->second, 1, draws, c);
+      }
+    }
+    check(c);
+    if (over || draws.empty())
+      return;
+    for (auto &[name, n] : draws) {
+      if (over)
+        return;
+      Object ref = xobjects.dictLookupNF(name.c_str()).copy();
+      Object x = xobjects.dictLookup(name.c_str());
+      if (!x.isStream())
+        continue;
+      Dict *d = x.streamGetDict();
+      Object subtype = d->lookup("Subtype");
+      if (subtype.isName("Image")) {
+        c.draws = sat_add(c.draws, n);
+      } else if (subtype.isName("Form")) {
+        int num = ref.isRef() ? ref.getRef().num : -1;
+        if (num >= 0 && drawing.count(num))
+          continue;   /* poppler does not draw a form inside itself */
+        cost f;
+        form(x, num, res, rk, level + 1, f);
+        c.draws = sat_add(c.draws, sat_mul(sat_add(f.draws, 1), n));
+        c.bytes = sat_add(c.bytes, sat_mul(f.bytes, n));
+        c.depth = std::max(c.depth, f.depth + 1);
+      }
+      check(c);
+    }
+  }
+
+  /* A form's cost (memoised), drawn with `parent` resources when it has none. */
+  void form(Object &x, int num, Object &parent, const res_key &parent_key, unsigned level, cost &out)
+  {
+    if (level > PDF_MAX_NESTING) {
+      scan->over = PDF_OVER_NESTING;
+      over = true;
+      return;
+    }
+    Object own = x.streamGetDict()->lookup("Resources");
+    Object ownref = x.streamGetDict()->lookupNF("Resources").copy();
+    res_key rk = !own.isDict() ? parent_key : ownref.isRef() ? res_key(1, ownref.getRef().num) : res_key(2, num);
+    auto key = std::make_pair(num, rk);
+    if (num >= 0) {
+      auto it = done.find(key);
+      if (it != done.end()) {
+        out = it->second;
+        return;
+      }
+      drawing[num] = true;
+    }
+    content(x, own.isDict() ? own : parent, rk, level, out);
+    if (num >= 0) {
+      drawing.erase(num);
+      if (!over)
+        done[key] = out;
+    }
+  }
+
+  void check(const cost &c)
+  {
+    if (over)
+      return;
+    if (c.draws > lim->page_draws) {
+      scan->over = PDF_OVER_DRAWS;
+      over = true;
+    } else if (c.bytes > lim->stream_bytes) {
+      scan->over = PDF_OVER_PAGE_BYTES;
+      over = true;
+    }
+  }
+};
+
+} // namespace
+
+void pdf_scan_draws(PDFDoc *doc, const pdf_limits *lim, pdf_scan *scan)
+{
+  draws_pass pass{ doc->getXRef(), lim, scan, {}, {}, false, {} };
+  Catalog *cat = doc->getCatalog();
+  for (int i = 1; i <= doc->getNumPages() && !pass.over; i++) {
+    Page *page = cat->getPage(i);
+    if (!page)
+      continue;
+    Object contents = page->getContents();
+    Object res = page->getResourceDictObject()->copy();
+    cost c;
+    pass.content(contents, res, res_key(3, i), 0, c);
+    pass.check(c);
+    scan->most_draws = std::max(scan->most_draws, c.draws);
+    scan->deepest_forms = std::max(scan->deepest_forms, (uint64_t)c.depth);
+    if (pass.over) {
+      scan->over_page = i;
+      scan->over_draws = c.draws;
+    }
+  }
+}
