@@ -452,32 +452,41 @@ static void test_inline_and_indirect_images_bounded(void **state)
   doctag_ctx_free(ctx);
 }
 
-/* A PDF of the objects objs[0..n) (numbered from 1, each its bytes between
- * "N 0 obj" and "endobj"); when `hidden` is not NULL, object n + 1 is the
- * first copy of `hidden` inside them, found through the xref only. */
-static GBytes *pdf_objects(GString *const *objs, int n, const char *hidden)
+/* A PDF of objects 1..n given in order (each "<<dict>>" or "<<dict>>" plus a
+ * stream's data, made with obj_stream()), with an xref table; when `hidden`
+ * is not NULL, object n + 1 is the first copy of `hidden` inside them, found
+ * through the xref only. */
+static GBytes *pdf_objects_hiding(GPtrArray *objs, const char *hidden)
 {
   GString *pdf = g_string_new("%PDF-1.5\n");
-  size_t off[8], hid = 0;
-  g_assert(n < 8);
-  for (int i = 0; i < n; i++) {
+  guint n = objs->len;
+  size_t *off = g_new(size_t, n + 1);
+  for (guint i = 0; i < objs->len; i++) {
     off[i] = pdf->len;
-    g_string_append_printf(pdf, "%d 0 obj\n", i + 1);
-    g_string_append_len(pdf, objs[i]->str, (gssize)objs[i]->len);
+    GBytes *o = g_ptr_array_index(objs, i);
+    gsize len = 0;
+    const char *d = g_bytes_get_data(o, &len);
+    g_string_append_printf(pdf, "%u 0 obj\n", i + 1);
+    g_string_append_len(pdf, d, (gssize)len);
     g_string_append(pdf, "\nendobj\n");
   }
   if (hidden) {
     const char *at = memmem(pdf->str, pdf->len, hidden, strlen(hidden));
     g_assert(at);
-    hid = (size_t)(at - pdf->str);
-    off[n++] = hid;
+    off[n++] = (size_t)(at - pdf->str);
   }
   size_t xref = pdf->len;
-  g_string_append_printf(pdf, "xref\n0 %d\n0000000000 65535 f \n", n + 1);
-  for (int i = 0; i < n; i++)
+  g_string_append_printf(pdf, "xref\n0 %u\n0000000000 65535 f \n", n + 1);
+  for (guint i = 0; i < n; i++)
     g_string_append_printf(pdf, "%010zu 00000 n \n", off[i]);
-  g_string_append_printf(pdf, "trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%zu\n%%%%EOF\n", n + 1, xref);
+  g_string_append_printf(pdf, "trailer\n<</Size %u/Root 1 0 R>>\nstartxref\n%zu\n%%%%EOF\n", n + 1, xref);
+  g_free(off);
   return g_string_free_to_bytes(pdf);
+}
+
+static GBytes *pdf_objects(GPtrArray *objs)
+{
+  return pdf_objects_hiding(objs, NULL);
 }
 
 /* A stream that poppler reads but the byte scan does not find where poppler
@@ -513,7 +522,11 @@ static void test_streams_the_byte_scan_misses_bounded(void **state)
       g_string_append_len(o[3], bomb->str, (gssize)bomb->len);
       g_string_append(o[3], "\nendstream");
     }
-    GBytes *pdf = pdf_objects(o, 4, k ? "5 0 obj" : NULL);
+    GPtrArray *objs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+    for (int i = 0; i < 4; i++)
+      g_ptr_array_add(objs, g_bytes_new(o[i]->str, o[i]->len));
+    GBytes *pdf = pdf_objects_hiding(objs, k ? "5 0 obj" : NULL);
+    g_ptr_array_unref(objs);
     assert_decoded_over(&lim, pdf, "inflates to more than 8 MB, the limit (DOCTAG_MAX_STREAM_MB)");
     assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
     g_bytes_unref(pdf);
@@ -689,30 +702,6 @@ static void test_memory_cap_bounds_parallel_pages(void **state)
 
 /* No document of the corpus (nor of the 290 real-world PDFs when present)
  * is refused by the default limits. */
-
-/* A PDF of objects 1..n given in order (each "<<dict>>" or "<<dict>>" plus a
- * stream's data, made with obj_stream()), with an xref table. */
-static GBytes *pdf_objects(GPtrArray *objs)
-{
-  GString *pdf = g_string_new("%PDF-1.5\n");
-  size_t *off = g_new(size_t, objs->len);
-  for (guint i = 0; i < objs->len; i++) {
-    off[i] = pdf->len;
-    GBytes *o = g_ptr_array_index(objs, i);
-    gsize n = 0;
-    const char *d = g_bytes_get_data(o, &n);
-    g_string_append_printf(pdf, "%u 0 obj\n", i + 1);
-    g_string_append_len(pdf, d, (gssize)n);
-    g_string_append(pdf, "\nendobj\n");
-  }
-  size_t xref = pdf->len;
-  g_string_append_printf(pdf, "xref\n0 %u\n0000000000 65535 f \n", objs->len + 1);
-  for (guint i = 0; i < objs->len; i++)
-    g_string_append_printf(pdf, "%010zu 00000 n \n", off[i]);
-  g_string_append_printf(pdf, "trailer\n<</Size %u/Root 1 0 R>>\nstartxref\n%zu\n%%%%EOF\n", objs->len + 1, xref);
-  g_free(off);
-  return g_string_free_to_bytes(pdf);
-}
 
 static void obj_add(GPtrArray *objs, const char *text)
 {
