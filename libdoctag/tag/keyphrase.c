@@ -330,6 +330,20 @@ static guint title_tokens(const GArray *toks, const char *title)
   return next->brk || next->kind != SEG_WORD || next->cap ? n : 0;
 }
 
+/* A noun/verb in "-s" between a noun and a determiner is the verb of a
+ * clause, not a compound's head: "the agreement sets the rent", "the
+ * method uses a graph". */
+static void verbs_before_objects(kp *k)
+{
+  for (unsigned int i = 1; i + 1 < k->nw; i++) {
+    word *w = &k->w[i];
+    const word *p = &k->w[i - 1], *n = &k->w[i + 1];
+    if (w->cls == W_NOUN && w->info && (w->info->pi.flags & POS_VERB) && ends_with(w->text, "s") && !w->brk &&
+        !w->hyphen && p->cls == W_NOUN && !n->brk && n->info && n->info->determiner)
+      w->cls = W_VERB;
+  }
+}
+
 static void classify(kp *k)
 {
   unsigned int nw = 0;
@@ -389,8 +403,10 @@ static void classify(kp *k)
     nw++;
   }
   k->nw = nw;
-  if (k->english)
+  if (k->english) {
+    verbs_before_objects(k);
     participles(k);
+  }
 }
 
 
