@@ -279,7 +279,8 @@ static bool in_range(const run_opts *c, unsigned int index)
 
 static const char *method_name(doctag_page_method m)
 {
-  return m == DOCTAG_PAGE_OCR ? "ocr" : m == DOCTAG_PAGE_TEXT ? "text" : "empty";
+  /* the names of the process JSON's "pages" (a page no model reads is no blank page) */
+  return m == DOCTAG_PAGE_OCR ? "ocr" : m == DOCTAG_PAGE_TEXT ? "text" : m == DOCTAG_PAGE_OCR_NO_MODEL ? "ocr_no_model" : "empty";
 }
 
 static int on_page(const doctag_page_info *page, void *data)

@@ -303,6 +303,24 @@ static void test_devanagari_damage(void **state)
   garble_scan(broken, strlen(broken), &st);
   printf("  broken map: %zu of %zu Devanagari words impossible\n", st.indic_broken, st.indic_words);
   assert_int_equal(garble_judge(broken, strlen(broken), false), PAGE_GARBLED);
+
+  /* Bengali as poppler gives it: a space before a candrabindu it gave no
+   * width ("চা ঁদা") is its split, not a broken map; the same text drawn
+   * glyphs-only has U+FFFD for conjuncts and vowel signs before their
+   * consonant */
+  static const char bn_split[] = "সদস্য হতে হলে একটি ছবি, ঠিকানার প্রমাণপত্র এবং বার্ষিক চা ঁদা জমা দিতে "
+                                 "হবে। ছাত্রছাত্রীদের জন্য চা  ঁদা অর্ধেক।";
+  garble_scan(bn_split, strlen(bn_split), &st);
+  assert_int_equal(st.indic_broken, 0);
+  static const char bn_broken[] = "সদস� হেত হেল এক�ট ছিব, িঠকানার �মাণপ� এবং বা�ষক চাঁদা জমা িদেত "
+                                  "হেব। ছা�ছা�ীেদর জন� চাঁদা অেধ�ক।";
+  garble_scan(bn_broken, strlen(bn_broken), &st);
+  printf("  Bengali, broken map: %zu of %zu words impossible\n", st.indic_broken, st.indic_words);
+  assert_int_equal(garble_judge(bn_broken, strlen(bn_broken), false), PAGE_GARBLED);
+  /* a mark that starts the text, or follows a digit, is no split */
+  static const char bn_mark[] = "ঁদা";
+  garble_scan(bn_mark, strlen(bn_mark), &st);
+  assert_int_equal(st.indic_broken, 1);
 }
 
 static void test_messages(void **state)
