@@ -10,7 +10,7 @@
 #define MB ((uint64_t)1024 * 1024)
 /* Filters chained on one stream that we follow (FlateDecode twice inflates
  * a thousand-fold twice). */
-#define MAX_CHAIN 4
+#define MAX_CHAIN PDF_MAX_FLATE
 
 void pdf_limits_of(const doctag_ctx *ctx, pdf_limits *out)
 {
@@ -158,29 +158,36 @@ static void note_inline(counter *c, const unsigned char *buf, size_t got)
   c->tail[1] = buf[got - 1];
 }
 
+/* Inflaters chained on one stream and where the last one's output goes. */
+typedef struct chain_state {
+  z_stream zs[MAX_CHAIN];
+  bool dead[MAX_CHAIN];
+  int n;
+  pdf_inflate_sink sink;
+  void *arg;
+  bool stop;   /* the sink asked to stop */
+} chain_state;
+
 /* Feeds `in` to inflater i; its output goes to inflater i + 1, the last
- * one's is counted (never kept). Stops when a limit is passed. Errors in
- * the data just end the stream: poppler decides what damage means. */
-static void feed(z_stream *zs, bool *dead, int i, int n, const unsigned char *in, size_t len, counter *c)
+ * one's to the sink. Stops when the sink says so. Errors in the data just
+ * end the stream: poppler decides what damage means. */
+static void feed(chain_state *cs, int i, const unsigned char *in, size_t len)
 {
   unsigned char buf[32768];
+  z_stream *zs = cs->zs;
   zs[i].next_in = (unsigned char *)in;
   zs[i].avail_in = (uInt)len;
-  while (!c->over && !dead[i]) {
+  while (!cs->stop && !cs->dead[i]) {
     zs[i].next_out = buf;
     zs[i].avail_out = sizeof buf;
     int rc = inflate(&zs[i], Z_NO_FLUSH);
     size_t got = sizeof buf - zs[i].avail_out;
-    if (got && i + 1 < n) {
-      feed(zs, dead, i + 1, n, buf, got, c);
-    } else if (got) {
-      note_inline(c, buf, got);
-      c->this_stream += got;
-      c->scan->inflated += got;
-      c->over = c->this_stream > c->lim->stream_bytes || c->scan->inflated > c->lim->total_bytes;
-    }
+    if (got && i + 1 < cs->n)
+      feed(cs, i + 1, buf, got);
+    else if (got)
+      cs->stop = !cs->sink(cs->arg, buf, got);
     if (rc != Z_OK) {
-      dead[i] = rc != Z_BUF_ERROR; /* Z_STREAM_END or damage; Z_BUF_ERROR: wants more input */
+      cs->dead[i] = rc != Z_BUF_ERROR; /* Z_STREAM_END or damage; Z_BUF_ERROR: wants more input */
       break;
     }
     if (zs[i].avail_in == 0 && zs[i].avail_out > 0)
@@ -188,18 +195,31 @@ static void feed(z_stream *zs, bool *dead, int i, int n, const unsigned char *in
   }
 }
 
-static void inflate_count(const unsigned char *in, size_t len, int n, counter *c)
+void pdf_inflate(const unsigned char *in, size_t len, int chain, pdf_inflate_sink sink, void *arg)
 {
-  z_stream zs[MAX_CHAIN];
-  bool dead[MAX_CHAIN] = { false };
-  memset(zs, 0, sizeof zs);
+  chain_state cs;
+  memset(&cs, 0, sizeof cs);
+  cs.n = MIN(chain, MAX_CHAIN);
+  cs.sink = sink;
+  cs.arg = arg;
   int ready = 0;
-  while (ready < n && inflateInit(&zs[ready]) == Z_OK)
+  while (ready < cs.n && inflateInit(&cs.zs[ready]) == Z_OK)
     ready++;
-  if (ready == n)
-    feed(zs, dead, 0, n, in, MIN(len, (size_t)UINT32_MAX), c);
+  if (ready == cs.n && cs.n > 0)
+    feed(&cs, 0, in, MIN(len, (size_t)UINT32_MAX));
   for (int i = 0; i < ready; i++)
-    inflateEnd(&zs[i]);
+    inflateEnd(&cs.zs[i]);
+}
+
+/* pdf_inflate_sink: counts the output (never kept) until a limit is passed. */
+static bool count_sink(void *arg, const unsigned char *buf, size_t got)
+{
+  counter *c = arg;
+  note_inline(c, buf, got);
+  c->this_stream += got;
+  c->scan->inflated += got;
+  c->over = c->this_stream > c->lim->stream_bytes || c->scan->inflated > c->lim->total_bytes;
+  return !c->over;
 }
 
 /* The message for the limit `scan` passed. */
@@ -348,7 +368,7 @@ doctag_status pdf_limits_check(const unsigned char *data, size_t len, const pdf_
     int chain = flate_chain(d, b);
     if (chain > 0) {
       counter c = { lim, scan, 0, false, { ' ', ' ' } };
-      inflate_count(r.body, (size_t)(r.stop - r.body), chain, &c);
+      pdf_inflate(r.body, (size_t)(r.stop - r.body), chain, count_sink, &c);
       scan->largest_stream = MAX(scan->largest_stream, c.this_stream);
       if (c.over) {
         scan->over = c.this_stream > lim->stream_bytes ? PDF_OVER_STREAM : PDF_OVER_TOTAL;

@@ -72,6 +72,17 @@ typedef struct pdf_inflated {
   int chain;
 } pdf_inflated;
 
+/* Where pdf_inflate() puts the output, a chunk at a time (buf is the
+ * inflater's, valid during the call); false stops it. */
+typedef bool (*pdf_inflate_sink)(void *arg, const unsigned char *buf, size_t len);
+
+/* FlateDecode filters chained on one stream that pdf_inflate() follows. */
+#define PDF_MAX_FLATE 4
+
+/* Inflates in[0, len) through `chain` FlateDecode filters (zlib, at most PDF_MAX_FLATE)
+ * into `sink`, never keeping it; damage ends the output where it is. */
+void pdf_inflate(const unsigned char *in, size_t len, int chain, pdf_inflate_sink sink, void *arg);
+
 /* The context's limits. */
 void pdf_limits_of(const doctag_ctx *ctx, pdf_limits *out);
 
