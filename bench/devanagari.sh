@@ -4,7 +4,8 @@
 # its truth of
 #
 #   doctag     `doctag extract` as a user runs it (text layer, or OCR in the
-#              page's own script when the page has none)
+#              page's own script when the page has none or a damaged one:
+#              the fixtures' kind "text_damaged")
 #   pdftotext  poppler's text layer (text files only: a scan has none)
 #   tess hin   pdftoppm -r 300 + tesseract -l hin --psm 3, page by page
 #   eng+hin    the same with -l eng+hin (what tesseract's users are told to
@@ -79,7 +80,7 @@ for d in "${dirs[@]}"; do
 import json, sys
 for e in json.load(open(sys.argv[1])):
     langs = (e.get("lang") or "").split("+")
-    if e.get("kind") in ("text", "scanned") and e.get("truth") and set(langs) & {"hin", "mar", "nep", "san"}:
+    if e.get("kind") in ("text", "text_damaged", "scanned") and e.get("truth") and set(langs) & {"hin", "mar", "nep", "san"}:
         print(e["kind"], e["path"], e["truth"])
 EOF2
   while read -r kind rel truth; do
@@ -88,9 +89,9 @@ EOF2
     "$bin" extract "$pdf" >"$work/d.txt" 2>/dev/null || : >"$work/d.txt"
     cell "doctag_$kind" "$t" "$work/d.txt"
     row=$(printf '%-46s %s' "$(basename "$d")/$rel" "$CELL")
-    if [ "$kind" = text ]; then
+    if [ "$kind" != scanned ]; then
       pdftotext -enc UTF-8 "$pdf" "$work/p.txt" 2>/dev/null || : >"$work/p.txt"
-      cell pdftotext "$t" "$work/p.txt"
+      cell "pdftotext${kind#text}" "$t" "$work/p.txt"
       row+="  $CELL"
     else
       row+="  $(printf '%-15s' '(scan)')"
@@ -116,6 +117,13 @@ total doctag_text doctag
 total pdftotext pdftotext
 total hin_text "tesseract -l hin (300 DPI)"
 total enghin_text "tesseract -l eng+hin"
+if [ -n "${chars[doctag_text_damaged]:-}" ]; then
+  echo "totals, damaged text layers (the fixtures' pages drawn as glyphs without their text):"
+  total doctag_text_damaged doctag
+  total pdftotext_damaged pdftotext
+  total hin_text_damaged "tesseract -l hin (300 DPI)"
+  total enghin_text_damaged "tesseract -l eng+hin"
+fi
 echo "totals, scans:"
 total doctag_scanned doctag
 total hin_scanned "tesseract -l hin (300 DPI)"

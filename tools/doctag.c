@@ -279,7 +279,8 @@ static bool in_range(const run_opts *c, unsigned int index)
 
 static const char *method_name(doctag_page_method m)
 {
-  return m == DOCTAG_PAGE_OCR ? "ocr" : m == DOCTAG_PAGE_TEXT ? "text" : "empty";
+  /* the names of the process JSON's "pages" (a page no model reads is no blank page) */
+  return m == DOCTAG_PAGE_OCR ? "ocr" : m == DOCTAG_PAGE_TEXT ? "text" : m == DOCTAG_PAGE_OCR_NO_MODEL ? "ocr_no_model" : "empty";
 }
 
 static int on_page(const doctag_page_info *page, void *data)
@@ -338,7 +339,16 @@ static int on_page(const doctag_page_info *page, void *data)
   }
   }
   s->pages_out++;
-  return ferror(f) ? 1 : 0;
+  if (ferror(f))
+    return 1;
+  /* --pages' last page is out: stop here, not at the next page's callback,
+   * which comes only once that page's line-end hyphens are decided (up to
+   * 8 pages later) */
+  if (s->c->last_page && page->index + 1 == s->c->last_page && s->c->last_page < page->page_count) {
+    s->stopped = true;
+    return 1;
+  }
+  return 0;
 }
 
 /* ---- printing a processed document -------------------------------------- */

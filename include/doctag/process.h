@@ -41,7 +41,12 @@ typedef struct doctag_page_info {
   const char *language;        /* "eng", "hin", "hin+eng", or "" */
 } doctag_page_info;
 
-/** Called for each page in order; a non-zero return cancels (DOCTAG_ECANCELLED). */
+/**
+ * Called for each page in order; a non-zero return cancels (DOCTAG_ECANCELLED).
+ * The text is the same as the result's would be: a page whose line ends in a
+ * hyphen that later pages decide ("geo-" / "tagged") is handed over once up to
+ * 8 more pages have been read, never the whole document.
+ */
 typedef int (*doctag_page_cb)(const doctag_page_info *page, void *userdata);
 
 #define DOCTAG_PROCESS_OPTIONS_VERSION 3

@@ -152,17 +152,26 @@ static bool indic_impossible(indic_class prev, indic_class k, gunichar c)
  * or Latin-1 codes). */
 typedef struct indic_word {
   bool indic, broken;
+  bool split;                 /* a space after an Indic word came before: poppler splits words
+                               * before a mark it gave no width ("চা ঁদা"), a font map does not */
   gunichar block;             /* the first Indic character's block, 0: none yet */
   indic_class prev;
 } indic_word;
 
-static void word_end(indic_word *w, garble_stats *st)
+/* space: the word ends at white space */
+static void word_end(indic_word *w, garble_stats *st, bool space)
 {
+  if (!w->indic && !w->broken && !w->block && w->prev == IC_START) {
+    w->split &= space; /* no word open (most of an English page): spaces in a row keep a split */
+    return;
+  }
+  bool split = space && w->indic;
   if (w->indic) {
     st->indic_words++;
     st->indic_broken += w->broken;
   }
   memset(w, 0, sizeof *w);
+  w->split = split;
 }
 
 /* A non-ASCII character (or an ASCII digit) of the text. */
@@ -173,7 +182,7 @@ static void word_char(indic_word *w, gunichar u, garble_stats *st)
   if (is_indic(u)) {
     indic_class k = indic_class_of(u);
     if (k == IC_OTHER && g_unichar_type(u) != G_UNICODE_UNASSIGNED) {
-      word_end(w, st); /* a danda, a currency or fraction sign */
+      word_end(w, st, false); /* a danda, a currency or fraction sign */
       return;
     }
     gunichar block = u & ~(gunichar)0x7F;
@@ -181,7 +190,8 @@ static void word_char(indic_word *w, gunichar u, garble_stats *st)
       w->prev = IC_DIGIT;
       return;
     }
-    w->broken |= (w->block && block != w->block) || indic_impossible(w->prev, k, u);
+    bool split_mark = k == IC_MARK && w->prev == IC_START && w->split;
+    w->broken |= (w->block && block != w->block) || (!split_mark && indic_impossible(w->prev, k, u));
     w->block = block;
     w->indic = true;
     w->prev = k;
@@ -200,7 +210,7 @@ static void word_char(indic_word *w, gunichar u, garble_stats *st)
   bool damage = u == 0xFFFD || u == 0x25CC || t == G_UNICODE_PRIVATE_USE || t == G_UNICODE_UNASSIGNED
              || t == G_UNICODE_CONTROL || letter;
   if (!damage) {
-    word_end(w, st); /* a space, punctuation, a symbol */
+    word_end(w, st, g_unichar_isspace(u)); /* a space, punctuation, a symbol */
     return;
   }
   w->broken = true;
@@ -219,7 +229,7 @@ void garble_scan(const char *text, size_t len, garble_stats *st)
     } else if (g_ascii_isdigit(*p)) {
       word_char(&w, (gunichar)*p, st);
     } else {
-      word_end(&w, st);
+      word_end(&w, st, g_ascii_isspace(*p));
     }
 
     if (g_ascii_isalpha(*p)) {
@@ -259,7 +269,7 @@ void garble_scan(const char *text, size_t len, garble_stats *st)
     }
     p = g_utf8_next_char(p);
   }
-  word_end(&w, st);
+  word_end(&w, st, false);
 }
 
 page_quality garble_judge_why(const garble_stats *st, bool legacy_font, char *why, size_t why_len)

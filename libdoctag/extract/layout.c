@@ -207,13 +207,33 @@ static GHashTable *word_set(const char *text, GHashTable *into)
   GHashTable *h = into ? into : g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   const char *p = text;
   while (*p) {
-    while (*p && !is_letter(g_utf8_get_char(p)))
-      p = g_utf8_next_char(p);
+    /* ASCII without decoding: most of the text */
+    while (*p && ((unsigned char)*p < 0x80 ? !g_ascii_isalpha(*p) : !is_letter(g_utf8_get_char(p))))
+      p = (unsigned char)*p < 0x80 ? p + 1 : g_utf8_next_char(p);
     const char *w = p;
-    while (*p && is_letter(g_utf8_get_char(p)))
-      p = g_utf8_next_char(p);
-    if (p > w)
-      g_hash_table_add(h, g_utf8_strdown(w, p - w));
+    bool ascii = true;
+    while (*p && ((unsigned char)*p < 0x80 ? g_ascii_isalpha(*p) : is_letter(g_utf8_get_char(p)))) {
+      ascii &= (unsigned char)*p < 0x80;
+      p = (unsigned char)*p < 0x80 ? p + 1 : g_utf8_next_char(p);
+    }
+    /* most words are seen before: looked up lower-cased in place, copied
+     * only when new (a page's words are counted for every page kept or
+     * streamed, see extract.c) */
+    char buf[64];
+    size_t n = (size_t)(p - w);
+    if (ascii && n < sizeof buf) {
+      for (size_t i = 0; i < n; i++)
+        buf[i] = g_ascii_tolower(w[i]);
+      buf[n] = '\0';
+      if (n && !g_hash_table_contains(h, buf))
+        g_hash_table_add(h, g_strndup(buf, n));
+    } else if (n) {
+      char *low = g_utf8_strdown(w, (gssize)n);
+      if (g_hash_table_contains(h, low))
+        g_free(low);
+      else
+        g_hash_table_add(h, low);
+    }
   }
   return h;
 }

@@ -313,16 +313,21 @@ bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), w
   *out = words_page {};
   /* getPage() is what poppler-glib's get_page() asks: a page tree entry
    * that is not a page object reads as no page */
-  if (!d || index < 0 || index >= d->doc->getNumPages() || !d->doc->getPage(index + 1))
+  Page *pg = d && index >= 0 && index < d->doc->getNumPages() ? d->doc->getPage(index + 1) : nullptr;
+  if (!pg)
     return false;
   collected c;
   try {
     /* what poppler-cpp's text_list() asks for: reading order, no physical
-     * layout, 72 dpi (points), the page's own rotation, the crop box */
+     * layout, 72 dpi (points), the page's own rotation, the crop box; but
+     * a crop box of no area (one outside the media box: poppler keeps the
+     * empty intersection) would drop every glyph, and the media box is
+     * the page then, as pdf.js and pdftotext read it */
+    bool media = !(pg->getCropWidth() > 0 && pg->getCropHeight() > 0);
     int annots = 0;
     {
       text_dev dev;
-      d->doc->displayPageSlice(&dev, index + 1, 72, 72, 0, false, false, false, -1, -1, -1, -1, nullptr, nullptr,
+      d->doc->displayPageSlice(&dev, index + 1, 72, 72, 0, media, false, false, -1, -1, -1, -1, nullptr, nullptr,
                                count_annot, &annots);
       collect(dev, legacy, c, out);
     }
@@ -332,13 +337,12 @@ bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), w
      * where NeedAppearances asks), but each into a page of its own, so that
      * a field's value never lands inside the text beside it and the order
      * is the document's, not where the fields happen to sit. */
-    Page *page = annots ? d->doc->getPage(index + 1) : nullptr;
-    if (page) {
+    if (annots) {
       text_dev dev;
       /* the Gfx starts the device's page, and ends it when deleted */
-      std::unique_ptr<Gfx> gfx(page->createGfx(&dev, 72, 72, 0, false, false, -1, -1, -1, -1, false, nullptr,
-                                                nullptr, d->doc->getXRef()));
-      for (Annot *a : page->getAnnots()->getAnnots()) {
+      std::unique_ptr<Gfx> gfx(pg->createGfx(&dev, 72, 72, 0, media, false, -1, -1, -1, -1, false, nullptr, nullptr,
+                                              d->doc->getXRef()));
+      for (Annot *a : pg->getAnnots()->getAnnots()) {
         a->draw(gfx.get(), false);
         dev.endPage();
         size_t first = c.words.n;

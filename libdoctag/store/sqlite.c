@@ -608,7 +608,8 @@ static void sq_tok_free(void *p)
 }
 
 typedef struct tok_count {
-  GHashTable *f; /* token -> weighted count, as double bits in a g_malloc'd double */
+  GHashTable *f; /* doctag_terms: token asked for -> its weighted count (g_malloc'd double) */
+  GString *buf;  /* the token being looked up */
   double weight;
   int64_t tokens;
   char *only;    /* doctag_term: the first token */
@@ -622,16 +623,11 @@ static int on_token(void *ctx, int flags, const char *tok, int n, int start, int
   tok_count *c = ctx;
   c->tokens++;
   if (c->f) {
-    char *key = g_strndup(tok, (gsize)n);
-    double *v = g_hash_table_lookup(c->f, key);
-    if (v) {
+    g_string_truncate(c->buf, 0);
+    g_string_append_len(c->buf, tok, n);
+    double *v = g_hash_table_lookup(c->f, c->buf->str);
+    if (v)
       *v += c->weight;
-      g_free(key);
-    } else {
-      v = g_new(double, 1);
-      *v = c->weight;
-      g_hash_table_insert(c->f, key, v);
-    }
   } else if (c->tokens == 1) {
     c->only = g_strndup(tok, (gsize)n);
   }
@@ -646,31 +642,41 @@ static bool tokenize(sq_tok *t, tok_count *c, sqlite3_value *v)
   return t->api.xTokenize(t->tok, c, FTS5_TOKENIZE_DOCUMENT, text, sqlite3_value_bytes(v), on_token) == SQLITE_OK;
 }
 
-/* doctag_terms(title, tags, extracted_text): JSON {token: count << 32 |
- * length}, each token's weighted count (an integer: the weights are) and
- * the row's length packed in one integer, so that a trigger reading it
- * row by row with json_each evaluates this once per document; doctag_w
- * unpacks it. The counts are those doctag_impact finds through the index. */
+/* doctag_terms(title, tags, extracted_text, words): JSON {token: count <<
+ * 32 | length} for each of `words` (a JSON array of tokens: the words of
+ * the user's heads) that the row holds: its weighted count (an integer:
+ * the weights are) and the row's length packed in one integer, so that a
+ * trigger reading it row by row with json_each evaluates this once per
+ * document; doctag_w unpacks it. The counts are those doctag_impact finds
+ * through the index. */
 static void sq_terms(sqlite3_context *ctx, int nval, sqlite3_value **val)
 {
-  tok_count c = { .f = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free) };
-  bool ok = true;
-  for (int i = 0; ok && i < nval && i < (int)G_N_ELEMENTS(rank_weight); i++) {
-    c.weight = rank_weight[i];
-    ok = tokenize(sqlite3_user_data(ctx), &c, val[i]);
+  tok_count c = { .f = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free), .buf = g_string_new(NULL) };
+  const char *asked = nval > 3 ? (const char *)sqlite3_value_text(val[3]) : NULL;
+  json_t *words = asked ? json_loads(asked, 0, NULL) : NULL;
+  bool ok = json_is_array(words);
+  size_t i;
+  json_t *w;
+  json_array_foreach(words, i, w)
+    if (json_is_string(w))
+      g_hash_table_insert(c.f, g_strdup(json_string_value(w)), g_new0(double, 1));
+  json_decref(words);
+  for (int k = 0; ok && k < nval && k < (int)G_N_ELEMENTS(rank_weight); k++) {
+    c.weight = rank_weight[k];
+    ok = tokenize(sqlite3_user_data(ctx), &c, val[k]);
   }
   ok = ok && c.tokens < ((int64_t)1 << 31);
-  json_t *words = json_object();
+  json_t *found = json_object();
   GHashTableIter it;
-  gpointer k, v;
+  gpointer key, v;
   g_hash_table_iter_init(&it, c.f);
-  /* A token that is not UTF-8 (from a text that was not) is left out: no
-   * query, which must be UTF-8, can ask for it. */
-  while (ok && g_hash_table_iter_next(&it, &k, &v))
-    json_object_set_new(words, k, json_integer((json_int_t)(((uint64_t) * (double *)v << 32) | (uint64_t)c.tokens)));
+  while (ok && g_hash_table_iter_next(&it, &key, &v))
+    if (*(double *)v > 0)
+      json_object_set_new(found, key, json_integer((json_int_t)(((uint64_t) * (double *)v << 32) | (uint64_t)c.tokens)));
   g_hash_table_destroy(c.f);
-  char *js = ok ? json_dumps(words, JSON_COMPACT) : NULL;
-  json_decref(words);
+  g_string_free(c.buf, TRUE);
+  char *js = ok ? json_dumps(found, JSON_COMPACT) : NULL;
+  json_decref(found);
   if (js)
     sqlite3_result_text(ctx, js, -1, free);
   else
@@ -725,7 +731,7 @@ static bool sq_register_rank(sqlite3 *db)
   /* doctag_term owns the tokenizer: the connection frees it on close (and
    * SQLite at once when the registration fails). */
   return sqlite3_create_function_v2(db, "doctag_term", 1, det, t, sq_term, NULL, NULL, sq_tok_free) == SQLITE_OK &&
-         sqlite3_create_function_v2(db, "doctag_terms", 3, det, t, sq_terms, NULL, NULL, NULL) == SQLITE_OK &&
+         sqlite3_create_function_v2(db, "doctag_terms", 4, det, t, sq_terms, NULL, NULL, NULL) == SQLITE_OK &&
          sqlite3_create_function_v2(db, "doctag_w", 1, det, NULL, sq_w, NULL, NULL, NULL) == SQLITE_OK;
 }
 

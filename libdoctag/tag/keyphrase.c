@@ -330,6 +330,35 @@ static guint title_tokens(const GArray *toks, const char *title)
   return next->brk || next->kind != SEG_WORD || next->cap ? n : 0;
 }
 
+/* A noun/verb in "-s" between a noun and a determiner is the verb of a
+ * clause, not a compound's head: "the agreement sets the rent", "the
+ * method uses a graph". */
+static void verbs_before_objects(kp *k)
+{
+  for (unsigned int i = 1; i + 1 < k->nw; i++) {
+    word *w = &k->w[i];
+    const word *p = &k->w[i - 1], *n = &k->w[i + 1];
+    if (w->cls == W_NOUN && w->info && (w->info->pi.flags & POS_VERB) && ends_with(w->text, "s") && !w->brk &&
+        !w->hyphen && p->cls == W_NOUN && !n->brk && n->info && n->info->determiner)
+      w->cls = W_VERB;
+  }
+}
+
+/* A word WordNet lists whole with the noun after it modifies it, whatever
+ * it reads as alone: "running time", "open source", "general practitioner". */
+static void known_compounds(kp *k)
+{
+  for (unsigned int i = 0; i + 1 < k->nw; i++) {
+    word *a = &k->w[i];
+    const word *b = &k->w[i + 1];
+    if (nominal(a->cls) || a->cls == W_STOP || !a->info || !b->info || b->brk || b->hyphen || a->hyphen ||
+        b->cls != W_NOUN || (i + 2 < k->nw && k->w[i + 2].hyphen))
+      continue;
+    if (pos_compound(a->text, b->text))
+      a->cls = W_ADJ;
+  }
+}
+
 static void classify(kp *k)
 {
   unsigned int nw = 0;
@@ -389,8 +418,11 @@ static void classify(kp *k)
     nw++;
   }
   k->nw = nw;
-  if (k->english)
+  if (k->english) {
+    verbs_before_objects(k);
     participles(k);
+    known_compounds(k);
+  }
 }
 
 
@@ -546,7 +578,8 @@ static void collect(kp *k)
       continue;
     }
     unsigned int ps = s, pe = e;
-    while (ps < pe && unit_end(k, ps) == ps + 1 && k->w[ps].info && k->w[ps].info->weak)
+    while (ps < pe && unit_end(k, ps) == ps + 1 && k->w[ps].info && k->w[ps].info->weak &&
+           !(ps + 1 < pe && unit_end(k, ps + 1) == ps + 2 && pos_compound(k->w[ps].text, k->w[ps + 1].text)))
       ps++;
     while (pe > ps) {
       unsigned int last = pe - 1;

@@ -82,3 +82,45 @@ double pos_idf(const pos_info *info)
 {
   return log((pos_table_docs + 1.0) / (info->df + 1.0));
 }
+
+static bool compound_known(const char *w)
+{
+  size_t lo = 0, hi = pos_compounds_size;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(pos_compound_words + pos_compounds[mid], w);
+    if (!c)
+      return true;
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return false;
+}
+
+bool pos_compound(const char *a, const char *b)
+{
+  char buf[80];
+  size_t na = strlen(a), nb = strlen(b);
+  if (!na || !nb || na + nb + 2 > sizeof buf - 8)
+    return false;
+  memcpy(buf, a, na);
+  buf[na] = ' ';
+  memcpy(buf + na + 1, b, nb + 1);
+  if (compound_known(buf))
+    return true;
+  /* the plural of the head: the noun rules apply to the compound's end */
+  size_t n = na + 1 + nb;
+  for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) {
+    const rule *r = &rules[i];
+    if (r->pos != POS_NOUN || nb <= r->sl || memcmp(buf + n - r->sl, r->suffix, r->sl))
+      continue;
+    char alt[80];
+    memcpy(alt, buf, n - r->sl);
+    memcpy(alt + n - r->sl, r->repl, r->rl + 1);
+    if (compound_known(alt))
+      return true;
+  }
+  return false;
+}

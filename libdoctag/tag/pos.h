@@ -26,4 +26,9 @@ bool pos_lookup(const char *word, pos_info *out);
 /* log((glosses + 1) / (df + 1)) of the word: high for a rare word. */
 double pos_idf(const pos_info *info);
 
+/* Whether lower-case words `a` and `b` make a noun WordNet lists whole
+ * ("general practitioner", "real time"); `b` may be a plural
+ * ("general practitioners"). */
+bool pos_compound(const char *a, const char *b);
+
 #endif

@@ -18,4 +18,10 @@ extern const pos_table_entry pos_table[];   /* sorted by word (strcmp) */
 extern const size_t pos_table_size;
 extern const unsigned int pos_table_docs;   /* glosses in all */
 
+/* WordNet's two-word nouns, "general practitioner" (index.noun's
+ * "general_practitioner"), sorted (strcmp): offsets in pos_compound_words. */
+extern const char pos_compound_words[];
+extern const uint32_t pos_compounds[];
+extern const size_t pos_compounds_size;
+
 #endif

@@ -33,7 +33,16 @@ typedef struct line_info {
  * without a table look-up for most characters of most texts. */
 static inline gunichar uc(const char *p)
 {
-  return (unsigned char)*p < 0x80 ? (gunichar)(unsigned char)*p : g_utf8_get_char(p);
+  /* the text is valid UTF-8 (seg_split() drops a line that is not) */
+  const unsigned char *s = (const unsigned char *)p;
+  if (s[0] < 0x80)
+    return s[0];
+  if (s[0] < 0xE0)
+    return ((gunichar)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
+  if (s[0] < 0xF0)
+    return ((gunichar)(s[0] & 0x0F) << 12) | ((gunichar)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+  return ((gunichar)(s[0] & 0x07) << 18) | ((gunichar)(s[1] & 0x3F) << 12) | ((gunichar)(s[2] & 0x3F) << 6) |
+         (s[3] & 0x3F);
 }
 static inline bool ch_isdigit(gunichar c) { return c < 0x80 ? c >= '0' && c <= '9' : g_unichar_isdigit(c); }
 static inline bool ch_isalpha(gunichar c) { return c < 0x80 ? g_ascii_isalpha((char)c) : g_unichar_isalpha(c); }
@@ -49,6 +58,9 @@ static inline GUnicodeScript ch_script(gunichar c)
 {
   if (c < 0x80)
     return g_ascii_isalpha((char)c) ? G_UNICODE_SCRIPT_LATIN : G_UNICODE_SCRIPT_COMMON;
+  /* the Devanagari block but its stress signs (Inherited) and dandas (Common) */
+  if (c >= 0x0900 && c <= 0x097F && !(c >= 0x0951 && c <= 0x0954) && c != 0x0964 && c != 0x0965)
+    return G_UNICODE_SCRIPT_DEVANAGARI;
   return g_unichar_get_script(c);
 }
 

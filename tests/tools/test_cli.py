@@ -100,6 +100,19 @@ def test_extract_pages_end_with_form_feed(entry):
     assert missing <= max(1, len(set(want)) // 50)
 
 
+def test_extract_says_which_page_no_model_reads():
+    """The fixtures' Thai scan (no model installed): extract's JSON and CSV
+    name the page's method as process's JSON does, not as a blank page."""
+    fx = os.environ.get("DOCTAG_FIXTURES")
+    path = os.path.join(fx, "scanned", "th_market_notice.pdf") if fx else ""
+    if not os.path.isfile(path):
+        pytest.skip("no generated fixtures")
+    r = run("extract", "--format", "json", path)
+    assert r.returncode == 0, r.stderr
+    page = json.loads(r.stdout)["pages"][0]
+    assert page["method"] == "ocr_no_model" and page["text"] == "", page
+
+
 def test_process_prints_the_contract_json():
     e = entries("text", "eng")[0]
     r = run("process", "--model", "local", "--num-tags", "5", os.path.join(CORPUS, e["path"]))

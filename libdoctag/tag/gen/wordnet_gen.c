@@ -106,6 +106,45 @@ static void read_index(const char *dir, const char *name, int pos)
   fclose(f);
 }
 
+/* Two-word nouns of index.noun ("general_practitioner", "real_time"),
+ * kept as "general practitioner": the tagger keeps them whole inside
+ * longer noun phrases. */
+static char **compounds;
+static size_t ncompounds, capcompounds;
+
+static void read_compounds(const char *dir)
+{
+  FILE *f = open_in(dir, "index.noun");
+  char line[65536];
+  while (fgets(line, sizeof line, f)) {
+    if (line[0] == ' ')
+      continue;
+    char *sp = strchr(line, ' ');
+    if (!sp)
+      continue;
+    *sp = 0;
+    char *us = strchr(line, '_');
+    if (!us || us == line || strchr(us + 1, '_') || !us[1])
+      continue;
+    *us = 0;
+    if (!single_word(line) || !single_word(us + 1))
+      continue;
+    *us = ' ';
+    if (ncompounds == capcompounds) {
+      capcompounds = capcompounds ? 2 * capcompounds : 4096;
+      compounds = realloc(compounds, capcompounds * sizeof *compounds);
+      if (!compounds) {
+        fprintf(stderr, "wordnet_gen: out of memory\n");
+        exit(1);
+      }
+    }
+    compounds[ncompounds++] = strdup(line);
+  }
+  fclose(f);
+}
+
+static int by_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
 static void read_exc(const char *dir, const char *name, int pos)
 {
   FILE *f = open_in(dir, name);
@@ -219,6 +258,8 @@ int main(int argc, char **argv)
     read_exc(dir, exc[p], p);
   }
   read_counts(dir);
+  read_compounds(dir);
+  qsort(compounds, ncompounds, sizeof *compounds, by_str);
   unsigned int docs = 0;
   for (int p = 0; p < NPOS; p++)
     read_glosses(dir, data[p]);
@@ -254,6 +295,18 @@ int main(int argc, char **argv)
     fprintf(o, "  {%u,%u,%u,{%u,%u,%u,%u}},\n", offs[i], e->flags, cap16(e->df), cap16(e->count[0]),
             cap16(e->count[1]), cap16(e->count[2]), cap16(e->count[3]));
   }
+  fprintf(o, "};\n");
+  fprintf(o, "const size_t pos_compounds_size = %zu;\nconst char pos_compound_words[] =\n", ncompounds);
+  offs = realloc(offs, (ncompounds + 1) * sizeof *offs);
+  off = 0;
+  for (size_t i = 0; i < ncompounds; i++) {
+    offs[i] = (uint32_t)off;
+    fprintf(o, "  \"%s\\0\"\n", compounds[i]);
+    off += strlen(compounds[i]) + 1;
+  }
+  fprintf(o, "  ;\nconst uint32_t pos_compounds[] = {\n");
+  for (size_t i = 0; i < ncompounds; i++)
+    fprintf(o, "  %u,\n", offs[i]);
   fprintf(o, "};\n");
   free(offs);
   if (fclose(o))

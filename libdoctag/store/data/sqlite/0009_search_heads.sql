@@ -44,7 +44,12 @@ CREATE VIEW search_heads_enter AS SELECT user_id, seq, title, tags, extracted_te
 CREATE TRIGGER search_heads_enter INSTEAD OF INSERT ON search_heads_enter BEGIN
   INSERT INTO search_head_docs (user_id, term, score, seq)
     SELECT h.user_id, h.term, doctag_w(j.value), new.seq
-    FROM json_each(doctag_terms(new.title, new.tags, new.extracted_text)) j, search_heads h
+    -- doctag_terms counts only the words of the user's heads. CROSS JOIN:
+    -- the words are the outer loop, so doctag_terms runs once (as an inner
+    -- loop it ran again for every head of the user).
+    FROM json_each(doctag_terms(new.title, new.tags, new.extracted_text,
+                                (SELECT json_group_array(term) FROM search_heads WHERE user_id = new.user_id))) j
+         CROSS JOIN search_heads h
     WHERE h.user_id = new.user_id AND h.term = j.key
       AND (h.floor_score IS NULL OR (doctag_w(j.value), new.seq) > (h.floor_score, h.floor_seq));
   UPDATE search_heads SET n = n + 1
