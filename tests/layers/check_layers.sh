@@ -10,7 +10,10 @@ src=${1:?usage: check_layers.sh LIBDOCTAG_DIR}
 # other. A new subsystem gets a line (or a place on one) here.
 LAYERS=(
   "core"
-  "fetch extract tag store"
+  # tag/ includes only core/; extraction's OCR decisions use its English
+  # word tables (extract/lang.c: is a low-confidence reading English?)
+  "tag"
+  "fetch extract store"
   "blob queue auth"
   "history"
   "process"
