@@ -15,6 +15,8 @@
 #include <Stream.h>
 #include <XRef.h>
 
+#include "extract/limits_syntax.h"
+
 #include <glib.h>
 
 #include <algorithm>
@@ -25,29 +27,16 @@
 
 namespace {
 
+using limits_syntax::cheap;
+using limits_syntax::is_delim;
+using limits_syntax::is_ws;
+
 /* An inline image's dictionary is a few dozen bytes; a "BI" with no "ID"
  * this far after it is not one. */
 constexpr size_t INLINE_DICT_MAX = 4096;
 constexpr size_t CHUNK = 65536;
 /* A chain longer than this is not followed (each filter is a stream). */
 constexpr size_t MAX_FILTERS = 16;
-
-bool is_ws(unsigned char c)
-{
-  return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\0';
-}
-
-bool is_delim(unsigned char c)
-{
-  return is_ws(c) || std::strchr("()<>[]{}/%", c);
-}
-
-/* Filters that decode a byte at a time with bounded state, run here;
- * strCrypt is the decryption of an encrypted document's stream. */
-bool cheap(StreamKind k)
-{
-  return k == strFlate || k == strLZW || k == strRunLength || k == strASCIIHex || k == strASCII85 || k == strCrypt;
-}
 
 int64_t dict_int(Dict *d, const char *key, const char *alt)
 {

@@ -16,6 +16,8 @@
 #include <Stream.h>
 #include <XRef.h>
 
+#include "extract/limits_syntax.h"
+
 #include <cstring>
 #include <map>
 #include <string>
@@ -23,6 +25,10 @@
 #include <vector>
 
 namespace {
+
+using limits_syntax::cheap;
+using limits_syntax::is_delim;
+using limits_syntax::is_ws;
 
 constexpr size_t CHUNK = 65536;
 constexpr size_t MAX_FILTERS = 16;
@@ -38,21 +44,6 @@ uint64_t sat_add(uint64_t a, uint64_t b)
 uint64_t sat_mul(uint64_t a, uint64_t b)
 {
   return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
-}
-
-bool is_ws(unsigned char c)
-{
-  return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\0';
-}
-
-bool is_delim(unsigned char c)
-{
-  return is_ws(c) || std::strchr("()<>[]{}/%", c);
-}
-
-bool cheap(StreamKind k)
-{
-  return k == strFlate || k == strLZW || k == strRunLength || k == strASCIIHex || k == strASCII85 || k == strCrypt;
 }
 
 /* What drawing a content stream costs. */

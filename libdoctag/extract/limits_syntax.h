@@ -1,0 +1,33 @@
+/* Internal, C++ only: the PDF syntax both poppler-side limit passes
+ * (limits_decoded.cpp, limits_draws.cpp) read by hand. Included after
+ * poppler's own headers (its Stream.h needs Object.h's definitions first). */
+#ifndef DOCTAG_EXTRACT_LIMITS_SYNTAX_H
+#define DOCTAG_EXTRACT_LIMITS_SYNTAX_H
+
+#include <PDFDoc.h>
+#include <Stream.h>
+
+#include <cstring>
+
+namespace limits_syntax {
+
+inline bool is_ws(unsigned char c)
+{
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\0';
+}
+
+inline bool is_delim(unsigned char c)
+{
+  return is_ws(c) || std::strchr("()<>[]{}/%", c);
+}
+
+/* Filters that decode a byte at a time with bounded state, run by us;
+ * strCrypt is the decryption of an encrypted document's stream. */
+inline bool cheap(StreamKind k)
+{
+  return k == strFlate || k == strLZW || k == strRunLength || k == strASCIIHex || k == strASCII85 || k == strCrypt;
+}
+
+} // namespace limits_syntax
+
+#endif
