@@ -28,15 +28,14 @@
 namespace {
 
 using limits_syntax::cheap;
+using limits_syntax::CHUNK;
+using limits_syntax::filter_chain;
 using limits_syntax::is_delim;
 using limits_syntax::is_ws;
 
 /* An inline image's dictionary is a few dozen bytes; a "BI" with no "ID"
  * this far after it is not one. */
 constexpr size_t INLINE_DICT_MAX = 4096;
-constexpr size_t CHUNK = 65536;
-/* A chain longer than this is not followed (each filter is a stream). */
-constexpr size_t MAX_FILTERS = 16;
 
 int64_t dict_int(Dict *d, const char *key, const char *alt)
 {
@@ -204,21 +203,17 @@ struct decoded_pass {
     bool image = d->lookup("Subtype").isName("Image");
     if (image && over_image(dict_int(d, "Width", nullptr), dict_int(d, "Height", nullptr), PDF_OVER_IMAGE))
       return true;
-    /* chain[0] is what the document's reader gets, chain.back() the bytes
-     * in the file */
     std::vector<Stream *> chain;
-    for (Stream *s = obj.getStream(); s && chain.size() < MAX_FILTERS; s = s->getNextStream())
-      chain.push_back(s);
-    if (chain.empty() || chain.back()->getNextStream())
+    if (!filter_chain(obj.getStream(), chain))
       return false;
     size_t top = chain.size() - 1;
     while (top > 0 && cheap(chain[top - 1]->getKind()))
       top--;
     /* The byte scan inflated (and counted) a stream of an unencrypted file
-     * whose filters up to `top` are all FlateDecode (four at most), if it
+     * whose filters up to `top` are all FlateDecode (PDF_MAX_FLATE at most), if it
      * found the stream where poppler does. */
     size_t filters = chain.size() - 1 - top;
-    bool flate_only = !encrypted && filters > 0 && filters <= 4;
+    bool flate_only = !encrypted && filters > 0 && filters <= PDF_MAX_FLATE;
     for (size_t i = top; flate_only && i + 1 < chain.size(); i++)
       flate_only = chain[i]->getKind() == strFlate;
     flate_only = flate_only && byte_scanned(chain.back()->getBaseStream(), filters);

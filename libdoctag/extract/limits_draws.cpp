@@ -27,11 +27,11 @@
 namespace {
 
 using limits_syntax::cheap;
+using limits_syntax::CHUNK;
+using limits_syntax::filter_chain;
 using limits_syntax::is_delim;
 using limits_syntax::is_ws;
 
-constexpr size_t CHUNK = 65536;
-constexpr size_t MAX_FILTERS = 16;
 /* Longest operator or name kept while tokenising; longer ones are no "Do"
  * and no XObject name we need. */
 constexpr size_t TOKEN_MAX = 127;
@@ -215,9 +215,7 @@ struct draws_pass {
   void read(Object &stream, bool names, piece &p)
   {
     std::vector<Stream *> chain;
-    for (Stream *s = stream.getStream(); s && chain.size() < MAX_FILTERS; s = s->getNextStream())
-      chain.push_back(s);
-    if (chain.empty() || chain.back()->getNextStream())
+    if (!filter_chain(stream.getStream(), chain))
       return;
     for (size_t i = 0; i + 1 < chain.size(); i++)
       if (!cheap(chain[i]->getKind()))
