@@ -6,13 +6,16 @@
  * ASCII letters, so the "text" is a run of Latin-1/Latin Extended characters
  * or of vowelless Latin words.
  *
- * Poppler itself splits Devanagari words: it decides spaces from gaps between
- * glyph boxes, and a vowel sign or anusvara drawn with no advance leaves a
- * gap narrower than a real space after it. pdf.c asks garble_deva_join()
- * about every space between Devanagari characters. */
+ * Poppler itself splits words of the scripts of India (Devanagari, Bengali,
+ * Gurmukhi, Gujarati, Oriya, Tamil, Telugu, Kannada, Malayalam): it decides
+ * spaces from gaps between glyph boxes, and a vowel sign, virama or
+ * anusvara drawn with no advance leaves a gap narrower than a real space
+ * after it ("নতু ন", "চা ঁদা"). layout.c asks garble_indic_join() about every
+ * space after a character of those scripts. */
 #include "extract/internal.h"
 
 #include <string.h>
+#include <unicode/uchar.h>
 
 /* Share of suspicious characters (Latin-1 letters and symbols, Latin
  * Extended, private use, replacement characters) that marks mojibake. */
@@ -34,8 +37,10 @@
 #define INDIC_BROKEN_MIN_WORDS 10
 
 /* Font size fractions: a real space is at least 0.22 em wide in every
- * Devanagari font of the corpus; spaces poppler inserts after a mark it gave
- * no width are at most 0.21 em, other spurious ones at most 0.07 em. */
+ * Devanagari font of the corpus, 0.23 to 0.31 em in the Noto faces of the
+ * other scripts; spaces poppler inserts after a mark it gave no width are
+ * at most 0.21 em (0.17 em in Bengali, Gujarati and Oriya), other spurious
+ * ones at most 0.07 em. */
 #define JOIN_AFTER_MARK 0.225
 #define JOIN_OTHER 0.14
 
@@ -334,27 +339,72 @@ const char *garble_name(page_quality q)
   return "?";
 }
 
-bool garble_deva_join(gunichar prev, gunichar next, double gap, double size, bool zero_width)
+/* The script of India `c` belongs to, as the first code point of its block
+ * (U+0900 Devanagari, U+0980 Bengali ... U+0D00 Malayalam: one block of 128
+ * each, ISCII's layout); Devanagari's extensions and the Vedic signs count
+ * as Devanagari. 0: none of them. */
+static gunichar indic_script(gunichar c)
 {
-  if (!garble_is_deva(prev))
+  if (c >= 0x0900 && c <= 0x0D7F)
+    return c & ~(gunichar)0x7F;
+  if ((c >= 0xA8E0 && c <= 0xA8FF) || (c >= 0x1CD0 && c <= 0x1CFF))
+    return 0x0900;
+  return 0;
+}
+
+/* A vowel sign drawn left of its consonant (Unicode's Indic positional
+ * category Left: Devanagari's i, Bengali's i, e, ai, Tamil's e, ee, ai...),
+ * which a font that maps glyphs as drawn puts first. */
+static bool pre_base_sign(gunichar c)
+{
+  if (!indic_script(c) || !lang_is_mark(c))
     return false;
-  /* A word never starts with a vowel sign, except the pre-base i (U+093F)
-   * of a font that draws it first and maps it as it draws: "१० िदस बर" is
-   * "१० दिसंबर" with a real space after the digits. Where the i cannot
-   * belong to what precedes it (it only follows a consonant), the gap
-   * decides as between letters. */
-  if (next == 0x093F && !is_deva_consonant(prev) && prev != 0x093C) {
-    if (size <= 0)
-      size = 10;
-    return gap < JOIN_OTHER * size;
-  }
-  if (lang_is_mark(next))
+  switch (u_getIntPropertyValue((UChar32)c, UCHAR_INDIC_POSITIONAL_CATEGORY)) {
+  case U_INPC_LEFT:
+  case U_INPC_LEFT_AND_RIGHT:
+  case U_INPC_TOP_AND_LEFT:
+  case U_INPC_TOP_AND_LEFT_AND_RIGHT:
     return true;
-  bool closing = next == 0x201D || next == 0x2019 || (next && next < 0x80 && strchr(",;:.!?)]}", (int)next));
-  if (!garble_is_deva(next) && !closing)
+  default:
+    return false;
+  }
+}
+
+/* Whether a vowel sign after `c` is spelt with it: a consonant, or a nukta
+ * (Unicode's Indic syllabic category). */
+static bool takes_sign(gunichar c)
+{
+  switch (u_getIntPropertyValue((UChar32)c, UCHAR_INDIC_SYLLABIC_CATEGORY)) {
+  case U_INSC_CONSONANT:
+  case U_INSC_NUKTA:
+    return true;
+  default:
+    return false;
+  }
+}
+
+bool garble_indic_join(gunichar prev, gunichar next, double gap, double size, bool zero_width)
+{
+  gunichar script = indic_script(prev);
+  if (!script)
     return false;
   if (size <= 0)
     size = 10;
+  /* A word never starts with a vowel sign, except a pre-base one (the i of
+   * "१० िदस बर") of a font that draws it first and maps it as it draws:
+   * that is "१० दिसंबर" with a real space after the digits. Where the sign
+   * cannot belong to what precedes it (it only follows a consonant), the
+   * gap decides as between letters. */
+  if (pre_base_sign(next) && !takes_sign(prev))
+    return gap < JOIN_OTHER * size;
+  if (lang_is_mark(next))
+    return true;
+  bool closing = next == 0x201D || next == 0x2019 || next == 0x0964 || next == 0x0965
+              || (next && next < 0x80 && strchr(",;:.!?)]}", (int)next));
+  /* letters and digits of the same script only: "নতুন", not a Bengali
+   * word run into a Devanagari one */
+  if (indic_script(next) != script && !closing)
+    return false;
   return gap < (zero_width ? JOIN_AFTER_MARK : JOIN_OTHER) * size;
 }
 
@@ -393,6 +443,50 @@ unsigned int garble_deva_reorder(GString *text)
     if (s) {
       g_string_assign(text, s);
       g_free(s);
+    }
+  }
+  g_free(u);
+  return moves;
+}
+
+/* A vowel sign drawn over or under its consonant (Unicode's Indic positional
+ * category Top or Bottom): one that a font may draw ahead of it. */
+static bool over_under_sign(gunichar c)
+{
+  if (!indic_script(c) || g_unichar_type(c) != G_UNICODE_NON_SPACING_MARK
+      || u_getIntPropertyValue((UChar32)c, UCHAR_INDIC_SYLLABIC_CATEGORY) != U_INSC_VOWEL_DEPENDENT)
+    return false;
+  int pos = u_getIntPropertyValue((UChar32)c, UCHAR_INDIC_POSITIONAL_CATEGORY);
+  return pos == U_INPC_BOTTOM || pos == U_INPC_TOP;
+}
+
+unsigned int garble_indic_reorder(GString *text)
+{
+  glong n = 0;
+  gunichar *u = g_utf8_to_ucs4_fast(text->str, (glong)text->len, &n);
+  unsigned int moves = 0;
+  for (glong i = 1; i + 1 < n; i++) {
+    gunichar prev = u[i - 1], sign = u[i], next = u[i + 1], composed;
+    /* a vowel sign after another that it is not part of (as া is of ো),
+     * before a consonant of its script: "ପୁୁରଣା" is "ପୁରୁଣା" */
+    if (!over_under_sign(sign) || indic_script(next) != indic_script(sign)
+        || u_getIntPropertyValue((UChar32)next, UCHAR_INDIC_SYLLABIC_CATEGORY) != U_INSC_CONSONANT
+        || u_getIntPropertyValue((UChar32)prev, UCHAR_INDIC_SYLLABIC_CATEGORY) != U_INSC_VOWEL_DEPENDENT
+        || g_unichar_compose(prev, sign, &composed))
+      continue;
+    glong j = i + 2;
+    if (j < n && u_getIntPropertyValue((UChar32)u[j], UCHAR_INDIC_SYLLABIC_CATEGORY) == U_INSC_NUKTA)
+      j++;
+    memmove(u + i, u + i + 1, (size_t)(j - i - 1) * sizeof *u);
+    u[j - 1] = sign;
+    moves++;
+    i = j - 1;
+  }
+  if (moves) {
+    char *t = g_ucs4_to_utf8(u, n, NULL, NULL, NULL);
+    if (t) {
+      g_string_assign(text, t);
+      g_free(t);
     }
   }
   g_free(u);

@@ -75,10 +75,10 @@ char *pdf_meta_title(PopplerDocument *doc);
 typedef struct pdf_text {
   GString *text;              /* rebuilt text, lines separated by '\n' */
   unsigned int glyphs;        /* characters poppler reported */
-  unsigned int deva_joins;    /* spurious spaces removed inside Devanagari words */
+  unsigned int deva_joins;    /* spurious spaces removed inside words of the scripts of India */
   unsigned int splits;        /* spaces put where poppler saw none (a gap) */
   unsigned int hyphen_joins;  /* words split by a line-end hyphen, joined */
-  unsigned int deva_reorders; /* pre-base vowel signs moved after their consonant */
+  unsigned int deva_reorders; /* vowel signs drawn ahead of their consonant moved after it */
   bool legacy_font;           /* a legacy (non-Unicode) Indic font is used */
   garble_stats stats;         /* of the text (spaces aside, the same as poppler's) */
 } pdf_text;
@@ -89,8 +89,8 @@ typedef struct pdf_text {
 words_doc *pdf_words_open(const pdf_source *src);
 
 /* The text layer of page `index`, rebuilt from poppler's words (layout.c):
- * lines by direction, right-to-left lines in logical order, Devanagari words
- * not split, line-end hyphens joined where the whole is a word.
+ * lines by direction, right-to-left lines in logical order, words of the
+ * scripts of India not split, line-end hyphens joined where the whole is a word.
  * out->text is newly allocated (g_string_free it), also when false is
  * returned: the page has no page object (pdf_cause() may say why). */
 bool pdf_page_text(words_doc *wd, unsigned int index, pdf_text *out);
@@ -172,15 +172,21 @@ bool garble_suspicious_stats(const garble_stats *st);
  * its text decodes to Latin letters, not Devanagari. */
 bool garble_legacy_font(const char *font);
 
-/* Whether the space poppler put between `prev` and `next` splits a
- * Devanagari word. gap: distance from the end of the previous glyphs to the
- * next glyph, size: font size, zero_width: the previous glyph is a mark
- * poppler gave no width. */
-bool garble_deva_join(gunichar prev, gunichar next, double gap, double size, bool zero_width);
+/* Whether the space poppler put between `prev` and `next` splits a word of
+ * one of the scripts of India (Devanagari, Bengali, Gurmukhi, Gujarati,
+ * Oriya, Tamil, Telugu, Kannada, Malayalam). gap: distance from the end of
+ * the previous glyphs to the next glyph, size: font size, zero_width: the
+ * previous glyph is a mark poppler gave no width. */
+bool garble_indic_join(gunichar prev, gunichar next, double gap, double size, bool zero_width);
 
 /* Moves pre-base vowel signs (U+093F) that precede their consonant cluster
  * (visual order) after it (logical order). Returns the number of moves. */
 unsigned int garble_deva_reorder(GString *text);
+
+/* Moves a vowel sign drawn over or under its consonant that a font drew
+ * ahead of it, after another vowel sign ("ପୁୁରଣା"), after that consonant
+ * ("ପୁରୁଣା"), in the other scripts of India. Returns the number of moves. */
+unsigned int garble_indic_reorder(GString *text);
 
 /* Whether c is Devanagari (layout.c uses it too). */
 bool garble_is_deva(gunichar c);

@@ -30,6 +30,13 @@
 /* A gap this many font sizes wide is a space even where poppler saw none
  * (a form field's value beside its caption, drawn by another stream). */
 #define SPACE_GAP 0.8
+/* A page draws its spaces when at least this many of poppler's spaces, and
+ * this many times as many as not, have something drawn in them; there a
+ * space poppler saw between letters of a script of India with nothing
+ * drawn in it, narrower than JOIN_UNDRAWN font sizes, is no word break. */
+#define DRAWN_SPACES_MIN 5
+#define DRAWN_SPACES_RATIO 3
+#define JOIN_UNDRAWN 1.0
 
 /* The box of a word or glyph in the frame of its rotation: along the
  * direction of writing (a0 < a1) and across it (c0 < c1). */
@@ -496,17 +503,36 @@ static unsigned int upright_columns(const words_page *wp, bool *skip, GString *c
 
 /* ------------------------------------------------------------------ lines */
 
+/* Whether the page draws its spaces as glyphs (word processors, cairo) rather
+ * than by moving the pen (TeX): most spaces poppler sees between two words
+ * drawn one after the other have something drawn between them. */
+static bool page_draws_spaces(const words_page *wp)
+{
+  unsigned int drawn = 0, undrawn = 0;
+  for (unsigned int k = 1; k < wp->nwords; k++) {
+    const words_word *a = &wp->words[k - 1], *b = &wp->words[k];
+    if (!a->space_after || a->pos < 0 || b->pos < a->end || b->line_start || k == wp->annot_first)
+      continue;
+    if (b->pos > a->end)
+      drawn++;
+    else
+      undrawn++;
+  }
+  return drawn >= DRAWN_SPACES_MIN && drawn >= DRAWN_SPACES_RATIO * undrawn;
+}
+
 void layout_text(const words_page *wp, pdf_text *out)
 {
   GString *s = g_string_sized_new(wp->nchars + wp->nchars / 6 + 16);
   size_t room = (size_t)wp->nchars + wp->nwords + 1;
   line l = { .chars = g_new(gunichar, room), .span = g_new(glyph_span, room) };
-  bool deva = false;
+  bool deva = false, indic = false; /* Devanagari; the other scripts of India */
   bool *skip = g_new0(bool, wp->nwords + 1);
   GString *cols = g_string_new(NULL);
   bool cols_out = !upright_columns(wp, skip, cols);
   int prev = -1;   /* the last word written */
   double front = -G_MAXDOUBLE;  /* the furthest end of a glyph on the line */
+  bool draws_spaces = page_draws_spaces(wp);
   for (unsigned int k = 0; k < wp->nwords; k++) {
     const words_word *w = &wp->words[k];
     if (skip[k]) {
@@ -561,7 +587,15 @@ void layout_text(const words_page *wp, pdf_text *out)
         /* a character poppler gave no width inside the glyph before (the
          * alef of lam-alef): the gap that counts starts after that glyph */
         bool inside = pf.a1 - pf.a0 < 0.01 && is_rtl_char(last) && f.a0 - front < 0.1 * size;
-        if (garble_deva_join(last, first, gap, size, zero_width)) {
+        /* a mark drawn back over the glyph before it (a Tamil pulli, an
+         * Oriya i): the gap starts where that glyph ends */
+        double mark_gap = front > lf.a1 && lang_is_mark(last) ? MIN(gap, f.a0 - front) : gap;
+        /* on a page that draws its spaces, none drawn here: no word break,
+         * whatever the gap (poppler's box of a cluster drawn with a mark
+         * moved back, as cairo draws Telugu "ప్రా", ends short of it) */
+        if (draws_spaces && pw->pos >= 0 && w->pos == pw->end && gap < JOIN_UNDRAWN * size)
+          mark_gap = 0;
+        if (garble_indic_join(last, first, mark_gap, size, zero_width)) {
           out->deva_joins++;
         } else if (!inside) {
           line_add(&l, ' ', 1, 0, size);
@@ -572,6 +606,7 @@ void layout_text(const words_page *wp, pdf_text *out)
     for (unsigned int i = 0; i < w->len; i++) {
       gunichar c = wp->chars[w->first + i];
       deva |= c >= 0x900 && garble_is_deva(c);
+      indic |= c >= 0x980 && c <= 0xD7F;
       frame g = frame_of(&wp->boxes[w->first + i], w->rot);
       line_add(&l, c, g.a0, g.a1, size);
       front = MAX(front, g.a1);
@@ -587,6 +622,8 @@ void layout_text(const words_page *wp, pdf_text *out)
     g_string_truncate(s, s->len - 1);
   if (deva)
     out->deva_reorders = garble_deva_reorder(s);
+  if (indic)
+    out->deva_reorders += garble_indic_reorder(s);
   out->hyphen_joins = layout_join_hyphens(s);
   out->text = s;
 }

@@ -291,8 +291,8 @@ bool pdf_page_text(words_doc *wd, unsigned int index, pdf_text *out)
   layout_text(&wp, out);
   garble_scan(out->text->str, out->text->len, &out->stats);
   /* Font sizes and names are asked for only where they decide something:
-   * Devanagari spacing, or a page that may be in a legacy font. */
-  if (out->stats.letters.deva || garble_suspicious_stats(&out->stats)) {
+   * spacing in the scripts of India, or a page that may be in a legacy font. */
+  if (out->stats.letters.deva || out->stats.indic_words || garble_suspicious_stats(&out->stats)) {
     words_page_clear(&wp);
     g_string_free(out->text, TRUE);
     memset(out, 0, sizeof *out);

@@ -242,6 +242,7 @@ void collect_diagonal(const std::vector<diag_glyph> &drawn, collected &c)
     if (!w.len) {
       w.first = (unsigned int)c.chars.n;
       w.run = run;
+      w.pos = w.end = -1;
       w.box = diag_box(g);
     }
     words_box b = diag_box(g);
@@ -271,6 +272,8 @@ void collect(text_dev &dev, bool (*legacy)(const char *font), collected &c, word
     w.rot = (unsigned int)tw->getRotation() & 3;
     w.space_after = tw->hasSpaceAfter();
     w.size = legacy ? tw->getFontSize() : 0;
+    w.pos = tw->getCharPos();
+    w.end = w.pos + tw->getCharLen();
     tw->getBBox(&w.box.x1, &w.box.y1, &w.box.x2, &w.box.y2);
     for (int i = 0; i < n; i++) {
       gunichar ch = *tw->getChar(i);

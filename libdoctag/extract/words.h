@@ -29,6 +29,10 @@ typedef struct words_word {
                                 * own, rot 0 and box the bounding box; 0: poppler's word */
   double size;                 /* font size, points; 0: not asked for */
   bool line_start;             /* the first word of a form field or annotation: starts a line */
+  int pos, end;                /* where its characters are in the content stream (poppler's
+                                * positions, which a drawn space advances too): the word drawn
+                                * right after it, with no space drawn between, starts at `end`;
+                                * -1: not known (diagonal runs) */
   words_box box;
 } words_word;
 

@@ -283,13 +283,13 @@ static void test_devanagari_damage(void **state)
   (void)state;
   /* "१० िदस बर": the space after the digits is a real one (a gap of a
    * third of the font size) even before a pre-base vowel sign */
-  assert_false(garble_deva_join(0x0966, 0x093F, 3.3, 10, false));
+  assert_false(garble_indic_join(0x0966, 0x093F, 3.3, 10, false));
   /* and after a vowel sign ("बीमा िकसान"): the i cannot belong to it */
-  assert_false(garble_deva_join(0x093E, 0x093F, 3.3, 10, false));
+  assert_false(garble_indic_join(0x093E, 0x093F, 3.3, 10, false));
   /* a narrow gap there is poppler's, and after a consonant the i is its own */
-  assert_true(garble_deva_join(0x0966, 0x093F, 0.4, 10, false));
-  assert_true(garble_deva_join(0x0926, 0x093F, 3.3, 10, false));
-  assert_true(garble_deva_join(0x0926, 0x093E, 3.3, 10, false));
+  assert_true(garble_indic_join(0x0966, 0x093F, 0.4, 10, false));
+  assert_true(garble_indic_join(0x0926, 0x093F, 3.3, 10, false));
+  assert_true(garble_indic_join(0x0926, 0x093E, 3.3, 10, false));
 
   /* clean Hindi is a good layer */
   static const char clean[] = "किसानों को फसल बीमा योजना के अंतर्गत दावा प्रस्तुत करने की अंतिम तिथि "
@@ -321,6 +321,48 @@ static void test_devanagari_damage(void **state)
   static const char bn_mark[] = "ঁদা";
   garble_scan(bn_mark, strlen(bn_mark), &st);
   assert_int_equal(st.indic_broken, 1);
+}
+
+static void test_indic(void **state)
+{
+  (void)state;
+  /* Bengali, Gurmukhi, Gujarati, Oriya, Tamil, Telugu, Kannada and
+   * Malayalam, sans and serif: the words poppler split are whole, after a
+   * mark it gave no width ("নতু ন", "ખે ડૂતોને"), after a pulli or vowel
+   * sign drawn back over its consonant ("மின ் சாரம்", "ଓଡ଼ି ଶା"), where
+   * cairo draws a cluster with a mark moved back ("ప్రా రంభించింది") and
+   * where a sign is drawn ahead of its consonant ("ପୁୁରଣା"); real word
+   * breaks stay, after a word-final mark ("শুরু হবে", "ਨੂੰ ਮੁਫ਼ਤ") and after
+   * digits ("১০ দিনের") */
+  assert_layout_is_truth("indic");
+
+  /* the joiner on its own: a pre-base vowel sign after a digit, with a
+   * real space's gap, starts a word (Bengali, Tamil, Malayalam); after a
+   * consonant it is the consonant's, and a narrow gap is poppler's */
+  assert_false(garble_indic_join(0x09E6, 0x09BF, 3.3, 10, false)); /* ০ ি */
+  assert_false(garble_indic_join(0x0BE7, 0x0BC6, 3.3, 10, false)); /* ௧ ெ */
+  assert_false(garble_indic_join(0x0D67, 0x0D46, 3.3, 10, false)); /* ൧ െ */
+  assert_true(garble_indic_join(0x09E6, 0x09BF, 0.4, 10, false));
+  assert_true(garble_indic_join(0x09A6, 0x09BF, 3.3, 10, false));  /* দ ি */
+  assert_true(garble_indic_join(0x0D15, 0x0D46, 3.3, 10, false));  /* ക െ */
+  /* after a mark with no width: narrower than a space joins, a space stays */
+  assert_true(garble_indic_join(0x09C1, 0x09A8, 1.0, 10, true));   /* নতু|ন */
+  assert_false(garble_indic_join(0x09C1, 0x09B9, 2.6, 10, true));  /* শুরু|হবে */
+  assert_true(garble_indic_join(0x0ABE, 0x0AC1, 5.0, 10, false));  /* a sign always joins */
+  assert_true(garble_indic_join(0x0AC7, ',', 0.4, 10, true));      /* છે|, */
+  /* letters of two scripts, or Latin after them, never */
+  assert_false(garble_indic_join(0x09A8, 0x0915, 0.4, 10, false));
+  assert_false(garble_indic_join(0x0C15, 'A', 0.4, 10, false));
+
+  /* a vowel sign drawn ahead of its consonant, after another sign, moves
+   * after it; a sign that is part of the one before it (Telugu ై is ె +
+   * ౖ) and well-ordered text stay */
+  GString *t = g_string_new("ପୁୁରଣା ପୁରୁଣା");
+  assert_int_equal(garble_indic_reorder(t), 1);
+  assert_string_equal(t->str, "ପୁରୁଣା ପୁରୁଣା");
+  g_string_assign(t, "\u0C15\u0C46\u0C56\u0C32\u0C3E\u0C38"); /* కై లాస, ై decomposed */
+  assert_int_equal(garble_indic_reorder(t), 0);
+  g_string_free(t, TRUE);
 }
 
 static void test_messages(void **state)
@@ -364,6 +406,7 @@ int main(void)
     cmocka_unit_test(test_hyphens_pages),
     cmocka_unit_test(test_hyphens),
     cmocka_unit_test(test_devanagari_damage),
+    cmocka_unit_test(test_indic),
     cmocka_unit_test(test_messages),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -198,15 +198,15 @@ static void test_devanagari_repairs(void **state)
 {
   (void)state;
   /* a space after a vowel sign poppler gave no width, narrower than a word space */
-  assert_true(garble_deva_join(0x0947, 0x0936, 2.0, 16, true));   /* दे|श */
-  assert_false(garble_deva_join(0x0947, 0x0936, 4.0, 16, true));  /* a real word space */
-  assert_true(garble_deva_join(0x0942, 0x092C, 1.0, 16, false));  /* अक्टू|बर */
-  assert_false(garble_deva_join(0x0915, 0x0916, 3.5, 16, false));
-  assert_true(garble_deva_join(0x0948, 0x0964, 1.0, 16, true));   /* है|। */
-  assert_true(garble_deva_join(0x0948, ',', 1.0, 16, true));      /* है|, */
-  assert_true(garble_deva_join(0x0915, 0x093F, 9.0, 16, false));  /* never a space before a vowel sign */
-  assert_false(garble_deva_join('a', 'b', 0.1, 16, false));      /* Latin is poppler's business */
-  assert_false(garble_deva_join(0x0915, 'A', 0.1, 16, false));
+  assert_true(garble_indic_join(0x0947, 0x0936, 2.0, 16, true));   /* दे|श */
+  assert_false(garble_indic_join(0x0947, 0x0936, 4.0, 16, true));  /* a real word space */
+  assert_true(garble_indic_join(0x0942, 0x092C, 1.0, 16, false));  /* अक्टू|बर */
+  assert_false(garble_indic_join(0x0915, 0x0916, 3.5, 16, false));
+  assert_true(garble_indic_join(0x0948, 0x0964, 1.0, 16, true));   /* है|। */
+  assert_true(garble_indic_join(0x0948, ',', 1.0, 16, true));      /* है|, */
+  assert_true(garble_indic_join(0x0915, 0x093F, 9.0, 16, false));  /* never a space before a vowel sign */
+  assert_false(garble_indic_join('a', 'b', 0.1, 16, false));      /* Latin is poppler's business */
+  assert_false(garble_indic_join(0x0915, 'A', 0.1, 16, false));
 
   /* pre-base vowel sign in visual order moves after its consonant cluster */
   GString *s = g_string_new("\u093F\u0915\u0924\u093E\u092C"); /* ि क त ा ब */
