@@ -250,6 +250,7 @@ DOCTAG_OUT_STRING(secret)         /* doctag_webhook_secret */
 %feature("nothread") doctag_result_page_text;
 %feature("nothread") doctag_result_page_method;
 %feature("nothread") doctag_result_page_confidence;
+%feature("nothread") doctag_result_page_warning;
 %feature("nothread") doctag_result_is_scanned;
 %feature("nothread") doctag_result_extraction_method;
 %feature("nothread") doctag_result_ocr_confidence;

@@ -67,7 +67,8 @@ static const cli_opt extract_opts[] = {
   SOURCE_OPTS,
   { "pages", OPT_PAGES, "RANGE", "only these pages: 2-5, 3, 4- (to the end)" },
   { "format", CLI_OPT_FORMAT, "FMT", "text (pages end with a form feed; default), json (one object per "
-    "document with its pages) or csv (file,page,method,ocr_confidence,language,text)" },
+    "document with its pages) or csv (file,page,method,ocr_confidence,language,text,warning); page "
+    "warnings also go to standard error" },
   { "json", 'j', NULL, "same as --format json" },
   { NULL, 0, NULL, NULL },
 };
@@ -297,6 +298,12 @@ static int on_page(const doctag_page_info *page, void *data)
   if (s->c->tagging || !in_range(s->c, page->index))
     return 0;
   FILE *f = s->out;
+  const char *warning = page->version >= 2 ? page->warning : NULL;
+  if (warning) {
+    /* as process prints its warnings: on stderr, and in the data of json and csv */
+    progress_clear(s);
+    fprintf(stderr, "doctag: %s: warning: Page %u: %s\n", s->file, page->index + 1, warning);
+  }
   switch (s->c->format) {
   case CLI_TEXT:
     fwrite(page->text, 1, page->text_len, f);
@@ -314,6 +321,11 @@ static int on_page(const doctag_page_info *page, void *data)
       fprintf(f, "%.1f", page->ocr_confidence);
     fputs(", \"language\": ", f);
     cli_json_string(f, page->language);
+    fputs(", \"warning\": ", f);
+    if (warning)
+      cli_json_string(f, warning);
+    else
+      fputs("null", f);
     fputs(", \"text\": ", f);
     cli_json_string(f, text);
     fputc('}', f);
@@ -333,6 +345,8 @@ static int on_page(const doctag_page_info *page, void *data)
     cli_csv_field(f, page->language);
     fputc(',', f);
     cli_csv_field(f, text);
+    fputc(',', f);
+    cli_csv_field(f, warning ? warning : "");
     fputs("\r\n", f);
     g_free(text);
     break;
@@ -473,7 +487,7 @@ static int run_documents(const cli_command *cmd, int argc, char **argv, bool tag
   c.opts.on_page_data = &ps;
   if (c.format == CLI_CSV)
     fputs(tagging ? "file,title,language,extraction_method,page_count,tags,needs_review,processing_time,error\r\n"
-                  : "file,page,method,ocr_confidence,language,text\r\n", out);
+                  : "file,page,method,ocr_confidence,language,text,warning\r\n", out);
   int files = argc - optind, failed = 0;
   double t0 = cli_now();
   for (int i = optind; i < argc; i++) {

@@ -102,8 +102,9 @@ static int doctag_py_on_page(const doctag_page_info *p, void *userdata)
   PyGILState_STATE g = PyGILState_Ensure();
   int stop = 1;
   PyObject *text = PyUnicode_DecodeUTF8(p->text ? p->text : "", (Py_ssize_t)(p->text ? p->text_len : 0), "replace");
-  PyObject *r = text ? PyObject_CallFunction(d->fn, "IIOids", p->index, p->page_count, text, (int)p->method,
-                                             p->ocr_confidence, p->language ? p->language : "")
+  const char *warning = p->version >= 2 ? p->warning : NULL;
+  PyObject *r = text ? PyObject_CallFunction(d->fn, "IIOidsz", p->index, p->page_count, text, (int)p->method,
+                                             p->ocr_confidence, p->language ? p->language : "", warning)
                      : NULL;
   Py_XDECREF(text);
   if (r) {

@@ -29,7 +29,13 @@ typedef enum doctag_page_method {
                                 * and a warning names the package to install */
 } doctag_page_method;
 
-/** A page as it is finished, in page order (see on_page). */
+#define DOCTAG_PAGE_INFO_VERSION 2
+
+/**
+ * A page as it is finished, in page order (see on_page). The library fills
+ * it; `version` says which fields it has: fields are only appended, so read
+ * one only when `version` is at least the one it came with.
+ */
 typedef struct doctag_page_info {
   unsigned int version;
   unsigned int index;          /* 0-based */
@@ -39,6 +45,10 @@ typedef struct doctag_page_info {
   doctag_page_method method;
   double ocr_confidence;       /* 0..100, or -1 when not OCR'd */
   const char *language;        /* "eng", "hin", "hin+eng", or "" */
+  /* version >= 2: what went wrong with this page, the result's warning
+   * without its "Page N: " ("no OCR model installed for script Han
+   * (install tesseract-ocr-chi-sim)"), or NULL; borrowed for the call */
+  const char *warning;
 } doctag_page_info;
 
 /**
@@ -271,6 +281,12 @@ DOCTAG_API const char *doctag_result_page_text(const doctag_result *r, unsigned 
 DOCTAG_API doctag_page_method doctag_result_page_method(const doctag_result *r, unsigned int index);
 /** 0..100, or -1 when the page was not OCR'd. */
 DOCTAG_API double doctag_result_page_confidence(const doctag_result *r, unsigned int index);
+/**
+ * What went wrong with page `index` (0-based, < pages_read), as the page
+ * callback's `warning` ("no OCR model installed for script Han (install
+ * tesseract-ocr-chi-sim)"), or NULL when nothing did. Borrowed.
+ */
+DOCTAG_API const char *doctag_result_page_warning(const doctag_result *r, unsigned int index);
 /** Whether the document is a scan (at least as many pages OCR'd as read from a text layer). */
 DOCTAG_API bool doctag_result_is_scanned(const doctag_result *r);
 /** "text_layer", "ocr_tesseract", "hybrid" (some pages OCR'd), "none", or "text" (doctag_tag_text()). */

@@ -352,8 +352,9 @@ static int hand_over(job *j, slot *s, unsigned int index, extract_doc *out, lang
   int rc = 0;
   if (req->on_page) {
     doctag_page_info info = {
-      .version = 1, .index = j->first + index, .page_count = j->page_count, .text = p->text, .text_len = p->len,
-      .method = p->method, .ocr_confidence = p->confidence, .language = p->language,
+      .version = DOCTAG_PAGE_INFO_VERSION, .index = j->first + index, .page_count = j->page_count, .text = p->text,
+      .text_len = p->len, .method = p->method, .ocr_confidence = p->confidence, .language = p->language,
+      .warning = p->warning,
     };
     rc = req->on_page(&info, req->on_page_data);
   }

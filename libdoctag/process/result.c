@@ -128,6 +128,11 @@ DOCTAG_API double doctag_result_page_confidence(const doctag_result *r, unsigned
   return r && index < r->pages_read ? r->pages[index].confidence : -1;
 }
 
+DOCTAG_API const char *doctag_result_page_warning(const doctag_result *r, unsigned int index)
+{
+  return r && index < r->pages_read ? r->pages[index].warning : NULL;
+}
+
 DOCTAG_API bool doctag_result_is_scanned(const doctag_result *r) { return r && r->is_scanned; }
 DOCTAG_API const char *doctag_result_extraction_method(const doctag_result *r) { return r ? EMPTY_IF_NULL(r->extraction_method) : NULL; }
 DOCTAG_API double doctag_result_ocr_confidence(const doctag_result *r) { return r ? r->ocr_confidence : -1; }

@@ -1,6 +1,8 @@
 """The doctag CLI as users drive it: exit codes (0 ok, 1 every document
 failed, 2 usage, 3 some failed), `doctag CMD: FILE: message` on stderr,
 extract's form feeds, process's JSON, and every malformed corpus file."""
+import csv
+import io
 import json
 import os
 import re
@@ -111,6 +113,36 @@ def test_extract_says_which_page_no_model_reads():
     assert r.returncode == 0, r.stderr
     page = json.loads(r.stdout)["pages"][0]
     assert page["method"] == "ocr_no_model" and page["text"] == "", page
+
+
+def test_extract_prints_page_warnings():
+    """A page's warning (here: no OCR model for Thai, naming the package)
+    reaches extract's output as process's does: on stderr in every format,
+    and in the data of json (the page's "warning") and csv (a last column);
+    the text stays the text alone, and a page without one says null."""
+    fx = os.environ.get("DOCTAG_FIXTURES")
+    path = os.path.join(fx, "scanned", "th_market_notice.pdf") if fx else ""
+    if not os.path.isfile(path):
+        pytest.skip("no generated fixtures")
+    needle = "warning: Page 1: no OCR model installed for script Thai (install tesseract-ocr-tha)"
+    r = run("extract", path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "\f" and needle in r.stderr, (r.stdout, r.stderr)
+    r = run("extract", "--format", "json", path)
+    assert r.returncode == 0, r.stderr
+    page = json.loads(r.stdout)["pages"][0]
+    assert page["warning"] == "no OCR model installed for script Thai (install tesseract-ocr-tha)", page
+    assert needle in r.stderr
+    r = run("extract", "--format", "csv", path)
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.reader(io.StringIO(r.stdout)))
+    assert rows[0][-1] == "warning" and len(rows) == 2, rows
+    assert rows[1][-1] == page["warning"] and rows[1][2] == "ocr_no_model", rows
+    assert needle in r.stderr
+    plain = os.path.join(CORPUS, entries("text", "eng")[0]["path"])
+    r = run("extract", "--format", "json", "--pages", "1", plain)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["pages"][0]["warning"] is None and "warning" not in r.stderr
 
 
 def test_process_prints_the_contract_json():

@@ -52,9 +52,11 @@ _PAGE_METHODS = {_capi.PAGE_EMPTY: "empty", _capi.PAGE_TEXT: "text", _capi.PAGE_
 Tag = _namedtuple("Tag", "tag score evidence")
 Tag.to_dict = lambda self: dict(self._asdict())
 
-#: One page: 0-based index, text, method ("text", "ocr" or "empty"), OCR
-#: confidence (None when the page was not OCR'd) and language.
-Page = _namedtuple("Page", "index text method ocr_confidence language")
+#: One page: 0-based index, text, method ("text", "ocr", "ocr_no_model" or
+#: "empty"), OCR confidence (None when the page was not OCR'd), language and
+#: warning (what went wrong with the page, as the result's "Page N: ..."
+#: warning says it without the page number; None when nothing did).
+Page = _namedtuple("Page", "index text method ocr_confidence language warning", defaults=(None,))
 Page.to_dict = lambda self: dict(self._asdict())
 
 #: One finished document of Context.batch(): the path given, the row's
@@ -139,7 +141,7 @@ class Result:
             return tuple(Page(first + i, _capi.result_page_text(r, i),
                               _PAGE_METHODS.get(_capi.result_page_method(r, i), "empty"),
                               _none_if_negative(_capi.result_page_confidence(r, i)),
-                              None)
+                              None, _capi.result_page_warning(r, i))
                          for i in range(_capi.result_pages_read(r)))
         return list(self._memo("pages", load))
 
@@ -533,9 +535,9 @@ class Context:
             if not callable(on_page):
                 raise TypeError("on_page must be callable")
 
-            def trampoline(index, page_count, text, method, confidence, language):
+            def trampoline(index, page_count, text, method, confidence, language, warning):
                 return on_page(Page(index, text, _PAGE_METHODS.get(method, "empty"),
-                                    _none_if_negative(confidence), language or None))
+                                    _none_if_negative(confidence), language or None, warning))
             opts.set_page_callback(trampoline)
         try:
             return Result(self._run("extract", source, opts))

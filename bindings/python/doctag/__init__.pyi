@@ -61,6 +61,7 @@ class Page(NamedTuple):
     method: str
     ocr_confidence: Optional[float]
     language: Optional[str]
+    warning: Optional[str] = None
     def to_dict(self) -> Dict[str, Any]: ...
 
 class BatchItem(NamedTuple):

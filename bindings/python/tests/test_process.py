@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import pathlib
 import re
 
@@ -199,6 +200,25 @@ def test_on_page_streams_pages_in_order(ctx, corpus):
     assert r.page_count == e["pages"]
     assert [p.index for p in ctx.iter_pages(path)] == list(range(e["pages"]))
     assert [p.text for p in ctx.iter_pages(path)] == [p.text for p in seen]
+
+
+def test_pages_carry_their_warning(ctx, corpus):
+    """A scan in a script no installed model reads: the page's warning names
+    the package, on the streamed Page and the result's Page alike; a good
+    page has none."""
+    fx = os.environ.get("DOCTAG_FIXTURES")
+    path = os.path.join(fx, "scanned", "th_market_notice.pdf") if fx else ""
+    if not os.path.isfile(path):
+        pytest.skip("no generated fixtures")
+    want = "no OCR model installed for script Thai (install tesseract-ocr-tha)"
+    seen = []
+    r = ctx.extract_result(path, on_page=seen.append)
+    assert [(p.method, p.warning) for p in seen] == [("ocr_no_model", want)]
+    assert [p.warning for p in r.pages] == [want]
+    e = _english(corpus)
+    streamed = []
+    kept = ctx.extract_result(corpus.path(e["path"]), on_page=streamed.append)
+    assert {p.warning for p in streamed} == {None} and {p.warning for p in kept.pages} == {None}
 
 
 def test_iter_pages_stops_early(ctx, corpus):
