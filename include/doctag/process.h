@@ -56,6 +56,16 @@ typedef struct doctag_page_info {
  * The text is the same as the result's would be: a page whose line ends in a
  * hyphen that later pages decide ("geo-" / "tagged") is handed over once up to
  * 8 more pages have been read, never the whole document.
+ *
+ * Line-end hyphens: "geo-" / "tagged" joins where "geotagged" is in the word
+ * list or printed whole on a page read before it, on its own page, or on one
+ * of the 8 pages after it; a word printed whole only 9 or more pages later
+ * does not count (memory stays bounded: at most 9 pages are held). A page's
+ * text is the same whether pages are streamed or kept and whatever the
+ * worker count. Pages before first_page are not read, so their words do not
+ * count: the text of a range can differ from the same pages of a whole
+ * document in such hyphens only (a range reads no page before it, which on
+ * a long document would cost as much as reading it all).
  */
 typedef int (*doctag_page_cb)(const doctag_page_info *page, void *userdata);
 

@@ -181,6 +181,15 @@ static int collect_page(const doctag_page_info *p, void *data)
   return 0;
 }
 
+/* The same from page 2 on: a page's index stays its index in the document. */
+static int collect_page_from2(const doctag_page_info *p, void *data)
+{
+  GPtrArray *pages = data;
+  assert_int_equal(p->index, pages->len + 1);
+  g_ptr_array_add(pages, g_strndup(p->text, p->text_len));
+  return 0;
+}
+
 /* Hyphens at the ends of pages and those another page decides come out the
  * same whether the pages are kept (process, tagging) or streamed (extract
  * with a page callback), with one worker or several. */
@@ -215,6 +224,29 @@ static void test_hyphens_pages(void **state)
       extract_doc_clear(&doc);
       g_ptr_array_free(pages, TRUE);
     }
+
+  /* from page 2 (process.h): page 1 is not read, so "tokenizer", printed
+   * whole only there, does not decide "tok-|enizer", and "data-|sets" is
+   * split across a page not read; the same streamed or kept */
+  static const char *const from2[] = {
+    "sets we hold. Each tok-\nenizer runs on geotagged photos\nand the datasets of a well-",
+    "known archive.",
+  };
+  for (int streamed = 0; streamed <= 1; streamed++) {
+    GPtrArray *pages = g_ptr_array_new_with_free_func(g_free);
+    extract_request req = {
+      .data = (const unsigned char *)data, .len = len, .ocr = DOCTAG_OCR_OFF, .max_pages = 100, .start_page = 1,
+      .keep_pages = !streamed, .on_page = streamed ? collect_page_from2 : NULL, .on_page_data = pages,
+    };
+    extract_doc doc;
+    if (extract_run(ctx, &req, &doc))
+      fail_msg("hyphens_pages from page 2: %s", doctag_error_last()->message);
+    assert_int_equal(doc.pages_read, 2);
+    for (unsigned int i = 0; i < 2; i++)
+      assert_string_equal(streamed ? g_ptr_array_index(pages, i) : doc.pages[i].text, from2[i]);
+    extract_doc_clear(&doc);
+    g_ptr_array_free(pages, TRUE);
+  }
   g_free(data);
 }
 
