@@ -408,6 +408,29 @@ bool garble_indic_join(gunichar prev, gunichar next, double gap, double size, bo
   return gap < (zero_width ? JOIN_AFTER_MARK : JOIN_OTHER) * size;
 }
 
+/* Moves the sign at u[i] after the cluster u[i + 1 .. j). */
+static void move_after(gunichar *u, glong i, glong j)
+{
+  gunichar sign = u[i];
+  memmove(u + i, u + i + 1, (size_t)(j - i - 1) * sizeof *u);
+  u[j - 1] = sign;
+}
+
+/* Puts the n code points of u (g_free'd here) into text when a sign moved;
+ * returns the moves. */
+static unsigned int reordered(GString *text, gunichar *u, glong n, unsigned int moves)
+{
+  if (moves) {
+    char *s = g_ucs4_to_utf8(u, n, NULL, NULL, NULL);
+    if (s) {
+      g_string_assign(text, s);
+      g_free(s);
+    }
+  }
+  g_free(u);
+  return moves;
+}
+
 unsigned int garble_deva_reorder(GString *text)
 {
   if (!strstr(text->str, "\xe0\xa4\xbf")) /* U+093F */
@@ -433,20 +456,11 @@ unsigned int garble_deva_reorder(GString *text)
       if (j < n && u[j] == 0x093C)
         j++;
     }
-    memmove(u + i, u + i + 1, (size_t)(j - i - 1) * sizeof *u);
-    u[j - 1] = 0x093F;
+    move_after(u, i, j);
     moves++;
     i = j - 1;
   }
-  if (moves) {
-    char *s = g_ucs4_to_utf8(u, n, NULL, NULL, NULL);
-    if (s) {
-      g_string_assign(text, s);
-      g_free(s);
-    }
-  }
-  g_free(u);
-  return moves;
+  return reordered(text, u, n, moves);
 }
 
 /* A vowel sign drawn over or under its consonant (Unicode's Indic positional
@@ -477,18 +491,9 @@ unsigned int garble_indic_reorder(GString *text)
     glong j = i + 2;
     if (j < n && u_getIntPropertyValue((UChar32)u[j], UCHAR_INDIC_SYLLABIC_CATEGORY) == U_INSC_NUKTA)
       j++;
-    memmove(u + i, u + i + 1, (size_t)(j - i - 1) * sizeof *u);
-    u[j - 1] = sign;
+    move_after(u, i, j);
     moves++;
     i = j - 1;
   }
-  if (moves) {
-    char *t = g_ucs4_to_utf8(u, n, NULL, NULL, NULL);
-    if (t) {
-      g_string_assign(text, t);
-      g_free(t);
-    }
-  }
-  g_free(u);
-  return moves;
+  return reordered(text, u, n, moves);
 }
