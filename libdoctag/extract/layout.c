@@ -535,7 +535,7 @@ void layout_text(const words_page *wp, pdf_text *out)
   bool cols_out = !upright_columns(wp, skip, cols);
   int prev = -1;   /* the last word written */
   double front = -G_MAXDOUBLE;  /* the furthest end of a glyph on the line */
-  bool draws_spaces = page_draws_spaces(wp);
+  int draws_spaces = -1; /* page_draws_spaces(), asked at the first space after an Indic letter */
   for (unsigned int k = 0; k < wp->nwords; k++) {
     const words_word *w = &wp->words[k];
     if (skip[k]) {
@@ -592,11 +592,12 @@ void layout_text(const words_page *wp, pdf_text *out)
         bool inside = pf.a1 - pf.a0 < 0.01 && is_rtl_char(last) && f.a0 - front < 0.1 * size;
         /* a mark drawn back over the glyph before it (a Tamil pulli, an
          * Oriya i): the gap starts where that glyph ends */
-        double mark_gap = front > lf.a1 && lang_is_mark(last) ? MIN(gap, f.a0 - front) : gap;
+        double mark_gap = last >= 0x900 && front > lf.a1 && lang_is_mark(last) ? MIN(gap, f.a0 - front) : gap;
         /* on a page that draws its spaces, none drawn here: no word break,
          * whatever the gap (poppler's box of a cluster drawn with a mark
          * moved back, as cairo draws Telugu "ప్రా", ends short of it) */
-        if (draws_spaces && pw->pos >= 0 && w->pos == pw->end && gap < JOIN_UNDRAWN * size)
+        if (pw->pos >= 0 && w->pos == pw->end && gap < JOIN_UNDRAWN * size && last >= 0x900 && last <= 0xD7F
+            && (draws_spaces < 0 ? (draws_spaces = page_draws_spaces(wp)) : draws_spaces))
           mark_gap = 0;
         if (garble_indic_join(last, first, mark_gap, size, zero_width)) {
           out->deva_joins++;
@@ -608,8 +609,10 @@ void layout_text(const words_page *wp, pdf_text *out)
     }
     for (unsigned int i = 0; i < w->len; i++) {
       gunichar c = wp->chars[w->first + i];
-      deva |= c >= 0x900 && garble_is_deva(c);
-      indic |= c >= 0x980 && c <= 0xD7F;
+      if (c >= 0x900) {
+        deva |= garble_is_deva(c);
+        indic |= c >= 0x980 && c <= 0xD7F;
+      }
       frame g = frame_of(&wp->boxes[w->first + i], w->rot);
       line_add(&l, c, g.a0, g.a1, size);
       front = MAX(front, g.a1);
