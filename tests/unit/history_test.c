@@ -904,6 +904,159 @@ static void test_search_heads(void **state)
   g_free(bob);
 }
 
+/* ---- searches of several words bounded by the words' heads ---- */
+
+/* Words in topics, so that a topic's words share their best documents (a
+ * bound can then show the answer) and words of different topics do not
+ * (then every match is ranked). */
+static const char *const topic_words[4][5] = {
+  { "harbour", "ferry", "tide", "dock", "pier" },
+  { "monsoon", "rainfall", "drought", "river", "dam" },
+  { "census", "village", "district", "survey", "ledger" },
+  { "vaccine", "clinic", "nurse", "fever", "ward" },
+};
+
+static const char *topic_word(GRand *r, int topic)
+{
+  if (g_rand_int_range(r, 0, 5) < 2)
+    topic = g_rand_int_range(r, 0, 4);
+  /* the first words of a topic are its common ones */
+  int k = g_rand_int_range(r, 0, 15);
+  return topic_words[topic][k < 5 ? 0 : k < 9 ? 1 : k < 12 ? 2 : k < 14 ? 3 : 4];
+}
+
+/* A document of a random topic: its words in the title, the tags and a
+ * text of random length, among filler words; the title's words are often
+ * capitalised or followed by punctuation. */
+static char *random_doc(fx *f, const char *uid, GRand *r, char **job)
+{
+  int topic = g_rand_int_range(r, 0, 2);
+  GString *title = g_string_new(NULL), *text = g_string_new(NULL);
+  for (int i = g_rand_int_range(r, 0, 3); i > 0; i--)
+    g_string_append_printf(title, "%s%s ", topic_word(r, topic), g_rand_boolean(r) ? "," : "");
+  g_string_append(title, "Notice");
+  if (title->len > 6)
+    title->str[0] = g_ascii_toupper(title->str[0]);
+  const char *tags[4] = { NULL };
+  for (int i = g_rand_int_range(r, 0, 4); i > 0; i--)
+    tags[i - 1] = topic_word(r, topic);
+  int len = g_rand_int_range(r, 3, 80);
+  for (int i = 0; i < len; i++)
+    g_string_append_printf(text, "%s ", g_rand_int_range(r, 0, 3) ? "the office of" : topic_word(r, topic));
+  doc_spec d = { title->str, { tags[0], tags[1], tags[2], tags[3] }, text->str, NULL, NULL };
+  char *id = record(f, uid, &d, job);
+  g_string_free(title, TRUE);
+  g_string_free(text, TRUE);
+  return id;
+}
+
+/* A query of 2 or 3 words, mostly of one topic, as users type them. */
+static char *random_query(GRand *r)
+{
+  int topic = g_rand_int_range(r, 0, 2), n = g_rand_int_range(r, 2, 4);
+  GString *q = g_string_new(NULL);
+  for (int i = 0; i < n; i++) {
+    const char *w = topic_word(r, topic);
+    int form = g_rand_int_range(r, 0, 6);
+    g_string_append_printf(q, "%s%c%s%s", i ? " " : "", form == 0 ? g_ascii_toupper(w[0]) : w[0], w + 1,
+                           form == 1 ? "," : "");
+  }
+  return g_string_free(q, FALSE);
+}
+
+/* Each query of `nq` random ones with a random limit: when the heads
+ * answer it, the answer is exactly the ranking of every match (same
+ * documents, same order, every column), and the search gives that ranking
+ * in any case. Returns how many the heads answered. */
+static int expect_heads_match_ranking(fx *f, const char *uid, GRand *r, int nq, GHashTable *owned)
+{
+  struct store *s;
+  assert_ok(store_get(f->ctx, &s));
+  int answered_n = 0;
+  for (int i = 0; i < nq; i++) {
+    char *q = random_query(r);
+    unsigned int limit = g_rand_boolean(r) ? (unsigned int)g_rand_int_range(r, 1, 101) : g_rand_boolean(r) ? 50 : 5;
+    char *match = s->ops->match_query(q);
+    store_rows full = { 0 }, head = { 0 };
+    store_param p[] = { SP_T(uid), SP_T(match), SP_I(limit) };
+    assert_ok(store_query(s, ST_DOC_SEARCH, p, 3, &full));
+    bool answered = false;
+    assert_ok(history_search_head(s, uid, q, match, limit, &head, &answered));
+    if (answered) {
+      answered_n++;
+      if (head.nrows != full.nrows)
+        fail_msg("\"%s\" limit %u: %u from the heads, %u ranked over every match", q, limit, head.nrows, full.nrows);
+      for (unsigned int k = 0; k < full.nrows; k++)
+        for (unsigned int col = 0; col < full.ncols; col++)
+          if (g_strcmp0(store_cell(&head, k, col), store_cell(&full, k, col)))
+            fail_msg("\"%s\" limit %u: #%u column %u is %s from the heads, %s ranked over every match", q, limit, k,
+                     col, store_cell(&head, k, col), store_cell(&full, k, col));
+    }
+    char **ids = search_ids_n(f, uid, q, limit);
+    assert_int_equal(g_strv_length(ids), full.nrows);
+    for (unsigned int k = 0; k < full.nrows; k++) {
+      assert_string_equal(ids[k], store_cell(&full, k, 0));
+      assert_true(g_hash_table_contains(owned, ids[k]));
+    }
+    g_strfreev(ids);
+    store_rows_clear(&full);
+    store_rows_clear(&head);
+    g_free(match);
+    g_free(q);
+  }
+  return answered_n;
+}
+
+/* Searches of several words through new documents, deletions and
+ * reprocessing, on heads built by the searches themselves. */
+static void test_search_heads_words(void **state)
+{
+  fx *f = *state;
+  char *alice = user(f, "a@example.com"), *bob = user(f, "b@example.com");
+  GRand *r = g_rand_new_with_seed(17);
+  GHashTable *job_of = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  GPtrArray *ids = g_ptr_array_new();
+  for (int i = 0; i < 320; i++) {
+    char *job = NULL, *id = random_doc(f, alice, r, &job);
+    g_hash_table_insert(job_of, id, job);
+    g_ptr_array_add(ids, id);
+  }
+  for (int i = 0; i < 60; i++)
+    g_free(random_doc(f, bob, r, NULL));
+  int answered = expect_heads_match_ranking(f, alice, r, 60, job_of);
+  /* New documents, some of them strong; deletions; reprocessing. */
+  for (int i = 0; i < 60; i++) {
+    char *job = NULL, *id = random_doc(f, alice, r, &job);
+    g_hash_table_insert(job_of, id, job);
+    g_ptr_array_add(ids, id);
+  }
+  for (int i = 0; i < 40; i++) {
+    guint k = (guint)g_rand_int_range(r, 0, (gint32)ids->len);
+    const char *id = g_ptr_array_index(ids, k);
+    assert_ok(doctag_history_job_delete(f->ctx, alice, g_hash_table_lookup(job_of, id)));
+    g_hash_table_remove(job_of, id);
+    g_ptr_array_remove_index_fast(ids, k);
+  }
+  answered += expect_heads_match_ranking(f, alice, r, 40, job_of);
+  const char *tags[] = { "harbour", "tide", NULL };
+  for (int i = 0; i < 20; i++) {
+    const char *id = g_ptr_array_index(ids, (guint)g_rand_int_range(r, 0, (gint32)ids->len));
+    history_doc again = { .title = i % 2 ? "Harbour ferry tide" : "Monsoon rainfall river", .file_path = "/data/in.pdf",
+                          .file_source_type = "local", .status = "completed", .tags = tags, .tag_count = 2,
+                          .text = "ferry dock pier river dam", .text_len = 25, .metadata_json = "{}" };
+    assert_ok(history_document_record(f->ctx, alice, g_hash_table_lookup(job_of, id), &again, NULL));
+  }
+  answered += expect_heads_match_ranking(f, alice, r, 60, job_of);
+  /* Both ways were taken: the heads answered some, the rest were ranked. */
+  if (answered < 40 || answered > 150)
+    fail_msg("the heads answered %d of 160 searches", answered);
+  g_ptr_array_free(ids, TRUE);
+  g_hash_table_destroy(job_of);
+  g_rand_free(r);
+  g_free(alice);
+  g_free(bob);
+}
+
 static void test_stats(void **state)
 {
   fx *f = *state;
@@ -1354,6 +1507,7 @@ int main(void)
     cmocka_unit_test(test_search_scoped_in_index),
     cmocka_unit_test(test_search_rank_is_the_owners),
     cmocka_unit_test(test_search_heads),
+    cmocka_unit_test(test_search_heads_words),
     cmocka_unit_test(test_stats),
     cmocka_unit_test(test_counts_follow_every_change),
     cmocka_unit_test(test_text_is_capped_and_cleaned),
