@@ -181,10 +181,20 @@ static const char *const sql_table[ST_COUNT] = {
                     " sum(h.floor_score::float8) / count(*)"
                     " FROM (SELECT DISTINCT value FROM jsonb_array_elements_text($2::jsonb)) j"
                     " LEFT JOIN search_heads h ON h.user_id = $1::uuid AND h.term = j.value",
-  [ST_HEAD_RANKED] = "SELECT " DOC_COLS ", c.r FROM (SELECT r.seq, ts_rank(r.rank_vector, " RANK_QUERY ") AS r"
-                     " FROM (SELECT DISTINCT seq FROM search_head_docs WHERE user_id = $1::uuid"
-                     " AND term IN (SELECT jsonb_array_elements_text($3::jsonb))) h"
-                     " JOIN documents r ON r.seq = h.seq, plainto_tsquery('simple', $2) q"
+  /* Only the heads' documents that can beat the bound are read and ranked
+   * (as on SQLite: the bound is NULL when a head holds every document). */
+  [ST_HEAD_RANKED] = "WITH t(term, fl) AS MATERIALIZED (SELECT j.value, h.floor_score::float8"
+                     " FROM (SELECT DISTINCT value FROM jsonb_array_elements_text($3::jsonb)) j"
+                     " JOIN search_heads h ON h.user_id = $1::uuid AND h.term = j.value),"
+                     " b(bound) AS MATERIALIZED (SELECT CASE WHEN count(fl) = count(*) THEN sum(fl) / count(*) END FROM t),"
+                     " u(seq) AS (SELECT c.seq FROM (SELECT DISTINCT seq FROM search_head_docs"
+                     " WHERE user_id = $1::uuid AND term IN (SELECT term FROM t)) c CROSS JOIN t"
+                     " LEFT JOIN search_head_docs hd ON hd.seq = c.seq AND hd.user_id = $1::uuid AND hd.term = t.term"
+                     " GROUP BY c.seq HAVING (count(*) FILTER (WHERE hd.seq IS NULL AND t.fl IS NULL) = 0"
+                     " AND (SELECT bound FROM b) IS NULL)"
+                     " OR sum(coalesce(hd.score::float8, t.fl)) / count(*) > (SELECT bound FROM b))"
+                     " SELECT " DOC_COLS ", c.r FROM (SELECT r.seq, ts_rank(r.rank_vector, " RANK_QUERY ") AS r"
+                     " FROM u JOIN documents r ON r.seq = u.seq, plainto_tsquery('simple', $2) q"
                      " WHERE r.user_id = $1::uuid AND r.search_vector @@ q"
                      " ORDER BY 2 DESC, r.seq DESC LIMIT $4) c JOIN documents d ON d.seq = c.seq"
                      " ORDER BY c.r DESC, d.created_at DESC, d.seq DESC",

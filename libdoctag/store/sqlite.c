@@ -169,11 +169,23 @@ static const char *const sql_table[ST_COUNT] = {
   [ST_HEAD_BOUND] = "SELECT count(h.term) = count(*), coalesce(max(h.floor_score IS NULL), 0),"
                     " sum(doctag_idf(?1, j.value) * h.floor_score)"
                     " FROM json_each(?2) j LEFT JOIN search_heads h ON h.user_id = ?1 AND h.term = j.value",
-  [ST_HEAD_RANKED] = "SELECT " DOC_COLS ", c.score FROM (SELECT seq, score FROM"
-                     " (SELECT h.seq, doctag_score(?1, ?2, r.title, r.tags, r.extracted_text) AS score"
-                     " FROM (SELECT DISTINCT seq FROM search_head_docs WHERE user_id = ?1"
-                     " AND term IN (SELECT value FROM json_each(?3))) h"
-                     " JOIN documents r ON r.seq = h.seq WHERE r.user_id = ?1)"
+  /* Only the heads' documents that can beat the bound are read and
+   * ranked: what the heads hold gives each an upper bound (its own weight
+   * for a word whose head holds it, the floor for one whose does not; a
+   * word whose head holds every document of it, and not this one, is not
+   * in it). The bound is NULL when a head holds every document: all of
+   * its documents are then ranked. */
+  [ST_HEAD_RANKED] = "WITH t(term, idf, fl) AS MATERIALIZED (SELECT j.value, doctag_idf(?1, j.value), h.floor_score"
+                     " FROM json_each(?3) j JOIN search_heads h ON h.user_id = ?1 AND h.term = j.value),"
+                     " b(bound) AS MATERIALIZED (SELECT CASE WHEN count(fl) = count(*) THEN sum(idf * fl) END FROM t),"
+                     " u(seq) AS (SELECT c.seq FROM (SELECT DISTINCT seq FROM search_head_docs"
+                     " WHERE user_id = ?1 AND term IN (SELECT term FROM t)) c CROSS JOIN t"
+                     " LEFT JOIN search_head_docs hd ON hd.seq = c.seq AND hd.user_id = ?1 AND hd.term = t.term"
+                     " GROUP BY c.seq HAVING sum(hd.seq IS NULL AND t.fl IS NULL) = 0"
+                     " AND (SELECT bound FROM b) IS NULL OR sum(t.idf * coalesce(hd.score, t.fl)) > (SELECT bound FROM b))"
+                     " SELECT " DOC_COLS ", c.score FROM (SELECT seq, score FROM"
+                     " (SELECT u.seq, doctag_score(?1, ?2, r.title, r.tags, r.extracted_text) AS score"
+                     " FROM u JOIN documents r ON r.seq = u.seq WHERE r.user_id = ?1)"
                      " WHERE score IS NOT NULL ORDER BY score DESC, seq DESC LIMIT ?4) c"
                      " JOIN documents d ON d.seq = c.seq ORDER BY c.score DESC, d.created_at DESC, d.seq DESC",
 
