@@ -425,13 +425,14 @@ static void measure_user(doctag_ctx *ctx, const char *label, const char *who, co
   run_queries(ctx, C_SEARCH, uid, rare, nr, rounds, &s);
   double rp50 = p(&s, 0.5), rp99 = p(&s, 0.99), rcpu = p(&cpu, 0.5);
   sample_reset(&s);
-  /* Several words: from the words' heads when they show the answer. */
+  /* Several words: the typical pairs and pairs of topical words (each in
+   * about a third of the documents), which rank every document holding
+   * all of their words. */
   const char *multi[G_N_ELEMENTS(typical) + 12];
-  size_t nm = 0, from_heads = 0;
+  size_t nm = 0;
   for (size_t i = 0; i < G_N_ELEMENTS(typical); i++)
     if (strchr(typical[i], ' '))
       multi[nm++] = typical[i];
-  /* and pairs of topical words, each word of them in about a third of the documents */
   GPtrArray *pairs = g_ptr_array_new_with_free_func(g_free);
   for (size_t i = 0; i + 1 < G_N_ELEMENTS(english) && pairs->len < 12; i += 5) {
     g_ptr_array_add(pairs, g_strdup_printf("%s %s", english[i], english[i + 1]));
@@ -440,28 +441,11 @@ static void measure_user(doctag_ctx *ctx, const char *label, const char *who, co
   for (guint i = 0; i < pairs->len; i++)
     multi[nm++] = g_ptr_array_index(pairs, i);
   run_queries(ctx, C_SEARCH, uid, multi, nm, rounds, &s);
-  double mp50 = p(&s, 0.5), mp99 = p(&s, 0.99), mcpu = p(&cpu, 0.5), mfirst = p(&warm, 1.0);
+  double mp50 = p(&s, 0.5), mp99 = p(&s, 0.99), mcpu = p(&cpu, 0.5);
   sample_reset(&s);
-  run_queries(ctx, C_BARE, uid, multi, nm, rounds, &s);
-  double mbp50 = p(&s, 0.5), mbp99 = p(&s, 0.99), mbcpu = p(&cpu, 0.5);
-  sample_reset(&s);
-  for (size_t i = 0; i < nm; i++) {
-    struct store *st;
-    store_rows rows = { 0 };
-    bool answered = false;
-    char *m = store_get(ctx, &st) ? NULL : st->ops->match_query(multi[i]);
-    if (!m || history_search_head(st, uid, multi[i], m, 50, &rows, &answered))
-      die("heads");
-    from_heads += answered;
-    store_rows_clear(&rows);
-    g_free(m);
-  }
-  printf("    search, several words (%zu queries, %zu answered from the heads): p50 %.2f ms  p99 %.2f ms  (CPU p50 %.2f ms;"
-         " first search, which builds the words' heads: at most %.2f ms); ranked over every match: p50 %.2f ms  p99 %.2f ms"
-         " (CPU p50 %.2f ms)\n", nm, from_heads, mp50, mp99, mcpu, mfirst, mbp50, mbp99, mbcpu);
-  printf("RESULT backend=%s user=%s words_queries=%zu words_from_heads=%zu words_p50_ms=%.2f words_p99_ms=%.2f"
-         " words_cpu_ms=%.2f words_first_ms=%.2f words_bare_p50_ms=%.2f words_bare_p99_ms=%.2f words_bare_cpu_ms=%.2f\n",
-         label, who, nm, from_heads, mp50, mp99, mcpu, mfirst, mbp50, mbp99, mbcpu);
+  printf("    search, several words (%zu queries): p50 %.2f ms  p99 %.2f ms  (CPU p50 %.2f ms)\n", nm, mp50, mp99, mcpu);
+  printf("RESULT backend=%s user=%s words_queries=%zu words_p50_ms=%.2f words_p99_ms=%.2f words_cpu_ms=%.2f\n", label,
+         who, nm, mp50, mp99, mcpu);
   g_ptr_array_free(pairs, TRUE);
   run_queries(ctx, C_SEARCH, uid, common, G_N_ELEMENTS(common), rounds, &s);
   double cp50 = p(&s, 0.5), cp99 = p(&s, 0.99), ccpu = p(&cpu, 0.5), cfirst = p(&warm, 1.0);

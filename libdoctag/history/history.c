@@ -549,12 +549,11 @@ DOCTAG_API doctag_status doctag_history_search(doctag_ctx *ctx, doctag_document_
   doctag_document_list *l = doc_list_new();
   char *match = store_uuid_valid(user_id) ? s->ops->match_query(query) : NULL;
   if (match) {
-    /* From the words' search heads (history/search.c) when they show the
-     * answer, at a cost that grows with the limit; else ranked over every
-     * match. */
+    /* One word: from the word's search head (history/search.c), at a cost
+     * that grows with the limit; else ranked over every match. */
     store_rows head = { 0 };
     bool answered = false;
-    st = history_search_head(s, user_id, query, match, limit, &head, &answered);
+    st = history_search_head(s, user_id, query, limit, &head, &answered);
     store_param p[] = { SP_T(user_id), SP_T(match), SP_I(limit) };
     if (st == DOCTAG_OK && answered)
       records_fill(&l->docs, &head, doc_from_row);

@@ -103,16 +103,14 @@ doctag_status history_df_lock_pair(struct store_conn *c, const char *user_id, co
 doctag_status history_df_lookup(doctag_ctx *ctx, const char *user_id, const char *sha256,
                                 const char *const *terms, size_t n, uint64_t *n_docs, GHashTable **df);
 
-/* A search answered from the user's search heads (history/search.c; built
- * first when missing or too short): one word from its head, several words
- * when their heads show the answer. *answered says whether it was, and
- * then *out holds ST_DOC_SEARCH's columns (maybe more after them), best
- * first. Not answered for a limit past the heads' size, or when the heads
- * cannot show the answer. `match` is ops->match_query's text of `query`.
- * Errors: the store's. */
+/* A one-word search answered from the user's search head of the word
+ * (history/search.c; built first when missing or too short): *answered
+ * says whether it was, and then *out holds ST_DOC_SEARCH's columns, best
+ * first. Not answered (and nothing done) for queries of several words or
+ * a limit past the head's size. Errors: the store's. */
 struct store;
 struct store_rows;
-doctag_status history_search_head(struct store *s, const char *user_id, const char *query, const char *match,
-                                  unsigned int limit, struct store_rows *out, bool *answered);
+doctag_status history_search_head(struct store *s, const char *user_id, const char *query, unsigned int limit,
+                                  struct store_rows *out, bool *answered);
 
 #endif

@@ -133,15 +133,9 @@ static const char *const sql_table[ST_COUNT] = {
    * C (text) 0.2. plainto_tsquery: the query is plain text, words ANDed.
    * The owner's lexeme (0006) joins the words in the index condition, so
    * GIN returns only the user's matches and only those are ranked. The
-   * rank is ts_rank of the words ORed (RANK_QUERY), the mean of each word's
-   * own ts_rank: ts_rank of the words ANDed scores how near they stand,
-   * which nothing kept per word can bound, so a search of several words
-   * could never stop early (ST_HEAD_RANKED); SQLite's bm25 is a sum over
-   * the words too. One word ranks as before. The best $3 are taken by
-   * rank, ties newest (highest seq) first, as a search head (0009) takes
-   * them; they come out by rank, then creation. */
-#define RANK_QUERY "replace(q::text, ' & ', ' | ')::tsquery"
-  [ST_DOC_SEARCH] = "SELECT " DOC_COLS " FROM (SELECT d.seq, ts_rank(d.rank_vector, " RANK_QUERY ") AS r"
+   * best $3 are taken by rank, ties newest (highest seq) first, as a search
+   * head (0009) takes them; they come out by rank, then creation. */
+  [ST_DOC_SEARCH] = "SELECT " DOC_COLS " FROM (SELECT d.seq, ts_rank(d.rank_vector, q) AS r"
                     " FROM documents d, plainto_tsquery('simple', $2) q"
                     " WHERE d.user_id = $1 AND d.search_vector @@ (q && ('''owner:' || $1::uuid::text || '''')::tsquery)"
                     " ORDER BY r DESC, d.seq DESC LIMIT $3) f JOIN documents d ON d.seq = f.seq"
@@ -171,33 +165,6 @@ static const char *const sql_table[ST_COUNT] = {
                   " (SELECT floor_score, floor_seq FROM search_heads WHERE user_id = $1::uuid AND term = $2::text)",
   [ST_HEAD_COUNT] = "UPDATE search_heads SET n = (SELECT count(*) FROM search_head_docs"
                     " WHERE user_id = $1::uuid AND term = $2::text) WHERE user_id = $1::uuid AND term = $2::text",
-  /* Several words: ranked by the mean of each word's ts_rank (RANK_QUERY),
-   * so a document in none of the words' heads scores at most the mean of
-   * their floors (each word once, as ts_rank counts it). TERMS are the
-   * lexemes of the query (plainto_tsquery: lexemes joined by &). */
-  [ST_HEAD_TERMS] = "SELECT CASE WHEN numnode(q) > 0 AND q::text !~ '[|!<()]' THEN"
-                    " to_jsonb(string_to_array(q::text, ' & '))::text END FROM plainto_tsquery('simple', $1::text) q",
-  [ST_HEAD_BOUND] = "SELECT count(h.term) = count(*), coalesce(bool_or(h.term IS NOT NULL AND h.floor_score IS NULL), false),"
-                    " sum(h.floor_score::float8) / count(*)"
-                    " FROM (SELECT DISTINCT value FROM jsonb_array_elements_text($2::jsonb)) j"
-                    " LEFT JOIN search_heads h ON h.user_id = $1::uuid AND h.term = j.value",
-  /* Only the heads' documents that can beat the bound are read and ranked
-   * (as on SQLite: the bound is NULL when a head holds every document). */
-  [ST_HEAD_RANKED] = "WITH t(term, fl) AS MATERIALIZED (SELECT j.value, h.floor_score::float8"
-                     " FROM (SELECT DISTINCT value FROM jsonb_array_elements_text($3::jsonb)) j"
-                     " JOIN search_heads h ON h.user_id = $1::uuid AND h.term = j.value),"
-                     " b(bound) AS MATERIALIZED (SELECT CASE WHEN count(fl) = count(*) THEN sum(fl) / count(*) END FROM t),"
-                     " u(seq) AS (SELECT c.seq FROM (SELECT DISTINCT seq FROM search_head_docs"
-                     " WHERE user_id = $1::uuid AND term IN (SELECT term FROM t)) c CROSS JOIN t"
-                     " LEFT JOIN search_head_docs hd ON hd.seq = c.seq AND hd.user_id = $1::uuid AND hd.term = t.term"
-                     " GROUP BY c.seq HAVING (count(*) FILTER (WHERE hd.seq IS NULL AND t.fl IS NULL) = 0"
-                     " AND (SELECT bound FROM b) IS NULL)"
-                     " OR sum(coalesce(hd.score::float8, t.fl)) / count(*) > (SELECT bound FROM b))"
-                     " SELECT " DOC_COLS ", c.r FROM (SELECT r.seq, ts_rank(r.rank_vector, " RANK_QUERY ") AS r"
-                     " FROM u JOIN documents r ON r.seq = u.seq, plainto_tsquery('simple', $2) q"
-                     " WHERE r.user_id = $1::uuid AND r.search_vector @@ q"
-                     " ORDER BY 2 DESC, r.seq DESC LIMIT $4) c JOIN documents d ON d.seq = c.seq"
-                     " ORDER BY c.r DESC, d.created_at DESC, d.seq DESC",
 
   /* one statement per document, whatever its number of stems */
   [ST_DF_DOC_ADD] = "INSERT INTO term_df_docs (user_id, sha256, terms) VALUES ($1, $2, $3) "

@@ -160,34 +160,6 @@ static const char *const sql_table[ST_COUNT] = {
                   " (SELECT floor_score, floor_seq FROM search_heads WHERE user_id = ?1 AND term = ?2)",
   [ST_HEAD_COUNT] = "UPDATE search_heads SET n = (SELECT count(*) FROM search_head_docs WHERE user_id = ?1 AND term = ?2)"
                     " WHERE user_id = ?1 AND term = ?2",
-  /* Several words: a document's score is the sum over the query's words
-   * of idf x the word's weight in it (doctag_bm25), so one in none of the
-   * words' heads scores at most the sum of idf x floor (doctag_idf: the
-   * idf doctag_bm25 gives the word). The heads' documents are ranked by
-   * doctag_score, doctag_bm25's score counted from the row's own text. */
-  [ST_HEAD_TERMS] = "SELECT doctag_query_terms(?1)",
-  [ST_HEAD_BOUND] = "SELECT count(h.term) = count(*), coalesce(max(h.floor_score IS NULL), 0),"
-                    " sum(doctag_idf(?1, j.value) * h.floor_score)"
-                    " FROM json_each(?2) j LEFT JOIN search_heads h ON h.user_id = ?1 AND h.term = j.value",
-  /* Only the heads' documents that can beat the bound are read and
-   * ranked: what the heads hold gives each an upper bound (its own weight
-   * for a word whose head holds it, the floor for one whose does not; a
-   * word whose head holds every document of it, and not this one, is not
-   * in it). The bound is NULL when a head holds every document: all of
-   * its documents are then ranked. */
-  [ST_HEAD_RANKED] = "WITH t(term, idf, fl) AS MATERIALIZED (SELECT j.value, doctag_idf(?1, j.value), h.floor_score"
-                     " FROM json_each(?3) j JOIN search_heads h ON h.user_id = ?1 AND h.term = j.value),"
-                     " b(bound) AS MATERIALIZED (SELECT CASE WHEN count(fl) = count(*) THEN sum(idf * fl) END FROM t),"
-                     " u(seq) AS (SELECT c.seq FROM (SELECT DISTINCT seq FROM search_head_docs"
-                     " WHERE user_id = ?1 AND term IN (SELECT term FROM t)) c CROSS JOIN t"
-                     " LEFT JOIN search_head_docs hd ON hd.seq = c.seq AND hd.user_id = ?1 AND hd.term = t.term"
-                     " GROUP BY c.seq HAVING sum(hd.seq IS NULL AND t.fl IS NULL) = 0"
-                     " AND (SELECT bound FROM b) IS NULL OR sum(t.idf * coalesce(hd.score, t.fl)) > (SELECT bound FROM b))"
-                     " SELECT " DOC_COLS ", c.score FROM (SELECT seq, score FROM"
-                     " (SELECT u.seq, doctag_score(?1, ?2, r.title, r.tags, r.extracted_text) AS score"
-                     " FROM u JOIN documents r ON r.seq = u.seq WHERE r.user_id = ?1)"
-                     " WHERE score IS NOT NULL ORDER BY score DESC, seq DESC LIMIT ?4) c"
-                     " JOIN documents d ON d.seq = c.seq ORDER BY c.score DESC, d.created_at DESC, d.seq DESC",
 
   /* one statement per document, whatever its number of stems */
   [ST_DF_DOC_ADD] = "INSERT INTO term_df_docs (user_id, sha256, terms) VALUES (?1, ?2, ?3) "
@@ -427,9 +399,6 @@ static int sq_busy(void *ud, int count)
   return 1;
 }
 
-static GPtrArray *query_words(const char *query);
-static char *sq_match_query(const char *query);
-
 /* ---- ranking: bm25 over the owner's own documents ----
  *
  * FTS5's bm25() takes each phrase's IDF from the whole table, and finds it
@@ -516,53 +485,33 @@ static int64_t count_of(sqlite3 *db, const char *sql, const char *a, const char 
   return n;
 }
 
-/* The idf doctag_bm25 gives `phrase` (a quoted FTS5 string) among the
- * `total` documents of `user`: false when it cannot be counted. */
-static bool phrase_idf(sqlite3 *db, const char *user, const char *phrase, int64_t total, double *idf)
-{
-  int64_t n = count_of(db, "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH"
-                           " 'user_id : \"' || ?1 || '\" AND {title tags extracted_text} : ' || ?2",
-                       user, phrase);
-  /* As FTS5's bm25: a phrase in more than half the documents weighs
-   * almost nothing, but more than nothing. */
-  double v = log(((double)total - (double)n + 0.5) / ((double)n + 0.5));
-  *idf = v > 0 ? v : 1e-6;
-  return n >= 0;
-}
-
-static int64_t owner_total(sqlite3 *db, const char *user)
-{
-  return count_of(db, "SELECT coalesce(max(total), 0) FROM user_doc_counts WHERE user_id = ?1", user, NULL);
-}
-
-/* The idf of each of the `nphrase` phrases of a query (phrase 0 the
- * owner's, weighing nothing), `match` its words. */
-static rank_data *rank_data_new(sqlite3 *db, const char *user, const char *match, int nphrase)
+static rank_data *rank_data_new(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db, const char *user,
+                                const char *match)
 {
   rank_data *r = g_new0(rank_data, 1);
-  r->nphrase = nphrase;
+  r->nphrase = api->xPhraseCount(fts);
   r->idf = g_new0(double, r->nphrase);
   GPtrArray *words = match_phrases(match);
   bool ok = (int)words->len == r->nphrase - 1;
-  int64_t total = ok ? owner_total(db, user) : -1;
+  int64_t total = ok ? count_of(db, "SELECT coalesce(max(total), 0) FROM user_doc_counts WHERE user_id = ?1", user,
+                                NULL)
+                     : -1;
   ok = total >= 0;
-  for (int i = 1; ok && i < r->nphrase; i++)
-    ok = phrase_idf(db, user, g_ptr_array_index(words, i - 1), total, &r->idf[i]);
+  for (int i = 1; ok && i < r->nphrase; i++) {
+    int64_t n = count_of(db, "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH"
+                             " 'user_id : \"' || ?1 || '\" AND {title tags extracted_text} : ' || ?2",
+                         user, g_ptr_array_index(words, i - 1));
+    ok = n >= 0;
+    /* As FTS5's bm25: a phrase in more than half the documents weighs
+     * almost nothing, but more than nothing. */
+    double idf = log(((double)total - (double)n + 0.5) / ((double)n + 0.5));
+    r->idf[i] = idf > 0 ? idf : 1e-6;
+  }
   g_ptr_array_free(words, TRUE);
   if (ok)
     return r;
   rank_data_free(r);
   return NULL;
-}
-
-/* A query's score for a document: each phrase's idf times its weight. The
- * one sum of doctag_bm25 and doctag_score, so that they agree to the bit. */
-static double rank_score(const rank_data *r, const double *freq, double len)
-{
-  double score = 0;
-  for (int i = 0; i < r->nphrase; i++)
-    score += r->idf[i] * doc_weight(freq[i], len);
-  return score;
 }
 
 /* The current row's weighted count of each phrase (an instance in column c
@@ -605,8 +554,8 @@ static void sq_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
   }
   rank_data *r = api->xGetAuxdata(fts, 0);
   if (!r) {
-    r = rank_data_new(sqlite3_context_db_handle(ctx), (const char *)sqlite3_value_text(val[0]),
-                      (const char *)sqlite3_value_text(val[1]), api->xPhraseCount(fts));
+    r = rank_data_new(api, fts, sqlite3_context_db_handle(ctx), (const char *)sqlite3_value_text(val[0]),
+                      (const char *)sqlite3_value_text(val[1]));
     if (!r || api->xSetAuxdata(fts, r, rank_data_free) != SQLITE_OK) {
       sqlite3_result_error(ctx, "doctag_bm25: cannot count the owner's documents", -1);
       return;
@@ -617,7 +566,10 @@ static void sq_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
     sqlite3_result_error(ctx, "doctag_bm25: cannot read the match", -1);
     return;
   }
-  sqlite3_result_double(ctx, -rank_score(r, freq, len));
+  double score = 0;
+  for (int i = 0; i < r->nphrase; i++)
+    score += r->idf[i] * doc_weight(freq[i], len);
+  sqlite3_result_double(ctx, -score);
 }
 
 /* doctag_impact(documents_fts): the weight (doc_weight) in this document
@@ -682,25 +634,12 @@ static int on_token(void *ctx, int flags, const char *tok, int n, int start, int
   return SQLITE_OK;
 }
 
-static bool tokenize_text(sq_tok *t, tok_count *c, const char *text, int len)
-{
-  return !text || t->api.xTokenize(t->tok, c, FTS5_TOKENIZE_DOCUMENT, text, len, on_token) == SQLITE_OK;
-}
-
 static bool tokenize(sq_tok *t, tok_count *c, sqlite3_value *v)
 {
-  return tokenize_text(t, c, (const char *)sqlite3_value_text(v), sqlite3_value_bytes(v));
-}
-
-/* The one token of `word`, newly allocated, or NULL when it has none or
- * several. */
-static char *one_token(sq_tok *t, const char *word)
-{
-  tok_count c = { 0 };
-  if (tokenize_text(t, &c, word, (int)strlen(word)) && c.tokens == 1)
-    return c.only;
-  g_free(c.only);
-  return NULL;
+  const char *text = (const char *)sqlite3_value_text(v);
+  if (!text)
+    return true;
+  return t->api.xTokenize(t->tok, c, FTS5_TOKENIZE_DOCUMENT, text, sqlite3_value_bytes(v), on_token) == SQLITE_OK;
 }
 
 /* doctag_terms(title, tags, extracted_text, words): JSON {token: count <<
@@ -757,154 +696,13 @@ static void sq_w(sqlite3_context *ctx, int nval, sqlite3_value **val)
 static void sq_term(sqlite3_context *ctx, int nval, sqlite3_value **val)
 {
   (void)nval;
-  const char *q = (const char *)sqlite3_value_text(val[0]);
-  char *tok = q ? one_token(sqlite3_user_data(ctx), q) : NULL;
-  if (tok)
-    sqlite3_result_text(ctx, tok, -1, g_free);
-  else
+  tok_count c = { 0 };
+  if (tokenize(sqlite3_user_data(ctx), &c, val[0]) && c.tokens == 1)
+    sqlite3_result_text(ctx, c.only, -1, g_free);
+  else {
+    g_free(c.only);
     sqlite3_result_null(ctx);
-}
-
-/* doctag_query_terms(query): a JSON array of the token of each phrase
- * match_query makes of the query, in its order; NULL when a phrase is not
- * exactly one token (a search heads cannot bound). */
-static void sq_query_terms(sqlite3_context *ctx, int nval, sqlite3_value **val)
-{
-  (void)nval;
-  GPtrArray *words = query_words((const char *)sqlite3_value_text(val[0]));
-  json_t *terms = words && words->len ? json_array() : NULL;
-  for (guint i = 0; terms && i < words->len; i++) {
-    char *tok = one_token(sqlite3_user_data(ctx), g_ptr_array_index(words, i));
-    if (tok)
-      json_array_append_new(terms, json_string(tok));
-    else
-      g_clear_pointer(&terms, json_decref);
-    g_free(tok);
   }
-  char *js = terms ? json_dumps(terms, JSON_COMPACT) : NULL;
-  json_decref(terms);
-  if (js)
-    sqlite3_result_text(ctx, js, -1, free);
-  else
-    sqlite3_result_null(ctx);
-  if (words)
-    g_ptr_array_free(words, TRUE);
-}
-
-/* doctag_idf(user_id, token): the idf doctag_bm25 gives the word among
- * the owner's documents. */
-static void sq_idf(sqlite3_context *ctx, int nval, sqlite3_value **val)
-{
-  (void)nval;
-  const char *user = (const char *)sqlite3_value_text(val[0]), *tok = (const char *)sqlite3_value_text(val[1]);
-  sqlite3 *db = sqlite3_context_db_handle(ctx);
-  int64_t total = user ? owner_total(db, user) : -1;
-  char *phrase = tok ? sq_match_query(tok) : NULL;
-  double idf = 0;
-  if (total >= 0 && phrase && phrase_idf(db, user, phrase, total, &idf))
-    sqlite3_result_double(ctx, idf);
-  else
-    sqlite3_result_error(ctx, "doctag_idf: cannot count the owner's documents", -1);
-  g_free(phrase);
-}
-
-/* doctag_score's state for one query: each phrase's idf, and the weighted
- * count of each of its tokens in the row being scored. */
-typedef struct score_data {
-  rank_data *rank;
-  GHashTable *count; /* token -> its weighted count in the row (g_malloc'd double) */
-  double **phrase;   /* per phrase (0 the owner's, NULL): its token's count */
-} score_data;
-
-static void score_data_free(void *p)
-{
-  score_data *d = p;
-  if (!d)
-    return;
-  rank_data_free(d->rank);
-  if (d->count)
-    g_hash_table_destroy(d->count);
-  g_free(d->phrase);
-  g_free(d);
-}
-
-static score_data *score_data_new(sqlite3 *db, sq_tok *t, const char *user, const char *match)
-{
-  score_data *d = g_new0(score_data, 1);
-  d->count = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-  GPtrArray *words = match_phrases(match);
-  d->phrase = g_new0(double *, words->len + 1);
-  bool ok = words->len > 0;
-  for (guint i = 0; ok && i < words->len; i++) {
-    /* The phrase's text: its quotes taken off, doubled ones undone. */
-    const char *q = g_ptr_array_index(words, i);
-    GString *w = g_string_new(NULL);
-    for (const char *c = q + 1; c[1]; c += *c == '"' ? 2 : 1)
-      g_string_append_c(w, *c);
-    char *tok = one_token(t, w->str);
-    g_string_free(w, TRUE);
-    ok = tok != NULL;
-    if (ok && !(d->phrase[i + 1] = g_hash_table_lookup(d->count, tok))) {
-      d->phrase[i + 1] = g_new0(double, 1);
-      g_hash_table_insert(d->count, g_strdup(tok), d->phrase[i + 1]);
-    }
-    g_free(tok);
-  }
-  d->rank = ok ? rank_data_new(db, user, match, (int)words->len + 1) : NULL;
-  g_ptr_array_free(words, TRUE);
-  if (d->rank)
-    return d;
-  score_data_free(d);
-  return NULL;
-}
-
-/* doctag_score(user_id, match, title, tags, extracted_text): the score
- * doctag_bm25 (negated: higher is better) gives this row for `match`, each
- * phrase one token, counted from the row's text as doctag_terms counts
- * it; NULL when the row lacks one of the words (it does not match). */
-static void sq_score(sqlite3_context *ctx, int nval, sqlite3_value **val)
-{
-  (void)nval;
-  score_data *d = sqlite3_get_auxdata(ctx, 1);
-  if (!d) {
-    const char *user = (const char *)sqlite3_value_text(val[0]), *match = (const char *)sqlite3_value_text(val[1]);
-    d = user && match ? score_data_new(sqlite3_context_db_handle(ctx), sqlite3_user_data(ctx), user, match) : NULL;
-    if (!d) {
-      sqlite3_result_error(ctx, "doctag_score: expects the owner and words of one token each", -1);
-      return;
-    }
-    sqlite3_set_auxdata(ctx, 1, d, score_data_free);
-    if (sqlite3_get_auxdata(ctx, 1) != d)
-      d = NULL; /* freed already: SQLite keeps no state for a non-constant match */
-    if (!d) {
-      sqlite3_result_error(ctx, "doctag_score: the match must be a constant", -1);
-      return;
-    }
-  }
-  GHashTableIter it;
-  gpointer v;
-  g_hash_table_iter_init(&it, d->count);
-  while (g_hash_table_iter_next(&it, NULL, &v))
-    *(double *)v = 0;
-  tok_count c = { .f = d->count, .buf = g_string_new(NULL) };
-  bool ok = true;
-  for (int k = 0; ok && k < (int)G_N_ELEMENTS(rank_weight); k++) {
-    c.weight = rank_weight[k];
-    ok = tokenize(sqlite3_user_data(ctx), &c, val[2 + k]);
-  }
-  g_string_free(c.buf, TRUE);
-  if (!ok) {
-    sqlite3_result_error(ctx, "doctag_score: cannot read the document's words", -1);
-    return;
-  }
-  double *freq = g_newa(double, d->rank->nphrase);
-  freq[0] = 0;
-  for (int i = 1; i < d->rank->nphrase; i++)
-    if ((freq[i] = *d->phrase[i]) <= 0) {
-      sqlite3_result_null(ctx);
-      return;
-    }
-  sqlite3_result_double(ctx, rank_score(d->rank, freq, (double)c.tokens));
 }
 
 /* Registers doctag_bm25, doctag_impact, doctag_terms, doctag_w and
@@ -934,11 +732,7 @@ static bool sq_register_rank(sqlite3 *db)
    * SQLite at once when the registration fails). */
   return sqlite3_create_function_v2(db, "doctag_term", 1, det, t, sq_term, NULL, NULL, sq_tok_free) == SQLITE_OK &&
          sqlite3_create_function_v2(db, "doctag_terms", 4, det, t, sq_terms, NULL, NULL, NULL) == SQLITE_OK &&
-         sqlite3_create_function_v2(db, "doctag_w", 1, det, NULL, sq_w, NULL, NULL, NULL) == SQLITE_OK &&
-         sqlite3_create_function_v2(db, "doctag_query_terms", 1, det, t, sq_query_terms, NULL, NULL, NULL) == SQLITE_OK &&
-         /* These two read the owner's counts: not deterministic. */
-         sqlite3_create_function_v2(db, "doctag_idf", 2, SQLITE_UTF8, NULL, sq_idf, NULL, NULL, NULL) == SQLITE_OK &&
-         sqlite3_create_function_v2(db, "doctag_score", 5, SQLITE_UTF8, t, sq_score, NULL, NULL, NULL) == SQLITE_OK;
+         sqlite3_create_function_v2(db, "doctag_w", 1, det, NULL, sq_w, NULL, NULL, NULL) == SQLITE_OK;
 }
 
 static doctag_status sq_connect(struct store *s, store_conn **out)
@@ -1089,42 +883,29 @@ static bool has_word_char(const char *tok)
   return false;
 }
 
-/* The words of a query a search matches: whitespace-separated, each with
- * a character the index reads; NULL when the query is not UTF-8. */
-static GPtrArray *query_words(const char *query)
-{
-  if (!query || !g_utf8_validate(query, -1, NULL))
-    return NULL;
-  GPtrArray *words = g_ptr_array_new_with_free_func(g_free);
-  gchar **toks = g_regex_split_simple("\\s+", query, 0, 0);
-  for (gchar **t = toks; *t; t++)
-    if (**t && has_word_char(*t))
-      g_ptr_array_add(words, g_strdup(*t));
-  g_strfreev(toks);
-  return words;
-}
-
 /* Every whitespace-separated word becomes an FTS5 string ("..." with quotes
  * doubled), so AND, OR, NEAR, *, ^, : and quotes are plain text; the words
  * are ANDed. */
 static char *sq_match_query(const char *query)
 {
-  GPtrArray *words = query_words(query);
-  if (!words)
+  if (!query || !g_utf8_validate(query, -1, NULL))
     return NULL;
   GString *m = g_string_new(NULL);
-  for (guint i = 0; i < words->len; i++) {
+  gchar **toks = g_regex_split_simple("\\s+", query, 0, 0);
+  for (gchar **t = toks; *t; t++) {
+    if (!**t || !has_word_char(*t))
+      continue;
     if (m->len)
       g_string_append_c(m, ' ');
     g_string_append_c(m, '"');
-    for (const char *q = g_ptr_array_index(words, i); *q; q++) {
+    for (const char *q = *t; *q; q++) {
       if (*q == '"')
         g_string_append_c(m, '"');
       g_string_append_c(m, *q);
     }
     g_string_append_c(m, '"');
   }
-  g_ptr_array_free(words, TRUE);
+  g_strfreev(toks);
   if (!m->len) {
     g_string_free(m, TRUE);
     return NULL;

@@ -106,15 +106,6 @@ typedef enum store_stmt {
   ST_HEAD_FLOOR,       /* (user_id, TERM): the floor becomes the 101st document's rank, NULL when none */
   ST_HEAD_CUT,         /* (user_id, TERM): drops what ranks at or below the floor */
   ST_HEAD_COUNT,       /* (user_id, TERM): counts what the head holds */
-  /* searches of several words, bounded by the heads of their words */
-  ST_HEAD_TERMS,       /* (query text) -> TERMS: a JSON array of the TERM of each word of the query as
-                        * ST_DOC_SEARCH ranks them, or NULL when a word is not one TERM */
-  ST_HEAD_BOUND,       /* (user_id, TERMS) -> 1 when every TERM has a head, 1 when one of them holds every
-                        * document of its word, the best score (ST_HEAD_RANKED's scale) a document in none
-                        * of the heads can have */
-  ST_HEAD_RANKED,      /* (user_id, match, TERMS, limit) -> DOC_COLS, score: the best `limit` documents
-                        * of the heads that hold every word, ranked as ST_DOC_SEARCH ranks them (score:
-                        * higher is better) */
 
   /* document frequencies of a user's archive (0007; history/df.c). TERMS is
    * a JSON array of stems in byte order, "" first (the document itself) */
