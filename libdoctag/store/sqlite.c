@@ -160,6 +160,16 @@ static const char *const sql_table[ST_COUNT] = {
                   " (SELECT floor_score, floor_seq FROM search_heads WHERE user_id = ?1 AND term = ?2)",
   [ST_HEAD_COUNT] = "UPDATE search_heads SET n = (SELECT count(*) FROM search_head_docs WHERE user_id = ?1 AND term = ?2)"
                     " WHERE user_id = ?1 AND term = ?2",
+  /* A staged document's KEY is its weighted count and length, packed
+   * (doctag_impact_packed), from which doctag_w gives its weight to the
+   * bit: a REAL as text would lose bits. */
+  [ST_HEAD_GEN] = "SELECT gen FROM user_doc_counts WHERE user_id = ?1",
+  [ST_HEAD_STAGE] = "SELECT rowid, doctag_impact_packed(documents_fts) FROM documents_fts"
+                    " WHERE documents_fts MATCH 'user_id : \"' || ?1 || '\" AND {title tags extracted_text} : \"'"
+                    " || replace(?2, '\"', '\"\"') || '\"' ORDER BY doctag_impact(documents_fts) DESC, rowid DESC LIMIT 101",
+  [ST_HEAD_PUBLISH] = "INSERT INTO search_head_docs (user_id, term, score, seq)"
+                      " SELECT ?1, ?2, doctag_w(json_extract(j.value, '$[1]')), json_extract(j.value, '$[0]')"
+                      " FROM json_each(?3) j",
 
   /* one statement per document, whatever its number of stems */
   [ST_DF_DOC_ADD] = "INSERT INTO term_df_docs (user_id, sha256, terms) VALUES (?1, ?2, ?3) "
@@ -589,6 +599,23 @@ static void sq_impact(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_con
   sqlite3_result_double(ctx, doc_weight(freq[1], len));
 }
 
+/* doctag_impact_packed(documents_fts): doctag_impact's count and length
+ * packed as doctag_terms packs them (count << 32 | length), which
+ * doctag_w turns into the same weight. */
+static void sq_impact_packed(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nval,
+                             sqlite3_value **val)
+{
+  (void)nval;
+  (void)val;
+  int nphrase = api->xPhraseCount(fts);
+  double *freq = g_newa(double, nphrase > 2 ? nphrase : 2), len = 0;
+  if (nphrase != 2 || !match_freq(api, fts, nphrase, NULL, 0, freq, &len) || len >= 4294967296.0) {
+    sqlite3_result_error(ctx, "doctag_impact_packed: expects a match of the owner and one word", -1);
+    return;
+  }
+  sqlite3_result_int64(ctx, (sqlite3_int64)(((uint64_t)freq[1] << 32) | (uint64_t)len));
+}
+
 /* ---- a document's words as the index reads them (0009's triggers) ----
  *
  * The index's own tokenizer (unicode61 remove_diacritics 0, as 0006 made
@@ -717,7 +744,8 @@ static bool sq_register_rank(sqlite3 *db)
   }
   sqlite3_finalize(st);
   if (!fts || fts->xCreateFunction(fts, "doctag_bm25", NULL, sq_rank, NULL) != SQLITE_OK ||
-      fts->xCreateFunction(fts, "doctag_impact", NULL, sq_impact, NULL) != SQLITE_OK)
+      fts->xCreateFunction(fts, "doctag_impact", NULL, sq_impact, NULL) != SQLITE_OK ||
+      fts->xCreateFunction(fts, "doctag_impact_packed", NULL, sq_impact_packed, NULL) != SQLITE_OK)
     return false;
   sq_tok *t = g_new0(sq_tok, 1);
   void *tctx = NULL;

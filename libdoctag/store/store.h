@@ -106,6 +106,11 @@ typedef enum store_stmt {
   ST_HEAD_FLOOR,       /* (user_id, TERM): the floor becomes the 101st document's rank, NULL when none */
   ST_HEAD_CUT,         /* (user_id, TERM): drops what ranks at or below the floor */
   ST_HEAD_COUNT,       /* (user_id, TERM): counts what the head holds */
+  ST_HEAD_GEN,         /* (user_id) -> how many writes of the user's documents there have been (0010) */
+  ST_HEAD_STAGE,       /* (user_id, TERM) -> seq, KEY of the best 101 documents of the word, best first:
+                        * read outside the write lock; KEY gives the document's score exactly */
+  ST_HEAD_PUBLISH,     /* (user_id, TERM, [[seq, KEY], ...] as JSON): puts staged documents into an
+                        * empty head */
 
   /* document frequencies of a user's archive (0007; history/df.c). TERMS is
    * a JSON array of stems in byte order, "" first (the document itself) */
