@@ -141,14 +141,17 @@ static const char *const sql_table[ST_COUNT] = {
    * documents are ranked by doctag_impact, as doctag_bm25 ranks them for a
    * one-word search, ties newest (highest seq) first. */
   [ST_HEAD_TERM] = "SELECT doctag_term(?1)",
-  [ST_HEAD_STATE] = "SELECT n, floor_score IS NULL FROM search_heads WHERE user_id = ?1 AND term = ?2",
+  [ST_HEAD_STATE] = "SELECT n, floor_score IS NULL, used_at FROM search_heads WHERE user_id = ?1 AND term = ?2",
   [ST_HEAD_SEARCH] = "SELECT " DOC_COLS " FROM (SELECT seq, score FROM search_head_docs"
                      " WHERE user_id = ?1 AND term = ?2 ORDER BY score DESC, seq DESC LIMIT ?3) h"
                      " JOIN documents d ON d.seq = h.seq WHERE d.user_id = ?1"
                      " ORDER BY h.score DESC, d.created_at DESC, d.seq DESC",
   [ST_HEAD_LOCK] = "SELECT coalesce(max(total), 0) FROM user_doc_counts WHERE user_id = ?1",
   [ST_HEAD_DROP] = "DELETE FROM search_heads WHERE user_id = ?1 AND term = ?2",
-  [ST_HEAD_NEW] = "INSERT INTO search_heads (user_id, term, n) VALUES (?1, ?2, 0)",
+  [ST_HEAD_NEW] = "INSERT INTO search_heads (user_id, term, n, used_at) VALUES (?1, ?2, 0, ?3)",
+  [ST_HEAD_TOUCH] = "UPDATE search_heads SET used_at = ?3 WHERE user_id = ?1 AND term = ?2",
+  [ST_HEAD_EVICT] = "DELETE FROM search_heads WHERE user_id = ?1 AND term IN (SELECT term FROM search_heads"
+                    " WHERE user_id = ?1 AND term <> ?2 ORDER BY used_at DESC, term DESC LIMIT -1 OFFSET ?3)",
   [ST_HEAD_FILL] = "INSERT INTO search_head_docs (user_id, term, score, seq) SELECT ?1, ?2, w, seq FROM"
                    " (SELECT rowid AS seq, doctag_impact(documents_fts) AS w FROM documents_fts"
                    " WHERE documents_fts MATCH 'user_id : \"' || ?1 || '\" AND {title tags extracted_text} : \"'"

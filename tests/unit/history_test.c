@@ -1053,6 +1053,82 @@ static void test_heads_built_beside_a_writer(void **state)
   g_free(alice);
 }
 
+/* The words of `uid`'s heads, sorted, space-separated. */
+static char *head_words(fx *f, const char *uid)
+{
+  struct store *s;
+  assert_ok(store_get(f->ctx, &s));
+  GPtrArray *have = g_ptr_array_new_with_free_func(g_free);
+  for (size_t i = 0; i < G_N_ELEMENTS(sea_words); i++) {
+    int64_t n = 0;
+    bool complete = false;
+    if (head_state(f, uid, sea_words[i], &n, &complete))
+      g_ptr_array_add(have, g_strdup(sea_words[i]));
+  }
+  g_ptr_array_add(have, NULL);
+  char *words = g_strjoinv(" ", (char **)have->pdata);
+  g_ptr_array_free(have, TRUE);
+  return words;
+}
+
+/* Ages every head of every user by an hour. */
+static void age_heads(fx *f)
+{
+  struct store *s;
+  store_conn *c = NULL;
+  assert_ok(store_get(f->ctx, &s));
+  assert_ok(store_acquire(s, &c));
+  assert_ok(store_exec_sql(c, "UPDATE search_heads SET used_at = used_at - 3600000000", NULL, 0, NULL));
+  store_release(s, c);
+}
+
+/* An owner keeps DOCTAG_SEARCH_HEADS_MAX heads: building one more drops
+ * the least recently used; a head used again survives; another owner's
+ * heads stay; an evicted word is built again and answers as before. */
+static void test_heads_evicted_least_recently_used(void **state)
+{
+  fx *f = *state;
+  char *alice = user(f, "a@example.com"), *bob = user(f, "b@example.com");
+  GRand *r = g_rand_new_with_seed(11);
+  for (int i = 0; i < 130; i++)
+    g_free(sea_doc(f, alice, r, NULL));
+  for (int i = 0; i < 20; i++)
+    g_free(sea_doc(f, bob, r, NULL));
+  uint64_t was = f->ctx->max_search_heads;
+  f->ctx->max_search_heads = 3;
+  g_strfreev(search_ids_n(f, bob, "fjord", 10));
+  g_strfreev(search_ids_n(f, bob, "gale", 10));
+  for (int i = 0; i < 3; i++)
+    g_strfreev(search_ids_n(f, alice, sea_words[i], 10)); /* anchor beacon cargo */
+  char *w = head_words(f, alice);
+  assert_string_equal(w, "anchor beacon cargo");
+  g_free(w);
+  /* An hour later anchor is searched again; then a fourth word. */
+  age_heads(f);
+  g_strfreev(search_ids_n(f, alice, "anchor", 10));
+  g_strfreev(search_ids_n(f, alice, "delta", 10));
+  w = head_words(f, alice);
+  assert_string_equal(w, "anchor cargo delta"); /* beacon and cargo tied: the word first in order went */
+  g_free(w);
+  w = head_words(f, bob);
+  assert_string_equal(w, "fjord gale");
+  g_free(w);
+  /* beacon is built again, answers as a full ranking, and cargo goes. */
+  int64_t n = 0;
+  bool complete = false;
+  char **all = search_ids_n(f, alice, "beacon beacon", 100);
+  g_strfreev(expect_head_matches_scan(f, alice, "beacon", 100, g_strv_length(all)));
+  g_strfreev(all);
+  assert_true(head_state(f, alice, "beacon", &n, &complete));
+  w = head_words(f, alice);
+  assert_string_equal(w, "anchor beacon delta");
+  g_free(w);
+  f->ctx->max_search_heads = was;
+  g_rand_free(r);
+  g_free(alice);
+  g_free(bob);
+}
+
 static void test_stats(void **state)
 {
   fx *f = *state;
@@ -1505,6 +1581,7 @@ int main(void)
     cmocka_unit_test(test_search_heads),
     cmocka_unit_test(test_head_gen_moves_with_writes),
     cmocka_unit_test(test_heads_built_beside_a_writer),
+    cmocka_unit_test(test_heads_evicted_least_recently_used),
     cmocka_unit_test(test_stats),
     cmocka_unit_test(test_counts_follow_every_change),
     cmocka_unit_test(test_text_is_capped_and_cleaned),
