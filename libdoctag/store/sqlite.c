@@ -587,36 +587,26 @@ static void sq_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 
 /* doctag_impact(documents_fts): the weight (doc_weight) in this document
  * of the query's one word, phrase 1 (phrase 0 is the owner's id), with
- * rank_weight's column weights: what a one-word search orders by. */
+ * rank_weight's column weights: what a one-word search orders by.
+ * doctag_impact_packed(documents_fts), registered with user data "packed":
+ * its count and length instead, packed as doctag_terms packs them (count
+ * << 32 | length), which doctag_w turns into the same weight to the bit. */
 static void sq_impact(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nval,
                       sqlite3_value **val)
 {
   (void)nval;
   (void)val;
-  int nphrase = api->xPhraseCount(fts);
-  double *freq = g_newa(double, nphrase > 2 ? nphrase : 2), len = 0;
-  if (nphrase != 2 || !match_freq(api, fts, nphrase, NULL, 0, freq, &len)) {
-    sqlite3_result_error(ctx, "doctag_impact: expects a match of the owner and one word", -1);
-    return;
-  }
-  sqlite3_result_double(ctx, doc_weight(freq[1], len));
-}
-
-/* doctag_impact_packed(documents_fts): doctag_impact's count and length
- * packed as doctag_terms packs them (count << 32 | length), which
- * doctag_w turns into the same weight. */
-static void sq_impact_packed(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nval,
-                             sqlite3_value **val)
-{
-  (void)nval;
-  (void)val;
+  bool packed = api->xUserData(fts) != NULL;
   int nphrase = api->xPhraseCount(fts);
   double *freq = g_newa(double, nphrase > 2 ? nphrase : 2), len = 0;
   if (nphrase != 2 || !match_freq(api, fts, nphrase, NULL, 0, freq, &len) || len >= 4294967296.0) {
-    sqlite3_result_error(ctx, "doctag_impact_packed: expects a match of the owner and one word", -1);
+    sqlite3_result_error(ctx, "doctag_impact: expects a match of the owner and one word", -1);
     return;
   }
-  sqlite3_result_int64(ctx, (sqlite3_int64)(((uint64_t)freq[1] << 32) | (uint64_t)len));
+  if (packed)
+    sqlite3_result_int64(ctx, (sqlite3_int64)(((uint64_t)freq[1] << 32) | (uint64_t)len));
+  else
+    sqlite3_result_double(ctx, doc_weight(freq[1], len));
 }
 
 /* ---- a document's words as the index reads them (0009's triggers) ----
@@ -748,7 +738,7 @@ static bool sq_register_rank(sqlite3 *db)
   sqlite3_finalize(st);
   if (!fts || fts->xCreateFunction(fts, "doctag_bm25", NULL, sq_rank, NULL) != SQLITE_OK ||
       fts->xCreateFunction(fts, "doctag_impact", NULL, sq_impact, NULL) != SQLITE_OK ||
-      fts->xCreateFunction(fts, "doctag_impact_packed", NULL, sq_impact_packed, NULL) != SQLITE_OK)
+      fts->xCreateFunction(fts, "doctag_impact_packed", (void *)"packed", sq_impact, NULL) != SQLITE_OK)
     return false;
   sq_tok *t = g_new0(sq_tok, 1);
   void *tctx = NULL;
