@@ -169,10 +169,11 @@ static const char *const sql_table[ST_COUNT] = {
                   " (SELECT floor_score, floor_seq FROM search_heads WHERE user_id = $1::uuid AND term = $2::text)",
   [ST_HEAD_COUNT] = "UPDATE search_heads SET n = (SELECT count(*) FROM search_head_docs"
                     " WHERE user_id = $1::uuid AND term = $2::text) WHERE user_id = $1::uuid AND term = $2::text",
-  /* A staged document's KEY is its score as text, which PostgreSQL writes
-   * so that it reads back to the bit (shortest exact output, 12 and up). */
+  /* A staged document's KEY is its score as text: a real widened to
+   * double precision prints enough digits (whatever extra_float_digits
+   * says) to read back as the same real. */
   [ST_HEAD_GEN] = "SELECT gen FROM user_doc_counts WHERE user_id = $1::uuid",
-  [ST_HEAD_STAGE] = "SELECT d.seq, ts_rank(d.rank_vector, q)::text FROM documents d, CAST($2::text AS tsquery) q"
+  [ST_HEAD_STAGE] = "SELECT d.seq, ts_rank(d.rank_vector, q)::float8::text FROM documents d, CAST($2::text AS tsquery) q"
                     " WHERE d.user_id = $1::uuid AND d.search_vector @@ (q && ('''owner:' || $1::uuid::text || '''')::tsquery)"
                     " ORDER BY ts_rank(d.rank_vector, q) DESC, d.seq DESC LIMIT 101",
   [ST_HEAD_PUBLISH] = "INSERT INTO search_head_docs (user_id, term, score, seq)"
