@@ -208,8 +208,8 @@ bool lang_for_ocr(const lang_counts *text, const char *osd_script, const char *c
 /* "hin" for "eng+hin": the page's own language when a page is read with
  * English first and one other; else NULL. Borrowed from `lang`. */
 const char *lang_native(const char *lang);
-/* Whether the script of a tesseract language ("hin", "ben", "pan") draws a
- * headline through its words. */
+/* Whether the script of a tesseract language ("hin", "ben", "pan"), or of
+ * one of "a+b", draws a headline through its words. */
 bool lang_has_headline(const char *lang);
 /* The Debian package of a tesseract language: "chi_sim" -> "tesseract-ocr-chi-sim". */
 void lang_package(const char *lang, char *buf, size_t len);

@@ -171,12 +171,24 @@ static void choose_script(const script_model *m, const char *const *installed, o
     g_strlcpy(out->lang, lang, sizeof out->lang);
 }
 
+static bool headline_of(const char *lang, size_t len)
+{
+  for (size_t k = 0; k < G_N_ELEMENTS(script_models); k++)
+    for (size_t i = 0; i < G_N_ELEMENTS(script_models[k].langs) && script_models[k].langs[i]; i++)
+      if (strlen(script_models[k].langs[i]) == len && !strncmp(script_models[k].langs[i], lang, len))
+        return script_models[k].headline;
+  return false;
+}
+
 bool lang_has_headline(const char *lang)
 {
-  for (size_t k = 0; lang && k < G_N_ELEMENTS(script_models); k++)
-    for (size_t i = 0; i < G_N_ELEMENTS(script_models[k].langs) && script_models[k].langs[i]; i++)
-      if (!strcmp(script_models[k].langs[i], lang))
-        return script_models[k].headline;
+  for (const char *p = lang; p && *p;) {
+    const char *end = strchr(p, '+');
+    size_t len = end ? (size_t)(end - p) : strlen(p);
+    if (headline_of(p, len))
+      return true;
+    p = end ? end + 1 : p + len;
+  }
   return false;
 }
 
