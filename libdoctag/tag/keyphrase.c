@@ -261,7 +261,7 @@ static GUnicodeScript main_script(const kp *k)
     const seg_token *t = &g_array_index(k->toks, seg_token, i);
     GUnicodeScript s = t->kind == SEG_WORD ? seg_word_script(t->word) : G_UNICODE_SCRIPT_COMMON;
     if (s > G_UNICODE_SCRIPT_INHERITED && (unsigned int)s < G_N_ELEMENTS(count))
-      count[s] += g_utf8_strlen(t->word, -1);
+      count[s] += seg_utf8_len(t->word);
   }
   unsigned int best = G_UNICODE_SCRIPT_LATIN;
   for (unsigned int s = 0; s < G_N_ELEMENTS(count); s++)
@@ -403,7 +403,7 @@ static void classify(kp *k)
           wi->auxiliary = in & L_AUXILIARY;
           wi->weak = in & L_WEAK;
         }
-        wi->stop = (k->stops && lex_is_stop_lang(w->text, k->lang)) || g_utf8_strlen(w->text, -1) < 2;
+        wi->stop = (k->stops && lex_is_stop_lang(w->text, k->lang)) || seg_utf8_len(w->text) < 2;
         g_hash_table_insert(k->infos, (gpointer)w->text, wi);
       }
       w->info = wi;
@@ -755,8 +755,9 @@ static GHashTable *word_scores(kp *k)
     for (guint a = 0; a < n; a++) {
       if (start[a] == start[a + 1])
         dangling += s[a];
+      double ds = DAMPING * s[a]; /* as (DAMPING * s[a]) * wt[e] groups: the same sums */
       for (guint e = start[a]; e < start[a + 1]; e++)
-        ns[to[e]] += DAMPING * s[a] * wt[e];
+        ns[to[e]] += ds * wt[e];
     }
     double delta = 0;
     for (guint j = 0; j < n; j++) {

@@ -111,7 +111,7 @@ static seg_script main_script(const tagger *t)
     const seg_token *k = tok(t, i);
     if (k->kind != SEG_WORD)
       continue;
-    long n = g_utf8_strlen(k->word, -1);
+    long n = seg_utf8_len(k->word);
     if (k->script == SEG_SCRIPT_LATIN)
       latin += n;
     else if (k->script == SEG_SCRIPT_DEVANAGARI)
@@ -141,7 +141,7 @@ static void prepare(tagger *t)
       t->stem[i] = lex_stem(k->word);
       g_hash_table_insert(t->stems, k->word, t->stem[i]);
     }
-    t->content[i] = k->script == t->script && g_utf8_strlen(k->word, -1) >= 2 && !lex_is_stop(k->word);
+    t->content[i] = k->script == t->script && seg_utf8_len(k->word) >= 2 && !lex_is_stop(k->word);
     if (t->content[i]) {
       unsigned int n = GPOINTER_TO_UINT(g_hash_table_lookup(t->word_tf, t->stem[i]));
       g_hash_table_insert(t->word_tf, t->stem[i], GUINT_TO_POINTER(n + 1));
@@ -218,7 +218,7 @@ static cand *count(tagger *t, unsigned int i, unsigned int n, int vocab)
     title &= k->title || k->keyword;
     /* capitalised where a common noun would not be */
     if (t->content[j])
-      named &= k->cap && !k->acronym && !k->sentence && !k->heading && g_utf8_strlen(k->word, -1) > 1 &&
+      named &= k->cap && !k->acronym && !k->sentence && !k->heading && seg_utf8_len(k->word) > 1 &&
                k->script == SEG_SCRIPT_LATIN;
     if (j > i && j + 1 < i + n && !t->content[j])
       c->connector = true;

@@ -302,7 +302,7 @@ static void analyse_line(line_info *l)
         gunichar fc = uc(q);
         if (is_capital(fc)) {
           caps++;
-        } else if (ch_islower(fc)) {
+        } else if (ch_islower(fc) && !lower_big) { /* one is enough to know */
           char *w = seg_is_ascii(q, p) ? g_ascii_strdown(q, p - q) : g_utf8_strdown(q, p - q);
           if (g_utf8_strlen(w, -1) > 3 && !lex_is_stop(w))
             lower_big++;
@@ -640,7 +640,7 @@ static GArray *split_unspaced(GArray *in)
   GArray *out = NULL;
   for (guint i = 0; i < in->len; i++) {
     seg_token *t = &g_array_index(in, seg_token, i);
-    if (t->kind != SEG_WORD || g_utf8_strlen(t->word, -1) < 2 || !seg_unspaced_script(seg_word_script(t->word))) {
+    if (t->kind != SEG_WORD || seg_utf8_len(t->word) < 2 || !seg_unspaced_script(seg_word_script(t->word))) {
       if (out)
         g_array_append_val(out, *t);
       continue;
