@@ -3,8 +3,9 @@
  * Each word is given to a language: by its script where one script means
  * one language here (Devanagari Hindi, Thai, Hangul Korean, Han Chinese,
  * kana Japanese...), and for Latin and Cyrillic words by the stop-word lists
- * of the languages written in them (Snowball's lists: a text's commonest
- * words are its function words, "the", "de", "der", "и"). A language's share
+ * of the languages written in them (Snowball's lists, and stopwords-iso's
+ * for Polish: a text's commonest words are its function words, "the",
+ * "de", "der", "и"). A language's share
  * is the letters of its words; a Latin or Cyrillic word that is no stop word
  * goes to the language whose stop words that script's text uses most.
  * Languages with at least 10% of the letters are reported, largest first,
@@ -27,7 +28,7 @@
 
 /* Languages told apart by their stop words, per script. */
 static const char *const latin_langs[] = { "eng", "fra", "deu", "spa", "ita", "por", "nld", "swe",
-                                           "nor", "dan", "fin", "hun", "tur", NULL };
+                                           "nor", "dan", "fin", "hun", "tur", "pol", NULL };
 
 typedef struct lang_share {
   const char *code;
@@ -67,10 +68,18 @@ static const char *script_lang(GUnicodeScript s, bool *kana)
   }
 }
 
+/* Letters only Polish writes among the languages told apart here: ą ę ł ś ź ż. */
+static bool polish_letter(gunichar c)
+{
+  return c == 0x0105 || c == 0x0119 || c == 0x0142 || c == 0x015B || c == 0x017A || c == 0x017C;
+}
+
 /* Reads the word (letters and marks) at p into `word`, lower-cased and
  * NUL-terminated (cut short past its size); counts its letters and notes
- * kana. Returns where the word ends. ASCII without glib's tables. */
-static const char *read_word(const char *p, const char *end, char word[WORD_BYTES], size_t *letters, bool *kana)
+ * kana and Polish letters. Returns where the word ends. ASCII without
+ * glib's tables. */
+static const char *read_word(const char *p, const char *end, char word[WORD_BYTES], size_t *letters, bool *kana,
+                             bool *polish)
 {
   size_t wl = 0;
   while (p < end) {
@@ -90,8 +99,10 @@ static const char *read_word(const char *p, const char *end, char word[WORD_BYTE
     *letters += g_unichar_isalpha(d) != 0;
     GUnicodeScript ds = g_unichar_get_script(d);
     *kana |= ds == G_UNICODE_SCRIPT_HIRAGANA || ds == G_UNICODE_SCRIPT_KATAKANA;
+    gunichar low = g_unichar_tolower(d);
+    *polish |= polish_letter(low);
     if (wl + 6 < WORD_BYTES)
-      wl += (size_t)g_unichar_to_utf8(g_unichar_tolower(d), word + wl);
+      wl += (size_t)g_unichar_to_utf8(low, word + wl);
     p = g_utf8_next_char(p);
   }
   word[wl] = '\0';
@@ -136,7 +147,7 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
   /* where the sample's words start: read again only for a text that is
    * not English */
   const char *latin_sample_at[MAX_LATIN_SAMPLE];
-  bool kana = false;
+  bool kana = false, polish = false;
   /* words: runs of letters and marks (apostrophes inside), lower-cased */
   char word[WORD_BYTES];
   const char *p = text, *end = text + n;
@@ -160,7 +171,7 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
     }
     const char *start = p;
     size_t letters = 0;
-    p = read_word(p, end, word, &letters, &kana);
+    p = read_word(p, end, word, &letters, &kana, &polish);
     if (script == G_UNICODE_SCRIPT_LATIN) {
       latin_letters += letters;
       latin_words++;
@@ -182,10 +193,16 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
   if (latin_words && latin_hits[0] < ENGLISH_STOP_SHARE * latin_words)
     for (size_t w = 0; w < latin_sample; w++) {
       size_t letters = 0;
-      bool kana_again = false;
-      read_word(latin_sample_at[w], end, word, &letters, &kana_again);
-      for (size_t l = 1; latin_langs[l]; l++)
+      bool kana_again = false, polish_again = false;
+      read_word(latin_sample_at[w], end, word, &letters, &kana_again, &polish_again);
+      for (size_t l = 1; latin_langs[l]; l++) {
+        /* Polish's list (not Snowball's) has one-letter words, roman
+         * numerals and abbreviations ("w", "ii", "www") any Latin text
+         * has: it counts only in a text with Polish letters */
+        if (!polish && !strcmp(latin_langs[l], "pol"))
+          continue;
         latin_hits[l] += lex_is_stop_lang(word, latin_langs[l]);
+      }
     }
   if (latin_letters) {
     size_t best = 0;

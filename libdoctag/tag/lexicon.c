@@ -23,6 +23,7 @@ static const struct {
   { "swe", &lex_list_stop_swe }, { "nor", &lex_list_stop_nor }, { "dan", &lex_list_stop_dan },
   { "fin", &lex_list_stop_fin }, { "hun", &lex_list_stop_hun }, { "rus", &lex_list_stop_rus },
   { "tur", &lex_list_stop_tur }, { "tha", &lex_list_stop_tha }, { "jpn", &lex_list_stop_jpn },
+  { "pol", &lex_list_stop_pol }, /* not Snowball's: stopwords-iso's (tag/data/stop_pol.txt) */
 };
 
 /* Snowball algorithm of a language code. */
@@ -181,6 +182,10 @@ char *lex_stem_lang(const char *word, const char *lang)
 {
   if (!word)
     return g_strdup("");
+  /* Snowball has no Polish stemmer, and English's would strip English
+   * endings off Polish words: they stay as written */
+  if (lang && !strncmp(lang, "pol", 3))
+    return g_strdup(word);
   for (size_t i = 0; lang && i < G_N_ELEMENTS(snowball); i++) {
     if (strncmp(lang, snowball[i][0], 3))
       continue;

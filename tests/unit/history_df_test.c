@@ -68,6 +68,27 @@ static json_t *history_df_of(const doctag_result *r)
   return h;
 }
 
+/* `a` has exactly the tags of `b`, in its order. */
+static void assert_same_tags(const doctag_result *a, const doctag_result *b)
+{
+  assert_int_equal(doctag_result_tag_count(a), doctag_result_tag_count(b));
+  for (size_t i = 0; i < doctag_result_tag_count(b); i++)
+    assert_string_equal(doctag_result_tag_at(a, i), doctag_result_tag_at(b, i));
+}
+
+/* raw_ai_response's "history_df": the archive was `used`, counted from
+ * `documents` documents (and then with some weight). */
+static void assert_history_df(const doctag_result *r, bool used, json_int_t documents)
+{
+  json_t *h = history_df_of(r);
+  assert_non_null(h);
+  assert_int_equal(json_is_true(json_object_get(h, "used")), used);
+  assert_int_equal(json_integer_value(json_object_get(h, "documents")), documents);
+  if (used)
+    assert_true(json_real_value(json_object_get(h, "weight")) > 0.2);
+  json_decref(h);
+}
+
 static void test_common_word_of_the_archive_drops_for_its_owner_only(void **state)
 {
   fx *f = *state;
@@ -88,9 +109,7 @@ static void test_common_word_of_the_archive_drops_for_its_owner_only(void **stat
   /* the letterhead leads the tags of a document seen alone... */
   assert_int_equal(rank_of(standalone, "acme"), 0);
   /* ...and of Bob's, whose archive is empty: exactly the standalone tags */
-  assert_int_equal(doctag_result_tag_count(for_bob), doctag_result_tag_count(standalone));
-  for (size_t i = 0; i < doctag_result_tag_count(standalone); i++)
-    assert_string_equal(doctag_result_tag_at(for_bob, i), doctag_result_tag_at(standalone, i));
+  assert_same_tags(for_bob, standalone);
   /* Alice's thirty letters all say it: the subject of this one leads */
   assert_true(rank_of(for_alice, "acme") > rank_of(standalone, "acme"));
   assert_int_equal(rank_of(for_alice, "crane"), 0);
@@ -98,16 +117,8 @@ static void test_common_word_of_the_archive_drops_for_its_owner_only(void **stat
   /* raw_ai_response says so: nothing standalone; Bob's archive is empty;
    * Alice's counted her thirty documents */
   assert_null(history_df_of(standalone));
-  json_t *h = history_df_of(for_bob);
-  assert_non_null(h);
-  assert_false(json_is_true(json_object_get(h, "used")));
-  assert_int_equal(json_integer_value(json_object_get(h, "documents")), 0);
-  json_decref(h);
-  h = history_df_of(for_alice);
-  assert_true(json_is_true(json_object_get(h, "used")));
-  assert_int_equal(json_integer_value(json_object_get(h, "documents")), G_N_ELEMENTS(topics));
-  assert_true(json_real_value(json_object_get(h, "weight")) > 0.2);
-  json_decref(h);
+  assert_history_df(for_bob, false, 0);
+  assert_history_df(for_alice, true, G_N_ELEMENTS(topics));
 
   doctag_result_free(standalone);
   doctag_result_free(for_bob);
@@ -151,22 +162,13 @@ static void test_vocabulary_term_common_in_the_archive_drops_for_its_owner_only(
   }
   assert_int_equal(rank_of(for_alice, "warehouse"), doctag_result_tag_count(for_alice));
   assert_int_equal(rank_of(standalone, "acme logistics"), 0);
-  assert_int_equal(doctag_result_tag_count(for_bob), doctag_result_tag_count(standalone));
-  for (size_t i = 0; i < doctag_result_tag_count(standalone); i++)
-    assert_string_equal(doctag_result_tag_at(for_bob, i), doctag_result_tag_at(standalone, i));
+  assert_same_tags(for_bob, standalone);
   assert_true(rank_of(for_alice, "acme logistics") > rank_of(standalone, "acme logistics"));
   assert_int_equal(rank_of(for_alice, "crane inspection"), 0);
 
   assert_null(history_df_of(standalone));
-  json_t *h = history_df_of(for_bob);
-  assert_non_null(h);
-  assert_false(json_is_true(json_object_get(h, "used")));
-  json_decref(h);
-  h = history_df_of(for_alice);
-  assert_true(json_is_true(json_object_get(h, "used")));
-  assert_int_equal(json_integer_value(json_object_get(h, "documents")), VOCABULARY_LETTERS);
-  assert_true(json_real_value(json_object_get(h, "weight")) > 0.2);
-  json_decref(h);
+  assert_history_df(for_bob, false, 0);
+  assert_history_df(for_alice, true, VOCABULARY_LETTERS);
 
   doctag_result_free(standalone);
   doctag_result_free(for_bob);
@@ -218,19 +220,12 @@ static void test_common_word_of_a_hindi_archive_drops_for_its_owner_only(void **
   assert_string_equal(doctag_result_language(standalone), "hin");
 
   assert_int_equal(rank_of(standalone, "नगर निगम"), 0);
-  assert_int_equal(doctag_result_tag_count(for_bob), doctag_result_tag_count(standalone));
-  for (size_t i = 0; i < doctag_result_tag_count(standalone); i++)
-    assert_string_equal(doctag_result_tag_at(for_bob, i), doctag_result_tag_at(standalone, i));
+  assert_same_tags(for_bob, standalone);
   assert_true(rank_of(for_alice, "नगर निगम") > rank_of(standalone, "नगर निगम"));
   assert_int_equal(rank_of(for_alice, "तालाब सफाई"), 0);
 
-  json_t *h = history_df_of(for_bob);
-  assert_false(json_is_true(json_object_get(h, "used")));
-  json_decref(h);
-  h = history_df_of(for_alice);
-  assert_true(json_is_true(json_object_get(h, "used")));
-  assert_int_equal(json_integer_value(json_object_get(h, "documents")), HINDI_NOTICES);
-  json_decref(h);
+  assert_history_df(for_bob, false, 0);
+  assert_history_df(for_alice, true, HINDI_NOTICES);
 
   doctag_result_free(standalone);
   doctag_result_free(for_bob);
