@@ -254,6 +254,19 @@ static doctag_status over_error(const pdf_limits *lim, const pdf_scan *scan)
   case PDF_OVER_NESTING:
     return err_set(DOCTAG_ELIMIT, "page %d of the PDF nests forms more than %d deep, the limit", scan->over_page,
                    PDF_MAX_NESTING);
+  case PDF_OVER_CODEC:
+    return err_set(DOCTAG_ELIMIT, "the PDF has an image whose %s header declares %" G_GINT64_FORMAT " x %"
+                   G_GINT64_FORMAT " pixels in %" G_GUINT64_FORMAT " component%s, over the limit of %.0f million "
+                   "pixels of up to 4 components (DOCTAG_MAX_IMAGE_MPX)", scan->over_codec, scan->over_w,
+                   scan->over_h, scan->over_comps, scan->over_comps == 1 ? "" : "s", (double)lim->image_pixels / 1e6);
+  case PDF_OVER_CODEC_DICT:
+    return err_set(DOCTAG_ELIMIT, "the PDF has a %" G_GINT64_FORMAT " x %" G_GINT64_FORMAT " image whose %s header "
+                   "declares %" G_GINT64_FORMAT " x %" G_GINT64_FORMAT " pixels in %" G_GUINT64_FORMAT " component%s: "
+                   "decoding it would take more memory than its /Width and /Height declare, which is what "
+                   "DOCTAG_MAX_IMAGE_MPX and DOCTAG_MAX_DOC_MEMORY_MB count", scan->over_dict_w, scan->over_dict_h,
+                   scan->over_codec, scan->over_w, scan->over_h, scan->over_comps, scan->over_comps == 1 ? "" : "s");
+  case PDF_OVER_CODEC_HEADER:
+    return err_set(DOCTAG_ELIMIT, "the PDF has an image whose %s data %s", scan->over_codec, scan->over_why);
   }
   return DOCTAG_OK;
 }

@@ -222,9 +222,10 @@ struct decoded_pass {
      * Type 3 glyphs), never in images; a flate stream the byte scan saw is
      * decoded again only if its bytes had an "ID" operator. */
     bool inline_scan = !image && (!flate_only || scan->maybe_inline);
-    if (!count && !inline_scan)
-      return false;
-    return read(chain[top], count, inline_scan);
+    if ((count || inline_scan) && read(chain[top], count, inline_scan))
+      return true;
+    /* then what the image codec decoding the cheap filters' output will allocate */
+    return pdf_scan_codec(obj, chain.data(), chain.size(), top, lim, scan);
   }
 };
 
