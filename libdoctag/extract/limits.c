@@ -18,6 +18,8 @@ void pdf_limits_of(const doctag_ctx *ctx, pdf_limits *out)
   out->total_bytes = ctx->max_inflate_bytes;
   out->image_pixels = ctx->max_image_pixels;
   out->page_draws = ctx->max_page_draws;
+  out->page_pixels = ctx->max_image_pixels > UINT64_MAX / PDF_PAGE_IMAGES ? UINT64_MAX
+                     : ctx->max_image_pixels * PDF_PAGE_IMAGES;
 }
 
 static bool is_ws(unsigned char c)
@@ -251,6 +253,11 @@ static doctag_status over_error(const pdf_limits *lim, const pdf_scan *scan)
     return err_set(DOCTAG_ELIMIT, "page %d of the PDF has more than %" G_GUINT64_FORMAT " MB of content, each form "
                    "counted as often as it is drawn, the limit (DOCTAG_MAX_STREAM_MB)", scan->over_page,
                    lim->stream_bytes / MB);
+  case PDF_OVER_PAGE_PIXELS:
+    return err_set(DOCTAG_ELIMIT, "page %d of the PDF draws images of %s%.0f million pixels in all, each as often as "
+                   "it is drawn, which rendering it would decode: over the limit of %.0f million, %d times "
+                   "DOCTAG_MAX_IMAGE_MPX", scan->over_page, scan->over_pixels == UINT64_MAX ? "more than " : "",
+                   (double)scan->over_pixels / 1e6, (double)lim->page_pixels / 1e6, PDF_PAGE_IMAGES);
   case PDF_OVER_NESTING:
     return err_set(DOCTAG_ELIMIT, "page %d of the PDF nests forms more than %d deep, the limit", scan->over_page,
                    PDF_MAX_NESTING);

@@ -37,6 +37,8 @@ typedef struct pdf_limits {
   uint64_t total_bytes;    /* decompressed bytes of all streams (DOCTAG_MAX_INFLATE_MB) */
   uint64_t image_pixels;   /* width x height of one image (DOCTAG_MAX_IMAGE_MPX) */
   uint64_t page_draws;     /* images and forms one page draws, nested ones too (DOCTAG_MAX_PAGE_DRAWS) */
+  uint64_t page_pixels;    /* image pixels decoded to render one page, each image as often as drawn
+                            * (PDF_PAGE_IMAGES times DOCTAG_MAX_IMAGE_MPX) */
 } pdf_limits;
 
 /* Which limit a document passed. */
@@ -49,10 +51,15 @@ typedef enum pdf_over {
   PDF_OVER_DRAWS,          /* a page draws images and forms more than page_draws times */
   PDF_OVER_PAGE_BYTES,     /* a page's content, forms as often as drawn, past stream_bytes */
   PDF_OVER_NESTING,        /* forms nested deeper than PDF_MAX_NESTING */
+  PDF_OVER_PAGE_PIXELS,    /* a page decodes images of more than page_pixels to render */
   PDF_OVER_CODEC,          /* an image codec's header declares more than image_pixels (limits_codecs.cpp) */
   PDF_OVER_CODEC_DICT,     /* ... more than the image dictionary's /Width x /Height */
   PDF_OVER_CODEC_HEADER,   /* ... a header that cannot be bounded (over_why says why) */
 } pdf_over;
+
+/* How many of the largest image allowed a page may decode to render (an
+ * image drawn 1000 times is decoded 1000 times). */
+#define PDF_PAGE_IMAGES 10
 
 /* Forms inside forms: deeper is refused (limits_draws.cpp). */
 #define PDF_MAX_NESTING 32
@@ -67,6 +74,7 @@ typedef struct pdf_scan {
   uint64_t most_draws, deepest_forms;  /* the pages' most images and forms drawn, deepest nesting */
   int over_page;           /* the page over a page limit (from 1) */
   uint64_t over_draws;     /* what it draws */
+  uint64_t most_page_pixels, over_pixels;  /* the pages' most image pixels decoded to render; the page over */
   uint64_t codec_headers, largest_codec;  /* image codec headers read, the largest size they declare */
   const char *over_codec, *over_why;      /* static: the codec over a limit, and why when no size says it */
   uint64_t over_comps;                    /* its components */

@@ -51,6 +51,7 @@ struct cost {
   uint64_t draws = 0;   /* images and forms drawn, nested ones included */
   uint64_t bytes = 0;   /* content bytes parsed, each form's as often as drawn */
   unsigned depth = 0;   /* forms nested inside it */
+  uint64_t pixels = 0;  /* image pixels decoded to draw it: each image at its size, as often as drawn */
 };
 
 /* The "Do" operands of a content stream, in order, by a tokeniser that
@@ -332,6 +333,10 @@ struct draws_pass {
       Object subtype = d->lookup("Subtype");
       if (subtype.isName("Image")) {
         c.draws = sat_add(c.draws, n);
+        /* rendering decodes the image at its own size each time it is drawn */
+        Object w = d->lookup("Width"), h = d->lookup("Height");
+        if (w.isInt() && h.isInt() && w.getInt() > 0 && h.getInt() > 0)
+          c.pixels = sat_add(c.pixels, sat_mul(sat_mul((uint64_t)w.getInt(), (uint64_t)h.getInt()), n));
       } else if (subtype.isName("Form")) {
         int num = ref.isRef() ? ref.getRef().num : -1;
         if (num >= 0 && drawing.count(num))
@@ -340,6 +345,7 @@ struct draws_pass {
         form(x, num, res, rk, level + 1, f);
         c.draws = sat_add(c.draws, sat_mul(sat_add(f.draws, 1), n));
         c.bytes = sat_add(c.bytes, sat_mul(f.bytes, n));
+        c.pixels = sat_add(c.pixels, sat_mul(f.pixels, n));
         c.depth = std::max(c.depth, f.depth + 1);
       }
       check(c);
@@ -384,6 +390,9 @@ struct draws_pass {
     } else if (c.bytes > lim->stream_bytes) {
       scan->over = PDF_OVER_PAGE_BYTES;
       over = true;
+    } else if (c.pixels > lim->page_pixels) {
+      scan->over = PDF_OVER_PAGE_PIXELS;
+      over = true;
     }
   }
 };
@@ -405,9 +414,11 @@ void pdf_scan_draws(PDFDoc *doc, const pdf_limits *lim, pdf_scan *scan)
     pass.check(c);
     scan->most_draws = std::max(scan->most_draws, c.draws);
     scan->deepest_forms = std::max(scan->deepest_forms, (uint64_t)c.depth);
+    scan->most_page_pixels = std::max(scan->most_page_pixels, c.pixels);
     if (pass.over) {
       scan->over_page = i;
       scan->over_draws = c.draws;
+      scan->over_pixels = c.pixels;
     }
   }
 }

@@ -1178,6 +1178,68 @@ static void test_codec_headers_bounded(void **state)
   doctag_ctx_free(ctx);
 }
 
+/* A page drawing one 5000 x 5000 image (25 million pixels, 25 kB deflated)
+ * `times` times, by a form that draws it `inner` times (1: directly). */
+static GBytes *image_drawn(unsigned int times, unsigned int inner)
+{
+  size_t zlen = 0, len = 0;
+  unsigned char *z = zeros_deflated(5000 * 5000, 1, &zlen);
+  GPtrArray *objs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+  obj_add(objs, "<</Type/Catalog/Pages 2 0 R>>");
+  obj_add(objs, "<</Type/Pages/Kids[3 0 R]/Count 1>>");
+  obj_add(objs, "<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R"
+                "/Resources<</XObject<</I 5 0 R/F 6 0 R>>>>>>");
+  char *content = repeat(inner > 1 ? "q 0.01 0 0 0.01 0 0 cm /F Do Q\n" : "q 6 0 0 8 0 0 cm /I Do Q\n", times, &len);
+  obj_stream(objs, "", content, len, true);
+  GString *img = g_string_new("<</Type/XObject/Subtype/Image/Width 5000/Height 5000/ColorSpace/DeviceGray"
+                              "/BitsPerComponent 8/Filter/FlateDecode");
+  g_string_append_printf(img, "/Length %zu>>\nstream\n", zlen);
+  g_string_append_len(img, (const char *)z, (gssize)zlen);
+  g_string_append(img, "\nendstream");
+  g_ptr_array_add(objs, g_string_free_to_bytes(img));
+  char *form = repeat("/I Do ", inner, &len);
+  obj_stream(objs, "/Type/XObject/Subtype/Form/BBox[0 0 1 1]/Resources<</XObject<</I 5 0 R>>>>", form, len, false);
+  GBytes *pdf = pdf_objects(objs);
+  g_ptr_array_unref(objs);
+  g_free(form);
+  g_free(content);
+  g_free(z);
+  return pdf;
+}
+
+/* Rendering decodes an image each time it is drawn: a page drawing a 25
+ * million pixel image 100 times (far under DOCTAG_MAX_PAGE_DRAWS) would
+ * decode 2.5 billion pixels at OCR, so it is refused before any page is
+ * read, directly or through a form drawn 10 times that draws it 10 times;
+ * 30 times is 750 million, under the limit, counted exactly. */
+static void test_image_draws_bounded_at_render(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  pdf_limits lim;
+  pdf_limits_of(ctx, &lim);
+  assert_int_equal(lim.page_pixels, 1000000000);
+  pdf_scan scan;
+  GBytes *pdf = image_drawn(100, 1);
+  assert_true(g_bytes_get_size(pdf) < 65536);
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF draws images of 2500 million pixels in all, each as often as it is drawn, which "
+                 "rendering it would decode: over the limit of 1000 million, 10 times DOCTAG_MAX_IMAGE_MPX");
+  assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+  assert_message("10 times DOCTAG_MAX_IMAGE_MPX");
+  g_bytes_unref(pdf);
+  pdf = image_drawn(10, 10);
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF draws images of 2500 million pixels");
+  g_bytes_unref(pdf);
+  pdf = image_drawn(30, 1);
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
+  assert_int_equal(scan.most_page_pixels, 750000000);
+  assert_int_equal(scan.most_draws, 30);
+  g_bytes_unref(pdf);
+  doctag_ctx_free(ctx);
+}
+
 static void test_real_documents_pass(void **state)
 {
   (void)state;
@@ -1190,7 +1252,7 @@ static void test_real_documents_pass(void **state)
   if (g_file_test(realworld, G_FILE_TEST_IS_DIR))
     dirs[1] = realworld;
   unsigned int files = 0;
-  uint64_t draws = 0, depth = 0, codecs = 0;
+  uint64_t draws = 0, depth = 0, codecs = 0, pixels = 0;
   for (size_t k = 0; k < G_N_ELEMENTS(dirs); k++) {
     if (!dirs[k])
       continue;
@@ -1218,6 +1280,7 @@ static void test_real_documents_pass(void **state)
             draws = MAX(draws, scan.most_draws);
             depth = MAX(depth, scan.deepest_forms);
             codecs += scan.codec_headers;
+            pixels = MAX(pixels, scan.most_page_pixels);
           }
           g_free(data);
         }
@@ -1230,8 +1293,8 @@ static void test_real_documents_pass(void **state)
     g_ptr_array_free(todo, TRUE);
   }
   print_message("%u PDFs within the default limits; a page draws at most %" G_GUINT64_FORMAT " images and forms, "
-                "nests forms %" G_GUINT64_FORMAT " deep; %" G_GUINT64_FORMAT " image codec headers read\n", files,
-                draws, depth, codecs);
+                "nests forms %" G_GUINT64_FORMAT " deep, decodes %.1f million image pixels to render; %" G_GUINT64_FORMAT
+                " image codec headers read\n", files, draws, depth, (double)pixels / 1e6, codecs);
   assert_true(files > 0);
   g_free(realworld);
   doctag_ctx_free(ctx);
@@ -1251,6 +1314,7 @@ int main(void)
     cmocka_unit_test(test_form_draws_bounded),
     cmocka_unit_test(test_streams_the_byte_scan_misses_bounded),
     cmocka_unit_test(test_codec_headers_bounded),
+    cmocka_unit_test(test_image_draws_bounded_at_render),
     cmocka_unit_test(test_real_documents_pass),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
