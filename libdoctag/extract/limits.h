@@ -67,7 +67,7 @@ typedef enum pdf_over {
 /* What a scan found (for tests and messages). */
 typedef struct pdf_scan {
   uint64_t streams, inflated, largest_stream, largest_image;
-  bool maybe_inline;       /* an inflated stream had an "ID" operator */
+  bool maybe_inline;       /* an inflated stream had an "ID" operator, or the decoded pass an inline image */
   uint64_t decoded_streams, largest_inline;  /* the decoded pass's */
   pdf_over over;
   int64_t over_w, over_h;  /* the image's size when over an image limit */

@@ -148,6 +148,7 @@ struct decoded_pass {
         }
       }
       if (id) {
+        scan->maybe_inline = true;   /* the drawing pass then counts inline images' pixels */
         if (inline_dict(bi + 2, id)) {
           *over = true;
           return n;
@@ -260,5 +261,6 @@ extern "C" void pdf_scan_decoded(const unsigned char *data, size_t len, const ch
       break;
   }
   g_free(inflated);
-  pdf_scan_draws(&doc, lim, scan);
+  if (scan->over == PDF_OVER_NONE)   /* the first limit passed is the one named */
+    pdf_scan_draws(&doc, lim, scan);
 }

@@ -1211,7 +1211,8 @@ static GBytes *image_drawn(unsigned int times, unsigned int inner)
  * million pixel image 100 times (far under DOCTAG_MAX_PAGE_DRAWS) would
  * decode 2.5 billion pixels at OCR, so it is refused before any page is
  * read, directly or through a form drawn 10 times that draws it 10 times;
- * 30 times is 750 million, under the limit, counted exactly. */
+ * 30 times is 750 million, under the limit, counted exactly. Inline images
+ * count too. */
 static void test_image_draws_bounded_at_render(void **state)
 {
   (void)state;
@@ -1237,6 +1238,21 @@ static void test_image_draws_bounded_at_render(void **state)
   assert_int_equal(scan.most_page_pixels, 750000000);
   assert_int_equal(scan.most_draws, 30);
   g_bytes_unref(pdf);
+  /* an inline image of a million pixels in a form drawn 2000 times */
+  static const char *const inline_form[] = { "BI /W 1000 /Height 1000 /BPC 8 /CS /G /F /Fl ID \x78 EI", NULL };
+  size_t len;
+  char *content = repeat("/X0 Do ", 2000, &len);
+  pdf = pdf_forms(content, len, inline_form, false);
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF draws images of 2000 million pixels in all");
+  g_bytes_unref(pdf);
+  g_free(content);
+  content = repeat("/X0 Do ", 20, &len);
+  pdf = pdf_forms(content, len, inline_form, false);
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
+  assert_int_equal(scan.most_page_pixels, 20000000);
+  g_bytes_unref(pdf);
+  g_free(content);
   doctag_ctx_free(ctx);
 }
 
