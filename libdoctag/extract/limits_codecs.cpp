@@ -117,8 +117,9 @@ struct codec_check {
   }
 
   /* False (and scan->over set) when the size passes the image limit, or
-   * the dictionary's size (pixels, or samples beyond 4 per pixel). */
-  bool size(const found &f)
+   * (when `image`: it is the image, not a part kept beside it) the
+   * dictionary's size (pixels, or samples beyond 4 per pixel). */
+  bool size(const found &f, bool image = true)
   {
     uint64_t px = mul(f.w, f.h), samples = mul(px, std::max<uint64_t>(f.comps, 1));
     scan->largest_codec = std::max(scan->largest_codec, px);
@@ -126,7 +127,7 @@ struct codec_check {
       refuse(PDF_OVER_CODEC, f);
       return false;
     }
-    if (dict_w > 0 && dict_h > 0) {
+    if (image && dict_w > 0 && dict_h > 0) {
       uint64_t declared = mul((uint64_t)dict_w, (uint64_t)dict_h);
       if (px > declared || samples > mul(declared, 4)) {
         refuse(PDF_OVER_CODEC_DICT, f);
@@ -297,7 +298,8 @@ struct codec_check {
           break;
         read = 7;
         any = true;
-        if (!size(found{ pattern_what, mul(gray + 1, pw), ph, 1 }))
+        /* the patterns are no part of the image: only the limit applies */
+        if (!size(found{ pattern_what, mul(gray + 1, pw), ph, 1 }, false))
           return;
       } else if (type == 4 || type == 6 || type == 7 || type == 20 || type == 22 || type == 23 ||
                  (type >= 36 && type <= 43 && type != 37 && type != 41)) {   /* regions */
