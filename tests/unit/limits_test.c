@@ -1182,8 +1182,8 @@ static void test_codec_headers_bounded(void **state)
  * `times` times, by a form that draws it `inner` times (1: directly). */
 static GBytes *image_drawn(unsigned int times, unsigned int inner)
 {
-  size_t zlen = 0, len = 0;
-  unsigned char *z = zeros_deflated(5000 * 5000, 1, &zlen);
+  size_t len = 0;
+  char *z = g_malloc0(5000 * 5000);
   GPtrArray *objs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
   obj_add(objs, "<</Type/Catalog/Pages 2 0 R>>");
   obj_add(objs, "<</Type/Pages/Kids[3 0 R]/Count 1>>");
@@ -1191,12 +1191,8 @@ static GBytes *image_drawn(unsigned int times, unsigned int inner)
                 "/Resources<</XObject<</I 5 0 R/F 6 0 R>>>>>>");
   char *content = repeat(inner > 1 ? "q 0.01 0 0 0.01 0 0 cm /F Do Q\n" : "q 6 0 0 8 0 0 cm /I Do Q\n", times, &len);
   obj_stream(objs, "", content, len, true);
-  GString *img = g_string_new("<</Type/XObject/Subtype/Image/Width 5000/Height 5000/ColorSpace/DeviceGray"
-                              "/BitsPerComponent 8/Filter/FlateDecode");
-  g_string_append_printf(img, "/Length %zu>>\nstream\n", zlen);
-  g_string_append_len(img, (const char *)z, (gssize)zlen);
-  g_string_append(img, "\nendstream");
-  g_ptr_array_add(objs, g_string_free_to_bytes(img));
+  obj_stream(objs, "/Type/XObject/Subtype/Image/Width 5000/Height 5000/ColorSpace/DeviceGray/BitsPerComponent 8", z,
+             5000 * 5000, true);
   char *form = repeat("/I Do ", inner, &len);
   obj_stream(objs, "/Type/XObject/Subtype/Form/BBox[0 0 1 1]/Resources<</XObject<</I 5 0 R>>>>", form, len, false);
   GBytes *pdf = pdf_objects(objs);
