@@ -75,7 +75,8 @@ typedef struct pdf_scan {
   int over_page;           /* the page over a page limit (from 1) */
   uint64_t over_draws;     /* what it draws */
   uint64_t most_page_pixels, over_pixels;  /* the pages' most image pixels decoded to render; the page over */
-  uint64_t codec_headers, largest_codec;  /* image codec headers read, the largest size they declare */
+  uint64_t codec_streams, codec_headers, largest_codec;  /* streams an image codec decodes, the headers
+                                                         * read of them, the largest size they declare */
   const char *over_codec, *over_why;      /* static: the codec over a limit, and why when no size says it */
   uint64_t over_comps;                    /* its components */
   int64_t over_dict_w, over_dict_h;       /* its image dictionary's size, -1 when none */

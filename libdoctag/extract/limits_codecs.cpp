@@ -390,6 +390,7 @@ bool pdf_scan_codec(Object &obj, Stream *const *chain, size_t n, size_t top, con
   if (top == 0 || top >= n || !codec(chain[top - 1]->getKind()))
     return false;
   Dict *d = obj.streamGetDict();
+  scan->codec_streams++;
   codec_check c{ lim, scan, -1, -1 };
   if (d->lookup("Subtype").isName("Image")) {
     Object w = d->lookup("Width"), h = d->lookup("Height");

@@ -1264,7 +1264,7 @@ static void test_real_documents_pass(void **state)
   if (g_file_test(realworld, G_FILE_TEST_IS_DIR))
     dirs[1] = realworld;
   unsigned int files = 0;
-  uint64_t draws = 0, depth = 0, codecs = 0, pixels = 0;
+  uint64_t draws = 0, depth = 0, codecs = 0, codec_streams = 0, pixels = 0;
   for (size_t k = 0; k < G_N_ELEMENTS(dirs); k++) {
     if (!dirs[k])
       continue;
@@ -1292,6 +1292,7 @@ static void test_real_documents_pass(void **state)
             draws = MAX(draws, scan.most_draws);
             depth = MAX(depth, scan.deepest_forms);
             codecs += scan.codec_headers;
+            codec_streams += scan.codec_streams;
             pixels = MAX(pixels, scan.most_page_pixels);
           }
           g_free(data);
@@ -1308,6 +1309,9 @@ static void test_real_documents_pass(void **state)
                 "nests forms %" G_GUINT64_FORMAT " deep, decodes %.1f million image pixels to render; %" G_GUINT64_FORMAT
                 " image codec headers read\n", files, draws, depth, (double)pixels / 1e6, codecs);
   assert_true(files > 0);
+  /* the codec header readers read real files' headers, every one */
+  assert_true(codecs > 0);
+  assert_int_equal(codecs, codec_streams);
   g_free(realworld);
   doctag_ctx_free(ctx);
 }
