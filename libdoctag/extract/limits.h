@@ -138,6 +138,14 @@ void pdf_scan_draws(PDFDoc *doc, const pdf_limits *lim, pdf_scan *scan);
  * size its header declares from chain[top]; true (scan->over set) when it is
  * over the image limit or larger than the image dictionary declares. */
 bool pdf_scan_codec(Object &obj, Stream *const *chain, size_t n, size_t top, const pdf_limits *lim, pdf_scan *scan);
+/* limits_codecs.cpp: the same for an inline image of w x h (-1 when not
+ * given) decoded by `codec`: 'C' CCITT, whose /Columns and /Rows are given
+ * (-1 when not), or 'D' DCT alone on its data data[0, len), which runs on
+ * to the end of the content when the buffer ends. 1 when over (scan->over
+ * set), 0 when not, -1 when no JPEG frame header is in the buffer (it may
+ * come after). */
+int pdf_scan_inline_codec(char codec, const unsigned char *data, size_t len, int64_t columns, int64_t rows, int64_t w,
+                          int64_t h, const pdf_limits *lim, pdf_scan *scan);
 #endif
 
 #endif

@@ -332,7 +332,6 @@ struct codec_check {
    * decodes /Rows lines (the image's height when not given). */
   void ccitt(Object &params)
   {
-    static const char what[] = "CCITT (CCITTFaxDecode)";
     int64_t cols = 1728, rows = 0;
     if (params.isDict()) {
       Object c = params.dictLookup("Columns"), rw = params.dictLookup("Rows");
@@ -341,6 +340,12 @@ struct codec_check {
       if (rw.isInt())
         rows = rw.getInt();
     }
+    ccitt(cols, rows);
+  }
+
+  void ccitt(int64_t cols, int64_t rows)
+  {
+    static const char what[] = "CCITT (CCITTFaxDecode)";
     if (cols < 1)
       cols = 1;
     if (rows < 1)
@@ -436,5 +441,26 @@ bool pdf_scan_codec(Object &obj, Stream *const *chain, size_t n, size_t top, con
   default:
     break;
   }
+  return c.over;
+}
+
+int pdf_scan_inline_codec(char codec, const unsigned char *data, size_t len, int64_t columns, int64_t rows, int64_t w,
+                          int64_t h, const pdf_limits *lim, pdf_scan *scan)
+{
+  codec_check c{ lim, scan, w, h };
+  if (codec == 'C') {
+    scan->codec_streams++;
+    c.ccitt(columns, rows);
+    return c.over;
+  }
+  uint64_t before = scan->codec_headers;
+  MemStream data_stream(reinterpret_cast<const char *>(data), 0, (Goffset)len, Object(objNull));
+  c.read_with(&data_stream, [&](header_reader &r) {
+    r.cap = UINT64_MAX;   /* the buffer's end is no cap: the caller reads on */
+    c.dct(r);
+  });
+  if (!c.over && scan->codec_headers == before)
+    return -1;
+  scan->codec_streams++;
   return c.over;
 }

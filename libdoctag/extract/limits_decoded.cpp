@@ -23,6 +23,7 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace {
@@ -89,22 +90,40 @@ struct decoded_pass {
   }
 
   /* The dictionary of an inline image, [d, e) between "BI" and "ID":
-   * its /W (/Width) and /H (/Height). */
-  bool inline_dict(const unsigned char *d, const unsigned char *e)
+   * its /W (/Width) and /H (/Height), and the codec decoding its data
+   * [data, data_end) (which may go on past the buffer): 1 when over a
+   * limit, 0 when not, -1 when the data's codec header may lie past the
+   * buffer. */
+  int inline_dict(const unsigned char *d, const unsigned char *e, const unsigned char *data,
+                  const unsigned char *data_end)
   {
-    int64_t w = -1, h = -1;
+    int64_t w = -1, h = -1, cols = -1, rows = -1;
+    char codec = 0;
+    int filters = 0;
     for (const unsigned char *p = d; p < e; p++) {
       if (*p != '/')
         continue;
       const unsigned char *n = ++p;
       while (p < e && !is_delim(*p))
         p++;
-      size_t nl = (size_t)(p - n);
+      std::string name(reinterpret_cast<const char *>(n), (size_t)(p - n));
       int64_t *slot = nullptr;
-      if ((nl == 1 && *n == 'W') || (nl == 5 && !std::memcmp(n, "Width", 5)))
+      if (name == "W" || name == "Width")
         slot = &w;
-      else if ((nl == 1 && *n == 'H') || (nl == 6 && !std::memcmp(n, "Height", 6)))
+      else if (name == "H" || name == "Height")
         slot = &h;
+      else if (name == "Columns")
+        slot = &cols;
+      else if (name == "Rows")
+        slot = &rows;
+      else if (name == "DCT" || name == "DCTDecode")
+        codec = 'D', filters++;
+      else if (name == "CCF" || name == "CCITTFaxDecode")
+        codec = 'C', filters++;
+      else if (name == "AHx" || name == "A85" || name == "LZW" || name == "Fl" || name == "RL" ||
+               name == "ASCIIHexDecode" || name == "ASCII85Decode" || name == "LZWDecode" || name == "FlateDecode" ||
+               name == "RunLengthDecode")
+        filters++;
       if (!slot)
         continue;
       while (p < e && is_ws(*p))
@@ -119,7 +138,13 @@ struct decoded_pass {
         *slot = v;
       p--;
     }
-    return over_image(w, h, PDF_OVER_INLINE);
+    if (over_image(w, h, PDF_OVER_INLINE))
+      return 1;
+    /* a JPEG's header is read from the data only when no other filter
+     * encodes it (not read: inline JPEG data under ASCIIHex, ASCII85...) */
+    if (codec == 'C' || (codec == 'D' && filters == 1))
+      return pdf_scan_inline_codec(codec, data, (size_t)(data_end - data), cols, rows, w, h, lim, scan);
+    return 0;
   }
 
   /* Looks for "BI <dict> ID" in buf[0, n); returns where the next call's
@@ -149,10 +174,14 @@ struct decoded_pass {
       }
       if (id) {
         scan->maybe_inline = true;   /* the drawing pass then counts inline images' pixels */
-        if (inline_dict(bi + 2, id)) {
+        const unsigned char *data = std::min(end, id + 3);
+        int got = inline_dict(bi + 2, id, data, end);
+        if (got > 0) {
           *over = true;
           return n;
         }
+        if (got < 0 && (size_t)(end - bi) < INLINE_DICT_MAX)
+          return (size_t)(bi - buf); /* its JPEG header may be in the next chunk */
         p = id + 2;
       } else if (limit == end && (size_t)(end - bi) < INLINE_DICT_MAX) {
         return (size_t)(bi - buf); /* its ID may be in the next chunk */

@@ -991,10 +991,11 @@ static GBytes *codec_image(const char *size, const char *filter, const GByteArra
 }
 
 /* What image codecs will allocate is read from their own headers: a
- * JPEG, JPEG 2000, JBIG2 or CCITT image declaring 10 x 10 pixels (or
- * nothing wrong) in its dictionary, but far more in its codec's header, is
- * refused before any page is read, by the same call every front end makes;
- * a header that agrees passes, its size counted. */
+ * JPEG, JPEG 2000, JBIG2 or CCITT image (JPEG and CCITT inline images too)
+ * declaring 10 x 10 pixels (or nothing wrong) in its dictionary, but far
+ * more in its codec's header, is refused before any page is read, by the
+ * same call every front end makes; a header that agrees passes, its size
+ * counted. */
 static void test_codec_headers_bounded(void **state)
 {
   (void)state;
@@ -1168,6 +1169,29 @@ static void test_codec_headers_bounded(void **state)
   assert_int_equal(scan.largest_codec, 100);
   g_bytes_unref(pdf);
   g_byte_array_unref(fax);
+
+  /* inline images: a JPEG's frame header, also when it starts in one
+   * 64 kB chunk of the content and ends in the next, and CCITT's /Columns */
+  b = jpeg_header(60000, 60000, 3);
+  for (size_t pad = 0; pad <= 65536 - 53; pad += 65536 - 53) {   /* then its data starts 10 bytes before the end */
+    GByteArray *content = g_byte_array_new();
+    for (size_t i = 0; i < pad; i++)
+      g_byte_array_append(content, (const guint8 *)(i % 64 == 63 ? "\n" : " "), 1);
+    static const char bi[] = "q BI /W 10 /H 10 /BPC 8 /CS /G /F /DCT ID ";
+    g_byte_array_append(content, (const guint8 *)bi, sizeof bi - 1);
+    g_byte_array_append(content, b->data, b->len);
+    g_byte_array_append(content, (const guint8 *)" EI Q", 5);
+    pdf = pdf_build("/Contents 4 0 R", "", content->data, content->len, NULL);
+    assert_decoded_over(&lim, pdf, "JPEG (DCTDecode) header declares 60000 x 60000 pixels in 3 components, over");
+    g_bytes_unref(pdf);
+    g_byte_array_unref(content);
+  }
+  g_byte_array_unref(b);
+  static const char fax_inline[] = "q BI /W 10 /H 1 /BPC 1 /CS /G /F /CCF /DP <</K -1 /Columns 90000000>> ID \x00\x01 "
+                                   "EI Q";
+  pdf = pdf_build("/Contents 4 0 R", "", (const unsigned char *)fax_inline, sizeof fax_inline - 1, NULL);
+  assert_decoded_over(&lim, pdf, "10 x 1 image whose CCITT (CCITTFaxDecode) header declares 90000000 x 1 pixels");
+  g_bytes_unref(pdf);
 
   /* a codec decoding another's output cannot be bounded without decoding */
   b = jpeg_header(10, 10, 1);
