@@ -18,6 +18,8 @@ void pdf_limits_of(const doctag_ctx *ctx, pdf_limits *out)
   out->total_bytes = ctx->max_inflate_bytes;
   out->image_pixels = ctx->max_image_pixels;
   out->page_draws = ctx->max_page_draws;
+  out->page_pixels = ctx->max_image_pixels > UINT64_MAX / PDF_PAGE_IMAGES ? UINT64_MAX
+                     : ctx->max_image_pixels * PDF_PAGE_IMAGES;
 }
 
 static bool is_ws(unsigned char c)
@@ -251,9 +253,27 @@ static doctag_status over_error(const pdf_limits *lim, const pdf_scan *scan)
     return err_set(DOCTAG_ELIMIT, "page %d of the PDF has more than %" G_GUINT64_FORMAT " MB of content, each form "
                    "counted as often as it is drawn, the limit (DOCTAG_MAX_STREAM_MB)", scan->over_page,
                    lim->stream_bytes / MB);
+  case PDF_OVER_PAGE_PIXELS:
+    return err_set(DOCTAG_ELIMIT, "page %d of the PDF draws images of %s%.0f million pixels in all, each as often as "
+                   "it is drawn, which rendering it would decode: over the limit of %.0f million, %d times "
+                   "DOCTAG_MAX_IMAGE_MPX", scan->over_page, scan->over_pixels == UINT64_MAX ? "more than " : "",
+                   (double)scan->over_pixels / 1e6, (double)lim->page_pixels / 1e6, PDF_PAGE_IMAGES);
   case PDF_OVER_NESTING:
     return err_set(DOCTAG_ELIMIT, "page %d of the PDF nests forms more than %d deep, the limit", scan->over_page,
                    PDF_MAX_NESTING);
+  case PDF_OVER_CODEC:
+    return err_set(DOCTAG_ELIMIT, "the PDF has an image whose %s header declares %" G_GINT64_FORMAT " x %"
+                   G_GINT64_FORMAT " pixels in %" G_GUINT64_FORMAT " component%s, over the limit of %.0f million "
+                   "pixels of up to 4 components (DOCTAG_MAX_IMAGE_MPX)", scan->over_codec, scan->over_w,
+                   scan->over_h, scan->over_comps, scan->over_comps == 1 ? "" : "s", (double)lim->image_pixels / 1e6);
+  case PDF_OVER_CODEC_DICT:
+    return err_set(DOCTAG_ELIMIT, "the PDF has a %" G_GINT64_FORMAT " x %" G_GINT64_FORMAT " image whose %s header "
+                   "declares %" G_GINT64_FORMAT " x %" G_GINT64_FORMAT " pixels in %" G_GUINT64_FORMAT " component%s: "
+                   "decoding it would take more memory than its /Width and /Height declare, which is what "
+                   "DOCTAG_MAX_IMAGE_MPX and DOCTAG_MAX_DOC_MEMORY_MB count", scan->over_dict_w, scan->over_dict_h,
+                   scan->over_codec, scan->over_w, scan->over_h, scan->over_comps, scan->over_comps == 1 ? "" : "s");
+  case PDF_OVER_CODEC_HEADER:
+    return err_set(DOCTAG_ELIMIT, "the PDF has an image whose %s data %s", scan->over_codec, scan->over_why);
   }
   return DOCTAG_OK;
 }

@@ -15,8 +15,9 @@
  * The same pass then costs each page's drawing (limits_draws.cpp): images
  * and forms drawn, forms counted as often as they are drawn and nested.
  *
- * Not covered: what image codecs (DCT, JPX, JBIG2, CCITT) allocate beyond
- * the declared size.
+ * Image codecs (DCT, JPX, JBIG2, CCITT) allocate by the sizes in their own
+ * headers, which the same pass reads (limits_codecs.cpp) and bounds as the
+ * dictionary's size is bounded, and by that size.
  * Rendering for OCR is capped separately (pdf.c: at most 36 million pixels
  * per page image, the resolution drops instead). */
 #ifndef DOCTAG_EXTRACT_LIMITS_H
@@ -36,6 +37,8 @@ typedef struct pdf_limits {
   uint64_t total_bytes;    /* decompressed bytes of all streams (DOCTAG_MAX_INFLATE_MB) */
   uint64_t image_pixels;   /* width x height of one image (DOCTAG_MAX_IMAGE_MPX) */
   uint64_t page_draws;     /* images and forms one page draws, nested ones too (DOCTAG_MAX_PAGE_DRAWS) */
+  uint64_t page_pixels;    /* image pixels decoded to render one page, each image as often as drawn
+                            * (PDF_PAGE_IMAGES times DOCTAG_MAX_IMAGE_MPX) */
 } pdf_limits;
 
 /* Which limit a document passed. */
@@ -48,7 +51,15 @@ typedef enum pdf_over {
   PDF_OVER_DRAWS,          /* a page draws images and forms more than page_draws times */
   PDF_OVER_PAGE_BYTES,     /* a page's content, forms as often as drawn, past stream_bytes */
   PDF_OVER_NESTING,        /* forms nested deeper than PDF_MAX_NESTING */
+  PDF_OVER_PAGE_PIXELS,    /* a page decodes images of more than page_pixels to render */
+  PDF_OVER_CODEC,          /* an image codec's header declares more than image_pixels (limits_codecs.cpp) */
+  PDF_OVER_CODEC_DICT,     /* ... more than the image dictionary's /Width x /Height */
+  PDF_OVER_CODEC_HEADER,   /* ... a header that cannot be bounded (over_why says why) */
 } pdf_over;
+
+/* How many of the largest image allowed a page may decode to render (an
+ * image drawn 1000 times is decoded 1000 times). */
+#define PDF_PAGE_IMAGES 10
 
 /* Forms inside forms: deeper is refused (limits_draws.cpp). */
 #define PDF_MAX_NESTING 32
@@ -56,13 +67,19 @@ typedef enum pdf_over {
 /* What a scan found (for tests and messages). */
 typedef struct pdf_scan {
   uint64_t streams, inflated, largest_stream, largest_image;
-  bool maybe_inline;       /* an inflated stream had an "ID" operator */
+  bool maybe_inline;       /* an inflated stream had an "ID" operator, or the decoded pass an inline image */
   uint64_t decoded_streams, largest_inline;  /* the decoded pass's */
   pdf_over over;
   int64_t over_w, over_h;  /* the image's size when over an image limit */
   uint64_t most_draws, deepest_forms;  /* the pages' most images and forms drawn, deepest nesting */
   int over_page;           /* the page over a page limit (from 1) */
   uint64_t over_draws;     /* what it draws */
+  uint64_t most_page_pixels, over_pixels;  /* the pages' most image pixels decoded to render; the page over */
+  uint64_t codec_streams, codec_headers, largest_codec;  /* streams an image codec decodes, the headers
+                                                         * read of them, the largest size they declare */
+  const char *over_codec, *over_why;      /* static: the codec over a limit, and why when no size says it */
+  uint64_t over_comps;                    /* its components */
+  int64_t over_dict_w, over_dict_h;       /* its image dictionary's size, -1 when none */
 } pdf_scan;
 
 /* A stream the byte scan inflates: where its data starts in the file, how
@@ -111,8 +128,24 @@ void pdf_scan_decoded(const unsigned char *data, size_t len, const char *passwor
 }
 
 class PDFDoc;
+class Object;
+class Stream;
 /* limits_draws.cpp: the pages' drawing, after the objects' pass. */
 void pdf_scan_draws(PDFDoc *doc, const pdf_limits *lim, pdf_scan *scan);
+/* limits_codecs.cpp: when the stream object `obj`, whose filter chain is
+ * chain[0, n) (limits_syntax.h's filter_chain()) with cheap filters from
+ * chain[top] on, is decoded by an image codec (chain[top - 1]), reads the
+ * size its header declares from chain[top]; true (scan->over set) when it is
+ * over the image limit or larger than the image dictionary declares. */
+bool pdf_scan_codec(Object &obj, Stream *const *chain, size_t n, size_t top, const pdf_limits *lim, pdf_scan *scan);
+/* limits_codecs.cpp: the same for an inline image of w x h (-1 when not
+ * given) decoded by `codec`: 'C' CCITT, whose /Columns and /Rows are given
+ * (-1 when not), or 'D' DCT alone on its data data[0, len), which runs on
+ * to the end of the content when the buffer ends. 1 when over (scan->over
+ * set), 0 when not, -1 when no JPEG frame header is in the buffer (it may
+ * come after). */
+int pdf_scan_inline_codec(char codec, const unsigned char *data, size_t len, int64_t columns, int64_t rows, int64_t w,
+                          int64_t h, const pdf_limits *lim, pdf_scan *scan);
 #endif
 
 #endif

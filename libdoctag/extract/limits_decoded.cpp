@@ -23,6 +23,7 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace {
@@ -89,22 +90,40 @@ struct decoded_pass {
   }
 
   /* The dictionary of an inline image, [d, e) between "BI" and "ID":
-   * its /W (/Width) and /H (/Height). */
-  bool inline_dict(const unsigned char *d, const unsigned char *e)
+   * its /W (/Width) and /H (/Height), and the codec decoding its data
+   * [data, data_end) (which may go on past the buffer): 1 when over a
+   * limit, 0 when not, -1 when the data's codec header may lie past the
+   * buffer. */
+  int inline_dict(const unsigned char *d, const unsigned char *e, const unsigned char *data,
+                  const unsigned char *data_end)
   {
-    int64_t w = -1, h = -1;
+    int64_t w = -1, h = -1, cols = -1, rows = -1;
+    char codec = 0;
+    int filters = 0;
     for (const unsigned char *p = d; p < e; p++) {
       if (*p != '/')
         continue;
       const unsigned char *n = ++p;
       while (p < e && !is_delim(*p))
         p++;
-      size_t nl = (size_t)(p - n);
+      std::string name(reinterpret_cast<const char *>(n), (size_t)(p - n));
       int64_t *slot = nullptr;
-      if ((nl == 1 && *n == 'W') || (nl == 5 && !std::memcmp(n, "Width", 5)))
+      if (name == "W" || name == "Width")
         slot = &w;
-      else if ((nl == 1 && *n == 'H') || (nl == 6 && !std::memcmp(n, "Height", 6)))
+      else if (name == "H" || name == "Height")
         slot = &h;
+      else if (name == "Columns")
+        slot = &cols;
+      else if (name == "Rows")
+        slot = &rows;
+      else if (name == "DCT" || name == "DCTDecode")
+        codec = 'D', filters++;
+      else if (name == "CCF" || name == "CCITTFaxDecode")
+        codec = 'C', filters++;
+      else if (name == "AHx" || name == "A85" || name == "LZW" || name == "Fl" || name == "RL" ||
+               name == "ASCIIHexDecode" || name == "ASCII85Decode" || name == "LZWDecode" || name == "FlateDecode" ||
+               name == "RunLengthDecode")
+        filters++;
       if (!slot)
         continue;
       while (p < e && is_ws(*p))
@@ -119,7 +138,13 @@ struct decoded_pass {
         *slot = v;
       p--;
     }
-    return over_image(w, h, PDF_OVER_INLINE);
+    if (over_image(w, h, PDF_OVER_INLINE))
+      return 1;
+    /* a JPEG's header is read from the data only when no other filter
+     * encodes it (not read: inline JPEG data under ASCIIHex, ASCII85...) */
+    if (codec == 'C' || (codec == 'D' && filters == 1))
+      return pdf_scan_inline_codec(codec, data, (size_t)(data_end - data), cols, rows, w, h, lim, scan);
+    return 0;
   }
 
   /* Looks for "BI <dict> ID" in buf[0, n); returns where the next call's
@@ -148,10 +173,15 @@ struct decoded_pass {
         }
       }
       if (id) {
-        if (inline_dict(bi + 2, id)) {
+        scan->maybe_inline = true;   /* the drawing pass then counts inline images' pixels */
+        const unsigned char *data = std::min(end, id + 3);
+        int got = inline_dict(bi + 2, id, data, end);
+        if (got > 0) {
           *over = true;
           return n;
         }
+        if (got < 0 && (size_t)(end - bi) < INLINE_DICT_MAX)
+          return (size_t)(bi - buf); /* its JPEG header may be in the next chunk */
         p = id + 2;
       } else if (limit == end && (size_t)(end - bi) < INLINE_DICT_MAX) {
         return (size_t)(bi - buf); /* its ID may be in the next chunk */
@@ -222,9 +252,10 @@ struct decoded_pass {
      * Type 3 glyphs), never in images; a flate stream the byte scan saw is
      * decoded again only if its bytes had an "ID" operator. */
     bool inline_scan = !image && (!flate_only || scan->maybe_inline);
-    if (!count && !inline_scan)
-      return false;
-    return read(chain[top], count, inline_scan);
+    if ((count || inline_scan) && read(chain[top], count, inline_scan))
+      return true;
+    /* then what the image codec decoding the cheap filters' output will allocate */
+    return pdf_scan_codec(obj, chain.data(), chain.size(), top, lim, scan);
   }
 };
 
@@ -259,5 +290,6 @@ extern "C" void pdf_scan_decoded(const unsigned char *data, size_t len, const ch
       break;
   }
   g_free(inflated);
-  pdf_scan_draws(&doc, lim, scan);
+  if (scan->over == PDF_OVER_NONE)   /* the first limit passed is the one named */
+    pdf_scan_draws(&doc, lim, scan);
 }

@@ -51,90 +51,168 @@ struct cost {
   uint64_t draws = 0;   /* images and forms drawn, nested ones included */
   uint64_t bytes = 0;   /* content bytes parsed, each form's as often as drawn */
   unsigned depth = 0;   /* forms nested inside it */
+  uint64_t pixels = 0;  /* image pixels decoded to draw it: each image at its size, as often as drawn */
 };
 
-/* The "Do" operands of a content stream, in order, by a tokeniser that
- * knows strings, comments and inline image data (which may hold any bytes). */
+/* Byte classes of PDF syntax, for the tokeniser's inner loops. */
+enum byte_class : unsigned char { REGULAR, WHITE, DELIM };
+
+struct byte_classes {
+  unsigned char c[256];
+  constexpr byte_classes() : c()
+  {
+    for (int i = 0; i < 256; i++)
+      c[i] = REGULAR;
+    for (unsigned char w : { ' ', '\n', '\r', '\t', '\f', '\0' })
+      c[w] = WHITE;
+    for (unsigned char d : { '(', ')', '<', '>', '[', ']', '{', '}', '/', '%' })
+      c[d] = DELIM;
+  }
+};
+constexpr byte_classes CLASS;
+
+/* The "Do" operands of a content stream, in order, and the sizes of its
+ * inline images, by a tokeniser that knows strings, comments and inline
+ * image data (which may hold any bytes). It keeps only what that needs:
+ * names, and the few operators it looks at (a table lookup a byte; before,
+ * a strchr() and a std::string append a byte were most of the drawing
+ * pass's cost on figure-heavy documents). */
 struct do_scanner {
   enum state { NORMAL, COMMENT, STRING, HEX, NAME, TOKEN, INLINE };
   state st = NORMAL;
   int depth = 0;           /* of parentheses in a string */
   bool escape = false;
-  std::string tok, last_name;
+  char tok[TOKEN_MAX];
+  size_t tok_len = 0;
+  std::string last_name;
   bool have_name = false;
   int ei = 0;              /* inline data: 1 after white space, 2 after "E", 3 after "EI" */
+  bool in_bi = false;      /* between "BI" and "ID" */
+  char bi_key = 0;         /* 'W' or 'H' after /W, /Width, /H, /Height there */
+  int64_t bi_w = -1, bi_h = -1;
   std::map<std::string, uint64_t> *out;   /* name -> times drawn */
+  uint64_t *inline_pixels;                /* its inline images' pixels, added up */
+
+  bool tok_is(const char *s, size_t n) const { return tok_len == n && !std::memcmp(tok, s, n); }
 
   void end_token()
   {
     if (st == NAME) {
-      last_name = tok;
+      last_name.assign(tok, tok_len);
       have_name = true;
+      if (in_bi)
+        bi_key = tok_is("W", 1) || tok_is("Width", 5) ? 'W' : tok_is("H", 1) || tok_is("Height", 6) ? 'H' : 0;
     } else if (st == TOKEN) {
-      if (tok == "Do" && have_name)
+      if (have_name && tok_is("Do", 2))
         (*out)[last_name]++;
       have_name = false;
-      if (tok == "ID") {
+      if (bi_key) {
+        int64_t v = 0;
+        size_t k = 0;
+        for (; k < tok_len && tok[k] >= '0' && tok[k] <= '9'; k++)
+          v = v > INT64_MAX / 10 - 10 ? INT64_MAX : v * 10 + (tok[k] - '0');
+        if (k == tok_len && k > 0)
+          (bi_key == 'W' ? bi_w : bi_h) = v;
+        bi_key = 0;
+      }
+      if (tok_is("BI", 2)) {
+        in_bi = true;
+        bi_w = bi_h = -1;
+      } else if (tok_is("ID", 2)) {
+        if (in_bi && bi_w > 0 && bi_h > 0)
+          *inline_pixels = sat_add(*inline_pixels, sat_mul((uint64_t)bi_w, (uint64_t)bi_h));
+        in_bi = false;
         st = INLINE;
         ei = 0;
-        tok.clear();
+        tok_len = 0;
         return;
       }
     }
-    tok.clear();
+    tok_len = 0;
     st = NORMAL;
   }
 
   void feed(const unsigned char *p, size_t n)
   {
-    for (size_t i = 0; i < n; i++) {
-      unsigned char c = p[i];
+    size_t i = 0;
+    while (i < n) {
       switch (st) {
       case COMMENT:
-        if (c == '\n' || c == '\r')
+        while (i < n && p[i] != '\n' && p[i] != '\r')
+          i++;
+        if (i < n) {
           st = NORMAL;
+          i++;
+        }
         continue;
       case STRING:
-        if (escape)
-          escape = false;
-        else if (c == '\\')
-          escape = true;
-        else if (c == '(')
-          depth++;
-        else if (c == ')' && --depth == 0)
-          st = NORMAL;
+        for (; i < n; i++) {
+          unsigned char c = p[i];
+          if (escape)
+            escape = false;
+          else if (c == '\\')
+            escape = true;
+          else if (c == '(')
+            depth++;
+          else if (c == ')' && --depth == 0) {
+            st = NORMAL;
+            i++;
+            break;
+          }
+        }
         continue;
-      case HEX:
-        if (c == '>')
-          st = NORMAL;
+      case HEX: {
+        const void *gt = std::memchr(p + i, '>', n - i);
+        if (!gt)
+          return;
+        i = (size_t)((const unsigned char *)gt - p) + 1;
+        st = NORMAL;
         continue;
+      }
       case INLINE:
         /* binary data up to white space, "EI", a delimiter */
-        if (ei == 3 && is_delim(c)) {
-          st = NORMAL;
-          break;
+        for (; i < n; i++) {
+          unsigned char c = p[i];
+          if (ei == 3 && CLASS.c[c] != REGULAR) {
+            st = NORMAL;
+            break;
+          }
+          ei = CLASS.c[c] == WHITE ? 1 : ei == 1 && c == 'E' ? 2 : ei == 2 && c == 'I' ? 3 : 0;
         }
-        ei = is_ws(c) ? 1 : ei == 1 && c == 'E' ? 2 : ei == 2 && c == 'I' ? 3 : 0;
         continue;
       case NAME:
-      case TOKEN:
-        if (!is_delim(c)) {
-          if (tok.size() < TOKEN_MAX)
-            tok.push_back((char)c);
-          continue;
-        }
+      case TOKEN: {
+        size_t j = i;
+        while (j < n && CLASS.c[p[j]] == REGULAR)
+          j++;
+        size_t take = std::min(j - i, TOKEN_MAX - tok_len);
+        std::memcpy(tok + tok_len, p + i, take);
+        tok_len += take;
+        i = j;
+        if (i == n)
+          return;   /* the token may go on in the next chunk */
         end_token();
         if (st == INLINE) {
-          ei = is_ws(c) ? 1 : 0;
-          continue;
+          ei = CLASS.c[p[i]] == WHITE ? 1 : 0;
+          i++;
         }
-        break;
+        continue;   /* the delimiter is read in NORMAL */
+      }
       case NORMAL:
         break;
       }
-      /* NORMAL, at c */
-      if (is_ws(c))
+      /* NORMAL, at p[i] */
+      unsigned char c = p[i];
+      unsigned char k = CLASS.c[c];
+      if (k == WHITE) {
+        i++;
         continue;
+      }
+      if (k == REGULAR) {
+        st = TOKEN;   /* read by the TOKEN loop, from this byte */
+        continue;
+      }
+      i++;
       if (c == '%') {
         st = COMMENT;
       } else if (c == '(') {
@@ -143,19 +221,15 @@ struct do_scanner {
         escape = false;
         have_name = false;
       } else if (c == '<') {
-        if (i + 1 < n && p[i + 1] == '<') {
+        if (i < n && p[i] == '<')
           i++;   /* "<<" of a dictionary (split across chunks: read as a hex string's "<" then ">") */
-        } else {
+        else
           st = HEX;
-        }
         have_name = false;
       } else if (c == '/') {
         st = NAME;
-      } else if (std::strchr(")>[]{}", c)) {
-        have_name = false;
       } else {
-        st = TOKEN;
-        tok.push_back((char)c);
+        have_name = false;   /* ) > [ ] { } */
       }
     }
   }
@@ -183,6 +257,7 @@ struct draws_pass {
   struct piece {
     uint64_t bytes = 0;                       /* decoded */
     std::map<std::string, uint64_t> draws;    /* name -> times drawn */
+    uint64_t inline_pixels = 0;               /* its inline images' */
   };
   std::map<int, piece> pieces;   /* streams of pages' content arrays (which may repeat one), by number */
 
@@ -222,6 +297,7 @@ struct draws_pass {
         return;
     reader r{ lim, &p, {}, names };
     r.sc.out = &p.draws;
+    r.sc.inline_pixels = &p.inline_pixels;
     if (flate_only(stream, chain)) {
       inflate_raw(chain, r);
     } else {
@@ -275,6 +351,7 @@ struct draws_pass {
   void add(const piece &p, uint64_t times, std::map<std::string, uint64_t> &draws, cost &c)
   {
     c.bytes = sat_add(c.bytes, sat_mul(p.bytes, times));
+    c.pixels = sat_add(c.pixels, sat_mul(p.inline_pixels, times));
     for (auto &[name, n] : p.draws)
       draws[name] = sat_add(draws[name], sat_mul(n, times));
   }
@@ -286,16 +363,19 @@ struct draws_pass {
   {
     Object xobjects = res.isDict() ? res.dictLookup("XObject") : Object(objNull);
     bool drawing_any = xobjects.isDict() && xobjects.dictGetLength() > 0;
+    /* tokenised for what it draws: XObjects, and inline images when the
+     * objects' pass saw any in the document */
+    bool names = drawing_any || scan->maybe_inline;
     std::map<std::string, uint64_t> draws;
     if (contents.isStream()) {
       /* a page's one stream that draws nothing is bounded as a stream */
-      if (!drawing_any && level == 0)
+      if (!names && level == 0)
         return;
       piece p;
-      read(contents, drawing_any, p);
+      read(contents, names, p);
       add(p, 1, draws, c);
     } else if (contents.isArray()) {
-      if (!drawing_any && contents.arrayGetLength() <= 1)
+      if (!names && contents.arrayGetLength() <= 1)
         return;
       for (int i = 0; i < contents.arrayGetLength() && c.bytes <= lim->stream_bytes; i++) {
         const Object &ref = contents.arrayGetNF(i);
@@ -304,16 +384,16 @@ struct draws_pass {
           continue;
         if (!ref.isRef()) {
           piece p;
-          read(s, drawing_any, p);
+          read(s, names, p);
           add(p, 1, draws, c);
           continue;
         }
-        /* numbers are >= 0: one that draws is kept apart from one that does not */
-        int key = drawing_any ? ref.getRef().num : -1 - ref.getRef().num;
+        /* numbers are >= 0: one tokenised is kept apart from one that is not */
+        int key = names ? ref.getRef().num : -1 - ref.getRef().num;
         auto it = pieces.find(key);
         if (it == pieces.end()) {
           it = pieces.emplace(key, piece()).first;
-          read(s, drawing_any, it->second);
+          read(s, names, it->second);
         }
         add(it->second, 1, draws, c);
       }
@@ -332,6 +412,10 @@ struct draws_pass {
       Object subtype = d->lookup("Subtype");
       if (subtype.isName("Image")) {
         c.draws = sat_add(c.draws, n);
+        /* rendering decodes the image at its own size each time it is drawn */
+        Object w = d->lookup("Width"), h = d->lookup("Height");
+        if (w.isInt() && h.isInt() && w.getInt() > 0 && h.getInt() > 0)
+          c.pixels = sat_add(c.pixels, sat_mul(sat_mul((uint64_t)w.getInt(), (uint64_t)h.getInt()), n));
       } else if (subtype.isName("Form")) {
         int num = ref.isRef() ? ref.getRef().num : -1;
         if (num >= 0 && drawing.count(num))
@@ -340,6 +424,7 @@ struct draws_pass {
         form(x, num, res, rk, level + 1, f);
         c.draws = sat_add(c.draws, sat_mul(sat_add(f.draws, 1), n));
         c.bytes = sat_add(c.bytes, sat_mul(f.bytes, n));
+        c.pixels = sat_add(c.pixels, sat_mul(f.pixels, n));
         c.depth = std::max(c.depth, f.depth + 1);
       }
       check(c);
@@ -384,6 +469,9 @@ struct draws_pass {
     } else if (c.bytes > lim->stream_bytes) {
       scan->over = PDF_OVER_PAGE_BYTES;
       over = true;
+    } else if (c.pixels > lim->page_pixels) {
+      scan->over = PDF_OVER_PAGE_PIXELS;
+      over = true;
     }
   }
 };
@@ -405,9 +493,11 @@ void pdf_scan_draws(PDFDoc *doc, const pdf_limits *lim, pdf_scan *scan)
     pass.check(c);
     scan->most_draws = std::max(scan->most_draws, c.draws);
     scan->deepest_forms = std::max(scan->deepest_forms, (uint64_t)c.depth);
+    scan->most_page_pixels = std::max(scan->most_page_pixels, c.pixels);
     if (pass.over) {
       scan->over_page = i;
       scan->over_draws = c.draws;
+      scan->over_pixels = c.pixels;
     }
   }
 }

@@ -252,8 +252,10 @@ static void assert_decoded_over(const pdf_limits *lim, GBytes *pdf, const char *
   gsize len = 0;
   const unsigned char *d = g_bytes_get_data(pdf, &len);
   pdf_scan scan;
-  assert_int_equal(pdf_limits_check(d, len, lim, &scan), DOCTAG_OK);
-  assert_int_equal(check_both(lim, d, len, &scan), DOCTAG_ELIMIT);
+  if (pdf_limits_check(d, len, lim, &scan))
+    fail_msg("the byte scan refused it: %s", doctag_error_last()->message);
+  if (check_both(lim, d, len, &scan) != DOCTAG_ELIMIT)
+    fail_msg("not refused (\"%s\" expected)", needle);
   const char *msg = doctag_error_last()->message;
   if (!strstr(msg, needle))
     fail_msg("\"%s\" not in \"%s\"", needle, msg);
@@ -878,6 +880,402 @@ static void test_form_draws_bounded(void **state)
   doctag_ctx_free(ctx);
 }
 
+/* Big-endian bytes of v into b (n of them). */
+static void put_be(GByteArray *b, uint64_t v, int n)
+{
+  for (int i = n - 1; i >= 0; i--) {
+    guint8 c = (guint8)(v >> (8 * i));
+    g_byte_array_append(b, &c, 1);
+  }
+}
+
+/* The start of a JPEG: garbage poppler skips, SOI, an APP0 segment, then a
+ * progressive frame header (SOF2) of w x h in `comps` components. */
+static GByteArray *jpeg_header(uint64_t w, uint64_t h, int comps)
+{
+  static const char start[] = "\x00\xff\x00\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00";
+  GByteArray *b = g_byte_array_new();
+  g_byte_array_append(b, (const guint8 *)start, sizeof start - 1);
+  put_be(b, 0xffc2, 2);
+  put_be(b, 8 + 3 * (uint64_t)comps, 2);
+  put_be(b, 8, 1);
+  put_be(b, h, 2);
+  put_be(b, w, 2);
+  put_be(b, (uint64_t)comps, 1);
+  for (int i = 0; i < comps; i++) {
+    put_be(b, (uint64_t)i + 1, 1);
+    put_be(b, 0x11, 1);
+    put_be(b, 0, 1);
+  }
+  return b;
+}
+
+/* A JPEG 2000 codestream's SOC and SIZ for w x h in `comps` components,
+ * bare or in JP2 boxes (signature, ftyp, jp2h with ihdr, jp2c). */
+static GByteArray *jpx_header(uint64_t w, uint64_t h, uint64_t comps, bool boxed)
+{
+  GByteArray *b = g_byte_array_new();
+  if (boxed) {
+    g_byte_array_append(b, (const guint8 *)"\x00\x00\x00\x0cjP  \r\n\x87\n", 12);
+    g_byte_array_append(b, (const guint8 *)"\x00\x00\x00\x14" "ftypjp2 \x00\x00\x00\x00jp2 ", 20);
+    g_byte_array_append(b, (const guint8 *)"\x00\x00\x00\x2d" "jp2h\x00\x00\x00\x16ihdr", 16);
+    put_be(b, 1, 4);   /* ihdr: 1 x 1, whatever SIZ says (openjpeg decodes SIZ's) */
+    put_be(b, 1, 4);
+    put_be(b, 1, 2);
+    g_byte_array_append(b, (const guint8 *)"\x07\x07\x00\x00\x00\x00\x00\x0f" "colr\x01\x00\x00\x00\x00\x00\x10", 19);
+    put_be(b, 0, 4);   /* jp2c: to the end */
+    g_byte_array_append(b, (const guint8 *)"jp2c", 4);
+  }
+  put_be(b, 0xff4fff51, 4);
+  put_be(b, 38 + 3 * comps, 2);
+  put_be(b, 0, 2);
+  put_be(b, w, 4);
+  put_be(b, h, 4);
+  put_be(b, 0, 8);    /* image offset */
+  put_be(b, w, 4);    /* one tile */
+  put_be(b, h, 4);
+  put_be(b, 0, 8);
+  put_be(b, comps, 2);
+  for (uint64_t i = 0; i < comps && i < 4; i++)
+    put_be(b, 0x070101, 3);
+  return b;
+}
+
+/* A JBIG2 segment header (embedded: no file header) of `type` referring to
+ * `refs` (at most 4) segments, page 1, then its data. */
+static void jbig2_segment(GByteArray *b, uint32_t num, unsigned type, uint32_t refs, const GByteArray *data)
+{
+  put_be(b, num, 4);
+  put_be(b, type, 1);
+  put_be(b, (uint64_t)refs << 5, 1);
+  for (uint32_t i = 0; i < refs; i++)
+    put_be(b, 0, 1);
+  put_be(b, 1, 1);
+  put_be(b, data->len, 4);
+  g_byte_array_append(b, data->data, data->len);
+}
+
+/* JBIG2 page information for w x h (0xffffffff: striped), and region
+ * segment information for a w x h region at (x, y). */
+static GByteArray *jbig2_page(uint64_t w, uint64_t h)
+{
+  GByteArray *d = g_byte_array_new();
+  put_be(d, w, 4);
+  put_be(d, h, 4);
+  put_be(d, 0, 8);
+  put_be(d, 0, 1);
+  put_be(d, h == 0xffffffff ? 0x8040 : 0, 2);
+  return d;
+}
+
+static GByteArray *jbig2_region(uint64_t w, uint64_t h, uint64_t x, uint64_t y)
+{
+  GByteArray *d = g_byte_array_new();
+  put_be(d, w, 4);
+  put_be(d, h, 4);
+  put_be(d, x, 4);
+  put_be(d, y, 4);
+  put_be(d, 0, 1);
+  put_be(d, 0, 1);   /* generic region flags; no data follows */
+  return d;
+}
+
+/* An image XObject of `size` (its dictionary's "/Width w/Height h") decoded
+ * by `filter` from `data`. */
+static GBytes *codec_image(const char *size, const char *filter, const GByteArray *data)
+{
+  char *dict = g_strdup_printf("/Type/XObject/Subtype/Image%s/ColorSpace/DeviceGray/BitsPerComponent 8%s", size, filter);
+  GBytes *pdf = pdf_with(dict, data->data, data->len);
+  g_free(dict);
+  return pdf;
+}
+
+/* What image codecs will allocate is read from their own headers: a
+ * JPEG, JPEG 2000, JBIG2 or CCITT image (JPEG and CCITT inline images too)
+ * declaring 10 x 10 pixels (or nothing wrong) in its dictionary, but far
+ * more in its codec's header, is refused before any page is read, by the
+ * same call every front end makes; a header that agrees passes, its size
+ * counted. */
+static void test_codec_headers_bounded(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  pdf_limits lim;
+  pdf_limits_of(ctx, &lim);
+  pdf_scan scan;
+  gsize len = 0;
+  const unsigned char *d;
+  static const char small[] = "/Width 10/Height 10";
+
+  /* JPEG: a progressive 60000 x 60000 frame (21 GB of coefficients in libjpeg) */
+  GByteArray *b = jpeg_header(60000, 60000, 3);
+  GBytes *pdf = codec_image(small, "/Filter/DCTDecode", b);
+  assert_decoded_over(&lim, pdf, "the PDF has an image whose JPEG (DCTDecode) header declares 60000 x 60000 "
+                      "pixels in 3 components, over the limit of 100 million pixels of up to 4 components "
+                      "(DOCTAG_MAX_IMAGE_MPX)");
+  assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+  assert_message("JPEG (DCTDecode) header declares 60000 x 60000");
+  g_bytes_unref(pdf);
+  /* deflated first: the frame is read through the cheap filter */
+  uLongf jzlen = compressBound(b->len);
+  GByteArray *jz = g_byte_array_sized_new((guint)jzlen);
+  g_byte_array_set_size(jz, (guint)jzlen);
+  assert_int_equal(compress2(jz->data, &jzlen, b->data, b->len, 9), Z_OK);
+  g_byte_array_set_size(jz, (guint)jzlen);
+  pdf = codec_image(small, "/Filter[/FlateDecode/DCTDecode]", jz);
+  assert_decoded_over(&lim, pdf, "JPEG (DCTDecode) header declares 60000 x 60000");
+  g_bytes_unref(pdf);
+  g_byte_array_unref(jz);
+  g_byte_array_unref(b);
+  /* under the limit, larger than the dictionary says */
+  b = jpeg_header(9000, 9000, 1);
+  pdf = codec_image(small, "/Filter/DCTDecode", b);
+  assert_decoded_over(&lim, pdf, "the PDF has a 10 x 10 image whose JPEG (DCTDecode) header declares 9000 x 9000 "
+                      "pixels in 1 component: decoding it would take more memory than its /Width and /Height "
+                      "declare");
+  g_bytes_unref(pdf);
+  /* agreeing */
+  pdf = codec_image("/Width 9000/Height 9000", "/Filter/DCTDecode", b);
+  d = g_bytes_get_data(pdf, &len);
+  assert_int_equal(check_both(&lim, d, len, &scan), DOCTAG_OK);
+  assert_int_equal(scan.codec_headers, 1);
+  assert_int_equal(scan.largest_codec, 81000000);
+  g_bytes_unref(pdf);
+  g_byte_array_unref(b);
+
+  /* JPEG 2000: bare and boxed codestreams */
+  for (int boxed = 0; boxed < 2; boxed++) {
+    b = jpx_header(60000, 60000, 3, boxed);
+    pdf = codec_image(small, "/Filter/JPXDecode", b);
+    assert_decoded_over(&lim, pdf, "JPEG 2000 (JPXDecode) header declares 60000 x 60000 pixels in 3 components");
+    g_bytes_unref(pdf);
+    g_byte_array_unref(b);
+    /* the image's size, but 16384 components: 6.5 GB in openjpeg */
+    b = jpx_header(10, 10, 16384, boxed);
+    pdf = codec_image(small, "/Filter/JPXDecode", b);
+    assert_decoded_over(&lim, pdf, "header declares 10 x 10 pixels in 16384 components: decoding it would take more "
+                        "memory");
+    g_bytes_unref(pdf);
+    g_byte_array_unref(b);
+    b = jpx_header(10, 10, 3, boxed);
+    pdf = codec_image(small, "/Filter/JPXDecode", b);
+    d = g_bytes_get_data(pdf, &len);
+    assert_int_equal(check_both(&lim, d, len, &scan), DOCTAG_OK);
+    assert_int_equal(scan.codec_headers, 1);
+    assert_int_equal(scan.largest_codec, 100);
+    g_bytes_unref(pdf);
+    g_byte_array_unref(b);
+  }
+
+  /* JBIG2: a page, a region, a striped page grown by a region, and a
+   * referred-to count no data holds; the globals are read too */
+  GByteArray *page = jbig2_page(60000, 60000), *region = jbig2_region(9000, 9000, 0, 0);
+  GByteArray *striped = jbig2_page(10, 0xffffffff), *low = jbig2_region(10, 10, 0, 4000000000u);
+  GByteArray *fits = jbig2_page(10, 10);
+  struct {
+    GByteArray *first, *second;
+    unsigned second_type;
+    uint32_t refs;
+    const char *needle;
+  } jb[] = {
+    { page, NULL, 0, 0, "JBIG2 (JBIG2Decode) page header declares 60000 x 60000 pixels in 1 component, over the limit" },
+    { fits, region, 38, 0, "10 x 10 image whose JBIG2 (JBIG2Decode) region header declares 9000 x 9000" },
+    { striped, low, 38, 0, "JBIG2 (JBIG2Decode) page header declares 10 x 4000000010 pixels" },
+  };
+  for (size_t k = 0; k < G_N_ELEMENTS(jb); k++) {
+    b = g_byte_array_new();
+    jbig2_segment(b, 0, 48, 0, jb[k].first);
+    if (jb[k].second)
+      jbig2_segment(b, 1, jb[k].second_type, jb[k].refs, jb[k].second);
+    pdf = codec_image(small, "/Filter/JBIG2Decode", b);
+    assert_decoded_over(&lim, pdf, jb[k].needle);
+    g_bytes_unref(pdf);
+    g_byte_array_unref(b);
+  }
+  /* one that fits, then the same page with a bomb in its globals: GRAYMAX
+   * 2^32 - 1 patterns of 255 x 255 */
+  b = g_byte_array_new();
+  jbig2_segment(b, 0, 48, 0, fits);
+  pdf = codec_image(small, "/Filter/JBIG2Decode", b);
+  d = g_bytes_get_data(pdf, &len);
+  assert_int_equal(check_both(&lim, d, len, &scan), DOCTAG_OK);
+  assert_int_equal(scan.codec_headers, 1);
+  assert_int_equal(scan.largest_codec, 100);
+  g_bytes_unref(pdf);
+  GByteArray *dict = g_byte_array_new(), *globals = g_byte_array_new();
+  put_be(dict, 0, 1);
+  put_be(dict, 255, 1);
+  put_be(dict, 255, 1);
+  put_be(dict, 0xffffffff, 4);
+  jbig2_segment(globals, 0, 16, 0, dict);
+  GPtrArray *objs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+  obj_add(objs, "<</Type/Catalog/Pages 2 0 R>>");
+  obj_add(objs, "<</Type/Pages/Kids[3 0 R]/Count 1>>");
+  obj_add(objs, "<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Resources<</XObject<</X 4 0 R>>>>>>");
+  obj_stream(objs, "/Type/XObject/Subtype/Image/Width 10/Height 10/ColorSpace/DeviceGray/BitsPerComponent 1"
+             "/Filter/JBIG2Decode/DecodeParms<</JBIG2Globals 5 0 R>>", (const char *)b->data, b->len, false);
+  obj_stream(objs, "", (const char *)globals->data, globals->len, true);
+  pdf = pdf_objects(objs);
+  g_ptr_array_unref(objs);
+  assert_decoded_over(&lim, pdf, "JBIG2 (JBIG2Decode) patterns header declares 1095216660480 x 255 pixels");
+  g_bytes_unref(pdf);
+  g_byte_array_unref(globals);
+  g_byte_array_unref(dict);
+  g_byte_array_unref(b);
+  g_byte_array_unref(page);
+  g_byte_array_unref(region);
+  g_byte_array_unref(striped);
+  g_byte_array_unref(low);
+  g_byte_array_unref(fits);
+  /* a segment saying it refers to 10^8 others, which poppler makes room
+   * for (400 MB) once their retention bits (12.5 MB of zeros, deflated to
+   * 12 kB) are read, but whose numbers are not there */
+  const uint32_t refs = 100000000;
+  size_t flags_len = 4 + 1 + 4 + (refs + 9) / 8;
+  unsigned char *seg = g_malloc0(flags_len);
+  seg[3] = 1;
+  seg[4] = 51;
+  seg[5] = 0xe0 | (unsigned char)(refs >> 24);
+  seg[6] = (unsigned char)(refs >> 16);
+  seg[7] = (unsigned char)(refs >> 8);
+  seg[8] = (unsigned char)refs;
+  uLongf zlen = compressBound(flags_len);
+  GByteArray *zb = g_byte_array_sized_new((guint)zlen);
+  g_byte_array_set_size(zb, (guint)zlen);
+  assert_int_equal(compress2(zb->data, &zlen, seg, flags_len, 9), Z_OK);
+  g_byte_array_set_size(zb, (guint)zlen);
+  pdf = codec_image(small, "/Filter[/FlateDecode/JBIG2Decode]", zb);
+  assert_true(g_bytes_get_size(pdf) < 65536);
+  assert_decoded_over(&lim, pdf, "JBIG2 (JBIG2Decode) data has a segment referring to more segments than its data "
+                      "holds");
+  g_bytes_unref(pdf);
+  g_byte_array_unref(zb);
+  g_free(seg);
+
+  /* CCITT: /Columns and /Rows, whichever filter of the chain they are for */
+  static const unsigned char eol[] = { 0, 1 };
+  GByteArray *fax = g_byte_array_new();
+  g_byte_array_append(fax, eol, sizeof eol);
+  pdf = codec_image(small, "/Filter/CCITTFaxDecode/DecodeParms<</Columns 60000/Rows 60000>>", fax);
+  assert_decoded_over(&lim, pdf, "CCITT (CCITTFaxDecode) header declares 60000 x 60000 pixels in 1 component, over");
+  g_bytes_unref(pdf);
+  pdf = codec_image("/Width 10/Height 1", "/Filter[/ASCIIHexDecode/CCITTFaxDecode]/DecodeParms[null<</Columns "
+                    "90000000>>]", fax);
+  assert_decoded_over(&lim, pdf, "10 x 1 image whose CCITT (CCITTFaxDecode) header declares 90000000 x 1 pixels");
+  g_bytes_unref(pdf);
+  pdf = codec_image(small, "/Filter/CCITTFaxDecode/DecodeParms<</Columns 10/K -1>>", fax);
+  d = g_bytes_get_data(pdf, &len);
+  assert_int_equal(check_both(&lim, d, len, &scan), DOCTAG_OK);
+  assert_int_equal(scan.largest_codec, 100);
+  g_bytes_unref(pdf);
+  g_byte_array_unref(fax);
+
+  /* inline images: a JPEG's frame header, also when it starts in one
+   * 64 kB chunk of the content and ends in the next, and CCITT's /Columns */
+  b = jpeg_header(60000, 60000, 3);
+  for (size_t pad = 0; pad <= 65536 - 53; pad += 65536 - 53) {   /* then its data starts 10 bytes before the end */
+    GByteArray *content = g_byte_array_new();
+    for (size_t i = 0; i < pad; i++)
+      g_byte_array_append(content, (const guint8 *)(i % 64 == 63 ? "\n" : " "), 1);
+    static const char bi[] = "q BI /W 10 /H 10 /BPC 8 /CS /G /F /DCT ID ";
+    g_byte_array_append(content, (const guint8 *)bi, sizeof bi - 1);
+    g_byte_array_append(content, b->data, b->len);
+    g_byte_array_append(content, (const guint8 *)" EI Q", 5);
+    pdf = pdf_build("/Contents 4 0 R", "", content->data, content->len, NULL);
+    assert_decoded_over(&lim, pdf, "JPEG (DCTDecode) header declares 60000 x 60000 pixels in 3 components, over");
+    g_bytes_unref(pdf);
+    g_byte_array_unref(content);
+  }
+  g_byte_array_unref(b);
+  static const char fax_inline[] = "q BI /W 10 /H 1 /BPC 1 /CS /G /F /CCF /DP <</K -1 /Columns 90000000>> ID \x00\x01 "
+                                   "EI Q";
+  pdf = pdf_build("/Contents 4 0 R", "", (const unsigned char *)fax_inline, sizeof fax_inline - 1, NULL);
+  assert_decoded_over(&lim, pdf, "10 x 1 image whose CCITT (CCITTFaxDecode) header declares 90000000 x 1 pixels");
+  g_bytes_unref(pdf);
+
+  /* a codec decoding another's output cannot be bounded without decoding */
+  b = jpeg_header(10, 10, 1);
+  pdf = codec_image(small, "/Filter[/DCTDecode/JPXDecode]", b);
+  assert_decoded_over(&lim, pdf, "is decoded again by another image codec");
+  g_bytes_unref(pdf);
+  g_byte_array_unref(b);
+  doctag_ctx_free(ctx);
+}
+
+/* A page drawing one 5000 x 5000 image (25 million pixels, 25 kB deflated)
+ * `times` times, by a form that draws it `inner` times (1: directly). */
+static GBytes *image_drawn(unsigned int times, unsigned int inner)
+{
+  size_t len = 0;
+  char *z = g_malloc0(5000 * 5000);
+  GPtrArray *objs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+  obj_add(objs, "<</Type/Catalog/Pages 2 0 R>>");
+  obj_add(objs, "<</Type/Pages/Kids[3 0 R]/Count 1>>");
+  obj_add(objs, "<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R"
+                "/Resources<</XObject<</I 5 0 R/F 6 0 R>>>>>>");
+  char *content = repeat(inner > 1 ? "q 0.01 0 0 0.01 0 0 cm /F Do Q\n" : "q 6 0 0 8 0 0 cm /I Do Q\n", times, &len);
+  obj_stream(objs, "", content, len, true);
+  obj_stream(objs, "/Type/XObject/Subtype/Image/Width 5000/Height 5000/ColorSpace/DeviceGray/BitsPerComponent 8", z,
+             5000 * 5000, true);
+  char *form = repeat("/I Do ", inner, &len);
+  obj_stream(objs, "/Type/XObject/Subtype/Form/BBox[0 0 1 1]/Resources<</XObject<</I 5 0 R>>>>", form, len, false);
+  GBytes *pdf = pdf_objects(objs);
+  g_ptr_array_unref(objs);
+  g_free(form);
+  g_free(content);
+  g_free(z);
+  return pdf;
+}
+
+/* Rendering decodes an image each time it is drawn: a page drawing a 25
+ * million pixel image 100 times (far under DOCTAG_MAX_PAGE_DRAWS) would
+ * decode 2.5 billion pixels at OCR, so it is refused before any page is
+ * read, directly or through a form drawn 10 times that draws it 10 times;
+ * 30 times is 750 million, under the limit, counted exactly. Inline images
+ * count too. */
+static void test_image_draws_bounded_at_render(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  pdf_limits lim;
+  pdf_limits_of(ctx, &lim);
+  assert_int_equal(lim.page_pixels, 1000000000);
+  pdf_scan scan;
+  GBytes *pdf = image_drawn(100, 1);
+  assert_true(g_bytes_get_size(pdf) < 65536);
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF draws images of 2500 million pixels in all, each as often as it is drawn, which "
+                 "rendering it would decode: over the limit of 1000 million, 10 times DOCTAG_MAX_IMAGE_MPX");
+  assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+  assert_message("10 times DOCTAG_MAX_IMAGE_MPX");
+  g_bytes_unref(pdf);
+  pdf = image_drawn(10, 10);
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF draws images of 2500 million pixels");
+  g_bytes_unref(pdf);
+  pdf = image_drawn(30, 1);
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
+  assert_int_equal(scan.most_page_pixels, 750000000);
+  assert_int_equal(scan.most_draws, 30);
+  g_bytes_unref(pdf);
+  /* an inline image of a million pixels in a form drawn 2000 times */
+  static const char *const inline_form[] = { "BI /W 1000 /Height 1000 /BPC 8 /CS /G /F /Fl ID \x78 EI", NULL };
+  size_t len;
+  char *content = repeat("/X0 Do ", 2000, &len);
+  pdf = pdf_forms(content, len, inline_form, false);
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF draws images of 2000 million pixels in all");
+  g_bytes_unref(pdf);
+  g_free(content);
+  content = repeat("/X0 Do ", 20, &len);
+  pdf = pdf_forms(content, len, inline_form, false);
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
+  assert_int_equal(scan.most_page_pixels, 20000000);
+  g_bytes_unref(pdf);
+  g_free(content);
+  doctag_ctx_free(ctx);
+}
+
 static void test_real_documents_pass(void **state)
 {
   (void)state;
@@ -890,7 +1288,7 @@ static void test_real_documents_pass(void **state)
   if (g_file_test(realworld, G_FILE_TEST_IS_DIR))
     dirs[1] = realworld;
   unsigned int files = 0;
-  uint64_t draws = 0, depth = 0;
+  uint64_t draws = 0, depth = 0, codecs = 0, codec_streams = 0, pixels = 0;
   for (size_t k = 0; k < G_N_ELEMENTS(dirs); k++) {
     if (!dirs[k])
       continue;
@@ -917,6 +1315,9 @@ static void test_real_documents_pass(void **state)
           if (data) {
             draws = MAX(draws, scan.most_draws);
             depth = MAX(depth, scan.deepest_forms);
+            codecs += scan.codec_headers;
+            codec_streams += scan.codec_streams;
+            pixels = MAX(pixels, scan.most_page_pixels);
           }
           g_free(data);
         }
@@ -929,8 +1330,12 @@ static void test_real_documents_pass(void **state)
     g_ptr_array_free(todo, TRUE);
   }
   print_message("%u PDFs within the default limits; a page draws at most %" G_GUINT64_FORMAT " images and forms, "
-                "nests forms %" G_GUINT64_FORMAT " deep\n", files, draws, depth);
+                "nests forms %" G_GUINT64_FORMAT " deep, decodes %.1f million image pixels to render; %" G_GUINT64_FORMAT
+                " image codec headers read\n", files, draws, depth, (double)pixels / 1e6, codecs);
   assert_true(files > 0);
+  /* the codec header readers read real files' headers, every one */
+  assert_true(codecs > 0);
+  assert_int_equal(codecs, codec_streams);
   g_free(realworld);
   doctag_ctx_free(ctx);
 }
@@ -948,6 +1353,8 @@ int main(void)
     cmocka_unit_test(test_inline_and_indirect_images_bounded),
     cmocka_unit_test(test_form_draws_bounded),
     cmocka_unit_test(test_streams_the_byte_scan_misses_bounded),
+    cmocka_unit_test(test_codec_headers_bounded),
+    cmocka_unit_test(test_image_draws_bounded_at_render),
     cmocka_unit_test(test_real_documents_pass),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,466 @@
+/* Bounds on a PDF's work: the sizes image codecs decode to, read from their
+ * own headers before poppler decodes anything (see limits.h). The image
+ * dictionary's /Width and /Height are what the other limits count, but
+ * libjpeg allocates by the JPEG frame header (a progressive 65000 x 65000
+ * frame: 25 GB of coefficients), openjpeg by the JPEG 2000 SIZ marker (and
+ * per component: Csiz may be 16384), poppler's JBIG2 decoder by each
+ * segment's page, region and pattern sizes, and its CCITT decoder by
+ * /Columns. So each codec's input is read up to its header (JBIG2: each
+ * segment's header, the data skipped), never decoded, and the image is
+ * refused when that size passes DOCTAG_MAX_IMAGE_MPX or is larger than the
+ * image dictionary declares. */
+#include "extract/limits.h"
+
+#include <PDFDoc.h>
+#include <Stream.h>
+
+#include "extract/limits_syntax.h"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+namespace {
+
+using limits_syntax::CHUNK;
+using limits_syntax::cheap;
+using limits_syntax::filter_chain;
+
+/* A poppler stream read a byte at a time through a buffer, at most `cap`
+ * bytes (the stream limit: no stream is read further anyway). */
+struct header_reader {
+  Stream *s;
+  uint64_t cap;
+  std::vector<unsigned char> buf = std::vector<unsigned char>(CHUNK);
+  size_t pos = 0, len = 0;
+  uint64_t taken = 0;
+  bool capped = false;   /* stopped at cap, not at the stream's end */
+  bool ended = false;
+
+  int get()
+  {
+    if (pos == len) {
+      if (ended)
+        return -1;
+      if (taken >= cap) {
+        capped = ended = true;
+        return -1;
+      }
+      int n = s->doGetChars((int)std::min<uint64_t>(CHUNK, cap - taken), buf.data());
+      if (n <= 0) {
+        ended = true;
+        return -1;
+      }
+      pos = 0;
+      len = (size_t)n;
+      taken += (uint64_t)n;
+    }
+    return buf[pos++];
+  }
+
+  /* Big-endian unsigned of `bytes` bytes; false at the end. */
+  bool be(int bytes, uint64_t *out)
+  {
+    uint64_t v = 0;
+    for (int i = 0; i < bytes; i++) {
+      int c = get();
+      if (c < 0)
+        return false;
+      v = v << 8 | (uint64_t)c;
+    }
+    *out = v;
+    return true;
+  }
+
+  bool skip(uint64_t n)
+  {
+    while (n > 0) {
+      if (pos == len) {
+        if (get() < 0)
+          return false;
+        n--;
+        continue;
+      }
+      size_t k = (size_t)std::min<uint64_t>(n, len - pos);
+      pos += k;
+      n -= k;
+    }
+    return true;
+  }
+};
+
+/* A size a codec's header declares, and what it is. */
+struct found {
+  const char *what;
+  uint64_t w, h, comps;
+};
+
+/* Everything a codec's input declares, checked as it is read. */
+struct codec_check {
+  const pdf_limits *lim;
+  pdf_scan *scan;
+  int64_t dict_w, dict_h;   /* the image dictionary's, -1 when none */
+  bool over = false;
+
+  static uint64_t mul(uint64_t a, uint64_t b) { return b && a > UINT64_MAX / b ? UINT64_MAX : a * b; }
+
+  void refuse(pdf_over why, const found &f)
+  {
+    scan->over = why;
+    scan->over_codec = f.what;
+    scan->over_w = (int64_t)std::min<uint64_t>(f.w, INT64_MAX);
+    scan->over_h = (int64_t)std::min<uint64_t>(f.h, INT64_MAX);
+    scan->over_comps = f.comps;
+    scan->over_dict_w = dict_w;
+    scan->over_dict_h = dict_h;
+    over = true;
+  }
+
+  /* False (and scan->over set) when the size passes the image limit, or
+   * (when `image`: it is the image, not a part kept beside it) the
+   * dictionary's size (pixels, or samples beyond 4 per pixel). */
+  bool size(const found &f, bool image = true)
+  {
+    uint64_t px = mul(f.w, f.h), samples = mul(px, std::max<uint64_t>(f.comps, 1));
+    scan->largest_codec = std::max(scan->largest_codec, px);
+    if (px > lim->image_pixels || samples > mul(lim->image_pixels, 4)) {
+      refuse(PDF_OVER_CODEC, f);
+      return false;
+    }
+    if (image && dict_w > 0 && dict_h > 0) {
+      uint64_t declared = mul((uint64_t)dict_w, (uint64_t)dict_h);
+      if (px > declared || samples > mul(declared, 4)) {
+        refuse(PDF_OVER_CODEC_DICT, f);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  void damaged(const char *what, const char *why)
+  {
+    found f{ what, 0, 0, 0 };
+    refuse(PDF_OVER_CODEC_HEADER, f);
+    scan->over_why = why;
+  }
+
+  /* A header that is not there when the stream ends is no allocation (the
+   * codec fails); one past the cap cannot be known. */
+  void missing(header_reader &r, const char *what)
+  {
+    if (r.capped)
+      damaged(what, "has no header within the part of it that is read (DOCTAG_MAX_STREAM_MB)");
+  }
+
+  /* JPEG: libjpeg (as poppler calls it) skips bytes up to the first
+   * FF D8, then reads marker segments up to the frame header. */
+  void dct(header_reader &r)
+  {
+    static const char what[] = "JPEG (DCTDecode)";
+    int prev = -1, c;
+    while ((c = r.get()) >= 0 && !(prev == 0xFF && c == 0xD8))
+      prev = c;
+    if (c < 0)
+      return missing(r, what);
+    for (;;) {
+      /* the next marker: anything before an FF is skipped, as libjpeg does */
+      while ((c = r.get()) >= 0 && c != 0xFF) {
+      }
+      while (c == 0xFF)
+        c = r.get();
+      if (c < 0)
+        return missing(r, what);
+      if (c == 0xD8 || c == 0x01 || (c >= 0xD0 && c <= 0xD7))
+        continue;   /* no length */
+      if (c == 0xD9 || c == 0xDA)
+        return;     /* image end or scan before any frame: libjpeg fails */
+      uint64_t seg;
+      if (!r.be(2, &seg))
+        return missing(r, what);
+      bool sof = c >= 0xC0 && c <= 0xCF && c != 0xC4 && c != 0xC8 && c != 0xCC;
+      if (sof) {
+        uint64_t precision, h, w, comps;
+        if (!r.be(1, &precision) || !r.be(2, &h) || !r.be(2, &w) || !r.be(1, &comps))
+          return missing(r, what);
+        scan->codec_headers++;
+        size(found{ what, w, h, comps });
+        return;
+      }
+      if (seg < 2 || !r.skip(seg - 2))
+        return missing(r, what);
+    }
+  }
+
+  /* JPEG 2000: a codestream (FF 4F FF 51, SIZ) or JP2 boxes up to the
+   * contiguous codestream box. openjpeg decodes the whole image, 4 bytes
+   * per sample of each component. */
+  void jpx(header_reader &r)
+  {
+    static const char what[] = "JPEG 2000 (JPXDecode)";
+    uint64_t magic;
+    if (!r.be(4, &magic))
+      return missing(r, what);
+    while (magic != 0xFF4FFF51) {
+      /* a box: magic holds its length */
+      uint64_t type, len = magic, body;
+      if (!r.be(4, &type))
+        return missing(r, what);
+      if (len == 1) {
+        if (!r.be(8, &len) || len < 16)
+          return;
+        body = len - 16;
+      } else if (len == 0 || len >= 8) {
+        body = len ? len - 8 : UINT64_MAX;
+      } else {
+        return;   /* openjpeg fails */
+      }
+      if (type == 0x6A703263) {   /* "jp2c" */
+        if (!r.be(4, &magic))
+          return missing(r, what);
+        if (magic != 0xFF4FFF51)
+          return;
+        break;
+      }
+      if (type == 0x6A703268) {   /* "jp2h" is a superbox: its boxes come next */
+        body = 0;
+      }
+      if (body == UINT64_MAX || !r.skip(body) || !r.be(4, &magic))
+        return missing(r, what);
+    }
+    uint64_t lsiz, rsiz, x, y, x0, y0, tiles[4], comps;
+    if (!r.be(2, &lsiz) || !r.be(2, &rsiz) || !r.be(4, &x) || !r.be(4, &y) || !r.be(4, &x0) || !r.be(4, &y0))
+      return missing(r, what);
+    for (uint64_t &t : tiles)
+      if (!r.be(4, &t))
+        return missing(r, what);
+    if (!r.be(2, &comps))
+      return missing(r, what);
+    if (x0 >= x || y0 >= y)
+      return;   /* openjpeg refuses */
+    scan->codec_headers++;
+    size(found{ what, x - x0, y - y0, comps });
+  }
+
+  /* JBIG2 (embedded: segment headers then data, and the globals' segments
+   * before): each page, region and pattern dictionary is a bitmap poppler
+   * allocates at the size its segment declares, and a striped page grows
+   * to the lowest row a stripe or region reaches. */
+  void jbig2(header_reader &r, bool globals)
+  {
+    static const char page_what[] = "JBIG2 (JBIG2Decode) page", region_what[] = "JBIG2 (JBIG2Decode) region",
+                      pattern_what[] = "JBIG2 (JBIG2Decode) patterns", what[] = "JBIG2 (JBIG2Decode)";
+    uint64_t page_w = 0, page_h = 0, rows = 0;
+    bool striped = false, any = false;
+    for (;;) {
+      uint64_t num, flags, refs;
+      if (!r.be(4, &num) || !r.be(1, &flags) || !r.be(1, &refs))
+        break;
+      unsigned type = (unsigned)(flags & 0x3f);
+      uint64_t n_refs = refs >> 5;
+      if (n_refs == 7) {
+        uint64_t rest;
+        if (!r.be(3, &rest))
+          break;
+        n_refs = ((refs << 24) | rest) & 0x1fffffff;
+        if (!r.skip((n_refs + 9) >> 3))
+          break;
+      }
+      uint64_t ref_size = num <= 256 ? 1 : num <= 65536 ? 2 : 4;
+      /* poppler allocates 4 bytes per referred-to segment before reading them */
+      if (!r.skip(n_refs * ref_size)) {
+        if (n_refs >= 4096)
+          damaged(what, "has a segment referring to more segments than its data holds");
+        break;
+      }
+      uint64_t seg_len, read = 0;
+      if (!r.skip(flags & 0x40 ? 4 : 1) || !r.be(4, &seg_len))
+        break;
+      if (type == 48) {   /* page information */
+        if (!r.be(4, &page_w) || !r.be(4, &page_h))
+          break;
+        read = 8;
+        striped = page_h == 0xffffffff;
+        if (!striped) {
+          any = true;
+          scan->codec_headers++;
+          if (!size(found{ page_what, page_w, page_h, 1 }))
+            return;
+        }
+      } else if (type == 50) {   /* end of stripe */
+        uint64_t row;
+        if (!r.be(4, &row))
+          break;
+        read = 4;
+        rows = std::max(rows, row + 1);
+      } else if (type == 16) {   /* pattern dictionary: (GRAYMAX + 1) patterns side by side */
+        uint64_t pflags, pw, ph, gray;
+        if (!r.be(1, &pflags) || !r.be(1, &pw) || !r.be(1, &ph) || !r.be(4, &gray))
+          break;
+        read = 7;
+        any = true;
+        /* the patterns are no part of the image: only the limit applies */
+        if (!size(found{ pattern_what, mul(gray + 1, pw), ph, 1 }, false))
+          return;
+      } else if (type == 4 || type == 6 || type == 7 || type == 20 || type == 22 || type == 23 ||
+                 (type >= 36 && type <= 43 && type != 37 && type != 41)) {   /* regions */
+        uint64_t w, h, x, y;
+        if (!r.be(4, &w) || !r.be(4, &h) || !r.be(4, &x) || !r.be(4, &y))
+          break;
+        read = 16;
+        any = true;
+        if (!size(found{ region_what, w, h, 1 }))
+          return;
+        rows = std::max(rows, y + h);
+      } else if (type == 51) {   /* end of file */
+        break;
+      }
+      if (seg_len == 0xffffffff)
+        break;   /* an immediate generic region of unknown length: its data runs on */
+      if (seg_len < read || !r.skip(seg_len - read))
+        break;
+    }
+    if (striped && page_w) {
+      any = true;
+      scan->codec_headers++;
+      size(found{ page_what, page_w, rows, 1 });
+    }
+    if (!over && !any && !globals)
+      missing(r, what);
+  }
+
+  /* CCITT: poppler's decoder holds two lines of /Columns entries, and
+   * decodes /Rows lines (the image's height when not given). */
+  void ccitt(Object &params)
+  {
+    int64_t cols = 1728, rows = 0;
+    if (params.isDict()) {
+      Object c = params.dictLookup("Columns"), rw = params.dictLookup("Rows");
+      if (c.isInt())
+        cols = c.getInt();
+      if (rw.isInt())
+        rows = rw.getInt();
+    }
+    ccitt(cols, rows);
+  }
+
+  void ccitt(int64_t cols, int64_t rows)
+  {
+    static const char what[] = "CCITT (CCITTFaxDecode)";
+    if (cols < 1)
+      cols = 1;
+    if (rows < 1)
+      rows = dict_h > 0 ? dict_h : 1;
+    scan->codec_headers++;
+    found f{ what, (uint64_t)cols, (uint64_t)rows, 1 };
+    uint64_t px = mul(f.w, f.h);
+    scan->largest_codec = std::max(scan->largest_codec, px);
+    /* the lines are decoded as the image reads them: only a line wider
+     * than the image's makes the decoder allocate more */
+    if (px > lim->image_pixels)
+      refuse(PDF_OVER_CODEC, f);
+    else if (dict_w > 0 && cols > dict_w)
+      refuse(PDF_OVER_CODEC_DICT, f);
+  }
+
+  /* Reads the stream `s` (all of its filters cheap) with `fn`. */
+  template <typename F> void read_with(Stream *s, F fn)
+  {
+    header_reader r{ s, lim->stream_bytes };
+    s->reset();
+    fn(r);
+    s->close();
+  }
+};
+
+/* A stream's filter parameters for filter `index` of its /Filter. */
+Object params_of(Dict *d, size_t index)
+{
+  Object p = d->lookup("DecodeParms");
+  if (p.isNull())
+    p = d->lookup("DP");
+  if (p.isArray())
+    return (int)index < p.arrayGetLength() ? p.arrayGet((int)index) : Object(objNull);
+  return index == 0 ? std::move(p) : Object(objNull);
+}
+
+bool codec(StreamKind k)
+{
+  return k == strDCT || k == strJPX || k == strJBIG2 || k == strCCITTFax;
+}
+
+} // namespace
+
+bool pdf_scan_codec(Object &obj, Stream *const *chain, size_t n, size_t top, const pdf_limits *lim, pdf_scan *scan)
+{
+  if (top == 0 || top >= n || !codec(chain[top - 1]->getKind()))
+    return false;
+  Dict *d = obj.streamGetDict();
+  scan->codec_streams++;
+  codec_check c{ lim, scan, -1, -1 };
+  if (d->lookup("Subtype").isName("Image")) {
+    Object w = d->lookup("Width"), h = d->lookup("Height");
+    c.dict_w = w.isInt() ? w.getInt() : -1;
+    c.dict_h = h.isInt() ? h.getInt() : -1;
+  }
+  StreamKind kind = chain[top - 1]->getKind();
+  /* A codec that decodes another's output reads a header no pass can see
+   * without decoding the first. */
+  for (size_t i = 0; i + 1 < top; i++) {
+    if (codec(chain[i]->getKind())) {
+      c.damaged(kind == strDCT ? "JPEG (DCTDecode)" : kind == strJPX ? "JPEG 2000 (JPXDecode)"
+                : kind == strJBIG2 ? "JBIG2 (JBIG2Decode)" : "CCITT (CCITTFaxDecode)",
+                "is decoded again by another image codec, whose size cannot be read without decoding");
+      return true;
+    }
+  }
+  /* /Filter's index of chain[top - 1]: chain[n - 2] is the first filter */
+  size_t index = n - 1 - top;
+  switch (kind) {
+  case strDCT:
+    c.read_with(chain[top], [&](header_reader &r) { c.dct(r); });
+    break;
+  case strJPX:
+    c.read_with(chain[top], [&](header_reader &r) { c.jpx(r); });
+    break;
+  case strJBIG2: {
+    Object params = params_of(d, index);
+    Object globals = params.isDict() ? params.dictLookup("JBIG2Globals") : Object(objNull);
+    std::vector<Stream *> gchain;
+    if (globals.isStream() && filter_chain(globals.getStream(), gchain) &&
+        std::all_of(gchain.begin(), gchain.end() - 1, [](Stream *s) { return cheap(s->getKind()); }))
+      c.read_with(gchain[0], [&](header_reader &r) { c.jbig2(r, true); });
+    if (!c.over)
+      c.read_with(chain[top], [&](header_reader &r) { c.jbig2(r, false); });
+    break;
+  }
+  case strCCITTFax: {
+    Object params = params_of(d, index);
+    c.ccitt(params);
+    break;
+  }
+  default:
+    break;
+  }
+  return c.over;
+}
+
+int pdf_scan_inline_codec(char codec, const unsigned char *data, size_t len, int64_t columns, int64_t rows, int64_t w,
+                          int64_t h, const pdf_limits *lim, pdf_scan *scan)
+{
+  codec_check c{ lim, scan, w, h };
+  if (codec == 'C') {
+    scan->codec_streams++;
+    c.ccitt(columns, rows);
+    return c.over;
+  }
+  uint64_t before = scan->codec_headers;
+  MemStream data_stream(reinterpret_cast<const char *>(data), 0, (Goffset)len, Object(objNull));
+  c.read_with(&data_stream, [&](header_reader &r) {
+    r.cap = UINT64_MAX;   /* the buffer's end is no cap: the caller reads on */
+    c.dct(r);
+  });
+  if (!c.over && scan->codec_headers == before)
+    return -1;
+  scan->codec_streams++;
+  return c.over;
+}
