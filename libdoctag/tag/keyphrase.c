@@ -344,6 +344,36 @@ static void verbs_before_objects(kp *k)
   }
 }
 
+/* Words after which an "-ing" word can end a noun phrase: "model checking
+ * is", "network caching and", "data mining of". Before other words it is a
+ * verb taking an object or a preposition ("operators looking for", "the
+ * method using a graph", "a node serving as"). The first two only follow
+ * a gerund WordNet lists as a noun, or one it does not know: others take
+ * them as verbs ("consisting of", "participating in"). */
+static const char *const after_gerund[] = { "of", "in", "and", "or", "is", "are", "was", "were", "has", "have", "can", "which", NULL };
+
+/* An "-ing" word after a noun that ends the phrase is the compound's head
+ * ("model checking is", "network caching and", "data mining."). Not after
+ * a gerund: "choosing computing" is a verb and its object. */
+static void gerund_heads(kp *k)
+{
+  for (unsigned int i = 1; i < k->nw; i++) {
+    word *w = &k->w[i];
+    const word *p = &k->w[i - 1];
+    if (w->cls != W_VERB || !w->info || w->brk || w->hyphen || p->cls != W_NOUN || ends_with(p->text, "ing") ||
+        !ends_with(w->text, "ing"))
+      continue;
+    const word *n = i + 1 < k->nw && !k->w[i + 1].brk ? &k->w[i + 1] : NULL;
+    if (n && n->tok->kind == SEG_WORD) {
+      bool noun = !w->info->known || pos_noun_form(w->text);
+      const char *const *after = noun ? after_gerund : after_gerund + 2;
+      if (!in_list(after, n->text))
+        continue;
+    }
+    w->cls = W_NOUN;
+  }
+}
+
 /* A word WordNet lists whole with the noun after it modifies it, whatever
  * it reads as alone: "running time", "open source", "general practitioner". */
 static void known_compounds(kp *k)
@@ -421,6 +451,7 @@ static void classify(kp *k)
   if (k->english) {
     verbs_before_objects(k);
     participles(k);
+    gerund_heads(k);
     known_compounds(k);
   }
 }

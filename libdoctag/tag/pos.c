@@ -78,6 +78,12 @@ bool pos_lookup(const char *word, pos_info *out)
   return out->flags != 0;
 }
 
+bool pos_noun_form(const char *word)
+{
+  const pos_table_entry *e = find(word);
+  return e && (e->flags & POS_NOUN);
+}
+
 double pos_idf(const pos_info *info)
 {
   return log((pos_table_docs + 1.0) / (info->df + 1.0));

@@ -23,6 +23,10 @@ typedef struct pos_info {
  * false, with *out zeroed, for a word WordNet does not know. */
 bool pos_lookup(const char *word, pos_info *out);
 
+/* Whether WordNet lists lower-case `word` itself, not only its lemma, as
+ * a noun: "checking", "routing", "learning" (but not "using"). */
+bool pos_noun_form(const char *word);
+
 /* log((glosses + 1) / (df + 1)) of the word: high for a rare word. */
 double pos_idf(const pos_info *info);
 

@@ -196,6 +196,34 @@ static void test_known_compounds(void **state)
   seg_free(toks);
 }
 
+/* An "-ing" word that ends a noun phrase after a noun is its head. Before
+ * an object or a verb's preposition it stays a verb, and before "of" or
+ * "in" too unless WordNet lists it as a noun or does not know it. */
+static void test_gerund_heads(void **state)
+{
+  (void)state;
+  assert_true(pos_noun_form("learning"));
+  assert_false(pos_noun_form("checking")); /* only the verb "check" */
+  GArray *toks = seg_split("Verification of protocols\n"
+                           "We combine model checking and network caching. Data mining of logs is slow, "
+                           "and machine learning in the loop helps. The method using the graph helps "
+                           "operators looking for faults in systems consisting of nodes choosing routing.");
+  kp_shape shape;
+  kp_measure(toks, &shape);
+  GPtrArray *ranked = kp_rank_df(toks, "eng", NULL, NULL, &shape);
+  assert_non_null(find_phrase(ranked, "model checking"));
+  assert_non_null(find_phrase(ranked, "network caching")); /* "caching": not in WordNet */
+  assert_non_null(find_phrase(ranked, "data mining"));
+  assert_non_null(find_phrase(ranked, "machine learning"));
+  assert_null(find_phrase(ranked, "method using"));       /* an object follows */
+  assert_null(find_phrase(ranked, "operators looking"));  /* a verb's preposition follows */
+  assert_null(find_phrase(ranked, "systems consisting")); /* only a verb, before "of" */
+  assert_null(find_phrase(ranked, "nodes choosing"));
+  assert_null(find_phrase(ranked, "choosing routing"));   /* not after a gerund */
+  g_ptr_array_free(ranked, TRUE);
+  seg_free(toks);
+}
+
 /* A head noun that mostly stands alone beside the phrase it heads. */
 static const char *LEASE =
   "Residential Rental Agreement\n\n"
@@ -571,6 +599,7 @@ int main(void)
     cmocka_unit_test(test_participles_and_title_line),
     cmocka_unit_test(test_head_noun_fragment),
     cmocka_unit_test(test_known_compounds),
+    cmocka_unit_test(test_gerund_heads),
     cmocka_unit_test(test_document_shape),
     cmocka_unit_test(test_stop_words_and_stemmers),
     cmocka_unit_test(test_icu_segmentation),
