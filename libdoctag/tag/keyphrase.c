@@ -165,6 +165,7 @@ typedef struct word {
   bool hyphen;           /* glued to the word before by a hyphen */
   bool brk;              /* a phrase cannot run into it from the word before */
   bool title;            /* in the title (or a keywords statement) */
+  bool leans;            /* modifies only with the noun before it ("based" in "case based reasoning") */
   unsigned int pos;      /* index among the words */
 } word;
 
@@ -268,35 +269,55 @@ static GUnicodeScript main_script(const kp *k)
   return (GUnicodeScript)best;
 }
 
+/* Participles that make a compound adjective with the noun before them,
+ * written with or without the hyphen: "case based reasoning", "object
+ * oriented design", "computer aided diagnosis". Other participles after a
+ * noun are mostly a clause's verb ("the implementation produced reasonable
+ * performance"). */
+static const char *const combining_participles[] = {
+  "based", "oriented", "driven", "aided", "assisted", "enabled", "related", "induced", "controlled", "mediated",
+  "powered", "guided", "supported", "derived", "coupled", "shaped", "sized", "centered", "centred", NULL
+};
+
 /* A participle read as a verb that sits before a noun phrase's words, at
  * the phrase's start (after a determiner, an adjective or a break: "the
  * mixed tracking errors", "a suitable reduced dynamic model", "Nested
  * sub-structures"), modifies: "-ed" anywhere but after a subject or an
  * auxiliary ("we developed methods", "has reduced costs"), "-ing" only
  * after a determiner or an adjective ("by combining classical theory"
- * takes an object). Right to left, so "mixed tracking errors" sees
- * "tracking" already turned. */
+ * takes an object). After a noun, only a combining participle does
+ * ("case based reasoning"), and then only with that noun. Right to left,
+ * so "mixed tracking errors" sees "tracking" already turned. */
 static void participles(kp *k)
 {
   for (unsigned int i = k->nw; i-- > 0;) {
     word *w = &k->w[i];
-    if (w->cls != W_VERB || !w->info || i + 1 >= k->nw || k->w[i + 1].brk || k->w[i + 1].hyphen ||
-        !nominal(k->w[i + 1].cls))
+    if (w->cls != W_VERB || !w->info || i + 1 >= k->nw || k->w[i + 1].brk || k->w[i + 1].hyphen)
       continue;
-    bool ed = ends_with(w->text, "ed"), ing = ends_with(w->text, "ing");
+    word *n = &k->w[i + 1];
+    const word *p = i > 0 && !w->brk ? &k->w[i - 1] : NULL;
+    bool combining = p && p->cls == W_NOUN && !w->hyphen && in_list(combining_participles, w->text);
+    /* what follows one is the compound's noun, even one read as a verb
+     * after it: "object oriented design" */
+    if (combining && n->cls == W_VERB && n->info && (n->info->pi.flags & POS_NOUN))
+      n->cls = W_NOUN;
+    if (!nominal(n->cls))
+      continue;
+    bool ed = ends_with(w->text, "ed") || combining, ing = ends_with(w->text, "ing");
     if (!ed && !ing)
       continue;
-    const word *p = i > 0 && !w->brk ? &k->w[i - 1] : NULL;
     const word_info *pi = p ? p->info : NULL;
     bool start;
     if (ed)
       start = !p || p->cls == W_ADJ || (pi && pi->determiner) ||
-              (p->cls == W_STOP && !(pi && (pi->verb_context || pi->auxiliary)));
+              (p->cls == W_STOP && !(pi && (pi->verb_context || pi->auxiliary))) ||
+              combining;
     else
       start = !p || p->cls == W_ADJ || (pi && pi->determiner) ||
               (p->cls == W_NOUN && (w->info->pi.flags & POS_NOUN)); /* "force tracking control" */
     if (start)
       w->cls = W_ADJ;
+    w->leans = combining;
   }
 }
 
@@ -620,7 +641,7 @@ static void collect(kp *k)
         break;
       pe = last;
     }
-    while (pe > ps && pe - ps > MAX_WORDS)
+    while (pe > ps && (pe - ps > MAX_WORDS || k->w[ps].leans))
       ps = unit_end(k, ps);
     if (pe > ps) {
       add_phrase(k, ps, pe);

@@ -224,6 +224,31 @@ static void test_gerund_heads(void **state)
   seg_free(toks);
 }
 
+/* A combining participle after a noun makes a compound adjective with it,
+ * hyphen or not; other participles there are a clause's verb. A phrase
+ * cut to five words does not start with one. */
+static void test_combining_participles(void **state)
+{
+  (void)state;
+  GArray *toks = seg_split("Reasoning for support\n"
+                           "We study case based reasoning and object oriented design. The naive "
+                           "implementation produced reasonable performance. Users of web based mobile "
+                           "satellite phone services agree.");
+  kp_shape shape;
+  kp_measure(toks, &shape);
+  GPtrArray *ranked = kp_rank_df(toks, "eng", NULL, NULL, &shape);
+  assert_non_null(find_phrase(ranked, "case based reasoning"));
+  assert_non_null(find_phrase(ranked, "object oriented design"));
+  assert_non_null(find_phrase(ranked, "mobile satellite phone services"));
+  for (guint i = 0; i < ranked->len; i++) {
+    const kp_phrase *p = ranked->pdata[i];
+    assert_null(strstr(p->form, "produced"));
+    assert_false(g_str_has_prefix(p->form, "based "));
+  }
+  g_ptr_array_free(ranked, TRUE);
+  seg_free(toks);
+}
+
 /* A head noun that mostly stands alone beside the phrase it heads. */
 static const char *LEASE =
   "Residential Rental Agreement\n\n"
@@ -600,6 +625,7 @@ int main(void)
     cmocka_unit_test(test_head_noun_fragment),
     cmocka_unit_test(test_known_compounds),
     cmocka_unit_test(test_gerund_heads),
+    cmocka_unit_test(test_combining_participles),
     cmocka_unit_test(test_document_shape),
     cmocka_unit_test(test_stop_words_and_stemmers),
     cmocka_unit_test(test_icu_segmentation),
