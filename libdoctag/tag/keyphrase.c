@@ -39,6 +39,10 @@
  * case: a paper's): such a line names several things, and its words already
  * come first (PositionRank) */
 #define LINE_TITLE_BOOST 1.5
+/* An adjective WordNet mostly reads as a verb opens a phrase when its
+ * adjective count times this reaches the verb count ("direct",
+ * "approximate"; not "meet", "offer") */
+#define ADJ_SHARE 4
 #define HEADING_BOOST 4.0  /* a heading's phrase ("Payment terms", "Bug fixes") */
 #define LABEL_PENALTY 0.5  /* mostly right before a number: "Ward 4", "Pune 411005" */
 /* Document shape (kp_measure). News names people and places in runs of
@@ -279,7 +283,8 @@ static const char *const combining_participles[] = {
   "powered", "guided", "supported", "derived", "coupled", "shaped", "sized", "centered", "centred", NULL
 };
 
-/* A participle read as a verb that sits before a noun phrase's words, at
+/* A participle (or an adjective, below) read as a verb that sits before a
+ * noun phrase's words, at
  * the phrase's start (after a determiner, an adjective or a break: "the
  * mixed tracking errors", "a suitable reduced dynamic model", "Nested
  * sub-structures"), modifies: "-ed" anywhere but after a subject or an
@@ -303,15 +308,21 @@ static void participles(kp *k)
       n->cls = W_NOUN;
     if (!nominal(n->cls))
       continue;
-    bool ed = ends_with(w->text, "ed") || combining, ing = ends_with(w->text, "ing");
-    if (!ed && !ing)
-      continue;
     const word_info *pi = p ? p->info : NULL;
+    /* where a participle would start the phrase, so does an adjective
+     * WordNet mostly reads as a verb but often enough as an adjective
+     * ("and direct torque control", "an approximate factorization") */
+    bool opens = !p || p->cls == W_ADJ || (pi && pi->determiner) ||
+                 (p->cls == W_STOP && !(pi && (pi->verb_context || pi->auxiliary)));
+    bool ed = ends_with(w->text, "ed") || combining, ing = ends_with(w->text, "ing");
+    if (!ed && !ing) {
+      if (opens && (w->info->pi.flags & POS_ADJ) && ADJ_SHARE * w->info->pi.count[2] + 1 >= w->info->pi.count[1])
+        w->cls = W_ADJ;
+      continue;
+    }
     bool start;
     if (ed)
-      start = !p || p->cls == W_ADJ || (pi && pi->determiner) ||
-              (p->cls == W_STOP && !(pi && (pi->verb_context || pi->auxiliary))) ||
-              combining;
+      start = opens || combining;
     else
       start = !p || p->cls == W_ADJ || (pi && pi->determiner) ||
               (p->cls == W_NOUN && (w->info->pi.flags & POS_NOUN)); /* "force tracking control" */
