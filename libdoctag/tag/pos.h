@@ -35,4 +35,9 @@ double pos_idf(const pos_info *info);
  * ("general practitioners"). */
 bool pos_compound(const char *a, const char *b);
 
+/* Whether lower-case "`a` of `b`" is a noun WordNet lists whole ("degree
+ * of freedom", "bill of rights"); `a` may be a plural ("degrees of
+ * freedom"). */
+bool pos_of_compound(const char *a, const char *b);
+
 #endif

@@ -254,6 +254,35 @@ static void test_combining_participles(void **state)
   seg_free(toks);
 }
 
+/* "A of B" ranks low unless it names one thing: a name capitalised in a
+ * sentence, or a noun WordNet lists whole. */
+static void test_of_phrases(void **state)
+{
+  (void)state;
+  assert_true(pos_of_compound("degrees", "freedom")); /* the head's plural */
+  assert_true(pos_of_compound("bill", "rights"));
+  assert_false(pos_of_compound("application", "algorithms"));
+  GArray *toks = seg_split("Robot arms\n"
+                           "The application of genetic algorithms gives the arm six degrees of freedom. "
+                           "Engineers at the Bank of America pay for the application of genetic algorithms.");
+  kp_shape shape;
+  kp_measure(toks, &shape);
+  GPtrArray *ranked = kp_rank_df(toks, "eng", NULL, NULL, &shape);
+  const kp_phrase *plain = find_phrase(ranked, "application of genetic algorithms");
+  const kp_phrase *noun = find_phrase(ranked, "degrees of freedom");
+  const kp_phrase *name = find_phrase(ranked, "bank of america");
+  assert_non_null(plain);
+  assert_non_null(noun);
+  assert_non_null(name);
+  assert_int_equal(plain->named, 0);
+  assert_int_equal(noun->named, 1);
+  assert_int_equal(name->named, 1);
+  /* the plain one ranks below what it names */
+  assert_true(plain->score < find_phrase(ranked, "genetic algorithms")->score);
+  g_ptr_array_free(ranked, TRUE);
+  seg_free(toks);
+}
+
 /* A head noun that mostly stands alone beside the phrase it heads. */
 static const char *LEASE =
   "Residential Rental Agreement\n\n"
@@ -631,6 +660,7 @@ int main(void)
     cmocka_unit_test(test_known_compounds),
     cmocka_unit_test(test_gerund_heads),
     cmocka_unit_test(test_combining_participles),
+    cmocka_unit_test(test_of_phrases),
     cmocka_unit_test(test_document_shape),
     cmocka_unit_test(test_stop_words_and_stemmers),
     cmocka_unit_test(test_icu_segmentation),
