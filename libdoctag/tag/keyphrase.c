@@ -112,6 +112,26 @@ static const char *const auxiliaries[] = {
   "got", "become", "becomes", "became", NULL
 };
 
+/* Participles that make a compound adjective with the noun before them,
+ * written with or without the hyphen: "case based reasoning", "object
+ * oriented design", "computer aided diagnosis". Other participles after a
+ * noun are mostly a clause's verb ("the implementation produced reasonable
+ * performance"). */
+static const char *const combining_participles[] = {
+  "based", "oriented", "driven", "aided", "assisted", "enabled", "related", "induced", "controlled", "mediated",
+  "powered", "guided", "supported", "derived", "coupled", "shaped", "sized", "centered", "centred", NULL
+};
+
+/* Words after which an "-ing" word can end a noun phrase: "model checking
+ * is", "network caching and", "data mining of". Before other words it is a
+ * verb taking an object or a preposition ("operators looking for", "the
+ * method using a graph", "a node serving as"). The second list only
+ * follows a gerund WordNet lists as a noun, or one it does not know:
+ * other -ing words take it as verbs ("consisting of", "participating
+ * in"). */
+static const char *const after_gerund[] = { "and", "or", "is", "are", "was", "were", "has", "have", "can", "which", NULL };
+static const char *const after_noun_gerund[] = { "of", "in", NULL };
+
 static bool in_list(const char *const *list, const char *w)
 {
   for (const char *const *p = list; *p; p++)
@@ -120,7 +140,10 @@ static bool in_list(const char *const *list, const char *w)
   return false;
 }
 
-enum { L_VERB_CONTEXT = 1, L_NOUN_CONTEXT = 2, L_DETERMINER = 4, L_AUXILIARY = 8, L_WEAK = 16 };
+enum {
+  L_VERB_CONTEXT = 1, L_NOUN_CONTEXT = 2, L_DETERMINER = 4, L_AUXILIARY = 8, L_WEAK = 16, L_COMBINING = 32,
+  L_AFTER_GERUND = 64, L_AFTER_NOUN_GERUND = 128
+};
 
 /* Which of the English word lists above hold `w` (L_* bits): one look-up
  * for each distinct word of a text instead of ~200 comparisons. The table
@@ -132,7 +155,8 @@ static unsigned int english_lists(const char *w)
   if (g_once_init_enter(&once)) {
     static const struct { const char *const *list; unsigned int bit; } lists[] = {
       { verb_context, L_VERB_CONTEXT }, { noun_context, L_NOUN_CONTEXT }, { determiners, L_DETERMINER },
-      { auxiliaries, L_AUXILIARY }, { weak_modifiers, L_WEAK },
+      { auxiliaries, L_AUXILIARY }, { weak_modifiers, L_WEAK }, { combining_participles, L_COMBINING },
+      { after_gerund, L_AFTER_GERUND }, { after_noun_gerund, L_AFTER_NOUN_GERUND },
     };
     GHashTable *t = g_hash_table_new(g_str_hash, g_str_equal);
     for (size_t i = 0; i < G_N_ELEMENTS(lists); i++)
@@ -154,6 +178,9 @@ typedef struct word_info {
   bool determiner;       /* in determiners[] (English) */
   bool auxiliary;        /* in auxiliaries[] (English) */
   bool weak;             /* in weak_modifiers[] (English) */
+  bool combining;        /* in combining_participles[] (English) */
+  bool after_gerund;     /* in after_gerund[] (English) */
+  bool after_noun_gerund; /* in after_noun_gerund[] (English) */
   pos_info pi;
 } word_info;
 
@@ -277,16 +304,6 @@ static GUnicodeScript main_script(const kp *k)
   return (GUnicodeScript)best;
 }
 
-/* Participles that make a compound adjective with the noun before them,
- * written with or without the hyphen: "case based reasoning", "object
- * oriented design", "computer aided diagnosis". Other participles after a
- * noun are mostly a clause's verb ("the implementation produced reasonable
- * performance"). */
-static const char *const combining_participles[] = {
-  "based", "oriented", "driven", "aided", "assisted", "enabled", "related", "induced", "controlled", "mediated",
-  "powered", "guided", "supported", "derived", "coupled", "shaped", "sized", "centered", "centred", NULL
-};
-
 /* A participle (or an adjective, below) read as a verb that sits before a
  * noun phrase's words, at
  * the phrase's start (after a determiner, an adjective or a break: "the
@@ -305,7 +322,7 @@ static void participles(kp *k)
       continue;
     word *n = &k->w[i + 1];
     const word *p = i > 0 && !w->brk ? &k->w[i - 1] : NULL;
-    bool combining = p && p->cls == W_NOUN && !w->hyphen && in_list(combining_participles, w->text);
+    bool combining = p && p->cls == W_NOUN && !w->hyphen && w->info->combining;
     /* what follows one is the compound's noun, even one read as a verb
      * after it: "object oriented design" */
     if (combining && n->cls == W_VERB && n->info && (n->info->pi.flags & POS_NOUN))
@@ -380,14 +397,6 @@ static void verbs_before_objects(kp *k)
   }
 }
 
-/* Words after which an "-ing" word can end a noun phrase: "model checking
- * is", "network caching and", "data mining of". Before other words it is a
- * verb taking an object or a preposition ("operators looking for", "the
- * method using a graph", "a node serving as"). The first two only follow
- * a gerund WordNet lists as a noun, or one it does not know: others take
- * them as verbs ("consisting of", "participating in"). */
-static const char *const after_gerund[] = { "of", "in", "and", "or", "is", "are", "was", "were", "has", "have", "can", "which", NULL };
-
 /* An "-ing" word after a noun that ends the phrase is the compound's head
  * ("model checking is", "network caching and", "data mining."). Not after
  * a gerund: "choosing computing" is a verb and its object. */
@@ -400,12 +409,10 @@ static void gerund_heads(kp *k)
         !ends_with(w->text, "ing"))
       continue;
     const word *n = i + 1 < k->nw && !k->w[i + 1].brk ? &k->w[i + 1] : NULL;
-    if (n && n->tok->kind == SEG_WORD) {
-      bool noun = !w->info->known || pos_noun_form(w->text);
-      const char *const *after = noun ? after_gerund : after_gerund + 2;
-      if (!in_list(after, n->text))
-        continue;
-    }
+    if (n && n->tok->kind == SEG_WORD &&
+        !(n->info && (n->info->after_gerund ||
+                      (n->info->after_noun_gerund && (!w->info->known || pos_noun_form(w->text))))))
+      continue;
     w->cls = W_NOUN;
   }
 }
@@ -466,6 +473,9 @@ static void classify(kp *k)
           wi->determiner = in & L_DETERMINER;
           wi->auxiliary = in & L_AUXILIARY;
           wi->weak = in & L_WEAK;
+          wi->combining = in & L_COMBINING;
+          wi->after_gerund = in & L_AFTER_GERUND;
+          wi->after_noun_gerund = in & L_AFTER_NOUN_GERUND;
         }
         g_hash_table_insert(k->infos, (gpointer)w->text, wi);
       }
