@@ -131,6 +131,18 @@ static const kp_phrase *find_phrase(const GPtrArray *ranked, const char *form)
   return NULL;
 }
 
+/* The candidates of an English text without a title, best first (newly
+ * allocated, free with g_ptr_array_free()). */
+static GPtrArray *rank_english(const char *text)
+{
+  GArray *toks = seg_split(text);
+  kp_shape shape;
+  kp_measure(toks, &shape);
+  GPtrArray *ranked = kp_rank_df(toks, "eng", NULL, NULL, &shape);
+  seg_free(toks);
+  return ranked;
+}
+
 static void test_participles_and_title_line(void **state)
 {
   (void)state;
@@ -180,13 +192,10 @@ static void test_known_compounds(void **state)
   assert_true(pos_compound("real", "time"));
   assert_false(pos_compound("general", "method"));
   assert_false(pos_compound("practitioners", "general"));
-  GArray *toks = seg_split("Survey of general practitioners\n"
-                           "We asked general practitioners how they schedule visits in real time. "
-                           "The clinics run operating systems that vary, and the new scheduler handles "
-                           "general requests.");
-  kp_shape shape;
-  kp_measure(toks, &shape);
-  GPtrArray *ranked = kp_rank_df(toks, "eng", NULL, NULL, &shape);
+  GPtrArray *ranked = rank_english("Survey of general practitioners\n"
+                                   "We asked general practitioners how they schedule visits in real time. "
+                                   "The clinics run operating systems that vary, and the new scheduler handles "
+                                   "general requests.");
   assert_non_null(find_phrase(ranked, "general practitioners"));
   assert_non_null(find_phrase(ranked, "real time"));
   assert_non_null(find_phrase(ranked, "operating systems"));
@@ -194,7 +203,6 @@ static void test_known_compounds(void **state)
   assert_null(find_phrase(ranked, "general requests"));
   assert_null(find_phrase(ranked, "new scheduler"));
   g_ptr_array_free(ranked, TRUE);
-  seg_free(toks);
 }
 
 /* An "-ing" word that ends a noun phrase after a noun is its head. Before
@@ -205,13 +213,10 @@ static void test_gerund_heads(void **state)
   (void)state;
   assert_true(pos_noun_form("learning"));
   assert_false(pos_noun_form("checking")); /* only the verb "check" */
-  GArray *toks = seg_split("Verification of protocols\n"
-                           "We combine model checking and network caching. Data mining of logs is slow, "
-                           "and machine learning in the loop helps. The method using the graph helps "
-                           "operators looking for faults in systems consisting of nodes choosing routing.");
-  kp_shape shape;
-  kp_measure(toks, &shape);
-  GPtrArray *ranked = kp_rank_df(toks, "eng", NULL, NULL, &shape);
+  GPtrArray *ranked = rank_english("Verification of protocols\n"
+                                   "We combine model checking and network caching. Data mining of logs is slow, "
+                                   "and machine learning in the loop helps. The method using the graph helps "
+                                   "operators looking for faults in systems consisting of nodes choosing routing.");
   assert_non_null(find_phrase(ranked, "model checking"));
   assert_non_null(find_phrase(ranked, "network caching")); /* "caching": not in WordNet */
   assert_non_null(find_phrase(ranked, "data mining"));
@@ -222,7 +227,6 @@ static void test_gerund_heads(void **state)
   assert_null(find_phrase(ranked, "nodes choosing"));
   assert_null(find_phrase(ranked, "choosing routing"));   /* not after a gerund */
   g_ptr_array_free(ranked, TRUE);
-  seg_free(toks);
 }
 
 /* A combining participle after a noun makes a compound adjective with it,
@@ -231,14 +235,11 @@ static void test_gerund_heads(void **state)
 static void test_combining_participles(void **state)
 {
   (void)state;
-  GArray *toks = seg_split("Reasoning for support\n"
-                           "We study case based reasoning and object oriented design. The naive "
-                           "implementation produced reasonable performance. Users of web based mobile "
-                           "satellite phone services agree. Sellers use speed sensors and direct torque "
-                           "control, and meet customers.");
-  kp_shape shape;
-  kp_measure(toks, &shape);
-  GPtrArray *ranked = kp_rank_df(toks, "eng", NULL, NULL, &shape);
+  GPtrArray *ranked = rank_english("Reasoning for support\n"
+                                   "We study case based reasoning and object oriented design. The naive "
+                                   "implementation produced reasonable performance. Users of web based mobile "
+                                   "satellite phone services agree. Sellers use speed sensors and direct torque "
+                                   "control, and meet customers.");
   assert_non_null(find_phrase(ranked, "case based reasoning"));
   assert_non_null(find_phrase(ranked, "object oriented design"));
   assert_non_null(find_phrase(ranked, "mobile satellite phone services"));
@@ -252,7 +253,6 @@ static void test_combining_participles(void **state)
     assert_false(g_str_has_prefix(p->form, "based "));
   }
   g_ptr_array_free(ranked, TRUE);
-  seg_free(toks);
 }
 
 /* "A of B" ranks low unless it names one thing: a name capitalised in a
@@ -263,12 +263,9 @@ static void test_of_phrases(void **state)
   assert_true(pos_of_compound("degrees", "freedom")); /* the head's plural */
   assert_true(pos_of_compound("bill", "rights"));
   assert_false(pos_of_compound("application", "algorithms"));
-  GArray *toks = seg_split("Robot arms\n"
-                           "The application of genetic algorithms gives the arm six degrees of freedom. "
-                           "Engineers at the Bank of America pay for the application of genetic algorithms.");
-  kp_shape shape;
-  kp_measure(toks, &shape);
-  GPtrArray *ranked = kp_rank_df(toks, "eng", NULL, NULL, &shape);
+  GPtrArray *ranked = rank_english("Robot arms\n"
+                                   "The application of genetic algorithms gives the arm six degrees of freedom. "
+                                   "Engineers at the Bank of America pay for the application of genetic algorithms.");
   const kp_phrase *plain = find_phrase(ranked, "application of genetic algorithms");
   const kp_phrase *noun = find_phrase(ranked, "degrees of freedom");
   const kp_phrase *name = find_phrase(ranked, "bank of america");
@@ -281,7 +278,6 @@ static void test_of_phrases(void **state)
   /* the plain one ranks below what it names */
   assert_true(plain->score < find_phrase(ranked, "genetic algorithms")->score);
   g_ptr_array_free(ranked, TRUE);
-  seg_free(toks);
 }
 
 /* A head noun that mostly stands alone beside the phrase it heads. */
