@@ -648,6 +648,67 @@ static doctag_status local_job_snapshot(queue *q, const char *job_id, queue_job 
   return st;
 }
 
+/* The job and its done rows' indexes in one read transaction. */
+static doctag_status local_job_snapshot_order(queue *q, const char *job_id, queue_job *out, uint64_t *count,
+                                              GArray *order)
+{
+  local_impl *l = q->impl;
+  store_conn *c;
+  doctag_status st = acquire(l, &c);
+  if (st)
+    return st;
+  if (!(st = store_tx_begin_read(c))) {
+    store_rows r = { 0 };
+    store_param p[] = { SP_T(job_id) };
+    if (!(st = job_get_on(l, c, job_id, out))) {
+      if ((st = run(l, c, ST_Q_DONE_ORDER, p, 1, &r))) {
+        queue_job_clear(out);
+      } else {
+        for (unsigned int i = 0; i < r.nrows; i++) {
+          guint32 row = (guint32)store_cell_int(&r, i, 0);
+          g_array_append_val(order, row);
+        }
+        *count = r.nrows;
+        store_rows_clear(&r);
+      }
+    }
+    st = store_tx_end(c, st);
+  }
+  store_release(l->store, c);
+  return st;
+}
+
+/* The rows order[from..] by their indexes (the primary key), put back in
+ * the snapshot's order. */
+static doctag_status local_results_range(queue *q, const char *job_id, const GArray *order, uint64_t count,
+                                         uint64_t from, size_t n, GPtrArray *out)
+{
+  uint64_t end = MIN(count, MIN((uint64_t)order->len, from + n));
+  if (from >= end)
+    return DOCTAG_OK;
+  GString *rows = g_string_sized_new((end - from) * 7);
+  for (uint64_t i = from; i < end; i++)
+    g_string_append_printf(rows, i > from ? ",%u" : "%u", g_array_index(order, guint32, i));
+  store_rows r = { 0 };
+  store_param p[] = { SP_T(job_id), SP_T(rows->str) };
+  doctag_status st = run(q->impl, NULL, ST_Q_RESULTS_OF, p, 2, &r);
+  g_string_free(rows, TRUE);
+  if (st)
+    return st;
+  GHashTable *by_row = g_hash_table_new(g_direct_hash, g_direct_equal);
+  for (unsigned int i = 0; i < r.nrows; i++)
+    if (store_cell(&r, i, 1))
+      g_hash_table_insert(by_row, GUINT_TO_POINTER((guint)store_cell_int(&r, i, 0)), (gpointer)store_cell(&r, i, 1));
+  for (uint64_t i = from; i < end; i++) {
+    const char *text = g_hash_table_lookup(by_row, GUINT_TO_POINTER(g_array_index(order, guint32, i)));
+    if (text)
+      g_ptr_array_add(out, g_strdup(text));
+  }
+  g_hash_table_destroy(by_row);
+  store_rows_clear(&r);
+  return DOCTAG_OK;
+}
+
 static doctag_status local_active(queue *q, const char *user_id, GPtrArray *out)
 {
   store_rows r;
@@ -684,5 +745,7 @@ const queue_ops queue_local_ops = {
   .events_wait = local_events_wait,
   .results = local_results,
   .job_snapshot = local_job_snapshot,
+  .job_snapshot_order = local_job_snapshot_order,
+  .results_range = local_results_range,
   .active = local_active,
 };

@@ -252,6 +252,10 @@ static const char *const sql_table[ST_COUNT] = {
   [ST_Q_JOB_SEQ] = "SELECT seq FROM queue_jobs WHERE job_id = $1",
   [ST_Q_RESULTS] = "SELECT result FROM queue_items WHERE job_id = $1 AND state = 'done'"
                    " ORDER BY finished_seq, row_index",
+  [ST_Q_DONE_ORDER] = "SELECT row_index FROM queue_items WHERE job_id = $1 AND state = 'done'"
+                      " ORDER BY finished_seq, row_index",
+  [ST_Q_RESULTS_OF] = "SELECT row_index, result FROM queue_items WHERE job_id = $1 AND state = 'done'"
+                      " AND row_index = ANY (string_to_array($2, ',')::bigint[])",
   [ST_Q_ACTIVE] = "SELECT job_id, " QJOB_COLS " FROM queue_jobs WHERE user_id = $1"
                   " AND status IN ('processing', 'paused') ORDER BY created_at DESC",
   [ST_Q_RENEW] = "UPDATE queue_items SET lease_until = $4"
