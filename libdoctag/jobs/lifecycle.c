@@ -173,8 +173,18 @@ static doctag_status load_from_history(doctag_ctx *ctx, const char *user_id, con
   return DOCTAG_OK;
 }
 
-doctag_status jobs_load(doctag_ctx *ctx, const char *user_id, const char *job_id, bool with_results,
-                        doctag_job **out)
+/* How a load reads the job from the queue: `read` fills qj (and what
+ * else it keeps in ud); `results` converts what it kept into j's results. */
+typedef struct queue_read {
+  doctag_status (*read)(queue *q, const char *job_id, queue_job *qj, void *ud);
+  void (*results)(doctag_job *j, void *ud);
+  void *ud;
+} queue_read;
+
+/* The job if it is the user's: read from the queue, else from history
+ * (results included when with_results). */
+static doctag_status load_with(doctag_ctx *ctx, const char *user_id, const char *job_id, bool with_results,
+                               const queue_read *how, doctag_job **out)
 {
   *out = NULL;
   if (!user_id || !job_id || !store_uuid_valid(job_id))
@@ -183,34 +193,57 @@ doctag_status jobs_load(doctag_ctx *ctx, const char *user_id, const char *job_id
   doctag_status st = queue_get(ctx, &q);
   if (st)
     return st;
-  /* With results: the job and its results as of one moment, or a row
-   * finishing in between would be both in the results and in the events
-   * after the snapshot's seq (a follower would see it twice). */
   queue_job qj = { 0 };
-  GPtrArray *texts = g_ptr_array_new_with_free_func(g_free);
-  st = with_results ? queue_job_snapshot(q, job_id, &qj, texts) : queue_job_get(q, job_id, &qj);
+  st = how->read(q, job_id, &qj, how->ud);
   if (!st && (!qj.user_id || strcmp(qj.user_id, user_id))) {
     queue_job_clear(&qj);
     st = err_set(DOCTAG_ENOTFOUND, "Job not found");
   } else if (st == DOCTAG_ENOTFOUND) {
-    g_ptr_array_free(texts, TRUE);
     return load_from_history(ctx, user_id, job_id, with_results, out);
   }
-  if (st) {
-    g_ptr_array_free(texts, TRUE);
+  if (st)
     return st;
-  }
   doctag_job *j = job_snapshot_new();
   snapshot_from_queue(j, &qj);
   queue_job_clear(&qj);
-  for (guint i = 0; i < texts->len; i++) {
-    job_result *r = job_result_from_json(g_ptr_array_index(texts, i));
+  if (how->results)
+    how->results(j, how->ud);
+  *out = j;
+  return DOCTAG_OK;
+}
+
+static doctag_status read_job(queue *q, const char *job_id, queue_job *qj, void *ud)
+{
+  (void)ud;
+  return queue_job_get(q, job_id, qj);
+}
+
+/* With results: the job and its results as of one moment, or a row
+ * finishing in between would be both in the results and in the events
+ * after the snapshot's seq (a follower would see it twice). */
+static doctag_status read_snapshot(queue *q, const char *job_id, queue_job *qj, void *texts)
+{
+  return queue_job_snapshot(q, job_id, qj, texts);
+}
+
+static void results_from_texts(doctag_job *j, void *texts)
+{
+  GPtrArray *t = texts;
+  for (guint i = 0; i < t->len; i++) {
+    job_result *r = job_result_from_json(g_ptr_array_index(t, i));
     if (r)
       g_ptr_array_add(j->results, r);
   }
+}
+
+doctag_status jobs_load(doctag_ctx *ctx, const char *user_id, const char *job_id, bool with_results,
+                        doctag_job **out)
+{
+  GPtrArray *texts = g_ptr_array_new_with_free_func(g_free);
+  queue_read how = { with_results ? read_snapshot : read_job, with_results ? results_from_texts : NULL, texts };
+  doctag_status st = load_with(ctx, user_id, job_id, with_results, &how, out);
   g_ptr_array_free(texts, TRUE);
-  *out = j;
-  return DOCTAG_OK;
+  return st;
 }
 
 /* ---- submit ----------------------------------------------------------- */
@@ -633,6 +666,13 @@ struct doctag_job_catchup {
   bool started, any, done;
 };
 
+/* The job and, as of the same moment, where its results are. */
+static doctag_status read_order(queue *q, const char *job_id, queue_job *qj, void *ud)
+{
+  doctag_job_catchup *cu = ud;
+  return queue_job_snapshot_order(q, job_id, qj, &cu->count, cu->order);
+}
+
 DOCTAG_API doctag_status doctag_job_catchup_open(doctag_ctx *ctx, doctag_job_catchup **out, const char *user_id,
                                                  const char *job_id)
 {
@@ -642,34 +682,19 @@ DOCTAG_API doctag_status doctag_job_catchup_open(doctag_ctx *ctx, doctag_job_cat
   *out = NULL;
   if (!ctx)
     return err_set(DOCTAG_EINVAL, "ctx is NULL");
-  if (!user_id || !job_id || !store_uuid_valid(job_id))
-    return err_set(DOCTAG_ENOTFOUND, "Job not found");
-  queue *q;
-  doctag_status st = queue_get(ctx, &q);
-  if (st)
-    return st;
   doctag_job_catchup *cu = g_new0(doctag_job_catchup, 1);
   cu->ctx = ctx;
   cu->order = g_array_new(FALSE, FALSE, sizeof(guint32));
-  queue_job qj = { 0 };
-  st = queue_job_snapshot_order(q, job_id, &qj, &cu->count, cu->order);
-  if (!st && (!qj.user_id || strcmp(qj.user_id, user_id))) {
-    queue_job_clear(&qj);
-    st = err_set(DOCTAG_ENOTFOUND, "Job not found");
-  } else if (st == DOCTAG_ENOTFOUND) {
-    /* The queue forgot it (Redis keys expired): history has every result,
-     * and such a job has ended, so its message is the short one. */
-    if (!(st = load_from_history(ctx, user_id, job_id, true, &cu->job)))
-      cu->count = cu->job->results->len;
-  } else if (!st) {
-    cu->job = job_snapshot_new();
-    snapshot_from_queue(cu->job, &qj);
-    queue_job_clear(&qj);
-  }
+  /* A job the queue forgot (Redis keys expired) comes from history with
+   * every result; such a job has ended, so its message is the short one. */
+  queue_read how = { read_order, NULL, cu };
+  doctag_status st = load_with(ctx, user_id, job_id, true, &how, &cu->job);
   if (st) {
     doctag_job_catchup_free(cu);
     return st;
   }
+  if (cu->job->from_history)
+    cu->count = cu->job->results->len;
   *out = cu;
   return DOCTAG_OK;
 }

@@ -631,16 +631,18 @@ static doctag_status local_results(queue *q, const char *job_id, GPtrArray *out)
   return results_on(q->impl, NULL, job_id, out);
 }
 
-/* Both reads in one read transaction, which sees one snapshot. */
-static doctag_status local_job_snapshot(queue *q, const char *job_id, queue_job *out, GPtrArray *results)
+/* The job, then `more` on the same connection, in one read transaction:
+ * both see one snapshot. */
+static doctag_status snapshot_tx(local_impl *l, const char *job_id, queue_job *out,
+                                 doctag_status (*more)(local_impl *l, store_conn *c, const char *job_id, void *ud),
+                                 void *ud)
 {
-  local_impl *l = q->impl;
   store_conn *c;
   doctag_status st = acquire(l, &c);
   if (st)
     return st;
   if (!(st = store_tx_begin_read(c))) {
-    if (!(st = job_get_on(l, c, job_id, out)) && (st = results_on(l, c, job_id, results)))
+    if (!(st = job_get_on(l, c, job_id, out)) && (st = more(l, c, job_id, ud)))
       queue_job_clear(out);
     st = store_tx_end(c, st);
   }
@@ -648,34 +650,44 @@ static doctag_status local_job_snapshot(queue *q, const char *job_id, queue_job 
   return st;
 }
 
-/* The job and its done rows' indexes in one read transaction. */
+static doctag_status snapshot_results(local_impl *l, store_conn *c, const char *job_id, void *results)
+{
+  return results_on(l, c, job_id, results);
+}
+
+static doctag_status local_job_snapshot(queue *q, const char *job_id, queue_job *out, GPtrArray *results)
+{
+  return snapshot_tx(q->impl, job_id, out, snapshot_results, results);
+}
+
+typedef struct order_out {
+  uint64_t *count;
+  GArray *order;
+} order_out;
+
+/* The done rows' indexes in finishing order. */
+static doctag_status snapshot_order(local_impl *l, store_conn *c, const char *job_id, void *ud)
+{
+  order_out *o = ud;
+  store_rows r = { 0 };
+  store_param p[] = { SP_T(job_id) };
+  doctag_status st = run(l, c, ST_Q_DONE_ORDER, p, 1, &r);
+  if (st)
+    return st;
+  for (unsigned int i = 0; i < r.nrows; i++) {
+    guint32 row = (guint32)store_cell_int(&r, i, 0);
+    g_array_append_val(o->order, row);
+  }
+  *o->count = r.nrows;
+  store_rows_clear(&r);
+  return DOCTAG_OK;
+}
+
 static doctag_status local_job_snapshot_order(queue *q, const char *job_id, queue_job *out, uint64_t *count,
                                               GArray *order)
 {
-  local_impl *l = q->impl;
-  store_conn *c;
-  doctag_status st = acquire(l, &c);
-  if (st)
-    return st;
-  if (!(st = store_tx_begin_read(c))) {
-    store_rows r = { 0 };
-    store_param p[] = { SP_T(job_id) };
-    if (!(st = job_get_on(l, c, job_id, out))) {
-      if ((st = run(l, c, ST_Q_DONE_ORDER, p, 1, &r))) {
-        queue_job_clear(out);
-      } else {
-        for (unsigned int i = 0; i < r.nrows; i++) {
-          guint32 row = (guint32)store_cell_int(&r, i, 0);
-          g_array_append_val(order, row);
-        }
-        *count = r.nrows;
-        store_rows_clear(&r);
-      }
-    }
-    st = store_tx_end(c, st);
-  }
-  store_release(l->store, c);
-  return st;
+  order_out o = { count, order };
+  return snapshot_tx(q->impl, job_id, out, snapshot_order, &o);
 }
 
 /* The rows order[from..] by their indexes (the primary key), put back in

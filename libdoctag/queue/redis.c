@@ -450,19 +450,31 @@ static doctag_status redis_job_get(queue *q, const char *job_id, queue_job *out)
   return DOCTAG_OK;
 }
 
-static doctag_status redis_job_snapshot(queue *q, const char *job_id, queue_job *out, GPtrArray *results)
+/* Runs a snapshot script (the job's hash, then what it adds) into *out;
+ * *rep keeps the reply for the caller (freeReplyObject). */
+static doctag_status snapshot_script(queue *q, int script, const char *job_id, queue_job *out, redisReply **rep)
 {
   const char *args[] = { job_id };
-  redisReply *rep = NULL;
-  doctag_status st = rscript(q->impl, S_SNAPSHOT, &rep, 1, args, NULL);
+  doctag_status st = rscript(q->impl, script, rep, 1, args, NULL);
   if (st)
     return st;
-  if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 2 || rep->element[0]->type != REDIS_REPLY_ARRAY ||
-      rep->element[0]->elements == 0 || !hget(rep->element[0], "status")) {
-    freeReplyObject(rep);
+  redisReply *r = *rep;
+  if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 || r->element[0]->type != REDIS_REPLY_ARRAY ||
+      r->element[0]->elements == 0 || !hget(r->element[0], "status")) {
+    freeReplyObject(r);
+    *rep = NULL;
     return err_set(DOCTAG_ENOTFOUND, "Job not found");
   }
-  job_from_hash(rep->element[0], job_id, out);
+  job_from_hash(r->element[0], job_id, out);
+  return DOCTAG_OK;
+}
+
+static doctag_status redis_job_snapshot(queue *q, const char *job_id, queue_job *out, GPtrArray *results)
+{
+  redisReply *rep = NULL;
+  doctag_status st = snapshot_script(q, S_SNAPSHOT, job_id, out, &rep);
+  if (st)
+    return st;
   redisReply *res = rep->element[1];
   for (size_t i = 0; res->type == REDIS_REPLY_ARRAY && i < res->elements; i++)
     if (res->element[i]->type == REDIS_REPLY_STRING)
@@ -475,20 +487,12 @@ static doctag_status redis_job_snapshot_order(queue *q, const char *job_id, queu
                                               GArray *order)
 {
   (void)order;   /* the list's first *count entries stay the snapshot's */
-  const char *args[] = { job_id };
   redisReply *rep = NULL;
-  doctag_status st = rscript(q->impl, S_SNAPSHOT_COUNT, &rep, 1, args, NULL);
+  doctag_status st = snapshot_script(q, S_SNAPSHOT_COUNT, job_id, out, &rep);
   if (st)
     return st;
-  if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 2 || rep->element[0]->type != REDIS_REPLY_ARRAY ||
-      rep->element[0]->elements == 0 || !hget(rep->element[0], "status")) {
-    freeReplyObject(rep);
-    return err_set(DOCTAG_ENOTFOUND, "Job not found");
-  }
-  job_from_hash(rep->element[0], job_id, out);
-  *count = rep->element[1]->type == REDIS_REPLY_INTEGER && rep->element[1]->integer > 0
-               ? (uint64_t)rep->element[1]->integer
-               : 0;
+  redisReply *n = rep->element[1];
+  *count = n->type == REDIS_REPLY_INTEGER && n->integer > 0 ? (uint64_t)n->integer : 0;
   freeReplyObject(rep);
   return DOCTAG_OK;
 }
