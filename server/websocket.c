@@ -486,34 +486,44 @@ static void stream_read(ws_stream *st)
   g_thread_pool_push(readers, st, NULL);
 }
 
-/* A page was read: queue it, end the message or ask for the next. */
+/* A page was read: queue it, end the message or ask for the next. The
+ * stream stays "reading" until the frame is queued: queuing it may write
+ * an earlier frame, whose callback must not start a read that would
+ * overwrite the outcome taken here. */
 static void stream_read_done(ws_stream *st)
 {
-  st->reading = false;
+  char *piece = st->piece, *error = st->error;
+  bool last = st->last;
+  st->piece = NULL;
+  st->error = NULL;
   struct connection *c = st->c;
   if (!c) {
+    st->reading = false;
+    doctag_free(piece);
+    g_free(error);
     stream_unref(st);   /* the socket went meanwhile */
     return;
   }
   ws_conn *wc = c->hdlr_extra;
-  if (st->error || !st->piece) {
+  if (error || !piece) {
     /* Frames of the message are out: it cannot be taken back. Say so
      * with a close (a control frame may come inside a message). */
-    kore_log(LOG_ERR, "doctag: websocket catch-up of job %s: %s", wc->job_id,
-             st->error ? st->error : "ended early");
+    kore_log(LOG_ERR, "doctag: websocket catch-up of job %s: %s", wc->job_id, error ? error : "ended early");
+    st->reading = false;
     st->c = NULL;
     wc->stream = NULL;
+    doctag_free(piece);
+    g_free(error);
     ws_close(c, WS_INTERNAL_ERROR, "catch-up failed");
     stream_unref(st);   /* the socket's */
     stream_unref(st);   /* the read's */
     return;
   }
-  char *piece = st->piece;
-  st->piece = NULL;
-  frame_queue(st, WEBSOCKET_OP_CONT, st->last, piece);
-  if (st->last) {
+  st->ended = last;
+  frame_queue(st, WEBSOCKET_OP_CONT, last, piece);
+  st->reading = false;
+  if (last) {
     /* The message is whole: now the events after its seq, from the queue. */
-    st->ended = true;
     st->c = NULL;
     wc->stream = NULL;
     stream_unref(st);   /* the socket's */

@@ -178,9 +178,10 @@ def test_large_catchup_is_one_message_in_many_frames(server, alice):
         gone = connect(server, job_id, token=alice.token)
         assert not gone.recv_frame().fin
         gone.sock.close()
-    other = connect(server, job_id, header_token=alice.token)
-    assert json.loads(other.recv()) == first
-    other.close()
+    for _ in range(8):   # the last frame's timing varies with each socket's writes
+        other = connect(server, job_id, header_token=alice.token)
+        assert json.loads(other.recv()) == first
+        other.close()
 
     # Then the events: the rest of the job, each row once, after the message.
     assert alice.post(f"/api/batch/jobs/{job_id}/resume").status_code == 200
