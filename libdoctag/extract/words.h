@@ -59,6 +59,11 @@ void words_close(words_doc *d);
 bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), words_page *out);
 void words_page_clear(words_page *p);
 
+/* How many drawings (poppler Gfx objects, each building the fonts it is
+ * given) `d` has made for pages' own text so far: pages that name the same
+ * fonts on the same page box share one (words.cpp). */
+unsigned int words_drawings_made(const words_doc *d);
+
 G_END_DECLS
 
 #endif
