@@ -26,6 +26,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <memory>
 #include <new>
 #include <optional>
@@ -91,6 +92,14 @@ template<typename T> struct grow {
       v = g_renew(T, v, cap + 1);
     }
     v[n++] = x;
+  }
+  /* room for `more` pushes without moving the array */
+  void reserve(size_t more)
+  {
+    if (n + more > cap) {
+      cap = n + more;
+      v = g_renew(T, v, cap + 1);
+    }
   }
 };
 
@@ -288,6 +297,14 @@ void collect(text_dev &dev, bool (*legacy)(const char *font), collected &c, word
 {
   std::unique_ptr<TextWordList> list = dev.makeWordList();
   const TextFontInfo *last_font = nullptr;
+  /* the page's arrays at their size at once: growing them by doubling
+   * moved them a dozen times a page */
+  size_t nwords = list ? (size_t)list->getLength() : 0, nchars = dev.diag.size() + 1;
+  for (size_t k = 0; k < nwords; k++)
+    nchars += (size_t)std::max(list->get((int)k)->getLength(), 0);
+  c.chars.reserve(nchars);
+  c.boxes.reserve(nchars);
+  c.words.reserve(nwords + dev.diag.size());
   for (int k = 0; list && k < list->getLength(); k++) {
     const TextWord *tw = list->get(k);
     int n = tw->getLength();
@@ -450,10 +467,15 @@ drawing *drawing_for(words_doc *d, Page *pg, int index, bool media)
  * does, and ends the device's page. */
 void draw_kept(words_doc *d, drawing *dr, Page *pg, bool annots)
 {
+  /* the page's resources but its fonts: its entries as they are (Dict's
+   * copy() would copy every dictionary inside, which the Gfx copies again) */
   Object own;
   if (Dict *res = pg->getResourceDict()) {
-    own = Object(res->copy(d->doc->getXRef()));
-    own.getDict()->remove("Font");
+    Dict *o = new Dict(d->doc->getXRef());
+    own = Object(o);
+    for (int i = 0; i < res->getLength(); i++)
+      if (strcmp(res->getKey(i), "Font") != 0)
+        o->add(res->getKey(i), res->getValNF(i).copy());
   }
   dr->gfx->pushResources(own.isDict() ? own.getDict() : nullptr);
   Object contents = pg->getContents();
