@@ -52,6 +52,11 @@ struct words_doc {
   std::vector<std::unique_ptr<drawing>> drawings;
   bool keep_drawings = false;  /* the document has no optional content */
   unsigned int drawings_made = 0;
+  /* of the page words_page_get() read last: its words' font sizes and its
+   * fonts' names, in the order its words first use them */
+  int last_index = -1;
+  std::vector<double> last_sizes;
+  std::vector<std::string> last_fonts;
   ~words_doc();
 };
 
@@ -178,7 +183,8 @@ public:
 struct collected {
   grow<gunichar> chars;
   grow<words_box> boxes;
-  grow<words_word> words;
+  grow<words_word> words;       /* each with its font size */
+  std::vector<std::string> fonts;  /* names, as the words change font */
 };
 
 /* The box of a glyph drawn at an angle: its baseline and a font size above. */
@@ -293,7 +299,7 @@ void collect_diagonal(const std::vector<diag_glyph> &drawn, collected &c)
 }
 
 /* Appends the words of `dev`'s page to `c`, its diagonal runs last. */
-void collect(text_dev &dev, bool (*legacy)(const char *font), collected &c, words_page *out)
+void collect(text_dev &dev, collected &c)
 {
   std::unique_ptr<TextWordList> list = dev.makeWordList();
   const TextFontInfo *last_font = nullptr;
@@ -314,7 +320,7 @@ void collect(text_dev &dev, bool (*legacy)(const char *font), collected &c, word
     w.first = (unsigned int)c.chars.n;
     w.rot = (unsigned int)tw->getRotation() & 3;
     w.space_after = tw->hasSpaceAfter();
-    w.size = legacy ? tw->getFontSize() : 0;
+    w.size = tw->getFontSize();
     tw->getBBox(&w.box.x1, &w.box.y1, &w.box.x2, &w.box.y2);
     for (int i = 0; i < n; i++) {
       gunichar ch = *tw->getChar(i);
@@ -331,13 +337,11 @@ void collect(text_dev &dev, bool (*legacy)(const char *font), collected &c, word
     w.len = (unsigned int)(c.chars.n - w.first);
     if (!w.len)
       continue;
-    if (legacy && !out->legacy_font) {
-      const TextFontInfo *f = tw->getFontInfo(0);
-      if (f && f != last_font) {
-        const GooString *name = f->getFontName();
-        out->legacy_font = name && legacy(name->c_str());
-        last_font = f;
-      }
+    const TextFontInfo *f = tw->getFontInfo(0);
+    if (f && f != last_font) {
+      if (const GooString *name = f->getFontName())
+        c.fonts.emplace_back(name->c_str());
+      last_font = f;
     }
     c.words.push(w);
   }
@@ -534,13 +538,13 @@ bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), w
     if (drawing *dr = drawing_for(d, pg, index, media)) {
       dr->dev.diag.clear();
       draw_kept(d, dr, pg, annots);
-      collect(dr->dev, legacy, c, out);
+      collect(dr->dev, c);
       drawing_check(d, dr);
     } else {
       text_dev dev;
       d->doc->displayPageSlice(&dev, index + 1, 72, 72, 0, media, false, false, -1, -1, -1, -1, nullptr, nullptr,
                                [](Annot *, void *) { return false; }, nullptr);
-      collect(dev, legacy, c, out);
+      collect(dev, c);
     }
     out->annot_first = (unsigned int)c.words.n;
     /* Form fields and annotations after the page's text, in /Annots order:
@@ -557,16 +561,22 @@ bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), w
         a->draw(gfx.get(), false);
         dev.endPage();
         size_t first = c.words.n;
-        collect(dev, legacy, c, out);
+        collect(dev, c);
         if (c.words.n > first)
           c.words.v[first].line_start = true;
         dev.diag.clear();
         dev.startPage(index + 1, gfx->getState(), d->doc->getXRef());
       }
     }
+    d->last_index = index;
+    d->last_sizes.resize(c.words.n);
+    for (size_t k = 0; k < c.words.n; k++)
+      d->last_sizes[k] = c.words.v[k].size;
+    d->last_fonts = std::move(c.fonts);
   } catch (...) {
     /* a drawing stopped half way is in no state to draw another page */
     d->drawings.clear();
+    d->last_index = -1;
     g_free(c.chars.v);
     g_free(c.boxes.v);
     g_free(c.words.v);
@@ -578,6 +588,24 @@ bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), w
   out->boxes = c.boxes.v ? c.boxes.v : g_new(words_box, 1);
   out->nwords = (unsigned int)c.words.n;
   out->words = c.words.v ? c.words.v : g_new(words_word, 1);
+  if (legacy)
+    words_page_fonts(d, index, legacy, out);
+  else
+    for (unsigned int k = 0; k < out->nwords; k++)
+      out->words[k].size = 0;
+  return true;
+}
+
+bool words_page_fonts(words_doc *d, int index, bool (*legacy)(const char *font), words_page *p)
+{
+  if (!d || !legacy || index != d->last_index || p->nwords != d->last_sizes.size())
+    return false;
+  for (unsigned int k = 0; k < p->nwords; k++)
+    p->words[k].size = d->last_sizes[k];
+  p->legacy_font = false;
+  for (const std::string &name : d->last_fonts)
+    if ((p->legacy_font = legacy(name.c_str())))
+      break;
   return true;
 }
 

@@ -3,7 +3,7 @@
  * does when it is the only page read, whatever the page before it left
  * open (an ActualText span, optional content turned off), whatever font a
  * name stands for on each page, and a font a page does not name stays
- * unknown to it. */
+ * unknown to it; and the fonts of the page read last are there to ask. */
 #include "testutil.h"
 #include "extract/words.h"
 
@@ -109,6 +109,7 @@ static bool has_words(const char *page, const char *words)
 
 #define TEXT(font, y, s) "BT /" font " 12 Tf 20 " #y " Td (" s ") Tj ET\n"
 #define HELVETICA "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+#define BOTH "/Resources << /Font << /F1 3 0 R /F2 4 0 R >> >>"
 #define TIMES "<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman /Encoding /WinAnsiEncoding >>"
 
 /* Pages naming the same fonts, in any order, share one drawing. */
@@ -159,7 +160,6 @@ static void test_pages_read_as_alone(void **state)
   /* 5: Helvetica whose a and b print as x and y */
   pdf_obj(&p, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Type /Encoding "
               "/BaseEncoding /WinAnsiEncoding /Differences [97 /x /y] >> >>");
-#define BOTH "/Resources << /Font << /F1 3 0 R /F2 4 0 R >> >>"
   static const struct {
     const char *page, *content;
   } pages[] = {
@@ -234,12 +234,64 @@ static void test_optional_content_page_by_page(void **state)
   g_bytes_unref(file);
 }
 
+static bool times_font(const char *font)
+{
+  return !strcmp(font, "Times-Roman");
+}
+
+/* Font sizes and legacy fonts asked for after a page was read come from
+ * that drawing, the same as asking while reading it. */
+static void test_fonts_of_the_page_read(void **state)
+{
+  (void)state;
+  pdf p = pdf_new();
+  pdf_obj(&p, "<< /Type /Catalog /Pages 2 0 R >>");
+  pdf_obj(&p, "<< /Type /Pages /Kids [5 0 R 7 0 R] /Count 2 >>");
+  pdf_obj(&p, HELVETICA);
+  pdf_obj(&p, TIMES);
+  pdf_obj(&p, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 6 0 R " BOTH " >>");
+  pdf_stream(&p, TEXT("F1", 150, "sans words") "BT /F2 20 Tf 20 100 Td (serif words) Tj ET\n");
+  pdf_obj(&p, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 8 0 R " BOTH " >>");
+  pdf_stream(&p, "BT /F1 9 Tf 20 150 Td (small sans) Tj ET\n");
+  GBytes *file = pdf_end(&p);
+  gsize len = 0;
+  const void *data = g_bytes_get_data(file, &len);
+  words_doc *d = words_open(data, len, NULL), *asked = words_open(data, len, NULL);
+  for (int i = 0; i < 2; i++) {
+    words_page later, at_once;
+    assert_true(words_page_get(d, i, NULL, &later));
+    for (unsigned int k = 0; k < later.nwords; k++)
+      assert_true(later.words[k].size == 0);
+    assert_false(words_page_fonts(d, 1 - i, times_font, &later));
+    assert_true(words_page_fonts(d, i, times_font, &later));
+    assert_true(words_page_get(asked, i, times_font, &at_once));
+    assert_int_equal(later.nwords, at_once.nwords);
+    for (unsigned int k = 0; k < later.nwords; k++) {
+      const words_word *a = &later.words[k], *b = &at_once.words[k];
+      assert_true(a->first == b->first && a->len == b->len && a->rot == b->rot && a->run == b->run);
+      assert_true(a->space_after == b->space_after && a->line_start == b->line_start);
+      assert_true(a->size == b->size && a->box.x1 == b->box.x1 && a->box.y2 == b->box.y2);
+    }
+    assert_int_equal(later.legacy_font, at_once.legacy_font);
+    assert_int_equal(later.legacy_font, i == 0);
+    assert_true(later.words[0].size == (i == 0 ? 12 : 9));
+    if (i == 0)
+      assert_true(later.words[later.nwords - 1].size == 20);
+    words_page_clear(&later);
+    words_page_clear(&at_once);
+  }
+  words_close(d);
+  words_close(asked);
+  g_bytes_unref(file);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_shared_fonts_one_drawing),
     cmocka_unit_test(test_pages_read_as_alone),
     cmocka_unit_test(test_optional_content_page_by_page),
+    cmocka_unit_test(test_fonts_of_the_page_read),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
