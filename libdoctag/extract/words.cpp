@@ -496,14 +496,15 @@ void draw_kept(words_doc *d, drawing *dr, Page *pg, bool annots)
   dr->dev.endPage();
 }
 
-/* Retires the most recent drawing when its page left anything behind. */
+/* After its page's words are collected: lets the device's page go (a kept
+ * drawing would hold its words until its next page), and retires the most
+ * recent drawing when its page left anything behind. */
 void drawing_check(words_doc *d, drawing *dr)
 {
-  if (dr->dev.actual_open || dr->gfx->getState()->hasSaves()) {
-    /* the Gfx ends its device's page when deleted: let it end an empty one */
-    dr->dev.startPage(0, dr->gfx->getState(), d->doc->getXRef());
+  /* an empty page, which the Gfx also ends when deleted */
+  dr->dev.startPage(0, dr->gfx->getState(), d->doc->getXRef());
+  if (dr->dev.actual_open || dr->gfx->getState()->hasSaves())
     d->drawings.pop_back();
-  }
 }
 }
 
