@@ -70,7 +70,8 @@ static char *page_words(words_doc *d, int index)
     g_string_append_printf(boxes, "|%u %.2f %.2f %.2f %.2f", w->rot, w->box.x1, w->box.y1, w->box.x2, w->box.y2);
   }
   words_page_clear(&wp);
-  g_string_append(text, g_string_free(boxes, FALSE));
+  g_string_append_len(text, boxes->str, (gssize)boxes->len);
+  g_string_free(boxes, TRUE);
   return g_string_free(text, FALSE);
 }
 
