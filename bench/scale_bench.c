@@ -296,6 +296,77 @@ static void load(doctag_ctx *ctx, PGconn *pc, user_set *u, corpus *c, unsigned i
   g_array_free(jobs, TRUE);
 }
 
+/* ---- a head built beside writers ---- */
+
+/* One document of `uid` written as a batch row is: its job, then the row
+ * in one transaction. */
+static void write_one(doctag_ctx *ctx, const char *uid, corpus *c, unsigned int n)
+{
+  struct store *s;
+  store_conn *conn = NULL;
+  char *jid = NULL, *title = corpus_text(c, 5), *text = corpus_text(c, 300);
+  char *path = g_strdup_printf("https://example.com/beside/%u.pdf", n);
+  const char *tags[] = { corpus_word(c), corpus_word(c), corpus_word(c) };
+  history_doc d = { .title = title, .file_path = path, .file_source_type = "url", .file_size = 20000,
+                    .status = "completed", .tags = tags, .tag_count = 3, .text = text, .text_len = strlen(text),
+                    .metadata_json = "{\"page_count\":2,\"is_scanned\":false}" };
+  if (store_get(ctx, &s) || history_job_create(ctx, uid, NULL, "batch", "{\"model_name\":\"local\"}", 1, &jid) ||
+      store_acquire(s, &conn) || store_tx_begin(conn))
+    die("write");
+  if (store_tx_end(conn, history_document_record_on(conn, uid, jid, &d, NULL)))
+    die("write");
+  store_release(s, conn);
+  g_free(jid), g_free(title), g_free(text), g_free(path);
+}
+
+typedef struct first_search {
+  doctag_ctx *ctx;
+  const char *uid, *word;
+  double ms;
+  gint done;
+} first_search;
+
+static gpointer first_search_run(gpointer p)
+{
+  first_search *f = p;
+  char *json = NULL;
+  double t0 = now_ms();
+  if (doctag_history_search_json(f->ctx, f->uid, f->word, 50, &json))
+    die("search");
+  f->ms = now_ms() - t0;
+  doctag_free(json);
+  g_atomic_int_set(&f->done, 1);
+  return NULL;
+}
+
+/* The first search of a common word `word` (which no search used before)
+ * by `uid` builds its head from a snapshot, outside the write lock, while
+ * documents of `writer` are written: another user's go on meanwhile; the
+ * searcher's own make the snapshot stale, and the head is then ranked
+ * again under the lock. */
+static void measure_build_beside_writes(doctag_ctx *ctx, const char *label, const char *uid, const char *writer,
+                                        const char *word, corpus *c)
+{
+  double alone = now_ms();
+  write_one(ctx, writer, c, 0);
+  alone = now_ms() - alone;
+  first_search f = { .ctx = ctx, .uid = uid, .word = word };
+  GThread *t = g_thread_new("search", first_search_run, &f);
+  unsigned int writes = 0;
+  double longest = 0;
+  while (!g_atomic_int_get(&f.done)) {
+    double t0 = now_ms();
+    write_one(ctx, writer, c, ++writes);
+    longest = MAX(longest, now_ms() - t0);
+  }
+  g_thread_join(t);
+  const char *whose = strcmp(uid, writer) ? "another user's" : "the searcher's own";
+  printf("    first search of \"%s\", which builds its head: %.2f ms; meanwhile %u documents written (%s),"
+         " the longest in %.2f ms (one alone: %.2f ms)\n", word, f.ms, writes, whose, longest, alone);
+  printf("RESULT backend=%s build_word=%s build_writer=%s build_ms=%.2f build_writes=%u build_longest_write_ms=%.2f"
+         " write_alone_ms=%.2f\n", label, word, strcmp(uid, writer) ? "other" : "own", f.ms, writes, longest, alone);
+}
+
 /* ---- what users wait for ---- */
 
 /* The statement before migration 0006: the words matched over every user's
@@ -425,6 +496,28 @@ static void measure_user(doctag_ctx *ctx, const char *label, const char *who, co
   run_queries(ctx, C_SEARCH, uid, rare, nr, rounds, &s);
   double rp50 = p(&s, 0.5), rp99 = p(&s, 0.99), rcpu = p(&cpu, 0.5);
   sample_reset(&s);
+  /* Several words: the typical pairs and pairs of topical words (each in
+   * about a third of the documents), which rank every document holding
+   * all of their words. */
+  const char *multi[G_N_ELEMENTS(typical) + 12];
+  size_t nm = 0;
+  for (size_t i = 0; i < G_N_ELEMENTS(typical); i++)
+    if (strchr(typical[i], ' '))
+      multi[nm++] = typical[i];
+  GPtrArray *pairs = g_ptr_array_new_with_free_func(g_free);
+  for (size_t i = 0; i + 1 < G_N_ELEMENTS(english) && pairs->len < 12; i += 5) {
+    g_ptr_array_add(pairs, g_strdup_printf("%s %s", english[i], english[i + 1]));
+    g_ptr_array_add(pairs, g_strdup_printf("%s %s", hindi[i + 2], hindi[i + 3]));
+  }
+  for (guint i = 0; i < pairs->len; i++)
+    multi[nm++] = g_ptr_array_index(pairs, i);
+  run_queries(ctx, C_SEARCH, uid, multi, nm, rounds, &s);
+  double mp50 = p(&s, 0.5), mp99 = p(&s, 0.99), mcpu = p(&cpu, 0.5);
+  sample_reset(&s);
+  printf("    search, several words (%zu queries): p50 %.2f ms  p99 %.2f ms  (CPU p50 %.2f ms)\n", nm, mp50, mp99, mcpu);
+  printf("RESULT backend=%s user=%s words_queries=%zu words_p50_ms=%.2f words_p99_ms=%.2f words_cpu_ms=%.2f\n", label,
+         who, nm, mp50, mp99, mcpu);
+  g_ptr_array_free(pairs, TRUE);
   run_queries(ctx, C_SEARCH, uid, common, G_N_ELEMENTS(common), rounds, &s);
   double cp50 = p(&s, 0.5), cp99 = p(&s, 0.99), ccpu = p(&cpu, 0.5), cfirst = p(&warm, 1.0);
   sample_reset(&s);
@@ -705,6 +798,8 @@ static void bench_backend(const char *label, const char *url, const char *dir, c
       measure_user(ctx, label, "largest, after", &u, 0, &c, rounds);
   }
   measure_user(ctx, label, "median", &u, users / 2, &c, rounds);
+  measure_build_beside_writes(ctx, label, u.id[0], u.id[users / 2], "to", &c);
+  measure_build_beside_writes(ctx, label, u.id[0], u.id[0], "a", &c);
   if (rows) {
     bench_batch(label, url, dir, NULL, u.id[users - 1], rows);
     const char *redis = getenv("DOCTAG_TEST_REDIS_URL");

@@ -195,6 +195,10 @@ DOCTAG_API doctag_status doctag_ctx_new(doctag_ctx **out, const doctag_config *c
   if ((st = env_uint("DOCTAG_MAX_DOC_MEMORY_MB", noenv, 1u << 20, &n)))
     goto fail;
   c->max_doc_memory = (n ? n : 1024) * 1024 * 1024;
+  /* A head holds 100 to 200 rows: the default bounds an owner to 200,000. */
+  if ((st = env_uint("DOCTAG_SEARCH_HEADS_MAX", noenv, 1u << 20, &n)))
+    goto fail;
+  c->max_search_heads = n ? n : 1000;
   if ((st = env_uint("DOCTAG_THREADS", noenv, 256, &n)))
     goto fail;
   c->threads = cfg->threads ? cfg->threads : n ? (unsigned)n : (unsigned)g_get_num_processors();

@@ -28,6 +28,8 @@ struct doctag_ctx {
   /* Memory one document's pages read by OCR may hold at once
    * (DOCTAG_MAX_DOC_MEMORY_MB; extract.c). */
   uint64_t max_doc_memory;
+  /* Search heads one owner keeps (DOCTAG_SEARCH_HEADS_MAX; history/search.c). */
+  uint64_t max_search_heads;
   struct ctx_attached *attached; /* subsystems' shared state: see ctx_attach() */
 };
 

@@ -208,14 +208,20 @@ bool lang_for_ocr(const lang_counts *text, const char *osd_script, const char *c
 /* "hin" for "eng+hin": the page's own language when a page is read with
  * English first and one other; else NULL. Borrowed from `lang`. */
 const char *lang_native(const char *lang);
-/* Whether the script of a tesseract language ("hin", "ben", "pan") draws a
- * headline through its words. */
+/* Whether the script of a tesseract language ("hin", "ben", "pan"), or of
+ * one of "a+b", draws a headline through its words. */
 bool lang_has_headline(const char *lang);
 /* The Debian package of a tesseract language: "chi_sim" -> "tesseract-ocr-chi-sim". */
 void lang_package(const char *lang, char *buf, size_t len);
 /* Latin words of a text (ASCII letters and digits, two letters or more) in
  * *words, and in *english those that are English (WordNet, stop words). */
 void lang_english_words(const char *text, size_t *words, size_t *english);
+/* The scripts (static names, "Bengali") a model installed reads, each once,
+ * in scripts[] and the first installed language of each ("ben") in langs[];
+ * their number, at most `max`. None when `installed` is NULL. */
+size_t lang_installed_models(const char *const *installed, const char **scripts, const char **langs, size_t max);
+/* Whether "a+b" names `lang`. */
+bool lang_includes(const char *langs, const char *lang);
 /* What to try when a page read with `lang` comes out unsure: English and
  * Hindi together; NULL when `lang` already has both. */
 const char *lang_alternative(const char *lang);

@@ -136,6 +136,15 @@ void lang_package(const char *lang, char *buf, size_t len)
       *p = '-';
 }
 
+/* The first installed language of a script, or NULL. */
+static const char *first_installed(const script_model *m, const char *const *installed)
+{
+  for (size_t i = 0; i < G_N_ELEMENTS(m->langs) && m->langs[i]; i++)
+    if (installed_has(installed, m->langs[i]))
+      return m->langs[i];
+  return NULL;
+}
+
 /* Pages in a script other than Latin are read as "eng+<its language>",
  * English first. Tesseract reads each word with the first language and
  * retries it with the second only when that reading is poor. Indian print
@@ -150,12 +159,7 @@ void lang_package(const char *lang, char *buf, size_t len)
  * alone: a second language costs them time and accuracy. */
 static void choose_script(const script_model *m, const char *const *installed, ocr_choice *out)
 {
-  const char *lang = NULL;
-  for (size_t i = 0; i < G_N_ELEMENTS(m->langs) && m->langs[i]; i++)
-    if (installed_has(installed, m->langs[i])) {
-      lang = m->langs[i];
-      break;
-    }
+  const char *lang = first_installed(m, installed);
   out->script = m->script;
   if (!lang) {
     g_strlcpy(out->missing, m->langs[0], sizeof out->missing);
@@ -175,8 +179,8 @@ bool lang_has_headline(const char *lang)
 {
   for (size_t k = 0; lang && k < G_N_ELEMENTS(script_models); k++)
     for (size_t i = 0; i < G_N_ELEMENTS(script_models[k].langs) && script_models[k].langs[i]; i++)
-      if (!strcmp(script_models[k].langs[i], lang))
-        return script_models[k].headline;
+      if (script_models[k].headline && lang_includes(lang, script_models[k].langs[i]))
+        return true;
   return false;
 }
 
@@ -203,6 +207,35 @@ bool lang_for_ocr(const lang_counts *text, const char *osd_script, const char *c
     return false;
   choose_script(m, installed, out);
   return true;
+}
+
+size_t lang_installed_models(const char *const *installed, const char **scripts, const char **langs, size_t max)
+{
+  size_t n = 0;
+  for (size_t k = 0; installed && k < G_N_ELEMENTS(script_models) && n < max; k++) {
+    const char *lang = first_installed(&script_models[k], installed);
+    bool seen = false; /* Korean and Hangul share a model */
+    for (size_t j = 0; lang && j < n && !seen; j++)
+      seen = !strcmp(langs[j], lang);
+    if (lang && !seen) {
+      scripts[n] = script_models[k].script;
+      langs[n++] = lang;
+    }
+  }
+  return n;
+}
+
+bool lang_includes(const char *langs, const char *lang)
+{
+  size_t len = strlen(lang);
+  for (const char *p = langs; p && *p;) {
+    const char *end = strchr(p, '+');
+    size_t n = end ? (size_t)(end - p) : strlen(p);
+    if (n == len && !strncmp(p, lang, len))
+      return true;
+    p = end ? end + 1 : p + n;
+  }
+  return false;
 }
 
 const char *lang_alternative(const char *lang)

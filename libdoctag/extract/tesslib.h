@@ -28,6 +28,7 @@ void ocr_setup_env(void);
   X(TessResultIteratorNext) X(TessResultIteratorGetUTF8Text) X(TessPageIteratorBoundingBox) \
   X(TessPageIteratorBaseline) X(TessPageIteratorIsAtFinalElement) \
   X(TessBaseAPISetRectangle) X(TessResultIteratorConfidence) X(TessResultIteratorWordRecognitionLanguage) \
+  X(TessBaseAPIAnalyseLayout) X(TessPageIteratorNext) X(TessPageIteratorDelete) \
   X(pixClone) X(pixCountPixels) X(pixCreate) X(pixFindSkewSweepAndSearch) X(pixRotate) X(pixGetDepth) \
   X(pixDestroy) X(pixGetData) \
   X(pixGetHeight) X(pixGetWidth) X(pixGetWpl) X(pixRotateOrth) X(pixSauvolaBinarizeTiled) X(pixScale) \

@@ -553,7 +553,7 @@ DOCTAG_API doctag_status doctag_history_search(doctag_ctx *ctx, doctag_document_
      * that grows with the limit; else ranked over every match. */
     store_rows head = { 0 };
     bool answered = false;
-    st = history_search_head(s, user_id, query, limit, &head, &answered);
+    st = history_search_head(s, user_id, query, limit, ctx->max_search_heads, &head, &answered);
     store_param p[] = { SP_T(user_id), SP_T(match), SP_I(limit) };
     if (st == DOCTAG_OK && answered)
       records_fill(&l->docs, &head, doc_from_row);

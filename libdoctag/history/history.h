@@ -107,10 +107,11 @@ doctag_status history_df_lookup(doctag_ctx *ctx, const char *user_id, const char
  * (history/search.c; built first when missing or too short): *answered
  * says whether it was, and then *out holds ST_DOC_SEARCH's columns, best
  * first. Not answered (and nothing done) for queries of several words or
- * a limit past the head's size. Errors: the store's. */
+ * a limit past the head's size. Building a head keeps the user's
+ * `max_heads` most recently used. Errors: the store's. */
 struct store;
 struct store_rows;
 doctag_status history_search_head(struct store *s, const char *user_id, const char *query, unsigned int limit,
-                                  struct store_rows *out, bool *answered);
+                                  uint64_t max_heads, struct store_rows *out, bool *answered);
 
 #endif

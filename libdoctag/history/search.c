@@ -14,21 +14,33 @@
  * documents, on either backend, and no second engine (Xapian) has to be
  * kept in step with it. A head is built by the first search of its word
  * (one scan, as a search cost before) and again when deletions leave it
- * shorter than the limit asked. Searches of several words still rank every
+ * shorter than the limit asked; the scan reads a snapshot outside the
+ * write lock and is published only if the user's documents did not change
+ * meanwhile (head_ensure, migration 0010). Searches of several words still rank every
  * document holding all of them: FTS5 and GIN intersect first, so that cost
  * grows with the matches of the rarest word.
  *
  * Heads hold 100 documents (the largest search limit) and are cut back to
- * 100 when they reach 200 (the triggers). */
+ * 100 when they reach 200 (the triggers). An owner keeps at most
+ * DOCTAG_SEARCH_HEADS_MAX heads (default 1,000): building one past that
+ * drops the owner's least recently used (0011); a search that a head
+ * answers records the use at most once a minute (HEAD_TOUCH_US). */
 #include "history/history.h"
 #include "store/store.h"
 #include "core/error.h"
 
-#define HEAD_SIZE 100
+#include <jansson.h>
 
-/* Answers from the head of `term` when it can give `limit` documents. */
+#define HEAD_SIZE 100
+/* A search that a head answers records it as used at most this often, so
+ * that searching stays a read. */
+#define HEAD_TOUCH_US (60 * G_USEC_PER_SEC)
+
+/* Answers from the head of `term` when it can give `limit` documents;
+ * *stale (when not NULL) says whether its last use is older than
+ * HEAD_TOUCH_US. */
 static doctag_status head_answer(store_conn *c, const char *user_id, const char *term, unsigned int limit,
-                                 store_rows *out, bool *answered)
+                                 store_rows *out, bool *answered, bool *stale)
 {
   store_rows r = { 0 };
   store_param p[] = { SP_T(user_id), SP_T(term), SP_I(limit) };
@@ -37,26 +49,106 @@ static doctag_status head_answer(store_conn *c, const char *user_id, const char 
       (store_cell_bool(&r, 0, 1) || store_cell_int(&r, 0, 0) >= (int64_t)limit)) {
     st = store_exec(c, ST_HEAD_SEARCH, p, 3, out);
     *answered = st == DOCTAG_OK;
+    if (stale)
+      *stale = store_cell_int(&r, 0, 2) < store_now_us() - HEAD_TOUCH_US;
   }
   store_rows_clear(&r);
   return st;
 }
 
 /* Builds the head of `term` again from the user's documents, inside the
- * caller's write transaction. */
-static doctag_status head_build(store_conn *c, const char *user_id, const char *term)
+ * caller's write transaction: from `staged` (ST_HEAD_STAGE's rows as JSON)
+ * when given, else ranking them here. */
+static doctag_status head_build(store_conn *c, const char *user_id, const char *term, const char *staged,
+                                uint64_t max_heads)
 {
-  static const store_stmt steps[] = { ST_HEAD_DROP, ST_HEAD_NEW, ST_HEAD_FILL,
-                                      ST_HEAD_FLOOR, ST_HEAD_CUT, ST_HEAD_COUNT };
-  store_param p[] = { SP_T(user_id), SP_T(term) };
+  store_param p[] = { SP_T(user_id), SP_T(term), SP_T(staged) }, now[] = { SP_T(user_id), SP_T(term),
+                                                                           SP_I(store_now_us()) };
   doctag_status st = DOCTAG_OK;
+  static const store_stmt steps[] = { ST_HEAD_DROP, ST_HEAD_NEW, ST_HEAD_FILL, ST_HEAD_FLOOR, ST_HEAD_CUT,
+                                      ST_HEAD_COUNT };
   for (size_t i = 0; st == DOCTAG_OK && i < G_N_ELEMENTS(steps); i++)
-    st = store_exec(c, steps[i], p, 2, NULL);
+    if (steps[i] == ST_HEAD_FILL && staged)
+      st = store_exec(c, ST_HEAD_PUBLISH, p, 3, NULL);
+    else
+      st = store_exec(c, steps[i], steps[i] == ST_HEAD_NEW ? now : p, steps[i] == ST_HEAD_NEW ? 3 : 2, NULL);
+  /* The owner keeps max_heads: the least recently used others go. */
+  store_param keep[] = { SP_T(user_id), SP_T(term), SP_I(max_heads > 0 ? max_heads - 1 : 0) };
+  if (st == DOCTAG_OK)
+    st = store_exec(c, ST_HEAD_EVICT, keep, 3, NULL);
+  return st;
+}
+
+/* The best documents of `term` read from one snapshot, outside any write
+ * lock: *staged, newly allocated (ST_HEAD_PUBLISH's JSON), and *gen the
+ * user's write count in that snapshot (NULL when the user has none). */
+static doctag_status head_stage(store_conn *c, const char *user_id, const char *term, char **staged, char **gen)
+{
+  *staged = *gen = NULL;
+  doctag_status st = store_tx_begin_read(c);
+  if (st != DOCTAG_OK)
+    return st;
+  store_rows g = { 0 }, r = { 0 };
+  store_param u[] = { SP_T(user_id) }, p[] = { SP_T(user_id), SP_T(term) };
+  doctag_status body = store_exec(c, ST_HEAD_GEN, u, 1, &g);
+  if (body == DOCTAG_OK)
+    body = store_exec(c, ST_HEAD_STAGE, p, 2, &r);
+  st = store_tx_end(c, body);
+  if (st == DOCTAG_OK) {
+    json_t *v = json_array();
+    for (unsigned int i = 0; i < r.nrows; i++)
+      json_array_append_new(v, json_pack("[ss]", store_cell(&r, i, 0), store_cell(&r, i, 1)));
+    *staged = json_dumps(v, JSON_COMPACT);
+    json_decref(v);
+    *gen = g_strdup(store_cell(&g, 0, 0));
+    if (!*staged)
+      st = err_set(DOCTAG_ENOMEM, "out of memory staging a search head");
+  }
+  store_rows_clear(&g);
+  store_rows_clear(&r);
+  return st;
+}
+
+/* Builds the head of `term` (again) and answers from it. The word's best
+ * documents are read first from a snapshot, outside the lock writers of
+ * the user's documents take, so that they are not held off for as long as
+ * that takes; then, under the lock, they are published when the user's
+ * documents have not changed since (their write count, ST_HEAD_GEN), and
+ * else ranked again there, where no document being written can be missed.
+ * Another search may have built the head meanwhile. A user with no
+ * documents needs none. */
+static doctag_status head_ensure(store_conn *c, const char *user_id, const char *term, unsigned int limit,
+                                 uint64_t max_heads, store_rows *out, bool *answered)
+{
+  char *staged = NULL, *gen = NULL;
+  doctag_status st = head_stage(c, user_id, term, &staged, &gen);
+  if (st == DOCTAG_OK)
+    st = store_tx_begin(c);
+  if (st == DOCTAG_OK) {
+    store_rows n = { 0 }, g = { 0 };
+    store_param u[] = { SP_T(user_id) };
+    doctag_status body = store_exec(c, ST_HEAD_LOCK, u, 1, &n);
+    if (body == DOCTAG_OK && store_cell_int(&n, 0, 0) > 0) {
+      body = head_answer(c, user_id, term, limit, out, answered, NULL);
+      if (body == DOCTAG_OK && !*answered)
+        body = store_exec(c, ST_HEAD_GEN, u, 1, &g);
+      if (body == DOCTAG_OK && !*answered)
+        body = head_build(c, user_id, term, gen && !g_strcmp0(gen, store_cell(&g, 0, 0)) ? staged : NULL,
+                          max_heads);
+      if (body == DOCTAG_OK && !*answered)
+        body = head_answer(c, user_id, term, limit, out, answered, NULL);
+    }
+    store_rows_clear(&n);
+    store_rows_clear(&g);
+    st = store_tx_end(c, body);
+  }
+  free(staged);
+  g_free(gen);
   return st;
 }
 
 doctag_status history_search_head(struct store *s, const char *user_id, const char *query, unsigned int limit,
-                                  store_rows *out, bool *answered)
+                                  uint64_t max_heads, store_rows *out, bool *answered)
 {
   *answered = false;
   if (limit > HEAD_SIZE)
@@ -71,30 +163,17 @@ doctag_status history_search_head(struct store *s, const char *user_id, const ch
   const char *term = st == DOCTAG_OK ? store_cell(&t, 0, 0) : NULL;
   if (term) {
     /* The state and the rows read from one snapshot. */
+    bool stale = false;
     st = store_tx_begin_read(c);
     if (st == DOCTAG_OK)
-      st = store_tx_end(c, head_answer(c, user_id, term, limit, out, answered));
+      st = store_tx_end(c, head_answer(c, user_id, term, limit, out, answered, &stale));
+    /* Recorded as used; a search does not fail when that cannot be. */
+    store_param now[] = { SP_T(user_id), SP_T(term), SP_I(store_now_us()) };
+    if (st == DOCTAG_OK && *answered && stale && store_exec(c, ST_HEAD_TOUCH, now, 3, NULL) != DOCTAG_OK)
+      err_clear();
   }
-  if (term && st == DOCTAG_OK && !*answered) {
-    /* Built under the lock writers of the user's documents take, so no
-     * document being written is missed; another search may have built it
-     * while this one waited. A user with no documents needs none. */
-    st = store_tx_begin(c);
-    if (st == DOCTAG_OK) {
-      store_rows n = { 0 };
-      store_param u[] = { SP_T(user_id) };
-      doctag_status body = store_exec(c, ST_HEAD_LOCK, u, 1, &n);
-      if (body == DOCTAG_OK && store_cell_int(&n, 0, 0) > 0) {
-        body = head_answer(c, user_id, term, limit, out, answered);
-        if (body == DOCTAG_OK && !*answered)
-          body = head_build(c, user_id, term);
-        if (body == DOCTAG_OK && !*answered)
-          body = head_answer(c, user_id, term, limit, out, answered);
-      }
-      store_rows_clear(&n);
-      st = store_tx_end(c, body);
-    }
-  }
+  if (term && st == DOCTAG_OK && !*answered)
+    st = head_ensure(c, user_id, term, limit, max_heads, out, answered);
   store_rows_clear(&t);
   store_release(s, c);
   if (st != DOCTAG_OK) {

@@ -146,14 +146,18 @@ static const char *const sql_table[ST_COUNT] = {
   /* Search heads (0009). A word is the tsquery of a one-lexeme search, as
    * text; its documents are ranked by ts_rank as ST_DOC_SEARCH ranks them. */
   [ST_HEAD_TERM] = "SELECT CASE WHEN numnode(q) = 1 THEN q::text END FROM plainto_tsquery('simple', $1::text) q",
-  [ST_HEAD_STATE] = "SELECT n, floor_score IS NULL FROM search_heads WHERE user_id = $1::uuid AND term = $2::text",
+  [ST_HEAD_STATE] = "SELECT n, floor_score IS NULL, used_at FROM search_heads WHERE user_id = $1::uuid AND term = $2::text",
   [ST_HEAD_SEARCH] = "SELECT " DOC_COLS " FROM (SELECT seq, score FROM search_head_docs"
                      " WHERE user_id = $1::uuid AND term = $2::text ORDER BY score DESC, seq DESC LIMIT $3) h"
                      " JOIN documents d ON d.seq = h.seq WHERE d.user_id = $1::uuid"
                      " ORDER BY h.score DESC, d.created_at DESC, d.seq DESC",
   [ST_HEAD_LOCK] = "SELECT total FROM user_doc_counts WHERE user_id = $1::uuid FOR UPDATE",
   [ST_HEAD_DROP] = "DELETE FROM search_heads WHERE user_id = $1::uuid AND term = $2::text",
-  [ST_HEAD_NEW] = "INSERT INTO search_heads (user_id, term, query, n) VALUES ($1::uuid, $2::text, $2::text::tsquery, 0)",
+  [ST_HEAD_NEW] = "INSERT INTO search_heads (user_id, term, query, n, used_at)"
+                  " VALUES ($1::uuid, $2::text, $2::text::tsquery, 0, $3::bigint)",
+  [ST_HEAD_TOUCH] = "UPDATE search_heads SET used_at = $3::bigint WHERE user_id = $1::uuid AND term = $2::text",
+  [ST_HEAD_EVICT] = "DELETE FROM search_heads WHERE user_id = $1::uuid AND term IN (SELECT term FROM search_heads"
+                    " WHERE user_id = $1::uuid AND term <> $2::text ORDER BY used_at DESC, term DESC OFFSET $3::bigint)",
   [ST_HEAD_FILL] = "INSERT INTO search_head_docs (user_id, term, score, seq) SELECT $1::uuid, $2::text, f.r, f.seq FROM"
                    " (SELECT d.seq, ts_rank(d.rank_vector, q) AS r FROM documents d, CAST($2::text AS tsquery) q"
                    " WHERE d.user_id = $1::uuid AND d.search_vector @@ (q && ('''owner:' || $1::uuid::text || '''')::tsquery)"
@@ -165,6 +169,15 @@ static const char *const sql_table[ST_COUNT] = {
                   " (SELECT floor_score, floor_seq FROM search_heads WHERE user_id = $1::uuid AND term = $2::text)",
   [ST_HEAD_COUNT] = "UPDATE search_heads SET n = (SELECT count(*) FROM search_head_docs"
                     " WHERE user_id = $1::uuid AND term = $2::text) WHERE user_id = $1::uuid AND term = $2::text",
+  /* A staged document's KEY is its score as text: a real widened to
+   * double precision prints enough digits (whatever extra_float_digits
+   * says) to read back as the same real. */
+  [ST_HEAD_GEN] = "SELECT gen FROM user_doc_counts WHERE user_id = $1::uuid",
+  [ST_HEAD_STAGE] = "SELECT d.seq, ts_rank(d.rank_vector, q)::float8::text FROM documents d, CAST($2::text AS tsquery) q"
+                    " WHERE d.user_id = $1::uuid AND d.search_vector @@ (q && ('''owner:' || $1::uuid::text || '''')::tsquery)"
+                    " ORDER BY ts_rank(d.rank_vector, q) DESC, d.seq DESC LIMIT 101",
+  [ST_HEAD_PUBLISH] = "INSERT INTO search_head_docs (user_id, term, score, seq)"
+                      " SELECT $1::uuid, $2::text, (j->>1)::real, (j->>0)::bigint FROM jsonb_array_elements($3::jsonb) j",
 
   /* one statement per document, whatever its number of stems */
   [ST_DF_DOC_ADD] = "INSERT INTO term_df_docs (user_id, sha256, terms) VALUES ($1, $2, $3) "

@@ -141,14 +141,17 @@ static const char *const sql_table[ST_COUNT] = {
    * documents are ranked by doctag_impact, as doctag_bm25 ranks them for a
    * one-word search, ties newest (highest seq) first. */
   [ST_HEAD_TERM] = "SELECT doctag_term(?1)",
-  [ST_HEAD_STATE] = "SELECT n, floor_score IS NULL FROM search_heads WHERE user_id = ?1 AND term = ?2",
+  [ST_HEAD_STATE] = "SELECT n, floor_score IS NULL, used_at FROM search_heads WHERE user_id = ?1 AND term = ?2",
   [ST_HEAD_SEARCH] = "SELECT " DOC_COLS " FROM (SELECT seq, score FROM search_head_docs"
                      " WHERE user_id = ?1 AND term = ?2 ORDER BY score DESC, seq DESC LIMIT ?3) h"
                      " JOIN documents d ON d.seq = h.seq WHERE d.user_id = ?1"
                      " ORDER BY h.score DESC, d.created_at DESC, d.seq DESC",
   [ST_HEAD_LOCK] = "SELECT coalesce(max(total), 0) FROM user_doc_counts WHERE user_id = ?1",
   [ST_HEAD_DROP] = "DELETE FROM search_heads WHERE user_id = ?1 AND term = ?2",
-  [ST_HEAD_NEW] = "INSERT INTO search_heads (user_id, term, n) VALUES (?1, ?2, 0)",
+  [ST_HEAD_NEW] = "INSERT INTO search_heads (user_id, term, n, used_at) VALUES (?1, ?2, 0, ?3)",
+  [ST_HEAD_TOUCH] = "UPDATE search_heads SET used_at = ?3 WHERE user_id = ?1 AND term = ?2",
+  [ST_HEAD_EVICT] = "DELETE FROM search_heads WHERE user_id = ?1 AND term IN (SELECT term FROM search_heads"
+                    " WHERE user_id = ?1 AND term <> ?2 ORDER BY used_at DESC, term DESC LIMIT -1 OFFSET ?3)",
   [ST_HEAD_FILL] = "INSERT INTO search_head_docs (user_id, term, score, seq) SELECT ?1, ?2, w, seq FROM"
                    " (SELECT rowid AS seq, doctag_impact(documents_fts) AS w FROM documents_fts"
                    " WHERE documents_fts MATCH 'user_id : \"' || ?1 || '\" AND {title tags extracted_text} : \"'"
@@ -160,6 +163,16 @@ static const char *const sql_table[ST_COUNT] = {
                   " (SELECT floor_score, floor_seq FROM search_heads WHERE user_id = ?1 AND term = ?2)",
   [ST_HEAD_COUNT] = "UPDATE search_heads SET n = (SELECT count(*) FROM search_head_docs WHERE user_id = ?1 AND term = ?2)"
                     " WHERE user_id = ?1 AND term = ?2",
+  /* A staged document's KEY is its weighted count and length, packed
+   * (doctag_impact_packed), from which doctag_w gives its weight to the
+   * bit: a REAL as text would lose bits. */
+  [ST_HEAD_GEN] = "SELECT gen FROM user_doc_counts WHERE user_id = ?1",
+  [ST_HEAD_STAGE] = "SELECT rowid, doctag_impact_packed(documents_fts) FROM documents_fts"
+                    " WHERE documents_fts MATCH 'user_id : \"' || ?1 || '\" AND {title tags extracted_text} : \"'"
+                    " || replace(?2, '\"', '\"\"') || '\"' ORDER BY doctag_impact(documents_fts) DESC, rowid DESC LIMIT 101",
+  [ST_HEAD_PUBLISH] = "INSERT INTO search_head_docs (user_id, term, score, seq)"
+                      " SELECT ?1, ?2, doctag_w(json_extract(j.value, '$[1]')), json_extract(j.value, '$[0]')"
+                      " FROM json_each(?3) j",
 
   /* one statement per document, whatever its number of stems */
   [ST_DF_DOC_ADD] = "INSERT INTO term_df_docs (user_id, sha256, terms) VALUES (?1, ?2, ?3) "
@@ -574,19 +587,26 @@ static void sq_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 
 /* doctag_impact(documents_fts): the weight (doc_weight) in this document
  * of the query's one word, phrase 1 (phrase 0 is the owner's id), with
- * rank_weight's column weights: what a one-word search orders by. */
+ * rank_weight's column weights: what a one-word search orders by.
+ * doctag_impact_packed(documents_fts), registered with user data "packed":
+ * its count and length instead, packed as doctag_terms packs them (count
+ * << 32 | length), which doctag_w turns into the same weight to the bit. */
 static void sq_impact(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nval,
                       sqlite3_value **val)
 {
   (void)nval;
   (void)val;
+  bool packed = api->xUserData(fts) != NULL;
   int nphrase = api->xPhraseCount(fts);
   double *freq = g_newa(double, nphrase > 2 ? nphrase : 2), len = 0;
-  if (nphrase != 2 || !match_freq(api, fts, nphrase, NULL, 0, freq, &len)) {
+  if (nphrase != 2 || !match_freq(api, fts, nphrase, NULL, 0, freq, &len) || len >= 4294967296.0) {
     sqlite3_result_error(ctx, "doctag_impact: expects a match of the owner and one word", -1);
     return;
   }
-  sqlite3_result_double(ctx, doc_weight(freq[1], len));
+  if (packed)
+    sqlite3_result_int64(ctx, (sqlite3_int64)(((uint64_t)freq[1] << 32) | (uint64_t)len));
+  else
+    sqlite3_result_double(ctx, doc_weight(freq[1], len));
 }
 
 /* ---- a document's words as the index reads them (0009's triggers) ----
@@ -717,7 +737,8 @@ static bool sq_register_rank(sqlite3 *db)
   }
   sqlite3_finalize(st);
   if (!fts || fts->xCreateFunction(fts, "doctag_bm25", NULL, sq_rank, NULL) != SQLITE_OK ||
-      fts->xCreateFunction(fts, "doctag_impact", NULL, sq_impact, NULL) != SQLITE_OK)
+      fts->xCreateFunction(fts, "doctag_impact", NULL, sq_impact, NULL) != SQLITE_OK ||
+      fts->xCreateFunction(fts, "doctag_impact_packed", (void *)"packed", sq_impact, NULL) != SQLITE_OK)
     return false;
   sq_tok *t = g_new0(sq_tok, 1);
   void *tctx = NULL;

@@ -96,16 +96,25 @@ typedef enum store_stmt {
    * one word, in rank order, kept by triggers. TERM is the backend's name
    * for the word (from ST_HEAD_TERM). */
   ST_HEAD_TERM,        /* (query text) -> TERM when the query is one word (no phrase), else NULL */
-  ST_HEAD_STATE,       /* (user_id, TERM) -> documents held, 1 when it holds every document of the word */
+  ST_HEAD_STATE,       /* (user_id, TERM) -> documents held, 1 when it holds every document of the word,
+                        * when a search last used it (store_now_us) */
   ST_HEAD_SEARCH,      /* (user_id, TERM, limit) -> DOC_COLS, best first (the order of ST_DOC_SEARCH) */
   ST_HEAD_LOCK,        /* (user_id) -> the user's document count; inside ST_BEGIN, holds off writers of
                         * the user's documents until the transaction ends */
   ST_HEAD_DROP,        /* (user_id, TERM) */
-  ST_HEAD_NEW,         /* (user_id, TERM): an empty head */
+  ST_HEAD_NEW,         /* (user_id, TERM, now): an empty head, used now */
   ST_HEAD_FILL,        /* (user_id, TERM): puts the best 101 documents of the word into the head */
   ST_HEAD_FLOOR,       /* (user_id, TERM): the floor becomes the 101st document's rank, NULL when none */
   ST_HEAD_CUT,         /* (user_id, TERM): drops what ranks at or below the floor */
   ST_HEAD_COUNT,       /* (user_id, TERM): counts what the head holds */
+  ST_HEAD_GEN,         /* (user_id) -> how many writes of the user's documents there have been (0010) */
+  ST_HEAD_STAGE,       /* (user_id, TERM) -> seq, KEY of the best 101 documents of the word, best first:
+                        * read outside the write lock; KEY gives the document's score exactly */
+  ST_HEAD_TOUCH,       /* (user_id, TERM, now): a search used it now */
+  ST_HEAD_EVICT,       /* (user_id, TERM, keep): drops the user's heads but TERM's and the `keep` most
+                        * recently used (0011) */
+  ST_HEAD_PUBLISH,     /* (user_id, TERM, [[seq, KEY], ...] as JSON): puts staged documents into an
+                        * empty head */
 
   /* document frequencies of a user's archive (0007; history/df.c). TERMS is
    * a JSON array of stems in byte order, "" first (the document itself) */

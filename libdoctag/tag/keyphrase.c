@@ -146,6 +146,7 @@ typedef struct word_info {
   bool determiner;       /* in determiners[] (English) */
   bool auxiliary;        /* in auxiliaries[] (English) */
   bool weak;             /* in weak_modifiers[] (English) */
+  bool stop;             /* a stop word of the language, or under two letters */
   pos_info pi;
 } word_info;
 
@@ -181,6 +182,7 @@ typedef struct kp {
   GHashTable *infos;     /* word text -> word_info */
   const tag_df *df;      /* the owner's archive, or NULL (tag/df.c) */
   guint title_end;       /* tokens of the caller's title the text opens with */
+  GString *key, *form;   /* add_phrase()'s buffers, reused */
 } kp;
 
 /* Words that join two noun phrases into one ("decomposition of boolean
@@ -259,7 +261,7 @@ static GUnicodeScript main_script(const kp *k)
     const seg_token *t = &g_array_index(k->toks, seg_token, i);
     GUnicodeScript s = t->kind == SEG_WORD ? seg_word_script(t->word) : G_UNICODE_SCRIPT_COMMON;
     if (s > G_UNICODE_SCRIPT_INHERITED && (unsigned int)s < G_N_ELEMENTS(count))
-      count[s] += g_utf8_strlen(t->word, -1);
+      count[s] += seg_utf8_len(t->word);
   }
   unsigned int best = G_UNICODE_SCRIPT_LATIN;
   for (unsigned int s = 0; s < G_N_ELEMENTS(count); s++)
@@ -401,12 +403,14 @@ static void classify(kp *k)
           wi->auxiliary = in & L_AUXILIARY;
           wi->weak = in & L_WEAK;
         }
+        wi->stop = (k->stops && lex_is_stop_lang(w->text, k->lang)) || seg_utf8_len(w->text) < 2;
         g_hash_table_insert(k->infos, (gpointer)w->text, wi);
       }
       w->info = wi;
       w->stem = wi->stem;
-      bool stop = k->stops ? lex_is_stop_lang(w->text, k->lang) || lex_is_stop_lang(t->word, k->lang) : false;
-      if (stop || g_utf8_strlen(w->text, -1) < 2)
+      /* the word as written counts too ("l'" of "l'analyse" aside) */
+      bool stop = wi->stop || (k->stops && w->text != t->word && lex_is_stop_lang(t->word, k->lang));
+      if (stop)
         w->cls = W_STOP; /* in Chinese and Japanese, one-character words are mostly particles */
       else if (k->english)
         w->cls = english_class(w->text, wi, prev, prev_cls, t->heading || w->title);
@@ -493,7 +497,9 @@ static void phrase_free(gpointer p)
 /* Records words [s, e) as one occurrence of a candidate. */
 static void add_phrase(kp *k, unsigned int s, unsigned int e)
 {
-  GString *key = g_string_new(NULL), *form = g_string_new(NULL);
+  GString *key = k->key, *form = k->form;
+  g_string_truncate(key, 0);
+  g_string_truncate(form, 0);
   unsigned int n = 0;
   for (unsigned int i = s; i < e; i++) {
     if (i > s) {
@@ -510,7 +516,10 @@ static void add_phrase(kp *k, unsigned int s, unsigned int e)
   kp_phrase *ph = g_hash_table_lookup(k->phrases, key->str);
   if (!ph) {
     ph = g_new0(kp_phrase, 1);
-    ph->stems = g_strsplit(key->str, " ", -1);
+    ph->stems = g_new(char *, n + 1); /* the key's words: a stem has no space */
+    for (unsigned int i = 0; i < n; i++)
+      ph->stems[i] = g_strdup(k->w[s + i].stem);
+    ph->stems[n] = NULL;
     ph->n = n;
     ph->first = s;
     g_hash_table_insert(k->phrases, g_strdup(key->str), ph);
@@ -526,8 +535,6 @@ static void add_phrase(kp *k, unsigned int s, unsigned int e)
   ph->heading += heading && !title;
   ph->labels += e < k->nw && k->w[e].tok->kind != SEG_WORD && !k->w[e].brk;
   form_set_add(g_hash_table_lookup(k->forms, ph), form->str);
-  g_string_free(key, TRUE);
-  g_string_free(form, TRUE);
 }
 
 /* A word of [u, ue) already in [s, e): "resource utilization resource
@@ -748,8 +755,9 @@ static GHashTable *word_scores(kp *k)
     for (guint a = 0; a < n; a++) {
       if (start[a] == start[a + 1])
         dangling += s[a];
+      double ds = DAMPING * s[a]; /* as (DAMPING * s[a]) * wt[e] groups: the same sums */
       for (guint e = start[a]; e < start[a + 1]; e++)
-        ns[to[e]] += DAMPING * s[a] * wt[e];
+        ns[to[e]] += ds * wt[e];
     }
     double delta = 0;
     for (guint j = 0; j < n; j++) {
@@ -872,8 +880,12 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
   k.phrases = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL); /* values go to `out` */
   k.forms = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, form_set_free);
   k.infos = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, word_info_free);
+  k.key = g_string_new(NULL);
+  k.form = g_string_new(NULL);
   classify(&k);
   collect(&k);
+  g_string_free(k.key, TRUE);
+  g_string_free(k.form, TRUE);
   GHashTable *ws = word_scores(&k);
   /* English only: German capitalises every noun, and the word lengths are
    * English ones */

@@ -3,8 +3,9 @@
  * Each word is given to a language: by its script where one script means
  * one language here (Devanagari Hindi, Thai, Hangul Korean, Han Chinese,
  * kana Japanese...), and for Latin and Cyrillic words by the stop-word lists
- * of the languages written in them (Snowball's lists: a text's commonest
- * words are its function words, "the", "de", "der", "и"). A language's share
+ * of the languages written in them (Snowball's lists, and stopwords-iso's
+ * for Polish: a text's commonest words are its function words, "the",
+ * "de", "der", "и"). A language's share
  * is the letters of its words; a Latin or Cyrillic word that is no stop word
  * goes to the language whose stop words that script's text uses most.
  * Languages with at least 10% of the letters are reported, largest first,
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "tag/lexicon.h"
+#include "tag/lexicon_lists.h"
 
 #define SAMPLE_BYTES (64 * 1024) /* enough to know; the rest costs time */
 #define MIN_SHARE 0.10
@@ -22,10 +24,11 @@
 #define MAX_LANGS 3
 #define ENGLISH_STOP_SHARE 0.25 /* of the Latin words */
 #define MAX_LATIN_SAMPLE 2000   /* Latin words kept to try the other languages on */
+#define WORD_BYTES 256
 
 /* Languages told apart by their stop words, per script. */
 static const char *const latin_langs[] = { "eng", "fra", "deu", "spa", "ita", "por", "nld", "swe",
-                                           "nor", "dan", "fin", "hun", "tur", NULL };
+                                           "nor", "dan", "fin", "hun", "tur", "pol", NULL };
 
 typedef struct lang_share {
   const char *code;
@@ -65,6 +68,47 @@ static const char *script_lang(GUnicodeScript s, bool *kana)
   }
 }
 
+/* Letters only Polish writes among the languages told apart here: ą ę ł ś ź ż. */
+static bool polish_letter(gunichar c)
+{
+  return c == 0x0105 || c == 0x0119 || c == 0x0142 || c == 0x015B || c == 0x017A || c == 0x017C;
+}
+
+/* Reads the word (letters and marks) at p into `word`, lower-cased and
+ * NUL-terminated (cut short past its size); counts its letters and notes
+ * kana and Polish letters. Returns where the word ends. ASCII without
+ * glib's tables. */
+static const char *read_word(const char *p, const char *end, char word[WORD_BYTES], size_t *letters, bool *kana,
+                             bool *polish)
+{
+  size_t wl = 0;
+  while (p < end) {
+    if (!((unsigned char)*p & 0x80)) {
+      char ch = *p;
+      if (!g_ascii_isalpha(ch))
+        break;
+      (*letters)++;
+      if (wl + 6 < WORD_BYTES)
+        word[wl++] = ch >= 'A' && ch <= 'Z' ? (char)(ch + ('a' - 'A')) : ch;
+      p++;
+      continue;
+    }
+    gunichar d = g_utf8_get_char_validated(p, end - p);
+    if (d == (gunichar)-1 || d == (gunichar)-2 || !(g_unichar_isalpha(d) || g_unichar_ismark(d)))
+      break;
+    *letters += g_unichar_isalpha(d) != 0;
+    GUnicodeScript ds = g_unichar_get_script(d);
+    *kana |= ds == G_UNICODE_SCRIPT_HIRAGANA || ds == G_UNICODE_SCRIPT_KATAKANA;
+    gunichar low = g_unichar_tolower(d);
+    *polish |= polish_letter(low);
+    if (wl + 6 < WORD_BYTES)
+      wl += (size_t)g_unichar_to_utf8(low, word + wl);
+    p = g_utf8_next_char(p);
+  }
+  word[wl] = '\0';
+  return p;
+}
+
 static void add(GArray *shares, const char *code, size_t letters)
 {
   for (guint i = 0; i < shares->len; i++) {
@@ -100,10 +144,12 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
   GArray *shares = g_array_new(FALSE, FALSE, sizeof(lang_share));
   size_t latin_hits[G_N_ELEMENTS(latin_langs)] = { 0 };
   size_t latin_letters = 0, cyr_letters = 0, latin_words = 0, latin_sample = 0;
-  char *latin_sample_words[MAX_LATIN_SAMPLE];
-  bool kana = false;
+  /* where the sample's words start: read again only for a text that is
+   * not English */
+  const char *latin_sample_at[MAX_LATIN_SAMPLE];
+  bool kana = false, polish = false;
   /* words: runs of letters and marks (apostrophes inside), lower-cased */
-  char word[256];
+  char word[WORD_BYTES];
   const char *p = text, *end = text + n;
   while (p < end) {
     /* ASCII (most of most texts) without glib's Unicode tables: the same
@@ -112,42 +158,28 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
       p++;
       continue;
     }
-    gunichar c = g_utf8_get_char_validated(p, end - p);
-    if (c == (gunichar)-1 || c == (gunichar)-2)
-      break;
-    if (!g_unichar_isalpha(c)) {
-      p = g_utf8_next_char(p);
-      continue;
-    }
-    GUnicodeScript script = g_unichar_get_script(c);
-    size_t wl = 0, letters = 0;
-    while (p < end) {
-      if (!((unsigned char)*p & 0x80)) {
-        if (!g_ascii_isalpha(*p))
-          break;
-        letters++;
-        if (wl + 6 < sizeof word)
-          word[wl++] = g_ascii_tolower(*p);
-        p++;
+    GUnicodeScript script = G_UNICODE_SCRIPT_LATIN; /* an ASCII letter's */
+    if ((unsigned char)*p & 0x80) {
+      gunichar c = g_utf8_get_char_validated(p, end - p);
+      if (c == (gunichar)-1 || c == (gunichar)-2)
+        break;
+      if (!g_unichar_isalpha(c)) {
+        p = g_utf8_next_char(p);
         continue;
       }
-      gunichar d = g_utf8_get_char_validated(p, end - p);
-      if (d == (gunichar)-1 || d == (gunichar)-2 || !(g_unichar_isalpha(d) || g_unichar_ismark(d)))
-        break;
-      letters += g_unichar_isalpha(d) != 0;
-      GUnicodeScript ds = g_unichar_get_script(d);
-      kana |= ds == G_UNICODE_SCRIPT_HIRAGANA || ds == G_UNICODE_SCRIPT_KATAKANA;
-      if (wl + 6 < sizeof word)
-        wl += (size_t)g_unichar_to_utf8(g_unichar_tolower(d), word + wl);
-      p = g_utf8_next_char(p);
+      script = g_unichar_get_script(c);
     }
-    word[wl] = '\0';
+    const char *start = p;
+    size_t letters = 0;
+    p = read_word(p, end, word, &letters, &kana, &polish);
     if (script == G_UNICODE_SCRIPT_LATIN) {
       latin_letters += letters;
       latin_words++;
-      latin_hits[0] += lex_is_stop_lang(word, "eng");
+      /* English's list, as lex_is_stop_lang(word, "eng") reads it: these
+       * words hold no apostrophe and start with a Latin letter */
+      latin_hits[0] += lex_list_has(&lex_list_stop_en, word);
       if (latin_sample < MAX_LATIN_SAMPLE)
-        latin_sample_words[latin_sample++] = g_strdup(word);
+        latin_sample_at[latin_sample++] = start;
     } else if (script == G_UNICODE_SCRIPT_CYRILLIC) {
       cyr_letters += letters;
     } else {
@@ -159,11 +191,19 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
   /* English text is a third to a half stop words: only a text that is not
    * looks for its language among the others (and loads their lists) */
   if (latin_words && latin_hits[0] < ENGLISH_STOP_SHARE * latin_words)
-    for (size_t w = 0; w < latin_sample; w++)
-      for (size_t l = 1; latin_langs[l]; l++)
-        latin_hits[l] += lex_is_stop_lang(latin_sample_words[w], latin_langs[l]);
-  for (size_t w = 0; w < latin_sample; w++)
-    g_free(latin_sample_words[w]);
+    for (size_t w = 0; w < latin_sample; w++) {
+      size_t letters = 0;
+      bool kana_again = false, polish_again = false;
+      read_word(latin_sample_at[w], end, word, &letters, &kana_again, &polish_again);
+      for (size_t l = 1; latin_langs[l]; l++) {
+        /* Polish's list (not Snowball's) has one-letter words, roman
+         * numerals and abbreviations ("w", "ii", "www") any Latin text
+         * has: it counts only in a text with Polish letters */
+        if (!polish && !strcmp(latin_langs[l], "pol"))
+          continue;
+        latin_hits[l] += lex_is_stop_lang(word, latin_langs[l]);
+      }
+    }
   if (latin_letters) {
     size_t best = 0;
     for (size_t l = 1; latin_langs[l]; l++)

@@ -23,6 +23,7 @@ static const struct {
   { "swe", &lex_list_stop_swe }, { "nor", &lex_list_stop_nor }, { "dan", &lex_list_stop_dan },
   { "fin", &lex_list_stop_fin }, { "hun", &lex_list_stop_hun }, { "rus", &lex_list_stop_rus },
   { "tur", &lex_list_stop_tur }, { "tha", &lex_list_stop_tha }, { "jpn", &lex_list_stop_jpn },
+  { "pol", &lex_list_stop_pol }, /* not Snowball's: stopwords-iso's (tag/data/stop_pol.txt) */
 };
 
 /* Snowball algorithm of a language code. */
@@ -40,21 +41,12 @@ static char *stem_hi(const char *word);
 
 static const char *const connectors[] = { "of", "की", "का", "के", NULL };
 
-static const char *const date_words[] = {
-  "january", "february", "march", "april", "may", "june", "july", "august", "september",
-  "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-  "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday",
-  "saturday", "sunday", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat",
-  "sun", "जनवरी", "फ़रवरी", "फरवरी", "मार्च", "अप्रैल", "मई", "जून", "जुलाई", "अगस्त", "सितंबर",
-  "सितम्बर", "अक्टूबर", "अक्तूबर", "नवंबर", "नवम्बर", "दिसंबर", "दिसम्बर", "सोमवार", "मंगलवार",
-  "बुधवार", "गुरुवार", "शुक्रवार", "शनिवार", "रविवार", NULL
-};
-
 /* The word with a typographic apostrophe (U+2019) as ASCII's: "couldn’t"
  * is the stop word "couldn't". NULL when it has none. */
 static char *plain_apostrophe(const char *word)
 {
-  if (!strstr(word, "\u2019"))
+  const char *e2 = strchr(word, '\xE2'); /* U+2019 is E2 80 99 */
+  if (!e2 || !strstr(e2, "\u2019"))
     return NULL;
   GString *s = g_string_new(NULL);
   for (const char *p = word; *p;) {
@@ -190,6 +182,10 @@ char *lex_stem_lang(const char *word, const char *lang)
 {
   if (!word)
     return g_strdup("");
+  /* Snowball has no Polish stemmer, and English's would strip English
+   * endings off Polish words: they stay as written */
+  if (lang && !strncmp(lang, "pol", 3))
+    return g_strdup(word);
   for (size_t i = 0; lang && i < G_N_ELEMENTS(snowball); i++) {
     if (strncmp(lang, snowball[i][0], 3))
       continue;
@@ -222,8 +218,18 @@ static bool in_list(const char *const *list, const char *word)
   return false;
 }
 
-bool lex_is_connector(const char *word) { return in_list(connectors, word); }
-bool lex_is_date_word(const char *word) { return in_list(date_words, word); }
+/* Asked for every word of a phrase: "of" and the Hindi postpositions (all
+ * three start with the byte 0xE0) without a walk of the list. */
+bool lex_is_connector(const char *word)
+{
+  if (!word)
+    return false;
+  if (word[0] == 'o')
+    return word[1] == 'f' && !word[2];
+  return (unsigned char)word[0] == 0xE0 && in_list(connectors, word);
+}
+
+bool lex_is_date_word(const char *word) { return word && lex_list_has(&lex_list_date_words, word); }
 
 static bool ends_with(const GString *s, const char *suffix)
 {

@@ -48,14 +48,18 @@
 #define PARTICIPLE_PENALTY 0.5 /* ends in -ed */
 #define DIVERSITY 0.5      /* per word shared with a chosen tag */
 #define KP_FRAGMENT_RATIO 3
+#define MAX_SHARED 8       /* words shared with a chosen tag: the damping's table */
 
 typedef struct cand {
   char *key;               /* stems joined by spaces */
   char **stems;            /* the same, split */
   unsigned int n;          /* words */
-  GHashTable *forms;       /* surface form -> count */
+  char *form1;             /* the first spelling seen */
+  unsigned int form1_n;    /* ... its occurrences while it is the only one */
+  GHashTable *forms;       /* NULL while one spelling, else every spelling -> count */
   unsigned int tf, first, heading, title, named;
   double eff;              /* score after the diversity penalty */
+  unsigned int damped;     /* ... by the first `damped` chosen tags */
   unsigned int bins;       /* bit set of slices */
   unsigned int labels;     /* occurrences right before a number or code */
   unsigned int whole;      /* occurrences that are a whole heading ("Security") */
@@ -74,13 +78,15 @@ typedef struct tagger {
   GArray *toks;
   unsigned int ntok;
   seg_script script;       /* the script tags are taken from */
-  char **stem;             /* per token (words only) */
+  char **stem;             /* per token (words only), borrowed from `stems` */
+  GHashTable *stems;       /* word -> lex_stem(word): each distinct word stemmed once */
   bool *content;           /* per token: a word that may start or end a phrase */
   GHashTable *word_tf;     /* stem -> occurrences of content words */
   GHashTable *title_stems; /* stems of req->title's content words */
   GHashTable *cands;       /* key -> cand */
   GHashTable *rarity;      /* stem -> archive_word: the owner's archive on that word;
                               NULL: standalone or an empty archive */
+  GString *key, *form;     /* count()'s buffers, reused */
 } tagger;
 
 static void cand_free(gpointer p)
@@ -88,7 +94,9 @@ static void cand_free(gpointer p)
   cand *c = p;
   g_free(c->key);
   g_strfreev(c->stems);
-  g_hash_table_destroy(c->forms);
+  g_free(c->form1);
+  if (c->forms)
+    g_hash_table_destroy(c->forms);
   g_free(c);
 }
 
@@ -103,7 +111,7 @@ static seg_script main_script(const tagger *t)
     const seg_token *k = tok(t, i);
     if (k->kind != SEG_WORD)
       continue;
-    long n = g_utf8_strlen(k->word, -1);
+    long n = seg_utf8_len(k->word);
     if (k->script == SEG_SCRIPT_LATIN)
       latin += n;
     else if (k->script == SEG_SCRIPT_DEVANAGARI)
@@ -121,12 +129,19 @@ static void prepare(tagger *t)
   t->stem = g_new0(char *, t->ntok + 1);
   t->content = g_new0(bool, t->ntok + 1);
   t->word_tf = g_hash_table_new(g_str_hash, g_str_equal);
+  t->stems = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+  t->key = g_string_new(NULL);
+  t->form = g_string_new(NULL);
   for (unsigned int i = 0; i < t->ntok; i++) {
     const seg_token *k = tok(t, i);
     if (k->kind != SEG_WORD)
       continue;
-    t->stem[i] = lex_stem(k->word);
-    t->content[i] = k->script == t->script && g_utf8_strlen(k->word, -1) >= 2 && !lex_is_stop(k->word);
+    t->stem[i] = g_hash_table_lookup(t->stems, k->word);
+    if (!t->stem[i]) {
+      t->stem[i] = lex_stem(k->word);
+      g_hash_table_insert(t->stems, k->word, t->stem[i]);
+    }
+    t->content[i] = k->script == t->script && seg_utf8_len(k->word) >= 2 && !lex_is_stop(k->word);
     if (t->content[i]) {
       unsigned int n = GPOINTER_TO_UINT(g_hash_table_lookup(t->word_tf, t->stem[i]));
       g_hash_table_insert(t->word_tf, t->stem[i], GUINT_TO_POINTER(n + 1));
@@ -166,7 +181,9 @@ static void prepare(tagger *t)
 /* Records one occurrence of tokens [i, i+n) as candidate `key`. */
 static cand *count(tagger *t, unsigned int i, unsigned int n, int vocab)
 {
-  GString *key = g_string_new(NULL), *form = g_string_new(NULL);
+  GString *key = t->key, *form = t->form;
+  g_string_truncate(key, 0);
+  g_string_truncate(form, 0);
   for (unsigned int j = i; j < i + n; j++) {
     if (j > i) {
       g_string_append_c(key, ' ');
@@ -179,9 +196,11 @@ static cand *count(tagger *t, unsigned int i, unsigned int n, int vocab)
   if (!c) {
     c = g_new0(cand, 1);
     c->key = g_strdup(key->str);
-    c->stems = g_strsplit(key->str, " ", -1);
+    c->stems = g_new(char *, n + 1); /* the key's words: a stem has no space */
+    for (unsigned int j = 0; j < n; j++)
+      c->stems[j] = g_strdup(t->stem[i + j]);
+    c->stems[n] = NULL;
     c->n = n;
-    c->forms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     c->first = i;
     c->vocab = vocab;
     g_hash_table_insert(t->cands, c->key, c);
@@ -199,7 +218,7 @@ static cand *count(tagger *t, unsigned int i, unsigned int n, int vocab)
     title &= k->title || k->keyword;
     /* capitalised where a common noun would not be */
     if (t->content[j])
-      named &= k->cap && !k->acronym && !k->sentence && !k->heading && g_utf8_strlen(k->word, -1) > 1 &&
+      named &= k->cap && !k->acronym && !k->sentence && !k->heading && seg_utf8_len(k->word) > 1 &&
                k->script == SEG_SCRIPT_LATIN;
     if (j > i && j + 1 < i + n && !t->content[j])
       c->connector = true;
@@ -209,10 +228,20 @@ static cand *count(tagger *t, unsigned int i, unsigned int n, int vocab)
     c->whole++;
   c->title += title;
   c->named += named;
-  unsigned int fc = GPOINTER_TO_UINT(g_hash_table_lookup(c->forms, form->str));
-  g_hash_table_replace(c->forms, g_strdup(form->str), GUINT_TO_POINTER(fc + 1));
-  g_string_free(form, TRUE);
-  g_string_free(key, TRUE);
+  /* the spellings: most candidates have one, so a table only for a second */
+  if (!c->form1) {
+    c->form1 = g_strdup(form->str);
+    c->form1_n = 1;
+  } else if (!c->forms && !strcmp(c->form1, form->str)) {
+    c->form1_n++;
+  } else {
+    if (!c->forms) {
+      c->forms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_insert(c->forms, g_strdup(c->form1), GUINT_TO_POINTER(c->form1_n));
+    }
+    unsigned int fc = GPOINTER_TO_UINT(g_hash_table_lookup(c->forms, form->str));
+    g_hash_table_replace(c->forms, g_strdup(form->str), GUINT_TO_POINTER(fc + 1));
+  }
   return c;
 }
 
@@ -498,6 +527,8 @@ static int by_score(gconstpointer a, gconstpointer b)
  * first. */
 static const char *best_form(const cand *c)
 {
+  if (!c->forms)
+    return c->form1;
   const char *best = NULL;
   unsigned int best_n = 0;
   GHashTableIter it;
@@ -546,6 +577,16 @@ static doctag_status keyphrase_tag(tagger *t, tag_outcome *out)
   double top = 0;
   GPtrArray *chosen = g_ptr_array_new();
   bool *gone = g_new0(bool, ranked->len + 1);
+  /* a candidate's damped score, worked out against chosen[0, damped[i])
+   * so far: each pair is compared once, in the order chosen, which gives
+   * the same products as damping afresh at each pick */
+  double *eff_of = g_new(double, ranked->len + 1);
+  guint *damped = g_new0(guint, ranked->len + 1);
+  double damping[MAX_SHARED + 1];
+  for (unsigned int n = 0; n <= MAX_SHARED; n++)
+    damping[n] = pow(diversity, n);
+  for (guint i = 0; i < ranked->len; i++)
+    eff_of[i] = ((kp_phrase *)ranked->pdata[i])->score;
   while (names->len < limit * 2) {
     /* the best once those sharing words with a chosen one are damped */
     kp_phrase *p = NULL;
@@ -557,9 +598,11 @@ static doctag_status keyphrase_tag(tagger *t, tag_outcome *out)
         continue;
       if (c->score <= best)
         break;
-      double eff = c->score;
-      for (guint j = 0; j < chosen->len; j++)
-        eff *= pow(diversity, kp_shared_words(c, chosen->pdata[j]));
+      for (; damped[i] < chosen->len; damped[i]++) {
+        unsigned int shared = kp_shared_words(c, chosen->pdata[damped[i]]);
+        eff_of[i] *= shared <= MAX_SHARED ? damping[shared] : pow(diversity, shared);
+      }
+      double eff = eff_of[i];
       if (eff > best) {
         best = eff;
         p = c;
@@ -606,6 +649,8 @@ static doctag_status keyphrase_tag(tagger *t, tag_outcome *out)
   out->raw_response = json_out_dump(raw);
   json_decref(raw);
   g_free(gone);
+  g_free(eff_of);
+  g_free(damped);
   g_ptr_array_free(chosen, TRUE);
   g_array_free(scores, TRUE);
   g_ptr_array_free(names, TRUE);
@@ -620,8 +665,9 @@ static void tagger_clear(tagger *t)
   g_hash_table_destroy(t->word_tf);
   if (t->rarity)
     g_hash_table_destroy(t->rarity);
-  for (unsigned int i = 0; i < t->ntok; i++)
-    g_free(t->stem[i]);
+  g_hash_table_destroy(t->stems);
+  g_string_free(t->key, TRUE);
+  g_string_free(t->form, TRUE);
   g_free(t->stem);
   g_free(t->content);
   seg_free(t->toks);
@@ -665,9 +711,19 @@ doctag_status local_tag(const doctag_ctx *ctx, const tag_request *req, tag_outco
   GPtrArray *chosen = g_ptr_array_new();
   GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
   bool *gone = g_new0(bool, ranked->len + 1);
+  double damping[MAX_SHARED + 1];
+  for (unsigned int n = 0; n <= MAX_SHARED; n++)
+    damping[n] = pow(DIVERSITY, n);
+  for (guint i = 0; i < ranked->len; i++) {
+    cand *c = ranked->pdata[i];
+    c->eff = c->score;
+    c->damped = 0;
+  }
   while (chosen->len < limit) {
     /* the best candidate once those sharing a word with a chosen tag are
-     * damped; effective scores only fall, so the scan stops early */
+     * damped; effective scores only fall, so the scan stops early. Each
+     * candidate is damped by each chosen tag once, in the order chosen:
+     * the same products as damping afresh at each pick. */
     cand *best = NULL;
     guint best_i = 0;
     for (guint i = 0; i < ranked->len; i++) {
@@ -676,9 +732,10 @@ doctag_status local_tag(const doctag_ctx *ctx, const tag_request *req, tag_outco
         continue;
       if (best && c->score <= best->eff)
         break;
-      c->eff = c->score;
-      for (guint j = 0; j < chosen->len && c->vocab < 0; j++)
-        c->eff *= pow(DIVERSITY, shared_words(c, chosen->pdata[j]));
+      for (; c->damped < chosen->len && c->vocab < 0; c->damped++) {
+        unsigned int shared = shared_words(c, chosen->pdata[c->damped]);
+        c->eff *= shared <= MAX_SHARED ? damping[shared] : pow(DIVERSITY, shared);
+      }
       if (!best || c->eff > best->eff) {
         best = c;
         best_i = i;

@@ -16,29 +16,70 @@
 /* Roman numerals that are also ordinary words or units people tag with. */
 static const char *const roman_words[] = { "mix", "cd", "dc", "cv", "xl", "civil", NULL };
 
-static GRegex *re_lead, *re_roman, *re_number;
-
-static gpointer compile(gpointer unused)
+/* The regular expressions are compiled when first needed: most texts'
+ * tags need none (compiling them all cost a process about 100,000
+ * instructions). */
+static gpointer compile_lead(gpointer unused)
 {
   (void)unused;
   /* bullets, quotes, hashes and list numbering: "1.", "2.3)", "a)", "iv." */
-  re_lead = g_regex_new("^(?:[\\s\\x{2022}\\x{25E6}\\x{25AA}\\x{25AB}\\x{2023}\\x{2043}\\x{25CF}\\x{25CB}"
+  return g_regex_new("^(?:[\\s\\x{2022}\\x{25E6}\\x{25AA}\\x{25AB}\\x{2023}\\x{2043}\\x{25CF}\\x{25CB}"
                         "\\x{25A0}\\x{25A1}\\x{27A2}\\x{27A4}\\x{25BA}\\x{25B6}\\x{00B7}*+>~#\"'`"
                         "\\x{201C}\\x{201D}\\x{2018}\\x{2019}\\x{00AB}\\x{00BB}\\-\\x{2010}-\\x{2015}]+"
                         "|\\(?\\d{1,3}(?:\\.\\d{1,3})*[.):](?!\\d)\\s*"
                         "|\\(?[a-z][.)]\\s+"
                         "|\\(?[ivx]{1,4}[.)]\\s+)+",
                         G_REGEX_CASELESS, 0, NULL);
-  re_roman = g_regex_new("^m{0,4}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$", 0, 0, NULL);
-  /* 2024, 14, 2nd, 31st, 2024/25, 09.05.2024 */
-  re_number = g_regex_new("^(?:\\d+(?:st|nd|rd|th)?|\\d+(?:[./:]\\d+)+)$", 0, 0, NULL);
-  return NULL;
 }
 
-static void ensure_regex(void)
+static GRegex *re_lead(void)
 {
   static GOnce once = G_ONCE_INIT;
-  g_once(&once, compile, NULL);
+  return g_once(&once, compile_lead, NULL);
+}
+
+static gpointer compile_number(gpointer unused)
+{
+  (void)unused;
+  /* 2024, 14, 2nd, 31st, 2024/25, 09.05.2024 (\d: any script's digits) */
+  return g_regex_new("^(?:\\d+(?:st|nd|rd|th)?|\\d+(?:[./:]\\d+)+)$", 0, 0, NULL);
+}
+
+static GRegex *re_number(void)
+{
+  static GOnce once = G_ONCE_INIT;
+  return g_once(&once, compile_number, NULL);
+}
+
+/* Whether `w` is all of ^m{0,4}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$:
+ * thousands, then hundreds, tens and units each spelt one of its ten ways
+ * (every way tried, as the regular expression would backtrack). */
+static bool roman_from(const char *w, unsigned int place)
+{
+  static const char *const ways[3][10] = {
+    { "cm", "cd", "", "c", "cc", "ccc", "d", "dc", "dcc", "dccc" },
+    { "xc", "xl", "", "x", "xx", "xxx", "l", "lx", "lxx", "lxxx" },
+    { "ix", "iv", "", "i", "ii", "iii", "v", "vi", "vii", "viii" },
+  };
+  if (place == 3)
+    return !*w;
+  for (unsigned int i = 0; i < 10; i++) {
+    size_t n = strlen(ways[place][i]);
+    if (!strncmp(w, ways[place][i], n) && roman_from(w + n, place + 1))
+      return true;
+  }
+  return false;
+}
+
+static bool roman_numeral(const char *w)
+{
+  for (unsigned int m = 0; m <= 4; m++) {
+    if (roman_from(w + m, 0))
+      return true;
+    if (w[m] != 'm')
+      break;
+  }
+  return false;
 }
 
 static bool is_hyphen(gunichar c) { return c == '-' || c == 0x2010 || c == 0x2011; }
@@ -83,6 +124,12 @@ static void fix_brackets(GString *s, char open, char close)
  * which saves the regular expression engine's set-up per tag. */
 static bool may_lead(const char *s)
 {
+  if ((unsigned char)*s & 0x80) {
+    /* a letter of another alphabet ("किसान", "été") starts none either;
+     * but U+017F and U+212A, which [a-z] matches without regard to case */
+    gunichar c = g_utf8_get_char(s);
+    return !g_unichar_isalpha(c) || c == 0x017F || c == 0x212A;
+  }
   if (!g_ascii_isalpha(*s))
     return true;
   while (g_ascii_isalpha(*s))
@@ -92,7 +139,6 @@ static bool may_lead(const char *s)
 
 char *rules_clean(const char *raw)
 {
-  ensure_regex();
   if (!raw)
     raw = "";
   size_t raw_len = strlen(raw);
@@ -122,7 +168,7 @@ char *rules_clean(const char *raw)
   for (int round = 0; round < 4; round++) {
     size_t before = s->len;
     GMatchInfo *mi = NULL;
-    if (may_lead(s->str) && g_regex_match(re_lead, s->str, 0, &mi)) {
+    if (may_lead(s->str) && g_regex_match(re_lead(), s->str, 0, &mi)) {
       int start = 0, end = 0;
       g_match_info_fetch_pos(mi, 0, &start, &end);
       g_string_erase(s, 0, end);
@@ -173,7 +219,7 @@ char *rules_clean(const char *raw)
  * regex.) */
 static bool is_number_word(const char *w)
 {
-  return *w && g_unichar_isdigit(g_utf8_get_char(w)) && g_regex_match(re_number, w, 0, NULL);
+  return *w && g_unichar_isdigit(g_utf8_get_char(w)) && g_regex_match(re_number(), w, 0, NULL);
 }
 
 static bool is_date_only(gchar **words)
@@ -198,7 +244,7 @@ static bool is_roman(gchar **words)
     for (const char *const *r = roman_words; *r; r++)
       listed |= !strcmp(*r, *w);
     /* letters other than a numeral's cannot match: no regex run for them */
-    if (listed || !**w || strspn(*w, "mdclxvi") != strlen(*w) || !g_regex_match(re_roman, *w, 0, NULL))
+    if (listed || !**w || strspn(*w, "mdclxvi") != strlen(*w) || !roman_numeral(*w))
       return false;
   }
   return true;
@@ -267,7 +313,6 @@ static bool is_generic(const char *tag, gchar **words)
 
 const char *rules_reject_reason(const char *clean)
 {
-  ensure_regex();
   if (!clean || !*clean)
     return "empty";
   gchar **words = g_strsplit_set(clean, " -", -1); /* compound parts count as words */
@@ -400,8 +445,10 @@ typedef struct text_index {
 static void index_word(GString *flat, const char *s, const char *e)
 {
   if (seg_is_ascii(s, e)) {
-    for (const char *c = s; c < e; c++)
-      g_string_append_c(flat, g_ascii_tolower(*c));
+    size_t at = flat->len;
+    g_string_append_len(flat, s, e - s);
+    for (char *c = flat->str + at; *c; c++)
+      *c = g_ascii_tolower(*c);
     return;
   }
   /* NFC then lower case, each skipped where it changes nothing (Hindi) */
@@ -416,6 +463,14 @@ static void index_word(GString *flat, const char *s, const char *e)
   g_free(nfc);
 }
 
+/* seg_is_word_char() of the character at p; ASCII without a call */
+static inline bool word_char_at(const char *p)
+{
+  if (!((unsigned char)*p & 0x80))
+    return g_ascii_isalnum(*p);
+  return seg_is_word_char(g_utf8_get_char(p));
+}
+
 static void index_init(text_index *ix, const char *text)
 {
   char *valid = g_utf8_make_valid(text ? text : "", -1);
@@ -426,13 +481,13 @@ static void index_init(text_index *ix, const char *text)
   const char *p = valid;
   while (*p) {
     const char *s = p;
-    while (*p && seg_is_word_char(g_utf8_get_char(p)))
+    while (*p && word_char_at(p))
       p = g_utf8_next_char(p);
     if (p > s) {
       index_word(ix->flat, s, p);
       g_string_append_c(ix->flat, ' ');
     }
-    while (*p && !seg_is_word_char(g_utf8_get_char(p)))
+    while (*p && !word_char_at(p))
       p = g_utf8_next_char(p);
   }
 }

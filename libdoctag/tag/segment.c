@@ -80,6 +80,8 @@ bool seg_has_upper(const char *s, gssize len)
         return true;
       continue;
     }
+    if ((unsigned char)p[0] == 0xE0 && ((unsigned char)p[1] & 0xFE) == 0xA4)
+      continue; /* Devanagari (U+0900..U+097F) has no case */
     gunichar c = g_utf8_get_char(p);
     if (g_unichar_isupper(c) || ch_istitle(c))
       return true;
@@ -87,8 +89,42 @@ bool seg_has_upper(const char *s, gssize len)
   return false;
 }
 
+/* True when [s, e) holds only characters that no normalisation changes
+ * and no neighbour can combine with or reorder: ASCII, ZWSP/ZWNJ/ZWJ, and
+ * Devanagari but its nukta (U+093C, which composes: न + ़ is ऩ), the
+ * stress signs U+0951..U+0954 (the only marks besides the nukta and the
+ * virama with a combining class, so the only ones that can be out of
+ * canonical order) and the nukta letters U+0958..U+095F (excluded from
+ * composition: never NFC). Such text is NFC by definition, so most Hindi
+ * words need no ICU call. */
+static bool nfc_plain(const char *s, const char *e)
+{
+  const unsigned char *p = (const unsigned char *)s, *end = (const unsigned char *)e;
+  while (p < end) {
+    if (*p < 0x80) {
+      p++;
+      continue;
+    }
+    if (end - p >= 3 && p[0] == 0xE0 && (p[1] == 0xA4 || p[1] == 0xA5) && (p[2] & 0xC0) == 0x80) {
+      unsigned int c = ((unsigned int)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+      if (c == 0x093C || (c >= 0x0951 && c <= 0x0954) || (c >= 0x0958 && c <= 0x095F))
+        return false;
+      p += 3;
+      continue;
+    }
+    if (end - p >= 3 && p[0] == 0xE2 && p[1] == 0x80 && p[2] >= 0x8B && p[2] <= 0x8D) {
+      p += 3; /* U+200B..U+200D */
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
 bool seg_is_nfc(const char *s, gssize len)
 {
+  if (nfc_plain(s, s + (len < 0 ? (gssize)strlen(s) : len)))
+    return true;
   UChar buf[256];
   int32_t n = 0;
   UErrorCode err = U_ZERO_ERROR;
@@ -113,7 +149,8 @@ char *seg_fold(const char *s, gssize len)
   return nfc;
 }
 
-bool seg_is_word_char(gunichar c)
+/* seg_is_word_char(), inlined where this file scans text */
+static inline bool word_char(gunichar c)
 {
   if (c < 0x80)
     return g_ascii_isalnum(c);
@@ -127,7 +164,9 @@ bool seg_is_word_char(gunichar c)
   return g_unichar_isalnum(c) || g_unichar_ismark(c);
 }
 
-static bool is_space(gunichar c)
+bool seg_is_word_char(gunichar c) { return word_char(c); }
+
+static inline bool is_space(gunichar c)
 {
   if (c < 0x80)
     return g_ascii_isspace(c);
@@ -138,7 +177,7 @@ static bool is_apostrophe(gunichar c) { return c == '\'' || c == 0x2019; }
 
 /* An upper-case or title-case letter; ASCII without the Unicode tables
  * (most letters of most documents, tested once each). */
-static bool is_capital(gunichar c)
+static inline bool is_capital(gunichar c)
 {
   if (c < 0x80)
     return c >= 'A' && c <= 'Z';
@@ -263,7 +302,7 @@ static void analyse_line(line_info *l)
         gunichar fc = uc(q);
         if (is_capital(fc)) {
           caps++;
-        } else if (ch_islower(fc)) {
+        } else if (ch_islower(fc) && !lower_big) { /* one is enough to know */
           char *w = seg_is_ascii(q, p) ? g_ascii_strdown(q, p - q) : g_utf8_strdown(q, p - q);
           if (g_utf8_strlen(w, -1) > 3 && !lex_is_stop(w))
             lower_big++;
@@ -375,20 +414,17 @@ static void emit(seg_state *st, const char *s, size_t len, seg_kind kind)
       return;
     gunichar fc = uc(s);
     t.cap = is_capital(fc);
-    bool lower = false;
+    bool lower = false, latin = false, deva = false;
     unsigned int letters = 0;
     for (const char *p = s; p < s + len; p = g_utf8_next_char(p)) {
       gunichar c = uc(p);
       lower |= ch_islower(c);
       letters += ch_isalpha(c) != 0;
-    }
-    t.acronym = !lower && t.cap && letters >= 2;
-    bool latin = false, deva = false;
-    for (const char *p = s; p < s + len; p = g_utf8_next_char(p)) {
-      GUnicodeScript sc = ch_script(uc(p));
+      GUnicodeScript sc = ch_script(c);
       latin |= sc == G_UNICODE_SCRIPT_LATIN;
       deva |= sc == G_UNICODE_SCRIPT_DEVANAGARI;
     }
+    t.acronym = !lower && t.cap && letters >= 2;
     t.script = latin && !deva ? SEG_SCRIPT_LATIN : deva && !latin ? SEG_SCRIPT_DEVANAGARI : SEG_SCRIPT_OTHER;
   }
   t.word = seg_fold(s, (gssize)len);
@@ -406,14 +442,18 @@ static bool is_code(const char *s, size_t len)
 {
   if (len >= 2 && s[0] == '-' && s[1] == '-')
     return true;
-  if (g_strstr_len(s, (gssize)len, "@") || g_strstr_len(s, (gssize)len, "://") ||
-      g_strstr_len(s, (gssize)len, "www.") || memchr(s, '_', len))
-    return true;
+  /* '@', '_', "://" or "www." anywhere: one pass over the bytes */
+  for (size_t i = 0; i < len; i++) {
+    char c = s[i];
+    if (c == '@' || c == '_' || (c == ':' && i + 2 < len && s[i + 1] == '/' && s[i + 2] == '/') ||
+        (c == 'w' && i + 3 < len && s[i + 1] == 'w' && s[i + 2] == 'w' && s[i + 3] == '.'))
+      return true;
+  }
   /* trim surrounding punctuation for the inner tests */
   const char *a = s, *b = s + len;
-  while (a < b && !seg_is_word_char(uc(a)))
+  while (a < b && !word_char(uc(a)))
     a = g_utf8_next_char(a);
-  while (b > a && !seg_is_word_char(uc(g_utf8_prev_char(b))))
+  while (b > a && !word_char(uc(g_utf8_prev_char(b))))
     b = g_utf8_prev_char(b);
   bool letter = false, digit = false, part_letter = false, part_digit = false, mixed = false;
   unsigned int seps = 0;
@@ -422,7 +462,7 @@ static bool is_code(const char *s, size_t len)
     gunichar c = p < b ? uc(p) : ' ';
     if (ch_isdigit(c)) {
       digit = part_digit = true;
-    } else if (seg_is_word_char(c)) {
+    } else if (word_char(c)) {
       letter = part_letter = true;
     } else {
       mixed |= part_letter && part_digit;
@@ -430,9 +470,9 @@ static bool is_code(const char *s, size_t len)
       if (p < b && !is_apostrophe(c))
         seps++;
       /* "a.m.", "report.md", "कृ.वि.": a dot between letters */
-      if (c == '.' && p < b && seg_is_word_char(prev) && !ch_isdigit(prev)) {
+      if (c == '.' && p < b && word_char(prev) && !ch_isdigit(prev)) {
         const char *q = g_utf8_next_char(p);
-        if (q < b && seg_is_word_char(uc(q)) && !ch_isdigit(uc(q)))
+        if (q < b && word_char(uc(q)) && !ch_isdigit(uc(q)))
           return true;
       }
     }
@@ -458,9 +498,9 @@ static void scan_chunk(seg_state *st, const char *s, size_t len)
     /* kept as one token (it counts for positions), without the punctuation
      * around it */
     const char *a = s, *b = s + len;
-    while (a < b && !seg_is_word_char(uc(a)))
+    while (a < b && !word_char(uc(a)))
       a = g_utf8_next_char(a);
-    while (b > a && !seg_is_word_char(uc(g_utf8_prev_char(b))))
+    while (b > a && !word_char(uc(g_utf8_prev_char(b))))
       b = g_utf8_prev_char(b);
     st->brk = true;
     if (b > a)
@@ -471,7 +511,7 @@ static void scan_chunk(seg_state *st, const char *s, size_t len)
   const char *end = s + len, *word = NULL;
   for (const char *p = s; p <= end; p = p < end ? g_utf8_next_char(p) : end + 1) {
     gunichar c = p < end ? uc(p) : 0;
-    if (p < end && seg_is_word_char(c)) {
+    if (p < end && word_char(c)) {
       if (!word)
         word = p;
       continue;
@@ -479,7 +519,7 @@ static void scan_chunk(seg_state *st, const char *s, size_t len)
     const char *next = p < end ? g_utf8_next_char(p) : end;
     gunichar nc = next < end ? uc(next) : 0;
     gunichar pc = p > s ? uc(g_utf8_prev_char(p)) : 0;
-    bool inside = word && p < end && next < end && seg_is_word_char(nc);
+    bool inside = word && p < end && next < end && word_char(nc);
     /* an apostrophe between letters, a separator between digits: go on */
     if (inside && is_apostrophe(c) && !ch_isdigit(pc))
       continue;
@@ -494,7 +534,7 @@ static void scan_chunk(seg_state *st, const char *s, size_t len)
       break;
     /* a hyphen joins ("cluster-randomised", a line-end "twenty-"); anything
      * else breaks the phrase */
-    if (is_hyphen(c) && seg_is_word_char(pc) && (next >= end || seg_is_word_char(nc))) {
+    if (is_hyphen(c) && word_char(pc) && (next >= end || word_char(nc))) {
       st->hyphen = true;
       continue;
     }
@@ -600,7 +640,7 @@ static GArray *split_unspaced(GArray *in)
   GArray *out = NULL;
   for (guint i = 0; i < in->len; i++) {
     seg_token *t = &g_array_index(in, seg_token, i);
-    if (t->kind != SEG_WORD || g_utf8_strlen(t->word, -1) < 2 || !seg_unspaced_script(seg_word_script(t->word))) {
+    if (t->kind != SEG_WORD || seg_utf8_len(t->word) < 2 || !seg_unspaced_script(seg_word_script(t->word))) {
       if (out)
         g_array_append_val(out, *t);
       continue;

@@ -61,6 +61,16 @@ bool seg_is_nfc(const char *s, gssize len);
  * for invalid UTF-8. */
 char *seg_fold(const char *s, gssize len);
 
+/* g_utf8_strlen(s, -1) of valid UTF-8 (every token's word) without a
+ * call: its bytes but the continuation bytes. */
+static inline long seg_utf8_len(const char *s)
+{
+  long n = 0;
+  for (; *s; s++)
+    n += ((unsigned char)*s & 0xC0) != 0x80;
+  return n;
+}
+
 /* True for a character that belongs inside a word: a letter, a digit or a
  * combining mark (and ZWJ/ZWNJ, which shape Indic conjuncts). */
 bool seg_is_word_char(gunichar c);

@@ -17,6 +17,14 @@
 #define ENGLISH_WORD_ERROR 0.01
 /* Turned pages: the baseline reads garbage, we must read them. */
 #define ROTATED_MAX_CER 0.10
+/* The fixtures' one-page declarations in the scripts of India ("per_script"):
+ * no more character errors than the tesseract CLI in the page's language,
+ * give or take this much. On a page of 400-700 characters one word that a
+ * model reads one way from one rendering and another way from another (the
+ * CLI reads pdftoppm's 300 PPI page, we the scan's own pixels) moves the
+ * CER by a point; what we must not lose is the page (a wrong script, a
+ * dropped line). */
+#define PER_SCRIPT_MARGIN 0.015
 
 static doctag_ctx *ctx;
 
@@ -304,7 +312,7 @@ out:
  * in `dir`; `scan_only`: only the fixtures' scan-only documents (Hindi
  * words, tables and digits the shared corpus lacks, Bengali, Tamil). */
 static void check_scans(const char *dir, json_t *m, bool scan_only, size_t *checked, double *errors,
-                        double *base_errors)
+                        double *base_errors, GString *per_script)
 {
   json_t *e;
   size_t i;
@@ -331,6 +339,7 @@ static void check_scans(const char *dir, json_t *m, bool scan_only, size_t *chec
     char *base = baseline_ocr(path, lang ? lang : "eng");
     double base_cer = base ? tu_cer(truth, base) : -1;
     bool rotated = json_is_integer(json_object_get(e, "rotation"));
+    bool one_script = json_is_true(json_object_get(e, "per_script"));
     char basebuf[32];
     snprintf(basebuf, sizeof basebuf, base ? "%5.2f%%" : "(tools missing)", 100 * base_cer);
     printf("  %-44s CER %5.2f%%  words %5.2f%%  baseline CER %s  confidence %s  language %s\n", rel, 100 * cer,
@@ -339,8 +348,10 @@ static void check_scans(const char *dir, json_t *m, bool scan_only, size_t *chec
       if (rotated) {
         assert_true(cer <= ROTATED_MAX_CER && cer * 4 <= base_cer);
       } else {
-        if (cer > base_cer)
-          fail_msg("%s: CER %.2f%% is worse than the baseline's %.2f%%", rel, 100 * cer, 100 * base_cer);
+        double margin = one_script ? PER_SCRIPT_MARGIN : 0;
+        if (cer > base_cer + margin)
+          fail_msg("%s: CER %.2f%% is worse than the baseline's %.2f%% (margin %.1f points)", rel, 100 * cer,
+                   100 * base_cer, 100 * margin);
         double chars = (double)g_utf8_strlen(truth, -1);
         *errors += cer * chars;
         *base_errors += base_cer * chars;
@@ -357,6 +368,8 @@ static void check_scans(const char *dir, json_t *m, bool scan_only, size_t *chec
       g_free(both);
     }
     assert_string_equal(doc.language, expected_language(lang));
+    if (one_script && lang)
+      g_string_append_printf(per_script, " %s", lang);
     if (count_bullets(got) != count_bullets(truth))
       fail_msg("%s: %d list bullets, the truth has %d", rel, count_bullets(got), count_bullets(truth));
     g_string_free(confs, TRUE);
@@ -374,13 +387,28 @@ static void test_scanned_ocr(void **state)
   (void)state;
   size_t checked = 0;
   double errors = 0, base_errors = 0; /* character errors over the files with a baseline */
-  check_scans(tu_corpus_dir(), tu_manifest(), false, &checked, &errors, &base_errors);
+  GString *per_script = g_string_new(NULL);
+  check_scans(tu_corpus_dir(), tu_manifest(), false, &checked, &errors, &base_errors, per_script);
   if (tu_shared_corpus() && fixtures_manifest())
-    check_scans(fixtures_dir(), fixtures_manifest(), true, &checked, &errors, &base_errors);
+    check_scans(fixtures_dir(), fixtures_manifest(), true, &checked, &errors, &base_errors, per_script);
   printf("  %zu scanned files checked; upright pages: %.0f character errors, baseline %.0f\n", checked, errors,
          base_errors);
   assert_true(checked > 0);
   assert_true(errors <= base_errors);
+  /* the scripts of India the issue names, beside Devanagari, Bengali and
+   * Tamil (their notices above): each read, from the page alone */
+  if (fixtures_manifest()) {
+    static const char *const scripts[] = { "pan", "guj", "ori", "tel", "kan", "mal", "urd" };
+    g_string_append_c(per_script, ' ');
+    printf("  one-page declarations read:%s\n", per_script->str);
+    for (size_t k = 0; k < G_N_ELEMENTS(scripts); k++) {
+      char *word = g_strdup_printf(" %s ", scripts[k]);
+      if (!strstr(per_script->str, word))
+        fail_msg("no fixture in %s was checked", scripts[k]);
+      g_free(word);
+    }
+  }
+  g_string_free(per_script, TRUE);
 }
 
 /* A scan in a script no installed model reads (the fixtures' Thai,

@@ -904,6 +904,231 @@ static void test_search_heads(void **state)
   g_free(bob);
 }
 
+/* ---- heads built outside the write lock (0010) ---- */
+
+static const char *const sea_words[] = { "anchor", "beacon", "cargo", "delta", "estuary",
+                                         "fjord", "gale", "hull", "inlet", "jetty" };
+
+/* A document holding some of sea_words, each a random number of times, in
+ * a text of random length (so weights differ, and some tie). */
+static char *sea_doc(fx *f, const char *uid, GRand *r, char **job)
+{
+  GString *text = g_string_new("Log of the day.");
+  for (size_t i = 0; i < G_N_ELEMENTS(sea_words); i++)
+    for (int k = g_rand_int_range(r, -2, 4); k > 0; k--)
+      g_string_append_printf(text, " %s", sea_words[i]);
+  for (int i = g_rand_int_range(r, 0, 30); i > 0; i--)
+    g_string_append(text, " wind");
+  const char *w = sea_words[g_rand_int_range(r, 0, G_N_ELEMENTS(sea_words))];
+  doc_spec d = { g_rand_int_range(r, 0, 4) ? "Log" : w, { "log", NULL }, text->str, NULL, NULL };
+  char *id = record(f, uid, &d, job);
+  g_string_free(text, TRUE);
+  return id;
+}
+
+static char *user_gen(fx *f, const char *uid)
+{
+  struct store *s;
+  assert_ok(store_get(f->ctx, &s));
+  store_rows r = { 0 };
+  store_param p[] = { SP_T(uid) };
+  assert_ok(store_query(s, ST_HEAD_GEN, p, 1, &r));
+  char *g = g_strdup(store_cell(&r, 0, 0));
+  store_rows_clear(&r);
+  return g;
+}
+
+/* Every write a head follows moves its user's write count, and only
+ * that user's: a head read before it is then not published. */
+static void test_head_gen_moves_with_writes(void **state)
+{
+  fx *f = *state;
+  char *alice = user(f, "a@example.com"), *bob = user(f, "b@example.com");
+  GRand *r = g_rand_new_with_seed(5);
+  char *job = NULL;
+  g_free(sea_doc(f, alice, r, &job));
+  g_free(sea_doc(f, bob, r, NULL));
+  char *a0 = user_gen(f, alice), *b0 = user_gen(f, bob);
+  g_free(sea_doc(f, alice, r, NULL));
+  char *a1 = user_gen(f, alice);
+  const char *tags[] = { "log", NULL };
+  history_doc again = { .title = "Anchor", .file_path = "/data/in.pdf", .file_source_type = "local",
+                        .status = "completed", .tags = tags, .tag_count = 1, .text = "anchor hull", .text_len = 11,
+                        .metadata_json = "{}" };
+  assert_ok(history_document_record(f->ctx, alice, job, &again, NULL));
+  char *a2 = user_gen(f, alice);
+  assert_ok(doctag_history_job_delete(f->ctx, alice, job));
+  char *a3 = user_gen(f, alice), *b1 = user_gen(f, bob);
+  assert_non_null(a0);
+  assert_string_not_equal(a0, a1);
+  assert_string_not_equal(a1, a2);
+  assert_string_not_equal(a2, a3);
+  assert_string_equal(b0, b1);
+  g_free(a0), g_free(a1), g_free(a2), g_free(a3), g_free(b0), g_free(b1), g_free(job);
+  g_rand_free(r);
+  g_free(alice);
+  g_free(bob);
+}
+
+typedef struct sea_writer {
+  fx *f;
+  const char *uid;
+  GPtrArray *jobs; /* the documents' jobs it may delete */
+  gint stop, writes, failed;
+} sea_writer;
+
+/* Adds documents and deletes some, until told to stop (at least 40). */
+static gpointer sea_write(gpointer p)
+{
+  sea_writer *w = p;
+  GRand *r = g_rand_new_with_seed(99);
+  for (int i = 0; !g_atomic_int_get(&w->failed) && (i < 40 || !g_atomic_int_get(&w->stop)); i++) {
+    if (i % 3 == 2 && w->jobs->len) {
+      char *job = g_ptr_array_steal_index_fast(w->jobs, (guint)g_rand_int_range(r, 0, (gint32)w->jobs->len));
+      if (doctag_history_job_delete(w->f->ctx, w->uid, job) != DOCTAG_OK)
+        g_atomic_int_set(&w->failed, 1);
+      g_free(job);
+    } else {
+      char *job = NULL;
+      g_free(sea_doc(w->f, w->uid, r, &job));
+      g_ptr_array_add(w->jobs, job);
+    }
+    g_atomic_int_inc(&w->writes);
+  }
+  g_rand_free(r);
+  return NULL;
+}
+
+/* First searches of words build their heads while a writer adds and
+ * deletes the user's documents: each head answers exactly what ranking
+ * every match answers once the writer is done. */
+static void test_heads_built_beside_a_writer(void **state)
+{
+  fx *f = *state;
+  char *alice = user(f, "a@example.com");
+  GRand *r = g_rand_new_with_seed(3);
+  sea_writer w = { .f = f, .uid = alice, .jobs = g_ptr_array_new_with_free_func(g_free) };
+  for (int i = 0; i < 150; i++) {
+    char *job = NULL;
+    g_free(sea_doc(f, alice, r, &job));
+    g_ptr_array_add(w.jobs, job);
+  }
+  struct store *s;
+  assert_ok(store_get(f->ctx, &s));
+  GThread *t = g_thread_new("writer", sea_write, &w);
+  /* Each round drops the heads, so that each search builds one again. */
+  for (int round = 0; round < 4; round++)
+    for (size_t i = 0; i < G_N_ELEMENTS(sea_words); i++) {
+      store_rows term = { 0 };
+      store_param q[] = { SP_T(sea_words[i]) };
+      assert_ok(store_query(s, ST_HEAD_TERM, q, 1, &term));
+      /* under the lock writers take, as a build drops a head */
+      store_param u[] = { SP_T(alice) }, p[] = { SP_T(alice), SP_T(store_cell(&term, 0, 0)) };
+      store_conn *c = NULL;
+      assert_ok(store_acquire(s, &c));
+      assert_ok(store_tx_begin(c));
+      store_rows n = { 0 };
+      doctag_status st = store_exec(c, ST_HEAD_LOCK, u, 1, &n);
+      if (st == DOCTAG_OK)
+        st = store_exec(c, ST_HEAD_DROP, p, 2, NULL);
+      assert_ok(store_tx_end(c, st));
+      store_release(s, c);
+      store_rows_clear(&n);
+      store_rows_clear(&term);
+      g_strfreev(search_ids_n(f, alice, sea_words[i], (unsigned int)g_rand_int_range(r, 1, 101)));
+    }
+  g_atomic_int_set(&w.stop, 1);
+  g_thread_join(t);
+  assert_false(g_atomic_int_get(&w.failed));
+  assert_true(g_atomic_int_get(&w.writes) >= 40);
+  for (size_t i = 0; i < G_N_ELEMENTS(sea_words); i++) {
+    unsigned int want = 0;
+    char **all = search_ids_n(f, alice, sea_words[i], 100);
+    want = g_strv_length(all);
+    g_strfreev(all);
+    g_strfreev(expect_head_matches_scan(f, alice, sea_words[i], 100, want));
+  }
+  g_ptr_array_free(w.jobs, TRUE);
+  g_rand_free(r);
+  g_free(alice);
+}
+
+/* The words of `uid`'s heads, sorted, space-separated. */
+static char *head_words(fx *f, const char *uid)
+{
+  struct store *s;
+  assert_ok(store_get(f->ctx, &s));
+  GPtrArray *have = g_ptr_array_new_with_free_func(g_free);
+  for (size_t i = 0; i < G_N_ELEMENTS(sea_words); i++) {
+    int64_t n = 0;
+    bool complete = false;
+    if (head_state(f, uid, sea_words[i], &n, &complete))
+      g_ptr_array_add(have, g_strdup(sea_words[i]));
+  }
+  g_ptr_array_add(have, NULL);
+  char *words = g_strjoinv(" ", (char **)have->pdata);
+  g_ptr_array_free(have, TRUE);
+  return words;
+}
+
+/* Ages every head of every user by an hour. */
+static void age_heads(fx *f)
+{
+  struct store *s;
+  store_conn *c = NULL;
+  assert_ok(store_get(f->ctx, &s));
+  assert_ok(store_acquire(s, &c));
+  assert_ok(store_exec_sql(c, "UPDATE search_heads SET used_at = used_at - 3600000000", NULL, 0, NULL));
+  store_release(s, c);
+}
+
+/* An owner keeps DOCTAG_SEARCH_HEADS_MAX heads: building one more drops
+ * the least recently used; a head used again survives; another owner's
+ * heads stay; an evicted word is built again and answers as before. */
+static void test_heads_evicted_least_recently_used(void **state)
+{
+  fx *f = *state;
+  char *alice = user(f, "a@example.com"), *bob = user(f, "b@example.com");
+  GRand *r = g_rand_new_with_seed(11);
+  for (int i = 0; i < 130; i++)
+    g_free(sea_doc(f, alice, r, NULL));
+  for (int i = 0; i < 20; i++)
+    g_free(sea_doc(f, bob, r, NULL));
+  uint64_t was = f->ctx->max_search_heads;
+  f->ctx->max_search_heads = 3;
+  g_strfreev(search_ids_n(f, bob, "fjord", 10));
+  g_strfreev(search_ids_n(f, bob, "gale", 10));
+  for (int i = 0; i < 3; i++)
+    g_strfreev(search_ids_n(f, alice, sea_words[i], 10)); /* anchor beacon cargo */
+  char *w = head_words(f, alice);
+  assert_string_equal(w, "anchor beacon cargo");
+  g_free(w);
+  /* An hour later anchor is searched again; then a fourth word. */
+  age_heads(f);
+  g_strfreev(search_ids_n(f, alice, "anchor", 10));
+  g_strfreev(search_ids_n(f, alice, "delta", 10));
+  w = head_words(f, alice);
+  assert_string_equal(w, "anchor cargo delta"); /* beacon and cargo tied: the word first in order went */
+  g_free(w);
+  w = head_words(f, bob);
+  assert_string_equal(w, "fjord gale");
+  g_free(w);
+  /* beacon is built again, answers as a full ranking, and cargo goes. */
+  int64_t n = 0;
+  bool complete = false;
+  char **all = search_ids_n(f, alice, "beacon beacon", 100);
+  g_strfreev(expect_head_matches_scan(f, alice, "beacon", 100, g_strv_length(all)));
+  g_strfreev(all);
+  assert_true(head_state(f, alice, "beacon", &n, &complete));
+  w = head_words(f, alice);
+  assert_string_equal(w, "anchor beacon delta");
+  g_free(w);
+  f->ctx->max_search_heads = was;
+  g_rand_free(r);
+  g_free(alice);
+  g_free(bob);
+}
+
 static void test_stats(void **state)
 {
   fx *f = *state;
@@ -1354,6 +1579,9 @@ int main(void)
     cmocka_unit_test(test_search_scoped_in_index),
     cmocka_unit_test(test_search_rank_is_the_owners),
     cmocka_unit_test(test_search_heads),
+    cmocka_unit_test(test_head_gen_moves_with_writes),
+    cmocka_unit_test(test_heads_built_beside_a_writer),
+    cmocka_unit_test(test_heads_evicted_least_recently_used),
     cmocka_unit_test(test_stats),
     cmocka_unit_test(test_counts_follow_every_change),
     cmocka_unit_test(test_text_is_capped_and_cleaned),

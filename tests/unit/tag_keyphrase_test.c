@@ -282,6 +282,16 @@ static void test_document_shape(void **state)
   tag_outcome_clear(&out);
 }
 
+/* `a` and `b` have one stem in `lang`. */
+static void expect_same_stem(const char *a, const char *b, const char *lang)
+{
+  char *sa = lex_stem_lang(a, lang), *sb = lex_stem_lang(b, lang);
+  if (strcmp(sa, sb))
+    fail_msg("%s: \"%s\" stems to \"%s\", \"%s\" to \"%s\"", lang, a, sa, b, sb);
+  g_free(sa);
+  g_free(sb);
+}
+
 static void test_stop_words_and_stemmers(void **state)
 {
   (void)state;
@@ -302,6 +312,15 @@ static void test_stop_words_and_stemmers(void **state)
   assert_false(lex_is_stop_lang("der", "fra"));
   assert_true(lex_is_stop_lang("les", "fra"));
   assert_true(lex_is_stop_lang("el", "spa"));
+  assert_true(lex_is_stop_lang("não", "por"));
+  assert_true(lex_is_stop_lang("uma", "por"));
+  assert_false(lex_is_stop_lang("escola", "por"));
+  /* Polish: stopwords-iso's list (Snowball has none) */
+  assert_true(lex_is_stop_lang("się", "pol"));
+  assert_true(lex_is_stop_lang("w", "pol"));
+  assert_true(lex_is_stop_lang("który", "pol"));
+  assert_false(lex_is_stop_lang("rower", "pol"));
+  assert_true(lex_has_stop_list("pol"));
   assert_true(lex_is_stop_lang("и", "rus"));
   assert_true(lex_is_stop_lang("และ", "tha"));
   assert_true(lex_is_stop_lang("the", "eng"));
@@ -311,20 +330,21 @@ static void test_stop_words_and_stemmers(void **state)
   assert_false(lex_is_stop("o\u2019brien"));
   assert_true(lex_has_stop_list("ita"));
   assert_false(lex_has_stop_list("zho"));
-  char *a = lex_stem_lang("réseaux", "fra"), *b = lex_stem_lang("réseau", "fra");
+  /* Snowball's stemmers: French, Portuguese, German, English */
+  expect_same_stem("réseaux", "réseau", "fra");
+  expect_same_stem("communes", "commune", "fra");
+  expect_same_stem("escolas", "escola", "por");
+  expect_same_stem("gebäuden", "gebäude", "deu");
+  expect_same_stem("supplies", "supply", "eng");
+  char *a = lex_stem("supplies"), *b = lex_stem("supply");
   assert_string_equal(a, b);
   g_free(a);
   g_free(b);
-  a = lex_stem_lang("gebäuden", "deu");
-  b = lex_stem_lang("gebäude", "deu");
-  assert_string_equal(a, b);
+  /* Snowball has no Polish stemmer: Polish words stay as written, not cut
+   * by English's rules (its step 1c would turn "rowerowy" into "rowerowi") */
+  a = lex_stem_lang("rowerowy", "pol");
+  assert_string_equal(a, "rowerowy");
   g_free(a);
-  g_free(b);
-  a = lex_stem("supplies");
-  b = lex_stem("supply");
-  assert_string_equal(a, b); /* Snowball English */
-  g_free(a);
-  g_free(b);
 }
 
 static void test_icu_segmentation(void **state)
@@ -360,6 +380,11 @@ static void test_language_identification(void **state)
   expect_lang("La distribution de l'eau est interrompue pour des travaux dans la commune.", "fra");
   expect_lang("Die Wasserversorgung der Stadt ist wegen der Wartung am Montag unterbrochen.", "deu");
   expect_lang("El suministro de agua de la ciudad se interrumpe por el mantenimiento.", "spa");
+  expect_lang("O abastecimento de água da cidade será interrompido para manutenção na segunda-feira.", "por");
+  expect_lang("Dostawy wody w mieście zostaną wstrzymane w poniedziałek z powodu prac konserwacyjnych.", "pol");
+  /* Polish's list holds "by", "www", "w", "a": without a Polish letter, a
+   * short English text that has them stays English */
+  expect_lang("Stroke, fill, red, green, blue; by www.tcpdf.org", "eng");
   expect_lang("城市的供水因维修而中断。", "zho");
   expect_lang("市の水道はメンテナンスのため月曜日に止まります。", "jpn");
   expect_lang("การประปาหยุดจ่ายน้ำเพื่อซ่อมบำรุง", "tha");
@@ -383,6 +408,8 @@ static void expect_own_language(const char *code, const char *subject)
   for (size_t i = 0; i < out.count; i++) {
     const char *t = out.items[i].tag;
     assert_false(lex_is_stop_lang(t, code));
+    if (lex_is_generic(t)) /* English's generic words ("information", "details") neither */
+      fail_msg("%s: tag \"%s\" is a generic word", code, t);
     if (!out.items[i].evidence) /* every tag is taken from the text, Chinese and Thai ones too */
       fail_msg("%s: tag \"%s\" has no evidence", code, t);
     gunichar c = g_utf8_get_char(t);
@@ -413,6 +440,9 @@ static void expect_own_language(const char *code, const char *subject)
         fail_msg("%s: tag \"%s\" has the hiragana word \"%s\"", code, out.items[i].tag, w);
       if ((edge || !strcmp(code, "jpn")) && lex_is_stop_lang(w, code))
         fail_msg("%s: tag \"%s\" has the function word \"%s\"", code, out.items[i].tag, w);
+      /* no one-letter word ("w", "z", "a", "é"), where words have letters */
+      if (g_utf8_strlen(w, -1) < 2 && strcmp(code, "zho") && strcmp(code, "jpn") && strcmp(code, "tha"))
+        fail_msg("%s: tag \"%s\" has the one-letter word \"%s\"", code, out.items[i].tag, w);
     }
     seg_free(words);
   }
@@ -427,6 +457,8 @@ static void test_tags_in_own_language(void **state)
   expect_own_language("fra", "eau potable");
   expect_own_language("deu", "heizungsanlagen");
   expect_own_language("spa", "agricultura de secano");
+  expect_own_language("por", "energia solar");
+  expect_own_language("pol", "ścieżki rowerowe");
   expect_own_language("zho", "垃圾分类");
   expect_own_language("jpn", "水道");
   expect_own_language("tha", "ท่องเที่ยวเชิงนิเวศ");

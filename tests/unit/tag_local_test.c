@@ -547,9 +547,47 @@ static void test_segmentation(void **state)
   seg_free(t);
 }
 
+/* seg_is_nfc() answers most Hindi without ICU: it must never call text
+ * NFC that normalising changes. Every pair of characters of the Devanagari
+ * block (with a Latin letter and ZWJ), and the nukta letters and stress
+ * signs that its shortcut leaves to ICU, spelt both ways. */
+static void test_nfc_shortcut(void **state)
+{
+  (void)state;
+  GArray *chars = g_array_new(FALSE, FALSE, sizeof(gunichar));
+  for (gunichar c = 0x0900; c <= 0x097F; c++)
+    g_array_append_val(chars, c);
+  gunichar extra[] = { 'a', 'Q', 0x200D, 0x200C };
+  g_array_append_vals(chars, extra, G_N_ELEMENTS(extra));
+  unsigned int said_nfc = 0;
+  for (guint i = 0; i < chars->len; i++) {
+    for (guint j = 0; j < chars->len; j++) {
+      gunichar pair[2] = { g_array_index(chars, gunichar, i), g_array_index(chars, gunichar, j) };
+      char *s = g_ucs4_to_utf8(pair, 2, NULL, NULL, NULL);
+      char *nfc = g_utf8_normalize(s, -1, G_NORMALIZE_NFC);
+      if (seg_is_nfc(s, -1)) {
+        said_nfc++;
+        if (strcmp(s, nfc))
+          fail_msg("U+%04X U+%04X called NFC, but NFC changes it", pair[0], pair[1]);
+      }
+      g_free(nfc);
+      g_free(s);
+    }
+  }
+  assert_true(said_nfc > chars->len * chars->len / 2); /* the shortcut answers most */
+  /* the composing and the decomposed nukta spellings: ऩ is न + ़, क़ (U+0958) is not NFC */
+  assert_true(seg_is_nfc("\u0929", -1));
+  assert_false(seg_is_nfc("\u0928\u093C", -1));
+  assert_false(seg_is_nfc("\u0958", -1));
+  /* stress signs out of canonical order (230 before 220) */
+  assert_false(seg_is_nfc("\u0915\u0951\u0952", -1));
+  g_array_free(chars, TRUE);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_nfc_shortcut),
     cmocka_unit_test(test_segmentation),
     cmocka_unit_test(test_not_tags),
     cmocka_unit_test(test_english_recall),
