@@ -8,12 +8,17 @@
 #         peak RSS <= 64 MiB
 #   ocr   `doctag extract --ocr force` vs `ocrmypdf -j 2 --force-ocr --sidecar`
 #         on scanned/bench_en_20p.pdf; goals: ratio <= 0.7, CER <= 0.5%
+#   instr `doctag extract --ocr off` vs `pdftotext`, instructions counted by
+#         valgrind's callgrind (one run each: the count does not depend on
+#         the machine's load), on text/big_en_200p.pdf (goal: ratio <= 1,
+#         issue 17) and on the two-page text/en_recipe.pdf (start-up;
+#         printed, no goal). Not part of `all`.
 #
 # Each pair runs once to warm up, then RUNS (text) or OCR_RUNS (ocr) times,
 # alternating; medians are compared. Both outputs are checked against the
 # truth (CER and word error), so a fast wrong answer does not pass.
 #
-# Usage: bench/extract.sh [text|ocr|all] [CORPUS_DIR]
+# Usage: bench/extract.sh [text|ocr|all|instr] [CORPUS_DIR]
 #   CORPUS_DIR   default ../shared/corpus (it has the benchmark files)
 # Environment: DOCTAG_BIN (default build/bin/doctag), RUNS (default 9),
 #   OCR_RUNS (default 3).
@@ -32,7 +37,7 @@ scan_pdf=$corpus/scanned/bench_en_20p.pdf
 die() { echo "extract.sh: $*" >&2; exit 2; }
 [ -x "$bin" ] || die "no $bin (build first)"
 [ -f "$text_pdf" ] && [ -f "$scan_pdf" ] || die "no benchmark files in $corpus (text/big_en_200p.pdf, scanned/bench_en_20p.pdf)"
-case $what in text|ocr|all) ;; *) die "usage: extract.sh [text|ocr|all] [CORPUS_DIR]" ;; esac
+case $what in text|ocr|all|instr) ;; *) die "usage: extract.sh [text|ocr|all|instr] [CORPUS_DIR]" ;; esac
 
 work=$(mktemp -d /tmp/doctag-bench-extract.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -121,5 +126,29 @@ if [ "$what" = ocr ] || [ "$what" = all ]; then
     "$("$work/textdiff" "$truth" "$work/o.txt")"
   verdict "ocr time ratio doctag/ocrmypdf" "$(awk -v a="$d" -v b="$o" 'BEGIN { printf "%.3f", a / b }')" 0.7
   verdict "ocr CER %" "$(echo "$dd" | sed 's/.*cer=\([0-9.]*\).*/\1/' | awk '{ printf "%.3f", 100 * $1 }')" 0.5
+fi
+if [ "$what" = instr ]; then
+  command -v valgrind >/dev/null || die "instr needs valgrind"
+  # instructions of "$@" (stdout to $work/i.txt), in millions
+  instructions() {
+    if ! DOCTAG_TIMEOUT_SEC=3600 valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" >"$work/i.txt" \
+         2>"$work/err"; then
+      echo "extract.sh: failed under valgrind: $* : $(tail -c 300 "$work/err")" >&2
+      exit 2
+    fi
+    awk '/Collected :/ { printf "%.1f", $NF / 1e6 }' "$work/err"
+  }
+  for pdf in "$text_pdf" "$corpus/text/en_recipe.pdf"; do
+    [ -f "$pdf" ] || die "no $pdf"
+    d=$(instructions "$bin" extract --ocr off "$pdf")
+    p=$(instructions pdftotext "$pdf" -)
+    ratio=$(awk -v a="$d" -v b="$p" 'BEGIN { printf "%.3f", a / b }')
+    echo "instr: $(basename "$pdf") ($(pdfinfo "$pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }') pages): doctag $d M, pdftotext $p M"
+    if [ "$pdf" = "$text_pdf" ]; then
+      verdict "text instructions ratio doctag/pdftotext" "$ratio" 1
+    else
+      echo "  ratio $ratio (start-up: no goal)"
+    fi
+  done
 fi
 exit $status

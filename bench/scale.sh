@@ -9,7 +9,8 @@
 #   bench/scale.sh quick        (20,000 documents, 200 users, 100,000 rows)
 # SCALE_BACKENDS=sqlite|postgresql limits the backends. PostgreSQL and Redis:
 # DOCTAG_TEST_POSTGRES_URL / DOCTAG_TEST_REDIS_URL when set, else services
-# started with scripts/services.sh and stopped after.
+# started with scripts/services.sh and stopped after. Then the WebSocket
+# catch-up of a ROWS-row job through the server (bench/ws_catchup.py).
 # Throughput of two workers on Redis against twice one: bench/batch.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,3 +38,12 @@ fi
 
 echo "doctag scale benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 "$build/bench/scale_bench" "${1:-1000000}" "${2:-300}" "${3:-100000}" "${4:-5}"
+
+# The WebSocket catch-up of a ROWS-row job through the server itself: first
+# frame, whole message, kore workers' peak memory (bench/ws_catchup.py).
+cmake --build "$build" -j2 --target doctag_server doctag_server_launcher >/dev/null
+for backend in sqlite postgresql; do
+  case "${SCALE_BACKENDS:-sqlite,postgresql}" in *"$backend"*) ;; *) continue ;; esac
+  if [ "$backend" = postgresql ] && [ -z "${DOCTAG_TEST_POSTGRES_URL:-}" ]; then continue; fi
+  DOCTAG_BIN_DIR="$build/bin" /usr/bin/python3 bench/ws_catchup.py "$backend" "${3:-100000}"
+done

@@ -219,6 +219,14 @@ DOCTAG_OUT_OBJECT(doctag_events)
 %ignore doctag_events_at;
 %ignore doctag_active_jobs_at;
 %ignore doctag_worker_options_init;
+/* The catch-up read a piece at a time is for servers that stream it;
+ * Python reads the whole message with job_catchup_to_json. */
+%ignore doctag_job_catchup;
+%ignore doctag_job_catchup_open;
+%ignore doctag_job_catchup_job;
+%ignore doctag_job_catchup_next;
+%ignore doctag_job_catchup_done;
+%ignore doctag_job_catchup_free;
 %ignore doctag_worker_options::stop;
 /* Strings the library allocates for the caller (out-parameters by these
  * names): returned as copies, then doctag_free'd. */

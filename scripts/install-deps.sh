@@ -33,6 +33,8 @@ PKGS="$PKGS libpoppler-private-dev libfribidi-dev fonts-wqy-microhei wamerican"
 PKGS="$PKGS tesseract-ocr-mar tesseract-ocr-nep tesseract-ocr-san tesseract-ocr-ben tesseract-ocr-pan tesseract-ocr-guj tesseract-ocr-ori tesseract-ocr-tam tesseract-ocr-tel tesseract-ocr-kan tesseract-ocr-mal tesseract-ocr-urd"
 # perf (issue 17): SHA-256 of documents through libcrypto (libdoctag/core/sha256.c)
 PKGS="$PKGS libssl-dev"
+# perf (issue 17): instruction counts that do not depend on load (bench/extract.sh instr, bench/tag.sh MEASURE=callgrind)
+PKGS="$PKGS valgrind"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -11,7 +11,19 @@
  * subscription there. Every socket remembers the last sequence number it was
  * sent, so a socket that joins late rewinds the subscription to its
  * catch-up point and nothing is lost or repeated. Closing a socket only
- * unsubscribes it; the job never hears of it. */
+ * unsubscribes it; the job never hears of it.
+ *
+ * The catch-up of a job with many results is one message sent as it is
+ * read (RFC 6455 fragmentation): a TEXT frame without FIN holding the
+ * state, "results":[ and the first page, continuation frames of a page
+ * each, the last one with FIN. Pages are read by a reader thread
+ * (doctag_job_catchup_next) and the next is asked for only while fewer
+ * than CATCHUP_QUEUED pages wait unsent on the socket, so a slow client
+ * holds a few pages, never the whole result set. Events may not go
+ * inside a fragmented message: the socket subscribes to its job only once
+ * the catch-up's last frame is queued, from the catch-up's sequence
+ * number, so the events meanwhile come after it from the queue backend,
+ * each once. Control frames (ping, close) may interleave. */
 #include "server.h"
 
 #include <errno.h>
@@ -24,8 +36,13 @@
 #define CLOSE_GRACE_MS 5000
 #define WS_POLICY_VIOLATION 1008
 #define WS_NORMAL 1000
+#define WS_INTERNAL_ERROR 1011
+#define CATCHUP_ROWS 500      /* results per catch-up frame (DOCTAG_WS_CATCHUP_ROWS) */
+#define CATCHUP_QUEUED 2      /* catch-up frames waiting unsent before reading the next */
+#define CATCHUP_READERS 2     /* reader threads per kore worker */
 
 typedef struct ws_sub ws_sub;
+typedef struct ws_stream ws_stream;
 
 /* A socket's state: c->hdlr_extra (kore_calloc'd, kore frees it). */
 typedef struct ws_conn {
@@ -35,7 +52,9 @@ typedef struct ws_conn {
   /* From the handshake check, used once in on_connect (g_malloc'd). */
   char *job_id;
   char *error;              /* refuse: {"error", "job_id"} and 1008 */
-  char *catchup;            /* first message */
+  char *catchup;            /* first message, or its first frame when `cu` is set */
+  doctag_job_catchup *cu;   /* the rest of a catch-up sent in frames (until on_connect) */
+  ws_stream *stream;        /* that catch-up being sent */
   bool finished;            /* the job was over: catch-up, then close */
   char *user_id;
   char *status;
@@ -57,8 +76,24 @@ struct ws_sub {
   bool polling;             /* a thread is running */
 };
 
-/* An event (or the poller's farewell) on its way to the event loop. */
+/* A catch-up being sent in frames. Event-loop fields unless noted. */
+struct ws_stream {
+  int refs;                 /* the socket, each frame queued on it, a read */
+  struct connection *c;     /* NULL once the socket is gone or done with it */
+  doctag_job_catchup *cu;   /* a reader thread's while `reading` */
+  int queued;               /* frames queued, not yet written */
+  bool reading;
+  bool ended;               /* the last frame is queued */
+  /* A read's outcome, written by the reader thread. */
+  char *piece;
+  bool last;
+  char *error;
+};
+
+/* An event (or the poller's farewell, or a catch-up read) on its way to
+ * the event loop. */
 typedef struct ws_event {
+  ws_stream *stream;        /* set: a catch-up read finished; nothing else is */
   ws_sub *sub;
   uint64_t seq;
   char *json;               /* NULL: the poller thread ended */
@@ -71,6 +106,8 @@ static GMutex inbox_lock;
 static GQueue inbox = G_QUEUE_INIT; /* ws_event *, filled by pollers */
 static int inbox_fd = -1;
 static uint64_t keepalive_ms = 30000;
+static size_t catchup_rows = CATCHUP_ROWS;
+static GThreadPool *readers;
 
 /* kore dispatches an fd's events to the struct its kore_event starts. */
 static struct {
@@ -78,6 +115,9 @@ static struct {
 } inbox_event;
 
 static void ws_close(struct connection *c, int code, const char *reason);
+static void subscribe(struct connection *c, ws_conn *wc);
+static void stream_read_done(ws_stream *st);
+static void stream_read(ws_stream *st);
 
 /* ---- subscriptions and their poller threads ------------------------------ */
 
@@ -281,6 +321,11 @@ static void inbox_drain(void *arg, int error)
     g_mutex_unlock(&inbox_lock);
     if (!ev)
       break;
+    if (ev->stream) {
+      stream_read_done(ev->stream);
+      g_free(ev);
+      continue;
+    }
     ws_sub *sub = ev->sub;
     if (ev->json) {
       deliver(ev);
@@ -342,6 +387,9 @@ void srv_ws_init(void)
   const char *ka = getenv("DOCTAG_WS_KEEPALIVE_SEC");
   if (ka && atoi(ka) > 0)
     keepalive_ms = (uint64_t)atoi(ka) * 1000;
+  const char *rows = getenv("DOCTAG_WS_CATCHUP_ROWS");
+  if (rows && atoi(rows) > 0)
+    catchup_rows = (size_t)MIN(atoi(rows), 100000);
   inbox_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (inbox_fd < 0)
     fatal("doctag: eventfd: %s", g_strerror(errno));
@@ -349,6 +397,158 @@ void srv_ws_init(void)
   inbox_event.evt.handle = inbox_drain;
   kore_platform_event_level_read(inbox_fd, &inbox_event);
   kore_timer_add(tick, 1000, NULL, 0);
+}
+
+/* ---- a catch-up in frames ------------------------------------------------- */
+
+static void stream_unref(ws_stream *st)
+{
+  if (--st->refs > 0)
+    return;
+  doctag_job_catchup_free(st->cu);
+  doctag_free(st->piece);
+  g_free(st->error);
+  g_free(st);
+}
+
+/* A frame's payload was written (or the socket went): kore hands the
+ * stream netbuf back here, in the event loop. */
+static int frame_written(struct netbuf *nb)
+{
+  ws_stream *st = nb->extra;
+  doctag_free(nb->buf);
+  nb->buf = NULL;
+  st->queued--;
+  if (st->c && !st->reading && !st->ended && st->queued < CATCHUP_QUEUED)
+    stream_read(st);
+  stream_unref(st);
+  return KORE_RESULT_OK;
+}
+
+/* Queues one frame of the catch-up (RFC 6455 5.2: FIN, opcode, length;
+ * a server's frames are not masked). `piece` is the payload, newly
+ * allocated by doctag_job_catchup_next: it is handed to kore as it is and
+ * released once written. */
+static void frame_queue(ws_stream *st, uint8_t op, bool fin, char *piece)
+{
+  struct connection *c = st->c;
+  size_t len = strlen(piece);
+  uint8_t hdr[10];
+  size_t n = 0;
+  hdr[n++] = (uint8_t)((fin ? 0x80 : 0) | op);
+  if (len <= 125) {
+    hdr[n++] = (uint8_t)len;
+  } else if (len <= 0xffff) {
+    hdr[n++] = 126;
+    net_write16(hdr + n, (uint16_t)len);
+    n += 2;
+  } else {
+    hdr[n++] = 127;
+    net_write64(hdr + n, (uint64_t)len);
+    n += 8;
+  }
+  net_send_queue(c, hdr, n);
+  struct netbuf *nb = NULL;
+  net_send_stream(c, piece, len, frame_written, &nb);
+  nb->extra = st;
+  st->refs++;
+  st->queued++;
+  net_send_flush(c);
+}
+
+/* On a reader thread: the next page of the catch-up. */
+static void reader_main(gpointer data, gpointer unused)
+{
+  (void)unused;
+  ws_stream *st = data;
+  if (doctag_job_catchup_next(st->cu, &st->piece, catchup_rows) != DOCTAG_OK)
+    st->error = g_strdup(doctag_error_last()->message);
+  st->last = doctag_job_catchup_done(st->cu);
+  ws_event *ev = g_new0(ws_event, 1);
+  ev->stream = st;
+  inbox_push(ev);
+}
+
+/* Asks a reader thread for the next page; one read at a time (the
+ * reading is one thread's while it reads). */
+static void stream_read(ws_stream *st)
+{
+  if (st->reading)
+    return;
+  if (!readers) {
+    GError *err = NULL;
+    readers = g_thread_pool_new(reader_main, NULL, CATCHUP_READERS, FALSE, &err);
+    if (!readers)
+      fatal("doctag: cannot start the catch-up readers: %s", err->message);
+  }
+  st->reading = true;
+  st->refs++;
+  g_thread_pool_push(readers, st, NULL);
+}
+
+/* A page was read: queue it, end the message or ask for the next. The
+ * stream stays "reading" until the frame is queued: queuing it may write
+ * an earlier frame, whose callback must not start a read that would
+ * overwrite the outcome taken here. */
+static void stream_read_done(ws_stream *st)
+{
+  char *piece = st->piece, *error = st->error;
+  bool last = st->last;
+  st->piece = NULL;
+  st->error = NULL;
+  struct connection *c = st->c;
+  if (!c) {
+    st->reading = false;
+    doctag_free(piece);
+    g_free(error);
+    stream_unref(st);   /* the socket went meanwhile */
+    return;
+  }
+  ws_conn *wc = c->hdlr_extra;
+  if (error || !piece) {
+    /* Frames of the message are out: it cannot be taken back. Say so
+     * with a close (a control frame may come inside a message). */
+    kore_log(LOG_ERR, "doctag: websocket catch-up of job %s: %s", wc->job_id, error ? error : "ended early");
+    st->reading = false;
+    st->c = NULL;
+    wc->stream = NULL;
+    doctag_free(piece);
+    g_free(error);
+    ws_close(c, WS_INTERNAL_ERROR, "catch-up failed");
+    stream_unref(st);   /* the socket's */
+    stream_unref(st);   /* the read's */
+    return;
+  }
+  st->ended = last;
+  frame_queue(st, WEBSOCKET_OP_CONT, last, piece);
+  st->reading = false;
+  if (last) {
+    /* The message is whole: now the events after its seq, from the queue. */
+    st->c = NULL;
+    wc->stream = NULL;
+    stream_unref(st);   /* the socket's */
+    if (!wc->closing_since)
+      subscribe(c, wc);
+  } else if (st->queued < CATCHUP_QUEUED) {
+    stream_read(st);
+  }
+  stream_unref(st);     /* the read's */
+}
+
+/* Sends wc->catchup as the first frame of a fragmented message and reads
+ * on from wc->cu. */
+static void stream_start(struct connection *c, ws_conn *wc)
+{
+  ws_stream *st = g_new0(ws_stream, 1);
+  st->refs = 1;
+  st->c = c;
+  st->cu = wc->cu;
+  wc->cu = NULL;
+  wc->stream = st;
+  char *first = wc->catchup;
+  wc->catchup = NULL;
+  frame_queue(st, WEBSOCKET_OP_TEXT, false, first);
+  stream_read(st);
 }
 
 /* ---- the socket ------------------------------------------------------------ */
@@ -376,7 +576,9 @@ static void ws_conn_strings_free(ws_conn *wc)
 {
   g_free(wc->job_id);
   g_free(wc->error);
-  g_free(wc->catchup);
+  doctag_free(wc->catchup);
+  doctag_job_catchup_free(wc->cu);
+  wc->cu = NULL;
   g_free(wc->user_id);
   g_free(wc->status);
   wc->job_id = wc->error = wc->catchup = wc->user_id = wc->status = NULL;
@@ -392,6 +594,10 @@ void api_ws_connect(struct connection *c)
     kore_websocket_send(c, WEBSOCKET_OP_TEXT, s, strlen(s));
     free(s);
     ws_close(c, WS_POLICY_VIOLATION, wc->error);
+    return;
+  }
+  if (wc->cu) {
+    stream_start(c, wc);   /* subscribes once the message is whole */
     return;
   }
   kore_websocket_send(c, WEBSOCKET_OP_TEXT, wc->catchup, strlen(wc->catchup));
@@ -416,6 +622,12 @@ void api_ws_disconnect(struct connection *c)
   ws_conn *wc = c->hdlr_extra;
   if (!wc)
     return;
+  if (wc->stream) {
+    /* Frames still queued let go of it as kore drops them. */
+    wc->stream->c = NULL;
+    stream_unref(wc->stream);
+    wc->stream = NULL;
+  }
   unsubscribe(c, wc);
   ws_conn_strings_free(wc);
 }
@@ -426,6 +638,7 @@ typedef struct ws_check {
   char *job_id;
   char *error;
   char *catchup;
+  doctag_job_catchup *cu;   /* the rest of the catch-up, when it takes frames */
   char *user_id;
   char *status;
   uint64_t last_seq;
@@ -438,7 +651,8 @@ static void ws_check_free(void *p)
   g_free(w->token);
   g_free(w->job_id);
   g_free(w->error);
-  g_free(w->catchup);
+  doctag_free(w->catchup);
+  doctag_job_catchup_free(w->cu);
   g_free(w->user_id);
   g_free(w->status);
   g_free(w);
@@ -455,19 +669,27 @@ static void ws_check_work(void *data, srv_reply *reply)
   }
   w->user_id = g_strdup(doctag_user_id(user));
   doctag_user_free(user);
-  doctag_job *job = NULL;
-  if (doctag_job_status(srv.ctx, &job, w->user_id, w->job_id) != DOCTAG_OK) {
+  /* The snapshot and the first page only: the rest is read as it is
+   * sent, so the first byte does not wait for the whole result set. */
+  doctag_job_catchup *cu = NULL;
+  if (doctag_job_catchup_open(srv.ctx, &cu, w->user_id, w->job_id) != DOCTAG_OK) {
     const doctag_error *e = doctag_error_last();
     w->error = g_strdup(e->code == DOCTAG_ENOTFOUND ? "Job not found" : e->message);
     return;
   }
+  const doctag_job *job = doctag_job_catchup_job(cu);
   doctag_job_state state = doctag_job_get_state(job);
   w->finished = state == DOCTAG_JOB_COMPLETED || state == DOCTAG_JOB_CANCELLED || state == DOCTAG_JOB_FAILED;
   w->status = g_strdup(doctag_job_state_name(state));
   w->last_seq = doctag_job_last_seq(job);
-  if (doctag_job_catchup_to_json(job, &w->catchup) != DOCTAG_OK)
+  if (doctag_job_catchup_next(cu, &w->catchup, catchup_rows) != DOCTAG_OK) {
     w->error = g_strdup(doctag_error_last()->message);
-  doctag_job_free(job);
+    doctag_job_catchup_free(cu);
+  } else if (doctag_job_catchup_done(cu)) {
+    doctag_job_catchup_free(cu);   /* one page held it all: one frame */
+  } else {
+    w->cu = cu;
+  }
 }
 
 int api_batch_ws(struct http_request *req)
@@ -481,7 +703,10 @@ int api_batch_ws(struct http_request *req)
     ws_conn *wc = kore_calloc(1, sizeof *wc);
     wc->job_id = g_strdup(w->job_id);
     wc->error = g_strdup(w->error);
-    wc->catchup = g_strdup(w->catchup);
+    wc->catchup = w->catchup;
+    w->catchup = NULL;
+    wc->cu = w->cu;
+    w->cu = NULL;
     wc->user_id = g_strdup(w->user_id);
     wc->status = g_strdup(w->status);
     wc->finished = w->finished;

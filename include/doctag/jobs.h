@@ -189,6 +189,51 @@ DOCTAG_API doctag_status doctag_job_to_json(const doctag_job *job, char **json);
 DOCTAG_API doctag_status doctag_job_catchup_to_json(const doctag_job *job, char **json);
 
 /**
+ * The same message read a piece at a time, for a front end that sends it
+ * as it reads (the server's WebSocket): a job with many results is never
+ * held whole. Memory: one page of results, plus 4 bytes per result on the
+ * local queue.
+ */
+typedef struct doctag_job_catchup doctag_job_catchup;
+
+/**
+ * Takes the snapshot of a job of `user_id` that doctag_job_status() would,
+ * without reading its results yet. doctag_job_catchup_next() then hands
+ * out, in pieces, exactly the message doctag_job_catchup_to_json() gives
+ * for that snapshot: results that finish after it are never in it, so a
+ * follower that sends the message and then the events after
+ * doctag_job_last_seq(doctag_job_catchup_job()) sees each row once.
+ * `ctx` is borrowed and must outlive the reading. *out is newly allocated:
+ * doctag_job_catchup_free(). Like a doctag_job, it belongs to one thread at
+ * a time. Errors: as doctag_job_status().
+ */
+DOCTAG_API doctag_status doctag_job_catchup_open(doctag_ctx *ctx, doctag_job_catchup **out, const char *user_id,
+                                                 const char *job_id);
+
+/** The snapshot: state, counts and last seq (results only for a job the
+ *  queue has forgotten). Borrowed: valid until doctag_job_catchup_free(). */
+DOCTAG_API const doctag_job *doctag_job_catchup_job(const doctag_job_catchup *cu);
+
+/**
+ * The next piece of the message, reading up to `max_results` results (0:
+ * 500) from the queue: the first piece is its head ({"type": "catchup",
+ * "job_id", "seq", "state", "results": [) with the first results, the next
+ * ones more results (comma-separated, never empty), the last one ends with
+ * "]}". A finished job's short message comes whole in the first piece.
+ * The pieces concatenated are the message. *json is newly allocated
+ * (doctag_free()), NULL once the message is complete.
+ * Errors: DOCTAG_ESTORE / DOCTAG_EUNAVAILABLE; nothing was handed out, the
+ * same piece can be asked for again.
+ */
+DOCTAG_API doctag_status doctag_job_catchup_next(doctag_job_catchup *cu, char **json, size_t max_results);
+
+/** Whether the last piece has been handed out (true for NULL). */
+DOCTAG_API bool doctag_job_catchup_done(const doctag_job_catchup *cu);
+
+/** Releases a reading. NULL is fine. */
+DOCTAG_API void doctag_job_catchup_free(doctag_job_catchup *cu);
+
+/**
  * Steering commands for a job of `user_id`. Pause: pending or processing ->
  * paused (documents being processed finish; no new one starts). Resume:
  * paused -> processing. Cancel: pending, processing or paused -> cancelled

@@ -293,12 +293,15 @@ bool pdf_page_text(words_doc *wd, unsigned int index, pdf_text *out)
   /* Font sizes and names are asked for only where they decide something:
    * spacing in the scripts of India, or a page that may be in a legacy font. */
   if (out->stats.letters.deva || out->stats.indic_words || garble_suspicious_stats(&out->stats)) {
-    words_page_clear(&wp);
     g_string_free(out->text, TRUE);
     memset(out, 0, sizeof *out);
-    if (!words_page_get(wd, (int)index, garble_legacy_font, &wp)) {
-      out->text = g_string_new(NULL);
-      return true;
+    /* from what the page's drawing kept, else drawn again */
+    if (!words_page_fonts(wd, (int)index, garble_legacy_font, &wp)) {
+      words_page_clear(&wp);
+      if (!words_page_get(wd, (int)index, garble_legacy_font, &wp)) {
+        out->text = g_string_new(NULL);
+        return true;
+      }
     }
     layout_text(&wp, out);
     garble_scan(out->text->str, out->text->len, &out->stats);

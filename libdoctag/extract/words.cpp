@@ -26,9 +26,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <memory>
 #include <new>
 #include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -37,9 +40,24 @@ namespace {
 void quiet(ErrorCategory, Goffset, const char *) { }
 }
 
+namespace {
+struct drawing;
+}
+
 struct words_doc {
   GlobalParamsIniter params { quiet };
   std::unique_ptr<PDFDoc> doc;
+  /* pages drawn on a kept Gfx (see drawing), most recently used last;
+   * declared after doc, so destroyed before it */
+  std::vector<std::unique_ptr<drawing>> drawings;
+  bool keep_drawings = false;  /* the document has no optional content */
+  unsigned int drawings_made = 0;
+  /* of the page words_page_get() read last: its words' font sizes and its
+   * fonts' names, in the order its words first use them */
+  int last_index = -1;
+  std::vector<double> last_sizes;
+  std::vector<std::string> last_fonts;
+  ~words_doc();
 };
 
 words_doc *words_open(const void *data, size_t len, const char *password)
@@ -56,6 +74,7 @@ words_doc *words_open(const void *data, size_t len, const char *password)
     w->doc = std::make_unique<PDFDoc>(str, pw, pw);
     if (!w->doc->isOk())
       return nullptr;
+    w->keep_drawings = !w->doc->getOptContentConfig();
     return w.release();
   } catch (...) {
     return nullptr;
@@ -78,6 +97,14 @@ template<typename T> struct grow {
       v = g_renew(T, v, cap + 1);
     }
     v[n++] = x;
+  }
+  /* room for `more` pushes without moving the array */
+  void reserve(size_t more)
+  {
+    if (n + more > cap) {
+      cap = n + more;
+      v = g_renew(T, v, cap + 1);
+    }
   }
 };
 
@@ -107,6 +134,20 @@ class text_dev : public TextOutputDev {
 public:
   text_dev() : TextOutputDev(nullptr, false, 0, false, false) { }
   std::vector<diag_glyph> diag;
+  /* an ActualText span is open: the device holds back the glyphs drawn
+   * until it ends, on whatever page that is */
+  bool actual_open = false;
+
+  void beginActualText(GfxState *state, const GooString *actual) override
+  {
+    TextOutputDev::beginActualText(state, actual);
+    actual_open = true;
+  }
+  void endActualText(GfxState *state) override
+  {
+    TextOutputDev::endActualText(state);
+    actual_open = false;
+  }
 
   void drawChar(GfxState *state, double x, double y, double dx, double dy, double ox, double oy, CharCode code,
                 int nBytes, const Unicode *u, int uLen) override
@@ -142,7 +183,8 @@ public:
 struct collected {
   grow<gunichar> chars;
   grow<words_box> boxes;
-  grow<words_word> words;
+  grow<words_word> words;       /* each with its font size */
+  std::vector<std::string> fonts;  /* names, as the words change font */
 };
 
 /* The box of a glyph drawn at an angle: its baseline and a font size above. */
@@ -258,10 +300,18 @@ void collect_diagonal(const std::vector<diag_glyph> &drawn, collected &c)
 }
 
 /* Appends the words of `dev`'s page to `c`, its diagonal runs last. */
-void collect(text_dev &dev, bool (*legacy)(const char *font), collected &c, words_page *out)
+void collect(text_dev &dev, collected &c)
 {
   std::unique_ptr<TextWordList> list = dev.makeWordList();
   const TextFontInfo *last_font = nullptr;
+  /* the page's arrays at their size at once: growing them by doubling
+   * moved them a dozen times a page */
+  size_t nwords = list ? (size_t)list->getLength() : 0, nchars = dev.diag.size() + 1;
+  for (size_t k = 0; k < nwords; k++)
+    nchars += (size_t)std::max(list->get((int)k)->getLength(), 0);
+  c.chars.reserve(nchars);
+  c.boxes.reserve(nchars);
+  c.words.reserve(nwords + dev.diag.size());
   for (int k = 0; list && k < list->getLength(); k++) {
     const TextWord *tw = list->get(k);
     int n = tw->getLength();
@@ -271,7 +321,7 @@ void collect(text_dev &dev, bool (*legacy)(const char *font), collected &c, word
     w.first = (unsigned int)c.chars.n;
     w.rot = (unsigned int)tw->getRotation() & 3;
     w.space_after = tw->hasSpaceAfter();
-    w.size = legacy ? tw->getFontSize() : 0;
+    w.size = tw->getFontSize();
     w.pos = tw->getCharPos();
     w.end = w.pos + tw->getCharLen();
     tw->getBBox(&w.box.x1, &w.box.y1, &w.box.x2, &w.box.y2);
@@ -290,25 +340,185 @@ void collect(text_dev &dev, bool (*legacy)(const char *font), collected &c, word
     w.len = (unsigned int)(c.chars.n - w.first);
     if (!w.len)
       continue;
-    if (legacy && !out->legacy_font) {
-      const TextFontInfo *f = tw->getFontInfo(0);
-      if (f && f != last_font) {
-        const GooString *name = f->getFontName();
-        out->legacy_font = name && legacy(name->c_str());
-        last_font = f;
-      }
+    const TextFontInfo *f = tw->getFontInfo(0);
+    if (f && f != last_font) {
+      if (const GooString *name = f->getFontName())
+        c.fonts.emplace_back(name->c_str());
+      last_font = f;
     }
     c.words.push(w);
   }
   collect_diagonal(dev.diag, c);
 }
 
-/* The page's own drawing leaves its annotations out and counts them. */
-bool count_annot(Annot *, void *data)
+/* ------------------------------------------------------- kept drawings
+ *
+ * poppler draws each page on a Gfx of its own, whose resources build every
+ * font of the page's /Font dictionary (widths, encoding, ToUnicode CMap, a
+ * look at the font file): pdftotext pays that on every page, 13% of its
+ * instructions on a 200-page report whose pages share four fonts. A Gfx
+ * is kept instead for pages that name the same fonts (the same name for
+ * the same object, and nothing else) on the same page box and rotation:
+ * its bottom resources hold only that /Font dictionary, built once, and
+ * each page's own resources, less /Font, are pushed above them, so every
+ * name resolves as it does on a Gfx of the page's own. What a page could
+ * leave behind for the next is checked: an unclosed ActualText span or a
+ * graphics state left saved retires the drawing; a document with optional
+ * content (whose unclosed marked content would hide the next page) is
+ * drawn page by page, as are pages whose fonts are not all references. */
+constexpr size_t MAX_DRAWINGS = 4;
+
+struct font_name {
+  std::string name;
+  Ref ref;
+  bool operator==(const font_name &o) const { return name == o.name && ref == o.ref; }
+  bool operator<(const font_name &o) const { return name < o.name; }
+};
+
+/* What a drawing is kept for: the page's Gfx arguments and fonts. */
+struct drawing_key {
+  PDFRectangle box, crop;
+  bool cropped = false;
+  int rotate = 0;
+  std::vector<font_name> fonts;  /* by name */
+  bool operator==(const drawing_key &o) const
+  {
+    return box == o.box && cropped == o.cropped && (!cropped || crop == o.crop) && rotate == o.rotate
+           && fonts == o.fonts;
+  }
+};
+
+struct drawing {
+  drawing_key key;
+  text_dev dev;
+  Object resources;              /* { /Font ... }: the Gfx's bottom resources */
+  std::unique_ptr<Gfx> gfx;      /* last: deleted first, while dev lives */
+};
+
+/* The key of page `pg` drawn as displayPageSlice() would at 72 dpi, rotation
+ * 0 and `media`; false when its fonts cannot be kept (a font given inline,
+ * a name twice, a /Font that is not a dictionary). */
+bool drawing_key_of(Page *pg, bool media, drawing_key *k, Object *fonts)
 {
-  ++*static_cast<int *>(data);
-  return false;
+  /* what Page::createGfx() works out; TextOutputDev draws upside down
+   * and does not clip to the crop box */
+  k->rotate = pg->getRotate();
+  if (k->rotate >= 360)
+    k->rotate -= 360;
+  else if (k->rotate < 0)
+    k->rotate += 360;
+  bool crop = false;
+  pg->makeBox(72, 72, k->rotate, media, true, -1, -1, -1, -1, &k->box, &crop);
+  k->cropped = crop;
+  if (crop)
+    k->crop = *pg->getCropBox();
+  Dict *res = pg->getResourceDict();
+  *fonts = res ? res->lookup("Font") : Object(objNull);
+  if (fonts->isNull())
+    return true;
+  if (!fonts->isDict())
+    return false;
+  Dict *fd = fonts->getDict();
+  for (int i = 0; i < fd->getLength(); i++) {
+    const Object &v = fd->getValNF(i);
+    if (!v.isRef())
+      return false;
+    k->fonts.push_back({ fd->getKey(i), v.getRef() });
+  }
+  std::sort(k->fonts.begin(), k->fonts.end());
+  return std::adjacent_find(k->fonts.begin(), k->fonts.end(),
+                            [](const font_name &a, const font_name &b) { return a.name == b.name; })
+         == k->fonts.end();
 }
+
+/* The kept drawing for page `pg` (index+1 in poppler's count), made if
+ * none fits, its device started on the page; nullptr: draw it alone. */
+drawing *drawing_for(words_doc *d, Page *pg, int index, bool media)
+{
+  if (!d->keep_drawings)
+    return nullptr;
+  XRef *xref = d->doc->getXRef();
+  drawing_key k;
+  Object fonts;
+  if (!drawing_key_of(pg, media, &k, &fonts))
+    return nullptr;
+  auto &ds = d->drawings;
+  for (size_t i = 0; i < ds.size(); i++) {
+    if (!(ds[i]->key == k))
+      continue;
+    std::rotate(ds.begin() + (std::ptrdiff_t)i, ds.begin() + (std::ptrdiff_t)i + 1, ds.end());
+    drawing *dr = ds.back().get();
+    /* what the Gfx constructor tells its device of a page */
+    GfxState *state = dr->gfx->getState();
+    dr->dev.startPage(index + 1, state, xref);
+    dr->dev.setDefaultCTM(state->getCTM());
+    dr->dev.updateAll(state);
+    return dr;
+  }
+  if (ds.size() == MAX_DRAWINGS)
+    ds.erase(ds.begin());
+  auto dr = std::make_unique<drawing>();
+  dr->key = std::move(k);
+  Dict *bottom = new Dict(xref);
+  dr->resources = Object(bottom);
+  if (fonts.isDict())
+    bottom->add("Font", std::move(fonts));
+  dr->gfx = std::make_unique<Gfx>(d->doc.get(), &dr->dev, index + 1, bottom, 72, 72, &dr->key.box,
+                                  dr->key.cropped ? &dr->key.crop : nullptr, dr->key.rotate);
+  ds.push_back(std::move(dr));
+  d->drawings_made++;
+  return ds.back().get();
+}
+
+/* Draws page `pg`'s content on kept drawing `dr`, as Page::displaySlice()
+ * does, and ends the device's page. */
+void draw_kept(words_doc *d, drawing *dr, Page *pg, bool annots)
+{
+  /* the page's resources but its fonts: its entries as they are (Dict's
+   * copy() would copy every dictionary inside, which the Gfx copies again) */
+  Object own;
+  if (Dict *res = pg->getResourceDict()) {
+    Dict *o = new Dict(d->doc->getXRef());
+    own = Object(o);
+    for (int i = 0; i < res->getLength(); i++)
+      if (strcmp(res->getKey(i), "Font") != 0)
+        o->add(res->getKey(i), res->getValNF(i).copy());
+  }
+  dr->gfx->pushResources(own.isDict() ? own.getDict() : nullptr);
+  Object contents = pg->getContents();
+  if (!contents.isNull()) {
+    dr->gfx->saveState();
+    dr->gfx->display(&contents);
+    dr->gfx->restoreState();
+  } else {
+    dr->dev.dump();
+  }
+  dr->gfx->popResources();
+  if (annots)
+    dr->dev.dump();
+  dr->dev.endPage();
+}
+
+/* After its page's words are collected: lets the device's page go (a kept
+ * drawing would hold its words until its next page), and retires the most
+ * recent drawing when its page left anything behind. */
+void drawing_check(words_doc *d, drawing *dr)
+{
+  /* an empty page, which the Gfx also ends when deleted */
+  dr->dev.startPage(0, dr->gfx->getState(), d->doc->getXRef());
+  if (dr->dev.actual_open || dr->gfx->getState()->hasSaves())
+    d->drawings.pop_back();
+}
+}
+
+words_doc::~words_doc()
+{
+  drawings.clear();
+}
+
+unsigned int words_drawings_made(const words_doc *d)
+{
+  return d ? d->drawings_made : 0;
 }
 
 bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), words_page *out)
@@ -327,12 +537,18 @@ bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), w
      * empty intersection) would drop every glyph, and the media box is
      * the page then, as pdf.js and pdftotext read it */
     bool media = !(pg->getCropWidth() > 0 && pg->getCropHeight() > 0);
-    int annots = 0;
-    {
+    /* the page's own drawing leaves its annotations out */
+    bool annots = !pg->getAnnots()->getAnnots().empty();
+    if (drawing *dr = drawing_for(d, pg, index, media)) {
+      dr->dev.diag.clear();
+      draw_kept(d, dr, pg, annots);
+      collect(dr->dev, c);
+      drawing_check(d, dr);
+    } else {
       text_dev dev;
       d->doc->displayPageSlice(&dev, index + 1, 72, 72, 0, media, false, false, -1, -1, -1, -1, nullptr, nullptr,
-                               count_annot, &annots);
-      collect(dev, legacy, c, out);
+                               [](Annot *, void *) { return false; }, nullptr);
+      collect(dev, c);
     }
     out->annot_first = (unsigned int)c.words.n;
     /* Form fields and annotations after the page's text, in /Annots order:
@@ -349,14 +565,22 @@ bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), w
         a->draw(gfx.get(), false);
         dev.endPage();
         size_t first = c.words.n;
-        collect(dev, legacy, c, out);
+        collect(dev, c);
         if (c.words.n > first)
           c.words.v[first].line_start = true;
         dev.diag.clear();
         dev.startPage(index + 1, gfx->getState(), d->doc->getXRef());
       }
     }
+    d->last_index = index;
+    d->last_sizes.resize(c.words.n);
+    for (size_t k = 0; k < c.words.n; k++)
+      d->last_sizes[k] = c.words.v[k].size;
+    d->last_fonts = std::move(c.fonts);
   } catch (...) {
+    /* a drawing stopped half way is in no state to draw another page */
+    d->drawings.clear();
+    d->last_index = -1;
     g_free(c.chars.v);
     g_free(c.boxes.v);
     g_free(c.words.v);
@@ -368,6 +592,24 @@ bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), w
   out->boxes = c.boxes.v ? c.boxes.v : g_new(words_box, 1);
   out->nwords = (unsigned int)c.words.n;
   out->words = c.words.v ? c.words.v : g_new(words_word, 1);
+  if (legacy)
+    words_page_fonts(d, index, legacy, out);
+  else
+    for (unsigned int k = 0; k < out->nwords; k++)
+      out->words[k].size = 0;
+  return true;
+}
+
+bool words_page_fonts(words_doc *d, int index, bool (*legacy)(const char *font), words_page *p)
+{
+  if (!d || !legacy || index != d->last_index || p->nwords != d->last_sizes.size())
+    return false;
+  for (unsigned int k = 0; k < p->nwords; k++)
+    p->words[k].size = d->last_sizes[k];
+  p->legacy_font = false;
+  for (const std::string &name : d->last_fonts)
+    if ((p->legacy_font = legacy(name.c_str())))
+      break;
   return true;
 }
 

@@ -57,11 +57,22 @@ words_doc *words_open(const void *data, size_t len, const char *password);
 void words_close(words_doc *d);
 
 /* The words of page `index` (0-based) into *out (words_page_clear it).
- * legacy: NULL, or asked once per font name; then the words also have font
- * sizes (which costs poppler a scan of the page's fonts; without it, size is
- * 0). Returns false when the page cannot be read (no such page object). */
+ * legacy: NULL, or asked of the page's font names (until one is); then the
+ * words also have font sizes (without it, size is 0). Returns false when
+ * the page cannot be read (no such page object). */
 bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), words_page *out);
 void words_page_clear(words_page *p);
+
+/* Gives *p, page `index` as the last words_page_get() on `d` returned it
+ * (legacy NULL), what that call with `legacy` would have given: the words'
+ * font sizes and legacy_font; the page is not drawn again. False, *p
+ * unchanged, when *p is not that page. */
+bool words_page_fonts(words_doc *d, int index, bool (*legacy)(const char *font), words_page *p);
+
+/* How many drawings (poppler Gfx objects, each building the fonts it is
+ * given) `d` has made for pages' own text so far: pages that name the same
+ * fonts on the same page box share one (words.cpp). */
+unsigned int words_drawings_made(const words_doc *d);
 
 G_END_DECLS
 

@@ -173,8 +173,18 @@ static doctag_status load_from_history(doctag_ctx *ctx, const char *user_id, con
   return DOCTAG_OK;
 }
 
-doctag_status jobs_load(doctag_ctx *ctx, const char *user_id, const char *job_id, bool with_results,
-                        doctag_job **out)
+/* How a load reads the job from the queue: `read` fills qj (and what
+ * else it keeps in ud); `results` converts what it kept into j's results. */
+typedef struct queue_read {
+  doctag_status (*read)(queue *q, const char *job_id, queue_job *qj, void *ud);
+  void (*results)(doctag_job *j, void *ud);
+  void *ud;
+} queue_read;
+
+/* The job if it is the user's: read from the queue, else from history
+ * (results included when with_results). */
+static doctag_status load_with(doctag_ctx *ctx, const char *user_id, const char *job_id, bool with_results,
+                               const queue_read *how, doctag_job **out)
 {
   *out = NULL;
   if (!user_id || !job_id || !store_uuid_valid(job_id))
@@ -183,34 +193,57 @@ doctag_status jobs_load(doctag_ctx *ctx, const char *user_id, const char *job_id
   doctag_status st = queue_get(ctx, &q);
   if (st)
     return st;
-  /* With results: the job and its results as of one moment, or a row
-   * finishing in between would be both in the results and in the events
-   * after the snapshot's seq (a follower would see it twice). */
   queue_job qj = { 0 };
-  GPtrArray *texts = g_ptr_array_new_with_free_func(g_free);
-  st = with_results ? queue_job_snapshot(q, job_id, &qj, texts) : queue_job_get(q, job_id, &qj);
+  st = how->read(q, job_id, &qj, how->ud);
   if (!st && (!qj.user_id || strcmp(qj.user_id, user_id))) {
     queue_job_clear(&qj);
     st = err_set(DOCTAG_ENOTFOUND, "Job not found");
   } else if (st == DOCTAG_ENOTFOUND) {
-    g_ptr_array_free(texts, TRUE);
     return load_from_history(ctx, user_id, job_id, with_results, out);
   }
-  if (st) {
-    g_ptr_array_free(texts, TRUE);
+  if (st)
     return st;
-  }
   doctag_job *j = job_snapshot_new();
   snapshot_from_queue(j, &qj);
   queue_job_clear(&qj);
-  for (guint i = 0; i < texts->len; i++) {
-    job_result *r = job_result_from_json(g_ptr_array_index(texts, i));
+  if (how->results)
+    how->results(j, how->ud);
+  *out = j;
+  return DOCTAG_OK;
+}
+
+static doctag_status read_job(queue *q, const char *job_id, queue_job *qj, void *ud)
+{
+  (void)ud;
+  return queue_job_get(q, job_id, qj);
+}
+
+/* With results: the job and its results as of one moment, or a row
+ * finishing in between would be both in the results and in the events
+ * after the snapshot's seq (a follower would see it twice). */
+static doctag_status read_snapshot(queue *q, const char *job_id, queue_job *qj, void *texts)
+{
+  return queue_job_snapshot(q, job_id, qj, texts);
+}
+
+static void results_from_texts(doctag_job *j, void *texts)
+{
+  GPtrArray *t = texts;
+  for (guint i = 0; i < t->len; i++) {
+    job_result *r = job_result_from_json(g_ptr_array_index(t, i));
     if (r)
       g_ptr_array_add(j->results, r);
   }
+}
+
+doctag_status jobs_load(doctag_ctx *ctx, const char *user_id, const char *job_id, bool with_results,
+                        doctag_job **out)
+{
+  GPtrArray *texts = g_ptr_array_new_with_free_func(g_free);
+  queue_read how = { with_results ? read_snapshot : read_job, with_results ? results_from_texts : NULL, texts };
+  doctag_status st = load_with(ctx, user_id, job_id, with_results, &how, out);
   g_ptr_array_free(texts, TRUE);
-  *out = j;
-  return DOCTAG_OK;
+  return st;
 }
 
 /* ---- submit ----------------------------------------------------------- */
@@ -555,14 +588,14 @@ DOCTAG_API doctag_status doctag_job_to_json(const doctag_job *job, char **json)
   return DOCTAG_OK;
 }
 
-DOCTAG_API doctag_status doctag_job_catchup_to_json(const doctag_job *job, char **json)
+/* The catch-up message of a finished job (*whole), else its head: the
+ * message up to and with "results":[ (the results and "]}" follow). */
+static char *catchup_head(const doctag_job *job, bool *whole)
 {
-  err_clear();
-  if (!job || !json)
-    return err_set(DOCTAG_EINVAL, "job and json must not be NULL");
   json_t *o = json_object();
   const char *status = queue_state_name(job->state);
-  if (queue_state_final(job->state)) {
+  *whole = queue_state_final(job->state);
+  if (*whole) {
     json_object_set_new(o, "type", json_string(status));
     json_object_set_new(o, "job_id", json_string(job->id));
     json_object_set_new(o, "processed_count", json_integer((json_int_t)job->processed));
@@ -570,40 +603,182 @@ DOCTAG_API doctag_status doctag_job_catchup_to_json(const doctag_job *job, char 
     char *msg = g_strdup_printf("Job already %s", status);
     json_object_set_new(o, "message", json_string(msg));
     g_free(msg);
-  } else {
-    json_t *state = json_pack("{s:s, s:I, s:I, s:I, s:f}", "status", status, "total", (json_int_t)job->total,
-                              "processed_count", (json_int_t)job->processed, "failed_count",
-                              (json_int_t)job->failed, "progress", round4(doctag_job_progress(job)));
-    json_object_set_new(o, "type", json_string("catchup"));
-    json_object_set_new(o, "job_id", json_string(job->id));
-    json_object_set_new(o, "seq", json_integer((json_int_t)job->seq));
-    json_object_set_new(o, "state", state);
-    /* The results go last, as their own texts: each was parsed as a JSON
-     * object when the job was loaded (job_result_from_json keeps no
-     * other), so parsing them again into one tree and printing it, as
-     * this did, only cost time and memory (for 100,000 rows: a tree of
-     * several hundred MiB before the first byte). */
-    char *head = jobs_json_dump(o);
+    char *s = jobs_json_dump(o);
     json_decref(o);
-    size_t len = strlen(head), need = len + 16;
-    for (guint i = 0; i < job->results->len; i++)
-      need += strlen(((const job_result *)g_ptr_array_index(job->results, i))->json) + 1;
-    GString *out = g_string_sized_new(need);
-    g_string_append_len(out, head, (gssize)len - 1); /* without its closing brace */
-    g_free(head);
-    g_string_append(out, ",\"results\":[");
-    for (guint i = 0; i < job->results->len; i++) {
-      if (i)
-        g_string_append_c(out, ',');
-      g_string_append(out, ((const job_result *)g_ptr_array_index(job->results, i))->json);
-    }
-    g_string_append(out, "]}");
-    *json = g_string_free(out, FALSE);
+    return s;
+  }
+  json_t *state = json_pack("{s:s, s:I, s:I, s:I, s:f}", "status", status, "total", (json_int_t)job->total,
+                            "processed_count", (json_int_t)job->processed, "failed_count",
+                            (json_int_t)job->failed, "progress", round4(doctag_job_progress(job)));
+  json_object_set_new(o, "type", json_string("catchup"));
+  json_object_set_new(o, "job_id", json_string(job->id));
+  json_object_set_new(o, "seq", json_integer((json_int_t)job->seq));
+  json_object_set_new(o, "state", state);
+  /* The results go last, as their own texts: each is already the JSON of
+   * one result, so parsing them into one tree and printing it only cost
+   * time and memory (for 100,000 rows: several hundred MiB). */
+  char *head = jobs_json_dump(o);
+  json_decref(o);
+  size_t len = strlen(head);
+  head[len - 1] = '\0';   /* without its closing brace */
+  char *s = g_strconcat(head, ",\"results\":[", NULL);
+  g_free(head);
+  return s;
+}
+
+DOCTAG_API doctag_status doctag_job_catchup_to_json(const doctag_job *job, char **json)
+{
+  err_clear();
+  if (!job || !json)
+    return err_set(DOCTAG_EINVAL, "job and json must not be NULL");
+  bool whole;
+  char *head = catchup_head(job, &whole);
+  if (whole) {
+    *json = head;
     return DOCTAG_OK;
   }
-  *json = jobs_json_dump(o);
-  json_decref(o);
+  size_t need = strlen(head) + 3;
+  for (guint i = 0; i < job->results->len; i++)
+    need += strlen(((const job_result *)g_ptr_array_index(job->results, i))->json) + 1;
+  GString *out = g_string_sized_new(need);
+  g_string_append(out, head);
+  g_free(head);
+  for (guint i = 0; i < job->results->len; i++) {
+    if (i)
+      g_string_append_c(out, ',');
+    g_string_append(out, ((const job_result *)g_ptr_array_index(job->results, i))->json);
+  }
+  g_string_append(out, "]}");
+  *json = g_string_free(out, FALSE);
   return DOCTAG_OK;
+}
+
+/* ---- the catch-up, a piece at a time ---------------------------------- */
+
+#define CATCHUP_PAGE 500
+
+struct doctag_job_catchup {
+  doctag_ctx *ctx;
+  doctag_job *job;          /* the snapshot; its results only when from history */
+  GArray *order;            /* guint32 row indexes (local queue) */
+  uint64_t count;           /* results in the snapshot */
+  uint64_t next;            /* the first not handed out */
+  bool started, any, done;
+};
+
+/* The job and, as of the same moment, where its results are. */
+static doctag_status read_order(queue *q, const char *job_id, queue_job *qj, void *ud)
+{
+  doctag_job_catchup *cu = ud;
+  return queue_job_snapshot_order(q, job_id, qj, &cu->count, cu->order);
+}
+
+DOCTAG_API doctag_status doctag_job_catchup_open(doctag_ctx *ctx, doctag_job_catchup **out, const char *user_id,
+                                                 const char *job_id)
+{
+  err_clear();
+  if (!out)
+    return err_set(DOCTAG_EINVAL, "out is NULL");
+  *out = NULL;
+  if (!ctx)
+    return err_set(DOCTAG_EINVAL, "ctx is NULL");
+  doctag_job_catchup *cu = g_new0(doctag_job_catchup, 1);
+  cu->ctx = ctx;
+  cu->order = g_array_new(FALSE, FALSE, sizeof(guint32));
+  /* A job the queue forgot (Redis keys expired) comes from history with
+   * every result; such a job has ended, so its message is the short one. */
+  queue_read how = { read_order, NULL, cu };
+  doctag_status st = load_with(ctx, user_id, job_id, true, &how, &cu->job);
+  if (st) {
+    doctag_job_catchup_free(cu);
+    return st;
+  }
+  if (cu->job->from_history)
+    cu->count = cu->job->results->len;
+  *out = cu;
+  return DOCTAG_OK;
+}
+
+DOCTAG_API const doctag_job *doctag_job_catchup_job(const doctag_job_catchup *cu)
+{
+  return cu ? cu->job : NULL;
+}
+
+DOCTAG_API bool doctag_job_catchup_done(const doctag_job_catchup *cu)
+{
+  return !cu || cu->done;
+}
+
+/* Results [cu->next, + max) as texts (g_free). */
+static doctag_status catchup_page(doctag_job_catchup *cu, size_t max, GPtrArray *texts)
+{
+  uint64_t end = MIN(cu->count, cu->next + max);
+  if (cu->job->from_history) {
+    for (uint64_t i = cu->next; i < end; i++)
+      g_ptr_array_add(texts, g_strdup(((const job_result *)g_ptr_array_index(cu->job->results, i))->json));
+    return DOCTAG_OK;
+  }
+  queue *q;
+  doctag_status st = queue_get(cu->ctx, &q);
+  return st ? st : queue_results_range(q, cu->job->id, cu->order, cu->count, cu->next, max, texts);
+}
+
+DOCTAG_API doctag_status doctag_job_catchup_next(doctag_job_catchup *cu, char **json, size_t max_results)
+{
+  err_clear();
+  if (!json)
+    return err_set(DOCTAG_EINVAL, "json is NULL");
+  *json = NULL;
+  if (!cu)
+    return err_set(DOCTAG_EINVAL, "cu is NULL");
+  if (cu->done)
+    return DOCTAG_OK;
+  size_t max = max_results ? max_results : CATCHUP_PAGE;
+  GString *out = g_string_new(NULL);
+  do {
+    bool whole = false;
+    GPtrArray *texts = g_ptr_array_new_with_free_func(g_free);
+    /* Read before the head is handed out: a failed read can be retried. */
+    doctag_status st = queue_state_final(cu->job->state) ? DOCTAG_OK : catchup_page(cu, max, texts);
+    if (st) {
+      g_ptr_array_free(texts, TRUE);
+      g_string_free(out, TRUE);
+      return st;
+    }
+    if (!cu->started) {
+      cu->started = true;
+      char *head = catchup_head(cu->job, &whole);
+      g_string_append(out, head);
+      g_free(head);
+    }
+    if (whole) {
+      cu->done = true;
+    } else {
+      for (guint i = 0; i < texts->len; i++) {
+        if (cu->any)
+          g_string_append_c(out, ',');
+        g_string_append(out, g_ptr_array_index(texts, i));
+        cu->any = true;
+      }
+      cu->next = MIN(cu->count, cu->next + max);
+      if (cu->next >= cu->count) {
+        g_string_append(out, "]}");
+        cu->done = true;
+      }
+    }
+    g_ptr_array_free(texts, TRUE);
+  } while (out->len == 0 && !cu->done);   /* rows deleted meanwhile: read on */
+  *json = g_string_free(out, FALSE);
+  return DOCTAG_OK;
+}
+
+DOCTAG_API void doctag_job_catchup_free(doctag_job_catchup *cu)
+{
+  if (!cu)
+    return;
+  doctag_job_free(cu->job);
+  g_array_free(cu->order, TRUE);
+  g_free(cu);
 }
 
 /* ---- commands --------------------------------------------------------- */

@@ -631,21 +631,94 @@ static doctag_status local_results(queue *q, const char *job_id, GPtrArray *out)
   return results_on(q->impl, NULL, job_id, out);
 }
 
-/* Both reads in one read transaction, which sees one snapshot. */
-static doctag_status local_job_snapshot(queue *q, const char *job_id, queue_job *out, GPtrArray *results)
+/* The job, then `more` on the same connection, in one read transaction:
+ * both see one snapshot. */
+static doctag_status snapshot_tx(local_impl *l, const char *job_id, queue_job *out,
+                                 doctag_status (*more)(local_impl *l, store_conn *c, const char *job_id, void *ud),
+                                 void *ud)
 {
-  local_impl *l = q->impl;
   store_conn *c;
   doctag_status st = acquire(l, &c);
   if (st)
     return st;
   if (!(st = store_tx_begin_read(c))) {
-    if (!(st = job_get_on(l, c, job_id, out)) && (st = results_on(l, c, job_id, results)))
+    if (!(st = job_get_on(l, c, job_id, out)) && (st = more(l, c, job_id, ud)))
       queue_job_clear(out);
     st = store_tx_end(c, st);
   }
   store_release(l->store, c);
   return st;
+}
+
+static doctag_status snapshot_results(local_impl *l, store_conn *c, const char *job_id, void *results)
+{
+  return results_on(l, c, job_id, results);
+}
+
+static doctag_status local_job_snapshot(queue *q, const char *job_id, queue_job *out, GPtrArray *results)
+{
+  return snapshot_tx(q->impl, job_id, out, snapshot_results, results);
+}
+
+typedef struct order_out {
+  uint64_t *count;
+  GArray *order;
+} order_out;
+
+/* The done rows' indexes in finishing order. */
+static doctag_status snapshot_order(local_impl *l, store_conn *c, const char *job_id, void *ud)
+{
+  order_out *o = ud;
+  store_rows r = { 0 };
+  store_param p[] = { SP_T(job_id) };
+  doctag_status st = run(l, c, ST_Q_DONE_ORDER, p, 1, &r);
+  if (st)
+    return st;
+  for (unsigned int i = 0; i < r.nrows; i++) {
+    guint32 row = (guint32)store_cell_int(&r, i, 0);
+    g_array_append_val(o->order, row);
+  }
+  *o->count = r.nrows;
+  store_rows_clear(&r);
+  return DOCTAG_OK;
+}
+
+static doctag_status local_job_snapshot_order(queue *q, const char *job_id, queue_job *out, uint64_t *count,
+                                              GArray *order)
+{
+  order_out o = { count, order };
+  return snapshot_tx(q->impl, job_id, out, snapshot_order, &o);
+}
+
+/* The rows order[from..] by their indexes (the primary key), put back in
+ * the snapshot's order. */
+static doctag_status local_results_range(queue *q, const char *job_id, const GArray *order, uint64_t count,
+                                         uint64_t from, size_t n, GPtrArray *out)
+{
+  uint64_t end = MIN(count, MIN((uint64_t)order->len, from + n));
+  if (from >= end)
+    return DOCTAG_OK;
+  GString *rows = g_string_sized_new((end - from) * 7);
+  for (uint64_t i = from; i < end; i++)
+    g_string_append_printf(rows, i > from ? ",%u" : "%u", g_array_index(order, guint32, i));
+  store_rows r = { 0 };
+  store_param p[] = { SP_T(job_id), SP_T(rows->str) };
+  doctag_status st = run(q->impl, NULL, ST_Q_RESULTS_OF, p, 2, &r);
+  g_string_free(rows, TRUE);
+  if (st)
+    return st;
+  GHashTable *by_row = g_hash_table_new(g_direct_hash, g_direct_equal);
+  for (unsigned int i = 0; i < r.nrows; i++)
+    if (store_cell(&r, i, 1))
+      g_hash_table_insert(by_row, GUINT_TO_POINTER((guint)store_cell_int(&r, i, 0)), (gpointer)store_cell(&r, i, 1));
+  for (uint64_t i = from; i < end; i++) {
+    const char *text = g_hash_table_lookup(by_row, GUINT_TO_POINTER(g_array_index(order, guint32, i)));
+    if (text)
+      g_ptr_array_add(out, g_strdup(text));
+  }
+  g_hash_table_destroy(by_row);
+  store_rows_clear(&r);
+  return DOCTAG_OK;
 }
 
 static doctag_status local_active(queue *q, const char *user_id, GPtrArray *out)
@@ -684,5 +757,7 @@ const queue_ops queue_local_ops = {
   .events_wait = local_events_wait,
   .results = local_results,
   .job_snapshot = local_job_snapshot,
+  .job_snapshot_order = local_job_snapshot_order,
+  .results_range = local_results_range,
   .active = local_active,
 };

@@ -33,12 +33,13 @@
 /* Idle subscriptions kept for the next wait on the same job. */
 #define SUB_IDLE_MAX 16
 
-enum { S_CREATE, S_CLAIM, S_FINISH, S_TRANSITION, S_EVENT, S_RELEASE, S_CONSUMERS, S_SNAPSHOT, S_TAKE, S_DROP, S_COUNT };
+enum { S_CREATE, S_CLAIM, S_FINISH, S_TRANSITION, S_EVENT, S_RELEASE, S_CONSUMERS, S_SNAPSHOT, S_TAKE, S_DROP,
+       S_SNAPSHOT_COUNT, S_COUNT };
 static const char *const script_files[S_COUNT] = {
   "queue/data/redis_create.lua", "queue/data/redis_claim.lua", "queue/data/redis_finish.lua",
   "queue/data/redis_transition.lua", "queue/data/redis_event.lua", "queue/data/redis_release.lua",
   "queue/data/redis_consumers.lua", "queue/data/redis_snapshot.lua", "queue/data/redis_take.lua",
-  "queue/data/redis_drop.lua",
+  "queue/data/redis_drop.lua", "queue/data/redis_snapshot_count.lua",
 };
 
 typedef struct redis_impl {
@@ -449,25 +450,76 @@ static doctag_status redis_job_get(queue *q, const char *job_id, queue_job *out)
   return DOCTAG_OK;
 }
 
-static doctag_status redis_job_snapshot(queue *q, const char *job_id, queue_job *out, GPtrArray *results)
+/* Runs a snapshot script (the job's hash, then what it adds) into *out;
+ * *rep keeps the reply for the caller (freeReplyObject). */
+static doctag_status snapshot_script(queue *q, int script, const char *job_id, queue_job *out, redisReply **rep)
 {
   const char *args[] = { job_id };
-  redisReply *rep = NULL;
-  doctag_status st = rscript(q->impl, S_SNAPSHOT, &rep, 1, args, NULL);
+  doctag_status st = rscript(q->impl, script, rep, 1, args, NULL);
   if (st)
     return st;
-  if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 2 || rep->element[0]->type != REDIS_REPLY_ARRAY ||
-      rep->element[0]->elements == 0 || !hget(rep->element[0], "status")) {
-    freeReplyObject(rep);
+  redisReply *r = *rep;
+  if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 || r->element[0]->type != REDIS_REPLY_ARRAY ||
+      r->element[0]->elements == 0 || !hget(r->element[0], "status")) {
+    freeReplyObject(r);
+    *rep = NULL;
     return err_set(DOCTAG_ENOTFOUND, "Job not found");
   }
-  job_from_hash(rep->element[0], job_id, out);
+  job_from_hash(r->element[0], job_id, out);
+  return DOCTAG_OK;
+}
+
+static doctag_status redis_job_snapshot(queue *q, const char *job_id, queue_job *out, GPtrArray *results)
+{
+  redisReply *rep = NULL;
+  doctag_status st = snapshot_script(q, S_SNAPSHOT, job_id, out, &rep);
+  if (st)
+    return st;
   redisReply *res = rep->element[1];
   for (size_t i = 0; res->type == REDIS_REPLY_ARRAY && i < res->elements; i++)
     if (res->element[i]->type == REDIS_REPLY_STRING)
       g_ptr_array_add(results, g_strndup(res->element[i]->str, res->element[i]->len));
   freeReplyObject(rep);
   return DOCTAG_OK;
+}
+
+static doctag_status redis_job_snapshot_order(queue *q, const char *job_id, queue_job *out, uint64_t *count,
+                                              GArray *order)
+{
+  (void)order;   /* the list's first *count entries stay the snapshot's */
+  redisReply *rep = NULL;
+  doctag_status st = snapshot_script(q, S_SNAPSHOT_COUNT, job_id, out, &rep);
+  if (st)
+    return st;
+  redisReply *n = rep->element[1];
+  *count = n->type == REDIS_REPLY_INTEGER && n->integer > 0 ? (uint64_t)n->integer : 0;
+  freeReplyObject(rep);
+  return DOCTAG_OK;
+}
+
+static doctag_status redis_results_range(queue *q, const char *job_id, const GArray *order, uint64_t count,
+                                         uint64_t from, size_t n, GPtrArray *out)
+{
+  (void)order;
+  uint64_t end = MIN(count, from + n);
+  if (from >= end)
+    return DOCTAG_OK;
+  char *key = g_strconcat("job:", job_id, ":results", NULL);
+  char *first = g_strdup_printf("%" G_GUINT64_FORMAT, from);
+  char *last = g_strdup_printf("%" G_GUINT64_FORMAT, end - 1);
+  const char *argv[] = { "LRANGE", key, first, last };
+  redisReply *rep = NULL;
+  doctag_status st = rcmd(q->impl, &rep, 4, argv, NULL);
+  g_free(key);
+  g_free(first);
+  g_free(last);
+  if (!st && rep->type == REDIS_REPLY_ARRAY)
+    for (size_t i = 0; i < rep->elements; i++)
+      if (rep->element[i]->type == REDIS_REPLY_STRING)
+        g_ptr_array_add(out, g_strndup(rep->element[i]->str, rep->element[i]->len));
+  if (rep)
+    freeReplyObject(rep);
+  return st;
 }
 
 static const char *command_of(doctag_job_state to)
@@ -997,5 +1049,7 @@ const queue_ops queue_redis_ops = {
   .events_wait = redis_events_wait,
   .results = redis_results,
   .job_snapshot = redis_job_snapshot,
+  .job_snapshot_order = redis_job_snapshot_order,
+  .results_range = redis_results_range,
   .active = redis_active,
 };

@@ -253,6 +253,11 @@ static const char *const sql_table[ST_COUNT] = {
   [ST_Q_JOB_SEQ] = "SELECT seq FROM queue_jobs WHERE job_id = ?1",
   [ST_Q_RESULTS] = "SELECT result FROM queue_items WHERE job_id = ?1 AND state = 'done'"
                    " ORDER BY finished_seq, row_index",
+  [ST_Q_DONE_ORDER] = "SELECT row_index FROM queue_items WHERE job_id = ?1 AND state = 'done'"
+                      " ORDER BY finished_seq, row_index",
+  /* One primary-key look-up per row (as on PostgreSQL). */
+  [ST_Q_RESULTS_OF] = "SELECT r.value, (SELECT q.result FROM queue_items q WHERE q.job_id = ?1"
+                      " AND q.row_index = r.value AND q.state = 'done') FROM json_each('[' || ?2 || ']') AS r",
   [ST_Q_ACTIVE] = "SELECT job_id, " QJOB_COLS " FROM queue_jobs WHERE user_id = ?1"
                   " AND status IN ('processing', 'paused') ORDER BY created_at DESC",
   [ST_Q_RENEW] = "UPDATE queue_items SET lease_until = ?4"

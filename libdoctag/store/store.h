@@ -158,6 +158,8 @@ typedef enum store_stmt {
   ST_Q_EVENTS_READ,    /* (job_id, after, max or 0: all) -> seq, body with seq > after, in order */
   ST_Q_JOB_SEQ,        /* (job_id) -> seq */
   ST_Q_RESULTS,        /* (job_id) -> result of each done item, in finishing order */
+  ST_Q_DONE_ORDER,     /* (job_id) -> row_index of each done item, in ST_Q_RESULTS's order */
+  ST_Q_RESULTS_OF,     /* (job_id, "i,j,k": row indexes) -> row_index, result (NULL unless done) of each */
   ST_Q_ACTIVE,         /* (user_id) -> job_id, QJOB_COLS of its processing and paused jobs, newest first */
   ST_Q_RENEW,          /* (job_id, row_index, owner, lease_until): only while `owner` holds the claim */
   ST_Q_RELEASE,        /* (job_id, row_index, owner): a claimed item back to waiting, likewise */

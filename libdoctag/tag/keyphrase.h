@@ -18,6 +18,7 @@ typedef struct kp_phrase {
   unsigned int title;  /* occurrences in the title (or a keywords statement) */
   unsigned int heading; /* occurrences in a heading */
   unsigned int labels; /* occurrences right before a number or code ("Ward 4") */
+  unsigned int named;  /* "A of B" occurrences that are a name or a WordNet noun ("Gulf of Mexico") */
   double score;
 } kp_phrase;
 

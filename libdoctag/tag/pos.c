@@ -78,6 +78,12 @@ bool pos_lookup(const char *word, pos_info *out)
   return out->flags != 0;
 }
 
+bool pos_noun_form(const char *word)
+{
+  const pos_table_entry *e = find(word);
+  return e && (e->flags & POS_NOUN);
+}
+
 double pos_idf(const pos_info *info)
 {
   return log((pos_table_docs + 1.0) / (info->df + 1.0));
@@ -120,6 +126,34 @@ bool pos_compound(const char *a, const char *b)
     memcpy(alt, buf, n - r->sl);
     memcpy(alt + n - r->sl, r->repl, r->rl + 1);
     if (compound_known(alt))
+      return true;
+  }
+  return false;
+}
+
+bool pos_of_compound(const char *a, const char *b)
+{
+  char buf[96];
+  size_t na = strlen(a), nb = strlen(b);
+  if (!na || !nb || na + nb + 8 > sizeof buf)
+    return false;
+  memcpy(buf, a, na);
+  memcpy(buf + na, " of ", 4);
+  memcpy(buf + na + 4, b, nb + 1);
+  if (compound_known(buf))
+    return true;
+  /* the plural of the head, the first word */
+  for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) {
+    const rule *r = &rules[i];
+    if (r->pos != POS_NOUN || na <= r->sl || memcmp(a + na - r->sl, r->suffix, r->sl))
+      continue;
+    size_t n = na - r->sl;
+    memcpy(buf + n, r->repl, r->rl);
+    memcpy(buf + n + r->rl, " of ", 4);
+    memcpy(buf + n + r->rl + 4, b, nb + 1);
+    bool known = compound_known(buf);
+    memcpy(buf, a, na); /* restore the head for the next rule */
+    if (known)
       return true;
   }
   return false;

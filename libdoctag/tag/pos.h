@@ -23,6 +23,10 @@ typedef struct pos_info {
  * false, with *out zeroed, for a word WordNet does not know. */
 bool pos_lookup(const char *word, pos_info *out);
 
+/* Whether WordNet lists lower-case `word` itself, not only its lemma, as
+ * a noun: "checking", "routing", "learning" (but not "using"). */
+bool pos_noun_form(const char *word);
+
 /* log((glosses + 1) / (df + 1)) of the word: high for a rare word. */
 double pos_idf(const pos_info *info);
 
@@ -30,5 +34,10 @@ double pos_idf(const pos_info *info);
  * ("general practitioner", "real time"); `b` may be a plural
  * ("general practitioners"). */
 bool pos_compound(const char *a, const char *b);
+
+/* Whether lower-case "`a` of `b`" is a noun WordNet lists whole ("degree
+ * of freedom", "bill of rights"); `a` may be a plural ("degrees of
+ * freedom"). */
+bool pos_of_compound(const char *a, const char *b);
 
 #endif

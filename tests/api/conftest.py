@@ -80,6 +80,8 @@ class Server:
             "DOCTAG_JWT_SECRET": JWT_SECRET,
             "DOCTAG_HTTP_WORKERS": "2",
             "DOCTAG_WS_KEEPALIVE_SEC": "2",
+            # 8 results a frame: a catch-up of more is sent fragmented (test_ws).
+            "DOCTAG_WS_CATCHUP_ROWS": "8",
             "DOCTAG_ALLOWED_ROOTS": str(corpus_dir()),
             "OMP_THREAD_LIMIT": "1",
         })

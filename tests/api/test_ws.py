@@ -127,6 +127,72 @@ def test_full_batch_over_two_sockets(server, alice):
     assert [m["seq"] for m in ma if "seq" in m][-10:] == [m["seq"] for m in mb if "seq" in m][-10:]
 
 
+def test_large_catchup_is_one_message_in_many_frames(server, alice):
+    """A catch-up of more results than a frame holds (8 here) comes as one
+    fragmented message: a TEXT frame without FIN, continuation frames, the
+    last with FIN; its JSON is the catch-up of the job as it stood, every
+    result once, and the job's events follow it, none inside it."""
+    bad = [{"title": f'bad "{i}" é', "file_source_type": "local"} for i in range(70)]
+    job_id = start(alice, bad + slow_rows(20)).json()["job_id"]
+    deadline = time.time() + 60
+    while alice.get(f"/api/batch/jobs/{job_id}/status").json()["results_count"] < 70:
+        assert time.time() < deadline, "the bad rows did not fail"
+        time.sleep(0.1)
+    assert alice.post(f"/api/batch/jobs/{job_id}/pause").status_code == 200
+    # Paused: the documents in hand finish, then nothing changes.
+    status, last = None, None
+    while status is None or status != last:
+        last = status
+        time.sleep(1.5)
+        status = alice.get(f"/api/batch/jobs/{job_id}/status").json()
+    assert status["status"] == "paused"
+
+    ws = connect(server, job_id, token=alice.token)
+    frames = []
+    while not frames or not frames[-1].fin:
+        f = ws.recv_frame()
+        if f.opcode == websocket.ABNF.OPCODE_PONG:
+            continue
+        frames.append(f)
+        if len(frames) == 1:
+            ws.ping(b"mid-message")   # a control frame may come between the fragments
+    assert frames[0].opcode == websocket.ABNF.OPCODE_TEXT and not frames[0].fin
+    assert all(f.opcode == websocket.ABNF.OPCODE_CONT for f in frames[1:]), [(f.opcode, f.fin, f.data[:40]) for f in frames]
+    n = status["results_count"]
+    assert len(frames) == (n + 7) // 8   # the head rides with the first 8, the end with the last
+    first = json.loads(b"".join(f.data for f in frames).decode("utf-8"))
+    assert first["type"] == "catchup" and first["job_id"] == job_id
+    assert first["state"] == {"status": "paused", "total": 90, "processed_count": status["processed_count"],
+                              "failed_count": status["failed_count"], "progress": status["progress"]}
+    results = first["results"]
+    assert len(results) == n
+    assert len({r["row_id"] for r in results}) == n
+    assert {r["row_id"]: r["title"] for r in results if r["row_id"] < 70} == {i: f'bad "{i}" é' for i in range(70)}
+    for r in results:
+        assert r["row_number"] == r["row_id"] + 1
+        assert r["status"] == ("failed" if r["row_id"] < 70 else "success")
+
+    # Two sockets, possibly in two server workers, get the same message;
+    # sockets that leave in the middle of it change nothing for the others.
+    for _ in range(3):
+        gone = connect(server, job_id, token=alice.token)
+        assert not gone.recv_frame().fin
+        gone.sock.close()
+    for _ in range(8):   # the last frame's timing varies with each socket's writes
+        other = connect(server, job_id, header_token=alice.token)
+        assert json.loads(other.recv()) == first
+        other.close()
+
+    # Then the events: the rest of the job, each row once, after the message.
+    assert alice.post(f"/api/batch/jobs/{job_id}/resume").status_code == 200
+    msgs, code = read_all(ws, limit=120)
+    assert code == 1000
+    assert all(m.get("type") != "catchup" for m in msgs)
+    assert msgs[-1]["type"] == "completed"
+    done = rows_seen([first] + msgs)
+    assert done == {i: ("failed" if i < 70 else "success") for i in range(90)}
+
+
 def test_pause_resume_cancel_while_watching(server, alice):
     job_id = start(alice, slow_rows(40)).json()["job_id"]
     ws = connect(server, job_id, token=alice.token)

@@ -722,6 +722,97 @@ static void test_base_dir_resolves_relative_rows(void **state)
   fx_free(f);
 }
 
+/* The catch-up read a piece at a time (what the server streams): the
+ * pieces concatenated are the message doctag_job_catchup_to_json() gives
+ * for the same moment, even when rows finish while it is read; a finished
+ * job's message comes whole. 30 rows fail at once, then a slow row holds
+ * the job running. */
+static void test_catchup_in_pieces(void **state)
+{
+  fx *f = fx_new(state, true);
+  enum { BAD = 30 };
+  row3 rows[BAD + 1];
+  char *titles[BAD];
+  for (int i = 0; i < BAD; i++) {
+    titles[i] = g_strdup_printf("bad \"%d\" \xc3\xa9", i);   /* quotes and non-ASCII kept byte for byte */
+    rows[i][0] = titles[i];
+    rows[i][1] = NULL;
+    rows[i][2] = "local";
+  }
+  char *slow = jt_http_url(&f->jt.http, "/slow.pdf?delay=4.00");
+  rows[BAD][0] = "slow";
+  rows[BAD][1] = slow;
+  rows[BAD][2] = "url";
+  char *id = submit(f, rows, BAD + 1);
+  bg_worker *w = start_worker(f, id);
+  jt_wait_event(f->jt.ctx, f->jt.user, id, 0, "processing", BAD, 30);
+
+  doctag_job *j = jt_status(f->jt.ctx, f->jt.user, id);
+  doctag_job_catchup *cu = NULL;
+  assert_int_equal(doctag_job_catchup_open(f->jt.ctx, &cu, f->jt.user, id), DOCTAG_OK);
+  assert_int_equal(doctag_job_get_state(j), DOCTAG_JOB_PROCESSING);
+  assert_int_equal(doctag_job_result_count(j), BAD);
+  const doctag_job *snap = doctag_job_catchup_job(cu);
+  assert_int_equal(doctag_job_last_seq(snap), doctag_job_last_seq(j));
+  assert_int_equal(doctag_job_results_count(snap), BAD);
+  char *whole = NULL;
+  assert_int_equal(doctag_job_catchup_to_json(j, &whole), DOCTAG_OK);
+  doctag_job_free(j);
+
+  /* The slow row finishes and the job ends before the reading goes on. */
+  assert_int_equal(jt_wait_final(f->jt.ctx, f->jt.user, id, 60), DOCTAG_JOB_COMPLETED);
+  join_worker(w);
+  GString *joined = g_string_new(NULL);
+  char *piece = NULL;
+  int pieces = 0;
+  assert_int_equal(doctag_job_catchup_next(cu, &piece, 7), DOCTAG_OK);
+  assert_true(g_str_has_prefix(piece, "{\"type\":\"catchup\""));
+  while (piece) {
+    assert_true(*piece);
+    assert_false(doctag_job_catchup_done(cu) && pieces == 0);
+    g_string_append(joined, piece);
+    doctag_free(piece);
+    pieces++;
+    assert_int_equal(doctag_job_catchup_next(cu, &piece, 7), DOCTAG_OK);
+  }
+  assert_true(doctag_job_catchup_done(cu));
+  assert_int_equal(pieces, (BAD + 6) / 7);   /* 30 results, 7 a piece */
+  assert_string_equal(joined->str, whole);
+  json_t *o = json_loads(joined->str, 0, NULL);
+  assert_non_null(o);
+  assert_int_equal(json_array_size(json_object_get(o, "results")), BAD);
+  json_decref(o);
+  g_string_free(joined, TRUE);
+  doctag_free(whole);
+  doctag_job_catchup_free(cu);
+
+  /* Finished: the short message, whole, in the first piece. */
+  assert_int_equal(doctag_job_catchup_open(f->jt.ctx, &cu, f->jt.user, id), DOCTAG_OK);
+  assert_int_equal(doctag_job_catchup_next(cu, &piece, 7), DOCTAG_OK);
+  j = jt_status(f->jt.ctx, f->jt.user, id);
+  assert_int_equal(doctag_job_catchup_to_json(j, &whole), DOCTAG_OK);
+  assert_string_equal(piece, whole);
+  assert_non_null(strstr(piece, "Job already completed"));
+  assert_true(doctag_job_catchup_done(cu));
+  doctag_free(piece);
+  assert_int_equal(doctag_job_catchup_next(cu, &piece, 7), DOCTAG_OK);
+  assert_null(piece);
+  doctag_free(whole);
+  doctag_job_free(j);
+  doctag_job_catchup_free(cu);
+
+  /* Another user's job is not found, like an unknown one. */
+  char *bob = jt_user(f->jt.ctx, "bob-catchup");
+  assert_int_equal(doctag_job_catchup_open(f->jt.ctx, &cu, bob, id), DOCTAG_ENOTFOUND);
+  assert_null(cu);
+  g_free(bob);
+  for (int i = 0; i < BAD; i++)
+    g_free(titles[i]);
+  g_free(slow);
+  doctag_free(id);
+  fx_free(f);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -731,6 +822,7 @@ int main(void)
     JT_ALL(test_ownership),
     JT_ALL(test_base_dir_resolves_relative_rows),
     JT_ALL(test_subscriptions_lose_nothing),
+    JT_ALL(test_catchup_in_pieces),
     JT_ON(test_submit_json, JT_LOCAL),
     JT_ON(test_expired_redis_keys_leave_history, JT_REDIS),
   };

@@ -465,6 +465,33 @@ def test_cancel_a_batch(server, browser, tmp_path):
     shot(browser, "batch-cancelled")
 
 
+def test_job_page_takes_a_catch_up_sent_in_frames(server, browser):
+    """The API tests' server sends 8 results a frame: a job page opened on a
+    job with more results gets its catch-up as one message in many frames
+    (RFC 6455 fragments, which Chromium puts together) and shows every row."""
+    assert Story.alice
+    bad = [{"title": f"Frag {i}", "file_source_type": "local"} for i in range(30)]
+    slow = [{"title": f"Slow {i}", "file_source_type": "local", "file_path": str(p)}
+            for i, p in enumerate((files("scanned") * 3)[:3])]
+    job_id = api(server, browser, "POST", "/api/batch/start", json={"documents": bad + slow, "config": {}}).json()["job_id"]
+    deadline = time.time() + 60
+    while api(server, browser, "GET", f"/api/batch/jobs/{job_id}/status").json()["results_count"] < 30:
+        assert time.time() < deadline
+        time.sleep(0.2)
+    assert api(server, browser, "POST", f"/api/batch/jobs/{job_id}/pause").status_code == 200
+    browser.get(browser.current_url.split("#")[0] + f"#/jobs/{job_id}")
+    wait_text(browser, "#job-status", "^paused$")
+    # Rows 0-29 ended before the page connected: only the catch-up has them.
+    wait_text(browser, "#job-counts", r"^3[0-3] of 33 done")
+    # One read of the table (every event paints it anew).
+    titles = browser.execute_script(
+        "return [...document.querySelectorAll('#job-rows tbody tr')].map((r) => r.cells[1].textContent)")
+    assert titles[:30] == [f"Frag {i}" for i in range(30)]
+    wait_for(browser, "#resume").click()
+    wait_text(browser, "#job-status", "^completed$", timeout=180)
+    wait_text(browser, "#job-counts", r"^33 of 33 done: [0-3] succeeded, 3[0-3] failed")
+
+
 def test_search_finds_the_document_with_matches_marked(server, browser):
     assert Story.document
     word = max(Story.document["tags"][0].split(), key=len)

@@ -108,7 +108,10 @@ static void read_index(const char *dir, const char *name, int pos)
 
 /* Two-word nouns of index.noun ("general_practitioner", "real_time"),
  * kept as "general practitioner": the tagger keeps them whole inside
- * longer noun phrases. */
+ * longer noun phrases. Also the three-word ones joined by "of"
+ * ("degree_of_freedom", "bill_of_rights", "gulf_of_mexico"), kept as
+ * "degree of freedom": nouns in their own right, where most "A of B"
+ * phrases are not. */
 static char **compounds;
 static size_t ncompounds, capcompounds;
 
@@ -124,12 +127,19 @@ static void read_compounds(const char *dir)
       continue;
     *sp = 0;
     char *us = strchr(line, '_');
-    if (!us || us == line || strchr(us + 1, '_') || !us[1])
+    if (!us || us == line || !us[1])
+      continue;
+    char *us2 = us[1] ? strchr(us + 1, '_') : NULL;
+    if (us2 && (us2 - us != 3 || strncmp(us + 1, "of", 2) || strchr(us2 + 1, '_')))
       continue;
     *us = 0;
-    if (!single_word(line) || !single_word(us + 1))
+    if (us2)
+      *us2 = 0;
+    if (!single_word(line) || !single_word(us2 ? us2 + 1 : us + 1))
       continue;
     *us = ' ';
+    if (us2)
+      *us2 = ' ';
     if (ncompounds == capcompounds) {
       capcompounds = capcompounds ? 2 * capcompounds : 4096;
       compounds = realloc(compounds, capcompounds * sizeof *compounds);
