@@ -184,7 +184,8 @@ static void feed(chain_state *cs, int i, const unsigned char *in, size_t len)
     zs[i].avail_out = sizeof buf;
     int rc = inflate(&zs[i], Z_NO_FLUSH);
     size_t got = sizeof buf - zs[i].avail_out;
-    if (got && i + 1 < cs->n)
+    /* MAX_CHAIN spelt out: through the recursion gcc cannot see n <= MAX_CHAIN */
+    if (got && i + 1 < cs->n && i + 1 < MAX_CHAIN)
       feed(cs, i + 1, buf, got);
     else if (got)
       cs->stop = !cs->sink(cs->arg, buf, got);
