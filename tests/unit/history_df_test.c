@@ -29,6 +29,13 @@ static char *letter(const char *topic, unsigned int i)
                          i, topic, topic, topic, topic);
 }
 
+/* The letter both archive tests tag: it names the company more often than
+ * its subject, the crane inspection. */
+static const char crane_letter[] = "Acme Logistics notice 99\n\nAcme Logistics writes about the crane inspection. "
+                                   "The crane inspection found rust on the jib. Acme Logistics staff will repair "
+                                   "the jib before the next crane inspection, and Acme Logistics thanks you for "
+                                   "your patience.\n";
+
 /* Tags `text` as `user` (NULL: standalone), only with the terms of
  * `vocabulary` when it has any. */
 static doctag_result *tag_with(fx *f, const char *user, const char *text, const char *const *vocabulary,
@@ -98,10 +105,7 @@ static void test_common_word_of_the_archive_drops_for_its_owner_only(void **stat
     doctag_result_free(tag_as(f, alice, t));
     g_free(t);
   }
-  /* a letter of theirs that names the company more often than its subject */
-  char *query = g_strdup("Acme Logistics notice 99\n\nAcme Logistics writes about the crane inspection. The crane "
-                         "inspection found rust on the jib. Acme Logistics staff will repair the jib before the next "
-                         "crane inspection, and Acme Logistics thanks you for your patience.\n");
+  const char *query = crane_letter;
   doctag_result *standalone = tag_as(f, NULL, query);
   doctag_result *for_bob = tag_as(f, bob, query);
   doctag_result *for_alice = tag_as(f, alice, query);
@@ -123,7 +127,6 @@ static void test_common_word_of_the_archive_drops_for_its_owner_only(void **stat
   doctag_result_free(standalone);
   doctag_result_free(for_bob);
   doctag_result_free(for_alice);
-  g_free(query);
   g_free(alice);
   g_free(bob);
 }
@@ -146,9 +149,7 @@ static void test_vocabulary_term_common_in_the_archive_drops_for_its_owner_only(
     g_free(t);
   }
   const char *const vocabulary[] = { "Acme Logistics", "crane inspection", "jib", "rust", "warehouse inventory" };
-  const char *query = "Acme Logistics notice 99\n\nAcme Logistics writes about the crane inspection. The crane "
-                      "inspection found rust on the jib. Acme Logistics staff will repair the jib before the next "
-                      "crane inspection, and Acme Logistics thanks you for your patience.\n";
+  const char *query = crane_letter;
   doctag_result *standalone = tag_with(f, NULL, query, vocabulary, G_N_ELEMENTS(vocabulary));
   doctag_result *for_bob = tag_with(f, bob, query, vocabulary, G_N_ELEMENTS(vocabulary));
   doctag_result *for_alice = tag_with(f, alice, query, vocabulary, G_N_ELEMENTS(vocabulary));
