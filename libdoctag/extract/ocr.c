@@ -187,15 +187,6 @@ static const char *const layout_switches[][2] = {
   { "textord_all_prop", "1" },
 };
 
-/* Tesseract's layout throws away a line as noise when none of its blobs of
- * ink is the size of a letter and a few are dots (textord_noise_rejrows).
- * In the scripts whose words hang from a headline (lang_has_headline) a
- * whole word is one blob, wider than two letters: a short line such as a
- * signature, "গ্রন্থাগারিক, জেলা গ্রন্থাগার" (three words, a comma and a
- * reph), has no letter-sized blob at all and went, at every page
- * segmentation mode but the raw line. Engines for those scripts keep such
- * lines; the recogniser and the word-level noise filter still judge them. */
-
 /* Whether "a+b" names a Chinese, Japanese or Korean model. */
 static bool lang_cjk(const char *lang)
 {
@@ -229,6 +220,14 @@ static TessBaseAPI *new_engine(const char *lang)
   if (strcmp(lang, "osd") != 0 && !lang_cjk(lang))
     for (size_t i = 0; i < G_N_ELEMENTS(layout_switches); i++)
       T->TessBaseAPISetVariable(api, layout_switches[i][0], layout_switches[i][1]);
+  /* Tesseract's layout throws away a line as noise when none of its blobs of
+   * ink is the size of a letter and a few are dots (textord_noise_rejrows).
+   * In the scripts whose words hang from a headline (lang_has_headline) a
+   * whole word is one blob, wider than two letters: a short line such as a
+   * signature, "গ্রন্থাগারিক, জেলা গ্রন্থাগার" (three words, a comma and a
+   * reph), has no letter-sized blob at all and went, at every page
+   * segmentation mode but the raw line. Engines for those scripts keep such
+   * lines; the recogniser and the word-level noise filter still judge them. */
   if (lang_has_headline(lang))
     T->TessBaseAPISetVariable(api, "textord_noise_rejrows", "0");
   /* Tesseract's shared dictionary cache is created by the first engine that
