@@ -273,6 +273,19 @@ static doctag_status over_error(const pdf_limits *lim, const pdf_scan *scan)
                    "decoding it would take more memory than its /Width and /Height declare, which is what "
                    "DOCTAG_MAX_IMAGE_MPX and DOCTAG_MAX_DOC_MEMORY_MB count", scan->over_dict_w, scan->over_dict_h,
                    scan->over_codec, scan->over_w, scan->over_h, scan->over_comps, scan->over_comps == 1 ? "" : "s");
+  case PDF_OVER_CODEC_SYMBOLS: {
+    double mb = ((double)scan->over_w * 12 + (double)scan->over_h * 8) / MB;
+    if (scan->over_dict_w > 0)
+      return err_set(DOCTAG_ELIMIT, "the PDF has a %" G_GINT64_FORMAT " x %" G_GINT64_FORMAT " image whose %s symbol "
+                     "dictionary declares %" G_GINT64_FORMAT " new and %" G_GINT64_FORMAT " exported symbols, whose "
+                     "tables alone take %.0f MB: more memory than its /Width and /Height declare, which is what "
+                     "DOCTAG_MAX_IMAGE_MPX and DOCTAG_MAX_DOC_MEMORY_MB count", scan->over_dict_w, scan->over_dict_h,
+                     scan->over_codec, scan->over_w, scan->over_h, mb);
+    return err_set(DOCTAG_ELIMIT, "the PDF has an image whose %s symbol dictionary declares %" G_GINT64_FORMAT " new "
+                   "and %" G_GINT64_FORMAT " exported symbols, whose tables alone take %.0f MB: over the %.0f MB of "
+                   "the largest image allowed (DOCTAG_MAX_IMAGE_MPX, 4 bytes a pixel)", scan->over_codec, scan->over_w,
+                   scan->over_h, mb, (double)lim->image_pixels * 4 / MB);
+  }
   case PDF_OVER_CODEC_HEADER:
     return err_set(DOCTAG_ELIMIT, "the PDF has an image whose %s data %s", scan->over_codec, scan->over_why);
   }

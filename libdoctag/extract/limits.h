@@ -55,6 +55,8 @@ typedef enum pdf_over {
   PDF_OVER_CODEC,          /* an image codec's header declares more than image_pixels (limits_codecs.cpp) */
   PDF_OVER_CODEC_DICT,     /* ... more than the image dictionary's /Width x /Height */
   PDF_OVER_CODEC_HEADER,   /* ... a header that cannot be bounded (over_why says why) */
+  PDF_OVER_CODEC_SYMBOLS,  /* a JBIG2 symbol dictionary's tables (over_w new, over_h exported symbols) past
+                            * the bytes of the largest image allowed, or (over_dict_w > 0) of its image */
 } pdf_over;
 
 /* How many of the largest image allowed a page may decode to render (an
@@ -80,6 +82,8 @@ typedef struct pdf_scan {
   const char *over_codec, *over_why;      /* static: the codec over a limit, and why when no size says it */
   uint64_t over_comps;                    /* its components */
   int64_t over_dict_w, over_dict_h;       /* its image dictionary's size, -1 when none */
+  uint64_t largest_jpx_bytes;             /* openjpeg's memory for the largest JPEG 2000 image: 4 bytes a
+                                           * sample of every component (extract.c's memory estimate) */
 } pdf_scan;
 
 /* A stream the byte scan inflates: where its data starts in the file, how
@@ -130,6 +134,7 @@ void pdf_scan_decoded(const unsigned char *data, size_t len, const char *passwor
 class PDFDoc;
 class Object;
 class Stream;
+class XRef;
 /* limits_draws.cpp: the pages' drawing, after the objects' pass. */
 void pdf_scan_draws(PDFDoc *doc, const pdf_limits *lim, pdf_scan *scan);
 /* limits_codecs.cpp: when the stream object `obj`, whose filter chain is
@@ -139,13 +144,13 @@ void pdf_scan_draws(PDFDoc *doc, const pdf_limits *lim, pdf_scan *scan);
  * over the image limit or larger than the image dictionary declares. */
 bool pdf_scan_codec(Object &obj, Stream *const *chain, size_t n, size_t top, const pdf_limits *lim, pdf_scan *scan);
 /* limits_codecs.cpp: the same for an inline image of w x h (-1 when not
- * given) decoded by `codec`: 'C' CCITT, whose /Columns and /Rows are given
- * (-1 when not), or 'D' DCT alone on its data data[0, len), which runs on
- * to the end of the content when the buffer ends. 1 when over (scan->over
- * set), 0 when not, -1 when no JPEG frame header is in the buffer (it may
- * come after). */
-int pdf_scan_inline_codec(char codec, const unsigned char *data, size_t len, int64_t columns, int64_t rows, int64_t w,
-                          int64_t h, const pdf_limits *lim, pdf_scan *scan);
+ * given) whose dictionary is dict[0, len) (the bytes between "BI" and
+ * "ID") and whose data `content` (a content stream's decoded bytes) is
+ * about to give: read through the image's own filters, as poppler's content
+ * parser does, no byte past the header; *taken gets the bytes of `content`
+ * read. 1 when over (scan->over set), else 0. */
+int pdf_scan_inline_codec(XRef *xref, const unsigned char *dict, size_t len, Stream *content, int64_t w, int64_t h,
+                          uint64_t *taken, const pdf_limits *lim, pdf_scan *scan);
 #endif
 
 #endif

@@ -1202,6 +1202,211 @@ static void test_codec_headers_bounded(void **state)
   doctag_ctx_free(ctx);
 }
 
+/* A page whose content is `before`, an inline image with dictionary
+ * entries `dict` and data[0, len), then " EI Q". */
+static GBytes *inline_image(const char *before, const char *dict, const guint8 *data, size_t len)
+{
+  GByteArray *content = g_byte_array_new();
+  g_byte_array_append(content, (const guint8 *)before, (guint)strlen(before));
+  char *bi = g_strdup_printf("q BI %s ID ", dict);
+  g_byte_array_append(content, (const guint8 *)bi, (guint)strlen(bi));
+  g_byte_array_append(content, data, (guint)len);
+  g_byte_array_append(content, (const guint8 *)" EI Q\n", 6);
+  GBytes *pdf = pdf_build("/Contents 4 0 R", "", content->data, content->len, NULL);
+  g_byte_array_unref(content);
+  g_free(bi);
+  return pdf;
+}
+
+/* b's bytes in ASCIIHex, with its end marker. */
+static GByteArray *hex_of(const GByteArray *b)
+{
+  GByteArray *h = g_byte_array_new();
+  for (guint i = 0; i < b->len; i++) {
+    char two[3];
+    g_snprintf(two, sizeof two, "%02x", b->data[i]);
+    g_byte_array_append(h, (const guint8 *)two, 2);
+  }
+  g_byte_array_append(h, (const guint8 *)">", 1);
+  return h;
+}
+
+/* A JBIG2 symbol dictionary segment's data: arithmetic coding, template 0
+ * (8 bytes of AT pixels), `exported` and `fresh` (new) symbols. */
+static GByteArray *jbig2_symbols(uint64_t exported, uint64_t fresh)
+{
+  GByteArray *d = g_byte_array_new();
+  put_be(d, 0, 2);
+  put_be(d, 0x03fd01fd, 4);
+  put_be(d, 0xfe02fefe, 4);
+  put_be(d, exported, 4);
+  put_be(d, fresh, 4);
+  return d;
+}
+
+/* Inline images' codecs under any filters, as poppler's content parser
+ * builds them (a JPEG in ASCIIHex, JBIG2 and JPEG 2000 named in full, a
+ * second image after a first that fits), and JBIG2 symbol dictionaries,
+ * whose counts poppler allocates tables by (a 26-byte segment declaring
+ * 2^32 - 1 symbols has poppler clear 32 GB), are refused before any page
+ * is read; what fits passes, its headers counted. */
+static void test_inline_codecs_and_symbols_bounded(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  pdf_limits lim;
+  pdf_limits_of(ctx, &lim);
+  pdf_scan scan;
+  gsize len = 0;
+  const unsigned char *d;
+  static const char small[] = "/W 10 /H 10 /BPC 8 /CS /G ";
+
+  GByteArray *bomb = jpeg_header(60000, 60000, 3), *fits = jpeg_header(10, 10, 1);
+  GByteArray *hex = hex_of(bomb), *hex_fits = hex_of(fits);
+  char *dict = g_strconcat(small, "/F [/AHx /DCT]", NULL);
+  GBytes *pdf = inline_image("", dict, hex->data, hex->len);
+  assert_decoded_over(&lim, pdf, "the PDF has an image whose JPEG (DCTDecode) header declares 60000 x 60000 pixels "
+                      "in 3 components, over the limit of 100 million pixels");
+  assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+  assert_message("JPEG (DCTDecode) header declares 60000 x 60000");
+  g_bytes_unref(pdf);
+  pdf = inline_image("", dict, hex_fits->data, hex_fits->len);
+  d = g_bytes_get_data(pdf, &len);
+  assert_int_equal(check_both(&lim, d, len, &scan), DOCTAG_OK);
+  assert_int_equal(scan.codec_headers, 1);
+  assert_int_equal(scan.largest_codec, 100);
+  g_bytes_unref(pdf);
+  /* the second of two: its header is read where its data starts */
+  char *first = g_strdup_printf("q BI %s ID %.*s EI Q\n", dict, (int)hex_fits->len, (const char *)hex_fits->data);
+  pdf = inline_image(first, dict, hex->data, hex->len);
+  assert_decoded_over(&lim, pdf, "JPEG (DCTDecode) header declares 60000 x 60000");
+  d = g_bytes_get_data(pdf, &len);
+  check_both(&lim, d, len, &scan);
+  assert_int_equal(scan.codec_headers, 2);
+  g_bytes_unref(pdf);
+  g_free(first);
+  g_free(dict);
+  /* deflated, then the JPEG */
+  uLongf zlen = compressBound(bomb->len);
+  GByteArray *z = g_byte_array_sized_new((guint)zlen);
+  g_byte_array_set_size(z, (guint)zlen);
+  assert_int_equal(compress2(z->data, &zlen, bomb->data, bomb->len, 9), Z_OK);
+  g_byte_array_set_size(z, (guint)zlen);
+  dict = g_strconcat(small, "/F [/Fl /DCT]", NULL);
+  pdf = inline_image("", dict, z->data, z->len);
+  assert_decoded_over(&lim, pdf, "JPEG (DCTDecode) header declares 60000 x 60000");
+  g_bytes_unref(pdf);
+  g_free(dict);
+  g_byte_array_unref(z);
+  g_byte_array_unref(hex);
+  g_byte_array_unref(hex_fits);
+  g_byte_array_unref(bomb);
+  g_byte_array_unref(fits);
+
+  /* JPEG 2000 and JBIG2 named in full (poppler decodes them inline too) */
+  GByteArray *jpx = jpx_header(60000, 60000, 3, true);
+  dict = g_strconcat(small, "/F /JPXDecode", NULL);
+  pdf = inline_image("", dict, jpx->data, jpx->len);
+  assert_decoded_over(&lim, pdf, "JPEG 2000 (JPXDecode) header declares 60000 x 60000 pixels in 3 components");
+  g_bytes_unref(pdf);
+  g_byte_array_unref(jpx);
+  jpx = jpx_header(10, 10, 3, false);
+  pdf = inline_image("", dict, jpx->data, jpx->len);
+  d = g_bytes_get_data(pdf, &len);
+  assert_int_equal(check_both(&lim, d, len, &scan), DOCTAG_OK);
+  assert_int_equal(scan.codec_headers, 1);
+  /* openjpeg's 4 bytes a sample, for the memory estimate */
+  assert_int_equal(scan.largest_jpx_bytes, 10 * 10 * 3 * 4);
+  g_bytes_unref(pdf);
+  g_byte_array_unref(jpx);
+  g_free(dict);
+  GByteArray *page = jbig2_page(60000, 60000), *jb = g_byte_array_new();
+  jbig2_segment(jb, 0, 48, 0, page);
+  dict = g_strconcat(small, "/F /JBIG2Decode", NULL);
+  pdf = inline_image("", dict, jb->data, jb->len);
+  assert_decoded_over(&lim, pdf, "JBIG2 (JBIG2Decode) page header declares 60000 x 60000 pixels");
+  g_bytes_unref(pdf);
+  g_byte_array_unref(jb);
+  g_byte_array_unref(page);
+
+  /* symbol dictionaries: 2^32 - 1 symbols in a 26-byte segment, inline and
+   * in an image's own stream; more symbols than its 10 x 10 image could
+   * need; the same in the globals, which other images share, fits */
+  GByteArray *syms = jbig2_symbols(0xffffffff, 0xffffffff);
+  jb = g_byte_array_new();
+  jbig2_segment(jb, 0, 0, 0, syms);
+  pdf = inline_image("", dict, jb->data, jb->len);
+  assert_decoded_over(&lim, pdf, "the PDF has an image whose JBIG2 (JBIG2Decode) symbol dictionary declares "
+                      "4294967295 new and 4294967295 exported symbols, whose tables alone take 81920 MB: over the "
+                      "381 MB of the largest image allowed (DOCTAG_MAX_IMAGE_MPX, 4 bytes a pixel)");
+  g_bytes_unref(pdf);
+  pdf = codec_image("/Width 10/Height 10", "/Filter/JBIG2Decode", jb);
+  assert_decoded_over(&lim, pdf, "symbol dictionary declares 4294967295 new and 4294967295 exported symbols");
+  assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+  assert_message("(DOCTAG_MAX_IMAGE_MPX, 4 bytes a pixel)");
+  g_bytes_unref(pdf);
+  g_byte_array_unref(jb);
+  g_byte_array_unref(syms);
+  g_free(dict);
+  syms = jbig2_symbols(1000, 1000);
+  jb = g_byte_array_new();
+  jbig2_segment(jb, 0, 0, 0, syms);
+  pdf = codec_image("/Width 10/Height 10", "/Filter/JBIG2Decode", jb);
+  assert_decoded_over(&lim, pdf, "the PDF has a 10 x 10 image whose JBIG2 (JBIG2Decode) symbol dictionary declares "
+                      "1000 new and 1000 exported symbols, whose tables alone take 0 MB: more memory than its /Width "
+                      "and /Height declare");
+  g_bytes_unref(pdf);
+  pdf = codec_image("/Width 100/Height 100", "/Filter/JBIG2Decode", jb);
+  d = g_bytes_get_data(pdf, &len);
+  assert_int_equal(check_both(&lim, d, len, &scan), DOCTAG_OK);
+  g_bytes_unref(pdf);
+  GByteArray *fits10 = jbig2_page(10, 10), *own = g_byte_array_new();
+  jbig2_segment(own, 1, 48, 0, fits10);
+  GPtrArray *objs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+  obj_add(objs, "<</Type/Catalog/Pages 2 0 R>>");
+  obj_add(objs, "<</Type/Pages/Kids[3 0 R]/Count 1>>");
+  obj_add(objs, "<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Resources<</XObject<</X 4 0 R>>>>>>");
+  obj_stream(objs, "/Type/XObject/Subtype/Image/Width 10/Height 10/ColorSpace/DeviceGray/BitsPerComponent 1"
+             "/Filter/JBIG2Decode/DecodeParms<</JBIG2Globals 5 0 R>>", (const char *)own->data, own->len, false);
+  obj_stream(objs, "", (const char *)jb->data, jb->len, true);
+  pdf = pdf_objects(objs);
+  g_ptr_array_unref(objs);
+  d = g_bytes_get_data(pdf, &len);
+  assert_int_equal(check_both(&lim, d, len, &scan), DOCTAG_OK);
+  assert_int_equal(scan.codec_headers, 1);
+  g_bytes_unref(pdf);
+  g_byte_array_unref(own);
+  g_byte_array_unref(fits10);
+  g_byte_array_unref(jb);
+  g_byte_array_unref(syms);
+  doctag_ctx_free(ctx);
+}
+
+/* openjpeg decodes a JPEG 2000 image at 4 bytes a sample of each of its
+ * components: a 6000 x 6000 image in 4 components holds 576 MB there,
+ * beside the 144 MB of the image itself, which the memory estimate counts
+ * before the page is rendered. */
+static void test_memory_cap_counts_jpeg2000(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  ctx->max_doc_memory = 500u << 20;
+  GByteArray *jpx = jpx_header(6000, 6000, 4, false);
+  static const char content[] = "q 612 0 0 792 0 0 cm /X Do Q";
+  char *obj5 = g_strdup_printf("<</Length %zu>>\nstream\n%s\nendstream", sizeof content - 1, content);
+  GBytes *pdf = pdf_build("/Contents 5 0 R", "/Type/XObject/Subtype/Image/Width 6000/Height 6000/ColorSpace/DeviceCMYK"
+                          "/BitsPerComponent 8/Filter/JPXDecode", jpx->data, jpx->len, obj5);
+  extract_doc doc;
+  assert_int_equal(extract_all(ctx, pdf, 1, &doc), DOCTAG_ELIMIT);
+  assert_message("the document needs more than 500 MB of memory, the limit (DOCTAG_MAX_DOC_MEMORY_MB)");
+  assert_message("images of up to 36 million pixels, a JPEG 2000 one decoded at 4 bytes a sample of each component");
+  extract_doc_clear(&doc);
+  g_bytes_unref(pdf);
+  g_free(obj5);
+  g_byte_array_unref(jpx);
+  doctag_ctx_free(ctx);
+}
+
 /* A page drawing one 5000 x 5000 image (25 million pixels, 25 kB deflated)
  * `times` times, by a form that draws it `inner` times (1: directly). */
 static GBytes *image_drawn(unsigned int times, unsigned int inner)
@@ -1346,6 +1551,7 @@ int main(void)
     /* first: the child's memory is measured from this process's */
     cmocka_unit_test(test_memory_cap_bounds_parallel_pages),
     cmocka_unit_test(test_memory_cap_refuses),
+    cmocka_unit_test(test_memory_cap_counts_jpeg2000),
     cmocka_unit_test(test_inflation_bomb_refused),
     cmocka_unit_test(test_huge_image_refused),
     cmocka_unit_test(test_other_filters_bounded),
@@ -1354,6 +1560,7 @@ int main(void)
     cmocka_unit_test(test_form_draws_bounded),
     cmocka_unit_test(test_streams_the_byte_scan_misses_bounded),
     cmocka_unit_test(test_codec_headers_bounded),
+    cmocka_unit_test(test_inline_codecs_and_symbols_bounded),
     cmocka_unit_test(test_image_draws_bounded_at_render),
     cmocka_unit_test(test_real_documents_pass),
   };
