@@ -18,8 +18,7 @@ void pdf_limits_of(const doctag_ctx *ctx, pdf_limits *out)
   out->total_bytes = ctx->max_inflate_bytes;
   out->image_pixels = ctx->max_image_pixels;
   out->page_draws = ctx->max_page_draws;
-  out->page_pixels = ctx->max_image_pixels > UINT64_MAX / PDF_PAGE_IMAGES ? UINT64_MAX
-                     : ctx->max_image_pixels * PDF_PAGE_IMAGES;
+  out->page_pixels = ctx->max_page_image_pixels;
 }
 
 static bool is_ws(unsigned char c)
@@ -225,6 +224,26 @@ static bool count_sink(void *arg, const unsigned char *buf, size_t got)
   return !c->over;
 }
 
+/* A page (from 1) decoding `pixels` of images to be drawn, over the limit. */
+static doctag_status page_pixels_error(const pdf_limits *lim, int page, uint64_t pixels, const char *what,
+                                       const char *when)
+{
+  return err_set(DOCTAG_ELIMIT, "page %d of the PDF draws %s of %s%.0f million pixels in all, each as often as it "
+                 "is drawn, which %s would decode: over the limit of %.0f million (DOCTAG_MAX_PAGE_IMAGE_MPX)", page,
+                 what, pixels == UINT64_MAX ? "more than " : "", (double)pixels / 1e6, when,
+                 (double)lim->page_pixels / 1e6);
+}
+
+doctag_status pdf_limits_render(const pdf_limits *lim, const GArray *pages, unsigned int index)
+{
+  if (!pages || index >= pages->len)
+    return DOCTAG_OK;
+  uint64_t pixels = g_array_index(pages, pdf_page_cost, index).pixels;
+  if (pixels <= lim->page_pixels)
+    return DOCTAG_OK;
+  return page_pixels_error(lim, (int)index + 1, pixels, "images", "rendering it for OCR");
+}
+
 /* The message for the limit `scan` passed. */
 static doctag_status over_error(const pdf_limits *lim, const pdf_scan *scan)
 {
@@ -255,10 +274,8 @@ static doctag_status over_error(const pdf_limits *lim, const pdf_scan *scan)
                    "counted as often as it is drawn, the limit (DOCTAG_MAX_STREAM_MB)", scan->over_page,
                    lim->stream_bytes / MB);
   case PDF_OVER_PAGE_PIXELS:
-    return err_set(DOCTAG_ELIMIT, "page %d of the PDF draws images of %s%.0f million pixels in all, each as often as "
-                   "it is drawn, which rendering it would decode: over the limit of %.0f million, %d times "
-                   "DOCTAG_MAX_IMAGE_MPX", scan->over_page, scan->over_pixels == UINT64_MAX ? "more than " : "",
-                   (double)scan->over_pixels / 1e6, (double)lim->page_pixels / 1e6, PDF_PAGE_IMAGES);
+    return page_pixels_error(lim, scan->over_page, scan->over_pixels, "inline images", "drawing it (to read its text "
+                             "too)");
   case PDF_OVER_NESTING:
     return err_set(DOCTAG_ELIMIT, "page %d of the PDF nests forms more than %d deep, the limit", scan->over_page,
                    PDF_MAX_NESTING);

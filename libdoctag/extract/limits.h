@@ -13,7 +13,9 @@
  * and inline images (BI ... ID ... EI) in content streams.
  *
  * The same pass then costs each page's drawing (limits_draws.cpp): images
- * and forms drawn, forms counted as often as they are drawn and nested.
+ * and forms drawn, forms counted as often as they are drawn and nested, and
+ * the image pixels drawing it decodes, which for image XObjects is checked
+ * only where the page is rendered (pdf_limits_render()).
  *
  * Image codecs (DCT, JPX, JBIG2, CCITT) allocate by the sizes in their own
  * headers, which the same pass reads (limits_codecs.cpp) and bounds as the
@@ -37,8 +39,9 @@ typedef struct pdf_limits {
   uint64_t total_bytes;    /* decompressed bytes of all streams (DOCTAG_MAX_INFLATE_MB) */
   uint64_t image_pixels;   /* width x height of one image (DOCTAG_MAX_IMAGE_MPX) */
   uint64_t page_draws;     /* images and forms one page draws, nested ones too (DOCTAG_MAX_PAGE_DRAWS) */
-  uint64_t page_pixels;    /* image pixels decoded to render one page, each image as often as drawn
-                            * (PDF_PAGE_IMAGES times DOCTAG_MAX_IMAGE_MPX) */
+  uint64_t page_pixels;    /* image pixels decoded to draw one page, each image as often as drawn
+                            * (DOCTAG_MAX_PAGE_IMAGE_MPX): inline ones before any page is read,
+                            * all of them where the page is rendered (pdf_limits_render()) */
 } pdf_limits;
 
 /* Which limit a document passed. */
@@ -51,7 +54,7 @@ typedef enum pdf_over {
   PDF_OVER_DRAWS,          /* a page draws images and forms more than page_draws times */
   PDF_OVER_PAGE_BYTES,     /* a page's content, forms as often as drawn, past stream_bytes */
   PDF_OVER_NESTING,        /* forms nested deeper than PDF_MAX_NESTING */
-  PDF_OVER_PAGE_PIXELS,    /* a page decodes images of more than page_pixels to render */
+  PDF_OVER_PAGE_PIXELS,    /* a page decodes inline images of more than page_pixels whenever it is drawn */
   PDF_OVER_CODEC,          /* an image codec's header declares more than image_pixels (limits_codecs.cpp) */
   PDF_OVER_CODEC_DICT,     /* ... more than the image dictionary's /Width x /Height */
   PDF_OVER_CODEC_HEADER,   /* ... a header that cannot be bounded (over_why says why) */
@@ -59,12 +62,13 @@ typedef enum pdf_over {
                             * the bytes of the largest image allowed, or (over_dict_w > 0) of its image */
 } pdf_over;
 
-/* How many of the largest image allowed a page may decode to render (an
- * image drawn 1000 times is decoded 1000 times). */
-#define PDF_PAGE_IMAGES 10
-
 /* Forms inside forms: deeper is refused (limits_draws.cpp). */
 #define PDF_MAX_NESTING 32
+
+/* What drawing one page costs, as the decoded pass found it. */
+typedef struct pdf_page_cost {
+  uint64_t pixels;         /* image pixels rendering it decodes, each image as often as drawn, inline ones too */
+} pdf_page_cost;
 
 /* What a scan found (for tests and messages). */
 typedef struct pdf_scan {
@@ -84,6 +88,10 @@ typedef struct pdf_scan {
   int64_t over_dict_w, over_dict_h;       /* its image dictionary's size, -1 when none */
   uint64_t largest_jpx_bytes;             /* openjpeg's memory for the largest JPEG 2000 image: 4 bytes a
                                            * sample of every component (extract.c's memory estimate) */
+  /* The caller's (a GArray of pdf_page_cost, or NULL), set after
+   * pdf_limits_check() and before pdf_limits_check_decoded(), which fills
+   * one per page for pdf_limits_render(). */
+  struct _GArray *pages;
 } pdf_scan;
 
 /* A stream the byte scan inflates: where its data starts in the file, how
@@ -110,6 +118,12 @@ void pdf_limits_of(const doctag_ctx *ctx, pdf_limits *out);
 /* DOCTAG_ELIMIT naming the limit, its setting and what the document asked
  * for, or DOCTAG_OK; *scan (may be NULL) gets the counts. */
 doctag_status pdf_limits_check(const unsigned char *data, size_t len, const pdf_limits *lim, pdf_scan *scan);
+
+/* Where page `index` (from 0) is about to be rendered (for OCR): DOCTAG_ELIMIT
+ * when drawing it decodes more image pixels than lim->page_pixels, naming
+ * the page, what it draws and the setting, else DOCTAG_OK (also when pages
+ * has no entry for it). */
+doctag_status pdf_limits_render(const pdf_limits *lim, const struct _GArray *pages, unsigned int index);
 
 /* The second pass, on a document poppler has opened with `password` (may be
  * NULL): the same answers, counting on from *scan as the first pass left it

@@ -18,6 +18,8 @@
 
 #include "extract/limits_syntax.h"
 
+#include <glib.h>
+
 #include <cstring>
 #include <map>
 #include <string>
@@ -51,7 +53,8 @@ struct cost {
   uint64_t draws = 0;   /* images and forms drawn, nested ones included */
   uint64_t bytes = 0;   /* content bytes parsed, each form's as often as drawn */
   unsigned depth = 0;   /* forms nested inside it */
-  uint64_t pixels = 0;  /* image pixels decoded to draw it: each image at its size, as often as drawn */
+  uint64_t pixels = 0;  /* image XObjects' pixels decoded to render it: each at its size, as often as drawn */
+  uint64_t inline_pixels = 0;  /* inline images' (decoded whenever the page is drawn, for its text too) */
 };
 
 /* Byte classes of PDF syntax, for the tokeniser's inner loops. */
@@ -351,7 +354,7 @@ struct draws_pass {
   void add(const piece &p, uint64_t times, std::map<std::string, uint64_t> &draws, cost &c)
   {
     c.bytes = sat_add(c.bytes, sat_mul(p.bytes, times));
-    c.pixels = sat_add(c.pixels, sat_mul(p.inline_pixels, times));
+    c.inline_pixels = sat_add(c.inline_pixels, sat_mul(p.inline_pixels, times));
     for (auto &[name, n] : p.draws)
       draws[name] = sat_add(draws[name], sat_mul(n, times));
   }
@@ -425,6 +428,7 @@ struct draws_pass {
         c.draws = sat_add(c.draws, sat_mul(sat_add(f.draws, 1), n));
         c.bytes = sat_add(c.bytes, sat_mul(f.bytes, n));
         c.pixels = sat_add(c.pixels, sat_mul(f.pixels, n));
+        c.inline_pixels = sat_add(c.inline_pixels, sat_mul(f.inline_pixels, n));
         c.depth = std::max(c.depth, f.depth + 1);
       }
       check(c);
@@ -469,7 +473,10 @@ struct draws_pass {
     } else if (c.bytes > lim->stream_bytes) {
       scan->over = PDF_OVER_PAGE_BYTES;
       over = true;
-    } else if (c.pixels > lim->page_pixels) {
+    } else if (c.inline_pixels > lim->page_pixels) {
+      /* poppler reads inline images' data through whatever draws the page
+       * (OutputDev::drawImage), its text too: bounded before any page is
+       * read; image XObjects only when the page is rendered (pdf_limits_render) */
       scan->over = PDF_OVER_PAGE_PIXELS;
       over = true;
     }
@@ -482,6 +489,8 @@ void pdf_scan_draws(PDFDoc *doc, const pdf_limits *lim, pdf_scan *scan)
 {
   draws_pass pass{ doc->getXRef(), lim, scan, {}, {}, false, {} };
   Catalog *cat = doc->getCatalog();
+  if (scan->pages)
+    g_array_set_size(scan->pages, (guint)std::max(doc->getNumPages(), 0));
   for (int i = 1; i <= doc->getNumPages() && !pass.over; i++) {
     Page *page = cat->getPage(i);
     if (!page)
@@ -493,11 +502,14 @@ void pdf_scan_draws(PDFDoc *doc, const pdf_limits *lim, pdf_scan *scan)
     pass.check(c);
     scan->most_draws = std::max(scan->most_draws, c.draws);
     scan->deepest_forms = std::max(scan->deepest_forms, (uint64_t)c.depth);
-    scan->most_page_pixels = std::max(scan->most_page_pixels, c.pixels);
+    uint64_t pixels = sat_add(c.pixels, c.inline_pixels);
+    scan->most_page_pixels = std::max(scan->most_page_pixels, pixels);
+    if (scan->pages)
+      g_array_index(scan->pages, pdf_page_cost, i - 1).pixels = pixels;
     if (pass.over) {
       scan->over_page = i;
       scan->over_draws = c.draws;
-      scan->over_pixels = c.pixels;
+      scan->over_pixels = c.inline_pixels;
     }
   }
 }

@@ -1408,8 +1408,9 @@ static void test_memory_cap_counts_jpeg2000(void **state)
 }
 
 /* A page drawing one 5000 x 5000 image (25 million pixels, 25 kB deflated)
- * `times` times, by a form that draws it `inner` times (1: directly). */
-static GBytes *image_drawn(unsigned int times, unsigned int inner)
+ * `times` times, by a form that draws it `inner` times (1: directly), after
+ * `text` in Helvetica when not NULL. */
+static GBytes *image_drawn_after(unsigned int times, unsigned int inner, const char *text)
 {
   size_t len = 0;
   char *z = g_malloc0(5000 * 5000);
@@ -1417,9 +1418,11 @@ static GBytes *image_drawn(unsigned int times, unsigned int inner)
   obj_add(objs, "<</Type/Catalog/Pages 2 0 R>>");
   obj_add(objs, "<</Type/Pages/Kids[3 0 R]/Count 1>>");
   obj_add(objs, "<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R"
-                "/Resources<</XObject<</I 5 0 R/F 6 0 R>>>>>>");
-  char *content = repeat(inner > 1 ? "q 0.01 0 0 0.01 0 0 cm /F Do Q\n" : "q 6 0 0 8 0 0 cm /I Do Q\n", times, &len);
-  obj_stream(objs, "", content, len, true);
+                "/Resources<</XObject<</I 5 0 R/F 6 0 R>>/Font<</H<</Type/Font/Subtype/Type1/BaseFont/Helvetica"
+                "/Encoding/WinAnsiEncoding>>>>>>>>");
+  char *draws = repeat(inner > 1 ? "q 0.01 0 0 0.01 0 0 cm /F Do Q\n" : "q 6 0 0 8 0 0 cm /I Do Q\n", times, &len);
+  char *content = text ? g_strdup_printf("BT /H 11 Tf 72 720 Td 14 TL (%s) Tj ET\n%s", text, draws) : g_strdup(draws);
+  obj_stream(objs, "", content, strlen(content), true);
   obj_stream(objs, "/Type/XObject/Subtype/Image/Width 5000/Height 5000/ColorSpace/DeviceGray/BitsPerComponent 8", z,
              5000 * 5000, true);
   char *form = repeat("/I Do ", inner, &len);
@@ -1428,16 +1431,44 @@ static GBytes *image_drawn(unsigned int times, unsigned int inner)
   g_ptr_array_unref(objs);
   g_free(form);
   g_free(content);
+  g_free(draws);
   g_free(z);
   return pdf;
 }
 
+static GBytes *image_drawn(unsigned int times, unsigned int inner)
+{
+  return image_drawn_after(times, inner, NULL);
+}
+
+/* doctag_process_buffer() with the local tagger and OCR `mode`; the
+ * document's text in *text (when not NULL, newly allocated). */
+static doctag_status process_ocr(doctag_ctx *ctx, GBytes *pdf, doctag_ocr_mode mode, char **text)
+{
+  gsize len = 0;
+  const void *data = g_bytes_get_data(pdf, &len);
+  doctag_process_options o = DOCTAG_PROCESS_OPTIONS_INIT;
+  o.model_name = "local";
+  o.ocr = mode;
+  doctag_result *r = NULL;
+  doctag_status st = doctag_process_buffer(ctx, &r, data, len, &o);
+  if (text)
+    *text = st ? NULL : g_strdup(doctag_result_text(r));
+  doctag_result_free(r);
+  return st;
+}
+
 /* Rendering decodes an image each time it is drawn: a page drawing a 25
  * million pixel image 100 times (far under DOCTAG_MAX_PAGE_DRAWS) would
- * decode 2.5 billion pixels at OCR, so it is refused before any page is
- * read, directly or through a form drawn 10 times that draws it 10 times;
+ * decode 2.5 billion pixels at OCR, directly or through a form drawn 10
+ * times that draws it 10 times. Reading a page's text decodes no image
+ * XObject, so the page is refused where it would be rendered: a page with
+ * a text layer is read in auto mode and refused when OCR is forced, a page
+ * without one refused in auto mode, each naming the page and the setting;
  * 30 times is 750 million, under the limit, counted exactly. Inline images
- * count too. */
+ * are decoded whenever the page is drawn (poppler reads their data through
+ * to find where it ends), its text too, so they are refused before any
+ * page is read. */
 static void test_image_draws_bounded_at_render(void **state)
 {
   (void)state;
@@ -1446,30 +1477,57 @@ static void test_image_draws_bounded_at_render(void **state)
   pdf_limits_of(ctx, &lim);
   assert_int_equal(lim.page_pixels, 1000000000);
   pdf_scan scan;
+  static const char render_refusal[] = "page 1: page 1 of the PDF draws images of 2500 million pixels in all, each as "
+                                       "often as it is drawn, which rendering it for OCR would decode: over the "
+                                       "limit of 1000 million (DOCTAG_MAX_PAGE_IMAGE_MPX)";
   GBytes *pdf = image_drawn(100, 1);
   assert_true(g_bytes_get_size(pdf) < 65536);
-  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_ELIMIT);
-  assert_message("page 1 of the PDF draws images of 2500 million pixels in all, each as often as it is drawn, which "
-                 "rendering it would decode: over the limit of 1000 million, 10 times DOCTAG_MAX_IMAGE_MPX");
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
+  assert_int_equal(scan.most_page_pixels, 2500000000u);
   assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
-  assert_message("10 times DOCTAG_MAX_IMAGE_MPX");
+  assert_message(render_refusal);
   g_bytes_unref(pdf);
+  /* where it is rendered, with the figures the decoded pass left */
   pdf = image_drawn(10, 10);
-  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_ELIMIT);
-  assert_message("page 1 of the PDF draws images of 2500 million pixels");
+  gsize len = 0;
+  const unsigned char *d = g_bytes_get_data(pdf, &len);
+  assert_int_equal(pdf_limits_check(d, len, &lim, &scan), DOCTAG_OK);
+  scan.pages = g_array_new(FALSE, TRUE, sizeof(pdf_page_cost));
+  assert_int_equal(pdf_limits_check_decoded(d, len, NULL, &lim, &scan), DOCTAG_OK);
+  assert_int_equal(scan.pages->len, 1);
+  assert_int_equal(pdf_limits_render(&lim, scan.pages, 0), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF draws images of 2500 million pixels in all");
+  assert_int_equal(pdf_limits_render(&lim, scan.pages, 1), DOCTAG_OK);   /* no such page */
+  g_array_free(scan.pages, TRUE);
   g_bytes_unref(pdf);
   pdf = image_drawn(30, 1);
   assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
   assert_int_equal(scan.most_page_pixels, 750000000);
   assert_int_equal(scan.most_draws, 30);
   g_bytes_unref(pdf);
+
+  /* a text layer: read as text in auto mode, refused when OCR is forced */
+  pdf = image_drawn_after(100, 1, "The quarterly report describes the water supply) Tj T* (of the northern district "
+                          "and the cost of repairs) Tj T* (to its pumping stations.");
+  char *text = NULL;
+  assert_int_equal(process_ocr(ctx, pdf, DOCTAG_OCR_AUTO, &text), DOCTAG_OK);
+  if (!strstr(text, "pumping stations"))
+    fail_msg("text layer not read: \"%s\"", text);
+  g_free(text);
+  assert_int_equal(process_ocr(ctx, pdf, DOCTAG_OCR_OFF, NULL), DOCTAG_OK);
+  assert_int_equal(process_ocr(ctx, pdf, DOCTAG_OCR_FORCE, NULL), DOCTAG_ELIMIT);
+  assert_message(render_refusal);
+  g_bytes_unref(pdf);
+
   /* an inline image of a million pixels in a form drawn 2000 times */
   static const char *const inline_form[] = { "BI /W 1000 /Height 1000 /BPC 8 /CS /G /F /Fl ID \x78 EI", NULL };
-  size_t len;
   char *content = repeat("/X0 Do ", 2000, &len);
   pdf = pdf_forms(content, len, inline_form, false);
   assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_ELIMIT);
-  assert_message("page 1 of the PDF draws images of 2000 million pixels in all");
+  assert_message("page 1 of the PDF draws inline images of 2000 million pixels in all, each as often as it is drawn, "
+                 "which drawing it (to read its text too) would decode: over the limit of 1000 million "
+                 "(DOCTAG_MAX_PAGE_IMAGE_MPX)");
+  assert_int_equal(process_ocr(ctx, pdf, DOCTAG_OCR_OFF, NULL), DOCTAG_ELIMIT);
   g_bytes_unref(pdf);
   g_free(content);
   content = repeat("/X0 Do ", 20, &len);
@@ -1479,6 +1537,32 @@ static void test_image_draws_bounded_at_render(void **state)
   g_bytes_unref(pdf);
   g_free(content);
   doctag_ctx_free(ctx);
+
+  /* the limit is DOCTAG_MAX_PAGE_IMAGE_MPX's, ten times DOCTAG_MAX_IMAGE_MPX's unless set */
+  char *dir = tu_tmpdir();
+  setenv("DOCTAG_DATA_DIR", dir, 1);
+  setenv("DOCTAG_MAX_IMAGE_MPX", "50", 1);
+  assert_int_equal(doctag_ctx_new(&ctx, NULL), DOCTAG_OK);
+  pdf_limits_of(ctx, &lim);
+  assert_int_equal(lim.page_pixels, 500000000);
+  doctag_ctx_free(ctx);
+  setenv("DOCTAG_MAX_PAGE_IMAGE_MPX", "700", 1);
+  assert_int_equal(doctag_ctx_new(&ctx, NULL), DOCTAG_OK);
+  pdf_limits_of(ctx, &lim);
+  assert_int_equal(lim.page_pixels, 700000000);
+  pdf = image_drawn(30, 1);
+  assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF draws images of 750 million pixels in all, each as often as it is drawn, which "
+                 "rendering it for OCR would decode: over the limit of 700 million (DOCTAG_MAX_PAGE_IMAGE_MPX)");
+  g_bytes_unref(pdf);
+  doctag_ctx_free(ctx);
+  setenv("DOCTAG_MAX_PAGE_IMAGE_MPX", "lots", 1);
+  assert_int_equal(doctag_ctx_new(&ctx, NULL), DOCTAG_EINVAL);
+  assert_message("DOCTAG_MAX_PAGE_IMAGE_MPX");
+  unsetenv("DOCTAG_MAX_PAGE_IMAGE_MPX");
+  unsetenv("DOCTAG_MAX_IMAGE_MPX");
+  unsetenv("DOCTAG_DATA_DIR");
+  g_free(dir);
 }
 
 static void test_real_documents_pass(void **state)
