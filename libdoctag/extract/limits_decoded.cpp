@@ -57,6 +57,9 @@ uint64_t pixels(int64_t w, int64_t h)
   return (uint64_t)w > UINT64_MAX / (uint64_t)h ? UINT64_MAX : (uint64_t)w * (uint64_t)h;
 }
 
+/* A second reader of the content stream being read, behind the first:
+ * inline images' data is read from it through their own filters, to where
+ * their codec's header ends. */
 struct cursor {
   Object obj;   /* the stream object fetched again, with filters of its own */
   std::vector<Stream *> chain;
@@ -98,9 +101,6 @@ struct decoded_pass {
     return true;
   }
 
-  /* A second reader of the content stream being read, behind the first:
-   * inline images' data is read from it through their own filters, to
-   * where their codec's header ends. */
   int num = -1, gen = 0;   /* the stream object being read */
   size_t cheap_from = 0;   /* its chain's first cheap filter */
   std::optional<cursor> second;
