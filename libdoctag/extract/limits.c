@@ -19,6 +19,7 @@ void pdf_limits_of(const doctag_ctx *ctx, pdf_limits *out)
   out->image_pixels = ctx->max_image_pixels;
   out->page_draws = ctx->max_page_draws;
   out->page_pixels = ctx->max_page_image_pixels;
+  out->page_coverage = (double)ctx->max_page_coverage;
 }
 
 static bool is_ws(unsigned char c)
@@ -238,10 +239,14 @@ doctag_status pdf_limits_render(const pdf_limits *lim, const GArray *pages, unsi
 {
   if (!pages || index >= pages->len)
     return DOCTAG_OK;
-  uint64_t pixels = g_array_index(pages, pdf_page_cost, index).pixels;
-  if (pixels <= lim->page_pixels)
-    return DOCTAG_OK;
-  return page_pixels_error(lim, (int)index + 1, pixels, "images", "rendering it for OCR");
+  const pdf_page_cost *pc = &g_array_index(pages, pdf_page_cost, index);
+  if (pc->pixels > lim->page_pixels)
+    return page_pixels_error(lim, (int)index + 1, pc->pixels, "images", "rendering it for OCR");
+  if (pc->coverage > lim->page_coverage)
+    return err_set(DOCTAG_ELIMIT, "page %u of the PDF paints %.0f times its own area (images, fills and shadings, "
+                   "each as often as it is drawn), which rendering it for OCR would composite: over the limit of "
+                   "%.0f (DOCTAG_MAX_PAGE_COVERAGE)", index + 1, pc->coverage, lim->page_coverage);
+  return DOCTAG_OK;
 }
 
 /* The message for the limit `scan` passed. */

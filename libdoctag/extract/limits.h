@@ -15,7 +15,8 @@
  * The same pass then costs each page's drawing (limits_draws.cpp): images
  * and forms drawn, forms counted as often as they are drawn and nested, and
  * the image pixels drawing it decodes, which for image XObjects is checked
- * only where the page is rendered (pdf_limits_render()).
+ * only where the page is rendered (pdf_limits_render()), as is the area
+ * rendering it composites.
  *
  * Image codecs (DCT, JPX, JBIG2, CCITT) allocate by the sizes in their own
  * headers, which the same pass reads (limits_codecs.cpp) and bounds as the
@@ -39,6 +40,7 @@ typedef struct pdf_limits {
   uint64_t total_bytes;    /* decompressed bytes of all streams (DOCTAG_MAX_INFLATE_MB) */
   uint64_t image_pixels;   /* width x height of one image (DOCTAG_MAX_IMAGE_MPX) */
   uint64_t page_draws;     /* images and forms one page draws, nested ones too (DOCTAG_MAX_PAGE_DRAWS) */
+  double page_coverage;    /* times over rendering one page may composite its area (DOCTAG_MAX_PAGE_COVERAGE) */
   uint64_t page_pixels;    /* image pixels decoded to draw one page, each image as often as drawn
                             * (DOCTAG_MAX_PAGE_IMAGE_MPX): inline ones before any page is read,
                             * all of them where the page is rendered (pdf_limits_render()) */
@@ -68,6 +70,9 @@ typedef enum pdf_over {
 /* What drawing one page costs, as the decoded pass found it. */
 typedef struct pdf_page_cost {
   uint64_t pixels;         /* image pixels rendering it decodes, each image as often as drawn, inline ones too */
+  double coverage;         /* times over rendering it composites its area: images (the unit square under the
+                            * CTM), fills (their path's box) and shadings, each clipped to the page or to its
+                            * form's BBox, forms as often as drawn (limits_draws.cpp) */
 } pdf_page_cost;
 
 /* What a scan found (for tests and messages). */
@@ -86,6 +91,7 @@ typedef struct pdf_scan {
   const char *over_codec, *over_why;      /* static: the codec over a limit, and why when no size says it */
   uint64_t over_comps;                    /* its components */
   int64_t over_dict_w, over_dict_h;       /* its image dictionary's size, -1 when none */
+  double most_coverage;                   /* the pages' most pdf_page_cost.coverage */
   uint64_t largest_jpx_bytes;             /* openjpeg's memory for the largest JPEG 2000 image: 4 bytes a
                                            * sample of every component (extract.c's memory estimate) */
   /* The caller's (a GArray of pdf_page_cost, or NULL), set after
@@ -120,9 +126,10 @@ void pdf_limits_of(const doctag_ctx *ctx, pdf_limits *out);
 doctag_status pdf_limits_check(const unsigned char *data, size_t len, const pdf_limits *lim, pdf_scan *scan);
 
 /* Where page `index` (from 0) is about to be rendered (for OCR): DOCTAG_ELIMIT
- * when drawing it decodes more image pixels than lim->page_pixels, naming
- * the page, what it draws and the setting, else DOCTAG_OK (also when pages
- * has no entry for it). */
+ * when drawing it decodes more image pixels than lim->page_pixels, or
+ * composites its area more than lim->page_coverage times, naming the page,
+ * what it draws and the setting, else DOCTAG_OK (also when pages has no
+ * entry for it). */
 doctag_status pdf_limits_render(const pdf_limits *lim, const struct _GArray *pages, unsigned int index);
 
 /* The second pass, on a document poppler has opened with `password` (may be

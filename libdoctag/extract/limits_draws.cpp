@@ -8,7 +8,11 @@
  * forms nest) is worked out once and multiplied by the times it is drawn.
  * Limits: images and forms drawn per page (DOCTAG_MAX_PAGE_DRAWS), content
  * bytes per page, forms counted as drawn (DOCTAG_MAX_STREAM_MB, as if the
- * page were one stream), forms nested PDF_MAX_NESTING deep. */
+ * page were one stream), forms nested PDF_MAX_NESTING deep, inline image
+ * pixels (DOCTAG_MAX_PAGE_IMAGE_MPX). Each page's image pixels and the area
+ * rendering it composites (images, fills and shadings under the CTM,
+ * clipped to the page or the form's BBox) are recorded for the check where
+ * the page is rendered (pdf_limits_render()). */
 #include "extract/limits.h"
 
 #include <PDFDoc.h>
@@ -20,6 +24,7 @@
 
 #include <glib.h>
 
+#include <cmath>
 #include <cstring>
 #include <map>
 #include <string>
@@ -48,6 +53,13 @@ uint64_t sat_mul(uint64_t a, uint64_t b)
   return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
 }
 
+/* An area a paint composites, at most `box` (what it is clipped to); one
+ * no number says (a CTM of infinities) is all of it. */
+double clip(double a, double box)
+{
+  return std::isfinite(a) ? std::min(a, box) : box;
+}
+
 /* What drawing a content stream costs. */
 struct cost {
   uint64_t draws = 0;   /* images and forms drawn, nested ones included */
@@ -55,6 +67,36 @@ struct cost {
   unsigned depth = 0;   /* forms nested inside it */
   uint64_t pixels = 0;  /* image XObjects' pixels decoded to render it: each at its size, as often as drawn */
   uint64_t inline_pixels = 0;  /* inline images' (decoded whenever the page is drawn, for its text too) */
+  /* Area composited to render it, in its own space's square units: each
+   * image, fill and shading at its extent, clipped to the content's own
+   * box (a form's BBox, the page), forms' as often as drawn. */
+  double area = 0;
+  uint64_t paints = 0;   /* the images, fills and shadings counted */
+};
+
+/* A name drawn by "Do": how often, the sum of the drawing CTM's area
+ * scale (|det|), and of the unit square's area under it clipped to the box. */
+struct drawn {
+  uint64_t times = 0;
+  double scale = 0, clipped = 0;
+};
+
+/* An affine matrix as PDF writes it: [a b c d e f]. */
+struct matrix {
+  double a = 1, b = 0, c = 0, d = 1, e = 0, f = 0;
+
+  /* m, then this (PDF's "m cm": the new CTM is m x CTM) */
+  matrix after(const matrix &m) const
+  {
+    return matrix{ m.a * a + m.b * c, m.a * b + m.b * d, m.c * a + m.d * c, m.c * b + m.d * d,
+                   m.e * a + m.f * c + e, m.e * b + m.f * d + f };
+  }
+  double scale() const { return std::fabs(a * d - b * c); }
+  void apply(double x, double y, double *ox, double *oy) const
+  {
+    *ox = a * x + c * y + e;
+    *oy = b * x + d * y + f;
+  }
 };
 
 /* Byte classes of PDF syntax, for the tokeniser's inner loops. */
@@ -93,8 +135,127 @@ struct do_scanner {
   bool in_bi = false;      /* between "BI" and "ID" */
   char bi_key = 0;         /* 'W' or 'H' after /W, /Width, /H, /Height there */
   int64_t bi_w = -1, bi_h = -1;
-  std::map<std::string, uint64_t> *out;   /* name -> times drawn */
+  std::map<std::string, drawn> *out;      /* name -> how it is drawn */
   uint64_t *inline_pixels;                /* its inline images' pixels, added up */
+  /* What the composited area needs: the CTM (q, Q, cm), the current path's
+   * box, the last numeric operands, and what is painted, each paint
+   * clipped to `box` (the content's own clip area); strokes and text are
+   * not counted. */
+  matrix ctm;
+  std::vector<matrix> saved;
+  double num[6];
+  int nums = 0;
+  bool path = false;
+  double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  double box = 0;
+  double *area;
+  uint64_t *paints;
+
+  void point(double x, double y)
+  {
+    double dx, dy;
+    ctm.apply(x, y, &dx, &dy);
+    if (!path) {
+      x0 = x1 = dx;
+      y0 = y1 = dy;
+      path = true;
+      return;
+    }
+    x0 = std::min(x0, dx);
+    x1 = std::max(x1, dx);
+    y0 = std::min(y0, dy);
+    y1 = std::max(y1, dy);
+  }
+
+  void paint(double a)
+  {
+    *area += clip(a, box);
+    (*paints)++;
+  }
+
+  void fill()
+  {
+    if (path)
+      paint((x1 - x0) * (y1 - y0));
+    path = false;
+  }
+
+  /* A token that is no name: a number (kept as an operand) or an operator. */
+  void operand_or_operator()
+  {
+    char c = tok[0];
+    if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.') {
+      char text[TOKEN_MAX + 1];
+      std::memcpy(text, tok, tok_len);
+      text[tok_len] = 0;
+      if (nums == 6) {
+        std::memmove(num, num + 1, 5 * sizeof *num);
+        nums = 5;
+      }
+      num[nums++] = g_ascii_strtod(text, nullptr);
+      return;
+    }
+    const double *o = num + nums;   /* o[-1] is the last operand */
+    if (tok_len == 1) {
+      switch (c) {
+      case 'q':
+        saved.push_back(ctm);
+        break;
+      case 'Q':
+        if (!saved.empty()) {
+          ctm = saved.back();
+          saved.pop_back();
+        }
+        break;
+      case 'm':
+      case 'l':
+        if (nums >= 2)
+          point(o[-2], o[-1]);
+        break;
+      case 'c':
+        if (nums >= 6) {
+          point(o[-6], o[-5]);
+          point(o[-4], o[-3]);
+          point(o[-2], o[-1]);
+        }
+        break;
+      case 'v':
+      case 'y':
+        if (nums >= 4) {
+          point(o[-4], o[-3]);
+          point(o[-2], o[-1]);
+        }
+        break;
+      case 'f':
+      case 'F':
+      case 'B':
+      case 'b':
+        fill();
+        break;
+      case 'n':
+      case 'S':
+      case 's':
+        path = false;
+        break;
+      default:
+        break;
+      }
+    } else if (tok_len == 2) {
+      if (tok_is("cm", 2) && nums >= 6) {
+        ctm = ctm.after(matrix{ o[-6], o[-5], o[-4], o[-3], o[-2], o[-1] });
+      } else if (tok_is("re", 2) && nums >= 4) {
+        point(o[-4], o[-3]);
+        point(o[-4] + o[-2], o[-3]);
+        point(o[-4], o[-3] + o[-1]);
+        point(o[-4] + o[-2], o[-3] + o[-1]);
+      } else if (tok_is("f*", 2) || tok_is("B*", 2) || tok_is("b*", 2)) {
+        fill();
+      } else if (tok_is("sh", 2)) {
+        paint(box);
+      }
+    }
+    nums = 0;
+  }
 
   bool tok_is(const char *s, size_t n) const { return tok_len == n && !std::memcmp(tok, s, n); }
 
@@ -106,9 +267,15 @@ struct do_scanner {
       if (in_bi)
         bi_key = tok_is("W", 1) || tok_is("Width", 5) ? 'W' : tok_is("H", 1) || tok_is("Height", 6) ? 'H' : 0;
     } else if (st == TOKEN) {
-      if (have_name && tok_is("Do", 2))
-        (*out)[last_name]++;
+      if (have_name && tok_is("Do", 2)) {
+        drawn &dr = (*out)[last_name];
+        dr.times++;
+        dr.scale += ctm.scale();
+        dr.clipped += clip(ctm.scale(), box);
+      }
       have_name = false;
+      if (!in_bi)
+        operand_or_operator();
       if (bi_key) {
         int64_t v = 0;
         size_t k = 0;
@@ -124,6 +291,8 @@ struct do_scanner {
       } else if (tok_is("ID", 2)) {
         if (in_bi && bi_w > 0 && bi_h > 0)
           *inline_pixels = sat_add(*inline_pixels, sat_mul((uint64_t)bi_w, (uint64_t)bi_h));
+        if (in_bi)
+          paint(ctm.scale());   /* the unit square, as an image XObject's */
         in_bi = false;
         st = INLINE;
         ei = 0;
@@ -259,26 +428,26 @@ struct draws_pass {
   /* What a content stream holds. */
   struct piece {
     uint64_t bytes = 0;                       /* decoded */
-    std::map<std::string, uint64_t> draws;    /* name -> times drawn */
+    std::map<std::string, drawn> draws;       /* name -> how it is drawn */
     uint64_t inline_pixels = 0;               /* its inline images' */
+    double area = 0;                          /* composited, in its own space (do_scanner) */
+    uint64_t paints = 0;
   };
-  std::map<int, piece> pieces;   /* streams of pages' content arrays (which may repeat one), by number */
 
-  /* Where a piece's decoded bytes go, a chunk at a time: counted, and
-   * tokenised for "Do" when `names`; false once over the stream limit. */
+  /* Where a piece's decoded bytes go, a chunk at a time: counted and
+   * tokenised by `sc` (which a page's content array shares, as poppler
+   * draws it as one); false once over the stream limit. */
   struct reader {
     const pdf_limits *lim;
     piece *p;
-    do_scanner sc;
-    bool names;
+    do_scanner *sc;
 
     bool take(const unsigned char *buf, size_t n)
     {
       p->bytes = sat_add(p->bytes, (uint64_t)n);
       if (p->bytes > lim->stream_bytes)
         return false;   /* over in any case */
-      if (names)
-        sc.feed(buf, n);
+      sc->feed(buf, n);
       return true;
     }
 
@@ -289,8 +458,8 @@ struct draws_pass {
   };
 
   /* A stream decoded by its cheap filters (no other is content), and
-   * tokenised for its "Do" operators when `names`. */
-  void read(Object &stream, bool names, piece &p)
+   * tokenised by sc, whose counts go to p. */
+  void read(Object &stream, do_scanner &sc, piece &p)
   {
     std::vector<Stream *> chain;
     if (!filter_chain(stream.getStream(), chain))
@@ -298,9 +467,11 @@ struct draws_pass {
     for (size_t i = 0; i + 1 < chain.size(); i++)
       if (!cheap(chain[i]->getKind()))
         return;
-    reader r{ lim, &p, {}, names };
-    r.sc.out = &p.draws;
-    r.sc.inline_pixels = &p.inline_pixels;
+    reader r{ lim, &p, &sc };
+    sc.out = &p.draws;
+    sc.inline_pixels = &p.inline_pixels;
+    sc.area = &p.area;
+    sc.paints = &p.paints;
     if (flate_only(stream, chain)) {
       inflate_raw(chain, r);
     } else {
@@ -314,7 +485,6 @@ struct draws_pass {
       }
       s->close();
     }
-    r.sc.finish();
   }
 
   /* Whether a stream's filters are FlateDecode only (at most PDF_MAX_FLATE
@@ -350,63 +520,55 @@ struct draws_pass {
     pdf_inflate(raw.data(), raw.size(), (int)chain.size() - 1, reader::sink, &r);
   }
 
-  /* Adds what a piece drawn `times` times costs. */
-  void add(const piece &p, uint64_t times, std::map<std::string, uint64_t> &draws, cost &c)
+  /* Adds what a piece costs. */
+  void add(const piece &p, std::map<std::string, drawn> &draws, cost &c)
   {
-    c.bytes = sat_add(c.bytes, sat_mul(p.bytes, times));
-    c.inline_pixels = sat_add(c.inline_pixels, sat_mul(p.inline_pixels, times));
-    for (auto &[name, n] : p.draws)
-      draws[name] = sat_add(draws[name], sat_mul(n, times));
+    c.bytes = sat_add(c.bytes, p.bytes);
+    c.inline_pixels = sat_add(c.inline_pixels, p.inline_pixels);
+    c.area += p.area;
+    c.paints = sat_add(c.paints, p.paints);
+    for (auto &[name, d] : p.draws) {
+      drawn &to = draws[name];
+      to.times = sat_add(to.times, d.times);
+      to.scale += d.scale;
+      to.clipped += d.clipped;
+    }
   }
 
   /* The cost of drawing the content streams in `contents` (a stream, or an
-   * array of them) with resources `res` (identified by rk); level 0 is a
-   * page. */
-  void content(Object &contents, Object &res, const res_key &rk, unsigned level, cost &c)
+   * array of them, drawn as one) with resources `res` (identified by rk),
+   * clipped to `box` (its own space's area: a form's BBox, the page's);
+   * level 0 is a page. Every page is tokenised: what it fills counts even
+   * when it draws no XObject. */
+  void content(Object &contents, Object &res, const res_key &rk, unsigned level, double box, cost &c)
   {
     Object xobjects = res.isDict() ? res.dictLookup("XObject") : Object(objNull);
-    bool drawing_any = xobjects.isDict() && xobjects.dictGetLength() > 0;
-    /* tokenised for what it draws: XObjects, and inline images when the
-     * objects' pass saw any in the document */
-    bool names = drawing_any || scan->maybe_inline;
-    std::map<std::string, uint64_t> draws;
+    std::map<std::string, drawn> draws;
+    do_scanner sc;
+    sc.box = box;
     if (contents.isStream()) {
-      /* a page's one stream that draws nothing is bounded as a stream */
-      if (!names && level == 0)
-        return;
       piece p;
-      read(contents, names, p);
-      add(p, 1, draws, c);
+      read(contents, sc, p);
+      sc.finish();
+      add(p, draws, c);
     } else if (contents.isArray()) {
-      if (!names && contents.arrayGetLength() <= 1)
-        return;
       for (int i = 0; i < contents.arrayGetLength() && c.bytes <= lim->stream_bytes; i++) {
-        const Object &ref = contents.arrayGetNF(i);
         Object s = contents.arrayGet(i);
         if (!s.isStream())
           continue;
-        if (!ref.isRef()) {
-          piece p;
-          read(s, names, p);
-          add(p, 1, draws, c);
-          continue;
-        }
-        /* numbers are >= 0: one tokenised is kept apart from one that is not */
-        int key = names ? ref.getRef().num : -1 - ref.getRef().num;
-        auto it = pieces.find(key);
-        if (it == pieces.end()) {
-          it = pieces.emplace(key, piece()).first;
-          read(s, names, it->second);
-        }
-        add(it->second, 1, draws, c);
+        piece p;
+        read(s, sc, p);
+        add(p, draws, c);
       }
+      sc.finish();
     }
     check(c);
     if (over || draws.empty())
       return;
-    for (auto &[name, n] : draws) {
+    for (auto &[name, dr] : draws) {
       if (over)
         return;
+      uint64_t n = dr.times;
       Object ref = xobjects.dictLookupNF(name.c_str()).copy();
       Object x = xobjects.dictLookup(name.c_str());
       if (!x.isStream())
@@ -419,6 +581,9 @@ struct draws_pass {
         Object w = d->lookup("Width"), h = d->lookup("Height");
         if (w.isInt() && h.isInt() && w.getInt() > 0 && h.getInt() > 0)
           c.pixels = sat_add(c.pixels, sat_mul(sat_mul((uint64_t)w.getInt(), (uint64_t)h.getInt()), n));
+        /* and composites it over the unit square under the CTM */
+        c.area += dr.clipped;
+        c.paints = sat_add(c.paints, n);
       } else if (subtype.isName("Form")) {
         int num = ref.isRef() ? ref.getRef().num : -1;
         if (num >= 0 && drawing.count(num))
@@ -430,9 +595,45 @@ struct draws_pass {
         c.pixels = sat_add(c.pixels, sat_mul(f.pixels, n));
         c.inline_pixels = sat_add(c.inline_pixels, sat_mul(f.inline_pixels, n));
         c.depth = std::max(c.depth, f.depth + 1);
+        /* its area scaled by its /Matrix and each drawing CTM, no paint of
+         * it larger than this content's box */
+        c.area += clip(f.area * form_matrix(d).scale() * dr.scale, (double)f.paints * (double)n * box);
+        c.paints = sat_add(c.paints, sat_mul(f.paints, n));
       }
       check(c);
     }
+  }
+
+  /* A form's /Matrix (identity when not six numbers). */
+  static matrix form_matrix(Dict *d)
+  {
+    Object m = d->lookup("Matrix");
+    double v[6];
+    if (!m.isArray() || m.arrayGetLength() != 6)
+      return matrix{};
+    for (int i = 0; i < 6; i++) {
+      Object e = m.arrayGet(i);
+      if (!e.isNum())
+        return matrix{};
+      v[i] = e.getNum();
+    }
+    return matrix{ v[0], v[1], v[2], v[3], v[4], v[5] };
+  }
+
+  /* A form's /BBox area in its own space (0 when none: it then draws nothing). */
+  static double form_box(Dict *d)
+  {
+    Object b = d->lookup("BBox");
+    double v[4];
+    if (!b.isArray() || b.arrayGetLength() != 4)
+      return 0;
+    for (int i = 0; i < 4; i++) {
+      Object e = b.arrayGet(i);
+      if (!e.isNum())
+        return 0;
+      v[i] = e.getNum();
+    }
+    return std::fabs((v[2] - v[0]) * (v[3] - v[1]));
   }
 
   /* A form's cost (memoised), drawn with `parent` resources when it has none. */
@@ -455,7 +656,7 @@ struct draws_pass {
       }
       drawing[num] = true;
     }
-    content(x, own.isDict() ? own : parent, rk, level, out);
+    content(x, own.isDict() ? own : parent, rk, level, form_box(x.streamGetDict()), out);
     if (num >= 0) {
       drawing.erase(num);
       if (!over)
@@ -487,7 +688,7 @@ struct draws_pass {
 
 void pdf_scan_draws(PDFDoc *doc, const pdf_limits *lim, pdf_scan *scan)
 {
-  draws_pass pass{ doc->getXRef(), lim, scan, {}, {}, false, {} };
+  draws_pass pass{ doc->getXRef(), lim, scan, {}, {}, false };
   Catalog *cat = doc->getCatalog();
   if (scan->pages)
     g_array_set_size(scan->pages, (guint)std::max(doc->getNumPages(), 0));
@@ -498,14 +699,20 @@ void pdf_scan_draws(PDFDoc *doc, const pdf_limits *lim, pdf_scan *scan)
     Object contents = page->getContents();
     Object res = page->getResourceDictObject()->copy();
     cost c;
-    pass.content(contents, res, res_key(3, i), 0, c);
+    double box = std::fabs(page->getCropWidth() * page->getCropHeight());
+    pass.content(contents, res, res_key(3, i), 0, box, c);
     pass.check(c);
     scan->most_draws = std::max(scan->most_draws, c.draws);
     scan->deepest_forms = std::max(scan->deepest_forms, (uint64_t)c.depth);
     uint64_t pixels = sat_add(c.pixels, c.inline_pixels);
     scan->most_page_pixels = std::max(scan->most_page_pixels, pixels);
-    if (scan->pages)
+    /* how many times over rendering it composites the page's area */
+    double coverage = box > 0 ? c.area / box : 0;
+    scan->most_coverage = std::max(scan->most_coverage, coverage);
+    if (scan->pages) {
       g_array_index(scan->pages, pdf_page_cost, i - 1).pixels = pixels;
+      g_array_index(scan->pages, pdf_page_cost, i - 1).coverage = coverage;
+    }
     if (pass.over) {
       scan->over_page = i;
       scan->over_draws = c.draws;

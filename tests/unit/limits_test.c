@@ -1565,6 +1565,108 @@ static void test_image_draws_bounded_at_render(void **state)
   g_free(dir);
 }
 
+/* What rendering a page composites is bounded too: a page-sized fill
+ * drawn 5000 times (85 kB of content, 42 billion pixels at 300 DPI), a
+ * 1 x 1 image stretched over more than the page 2000 times, or a form whose
+ * BBox is a unit square stretched over the page 3000 times are each refused
+ * where the page would be rendered (reading its text composites nothing),
+ * naming the page, how many times over it paints itself and the setting;
+ * each paint counts at most the page's area, so 20 fills are 20 times. */
+static void test_page_coverage_bounded_at_render(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  pdf_limits lim;
+  pdf_limits_of(ctx, &lim);
+  assert_true(lim.page_coverage == 1000);
+  pdf_scan scan;
+  size_t len;
+  static const char *const no_forms[] = { NULL };
+  char *content = repeat("0 0 612 792 re f\n", 5000, &len);
+  GBytes *pdf = pdf_forms(content, len, no_forms, false);
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
+  assert_true(scan.most_coverage > 4999.9 && scan.most_coverage < 5000.1);
+  /* read without OCR: nothing is rendered */
+  gsize plen = 0;
+  extract_request req = { .ocr = DOCTAG_OCR_OFF, .threads = 1 };
+  req.data = g_bytes_get_data(pdf, &plen);
+  req.len = plen;
+  extract_doc doc;
+  assert_int_equal(extract_run(ctx, &req, &doc), DOCTAG_OK);
+  assert_int_equal(doc.page_count, 1);
+  extract_doc_clear(&doc);
+  assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+  assert_message("page 1: page 1 of the PDF paints 5000 times its own area (images, fills and shadings, each as often "
+                 "as it is drawn), which rendering it for OCR would composite: over the limit of 1000 "
+                 "(DOCTAG_MAX_PAGE_COVERAGE)");
+  g_bytes_unref(pdf);
+  g_free(content);
+
+  /* a tiny image stretched past the page: each draw is the page's area */
+  static const char px[] = { 0 };
+  content = repeat("q 700 0 0 900 -10 -10 cm /X Do Q\n", 2000, &len);
+  char *obj5 = g_strdup_printf("<</Length %zu>>\nstream\n%s\nendstream", len, content);
+  pdf = pdf_build("/Contents 5 0 R", "/Type/XObject/Subtype/Image/Width 1/Height 1/ColorSpace/DeviceGray"
+                  "/BitsPerComponent 8", (const unsigned char *)px, 1, obj5);
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
+  assert_true(scan.most_coverage > 1999.9 && scan.most_coverage < 2000.1);
+  assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF paints 2000 times its own area");
+  g_bytes_unref(pdf);
+  g_free(obj5);
+  g_free(content);
+
+  /* a form of a unit square drawing that image, stretched over the page */
+  static const char *const image_form[] = { "/X Do", NULL };
+  content = repeat("q 612 0 0 792 0 0 cm /X0 Do Q\n", 3000, &len);
+  pdf = pdf_forms(content, len, image_form, true);
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
+  assert_true(scan.most_coverage > 2999.9 && scan.most_coverage < 3000.1);
+  assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF paints 3000 times its own area");
+  g_bytes_unref(pdf);
+  g_free(content);
+
+  /* 20 fills, one of them far past the page, and 100 small ones */
+  GString *some = g_string_new("-1000 -1000 100000 100000 re f\n");
+  for (int i = 0; i < 19; i++)
+    g_string_append(some, "0 0 612 792 re f\n");
+  for (int i = 0; i < 100; i++)
+    g_string_append(some, "q 1 0 0 1 100 100 cm 0 0 6.12 7.92 re f Q\n");
+  pdf = pdf_forms(some->str, some->len, no_forms, false);
+  const unsigned char *d = g_bytes_get_data(pdf, &plen);
+  assert_int_equal(pdf_limits_check(d, plen, &lim, &scan), DOCTAG_OK);
+  scan.pages = g_array_new(FALSE, TRUE, sizeof(pdf_page_cost));
+  assert_int_equal(pdf_limits_check_decoded(d, plen, NULL, &lim, &scan), DOCTAG_OK);
+  double cov = g_array_index(scan.pages, pdf_page_cost, 0).coverage;
+  if (cov < 20.0099 || cov > 20.0101)
+    fail_msg("coverage %f, 20.01 expected", cov);
+  assert_int_equal(pdf_limits_render(&lim, scan.pages, 0), DOCTAG_OK);
+  pdf_limits tight = lim;
+  tight.page_coverage = 10;
+  assert_int_equal(pdf_limits_render(&tight, scan.pages, 0), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF paints 20 times its own area");
+  g_array_free(scan.pages, TRUE);
+  g_bytes_unref(pdf);
+  g_string_free(some, TRUE);
+  doctag_ctx_free(ctx);
+
+  /* the setting */
+  char *dir = tu_tmpdir();
+  setenv("DOCTAG_DATA_DIR", dir, 1);
+  setenv("DOCTAG_MAX_PAGE_COVERAGE", "50", 1);
+  assert_int_equal(doctag_ctx_new(&ctx, NULL), DOCTAG_OK);
+  pdf_limits_of(ctx, &lim);
+  assert_true(lim.page_coverage == 50);
+  doctag_ctx_free(ctx);
+  setenv("DOCTAG_MAX_PAGE_COVERAGE", "-1", 1);
+  assert_int_equal(doctag_ctx_new(&ctx, NULL), DOCTAG_EINVAL);
+  assert_message("DOCTAG_MAX_PAGE_COVERAGE");
+  unsetenv("DOCTAG_MAX_PAGE_COVERAGE");
+  unsetenv("DOCTAG_DATA_DIR");
+  g_free(dir);
+}
+
 static void test_real_documents_pass(void **state)
 {
   (void)state;
@@ -1578,6 +1680,8 @@ static void test_real_documents_pass(void **state)
     dirs[1] = realworld;
   unsigned int files = 0;
   uint64_t draws = 0, depth = 0, codecs = 0, codec_streams = 0, pixels = 0;
+  double coverage = 0;
+  char *most_covered = NULL;
   for (size_t k = 0; k < G_N_ELEMENTS(dirs); k++) {
     if (!dirs[k])
       continue;
@@ -1607,6 +1711,11 @@ static void test_real_documents_pass(void **state)
             codecs += scan.codec_headers;
             codec_streams += scan.codec_streams;
             pixels = MAX(pixels, scan.most_page_pixels);
+            if (scan.most_coverage > coverage) {
+              coverage = scan.most_coverage;
+              g_free(most_covered);
+              most_covered = g_strdup(name);
+            }
           }
           g_free(data);
         }
@@ -1620,8 +1729,13 @@ static void test_real_documents_pass(void **state)
   }
   print_message("%u PDFs within the default limits; a page draws at most %" G_GUINT64_FORMAT " images and forms, "
                 "nests forms %" G_GUINT64_FORMAT " deep, decodes %.1f million image pixels to render; %" G_GUINT64_FORMAT
-                " image codec headers read\n", files, draws, depth, (double)pixels / 1e6, codecs);
+                " image codec headers read; composites at most %.1f times a page's area (%s)\n", files, draws, depth,
+                (double)pixels / 1e6, codecs, coverage, most_covered ? most_covered : "-");
+  g_free(most_covered);
   assert_true(files > 0);
+  /* and no page of them would be refused where it is rendered */
+  assert_true(pixels <= lim.page_pixels);
+  assert_true(coverage <= lim.page_coverage);
   /* the codec header readers read real files' headers, every one */
   assert_true(codecs > 0);
   assert_int_equal(codecs, codec_streams);
@@ -1646,6 +1760,7 @@ int main(void)
     cmocka_unit_test(test_codec_headers_bounded),
     cmocka_unit_test(test_inline_codecs_and_symbols_bounded),
     cmocka_unit_test(test_image_draws_bounded_at_render),
+    cmocka_unit_test(test_page_coverage_bounded_at_render),
     cmocka_unit_test(test_real_documents_pass),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
