@@ -70,7 +70,6 @@ typedef struct job {
   uint64_t largest_image;   /* pixels of the document's largest image */
   uint64_t largest_jpx;     /* openjpeg's bytes for its largest JPEG 2000 image (extract/limits.h) */
   pdf_limits lim;
-  GArray *page_costs;       /* of pdf_page_cost: what rendering each page decodes (pdf_limits_render) */
   /* Line-end hyphens across pages (the caller's thread only, see deliver):
    * the pages held back, held_n of them from page held_index, in a ring
    * from held[held_head]; the words of the text pages read so far. */
@@ -203,7 +202,7 @@ static doctag_status read_page(job *j, PopplerDocument **doc, words_doc **wd, un
     if (!have_img)
       pdf_page_images(page, &img);
     /* bounded where it is rendered: a page never rendered decodes no image */
-    if ((st = pdf_limits_render(&j->lim, j->page_costs, index)))
+    if ((st = pdf_limits_render(&j->lim, req->data, req->len, req->password, index)))
       goto out;
     if ((st = memory_take(j, page, &img, &memory)))
       goto out;
@@ -491,7 +490,6 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
   ocr_setup_env();
 
   job j = { .ctx = ctx, .req = req, .mem_cap = ctx->max_doc_memory ? ctx->max_doc_memory : UINT64_MAX, .lim = lim };
-  scan.pages = j.page_costs = g_array_new(FALSE, TRUE, sizeof(pdf_page_cost));
   g_mutex_init(&j.lock);
   g_cond_init(&j.cond);
   ocr_memo_init(&j.memo);
@@ -627,7 +625,6 @@ done:
   words_close(wd);
   pdf_source_clear(&j.src);
   ocr_memo_clear(&j.memo);
-  g_array_free(j.page_costs, TRUE);
   if (!st)
     g_strlcpy(out->language, lang_from_counts(&total), sizeof out->language);
   return st;

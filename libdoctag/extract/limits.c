@@ -235,11 +235,13 @@ static doctag_status page_pixels_error(const pdf_limits *lim, int page, uint64_t
                  (double)lim->page_pixels / 1e6);
 }
 
-doctag_status pdf_limits_render(const pdf_limits *lim, const GArray *pages, unsigned int index)
+doctag_status pdf_limits_render(const pdf_limits *lim, const unsigned char *data, size_t len, const char *password,
+                                unsigned int index)
 {
-  if (!pages || index >= pages->len)
-    return DOCTAG_OK;
-  const pdf_page_cost *pc = &g_array_index(pages, pdf_page_cost, index);
+  pdf_page_cost cost;
+  if (pdf_scan_render(data, len, password, lim, index, 1, &cost) != 1)
+    return DOCTAG_OK;   /* the renderer decides what a page it cannot find means */
+  const pdf_page_cost *pc = &cost;
   if (pc->pixels > lim->page_pixels)
     return page_pixels_error(lim, (int)index + 1, pc->pixels, "images", "rendering it for OCR");
   if (pc->coverage > lim->page_coverage)

@@ -67,7 +67,7 @@ typedef enum pdf_over {
 /* Forms inside forms: deeper is refused (limits_draws.cpp). */
 #define PDF_MAX_NESTING 32
 
-/* What drawing one page costs, as the decoded pass found it. */
+/* What rendering one page costs (pdf_scan_render()). */
 typedef struct pdf_page_cost {
   uint64_t pixels;         /* image pixels rendering it decodes, each image as often as drawn, inline ones too */
   double coverage;         /* times over rendering it composites its area: images (the unit square under the
@@ -91,13 +91,8 @@ typedef struct pdf_scan {
   const char *over_codec, *over_why;      /* static: the codec over a limit, and why when no size says it */
   uint64_t over_comps;                    /* its components */
   int64_t over_dict_w, over_dict_h;       /* its image dictionary's size, -1 when none */
-  double most_coverage;                   /* the pages' most pdf_page_cost.coverage */
   uint64_t largest_jpx_bytes;             /* openjpeg's memory for the largest JPEG 2000 image: 4 bytes a
                                            * sample of every component (extract.c's memory estimate) */
-  /* The caller's (a GArray of pdf_page_cost, or NULL), set after
-   * pdf_limits_check() and before pdf_limits_check_decoded(), which fills
-   * one per page for pdf_limits_render(). */
-  struct _GArray *pages;
 } pdf_scan;
 
 /* A stream the byte scan inflates: where its data starts in the file, how
@@ -125,12 +120,21 @@ void pdf_limits_of(const doctag_ctx *ctx, pdf_limits *out);
  * for, or DOCTAG_OK; *scan (may be NULL) gets the counts. */
 doctag_status pdf_limits_check(const unsigned char *data, size_t len, const pdf_limits *lim, pdf_scan *scan);
 
-/* Where page `index` (from 0) is about to be rendered (for OCR): DOCTAG_ELIMIT
- * when drawing it decodes more image pixels than lim->page_pixels, or
- * composites its area more than lim->page_coverage times, naming the page,
- * what it draws and the setting, else DOCTAG_OK (also when pages has no
- * entry for it). */
-doctag_status pdf_limits_render(const pdf_limits *lim, const struct _GArray *pages, unsigned int index);
+/* Where page `index` (from 0) of the document data[0, len) (opened with
+ * `password`, may be NULL) is about to be rendered (for OCR): its drawing is
+ * costed (pdf_scan_render()), and DOCTAG_ELIMIT returned when it decodes
+ * more image pixels than lim->page_pixels or composites its area more than
+ * lim->page_coverage times, naming the page, what it draws and the setting;
+ * else DOCTAG_OK. Only pages about to be rendered pay for it: tokenising
+ * every page's paths at upload made reading a 200-page text document's
+ * text cost 32% more instructions. Thread-safe (a document of its own). */
+doctag_status pdf_limits_render(const pdf_limits *lim, const unsigned char *data, size_t len, const char *password,
+                                unsigned int index);
+
+/* limits_draws.cpp: what rendering pages first .. first + count - 1 costs,
+ * into out[0, count); returns how many there were. */
+unsigned int pdf_scan_render(const unsigned char *data, size_t len, const char *password, const pdf_limits *lim,
+                             unsigned int first, unsigned int count, pdf_page_cost *out);
 
 /* The second pass, on a document poppler has opened with `password` (may be
  * NULL): the same answers, counting on from *scan as the first pass left it

@@ -16,6 +16,7 @@
 #include "extract/limits.h"
 
 #include <PDFDoc.h>
+#include <GlobalParams.h>
 #include <Page.h>
 #include <Stream.h>
 #include <XRef.h>
@@ -27,6 +28,7 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -150,6 +152,7 @@ struct do_scanner {
   double box = 0;
   double *area;
   uint64_t *paints;
+  bool painting = false;   /* whether to follow it (only where the page is about to be rendered) */
 
   void point(double x, double y)
   {
@@ -274,7 +277,7 @@ struct do_scanner {
         dr.clipped += clip(ctm.scale(), box);
       }
       have_name = false;
-      if (!in_bi)
+      if (!in_bi && painting)
         operand_or_operator();
       if (bi_key) {
         int64_t v = 0;
@@ -291,7 +294,7 @@ struct do_scanner {
       } else if (tok_is("ID", 2)) {
         if (in_bi && bi_w > 0 && bi_h > 0)
           *inline_pixels = sat_add(*inline_pixels, sat_mul((uint64_t)bi_w, (uint64_t)bi_h));
-        if (in_bi)
+        if (in_bi && painting)
           paint(ctm.scale());   /* the unit square, as an image XObject's */
         in_bi = false;
         st = INLINE;
@@ -424,6 +427,7 @@ struct draws_pass {
   std::map<std::pair<int, res_key>, cost> done;   /* form number, resources */
   std::map<int, bool> drawing;                    /* forms being costed: a form drawing itself is skipped */
   bool over = false;
+  bool painting = false;                          /* the composited area is estimated too */
 
   /* What a content stream holds. */
   struct piece {
@@ -543,15 +547,26 @@ struct draws_pass {
   void content(Object &contents, Object &res, const res_key &rk, unsigned level, double box, cost &c)
   {
     Object xobjects = res.isDict() ? res.dictLookup("XObject") : Object(objNull);
+    bool drawing_any = xobjects.isDict() && xobjects.dictGetLength() > 0;
+    /* tokenised for what it draws: XObjects, inline images when the
+     * objects' pass saw any in the document, and what it paints where the
+     * page is about to be rendered */
+    bool names = painting || drawing_any || scan->maybe_inline;
     std::map<std::string, drawn> draws;
     do_scanner sc;
     sc.box = box;
+    sc.painting = painting;
     if (contents.isStream()) {
+      /* a page's one stream that draws nothing is bounded as a stream */
+      if (!names && level == 0)
+        return;
       piece p;
       read(contents, sc, p);
       sc.finish();
       add(p, draws, c);
     } else if (contents.isArray()) {
+      if (!names && contents.arrayGetLength() <= 1)
+        return;
       for (int i = 0; i < contents.arrayGetLength() && c.bytes <= lim->stream_bytes; i++) {
         Object s = contents.arrayGet(i);
         if (!s.isStream())
@@ -686,37 +701,66 @@ struct draws_pass {
 
 } // namespace
 
+/* One page's cost; true when a limit was passed (pass->scan->over). */
+static bool page_cost(draws_pass &pass, Page *page, int number, cost &c)
+{
+  Object contents = page->getContents();
+  Object res = page->getResourceDictObject()->copy();
+  double box = std::fabs(page->getCropWidth() * page->getCropHeight());
+  pass.content(contents, res, res_key(3, number), 0, box, c);
+  pass.check(c);
+  /* how many times over rendering it composites the page's area */
+  c.area = box > 0 ? c.area / box : 0;
+  return pass.over;
+}
+
 void pdf_scan_draws(PDFDoc *doc, const pdf_limits *lim, pdf_scan *scan)
 {
-  draws_pass pass{ doc->getXRef(), lim, scan, {}, {}, false };
+  draws_pass pass{ doc->getXRef(), lim, scan, {}, {}, false, false };
   Catalog *cat = doc->getCatalog();
-  if (scan->pages)
-    g_array_set_size(scan->pages, (guint)std::max(doc->getNumPages(), 0));
   for (int i = 1; i <= doc->getNumPages() && !pass.over; i++) {
     Page *page = cat->getPage(i);
     if (!page)
       continue;
-    Object contents = page->getContents();
-    Object res = page->getResourceDictObject()->copy();
     cost c;
-    double box = std::fabs(page->getCropWidth() * page->getCropHeight());
-    pass.content(contents, res, res_key(3, i), 0, box, c);
-    pass.check(c);
+    page_cost(pass, page, i, c);
     scan->most_draws = std::max(scan->most_draws, c.draws);
     scan->deepest_forms = std::max(scan->deepest_forms, (uint64_t)c.depth);
-    uint64_t pixels = sat_add(c.pixels, c.inline_pixels);
-    scan->most_page_pixels = std::max(scan->most_page_pixels, pixels);
-    /* how many times over rendering it composites the page's area */
-    double coverage = box > 0 ? c.area / box : 0;
-    scan->most_coverage = std::max(scan->most_coverage, coverage);
-    if (scan->pages) {
-      g_array_index(scan->pages, pdf_page_cost, i - 1).pixels = pixels;
-      g_array_index(scan->pages, pdf_page_cost, i - 1).coverage = coverage;
-    }
+    scan->most_page_pixels = std::max(scan->most_page_pixels, sat_add(c.pixels, c.inline_pixels));
     if (pass.over) {
       scan->over_page = i;
       scan->over_draws = c.draws;
       scan->over_pixels = c.inline_pixels;
     }
   }
+}
+
+extern "C" unsigned int pdf_scan_render(const unsigned char *data, size_t len, const char *password,
+                                        const pdf_limits *lim, unsigned int first, unsigned int count,
+                                        pdf_page_cost *out)
+{
+  if (!globalParams)
+    return 0;   /* set up (and kept) by pdf_open() */
+  std::optional<GooString> pw;
+  if (password)
+    pw = GooString(password);
+  PDFDoc doc(new MemStream(reinterpret_cast<const char *>(data), 0, (Goffset)len, Object(objNull)), pw, pw);
+  if (!doc.isOk())
+    return 0;
+  pdf_scan scan{};
+  scan.maybe_inline = true;
+  draws_pass pass{ doc.getXRef(), lim, &scan, {}, {}, false, true };
+  unsigned int done = 0;
+  for (unsigned int k = 0; k < count && first + k < (unsigned int)doc.getNumPages(); k++) {
+    Page *page = doc.getCatalog()->getPage((int)(first + k) + 1);
+    cost c;
+    if (page)
+      page_cost(pass, page, (int)(first + k) + 1, c);
+    out[k].pixels = sat_add(c.pixels, c.inline_pixels);
+    out[k].coverage = c.area;
+    done++;
+    pass.over = false;   /* the limits before any page was read were checked then */
+    scan.over = PDF_OVER_NONE;
+  }
+  return done;
 }
