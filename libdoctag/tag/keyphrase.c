@@ -509,9 +509,13 @@ static void classify(kp *k)
 
 /* One unit: a word, or a hyphenated compound [s, e). Its class is its last
  * part's, and a compound whose last part is not nominal modifies
- * ("well-known", "so-called"). */
+ * ("well-known", "so-called"); a name's number is the name's ("MPEG-4",
+ * "Type-2": the segmenter makes it a word only there). */
 static wclass unit_class(const kp *k, unsigned int s, unsigned int e)
 {
+  while (e - s > 1 && k->w[e - 1].tok->kind == SEG_WORD &&
+         strspn(k->w[e - 1].text, "0123456789") == strlen(k->w[e - 1].text))
+    e--;
   wclass c = k->w[e - 1].cls;
   if (e - s > 1 && !nominal(c) && k->w[e - 1].tok->kind == SEG_WORD)
     return W_ADJ;

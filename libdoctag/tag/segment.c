@@ -436,6 +436,69 @@ static void emit(seg_state *st, const char *s, size_t len, seg_kind kind)
   st->sentence = false;
 }
 
+/* Letters glued to a number that make a measure, an ordinal or an amount
+ * ("5kg", "6PM", "2nd", "4K", "3B"), and currencies written before one
+ * ("Rs500", "USD100"): not names. Compared without case; a name that
+ * starts with a digit has a capital after it, so "3D", "5G" are names
+ * and "3d" (days), "5g" (grams) are not. */
+static const char *const unit_suffixes[] = {
+  "st", "nd", "rd", "th", "s", "am", "pm", "x", "k", "m", "b", "p", "l", "h", "mm", "cm", "km",
+  "kg", "mg", "ml", "hr", "hrs", "min", "ms", "ns", "kb", "mb", "gb", "tb", "hz", "khz", "mhz", "ghz", "w",
+  "kw", "mw", "v", "kv", "in", "ft", "lb", "lbs", "oz", "pt", "px", "mp", "bn", "mn", "yr", "yrs", "dpi", NULL
+};
+static const char *const currencies[] = {
+  "rs", "inr", "usd", "eur", "gbp", "jpy", "cny", "aud", "cad", "chf", "sgd", "aed", NULL
+};
+
+static bool in_ascii_list(const char *const *list, const char *s, size_t len)
+{
+  for (const char *const *w = list; *w; w++)
+    if (strlen(*w) == len && !g_ascii_strncasecmp(*w, s, len))
+      return true;
+  return false;
+}
+
+/* Whether the ASCII word [s, e), letters mixed with digits, is a name
+ * written as one word ("3D", "2DEG", "5G", "IPv6", "MP3", "B2B", "x86",
+ * "R21") rather than an identifier or a measure: those have a digit run
+ * of four or more ("HDFC0001023", "FY2024"), a zero-padded one ("INV001"),
+ * more than two runs ("27AAK4471M1Z3"), a currency before the number
+ * ("Rs500") or a unit or ordinal after it ("10mm", "6pm", "2nd"). A name
+ * that starts with a digit has one, then a capital: "3D", not "3d" (three
+ * days) nor "12A" (a flat). */
+static bool mixed_name(const char *s, const char *e)
+{
+  if (e - s < 2 || e - s > 12)
+    return false;
+  unsigned int digit_runs = 0, letters = 0;
+  for (const char *p = s; p < e;) {
+    if (g_ascii_isalpha(*p)) {
+      letters++;
+      p++;
+      continue;
+    }
+    if (!g_ascii_isdigit(*p))
+      return false;
+    const char *q = p;
+    while (q < e && g_ascii_isdigit(*q))
+      q++;
+    if (q - p > 3 || (q - p > 1 && *p == '0') || ++digit_runs > 2)
+      return false;
+    p = q;
+  }
+  if (!letters || !digit_runs)
+    return false;
+  const char *a = s;
+  while (a < e && g_ascii_isalpha(*a))
+    a++;
+  if (a > s) /* letters first */
+    return !in_ascii_list(currencies, s, (size_t)(a - s));
+  const char *l = s + 1, *le = l;
+  while (le < e && g_ascii_isalpha(*le))
+    le++;
+  return g_ascii_isupper(*l) && !in_ascii_list(unit_suffixes, l, (size_t)(le - l));
+}
+
 /* A chunk (between spaces) that is an address, a path, a flag or an
  * identifier rather than words: never part of a phrase. */
 static bool is_code(const char *s, size_t len)
@@ -458,6 +521,7 @@ static bool is_code(const char *s, size_t len)
   bool letter = false, digit = false, part_letter = false, part_digit = false, mixed = false;
   unsigned int seps = 0;
   gunichar prev = 0;
+  const char *part = a;
   for (const char *p = a; p <= b; p = p < b ? g_utf8_next_char(p) : b + 1) {
     gunichar c = p < b ? uc(p) : ' ';
     if (ch_isdigit(c)) {
@@ -465,8 +529,9 @@ static bool is_code(const char *s, size_t len)
     } else if (word_char(c)) {
       letter = part_letter = true;
     } else {
-      mixed |= part_letter && part_digit;
+      mixed |= part_letter && part_digit && !mixed_name(part, p);
       part_letter = part_digit = false;
+      part = p < b ? g_utf8_next_char(p) : b;
       if (p < b && !is_apostrophe(c))
         seps++;
       /* "a.m.", "report.md", "कृ.वि.": a dot between letters */
@@ -491,6 +556,18 @@ static bool all_digits(const char *s, size_t len)
   return true;
 }
 
+/* The length of the digits [s, e) opens with when they could number a
+ * name: one to three, not zero-padded ("4", "264"; not "007", "2024");
+ * else 0. */
+static size_t short_number(const char *s, const char *e)
+{
+  const char *p = s;
+  while (p < e && g_ascii_isdigit(*p))
+    p++;
+  size_t n = (size_t)(p - s);
+  return n <= 3 && !(n > 1 && *s == '0') ? n : 0;
+}
+
 /* Cuts one space-free chunk into words and numbers. */
 static void scan_chunk(seg_state *st, const char *s, size_t len)
 {
@@ -509,6 +586,7 @@ static void scan_chunk(seg_state *st, const char *s, size_t len)
     return;
   }
   const char *end = s + len, *word = NULL;
+  bool letters_before = false; /* the last word had a letter */
   for (const char *p = s; p <= end; p = p < end ? g_utf8_next_char(p) : end + 1) {
     gunichar c = p < end ? uc(p) : 0;
     if (p < end && word_char(c)) {
@@ -525,9 +603,17 @@ static void scan_chunk(seg_state *st, const char *s, size_t len)
       continue;
     if (inside && (c == '.' || c == ',' || c == ':') && ch_isdigit(pc) && ch_isdigit(nc))
       continue;
+    /* a standard's name: one capital, a dot, a number ("H.264", "X.509") */
+    if (inside && c == '.' && p - word == 1 && g_ascii_isupper(*word) && short_number(next, end) >= 2)
+      continue;
     if (word) {
       size_t wl = (size_t)(p - word);
-      emit(st, word, wl, all_digits(word, wl) ? SEG_NUMBER : SEG_WORD);
+      bool number = all_digits(word, wl);
+      /* the number of a name is part of it: "MPEG-4", "Type-2", "COVID-19" */
+      if (number && st->hyphen && letters_before && short_number(word, end) == wl)
+        number = false;
+      emit(st, word, wl, number ? SEG_NUMBER : SEG_WORD);
+      letters_before = !number && !all_digits(word, wl);
       word = NULL;
     }
     if (p >= end)

@@ -280,6 +280,30 @@ static void test_of_phrases(void **state)
   g_ptr_array_free(ranked, TRUE);
 }
 
+/* Names that mix letters and digits are words of a phrase, printed as
+ * written (lower case, with their hyphen or dot); a name's number after a
+ * hyphen names with it, and an invoice's codes and amounts still cut. */
+static void test_mixed_names(void **state)
+{
+  (void)state;
+  GPtrArray *ranked = rank_english("Video over networks\n"
+                                   "We study 3D reconstruction from MPEG-4 video coding and H.264 streams over "
+                                   "IPv6 networks to clinics that treat Type-2 diabetes. Invoice "
+                                   "INV-2024-001 lists 10mm cables at Rs500 each.");
+  const char *want[] = { "3d reconstruction", "mpeg-4 video coding", "h.264 streams", "ipv6 networks",
+                         "type-2 diabetes" };
+  for (size_t i = 0; i < G_N_ELEMENTS(want); i++)
+    if (!find_phrase(ranked, want[i]))
+      fail_msg("no candidate \"%s\"", want[i]);
+  for (guint i = 0; i < ranked->len; i++) {
+    const char *f = ((const kp_phrase *)ranked->pdata[i])->form;
+    assert_null(strstr(f, "10mm"));
+    assert_null(strstr(f, "rs500"));
+    assert_null(strstr(f, "2024"));
+  }
+  g_ptr_array_free(ranked, TRUE);
+}
+
 /* A head noun that mostly stands alone beside the phrase it heads. */
 static const char *LEASE =
   "Residential Rental Agreement\n\n"
@@ -690,6 +714,7 @@ int main(void)
     cmocka_unit_test(test_gerund_heads),
     cmocka_unit_test(test_combining_participles),
     cmocka_unit_test(test_of_phrases),
+    cmocka_unit_test(test_mixed_names),
     cmocka_unit_test(test_document_shape),
     cmocka_unit_test(test_stop_words_and_stemmers),
     cmocka_unit_test(test_icu_segmentation),
