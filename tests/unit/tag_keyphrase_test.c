@@ -304,6 +304,27 @@ static void test_mixed_names(void **state)
   g_ptr_array_free(ranked, TRUE);
 }
 
+/* An "-ly" adverb directly before an adjective modifies inside a phrase;
+ * before a noun, alone, or qualifying the clause ("currently") it does not. */
+static void test_adverbs(void **state)
+{
+  (void)state;
+  GPtrArray *ranked = rank_english("Compilers for clusters\n"
+                                   "We build a fully automatic method for highly parallel computers and "
+                                   "currently popular tabu search. The code is weakly singular. Users quickly method "
+                                   "tools, and the loops run quickly.");
+  assert_non_null(find_phrase(ranked, "fully automatic method"));
+  assert_non_null(find_phrase(ranked, "highly parallel computers"));
+  assert_non_null(find_phrase(ranked, "popular tabu search"));
+  for (guint i = 0; i < ranked->len; i++) {
+    const char *f = ((const kp_phrase *)ranked->pdata[i])->form;
+    assert_null(strstr(f, "currently")); /* of the clause */
+    assert_null(strstr(f, "quickly"));  /* before a noun, or alone */
+    assert_null(strstr(f, "weakly"));   /* no noun after its adjective */
+  }
+  g_ptr_array_free(ranked, TRUE);
+}
+
 /* A head noun that mostly stands alone beside the phrase it heads. */
 static const char *LEASE =
   "Residential Rental Agreement\n\n"
@@ -715,6 +736,7 @@ int main(void)
     cmocka_unit_test(test_combining_participles),
     cmocka_unit_test(test_of_phrases),
     cmocka_unit_test(test_mixed_names),
+    cmocka_unit_test(test_adverbs),
     cmocka_unit_test(test_document_shape),
     cmocka_unit_test(test_stop_words_and_stemmers),
     cmocka_unit_test(test_icu_segmentation),
