@@ -647,7 +647,9 @@ static kp_phrase *add_phrase(kp *k, unsigned int s, unsigned int e)
   }
   ph->title += title;
   ph->heading += heading && !title;
-  ph->labels += e < k->nw && k->w[e].tok->kind != SEG_WORD && !k->w[e].brk;
+  /* a field's name: right before a number or code, or before its value
+   * after a colon or a tab ("Date of issue: 14 March 2024") */
+  ph->labels += e < k->nw && k->w[e].tok->kind != SEG_WORD && (!k->w[e].brk || k->w[e].tok->field);
   form_set_add(g_hash_table_lookup(k->forms, ph), form->str);
   return ph;
 }

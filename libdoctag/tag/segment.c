@@ -379,6 +379,7 @@ typedef struct seg_state {
   bool brk, sentence;
   bool hyphen;             /* the next word follows a hyphen */
   bool keywords;           /* inside a keywords statement, until it ends */
+  bool field;              /* a ':' or a tab since the last token, on this line */
   const line_info *line;
   unsigned int line_no;
 } seg_state;
@@ -393,6 +394,7 @@ static void emit(seg_state *st, const char *s, size_t len, seg_kind kind)
   t.heading = st->line->heading;
   t.title = st->line->title;
   t.keyword = st->keywords;
+  t.field = st->field;
   t.page = st->line->page;
   t.line = st->line_no;
   if (kind == SEG_WORD) {
@@ -434,6 +436,7 @@ static void emit(seg_state *st, const char *s, size_t len, seg_kind kind)
   st->brk = false;
   st->hyphen = false;
   st->sentence = false;
+  st->field = false;
 }
 
 /* Letters glued to a number that make a measure, an ordinal or an amount
@@ -626,6 +629,7 @@ static void scan_chunk(seg_state *st, const char *s, size_t len)
     }
     st->hyphen = false;
     st->brk = true;
+    st->field |= c == ':';
     if (is_sentence_end(c)) {
       st->sentence = true;
       st->keywords = false;
@@ -636,6 +640,7 @@ static void scan_chunk(seg_state *st, const char *s, size_t len)
 static void scan_line(seg_state *st, const line_info *l)
 {
   const char *s = l->s, *end = l->s + l->len, *chunk = NULL;
+  st->field = false; /* a field's value is on its label's line */
   for (const char *p = s; p <= end; p = p < end ? g_utf8_next_char(p) : end + 1) {
     gunichar c = p < end ? uc(p) : ' ';
     if (!is_space(c)) {
@@ -648,7 +653,7 @@ static void scan_line(seg_state *st, const line_info *l)
       chunk = NULL;
     }
     if (c == '\t')
-      st->brk = true; /* table cell */
+      st->brk = st->field = true; /* table cell */
   }
 }
 

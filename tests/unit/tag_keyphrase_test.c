@@ -329,6 +329,29 @@ static void test_adverbs(void **state)
   g_ptr_array_free(ranked, TRUE);
 }
 
+/* A field's name before its value after a colon or a tab, on its line,
+ * is a label like "Ward 4": "Date of issue: 14 March 2024" names no
+ * subject. A colon before words, or a value on the next line, is not. */
+static void test_field_labels(void **state)
+{
+  (void)state;
+  const char *text = "Tax invoice\n\n"
+                     "Date of issue: 14 March 2024\n"
+                     "Taxable value\t78,550.00\n"
+                     "Seller: Bright Desk Supplies\n\n"
+                     "Payment terms\n\n30 days from the date of delivery, as the payment terms say.\n";
+  GArray *toks = seg_split(text);
+  assert_true(g_array_index(toks, seg_token, 5).field); /* "14", after "issue:" */
+  assert_string_equal(g_array_index(toks, seg_token, 5).word, "14");
+  seg_free(toks);
+  GPtrArray *ranked = rank_english(text);
+  assert_int_equal(find_phrase(ranked, "issue")->labels, 1);
+  assert_int_equal(find_phrase(ranked, "taxable value")->labels, 1);
+  assert_int_equal(find_phrase(ranked, "bright desk supplies")->labels, 0);
+  assert_int_equal(find_phrase(ranked, "payment terms")->labels, 0);
+  g_ptr_array_free(ranked, TRUE);
+}
+
 /* A head noun that mostly stands alone beside the phrase it heads. */
 static const char *LEASE =
   "Residential Rental Agreement\n\n"
@@ -741,6 +764,7 @@ int main(void)
     cmocka_unit_test(test_of_phrases),
     cmocka_unit_test(test_mixed_names),
     cmocka_unit_test(test_adverbs),
+    cmocka_unit_test(test_field_labels),
     cmocka_unit_test(test_document_shape),
     cmocka_unit_test(test_stop_words_and_stemmers),
     cmocka_unit_test(test_icu_segmentation),
