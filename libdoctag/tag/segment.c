@@ -12,6 +12,7 @@
 #include <unicode/ustring.h>
 
 #include "tag/lexicon.h"
+#include "tag/pos.h"
 
 #define HEADING_MAX_WORDS 8
 #define HEADING_MAX_CHARS 70
@@ -466,7 +467,9 @@ static bool in_ascii_list(const char *const *list, const char *s, size_t len)
  * "R21") rather than an identifier or a measure: those have a digit run
  * of four or more ("HDFC0001023", "FY2024"), a zero-padded one ("INV001"),
  * more than two runs ("27AAK4471M1Z3"), a currency before the number
- * ("Rs500") or a unit or ordinal after it ("10mm", "6pm", "2nd"). A name
+ * ("Rs500"), an English word written as one before it (WordNet's, in
+ * lower case or capitalised: "Item2", "page3", an item numbered; not
+ * "IPv6", "MPEG2") or a unit or ordinal after it ("10mm", "2nd"). A name
  * that starts with a digit has one, then a capital: "3D", not "3d" (three
  * days) nor "12A" (a flat). */
 static bool mixed_name(const char *s, const char *e)
@@ -494,8 +497,21 @@ static bool mixed_name(const char *s, const char *e)
   const char *a = s;
   while (a < e && g_ascii_isalpha(*a))
     a++;
-  if (a > s) /* letters first */
-    return !in_ascii_list(currencies, s, (size_t)(a - s));
+  if (a > s) { /* letters first: not a currency, nor a word numbered ("Item2", "Page3", "Step1") */
+    if (in_ascii_list(currencies, s, (size_t)(a - s)))
+      return false;
+    bool word = a - s >= 3;
+    for (const char *p = s + 1; p < a && word; p++)
+      word = g_ascii_islower(*p); /* written as a word: "item", "Item"; not "IPv", "MPEG" */
+    if (!word)
+      return true;
+    char w[13];
+    for (const char *p = s; p < a; p++)
+      w[p - s] = g_ascii_tolower(*p);
+    w[a - s] = 0;
+    pos_info pi;
+    return !pos_lookup(w, &pi);
+  }
   const char *l = s + 1, *le = l;
   while (le < e && g_ascii_isalpha(*le))
     le++;

@@ -583,15 +583,16 @@ static void test_mixed_tokens(void **state)
 
   /* numbers, dates and amounts as before; measures, ordinals, currencies
    * glued to a number, identifiers (long, zero-padded or many digit runs)
-   * and a lower-case letter after one digit ("3d": days) stay codes */
+   * a lower-case letter after one digit ("3d": days) and a word numbered
+   * ("Item2") stay codes */
   t = seg_split("On 12 March 2024, 10:30, pay Rs 4,500.00 for 10mm pipes, 5kg, 2nd floor, 6pm, 4K, flat 3B, "
-                "3d ago, Rs500, USD100, INV001, HDFC0001023, 27AAKCB4471M1Z3, FY2024, INV-2024-001 and "
+                "3d ago, Rs500, USD100, INV001, HDFC0001023, 27AAKCB4471M1Z3, FY2024, INV-2024-001, Item2, page3 and "
                 "Ward-2024 per clause 4.2.");
   const char *numbers[] = { "12", "2024", "10:30", "4,500.00", "4.2" };
   for (size_t i = 0; i < G_N_ELEMENTS(numbers); i++)
     assert_int_equal(must_find(t, numbers[i])->kind, SEG_NUMBER);
   const char *codes[] = { "10mm", "5kg", "2nd", "6pm", "4k", "3b", "3d", "rs500", "usd100", "inv001",
-                          "hdfc0001023", "27aakcb4471m1z3", "fy2024", "inv-2024-001" };
+                          "hdfc0001023", "27aakcb4471m1z3", "fy2024", "inv-2024-001", "item2", "page3" };
   for (size_t i = 0; i < G_N_ELEMENTS(codes); i++)
     assert_int_equal(must_find(t, codes[i])->kind, SEG_CODE);
   assert_true(must_find(t, "floor")->brk); /* after a code */
