@@ -477,23 +477,20 @@ static doctag_status local_release(queue *q, const queue_item *item, const char 
   return st;
 }
 
-/* finish() inside the caller's transaction on c. */
+/* finish() inside the caller's transaction on c, which holds the job's lock. */
 static doctag_status finish_on(local_impl *l, store_conn *c, const queue_item *item, bool ok, const char *result_json,
                                const char *event, const char *completed_event, queue_finish_outcome *outcome)
 {
   *outcome = QF_RECORDED;
   store_rows r;
   int64_t now = now_us();
-  /* The job first (the order claims and commands lock in): its done
-   * count cannot move until commit, so the row's finished_seq is the
-   * number ST_Q_JOB_COUNT gives it, and the done rows of any snapshot are
-   * those numbered 1..done (results_range reads them by that number). */
-  store_param jp[] = { SP_T(item->job_id) };
-  doctag_status st = run(l, c, ST_Q_JOB_LOCK, jp, 1, NULL);
-  if (st)
-    return st;
+  /* The job is locked (finish_tx): its done count cannot move until
+   * commit, so the row's finished_seq is the number ST_Q_JOB_COUNT gives
+   * it, and the done rows of any snapshot are those numbered 1..done
+   * (results_range reads them by that number). */
   store_param dp[] = { SP_T(item->job_id), SP_I(item->row), SP_I(ok ? 1 : 0), SP_T(result_json) };
-  if ((st = run(l, c, ST_Q_ITEM_DONE, dp, 4, &r)))
+  doctag_status st = run(l, c, ST_Q_ITEM_DONE, dp, 4, &r);
+  if (st)
     return st;
   bool fresh = r.changes > 0;
   store_rows_clear(&r);
@@ -543,7 +540,11 @@ static doctag_status finish_tx(queue *q, const queue_item *item, bool ok, queue_
     return st;
   if (!(st = store_tx_begin(c))) {
     char *res = NULL, *ev = NULL;
-    if (record && !(st = record(c, ud, &res, &ev))) {
+    /* The job first, as claims and commands lock it before anything else
+     * (a command then writes the history job that record() writes too). */
+    store_param jp[] = { SP_T(item->job_id) };
+    st = run(l, c, ST_Q_JOB_LOCK, jp, 1, NULL);
+    if (!st && record && !(st = record(c, ud, &res, &ev))) {
       result_json = res;
       event = ev;
     }
