@@ -45,6 +45,9 @@ using limits_syntax::is_ws;
  * and no XObject name we need. */
 constexpr size_t TOKEN_MAX = 127;
 
+/* Graphics states saved (q) that the composited-area estimate keeps. */
+constexpr size_t MAX_SAVED = 65536;
+
 uint64_t sat_add(uint64_t a, uint64_t b)
 {
   return a > UINT64_MAX - b ? UINT64_MAX : a + b;
@@ -145,6 +148,7 @@ struct do_scanner {
    * not counted. */
   matrix ctm;
   std::vector<matrix> saved;
+  uint64_t unsaved = 0;   /* q past MAX_SAVED */
   double num[6];
   int nums = 0;
   bool path = false;
@@ -202,10 +206,17 @@ struct do_scanner {
     if (tok_len == 1) {
       switch (c) {
       case 'q':
-        saved.push_back(ctm);
+        /* deeper than this, the CTM is kept as it is (a q per byte of a
+         * 256 MB stream would hold gigabytes) */
+        if (saved.size() < MAX_SAVED)
+          saved.push_back(ctm);
+        else
+          unsaved++;
         break;
       case 'Q':
-        if (!saved.empty()) {
+        if (unsaved)
+          unsaved--;
+        else if (!saved.empty()) {
           ctm = saved.back();
           saved.pop_back();
         }

@@ -1633,6 +1633,18 @@ static void test_page_coverage_bounded_at_render(void **state)
   g_bytes_unref(pdf);
   g_free(content);
 
+  /* a million graphics states saved first: kept bounded, still counted */
+  char *saves = repeat("q ", 1000000, &len);
+  char *fills = repeat("0 0 612 792 re f\n", 1500, &len);
+  content = g_strconcat(saves, fills, NULL);
+  pdf = pdf_forms(content, strlen(content), no_forms, false);
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
+  assert_true(coverage_of(&lim, pdf) > 1499.9 && coverage_of(&lim, pdf) < 1500.1);
+  g_bytes_unref(pdf);
+  g_free(content);
+  g_free(fills);
+  g_free(saves);
+
   /* 20 fills, one of them far past the page, and 100 small ones */
   GString *some = g_string_new("-1000 -1000 100000 100000 re f\n");
   for (int i = 0; i < 19; i++)
