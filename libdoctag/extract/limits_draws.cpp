@@ -553,8 +553,9 @@ struct draws_pass {
   /* The cost of drawing the content streams in `contents` (a stream, or an
    * array of them, drawn as one) with resources `res` (identified by rk),
    * clipped to `box` (its own space's area: a form's BBox, the page's);
-   * level 0 is a page. Every page is tokenised: what it fills counts even
-   * when it draws no XObject. */
+   * level 0 is a page. When `painting` (the page is about to be rendered)
+   * every content is tokenised: what it fills counts even when it draws no
+   * XObject. */
   void content(Object &contents, Object &res, const res_key &rk, unsigned level, double box, cost &c)
   {
     Object xobjects = res.isDict() ? res.dictLookup("XObject") : Object(objNull);
