@@ -320,8 +320,9 @@ extern "C" void pdf_scan_decoded(const unsigned char *data, size_t len, const ch
     XRefEntry *e = xref->getEntry(i, false);
     if (!e || e->type != xrefEntryUncompressed)
       continue;
-    Object obj = xref->fetch(i, e->gen);
-    if (obj.isStream() && pass.stream(obj, encrypted, i, e->gen))
+    int gen = e->gen;   /* fetch() may rebuild a damaged xref, and e with it */
+    Object obj = xref->fetch(i, gen);
+    if (obj.isStream() && pass.stream(obj, encrypted, i, gen))
       break;
   }
   g_free(inflated);
