@@ -36,6 +36,11 @@
 #define OF_PENALTY 0.1     /* ... unless it names one thing: "Gulf of Mexico", "degrees of freedom" */
 #define LEN_EXP 0.5        /* a phrase scores sum(words) / words^LEN_EXP */
 #define TF_EXP 0.5         /* ... times occurrences^TF_EXP */
+/* ... times (1 + first occurrence, in words)^-FIRST_EXP: the phrase's own
+ * position, beside its words' (PositionRank). A paper names its subject in
+ * its title and abstract, and a phrase first met on page 8 is seldom
+ * one; mild: 0.79 at word 100, 0.64 at word 8,000. */
+#define FIRST_EXP 0.05
 #define NOUN_WEIGHT 1.5    /* nouns dominate the text tags come from */
 #define COMPOUND_WEIGHT 4.0 /* a noun/verb right after a noun or adjective */
 #define TITLE_BOOST 3.0    /* in the title (a heading-shaped one) or a keywords statement */
@@ -1038,7 +1043,7 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
       double *d = g_hash_table_lookup(ws, *st);
       s += d ? *d : 0;
     }
-    ph->score = s / pow(ph->n, len_exp) * pow(ph->tf, TF_EXP);
+    ph->score = s / pow(ph->n, len_exp) * pow(ph->tf, TF_EXP) * pow(1.0 + ph->first, -FIRST_EXP);
     if (ph->n == 1 && !ph->keyword)
       ph->score *= single;
     if (ph->labels * 2 > ph->tf)

@@ -369,6 +369,25 @@ static void test_document_shape(void **state)
   tag_outcome_clear(&out);
 }
 
+/* A phrase met early outranks one met late with the same words, as often:
+ * its own first occurrence counts, beside its words' positions. */
+static void test_phrase_position(void **state)
+{
+  (void)state;
+  GPtrArray *ranked = rank_english("The filter shapes the frequency response of the amplifier. The amplifier drives a "
+                                   "speaker through a cable of copper. Later, a table lists the response frequency "
+                                   "of each stage.");
+  const kp_phrase *early = find_phrase(ranked, "frequency response"), *late = find_phrase(ranked, "response frequency");
+  assert_non_null(early);
+  assert_non_null(late);
+  printf("  frequency response %.4f (word %u), response frequency %.4f (word %u)\n", early->score, early->first,
+         late->score, late->first);
+  assert_int_equal(early->tf, late->tf);
+  assert_true(early->first < late->first);
+  assert_true(early->score > late->score * 1.02);
+  g_ptr_array_free(ranked, TRUE);
+}
+
 static const char *CONTROL =
   "Robust model predictive control of uncertain systems\n"
   "This paper studies robust model predictive control for systems with polytopic uncertainty. The "
@@ -764,6 +783,7 @@ int main(void)
     cmocka_unit_test(test_of_phrases),
     cmocka_unit_test(test_document_shape),
     cmocka_unit_test(test_single_words_in_prose),
+    cmocka_unit_test(test_phrase_position),
     cmocka_unit_test(test_stop_words_and_stemmers),
     cmocka_unit_test(test_icu_segmentation),
     cmocka_unit_test(test_language_identification),
