@@ -482,6 +482,108 @@ def test_user_document_cap_holds_across_kore_workers():
         assert srv.stop()["server"] == 0
 
 
+@pytest.mark.parametrize("shared", ["postgres", "pg_redis"])
+def test_user_document_cap_holds_across_servers(shared):
+    """Two servers on one PostgreSQL (and, for pg_redis, one Redis), each
+    with DOCTAG_USER_MAX_DOCS=2: alice's first document is held on server A
+    (the test holds its download), her second on B; her third, sent to A,
+    is 429, though A alone holds only one of hers (each server counted its
+    own, so it got through). Bob is not alice: his goes through on B. When
+    the downloads end her places come back, on either server."""
+    import http.server
+    import threading
+    from conftest import Server, make_database
+    if not (os.environ.get("DOCTAG_TEST_POSTGRES_URL") and os.environ.get("DOCTAG_TEST_REDIS_URL")):
+        pytest.skip("needs DOCTAG_TEST_POSTGRES_URL and DOCTAG_TEST_REDIS_URL (scripts/services.sh)")
+    pdf = (corpus_dir() / "text" / "en_invoice.pdf").read_bytes()
+    cond, release = threading.Condition(), threading.Event()
+    fetched, results = [], {}
+
+    class Held(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            name = self.path.lstrip("/")
+            with cond:
+                fetched.append(name)
+                cond.notify_all()
+            if name in ("alice1", "alice2"):
+                release.wait(300)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pdf")
+            self.send_header("Content-Length", str(len(pdf)))
+            self.end_headers()
+            self.wfile.write(pdf)
+
+        def log_message(self, *args):
+            pass
+
+    web = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Held)
+    threading.Thread(target=web.serve_forever, daemon=True).start()
+    env = {"DOCTAG_DATABASE_URL": make_database(os.environ["DOCTAG_TEST_POSTGRES_URL"]), "DOCTAG_WORKERS": "0",
+           "DOCTAG_HTTP_WORKERS": "1", "DOCTAG_SERVER_JOBS": "2", "DOCTAG_USER_MAX_DOCS": "2",
+           "DOCTAG_ALLOW_PRIVATE_URLS": "1", "DOCTAG_BODY_TIMEOUT_SEC": "3"}
+    if shared == "pg_redis":
+        env["DOCTAG_REDIS_URL"] = os.environ["DOCTAG_TEST_REDIS_URL"]
+    servers, threads = [], []
+    try:
+        servers.append(Server("cap-a", env).start())
+        servers.append(Server("cap-b", env).start())
+        a, b = servers
+        alice = new_user(a, "xcap-a")
+        bob = new_user(a, "xcap-b")
+
+        def send(srv, client, name):
+            url = f"http://127.0.0.1:{web.server_address[1]}/{name}"
+            r = requests.post(srv.url("/api/single/process"), headers=client.headers(), timeout=600,
+                              files={"config": (None, '{"model_name": "local", "ocr": "off"}'),
+                                     "pdf_url": (None, url)})
+            with cond:
+                results[name] = r
+                cond.notify_all()
+
+        def start(srv, client, name):
+            t = threading.Thread(target=send, args=(srv, client, name), daemon=True)
+            t.start()
+            threads.append(t)
+
+        def wait_for(what, pred):
+            with cond:
+                assert cond.wait_for(pred, timeout=300), \
+                    f"{what}: fetched {fetched}, answered {[(n, r.status_code, r.text[:200]) for n, r in results.items()]}"
+
+        start(a, alice, "alice1")
+        wait_for("alice1 downloading on A", lambda: "alice1" in fetched or "alice1" in results)
+        start(b, alice, "alice2")
+        wait_for("alice2 downloading on B", lambda: "alice2" in fetched or "alice2" in results)
+        assert not results, {n: (r.status_code, r.text[:200]) for n, r in results.items()}
+        start(a, alice, "alice3")
+        wait_for("alice3 answered or downloading", lambda: "alice3" in fetched or "alice3" in results)
+        assert "alice3" not in fetched, "A let a third document of alice's through"
+        r = results["alice3"]
+        assert r.status_code == 429, (r.status_code, r.text[:300])
+        assert r.headers.get("Retry-After") == "5", r.headers
+        assert "Too many documents in progress" in detail(r), detail(r)
+        start(b, bob, "bob1")
+        wait_for("bob1 answered", lambda: "bob1" in results)
+        assert results["bob1"].status_code == 200, results["bob1"].text[:300]
+        release.set()
+        wait_for("alice's two answered", lambda: "alice1" in results and "alice2" in results)
+        for n in ("alice1", "alice2"):
+            assert results[n].status_code == 200, (n, results[n].text[:300])
+        # her places are back: two at once again, one on each server
+        start(b, alice, "alice4")
+        start(a, alice, "alice5")
+        wait_for("alice4 and alice5 answered", lambda: "alice4" in results and "alice5" in results)
+        for n in ("alice4", "alice5"):
+            assert results[n].status_code == 200, (n, results[n].text[:300])
+    finally:
+        release.set()
+        for t in threads:
+            t.join(timeout=60)
+        web.shutdown()
+        for srv in servers:
+            assert srv.stop()["server"] == 0
+
+
 def raw_http(srv, data, timeout=10):
     """Sends raw bytes, returns (status, headers text, body) of the answer."""
     s = socket.create_connection(("127.0.0.1", srv.port), timeout=timeout)
