@@ -1,6 +1,7 @@
 """Issue 15, security hardening, seen from outside: no secret at rest in
 clear, private files, login throttling, revocation, weak passwords, small
 leaks and HTTP edge cases."""
+import base64
 import json
 import os
 import pathlib
@@ -478,6 +479,53 @@ def test_user_document_cap_holds_across_kore_workers():
         r = alice.post("/api/single/process", data={"config": '{"model_name": "local", "ocr": "off"}'},
                        files={"pdf_file": ("doc.pdf", text, "application/pdf")}, timeout=600)
         assert r.status_code == 200, r.text
+    finally:
+        assert srv.stop()["server"] == 0
+
+
+def test_user_document_cap_holds_with_user_table_full():
+    """The kore workers' shared table of users (DOCTAG_INFLIGHT_USERS, here
+    its minimum of 16) is filled by 16 other users' requests (tokens of
+    users that do not exist: each enters a row, then gets 401). Alice, the
+    17th, has no row and is counted in each worker alone, yet
+    DOCTAG_USER_MAX_DOCS=2 still holds for her on two workers: her places
+    are counted by the queue too. (Counted in each worker alone, three or
+    four of her four got through.)"""
+    import threading
+    from conftest import start_server, make_jwt
+    srv = start_server("embedded", {"DOCTAG_WORKERS": "0", "DOCTAG_HTTP_WORKERS": "2", "DOCTAG_SERVER_JOBS": "1",
+                                    "DOCTAG_USER_MAX_DOCS": "2", "DOCTAG_ACCEPT_THRESHOLD": "1",
+                                    "DOCTAG_INFLIGHT_USERS": "16", "DOCTAG_BODY_TIMEOUT_SEC": "3"})
+    try:
+        alice = new_user(srv, "full-a")
+        claims = json.loads(base64.urlsafe_b64decode(alice.token.split(".")[1] + "=="))
+        text = (corpus_dir() / "text" / "en_invoice.pdf").read_bytes()
+        for i in range(40):   # more than the rows: every row is taken whatever the hashes
+            forged = make_jwt(dict(claims, sub=str(uuid.uuid4())))
+            r = requests.post(srv.url("/api/single/process"), headers={"Authorization": f"Bearer {forged}"},
+                              data={"config": '{"model_name": "local", "ocr": "off"}'},
+                              files={"pdf_file": ("doc.pdf", text, "application/pdf")}, timeout=TIMEOUT)
+            assert r.status_code == 401, r.text
+        scanned = (corpus_dir() / "scanned" / "en_invoice.pdf").read_bytes()
+        done, lock = [], threading.Lock()
+
+        def send(name):
+            r = alice.post("/api/single/process", data={"config": '{"model_name": "local", "ocr": "force"}'},
+                           files={"pdf_file": ("doc.pdf", scanned, "application/pdf")}, timeout=600)
+            with lock:
+                done.append((name, r.status_code, r.headers.get("Retry-After"), r.text[:200]))
+
+        threads = []
+        for i in range(4):
+            t = threading.Thread(target=send, args=(f"alice{i + 1}",))
+            t.start()
+            threads.append(t)
+            time.sleep(0.3)
+        for t in threads:
+            t.join()
+        codes = sorted(code for _, code, _, _ in done)
+        assert codes == [200, 200, 429, 429], done
+        assert "the table of users with documents in flight is full" in srv.log_text()
     finally:
         assert srv.stop()["server"] == 0
 

@@ -1003,6 +1003,32 @@ static void test_redis_fair_beyond_1000_users(void **state)
   fx_free(f);
 }
 
+/* The library renews the leases of the places its process holds, every
+ * third of a lease: a place held longer than a lease is still held. */
+static void test_redis_doc_places_renewed(void **state)
+{
+  fx *f = fx_new(state, 1);
+  char *erin = g_strdup_printf("erin-%08x", g_random_int());
+  char *key = g_strdup_printf("doctag:slots:%s", erin);
+  doctag_doc_slot *p = NULL;
+  assert_int_equal(doctag_doc_slot_take(&p, f->jt.ctx, erin, 1, NULL), DOCTAG_OK);
+  redisReply *r = redis_run("ZRANGE %s 0 -1 WITHSCORES", key);
+  assert_int_equal(r->elements, 2);
+  double first = g_ascii_strtod(r->element[1]->str, NULL);
+  freeReplyObject(r);
+  g_usleep((DOCTAG_DOC_SLOT_LEASE_SEC * G_USEC_PER_SEC) / 3 + 1500000);
+  r = redis_run("ZRANGE %s 0 -1 WITHSCORES", key);
+  assert_int_equal(r->elements, 2);
+  double later = g_ascii_strtod(r->element[1]->str, NULL);
+  freeReplyObject(r);
+  assert_true(later - first >= (DOCTAG_DOC_SLOT_LEASE_SEC * 1000) / 3);
+  doctag_doc_slot_free(p);
+  assert_int_equal(redis_int("EXISTS %s", key), 0);
+  g_free(key);
+  g_free(erin);
+  fx_free(f);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -1023,6 +1049,7 @@ int main(void)
     JT_ON(test_redis_fair_beyond_1000_users, JT_REDIS),
     JT_ALL(test_doc_places_shared_between_servers),
     JT_ALL(test_doc_places_lease),
+    JT_ON(test_redis_doc_places_renewed, JT_REDIS),
     JT_ON(test_many_rows_kept_exactly, JT_LOCAL),
     JT_ON(test_many_rows_kept_exactly, JT_LOCAL_PG),
     JT_ON(test_redis_stream_recreated, JT_REDIS),
