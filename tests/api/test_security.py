@@ -344,21 +344,16 @@ def test_pdf_bombs_refused_before_work(alice):
         assert ("DOCTAG_MAX_STREAM_MB" if name == "inflates" else "DOCTAG_MAX_IMAGE_MPX") in detail(r), detail(r)
 
 
-def test_documents_shared_fairly_between_users():
-    """One document thread, held by alice's first document (the test holds
-    its download). Her second waits behind it, and past DOCTAG_USER_MAX_DOCS=2
-    she gets 429; then bob sends his, and his third gets 429 too. When the
-    thread is free, bob's first goes before her second although hers came
-    first, then her second, then his second: "abab", where first come first
-    served gives "aabb". Each step waits for what the server did (a 429
-    answered, a download asked for), never for a time, so load cannot change
-    the outcome."""
+def held_pdf_server(held):
+    """A local HTTP server of a PDF whose downloads of the names in `held`
+    wait until the test sets `release`: a document held in flight. Returns
+    (cond, release, fetched, web): `fetched` lists the names asked for, in
+    order, notified on `cond`; web.shutdown() stops it."""
     import http.server
     import threading
-    from conftest import start_server
     pdf = (corpus_dir() / "text" / "en_invoice.pdf").read_bytes()
     cond, release = threading.Condition(), threading.Event()
-    fetched, results = [], {}
+    fetched = []
 
     class Held(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
@@ -366,7 +361,7 @@ def test_documents_shared_fairly_between_users():
             with cond:
                 fetched.append(name)
                 cond.notify_all()
-            if name == "alice1":
+            if name in held:
                 release.wait(300)
             self.send_response(200)
             self.send_header("Content-Type", "application/pdf")
@@ -379,6 +374,30 @@ def test_documents_shared_fairly_between_users():
 
     web = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Held)
     threading.Thread(target=web.serve_forever, daemon=True).start()
+    return cond, release, fetched, web
+
+
+def wait_held(cond, fetched, results, what, pred):
+    """Waits (on held_pdf_server's cond) until pred() holds; says what was
+    fetched and answered when it does not within 300 s."""
+    with cond:
+        assert cond.wait_for(pred, timeout=300), \
+            f"{what}: fetched {fetched}, answered {[(n, r.status_code, r.text[:200]) for n, r in results.items()]}"
+
+
+def test_documents_shared_fairly_between_users():
+    """One document thread, held by alice's first document (the test holds
+    its download). Her second waits behind it, and past DOCTAG_USER_MAX_DOCS=2
+    she gets 429; then bob sends his, and his third gets 429 too. When the
+    thread is free, bob's first goes before her second although hers came
+    first, then her second, then his second: "abab", where first come first
+    served gives "aabb". Each step waits for what the server did (a 429
+    answered, a download asked for), never for a time, so load cannot change
+    the outcome."""
+    import threading
+    from conftest import start_server
+    cond, release, fetched, web = held_pdf_server(["alice1"])
+    results = {}
     srv = start_server("embedded", {"DOCTAG_WORKERS": "0", "DOCTAG_HTTP_WORKERS": "1", "DOCTAG_SERVER_JOBS": "1",
                                     "DOCTAG_USER_MAX_DOCS": "2", "DOCTAG_ALLOW_PRIVATE_URLS": "1",
                                     # queueing outlasts the body timeout: never a 408
@@ -402,9 +421,7 @@ def test_documents_shared_fairly_between_users():
                 threads.append(t)
 
         def wait_for(what, pred):
-            with cond:
-                assert cond.wait_for(pred, timeout=300), \
-                    f"{what}: fetched {fetched}, answered {[(n, r.status_code, r.text[:200]) for n, r in results.items()]}"
+            wait_held(cond, fetched, results, what, pred)
 
         def refused(names):
             """The one of names answered 429 (it came when the user's other two were in flight)."""
@@ -538,34 +555,12 @@ def test_user_document_cap_holds_across_servers(shared):
     is 429, though A alone holds only one of hers (each server counted its
     own, so it got through). Bob is not alice: his goes through on B. When
     the downloads end her places come back, on either server."""
-    import http.server
     import threading
     from conftest import Server, make_database
     if not (os.environ.get("DOCTAG_TEST_POSTGRES_URL") and os.environ.get("DOCTAG_TEST_REDIS_URL")):
         pytest.skip("needs DOCTAG_TEST_POSTGRES_URL and DOCTAG_TEST_REDIS_URL (scripts/services.sh)")
-    pdf = (corpus_dir() / "text" / "en_invoice.pdf").read_bytes()
-    cond, release = threading.Condition(), threading.Event()
-    fetched, results = [], {}
-
-    class Held(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            name = self.path.lstrip("/")
-            with cond:
-                fetched.append(name)
-                cond.notify_all()
-            if name in ("alice1", "alice2"):
-                release.wait(300)
-            self.send_response(200)
-            self.send_header("Content-Type", "application/pdf")
-            self.send_header("Content-Length", str(len(pdf)))
-            self.end_headers()
-            self.wfile.write(pdf)
-
-        def log_message(self, *args):
-            pass
-
-    web = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Held)
-    threading.Thread(target=web.serve_forever, daemon=True).start()
+    cond, release, fetched, web = held_pdf_server(["alice1", "alice2"])
+    results = {}
     env = {"DOCTAG_DATABASE_URL": make_database(os.environ["DOCTAG_TEST_POSTGRES_URL"]), "DOCTAG_WORKERS": "0",
            "DOCTAG_HTTP_WORKERS": "1", "DOCTAG_SERVER_JOBS": "2", "DOCTAG_USER_MAX_DOCS": "2",
            "DOCTAG_ALLOW_PRIVATE_URLS": "1", "DOCTAG_BODY_TIMEOUT_SEC": "3"}
@@ -594,9 +589,7 @@ def test_user_document_cap_holds_across_servers(shared):
             threads.append(t)
 
         def wait_for(what, pred):
-            with cond:
-                assert cond.wait_for(pred, timeout=300), \
-                    f"{what}: fetched {fetched}, answered {[(n, r.status_code, r.text[:200]) for n, r in results.items()]}"
+            wait_held(cond, fetched, results, what, pred)
 
         start(a, alice, "alice1")
         wait_for("alice1 downloading on A", lambda: "alice1" in fetched or "alice1" in results)
