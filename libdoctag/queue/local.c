@@ -780,11 +780,15 @@ static doctag_status local_slot_take(queue *q, const char *holder, const char *s
   return st;
 }
 
+/* Also drops places whose lease ran out: those of a process that died,
+ * of users whose next take (which purges them) may never come. */
 static doctag_status local_slot_renew(queue *q, const char *holder, GPtrArray *slots, unsigned int lease_ms)
 {
   (void)slots;
-  store_param p[] = { SP_T(holder), SP_I(now_us() + (int64_t)lease_ms * 1000) };
-  return run(q->impl, NULL, ST_Q_SLOT_RENEW, p, 2, NULL);
+  int64_t now = now_us();
+  store_param p[] = { SP_T(holder), SP_I(now + (int64_t)lease_ms * 1000) }, e[] = { SP_I(now) };
+  doctag_status st = run(q->impl, NULL, ST_Q_SLOT_RENEW, p, 2, NULL);
+  return st ? st : run(q->impl, NULL, ST_Q_SLOT_EXPIRE, e, 1, NULL);
 }
 
 static doctag_status local_slot_give(queue *q, const char *user, const char *slot)

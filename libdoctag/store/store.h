@@ -169,6 +169,7 @@ typedef enum store_stmt {
   ST_Q_SLOT_COUNT,     /* (user_id) -> places held */
   ST_Q_SLOT_INSERT,    /* (id, user_id, holder, lease_until) */
   ST_Q_SLOT_RENEW,     /* (holder, lease_until): every place the holder holds */
+  ST_Q_SLOT_EXPIRE,    /* (now): drops every place whose lease ran out (of users who do not come back) */
   ST_Q_SLOT_DELETE,    /* (id) */
   /* Login throttling (auth/throttle.c): failures per kind ("email" or "addr") and subject. */
   ST_AUTH_FAIL_PURGE,  /* (before): drops failures older than `before` */

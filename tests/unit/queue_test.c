@@ -5,6 +5,7 @@
 #include "jobs/jobs.h"
 #include "queue/queue.h"
 #include "history/history.h"
+#include "store/store.h"
 
 #define REDIS_DB 1
 
@@ -579,6 +580,15 @@ static void redis_del(const char *key)
   freeReplyObject(redis_run("DEL %s", key));
 }
 
+/* An integer reply (-1: nil). */
+static long long redis_int(const char *fmt, const char *arg)
+{
+  redisReply *r = redis_run(fmt, arg);
+  long long n = r->type == REDIS_REPLY_INTEGER ? r->integer : r->type == REDIS_REPLY_NIL ? -1 : -2;
+  freeReplyObject(r);
+  return n;
+}
+
 static gint strcmp_p(gconstpointer a, gconstpointer b)
 {
   return strcmp(*(char *const *)a, *(char *const *)b);
@@ -896,12 +906,36 @@ static void test_doc_places_lease(void **state)
 
   assert_int_equal(queue_slot_take(f->q, "h3", "h3/1", dave, 1, 300, &taken, &held), DOCTAG_OK);
   assert_true(taken);
+  /* frank's process dies and frank never comes back: his place goes all
+   * the same (the next renewal of any process drops it; Redis expires it) */
+  char *frank = g_strdup_printf("frank-%08x", g_random_int());
+  assert_int_equal(queue_slot_take(f->q, "h5", "h5/1", frank, 1, 300, &taken, &held), DOCTAG_OK);
+  assert_true(taken);
   GPtrArray *pairs = g_ptr_array_new();
   g_ptr_array_add(pairs, dave);
   g_ptr_array_add(pairs, "h3/1");
   assert_int_equal(queue_slot_renew(f->q, "h3", pairs, 60000), DOCTAG_OK);
   g_ptr_array_free(pairs, TRUE);
   g_usleep(450000);
+  pairs = g_ptr_array_new();
+  g_ptr_array_add(pairs, dave);
+  g_ptr_array_add(pairs, "h3/1");
+  assert_int_equal(queue_slot_renew(f->q, "h3", pairs, 60000), DOCTAG_OK);
+  g_ptr_array_free(pairs, TRUE);
+  if (f->jt.backend == JT_REDIS) {
+    char *key = g_strdup_printf("doctag:slots:%s", frank);
+    assert_int_equal(redis_int("EXISTS %s", key), 0);
+    g_free(key);
+  } else {
+    struct store *st;
+    assert_int_equal(store_get(f->jt.ctx, &st), DOCTAG_OK);
+    store_rows r = { 0 };
+    store_param u[] = { SP_T(frank) };
+    assert_int_equal(store_query(st, ST_Q_SLOT_COUNT, u, 1, &r), DOCTAG_OK);
+    assert_int_equal(store_cell_int(&r, 0, 0), 0);
+    store_rows_clear(&r);
+  }
+  g_free(frank);
   assert_int_equal(queue_slot_take(f->q, "h4", "h4/1", dave, 1, 60000, &taken, &held), DOCTAG_OK);
   assert_false(taken);
   assert_int_equal(queue_slot_give(f->q, dave, "h3/1"), DOCTAG_OK);
@@ -911,15 +945,6 @@ static void test_doc_places_lease(void **state)
   g_free(carol);
   g_free(dave);
   fx_free(f);
-}
-
-/* An integer reply (-1: nil). */
-static long long redis_int(const char *fmt, const char *arg)
-{
-  redisReply *r = redis_run(fmt, arg);
-  long long n = r->type == REDIS_REPLY_INTEGER ? r->integer : r->type == REDIS_REPLY_NIL ? -1 : -2;
-  freeReplyObject(r);
-  return n;
 }
 
 /* A job that ends takes its waiting rows out of its user's list at once
