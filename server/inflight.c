@@ -103,10 +103,8 @@ srv_inflight srv_inflight_take(const char *user, unsigned int max, unsigned int 
     return SRV_INFLIGHT_LOCAL;
   inflight_row *r = row_of(user);
   if (!r) {
-    static int64_t logged;   /* once a minute at most */
-    int64_t at = g_get_monotonic_time(), then = __atomic_load_n(&logged, __ATOMIC_RELAXED);
-    if (at - then > 60 * G_USEC_PER_SEC &&
-        __atomic_compare_exchange_n(&logged, &then, at, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+    static int64_t logged;
+    if (srv_once_a_minute(&logged))
       kore_log(LOG_WARNING, "doctag: the table of users with documents in flight is full (DOCTAG_INFLIGHT_USERS=%zu): "
                "further users are counted by the queue and in each worker", nrows);
     return SRV_INFLIGHT_LOCAL;

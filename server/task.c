@@ -88,10 +88,8 @@ static bool admit(srv_job *job)
     return false;
   }
   if (st) {
-    static gint64 logged;   /* once a minute at most */
-    gint64 now = g_get_monotonic_time(), then = __atomic_load_n(&logged, __ATOMIC_RELAXED);
-    if (now - then > 60 * G_USEC_PER_SEC &&
-        __atomic_compare_exchange_n(&logged, &then, now, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+    static int64_t logged;
+    if (srv_once_a_minute(&logged))
       kore_log(LOG_WARNING, "doctag: documents in flight counted in this server only: %s",
                doctag_error_last()->message);
   }
