@@ -1044,13 +1044,12 @@ static doctag_status redis_slot_take(queue *q, const char *holder, const char *s
   *taken = false;
   if (held)
     *held = 0;
-  char smax[16], snow[24], slease[16];
+  char smax[16], slease[16];
   g_snprintf(smax, sizeof smax, "%u", max);
-  g_snprintf(snow, sizeof snow, "%" G_GINT64_FORMAT, now_us() / 1000);
   g_snprintf(slease, sizeof slease, "%u", lease_ms);
-  const char *args[] = { user, slot, smax, snow, slease };
+  const char *args[] = { user, slot, smax, slease };
   redisReply *rep = NULL;
-  doctag_status st = rscript(r, S_SLOT_TAKE, &rep, 5, args, NULL);
+  doctag_status st = rscript(r, S_SLOT_TAKE, &rep, 4, args, NULL);
   if (st)
     return st;
   if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 2 || rep->element[0]->type != REDIS_REPLY_INTEGER ||
@@ -1070,11 +1069,9 @@ static doctag_status redis_slot_renew(queue *q, const char *holder, GPtrArray *s
   (void)holder;
   if (!slots->len)
     return DOCTAG_OK;
-  char snow[24], slease[16];
-  g_snprintf(snow, sizeof snow, "%" G_GINT64_FORMAT, now_us() / 1000);
+  char slease[16];
   g_snprintf(slease, sizeof slease, "%u", lease_ms);
   GPtrArray *args = g_ptr_array_new();
-  g_ptr_array_add(args, snow);
   g_ptr_array_add(args, slease);
   for (guint i = 0; i < slots->len; i++)
     g_ptr_array_add(args, g_ptr_array_index(slots, i));
