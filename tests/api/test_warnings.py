@@ -180,3 +180,78 @@ def test_page_in_a_script_without_a_model_names_the_package(alice):
     assert r.status_code == 400, r.text
     assert detail(r).startswith("Could not extract sufficient text from PDF."), r.text
     assert detail(r).endswith("Page 1: no OCR model installed for script Thai (install tesseract-ocr-tha)."), r.text
+
+
+DAMAGED = "Page 1: the text layer is damaged ("
+
+
+def _damaged_fixture():
+    """The generated fixtures' Hindi page whose font maps its conjuncts to
+    nothing (its text layer is spelt as no word is): auto OCR reads it
+    again and the page says why."""
+    import os
+    import pathlib
+    import pytest
+    fixtures = pathlib.Path(os.environ.get("DOCTAG_FIXTURES", ""))
+    pdf = fixtures / "damaged" / "hi_pension_circular.pdf"
+    if not pdf.is_file():
+        pytest.skip("no generated fixtures")
+    return pdf
+
+
+def _is_damage_warning(w):
+    return w.startswith(DAMAGED) and w.endswith("): read by OCR instead")
+
+
+def test_single_says_which_page_was_read_again(alice):
+    pdf = _damaged_fixture()
+    r = process(alice, pdf.read_bytes(), name=pdf.name)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["extraction_method"] == "ocr_tesseract", body
+    assert [w for w in body["warnings"] if _is_damage_warning(w)], body["warnings"]
+
+
+def test_batch_progress_events_carry_the_page_warning():
+    """A page's warning (here: its damaged text layer, read by OCR instead)
+    reaches the batch progress event's metadata.warnings, the catch-up's
+    results and history, as the contract puts a document's warnings
+    there; a clean document's event has none."""
+    from conftest import corpus_dir, new_user, start_server
+    pdf = _damaged_fixture()
+    roots = f"{corpus_dir()}:{pdf.parent}"
+    srv = start_server("embedded", {"DOCTAG_ALLOWED_ROOTS": roots})
+    try:
+        u = new_user(srv)
+        rows = [{"title": "damaged", "file_path": str(pdf), "file_source_type": "local"}, local_row("en_recipe.pdf")]
+        for _ in range(5):
+            r = u.post("/api/batch/start", json={"documents": rows, "config": {"model_name": "local"}})
+            assert r.status_code == 200, r.text
+            job_id = r.json()["job_id"]
+            paused = u.post(f"/api/batch/jobs/{job_id}/pause")
+            if paused.status_code == 200:
+                break
+            assert paused.status_code == 409, paused.text
+        else:
+            raise AssertionError("every job ended before it could be paused")
+        ws = connect(srv, job_id, token=u.token)
+        assert u.post(f"/api/batch/jobs/{job_id}/resume").status_code == 200
+        msgs, _ = read_all(ws, limit=300)
+        done = {}
+        for m in msgs:
+            if m.get("type") == "catchup":
+                done.update({x["row_id"]: x for x in m["results"]})
+            elif m.get("type") == "progress" and m["status"] != "processing":
+                done[m["row_id"]] = m
+        assert sorted(done) == [0, 1], msgs
+        assert done[0]["status"] == "success", done[0]
+        assert done[0]["metadata"]["extraction_method"] == "ocr_tesseract", done[0]
+        assert [w for w in done[0]["metadata"]["warnings"] if _is_damage_warning(w)], done[0]
+        assert done[1]["metadata"]["warnings"] == [], done[1]
+        assert wait_done(u, job_id, timeout=300)["processed_count"] == 2
+        docs = {d["title"]: d for d in u.get(f"/api/history/jobs/{job_id}").json()["documents"]}
+        doc = u.get(f"/api/history/documents/{docs['damaged']['id']}").json()
+        assert [w for w in doc["processing_metadata"]["warnings"] if _is_damage_warning(w)], doc
+    finally:
+        codes = srv.stop()
+    assert codes.get("server") == 0, codes
