@@ -642,8 +642,8 @@ void layout_text(const words_page *wp, pdf_text *out)
   g_free(skip);
   if (s->len && s->str[s->len - 1] == '\n')
     g_string_truncate(s, s->len - 1);
-  if (deva)
-    out->deva_reorders = garble_deva_reorder(s);
+  if (deva || indic)
+    out->deva_reorders = garble_prebase_reorder(s);
   if (indic)
     out->deva_reorders += garble_indic_reorder(s);
   out->hyphen_joins = layout_join_hyphens(s);
