@@ -49,30 +49,38 @@ def test_strict_must_be_a_boolean(alice):
     assert r.json()["detail"][0]["loc"][-1] == "strict"
 
 
-def test_batch_events_and_history_carry_warnings(server, alice):
-    rows = [local_row("en_invoice.pdf"), local_row("en_recipe.pdf")]
+def _watched_results(srv, client, rows, config, limit=60):
+    """Runs a batch job of `rows` watched over the WebSocket from its start;
+    returns (job_id, every finished row's result as the socket told it:
+    catch-up results and progress events)."""
     # The job is paused while the socket connects: a job that ended first
     # would get only "Job already completed" (the contract), no results.
     for _ in range(5):
-        r = alice.post("/api/batch/start", json={"documents": rows, "config": {"model_name": "openai/gpt-4o-mini"}})
+        r = client.post("/api/batch/start", json={"documents": rows, "config": config})
         assert r.status_code == 200, r.text
         job_id = r.json()["job_id"]
-        paused = alice.post(f"/api/batch/jobs/{job_id}/pause")
+        paused = client.post(f"/api/batch/jobs/{job_id}/pause")
         if paused.status_code == 200:
             break
         assert paused.status_code == 409, paused.text  # it ended already: try again
     else:
         raise AssertionError("every job ended before it could be paused")
-    ws = connect(server, job_id, token=alice.token)
-    assert alice.post(f"/api/batch/jobs/{job_id}/resume").status_code == 200
-    msgs, _ = read_all(ws)
+    ws = connect(srv, job_id, token=client.token)
+    assert client.post(f"/api/batch/jobs/{job_id}/resume").status_code == 200
+    msgs, _ = read_all(ws, limit=limit)
     results = []
     for m in msgs:
         if m.get("type") == "catchup":
             results += m["results"]
         elif m.get("type") == "progress" and m["status"] != "processing":
             results.append(m)
-    assert sorted(x["row_id"] for x in results) == [0, 1], msgs
+    return job_id, results
+
+
+def test_batch_events_and_history_carry_warnings(server, alice):
+    rows = [local_row("en_invoice.pdf"), local_row("en_recipe.pdf")]
+    job_id, results = _watched_results(server, alice, rows, {"model_name": "openai/gpt-4o-mini"})
+    assert sorted(x["row_id"] for x in results) == [0, 1], results
     for x in results:
         assert x["status"] == "success", x
         assert x["metadata"]["warnings"] == [NO_KEY], x
@@ -224,26 +232,9 @@ def test_batch_progress_events_carry_the_page_warning():
     try:
         u = new_user(srv)
         rows = [{"title": "damaged", "file_path": str(pdf), "file_source_type": "local"}, local_row("en_recipe.pdf")]
-        for _ in range(5):
-            r = u.post("/api/batch/start", json={"documents": rows, "config": {"model_name": "local"}})
-            assert r.status_code == 200, r.text
-            job_id = r.json()["job_id"]
-            paused = u.post(f"/api/batch/jobs/{job_id}/pause")
-            if paused.status_code == 200:
-                break
-            assert paused.status_code == 409, paused.text
-        else:
-            raise AssertionError("every job ended before it could be paused")
-        ws = connect(srv, job_id, token=u.token)
-        assert u.post(f"/api/batch/jobs/{job_id}/resume").status_code == 200
-        msgs, _ = read_all(ws, limit=300)
-        done = {}
-        for m in msgs:
-            if m.get("type") == "catchup":
-                done.update({x["row_id"]: x for x in m["results"]})
-            elif m.get("type") == "progress" and m["status"] != "processing":
-                done[m["row_id"]] = m
-        assert sorted(done) == [0, 1], msgs
+        job_id, results = _watched_results(srv, u, rows, {"model_name": "local"}, limit=300)
+        done = {x["row_id"]: x for x in results}
+        assert sorted(done) == [0, 1], results
         assert done[0]["status"] == "success", done[0]
         assert done[0]["metadata"]["extraction_method"] == "ocr_tesseract", done[0]
         assert [w for w in done[0]["metadata"]["warnings"] if _is_damage_warning(w)], done[0]
