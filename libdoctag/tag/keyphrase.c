@@ -132,6 +132,19 @@ static const char *const combining_participles[] = {
 static const char *const after_gerund[] = { "and", "or", "is", "are", "was", "were", "has", "have", "can", "which", NULL };
 static const char *const after_noun_gerund[] = { "of", "in", NULL };
 
+/* "-ly" adverbs that qualify a clause or a claim, not the adjective after
+ * them as part of a term: focusing ("only", "namely", "especially"), time
+ * ("currently", "previously", "newly") and hedging or judging ones
+ * ("relatively", "typically", "surprisingly"). Others modify inside a
+ * phrase: "fully automatic", "highly parallel", "weakly singular". */
+static const char *const clause_adverbs[] = {
+  "only", "namely", "especially", "particularly", "mainly", "mostly", "merely", "simply", "largely", "solely",
+  "currently", "recently", "previously", "originally", "newly", "formerly", "initially", "finally", "usually",
+  "typically", "generally", "normally", "commonly", "frequently", "increasingly", "relatively", "potentially",
+  "possibly", "probably", "seemingly", "apparently", "surprisingly", "really", "actually", "certainly",
+  "clearly", "obviously", "significantly", "considerably", "slightly", "quite", NULL
+};
+
 static bool in_list(const char *const *list, const char *w)
 {
   for (const char *const *p = list; *p; p++)
@@ -142,7 +155,7 @@ static bool in_list(const char *const *list, const char *w)
 
 enum {
   L_VERB_CONTEXT = 1, L_NOUN_CONTEXT = 2, L_DETERMINER = 4, L_AUXILIARY = 8, L_WEAK = 16, L_COMBINING = 32,
-  L_AFTER_GERUND = 64, L_AFTER_NOUN_GERUND = 128
+  L_AFTER_GERUND = 64, L_AFTER_NOUN_GERUND = 128, L_CLAUSE_ADVERB = 256
 };
 
 /* Which of the English word lists above hold `w` (L_* bits): one look-up
@@ -157,6 +170,7 @@ static unsigned int english_lists(const char *w)
       { verb_context, L_VERB_CONTEXT }, { noun_context, L_NOUN_CONTEXT }, { determiners, L_DETERMINER },
       { auxiliaries, L_AUXILIARY }, { weak_modifiers, L_WEAK }, { combining_participles, L_COMBINING },
       { after_gerund, L_AFTER_GERUND }, { after_noun_gerund, L_AFTER_NOUN_GERUND },
+      { clause_adverbs, L_CLAUSE_ADVERB },
     };
     GHashTable *t = g_hash_table_new(g_str_hash, g_str_equal);
     for (size_t i = 0; i < G_N_ELEMENTS(lists); i++)
@@ -182,6 +196,7 @@ typedef struct word_info {
   bool combining;        /* in combining_participles[] (English) */
   bool after_gerund;     /* in after_gerund[] (English) */
   bool after_noun_gerund; /* in after_noun_gerund[] (English) */
+  bool clause_adverb;    /* in clause_adverbs[] (English) */
   pos_info pi;
 } word_info;
 
@@ -478,6 +493,7 @@ static void classify(kp *k)
           wi->combining = in & L_COMBINING;
           wi->after_gerund = in & L_AFTER_GERUND;
           wi->after_noun_gerund = in & L_AFTER_NOUN_GERUND;
+          wi->clause_adverb = in & L_CLAUSE_ADVERB;
         }
         wi->stop = (k->stops && lex_is_stop_lang(w->text, k->lang)) || seg_utf8_len(w->text) < 2;
         g_hash_table_insert(k->infos, (gpointer)w->text, wi);
@@ -509,9 +525,13 @@ static void classify(kp *k)
 
 /* One unit: a word, or a hyphenated compound [s, e). Its class is its last
  * part's, and a compound whose last part is not nominal modifies
- * ("well-known", "so-called"). */
+ * ("well-known", "so-called"); a name's number is the name's ("MPEG-4",
+ * "Type-2": the segmenter makes it a word only there). */
 static wclass unit_class(const kp *k, unsigned int s, unsigned int e)
 {
+  while (e - s > 1 && k->w[e - 1].tok->kind == SEG_WORD &&
+         strspn(k->w[e - 1].text, "0123456789") == strlen(k->w[e - 1].text))
+    e--;
   wclass c = k->w[e - 1].cls;
   if (e - s > 1 && !nominal(c) && k->w[e - 1].tok->kind == SEG_WORD)
     return W_ADJ;
@@ -526,6 +546,23 @@ static unsigned int unit_end(const kp *k, unsigned int s)
   while (e < k->nw && k->w[e].hyphen && !k->w[e].brk)
     e++;
   return e;
+}
+
+/* An "-ly" word read as an adverb that WordNet lists as one modifies
+ * inside a noun phrase when an adjective follows it directly: "fully
+ * automatic method", "highly parallel computers". Before a noun ("highly
+ * method") or alone it stays out of every phrase, and so do the adverbs
+ * of a clause ("namely", "currently"). */
+static void adverbs(kp *k)
+{
+  for (unsigned int i = 0; i + 1 < k->nw; i++) {
+    word *w = &k->w[i];
+    if (w->cls != W_ADV || !w->info || !(w->info->pi.flags & POS_ADV) || w->info->clause_adverb ||
+        !ends_with(w->text, "ly") || k->w[i + 1].brk || k->w[i + 1].hyphen || w->hyphen)
+      continue;
+    if (unit_class(k, i + 1, unit_end(k, i + 1)) == W_ADJ)
+      w->cls = W_ADJ;
+  }
 }
 
 /* The spellings of a candidate and how often each occurs: most have one,
@@ -610,7 +647,9 @@ static kp_phrase *add_phrase(kp *k, unsigned int s, unsigned int e)
   }
   ph->title += title;
   ph->heading += heading && !title;
-  ph->labels += e < k->nw && k->w[e].tok->kind != SEG_WORD && !k->w[e].brk;
+  /* a field's name: right before a number or code, or before its value
+   * after a colon or a tab ("Date of issue: 14 March 2024") */
+  ph->labels += e < k->nw && k->w[e].tok->kind != SEG_WORD && (!k->w[e].brk || k->w[e].tok->field);
   form_set_add(g_hash_table_lookup(k->forms, ph), form->str);
   return ph;
 }
@@ -652,6 +691,8 @@ typedef struct span { unsigned int s, e, run_s, run_e; } span;
  * "of" alone sits between two of them. */
 static void collect(kp *k)
 {
+  if (k->english)
+    adverbs(k);
   GArray *spans = g_array_new(FALSE, FALSE, sizeof(span));
   unsigned int i = 0;
   while (i < k->nw) {

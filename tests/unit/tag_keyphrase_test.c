@@ -280,6 +280,78 @@ static void test_of_phrases(void **state)
   g_ptr_array_free(ranked, TRUE);
 }
 
+/* Fails unless every one of `forms` is a candidate of `ranked`, and no
+ * candidate holds any of `never`. */
+static void expect_candidates(const GPtrArray *ranked, const char *const *forms, size_t n_forms,
+                              const char *const *never, size_t n_never)
+{
+  for (size_t i = 0; i < n_forms; i++)
+    if (!find_phrase(ranked, forms[i]))
+      fail_msg("no candidate \"%s\"", forms[i]);
+  for (guint i = 0; i < ranked->len; i++) {
+    const char *f = ((const kp_phrase *)ranked->pdata[i])->form;
+    for (size_t j = 0; j < n_never; j++)
+      if (strstr(f, never[j]))
+        fail_msg("candidate \"%s\" holds \"%s\"", f, never[j]);
+  }
+}
+
+/* Names that mix letters and digits are words of a phrase, printed as
+ * written (lower case, with their hyphen or dot); a name's number after a
+ * hyphen names with it, and an invoice's codes and amounts still cut. */
+static void test_mixed_names(void **state)
+{
+  (void)state;
+  GPtrArray *ranked = rank_english("Video over networks\n"
+                                   "We study 3D reconstruction from MPEG-4 video coding and H.264 streams over "
+                                   "IPv6 networks to clinics that treat Type-2 diabetes. Invoice "
+                                   "INV-2024-001 lists 10mm cables at Rs500 each.");
+  const char *want[] = { "3d reconstruction", "mpeg-4 video coding", "h.264 streams", "ipv6 networks",
+                         "type-2 diabetes" };
+  const char *never[] = { "10mm", "rs500", "2024" };
+  expect_candidates(ranked, want, G_N_ELEMENTS(want), never, G_N_ELEMENTS(never));
+  g_ptr_array_free(ranked, TRUE);
+}
+
+/* An "-ly" adverb directly before an adjective modifies inside a phrase;
+ * before a noun or alone ("quickly"), with no noun after its adjective
+ * ("weakly singular."), or qualifying the clause ("currently") it does not. */
+static void test_adverbs(void **state)
+{
+  (void)state;
+  GPtrArray *ranked = rank_english("Compilers for clusters\n"
+                                   "We build a fully automatic method for highly parallel computers and "
+                                   "currently popular tabu search. The code is weakly singular. Users quickly method "
+                                   "tools, and the loops run quickly.");
+  const char *want[] = { "fully automatic method", "highly parallel computers", "popular tabu search" };
+  const char *never[] = { "currently", "quickly", "weakly" };
+  expect_candidates(ranked, want, G_N_ELEMENTS(want), never, G_N_ELEMENTS(never));
+  g_ptr_array_free(ranked, TRUE);
+}
+
+/* A field's name before its value after a colon or a tab, on its line,
+ * is a label like "Ward 4": "Date of issue: 14 March 2024" names no
+ * subject. A colon before words, or a value on the next line, is not. */
+static void test_field_labels(void **state)
+{
+  (void)state;
+  const char *text = "Tax invoice\n\n"
+                     "Date of issue: 14 March 2024\n"
+                     "Taxable value\t78,550.00\n"
+                     "Seller: Bright Desk Supplies\n\n"
+                     "Payment terms\n\n30 days from the date of delivery, as the payment terms say.\n";
+  GArray *toks = seg_split(text);
+  assert_true(g_array_index(toks, seg_token, 5).field); /* "14", after "issue:" */
+  assert_string_equal(g_array_index(toks, seg_token, 5).word, "14");
+  seg_free(toks);
+  GPtrArray *ranked = rank_english(text);
+  assert_int_equal(find_phrase(ranked, "issue")->labels, 1);
+  assert_int_equal(find_phrase(ranked, "taxable value")->labels, 1);
+  assert_int_equal(find_phrase(ranked, "bright desk supplies")->labels, 0);
+  assert_int_equal(find_phrase(ranked, "payment terms")->labels, 0);
+  g_ptr_array_free(ranked, TRUE);
+}
+
 /* A head noun that mostly stands alone beside the phrase it heads. */
 static const char *LEASE =
   "Residential Rental Agreement\n\n"
@@ -690,6 +762,9 @@ int main(void)
     cmocka_unit_test(test_gerund_heads),
     cmocka_unit_test(test_combining_participles),
     cmocka_unit_test(test_of_phrases),
+    cmocka_unit_test(test_mixed_names),
+    cmocka_unit_test(test_adverbs),
+    cmocka_unit_test(test_field_labels),
     cmocka_unit_test(test_document_shape),
     cmocka_unit_test(test_stop_words_and_stemmers),
     cmocka_unit_test(test_icu_segmentation),
