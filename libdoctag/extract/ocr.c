@@ -1243,6 +1243,8 @@ static const char *first_reading(const ocr_job *job, engines *e, const page_imag
   const lang_counts *h = job->hint;
   if (h && h->latin + h->deva + h->other > 0 && lang_for_ocr(h, NULL, installed_langs(e), &choice))
     return choice.lang[0] ? g_intern_string(choice.lang) : NULL;
+  if (h && h->other > h->latin + h->deva)
+    return NULL; /* a layer mostly in another script: OSD names it */
   if (img->pix && img->text_px > 0 && img->joined < JOINED_WORDS)
     return "eng";
   return NULL;
