@@ -21,15 +21,18 @@
  * participle, title-line and verb rules 35.2 and 15.05 (the whole sets
  * gained more: 33.8 -> 35.1 and 18.1 -> 18.4); with gerund heads, combining
  * participles and "A of B" ranked low 36.7 and 16.0 (the whole sets: 35.8 and
- * 19.0). The floors catch a regression of a few points, not noise. */
+ * 19.0); with single words weighed down in prose that is not news 37.1 and
+ * 18.1 (the whole sets: 37.7 and 20.1). The floors catch a regression of a
+ * few points, not noise. */
 #define INSPEC_DOCS 100
-#define INSPEC_F1_FLOOR 35.0
+#define INSPEC_F1_FLOOR 35.5
 #define SEMEVAL_DOCS 30
-#define SEMEVAL_F1_FLOOR 14.5
+#define SEMEVAL_F1_FLOOR 16.5
 /* KPCrowd-train's first 100 news stories: 11.7 before the document-shape
- * bias (news tagged like abstracts), 16.9 with it. */
+ * bias (news tagged like abstracts), 16.9 with it, 18.1 with reported
+ * speech as a sign of news. */
 #define KPCROWD_DOCS 100
-#define KPCROWD_F1_FLOOR 16.0
+#define KPCROWD_F1_FLOOR 17.0
 
 static tag_outcome tag_text(const char *text, const char *lang, unsigned int num_tags)
 {
@@ -438,6 +441,94 @@ static void test_document_shape(void **state)
   tag_outcome_clear(&out);
 }
 
+/* A phrase met early outranks one met late with the same words, as often:
+ * its own first occurrence counts, beside its words' positions. */
+static void test_phrase_position(void **state)
+{
+  (void)state;
+  GPtrArray *ranked = rank_english("The filter shapes the frequency response of the amplifier. The amplifier drives a "
+                                   "speaker through a cable of copper. Later, a table lists the response frequency "
+                                   "of each stage.");
+  const kp_phrase *early = find_phrase(ranked, "frequency response"), *late = find_phrase(ranked, "response frequency");
+  assert_non_null(early);
+  assert_non_null(late);
+  printf("  frequency response %.4f (word %u), response frequency %.4f (word %u)\n", early->score, early->first,
+         late->score, late->first);
+  assert_int_equal(early->tf, late->tf);
+  assert_true(early->first < late->first);
+  assert_true(early->score > late->score * 1.02);
+  g_ptr_array_free(ranked, TRUE);
+}
+
+static const char *CONTROL =
+  "Robust model predictive control of uncertain systems\n"
+  "This paper studies robust model predictive control for systems with polytopic uncertainty. The "
+  "controller design uses linear matrix inequalities, and the uncertainty bound shrinks as the state "
+  "estimator converges. Simulation results on a chemical reactor show that the closed-loop system stays "
+  "stable under uncertainty, and the controller needs little computation.";
+
+/* A business report: long words and no run of names, but reported speech. */
+static const char *REPORT =
+  "Quarterly earnings rose at the regional lender\n"
+  "The regional lender reported higher quarterly earnings on Tuesday, helped by stronger lending to "
+  "manufacturers. Its chief executive said demand for commercial mortgages had recovered, and told "
+  "analysts that she expected deposit margins to stabilise, according to a transcript of the call. "
+  "Her predecessor had warned of weaker profitability across the industry.";
+
+static size_t tag_index(const tag_outcome *o, const char *tag)
+{
+  for (size_t i = 0; i < o->count; i++)
+    if (!strcmp(o->items[i].tag, tag))
+      return i;
+  return o->count;
+}
+
+/* In prose that is no news story, single words weigh less: they are
+ * mostly fragments of the phrases that name the subject ("uncertainty" of
+ * "polytopic uncertainty"). News, whether told by its names or by its
+ * reported speech, and lists keep them, and so does a single word the
+ * author lists as a keyword. */
+static void test_single_words_in_prose(void **state)
+{
+  (void)state;
+  kp_shape news, abstract, list, report;
+  const char *texts[] = { NEWS, ABSTRACT, INVOICE, REPORT };
+  kp_shape *shapes[] = { &news, &abstract, &list, &report };
+  for (size_t i = 0; i < 4; i++) {
+    GArray *t = seg_split(texts[i]);
+    kp_measure(t, shapes[i]);
+    seg_free(t);
+  }
+  printf("  reporting: news %.3f abstract %.3f list %.3f report %.3f\n", news.reporting, abstract.reporting,
+         list.reporting, report.reporting);
+  assert_true(abstract.reporting == 0.0);
+  assert_true(report.reporting > 0.04); /* said, told, she, according, her */
+  assert_true(report.names == 0.0 && report.word_len > 5.2); /* the names and plain-words signs miss it */
+  assert_true(kp_single_bias(&report) > 0.0);
+  assert_true(kp_single_bias(&report) < kp_single_bias(&news));
+  assert_true(kp_single_weight(&abstract) < 0.5);
+  assert_true(kp_single_weight(&news) == 1.0);
+  assert_true(kp_single_weight(&list) == 1.0);
+  assert_true(kp_single_weight(&report) == 1.0);
+
+  tag_outcome out = tag_text(CONTROL, "eng", 8);
+  print_tags("control", &out);
+  assert_true(has_tag(&out, "polytopic uncertainty"));
+  assert_false(has_tag(&out, "uncertainty")); /* the phrase's fragment */
+  for (size_t i = 0; i < out.count; i++)
+    assert_true(strchr(out.items[i].tag, ' ') != NULL);
+  tag_outcome_clear(&out);
+
+  char *listed = g_strconcat(CONTROL, "\nKeywords: uncertainty; controller design", NULL);
+  out = tag_text(listed, "eng", 8);
+  print_tags("control with keywords", &out);
+  assert_true(has_tag(&out, "uncertainty"));
+  /* the author's keyword is not weighed down: it ranks above the title's phrase */
+  assert_true(tag_index(&out, "uncertainty") < tag_index(&out, "uncertain systems"));
+  tag_outcome_clear(&out);
+  g_free(listed);
+}
+
 /* `a` and `b` have one stem in `lang`. */
 static void expect_same_stem(const char *a, const char *b, const char *lang)
 {
@@ -545,6 +636,31 @@ static void test_language_identification(void **state)
   expect_lang("市の水道はメンテナンスのため月曜日に止まります。", "jpn");
   expect_lang("การประปาหยุดจ่ายน้ำเพื่อซ่อมบำรุง", "tha");
   expect_lang("किसानों के लिए फसल बीमा योजना की अंतिम तिथि बढ़ा दी गई है। Last date extended.", "hin+eng");
+}
+
+/* A long German text (a lecture's worth: past the 2,000 Latin words the
+ * other languages are counted on) whose one-letter variables and "in", "so",
+ * "also" are English stop words: English was counted over the whole text,
+ * German over its first 2,000 words, and the text came out English, its
+ * tags "ein", "von", "und". The languages compete on the same words. */
+static void test_language_of_long_text(void **state)
+{
+  (void)state;
+  const char *para = "Sei X ein topologischer Raum und a ein Punkt in X. Eine Menge U heißt offen, "
+                     "wenn sie eine Umgebung von jedem ihrer Punkte ist; so ist also a in U. ";
+  GString *text = g_string_new(NULL);
+  while (text->len < 64 * 1024)
+    g_string_append(text, para);
+  char lang[32];
+  tag_detect_language(text->str, text->len, lang, sizeof lang);
+  assert_string_equal(lang, "deu");
+  tag_outcome out = tag_text(text->str, lang, 8);
+  assert_true(out.count >= 3);
+  for (size_t i = 0; i < out.count; i++)
+    if (lex_is_stop_lang(out.items[i].tag, "deu"))
+      fail_msg("tag \"%s\" is a German stop word", out.items[i].tag);
+  tag_outcome_clear(&out);
+  g_string_free(text, TRUE);
 }
 
 /* Each text of tests/unit/tagdata/ gets tags in its own language: the
@@ -766,9 +882,12 @@ int main(void)
     cmocka_unit_test(test_adverbs),
     cmocka_unit_test(test_field_labels),
     cmocka_unit_test(test_document_shape),
+    cmocka_unit_test(test_single_words_in_prose),
+    cmocka_unit_test(test_phrase_position),
     cmocka_unit_test(test_stop_words_and_stemmers),
     cmocka_unit_test(test_icu_segmentation),
     cmocka_unit_test(test_language_identification),
+    cmocka_unit_test(test_language_of_long_text),
     cmocka_unit_test(test_tags_in_own_language),
     cmocka_unit_test(test_quality_floor),
   };
