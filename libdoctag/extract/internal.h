@@ -270,6 +270,7 @@ typedef struct ocr_result {
   bool unknown_script;        /* no installed model reads the page's script, and OSD took it
                                * for one that a model reads (script: OSD's guess); no text kept */
   bool blank;                 /* nothing on the image */
+  bool oriented;              /* OSD was asked: the page did not read sure upright at first */
   struct {                    /* CPU seconds per stage (the page's profile, for the debug log and bench/ocr.sh) */
     double osd;               /* orientation and script */
     double prepare;           /* conversion, turning, deskew, rescaling */

@@ -423,6 +423,58 @@ static GByteArray *make_page_pdf(page_kind kind, double ppi)
   return out;
 }
 
+/* A 200 PPI scan of the prose, upright or upside down. */
+static cairo_surface_t *scan_of_prose(bool upside_down)
+{
+  const double ppi = 200;
+  int w = (int)(A4_W * ppi / 72), h = (int)(A4_H * ppi / 72);
+  cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+  cairo_t *ic = cairo_create(img);
+  cairo_set_source_rgb(ic, 1, 1, 1);
+  cairo_paint(ic);
+  if (upside_down) {
+    cairo_translate(ic, w, h);
+    cairo_rotate(ic, G_PI);
+  }
+  cairo_scale(ic, ppi / 72, ppi / 72);
+  draw_prose(ic, 12, 60, 120);
+  cairo_destroy(ic);
+  return img;
+}
+
+/* OSD (about a quarter of a page's OCR) only for a page that does not read
+ * sure upright at first: an upright English page of a new document is read
+ * without it, an upside-down one still gets turned, and the page after a
+ * turned one is not taken for upright. */
+static void test_osd_only_when_unsure(void **state)
+{
+  (void)state;
+  const bool turns[][2] = { { false, false }, { true, false }, { true, true } };
+  for (size_t k = 0; k < G_N_ELEMENTS(turns); k++) {
+    ocr_memo memo;
+    ocr_memo_init(&memo);
+    for (int p = 0; p < 2; p++) {
+      bool turned = turns[k][p];
+      cairo_surface_t *img = scan_of_prose(turned);
+      ocr_job job = { .image = img, .ppi = 200, .memo = &memo };
+      ocr_result r;
+      assert_int_equal(ocr_page(&job, &r), DOCTAG_OK);
+      printf("  document %zu page %d (%s): OSD %s, turned %d, confidence %.0f, %s\n", k + 1, p + 1,
+             turned ? "upside down" : "upright", r.oriented ? "asked" : "not asked", r.rotation, r.confidence,
+             r.languages);
+      if (!strstr(r.text, "Station Road") || !strstr(r.text, "telephone"))
+        fail_msg("document %zu page %d not read: \"%.80s\"", k + 1, p + 1, r.text);
+      assert_int_equal(r.rotation, turned ? 180 : 0);
+      /* upright pages read sure in English, as the first page or after an
+       * upright one; a page upside down, first or after another, needs OSD */
+      assert_int_equal(r.oriented, turned);
+      ocr_result_clear(&r);
+      cairo_surface_destroy(img);
+    }
+    ocr_memo_clear(&memo);
+  }
+}
+
 static doctag_status run_bytes(GByteArray *pdf, extract_request *req, extract_doc *doc)
 {
   req->data = pdf->data;
@@ -683,6 +735,7 @@ int main(void)
     cmocka_unit_test(test_concurrent_documents),
     cmocka_unit_test(test_fork),
     cmocka_unit_test(test_thin_garbled_sparse_blank),
+    cmocka_unit_test(test_osd_only_when_unsure),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
