@@ -7,7 +7,7 @@
 # queue and on Redis. See bench/scale_bench.c for the data it builds.
 #   bench/scale.sh [docs=1000000] [users=300] [rows=100000] [rounds=5]
 #   bench/scale.sh quick        (20,000 documents, 200 users, 100,000 rows)
-# SCALE_BACKENDS=sqlite|postgresql limits the backends. PostgreSQL and Redis:
+# SCALE_BACKENDS=sqlite,postgresql,redis limits the backends. PostgreSQL and Redis:
 # DOCTAG_TEST_POSTGRES_URL / DOCTAG_TEST_REDIS_URL when set, else services
 # started with scripts/services.sh and stopped after. Then the WebSocket
 # catch-up of a ROWS-row job through the server (bench/ws_catchup.py).
@@ -42,8 +42,9 @@ echo "doctag scale benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, lo
 # The WebSocket catch-up of a ROWS-row job through the server itself: first
 # frame, whole message, kore workers' peak memory (bench/ws_catchup.py).
 cmake --build "$build" -j2 --target doctag_server doctag_server_launcher >/dev/null
-for backend in sqlite postgresql; do
-  case "${SCALE_BACKENDS:-sqlite,postgresql}" in *"$backend"*) ;; *) continue ;; esac
+for backend in sqlite postgresql redis; do
+  case "${SCALE_BACKENDS:-sqlite,postgresql,redis}" in *"$backend"*) ;; *) continue ;; esac
   if [ "$backend" = postgresql ] && [ -z "${DOCTAG_TEST_POSTGRES_URL:-}" ]; then continue; fi
+  if [ "$backend" = redis ] && [ -z "${DOCTAG_TEST_REDIS_URL:-}" ]; then continue; fi
   DOCTAG_BIN_DIR="$build/bin" /usr/bin/python3 bench/ws_catchup.py "$backend" "${3:-100000}"
 done

@@ -11,8 +11,10 @@ sockets and prints, per client: time to the first frame, time to the
 whole message, frames, message size, and the kore workers' peak memory
 growth (VmHWM now minus VmRSS before). A "slow" client has a 64 KiB
 receive buffer and reads one frame every 20 ms.
-    bench/ws_catchup.py [sqlite|postgresql] [rows=100000]
+    bench/ws_catchup.py [sqlite|postgresql|redis] [rows=100000]
 PostgreSQL: DOCTAG_TEST_POSTGRES_URL (scripts/services.sh), a new database.
+Redis: the queue on DOCTAG_TEST_REDIS_URL's database 6 (history on SQLite),
+the results pushed to the job's list as redis_finish.lua does.
 """
 import json
 import os
@@ -38,6 +40,26 @@ RESULT = ("'{\"row_id\":' || row_index || ',\"row_number\":' || (row_index + 1) 
           "\"policy\",\"health\"],\"error\":null,\"model_name\":\"local\",\"metadata\":{\"page_count\":2,"
           "\"is_scanned\":false,\"processing_time_ms\":120},\"document_id\":\"' || {ID} || '\",\"file_path\":"
           "\"https://example.com/batch/' || row_index || '.pdf\",\"worker\":\"bench\"}'")
+
+
+# The rows' results and counters as queue/data/redis_finish.lua leaves them.
+REDIS_DONE = """
+local jk, n = 'job:' .. ARGV[1], tonumber(ARGV[2])
+local batch = {}
+for i = 0, n - 1 do
+  batch[#batch + 1] = '{"row_id":' .. i .. ',"row_number":' .. (i + 1) .. ',"title":"Row ' .. i ..
+    '","status":"success","tags":["report","water","climate","policy","health"],"error":null,' ..
+    '"model_name":"local","metadata":{"page_count":2,"is_scanned":false,"processing_time_ms":120},' ..
+    '"document_id":"' .. redis.sha1hex(tostring(i)) .. '","file_path":"https://example.com/batch/' .. i ..
+    '.pdf","worker":"bench"}'
+  if #batch == 1000 or i == n - 1 then
+    redis.call('RPUSH', jk .. ':results', unpack(batch))
+    batch = {}
+  end
+end
+redis.call('HSET', jk, 'status', 'processing', 'done', n, 'processed_count', n, 'progress', 1)
+return redis.call('LLEN', jk .. ':results')
+"""
 
 
 def free_port():
@@ -136,6 +158,10 @@ def main():
                 "DOCTAG_JWT_SECRET": "bench-" + secrets.token_hex(16), "DOCTAG_HTTP_WORKERS": "2",
                 "DOCTAG_WORKERS": "0", "DOCTAG_MAX_UPLOAD_MB": "200"})
     pg = None
+    redis = None
+    if backend == "redis":
+        redis = os.environ["DOCTAG_TEST_REDIS_URL"].rstrip("/") + "/6"
+        env["DOCTAG_REDIS_URL"] = redis
     if backend == "postgresql":
         admin = os.environ["DOCTAG_TEST_POSTGRES_URL"]
         name = "doctag_bench_ws_" + uuid.uuid4().hex[:8]
@@ -157,7 +183,11 @@ def main():
     r.raise_for_status()
     job_id = r.json()["job_id"]
     srv.stop()
-    if pg:
+    if redis:
+        out = subprocess.run(["redis-cli", "-u", redis, "EVAL", REDIS_DONE, "0", job_id, str(rows)],
+                             check=True, capture_output=True, text=True).stdout.strip()
+        assert out == str(rows), out
+    elif pg:
         sql = (f"UPDATE queue_items SET state = 'done', ok = 1, finished_seq = row_index + 1, result = "
                f"{RESULT.replace('{ID}', 'md5(row_index::text)')} WHERE job_id = '{job_id}';"
                f"UPDATE queue_jobs SET status = 'processing', done = total, processed = total"
@@ -204,6 +234,8 @@ def main():
     if pg:
         subprocess.run(["psql", os.environ["DOCTAG_TEST_POSTGRES_URL"], "-q", "-c",
                         f"DROP DATABASE {pg.rsplit('/', 1)[1]}"], check=False)
+    if redis:
+        subprocess.run(["redis-cli", "-u", redis, "FLUSHDB"], check=False, capture_output=True)
     subprocess.run(["rm", "-rf", str(tmp)], check=False)
 
 

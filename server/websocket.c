@@ -23,7 +23,12 @@
  * inside a fragmented message: the socket subscribes to its job only once
  * the catch-up's last frame is queued, from the catch-up's sequence
  * number, so the events meanwhile come after it from the queue backend,
- * each once. Control frames (ping, close) may interleave. */
+ * each once. Control frames (ping, close) may interleave.
+ *
+ * At most DOCTAG_WS_CATCHUPS such catch-ups run at once in a kore worker
+ * (each holds a snapshot and a few pages); the sockets beyond wait, in
+ * the order they came, and start as others end. Their first page is read
+ * only when they start. */
 #include "server.h"
 
 #include <errno.h>
@@ -40,6 +45,7 @@
 #define CATCHUP_ROWS 500      /* results per catch-up frame (DOCTAG_WS_CATCHUP_ROWS) */
 #define CATCHUP_QUEUED 2      /* catch-up frames waiting unsent before reading the next */
 #define CATCHUP_READERS 2     /* reader threads per kore worker */
+#define CATCHUPS 8            /* catch-ups sent in frames at once per kore worker (DOCTAG_WS_CATCHUPS) */
 
 typedef struct ws_sub ws_sub;
 typedef struct ws_stream ws_stream;
@@ -52,9 +58,10 @@ typedef struct ws_conn {
   /* From the handshake check, used once in on_connect (g_malloc'd). */
   char *job_id;
   char *error;              /* refuse: {"error", "job_id"} and 1008 */
-  char *catchup;            /* first message, or its first frame when `cu` is set */
-  doctag_job_catchup *cu;   /* the rest of a catch-up sent in frames (until on_connect) */
+  char *catchup;            /* first message, or (`cu` set) its first frame or NULL: not read yet */
+  doctag_job_catchup *cu;   /* the rest of a catch-up sent in frames (until it starts) */
   ws_stream *stream;        /* that catch-up being sent */
+  bool waiting;             /* in `waiting`: for a catch-up slot */
   bool finished;            /* the job was over: catch-up, then close */
   char *user_id;
   char *status;
@@ -82,6 +89,7 @@ struct ws_stream {
   struct connection *c;     /* NULL once the socket is gone or done with it */
   doctag_job_catchup *cu;   /* a reader thread's while `reading` */
   int queued;               /* frames queued, not yet written */
+  bool begun;               /* the message's first (TEXT) frame is queued */
   bool reading;
   bool ended;               /* the last frame is queued */
   /* A read's outcome, written by the reader thread. */
@@ -108,6 +116,9 @@ static int inbox_fd = -1;
 static uint64_t keepalive_ms = 30000;
 static size_t catchup_rows = CATCHUP_ROWS;
 static GThreadPool *readers;
+static unsigned int catchups_max = CATCHUPS;
+static unsigned int catchups;       /* streams alive (each holds a slot until freed) */
+static GQueue waiting = G_QUEUE_INIT; /* struct connection * waiting for a slot, in order */
 
 /* kore dispatches an fd's events to the struct its kore_event starts. */
 static struct {
@@ -390,6 +401,9 @@ void srv_ws_init(void)
   const char *rows = getenv("DOCTAG_WS_CATCHUP_ROWS");
   if (rows && atoi(rows) > 0)
     catchup_rows = (size_t)MIN(atoi(rows), 100000);
+  const char *most = getenv("DOCTAG_WS_CATCHUPS");
+  if (most && atoi(most) > 0)
+    catchups_max = (unsigned int)MIN(atoi(most), 10000);
   inbox_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (inbox_fd < 0)
     fatal("doctag: eventfd: %s", g_strerror(errno));
@@ -401,6 +415,20 @@ void srv_ws_init(void)
 
 /* ---- a catch-up in frames ------------------------------------------------- */
 
+static void stream_start(struct connection *c, ws_conn *wc);
+
+/* A catch-up slot came free: the longest waiting socket starts. */
+static void catchup_slot_free(void)
+{
+  catchups--;
+  struct connection *c = g_queue_pop_head(&waiting);
+  if (c) {
+    ws_conn *wc = c->hdlr_extra;
+    wc->waiting = false;
+    stream_start(c, wc);
+  }
+}
+
 static void stream_unref(ws_stream *st)
 {
   if (--st->refs > 0)
@@ -409,6 +437,7 @@ static void stream_unref(ws_stream *st)
   doctag_free(st->piece);
   g_free(st->error);
   g_free(st);
+  catchup_slot_free();
 }
 
 /* A frame's payload was written (or the socket went): kore hands the
@@ -506,7 +535,7 @@ static void stream_read_done(ws_stream *st)
   }
   ws_conn *wc = c->hdlr_extra;
   if (error || !piece) {
-    /* Frames of the message are out: it cannot be taken back. Say so
+    /* Frames of the message may be out: they cannot be taken back. Say so
      * with a close (a control frame may come inside a message). */
     kore_log(LOG_ERR, "doctag: websocket catch-up of job %s: %s", wc->job_id, error ? error : "ended early");
     st->reading = false;
@@ -520,7 +549,8 @@ static void stream_read_done(ws_stream *st)
     return;
   }
   st->ended = last;
-  frame_queue(st, WEBSOCKET_OP_CONT, last, piece);
+  frame_queue(st, st->begun ? WEBSOCKET_OP_CONT : WEBSOCKET_OP_TEXT, last, piece);
+  st->begun = true;
   st->reading = false;
   if (last) {
     /* The message is whole: now the events after its seq, from the queue. */
@@ -535,10 +565,11 @@ static void stream_read_done(ws_stream *st)
   stream_unref(st);     /* the read's */
 }
 
-/* Sends wc->catchup as the first frame of a fragmented message and reads
- * on from wc->cu. */
+/* Takes a slot and sends the catch-up in frames: wc->catchup (when read
+ * already) as the first, then what wc->cu reads. */
 static void stream_start(struct connection *c, ws_conn *wc)
 {
+  catchups++;
   ws_stream *st = g_new0(ws_stream, 1);
   st->refs = 1;
   st->c = c;
@@ -547,8 +578,22 @@ static void stream_start(struct connection *c, ws_conn *wc)
   wc->stream = st;
   char *first = wc->catchup;
   wc->catchup = NULL;
-  frame_queue(st, WEBSOCKET_OP_TEXT, false, first);
+  if (first) {
+    frame_queue(st, WEBSOCKET_OP_TEXT, false, first);
+    st->begun = true;
+  }
   stream_read(st);
+}
+
+/* stream_start() now, or once a slot is free. */
+static void stream_begin(struct connection *c, ws_conn *wc)
+{
+  if (catchups < catchups_max) {
+    stream_start(c, wc);
+    return;
+  }
+  wc->waiting = true;
+  g_queue_push_tail(&waiting, c);
 }
 
 /* ---- the socket ------------------------------------------------------------ */
@@ -597,7 +642,7 @@ void api_ws_connect(struct connection *c)
     return;
   }
   if (wc->cu) {
-    stream_start(c, wc);   /* subscribes once the message is whole */
+    stream_begin(c, wc);   /* subscribes once the message is whole */
     return;
   }
   kore_websocket_send(c, WEBSOCKET_OP_TEXT, wc->catchup, strlen(wc->catchup));
@@ -622,6 +667,10 @@ void api_ws_disconnect(struct connection *c)
   ws_conn *wc = c->hdlr_extra;
   if (!wc)
     return;
+  if (wc->waiting) {
+    g_queue_remove(&waiting, c);
+    wc->waiting = false;
+  }
   if (wc->stream) {
     /* Frames still queued let go of it as kore drops them. */
     wc->stream->c = NULL;
@@ -669,8 +718,9 @@ static void ws_check_work(void *data, srv_reply *reply)
   }
   w->user_id = g_strdup(doctag_user_id(user));
   doctag_user_free(user);
-  /* The snapshot and the first page only: the rest is read as it is
-   * sent, so the first byte does not wait for the whole result set. */
+  /* The snapshot, and the message when one frame holds it; a longer one
+   * is read as it is sent, from its first page on once it has a slot, so
+   * the first byte does not wait for the whole result set. */
   doctag_job_catchup *cu = NULL;
   if (doctag_job_catchup_open(srv.ctx, &cu, w->user_id, w->job_id) != DOCTAG_OK) {
     const doctag_error *e = doctag_error_last();
@@ -682,6 +732,10 @@ static void ws_check_work(void *data, srv_reply *reply)
   w->finished = state == DOCTAG_JOB_COMPLETED || state == DOCTAG_JOB_CANCELLED || state == DOCTAG_JOB_FAILED;
   w->status = g_strdup(doctag_job_state_name(state));
   w->last_seq = doctag_job_last_seq(job);
+  if (!w->finished && doctag_job_results_count(job) > catchup_rows) {
+    w->cu = cu;   /* frames: read once it has a slot (stream_begin) */
+    return;
+  }
   if (doctag_job_catchup_next(cu, &w->catchup, catchup_rows) != DOCTAG_OK) {
     w->error = g_strdup(doctag_error_last()->message);
     doctag_job_catchup_free(cu);

@@ -191,8 +191,8 @@ DOCTAG_API doctag_status doctag_job_catchup_to_json(const doctag_job *job, char 
 /**
  * The same message read a piece at a time, for a front end that sends it
  * as it reads (the server's WebSocket): a job with many results is never
- * held whole. Memory: one page of results, plus 4 bytes per result on the
- * local queue.
+ * held whole. Memory: one page of results (the snapshot is the job's
+ * counters: results are kept numbered in finishing order).
  */
 typedef struct doctag_job_catchup doctag_job_catchup;
 

@@ -660,7 +660,6 @@ DOCTAG_API doctag_status doctag_job_catchup_to_json(const doctag_job *job, char 
 struct doctag_job_catchup {
   doctag_ctx *ctx;
   doctag_job *job;          /* the snapshot; its results only when from history */
-  GArray *order;            /* guint32 row indexes (local queue) */
   uint64_t count;           /* results in the snapshot */
   uint64_t next;            /* the first not handed out */
   bool started, any, done;
@@ -670,7 +669,7 @@ struct doctag_job_catchup {
 static doctag_status read_order(queue *q, const char *job_id, queue_job *qj, void *ud)
 {
   doctag_job_catchup *cu = ud;
-  return queue_job_snapshot_order(q, job_id, qj, &cu->count, cu->order);
+  return queue_job_snapshot_order(q, job_id, qj, &cu->count);
 }
 
 DOCTAG_API doctag_status doctag_job_catchup_open(doctag_ctx *ctx, doctag_job_catchup **out, const char *user_id,
@@ -684,7 +683,6 @@ DOCTAG_API doctag_status doctag_job_catchup_open(doctag_ctx *ctx, doctag_job_cat
     return err_set(DOCTAG_EINVAL, "ctx is NULL");
   doctag_job_catchup *cu = g_new0(doctag_job_catchup, 1);
   cu->ctx = ctx;
-  cu->order = g_array_new(FALSE, FALSE, sizeof(guint32));
   /* A job the queue forgot (Redis keys expired) comes from history with
    * every result; such a job has ended, so its message is the short one. */
   queue_read how = { read_order, NULL, cu };
@@ -720,7 +718,7 @@ static doctag_status catchup_page(doctag_job_catchup *cu, size_t max, GPtrArray 
   }
   queue *q;
   doctag_status st = queue_get(cu->ctx, &q);
-  return st ? st : queue_results_range(q, cu->job->id, cu->order, cu->count, cu->next, max, texts);
+  return st ? st : queue_results_range(q, cu->job->id, cu->count, cu->next, max, texts);
 }
 
 DOCTAG_API doctag_status doctag_job_catchup_next(doctag_job_catchup *cu, char **json, size_t max_results)
@@ -777,7 +775,6 @@ DOCTAG_API void doctag_job_catchup_free(doctag_job_catchup *cu)
   if (!cu)
     return;
   doctag_job_free(cu->job);
-  g_array_free(cu->order, TRUE);
   g_free(cu);
 }
 

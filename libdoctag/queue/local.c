@@ -477,15 +477,19 @@ static doctag_status local_release(queue *q, const queue_item *item, const char 
   return st;
 }
 
-/* finish() inside the caller's transaction on c. */
+/* finish() inside the caller's transaction on c, which holds the job's lock. */
 static doctag_status finish_on(local_impl *l, store_conn *c, const queue_item *item, bool ok, const char *result_json,
                                const char *event, const char *completed_event, queue_finish_outcome *outcome)
 {
   *outcome = QF_RECORDED;
   store_rows r;
   int64_t now = now_us();
-  store_param dp[] = { SP_T(item->job_id), SP_I(item->row), SP_I(ok ? 1 : 0), SP_T(result_json), SP_I(now) };
-  doctag_status st = run(l, c, ST_Q_ITEM_DONE, dp, 5, &r);
+  /* The job is locked (finish_tx): its done count cannot move until
+   * commit, so the row's finished_seq is the number ST_Q_JOB_COUNT gives
+   * it, and the done rows of any snapshot are those numbered 1..done
+   * (results_range reads them by that number). */
+  store_param dp[] = { SP_T(item->job_id), SP_I(item->row), SP_I(ok ? 1 : 0), SP_T(result_json) };
+  doctag_status st = run(l, c, ST_Q_ITEM_DONE, dp, 4, &r);
   if (st)
     return st;
   bool fresh = r.changes > 0;
@@ -536,7 +540,11 @@ static doctag_status finish_tx(queue *q, const queue_item *item, bool ok, queue_
     return st;
   if (!(st = store_tx_begin(c))) {
     char *res = NULL, *ev = NULL;
-    if (record && !(st = record(c, ud, &res, &ev))) {
+    /* The job first, as claims and commands lock it before anything else
+     * (a command then writes the history job that record() writes too). */
+    store_param jp[] = { SP_T(item->job_id) };
+    st = run(l, c, ST_Q_JOB_LOCK, jp, 1, NULL);
+    if (!st && record && !(st = record(c, ud, &res, &ev))) {
       result_json = res;
       event = ev;
     }
@@ -660,63 +668,30 @@ static doctag_status local_job_snapshot(queue *q, const char *job_id, queue_job 
   return snapshot_tx(q->impl, job_id, out, snapshot_results, results);
 }
 
-typedef struct order_out {
-  uint64_t *count;
-  GArray *order;
-} order_out;
-
-/* The done rows' indexes in finishing order. */
-static doctag_status snapshot_order(local_impl *l, store_conn *c, const char *job_id, void *ud)
+/* Done rows are numbered 1..done in finishing order (finish_on): the job
+ * alone is the snapshot, and a page is a range of those numbers. */
+static doctag_status local_job_snapshot_order(queue *q, const char *job_id, queue_job *out, uint64_t *count)
 {
-  order_out *o = ud;
-  store_rows r = { 0 };
-  store_param p[] = { SP_T(job_id) };
-  doctag_status st = run(l, c, ST_Q_DONE_ORDER, p, 1, &r);
-  if (st)
-    return st;
-  for (unsigned int i = 0; i < r.nrows; i++) {
-    guint32 row = (guint32)store_cell_int(&r, i, 0);
-    g_array_append_val(o->order, row);
-  }
-  *o->count = r.nrows;
-  store_rows_clear(&r);
-  return DOCTAG_OK;
+  doctag_status st = local_job_get(q, job_id, out);
+  if (!st)
+    *count = out->done;
+  return st;
 }
 
-static doctag_status local_job_snapshot_order(queue *q, const char *job_id, queue_job *out, uint64_t *count,
-                                              GArray *order)
+static doctag_status local_results_range(queue *q, const char *job_id, uint64_t count, uint64_t from, size_t n,
+                                         GPtrArray *out)
 {
-  order_out o = { count, order };
-  return snapshot_tx(q->impl, job_id, out, snapshot_order, &o);
-}
-
-/* The rows order[from..] by their indexes (the primary key), put back in
- * the snapshot's order. */
-static doctag_status local_results_range(queue *q, const char *job_id, const GArray *order, uint64_t count,
-                                         uint64_t from, size_t n, GPtrArray *out)
-{
-  uint64_t end = MIN(count, MIN((uint64_t)order->len, from + n));
+  uint64_t end = MIN(count, from + n);
   if (from >= end)
     return DOCTAG_OK;
-  GString *rows = g_string_sized_new((end - from) * 7);
-  for (uint64_t i = from; i < end; i++)
-    g_string_append_printf(rows, i > from ? ",%u" : "%u", g_array_index(order, guint32, i));
   store_rows r = { 0 };
-  store_param p[] = { SP_T(job_id), SP_T(rows->str) };
-  doctag_status st = run(q->impl, NULL, ST_Q_RESULTS_OF, p, 2, &r);
-  g_string_free(rows, TRUE);
+  store_param p[] = { SP_T(job_id), SP_I(from), SP_I(end) };
+  doctag_status st = run(q->impl, NULL, ST_Q_RESULTS_PAGE, p, 3, &r);
   if (st)
     return st;
-  GHashTable *by_row = g_hash_table_new(g_direct_hash, g_direct_equal);
   for (unsigned int i = 0; i < r.nrows; i++)
-    if (store_cell(&r, i, 1))
-      g_hash_table_insert(by_row, GUINT_TO_POINTER((guint)store_cell_int(&r, i, 0)), (gpointer)store_cell(&r, i, 1));
-  for (uint64_t i = from; i < end; i++) {
-    const char *text = g_hash_table_lookup(by_row, GUINT_TO_POINTER(g_array_index(order, guint32, i)));
-    if (text)
-      g_ptr_array_add(out, g_strdup(text));
-  }
-  g_hash_table_destroy(by_row);
+    if (store_cell(&r, i, 0))
+      g_ptr_array_add(out, g_strdup(store_cell(&r, i, 0)));
   store_rows_clear(&r);
   return DOCTAG_OK;
 }

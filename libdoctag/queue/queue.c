@@ -205,16 +205,15 @@ doctag_status queue_results(queue *q, const char *job_id, GPtrArray *out)
   return q->ops->results(q, job_id, out);
 }
 
-doctag_status queue_job_snapshot_order(queue *q, const char *job_id, queue_job *out, uint64_t *count,
-                                       GArray *order)
+doctag_status queue_job_snapshot_order(queue *q, const char *job_id, queue_job *out, uint64_t *count)
 {
-  return q->ops->job_snapshot_order(q, job_id, out, count, order);
+  return q->ops->job_snapshot_order(q, job_id, out, count);
 }
 
-doctag_status queue_results_range(queue *q, const char *job_id, const GArray *order, uint64_t count, uint64_t from,
-                                  size_t n, GPtrArray *out)
+doctag_status queue_results_range(queue *q, const char *job_id, uint64_t count, uint64_t from, size_t n,
+                                  GPtrArray *out)
 {
-  return q->ops->results_range(q, job_id, order, count, from, n, out);
+  return q->ops->results_range(q, job_id, count, from, n, out);
 }
 
 doctag_status queue_active(queue *q, const char *user_id, GPtrArray *out)

@@ -159,17 +159,16 @@ typedef struct queue_ops {
 
   /* job_snapshot() without the results' texts, for reading them a page at
    * a time with results_range(): the job and, as of the same moment, how
-   * many results it has (*count) and, when the backend needs it to find
-   * them again (local), their row indexes in finishing order (guint32,
-   * appended to order). Results that finish later are never in a range. */
-  doctag_status (*job_snapshot_order)(queue *q, const char *job_id, queue_job *out, uint64_t *count,
-                                      GArray *order);
+   * many results it has (*count). Both backends keep results in finishing
+   * order (Redis a list, local rows numbered 1..done), so the snapshot's
+   * are the first *count; results that finish later are never in a range. */
+  doctag_status (*job_snapshot_order)(queue *q, const char *job_id, queue_job *out, uint64_t *count);
 
-  /* Results [from, from + n) of such a snapshot (order and count as it
-   * gave them), in finishing order, appended to out (g_free). Fewer when
-   * the job was deleted meanwhile. */
-  doctag_status (*results_range)(queue *q, const char *job_id, const GArray *order, uint64_t count, uint64_t from,
-                                 size_t n, GPtrArray *out);
+  /* Results [from, from + n) of such a snapshot (count as it gave it), in
+   * finishing order, appended to out (g_free). Fewer when the job was
+   * deleted meanwhile. */
+  doctag_status (*results_range)(queue *q, const char *job_id, uint64_t count, uint64_t from, size_t n,
+                                 GPtrArray *out);
 
   /* The user's processing and paused jobs, newest first: queue_job* appended to out. */
   doctag_status (*active)(queue *q, const char *user_id, GPtrArray *out);
@@ -203,9 +202,8 @@ doctag_status queue_events_read(queue *q, const char *job_id, uint64_t after, si
 doctag_status queue_events_wait(queue *q, const char *job_id, uint64_t after, int timeout_ms);
 doctag_status queue_job_snapshot(queue *q, const char *job_id, queue_job *out, GPtrArray *results);
 doctag_status queue_results(queue *q, const char *job_id, GPtrArray *out);
-doctag_status queue_job_snapshot_order(queue *q, const char *job_id, queue_job *out, uint64_t *count,
-                                       GArray *order);
-doctag_status queue_results_range(queue *q, const char *job_id, const GArray *order, uint64_t count, uint64_t from,
+doctag_status queue_job_snapshot_order(queue *q, const char *job_id, queue_job *out, uint64_t *count);
+doctag_status queue_results_range(queue *q, const char *job_id, uint64_t count, uint64_t from,
                                   size_t n, GPtrArray *out);
 doctag_status queue_active(queue *q, const char *user_id, GPtrArray *out);
 

@@ -483,10 +483,9 @@ static doctag_status redis_job_snapshot(queue *q, const char *job_id, queue_job 
   return DOCTAG_OK;
 }
 
-static doctag_status redis_job_snapshot_order(queue *q, const char *job_id, queue_job *out, uint64_t *count,
-                                              GArray *order)
+/* The list's first *count entries stay the snapshot's. */
+static doctag_status redis_job_snapshot_order(queue *q, const char *job_id, queue_job *out, uint64_t *count)
 {
-  (void)order;   /* the list's first *count entries stay the snapshot's */
   redisReply *rep = NULL;
   doctag_status st = snapshot_script(q, S_SNAPSHOT_COUNT, job_id, out, &rep);
   if (st)
@@ -497,10 +496,9 @@ static doctag_status redis_job_snapshot_order(queue *q, const char *job_id, queu
   return DOCTAG_OK;
 }
 
-static doctag_status redis_results_range(queue *q, const char *job_id, const GArray *order, uint64_t count,
-                                         uint64_t from, size_t n, GPtrArray *out)
+static doctag_status redis_results_range(queue *q, const char *job_id, uint64_t count, uint64_t from, size_t n,
+                                         GPtrArray *out)
 {
-  (void)order;
   uint64_t end = MIN(count, from + n);
   if (from >= end)
     return DOCTAG_OK;

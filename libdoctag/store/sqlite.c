@@ -237,7 +237,8 @@ static const char *const sql_table[ST_COUNT] = {
                          " AND state = 'waiting' ORDER BY row_index LIMIT 1)"
                          " RETURNING row_index, payload, attempts",
   [ST_Q_ITEM_DONE] = "UPDATE queue_items SET state = 'done', ok = ?3, result = ?4, owner = NULL, lease_until = NULL,"
-                     " finished_seq = ?5 WHERE job_id = ?1 AND row_index = ?2 AND state <> 'done'",
+                     " finished_seq = (SELECT done + 1 FROM queue_jobs WHERE job_id = ?1)"
+                     " WHERE job_id = ?1 AND row_index = ?2 AND state <> 'done'",
   /* Counts a finished row and, while the job runs, numbers its event. */
   [ST_Q_JOB_COUNT] = "UPDATE queue_jobs SET done = done + 1, processed = processed + ?2, failed = failed + ?3,"
                      " seq = seq + CASE WHEN status IN ('pending', 'processing', 'paused') THEN ?4 ELSE 0 END"
@@ -252,12 +253,10 @@ static const char *const sql_table[ST_COUNT] = {
                        " ORDER BY seq LIMIT CASE WHEN ?3 > 0 THEN ?3 ELSE -1 END",
   [ST_Q_JOB_SEQ] = "SELECT seq FROM queue_jobs WHERE job_id = ?1",
   [ST_Q_RESULTS] = "SELECT result FROM queue_items WHERE job_id = ?1 AND state = 'done'"
-                   " ORDER BY finished_seq, row_index",
-  [ST_Q_DONE_ORDER] = "SELECT row_index FROM queue_items WHERE job_id = ?1 AND state = 'done'"
-                      " ORDER BY finished_seq, row_index",
-  /* One primary-key look-up per row (as on PostgreSQL). */
-  [ST_Q_RESULTS_OF] = "SELECT r.value, (SELECT q.result FROM queue_items q WHERE q.job_id = ?1"
-                      " AND q.row_index = r.value AND q.state = 'done') FROM json_each('[' || ?2 || ']') AS r",
+                   " ORDER BY finished_seq",
+  /* A range of the index queue_items_finished (0012). */
+  [ST_Q_RESULTS_PAGE] = "SELECT result FROM queue_items WHERE job_id = ?1 AND state = 'done'"
+                        " AND finished_seq > ?2 AND finished_seq <= ?3 ORDER BY finished_seq",
   [ST_Q_ACTIVE] = "SELECT job_id, " QJOB_COLS " FROM queue_jobs WHERE user_id = ?1"
                   " AND status IN ('processing', 'paused') ORDER BY created_at DESC",
   [ST_Q_RENEW] = "UPDATE queue_items SET lease_until = ?4"

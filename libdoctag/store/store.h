@@ -150,7 +150,8 @@ typedef enum store_stmt {
   ST_Q_CLAIM_EXPIRED,  /* (job_id, owner, lease_until, now): takes the job's first claimed item whose lease
                         * ended, skipping items others lock -> row_index, payload, attempts */
   ST_Q_CLAIM_WAITING,  /* (job_id, owner, lease_until): claims its first waiting item, likewise */
-  ST_Q_ITEM_DONE,      /* (job_id, row_index, ok, result, finishing order): changes = 0 when done before */
+  ST_Q_ITEM_DONE,      /* (job_id, row_index, ok, result): changes = 0 when done before; its finished_seq is
+                        * the job's done + 1 (after ST_Q_JOB_LOCK: the finishing number ST_Q_JOB_COUNT gives) */
   ST_Q_JOB_COUNT,      /* (job_id, processed delta, failed delta, 1: number an event while not ended)
                         * -> COUNTERS; counts one finished row */
   ST_Q_JOB_COMPLETE,   /* (job_id, now): completed, secret dropped, an event numbered -> COUNTERS */
@@ -158,8 +159,8 @@ typedef enum store_stmt {
   ST_Q_EVENTS_READ,    /* (job_id, after, max or 0: all) -> seq, body with seq > after, in order */
   ST_Q_JOB_SEQ,        /* (job_id) -> seq */
   ST_Q_RESULTS,        /* (job_id) -> result of each done item, in finishing order */
-  ST_Q_DONE_ORDER,     /* (job_id) -> row_index of each done item, in ST_Q_RESULTS's order */
-  ST_Q_RESULTS_OF,     /* (job_id, "i,j,k": row indexes) -> row_index, result (NULL unless done) of each */
+  ST_Q_RESULTS_PAGE,   /* (job_id, after, last) -> result of each done item with after < finished_seq <= last,
+                        * in finishing order */
   ST_Q_ACTIVE,         /* (user_id) -> job_id, QJOB_COLS of its processing and paused jobs, newest first */
   ST_Q_RENEW,          /* (job_id, row_index, owner, lease_until): only while `owner` holds the claim */
   ST_Q_RELEASE,        /* (job_id, row_index, owner): a claimed item back to waiting, likewise */

@@ -2,12 +2,14 @@
 (1008), catch-up then every event live, two sockets on one job, steering
 over HTTP while a socket watches, keepalive, closing never touches the job."""
 import json
+import socket
 import time
 import uuid
 
 import pytest
 import websocket
 
+from conftest import new_user, start_server
 from test_batch import local_row, slow_rows, start, wait_done
 
 
@@ -127,25 +129,33 @@ def test_full_batch_over_two_sockets(server, alice):
     assert [m["seq"] for m in ma if "seq" in m][-10:] == [m["seq"] for m in mb if "seq" in m][-10:]
 
 
+def paused_with_results(client, bad, slow):
+    """A job of the `bad` rows, then `slow` ones, held paused once the bad
+    ones failed (a catch-up of a paused job is the fragmented message): its
+    id and settled status."""
+    job_id = start(client, bad + slow_rows(slow)).json()["job_id"]
+    deadline = time.time() + 120
+    while client.get(f"/api/batch/jobs/{job_id}/status").json()["results_count"] < len(bad):
+        assert time.time() < deadline, "the bad rows did not fail"
+        time.sleep(0.1)
+    assert client.post(f"/api/batch/jobs/{job_id}/pause").status_code == 200
+    # Paused: the documents in hand finish, then nothing changes.
+    status, last = None, None
+    while status is None or status != last:
+        last = status
+        time.sleep(1.5)
+        status = client.get(f"/api/batch/jobs/{job_id}/status").json()
+    assert status["status"] == "paused"
+    return job_id, status
+
+
 def test_large_catchup_is_one_message_in_many_frames(server, alice):
     """A catch-up of more results than a frame holds (8 here) comes as one
     fragmented message: a TEXT frame without FIN, continuation frames, the
     last with FIN; its JSON is the catch-up of the job as it stood, every
     result once, and the job's events follow it, none inside it."""
     bad = [{"title": f'bad "{i}" é', "file_source_type": "local"} for i in range(70)]
-    job_id = start(alice, bad + slow_rows(20)).json()["job_id"]
-    deadline = time.time() + 60
-    while alice.get(f"/api/batch/jobs/{job_id}/status").json()["results_count"] < 70:
-        assert time.time() < deadline, "the bad rows did not fail"
-        time.sleep(0.1)
-    assert alice.post(f"/api/batch/jobs/{job_id}/pause").status_code == 200
-    # Paused: the documents in hand finish, then nothing changes.
-    status, last = None, None
-    while status is None or status != last:
-        last = status
-        time.sleep(1.5)
-        status = alice.get(f"/api/batch/jobs/{job_id}/status").json()
-    assert status["status"] == "paused"
+    job_id, status = paused_with_results(alice, bad, 20)
 
     ws = connect(server, job_id, token=alice.token)
     frames = []
@@ -191,6 +201,48 @@ def test_large_catchup_is_one_message_in_many_frames(server, alice):
     assert msgs[-1]["type"] == "completed"
     done = rows_seen([first] + msgs)
     assert done == {i: ("failed" if i < 70 else "success") for i in range(90)}
+
+
+def test_catchups_beyond_the_cap_wait():
+    """DOCTAG_WS_CATCHUPS=1 (one kore worker): while one socket's catch-up
+    is being sent (its reader stalls, so the message of about 8 MiB cannot
+    all be written), a second socket gets nothing yet: it waits, is not
+    refused. Once the first is read to its end the second gets the same
+    whole message, and a third and fourth coming together get it too, one
+    after the other. The cap is the server's, whatever the backend."""
+    srv = start_server("embedded", {"DOCTAG_WS_CATCHUPS": "1", "DOCTAG_HTTP_WORKERS": "1",
+                                      "DOCTAG_MAX_UPLOAD_MB": "20"})
+    try:
+        client = new_user(srv, "cap")
+        bad = [{"title": f"{i} " + "x" * 4000, "file_source_type": "local"} for i in range(2000)]
+        job_id, status = paused_with_results(client, bad, 40)
+        url = ws_url(srv, job_id, client.token)
+        held = websocket.create_connection(url, timeout=60, sockopt=((socket.SOL_SOCKET, socket.SO_RCVBUF, 4096),))
+        first = held.recv_frame()
+        assert first.opcode == websocket.ABNF.OPCODE_TEXT and not first.fin
+        waiting = websocket.create_connection(url, timeout=60)
+        waiting.settimeout(3)
+        with pytest.raises(websocket.WebSocketTimeoutException):
+            waiting.recv_frame()   # no slot: not a byte of its catch-up yet
+        waiting.settimeout(120)
+        parts = [first.data]
+        while True:
+            f = held.recv_frame()
+            if f.opcode in (websocket.ABNF.OPCODE_TEXT, websocket.ABNF.OPCODE_CONT):
+                parts.append(f.data)
+                if f.fin:
+                    break
+        whole = json.loads(b"".join(parts))
+        assert whole["type"] == "catchup" and len(whole["results"]) == status["results_count"]
+        assert sorted(r["row_id"] for r in whole["results"] if r["status"] == "failed") == list(range(2000))
+        assert json.loads(waiting.recv()) == whole
+        more = [websocket.create_connection(url, timeout=120) for _ in range(2)]
+        for ws in more:
+            assert json.loads(ws.recv()) == whole
+        for ws in [held, waiting] + more:
+            ws.close()
+    finally:
+        srv.stop()
 
 
 def test_pause_resume_cancel_while_watching(server, alice):

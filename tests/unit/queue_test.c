@@ -413,6 +413,7 @@ typedef struct finisher {
   fx *f;
   size_t rows;
   gint failed;   /* atomic: a claim or finish went wrong */
+  const char *worker;   /* NULL: "w1" */
 } finisher;
 
 /* Claims and finishes every row (no cmocka asserts off the main thread). */
@@ -425,7 +426,8 @@ static gpointer finish_all(gpointer data)
     queue_item it;
     bool started = false;
     queue_claim_outcome oc;
-    if (queue_claim(f->q, "w1", 60, 1000, proc_event, NULL, &it, &started, &oc) || oc != QC_ITEM) {
+    if (queue_claim(f->q, fi->worker ? fi->worker : "w1", 60, 1000, proc_event, NULL, &it, &started, &oc) ||
+        oc != QC_ITEM) {
       g_atomic_int_set(&fi->failed, 1);
       break;
     }
@@ -461,7 +463,7 @@ static void test_snapshot_matches_events(void **state)
 {
   const size_t rows = 120;
   fx *f = fx_new(state, rows);
-  finisher fi = { f, rows, 0 };
+  finisher fi = { f, rows, 0, NULL };
   GThread *th = g_thread_new("finish", finish_all, &fi);
   unsigned int snapshots = 0;
   bool last = false;
@@ -495,6 +497,58 @@ static void test_snapshot_matches_events(void **state)
   g_thread_join(th);
   assert_int_equal(g_atomic_int_get(&fi.failed), 0);
   assert_true(snapshots > 1);
+  fx_free(f);
+}
+
+/* What a WebSocket catch-up reads (jobs/lifecycle.c): a snapshot's count,
+ * then its results a page at a time while three workers finish rows at
+ * once. Each reading holds exactly the snapshot's results, each row once,
+ * and they are the first results of the job's final list in the same
+ * order: finishing order is fixed once a row is done, and rows that finish
+ * after the snapshot never slip into a page. */
+static void test_snapshot_pages_while_finishing(void **state)
+{
+  const size_t rows = 150;
+  fx *f = fx_new(state, rows);
+  finisher fi[3] = { { f, rows / 3, 0, "w1" }, { f, rows / 3, 0, "w2" }, { f, rows / 3, 0, "w3" } };
+  GThread *th[3];
+  for (int i = 0; i < 3; i++)
+    th[i] = g_thread_new("finish", finish_all, &fi[i]);
+  GPtrArray *readings = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+  bool last = false;
+  while (!last) {
+    queue_job j = { 0 };
+    uint64_t count = 0;
+    assert_int_equal(queue_job_snapshot_order(f->q, f->job, &j, &count), DOCTAG_OK);
+    last = queue_state_final(j.state);
+    assert_int_equal(count, j.done);
+    GPtrArray *res = g_ptr_array_new_with_free_func(g_free);
+    for (uint64_t from = 0; from < count; from += 7)
+      assert_int_equal(queue_results_range(f->q, f->job, count, from, 7, res), DOCTAG_OK);
+    assert_int_equal(res->len, count);
+    GHashTable *seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+    for (guint i = 0; i < res->len; i++)
+      g_hash_table_add(seen, GINT_TO_POINTER((gint)row_of(g_ptr_array_index(res, i)) + 1));
+    assert_int_equal(g_hash_table_size(seen), count);
+    g_hash_table_destroy(seen);
+    g_ptr_array_add(readings, res);
+    queue_job_clear(&j);
+  }
+  for (int i = 0; i < 3; i++) {
+    g_thread_join(th[i]);
+    assert_int_equal(g_atomic_int_get(&fi[i].failed), 0);
+  }
+  GPtrArray *final = g_ptr_array_new_with_free_func(g_free);
+  assert_int_equal(queue_results(f->q, f->job, final), DOCTAG_OK);
+  assert_int_equal(final->len, rows);
+  assert_true(readings->len > 1);
+  for (guint k = 0; k < readings->len; k++) {
+    GPtrArray *res = g_ptr_array_index(readings, k);
+    for (guint i = 0; i < res->len; i++)
+      assert_string_equal(g_ptr_array_index(res, i), g_ptr_array_index(final, i));
+  }
+  g_ptr_array_free(final, TRUE);
+  g_ptr_array_free(readings, TRUE);
   fx_free(f);
 }
 
@@ -849,6 +903,7 @@ int main(void)
     JT_ALL(test_events_wait_wakes),
     JT_ALL(test_record_finish),
     JT_ALL(test_snapshot_matches_events),
+    JT_ALL(test_snapshot_pages_while_finishing),
     JT_ALL(test_claims_shared_between_users),
     JT_ALL(test_single_worker_alternates_users),
     JT_ON(test_redis_inflight_follows_pending, JT_REDIS),
