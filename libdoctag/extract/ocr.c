@@ -593,9 +593,9 @@ static bool bullet_before(TessPageIterator *pit, PIX *pix, double k)
 /* English also reads whole words of scripts without a headline as Latin
  * words it is sure of: Telugu "కులీనత," as "HOSS," (87; 92 in the line
  * alone, where tel reads the word at 90), Gujarati "જન્મ" as "WH" (the CLI,
- * -l eng+guj). Such a
- * reading is no English word; the own model's reading wins then when it has
- * a letter of its script and this confidence (tel's "కులీనత," alone: 56).
+ * -l eng+guj). Such a reading is no English word; the own model's reading
+ * wins then when it has a letter of its script and this confidence (tel's
+ * "కులీనత," alone: 56).
  * An English word stands: the Indic models read real ones with letters of
  * their own at up to 86 ("of" as "र्णा"), names and abbreviations English
  * does not know ("Aadhaar" 85) as digits and signs. */
