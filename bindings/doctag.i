@@ -128,6 +128,9 @@ const char *doctag_error_class_doc(int i)
 %ignore doctag_error;
 /* A server-side scheduling helper; doctag_auth_verify() is the binding. */
 %ignore doctag_auth_token_subject;
+/* The server's per-user cap on documents in flight across servers. */
+%ignore doctag_doc_slot_take;
+%ignore doctag_doc_slot_free;
 /* doctag_webhooks_deliver(ctx, &attempted) returns the count. */
 %apply unsigned int *OUTPUT { unsigned int *attempted };
 /* Filled in by the option objects' constructors. */

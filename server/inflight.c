@@ -11,13 +11,19 @@
  * starts its replacement (the same worker id), the replacement gives back
  * what its predecessor held, so no count outlives the process that held it.
  *
- * Without the mapping (it could not be made), or once its rows are all
- * taken, a user's documents are counted in this worker only, as before. */
+ * The table has DOCTAG_INFLIGHT_USERS rows (default 16,384): one per user
+ * since the server started. Without the mapping (it could not be made), or
+ * once its rows are all taken, a user's documents are counted in this
+ * worker only, and the queue's count of places across servers (task.c,
+ * doctag_doc_slot_take) is what holds the cap for them; a full table is
+ * logged once a minute. */
 #include "server.h"
 
 #include <string.h>
 
-#define ROWS 16384          /* distinct users since the server started */
+#define ROWS_DEFAULT 16384  /* distinct users since the server started */
+#define ROWS_MIN 16
+#define ROWS_MAX (1u << 20)
 #define WORKERS 64          /* kore worker ids 1..64 */
 #define PROBES 64
 
@@ -27,16 +33,24 @@ typedef struct inflight_row {
   uint16_t held[WORKERS];   /* of which held by worker id i+1 */
 } inflight_row;
 
-typedef struct inflight_shm {
-  inflight_row rows[ROWS];
-} inflight_shm;
-
-static inflight_shm *shm;
+static inflight_row *shm;   /* rows[nrows] */
+static size_t nrows;
 static int me = -1;         /* this worker's column, -1: none */
 
 bool srv_inflight_map(void)
 {
-  shm = srv_shared_map(sizeof *shm);
+  nrows = ROWS_DEFAULT;
+  const char *v = getenv("DOCTAG_INFLIGHT_USERS");
+  if (v && *v) {
+    char *end = NULL;
+    unsigned long n = strtoul(v, &end, 10);
+    if (*end || n < ROWS_MIN || n > ROWS_MAX)
+      kore_log(LOG_ERR, "doctag: DOCTAG_INFLIGHT_USERS=%s is not a number from %u to %u; using %u", v, ROWS_MIN,
+               ROWS_MAX, ROWS_DEFAULT);
+    else
+      nrows = n;
+  }
+  shm = srv_shared_map(nrows * sizeof *shm);
   return shm != NULL;
 }
 
@@ -46,8 +60,8 @@ void srv_inflight_init(void)
     return;
   me = (int)worker->id - 1;
   /* What a predecessor with this id held died with it. */
-  for (size_t i = 0; i < ROWS; i++) {
-    inflight_row *r = &shm->rows[i];
+  for (size_t i = 0; i < nrows; i++) {
+    inflight_row *r = &shm[i];
     if (!__atomic_load_n(&r->user, __ATOMIC_ACQUIRE))
       continue;
     uint16_t held = __atomic_exchange_n(&r->held[me], 0, __ATOMIC_ACQ_REL);
@@ -69,8 +83,8 @@ static uint64_t user_hash(const char *user)
 static inflight_row *row_of(const char *user)
 {
   uint64_t h = user_hash(user);
-  for (size_t k = 0; k < PROBES; k++) {
-    inflight_row *r = &shm->rows[(h + k) % ROWS];
+  for (size_t k = 0; k < PROBES && k < nrows; k++) {
+    inflight_row *r = &shm[(h + k) % nrows];
     uint64_t seen = __atomic_load_n(&r->user, __ATOMIC_ACQUIRE);
     if (seen == h)
       return r;
@@ -88,8 +102,13 @@ srv_inflight srv_inflight_take(const char *user, unsigned int max, unsigned int 
   if (!shm || me < 0)
     return SRV_INFLIGHT_LOCAL;
   inflight_row *r = row_of(user);
-  if (!r)
+  if (!r) {
+    static int64_t logged;
+    if (srv_once_a_minute(&logged))
+      kore_log(LOG_WARNING, "doctag: the table of users with documents in flight is full (DOCTAG_INFLIGHT_USERS=%zu): "
+               "further users are counted by the queue and in each worker", nrows);
     return SRV_INFLIGHT_LOCAL;
+  }
   uint32_t n = __atomic_load_n(&r->total, __ATOMIC_ACQUIRE);
   do {
     if (n >= max) {

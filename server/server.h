@@ -337,6 +337,15 @@ static inline void *srv_shared_map(size_t size)
   return p == MAP_FAILED ? NULL : p;
 }
 
+/* Whether a warning kept in *last (a static, 0 at first) is due: true at
+ * most once a minute, whichever thread asks. */
+static inline bool srv_once_a_minute(int64_t *last)
+{
+  int64_t now = g_get_monotonic_time(), then = __atomic_load_n(last, __ATOMIC_RELAXED);
+  return now - then > 60 * G_USEC_PER_SEC &&
+         __atomic_compare_exchange_n(last, &then, now, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+}
+
 /* In the parent before the workers fork: the shared table. */
 bool srv_inflight_map(void);
 /* In each worker: its column, emptied of what a dead predecessor held. */

@@ -24,6 +24,8 @@ typedef struct srv_job {
   gint64 entry_us;         /* the handler's first call: the access log's duration */
   char *owner;             /* the user of a document job (fair share), or NULL */
   bool shared;             /* holds one of the owner's places across workers (inflight.c) */
+  bool admit;              /* yet to take its place across servers (on QUICK), then to go to HEAVY */
+  doctag_doc_slot *slot;   /* the owner's place across servers, or NULL */
   guint64 rank, seq;       /* the owner's jobs before this one when queued; arrival */
 } srv_job;
 
@@ -31,7 +33,10 @@ typedef struct srv_job {
  * heavy pool runs each user's first before anyone's second, so one user's
  * pile of documents cannot starve another's. A user with user_docs_max in
  * flight in all the server's workers (inflight.c; in this one alone when
- * there is no shared count) is answered 429. */
+ * there is no shared count) is answered 429. Then, on a QUICK thread (it
+ * asks the queue's Redis or database), the document takes one of the
+ * owner's places across every server on that queue (doctag_doc_slot_take),
+ * so the cap holds for them all; past it, 429 too. */
 static GMutex owners_lock;
 static GHashTable *owners;   /* user id -> count */
 static guint64 arrivals;
@@ -52,6 +57,8 @@ static void owner_done(srv_job *job)
     return;
   if (job->shared)
     srv_inflight_give(job->owner);
+  doctag_doc_slot_free(job->slot);
+  job->slot = NULL;
   g_mutex_lock(&owners_lock);
   guint n = GPOINTER_TO_UINT(g_hash_table_lookup(owners, job->owner));
   if (n <= 1)
@@ -63,6 +70,32 @@ static void owner_done(srv_job *job)
 
 static GThreadPool *pools[3];
 
+static void reply_busy(srv_reply *r)
+{
+  srv_reply_detail(r, 429, "Too many documents in progress for this account (%u at once); try again when one "
+                   "finishes", user_docs_max);
+  srv_reply_header(r, "retry-after", "5");
+}
+
+/* The owner's place across servers: true when the job may go on to HEAVY
+ * (a place taken, or the queue unreachable: then the cap holds in this
+ * server only, and that is logged), false with a 429 in job->reply. */
+static bool admit(srv_job *job)
+{
+  doctag_status st = doctag_doc_slot_take(&job->slot, srv.ctx, job->owner, user_docs_max, NULL);
+  if (st == DOCTAG_ERATE) {
+    reply_busy(&job->reply);
+    return false;
+  }
+  if (st) {
+    static int64_t logged;
+    if (srv_once_a_minute(&logged))
+      kore_log(LOG_WARNING, "doctag: documents in flight counted in this server only: %s",
+               doctag_error_last()->message);
+  }
+  return true;
+}
+
 /* Document work runs at a lower priority: the event loop, which answers
  * /api/status and wakes requests, must win the CPU over OCR. Linux keeps
  * the nice value per thread, and the page threads a processing call starts
@@ -72,6 +105,17 @@ static GThreadPool *pools[3];
 static void pool_run(gpointer item, gpointer pool_id)
 {
   srv_job *job = item;
+  if (job->admit) {
+    job->admit = false;
+    if (admit(job)) {
+      g_thread_pool_push(pools[SRV_POOL_HEAVY], job, NULL);
+      return;
+    }
+    owner_done(job);
+    kore_task_set_result(&job->task, KORE_RESULT_OK);
+    kore_task_finish(&job->task);
+    return;
+  }
   static _Thread_local bool niced;
   if (GPOINTER_TO_INT(pool_id) == SRV_POOL_HEAVY && !niced) {
     niced = true;
@@ -142,6 +186,7 @@ static int push(struct http_request *req, srv_pool pool, srv_work_fn fn, void *d
 {
   srv_job *job = kore_calloc(1, sizeof *job);
   job->shared = shared;
+  job->admit = owner && pool == SRV_POOL_HEAVY;
   job->fn = fn;
   job->data = data;
   job->data_free = data_free;
@@ -157,7 +202,7 @@ static int push(struct http_request *req, srv_pool pool, srv_work_fn fn, void *d
   /* What kore_task_run() does, minus the choice of thread. */
   kore_platform_schedule_read(job->task.fds[0], &job->task);
   job->started = true;
-  g_thread_pool_push(pools[pool], job, NULL);
+  g_thread_pool_push(pools[job->admit ? SRV_POOL_QUICK : pool], job, NULL);
   return KORE_RESULT_RETRY;
 }
 
@@ -184,9 +229,7 @@ int srv_async_owned(struct http_request *req, srv_pool pool, const char *owner, 
   if (data_free && data)
     data_free(data);
   srv_reply r = { 0 };
-  srv_reply_detail(&r, 429, "Too many documents in progress for this account (%u at once); try again when one "
-                   "finishes", user_docs_max);
-  srv_reply_header(&r, "retry-after", "5");
+  reply_busy(&r);
   return srv_send(req, &r);
 }
 

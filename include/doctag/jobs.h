@@ -353,6 +353,40 @@ DOCTAG_API doctag_status doctag_worker_options_init(doctag_worker_options *opts,
  */
 DOCTAG_API doctag_status doctag_worker_run(doctag_ctx *ctx, const doctag_worker_options *opts);
 
+/**
+ * Places among the documents one user may have in flight (waiting or being
+ * processed), counted across every process that shares the context's queue:
+ * the Redis of DOCTAG_REDIS_URL, else the database (PostgreSQL, or SQLite
+ * for the processes of one machine). A server takes a place per document,
+ * so that its cap per user holds across servers. Each place has a lease of
+ * DOCTAG_DOC_SLOT_LEASE_SEC that this process renews (from a thread of the
+ * library) while it holds the place: the places of a process that dies come
+ * back within that time, and a document may keep its place for as long as
+ * it takes.
+ */
+typedef struct doctag_doc_slot doctag_doc_slot;
+
+#define DOCTAG_DOC_SLOT_LEASE_SEC 30
+
+/**
+ * Takes one of `max` places of `user_id`. *out gets the place: newly
+ * allocated, give it back with doctag_doc_slot_free() (before
+ * doctag_ctx_free()). in_flight (may be NULL) gets the user's places held,
+ * this one included when taken. Errors: DOCTAG_ERATE when the user holds
+ * `max` already ("Too many documents in progress for this account (N at
+ * once); ...", doctag_error_retry_after() 5); DOCTAG_EINVAL (NULL argument,
+ * max 0); DOCTAG_EUNAVAILABLE, DOCTAG_ESTORE when the queue cannot be
+ * reached (no place is taken; the caller decides what to do). A context
+ * used before fork() takes places in the process that used it only
+ * (DOCTAG_EINTERNAL elsewhere). Thread-safe.
+ */
+DOCTAG_API doctag_status doctag_doc_slot_take(doctag_doc_slot **out, doctag_ctx *ctx, const char *user_id,
+                                              unsigned int max, unsigned int *in_flight);
+
+/** Gives a place back (at once; a failure to reach the queue is logged and
+ * the place then comes back when its lease runs out). NULL is fine. */
+DOCTAG_API void doctag_doc_slot_free(doctag_doc_slot *slot);
+
 /** One path to check, as in POST /api/batch/validate-paths. */
 typedef struct doctag_path_spec {
   const char *path;

@@ -49,11 +49,6 @@ bool garble_is_deva(gunichar c)
   return (c >= 0x0900 && c <= 0x097F) || (c >= 0xA8E0 && c <= 0xA8FF) || (c >= 0x1CD0 && c <= 0x1CFF);
 }
 
-static bool is_deva_consonant(gunichar c)
-{
-  return (c >= 0x0915 && c <= 0x0939) || (c >= 0x0958 && c <= 0x095F) || (c >= 0x0978 && c <= 0x097F);
-}
-
 static const char *const legacy_fonts[] = {
   "kruti", "devlys", "chanakya", "shusha", "walkman", "aps-dv", "apsdv", "akruti", "shivaji",
   "kundli", "dv-tt", "dvb-tt", "sanskrit99", "shree-dev", "shree dev", "marathi-saral", "ism-dv",
@@ -370,11 +365,17 @@ static bool pre_base_sign(gunichar c)
   }
 }
 
+/* Unicode's Indic syllabic category of `c` (ICU). */
+static int syllabic(gunichar c)
+{
+  return u_getIntPropertyValue((UChar32)c, UCHAR_INDIC_SYLLABIC_CATEGORY);
+}
+
 /* Whether a vowel sign after `c` is spelt with it: a consonant, or a nukta
  * (Unicode's Indic syllabic category). */
 static bool takes_sign(gunichar c)
 {
-  switch (u_getIntPropertyValue((UChar32)c, UCHAR_INDIC_SYLLABIC_CATEGORY)) {
+  switch (syllabic(c)) {
   case U_INSC_CONSONANT:
   case U_INSC_NUKTA:
     return true;
@@ -431,33 +432,54 @@ static unsigned int reordered(GString *text, gunichar *u, glong n, unsigned int 
   return moves;
 }
 
-unsigned int garble_deva_reorder(GString *text)
+/* A vowel sign drawn wholly left of its consonant (Unicode's Indic
+ * positional category Left: Devanagari ि, Bengali ি ে ৈ, Gurmukhi ਿ,
+ * Gujarati િ, Oriya େ, Tamil ெ ே ை, Malayalam െ േ ൈ), the one sign a font
+ * that maps its glyphs as it draws them puts ahead of the consonant. The
+ * parts of a two-part sign (Bengali ো is ে + া) are each drawn on their side. */
+static bool left_sign(gunichar c)
 {
-  if (!strstr(text->str, "\xe0\xa4\xbf")) /* U+093F */
-    return 0;
+  return indic_script(c) && lang_is_mark(c)
+         && u_getIntPropertyValue((UChar32)c, UCHAR_INDIC_POSITIONAL_CATEGORY) == U_INPC_LEFT;
+}
+
+unsigned int garble_prebase_reorder(GString *text)
+{
   glong n = 0;
   gunichar *u = g_utf8_to_ucs4_fast(text->str, (glong)text->len, &n);
   unsigned int moves = 0;
-  for (glong i = 0; i < n; i++) {
-    if (u[i] != 0x093F)
+  for (glong i = 0; i + 1 < n; i++) {
+    gunichar sign = u[i];
+    if (!left_sign(sign))
       continue;
-    gunichar before = i > 0 ? u[i - 1] : 0;
-    if (is_deva_consonant(before) || before == 0x093C)
-      continue; /* already after its consonant */
-    /* the consonant cluster that follows: C [nukta] (virama C [nukta])* */
+    gunichar script = indic_script(sign);
+    /* after a consonant (or its nukta) the sign is that consonant's: logical order */
+    if (i > 0 && (syllabic(u[i - 1]) == U_INSC_CONSONANT || syllabic(u[i - 1]) == U_INSC_NUKTA))
+      continue;
+    /* the consonant cluster that follows: C [nukta] (virama C [nukta])*, one
+     * consonant in Tamil, whose virama (pulli) is written, not joined */
     glong j = i + 1;
-    if (j >= n || !is_deva_consonant(u[j]))
+    if (indic_script(u[j]) != script || syllabic(u[j]) != U_INSC_CONSONANT)
       continue;
     j++;
-    if (j < n && u[j] == 0x093C)
+    if (j < n && syllabic(u[j]) == U_INSC_NUKTA)
       j++;
-    while (j + 1 < n && u[j] == 0x094D && is_deva_consonant(u[j + 1])) {
+    while (script != 0x0B80 && j + 1 < n && syllabic(u[j]) == U_INSC_VIRAMA && indic_script(u[j]) == script
+           && syllabic(u[j + 1]) == U_INSC_CONSONANT && indic_script(u[j + 1]) == script) {
       j += 2;
-      if (j < n && u[j] == 0x093C)
+      if (j < n && syllabic(u[j]) == U_INSC_NUKTA)
         j++;
     }
     move_after(u, i, j);
     moves++;
+    /* the right part of a two-part sign, drawn after the consonant: one
+     * sign again (ে C া is C ো) */
+    gunichar composed;
+    if (j < n && g_unichar_compose(sign, u[j], &composed)) {
+      u[j - 1] = composed;
+      memmove(u + j, u + j + 1, (size_t)(n - j - 1) * sizeof *u);
+      n--;
+    }
     i = j - 1;
   }
   return reordered(text, u, n, moves);
@@ -467,8 +489,7 @@ unsigned int garble_deva_reorder(GString *text)
  * category Top or Bottom): one that a font may draw ahead of it. */
 static bool over_under_sign(gunichar c)
 {
-  if (!indic_script(c) || g_unichar_type(c) != G_UNICODE_NON_SPACING_MARK
-      || u_getIntPropertyValue((UChar32)c, UCHAR_INDIC_SYLLABIC_CATEGORY) != U_INSC_VOWEL_DEPENDENT)
+  if (!indic_script(c) || g_unichar_type(c) != G_UNICODE_NON_SPACING_MARK || syllabic(c) != U_INSC_VOWEL_DEPENDENT)
     return false;
   int pos = u_getIntPropertyValue((UChar32)c, UCHAR_INDIC_POSITIONAL_CATEGORY);
   return pos == U_INPC_BOTTOM || pos == U_INPC_TOP;
@@ -483,13 +504,11 @@ unsigned int garble_indic_reorder(GString *text)
     gunichar prev = u[i - 1], sign = u[i], next = u[i + 1], composed;
     /* a vowel sign after another that it is not part of (as া is of ো),
      * before a consonant of its script: "ପୁୁରଣା" is "ପୁରୁଣା" */
-    if (!over_under_sign(sign) || indic_script(next) != indic_script(sign)
-        || u_getIntPropertyValue((UChar32)next, UCHAR_INDIC_SYLLABIC_CATEGORY) != U_INSC_CONSONANT
-        || u_getIntPropertyValue((UChar32)prev, UCHAR_INDIC_SYLLABIC_CATEGORY) != U_INSC_VOWEL_DEPENDENT
-        || g_unichar_compose(prev, sign, &composed))
+    if (!over_under_sign(sign) || indic_script(next) != indic_script(sign) || syllabic(next) != U_INSC_CONSONANT
+        || syllabic(prev) != U_INSC_VOWEL_DEPENDENT || g_unichar_compose(prev, sign, &composed))
       continue;
     glong j = i + 2;
-    if (j < n && u_getIntPropertyValue((UChar32)u[j], UCHAR_INDIC_SYLLABIC_CATEGORY) == U_INSC_NUKTA)
+    if (j < n && syllabic(u[j]) == U_INSC_NUKTA)
       j++;
     move_after(u, i, j);
     moves++;

@@ -179,9 +179,13 @@ bool garble_legacy_font(const char *font);
  * previous glyph is a mark poppler gave no width. */
 bool garble_indic_join(gunichar prev, gunichar next, double gap, double size, bool zero_width);
 
-/* Moves pre-base vowel signs (U+093F) that precede their consonant cluster
- * (visual order) after it (logical order). Returns the number of moves. */
-unsigned int garble_deva_reorder(GString *text);
+/* Moves the vowel signs drawn left of their consonant (ICU's Indic
+ * positional category Left: Devanagari ि, Bengali ি ে ৈ, Tamil ெ ே ை,
+ * Malayalam െ േ ൈ...) that precede their consonant cluster (visual order)
+ * after it (logical order), in every script of India; the two parts of a
+ * sign drawn on both sides become one again (ে C া is C ো). A sign after a
+ * consonant is that consonant's and stays. Returns the number of moves. */
+unsigned int garble_prebase_reorder(GString *text);
 
 /* Moves a vowel sign drawn over or under its consonant that a font drew
  * ahead of it, after another vowel sign ("ପୁୁରଣା"), after that consonant

@@ -137,28 +137,72 @@ public:
   /* an ActualText span is open: the device holds back the glyphs drawn
    * until it ends, on whatever page that is */
   bool actual_open = false;
+  /* the span's glyphs so far: how many, its first glyph's baseline and
+   * the furthest end (user space) */
+  unsigned int span_glyphs = 0;
+  double span_y = 0, span_far = 0;
+
+  /* where the glyphs of spans whose text is a lone ZWNJ start (device
+   * space): see zwnj_space() */
+  std::vector<std::pair<double, double>> zwnj_at;
+  bool zwnj_open = false;
 
   void beginActualText(GfxState *state, const GooString *actual) override
   {
     TextOutputDev::beginActualText(state, actual);
     actual_open = true;
+    span_glyphs = 0;
+    /* UTF-16BE or (PDF 2.0) UTF-8, with their byte order marks */
+    zwnj_open = actual && (actual->toStr() == std::string("\xfe\xff\x20\x0c", 4)
+                           || actual->toStr() == "\xef\xbb\xbf\xe2\x80\x8c");
   }
   void endActualText(GfxState *state) override
   {
     TextOutputDev::endActualText(state);
-    actual_open = false;
+    actual_open = zwnj_open = false;
+  }
+
+  /* poppler gives an ActualText span's text the box from its first glyph's
+   * start to its last glyph's end. LibreOffice and Chrome put every
+   * cluster of several glyphs in a span, and draw its marks last, moved
+   * back over the base ("ழ்", "କ୍ତି": the pulli or the i sign after the
+   * letter): the box then ends inside the cluster, and the gap to the
+   * next letter looks like a space. A glyph of such a span that ends short
+   * of one before it, left to right on about one baseline (Chrome lifts
+   * an Oriya i a little), is given the rest. */
+  void span_extent(GfxState *state, double x, double y, double &dx, double dy)
+  {
+    if (!actual_open)
+      return;
+    if (!span_glyphs++) {
+      span_y = y;
+      span_far = x + dx;
+      return;
+    }
+    const double *t = state->getTextMat();
+    double lift = 0.2 * state->getFontSize() * std::hypot(t[2], t[3]);
+    if (dy == 0 && dx >= 0 && std::fabs(y - span_y) <= lift && x + dx < span_far)
+      dx = span_far - x;
+    span_far = std::max(span_far, x + dx);
   }
 
   void drawChar(GfxState *state, double x, double y, double dx, double dy, double ox, double oy, CharCode code,
                 int nBytes, const Unicode *u, int uLen) override
   {
+    if (zwnj_open && !span_glyphs) {
+      double dx0, dy0;
+      state->transform(x, y, &dx0, &dy0);
+      zwnj_at.emplace_back(dx0, dy0);
+    }
     /* the baseline's direction on the page, getFontTransMat()'s (m11, m12)
      * up to the font size, computed here (a glyph's cost matters): near an
      * axis when one side is small beside the other */
     const double *t = state->getTextMat(), *m = state->getCTM();
     double a = std::fabs(t[0] * m[0] + t[1] * m[2]), b = std::fabs(t[0] * m[1] + t[1] * m[3]);
-    if (std::min(a, b) <= DIAG_MIN_TAN * std::max(a, b) || uLen <= 0
-        || (state->getFont() && state->getFont()->getWMode())) {
+    bool vertical = state->getFont() && state->getFont()->getWMode();
+    if (std::min(a, b) <= DIAG_MIN_TAN * std::max(a, b) || uLen <= 0 || vertical) {
+      if (!vertical)
+        span_extent(state, x, y, dx, dy);
       TextOutputDev::drawChar(state, x, y, dx, dy, ox, oy, code, nBytes, u, uLen);
       return;
     }
@@ -299,6 +343,39 @@ void collect_diagonal(const std::vector<diag_glyph> &drawn, collected &c)
   end_word(false);
 }
 
+/* LibreOffice and Chrome (HarfBuzz) draw a ZWNJ that ends a word before a
+ * space (Malayalam's "രക്ഷക്ക്" ZWNJ, space, "എല്ലാവര്ക്കും") as the space
+ * glyph, with the space's advance, in a span whose text is the ZWNJ alone:
+ * the space is drawn but is not in the text, and poppler runs the two
+ * words together. A ZWNJ inside a word is drawn with no advance. The index
+ * of the first ZWNJ of `tw` (the k-th word of `list`) drawn so, at least
+ * 0.2 em wide, that the next letter (of this word or the next) follows, or
+ * -1. */
+int zwnj_space(const text_dev &dev, TextWordList *list, int k)
+{
+  const TextWord *tw = list->get(k);
+  int n = tw->getLength();
+  double size = tw->getFontSize();
+  for (int i = 0; i < n; i++) {
+    if (*tw->getChar(i) != 0x200C)
+      continue;
+    double x1, y1, x2, y2, nx1, ny1, nx2, ny2;
+    tw->getCharBBox(i, &x1, &y1, &x2, &y2);
+    if (i + 1 < n)
+      tw->getCharBBox(i + 1, &nx1, &ny1, &nx2, &ny2);
+    else if (k + 1 < list->getLength() && list->get(k + 1)->getRotation() == 0)
+      list->get(k + 1)->getBBox(&nx1, &ny1, &nx2, &ny2);
+    else
+      continue;
+    if (x2 - x1 < 0.2 * size || nx1 < x2 - 0.05 * size || nx1 > x2 + size || std::fabs(ny2 - y2) > 0.5 * size)
+      continue;
+    for (const auto &at : dev.zwnj_at)
+      if (std::fabs(at.first - x1) < 0.01 && at.second >= y1 && at.second <= y2 + 0.5 * size)
+        return i;
+  }
+  return -1;
+}
+
 /* Appends the words of `dev`'s page to `c`, its diagonal runs last. */
 void collect(text_dev &dev, collected &c)
 {
@@ -325,6 +402,7 @@ void collect(text_dev &dev, collected &c)
     w.pos = tw->getCharPos();
     w.end = w.pos + tw->getCharLen();
     tw->getBBox(&w.box.x1, &w.box.y1, &w.box.x2, &w.box.y2);
+    int split = w.rot == 0 && !dev.zwnj_at.empty() ? zwnj_space(dev, list.get(), k) : -1;
     for (int i = 0; i < n; i++) {
       gunichar ch = *tw->getChar(i);
       /* what poppler's UTF-8 output cannot carry: dropped, or marked */
@@ -336,6 +414,23 @@ void collect(text_dev &dev, collected &c)
       tw->getCharBBox(i, &b.x1, &b.y1, &b.x2, &b.y2);
       c.chars.push(ch);
       c.boxes.push(b);
+      if (i == split && i + 1 == n) {
+        w.space_after = true;
+      } else if (i == split) {
+        /* the word ends at the ZWNJ and a space follows: the rest is a
+         * word of its own (where each was drawn is not known: no pos) */
+        words_word rest = w;
+        w.len = (unsigned int)(c.chars.n - w.first);
+        w.space_after = true;
+        w.pos = w.end = -1;
+        w.box.x2 = b.x2;
+        c.words.push(w);
+        rest.first = (unsigned int)c.chars.n;
+        rest.pos = rest.end = -1;
+        double y1, x2, y2;
+        tw->getCharBBox(i + 1, &rest.box.x1, &y1, &x2, &y2);
+        w = rest;
+      }
     }
     w.len = (unsigned int)(c.chars.n - w.first);
     if (!w.len)
@@ -541,6 +636,7 @@ bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), w
     bool annots = !pg->getAnnots()->getAnnots().empty();
     if (drawing *dr = drawing_for(d, pg, index, media)) {
       dr->dev.diag.clear();
+      dr->dev.zwnj_at.clear();
       draw_kept(d, dr, pg, annots);
       collect(dr->dev, c);
       drawing_check(d, dr);
@@ -569,6 +665,7 @@ bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), w
         if (c.words.n > first)
           c.words.v[first].line_start = true;
         dev.diag.clear();
+        dev.zwnj_at.clear();
         dev.startPage(index + 1, gfx->getState(), d->doc->getXRef());
       }
     }

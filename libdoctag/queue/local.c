@@ -716,6 +716,63 @@ static doctag_status local_active(queue *q, const char *user_id, GPtrArray *out)
   return DOCTAG_OK;
 }
 
+/* ---- documents in flight per user (table doc_slots, 0013) ---- */
+
+static doctag_status local_slot_take(queue *q, const char *holder, const char *slot, const char *user,
+                                     unsigned int max, unsigned int lease_ms, bool *taken, unsigned int *held)
+{
+  local_impl *l = q->impl;
+  *taken = false;
+  if (held)
+    *held = 0;
+  store_conn *c;
+  doctag_status st = acquire(l, &c);
+  if (st)
+    return st;
+  int64_t now = now_us();
+  store_rows r = { 0 };
+  store_param u[] = { SP_T(user) }, purge[] = { SP_T(user), SP_I(now) },
+              ins[] = { SP_T(slot), SP_T(user), SP_T(holder), SP_I(now + (int64_t)lease_ms * 1000) };
+  /* Count and insert under the user's lock: two takes of the last place
+   * cannot both see it free. */
+  if (!(st = store_tx_begin(c))) {
+    if (!(st = store_exec(c, ST_Q_SLOT_LOCK, u, 1, NULL)) && !(st = store_exec(c, ST_Q_SLOT_PURGE, purge, 2, NULL)) &&
+        !(st = store_exec(c, ST_Q_SLOT_COUNT, u, 1, &r))) {
+      int64_t n = store_cell_int(&r, 0, 0);
+      if (n < (int64_t)max && !(st = store_exec(c, ST_Q_SLOT_INSERT, ins, 4, NULL))) {
+        *taken = true;
+        n++;
+      }
+      if (held)
+        *held = (unsigned int)MIN(n, (int64_t)G_MAXUINT);
+    }
+    store_rows_clear(&r);
+    st = store_tx_end(c, st);
+    if (st)
+      *taken = false;
+  }
+  store_release(l->store, c);
+  return st;
+}
+
+/* Also drops places whose lease ran out: those of a process that died,
+ * of users whose next take (which purges them) may never come. */
+static doctag_status local_slot_renew(queue *q, const char *holder, GPtrArray *slots, unsigned int lease_ms)
+{
+  (void)slots;
+  int64_t now = now_us();
+  store_param p[] = { SP_T(holder), SP_I(now + (int64_t)lease_ms * 1000) }, e[] = { SP_I(now) };
+  doctag_status st = run(q->impl, NULL, ST_Q_SLOT_RENEW, p, 2, NULL);
+  return st ? st : run(q->impl, NULL, ST_Q_SLOT_EXPIRE, e, 1, NULL);
+}
+
+static doctag_status local_slot_give(queue *q, const char *user, const char *slot)
+{
+  (void)user;
+  store_param p[] = { SP_T(slot) };
+  return run(q->impl, NULL, ST_Q_SLOT_DELETE, p, 1, NULL);
+}
+
 const queue_ops queue_local_ops = {
   .name = "local",
   .close = local_close,
@@ -735,4 +792,7 @@ const queue_ops queue_local_ops = {
   .job_snapshot_order = local_job_snapshot_order,
   .results_range = local_results_range,
   .active = local_active,
+  .slot_take = local_slot_take,
+  .slot_renew = local_slot_renew,
+  .slot_give = local_slot_give,
 };

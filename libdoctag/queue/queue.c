@@ -221,6 +221,22 @@ doctag_status queue_active(queue *q, const char *user_id, GPtrArray *out)
   return q->ops->active(q, user_id, out);
 }
 
+doctag_status queue_slot_take(queue *q, const char *holder, const char *slot, const char *user, unsigned int max,
+                              unsigned int lease_ms, bool *taken, unsigned int *held)
+{
+  return q->ops->slot_take(q, holder, slot, user, max, lease_ms, taken, held);
+}
+
+doctag_status queue_slot_renew(queue *q, const char *holder, GPtrArray *slots, unsigned int lease_ms)
+{
+  return q->ops->slot_renew(q, holder, slots, lease_ms);
+}
+
+doctag_status queue_slot_give(queue *q, const char *user, const char *slot)
+{
+  return q->ops->slot_give(q, user, slot);
+}
+
 doctag_status queue_record_finish(queue *q, const queue_item *item, bool ok, queue_record_fn record, void *ud,
                                   const char *completed_event, queue_finish_outcome *outcome)
 {

@@ -172,6 +172,18 @@ typedef struct queue_ops {
 
   /* The user's processing and paused jobs, newest first: queue_job* appended to out. */
   doctag_status (*active)(queue *q, const char *user_id, GPtrArray *out);
+
+  /* Places among the documents a user has in flight in every process that
+   * shares this queue (jobs/slots.c). slot_take takes place `slot` (an id
+   * of its own, held by process `holder`) for `user` unless `max` places
+   * whose leases have not run out are held already: *taken says whether it
+   * did, *held (may be NULL) the user's places after the call. The lease
+   * runs lease_ms; slot_renew extends it for every place `holder` holds
+   * (`slots`: user, slot, user, slot... as char*); slot_give frees one. */
+  doctag_status (*slot_take)(queue *q, const char *holder, const char *slot, const char *user, unsigned int max,
+                             unsigned int lease_ms, bool *taken, unsigned int *held);
+  doctag_status (*slot_renew)(queue *q, const char *holder, GPtrArray *slots, unsigned int lease_ms);
+  doctag_status (*slot_give)(queue *q, const char *user, const char *slot);
 } queue_ops;
 
 struct queue {
@@ -206,6 +218,10 @@ doctag_status queue_job_snapshot_order(queue *q, const char *job_id, queue_job *
 doctag_status queue_results_range(queue *q, const char *job_id, uint64_t count, uint64_t from,
                                   size_t n, GPtrArray *out);
 doctag_status queue_active(queue *q, const char *user_id, GPtrArray *out);
+doctag_status queue_slot_take(queue *q, const char *holder, const char *slot, const char *user, unsigned int max,
+                              unsigned int lease_ms, bool *taken, unsigned int *held);
+doctag_status queue_slot_renew(queue *q, const char *holder, GPtrArray *slots, unsigned int lease_ms);
+doctag_status queue_slot_give(queue *q, const char *user, const char *slot);
 
 /* record_finish when the backend has it, else record(NULL) then finish. */
 doctag_status queue_record_finish(queue *q, const queue_item *item, bool ok, queue_record_fn record, void *ud,

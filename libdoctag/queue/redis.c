@@ -34,12 +34,13 @@
 #define SUB_IDLE_MAX 16
 
 enum { S_CREATE, S_CLAIM, S_FINISH, S_TRANSITION, S_EVENT, S_RELEASE, S_CONSUMERS, S_SNAPSHOT, S_TAKE, S_DROP,
-       S_SNAPSHOT_COUNT, S_COUNT };
+       S_SNAPSHOT_COUNT, S_SLOT_TAKE, S_SLOT_RENEW, S_COUNT };
 static const char *const script_files[S_COUNT] = {
   "queue/data/redis_create.lua", "queue/data/redis_claim.lua", "queue/data/redis_finish.lua",
   "queue/data/redis_transition.lua", "queue/data/redis_event.lua", "queue/data/redis_release.lua",
   "queue/data/redis_consumers.lua", "queue/data/redis_snapshot.lua", "queue/data/redis_take.lua",
-  "queue/data/redis_drop.lua", "queue/data/redis_snapshot_count.lua",
+  "queue/data/redis_drop.lua", "queue/data/redis_snapshot_count.lua", "queue/data/redis_slot_take.lua",
+  "queue/data/redis_slot_renew.lua",
 };
 
 typedef struct redis_impl {
@@ -1031,6 +1032,64 @@ static doctag_status redis_active(queue *q, const char *user_id, GPtrArray *out)
   return st;
 }
 
+/* ---- documents in flight per user (redis_slot_take.lua) ---- */
+
+static doctag_status redis_slot_take(queue *q, const char *holder, const char *slot, const char *user,
+                                     unsigned int max, unsigned int lease_ms, bool *taken, unsigned int *held)
+{
+  (void)holder;
+  redis_impl *r = q->impl;
+  *taken = false;
+  if (held)
+    *held = 0;
+  char smax[16], slease[16];
+  g_snprintf(smax, sizeof smax, "%u", max);
+  g_snprintf(slease, sizeof slease, "%u", lease_ms);
+  const char *args[] = { user, slot, smax, slease };
+  redisReply *rep = NULL;
+  doctag_status st = rscript(r, S_SLOT_TAKE, &rep, 4, args, NULL);
+  if (st)
+    return st;
+  if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 2 || rep->element[0]->type != REDIS_REPLY_INTEGER ||
+      rep->element[1]->type != REDIS_REPLY_INTEGER)
+    st = err_set(DOCTAG_ESTORE, "redis: unexpected reply to a document place");
+  else {
+    *taken = rep->element[0]->integer == 1;
+    if (held)
+      *held = (unsigned int)MIN(MAX(rep->element[1]->integer, 0), (long long)G_MAXUINT);
+  }
+  freeReplyObject(rep);
+  return st;
+}
+
+static doctag_status redis_slot_renew(queue *q, const char *holder, GPtrArray *slots, unsigned int lease_ms)
+{
+  (void)holder;
+  if (!slots->len)
+    return DOCTAG_OK;
+  char slease[16];
+  g_snprintf(slease, sizeof slease, "%u", lease_ms);
+  GPtrArray *args = g_ptr_array_new();
+  g_ptr_array_add(args, slease);
+  for (guint i = 0; i < slots->len; i++)
+    g_ptr_array_add(args, g_ptr_array_index(slots, i));
+  redisReply *rep = NULL;
+  doctag_status st = rscript(q->impl, S_SLOT_RENEW, &rep, (int)args->len, (const char **)args->pdata, NULL);
+  if (rep)
+    freeReplyObject(rep);
+  g_ptr_array_free(args, TRUE);
+  return st;
+}
+
+static doctag_status redis_slot_give(queue *q, const char *user, const char *slot)
+{
+  char *key = g_strconcat("doctag:slots:", user, NULL);
+  const char *argv[] = { "ZREM", key, slot };
+  doctag_status st = rcmd0(q->impl, 3, argv);
+  g_free(key);
+  return st;
+}
+
 const queue_ops queue_redis_ops = {
   .name = "redis",
   .close = redis_close,
@@ -1050,4 +1109,7 @@ const queue_ops queue_redis_ops = {
   .job_snapshot_order = redis_job_snapshot_order,
   .results_range = redis_results_range,
   .active = redis_active,
+  .slot_take = redis_slot_take,
+  .slot_renew = redis_slot_renew,
+  .slot_give = redis_slot_give,
 };

@@ -275,6 +275,13 @@ static const char *const sql_table[ST_COUNT] = {
                  " WHERE job_id = $1 AND row_index = $2 AND owner = $3 AND state = 'claimed'",
   [ST_Q_RELEASE] = "UPDATE queue_items SET state = 'waiting', owner = NULL, lease_until = NULL"
                    " WHERE job_id = $1 AND row_index = $2 AND owner = $3 AND state = 'claimed'",
+  [ST_Q_SLOT_LOCK] = "SELECT pg_advisory_xact_lock(hashtext('doctag doc slots'), hashtext($1))",
+  [ST_Q_SLOT_PURGE] = "DELETE FROM doc_slots WHERE user_id = $1 AND lease_until < $2",
+  [ST_Q_SLOT_COUNT] = "SELECT count(*) FROM doc_slots WHERE user_id = $1",
+  [ST_Q_SLOT_INSERT] = "INSERT INTO doc_slots (id, user_id, holder, lease_until) VALUES ($1, $2, $3, $4)",
+  [ST_Q_SLOT_RENEW] = "UPDATE doc_slots SET lease_until = $2 WHERE holder = $1",
+  [ST_Q_SLOT_DELETE] = "DELETE FROM doc_slots WHERE id = $1",
+  [ST_Q_SLOT_EXPIRE] = "DELETE FROM doc_slots WHERE lease_until < $1",
   [ST_AUTH_FAIL_PURGE] = "DELETE FROM login_failures WHERE at < $1",
   [ST_AUTH_FAIL_INSERT] = "INSERT INTO login_failures (id, kind, subject, at) VALUES ($1, $2, $3, $4)",
   [ST_AUTH_FAIL_COUNT] = "SELECT count(*) FROM login_failures WHERE kind = $1 AND subject = $2 AND at > $3",

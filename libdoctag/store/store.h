@@ -164,6 +164,14 @@ typedef enum store_stmt {
   ST_Q_ACTIVE,         /* (user_id) -> job_id, QJOB_COLS of its processing and paused jobs, newest first */
   ST_Q_RENEW,          /* (job_id, row_index, owner, lease_until): only while `owner` holds the claim */
   ST_Q_RELEASE,        /* (job_id, row_index, owner): a claimed item back to waiting, likewise */
+  /* documents in flight per user, across processes (0013; queue/local.c) */
+  ST_Q_SLOT_LOCK,      /* (user_id): inside ST_BEGIN, serialises takes of the user's places */
+  ST_Q_SLOT_PURGE,     /* (user_id, now): drops the user's places whose lease ran out */
+  ST_Q_SLOT_COUNT,     /* (user_id) -> places held */
+  ST_Q_SLOT_INSERT,    /* (id, user_id, holder, lease_until) */
+  ST_Q_SLOT_RENEW,     /* (holder, lease_until): every place the holder holds */
+  ST_Q_SLOT_EXPIRE,    /* (now): drops every place whose lease ran out (of users who do not come back) */
+  ST_Q_SLOT_DELETE,    /* (id) */
   /* Login throttling (auth/throttle.c): failures per kind ("email" or "addr") and subject. */
   ST_AUTH_FAIL_PURGE,  /* (before): drops failures older than `before` */
   ST_AUTH_FAIL_INSERT, /* (id, kind, subject, at) */

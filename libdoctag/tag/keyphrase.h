@@ -17,6 +17,7 @@ typedef struct kp_phrase {
   unsigned int first;  /* first occurrence, in words from the start */
   unsigned int title;  /* occurrences in the title (or a keywords statement) */
   unsigned int heading; /* occurrences in a heading */
+  unsigned int keyword; /* occurrences in a keywords statement (counted in `title` too) */
   unsigned int labels; /* occurrences right before a number or code ("Ward 4") */
   unsigned int named;  /* "A of B" occurrences that are a name or a WordNet noun ("Gulf of Mexico") */
   double score;
@@ -28,6 +29,7 @@ typedef struct kp_shape {
   double names;        /* share of words in runs of 2+ capitalised words mid-sentence ("Buenos Aires") */
   double word_len;     /* mean letters per word */
   double sentence_len; /* words per sentence (a list or table row counts as one) */
+  double reporting;    /* share of words that report speech or refer to a person ("said", "she") */
 } kp_shape;
 
 /* Measures the tokens of seg_split() into *out. */
@@ -36,6 +38,11 @@ void kp_measure(const GArray *tokens, kp_shape *out);
 /* How much more single words weigh against phrases for a document of this
  * shape: added to the length exponent. */
 double kp_single_bias(const kp_shape *shape);
+
+/* What a single word's score is multiplied by in a text of this shape
+ * (English): 1 in news and lists, less in other prose, where phrases name
+ * the subject and single words are mostly their fragments. */
+double kp_single_weight(const kp_shape *shape);
 
 /* The damping per word shared with a chosen tag, for this shape. */
 double kp_diversity(const kp_shape *shape);

@@ -12,6 +12,7 @@
 #include <unicode/ustring.h>
 
 #include "tag/lexicon.h"
+#include "tag/pos.h"
 
 #define HEADING_MAX_WORDS 8
 #define HEADING_MAX_CHARS 70
@@ -379,6 +380,7 @@ typedef struct seg_state {
   bool brk, sentence;
   bool hyphen;             /* the next word follows a hyphen */
   bool keywords;           /* inside a keywords statement, until it ends */
+  bool field;              /* a ':' or a tab since the last token, on this line */
   const line_info *line;
   unsigned int line_no;
 } seg_state;
@@ -393,6 +395,7 @@ static void emit(seg_state *st, const char *s, size_t len, seg_kind kind)
   t.heading = st->line->heading;
   t.title = st->line->title;
   t.keyword = st->keywords;
+  t.field = st->field;
   t.page = st->line->page;
   t.line = st->line_no;
   if (kind == SEG_WORD) {
@@ -434,6 +437,85 @@ static void emit(seg_state *st, const char *s, size_t len, seg_kind kind)
   st->brk = false;
   st->hyphen = false;
   st->sentence = false;
+  st->field = false;
+}
+
+/* Letters glued to a number that make a measure, an ordinal or an amount
+ * ("5kg", "6PM", "2nd", "4K", "3B"), and currencies written before one
+ * ("Rs500", "USD100"): not names. Compared without case; a name that
+ * starts with a digit has a capital after it, so "3D", "5G" are names
+ * and "3d" (days), "5g" (grams) are not. */
+static const char *const unit_suffixes[] = {
+  "st", "nd", "rd", "th", "s", "am", "pm", "x", "k", "m", "b", "p", "l", "h", "mm", "cm", "km",
+  "kg", "mg", "ml", "hr", "hrs", "min", "ms", "ns", "kb", "mb", "gb", "tb", "hz", "khz", "mhz", "ghz", "w",
+  "kw", "mw", "v", "kv", "in", "ft", "lb", "lbs", "oz", "pt", "px", "mp", "bn", "mn", "yr", "yrs", "dpi", NULL
+};
+static const char *const currencies[] = {
+  "rs", "inr", "usd", "eur", "gbp", "jpy", "cny", "aud", "cad", "chf", "sgd", "aed", NULL
+};
+
+static bool in_ascii_list(const char *const *list, const char *s, size_t len)
+{
+  for (const char *const *w = list; *w; w++)
+    if (strlen(*w) == len && !g_ascii_strncasecmp(*w, s, len))
+      return true;
+  return false;
+}
+
+/* Whether the ASCII word [s, e), letters mixed with digits, is a name
+ * written as one word ("3D", "2DEG", "5G", "IPv6", "MP3", "B2B", "x86",
+ * "R21") rather than an identifier or a measure: those have a digit run
+ * of four or more ("HDFC0001023", "FY2024"), a zero-padded one ("INV001"),
+ * more than two runs ("27AAK4471M1Z3"), a currency before the number
+ * ("Rs500"), an English word written as one before it (WordNet's, in
+ * lower case or capitalised: "Item2", "page3", an item numbered; not
+ * "IPv6", "MPEG2") or a unit or ordinal after it ("10mm", "2nd"). A name
+ * that starts with a digit has one, then a capital: "3D", not "3d" (three
+ * days) nor "12A" (a flat). */
+static bool mixed_name(const char *s, const char *e)
+{
+  if (e - s < 2 || e - s > 12)
+    return false;
+  unsigned int digit_runs = 0, letters = 0;
+  for (const char *p = s; p < e;) {
+    if (g_ascii_isalpha(*p)) {
+      letters++;
+      p++;
+      continue;
+    }
+    if (!g_ascii_isdigit(*p))
+      return false;
+    const char *q = p;
+    while (q < e && g_ascii_isdigit(*q))
+      q++;
+    if (q - p > 3 || (q - p > 1 && *p == '0') || ++digit_runs > 2)
+      return false;
+    p = q;
+  }
+  if (!letters || !digit_runs)
+    return false;
+  const char *a = s;
+  while (a < e && g_ascii_isalpha(*a))
+    a++;
+  if (a > s) { /* letters first: not a currency, nor a word numbered ("Item2", "Page3", "Step1") */
+    if (in_ascii_list(currencies, s, (size_t)(a - s)))
+      return false;
+    bool word = a - s >= 3;
+    for (const char *p = s + 1; p < a && word; p++)
+      word = g_ascii_islower(*p); /* written as a word: "item", "Item"; not "IPv", "MPEG" */
+    if (!word)
+      return true;
+    char w[13];
+    for (const char *p = s; p < a; p++)
+      w[p - s] = g_ascii_tolower(*p);
+    w[a - s] = 0;
+    pos_info pi;
+    return !pos_lookup(w, &pi);
+  }
+  const char *l = s + 1, *le = l;
+  while (le < e && g_ascii_isalpha(*le))
+    le++;
+  return g_ascii_isupper(*l) && !in_ascii_list(unit_suffixes, l, (size_t)(le - l));
 }
 
 /* A chunk (between spaces) that is an address, a path, a flag or an
@@ -458,6 +540,7 @@ static bool is_code(const char *s, size_t len)
   bool letter = false, digit = false, part_letter = false, part_digit = false, mixed = false;
   unsigned int seps = 0;
   gunichar prev = 0;
+  const char *part = a;
   for (const char *p = a; p <= b; p = p < b ? g_utf8_next_char(p) : b + 1) {
     gunichar c = p < b ? uc(p) : ' ';
     if (ch_isdigit(c)) {
@@ -465,8 +548,9 @@ static bool is_code(const char *s, size_t len)
     } else if (word_char(c)) {
       letter = part_letter = true;
     } else {
-      mixed |= part_letter && part_digit;
+      mixed |= part_letter && part_digit && !mixed_name(part, p);
       part_letter = part_digit = false;
+      part = p < b ? g_utf8_next_char(p) : b;
       if (p < b && !is_apostrophe(c))
         seps++;
       /* "a.m.", "report.md", "कृ.वि.": a dot between letters */
@@ -491,6 +575,18 @@ static bool all_digits(const char *s, size_t len)
   return true;
 }
 
+/* The length of the digits [s, e) opens with when they could number a
+ * name: one to three, not zero-padded ("4", "264"; not "007", "2024");
+ * else 0. */
+static size_t short_number(const char *s, const char *e)
+{
+  const char *p = s;
+  while (p < e && g_ascii_isdigit(*p))
+    p++;
+  size_t n = (size_t)(p - s);
+  return n <= 3 && !(n > 1 && *s == '0') ? n : 0;
+}
+
 /* Cuts one space-free chunk into words and numbers. */
 static void scan_chunk(seg_state *st, const char *s, size_t len)
 {
@@ -509,6 +605,7 @@ static void scan_chunk(seg_state *st, const char *s, size_t len)
     return;
   }
   const char *end = s + len, *word = NULL;
+  bool letters_before = false; /* the last word had a letter */
   for (const char *p = s; p <= end; p = p < end ? g_utf8_next_char(p) : end + 1) {
     gunichar c = p < end ? uc(p) : 0;
     if (p < end && word_char(c)) {
@@ -525,9 +622,17 @@ static void scan_chunk(seg_state *st, const char *s, size_t len)
       continue;
     if (inside && (c == '.' || c == ',' || c == ':') && ch_isdigit(pc) && ch_isdigit(nc))
       continue;
+    /* a standard's name: one capital, a dot, a number ("H.264", "X.509") */
+    if (inside && c == '.' && p - word == 1 && g_ascii_isupper(*word) && short_number(next, end) >= 2)
+      continue;
     if (word) {
       size_t wl = (size_t)(p - word);
-      emit(st, word, wl, all_digits(word, wl) ? SEG_NUMBER : SEG_WORD);
+      bool number = all_digits(word, wl);
+      /* the number of a name is part of it: "MPEG-4", "Type-2", "COVID-19" */
+      if (number && st->hyphen && letters_before && short_number(word, end) == wl)
+        number = false;
+      emit(st, word, wl, number ? SEG_NUMBER : SEG_WORD);
+      letters_before = !number && !all_digits(word, wl);
       word = NULL;
     }
     if (p >= end)
@@ -540,6 +645,7 @@ static void scan_chunk(seg_state *st, const char *s, size_t len)
     }
     st->hyphen = false;
     st->brk = true;
+    st->field |= c == ':';
     if (is_sentence_end(c)) {
       st->sentence = true;
       st->keywords = false;
@@ -550,6 +656,7 @@ static void scan_chunk(seg_state *st, const char *s, size_t len)
 static void scan_line(seg_state *st, const line_info *l)
 {
   const char *s = l->s, *end = l->s + l->len, *chunk = NULL;
+  st->field = false; /* a field's value is on its label's line */
   for (const char *p = s; p <= end; p = p < end ? g_utf8_next_char(p) : end + 1) {
     gunichar c = p < end ? uc(p) : ' ';
     if (!is_space(c)) {
@@ -562,7 +669,7 @@ static void scan_line(seg_state *st, const line_info *l)
       chunk = NULL;
     }
     if (c == '\t')
-      st->brk = true; /* table cell */
+      st->brk = st->field = true; /* table cell */
   }
 }
 

@@ -31,6 +31,8 @@ typedef struct seg_token {
                             title-cased, ALL CAPS or standing alone */
   bool title;            /* in the title block (first heading of the text) */
   bool keyword;          /* in a "Keywords:" or "Subject:" statement */
+  bool field;            /* after a ':' or a tab on the same line: a field's
+                            value ("Date of issue: 14 March", "Total\t920") */
   unsigned int page;     /* 0-based; pages are separated by '\f' */
   unsigned int line;     /* 0-based over the whole text */
 } seg_token;

@@ -1,6 +1,7 @@
 """Issue 15, security hardening, seen from outside: no secret at rest in
 clear, private files, login throttling, revocation, weak passwords, small
 leaks and HTTP edge cases."""
+import base64
 import json
 import os
 import pathlib
@@ -343,21 +344,16 @@ def test_pdf_bombs_refused_before_work(alice):
         assert ("DOCTAG_MAX_STREAM_MB" if name == "inflates" else "DOCTAG_MAX_IMAGE_MPX") in detail(r), detail(r)
 
 
-def test_documents_shared_fairly_between_users():
-    """One document thread, held by alice's first document (the test holds
-    its download). Her second waits behind it, and past DOCTAG_USER_MAX_DOCS=2
-    she gets 429; then bob sends his, and his third gets 429 too. When the
-    thread is free, bob's first goes before her second although hers came
-    first, then her second, then his second: "abab", where first come first
-    served gives "aabb". Each step waits for what the server did (a 429
-    answered, a download asked for), never for a time, so load cannot change
-    the outcome."""
+def held_pdf_server(held):
+    """A local HTTP server of a PDF whose downloads of the names in `held`
+    wait until the test sets `release`: a document held in flight. Returns
+    (cond, release, fetched, web): `fetched` lists the names asked for, in
+    order, notified on `cond`; web.shutdown() stops it."""
     import http.server
     import threading
-    from conftest import start_server
     pdf = (corpus_dir() / "text" / "en_invoice.pdf").read_bytes()
     cond, release = threading.Condition(), threading.Event()
-    fetched, results = [], {}
+    fetched = []
 
     class Held(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
@@ -365,7 +361,7 @@ def test_documents_shared_fairly_between_users():
             with cond:
                 fetched.append(name)
                 cond.notify_all()
-            if name == "alice1":
+            if name in held:
                 release.wait(300)
             self.send_response(200)
             self.send_header("Content-Type", "application/pdf")
@@ -378,6 +374,30 @@ def test_documents_shared_fairly_between_users():
 
     web = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Held)
     threading.Thread(target=web.serve_forever, daemon=True).start()
+    return cond, release, fetched, web
+
+
+def wait_held(cond, fetched, results, what, pred):
+    """Waits (on held_pdf_server's cond) until pred() holds; says what was
+    fetched and answered when it does not within 300 s."""
+    with cond:
+        assert cond.wait_for(pred, timeout=300), \
+            f"{what}: fetched {fetched}, answered {[(n, r.status_code, r.text[:200]) for n, r in results.items()]}"
+
+
+def test_documents_shared_fairly_between_users():
+    """One document thread, held by alice's first document (the test holds
+    its download). Her second waits behind it, and past DOCTAG_USER_MAX_DOCS=2
+    she gets 429; then bob sends his, and his third gets 429 too. When the
+    thread is free, bob's first goes before her second although hers came
+    first, then her second, then his second: "abab", where first come first
+    served gives "aabb". Each step waits for what the server did (a 429
+    answered, a download asked for), never for a time, so load cannot change
+    the outcome."""
+    import threading
+    from conftest import start_server
+    cond, release, fetched, web = held_pdf_server(["alice1"])
+    results = {}
     srv = start_server("embedded", {"DOCTAG_WORKERS": "0", "DOCTAG_HTTP_WORKERS": "1", "DOCTAG_SERVER_JOBS": "1",
                                     "DOCTAG_USER_MAX_DOCS": "2", "DOCTAG_ALLOW_PRIVATE_URLS": "1",
                                     # queueing outlasts the body timeout: never a 408
@@ -401,9 +421,7 @@ def test_documents_shared_fairly_between_users():
                 threads.append(t)
 
         def wait_for(what, pred):
-            with cond:
-                assert cond.wait_for(pred, timeout=300), \
-                    f"{what}: fetched {fetched}, answered {[(n, r.status_code, r.text[:200]) for n, r in results.items()]}"
+            wait_held(cond, fetched, results, what, pred)
 
         def refused(names):
             """The one of names answered 429 (it came when the user's other two were in flight)."""
@@ -480,6 +498,132 @@ def test_user_document_cap_holds_across_kore_workers():
         assert r.status_code == 200, r.text
     finally:
         assert srv.stop()["server"] == 0
+
+
+def test_user_document_cap_holds_with_user_table_full():
+    """The kore workers' shared table of users (DOCTAG_INFLIGHT_USERS, here
+    its minimum of 16) is filled by 16 other users' requests (tokens of
+    users that do not exist: each enters a row, then gets 401). Alice, the
+    17th, has no row and is counted in each worker alone, yet
+    DOCTAG_USER_MAX_DOCS=2 still holds for her on two workers: her places
+    are counted by the queue too. (Counted in each worker alone, three or
+    four of her four got through.)"""
+    import threading
+    from conftest import start_server, make_jwt
+    srv = start_server("embedded", {"DOCTAG_WORKERS": "0", "DOCTAG_HTTP_WORKERS": "2", "DOCTAG_SERVER_JOBS": "1",
+                                    "DOCTAG_USER_MAX_DOCS": "2", "DOCTAG_ACCEPT_THRESHOLD": "1",
+                                    "DOCTAG_INFLIGHT_USERS": "16", "DOCTAG_BODY_TIMEOUT_SEC": "3"})
+    try:
+        alice = new_user(srv, "full-a")
+        claims = json.loads(base64.urlsafe_b64decode(alice.token.split(".")[1] + "=="))
+        text = (corpus_dir() / "text" / "en_invoice.pdf").read_bytes()
+        for i in range(40):   # more than the rows: every row is taken whatever the hashes
+            forged = make_jwt(dict(claims, sub=str(uuid.uuid4())))
+            r = requests.post(srv.url("/api/single/process"), headers={"Authorization": f"Bearer {forged}"},
+                              data={"config": '{"model_name": "local", "ocr": "off"}'},
+                              files={"pdf_file": ("doc.pdf", text, "application/pdf")}, timeout=TIMEOUT)
+            assert r.status_code == 401, r.text
+        scanned = (corpus_dir() / "scanned" / "en_invoice.pdf").read_bytes()
+        done, lock = [], threading.Lock()
+
+        def send(name):
+            r = alice.post("/api/single/process", data={"config": '{"model_name": "local", "ocr": "force"}'},
+                           files={"pdf_file": ("doc.pdf", scanned, "application/pdf")}, timeout=600)
+            with lock:
+                done.append((name, r.status_code, r.headers.get("Retry-After"), r.text[:200]))
+
+        threads = []
+        for i in range(4):
+            t = threading.Thread(target=send, args=(f"alice{i + 1}",))
+            t.start()
+            threads.append(t)
+            time.sleep(0.3)
+        for t in threads:
+            t.join()
+        codes = sorted(code for _, code, _, _ in done)
+        assert codes == [200, 200, 429, 429], done
+        assert "the table of users with documents in flight is full" in srv.log_text()
+    finally:
+        assert srv.stop()["server"] == 0
+
+
+@pytest.mark.parametrize("shared", ["postgres", "pg_redis"])
+def test_user_document_cap_holds_across_servers(shared):
+    """Two servers on one PostgreSQL (and, for pg_redis, one Redis), each
+    with DOCTAG_USER_MAX_DOCS=2: alice's first document is held on server A
+    (the test holds its download), her second on B; her third, sent to A,
+    is 429, though A alone holds only one of hers (each server counted its
+    own, so it got through). Bob is not alice: his goes through on B. When
+    the downloads end her places come back, on either server."""
+    import threading
+    from conftest import Server, make_database
+    needs = ["DOCTAG_TEST_POSTGRES_URL"] + (["DOCTAG_TEST_REDIS_URL"] if shared == "pg_redis" else [])
+    if not all(os.environ.get(k) for k in needs):
+        pytest.skip(f"needs {' and '.join(needs)} (scripts/services.sh)")
+    cond, release, fetched, web = held_pdf_server(["alice1", "alice2"])
+    results = {}
+    env = {"DOCTAG_DATABASE_URL": make_database(os.environ["DOCTAG_TEST_POSTGRES_URL"]), "DOCTAG_WORKERS": "0",
+           "DOCTAG_HTTP_WORKERS": "1", "DOCTAG_SERVER_JOBS": "2", "DOCTAG_USER_MAX_DOCS": "2",
+           "DOCTAG_ALLOW_PRIVATE_URLS": "1", "DOCTAG_BODY_TIMEOUT_SEC": "3"}
+    if shared == "pg_redis":
+        env["DOCTAG_REDIS_URL"] = os.environ["DOCTAG_TEST_REDIS_URL"]
+    servers, threads = [], []
+    try:
+        servers.append(Server("cap-a", env).start())
+        servers.append(Server("cap-b", env).start())
+        a, b = servers
+        alice = new_user(a, "xcap-a")
+        bob = new_user(a, "xcap-b")
+
+        def send(srv, client, name):
+            url = f"http://127.0.0.1:{web.server_address[1]}/{name}"
+            r = requests.post(srv.url("/api/single/process"), headers=client.headers(), timeout=600,
+                              files={"config": (None, '{"model_name": "local", "ocr": "off"}'),
+                                     "pdf_url": (None, url)})
+            with cond:
+                results[name] = r
+                cond.notify_all()
+
+        def start(srv, client, name):
+            t = threading.Thread(target=send, args=(srv, client, name), daemon=True)
+            t.start()
+            threads.append(t)
+
+        def wait_for(what, pred):
+            wait_held(cond, fetched, results, what, pred)
+
+        start(a, alice, "alice1")
+        wait_for("alice1 downloading on A", lambda: "alice1" in fetched or "alice1" in results)
+        start(b, alice, "alice2")
+        wait_for("alice2 downloading on B", lambda: "alice2" in fetched or "alice2" in results)
+        assert not results, {n: (r.status_code, r.text[:200]) for n, r in results.items()}
+        start(a, alice, "alice3")
+        wait_for("alice3 answered or downloading", lambda: "alice3" in fetched or "alice3" in results)
+        assert "alice3" not in fetched, "A let a third document of alice's through"
+        r = results["alice3"]
+        assert r.status_code == 429, (r.status_code, r.text[:300])
+        assert r.headers.get("Retry-After") == "5", r.headers
+        assert "Too many documents in progress" in detail(r), detail(r)
+        start(b, bob, "bob1")
+        wait_for("bob1 answered", lambda: "bob1" in results)
+        assert results["bob1"].status_code == 200, results["bob1"].text[:300]
+        release.set()
+        wait_for("alice's two answered", lambda: "alice1" in results and "alice2" in results)
+        for n in ("alice1", "alice2"):
+            assert results[n].status_code == 200, (n, results[n].text[:300])
+        # her places are back: two at once again, one on each server
+        start(b, alice, "alice4")
+        start(a, alice, "alice5")
+        wait_for("alice4 and alice5 answered", lambda: "alice4" in results and "alice5" in results)
+        for n in ("alice4", "alice5"):
+            assert results[n].status_code == 200, (n, results[n].text[:300])
+    finally:
+        release.set()
+        for t in threads:
+            t.join(timeout=60)
+        web.shutdown()
+        for srv in servers:
+            assert srv.stop()["server"] == 0
 
 
 def raw_http(srv, data, timeout=10):

@@ -49,30 +49,38 @@ def test_strict_must_be_a_boolean(alice):
     assert r.json()["detail"][0]["loc"][-1] == "strict"
 
 
-def test_batch_events_and_history_carry_warnings(server, alice):
-    rows = [local_row("en_invoice.pdf"), local_row("en_recipe.pdf")]
+def _watched_results(srv, client, rows, config, limit=60):
+    """Runs a batch job of `rows` watched over the WebSocket from its start;
+    returns (job_id, every finished row's result as the socket told it:
+    catch-up results and progress events)."""
     # The job is paused while the socket connects: a job that ended first
     # would get only "Job already completed" (the contract), no results.
     for _ in range(5):
-        r = alice.post("/api/batch/start", json={"documents": rows, "config": {"model_name": "openai/gpt-4o-mini"}})
+        r = client.post("/api/batch/start", json={"documents": rows, "config": config})
         assert r.status_code == 200, r.text
         job_id = r.json()["job_id"]
-        paused = alice.post(f"/api/batch/jobs/{job_id}/pause")
+        paused = client.post(f"/api/batch/jobs/{job_id}/pause")
         if paused.status_code == 200:
             break
         assert paused.status_code == 409, paused.text  # it ended already: try again
     else:
         raise AssertionError("every job ended before it could be paused")
-    ws = connect(server, job_id, token=alice.token)
-    assert alice.post(f"/api/batch/jobs/{job_id}/resume").status_code == 200
-    msgs, _ = read_all(ws)
+    ws = connect(srv, job_id, token=client.token)
+    assert client.post(f"/api/batch/jobs/{job_id}/resume").status_code == 200
+    msgs, _ = read_all(ws, limit=limit)
     results = []
     for m in msgs:
         if m.get("type") == "catchup":
             results += m["results"]
         elif m.get("type") == "progress" and m["status"] != "processing":
             results.append(m)
-    assert sorted(x["row_id"] for x in results) == [0, 1], msgs
+    return job_id, results
+
+
+def test_batch_events_and_history_carry_warnings(server, alice):
+    rows = [local_row("en_invoice.pdf"), local_row("en_recipe.pdf")]
+    job_id, results = _watched_results(server, alice, rows, {"model_name": "openai/gpt-4o-mini"})
+    assert sorted(x["row_id"] for x in results) == [0, 1], results
     for x in results:
         assert x["status"] == "success", x
         assert x["metadata"]["warnings"] == [NO_KEY], x
@@ -180,3 +188,61 @@ def test_page_in_a_script_without_a_model_names_the_package(alice):
     assert r.status_code == 400, r.text
     assert detail(r).startswith("Could not extract sufficient text from PDF."), r.text
     assert detail(r).endswith("Page 1: no OCR model installed for script Thai (install tesseract-ocr-tha)."), r.text
+
+
+DAMAGED = "Page 1: the text layer is damaged ("
+
+
+def _damaged_fixture():
+    """The generated fixtures' Hindi page whose font maps its conjuncts to
+    nothing (its text layer is spelt as no word is): auto OCR reads it
+    again and the page says why."""
+    import os
+    import pathlib
+    import pytest
+    fixtures = pathlib.Path(os.environ.get("DOCTAG_FIXTURES", ""))
+    pdf = fixtures / "damaged" / "hi_pension_circular.pdf"
+    if not pdf.is_file():
+        pytest.skip("no generated fixtures")
+    return pdf
+
+
+def _is_damage_warning(w):
+    return w.startswith(DAMAGED) and w.endswith("): read by OCR instead")
+
+
+def test_single_says_which_page_was_read_again(alice):
+    pdf = _damaged_fixture()
+    r = process(alice, pdf.read_bytes(), name=pdf.name)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["extraction_method"] == "ocr_tesseract", body
+    assert [w for w in body["warnings"] if _is_damage_warning(w)], body["warnings"]
+
+
+def test_batch_progress_events_carry_the_page_warning():
+    """A page's warning (here: its damaged text layer, read by OCR instead)
+    reaches the batch progress event's metadata.warnings, the catch-up's
+    results and history, as the contract puts a document's warnings
+    there; a clean document's event has none."""
+    from conftest import corpus_dir, new_user, start_server
+    pdf = _damaged_fixture()
+    roots = f"{corpus_dir()}:{pdf.parent}"
+    srv = start_server("embedded", {"DOCTAG_ALLOWED_ROOTS": roots})
+    try:
+        u = new_user(srv)
+        rows = [{"title": "damaged", "file_path": str(pdf), "file_source_type": "local"}, local_row("en_recipe.pdf")]
+        job_id, results = _watched_results(srv, u, rows, {"model_name": "local"}, limit=300)
+        done = {x["row_id"]: x for x in results}
+        assert sorted(done) == [0, 1], results
+        assert done[0]["status"] == "success", done[0]
+        assert done[0]["metadata"]["extraction_method"] == "ocr_tesseract", done[0]
+        assert [w for w in done[0]["metadata"]["warnings"] if _is_damage_warning(w)], done[0]
+        assert done[1]["metadata"]["warnings"] == [], done[1]
+        assert wait_done(u, job_id, timeout=300)["processed_count"] == 2
+        docs = {d["title"]: d for d in u.get(f"/api/history/jobs/{job_id}").json()["documents"]}
+        doc = u.get(f"/api/history/documents/{docs['damaged']['id']}").json()
+        assert [w for w in doc["processing_metadata"]["warnings"] if _is_damage_warning(w)], doc
+    finally:
+        codes = srv.stop()
+    assert codes.get("server") == 0, codes

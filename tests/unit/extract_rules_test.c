@@ -218,14 +218,35 @@ static void test_devanagari_repairs(void **state)
 
   /* pre-base vowel sign in visual order moves after its consonant cluster */
   GString *s = g_string_new("\u093F\u0915\u0924\u093E\u092C"); /* ि क त ा ब */
-  assert_int_equal(garble_deva_reorder(s), 1);
+  assert_int_equal(garble_prebase_reorder(s), 1);
   assert_string_equal(s->str, "किताब");
   g_string_assign(s, "\u0936\u093F\u0915\u094D\u0937\u093E \u093F\u0915\u094D\u0937"); /* शिक्षा ि क ् ष */
-  assert_int_equal(garble_deva_reorder(s), 1);
+  assert_int_equal(garble_prebase_reorder(s), 1);
   assert_string_equal(s->str, "शिक्षा क्षि");
   g_string_assign(s, "किसान अधिकारी");
-  assert_int_equal(garble_deva_reorder(s), 0);
+  assert_int_equal(garble_prebase_reorder(s), 0);
   assert_string_equal(s->str, "किसान अधिकारी");
+
+  /* the other scripts of India, by ICU's positional category: visual order
+   * repaired, a two-part sign made one again, the space before a word that
+   * starts with a sign drawn first kept (a real word break), text already
+   * in logical order and scripts with no left sign untouched */
+  static const struct { const char *visual, *logical; unsigned int moves; } cases[] = {
+    { "১০ িদন েদশ", "১০ দিন দেশ", 2 },                 /* Bengali */
+    { "ৈতির েকাথায়", "তৈরি কোথায়", 3 },                 /* ৈ, ি after it, ে + া */
+    { "ਿਕਤਾਬ ਦੀ", "ਕਿਤਾਬ ਦੀ", 1 },                       /* Gurmukhi */
+    { "િકતાબ", "કિતાબ", 1 },                              /* Gujarati */
+    { "େଦଶ େକାଣ", "ଦେଶ କୋଣ", 2 },                        /* Oriya, ୋ */
+    { "ெதாடர் ேநரம் ைக", "தொடர் நேரம் கை", 3 },          /* Tamil, ொ */
+    { "േക്ഷമം െകാണ്ട്", "ക്ഷേമം കൊണ്ട്", 2 },           /* Malayalam: the cluster, ൊ */
+    { "দেশ তৈরি কোথায় தொடர் കേരളം ਕਿਤਾਬ કિતાબ ଦେଶ", NULL, 0 },
+    { "తెలుగు ಕನ್ನಡ", NULL, 0 },                          /* Telugu, Kannada: no left sign */
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_string_assign(s, cases[i].visual);
+    assert_int_equal(garble_prebase_reorder(s), cases[i].moves);
+    assert_string_equal(s->str, cases[i].logical ? cases[i].logical : cases[i].visual);
+  }
   g_string_free(s, TRUE);
 }
 

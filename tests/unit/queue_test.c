@@ -5,6 +5,7 @@
 #include "jobs/jobs.h"
 #include "queue/queue.h"
 #include "history/history.h"
+#include "store/store.h"
 
 #define REDIS_DB 1
 
@@ -633,6 +634,15 @@ static void redis_del(const char *key)
   freeReplyObject(redis_run("DEL %s", key));
 }
 
+/* An integer reply (-1: nil). */
+static long long redis_int(const char *fmt, const char *arg)
+{
+  redisReply *r = redis_run(fmt, arg);
+  long long n = r->type == REDIS_REPLY_INTEGER ? r->integer : r->type == REDIS_REPLY_NIL ? -1 : -2;
+  freeReplyObject(r);
+  return n;
+}
+
 static gint strcmp_p(gconstpointer a, gconstpointer b)
 {
   return strcmp(*(char *const *)a, *(char *const *)b);
@@ -890,6 +900,214 @@ static void test_redis_inflight_follows_pending(void **state)
   fx_free(f);
 }
 
+/* A user's places among documents in flight (doctag_doc_slot_take) are
+ * counted across processes on one queue: two contexts on the same backend
+ * stand for two servers. */
+static void test_doc_places_shared_between_servers(void **state)
+{
+  fx *f = fx_new(state, 1);
+  jt_ctx_opts o = { .data_dir = f->jt.dir, .redis_url = f->jt.bk.redis_url, .database_url = f->jt.bk.database_url };
+  doctag_ctx *other = jt_ctx_with(&o);
+  char *alice = g_strdup_printf("alice-%08x", g_random_int()), *bob = g_strdup_printf("bob-%08x", g_random_int());
+  doctag_doc_slot *a1 = NULL, *a2 = NULL, *a3 = NULL, *b1 = NULL;
+  unsigned int n = 0;
+  assert_int_equal(doctag_doc_slot_take(&a1, f->jt.ctx, alice, 2, &n), DOCTAG_OK);
+  assert_non_null(a1);
+  assert_int_equal(n, 1);
+  assert_int_equal(doctag_doc_slot_take(&a2, other, alice, 2, &n), DOCTAG_OK);
+  assert_int_equal(n, 2);
+  /* each server holds one: the third is refused on either */
+  assert_int_equal(doctag_doc_slot_take(&a3, f->jt.ctx, alice, 2, &n), DOCTAG_ERATE);
+  assert_null(a3);
+  assert_int_equal(n, 2);
+  assert_int_equal(doctag_error_retry_after(), 5);
+  assert_non_null(strstr(doctag_error_last()->message, "Too many documents in progress"));
+  assert_int_equal(doctag_doc_slot_take(&a3, other, alice, 2, NULL), DOCTAG_ERATE);
+  /* bob is not alice */
+  assert_int_equal(doctag_doc_slot_take(&b1, other, bob, 2, &n), DOCTAG_OK);
+  assert_int_equal(n, 1);
+  /* a place given back on one server is free on the other at once */
+  doctag_doc_slot_free(a1);
+  assert_int_equal(doctag_doc_slot_take(&a3, other, alice, 2, &n), DOCTAG_OK);
+  assert_int_equal(n, 2);
+  assert_int_equal(doctag_doc_slot_take(&a1, f->jt.ctx, alice, 0, NULL), DOCTAG_EINVAL);
+  doctag_doc_slot_free(a2);
+  doctag_doc_slot_free(a3);
+  doctag_doc_slot_free(b1);
+  doctag_ctx_free(other);
+  g_free(alice);
+  g_free(bob);
+  fx_free(f);
+}
+
+/* A place whose lease ran out (its process died) comes back; renewing
+ * keeps it past its first lease. */
+static void test_doc_places_lease(void **state)
+{
+  fx *f = fx_new(state, 1);
+  char *carol = g_strdup_printf("carol-%08x", g_random_int()), *dave = g_strdup_printf("dave-%08x", g_random_int());
+  bool taken = false;
+  unsigned int held = 0;
+  assert_int_equal(queue_slot_take(f->q, "h1", "h1/1", carol, 1, 300, &taken, &held), DOCTAG_OK);
+  assert_true(taken);
+  assert_int_equal(queue_slot_take(f->q, "h2", "h2/1", carol, 1, 300, &taken, &held), DOCTAG_OK);
+  assert_false(taken);
+  assert_int_equal(held, 1);
+  g_usleep(450000);   /* h1 renews nothing: it died */
+  assert_int_equal(queue_slot_take(f->q, "h2", "h2/1", carol, 1, 60000, &taken, &held), DOCTAG_OK);
+  assert_true(taken);
+  assert_int_equal(held, 1);
+
+  assert_int_equal(queue_slot_take(f->q, "h3", "h3/1", dave, 1, 300, &taken, &held), DOCTAG_OK);
+  assert_true(taken);
+  /* frank's process dies and frank never comes back: his place goes all
+   * the same (the next renewal of any process drops it; Redis expires it) */
+  char *frank = g_strdup_printf("frank-%08x", g_random_int());
+  assert_int_equal(queue_slot_take(f->q, "h5", "h5/1", frank, 1, 300, &taken, &held), DOCTAG_OK);
+  assert_true(taken);
+  GPtrArray *pairs = g_ptr_array_new();
+  g_ptr_array_add(pairs, dave);
+  g_ptr_array_add(pairs, "h3/1");
+  assert_int_equal(queue_slot_renew(f->q, "h3", pairs, 60000), DOCTAG_OK);
+  g_ptr_array_free(pairs, TRUE);
+  g_usleep(450000);
+  pairs = g_ptr_array_new();
+  g_ptr_array_add(pairs, dave);
+  g_ptr_array_add(pairs, "h3/1");
+  assert_int_equal(queue_slot_renew(f->q, "h3", pairs, 60000), DOCTAG_OK);
+  g_ptr_array_free(pairs, TRUE);
+  if (f->jt.backend == JT_REDIS) {
+    char *key = g_strdup_printf("doctag:slots:%s", frank);
+    assert_int_equal(redis_int("EXISTS %s", key), 0);
+    g_free(key);
+  } else {
+    struct store *st;
+    assert_int_equal(store_get(f->jt.ctx, &st), DOCTAG_OK);
+    store_rows r = { 0 };
+    store_param u[] = { SP_T(frank) };
+    assert_int_equal(store_query(st, ST_Q_SLOT_COUNT, u, 1, &r), DOCTAG_OK);
+    assert_int_equal(store_cell_int(&r, 0, 0), 0);
+    store_rows_clear(&r);
+  }
+  g_free(frank);
+  assert_int_equal(queue_slot_take(f->q, "h4", "h4/1", dave, 1, 60000, &taken, &held), DOCTAG_OK);
+  assert_false(taken);
+  assert_int_equal(queue_slot_give(f->q, dave, "h3/1"), DOCTAG_OK);
+  assert_int_equal(queue_slot_take(f->q, "h4", "h4/1", dave, 1, 60000, &taken, &held), DOCTAG_OK);
+  assert_true(taken);
+  assert_int_equal(held, 1);
+  g_free(carol);
+  g_free(dave);
+  fx_free(f);
+}
+
+/* A job that ends takes its waiting rows out of its user's list at once
+ * (before, they stayed there, holding the user's turn, until claims
+ * reached and dropped them): the list holds the rows of the user's other
+ * jobs only, and a user left with none is out of the turns. */
+static void test_redis_cancel_drops_waiting_rows(void **state)
+{
+  fx *f = fx_new(state, 5);
+  const char *alice = f->jt.user;
+  char *list = g_strdup_printf("doctag:user:%s:items", alice);
+  GPtrArray *payloads = g_ptr_array_new_with_free_func(g_free);
+  for (int i = 0; i < 2; i++)
+    g_ptr_array_add(payloads, g_strdup_printf("{\"title\":\"second %d\",\"file_path\":\"/z/%d.pdf\"}", i, i));
+  char *second = NULL;
+  assert_int_equal(jobs_submit_payloads(f->jt.ctx, &second, alice, payloads, NULL), DOCTAG_OK);
+  g_ptr_array_free(payloads, TRUE);
+  assert_int_equal(redis_int("LLEN %s", list), 7);
+  assert_int_equal(transition(f, RUNNABLE | QS(DOCTAG_JOB_PAUSED), DOCTAG_JOB_CANCELLED, NULL), DOCTAG_OK);
+  assert_int_equal(redis_int("LLEN %s", list), 2);
+  assert_true(redis_int("EXISTS %s", list) == 1);
+  redisReply *r = redis_run("ZSCORE doctag:owners:ready %s", alice);
+  assert_int_equal(r->type, REDIS_REPLY_STRING);
+  freeReplyObject(r);
+  /* the next claim is the second job's, with no dropping on the way */
+  queue_item it;
+  assert_true(claim(f, "w1", 60, 0, &it));
+  assert_string_equal(it.job_id, second);
+  queue_item_clear(&it);
+  char *ev = events_cancelled(second);
+  assert_int_equal(queue_job_transition(f->q, second, RUNNABLE, DOCTAG_JOB_CANCELLED, NULL, ev, NULL), DOCTAG_OK);
+  g_free(ev);
+  assert_int_equal(redis_int("EXISTS %s", list), 0);
+  r = redis_run("ZSCORE doctag:owners:ready %s", alice);
+  assert_int_equal(r->type, REDIS_REPLY_NIL);
+  freeReplyObject(r);
+  assert_false(claim(f, "w2", 60, 0, &it));
+  g_free(second);
+  g_free(list);
+  fx_free(f);
+}
+
+/* Fairness for any number of users: 1,000 users each hold a row in flight
+ * and have another waiting; a user who comes after them, with nothing in
+ * flight, is served next. (Claims used to look at the first 1,000 waiting
+ * users in turn order only: all of them had one in flight, so the newcomer
+ * waited behind each of them.) */
+static void test_redis_fair_beyond_1000_users(void **state)
+{
+  fx *f = fx_new(state, 1);
+  queue_item it;
+  assert_true(claim(f, "w0", 600, 0, &it));   /* the fixture's row, out of the way */
+  queue_item_clear(&it);
+  enum { USERS = 1000 };
+  GPtrArray *payloads = g_ptr_array_new_with_free_func(g_free);
+  g_ptr_array_add(payloads, g_strdup("{\"title\":\"r0\",\"file_path\":\"/u/0.pdf\"}"));
+  g_ptr_array_add(payloads, g_strdup("{\"title\":\"r1\",\"file_path\":\"/u/1.pdf\"}"));
+  char id[64], user[32];
+  for (int u = 0; u < USERS; u++) {
+    g_snprintf(user, sizeof user, "many-%04d", u);
+    g_snprintf(id, sizeof id, "00000000-0000-4000-8000-%012d", u);
+    queue_job j = { .id = id, .user_id = user, .config_json = (char *)"{}" };
+    assert_int_equal(queue_job_create(f->q, &j, payloads), DOCTAG_OK);
+  }
+  for (int u = 0; u < USERS; u++) {
+    assert_true(claim(f, "w1", 600, 0, &it));
+    queue_item_clear(&it);
+  }
+  g_ptr_array_set_size(payloads, 1);
+  queue_job late = { .id = (char *)"00000000-0000-4000-8000-999999999999", .user_id = (char *)"late",
+                     .config_json = (char *)"{}" };
+  assert_int_equal(queue_job_create(f->q, &late, payloads), DOCTAG_OK);
+  assert_true(claim(f, "w1", 600, 0, &it));
+  assert_string_equal(it.job_id, late.id);
+  queue_item_clear(&it);
+  /* then the others' second rows, oldest turn first */
+  assert_true(claim(f, "w1", 600, 0, &it));
+  assert_string_equal(it.job_id, "00000000-0000-4000-8000-000000000000");
+  queue_item_clear(&it);
+  g_ptr_array_free(payloads, TRUE);
+  fx_free(f);
+}
+
+/* The library renews the leases of the places its process holds, every
+ * third of a lease: a place held longer than a lease is still held. */
+static void test_redis_doc_places_renewed(void **state)
+{
+  fx *f = fx_new(state, 1);
+  char *erin = g_strdup_printf("erin-%08x", g_random_int());
+  char *key = g_strdup_printf("doctag:slots:%s", erin);
+  doctag_doc_slot *p = NULL;
+  assert_int_equal(doctag_doc_slot_take(&p, f->jt.ctx, erin, 1, NULL), DOCTAG_OK);
+  redisReply *r = redis_run("ZRANGE %s 0 -1 WITHSCORES", key);
+  assert_int_equal(r->elements, 2);
+  double first = g_ascii_strtod(r->element[1]->str, NULL);
+  freeReplyObject(r);
+  g_usleep((DOCTAG_DOC_SLOT_LEASE_SEC * G_USEC_PER_SEC) / 3 + 1500000);
+  r = redis_run("ZRANGE %s 0 -1 WITHSCORES", key);
+  assert_int_equal(r->elements, 2);
+  double later = g_ascii_strtod(r->element[1]->str, NULL);
+  freeReplyObject(r);
+  assert_true(later - first >= (DOCTAG_DOC_SLOT_LEASE_SEC * 1000) / 3);
+  doctag_doc_slot_free(p);
+  assert_int_equal(redis_int("EXISTS %s", key), 0);
+  g_free(key);
+  g_free(erin);
+  fx_free(f);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -907,6 +1125,11 @@ int main(void)
     JT_ALL(test_claims_shared_between_users),
     JT_ALL(test_single_worker_alternates_users),
     JT_ON(test_redis_inflight_follows_pending, JT_REDIS),
+    JT_ON(test_redis_cancel_drops_waiting_rows, JT_REDIS),
+    JT_ON(test_redis_fair_beyond_1000_users, JT_REDIS),
+    JT_ALL(test_doc_places_shared_between_servers),
+    JT_ALL(test_doc_places_lease),
+    JT_ON(test_redis_doc_places_renewed, JT_REDIS),
     JT_ON(test_many_rows_kept_exactly, JT_LOCAL),
     JT_ON(test_many_rows_kept_exactly, JT_LOCAL_PG),
     JT_ON(test_redis_stream_recreated, JT_REDIS),

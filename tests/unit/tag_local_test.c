@@ -534,8 +534,8 @@ static void test_segmentation(void **state)
   assert_int_equal(find_word(t, "1,12,000")->kind, SEG_NUMBER);
   assert_int_equal(find_word(t, "a.m")->kind, SEG_CODE);
   assert_int_equal(find_word(t, "mail")->kind, SEG_WORD);
-  assert_int_equal(find_word(t, "r21")->kind, SEG_CODE);
-  assert_int_equal(find_word(t, "x86-64")->kind, SEG_CODE);
+  assert_int_equal(find_word(t, "r21")->kind, SEG_WORD); /* a name: see test_mixed_tokens */
+  assert_true(find_word(t, "64")->hyphen);
   assert_false(find_word(t, "free")->brk); /* the line-end hyphen joins */
   assert_true(find_word(t, "bug")->heading);
   assert_true(find_word(t, "bug")->brk);
@@ -544,6 +544,64 @@ static void test_segmentation(void **state)
   assert_false(find_word(t, "fixed")->heading);
   assert_int_equal(find_word(t, "next")->page, 1);
   assert_true(find_word(t, "next")->brk);
+  seg_free(t);
+}
+
+/* The token of `word` in `t`, failing the test when there is none. */
+static const seg_token *must_find(GArray *t, const char *word)
+{
+  const seg_token *k = find_word(t, word);
+  if (!k)
+    fail_msg("no token \"%s\"", word);
+  return k;
+}
+
+/* Names that mix letters and digits stay one word, written as they are
+ * (lower-cased like every word), so a phrase can run through them: "3D
+ * reconstruction", "IPv6 networks", "H.264 coding", "MPEG-4 video". Numbers,
+ * dates, amounts, measures and identifiers stay what they were. */
+static void test_mixed_tokens(void **state)
+{
+  (void)state;
+  GArray *t = seg_split("Fast 3D reconstruction of 2DEG and 5G data over IPv6, MP3, B2B and x86 links; "
+                        "H.264 and X.509 coding, MPEG-4 video, Type-2 diabetes and COVID-19 care.");
+  const char *words[] = { "3d", "2deg", "5g", "ipv6", "mp3", "b2b", "x86", "h.264", "x.509" };
+  for (size_t i = 0; i < G_N_ELEMENTS(words); i++)
+    assert_int_equal(must_find(t, words[i])->kind, SEG_WORD);
+  assert_false(must_find(t, "3d")->brk); /* the phrase runs on */
+  assert_false(must_find(t, "reconstruction")->brk);
+  assert_false(must_find(t, "h.264")->sentence); /* its dot ends nothing */
+  assert_false(must_find(t, "coding")->brk);
+  /* a name's number after a hyphen is a word joined to it */
+  const char *numbered[] = { "4", "2", "19" };
+  for (size_t i = 0; i < G_N_ELEMENTS(numbered); i++) {
+    assert_int_equal(must_find(t, numbered[i])->kind, SEG_WORD);
+    assert_true(must_find(t, numbered[i])->hyphen);
+  }
+  assert_false(must_find(t, "video")->brk);
+  seg_free(t);
+
+  /* numbers, dates and amounts as before; measures, ordinals, currencies
+   * glued to a number, identifiers (long, zero-padded or many digit runs)
+   * a lower-case letter after one digit ("3d": days) and a word numbered
+   * ("Item2") stay codes */
+  t = seg_split("On 12 March 2024, 10:30, pay Rs 4,500.00 for 10mm pipes, 5kg, 2nd floor, 6pm, 4K, flat 3B, "
+                "3d ago, Rs500, USD100, INV001, HDFC0001023, 27AAKCB4471M1Z3, FY2024, INV-2024-001, Item2, page3 and "
+                "Ward-2024 per clause 4.2.");
+  const char *numbers[] = { "12", "2024", "10:30", "4,500.00", "4.2" };
+  for (size_t i = 0; i < G_N_ELEMENTS(numbers); i++)
+    assert_int_equal(must_find(t, numbers[i])->kind, SEG_NUMBER);
+  const char *codes[] = { "10mm", "5kg", "2nd", "6pm", "4k", "3b", "3d", "rs500", "usd100", "inv001",
+                          "hdfc0001023", "27aakcb4471m1z3", "fy2024", "inv-2024-001", "item2", "page3" };
+  for (size_t i = 0; i < G_N_ELEMENTS(codes); i++)
+    assert_int_equal(must_find(t, codes[i])->kind, SEG_CODE);
+  assert_true(must_find(t, "floor")->brk); /* after a code */
+  /* four digits after a hyphen are a number (a year, a code), not a name's */
+  assert_int_equal(find_word(t, "2024")->kind, SEG_NUMBER);
+  const seg_token *ward = must_find(t, "ward");
+  const seg_token *after = ward + 1;
+  assert_string_equal(after->word, "2024");
+  assert_int_equal(after->kind, SEG_NUMBER);
   seg_free(t);
 }
 
@@ -589,6 +647,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_nfc_shortcut),
     cmocka_unit_test(test_segmentation),
+    cmocka_unit_test(test_mixed_tokens),
     cmocka_unit_test(test_not_tags),
     cmocka_unit_test(test_english_recall),
     cmocka_unit_test(test_hindi_tags),

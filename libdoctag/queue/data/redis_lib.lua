@@ -14,7 +14,8 @@
 -- Rows wait per user until a worker claims one, so that one user's long
 -- batch cannot starve another's short one (redis_take.lua):
 --   doctag:user:U:items     list "job<TAB>row<TAB>payload": U's waiting rows, oldest first
---   doctag:owners:ready     sorted set of the users with waiting rows, scored by turn
+--   doctag:owners:ready     sorted set of the users with waiting rows, scored by their rows in
+--                           flight * TURNS + their turn: the first is the one to serve next
 --   doctag:owners:clock     counter handing out the turns
 --   doctag:owners:inflight  hash user -> their entries in the stream's pending list
 --   doctag:items:wake       list holding a token while rows wait, for workers blocked in BLPOP
@@ -62,6 +63,27 @@ end
 
 local READY, CLOCK, INFLIGHT, WAKE = 'doctag:owners:ready', 'doctag:owners:clock', 'doctag:owners:inflight',
   'doctag:items:wake'
+-- Turns stay below 2^40 (35 years of a thousand claims a second), so a
+-- score is exact in a double up to 8,192 rows in flight for one user.
+local TURNS = 1099511627776
+
+-- A score as Redis reads it back exactly (Lua's own conversion keeps 14 digits).
+local function score(x) return string.format('%.0f', x) end
+
+local function inflight_of(u)
+  return math.max(tonumber(redis.call('HGET', INFLIGHT, u)) or 0, 0)
+end
+
+-- Gives u (with rows waiting) the last turn.
+local function take_turn(u)
+  redis.call('ZADD', READY, score(inflight_of(u) * TURNS + redis.call('INCR', CLOCK)), u)
+end
+
+-- u's rows in flight changed: u keeps its turn among users with as many.
+local function rescore(u)
+  local s = redis.call('ZSCORE', READY, u)
+  if s then redis.call('ZADD', READY, score(inflight_of(u) * TURNS + math.fmod(tonumber(s), TURNS)), u) end
+end
 
 -- Leaves a token for one blocked worker (one is enough: a worker that takes
 -- a row leaves another while rows wait).
@@ -78,7 +100,7 @@ local function enqueue(u, rows, front, ttl)
     redis.call(front and 'LPUSH' or 'RPUSH', lk, unpack(rows, i, math.min(i + 999, #rows)))
   end
   redis.call('EXPIRE', lk, ttl)
-  if not redis.call('ZSCORE', READY, u) then redis.call('ZADD', READY, redis.call('INCR', CLOCK), u) end
+  if not redis.call('ZSCORE', READY, u) then take_turn(u) end
   wake()
 end
 
@@ -97,5 +119,28 @@ local function unpend(stream, group, entry)
   local n = redis.call('XACK', stream, group, entry)
   redis.call('XDEL', stream, entry)
   local u = n == 1 and e[1] and entry_field(e[1][2], 'owner')
-  if u and redis.call('HINCRBY', INFLIGHT, u, -1) <= 0 then redis.call('HDEL', INFLIGHT, u) end
+  if u then
+    if redis.call('HINCRBY', INFLIGHT, u, -1) <= 0 then redis.call('HDEL', INFLIGHT, u) end
+    rescore(u)
+  end
+end
+
+-- Takes the waiting rows of job id out of user u's list (the job ended),
+-- so they neither wait for a claim to drop them nor hold a turn.
+local function unqueue(u, id, ttl)
+  local lk = 'doctag:user:' .. u .. ':items'
+  local rows = redis.call('LRANGE', lk, 0, -1)
+  local prefix = id .. '\t'
+  local keep = {}
+  for _, it in ipairs(rows) do
+    if string.sub(it, 1, #prefix) ~= prefix then keep[#keep + 1] = it end
+  end
+  if #keep == #rows then return end
+  redis.call('DEL', lk)
+  if #keep == 0 then
+    redis.call('ZREM', READY, u)
+    return
+  end
+  for i = 1, #keep, 1000 do redis.call('RPUSH', lk, unpack(keep, i, math.min(i + 999, #keep))) end
+  redis.call('EXPIRE', lk, ttl)
 end

@@ -1,7 +1,7 @@
--- Hands out the next waiting row, fairly between users: of the users with
--- rows waiting (the first 1000 in turn order), the one with the fewest rows
--- in flight, the one whose turn is oldest on a tie; that user then takes
--- the last turn. So one user's 1,000-row batch and another's 2-row batch
+-- Hands out the next waiting row, fairly between users: of all the users
+-- with rows waiting, the one with the fewest rows in flight, the one whose
+-- turn is oldest on a tie (the first of READY, whose scores say both); that
+-- user then takes the last turn. So one user's 1,000-row batch and another's 2-row batch
 -- alternate, and with several workers each user gets an equal share of them.
 -- The row becomes a stream entry read by this worker, so a worker that dies
 -- leaves it pending for XAUTOCLAIM. Rows of ended or expired jobs and
@@ -16,20 +16,14 @@ local function read_new()
 end
 
 for _ = 1, 100 do
-  local users = redis.call('ZRANGE', READY, 0, 999)
-  if #users == 0 then return false end
-  local counts = redis.call('HMGET', INFLIGHT, unpack(users))
-  local u, least = nil, nil
-  for i, name in ipairs(users) do
-    local n = tonumber(counts[i]) or 0
-    if not least or n < least then u, least = name, n end
-  end
+  local u = redis.call('ZRANGE', READY, 0, 0)[1]
+  if not u then return false end
   local lk = 'doctag:user:' .. u .. ':items'
   local it = redis.call('LPOP', lk)
   if redis.call('LLEN', lk) == 0 then
     redis.call('ZREM', READY, u)
   else
-    redis.call('ZADD', READY, redis.call('INCR', CLOCK), u)
+    take_turn(u)
   end
   local t1 = it and string.find(it, '\t', 1, true)
   local t2 = t1 and string.find(it, '\t', t1 + 1, true)
@@ -49,13 +43,17 @@ for _ = 1, 100 do
         if not string.find(tostring(got), 'NOGROUP', 1, true) then return redis.error_reply(tostring(got)) end
         redis.call('XGROUP', 'CREATE', stream, group, '0', 'MKSTREAM')
         redis.call('DEL', INFLIGHT)
+        for _, r in ipairs(redis.call('ZRANGE', READY, 0, -1)) do rescore(r) end
         got = read_new()
       end
       -- The oldest entry never read: this row, or one an older version added.
       local e = got and got[1] and got[1][2][1]
       if e then
         local owner = entry_field(e[2], 'owner')
-        if owner then redis.call('HINCRBY', INFLIGHT, owner, 1) end
+        if owner then
+          redis.call('HINCRBY', INFLIGHT, owner, 1)
+          rescore(owner)
+        end
         if redis.call('ZCARD', READY) > 0 then wake() end
         return e
       end

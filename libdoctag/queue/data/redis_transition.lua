@@ -12,6 +12,7 @@ if final(to) then
   redis.call('HDEL', jk, 'secret')
   redis.call('ZREM', 'doctag:user:' .. redis.call('HGET', jk, 'user_id') .. ':jobs', id)
   redis.call('DEL', jk .. ':parked')
+  unqueue(redis.call('HGET', jk, 'user_id'), id, ARGV[7])
 elseif to == 'processing' then
   if not redis.call('HGET', jk, 'started_at') then redis.call('HSET', jk, 'started_at', ARGV[6]) end
   -- Resume: the rows set aside while paused wait again, after the user's others.

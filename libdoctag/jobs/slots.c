@@ -1,0 +1,176 @@
+/* Places among the documents one user has in flight, shared by every
+ * process on the context's queue (doctag_doc_slot_take() in doctag/jobs.h).
+ *
+ * The queue backend holds the places (Redis: a sorted set per user; the
+ * database: table doc_slots), each under a lease. This process renews the
+ * leases of the places it holds from a thread of its own, every third of a
+ * lease, so a place outlives its lease only while this process lives: the
+ * places of a server that crashed or lost its network come back to their
+ * users within DOCTAG_DOC_SLOT_LEASE_SEC, and a document that queues or
+ * runs for longer keeps its place. */
+#include "core/error.h"
+#include "queue/queue.h"
+#include "store/store.h"
+
+#include <string.h>
+
+#define LEASE_MS (DOCTAG_DOC_SLOT_LEASE_SEC * 1000u)
+#define RENEW_MS (LEASE_MS / 3)
+
+typedef struct slots_state {
+  queue *q;              /* the context's queue, set by the first take (atomic) */
+  char *holder;          /* this process's name on its places */
+  GMutex lock;           /* guards held, stop */
+  GCond wake;
+  GHashTable *held;      /* slot id -> user id (both owned) */
+  bool stop;
+  GThread *renewer;
+  pid_t pid;             /* the process that made this state */
+} slots_state;
+
+struct doctag_doc_slot {
+  slots_state *s;
+  char *id;
+  char *user;
+};
+
+static gpointer renew_loop(gpointer data)
+{
+  slots_state *s = data;
+  g_mutex_lock(&s->lock);
+  while (!s->stop) {
+    gint64 until = g_get_monotonic_time() + (gint64)RENEW_MS * 1000;
+    while (!s->stop && g_cond_wait_until(&s->wake, &s->lock, until))
+      ;
+    if (s->stop || !g_hash_table_size(s->held))
+      continue;
+    GPtrArray *pairs = g_ptr_array_new_with_free_func(g_free);
+    GHashTableIter it;
+    gpointer id, user;
+    g_hash_table_iter_init(&it, s->held);
+    while (g_hash_table_iter_next(&it, &id, &user)) {
+      g_ptr_array_add(pairs, g_strdup(user));
+      g_ptr_array_add(pairs, g_strdup(id));
+    }
+    g_mutex_unlock(&s->lock);
+    if (queue_slot_renew(g_atomic_pointer_get(&s->q), s->holder, pairs, LEASE_MS))
+      g_warning("doctag: renewing %u document places: %s", pairs->len / 2, doctag_error_last()->message);
+    g_ptr_array_free(pairs, TRUE);
+    g_mutex_lock(&s->lock);
+  }
+  g_mutex_unlock(&s->lock);
+  return NULL;
+}
+
+/* Runs inside ctx_attach(), which cannot be entered again for the queue:
+ * the first take sets s->q. */
+static void *slots_create(doctag_ctx *ctx)
+{
+  (void)ctx;
+  slots_state *s = g_new0(slots_state, 1);
+  char *uuid = store_uuid_new();
+  s->holder = g_strdup_printf("%s:%d:%s", g_get_host_name(), (int)getpid(), uuid);
+  g_free(uuid);
+  s->pid = getpid();
+  g_mutex_init(&s->lock);
+  g_cond_init(&s->wake);
+  s->held = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  GError *e = NULL;
+  s->renewer = g_thread_try_new("doctag-slots", renew_loop, s, &e);
+  if (!s->renewer) {
+    err_set(DOCTAG_EINTERNAL, "cannot start the thread that renews document places: %s", e->message);
+    g_error_free(e);
+    g_hash_table_destroy(s->held);
+    g_free(s->holder);
+    g_free(s);
+    return NULL;
+  }
+  return s;
+}
+
+static void slots_destroy(void *obj)
+{
+  slots_state *s = obj;
+  g_mutex_lock(&s->lock);
+  s->stop = true;
+  g_cond_broadcast(&s->wake);
+  g_mutex_unlock(&s->lock);
+  /* A forked child has the state but not the thread. */
+  if (s->pid == getpid())
+    g_thread_join(s->renewer);
+  else
+    g_thread_unref(s->renewer);
+  g_hash_table_destroy(s->held);
+  g_mutex_clear(&s->lock);
+  g_cond_clear(&s->wake);
+  g_free(s->holder);
+  g_free(s);
+}
+
+DOCTAG_API doctag_status doctag_doc_slot_take(doctag_doc_slot **out, doctag_ctx *ctx, const char *user_id,
+                                              unsigned int max, unsigned int *in_flight)
+{
+  if (out)
+    *out = NULL;
+  if (in_flight)
+    *in_flight = 0;
+  if (!out || !ctx || !user_id || !*user_id)
+    return err_set(DOCTAG_EINVAL, "doctag_doc_slot_take: out, ctx and user_id are required");
+  if (!max)
+    return err_set(DOCTAG_EINVAL, "doctag_doc_slot_take: max must be at least 1");
+  queue *q;
+  doctag_status st = queue_get(ctx, &q);
+  if (st)
+    return st;
+  slots_state *s = ctx_attach(ctx, "jobs.slots", slots_create, slots_destroy);
+  if (!s) {
+    const doctag_error *e = doctag_error_last();
+    return e->code ? e->code : err_set(DOCTAG_EINTERNAL, "document places could not be kept");
+  }
+  if (s->pid != getpid())
+    return err_set(DOCTAG_EINTERNAL, "doctag_doc_slot_take: the context was used before fork(); use one per process");
+  g_atomic_pointer_set(&s->q, q);
+  char *uuid = store_uuid_new();
+  char *id = g_strconcat(s->holder, "/", uuid, NULL);
+  g_free(uuid);
+  bool taken = false;
+  unsigned int held = 0;
+  st = queue_slot_take(q, s->holder, id, user_id, max, LEASE_MS, &taken, &held);
+  if (in_flight)
+    *in_flight = held;
+  if (st) {
+    g_free(id);
+    return st;
+  }
+  if (!taken) {
+    g_free(id);
+    return err_set_rate(5, "Too many documents in progress for this account (%u at once); try again when one "
+                        "finishes", max);
+  }
+  doctag_doc_slot *slot = g_new0(doctag_doc_slot, 1);
+  slot->s = s;
+  slot->id = id;
+  slot->user = g_strdup(user_id);
+  g_mutex_lock(&s->lock);
+  g_hash_table_insert(s->held, g_strdup(id), g_strdup(user_id));
+  g_mutex_unlock(&s->lock);
+  *out = slot;
+  return DOCTAG_OK;
+}
+
+DOCTAG_API void doctag_doc_slot_free(doctag_doc_slot *slot)
+{
+  if (!slot)
+    return;
+  slots_state *s = slot->s;
+  g_mutex_lock(&s->lock);
+  g_hash_table_remove(s->held, slot->id);
+  g_mutex_unlock(&s->lock);
+  /* Not renewed any more: a give that fails leaves a place that comes
+   * back when its lease runs out. */
+  if (queue_slot_give(s->q, slot->user, slot->id))
+    g_warning("doctag: giving back a document place: %s", doctag_error_last()->message);
+  g_free(slot->id);
+  g_free(slot->user);
+  g_free(slot);
+}
