@@ -591,14 +591,15 @@ static bool bullet_before(TessPageIterator *pit, PIX *pix, double k)
  * It spares a bilingual page a hundred second readings. */
 #define REREAD_SURE 90
 /* English also reads whole words of scripts without a headline as Latin
- * words it is sure of: Telugu "కులీనత," as "HOSS," (87; 92 in the line
- * alone, where tel reads the word at 90), Gujarati "જન્મ" as "WH" (the CLI,
- * -l eng+guj). Such a reading is no English word; the own model's reading
- * wins then when it has a letter of its script and this confidence (tel's
- * "కులీనత," alone: 56).
- * An English word stands: the Indic models read real ones with letters of
- * their own at up to 86 ("of" as "र्णा"), names and abbreviations English
- * does not know ("Aadhaar" 85) as digits and signs. */
+ * words, however sure: Telugu "కులీనత," as "HOSS," (87; 92 in the line
+ * alone, where tel reads the word at 90), Oriya "ଲିଙ୍ଗ," as "MEP," (over
+ * 90), Gujarati "જન્મ" as "WH" (the CLI, -l eng+guj). Such a reading is no
+ * English word: it is read again at any confidence, and the own model's
+ * reading wins when it has a letter of its script and this confidence
+ * (tel's "కులీనత," alone: 56). An English word stands: the Indic models
+ * read real ones with letters of their own at up to 86 ("of" as "र्णा"),
+ * names and abbreviations English does not know ("Aadhaar" 85, "KYC" 92) as
+ * digits and signs, or under 50. */
 #define REREAD_NOT_ENGLISH 50
 typedef struct reread {
   TessBaseAPI *api;           /* the page's own model, the page image set; NULL: none */
@@ -654,7 +655,7 @@ static char *reread_word(reread *rr, TessResultIterator *it, TessPageIterator *p
     return NULL;
   float conf = T->TessResultIteratorConfidence(it, RIL_WORD);
   bool hangs = rr->headline && r - l >= b - t && headline(rr->pix, l, t, r, b) >= HEADLINE_SHARE;
-  if (!hangs && conf >= REREAD_SURE)
+  if (!hangs && conf >= REREAD_SURE && lang_is_english_word(word))
     return NULL;
   int pad = MAX(2, (b - t) / 6);
   l = MAX(0, l - pad);

@@ -23,9 +23,9 @@
  * model reads one way from one rendering and another way from another (the
  * CLI reads pdftoppm's 300 PPI page, we the scan's own pixels) moves the
  * CER by up to half a point: the Kannada page, scanned at 240 PPI, loses
- * one word to a split from our 300 PPI copy (0.41% against the CLI's 0.00%),
- * the Oriya page one sign (9.25% against 9.00%). What we must not lose is
- * the page (a wrong script, a dropped line, a line of marks read as words). */
+ * one word to a split from our 300 PPI copy (0.41% against the CLI's
+ * 0.00%). What we must not lose is the page (a wrong script, a dropped
+ * line, a line of marks read as words). */
 #define PER_SCRIPT_MARGIN 0.005
 
 static doctag_ctx *ctx;
