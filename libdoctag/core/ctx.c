@@ -190,6 +190,18 @@ DOCTAG_API doctag_status doctag_ctx_new(doctag_ctx **out, const doctag_config *c
   if ((st = env_uint("DOCTAG_MAX_PAGE_DRAWS", noenv, 1u << 30, &n)))
     goto fail;
   c->max_page_draws = n ? n : 100000;
+  /* Image pixels drawing one page decodes, each image as often as it is
+   * drawn (an image drawn 1000 times is decoded 1000 times): by default
+   * ten of the largest image allowed. */
+  if ((st = env_uint("DOCTAG_MAX_PAGE_IMAGE_MPX", noenv, 1u << 30, &n)))
+    goto fail;
+  c->max_page_image_pixels = n ? n * 1000 * 1000 : 10 * c->max_image_pixels;
+  /* Times over rendering one page may composite its area (a tiny image
+   * stretched over the page, or a page-sized fill, drawn thousands of
+   * times): real pages reach 25. */
+  if ((st = env_uint("DOCTAG_MAX_PAGE_COVERAGE", noenv, 1u << 30, &n)))
+    goto fail;
+  c->max_page_coverage = n ? n : 1000;
   /* A page read by OCR at 300 DPI needs about 100 MB (a scan at 600 DPI
    * about 450 MB): the default lets several run at once. */
   if ((st = env_uint("DOCTAG_MAX_DOC_MEMORY_MB", noenv, 1u << 20, &n)))

@@ -25,6 +25,8 @@ struct doctag_ctx {
    * DOCTAG_MAX_INFLATE_MB, DOCTAG_MAX_IMAGE_MPX, DOCTAG_MAX_PAGE_DRAWS. */
   uint64_t max_stream_bytes, max_inflate_bytes, max_image_pixels;
   uint64_t max_page_draws;
+  uint64_t max_page_image_pixels;  /* DOCTAG_MAX_PAGE_IMAGE_MPX: image pixels drawing one page decodes */
+  uint64_t max_page_coverage;      /* DOCTAG_MAX_PAGE_COVERAGE: times over rendering one page composites its area */
   /* Memory one document's pages read by OCR may hold at once
    * (DOCTAG_MAX_DOC_MEMORY_MB; extract.c). */
   uint64_t max_doc_memory;

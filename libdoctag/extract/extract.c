@@ -68,6 +68,8 @@ typedef struct job {
    * while others hold what it needs. */
   uint64_t mem_cap, mem_used, mem_peak;
   uint64_t largest_image;   /* pixels of the document's largest image */
+  uint64_t largest_jpx;     /* openjpeg's bytes for its largest JPEG 2000 image (extract/limits.h) */
+  pdf_limits lim;
   /* Line-end hyphens across pages (the caller's thread only, see deliver):
    * the pages held back, held_n of them from page held_index, in a ring
    * from held[held_head]; the words of the text pages read so far. */
@@ -127,11 +129,14 @@ static doctag_status memory_take(job *j, PopplerPage *page, const pdf_images *im
   uint64_t image_px = img->coverage > 0 ? j->largest_image : 0;
   if (!pdf_page_image_size(page, img, OCR_DPI, image_px, &w, &h, &ocr_px))
     return DOCTAG_OK; /* pdf_page_image() refuses the page */
-  uint64_t need = ocr_px * OCR_BYTES_PER_PIXEL + image_px * IMAGE_BYTES_PER_PIXEL;
+  /* openjpeg holds 4 bytes a sample of every component besides the image's own */
+  uint64_t jpx = img->coverage > 0 ? j->largest_jpx : 0;
+  uint64_t need = ocr_px * OCR_BYTES_PER_PIXEL + image_px * IMAGE_BYTES_PER_PIXEL + jpx;
   if (need > j->mem_cap) {
-    char images[64] = "";
+    char images[128] = "";
     if (image_px)
-      g_snprintf(images, sizeof images, " and images of up to %.0f million pixels", (double)image_px / 1e6);
+      g_snprintf(images, sizeof images, " and images of up to %.0f million pixels%s", (double)image_px / 1e6,
+                 jpx ? ", a JPEG 2000 one decoded at 4 bytes a sample of each component" : "");
     return err_set(DOCTAG_ELIMIT, "the document needs more than %.0f MB of memory, the limit "
                    "(DOCTAG_MAX_DOC_MEMORY_MB): reading this page by OCR takes about %.0f MB (a %d x %d page "
                    "image%s)", (double)j->mem_cap / MB, ceil((double)need / MB), w, h, images);
@@ -196,6 +201,9 @@ static doctag_status read_page(job *j, PopplerDocument **doc, words_doc **wd, un
     double c0 = cpu_now();
     if (!have_img)
       pdf_page_images(page, &img);
+    /* bounded where it is rendered: a page never rendered decodes no image */
+    if ((st = pdf_limits_render(&j->lim, req->data, req->len, req->password, index)))
+      goto out;
     if ((st = memory_take(j, page, &img, &memory)))
       goto out;
     double c1 = cpu_now();
@@ -481,7 +489,7 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
                    req->languages);
   ocr_setup_env();
 
-  job j = { .ctx = ctx, .req = req, .mem_cap = ctx->max_doc_memory ? ctx->max_doc_memory : UINT64_MAX };
+  job j = { .ctx = ctx, .req = req, .mem_cap = ctx->max_doc_memory ? ctx->max_doc_memory : UINT64_MAX, .lim = lim };
   g_mutex_init(&j.lock);
   g_cond_init(&j.cond);
   ocr_memo_init(&j.memo);
@@ -497,6 +505,7 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
   if ((st = pdf_limits_check_decoded(req->data, req->len, req->password, &lim, &scan)))
     goto done;
   j.largest_image = MAX(scan.largest_image, scan.largest_inline);
+  j.largest_jpx = scan.largest_jpx_bytes;
   int n = poppler_document_get_n_pages(doc);
   if (n <= 0) {
     const char *why = pdf_cause();

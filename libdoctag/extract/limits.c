@@ -18,8 +18,8 @@ void pdf_limits_of(const doctag_ctx *ctx, pdf_limits *out)
   out->total_bytes = ctx->max_inflate_bytes;
   out->image_pixels = ctx->max_image_pixels;
   out->page_draws = ctx->max_page_draws;
-  out->page_pixels = ctx->max_image_pixels > UINT64_MAX / PDF_PAGE_IMAGES ? UINT64_MAX
-                     : ctx->max_image_pixels * PDF_PAGE_IMAGES;
+  out->page_pixels = ctx->max_page_image_pixels;
+  out->page_coverage = (double)ctx->max_page_coverage;
 }
 
 static bool is_ws(unsigned char c)
@@ -225,6 +225,32 @@ static bool count_sink(void *arg, const unsigned char *buf, size_t got)
   return !c->over;
 }
 
+/* A page (from 1) decoding `pixels` of images to be drawn, over the limit. */
+static doctag_status page_pixels_error(const pdf_limits *lim, int page, uint64_t pixels, const char *what,
+                                       const char *when)
+{
+  return err_set(DOCTAG_ELIMIT, "page %d of the PDF draws %s of %s%.0f million pixels in all, each as often as it "
+                 "is drawn, which %s would decode: over the limit of %.0f million (DOCTAG_MAX_PAGE_IMAGE_MPX)", page,
+                 what, pixels == UINT64_MAX ? "more than " : "", (double)pixels / 1e6, when,
+                 (double)lim->page_pixels / 1e6);
+}
+
+doctag_status pdf_limits_render(const pdf_limits *lim, const unsigned char *data, size_t len, const char *password,
+                                unsigned int index)
+{
+  pdf_page_cost cost;
+  if (pdf_scan_render(data, len, password, lim, index, 1, &cost) != 1)
+    return DOCTAG_OK;   /* the renderer decides what a page it cannot find means */
+  const pdf_page_cost *pc = &cost;
+  if (pc->pixels > lim->page_pixels)
+    return page_pixels_error(lim, (int)index + 1, pc->pixels, "images", "rendering it for OCR");
+  if (pc->coverage > lim->page_coverage)
+    return err_set(DOCTAG_ELIMIT, "page %u of the PDF paints %.0f times its own area (images, fills and shadings, "
+                   "each as often as it is drawn), which rendering it for OCR would composite: over the limit of "
+                   "%.0f (DOCTAG_MAX_PAGE_COVERAGE)", index + 1, pc->coverage, lim->page_coverage);
+  return DOCTAG_OK;
+}
+
 /* The message for the limit `scan` passed. */
 static doctag_status over_error(const pdf_limits *lim, const pdf_scan *scan)
 {
@@ -255,10 +281,8 @@ static doctag_status over_error(const pdf_limits *lim, const pdf_scan *scan)
                    "counted as often as it is drawn, the limit (DOCTAG_MAX_STREAM_MB)", scan->over_page,
                    lim->stream_bytes / MB);
   case PDF_OVER_PAGE_PIXELS:
-    return err_set(DOCTAG_ELIMIT, "page %d of the PDF draws images of %s%.0f million pixels in all, each as often as "
-                   "it is drawn, which rendering it would decode: over the limit of %.0f million, %d times "
-                   "DOCTAG_MAX_IMAGE_MPX", scan->over_page, scan->over_pixels == UINT64_MAX ? "more than " : "",
-                   (double)scan->over_pixels / 1e6, (double)lim->page_pixels / 1e6, PDF_PAGE_IMAGES);
+    return page_pixels_error(lim, scan->over_page, scan->over_pixels, "inline images", "drawing it (to read its text "
+                             "too)");
   case PDF_OVER_NESTING:
     return err_set(DOCTAG_ELIMIT, "page %d of the PDF nests forms more than %d deep, the limit", scan->over_page,
                    PDF_MAX_NESTING);
@@ -273,6 +297,19 @@ static doctag_status over_error(const pdf_limits *lim, const pdf_scan *scan)
                    "decoding it would take more memory than its /Width and /Height declare, which is what "
                    "DOCTAG_MAX_IMAGE_MPX and DOCTAG_MAX_DOC_MEMORY_MB count", scan->over_dict_w, scan->over_dict_h,
                    scan->over_codec, scan->over_w, scan->over_h, scan->over_comps, scan->over_comps == 1 ? "" : "s");
+  case PDF_OVER_CODEC_SYMBOLS: {
+    double mb = ((double)scan->over_w * 12 + (double)scan->over_h * 8) / MB;
+    if (scan->over_dict_w > 0)
+      return err_set(DOCTAG_ELIMIT, "the PDF has a %" G_GINT64_FORMAT " x %" G_GINT64_FORMAT " image whose %s symbol "
+                     "dictionary declares %" G_GINT64_FORMAT " new and %" G_GINT64_FORMAT " exported symbols, whose "
+                     "tables alone take %.0f MB: more memory than its /Width and /Height declare, which is what "
+                     "DOCTAG_MAX_IMAGE_MPX and DOCTAG_MAX_DOC_MEMORY_MB count", scan->over_dict_w, scan->over_dict_h,
+                     scan->over_codec, scan->over_w, scan->over_h, mb);
+    return err_set(DOCTAG_ELIMIT, "the PDF has an image whose %s symbol dictionary declares %" G_GINT64_FORMAT " new "
+                   "and %" G_GINT64_FORMAT " exported symbols, whose tables alone take %.0f MB: over the %.0f MB of "
+                   "the largest image allowed (DOCTAG_MAX_IMAGE_MPX, 4 bytes a pixel)", scan->over_codec, scan->over_w,
+                   scan->over_h, mb, (double)lim->image_pixels * 4 / MB);
+  }
   case PDF_OVER_CODEC_HEADER:
     return err_set(DOCTAG_ELIMIT, "the PDF has an image whose %s data %s", scan->over_codec, scan->over_why);
   }

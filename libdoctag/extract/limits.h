@@ -13,7 +13,10 @@
  * and inline images (BI ... ID ... EI) in content streams.
  *
  * The same pass then costs each page's drawing (limits_draws.cpp): images
- * and forms drawn, forms counted as often as they are drawn and nested.
+ * and forms drawn, forms counted as often as they are drawn and nested, and
+ * the image pixels drawing it decodes, which for image XObjects is checked
+ * only where the page is rendered (pdf_limits_render()), as is the area
+ * rendering it composites.
  *
  * Image codecs (DCT, JPX, JBIG2, CCITT) allocate by the sizes in their own
  * headers, which the same pass reads (limits_codecs.cpp) and bounds as the
@@ -37,8 +40,10 @@ typedef struct pdf_limits {
   uint64_t total_bytes;    /* decompressed bytes of all streams (DOCTAG_MAX_INFLATE_MB) */
   uint64_t image_pixels;   /* width x height of one image (DOCTAG_MAX_IMAGE_MPX) */
   uint64_t page_draws;     /* images and forms one page draws, nested ones too (DOCTAG_MAX_PAGE_DRAWS) */
-  uint64_t page_pixels;    /* image pixels decoded to render one page, each image as often as drawn
-                            * (PDF_PAGE_IMAGES times DOCTAG_MAX_IMAGE_MPX) */
+  double page_coverage;    /* times over rendering one page may composite its area (DOCTAG_MAX_PAGE_COVERAGE) */
+  uint64_t page_pixels;    /* image pixels decoded to draw one page, each image as often as drawn
+                            * (DOCTAG_MAX_PAGE_IMAGE_MPX): inline ones before any page is read,
+                            * all of them where the page is rendered (pdf_limits_render()) */
 } pdf_limits;
 
 /* Which limit a document passed. */
@@ -51,18 +56,24 @@ typedef enum pdf_over {
   PDF_OVER_DRAWS,          /* a page draws images and forms more than page_draws times */
   PDF_OVER_PAGE_BYTES,     /* a page's content, forms as often as drawn, past stream_bytes */
   PDF_OVER_NESTING,        /* forms nested deeper than PDF_MAX_NESTING */
-  PDF_OVER_PAGE_PIXELS,    /* a page decodes images of more than page_pixels to render */
+  PDF_OVER_PAGE_PIXELS,    /* a page decodes inline images of more than page_pixels whenever it is drawn */
   PDF_OVER_CODEC,          /* an image codec's header declares more than image_pixels (limits_codecs.cpp) */
   PDF_OVER_CODEC_DICT,     /* ... more than the image dictionary's /Width x /Height */
   PDF_OVER_CODEC_HEADER,   /* ... a header that cannot be bounded (over_why says why) */
+  PDF_OVER_CODEC_SYMBOLS,  /* a JBIG2 symbol dictionary's tables (over_w new, over_h exported symbols) past
+                            * the bytes of the largest image allowed, or (over_dict_w > 0) of its image */
 } pdf_over;
-
-/* How many of the largest image allowed a page may decode to render (an
- * image drawn 1000 times is decoded 1000 times). */
-#define PDF_PAGE_IMAGES 10
 
 /* Forms inside forms: deeper is refused (limits_draws.cpp). */
 #define PDF_MAX_NESTING 32
+
+/* What rendering one page costs (pdf_scan_render()). */
+typedef struct pdf_page_cost {
+  uint64_t pixels;         /* image pixels rendering it decodes, each image as often as drawn, inline ones too */
+  double coverage;         /* times over rendering it composites its area: images (the unit square under the
+                            * CTM), fills (their path's box) and shadings, each clipped to the page or to its
+                            * form's BBox, forms as often as drawn (limits_draws.cpp) */
+} pdf_page_cost;
 
 /* What a scan found (for tests and messages). */
 typedef struct pdf_scan {
@@ -80,6 +91,8 @@ typedef struct pdf_scan {
   const char *over_codec, *over_why;      /* static: the codec over a limit, and why when no size says it */
   uint64_t over_comps;                    /* its components */
   int64_t over_dict_w, over_dict_h;       /* its image dictionary's size, -1 when none */
+  uint64_t largest_jpx_bytes;             /* openjpeg's memory for the largest JPEG 2000 image: 4 bytes a
+                                           * sample of every component (extract.c's memory estimate) */
 } pdf_scan;
 
 /* A stream the byte scan inflates: where its data starts in the file, how
@@ -107,6 +120,22 @@ void pdf_limits_of(const doctag_ctx *ctx, pdf_limits *out);
  * for, or DOCTAG_OK; *scan (may be NULL) gets the counts. */
 doctag_status pdf_limits_check(const unsigned char *data, size_t len, const pdf_limits *lim, pdf_scan *scan);
 
+/* Where page `index` (from 0) of the document data[0, len) (opened with
+ * `password`, may be NULL) is about to be rendered (for OCR): its drawing is
+ * costed (pdf_scan_render()), and DOCTAG_ELIMIT returned when it decodes
+ * more image pixels than lim->page_pixels or composites its area more than
+ * lim->page_coverage times, naming the page, what it draws and the setting;
+ * else DOCTAG_OK. Only pages about to be rendered pay for it: tokenising
+ * every page's paths at upload made reading a 200-page text document's
+ * text cost 32% more instructions. Thread-safe (a document of its own). */
+doctag_status pdf_limits_render(const pdf_limits *lim, const unsigned char *data, size_t len, const char *password,
+                                unsigned int index);
+
+/* limits_draws.cpp: what rendering pages first .. first + count - 1 costs,
+ * into out[0, count); returns how many there were. */
+unsigned int pdf_scan_render(const unsigned char *data, size_t len, const char *password, const pdf_limits *lim,
+                             unsigned int first, unsigned int count, pdf_page_cost *out);
+
 /* The second pass, on a document poppler has opened with `password` (may be
  * NULL): the same answers, counting on from *scan as the first pass left it
  * (so the document's total covers both). */
@@ -130,6 +159,7 @@ void pdf_scan_decoded(const unsigned char *data, size_t len, const char *passwor
 class PDFDoc;
 class Object;
 class Stream;
+class XRef;
 /* limits_draws.cpp: the pages' drawing, after the objects' pass. */
 void pdf_scan_draws(PDFDoc *doc, const pdf_limits *lim, pdf_scan *scan);
 /* limits_codecs.cpp: when the stream object `obj`, whose filter chain is
@@ -139,13 +169,13 @@ void pdf_scan_draws(PDFDoc *doc, const pdf_limits *lim, pdf_scan *scan);
  * over the image limit or larger than the image dictionary declares. */
 bool pdf_scan_codec(Object &obj, Stream *const *chain, size_t n, size_t top, const pdf_limits *lim, pdf_scan *scan);
 /* limits_codecs.cpp: the same for an inline image of w x h (-1 when not
- * given) decoded by `codec`: 'C' CCITT, whose /Columns and /Rows are given
- * (-1 when not), or 'D' DCT alone on its data data[0, len), which runs on
- * to the end of the content when the buffer ends. 1 when over (scan->over
- * set), 0 when not, -1 when no JPEG frame header is in the buffer (it may
- * come after). */
-int pdf_scan_inline_codec(char codec, const unsigned char *data, size_t len, int64_t columns, int64_t rows, int64_t w,
-                          int64_t h, const pdf_limits *lim, pdf_scan *scan);
+ * given) whose dictionary is dict[0, len) (the bytes between "BI" and
+ * "ID") and whose data `content` (a content stream's decoded bytes) is
+ * about to give: read through the image's own filters, as poppler's content
+ * parser does, no byte past the header; *taken gets the bytes of `content`
+ * read. 1 when over (scan->over set), else 0. */
+int pdf_scan_inline_codec(XRef *xref, const unsigned char *dict, size_t len, Stream *content, int64_t w, int64_t h,
+                          uint64_t *taken, const pdf_limits *lim, pdf_scan *scan);
 #endif
 
 #endif

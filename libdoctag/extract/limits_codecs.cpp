@@ -12,12 +12,14 @@
 #include "extract/limits.h"
 
 #include <PDFDoc.h>
+#include <Parser.h>
 #include <Stream.h>
 
 #include "extract/limits_syntax.h"
 
 #include <algorithm>
 #include <cstring>
+#include <string>
 #include <vector>
 
 namespace {
@@ -36,25 +38,34 @@ struct header_reader {
   uint64_t taken = 0;
   bool capped = false;   /* stopped at cap, not at the stream's end */
   bool ended = false;
+  /* Reads no byte beyond what the header needs (an inline image's data
+   * runs on into the content after it, where the next image may start). */
+  bool exact = false;
+
+  /* Refills the buffer with up to `want` bytes; false at the end. */
+  bool fill(uint64_t want)
+  {
+    if (ended)
+      return false;
+    if (taken >= cap) {
+      capped = ended = true;
+      return false;
+    }
+    int n = s->doGetChars((int)std::min<uint64_t>(std::min<uint64_t>(CHUNK, want), cap - taken), buf.data());
+    if (n <= 0) {
+      ended = true;
+      return false;
+    }
+    pos = 0;
+    len = (size_t)n;
+    taken += (uint64_t)n;
+    return true;
+  }
 
   int get()
   {
-    if (pos == len) {
-      if (ended)
-        return -1;
-      if (taken >= cap) {
-        capped = ended = true;
-        return -1;
-      }
-      int n = s->doGetChars((int)std::min<uint64_t>(CHUNK, cap - taken), buf.data());
-      if (n <= 0) {
-        ended = true;
-        return -1;
-      }
-      pos = 0;
-      len = (size_t)n;
-      taken += (uint64_t)n;
-    }
+    if (pos == len && !fill(exact ? 1 : CHUNK))
+      return -1;
     return buf[pos++];
   }
 
@@ -75,12 +86,8 @@ struct header_reader {
   bool skip(uint64_t n)
   {
     while (n > 0) {
-      if (pos == len) {
-        if (get() < 0)
-          return false;
-        n--;
-        continue;
-      }
+      if (pos == len && !fill(exact ? n : CHUNK))
+        return false;
       size_t k = (size_t)std::min<uint64_t>(n, len - pos);
       pos += k;
       n -= k;
@@ -238,7 +245,32 @@ struct codec_check {
     if (x0 >= x || y0 >= y)
       return;   /* openjpeg refuses */
     scan->codec_headers++;
-    size(found{ what, x - x0, y - y0, comps });
+    if (size(found{ what, x - x0, y - y0, comps }))
+      scan->largest_jpx_bytes = std::max(scan->largest_jpx_bytes, mul(mul(mul(x - x0, y - y0), comps), 4));
+  }
+
+  /* A JBIG2 symbol dictionary: poppler makes a table of 8 bytes a symbol
+   * for the new and the input symbols (and 4 more for each new one's width),
+   * and one of 8 bytes an exported symbol, before decoding any; they are
+   * bounded as the bytes of an image (4 a pixel), the largest the limit
+   * allows, and for the image's own dictionaries (not the globals, which
+   * every image using them shares) the image's. The symbols' sizes are in
+   * the arithmetic-coded data, which is not decoded here. */
+  bool symbols(uint64_t fresh, uint64_t exported, bool own)
+  {
+    static const char what[] = "JBIG2 (JBIG2Decode)";
+    uint64_t bytes = mul(fresh, 12) + mul(exported, 8);
+    found f{ what, fresh, exported, 0 };
+    if (bytes > mul(lim->image_pixels, 4)) {
+      refuse(PDF_OVER_CODEC_SYMBOLS, f);
+      scan->over_dict_w = scan->over_dict_h = -1;
+      return false;
+    }
+    if (own && dict_w > 0 && dict_h > 0 && bytes > mul(mul((uint64_t)dict_w, (uint64_t)dict_h), 4)) {
+      refuse(PDF_OVER_CODEC_SYMBOLS, f);
+      return false;
+    }
+    return true;
   }
 
   /* JBIG2 (embedded: segment headers then data, and the globals' segments
@@ -286,6 +318,20 @@ struct codec_check {
           if (!size(found{ page_what, page_w, page_h, 1 }))
             return;
         }
+      } else if (type == 0) {   /* symbol dictionary: flags, AT pixels, symbol counts */
+        uint64_t sflags, exported, fresh;
+        if (!r.be(2, &sflags))
+          break;
+        bool huffman = sflags & 1, refine = sflags & 2;
+        uint64_t at = huffman ? 0 : ((sflags >> 10) & 3) == 0 ? 8 : 2;
+        if (refine && !(sflags & 0x1000))
+          at += 4;
+        if (!r.skip(at) || !r.be(4, &exported) || !r.be(4, &fresh))
+          break;
+        read = 2 + at + 8;
+        any = true;
+        if (!symbols(fresh, exported, !globals))
+          return;
       } else if (type == 50) {   /* end of stripe */
         uint64_t row;
         if (!r.be(4, &row))
@@ -388,20 +434,17 @@ bool codec(StreamKind k)
   return k == strDCT || k == strJPX || k == strJBIG2 || k == strCCITTFax;
 }
 
-} // namespace
-
-bool pdf_scan_codec(Object &obj, Stream *const *chain, size_t n, size_t top, const pdf_limits *lim, pdf_scan *scan)
+/* What decoding chain[0, n) (filter_chain()'s, cheap filters from
+ * chain[top] on) allocates when chain[top - 1] is an image codec, its
+ * parameters in d (the image's /Width and /Height dict_w x dict_h, -1 when
+ * not given); `exact` reads no byte past the header. */
+bool scan_codec(Dict *d, int64_t dict_w, int64_t dict_h, Stream *const *chain, size_t n, size_t top, bool exact,
+                const pdf_limits *lim, pdf_scan *scan)
 {
   if (top == 0 || top >= n || !codec(chain[top - 1]->getKind()))
     return false;
-  Dict *d = obj.streamGetDict();
   scan->codec_streams++;
-  codec_check c{ lim, scan, -1, -1 };
-  if (d->lookup("Subtype").isName("Image")) {
-    Object w = d->lookup("Width"), h = d->lookup("Height");
-    c.dict_w = w.isInt() ? w.getInt() : -1;
-    c.dict_h = h.isInt() ? h.getInt() : -1;
-  }
+  codec_check c{ lim, scan, dict_w, dict_h };
   StreamKind kind = chain[top - 1]->getKind();
   /* A codec that decodes another's output reads a header no pass can see
    * without decoding the first. */
@@ -415,12 +458,21 @@ bool pdf_scan_codec(Object &obj, Stream *const *chain, size_t n, size_t top, con
   }
   /* /Filter's index of chain[top - 1]: chain[n - 2] is the first filter */
   size_t index = n - 1 - top;
+  auto read = [&](Stream *s, auto fn) {
+    header_reader r{ s, lim->stream_bytes };
+    r.exact = exact;
+    if (!exact)
+      s->reset();   /* an inline image's stream is where its data starts */
+    fn(r);
+    if (!exact)
+      s->close();
+  };
   switch (kind) {
   case strDCT:
-    c.read_with(chain[top], [&](header_reader &r) { c.dct(r); });
+    read(chain[top], [&](header_reader &r) { c.dct(r); });
     break;
   case strJPX:
-    c.read_with(chain[top], [&](header_reader &r) { c.jpx(r); });
+    read(chain[top], [&](header_reader &r) { c.jpx(r); });
     break;
   case strJBIG2: {
     Object params = params_of(d, index);
@@ -430,7 +482,7 @@ bool pdf_scan_codec(Object &obj, Stream *const *chain, size_t n, size_t top, con
         std::all_of(gchain.begin(), gchain.end() - 1, [](Stream *s) { return cheap(s->getKind()); }))
       c.read_with(gchain[0], [&](header_reader &r) { c.jbig2(r, true); });
     if (!c.over)
-      c.read_with(chain[top], [&](header_reader &r) { c.jbig2(r, false); });
+      read(chain[top], [&](header_reader &r) { c.jbig2(r, false); });
     break;
   }
   case strCCITTFax: {
@@ -444,23 +496,85 @@ bool pdf_scan_codec(Object &obj, Stream *const *chain, size_t n, size_t top, con
   return c.over;
 }
 
-int pdf_scan_inline_codec(char codec, const unsigned char *data, size_t len, int64_t columns, int64_t rows, int64_t w,
-                          int64_t h, const pdf_limits *lim, pdf_scan *scan)
+/* An inline image's data as its filters read it: the bytes of the content
+ * stream `src` from where it stands, counted, never reset (the filters
+ * reset what they read). */
+class content_cursor : public Stream
 {
-  codec_check c{ lim, scan, w, h };
-  if (codec == 'C') {
-    scan->codec_streams++;
-    c.ccitt(columns, rows);
-    return c.over;
+public:
+  explicit content_cursor(Stream *s) : src(s) { }
+  uint64_t taken = 0;
+
+  StreamKind getKind() const override { return strWeird; }
+  void reset() override { }
+  int getChar() override
+  {
+    int c = src->getChar();
+    taken += c >= 0;
+    return c;
   }
-  uint64_t before = scan->codec_headers;
-  MemStream data_stream(reinterpret_cast<const char *>(data), 0, (Goffset)len, Object(objNull));
-  c.read_with(&data_stream, [&](header_reader &r) {
-    r.cap = UINT64_MAX;   /* the buffer's end is no cap: the caller reads on */
-    c.dct(r);
-  });
-  if (!c.over && scan->codec_headers == before)
-    return -1;
-  scan->codec_streams++;
-  return c.over;
+  int lookChar() override { return src->lookChar(); }
+  int getUnfilteredChar() override { return getChar(); }
+  void unfilteredReset() override { }
+  Goffset getPos() override { return (Goffset)taken; }
+  void setPos(Goffset, int) override { }
+  bool isBinary(bool) const override { return true; }
+  BaseStream *getBaseStream() override { return src->getBaseStream(); }
+  Stream *getUndecodedStream() override { return this; }
+  Dict *getDict() override { return nullptr; }
+  Object *getDictObject() override { return &none; }
+
+private:
+  bool hasGetChars() override { return true; }
+  int getChars(int n, unsigned char *buf) override
+  {
+    int got = src->doGetChars(n, buf);
+    taken += (uint64_t)std::max(got, 0);
+    return got;
+  }
+  Stream *src;
+  Object none;
+};
+
+} // namespace
+
+bool pdf_scan_codec(Object &obj, Stream *const *chain, size_t n, size_t top, const pdf_limits *lim, pdf_scan *scan)
+{
+  Dict *d = obj.streamGetDict();
+  int64_t w = -1, h = -1;
+  if (d->lookup("Subtype").isName("Image")) {
+    Object ow = d->lookup("Width"), oh = d->lookup("Height");
+    w = ow.isInt() ? ow.getInt() : -1;
+    h = oh.isInt() ? oh.getInt() : -1;
+  }
+  return scan_codec(d, w, h, chain, n, top, false, lim, scan);
+}
+
+int pdf_scan_inline_codec(XRef *xref, const unsigned char *dict, size_t dict_len, Stream *content, int64_t w,
+                          int64_t h, uint64_t *taken, const pdf_limits *lim, pdf_scan *scan)
+{
+  *taken = 0;
+  /* The dictionary as poppler's content parser reads it (abbreviations,
+   * /DP, /JBIG2Globals references). */
+  std::string text = "<<" + std::string(reinterpret_cast<const char *>(dict), dict_len) + "\n>>";
+  Parser parser(xref, new MemStream(text.data(), 0, (Goffset)text.size(), Object(objNull)), false);
+  Object d = parser.getObj();
+  if (!d.isDict())
+    return 0;   /* poppler cannot read it either */
+  content_cursor *cursor = new content_cursor(content);
+  Stream *top = cursor->addFilters(d.getDict());   /* owns the cursor, not `content` */
+  std::vector<Stream *> chain;
+  bool over = false;
+  if (filter_chain(top, chain)) {
+    size_t first = chain.size() - 1;
+    while (first > 0 && cheap(chain[first - 1]->getKind()))
+      first--;
+    /* the cheap filters start reading where the data starts */
+    for (size_t i = first; i + 1 < chain.size(); i++)
+      chain[i]->reset();
+    over = scan_codec(d.getDict(), w, h, chain.data(), chain.size(), first, true, lim, scan);
+  }
+  *taken = cursor->taken;
+  delete top;
+  return over;
 }

@@ -57,7 +57,19 @@ uint64_t pixels(int64_t w, int64_t h)
   return (uint64_t)w > UINT64_MAX / (uint64_t)h ? UINT64_MAX : (uint64_t)w * (uint64_t)h;
 }
 
+/* A second reader of the content stream being read, behind the first:
+ * inline images' data is read from it through their own filters, to where
+ * their codec's header ends. */
+struct cursor {
+  Object obj;   /* the stream object fetched again, with filters of its own */
+  std::vector<Stream *> chain;
+  Stream *s = nullptr;   /* its cheap filters' output; NULL: not readable */
+  uint64_t at = 0;       /* bytes read from it */
+  std::vector<unsigned char> skipped;
+};
+
 struct decoded_pass {
+  XRef *xref;
   const pdf_limits *lim;
   pdf_scan *scan;
   const pdf_inflated *inflated; /* what the byte scan counted, by start */
@@ -89,17 +101,48 @@ struct decoded_pass {
     return true;
   }
 
-  /* The dictionary of an inline image, [d, e) between "BI" and "ID":
-   * its /W (/Width) and /H (/Height), and the codec decoding its data
-   * [data, data_end) (which may go on past the buffer): 1 when over a
-   * limit, 0 when not, -1 when the data's codec header may lie past the
-   * buffer. */
-  int inline_dict(const unsigned char *d, const unsigned char *e, const unsigned char *data,
-                  const unsigned char *data_end)
+  int num = -1, gen = 0;   /* the stream object being read */
+  size_t cheap_from = 0;   /* its chain's first cheap filter */
+  std::optional<cursor> second;
+
+  /* The codec header of an inline image whose dictionary is dict[0, len)
+   * and whose data starts `at` bytes into the content: 1 when over. */
+  int inline_codec(const unsigned char *dict, size_t len, uint64_t at, int64_t w, int64_t h)
   {
-    int64_t w = -1, h = -1, cols = -1, rows = -1;
-    char codec = 0;
-    int filters = 0;
+    if (!second) {
+      second.emplace();
+      second->obj = xref->fetch(num, gen);
+      if (second->obj.isStream() && filter_chain(second->obj.getStream(), second->chain) &&
+          cheap_from < second->chain.size()) {
+        second->s = second->chain[cheap_from];
+        second->s->reset();
+        second->skipped.resize(CHUNK);
+      }
+    }
+    /* an image whose data an earlier image's codec read as its own is no
+     * image to poppler's content parser either */
+    if (!second->s || at < second->at)
+      return 0;
+    while (second->at < at) {
+      int n = second->s->doGetChars((int)std::min<uint64_t>(CHUNK, at - second->at), second->skipped.data());
+      if (n <= 0)
+        return 0;
+      second->at += (uint64_t)n;
+    }
+    uint64_t taken = 0;
+    int over = pdf_scan_inline_codec(xref, dict, len, second->s, w, h, &taken, lim, scan);
+    second->at += taken;
+    return over;
+  }
+
+  /* The dictionary of an inline image, [d, e) between "BI" and "ID":
+   * its /W (/Width) and /H (/Height), and the header of the codec decoding
+   * its data, which starts `at` bytes into the content: 1 when over a
+   * limit, else 0. */
+  int inline_dict(const unsigned char *d, const unsigned char *e, uint64_t at)
+  {
+    int64_t w = -1, h = -1;
+    bool codec = false;
     for (const unsigned char *p = d; p < e; p++) {
       if (*p != '/')
         continue;
@@ -112,18 +155,9 @@ struct decoded_pass {
         slot = &w;
       else if (name == "H" || name == "Height")
         slot = &h;
-      else if (name == "Columns")
-        slot = &cols;
-      else if (name == "Rows")
-        slot = &rows;
-      else if (name == "DCT" || name == "DCTDecode")
-        codec = 'D', filters++;
-      else if (name == "CCF" || name == "CCITTFaxDecode")
-        codec = 'C', filters++;
-      else if (name == "AHx" || name == "A85" || name == "LZW" || name == "Fl" || name == "RL" ||
-               name == "ASCIIHexDecode" || name == "ASCII85Decode" || name == "LZWDecode" || name == "FlateDecode" ||
-               name == "RunLengthDecode")
-        filters++;
+      else if (name == "DCT" || name == "DCTDecode" || name == "CCF" || name == "CCITTFaxDecode" ||
+               name == "JBIG2Decode" || name == "JPXDecode")
+        codec = true;
       if (!slot)
         continue;
       while (p < e && is_ws(*p))
@@ -140,17 +174,14 @@ struct decoded_pass {
     }
     if (over_image(w, h, PDF_OVER_INLINE))
       return 1;
-    /* a JPEG's header is read from the data only when no other filter
-     * encodes it (not read: inline JPEG data under ASCIIHex, ASCII85...) */
-    if (codec == 'C' || (codec == 'D' && filters == 1))
-      return pdf_scan_inline_codec(codec, data, (size_t)(data_end - data), cols, rows, w, h, lim, scan);
-    return 0;
+    return codec ? inline_codec(d, (size_t)(e - d), at, w, h) : 0;
   }
 
-  /* Looks for "BI <dict> ID" in buf[0, n); returns where the next call's
-   * buffer must start (a "BI" whose "ID" may come in the next chunk, or the
-   * last byte, for the delimiter before a token). */
-  size_t inline_images(const unsigned char *buf, size_t n, bool *over)
+  /* Looks for "BI <dict> ID" in buf[0, n), which starts `base` bytes into
+   * the content; returns where the next call's buffer must start (a "BI"
+   * whose "ID" may come in the next chunk, or the last byte, for the
+   * delimiter before a token). */
+  size_t inline_images(const unsigned char *buf, size_t n, uint64_t base, bool *over)
   {
     size_t keep = n ? n - 1 : 0;
     const unsigned char *end = buf + n;
@@ -174,14 +205,11 @@ struct decoded_pass {
       }
       if (id) {
         scan->maybe_inline = true;   /* the drawing pass then counts inline images' pixels */
-        const unsigned char *data = std::min(end, id + 3);
-        int got = inline_dict(bi + 2, id, data, end);
-        if (got > 0) {
+        /* the data starts after "ID" and one white-space byte */
+        if (inline_dict(bi + 2, id, base + (uint64_t)(id - buf) + 3) > 0) {
           *over = true;
           return n;
         }
-        if (got < 0 && (size_t)(end - bi) < INLINE_DICT_MAX)
-          return (size_t)(bi - buf); /* its JPEG header may be in the next chunk */
         p = id + 2;
       } else if (limit == end && (size_t)(end - bi) < INLINE_DICT_MAX) {
         return (size_t)(bi - buf); /* its ID may be in the next chunk */
@@ -203,6 +231,7 @@ struct decoded_pass {
       int n = s->doGetChars((int)CHUNK, buf.data() + carry);
       if (n <= 0)
         break;
+      uint64_t base = got - carry;   /* where buf[0] is in the stream */
       got += (uint64_t)n;
       if (count) {
         scan->inflated += (uint64_t)n;
@@ -214,19 +243,22 @@ struct decoded_pass {
       }
       if (inline_scan) {
         size_t len = carry + (size_t)n;
-        size_t from = inline_images(buf.data(), len, &over);
+        size_t from = inline_images(buf.data(), len, base, &over);
         carry = len - from;
         std::memmove(buf.data(), buf.data() + from, carry);
       }
     }
     s->close();
+    if (second && second->s)
+      second->s->close();
+    second.reset();
     if (count)
       scan->largest_stream = std::max(scan->largest_stream, got);
     return over;
   }
 
   /* One stream object: its image size, then its cheap filters' output. */
-  bool stream(Object &obj, bool encrypted)
+  bool stream(Object &obj, bool encrypted, int number, int generation)
   {
     Dict *d = obj.streamGetDict();
     scan->decoded_streams++;
@@ -252,6 +284,9 @@ struct decoded_pass {
      * Type 3 glyphs), never in images; a flate stream the byte scan saw is
      * decoded again only if its bytes had an "ID" operator. */
     bool inline_scan = !image && (!flate_only || scan->maybe_inline);
+    num = number;
+    gen = generation;
+    cheap_from = top;
     if ((count || inline_scan) && read(chain[top], count, inline_scan))
       return true;
     /* then what the image codec decoding the cheap filters' output will allocate */
@@ -278,15 +313,16 @@ extern "C" void pdf_scan_decoded(const unsigned char *data, size_t len, const ch
   bool encrypted = xref->isEncrypted();
   pdf_inflated *inflated = nullptr;
   size_t n_inflated = pdf_scan_inflated(data, len, &inflated);
-  decoded_pass pass{ lim, scan, inflated, n_inflated };
+  decoded_pass pass{ xref, lim, scan, inflated, n_inflated, -1, 0, 0, std::nullopt };
   for (int i = 0; i < xref->getNumObjects(); i++) {
     /* Streams are never inside object streams (those are streams
      * themselves, decoded here like any other). */
     XRefEntry *e = xref->getEntry(i, false);
     if (!e || e->type != xrefEntryUncompressed)
       continue;
-    Object obj = xref->fetch(i, e->gen);
-    if (obj.isStream() && pass.stream(obj, encrypted))
+    int gen = e->gen;   /* fetch() may rebuild a damaged xref, and e with it */
+    Object obj = xref->fetch(i, gen);
+    if (obj.isStream() && pass.stream(obj, encrypted, i, gen))
       break;
   }
   g_free(inflated);

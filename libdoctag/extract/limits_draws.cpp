@@ -8,18 +8,27 @@
  * forms nest) is worked out once and multiplied by the times it is drawn.
  * Limits: images and forms drawn per page (DOCTAG_MAX_PAGE_DRAWS), content
  * bytes per page, forms counted as drawn (DOCTAG_MAX_STREAM_MB, as if the
- * page were one stream), forms nested PDF_MAX_NESTING deep. */
+ * page were one stream), forms nested PDF_MAX_NESTING deep, inline image
+ * pixels (DOCTAG_MAX_PAGE_IMAGE_MPX). Each page's image pixels and the area
+ * rendering it composites (images, fills and shadings under the CTM,
+ * clipped to the page or the form's BBox) are recorded for the check where
+ * the page is rendered (pdf_limits_render()). */
 #include "extract/limits.h"
 
 #include <PDFDoc.h>
+#include <GlobalParams.h>
 #include <Page.h>
 #include <Stream.h>
 #include <XRef.h>
 
 #include "extract/limits_syntax.h"
 
+#include <glib.h>
+
+#include <cmath>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -36,6 +45,9 @@ using limits_syntax::is_ws;
  * and no XObject name we need. */
 constexpr size_t TOKEN_MAX = 127;
 
+/* Graphics states saved (q) that the composited-area estimate keeps. */
+constexpr size_t MAX_SAVED = 65536;
+
 uint64_t sat_add(uint64_t a, uint64_t b)
 {
   return a > UINT64_MAX - b ? UINT64_MAX : a + b;
@@ -46,12 +58,50 @@ uint64_t sat_mul(uint64_t a, uint64_t b)
   return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
 }
 
+/* An area a paint composites, at most `box` (what it is clipped to); one
+ * no number says (a CTM of infinities) is all of it. */
+double clip(double a, double box)
+{
+  return std::isfinite(a) ? std::min(a, box) : box;
+}
+
 /* What drawing a content stream costs. */
 struct cost {
   uint64_t draws = 0;   /* images and forms drawn, nested ones included */
   uint64_t bytes = 0;   /* content bytes parsed, each form's as often as drawn */
   unsigned depth = 0;   /* forms nested inside it */
-  uint64_t pixels = 0;  /* image pixels decoded to draw it: each image at its size, as often as drawn */
+  uint64_t pixels = 0;  /* image XObjects' pixels decoded to render it: each at its size, as often as drawn */
+  uint64_t inline_pixels = 0;  /* inline images' (decoded whenever the page is drawn, for its text too) */
+  /* Area composited to render it, in its own space's square units: each
+   * image, fill and shading at its extent, clipped to the content's own
+   * box (a form's BBox, the page), forms' as often as drawn. */
+  double area = 0;
+  uint64_t paints = 0;   /* the images, fills and shadings counted */
+};
+
+/* A name drawn by "Do": how often, the sum of the drawing CTM's area
+ * scale (|det|), and of the unit square's area under it clipped to the box. */
+struct drawn {
+  uint64_t times = 0;
+  double scale = 0, clipped = 0;
+};
+
+/* An affine matrix as PDF writes it: [a b c d e f]. */
+struct matrix {
+  double a = 1, b = 0, c = 0, d = 1, e = 0, f = 0;
+
+  /* m, then this (PDF's "m cm": the new CTM is m x CTM) */
+  matrix after(const matrix &m) const
+  {
+    return matrix{ m.a * a + m.b * c, m.a * b + m.b * d, m.c * a + m.d * c, m.c * b + m.d * d,
+                   m.e * a + m.f * c + e, m.e * b + m.f * d + f };
+  }
+  double scale() const { return std::fabs(a * d - b * c); }
+  void apply(double x, double y, double *ox, double *oy) const
+  {
+    *ox = a * x + c * y + e;
+    *oy = b * x + d * y + f;
+  }
 };
 
 /* Byte classes of PDF syntax, for the tokeniser's inner loops. */
@@ -90,8 +140,136 @@ struct do_scanner {
   bool in_bi = false;      /* between "BI" and "ID" */
   char bi_key = 0;         /* 'W' or 'H' after /W, /Width, /H, /Height there */
   int64_t bi_w = -1, bi_h = -1;
-  std::map<std::string, uint64_t> *out;   /* name -> times drawn */
+  std::map<std::string, drawn> *out;      /* name -> how it is drawn */
   uint64_t *inline_pixels;                /* its inline images' pixels, added up */
+  /* What the composited area needs: the CTM (q, Q, cm), the current path's
+   * box, the last numeric operands, and what is painted, each paint
+   * clipped to `box` (the content's own clip area); strokes and text are
+   * not counted. */
+  matrix ctm;
+  std::vector<matrix> saved;
+  uint64_t unsaved = 0;   /* q past MAX_SAVED */
+  double num[6];
+  int nums = 0;
+  bool path = false;
+  double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  double box = 0;
+  double *area;
+  uint64_t *paints;
+  bool painting = false;   /* whether to follow it (only where the page is about to be rendered) */
+
+  void point(double x, double y)
+  {
+    double dx, dy;
+    ctm.apply(x, y, &dx, &dy);
+    if (!path) {
+      x0 = x1 = dx;
+      y0 = y1 = dy;
+      path = true;
+      return;
+    }
+    x0 = std::min(x0, dx);
+    x1 = std::max(x1, dx);
+    y0 = std::min(y0, dy);
+    y1 = std::max(y1, dy);
+  }
+
+  void paint(double a)
+  {
+    *area += clip(a, box);
+    (*paints)++;
+  }
+
+  void fill()
+  {
+    if (path)
+      paint((x1 - x0) * (y1 - y0));
+    path = false;
+  }
+
+  /* A token that is no name: a number (kept as an operand) or an operator. */
+  void operand_or_operator()
+  {
+    char c = tok[0];
+    if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.') {
+      char text[TOKEN_MAX + 1];
+      std::memcpy(text, tok, tok_len);
+      text[tok_len] = 0;
+      if (nums == 6) {
+        std::memmove(num, num + 1, 5 * sizeof *num);
+        nums = 5;
+      }
+      num[nums++] = g_ascii_strtod(text, nullptr);
+      return;
+    }
+    const double *o = num + nums;   /* o[-1] is the last operand */
+    if (tok_len == 1) {
+      switch (c) {
+      case 'q':
+        /* deeper than this, the CTM is kept as it is (a q per byte of a
+         * 256 MB stream would hold gigabytes) */
+        if (saved.size() < MAX_SAVED)
+          saved.push_back(ctm);
+        else
+          unsaved++;
+        break;
+      case 'Q':
+        if (unsaved)
+          unsaved--;
+        else if (!saved.empty()) {
+          ctm = saved.back();
+          saved.pop_back();
+        }
+        break;
+      case 'm':
+      case 'l':
+        if (nums >= 2)
+          point(o[-2], o[-1]);
+        break;
+      case 'c':
+        if (nums >= 6) {
+          point(o[-6], o[-5]);
+          point(o[-4], o[-3]);
+          point(o[-2], o[-1]);
+        }
+        break;
+      case 'v':
+      case 'y':
+        if (nums >= 4) {
+          point(o[-4], o[-3]);
+          point(o[-2], o[-1]);
+        }
+        break;
+      case 'f':
+      case 'F':
+      case 'B':
+      case 'b':
+        fill();
+        break;
+      case 'n':
+      case 'S':
+      case 's':
+        path = false;
+        break;
+      default:
+        break;
+      }
+    } else if (tok_len == 2) {
+      if (tok_is("cm", 2) && nums >= 6) {
+        ctm = ctm.after(matrix{ o[-6], o[-5], o[-4], o[-3], o[-2], o[-1] });
+      } else if (tok_is("re", 2) && nums >= 4) {
+        point(o[-4], o[-3]);
+        point(o[-4] + o[-2], o[-3]);
+        point(o[-4], o[-3] + o[-1]);
+        point(o[-4] + o[-2], o[-3] + o[-1]);
+      } else if (tok_is("f*", 2) || tok_is("B*", 2) || tok_is("b*", 2)) {
+        fill();
+      } else if (tok_is("sh", 2)) {
+        paint(box);
+      }
+    }
+    nums = 0;
+  }
 
   bool tok_is(const char *s, size_t n) const { return tok_len == n && !std::memcmp(tok, s, n); }
 
@@ -103,9 +281,15 @@ struct do_scanner {
       if (in_bi)
         bi_key = tok_is("W", 1) || tok_is("Width", 5) ? 'W' : tok_is("H", 1) || tok_is("Height", 6) ? 'H' : 0;
     } else if (st == TOKEN) {
-      if (have_name && tok_is("Do", 2))
-        (*out)[last_name]++;
+      if (have_name && tok_is("Do", 2)) {
+        drawn &dr = (*out)[last_name];
+        dr.times++;
+        dr.scale += ctm.scale();
+        dr.clipped += clip(ctm.scale(), box);
+      }
       have_name = false;
+      if (!in_bi && painting)
+        operand_or_operator();
       if (bi_key) {
         int64_t v = 0;
         size_t k = 0;
@@ -121,6 +305,8 @@ struct do_scanner {
       } else if (tok_is("ID", 2)) {
         if (in_bi && bi_w > 0 && bi_h > 0)
           *inline_pixels = sat_add(*inline_pixels, sat_mul((uint64_t)bi_w, (uint64_t)bi_h));
+        if (in_bi && painting)
+          paint(ctm.scale());   /* the unit square, as an image XObject's */
         in_bi = false;
         st = INLINE;
         ei = 0;
@@ -252,30 +438,31 @@ struct draws_pass {
   std::map<std::pair<int, res_key>, cost> done;   /* form number, resources */
   std::map<int, bool> drawing;                    /* forms being costed: a form drawing itself is skipped */
   bool over = false;
+  bool painting = false;                          /* the composited area is estimated too */
 
   /* What a content stream holds. */
   struct piece {
     uint64_t bytes = 0;                       /* decoded */
-    std::map<std::string, uint64_t> draws;    /* name -> times drawn */
+    std::map<std::string, drawn> draws;       /* name -> how it is drawn */
     uint64_t inline_pixels = 0;               /* its inline images' */
+    double area = 0;                          /* composited, in its own space (do_scanner) */
+    uint64_t paints = 0;
   };
-  std::map<int, piece> pieces;   /* streams of pages' content arrays (which may repeat one), by number */
 
-  /* Where a piece's decoded bytes go, a chunk at a time: counted, and
-   * tokenised for "Do" when `names`; false once over the stream limit. */
+  /* Where a piece's decoded bytes go, a chunk at a time: counted and
+   * tokenised by `sc` (which a page's content array shares, as poppler
+   * draws it as one); false once over the stream limit. */
   struct reader {
     const pdf_limits *lim;
     piece *p;
-    do_scanner sc;
-    bool names;
+    do_scanner *sc;
 
     bool take(const unsigned char *buf, size_t n)
     {
       p->bytes = sat_add(p->bytes, (uint64_t)n);
       if (p->bytes > lim->stream_bytes)
         return false;   /* over in any case */
-      if (names)
-        sc.feed(buf, n);
+      sc->feed(buf, n);
       return true;
     }
 
@@ -286,8 +473,8 @@ struct draws_pass {
   };
 
   /* A stream decoded by its cheap filters (no other is content), and
-   * tokenised for its "Do" operators when `names`. */
-  void read(Object &stream, bool names, piece &p)
+   * tokenised by sc, whose counts go to p. */
+  void read(Object &stream, do_scanner &sc, piece &p)
   {
     std::vector<Stream *> chain;
     if (!filter_chain(stream.getStream(), chain))
@@ -295,9 +482,11 @@ struct draws_pass {
     for (size_t i = 0; i + 1 < chain.size(); i++)
       if (!cheap(chain[i]->getKind()))
         return;
-    reader r{ lim, &p, {}, names };
-    r.sc.out = &p.draws;
-    r.sc.inline_pixels = &p.inline_pixels;
+    reader r{ lim, &p, &sc };
+    sc.out = &p.draws;
+    sc.inline_pixels = &p.inline_pixels;
+    sc.area = &p.area;
+    sc.paints = &p.paints;
     if (flate_only(stream, chain)) {
       inflate_raw(chain, r);
     } else {
@@ -311,7 +500,6 @@ struct draws_pass {
       }
       s->close();
     }
-    r.sc.finish();
   }
 
   /* Whether a stream's filters are FlateDecode only (at most PDF_MAX_FLATE
@@ -347,63 +535,67 @@ struct draws_pass {
     pdf_inflate(raw.data(), raw.size(), (int)chain.size() - 1, reader::sink, &r);
   }
 
-  /* Adds what a piece drawn `times` times costs. */
-  void add(const piece &p, uint64_t times, std::map<std::string, uint64_t> &draws, cost &c)
+  /* Adds what a piece costs. */
+  void add(const piece &p, std::map<std::string, drawn> &draws, cost &c)
   {
-    c.bytes = sat_add(c.bytes, sat_mul(p.bytes, times));
-    c.pixels = sat_add(c.pixels, sat_mul(p.inline_pixels, times));
-    for (auto &[name, n] : p.draws)
-      draws[name] = sat_add(draws[name], sat_mul(n, times));
+    c.bytes = sat_add(c.bytes, p.bytes);
+    c.inline_pixels = sat_add(c.inline_pixels, p.inline_pixels);
+    c.area += p.area;
+    c.paints = sat_add(c.paints, p.paints);
+    for (auto &[name, d] : p.draws) {
+      drawn &to = draws[name];
+      to.times = sat_add(to.times, d.times);
+      to.scale += d.scale;
+      to.clipped += d.clipped;
+    }
   }
 
   /* The cost of drawing the content streams in `contents` (a stream, or an
-   * array of them) with resources `res` (identified by rk); level 0 is a
-   * page. */
-  void content(Object &contents, Object &res, const res_key &rk, unsigned level, cost &c)
+   * array of them, drawn as one) with resources `res` (identified by rk),
+   * clipped to `box` (its own space's area: a form's BBox, the page's);
+   * level 0 is a page. When `painting` (the page is about to be rendered)
+   * every content is tokenised: what it fills counts even when it draws no
+   * XObject. */
+  void content(Object &contents, Object &res, const res_key &rk, unsigned level, double box, cost &c)
   {
     Object xobjects = res.isDict() ? res.dictLookup("XObject") : Object(objNull);
     bool drawing_any = xobjects.isDict() && xobjects.dictGetLength() > 0;
-    /* tokenised for what it draws: XObjects, and inline images when the
-     * objects' pass saw any in the document */
-    bool names = drawing_any || scan->maybe_inline;
-    std::map<std::string, uint64_t> draws;
+    /* tokenised for what it draws: XObjects, inline images when the
+     * objects' pass saw any in the document, and what it paints where the
+     * page is about to be rendered */
+    bool names = painting || drawing_any || scan->maybe_inline;
+    std::map<std::string, drawn> draws;
+    do_scanner sc;
+    sc.box = box;
+    sc.painting = painting;
     if (contents.isStream()) {
       /* a page's one stream that draws nothing is bounded as a stream */
       if (!names && level == 0)
         return;
       piece p;
-      read(contents, names, p);
-      add(p, 1, draws, c);
+      read(contents, sc, p);
+      sc.finish();
+      add(p, draws, c);
     } else if (contents.isArray()) {
       if (!names && contents.arrayGetLength() <= 1)
         return;
       for (int i = 0; i < contents.arrayGetLength() && c.bytes <= lim->stream_bytes; i++) {
-        const Object &ref = contents.arrayGetNF(i);
         Object s = contents.arrayGet(i);
         if (!s.isStream())
           continue;
-        if (!ref.isRef()) {
-          piece p;
-          read(s, names, p);
-          add(p, 1, draws, c);
-          continue;
-        }
-        /* numbers are >= 0: one tokenised is kept apart from one that is not */
-        int key = names ? ref.getRef().num : -1 - ref.getRef().num;
-        auto it = pieces.find(key);
-        if (it == pieces.end()) {
-          it = pieces.emplace(key, piece()).first;
-          read(s, names, it->second);
-        }
-        add(it->second, 1, draws, c);
+        piece p;
+        read(s, sc, p);
+        add(p, draws, c);
       }
+      sc.finish();
     }
     check(c);
     if (over || draws.empty())
       return;
-    for (auto &[name, n] : draws) {
+    for (auto &[name, dr] : draws) {
       if (over)
         return;
+      uint64_t n = dr.times;
       Object ref = xobjects.dictLookupNF(name.c_str()).copy();
       Object x = xobjects.dictLookup(name.c_str());
       if (!x.isStream())
@@ -416,6 +608,9 @@ struct draws_pass {
         Object w = d->lookup("Width"), h = d->lookup("Height");
         if (w.isInt() && h.isInt() && w.getInt() > 0 && h.getInt() > 0)
           c.pixels = sat_add(c.pixels, sat_mul(sat_mul((uint64_t)w.getInt(), (uint64_t)h.getInt()), n));
+        /* and composites it over the unit square under the CTM */
+        c.area += dr.clipped;
+        c.paints = sat_add(c.paints, n);
       } else if (subtype.isName("Form")) {
         int num = ref.isRef() ? ref.getRef().num : -1;
         if (num >= 0 && drawing.count(num))
@@ -425,10 +620,47 @@ struct draws_pass {
         c.draws = sat_add(c.draws, sat_mul(sat_add(f.draws, 1), n));
         c.bytes = sat_add(c.bytes, sat_mul(f.bytes, n));
         c.pixels = sat_add(c.pixels, sat_mul(f.pixels, n));
+        c.inline_pixels = sat_add(c.inline_pixels, sat_mul(f.inline_pixels, n));
         c.depth = std::max(c.depth, f.depth + 1);
+        /* its area scaled by its /Matrix and each drawing CTM, no paint of
+         * it larger than this content's box */
+        c.area += clip(f.area * form_matrix(d).scale() * dr.scale, (double)f.paints * (double)n * box);
+        c.paints = sat_add(c.paints, sat_mul(f.paints, n));
       }
       check(c);
     }
+  }
+
+  /* A form's /Matrix (identity when not six numbers). */
+  static matrix form_matrix(Dict *d)
+  {
+    Object m = d->lookup("Matrix");
+    double v[6];
+    if (!m.isArray() || m.arrayGetLength() != 6)
+      return matrix{};
+    for (int i = 0; i < 6; i++) {
+      Object e = m.arrayGet(i);
+      if (!e.isNum())
+        return matrix{};
+      v[i] = e.getNum();
+    }
+    return matrix{ v[0], v[1], v[2], v[3], v[4], v[5] };
+  }
+
+  /* A form's /BBox area in its own space (0 when none: it then draws nothing). */
+  static double form_box(Dict *d)
+  {
+    Object b = d->lookup("BBox");
+    double v[4];
+    if (!b.isArray() || b.arrayGetLength() != 4)
+      return 0;
+    for (int i = 0; i < 4; i++) {
+      Object e = b.arrayGet(i);
+      if (!e.isNum())
+        return 0;
+      v[i] = e.getNum();
+    }
+    return std::fabs((v[2] - v[0]) * (v[3] - v[1]));
   }
 
   /* A form's cost (memoised), drawn with `parent` resources when it has none. */
@@ -451,7 +683,7 @@ struct draws_pass {
       }
       drawing[num] = true;
     }
-    content(x, own.isDict() ? own : parent, rk, level, out);
+    content(x, own.isDict() ? own : parent, rk, level, form_box(x.streamGetDict()), out);
     if (num >= 0) {
       drawing.erase(num);
       if (!over)
@@ -469,7 +701,10 @@ struct draws_pass {
     } else if (c.bytes > lim->stream_bytes) {
       scan->over = PDF_OVER_PAGE_BYTES;
       over = true;
-    } else if (c.pixels > lim->page_pixels) {
+    } else if (c.inline_pixels > lim->page_pixels) {
+      /* poppler reads inline images' data through whatever draws the page
+       * (OutputDev::drawImage), its text too: bounded before any page is
+       * read; image XObjects only when the page is rendered (pdf_limits_render) */
       scan->over = PDF_OVER_PAGE_PIXELS;
       over = true;
     }
@@ -478,26 +713,66 @@ struct draws_pass {
 
 } // namespace
 
+/* One page's cost; true when a limit was passed (pass->scan->over). */
+static bool page_cost(draws_pass &pass, Page *page, int number, cost &c)
+{
+  Object contents = page->getContents();
+  Object res = page->getResourceDictObject()->copy();
+  double box = std::fabs(page->getCropWidth() * page->getCropHeight());
+  pass.content(contents, res, res_key(3, number), 0, box, c);
+  pass.check(c);
+  /* how many times over rendering it composites the page's area */
+  c.area = box > 0 ? c.area / box : 0;
+  return pass.over;
+}
+
 void pdf_scan_draws(PDFDoc *doc, const pdf_limits *lim, pdf_scan *scan)
 {
-  draws_pass pass{ doc->getXRef(), lim, scan, {}, {}, false, {} };
+  draws_pass pass{ doc->getXRef(), lim, scan, {}, {}, false, false };
   Catalog *cat = doc->getCatalog();
   for (int i = 1; i <= doc->getNumPages() && !pass.over; i++) {
     Page *page = cat->getPage(i);
     if (!page)
       continue;
-    Object contents = page->getContents();
-    Object res = page->getResourceDictObject()->copy();
     cost c;
-    pass.content(contents, res, res_key(3, i), 0, c);
-    pass.check(c);
+    page_cost(pass, page, i, c);
     scan->most_draws = std::max(scan->most_draws, c.draws);
     scan->deepest_forms = std::max(scan->deepest_forms, (uint64_t)c.depth);
-    scan->most_page_pixels = std::max(scan->most_page_pixels, c.pixels);
+    scan->most_page_pixels = std::max(scan->most_page_pixels, sat_add(c.pixels, c.inline_pixels));
     if (pass.over) {
       scan->over_page = i;
       scan->over_draws = c.draws;
-      scan->over_pixels = c.pixels;
+      scan->over_pixels = c.inline_pixels;
     }
   }
+}
+
+extern "C" unsigned int pdf_scan_render(const unsigned char *data, size_t len, const char *password,
+                                        const pdf_limits *lim, unsigned int first, unsigned int count,
+                                        pdf_page_cost *out)
+{
+  if (!globalParams)
+    return 0;   /* set up (and kept) by pdf_open() */
+  std::optional<GooString> pw;
+  if (password)
+    pw = GooString(password);
+  PDFDoc doc(new MemStream(reinterpret_cast<const char *>(data), 0, (Goffset)len, Object(objNull)), pw, pw);
+  if (!doc.isOk())
+    return 0;
+  pdf_scan scan{};
+  scan.maybe_inline = true;
+  draws_pass pass{ doc.getXRef(), lim, &scan, {}, {}, false, true };
+  unsigned int done = 0;
+  for (unsigned int k = 0; k < count && first + k < (unsigned int)doc.getNumPages(); k++) {
+    Page *page = doc.getCatalog()->getPage((int)(first + k) + 1);
+    cost c;
+    if (page)
+      page_cost(pass, page, (int)(first + k) + 1, c);
+    out[k].pixels = sat_add(c.pixels, c.inline_pixels);
+    out[k].coverage = c.area;
+    done++;
+    pass.over = false;   /* the limits before any page was read were checked then */
+    scan.over = PDF_OVER_NONE;
+  }
+  return done;
 }

@@ -143,7 +143,7 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
     n--;
   GArray *shares = g_array_new(FALSE, FALSE, sizeof(lang_share));
   size_t latin_hits[G_N_ELEMENTS(latin_langs)] = { 0 };
-  size_t latin_letters = 0, cyr_letters = 0, latin_words = 0, latin_sample = 0;
+  size_t latin_letters = 0, cyr_letters = 0, latin_words = 0, latin_sample = 0, en_in_sample = 0;
   /* where the sample's words start: read again only for a text that is
    * not English */
   const char *latin_sample_at[MAX_LATIN_SAMPLE];
@@ -177,9 +177,12 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
       latin_words++;
       /* English's list, as lex_is_stop_lang(word, "eng") reads it: these
        * words hold no apostrophe and start with a Latin letter */
-      latin_hits[0] += lex_list_has(&lex_list_stop_en, word);
-      if (latin_sample < MAX_LATIN_SAMPLE)
+      bool en = lex_list_has(&lex_list_stop_en, word);
+      latin_hits[0] += en;
+      if (latin_sample < MAX_LATIN_SAMPLE) {
         latin_sample_at[latin_sample++] = start;
+        en_in_sample += en;
+      }
     } else if (script == G_UNICODE_SCRIPT_CYRILLIC) {
       cyr_letters += letters;
     } else {
@@ -190,7 +193,11 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
   }
   /* English text is a third to a half stop words: only a text that is not
    * looks for its language among the others (and loads their lists) */
-  if (latin_words && latin_hits[0] < ENGLISH_STOP_SHARE * latin_words)
+  if (latin_words && latin_hits[0] < ENGLISH_STOP_SHARE * latin_words) {
+    /* the languages compete on the same words: English's count over the
+     * whole text against the others' over its first MAX_LATIN_SAMPLE
+     * words made a long German text English */
+    latin_hits[0] = en_in_sample;
     for (size_t w = 0; w < latin_sample; w++) {
       size_t letters = 0;
       bool kana_again = false, polish_again = false;
@@ -204,6 +211,7 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
         latin_hits[l] += lex_is_stop_lang(word, latin_langs[l]);
       }
     }
+  }
   if (latin_letters) {
     size_t best = 0;
     for (size_t l = 1; latin_langs[l]; l++)

@@ -1202,9 +1202,215 @@ static void test_codec_headers_bounded(void **state)
   doctag_ctx_free(ctx);
 }
 
+/* A page whose content is `before`, an inline image with dictionary
+ * entries `dict` and data[0, len), then " EI Q". */
+static GBytes *inline_image(const char *before, const char *dict, const guint8 *data, size_t len)
+{
+  GByteArray *content = g_byte_array_new();
+  g_byte_array_append(content, (const guint8 *)before, (guint)strlen(before));
+  char *bi = g_strdup_printf("q BI %s ID ", dict);
+  g_byte_array_append(content, (const guint8 *)bi, (guint)strlen(bi));
+  g_byte_array_append(content, data, (guint)len);
+  g_byte_array_append(content, (const guint8 *)" EI Q\n", 6);
+  GBytes *pdf = pdf_build("/Contents 4 0 R", "", content->data, content->len, NULL);
+  g_byte_array_unref(content);
+  g_free(bi);
+  return pdf;
+}
+
+/* b's bytes in ASCIIHex, with its end marker. */
+static GByteArray *hex_of(const GByteArray *b)
+{
+  GByteArray *h = g_byte_array_new();
+  for (guint i = 0; i < b->len; i++) {
+    char two[3];
+    g_snprintf(two, sizeof two, "%02x", b->data[i]);
+    g_byte_array_append(h, (const guint8 *)two, 2);
+  }
+  g_byte_array_append(h, (const guint8 *)">", 1);
+  return h;
+}
+
+/* A JBIG2 symbol dictionary segment's data: arithmetic coding, template 0
+ * (8 bytes of AT pixels), `exported` and `fresh` (new) symbols. */
+static GByteArray *jbig2_symbols(uint64_t exported, uint64_t fresh)
+{
+  GByteArray *d = g_byte_array_new();
+  put_be(d, 0, 2);
+  put_be(d, 0x03fd01fd, 4);
+  put_be(d, 0xfe02fefe, 4);
+  put_be(d, exported, 4);
+  put_be(d, fresh, 4);
+  return d;
+}
+
+/* Inline images' codecs under any filters, as poppler's content parser
+ * builds them (a JPEG in ASCIIHex, JBIG2 and JPEG 2000 named in full, a
+ * second image after a first that fits), and JBIG2 symbol dictionaries,
+ * whose counts poppler allocates tables by (a 26-byte segment declaring
+ * 2^32 - 1 symbols has poppler clear 32 GB), are refused before any page
+ * is read; what fits passes, its headers counted. */
+static void test_inline_codecs_and_symbols_bounded(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  pdf_limits lim;
+  pdf_limits_of(ctx, &lim);
+  pdf_scan scan;
+  gsize len = 0;
+  const unsigned char *d;
+  static const char small[] = "/W 10 /H 10 /BPC 8 /CS /G ";
+
+  GByteArray *bomb = jpeg_header(60000, 60000, 3), *fits = jpeg_header(10, 10, 1);
+  GByteArray *hex = hex_of(bomb), *hex_fits = hex_of(fits);
+  char *dict = g_strconcat(small, "/F [/AHx /DCT]", NULL);
+  GBytes *pdf = inline_image("", dict, hex->data, hex->len);
+  assert_decoded_over(&lim, pdf, "the PDF has an image whose JPEG (DCTDecode) header declares 60000 x 60000 pixels "
+                      "in 3 components, over the limit of 100 million pixels");
+  assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+  assert_message("JPEG (DCTDecode) header declares 60000 x 60000");
+  g_bytes_unref(pdf);
+  pdf = inline_image("", dict, hex_fits->data, hex_fits->len);
+  d = g_bytes_get_data(pdf, &len);
+  assert_int_equal(check_both(&lim, d, len, &scan), DOCTAG_OK);
+  assert_int_equal(scan.codec_headers, 1);
+  assert_int_equal(scan.largest_codec, 100);
+  g_bytes_unref(pdf);
+  /* the second of two: its header is read where its data starts */
+  char *first = g_strdup_printf("q BI %s ID %.*s EI Q\n", dict, (int)hex_fits->len, (const char *)hex_fits->data);
+  pdf = inline_image(first, dict, hex->data, hex->len);
+  assert_decoded_over(&lim, pdf, "JPEG (DCTDecode) header declares 60000 x 60000");
+  d = g_bytes_get_data(pdf, &len);
+  check_both(&lim, d, len, &scan);
+  assert_int_equal(scan.codec_headers, 2);
+  g_bytes_unref(pdf);
+  g_free(first);
+  g_free(dict);
+  /* deflated, then the JPEG */
+  uLongf zlen = compressBound(bomb->len);
+  GByteArray *z = g_byte_array_sized_new((guint)zlen);
+  g_byte_array_set_size(z, (guint)zlen);
+  assert_int_equal(compress2(z->data, &zlen, bomb->data, bomb->len, 9), Z_OK);
+  g_byte_array_set_size(z, (guint)zlen);
+  dict = g_strconcat(small, "/F [/Fl /DCT]", NULL);
+  pdf = inline_image("", dict, z->data, z->len);
+  assert_decoded_over(&lim, pdf, "JPEG (DCTDecode) header declares 60000 x 60000");
+  g_bytes_unref(pdf);
+  g_free(dict);
+  g_byte_array_unref(z);
+  g_byte_array_unref(hex);
+  g_byte_array_unref(hex_fits);
+  g_byte_array_unref(bomb);
+  g_byte_array_unref(fits);
+
+  /* JPEG 2000 and JBIG2 named in full (poppler decodes them inline too) */
+  GByteArray *jpx = jpx_header(60000, 60000, 3, true);
+  dict = g_strconcat(small, "/F /JPXDecode", NULL);
+  pdf = inline_image("", dict, jpx->data, jpx->len);
+  assert_decoded_over(&lim, pdf, "JPEG 2000 (JPXDecode) header declares 60000 x 60000 pixels in 3 components");
+  g_bytes_unref(pdf);
+  g_byte_array_unref(jpx);
+  jpx = jpx_header(10, 10, 3, false);
+  pdf = inline_image("", dict, jpx->data, jpx->len);
+  d = g_bytes_get_data(pdf, &len);
+  assert_int_equal(check_both(&lim, d, len, &scan), DOCTAG_OK);
+  assert_int_equal(scan.codec_headers, 1);
+  /* openjpeg's 4 bytes a sample, for the memory estimate */
+  assert_int_equal(scan.largest_jpx_bytes, 10 * 10 * 3 * 4);
+  g_bytes_unref(pdf);
+  g_byte_array_unref(jpx);
+  g_free(dict);
+  GByteArray *page = jbig2_page(60000, 60000), *jb = g_byte_array_new();
+  jbig2_segment(jb, 0, 48, 0, page);
+  dict = g_strconcat(small, "/F /JBIG2Decode", NULL);
+  pdf = inline_image("", dict, jb->data, jb->len);
+  assert_decoded_over(&lim, pdf, "JBIG2 (JBIG2Decode) page header declares 60000 x 60000 pixels");
+  g_bytes_unref(pdf);
+  g_byte_array_unref(jb);
+  g_byte_array_unref(page);
+
+  /* symbol dictionaries: 2^32 - 1 symbols in a 26-byte segment, inline and
+   * in an image's own stream; more symbols than its 10 x 10 image could
+   * need; the same in the globals, which other images share, fits */
+  GByteArray *syms = jbig2_symbols(0xffffffff, 0xffffffff);
+  jb = g_byte_array_new();
+  jbig2_segment(jb, 0, 0, 0, syms);
+  pdf = inline_image("", dict, jb->data, jb->len);
+  assert_decoded_over(&lim, pdf, "the PDF has an image whose JBIG2 (JBIG2Decode) symbol dictionary declares "
+                      "4294967295 new and 4294967295 exported symbols, whose tables alone take 81920 MB: over the "
+                      "381 MB of the largest image allowed (DOCTAG_MAX_IMAGE_MPX, 4 bytes a pixel)");
+  g_bytes_unref(pdf);
+  pdf = codec_image("/Width 10/Height 10", "/Filter/JBIG2Decode", jb);
+  assert_decoded_over(&lim, pdf, "symbol dictionary declares 4294967295 new and 4294967295 exported symbols");
+  assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+  assert_message("(DOCTAG_MAX_IMAGE_MPX, 4 bytes a pixel)");
+  g_bytes_unref(pdf);
+  g_byte_array_unref(jb);
+  g_byte_array_unref(syms);
+  g_free(dict);
+  syms = jbig2_symbols(1000, 1000);
+  jb = g_byte_array_new();
+  jbig2_segment(jb, 0, 0, 0, syms);
+  pdf = codec_image("/Width 10/Height 10", "/Filter/JBIG2Decode", jb);
+  assert_decoded_over(&lim, pdf, "the PDF has a 10 x 10 image whose JBIG2 (JBIG2Decode) symbol dictionary declares "
+                      "1000 new and 1000 exported symbols, whose tables alone take 0 MB: more memory than its /Width "
+                      "and /Height declare");
+  g_bytes_unref(pdf);
+  pdf = codec_image("/Width 100/Height 100", "/Filter/JBIG2Decode", jb);
+  d = g_bytes_get_data(pdf, &len);
+  assert_int_equal(check_both(&lim, d, len, &scan), DOCTAG_OK);
+  g_bytes_unref(pdf);
+  GByteArray *fits10 = jbig2_page(10, 10), *own = g_byte_array_new();
+  jbig2_segment(own, 1, 48, 0, fits10);
+  GPtrArray *objs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+  obj_add(objs, "<</Type/Catalog/Pages 2 0 R>>");
+  obj_add(objs, "<</Type/Pages/Kids[3 0 R]/Count 1>>");
+  obj_add(objs, "<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Resources<</XObject<</X 4 0 R>>>>>>");
+  obj_stream(objs, "/Type/XObject/Subtype/Image/Width 10/Height 10/ColorSpace/DeviceGray/BitsPerComponent 1"
+             "/Filter/JBIG2Decode/DecodeParms<</JBIG2Globals 5 0 R>>", (const char *)own->data, own->len, false);
+  obj_stream(objs, "", (const char *)jb->data, jb->len, true);
+  pdf = pdf_objects(objs);
+  g_ptr_array_unref(objs);
+  d = g_bytes_get_data(pdf, &len);
+  assert_int_equal(check_both(&lim, d, len, &scan), DOCTAG_OK);
+  assert_int_equal(scan.codec_headers, 1);
+  g_bytes_unref(pdf);
+  g_byte_array_unref(own);
+  g_byte_array_unref(fits10);
+  g_byte_array_unref(jb);
+  g_byte_array_unref(syms);
+  doctag_ctx_free(ctx);
+}
+
+/* openjpeg decodes a JPEG 2000 image at 4 bytes a sample of each of its
+ * components: a 6000 x 6000 image in 4 components holds 576 MB there,
+ * beside the 144 MB of the image itself, which the memory estimate counts
+ * before the page is rendered. */
+static void test_memory_cap_counts_jpeg2000(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  ctx->max_doc_memory = 500u << 20;
+  GByteArray *jpx = jpx_header(6000, 6000, 4, false);
+  static const char content[] = "q 612 0 0 792 0 0 cm /X Do Q";
+  char *obj5 = g_strdup_printf("<</Length %zu>>\nstream\n%s\nendstream", sizeof content - 1, content);
+  GBytes *pdf = pdf_build("/Contents 5 0 R", "/Type/XObject/Subtype/Image/Width 6000/Height 6000/ColorSpace/DeviceCMYK"
+                          "/BitsPerComponent 8/Filter/JPXDecode", jpx->data, jpx->len, obj5);
+  extract_doc doc;
+  assert_int_equal(extract_all(ctx, pdf, 1, &doc), DOCTAG_ELIMIT);
+  assert_message("the document needs more than 500 MB of memory, the limit (DOCTAG_MAX_DOC_MEMORY_MB)");
+  assert_message("images of up to 36 million pixels, a JPEG 2000 one decoded at 4 bytes a sample of each component");
+  extract_doc_clear(&doc);
+  g_bytes_unref(pdf);
+  g_free(obj5);
+  g_byte_array_unref(jpx);
+  doctag_ctx_free(ctx);
+}
+
 /* A page drawing one 5000 x 5000 image (25 million pixels, 25 kB deflated)
- * `times` times, by a form that draws it `inner` times (1: directly). */
-static GBytes *image_drawn(unsigned int times, unsigned int inner)
+ * `times` times, by a form that draws it `inner` times (1: directly), after
+ * `text` in Helvetica when not NULL. */
+static GBytes *image_drawn_after(unsigned int times, unsigned int inner, const char *text)
 {
   size_t len = 0;
   char *z = g_malloc0(5000 * 5000);
@@ -1212,9 +1418,11 @@ static GBytes *image_drawn(unsigned int times, unsigned int inner)
   obj_add(objs, "<</Type/Catalog/Pages 2 0 R>>");
   obj_add(objs, "<</Type/Pages/Kids[3 0 R]/Count 1>>");
   obj_add(objs, "<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R"
-                "/Resources<</XObject<</I 5 0 R/F 6 0 R>>>>>>");
-  char *content = repeat(inner > 1 ? "q 0.01 0 0 0.01 0 0 cm /F Do Q\n" : "q 6 0 0 8 0 0 cm /I Do Q\n", times, &len);
-  obj_stream(objs, "", content, len, true);
+                "/Resources<</XObject<</I 5 0 R/F 6 0 R>>/Font<</H<</Type/Font/Subtype/Type1/BaseFont/Helvetica"
+                "/Encoding/WinAnsiEncoding>>>>>>>>");
+  char *draws = repeat(inner > 1 ? "q 0.01 0 0 0.01 0 0 cm /F Do Q\n" : "q 6 0 0 8 0 0 cm /I Do Q\n", times, &len);
+  char *content = text ? g_strdup_printf("BT /H 11 Tf 72 720 Td 14 TL (%s) Tj ET\n%s", text, draws) : g_strdup(draws);
+  obj_stream(objs, "", content, strlen(content), true);
   obj_stream(objs, "/Type/XObject/Subtype/Image/Width 5000/Height 5000/ColorSpace/DeviceGray/BitsPerComponent 8", z,
              5000 * 5000, true);
   char *form = repeat("/I Do ", inner, &len);
@@ -1223,16 +1431,44 @@ static GBytes *image_drawn(unsigned int times, unsigned int inner)
   g_ptr_array_unref(objs);
   g_free(form);
   g_free(content);
+  g_free(draws);
   g_free(z);
   return pdf;
 }
 
+static GBytes *image_drawn(unsigned int times, unsigned int inner)
+{
+  return image_drawn_after(times, inner, NULL);
+}
+
+/* doctag_process_buffer() with the local tagger and OCR `mode`; the
+ * document's text in *text (when not NULL, newly allocated). */
+static doctag_status process_ocr(doctag_ctx *ctx, GBytes *pdf, doctag_ocr_mode mode, char **text)
+{
+  gsize len = 0;
+  const void *data = g_bytes_get_data(pdf, &len);
+  doctag_process_options o = DOCTAG_PROCESS_OPTIONS_INIT;
+  o.model_name = "local";
+  o.ocr = mode;
+  doctag_result *r = NULL;
+  doctag_status st = doctag_process_buffer(ctx, &r, data, len, &o);
+  if (text)
+    *text = st ? NULL : g_strdup(doctag_result_text(r));
+  doctag_result_free(r);
+  return st;
+}
+
 /* Rendering decodes an image each time it is drawn: a page drawing a 25
  * million pixel image 100 times (far under DOCTAG_MAX_PAGE_DRAWS) would
- * decode 2.5 billion pixels at OCR, so it is refused before any page is
- * read, directly or through a form drawn 10 times that draws it 10 times;
+ * decode 2.5 billion pixels at OCR, directly or through a form drawn 10
+ * times that draws it 10 times. Reading a page's text decodes no image
+ * XObject, so the page is refused where it would be rendered: a page with
+ * a text layer is read in auto mode and refused when OCR is forced, a page
+ * without one refused in auto mode, each naming the page and the setting;
  * 30 times is 750 million, under the limit, counted exactly. Inline images
- * count too. */
+ * are decoded whenever the page is drawn (poppler reads their data through
+ * to find where it ends), its text too, so they are refused before any
+ * page is read. */
 static void test_image_draws_bounded_at_render(void **state)
 {
   (void)state;
@@ -1241,30 +1477,53 @@ static void test_image_draws_bounded_at_render(void **state)
   pdf_limits_of(ctx, &lim);
   assert_int_equal(lim.page_pixels, 1000000000);
   pdf_scan scan;
+  static const char render_refusal[] = "page 1: page 1 of the PDF draws images of 2500 million pixels in all, each as "
+                                       "often as it is drawn, which rendering it for OCR would decode: over the "
+                                       "limit of 1000 million (DOCTAG_MAX_PAGE_IMAGE_MPX)";
   GBytes *pdf = image_drawn(100, 1);
   assert_true(g_bytes_get_size(pdf) < 65536);
-  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_ELIMIT);
-  assert_message("page 1 of the PDF draws images of 2500 million pixels in all, each as often as it is drawn, which "
-                 "rendering it would decode: over the limit of 1000 million, 10 times DOCTAG_MAX_IMAGE_MPX");
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
+  assert_int_equal(scan.most_page_pixels, 2500000000u);
   assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
-  assert_message("10 times DOCTAG_MAX_IMAGE_MPX");
+  assert_message(render_refusal);
   g_bytes_unref(pdf);
+  /* where it is rendered */
   pdf = image_drawn(10, 10);
-  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_ELIMIT);
-  assert_message("page 1 of the PDF draws images of 2500 million pixels");
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
+  gsize len = 0;
+  const unsigned char *d = g_bytes_get_data(pdf, &len);
+  assert_int_equal(pdf_limits_render(&lim, d, len, NULL, 0), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF draws images of 2500 million pixels in all");
+  assert_int_equal(pdf_limits_render(&lim, d, len, NULL, 1), DOCTAG_OK);   /* no such page */
   g_bytes_unref(pdf);
   pdf = image_drawn(30, 1);
   assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
   assert_int_equal(scan.most_page_pixels, 750000000);
   assert_int_equal(scan.most_draws, 30);
   g_bytes_unref(pdf);
+
+  /* a text layer: read as text in auto mode, refused when OCR is forced */
+  pdf = image_drawn_after(100, 1, "The quarterly report describes the water supply) Tj T* (of the northern district "
+                          "and the cost of repairs) Tj T* (to its pumping stations.");
+  char *text = NULL;
+  assert_int_equal(process_ocr(ctx, pdf, DOCTAG_OCR_AUTO, &text), DOCTAG_OK);
+  if (!strstr(text, "pumping stations"))
+    fail_msg("text layer not read: \"%s\"", text);
+  g_free(text);
+  assert_int_equal(process_ocr(ctx, pdf, DOCTAG_OCR_OFF, NULL), DOCTAG_OK);
+  assert_int_equal(process_ocr(ctx, pdf, DOCTAG_OCR_FORCE, NULL), DOCTAG_ELIMIT);
+  assert_message(render_refusal);
+  g_bytes_unref(pdf);
+
   /* an inline image of a million pixels in a form drawn 2000 times */
   static const char *const inline_form[] = { "BI /W 1000 /Height 1000 /BPC 8 /CS /G /F /Fl ID \x78 EI", NULL };
-  size_t len;
   char *content = repeat("/X0 Do ", 2000, &len);
   pdf = pdf_forms(content, len, inline_form, false);
   assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_ELIMIT);
-  assert_message("page 1 of the PDF draws images of 2000 million pixels in all");
+  assert_message("page 1 of the PDF draws inline images of 2000 million pixels in all, each as often as it is drawn, "
+                 "which drawing it (to read its text too) would decode: over the limit of 1000 million "
+                 "(DOCTAG_MAX_PAGE_IMAGE_MPX)");
+  assert_int_equal(process_ocr(ctx, pdf, DOCTAG_OCR_OFF, NULL), DOCTAG_ELIMIT);
   g_bytes_unref(pdf);
   g_free(content);
   content = repeat("/X0 Do ", 20, &len);
@@ -1274,6 +1533,153 @@ static void test_image_draws_bounded_at_render(void **state)
   g_bytes_unref(pdf);
   g_free(content);
   doctag_ctx_free(ctx);
+
+  /* the limit is DOCTAG_MAX_PAGE_IMAGE_MPX's, ten times DOCTAG_MAX_IMAGE_MPX's unless set */
+  char *dir = tu_tmpdir();
+  setenv("DOCTAG_DATA_DIR", dir, 1);
+  setenv("DOCTAG_MAX_IMAGE_MPX", "50", 1);
+  assert_int_equal(doctag_ctx_new(&ctx, NULL), DOCTAG_OK);
+  pdf_limits_of(ctx, &lim);
+  assert_int_equal(lim.page_pixels, 500000000);
+  doctag_ctx_free(ctx);
+  setenv("DOCTAG_MAX_PAGE_IMAGE_MPX", "700", 1);
+  assert_int_equal(doctag_ctx_new(&ctx, NULL), DOCTAG_OK);
+  pdf_limits_of(ctx, &lim);
+  assert_int_equal(lim.page_pixels, 700000000);
+  pdf = image_drawn(30, 1);
+  assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF draws images of 750 million pixels in all, each as often as it is drawn, which "
+                 "rendering it for OCR would decode: over the limit of 700 million (DOCTAG_MAX_PAGE_IMAGE_MPX)");
+  g_bytes_unref(pdf);
+  doctag_ctx_free(ctx);
+  setenv("DOCTAG_MAX_PAGE_IMAGE_MPX", "lots", 1);
+  assert_int_equal(doctag_ctx_new(&ctx, NULL), DOCTAG_EINVAL);
+  assert_message("DOCTAG_MAX_PAGE_IMAGE_MPX");
+  unsetenv("DOCTAG_MAX_PAGE_IMAGE_MPX");
+  unsetenv("DOCTAG_MAX_IMAGE_MPX");
+  unsetenv("DOCTAG_DATA_DIR");
+  g_free(dir);
+}
+
+/* How many times over rendering page 1 of pdf composites its area. */
+static double coverage_of(const pdf_limits *lim, GBytes *pdf)
+{
+  gsize len = 0;
+  const unsigned char *d = g_bytes_get_data(pdf, &len);
+  pdf_page_cost cost = { 0, 0 };
+  assert_int_equal(pdf_scan_render(d, len, NULL, lim, 0, 1, &cost), 1);
+  return cost.coverage;
+}
+
+/* What rendering a page composites is bounded too: a page-sized fill
+ * drawn 5000 times (85 kB of content, 42 billion pixels at 300 DPI), a
+ * 1 x 1 image stretched over more than the page 2000 times, or a form whose
+ * BBox is a unit square stretched over the page 3000 times are each refused
+ * where the page would be rendered (reading its text composites nothing),
+ * naming the page, how many times over it paints itself and the setting;
+ * each paint counts at most the page's area, so 20 fills are 20 times. */
+static void test_page_coverage_bounded_at_render(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  pdf_limits lim;
+  pdf_limits_of(ctx, &lim);
+  assert_true(lim.page_coverage == 1000);
+  pdf_scan scan;
+  size_t len;
+  static const char *const no_forms[] = { NULL };
+  char *content = repeat("0 0 612 792 re f\n", 5000, &len);
+  GBytes *pdf = pdf_forms(content, len, no_forms, false);
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
+  assert_true(coverage_of(&lim, pdf) > 4999.9 && coverage_of(&lim, pdf) < 5000.1);
+  /* read without OCR: nothing is rendered */
+  gsize plen = 0;
+  extract_request req = { .ocr = DOCTAG_OCR_OFF, .threads = 1 };
+  req.data = g_bytes_get_data(pdf, &plen);
+  req.len = plen;
+  extract_doc doc;
+  assert_int_equal(extract_run(ctx, &req, &doc), DOCTAG_OK);
+  assert_int_equal(doc.page_count, 1);
+  extract_doc_clear(&doc);
+  assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+  assert_message("page 1: page 1 of the PDF paints 5000 times its own area (images, fills and shadings, each as often "
+                 "as it is drawn), which rendering it for OCR would composite: over the limit of 1000 "
+                 "(DOCTAG_MAX_PAGE_COVERAGE)");
+  g_bytes_unref(pdf);
+  g_free(content);
+
+  /* a tiny image stretched past the page: each draw is the page's area */
+  static const char px[] = { 0 };
+  content = repeat("q 700 0 0 900 -10 -10 cm /X Do Q\n", 2000, &len);
+  char *obj5 = g_strdup_printf("<</Length %zu>>\nstream\n%s\nendstream", len, content);
+  pdf = pdf_build("/Contents 5 0 R", "/Type/XObject/Subtype/Image/Width 1/Height 1/ColorSpace/DeviceGray"
+                  "/BitsPerComponent 8", (const unsigned char *)px, 1, obj5);
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
+  assert_true(coverage_of(&lim, pdf) > 1999.9 && coverage_of(&lim, pdf) < 2000.1);
+  assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF paints 2000 times its own area");
+  g_bytes_unref(pdf);
+  g_free(obj5);
+  g_free(content);
+
+  /* a form of a unit square drawing that image, stretched over the page */
+  static const char *const image_form[] = { "/X Do", NULL };
+  content = repeat("q 612 0 0 792 0 0 cm /X0 Do Q\n", 3000, &len);
+  pdf = pdf_forms(content, len, image_form, true);
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
+  assert_true(coverage_of(&lim, pdf) > 2999.9 && coverage_of(&lim, pdf) < 3000.1);
+  assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF paints 3000 times its own area");
+  g_bytes_unref(pdf);
+  g_free(content);
+
+  /* a million graphics states saved first: kept bounded, still counted */
+  char *saves = repeat("q ", 1000000, &len);
+  char *fills = repeat("0 0 612 792 re f\n", 1500, &len);
+  content = g_strconcat(saves, fills, NULL);
+  pdf = pdf_forms(content, strlen(content), no_forms, false);
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
+  assert_true(coverage_of(&lim, pdf) > 1499.9 && coverage_of(&lim, pdf) < 1500.1);
+  g_bytes_unref(pdf);
+  g_free(content);
+  g_free(fills);
+  g_free(saves);
+
+  /* 20 fills, one of them far past the page, and 100 small ones */
+  GString *some = g_string_new("-1000 -1000 100000 100000 re f\n");
+  for (int i = 0; i < 19; i++)
+    g_string_append(some, "0 0 612 792 re f\n");
+  for (int i = 0; i < 100; i++)
+    g_string_append(some, "q 1 0 0 1 100 100 cm 0 0 6.12 7.92 re f Q\n");
+  pdf = pdf_forms(some->str, some->len, no_forms, false);
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
+  double cov = coverage_of(&lim, pdf);
+  if (cov < 20.0099 || cov > 20.0101)
+    fail_msg("coverage %f, 20.01 expected", cov);
+  const unsigned char *d = g_bytes_get_data(pdf, &plen);
+  assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0), DOCTAG_OK);
+  pdf_limits tight = lim;
+  tight.page_coverage = 10;
+  assert_int_equal(pdf_limits_render(&tight, d, plen, NULL, 0), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF paints 20 times its own area");
+  g_bytes_unref(pdf);
+  g_string_free(some, TRUE);
+  doctag_ctx_free(ctx);
+
+  /* the setting */
+  char *dir = tu_tmpdir();
+  setenv("DOCTAG_DATA_DIR", dir, 1);
+  setenv("DOCTAG_MAX_PAGE_COVERAGE", "50", 1);
+  assert_int_equal(doctag_ctx_new(&ctx, NULL), DOCTAG_OK);
+  pdf_limits_of(ctx, &lim);
+  assert_true(lim.page_coverage == 50);
+  doctag_ctx_free(ctx);
+  setenv("DOCTAG_MAX_PAGE_COVERAGE", "-1", 1);
+  assert_int_equal(doctag_ctx_new(&ctx, NULL), DOCTAG_EINVAL);
+  assert_message("DOCTAG_MAX_PAGE_COVERAGE");
+  unsetenv("DOCTAG_MAX_PAGE_COVERAGE");
+  unsetenv("DOCTAG_DATA_DIR");
+  g_free(dir);
 }
 
 static void test_real_documents_pass(void **state)
@@ -1289,6 +1695,9 @@ static void test_real_documents_pass(void **state)
     dirs[1] = realworld;
   unsigned int files = 0;
   uint64_t draws = 0, depth = 0, codecs = 0, codec_streams = 0, pixels = 0;
+  double coverage = 0;
+  uint64_t render_pixels = 0;
+  char *most_covered = NULL;
   for (size_t k = 0; k < G_N_ELEMENTS(dirs); k++) {
     if (!dirs[k])
       continue;
@@ -1318,6 +1727,23 @@ static void test_real_documents_pass(void **state)
             codecs += scan.codec_headers;
             codec_streams += scan.codec_streams;
             pixels = MAX(pixels, scan.most_page_pixels);
+            /* what rendering each page would cost */
+            pdf_page_cost costs[256];
+            unsigned int got;
+            for (unsigned int first = 0;
+                 (got = pdf_scan_render((const unsigned char *)data, len, NULL, &lim, first, 256, costs)) > 0;
+                 first += got) {
+              for (unsigned int c = 0; c < got; c++) {
+                render_pixels = MAX(render_pixels, costs[c].pixels);
+                if (costs[c].coverage > coverage) {
+                  coverage = costs[c].coverage;
+                  g_free(most_covered);
+                  most_covered = g_strdup(name);
+                }
+              }
+              if (got < 256)
+                break;
+            }
           }
           g_free(data);
         }
@@ -1331,8 +1757,14 @@ static void test_real_documents_pass(void **state)
   }
   print_message("%u PDFs within the default limits; a page draws at most %" G_GUINT64_FORMAT " images and forms, "
                 "nests forms %" G_GUINT64_FORMAT " deep, decodes %.1f million image pixels to render; %" G_GUINT64_FORMAT
-                " image codec headers read\n", files, draws, depth, (double)pixels / 1e6, codecs);
+                " image codec headers read; composites at most %.1f times a page's area (%s)\n", files, draws, depth,
+                (double)pixels / 1e6, codecs, coverage, most_covered ? most_covered : "-");
+  g_free(most_covered);
   assert_true(files > 0);
+  /* and no page of them would be refused where it is rendered */
+  assert_true(render_pixels <= lim.page_pixels);
+  assert_int_equal(render_pixels, pixels);
+  assert_true(coverage <= lim.page_coverage);
   /* the codec header readers read real files' headers, every one */
   assert_true(codecs > 0);
   assert_int_equal(codecs, codec_streams);
@@ -1346,6 +1778,7 @@ int main(void)
     /* first: the child's memory is measured from this process's */
     cmocka_unit_test(test_memory_cap_bounds_parallel_pages),
     cmocka_unit_test(test_memory_cap_refuses),
+    cmocka_unit_test(test_memory_cap_counts_jpeg2000),
     cmocka_unit_test(test_inflation_bomb_refused),
     cmocka_unit_test(test_huge_image_refused),
     cmocka_unit_test(test_other_filters_bounded),
@@ -1354,7 +1787,9 @@ int main(void)
     cmocka_unit_test(test_form_draws_bounded),
     cmocka_unit_test(test_streams_the_byte_scan_misses_bounded),
     cmocka_unit_test(test_codec_headers_bounded),
+    cmocka_unit_test(test_inline_codecs_and_symbols_bounded),
     cmocka_unit_test(test_image_draws_bounded_at_render),
+    cmocka_unit_test(test_page_coverage_bounded_at_render),
     cmocka_unit_test(test_real_documents_pass),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -638,6 +638,31 @@ static void test_language_identification(void **state)
   expect_lang("किसानों के लिए फसल बीमा योजना की अंतिम तिथि बढ़ा दी गई है। Last date extended.", "hin+eng");
 }
 
+/* A long German text (a lecture's worth: past the 2,000 Latin words the
+ * other languages are counted on) whose one-letter variables and "in", "so",
+ * "also" are English stop words: English was counted over the whole text,
+ * German over its first 2,000 words, and the text came out English, its
+ * tags "ein", "von", "und". The languages compete on the same words. */
+static void test_language_of_long_text(void **state)
+{
+  (void)state;
+  const char *para = "Sei X ein topologischer Raum und a ein Punkt in X. Eine Menge U heißt offen, "
+                     "wenn sie eine Umgebung von jedem ihrer Punkte ist; so ist also a in U. ";
+  GString *text = g_string_new(NULL);
+  while (text->len < 64 * 1024)
+    g_string_append(text, para);
+  char lang[32];
+  tag_detect_language(text->str, text->len, lang, sizeof lang);
+  assert_string_equal(lang, "deu");
+  tag_outcome out = tag_text(text->str, lang, 8);
+  assert_true(out.count >= 3);
+  for (size_t i = 0; i < out.count; i++)
+    if (lex_is_stop_lang(out.items[i].tag, "deu"))
+      fail_msg("tag \"%s\" is a German stop word", out.items[i].tag);
+  tag_outcome_clear(&out);
+  g_string_free(text, TRUE);
+}
+
 /* Each text of tests/unit/tagdata/ gets tags in its own language: the
  * detected language, tags written in its script, none a stop word, and the
  * phrase the text is about among them. */
@@ -862,6 +887,7 @@ int main(void)
     cmocka_unit_test(test_stop_words_and_stemmers),
     cmocka_unit_test(test_icu_segmentation),
     cmocka_unit_test(test_language_identification),
+    cmocka_unit_test(test_language_of_long_text),
     cmocka_unit_test(test_tags_in_own_language),
     cmocka_unit_test(test_quality_floor),
   };
