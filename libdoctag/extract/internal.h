@@ -226,6 +226,9 @@ void lang_package(const char *lang, char *buf, size_t len);
 /* Latin words of a text (ASCII letters and digits, two letters or more) in
  * *words, and in *english those that are English (WordNet, stop words). */
 void lang_english_words(const char *text, size_t *words, size_t *english);
+/* Whether every run of two or more ASCII letters in `word` is an English
+ * word (as lang_english_words() counts them); true when it has none. */
+bool lang_is_english_word(const char *word);
 /* The scripts (static names, "Bengali") a model installed reads, each once,
  * in scripts[] and the first installed language of each ("ben") in langs[];
  * their number, at most `max`. None when `installed` is NULL. */

@@ -245,6 +245,18 @@ const char *lang_alternative(const char *lang)
   return NULL;
 }
 
+/* Whether the n ASCII letters and digits at w (n <= 40) are an English
+ * word: WordNet's, an inflection, a stop word. */
+static bool english_run(const char *w, size_t n)
+{
+  char low[48];
+  for (size_t i = 0; i < n; i++)
+    low[i] = g_ascii_tolower(w[i]);
+  low[n] = '\0';
+  pos_info info;
+  return lex_is_stop(low) || pos_lookup(low, &info);
+}
+
 /* Latin words of an OCR reading (runs of ASCII letters and digits with two
  * letters or more) and how many of them are English: WordNet's words, their
  * inflections, stop words. A tesseract model made to read a script it does
@@ -271,13 +283,23 @@ void lang_english_words(const char *text, size_t *words, size_t *english)
     if (letters < 2 || (size_t)(p - w) > 40)
       continue;
     (*words)++;
-    if (digit || glued)
-      continue;
-    char low[48];
-    for (size_t i = 0; i < (size_t)(p - w); i++)
-      low[i] = g_ascii_tolower(w[i]);
-    low[p - w] = '\0';
-    pos_info info;
-    *english += lex_is_stop(low) || pos_lookup(low, &info);
+    if (!digit && !glued)
+      *english += english_run(w, (size_t)(p - w));
   }
+}
+
+bool lang_is_english_word(const char *word)
+{
+  for (const char *p = word; p && *p;) {
+    if (!g_ascii_isalpha(*p)) {
+      p++;
+      continue;
+    }
+    const char *w = p;
+    while (g_ascii_isalpha(*p))
+      p++;
+    if (p - w >= 2 && ((size_t)(p - w) > 40 || !english_run(w, (size_t)(p - w))))
+      return false;
+  }
+  return true;
 }

@@ -161,6 +161,14 @@ static void test_language(void **state)
   assert_string_equal(lang_alternative("hin"), "eng+hin");
   assert_null(lang_alternative("eng+hin"));
   assert_null(lang_alternative("hin+eng"));
+  /* what English made of a word of another script is no English word; an
+   * English word, with its punctuation, is */
+  assert_false(lang_is_english_word("HOSS,"));
+  assert_false(lang_is_english_word("Arai"));
+  assert_true(lang_is_english_word("(Charges)"));
+  assert_true(lang_is_english_word("of"));
+  assert_true(lang_is_english_word("self-declaration"));
+  assert_true(lang_is_english_word("1800"));
 }
 
 /* ---------------------------------------------------- garbled and thin */
