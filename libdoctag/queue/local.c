@@ -619,12 +619,11 @@ static doctag_status local_events_wait(queue *q, const char *job_id, uint64_t af
   }
 }
 
-/* c as in run(). */
-static doctag_status results_on(local_impl *l, store_conn *c, const char *job_id, GPtrArray *out)
+/* Runs a results query (c as in run()) and appends each row's text to out. */
+static doctag_status result_texts(local_impl *l, store_conn *c, int which, store_param *p, int np, GPtrArray *out)
 {
   store_rows r;
-  store_param p[] = { SP_T(job_id) };
-  doctag_status st = run(l, c, ST_Q_RESULTS, p, 1, &r);
+  doctag_status st = run(l, c, which, p, np, &r);
   if (st)
     return st;
   for (unsigned int i = 0; i < r.nrows; i++)
@@ -632,6 +631,13 @@ static doctag_status results_on(local_impl *l, store_conn *c, const char *job_id
       g_ptr_array_add(out, g_strdup(store_cell(&r, i, 0)));
   store_rows_clear(&r);
   return DOCTAG_OK;
+}
+
+/* c as in run(). */
+static doctag_status results_on(local_impl *l, store_conn *c, const char *job_id, GPtrArray *out)
+{
+  store_param p[] = { SP_T(job_id) };
+  return result_texts(l, c, ST_Q_RESULTS, p, 1, out);
 }
 
 static doctag_status local_results(queue *q, const char *job_id, GPtrArray *out)
@@ -678,22 +684,10 @@ static doctag_status local_job_snapshot_order(queue *q, const char *job_id, queu
   return st;
 }
 
-static doctag_status local_results_range(queue *q, const char *job_id, uint64_t count, uint64_t from, size_t n,
-                                         GPtrArray *out)
+static doctag_status local_results_range(queue *q, const char *job_id, uint64_t from, uint64_t end, GPtrArray *out)
 {
-  uint64_t end = MIN(count, from + n);
-  if (from >= end)
-    return DOCTAG_OK;
-  store_rows r = { 0 };
   store_param p[] = { SP_T(job_id), SP_I(from), SP_I(end) };
-  doctag_status st = run(q->impl, NULL, ST_Q_RESULTS_PAGE, p, 3, &r);
-  if (st)
-    return st;
-  for (unsigned int i = 0; i < r.nrows; i++)
-    if (store_cell(&r, i, 0))
-      g_ptr_array_add(out, g_strdup(store_cell(&r, i, 0)));
-  store_rows_clear(&r);
-  return DOCTAG_OK;
+  return result_texts(q->impl, NULL, ST_Q_RESULTS_PAGE, p, 3, out);
 }
 
 static doctag_status local_active(queue *q, const char *user_id, GPtrArray *out)

@@ -213,7 +213,8 @@ doctag_status queue_job_snapshot_order(queue *q, const char *job_id, queue_job *
 doctag_status queue_results_range(queue *q, const char *job_id, uint64_t count, uint64_t from, size_t n,
                                   GPtrArray *out)
 {
-  return q->ops->results_range(q, job_id, count, from, n, out);
+  uint64_t end = MIN(count, from + n);
+  return from < end ? q->ops->results_range(q, job_id, from, end, out) : DOCTAG_OK;
 }
 
 doctag_status queue_active(queue *q, const char *user_id, GPtrArray *out)

@@ -164,11 +164,11 @@ typedef struct queue_ops {
    * are the first *count; results that finish later are never in a range. */
   doctag_status (*job_snapshot_order)(queue *q, const char *job_id, queue_job *out, uint64_t *count);
 
-  /* Results [from, from + n) of such a snapshot (count as it gave it), in
-   * finishing order, appended to out (g_free). Fewer when the job was
-   * deleted meanwhile. */
-  doctag_status (*results_range)(queue *q, const char *job_id, uint64_t count, uint64_t from, size_t n,
-                                 GPtrArray *out);
+  /* Results [from, end) of such a snapshot, in finishing order, appended
+   * to out (g_free); from < end <= the snapshot's count (queue_results_range
+   * clamps the caller's page to it). Fewer when the job was deleted
+   * meanwhile. */
+  doctag_status (*results_range)(queue *q, const char *job_id, uint64_t from, uint64_t end, GPtrArray *out);
 
   /* The user's processing and paused jobs, newest first: queue_job* appended to out. */
   doctag_status (*active)(queue *q, const char *user_id, GPtrArray *out);

@@ -470,16 +470,21 @@ static doctag_status snapshot_script(queue *q, int script, const char *job_id, q
   return DOCTAG_OK;
 }
 
+/* The strings of an array reply, appended to out (g_free). */
+static void reply_strings(const redisReply *r, GPtrArray *out)
+{
+  for (size_t i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++)
+    if (r->element[i]->type == REDIS_REPLY_STRING)
+      g_ptr_array_add(out, g_strndup(r->element[i]->str, r->element[i]->len));
+}
+
 static doctag_status redis_job_snapshot(queue *q, const char *job_id, queue_job *out, GPtrArray *results)
 {
   redisReply *rep = NULL;
   doctag_status st = snapshot_script(q, S_SNAPSHOT, job_id, out, &rep);
   if (st)
     return st;
-  redisReply *res = rep->element[1];
-  for (size_t i = 0; res->type == REDIS_REPLY_ARRAY && i < res->elements; i++)
-    if (res->element[i]->type == REDIS_REPLY_STRING)
-      g_ptr_array_add(results, g_strndup(res->element[i]->str, res->element[i]->len));
+  reply_strings(rep->element[1], results);
   freeReplyObject(rep);
   return DOCTAG_OK;
 }
@@ -497,12 +502,8 @@ static doctag_status redis_job_snapshot_order(queue *q, const char *job_id, queu
   return DOCTAG_OK;
 }
 
-static doctag_status redis_results_range(queue *q, const char *job_id, uint64_t count, uint64_t from, size_t n,
-                                         GPtrArray *out)
+static doctag_status redis_results_range(queue *q, const char *job_id, uint64_t from, uint64_t end, GPtrArray *out)
 {
-  uint64_t end = MIN(count, from + n);
-  if (from >= end)
-    return DOCTAG_OK;
   char *key = g_strconcat("job:", job_id, ":results", NULL);
   char *first = g_strdup_printf("%" G_GUINT64_FORMAT, from);
   char *last = g_strdup_printf("%" G_GUINT64_FORMAT, end - 1);
@@ -512,10 +513,8 @@ static doctag_status redis_results_range(queue *q, const char *job_id, uint64_t 
   g_free(key);
   g_free(first);
   g_free(last);
-  if (!st && rep->type == REDIS_REPLY_ARRAY)
-    for (size_t i = 0; i < rep->elements; i++)
-      if (rep->element[i]->type == REDIS_REPLY_STRING)
-        g_ptr_array_add(out, g_strndup(rep->element[i]->str, rep->element[i]->len));
+  if (!st)
+    reply_strings(rep, out);
   if (rep)
     freeReplyObject(rep);
   return st;
