@@ -169,11 +169,9 @@ public:
    * letter): the box then ends inside the cluster, and the gap to the
    * next letter looks like a space. A glyph of such a span that ends short
    * of one before it, left to right on about one baseline (Chrome lifts
-   * an Oriya i a little), is given the rest. */
+   * an Oriya i a little), is given the rest. Called inside a span only. */
   void span_extent(GfxState *state, double x, double y, double &dx, double dy)
   {
-    if (!actual_open)
-      return;
     if (!span_glyphs++) {
       span_y = y;
       span_far = x + dx;
@@ -185,6 +183,8 @@ public:
       dx = span_far - x;
     span_far = std::max(span_far, x + dx);
   }
+
+  static bool vertical_font(GfxState *state) { return state->getFont() && state->getFont()->getWMode(); }
 
   void drawChar(GfxState *state, double x, double y, double dx, double dy, double ox, double oy, CharCode code,
                 int nBytes, const Unicode *u, int uLen) override
@@ -199,9 +199,10 @@ public:
      * axis when one side is small beside the other */
     const double *t = state->getTextMat(), *m = state->getCTM();
     double a = std::fabs(t[0] * m[0] + t[1] * m[2]), b = std::fabs(t[0] * m[1] + t[1] * m[3]);
-    bool vertical = state->getFont() && state->getFont()->getWMode();
-    if (std::min(a, b) <= DIAG_MIN_TAN * std::max(a, b) || uLen <= 0 || vertical) {
-      if (!vertical)
+    if (std::min(a, b) <= DIAG_MIN_TAN * std::max(a, b) || uLen <= 0 || vertical_font(state)) {
+      /* only inside an ActualText span, and only there is the font asked
+       * twice: most glyphs are in none */
+      if (actual_open && !vertical_font(state))
         span_extent(state, x, y, dx, dy);
       TextOutputDev::drawChar(state, x, y, dx, dy, ox, oy, code, nBytes, u, uLen);
       return;
