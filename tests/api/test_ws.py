@@ -215,7 +215,9 @@ def test_catchups_beyond_the_cap_wait():
     try:
         client = new_user(srv, "cap")
         bad = [{"title": f"{i} " + "x" * 4000, "file_source_type": "local"} for i in range(2000)]
-        job_id, status = paused_with_results(client, bad, 40)
+        # many slow rows: the job must not finish between the bad rows failing
+        # and the pause, however fast the machine (40 did, idle, once)
+        job_id, status = paused_with_results(client, bad, 400)
         url = ws_url(srv, job_id, client.token)
         held = websocket.create_connection(url, timeout=60, sockopt=((socket.SOL_SOCKET, socket.SO_RCVBUF, 4096),))
         first = held.recv_frame()
