@@ -215,6 +215,14 @@ typedef struct ocr_choice {
  * else from OSD's script name, among the `installed` languages (NULL-
  * terminated). False when neither says anything (the caller reads "eng"). */
 bool lang_for_ocr(const lang_counts *text, const char *osd_script, const char *const *installed, ocr_choice *out);
+/* Whether the letters of OSD's script `script` ("Arabic", "Bengali") join
+ * into one stroke or shape per word: cursive along a baseline, or hanging
+ * from a headline. True for a name not in the table. */
+bool lang_script_joins(const char *script);
+/* The choice for a page in a cursive script OSD did not name (see ocr.c's
+ * connected_ink): Arabic's first installed language, else Syriac's, else
+ * `missing` names Arabic's first ("ara"). */
+void lang_for_cursive(const char *const *installed, ocr_choice *out);
 /* "hin" for "eng+hin": the page's own language when a page is read with
  * English first and one other; else NULL. Borrowed from `lang`. */
 const char *lang_native(const char *lang);

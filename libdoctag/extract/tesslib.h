@@ -33,7 +33,8 @@ void ocr_setup_env(void);
   X(pixDestroy) X(pixGetData) \
   X(pixGetHeight) X(pixGetWidth) X(pixGetWpl) X(pixRotateOrth) X(pixSauvolaBinarizeTiled) X(pixScale) \
   X(pixScaleByIntSampling) X(pixScaleGray2xLI) X(pixScaleGrayLI) X(pixSetResolution) X(pixThresholdToBinary) \
-  X(pixConnCompBB) X(boxaGetCount) X(boxaGetBoxGeometry) X(boxaDestroy)
+  X(pixConnCompBB) X(boxaGetCount) X(boxaGetBoxGeometry) X(boxaDestroy) \
+  X(pixConnComp) X(pixaGetPix) X(pixaDestroy)
 
 typedef struct tesslib {
 #define TESSLIB_MEMBER(f) __typeof__(f) *f;

@@ -143,6 +143,29 @@ static void test_language(void **state)
   assert_string_equal(pkg, "tesseract-ocr-chi-sim");
   assert_true(lang_for_ocr(NULL, "Thai", here, &ch));
   assert_string_equal(ch.missing, "tha");
+  /* Thai, Han and Kana are written in separate letters; Arabic's letters
+   * join, and so do Devanagari's on their headline: connected ink under
+   * OSD's "Japanese" is read by the installed Arabic model, or names
+   * Arabic's package (ocr.c's connected_ink) */
+  assert_false(lang_script_joins("Thai"));
+  assert_false(lang_script_joins("Japanese"));
+  assert_false(lang_script_joins("Han"));
+  assert_true(lang_script_joins("Arabic"));
+  assert_true(lang_script_joins("Devanagari"));
+  assert_true(lang_script_joins("Cuneiform"));
+  lang_for_cursive(here, &ch);
+  assert_string_equal(ch.script, "Arabic");
+  assert_string_equal(ch.lang, "urd");
+  assert_string_equal(ch.missing, "");
+  const char *const no_arabic[] = { "eng", "hin", NULL };
+  lang_for_cursive(no_arabic, &ch);
+  assert_string_equal(ch.script, "Arabic");
+  assert_string_equal(ch.lang, "");
+  assert_string_equal(ch.missing, "ara");
+  const char *const syriac[] = { "eng", "syr", NULL };
+  lang_for_cursive(syriac, &ch);
+  assert_string_equal(ch.script, "Syriac");
+  assert_string_equal(ch.lang, "syr");
   /* a Thai page's thin text layer does not make it Latin */
   memset(&c, 0, sizeof c);
   const char *thai_footer = "Page 1 of 1 ประกาศเทศบาลตำบลบ้านนาเรื่องการจัดตลาดนัดชุมชนประจำเดือน";
