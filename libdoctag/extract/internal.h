@@ -223,6 +223,9 @@ bool lang_script_joins(const char *script);
  * connected_ink): Arabic's first installed language, else Syriac's, else
  * `missing` names Arabic's first ("ara"). */
 void lang_for_cursive(const char *const *installed, ocr_choice *out);
+/* Joins to the word before it, in place, an OCR word that begins with a
+ * vowel sign or virama of that word's script (see lang.c). */
+void lang_join_split_marks(char *text);
 /* "hin" for "eng+hin": the page's own language when a page is read with
  * English first and one other; else NULL. Borrowed from `lang`. */
 const char *lang_native(const char *lang);

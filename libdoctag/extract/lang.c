@@ -5,6 +5,7 @@
 #include "tag/pos.h"
 
 #include <string.h>
+#include <unicode/uchar.h>
 
 /* The minority script must reach this share of the letters (and a few words'
  * worth) before a text counts as mixed: a Hindi notice quoting one English
@@ -339,3 +340,48 @@ bool lang_is_english_word(const char *word)
   return true;
 }
 
+/* Whether `c` is a vowel sign or other combining mark of a script of its
+ * own (not an Inherited accent, which any script takes). */
+static bool script_mark(gunichar c)
+{
+  GUnicodeType t = g_unichar_type(c);
+  GUnicodeScript s = g_unichar_get_script(c);
+  return (t == G_UNICODE_NON_SPACING_MARK || t == G_UNICODE_SPACING_MARK) && s != G_UNICODE_SCRIPT_INHERITED &&
+         s != G_UNICODE_SCRIPT_COMMON;
+}
+
+static bool vowel_sign(gunichar c)
+{
+  return u_getIntPropertyValue((UChar32)c, UCHAR_INDIC_SYLLABIC_CATEGORY) == U_INSC_VOWEL_DEPENDENT;
+}
+
+/* No word begins with a vowel sign or virama: the mark belongs to the
+ * letter before it, and tesseract split a word there (Kannada
+ * "ಸ್ತ್ರೀಪುರುಷ" read as "ಸ್ತ್ರೀ ೇಪುರುಷ" from the 240 PPI scan made 300).
+ * The word joins the one before it on its line when that one ends in a
+ * letter or mark of the same script; a vowel sign goes when that letter
+ * already carries one (a syllable takes one: the second is the split's
+ * echo of the first; ICU's Indic syllabic category says which marks are
+ * vowel signs). In place: the text only shrinks. */
+void lang_join_split_marks(char *text)
+{
+  char *out = text;
+  for (const char *p = text; p && *p;) {
+    if ((*p == ' ' || *p == '\t') && out > text) {
+      const char *q = p;
+      while (*q == ' ' || *q == '\t')
+        q++;
+      gunichar mark = g_utf8_get_char(q), prev = g_utf8_get_char(g_utf8_find_prev_char(text, out));
+      if (*q && script_mark(mark) && g_unichar_get_script(prev) == g_unichar_get_script(mark) &&
+          (g_unichar_isalpha(prev) || script_mark(prev))) {
+        p = q;
+        if (vowel_sign(prev) && vowel_sign(mark))
+          p = g_utf8_next_char(p);
+        continue;
+      }
+    }
+    *out++ = *p++;
+  }
+  if (out)
+    *out = '\0';
+}

@@ -1624,6 +1624,7 @@ done:
     return st;
   }
   g_strlcpy(out->languages, best.lang, sizeof out->languages);
+  lang_join_split_marks(best.text);
   out->text = best.text;
   out->confidence = *best.text ? CLAMP(best.conf, 0, 100) : 0;
   return DOCTAG_OK;

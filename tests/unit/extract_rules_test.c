@@ -192,6 +192,17 @@ static void test_language(void **state)
   assert_true(lang_is_english_word("of"));
   assert_true(lang_is_english_word("self-declaration"));
   assert_true(lang_is_english_word("1800"));
+  /* a word OCR began with a vowel sign joins the one before it */
+  char split[] = "ಸ್ತ್ರೀ ೇಪುರುಷ ಎಂಬ ಭೇದ";
+  lang_join_split_marks(split);
+  assert_string_equal(split, "ಸ್ತ್ರೀಪುರುಷ ಎಂಬ ಭೇದ");
+  char half[] = "ಕ ೇಳು ಹಿ ಂದೆ";
+  lang_join_split_marks(half);
+  assert_string_equal(half, "ಕೇಳು ಹಿಂದೆ");
+  /* not across a line, a script or punctuation, nor an accent */
+  char kept[] = "ಸ್ತ್ರೀ\nೇಪುರುಷ , ೇ अ ೇ e \u0301x";
+  lang_join_split_marks(kept);
+  assert_string_equal(kept, "ಸ್ತ್ರೀ\nೇಪುರುಷ , ೇ अ ೇ e \u0301x");
 }
 
 /* ---------------------------------------------------- garbled and thin */
