@@ -1338,9 +1338,10 @@ static doctag_status read_with(engines *e, const char *lang, bool automatic, PIX
 /* Whether the page's lines run down it (text_height's gaps): a page
  * scanned turned a quarter, which an upright reading only wastes (it reads
  * at confidence 30-40, then OSD turns the page and it is read again). On
- * the corpus's scans and their first pages turned 90 degrees, English and
- * Hindi: upright pages leave 11-87% of their rows empty and at most 0.4% of
- * their columns, turned ones 22-34% of their columns and no row. Such a
+ * the 40 pages of the corpus's scans (every script) and five first pages
+ * turned 90 degrees (English, Hindi, mixed): upright pages leave up to 87%
+ * of their rows empty and at most 3% of their columns, turned ones 22-34%
+ * of their columns and no row. Such a
  * page goes to OSD at once, and when OSD turns it a quarter it is not read
  * as it came either (OSD's unsure turns, see OSD_SURE_CONF). Vertical
  * Chinese or Japanese is upright with its lines down: the caller's CJK
