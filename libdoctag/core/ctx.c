@@ -209,8 +209,8 @@ DOCTAG_API doctag_status doctag_ctx_new(doctag_ctx **out, const doctag_config *c
   if ((st = env_uint("DOCTAG_MAX_PAGE_COVERAGE", noenv, 1u << 30, &n)))
     goto fail;
   c->max_page_coverage = n ? n : 1000;
-  /* A page read by OCR at 300 DPI needs about 100 MB (a scan at 600 DPI
-   * about 450 MB): the default lets several run at once. */
+  /* A page read by OCR at 300 DPI needs about 220 MB with its OCR engines
+   * (a scan at 600 DPI about 540 MB): the default lets several run at once. */
   if ((st = env_uint("DOCTAG_MAX_DOC_MEMORY_MB", noenv, 1u << 20, &n)))
     goto fail;
   c->max_doc_memory = (n ? n : 1024) * 1024 * 1024;
