@@ -7,6 +7,7 @@ import os
 import pathlib
 import secrets
 import select
+import shutil
 import socket
 import subprocess
 import time
@@ -727,6 +728,8 @@ def test_places_of_a_killed_server_come_back(shared):
             assert results[n].status_code == 200, (n, results[n].text[:300])
     finally:
         end_held(release, threads, web, servers, crashed=["kill-a"])
+        if shared == "sqlite":
+            shutil.rmtree(shared_dir, ignore_errors=True)
 
 
 def raw_http(srv, data, timeout=10):
