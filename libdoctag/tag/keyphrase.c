@@ -69,12 +69,16 @@
 #define SINGLE_BIAS 3.0
 #define LONG_FROM 2000     /* words: the bias fades out between these two */
 #define LONG_TO 5000
-/* Reported speech and people referred to as "he" or "she" mark a news
- * story too, also where its words are long and few names run together
- * (a business or crime report): from REPORTING_FULL of the words ("said",
- * "told", "according", "his", "her", ...: one word in 200) a text reads as
- * news; it then gets REPORTING_BIAS of the single-word bias. An abstract
- * or a paper has almost none. */
+/* Reported speech marks a news story too, also where its words are long
+ * and few names run together (a business or crime report): from
+ * REPORTING_FULL of the words ("said", "says", "told", "according": one
+ * word in 200) a text reads as news; it then gets REPORTING_BIAS of the
+ * single-word bias. An abstract or a paper has almost none. Personal
+ * pronouns do not count: a biography, a case report or a paper's "the
+ * author presents his framework" refers to people without being news
+ * (Inspec: 33 of the 61 abstracts that read as news had pronouns and no
+ * reported speech; counting speech alone, F1@10 rose on both Inspec sets
+ * and SemEval, KPCrowd's news keeps 270 of its 350 stories as news). */
 #define REPORTING_FULL 0.005
 #define REPORTING_BIAS 0.5
 /* A single word is a keyphrase in news, rarely in the prose of papers,
@@ -975,10 +979,8 @@ bool kp_contains(const kp_phrase *big, const kp_phrase *small)
   return lex_stems_contain(big->stems, big->n, small->stems, small->n);
 }
 
-/* Words that report speech or refer to a person (kp_shape.reporting). */
-static const char *const reporting_words[] = {
-  "said", "says", "told", "according", "he", "she", "him", "his", "her", "himself", "herself", NULL
-};
+/* Words that report speech (kp_shape.reporting). */
+static const char *const reporting_words[] = { "said", "says", "told", "according", NULL };
 
 void kp_measure(const GArray *tokens, kp_shape *out)
 {
@@ -1001,7 +1003,7 @@ void kp_measure(const GArray *tokens, kp_shape *out)
     out->words++;
     chars += (size_t)g_utf8_strlen(t->word, -1);
     sentences += t->sentence;
-    reports += strchr("ahst", t->word[0]) && t->word[0] && in_list(reporting_words, t->word); /* their initials */
+    reports += strchr("ast", t->word[0]) && t->word[0] && in_list(reporting_words, t->word); /* their initials */
   }
   if (!out->words)
     return;

@@ -475,6 +475,17 @@ static const char *REPORT =
   "analysts that she expected deposit margins to stabilise, according to a transcript of the call. "
   "Her predecessor had warned of weaker profitability across the industry.";
 
+/* A case report: a research text about one person, full of "he" and
+ * "his", with no reported speech. */
+static const char *CASE_REPORT =
+  "Acute intermittent porphyria presenting as recurrent abdominal pain\n"
+  "We describe a patient with acute intermittent porphyria whose diagnosis was delayed for six years. He "
+  "first presented with recurrent abdominal pain and hyponatraemia, and his symptoms were attributed to "
+  "irritable bowel syndrome. During his third admission he developed peripheral neuropathy; urinary "
+  "porphobilinogen was raised, and haem arginate infusion relieved his pain within two days. His brother "
+  "carried the same hydroxymethylbilane synthase mutation. Acute porphyria should be considered in "
+  "unexplained abdominal pain with hyponatraemia.";
+
 static size_t tag_index(const tag_outcome *o, const char *tag)
 {
   for (size_t i = 0; i < o->count; i++)
@@ -510,6 +521,18 @@ static void test_single_words_in_prose(void **state)
   assert_true(kp_single_weight(&news) == 1.0);
   assert_true(kp_single_weight(&list) == 1.0);
   assert_true(kp_single_weight(&report) == 1.0);
+
+  /* people referred to as "he" do not make a text news: only reported
+   * speech does */
+  kp_shape case_report;
+  GArray *ct = seg_split(CASE_REPORT);
+  kp_measure(ct, &case_report);
+  seg_free(ct);
+  printf("  case report: reporting %.3f, single-word weight %.2f\n", case_report.reporting,
+         kp_single_weight(&case_report));
+  assert_true(case_report.reporting == 0.0);
+  assert_true(kp_single_weight(&case_report) < 0.5);
+  assert_true(kp_single_bias(&case_report) == 0.0);
 
   tag_outcome out = tag_text(CONTROL, "eng", 8);
   print_tags("control", &out);
