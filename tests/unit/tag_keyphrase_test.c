@@ -486,6 +486,16 @@ static const char *CASE_REPORT =
   "carried the same hydroxymethylbilane synthase mutation. Acute porphyria should be considered in "
   "unexplained abdominal pain with hyponatraemia.";
 
+/* An abstract that says "technology" alone three times. */
+static const char *SENSORS =
+  "Wireless sensor networks for structural health monitoring of bridges\n"
+  "Structural health monitoring needs dense measurements, and the technology to take them has long been "
+  "costly. We describe a wireless sensor network that measures strain and vibration on a steel bridge. Each "
+  "node samples accelerometers at 200 Hz, compresses the records with wavelet coding, and forwards them over "
+  "a multi-hop route to a base station. The technology cuts cabling costs by 80%, and the network ran for "
+  "eleven months on batteries. Modal frequencies estimated from the wireless data match those of a wired "
+  "reference system within 1%. The technology also scales to larger structures.";
+
 static size_t tag_index(const tag_outcome *o, const char *tag)
 {
   for (size_t i = 0; i < o->count; i++)
@@ -534,7 +544,16 @@ static void test_single_words_in_prose(void **state)
   assert_true(kp_single_weight(&case_report) < 0.5);
   assert_true(kp_single_bias(&case_report) == 0.0);
 
-  tag_outcome out = tag_text(CONTROL, "eng", 8);
+  /* an everyday word alone weighs less in prose than a rare one: the
+   * abstract's phrases outrank "technology" */
+  tag_outcome out = tag_text(SENSORS, "eng", 10);
+  print_tags("sensors", &out);
+  assert_true(has_tag(&out, "wireless sensor network"));
+  assert_true(has_tag(&out, "steel bridge"));
+  assert_false(has_tag(&out, "technology"));
+  tag_outcome_clear(&out);
+
+  out = tag_text(CONTROL, "eng", 8);
   print_tags("control", &out);
   assert_true(has_tag(&out, "polytopic uncertainty"));
   assert_false(has_tag(&out, "uncertainty")); /* the phrase's fragment */
