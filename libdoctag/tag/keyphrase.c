@@ -412,7 +412,9 @@ static guint title_tokens(const GArray *toks, const char *title)
   for (guint i = 0; i < tt->len && n; i++) {
     const seg_token *a = &g_array_index(tt, seg_token, i);
     const seg_token *b = i < toks->len ? &g_array_index(toks, seg_token, i) : NULL;
-    if (!b || a->kind != b->kind || strcmp(a->word, b->word))
+    /* words alike, whatever their kind: alone, the title lacks the text
+     * that makes "JPEG2000" a name (segment.c, model_number()) */
+    if (!b || strcmp(a->word, b->word))
       n = 0;
   }
   seg_free(tt);
@@ -483,7 +485,7 @@ static void classify(kp *k)
     word *w = &k->w[nw];
     w->tok = t;
     w->pos = nw;
-    w->hyphen = t->hyphen && nw > 0;
+    w->hyphen = (t->hyphen || t->version) && nw > 0; /* "Web 2.0" is one unit, as "MPEG-4" */
     w->text = t->word;
     /* the title and the body, or a heading and its text, are separate
      * lines even when the title has no final stop: "...with parameter
@@ -548,11 +550,11 @@ static void classify(kp *k)
 /* One unit: a word, or a hyphenated compound [s, e). Its class is its last
  * part's, and a compound whose last part is not nominal modifies
  * ("well-known", "so-called"); a name's number is the name's ("MPEG-4",
- * "Type-2": the segmenter makes it a word only there). */
+ * "Type-2", "Web 2.0": the segmenter makes it a word only there). */
 static wclass unit_class(const kp *k, unsigned int s, unsigned int e)
 {
   while (e - s > 1 && k->w[e - 1].tok->kind == SEG_WORD &&
-         strspn(k->w[e - 1].text, "0123456789") == strlen(k->w[e - 1].text))
+         strspn(k->w[e - 1].text, "0123456789.") == strlen(k->w[e - 1].text))
     e--;
   wclass c = k->w[e - 1].cls;
   if (e - s > 1 && !nominal(c) && k->w[e - 1].tok->kind == SEG_WORD)
@@ -640,7 +642,7 @@ static kp_phrase *add_phrase(kp *k, unsigned int s, unsigned int e)
   for (unsigned int i = s; i < e; i++) {
     if (i > s) {
       g_string_append_c(key, ' ');
-      if (k->w[i].hyphen)
+      if (k->w[i].hyphen && !k->w[i].tok->version)
         g_string_append_c(form, '-');
       else if (!seg_unspaced_script(k->script))
         g_string_append_c(form, ' '); /* Chinese, Japanese, Thai words are written together */

@@ -314,6 +314,19 @@ static void test_mixed_names(void **state)
   const char *never[] = { "10mm", "rs500", "2024" };
   expect_candidates(ranked, want, G_N_ELEMENTS(want), never, G_N_ELEMENTS(never));
   g_ptr_array_free(ranked, TRUE);
+
+  /* a version after its name, a model's four digits, C4.5's dot and 3-D's
+   * hyphen: one word each, printed as written */
+  ranked = rank_english("Learning tools\n"
+                        "Students use Web 2.0 applications and the C4.5 decision tree. JPEG2000 image "
+                        "compression improves on JPEG. We study 3-D reconstruction of ISO9001 audits. "
+                        "Table 4.2 lists Section 3.1 figures.");
+  const char *want2[] = { "web 2.0 applications", "c4.5 decision tree", "jpeg2000 image compression",
+                          "3-d reconstruction", "iso9001 audits" };
+  const char *never2[] = { "4.2", "3.1" };
+  expect_candidates(ranked, want2, G_N_ELEMENTS(want2), never2, G_N_ELEMENTS(never2));
+  assert_int_equal(find_phrase(ranked, "3-d reconstruction")->n, 2);
+  g_ptr_array_free(ranked, TRUE);
 }
 
 /* An "-ly" adverb directly before an adjective modifies inside a phrase;

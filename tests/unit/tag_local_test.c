@@ -581,6 +581,54 @@ static void test_mixed_tokens(void **state)
   assert_false(must_find(t, "video")->brk);
   seg_free(t);
 
+  /* a name's version after a space is a word joined to it ("Web 2.0",
+   * "Mac OS 9.1"); a number after a noun that numbers a part ("Section
+   * 4.2"), a currency, a sentence's first word or a price ("4.99") is not */
+  t = seg_split("We build Web 2.0 tools on Mac OS 9.1 hosts, as Section 4.2 and Table 3.1 show. "
+                "About 2.5 million pay Rs 4.5 for a Widget 4.99 kit.");
+  const char *versions[] = { "2.0", "9.1" };
+  for (size_t i = 0; i < G_N_ELEMENTS(versions); i++) {
+    assert_int_equal(must_find(t, versions[i])->kind, SEG_WORD);
+    assert_true(must_find(t, versions[i])->version);
+    assert_false(must_find(t, versions[i])->brk);
+  }
+  const char *plain[] = { "4.2", "3.1", "2.5", "4.5", "4.99" };
+  for (size_t i = 0; i < G_N_ELEMENTS(plain); i++) {
+    assert_int_equal(must_find(t, plain[i])->kind, SEG_NUMBER);
+    assert_false(must_find(t, plain[i])->version);
+  }
+  assert_false(must_find(t, "tools")->brk); /* the phrase runs on */
+  seg_free(t);
+
+  /* capitals and four digits name a model or a standard ("ISO9001",
+   * "VPP5000"); year-shaped digits only with letters the text writes alone
+   * ("JPEG2000" beside "JPEG"; not "FY2024", "TREC2005"); a field's value
+   * ("Invoice no: INV4521") is an identifier */
+  t = seg_split("JPEG2000 extends JPEG, and ISO9001 audits ran on the VPP5000 at TREC2005.\n"
+                "Invoice no: INV4521\nFY2024 totals and Rs2000 fees.");
+  const char *models[] = { "jpeg2000", "iso9001", "vpp5000" };
+  for (size_t i = 0; i < G_N_ELEMENTS(models); i++)
+    assert_int_equal(must_find(t, models[i])->kind, SEG_WORD);
+  const char *ids[] = { "trec2005", "inv4521", "fy2024", "rs2000" };
+  for (size_t i = 0; i < G_N_ELEMENTS(ids); i++)
+    assert_int_equal(must_find(t, ids[i])->kind, SEG_CODE);
+  seg_free(t);
+  /* ... the same letters and digits without "JPEG" alone are a code */
+  t = seg_split("JPEG2000 extends the old standard.");
+  assert_int_equal(must_find(t, "jpeg2000")->kind, SEG_CODE);
+  seg_free(t);
+
+  /* a number, a hyphen and one letter are one word: "3-D", "2-d" (not
+   * "3" and a one-letter word); a number before a word stays as it was */
+  t = seg_split("Fast 3-D reconstruction of 2-d images on a 3-axis mill.");
+  assert_int_equal(must_find(t, "3-d")->kind, SEG_WORD);
+  assert_int_equal(must_find(t, "2-d")->kind, SEG_WORD);
+  assert_false(must_find(t, "reconstruction")->brk);
+  assert_null(find_word(t, "d"));
+  assert_int_equal(must_find(t, "3")->kind, SEG_NUMBER);
+  assert_true(must_find(t, "axis")->hyphen);
+  seg_free(t);
+
   /* numbers, dates and amounts as before; measures, ordinals, currencies
    * glued to a number, identifiers (long, zero-padded or many digit runs)
    * a lower-case letter after one digit ("3d": days) and a word numbered
