@@ -167,6 +167,16 @@ static const char *const clause_adverbs[] = {
   "clearly", "obviously", "significantly", "considerably", "slightly", "quite", NULL
 };
 
+/* Prepositions a past participle takes after the noun it follows
+ * ("video streams sent over networks", "students classified as"): then
+ * it is a clause's verb, not a compound's word. Not "of", which follows a
+ * noun ("the set of"). */
+static const char *const prepositions[] = {
+  "to", "by", "in", "on", "at", "from", "with", "into", "onto", "over", "through", "across", "via", "under",
+  "between", "among", "within", "without", "for", "as", "during", "after", "before", "against", "toward",
+  "towards", "along", "upon", "throughout", "around", "beyond", "behind", "above", "below", NULL
+};
+
 static bool in_list(const char *const *list, const char *w)
 {
   for (const char *const *p = list; *p; p++)
@@ -177,7 +187,7 @@ static bool in_list(const char *const *list, const char *w)
 
 enum {
   L_VERB_CONTEXT = 1, L_NOUN_CONTEXT = 2, L_DETERMINER = 4, L_AUXILIARY = 8, L_WEAK = 16, L_COMBINING = 32,
-  L_AFTER_GERUND = 64, L_AFTER_NOUN_GERUND = 128, L_CLAUSE_ADVERB = 256
+  L_AFTER_GERUND = 64, L_AFTER_NOUN_GERUND = 128, L_CLAUSE_ADVERB = 256, L_PREPOSITION = 512
 };
 
 /* Which of the English word lists above hold `w` (L_* bits): one look-up
@@ -192,7 +202,7 @@ static unsigned int english_lists(const char *w)
       { verb_context, L_VERB_CONTEXT }, { noun_context, L_NOUN_CONTEXT }, { determiners, L_DETERMINER },
       { auxiliaries, L_AUXILIARY }, { weak_modifiers, L_WEAK }, { combining_participles, L_COMBINING },
       { after_gerund, L_AFTER_GERUND }, { after_noun_gerund, L_AFTER_NOUN_GERUND },
-      { clause_adverbs, L_CLAUSE_ADVERB },
+      { clause_adverbs, L_CLAUSE_ADVERB }, { prepositions, L_PREPOSITION },
     };
     GHashTable *t = g_hash_table_new(g_str_hash, g_str_equal);
     for (size_t i = 0; i < G_N_ELEMENTS(lists); i++)
@@ -219,6 +229,7 @@ typedef struct word_info {
   bool after_gerund;     /* in after_gerund[] (English) */
   bool after_noun_gerund; /* in after_noun_gerund[] (English) */
   bool clause_adverb;    /* in clause_adverbs[] (English) */
+  bool preposition;      /* in prepositions[] (English) */
   pos_info pi;
 } word_info;
 
@@ -374,7 +385,10 @@ static void participles(kp *k)
      * ("and direct torque control", "an approximate factorization") */
     bool opens = !p || p->cls == W_ADJ || (pi && pi->determiner) ||
                  (p->cls == W_STOP && !(pi && (pi->verb_context || pi->auxiliary)));
-    bool ed = ends_with(w->text, "ed") || combining, ing = ends_with(w->text, "ing");
+    bool ing = ends_with(w->text, "ing");
+    /* an irregular past participle is one too: "hidden", "driven", "built" */
+    bool ed = ends_with(w->text, "ed") || combining ||
+              ((w->info->pi.flags & POS_VERB_FORM) && !ing && !ends_with(w->text, "s"));
     if (!ed && !ing) {
       if (opens && (w->info->pi.flags & POS_ADJ) && ADJ_SHARE * w->info->pi.count[2] + 1 >= w->info->pi.count[1])
         w->cls = W_ADJ;
@@ -424,16 +438,37 @@ static guint title_tokens(const GArray *toks, const char *title)
   return next->brk || next->kind != SEG_WORD || next->cap ? n : 0;
 }
 
+/* Whether `w` is a verb's past form: an irregular one verb.exc lists
+ * ("sent", "led", "chosen"), or "-ed" on a verb that is no noun as
+ * written ("classified"; not "speed", "seed"). */
+static bool past_form(const word *w)
+{
+  const pos_info *pi = &w->info->pi;
+  if (!(pi->flags & POS_VERB))
+    return false;
+  if (pi->flags & POS_VERB_FORM)
+    return !ends_with(w->text, "ing") && !ends_with(w->text, "s");
+  return ends_with(w->text, "ed") && !pos_noun_form(w->text);
+}
+
 /* A noun/verb in "-s" between a noun and a determiner is the verb of a
  * clause, not a compound's head: "the agreement sets the rent", "the
- * method uses a graph". */
+ * method uses a graph". So is a past form between a noun and a
+ * determiner or a preposition, whatever WordNet's counts say of it alone
+ * ("video streams sent over networks", "late arrivals led to", "the state
+ * chosen by"): a participle in a compound has a noun after it ("hidden
+ * Markov model"). */
 static void verbs_before_objects(kp *k)
 {
   for (unsigned int i = 1; i + 1 < k->nw; i++) {
     word *w = &k->w[i];
     const word *p = &k->w[i - 1], *n = &k->w[i + 1];
-    if (w->cls == W_NOUN && w->info && (w->info->pi.flags & POS_VERB) && ends_with(w->text, "s") && !w->brk &&
-        !w->hyphen && p->cls == W_NOUN && !n->brk && n->info && n->info->determiner)
+    if (!nominal(w->cls) || !w->info || w->brk || w->hyphen || p->cls != W_NOUN || n->brk || !n->info ||
+        n->hyphen)
+      continue;
+    if (w->cls == W_NOUN && (w->info->pi.flags & POS_VERB) && ends_with(w->text, "s") && n->info->determiner)
+      w->cls = W_VERB;
+    else if ((n->info->determiner || n->info->preposition) && past_form(w))
       w->cls = W_VERB;
   }
 }
@@ -518,6 +553,7 @@ static void classify(kp *k)
           wi->after_gerund = in & L_AFTER_GERUND;
           wi->after_noun_gerund = in & L_AFTER_NOUN_GERUND;
           wi->clause_adverb = in & L_CLAUSE_ADVERB;
+          wi->preposition = in & L_PREPOSITION;
         }
         wi->stop = (k->stops && lex_is_stop_lang(w->text, k->lang)) || seg_utf8_len(w->text) < 2;
         g_hash_table_insert(k->infos, (gpointer)w->text, wi);
