@@ -230,6 +230,8 @@ typedef struct word_info {
   bool after_noun_gerund; /* in after_noun_gerund[] (English) */
   bool clause_adverb;    /* in clause_adverbs[] (English) */
   bool preposition;      /* in prepositions[] (English) */
+  unsigned int cap_mid;  /* times written with a capital inside a sentence, on a line (German nouns) */
+  unsigned int lower;    /* times written in lower case */
   pos_info pi;
 } word_info;
 
@@ -508,6 +510,70 @@ static void known_compounds(kp *k)
   }
 }
 
+/* German writes every noun with a capital: a word the text writes in
+ * lower case more often than with a capital inside a sentence is no noun
+ * ("sei", "gilt", "stetig", "zusammenhängend"), though written first in a
+ * sentence, a line or a list item ("Sei X ..."). Declined (-e, -er, -es, -en, -em) it can be an
+ * adjective before one ("topologischer Raum", "stetige Abbildung"); else
+ * it is a verb or an adverb, and in no phrase. A word only ever written
+ * first in a sentence or a title stays a noun. */
+static void german_nouns(kp *k)
+{
+  static const char *const endings[] = { "e", "er", "es", "en", "em", NULL };
+  for (unsigned int i = 0; i < k->nw; i++) {
+    word *w = &k->w[i];
+    if (w->cls != W_NOUN || !w->info || w->info->lower <= w->info->cap_mid)
+      continue;
+    bool declined = false;
+    for (const char *const *e = endings; *e && !declined; e++)
+      declined = ends_with(w->text, *e);
+    w->cls = declined ? W_ADJ : W_OTHER;
+  }
+}
+
+/* French verbs that take another verb after them: the modal and light
+ * ones (pouvoir, devoir, falloir, vouloir, faire, aller: "doit faire",
+ * "faut mesurer", "peuvent financer"), and the auxiliaries être and avoir
+ * ("ont baissé", "peut être améliorée"). All are stop words
+ * (data/stop_fra.txt). */
+static const char *const french_modals[] = {
+  "peut", "peux", "pouvons", "pouvez", "peuvent", "pouvait", "pouvaient", "pourra", "pourront", "pourrait",
+  "pourraient", "puisse", "puissent", "doit", "dois", "devons", "devez", "doivent", "devait", "devaient", "devra",
+  "devront", "devrait", "devraient", "doive", "faut", "fallait", "faudra", "faudrait", "faille", "fait", "font",
+  "faisait", "faisaient", "fera", "feront", "ferait", "feraient", "fasse", "fassent", "veut", "veulent", "voulait",
+  "voudrait", "voudraient", "veuille", "va", "vont", "allait", "ira", "iront", "irait", NULL
+};
+static const char *const french_auxiliaries[] = {
+  "est", "sont", "était", "étaient", "sera", "seront", "serait", "seraient", "soit", "soient", "été", "être",
+  "suis", "es", "sommes", "êtes", "a", "ont", "avait", "avaient", "aura", "auront", "aurait", "auraient", "ait",
+  "aient", "eu", "ai", "as", "avons", "avez", NULL
+};
+
+/* A French word right after a modal verb and ending like an infinitive
+ * (-er, -ir, -re, -oir: "faut mesurer"), or after a modal or an
+ * auxiliary and ending like a past participle (-é, -ée, -és, -ées: "ont
+ * baissé"), is a verb, in no phrase: French has no capitals to tell nouns
+ * and no part-of-speech table here, but its verbs come in these chains. */
+static void french_verbs(kp *k)
+{
+  static const char *const infinitive[] = { "er", "ir", "re", "oir", NULL };
+  static const char *const participle[] = { "é", "ée", "és", "ées", NULL };
+  for (unsigned int i = 1; i < k->nw; i++) {
+    word *w = &k->w[i];
+    const word *p = &k->w[i - 1];
+    if (w->cls != W_NOUN || w->brk || w->hyphen || p->cls != W_STOP)
+      continue;
+    bool modal = in_list(french_modals, p->text), aux = modal || in_list(french_auxiliaries, p->text);
+    bool verb = false;
+    for (const char *const *e = infinitive; modal && *e && !verb; e++)
+      verb = ends_with(w->text, *e);
+    for (const char *const *e = participle; aux && *e && !verb; e++)
+      verb = ends_with(w->text, *e);
+    if (verb)
+      w->cls = W_OTHER;
+  }
+}
+
 static void classify(kp *k)
 {
   unsigned int nw = 0;
@@ -569,11 +635,22 @@ static void classify(kp *k)
       else
         w->cls = W_NOUN;
     }
+    if (w->info && !t->hyphen) {
+      /* inside a sentence: not first on its line either, nor after a
+       * break ("Definition 2 / Sei X ...", "1) Sei X ...") */
+      word_info *wi = (word_info *)w->info;
+      wi->cap_mid += t->cap && !t->sentence && !t->brk && pt && pt->line == t->line && !t->heading && !w->title;
+      wi->lower += !t->cap;
+    }
     prev = w->info;
     prev_cls = w->cls;
     nw++;
   }
   k->nw = nw;
+  if (!strcmp(k->lang, "deu"))
+    german_nouns(k);
+  else if (!strcmp(k->lang, "fra"))
+    french_verbs(k);
   if (k->english) {
     verbs_before_objects(k);
     participles(k);

@@ -704,6 +704,73 @@ static void test_language_of_long_text(void **state)
   g_string_free(text, TRUE);
 }
 
+/* No tag of `out` holds a word of `never`. */
+static void expect_no_word(const tag_outcome *out, const char *const *never, size_t n)
+{
+  for (size_t i = 0; i < out->count; i++) {
+    gchar **words = g_strsplit(out->items[i].tag, " ", -1);
+    for (gchar **w = words; *w; w++)
+      for (size_t j = 0; j < n; j++)
+        if (!strcmp(*w, never[j]))
+          fail_msg("tag \"%s\" holds the verb \"%s\"", out->items[i].tag, never[j]);
+    g_strfreev(words);
+  }
+}
+
+/* Verb forms are no tags in German or French. German: the forms of sein
+ * and the modals Snowball's list lacks ("sei", "wäre"), and any word the
+ * text writes in lower case inside its sentences, where nouns have a
+ * capital ("gilt", "stetig"), though a declined one still modifies a noun
+ * ("topologischer Raum"). French: the modal and light verbs ("doit",
+ * "faut", "peuvent") and the verb after one ("faut mesurer", "ont
+ * baissé"). With py-pdf's GeoTopo lecture notes when ../shared is here. */
+static void test_verb_forms_not_tags(void **state)
+{
+  (void)state;
+  const char *deu = "Die Wasserwirtschaft im Flusseinzugsgebiet\n"
+                    "Die Wasserwirtschaft im Flusseinzugsgebiet gilt als schwierig. Es sei daran erinnert, dass "
+                    "die Wasserqualität stetig sinkt. Die Landwirtschaft gibt viel Nitrat ab. Die Kläranlage ist "
+                    "Teil des Netzes, und es gilt, die Wasserqualität zu verbessern. Die Gemeinden sollen die "
+                    "Kläranlage finanzieren. Das Nitrat sei gefährlich, heißt es, und wäre vermeidbar. Die "
+                    "Landwirtschaft muss das Nitrat verringern. Sei U ein topologischer Raum, so gilt der Satz.";
+  tag_outcome out = tag_text(deu, "deu", 10);
+  const char *never_deu[] = { "gilt", "sei", "wäre", "stetig", "sinkt", "gibt", "heißt", "sollen", "muss" };
+  expect_no_word(&out, never_deu, G_N_ELEMENTS(never_deu));
+  assert_true(has_tag(&out, "wasserqualität"));
+  assert_true(has_tag(&out, "topologischer raum"));
+  tag_outcome_clear(&out);
+
+  const char *fra = "La gestion des ressources en eau\n"
+                    "La gestion des ressources en eau peut être améliorée. Le bassin versant doit faire l'objet "
+                    "d'un suivi. Il faut mesurer la qualité de l'eau, car la pollution agricole peut avoir des "
+                    "effets graves. Les agriculteurs doivent réduire les nitrates. On peut dire que la qualité "
+                    "de l'eau compte. Les communes peuvent financer la station d'épuration. La pollution "
+                    "agricole a été réduite et les nitrates ont baissé.";
+  out = tag_text(fra, "fra", 10);
+  const char *never_fra[] = { "peut", "doit", "faut", "faire", "avoir", "doivent", "peuvent", "mesurer",
+                              "financer", "réduire", "dire", "baissé", "améliorée" };
+  expect_no_word(&out, never_fra, G_N_ELEMENTS(never_fra));
+  assert_true(has_tag(&out, "bassin versant"));
+  assert_true(has_tag(&out, "pollution agricole"));
+  tag_outcome_clear(&out);
+
+  char *path = g_strdup_printf("%s/../shared/realworld/reference/"
+                               "py-pdf_sample-files__009-pdflatex-geotopo_GeoTopo-komprimiert.pdf.txt",
+                               getenv("DOCTAG_SOURCE_DIR"));
+  char *geotopo = g_file_test(path, G_FILE_TEST_IS_REGULAR) ? tu_read(path, NULL) : NULL;
+  g_free(path);
+  if (geotopo) {
+    out = tag_text(geotopo, "deu", 15);
+    print_tags("GeoTopo", &out);
+    expect_no_word(&out, never_deu, G_N_ELEMENTS(never_deu));
+    const char *never_more[] = { "offen", "zusammenhängend", "ist", "und" };
+    expect_no_word(&out, never_more, G_N_ELEMENTS(never_more));
+    assert_true(has_tag(&out, "topologischer raum"));
+    tag_outcome_clear(&out);
+    g_free(geotopo);
+  }
+}
+
 /* Each text of tests/unit/tagdata/ gets tags in its own language: the
  * detected language, tags written in its script, none a stop word, and the
  * phrase the text is about among them. */
@@ -931,6 +998,7 @@ int main(void)
     cmocka_unit_test(test_language_identification),
     cmocka_unit_test(test_language_of_long_text),
     cmocka_unit_test(test_tags_in_own_language),
+    cmocka_unit_test(test_verb_forms_not_tags),
     cmocka_unit_test(test_quality_floor),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
