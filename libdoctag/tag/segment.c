@@ -938,6 +938,9 @@ GArray *seg_split(const char *text)
   mark_headings(ls, lines->len);
 
   seg_state st = { .out = out, .brk = true, .sentence = true, .text = text };
+  size_t first = 0; /* the first line with words */
+  while (first + 1 < lines->len && ls[first].blank)
+    first++;
   for (size_t i = 0; i < lines->len; i++) {
     const line_info *l = &ls[i], *prev = i > 0 ? &ls[i - 1] : NULL;
     if (l->blank)
@@ -945,6 +948,11 @@ GArray *seg_split(const char *text)
     /* a wrapped paragraph line continues the phrase; anything else breaks */
     bool joined = prev && !prev->blank && prev->page == l->page && !prev->tab && !l->tab &&
                   prev->heading == l->heading && prev->block == l->block;
+    /* the text's first line, unfinished, then a capital: a title too long
+     * for a heading ("An experimental evaluation of ... industrial fault
+     * diagnosis / Machine induction has been ..."), not a wrapped line */
+    if (joined && i - 1 == first && !prev->terminal && l->upper_start && prev->long_line)
+      joined = false;
     if (!joined) {
       st.brk = true;
       st.sentence = true;

@@ -547,6 +547,28 @@ static void test_segmentation(void **state)
   seg_free(t);
 }
 
+/* The text's first line, too long for a heading, unfinished and followed
+ * by a capital, is a title of its own: no phrase runs into the body
+ * ("... industrial fault diagnosis / Machine induction has"). A later
+ * line so ended, or a first line continued in lower case, wraps. */
+static void test_long_title_line(void **state)
+{
+  (void)state;
+  GArray *t = seg_split("\nAn experimental evaluation of knowledge structures derived through induction: a case "
+                        "study of industrial fault diagnosis\n"
+                        "Machine induction has been used by\nMicrosoft Research in fault trees\n");
+  const seg_token *machine = find_word(t, "machine");
+  assert_non_null(machine);
+  assert_true(machine->brk);
+  assert_true(machine->sentence);
+  assert_false(find_word(t, "microsoft")->brk); /* a wrapped line */
+  seg_free(t);
+  t = seg_split("Durability of protection after a seasonal influenza vaccination campaign among older\n"
+                "adults in three countries\n");
+  assert_false(find_word(t, "adults")->brk);
+  seg_free(t);
+}
+
 /* The token of `word` in `t`, failing the test when there is none. */
 static const seg_token *must_find(GArray *t, const char *word)
 {
@@ -696,6 +718,7 @@ int main(void)
     cmocka_unit_test(test_nfc_shortcut),
     cmocka_unit_test(test_segmentation),
     cmocka_unit_test(test_mixed_tokens),
+    cmocka_unit_test(test_long_title_line),
     cmocka_unit_test(test_not_tags),
     cmocka_unit_test(test_english_recall),
     cmocka_unit_test(test_hindi_tags),
