@@ -316,6 +316,47 @@ static void test_mixed_names(void **state)
   const char *never[] = { "10mm", "rs500", "2024" };
   expect_candidates(ranked, want, G_N_ELEMENTS(want), never, G_N_ELEMENTS(never));
   g_ptr_array_free(ranked, TRUE);
+
+  /* a version after its name, a model's four digits, C4.5's dot and 3-D's
+   * hyphen: one word each, printed as written */
+  ranked = rank_english("Learning tools\n"
+                        "Students use Web 2.0 applications and the C4.5 decision tree. JPEG2000 image "
+                        "compression improves on JPEG. We study 3-D reconstruction of ISO9001 audits. "
+                        "Table 4.2 lists Section 3.1 figures.");
+  const char *want2[] = { "web 2.0 applications", "c4.5 decision tree", "jpeg2000 image compression",
+                          "3-d reconstruction", "iso9001 audits" };
+  const char *never2[] = { "4.2", "3.1" };
+  expect_candidates(ranked, want2, G_N_ELEMENTS(want2), never2, G_N_ELEMENTS(never2));
+  assert_int_equal(find_phrase(ranked, "3-d reconstruction")->n, 2);
+  g_ptr_array_free(ranked, TRUE);
+}
+
+/* A past form after a noun and before a preposition or a determiner is a
+ * clause's verb, not a compound's last word, also where WordNet has a noun
+ * of that spelling ("sent", a coin; "led", a diode); an irregular form WordNet
+ * reads as a noun, not an adjective, counts as its lemma's verb ("drove"). A participle before a noun still modifies
+ * ("hidden Markov models"), and a form that is a verb of its own keeps its
+ * noun ("lower bounds on"). */
+static void test_past_forms(void **state)
+{
+  (void)state;
+  pos_info sent, drove, found;
+  assert_true(pos_lookup("sent", &sent));
+  assert_true(sent.flags & POS_VERB_FORM);
+  assert_true(pos_lookup("drove", &drove)); /* a noun too (of cattle), no adjective */
+  assert_true(drove.count[1] > drove.count[0]); /* "drive"'s uses */
+  assert_true(pos_lookup("found", &found));
+  assert_false(found.flags & POS_VERB_FORM); /* "to found" is a verb too */
+  GPtrArray *ranked = rank_english("Streaming video\n"
+                                   "The encoder packs video streams sent over lossy networks. Late arrivals led to "
+                                   "stalls, and the students classified as novices rated the quality chosen by "
+                                   "the server. Hidden Markov models and the Unified Modeling Language give a "
+                                   "lower bounds on the delay.");
+  const char *want[] = { "video streams", "late arrivals", "students", "quality", "hidden markov models",
+                         "unified modeling language", "lower bounds" };
+  const char *never[] = { "sent", "led", "classified", "chosen" };
+  expect_candidates(ranked, want, G_N_ELEMENTS(want), never, G_N_ELEMENTS(never));
+  g_ptr_array_free(ranked, TRUE);
 }
 
 /* An "-ly" adverb directly before an adjective modifies inside a phrase;
@@ -707,6 +748,73 @@ static void test_language_of_long_text(void **state)
   g_string_free(text, TRUE);
 }
 
+/* No tag of `out` holds a word of `never`. */
+static void expect_no_word(const tag_outcome *out, const char *const *never, size_t n)
+{
+  for (size_t i = 0; i < out->count; i++) {
+    gchar **words = g_strsplit(out->items[i].tag, " ", -1);
+    for (gchar **w = words; *w; w++)
+      for (size_t j = 0; j < n; j++)
+        if (!strcmp(*w, never[j]))
+          fail_msg("tag \"%s\" holds the verb \"%s\"", out->items[i].tag, never[j]);
+    g_strfreev(words);
+  }
+}
+
+/* Verb forms are no tags in German or French. German: the forms of sein
+ * and the modals Snowball's list lacks ("sei", "wäre"), and any word the
+ * text writes in lower case inside its sentences, where nouns have a
+ * capital ("gilt", "stetig"), though a declined one still modifies a noun
+ * ("topologischer Raum"). French: the modal and light verbs ("doit",
+ * "faut", "peuvent") and the verb after one ("faut mesurer", "ont
+ * baissé"). With py-pdf's GeoTopo lecture notes when ../shared is here. */
+static void test_verb_forms_not_tags(void **state)
+{
+  (void)state;
+  const char *deu = "Die Wasserwirtschaft im Flusseinzugsgebiet\n"
+                    "Die Wasserwirtschaft im Flusseinzugsgebiet gilt als schwierig. Es sei daran erinnert, dass "
+                    "die Wasserqualität stetig sinkt. Die Landwirtschaft gibt viel Nitrat ab. Die Kläranlage ist "
+                    "Teil des Netzes, und es gilt, die Wasserqualität zu verbessern. Die Gemeinden sollen die "
+                    "Kläranlage finanzieren. Das Nitrat sei gefährlich, heißt es, und wäre vermeidbar. Die "
+                    "Landwirtschaft muss das Nitrat verringern. Sei U ein topologischer Raum, so gilt der Satz.";
+  tag_outcome out = tag_text(deu, "deu", 10);
+  const char *never_deu[] = { "gilt", "sei", "wäre", "stetig", "sinkt", "gibt", "heißt", "sollen", "muss" };
+  expect_no_word(&out, never_deu, G_N_ELEMENTS(never_deu));
+  assert_true(has_tag(&out, "wasserqualität"));
+  assert_true(has_tag(&out, "topologischer raum"));
+  tag_outcome_clear(&out);
+
+  const char *fra = "La gestion des ressources en eau\n"
+                    "La gestion des ressources en eau peut être améliorée. Le bassin versant doit faire l'objet "
+                    "d'un suivi. Il faut mesurer la qualité de l'eau, car la pollution agricole peut avoir des "
+                    "effets graves. Les agriculteurs doivent réduire les nitrates. On peut dire que la qualité "
+                    "de l'eau compte. Les communes peuvent financer la station d'épuration. La pollution "
+                    "agricole a été réduite et les nitrates ont baissé.";
+  out = tag_text(fra, "fra", 10);
+  const char *never_fra[] = { "peut", "doit", "faut", "faire", "avoir", "doivent", "peuvent", "mesurer",
+                              "financer", "réduire", "dire", "baissé", "améliorée" };
+  expect_no_word(&out, never_fra, G_N_ELEMENTS(never_fra));
+  assert_true(has_tag(&out, "bassin versant"));
+  assert_true(has_tag(&out, "pollution agricole"));
+  tag_outcome_clear(&out);
+
+  char *path = g_strdup_printf("%s/../shared/realworld/reference/"
+                               "py-pdf_sample-files__009-pdflatex-geotopo_GeoTopo-komprimiert.pdf.txt",
+                               getenv("DOCTAG_SOURCE_DIR"));
+  char *geotopo = g_file_test(path, G_FILE_TEST_IS_REGULAR) ? tu_read(path, NULL) : NULL;
+  g_free(path);
+  if (geotopo) {
+    out = tag_text(geotopo, "deu", 15);
+    print_tags("GeoTopo", &out);
+    expect_no_word(&out, never_deu, G_N_ELEMENTS(never_deu));
+    const char *never_more[] = { "offen", "zusammenhängend", "ist", "und" };
+    expect_no_word(&out, never_more, G_N_ELEMENTS(never_more));
+    assert_true(has_tag(&out, "topologischer raum"));
+    tag_outcome_clear(&out);
+    g_free(geotopo);
+  }
+}
+
 /* Each text of tests/unit/tagdata/ gets tags in its own language: the
  * detected language, tags written in its script, none a stop word, and the
  * phrase the text is about among them. */
@@ -923,6 +1031,7 @@ int main(void)
     cmocka_unit_test(test_combining_participles),
     cmocka_unit_test(test_of_phrases),
     cmocka_unit_test(test_mixed_names),
+    cmocka_unit_test(test_past_forms),
     cmocka_unit_test(test_adverbs),
     cmocka_unit_test(test_field_labels),
     cmocka_unit_test(test_document_shape),
@@ -933,6 +1042,7 @@ int main(void)
     cmocka_unit_test(test_language_identification),
     cmocka_unit_test(test_language_of_long_text),
     cmocka_unit_test(test_tags_in_own_language),
+    cmocka_unit_test(test_verb_forms_not_tags),
     cmocka_unit_test(test_quality_floor),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
