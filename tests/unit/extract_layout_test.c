@@ -1,7 +1,8 @@
 /* The text layer of every kind of text, on the generated fixtures'
  * layout/ files (tests/fixtures/mkfixtures.c, always generated, also beside
  * ../shared): right-to-left lines in logical order, rotated runs whole,
- * vertical columns top to bottom and right to left, diagonal runs whole
+ * vertical columns top to bottom and right to left (tier by tier, with the
+ * punctuation a vertical font draws among them), diagonal runs whole
  * (right-to-left ones in logical order), form field values and free-text
  * annotations in /Annots order, line-end hyphens (also across pages, kept
  * or streamed); and errors that name poppler's cause. Each file is checked
@@ -131,6 +132,21 @@ static void test_vertical(void **state)
   (void)state;
   char *truth = NULL, *text = layout_text_of("vertical", &truth);
   /* the columns right to left, each top to bottom, each a line */
+  g_strchomp(truth);
+  assert_string_equal(text, truth);
+  g_free(text);
+  g_free(truth);
+}
+
+static void test_gazette(void **state)
+{
+  (void)state;
+  char *truth = NULL, *text = layout_text_of("gazette", &truth);
+  /* two tiers of upright columns: the top tier's columns right to left,
+   * then the bottom tier's (not the two tiers' first columns, then their
+   * second...); the punctuation drawn in the font's vertical mode (︑ ︒ ﹁ ﹂)
+   * in its place in the column, which goes on across it, not on lines of
+   * its own */
   g_strchomp(truth);
   assert_string_equal(text, truth);
   g_free(text);
@@ -477,6 +493,7 @@ int main(void)
     cmocka_unit_test(test_rtl),
     cmocka_unit_test(test_rotated),
     cmocka_unit_test(test_vertical),
+    cmocka_unit_test(test_gazette),
     cmocka_unit_test(test_form),
     cmocka_unit_test(test_diagonal),
     cmocka_unit_test(test_rtl_diagonal),
