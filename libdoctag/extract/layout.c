@@ -40,11 +40,16 @@
 #define DRAWN_SPACES_MIN 5
 #define DRAWN_SPACES_RATIO 3
 #define JOIN_UNDRAWN 0.7
-/* There, something drawn between two such words, in a gap this many font
- * sizes wide after the furthest glyph before it, is a space: the narrowest
- * real one is 0.225 em (Noto Serif Kannada, as LibreOffice draws it), as
- * wide as the widest gap poppler leaves after a mark it gave no width,
- * which has nothing drawn in it. */
+/* There, a space glyph drawn between two such words is a word break when
+ * the gap after the furthest glyph before it is at least this share of
+ * the space's own advance: a gap's width in font sizes cannot tell (real
+ * spaces from 0.217 em, Chrome's Tamil serif, to 0.31; poppler's gaps after
+ * a mark it gave no width reach 0.21 em, but have nothing drawn in them),
+ * while the share can: every drawn space of the office-suite and generated
+ * fixtures shows 0.7 to 1.7 of its advance, what else is drawn in a word
+ * (a ZWJ, a mark of its own) none. A gap with something drawn in it but no
+ * space glyph is a space from JOIN_DRAWN font sizes, as before. */
+#define JOIN_SPACE_SHARE 0.5
 #define JOIN_DRAWN 0.2
 
 /* The box of a word or glyph in the frame of its rotation: along the
@@ -808,6 +813,21 @@ static void upright_columns(const words_page *wp, bool *skip, GString *out, unsi
 
 /* ------------------------------------------------------------------ lines */
 
+/* The advance (font sizes) of a space glyph drawn at a position in
+ * [from, to), or 0 when none was. */
+static double space_drawn_in(const words_page *wp, int from, int to)
+{
+  guint lo = 0, hi = wp->nspaces;
+  while (lo < hi) {
+    guint mid = (lo + hi) / 2;
+    if (wp->spaces[mid].pos < from)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < wp->nspaces && wp->spaces[lo].pos < to ? wp->spaces[lo].advance : 0;
+}
+
 /* Whether the page draws its spaces as glyphs (word processors, cairo) rather
  * than by moving the pen (TeX): most spaces poppler sees between two words
  * drawn one after the other have something drawn between them. */
@@ -900,9 +920,11 @@ void layout_text(const words_page *wp, pdf_text *out)
         /* on a page that draws its spaces, none drawn here: no word break,
          * whatever the gap (poppler's box of a cluster drawn with a mark
          * moved back, as cairo draws Telugu "ప్రా", ends short of it) */
+        double space = w->pos > pw->end && last >= 0x900 ? space_drawn_in(wp, pw->end, w->pos) : 0;
         bool indic_gap = pw->pos >= 0 && last >= 0x900 && last <= 0xD7F
                          && ((w->pos == pw->end && gap < JOIN_UNDRAWN * size)
-                             || (w->pos > pw->end && mark_gap >= JOIN_DRAWN * size));
+                             || (w->pos > pw->end
+                                 && mark_gap >= (space > 0 ? JOIN_SPACE_SHARE * space : JOIN_DRAWN) * size));
         bool drawn_space = false;
         if (indic_gap && (draws_spaces < 0 ? (draws_spaces = page_draws_spaces(wp)) : draws_spaces)) {
           if (w->pos == pw->end)

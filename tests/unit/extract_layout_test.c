@@ -153,6 +153,19 @@ static void test_gazette(void **state)
   g_free(truth);
 }
 
+static void test_narrow_space(void **state)
+{
+  (void)state;
+  char *truth = NULL, *text = layout_text_of("narrow_space", &truth);
+  /* Hindi whose drawn space is 0.12 em wide, most words ending in a glyph
+   * of no width: each space glyph drawn is a break, measured against its
+   * own advance (not one width in font sizes for every font) */
+  g_strchomp(truth);
+  assert_string_equal(text, truth);
+  g_free(text);
+  g_free(truth);
+}
+
 static void test_form(void **state)
 {
   (void)state;
@@ -494,6 +507,7 @@ int main(void)
     cmocka_unit_test(test_rotated),
     cmocka_unit_test(test_vertical),
     cmocka_unit_test(test_gazette),
+    cmocka_unit_test(test_narrow_space),
     cmocka_unit_test(test_form),
     cmocka_unit_test(test_diagonal),
     cmocka_unit_test(test_rtl_diagonal),
