@@ -127,43 +127,41 @@ static void test_rotated(void **state)
   g_free(truth);
 }
 
-static void test_vertical(void **state)
+/* The text of fixture layout/<name>.pdf is its truth, whole. */
+static void assert_layout_is_truth(const char *name)
 {
-  (void)state;
-  char *truth = NULL, *text = layout_text_of("vertical", &truth);
-  /* the columns right to left, each top to bottom, each a line */
+  char *truth = NULL, *text = layout_text_of(name, &truth);
   g_strchomp(truth);
   assert_string_equal(text, truth);
   g_free(text);
   g_free(truth);
+}
+
+static void test_vertical(void **state)
+{
+  (void)state;
+  /* the columns right to left, each top to bottom, each a line */
+  assert_layout_is_truth("vertical");
 }
 
 static void test_gazette(void **state)
 {
   (void)state;
-  char *truth = NULL, *text = layout_text_of("gazette", &truth);
   /* two tiers of upright columns: the top tier's columns right to left,
    * then the bottom tier's (not the two tiers' first columns, then their
    * second...); the punctuation drawn in the font's vertical mode (︑ ︒ ﹁ ﹂)
    * in its place in the column, which goes on across it, not on lines of
    * its own */
-  g_strchomp(truth);
-  assert_string_equal(text, truth);
-  g_free(text);
-  g_free(truth);
+  assert_layout_is_truth("gazette");
 }
 
 static void test_narrow_space(void **state)
 {
   (void)state;
-  char *truth = NULL, *text = layout_text_of("narrow_space", &truth);
   /* Hindi whose drawn space is 0.12 em wide, most words ending in a glyph
    * of no width: each space glyph drawn is a break, measured against its
    * own advance (not one width in font sizes for every font) */
-  g_strchomp(truth);
-  assert_string_equal(text, truth);
-  g_free(text);
-  g_free(truth);
+  assert_layout_is_truth("narrow_space");
 }
 
 static void test_form(void **state)
@@ -277,16 +275,6 @@ static void test_hyphens_pages(void **state)
     g_ptr_array_free(pages, TRUE);
   }
   g_free(data);
-}
-
-/* The text of fixture layout/<name>.pdf is its truth, whole. */
-static void assert_layout_is_truth(const char *name)
-{
-  char *truth = NULL, *text = layout_text_of(name, &truth);
-  g_strchomp(truth);
-  assert_string_equal(text, truth);
-  g_free(text);
-  g_free(truth);
 }
 
 static void test_diagonal(void **state)
