@@ -217,9 +217,10 @@ public:
        * twice: most glyphs are in none */
       if (actual_open && !vertical_font(state))
         span_extent(state, x, y, dx, dy);
-      if (uLen == 1 && u[0] == ' ' && state->getFontSize() > 0) {
-        double em = state->getFontSize() * std::hypot(t[0], t[1]);
-        spaces.push_back({ drawn_bytes, em > 0 ? std::hypot(dx, dy) / em : 0 });
+      if (uLen == 1 && u[0] == ' ') {
+        /* along an axis (or within 10° of one), without a square root */
+        double em = state->getFontSize() * (std::fabs(t[0]) + std::fabs(t[1]));
+        spaces.push_back({ drawn_bytes, em > 0 ? (std::fabs(dx) + std::fabs(dy)) / em : 0 });
       }
       drawn_bytes += nBytes;
       TextOutputDev::drawChar(state, x, y, dx, dy, ox, oy, code, nBytes, u, uLen);
