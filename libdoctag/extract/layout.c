@@ -783,7 +783,8 @@ static void upright_columns(const words_page *wp, bool *skip, GString *out, unsi
   g_free(drawn);
   g_free(vp);
   upright *pu = (upright *)puncts->data;
-  qsort(pu, puncts->len, sizeof *pu, by_slot);
+  if (puncts->len)
+    qsort(pu, puncts->len, sizeof *pu, by_slot);
   col_order *order = reading_order(cs, cols->len);
   for (guint o = 0; o < cols->len; o++) {
     guint ci = order[o].col;
