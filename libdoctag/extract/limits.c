@@ -310,6 +310,22 @@ static doctag_status over_error(const pdf_limits *lim, const pdf_scan *scan)
                    "the largest image allowed (DOCTAG_MAX_IMAGE_MPX, 4 bytes a pixel)", scan->over_codec, scan->over_w,
                    scan->over_h, mb, (double)lim->image_pixels * 4 / MB);
   }
+  case PDF_OVER_CODEC_SYMBOL_SIZE:
+    if (scan->over_dict_w > 0)
+      return err_set(DOCTAG_ELIMIT, "the PDF has a %" G_GINT64_FORMAT " x %" G_GINT64_FORMAT " image whose %s symbol "
+                     "dictionary decodes symbols of more pixels (%.1f million, the last %" G_GINT64_FORMAT " x %"
+                     G_GINT64_FORMAT ") than the image has, which is what DOCTAG_MAX_IMAGE_MPX and "
+                     "DOCTAG_MAX_DOC_MEMORY_MB count", scan->over_dict_w, scan->over_dict_h, scan->over_codec,
+                     (double)scan->over_pixels / 1e6, scan->over_w, scan->over_h);
+    return err_set(DOCTAG_ELIMIT, "the PDF has an image whose %s symbol dictionary decodes symbols of %.1f million "
+                   "pixels (the last %" G_GINT64_FORMAT " x %" G_GINT64_FORMAT "), over the limit of %.0f million "
+                   "(DOCTAG_MAX_IMAGE_MPX)", scan->over_codec, (double)scan->over_pixels / 1e6, scan->over_w,
+                   scan->over_h, (double)lim->image_pixels / 1e6);
+  case PDF_OVER_CODEC_INSTANCES:
+    return err_set(DOCTAG_ELIMIT, "the PDF has an image whose %s places %" G_GINT64_FORMAT " symbols of up to %"
+                   G_GINT64_FORMAT " pixels: %.0f million pixels composed, over the limit of %.0f million "
+                   "(DOCTAG_MAX_PAGE_IMAGE_MPX)", scan->over_codec, scan->over_w, scan->over_h,
+                   (double)scan->over_pixels / 1e6, (double)lim->page_pixels / 1e6);
   case PDF_OVER_CODEC_HEADER:
     return err_set(DOCTAG_ELIMIT, "the PDF has an image whose %s data %s", scan->over_codec, scan->over_why);
   }

@@ -62,6 +62,11 @@ typedef enum pdf_over {
   PDF_OVER_CODEC_HEADER,   /* ... a header that cannot be bounded (over_why says why) */
   PDF_OVER_CODEC_SYMBOLS,  /* a JBIG2 symbol dictionary's tables (over_w new, over_h exported symbols) past
                             * the bytes of the largest image allowed, or (over_dict_w > 0) of its image */
+  PDF_OVER_CODEC_SYMBOL_SIZE,  /* a JBIG2 symbol dictionary's symbols (decoded: the last over_w x over_h)
+                                * past the largest image allowed, or (over_dict_w > 0) its image's pixels;
+                                * over_pixels: the pixels they took */
+  PDF_OVER_CODEC_INSTANCES,    /* a JBIG2 text region placing over_w symbols of up to over_h pixels, more
+                                * than page_pixels (over_pixels) */
 } pdf_over;
 
 /* Forms inside forms: deeper is refused (limits_draws.cpp). */
@@ -91,6 +96,8 @@ typedef struct pdf_scan {
   const char *over_codec, *over_why;      /* static: the codec over a limit, and why when no size says it */
   uint64_t over_comps;                    /* its components */
   int64_t over_dict_w, over_dict_h;       /* its image dictionary's size, -1 when none */
+  uint64_t jbig2_dicts, jbig2_dicts_known;  /* JBIG2 symbol dictionaries read, those whose symbols' sizes
+                                            * were decoded to the end (limits_jbig2.cpp) */
   uint64_t largest_jpx_bytes;             /* openjpeg's memory for the largest JPEG 2000 image: 4 bytes a
                                            * sample of every component (extract.c's memory estimate) */
 } pdf_scan;
@@ -162,6 +169,23 @@ class Stream;
 class XRef;
 /* limits_draws.cpp: the pages' drawing, after the objects' pass. */
 void pdf_scan_draws(PDFDoc *doc, const pdf_limits *lim, pdf_scan *scan);
+/* limits_jbig2.cpp: the sizes of a JBIG2 symbol dictionary's symbols. */
+struct pdf_jbig2_symbols {
+  bool known;          /* decoded to its end, and its exported symbols agree with its header */
+  bool over;           /* stopped at the symbol over_w x over_h, past max_one or the budget */
+  uint64_t largest;    /* the largest symbol's pixels */
+  uint64_t total;      /* pixels decoded (each symbol at least 1, collective bitmaps too) */
+  uint64_t over_w, over_h;
+  size_t overread;     /* bytes the decoder read past the segment's data */
+  const char *why;     /* static: the coding not decoded, when known is false for it */
+};
+/* Decodes the sizes of the symbols the symbol dictionary segment's data
+ * data[0, len) declares (n_input input symbols from the dictionaries it
+ * refers to), as poppler decodes them, stopping before decoding a symbol of
+ * more than max_one pixels or one that takes the pixels decoded past
+ * budget. */
+void pdf_jbig2_symbol_sizes(const unsigned char *data, size_t len, uint64_t n_input, uint64_t max_one,
+                            uint64_t budget, pdf_jbig2_symbols *out);
 /* limits_codecs.cpp: when the stream object `obj`, whose filter chain is
  * chain[0, n) (limits_syntax.h's filter_chain()) with cheap filters from
  * chain[top] on, is decoded by an image codec (chain[top - 1]), reads the

@@ -1244,6 +1244,130 @@ static GByteArray *jbig2_symbols(uint64_t exported, uint64_t fresh)
   return d;
 }
 
+/* Bits, most significant first (JBIG2 Huffman coding). */
+typedef struct huff_writer {
+  GByteArray *b;
+  int used;   /* bits of the last byte used */
+} huff_writer;
+
+static void put_huff_bits(huff_writer *w, uint64_t v, int n)
+{
+  for (int i = n - 1; i >= 0; i--) {
+    if (w->used == 0 || w->used == 8) {
+      guint8 z = 0;
+      g_byte_array_append(w->b, &z, 1);
+      w->used = 0;
+    }
+    w->b->data[w->b->len - 1] |= (guint8)(((v >> i) & 1) << (7 - w->used));
+    w->used++;
+  }
+}
+
+/* A JBIG2 stream: page information for w x h, then `type`'s segment
+ * (number 1, referring to segment `ref` when not 0) with `data`. */
+static GByteArray *jbig2_stream(uint64_t w, uint64_t h, unsigned type, uint32_t ref, const GByteArray *data)
+{
+  GByteArray *page = jbig2_page(w, h), *b = g_byte_array_new();
+  jbig2_segment(b, 0, 48, 0, page);
+  put_be(b, 1, 4);
+  put_be(b, type, 1);
+  put_be(b, ref ? 1u << 5 : 0, 1);
+  if (ref)
+    put_be(b, ref, 1);
+  put_be(b, 1, 1);
+  put_be(b, data->len, 4);
+  g_byte_array_append(b, data->data, data->len);
+  g_byte_array_unref(page);
+  return b;
+}
+
+/* A symbol's size is in the symbol dictionary's coded data, not its
+ * header: a few bytes declaring one 46000 x 46000 symbol (Huffman coded:
+ * poppler allocates 264 MB and MMR-decodes 2.1 G pixels from one byte), or
+ * (arithmetic coded, 8 bytes) one of 4163 x 2135 in a 10 x 10 image; and a
+ * text region placing 2^32 - 1 symbols. Each is refused before poppler
+ * decodes it; real dictionaries (../shared/realworld's JBIG2 test files)
+ * are sized in test_real_documents_pass. */
+static void test_jbig2_symbol_sizes_bounded(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  pdf_limits lim;
+  pdf_limits_of(ctx, &lim);
+  pdf_scan scan;
+  gsize len = 0;
+
+  /* Huffman: height class B.4, widths B.2, collective bitmap size B.1 */
+  GByteArray *huff = g_byte_array_new();
+  put_be(huff, 0x0001, 2);   /* SDHUFF, standard tables */
+  put_be(huff, 1, 4);        /* exported */
+  put_be(huff, 1, 4);        /* new */
+  huff_writer bw = { huff, 8 };
+  put_huff_bits(&bw, 0x1f, 5);    /* height delta: 76 + 32 bits */
+  put_huff_bits(&bw, 46000 - 76, 32);
+  put_huff_bits(&bw, 0x3e, 6);    /* width delta: 75 + 32 bits */
+  put_huff_bits(&bw, 46000 - 75, 32);
+  put_huff_bits(&bw, 0x3f, 6);    /* OOB: the height class ends */
+  put_huff_bits(&bw, 0, 1);       /* collective bitmap: 1 byte of MMR */
+  put_huff_bits(&bw, 1, 4);
+  guint8 mmr = 0;
+  g_byte_array_append(huff, &mmr, 1);
+  GByteArray *jb = jbig2_stream(10000, 10000, 0, 0, huff);
+  GBytes *pdf = codec_image("/Width 10000/Height 10000", "/Filter/JBIG2Decode", jb);
+  assert_decoded_over(&lim, pdf, "the PDF has an image whose JBIG2 (JBIG2Decode) symbol dictionary decodes symbols of "
+                      "2116.0 million pixels (the last 46000 x 46000), over the limit of 100 million "
+                      "(DOCTAG_MAX_IMAGE_MPX)");
+  assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+  assert_message("symbol dictionary decodes symbols of 2116.0 million pixels");
+  g_bytes_unref(pdf);
+  g_byte_array_unref(jb);
+  g_byte_array_unref(huff);
+
+  /* arithmetic, template 0: 8 bytes of coded data whose first symbol is
+   * 4163 x 2135 (found by decoding random bytes) */
+  static const guint8 arith[] = { 0x00, 0x00, 0x03, 0xfd, 0xfd, 0xff, 0x02, 0xfe, 0xfe, 0xfe, 0, 0, 0, 1, 0, 0,
+                                  0,    1,    0x08, 0x64, 0xed, 0x6c, 0x55, 0xd5, 0x31, 0xc0 };
+  GByteArray *ar = g_byte_array_new();
+  g_byte_array_append(ar, arith, sizeof arith);
+  jb = jbig2_stream(10, 10, 0, 0, ar);
+  pdf = codec_image("/Width 10/Height 10", "/Filter/JBIG2Decode", jb);
+  assert_decoded_over(&lim, pdf, "the PDF has a 10 x 10 image whose JBIG2 (JBIG2Decode) symbol dictionary decodes "
+                      "symbols of more pixels (8.9 million, the last 4163 x 2135) than the image has");
+  g_bytes_unref(pdf);
+  /* the same image at its size passes, its dictionary sized to the end */
+  pdf = codec_image("/Width 4163/Height 2135", "/Filter/JBIG2Decode", jb);
+  const unsigned char *d = g_bytes_get_data(pdf, &len);
+  assert_int_equal(check_both(&lim, d, len, &scan), DOCTAG_OK);
+  assert_int_equal(scan.jbig2_dicts, 1);
+  g_bytes_unref(pdf);
+  g_byte_array_unref(jb);
+  g_byte_array_unref(ar);
+
+  /* a text region placing 2^32 - 1 symbols: region, flags, instances */
+  GByteArray *text = jbig2_region(10, 10, 0, 0);
+  g_byte_array_set_size(text, 17);
+  put_be(text, 0, 2);
+  put_be(text, 0xffffffffu, 4);
+  jb = jbig2_stream(10, 10, 6, 0, text);
+  pdf = codec_image("/Width 10/Height 10", "/Filter/JBIG2Decode", jb);
+  assert_decoded_over(&lim, pdf, "the PDF has an image whose JBIG2 (JBIG2Decode) text region places 4294967295 "
+                      "symbols of up to 1 pixels: 4295 million pixels composed, over the limit of 1000 million "
+                      "(DOCTAG_MAX_PAGE_IMAGE_MPX)");
+  g_bytes_unref(pdf);
+  g_byte_array_unref(jb);
+  /* 100 of them pass */
+  text->len = 19;
+  put_be(text, 100, 4);
+  jb = jbig2_stream(10, 10, 6, 0, text);
+  pdf = codec_image("/Width 10/Height 10", "/Filter/JBIG2Decode", jb);
+  d = g_bytes_get_data(pdf, &len);
+  assert_int_equal(check_both(&lim, d, len, &scan), DOCTAG_OK);
+  g_bytes_unref(pdf);
+  g_byte_array_unref(jb);
+  g_byte_array_unref(text);
+  doctag_ctx_free(ctx);
+}
+
 /* Inline images' codecs under any filters, as poppler's content parser
  * builds them (a JPEG in ASCIIHex, JBIG2 and JPEG 2000 named in full, a
  * second image after a first that fits), and JBIG2 symbol dictionaries,
@@ -1694,7 +1818,7 @@ static void test_real_documents_pass(void **state)
   if (g_file_test(realworld, G_FILE_TEST_IS_DIR))
     dirs[1] = realworld;
   unsigned int files = 0;
-  uint64_t draws = 0, depth = 0, codecs = 0, codec_streams = 0, pixels = 0;
+  uint64_t draws = 0, depth = 0, codecs = 0, codec_streams = 0, pixels = 0, dicts = 0, dicts_known = 0;
   double coverage = 0;
   uint64_t render_pixels = 0;
   char *most_covered = NULL;
@@ -1727,6 +1851,11 @@ static void test_real_documents_pass(void **state)
             codecs += scan.codec_headers;
             codec_streams += scan.codec_streams;
             pixels = MAX(pixels, scan.most_page_pixels);
+            dicts += scan.jbig2_dicts;
+            dicts_known += scan.jbig2_dicts_known;
+            if (scan.jbig2_dicts_known < scan.jbig2_dicts)
+              print_message("%s: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " JBIG2 symbol dictionaries sized\n",
+                            name, scan.jbig2_dicts_known, scan.jbig2_dicts);
             /* what rendering each page would cost */
             pdf_page_cost costs[256];
             unsigned int got;
@@ -1759,8 +1888,13 @@ static void test_real_documents_pass(void **state)
                 "nests forms %" G_GUINT64_FORMAT " deep, decodes %.1f million image pixels to render; %" G_GUINT64_FORMAT
                 " image codec headers read; composites at most %.1f times a page's area (%s)\n", files, draws, depth,
                 (double)pixels / 1e6, codecs, coverage, most_covered ? most_covered : "-");
+  print_message("%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " JBIG2 symbol dictionaries sized to their end\n",
+                dicts_known, dicts);
   g_free(most_covered);
   assert_true(files > 0);
+  /* the symbol decoder follows real dictionaries to their end (the others
+   * use codings it leaves to poppler) */
+  assert_true(dicts_known * 3 >= dicts * 2);
   /* and no page of them would be refused where it is rendered */
   assert_true(render_pixels <= lim.page_pixels);
   assert_int_equal(render_pixels, pixels);
@@ -1790,6 +1924,7 @@ int main(void)
     cmocka_unit_test(test_inline_codecs_and_symbols_bounded),
     cmocka_unit_test(test_image_draws_bounded_at_render),
     cmocka_unit_test(test_page_coverage_bounded_at_render),
+    cmocka_unit_test(test_jbig2_symbol_sizes_bounded),
     cmocka_unit_test(test_real_documents_pass),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
