@@ -323,7 +323,7 @@ static doctag_status over_error(const pdf_limits *lim, const pdf_scan *scan)
                    scan->over_h, (double)lim->image_pixels / 1e6);
   case PDF_OVER_CODEC_INSTANCES:
     return err_set(DOCTAG_ELIMIT, "the PDF has an image whose %s places %" G_GINT64_FORMAT " symbols of up to %"
-                   G_GINT64_FORMAT " pixels: %.0f million pixels composed, over the limit of %.0f million "
+                   G_GINT64_FORMAT " pixels: %.0f million bytes composed, over the limit of %.0f million "
                    "(DOCTAG_MAX_PAGE_IMAGE_MPX)", scan->over_codec, scan->over_w, scan->over_h,
                    (double)scan->over_pixels / 1e6, (double)lim->page_pixels / 1e6);
   case PDF_OVER_CODEC_HEADER:

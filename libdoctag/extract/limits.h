@@ -65,8 +65,8 @@ typedef enum pdf_over {
   PDF_OVER_CODEC_SYMBOL_SIZE,  /* a JBIG2 symbol dictionary's symbols (decoded: the last over_w x over_h)
                                 * past the largest image allowed, or (over_dict_w > 0) its image's pixels;
                                 * over_pixels: the pixels they took */
-  PDF_OVER_CODEC_INSTANCES,    /* a JBIG2 text region placing over_w symbols of up to over_h pixels, more
-                                * than page_pixels (over_pixels) */
+  PDF_OVER_CODEC_INSTANCES,    /* a JBIG2 text region placing over_w symbols of up to over_h pixels: more
+                                * bytes composed (over_pixels, 8 pixels a byte) than page_pixels */
 } pdf_over;
 
 /* Forms inside forms: deeper is refused (limits_draws.cpp). */

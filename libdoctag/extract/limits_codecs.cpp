@@ -348,11 +348,12 @@ struct codec_check {
   }
 
   /* A text region: poppler places `instances` symbols into it, each
-   * composed at its size (up to the region's), decoding the next one's
-   * place and id even when the data has ended; that is counted as pixels
-   * decoded to draw the page (DOCTAG_MAX_PAGE_IMAGE_MPX), each instance at
-   * least 1 and at most the largest symbol of the dictionaries it uses
-   * (1 when not known). */
+   * composed at its size (up to the region's), 8 pixels a byte, decoding
+   * the next one's place and id even when the data has ended. The bytes
+   * composed count as pixels decoded to draw the page
+   * (DOCTAG_MAX_PAGE_IMAGE_MPX): each instance at least 1 byte and at most
+   * the largest symbol of the dictionaries it uses (1 pixel when not
+   * known). */
   bool text_region(uint64_t w, uint64_t h, uint64_t instances, const std::vector<uint64_t> &referred)
   {
     static const char what[] = "JBIG2 (JBIG2Decode) text region";
@@ -360,7 +361,7 @@ struct codec_check {
     for (uint64_t ref : referred)
       if (const jbig2_dict *d = jbig2_find(ref))
         largest = std::max(largest, std::min(d->largest, mul(w, h)));
-    uint64_t cost = mul(instances, largest);
+    uint64_t cost = mul(instances, (largest + 7) / 8);
     if (cost <= lim->page_pixels)
       return true;
     refuse(PDF_OVER_CODEC_INSTANCES, found{ what, instances, largest, 1 });

@@ -1351,7 +1351,7 @@ static void test_jbig2_symbol_sizes_bounded(void **state)
   jb = jbig2_stream(10, 10, 6, 0, text);
   pdf = codec_image("/Width 10/Height 10", "/Filter/JBIG2Decode", jb);
   assert_decoded_over(&lim, pdf, "the PDF has an image whose JBIG2 (JBIG2Decode) text region places 4294967295 "
-                      "symbols of up to 1 pixels: 4295 million pixels composed, over the limit of 1000 million "
+                      "symbols of up to 1 pixels: 4295 million bytes composed, over the limit of 1000 million "
                       "(DOCTAG_MAX_PAGE_IMAGE_MPX)");
   g_bytes_unref(pdf);
   g_byte_array_unref(jb);
