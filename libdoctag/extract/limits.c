@@ -236,12 +236,13 @@ static doctag_status page_pixels_error(const pdf_limits *lim, int page, uint64_t
 }
 
 doctag_status pdf_limits_render(const pdf_limits *lim, const unsigned char *data, size_t len, const char *password,
-                                unsigned int index)
+                                unsigned int index, pdf_page_cost *cost)
 {
-  pdf_page_cost cost;
-  if (pdf_scan_render(data, len, password, lim, index, 1, &cost) != 1)
+  pdf_page_cost local;
+  pdf_page_cost *pc = cost ? cost : &local;
+  memset(pc, 0, sizeof *pc);
+  if (pdf_scan_render(data, len, password, lim, index, 1, pc) != 1)
     return DOCTAG_OK;   /* the renderer decides what a page it cannot find means */
-  const pdf_page_cost *pc = &cost;
   if (pc->pixels > lim->page_pixels)
     return page_pixels_error(lim, (int)index + 1, pc->pixels, "images", "rendering it for OCR");
   if (pc->coverage > lim->page_coverage)

@@ -78,6 +78,7 @@ typedef struct pdf_page_cost {
   double coverage;         /* times over rendering it composites its area: images (the unit square under the
                             * CTM), fills (their path's box) and shadings, each clipped to the page or to its
                             * form's BBox, forms as often as drawn (limits_draws.cpp) */
+  uint64_t jpx_bytes;      /* openjpeg's memory for the largest JPEG 2000 image it draws (pdf_jpx_bytes()) */
 } pdf_page_cost;
 
 /* What a scan found (for tests and messages). */
@@ -132,11 +133,12 @@ doctag_status pdf_limits_check(const unsigned char *data, size_t len, const pdf_
  * costed (pdf_scan_render()), and DOCTAG_ELIMIT returned when it decodes
  * more image pixels than lim->page_pixels or composites its area more than
  * lim->page_coverage times, naming the page, what it draws and the setting;
- * else DOCTAG_OK. Only pages about to be rendered pay for it: tokenising
+ * else DOCTAG_OK; *cost (may be NULL) gets what it costs (zeros when the
+ * page is not found). Only pages about to be rendered pay for it: tokenising
  * every page's paths at upload made reading a 200-page text document's
  * text cost 32% more instructions. Thread-safe (a document of its own). */
 doctag_status pdf_limits_render(const pdf_limits *lim, const unsigned char *data, size_t len, const char *password,
-                                unsigned int index);
+                                unsigned int index, pdf_page_cost *cost);
 
 /* limits_draws.cpp: what rendering pages first .. first + count - 1 costs,
  * into out[0, count); returns how many there were. */
@@ -192,6 +194,10 @@ void pdf_jbig2_symbol_sizes(const unsigned char *data, size_t len, uint64_t n_in
  * size its header declares from chain[top]; true (scan->over set) when it is
  * over the image limit or larger than the image dictionary declares. */
 bool pdf_scan_codec(Object &obj, Stream *const *chain, size_t n, size_t top, const pdf_limits *lim, pdf_scan *scan);
+/* limits_codecs.cpp: openjpeg's bytes for the image XObject `obj` when
+ * JPXDecode decodes it (4 a sample of every component, from its SIZ
+ * marker), else 0. */
+uint64_t pdf_jpx_bytes(Object &obj, const pdf_limits *lim);
 /* limits_codecs.cpp: the same for an inline image of w x h (-1 when not
  * given) whose dictionary is dict[0, len) (the bytes between "BI" and
  * "ID") and whose data `content` (a content stream's decoded bytes) is

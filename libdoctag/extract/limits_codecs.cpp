@@ -672,6 +672,21 @@ bool pdf_scan_codec(Object &obj, Stream *const *chain, size_t n, size_t top, con
   return scan_codec(d, w, h, chain, n, top, false, lim, scan);
 }
 
+uint64_t pdf_jpx_bytes(Object &obj, const pdf_limits *lim)
+{
+  std::vector<Stream *> chain;
+  if (!obj.isStream() || !filter_chain(obj.getStream(), chain))
+    return 0;
+  size_t top = chain.size() - 1;
+  while (top > 0 && cheap(chain[top - 1]->getKind()))
+    top--;
+  if (top == 0 || chain[top - 1]->getKind() != strJPX)
+    return 0;
+  pdf_scan local{};
+  pdf_scan_codec(obj, chain.data(), chain.size(), top, lim, &local);
+  return local.largest_jpx_bytes;
+}
+
 int pdf_scan_inline_codec(XRef *xref, const unsigned char *dict, size_t dict_len, Stream *content, int64_t w,
                           int64_t h, uint64_t *taken, const pdf_limits *lim, pdf_scan *scan)
 {

@@ -77,6 +77,7 @@ struct cost {
    * box (a form's BBox, the page), forms' as often as drawn. */
   double area = 0;
   uint64_t paints = 0;   /* the images, fills and shadings counted */
+  uint64_t jpx_bytes = 0;   /* openjpeg's memory for its largest JPEG 2000 image (pdf_jpx_bytes()) */
 };
 
 /* A name drawn by "Do": how often, the sum of the drawing CTM's area
@@ -611,6 +612,8 @@ struct draws_pass {
         /* and composites it over the unit square under the CTM */
         c.area += dr.clipped;
         c.paints = sat_add(c.paints, n);
+        if (painting && is_jpx(d))   /* where it is rendered */
+          c.jpx_bytes = std::max(c.jpx_bytes, pdf_jpx_bytes(x, lim));
       } else if (subtype.isName("Form")) {
         int num = ref.isRef() ? ref.getRef().num : -1;
         if (num >= 0 && drawing.count(num))
@@ -621,6 +624,7 @@ struct draws_pass {
         c.bytes = sat_add(c.bytes, sat_mul(f.bytes, n));
         c.pixels = sat_add(c.pixels, sat_mul(f.pixels, n));
         c.inline_pixels = sat_add(c.inline_pixels, sat_mul(f.inline_pixels, n));
+        c.jpx_bytes = std::max(c.jpx_bytes, f.jpx_bytes);
         c.depth = std::max(c.depth, f.depth + 1);
         /* its area scaled by its /Matrix and each drawing CTM, no paint of
          * it larger than this content's box */
@@ -629,6 +633,15 @@ struct draws_pass {
       }
       check(c);
     }
+  }
+
+  /* An image whose last filter is JPXDecode (a name or an array's last). */
+  static bool is_jpx(Dict *d)
+  {
+    Object f = d->lookup("Filter");
+    if (f.isArray() && f.arrayGetLength() > 0)
+      f = f.arrayGet(f.arrayGetLength() - 1);
+    return f.isName("JPXDecode");
   }
 
   /* A form's /Matrix (identity when not six numbers). */
@@ -770,6 +783,7 @@ extern "C" unsigned int pdf_scan_render(const unsigned char *data, size_t len, c
       page_cost(pass, page, (int)(first + k) + 1, c);
     out[k].pixels = sat_add(c.pixels, c.inline_pixels);
     out[k].coverage = c.area;
+    out[k].jpx_bytes = c.jpx_bytes;
     done++;
     pass.over = false;   /* the limits before any page was read were checked then */
     scan.over = PDF_OVER_NONE;

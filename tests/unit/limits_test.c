@@ -1509,7 +1509,7 @@ static void test_inline_codecs_and_symbols_bounded(void **state)
 /* openjpeg decodes a JPEG 2000 image at 4 bytes a sample of each of its
  * components: a 6000 x 6000 image in 4 components holds 576 MB there,
  * beside the 144 MB of the image itself, which the memory estimate counts
- * before the page is rendered. */
+ * before the page is rendered, for the largest one the page draws. */
 static void test_memory_cap_counts_jpeg2000(void **state)
 {
   (void)state;
@@ -1525,6 +1525,40 @@ static void test_memory_cap_counts_jpeg2000(void **state)
   assert_message("the document needs more than 500 MB of memory, the limit (DOCTAG_MAX_DOC_MEMORY_MB)");
   assert_message("images of up to 36 million pixels, a JPEG 2000 one decoded at 4 bytes a sample of each component");
   extract_doc_clear(&doc);
+  g_bytes_unref(pdf);
+  /* the term is the page's own JPEG 2000 image: a page drawing a small
+   * image, the same JPEG 2000 one in its resources but never drawn, is read */
+  GPtrArray *objs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+  obj_add(objs, "<</Type/Catalog/Pages 2 0 R>>");
+  obj_add(objs, "<</Type/Pages/Kids[3 0 R]/Count 1>>");
+  obj_add(objs, "<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 6 0 R"
+                "/Resources<</XObject<</X 4 0 R/I 5 0 R>>>>>>");
+  obj_stream(objs, "/Type/XObject/Subtype/Image/Width 6000/Height 6000/ColorSpace/DeviceCMYK/BitsPerComponent 8"
+             "/Filter/JPXDecode", (const char *)jpx->data, jpx->len, false);
+  char *z = g_malloc0(100 * 100);
+  obj_stream(objs, "/Type/XObject/Subtype/Image/Width 100/Height 100/ColorSpace/DeviceGray/BitsPerComponent 8", z,
+             100 * 100, true);
+  g_free(z);
+  static const char small[] = "q 612 0 0 792 0 0 cm /I Do Q";
+  obj_stream(objs, "", small, sizeof small - 1, false);
+  pdf = pdf_objects(objs);
+  g_ptr_array_unref(objs);
+  gsize len = 0;
+  const unsigned char *d = g_bytes_get_data(pdf, &len);
+  pdf_limits lim;
+  pdf_limits_of(ctx, &lim);
+  pdf_page_cost cost;
+  assert_int_equal(pdf_limits_render(&lim, d, len, NULL, 0, &cost), DOCTAG_OK);
+  assert_int_equal(cost.jpx_bytes, 0);
+  assert_int_equal(extract_all(ctx, pdf, 1, &doc), DOCTAG_OK);
+  extract_doc_clear(&doc);
+  g_bytes_unref(pdf);
+  /* drawn, it is counted: 6000 x 6000 x 4 components x 4 bytes */
+  pdf = pdf_build("/Contents 5 0 R", "/Type/XObject/Subtype/Image/Width 6000/Height 6000/ColorSpace/DeviceCMYK"
+                  "/BitsPerComponent 8/Filter/JPXDecode", jpx->data, jpx->len, obj5);
+  d = g_bytes_get_data(pdf, &len);
+  assert_int_equal(pdf_limits_render(&lim, d, len, NULL, 0, &cost), DOCTAG_OK);
+  assert_int_equal(cost.jpx_bytes, 6000ull * 6000 * 4 * 4);
   g_bytes_unref(pdf);
   g_free(obj5);
   g_byte_array_unref(jpx);
@@ -1616,9 +1650,9 @@ static void test_image_draws_bounded_at_render(void **state)
   assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
   gsize len = 0;
   const unsigned char *d = g_bytes_get_data(pdf, &len);
-  assert_int_equal(pdf_limits_render(&lim, d, len, NULL, 0), DOCTAG_ELIMIT);
+  assert_int_equal(pdf_limits_render(&lim, d, len, NULL, 0, NULL), DOCTAG_ELIMIT);
   assert_message("page 1 of the PDF draws images of 2500 million pixels in all");
-  assert_int_equal(pdf_limits_render(&lim, d, len, NULL, 1), DOCTAG_OK);   /* no such page */
+  assert_int_equal(pdf_limits_render(&lim, d, len, NULL, 1, NULL), DOCTAG_OK);   /* no such page */
   g_bytes_unref(pdf);
   pdf = image_drawn(30, 1);
   assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
@@ -1690,7 +1724,7 @@ static double coverage_of(const pdf_limits *lim, GBytes *pdf)
 {
   gsize len = 0;
   const unsigned char *d = g_bytes_get_data(pdf, &len);
-  pdf_page_cost cost = { 0, 0 };
+  pdf_page_cost cost = { 0, 0, 0 };
   assert_int_equal(pdf_scan_render(d, len, NULL, lim, 0, 1, &cost), 1);
   return cost.coverage;
 }
@@ -1781,10 +1815,10 @@ static void test_page_coverage_bounded_at_render(void **state)
   if (cov < 20.0099 || cov > 20.0101)
     fail_msg("coverage %f, 20.01 expected", cov);
   const unsigned char *d = g_bytes_get_data(pdf, &plen);
-  assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0), DOCTAG_OK);
+  assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0, NULL), DOCTAG_OK);
   pdf_limits tight = lim;
   tight.page_coverage = 10;
-  assert_int_equal(pdf_limits_render(&tight, d, plen, NULL, 0), DOCTAG_ELIMIT);
+  assert_int_equal(pdf_limits_render(&tight, d, plen, NULL, 0, NULL), DOCTAG_ELIMIT);
   assert_message("page 1 of the PDF paints 20 times its own area");
   g_bytes_unref(pdf);
   g_string_free(some, TRUE);
