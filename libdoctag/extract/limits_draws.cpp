@@ -10,7 +10,7 @@
  * bytes per page, forms counted as drawn (DOCTAG_MAX_STREAM_MB, as if the
  * page were one stream), forms nested PDF_MAX_NESTING deep, inline image
  * pixels (DOCTAG_MAX_PAGE_IMAGE_MPX). Each page's image pixels and the area
- * rendering it composites (images, fills and shadings under the CTM,
+ * rendering it composites (images, fills, strokes and shadings under the CTM,
  * clipped to the page or the form's BBox) are recorded for the check where
  * the page is rendered (pdf_limits_render()). */
 #include "extract/limits.h"
@@ -76,7 +76,7 @@ struct cost {
    * image, fill and shading at its extent, clipped to the content's own
    * box (a form's BBox, the page), forms' as often as drawn. */
   double area = 0;
-  uint64_t paints = 0;   /* the images, fills and shadings counted */
+  uint64_t paints = 0;   /* the images, fills, strokes and shadings counted */
   uint64_t jpx_bytes = 0;   /* openjpeg's memory for its largest JPEG 2000 image (pdf_jpx_bytes()) */
 };
 
@@ -143,17 +143,20 @@ struct do_scanner {
   int64_t bi_w = -1, bi_h = -1;
   std::map<std::string, drawn> *out;      /* name -> how it is drawn */
   uint64_t *inline_pixels;                /* its inline images' pixels, added up */
-  /* What the composited area needs: the CTM (q, Q, cm), the current path's
-   * box, the last numeric operands, and what is painted, each paint
-   * clipped to `box` (the content's own clip area); strokes and text are
-   * not counted. */
+  /* What the composited area needs: the CTM and line width (q, Q, cm, w),
+   * the current path's box and stroked length, the last numeric operands,
+   * and what is painted, each paint clipped to `box` (the content's own
+   * clip area); text is not counted. */
   matrix ctm;
-  std::vector<matrix> saved;
+  double line_width = 1;
+  std::vector<std::pair<matrix, double>> saved;
   uint64_t unsaved = 0;   /* q past MAX_SAVED */
   double num[6];
   int nums = 0;
   bool path = false;
   double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  double cur_x = 0, cur_y = 0, start_x = 0, start_y = 0;   /* the current point, its subpath's start */
+  double stroked = 0;   /* the path's length as stroking it follows it (curves by their control polygon) */
   double box = 0;
   double *area;
   uint64_t *paints;
@@ -175,6 +178,36 @@ struct do_scanner {
     y1 = std::max(y1, dy);
   }
 
+  /* A path segment from the current point to (x, y) (user space). */
+  void segment(double x, double y)
+  {
+    double dx, dy;
+    ctm.apply(x, y, &dx, &dy);
+    stroked += std::hypot(dx - cur_x, dy - cur_y);
+    cur_x = dx;
+    cur_y = dy;
+    point(x, y);
+  }
+
+  void move(double x, double y)
+  {
+    ctm.apply(x, y, &cur_x, &cur_y);
+    start_x = cur_x;
+    start_y = cur_y;
+    point(x, y);
+  }
+
+  /* Stroking composites its length times the line width (at least a pixel
+   * at 300 DPI), at most the path's box widened by it. */
+  void stroke()
+  {
+    if (!path)
+      return;
+    double w = std::max(std::fabs(line_width) * std::sqrt(ctm.scale()), 72.0 / 300);
+    double a = (stroked + w) * w;
+    paint(std::min(a, (x1 - x0 + w) * (y1 - y0 + w)));
+  }
+
   void paint(double a)
   {
     *area += clip(a, box);
@@ -185,7 +218,13 @@ struct do_scanner {
   {
     if (path)
       paint((x1 - x0) * (y1 - y0));
+    end_path();
+  }
+
+  void end_path()
+  {
     path = false;
+    stroked = 0;
   }
 
   /* A token that is no name: a number (kept as an operand) or an operator. */
@@ -210,7 +249,7 @@ struct do_scanner {
         /* deeper than this, the CTM is kept as it is (a q per byte of a
          * 256 MB stream would hold gigabytes) */
         if (saved.size() < MAX_SAVED)
-          saved.push_back(ctm);
+          saved.emplace_back(ctm, line_width);
         else
           unsaved++;
         break;
@@ -218,39 +257,58 @@ struct do_scanner {
         if (unsaved)
           unsaved--;
         else if (!saved.empty()) {
-          ctm = saved.back();
+          ctm = saved.back().first;
+          line_width = saved.back().second;
           saved.pop_back();
         }
         break;
       case 'm':
+        if (nums >= 2)
+          move(o[-2], o[-1]);
+        break;
       case 'l':
         if (nums >= 2)
-          point(o[-2], o[-1]);
+          segment(o[-2], o[-1]);
         break;
       case 'c':
         if (nums >= 6) {
-          point(o[-6], o[-5]);
-          point(o[-4], o[-3]);
-          point(o[-2], o[-1]);
+          segment(o[-6], o[-5]);
+          segment(o[-4], o[-3]);
+          segment(o[-2], o[-1]);
         }
         break;
       case 'v':
       case 'y':
         if (nums >= 4) {
-          point(o[-4], o[-3]);
-          point(o[-2], o[-1]);
+          segment(o[-4], o[-3]);
+          segment(o[-2], o[-1]);
         }
+        break;
+      case 'h':
+        stroked += std::hypot(start_x - cur_x, start_y - cur_y);
+        cur_x = start_x;
+        cur_y = start_y;
+        break;
+      case 'w':
+        if (nums >= 1)
+          line_width = o[-1];
         break;
       case 'f':
       case 'F':
-      case 'B':
-      case 'b':
         fill();
         break;
-      case 'n':
+      case 'B':
+      case 'b':
+        stroke();
+        fill();
+        break;
       case 'S':
       case 's':
-        path = false;
+        stroke();
+        end_path();
+        break;
+      case 'n':
+        end_path();
         break;
       default:
         break;
@@ -259,11 +317,15 @@ struct do_scanner {
       if (tok_is("cm", 2) && nums >= 6) {
         ctm = ctm.after(matrix{ o[-6], o[-5], o[-4], o[-3], o[-2], o[-1] });
       } else if (tok_is("re", 2) && nums >= 4) {
-        point(o[-4], o[-3]);
-        point(o[-4] + o[-2], o[-3]);
-        point(o[-4], o[-3] + o[-1]);
-        point(o[-4] + o[-2], o[-3] + o[-1]);
-      } else if (tok_is("f*", 2) || tok_is("B*", 2) || tok_is("b*", 2)) {
+        move(o[-4], o[-3]);
+        segment(o[-4] + o[-2], o[-3]);
+        segment(o[-4] + o[-2], o[-3] + o[-1]);
+        segment(o[-4], o[-3] + o[-1]);
+        segment(o[-4], o[-3]);
+      } else if (tok_is("f*", 2)) {
+        fill();
+      } else if (tok_is("B*", 2) || tok_is("b*", 2)) {
+        stroke();
         fill();
       } else if (tok_is("sh", 2)) {
         paint(box);

@@ -1760,8 +1760,8 @@ static void test_page_coverage_bounded_at_render(void **state)
   assert_int_equal(doc.page_count, 1);
   extract_doc_clear(&doc);
   assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
-  assert_message("page 1: page 1 of the PDF paints 5000 times its own area (images, fills and shadings, each as often "
-                 "as it is drawn), which rendering it for OCR would composite: over the limit of 1000 "
+  assert_message("page 1: page 1 of the PDF paints 5000 times its own area (images, fills, strokes and shadings, each "
+                 "as often as it is drawn), which rendering it for OCR would composite: over the limit of 1000 "
                  "(DOCTAG_MAX_PAGE_COVERAGE)");
   g_bytes_unref(pdf);
   g_free(content);
@@ -1822,6 +1822,25 @@ static void test_page_coverage_bounded_at_render(void **state)
   assert_message("page 1 of the PDF paints 20 times its own area");
   g_bytes_unref(pdf);
   g_string_free(some, TRUE);
+
+  /* strokes: a 2000-point wide line across the page, 2000 times, is the
+   * page each time (its length times its width, at most its widened box,
+   * clipped to the page); 1000 half-point rules across it are half a page */
+  content = repeat("2000 w 0 0 m 612 792 l S\n", 2000, &len);
+  pdf = pdf_forms(content, len, no_forms, false);
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
+  assert_true(coverage_of(&lim, pdf) > 1999.9 && coverage_of(&lim, pdf) < 2000.1);
+  assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF paints 2000 times its own area (images, fills, strokes and shadings");
+  g_bytes_unref(pdf);
+  g_free(content);
+  content = repeat("q 0.5 w 72 72 m 540 72 l S Q\n", 1000, &len);
+  pdf = pdf_forms(content, len, no_forms, false);
+  cov = coverage_of(&lim, pdf);
+  if (cov < 0.48 || cov > 0.49)
+    fail_msg("coverage %f, 0.48 expected", cov);
+  g_bytes_unref(pdf);
+  g_free(content);
   doctag_ctx_free(ctx);
 
   /* the setting */
