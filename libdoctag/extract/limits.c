@@ -246,8 +246,8 @@ doctag_status pdf_limits_render(const pdf_limits *lim, const unsigned char *data
   if (pc->pixels > lim->page_pixels)
     return page_pixels_error(lim, (int)index + 1, pc->pixels, "images", "rendering it for OCR");
   if (pc->coverage > lim->page_coverage)
-    return err_set(DOCTAG_ELIMIT, "page %u of the PDF paints %.0f times its own area (images, fills, strokes and "
-                   "shadings, each as often as it is drawn), which rendering it for OCR would composite: over the limit of "
+    return err_set(DOCTAG_ELIMIT, "page %u of the PDF paints %.0f times its own area (images, fills, strokes, text "
+                   "and shadings, each as often as it is drawn), which rendering it for OCR would composite: over the limit of "
                    "%.0f (DOCTAG_MAX_PAGE_COVERAGE)", index + 1, pc->coverage, lim->page_coverage);
   return DOCTAG_OK;
 }

@@ -77,8 +77,8 @@ typedef struct pdf_page_cost {
   uint64_t pixels;         /* image pixels rendering it decodes, each image as often as drawn, inline ones too */
   double coverage;         /* times over rendering it composites its area: images (the unit square under the
                             * CTM), fills (their path's box), strokes (length x line width, at most their
-                            * widened box) and shadings, each clipped to the page or to its form's BBox,
-                            * forms as often as drawn (limits_draws.cpp) */
+                            * widened box), glyphs (em squares) and shadings, each clipped to the page or to
+                            * its form's BBox, forms as often as drawn (limits_draws.cpp) */
   uint64_t jpx_bytes;      /* openjpeg's memory for the largest JPEG 2000 image it draws (pdf_jpx_bytes()) */
 } pdf_page_cost;
 

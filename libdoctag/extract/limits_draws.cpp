@@ -10,7 +10,7 @@
  * bytes per page, forms counted as drawn (DOCTAG_MAX_STREAM_MB, as if the
  * page were one stream), forms nested PDF_MAX_NESTING deep, inline image
  * pixels (DOCTAG_MAX_PAGE_IMAGE_MPX). Each page's image pixels and the area
- * rendering it composites (images, fills, strokes and shadings under the CTM,
+ * rendering it composites (images, fills, strokes, glyphs and shadings under the CTM,
  * clipped to the page or the form's BBox) are recorded for the check where
  * the page is rendered (pdf_limits_render()). */
 #include "extract/limits.h"
@@ -76,7 +76,7 @@ struct cost {
    * image, fill and shading at its extent, clipped to the content's own
    * box (a form's BBox, the page), forms' as often as drawn. */
   double area = 0;
-  uint64_t paints = 0;   /* the images, fills, strokes and shadings counted */
+  uint64_t paints = 0;   /* the images, fills, strokes, glyphs and shadings counted */
   uint64_t jpx_bytes = 0;   /* openjpeg's memory for its largest JPEG 2000 image (pdf_jpx_bytes()) */
 };
 
@@ -143,13 +143,20 @@ struct do_scanner {
   int64_t bi_w = -1, bi_h = -1;
   std::map<std::string, drawn> *out;      /* name -> how it is drawn */
   uint64_t *inline_pixels;                /* its inline images' pixels, added up */
-  /* What the composited area needs: the CTM and line width (q, Q, cm, w),
-   * the current path's box and stroked length, the last numeric operands,
-   * and what is painted, each paint clipped to `box` (the content's own
-   * clip area); text is not counted. */
-  matrix ctm;
-  double line_width = 1;
-  std::vector<std::pair<matrix, double>> saved;
+  /* What the composited area needs: the graphics state (q, Q, cm, w, and
+   * the text state: Tf's size, Tz, Tr), the text matrix (BT, Tm), the
+   * current path's box and stroked length, the string bytes and last
+   * numeric operands, and what is painted, each paint clipped to `box` (the
+   * content's own clip area). */
+  struct gstate {
+    matrix ctm;
+    double line_width = 1, font_size = 0, hscale = 1;
+    bool invisible = false;   /* text render mode 3 (or 7: a clip only) */
+  };
+  gstate gs;
+  matrix tm;                  /* the text matrix: its scale is all that matters */
+  uint64_t str_bytes = 0;     /* bytes of the strings since the last operator */
+  std::vector<gstate> saved;
   uint64_t unsaved = 0;   /* q past MAX_SAVED */
   double num[6];
   int nums = 0;
@@ -165,7 +172,7 @@ struct do_scanner {
   void point(double x, double y)
   {
     double dx, dy;
-    ctm.apply(x, y, &dx, &dy);
+    gs.ctm.apply(x, y, &dx, &dy);
     if (!path) {
       x0 = x1 = dx;
       y0 = y1 = dy;
@@ -182,7 +189,7 @@ struct do_scanner {
   void segment(double x, double y)
   {
     double dx, dy;
-    ctm.apply(x, y, &dx, &dy);
+    gs.ctm.apply(x, y, &dx, &dy);
     stroked += std::hypot(dx - cur_x, dy - cur_y);
     cur_x = dx;
     cur_y = dy;
@@ -191,7 +198,7 @@ struct do_scanner {
 
   void move(double x, double y)
   {
-    ctm.apply(x, y, &cur_x, &cur_y);
+    gs.ctm.apply(x, y, &cur_x, &cur_y);
     start_x = cur_x;
     start_y = cur_y;
     point(x, y);
@@ -203,9 +210,20 @@ struct do_scanner {
   {
     if (!path)
       return;
-    double w = std::max(std::fabs(line_width) * std::sqrt(ctm.scale()), 72.0 / 300);
+    double w = std::max(std::fabs(gs.line_width) * std::sqrt(gs.ctm.scale()), 72.0 / 300);
     double a = (stroked + w) * w;
     paint(std::min(a, (x1 - x0 + w) * (y1 - y0 + w)));
+  }
+
+  /* Showing text composites each glyph's em square (a byte a glyph: two-byte
+   * codes count twice) under the font size, Tz, the text matrix and the CTM. */
+  void show()
+  {
+    if (gs.invisible || !str_bytes)
+      return;
+    double glyph = gs.font_size * gs.font_size * std::fabs(gs.hscale) * tm.scale() * gs.ctm.scale();
+    *area += clip(glyph, box) * (double)str_bytes;
+    *paints += str_bytes;
   }
 
   void paint(double a)
@@ -249,7 +267,7 @@ struct do_scanner {
         /* deeper than this, the CTM is kept as it is (a q per byte of a
          * 256 MB stream would hold gigabytes) */
         if (saved.size() < MAX_SAVED)
-          saved.emplace_back(ctm, line_width);
+          saved.push_back(gs);
         else
           unsaved++;
         break;
@@ -257,8 +275,7 @@ struct do_scanner {
         if (unsaved)
           unsaved--;
         else if (!saved.empty()) {
-          ctm = saved.back().first;
-          line_width = saved.back().second;
+          gs = saved.back();
           saved.pop_back();
         }
         break;
@@ -291,7 +308,11 @@ struct do_scanner {
         break;
       case 'w':
         if (nums >= 1)
-          line_width = o[-1];
+          gs.line_width = o[-1];
+        break;
+      case '\'':
+      case '"':
+        show();
         break;
       case 'f':
       case 'F':
@@ -315,7 +336,7 @@ struct do_scanner {
       }
     } else if (tok_len == 2) {
       if (tok_is("cm", 2) && nums >= 6) {
-        ctm = ctm.after(matrix{ o[-6], o[-5], o[-4], o[-3], o[-2], o[-1] });
+        gs.ctm = gs.ctm.after(matrix{ o[-6], o[-5], o[-4], o[-3], o[-2], o[-1] });
       } else if (tok_is("re", 2) && nums >= 4) {
         move(o[-4], o[-3]);
         segment(o[-4] + o[-2], o[-3]);
@@ -329,9 +350,22 @@ struct do_scanner {
         fill();
       } else if (tok_is("sh", 2)) {
         paint(box);
+      } else if (tok_is("BT", 2)) {
+        tm = matrix{};
+      } else if (tok_is("Tm", 2) && nums >= 6) {
+        tm = matrix{ o[-6], o[-5], o[-4], o[-3], o[-2], o[-1] };
+      } else if (tok_is("Tf", 2) && nums >= 1) {
+        gs.font_size = o[-1];
+      } else if (tok_is("Tz", 2) && nums >= 1) {
+        gs.hscale = o[-1] / 100;
+      } else if (tok_is("Tr", 2) && nums >= 1) {
+        gs.invisible = o[-1] == 3 || o[-1] == 7;
+      } else if (tok_is("Tj", 2) || tok_is("TJ", 2)) {
+        show();
       }
     }
     nums = 0;
+    str_bytes = 0;
   }
 
   bool tok_is(const char *s, size_t n) const { return tok_len == n && !std::memcmp(tok, s, n); }
@@ -347,8 +381,8 @@ struct do_scanner {
       if (have_name && tok_is("Do", 2)) {
         drawn &dr = (*out)[last_name];
         dr.times++;
-        dr.scale += ctm.scale();
-        dr.clipped += clip(ctm.scale(), box);
+        dr.scale += gs.ctm.scale();
+        dr.clipped += clip(gs.ctm.scale(), box);
       }
       have_name = false;
       if (!in_bi && painting)
@@ -369,7 +403,7 @@ struct do_scanner {
         if (in_bi && bi_w > 0 && bi_h > 0)
           *inline_pixels = sat_add(*inline_pixels, sat_mul((uint64_t)bi_w, (uint64_t)bi_h));
         if (in_bi && painting)
-          paint(ctm.scale());   /* the unit square, as an image XObject's */
+          paint(gs.ctm.scale());   /* the unit square, as an image XObject's */
         in_bi = false;
         st = INLINE;
         ei = 0;
@@ -408,12 +442,14 @@ struct do_scanner {
             i++;
             break;
           }
+          str_bytes++;
         }
         continue;
       case HEX: {
         const void *gt = std::memchr(p + i, '>', n - i);
         if (!gt)
           return;
+        str_bytes += (size_t)((const unsigned char *)gt - p - (ptrdiff_t)i) / 2;
         i = (size_t)((const unsigned char *)gt - p) + 1;
         st = NORMAL;
         continue;

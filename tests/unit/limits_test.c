@@ -1760,8 +1760,8 @@ static void test_page_coverage_bounded_at_render(void **state)
   assert_int_equal(doc.page_count, 1);
   extract_doc_clear(&doc);
   assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
-  assert_message("page 1: page 1 of the PDF paints 5000 times its own area (images, fills, strokes and shadings, each "
-                 "as often as it is drawn), which rendering it for OCR would composite: over the limit of 1000 "
+  assert_message("page 1: page 1 of the PDF paints 5000 times its own area (images, fills, strokes, text and shadings, "
+                 "each as often as it is drawn), which rendering it for OCR would composite: over the limit of 1000 "
                  "(DOCTAG_MAX_PAGE_COVERAGE)");
   g_bytes_unref(pdf);
   g_free(content);
@@ -1831,7 +1831,7 @@ static void test_page_coverage_bounded_at_render(void **state)
   assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
   assert_true(coverage_of(&lim, pdf) > 1999.9 && coverage_of(&lim, pdf) < 2000.1);
   assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
-  assert_message("page 1 of the PDF paints 2000 times its own area (images, fills, strokes and shadings");
+  assert_message("page 1 of the PDF paints 2000 times its own area (images, fills, strokes, text and shadings");
   g_bytes_unref(pdf);
   g_free(content);
   content = repeat("q 0.5 w 72 72 m 540 72 l S Q\n", 1000, &len);
@@ -1841,6 +1841,32 @@ static void test_page_coverage_bounded_at_render(void **state)
     fail_msg("coverage %f, 0.48 expected", cov);
   g_bytes_unref(pdf);
   g_free(content);
+
+  /* text: 2000 glyphs of 1000 points are the page each; 2700 of 10 points
+   * (a page of text) are 0.56 of it, under a text matrix doubling them
+   * 2.23; invisible (3 Tr: a scan's text layer) nothing */
+  char *glyphs = repeat("A", 2000, &len);
+  content = g_strdup_printf("BT /H 1000 Tf 0 0 Td (%s) Tj ET\n", glyphs);
+  pdf = pdf_forms(content, strlen(content), no_forms, false);
+  assert_true(coverage_of(&lim, pdf) > 1999.9 && coverage_of(&lim, pdf) < 2000.1);
+  assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF paints 2000 times its own area (images, fills, strokes, text and shadings");
+  g_bytes_unref(pdf);
+  g_free(content);
+  g_free(glyphs);
+  glyphs = repeat("(A man, a plan) ' [(a canal:) -250 (Panama)] TJ\n", 100, &len);   /* 27 glyphs */
+  static const char *const text_setups[] = { "BT /H 10 Tf", "BT /H 10 Tf 2 0 0 2 0 0 Tm", "BT 3 Tr /H 10 Tf" };
+  static const double text_cover[] = { 0.557, 2.228, 0 };
+  for (size_t k = 0; k < G_N_ELEMENTS(text_setups); k++) {
+    content = g_strdup_printf("%s %s ET", text_setups[k], glyphs);
+    pdf = pdf_forms(content, strlen(content), no_forms, false);
+    cov = coverage_of(&lim, pdf);
+    if (cov < text_cover[k] - 0.001 || cov > text_cover[k] + 0.001)
+      fail_msg("%s: coverage %f, %.3f expected", text_setups[k], cov, text_cover[k]);
+    g_bytes_unref(pdf);
+    g_free(content);
+  }
+  g_free(glyphs);
   doctag_ctx_free(ctx);
 
   /* the setting */
