@@ -40,11 +40,16 @@
 #define DRAWN_SPACES_MIN 5
 #define DRAWN_SPACES_RATIO 3
 #define JOIN_UNDRAWN 0.7
-/* There, something drawn between two such words, in a gap this many font
- * sizes wide after the furthest glyph before it, is a space: the narrowest
- * real one is 0.225 em (Noto Serif Kannada, as LibreOffice draws it), as
- * wide as the widest gap poppler leaves after a mark it gave no width,
- * which has nothing drawn in it. */
+/* There, a space glyph drawn between two such words is a word break when
+ * the gap after the furthest glyph before it is at least this share of
+ * the space's own advance: a gap's width in font sizes cannot tell (real
+ * spaces from 0.217 em, Chrome's Tamil serif, to 0.31; poppler's gaps after
+ * a mark it gave no width reach 0.21 em, but have nothing drawn in them),
+ * while the share can: every drawn space of the office-suite and generated
+ * fixtures shows 0.7 to 1.7 of its advance, what else is drawn in a word
+ * (a ZWJ, a mark of its own) none. A gap with something drawn in it but no
+ * space glyph is a space from JOIN_DRAWN font sizes, as before. */
+#define JOIN_SPACE_SHARE 0.5
 #define JOIN_DRAWN 0.2
 
 /* The box of a word or glyph in the frame of its rotation: along the
@@ -407,7 +412,9 @@ bool layout_join_hyphen_pages(GString *page, GString *next, GHashTable *doc_word
 /* Vertical CJK drawn glyph by glyph, upright, one under the other: poppler
  * sees each glyph as a horizontal word of its own and orders them in rows
  * across the columns. Such glyphs are read as columns instead: top to
- * bottom, the columns right to left, each column a line. */
+ * bottom, the columns right to left, each column a line; a page set in
+ * tiers (a gazette, a newspaper: bands of columns one under the other) is
+ * read tier by tier, each right to left. */
 
 static bool is_cjk(gunichar c)
 {
@@ -426,8 +433,28 @@ static bool cjk_glyph(const words_page *wp, const words_word *w)
   return true;
 }
 
-/* b sits right under a (or a under b): the same column. */
-static bool stacked(const words_box *a, const words_box *b)
+/* The glyphs that need a vertical font in a column (Identity-V: the
+ * vertical forms ︑ ︒ ﹁ ︵, a long vowel mark ー turned) drawn among upright
+ * glyphs of a horizontal one: poppler makes a word of each, of its own
+ * direction, so it would leave its column. A few CJK glyphs or vertical
+ * forms, drawn on the page itself; they join a column only where they
+ * were drawn inside it (upright_columns()). */
+static bool vertical_punct(const words_page *wp, unsigned int k)
+{
+  const words_word *w = &wp->words[k];
+  if (w->rot != 1 || w->run || w->len > 4 || w->pos < 0 || k >= wp->annot_first)
+    return false;
+  for (unsigned int i = 0; i < w->len; i++) {
+    gunichar c = wp->chars[w->first + i];
+    if (!(is_cjk(c) || (c >= 0xFE10 && c <= 0xFE1F)))
+      return false;
+  }
+  return true;
+}
+
+/* b sits right under a (or a under b): the same column; `room` glyphs
+ * may stand between them (punctuation drawn in another font). */
+static bool stacked(const words_box *a, const words_box *b, unsigned int room)
 {
   double wa = a->x2 - a->x1, wb = b->x2 - b->x1;
   double overlap = MIN(a->x2, b->x2) - MAX(a->x1, b->x1);
@@ -435,13 +462,29 @@ static bool stacked(const words_box *a, const words_box *b)
     return false;
   double h = MAX(a->y2 - a->y1, b->y2 - b->y1);
   double gap = b->y1 >= a->y1 ? b->y1 - a->y2 : a->y1 - b->y2;
-  return gap > -0.6 * h && gap < 0.6 * h;
+  return gap > -0.6 * h && gap < (0.6 + room) * h;
 }
 
 typedef struct upright {
   unsigned int word;
   double xc, y1, h;
+  int pos, end;                /* the word's, in the content stream */
+  guint col, slot;             /* its column and place there: a glyph's index, or the glyph
+                                * punctuation goes before (the column's length: at its end) */
 } upright;
+
+/* A column: glyphs[first .. first + len) top to bottom. */
+typedef struct column {
+  guint first, len;
+  double x1, x2, y1, y2, w;    /* its box; its widest glyph */
+  guint block;
+} column;
+
+/* Columns side by side and beside each other from top to bottom: a block. */
+typedef struct col_block {
+  double x2, y1, y2;
+  guint band;
+} col_block;
 
 static int by_column(const void *pa, const void *pb)
 {
@@ -458,59 +501,333 @@ static int by_y(const void *pa, const void *pb)
   return a->y1 < b->y1 ? -1 : a->y1 > b->y1;
 }
 
-/* Marks the upright column glyphs in `skip` and writes their lines to
- * `cols`. Returns how many words it took. */
-static unsigned int upright_columns(const words_page *wp, bool *skip, GString *cols)
+static int by_pos(const void *pa, const void *pb)
 {
+  const upright *a = pa, *b = pb;
+  return (a->pos > b->pos) - (a->pos < b->pos);
+}
+
+static int by_slot(const void *pa, const void *pb)
+{
+  const upright *a = pa, *b = pb;
+  if (a->col != b->col)
+    return a->col < b->col ? -1 : 1;
+  if (a->slot != b->slot)
+    return a->slot < b->slot ? -1 : 1;
+  return by_pos(pa, pb);
+}
+
+/* Whether box b (a vertical font's glyph: poppler puts its box up to an
+ * em off the ink, half a glyph to the right and more than one up) sits in
+ * column c by glyph g, within two glyphs of it. */
+static bool punct_by(const column *c, const upright *g, const words_box *b)
+{
+  double xc = (b->x1 + b->x2) / 2;
+  return fabs(xc - (c->x1 + c->x2) / 2) <= c->w && b->y1 >= g->y1 - 3 * g->h && b->y1 <= g->y1 + 3 * g->h;
+}
+
+static int by_word_pos(const void *pa, const void *pb, void *data)
+{
+  const words_page *wp = data;
+  int a = wp->words[*(const unsigned int *)pa].pos, b = wp->words[*(const unsigned int *)pb].pos;
+  return (a > b) - (a < b);
+}
+
+/* How many glyphs of punctuation (vp[0 .. n), by where they were drawn)
+ * were drawn between glyph a and glyph b, beside a's column, when nothing
+ * else was drawn between them. */
+static unsigned int punct_between(const words_page *wp, const unsigned int *vp, guint n, const upright *a,
+                                  const upright *b)
+{
+  if (a->pos < 0 || b->pos < a->end)
+    return 0;
+  guint lo = 0, hi = n;
+  while (lo < hi) {
+    guint mid = (lo + hi) / 2;
+    if (wp->words[vp[mid]].pos < a->end)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  const words_box *ab = &wp->words[a->word].box, *bb = &wp->words[b->word].box;
+  unsigned int glyphs = 0;
+  int at = a->end;
+  for (; lo < n && wp->words[vp[lo]].pos == at; lo++) {
+    const words_word *w = &wp->words[vp[lo]];
+    /* in the gap, but for the offset of poppler's box (see punct_by()) */
+    if (!(fabs((w->box.x1 + w->box.x2) / 2 - a->xc) <= ab->x2 - ab->x1 && w->box.y1 >= ab->y1 - 3 * a->h
+          && w->box.y2 <= bb->y2))
+      return 0;
+    glyphs += w->len;
+    at = w->end;
+  }
+  return at == b->pos ? glyphs : 0;
+}
+
+static guint root_of(guint *parent, guint i)
+{
+  while (parent[i] != i)
+    i = parent[i] = parent[parent[i]];
+  return i;
+}
+
+typedef struct col_order {
+  guint band, col;
+  double x2;                   /* its block's right edge */
+  guint block;
+} col_order;
+
+static int by_reading(const void *pa, const void *pb)
+{
+  const col_order *a = pa, *b = pb;
+  if (a->band != b->band)
+    return a->band < b->band ? -1 : 1;
+  if (a->block != b->block)
+    return a->x2 != b->x2 ? (a->x2 > b->x2 ? -1 : 1) : (a->block < b->block ? -1 : 1);
+  return (a->col > b->col) - (a->col < b->col);
+}
+
+static int by_right(const void *pa, const void *pb)
+{
+  const col_order *a = pa, *b = pb;
+  return (a->x2 < b->x2) - (a->x2 > b->x2);
+}
+
+static int by_top(const void *pa, const void *pb)
+{
+  const col_block *a = *(const col_block *const *)pa, *b = *(const col_block *const *)pb;
+  return (a->y1 > b->y1) - (a->y1 < b->y1);
+}
+
+/* The columns in reading order: columns beside each other (a gap under a
+ * glyph and a half) whose spans from top to bottom overlap make a block;
+ * blocks whose spans overlap by half the shorter make a band (a tier);
+ * bands top to bottom, the blocks of a band right to left, and the columns
+ * of a block as they are (right to left). Returns col_order[n]. */
+static col_order *reading_order(column *cs, guint n)
+{
+  guint *parent = g_new(guint, n + 1);
+  col_order *order = g_new(col_order, n + 1);
+  double widest = 0;
+  for (guint i = 0; i < n; i++) {
+    parent[i] = i;
+    order[i].col = i;
+    order[i].x2 = cs[i].x2;
+    widest = MAX(widest, cs[i].w);
+  }
+  /* right edges right to left: the columns left of one, as far as one
+   * could be beside it */
+  qsort(order, n, sizeof *order, by_right);
+  for (guint a = 0; a < n; a++) {
+    const column *ca = &cs[order[a].col];
+    for (guint b = a + 1; b < n && ca->x1 - cs[order[b].col].x2 < 1.5 * widest; b++) {
+      const column *cb = &cs[order[b].col];
+      double gap = MAX(cb->x1 - ca->x2, ca->x1 - cb->x2);
+      if (gap < 1.5 * MAX(ca->w, cb->w) && ca->y1 < cb->y2 && cb->y1 < ca->y2)
+        parent[root_of(parent, order[b].col)] = root_of(parent, order[a].col);
+    }
+  }
+  col_block *bl = g_new0(col_block, n + 1);
+  guint nb = 0;
+  guint *block_of_root = g_new(guint, n + 1);
+  for (guint i = 0; i < n; i++)
+    block_of_root[i] = G_MAXUINT;
+  for (guint i = 0; i < n; i++) {
+    guint r = root_of(parent, i);
+    if (block_of_root[r] == G_MAXUINT) {
+      block_of_root[r] = nb;
+      bl[nb++] = (col_block){ cs[i].x2, cs[i].y1, cs[i].y2, 0 };
+    }
+    col_block *b = &bl[cs[i].block = block_of_root[r]];
+    b->x2 = MAX(b->x2, cs[i].x2);
+    b->y1 = MIN(b->y1, cs[i].y1);
+    b->y2 = MAX(b->y2, cs[i].y2);
+  }
+  col_block **top = g_new(col_block *, nb + 1);
+  for (guint b = 0; b < nb; b++)
+    top[b] = &bl[b];
+  qsort(top, nb, sizeof *top, by_top);
+  guint band = 0;
+  double y1 = 0, y2 = 0;
+  for (guint b = 0; b < nb; b++) {
+    double overlap = MIN(top[b]->y2, y2) - MAX(top[b]->y1, y1);
+    if (b && !(overlap > 0.5 * MIN(top[b]->y2 - top[b]->y1, y2 - y1))) {
+      band++;
+      y1 = top[b]->y1;
+      y2 = top[b]->y2;
+    } else if (!b) {
+      y1 = top[b]->y1;
+      y2 = top[b]->y2;
+    } else {
+      y2 = MAX(y2, top[b]->y2);
+    }
+    top[b]->band = band;
+  }
+  for (guint i = 0; i < n; i++)
+    order[i] = (col_order){ bl[cs[i].block].band, i, bl[cs[i].block].x2, cs[i].block };
+  qsort(order, n, sizeof *order, by_reading);
+  g_free(top);
+  g_free(block_of_root);
+  g_free(bl);
+  g_free(parent);
+  return order;
+}
+
+static void append_word(const words_page *wp, unsigned int k, GString *out)
+{
+  const words_word *w = &wp->words[k];
+  for (unsigned int q = 0; q < w->len; q++)
+    g_string_append_unichar(out, wp->chars[w->first + q]);
+}
+
+/* Marks the upright column glyphs (and the punctuation drawn among them in
+ * a vertical font) in `skip` and writes their lines to `out`; *first: the
+ * first column glyph in poppler's order, where the columns go in the
+ * page's text (nwords: none). */
+static void upright_columns(const words_page *wp, bool *skip, GString *out, unsigned int *first)
+{
+  *first = wp->nwords;
   GArray *cand = g_array_new(FALSE, FALSE, sizeof(upright));
   for (unsigned int k = 0; k < wp->nwords; k++)
     if (cjk_glyph(wp, &wp->words[k])) {
-      const words_box *b = &wp->words[k].box;
-      upright u = { k, (b->x1 + b->x2) / 2, b->y1, b->y2 - b->y1 };
+      const words_word *w = &wp->words[k];
+      upright u = { k, (w->box.x1 + w->box.x2) / 2, w->box.y1, w->box.y2 - w->box.y1, w->pos, w->end, 0, 0 };
       g_array_append_val(cand, u);
     }
-  unsigned int taken = 0;
-  if (cand->len >= 4) {
-    upright *c = (upright *)cand->data;
-    qsort(c, cand->len, sizeof *c, by_column);
-    /* keep those with a neighbour above or below (sorted by x, the
-     * neighbours of a glyph are close to it in the array) */
-    GArray *col = g_array_new(FALSE, FALSE, sizeof(upright));
-    for (guint i = 0; i < cand->len;) {
-      /* a column: glyphs whose centres are within half a glyph of the first */
-      guint j = i + 1;
-      double w = wp->words[c[i].word].box.x2 - wp->words[c[i].word].box.x1;
-      while (j < cand->len && c[i].xc - c[j].xc < 0.5 * w)
-        j++;
-      g_array_set_size(col, 0);
-      g_array_append_vals(col, c + i, j - i);
-      upright *cc = (upright *)col->data;
-      qsort(cc, col->len, sizeof *cc, by_y);
-      for (guint a = 0; a < col->len;) {
-        guint b = a + 1;
-        while (b < col->len && stacked(&wp->words[cc[b - 1].word].box, &wp->words[cc[b].word].box))
-          b++;
-        if (b - a >= 2) {
-          for (guint k = a; k < b; k++) {
-            const words_word *ww = &wp->words[cc[k].word];
-            for (unsigned int q = 0; q < ww->len; q++)
-              g_string_append_unichar(cols, wp->chars[ww->first + q]);
-            skip[cc[k].word] = true;
-            taken++;
-          }
-          g_string_append_c(cols, '\n');
-        }
-        a = b;
-      }
-      i = j;
-    }
-    g_array_free(col, TRUE);
+  if (cand->len < 4) {
+    g_array_free(cand, TRUE);
+    return;
   }
+  upright *c = (upright *)cand->data;
+  qsort(c, cand->len, sizeof *c, by_column);
+  unsigned int *vp = g_new(unsigned int, wp->nwords + 1);
+  guint nvp = 0;
+  for (unsigned int k = 0; k < wp->nwords; k++)
+    if (vertical_punct(wp, k))
+      vp[nvp++] = k;
+  g_qsort_with_data(vp, (gint)nvp, sizeof *vp, by_word_pos, (gpointer)wp);
+  /* the columns' glyphs, each column top to bottom */
+  GArray *glyphs = g_array_new(FALSE, FALSE, sizeof(upright));
+  GArray *cols = g_array_new(FALSE, FALSE, sizeof(column));
+  for (guint i = 0; i < cand->len;) {
+    /* a column: glyphs whose centres are within half a glyph of the first */
+    guint j = i + 1;
+    double w = wp->words[c[i].word].box.x2 - wp->words[c[i].word].box.x1;
+    while (j < cand->len && c[i].xc - c[j].xc < 0.5 * w)
+      j++;
+    qsort(c + i, j - i, sizeof *c, by_y);
+    for (guint a = i; a < j;) {
+      guint b = a + 1;
+      while (b < j && stacked(&wp->words[c[b - 1].word].box, &wp->words[c[b].word].box,
+                              punct_between(wp, vp, nvp, &c[b - 1], &c[b])))
+        b++;
+      if (b - a >= 2) {
+        column col = { glyphs->len, b - a, G_MAXDOUBLE, -G_MAXDOUBLE, G_MAXDOUBLE, -G_MAXDOUBLE, 0, 0 };
+        for (guint k = a; k < b; k++) {
+          const words_box *bx = &wp->words[c[k].word].box;
+          col.x1 = MIN(col.x1, bx->x1);
+          col.x2 = MAX(col.x2, bx->x2);
+          col.y1 = MIN(col.y1, bx->y1);
+          col.y2 = MAX(col.y2, bx->y2);
+          col.w = MAX(col.w, bx->x2 - bx->x1);
+          c[k].col = cols->len;
+          c[k].slot = k - a;
+          g_array_append_val(glyphs, c[k]);
+          skip[c[k].word] = true;
+          *first = MIN(*first, c[k].word);
+        }
+        g_array_append_val(cols, col);
+      }
+      a = b;
+    }
+    i = j;
+  }
+  column *cs = (column *)cols->data;
+  upright *gl = (upright *)glyphs->data;
+  /* punctuation in a vertical font: where it was drawn among the glyphs,
+   * after the one drawn just before it or before the one drawn just after,
+   * whichever it sits by */
+  GArray *puncts = g_array_new(FALSE, FALSE, sizeof(upright));
+  upright *drawn = g_memdup2(gl, (gsize)glyphs->len * sizeof *gl + 1);
+  guint nd = 0;
+  for (guint i = 0; i < glyphs->len; i++)
+    if (gl[i].pos >= 0)
+      drawn[nd++] = gl[i];
+  qsort(drawn, nd, sizeof *drawn, by_pos);
+  for (guint v = 0; nd && v < nvp; v++) {
+    unsigned int k = vp[v];
+    const words_word *w = &wp->words[k];
+    guint lo = 0, hi = nd;   /* the first glyph drawn after it */
+    while (lo < hi) {
+      guint mid = (lo + hi) / 2;
+      if (drawn[mid].pos < w->end)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    upright p = { k, 0, w->box.y1, 0, w->pos, w->end, 0, 0 };
+    const upright *before = lo > 0 && drawn[lo - 1].end <= w->pos ? &drawn[lo - 1] : NULL;
+    const upright *after = lo < nd ? &drawn[lo] : NULL;
+    if (before && punct_by(&cs[before->col], before, &w->box)) {
+      p.col = before->col;
+      p.slot = before->slot + 1;
+    } else if (after && punct_by(&cs[after->col], after, &w->box)) {
+      p.col = after->col;
+      p.slot = after->slot;
+    } else {
+      continue;
+    }
+    g_array_append_val(puncts, p);
+    skip[k] = true;
+  }
+  g_free(drawn);
+  g_free(vp);
+  upright *pu = (upright *)puncts->data;
+  if (puncts->len)
+    qsort(pu, puncts->len, sizeof *pu, by_slot);
+  col_order *order = reading_order(cs, cols->len);
+  for (guint o = 0; o < cols->len; o++) {
+    guint ci = order[o].col;
+    /* its punctuation: the run of puncts of column ci */
+    guint lo = 0, hi = puncts->len;
+    while (lo < hi) {
+      guint mid = (lo + hi) / 2;
+      if (pu[mid].col < ci)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    for (guint s = 0; s <= cs[ci].len; s++) {
+      for (; lo < puncts->len && pu[lo].col == ci && pu[lo].slot == s; lo++)
+        append_word(wp, pu[lo].word, out);
+      if (s < cs[ci].len)
+        append_word(wp, gl[cs[ci].first + s].word, out);
+    }
+    g_string_append_c(out, '\n');
+  }
+  g_free(order);
+  g_array_free(puncts, TRUE);
+  g_array_free(cols, TRUE);
+  g_array_free(glyphs, TRUE);
   g_array_free(cand, TRUE);
-  return taken;
 }
 
 /* ------------------------------------------------------------------ lines */
+
+/* The advance (font sizes) of a space glyph drawn at a position in
+ * [from, to), or 0 when none was. */
+static double space_drawn_in(const words_page *wp, int from, int to)
+{
+  guint lo = 0, hi = wp->nspaces;
+  while (lo < hi) {
+    guint mid = (lo + hi) / 2;
+    if (wp->spaces[mid].pos < from)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < wp->nspaces && wp->spaces[lo].pos < to ? wp->spaces[lo].advance : 0;
+}
 
 /* Whether the page draws its spaces as glyphs (word processors, cairo) rather
  * than by moving the pen (TeX): most spaces poppler sees between two words
@@ -538,22 +855,21 @@ void layout_text(const words_page *wp, pdf_text *out)
   bool deva = false, indic = false; /* Devanagari; the other scripts of India */
   bool *skip = g_new0(bool, wp->nwords + 1);
   GString *cols = g_string_new(NULL);
-  bool cols_out = !upright_columns(wp, skip, cols);
+  unsigned int cols_at;
+  upright_columns(wp, skip, cols, &cols_at);
   int prev = -1;   /* the last word written */
   double front = -G_MAXDOUBLE;  /* the furthest end of a glyph on the line */
   int draws_spaces = -1; /* page_draws_spaces(), asked at the first space after an Indic letter */
   for (unsigned int k = 0; k < wp->nwords; k++) {
     const words_word *w = &wp->words[k];
-    if (skip[k]) {
-      if (!cols_out) {
-        flush_line(&l, s);
-        g_string_append(s, cols->str);
-        cols_out = true;
-        prev = -1;
-        front = -G_MAXDOUBLE;
-      }
-      continue;
+    if (k == cols_at) {
+      flush_line(&l, s);
+      g_string_append(s, cols->str);
+      prev = -1;
+      front = -G_MAXDOUBLE;
     }
+    if (skip[k])
+      continue;
     if (k == wp->annot_first || w->line_start) {
       /* form fields and annotations: lines of their own after the page's */
       flush_line(&l, s);
@@ -605,9 +921,11 @@ void layout_text(const words_page *wp, pdf_text *out)
         /* on a page that draws its spaces, none drawn here: no word break,
          * whatever the gap (poppler's box of a cluster drawn with a mark
          * moved back, as cairo draws Telugu "ప్రా", ends short of it) */
+        double space = w->pos > pw->end && last >= 0x900 ? space_drawn_in(wp, pw->end, w->pos) : 0;
         bool indic_gap = pw->pos >= 0 && last >= 0x900 && last <= 0xD7F
                          && ((w->pos == pw->end && gap < JOIN_UNDRAWN * size)
-                             || (w->pos > pw->end && mark_gap >= JOIN_DRAWN * size));
+                             || (w->pos > pw->end
+                                 && mark_gap >= (space > 0 ? JOIN_SPACE_SHARE * space : JOIN_DRAWN) * size));
         bool drawn_space = false;
         if (indic_gap && (draws_spaces < 0 ? (draws_spaces = page_draws_spaces(wp)) : draws_spaces)) {
           if (w->pos == pw->end)

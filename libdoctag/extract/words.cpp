@@ -142,6 +142,19 @@ public:
   unsigned int span_glyphs = 0;
   double span_y = 0, span_far = 0;
 
+  /* the space glyphs drawn, with the position poppler's layout gives the
+   * next glyph drawn (its charPos, which every glyph it is given advances
+   * by the glyph's bytes, from 0 at the start of a page) */
+  std::vector<words_space> spaces;
+  int drawn_bytes = 0;
+
+  void startPage(int pageNum, GfxState *state, XRef *xref) override
+  {
+    TextOutputDev::startPage(pageNum, state, xref);
+    spaces.clear();
+    drawn_bytes = 0;
+  }
+
   /* where the glyphs of spans whose text is a lone ZWNJ start (device
    * space): see zwnj_space() */
   std::vector<std::pair<double, double>> zwnj_at;
@@ -204,6 +217,12 @@ public:
        * twice: most glyphs are in none */
       if (actual_open && !vertical_font(state))
         span_extent(state, x, y, dx, dy);
+      if (uLen == 1 && u[0] == ' ') {
+        /* along an axis (or within 10° of one), without a square root */
+        double em = state->getFontSize() * (std::fabs(t[0]) + std::fabs(t[1]));
+        spaces.push_back({ drawn_bytes, em > 0 ? (std::fabs(dx) + std::fabs(dy)) / em : 0 });
+      }
+      drawn_bytes += nBytes;
       TextOutputDev::drawChar(state, x, y, dx, dy, ox, oy, code, nBytes, u, uLen);
       return;
     }
@@ -230,6 +249,7 @@ struct collected {
   grow<words_box> boxes;
   grow<words_word> words;       /* each with its font size */
   std::vector<std::string> fonts;  /* names, as the words change font */
+  std::vector<words_space> spaces; /* the page's own */
 };
 
 /* The box of a glyph drawn at an angle: its baseline and a font size above. */
@@ -640,12 +660,14 @@ bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), w
       dr->dev.zwnj_at.clear();
       draw_kept(d, dr, pg, annots);
       collect(dr->dev, c);
+      c.spaces = dr->dev.spaces;
       drawing_check(d, dr);
     } else {
       text_dev dev;
       d->doc->displayPageSlice(&dev, index + 1, 72, 72, 0, media, false, false, -1, -1, -1, -1, nullptr, nullptr,
                                [](Annot *, void *) { return false; }, nullptr);
       collect(dev, c);
+      c.spaces = std::move(dev.spaces);
     }
     out->annot_first = (unsigned int)c.words.n;
     /* Form fields and annotations after the page's text, in /Annots order:
@@ -690,6 +712,8 @@ bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), w
   out->boxes = c.boxes.v ? c.boxes.v : g_new(words_box, 1);
   out->nwords = (unsigned int)c.words.n;
   out->words = c.words.v ? c.words.v : g_new(words_word, 1);
+  out->nspaces = (unsigned int)c.spaces.size();
+  out->spaces = out->nspaces ? (words_space *)g_memdup2(c.spaces.data(), c.spaces.size() * sizeof(words_space)) : nullptr;
   if (legacy)
     words_page_fonts(d, index, legacy, out);
   else
@@ -716,5 +740,6 @@ void words_page_clear(words_page *p)
   g_free(p->chars);
   g_free(p->boxes);
   g_free(p->words);
+  g_free(p->spaces);
   *p = words_page {};
 }

@@ -36,6 +36,12 @@ typedef struct words_word {
   words_box box;
 } words_word;
 
+/* A space glyph the page drew (poppler draws no box for it). */
+typedef struct words_space {
+  int pos;                     /* where, in the positions of words_word's pos */
+  double advance;              /* how far it moved the pen, font sizes */
+} words_space;
+
 typedef struct words_page {
   gunichar *chars;             /* g_malloc; in the order of the word's text */
   words_box *boxes;            /* one per character */
@@ -46,6 +52,9 @@ typedef struct words_page {
                                 * (after the page's text), in /Annots order, each in its own
                                 * reading order; nwords when none */
   bool legacy_font;            /* a font for which legacy(name) said true */
+  words_space *spaces;         /* g_malloc; the page's own (not its annotations'), in the order
+                                * drawn; NULL when none */
+  unsigned int nspaces;
 } words_page;
 
 typedef struct words_doc words_doc;

@@ -53,7 +53,7 @@ bool pos_lookup(const char *word, pos_info *out)
     return false;
   const pos_table_entry *e = find(word);
   if (e)
-    merge(out, e, 15);
+    merge(out, e, 15 | POS_VERB_FORM);
   char buf[80], last[80] = "";
   const pos_table_entry *last_b = NULL; /* find(last): rules share bases ("s" of nouns and verbs) */
   for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) {

@@ -9,10 +9,19 @@
 
 #include <stdbool.h>
 
-enum { POS_NOUN = 1, POS_VERB = 2, POS_ADJ = 4, POS_ADV = 8 };
+enum {
+  POS_NOUN = 1, POS_VERB = 2, POS_ADJ = 4, POS_ADV = 8,
+  /* an irregular form of another verb, as WordNet's verb.exc lists it
+   * ("sent" send, "hidden" hide, "unified" unify), and no verb of its
+   * own (not "found", "bound"); as a verb, counted as often as its
+   * lemma unless WordNet also reads it as an adjective
+   * (tag/gen/wordnet_gen.c) */
+  POS_VERB_FORM = 16
+};
 
 typedef struct pos_info {
-  unsigned int flags;        /* POS_* WordNet knows for the word or its lemma */
+  unsigned int flags;        /* POS_* WordNet knows for the word or its lemma
+                                (POS_VERB_FORM: for the word itself) */
   unsigned int count[4];     /* corpus counts: noun, verb, adjective, adverb */
   unsigned int df;           /* glosses holding the word (or its lemma) */
 } pos_info;

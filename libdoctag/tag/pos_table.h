@@ -8,7 +8,7 @@
 
 typedef struct pos_table_entry {
   uint32_t word;      /* offset in pos_table_words */
-  uint8_t flags;      /* 1 noun, 2 verb, 4 adjective, 8 adverb */
+  uint8_t flags;      /* 1 noun, 2 verb, 4 adjective, 8 adverb, 16 a verb.exc form */
   uint16_t df;        /* glosses holding the word */
   uint16_t count[4];  /* sense-tagged corpus counts: noun, verb, adjective, adverb */
 } pos_table_entry;

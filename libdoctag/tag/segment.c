@@ -381,8 +381,12 @@ typedef struct seg_state {
   bool hyphen;             /* the next word follows a hyphen */
   bool keywords;           /* inside a keywords statement, until it ends */
   bool field;              /* a ':' or a tab since the last token, on this line */
+  bool version;            /* the next word is the version of the name before */
   const line_info *line;
   unsigned int line_no;
+  const char *text;        /* the whole text (see alone_in_text()) */
+  char alone_word[13];     /* ... its last question and answer */
+  bool alone;
 } seg_state;
 
 static void emit(seg_state *st, const char *s, size_t len, seg_kind kind)
@@ -391,6 +395,7 @@ static void emit(seg_state *st, const char *s, size_t len, seg_kind kind)
   t.kind = (unsigned char)kind;
   t.brk = st->brk;
   t.hyphen = st->hyphen && !st->brk;
+  t.version = st->version && !st->brk;
   t.sentence = st->sentence;
   t.heading = st->line->heading;
   t.title = st->line->title;
@@ -436,6 +441,7 @@ static void emit(seg_state *st, const char *s, size_t len, seg_kind kind)
   g_array_append_val(st->out, t);
   st->brk = false;
   st->hyphen = false;
+  st->version = false;
   st->sentence = false;
   st->field = false;
 }
@@ -462,21 +468,61 @@ static bool in_ascii_list(const char *const *list, const char *s, size_t len)
   return false;
 }
 
+/* Whether the text has the capitals [s, e) as a word of their own
+ * ("JPEG" beside "JPEG2000"): letters are the name, the digits its
+ * number. Asked rarely (of a word in capitals before a year-shaped
+ * number); the last answer is kept for a text that repeats the word. */
+static bool alone_in_text(seg_state *st, const char *s, const char *e)
+{
+  size_t n = (size_t)(e - s);
+  if (n >= sizeof st->alone_word)
+    return false;
+  if (strlen(st->alone_word) == n && !memcmp(st->alone_word, s, n))
+    return st->alone;
+  memcpy(st->alone_word, s, n);
+  st->alone_word[n] = 0;
+  st->alone = false;
+  for (const char *p = strstr(st->text, st->alone_word); p && !st->alone; p = strstr(p + 1, st->alone_word))
+    st->alone = (p == st->text || !g_ascii_isalnum(p[-1])) && !g_ascii_isalnum(p[n]);
+  return st->alone;
+}
+
+/* Whether [s, e), letters then a four-digit number at `four` and nothing
+ * after it, is a product's or a standard's name ("VPP5000", "ISO9001",
+ * "DS1004") rather than an identifier or a year: its letters are two or
+ * more capitals, and no currency; it is not a field's value ("Invoice no:
+ * INV4521"); and a year-shaped number (1900-2099: "FY2024", "TREC2005")
+ * names only with letters the text also writes alone ("JPEG2000" beside
+ * "JPEG"). */
+static bool model_number(seg_state *st, const char *s, const char *four, const char *e)
+{
+  if (four - s < 2 || four + 4 != e || st->field || in_ascii_list(currencies, s, (size_t)(four - s)))
+    return false;
+  for (const char *p = s; p < four; p++)
+    if (!g_ascii_isupper(*p))
+      return false;
+  bool year = (four[0] == '1' && four[1] == '9') || (four[0] == '2' && four[1] == '0');
+  return !year || alone_in_text(st, s, four);
+}
+
 /* Whether the ASCII word [s, e), letters mixed with digits, is a name
  * written as one word ("3D", "2DEG", "5G", "IPv6", "MP3", "B2B", "x86",
  * "R21") rather than an identifier or a measure: those have a digit run
- * of four or more ("HDFC0001023", "FY2024"), a zero-padded one ("INV001"),
+ * of five or more ("HDFC0001023"), one of four but for a model's or a
+ * standard's number (model_number(): "ISO9001", not "FY2024"), a
+ * zero-padded one ("INV001"),
  * more than two runs ("27AAK4471M1Z3"), a currency before the number
  * ("Rs500"), an English word written as one before it (WordNet's, in
  * lower case or capitalised: "Item2", "page3", an item numbered; not
  * "IPv6", "MPEG2") or a unit or ordinal after it ("10mm", "2nd"). A name
  * that starts with a digit has one, then a capital: "3D", not "3d" (three
  * days) nor "12A" (a flat). */
-static bool mixed_name(const char *s, const char *e)
+static bool mixed_name(seg_state *st, const char *s, const char *e)
 {
   if (e - s < 2 || e - s > 12)
     return false;
   unsigned int digit_runs = 0, letters = 0;
+  const char *four = NULL; /* a run of four digits */
   for (const char *p = s; p < e;) {
     if (g_ascii_isalpha(*p)) {
       letters++;
@@ -488,12 +534,16 @@ static bool mixed_name(const char *s, const char *e)
     const char *q = p;
     while (q < e && g_ascii_isdigit(*q))
       q++;
-    if (q - p > 3 || (q - p > 1 && *p == '0') || ++digit_runs > 2)
+    if (q - p > 4 || (q - p > 1 && *p == '0') || ++digit_runs > 2)
       return false;
+    if (q - p == 4)
+      four = p;
     p = q;
   }
   if (!letters || !digit_runs)
     return false;
+  if (four)
+    return model_number(st, s, four, e);
   const char *a = s;
   while (a < e && g_ascii_isalpha(*a))
     a++;
@@ -520,7 +570,7 @@ static bool mixed_name(const char *s, const char *e)
 
 /* A chunk (between spaces) that is an address, a path, a flag or an
  * identifier rather than words: never part of a phrase. */
-static bool is_code(const char *s, size_t len)
+static bool is_code(seg_state *st, const char *s, size_t len)
 {
   if (len >= 2 && s[0] == '-' && s[1] == '-')
     return true;
@@ -548,7 +598,7 @@ static bool is_code(const char *s, size_t len)
     } else if (word_char(c)) {
       letter = part_letter = true;
     } else {
-      mixed |= part_letter && part_digit && !mixed_name(part, p);
+      mixed |= part_letter && part_digit && !mixed_name(st, part, p);
       part_letter = part_digit = false;
       part = p < b ? g_utf8_next_char(p) : b;
       if (p < b && !is_apostrophe(c))
@@ -587,10 +637,53 @@ static size_t short_number(const char *s, const char *e)
   return n <= 3 && !(n > 1 && *s == '0') ? n : 0;
 }
 
+/* Nouns that number the parts of a document or a series: "Section 4.2",
+ * "Table 3.1", "Version 2.0" refer to a part, where "Web 2.0" and "HPF
+ * 2.0" name a thing. */
+static const char *const numbering_nouns[] = {
+  "section", "sections", "sec", "table", "tables", "tab", "figure", "figures", "fig", "figs", "chapter", "chapters",
+  "ch", "theorem", "theorems", "lemma", "lemmas", "definition", "corollary", "proposition", "equation",
+  "equations", "eq", "eqs", "example", "examples", "appendix", "annex", "annexure", "schedule", "step", "steps",
+  "part", "parts", "article", "clause", "rule", "note", "notes", "item", "items", "page", "pages", "paragraph",
+  "para", "algorithm", "remark", "exercise", "problem", "case", "phase", "stage", "level", "grade", "class",
+  "form", "version", "ver", "release", "rev", "revision", "edition", "vol", "volume", "issue", "chart",
+  "listing", "box", "panel", "ref", "claim", "question", "task", "unit", "module", "lesson", "week", "day", NULL
+};
+
+/* Whether the number [s, e), the first of its chunk, is the version of
+ * the name written right before it ("Web 2.0", "Mac OS 9.1", "HPF 2.0"):
+ * one or two digits, then one or two parts of one digit ("2.0", "10.4",
+ * "3.2.1"; not a price's "4.99" nor a count); after a capitalised word
+ * inside a sentence, or one in capitals, on the same line and with
+ * nothing between them; not a stop word, a currency ("Rs 4.5") or a noun
+ * that numbers the parts of a document ("Section 4.2"). */
+static bool version_of_name(const seg_state *st, const char *s, const char *e)
+{
+  const char *p = s;
+  while (p < e && g_ascii_isdigit(*p))
+    p++;
+  if (p == s || p - s > 2 || p == e)
+    return false;
+  unsigned int parts = 0;
+  while (p < e) {
+    if (*p != '.' || p + 1 >= e || !g_ascii_isdigit(p[1]) || (p + 2 < e && p[2] != '.') || ++parts > 2)
+      return false;
+    p += 2;
+  }
+  if (st->brk || st->field || !st->out->len)
+    return false;
+  const seg_token *n = &g_array_index(st->out, seg_token, st->out->len - 1);
+  if (n->kind != SEG_WORD || n->script != SEG_SCRIPT_LATIN || n->line != st->line_no || n->version ||
+      !(n->acronym || (n->cap && !n->sentence)))
+    return false;
+  size_t len = strlen(n->word);
+  return !lex_is_stop(n->word) && !in_ascii_list(numbering_nouns, n->word, len) && !in_ascii_list(currencies, n->word, len);
+}
+
 /* Cuts one space-free chunk into words and numbers. */
 static void scan_chunk(seg_state *st, const char *s, size_t len)
 {
-  if (is_code(s, len)) {
+  if (is_code(st, s, len)) {
     /* kept as one token (it counts for positions), without the punctuation
      * around it */
     const char *a = s, *b = s + len;
@@ -631,6 +724,20 @@ static void scan_chunk(seg_state *st, const char *s, size_t len)
       /* the number of a name is part of it: "MPEG-4", "Type-2", "COVID-19" */
       if (number && st->hyphen && letters_before && short_number(word, end) == wl)
         number = false;
+      /* ... and so is its version after a space: "Web 2.0", "Mac OS 9.1" */
+      if (number && word == s && version_of_name(st, word, p)) {
+        number = false;
+        st->version = true;
+      }
+      /* a number, a hyphen and one letter are one word: "3-D", "2-d" */
+      if (number && short_number(word, end) == wl && wl <= 2 && p < end && is_hyphen(c) && next < end &&
+          g_ascii_isalpha(*next) && (next + 1 >= end || !word_char(uc(next + 1)))) {
+        emit(st, word, (size_t)(next + 1 - word), SEG_WORD);
+        letters_before = true;
+        word = NULL;
+        p = next; /* on after the letter */
+        continue;
+      }
       emit(st, word, wl, number ? SEG_NUMBER : SEG_WORD);
       letters_before = !number && !all_digits(word, wl);
       word = NULL;
@@ -830,7 +937,10 @@ GArray *seg_split(const char *text)
   line_info *ls = (line_info *)(void *)lines->data;
   mark_headings(ls, lines->len);
 
-  seg_state st = { .out = out, .brk = true, .sentence = true };
+  seg_state st = { .out = out, .brk = true, .sentence = true, .text = text };
+  size_t first = 0; /* the first line with words */
+  while (first + 1 < lines->len && ls[first].blank)
+    first++;
   for (size_t i = 0; i < lines->len; i++) {
     const line_info *l = &ls[i], *prev = i > 0 ? &ls[i - 1] : NULL;
     if (l->blank)
@@ -838,6 +948,11 @@ GArray *seg_split(const char *text)
     /* a wrapped paragraph line continues the phrase; anything else breaks */
     bool joined = prev && !prev->blank && prev->page == l->page && !prev->tab && !l->tab &&
                   prev->heading == l->heading && prev->block == l->block;
+    /* the text's first line, unfinished, then a capital: a title too long
+     * for a heading ("An experimental evaluation of ... industrial fault
+     * diagnosis / Machine induction has been ..."), not a wrapped line */
+    if (joined && i - 1 == first && !prev->terminal && l->upper_start && prev->long_line)
+      joined = false;
     if (!joined) {
       st.brk = true;
       st.sentence = true;

@@ -24,6 +24,9 @@ typedef struct seg_token {
   bool brk;              /* a break precedes it: punctuation, blank line, heading
                             edge, table cell, page; a phrase never spans one */
   bool hyphen;           /* joined to the word before by a hyphen ("object-oriented") */
+  bool version;          /* a name's version number after a space, a SEG_WORD
+                            joined to the name like a hyphen's part ("Web 2.0",
+                            "Mac OS 9.1") */
   bool sentence;         /* first word of a sentence */
   bool cap;              /* written with an initial capital letter */
   bool acronym;          /* written in capitals: "KYC", "CSV" */

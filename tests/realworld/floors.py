@@ -8,7 +8,8 @@ pdftotext, word bags after removing direction marks) on the files of the
 classes below, none of which needs OCR (the scanned files are the OCR
 area's), then fails when:
 - any file crashed or timed out (check.py's own exit status);
-- a class's mean agreement is under its floor;
+- a class's mean agreement (over its files but the EXCEPTIONS) is under
+  its floor;
 - a file of plain, rtl, vertical, rotated or forms agrees under 0.9 and is
   not one of the EXCEPTIONS, each of which says why pdftotext is the one
   that is wrong (or why the file is no fair test);
@@ -29,15 +30,19 @@ import collections, json, os, re, subprocess, sys, tempfile, unicodedata
 
 CLASSES = ['plain', 'forms', 'rtl', 'vertical', 'rotated', 'cjk', 'other', 'broken', 'encrypted']
 # mean agreement with pdftotext per class, a little under what doctag reaches
-FLOORS = {'plain': 0.97, 'forms': 0.97, 'rtl': 0.97, 'vertical': 0.75, 'rotated': 0.97, 'cjk': 0.98}
+# (the documented exceptions aside)
+FLOORS = {'plain': 0.97, 'forms': 0.97, 'rtl': 0.97, 'vertical': 0.97, 'rotated': 0.97, 'cjk': 0.98}
 EVERY_FILE = {'plain', 'rtl', 'vertical', 'rotated', 'forms'}
 MIN_AGREE = 0.9
 
 EXCEPTIONS = {
     # vertical: pdftotext gives one character per line
     'pdfminer_pdfminer.six__samples_nonfree_kampo.pdf':
-        'glyphs drawn upright one under the other: pdftotext prints each character on a line of its own, '
-        'doctag reads the columns (道路交通法施行令の一部を改正する政令); by characters they agree (checked)',
+        'a gazette page: glyphs drawn upright one under the other, the punctuation in the vertical mode of '
+        'another font; pdftotext prints each character on a line of its own and the punctuation apart, '
+        'doctag reads the columns tier by tier, punctuation in place '
+        '(道路交通法施行令︵昭和三十五年政令第二百七十号︶の一部を次のように改正する︒); '
+        'by characters they agree (checked)',
     # forms
     'mozilla_pdf.js__test_pdfs_issue17069.pdf':
         'a watermark (the page) and a stamp (an annotation) drawn diagonally across each other: pdftotext '
@@ -172,14 +177,19 @@ def main():
     for r in rows:
         by[r['cls']].append(r)
     for c, floor in FLOORS.items():
-        ag = [r['agree'] for r in by[c] if r['agree'] is not None]
+        # the floor is on the files pdftotext is a fair reference for: a documented exception is
+        # one where it is not (each still runs, and a vertical one is still measured by characters)
+        every = [r['agree'] for r in by[c] if r['agree'] is not None]
+        ag = [r['agree'] for r in by[c] if r['agree'] is not None and r['file'] not in EXCEPTIONS]
         mean = sum(ag) / len(ag) if ag else 0.0
         raw = [r['agree_check_py'] for r in by[c] if r.get('agree_check_py') is not None]
         also = f'  (check.py: {sum(raw) / len(raw):.3f})' if raw else ''
         chars = [r['agree_chars'] for r in by[c] if r.get('agree_chars') is not None]
         also += f'  (by characters: {sum(chars) / len(chars):.3f})' if chars else ''
+        if len(every) != len(ag):
+            also += f'  (with its {len(every) - len(ag)} exceptions: {sum(every) / len(every):.3f})'
         print(f'{c:9s} {len(by[c]):4d} files  mean agreement {mean:.3f}  floor {floor:.2f}{also}')
-        if by[c] and not ag:
+        if by[c] and not every:
             # every file failed to run (a missing binary, a refused path): no figure is no pass
             bad.append(f'{c}: no file of its {len(by[c])} gave an agreement figure')
         elif ag and mean < floor:

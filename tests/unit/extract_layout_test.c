@@ -1,7 +1,8 @@
 /* The text layer of every kind of text, on the generated fixtures'
  * layout/ files (tests/fixtures/mkfixtures.c, always generated, also beside
  * ../shared): right-to-left lines in logical order, rotated runs whole,
- * vertical columns top to bottom and right to left, diagonal runs whole
+ * vertical columns top to bottom and right to left (tier by tier, with the
+ * punctuation a vertical font draws among them), diagonal runs whole
  * (right-to-left ones in logical order), form field values and free-text
  * annotations in /Annots order, line-end hyphens (also across pages, kept
  * or streamed); and errors that name poppler's cause. Each file is checked
@@ -126,15 +127,41 @@ static void test_rotated(void **state)
   g_free(truth);
 }
 
-static void test_vertical(void **state)
+/* The text of fixture layout/<name>.pdf is its truth, whole. */
+static void assert_layout_is_truth(const char *name)
 {
-  (void)state;
-  char *truth = NULL, *text = layout_text_of("vertical", &truth);
-  /* the columns right to left, each top to bottom, each a line */
+  char *truth = NULL, *text = layout_text_of(name, &truth);
   g_strchomp(truth);
   assert_string_equal(text, truth);
   g_free(text);
   g_free(truth);
+}
+
+static void test_vertical(void **state)
+{
+  (void)state;
+  /* the columns right to left, each top to bottom, each a line */
+  assert_layout_is_truth("vertical");
+}
+
+static void test_gazette(void **state)
+{
+  (void)state;
+  /* two tiers of upright columns: the top tier's columns right to left,
+   * then the bottom tier's (not the two tiers' first columns, then their
+   * second...); the punctuation drawn in the font's vertical mode (︑ ︒ ﹁ ﹂)
+   * in its place in the column, which goes on across it, not on lines of
+   * its own */
+  assert_layout_is_truth("gazette");
+}
+
+static void test_narrow_space(void **state)
+{
+  (void)state;
+  /* Hindi whose drawn space is 0.12 em wide, most words ending in a glyph
+   * of no width: each space glyph drawn is a break, measured against its
+   * own advance (not one width in font sizes for every font) */
+  assert_layout_is_truth("narrow_space");
 }
 
 static void test_form(void **state)
@@ -248,16 +275,6 @@ static void test_hyphens_pages(void **state)
     g_ptr_array_free(pages, TRUE);
   }
   g_free(data);
-}
-
-/* The text of fixture layout/<name>.pdf is its truth, whole. */
-static void assert_layout_is_truth(const char *name)
-{
-  char *truth = NULL, *text = layout_text_of(name, &truth);
-  g_strchomp(truth);
-  assert_string_equal(text, truth);
-  g_free(text);
-  g_free(truth);
 }
 
 static void test_diagonal(void **state)
@@ -477,6 +494,8 @@ int main(void)
     cmocka_unit_test(test_rtl),
     cmocka_unit_test(test_rotated),
     cmocka_unit_test(test_vertical),
+    cmocka_unit_test(test_gazette),
+    cmocka_unit_test(test_narrow_space),
     cmocka_unit_test(test_form),
     cmocka_unit_test(test_diagonal),
     cmocka_unit_test(test_rtl_diagonal),

@@ -22,15 +22,17 @@
  * gained more: 33.8 -> 35.1 and 18.1 -> 18.4); with gerund heads, combining
  * participles and "A of B" ranked low 36.7 and 16.0 (the whole sets: 35.8 and
  * 19.0); with single words weighed down in prose that is not news 37.1 and
- * 18.1 (the whole sets: 37.7 and 20.1). The floors catch a regression of a
+ * 18.1 (the whole sets: 37.7 and 20.1); with only reported speech as a
+ * sign of news and single words in prose weighed by their rarity 37.7 and
+ * 20.2 (the whole sets: 38.6 and 20.9). The floors catch a regression of a
  * few points, not noise. */
 #define INSPEC_DOCS 100
-#define INSPEC_F1_FLOOR 35.5
+#define INSPEC_F1_FLOOR 36.0
 #define SEMEVAL_DOCS 30
-#define SEMEVAL_F1_FLOOR 16.5
+#define SEMEVAL_F1_FLOOR 18.0
 /* KPCrowd-train's first 100 news stories: 11.7 before the document-shape
  * bias (news tagged like abstracts), 16.9 with it, 18.1 with reported
- * speech as a sign of news. */
+ * speech as a sign of news, 17.8 once pronouns no longer count as one. */
 #define KPCROWD_DOCS 100
 #define KPCROWD_F1_FLOOR 17.0
 
@@ -314,6 +316,47 @@ static void test_mixed_names(void **state)
   const char *never[] = { "10mm", "rs500", "2024" };
   expect_candidates(ranked, want, G_N_ELEMENTS(want), never, G_N_ELEMENTS(never));
   g_ptr_array_free(ranked, TRUE);
+
+  /* a version after its name, a model's four digits, C4.5's dot and 3-D's
+   * hyphen: one word each, printed as written */
+  ranked = rank_english("Learning tools\n"
+                        "Students use Web 2.0 applications and the C4.5 decision tree. JPEG2000 image "
+                        "compression improves on JPEG. We study 3-D reconstruction of ISO9001 audits. "
+                        "Table 4.2 lists Section 3.1 figures.");
+  const char *want2[] = { "web 2.0 applications", "c4.5 decision tree", "jpeg2000 image compression",
+                          "3-d reconstruction", "iso9001 audits" };
+  const char *never2[] = { "4.2", "3.1" };
+  expect_candidates(ranked, want2, G_N_ELEMENTS(want2), never2, G_N_ELEMENTS(never2));
+  assert_int_equal(find_phrase(ranked, "3-d reconstruction")->n, 2);
+  g_ptr_array_free(ranked, TRUE);
+}
+
+/* A past form after a noun and before a preposition or a determiner is a
+ * clause's verb, not a compound's last word, also where WordNet has a noun
+ * of that spelling ("sent", a coin; "led", a diode); an irregular form WordNet
+ * reads as a noun, not an adjective, counts as its lemma's verb ("drove"). A participle before a noun still modifies
+ * ("hidden Markov models"), and a form that is a verb of its own keeps its
+ * noun ("lower bounds on"). */
+static void test_past_forms(void **state)
+{
+  (void)state;
+  pos_info sent, drove, found;
+  assert_true(pos_lookup("sent", &sent));
+  assert_true(sent.flags & POS_VERB_FORM);
+  assert_true(pos_lookup("drove", &drove)); /* a noun too (of cattle), no adjective */
+  assert_true(drove.count[1] > drove.count[0]); /* "drive"'s uses */
+  assert_true(pos_lookup("found", &found));
+  assert_false(found.flags & POS_VERB_FORM); /* "to found" is a verb too */
+  GPtrArray *ranked = rank_english("Streaming video\n"
+                                   "The encoder packs video streams sent over lossy networks. Late arrivals led to "
+                                   "stalls, and the students classified as novices rated the quality chosen by "
+                                   "the server. Hidden Markov models and the Unified Modeling Language give a "
+                                   "lower bounds on the delay.");
+  const char *want[] = { "video streams", "late arrivals", "students", "quality", "hidden markov models",
+                         "unified modeling language", "lower bounds" };
+  const char *never[] = { "sent", "led", "classified", "chosen" };
+  expect_candidates(ranked, want, G_N_ELEMENTS(want), never, G_N_ELEMENTS(never));
+  g_ptr_array_free(ranked, TRUE);
 }
 
 /* An "-ly" adverb directly before an adjective modifies inside a phrase;
@@ -475,6 +518,27 @@ static const char *REPORT =
   "analysts that she expected deposit margins to stabilise, according to a transcript of the call. "
   "Her predecessor had warned of weaker profitability across the industry.";
 
+/* A case report: a research text about one person, full of "he" and
+ * "his", with no reported speech. */
+static const char *CASE_REPORT =
+  "Acute intermittent porphyria presenting as recurrent abdominal pain\n"
+  "We describe a patient with acute intermittent porphyria whose diagnosis was delayed for six years. He "
+  "first presented with recurrent abdominal pain and hyponatraemia, and his symptoms were attributed to "
+  "irritable bowel syndrome. During his third admission he developed peripheral neuropathy; urinary "
+  "porphobilinogen was raised, and haem arginate infusion relieved his pain within two days. His brother "
+  "carried the same hydroxymethylbilane synthase mutation. Acute porphyria should be considered in "
+  "unexplained abdominal pain with hyponatraemia.";
+
+/* An abstract that says "technology" alone three times. */
+static const char *SENSORS =
+  "Wireless sensor networks for structural health monitoring of bridges\n"
+  "Structural health monitoring needs dense measurements, and the technology to take them has long been "
+  "costly. We describe a wireless sensor network that measures strain and vibration on a steel bridge. Each "
+  "node samples accelerometers at 200 Hz, compresses the records with wavelet coding, and forwards them over "
+  "a multi-hop route to a base station. The technology cuts cabling costs by 80%, and the network ran for "
+  "eleven months on batteries. Modal frequencies estimated from the wireless data match those of a wired "
+  "reference system within 1%. The technology also scales to larger structures.";
+
 static size_t tag_index(const tag_outcome *o, const char *tag)
 {
   for (size_t i = 0; i < o->count; i++)
@@ -511,7 +575,28 @@ static void test_single_words_in_prose(void **state)
   assert_true(kp_single_weight(&list) == 1.0);
   assert_true(kp_single_weight(&report) == 1.0);
 
-  tag_outcome out = tag_text(CONTROL, "eng", 8);
+  /* people referred to as "he" do not make a text news: only reported
+   * speech does */
+  kp_shape case_report;
+  GArray *ct = seg_split(CASE_REPORT);
+  kp_measure(ct, &case_report);
+  seg_free(ct);
+  printf("  case report: reporting %.3f, single-word weight %.2f\n", case_report.reporting,
+         kp_single_weight(&case_report));
+  assert_true(case_report.reporting == 0.0);
+  assert_true(kp_single_weight(&case_report) < 0.5);
+  assert_true(kp_single_bias(&case_report) == 0.0);
+
+  /* an everyday word alone weighs less in prose than a rare one: the
+   * abstract's phrases outrank "technology" */
+  tag_outcome out = tag_text(SENSORS, "eng", 10);
+  print_tags("sensors", &out);
+  assert_true(has_tag(&out, "wireless sensor network"));
+  assert_true(has_tag(&out, "steel bridge"));
+  assert_false(has_tag(&out, "technology"));
+  tag_outcome_clear(&out);
+
+  out = tag_text(CONTROL, "eng", 8);
   print_tags("control", &out);
   assert_true(has_tag(&out, "polytopic uncertainty"));
   assert_false(has_tag(&out, "uncertainty")); /* the phrase's fragment */
@@ -661,6 +746,73 @@ static void test_language_of_long_text(void **state)
       fail_msg("tag \"%s\" is a German stop word", out.items[i].tag);
   tag_outcome_clear(&out);
   g_string_free(text, TRUE);
+}
+
+/* No tag of `out` holds a word of `never`. */
+static void expect_no_word(const tag_outcome *out, const char *const *never, size_t n)
+{
+  for (size_t i = 0; i < out->count; i++) {
+    gchar **words = g_strsplit(out->items[i].tag, " ", -1);
+    for (gchar **w = words; *w; w++)
+      for (size_t j = 0; j < n; j++)
+        if (!strcmp(*w, never[j]))
+          fail_msg("tag \"%s\" holds the verb \"%s\"", out->items[i].tag, never[j]);
+    g_strfreev(words);
+  }
+}
+
+/* Verb forms are no tags in German or French. German: the forms of sein
+ * and the modals Snowball's list lacks ("sei", "wäre"), and any word the
+ * text writes in lower case inside its sentences, where nouns have a
+ * capital ("gilt", "stetig"), though a declined one still modifies a noun
+ * ("topologischer Raum"). French: the modal and light verbs ("doit",
+ * "faut", "peuvent") and the verb after one ("faut mesurer", "ont
+ * baissé"). With py-pdf's GeoTopo lecture notes when ../shared is here. */
+static void test_verb_forms_not_tags(void **state)
+{
+  (void)state;
+  const char *deu = "Die Wasserwirtschaft im Flusseinzugsgebiet\n"
+                    "Die Wasserwirtschaft im Flusseinzugsgebiet gilt als schwierig. Es sei daran erinnert, dass "
+                    "die Wasserqualität stetig sinkt. Die Landwirtschaft gibt viel Nitrat ab. Die Kläranlage ist "
+                    "Teil des Netzes, und es gilt, die Wasserqualität zu verbessern. Die Gemeinden sollen die "
+                    "Kläranlage finanzieren. Das Nitrat sei gefährlich, heißt es, und wäre vermeidbar. Die "
+                    "Landwirtschaft muss das Nitrat verringern. Sei U ein topologischer Raum, so gilt der Satz.";
+  tag_outcome out = tag_text(deu, "deu", 10);
+  const char *never_deu[] = { "gilt", "sei", "wäre", "stetig", "sinkt", "gibt", "heißt", "sollen", "muss" };
+  expect_no_word(&out, never_deu, G_N_ELEMENTS(never_deu));
+  assert_true(has_tag(&out, "wasserqualität"));
+  assert_true(has_tag(&out, "topologischer raum"));
+  tag_outcome_clear(&out);
+
+  const char *fra = "La gestion des ressources en eau\n"
+                    "La gestion des ressources en eau peut être améliorée. Le bassin versant doit faire l'objet "
+                    "d'un suivi. Il faut mesurer la qualité de l'eau, car la pollution agricole peut avoir des "
+                    "effets graves. Les agriculteurs doivent réduire les nitrates. On peut dire que la qualité "
+                    "de l'eau compte. Les communes peuvent financer la station d'épuration. La pollution "
+                    "agricole a été réduite et les nitrates ont baissé.";
+  out = tag_text(fra, "fra", 10);
+  const char *never_fra[] = { "peut", "doit", "faut", "faire", "avoir", "doivent", "peuvent", "mesurer",
+                              "financer", "réduire", "dire", "baissé", "améliorée" };
+  expect_no_word(&out, never_fra, G_N_ELEMENTS(never_fra));
+  assert_true(has_tag(&out, "bassin versant"));
+  assert_true(has_tag(&out, "pollution agricole"));
+  tag_outcome_clear(&out);
+
+  char *path = g_strdup_printf("%s/../shared/realworld/reference/"
+                               "py-pdf_sample-files__009-pdflatex-geotopo_GeoTopo-komprimiert.pdf.txt",
+                               getenv("DOCTAG_SOURCE_DIR"));
+  char *geotopo = g_file_test(path, G_FILE_TEST_IS_REGULAR) ? tu_read(path, NULL) : NULL;
+  g_free(path);
+  if (geotopo) {
+    out = tag_text(geotopo, "deu", 15);
+    print_tags("GeoTopo", &out);
+    expect_no_word(&out, never_deu, G_N_ELEMENTS(never_deu));
+    const char *never_more[] = { "offen", "zusammenhängend", "ist", "und" };
+    expect_no_word(&out, never_more, G_N_ELEMENTS(never_more));
+    assert_true(has_tag(&out, "topologischer raum"));
+    tag_outcome_clear(&out);
+    g_free(geotopo);
+  }
 }
 
 /* Each text of tests/unit/tagdata/ gets tags in its own language: the
@@ -879,6 +1031,7 @@ int main(void)
     cmocka_unit_test(test_combining_participles),
     cmocka_unit_test(test_of_phrases),
     cmocka_unit_test(test_mixed_names),
+    cmocka_unit_test(test_past_forms),
     cmocka_unit_test(test_adverbs),
     cmocka_unit_test(test_field_labels),
     cmocka_unit_test(test_document_shape),
@@ -889,6 +1042,7 @@ int main(void)
     cmocka_unit_test(test_language_identification),
     cmocka_unit_test(test_language_of_long_text),
     cmocka_unit_test(test_tags_in_own_language),
+    cmocka_unit_test(test_verb_forms_not_tags),
     cmocka_unit_test(test_quality_floor),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

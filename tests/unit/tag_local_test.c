@@ -547,6 +547,28 @@ static void test_segmentation(void **state)
   seg_free(t);
 }
 
+/* The text's first line, too long for a heading, unfinished and followed
+ * by a capital, is a title of its own: no phrase runs into the body
+ * ("... industrial fault diagnosis / Machine induction has"). A later
+ * line so ended, or a first line continued in lower case, wraps. */
+static void test_long_title_line(void **state)
+{
+  (void)state;
+  GArray *t = seg_split("\nAn experimental evaluation of knowledge structures derived through induction: a case "
+                        "study of industrial fault diagnosis\n"
+                        "Machine induction has been used by\nMicrosoft Research in fault trees\n");
+  const seg_token *machine = find_word(t, "machine");
+  assert_non_null(machine);
+  assert_true(machine->brk);
+  assert_true(machine->sentence);
+  assert_false(find_word(t, "microsoft")->brk); /* a wrapped line */
+  seg_free(t);
+  t = seg_split("Durability of protection after a seasonal influenza vaccination campaign among older\n"
+                "adults in three countries\n");
+  assert_false(find_word(t, "adults")->brk);
+  seg_free(t);
+}
+
 /* The token of `word` in `t`, failing the test when there is none. */
 static const seg_token *must_find(GArray *t, const char *word)
 {
@@ -579,6 +601,54 @@ static void test_mixed_tokens(void **state)
     assert_true(must_find(t, numbered[i])->hyphen);
   }
   assert_false(must_find(t, "video")->brk);
+  seg_free(t);
+
+  /* a name's version after a space is a word joined to it ("Web 2.0",
+   * "Mac OS 9.1"); a number after a noun that numbers a part ("Section
+   * 4.2"), a currency, a sentence's first word or a price ("4.99") is not */
+  t = seg_split("We build Web 2.0 tools on Mac OS 9.1 hosts, as Section 4.2 and Table 3.1 show. "
+                "About 2.5 million pay Rs 4.5 for a Widget 4.99 kit.");
+  const char *versions[] = { "2.0", "9.1" };
+  for (size_t i = 0; i < G_N_ELEMENTS(versions); i++) {
+    assert_int_equal(must_find(t, versions[i])->kind, SEG_WORD);
+    assert_true(must_find(t, versions[i])->version);
+    assert_false(must_find(t, versions[i])->brk);
+  }
+  const char *plain[] = { "4.2", "3.1", "2.5", "4.5", "4.99" };
+  for (size_t i = 0; i < G_N_ELEMENTS(plain); i++) {
+    assert_int_equal(must_find(t, plain[i])->kind, SEG_NUMBER);
+    assert_false(must_find(t, plain[i])->version);
+  }
+  assert_false(must_find(t, "tools")->brk); /* the phrase runs on */
+  seg_free(t);
+
+  /* capitals and four digits name a model or a standard ("ISO9001",
+   * "VPP5000"); year-shaped digits only with letters the text writes alone
+   * ("JPEG2000" beside "JPEG"; not "FY2024", "TREC2005"); a field's value
+   * ("Invoice no: INV4521") is an identifier */
+  t = seg_split("JPEG2000 extends JPEG, and ISO9001 audits ran on the VPP5000 at TREC2005.\n"
+                "Invoice no: INV4521\nFY2024 totals and Rs2000 fees.");
+  const char *models[] = { "jpeg2000", "iso9001", "vpp5000" };
+  for (size_t i = 0; i < G_N_ELEMENTS(models); i++)
+    assert_int_equal(must_find(t, models[i])->kind, SEG_WORD);
+  const char *ids[] = { "trec2005", "inv4521", "fy2024", "rs2000" };
+  for (size_t i = 0; i < G_N_ELEMENTS(ids); i++)
+    assert_int_equal(must_find(t, ids[i])->kind, SEG_CODE);
+  seg_free(t);
+  /* ... the same letters and digits without "JPEG" alone are a code */
+  t = seg_split("JPEG2000 extends the old standard.");
+  assert_int_equal(must_find(t, "jpeg2000")->kind, SEG_CODE);
+  seg_free(t);
+
+  /* a number, a hyphen and one letter are one word: "3-D", "2-d" (not
+   * "3" and a one-letter word); a number before a word stays as it was */
+  t = seg_split("Fast 3-D reconstruction of 2-d images on a 3-axis mill.");
+  assert_int_equal(must_find(t, "3-d")->kind, SEG_WORD);
+  assert_int_equal(must_find(t, "2-d")->kind, SEG_WORD);
+  assert_false(must_find(t, "reconstruction")->brk);
+  assert_null(find_word(t, "d"));
+  assert_int_equal(must_find(t, "3")->kind, SEG_NUMBER);
+  assert_true(must_find(t, "axis")->hyphen);
   seg_free(t);
 
   /* numbers, dates and amounts as before; measures, ordinals, currencies
@@ -648,6 +718,7 @@ int main(void)
     cmocka_unit_test(test_nfc_shortcut),
     cmocka_unit_test(test_segmentation),
     cmocka_unit_test(test_mixed_tokens),
+    cmocka_unit_test(test_long_title_line),
     cmocka_unit_test(test_not_tags),
     cmocka_unit_test(test_english_recall),
     cmocka_unit_test(test_hindi_tags),

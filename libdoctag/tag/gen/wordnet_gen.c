@@ -12,6 +12,7 @@
  * "multiresolution" are not). The output is sorted (strcmp order) for a
  * binary search, so nothing is parsed at run time. */
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,6 +156,31 @@ static void read_compounds(const char *dir)
 
 static int by_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
+/* Whether `form` is `lemma` with a suffix pos_lookup()'s rules undo
+ * ("planning" plan, "modelled" model, "studies" study): pos_lookup()
+ * counts those as their lemma already. */
+static bool regular_form(const char *form, const char *lemma)
+{
+  static const char *const suffixes[] = { "s", "es", "ies", "ed", "ing" };
+  size_t n = strlen(form), m = strlen(lemma);
+  for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+    size_t sl = strlen(suffixes[i]);
+    if (n <= sl || strcmp(form + n - sl, suffixes[i]))
+      continue;
+    size_t b = n - sl; /* the base: form[0, b) */
+    if ((b == m && !strncmp(form, lemma, m)) ||                                      /* "sets" */
+        (b + 1 == m && !strncmp(form, lemma, b) && strchr("ey", lemma[b])) ||          /* "made"... "studies" */
+        (b == m + 1 && !strncmp(form, lemma, m) && form[b - 1] == form[b - 2]))       /* "planning" */
+      return true;
+  }
+  return false;
+}
+
+/* The irregular verb forms of verb.exc and their lemma ("sent send"). */
+typedef struct exc_form { char *form, *lemma; } exc_form;
+static exc_form *verb_forms;
+static size_t nverb_forms, capverb_forms;
+
 static void read_exc(const char *dir, const char *name, int pos)
 {
   FILE *f = open_in(dir, name);
@@ -164,10 +190,52 @@ static void read_exc(const char *dir, const char *name, int pos)
     if (!sp)
       continue;
     *sp = 0;
-    if (single_word(line))
-      get(line)->flags |= 1u << pos;
+    if (!single_word(line))
+      continue;
+    entry *e = get(line);
+    bool lemma_too = e->flags & (1u << pos); /* index.verb has "found" (a company) */
+    e->flags |= 1u << pos;
+    char *lemma = sp + 1, *end = lemma + strcspn(lemma, " \r\n");
+    *end = 0;
+    if (pos != P_VERB || !*lemma || !strcmp(lemma, line) || !single_word(lemma))
+      continue;
+    if (lemma_too)
+      continue; /* a verb of its own too ("found" a company, "bound" over): counted */
+    e->flags |= 1u << NPOS; /* tag/pos.h's POS_VERB_FORM */
+    if (regular_form(line, lemma))
+      continue; /* counted already */
+    if (nverb_forms == capverb_forms) {
+      capverb_forms = capverb_forms ? 2 * capverb_forms : 4096;
+      verb_forms = realloc(verb_forms, capverb_forms * sizeof *verb_forms);
+      if (!verb_forms)
+        exit(1);
+    }
+    verb_forms[nverb_forms].form = strdup(line);
+    verb_forms[nverb_forms++].lemma = strdup(lemma);
   }
   fclose(f);
+}
+
+/* An irregular verb form is seen as often as a verb as its lemma, as
+ * pos_lookup() counts a regular one ("presented" as "present"): SemCor
+ * counts senses by lemma, so "sent" alone has its noun's count (a coin,
+ * 0) and none of "send"'s, and read as a noun after a noun ("video
+ * streams sent over"). Only where the form's other reading is a noun of
+ * its own ("sent", "led", "won", "drove"): where WordNet reads it as an
+ * adjective ("hidden", "unified", "given"), that reading is the
+ * participle's use before a noun, and SemCor counted it there ("hidden
+ * Markov model"). */
+static void verb_form_counts(void)
+{
+  unsigned int *add = calloc(nverb_forms + 1, sizeof *add);
+  if (!add)
+    exit(1);
+  for (size_t i = 0; i < nverb_forms; i++)
+    if (!(get(verb_forms[i].form)->flags & (1u << P_ADJ)))
+      add[i] = get(verb_forms[i].lemma)->count[P_VERB];
+  for (size_t i = 0; i < nverb_forms; i++)
+    get(verb_forms[i].form)->count[P_VERB] += add[i];
+  free(add);
 }
 
 /* cntlist.rev: "lemma%ss_type:lex_filenum:lex_id:head:head_id sense count" */
@@ -268,6 +336,7 @@ int main(int argc, char **argv)
     read_exc(dir, exc[p], p);
   }
   read_counts(dir);
+  verb_form_counts();
   read_compounds(dir);
   qsort(compounds, ncompounds, sizeof *compounds, by_str);
   unsigned int docs = 0;
