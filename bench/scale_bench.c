@@ -353,8 +353,8 @@ static gpointer first_search_run(gpointer p)
 /* The first search of a common word `word` (which no search used before)
  * by `uid` builds its head from a snapshot, outside the write lock, while
  * documents of `writer` are written: another user's go on meanwhile; the
- * searcher's own make the snapshot stale, and the head is then ranked
- * again under the lock. */
+ * searcher's own move the snapshot's write count, and the documents they
+ * wrote then enter the published head from the log of writes (0014). */
 static void measure_build_beside_writes(doctag_ctx *ctx, const char *label, const char *uid, const char *writer,
                                         const char *word, corpus *c)
 {
