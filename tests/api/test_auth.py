@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from conftest import JWT_SECRET, Api, detail, make_jwt, new_user
+from conftest import JWT_SECRET, Api, detail, make_jwt
 
 USER_KEYS = {"id", "email", "full_name", "is_active", "is_verified", "created_at"}
 TOKEN_KEYS = {"access_token", "refresh_token", "token_type", "expires_in"}

@@ -8,8 +8,6 @@ import json
 import time
 import uuid
 
-import pytest
-
 from conftest import LocalPdf, corpus_dir, detail
 
 STATUS_KEYS = {"job_id", "status", "progress", "processed_count", "failed_count", "total", "results_count"}

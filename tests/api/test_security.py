@@ -8,7 +8,6 @@ import pathlib
 import secrets
 import select
 import socket
-import stat
 import subprocess
 import time
 import urllib.parse

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from conftest import MAX_UPLOAD_MB, Api, corpus_dir, detail, manifest
+from conftest import MAX_UPLOAD_MB, corpus_dir, detail, manifest
 
 CONTRACT_KEYS = {"success", "document_title", "tags", "extracted_text_preview", "processing_time", "is_scanned",
                  "extraction_method", "ocr_confidence", "raw_ai_response", "error"}

@@ -118,7 +118,6 @@ def test_batch_strict_without_key_is_refused_at_submission(alice):
 def _server_and_worker(server_key, worker_key):
     """A server with no batch worker of its own and one separate `doctag
     worker` on its data directory, each with its own LLM key (or none)."""
-    import os
     import secrets
     import subprocess
     from conftest import BIN, start_server
