@@ -170,7 +170,7 @@ args=()
 [ -n "${DOCTAG_TEST_POSTGRES_URL:-}" ] && args+=(--postgres "$DOCTAG_TEST_POSTGRES_URL")
 [ -n "$redis_url" ] && args+=(--redis "$redis_url/15")
 "$build/bench/queue_bench" "$n" "${args[@]}" | tee "$work/queue.txt"
-while read -r label _ per; do
+while read -r label _ per _; do
   ms=${per#claim_finish_ms_per_item=}
   if (( $(echo "$ms > 2.0" | bc -l) )); then
     echo "queue overhead $label: $ms ms per item (goal <= 2 ms)"

@@ -39,6 +39,7 @@ cpu() { awk '{ printf "%.2f", $1 + $2 }' "$work/time"; }
 echo "machine: $(getconf _NPROCESSORS_ONLN) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "file: $pdf ($(pdfinfo "$pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }') pages)"
 
+echo "  doctag extract --ocr force running..."
 G_MESSAGES_DEBUG=doctag /usr/bin/time -f "%U %S" -o "$work/time" "$bin" extract --ocr force "$pdf" >"$work/d.txt" 2>"$work/log" ||
   die "doctag failed: $(grep -v DEBUG "$work/log" | head -c 300)"
 d_cpu=$(cpu)
@@ -70,6 +71,7 @@ awk '
 printf '  %-34s CPU %7s s  %s\n' "doctag extract --ocr force" "$d_cpu" "$(cer "$work/d.txt")"
 
 if [ -z "${NO_OCRMYPDF:-}" ] && command -v ocrmypdf >/dev/null; then
+  echo "  ocrmypdf -j 2 running..."
   /usr/bin/time -f "%U %S" -o "$work/time" ocrmypdf -q -j 2 --force-ocr --sidecar "$work/o.txt" "$pdf" "$work/o.pdf" ||
     die "ocrmypdf failed"
   o_cpu=$(cpu)
@@ -86,6 +88,8 @@ if [ -z "${NO_CLI:-}" ] && command -v tesseract >/dev/null; then
     /usr/bin/time -f "%U %S" -o "$work/time" tesseract "$f" - --dpi "${ppi:-300}" >>"$work/c.txt" 2>/dev/null
     printf '\f' >>"$work/c.txt"
     c_cpu=$(awk -v a="$c_cpu" -v b="$(cpu)" 'BEGIN { printf "%.2f", a + b }')
+    # as measured: the whole CLI run takes minutes on a loaded machine
+    printf '    tesseract CLI %-20s CPU %7s s (%s so far)\n' "$(basename "$f")" "$(cpu)" "$c_cpu"
   done
   printf '  %-34s CPU %7s s  %s\n' "tesseract CLI, page by page" "$c_cpu" "$(cer "$work/c.txt")"
   echo "  CPU ratio doctag/tesseract CLI = $(awk -v a="$d_cpu" -v b="$c_cpu" 'BEGIN { printf "%.3f", a / b }')"

@@ -1,8 +1,10 @@
 /* The batch queue's own cost per item, without processing any PDF: a job of
  * N items is submitted, then each item is claimed (with its "processing"
  * event) and finished (result, "success" event, the "completed" event at the
- * end), as a worker does, on one thread. Printed per backend:
+ * end), as a worker does, on one thread; then N places of a server's per-user
+ * cap taken and given back (doctag_doc_slot_take/_free). Printed per backend:
  *   <backend> submit_us_per_item=... claim_finish_ms_per_item=...
+ *     place_ms_per_doc=... place_vs_claim_finish=...
  * Backends: local/sqlite always; local/postgresql with a PostgreSQL admin URL
  * (a database of its own, dropped after); redis with a Redis URL.
  *   queue_bench N [--postgres URL] [--redis URL]
@@ -93,8 +95,18 @@ static int run(const char *label, const char *database_url, const char *redis_ur
     fprintf(stderr, "queue_bench: %s: %u of %u items claimed\n", label, done, n);
     exit(2);
   }
-  printf("%s submit_us_per_item=%.1f claim_finish_ms_per_item=%.3f\n", label, (t1 - t0) * 1e6 / n,
-         (t2 - t1) * 1e3 / n);
+  /* A server's place per document (doctag_doc_slot_take + _free: two small
+   * write transactions on a database), against the item's claim + finish. */
+  for (unsigned int i = 0; i < n; i++) {
+    doctag_doc_slot *slot = NULL;
+    if (doctag_doc_slot_take(&slot, ctx, user, 8, NULL))
+      die("place");
+    doctag_doc_slot_free(slot);
+  }
+  double t3 = now_s();
+  printf("%s submit_us_per_item=%.1f claim_finish_ms_per_item=%.3f place_ms_per_doc=%.3f "
+         "place_vs_claim_finish=%.3f\n", label, (t1 - t0) * 1e6 / n, (t2 - t1) * 1e3 / n, (t3 - t2) * 1e3 / n,
+         (t3 - t2) / (t2 - t1));
   g_free(completed);
   doctag_free(job);
   g_ptr_array_free(payloads, TRUE);

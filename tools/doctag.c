@@ -14,6 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
+/* "No time limit" for `doctag extract` of a local file: a day, the most
+ * DOCTAG_TIMEOUT_SEC takes. */
+#define CLI_LOCAL_TIMEOUT_SEC 86400u
+
 static bool is_url(const char *arg)
 {
   return strstr(arg, "://") != NULL;
@@ -488,6 +492,14 @@ static int run_documents(const cli_command *cmd, int argc, char **argv, bool tag
   if (c.format == CLI_CSV)
     fputs(tagging ? "file,title,language,extraction_method,page_count,tags,needs_review,processing_time,error\r\n"
                   : "file,page,method,ocr_confidence,language,text,warning\r\n", out);
+  /* A local file or standard input under `doctag extract` has no time
+   * limit unless DOCTAG_TIMEOUT_SEC sets one (a day, that variable's
+   * largest value): the user watches it and can stop it, and the server's
+   * 300 s per document stopped a 20-page OCR at page 17 on a loaded machine,
+   * its work thrown away. URLs (a server that hangs) and tagging (an LLM)
+   * keep the context's limit. */
+  const char *limit_env = getenv("DOCTAG_TIMEOUT_SEC");
+  bool no_limit = !tagging && !c.opts.timeout_sec && (!limit_env || !*limit_env);
   int files = argc - optind, failed = 0;
   double t0 = cli_now();
   for (int i = optind; i < argc; i++) {
@@ -507,6 +519,10 @@ static int run_documents(const cli_command *cmd, int argc, char **argv, bool tag
       fputs("{\"file\": ", out);
       cli_json_string(out, name);
       fputs(", \"pages\": [", out);
+    }
+    if (no_limit && !is_url(arg)) {
+      c.opts.timeout_sec = CLI_LOCAL_TIMEOUT_SEC;
+      g_debug("extract %s: no time limit (DOCTAG_TIMEOUT_SEC unset)", name);
     }
     if (text_input) {
       data = cli_read_all(arg, &len);
@@ -537,6 +553,8 @@ static int run_documents(const cli_command *cmd, int argc, char **argv, bool tag
     } else {
       st = tagging ? doctag_process_file(ctx, &r, arg, &c.opts) : doctag_extract_file(ctx, &r, arg, &c.opts);
     }
+    if (no_limit)
+      c.opts.timeout_sec = 0;
     free(data);
     progress_clear(&ps);
     /* Stopping after --pages' last page is ours, not a failure. */
@@ -782,7 +800,8 @@ static void print_man(FILE *f)
         ".TP\n.B DOCTAG_REDIS_URL\nThe Redis queue of batch jobs; unset, the local queue in the database.\n"
         ".TP\n.BR OPENROUTER_API_KEY \", \" DOCTAG_LLM_BASE_URL\nThe LLM endpoint for models other than local.\n"
         ".TP\n.BR DOCTAG_MAX_FILE_MB \", \" DOCTAG_MAX_PAGES \", \" DOCTAG_TIMEOUT_SEC \", \" DOCTAG_THREADS\nLimits "
-        "per document and page workers.\n"
+        "per document and page workers. DOCTAG_TIMEOUT_SEC (seconds, default 300) does not apply to \\fBextract\\fR "
+        "of a local file or standard input unless it is set: that runs to the end.\n"
         ".TP\n.BR DOCTAG_MAX_STREAM_MB \", \" DOCTAG_MAX_INFLATE_MB \", \" DOCTAG_MAX_IMAGE_MPX \", \" "
         "DOCTAG_MAX_PAGE_DRAWS \", \" DOCTAG_MAX_PAGE_IMAGE_MPX \", \" DOCTAG_MAX_PAGE_COVERAGE \", \" "
         "DOCTAG_MAX_DOC_MEMORY_MB\nPDF bombs: decompressed bytes per stream and per document, pixels per image, "

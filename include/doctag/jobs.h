@@ -358,11 +358,13 @@ DOCTAG_API doctag_status doctag_worker_run(doctag_ctx *ctx, const doctag_worker_
  * processed), counted across every process that shares the context's queue:
  * the Redis of DOCTAG_REDIS_URL, else the database (PostgreSQL, or SQLite
  * for the processes of one machine). A server takes a place per document,
- * so that its cap per user holds across servers. Each place has a lease of
- * DOCTAG_DOC_SLOT_LEASE_SEC that this process renews (from a thread of the
- * library) while it holds the place: the places of a process that dies come
- * back within that time, and a document may keep its place for as long as
- * it takes.
+ * so that its cap per user holds across servers. Each place has a lease
+ * (DOCTAG_DOC_SLOT_LEASE_SEC seconds by default; the environment variable of
+ * that name, 3 to 3600, read by doctag_ctx_new(), sets it) that this process
+ * renews every third of a lease (from a thread of the library) while it
+ * holds the place: the places of a process that dies come back within a
+ * lease, and a document may keep its place for as long as it takes. Every
+ * process on one queue should use the same lease.
  */
 typedef struct doctag_doc_slot doctag_doc_slot;
 

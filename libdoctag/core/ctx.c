@@ -3,6 +3,7 @@
 #include "core/ctx.h"
 #include "core/error.h"
 #include "core/stats.h"
+#include "doctag/jobs.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -64,8 +65,8 @@ static char *pick(const char *explicit_value, const char *env, bool ignore_env, 
   return def ? g_strdup(def) : NULL;
 }
 
-/* A positive integer from the environment; 0 when unset. */
-static doctag_status env_uint(const char *env, bool ignore_env, uint64_t max, uint64_t *out)
+/* An integer from min (at least 1) to max from the environment; 0 when unset. */
+static doctag_status env_range(const char *env, bool ignore_env, uint64_t min, uint64_t max, uint64_t *out)
 {
   *out = 0;
   if (ignore_env)
@@ -76,11 +77,17 @@ static doctag_status env_uint(const char *env, bool ignore_env, uint64_t max, ui
   char *end = NULL;
   errno = 0;
   unsigned long long n = strtoull(v, &end, 10);
-  if (errno || *end || n == 0 || n > max || v[0] == '-')
-    return err_set(DOCTAG_EINVAL, "%s=%s: expected a whole number from 1 to %llu", env, v,
-                   (unsigned long long)max);
+  if (errno || *end || n < min || n > max || v[0] == '-')
+    return err_set(DOCTAG_EINVAL, "%s=%s: expected a whole number from %llu to %llu", env, v,
+                   (unsigned long long)min, (unsigned long long)max);
   *out = n;
   return DOCTAG_OK;
+}
+
+/* A positive integer from the environment; 0 when unset. */
+static doctag_status env_uint(const char *env, bool ignore_env, uint64_t max, uint64_t *out)
+{
+  return env_range(env, ignore_env, 1, max, out);
 }
 
 static char *default_data_dir(void)
@@ -202,8 +209,8 @@ DOCTAG_API doctag_status doctag_ctx_new(doctag_ctx **out, const doctag_config *c
   if ((st = env_uint("DOCTAG_MAX_PAGE_COVERAGE", noenv, 1u << 30, &n)))
     goto fail;
   c->max_page_coverage = n ? n : 1000;
-  /* A page read by OCR at 300 DPI needs about 100 MB (a scan at 600 DPI
-   * about 450 MB): the default lets several run at once. */
+  /* A page read by OCR at 300 DPI needs about 220 MB with its OCR engines
+   * (a scan at 600 DPI about 540 MB): the default lets several run at once. */
   if ((st = env_uint("DOCTAG_MAX_DOC_MEMORY_MB", noenv, 1u << 20, &n)))
     goto fail;
   c->max_doc_memory = (n ? n : 1024) * 1024 * 1024;
@@ -211,6 +218,11 @@ DOCTAG_API doctag_status doctag_ctx_new(doctag_ctx **out, const doctag_config *c
   if ((st = env_uint("DOCTAG_SEARCH_HEADS_MAX", noenv, 1u << 20, &n)))
     goto fail;
   c->max_search_heads = n ? n : 1000;
+  /* A dead server's places come back within a lease; its renewals (a third
+   * of a lease apart) need a round trip to the queue, hence 3 s at least. */
+  if ((st = env_range("DOCTAG_DOC_SLOT_LEASE_SEC", noenv, 3, 3600, &n)))
+    goto fail;
+  c->doc_slot_lease_ms = (unsigned int)(n ? n : DOCTAG_DOC_SLOT_LEASE_SEC) * 1000u;
   if ((st = env_uint("DOCTAG_THREADS", noenv, 256, &n)))
     goto fail;
   c->threads = cfg->threads ? cfg->threads : n ? (unsigned)n : (unsigned)g_get_num_processors();

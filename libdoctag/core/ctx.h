@@ -32,6 +32,9 @@ struct doctag_ctx {
   uint64_t max_doc_memory;
   /* Search heads one owner keeps (DOCTAG_SEARCH_HEADS_MAX; history/search.c). */
   uint64_t max_search_heads;
+  /* Lease of a user's place across servers, ms (DOCTAG_DOC_SLOT_LEASE_SEC;
+   * jobs/slots.c). */
+  unsigned int doc_slot_lease_ms;
   struct ctx_attached *attached; /* subsystems' shared state: see ctx_attach() */
 };
 

@@ -34,6 +34,18 @@
  * held 368 MB, estimated 425 MB; a 300 DPI scan about 100 MB. */
 #define OCR_BYTES_PER_PIXEL 12
 #define IMAGE_BYTES_PER_PIXEL 4
+/* Each page read by OCR at once has its thread's tesseract engines, taken
+ * from the document's memory too (a thread keeps them past the document, so
+ * this bounds what the document's pages in flight hold, not the process).
+ * Resident once an engine has read a 300 DPI page and let it go
+ * (bench/ocr_engine_memory.py; malloc keeps some of the page's memory):
+ * eng 44 MB, hin 36, ben 33, kan 37, san 29, eng+hin 55; the OSD engine
+ * (orientation and script, the languages installed) 35 MB loaded.
+ * Estimated: 48 MB for the first language, 16 MB for each further one (an
+ * automatic choice counts two), 40 MB for OSD. */
+#define OCR_ENGINE_BYTES (48ull << 20)
+#define OCR_ENGINE_LANG_BYTES (16ull << 20)
+#define OCR_OSD_BYTES (40ull << 20)
 #define MB (1024.0 * 1024.0)
 /* A line-end hyphen the page alone cannot decide joins where the whole word
  * is printed on an earlier page or on one of this many pages after it; the
@@ -118,6 +130,18 @@ static doctag_status glib_page(job *j, PopplerDocument **doc, unsigned int index
   return *out ? DOCTAG_OK : no_page(j);
 }
 
+/* The OCR engines' estimate for a page read in `languages` (NULL: automatic). */
+static uint64_t engine_bytes(const char *languages)
+{
+  unsigned int n = 2;
+  if (languages) {
+    n = 1;
+    for (const char *p = languages; *p; p++)
+      n += *p == '+';
+  }
+  return OCR_OSD_BYTES + OCR_ENGINE_BYTES + (uint64_t)(n - 1) * OCR_ENGINE_LANG_BYTES;
+}
+
 /* Takes from the document's memory what OCR of `page` needs (*taken), before
  * any of it is allocated, waiting while other pages hold it; DOCTAG_ELIMIT
  * when the page alone needs more than the cap. */
@@ -131,15 +155,17 @@ static doctag_status memory_take(job *j, PopplerPage *page, const pdf_images *im
     return DOCTAG_OK; /* pdf_page_image() refuses the page */
   /* openjpeg holds 4 bytes a sample of every component besides the image's own */
   uint64_t jpx = img->coverage > 0 ? j->largest_jpx : 0;
-  uint64_t need = ocr_px * OCR_BYTES_PER_PIXEL + image_px * IMAGE_BYTES_PER_PIXEL + jpx;
+  uint64_t engines = engine_bytes(j->req->languages);
+  uint64_t need = ocr_px * OCR_BYTES_PER_PIXEL + image_px * IMAGE_BYTES_PER_PIXEL + jpx + engines;
   if (need > j->mem_cap) {
     char images[128] = "";
     if (image_px)
-      g_snprintf(images, sizeof images, " and images of up to %.0f million pixels%s", (double)image_px / 1e6,
+      g_snprintf(images, sizeof images, ", images of up to %.0f million pixels%s", (double)image_px / 1e6,
                  jpx ? ", a JPEG 2000 one decoded at 4 bytes a sample of each component" : "");
     return err_set(DOCTAG_ELIMIT, "the document needs more than %.0f MB of memory, the limit "
                    "(DOCTAG_MAX_DOC_MEMORY_MB): reading this page by OCR takes about %.0f MB (a %d x %d page "
-                   "image%s)", (double)j->mem_cap / MB, ceil((double)need / MB), w, h, images);
+                   "image%s and the OCR engines, about %.0f MB)", (double)j->mem_cap / MB, ceil((double)need / MB),
+                   w, h, images, (double)engines / MB);
   }
   g_mutex_lock(&j->lock);
   while (j->mem_used && j->mem_used + need > j->mem_cap && !g_atomic_int_get(&j->stop))

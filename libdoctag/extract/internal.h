@@ -274,6 +274,7 @@ typedef struct ocr_result {
                                * for one that a model reads (script: OSD's guess); no text kept */
   bool blank;                 /* nothing on the image */
   bool oriented;              /* OSD was asked: the page did not read sure upright at first */
+  int passes;                 /* whole-page recognition passes (the wasted upright one included) */
   struct {                    /* CPU seconds per stage (the page's profile, for the debug log and bench/ocr.sh) */
     double osd;               /* orientation and script */
     double prepare;           /* conversion, turning, deskew, rescaling */

@@ -6,7 +6,7 @@
  * leases of the places it holds from a thread of its own, every third of a
  * lease, so a place outlives its lease only while this process lives: the
  * places of a server that crashed or lost its network come back to their
- * users within DOCTAG_DOC_SLOT_LEASE_SEC, and a document that queues or
+ * users within a lease (DOCTAG_DOC_SLOT_LEASE_SEC, default 30 s), and a document that queues or
  * runs for longer keeps its place. */
 #include "core/error.h"
 #include "queue/queue.h"
@@ -14,12 +14,10 @@
 
 #include <string.h>
 
-#define LEASE_MS (DOCTAG_DOC_SLOT_LEASE_SEC * 1000u)
-#define RENEW_MS (LEASE_MS / 3)
-
 typedef struct slots_state {
   queue *q;              /* the context's queue, set by the first take (atomic) */
   char *holder;          /* this process's name on its places */
+  unsigned int lease_ms; /* the context's lease; renewed every third of it */
   GMutex lock;           /* guards held, stop */
   GCond wake;
   GHashTable *held;      /* slot id -> user id (both owned) */
@@ -39,7 +37,7 @@ static gpointer renew_loop(gpointer data)
   slots_state *s = data;
   g_mutex_lock(&s->lock);
   while (!s->stop) {
-    gint64 until = g_get_monotonic_time() + (gint64)RENEW_MS * 1000;
+    gint64 until = g_get_monotonic_time() + (gint64)s->lease_ms / 3 * 1000;
     while (!s->stop && g_cond_wait_until(&s->wake, &s->lock, until))
       ;
     if (s->stop || !g_hash_table_size(s->held))
@@ -53,7 +51,7 @@ static gpointer renew_loop(gpointer data)
       g_ptr_array_add(pairs, g_strdup(id));
     }
     g_mutex_unlock(&s->lock);
-    if (queue_slot_renew(g_atomic_pointer_get(&s->q), s->holder, pairs, LEASE_MS))
+    if (queue_slot_renew(g_atomic_pointer_get(&s->q), s->holder, pairs, s->lease_ms))
       g_warning("doctag: renewing %u document places: %s", pairs->len / 2, doctag_error_last()->message);
     g_ptr_array_free(pairs, TRUE);
     g_mutex_lock(&s->lock);
@@ -66,8 +64,8 @@ static gpointer renew_loop(gpointer data)
  * the first take sets s->q. */
 static void *slots_create(doctag_ctx *ctx)
 {
-  (void)ctx;
   slots_state *s = g_new0(slots_state, 1);
+  s->lease_ms = ctx->doc_slot_lease_ms;
   char *uuid = store_uuid_new();
   s->holder = g_strdup_printf("%s:%d:%s", g_get_host_name(), (int)getpid(), uuid);
   g_free(uuid);
@@ -135,7 +133,7 @@ DOCTAG_API doctag_status doctag_doc_slot_take(doctag_doc_slot **out, doctag_ctx 
   g_free(uuid);
   bool taken = false;
   unsigned int held = 0;
-  st = queue_slot_take(q, s->holder, id, user_id, max, LEASE_MS, &taken, &held);
+  st = queue_slot_take(q, s->holder, id, user_id, max, s->lease_ms, &taken, &held);
   if (in_flight)
     *in_flight = held;
   if (st) {

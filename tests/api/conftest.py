@@ -131,6 +131,25 @@ class Server:
             self.log.flush()
         return self.log_path.read_text(errors="replace")
 
+    def crash(self):
+        """SIGKILL the launcher and every process of kore's group (the
+        launcher puts kore in a group of its own): a machine that died."""
+        groups = set()
+        for stat_path in pathlib.Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat_path.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.proc.pid:   # ppid: kore, or the batch worker
+                groups.add(int(fields[2]))
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        for g in groups:
+            try:
+                os.killpg(g, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.proc.wait(30)
+
     def stop(self):
         """SIGTERM, as a service manager would: everything must exit 0."""
         codes = {}

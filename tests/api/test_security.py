@@ -7,6 +7,7 @@ import os
 import pathlib
 import secrets
 import select
+import shutil
 import socket
 import subprocess
 import time
@@ -384,6 +385,18 @@ def wait_held(cond, fetched, results, what, pred):
             f"{what}: fetched {fetched}, answered {[(n, r.status_code, r.text[:200]) for n, r in results.items()]}"
 
 
+def end_held(release, threads, web, servers, crashed=()):
+    """Ends a test of held downloads (held_pdf_server): lets them go, waits
+    for the senders, stops every server; each must exit 0 but those the
+    test crashed (by name)."""
+    release.set()
+    for t in threads:
+        t.join(timeout=60)
+    web.shutdown()
+    codes = {srv.name: srv.stop() for srv in servers}
+    assert all(c.get("server") == 0 for name, c in codes.items() if name not in crashed), codes
+
+
 def test_documents_shared_fairly_between_users():
     """One document thread, held by alice's first document (the test holds
     its download). Her second waits behind it, and past DOCTAG_USER_MAX_DOCS=2
@@ -617,12 +630,106 @@ def test_user_document_cap_holds_across_servers(shared):
         for n in ("alice4", "alice5"):
             assert results[n].status_code == 200, (n, results[n].text[:300])
     finally:
+        end_held(release, threads, web, servers)
+
+
+@pytest.mark.parametrize("shared", ["sqlite", "postgres", "pg_redis"])
+def test_places_of_a_killed_server_come_back(shared):
+    """Two servers on one queue (one SQLite file, PostgreSQL, or PostgreSQL
+    + Redis), DOCTAG_USER_MAX_DOCS=2, DOCTAG_DOC_SLOT_LEASE_SEC=9 (renewed
+    every 3 s). Both of alice's places are held on server A (the test holds
+    her two downloads), so B answers her 429. Then A is SIGKILLed: nothing
+    gives her places back but their leases. While they still run (A renewed
+    them at most 3 s before it died, so for 6 s at least) B still answers
+    429; within lease + renewal (12 s) of the kill B takes her document."""
+    import tempfile
+    import threading
+    from conftest import Server, make_database
+    lease, renew = 9, 3
+    env = {"DOCTAG_WORKERS": "0", "DOCTAG_HTTP_WORKERS": "1", "DOCTAG_SERVER_JOBS": "2",
+           "DOCTAG_USER_MAX_DOCS": "2", "DOCTAG_DOC_SLOT_LEASE_SEC": str(lease),
+           "DOCTAG_ALLOW_PRIVATE_URLS": "1", "DOCTAG_BODY_TIMEOUT_SEC": "3"}
+    if shared == "sqlite":
+        shared_dir = pathlib.Path(tempfile.mkdtemp(prefix="doctag-api-slots-"))
+        env["DOCTAG_DATABASE_URL"] = f"sqlite://{shared_dir}/doctag.db"
+    else:
+        needs = ["DOCTAG_TEST_POSTGRES_URL"] + (["DOCTAG_TEST_REDIS_URL"] if shared == "pg_redis" else [])
+        if not all(os.environ.get(k) for k in needs):
+            pytest.skip(f"needs {' and '.join(needs)} (scripts/services.sh)")
+        env["DOCTAG_DATABASE_URL"] = make_database(os.environ["DOCTAG_TEST_POSTGRES_URL"])
+        if shared == "pg_redis":
+            env["DOCTAG_REDIS_URL"] = os.environ["DOCTAG_TEST_REDIS_URL"]
+    cond, release, fetched, web = held_pdf_server(["alice1", "alice2", "alice3", "alice4"])
+    results, lost, threads, servers = {}, {}, [], []
+    text = (corpus_dir() / "text" / "en_invoice.pdf").read_bytes()
+    try:
+        servers.append(Server("kill-a", env).start())
+        servers.append(Server("kill-b", env).start())
+        a, b = servers
+        alice = new_user(a, "kill-a")
+
+        def send(name, srv):
+            url = f"http://127.0.0.1:{web.server_address[1]}/{name}"
+            try:
+                r = requests.post(srv.url("/api/single/process"), headers=alice.headers(), timeout=600,
+                                  files={"config": (None, '{"model_name": "local", "ocr": "off"}'),
+                                         "pdf_url": (None, url)})
+            except requests.RequestException as e:   # A was killed under it
+                with cond:
+                    lost[name] = e
+                    cond.notify_all()
+                return
+            with cond:
+                results[name] = r
+                cond.notify_all()
+
+        def post_b():
+            sent = time.monotonic()
+            r = requests.post(b.url("/api/single/process"), headers=alice.headers(), timeout=TIMEOUT,
+                              data={"config": '{"model_name": "local", "ocr": "off"}'},
+                              files={"pdf_file": ("doc.pdf", text, "application/pdf")})
+            return sent, time.monotonic(), r
+
+        for name in ("alice1", "alice2"):
+            t = threading.Thread(target=send, args=(name, a), daemon=True)
+            t.start()
+            threads.append(t)
+            wait_held(cond, fetched, results, f"{name} downloading on A",
+                      lambda: name in fetched or name in results or name in lost)
+        assert not results and not lost, (lost, {n: r.text[:200] for n, r in results.items()})
+        _, _, r = post_b()
+        assert r.status_code == 429, (r.status_code, r.text[:300])
+
+        a.crash()
+        killed = time.monotonic()
+        # A renewed her places at most `renew` s before it died: they hold
+        # for lease - renew s after the kill at least.
+        _, answered, r = post_b()
+        if answered - killed < lease - renew:
+            assert r.status_code == 429, ("a dead server's places came back before their lease", r.text[:300])
+        while r.status_code == 429:
+            assert time.monotonic() - killed < lease + renew + 30, "her places never came back"
+            time.sleep(0.25)
+            sent, answered, r = post_b()
+        assert r.status_code == 200, (r.status_code, r.text[:300])
+        assert sent - killed <= lease + renew, f"her places came back {sent - killed:.1f} s after the kill"
+        # both of them: two held at once on B
+        for name in ("alice3", "alice4"):
+            t = threading.Thread(target=send, args=(name, b), daemon=True)
+            t.start()
+            threads.append(t)
+        wait_held(cond, fetched, results, "alice3 and alice4 downloading on B",
+                  lambda: all(n in fetched or n in results or n in lost for n in ("alice3", "alice4")))
+        assert "alice3" in fetched and "alice4" in fetched, (lost, {n: r.text[:200] for n, r in results.items()})
         release.set()
-        for t in threads:
-            t.join(timeout=60)
-        web.shutdown()
-        for srv in servers:
-            assert srv.stop()["server"] == 0
+        wait_held(cond, fetched, results, "alice3 and alice4 answered",
+                  lambda: "alice3" in results and "alice4" in results)
+        for n in ("alice3", "alice4"):
+            assert results[n].status_code == 200, (n, results[n].text[:300])
+    finally:
+        end_held(release, threads, web, servers, crashed=["kill-a"])
+        if shared == "sqlite":
+            shutil.rmtree(shared_dir, ignore_errors=True)
 
 
 def raw_http(srv, data, timeout=10):

@@ -238,3 +238,33 @@ def test_libcurl_and_libpq_are_loaded_only_when_needed(tmp_path):
     r = run("batch", "run", str(csv), "--model", "local",
             env_extra=dict(broken, DOCTAG_DATABASE_URL="postgresql://127.0.0.1:9/doctag"))
     assert r.returncode != 0 and "cannot load libpq" in r.stderr, r.stderr
+
+
+def test_extract_of_a_local_file_has_no_time_limit():
+    """The server's limit per document (DOCTAG_TIMEOUT_SEC, 300 s) stopped a
+    20-page OCR at page 17 under `doctag extract` on a loaded machine, its
+    work thrown away. A local file or standard input under extract has no
+    limit unless the variable sets one, which still stops it; a URL and
+    tagging keep the limit."""
+    scans = sorted(entries("scanned", "eng"), key=lambda e: -e["pages"])
+    scan = os.path.join(CORPUS, scans[0]["path"])
+    debug = {"G_MESSAGES_DEBUG": "all"}
+    r = run("extract", "--ocr", "off", scan, env_extra=debug)
+    assert r.returncode == 0, r.stderr
+    assert "no time limit" in r.stdout + r.stderr
+    with open(scan, "rb") as f:
+        env = dict(os.environ, DOCTAG_DATA_DIR=tempfile.mkdtemp(prefix="doctag-cli-"), **debug)
+        p = subprocess.run([BIN, "extract", "--ocr", "off", "-"], stdin=f, capture_output=True, text=True,
+                           env=env, timeout=300)
+    assert p.returncode == 0 and "no time limit" in p.stdout + p.stderr, p.stderr
+
+    # set, the limit holds: a second is not enough to OCR every page
+    r = run("extract", "--ocr", "force", scan, env_extra=dict(debug, DOCTAG_TIMEOUT_SEC="1"))
+    assert r.returncode == 1 and "time limit reached" in r.stderr, (r.returncode, r.stderr[-300:])
+    assert "no time limit" not in r.stdout + r.stderr
+
+    r = run("extract", "http://127.0.0.1:9/doc.pdf", env_extra=debug)
+    assert r.returncode == 1 and "no time limit" not in r.stdout + r.stderr
+    text = os.path.join(CORPUS, entries("text", "eng")[0]["path"])
+    r = run("process", "--model", "local", text, env_extra=debug)
+    assert r.returncode == 0 and "no time limit" not in r.stdout + r.stderr, r.stderr

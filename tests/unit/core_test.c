@@ -1,6 +1,7 @@
 /* The core: errors, configuration, options, result and its JSON. */
 #include "testutil.h"
 #include "core/ctx.h"
+#include "doctag/jobs.h"
 #include "core/error.h"
 #include "core/sha256.h"
 #include "process/process.h"
@@ -106,6 +107,22 @@ static void test_config_from_environment(void **state)
   assert_int_equal(doctag_ctx_new(&ctx, NULL), DOCTAG_EINVAL);
   assert_non_null(strstr(doctag_error_last()->message, "DOCTAG_DATABASE_URL"));
   unsetenv("DOCTAG_DATABASE_URL");
+  /* The lease of a document's place: 3 to 3600 s, 30 unset. */
+  assert_int_equal(doctag_ctx_new(&ctx, NULL), DOCTAG_OK);
+  assert_int_equal(ctx->doc_slot_lease_ms, DOCTAG_DOC_SLOT_LEASE_SEC * 1000);
+  doctag_ctx_free(ctx);
+  setenv("DOCTAG_DOC_SLOT_LEASE_SEC", "3", 1);
+  assert_int_equal(doctag_ctx_new(&ctx, NULL), DOCTAG_OK);
+  assert_int_equal(ctx->doc_slot_lease_ms, 3000);
+  doctag_ctx_free(ctx);
+  const char *bad_leases[] = { "2", "0", "3601", "ten" };
+  for (size_t i = 0; i < G_N_ELEMENTS(bad_leases); i++) {
+    setenv("DOCTAG_DOC_SLOT_LEASE_SEC", bad_leases[i], 1);
+    assert_int_equal(doctag_ctx_new(&ctx, NULL), DOCTAG_EINVAL);
+    assert_non_null(strstr(doctag_error_last()->message, "DOCTAG_DOC_SLOT_LEASE_SEC"));
+    assert_non_null(strstr(doctag_error_last()->message, "from 3 to 3600"));
+  }
+  unsetenv("DOCTAG_DOC_SLOT_LEASE_SEC");
   unsetenv("DOCTAG_DATA_DIR");
   unsetenv("DOCTAG_LLM_BASE_URL");
 

@@ -431,18 +431,27 @@ static GByteArray *make_page_pdf(page_kind kind, double ppi)
   return out;
 }
 
-/* A 200 PPI scan of the prose, upright or upside down. */
-static cairo_surface_t *scan_of_prose(bool upside_down)
+/* A 200 PPI scan of the prose, turned `turn` degrees clockwise (0, 90 or
+ * 180). */
+static cairo_surface_t *scan_of_prose(int turn)
 {
   const double ppi = 200;
   int w = (int)(A4_W * ppi / 72), h = (int)(A4_H * ppi / 72);
+  if (turn == 90) {
+    int t = w;
+    w = h;
+    h = t;
+  }
   cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
   cairo_t *ic = cairo_create(img);
   cairo_set_source_rgb(ic, 1, 1, 1);
   cairo_paint(ic);
-  if (upside_down) {
+  if (turn == 180) {
     cairo_translate(ic, w, h);
     cairo_rotate(ic, G_PI);
+  } else if (turn == 90) {
+    cairo_translate(ic, w, 0);
+    cairo_rotate(ic, G_PI / 2);
   }
   cairo_scale(ic, ppi / 72, ppi / 72);
   draw_prose(ic, 12, 60, 120);
@@ -463,7 +472,7 @@ static void test_osd_only_when_unsure(void **state)
     ocr_memo_init(&memo);
     for (int p = 0; p < 2; p++) {
       bool turned = turns[k][p];
-      cairo_surface_t *img = scan_of_prose(turned);
+      cairo_surface_t *img = scan_of_prose(turned ? 180 : 0);
       ocr_job job = { .image = img, .ppi = 200, .memo = &memo };
       ocr_result r;
       assert_int_equal(ocr_page(&job, &r), DOCTAG_OK);
@@ -481,6 +490,35 @@ static void test_osd_only_when_unsure(void **state)
     }
     ocr_memo_clear(&memo);
   }
+}
+
+/* A page scanned turned a quarter has its lines down the page: it goes to
+ * OSD at once, without the upright reading that could only fail (one
+ * recognition pass, not two), first in its document or after an upright
+ * English page; and the upright page after it is still read without OSD
+ * once a page has read sure upright again. */
+static void test_quarter_turn_read_once(void **state)
+{
+  (void)state;
+  const int turns[] = { 90, 0, 90, 0 };
+  ocr_memo memo;
+  ocr_memo_init(&memo);
+  for (size_t p = 0; p < G_N_ELEMENTS(turns); p++) {
+    cairo_surface_t *img = scan_of_prose(turns[p]);
+    ocr_job job = { .image = img, .ppi = 200, .memo = &memo };
+    ocr_result r;
+    assert_int_equal(ocr_page(&job, &r), DOCTAG_OK);
+    printf("  page %zu (turned %d): OSD %s, turned back %d, %d passes, confidence %.0f\n", p + 1, turns[p],
+           r.oriented ? "asked" : "not asked", r.rotation, r.passes, r.confidence);
+    if (!strstr(r.text, "Station Road") || !strstr(r.text, "telephone"))
+      fail_msg("page %zu not read: \"%.80s\"", p + 1, r.text);
+    assert_int_equal(r.rotation, turns[p] ? 360 - turns[p] : 0);
+    assert_int_equal(r.oriented, turns[p] != 0);
+    assert_int_equal(r.passes, 1);
+    ocr_result_clear(&r);
+    cairo_surface_destroy(img);
+  }
+  ocr_memo_clear(&memo);
 }
 
 static doctag_status run_bytes(GByteArray *pdf, extract_request *req, extract_doc *doc)
@@ -744,6 +782,7 @@ int main(void)
     cmocka_unit_test(test_fork),
     cmocka_unit_test(test_thin_garbled_sparse_blank),
     cmocka_unit_test(test_osd_only_when_unsure),
+    cmocka_unit_test(test_quarter_turn_read_once),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -768,6 +768,9 @@ static void test_public_extract(void **state)
 
 int main(void)
 {
+  /* the OCR table's rows as they are measured (minutes apart on a loaded
+   * machine), not when a full buffer or the end flushes them */
+  setvbuf(stdout, NULL, _IOLBF, 0);
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_malformed),
     cmocka_unit_test(test_text_layer),

@@ -651,11 +651,45 @@ static void test_memory_cap_refuses(void **state)
   doctag_ctx_free(ctx);
 }
 
+/* The OCR engines a page is read with are in its share of the document's
+ * memory (88 MB for English: OSD's engine and the language's):
+ * a cap that leaves the page image room but not its engines refuses OCR,
+ * naming them; a cap with room for both reads the page, and the estimate
+ * taken holds the engines. */
+static void test_memory_cap_counts_ocr_engines(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  GBytes *pdf = image_pages(600, 600, 1);
+  extract_doc doc;
+  ctx->max_doc_memory = 32u << 20;   /* below one engine */
+  assert_int_equal(extract_all(ctx, pdf, 1, &doc), DOCTAG_ELIMIT);
+  const char *msg = doctag_error_last()->message;
+  if (!strstr(msg, "the document needs more than 32 MB of memory, the limit (DOCTAG_MAX_DOC_MEMORY_MB)") ||
+      !strstr(msg, "and the OCR engines, about 88 MB"))
+    fail_msg("unexpected message: %s", msg);
+  extract_doc_clear(&doc);
+  ctx->max_doc_memory = 256u << 20;
+  assert_int_equal(extract_all(ctx, pdf, 1, &doc), DOCTAG_OK);
+  assert_int_equal(doc.pages_read, 1);
+  uint64_t with_engines = doc.ocr_memory_peak;
+  assert_true(with_engines >= 88u << 20);
+  extract_doc_clear(&doc);
+  /* room for the page image, not for its engines too */
+  ctx->max_doc_memory = with_engines - (40u << 20);
+  assert_int_equal(extract_all(ctx, pdf, 1, &doc), DOCTAG_ELIMIT);
+  assert_non_null(strstr(doctag_error_last()->message, "and the OCR engines, about 88 MB"));
+  extract_doc_clear(&doc);
+  g_bytes_unref(pdf);
+  doctag_ctx_free(ctx);
+}
+
 /* Four OCR pages of 36-million-pixel images read by four threads: without a
- * cap they hold about 700 MB at once (RSS grew 684 MB); under a 300 MB cap
- * they take turns (364 MB), and the process's peak grows by no more than the
- * cap plus each thread's OCR engine, which outlives the document (measured
- * in a child, whose peak is its own). */
+ * cap they hold about 700 MB at once (RSS grew 684 MB); under a 400 MB cap
+ * (each page's share, 322 MB, holds its OCR engines' 88 MB) they take turns,
+ * and the process's peak grows by no more than the cap plus each thread's
+ * OCR engine, which outlives the document (measured in a child, whose peak
+ * is its own). */
 #define ENGINE_BYTES (40u << 20)
 /* Under AddressSanitizer the process's RSS holds the sanitizer's shadow and
  * quarantine too, so only the cap's own accounting is checked there. */
@@ -673,7 +707,7 @@ static void test_memory_cap_bounds_parallel_pages(void **state)
 {
   (void)state;
   GBytes *pdf = image_pages(6000, 6000, 4);
-  const uint64_t cap = 300u << 20;
+  const uint64_t cap = 400u << 20;
   pid_t pid = fork();
   assert_true(pid >= 0);
   if (pid == 0) {
@@ -1778,6 +1812,7 @@ int main(void)
     /* first: the child's memory is measured from this process's */
     cmocka_unit_test(test_memory_cap_bounds_parallel_pages),
     cmocka_unit_test(test_memory_cap_refuses),
+    cmocka_unit_test(test_memory_cap_counts_ocr_engines),
     cmocka_unit_test(test_memory_cap_counts_jpeg2000),
     cmocka_unit_test(test_inflation_bomb_refused),
     cmocka_unit_test(test_huge_image_refused),

@@ -1001,10 +1001,14 @@ static void test_doc_places_lease(void **state)
   fx_free(f);
 }
 
-/* A job that ends takes its waiting rows out of its user's list at once
+/* A job that ends takes its waiting rows out of the queue at once
  * (before, they stayed there, holding the user's turn, until claims
- * reached and dropped them): the list holds the rows of the user's other
- * jobs only, and a user left with none is out of the turns. */
+ * reached and dropped them), at the cost of its own rows: each job's rows
+ * wait on a list of their own, its user's list holds one entry per job (a
+ * run) and the rows given back. Ending the first job deletes its list and
+ * rewrites the user's three entries; the second job's rows are not touched
+ * (before, the user's list held every row of theirs, and ending a job
+ * rewrote all the others'). A user left with none is out of the turns. */
 static void test_redis_cancel_drops_waiting_rows(void **state)
 {
   fx *f = fx_new(state, 5);
@@ -1016,26 +1020,47 @@ static void test_redis_cancel_drops_waiting_rows(void **state)
   char *second = NULL;
   assert_int_equal(jobs_submit_payloads(f->jt.ctx, &second, alice, payloads, NULL), DOCTAG_OK);
   g_ptr_array_free(payloads, TRUE);
-  assert_int_equal(redis_int("LLEN %s", list), 7);
+  char *first_rows = g_strdup_printf("job:%s:waiting", f->job);
+  char *second_rows = g_strdup_printf("job:%s:waiting", second);
+  assert_int_equal(redis_int("LLEN %s", list), 2);   /* a run per job */
+  assert_int_equal(redis_int("LLEN %s", first_rows), 5);
+  assert_int_equal(redis_int("LLEN %s", second_rows), 2);
+  /* a row of the first job claimed and given back waits first, on its own */
+  queue_item it;
+  assert_true(claim(f, "w0", 60, 0, &it));
+  assert_string_equal(it.job_id, f->job);
+  assert_int_equal(it.row, 0);
+  assert_int_equal(queue_release(f->q, &it, "w0"), DOCTAG_OK);
+  queue_item_clear(&it);
+  assert_int_equal(redis_int("LLEN %s", list), 3);
+  assert_int_equal(redis_int("LLEN %s", first_rows), 4);
   assert_int_equal(transition(f, RUNNABLE | QS(DOCTAG_JOB_PAUSED), DOCTAG_JOB_CANCELLED, NULL), DOCTAG_OK);
-  assert_int_equal(redis_int("LLEN %s", list), 2);
-  assert_true(redis_int("EXISTS %s", list) == 1);
-  redisReply *r = redis_run("ZSCORE doctag:owners:ready %s", alice);
+  assert_int_equal(redis_int("EXISTS %s", first_rows), 0);
+  assert_int_equal(redis_int("LLEN %s", list), 1);
+  redisReply *r = redis_run("LINDEX %s 0", list);
+  assert_int_equal(r->type, REDIS_REPLY_STRING);
+  assert_string_equal(r->str, second);
+  freeReplyObject(r);
+  assert_int_equal(redis_int("LLEN %s", second_rows), 2);
+  r = redis_run("ZSCORE doctag:owners:ready %s", alice);
   assert_int_equal(r->type, REDIS_REPLY_STRING);
   freeReplyObject(r);
   /* the next claim is the second job's, with no dropping on the way */
-  queue_item it;
   assert_true(claim(f, "w1", 60, 0, &it));
   assert_string_equal(it.job_id, second);
+  assert_int_equal(it.row, 0);
   queue_item_clear(&it);
   char *ev = events_cancelled(second);
   assert_int_equal(queue_job_transition(f->q, second, RUNNABLE, DOCTAG_JOB_CANCELLED, NULL, ev, NULL), DOCTAG_OK);
   g_free(ev);
   assert_int_equal(redis_int("EXISTS %s", list), 0);
+  assert_int_equal(redis_int("EXISTS %s", second_rows), 0);
   r = redis_run("ZSCORE doctag:owners:ready %s", alice);
   assert_int_equal(r->type, REDIS_REPLY_NIL);
   freeReplyObject(r);
   assert_false(claim(f, "w2", 60, 0, &it));
+  g_free(first_rows);
+  g_free(second_rows);
   g_free(second);
   g_free(list);
   fx_free(f);
@@ -1083,10 +1108,13 @@ static void test_redis_fair_beyond_1000_users(void **state)
 }
 
 /* The library renews the leases of the places its process holds, every
- * third of a lease: a place held longer than a lease is still held. */
+ * third of a lease: a place held for twice its lease is still held, its
+ * lease end moved on. (A lease of 3 s, as DOCTAG_DOC_SLOT_LEASE_SEC=3 sets,
+ * read by the first take.) */
 static void test_redis_doc_places_renewed(void **state)
 {
   fx *f = fx_new(state, 1);
+  f->jt.ctx->doc_slot_lease_ms = 3000;
   char *erin = g_strdup_printf("erin-%08x", g_random_int());
   char *key = g_strdup_printf("doctag:slots:%s", erin);
   doctag_doc_slot *p = NULL;
@@ -1095,12 +1123,14 @@ static void test_redis_doc_places_renewed(void **state)
   assert_int_equal(r->elements, 2);
   double first = g_ascii_strtod(r->element[1]->str, NULL);
   freeReplyObject(r);
-  g_usleep((DOCTAG_DOC_SLOT_LEASE_SEC * G_USEC_PER_SEC) / 3 + 1500000);
+  g_usleep(2 * 3 * G_USEC_PER_SEC);
   r = redis_run("ZRANGE %s 0 -1 WITHSCORES", key);
   assert_int_equal(r->elements, 2);
   double later = g_ascii_strtod(r->element[1]->str, NULL);
   freeReplyObject(r);
-  assert_true(later - first >= (DOCTAG_DOC_SLOT_LEASE_SEC * 1000) / 3);
+  assert_true(later - first >= 3000);   /* renewed at least once past the first lease's end */
+  doctag_doc_slot *q = NULL;
+  assert_int_equal(doctag_doc_slot_take(&q, f->jt.ctx, erin, 1, NULL), DOCTAG_ERATE);
   doctag_doc_slot_free(p);
   assert_int_equal(redis_int("EXISTS %s", key), 0);
   g_free(key);

@@ -10,8 +10,8 @@ redis.call('HSET', jk, 'job_id', id, 'user_id', user, 'status', 'pending', 'tota
            'created_at', ARGV[4], 'config', ARGV[5], 'nonce', ARGV[8])
 if ARGV[6] ~= '' then redis.call('HSET', jk, 'secret', ARGV[6]) end
 local rows = {}
-for i = 9, #ARGV do rows[#rows + 1] = id .. '\t' .. (i - 9) .. '\t' .. ARGV[i] end
-enqueue(user, rows, false, ARGV[7])
+for i = 9, #ARGV do rows[#rows + 1] = (i - 9) .. '\t' .. ARGV[i] end
+enqueue(user, id, rows, ARGV[7])
 redis.call('ZADD', 'doctag:user:' .. user .. ':jobs', ARGV[4], id)
 touch(jk, ARGV[7])
 return 'ok'

@@ -8,12 +8,16 @@
 --   job:ID:done        hash row -> 1|0 (ok): rows finished, once each
 --   job:ID:attempts    hash row -> times claimed
 --   job:ID:parked      list "row<TAB>payload" set aside while paused
+--   job:ID:waiting     list "row<TAB>payload": the job's rows waiting, in order
 --   doctag:user:U:jobs sorted set of the user's unfinished job ids
 -- Every write refreshes the job's 24 h expiry.
 --
 -- Rows wait per user until a worker claims one, so that one user's long
 -- batch cannot starve another's short one (redis_take.lua):
---   doctag:user:U:items     list "job<TAB>row<TAB>payload": U's waiting rows, oldest first
+--   doctag:user:U:items     list of U's waiting rows, oldest first, each entry either a job id
+--                           (the rows of that job's job:ID:waiting, a run) or one row
+--                           "job<TAB>row<TAB>payload" (a row given back, first); a job's
+--                           rows are its own list so that ending it costs its rows only
 --   doctag:owners:ready     sorted set of the users with waiting rows, scored by their rows in
 --                           flight * TURNS + their turn: the first is the one to serve next
 --   doctag:owners:clock     counter handing out the turns
@@ -36,7 +40,8 @@ local function fill(tpl, v)
 end
 
 local function touch(jk, ttl)
-  for _, k in ipairs({jk, jk .. ':results', jk .. ':events', jk .. ':done', jk .. ':attempts', jk .. ':parked'}) do
+  for _, k in ipairs({jk, jk .. ':results', jk .. ':events', jk .. ':done', jk .. ':attempts', jk .. ':parked',
+                      jk .. ':waiting'}) do
     redis.call('EXPIRE', k, ttl)
   end
 end
@@ -91,17 +96,57 @@ local function wake()
   if redis.call('LLEN', WAKE) == 0 then redis.call('RPUSH', WAKE, '1') end
 end
 
--- Queues rows ("job<TAB>row<TAB>payload") for user u: after their waiting
--- rows, or (front) before them. A user who had none takes the last turn.
-local function enqueue(u, rows, front, ttl)
-  if #rows == 0 then return end
-  local lk = 'doctag:user:' .. u .. ':items'
-  for i = 1, #rows, 1000 do
-    redis.call(front and 'LPUSH' or 'RPUSH', lk, unpack(rows, i, math.min(i + 999, #rows)))
-  end
+local function user_list(u) return 'doctag:user:' .. u .. ':items' end
+
+-- u has rows waiting: the list's expiry, u's turn, a worker woken.
+local function queued(u, lk, ttl)
   redis.call('EXPIRE', lk, ttl)
   if not redis.call('ZSCORE', READY, u) then take_turn(u) end
   wake()
+end
+
+-- Queues rows ("row<TAB>payload") of job id for user u after their waiting
+-- rows: on the job's own list, as a run of u's list (one entry for all).
+-- A user who had none takes the last turn.
+local function enqueue(u, id, rows, ttl)
+  if #rows == 0 then return end
+  local wk = 'job:' .. id .. ':waiting'
+  for i = 1, #rows, 1000 do redis.call('RPUSH', wk, unpack(rows, i, math.min(i + 999, #rows))) end
+  redis.call('EXPIRE', wk, ttl)
+  local lk = user_list(u)
+  if redis.call('LINDEX', lk, -1) ~= id then redis.call('RPUSH', lk, id) end
+  queued(u, lk, ttl)
+end
+
+-- Gives one row ("job<TAB>row<TAB>payload") back to user u, first of their
+-- waiting rows.
+local function requeue(u, it, ttl)
+  local lk = user_list(u)
+  redis.call('LPUSH', lk, it)
+  queued(u, lk, ttl)
+end
+
+-- Takes user u's next waiting row: "job<TAB>row<TAB>payload", or nil when
+-- the first entry held none (a run whose job list is gone). u leaves the
+-- turns when nothing more waits, else takes the last turn.
+local function next_row(u)
+  local lk = user_list(u)
+  local head = redis.call('LINDEX', lk, 0)
+  local it
+  if head and string.find(head, '\t', 1, true) then
+    it = redis.call('LPOP', lk)
+  elseif head then
+    local wk = 'job:' .. head .. ':waiting'
+    it = redis.call('LPOP', wk)
+    if it then it = head .. '\t' .. it end
+    if redis.call('LLEN', wk) == 0 then redis.call('LPOP', lk) end
+  end
+  if redis.call('LLEN', lk) == 0 then
+    redis.call('ZREM', READY, u)
+  else
+    take_turn(u)
+  end
+  return it
 end
 
 -- The value of field name in a stream entry's [field, value, ...], or nil.
@@ -125,17 +170,21 @@ local function unpend(stream, group, entry)
   end
 end
 
--- Takes the waiting rows of job id out of user u's list (the job ended),
--- so they neither wait for a claim to drop them nor hold a turn.
+-- Takes the waiting rows of job id out of the queue (the job ended), so
+-- they neither wait for a claim to drop them nor hold user u's turn: its
+-- own list goes, and its entries in u's list (its runs and rows given
+-- back: the user's jobs and rows in flight at most, whatever their other
+-- jobs' rows waiting).
 local function unqueue(u, id, ttl)
-  local lk = 'doctag:user:' .. u .. ':items'
-  local rows = redis.call('LRANGE', lk, 0, -1)
+  redis.call('DEL', 'job:' .. id .. ':waiting')
+  local lk = user_list(u)
+  local entries = redis.call('LRANGE', lk, 0, -1)
   local prefix = id .. '\t'
   local keep = {}
-  for _, it in ipairs(rows) do
-    if string.sub(it, 1, #prefix) ~= prefix then keep[#keep + 1] = it end
+  for _, it in ipairs(entries) do
+    if it ~= id and string.sub(it, 1, #prefix) ~= prefix then keep[#keep + 1] = it end
   end
-  if #keep == #rows then return end
+  if #keep == #entries then return end
   redis.call('DEL', lk)
   if #keep == 0 then
     redis.call('ZREM', READY, u)

@@ -18,13 +18,7 @@ end
 for _ = 1, 100 do
   local u = redis.call('ZRANGE', READY, 0, 0)[1]
   if not u then return false end
-  local lk = 'doctag:user:' .. u .. ':items'
-  local it = redis.call('LPOP', lk)
-  if redis.call('LLEN', lk) == 0 then
-    redis.call('ZREM', READY, u)
-  else
-    take_turn(u)
-  end
+  local it = next_row(u)
   local t1 = it and string.find(it, '\t', 1, true)
   local t2 = t1 and string.find(it, '\t', t1 + 1, true)
   if t2 then

@@ -18,8 +18,7 @@ elseif to == 'processing' then
   -- Resume: the rows set aside while paused wait again, after the user's others.
   local parked = redis.call('LRANGE', jk .. ':parked', 0, -1)
   redis.call('DEL', jk .. ':parked')
-  for i, p in ipairs(parked) do parked[i] = id .. '\t' .. p end
-  enqueue(redis.call('HGET', jk, 'user_id'), parked, false, ARGV[7])
+  enqueue(redis.call('HGET', jk, 'user_id'), id, parked, ARGV[7])
 end
 if ARGV[5] ~= '' then append_event(jk, ARGV[5], ARGV[6]) end
 touch(jk, ARGV[7])
