@@ -127,6 +127,15 @@ static void quiet(void *arg, const char *message)
 {
 }
 
+/* The URL of database `db` on the server of `admin` (its path replaced):
+ * *url, newly allocated; returns a copy of db. */
+static char *pg_url_of(const char *admin, const char *db, char **url)
+{
+  const char *hp = strstr(admin, "://"), *slash = hp ? strchr(hp + 3, '/') : NULL;
+  *url = g_strdup_printf("%.*s/%s", (int)(slash ? slash - admin : (long)strlen(admin)), admin, db);
+  return g_strdup(db);
+}
+
 /* A fresh database on the server of `admin`; its URL in *url. */
 static char *pg_create(const char *admin, char **url)
 {
@@ -149,9 +158,7 @@ static char *pg_create(const char *admin, char **url)
   }
   PQclear(r);
   PQfinish(c);
-  const char *hp = strstr(admin, "://"), *slash = hp ? strchr(hp + 3, '/') : NULL;
-  *url = g_strdup_printf("%.*s/%s", (int)(slash ? slash - admin : (long)strlen(admin)), admin, db);
-  return db;
+  return pg_url_of(admin, db, url);
 }
 
 static void pg_drop(const char *admin, const char *db)

@@ -12,6 +12,9 @@
 # started with scripts/services.sh and stopped after. Then the WebSocket
 # catch-up of a ROWS-row job through the server (bench/ws_catchup.py).
 # Throughput of two workers on Redis against twice one: bench/batch.sh.
+# To load once and measure later (or again): SCALE_LOAD_ONLY=1 with SCALE_KEEP=1
+# (SQLite) or DOCTAG_BENCH_KEEP_DB=1 and your own DOCTAG_TEST_POSTGRES_URL, then
+# SCALE_REUSE=<the kept scale.db> / SCALE_REUSE_PG=<the kept database> (see scale_bench.c).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)

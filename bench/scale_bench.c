@@ -22,7 +22,13 @@
  *   scale_bench [docs=1000000] [users=300] [rows=100000] [rounds=5]
  * SCALE_KEEP=1 keeps the data directory; SCALE_REUSE=<its scale.db> measures
  * a SQLite history loaded before (all of it, or what a stopped run loaded)
- * without loading again (docs and users then come from it).
+ * without loading again (docs and users then come from it), and
+ * SCALE_REUSE_PG=<database> a PostgreSQL one (a database of the server
+ * DOCTAG_TEST_POSTGRES_URL names, kept by DOCTAG_BENCH_KEEP_DB=1; it is
+ * kept again). A reused history's search heads are dropped first, so that
+ * first searches build them as on a fresh load. SCALE_LOAD_ONLY=1 loads
+ * (and on PostgreSQL builds the full-text index), prints the database's
+ * size and stops there: measure later with the reuse variables.
  * Prints "RESULT key=value" lines; exit status 0 (figures only: goals are
  * judged by the reader, on an idle machine).
  */
@@ -101,6 +107,11 @@ static unsigned int reuse_users(doctag_ctx *ctx, user_set *u)
       store_exec_sql(c, "SELECT user_id, count(*), count(DISTINCT job_id) FROM documents"
                         " GROUP BY user_id ORDER BY count(*) DESC", NULL, 0, &rows))
     die("reuse");
+  /* Search heads (0009) left by the run that measured it before: each
+   * first search builds its head again. */
+  if (store_exec_sql(c, "DELETE FROM search_head_docs", NULL, 0, NULL) ||
+      store_exec_sql(c, "DELETE FROM search_heads", NULL, 0, NULL))
+    die("reuse: drop search heads");
   store_release(s, c);
   unsigned int docs = 0;
   u->n = rows.nrows;
@@ -342,8 +353,8 @@ static gpointer first_search_run(gpointer p)
 /* The first search of a common word `word` (which no search used before)
  * by `uid` builds its head from a snapshot, outside the write lock, while
  * documents of `writer` are written: another user's go on meanwhile; the
- * searcher's own make the snapshot stale, and the head is then ranked
- * again under the lock. */
+ * searcher's own move the snapshot's write count, and the documents they
+ * wrote then enter the published head from the log of writes (0014). */
 static void measure_build_beside_writes(doctag_ctx *ctx, const char *label, const char *uid, const char *writer,
                                         const char *word, corpus *c)
 {
@@ -756,6 +767,41 @@ static void bench_batch(const char *label, const char *url, const char *dir, con
     bench_catchup(label, url, dir, uid, jid, rows);
 }
 
+/* What users wait for, on a loaded history of `u`'s users. */
+static void measure_history(doctag_ctx *ctx, const char *label, const char *url, const char *dir,
+                            const char *sqlite_path, user_set *u, corpus *c, unsigned int rows, int rounds)
+{
+  measure_user(ctx, label, "largest", u, 0, c, rounds);
+  /* Writes once the largest user has search heads: each new document
+   * enters the heads of the words it holds, in the triggers (0009). The
+   * main load above ran with no heads, so its rate is the one before. */
+  if (getenv("SCALE_MORE")) {
+    unsigned int more = (unsigned int)atoi(getenv("SCALE_MORE")), mjobs = 0;
+    /* SCALE_MORE_USER=k: to user k instead (one measured by none: no heads), for the rate before */
+    const char *mu = getenv("SCALE_MORE_USER");
+    unsigned int k = mu ? (unsigned int)atoi(mu) % u->n : 0;
+    user_set one = { .n = 1, .id = &u->id[k], .docs = &more, .jobs = &mjobs };
+    printf("  %u more documents for user %u (%u documents)%s:\n", more, k, u->docs[k],
+           k ? "" : ", whose heads the triggers keep");
+    PGconn *mc = sqlite_path ? NULL : PQconnectdb(url);
+    load(ctx, mc, &one, c, more);
+    if (mc)
+      PQfinish(mc);
+    u->docs[k] += more;
+    if (!k)
+      measure_user(ctx, label, "largest, after", u, 0, c, rounds);
+  }
+  measure_user(ctx, label, "median", u, u->n / 2, c, rounds);
+  measure_build_beside_writes(ctx, label, u->id[0], u->id[u->n / 2], "to", c);
+  measure_build_beside_writes(ctx, label, u->id[0], u->id[0], "a", c);
+  if (rows) {
+    bench_batch(label, url, dir, NULL, u->id[u->n - 1], rows);
+    const char *redis = getenv("DOCTAG_TEST_REDIS_URL");
+    if (redis && *redis)
+      bench_batch(label, url, dir, redis, u->id[u->n - 1], rows);
+  }
+}
+
 /* ---- one backend ---- */
 
 static void bench_backend(const char *label, const char *url, const char *dir, const char *sqlite_path,
@@ -765,11 +811,14 @@ static void bench_backend(const char *label, const char *url, const char *dir, c
   corpus c;
   corpus_init(&c, 20000);
   user_set u = { 0 };
-  bool reuse = sqlite_path && getenv("SCALE_REUSE");
+  bool reuse = getenv(sqlite_path ? "SCALE_REUSE" : "SCALE_REUSE_PG") != NULL;
   if (reuse) {
     docs = reuse_users(ctx, &u);
     users = u.n;
-    printf("%s: %u documents, %u users, loaded before (%s)\n", label, docs, users, sqlite_path);
+    if (users < 2)
+      die("reuse: fewer than 2 users in the history");
+    printf("%s: %u documents, %u users, loaded before (%s)\n", label, docs, users,
+           sqlite_path ? sqlite_path : getenv("SCALE_REUSE_PG"));
   } else {
     printf("%s: %u documents, %u users\n", label, docs, users);
     make_users(ctx, &u, users, docs);
@@ -780,7 +829,7 @@ static void bench_backend(const char *label, const char *url, const char *dir, c
    * second. It is dropped for the load and built once after it, from its
    * own definition as the migrations left it, as one would restore a dump. */
   char *gin = NULL;
-  PGconn *pc = sqlite_path ? NULL : PQconnectdb(url);
+  PGconn *pc = sqlite_path || reuse ? NULL : PQconnectdb(url);
   if (pc) {
     PGresult *r = PQexec(pc, "SELECT indexdef FROM pg_indexes WHERE indexname = 'documents_search'");
     if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
@@ -814,35 +863,10 @@ static void bench_backend(const char *label, const char *url, const char *dir, c
   printf("  database: %.1f MiB, %.0f bytes per document\n", bytes / 1048576, bytes / docs);
   printf("RESULT backend=%s docs=%u users=%u db_mib=%.1f db_bytes_per_doc=%.0f\n", label, docs, users,
          bytes / 1048576, bytes / docs);
-  measure_user(ctx, label, "largest", &u, 0, &c, rounds);
-  /* Writes once the largest user has search heads: each new document
-   * enters the heads of the words it holds, in the triggers (0009). The
-   * main load above ran with no heads, so its rate is the one before. */
-  if (getenv("SCALE_MORE")) {
-    unsigned int more = (unsigned int)atoi(getenv("SCALE_MORE")), mjobs = 0;
-    /* SCALE_MORE_USER=k: to user k instead (one measured by none: no heads), for the rate before */
-    const char *mu = getenv("SCALE_MORE_USER");
-    unsigned int k = mu ? (unsigned int)atoi(mu) % u.n : 0;
-    user_set one = { .n = 1, .id = &u.id[k], .docs = &more, .jobs = &mjobs };
-    printf("  %u more documents for user %u (%u documents)%s:\n", more, k, u.docs[k],
-           k ? "" : ", whose heads the triggers keep");
-    PGconn *mc = sqlite_path ? NULL : PQconnectdb(url);
-    load(ctx, mc, &one, &c, more);
-    if (mc)
-      PQfinish(mc);
-    u.docs[k] += more;
-    if (!k)
-      measure_user(ctx, label, "largest, after", &u, 0, &c, rounds);
-  }
-  measure_user(ctx, label, "median", &u, users / 2, &c, rounds);
-  measure_build_beside_writes(ctx, label, u.id[0], u.id[users / 2], "to", &c);
-  measure_build_beside_writes(ctx, label, u.id[0], u.id[0], "a", &c);
-  if (rows) {
-    bench_batch(label, url, dir, NULL, u.id[users - 1], rows);
-    const char *redis = getenv("DOCTAG_TEST_REDIS_URL");
-    if (redis && *redis)
-      bench_batch(label, url, dir, redis, u.id[users - 1], rows);
-  }
+  if (getenv("SCALE_LOAD_ONLY"))
+    printf("  loaded only (SCALE_LOAD_ONLY): measure with %s\n", sqlite_path ? "SCALE_REUSE" : "SCALE_REUSE_PG");
+  else
+    measure_history(ctx, label, url, dir, sqlite_path, &u, &c, rows, rounds);
   g_strfreev(u.id);
   g_free(u.docs);
   g_free(u.jobs);
@@ -875,9 +899,12 @@ int main(int argc, char **argv)
   }
   const char *admin = getenv("DOCTAG_TEST_POSTGRES_URL");
   if ((!only || strstr(only, "postgres")) && admin && *admin) {
-    char *url = NULL, *db = pg_create(admin, &url);
+    const char *again = getenv("SCALE_REUSE_PG"); /* a kept database, measured again */
+    char *url = NULL, *db = again ? pg_url_of(admin, again, &url) : pg_create(admin, &url);
     bench_backend("postgresql", url, dir, NULL, docs, users, rows, rounds);
-    if (!getenv("DOCTAG_BENCH_KEEP_DB"))
+    if (again || getenv("DOCTAG_BENCH_KEEP_DB"))
+      printf("kept PostgreSQL database %s\n", db);
+    else
       pg_drop(admin, db);
     g_free(db);
     g_free(url);

@@ -80,7 +80,6 @@ typedef struct job {
    * while others hold what it needs. */
   uint64_t mem_cap, mem_used, mem_peak;
   uint64_t largest_image;   /* pixels of the document's largest image */
-  uint64_t largest_jpx;     /* openjpeg's bytes for its largest JPEG 2000 image (extract/limits.h) */
   pdf_limits lim;
   /* Line-end hyphens across pages (the caller's thread only, see deliver):
    * the pages held back, held_n of them from page held_index, in a ring
@@ -145,7 +144,8 @@ static uint64_t engine_bytes(const char *languages)
 /* Takes from the document's memory what OCR of `page` needs (*taken), before
  * any of it is allocated, waiting while other pages hold it; DOCTAG_ELIMIT
  * when the page alone needs more than the cap. */
-static doctag_status memory_take(job *j, PopplerPage *page, const pdf_images *img, uint64_t *taken)
+static doctag_status memory_take(job *j, PopplerPage *page, const pdf_images *img, const pdf_page_cost *cost,
+                                 uint64_t *taken)
 {
   *taken = 0;
   int w = 0, h = 0;
@@ -153,8 +153,9 @@ static doctag_status memory_take(job *j, PopplerPage *page, const pdf_images *im
   uint64_t image_px = img->coverage > 0 ? j->largest_image : 0;
   if (!pdf_page_image_size(page, img, OCR_DPI, image_px, &w, &h, &ocr_px))
     return DOCTAG_OK; /* pdf_page_image() refuses the page */
-  /* openjpeg holds 4 bytes a sample of every component besides the image's own */
-  uint64_t jpx = img->coverage > 0 ? j->largest_jpx : 0;
+  /* openjpeg holds 4 bytes a sample of every component of the page's
+   * largest JPEG 2000 image besides the image's own */
+  uint64_t jpx = img->coverage > 0 ? cost->jpx_bytes : 0;
   uint64_t engines = engine_bytes(j->req->languages);
   uint64_t need = ocr_px * OCR_BYTES_PER_PIXEL + image_px * IMAGE_BYTES_PER_PIXEL + jpx + engines;
   if (need > j->mem_cap) {
@@ -228,9 +229,10 @@ static doctag_status read_page(job *j, PopplerDocument **doc, words_doc **wd, un
     if (!have_img)
       pdf_page_images(page, &img);
     /* bounded where it is rendered: a page never rendered decodes no image */
-    if ((st = pdf_limits_render(&j->lim, req->data, req->len, req->password, index)))
+    pdf_page_cost cost;
+    if ((st = pdf_limits_render(&j->lim, req->data, req->len, req->password, index, &cost)))
       goto out;
-    if ((st = memory_take(j, page, &img, &memory)))
+    if ((st = memory_take(j, page, &img, &cost, &memory)))
       goto out;
     double c1 = cpu_now();
     double ppi = 0;
@@ -531,7 +533,6 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
   if ((st = pdf_limits_check_decoded(req->data, req->len, req->password, &lim, &scan)))
     goto done;
   j.largest_image = MAX(scan.largest_image, scan.largest_inline);
-  j.largest_jpx = scan.largest_jpx_bytes;
   int n = poppler_document_get_n_pages(doc);
   if (n <= 0) {
     const char *why = pdf_cause();

@@ -236,17 +236,18 @@ static doctag_status page_pixels_error(const pdf_limits *lim, int page, uint64_t
 }
 
 doctag_status pdf_limits_render(const pdf_limits *lim, const unsigned char *data, size_t len, const char *password,
-                                unsigned int index)
+                                unsigned int index, pdf_page_cost *cost)
 {
-  pdf_page_cost cost;
-  if (pdf_scan_render(data, len, password, lim, index, 1, &cost) != 1)
+  pdf_page_cost local;
+  pdf_page_cost *pc = cost ? cost : &local;
+  memset(pc, 0, sizeof *pc);
+  if (pdf_scan_render(data, len, password, lim, index, 1, pc) != 1)
     return DOCTAG_OK;   /* the renderer decides what a page it cannot find means */
-  const pdf_page_cost *pc = &cost;
   if (pc->pixels > lim->page_pixels)
     return page_pixels_error(lim, (int)index + 1, pc->pixels, "images", "rendering it for OCR");
   if (pc->coverage > lim->page_coverage)
-    return err_set(DOCTAG_ELIMIT, "page %u of the PDF paints %.0f times its own area (images, fills and shadings, "
-                   "each as often as it is drawn), which rendering it for OCR would composite: over the limit of "
+    return err_set(DOCTAG_ELIMIT, "page %u of the PDF paints %.0f times its own area (images, fills, strokes, text "
+                   "and shadings, each as often as it is drawn), which rendering it for OCR would composite: over the limit of "
                    "%.0f (DOCTAG_MAX_PAGE_COVERAGE)", index + 1, pc->coverage, lim->page_coverage);
   return DOCTAG_OK;
 }
@@ -310,6 +311,22 @@ static doctag_status over_error(const pdf_limits *lim, const pdf_scan *scan)
                    "the largest image allowed (DOCTAG_MAX_IMAGE_MPX, 4 bytes a pixel)", scan->over_codec, scan->over_w,
                    scan->over_h, mb, (double)lim->image_pixels * 4 / MB);
   }
+  case PDF_OVER_CODEC_SYMBOL_SIZE:
+    if (scan->over_dict_w > 0)
+      return err_set(DOCTAG_ELIMIT, "the PDF has a %" G_GINT64_FORMAT " x %" G_GINT64_FORMAT " image whose %s symbol "
+                     "dictionary decodes symbols of more pixels (%.1f million, the last %" G_GINT64_FORMAT " x %"
+                     G_GINT64_FORMAT ") than the image has, which is what DOCTAG_MAX_IMAGE_MPX and "
+                     "DOCTAG_MAX_DOC_MEMORY_MB count", scan->over_dict_w, scan->over_dict_h, scan->over_codec,
+                     (double)scan->over_pixels / 1e6, scan->over_w, scan->over_h);
+    return err_set(DOCTAG_ELIMIT, "the PDF has an image whose %s symbol dictionary decodes symbols of %.1f million "
+                   "pixels (the last %" G_GINT64_FORMAT " x %" G_GINT64_FORMAT "), over the limit of %.0f million "
+                   "(DOCTAG_MAX_IMAGE_MPX)", scan->over_codec, (double)scan->over_pixels / 1e6, scan->over_w,
+                   scan->over_h, (double)lim->image_pixels / 1e6);
+  case PDF_OVER_CODEC_INSTANCES:
+    return err_set(DOCTAG_ELIMIT, "the PDF has an image whose %s places %" G_GINT64_FORMAT " symbols of up to %"
+                   G_GINT64_FORMAT " pixels: %.0f million bytes composed, over the limit of %.0f million "
+                   "(DOCTAG_MAX_PAGE_IMAGE_MPX)", scan->over_codec, scan->over_w, scan->over_h,
+                   (double)scan->over_pixels / 1e6, (double)lim->page_pixels / 1e6);
   case PDF_OVER_CODEC_HEADER:
     return err_set(DOCTAG_ELIMIT, "the PDF has an image whose %s data %s", scan->over_codec, scan->over_why);
   }

@@ -62,6 +62,11 @@ typedef enum pdf_over {
   PDF_OVER_CODEC_HEADER,   /* ... a header that cannot be bounded (over_why says why) */
   PDF_OVER_CODEC_SYMBOLS,  /* a JBIG2 symbol dictionary's tables (over_w new, over_h exported symbols) past
                             * the bytes of the largest image allowed, or (over_dict_w > 0) of its image */
+  PDF_OVER_CODEC_SYMBOL_SIZE,  /* a JBIG2 symbol dictionary's symbols (decoded: the last over_w x over_h)
+                                * past the largest image allowed, or (over_dict_w > 0) its image's pixels;
+                                * over_pixels: the pixels they took */
+  PDF_OVER_CODEC_INSTANCES,    /* a JBIG2 text region placing over_w symbols of up to over_h pixels: more
+                                * bytes composed (over_pixels, 8 pixels a byte) than page_pixels */
 } pdf_over;
 
 /* Forms inside forms: deeper is refused (limits_draws.cpp). */
@@ -71,8 +76,10 @@ typedef enum pdf_over {
 typedef struct pdf_page_cost {
   uint64_t pixels;         /* image pixels rendering it decodes, each image as often as drawn, inline ones too */
   double coverage;         /* times over rendering it composites its area: images (the unit square under the
-                            * CTM), fills (their path's box) and shadings, each clipped to the page or to its
-                            * form's BBox, forms as often as drawn (limits_draws.cpp) */
+                            * CTM), fills (their path's box), strokes (length x line width, at most their
+                            * widened box), glyphs (em squares) and shadings, each clipped to the page or to
+                            * its form's BBox, forms as often as drawn (limits_draws.cpp) */
+  uint64_t jpx_bytes;      /* openjpeg's memory for the largest JPEG 2000 image it draws (pdf_jpx_bytes()) */
 } pdf_page_cost;
 
 /* What a scan found (for tests and messages). */
@@ -91,6 +98,8 @@ typedef struct pdf_scan {
   const char *over_codec, *over_why;      /* static: the codec over a limit, and why when no size says it */
   uint64_t over_comps;                    /* its components */
   int64_t over_dict_w, over_dict_h;       /* its image dictionary's size, -1 when none */
+  uint64_t jbig2_dicts, jbig2_dicts_known;  /* JBIG2 symbol dictionaries read, those whose symbols' sizes
+                                            * were decoded to the end (limits_jbig2.cpp) */
   uint64_t largest_jpx_bytes;             /* openjpeg's memory for the largest JPEG 2000 image: 4 bytes a
                                            * sample of every component (extract.c's memory estimate) */
 } pdf_scan;
@@ -125,11 +134,12 @@ doctag_status pdf_limits_check(const unsigned char *data, size_t len, const pdf_
  * costed (pdf_scan_render()), and DOCTAG_ELIMIT returned when it decodes
  * more image pixels than lim->page_pixels or composites its area more than
  * lim->page_coverage times, naming the page, what it draws and the setting;
- * else DOCTAG_OK. Only pages about to be rendered pay for it: tokenising
+ * else DOCTAG_OK; *cost (may be NULL) gets what it costs (zeros when the
+ * page is not found). Only pages about to be rendered pay for it: tokenising
  * every page's paths at upload made reading a 200-page text document's
  * text cost 32% more instructions. Thread-safe (a document of its own). */
 doctag_status pdf_limits_render(const pdf_limits *lim, const unsigned char *data, size_t len, const char *password,
-                                unsigned int index);
+                                unsigned int index, pdf_page_cost *cost);
 
 /* limits_draws.cpp: what rendering pages first .. first + count - 1 costs,
  * into out[0, count); returns how many there were. */
@@ -162,12 +172,33 @@ class Stream;
 class XRef;
 /* limits_draws.cpp: the pages' drawing, after the objects' pass. */
 void pdf_scan_draws(PDFDoc *doc, const pdf_limits *lim, pdf_scan *scan);
+/* limits_jbig2.cpp: the sizes of a JBIG2 symbol dictionary's symbols. */
+struct pdf_jbig2_symbols {
+  bool known;          /* decoded to its end, and its exported symbols agree with its header */
+  bool over;           /* stopped at the symbol over_w x over_h, past max_one or the budget */
+  uint64_t largest;    /* the largest symbol's pixels */
+  uint64_t total;      /* pixels decoded (each symbol at least 1, collective bitmaps too) */
+  uint64_t over_w, over_h;
+  size_t overread;     /* bytes the decoder read past the segment's data */
+  const char *why;     /* static: the coding not decoded, when known is false for it */
+};
+/* Decodes the sizes of the symbols the symbol dictionary segment's data
+ * data[0, len) declares (n_input input symbols from the dictionaries it
+ * refers to), as poppler decodes them, stopping before decoding a symbol of
+ * more than max_one pixels or one that takes the pixels decoded past
+ * budget. */
+void pdf_jbig2_symbol_sizes(const unsigned char *data, size_t len, uint64_t n_input, uint64_t max_one,
+                            uint64_t budget, pdf_jbig2_symbols *out);
 /* limits_codecs.cpp: when the stream object `obj`, whose filter chain is
  * chain[0, n) (limits_syntax.h's filter_chain()) with cheap filters from
  * chain[top] on, is decoded by an image codec (chain[top - 1]), reads the
  * size its header declares from chain[top]; true (scan->over set) when it is
  * over the image limit or larger than the image dictionary declares. */
 bool pdf_scan_codec(Object &obj, Stream *const *chain, size_t n, size_t top, const pdf_limits *lim, pdf_scan *scan);
+/* limits_codecs.cpp: openjpeg's bytes for the image XObject `obj` when
+ * JPXDecode decodes it (4 a sample of every component, from its SIZ
+ * marker), else 0. */
+uint64_t pdf_jpx_bytes(Object &obj, const pdf_limits *lim);
 /* limits_codecs.cpp: the same for an inline image of w x h (-1 when not
  * given) whose dictionary is dict[0, len) (the bytes between "BI" and
  * "ID") and whose data `content` (a content stream's decoded bytes) is

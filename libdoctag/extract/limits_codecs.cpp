@@ -83,6 +83,22 @@ struct header_reader {
     return true;
   }
 
+  /* The next n bytes into *out (false at the end). */
+  bool read(uint64_t n, std::vector<unsigned char> *out)
+  {
+    out->clear();
+    if (n > cap)
+      return false;
+    while (out->size() < n) {
+      if (pos == len && !fill(exact ? n - out->size() : CHUNK))
+        return false;
+      size_t k = (size_t)std::min<uint64_t>(n - out->size(), len - pos);
+      out->insert(out->end(), buf.begin() + (ptrdiff_t)pos, buf.begin() + (ptrdiff_t)(pos + k));
+      pos += k;
+    }
+    return true;
+  }
+
   bool skip(uint64_t n)
   {
     while (n > 0) {
@@ -108,6 +124,8 @@ struct codec_check {
   pdf_scan *scan;
   int64_t dict_w, dict_h;   /* the image dictionary's, -1 when none */
   bool over = false;
+
+  codec_check(const pdf_limits *l, pdf_scan *s, int64_t w, int64_t h) : lim(l), scan(s), dict_w(w), dict_h(h) { }
 
   static uint64_t mul(uint64_t a, uint64_t b) { return b && a > UINT64_MAX / b ? UINT64_MAX : a * b; }
 
@@ -273,6 +291,84 @@ struct codec_check {
     return true;
   }
 
+  /* The JBIG2 symbol dictionaries read so far (the globals' first): their
+   * segment number, exported symbols and largest symbol (0: not known). */
+  struct jbig2_dict {
+    uint64_t num, exported, largest;
+  };
+  std::vector<jbig2_dict> jbig2_dicts;
+  uint64_t jbig2_global_px = 0, jbig2_own_px = 0;   /* symbol pixels decoded */
+
+  const jbig2_dict *jbig2_find(uint64_t num) const
+  {
+    /* the image's own segments first, as poppler looks them up */
+    for (auto it = jbig2_dicts.rbegin(); it != jbig2_dicts.rend(); ++it)
+      if (it->num == num)
+        return &*it;
+    return nullptr;
+  }
+
+  /* A symbol dictionary's symbols: their sizes are in its coded data
+   * (limits_jbig2.cpp decodes them), each a bitmap poppler decodes. The
+   * globals' (shared) may decode as many pixels as the largest image
+   * allowed, an image's own dictionaries as many as the image has. */
+  bool symbol_sizes(uint64_t num, uint64_t exported, const std::vector<uint64_t> &referred,
+                    const std::vector<unsigned char> &data, bool own)
+  {
+    static const char what[] = "JBIG2 (JBIG2Decode)";
+    uint64_t inputs = 0;
+    for (uint64_t ref : referred)
+      if (const jbig2_dict *d = jbig2_find(ref))
+        inputs += d->exported;
+    uint64_t &spent = own ? jbig2_own_px : jbig2_global_px;
+    uint64_t budget = lim->image_pixels;
+    if (own && dict_w > 0 && dict_h > 0)
+      budget = std::min(budget, mul((uint64_t)dict_w, (uint64_t)dict_h));
+    pdf_jbig2_symbols sizes;
+    pdf_jbig2_symbol_sizes(data.data(), data.size(), inputs, lim->image_pixels, budget - std::min(budget, spent),
+                           &sizes);
+    spent += sizes.total;
+    scan->jbig2_dicts++;
+    scan->jbig2_dicts_known += sizes.known;
+    /* past its data poppler reads the next segment's bytes as coded data
+     * (which this pass cannot follow); a coder's own end reads 2 at most */
+    if (sizes.overread > 2) {
+      damaged(what, "has a symbol dictionary whose coded data ends before its symbols do");
+      return false;
+    }
+    if (sizes.over) {
+      refuse(PDF_OVER_CODEC_SYMBOL_SIZE, found{ what, sizes.over_w, sizes.over_h, 1 });
+      scan->over_pixels = spent;
+      if (!own || budget == lim->image_pixels)
+        scan->over_dict_w = scan->over_dict_h = -1;
+      return false;
+    }
+    jbig2_dicts.push_back(jbig2_dict{ num, exported, sizes.known ? sizes.largest : 0 });
+    return true;
+  }
+
+  /* A text region: poppler places `instances` symbols into it, each
+   * composed at its size (up to the region's), 8 pixels a byte, decoding
+   * the next one's place and id even when the data has ended. The bytes
+   * composed count as pixels decoded to draw the page
+   * (DOCTAG_MAX_PAGE_IMAGE_MPX): each instance at least 1 byte and at most
+   * the largest symbol of the dictionaries it uses (1 pixel when not
+   * known). */
+  bool text_region(uint64_t w, uint64_t h, uint64_t instances, const std::vector<uint64_t> &referred)
+  {
+    static const char what[] = "JBIG2 (JBIG2Decode) text region";
+    uint64_t largest = 1;
+    for (uint64_t ref : referred)
+      if (const jbig2_dict *d = jbig2_find(ref))
+        largest = std::max(largest, std::min(d->largest, mul(w, h)));
+    uint64_t cost = mul(instances, (largest + 7) / 8);
+    if (cost <= lim->page_pixels)
+      return true;
+    refuse(PDF_OVER_CODEC_INSTANCES, found{ what, instances, largest, 1 });
+    scan->over_pixels = cost;
+    return false;
+  }
+
   /* JBIG2 (embedded: segment headers then data, and the globals' segments
    * before): each page, region and pattern dictionary is a bitmap poppler
    * allocates at the size its segment declares, and a striped page grows
@@ -283,6 +379,7 @@ struct codec_check {
                       pattern_what[] = "JBIG2 (JBIG2Decode) patterns", what[] = "JBIG2 (JBIG2Decode)";
     uint64_t page_w = 0, page_h = 0, rows = 0;
     bool striped = false, any = false;
+    std::vector<unsigned char> data;
     for (;;) {
       uint64_t num, flags, refs;
       if (!r.be(4, &num) || !r.be(1, &flags) || !r.be(1, &refs))
@@ -299,7 +396,15 @@ struct codec_check {
       }
       uint64_t ref_size = num <= 256 ? 1 : num <= 65536 ? 2 : 4;
       /* poppler allocates 4 bytes per referred-to segment before reading them */
-      if (!r.skip(n_refs * ref_size)) {
+      std::vector<uint64_t> referred;
+      bool read_refs = n_refs <= 64;
+      for (uint64_t k = 0; read_refs && k < n_refs; k++) {
+        uint64_t ref;
+        if (!r.be((int)ref_size, &ref))
+          break;
+        referred.push_back(ref);
+      }
+      if (read_refs ? referred.size() < n_refs : !r.skip(n_refs * ref_size)) {
         if (n_refs >= 4096)
           damaged(what, "has a segment referring to more segments than its data holds");
         break;
@@ -318,20 +423,37 @@ struct codec_check {
           if (!size(found{ page_what, page_w, page_h, 1 }))
             return;
         }
-      } else if (type == 0) {   /* symbol dictionary: flags, AT pixels, symbol counts */
-        uint64_t sflags, exported, fresh;
-        if (!r.be(2, &sflags))
+      } else if (type == 0) {   /* symbol dictionary: flags, AT pixels, symbol counts, coded data */
+        if (seg_len == 0xffffffff || !r.read(seg_len, &data))
           break;
+        read = seg_len;
+        uint64_t sflags = data.size() >= 2 ? (uint64_t)data[0] << 8 | data[1] : 0, exported = 0, fresh = 0;
         bool huffman = sflags & 1, refine = sflags & 2;
         uint64_t at = huffman ? 0 : ((sflags >> 10) & 3) == 0 ? 8 : 2;
         if (refine && !(sflags & 0x1000))
           at += 4;
-        if (!r.skip(at) || !r.be(4, &exported) || !r.be(4, &fresh))
+        if (data.size() < 2 + at + 8)
           break;
-        read = 2 + at + 8;
+        for (uint64_t k = 0; k < 4; k++) {
+          exported = exported << 8 | data[2 + at + k];
+          fresh = fresh << 8 | data[6 + at + k];
+        }
         any = true;
-        if (!symbols(fresh, exported, !globals))
+        if (!symbols(fresh, exported, !globals) || !symbol_sizes(num, exported, referred, data, !globals))
           return;
+      } else if (type == 4 || type == 6 || type == 7) {   /* text regions: region, flags, instances */
+        uint64_t w, h, x, y, rflags, tflags, hflags = 0, instances;
+        if (!r.be(4, &w) || !r.be(4, &h) || !r.be(4, &x) || !r.be(4, &y) || !r.be(1, &rflags) || !r.be(2, &tflags))
+          break;
+        read = 19;
+        bool huffman = tflags & 1, refine = tflags & 2;
+        if ((huffman && !r.be(2, &hflags)) || (refine && !(tflags & 0x8000) && !r.skip(4)) || !r.be(4, &instances))
+          break;
+        read += (huffman ? 2 : 0) + (refine && !(tflags & 0x8000) ? 4 : 0) + 4;
+        any = true;
+        if (!size(found{ region_what, w, h, 1 }) || !text_region(w, h, instances, referred))
+          return;
+        rows = std::max(rows, y + h);
       } else if (type == 50) {   /* end of stripe */
         uint64_t row;
         if (!r.be(4, &row))
@@ -347,7 +469,7 @@ struct codec_check {
         /* the patterns are no part of the image: only the limit applies */
         if (!size(found{ pattern_what, mul(gray + 1, pw), ph, 1 }, false))
           return;
-      } else if (type == 4 || type == 6 || type == 7 || type == 20 || type == 22 || type == 23 ||
+      } else if (type == 20 || type == 22 || type == 23 ||
                  (type >= 36 && type <= 43 && type != 37 && type != 41)) {   /* regions */
         uint64_t w, h, x, y;
         if (!r.be(4, &w) || !r.be(4, &h) || !r.be(4, &x) || !r.be(4, &y))
@@ -548,6 +670,21 @@ bool pdf_scan_codec(Object &obj, Stream *const *chain, size_t n, size_t top, con
     h = oh.isInt() ? oh.getInt() : -1;
   }
   return scan_codec(d, w, h, chain, n, top, false, lim, scan);
+}
+
+uint64_t pdf_jpx_bytes(Object &obj, const pdf_limits *lim)
+{
+  std::vector<Stream *> chain;
+  if (!obj.isStream() || !filter_chain(obj.getStream(), chain))
+    return 0;
+  size_t top = chain.size() - 1;
+  while (top > 0 && cheap(chain[top - 1]->getKind()))
+    top--;
+  if (top == 0 || chain[top - 1]->getKind() != strJPX)
+    return 0;
+  pdf_scan local{};
+  pdf_scan_codec(obj, chain.data(), chain.size(), top, lim, &local);
+  return local.largest_jpx_bytes;
 }
 
 int pdf_scan_inline_codec(XRef *xref, const unsigned char *dict, size_t dict_len, Stream *content, int64_t w,

@@ -10,7 +10,7 @@
  * bytes per page, forms counted as drawn (DOCTAG_MAX_STREAM_MB, as if the
  * page were one stream), forms nested PDF_MAX_NESTING deep, inline image
  * pixels (DOCTAG_MAX_PAGE_IMAGE_MPX). Each page's image pixels and the area
- * rendering it composites (images, fills and shadings under the CTM,
+ * rendering it composites (images, fills, strokes, glyphs and shadings under the CTM,
  * clipped to the page or the form's BBox) are recorded for the check where
  * the page is rendered (pdf_limits_render()). */
 #include "extract/limits.h"
@@ -76,7 +76,8 @@ struct cost {
    * image, fill and shading at its extent, clipped to the content's own
    * box (a form's BBox, the page), forms' as often as drawn. */
   double area = 0;
-  uint64_t paints = 0;   /* the images, fills and shadings counted */
+  uint64_t paints = 0;   /* the images, fills, strokes, glyphs and shadings counted */
+  uint64_t jpx_bytes = 0;   /* openjpeg's memory for its largest JPEG 2000 image (pdf_jpx_bytes()) */
 };
 
 /* A name drawn by "Do": how often, the sum of the drawing CTM's area
@@ -142,17 +143,27 @@ struct do_scanner {
   int64_t bi_w = -1, bi_h = -1;
   std::map<std::string, drawn> *out;      /* name -> how it is drawn */
   uint64_t *inline_pixels;                /* its inline images' pixels, added up */
-  /* What the composited area needs: the CTM (q, Q, cm), the current path's
-   * box, the last numeric operands, and what is painted, each paint
-   * clipped to `box` (the content's own clip area); strokes and text are
-   * not counted. */
-  matrix ctm;
-  std::vector<matrix> saved;
+  /* What the composited area needs: the graphics state (q, Q, cm, w, and
+   * the text state: Tf's size, Tz, Tr), the text matrix (BT, Tm), the
+   * current path's box and stroked length, the string bytes and last
+   * numeric operands, and what is painted, each paint clipped to `box` (the
+   * content's own clip area). */
+  struct gstate {
+    matrix ctm;
+    double line_width = 1, font_size = 0, hscale = 1;
+    bool invisible = false;   /* text render mode 3 (or 7: a clip only) */
+  };
+  gstate gs;
+  matrix tm;                  /* the text matrix: its scale is all that matters */
+  uint64_t str_bytes = 0;     /* bytes of the strings since the last operator */
+  std::vector<gstate> saved;
   uint64_t unsaved = 0;   /* q past MAX_SAVED */
   double num[6];
   int nums = 0;
   bool path = false;
   double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  double cur_x = 0, cur_y = 0, start_x = 0, start_y = 0;   /* the current point, its subpath's start */
+  double stroked = 0;   /* the path's length as stroking it follows it (curves by their control polygon) */
   double box = 0;
   double *area;
   uint64_t *paints;
@@ -161,7 +172,7 @@ struct do_scanner {
   void point(double x, double y)
   {
     double dx, dy;
-    ctm.apply(x, y, &dx, &dy);
+    gs.ctm.apply(x, y, &dx, &dy);
     if (!path) {
       x0 = x1 = dx;
       y0 = y1 = dy;
@@ -174,6 +185,47 @@ struct do_scanner {
     y1 = std::max(y1, dy);
   }
 
+  /* A path segment from the current point to (x, y) (user space). */
+  void segment(double x, double y)
+  {
+    double dx, dy;
+    gs.ctm.apply(x, y, &dx, &dy);
+    stroked += std::hypot(dx - cur_x, dy - cur_y);
+    cur_x = dx;
+    cur_y = dy;
+    point(x, y);
+  }
+
+  void move(double x, double y)
+  {
+    gs.ctm.apply(x, y, &cur_x, &cur_y);
+    start_x = cur_x;
+    start_y = cur_y;
+    point(x, y);
+  }
+
+  /* Stroking composites its length times the line width (at least a pixel
+   * at 300 DPI), at most the path's box widened by it. */
+  void stroke()
+  {
+    if (!path)
+      return;
+    double w = std::max(std::fabs(gs.line_width) * std::sqrt(gs.ctm.scale()), 72.0 / 300);
+    double a = (stroked + w) * w;
+    paint(std::min(a, (x1 - x0 + w) * (y1 - y0 + w)));
+  }
+
+  /* Showing text composites each glyph's em square (a byte a glyph: two-byte
+   * codes count twice) under the font size, Tz, the text matrix and the CTM. */
+  void show()
+  {
+    if (gs.invisible || !str_bytes)
+      return;
+    double glyph = gs.font_size * gs.font_size * std::fabs(gs.hscale) * tm.scale() * gs.ctm.scale();
+    *area += clip(glyph, box) * (double)str_bytes;
+    *paints += str_bytes;
+  }
+
   void paint(double a)
   {
     *area += clip(a, box);
@@ -184,7 +236,13 @@ struct do_scanner {
   {
     if (path)
       paint((x1 - x0) * (y1 - y0));
+    end_path();
+  }
+
+  void end_path()
+  {
     path = false;
+    stroked = 0;
   }
 
   /* A token that is no name: a number (kept as an operand) or an operator. */
@@ -209,7 +267,7 @@ struct do_scanner {
         /* deeper than this, the CTM is kept as it is (a q per byte of a
          * 256 MB stream would hold gigabytes) */
         if (saved.size() < MAX_SAVED)
-          saved.push_back(ctm);
+          saved.push_back(gs);
         else
           unsaved++;
         break;
@@ -217,58 +275,97 @@ struct do_scanner {
         if (unsaved)
           unsaved--;
         else if (!saved.empty()) {
-          ctm = saved.back();
+          gs = saved.back();
           saved.pop_back();
         }
         break;
       case 'm':
+        if (nums >= 2)
+          move(o[-2], o[-1]);
+        break;
       case 'l':
         if (nums >= 2)
-          point(o[-2], o[-1]);
+          segment(o[-2], o[-1]);
         break;
       case 'c':
         if (nums >= 6) {
-          point(o[-6], o[-5]);
-          point(o[-4], o[-3]);
-          point(o[-2], o[-1]);
+          segment(o[-6], o[-5]);
+          segment(o[-4], o[-3]);
+          segment(o[-2], o[-1]);
         }
         break;
       case 'v':
       case 'y':
         if (nums >= 4) {
-          point(o[-4], o[-3]);
-          point(o[-2], o[-1]);
+          segment(o[-4], o[-3]);
+          segment(o[-2], o[-1]);
         }
+        break;
+      case 'h':
+        stroked += std::hypot(start_x - cur_x, start_y - cur_y);
+        cur_x = start_x;
+        cur_y = start_y;
+        break;
+      case 'w':
+        if (nums >= 1)
+          gs.line_width = o[-1];
+        break;
+      case '\'':
+      case '"':
+        show();
         break;
       case 'f':
       case 'F':
-      case 'B':
-      case 'b':
         fill();
         break;
-      case 'n':
+      case 'B':
+      case 'b':
+        stroke();
+        fill();
+        break;
       case 'S':
       case 's':
-        path = false;
+        stroke();
+        end_path();
+        break;
+      case 'n':
+        end_path();
         break;
       default:
         break;
       }
     } else if (tok_len == 2) {
       if (tok_is("cm", 2) && nums >= 6) {
-        ctm = ctm.after(matrix{ o[-6], o[-5], o[-4], o[-3], o[-2], o[-1] });
+        gs.ctm = gs.ctm.after(matrix{ o[-6], o[-5], o[-4], o[-3], o[-2], o[-1] });
       } else if (tok_is("re", 2) && nums >= 4) {
-        point(o[-4], o[-3]);
-        point(o[-4] + o[-2], o[-3]);
-        point(o[-4], o[-3] + o[-1]);
-        point(o[-4] + o[-2], o[-3] + o[-1]);
-      } else if (tok_is("f*", 2) || tok_is("B*", 2) || tok_is("b*", 2)) {
+        move(o[-4], o[-3]);
+        segment(o[-4] + o[-2], o[-3]);
+        segment(o[-4] + o[-2], o[-3] + o[-1]);
+        segment(o[-4], o[-3] + o[-1]);
+        segment(o[-4], o[-3]);
+      } else if (tok_is("f*", 2)) {
+        fill();
+      } else if (tok_is("B*", 2) || tok_is("b*", 2)) {
+        stroke();
         fill();
       } else if (tok_is("sh", 2)) {
         paint(box);
+      } else if (tok_is("BT", 2)) {
+        tm = matrix{};
+      } else if (tok_is("Tm", 2) && nums >= 6) {
+        tm = matrix{ o[-6], o[-5], o[-4], o[-3], o[-2], o[-1] };
+      } else if (tok_is("Tf", 2) && nums >= 1) {
+        gs.font_size = o[-1];
+      } else if (tok_is("Tz", 2) && nums >= 1) {
+        gs.hscale = o[-1] / 100;
+      } else if (tok_is("Tr", 2) && nums >= 1) {
+        gs.invisible = o[-1] == 3 || o[-1] == 7;
+      } else if (tok_is("Tj", 2) || tok_is("TJ", 2)) {
+        show();
       }
     }
     nums = 0;
+    str_bytes = 0;
   }
 
   bool tok_is(const char *s, size_t n) const { return tok_len == n && !std::memcmp(tok, s, n); }
@@ -284,8 +381,8 @@ struct do_scanner {
       if (have_name && tok_is("Do", 2)) {
         drawn &dr = (*out)[last_name];
         dr.times++;
-        dr.scale += ctm.scale();
-        dr.clipped += clip(ctm.scale(), box);
+        dr.scale += gs.ctm.scale();
+        dr.clipped += clip(gs.ctm.scale(), box);
       }
       have_name = false;
       if (!in_bi && painting)
@@ -306,7 +403,7 @@ struct do_scanner {
         if (in_bi && bi_w > 0 && bi_h > 0)
           *inline_pixels = sat_add(*inline_pixels, sat_mul((uint64_t)bi_w, (uint64_t)bi_h));
         if (in_bi && painting)
-          paint(ctm.scale());   /* the unit square, as an image XObject's */
+          paint(gs.ctm.scale());   /* the unit square, as an image XObject's */
         in_bi = false;
         st = INLINE;
         ei = 0;
@@ -345,12 +442,14 @@ struct do_scanner {
             i++;
             break;
           }
+          str_bytes++;
         }
         continue;
       case HEX: {
         const void *gt = std::memchr(p + i, '>', n - i);
         if (!gt)
           return;
+        str_bytes += (size_t)((const unsigned char *)gt - p - (ptrdiff_t)i) / 2;
         i = (size_t)((const unsigned char *)gt - p) + 1;
         st = NORMAL;
         continue;
@@ -611,6 +710,8 @@ struct draws_pass {
         /* and composites it over the unit square under the CTM */
         c.area += dr.clipped;
         c.paints = sat_add(c.paints, n);
+        if (painting && is_jpx(d))   /* where it is rendered */
+          c.jpx_bytes = std::max(c.jpx_bytes, pdf_jpx_bytes(x, lim));
       } else if (subtype.isName("Form")) {
         int num = ref.isRef() ? ref.getRef().num : -1;
         if (num >= 0 && drawing.count(num))
@@ -621,6 +722,7 @@ struct draws_pass {
         c.bytes = sat_add(c.bytes, sat_mul(f.bytes, n));
         c.pixels = sat_add(c.pixels, sat_mul(f.pixels, n));
         c.inline_pixels = sat_add(c.inline_pixels, sat_mul(f.inline_pixels, n));
+        c.jpx_bytes = std::max(c.jpx_bytes, f.jpx_bytes);
         c.depth = std::max(c.depth, f.depth + 1);
         /* its area scaled by its /Matrix and each drawing CTM, no paint of
          * it larger than this content's box */
@@ -629,6 +731,15 @@ struct draws_pass {
       }
       check(c);
     }
+  }
+
+  /* An image whose last filter is JPXDecode (a name or an array's last). */
+  static bool is_jpx(Dict *d)
+  {
+    Object f = d->lookup("Filter");
+    if (f.isArray() && f.arrayGetLength() > 0)
+      f = f.arrayGet(f.arrayGetLength() - 1);
+    return f.isName("JPXDecode");
   }
 
   /* A form's /Matrix (identity when not six numbers). */
@@ -770,6 +881,7 @@ extern "C" unsigned int pdf_scan_render(const unsigned char *data, size_t len, c
       page_cost(pass, page, (int)(first + k) + 1, c);
     out[k].pixels = sat_add(c.pixels, c.inline_pixels);
     out[k].coverage = c.area;
+    out[k].jpx_bytes = c.jpx_bytes;
     done++;
     pass.over = false;   /* the limits before any page was read were checked then */
     scan.over = PDF_OVER_NONE;

@@ -114,4 +114,26 @@ struct store_rows;
 doctag_status history_search_head(struct store *s, const char *user_id, const char *query, unsigned int limit,
                                   uint64_t max_heads, struct store_rows *out, bool *answered);
 
+/* The two halves of building a head, apart for the tests (history_search_head
+ * runs them back to back). history_head_stage reads the best documents of
+ * `term` (ST_HEAD_TERM's) from one snapshot, outside any write lock:
+ * *staged (ST_HEAD_PUBLISH's JSON) and *gen (the user's write count then;
+ * NULL when the user has none), both newly allocated, g_free them.
+ * history_head_settle then takes the lock the user's writers take and
+ * builds the head from them, answering `limit` as history_search_head does;
+ * *how says how it was done. Errors: the store's. */
+struct store_conn;
+typedef enum history_head_how {
+  HISTORY_HEAD_FOUND,     /* another search had built it meanwhile */
+  HISTORY_HEAD_PUBLISHED, /* the user's documents had not changed: the snapshot as it is */
+  HISTORY_HEAD_REPLAYED,  /* the snapshot, and the documents written since entered as writes enter heads */
+  HISTORY_HEAD_RANKED,    /* ranked again under the lock: the log of writes did not reach back */
+  HISTORY_HEAD_NONE       /* the user has no documents */
+} history_head_how;
+doctag_status history_head_stage(struct store_conn *c, const char *user_id, const char *term, char **staged,
+                                 char **gen);
+doctag_status history_head_settle(struct store_conn *c, const char *user_id, const char *term, unsigned int limit,
+                                  uint64_t max_heads, const char *staged, const char *gen, struct store_rows *out,
+                                  bool *answered, history_head_how *how);
+
 #endif

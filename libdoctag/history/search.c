@@ -15,8 +15,11 @@
  * kept in step with it. A head is built by the first search of its word
  * (one scan, as a search cost before) and again when deletions leave it
  * shorter than the limit asked; the scan reads a snapshot outside the
- * write lock and is published only if the user's documents did not change
- * meanwhile (head_ensure, migration 0010). Searches of several words still rank every
+ * write lock and is published under it (head_ensure, migration 0010): as it
+ * is when the user's documents did not change meanwhile, with the documents
+ * written meanwhile entered as their writes would have entered them when
+ * the log of writes holds them (0014: the searcher's own batch running
+ * beside a first search), else ranked again there. Searches of several words still rank every
  * document holding all of them: FTS5 and GIN intersect first, so that cost
  * grows with the matches of the rarest word.
  *
@@ -58,18 +61,23 @@ static doctag_status head_answer(store_conn *c, const char *user_id, const char 
 
 /* Builds the head of `term` again from the user's documents, inside the
  * caller's write transaction: from `staged` (ST_HEAD_STAGE's rows as JSON)
- * when given, else ranking them here. */
+ * when given, else ranking them here. `since` >= 0: the documents written
+ * after that write count (0014's log) changed after `staged` was read, so
+ * their staged rows go and they enter as a write's trigger enters them. */
 static doctag_status head_build(store_conn *c, const char *user_id, const char *term, const char *staged,
-                                uint64_t max_heads)
+                                int64_t since, uint64_t max_heads)
 {
   store_param p[] = { SP_T(user_id), SP_T(term), SP_T(staged) }, now[] = { SP_T(user_id), SP_T(term),
                                                                            SP_I(store_now_us()) };
+  store_param later[] = { SP_T(user_id), SP_T(term), SP_I(since) };
   doctag_status st = DOCTAG_OK;
   static const store_stmt steps[] = { ST_HEAD_DROP, ST_HEAD_NEW, ST_HEAD_FILL, ST_HEAD_FLOOR, ST_HEAD_CUT,
-                                      ST_HEAD_COUNT };
+                                      ST_HEAD_REPLAY_DROP, ST_HEAD_REPLAY, ST_HEAD_COUNT };
   for (size_t i = 0; st == DOCTAG_OK && i < G_N_ELEMENTS(steps); i++)
     if (steps[i] == ST_HEAD_FILL && staged)
       st = store_exec(c, ST_HEAD_PUBLISH, p, 3, NULL);
+    else if (steps[i] == ST_HEAD_REPLAY_DROP || steps[i] == ST_HEAD_REPLAY)
+      st = since >= 0 ? store_exec(c, steps[i], later, 3, NULL) : DOCTAG_OK;
     else
       st = store_exec(c, steps[i], steps[i] == ST_HEAD_NEW ? now : p, steps[i] == ST_HEAD_NEW ? 3 : 2, NULL);
   /* The owner keeps max_heads: the least recently used others go. */
@@ -79,10 +87,7 @@ static doctag_status head_build(store_conn *c, const char *user_id, const char *
   return st;
 }
 
-/* The best documents of `term` read from one snapshot, outside any write
- * lock: *staged, newly allocated (ST_HEAD_PUBLISH's JSON), and *gen the
- * user's write count in that snapshot (NULL when the user has none). */
-static doctag_status head_stage(store_conn *c, const char *user_id, const char *term, char **staged, char **gen)
+doctag_status history_head_stage(store_conn *c, const char *user_id, const char *term, char **staged, char **gen)
 {
   *staged = *gen = NULL;
   doctag_status st = store_tx_begin_read(c);
@@ -98,8 +103,10 @@ static doctag_status head_stage(store_conn *c, const char *user_id, const char *
     json_t *v = json_array();
     for (unsigned int i = 0; i < r.nrows; i++)
       json_array_append_new(v, json_pack("[ss]", store_cell(&r, i, 0), store_cell(&r, i, 1)));
-    *staged = json_dumps(v, JSON_COMPACT);
+    char *js = json_dumps(v, JSON_COMPACT);
     json_decref(v);
+    *staged = g_strdup(js);
+    free(js);
     *gen = g_strdup(store_cell(&g, 0, 0));
     if (!*staged)
       st = err_set(DOCTAG_ENOMEM, "out of memory staging a search head");
@@ -109,40 +116,87 @@ static doctag_status head_stage(store_conn *c, const char *user_id, const char *
   return st;
 }
 
+/* What a build under the lock can take from a snapshot read at write count
+ * `gen`: *same when the user's documents have not changed since, else
+ * *since = gen when 0014's log still holds every write after it (so the
+ * documents they touched can enter again), else -1. */
+static doctag_status head_changes(store_conn *c, const char *user_id, const char *gen, bool *same, int64_t *since)
+{
+  *same = false;
+  *since = -1;
+  store_rows g = { 0 }, w = { 0 };
+  store_param u[] = { SP_T(user_id) };
+  doctag_status st = gen ? store_exec(c, ST_HEAD_GEN, u, 1, &g) : DOCTAG_OK;
+  const char *now = st == DOCTAG_OK && gen ? store_cell(&g, 0, 0) : NULL;
+  *same = now && !strcmp(now, gen);
+  if (now && !*same) {
+    int64_t from = g_ascii_strtoll(gen, NULL, 10);
+    store_param p[] = { SP_T(user_id), SP_I(from) };
+    st = store_exec(c, ST_HEAD_WRITES, p, 2, &w);
+    if (st == DOCTAG_OK && store_cell_int(&w, 0, 0) == store_cell_int(&g, 0, 0) - from)
+      *since = from;
+  }
+  store_rows_clear(&g);
+  store_rows_clear(&w);
+  return st;
+}
+
+doctag_status history_head_settle(store_conn *c, const char *user_id, const char *term, unsigned int limit,
+                                  uint64_t max_heads, const char *staged, const char *gen, store_rows *out,
+                                  bool *answered, history_head_how *how)
+{
+  *answered = false;
+  *how = HISTORY_HEAD_NONE;
+  doctag_status st = store_tx_begin(c);
+  if (st != DOCTAG_OK)
+    return st;
+  store_rows n = { 0 };
+  store_param u[] = { SP_T(user_id) };
+  doctag_status body = store_exec(c, ST_HEAD_LOCK, u, 1, &n);
+  if (body == DOCTAG_OK && store_cell_int(&n, 0, 0) > 0) {
+    body = head_answer(c, user_id, term, limit, out, answered, NULL);
+    if (*answered)
+      *how = HISTORY_HEAD_FOUND;
+    bool same = false;
+    int64_t since = -1;
+    if (body == DOCTAG_OK && !*answered)
+      body = head_changes(c, user_id, gen, &same, &since);
+    if (body == DOCTAG_OK && !*answered) {
+      *how = same ? HISTORY_HEAD_PUBLISHED : since >= 0 ? HISTORY_HEAD_REPLAYED : HISTORY_HEAD_RANKED;
+      body = head_build(c, user_id, term, same || since >= 0 ? staged : NULL, same ? -1 : since, max_heads);
+    }
+    if (body == DOCTAG_OK && !*answered)
+      body = head_answer(c, user_id, term, limit, out, answered, NULL);
+    /* Documents deleted meanwhile can leave it too short for `limit`. */
+    if (body == DOCTAG_OK && !*answered && *how == HISTORY_HEAD_REPLAYED) {
+      *how = HISTORY_HEAD_RANKED;
+      body = head_build(c, user_id, term, NULL, -1, max_heads);
+      if (body == DOCTAG_OK)
+        body = head_answer(c, user_id, term, limit, out, answered, NULL);
+    }
+  }
+  store_rows_clear(&n);
+  return store_tx_end(c, body);
+}
+
 /* Builds the head of `term` (again) and answers from it. The word's best
  * documents are read first from a snapshot, outside the lock writers of
  * the user's documents take, so that they are not held off for as long as
- * that takes; then, under the lock, they are published when the user's
- * documents have not changed since (their write count, ST_HEAD_GEN), and
- * else ranked again there, where no document being written can be missed.
- * Another search may have built the head meanwhile. A user with no
- * documents needs none. */
+ * that takes; then, under the lock, they are published: as they are when
+ * the user's documents have not changed since (their write count,
+ * ST_HEAD_GEN), with the documents written meanwhile entered again when
+ * the log of writes (0014) holds them all, and else ranked again there,
+ * where no document being written can be missed. Another search may have
+ * built the head meanwhile. A user with no documents needs none. */
 static doctag_status head_ensure(store_conn *c, const char *user_id, const char *term, unsigned int limit,
                                  uint64_t max_heads, store_rows *out, bool *answered)
 {
   char *staged = NULL, *gen = NULL;
-  doctag_status st = head_stage(c, user_id, term, &staged, &gen);
+  history_head_how how;
+  doctag_status st = history_head_stage(c, user_id, term, &staged, &gen);
   if (st == DOCTAG_OK)
-    st = store_tx_begin(c);
-  if (st == DOCTAG_OK) {
-    store_rows n = { 0 }, g = { 0 };
-    store_param u[] = { SP_T(user_id) };
-    doctag_status body = store_exec(c, ST_HEAD_LOCK, u, 1, &n);
-    if (body == DOCTAG_OK && store_cell_int(&n, 0, 0) > 0) {
-      body = head_answer(c, user_id, term, limit, out, answered, NULL);
-      if (body == DOCTAG_OK && !*answered)
-        body = store_exec(c, ST_HEAD_GEN, u, 1, &g);
-      if (body == DOCTAG_OK && !*answered)
-        body = head_build(c, user_id, term, gen && !g_strcmp0(gen, store_cell(&g, 0, 0)) ? staged : NULL,
-                          max_heads);
-      if (body == DOCTAG_OK && !*answered)
-        body = head_answer(c, user_id, term, limit, out, answered, NULL);
-    }
-    store_rows_clear(&n);
-    store_rows_clear(&g);
-    st = store_tx_end(c, body);
-  }
-  free(staged);
+    st = history_head_settle(c, user_id, term, limit, max_heads, staged, gen, out, answered, &how);
+  g_free(staged);
   g_free(gen);
   return st;
 }

@@ -178,6 +178,18 @@ static const char *const sql_table[ST_COUNT] = {
                     " ORDER BY ts_rank(d.rank_vector, q) DESC, d.seq DESC LIMIT 101",
   [ST_HEAD_PUBLISH] = "INSERT INTO search_head_docs (user_id, term, score, seq)"
                       " SELECT $1::uuid, $2::text, (j->>1)::real, (j->>0)::bigint FROM jsonb_array_elements($3::jsonb) j",
+  /* The documents written since a staged head was read (0014's log), as
+   * documents_search_heads (0009) enters them. */
+  [ST_HEAD_WRITES] = "SELECT count(*) FROM head_writes WHERE user_id = $1::uuid AND gen > $2::bigint",
+  [ST_HEAD_REPLAY_DROP] = "DELETE FROM search_head_docs WHERE user_id = $1::uuid AND term = $2::text"
+                          " AND seq IN (SELECT seq FROM head_writes WHERE user_id = $1::uuid AND gen > $3::bigint)",
+  [ST_HEAD_REPLAY] = "INSERT INTO search_head_docs (user_id, term, score, seq)"
+                     " SELECT h.user_id, h.term, r.score, d.seq FROM search_heads h, documents d,"
+                     " LATERAL (SELECT ts_rank(d.rank_vector, h.query) AS score) r"
+                     " WHERE h.user_id = $1::uuid AND h.term = $2::text AND d.user_id = $1::uuid"
+                     " AND d.seq IN (SELECT seq FROM head_writes WHERE user_id = $1::uuid AND gen > $3::bigint)"
+                     " AND d.search_vector @@ h.query"
+                     " AND (h.floor_score IS NULL OR (r.score, d.seq) > (h.floor_score, h.floor_seq))",
 
   /* one statement per document, whatever its number of stems */
   [ST_DF_DOC_ADD] = "INSERT INTO term_df_docs (user_id, sha256, terms) VALUES ($1, $2, $3) "

@@ -173,6 +173,18 @@ static const char *const sql_table[ST_COUNT] = {
   [ST_HEAD_PUBLISH] = "INSERT INTO search_head_docs (user_id, term, score, seq)"
                       " SELECT ?1, ?2, doctag_w(json_extract(j.value, '$[1]')), json_extract(j.value, '$[0]')"
                       " FROM json_each(?3) j",
+  /* The documents written since a staged head was read (0014's log), as
+   * search_heads_enter (0009) enters them. */
+  [ST_HEAD_WRITES] = "SELECT count(*) FROM head_writes WHERE user_id = ?1 AND gen > ?2",
+  [ST_HEAD_REPLAY_DROP] = "DELETE FROM search_head_docs WHERE user_id = ?1 AND term = ?2"
+                          " AND seq IN (SELECT seq FROM head_writes WHERE user_id = ?1 AND gen > ?3)",
+  [ST_HEAD_REPLAY] = "INSERT INTO search_head_docs (user_id, term, score, seq)"
+                     " SELECT h.user_id, h.term, doctag_w(j.value), d.seq FROM documents d"
+                     " CROSS JOIN json_each(doctag_terms(d.title, d.tags, d.extracted_text, json_array(?2))) j"
+                     " CROSS JOIN search_heads h"
+                     " WHERE d.seq IN (SELECT seq FROM head_writes WHERE user_id = ?1 AND gen > ?3) AND d.user_id = ?1"
+                     " AND h.user_id = ?1 AND h.term = ?2 AND j.key = ?2"
+                     " AND (h.floor_score IS NULL OR (doctag_w(j.value), d.seq) > (h.floor_score, h.floor_seq))",
 
   /* one statement per document, whatever its number of stems */
   [ST_DF_DOC_ADD] = "INSERT INTO term_df_docs (user_id, sha256, terms) VALUES (?1, ?2, ?3) "

@@ -115,6 +115,10 @@ typedef enum store_stmt {
                         * recently used (0011) */
   ST_HEAD_PUBLISH,     /* (user_id, TERM, [[seq, KEY], ...] as JSON): puts staged documents into an
                         * empty head */
+  ST_HEAD_WRITES,      /* (user_id, gen) -> how many of the user's writes after gen the log (0014) holds */
+  ST_HEAD_REPLAY_DROP, /* (user_id, TERM, gen): drops from the head the documents written after gen */
+  ST_HEAD_REPLAY,      /* (user_id, TERM, gen): the documents written after gen enter the head as a
+                        * write's trigger enters them (when they hold the word and rank above the floor) */
 
   /* document frequencies of a user's archive (0007; history/df.c). TERMS is
    * a JSON array of stems in byte order, "" first (the document itself) */

@@ -1053,6 +1053,177 @@ static void test_heads_built_beside_a_writer(void **state)
   g_free(alice);
 }
 
+/* A head of "harbour" staged for `uid` (history_head_stage), then the
+ * writes of `between`, then settled under the lock for a limit of 50:
+ * returns how, and checks that searches of 100 and 50 then answer exactly
+ * what ranking every match answers. */
+static history_head_how build_around(fx *f, const char *uid, void (*between)(fx *, const char *, void *),
+                                     void *arg)
+{
+  struct store *s;
+  store_conn *c = NULL;
+  store_rows term = { 0 }, out = { 0 };
+  store_param q[] = { SP_T("harbour") };
+  assert_ok(store_get(f->ctx, &s));
+  assert_ok(store_query(s, ST_HEAD_TERM, q, 1, &term));
+  assert_ok(store_acquire(s, &c));
+  store_param p[] = { SP_T(uid), SP_T(store_cell(&term, 0, 0)) };
+  assert_ok(store_exec(c, ST_HEAD_DROP, p, 2, NULL));
+  char *staged = NULL, *gen = NULL;
+  assert_ok(history_head_stage(c, uid, store_cell(&term, 0, 0), &staged, &gen));
+  assert_non_null(gen);
+  between(f, uid, arg);
+  bool answered = false;
+  history_head_how how;
+  assert_ok(history_head_settle(c, uid, store_cell(&term, 0, 0), 50, 1000, staged, gen, &out, &answered, &how));
+  assert_true(answered);
+  assert_int_equal(out.nrows, 50);
+  store_release(s, c);
+  store_rows_clear(&out);
+  store_rows_clear(&term);
+  g_free(staged);
+  g_free(gen);
+  char **all = search_ids_n(f, uid, "harbour harbour", 100);
+  guint want = g_strv_length(all);
+  g_strfreev(all);
+  g_strfreev(expect_head_matches_scan(f, uid, "harbour", 100, want));
+  g_strfreev(expect_head_matches_scan(f, uid, "harbour", 50, want < 50 ? want : 50));
+  return how;
+}
+
+typedef struct own_writes {
+  GHashTable *job_of; /* document id -> its job */
+  char *best;         /* set by own_writes_land: the new best document */
+  bool forget;        /* then drop the user's log of writes, as if the build outlived it */
+} own_writes;
+
+static void nothing_between(fx *f, const char *uid, void *arg)
+{
+  (void)f, (void)uid, (void)arg;
+}
+
+/* What a user's own batch does while their first search builds a head:
+ * a new best document and weak ones, a document without the word, the
+ * best staged document deleted, the second reprocessed without the word,
+ * the 100th reprocessed to the top; another user's document too. */
+static void own_writes_land(fx *f, const char *uid, void *arg)
+{
+  own_writes *w = arg;
+  char **ranked = search_ids_n(f, uid, "harbour harbour", 100);
+  assert_int_equal(g_strv_length(ranked), 100);
+  char *job = NULL;
+  w->best = harbour_doc(f, uid, 7, 0, &job);
+  g_hash_table_insert(w->job_of, g_strdup(w->best), job);
+  for (int i = 0; i < 5; i++) {
+    char *id = harbour_doc(f, uid, 0, 40, &job);
+    g_hash_table_insert(w->job_of, id, job);
+  }
+  doc_spec none = { "Log", { "ledger", NULL }, "tide wind rope", NULL, NULL };
+  g_free(record(f, uid, &none, NULL));
+  assert_ok(doctag_history_job_delete(f->ctx, uid, g_hash_table_lookup(w->job_of, ranked[0])));
+  const char *tags[] = { "ledger", NULL };
+  history_doc plain = { .title = "Log", .file_path = "/data/in.pdf", .file_source_type = "local",
+                        .status = "completed", .tags = tags, .tag_count = 1, .text = "tide wind", .text_len = 9,
+                        .metadata_json = "{}" };
+  assert_ok(history_document_record(f->ctx, uid, g_hash_table_lookup(w->job_of, ranked[1]), &plain, NULL));
+  history_doc strong = { .title = "Harbour harbour harbour harbour", .file_path = "/data/in.pdf",
+                         .file_source_type = "local", .status = "completed", .tags = tags, .tag_count = 1,
+                         .text = "harbour", .text_len = 7, .metadata_json = "{}" };
+  assert_ok(history_document_record(f->ctx, uid, g_hash_table_lookup(w->job_of, ranked[99]), &strong, NULL));
+  char *email = g_strdup_printf("b%d@example.com", w->forget), *bob = user(f, email);
+  g_free(harbour_doc(f, bob, 7, 0, NULL));
+  g_free(bob);
+  g_free(email);
+  if (w->forget) {
+    struct store *s;
+    store_conn *c = NULL;
+    assert_ok(store_get(f->ctx, &s));
+    assert_ok(store_acquire(s, &c));
+    store_param u[] = { SP_T(uid) };
+    assert_ok(store_exec_sql(c, f->pg ? "DELETE FROM head_writes WHERE user_id = $1::uuid"
+                                      : "DELETE FROM head_writes WHERE user_id = ?1", u, 1, NULL));
+    store_release(s, c);
+  }
+  g_strfreev(ranked);
+}
+
+/* A head staged while the searcher's own documents are written is not
+ * ranked again under the lock: the snapshot is published and the
+ * documents written meanwhile enter it as their writes would have (0014's
+ * log); only when the log does not reach back is it ranked again. Each
+ * way, it answers exactly what ranking every match answers. */
+static void test_head_build_follows_own_writes(void **state)
+{
+  fx *f = *state;
+  char *alice = user(f, "a@example.com");
+  own_writes w = { .job_of = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free) };
+  for (int i = 0; i < 160; i++) {
+    char *job = NULL, *id = harbour_doc(f, alice, i % 5, (i * 7) % 11, &job);
+    g_hash_table_insert(w.job_of, id, job);
+  }
+  assert_int_equal(build_around(f, alice, nothing_between, NULL), HISTORY_HEAD_PUBLISHED);
+  assert_int_equal(build_around(f, alice, own_writes_land, &w), HISTORY_HEAD_REPLAYED);
+  /* The new best document is first but for the one reprocessed to the top. */
+  char **ids = search_ids_n(f, alice, "harbour", 2);
+  assert_true(strv_has(ids, w.best));
+  g_strfreev(ids);
+  g_free(w.best);
+  w.forget = true;
+  assert_int_equal(build_around(f, alice, own_writes_land, &w), HISTORY_HEAD_RANKED);
+  g_free(w.best);
+  g_hash_table_destroy(w.job_of);
+  g_free(alice);
+}
+
+/* The log of a user's writes (0014) stays bounded: after 1,260 writes it
+ * holds the last 1,000 or so, and a head staged 40 writes back is still
+ * replayed. */
+static void reprocess_40(fx *f, const char *uid, void *arg)
+{
+  const char *tags[] = { "ledger", NULL };
+  for (int i = 0; i < 40; i++) {
+    char *text = g_strdup_printf("harbour entry %d", i);
+    history_doc d = { .title = "Log", .file_path = "/data/in.pdf", .file_source_type = "local",
+                      .status = "completed", .tags = tags, .tag_count = 1, .text = text, .text_len = strlen(text),
+                      .metadata_json = "{}" };
+    assert_ok(history_document_record(f->ctx, uid, arg, &d, NULL));
+    g_free(text);
+  }
+}
+
+static void test_head_writes_log_is_bounded(void **state)
+{
+  fx *f = *state;
+  char *alice = user(f, "a@example.com"), *job = NULL;
+  for (int i = 0; i < 60; i++)
+    g_free(harbour_doc(f, alice, i % 5, i % 7, i ? NULL : &job));
+  struct store *s;
+  store_conn *c = NULL;
+  store_rows r = { 0 };
+  assert_ok(store_get(f->ctx, &s));
+  assert_ok(store_acquire(s, &c));
+  store_param u[] = { SP_T(alice) };
+  /* 20 new titles for each of the 60: a write each */
+  for (int i = 0; i < 20; i++)
+    assert_ok(store_exec_sql(c, f->pg ? "UPDATE documents SET title = title || '.' WHERE user_id = $1::uuid"
+                                      : "UPDATE documents SET title = title || '.' WHERE user_id = ?1",
+                             u, 1, NULL));
+  assert_ok(store_exec_sql(c, f->pg ? "SELECT count(*), min(gen), max(gen) FROM head_writes WHERE user_id = $1::uuid"
+                                    : "SELECT count(*), min(gen), max(gen) FROM head_writes WHERE user_id = ?1",
+                           u, 1, &r));
+  store_release(s, c);
+  int64_t n = store_cell_int(&r, 0, 0), lo = store_cell_int(&r, 0, 1), hi = store_cell_int(&r, 0, 2);
+  store_rows_clear(&r);
+  /* 60 inserts and 1,200 new titles: 1,260 writes (SQLite counts from the
+   * user's second: the first makes the row the count is kept in) */
+  assert_true(hi == 1260 || (!f->pg && hi == 1259));
+  assert_true(n >= 1000 && n <= 1100);
+  assert_int_equal(hi - lo + 1, n);
+  assert_int_equal(build_around(f, alice, reprocess_40, job), HISTORY_HEAD_REPLAYED);
+  g_free(job);
+  g_free(alice);
+}
+
 /* The words of `uid`'s heads, sorted, space-separated. */
 static char *head_words(fx *f, const char *uid)
 {
@@ -1581,6 +1752,8 @@ int main(void)
     cmocka_unit_test(test_search_heads),
     cmocka_unit_test(test_head_gen_moves_with_writes),
     cmocka_unit_test(test_heads_built_beside_a_writer),
+    cmocka_unit_test(test_head_build_follows_own_writes),
+    cmocka_unit_test(test_head_writes_log_is_bounded),
     cmocka_unit_test(test_heads_evicted_least_recently_used),
     cmocka_unit_test(test_stats),
     cmocka_unit_test(test_counts_follow_every_change),

@@ -1278,6 +1278,130 @@ static GByteArray *jbig2_symbols(uint64_t exported, uint64_t fresh)
   return d;
 }
 
+/* Bits, most significant first (JBIG2 Huffman coding). */
+typedef struct huff_writer {
+  GByteArray *b;
+  int used;   /* bits of the last byte used */
+} huff_writer;
+
+static void put_huff_bits(huff_writer *w, uint64_t v, int n)
+{
+  for (int i = n - 1; i >= 0; i--) {
+    if (w->used == 0 || w->used == 8) {
+      guint8 z = 0;
+      g_byte_array_append(w->b, &z, 1);
+      w->used = 0;
+    }
+    w->b->data[w->b->len - 1] |= (guint8)(((v >> i) & 1) << (7 - w->used));
+    w->used++;
+  }
+}
+
+/* A JBIG2 stream: page information for w x h, then `type`'s segment
+ * (number 1, referring to segment `ref` when not 0) with `data`. */
+static GByteArray *jbig2_stream(uint64_t w, uint64_t h, unsigned type, uint32_t ref, const GByteArray *data)
+{
+  GByteArray *page = jbig2_page(w, h), *b = g_byte_array_new();
+  jbig2_segment(b, 0, 48, 0, page);
+  put_be(b, 1, 4);
+  put_be(b, type, 1);
+  put_be(b, ref ? 1u << 5 : 0, 1);
+  if (ref)
+    put_be(b, ref, 1);
+  put_be(b, 1, 1);
+  put_be(b, data->len, 4);
+  g_byte_array_append(b, data->data, data->len);
+  g_byte_array_unref(page);
+  return b;
+}
+
+/* A symbol's size is in the symbol dictionary's coded data, not its
+ * header: a few bytes declaring one 46000 x 46000 symbol (Huffman coded:
+ * poppler allocates 264 MB and MMR-decodes 2.1 G pixels from one byte), or
+ * (arithmetic coded, 8 bytes) one of 4163 x 2135 in a 10 x 10 image; and a
+ * text region placing 2^32 - 1 symbols. Each is refused before poppler
+ * decodes it; real dictionaries (../shared/realworld's JBIG2 test files)
+ * are sized in test_real_documents_pass. */
+static void test_jbig2_symbol_sizes_bounded(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  pdf_limits lim;
+  pdf_limits_of(ctx, &lim);
+  pdf_scan scan;
+  gsize len = 0;
+
+  /* Huffman: height class B.4, widths B.2, collective bitmap size B.1 */
+  GByteArray *huff = g_byte_array_new();
+  put_be(huff, 0x0001, 2);   /* SDHUFF, standard tables */
+  put_be(huff, 1, 4);        /* exported */
+  put_be(huff, 1, 4);        /* new */
+  huff_writer bw = { huff, 8 };
+  put_huff_bits(&bw, 0x1f, 5);    /* height delta: 76 + 32 bits */
+  put_huff_bits(&bw, 46000 - 76, 32);
+  put_huff_bits(&bw, 0x3e, 6);    /* width delta: 75 + 32 bits */
+  put_huff_bits(&bw, 46000 - 75, 32);
+  put_huff_bits(&bw, 0x3f, 6);    /* OOB: the height class ends */
+  put_huff_bits(&bw, 0, 1);       /* collective bitmap: 1 byte of MMR */
+  put_huff_bits(&bw, 1, 4);
+  guint8 mmr = 0;
+  g_byte_array_append(huff, &mmr, 1);
+  GByteArray *jb = jbig2_stream(10000, 10000, 0, 0, huff);
+  GBytes *pdf = codec_image("/Width 10000/Height 10000", "/Filter/JBIG2Decode", jb);
+  assert_decoded_over(&lim, pdf, "the PDF has an image whose JBIG2 (JBIG2Decode) symbol dictionary decodes symbols of "
+                      "2116.0 million pixels (the last 46000 x 46000), over the limit of 100 million "
+                      "(DOCTAG_MAX_IMAGE_MPX)");
+  assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+  assert_message("symbol dictionary decodes symbols of 2116.0 million pixels");
+  g_bytes_unref(pdf);
+  g_byte_array_unref(jb);
+  g_byte_array_unref(huff);
+
+  /* arithmetic, template 0: 8 bytes of coded data whose first symbol is
+   * 4163 x 2135 (found by decoding random bytes) */
+  static const guint8 arith[] = { 0x00, 0x00, 0x03, 0xfd, 0xfd, 0xff, 0x02, 0xfe, 0xfe, 0xfe, 0, 0, 0, 1, 0, 0,
+                                  0,    1,    0x08, 0x64, 0xed, 0x6c, 0x55, 0xd5, 0x31, 0xc0 };
+  GByteArray *ar = g_byte_array_new();
+  g_byte_array_append(ar, arith, sizeof arith);
+  jb = jbig2_stream(10, 10, 0, 0, ar);
+  pdf = codec_image("/Width 10/Height 10", "/Filter/JBIG2Decode", jb);
+  assert_decoded_over(&lim, pdf, "the PDF has a 10 x 10 image whose JBIG2 (JBIG2Decode) symbol dictionary decodes "
+                      "symbols of more pixels (8.9 million, the last 4163 x 2135) than the image has");
+  g_bytes_unref(pdf);
+  /* the same image at its size passes, its dictionary sized to the end */
+  pdf = codec_image("/Width 4163/Height 2135", "/Filter/JBIG2Decode", jb);
+  const unsigned char *d = g_bytes_get_data(pdf, &len);
+  assert_int_equal(check_both(&lim, d, len, &scan), DOCTAG_OK);
+  assert_int_equal(scan.jbig2_dicts, 1);
+  g_bytes_unref(pdf);
+  g_byte_array_unref(jb);
+  g_byte_array_unref(ar);
+
+  /* a text region placing 2^32 - 1 symbols: region, flags, instances */
+  GByteArray *text = jbig2_region(10, 10, 0, 0);
+  g_byte_array_set_size(text, 17);
+  put_be(text, 0, 2);
+  put_be(text, 0xffffffffu, 4);
+  jb = jbig2_stream(10, 10, 6, 0, text);
+  pdf = codec_image("/Width 10/Height 10", "/Filter/JBIG2Decode", jb);
+  assert_decoded_over(&lim, pdf, "the PDF has an image whose JBIG2 (JBIG2Decode) text region places 4294967295 "
+                      "symbols of up to 1 pixels: 4295 million bytes composed, over the limit of 1000 million "
+                      "(DOCTAG_MAX_PAGE_IMAGE_MPX)");
+  g_bytes_unref(pdf);
+  g_byte_array_unref(jb);
+  /* 100 of them pass */
+  text->len = 19;
+  put_be(text, 100, 4);
+  jb = jbig2_stream(10, 10, 6, 0, text);
+  pdf = codec_image("/Width 10/Height 10", "/Filter/JBIG2Decode", jb);
+  d = g_bytes_get_data(pdf, &len);
+  assert_int_equal(check_both(&lim, d, len, &scan), DOCTAG_OK);
+  g_bytes_unref(pdf);
+  g_byte_array_unref(jb);
+  g_byte_array_unref(text);
+  doctag_ctx_free(ctx);
+}
+
 /* Inline images' codecs under any filters, as poppler's content parser
  * builds them (a JPEG in ASCIIHex, JBIG2 and JPEG 2000 named in full, a
  * second image after a first that fits), and JBIG2 symbol dictionaries,
@@ -1419,7 +1543,7 @@ static void test_inline_codecs_and_symbols_bounded(void **state)
 /* openjpeg decodes a JPEG 2000 image at 4 bytes a sample of each of its
  * components: a 6000 x 6000 image in 4 components holds 576 MB there,
  * beside the 144 MB of the image itself, which the memory estimate counts
- * before the page is rendered. */
+ * before the page is rendered, for the largest one the page draws. */
 static void test_memory_cap_counts_jpeg2000(void **state)
 {
   (void)state;
@@ -1435,6 +1559,40 @@ static void test_memory_cap_counts_jpeg2000(void **state)
   assert_message("the document needs more than 500 MB of memory, the limit (DOCTAG_MAX_DOC_MEMORY_MB)");
   assert_message("images of up to 36 million pixels, a JPEG 2000 one decoded at 4 bytes a sample of each component");
   extract_doc_clear(&doc);
+  g_bytes_unref(pdf);
+  /* the term is the page's own JPEG 2000 image: a page drawing a small
+   * image, the same JPEG 2000 one in its resources but never drawn, is read */
+  GPtrArray *objs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+  obj_add(objs, "<</Type/Catalog/Pages 2 0 R>>");
+  obj_add(objs, "<</Type/Pages/Kids[3 0 R]/Count 1>>");
+  obj_add(objs, "<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 6 0 R"
+                "/Resources<</XObject<</X 4 0 R/I 5 0 R>>>>>>");
+  obj_stream(objs, "/Type/XObject/Subtype/Image/Width 6000/Height 6000/ColorSpace/DeviceCMYK/BitsPerComponent 8"
+             "/Filter/JPXDecode", (const char *)jpx->data, jpx->len, false);
+  char *z = g_malloc0(100 * 100);
+  obj_stream(objs, "/Type/XObject/Subtype/Image/Width 100/Height 100/ColorSpace/DeviceGray/BitsPerComponent 8", z,
+             100 * 100, true);
+  g_free(z);
+  static const char small[] = "q 612 0 0 792 0 0 cm /I Do Q";
+  obj_stream(objs, "", small, sizeof small - 1, false);
+  pdf = pdf_objects(objs);
+  g_ptr_array_unref(objs);
+  gsize len = 0;
+  const unsigned char *d = g_bytes_get_data(pdf, &len);
+  pdf_limits lim;
+  pdf_limits_of(ctx, &lim);
+  pdf_page_cost cost;
+  assert_int_equal(pdf_limits_render(&lim, d, len, NULL, 0, &cost), DOCTAG_OK);
+  assert_int_equal(cost.jpx_bytes, 0);
+  assert_int_equal(extract_all(ctx, pdf, 1, &doc), DOCTAG_OK);
+  extract_doc_clear(&doc);
+  g_bytes_unref(pdf);
+  /* drawn, it is counted: 6000 x 6000 x 4 components x 4 bytes */
+  pdf = pdf_build("/Contents 5 0 R", "/Type/XObject/Subtype/Image/Width 6000/Height 6000/ColorSpace/DeviceCMYK"
+                  "/BitsPerComponent 8/Filter/JPXDecode", jpx->data, jpx->len, obj5);
+  d = g_bytes_get_data(pdf, &len);
+  assert_int_equal(pdf_limits_render(&lim, d, len, NULL, 0, &cost), DOCTAG_OK);
+  assert_int_equal(cost.jpx_bytes, 6000ull * 6000 * 4 * 4);
   g_bytes_unref(pdf);
   g_free(obj5);
   g_byte_array_unref(jpx);
@@ -1526,9 +1684,9 @@ static void test_image_draws_bounded_at_render(void **state)
   assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
   gsize len = 0;
   const unsigned char *d = g_bytes_get_data(pdf, &len);
-  assert_int_equal(pdf_limits_render(&lim, d, len, NULL, 0), DOCTAG_ELIMIT);
+  assert_int_equal(pdf_limits_render(&lim, d, len, NULL, 0, NULL), DOCTAG_ELIMIT);
   assert_message("page 1 of the PDF draws images of 2500 million pixels in all");
-  assert_int_equal(pdf_limits_render(&lim, d, len, NULL, 1), DOCTAG_OK);   /* no such page */
+  assert_int_equal(pdf_limits_render(&lim, d, len, NULL, 1, NULL), DOCTAG_OK);   /* no such page */
   g_bytes_unref(pdf);
   pdf = image_drawn(30, 1);
   assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
@@ -1600,7 +1758,7 @@ static double coverage_of(const pdf_limits *lim, GBytes *pdf)
 {
   gsize len = 0;
   const unsigned char *d = g_bytes_get_data(pdf, &len);
-  pdf_page_cost cost = { 0, 0 };
+  pdf_page_cost cost = { 0, 0, 0 };
   assert_int_equal(pdf_scan_render(d, len, NULL, lim, 0, 1, &cost), 1);
   return cost.coverage;
 }
@@ -1636,8 +1794,8 @@ static void test_page_coverage_bounded_at_render(void **state)
   assert_int_equal(doc.page_count, 1);
   extract_doc_clear(&doc);
   assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
-  assert_message("page 1: page 1 of the PDF paints 5000 times its own area (images, fills and shadings, each as often "
-                 "as it is drawn), which rendering it for OCR would composite: over the limit of 1000 "
+  assert_message("page 1: page 1 of the PDF paints 5000 times its own area (images, fills, strokes, text and shadings, "
+                 "each as often as it is drawn), which rendering it for OCR would composite: over the limit of 1000 "
                  "(DOCTAG_MAX_PAGE_COVERAGE)");
   g_bytes_unref(pdf);
   g_free(content);
@@ -1691,13 +1849,58 @@ static void test_page_coverage_bounded_at_render(void **state)
   if (cov < 20.0099 || cov > 20.0101)
     fail_msg("coverage %f, 20.01 expected", cov);
   const unsigned char *d = g_bytes_get_data(pdf, &plen);
-  assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0), DOCTAG_OK);
+  assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0, NULL), DOCTAG_OK);
   pdf_limits tight = lim;
   tight.page_coverage = 10;
-  assert_int_equal(pdf_limits_render(&tight, d, plen, NULL, 0), DOCTAG_ELIMIT);
+  assert_int_equal(pdf_limits_render(&tight, d, plen, NULL, 0, NULL), DOCTAG_ELIMIT);
   assert_message("page 1 of the PDF paints 20 times its own area");
   g_bytes_unref(pdf);
   g_string_free(some, TRUE);
+
+  /* strokes: a 2000-point wide line across the page, 2000 times, is the
+   * page each time (its length times its width, at most its widened box,
+   * clipped to the page); 1000 half-point rules across it are half a page */
+  content = repeat("2000 w 0 0 m 612 792 l S\n", 2000, &len);
+  pdf = pdf_forms(content, len, no_forms, false);
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
+  assert_true(coverage_of(&lim, pdf) > 1999.9 && coverage_of(&lim, pdf) < 2000.1);
+  assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF paints 2000 times its own area (images, fills, strokes, text and shadings");
+  g_bytes_unref(pdf);
+  g_free(content);
+  content = repeat("q 0.5 w 72 72 m 540 72 l S Q\n", 1000, &len);
+  pdf = pdf_forms(content, len, no_forms, false);
+  cov = coverage_of(&lim, pdf);
+  if (cov < 0.48 || cov > 0.49)
+    fail_msg("coverage %f, 0.48 expected", cov);
+  g_bytes_unref(pdf);
+  g_free(content);
+
+  /* text: 2000 glyphs of 1000 points are the page each; 2700 of 10 points
+   * (a page of text) are 0.56 of it, under a text matrix doubling them
+   * 2.23; invisible (3 Tr: a scan's text layer) nothing */
+  char *glyphs = repeat("A", 2000, &len);
+  content = g_strdup_printf("BT /H 1000 Tf 0 0 Td (%s) Tj ET\n", glyphs);
+  pdf = pdf_forms(content, strlen(content), no_forms, false);
+  assert_true(coverage_of(&lim, pdf) > 1999.9 && coverage_of(&lim, pdf) < 2000.1);
+  assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF paints 2000 times its own area (images, fills, strokes, text and shadings");
+  g_bytes_unref(pdf);
+  g_free(content);
+  g_free(glyphs);
+  glyphs = repeat("(A man, a plan) ' [(a canal:) -250 (Panama)] TJ\n", 100, &len);   /* 27 glyphs */
+  static const char *const text_setups[] = { "BT /H 10 Tf", "BT /H 10 Tf 2 0 0 2 0 0 Tm", "BT 3 Tr /H 10 Tf" };
+  static const double text_cover[] = { 0.557, 2.228, 0 };
+  for (size_t k = 0; k < G_N_ELEMENTS(text_setups); k++) {
+    content = g_strdup_printf("%s %s ET", text_setups[k], glyphs);
+    pdf = pdf_forms(content, strlen(content), no_forms, false);
+    cov = coverage_of(&lim, pdf);
+    if (cov < text_cover[k] - 0.001 || cov > text_cover[k] + 0.001)
+      fail_msg("%s: coverage %f, %.3f expected", text_setups[k], cov, text_cover[k]);
+    g_bytes_unref(pdf);
+    g_free(content);
+  }
+  g_free(glyphs);
   doctag_ctx_free(ctx);
 
   /* the setting */
@@ -1728,7 +1931,7 @@ static void test_real_documents_pass(void **state)
   if (g_file_test(realworld, G_FILE_TEST_IS_DIR))
     dirs[1] = realworld;
   unsigned int files = 0;
-  uint64_t draws = 0, depth = 0, codecs = 0, codec_streams = 0, pixels = 0;
+  uint64_t draws = 0, depth = 0, codecs = 0, codec_streams = 0, pixels = 0, dicts = 0, dicts_known = 0;
   double coverage = 0;
   uint64_t render_pixels = 0;
   char *most_covered = NULL;
@@ -1761,6 +1964,11 @@ static void test_real_documents_pass(void **state)
             codecs += scan.codec_headers;
             codec_streams += scan.codec_streams;
             pixels = MAX(pixels, scan.most_page_pixels);
+            dicts += scan.jbig2_dicts;
+            dicts_known += scan.jbig2_dicts_known;
+            if (scan.jbig2_dicts_known < scan.jbig2_dicts)
+              print_message("%s: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " JBIG2 symbol dictionaries sized\n",
+                            name, scan.jbig2_dicts_known, scan.jbig2_dicts);
             /* what rendering each page would cost */
             pdf_page_cost costs[256];
             unsigned int got;
@@ -1793,8 +2001,13 @@ static void test_real_documents_pass(void **state)
                 "nests forms %" G_GUINT64_FORMAT " deep, decodes %.1f million image pixels to render; %" G_GUINT64_FORMAT
                 " image codec headers read; composites at most %.1f times a page's area (%s)\n", files, draws, depth,
                 (double)pixels / 1e6, codecs, coverage, most_covered ? most_covered : "-");
+  print_message("%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " JBIG2 symbol dictionaries sized to their end\n",
+                dicts_known, dicts);
   g_free(most_covered);
   assert_true(files > 0);
+  /* the symbol decoder follows real dictionaries to their end (the others
+   * use codings it leaves to poppler) */
+  assert_true(dicts_known * 3 >= dicts * 2);
   /* and no page of them would be refused where it is rendered */
   assert_true(render_pixels <= lim.page_pixels);
   assert_int_equal(render_pixels, pixels);
@@ -1825,6 +2038,7 @@ int main(void)
     cmocka_unit_test(test_inline_codecs_and_symbols_bounded),
     cmocka_unit_test(test_image_draws_bounded_at_render),
     cmocka_unit_test(test_page_coverage_bounded_at_render),
+    cmocka_unit_test(test_jbig2_symbol_sizes_bounded),
     cmocka_unit_test(test_real_documents_pass),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
