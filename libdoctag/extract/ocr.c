@@ -988,6 +988,17 @@ typedef struct page_image {
 #define MIN_LETTER_PX 4
 #define MIN_LETTERS 200
 
+/* The median of the letters' heights in hist (letters of them), or 0 when
+ * there are fewer than MIN_LETTERS. */
+static int letter_median(const unsigned int hist[256], unsigned int letters)
+{
+  unsigned int seen = 0;
+  for (int h = 0; h < 256 && letters >= MIN_LETTERS; h++)
+    if ((seen += hist[h]) * 2 >= letters)
+      return h;
+  return 0;
+}
+
 static double empty_share(const unsigned char *seen, int n)
 {
   int first = 0, last = n - 1, empty = 0;
@@ -1033,13 +1044,9 @@ static int text_height(PIX *bin, page_image *img)
   }
   g_free(rows);
   g_free(cols);
-  if (letters < MIN_LETTERS)
+  int median = letter_median(hist, letters);
+  if (!median)
     return 0;
-  unsigned int seen = 0;
-  int median = 0;
-  for (int h = 0; h < 256 && !median; h++)
-    if ((seen += hist[h]) * 2 >= letters)
-      median = h;
   unsigned int words = 0;
   for (int h = median; h < 256 && h <= 3 * median; h++)
     words += wide[h];
@@ -1293,11 +1300,7 @@ static double connected_ink(PIX *pix)
       letters++;
     }
   }
-  int median = 0;
-  unsigned int seen = 0;
-  for (int h = 0; h < 256 && !median && letters >= MIN_LETTERS; h++)
-    if ((seen += hist[h]) * 2 >= letters)
-      median = h;
+  int median = letter_median(hist, letters);
   double all = 0, wide = 0;
   for (int i = 0; median && i < n; i++) {
     l_int32 x, y, w, h, count = 0;
