@@ -753,7 +753,8 @@ static void upright_columns(const words_page *wp, bool *skip, GString *out, unsi
   for (guint i = 0; i < glyphs->len; i++)
     if (gl[i].pos >= 0)
       drawn[nd++] = gl[i];
-  qsort(drawn, nd, sizeof *drawn, by_pos);
+  if (nd > 1)
+    qsort(drawn, nd, sizeof *drawn, by_pos);
   for (guint v = 0; nd && v < nvp; v++) {
     unsigned int k = vp[v];
     const words_word *w = &wp->words[k];

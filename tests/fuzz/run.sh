@@ -35,6 +35,11 @@ while IFS= read -r -d '' f; do
   cp "$f" "$work/seeds/$(basename "$(dirname "$f")")_$(basename "$f")"
   n=$((n + 1))
 done < <(find "$corpus" -name '*.pdf' -size -1025k -print0)
+# Inputs that once crashed a target run first, every time (tests/fuzz/regress).
+for f in tests/fuzz/regress/*.pdf; do
+  cp "$f" "$work/seeds/regress_$(basename "$f")"
+  n=$((n + 1))
+done
 echo "fuzz_buffer: $n seeds from $corpus, ${secs}s"
 
 status=0
