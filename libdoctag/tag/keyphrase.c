@@ -468,10 +468,28 @@ static bool past_form(const word *w)
   return ends_with(w->text, "ed") && !pos_noun_form(w->text);
 }
 
-/* A noun/verb in "-s" between a noun and a determiner is the verb of a
- * clause, not a compound's head: "the agreement sets the rent", "the
- * method uses a graph". So is a past form between a noun and a
- * determiner or a preposition, whatever WordNet's counts say of it alone
+/* Whether an object's noun phrase starts at word i: a determiner, an
+ * adjective with a noun phrase's word after it ("adaptive thinning
+ * strategies", not "similar to"), or a noun when WordNet reads `verb` (an
+ * "-s" form) more often as a verb than as a noun ("paper studies
+ * thinning"); a plural WordNet reads mostly as a noun modifies the noun
+ * after it ("user requirements analysis"). */
+static bool opens_object(const kp *k, unsigned int i, const word *verb)
+{
+  const word *n = &k->w[i];
+  if (n->info->determiner)
+    return true;
+  if (n->cls == W_ADJ)
+    return i + 1 < k->nw && !k->w[i + 1].brk && nominal(k->w[i + 1].cls);
+  return n->cls == W_NOUN && verb->info->pi.count[1] > verb->info->pi.count[0];
+}
+
+/* A noun/verb in "-s" between a noun and an object's noun phrase is the
+ * verb of a clause, not a compound's head: "the agreement sets the rent",
+ * "the method uses a graph", "this paper studies adaptive thinning
+ * strategies". After a determiner it is a noun ("the studies show"), and
+ * so it is with no object after it ("case studies show"). So is a past
+ * form between a noun and a determiner or a preposition, whatever WordNet's counts say of it alone
  * ("video streams sent over networks", "late arrivals led to", "the state
  * chosen by"): a participle in a compound has a noun after it ("hidden
  * Markov model"). */
@@ -483,7 +501,8 @@ static void verbs_before_objects(kp *k)
     if (!nominal(w->cls) || !w->info || w->brk || w->hyphen || p->cls != W_NOUN || n->brk || !n->info ||
         n->hyphen)
       continue;
-    if (w->cls == W_NOUN && (w->info->pi.flags & POS_VERB) && ends_with(w->text, "s") && n->info->determiner)
+    if (w->cls == W_NOUN && (w->info->pi.flags & POS_VERB) && ends_with(w->text, "s") &&
+        opens_object(k, i + 1, w))
       w->cls = W_VERB;
     else if ((n->info->determiner || n->info->preposition) && past_form(w))
       w->cls = W_VERB;
