@@ -489,10 +489,10 @@ static bool opens_object(const kp *k, unsigned int i, const word *verb)
  * "the method uses a graph", "this paper studies adaptive thinning
  * strategies". After a determiner it is a noun ("the studies show"), and
  * so it is with no object after it ("case studies show"). So is a past
- * form between a noun and a determiner or a preposition, whatever WordNet's counts say of it alone
- * ("video streams sent over networks", "late arrivals led to", "the state
- * chosen by"): a participle in a compound has a noun after it ("hidden
- * Markov model"). */
+ * form between a noun and a determiner or a preposition, whatever
+ * WordNet's counts say of it alone ("video streams sent over networks",
+ * "late arrivals led to", "the state chosen by"): a participle in a
+ * compound has a noun after it ("hidden Markov model"). */
 static void verbs_before_objects(kp *k)
 {
   for (unsigned int i = 1; i + 1 < k->nw; i++) {
