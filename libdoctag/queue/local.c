@@ -783,7 +783,8 @@ static doctag_status local_slot_lease(queue *q, unsigned int lease_ms, unsigned 
   store_param claim[] = { SP_T("doc_slot_lease_ms"), SP_T(value), SP_I(now), SP_I(now + (int64_t)lease_ms * 1000) },
               get[] = { SP_T("doc_slot_lease_ms") };
   if (!(st = store_tx_begin(c))) {
-    if (!(st = store_exec(c, ST_Q_SETTING_CLAIM, claim, 4, NULL)) && !(st = store_exec(c, ST_Q_SETTING_GET, get, 1, &r))) {
+    if (!(st = store_exec(c, ST_Q_SETTING_CLAIM, claim, 4, NULL)) &&
+        !(st = store_exec(c, ST_Q_SETTING_GET, get, 1, &r))) {
       int64_t v = store_cell_int(&r, 0, 0);
       *in_force = v > 0 && v <= G_MAXUINT ? (unsigned int)v : 0;
       if (!*in_force)
