@@ -557,15 +557,16 @@ static void history_df_report(json_t *raw, const tag_df *df, double w)
                                                    (json_int_t)df->n_docs, "weight", round(1000.0 * w) / 1000.0));
 }
 
-/* Latin-script text without a vocabulary: noun-phrase keyphrases ranked by
- * the co-occurrence graph (keyphrase.c). */
+/* Text without a vocabulary in any script but Devanagari: keyphrases
+ * ranked by the co-occurrence graph (keyphrase.c). */
 static doctag_status keyphrase_tag(tagger *t, tag_outcome *out)
 {
   const tag_request *req = t->req;
   size_t limit = req->num_tags ? req->num_tags : DEFAULT_NUM_TAGS;
   kp_shape shape;
   kp_measure(t->toks, &shape);
-  GPtrArray *ranked = kp_rank_df(t->toks, req->language, req->title, req->df, &shape);
+  kp_info info;
+  GPtrArray *ranked = kp_rank_df(t->toks, req->language, req->title, req->df, &shape, &info);
   /* the damping per word shared with a chosen tag (keyphrase.c): mild in
    * prose ("boolean functions" beside "boolean functions decomposition" are
    * both good), strong in a list, where "invoice date" beside "tax invoice"
@@ -642,9 +643,8 @@ static doctag_status keyphrase_tag(tagger *t, tag_outcome *out)
   }
   out->model_name = g_strdup("local");
   rules_apply(req, (char *const *)names->pdata, (const double *)(void *)scores->data, names->len, out);
-  json_t *raw = json_pack("{s:s, s:s, s:s, s:o}", "tagger", "local", "script", "Latin", "method",
-                          "noun phrases, position-biased co-occurrence graph, WordNet background frequency",
-                          "candidates", cands);
+  json_t *raw = json_pack("{s:s, s:s, s:s, s:o}", "tagger", "local", "script", seg_script_name(info.script),
+                          "method", info.method, "candidates", cands);
   history_df_report(raw, req->df, tag_df_weight(req->df));
   out->raw_response = json_out_dump(raw);
   json_decref(raw);
@@ -774,8 +774,10 @@ doctag_status local_tag(const doctag_ctx *ctx, const tag_request *req, tag_outco
   }
   out->model_name = g_strdup("local");
   rules_apply(req, (char *const *)names->pdata, scores, names->len, out);
-  json_t *raw = json_pack("{s:s, s:s, s:o}", "tagger", "local", "script",
-                          t.script == SEG_SCRIPT_DEVANAGARI ? "Devanagari" : "Latin", "candidates", cands);
+  /* Devanagari phrases, or a vocabulary's terms found in text mostly of
+   * another script (main_script() knows only Latin beside Devanagari) */
+  GUnicodeScript script = t.script == SEG_SCRIPT_DEVANAGARI ? G_UNICODE_SCRIPT_DEVANAGARI : seg_main_script(t.toks);
+  json_t *raw = json_pack("{s:s, s:s, s:o}", "tagger", "local", "script", seg_script_name(script), "candidates", cands);
   history_df_report(raw, req->df, tag_df_weight_alone(req->df));
   out->raw_response = json_out_dump(raw);
   json_decref(raw);
