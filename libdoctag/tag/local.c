@@ -102,8 +102,10 @@ static void cand_free(gpointer p)
 
 static seg_token *tok(const tagger *t, unsigned int i) { return &g_array_index(t->toks, seg_token, i); }
 
-/* The script most of the words are written in: Hindi documents get Hindi
- * tags, English (and mostly-English bilingual) documents English ones. */
+/* Devanagari when most of the words are, else Latin: Hindi documents get
+ * Hindi tags here; English, mostly-English bilingual and every other
+ * script's documents go to keyphrase.c, which takes its tags from the
+ * script most letters are written in (seg_main_script()). */
 static seg_script main_script(const tagger *t)
 {
   long latin = 0, deva = 0;
