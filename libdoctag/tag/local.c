@@ -283,6 +283,29 @@ static void collect_phrases(tagger *t)
   }
 }
 
+/* A vocabulary term's key: the light stems of its words. A term in a script
+ * written without spaces ("垃圾分类", "ตลาดนัดชุมชน") is several words of
+ * the text, the ones seg_split() finds in it. */
+static char *vocabulary_key(const char *clean)
+{
+  bool unspaced = false;
+  for (const char *p = clean; *p && !unspaced; p = g_utf8_next_char(p))
+    unspaced = (unsigned char)*p >= 0x80 && seg_unspaced_script(seg_word_script(p));
+  if (!unspaced)
+    return lex_stem_phrase(clean);
+  GArray *toks = seg_split(clean);
+  GString *key = g_string_new(NULL);
+  for (guint i = 0; i < toks->len; i++) {
+    char *st = lex_stem(g_array_index(toks, seg_token, i).word);
+    if (key->len)
+      g_string_append_c(key, ' ');
+    g_string_append(key, st);
+    g_free(st);
+  }
+  seg_free(toks);
+  return g_string_free(key, FALSE);
+}
+
 /* Vocabulary mode: the candidates are the vocabulary's terms, found in the
  * text by their light stems. */
 static void collect_vocabulary(tagger *t)
@@ -290,7 +313,7 @@ static void collect_vocabulary(tagger *t)
   GHashTable *keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   for (size_t v = 0; v < t->req->vocabulary_count; v++) {
     char *clean = rules_clean(t->req->vocabulary[v]);
-    char *key = lex_stem_phrase(clean);
+    char *key = vocabulary_key(clean);
     if (*key && !g_hash_table_contains(keys, key))
       g_hash_table_insert(keys, key, GINT_TO_POINTER((int)v + 1));
     else
