@@ -353,6 +353,24 @@ static void test_mixed_names(void **state)
   g_ptr_array_free(ranked, TRUE);
 }
 
+/* The technical names of issue 12 are candidates printed as written
+ * (lower case, with their dot, hyphen or space): "web2.0 sites", "python
+ * 3.11", "iso 9001 audits", "quasi-2-d electron gas", "mpeg-7-based
+ * retrieval"; a price, a table's value and a part's number are in none. */
+static void test_named_numbers(void **state)
+{
+  (void)state;
+  GPtrArray *ranked = rank_english("Software quality\n"
+                                   "Web2.0 sites need the Python 3.11 interpreter. The team moved its Python 3.11 "
+                                   "interpreter to ISO 9001 audits of the quasi-2-d electron gas and "
+                                   "MPEG-7-based retrieval. Section 4.2 lists a Widget 4.99 kit.");
+  const char *want[] = { "web2.0 sites", "python 3.11 interpreter", "iso 9001 audits", "quasi-2-d electron gas",
+                         "mpeg-7-based retrieval" };
+  const char *never[] = { "4.2", "4.99" };
+  expect_candidates(ranked, want, G_N_ELEMENTS(want), never, G_N_ELEMENTS(never));
+  g_ptr_array_free(ranked, TRUE);
+}
+
 /* A past form after a noun and before a preposition or a determiner is a
  * clause's verb, not a compound's last word, also where WordNet has a noun
  * of that spelling ("sent", a coin; "led", a diode); an irregular form WordNet
@@ -1054,6 +1072,7 @@ int main(void)
     cmocka_unit_test(test_combining_participles),
     cmocka_unit_test(test_of_phrases),
     cmocka_unit_test(test_mixed_names),
+    cmocka_unit_test(test_named_numbers),
     cmocka_unit_test(test_past_forms),
     cmocka_unit_test(test_adverbs),
     cmocka_unit_test(test_field_labels),
