@@ -389,6 +389,8 @@ typedef struct seg_state {
   bool alone;
   GArray *maybe_versions;  /* NULL, or the maybe_version of numbers that are
                               versions if their name says them twice */
+  GHashTable *standards;   /* NULL, or the dotted standard's numbers written
+                              after their body ("802.11" of "IEEE 802.11") */
 } seg_state;
 
 /* A number that is its name's version when the text writes the two
@@ -757,7 +759,7 @@ static bool standard_number(const char *s, const char *e)
   return p == e;
 }
 
-typedef enum version_kind { NOT_VERSION, VERSION, VERSION_IF_TWICE } version_kind;
+typedef enum version_kind { NOT_VERSION, VERSION, VERSION_IF_TWICE, STANDARD } version_kind;
 
 /* Whether the number [s, e), the first of its chunk, is the version of
  * the name written right before it ("Web 2.0", "Mac OS 9.1", "HPF 2.0"),
@@ -781,7 +783,7 @@ static version_kind version_of_name(const seg_state *st, const char *s, const ch
     return NOT_VERSION;
   size_t len = strlen(n->word);
   if (n->acronym && in_ascii_list(standard_bodies, n->word, len) && standard_number(s, e))
-    return VERSION;
+    return STANDARD;
   bool two;
   unsigned int parts = version_parts(s, e, true, &two);
   if (!parts || lex_is_stop(n->word) || in_ascii_list(numbering_nouns, n->word, len) ||
@@ -790,6 +792,23 @@ static version_kind version_of_name(const seg_state *st, const char *s, const ch
   /* a sentence's first word is capitalised anyway: it names with a
    * version the text repeats */
   return (n->acronym || !n->sentence) && (!two || parts == 2) ? VERSION : VERSION_IF_TWICE;
+}
+
+/* A dotted standard's number the text also writes alone is the same name
+ * ("IEEE 802.11" ... "the 802.11 standard"): a word of its own, once the
+ * text is read (an undotted one alone is as often a year or a count:
+ * "ISO 2022" ... "in 2022"). */
+static void bare_standards(seg_state *st)
+{
+  if (!st->standards)
+    return;
+  for (guint i = 0; i < st->out->len; i++) {
+    seg_token *t = &g_array_index(st->out, seg_token, i);
+    if (t->kind == SEG_NUMBER && g_hash_table_contains(st->standards, t->word))
+      t->kind = SEG_WORD;
+  }
+  g_hash_table_destroy(st->standards);
+  st->standards = NULL;
 }
 
 /* Records the number just emitted, [s, e), as VERSION_IF_TWICE. */
@@ -880,9 +899,14 @@ static void scan_chunk(seg_state *st, const char *s, size_t len)
         number = false;
       /* ... and so is its version after a space: "Web 2.0", "Mac OS 9.1" */
       version_kind vk = number && word == s ? version_of_name(st, word, p) : NOT_VERSION;
-      if (vk == VERSION) {
+      if (vk == VERSION || vk == STANDARD) {
         number = false;
         st->version = true;
+      }
+      if (vk == STANDARD && memchr(word, '.', wl)) {
+        if (!st->standards)
+          st->standards = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        g_hash_table_add(st->standards, g_strndup(word, wl));
       }
       /* a number, a hyphen and one letter are one word: "3-D", "2-d" */
       if (number && short_number(word, end) == wl && wl <= 2 && p < end && is_hyphen(c) && next < end &&
@@ -1123,6 +1147,7 @@ GArray *seg_split(const char *text)
   }
   g_array_free(lines, TRUE);
   repeated_versions(&st);
+  bare_standards(&st);
   rejoin_devanagari(out);
   return split_unspaced(out);
 }

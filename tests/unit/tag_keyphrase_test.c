@@ -356,7 +356,9 @@ static void test_mixed_names(void **state)
 /* The technical names of issue 12 are candidates printed as written
  * (lower case, with their dot, hyphen or space): "web2.0 sites", "python
  * 3.11", "iso 9001 audits", "quasi-2-d electron gas", "mpeg-7-based
- * retrieval"; a price, a table's value and a part's number are in none. */
+ * retrieval", "802.11 amendment" (a standard's number alone, where the
+ * text names its body); a price, a table's value, a part's number and a
+ * year are in none. */
 static void test_named_numbers(void **state)
 {
   (void)state;
@@ -368,6 +370,19 @@ static void test_named_numbers(void **state)
                          "mpeg-7-based retrieval" };
   const char *never[] = { "4.2", "4.99" };
   expect_candidates(ranked, want, G_N_ELEMENTS(want), never, G_N_ELEMENTS(never));
+  g_ptr_array_free(ranked, TRUE);
+
+  /* a standard's number alone names it where the text writes its body
+   * ("IEEE 802.11"); a year does not ("in 2022" beside "ISO 2022") */
+  ranked = rank_english("Wireless links\n"
+                        "Each 802.11 amendment extends the IEEE 802.11 standard. In 2022 the ISO 2022 "
+                        "encoding gained wireless support.");
+  const char *want2[] = { "802.11 amendment", "ieee 802.11 standard", "iso 2022 encoding" };
+  const char *never2[] = { "2022 the" };
+  expect_candidates(ranked, want2, G_N_ELEMENTS(want2), never2, G_N_ELEMENTS(never2));
+  for (guint i = 0; i < ranked->len; i++)
+    if (!strcmp(((const kp_phrase *)ranked->pdata[i])->form, "2022"))
+      fail_msg("the year is a candidate");
   g_ptr_array_free(ranked, TRUE);
 }
 

@@ -682,7 +682,9 @@ static void test_mixed_tokens(void **state)
  * 9001:2015", "IEEE 802.11", up to five digits), and letters, a short
  * number and letters joined by hyphens ("quasi-2-d", "MPEG-7-based"). A
  * price or a table's value said once ("Widget 4.99"), an address, a part
- * numbered ("Section4.2"), an age and identifiers stay as they were. */
+ * numbered ("Section4.2"), an age and identifiers stay as they were. A
+ * standard's dotted number is a word alone too where the text writes it
+ * after its body ("IEEE 802.11" ... "the 802.11 standard"). */
 static void test_named_numbers(void **state)
 {
   (void)state;
@@ -718,6 +720,26 @@ static void test_named_numbers(void **state)
   const char *codes[] = { "section4.2", "rs4.50", "20-year-old", "inv-2024-001", "ab-12-cd", "hits-id-10" };
   for (size_t i = 0; i < G_N_ELEMENTS(codes); i++)
     assert_int_equal(must_find(t, codes[i])->kind, SEG_CODE);
+  seg_free(t);
+
+  /* a dotted standard's number the text writes after its body is a word
+   * alone too ("the 802.11 standard"); an undotted one alone is a number
+   * ("in 2022" beside "ISO 2022"), and so is a dotted one never after a
+   * body ("125.50") */
+  t = seg_split("Each 802.11 radio follows IEEE 802.11 and ISO 2022. In 2022 the 125.50 fee rose.");
+  const seg_token *bare = must_find(t, "802.11");
+  assert_int_equal(bare->kind, SEG_WORD);
+  assert_false(bare->version);
+  assert_false(must_find(t, "radio")->brk);
+  const seg_token *year = NULL;
+  for (guint i = 0; i < t->len; i++) {
+    const seg_token *k = &g_array_index(t, seg_token, i);
+    if (!strcmp(k->word, "2022") && !k->version)
+      year = k;
+  }
+  assert_non_null(year);
+  assert_int_equal(year->kind, SEG_NUMBER);
+  assert_int_equal(must_find(t, "125.50")->kind, SEG_NUMBER);
   seg_free(t);
 }
 
