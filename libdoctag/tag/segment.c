@@ -648,8 +648,10 @@ static unsigned int version_parts(const char *s, const char *e, bool wide, bool 
  * written with its version as one word ("Web2.0", "Office2.1"): two to
  * twelve letters, one or two digits, and from there to e a version's
  * dotted parts; not a noun that numbers a part ("Section4.2") nor a
- * currency ("Rs4.50"). */
-static bool name_with_version(const char *s, const char *p, const char *e)
+ * currency ("Rs4.50"). Asked rarely: like the other rare questions below
+ * (G_GNUC_NO_INLINE), kept out of the scanning loop, which runs for every
+ * word of every text. */
+G_GNUC_NO_INLINE static bool name_with_version(const char *s, const char *p, const char *e)
 {
   const char *d = s;
   while (d < p && g_ascii_isalpha(*d))
@@ -661,6 +663,30 @@ static bool name_with_version(const char *s, const char *p, const char *e)
     if (!g_ascii_isdigit(*q))
       return false;
   return !in_ascii_list(numbering_nouns, s, (size_t)(d - s)) && !in_ascii_list(currencies, s, (size_t)(d - s));
+}
+
+/* Whether [s, e) is letters, a short number and letters joined by
+ * hyphens, one of them written as a word: a name ("quasi-2-d",
+ * "MPEG-7-based", "COVID-19-related"); not "INV-2024-001", "AB-12-CD",
+ * "hits-id-10", nor an age's "20-year-old". Asked of a chunk with two
+ * separators, letters and digits. */
+G_GNUC_NO_INLINE static bool hyphenated_name(const char *s, const char *e)
+{
+  const char *part = s;
+  bool word = false;
+  for (unsigned int i = 0; i < 3; i++) {
+    const char *p = part;
+    while (p < e && (i == 1 ? g_ascii_isdigit(*p) : word_char(uc(p)) && !ch_isdigit(uc(p))))
+      p = g_utf8_next_char(p);
+    if (p == part || (i == 1 && short_number(part, p) != (size_t)(p - part)))
+      return false;
+    if (i != 1 && p - part >= 2)
+      word |= ch_islower(uc(g_utf8_next_char(part))); /* written as a word: "quasi", "Based" */
+    if (i < 2 && (p >= e || !is_hyphen(uc(p))))
+      return false;
+    part = i < 2 ? g_utf8_next_char(p) : p;
+  }
+  return part == e && word;
 }
 
 /* A chunk (between spaces) that is an address, a path, a flag or an
@@ -683,11 +709,6 @@ static bool is_code(seg_state *st, const char *s, size_t len)
   while (b > a && !word_char(uc(g_utf8_prev_char(b))))
     b = g_utf8_prev_char(b);
   bool letter = false, digit = false, part_letter = false, part_digit = false, mixed = false;
-  /* letters, a short number and letters, joined by hyphens, one of them
-   * written as a word, name a thing: "quasi-2-d", "MPEG-7-based",
-   * "COVID-19-related"; not "INV-2024-001", "AB-12-CD", "hits-id-10", nor
-   * an age's "20-year-old" */
-  bool named = true, word_part = false;
   unsigned int seps = 0;
   gunichar prev = 0;
   const char *part = a;
@@ -703,13 +724,6 @@ static bool is_code(seg_state *st, const char *s, size_t len)
           return false;
         mixed = true;
       }
-      if (seps == 1)
-        named &= part_digit && !part_letter && short_number(part, p) == (size_t)(p - part);
-      else
-        named &= part_letter && !part_digit;
-      if (part_letter && p - part >= 2)
-        word_part |= ch_islower(uc(g_utf8_next_char(part))); /* written as a word: "quasi", "Based" */
-      named &= p >= b || is_hyphen(c);
       part_letter = part_digit = false;
       part = p < b ? g_utf8_next_char(p) : b;
       if (p < b && !is_apostrophe(c))
@@ -723,7 +737,7 @@ static bool is_code(seg_state *st, const char *s, size_t len)
     }
     prev = c;
   }
-  return mixed || (letter && digit && seps >= 2 && !(named && seps == 2 && word_part));
+  return mixed || (letter && digit && seps >= 2 && !(seps == 2 && hyphenated_name(a, b)));
 }
 
 /* Bodies whose standards are named by their number: "ISO 9001", "IEEE
@@ -773,7 +787,7 @@ typedef enum version_kind { NOT_VERSION, VERSION, VERSION_IF_TWICE, STANDARD } v
  * a version the text repeats, on the same line and with nothing between
  * them; not a stop word, a currency ("Rs 4.5") or a noun
  * that numbers the parts of a document ("Section 4.2"). */
-static version_kind version_of_name(const seg_state *st, const char *s, const char *e)
+G_GNUC_NO_INLINE static version_kind version_of_name(const seg_state *st, const char *s, const char *e)
 {
   if (st->brk || st->field || !st->out->len || !g_ascii_isdigit(*s))
     return NOT_VERSION;
@@ -812,7 +826,7 @@ static void bare_standards(seg_state *st)
 }
 
 /* Records the number just emitted, [s, e), as VERSION_IF_TWICE. */
-static void maybe_version_add(seg_state *st, const char *s, const char *e)
+G_GNUC_NO_INLINE static void maybe_version_add(seg_state *st, const char *s, const char *e)
 {
   if (st->out->len < 2)
     return;
