@@ -12,7 +12,9 @@
  * pixels (DOCTAG_MAX_PAGE_IMAGE_MPX). Each page's image pixels and the area
  * rendering it composites (images, fills, strokes, glyphs and shadings under the CTM,
  * clipped to the page or the form's BBox) are recorded for the check where
- * the page is rendered (pdf_limits_render()). */
+ * the page is rendered (pdf_limits_render()), where tiling patterns' cells
+ * are costed too, each as a form drawn once for every step a paint covers:
+ * their draws, bytes and pixels count against the limits above there. */
 #include "extract/limits.h"
 
 #include <PDFDoc.h>
@@ -47,6 +49,10 @@ constexpr size_t TOKEN_MAX = 127;
 
 /* Graphics states saved (q) that the composited-area estimate keeps. */
 constexpr size_t MAX_SAVED = 65536;
+
+/* Pattern names one content stream's colours are set to that are told
+ * apart (a resource dictionary names a few); past it, they are one. */
+constexpr size_t MAX_PATTERNS = 4096;
 
 uint64_t sat_add(uint64_t a, uint64_t b)
 {
@@ -85,6 +91,14 @@ struct cost {
 struct drawn {
   uint64_t times = 0;
   double scale = 0, clipped = 0;
+};
+
+/* What a content paints with a pattern (by its name's index in
+ * do_scanner::patterns): how many paints, and their area clipped to the
+ * content's box. */
+struct patterned {
+  uint64_t paints = 0;
+  double area = 0;
 };
 
 /* An affine matrix as PDF writes it: [a b c d e f]. */
@@ -152,6 +166,7 @@ struct do_scanner {
     matrix ctm;
     double line_width = 1, font_size = 0, hscale = 1;
     bool invisible = false;   /* text render mode 3 (or 7: a clip only) */
+    int fill_pattern = -1, stroke_pattern = -1;   /* the colour's pattern (an index in `patterns`), -1 for none */
   };
   gstate gs;
   matrix tm;                  /* the text matrix: its scale is all that matters */
@@ -167,6 +182,11 @@ struct do_scanner {
   double box = 0;
   double *area;
   uint64_t *paints;
+  /* the patterns named by scn and SCN, and what each paints */
+  std::vector<std::string> patterns;
+  std::map<std::string, int> pattern_ids;
+  std::map<int, patterned> *patterned_paints;
+  std::map<std::pair<std::string, int>, patterned> *masks;   /* what each name drawn with a pattern's colour covers */
   bool painting = false;   /* whether to follow it (only where the page is about to be rendered) */
 
   void point(double x, double y)
@@ -212,7 +232,7 @@ struct do_scanner {
       return;
     double w = std::max(std::fabs(gs.line_width) * std::sqrt(gs.ctm.scale()), 72.0 / 300);
     double a = (stroked + w) * w;
-    paint(std::min(a, (x1 - x0 + w) * (y1 - y0 + w)));
+    paint(std::min(a, (x1 - x0 + w) * (y1 - y0 + w)), gs.stroke_pattern);
   }
 
   /* Showing text composites each glyph's em square (a byte a glyph: two-byte
@@ -224,18 +244,30 @@ struct do_scanner {
     double glyph = gs.font_size * gs.font_size * std::fabs(gs.hscale) * tm.scale() * gs.ctm.scale();
     *area += clip(glyph, box) * (double)str_bytes;
     *paints += str_bytes;
+    if (gs.fill_pattern >= 0) {
+      patterned &p = (*patterned_paints)[gs.fill_pattern];
+      p.paints += str_bytes;
+      p.area += clip(glyph, box) * (double)str_bytes;
+    }
   }
 
-  void paint(double a)
+  /* A paint of area a, with the colour of `pattern` (-1: none), whose
+   * cells are costed where the content's resources are known. */
+  void paint(double a, int pattern = -1)
   {
     *area += clip(a, box);
     (*paints)++;
+    if (pattern >= 0) {
+      patterned &p = (*patterned_paints)[pattern];
+      p.paints++;
+      p.area += clip(a, box);
+    }
   }
 
   void fill()
   {
     if (path)
-      paint((x1 - x0) * (y1 - y0));
+      paint((x1 - x0) * (y1 - y0), gs.fill_pattern);
     end_path();
   }
 
@@ -245,8 +277,24 @@ struct do_scanner {
     stroked = 0;
   }
 
-  /* A token that is no name: a number (kept as an operand) or an operator. */
-  void operand_or_operator()
+  /* The index of pattern name `name` in `patterns`; MAX_PATTERNS for any
+   * after the first MAX_PATTERNS (content() charges those to each of the
+   * resources' patterns). */
+  int pattern_index(const std::string &name)
+  {
+    auto it = pattern_ids.find(name);
+    if (it != pattern_ids.end())
+      return it->second;
+    if (patterns.size() >= MAX_PATTERNS)
+      return (int)MAX_PATTERNS;
+    patterns.push_back(name);
+    pattern_ids.emplace(name, (int)patterns.size() - 1);
+    return (int)patterns.size() - 1;
+  }
+
+  /* A token that is no name: a number (kept as an operand) or an operator;
+   * `named`: a name came just before it. */
+  void operand_or_operator(bool named)
   {
     char c = tok[0];
     if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.') {
@@ -310,6 +358,14 @@ struct do_scanner {
         if (nums >= 1)
           gs.line_width = o[-1];
         break;
+      case 'g':
+      case 'k':
+        gs.fill_pattern = -1;
+        break;
+      case 'G':
+      case 'K':
+        gs.stroke_pattern = -1;
+        break;
       case '\'':
       case '"':
         show();
@@ -362,7 +418,15 @@ struct do_scanner {
         gs.invisible = o[-1] == 3 || o[-1] == 7;
       } else if (tok_is("Tj", 2) || tok_is("TJ", 2)) {
         show();
+      } else if (tok_is("cs", 2) || tok_is("sc", 2) || tok_is("rg", 2)) {
+        gs.fill_pattern = -1;
+      } else if (tok_is("CS", 2) || tok_is("SC", 2) || tok_is("RG", 2)) {
+        gs.stroke_pattern = -1;
       }
+    } else if (tok_is("scn", 3)) {
+      gs.fill_pattern = named ? pattern_index(last_name) : -1;
+    } else if (tok_is("SCN", 3)) {
+      gs.stroke_pattern = named ? pattern_index(last_name) : -1;
     }
     nums = 0;
     str_bytes = 0;
@@ -383,10 +447,16 @@ struct do_scanner {
         dr.times++;
         dr.scale += gs.ctm.scale();
         dr.clipped += clip(gs.ctm.scale(), box);
+        if (painting && gs.fill_pattern >= 0) {   /* the pattern's cells, if it is an image mask */
+          patterned &m = (*masks)[{ last_name, gs.fill_pattern }];
+          m.paints++;
+          m.area += clip(gs.ctm.scale(), box);
+        }
       }
+      bool named = have_name;
       have_name = false;
       if (!in_bi && painting)
-        operand_or_operator();
+        operand_or_operator(named);
       if (bi_key) {
         int64_t v = 0;
         size_t k = 0;
@@ -664,9 +734,13 @@ struct draws_pass {
      * page is about to be rendered */
     bool names = painting || drawing_any || scan->maybe_inline;
     std::map<std::string, drawn> draws;
+    std::map<int, patterned> patterned_paints;
+    std::map<std::pair<std::string, int>, patterned> masks;
     do_scanner sc;
     sc.box = box;
     sc.painting = painting;
+    sc.patterned_paints = &patterned_paints;
+    sc.masks = &masks;
     if (contents.isStream()) {
       /* a page's one stream that draws nothing is bounded as a stream */
       if (!names && level == 0)
@@ -689,7 +763,7 @@ struct draws_pass {
       sc.finish();
     }
     check(c);
-    if (over || draws.empty())
+    if (over)
       return;
     for (auto &[name, dr] : draws) {
       if (over)
@@ -712,25 +786,100 @@ struct draws_pass {
         c.paints = sat_add(c.paints, n);
         if (painting && is_jpx(d))   /* where it is rendered */
           c.jpx_bytes = std::max(c.jpx_bytes, pdf_jpx_bytes(x, lim));
+        /* an image mask paints the fill colour, a pattern's cells too */
+        Object mask = d->lookup("ImageMask");
+        if (mask.isBool() && mask.getBool())
+          for (auto it = masks.lower_bound({ name, -1 }); it != masks.end() && it->first.first == name; ++it) {
+            patterned &to = patterned_paints[it->first.second];
+            to.paints = sat_add(to.paints, it->second.paints);
+            to.area += it->second.area;
+          }
       } else if (subtype.isName("Form")) {
         int num = ref.isRef() ? ref.getRef().num : -1;
         if (num >= 0 && drawing.count(num))
           continue;   /* poppler does not draw a form inside itself */
         cost f;
         form(x, num, res, rk, level + 1, f);
-        c.draws = sat_add(c.draws, sat_mul(sat_add(f.draws, 1), n));
-        c.bytes = sat_add(c.bytes, sat_mul(f.bytes, n));
-        c.pixels = sat_add(c.pixels, sat_mul(f.pixels, n));
-        c.inline_pixels = sat_add(c.inline_pixels, sat_mul(f.inline_pixels, n));
-        c.jpx_bytes = std::max(c.jpx_bytes, f.jpx_bytes);
-        c.depth = std::max(c.depth, f.depth + 1);
         /* its area scaled by its /Matrix and each drawing CTM, no paint of
          * it larger than this content's box */
-        c.area += clip(f.area * form_matrix(d).scale() * dr.scale, (double)f.paints * (double)n * box);
-        c.paints = sat_add(c.paints, sat_mul(f.paints, n));
+        add_drawn(c, f, n, clip(f.area * form_matrix(d).scale() * dr.scale, (double)f.paints * (double)n * box));
       }
       check(c);
     }
+    if (!patterned_paints.empty())
+      patterns(sc, patterned_paints, res, rk, level, box, c);
+  }
+
+  /* What painting with tiling patterns costs: poppler draws a pattern's
+   * cell as a form for every step of it the paint covers (Gfx's
+   * doTilingPatternFill(); the Cairo device draws one cell and repeats it
+   * only for some patterns: a 1-point cell over a page took pdftocairo the
+   * time of a blank page when its step was its BBox, 39 s more when its
+   * BBox was larger, 88 s more when rotated; so every cell counts). Each paint's cells are its area (clipped to the
+   * content's box) over the cell's, in its own space (the pattern's
+   * /Matrix maps the cell there), and at least one: a paint's box
+   * straddling cells makes that an estimate, a thin stroke across
+   * square cells up to 4 times as many. Each cell is costed like a form
+   * drawn once for each: its draws, content bytes, images, and the area
+   * it composites, clipped to its BBox. A pattern painted inside its own
+   * cell is skipped, as a form drawing itself is. */
+  void patterns(const do_scanner &sc, const std::map<int, patterned> &paints, Object &res, const res_key &rk,
+                unsigned level, double box, cost &c)
+  {
+    Object dict = res.isDict() ? res.dictLookup("Pattern") : Object(objNull);
+    if (!dict.isDict())
+      return;
+    for (auto &[index, p] : paints) {
+      if (over)
+        return;
+      if ((size_t)index < sc.patterns.size()) {
+        pattern(dict, sc.patterns[(size_t)index].c_str(), p, res, rk, level, box, c);
+        continue;
+      }
+      /* past MAX_PATTERNS names: charged to each of them */
+      for (int i = 0; i < dict.dictGetLength() && !over; i++)
+        pattern(dict, dict.dictGetKey(i), p, res, rk, level, box, c);
+    }
+  }
+
+  void pattern(Object &dict, const char *name, const patterned &p, Object &res, const res_key &rk, unsigned level,
+               double box, cost &c)
+  {
+    Object ref = dict.dictLookupNF(name).copy();
+    Object x = dict.dictLookup(name);
+    if (!x.isStream())
+      return;   /* a shading pattern (a dictionary): its paint's area is counted */
+    Dict *d = x.streamGetDict();
+    Object type = d->lookup("PatternType"), xstep = d->lookup("XStep"), ystep = d->lookup("YStep");
+    if (!type.isInt() || type.getInt() != 1 || !xstep.isNum() || !ystep.isNum())
+      return;
+    int num = ref.isRef() ? ref.getRef().num : -1;
+    if (num >= 0 && drawing.count(num))
+      return;
+    cost f;
+    form(x, num, res, rk, level + 1, f);
+    if (over)
+      return;
+    double scale = form_matrix(d).scale();
+    double cell = std::fabs(xstep.getNum() * ystep.getNum()) * scale;
+    double cells = (double)p.paints + (cell > 0 && std::isfinite(cell) ? p.area / cell : 0);
+    uint64_t n = !(cells < 1.8e19) ? UINT64_MAX : (uint64_t)std::ceil(cells);
+    add_drawn(c, f, n, clip(f.area * scale * cells, (double)f.paints * cells * box));
+    check(c);
+  }
+
+  /* Adds the cost f of a form (or a pattern's cell) drawn n times,
+   * compositing `area` in all. */
+  static void add_drawn(cost &c, const cost &f, uint64_t n, double area)
+  {
+    c.draws = sat_add(c.draws, sat_mul(sat_add(f.draws, 1), n));
+    c.bytes = sat_add(c.bytes, sat_mul(f.bytes, n));
+    c.pixels = sat_add(c.pixels, sat_mul(f.pixels, n));
+    c.inline_pixels = sat_add(c.inline_pixels, sat_mul(f.inline_pixels, n));
+    c.jpx_bytes = std::max(c.jpx_bytes, f.jpx_bytes);
+    c.depth = std::max(c.depth, f.depth + 1);
+    c.area += area;
+    c.paints = sat_add(c.paints, sat_mul(f.paints, n));
   }
 
   /* An image whose last filter is JPXDecode (a name or an array's last). */
@@ -882,8 +1031,10 @@ extern "C" unsigned int pdf_scan_render(const unsigned char *data, size_t len, c
     out[k].pixels = sat_add(c.pixels, c.inline_pixels);
     out[k].coverage = c.area;
     out[k].jpx_bytes = c.jpx_bytes;
+    out[k].draws = c.draws;
+    out[k].over = scan.over;   /* costing stopped there */
     done++;
-    pass.over = false;   /* the limits before any page was read were checked then */
+    pass.over = false;   /* the limits before any page was read were checked then, but for patterns' cells */
     scan.over = PDF_OVER_NONE;
   }
   return done;

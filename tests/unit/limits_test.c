@@ -837,7 +837,7 @@ static void test_form_draws_bounded(void **state)
   GBytes *pdf = pdf_forms(content, len, square, false);
   assert_true(g_bytes_get_size(pdf) < 32768);   /* 11 MB of content deflated */
   assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_ELIMIT);
-  assert_message("page 1 of the PDF draws images and forms 1000000 times");
+  assert_message("page 1 of the PDF draws images, forms and tiling pattern cells 1000000 times");
   assert_message("over the limit of 100000 (DOCTAG_MAX_PAGE_DRAWS)");
   /* the whole pipeline refuses it the same way */
   assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
@@ -851,7 +851,7 @@ static void test_form_draws_bounded(void **state)
   pdf = pdf_forms("/X0 Do", 6, nested, true);
   assert_true(g_bytes_get_size(pdf) < 4096);
   assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_ELIMIT);
-  assert_message("page 1 of the PDF draws images and forms");
+  assert_message("page 1 of the PDF draws images, forms and tiling pattern cells");
   g_bytes_unref(pdf);
   /* three levels: 1 + 10 + 100 forms and 1000 images, counted exactly */
   const char *const three[] = { ten, ten, ten, NULL };
@@ -1758,7 +1758,7 @@ static double coverage_of(const pdf_limits *lim, GBytes *pdf)
 {
   gsize len = 0;
   const unsigned char *d = g_bytes_get_data(pdf, &len);
-  pdf_page_cost cost = { 0, 0, 0 };
+  pdf_page_cost cost = { .pixels = 0 };
   assert_int_equal(pdf_scan_render(d, len, NULL, lim, 0, 1, &cost), 1);
   return cost.coverage;
 }
@@ -1919,6 +1919,165 @@ static void test_page_coverage_bounded_at_render(void **state)
   g_free(dir);
 }
 
+/* One page (object 3) painting `content` (object 4) with patterns /P1 =
+ * object 5 (a tiling pattern: `dict` entries, its cell's content `cell`,
+ * its resources naming /P1 itself, /P2 = object 6 and /X = object 7) and
+ * /P2 = object 6 (`dict2`, `cell2`, resources of its own: none); objects
+ * `extra` from 7 on (NULL ends). */
+static GBytes *pdf_patterns(const char *content, const char *dict, const char *cell, const char *dict2,
+                            const char *cell2, const char *const *extra)
+{
+  GPtrArray *objs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+  obj_add(objs, "<</Type/Catalog/Pages 2 0 R>>");
+  obj_add(objs, "<</Type/Pages/Kids[3 0 R]/Count 1>>");
+  obj_add(objs, "<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R"
+                "/Resources<</Pattern<</P1 5 0 R/P2 6 0 R>>/XObject<</M 7 0 R>>>>>>");
+  obj_stream(objs, "", content, strlen(content), true);
+  char *d = g_strdup_printf("/PatternType 1/PaintType 1/TilingType 1%s/Resources<</Pattern<</P1 5 0 R/P2 6 0 R>>"
+                            "/XObject<</X 7 0 R>>>>", dict);
+  obj_stream(objs, d, cell, strlen(cell), false);
+  g_free(d);
+  d = g_strdup_printf("/PatternType 1/PaintType 1/TilingType 1%s/Resources<<>>", dict2);
+  obj_stream(objs, d, cell2, strlen(cell2), false);
+  g_free(d);
+  for (size_t k = 0; extra && extra[k]; k++)
+    obj_add(objs, extra[k]);
+  GBytes *pdf = pdf_objects(objs);
+  g_ptr_array_free(objs, TRUE);
+  return pdf;
+}
+
+/* A tiling pattern's cell is drawn for every step of it that a paint
+ * covers (poppler's Cairo device repeats one cell only for some patterns:
+ * a 1-point cell whose BBox is larger than its step, ten small fills in
+ * it, filling the page, took pdftocairo 165 s at 300 DPI), each cell
+ * counted as a form drawn: such a page is refused where it would be
+ * rendered, with the limit on draws (484,705 cells), and reading its text
+ * (which paints no pattern) still works. Cells composite their own area
+ * clipped to their BBox, each time (300 fills of a 20-point BBox in
+ * 10-point steps is 1,200 times the page), forms in them are drawn once
+ * a cell, patterns in them once an outer cell, a pattern in itself once;
+ * strokes and image masks paint patterns too; a colour set after the
+ * pattern, or restored by Q, paints none. */
+static void test_pattern_cells_bounded_at_render(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  pdf_limits lim;
+  pdf_limits_of(ctx, &lim);
+  pdf_scan scan;
+  static const char fine[] = "/BBox[0 0 2 2]/XStep 1/YStep 1";
+  static const char page_fill[] = "/Pattern cs /P1 scn 0 0 612 792 re f";
+  size_t len;
+  char *ten = repeat("0 0 0.5 0.5 re f\n", 10, &len);
+  GBytes *pdf = pdf_patterns(page_fill, fine, ten, "", "", NULL);
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
+  gsize plen = 0;
+  const unsigned char *d = g_bytes_get_data(pdf, &plen);
+  pdf_page_cost cost;
+  assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0, &cost), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF draws images, forms and tiling pattern cells 484705 times, nested ones "
+                 "included, over the limit of 100000 (DOCTAG_MAX_PAGE_DRAWS)");
+  assert_int_equal(cost.draws, 484705);
+  extract_request req = { .ocr = DOCTAG_OCR_OFF, .threads = 1 };
+  req.data = d;
+  req.len = plen;
+  extract_doc doc;
+  assert_int_equal(extract_run(ctx, &req, &doc), DOCTAG_OK);
+  extract_doc_clear(&doc);
+  assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+  assert_message("page 1: page 1 of the PDF draws images, forms and tiling pattern cells 484705 times");
+  g_bytes_unref(pdf);
+  g_free(ten);
+
+  /* the colour set again, or restored, paints no pattern; a shading's fill
+   * is its area */
+  static const char *const undone[] = { "/Pattern cs /P1 scn 0 g 0 0 612 792 re f",
+                                        "q /Pattern cs /P1 scn Q 0 0 612 792 re f",
+                                        "/Pattern cs /P1 scn /Pattern CS /P1 SCN 0 G 0 0 612 792 re S" };
+  for (size_t k = 0; k < G_N_ELEMENTS(undone); k++) {
+    pdf = pdf_patterns(undone[k], fine, "0 0 0.5 0.5 re f", "", "", NULL);
+    double cov = coverage_of(&lim, pdf);
+    if (cov > 1.01)
+      fail_msg("%s: coverage %f", undone[k], cov);
+    g_bytes_unref(pdf);
+  }
+
+  /* each cell composites its paints clipped to its BBox: 300 of 400 square
+   * points in 4848 cells of 100 */
+  char *fills = repeat("0 0 30 30 re f\n", 300, &len);
+  pdf = pdf_patterns(page_fill, "/BBox[0 0 20 20]/XStep 10/YStep 10", fills, "", "", NULL);
+  double cov = coverage_of(&lim, pdf), want = 1 + 300 * 400 * (1 + 612 * 792 / 100.0) / (612 * 792);
+  if (cov < want - 0.01 || cov > want + 0.01)
+    fail_msg("coverage %f, %f expected", cov, want);
+  assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF paints 1201 times its own area");
+  g_bytes_unref(pdf);
+  /* the pattern's /Matrix scales its cells: twice as large, a quarter as many */
+  pdf = pdf_patterns(page_fill, "/BBox[0 0 20 20]/XStep 10/YStep 10/Matrix[2 0 0 2 0 0]", fills, "", "", NULL);
+  cov = coverage_of(&lim, pdf);
+  want = 1 + 300 * 1600 * (1 + 612 * 792 / 400.0) / (612 * 792);
+  if (cov < want - 0.01 || cov > want + 0.01)
+    fail_msg("coverage %f, %f expected", cov, want);
+  g_bytes_unref(pdf);
+  g_free(fills);
+
+  /* a form in each cell, drawn once a cell (30 fills of its BBox) */
+  static const char *const form[] = { "<</Type/XObject/Subtype/Form/BBox[0 0 10 10]/Length 450>>\nstream\n"
+                                      "0 0 10 10 re f\n0 0 10 10 re f\n0 0 10 10 re f\n0 0 10 10 re f\n"
+                                      "0 0 10 10 re f\n0 0 10 10 re f\n0 0 10 10 re f\n0 0 10 10 re f\n"
+                                      "0 0 10 10 re f\n0 0 10 10 re f\n0 0 10 10 re f\n0 0 10 10 re f\n"
+                                      "0 0 10 10 re f\n0 0 10 10 re f\n0 0 10 10 re f\n0 0 10 10 re f\n"
+                                      "0 0 10 10 re f\n0 0 10 10 re f\n0 0 10 10 re f\n0 0 10 10 re f\n"
+                                      "0 0 10 10 re f\n0 0 10 10 re f\n0 0 10 10 re f\n0 0 10 10 re f\n"
+                                      "0 0 10 10 re f\n0 0 10 10 re f\n0 0 10 10 re f\n0 0 10 10 re f\n"
+                                      "0 0 10 10 re f\n0 0 10 10 re f\n\nendstream", NULL };
+  pdf = pdf_patterns(page_fill, "/BBox[0 0 10 10]/XStep 10/YStep 10", "/X Do", "", "", form);
+  const unsigned char *fd = g_bytes_get_data(pdf, &plen);
+  assert_int_equal(pdf_limits_render(&lim, fd, plen, NULL, 0, &cost), DOCTAG_OK);
+  assert_int_equal(cost.draws, 2 * 4849);
+  want = 1 + 30 * 100 * (1 + 612 * 792 / 100.0) / (612 * 792);
+  if (cost.coverage < want - 0.01 || cost.coverage > want + 0.01)
+    fail_msg("coverage %f, %f expected", cost.coverage, want);
+  g_bytes_unref(pdf);
+
+  /* a pattern in each cell: 101 fine cells in each of 4849, over the limit */
+  pdf = pdf_patterns(page_fill, "/BBox[0 0 10 10]/XStep 10/YStep 10", "/Pattern cs /P2 scn 0 0 10 10 re f", fine,
+                     "0 0 0.5 0.5 re f", NULL);
+  d = g_bytes_get_data(pdf, &plen);
+  assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0, &cost), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF draws images, forms and tiling pattern cells");
+  g_bytes_unref(pdf);
+  /* a pattern in itself is drawn once: 4849 cells */
+  pdf = pdf_patterns(page_fill, "/BBox[0 0 10 10]/XStep 10/YStep 10", "/Pattern cs /P1 scn 0 0 10 10 re f", "", "",
+                     NULL);
+  d = g_bytes_get_data(pdf, &plen);
+  assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0, &cost), DOCTAG_OK);
+  assert_int_equal(cost.draws, 4849);
+  g_bytes_unref(pdf);
+
+  /* a wide stroke and an image mask stretched over the page paint it too */
+  static const char *const mask[] = { "<</Type/XObject/Subtype/Image/Width 1/Height 1/ImageMask true/Length 1>>\n"
+                                      "stream\n\x80\nendstream", NULL };
+  static const char *const image[] = { "<</Type/XObject/Subtype/Image/Width 1/Height 1/ColorSpace/DeviceGray"
+                                       "/BitsPerComponent 8/Length 1>>\nstream\n\x80\nendstream", NULL };
+  static const char *const painted[] = { "/Pattern CS /P1 SCN 100 w 0 0 m 612 792 l S",
+                                         "/Pattern cs /P1 scn q 612 0 0 792 0 0 cm /M Do Q" };
+  for (size_t k = 0; k < G_N_ELEMENTS(painted); k++) {
+    pdf = pdf_patterns(painted[k], fine, "0 0 0.5 0.5 re f", "", "", k ? mask : NULL);
+    d = g_bytes_get_data(pdf, &plen);
+    assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0, &cost), DOCTAG_ELIMIT);
+    assert_message("(DOCTAG_MAX_PAGE_DRAWS)");
+    g_bytes_unref(pdf);
+  }
+  pdf = pdf_patterns(painted[1], fine, "0 0 0.5 0.5 re f", "", "", image);
+  d = g_bytes_get_data(pdf, &plen);
+  assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0, &cost), DOCTAG_OK);
+  assert_int_equal(cost.draws, 1);
+  g_bytes_unref(pdf);
+  doctag_ctx_free(ctx);
+}
+
 static void test_real_documents_pass(void **state)
 {
   (void)state;
@@ -1933,8 +2092,8 @@ static void test_real_documents_pass(void **state)
   unsigned int files = 0;
   uint64_t draws = 0, depth = 0, codecs = 0, codec_streams = 0, pixels = 0, dicts = 0, dicts_known = 0;
   double coverage = 0;
-  uint64_t render_pixels = 0;
-  char *most_covered = NULL;
+  uint64_t render_pixels = 0, render_draws = 0;
+  char *most_covered = NULL, *most_drawn = NULL;
   for (size_t k = 0; k < G_N_ELEMENTS(dirs); k++) {
     if (!dirs[k])
       continue;
@@ -1977,6 +2136,13 @@ static void test_real_documents_pass(void **state)
                  first += got) {
               for (unsigned int c = 0; c < got; c++) {
                 render_pixels = MAX(render_pixels, costs[c].pixels);
+                if (costs[c].over != PDF_OVER_NONE)
+                  fail_msg("%s: page %u over a limit where it is rendered", name, first + c + 1);
+                if (costs[c].draws > render_draws) {
+                  render_draws = costs[c].draws;
+                  g_free(most_drawn);
+                  most_drawn = g_strdup(name);
+                }
                 if (costs[c].coverage > coverage) {
                   coverage = costs[c].coverage;
                   g_free(most_covered);
@@ -2003,7 +2169,10 @@ static void test_real_documents_pass(void **state)
                 (double)pixels / 1e6, codecs, coverage, most_covered ? most_covered : "-");
   print_message("%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " JBIG2 symbol dictionaries sized to their end\n",
                 dicts_known, dicts);
+  print_message("rendering a page draws at most %" G_GUINT64_FORMAT " images, forms and tiling pattern cells (%s)\n",
+                render_draws, most_drawn ? most_drawn : "-");
   g_free(most_covered);
+  g_free(most_drawn);
   assert_true(files > 0);
   /* the symbol decoder follows real dictionaries to their end (the others
    * use codings it leaves to poppler) */
@@ -2012,6 +2181,7 @@ static void test_real_documents_pass(void **state)
   assert_true(render_pixels <= lim.page_pixels);
   assert_int_equal(render_pixels, pixels);
   assert_true(coverage <= lim.page_coverage);
+  assert_true(render_draws <= lim.page_draws);
   /* the codec header readers read real files' headers, every one */
   assert_true(codecs > 0);
   assert_int_equal(codecs, codec_streams);
@@ -2038,8 +2208,12 @@ int main(void)
     cmocka_unit_test(test_inline_codecs_and_symbols_bounded),
     cmocka_unit_test(test_image_draws_bounded_at_render),
     cmocka_unit_test(test_page_coverage_bounded_at_render),
+    cmocka_unit_test(test_pattern_cells_bounded_at_render),
     cmocka_unit_test(test_jbig2_symbol_sizes_bounded),
     cmocka_unit_test(test_real_documents_pass),
   };
+  /* LIMITS_TEST: a glob of the tests to run (all by default) */
+  if (g_getenv("LIMITS_TEST"))
+    cmocka_set_test_filter(g_getenv("LIMITS_TEST"));
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
