@@ -84,6 +84,7 @@ struct cost {
   double area = 0;
   uint64_t paints = 0;   /* the images, fills, strokes, glyphs and shadings counted */
   uint64_t jpx_bytes = 0;   /* openjpeg's memory for its largest JPEG 2000 image (pdf_jpx_bytes()) */
+  uint64_t largest = 0;     /* pixels of the largest image it draws, inline ones too */
 };
 
 /* A name drawn by "Do": how often, the sum of the drawing CTM's area
@@ -157,6 +158,7 @@ struct do_scanner {
   int64_t bi_w = -1, bi_h = -1;
   std::map<std::string, drawn> *out;      /* name -> how it is drawn */
   uint64_t *inline_pixels;                /* its inline images' pixels, added up */
+  uint64_t *largest_inline;               /* the largest inline image's pixels */
   /* What the composited area needs: the graphics state (q, Q, cm, w, and
    * the text state: Tf's size, Tz, Tr), the text matrix (BT, Tm), the
    * current path's box and stroked length, the string bytes and last
@@ -470,8 +472,11 @@ struct do_scanner {
         in_bi = true;
         bi_w = bi_h = -1;
       } else if (tok_is("ID", 2)) {
-        if (in_bi && bi_w > 0 && bi_h > 0)
-          *inline_pixels = sat_add(*inline_pixels, sat_mul((uint64_t)bi_w, (uint64_t)bi_h));
+        if (in_bi && bi_w > 0 && bi_h > 0) {
+          uint64_t px = sat_mul((uint64_t)bi_w, (uint64_t)bi_h);
+          *inline_pixels = sat_add(*inline_pixels, px);
+          *largest_inline = std::max(*largest_inline, px);
+        }
         if (in_bi && painting)
           paint(gs.ctm.scale());   /* the unit square, as an image XObject's */
         in_bi = false;
@@ -614,6 +619,7 @@ struct draws_pass {
     uint64_t bytes = 0;                       /* decoded */
     std::map<std::string, drawn> draws;       /* name -> how it is drawn */
     uint64_t inline_pixels = 0;               /* its inline images' */
+    uint64_t largest_inline = 0;              /* the largest of them */
     double area = 0;                          /* composited, in its own space (do_scanner) */
     uint64_t paints = 0;
   };
@@ -654,6 +660,7 @@ struct draws_pass {
     reader r{ lim, &p, &sc };
     sc.out = &p.draws;
     sc.inline_pixels = &p.inline_pixels;
+    sc.largest_inline = &p.largest_inline;
     sc.area = &p.area;
     sc.paints = &p.paints;
     if (flate_only(stream, chain)) {
@@ -709,6 +716,7 @@ struct draws_pass {
   {
     c.bytes = sat_add(c.bytes, p.bytes);
     c.inline_pixels = sat_add(c.inline_pixels, p.inline_pixels);
+    c.largest = std::max(c.largest, p.largest_inline);
     c.area += p.area;
     c.paints = sat_add(c.paints, p.paints);
     for (auto &[name, d] : p.draws) {
@@ -779,8 +787,11 @@ struct draws_pass {
         c.draws = sat_add(c.draws, n);
         /* rendering decodes the image at its own size each time it is drawn */
         Object w = d->lookup("Width"), h = d->lookup("Height");
-        if (w.isInt() && h.isInt() && w.getInt() > 0 && h.getInt() > 0)
-          c.pixels = sat_add(c.pixels, sat_mul(sat_mul((uint64_t)w.getInt(), (uint64_t)h.getInt()), n));
+        if (w.isInt() && h.isInt() && w.getInt() > 0 && h.getInt() > 0) {
+          uint64_t px = sat_mul((uint64_t)w.getInt(), (uint64_t)h.getInt());
+          c.pixels = sat_add(c.pixels, sat_mul(px, n));
+          c.largest = std::max(c.largest, px);
+        }
         /* and composites it over the unit square under the CTM */
         c.area += dr.clipped;
         c.paints = sat_add(c.paints, n);
@@ -877,6 +888,7 @@ struct draws_pass {
     c.pixels = sat_add(c.pixels, sat_mul(f.pixels, n));
     c.inline_pixels = sat_add(c.inline_pixels, sat_mul(f.inline_pixels, n));
     c.jpx_bytes = std::max(c.jpx_bytes, f.jpx_bytes);
+    c.largest = std::max(c.largest, f.largest);
     c.depth = std::max(c.depth, f.depth + 1);
     c.area += area;
     c.paints = sat_add(c.paints, sat_mul(f.paints, n));
@@ -1033,6 +1045,7 @@ extern "C" unsigned int pdf_scan_render(const unsigned char *data, size_t len, c
     out[k].jpx_bytes = c.jpx_bytes;
     out[k].draws = c.draws;
     out[k].over = scan.over;   /* costing stopped there */
+    out[k].largest_image = c.largest;
     done++;
     pass.over = false;   /* the limits before any page was read were checked then, but for patterns' cells */
     scan.over = PDF_OVER_NONE;

@@ -651,6 +651,91 @@ static void test_memory_cap_refuses(void **state)
   doctag_ctx_free(ctx);
 }
 
+/* `pages` pages, each drawing a w x h image except page `big` (from 1),
+ * which draws a big_w x big_w one. */
+static GBytes *one_big_image(int w, int big_w, int pages, int big)
+{
+  size_t zlen = 0, blen = 0;
+  unsigned char *z = zeros_deflated((size_t)w * (size_t)w, 1, &zlen);
+  unsigned char *bz = zeros_deflated((size_t)big_w * (size_t)big_w, 1, &blen);
+  GString *pdf = g_string_new("%PDF-1.5\n");
+  GArray *off = g_array_new(FALSE, FALSE, sizeof(size_t));
+  size_t at = pdf->len;
+  g_array_append_val(off, at);
+  g_string_append(pdf, "1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n");
+  at = pdf->len;
+  g_array_append_val(off, at);
+  g_string_append_printf(pdf, "2 0 obj\n<</Type/Pages/Count %d/Kids[", pages);
+  for (int i = 0; i < pages; i++)
+    g_string_append_printf(pdf, "%d 0 R ", 6 + i);
+  g_string_append(pdf, "]>>\nendobj\n");
+  static const char content[] = "q 300 0 0 300 10 10 cm /I Do Q";
+  at = pdf->len;
+  g_array_append_val(off, at);
+  g_string_append_printf(pdf, "3 0 obj\n<</Length %zu>>\nstream\n%s\nendstream\nendobj\n", strlen(content),
+                         content);
+  for (int k = 0; k < 2; k++) {
+    at = pdf->len;
+    g_array_append_val(off, at);
+    g_string_append_printf(pdf, "%d 0 obj\n<</Type/XObject/Subtype/Image/Width %d/Height %d/ColorSpace/DeviceGray"
+                           "/BitsPerComponent 8/Filter/FlateDecode/Length %zu>>\nstream\n", 4 + k, k ? big_w : w,
+                           k ? big_w : w, k ? blen : zlen);
+    g_string_append_len(pdf, (const char *)(k ? bz : z), (gssize)(k ? blen : zlen));
+    g_string_append(pdf, "\nendstream\nendobj\n");
+  }
+  for (int i = 0; i < pages; i++) {
+    at = pdf->len;
+    g_array_append_val(off, at);
+    g_string_append_printf(pdf, "%d 0 obj\n<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]"
+                           "/Resources<</XObject<</I %d 0 R>>>>/Contents 3 0 R>>\nendobj\n", 6 + i,
+                           i + 1 == big ? 5 : 4);
+  }
+  size_t xref = pdf->len;
+  g_string_append_printf(pdf, "xref\n0 %u\n0000000000 65535 f \n", off->len + 1);
+  for (guint i = 0; i < off->len; i++)
+    g_string_append_printf(pdf, "%010zu 00000 n \n", g_array_index(off, size_t, i));
+  g_string_append_printf(pdf, "trailer\n<</Size %u/Root 1 0 R>>\nstartxref\n%zu\n%%%%EOF\n", off->len + 1, xref);
+  g_array_free(off, TRUE);
+  g_free(z);
+  g_free(bz);
+  return g_string_free_to_bytes(pdf);
+}
+
+/* A page's share of the memory follows its own images, not the document's
+ * largest: with one 81-million-pixel image on page 9 and small ones on
+ * pages 1-8, a 256 MB cap reads pages 1-8 (each taking about what a page
+ * of small images takes) and refuses page 9 alone, naming it. */
+static void test_memory_cap_follows_the_page(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  ctx->max_doc_memory = 256u << 20;
+  GBytes *small = image_pages(200, 200, 1);
+  extract_doc doc;
+  assert_int_equal(extract_all(ctx, small, 1, &doc), DOCTAG_OK);
+  uint64_t small_peak = doc.ocr_memory_peak;
+  assert_true(small_peak > 0);
+  extract_doc_clear(&doc);
+  GBytes *pdf = one_big_image(200, 9000, 9, 9);
+  gsize len = 0;
+  extract_request req = { .ocr = DOCTAG_OCR_AUTO, .threads = 1, .languages = "eng", .first_pages = 8 };
+  req.data = g_bytes_get_data(pdf, &len);
+  req.len = len;
+  assert_int_equal(extract_run(ctx, &req, &doc), DOCTAG_OK);
+  assert_int_equal(doc.pages_read, 8);
+  assert_int_equal(doc.ocr_memory_peak, small_peak);
+  extract_doc_clear(&doc);
+  assert_int_equal(extract_all(ctx, pdf, 1, &doc), DOCTAG_ELIMIT);
+  const char *msg = doctag_error_last()->message;
+  if (!strstr(msg, "page 9: the document needs more than 256 MB of memory") ||
+      !strstr(msg, "images of up to 81 million pixels"))
+    fail_msg("unexpected message: %s", msg);
+  extract_doc_clear(&doc);
+  g_bytes_unref(pdf);
+  g_bytes_unref(small);
+  doctag_ctx_free(ctx);
+}
+
 /* The OCR engines a page is read with are in its share of the document's
  * memory (88 MB for English: OSD's engine and the language's):
  * a cap that leaves the page image room but not its engines refuses OCR,
@@ -2195,6 +2280,7 @@ int main(void)
     /* first: the child's memory is measured from this process's */
     cmocka_unit_test(test_memory_cap_bounds_parallel_pages),
     cmocka_unit_test(test_memory_cap_refuses),
+    cmocka_unit_test(test_memory_cap_follows_the_page),
     cmocka_unit_test(test_memory_cap_counts_ocr_engines),
     cmocka_unit_test(test_memory_cap_counts_jpeg2000),
     cmocka_unit_test(test_inflation_bomb_refused),
