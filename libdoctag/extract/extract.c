@@ -79,6 +79,7 @@ typedef struct job {
   /* Memory of the pages being read by OCR (under `lock`): a page waits
    * while others hold what it needs. */
   uint64_t mem_cap, mem_used, mem_peak;
+  uint64_t largest_image;   /* pixels of the document's largest image */
   pdf_limits lim;
   /* Line-end hyphens across pages (the caller's thread only, see deliver):
    * the pages held back, held_n of them from page held_index, in a ring
@@ -150,8 +151,11 @@ static doctag_status memory_take(job *j, PopplerPage *page, const pdf_images *im
   int w = 0, h = 0;
   uint64_t ocr_px = 0;
   /* the page's own largest image (the render check's, read already), not
-   * the document's: one huge image elsewhere does not hold up this page */
-  uint64_t image_px = img->coverage > 0 ? cost->largest_image : 0;
+   * the document's: one huge image elsewhere does not hold up this page;
+   * the document's where the page may draw images the check does not follow */
+  uint64_t image_px = img->coverage > 0 ? cost->unfollowed_images ? MAX(j->largest_image, cost->largest_image)
+                                                                  : cost->largest_image
+                                        : 0;
   if (!pdf_page_image_size(page, img, OCR_DPI, image_px, &w, &h, &ocr_px))
     return DOCTAG_OK; /* pdf_page_image() refuses the page */
   /* openjpeg holds 4 bytes a sample of every component of the page's
@@ -533,6 +537,7 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
    * filters, inline images) is bounded before any page is read. */
   if ((st = pdf_limits_check_decoded(req->data, req->len, req->password, &lim, &scan)))
     goto done;
+  j.largest_image = MAX(scan.largest_image, scan.largest_inline);
   int n = poppler_document_get_n_pages(doc);
   if (n <= 0) {
     const char *why = pdf_cause();

@@ -85,6 +85,7 @@ struct cost {
   uint64_t paints = 0;   /* the images, fills, strokes, glyphs and shadings counted */
   uint64_t jpx_bytes = 0;   /* openjpeg's memory for its largest JPEG 2000 image (pdf_jpx_bytes()) */
   uint64_t largest = 0;     /* pixels of the largest image it draws, inline ones too */
+  bool unfollowed = false;  /* it may draw images `largest` misses (pdf_page_cost.unfollowed_images) */
 };
 
 /* A name drawn by "Do": how often, the sum of the drawing CTM's area
@@ -773,6 +774,8 @@ struct draws_pass {
     check(c);
     if (over)
       return;
+    if (painting && !c.unfollowed)
+      c.unfollowed = unfollowed(res);
     for (auto &[name, dr] : draws) {
       if (over)
         return;
@@ -791,6 +794,12 @@ struct draws_pass {
           uint64_t px = sat_mul((uint64_t)w.getInt(), (uint64_t)h.getInt());
           c.pixels = sat_add(c.pixels, sat_mul(px, n));
           c.largest = std::max(c.largest, px);
+        }
+        /* its soft mask and stencil mask are images decoded with it */
+        for (const char *key : { "SMask", "Mask" }) {
+          Object m = d->lookup(key);
+          if (m.isStream())
+            c.largest = std::max(c.largest, image_pixels(m.streamGetDict()));
         }
         /* and composites it over the unit square under the CTM */
         c.area += dr.clipped;
@@ -889,9 +898,41 @@ struct draws_pass {
     c.inline_pixels = sat_add(c.inline_pixels, sat_mul(f.inline_pixels, n));
     c.jpx_bytes = std::max(c.jpx_bytes, f.jpx_bytes);
     c.largest = std::max(c.largest, f.largest);
+    c.unfollowed = c.unfollowed || f.unfollowed;
     c.depth = std::max(c.depth, f.depth + 1);
     c.area += area;
     c.paints = sat_add(c.paints, sat_mul(f.paints, n));
+  }
+
+  /* An image dictionary's /Width x /Height (0 when not two positive integers). */
+  static uint64_t image_pixels(Dict *d)
+  {
+    Object w = d->lookup("Width"), h = d->lookup("Height");
+    if (!w.isInt() || !h.isInt() || w.getInt() <= 0 || h.getInt() <= 0)
+      return 0;
+    return sat_mul((uint64_t)w.getInt(), (uint64_t)h.getInt());
+  }
+
+  /* Whether resources `res` hold what may draw images the pass does not
+   * follow: a graphics state's soft mask (its group is drawn where `gs`
+   * sets it), a Type 3 font (its glyphs are content streams). */
+  static bool unfollowed(Object &res)
+  {
+    if (!res.isDict())
+      return false;
+    Object states = res.dictLookup("ExtGState");
+    for (int i = 0; states.isDict() && i < states.dictGetLength(); i++) {
+      Object gs = states.dictGetVal(i);
+      if (gs.isDict() && gs.dictLookup("SMask").isDict())
+        return true;
+    }
+    Object fonts = res.dictLookup("Font");
+    for (int i = 0; fonts.isDict() && i < fonts.dictGetLength(); i++) {
+      Object font = fonts.dictGetVal(i);
+      if (font.isDict() && font.dictLookup("Subtype").isName("Type3"))
+        return true;
+    }
+    return false;
   }
 
   /* An image whose last filter is JPXDecode (a name or an array's last). */
@@ -985,6 +1026,32 @@ struct draws_pass {
 
 } // namespace
 
+/* The largest image the appearances of a page's annotations draw (poppler
+ * renders them with the page), into c.largest: each appearance stream (/AP
+ * /N, or each of its states) is costed as a form. Their area is not in the
+ * coverage. */
+static void annotations(draws_pass &pass, Page *page, Object &res, int number, cost &c)
+{
+  Object annots = page->getAnnotsObject();
+  for (int i = 0; annots.isArray() && i < annots.arrayGetLength() && !pass.over; i++) {
+    Object annot = annots.arrayGet(i);
+    Object ap = annot.isDict() ? annot.dictLookup("AP") : Object(objNull);
+    Object n = ap.isDict() ? ap.dictLookup("N") : Object(objNull);
+    Object nref = ap.isDict() ? ap.dictLookupNF("N").copy() : Object(objNull);
+    int states = n.isDict() ? n.dictGetLength() : 1;
+    for (int k = 0; k < states && !pass.over; k++) {
+      Object x = n.isDict() ? n.dictGetVal(k) : n.copy();
+      Object ref = n.isDict() ? n.dictGetValNF(k).copy() : nref.copy();
+      if (!x.isStream())
+        continue;
+      cost f;
+      pass.form(x, ref.isRef() ? ref.getRef().num : -1, res, res_key(3, number), 1, f);
+      c.largest = std::max(c.largest, f.largest);
+      c.unfollowed = c.unfollowed || f.unfollowed;
+    }
+  }
+}
+
 /* One page's cost; true when a limit was passed (pass->scan->over). */
 static bool page_cost(draws_pass &pass, Page *page, int number, cost &c)
 {
@@ -993,6 +1060,8 @@ static bool page_cost(draws_pass &pass, Page *page, int number, cost &c)
   double box = std::fabs(page->getCropWidth() * page->getCropHeight());
   pass.content(contents, res, res_key(3, number), 0, box, c);
   pass.check(c);
+  if (pass.painting && !pass.over)
+    annotations(pass, page, res, number, c);
   /* how many times over rendering it composites the page's area */
   c.area = box > 0 ? c.area / box : 0;
   return pass.over;
@@ -1046,6 +1115,7 @@ extern "C" unsigned int pdf_scan_render(const unsigned char *data, size_t len, c
     out[k].draws = c.draws;
     out[k].over = scan.over;   /* costing stopped there */
     out[k].largest_image = c.largest;
+    out[k].unfollowed_images = c.unfollowed;
     done++;
     pass.over = false;   /* the limits before any page was read were checked then, but for patterns' cells */
     scan.over = PDF_OVER_NONE;

@@ -491,6 +491,29 @@ static GBytes *pdf_objects(GPtrArray *objs)
   return pdf_objects_hiding(objs, NULL);
 }
 
+static void obj_add(GPtrArray *objs, const char *text)
+{
+  g_ptr_array_add(objs, g_bytes_new(text, strlen(text)));
+}
+
+/* A stream object: `dict` entries, `data` deflated when `deflate`. */
+static void obj_stream(GPtrArray *objs, const char *dict, const char *data, size_t len, bool deflate)
+{
+  GString *o = g_string_new(NULL);
+  unsigned char *z = NULL;
+  uLongf zlen = compressBound(len);
+  if (deflate) {
+    z = g_malloc(zlen);
+    assert_int_equal(compress2(z, &zlen, (const unsigned char *)data, len, 9), Z_OK);
+  }
+  g_string_append_printf(o, "<<%s%s/Length %zu>>\nstream\n", dict, deflate ? "/Filter/FlateDecode" : "",
+                         deflate ? (size_t)zlen : len);
+  g_string_append_len(o, deflate ? (const char *)z : data, deflate ? (gssize)zlen : (gssize)len);
+  g_string_append(o, "\nendstream");
+  g_free(z);
+  g_ptr_array_add(objs, g_string_free_to_bytes(o));
+}
+
 /* A stream that poppler reads but the byte scan does not find where poppler
  * does is counted by the decoded pass: a comment between ">>" and "stream",
  * a stream object inside another (unfiltered) stream's data that only the
@@ -736,6 +759,91 @@ static void test_memory_cap_follows_the_page(void **state)
   doctag_ctx_free(ctx);
 }
 
+static doctag_status draws_check(const pdf_limits *lim, GBytes *pdf, pdf_scan *scan)
+{
+  gsize len = 0;
+  const unsigned char *d = g_bytes_get_data(pdf, &len);
+  return check_both(lim, d, len, scan);
+}
+
+/* A page drawing a 200 x 200 image, whose 9000 x 9000 one (81 million
+ * pixels) is drawn only by `how`: "annot" an annotation's appearance,
+ * "smask" as the small image's soft mask, "gstate" a graphics state's soft
+ * mask group (the page sets it by `gs`), anything else not at all. */
+static GBytes *hidden_big_image(const char *how)
+{
+  size_t zlen = 0, blen = 0;
+  unsigned char *z = zeros_deflated(200 * 200, 1, &zlen);
+  unsigned char *bz = zeros_deflated(9000 * 9000, 1, &blen);
+  GPtrArray *objs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+  obj_add(objs, "<</Type/Catalog/Pages 2 0 R>>");
+  obj_add(objs, "<</Type/Pages/Kids[3 0 R]/Count 1>>");
+  bool annot = !strcmp(how, "annot"), gstate = !strcmp(how, "gstate");
+  char *page = g_strdup_printf("<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<<"
+                               "/XObject<</I 5 0 R>>%s>>%s>>", gstate ? "/ExtGState<</S<</SMask<</S/Luminosity"
+                               "/G 7 0 R>>>>>>" : "", annot ? "/Annots[<</Type/Annot/Subtype/Stamp"
+                               "/Rect[0 0 300 300]/AP<</N 7 0 R>>>>]" : "");
+  obj_add(objs, page);
+  g_free(page);
+  const char *content = gstate ? "/S gs q 300 0 0 300 10 10 cm /I Do Q" : "q 300 0 0 300 10 10 cm /I Do Q";
+  obj_stream(objs, "", content, strlen(content), false);
+  for (int k = 0; k < 2; k++) {
+    GString *o = g_string_new(NULL);
+    g_string_append_printf(o, "<</Type/XObject/Subtype/Image/Width %d/Height %d/ColorSpace/DeviceGray"
+                           "/BitsPerComponent 8%s/Filter/FlateDecode/Length %zu>>\nstream\n", k ? 9000 : 200,
+                           k ? 9000 : 200, !k && !strcmp(how, "smask") ? "/SMask 6 0 R" : "", k ? blen : zlen);
+    g_string_append_len(o, (const char *)(k ? bz : z), (gssize)(k ? blen : zlen));
+    g_string_append(o, "\nendstream");
+    g_ptr_array_add(objs, g_string_free_to_bytes(o));
+  }
+  static const char form[] = "q 300 0 0 300 0 0 cm /B Do Q";
+  obj_stream(objs, "/Type/XObject/Subtype/Form/BBox[0 0 300 300]/Group<</S/Transparency>>"
+             "/Resources<</XObject<</B 6 0 R>>>>", form, strlen(form), false);
+  GBytes *pdf = pdf_objects(objs);
+  g_ptr_array_free(objs, TRUE);
+  g_free(z);
+  g_free(bz);
+  return pdf;
+}
+
+/* A page's share of the memory counts the images it draws where the page's
+ * own content does not: an annotation's appearance (poppler renders it
+ * with the page) and an image's soft mask are followed; a graphics state's
+ * soft mask is not, so the document's largest image bounds that page. Each
+ * page drawing the 81-million-pixel image so is refused under a 256 MB cap
+ * before it is rendered. */
+static void test_memory_cap_counts_hidden_images(void **state)
+{
+  (void)state;
+  pdf_limits lim;
+  doctag_ctx *ctx = tu_ctx();
+  ctx->max_doc_memory = 256u << 20;
+  pdf_limits_of(ctx, &lim);
+  static const char *const hows[] = { "annot", "smask", "gstate", "none" };
+  for (size_t k = 0; k < G_N_ELEMENTS(hows); k++) {
+    GBytes *pdf = hidden_big_image(hows[k]);
+    gsize len = 0;
+    const unsigned char *d = g_bytes_get_data(pdf, &len);
+    pdf_scan scan;
+    assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);   /* poppler set up too */
+    pdf_page_cost cost;
+    assert_int_equal(pdf_limits_render(&lim, d, len, NULL, 0, &cost), DOCTAG_OK);
+    assert_int_equal(cost.largest_image, k < 2 ? 81000000 : 40000);
+    assert_int_equal(cost.unfollowed_images, k == 2);
+    if (k < 3) {
+      extract_doc doc;
+      assert_int_equal(extract_all(ctx, pdf, 1, &doc), DOCTAG_ELIMIT);
+      const char *msg = doctag_error_last()->message;
+      if (!strstr(msg, "page 1: the document needs more than 256 MB of memory") ||
+          !strstr(msg, "images of up to 81 million pixels"))
+        fail_msg("%s: unexpected message: %s", hows[k], msg);
+      extract_doc_clear(&doc);
+    }
+    g_bytes_unref(pdf);
+  }
+  doctag_ctx_free(ctx);
+}
+
 /* The OCR engines a page is read with are in its share of the document's
  * memory (88 MB for English: OSD's engine and the language's):
  * a cap that leaves the page image room but not its engines refuses OCR,
@@ -824,29 +932,6 @@ static void test_memory_cap_bounds_parallel_pages(void **state)
 /* No document of the corpus (nor of the 290 real-world PDFs when present)
  * is refused by the default limits. */
 
-static void obj_add(GPtrArray *objs, const char *text)
-{
-  g_ptr_array_add(objs, g_bytes_new(text, strlen(text)));
-}
-
-/* A stream object: `dict` entries, `data` deflated when `deflate`. */
-static void obj_stream(GPtrArray *objs, const char *dict, const char *data, size_t len, bool deflate)
-{
-  GString *o = g_string_new(NULL);
-  unsigned char *z = NULL;
-  uLongf zlen = compressBound(len);
-  if (deflate) {
-    z = g_malloc(zlen);
-    assert_int_equal(compress2(z, &zlen, (const unsigned char *)data, len, 9), Z_OK);
-  }
-  g_string_append_printf(o, "<<%s%s/Length %zu>>\nstream\n", dict, deflate ? "/Filter/FlateDecode" : "",
-                         deflate ? (size_t)zlen : len);
-  g_string_append_len(o, deflate ? (const char *)z : data, deflate ? (gssize)zlen : (gssize)len);
-  g_string_append(o, "\nendstream");
-  g_free(z);
-  g_ptr_array_add(objs, g_string_free_to_bytes(o));
-}
-
 /* One page (object 3) whose content (object 4, deflated) is `content`, with
  * /X0 = object 5; objects 5.. are forms: form k draws /X (object k + 1) by
  * its content forms[k - 5] (NULL ends). Form objects after the last drawn
@@ -886,13 +971,6 @@ static char *repeat(const char *unit, size_t n, size_t *len)
   s[u * n] = 0;
   *len = u * n;
   return s;
-}
-
-static doctag_status draws_check(const pdf_limits *lim, GBytes *pdf, pdf_scan *scan)
-{
-  gsize len = 0;
-  const unsigned char *d = g_bytes_get_data(pdf, &len);
-  return check_both(lim, d, len, scan);
 }
 
 static void assert_message(const char *needle)
@@ -2177,7 +2255,7 @@ static void test_real_documents_pass(void **state)
   unsigned int files = 0;
   uint64_t draws = 0, depth = 0, codecs = 0, codec_streams = 0, pixels = 0, dicts = 0, dicts_known = 0;
   double coverage = 0;
-  uint64_t render_pixels = 0, render_draws = 0;
+  uint64_t render_pixels = 0, render_draws = 0, pages = 0, unfollowed = 0;
   char *most_covered = NULL, *most_drawn = NULL;
   for (size_t k = 0; k < G_N_ELEMENTS(dirs); k++) {
     if (!dirs[k])
@@ -2221,6 +2299,8 @@ static void test_real_documents_pass(void **state)
                  first += got) {
               for (unsigned int c = 0; c < got; c++) {
                 render_pixels = MAX(render_pixels, costs[c].pixels);
+                pages++;
+                unfollowed += costs[c].unfollowed_images;
                 if (costs[c].over != PDF_OVER_NONE)
                   fail_msg("%s: page %u over a limit where it is rendered", name, first + c + 1);
                 if (costs[c].draws > render_draws) {
@@ -2254,8 +2334,9 @@ static void test_real_documents_pass(void **state)
                 (double)pixels / 1e6, codecs, coverage, most_covered ? most_covered : "-");
   print_message("%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " JBIG2 symbol dictionaries sized to their end\n",
                 dicts_known, dicts);
-  print_message("rendering a page draws at most %" G_GUINT64_FORMAT " images, forms and tiling pattern cells (%s)\n",
-                render_draws, most_drawn ? most_drawn : "-");
+  print_message("rendering a page draws at most %" G_GUINT64_FORMAT " images, forms and tiling pattern cells (%s); "
+                "%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " pages may draw images it does not follow\n",
+                render_draws, most_drawn ? most_drawn : "-", unfollowed, pages);
   g_free(most_covered);
   g_free(most_drawn);
   assert_true(files > 0);
@@ -2281,6 +2362,7 @@ int main(void)
     cmocka_unit_test(test_memory_cap_bounds_parallel_pages),
     cmocka_unit_test(test_memory_cap_refuses),
     cmocka_unit_test(test_memory_cap_follows_the_page),
+    cmocka_unit_test(test_memory_cap_counts_hidden_images),
     cmocka_unit_test(test_memory_cap_counts_ocr_engines),
     cmocka_unit_test(test_memory_cap_counts_jpeg2000),
     cmocka_unit_test(test_inflation_bomb_refused),
