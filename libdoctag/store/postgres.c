@@ -294,6 +294,10 @@ static const char *const sql_table[ST_COUNT] = {
   [ST_Q_SLOT_RENEW] = "UPDATE doc_slots SET lease_until = $2 WHERE holder = $1",
   [ST_Q_SLOT_DELETE] = "DELETE FROM doc_slots WHERE id = $1",
   [ST_Q_SLOT_EXPIRE] = "DELETE FROM doc_slots WHERE lease_until < $1",
+  [ST_Q_SETTING_CLAIM] = "INSERT INTO queue_settings (name, value, until) VALUES ($1, $2, $4)"
+                        " ON CONFLICT (name) DO UPDATE SET value = excluded.value, until = excluded.until"
+                        " WHERE queue_settings.value = excluded.value OR queue_settings.until < $3",
+  [ST_Q_SETTING_GET] = "SELECT value FROM queue_settings WHERE name = $1",
   [ST_AUTH_FAIL_PURGE] = "DELETE FROM login_failures WHERE at < $1",
   [ST_AUTH_FAIL_INSERT] = "INSERT INTO login_failures (id, kind, subject, at) VALUES ($1, $2, $3, $4)",
   [ST_AUTH_FAIL_COUNT] = "SELECT count(*) FROM login_failures WHERE kind = $1 AND subject = $2 AND at > $3",

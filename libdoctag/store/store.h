@@ -176,6 +176,10 @@ typedef enum store_stmt {
   ST_Q_SLOT_RENEW,     /* (holder, lease_until): every place the holder holds */
   ST_Q_SLOT_EXPIRE,    /* (now): drops every place whose lease ran out (of users who do not come back) */
   ST_Q_SLOT_DELETE,    /* (id) */
+  /* settings every process on the queue shares (0016; queue/local.c) */
+  ST_Q_SETTING_CLAIM,  /* (name, value, now, until): records value until `until` unless another value's
+                        * row holds past now; a row of the same value holds until `until` */
+  ST_Q_SETTING_GET,    /* (name) -> value */
   /* Login throttling (auth/throttle.c): failures per kind ("email" or "addr") and subject. */
   ST_AUTH_FAIL_PURGE,  /* (before): drops failures older than `before` */
   ST_AUTH_FAIL_INSERT, /* (id, kind, subject, at) */
