@@ -243,8 +243,10 @@ doctag_status pdf_limits_render(const pdf_limits *lim, const unsigned char *data
   pdf_page_cost local;
   pdf_page_cost *pc = cost ? cost : &local;
   memset(pc, 0, sizeof *pc);
-  if (pdf_scan_render(data, len, password, lim, index, 1, pc) != 1)
+  if (pdf_scan_render(data, len, password, lim, index, 1, pc) != 1) {
+    pc->unfollowed_images = true;   /* nothing known of its images */
     return DOCTAG_OK;   /* the renderer decides what a page it cannot find means */
+  }
   /* a limit checked before any page was read, passed by its tiling
    * patterns' cells (limits_draws.cpp) */
   if (pc->over == PDF_OVER_PAGE_PIXELS)

@@ -87,7 +87,8 @@ typedef struct pdf_page_cost {
   uint64_t largest_image;  /* pixels of the largest image it draws: inline ones, images' soft masks and masks,
                             * those of its forms, tiling patterns' cells and annotations' appearances */
   bool unfollowed_images;  /* it may draw images largest_image misses (a graphics state's soft mask, a Type 3
-                            * font): the document's largest image is their bound */
+                            * font; pdf_limits_render(): or the page was not costed): the document's largest
+                            * image is their bound */
 } pdf_page_cost;
 
 /* What a scan found (for tests and messages). */
