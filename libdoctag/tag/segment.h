@@ -6,7 +6,10 @@
 #include <stdbool.h>
 
 typedef enum seg_kind {
-  SEG_WORD = 0,   /* letters (with their combining marks) */
+  SEG_WORD = 0,   /* letters (with their combining marks), and the numbers
+                     that are names: a version ("2.0" of "Web 2.0"), a
+                     standard's ("9001" of "ISO 9001", "802.11" alone where
+                     the text also writes "IEEE 802.11") */
   SEG_NUMBER = 1, /* digits with separators: "7,850.00", "2024", "6:00" */
   SEG_CODE = 2    /* anything mixing letters and digits, e-mail, URL, path, flag */
 } seg_kind;
@@ -83,6 +86,15 @@ bool seg_is_word_char(gunichar c);
 /* The script of a word's first letter, kana counted as Han (Japanese mixes
  * them in one phrase); G_UNICODE_SCRIPT_COMMON when it has none. */
 GUnicodeScript seg_word_script(const char *word);
+
+/* The script most letters of the word tokens of seg_split() are written in
+ * (by seg_word_script(): Japanese counts as Han); Latin when none has any. */
+GUnicodeScript seg_main_script(const GArray *tokens);
+
+/* Unicode's name of a script ("Latin", "Devanagari", "Tamil", "Han",
+ * "Arabic": the long value names of the Script property, as ICU gives
+ * them); "Unknown" for one ICU does not know. Static storage. */
+const char *seg_script_name(GUnicodeScript script);
 
 /* True for a script written without spaces between words (Han, Thai, Lao,
  * Khmer, Myanmar): seg_split() breaks its runs into words with ICU. */

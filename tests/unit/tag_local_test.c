@@ -446,6 +446,69 @@ static void test_exclusion(void **state)
   g_free(text);
 }
 
+/* raw_response's "script" is Unicode's name of the script the tags are
+ * written in, whichever way the text was tagged: Tamil and Bengali notices
+ * were said to be "Latin" (issue 12), as was every script but Devanagari.
+ * Only English is ranked with WordNet, and the method says so. */
+static void test_script_named(void **state)
+{
+  (void)state;
+  static const struct {
+    const char *lang, *script, *text;
+  } cases[] = {
+    { "tam", "Tamil",
+      "நகராட்சி அலுவலகம், வேலூர்பட்டி\nபொருள்: குடிநீர் வரி செலுத்துதல்\n"
+      "நகராட்சி எல்லைக்குள் குடிநீர் இணைப்பு உள்ளவர்கள் குடிநீர் வரி செலுத்த வேண்டும்.\n" },
+    { "ben", "Bengali",
+      "জেলা গ্রন্থাগার, নবগ্রাম\nবিষয়: নতুন সদস্যপদ ও বই ফেরতের নিয়ম\n"
+      "নতুন সদস্যপদ দেওয়া শুরু হবে, চাঁদা দশ দিনের মধ্যে জমা দিতে হবে। গ্রন্থাগার বন্ধ থাকবে।\n" },
+    { "guj", "Gujarati", "માનવ અધિકારોની વિશ્વવ્યાપી ઘોષણા\nસર્વ માનવો જન્મથી સ્વતંત્ર અને સમાન હોય છે.\n" },
+    { "pan", "Gurmukhi", "ਮਨੁੱਖੀ ਅਧਿਕਾਰਾਂ ਬਾਰੇ ਵਿਸ਼ਵਵਿਆਪੀ ਐਲਾਨਨਾਮਾ\nਸਾਰੇ ਲੋਕ ਬਰਾਬਰ ਹਨ ਅਤੇ ਆਜ਼ਾਦ ਹਨ।\n" },
+    { "ori", "Oriya", "ମାନବ ଅଧିକାରର ସାର୍ବଜନୀନ ଘୋଷଣା\nସବୁ ମଣିଷ ଜନ୍ମକାଳରୁ ସ୍ୱାଧୀନ ଏବଂ ମର୍ଯ୍ୟାଦା ଓ ଅଧିକାରରେ ସମାନ।\n" },
+    { "tel", "Telugu", "మానవస్వత్వముల సార్వలౌకిక ప్రకటన\nమానవులెల్లరును జన్మతః స్వతంత్రులును సమానులును నగుదురు.\n" },
+    { "kan", "Kannada", "ಮಾನವ ಬಾಧ್ಯತೆಗಳ ಸಾರ್ವತ್ರಿಕ ಪ್ರಕಟನೆ\nಎಲ್ಲಾ ಮಾನವರೂ ಸ್ವತಂತ್ರರಾಗಿಯೇ ಜನಿಸಿದ್ದಾರೆ.\n" },
+    { "mal", "Malayalam", "മനുഷ്യാവകാശങ്ങളെക്കുറിക്കുന്ന പൊതുപ്രഖ്യാപനം\nമനുഷ്യരെല്ലാവരും തുല്യാവകാശങ്ങളോടും അന്തസ്സോടും കൂടി ജനിച്ചവരാണ്.\n" },
+    { "hin", "Devanagari", "ज़िला समाज कल्याण अधिकारी\nविषय: वृद्धावस्था पेंशन\nपेंशन के लिए जीवन प्रमाण पत्र जमा करें।\n" },
+    { "eng", "Latin", "Water supply notice\nThe water supply to Ward 4 will be interrupted for pipeline repairs.\n" },
+    { "tha", "Thai", "ประกาศเทศบาลตำบลบ้านนา\nเทศบาลตำบลบ้านนาจะจัดตลาดนัดชุมชนทุกวันเสาร์แรกของเดือน\n" },
+    { "zho", "Han", "城市垃圾分类的实施效果\n垃圾分类是城市环境管理的重要措施。\n" },
+    { "jpn", "Han", "水道料金のお知らせ\n市内の水道の更新工事を行います。\n" },
+    { "kor", "Hangul", "세계 인권 선언\n모든 인간은 태어날 때부터 자유로우며 그 존엄과 권리에 있어 동등하다.\n" },
+    { "ara", "Arabic", "الإعلان العالمي لحقوق الإنسان\nيولد جميع الناس أحرارا متساوين في الكرامة والحقوق.\n" },
+    { "heb", "Hebrew", "ההכרזה לכל באי עולם בדבר זכויות האדם\nכל בני האדם נולדו בני חורין ושווים בערכם ובזכויותיהם.\n" },
+    { "rus", "Cyrillic", "Всеобщая декларация прав человека\nВсе люди рождаются свободными и равными в своем достоинстве и правах.\n" },
+    { "ell", "Greek", "Οικουμενική Διακήρυξη για τα Ανθρώπινα Δικαιώματα\nΌλοι οι άνθρωποι γεννιούνται ελεύθεροι και ίσοι.\n" },
+  };
+  for (size_t c = 0; c < G_N_ELEMENTS(cases); c++) {
+    /* a vocabulary of the text's first tag: the other way of tagging */
+    for (int vocab = 0; vocab < 2; vocab++) {
+      tag_outcome plain = vocab ? run(cases[c].text, NULL, (run_opts){ .language = cases[c].lang }) : (tag_outcome){ 0 };
+      const char *terms[] = { plain.count ? plain.items[0].tag : "" };
+      tag_outcome out = run(cases[c].text, NULL,
+                            (run_opts){ .language = cases[c].lang, .vocab = vocab ? terms : NULL, .nvocab = (size_t)vocab });
+      check_outcome_mode(&out, NUM_TAGS, vocab);
+      if (!out.count)
+        fail_msg("%s%s: no tags", cases[c].lang, vocab ? " (vocabulary)" : "");
+      /* its own tag found again, also where words are written together
+       * ("垃圾分类" is two words of the text, "ตลาดนัดชุมชน" three) */
+      if (vocab && !has_tag(&out, terms[0]))
+        fail_msg("%s: the vocabulary's \"%s\" is not a tag", cases[c].lang, terms[0]);
+      json_t *raw = json_loads(out.raw_response, 0, NULL);
+      assert_non_null(raw);
+      const char *script = json_string_value(json_object_get(raw, "script"));
+      if (g_strcmp0(script, cases[c].script))
+        fail_msg("%s%s: script \"%s\", not %s", cases[c].lang, vocab ? " (vocabulary)" : "",
+                 script ? script : "(none)", cases[c].script);
+      const char *method = json_string_value(json_object_get(raw, "method"));
+      if (method)
+        assert_int_equal(strstr(method, "WordNet") != NULL, !strcmp(cases[c].lang, "eng"));
+      json_decref(raw);
+      tag_outcome_clear(&out);
+      tag_outcome_clear(&plain);
+    }
+  }
+}
+
 static void test_no_key_runs_local(void **state)
 {
   (void)state;
@@ -675,6 +738,74 @@ static void test_mixed_tokens(void **state)
   seg_free(t);
 }
 
+/* Technical names with digits and dots stay whole (issue 12): a version
+ * written as one word with its name ("Web2.0"), a version of two-digit
+ * parts the text repeats after the same name ("Python 3.11") or of three
+ * parts ("Linux 2.6.32"), a standard's number after its body ("ISO
+ * 9001:2015", "IEEE 802.11", up to five digits), and letters, a short
+ * number and letters joined by hyphens ("quasi-2-d", "MPEG-7-based"). A
+ * price or a table's value said once ("Widget 4.99"), an address, a part
+ * numbered ("Section4.2"), an age and identifiers stay as they were. A
+ * standard's dotted number is a word alone too where the text writes it
+ * after its body ("IEEE 802.11" ... "the 802.11 standard"). */
+static void test_named_numbers(void **state)
+{
+  (void)state;
+  GArray *t = seg_split("Web2.0 sites run on Linux servers: we moved from Python 2.7 to Python 3.11, and "
+                        "the Python 3.11 build runs on Linux 2.6.32 kernels. Audits follow ISO 9001:2015 "
+                        "and links IEEE 802.11 with quasi-2-d wells and MPEG-7-based retrieval.");
+  assert_int_equal(must_find(t, "web2.0")->kind, SEG_WORD);
+  const char *versions[] = { "3.11", "2.6.32", "9001:2015", "802.11" };
+  for (size_t i = 0; i < G_N_ELEMENTS(versions); i++) {
+    const seg_token *v = must_find(t, versions[i]);
+    assert_int_equal(v->kind, SEG_WORD);
+    assert_true(v->version);
+    assert_false(v->brk);
+  }
+  const char *numbered[] = { "2", "7" }; /* quasi-2-d, MPEG-7-based */
+  for (size_t i = 0; i < G_N_ELEMENTS(numbered); i++) {
+    assert_int_equal(must_find(t, numbered[i])->kind, SEG_WORD);
+    assert_true(must_find(t, numbered[i])->hyphen);
+  }
+  assert_true(must_find(t, "based")->hyphen);
+  assert_false(must_find(t, "wells")->brk); /* the phrase runs on */
+  assert_false(must_find(t, "retrieval")->brk);
+  seg_free(t);
+
+  t = seg_split("A Widget 4.99 kit, Server 10.0.0.1 logs, Section4.2 and Rs4.50 notes, a 20-year-old "
+                "clerk, IEEE 14 buses and ISO 12 sheets, invoice INV-2024-001, plot AB-12-CD and run "
+                "hits-id-10.");
+  const char *numbers[] = { "4.99", "10.0.0.1", "14", "12" };
+  for (size_t i = 0; i < G_N_ELEMENTS(numbers); i++) {
+    assert_int_equal(must_find(t, numbers[i])->kind, SEG_NUMBER);
+    assert_false(must_find(t, numbers[i])->version);
+  }
+  const char *codes[] = { "section4.2", "rs4.50", "20-year-old", "inv-2024-001", "ab-12-cd", "hits-id-10" };
+  for (size_t i = 0; i < G_N_ELEMENTS(codes); i++)
+    assert_int_equal(must_find(t, codes[i])->kind, SEG_CODE);
+  seg_free(t);
+
+  /* a dotted standard's number the text writes after its body is a word
+   * alone too ("the 802.11 standard"); an undotted one alone is a number
+   * ("in 2022" beside "ISO 2022"), and so is a dotted one never after a
+   * body ("125.50") */
+  t = seg_split("Each 802.11 radio follows IEEE 802.11 and ISO 2022. In 2022 the 125.50 fee rose.");
+  const seg_token *bare = must_find(t, "802.11");
+  assert_int_equal(bare->kind, SEG_WORD);
+  assert_false(bare->version);
+  assert_false(must_find(t, "radio")->brk);
+  const seg_token *year = NULL;
+  for (guint i = 0; i < t->len; i++) {
+    const seg_token *k = &g_array_index(t, seg_token, i);
+    if (!strcmp(k->word, "2022") && !k->version)
+      year = k;
+  }
+  assert_non_null(year);
+  assert_int_equal(year->kind, SEG_NUMBER);
+  assert_int_equal(must_find(t, "125.50")->kind, SEG_NUMBER);
+  seg_free(t);
+}
+
 /* seg_is_nfc() answers most Hindi without ICU: it must never call text
  * NFC that normalising changes. Every pair of characters of the Devanagari
  * block (with a Latin letter and ZWJ), and the nukta letters and stress
@@ -718,6 +849,7 @@ int main(void)
     cmocka_unit_test(test_nfc_shortcut),
     cmocka_unit_test(test_segmentation),
     cmocka_unit_test(test_mixed_tokens),
+    cmocka_unit_test(test_named_numbers),
     cmocka_unit_test(test_long_title_line),
     cmocka_unit_test(test_not_tags),
     cmocka_unit_test(test_english_recall),
@@ -728,6 +860,7 @@ int main(void)
     cmocka_unit_test(test_vocabulary),
     cmocka_unit_test(test_exclusion),
     cmocka_unit_test(test_no_key_runs_local),
+    cmocka_unit_test(test_script_named),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
