@@ -805,7 +805,7 @@ static void print_man(FILE *f)
         ".TP\n.BR DOCTAG_MAX_STREAM_MB \", \" DOCTAG_MAX_INFLATE_MB \", \" DOCTAG_MAX_IMAGE_MPX \", \" "
         "DOCTAG_MAX_PAGE_DRAWS \", \" DOCTAG_MAX_PAGE_IMAGE_MPX \", \" DOCTAG_MAX_PAGE_COVERAGE \", \" "
         "DOCTAG_MAX_DOC_MEMORY_MB\nPDF bombs: decompressed bytes per stream and per document, pixels per image, "
-        "images and forms one page draws (nested forms included), image pixels one page decodes (each image as often "
+        "images, forms and tiling pattern cells one page draws (nested ones included), image pixels one page decodes (each image as often "
         "as it is drawn), times over rendering one page may paint its area, "
         "and the memory one document's OCR pages may hold at once (a document over one is refused, exit 1).\n"
         ".SH EXIT STATUS\n"

@@ -150,7 +150,11 @@ static doctag_status memory_take(job *j, PopplerPage *page, const pdf_images *im
   *taken = 0;
   int w = 0, h = 0;
   uint64_t ocr_px = 0;
-  uint64_t image_px = img->coverage > 0 ? j->largest_image : 0;
+  /* the page's own largest image (the render check's, read already), not
+   * the document's: one huge image elsewhere does not hold up this page;
+   * the document's where the page may draw images the check does not follow */
+  uint64_t largest = cost->unfollowed_images ? MAX(j->largest_image, cost->largest_image) : cost->largest_image;
+  uint64_t image_px = img->coverage > 0 ? largest : 0;
   if (!pdf_page_image_size(page, img, OCR_DPI, image_px, &w, &h, &ocr_px))
     return DOCTAG_OK; /* pdf_page_image() refuses the page */
   /* openjpeg holds 4 bytes a sample of every component of the page's

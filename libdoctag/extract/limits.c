@@ -225,6 +225,8 @@ static bool count_sink(void *arg, const unsigned char *buf, size_t got)
   return !c->over;
 }
 
+static doctag_status over_error(const pdf_limits *lim, const pdf_scan *scan);
+
 /* A page (from 1) decoding `pixels` of images to be drawn, over the limit. */
 static doctag_status page_pixels_error(const pdf_limits *lim, int page, uint64_t pixels, const char *what,
                                        const char *when)
@@ -241,8 +243,18 @@ doctag_status pdf_limits_render(const pdf_limits *lim, const unsigned char *data
   pdf_page_cost local;
   pdf_page_cost *pc = cost ? cost : &local;
   memset(pc, 0, sizeof *pc);
-  if (pdf_scan_render(data, len, password, lim, index, 1, pc) != 1)
+  if (pdf_scan_render(data, len, password, lim, index, 1, pc) != 1) {
+    pc->unfollowed_images = true;   /* nothing known of its images */
     return DOCTAG_OK;   /* the renderer decides what a page it cannot find means */
+  }
+  /* a limit checked before any page was read, passed by its tiling
+   * patterns' cells (limits_draws.cpp) */
+  if (pc->over == PDF_OVER_PAGE_PIXELS)
+    return page_pixels_error(lim, (int)index + 1, pc->pixels, "images", "rendering it for OCR");
+  if (pc->over != PDF_OVER_NONE) {
+    pdf_scan scan = { .over = pc->over, .over_page = (int)index + 1, .over_draws = pc->draws };
+    return over_error(lim, &scan);
+  }
   if (pc->pixels > lim->page_pixels)
     return page_pixels_error(lim, (int)index + 1, pc->pixels, "images", "rendering it for OCR");
   if (pc->coverage > lim->page_coverage)
@@ -274,9 +286,10 @@ static doctag_status over_error(const pdf_limits *lim, const pdf_scan *scan)
                    scan->over == PDF_OVER_INLINE ? "n inline" : "", w, h, px / 1e6, (double)lim->image_pixels / 1e6);
   }
   case PDF_OVER_DRAWS:
-    return err_set(DOCTAG_ELIMIT, "page %d of the PDF draws images and forms %s%" G_GUINT64_FORMAT " times, nested "
-                   "forms included, over the limit of %" G_GUINT64_FORMAT " (DOCTAG_MAX_PAGE_DRAWS)", scan->over_page,
-                   scan->over_draws == UINT64_MAX ? "more than " : "", scan->over_draws, lim->page_draws);
+    return err_set(DOCTAG_ELIMIT, "page %d of the PDF draws images, forms and tiling pattern cells %s%"
+                   G_GUINT64_FORMAT " times, nested ones included, over the limit of %" G_GUINT64_FORMAT
+                   " (DOCTAG_MAX_PAGE_DRAWS)", scan->over_page, scan->over_draws == UINT64_MAX ? "more than " : "",
+                   scan->over_draws, lim->page_draws);
   case PDF_OVER_PAGE_BYTES:
     return err_set(DOCTAG_ELIMIT, "page %d of the PDF has more than %" G_GUINT64_FORMAT " MB of content, each form "
                    "counted as often as it is drawn, the limit (DOCTAG_MAX_STREAM_MB)", scan->over_page,

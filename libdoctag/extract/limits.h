@@ -78,8 +78,17 @@ typedef struct pdf_page_cost {
   double coverage;         /* times over rendering it composites its area: images (the unit square under the
                             * CTM), fills (their path's box), strokes (length x line width, at most their
                             * widened box), glyphs (em squares) and shadings, each clipped to the page or to
-                            * its form's BBox, forms as often as drawn (limits_draws.cpp) */
+                            * its form's BBox, forms as often as drawn, tiling patterns' cells once for every
+                            * step a paint covers (limits_draws.cpp) */
   uint64_t jpx_bytes;      /* openjpeg's memory for the largest JPEG 2000 image it draws (pdf_jpx_bytes()) */
+  uint64_t draws;          /* images, forms and tiling patterns' cells it draws, nested ones too */
+  pdf_over over;           /* a page limit that counting its patterns' cells passes (costing stops there), the
+                            * limits checked before any page is read; else PDF_OVER_NONE */
+  uint64_t largest_image;  /* pixels of the largest image it draws: inline ones, images' soft masks and masks,
+                            * those of its forms, tiling patterns' cells and annotations' appearances */
+  bool unfollowed_images;  /* it may draw images largest_image misses (a graphics state's soft mask, a Type 3
+                            * font; pdf_limits_render(): or the page was not costed): the document's largest
+                            * image is their bound */
 } pdf_page_cost;
 
 /* What a scan found (for tests and messages). */

@@ -12,7 +12,9 @@
  * pixels (DOCTAG_MAX_PAGE_IMAGE_MPX). Each page's image pixels and the area
  * rendering it composites (images, fills, strokes, glyphs and shadings under the CTM,
  * clipped to the page or the form's BBox) are recorded for the check where
- * the page is rendered (pdf_limits_render()). */
+ * the page is rendered (pdf_limits_render()), where tiling patterns' cells
+ * are costed too, each as a form drawn once for every step a paint covers:
+ * their draws, bytes and pixels count against the limits above there. */
 #include "extract/limits.h"
 
 #include <PDFDoc.h>
@@ -48,6 +50,10 @@ constexpr size_t TOKEN_MAX = 127;
 /* Graphics states saved (q) that the composited-area estimate keeps. */
 constexpr size_t MAX_SAVED = 65536;
 
+/* Pattern names one content stream's colours are set to that are told
+ * apart (a resource dictionary names a few); past it, they are one. */
+constexpr size_t MAX_PATTERNS = 4096;
+
 uint64_t sat_add(uint64_t a, uint64_t b)
 {
   return a > UINT64_MAX - b ? UINT64_MAX : a + b;
@@ -78,6 +84,8 @@ struct cost {
   double area = 0;
   uint64_t paints = 0;   /* the images, fills, strokes, glyphs and shadings counted */
   uint64_t jpx_bytes = 0;   /* openjpeg's memory for its largest JPEG 2000 image (pdf_jpx_bytes()) */
+  uint64_t largest = 0;     /* pixels of the largest image it draws, inline ones too */
+  bool unfollowed = false;  /* it may draw images `largest` misses (pdf_page_cost.unfollowed_images) */
 };
 
 /* A name drawn by "Do": how often, the sum of the drawing CTM's area
@@ -85,6 +93,14 @@ struct cost {
 struct drawn {
   uint64_t times = 0;
   double scale = 0, clipped = 0;
+};
+
+/* What a content paints with a pattern (by its name's index in
+ * do_scanner::patterns): how many paints, and their area clipped to the
+ * content's box. */
+struct patterned {
+  uint64_t paints = 0;
+  double area = 0;
 };
 
 /* An affine matrix as PDF writes it: [a b c d e f]. */
@@ -143,6 +159,7 @@ struct do_scanner {
   int64_t bi_w = -1, bi_h = -1;
   std::map<std::string, drawn> *out;      /* name -> how it is drawn */
   uint64_t *inline_pixels;                /* its inline images' pixels, added up */
+  uint64_t *largest_inline;               /* the largest inline image's pixels */
   /* What the composited area needs: the graphics state (q, Q, cm, w, and
    * the text state: Tf's size, Tz, Tr), the text matrix (BT, Tm), the
    * current path's box and stroked length, the string bytes and last
@@ -152,6 +169,7 @@ struct do_scanner {
     matrix ctm;
     double line_width = 1, font_size = 0, hscale = 1;
     bool invisible = false;   /* text render mode 3 (or 7: a clip only) */
+    int fill_pattern = -1, stroke_pattern = -1;   /* the colour's pattern (an index in `patterns`), -1 for none */
   };
   gstate gs;
   matrix tm;                  /* the text matrix: its scale is all that matters */
@@ -167,6 +185,11 @@ struct do_scanner {
   double box = 0;
   double *area;
   uint64_t *paints;
+  /* the patterns named by scn and SCN, and what each paints */
+  std::vector<std::string> patterns;
+  std::map<std::string, int> pattern_ids;
+  std::map<int, patterned> *patterned_paints;
+  std::map<std::pair<std::string, int>, patterned> *masks;   /* what each name drawn with a pattern's colour covers */
   bool painting = false;   /* whether to follow it (only where the page is about to be rendered) */
 
   void point(double x, double y)
@@ -212,7 +235,7 @@ struct do_scanner {
       return;
     double w = std::max(std::fabs(gs.line_width) * std::sqrt(gs.ctm.scale()), 72.0 / 300);
     double a = (stroked + w) * w;
-    paint(std::min(a, (x1 - x0 + w) * (y1 - y0 + w)));
+    paint(std::min(a, (x1 - x0 + w) * (y1 - y0 + w)), gs.stroke_pattern);
   }
 
   /* Showing text composites each glyph's em square (a byte a glyph: two-byte
@@ -224,18 +247,30 @@ struct do_scanner {
     double glyph = gs.font_size * gs.font_size * std::fabs(gs.hscale) * tm.scale() * gs.ctm.scale();
     *area += clip(glyph, box) * (double)str_bytes;
     *paints += str_bytes;
+    if (gs.fill_pattern >= 0) {
+      patterned &p = (*patterned_paints)[gs.fill_pattern];
+      p.paints += str_bytes;
+      p.area += clip(glyph, box) * (double)str_bytes;
+    }
   }
 
-  void paint(double a)
+  /* A paint of area a, with the colour of `pattern` (-1: none), whose
+   * cells are costed where the content's resources are known. */
+  void paint(double a, int pattern = -1)
   {
     *area += clip(a, box);
     (*paints)++;
+    if (pattern >= 0) {
+      patterned &p = (*patterned_paints)[pattern];
+      p.paints++;
+      p.area += clip(a, box);
+    }
   }
 
   void fill()
   {
     if (path)
-      paint((x1 - x0) * (y1 - y0));
+      paint((x1 - x0) * (y1 - y0), gs.fill_pattern);
     end_path();
   }
 
@@ -245,8 +280,24 @@ struct do_scanner {
     stroked = 0;
   }
 
-  /* A token that is no name: a number (kept as an operand) or an operator. */
-  void operand_or_operator()
+  /* The index of pattern name `name` in `patterns`; MAX_PATTERNS for any
+   * after the first MAX_PATTERNS (content() charges those to each of the
+   * resources' patterns). */
+  int pattern_index(const std::string &name)
+  {
+    auto it = pattern_ids.find(name);
+    if (it != pattern_ids.end())
+      return it->second;
+    if (patterns.size() >= MAX_PATTERNS)
+      return (int)MAX_PATTERNS;
+    patterns.push_back(name);
+    pattern_ids.emplace(name, (int)patterns.size() - 1);
+    return (int)patterns.size() - 1;
+  }
+
+  /* A token that is no name: a number (kept as an operand) or an operator;
+   * `named`: a name came just before it. */
+  void operand_or_operator(bool named)
   {
     char c = tok[0];
     if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.') {
@@ -310,6 +361,14 @@ struct do_scanner {
         if (nums >= 1)
           gs.line_width = o[-1];
         break;
+      case 'g':
+      case 'k':
+        gs.fill_pattern = -1;
+        break;
+      case 'G':
+      case 'K':
+        gs.stroke_pattern = -1;
+        break;
       case '\'':
       case '"':
         show();
@@ -362,7 +421,15 @@ struct do_scanner {
         gs.invisible = o[-1] == 3 || o[-1] == 7;
       } else if (tok_is("Tj", 2) || tok_is("TJ", 2)) {
         show();
+      } else if (tok_is("cs", 2) || tok_is("sc", 2) || tok_is("rg", 2)) {
+        gs.fill_pattern = -1;
+      } else if (tok_is("CS", 2) || tok_is("SC", 2) || tok_is("RG", 2)) {
+        gs.stroke_pattern = -1;
       }
+    } else if (tok_is("scn", 3)) {
+      gs.fill_pattern = named ? pattern_index(last_name) : -1;
+    } else if (tok_is("SCN", 3)) {
+      gs.stroke_pattern = named ? pattern_index(last_name) : -1;
     }
     nums = 0;
     str_bytes = 0;
@@ -383,10 +450,16 @@ struct do_scanner {
         dr.times++;
         dr.scale += gs.ctm.scale();
         dr.clipped += clip(gs.ctm.scale(), box);
+        if (painting && gs.fill_pattern >= 0) {   /* the pattern's cells, if it is an image mask */
+          patterned &m = (*masks)[{ last_name, gs.fill_pattern }];
+          m.paints++;
+          m.area += clip(gs.ctm.scale(), box);
+        }
       }
+      bool named = have_name;
       have_name = false;
       if (!in_bi && painting)
-        operand_or_operator();
+        operand_or_operator(named);
       if (bi_key) {
         int64_t v = 0;
         size_t k = 0;
@@ -400,8 +473,11 @@ struct do_scanner {
         in_bi = true;
         bi_w = bi_h = -1;
       } else if (tok_is("ID", 2)) {
-        if (in_bi && bi_w > 0 && bi_h > 0)
-          *inline_pixels = sat_add(*inline_pixels, sat_mul((uint64_t)bi_w, (uint64_t)bi_h));
+        if (in_bi && bi_w > 0 && bi_h > 0) {
+          uint64_t px = sat_mul((uint64_t)bi_w, (uint64_t)bi_h);
+          *inline_pixels = sat_add(*inline_pixels, px);
+          *largest_inline = std::max(*largest_inline, px);
+        }
         if (in_bi && painting)
           paint(gs.ctm.scale());   /* the unit square, as an image XObject's */
         in_bi = false;
@@ -544,6 +620,7 @@ struct draws_pass {
     uint64_t bytes = 0;                       /* decoded */
     std::map<std::string, drawn> draws;       /* name -> how it is drawn */
     uint64_t inline_pixels = 0;               /* its inline images' */
+    uint64_t largest_inline = 0;              /* the largest of them */
     double area = 0;                          /* composited, in its own space (do_scanner) */
     uint64_t paints = 0;
   };
@@ -584,6 +661,7 @@ struct draws_pass {
     reader r{ lim, &p, &sc };
     sc.out = &p.draws;
     sc.inline_pixels = &p.inline_pixels;
+    sc.largest_inline = &p.largest_inline;
     sc.area = &p.area;
     sc.paints = &p.paints;
     if (flate_only(stream, chain)) {
@@ -639,6 +717,7 @@ struct draws_pass {
   {
     c.bytes = sat_add(c.bytes, p.bytes);
     c.inline_pixels = sat_add(c.inline_pixels, p.inline_pixels);
+    c.largest = std::max(c.largest, p.largest_inline);
     c.area += p.area;
     c.paints = sat_add(c.paints, p.paints);
     for (auto &[name, d] : p.draws) {
@@ -664,9 +743,13 @@ struct draws_pass {
      * page is about to be rendered */
     bool names = painting || drawing_any || scan->maybe_inline;
     std::map<std::string, drawn> draws;
+    std::map<int, patterned> patterned_paints;
+    std::map<std::pair<std::string, int>, patterned> masks;
     do_scanner sc;
     sc.box = box;
     sc.painting = painting;
+    sc.patterned_paints = &patterned_paints;
+    sc.masks = &masks;
     if (contents.isStream()) {
       /* a page's one stream that draws nothing is bounded as a stream */
       if (!names && level == 0)
@@ -689,8 +772,10 @@ struct draws_pass {
       sc.finish();
     }
     check(c);
-    if (over || draws.empty())
+    if (over)
       return;
+    if (painting && !c.unfollowed)
+      c.unfollowed = unfollowed(res);
     for (auto &[name, dr] : draws) {
       if (over)
         return;
@@ -705,32 +790,149 @@ struct draws_pass {
         c.draws = sat_add(c.draws, n);
         /* rendering decodes the image at its own size each time it is drawn */
         Object w = d->lookup("Width"), h = d->lookup("Height");
-        if (w.isInt() && h.isInt() && w.getInt() > 0 && h.getInt() > 0)
-          c.pixels = sat_add(c.pixels, sat_mul(sat_mul((uint64_t)w.getInt(), (uint64_t)h.getInt()), n));
+        if (w.isInt() && h.isInt() && w.getInt() > 0 && h.getInt() > 0) {
+          uint64_t px = sat_mul((uint64_t)w.getInt(), (uint64_t)h.getInt());
+          c.pixels = sat_add(c.pixels, sat_mul(px, n));
+          c.largest = std::max(c.largest, px);
+        }
+        /* its soft mask and stencil mask are images decoded with it */
+        for (const char *key : { "SMask", "Mask" }) {
+          Object m = d->lookup(key);
+          if (m.isStream())
+            c.largest = std::max(c.largest, image_pixels(m.streamGetDict()));
+        }
         /* and composites it over the unit square under the CTM */
         c.area += dr.clipped;
         c.paints = sat_add(c.paints, n);
         if (painting && is_jpx(d))   /* where it is rendered */
           c.jpx_bytes = std::max(c.jpx_bytes, pdf_jpx_bytes(x, lim));
+        /* an image mask paints the fill colour, a pattern's cells too */
+        Object mask = d->lookup("ImageMask");
+        if (mask.isBool() && mask.getBool())
+          for (auto it = masks.lower_bound({ name, -1 }); it != masks.end() && it->first.first == name; ++it) {
+            patterned &to = patterned_paints[it->first.second];
+            to.paints = sat_add(to.paints, it->second.paints);
+            to.area += it->second.area;
+          }
       } else if (subtype.isName("Form")) {
         int num = ref.isRef() ? ref.getRef().num : -1;
         if (num >= 0 && drawing.count(num))
           continue;   /* poppler does not draw a form inside itself */
         cost f;
         form(x, num, res, rk, level + 1, f);
-        c.draws = sat_add(c.draws, sat_mul(sat_add(f.draws, 1), n));
-        c.bytes = sat_add(c.bytes, sat_mul(f.bytes, n));
-        c.pixels = sat_add(c.pixels, sat_mul(f.pixels, n));
-        c.inline_pixels = sat_add(c.inline_pixels, sat_mul(f.inline_pixels, n));
-        c.jpx_bytes = std::max(c.jpx_bytes, f.jpx_bytes);
-        c.depth = std::max(c.depth, f.depth + 1);
         /* its area scaled by its /Matrix and each drawing CTM, no paint of
          * it larger than this content's box */
-        c.area += clip(f.area * form_matrix(d).scale() * dr.scale, (double)f.paints * (double)n * box);
-        c.paints = sat_add(c.paints, sat_mul(f.paints, n));
+        add_drawn(c, f, n, clip(f.area * form_matrix(d).scale() * dr.scale, (double)f.paints * (double)n * box));
       }
       check(c);
     }
+    if (!patterned_paints.empty())
+      patterns(sc, patterned_paints, res, rk, level, box, c);
+  }
+
+  /* What painting with tiling patterns costs: poppler draws a pattern's
+   * cell as a form for every step of it the paint covers (Gfx's
+   * doTilingPatternFill(); the Cairo device draws one cell and repeats it
+   * only for some patterns: a 1-point cell over a page took pdftocairo the
+   * time of a blank page when its step was its BBox, 39 s more when its
+   * BBox was larger, 88 s more when rotated; so every cell counts). Each paint's cells are its area (clipped to the
+   * content's box) over the cell's, in its own space (the pattern's
+   * /Matrix maps the cell there), and at least one: a paint's box
+   * straddling cells makes that an estimate, a thin stroke across
+   * square cells up to 4 times as many. Each cell is costed like a form
+   * drawn once for each: its draws, content bytes, images, and the area
+   * it composites, clipped to its BBox. A pattern painted inside its own
+   * cell is skipped, as a form drawing itself is. */
+  void patterns(const do_scanner &sc, const std::map<int, patterned> &paints, Object &res, const res_key &rk,
+                unsigned level, double box, cost &c)
+  {
+    Object dict = res.isDict() ? res.dictLookup("Pattern") : Object(objNull);
+    if (!dict.isDict())
+      return;
+    for (auto &[index, p] : paints) {
+      if (over)
+        return;
+      if ((size_t)index < sc.patterns.size()) {
+        pattern(dict, sc.patterns[(size_t)index].c_str(), p, res, rk, level, box, c);
+        continue;
+      }
+      /* past MAX_PATTERNS names: charged to each of them */
+      for (int i = 0; i < dict.dictGetLength() && !over; i++)
+        pattern(dict, dict.dictGetKey(i), p, res, rk, level, box, c);
+    }
+  }
+
+  void pattern(Object &dict, const char *name, const patterned &p, Object &res, const res_key &rk, unsigned level,
+               double box, cost &c)
+  {
+    Object ref = dict.dictLookupNF(name).copy();
+    Object x = dict.dictLookup(name);
+    if (!x.isStream())
+      return;   /* a shading pattern (a dictionary): its paint's area is counted */
+    Dict *d = x.streamGetDict();
+    Object type = d->lookup("PatternType"), xstep = d->lookup("XStep"), ystep = d->lookup("YStep");
+    if (!type.isInt() || type.getInt() != 1 || !xstep.isNum() || !ystep.isNum())
+      return;
+    int num = ref.isRef() ? ref.getRef().num : -1;
+    if (num >= 0 && drawing.count(num))
+      return;
+    cost f;
+    form(x, num, res, rk, level + 1, f);
+    if (over)
+      return;
+    double scale = form_matrix(d).scale();
+    double cell = std::fabs(xstep.getNum() * ystep.getNum()) * scale;
+    double cells = (double)p.paints + (cell > 0 && std::isfinite(cell) ? p.area / cell : 0);
+    uint64_t n = !(cells < 1.8e19) ? UINT64_MAX : (uint64_t)std::ceil(cells);
+    add_drawn(c, f, n, clip(f.area * scale * cells, (double)f.paints * cells * box));
+    check(c);
+  }
+
+  /* Adds the cost f of a form (or a pattern's cell) drawn n times,
+   * compositing `area` in all. */
+  static void add_drawn(cost &c, const cost &f, uint64_t n, double area)
+  {
+    c.draws = sat_add(c.draws, sat_mul(sat_add(f.draws, 1), n));
+    c.bytes = sat_add(c.bytes, sat_mul(f.bytes, n));
+    c.pixels = sat_add(c.pixels, sat_mul(f.pixels, n));
+    c.inline_pixels = sat_add(c.inline_pixels, sat_mul(f.inline_pixels, n));
+    c.jpx_bytes = std::max(c.jpx_bytes, f.jpx_bytes);
+    c.largest = std::max(c.largest, f.largest);
+    c.unfollowed = c.unfollowed || f.unfollowed;
+    c.depth = std::max(c.depth, f.depth + 1);
+    c.area += area;
+    c.paints = sat_add(c.paints, sat_mul(f.paints, n));
+  }
+
+  /* An image dictionary's /Width x /Height (0 when not two positive integers). */
+  static uint64_t image_pixels(Dict *d)
+  {
+    Object w = d->lookup("Width"), h = d->lookup("Height");
+    if (!w.isInt() || !h.isInt() || w.getInt() <= 0 || h.getInt() <= 0)
+      return 0;
+    return sat_mul((uint64_t)w.getInt(), (uint64_t)h.getInt());
+  }
+
+  /* Whether resources `res` hold what may draw images the pass does not
+   * follow: a graphics state's soft mask (its group is drawn where `gs`
+   * sets it), a Type 3 font (its glyphs are content streams). */
+  static bool unfollowed(Object &res)
+  {
+    if (!res.isDict())
+      return false;
+    Object states = res.dictLookup("ExtGState");
+    for (int i = 0; states.isDict() && i < states.dictGetLength(); i++) {
+      Object gs = states.dictGetVal(i);
+      if (gs.isDict() && gs.dictLookup("SMask").isDict())
+        return true;
+    }
+    Object fonts = res.dictLookup("Font");
+    for (int i = 0; fonts.isDict() && i < fonts.dictGetLength(); i++) {
+      Object font = fonts.dictGetVal(i);
+      if (font.isDict() && font.dictLookup("Subtype").isName("Type3"))
+        return true;
+    }
+    return false;
   }
 
   /* An image whose last filter is JPXDecode (a name or an array's last). */
@@ -824,6 +1026,32 @@ struct draws_pass {
 
 } // namespace
 
+/* The largest image the appearances of a page's annotations draw (poppler
+ * renders them with the page), into c.largest: each appearance stream (/AP
+ * /N, or each of its states) is costed as a form. Their area is not in the
+ * coverage. */
+static void annotations(draws_pass &pass, Page *page, Object &res, int number, cost &c)
+{
+  Object annots = page->getAnnotsObject();
+  for (int i = 0; annots.isArray() && i < annots.arrayGetLength() && !pass.over; i++) {
+    Object annot = annots.arrayGet(i);
+    Object ap = annot.isDict() ? annot.dictLookup("AP") : Object(objNull);
+    Object n = ap.isDict() ? ap.dictLookup("N") : Object(objNull);
+    Object nref = ap.isDict() ? ap.dictLookupNF("N").copy() : Object(objNull);
+    int states = n.isDict() ? n.dictGetLength() : 1;
+    for (int k = 0; k < states && !pass.over; k++) {
+      Object x = n.isDict() ? n.dictGetVal(k) : n.copy();
+      Object ref = n.isDict() ? n.dictGetValNF(k).copy() : nref.copy();
+      if (!x.isStream())
+        continue;
+      cost f;
+      pass.form(x, ref.isRef() ? ref.getRef().num : -1, res, res_key(3, number), 1, f);
+      c.largest = std::max(c.largest, f.largest);
+      c.unfollowed = c.unfollowed || f.unfollowed;
+    }
+  }
+}
+
 /* One page's cost; true when a limit was passed (pass->scan->over). */
 static bool page_cost(draws_pass &pass, Page *page, int number, cost &c)
 {
@@ -832,6 +1060,8 @@ static bool page_cost(draws_pass &pass, Page *page, int number, cost &c)
   double box = std::fabs(page->getCropWidth() * page->getCropHeight());
   pass.content(contents, res, res_key(3, number), 0, box, c);
   pass.check(c);
+  if (pass.painting && !pass.over)
+    annotations(pass, page, res, number, c);
   /* how many times over rendering it composites the page's area */
   c.area = box > 0 ? c.area / box : 0;
   return pass.over;
@@ -882,8 +1112,12 @@ extern "C" unsigned int pdf_scan_render(const unsigned char *data, size_t len, c
     out[k].pixels = sat_add(c.pixels, c.inline_pixels);
     out[k].coverage = c.area;
     out[k].jpx_bytes = c.jpx_bytes;
+    out[k].draws = c.draws;
+    out[k].over = scan.over;   /* costing stopped there */
+    out[k].largest_image = c.largest;
+    out[k].unfollowed_images = c.unfollowed;
     done++;
-    pass.over = false;   /* the limits before any page was read were checked then */
+    pass.over = false;   /* the limits before any page was read were checked then, but for patterns' cells */
     scan.over = PDF_OVER_NONE;
   }
   return done;

@@ -491,6 +491,29 @@ static GBytes *pdf_objects(GPtrArray *objs)
   return pdf_objects_hiding(objs, NULL);
 }
 
+static void obj_add(GPtrArray *objs, const char *text)
+{
+  g_ptr_array_add(objs, g_bytes_new(text, strlen(text)));
+}
+
+/* A stream object: `dict` entries, `data` deflated when `deflate`. */
+static void obj_stream(GPtrArray *objs, const char *dict, const char *data, size_t len, bool deflate)
+{
+  GString *o = g_string_new(NULL);
+  unsigned char *z = NULL;
+  uLongf zlen = compressBound(len);
+  if (deflate) {
+    z = g_malloc(zlen);
+    assert_int_equal(compress2(z, &zlen, (const unsigned char *)data, len, 9), Z_OK);
+  }
+  g_string_append_printf(o, "<<%s%s/Length %zu>>\nstream\n", dict, deflate ? "/Filter/FlateDecode" : "",
+                         deflate ? (size_t)zlen : len);
+  g_string_append_len(o, deflate ? (const char *)z : data, deflate ? (gssize)zlen : (gssize)len);
+  g_string_append(o, "\nendstream");
+  g_free(z);
+  g_ptr_array_add(objs, g_string_free_to_bytes(o));
+}
+
 /* A stream that poppler reads but the byte scan does not find where poppler
  * does is counted by the decoded pass: a comment between ">>" and "stream",
  * a stream object inside another (unfiltered) stream's data that only the
@@ -651,6 +674,176 @@ static void test_memory_cap_refuses(void **state)
   doctag_ctx_free(ctx);
 }
 
+/* `pages` pages, each drawing a w x h image except page `big` (from 1),
+ * which draws a big_w x big_w one. */
+static GBytes *one_big_image(int w, int big_w, int pages, int big)
+{
+  size_t zlen = 0, blen = 0;
+  unsigned char *z = zeros_deflated((size_t)w * (size_t)w, 1, &zlen);
+  unsigned char *bz = zeros_deflated((size_t)big_w * (size_t)big_w, 1, &blen);
+  GString *pdf = g_string_new("%PDF-1.5\n");
+  GArray *off = g_array_new(FALSE, FALSE, sizeof(size_t));
+  size_t at = pdf->len;
+  g_array_append_val(off, at);
+  g_string_append(pdf, "1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n");
+  at = pdf->len;
+  g_array_append_val(off, at);
+  g_string_append_printf(pdf, "2 0 obj\n<</Type/Pages/Count %d/Kids[", pages);
+  for (int i = 0; i < pages; i++)
+    g_string_append_printf(pdf, "%d 0 R ", 6 + i);
+  g_string_append(pdf, "]>>\nendobj\n");
+  static const char content[] = "q 300 0 0 300 10 10 cm /I Do Q";
+  at = pdf->len;
+  g_array_append_val(off, at);
+  g_string_append_printf(pdf, "3 0 obj\n<</Length %zu>>\nstream\n%s\nendstream\nendobj\n", strlen(content),
+                         content);
+  for (int k = 0; k < 2; k++) {
+    at = pdf->len;
+    g_array_append_val(off, at);
+    g_string_append_printf(pdf, "%d 0 obj\n<</Type/XObject/Subtype/Image/Width %d/Height %d/ColorSpace/DeviceGray"
+                           "/BitsPerComponent 8/Filter/FlateDecode/Length %zu>>\nstream\n", 4 + k, k ? big_w : w,
+                           k ? big_w : w, k ? blen : zlen);
+    g_string_append_len(pdf, (const char *)(k ? bz : z), (gssize)(k ? blen : zlen));
+    g_string_append(pdf, "\nendstream\nendobj\n");
+  }
+  for (int i = 0; i < pages; i++) {
+    at = pdf->len;
+    g_array_append_val(off, at);
+    g_string_append_printf(pdf, "%d 0 obj\n<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]"
+                           "/Resources<</XObject<</I %d 0 R>>>>/Contents 3 0 R>>\nendobj\n", 6 + i,
+                           i + 1 == big ? 5 : 4);
+  }
+  size_t xref = pdf->len;
+  g_string_append_printf(pdf, "xref\n0 %u\n0000000000 65535 f \n", off->len + 1);
+  for (guint i = 0; i < off->len; i++)
+    g_string_append_printf(pdf, "%010zu 00000 n \n", g_array_index(off, size_t, i));
+  g_string_append_printf(pdf, "trailer\n<</Size %u/Root 1 0 R>>\nstartxref\n%zu\n%%%%EOF\n", off->len + 1, xref);
+  g_array_free(off, TRUE);
+  g_free(z);
+  g_free(bz);
+  return g_string_free_to_bytes(pdf);
+}
+
+/* A page's share of the memory follows its own images, not the document's
+ * largest: with one 81-million-pixel image on page 3 and small ones on
+ * pages 1-2, a 256 MB cap reads pages 1-2 (each taking about what a page
+ * of small images takes) and refuses page 3 alone, naming it. */
+static void test_memory_cap_follows_the_page(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  ctx->max_doc_memory = 256u << 20;
+  GBytes *small = image_pages(200, 200, 1);
+  extract_doc doc;
+  assert_int_equal(extract_all(ctx, small, 1, &doc), DOCTAG_OK);
+  uint64_t small_peak = doc.ocr_memory_peak;
+  assert_true(small_peak > 0);
+  extract_doc_clear(&doc);
+  GBytes *pdf = one_big_image(200, 9000, 3, 3);
+  gsize len = 0;
+  extract_request req = { .ocr = DOCTAG_OCR_AUTO, .threads = 1, .languages = "eng", .first_pages = 2 };
+  req.data = g_bytes_get_data(pdf, &len);
+  req.len = len;
+  assert_int_equal(extract_run(ctx, &req, &doc), DOCTAG_OK);
+  assert_int_equal(doc.pages_read, 2);
+  assert_int_equal(doc.ocr_memory_peak, small_peak);
+  extract_doc_clear(&doc);
+  assert_int_equal(extract_all(ctx, pdf, 1, &doc), DOCTAG_ELIMIT);
+  const char *msg = doctag_error_last()->message;
+  if (!strstr(msg, "page 3: the document needs more than 256 MB of memory") ||
+      !strstr(msg, "images of up to 81 million pixels"))
+    fail_msg("unexpected message: %s", msg);
+  extract_doc_clear(&doc);
+  g_bytes_unref(pdf);
+  g_bytes_unref(small);
+  doctag_ctx_free(ctx);
+}
+
+static doctag_status draws_check(const pdf_limits *lim, GBytes *pdf, pdf_scan *scan)
+{
+  gsize len = 0;
+  const unsigned char *d = g_bytes_get_data(pdf, &len);
+  return check_both(lim, d, len, scan);
+}
+
+/* A page drawing a 200 x 200 image, whose 9000 x 9000 one (81 million
+ * pixels) is drawn only by `how`: "annot" an annotation's appearance,
+ * "smask" as the small image's soft mask, "gstate" a graphics state's soft
+ * mask group (the page sets it by `gs`), anything else not at all. */
+static GBytes *hidden_big_image(const char *how)
+{
+  size_t zlen = 0, blen = 0;
+  unsigned char *z = zeros_deflated(200 * 200, 1, &zlen);
+  unsigned char *bz = zeros_deflated(9000 * 9000, 1, &blen);
+  GPtrArray *objs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+  obj_add(objs, "<</Type/Catalog/Pages 2 0 R>>");
+  obj_add(objs, "<</Type/Pages/Kids[3 0 R]/Count 1>>");
+  bool annot = !strcmp(how, "annot"), gstate = !strcmp(how, "gstate");
+  char *page = g_strdup_printf("<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<<"
+                               "/XObject<</I 5 0 R>>%s>>%s>>", gstate ? "/ExtGState<</S<</SMask<</S/Luminosity"
+                               "/G 7 0 R>>>>>>" : "", annot ? "/Annots[<</Type/Annot/Subtype/Stamp"
+                               "/Rect[0 0 300 300]/AP<</N 7 0 R>>>>]" : "");
+  obj_add(objs, page);
+  g_free(page);
+  const char *content = gstate ? "/S gs q 300 0 0 300 10 10 cm /I Do Q" : "q 300 0 0 300 10 10 cm /I Do Q";
+  obj_stream(objs, "", content, strlen(content), false);
+  for (int k = 0; k < 2; k++) {
+    GString *o = g_string_new(NULL);
+    g_string_append_printf(o, "<</Type/XObject/Subtype/Image/Width %d/Height %d/ColorSpace/DeviceGray"
+                           "/BitsPerComponent 8%s/Filter/FlateDecode/Length %zu>>\nstream\n", k ? 9000 : 200,
+                           k ? 9000 : 200, !k && !strcmp(how, "smask") ? "/SMask 6 0 R" : "", k ? blen : zlen);
+    g_string_append_len(o, (const char *)(k ? bz : z), (gssize)(k ? blen : zlen));
+    g_string_append(o, "\nendstream");
+    g_ptr_array_add(objs, g_string_free_to_bytes(o));
+  }
+  static const char form[] = "q 300 0 0 300 0 0 cm /B Do Q";
+  obj_stream(objs, "/Type/XObject/Subtype/Form/BBox[0 0 300 300]/Group<</S/Transparency>>"
+             "/Resources<</XObject<</B 6 0 R>>>>", form, strlen(form), false);
+  GBytes *pdf = pdf_objects(objs);
+  g_ptr_array_free(objs, TRUE);
+  g_free(z);
+  g_free(bz);
+  return pdf;
+}
+
+/* A page's share of the memory counts the images it draws where the page's
+ * own content does not: an annotation's appearance (poppler renders it
+ * with the page) and an image's soft mask are followed; a graphics state's
+ * soft mask is not, so the document's largest image bounds that page. Each
+ * page drawing the 81-million-pixel image so is refused under a 256 MB cap
+ * before it is rendered. */
+static void test_memory_cap_counts_hidden_images(void **state)
+{
+  (void)state;
+  pdf_limits lim;
+  doctag_ctx *ctx = tu_ctx();
+  ctx->max_doc_memory = 256u << 20;
+  pdf_limits_of(ctx, &lim);
+  static const char *const hows[] = { "annot", "smask", "gstate", "none" };
+  for (size_t k = 0; k < G_N_ELEMENTS(hows); k++) {
+    GBytes *pdf = hidden_big_image(hows[k]);
+    gsize len = 0;
+    const unsigned char *d = g_bytes_get_data(pdf, &len);
+    pdf_scan scan;
+    assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);   /* poppler set up too */
+    pdf_page_cost cost;
+    assert_int_equal(pdf_limits_render(&lim, d, len, NULL, 0, &cost), DOCTAG_OK);
+    assert_int_equal(cost.largest_image, k < 2 ? 81000000 : 40000);
+    assert_int_equal(cost.unfollowed_images, k == 2);
+    if (k < 3) {
+      extract_doc doc;
+      assert_int_equal(extract_all(ctx, pdf, 1, &doc), DOCTAG_ELIMIT);
+      const char *msg = doctag_error_last()->message;
+      if (!strstr(msg, "page 1: the document needs more than 256 MB of memory") ||
+          !strstr(msg, "images of up to 81 million pixels"))
+        fail_msg("%s: unexpected message: %s", hows[k], msg);
+      extract_doc_clear(&doc);
+    }
+    g_bytes_unref(pdf);
+  }
+  doctag_ctx_free(ctx);
+}
+
 /* The OCR engines a page is read with are in its share of the document's
  * memory (88 MB for English: OSD's engine and the language's):
  * a cap that leaves the page image room but not its engines refuses OCR,
@@ -739,29 +932,6 @@ static void test_memory_cap_bounds_parallel_pages(void **state)
 /* No document of the corpus (nor of the 290 real-world PDFs when present)
  * is refused by the default limits. */
 
-static void obj_add(GPtrArray *objs, const char *text)
-{
-  g_ptr_array_add(objs, g_bytes_new(text, strlen(text)));
-}
-
-/* A stream object: `dict` entries, `data` deflated when `deflate`. */
-static void obj_stream(GPtrArray *objs, const char *dict, const char *data, size_t len, bool deflate)
-{
-  GString *o = g_string_new(NULL);
-  unsigned char *z = NULL;
-  uLongf zlen = compressBound(len);
-  if (deflate) {
-    z = g_malloc(zlen);
-    assert_int_equal(compress2(z, &zlen, (const unsigned char *)data, len, 9), Z_OK);
-  }
-  g_string_append_printf(o, "<<%s%s/Length %zu>>\nstream\n", dict, deflate ? "/Filter/FlateDecode" : "",
-                         deflate ? (size_t)zlen : len);
-  g_string_append_len(o, deflate ? (const char *)z : data, deflate ? (gssize)zlen : (gssize)len);
-  g_string_append(o, "\nendstream");
-  g_free(z);
-  g_ptr_array_add(objs, g_string_free_to_bytes(o));
-}
-
 /* One page (object 3) whose content (object 4, deflated) is `content`, with
  * /X0 = object 5; objects 5.. are forms: form k draws /X (object k + 1) by
  * its content forms[k - 5] (NULL ends). Form objects after the last drawn
@@ -803,13 +973,6 @@ static char *repeat(const char *unit, size_t n, size_t *len)
   return s;
 }
 
-static doctag_status draws_check(const pdf_limits *lim, GBytes *pdf, pdf_scan *scan)
-{
-  gsize len = 0;
-  const unsigned char *d = g_bytes_get_data(pdf, &len);
-  return check_both(lim, d, len, scan);
-}
-
 static void assert_message(const char *needle)
 {
   const char *msg = doctag_error_last()->message;
@@ -837,7 +1000,7 @@ static void test_form_draws_bounded(void **state)
   GBytes *pdf = pdf_forms(content, len, square, false);
   assert_true(g_bytes_get_size(pdf) < 32768);   /* 11 MB of content deflated */
   assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_ELIMIT);
-  assert_message("page 1 of the PDF draws images and forms 1000000 times");
+  assert_message("page 1 of the PDF draws images, forms and tiling pattern cells 1000000 times");
   assert_message("over the limit of 100000 (DOCTAG_MAX_PAGE_DRAWS)");
   /* the whole pipeline refuses it the same way */
   assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
@@ -851,7 +1014,7 @@ static void test_form_draws_bounded(void **state)
   pdf = pdf_forms("/X0 Do", 6, nested, true);
   assert_true(g_bytes_get_size(pdf) < 4096);
   assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_ELIMIT);
-  assert_message("page 1 of the PDF draws images and forms");
+  assert_message("page 1 of the PDF draws images, forms and tiling pattern cells");
   g_bytes_unref(pdf);
   /* three levels: 1 + 10 + 100 forms and 1000 images, counted exactly */
   const char *const three[] = { ten, ten, ten, NULL };
@@ -1758,7 +1921,7 @@ static double coverage_of(const pdf_limits *lim, GBytes *pdf)
 {
   gsize len = 0;
   const unsigned char *d = g_bytes_get_data(pdf, &len);
-  pdf_page_cost cost = { 0, 0, 0 };
+  pdf_page_cost cost = { .pixels = 0 };
   assert_int_equal(pdf_scan_render(d, len, NULL, lim, 0, 1, &cost), 1);
   return cost.coverage;
 }
@@ -1919,6 +2082,165 @@ static void test_page_coverage_bounded_at_render(void **state)
   g_free(dir);
 }
 
+/* One page (object 3) painting `content` (object 4) with patterns /P1 =
+ * object 5 (a tiling pattern: `dict` entries, its cell's content `cell`,
+ * its resources naming /P1 itself, /P2 = object 6 and /X = object 7) and
+ * /P2 = object 6 (`dict2`, `cell2`, resources of its own: none); objects
+ * `extra` from 7 on (NULL ends). */
+static GBytes *pdf_patterns(const char *content, const char *dict, const char *cell, const char *dict2,
+                            const char *cell2, const char *const *extra)
+{
+  GPtrArray *objs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+  obj_add(objs, "<</Type/Catalog/Pages 2 0 R>>");
+  obj_add(objs, "<</Type/Pages/Kids[3 0 R]/Count 1>>");
+  obj_add(objs, "<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R"
+                "/Resources<</Pattern<</P1 5 0 R/P2 6 0 R>>/XObject<</M 7 0 R>>>>>>");
+  obj_stream(objs, "", content, strlen(content), true);
+  char *d = g_strdup_printf("/PatternType 1/PaintType 1/TilingType 1%s/Resources<</Pattern<</P1 5 0 R/P2 6 0 R>>"
+                            "/XObject<</X 7 0 R>>>>", dict);
+  obj_stream(objs, d, cell, strlen(cell), false);
+  g_free(d);
+  d = g_strdup_printf("/PatternType 1/PaintType 1/TilingType 1%s/Resources<<>>", dict2);
+  obj_stream(objs, d, cell2, strlen(cell2), false);
+  g_free(d);
+  for (size_t k = 0; extra && extra[k]; k++)
+    obj_add(objs, extra[k]);
+  GBytes *pdf = pdf_objects(objs);
+  g_ptr_array_free(objs, TRUE);
+  return pdf;
+}
+
+/* A tiling pattern's cell is drawn for every step of it that a paint
+ * covers (poppler's Cairo device repeats one cell only for some patterns:
+ * a 1-point cell whose BBox is larger than its step, ten small fills in
+ * it, filling the page, took pdftocairo 165 s at 300 DPI), each cell
+ * counted as a form drawn: such a page is refused where it would be
+ * rendered, with the limit on draws (484,705 cells), and reading its text
+ * (which paints no pattern) still works. Cells composite their own area
+ * clipped to their BBox, each time (300 fills of a 20-point BBox in
+ * 10-point steps is 1,200 times the page), forms in them are drawn once
+ * a cell, patterns in them once an outer cell, a pattern in itself once;
+ * strokes and image masks paint patterns too; a colour set after the
+ * pattern, or restored by Q, paints none. */
+static void test_pattern_cells_bounded_at_render(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  pdf_limits lim;
+  pdf_limits_of(ctx, &lim);
+  pdf_scan scan;
+  static const char fine[] = "/BBox[0 0 2 2]/XStep 1/YStep 1";
+  static const char page_fill[] = "/Pattern cs /P1 scn 0 0 612 792 re f";
+  size_t len;
+  char *ten = repeat("0 0 0.5 0.5 re f\n", 10, &len);
+  GBytes *pdf = pdf_patterns(page_fill, fine, ten, "", "", NULL);
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
+  gsize plen = 0;
+  const unsigned char *d = g_bytes_get_data(pdf, &plen);
+  pdf_page_cost cost;
+  assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0, &cost), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF draws images, forms and tiling pattern cells 484705 times, nested ones "
+                 "included, over the limit of 100000 (DOCTAG_MAX_PAGE_DRAWS)");
+  assert_int_equal(cost.draws, 484705);
+  extract_request req = { .ocr = DOCTAG_OCR_OFF, .threads = 1 };
+  req.data = d;
+  req.len = plen;
+  extract_doc doc;
+  assert_int_equal(extract_run(ctx, &req, &doc), DOCTAG_OK);
+  extract_doc_clear(&doc);
+  assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+  assert_message("page 1: page 1 of the PDF draws images, forms and tiling pattern cells 484705 times");
+  g_bytes_unref(pdf);
+  g_free(ten);
+
+  /* the colour set again, or restored, paints no pattern; a shading's fill
+   * is its area */
+  static const char *const undone[] = { "/Pattern cs /P1 scn 0 g 0 0 612 792 re f",
+                                        "q /Pattern cs /P1 scn Q 0 0 612 792 re f",
+                                        "/Pattern cs /P1 scn /Pattern CS /P1 SCN 0 G 0 0 612 792 re S" };
+  for (size_t k = 0; k < G_N_ELEMENTS(undone); k++) {
+    pdf = pdf_patterns(undone[k], fine, "0 0 0.5 0.5 re f", "", "", NULL);
+    double cov = coverage_of(&lim, pdf);
+    if (cov > 1.01)
+      fail_msg("%s: coverage %f", undone[k], cov);
+    g_bytes_unref(pdf);
+  }
+
+  /* each cell composites its paints clipped to its BBox: 300 of 400 square
+   * points in 4848 cells of 100 */
+  char *fills = repeat("0 0 30 30 re f\n", 300, &len);
+  pdf = pdf_patterns(page_fill, "/BBox[0 0 20 20]/XStep 10/YStep 10", fills, "", "", NULL);
+  double cov = coverage_of(&lim, pdf), want = 1 + 300 * 400 * (1 + 612 * 792 / 100.0) / (612 * 792);
+  if (cov < want - 0.01 || cov > want + 0.01)
+    fail_msg("coverage %f, %f expected", cov, want);
+  assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF paints 1201 times its own area");
+  g_bytes_unref(pdf);
+  /* the pattern's /Matrix scales its cells: twice as large, a quarter as many */
+  pdf = pdf_patterns(page_fill, "/BBox[0 0 20 20]/XStep 10/YStep 10/Matrix[2 0 0 2 0 0]", fills, "", "", NULL);
+  cov = coverage_of(&lim, pdf);
+  want = 1 + 300 * 1600 * (1 + 612 * 792 / 400.0) / (612 * 792);
+  if (cov < want - 0.01 || cov > want + 0.01)
+    fail_msg("coverage %f, %f expected", cov, want);
+  g_bytes_unref(pdf);
+  g_free(fills);
+
+  /* a form in each cell, drawn once a cell (30 fills of its BBox) */
+  static const char *const form[] = { "<</Type/XObject/Subtype/Form/BBox[0 0 10 10]/Length 450>>\nstream\n"
+                                      "0 0 10 10 re f\n0 0 10 10 re f\n0 0 10 10 re f\n0 0 10 10 re f\n"
+                                      "0 0 10 10 re f\n0 0 10 10 re f\n0 0 10 10 re f\n0 0 10 10 re f\n"
+                                      "0 0 10 10 re f\n0 0 10 10 re f\n0 0 10 10 re f\n0 0 10 10 re f\n"
+                                      "0 0 10 10 re f\n0 0 10 10 re f\n0 0 10 10 re f\n0 0 10 10 re f\n"
+                                      "0 0 10 10 re f\n0 0 10 10 re f\n0 0 10 10 re f\n0 0 10 10 re f\n"
+                                      "0 0 10 10 re f\n0 0 10 10 re f\n0 0 10 10 re f\n0 0 10 10 re f\n"
+                                      "0 0 10 10 re f\n0 0 10 10 re f\n0 0 10 10 re f\n0 0 10 10 re f\n"
+                                      "0 0 10 10 re f\n0 0 10 10 re f\n\nendstream", NULL };
+  pdf = pdf_patterns(page_fill, "/BBox[0 0 10 10]/XStep 10/YStep 10", "/X Do", "", "", form);
+  const unsigned char *fd = g_bytes_get_data(pdf, &plen);
+  assert_int_equal(pdf_limits_render(&lim, fd, plen, NULL, 0, &cost), DOCTAG_OK);
+  assert_int_equal(cost.draws, 2 * 4849);
+  want = 1 + 30 * 100 * (1 + 612 * 792 / 100.0) / (612 * 792);
+  if (cost.coverage < want - 0.01 || cost.coverage > want + 0.01)
+    fail_msg("coverage %f, %f expected", cost.coverage, want);
+  g_bytes_unref(pdf);
+
+  /* a pattern in each cell: 101 fine cells in each of 4849, over the limit */
+  pdf = pdf_patterns(page_fill, "/BBox[0 0 10 10]/XStep 10/YStep 10", "/Pattern cs /P2 scn 0 0 10 10 re f", fine,
+                     "0 0 0.5 0.5 re f", NULL);
+  d = g_bytes_get_data(pdf, &plen);
+  assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0, &cost), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF draws images, forms and tiling pattern cells");
+  g_bytes_unref(pdf);
+  /* a pattern in itself is drawn once: 4849 cells */
+  pdf = pdf_patterns(page_fill, "/BBox[0 0 10 10]/XStep 10/YStep 10", "/Pattern cs /P1 scn 0 0 10 10 re f", "", "",
+                     NULL);
+  d = g_bytes_get_data(pdf, &plen);
+  assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0, &cost), DOCTAG_OK);
+  assert_int_equal(cost.draws, 4849);
+  g_bytes_unref(pdf);
+
+  /* a wide stroke and an image mask stretched over the page paint it too */
+  static const char *const mask[] = { "<</Type/XObject/Subtype/Image/Width 1/Height 1/ImageMask true/Length 1>>\n"
+                                      "stream\n\x80\nendstream", NULL };
+  static const char *const image[] = { "<</Type/XObject/Subtype/Image/Width 1/Height 1/ColorSpace/DeviceGray"
+                                       "/BitsPerComponent 8/Length 1>>\nstream\n\x80\nendstream", NULL };
+  static const char *const painted[] = { "/Pattern CS /P1 SCN 100 w 0 0 m 612 792 l S",
+                                         "/Pattern cs /P1 scn q 612 0 0 792 0 0 cm /M Do Q" };
+  for (size_t k = 0; k < G_N_ELEMENTS(painted); k++) {
+    pdf = pdf_patterns(painted[k], fine, "0 0 0.5 0.5 re f", "", "", k ? mask : NULL);
+    d = g_bytes_get_data(pdf, &plen);
+    assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0, &cost), DOCTAG_ELIMIT);
+    assert_message("(DOCTAG_MAX_PAGE_DRAWS)");
+    g_bytes_unref(pdf);
+  }
+  pdf = pdf_patterns(painted[1], fine, "0 0 0.5 0.5 re f", "", "", image);
+  d = g_bytes_get_data(pdf, &plen);
+  assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0, &cost), DOCTAG_OK);
+  assert_int_equal(cost.draws, 1);
+  g_bytes_unref(pdf);
+  doctag_ctx_free(ctx);
+}
+
 static void test_real_documents_pass(void **state)
 {
   (void)state;
@@ -1933,8 +2255,8 @@ static void test_real_documents_pass(void **state)
   unsigned int files = 0;
   uint64_t draws = 0, depth = 0, codecs = 0, codec_streams = 0, pixels = 0, dicts = 0, dicts_known = 0;
   double coverage = 0;
-  uint64_t render_pixels = 0;
-  char *most_covered = NULL;
+  uint64_t render_pixels = 0, render_draws = 0, pages = 0, unfollowed = 0;
+  char *most_covered = NULL, *most_drawn = NULL;
   for (size_t k = 0; k < G_N_ELEMENTS(dirs); k++) {
     if (!dirs[k])
       continue;
@@ -1977,6 +2299,15 @@ static void test_real_documents_pass(void **state)
                  first += got) {
               for (unsigned int c = 0; c < got; c++) {
                 render_pixels = MAX(render_pixels, costs[c].pixels);
+                pages++;
+                unfollowed += costs[c].unfollowed_images;
+                if (costs[c].over != PDF_OVER_NONE)
+                  fail_msg("%s: page %u over a limit where it is rendered", name, first + c + 1);
+                if (costs[c].draws > render_draws) {
+                  render_draws = costs[c].draws;
+                  g_free(most_drawn);
+                  most_drawn = g_strdup(name);
+                }
                 if (costs[c].coverage > coverage) {
                   coverage = costs[c].coverage;
                   g_free(most_covered);
@@ -2003,7 +2334,11 @@ static void test_real_documents_pass(void **state)
                 (double)pixels / 1e6, codecs, coverage, most_covered ? most_covered : "-");
   print_message("%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " JBIG2 symbol dictionaries sized to their end\n",
                 dicts_known, dicts);
+  print_message("rendering a page draws at most %" G_GUINT64_FORMAT " images, forms and tiling pattern cells (%s); "
+                "%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " pages may draw images it does not follow\n",
+                render_draws, most_drawn ? most_drawn : "-", unfollowed, pages);
   g_free(most_covered);
+  g_free(most_drawn);
   assert_true(files > 0);
   /* the symbol decoder follows real dictionaries to their end (the others
    * use codings it leaves to poppler) */
@@ -2012,6 +2347,7 @@ static void test_real_documents_pass(void **state)
   assert_true(render_pixels <= lim.page_pixels);
   assert_int_equal(render_pixels, pixels);
   assert_true(coverage <= lim.page_coverage);
+  assert_true(render_draws <= lim.page_draws);
   /* the codec header readers read real files' headers, every one */
   assert_true(codecs > 0);
   assert_int_equal(codecs, codec_streams);
@@ -2025,6 +2361,8 @@ int main(void)
     /* first: the child's memory is measured from this process's */
     cmocka_unit_test(test_memory_cap_bounds_parallel_pages),
     cmocka_unit_test(test_memory_cap_refuses),
+    cmocka_unit_test(test_memory_cap_follows_the_page),
+    cmocka_unit_test(test_memory_cap_counts_hidden_images),
     cmocka_unit_test(test_memory_cap_counts_ocr_engines),
     cmocka_unit_test(test_memory_cap_counts_jpeg2000),
     cmocka_unit_test(test_inflation_bomb_refused),
@@ -2038,8 +2376,12 @@ int main(void)
     cmocka_unit_test(test_inline_codecs_and_symbols_bounded),
     cmocka_unit_test(test_image_draws_bounded_at_render),
     cmocka_unit_test(test_page_coverage_bounded_at_render),
+    cmocka_unit_test(test_pattern_cells_bounded_at_render),
     cmocka_unit_test(test_jbig2_symbol_sizes_bounded),
     cmocka_unit_test(test_real_documents_pass),
   };
+  /* LIMITS_TEST: a glob of the tests to run (all by default) */
+  if (g_getenv("LIMITS_TEST"))
+    cmocka_set_test_filter(g_getenv("LIMITS_TEST"));
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
