@@ -1,10 +1,10 @@
 #!/bin/bash
 # Scale benchmark (issue 17): a history of DOCS documents over USERS users on
 # SQLite and PostgreSQL, and a batch of ROWS rows; prints search p50/p99
-# (goal <= 20 / 100 ms), document and job list pages at offset 0 and deep
-# (goal <= 5 ms), statistics (goal <= 50 ms), database size per document and
-# the batch's submission time (goal <= 10 s) and peak memory, on the local
-# queue and on Redis. See bench/scale_bench.c for the data it builds.
+# (goal <= 20 / 100 ms), document and job list pages at offset 0, the middle
+# and the last (goal <= 5 ms), statistics (goal <= 50 ms), database size per
+# document and the batch's submission time (goal <= 10 s) and peak memory, on
+# the local queue and on Redis. See bench/scale_bench.c for the data it builds.
 #   bench/scale.sh [docs=1000000] [users=300] [rows=100000] [rounds=5]
 #   bench/scale.sh quick        (20,000 documents, 200 users, 100,000 rows)
 # SCALE_BACKENDS=sqlite,postgresql,redis limits the backends. PostgreSQL and Redis:
@@ -15,6 +15,7 @@
 # To load once and measure later (or again): SCALE_LOAD_ONLY=1 with SCALE_KEEP=1
 # (SQLite) or DOCTAG_BENCH_KEEP_DB=1 and your own DOCTAG_TEST_POSTGRES_URL, then
 # SCALE_REUSE=<the kept scale.db> / SCALE_REUSE_PG=<the kept database> (see scale_bench.c).
+# SCALE_LISTS_ONLY=1: only the list pages (first, middle, last) and statistics.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)

@@ -5,7 +5,7 @@
  *     queries and words in nearly every document, for the largest user and
  *     a median one; beside it the pre-0006 statement (words matched over
  *     every user's documents, the owner tested after) as the reference;
- *   - document and job list pages at offset 0 and deep in the list;
+ *   - document and job list pages at offset 0, in the middle and last;
  *   - statistics;
  *   - database size per document;
  *   - submitting a batch of ROWS rows (doctag_job_submit_json, what
@@ -29,6 +29,7 @@
  * first searches build them as on a fresh load. SCALE_LOAD_ONLY=1 loads
  * (and on PostgreSQL builds the full-text index), prints the database's
  * size and stops there: measure later with the reuse variables.
+ * SCALE_LISTS_ONLY=1 measures only the list pages and statistics.
  * Prints "RESULT key=value" lines; exit status 0 (figures only: goals are
  * judged by the reader, on an idle machine).
  */
@@ -473,15 +474,49 @@ static void run_queries(doctag_ctx *ctx, call what, const char *uid, const char 
 }
 
 /* The median of one list or stats call at `offset`, after a warm-up call;
- * `s` is scratch, left empty. */
-static double page_p50(doctag_ctx *ctx, call what, const char *uid, unsigned int offset, int rounds, samples *s)
+ * *cpu_p50 that of this process's CPU time (SQLite's whole cost); `s` is
+ * scratch, left empty. */
+static double page_p50(doctag_ctx *ctx, call what, const char *uid, unsigned int offset, int rounds, samples *s,
+                       double *cpu_p50)
 {
   timed(ctx, what, uid, NULL, offset);
-  for (int r = 0; r < rounds * 4; r++)
+  sample_reset(&cpu);
+  for (int r = 0; r < rounds * 4; r++) {
     sample_add(s, timed(ctx, what, uid, NULL, offset));
+    sample_add(&cpu, last_cpu);
+  }
   double median = p(s, 0.5);
+  *cpu_p50 = p(&cpu, 0.5);
   sample_reset(s);
   return median;
+}
+
+/* Document and job list pages (first, middle, last) and statistics of
+ * user k: medians of 4 * rounds calls each. */
+static void measure_lists(doctag_ctx *ctx, const char *label, const char *who, const user_set *u, unsigned int k,
+                          int rounds)
+{
+  samples s = { 0 };
+  const char *uid = u->id[k];
+  unsigned int deep_docs = u->docs[k] > 50 ? u->docs[k] - 50 : 0, deep_jobs = u->jobs[k] > 50 ? u->jobs[k] - 50 : 0;
+  double c[7];
+  double d0 = page_p50(ctx, C_DOCS, uid, 0, rounds, &s, &c[0]);
+  double dm = page_p50(ctx, C_DOCS, uid, deep_docs / 2, rounds, &s, &c[1]);
+  double dd = page_p50(ctx, C_DOCS, uid, deep_docs, rounds, &s, &c[2]);
+  double j0 = page_p50(ctx, C_JOBS, uid, 0, rounds, &s, &c[3]);
+  double jm = page_p50(ctx, C_JOBS, uid, deep_jobs / 2, rounds, &s, &c[4]);
+  double jd = page_p50(ctx, C_JOBS, uid, deep_jobs, rounds, &s, &c[5]);
+  double st50 = page_p50(ctx, C_STATS, uid, 0, rounds, &s, &c[6]);
+  printf("    document list p50: offset 0 %.2f ms, offset %u %.2f ms, offset %u %.2f ms   (goal 5;"
+         " this process's CPU p50 %.2f / %.2f / %.2f ms)\n", d0, deep_docs / 2, dm, deep_docs, dd, c[0], c[1], c[2]);
+  printf("    job list p50: offset 0 %.2f ms, offset %u %.2f ms, offset %u %.2f ms   (goal 5; CPU %.2f / %.2f / %.2f ms)\n",
+         j0, deep_jobs / 2, jm, deep_jobs, jd, c[3], c[4], c[5]);
+  printf("    statistics p50: %.2f ms   (goal 50; CPU %.2f ms)\n", st50, c[6]);
+  printf("RESULT backend=%s user=%s user_docs=%u user_jobs=%u docs_page0_ms=%.2f docs_middle_ms=%.2f docs_deep_ms=%.2f "
+         "jobs_page0_ms=%.2f jobs_middle_ms=%.2f jobs_deep_ms=%.2f stats_ms=%.2f docs_page0_cpu_ms=%.2f "
+         "docs_middle_cpu_ms=%.2f docs_deep_cpu_ms=%.2f\n",
+         label, who, u->docs[k], u->jobs[k], d0, dm, dd, j0, jm, jd, st50, c[0], c[1], c[2]);
+  g_free(s.v);
 }
 
 static void measure_user(doctag_ctx *ctx, const char *label, const char *who, const user_set *u, unsigned int k,
@@ -490,6 +525,10 @@ static void measure_user(doctag_ctx *ctx, const char *label, const char *who, co
   samples s = { 0 };
   const char *uid = u->id[k];
   printf("  %s user (%u documents, %u jobs):\n", who, u->docs[k], u->jobs[k]);
+  if (getenv("SCALE_LISTS_ONLY")) {
+    measure_lists(ctx, label, who, u, k, rounds);
+    return;
+  }
   const char *qs[G_N_ELEMENTS(typical) + 8];
   size_t nq = 0;
   for (size_t i = 0; i < G_N_ELEMENTS(typical); i++)
@@ -545,19 +584,10 @@ static void measure_user(doctag_ctx *ctx, const char *label, const char *who, co
          " its first search, which builds the word's head: at most %.2f ms)\n", cp50, cp99, ccpu, cfirst);
   printf("      ranked over every match (ST_DOC_SEARCH bare, as before 0009): p50 %.2f ms; the pre-0006 statement (owner tested after): p50 %.2f ms"
          " (CPU p50 %.2f ms)\n", bp50, up50, ucpu);
-  unsigned int deep_docs = u->docs[k] > 50 ? u->docs[k] - 50 : 0, deep_jobs = u->jobs[k] > 50 ? u->jobs[k] - 50 : 0;
-  double d0 = page_p50(ctx, C_DOCS, uid, 0, rounds, &s);
-  double dd = page_p50(ctx, C_DOCS, uid, deep_docs, rounds, &s);
-  double j0 = page_p50(ctx, C_JOBS, uid, 0, rounds, &s);
-  double jd = page_p50(ctx, C_JOBS, uid, deep_jobs, rounds, &s);
-  double st50 = page_p50(ctx, C_STATS, uid, 0, rounds, &s);
-  printf("    document list p50: offset 0 %.2f ms, offset %u %.2f ms   (goal 5)\n", d0, deep_docs, dd);
-  printf("    job list p50: offset 0 %.2f ms, offset %u %.2f ms   (goal 5)\n", j0, deep_jobs, jd);
-  printf("    statistics p50: %.2f ms   (goal 50)\n", st50);
   printf("RESULT backend=%s user=%s user_docs=%u search_p50_ms=%.2f search_p99_ms=%.2f common_p50_ms=%.2f "
-         "common_p99_ms=%.2f common_cpu_ms=%.2f common_first_ms=%.2f rare_p50_ms=%.2f rare_p99_ms=%.2f rare_cpu_ms=%.2f bare_common_p50_ms=%.2f unscoped_common_p50_ms=%.2f unscoped_common_cpu_ms=%.2f docs_page0_ms=%.2f docs_deep_ms=%.2f jobs_page0_ms=%.2f "
-         "jobs_deep_ms=%.2f stats_ms=%.2f\n",
-         label, who, u->docs[k], tp50, tp99, cp50, cp99, ccpu, cfirst, rp50, rp99, rcpu, bp50, up50, ucpu, d0, dd, j0, jd, st50);
+         "common_p99_ms=%.2f common_cpu_ms=%.2f common_first_ms=%.2f rare_p50_ms=%.2f rare_p99_ms=%.2f rare_cpu_ms=%.2f bare_common_p50_ms=%.2f unscoped_common_p50_ms=%.2f unscoped_common_cpu_ms=%.2f\n",
+         label, who, u->docs[k], tp50, tp99, cp50, cp99, ccpu, cfirst, rp50, rp99, rcpu, bp50, up50, ucpu);
+  measure_lists(ctx, label, who, u, k, rounds);
   g_free(s.v);
 }
 
@@ -792,6 +822,8 @@ static void measure_history(doctag_ctx *ctx, const char *label, const char *url,
       measure_user(ctx, label, "largest, after", u, 0, c, rounds);
   }
   measure_user(ctx, label, "median", u, u->n / 2, c, rounds);
+  if (getenv("SCALE_LISTS_ONLY"))
+    return;
   measure_build_beside_writes(ctx, label, u->id[0], u->id[u->n / 2], "to", c);
   measure_build_beside_writes(ctx, label, u->id[0], u->id[0], "a", c);
   if (rows) {

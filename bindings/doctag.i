@@ -131,6 +131,7 @@ const char *doctag_error_class_doc(int i)
 /* The server's per-user cap on documents in flight across servers. */
 %ignore doctag_doc_slot_take;
 %ignore doctag_doc_slot_free;
+%ignore doctag_doc_slot_lease_agree;
 /* doctag_webhooks_deliver(ctx, &attempted) returns the count. */
 %apply unsigned int *OUTPUT { unsigned int *attempted };
 /* Filled in by the option objects' constructors. */

@@ -442,6 +442,18 @@ int main(int argc, char **argv)
     fprintf(stderr, "doctag-server: %s\n", doctag_error_last()->message);
     return 1;
   }
+  /* Servers on one queue share the places' lease: a server whose lease is
+   * not the one in force stops here. A queue out of reach is checked again
+   * by each kore worker (and by its first document). */
+  doctag_status lease = doctag_doc_slot_lease_agree(ctx);
+  if (lease == DOCTAG_ECONFLICT) {
+    fprintf(stderr, "doctag-server: %s\n", doctag_error_last()->message);
+    doctag_ctx_free(ctx);
+    return 1;
+  }
+  if (lease)
+    fprintf(stderr, "doctag-server: the document places' lease is not checked yet: %s\n",
+            doctag_error_last()->message);
   char *data_dir = g_strdup(doctag_ctx_data_dir(ctx));
   doctag_ctx_free(ctx);
   setenv("DOCTAG_DATA_DIR", data_dir, 1);

@@ -77,6 +77,13 @@ void kore_worker_configure(void)
   settings_read();
   if (doctag_ctx_new(&srv.ctx, NULL) != DOCTAG_OK)
     fatal("doctag: %s", doctag_error_last()->message);
+  /* The launcher agreed on the places' lease; each worker keeps the record
+   * alive while it lives (a worker with nothing in flight too). Disagreeing
+   * here (the launcher could not reach the queue) stops no worker: kore
+   * would restart it in a loop; its documents are then counted in this
+   * server only (task.c logs it). */
+  if (doctag_doc_slot_lease_agree(srv.ctx) != DOCTAG_OK)
+    kore_log(LOG_ERR, "doctag: the document places' lease: %s", doctag_error_last()->message);
   unsigned long heavy = env_ulong("DOCTAG_SERVER_JOBS", (unsigned long)MAX(1, sysconf(_SC_NPROCESSORS_ONLN)), 256);
   srv_inflight_init();
   srv_tasks_init(QUICK_THREADS, (unsigned)heavy);

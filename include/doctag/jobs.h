@@ -364,11 +364,30 @@ DOCTAG_API doctag_status doctag_worker_run(doctag_ctx *ctx, const doctag_worker_
  * renews every third of a lease (from a thread of the library) while it
  * holds the place: the places of a process that dies come back within a
  * lease, and a document may keep its place for as long as it takes. Every
- * process on one queue should use the same lease.
+ * process on one queue uses the same lease (doctag_doc_slot_lease_agree()).
  */
 typedef struct doctag_doc_slot doctag_doc_slot;
 
 #define DOCTAG_DOC_SLOT_LEASE_SEC 30
+
+/**
+ * Makes the context's lease of document places the one every process on
+ * its queue uses. The first process records its lease beside the places
+ * (the Redis key doctag:slot_lease, else the database's table
+ * queue_settings); the record lives for a lease after the last renewal by
+ * a process that uses it (each renews it every third of a lease while its
+ * context lives, holding places or not). The first doctag_doc_slot_take()
+ * agrees too; a server calls this at start, so that a wrong value stops it
+ * there. To change the lease: stop every process on the queue, wait a
+ * lease, start them with the new value.
+ * Errors: DOCTAG_ECONFLICT when another lease is in force (the message
+ * names both values and what to do; no place is taken with this context
+ * until it agrees); DOCTAG_EUNAVAILABLE, DOCTAG_ESTORE when the queue
+ * cannot be reached (nothing recorded: the next call or take tries again);
+ * DOCTAG_EINVAL (ctx NULL); DOCTAG_EINTERNAL as doctag_doc_slot_take().
+ * Thread-safe.
+ */
+DOCTAG_API doctag_status doctag_doc_slot_lease_agree(doctag_ctx *ctx);
 
 /**
  * Takes one of `max` places of `user_id`. *out gets the place: newly
@@ -377,8 +396,10 @@ typedef struct doctag_doc_slot doctag_doc_slot;
  * this one included when taken. Errors: DOCTAG_ERATE when the user holds
  * `max` already ("Too many documents in progress for this account (N at
  * once); ...", doctag_error_retry_after() 5); DOCTAG_EINVAL (NULL argument,
- * max 0); DOCTAG_EUNAVAILABLE, DOCTAG_ESTORE when the queue cannot be
- * reached (no place is taken; the caller decides what to do). A context
+ * max 0); DOCTAG_ECONFLICT when the context's lease is not the one in
+ * force on the queue (doctag_doc_slot_lease_agree()); DOCTAG_EUNAVAILABLE,
+ * DOCTAG_ESTORE when the queue cannot be reached (no place is taken; the
+ * caller decides what to do). A context
  * used before fork() takes places in the process that used it only
  * (DOCTAG_EINTERNAL elsewhere). Thread-safe.
  */

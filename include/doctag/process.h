@@ -319,7 +319,8 @@ DOCTAG_API bool doctag_result_tag_evidence(const doctag_result *r, size_t i);
 DOCTAG_API bool doctag_result_needs_review(const doctag_result *r);
 /** The model that produced the tags: "local" or the LLM's name; "" for extract. */
 DOCTAG_API const char *doctag_result_model_name(const doctag_result *r);
-/** The LLM's raw answer ("" for the local tagger). */
+/** The LLM's raw answer; for the local tagger a JSON object of what it chose and how ("script", "method",
+ * "candidates": see the README). "" for extract. */
 DOCTAG_API const char *doctag_result_raw_response(const doctag_result *r);
 /** LLM tokens used (0 for the local tagger). */
 DOCTAG_API unsigned int doctag_result_tokens_used(const doctag_result *r);

@@ -271,6 +271,24 @@ static doctag_status begin_one(doctag_ctx *ctx, const void *out, const char *use
   return store_get(ctx, s);
 }
 
+/* A page of `limit` at `offset` of a list of `total`, as the statement to
+ * run: offset paging skips `offset` entries of the list's index, so a page
+ * nearer the oldest end is counted from that end (the _OLDEST statement,
+ * which returns it in the list's order too) and the last page costs what
+ * the first does. False: the page is past the end, nothing to read. */
+static bool page_from(uint64_t total, unsigned int *limit, unsigned int *offset, bool *oldest)
+{
+  if (*offset >= total)
+    return false;
+  uint64_t rest = total - *offset; /* entries from the page on */
+  *oldest = rest - MIN(rest, *limit) < *offset;
+  if (*oldest) {
+    *limit = (unsigned int)MIN(rest, *limit);
+    *offset = (unsigned int)(rest - *limit);
+  }
+  return true;
+}
+
 /* ---- jobs ---- */
 
 struct doctag_job_list {
@@ -287,10 +305,11 @@ static doctag_status jobs_into(struct store *s, const char *user_id, unsigned in
     return DOCTAG_OK;
   store_param c[] = { SP_T(user_id), SP_T(status) };
   doctag_status st = count_query(s, ST_JOB_COUNT, c, 2, &l->total);
+  bool oldest = false;
+  if (st != DOCTAG_OK || !page_from(l->total, &limit, &offset, &oldest))
+    return st;
   store_param p[] = { SP_T(user_id), SP_T(status), SP_I(limit), SP_I(offset) };
-  if (st == DOCTAG_OK)
-    st = records_query(&l->jobs, s, ST_JOB_LIST, p, 4, job_from_row);
-  return st;
+  return records_query(&l->jobs, s, oldest ? ST_JOB_LIST_OLDEST : ST_JOB_LIST, p, 4, job_from_row);
 }
 
 static doctag_job_list *job_list_new(unsigned int limit, unsigned int offset)
@@ -510,9 +529,11 @@ DOCTAG_API doctag_status doctag_history_documents(doctag_ctx *ctx, doctag_docume
   if (store_uuid_valid(user_id)) {
     store_param c[] = { SP_T(user_id) };
     st = count_query(s, ST_DOC_COUNT, c, 1, &l->total);
-    store_param p[] = { SP_T(user_id), SP_I(limit), SP_I(offset) };
-    if (st == DOCTAG_OK)
-      st = records_query(&l->docs, s, ST_DOC_LIST, p, 3, doc_from_row);
+    bool oldest = false;
+    if (st == DOCTAG_OK && page_from(l->total, &limit, &offset, &oldest)) {
+      store_param p[] = { SP_T(user_id), SP_I(limit), SP_I(offset) };
+      st = records_query(&l->docs, s, oldest ? ST_DOC_LIST_OLDEST : ST_DOC_LIST, p, 3, doc_from_row);
+    }
   }
   if (st != DOCTAG_OK) {
     doctag_document_list_free(l);

@@ -7,7 +7,14 @@
  * lease, so a place outlives its lease only while this process lives: the
  * places of a server that crashed or lost its network come back to their
  * users within a lease (DOCTAG_DOC_SLOT_LEASE_SEC, default 30 s), and a document that queues or
- * runs for longer keeps its place. */
+ * runs for longer keeps its place.
+ *
+ * Every process on the queue uses one lease: the first records its own
+ * beside the places (queue_slot_lease), and a process whose lease differs
+ * from the one in force takes no place (lease_agree). The record lives a
+ * lease past the last renewal by a process that uses it, so a deliberate
+ * change is: stop every process of the queue, wait a lease, start them with
+ * the new value. */
 #include "core/error.h"
 #include "queue/queue.h"
 #include "store/store.h"
@@ -24,6 +31,8 @@ typedef struct slots_state {
   bool stop;
   GThread *renewer;
   pid_t pid;             /* the process that made this state */
+  int agreed;            /* atomic: the queue's lease is ours, and the renewer keeps its record */
+  bool disagreed;        /* under lock: the renewer found another lease in force (logged once) */
 } slots_state;
 
 struct doctag_doc_slot {
@@ -40,6 +49,25 @@ static gpointer renew_loop(gpointer data)
     gint64 until = g_get_monotonic_time() + (gint64)s->lease_ms / 3 * 1000;
     while (!s->stop && g_cond_wait_until(&s->wake, &s->lock, until))
       ;
+    if (s->stop)
+      continue;
+    if (g_atomic_int_get(&s->agreed)) {
+      /* Keeps the lease's record alive while this process lives, whether
+       * it holds places or not. */
+      g_mutex_unlock(&s->lock);
+      unsigned int in_force = 0;
+      doctag_status st = queue_slot_lease(g_atomic_pointer_get(&s->q), s->lease_ms, &in_force);
+      g_mutex_lock(&s->lock);
+      if (st)
+        g_warning("doctag: renewing the record of the document places' lease: %s", doctag_error_last()->message);
+      else if (in_force != s->lease_ms && !s->disagreed)
+        /* The record lapsed (no renewal for a lease: the queue was out of
+         * reach) and another process recorded its own meanwhile. */
+        g_warning("doctag: DOCTAG_DOC_SLOT_LEASE_SEC is %g here but another server on this queue recorded %g "
+                  "while this one could not renew its record; give every server the same value",
+                  s->lease_ms / 1000.0, in_force / 1000.0);
+      s->disagreed = !st && in_force != s->lease_ms;
+    }
     if (s->stop || !g_hash_table_size(s->held))
       continue;
     GPtrArray *pairs = g_ptr_array_new_with_free_func(g_free);
@@ -105,6 +133,62 @@ static void slots_destroy(void *obj)
   g_free(s);
 }
 
+/* Makes this process's lease the queue's (see the top): once agreed, the
+ * renewer keeps the record. */
+static doctag_status lease_agree(slots_state *s, queue *q)
+{
+  if (g_atomic_int_get(&s->agreed))
+    return DOCTAG_OK;
+  unsigned int in_force = 0;
+  doctag_status st = queue_slot_lease(q, s->lease_ms, &in_force);
+  if (st)
+    return err_wrap(st, "recording the document places' lease");
+  if (in_force != s->lease_ms) {
+    bool redis = !strcmp(queue_backend_name(q), "redis");
+    return err_set(DOCTAG_ECONFLICT,
+                   "DOCTAG_DOC_SLOT_LEASE_SEC is %g here but %g on the servers already running on this queue "
+                   "(recorded in %s): set DOCTAG_DOC_SLOT_LEASE_SEC=%g, or to change it stop every server on this "
+                   "queue, wait %g s and start them all with the new value",
+                   s->lease_ms / 1000.0, in_force / 1000.0,
+                   redis ? "Redis, key doctag:slot_lease" : "the database, table queue_settings", in_force / 1000.0,
+                   in_force / 1000.0);
+  }
+  g_atomic_int_set(&s->agreed, 1);
+  return DOCTAG_OK;
+}
+
+/* The context's places and queue, the lease agreed. */
+static doctag_status slots_get(doctag_ctx *ctx, const char *fn, slots_state **out, queue **qout)
+{
+  queue *q;
+  doctag_status st = queue_get(ctx, &q);
+  if (st)
+    return st;
+  slots_state *s = ctx_attach(ctx, "jobs.slots", slots_create, slots_destroy);
+  if (!s) {
+    const doctag_error *e = doctag_error_last();
+    return e->code ? e->code : err_set(DOCTAG_EINTERNAL, "document places could not be kept");
+  }
+  if (s->pid != getpid())
+    return err_set(DOCTAG_EINTERNAL, "%s: the context was used before fork(); use one per process", fn);
+  /* Before the agreement, which lets the renewer use it. */
+  g_atomic_pointer_set(&s->q, q);
+  if ((st = lease_agree(s, q)))
+    return st;
+  *out = s;
+  *qout = q;
+  return DOCTAG_OK;
+}
+
+DOCTAG_API doctag_status doctag_doc_slot_lease_agree(doctag_ctx *ctx)
+{
+  if (!ctx)
+    return err_set(DOCTAG_EINVAL, "doctag_doc_slot_lease_agree: ctx is required");
+  slots_state *s;
+  queue *q;
+  return slots_get(ctx, "doctag_doc_slot_lease_agree", &s, &q);
+}
+
 DOCTAG_API doctag_status doctag_doc_slot_take(doctag_doc_slot **out, doctag_ctx *ctx, const char *user_id,
                                               unsigned int max, unsigned int *in_flight)
 {
@@ -116,18 +200,11 @@ DOCTAG_API doctag_status doctag_doc_slot_take(doctag_doc_slot **out, doctag_ctx 
     return err_set(DOCTAG_EINVAL, "doctag_doc_slot_take: out, ctx and user_id are required");
   if (!max)
     return err_set(DOCTAG_EINVAL, "doctag_doc_slot_take: max must be at least 1");
+  slots_state *s;
   queue *q;
-  doctag_status st = queue_get(ctx, &q);
+  doctag_status st = slots_get(ctx, "doctag_doc_slot_take", &s, &q);
   if (st)
     return st;
-  slots_state *s = ctx_attach(ctx, "jobs.slots", slots_create, slots_destroy);
-  if (!s) {
-    const doctag_error *e = doctag_error_last();
-    return e->code ? e->code : err_set(DOCTAG_EINTERNAL, "document places could not be kept");
-  }
-  if (s->pid != getpid())
-    return err_set(DOCTAG_EINTERNAL, "doctag_doc_slot_take: the context was used before fork(); use one per process");
-  g_atomic_pointer_set(&s->q, q);
   char *uuid = store_uuid_new();
   char *id = g_strconcat(s->holder, "/", uuid, NULL);
   g_free(uuid);

@@ -767,6 +767,38 @@ static doctag_status local_slot_give(queue *q, const char *user, const char *slo
   return run(q->impl, NULL, ST_Q_SLOT_DELETE, p, 1, NULL);
 }
 
+/* Row doc_slot_lease_ms of queue_settings (0016): `until` is a lease from
+ * the last renewal by a process that uses it. */
+static doctag_status local_slot_lease(queue *q, unsigned int lease_ms, unsigned int *in_force)
+{
+  local_impl *l = q->impl;
+  *in_force = 0;
+  store_conn *c;
+  doctag_status st = acquire(l, &c);
+  if (st)
+    return st;
+  int64_t now = now_us();
+  char *value = g_strdup_printf("%u", lease_ms);
+  store_rows r = { 0 };
+  store_param claim[] = { SP_T("doc_slot_lease_ms"), SP_T(value), SP_I(now), SP_I(now + (int64_t)lease_ms * 1000) },
+              get[] = { SP_T("doc_slot_lease_ms") };
+  if (!(st = store_tx_begin(c))) {
+    if (!(st = store_exec(c, ST_Q_SETTING_CLAIM, claim, 4, NULL)) &&
+        !(st = store_exec(c, ST_Q_SETTING_GET, get, 1, &r))) {
+      int64_t v = store_cell_int(&r, 0, 0);
+      *in_force = v > 0 && v <= G_MAXUINT ? (unsigned int)v : 0;
+      if (!*in_force)
+        st = err_set(DOCTAG_ESTORE, "queue_settings holds no usable doc_slot_lease_ms (%s)",
+                     store_cell(&r, 0, 0) ? store_cell(&r, 0, 0) : "none");
+    }
+    store_rows_clear(&r);
+    st = store_tx_end(c, st);
+  }
+  store_release(l->store, c);
+  g_free(value);
+  return st;
+}
+
 const queue_ops queue_local_ops = {
   .name = "local",
   .close = local_close,
@@ -789,4 +821,5 @@ const queue_ops queue_local_ops = {
   .slot_take = local_slot_take,
   .slot_renew = local_slot_renew,
   .slot_give = local_slot_give,
+  .slot_lease = local_slot_lease,
 };

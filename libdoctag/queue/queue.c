@@ -238,6 +238,11 @@ doctag_status queue_slot_give(queue *q, const char *user, const char *slot)
   return q->ops->slot_give(q, user, slot);
 }
 
+doctag_status queue_slot_lease(queue *q, unsigned int lease_ms, unsigned int *in_force)
+{
+  return q->ops->slot_lease(q, lease_ms, in_force);
+}
+
 doctag_status queue_record_finish(queue *q, const queue_item *item, bool ok, queue_record_fn record, void *ud,
                                   const char *completed_event, queue_finish_outcome *outcome)
 {

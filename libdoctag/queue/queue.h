@@ -184,6 +184,12 @@ typedef struct queue_ops {
                              unsigned int lease_ms, bool *taken, unsigned int *held);
   doctag_status (*slot_renew)(queue *q, const char *holder, GPtrArray *slots, unsigned int lease_ms);
   doctag_status (*slot_give)(queue *q, const char *user, const char *slot);
+  /* The places' lease every process on this queue uses, recorded beside
+   * them: records lease_ms unless a process using another one renewed its
+   * record within that one's lease; a record of lease_ms is renewed for
+   * lease_ms. *in_force gets the lease recorded after the call (lease_ms
+   * unless another one holds). */
+  doctag_status (*slot_lease)(queue *q, unsigned int lease_ms, unsigned int *in_force);
 } queue_ops;
 
 struct queue {
@@ -222,6 +228,7 @@ doctag_status queue_slot_take(queue *q, const char *holder, const char *slot, co
                               unsigned int lease_ms, bool *taken, unsigned int *held);
 doctag_status queue_slot_renew(queue *q, const char *holder, GPtrArray *slots, unsigned int lease_ms);
 doctag_status queue_slot_give(queue *q, const char *user, const char *slot);
+doctag_status queue_slot_lease(queue *q, unsigned int lease_ms, unsigned int *in_force);
 
 /* record_finish when the backend has it, else record(NULL) then finish. */
 doctag_status queue_record_finish(queue *q, const queue_item *item, bool ok, queue_record_fn record, void *ud,

@@ -34,13 +34,13 @@
 #define SUB_IDLE_MAX 16
 
 enum { S_CREATE, S_CLAIM, S_FINISH, S_TRANSITION, S_EVENT, S_RELEASE, S_CONSUMERS, S_SNAPSHOT, S_TAKE, S_DROP,
-       S_SNAPSHOT_COUNT, S_SLOT_TAKE, S_SLOT_RENEW, S_COUNT };
+       S_SNAPSHOT_COUNT, S_SLOT_TAKE, S_SLOT_RENEW, S_SLOT_LEASE, S_COUNT };
 static const char *const script_files[S_COUNT] = {
   "queue/data/redis_create.lua", "queue/data/redis_claim.lua", "queue/data/redis_finish.lua",
   "queue/data/redis_transition.lua", "queue/data/redis_event.lua", "queue/data/redis_release.lua",
   "queue/data/redis_consumers.lua", "queue/data/redis_snapshot.lua", "queue/data/redis_take.lua",
   "queue/data/redis_drop.lua", "queue/data/redis_snapshot_count.lua", "queue/data/redis_slot_take.lua",
-  "queue/data/redis_slot_renew.lua",
+  "queue/data/redis_slot_renew.lua", "queue/data/redis_slot_lease.lua",
 };
 
 typedef struct redis_impl {
@@ -1089,6 +1089,26 @@ static doctag_status redis_slot_give(queue *q, const char *user, const char *slo
   return st;
 }
 
+static doctag_status redis_slot_lease(queue *q, unsigned int lease_ms, unsigned int *in_force)
+{
+  *in_force = 0;
+  char slease[16];
+  g_snprintf(slease, sizeof slease, "%u", lease_ms);
+  const char *args[] = { slease };
+  redisReply *rep = NULL;
+  doctag_status st = rscript(q->impl, S_SLOT_LEASE, &rep, 1, args, NULL);
+  if (st)
+    return st;
+  guint64 v = 0;
+  if (rep->type != REDIS_REPLY_STRING || !g_ascii_string_to_unsigned(rep->str, 10, 1, G_MAXUINT, &v, NULL))
+    st = err_set(DOCTAG_ESTORE, "redis: doctag:slot_lease holds no usable lease (%s)",
+                 rep->type == REDIS_REPLY_STRING ? rep->str : "not a string");
+  else
+    *in_force = (unsigned int)v;
+  freeReplyObject(rep);
+  return st;
+}
+
 const queue_ops queue_redis_ops = {
   .name = "redis",
   .close = redis_close,
@@ -1111,4 +1131,5 @@ const queue_ops queue_redis_ops = {
   .slot_take = redis_slot_take,
   .slot_renew = redis_slot_renew,
   .slot_give = redis_slot_give,
+  .slot_lease = redis_slot_lease,
 };

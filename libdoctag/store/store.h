@@ -56,6 +56,7 @@ typedef enum store_stmt {
   ST_JOB_BUMP,         /* (id, processed delta, failed delta, now) */
   ST_JOB_COUNT,        /* (user_id, status or NULL) -> count */
   ST_JOB_LIST,         /* (user_id, status or NULL, limit, offset) -> JOB_COLS, newest first */
+  ST_JOB_LIST_OLDEST,  /* the same, `offset` counted from the oldest end (still newest first) */
   ST_JOB_GET,          /* (id, user_id) -> JOB_COLS, config, error_message */
   ST_JOB_DELETE_DOCS,  /* (id, user_id) */
   ST_JOB_DELETE,       /* (id, user_id); changes = 1 when deleted */
@@ -85,6 +86,7 @@ typedef enum store_stmt {
   ST_DOC_ROW_STATUS,   /* (job_id, row_index) -> status, sha256 of that row's document, if any */
   ST_DOC_COUNT,        /* (user_id) -> count */
   ST_DOC_LIST,         /* (user_id, limit, offset) -> DOC_COLS, newest first */
+  ST_DOC_LIST_OLDEST,  /* the same, `offset` counted from the oldest end (still newest first) */
   ST_DOC_OF_JOB,       /* (job_id, user_id) -> DOC_COLS in row order */
   ST_DOC_GET,          /* (id, user_id) -> DOC_COLS, file_size, mime_type, extracted_text,
                         *  processing_metadata, sha256, row_index */
@@ -176,6 +178,10 @@ typedef enum store_stmt {
   ST_Q_SLOT_RENEW,     /* (holder, lease_until): every place the holder holds */
   ST_Q_SLOT_EXPIRE,    /* (now): drops every place whose lease ran out (of users who do not come back) */
   ST_Q_SLOT_DELETE,    /* (id) */
+  /* settings every process on the queue shares (0016; queue/local.c) */
+  ST_Q_SETTING_CLAIM,  /* (name, value, now, until): records value until `until` unless another value's
+                        * row holds past now; a row of the same value holds until `until` */
+  ST_Q_SETTING_GET,    /* (name) -> value */
   /* Login throttling (auth/throttle.c): failures per kind ("email" or "addr") and subject. */
   ST_AUTH_FAIL_PURGE,  /* (before): drops failures older than `before` */
   ST_AUTH_FAIL_INSERT, /* (id, kind, subject, at) */

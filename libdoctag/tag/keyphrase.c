@@ -354,23 +354,6 @@ static wclass english_class(const char *w, const word_info *wi, const word_info 
 }
 
 
-/* The script most letters of the words are written in. */
-static GUnicodeScript main_script(const kp *k)
-{
-  size_t count[256] = { 0 };
-  for (guint i = 0; i < k->toks->len; i++) {
-    const seg_token *t = &g_array_index(k->toks, seg_token, i);
-    GUnicodeScript s = t->kind == SEG_WORD ? seg_word_script(t->word) : G_UNICODE_SCRIPT_COMMON;
-    if (s > G_UNICODE_SCRIPT_INHERITED && (unsigned int)s < G_N_ELEMENTS(count))
-      count[s] += seg_utf8_len(t->word);
-  }
-  unsigned int best = G_UNICODE_SCRIPT_LATIN;
-  for (unsigned int s = 0; s < G_N_ELEMENTS(count); s++)
-    if (count[s] > count[best])
-      best = s;
-  return (GUnicodeScript)best;
-}
-
 /* A participle (or an adjective, below) read as a verb that sits before a
  * noun phrase's words, at
  * the phrase's start (after a determiner, an adjective or a break: "the
@@ -612,7 +595,7 @@ static void classify(kp *k)
 {
   unsigned int nw = 0;
   k->w = g_new0(word, k->toks->len + 1);
-  k->script = main_script(k);
+  k->script = seg_main_script(k->toks);
   const word_info *prev = NULL; /* the word before, when a word of the script */
   wclass prev_cls = W_OTHER;
   for (guint i = 0; i < k->toks->len; i++) {
@@ -1205,10 +1188,11 @@ GPtrArray *kp_rank(GArray *tokens, const char *lang)
 {
   kp_shape shape;
   kp_measure(tokens, &shape);
-  return kp_rank_df(tokens, lang, NULL, NULL, &shape);
+  return kp_rank_df(tokens, lang, NULL, NULL, &shape, NULL);
 }
 
-GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const tag_df *df, const kp_shape *shape)
+GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const tag_df *df, const kp_shape *shape,
+                      kp_info *info)
 {
   kp k = { .toks = tokens, .df = df, .title_end = title_tokens(tokens, title) };
   g_strlcpy(k.lang, lang && *lang ? lang : "eng", sizeof k.lang);
@@ -1259,6 +1243,11 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
     g_ptr_array_add(out, ph);
   }
   g_ptr_array_sort(out, by_score);
+  if (info) {
+    info->script = k.script;
+    info->method = k.english ? "noun phrases, position-biased co-occurrence graph, WordNet background frequency"
+                             : "word runs between stop words and punctuation, position-biased co-occurrence graph";
+  }
 
   g_hash_table_destroy(ws);
   g_hash_table_destroy(k.forms);

@@ -47,18 +47,25 @@ double kp_single_weight(const kp_shape *shape);
 /* The damping per word shared with a chosen tag, for this shape. */
 double kp_diversity(const kp_shape *shape);
 
-/* Candidates of the tokens of seg_split() (Latin-script words only), best
- * first. `lang` is an ISO 639-3 code: "eng" uses the WordNet
- * part-of-speech patterns, others their stop words. Newly allocated
- * GPtrArray of kp_phrase (free function set). */
+/* Candidates of the tokens of seg_split() (the words of their main script,
+ * seg_main_script()), best first. `lang` is an ISO 639-3 code: "eng" uses
+ * the WordNet part-of-speech patterns, others their stop words. Newly
+ * allocated GPtrArray of kp_phrase (free function set). */
 GPtrArray *kp_rank(GArray *tokens, const char *lang);
+
+/* How kp_rank_df() ranked, for the tagger's raw_response. */
+typedef struct kp_info {
+  GUnicodeScript script; /* the script the candidates are written in: seg_main_script() */
+  const char *method;    /* the candidates and their ranking, in words (static) */
+} kp_info;
 
 /* kp_rank() with each word's background rarity blended with its rarity in
  * the owner's archive `df` (tag_df_blend(); NULL: none), for a document of
  * the shape kp_measure() gave the caller. `title` (NULL: none) is the
  * document's title: when the text opens with it, it is a line of its own
- * and its phrases are title phrases. */
-GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const tag_df *df, const kp_shape *shape);
+ * and its phrases are title phrases. Fills *info unless it is NULL. */
+GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const tag_df *df, const kp_shape *shape,
+                      kp_info *info);
 
 /* True when the stems of `small` occur contiguously in `big`. */
 bool kp_contains(const kp_phrase *big, const kp_phrase *small);

@@ -102,8 +102,10 @@ static void cand_free(gpointer p)
 
 static seg_token *tok(const tagger *t, unsigned int i) { return &g_array_index(t->toks, seg_token, i); }
 
-/* The script most of the words are written in: Hindi documents get Hindi
- * tags, English (and mostly-English bilingual) documents English ones. */
+/* Devanagari when most of the words are, else Latin: Hindi documents get
+ * Hindi tags here; English, mostly-English bilingual and every other
+ * script's documents go to keyphrase.c, which takes its tags from the
+ * script most letters are written in (seg_main_script()). */
 static seg_script main_script(const tagger *t)
 {
   long latin = 0, deva = 0;
@@ -281,6 +283,29 @@ static void collect_phrases(tagger *t)
   }
 }
 
+/* A vocabulary term's key: the light stems of its words. A term in a script
+ * written without spaces ("垃圾分类", "ตลาดนัดชุมชน") is several words of
+ * the text, the ones seg_split() finds in it. */
+static char *vocabulary_key(const char *clean)
+{
+  bool unspaced = false;
+  for (const char *p = clean; *p && !unspaced; p = g_utf8_next_char(p))
+    unspaced = (unsigned char)*p >= 0x80 && seg_unspaced_script(seg_word_script(p));
+  if (!unspaced)
+    return lex_stem_phrase(clean);
+  GArray *toks = seg_split(clean);
+  GString *key = g_string_new(NULL);
+  for (guint i = 0; i < toks->len; i++) {
+    char *st = lex_stem(g_array_index(toks, seg_token, i).word);
+    if (key->len)
+      g_string_append_c(key, ' ');
+    g_string_append(key, st);
+    g_free(st);
+  }
+  seg_free(toks);
+  return g_string_free(key, FALSE);
+}
+
 /* Vocabulary mode: the candidates are the vocabulary's terms, found in the
  * text by their light stems. */
 static void collect_vocabulary(tagger *t)
@@ -288,7 +313,7 @@ static void collect_vocabulary(tagger *t)
   GHashTable *keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   for (size_t v = 0; v < t->req->vocabulary_count; v++) {
     char *clean = rules_clean(t->req->vocabulary[v]);
-    char *key = lex_stem_phrase(clean);
+    char *key = vocabulary_key(clean);
     if (*key && !g_hash_table_contains(keys, key))
       g_hash_table_insert(keys, key, GINT_TO_POINTER((int)v + 1));
     else
@@ -557,15 +582,16 @@ static void history_df_report(json_t *raw, const tag_df *df, double w)
                                                    (json_int_t)df->n_docs, "weight", round(1000.0 * w) / 1000.0));
 }
 
-/* Latin-script text without a vocabulary: noun-phrase keyphrases ranked by
- * the co-occurrence graph (keyphrase.c). */
+/* Text without a vocabulary in any script but Devanagari: keyphrases
+ * ranked by the co-occurrence graph (keyphrase.c). */
 static doctag_status keyphrase_tag(tagger *t, tag_outcome *out)
 {
   const tag_request *req = t->req;
   size_t limit = req->num_tags ? req->num_tags : DEFAULT_NUM_TAGS;
   kp_shape shape;
   kp_measure(t->toks, &shape);
-  GPtrArray *ranked = kp_rank_df(t->toks, req->language, req->title, req->df, &shape);
+  kp_info info;
+  GPtrArray *ranked = kp_rank_df(t->toks, req->language, req->title, req->df, &shape, &info);
   /* the damping per word shared with a chosen tag (keyphrase.c): mild in
    * prose ("boolean functions" beside "boolean functions decomposition" are
    * both good), strong in a list, where "invoice date" beside "tax invoice"
@@ -642,9 +668,8 @@ static doctag_status keyphrase_tag(tagger *t, tag_outcome *out)
   }
   out->model_name = g_strdup("local");
   rules_apply(req, (char *const *)names->pdata, (const double *)(void *)scores->data, names->len, out);
-  json_t *raw = json_pack("{s:s, s:s, s:s, s:o}", "tagger", "local", "script", "Latin", "method",
-                          "noun phrases, position-biased co-occurrence graph, WordNet background frequency",
-                          "candidates", cands);
+  json_t *raw = json_pack("{s:s, s:s, s:s, s:o}", "tagger", "local", "script", seg_script_name(info.script),
+                          "method", info.method, "candidates", cands);
   history_df_report(raw, req->df, tag_df_weight(req->df));
   out->raw_response = json_out_dump(raw);
   json_decref(raw);
@@ -774,8 +799,10 @@ doctag_status local_tag(const doctag_ctx *ctx, const tag_request *req, tag_outco
   }
   out->model_name = g_strdup("local");
   rules_apply(req, (char *const *)names->pdata, scores, names->len, out);
-  json_t *raw = json_pack("{s:s, s:s, s:o}", "tagger", "local", "script",
-                          t.script == SEG_SCRIPT_DEVANAGARI ? "Devanagari" : "Latin", "candidates", cands);
+  /* Devanagari phrases, or a vocabulary's terms found in text mostly of
+   * another script (main_script() knows only Latin beside Devanagari) */
+  GUnicodeScript script = t.script == SEG_SCRIPT_DEVANAGARI ? G_UNICODE_SCRIPT_DEVANAGARI : seg_main_script(t.toks);
+  json_t *raw = json_pack("{s:s, s:s, s:o}", "tagger", "local", "script", seg_script_name(script), "candidates", cands);
   history_df_report(raw, req->df, tag_df_weight_alone(req->df));
   out->raw_response = json_out_dump(raw);
   json_decref(raw);

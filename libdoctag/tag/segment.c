@@ -8,6 +8,7 @@
 
 #include <string.h>
 #include <unicode/ubrk.h>
+#include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 
@@ -836,6 +837,33 @@ GUnicodeScript seg_word_script(const char *w)
     return s == G_UNICODE_SCRIPT_HIRAGANA || s == G_UNICODE_SCRIPT_KATAKANA ? G_UNICODE_SCRIPT_HAN : s;
   }
   return G_UNICODE_SCRIPT_COMMON;
+}
+
+GUnicodeScript seg_main_script(const GArray *tokens)
+{
+  size_t count[256] = { 0 };
+  for (guint i = 0; i < tokens->len; i++) {
+    const seg_token *t = &g_array_index(tokens, seg_token, i);
+    GUnicodeScript s = t->kind == SEG_WORD ? seg_word_script(t->word) : G_UNICODE_SCRIPT_COMMON;
+    if (s > G_UNICODE_SCRIPT_INHERITED && (unsigned int)s < G_N_ELEMENTS(count))
+      count[s] += seg_utf8_len(t->word);
+  }
+  unsigned int best = G_UNICODE_SCRIPT_LATIN;
+  for (unsigned int s = 0; s < G_N_ELEMENTS(count); s++)
+    if (count[s] > count[best])
+      best = s;
+  return (GUnicodeScript)best;
+}
+
+const char *seg_script_name(GUnicodeScript s)
+{
+  /* GLib's and ICU's script enums differ; ISO 15924 codes ("Taml") are
+   * what both know */
+  guint32 iso = g_unicode_script_to_iso15924(s);
+  char code[5] = { (char)(iso >> 24), (char)(iso >> 16), (char)(iso >> 8), (char)iso, '\0' };
+  int32_t v = u_getPropertyValueEnum(UCHAR_SCRIPT, code);
+  const char *name = v == UCHAR_INVALID_CODE ? NULL : u_getPropertyValueName(UCHAR_SCRIPT, v, U_LONG_PROPERTY_NAME);
+  return name ? name : "Unknown";
 }
 
 bool seg_unspaced_script(GUnicodeScript s)

@@ -84,6 +84,15 @@ bool seg_is_word_char(gunichar c);
  * them in one phrase); G_UNICODE_SCRIPT_COMMON when it has none. */
 GUnicodeScript seg_word_script(const char *word);
 
+/* The script most letters of the word tokens of seg_split() are written in
+ * (by seg_word_script(): Japanese counts as Han); Latin when none has any. */
+GUnicodeScript seg_main_script(const GArray *tokens);
+
+/* Unicode's name of a script ("Latin", "Devanagari", "Tamil", "Han",
+ * "Arabic": the long value names of the Script property, as ICU gives
+ * them); "Unknown" for one ICU does not know. Static storage. */
+const char *seg_script_name(GUnicodeScript script);
+
 /* True for a script written without spaces between words (Han, Thai, Lao,
  * Khmer, Myanmar): seg_split() breaks its runs into words with ICU. */
 bool seg_unspaced_script(GUnicodeScript script);

@@ -641,7 +641,8 @@ def test_places_of_a_killed_server_come_back(shared):
     her two downloads), so B answers her 429. Then A is SIGKILLed: nothing
     gives her places back but their leases. While they still run (A renewed
     them at most 3 s before it died, so for 6 s at least) B still answers
-    429; within lease + renewal (12 s) of the kill B takes her document."""
+    429; within lease + renewal (12 s) of the kill B takes her document.
+    A third server with another lease refuses to start on that queue."""
     import tempfile
     import threading
     from conftest import Server, make_database
@@ -658,7 +659,9 @@ def test_places_of_a_killed_server_come_back(shared):
             pytest.skip(f"needs {' and '.join(needs)} (scripts/services.sh)")
         env["DOCTAG_DATABASE_URL"] = make_database(os.environ["DOCTAG_TEST_POSTGRES_URL"])
         if shared == "pg_redis":
-            env["DOCTAG_REDIS_URL"] = redis_url()
+            # A Redis database of its own: the session's servers there use
+            # the default lease, and servers on one queue agree on theirs.
+            env["DOCTAG_REDIS_URL"] = redis_url(10)
     cond, release, fetched, web = held_pdf_server(["alice1", "alice2", "alice3", "alice4"])
     results, lost, threads, servers = {}, {}, [], []
     text = (corpus_dir() / "text" / "en_invoice.pdf").read_bytes()
@@ -666,6 +669,14 @@ def test_places_of_a_killed_server_come_back(shared):
         servers.append(Server("kill-a", env).start())
         servers.append(Server("kill-b", env).start())
         a, b = servers
+        other = Server("kill-c", dict(env, DOCTAG_DOC_SLOT_LEASE_SEC=str(lease + 3)))
+        try:
+            with pytest.raises(RuntimeError, match="exited at start") as refused:
+                other.start()
+        finally:
+            other.stop()
+        assert (f"DOCTAG_DOC_SLOT_LEASE_SEC is {lease + 3} here but {lease} on the servers already running"
+                in str(refused.value)), str(refused.value)[-2000:]
         alice = new_user(a, "kill-a")
 
         def send(name, srv):

@@ -351,6 +351,88 @@ static void test_pages_walk_the_list(void **state)
   g_free(bob);
 }
 
+/* Gives job (or document) `id` the creation time of `from`'s (the SQL is a
+ * literal: exec_sql may keep it prepared by its address). */
+static void same_created(fx *f, bool job, const char *id, const char *from)
+{
+  static const char *const sql[2][2] = {
+    { "UPDATE documents SET created_at = (SELECT created_at FROM documents WHERE id = ?2) WHERE id = ?1",
+      "UPDATE jobs SET created_at = (SELECT created_at FROM jobs WHERE id = ?2) WHERE id = ?1" },
+    { "UPDATE documents SET created_at = (SELECT created_at FROM documents WHERE id = $2::uuid) WHERE id = $1::uuid",
+      "UPDATE jobs SET created_at = (SELECT created_at FROM jobs WHERE id = $2::uuid) WHERE id = $1::uuid" },
+  };
+  struct store *s;
+  store_conn *c;
+  assert_ok(store_get(f->ctx, &s));
+  assert_ok(store_acquire(s, &c));
+  store_param p[] = { SP_T(id), SP_T(from) };
+  store_rows r = { 0 };
+  assert_ok(store_exec_sql(c, sql[f->pg][job], p, 2, &r));
+  assert_int_equal(r.changes, 1);
+  store_rows_clear(&r);
+  store_release(s, c);
+}
+
+static int strcmp_ptr(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Pages keep the list's whole order where creation times tie: documents
+ * created at the same instant come newest recorded first, jobs by id. Of
+ * nine documents (and their nine jobs), the first five take the seventh's
+ * creation time, so the list is 8, 7, then 6 and 0-4 tied, then 5 (older
+ * than the tie, though recorded after 0-4). Every page of 2 and 4 at every
+ * offset is that list's slice; the lists' statements run often enough for
+ * PostgreSQL to plan them once for any limit and offset. */
+static void test_pages_keep_ties_in_order(void **state)
+{
+  fx *f = *state;
+  char *alice = user(f, "a@example.com"), *bob = user(f, "b@example.com");
+  enum { N = 9 };
+  char *docs[N], *jobs[N];
+  for (int i = 0; i < N; i++) {
+    doc_spec d = { "Alice", { "t", NULL }, "text", NULL, NULL }, b = { "Bob", { "t", NULL }, "text", NULL, NULL };
+    docs[i] = record(f, alice, &d, &jobs[i]);
+    char *bj, *bd = record(f, bob, &b, &bj);
+    if (i < 5) { /* the other user's records tie with hers too */
+      same_created(f, false, bd, docs[i]);
+      same_created(f, true, bj, jobs[i]);
+    }
+    g_free(bd);
+    g_free(bj);
+  }
+  for (int i = 0; i < 5; i++) {
+    same_created(f, false, docs[i], docs[6]);
+    same_created(f, true, jobs[i], jobs[6]);
+  }
+  const char *want_docs[N] = { docs[8], docs[7], docs[6], docs[4], docs[3], docs[2], docs[1], docs[0], docs[5] };
+  const char *want_jobs[N] = { jobs[8], jobs[7], jobs[6], jobs[0], jobs[1], jobs[2], jobs[3], jobs[4], jobs[5] };
+  qsort(want_jobs + 2, 6, sizeof *want_jobs, strcmp_ptr);
+  for (unsigned int limit = 2; limit <= 4; limit += 2)
+    for (unsigned int off = 0; off <= N; off++) {
+      doctag_document_list *l = NULL;
+      doctag_job_list *jl = NULL;
+      assert_ok(doctag_history_documents(f->ctx, &l, alice, limit, off));
+      assert_ok(doctag_history_jobs(f->ctx, &jl, alice, limit, off, off % 2 ? "completed" : NULL));
+      size_t want = N - off < limit ? N - off : limit;
+      assert_int_equal(doctag_document_list_count(l), want);
+      assert_int_equal(doctag_job_list_count(jl), want);
+      for (size_t i = 0; i < want; i++) {
+        assert_string_equal(doctag_document_list_at(l, i)->id, want_docs[off + i]);
+        assert_string_equal(doctag_job_list_at(jl, i)->id, want_jobs[off + i]);
+      }
+      doctag_document_list_free(l);
+      doctag_job_list_free(jl);
+    }
+  for (int i = 0; i < N; i++) {
+    g_free(docs[i]);
+    g_free(jobs[i]);
+  }
+  g_free(alice);
+  g_free(bob);
+}
+
 static void test_delete_job(void **state)
 {
   fx *f = *state;
@@ -1749,6 +1831,7 @@ int main(void)
     cmocka_unit_test(test_jobs_list),
     cmocka_unit_test(test_documents_list),
     cmocka_unit_test(test_pages_walk_the_list),
+    cmocka_unit_test(test_pages_keep_ties_in_order),
     cmocka_unit_test(test_delete_job),
     cmocka_unit_test(test_ownership_isolation),
     cmocka_unit_test(test_search_ranking),

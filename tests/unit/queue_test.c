@@ -1107,6 +1107,51 @@ static void test_redis_fair_beyond_1000_users(void **state)
   fx_free(f);
 }
 
+/* Servers on one queue use one lease of places: the first records its
+ * own; a server with another is refused (its start, and its takes) while a
+ * server that uses the recorded one lives, holding places or not; once
+ * they have all gone, the record lapses within its lease and another value
+ * can be recorded. (A lease of 1 s, under DOCTAG_DOC_SLOT_LEASE_SEC's
+ * 3 s, keeps the test short.) */
+static void test_doc_places_lease_agreed(void **state)
+{
+  fx *f = fx_new(state, 1);
+  jt_ctx_opts o = { .data_dir = f->jt.dir, .redis_url = f->jt.bk.redis_url, .database_url = f->jt.bk.database_url };
+  doctag_ctx *a = jt_ctx_with(&o), *b = jt_ctx_with(&o), *c = jt_ctx_with(&o);
+  a->doc_slot_lease_ms = 1000;
+  b->doc_slot_lease_ms = 1500;
+  c->doc_slot_lease_ms = 1000;
+  char *frank = g_strdup_printf("frank-%08x", g_random_int());
+  assert_int_equal(doctag_doc_slot_lease_agree(a), DOCTAG_OK);
+  assert_int_equal(doctag_doc_slot_lease_agree(b), DOCTAG_ECONFLICT);
+  const char *m = doctag_error_last()->message;
+  assert_non_null(strstr(m, "DOCTAG_DOC_SLOT_LEASE_SEC is 1.5 here but 1 on the servers already running"));
+  assert_non_null(strstr(m, "set DOCTAG_DOC_SLOT_LEASE_SEC=1, or to change it stop every server"));
+  /* a take on b is refused too, and takes no place */
+  doctag_doc_slot *p = NULL;
+  unsigned int n = 7;
+  assert_int_equal(doctag_doc_slot_take(&p, b, frank, 1, &n), DOCTAG_ECONFLICT);
+  assert_null(p);
+  assert_int_equal(doctag_doc_slot_take(&p, c, frank, 1, &n), DOCTAG_OK);
+  assert_int_equal(n, 1);
+  doctag_doc_slot_free(p);
+  /* a and c, holding no place, keep the record past its lease */
+  g_usleep(1500000);
+  assert_int_equal(doctag_doc_slot_lease_agree(b), DOCTAG_ECONFLICT);
+  doctag_ctx_free(a);
+  doctag_ctx_free(c);
+  g_usleep(1100000);
+  assert_int_equal(doctag_doc_slot_lease_agree(b), DOCTAG_OK);
+  doctag_ctx *d = jt_ctx_with(&o);
+  d->doc_slot_lease_ms = 1000;
+  assert_int_equal(doctag_doc_slot_take(&p, d, frank, 1, NULL), DOCTAG_ECONFLICT);
+  assert_non_null(strstr(doctag_error_last()->message, "is 1 here but 1.5 on"));
+  doctag_ctx_free(d);
+  doctag_ctx_free(b);
+  g_free(frank);
+  fx_free(f);
+}
+
 /* The library renews the leases of the places its process holds, every
  * third of a lease: a place held for twice its lease is still held, its
  * lease end moved on. (A lease of 3 s, as DOCTAG_DOC_SLOT_LEASE_SEC=3 sets,
@@ -1129,6 +1174,9 @@ static void test_redis_doc_places_renewed(void **state)
   double later = g_ascii_strtod(r->element[1]->str, NULL);
   freeReplyObject(r);
   assert_true(later - first >= 3000);   /* renewed at least once past the first lease's end */
+  r = redis_run("GET doctag:slot_lease");   /* so is the lease's record */
+  assert_string_equal(r->str, "3000");
+  freeReplyObject(r);
   doctag_doc_slot *q = NULL;
   assert_int_equal(doctag_doc_slot_take(&q, f->jt.ctx, erin, 1, NULL), DOCTAG_ERATE);
   doctag_doc_slot_free(p);
@@ -1159,6 +1207,7 @@ int main(void)
     JT_ON(test_redis_fair_beyond_1000_users, JT_REDIS),
     JT_ALL(test_doc_places_shared_between_servers),
     JT_ALL(test_doc_places_lease),
+    JT_ALL(test_doc_places_lease_agreed),
     JT_ON(test_redis_doc_places_renewed, JT_REDIS),
     JT_ON(test_many_rows_kept_exactly, JT_LOCAL),
     JT_ON(test_many_rows_kept_exactly, JT_LOCAL_PG),

@@ -143,7 +143,7 @@ static GPtrArray *rank_english(const char *text)
   GArray *toks = seg_split(text);
   kp_shape shape;
   kp_measure(toks, &shape);
-  GPtrArray *ranked = kp_rank_df(toks, "eng", NULL, NULL, &shape);
+  GPtrArray *ranked = kp_rank_df(toks, "eng", NULL, NULL, &shape, NULL);
   seg_free(toks);
   return ranked;
 }
@@ -156,7 +156,7 @@ static void test_participles_and_title_line(void **state)
   kp_measure(toks, &shape);
   GPtrArray *ranked =
     kp_rank_df(toks, "eng", "On trajectory control of constrained mobile manipulators with parameter uncertainty in "
-               "industrial robots", NULL, &shape);
+               "industrial robots", NULL, &shape, NULL);
   /* a participle after a determiner or an adjective, or a gerund WordNet
    * knows as a noun inside a compound, modifies */
   assert_non_null(find_phrase(ranked, "mixed tracking errors"));
@@ -179,7 +179,7 @@ static void test_participles_and_title_line(void **state)
   g_ptr_array_free(ranked, TRUE);
   /* a title that the text continues in lower case is only its first line:
    * no break, no title phrases from it */
-  ranked = kp_rank_df(toks, "eng", "On trajectory control of constrained mobile manipulators", NULL, &shape);
+  ranked = kp_rank_df(toks, "eng", "On trajectory control of constrained mobile manipulators", NULL, &shape, NULL);
   assert_non_null(find_phrase(ranked, "constrained mobile manipulators"));
   assert_int_equal(find_phrase(ranked, "constrained mobile manipulators")->title, 0);
   g_ptr_array_free(ranked, TRUE);
