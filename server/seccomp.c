@@ -7,7 +7,7 @@
  * which makes kore log every call its own list does not allow
  * (build/seccomp-trace.txt, see tests/api/conftest.py), then pinned here; the
  * suite passes with tracing off. To redo it after a library change, run
- *   DOCTAG_SECCOMP_TRACING=yes ctest -R api
+ *   DOCTAG_SECCOMP_TRACING=yes ctest -L api
  * against a build whose filter below is emptied, and compare. */
 #include "server.h"
 

@@ -195,6 +195,16 @@ def backends():
     return names
 
 
+def redis_url(db=None):
+    """The test Redis, database `db`, or the suite part's own: the ctest parts
+    of this suite run at once (tests/api/CMakeLists.txt), and a part's
+    workers would take another part's items from a Redis database they
+    shared (and record them in their own PostgreSQL database)."""
+    if db is None:
+        db = os.environ.get("DOCTAG_API_REDIS_DB", "0")
+    return os.environ["DOCTAG_TEST_REDIS_URL"].rstrip("/") + f"/{db}"
+
+
 def make_database(admin_url):
     """A fresh PostgreSQL database for one server (trust auth)."""
     name = "doctag_api_" + uuid.uuid4().hex[:10]
@@ -208,7 +218,7 @@ def start_server(backend, extra=None):
     workers = 0
     if backend == "pg_redis":
         env["DOCTAG_DATABASE_URL"] = make_database(os.environ["DOCTAG_TEST_POSTGRES_URL"])
-        env["DOCTAG_REDIS_URL"] = os.environ["DOCTAG_TEST_REDIS_URL"]
+        env["DOCTAG_REDIS_URL"] = redis_url()
         env["DOCTAG_WORKERS"] = "0"
         # Separate workers open the batch keys the server sealed: they share
         # its DOCTAG_SECRET_KEY (the server alone would draw one per run).
@@ -358,10 +368,13 @@ def openapi_conformance():
 
 def pytest_sessionfinish(session):
     """Which documented operations and statuses the suite answered
-    (build/openapi-coverage.txt)."""
+    (build/openapi-coverage.txt; build/openapi-coverage-PART.txt for each
+    ctest part, DOCTAG_API_PART)."""
     if not openapi_check.covered:
         return
-    out = pathlib.Path(os.environ.get("DOCTAG_BIN_DIR", SOURCE / "build" / "bin")).parent / "openapi-coverage.txt"
+    part = os.environ.get("DOCTAG_API_PART")
+    name = f"openapi-coverage-{part}.txt" if part else "openapi-coverage.txt"
+    out = pathlib.Path(os.environ.get("DOCTAG_BIN_DIR", SOURCE / "build" / "bin")).parent / name
     try:
         out.write_text("".join(f"{m} {t} {s}\n" for m, t, s in sorted(openapi_check.covered)))
     except OSError:

@@ -11,7 +11,7 @@ import uuid
 import pytest
 import requests
 
-from conftest import SOURCE, Api, Server, corpus_dir, make_database, new_user, start_server
+from conftest import SOURCE, Api, Server, corpus_dir, make_database, new_user, redis_url, start_server
 
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
 
@@ -347,7 +347,7 @@ def own_server(backend, extra, redis_db):
         return start_server(backend, extra)
     env = dict(extra)
     env.update({"DOCTAG_DATABASE_URL": make_database(os.environ["DOCTAG_TEST_POSTGRES_URL"]),
-                "DOCTAG_REDIS_URL": os.environ["DOCTAG_TEST_REDIS_URL"].rstrip("/") + f"/{redis_db}",
+                "DOCTAG_REDIS_URL": redis_url(redis_db),
                 "DOCTAG_WORKERS": "0",
                 "DOCTAG_SECRET_KEY": "api-test-sealing-key-" + uuid.uuid4().hex})
     return Server("pg_redis", env, workers=2).start()

@@ -17,7 +17,7 @@ import uuid
 import pytest
 import requests
 
-from conftest import TIMEOUT, corpus_dir, detail, new_user
+from conftest import TIMEOUT, corpus_dir, detail, new_user, redis_url
 from test_batch import wait_done
 
 
@@ -578,7 +578,7 @@ def test_user_document_cap_holds_across_servers(shared):
            "DOCTAG_HTTP_WORKERS": "1", "DOCTAG_SERVER_JOBS": "2", "DOCTAG_USER_MAX_DOCS": "2",
            "DOCTAG_ALLOW_PRIVATE_URLS": "1", "DOCTAG_BODY_TIMEOUT_SEC": "3"}
     if shared == "pg_redis":
-        env["DOCTAG_REDIS_URL"] = os.environ["DOCTAG_TEST_REDIS_URL"]
+        env["DOCTAG_REDIS_URL"] = redis_url()
     servers, threads = [], []
     try:
         servers.append(Server("cap-a", env).start())
@@ -661,7 +661,7 @@ def test_places_of_a_killed_server_come_back(shared):
         if shared == "pg_redis":
             # A Redis database of its own: the session's servers there use
             # the default lease, and servers on one queue agree on theirs.
-            env["DOCTAG_REDIS_URL"] = os.environ["DOCTAG_TEST_REDIS_URL"].rstrip("/") + "/10"
+            env["DOCTAG_REDIS_URL"] = redis_url(10)
     cond, release, fetched, web = held_pdf_server(["alice1", "alice2", "alice3", "alice4"])
     results, lost, threads, servers = {}, {}, [], []
     text = (corpus_dir() / "text" / "en_invoice.pdf").read_bytes()

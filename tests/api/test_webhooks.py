@@ -14,7 +14,7 @@ import uuid
 import pytest
 import requests
 
-from conftest import Server, backends, detail, make_database, new_user, start_server
+from conftest import Server, backends, detail, make_database, new_user, redis_url, start_server
 from test_batch import local_row, slow_rows, wait_done
 
 RETRY_MS = 300
@@ -85,7 +85,7 @@ def hook_server(request):
         # same Redis with another PostgreSQL database, would otherwise take
         # this server's items (and record them where no webhook is known).
         env.update({"DOCTAG_DATABASE_URL": make_database(os.environ["DOCTAG_TEST_POSTGRES_URL"]),
-                    "DOCTAG_REDIS_URL": os.environ["DOCTAG_TEST_REDIS_URL"].rstrip("/") + "/7",
+                    "DOCTAG_REDIS_URL": redis_url(7),
                     "DOCTAG_WORKERS": "0"})
         srv = Server("pg_redis", env, workers=2).start()
     else:
