@@ -31,8 +31,6 @@ PKGS="$PKGS libpoppler-private-dev"
 PKGS="$PKGS libpoppler-private-dev libfribidi-dev fonts-wqy-microhei wamerican"
 # ocr (issue 13): the OCR models for the scripts of India beside eng/hin/osd; not tesseract-ocr-tha, -hye or -kat (the fixtures' Thai, Armenian and Georgian scans check scripts with no model)
 PKGS="$PKGS tesseract-ocr-mar tesseract-ocr-nep tesseract-ocr-san tesseract-ocr-ben tesseract-ocr-pan tesseract-ocr-guj tesseract-ocr-ori tesseract-ocr-tam tesseract-ocr-tel tesseract-ocr-kan tesseract-ocr-mal tesseract-ocr-urd"
-# perf (issue 17): SHA-256 of documents through libcrypto (libdoctag/core/sha256.c)
-PKGS="$PKGS libssl-dev"
 # perf (issue 17): instruction counts that do not depend on load (bench/extract.sh instr, bench/tag.sh MEASURE=callgrind)
 PKGS="$PKGS valgrind"
 missing=""

@@ -1,12 +1,13 @@
-/* Access tokens: JWT HS256 through libjwt. libjwt 1.10's jwt_decode accepts
- * "alg": "none" and verifies whatever HMAC the header names, so the
- * algorithm, the type and the times are all checked here. */
+/* Access tokens: JWT HS256 through libjwt (loaded on first use, see
+ * jwtlib.h). libjwt 1.10's jwt_decode accepts "alg": "none" and verifies
+ * whatever HMAC the header names, so the algorithm, the type and the times
+ * are all checked here. */
 #include "auth/auth.h"
+#include "auth/jwtlib.h"
 #include "core/error.h"
 
 #include <errno.h>
 #include <jansson.h>
-#include <jwt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,24 +20,27 @@ doctag_status auth_jwt_issue(GBytes *secret, const char *sub, const char *email,
                              unsigned int ttl, char **out)
 {
   *out = NULL;
+  const jwtlib *J = jwtlib_get();
+  if (!J)
+    return DOCTAG_EUNAVAILABLE;
   jwt_t *j = NULL;
-  if (jwt_new(&j) != 0)
+  if (J->jwt_new(&j) != 0)
     return err_nomem();
   char *jti = store_uuid_new();
   gsize klen = 0;
   const unsigned char *key = g_bytes_get_data(secret, &klen);
-  int rc = jwt_add_grant(j, "sub", sub);
-  rc = rc ? rc : jwt_add_grant(j, "email", email);
-  rc = rc ? rc : jwt_add_grant(j, "type", "access");
-  rc = rc ? rc : jwt_add_grant_int(j, "iat", (long)now);
-  rc = rc ? rc : jwt_add_grant_int(j, "exp", (long)(now + ttl));
-  rc = rc ? rc : jwt_add_grant(j, "jti", jti);
+  int rc = J->jwt_add_grant(j, "sub", sub);
+  rc = rc ? rc : J->jwt_add_grant(j, "email", email);
+  rc = rc ? rc : J->jwt_add_grant(j, "type", "access");
+  rc = rc ? rc : J->jwt_add_grant_int(j, "iat", (long)now);
+  rc = rc ? rc : J->jwt_add_grant_int(j, "exp", (long)(now + ttl));
+  rc = rc ? rc : J->jwt_add_grant(j, "jti", jti);
   /* Logout and refresh-token reuse revoke the family's access tokens too. */
   if (family)
-    rc = rc ? rc : jwt_add_grant(j, "fam", family);
-  rc = rc ? rc : jwt_set_alg(j, JWT_ALG_HS256, key, (int)klen);
-  char *enc = rc ? NULL : jwt_encode_str(j);
-  jwt_free(j);
+    rc = rc ? rc : J->jwt_add_grant(j, "fam", family);
+  rc = rc ? rc : J->jwt_set_alg(j, JWT_ALG_HS256, key, (int)klen);
+  char *enc = rc ? NULL : J->jwt_encode_str(j);
+  J->jwt_free(j);
   g_free(jti);
   if (!enc)
     return err_set(DOCTAG_EINTERNAL, "cannot encode a JWT: %s", g_strerror(rc ? rc : errno));
@@ -68,34 +72,37 @@ doctag_status auth_jwt_check(GBytes *secret, const char *token, int64_t now, cha
   }
   if (dots != 2)
     return refuse("malformed token");
+  const jwtlib *J = jwtlib_get();
+  if (!J)
+    return DOCTAG_EUNAVAILABLE;
 
   gsize klen = 0;
   const unsigned char *key = g_bytes_get_data(secret, &klen);
   jwt_t *j = NULL;
-  if (jwt_decode(&j, token, key, (int)klen) != 0 || !j) {
-    jwt_free(j);
+  if (J->jwt_decode(&j, token, key, (int)klen) != 0 || !j) {
+    J->jwt_free(j);
     return refuse("bad signature or malformed token");
   }
   doctag_status st = DOCTAG_OK;
-  const char *type, *s, *alg = jwt_get_header(j, "alg");
+  const char *type, *s, *alg = J->jwt_get_header(j, "alg");
   long exp, iat;
   /* libjwt reads "alg" case-insensitively; the JOSE spec does not. */
-  if (jwt_get_alg(j) != JWT_ALG_HS256 || !alg || strcmp(alg, "HS256") != 0) {
+  if (J->jwt_get_alg(j) != JWT_ALG_HS256 || !alg || strcmp(alg, "HS256") != 0) {
     st = refuse("algorithm not allowed");
-  } else if (!(type = jwt_get_grant(j, "type")) || strcmp(type, "access") != 0) {
+  } else if (!(type = J->jwt_get_grant(j, "type")) || strcmp(type, "access") != 0) {
     st = refuse("not an access token");
-  } else if (errno = 0, exp = jwt_get_grant_int(j, "exp"), errno != 0) {
+  } else if (errno = 0, exp = J->jwt_get_grant_int(j, "exp"), errno != 0) {
     st = refuse("no expiry");
   } else if (exp <= now) {
     st = refuse("token expired");
-  } else if (errno = 0, iat = jwt_get_grant_int(j, "iat"), errno != 0 || iat > now + JWT_SKEW) {
+  } else if (errno = 0, iat = J->jwt_get_grant_int(j, "iat"), errno != 0 || iat > now + JWT_SKEW) {
     st = refuse("bad issue time");
-  } else if (!(s = jwt_get_grant(j, "sub")) || !store_uuid_valid(s)) {
+  } else if (!(s = J->jwt_get_grant(j, "sub")) || !store_uuid_valid(s)) {
     st = refuse("bad subject");
   } else {
     *sub = g_strdup(s);
   }
-  jwt_free(j);
+  J->jwt_free(j);
   return st;
 }
 

@@ -1,6 +1,7 @@
 /* Internal: libraries loaded on first use with dlopen (tesseract and
- * leptonica, libcurl, libpq), each through a table of its functions typed
- * from its own headers (extract/tesslib.h, core/curllib.h, store/pqlib.h).
+ * leptonica, libcurl, libpq, libjwt), each through a table of its functions
+ * typed from its own headers (extract/tesslib.h, core/curllib.h,
+ * store/pqlib.h, auth/jwtlib.h).
  * Handles stay open for the life of the process. */
 #ifndef DOCTAG_CORE_DYNLIB_H
 #define DOCTAG_CORE_DYNLIB_H

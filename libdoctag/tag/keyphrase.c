@@ -615,7 +615,11 @@ static void classify(kp *k)
       prev = NULL;
       prev_cls = W_OTHER;
     }
-    if (t->kind != SEG_WORD || seg_word_script(t->word) != k->script) {
+    /* a word of digits alone is a standard's number ("the 802.11 standard",
+     * segment.c): a word of the text, a term WordNet lacks */
+    bool number_name = t->kind == SEG_WORD && g_ascii_isdigit(t->word[0]) && !t->hyphen && !t->version &&
+                       !t->word[strspn(t->word, "0123456789.:")];
+    if (!number_name && (t->kind != SEG_WORD || seg_word_script(t->word) != k->script)) {
       w->cls = W_OTHER;
       w->stem = t->word;
     } else {

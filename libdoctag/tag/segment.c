@@ -388,7 +388,18 @@ typedef struct seg_state {
   const char *text;        /* the whole text (see alone_in_text()) */
   char alone_word[13];     /* ... its last question and answer */
   bool alone;
+  GArray *maybe_versions;  /* NULL, or the maybe_version of numbers that are
+                              versions if their name says them twice */
+  GHashTable *standards;   /* NULL, or the dotted standard's numbers written
+                              after their body ("802.11" of "IEEE 802.11") */
 } seg_state;
+
+/* A number that is its name's version when the text writes the two
+ * together again (version_of_name()), settled after the text. */
+typedef struct maybe_version {
+  guint index;             /* of the number's token */
+  char *key;               /* the name, a space and the number */
+} maybe_version;
 
 static void emit(seg_state *st, const char *s, size_t len, seg_kind kind)
 {
@@ -569,53 +580,6 @@ static bool mixed_name(seg_state *st, const char *s, const char *e)
   return g_ascii_isupper(*l) && !in_ascii_list(unit_suffixes, l, (size_t)(le - l));
 }
 
-/* A chunk (between spaces) that is an address, a path, a flag or an
- * identifier rather than words: never part of a phrase. */
-static bool is_code(seg_state *st, const char *s, size_t len)
-{
-  if (len >= 2 && s[0] == '-' && s[1] == '-')
-    return true;
-  /* '@', '_', "://" or "www." anywhere: one pass over the bytes */
-  for (size_t i = 0; i < len; i++) {
-    char c = s[i];
-    if (c == '@' || c == '_' || (c == ':' && i + 2 < len && s[i + 1] == '/' && s[i + 2] == '/') ||
-        (c == 'w' && i + 3 < len && s[i + 1] == 'w' && s[i + 2] == 'w' && s[i + 3] == '.'))
-      return true;
-  }
-  /* trim surrounding punctuation for the inner tests */
-  const char *a = s, *b = s + len;
-  while (a < b && !word_char(uc(a)))
-    a = g_utf8_next_char(a);
-  while (b > a && !word_char(uc(g_utf8_prev_char(b))))
-    b = g_utf8_prev_char(b);
-  bool letter = false, digit = false, part_letter = false, part_digit = false, mixed = false;
-  unsigned int seps = 0;
-  gunichar prev = 0;
-  const char *part = a;
-  for (const char *p = a; p <= b; p = p < b ? g_utf8_next_char(p) : b + 1) {
-    gunichar c = p < b ? uc(p) : ' ';
-    if (ch_isdigit(c)) {
-      digit = part_digit = true;
-    } else if (word_char(c)) {
-      letter = part_letter = true;
-    } else {
-      mixed |= part_letter && part_digit && !mixed_name(st, part, p);
-      part_letter = part_digit = false;
-      part = p < b ? g_utf8_next_char(p) : b;
-      if (p < b && !is_apostrophe(c))
-        seps++;
-      /* "a.m.", "report.md", "कृ.वि.": a dot between letters */
-      if (c == '.' && p < b && word_char(prev) && !ch_isdigit(prev)) {
-        const char *q = g_utf8_next_char(p);
-        if (q < b && word_char(uc(q)) && !ch_isdigit(uc(q)))
-          return true;
-      }
-    }
-    prev = c;
-  }
-  return mixed || (letter && digit && seps >= 2);
-}
-
 static bool all_digits(const char *s, size_t len)
 {
   for (const char *p = s; p < s + len; p = g_utf8_next_char(p)) {
@@ -651,34 +615,257 @@ static const char *const numbering_nouns[] = {
   "listing", "box", "panel", "ref", "claim", "question", "task", "unit", "module", "lesson", "week", "day", NULL
 };
 
-/* Whether the number [s, e), the first of its chunk, is the version of
- * the name written right before it ("Web 2.0", "Mac OS 9.1", "HPF 2.0"):
- * one or two digits, then one or two parts of one digit ("2.0", "10.4",
- * "3.2.1"; not a price's "4.99" nor a count); after a capitalised word
- * inside a sentence, or one in capitals, on the same line and with
- * nothing between them; not a stop word, a currency ("Rs 4.5") or a noun
- * that numbers the parts of a document ("Section 4.2"). */
-static bool version_of_name(const seg_state *st, const char *s, const char *e)
+/* The dotted parts of [s, e) when it has a version's shape: one or two
+ * digits, then one or two parts of a dot and one digit ("2.0", "10.4",
+ * "3.2.1"), and with `wide` also parts of two digits not zero-padded
+ * ("3.11", "2.6.32"), which `*two` reports; else 0. */
+static unsigned int version_parts(const char *s, const char *e, bool wide, bool *two)
 {
   const char *p = s;
   while (p < e && g_ascii_isdigit(*p))
     p++;
   if (p == s || p - s > 2 || p == e)
-    return false;
+    return 0;
   unsigned int parts = 0;
+  *two = false;
   while (p < e) {
-    if (*p != '.' || p + 1 >= e || !g_ascii_isdigit(p[1]) || (p + 2 < e && p[2] != '.') || ++parts > 2)
-      return false;
-    p += 2;
+    if (*p != '.' || p + 1 >= e || !g_ascii_isdigit(p[1]) || ++parts > 2)
+      return 0;
+    const char *q = p + 2;
+    if (q < e && g_ascii_isdigit(*q)) {
+      if (!wide || p[1] == '0')
+        return 0;
+      *two = true;
+      q++;
+    }
+    if (q < e && *q != '.')
+      return 0;
+    p = q;
   }
-  if (st->brk || st->field || !st->out->len)
+  return parts;
+}
+
+/* Whether [s, p), at the start of the chunk ending at e, is a name
+ * written with its version as one word ("Web2.0", "Office2.1"): two to
+ * twelve letters, one or two digits, and from there to e a version's
+ * dotted parts; not a noun that numbers a part ("Section4.2") nor a
+ * currency ("Rs4.50"). Asked rarely: like the other rare questions below
+ * (G_GNUC_NO_INLINE), kept out of the scanning loop, which runs for every
+ * word of every text. */
+G_GNUC_NO_INLINE static bool name_with_version(const char *s, const char *p, const char *e)
+{
+  const char *d = s;
+  while (d < p && g_ascii_isalpha(*d))
+    d++;
+  bool two;
+  if (d - s < 2 || d - s > 12 || d == p || !version_parts(d, e, false, &two))
     return false;
+  for (const char *q = d; q < p; q++)
+    if (!g_ascii_isdigit(*q))
+      return false;
+  return !in_ascii_list(numbering_nouns, s, (size_t)(d - s)) && !in_ascii_list(currencies, s, (size_t)(d - s));
+}
+
+/* Whether [s, e) is letters, a short number and letters joined by
+ * hyphens, one of them written as a word: a name ("quasi-2-d",
+ * "MPEG-7-based", "COVID-19-related"); not "INV-2024-001", "AB-12-CD",
+ * "hits-id-10", nor an age's "20-year-old". Asked of a chunk with two
+ * separators, letters and digits. */
+G_GNUC_NO_INLINE static bool hyphenated_name(const char *s, const char *e)
+{
+  const char *part = s;
+  bool word = false;
+  for (unsigned int i = 0; i < 3; i++) {
+    const char *p = part;
+    while (p < e && (i == 1 ? g_ascii_isdigit(*p) : word_char(uc(p)) && !ch_isdigit(uc(p))))
+      p = g_utf8_next_char(p);
+    if (p == part || (i == 1 && short_number(part, p) != (size_t)(p - part)))
+      return false;
+    if (i != 1 && p - part >= 2)
+      word |= ch_islower(uc(g_utf8_next_char(part))); /* written as a word: "quasi", "Based" */
+    if (i < 2 && (p >= e || !is_hyphen(uc(p))))
+      return false;
+    part = i < 2 ? g_utf8_next_char(p) : p;
+  }
+  return part == e && word;
+}
+
+/* A chunk (between spaces) that is an address, a path, a flag or an
+ * identifier rather than words: never part of a phrase. */
+static bool is_code(seg_state *st, const char *s, size_t len)
+{
+  if (len >= 2 && s[0] == '-' && s[1] == '-')
+    return true;
+  /* '@', '_', "://" or "www." anywhere: one pass over the bytes */
+  for (size_t i = 0; i < len; i++) {
+    char c = s[i];
+    if (c == '@' || c == '_' || (c == ':' && i + 2 < len && s[i + 1] == '/' && s[i + 2] == '/') ||
+        (c == 'w' && i + 3 < len && s[i + 1] == 'w' && s[i + 2] == 'w' && s[i + 3] == '.'))
+      return true;
+  }
+  /* trim surrounding punctuation for the inner tests */
+  const char *a = s, *b = s + len;
+  while (a < b && !word_char(uc(a)))
+    a = g_utf8_next_char(a);
+  while (b > a && !word_char(uc(g_utf8_prev_char(b))))
+    b = g_utf8_prev_char(b);
+  bool letter = false, digit = false, part_letter = false, part_digit = false, mixed = false;
+  unsigned int seps = 0;
+  gunichar prev = 0;
+  const char *part = a;
+  for (const char *p = a; p <= b; p = p < b ? g_utf8_next_char(p) : b + 1) {
+    gunichar c = p < b ? uc(p) : ' ';
+    if (ch_isdigit(c)) {
+      digit = part_digit = true;
+    } else if (word_char(c)) {
+      letter = part_letter = true;
+    } else {
+      if (part_letter && part_digit && !mixed_name(st, part, p)) {
+        if (c == '.' && part == a && name_with_version(a, p, b))
+          return false;
+        mixed = true;
+      }
+      part_letter = part_digit = false;
+      part = p < b ? g_utf8_next_char(p) : b;
+      if (p < b && !is_apostrophe(c))
+        seps++;
+      /* "a.m.", "report.md", "कृ.वि.": a dot between letters */
+      if (c == '.' && p < b && word_char(prev) && !ch_isdigit(prev)) {
+        const char *q = g_utf8_next_char(p);
+        if (q < b && word_char(uc(q)) && !ch_isdigit(uc(q)))
+          return true;
+      }
+    }
+    prev = c;
+  }
+  return mixed || (letter && digit && seps >= 2 && !(seps == 2 && hyphenated_name(a, b)));
+}
+
+/* Bodies whose standards are named by their number: "ISO 9001", "IEEE
+ * 802.11", "RFC 2616", "BS 7666". Written in capitals before it. */
+static const char *const standard_bodies[] = {
+  "iso", "iec", "ieee", "ansi", "astm", "bs", "din", "en", "rfc", "itu", "ecma", "jis", "nist", "etsi", NULL
+};
+
+/* Whether [s, e) is a standard's number: three to five digits ("216",
+ * "9001", "27001"), up to two dotted parts of one to three ("802.11",
+ * "802.15.4") and a colon's year ("9001:2015"). */
+static bool standard_number(const char *s, const char *e)
+{
+  const char *p = s;
+  while (p < e && g_ascii_isdigit(*p))
+    p++;
+  if (p - s < 3 || p - s > 5 || *s == '0')
+    return false;
+  for (unsigned int parts = 0; p < e && *p == '.' && parts < 2; parts++) {
+    const char *q = ++p;
+    while (p < e && g_ascii_isdigit(*p))
+      p++;
+    if (p == q || p - q > 3)
+      return false;
+  }
+  if (p < e && *p == ':') {
+    const char *q = ++p;
+    while (p < e && g_ascii_isdigit(*p))
+      p++;
+    if (p - q != 4)
+      return false;
+  }
+  return p == e;
+}
+
+typedef enum version_kind { NOT_VERSION, VERSION, VERSION_IF_TWICE, STANDARD } version_kind;
+
+/* Whether the number [s, e), the first of its chunk, is the version of
+ * the name written right before it ("Web 2.0", "Mac OS 9.1", "HPF 2.0"),
+ * or a standard's number after its body ("ISO 9001", standard_number()):
+ * a version's shape (version_parts(): "2.0", "10.4", "3.2.1"; not a
+ * price's "4.99" nor a count), with parts of two digits only in a
+ * version of three parts ("2.6.32") or one the text repeats after the
+ * same name ("Python 3.11": VERSION_IF_TWICE, repeated_versions()), where
+ * "Widget 4.99" once may be a price; after a capitalised word
+ * inside a sentence, or one in capitals, or a sentence's first word with
+ * a version the text repeats, on the same line and with nothing between
+ * them; not a stop word, a currency ("Rs 4.5") or a noun
+ * that numbers the parts of a document ("Section 4.2"). */
+G_GNUC_NO_INLINE static version_kind version_of_name(const seg_state *st, const char *s, const char *e)
+{
+  if (st->brk || st->field || !st->out->len || !g_ascii_isdigit(*s))
+    return NOT_VERSION;
   const seg_token *n = &g_array_index(st->out, seg_token, st->out->len - 1);
   if (n->kind != SEG_WORD || n->script != SEG_SCRIPT_LATIN || n->line != st->line_no || n->version ||
-      !(n->acronym || (n->cap && !n->sentence)))
-    return false;
+      !(n->acronym || n->cap))
+    return NOT_VERSION;
   size_t len = strlen(n->word);
-  return !lex_is_stop(n->word) && !in_ascii_list(numbering_nouns, n->word, len) && !in_ascii_list(currencies, n->word, len);
+  if (n->acronym && in_ascii_list(standard_bodies, n->word, len) && standard_number(s, e))
+    return STANDARD;
+  bool two;
+  unsigned int parts = version_parts(s, e, true, &two);
+  if (!parts || lex_is_stop(n->word) || in_ascii_list(numbering_nouns, n->word, len) ||
+      in_ascii_list(currencies, n->word, len))
+    return NOT_VERSION;
+  /* a sentence's first word is capitalised anyway: it names with a
+   * version the text repeats */
+  return (n->acronym || !n->sentence) && (!two || parts == 2) ? VERSION : VERSION_IF_TWICE;
+}
+
+/* A dotted standard's number the text also writes alone is the same name
+ * ("IEEE 802.11" ... "the 802.11 standard"): a word of its own, once the
+ * text is read (an undotted one alone is as often a year or a count:
+ * "ISO 2022" ... "in 2022"). */
+static void bare_standards(seg_state *st)
+{
+  if (!st->standards)
+    return;
+  for (guint i = 0; i < st->out->len; i++) {
+    seg_token *t = &g_array_index(st->out, seg_token, i);
+    if (t->kind == SEG_NUMBER && g_hash_table_contains(st->standards, t->word))
+      t->kind = SEG_WORD;
+  }
+  g_hash_table_destroy(st->standards);
+  st->standards = NULL;
+}
+
+/* Records the number just emitted, [s, e), as VERSION_IF_TWICE. */
+G_GNUC_NO_INLINE static void maybe_version_add(seg_state *st, const char *s, const char *e)
+{
+  if (st->out->len < 2)
+    return;
+  const seg_token *num = &g_array_index(st->out, seg_token, st->out->len - 1);
+  if (num->kind != SEG_NUMBER || strncmp(num->word, s, (size_t)(e - s)))
+    return; /* not emitted */
+  if (!st->maybe_versions)
+    st->maybe_versions = g_array_new(FALSE, FALSE, sizeof(maybe_version));
+  maybe_version m = { st->out->len - 1, g_strconcat((num - 1)->word, " ", num->word, NULL) };
+  g_array_append_val(st->maybe_versions, m);
+}
+
+/* The VERSION_IF_TWICE numbers whose name and number the text writes
+ * together twice or more become versions (a word joined to the name):
+ * counted once the text is read, so each costs a table entry. */
+static void repeated_versions(seg_state *st)
+{
+  GArray *mv = st->maybe_versions;
+  if (!mv)
+    return;
+  GHashTable *count = g_hash_table_new(g_str_hash, g_str_equal);
+  for (guint i = 0; i < mv->len; i++) {
+    const char *key = g_array_index(mv, maybe_version, i).key;
+    g_hash_table_insert(count, (gpointer)key, GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(count, key)) + 1));
+  }
+  for (guint i = 0; i < mv->len; i++) {
+    maybe_version *m = &g_array_index(mv, maybe_version, i);
+    if (GPOINTER_TO_UINT(g_hash_table_lookup(count, m->key)) >= 2) {
+      seg_token *t = &g_array_index(st->out, seg_token, m->index);
+      t->kind = SEG_WORD;
+      t->version = true;
+    }
+  }
+  g_hash_table_destroy(count);
+  for (guint i = 0; i < mv->len; i++)
+    g_free(g_array_index(mv, maybe_version, i).key);
+  g_array_free(mv, TRUE);
+  st->maybe_versions = NULL;
 }
 
 /* Cuts one space-free chunk into words and numbers. */
@@ -726,9 +913,15 @@ static void scan_chunk(seg_state *st, const char *s, size_t len)
       if (number && st->hyphen && letters_before && short_number(word, end) == wl)
         number = false;
       /* ... and so is its version after a space: "Web 2.0", "Mac OS 9.1" */
-      if (number && word == s && version_of_name(st, word, p)) {
+      version_kind vk = number && word == s ? version_of_name(st, word, p) : NOT_VERSION;
+      if (vk == VERSION || vk == STANDARD) {
         number = false;
         st->version = true;
+      }
+      if (vk == STANDARD && memchr(word, '.', wl)) {
+        if (!st->standards)
+          st->standards = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        g_hash_table_add(st->standards, g_strndup(word, wl));
       }
       /* a number, a hyphen and one letter are one word: "3-D", "2-d" */
       if (number && short_number(word, end) == wl && wl <= 2 && p < end && is_hyphen(c) && next < end &&
@@ -740,6 +933,8 @@ static void scan_chunk(seg_state *st, const char *s, size_t len)
         continue;
       }
       emit(st, word, wl, number ? SEG_NUMBER : SEG_WORD);
+      if (vk == VERSION_IF_TWICE)
+        maybe_version_add(st, word, p);
       letters_before = !number && !all_digits(word, wl);
       word = NULL;
     }
@@ -993,6 +1188,8 @@ GArray *seg_split(const char *text)
     scan_line(&st, l);
   }
   g_array_free(lines, TRUE);
+  repeated_versions(&st);
+  bare_standards(&st);
   rejoin_devanagari(out);
   return split_unspaced(out);
 }

@@ -6,7 +6,10 @@
 #include <stdbool.h>
 
 typedef enum seg_kind {
-  SEG_WORD = 0,   /* letters (with their combining marks) */
+  SEG_WORD = 0,   /* letters (with their combining marks), and the numbers
+                     that are names: a version ("2.0" of "Web 2.0"), a
+                     standard's ("9001" of "ISO 9001", "802.11" alone where
+                     the text also writes "IEEE 802.11") */
   SEG_NUMBER = 1, /* digits with separators: "7,850.00", "2024", "6:00" */
   SEG_CODE = 2    /* anything mixing letters and digits, e-mail, URL, path, flag */
 } seg_kind;

@@ -214,10 +214,11 @@ def test_url_guard_and_bad_scheme():
 
 
 def test_libcurl_and_libpq_are_loaded_only_when_needed(tmp_path):
-    """libcurl and libpq are loaded on first use: where they cannot be
-    loaded, text PDFs and the local tagger still work, and what needs them
-    fails saying which library is missing."""
-    for name in ("libcurl.so.4", "libpq.so.5"):
+    """libcurl, libpq and libjwt are loaded on first use: where they cannot
+    be loaded, text PDFs and the local tagger still work, and what needs
+    them fails saying which library is missing (libjwt: no CLI command
+    makes tokens; the Python tests check its message)."""
+    for name in ("libcurl.so.4", "libpq.so.5", "libjwt.so.0"):
         (tmp_path / name).write_text("not a shared object\n")
     broken = {"LD_LIBRARY_PATH": str(tmp_path)}  # searched before the system's
     e = entries("text", "eng")[0]

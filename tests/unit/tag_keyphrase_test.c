@@ -353,6 +353,39 @@ static void test_mixed_names(void **state)
   g_ptr_array_free(ranked, TRUE);
 }
 
+/* The technical names of issue 12 are candidates printed as written
+ * (lower case, with their dot, hyphen or space): "web2.0 sites", "python
+ * 3.11", "iso 9001 audits", "quasi-2-d electron gas", "mpeg-7-based
+ * retrieval", "802.11 amendment" (a standard's number alone, where the
+ * text names its body); a price, a table's value, a part's number and a
+ * year are in none. */
+static void test_named_numbers(void **state)
+{
+  (void)state;
+  GPtrArray *ranked = rank_english("Software quality\n"
+                                   "Web2.0 sites need the Python 3.11 interpreter. The team moved its Python 3.11 "
+                                   "interpreter to ISO 9001 audits of the quasi-2-d electron gas and "
+                                   "MPEG-7-based retrieval. Section 4.2 lists a Widget 4.99 kit.");
+  const char *want[] = { "web2.0 sites", "python 3.11 interpreter", "iso 9001 audits", "quasi-2-d electron gas",
+                         "mpeg-7-based retrieval" };
+  const char *never[] = { "4.2", "4.99" };
+  expect_candidates(ranked, want, G_N_ELEMENTS(want), never, G_N_ELEMENTS(never));
+  g_ptr_array_free(ranked, TRUE);
+
+  /* a standard's number alone names it where the text writes its body
+   * ("IEEE 802.11"); a year does not ("in 2022" beside "ISO 2022") */
+  ranked = rank_english("Wireless links\n"
+                        "Each 802.11 amendment extends the IEEE 802.11 standard. In 2022 the ISO 2022 "
+                        "encoding gained wireless support.");
+  const char *want2[] = { "802.11 amendment", "ieee 802.11 standard", "iso 2022 encoding" };
+  const char *never2[] = { "2022 the" };
+  expect_candidates(ranked, want2, G_N_ELEMENTS(want2), never2, G_N_ELEMENTS(never2));
+  for (guint i = 0; i < ranked->len; i++)
+    if (!strcmp(((const kp_phrase *)ranked->pdata[i])->form, "2022"))
+      fail_msg("the year is a candidate");
+  g_ptr_array_free(ranked, TRUE);
+}
+
 /* A past form after a noun and before a preposition or a determiner is a
  * clause's verb, not a compound's last word, also where WordNet has a noun
  * of that spelling ("sent", a coin; "led", a diode); an irregular form WordNet
@@ -1054,6 +1087,7 @@ int main(void)
     cmocka_unit_test(test_combining_participles),
     cmocka_unit_test(test_of_phrases),
     cmocka_unit_test(test_mixed_names),
+    cmocka_unit_test(test_named_numbers),
     cmocka_unit_test(test_past_forms),
     cmocka_unit_test(test_adverbs),
     cmocka_unit_test(test_field_labels),

@@ -738,6 +738,74 @@ static void test_mixed_tokens(void **state)
   seg_free(t);
 }
 
+/* Technical names with digits and dots stay whole (issue 12): a version
+ * written as one word with its name ("Web2.0"), a version of two-digit
+ * parts the text repeats after the same name ("Python 3.11") or of three
+ * parts ("Linux 2.6.32"), a standard's number after its body ("ISO
+ * 9001:2015", "IEEE 802.11", up to five digits), and letters, a short
+ * number and letters joined by hyphens ("quasi-2-d", "MPEG-7-based"). A
+ * price or a table's value said once ("Widget 4.99"), an address, a part
+ * numbered ("Section4.2"), an age and identifiers stay as they were. A
+ * standard's dotted number is a word alone too where the text writes it
+ * after its body ("IEEE 802.11" ... "the 802.11 standard"). */
+static void test_named_numbers(void **state)
+{
+  (void)state;
+  GArray *t = seg_split("Web2.0 sites run on Linux servers: we moved from Python 2.7 to Python 3.11, and "
+                        "the Python 3.11 build runs on Linux 2.6.32 kernels. Audits follow ISO 9001:2015 "
+                        "and links IEEE 802.11 with quasi-2-d wells and MPEG-7-based retrieval.");
+  assert_int_equal(must_find(t, "web2.0")->kind, SEG_WORD);
+  const char *versions[] = { "3.11", "2.6.32", "9001:2015", "802.11" };
+  for (size_t i = 0; i < G_N_ELEMENTS(versions); i++) {
+    const seg_token *v = must_find(t, versions[i]);
+    assert_int_equal(v->kind, SEG_WORD);
+    assert_true(v->version);
+    assert_false(v->brk);
+  }
+  const char *numbered[] = { "2", "7" }; /* quasi-2-d, MPEG-7-based */
+  for (size_t i = 0; i < G_N_ELEMENTS(numbered); i++) {
+    assert_int_equal(must_find(t, numbered[i])->kind, SEG_WORD);
+    assert_true(must_find(t, numbered[i])->hyphen);
+  }
+  assert_true(must_find(t, "based")->hyphen);
+  assert_false(must_find(t, "wells")->brk); /* the phrase runs on */
+  assert_false(must_find(t, "retrieval")->brk);
+  seg_free(t);
+
+  t = seg_split("A Widget 4.99 kit, Server 10.0.0.1 logs, Section4.2 and Rs4.50 notes, a 20-year-old "
+                "clerk, IEEE 14 buses and ISO 12 sheets, invoice INV-2024-001, plot AB-12-CD and run "
+                "hits-id-10.");
+  const char *numbers[] = { "4.99", "10.0.0.1", "14", "12" };
+  for (size_t i = 0; i < G_N_ELEMENTS(numbers); i++) {
+    assert_int_equal(must_find(t, numbers[i])->kind, SEG_NUMBER);
+    assert_false(must_find(t, numbers[i])->version);
+  }
+  const char *codes[] = { "section4.2", "rs4.50", "20-year-old", "inv-2024-001", "ab-12-cd", "hits-id-10" };
+  for (size_t i = 0; i < G_N_ELEMENTS(codes); i++)
+    assert_int_equal(must_find(t, codes[i])->kind, SEG_CODE);
+  seg_free(t);
+
+  /* a dotted standard's number the text writes after its body is a word
+   * alone too ("the 802.11 standard"); an undotted one alone is a number
+   * ("in 2022" beside "ISO 2022"), and so is a dotted one never after a
+   * body ("125.50") */
+  t = seg_split("Each 802.11 radio follows IEEE 802.11 and ISO 2022. In 2022 the 125.50 fee rose.");
+  const seg_token *bare = must_find(t, "802.11");
+  assert_int_equal(bare->kind, SEG_WORD);
+  assert_false(bare->version);
+  assert_false(must_find(t, "radio")->brk);
+  const seg_token *year = NULL;
+  for (guint i = 0; i < t->len; i++) {
+    const seg_token *k = &g_array_index(t, seg_token, i);
+    if (!strcmp(k->word, "2022") && !k->version)
+      year = k;
+  }
+  assert_non_null(year);
+  assert_int_equal(year->kind, SEG_NUMBER);
+  assert_int_equal(must_find(t, "125.50")->kind, SEG_NUMBER);
+  seg_free(t);
+}
+
 /* seg_is_nfc() answers most Hindi without ICU: it must never call text
  * NFC that normalising changes. Every pair of characters of the Devanagari
  * block (with a Latin letter and ZWJ), and the nukta letters and stress
@@ -781,6 +849,7 @@ int main(void)
     cmocka_unit_test(test_nfc_shortcut),
     cmocka_unit_test(test_segmentation),
     cmocka_unit_test(test_mixed_tokens),
+    cmocka_unit_test(test_named_numbers),
     cmocka_unit_test(test_long_title_line),
     cmocka_unit_test(test_not_tags),
     cmocka_unit_test(test_english_recall),

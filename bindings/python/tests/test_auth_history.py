@@ -3,7 +3,10 @@ history ABI; skipped on a libdoctag built without them)."""
 
 import base64
 import json
+import os
 import socket
+import subprocess
+import sys
 
 import pytest
 
@@ -54,6 +57,26 @@ def test_refresh_rotates_and_detects_reuse(actx):
     assert actx.logout(t3.refresh_token) is False
     with pytest.raises(doctag.AuthError):
         actx.refresh(t3)
+
+
+def test_libjwt_is_loaded_only_when_a_token_is_needed(tmp_path):
+    """libjwt (and the libcrypto it brings) is loaded on first use: where it
+    cannot be loaded, the module imports, users register, and making a
+    token fails saying which library is missing."""
+    (tmp_path / "libjwt.so.0").write_text("not a shared object\n")
+    script = """
+import doctag
+c = doctag.Context(data_dir=%r, ignore_environment=True, jwt_secret="test-secret-of-enough-length-0123456789")
+c.register("noor@example.org", %r)
+try:
+    c.login("noor@example.org", %r)
+except doctag.Unavailable as e:
+    print("unavailable:", e)
+""" % (str(tmp_path / "data"), PASSWORD, PASSWORD)
+    env = dict(os.environ, LD_LIBRARY_PATH=str(tmp_path))  # searched before the system's
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "unavailable:" in r.stdout and "cannot load libjwt" in r.stdout, r.stdout
 
 
 def test_auth_errors(actx):
