@@ -519,6 +519,49 @@ static void test_pg_prepared_statements_vanish(void **state)
   store_release(s, c);
 }
 
+/* A job-list page, filtered by status or not, skips its entries in the index
+ * alone (migration 0017): the plan reads no table row to test status. On
+ * PostgreSQL it is the plan kept for every call (a generic one); planner
+ * costs on a few rows would pick a sequential scan, so other plans are
+ * turned off. */
+static void test_job_page_from_index(void **state)
+{
+  fx *f = *state;
+  struct store *s;
+  assert_ok(store_get(f->ctx, &s));
+  store_conn *c;
+  assert_ok(store_acquire(s, &c));
+  GString *plan = g_string_new(NULL);
+  store_rows r;
+  if (f->pg) {
+    char *prepare = g_strconcat("PREPARE job_page AS ", s->ops->sql(ST_JOB_LIST), NULL);
+    assert_ok(store_exec_sql(c, "SET plan_cache_mode = force_generic_plan", NULL, 0, NULL));
+    assert_ok(store_exec_sql(c, "SET enable_seqscan = off", NULL, 0, NULL));
+    assert_ok(store_exec_sql(c, "SET enable_bitmapscan = off", NULL, 0, NULL));
+    assert_ok(store_exec_sql(c, "SET enable_sort = off", NULL, 0, NULL));
+    assert_ok(store_exec_sql(c, prepare, NULL, 0, NULL));
+    g_free(prepare);
+    assert_ok(store_exec_sql(c, "EXPLAIN (COSTS OFF) EXECUTE job_page('00000000-0000-4000-8000-000000000000',"
+                                " 'failed', 50, 1000)", NULL, 0, &r));
+  } else {
+    char *explain = g_strconcat("EXPLAIN QUERY PLAN ", s->ops->sql(ST_JOB_LIST), NULL);
+    store_param p[] = { SP_T("00000000-0000-4000-8000-000000000000"), SP_T("failed"), SP_I(50), SP_I(1000) };
+    assert_ok(store_exec_sql(c, explain, p, 4, &r));
+    g_free(explain);
+  }
+  for (unsigned int i = 0; i < r.nrows; i++)
+    g_string_append_printf(plan, "%s\n", store_cell(&r, i, r.ncols - 1));
+  store_rows_clear(&r);
+  if (f->pg) {
+    assert_ok(store_exec_sql(c, "DEALLOCATE job_page", NULL, 0, NULL));
+    assert_ok(store_exec_sql(c, "RESET ALL", NULL, 0, NULL));
+  }
+  store_release(s, c);
+  if (!strstr(plan->str, f->pg ? "Index Only Scan using jobs_user_recent" : "COVERING INDEX jobs_user_recent"))
+    fail_msg("the job page reads table rows:\n%s", plan->str);
+  g_string_free(plan, TRUE);
+}
+
 static void test_pg_server_restart(void **state)
 {
   fx *f = *state;
@@ -559,6 +602,7 @@ int main(void)
     cmocka_unit_test(test_pg_connections_cut),
     cmocka_unit_test(test_pg_cut_inside_transaction),
     cmocka_unit_test(test_pg_prepared_statements_vanish),
+    cmocka_unit_test(test_job_page_from_index),
     cmocka_unit_test(test_pg_server_restart),
   };
   return fx_run("store", tests, G_N_ELEMENTS(tests));
