@@ -246,8 +246,9 @@ static GPtrArray *by_row(const doctag_job *job, guint nrows)
 {
   GPtrArray *a = g_ptr_array_new();
   g_ptr_array_set_size(a, nrows);
-  for (guint i = 0; i < job->results->len; i++) {
-    job_result *r = g_ptr_array_index(job->results, i);
+  const GPtrArray *results = job_results(job);
+  for (guint i = 0; i < results->len; i++) {
+    job_result *r = g_ptr_array_index(results, i);
     if (r->row < nrows)
       g_ptr_array_index(a, r->row) = r;
   }

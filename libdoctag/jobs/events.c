@@ -39,18 +39,18 @@ char *events_processing(const char *job_id, size_t row, const char *payload)
   return tpl;
 }
 
+/* result_json is a compact object (jobs_record_row's): its members follow
+ * "type" and "job_id" as text. Parsing and printing it again cost as much
+ * as the rest of a failing row when its title is long (issue 17). */
 char *events_row_done(const char *job_id, const char *result_json)
 {
-  json_t *r = json_loads(result_json, 0, NULL);
-  if (!r)
-    r = json_object();
-  json_t *o = json_object();
-  json_object_set_new(o, "type", json_string("progress"));
-  json_object_set_new(o, "job_id", json_string(job_id));
-  json_object_update(o, r);
-  json_decref(r);
-  char *s = jobs_json_dump(o);
+  json_t *o = json_pack("{s:s, s:s?}", "type", "progress", "job_id", job_id);
+  char *head = jobs_json_dump(o);
   json_decref(o);
+  head[strlen(head) - 1] = '\0';   /* without its closing brace */
+  const char *rest = result_json && result_json[0] == '{' ? result_json + 1 : "}";
+  char *s = g_strconcat(head, *rest == '}' ? "" : ",", rest, NULL);
+  g_free(head);
   char *tpl = template_from("\"progress\":%{progress}", s);
   g_free(s);
   return tpl;

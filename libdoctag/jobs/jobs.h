@@ -33,7 +33,9 @@ struct doctag_job {
   uint64_t total, processed, failed, done, seq;
   char *error;
   double processing_time;   /* seconds from start to end (or now) */
-  GPtrArray *results;       /* job_result* */
+  GPtrArray *results;       /* job_result*: read it through job_results() */
+  GPtrArray *texts;         /* the results' JSON texts, parsed into results on first use */
+  gsize parsed;             /* g_once flag of that parse */
   bool from_history;        /* the queue no longer has it (Redis keys expired) */
 };
 
@@ -120,6 +122,9 @@ char *jobs_json_template_safe(const char *json);
 job_result *job_result_from_json(const char *json);
 void job_result_free(job_result *r);
 doctag_job *job_snapshot_new(void);
+/* The job's results, its texts parsed on the first call (thread-safe): a
+ * status read for its counts never parses them (each can be a long JSON). */
+const GPtrArray *job_results(const doctag_job *job);
 
 /* Writes the output CSV: the parsed input plus generated_tags and
  * tagging_status for each data row from `results` (by row index). */
