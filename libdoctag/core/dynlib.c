@@ -26,3 +26,22 @@ void *dynlib_sym(void *const *handles, size_t n, const char *name, const char **
     *missing = name;
   return NULL;
 }
+
+void *dynlib_open_or_say(const char *const *sonames, const char *what, const char *package, char **why_not)
+{
+  GString *errors = g_string_new(NULL);
+  void *h = dynlib_open(sonames, errors);
+  *why_not = h ? NULL : g_strdup_printf("cannot load %s (%s); install %s", what, errors->str, package);
+  g_string_free(errors, TRUE);
+  return h;
+}
+
+gboolean dynlib_once_load(dynlib_once *o, char *(*load)(void))
+{
+  if (g_once_init_enter(&o->once)) {
+    o->why_not = load();
+    o->ok = !o->why_not;
+    g_once_init_leave(&o->once, 1);
+  }
+  return o->ok;
+}

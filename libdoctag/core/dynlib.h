@@ -16,4 +16,20 @@ void *dynlib_open(const char *const *sonames, GString *errors);
  * *missing = name when none has it and *missing was NULL. */
 void *dynlib_sym(void *const *handles, size_t n, const char *name, const char **missing);
 
+/* dynlib_open(), or NULL with *why_not = "cannot load WHAT (dlerror's
+ * messages); install PACKAGE" (g_malloc'd). */
+void *dynlib_open_or_say(const char *const *sonames, const char *what, const char *package, char **why_not);
+
+/* A library loaded once, on the first call that needs it: `load` fills the
+ * library's table and returns NULL, or returns why it cannot (g_malloc'd;
+ * kept in why_not for the life of the process). */
+typedef struct dynlib_once {
+  gsize once;
+  gboolean ok;
+  char *why_not;
+} dynlib_once;
+
+/* Runs o's `load` the first time any thread calls it; TRUE when loaded. */
+gboolean dynlib_once_load(dynlib_once *o, char *(*load)(void));
+
 #endif
