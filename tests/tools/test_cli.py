@@ -214,11 +214,11 @@ def test_url_guard_and_bad_scheme():
 
 
 def test_libcurl_and_libpq_are_loaded_only_when_needed(tmp_path):
-    """libcurl, libpq and libjwt are loaded on first use: where they cannot
-    be loaded, text PDFs and the local tagger still work, and what needs
-    them fails saying which library is missing (libjwt: no CLI command
-    makes tokens; the Python tests check its message)."""
-    for name in ("libcurl.so.4", "libpq.so.5", "libjwt.so.0"):
+    """libcurl, libpq, libjwt and libsqlite3 are loaded on first use: where
+    they cannot be loaded, text PDFs and the local tagger still work, and
+    what needs them fails saying which library is missing (libjwt: no CLI
+    command makes tokens; the Python tests check its message)."""
+    for name in ("libcurl.so.4", "libpq.so.5", "libjwt.so.0", "libsqlite3.so.0"):
         (tmp_path / name).write_text("not a shared object\n")
     broken = {"LD_LIBRARY_PATH": str(tmp_path)}  # searched before the system's
     e = entries("text", "eng")[0]
@@ -239,6 +239,8 @@ def test_libcurl_and_libpq_are_loaded_only_when_needed(tmp_path):
     r = run("batch", "run", str(csv), "--model", "local",
             env_extra=dict(broken, DOCTAG_DATABASE_URL="postgresql://127.0.0.1:9/doctag"))
     assert r.returncode != 0 and "cannot load libpq" in r.stderr, r.stderr
+    r = run("history", env_extra=broken)
+    assert r.returncode == 1 and "cannot load libsqlite3" in r.stderr, r.stderr
 
 
 def test_extract_of_a_local_file_has_no_time_limit():
