@@ -4,11 +4,11 @@
 #include "auth/revoke.h"
 #include "auth/throttle.h"
 #include "core/error.h"
+#include "core/sodiumlib.h"
 #include "core/json.h"
 #include "core/utf8.h"
 
 #include <jansson.h>
-#include <sodium.h>
 #include <string.h>
 
 #define MSG_BAD_LOGIN "Invalid email or password"
@@ -93,7 +93,7 @@ DOCTAG_API void doctag_tokens_free(doctag_tokens *t)
   if (!t)
     return;
   if (t->refresh)
-    sodium_memzero(t->refresh, strlen(t->refresh));
+    explicit_bzero(t->refresh, strlen(t->refresh));
   g_free(t->access);
   g_free(t->refresh);
   g_free(t);
@@ -225,11 +225,12 @@ static char *sha256_hex(const char *s)
 /* 256 random bits, base64url without padding. */
 static char *refresh_new(void)
 {
+  const sodiumlib *na = sodiumlib_loaded();   /* issue_pair() loaded it */
   unsigned char raw[32];
-  randombytes_buf(raw, sizeof raw);
+  na->randombytes_buf(raw, sizeof raw);
   char b64[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
-  sodium_bin2base64(b64, sizeof b64, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  sodium_memzero(raw, sizeof raw);
+  na->sodium_bin2base64(b64, sizeof b64, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  explicit_bzero(raw, sizeof raw);
   return g_strdup(b64);
 }
 
@@ -254,6 +255,8 @@ static doctag_status issue_pair(doctag_ctx *ctx, struct store *s, store_conn *c,
                                 const char *email, const char *family, const doctag_session_options *opts,
                                 doctag_tokens **out)
 {
+  if (!sodiumlib_get())
+    return DOCTAG_EUNAVAILABLE;
   GBytes *secret = NULL;
   doctag_status st = auth_secret(ctx, &secret);
   if (st != DOCTAG_OK)
@@ -359,7 +362,7 @@ DOCTAG_API doctag_status doctag_auth_register(doctag_ctx *ctx, doctag_user **out
     }
   }
   if (hash)
-    sodium_memzero(hash, strlen(hash));
+    explicit_bzero(hash, strlen(hash));
   g_free(hash);
   g_free(id);
   g_free(name);

@@ -27,11 +27,8 @@ struct doctag_tokens {
 #define AUTH_PASSWORD_MIN 8     /* characters */
 #define AUTH_PASSWORD_MAX 1024  /* bytes */
 
-/* sodium_init() once; false when libsodium cannot start. */
-bool auth_sodium_ready(void);
-
 /* argon2id (libsodium crypto_pwhash_str, interactive limits). *hash is g_malloc'd.
- * Errors: DOCTAG_ENOMEM (the 64 MB work area), DOCTAG_EINTERNAL. */
+ * Errors: DOCTAG_ENOMEM (the 64 MB work area), DOCTAG_EUNAVAILABLE (no libsodium). */
 doctag_status auth_password_hash(const char *password, char **hash);
 /* Constant-time check. A NULL hash verifies against a dummy hash, so that an
  * unknown email costs as much time as a wrong password. */

@@ -2,39 +2,43 @@
 #include "auth/auth.h"
 #include "core/error.h"
 #include "core/embedded.h"
+#include "core/sodiumlib.h"
 
-#include <sodium.h>
 #include <string.h>
 
 static char *dummy_hash;
 
-static gpointer init_sodium(gpointer unused)
+static gpointer make_dummy_hash(gpointer unused)
 {
-  if (sodium_init() < 0)
-    return GINT_TO_POINTER(0);
+  const sodiumlib *na = sodiumlib_loaded();
   /* The hash an unknown email is checked against. */
   unsigned char pw[16];
-  randombytes_buf(pw, sizeof pw);
+  na->randombytes_buf(pw, sizeof pw);
   static char h[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str_alg(h, (const char *)pw, sizeof pw, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+  if (na->crypto_pwhash_str_alg(h, (const char *)pw, sizeof pw, crypto_pwhash_OPSLIMIT_INTERACTIVE,
                             crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) == 0)
     dummy_hash = h;
   return GINT_TO_POINTER(1);
 }
 
-bool auth_sodium_ready(void)
+/* libsodium loaded and the dummy hash made; false (the error set) when
+ * libsodium cannot be loaded. */
+static bool sodium_ready(void)
 {
+  if (!sodiumlib_get())
+    return false;
   static GOnce once = G_ONCE_INIT;
-  return GPOINTER_TO_INT(g_once(&once, init_sodium, NULL)) == 1;
+  g_once(&once, make_dummy_hash, NULL);
+  return true;
 }
 
 doctag_status auth_password_hash(const char *password, char **hash)
 {
   *hash = NULL;
-  if (!auth_sodium_ready())
-    return err_set(DOCTAG_EINTERNAL, "libsodium failed to initialise");
+  if (!sodium_ready())
+    return DOCTAG_EUNAVAILABLE;
   char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str_alg(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+  if (sodiumlib_loaded()->crypto_pwhash_str_alg(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                             crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
     return err_set(DOCTAG_ENOMEM, "password hashing needs %zu MB of memory and could not get it",
                    (size_t)(crypto_pwhash_MEMLIMIT_INTERACTIVE >> 20));
@@ -44,14 +48,14 @@ doctag_status auth_password_hash(const char *password, char **hash)
 
 bool auth_password_verify(const char *hash, const char *password)
 {
-  if (!auth_sodium_ready() || !password)
+  if (!sodium_ready() || !password)
     return false;
   if (!hash) {
-    if (dummy_hash && crypto_pwhash_str_verify(dummy_hash, password, strlen(password)) == 0)
+    if (dummy_hash && sodiumlib_loaded()->crypto_pwhash_str_verify(dummy_hash, password, strlen(password)) == 0)
       return false; /* a random 16-byte password: never, and false anyway */
     return false;
   }
-  return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+  return sodiumlib_loaded()->crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
 }
 
 /* The shipped list, lower-cased, loaded once. */
@@ -81,7 +85,7 @@ bool auth_password_common(const char *password)
   GHashTable *set = g_once(&once, load_common, NULL);
   char *lower = g_utf8_strdown(password, -1);
   bool common = g_hash_table_contains(set, lower);
-  sodium_memzero(lower, strlen(lower));
+  explicit_bzero(lower, strlen(lower));
   g_free(lower);
   return common;
 }

@@ -1,10 +1,10 @@
 /* The JWT signing secret: configured, or generated once per data directory. */
 #include "auth/auth.h"
 #include "core/error.h"
+#include "core/sodiumlib.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sodium.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -40,13 +40,14 @@ static doctag_status read_secret(const char *path, GBytes **out)
  * fails when another process got there first, and then its secret wins. */
 static doctag_status create_secret(const char *dir, const char *path, GBytes **out)
 {
-  if (!auth_sodium_ready())
-    return err_set(DOCTAG_EINTERNAL, "libsodium failed to initialise");
+  const sodiumlib *na = sodiumlib_get();
+  if (!na)
+    return DOCTAG_EUNAVAILABLE;
   unsigned char raw[48];
-  randombytes_buf(raw, sizeof raw);
+  na->randombytes_buf(raw, sizeof raw);
   char hex[sizeof raw * 2 + 2];
-  sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
-  sodium_memzero(raw, sizeof raw);
+  na->sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+  explicit_bzero(raw, sizeof raw);
   strcat(hex, "\n");
 
   if (g_mkdir_with_parents(dir, 0700) != 0)
@@ -69,7 +70,7 @@ static doctag_status create_secret(const char *dir, const char *path, GBytes **o
     st = err_set(DOCTAG_EIO, "cannot create %s: %s", path, g_strerror(errno));
   unlink(tmp);
   g_free(tmp);
-  sodium_memzero(hex, sizeof hex);
+  explicit_bzero(hex, sizeof hex);
   if (st != DOCTAG_OK)
     return st;
   return read_secret(path, out);

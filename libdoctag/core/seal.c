@@ -1,9 +1,9 @@
 /* Sealing secrets at rest: see seal.h. */
 #include "core/seal.h"
 #include "core/error.h"
+#include "core/sodiumlib.h"
 
 #include <glib.h>
-#include <sodium.h>
 #include <string.h>
 
 #define SEAL_PREFIX "sb1:"
@@ -14,7 +14,7 @@ static unsigned char process_key[crypto_secretbox_KEYBYTES];
 static gpointer draw_process_key(gpointer unused)
 {
   (void)unused;
-  randombytes_buf(process_key, sizeof process_key);
+  sodiumlib_loaded()->randombytes_buf(process_key, sizeof process_key);
   return GINT_TO_POINTER(1);
 }
 
@@ -22,11 +22,12 @@ static gpointer draw_process_key(gpointer unused)
  * secret, so no password hash), or the process's own. */
 static doctag_status seal_key(const doctag_ctx *ctx, unsigned char key[crypto_secretbox_KEYBYTES])
 {
-  if (sodium_init() < 0)
-    return err_set(DOCTAG_EINTERNAL, "libsodium failed to initialise");
+  const sodiumlib *na = sodiumlib_get();
+  if (!na)
+    return DOCTAG_EUNAVAILABLE;
   if (ctx->secret_key && *ctx->secret_key) {
     static const unsigned char label[] = "doctag secretbox key v1";
-    crypto_generichash(key, crypto_secretbox_KEYBYTES, (const unsigned char *)ctx->secret_key,
+    na->crypto_generichash(key, crypto_secretbox_KEYBYTES, (const unsigned char *)ctx->secret_key,
                        strlen(ctx->secret_key), label, sizeof label - 1);
     return DOCTAG_OK;
   }
@@ -51,9 +52,10 @@ doctag_status seal_text(const doctag_ctx *ctx, const char *plain, char **out)
   size_t n = strlen(plain);
   size_t len = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + n;
   unsigned char *buf = g_malloc(len);
-  randombytes_buf(buf, crypto_secretbox_NONCEBYTES);
-  crypto_secretbox_easy(buf + crypto_secretbox_NONCEBYTES, (const unsigned char *)plain, n, buf, key);
-  sodium_memzero(key, sizeof key);
+  const sodiumlib *na = sodiumlib_loaded();   /* seal_key() loaded it */
+  na->randombytes_buf(buf, crypto_secretbox_NONCEBYTES);
+  na->crypto_secretbox_easy(buf + crypto_secretbox_NONCEBYTES, (const unsigned char *)plain, n, buf, key);
+  explicit_bzero(key, sizeof key);
   char *b64 = g_base64_encode(buf, len);
   g_free(buf);
   *out = g_strconcat(SEAL_PREFIX, b64, NULL);
@@ -78,7 +80,7 @@ doctag_status seal_open(const doctag_ctx *ctx, const char *sealed, char **out)
   } else {
     size_t n = len - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES;
     char *plain = g_malloc(n + 1);
-    if (crypto_secretbox_open_easy((unsigned char *)plain, buf + crypto_secretbox_NONCEBYTES,
+    if (sodiumlib_loaded()->crypto_secretbox_open_easy((unsigned char *)plain, buf + crypto_secretbox_NONCEBYTES,
                                    len - crypto_secretbox_NONCEBYTES, buf, key) != 0) {
       g_free(plain);
       st = err_set(DOCTAG_EAUTH, "the stored secret was sealed under another key (%s)",
@@ -90,7 +92,7 @@ doctag_status seal_open(const doctag_ctx *ctx, const char *sealed, char **out)
       *out = plain;
     }
   }
-  sodium_memzero(key, sizeof key);
+  explicit_bzero(key, sizeof key);
   g_free(buf);
   return st;
 }
@@ -98,7 +100,7 @@ doctag_status seal_open(const doctag_ctx *ctx, const char *sealed, char **out)
 void seal_free(char *s)
 {
   if (s) {
-    sodium_memzero(s, strlen(s));
+    explicit_bzero(s, strlen(s));
     g_free(s);
   }
 }

@@ -15,13 +15,17 @@
 #include "queue/queue.h"
 #include "core/embedded.h"
 #include "core/error.h"
+#include "queue/redislib.h"
 
 #include <errno.h>
-#include <hiredis/hiredis.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+
+/* libhiredis's functions (redislib.c), loaded by queue_open_redis(): every
+ * connection comes from an opened queue */
+#define R (redislib_loaded())
 
 #define STREAM "doctag:items"
 #define GROUP "doctag-workers"
@@ -71,40 +75,40 @@ static doctag_status rconnect(redis_impl *r, redisContext **out)
 {
   *out = NULL;
   struct timeval tv = { CONNECT_TIMEOUT_MS / 1000, (CONNECT_TIMEOUT_MS % 1000) * 1000 };
-  redisContext *c = redisConnectWithTimeout(r->host, r->port, tv);
+  redisContext *c = R->redisConnectWithTimeout(r->host, r->port, tv);
   if (!c)
     return err_set(DOCTAG_ENOMEM, "redis: cannot allocate a connection");
   if (c->err) {
     doctag_status st = err_set(DOCTAG_EUNAVAILABLE, "redis %s:%d: %s", r->host, r->port, c->errstr);
-    redisFree(c);
+    R->redisFree(c);
     return st;
   }
   struct timeval ct = { COMMAND_TIMEOUT_MS / 1000, 0 };
-  redisSetTimeout(c, ct);
+  R->redisSetTimeout(c, ct);
   redisReply *rep = NULL;
   if (r->password) {
-    rep = r->user ? redisCommand(c, "AUTH %s %s", r->user, r->password) : redisCommand(c, "AUTH %s", r->password);
+    rep = r->user ? R->redisCommand(c, "AUTH %s %s", r->user, r->password) : R->redisCommand(c, "AUTH %s", r->password);
     if (!rep || rep->type == REDIS_REPLY_ERROR) {
       doctag_status st = err_set(DOCTAG_EUNAVAILABLE, "redis %s:%d: AUTH failed: %s", r->host, r->port,
                                  rep ? rep->str : c->errstr);
       if (rep)
-        freeReplyObject(rep);
-      redisFree(c);
+        R->freeReplyObject(rep);
+      R->redisFree(c);
       return st;
     }
-    freeReplyObject(rep);
+    R->freeReplyObject(rep);
   }
   if (r->db) {
-    rep = redisCommand(c, "SELECT %d", r->db);
+    rep = R->redisCommand(c, "SELECT %d", r->db);
     if (!rep || rep->type == REDIS_REPLY_ERROR) {
       doctag_status st = err_set(DOCTAG_EUNAVAILABLE, "redis %s:%d: SELECT %d failed: %s", r->host, r->port, r->db,
                                  rep ? rep->str : c->errstr);
       if (rep)
-        freeReplyObject(rep);
-      redisFree(c);
+        R->freeReplyObject(rep);
+      R->redisFree(c);
       return st;
     }
-    freeReplyObject(rep);
+    R->freeReplyObject(rep);
   }
   *out = c;
   return DOCTAG_OK;
@@ -130,7 +134,7 @@ static void rrelease(redis_impl *r, redisContext *c, bool broken)
   if (!c)
     return;
   if (broken || c->err) {
-    redisFree(c);
+    R->redisFree(c);
     return;
   }
   g_mutex_lock(&r->lock);
@@ -162,12 +166,12 @@ static doctag_status rcmd_timeout(redis_impl *r, redisReply **out, int argc, con
       break;
     if (timeout_ms > 0) {
       struct timeval tv = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
-      redisSetTimeout(c, tv);
+      R->redisSetTimeout(c, tv);
     }
-    redisReply *rep = redisCommandArgv(c, argc, argv, lens);
+    redisReply *rep = R->redisCommandArgv(c, argc, argv, lens);
     if (timeout_ms > 0 && !c->err) {
       struct timeval ct = { COMMAND_TIMEOUT_MS / 1000, 0 };
-      redisSetTimeout(c, ct);
+      R->redisSetTimeout(c, ct);
     }
     if (!rep) {
       st = err_set(DOCTAG_EUNAVAILABLE, "redis %s:%d: %s: %s", r->host, r->port, argv[0],
@@ -209,7 +213,7 @@ static doctag_status rcmd0(redis_impl *r, int argc, const char **argv)
   redisReply *rep = NULL;
   doctag_status st = rcmd(r, &rep, argc, argv, NULL);
   if (rep)
-    freeReplyObject(rep);
+    R->freeReplyObject(rep);
   return st;
 }
 
@@ -231,7 +235,7 @@ static doctag_status rscript(redis_impl *r, int s, redisReply **out, int nargs, 
   l[2] = 1;
   doctag_status st = rcmd(r, out, argc, argv, l);
   if (st && *out && (*out)->type == REDIS_REPLY_ERROR && g_str_has_prefix((*out)->str, "NOSCRIPT")) {
-    freeReplyObject(*out);
+    R->freeReplyObject(*out);
     argv[0] = "EVAL";
     argv[1] = r->script[s];
     l[0] = 4;
@@ -239,7 +243,7 @@ static doctag_status rscript(redis_impl *r, int s, redisReply **out, int nargs, 
     st = rcmd(r, out, argc, argv, l);
   }
   if (st && *out) {
-    freeReplyObject(*out);
+    R->freeReplyObject(*out);
     *out = NULL;
   }
   g_free(argv);
@@ -291,7 +295,7 @@ static void redis_close(queue *q)
   redis_impl *r = q->impl;
   if (r) {
     for (guint i = 0; r->idle && i < r->idle->len; i++)
-      redisFree(g_ptr_array_index(r->idle, i));
+      R->redisFree(g_ptr_array_index(r->idle, i));
     if (r->idle)
       g_ptr_array_free(r->idle, TRUE);
     if (r->subs)
@@ -325,13 +329,15 @@ static doctag_status ensure_group(redis_impl *r)
     st = rcmd0(r, 2, del);
   }
   if (rep)
-    freeReplyObject(rep);
+    R->freeReplyObject(rep);
   return st;
 }
 
 doctag_status queue_open_redis(doctag_ctx *ctx, const char *url, queue **out)
 {
   *out = NULL;
+  if (!redislib_get())
+    return DOCTAG_EUNAVAILABLE;
   redis_impl *r = g_new0(redis_impl, 1);
   g_mutex_init(&r->lock);
   r->idle = g_ptr_array_new();
@@ -385,7 +391,7 @@ static doctag_status redis_job_create(queue *q, const queue_job *job, GPtrArray 
   redisReply *rep = NULL;
   doctag_status st = rscript(r, S_CREATE, &rep, n, args, NULL);
   if (rep)
-    freeReplyObject(rep);
+    R->freeReplyObject(rep);
   g_free(args);
   g_free(total);
   g_free(created);
@@ -439,15 +445,15 @@ static doctag_status redis_job_get(queue *q, const char *job_id, queue_job *out)
   g_free(key);
   if (st) {
     if (rep)
-      freeReplyObject(rep);
+      R->freeReplyObject(rep);
     return st;
   }
   if (rep->type != REDIS_REPLY_ARRAY || rep->elements == 0 || !hget(rep, "status")) {
-    freeReplyObject(rep);
+    R->freeReplyObject(rep);
     return err_set(DOCTAG_ENOTFOUND, "Job not found");
   }
   job_from_hash(rep, job_id, out);
-  freeReplyObject(rep);
+  R->freeReplyObject(rep);
   return DOCTAG_OK;
 }
 
@@ -462,7 +468,7 @@ static doctag_status snapshot_script(queue *q, int script, const char *job_id, q
   redisReply *r = *rep;
   if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 || r->element[0]->type != REDIS_REPLY_ARRAY ||
       r->element[0]->elements == 0 || !hget(r->element[0], "status")) {
-    freeReplyObject(r);
+    R->freeReplyObject(r);
     *rep = NULL;
     return err_set(DOCTAG_ENOTFOUND, "Job not found");
   }
@@ -485,7 +491,7 @@ static doctag_status redis_job_snapshot(queue *q, const char *job_id, queue_job 
   if (st)
     return st;
   reply_strings(rep->element[1], results);
-  freeReplyObject(rep);
+  R->freeReplyObject(rep);
   return DOCTAG_OK;
 }
 
@@ -498,7 +504,7 @@ static doctag_status redis_job_snapshot_order(queue *q, const char *job_id, queu
     return st;
   redisReply *n = rep->element[1];
   *count = n->type == REDIS_REPLY_INTEGER && n->integer > 0 ? (uint64_t)n->integer : 0;
-  freeReplyObject(rep);
+  R->freeReplyObject(rep);
   return DOCTAG_OK;
 }
 
@@ -516,7 +522,7 @@ static doctag_status redis_results_range(queue *q, const char *job_id, uint64_t 
   if (!st)
     reply_strings(rep, out);
   if (rep)
-    freeReplyObject(rep);
+    R->freeReplyObject(rep);
   return st;
 }
 
@@ -550,7 +556,7 @@ static doctag_status redis_job_transition(queue *q, const char *job_id, unsigned
       st = err_set(DOCTAG_ECONFLICT, "%s", rep->element[1]->str);
   }
   if (rep)
-    freeReplyObject(rep);
+    R->freeReplyObject(rep);
   if (!st && out)
     st = redis_job_get(q, job_id, out);
   return st;
@@ -567,7 +573,7 @@ static doctag_status redis_event_append(queue *q, const char *job_id, const char
   if (!st && seq)
     *seq = rep->type == REDIS_REPLY_INTEGER ? (uint64_t)rep->integer : 0;
   if (rep)
-    freeReplyObject(rep);
+    R->freeReplyObject(rep);
   return st;
 }
 
@@ -597,7 +603,7 @@ static void drop_entry(redis_impl *r, const char *id)
   const char *args[] = { STREAM, GROUP, id };
   redisReply *rep = NULL;
   if (!rscript(r, S_DROP, &rep, 3, args, NULL))
-    freeReplyObject(rep);
+    R->freeReplyObject(rep);
 }
 
 /* One entry: first one whose lease ran out, else a new one (waiting up to
@@ -615,7 +621,7 @@ static doctag_status autoclaim_entry(redis_impl *r, const char *worker, unsigned
   if (st && rep && rep->type == REDIS_REPLY_ERROR &&
       (g_str_has_prefix(rep->str, "NOGROUP") || g_str_has_prefix(rep->str, "UNBLOCKED"))) {
     /* The server lost the group (restarted without persistence): make it again. */
-    freeReplyObject(rep);
+    R->freeReplyObject(rep);
     rep = NULL;
     if (!(st = ensure_group(r)))
       st = rcmd(r, &rep, 8, ac, NULL);
@@ -623,7 +629,7 @@ static doctag_status autoclaim_entry(redis_impl *r, const char *worker, unsigned
   g_free(idle);
   if (st) {
     if (rep)
-      freeReplyObject(rep);
+      R->freeReplyObject(rep);
     return st;
   }
   if (rep->type == REDIS_REPLY_ARRAY && rep->elements >= 2 && rep->element[1]->type == REDIS_REPLY_ARRAY &&
@@ -633,12 +639,12 @@ static doctag_status autoclaim_entry(redis_impl *r, const char *worker, unsigned
       *got = true;
     else if (it->token)
       drop_entry(r, it->token);
-    freeReplyObject(rep);
+    R->freeReplyObject(rep);
     if (!*got)
       queue_item_clear(it);
     return DOCTAG_OK;
   }
-  freeReplyObject(rep);
+  R->freeReplyObject(rep);
   return DOCTAG_OK;
 }
 
@@ -663,7 +669,7 @@ static doctag_status take_entry(redis_impl *r, const char *worker, queue_item *i
         again = true;
       }
     }
-    freeReplyObject(rep);
+    R->freeReplyObject(rep);
     if (!again)
       return DOCTAG_OK;
   }
@@ -699,7 +705,7 @@ static doctag_status next_entry(redis_impl *r, const char *worker, unsigned int 
   st = rcmd_timeout(r, &rep, 3, bl, NULL, block_ms + COMMAND_TIMEOUT_MS);
   g_free(secs);
   if (rep)
-    freeReplyObject(rep);
+    R->freeReplyObject(rep);
   if (st)
     return st;
   return take_entry(r, worker, it, got);
@@ -745,10 +751,10 @@ static doctag_status redis_claim(queue *q, const char *worker, unsigned int leas
       it.attempts = (unsigned int)rep->element[2]->integer;
       *item = it;
       *outcome = QC_ITEM;
-      freeReplyObject(rep);
+      R->freeReplyObject(rep);
       return DOCTAG_OK;
     }
-    freeReplyObject(rep);
+    R->freeReplyObject(rep);
     queue_item_clear(&it);
     if (g_get_monotonic_time() >= deadline)
       return DOCTAG_OK;
@@ -769,7 +775,7 @@ static doctag_status redis_release(queue *q, const queue_item *item, const char 
   redisReply *rep = NULL;
   doctag_status st = rscript(q->impl, S_RELEASE, &rep, 7, args, NULL);
   if (rep)
-    freeReplyObject(rep);
+    R->freeReplyObject(rep);
   g_free(row);
   return st;
 }
@@ -783,7 +789,7 @@ static doctag_status redis_forget_workers(queue *q, const char *leaving, unsigne
   if (!st && rep && rep->type == REDIS_REPLY_INTEGER && rep->integer > 0)
     g_debug("redis queue: %lld idle consumers forgotten", (long long)rep->integer);
   if (rep)
-    freeReplyObject(rep);
+    R->freeReplyObject(rep);
   g_free(idle);
   return st;
 }
@@ -811,7 +817,7 @@ static doctag_status redis_finish(queue *q, const queue_item *item, bool ok, con
       *outcome = QF_RECORDED;
   }
   if (rep)
-    freeReplyObject(rep);
+    R->freeReplyObject(rep);
   return st;
 }
 
@@ -834,7 +840,7 @@ static doctag_status redis_events_read(queue *q, const char *job_id, uint64_t af
     }
   }
   if (rep)
-    freeReplyObject(rep);
+    R->freeReplyObject(rep);
   g_free(key);
   g_free(start);
   g_free(stop);
@@ -850,7 +856,7 @@ static doctag_status events_count(redis_impl *r, const char *job_id, uint64_t *n
   if (!st)
     *n = rep->type == REDIS_REPLY_INTEGER ? (uint64_t)rep->integer : 0;
   if (rep)
-    freeReplyObject(rep);
+    R->freeReplyObject(rep);
   g_free(key);
   return st;
 }
@@ -871,7 +877,7 @@ static void sub_free(sub_conn *s)
   if (!s)
     return;
   if (s->c)
-    redisFree(s->c);
+    R->redisFree(s->c);
   g_free(s->job_id);
   g_free(s);
 }
@@ -896,14 +902,14 @@ static doctag_status sub_take(redis_impl *r, const char *job_id, sub_conn **out)
   if (st)
     return st;
   char *chan = g_strconcat("job:", job_id, ":progress", NULL);
-  redisReply *rep = redisCommand(c, "SUBSCRIBE %s", chan);
+  redisReply *rep = R->redisCommand(c, "SUBSCRIBE %s", chan);
   g_free(chan);
   if (!rep) {
     st = err_set(DOCTAG_EUNAVAILABLE, "redis SUBSCRIBE: %s", c->errstr);
-    redisFree(c);
+    R->redisFree(c);
     return st;
   }
-  freeReplyObject(rep);
+  R->freeReplyObject(rep);
   sub_conn *s = g_new0(sub_conn, 1);
   s->job_id = g_strdup(job_id);
   s->c = c;
@@ -929,10 +935,10 @@ static bool sub_read(sub_conn *s, int timeout_ms, bool *got)
   *got = false;
   for (;;) {
     void *reply = NULL;
-    if (redisGetReplyFromReader(s->c, &reply) != REDIS_OK)
+    if (R->redisGetReplyFromReader(s->c, &reply) != REDIS_OK)
       return false;
     if (reply) {
-      freeReplyObject(reply);
+      R->freeReplyObject(reply);
       *got = true;
       continue;
     }
@@ -942,7 +948,7 @@ static bool sub_read(sub_conn *s, int timeout_ms, bool *got)
       continue;
     if (n <= 0)
       return n == 0;
-    if (redisBufferRead(s->c) != REDIS_OK)
+    if (R->redisBufferRead(s->c) != REDIS_OK)
       return false;
   }
 }
@@ -992,7 +998,7 @@ static doctag_status redis_results(queue *q, const char *job_id, GPtrArray *out)
     for (size_t i = 0; i < rep->elements; i++)
       g_ptr_array_add(out, g_strndup(rep->element[i]->str, rep->element[i]->len));
   if (rep)
-    freeReplyObject(rep);
+    R->freeReplyObject(rep);
   g_free(key);
   return st;
 }
@@ -1007,7 +1013,7 @@ static doctag_status redis_active(queue *q, const char *user_id, GPtrArray *out)
   if (st) {
     g_free(key);
     if (rep)
-      freeReplyObject(rep);
+      R->freeReplyObject(rep);
     return st;
   }
   for (size_t i = 0; !st && rep->type == REDIS_REPLY_ARRAY && i < rep->elements; i++) {
@@ -1026,7 +1032,7 @@ static doctag_status redis_active(queue *q, const char *user_id, GPtrArray *out)
     else
       queue_job_free(j);
   }
-  freeReplyObject(rep);
+  R->freeReplyObject(rep);
   g_free(key);
   return st;
 }
@@ -1057,7 +1063,7 @@ static doctag_status redis_slot_take(queue *q, const char *holder, const char *s
     if (held)
       *held = (unsigned int)MIN(MAX(rep->element[1]->integer, 0), (long long)G_MAXUINT);
   }
-  freeReplyObject(rep);
+  R->freeReplyObject(rep);
   return st;
 }
 
@@ -1075,7 +1081,7 @@ static doctag_status redis_slot_renew(queue *q, const char *holder, GPtrArray *s
   redisReply *rep = NULL;
   doctag_status st = rscript(q->impl, S_SLOT_RENEW, &rep, (int)args->len, (const char **)args->pdata, NULL);
   if (rep)
-    freeReplyObject(rep);
+    R->freeReplyObject(rep);
   g_ptr_array_free(args, TRUE);
   return st;
 }
@@ -1105,7 +1111,7 @@ static doctag_status redis_slot_lease(queue *q, unsigned int lease_ms, unsigned 
                  rep->type == REDIS_REPLY_STRING ? rep->str : "not a string");
   else
     *in_force = (unsigned int)v;
-  freeReplyObject(rep);
+  R->freeReplyObject(rep);
   return st;
 }
 

@@ -3,15 +3,19 @@
  * machine share the file, prepared statements cached per connection. */
 #include "store/store.h"
 #include "core/error.h"
+#include "store/sqlitelib.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <sqlite3.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <jansson.h>
+
+/* libsqlite3's functions (sqlitelib.c), loaded by sq_open(): every connection
+ * comes from an opened store */
+#define S (sqlitelib_loaded())
 
 #define USER_COLS "id, email, full_name, is_active, is_verified, created_at"
 #define JOB_COLS "id, job_type, status, total_documents, processed_count, failed_count, " \
@@ -355,6 +359,8 @@ static doctag_status sq_private_files(const char *path)
 
 static doctag_status sq_open(struct store *s, const char *url, const char *data_dir)
 {
+  if (!sqlitelib_get())
+    return DOCTAG_ESTORE;
   char *path;
   if (!url || !*url) {
     if (!data_dir || !*data_dir)
@@ -398,8 +404,8 @@ static void sq_close(struct store *s)
 
 static doctag_status sq_error(sqlite3 *db, int rc, const char *what)
 {
-  int ext = db ? sqlite3_extended_errcode(db) : rc;
-  const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  int ext = db ? S->sqlite3_extended_errcode(db) : rc;
+  const char *msg = db ? S->sqlite3_errmsg(db) : S->sqlite3_errstr(rc);
   switch (ext) {
   case SQLITE_CONSTRAINT_UNIQUE:
   case SQLITE_CONSTRAINT_PRIMARYKEY:
@@ -418,16 +424,16 @@ static void sq_disconnect(store_conn *base)
   if (!c)
     return;
   for (int i = 0; i < ST_COUNT; i++)
-    sqlite3_finalize(c->cache[i]);
+    S->sqlite3_finalize(c->cache[i]);
   if (c->extra) {
     GHashTableIter it;
     gpointer k, v;
     g_hash_table_iter_init(&it, c->extra);
     while (g_hash_table_iter_next(&it, &k, &v))
-      sqlite3_finalize(v);
+      S->sqlite3_finalize(v);
     g_hash_table_destroy(c->extra);
   }
-  sqlite3_close_v2(c->db);
+  S->sqlite3_close_v2(c->db);
   g_free(c);
 }
 
@@ -523,14 +529,14 @@ static int64_t count_of(sqlite3 *db, const char *sql, const char *a, const char 
 {
   sqlite3_stmt *st = NULL;
   int64_t n = -1;
-  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
-    sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+  if (S->sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+    S->sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
     if (b)
-      sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
-      n = sqlite3_column_int64(st, 0);
+      S->sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+    if (S->sqlite3_step(st) == SQLITE_ROW)
+      n = S->sqlite3_column_int64(st, 0);
   }
-  sqlite3_finalize(st);
+  S->sqlite3_finalize(st);
   return n;
 }
 
@@ -587,7 +593,7 @@ static bool match_freq(const Fts5ExtensionApi *api, Fts5Context *fts, int nphras
     if (api->xInst(fts, i, &phrase, &col, &off) != SQLITE_OK || phrase < 0 || phrase >= nphrase || col >= ncol)
       continue;
     if (w)
-      freq[phrase] += col < nw ? sqlite3_value_double(w[col]) : 1.0;
+      freq[phrase] += col < nw ? S->sqlite3_value_double(w[col]) : 1.0;
     else
       freq[phrase] += col < (int)G_N_ELEMENTS(rank_weight) ? rank_weight[col] : 0.0;
   }
@@ -597,28 +603,28 @@ static bool match_freq(const Fts5ExtensionApi *api, Fts5Context *fts, int nphras
 static void sq_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nval,
                     sqlite3_value **val)
 {
-  if (nval < 2 || sqlite3_value_type(val[0]) != SQLITE_TEXT || sqlite3_value_type(val[1]) != SQLITE_TEXT) {
-    sqlite3_result_error(ctx, "doctag_bm25: expects (table, user_id, match, weights...)", -1);
+  if (nval < 2 || S->sqlite3_value_type(val[0]) != SQLITE_TEXT || S->sqlite3_value_type(val[1]) != SQLITE_TEXT) {
+    S->sqlite3_result_error(ctx, "doctag_bm25: expects (table, user_id, match, weights...)", -1);
     return;
   }
   rank_data *r = api->xGetAuxdata(fts, 0);
   if (!r) {
-    r = rank_data_new(api, fts, sqlite3_context_db_handle(ctx), (const char *)sqlite3_value_text(val[0]),
-                      (const char *)sqlite3_value_text(val[1]));
+    r = rank_data_new(api, fts, S->sqlite3_context_db_handle(ctx), (const char *)S->sqlite3_value_text(val[0]),
+                      (const char *)S->sqlite3_value_text(val[1]));
     if (!r || api->xSetAuxdata(fts, r, rank_data_free) != SQLITE_OK) {
-      sqlite3_result_error(ctx, "doctag_bm25: cannot count the owner's documents", -1);
+      S->sqlite3_result_error(ctx, "doctag_bm25: cannot count the owner's documents", -1);
       return;
     }
   }
   double *freq = g_newa(double, r->nphrase), len = 0;
   if (!match_freq(api, fts, r->nphrase, val + 2, nval - 2, freq, &len)) {
-    sqlite3_result_error(ctx, "doctag_bm25: cannot read the match", -1);
+    S->sqlite3_result_error(ctx, "doctag_bm25: cannot read the match", -1);
     return;
   }
   double score = 0;
   for (int i = 0; i < r->nphrase; i++)
     score += r->idf[i] * doc_weight(freq[i], len);
-  sqlite3_result_double(ctx, -score);
+  S->sqlite3_result_double(ctx, -score);
 }
 
 /* doctag_impact(documents_fts): the weight (doc_weight) in this document
@@ -636,13 +642,13 @@ static void sq_impact(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_con
   int nphrase = api->xPhraseCount(fts);
   double *freq = g_newa(double, nphrase > 2 ? nphrase : 2), len = 0;
   if (nphrase != 2 || !match_freq(api, fts, nphrase, NULL, 0, freq, &len) || len >= 4294967296.0) {
-    sqlite3_result_error(ctx, "doctag_impact: expects a match of the owner and one word", -1);
+    S->sqlite3_result_error(ctx, "doctag_impact: expects a match of the owner and one word", -1);
     return;
   }
   if (packed)
-    sqlite3_result_int64(ctx, (sqlite3_int64)(((uint64_t)freq[1] << 32) | (uint64_t)len));
+    S->sqlite3_result_int64(ctx, (sqlite3_int64)(((uint64_t)freq[1] << 32) | (uint64_t)len));
   else
-    sqlite3_result_double(ctx, doc_weight(freq[1], len));
+    S->sqlite3_result_double(ctx, doc_weight(freq[1], len));
 }
 
 /* ---- a document's words as the index reads them (0009's triggers) ----
@@ -692,10 +698,10 @@ static int on_token(void *ctx, int flags, const char *tok, int n, int start, int
 
 static bool tokenize(sq_tok *t, tok_count *c, sqlite3_value *v)
 {
-  const char *text = (const char *)sqlite3_value_text(v);
+  const char *text = (const char *)S->sqlite3_value_text(v);
   if (!text)
     return true;
-  return t->api.xTokenize(t->tok, c, FTS5_TOKENIZE_DOCUMENT, text, sqlite3_value_bytes(v), on_token) == SQLITE_OK;
+  return t->api.xTokenize(t->tok, c, FTS5_TOKENIZE_DOCUMENT, text, S->sqlite3_value_bytes(v), on_token) == SQLITE_OK;
 }
 
 /* doctag_terms(title, tags, extracted_text, words): JSON {token: count <<
@@ -708,7 +714,7 @@ static bool tokenize(sq_tok *t, tok_count *c, sqlite3_value *v)
 static void sq_terms(sqlite3_context *ctx, int nval, sqlite3_value **val)
 {
   tok_count c = { .f = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free), .buf = g_string_new(NULL) };
-  const char *asked = nval > 3 ? (const char *)sqlite3_value_text(val[3]) : NULL;
+  const char *asked = nval > 3 ? (const char *)S->sqlite3_value_text(val[3]) : NULL;
   json_t *words = asked ? json_loads(asked, 0, NULL) : NULL;
   bool ok = json_is_array(words);
   size_t i;
@@ -719,7 +725,7 @@ static void sq_terms(sqlite3_context *ctx, int nval, sqlite3_value **val)
   json_decref(words);
   for (int k = 0; ok && k < nval && k < (int)G_N_ELEMENTS(rank_weight); k++) {
     c.weight = rank_weight[k];
-    ok = tokenize(sqlite3_user_data(ctx), &c, val[k]);
+    ok = tokenize(S->sqlite3_user_data(ctx), &c, val[k]);
   }
   ok = ok && c.tokens < ((int64_t)1 << 31);
   json_t *found = json_object();
@@ -734,17 +740,17 @@ static void sq_terms(sqlite3_context *ctx, int nval, sqlite3_value **val)
   char *js = ok ? json_dumps(found, JSON_COMPACT) : NULL;
   json_decref(found);
   if (js)
-    sqlite3_result_text(ctx, js, -1, free);
+    S->sqlite3_result_text(ctx, js, -1, free);
   else
-    sqlite3_result_error(ctx, "doctag_terms: cannot read the document's words", -1);
+    S->sqlite3_result_error(ctx, "doctag_terms: cannot read the document's words", -1);
 }
 
 /* doctag_w(doctag_terms' packed count and length): doc_weight. */
 static void sq_w(sqlite3_context *ctx, int nval, sqlite3_value **val)
 {
   (void)nval;
-  uint64_t packed = (uint64_t)sqlite3_value_int64(val[0]);
-  sqlite3_result_double(ctx, doc_weight((double)(packed >> 32), (double)(packed & 0xffffffffu)));
+  uint64_t packed = (uint64_t)S->sqlite3_value_int64(val[0]);
+  S->sqlite3_result_double(ctx, doc_weight((double)(packed >> 32), (double)(packed & 0xffffffffu)));
 }
 
 /* doctag_term(query): the query's token when it has exactly one (a
@@ -753,11 +759,11 @@ static void sq_term(sqlite3_context *ctx, int nval, sqlite3_value **val)
 {
   (void)nval;
   tok_count c = { 0 };
-  if (tokenize(sqlite3_user_data(ctx), &c, val[0]) && c.tokens == 1)
-    sqlite3_result_text(ctx, c.only, -1, g_free);
+  if (tokenize(S->sqlite3_user_data(ctx), &c, val[0]) && c.tokens == 1)
+    S->sqlite3_result_text(ctx, c.only, -1, g_free);
   else {
     g_free(c.only);
-    sqlite3_result_null(ctx);
+    S->sqlite3_result_null(ctx);
   }
 }
 
@@ -767,11 +773,11 @@ static bool sq_register_rank(sqlite3 *db)
 {
   fts5_api *fts = NULL;
   sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) == SQLITE_OK) {
-    sqlite3_bind_pointer(st, 1, (void *)&fts, "fts5_api_ptr", NULL);
-    sqlite3_step(st);
+  if (S->sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) == SQLITE_OK) {
+    S->sqlite3_bind_pointer(st, 1, (void *)&fts, "fts5_api_ptr", NULL);
+    S->sqlite3_step(st);
   }
-  sqlite3_finalize(st);
+  S->sqlite3_finalize(st);
   if (!fts || fts->xCreateFunction(fts, "doctag_bm25", NULL, sq_rank, NULL) != SQLITE_OK ||
       fts->xCreateFunction(fts, "doctag_impact", NULL, sq_impact, NULL) != SQLITE_OK ||
       fts->xCreateFunction(fts, "doctag_impact_packed", (void *)"packed", sq_impact, NULL) != SQLITE_OK)
@@ -787,9 +793,9 @@ static bool sq_register_rank(sqlite3 *db)
   const int det = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
   /* doctag_term owns the tokenizer: the connection frees it on close (and
    * SQLite at once when the registration fails). */
-  return sqlite3_create_function_v2(db, "doctag_term", 1, det, t, sq_term, NULL, NULL, sq_tok_free) == SQLITE_OK &&
-         sqlite3_create_function_v2(db, "doctag_terms", 4, det, t, sq_terms, NULL, NULL, NULL) == SQLITE_OK &&
-         sqlite3_create_function_v2(db, "doctag_w", 1, det, NULL, sq_w, NULL, NULL, NULL) == SQLITE_OK;
+  return S->sqlite3_create_function_v2(db, "doctag_term", 1, det, t, sq_term, NULL, NULL, sq_tok_free) == SQLITE_OK &&
+         S->sqlite3_create_function_v2(db, "doctag_terms", 4, det, t, sq_terms, NULL, NULL, NULL) == SQLITE_OK &&
+         S->sqlite3_create_function_v2(db, "doctag_w", 1, det, NULL, sq_w, NULL, NULL, NULL) == SQLITE_OK;
 }
 
 static doctag_status sq_connect(struct store *s, store_conn **out)
@@ -797,16 +803,16 @@ static doctag_status sq_connect(struct store *s, store_conn **out)
   sqlite_store *impl = s->impl;
   sqlite_conn *c = g_new0(sqlite_conn, 1);
   c->base.ops = &store_sqlite_ops;
-  int rc = sqlite3_open_v2(impl->path, &c->db,
+  int rc = S->sqlite3_open_v2(impl->path, &c->db,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK) {
     doctag_status st = err_set(DOCTAG_ESTORE, "sqlite: cannot open %s: %s", impl->path,
-                               c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+                               c->db ? S->sqlite3_errmsg(c->db) : S->sqlite3_errstr(rc));
     sq_disconnect(&c->base);
     return st;
   }
-  sqlite3_busy_handler(c->db, sq_busy, NULL);
-  sqlite3_extended_result_codes(c->db, 1);
+  S->sqlite3_busy_handler(c->db, sq_busy, NULL);
+  S->sqlite3_extended_result_codes(c->db, 1);
   /* WAL: readers never block the writer, and it is safe across processes on
    * one machine. The mode is recorded in the file; setting it again is a no-op. */
   /* A larger page cache and memory-mapped reads: a search walks the
@@ -820,7 +826,7 @@ static doctag_status sq_connect(struct store *s, store_conn **out)
      * consulting the busy handler while another process opens the same file:
      * wait for it here too. */
     for (int tries = 0;; tries++) {
-      rc = sqlite3_exec(c->db, setup[i], NULL, NULL, NULL);
+      rc = S->sqlite3_exec(c->db, setup[i], NULL, NULL, NULL);
       if (((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) || !sq_busy(NULL, tries))
         break;
     }
@@ -847,7 +853,7 @@ static doctag_status sq_run(sqlite_conn *c, sqlite3_stmt **slot, const char *sql
   sqlite3_stmt *stmt = *slot;
   int rc;
   if (!stmt) {
-    rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+    rc = S->sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
     if (rc != SQLITE_OK)
       return sq_error(c->db, rc, "prepare");
     *slot = stmt;
@@ -855,39 +861,39 @@ static doctag_status sq_run(sqlite_conn *c, sqlite3_stmt **slot, const char *sql
   for (unsigned int i = 0; i < n; i++) {
     int idx = (int)i + 1;
     switch (p[i].type) {
-    case SP_NULL: rc = sqlite3_bind_null(stmt, idx); break;
-    case SP_TEXT: rc = sqlite3_bind_text(stmt, idx, p[i].text, -1, SQLITE_STATIC); break;
+    case SP_NULL: rc = S->sqlite3_bind_null(stmt, idx); break;
+    case SP_TEXT: rc = S->sqlite3_bind_text(stmt, idx, p[i].text, -1, SQLITE_STATIC); break;
     case SP_INT:
-    case SP_BOOL: rc = sqlite3_bind_int64(stmt, idx, p[i].num); break;
+    case SP_BOOL: rc = S->sqlite3_bind_int64(stmt, idx, p[i].num); break;
     default: rc = SQLITE_MISUSE;
     }
     if (rc != SQLITE_OK) {
-      sqlite3_clear_bindings(stmt);
+      S->sqlite3_clear_bindings(stmt);
       return sq_error(c->db, rc, "bind");
     }
   }
   GPtrArray *cells = out ? g_ptr_array_new() : NULL;
-  unsigned int ncols = (unsigned int)sqlite3_column_count(stmt), nrows = 0;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+  unsigned int ncols = (unsigned int)S->sqlite3_column_count(stmt), nrows = 0;
+  while ((rc = S->sqlite3_step(stmt)) == SQLITE_ROW) {
     if (!cells)
       continue;
     for (unsigned int j = 0; j < ncols; j++) {
-      const unsigned char *v = sqlite3_column_text(stmt, (int)j);
-      g_ptr_array_add(cells, v ? g_strndup((const char *)v, (gsize)sqlite3_column_bytes(stmt, (int)j)) : NULL);
+      const unsigned char *v = S->sqlite3_column_text(stmt, (int)j);
+      g_ptr_array_add(cells, v ? g_strndup((const char *)v, (gsize)S->sqlite3_column_bytes(stmt, (int)j)) : NULL);
     }
     nrows++;
   }
   doctag_status status = DOCTAG_OK;
   if (rc != SQLITE_DONE)
     status = sq_error(c->db, rc, "step");
-  sqlite3_reset(stmt);
-  sqlite3_clear_bindings(stmt);
+  S->sqlite3_reset(stmt);
+  S->sqlite3_clear_bindings(stmt);
   if (cells) {
     if (status == DOCTAG_OK) {
       out->nrows = nrows;
       out->ncols = ncols;
       out->cell = (char **)g_ptr_array_free(cells, FALSE);
-      out->changes = sqlite3_changes64(c->db);
+      out->changes = S->sqlite3_changes64(c->db);
     } else {
       g_ptr_array_set_free_func(cells, g_free);
       g_ptr_array_free(cells, TRUE);
@@ -920,11 +926,11 @@ static doctag_status sq_script(store_conn *base, const char *sql)
 {
   sqlite_conn *c = (sqlite_conn *)base;
   char *msg = NULL;
-  int rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
+  int rc = S->sqlite3_exec(c->db, sql, NULL, NULL, &msg);
   if (rc == SQLITE_OK)
     return DOCTAG_OK;
-  doctag_status st = err_set(DOCTAG_ESTORE, "sqlite: %s", msg ? msg : sqlite3_errstr(rc));
-  sqlite3_free(msg);
+  doctag_status st = err_set(DOCTAG_ESTORE, "sqlite: %s", msg ? msg : S->sqlite3_errstr(rc));
+  S->sqlite3_free(msg);
   return st;
 }
 

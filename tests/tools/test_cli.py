@@ -214,11 +214,12 @@ def test_url_guard_and_bad_scheme():
 
 
 def test_libcurl_and_libpq_are_loaded_only_when_needed(tmp_path):
-    """libcurl, libpq and libjwt are loaded on first use: where they cannot
-    be loaded, text PDFs and the local tagger still work, and what needs
-    them fails saying which library is missing (libjwt: no CLI command
-    makes tokens; the Python tests check its message)."""
-    for name in ("libcurl.so.4", "libpq.so.5", "libjwt.so.0"):
+    """libcurl, libpq, libjwt, libsqlite3, libhiredis and libsodium are
+    loaded on first use: where they cannot be loaded, text PDFs and the
+    local tagger still work, and what needs them fails saying which library
+    is missing (libjwt: no CLI command makes tokens; the Python tests check
+    its message)."""
+    for name in ("libcurl.so.4", "libpq.so.5", "libjwt.so.0", "libsqlite3.so.0"):
         (tmp_path / name).write_text("not a shared object\n")
     broken = {"LD_LIBRARY_PATH": str(tmp_path)}  # searched before the system's
     e = entries("text", "eng")[0]
@@ -239,6 +240,30 @@ def test_libcurl_and_libpq_are_loaded_only_when_needed(tmp_path):
     r = run("batch", "run", str(csv), "--model", "local",
             env_extra=dict(broken, DOCTAG_DATABASE_URL="postgresql://127.0.0.1:9/doctag"))
     assert r.returncode != 0 and "cannot load libpq" in r.stderr, r.stderr
+    r = run("history", env_extra=broken)
+    assert r.returncode == 1 and "cannot load libsqlite3" in r.stderr, r.stderr
+
+    # hiredis too, with SQLite there for the CLI user's history
+    no_redis = tmp_path / "no-redis"
+    no_redis.mkdir()
+    (no_redis / "libhiredis.so.0.14").write_text("not a shared object\n")
+    r = run("extract", path, env_extra={"LD_LIBRARY_PATH": str(no_redis)})
+    assert r.returncode == 0 and r.stdout.count("\f") == e["pages"], r.stderr
+    csv.write_text("title,file_path,file_source_type\nr,%s,local\n" % path)
+    r = run("batch", "run", str(csv), "--model", "local",
+            env_extra={"LD_LIBRARY_PATH": str(no_redis), "DOCTAG_REDIS_URL": "redis://127.0.0.1:9"})
+    assert r.returncode == 1 and "cannot load libhiredis" in r.stderr, r.stderr
+
+    # libsodium: the CLI user's creation needs it, extraction and tagging do not
+    no_sodium = tmp_path / "no-sodium"
+    no_sodium.mkdir()
+    (no_sodium / "libsodium.so.23").write_text("not a shared object\n")
+    r = run("extract", path, env_extra={"LD_LIBRARY_PATH": str(no_sodium)})
+    assert r.returncode == 0 and r.stdout.count("\f") == e["pages"], r.stderr
+    r = run("process", "--model", "local", path, env_extra={"LD_LIBRARY_PATH": str(no_sodium)})
+    assert r.returncode == 0 and json.loads(r.stdout)["tags"], r.stderr
+    r = run("history", env_extra={"LD_LIBRARY_PATH": str(no_sodium)})
+    assert r.returncode == 1 and "cannot load libsodium" in r.stderr, r.stderr
 
 
 def test_extract_of_a_local_file_has_no_time_limit():
