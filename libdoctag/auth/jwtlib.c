@@ -3,7 +3,6 @@
 #include "core/error.h"
 #include "core/dynlib.h"
 
-#include <dlfcn.h>
 #include <glib.h>
 
 /* The soname of Debian's libjwt0 (OpenSSL flavour), the one we build with. */
@@ -15,18 +14,13 @@ static dynlib_once state;
 static char *load(void)
 {
   static const char *const sonames[] = { JWTLIB_SONAME, NULL };
-  char *why_not;
-  void *h = dynlib_open_or_say(sonames, "libjwt", "libjwt0", &why_not);
-  if (!h)
+  static const char *const names[] = { JWTLIB_FUNCS(DYNLIB_NAME) };
+  void *syms[G_N_ELEMENTS(names)];
+  char *why_not = dynlib_load_syms(sonames, "libjwt", "libjwt0", names, syms, G_N_ELEMENTS(names), NULL);
+  if (why_not)
     return why_not;
-  const char *missing = NULL;
-#define JWTLIB_LOAD(f) lib.f = (__typeof__(f) *)dynlib_sym(&h, 1, #f, &missing);
-  JWTLIB_FUNCS(JWTLIB_LOAD)
-#undef JWTLIB_LOAD
-  if (missing) {
-    dlclose(h);
-    return g_strdup_printf("the installed libjwt (%s) lacks %s", JWTLIB_SONAME, missing);
-  }
+  size_t i = 0;
+  JWTLIB_FUNCS(DYNLIB_FILL)
   /* The handle stays open for the life of the process, like the others. */
   return NULL;
 }

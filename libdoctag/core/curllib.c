@@ -19,19 +19,13 @@ static dynlib_once state;
 static char *load(void)
 {
   static const char *const sonames[] = { CURLLIB_SONAME, NULL };
-  char *why_not;
-  void *h = dynlib_open_or_say(sonames, "libcurl", "libcurl4", &why_not);
-  if (!h)
+  static const char *const names[] = { CURLLIB_FUNCS(DYNLIB_NAME) };
+  void *syms[G_N_ELEMENTS(names)], *h;
+  char *why_not = dynlib_load_syms(sonames, "libcurl", "libcurl4 " CURLLIB_MIN_TEXT " or later", names, syms, G_N_ELEMENTS(names), &h);
+  if (why_not)
     return why_not;
-  const char *missing = NULL;
-#define CURLLIB_LOAD(f) lib.f = (__typeof__(f) *)dynlib_sym(&h, 1, #f, &missing);
-  CURLLIB_FUNCS(CURLLIB_LOAD)
-#undef CURLLIB_LOAD
-  if (missing) {
-    dlclose(h);
-    return g_strdup_printf("the installed libcurl (%s) lacks %s; libcurl " CURLLIB_MIN_TEXT " or later is needed",
-                           CURLLIB_SONAME, missing);
-  }
+  size_t i = 0;
+  CURLLIB_FUNCS(DYNLIB_FILL)
   const curl_version_info_data *v = lib.curl_version_info(CURLVERSION_NOW);
   if (!v || v->version_num < CURLLIB_MIN_VERSION) {
     char *why = g_strdup_printf("the installed libcurl is %s; libcurl " CURLLIB_MIN_TEXT " or later is needed",

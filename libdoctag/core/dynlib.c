@@ -27,13 +27,36 @@ void *dynlib_sym(void *const *handles, size_t n, const char *name, const char **
   return NULL;
 }
 
-void *dynlib_open_or_say(const char *const *sonames, const char *what, const char *package, char **why_not)
+/* dynlib_open(), or NULL with *why_not = "cannot load WHAT (dlerror's
+ * messages); install PACKAGE" (g_malloc'd). */
+static void *dynlib_open_or_say(const char *const *sonames, const char *what, const char *package, char **why_not)
 {
   GString *errors = g_string_new(NULL);
   void *h = dynlib_open(sonames, errors);
   *why_not = h ? NULL : g_strdup_printf("cannot load %s (%s); install %s", what, errors->str, package);
   g_string_free(errors, TRUE);
   return h;
+}
+
+char *dynlib_load_syms(const char *const *sonames, const char *what, const char *package, const char *const *names,
+                       void **syms, size_t n, void **handle)
+{
+  char *why_not;
+  void *h = dynlib_open_or_say(sonames, what, package, &why_not);
+  if (!h)
+    return why_not;
+  const char *missing = NULL;
+  for (size_t i = 0; i < n; i++)
+    syms[i] = dynlib_sym(&h, 1, names[i], &missing);
+  if (missing) {
+    /* every caller lists one soname: the one that loaded */
+    why_not = g_strdup_printf("the installed %s (%s) lacks %s; install %s", what, sonames[0], missing, package);
+    dlclose(h);
+    return why_not;
+  }
+  if (handle)
+    *handle = h;
+  return NULL;
 }
 
 gboolean dynlib_once_load(dynlib_once *o, char *(*load)(void))

@@ -1,7 +1,8 @@
 /* Internal: libraries loaded on first use with dlopen (tesseract and
- * leptonica, libcurl, libpq, libjwt), each through a table of its functions
- * typed from its own headers (extract/tesslib.h, core/curllib.h,
- * store/pqlib.h, auth/jwtlib.h).
+ * leptonica, libcurl, libpq, libjwt, libsqlite3, libhiredis, libsodium),
+ * each through a table of its functions typed from its own headers
+ * (extract/tesslib.h, core/curllib.h, store/pqlib.h, auth/jwtlib.h,
+ * store/sqlitelib.h, queue/redislib.h, core/sodiumlib.h).
  * Handles stay open for the life of the process. */
 #ifndef DOCTAG_CORE_DYNLIB_H
 #define DOCTAG_CORE_DYNLIB_H
@@ -16,9 +17,18 @@ void *dynlib_open(const char *const *sonames, GString *errors);
  * *missing = name when none has it and *missing was NULL. */
 void *dynlib_sym(void *const *handles, size_t n, const char *name, const char **missing);
 
-/* dynlib_open(), or NULL with *why_not = "cannot load WHAT (dlerror's
- * messages); install PACKAGE" (g_malloc'd). */
-void *dynlib_open_or_say(const char *const *sonames, const char *what, const char *package, char **why_not);
+/* One library's functions: opens the first of `sonames` that loads and
+ * looks the n `names` up into syms[]. NULL when all are there (the handle
+ * stays open, in *handle unless that is NULL), else why not, g_malloc'd:
+ * "cannot load WHAT (...); install PACKAGE", or "the installed WHAT (SONAME)
+ * lacks NAME; install PACKAGE" with the handle closed. */
+char *dynlib_load_syms(const char *const *sonames, const char *what, const char *package, const char *const *names,
+                       void **syms, size_t n, void **handle);
+
+/* For a library's FUNCS(X) list: DYNLIB_NAME gives the names for
+ * dynlib_load_syms(), DYNLIB_FILL(f) then stores syms[i++] in `lib.f`. */
+#define DYNLIB_NAME(f) #f,
+#define DYNLIB_FILL(f) lib.f = (__typeof__(f) *)syms[i++];
 
 /* A library loaded once, on the first call that needs it: `load` fills the
  * library's table and returns NULL, or returns why it cannot (g_malloc'd;

@@ -3,7 +3,6 @@
 #include "core/error.h"
 #include "core/dynlib.h"
 
-#include <dlfcn.h>
 #include <glib.h>
 
 #define SODIUMLIB_SONAME "libsodium.so.23"
@@ -14,18 +13,13 @@ static dynlib_once state;
 static char *load(void)
 {
   static const char *const sonames[] = { SODIUMLIB_SONAME, NULL };
-  char *why_not;
-  void *h = dynlib_open_or_say(sonames, "libsodium", "libsodium23", &why_not);
-  if (!h)
+  static const char *const names[] = { SODIUMLIB_FUNCS(DYNLIB_NAME) };
+  void *syms[G_N_ELEMENTS(names)];
+  char *why_not = dynlib_load_syms(sonames, "libsodium", "libsodium23", names, syms, G_N_ELEMENTS(names), NULL);
+  if (why_not)
     return why_not;
-  const char *missing = NULL;
-#define SODIUMLIB_LOAD(f) lib.f = (__typeof__(f) *)dynlib_sym(&h, 1, #f, &missing);
-  SODIUMLIB_FUNCS(SODIUMLIB_LOAD)
-#undef SODIUMLIB_LOAD
-  if (missing) {
-    dlclose(h);
-    return g_strdup_printf("the installed libsodium (%s) lacks %s", SODIUMLIB_SONAME, missing);
-  }
+  size_t i = 0;
+  SODIUMLIB_FUNCS(DYNLIB_FILL)
   /* The handle stays open for the life of the process, like the others. */
   if (lib.sodium_init() < 0)
     return g_strdup("libsodium failed to initialise");

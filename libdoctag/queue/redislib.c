@@ -3,7 +3,6 @@
 #include "core/error.h"
 #include "core/dynlib.h"
 
-#include <dlfcn.h>
 #include <glib.h>
 
 /* The soname of the hiredis we build with (its header says which). */
@@ -17,18 +16,13 @@ static dynlib_once state;
 static char *load(void)
 {
   static const char *const sonames[] = { REDISLIB_SONAME, NULL };
-  char *why_not;
-  void *h = dynlib_open_or_say(sonames, "libhiredis", "libhiredis" REDISLIB_XSTR(HIREDIS_SONAME), &why_not);
-  if (!h)
+  static const char *const names[] = { REDISLIB_FUNCS(DYNLIB_NAME) };
+  void *syms[G_N_ELEMENTS(names)];
+  char *why_not = dynlib_load_syms(sonames, "libhiredis", "libhiredis" REDISLIB_XSTR(HIREDIS_SONAME), names, syms, G_N_ELEMENTS(names), NULL);
+  if (why_not)
     return why_not;
-  const char *missing = NULL;
-#define REDISLIB_LOAD(f) lib.f = (__typeof__(f) *)dynlib_sym(&h, 1, #f, &missing);
-  REDISLIB_FUNCS(REDISLIB_LOAD)
-#undef REDISLIB_LOAD
-  if (missing) {
-    dlclose(h);
-    return g_strdup_printf("the installed libhiredis (%s) lacks %s", REDISLIB_SONAME, missing);
-  }
+  size_t i = 0;
+  REDISLIB_FUNCS(DYNLIB_FILL)
   /* The handle stays open for the life of the process: connections live in
    * the pool until the queue is closed, and threads may outlive it. */
   return NULL;

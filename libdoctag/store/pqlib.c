@@ -3,7 +3,6 @@
 #include "core/error.h"
 #include "core/dynlib.h"
 
-#include <dlfcn.h>
 #include <glib.h>
 
 #define PQLIB_SONAME "libpq.so.5"
@@ -14,18 +13,13 @@ static dynlib_once state;
 static char *load(void)
 {
   static const char *const sonames[] = { PQLIB_SONAME, NULL };
-  char *why_not;
-  void *h = dynlib_open_or_say(sonames, "libpq", "libpq5", &why_not);
-  if (!h)
+  static const char *const names[] = { PQLIB_FUNCS(DYNLIB_NAME) };
+  void *syms[G_N_ELEMENTS(names)];
+  char *why_not = dynlib_load_syms(sonames, "libpq", "libpq5", names, syms, G_N_ELEMENTS(names), NULL);
+  if (why_not)
     return why_not;
-  const char *missing = NULL;
-#define PQLIB_LOAD(f) lib.f = (__typeof__(f) *)dynlib_sym(&h, 1, #f, &missing);
-  PQLIB_FUNCS(PQLIB_LOAD)
-#undef PQLIB_LOAD
-  if (missing) {
-    dlclose(h);
-    return g_strdup_printf("the installed libpq (%s) lacks %s", PQLIB_SONAME, missing);
-  }
+  size_t i = 0;
+  PQLIB_FUNCS(DYNLIB_FILL)
   /* The handle stays open for the life of the process: connections live in
    * the pool until the store is closed, and threads may outlive it. */
   return NULL;

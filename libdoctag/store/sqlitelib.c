@@ -3,7 +3,6 @@
 #include "core/error.h"
 #include "core/dynlib.h"
 
-#include <dlfcn.h>
 #include <glib.h>
 
 #define SQLITELIB_SONAME "libsqlite3.so.0"
@@ -14,18 +13,13 @@ static dynlib_once state;
 static char *load(void)
 {
   static const char *const sonames[] = { SQLITELIB_SONAME, NULL };
-  char *why_not;
-  void *h = dynlib_open_or_say(sonames, "libsqlite3", "libsqlite3-0", &why_not);
-  if (!h)
+  static const char *const names[] = { SQLITELIB_FUNCS(DYNLIB_NAME) };
+  void *syms[G_N_ELEMENTS(names)];
+  char *why_not = dynlib_load_syms(sonames, "libsqlite3", "libsqlite3-0", names, syms, G_N_ELEMENTS(names), NULL);
+  if (why_not)
     return why_not;
-  const char *missing = NULL;
-#define SQLITELIB_LOAD(f) lib.f = (__typeof__(f) *)dynlib_sym(&h, 1, #f, &missing);
-  SQLITELIB_FUNCS(SQLITELIB_LOAD)
-#undef SQLITELIB_LOAD
-  if (missing) {
-    dlclose(h);
-    return g_strdup_printf("the installed libsqlite3 (%s) lacks %s", SQLITELIB_SONAME, missing);
-  }
+  size_t i = 0;
+  SQLITELIB_FUNCS(DYNLIB_FILL)
   /* The handle stays open for the life of the process: connections live in
    * the pool until the store is closed, and threads may outlive it. */
   return NULL;
