@@ -1089,10 +1089,21 @@ static void image_prepare(page_image *img, PIX *pix, double ppi, int turn)
  * benchmark (21 px at 200 PPI) at 152 PPI with 10% less; below 150 PPI
  * small marks go ("½" on the recipe at 137 PPI). Pages within a tenth of
  * the target are read as they are. The ink checks (bullets) still measure
- * the full image. Linear interpolation, as for the Hindi copy. */
+ * the full image. Scaled without sharpening (scale_gray), as the Hindi copy. */
 #define LATIN_TEXT_PX 16
 #define LATIN_MIN_PPI 150.0
 #define LATIN_SHRINK_BELOW 0.9f
+
+/* Scales a gray page image by `f`: by linear interpolation, or by area
+ * mapping below 0.7, where pixScaleGrayLI() would switch to it itself but
+ * print a warning on stderr for every page (under the CLI, into the user's
+ * terminal). Same pixels either way. */
+#define LI_MIN_SCALE 0.7f
+
+static PIX *scale_gray(PIX *pix, float f)
+{
+  return f < LI_MIN_SCALE ? T->pixScaleAreaMap(pix, f, f) : T->pixScaleGrayLI(pix, f, f);
+}
 
 static PIX *image_small(page_image *img, int *ppi)
 {
@@ -1100,7 +1111,7 @@ static PIX *image_small(page_image *img, int *ppi)
     float f = MAX((float)LATIN_TEXT_PX / (float)img->text_px, (float)(LATIN_MIN_PPI / img->ppi));
     if (f >= LATIN_SHRINK_BELOW)
       return img->pix;
-    img->small = T->pixScaleGrayLI(img->pix, f, f);
+    img->small = scale_gray(img->pix, f);
     if (!img->small)
       return img->pix;
     img->small_ppi = (int)lround(img->ppi * f);
@@ -1122,7 +1133,7 @@ static PIX *image_fine(page_image *img, int *ppi)
     return img->pix;
   if (!img->deva) {
     float f = (float)(DEVANAGARI_PPI / img->ppi);
-    img->deva = T->pixScaleGrayLI(img->pix, f, f);
+    img->deva = scale_gray(img->pix, f);
     img->deva_ppi = (int)DEVANAGARI_PPI;
     if (!img->deva)
       return img->pix;

@@ -32,7 +32,7 @@ void ocr_setup_env(void);
   X(pixClone) X(pixCountPixels) X(pixCreate) X(pixFindSkewSweepAndSearch) X(pixRotate) X(pixGetDepth) \
   X(pixDestroy) X(pixGetData) \
   X(pixGetHeight) X(pixGetWidth) X(pixGetWpl) X(pixRotateOrth) X(pixSauvolaBinarizeTiled) X(pixScale) \
-  X(pixScaleByIntSampling) X(pixScaleGray2xLI) X(pixScaleGrayLI) X(pixSetResolution) X(pixThresholdToBinary) \
+  X(pixScaleAreaMap) X(pixScaleByIntSampling) X(pixScaleGray2xLI) X(pixScaleGrayLI) X(pixSetResolution) X(pixThresholdToBinary) \
   X(pixConnCompBB) X(boxaGetCount) X(boxaGetBoxGeometry) X(boxaDestroy) \
   X(pixConnComp) X(pixaGetPix) X(pixaDestroy)
 

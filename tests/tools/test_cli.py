@@ -294,3 +294,13 @@ def test_extract_of_a_local_file_has_no_time_limit():
     text = os.path.join(CORPUS, entries("text", "eng")[0]["path"])
     r = run("process", "--model", "local", text, env_extra=debug)
     assert r.returncode == 0 and "no time limit" not in r.stdout + r.stderr, r.stderr
+
+
+def test_ocr_prints_nothing_of_its_libraries_on_stderr():
+    """Leptonica printed "Warning in pixScaleGrayLI: scaling factors < 0.7"
+    into the terminal for every 300 PPI English page read by OCR (the page
+    is shrunk to 150 PPI). Reading a scan prints only doctag's own lines;
+    on these pages, none."""
+    for e in entries("scanned"):
+        r = run("extract", "--ocr", "force", "--pages", "1", os.path.join(CORPUS, e["path"]))
+        assert r.returncode == 0 and r.stderr == "", (e["path"], r.stderr)
