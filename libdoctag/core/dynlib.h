@@ -1,9 +1,9 @@
 /* Internal: libraries loaded on first use with dlopen (tesseract and
- * leptonica, libcurl, libpq, libjwt, libsqlite3, libhiredis, libsodium),
- * each through a table of its functions typed from its own headers
- * (extract/tesslib.h, core/curllib.h, store/pqlib.h, auth/jwtlib.h,
- * store/sqlitelib.h, queue/redislib.h, core/sodiumlib.h).
- * Handles stay open for the life of the process. */
+ * leptonica, poppler-glib, libcurl, libpq, libjwt, libsqlite3, libhiredis,
+ * libsodium), each through a table of its functions typed from its own
+ * headers (extract/tesslib.h, extract/renderlib.h, core/curllib.h,
+ * store/pqlib.h, auth/jwtlib.h, store/sqlitelib.h, queue/redislib.h,
+ * core/sodiumlib.h). Handles stay open for the life of the process. */
 #ifndef DOCTAG_CORE_DYNLIB_H
 #define DOCTAG_CORE_DYNLIB_H
 

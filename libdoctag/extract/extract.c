@@ -11,6 +11,7 @@
 #define G_LOG_DOMAIN "doctag"
 #include "extract/internal.h"
 #include "extract/limits.h"
+#include "extract/renderlib.h"
 #include "extract/tesslib.h"
 #include "core/ctx.h"
 #include "core/error.h"
@@ -74,7 +75,7 @@ typedef struct job {
   unsigned int window;      /* workers stay below delivered + window */
   slot *ring;
   unsigned int running;     /* workers still inside work() */
-  PopplerDocument *spare;   /* the caller's document, for the first worker */
+  words_doc *spare;         /* the caller's document, for the first worker */
   ocr_memo memo;
   /* Memory of the pages being read by OCR (under `lock`): a page waits
    * while others hold what it needs. */
@@ -112,7 +113,7 @@ static bool has_visible(const char *s)
 static doctag_status no_page(const job *j)
 {
   /* the caller prefixes "page N: " */
-  const char *why = pdf_cause();
+  const char *why = words_cause();
   return err_set(DOCTAG_EPDF, "cannot be read (poppler: %s); the document claims %u page%s",
                  why ? why : "no page object", j->page_count, j->page_count == 1 ? "" : "s");
 }
@@ -122,10 +123,10 @@ static doctag_status no_page(const job *j)
 static doctag_status glib_page(job *j, PopplerDocument **doc, unsigned int index, PopplerPage **out)
 {
   doctag_status st;
-  if (!*doc && (st = pdf_open(&j->src, doc)))
+  if (!*doc && (st = pdf_open_render(&j->src, doc)))
     return st;
-  pdf_cause_reset();
-  *out = poppler_document_get_page(*doc, (int)index);
+  words_cause_reset();
+  *out = R->poppler_document_get_page(*doc, (int)index);
   return *out ? DOCTAG_OK : no_page(j);
 }
 
@@ -200,16 +201,16 @@ static doctag_status read_page(job *j, PopplerDocument **doc, words_doc **wd, un
   extract_page *p = &out->page;
   memset(out, 0, sizeof *out);
   p->confidence = -1;
-  if (!*wd && !(*wd = pdf_words_open(&j->src)))
-    return doctag_error_last()->code;
+  doctag_status st = DOCTAG_OK;
+  if (!*wd && (st = pdf_open(&j->src, wd)))
+    return st;
   pdf_text layer;
-  pdf_cause_reset();
+  words_cause_reset();
   if (!pdf_page_text(*wd, index, &layer)) {
     g_string_free(layer.text, TRUE);
     return no_page(j);
   }
   PopplerPage *page = NULL;
-  doctag_status st = DOCTAG_OK;
   uint64_t memory = 0;        /* taken for OCR (memory_take) */
   char damage[160];
   page_quality q = garble_judge_why(&layer.stats, layer.legacy_font, damage, sizeof damage);
@@ -260,7 +261,7 @@ static doctag_status read_page(job *j, PopplerDocument **doc, words_doc **wd, un
     double o0 = ctx_now();
     st = ocr_page(&oj, &r);
     stats_ocr_time(ctx_now() - o0);
-    cairo_surface_destroy(surf);
+    R->cairo_surface_destroy(surf);
     g_debug("page %u: %s layer; images %.3fs, page image %.3fs (%s, %.0f PPI), OCR %.3fs (CPU): osd %.3fs, "
             "prepare %.3fs, read %.3fs, again %.3fs", index + 1, garble_name(q), c1 - c0, c2 - c1,
             img.single_id >= 0 ? "native" : "rendered", ppi, cpu_now() - c2, r.cpu.osd, r.cpu.prepare, r.cpu.read,
@@ -318,7 +319,7 @@ out:
   if (layer.text)
     g_string_free(layer.text, TRUE);
   if (page)
-    g_object_unref(page);
+    R->g_object_unref(page);
   return st;
 }
 
@@ -347,8 +348,8 @@ static void work(void *data)
 {
   job *j = data;
   g_mutex_lock(&j->lock);
-  PopplerDocument *doc = j->spare;
-  words_doc *wd = NULL;
+  PopplerDocument *doc = NULL;
+  words_doc *wd = j->spare;
   j->spare = NULL;
   doctag_status st = DOCTAG_OK;
   while (!g_atomic_int_get(&j->stop)) {
@@ -376,7 +377,7 @@ static void work(void *data)
   }
   g_mutex_unlock(&j->lock);
   if (doc)
-    g_object_unref(doc);
+    R->g_object_unref(doc);
   words_close(wd);
   g_mutex_lock(&j->lock);
   j->running--;
@@ -528,18 +529,18 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
   GBytes *bytes = g_bytes_new_static(req->data, req->len);
   pdf_source_init(&j.src, bytes, req->password);
   g_bytes_unref(bytes);
-  PopplerDocument *doc = NULL;
-  words_doc *wd = NULL;   /* the one-worker path's */
-  if ((st = pdf_open(&j.src, &doc)))
+  PopplerDocument *doc = NULL;   /* poppler-glib's, the one-worker path's, opened for OCR */
+  words_doc *wd = NULL;
+  if ((st = pdf_open(&j.src, &wd)))
     goto done;
   /* What only the opened document shows (encrypted streams, other
    * filters, inline images) is bounded before any page is read. */
   if ((st = pdf_limits_check_decoded(req->data, req->len, req->password, &lim, &scan)))
     goto done;
   j.largest_image = MAX(scan.largest_image, scan.largest_inline);
-  int n = poppler_document_get_n_pages(doc);
+  int n = words_page_count(wd);
   if (n <= 0) {
-    const char *why = pdf_cause();
+    const char *why = words_cause();
     st = err_set(DOCTAG_EPDF, "invalid page count: the PDF has no readable page (its page tree is damaged "
                  "or claims an impossible number of pages%s%s)", why ? "; poppler: " : "", why ? why : "");
     goto done;
@@ -549,7 +550,7 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
     goto done;
   }
   out->page_count = (unsigned int)n;
-  out->meta_title = pdf_meta_title(doc);
+  out->meta_title = pdf_meta_title(wd);
   j.page_count = (unsigned int)n;
   if (req->start_page >= (unsigned int)n) {
     st = err_set_field(DOCTAG_EINVAL, "first_page", "less_than_equal",
@@ -557,7 +558,7 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
                        n == 1 ? "" : "s");
     goto done;
   }
-  if (req->start_page > 0 && req->title_page && (wd || (wd = pdf_words_open(&j.src)))) {
+  if (req->start_page > 0 && req->title_page) {
     pdf_text title;
     pdf_page_text(wd, 0, &title);
     out->first_text = g_string_free(title.text, FALSE);
@@ -588,8 +589,8 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
 
   j.window = 2 * workers;
   j.ring = g_new0(slot, j.window);
-  j.spare = doc;
-  doc = NULL;
+  j.spare = wd;
+  wd = NULL;
   j.running = workers;
   pool_run(workers, work, &j);
 
@@ -652,7 +653,7 @@ done:
   g_mutex_clear(&j.lock);
   g_cond_clear(&j.cond);
   if (doc)
-    g_object_unref(doc);
+    R->g_object_unref(doc);
   words_close(wd);
   pdf_source_clear(&j.src);
   ocr_memo_clear(&j.memo);

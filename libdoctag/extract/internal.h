@@ -1,5 +1,6 @@
 /* Internal to extract/: the pieces extract.c puts together.
  *   pdf.c     poppler: opening, metadata, the text layer of a page, page images
+ *   renderlib.c poppler-glib and cairo loaded on the first page image (renderlib.h)
  *   words.cpp a page's words from poppler's TextOutputDev (words.h)
  *   layout.c  lines from those words: direction, bidi order, hyphens
  *   garble.c  is a page's text missing, thin or garbled; Devanagari repairs
@@ -53,15 +54,17 @@ typedef struct pdf_source {
 void pdf_source_init(pdf_source *src, GBytes *bytes, const char *password);
 void pdf_source_clear(pdf_source *src);
 
-/* Opens a document. Errors: DOCTAG_EPDF (damaged, truncated),
- * DOCTAG_EENCRYPTED (password required or wrong), DOCTAG_EIO. */
-doctag_status pdf_open(pdf_source *src, PopplerDocument **out);
+/* Opens the document (poppler's core, words.h): its pages' text layers, page
+ * count and title. Errors: DOCTAG_EPDF (damaged, truncated),
+ * DOCTAG_EENCRYPTED (password required or wrong). Release with words_close();
+ * words_cause() says what poppler last reported. */
+doctag_status pdf_open(pdf_source *src, words_doc **out);
 
-/* The last error poppler logged on this thread since pdf_cause_reset()
- * ("Top-level pages object is wrong type (null)"), or NULL. Borrowed,
- * thread-local, valid until the next poppler call on this thread. */
-void pdf_cause_reset(void);
-const char *pdf_cause(void);
+/* Opens the document in poppler-glib, for page images and renderings (OCR),
+ * loading poppler-glib and cairo on the first call (renderlib.h). Errors:
+ * those of pdf_open(), DOCTAG_EIO, DOCTAG_EOCR (poppler-glib cannot be
+ * loaded). Release with renderlib_loaded()->g_object_unref(). */
+doctag_status pdf_open_render(pdf_source *src, PopplerDocument **out);
 
 /* A PDF 1.4 file of the n objects (numbered from 1; object 1 is the
  * catalog) with its xref table: for small documents of our own (pdf.c,
@@ -69,7 +72,7 @@ const char *pdf_cause(void);
 GBytes *pdf_from_objects(const char *const *objs, size_t n);
 
 /* Metadata title, trimmed, or NULL (g_malloc). */
-char *pdf_meta_title(PopplerDocument *doc);
+char *pdf_meta_title(words_doc *doc);
 
 /* What the text layer of one page looks like. */
 typedef struct pdf_text {
@@ -83,16 +86,11 @@ typedef struct pdf_text {
   garble_stats stats;         /* of the text (spaces aside, the same as poppler's) */
 } pdf_text;
 
-/* poppler's own (C++) view of the document of `src` (words.h), for the text
- * layer; NULL (with err_set) when it cannot open what poppler-glib opened.
- * Release with words_close(). */
-words_doc *pdf_words_open(const pdf_source *src);
-
 /* The text layer of page `index`, rebuilt from poppler's words (layout.c):
  * lines by direction, right-to-left lines in logical order, words of the
  * scripts of India not split, line-end hyphens joined where the whole is a word.
  * out->text is newly allocated (g_string_free it), also when false is
- * returned: the page has no page object (pdf_cause() may say why). */
+ * returned: the page has no page object (words_cause() may say why). */
 bool pdf_page_text(words_doc *wd, unsigned int index, pdf_text *out);
 
 /* ---- layout.c ---- */

@@ -11,6 +11,7 @@
 
 #include <dlfcn.h>
 #include "extract/tesslib.h"
+#include "extract/renderlib.h"
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -346,11 +347,11 @@ static bool langs_installed(engines *e, const char *langs)
 /* 8-bit grey PIX from a cairo image surface (composited over white). */
 static PIX *surface_to_pix(cairo_surface_t *surf)
 {
-  cairo_surface_flush(surf);
-  cairo_format_t fmt = cairo_image_surface_get_format(surf);
-  int w = cairo_image_surface_get_width(surf), h = cairo_image_surface_get_height(surf);
-  int stride = cairo_image_surface_get_stride(surf);
-  const unsigned char *data = cairo_image_surface_get_data(surf);
+  R->cairo_surface_flush(surf);
+  cairo_format_t fmt = R->cairo_image_surface_get_format(surf);
+  int w = R->cairo_image_surface_get_width(surf), h = R->cairo_image_surface_get_height(surf);
+  int stride = R->cairo_image_surface_get_stride(surf);
+  const unsigned char *data = R->cairo_image_surface_get_data(surf);
   if (!data || w <= 0 || h <= 0)
     return NULL;
   PIX *pix = T->pixCreate(w, h, 8);
@@ -1475,7 +1476,7 @@ doctag_status ocr_page(const ocr_job *job, ocr_result *out)
   PIX *pix = surface_to_pix(job->image);
   if (!pix)
     return err_set(DOCTAG_EOCR, "cannot convert the page image for OCR (cairo format %d)",
-                   (int)cairo_image_surface_get_format(job->image));
+                   (int)R->cairo_image_surface_get_format(job->image));
   double ppi = job->ppi > 0 ? job->ppi : 300;
   /* OSD reads the resolution from the image itself */
   T->pixSetResolution(pix, (l_int32)lround(ppi), (l_int32)lround(ppi));

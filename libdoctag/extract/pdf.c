@@ -2,6 +2,7 @@
  * page rebuilt from glyph boxes, and a page as an image for OCR. */
 #include "extract/internal.h"
 #include "core/error.h"
+#include "extract/renderlib.h"
 
 #include <errno.h>
 #include <math.h>
@@ -76,15 +77,15 @@ static bool has_eof_marker(const unsigned char *data, size_t len)
   return memmem(data + len - window, window, "%%EOF", 5) != NULL;
 }
 
-static doctag_status open_failed(const pdf_source *src, GError *e)
+/* A document poppler could not open, and why (its words; its log says more). */
+static doctag_status open_failed(const pdf_source *src, bool encrypted, const char *message)
 {
-  /* poppler's GError says "PDF document is damaged"; its log says why */
-  const char *cause = pdf_cause();
-  char *why = g_strdup_printf("%s%s%s", e ? e->message : "unknown error", cause ? ": " : "", cause ? cause : "");
+  const char *cause = words_cause();
+  char *why = g_strdup_printf("%s%s%s", message, cause ? ": " : "", cause ? cause : "");
   gsize len = 0;
   const unsigned char *data = g_bytes_get_data(src->bytes, &len);
   doctag_status st;
-  if (e && g_error_matches(e, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED))
+  if (encrypted)
     st = src->password && *src->password ? err_set(DOCTAG_EENCRYPTED, "PDF is encrypted: the password is wrong")
                                          : err_set(DOCTAG_EENCRYPTED, "PDF is encrypted: a password is required");
   else if (!has_eof_marker(data, len))
@@ -93,6 +94,12 @@ static doctag_status open_failed(const pdf_source *src, GError *e)
     st = err_set(DOCTAG_EPDF, "PDF is damaged: poppler cannot read it (%s)", why);
   g_free(why);
   return st;
+}
+
+static doctag_status render_open_failed(const pdf_source *src, GError *e)
+{
+  bool encrypted = e && g_error_matches(e, R->poppler_error_quark(), POPPLER_ERROR_ENCRYPTED);
+  return open_failed(src, encrypted, e ? e->message : "unknown error");
 }
 
 /* poppler 22.12 crashes in poppler_document_new_from_bytes() when a password
@@ -122,9 +129,9 @@ static doctag_status open_by_name(pdf_source *src, PopplerDocument **out)
     src->uri = g_strdup_printf("file:///proc/self/fd/%d", fd);
   }
   GError *e = NULL;
-  pdf_cause_reset();
-  *out = poppler_document_new_from_file(src->uri, src->password, &e);
-  doctag_status st = *out ? DOCTAG_OK : open_failed(src, e);
+  words_cause_reset();
+  *out = R->poppler_document_new_from_file(src->uri, src->password, &e);
+  doctag_status st = *out ? DOCTAG_OK : render_open_failed(src, e);
   g_clear_error(&e);
   return st;
 }
@@ -165,70 +172,29 @@ GBytes *pdf_from_objects(const char *const *objs, size_t n)
   return g_string_free_to_bytes(pdf);
 }
 
-/* poppler builds its global parameters (encoding tables, the files of
- * poppler-data: about 2 ms and thousands of allocations) when the first
- * document opens and frees them when the last one closes, so a process
- * handling one small document after another (a batch worker, the server, a
- * loop of `doctag process`) paid that for every document: half the cost of a
- * one-page PDF. A one-page document of our own, opened once and kept for the
- * life of the process, keeps them. */
-static gpointer keep_global_params(gpointer unused)
+doctag_status pdf_open(pdf_source *src, words_doc **out)
 {
-  (void)unused;
-  static const char *const objs[] = {
-    "<</Type/Catalog/Pages 2 0 R>>",
-    "<</Type/Pages/Kids[3 0 R]/Count 1>>",
-    "<</Type/Page/Parent 2 0 R/MediaBox[0 0 1 1]>>",
+  gsize len = 0;
+  const unsigned char *data = g_bytes_get_data(src->bytes, &len);
+  doctag_status st = pdf_check_bytes(data, len);
+  if (st)
+    return st;
+  /* poppler-glib's words for poppler's error codes */
+  static const char *const messages[] = {
+    [WORDS_OPEN_ENCRYPTED] = "Document is encrypted", [WORDS_OPEN_DAMAGED] = "PDF document is damaged",
+    [WORDS_OPEN_BAD_CATALOG] = "Failed to read the document catalog", [WORDS_OPEN_INVALID] = "Failed to load document",
   };
-  GBytes *b = pdf_from_objects(objs, G_N_ELEMENTS(objs));
-  PopplerDocument *doc = poppler_document_new_from_bytes(b, NULL, NULL);
-  g_bytes_unref(b);
-  if (!doc)
-    g_debug("poppler: the document that keeps its global parameters did not open");
-  return doc;   /* never freed */
+  words_open_error why = WORDS_OPEN_INVALID;
+  words_cause_reset();
+  *out = words_open(data, len, src->password, &why);
+  return *out ? DOCTAG_OK : open_failed(src, why == WORDS_OPEN_ENCRYPTED, messages[why]);
 }
 
-/* Poppler says why it gives up (a page tree of the wrong type, a broken
- * xref) only through its log domain, and only there: the last error it
- * logged on this thread is kept, so that a failure can name its cause. */
-static __thread char poppler_last[200];
-
-static void poppler_log(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer unused)
-{
-  (void)unused;
-  const char *p = msg ? strstr(msg, " error") : NULL;
-  if (p) {
-    /* "Syntax error at position -1: Top-level pages object is wrong type (null)" */
-    const char *why = strstr(p, ": ");
-    g_strlcpy(poppler_last, why ? why + 2 : msg, sizeof poppler_last);
-    g_strchomp(poppler_last);
-  }
-  g_log_default_handler(domain, level, msg, NULL);
-}
-
-static gpointer watch_poppler_log(gpointer unused)
-{
-  (void)unused;
-  g_log_set_handler("Poppler", G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION, poppler_log, NULL);
-  return NULL;
-}
-
-void pdf_cause_reset(void)
-{
-  poppler_last[0] = '\0';
-}
-
-const char *pdf_cause(void)
-{
-  return poppler_last[0] ? poppler_last : NULL;
-}
-
-doctag_status pdf_open(pdf_source *src, PopplerDocument **out)
+doctag_status pdf_open_render(pdf_source *src, PopplerDocument **out)
 {
   *out = NULL;
-  static GOnce keeper = G_ONCE_INIT, watcher = G_ONCE_INIT;
-  g_once(&watcher, watch_poppler_log, NULL);
-  g_once(&keeper, keep_global_params, NULL);
+  if (!renderlib_get())
+    return doctag_error_last()->code;
   if (src->uri)
     return open_by_name(src, out);
   gsize len = 0;
@@ -238,22 +204,22 @@ doctag_status pdf_open(pdf_source *src, PopplerDocument **out)
     return st;
   GError *e = NULL;
   /* no password here: see open_by_name() */
-  pdf_cause_reset();
-  *out = poppler_document_new_from_bytes(src->bytes, NULL, &e);
+  words_cause_reset();
+  *out = R->poppler_document_new_from_bytes(src->bytes, NULL, &e);
   if (*out)
     return DOCTAG_OK;
-  if (src->password && g_error_matches(e, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED)) {
+  if (src->password && g_error_matches(e, R->poppler_error_quark(), POPPLER_ERROR_ENCRYPTED)) {
     g_clear_error(&e);
     return open_by_name(src, out);
   }
-  st = open_failed(src, e);
+  st = render_open_failed(src, e);
   g_clear_error(&e);
   return st;
 }
 
-char *pdf_meta_title(PopplerDocument *doc)
+char *pdf_meta_title(words_doc *doc)
 {
-  char *t = poppler_document_get_title(doc);
+  char *t = words_title(doc);
   if (!t)
     return NULL;
   if (!g_utf8_validate(t, -1, NULL)) {
@@ -269,16 +235,6 @@ char *pdf_meta_title(PopplerDocument *doc)
 }
 
 /* ------------------------------------------------------------- text layer */
-
-words_doc *pdf_words_open(const pdf_source *src)
-{
-  gsize len = 0;
-  const void *data = g_bytes_get_data(src->bytes, &len);
-  words_doc *wd = words_open(data, len, src->password);
-  if (!wd)
-    err_set(DOCTAG_EPDF, "PDF is damaged: poppler's text layout cannot open it");
-  return wd;
-}
 
 bool pdf_page_text(words_doc *wd, unsigned int index, pdf_text *out)
 {
@@ -319,11 +275,11 @@ void pdf_page_images(PopplerPage *page, pdf_images *out)
   memset(out, 0, sizeof *out);
   out->single_id = -1;
   double pw = 0, ph = 0;
-  poppler_page_get_size(page, &pw, &ph);
+  R->poppler_page_get_size(page, &pw, &ph);
   double page_area = pw * ph;
   if (!(page_area > 0))
     return;
-  GList *maps = poppler_page_get_image_mapping(page);
+  GList *maps = R->poppler_page_get_image_mapping(page);
   double covered = 0, best = 0;
   int big = 0;
   for (GList *l = maps; l; l = l->next) {
@@ -341,7 +297,7 @@ void pdf_page_images(PopplerPage *page, pdf_images *out)
       out->height_pt = fabs(m->area.y2 - m->area.y1);
     }
   }
-  poppler_page_free_image_mapping(maps);
+  R->poppler_page_free_image_mapping(maps);
   out->coverage = MIN(covered / page_area, 1.0);
   if (big != 1 || best < SINGLE_IMAGE_COVER * page_area)
     out->single_id = -1;
@@ -352,7 +308,7 @@ void pdf_page_images(PopplerPage *page, pdf_images *out)
 static bool render_size(PopplerPage *page, double *dpi, int *w, int *h)
 {
   double pw = 0, ph = 0;
-  poppler_page_get_size(page, &pw, &ph);
+  R->poppler_page_get_size(page, &pw, &ph);
   if (!(pw > 0 && ph > 0) || pw > 1e5 || ph > 1e5)
     return false;
   double pixels = pw * *dpi / 72 * ph * *dpi / 72;
@@ -383,24 +339,24 @@ static cairo_surface_t *render(PopplerPage *page, double dpi, double *ppi)
   int w = 0, h = 0;
   if (!render_size(page, &dpi, &w, &h)) {
     double pw = 0, ph = 0;
-    poppler_page_get_size(page, &pw, &ph);
+    R->poppler_page_get_size(page, &pw, &ph);
     err_set(DOCTAG_EPDF, "page has an invalid size (%.0f x %.0f points)", pw, ph);
     return NULL;
   }
-  cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
-  if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
+  cairo_surface_t *surf = R->cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+  if (R->cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
     err_set(DOCTAG_ENOMEM, "cannot allocate a %dx%d page image: %s", w, h,
-            cairo_status_to_string(cairo_surface_status(surf)));
-    cairo_surface_destroy(surf);
+            R->cairo_status_to_string(R->cairo_surface_status(surf)));
+    R->cairo_surface_destroy(surf);
     return NULL;
   }
-  cairo_t *cr = cairo_create(surf);
-  cairo_set_source_rgb(cr, 1, 1, 1);
-  cairo_paint(cr);
-  cairo_scale(cr, dpi / 72, dpi / 72);
-  poppler_page_render(page, cr);
-  cairo_destroy(cr);
-  cairo_surface_flush(surf);
+  cairo_t *cr = R->cairo_create(surf);
+  R->cairo_set_source_rgb(cr, 1, 1, 1);
+  R->cairo_paint(cr);
+  R->cairo_scale(cr, dpi / 72, dpi / 72);
+  R->poppler_page_render(page, cr);
+  R->cairo_destroy(cr);
+  R->cairo_surface_flush(surf);
   *ppi = dpi;
   return surf;
 }
@@ -408,10 +364,10 @@ static cairo_surface_t *render(PopplerPage *page, double dpi, double *ppi)
 cairo_surface_t *pdf_page_image(PopplerPage *page, const pdf_images *img, double dpi, double *ppi)
 {
   if (img && img->single_id >= 0 && img->width_pt > 0 && img->height_pt > 0) {
-    cairo_surface_t *surf = poppler_page_get_image(page, img->single_id);
-    if (surf && cairo_surface_status(surf) == CAIRO_STATUS_SUCCESS
-        && cairo_surface_get_type(surf) == CAIRO_SURFACE_TYPE_IMAGE) {
-      double w = cairo_image_surface_get_width(surf), h = cairo_image_surface_get_height(surf);
+    cairo_surface_t *surf = R->poppler_page_get_image(page, img->single_id);
+    if (surf && R->cairo_surface_status(surf) == CAIRO_STATUS_SUCCESS
+        && R->cairo_surface_get_type(surf) == CAIRO_SURFACE_TYPE_IMAGE) {
+      double w = R->cairo_image_surface_get_width(surf), h = R->cairo_image_surface_get_height(surf);
       /* the image may be placed turned, so compare areas, not widths */
       double native = 72.0 * sqrt(w * h / (img->width_pt * img->height_pt));
       if (native >= NATIVE_MIN_PPI && native <= NATIVE_MAX_PPI && w * h <= PDF_MAX_RENDER_PIXELS) {
@@ -420,7 +376,7 @@ cairo_surface_t *pdf_page_image(PopplerPage *page, const pdf_images *img, double
       }
     }
     if (surf)
-      cairo_surface_destroy(surf);
+      R->cairo_surface_destroy(surf);
   }
   return render(page, dpi, ppi);
 }

@@ -17,9 +17,12 @@
 #define TEXTOUT_WORD_LIST 1
 #include <Annot.h>
 #include <Gfx.h>
+#include <Error.h>
+#include <ErrorCodes.h>
 #include <GlobalParams.h>
 #include <Page.h>
 #include <PDFDoc.h>
+#include <PDFDocEncoding.h>
 #include <Stream.h>
 #include <TextOutputDev.h>
 #include <goo/GooString.h>
@@ -35,9 +38,53 @@
 #include <vector>
 
 namespace {
-/* the document's errors reach the caller through poppler-glib's view of the
- * same bytes, opened first (pdf.c): this one stays quiet */
-void quiet(ErrorCategory, Goffset, const char *) { }
+/* The last error poppler reported on this thread (words_cause()). */
+thread_local char last_cause[200];
+
+/* poppler's error callback (one for the process): the message of an error
+ * (not a warning) is kept, so that a failure can name its cause; every
+ * message goes to the "Poppler" log domain, worded as poppler-glib words it. */
+void note_error(ErrorCategory category, Goffset pos, const char *msg)
+{
+  static const char *const names[] = { "Syntax warning", "Syntax error", nullptr, nullptr, "IO error", nullptr,
+                                       "Unimplemented feature", "Internal error" };
+  if ((size_t)category >= G_N_ELEMENTS(names) || !names[category] || !msg)
+    return;
+  if (category == errSyntaxError || category == errIO || category == errInternal) {
+    g_strlcpy(last_cause, msg, sizeof last_cause);
+    g_strchomp(last_cause);
+  }
+  g_log("Poppler", G_LOG_LEVEL_INFO, "%s at position %" G_GINT64_FORMAT ": %s", names[category], (gint64)pos, msg);
+}
+
+/* poppler builds its global parameters (encoding tables, the files of
+ * poppler-data: about 2 ms and thousands of allocations) when the first
+ * document opens and frees them when the last one closes, so a process
+ * handling one small document after another (a batch worker, the server, a
+ * loop of `doctag process`) would pay that for every document. Set up on
+ * the first open and kept for the life of the process; the error callback
+ * is ours whoever (poppler-glib) set up the parameters first. */
+void keep_global_params()
+{
+  static GlobalParamsIniter *params = [] {
+    auto *p = new GlobalParamsIniter(note_error);
+    setErrorCallback(note_error);
+    return p;
+  }();
+  (void)params;
+}
+
+/* One attempt at opening: the document, or nullptr with *code poppler's error. */
+std::unique_ptr<PDFDoc> try_open(const void *data, size_t len, const std::optional<GooString> &pw, int *code)
+{
+  /* the stream borrows `data`; the document owns the stream */
+  auto *str = new MemStream(static_cast<const char *>(data), 0, (Goffset)len, Object(objNull));
+  auto doc = std::make_unique<PDFDoc>(str, pw, pw);
+  *code = doc->getErrorCode();
+  if (!doc->isOk())
+    doc.reset();
+  return doc;
+}
 }
 
 namespace {
@@ -45,7 +92,6 @@ struct drawing;
 }
 
 struct words_doc {
-  GlobalParamsIniter params { quiet };
   std::unique_ptr<PDFDoc> doc;
   /* pages drawn on a kept Gfx (see drawing), most recently used last;
    * declared after doc, so destroyed before it */
@@ -60,22 +106,75 @@ struct words_doc {
   ~words_doc();
 };
 
-words_doc *words_open(const void *data, size_t len, const char *password)
+void words_cause_reset(void)
 {
+  last_cause[0] = '\0';
+}
+
+const char *words_cause(void)
+{
+  return last_cause[0] ? last_cause : nullptr;
+}
+
+words_doc *words_open(const void *data, size_t len, const char *password, words_open_error *why)
+{
+  words_open_error ignored;
+  if (!why)
+    why = &ignored;
+  *why = WORDS_OPEN_INVALID;
   if (!data || len == 0 || len > (size_t)G_MAXINT)
     return nullptr;
   try {
+    keep_global_params();
     std::unique_ptr<words_doc> w(new words_doc);
-    std::optional<GooString> pw;
-    if (password)
-      pw = GooString(password);
-    /* the stream borrows `data`; the document owns the stream */
-    auto *str = new MemStream(static_cast<const char *>(data), 0, (Goffset)len, Object(objNull));
-    w->doc = std::make_unique<PDFDoc>(str, pw, pw);
-    if (!w->doc->isOk())
+    /* as poppler-glib opens a document: without the password first, then
+     * with it in Latin-1, then as it is (UTF-8) */
+    int code = errNone;
+    w->doc = try_open(data, len, std::nullopt, &code);
+    if (!w->doc && code == errEncrypted && password) {
+      char *latin1 = g_convert(password, -1, "ISO-8859-1", "UTF-8", nullptr, nullptr, nullptr);
+      w->doc = try_open(data, len, GooString(latin1 ? latin1 : ""), &code);
+      g_free(latin1);
+      if (!w->doc && code == errEncrypted)
+        w->doc = try_open(data, len, GooString(password), &code);
+    }
+    if (!w->doc) {
+      *why = code == errEncrypted ? WORDS_OPEN_ENCRYPTED : code == errDamaged ? WORDS_OPEN_DAMAGED
+           : code == errBadCatalog ? WORDS_OPEN_BAD_CATALOG : WORDS_OPEN_INVALID;
       return nullptr;
+    }
     w->keep_drawings = !w->doc->getOptContentConfig();
+    *why = WORDS_OPEN_OK;
     return w.release();
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+int words_page_count(words_doc *d)
+{
+  try {
+    return d->doc->getNumPages();
+  } catch (...) {
+    return 0;
+  }
+}
+
+char *words_title(words_doc *d)
+{
+  try {
+    std::unique_ptr<GooString> t = d->doc->getDocInfoTitle();
+    if (!t)
+      return nullptr;
+    /* as poppler-glib turns a PDF text string into UTF-8 */
+    const std::string &s = t->toStr();
+    if (t->hasUnicodeMarker() || t->hasUnicodeMarkerLE())
+      return g_convert(s.data() + 2, (gssize)s.size() - 2, "UTF-8", t->hasUnicodeMarker() ? "UTF-16BE" : "UTF-16LE",
+                       nullptr, nullptr, nullptr);
+    std::vector<gunichar> u(s.size() + 1, 0);
+    for (size_t i = 0; i < s.size(); i++)
+      u[i] = pdfDocEncoding[(unsigned char)s[i]];
+    return g_ucs4_to_utf8(u.data(), -1, nullptr, nullptr, nullptr);
   } catch (...) {
     return nullptr;
   }

@@ -59,11 +59,35 @@ typedef struct words_page {
 
 typedef struct words_doc words_doc;
 
+/* Why words_open() failed, in poppler's terms. */
+typedef enum words_open_error {
+  WORDS_OPEN_OK = 0,
+  WORDS_OPEN_ENCRYPTED,        /* a password is needed, or the one given is wrong */
+  WORDS_OPEN_DAMAGED,
+  WORDS_OPEN_BAD_CATALOG,
+  WORDS_OPEN_INVALID           /* anything else */
+} words_open_error;
+
 /* Opens a document from `len` bytes at `data`, which must stay valid until
- * words_close(). password: NULL or the one that opened it in poppler-glib.
- * Returns NULL when poppler cannot open it. */
-words_doc *words_open(const void *data, size_t len, const char *password);
+ * words_close(), as poppler-glib would: without a password, then with
+ * `password` (NULL: none). Sets up poppler's global parameters on the first
+ * call and keeps them (see words.cpp). Returns NULL, with *why, when poppler
+ * cannot open it, and *why (why may be NULL); words_cause() may say more. */
+words_doc *words_open(const void *data, size_t len, const char *password, words_open_error *why);
 void words_close(words_doc *d);
+
+/* The number of pages the document claims (0 when none can be counted). */
+int words_page_count(words_doc *d);
+/* The document information's title in UTF-8 (as poppler-glib gives it),
+ * newly allocated (g_free), or NULL. */
+char *words_title(words_doc *d);
+
+/* The last error poppler reported on this thread since words_cause_reset()
+ * ("Top-level pages object is wrong type (null)"), or NULL: poppler says why
+ * it gives up (a page tree of the wrong type, a broken xref) only there.
+ * Borrowed, thread-local, valid until the next poppler call on this thread. */
+void words_cause_reset(void);
+const char *words_cause(void);
 
 /* The words of page `index` (0-based) into *out (words_page_clear it).
  * legacy: NULL, or asked of the page's font names (until one is); then the

@@ -128,10 +128,10 @@ for p in $packages; do
   files+=("$f")
 done
 
-# libdoctag loads these with dlopen (tesslib.c, curllib.c, pqlib.c, sqlitelib.c, redislib.c, sodiumlib.c,
-# jwtlib.c), so dpkg-shlibdeps does not see them: debian/control must name them.
+# libdoctag loads these with dlopen (tesslib.c, renderlib.c, curllib.c, pqlib.c, sqlitelib.c, redislib.c,
+# sodiumlib.c, jwtlib.c), so dpkg-shlibdeps does not see them: debian/control must name them.
 depends=$(dpkg-deb -f "${files[0]}" Depends)
-for lib in libtesseract5 liblept5 libcurl4 libpq5 libjwt0 libsqlite3-0 libhiredis0.14 libsodium23; do
+for lib in libtesseract5 liblept5 libpoppler-glib8 libcurl4 libpq5 libjwt0 libsqlite3-0 libhiredis0.14 libsodium23; do
   echo "$depends" | grep -Eq "(^|, *)$lib( |,|$)" || fail "libdoctag1 does not depend on $lib: $depends"
 done
 

@@ -214,14 +214,22 @@ def test_url_guard_and_bad_scheme():
 
 
 def test_libcurl_and_libpq_are_loaded_only_when_needed(tmp_path):
-    """libcurl, libpq, libjwt, libsqlite3, libhiredis and libsodium are
-    loaded on first use: where they cannot be loaded, text PDFs and the
-    local tagger still work, and what needs them fails saying which library
+    """libcurl, libpq, libjwt, libsqlite3, libhiredis, libsodium and
+    poppler-glib are loaded on first use: where they cannot be loaded, text
+    PDFs and the local tagger still work, and what needs them fails saying which library
     is missing (libjwt: no CLI command makes tokens; the Python tests check
     its message)."""
     for name in ("libcurl.so.4", "libpq.so.5", "libjwt.so.0", "libsqlite3.so.0"):
         (tmp_path / name).write_text("not a shared object\n")
     broken = {"LD_LIBRARY_PATH": str(tmp_path)}  # searched before the system's
+
+    def without(soname):
+        """The environment of a process where `soname` alone cannot be loaded."""
+        d = tmp_path / ("no-" + soname)
+        d.mkdir()
+        (d / soname).write_text("not a shared object\n")
+        return {"LD_LIBRARY_PATH": str(d)}
+
     e = entries("text", "eng")[0]
     path = os.path.join(CORPUS, e["path"])
     r = run("extract", path, env_extra=broken)
@@ -244,26 +252,31 @@ def test_libcurl_and_libpq_are_loaded_only_when_needed(tmp_path):
     assert r.returncode == 1 and "cannot load libsqlite3" in r.stderr, r.stderr
 
     # hiredis too, with SQLite there for the CLI user's history
-    no_redis = tmp_path / "no-redis"
-    no_redis.mkdir()
-    (no_redis / "libhiredis.so.0.14").write_text("not a shared object\n")
-    r = run("extract", path, env_extra={"LD_LIBRARY_PATH": str(no_redis)})
+    no_redis = without("libhiredis.so.0.14")
+    r = run("extract", path, env_extra=no_redis)
     assert r.returncode == 0 and r.stdout.count("\f") == e["pages"], r.stderr
     csv.write_text("title,file_path,file_source_type\nr,%s,local\n" % path)
     r = run("batch", "run", str(csv), "--model", "local",
-            env_extra={"LD_LIBRARY_PATH": str(no_redis), "DOCTAG_REDIS_URL": "redis://127.0.0.1:9"})
+            env_extra=dict(no_redis, DOCTAG_REDIS_URL="redis://127.0.0.1:9"))
     assert r.returncode == 1 and "cannot load libhiredis" in r.stderr, r.stderr
 
     # libsodium: the CLI user's creation needs it, extraction and tagging do not
-    no_sodium = tmp_path / "no-sodium"
-    no_sodium.mkdir()
-    (no_sodium / "libsodium.so.23").write_text("not a shared object\n")
-    r = run("extract", path, env_extra={"LD_LIBRARY_PATH": str(no_sodium)})
+    no_sodium = without("libsodium.so.23")
+    r = run("extract", path, env_extra=no_sodium)
     assert r.returncode == 0 and r.stdout.count("\f") == e["pages"], r.stderr
-    r = run("process", "--model", "local", path, env_extra={"LD_LIBRARY_PATH": str(no_sodium)})
+    r = run("process", "--model", "local", path, env_extra=no_sodium)
     assert r.returncode == 0 and json.loads(r.stdout)["tags"], r.stderr
-    r = run("history", env_extra={"LD_LIBRARY_PATH": str(no_sodium)})
+    r = run("history", env_extra=no_sodium)
     assert r.returncode == 1 and "cannot load libsodium" in r.stderr, r.stderr
+
+    # poppler-glib (with cairo, GObject, GIO): page images and OCR need it, text layers do not
+    no_glib = without("libpoppler-glib.so.8")
+    r = run("extract", path, env_extra=no_glib)
+    assert r.returncode == 0 and r.stdout.count("\f") == e["pages"], r.stderr
+    r = run("process", "--model", "local", path, env_extra=no_glib)
+    assert r.returncode == 0 and json.loads(r.stdout)["tags"], r.stderr
+    r = run("extract", "--ocr", "force", path, env_extra=no_glib)
+    assert r.returncode == 1 and "cannot load poppler-glib" in r.stderr, r.stderr
 
 
 def test_extract_of_a_local_file_has_no_time_limit():

@@ -596,7 +596,7 @@ static void test_thin_garbled_sparse_blank(void **state)
   pdf_source src;
   pdf_source_init(&src, bytes, NULL);
   PopplerDocument *pd = NULL;
-  assert_int_equal(pdf_open(&src, &pd), DOCTAG_OK);
+  assert_int_equal(pdf_open_render(&src, &pd), DOCTAG_OK);
   PopplerPage *page = poppler_document_get_page(pd, 0);
   pdf_images img;
   pdf_page_images(page, &img);

@@ -81,12 +81,12 @@ static char **read_pages(GBytes *file, int n, unsigned int *drawings)
 {
   gsize len = 0;
   const void *data = g_bytes_get_data(file, &len);
-  words_doc *d = words_open(data, len, NULL);
+  words_doc *d = words_open(data, len, NULL, NULL);
   assert_non_null(d);
   char **pages = g_new0(char *, n + 1);
   for (int i = 0; i < n; i++) {
     pages[i] = page_words(d, i);
-    words_doc *alone = words_open(data, len, NULL);
+    words_doc *alone = words_open(data, len, NULL, NULL);
     char *once = page_words(alone, i);
     if (strcmp(once, pages[i]))
       fail_msg("page %d read after the others:\n  %s\nread alone:\n  %s", i + 1, pages[i], once);
@@ -257,7 +257,7 @@ static void test_fonts_of_the_page_read(void **state)
   GBytes *file = pdf_end(&p);
   gsize len = 0;
   const void *data = g_bytes_get_data(file, &len);
-  words_doc *d = words_open(data, len, NULL), *asked = words_open(data, len, NULL);
+  words_doc *d = words_open(data, len, NULL, NULL), *asked = words_open(data, len, NULL, NULL);
   for (int i = 0; i < 2; i++) {
     words_page later, at_once;
     assert_true(words_page_get(d, i, NULL, &later));

@@ -58,10 +58,10 @@ static doctag_status check_both(const pdf_limits *lim, const unsigned char *data
   GBytes *bytes = g_bytes_new_static(data, len);
   pdf_source_init(&src, bytes, NULL);
   g_bytes_unref(bytes);
-  PopplerDocument *doc = NULL;
+  words_doc *doc = NULL;
   if (!(st = pdf_open(&src, &doc))) {
     st = pdf_limits_check_decoded(data, len, NULL, lim, scan);
-    g_object_unref(doc);
+    words_close(doc);
   }
   pdf_source_clear(&src);
   return st;
