@@ -184,9 +184,11 @@ static const char *const sql_table[ST_COUNT] = {
    * double precision prints enough digits (whatever extra_float_digits
    * says) to read back as the same real. */
   [ST_HEAD_GEN] = "SELECT gen FROM user_doc_counts WHERE user_id = $1::uuid",
-  [ST_HEAD_STAGE] = "SELECT d.seq, ts_rank(d.rank_vector, q)::float8::text FROM documents d, CAST($2::text AS tsquery) q"
+  [ST_HEAD_STAGE] = "SELECT d.seq, ts_rank(d.rank_vector, q)::float8::text, NULL::bigint FROM documents d, CAST($2::text AS tsquery) q"
                     " WHERE d.user_id = $1::uuid AND d.search_vector @@ (q && ('''owner:' || $1::uuid::text || '''')::tsquery)"
                     " ORDER BY ts_rank(d.rank_vector, q) DESC, d.seq DESC LIMIT 101",
+  /* ts_rank does not weigh rarity: no count to keep. */
+  [ST_HEAD_DF] = "SELECT $1::uuid, $2::text, $3::bigint",
   [ST_HEAD_PUBLISH] = "INSERT INTO search_head_docs (user_id, term, score, seq)"
                       " SELECT $1::uuid, $2::text, (j->>1)::real, (j->>0)::bigint FROM jsonb_array_elements($3::jsonb) j",
   /* The documents written since a staged head was read (0014's log), as
