@@ -31,9 +31,11 @@
 #define DOC_PAGE(order) "SELECT " DOC_COLS " FROM documents d WHERE d.seq IN (SELECT seq FROM documents" \
                         " WHERE user_id = ?1 ORDER BY " order " LIMIT ?2 OFFSET ?3)" \
                         " ORDER BY d.created_at DESC, d.seq DESC"
-/* The MATCH text of the owner ?1's documents holding the one token ?2 (a
- * search head's word). */
-#define HEAD_WORD_MATCH "'user_id : \"' || ?1 || '\" AND {title tags extracted_text} : \"' || replace(?2, '\"', '\"\"') || '\"'"
+/* The MATCH text of the owner ?1's documents: their id as the index holds
+ * it, one token (0019). */
+#define OWNER_MATCH "'fts_owner : \"' || replace(?1, '-', '') || '\" AND '"
+/* ... holding the one token ?2 (a search head's word). */
+#define HEAD_WORD_MATCH OWNER_MATCH " || '{title tags extracted_text} : \"' || replace(?2, '\"', '\"\"') || '\"'"
 #define FINAL_STATES "('completed', 'cancelled', 'failed')"
 #define QJOB_COLS "user_id, status, total, done, processed, failed, seq, config, secret, error, " \
                   "created_at, started_at, finished_at"
@@ -138,7 +140,7 @@ static const char *const sql_table[ST_COUNT] = {
                  " d.processing_metadata, d.sha256, d.row_index"
                  " FROM documents d WHERE d.id = ?1 AND d.user_id = ?2",
   /* bm25: lower is better; title weighs most, then tags, then text. */
-  /* The owner is matched inside the index (0006): FTS5 ranks only the
+  /* The owner is matched inside the index (0006; one token since 0019): FTS5 ranks only the
    * user's matches (doctag_bm25, below: bm25 with IDF over the user's own
    * documents) and hands over the best ?3, and only those rows are read
    * from documents. The words are kept to the three text columns, so a word
@@ -146,7 +148,7 @@ static const char *const sql_table[ST_COUNT] = {
   [ST_DOC_SEARCH] = "SELECT " DOC_COLS " FROM (SELECT rowid AS seq,"
                     " doctag_bm25(documents_fts, ?1, ?2, 10.0, 4.0, 1.0, 0.0) AS score"
                     " FROM documents_fts WHERE documents_fts MATCH"
-                    " 'user_id : \"' || ?1 || '\" AND {title tags extracted_text} : (' || ?2 || ')'"
+                    " " OWNER_MATCH " || '{title tags extracted_text} : (' || ?2 || ')'"
                     " ORDER BY score, rowid DESC LIMIT ?3) f JOIN documents d ON d.seq = f.seq"
                     " WHERE d.user_id = ?1 ORDER BY f.score, d.created_at DESC, d.seq DESC",
   [ST_DOC_STATS] = "SELECT coalesce(max(total), 0), coalesce(max(completed), 0), coalesce(max(failed), 0)"
@@ -566,7 +568,7 @@ static rank_data *rank_data_new(const Fts5ExtensionApi *api, Fts5Context *fts, s
                              " AND df IS NOT NULL", user, g_ptr_array_index(words, i - 1));
     if (n < 0)
       n = count_of(db, "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH"
-                       " 'user_id : \"' || ?1 || '\" AND {title tags extracted_text} : ' || ?2",
+                       " " OWNER_MATCH " || '{title tags extracted_text} : ' || ?2",
                    user, g_ptr_array_index(words, i - 1));
     ok = n >= 0;
     /* As FTS5's bm25: a phrase in more than half the documents weighs
