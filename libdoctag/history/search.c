@@ -21,7 +21,10 @@
  * the log of writes holds them (0014: the searcher's own batch running
  * beside a first search), else ranked again there. Searches of several words still rank every
  * document holding all of them: FTS5 and GIN intersect first, so that cost
- * grows with the matches of the rarest word.
+ * grows with the matches of the rarest word. Where ranking weighs each
+ * word's rarity (SQLite), it reads the word's count of the owner's
+ * documents from the word's head (0018) instead of counting them on every
+ * search, so such a search builds its words' heads first.
  *
  * Heads hold 100 documents (the largest search limit) and are cut back to
  * 100 when they reach 200 (the triggers). An owner keeps at most
@@ -262,10 +265,16 @@ doctag_status history_search_words_prepare(struct store *s, const char *user_id,
     store_param p[] = { SP_T(user_id), SP_T(term) };
     if (term)
       st = store_exec(c, ST_HEAD_STATE, p, 2, &h);
-    /* Any head will do: its count is kept whatever its length. */
+    /* Any head will do: its count is kept whatever its length. One in use
+     * is recorded as used, as a one-word search records it (and neither
+     * fails the search). */
     bool answered = false;
+    store_param now[] = { SP_T(user_id), SP_T(term), SP_I(store_now_us()) };
     if (term && st == DOCTAG_OK && !h.nrows)
       st = head_ensure(c, user_id, term, 1, max_heads, &out, &answered);
+    else if (term && st == DOCTAG_OK && store_cell_int(&h, 0, 2) < store_now_us() - HEAD_TOUCH_US &&
+             store_exec(c, ST_HEAD_TOUCH, now, 3, NULL) != DOCTAG_OK)
+      err_clear();
     store_rows_clear(&t);
     store_rows_clear(&h);
     store_rows_clear(&out);

@@ -1524,6 +1524,14 @@ static void test_heads_evicted_least_recently_used(void **state)
   w = head_words(f, alice);
   assert_string_equal(w, "anchor beacon delta");
   g_free(w);
+  /* A search of several words uses its words' heads (for their counts,
+   * 0018): an hour later anchor and delta are, then a fourth word. */
+  age_heads(f);
+  g_strfreev(search_ids_n(f, alice, "anchor delta", 10));
+  g_strfreev(search_ids_n(f, alice, "estuary", 10));
+  w = head_words(f, alice);
+  assert_string_equal(w, f->pg ? "beacon delta estuary" : "anchor delta estuary");
+  g_free(w);
   f->ctx->max_search_heads = was;
   g_rand_free(r);
   g_free(alice);
