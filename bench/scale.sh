@@ -15,7 +15,8 @@
 # To load once and measure later (or again): SCALE_LOAD_ONLY=1 with SCALE_KEEP=1
 # (SQLite) or DOCTAG_BENCH_KEEP_DB=1 and your own DOCTAG_TEST_POSTGRES_URL, then
 # SCALE_REUSE=<the kept scale.db> / SCALE_REUSE_PG=<the kept database> (see scale_bench.c).
-# SCALE_LISTS_ONLY=1: only the list pages (first, middle, last) and statistics.
+# SCALE_LISTS_ONLY=1: only the list pages (first, middle, last) and statistics;
+# SCALE_WORDS_ONLY=1: only the searches of several words (and the same ranked over every match).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)

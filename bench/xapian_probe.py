@@ -70,8 +70,8 @@ def main():
         terms = q.split()
         enq.set_query(xapian.Query(xapian.Query.OP_AND, terms))
         xms = cpu_p50(lambda: enq.get_mset(0, 50))
-        match = 'user_id : "%s" AND {title tags extracted_text} : (%s)' % (
-            uid, " ".join('"%s"' % t for t in terms))
+        match = 'fts_owner : "%s" AND {title tags extracted_text} : (%s)' % (
+            uid.replace("-", ""), " ".join('"%s"' % t for t in terms))
         sql = ("SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?"
                " ORDER BY bm25(documents_fts, 10.0, 4.0, 1.0, 0.0) LIMIT 50")
         fms = cpu_p50(lambda: c.execute(sql, (match,)).fetchall())

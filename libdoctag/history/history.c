@@ -575,6 +575,8 @@ DOCTAG_API doctag_status doctag_history_search(doctag_ctx *ctx, doctag_document_
     store_rows head = { 0 };
     bool answered = false;
     st = history_search_head(s, user_id, query, limit, ctx->max_search_heads, &head, &answered);
+    if (st == DOCTAG_OK && !answered)
+      st = history_search_words_prepare(s, user_id, query, ctx->max_search_heads);
     store_param p[] = { SP_T(user_id), SP_T(match), SP_I(limit) };
     if (st == DOCTAG_OK && answered)
       records_fill(&l->docs, &head, doc_from_row);

@@ -118,7 +118,9 @@ doctag_status history_search_head(struct store *s, const char *user_id, const ch
  * runs them back to back). history_head_stage reads the best documents of
  * `term` (ST_HEAD_TERM's) from one snapshot, outside any write lock:
  * *staged (ST_HEAD_PUBLISH's JSON) and *gen (the user's write count then;
- * NULL when the user has none), both newly allocated, g_free them.
+ * NULL when the user has none), both newly allocated, g_free them, and *df
+ * (how many of the user's documents hold the word then, -1 when the
+ * backend does not count; ST_HEAD_STAGE).
  * history_head_settle then takes the lock the user's writers take and
  * builds the head from them, answering `limit` as history_search_head does;
  * *how says how it was done. Errors: the store's. */
@@ -131,9 +133,17 @@ typedef enum history_head_how {
   HISTORY_HEAD_NONE       /* the user has no documents */
 } history_head_how;
 doctag_status history_head_stage(struct store_conn *c, const char *user_id, const char *term, char **staged,
-                                 char **gen);
+                                 char **gen, int64_t *df);
 doctag_status history_head_settle(struct store_conn *c, const char *user_id, const char *term, unsigned int limit,
-                                  uint64_t max_heads, const char *staged, const char *gen, struct store_rows *out,
-                                  bool *answered, history_head_how *how);
+                                  uint64_t max_heads, const char *staged, const char *gen, int64_t df,
+                                  struct store_rows *out, bool *answered, history_head_how *how);
+
+/* Before a search of several words where the backend weighs each word's
+ * rarity from its search head (store_ops.rarity_from_heads): builds the
+ * heads of the query's words that have none, so that ranking reads each
+ * word's count of the owner's documents (0018) instead of counting them.
+ * Errors: the store's. */
+doctag_status history_search_words_prepare(struct store *s, const char *user_id, const char *query,
+                                           uint64_t max_heads);
 
 #endif

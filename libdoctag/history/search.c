@@ -21,7 +21,10 @@
  * the log of writes holds them (0014: the searcher's own batch running
  * beside a first search), else ranked again there. Searches of several words still rank every
  * document holding all of them: FTS5 and GIN intersect first, so that cost
- * grows with the matches of the rarest word.
+ * grows with the matches of the rarest word. Where ranking weighs each
+ * word's rarity (SQLite), it reads the word's count of the owner's
+ * documents from the word's head (0018) instead of counting them on every
+ * search, so such a search builds its words' heads first.
  *
  * Heads hold 100 documents (the largest search limit) and are cut back to
  * 100 when they reach 200 (the triggers). An owner keeps at most
@@ -65,7 +68,7 @@ static doctag_status head_answer(store_conn *c, const char *user_id, const char 
  * after that write count (0014's log) changed after `staged` was read, so
  * their staged rows go and they enter as a write's trigger enters them. */
 static doctag_status head_build(store_conn *c, const char *user_id, const char *term, const char *staged,
-                                int64_t since, uint64_t max_heads)
+                                int64_t since, int64_t df, uint64_t max_heads)
 {
   store_param p[] = { SP_T(user_id), SP_T(term), SP_T(staged) }, now[] = { SP_T(user_id), SP_T(term),
                                                                            SP_I(store_now_us()) };
@@ -80,6 +83,11 @@ static doctag_status head_build(store_conn *c, const char *user_id, const char *
       st = since >= 0 ? store_exec(c, steps[i], later, 3, NULL) : DOCTAG_OK;
     else
       st = store_exec(c, steps[i], steps[i] == ST_HEAD_NEW ? now : p, steps[i] == ST_HEAD_NEW ? 3 : 2, NULL);
+  /* The word's count of documents, from the snapshot the head is: only
+   * when the head is that snapshot as it was (else unknown, NULL). */
+  store_param count[] = { SP_T(user_id), SP_T(term), SP_I(df) };
+  if (st == DOCTAG_OK && staged && since < 0 && df >= 0)
+    st = store_exec(c, ST_HEAD_DF, count, 3, NULL);
   /* The owner keeps max_heads: the least recently used others go. */
   store_param keep[] = { SP_T(user_id), SP_T(term), SP_I(max_heads > 0 ? max_heads - 1 : 0) };
   if (st == DOCTAG_OK)
@@ -87,9 +95,11 @@ static doctag_status head_build(store_conn *c, const char *user_id, const char *
   return st;
 }
 
-doctag_status history_head_stage(store_conn *c, const char *user_id, const char *term, char **staged, char **gen)
+doctag_status history_head_stage(store_conn *c, const char *user_id, const char *term, char **staged, char **gen,
+                                 int64_t *df)
 {
   *staged = *gen = NULL;
+  *df = -1;
   doctag_status st = store_tx_begin_read(c);
   if (st != DOCTAG_OK)
     return st;
@@ -108,6 +118,7 @@ doctag_status history_head_stage(store_conn *c, const char *user_id, const char 
     *staged = g_strdup(js);
     free(js);
     *gen = g_strdup(store_cell(&g, 0, 0));
+    *df = !r.nrows ? 0 : store_cell(&r, 0, 2) ? store_cell_int(&r, 0, 2) : -1;
     if (!*staged)
       st = err_set(DOCTAG_ENOMEM, "out of memory staging a search head");
   }
@@ -142,8 +153,8 @@ static doctag_status head_changes(store_conn *c, const char *user_id, const char
 }
 
 doctag_status history_head_settle(store_conn *c, const char *user_id, const char *term, unsigned int limit,
-                                  uint64_t max_heads, const char *staged, const char *gen, store_rows *out,
-                                  bool *answered, history_head_how *how)
+                                  uint64_t max_heads, const char *staged, const char *gen, int64_t df,
+                                  store_rows *out, bool *answered, history_head_how *how)
 {
   *answered = false;
   *how = HISTORY_HEAD_NONE;
@@ -163,14 +174,14 @@ doctag_status history_head_settle(store_conn *c, const char *user_id, const char
       body = head_changes(c, user_id, gen, &same, &since);
     if (body == DOCTAG_OK && !*answered) {
       *how = same ? HISTORY_HEAD_PUBLISHED : since >= 0 ? HISTORY_HEAD_REPLAYED : HISTORY_HEAD_RANKED;
-      body = head_build(c, user_id, term, same || since >= 0 ? staged : NULL, same ? -1 : since, max_heads);
+      body = head_build(c, user_id, term, same || since >= 0 ? staged : NULL, same ? -1 : since, df, max_heads);
     }
     if (body == DOCTAG_OK && !*answered)
       body = head_answer(c, user_id, term, limit, out, answered, NULL);
     /* Documents deleted meanwhile can leave it too short for `limit`. */
     if (body == DOCTAG_OK && !*answered && *how == HISTORY_HEAD_REPLAYED) {
       *how = HISTORY_HEAD_RANKED;
-      body = head_build(c, user_id, term, NULL, -1, max_heads);
+      body = head_build(c, user_id, term, NULL, -1, -1, max_heads);
       if (body == DOCTAG_OK)
         body = head_answer(c, user_id, term, limit, out, answered, NULL);
     }
@@ -192,10 +203,11 @@ static doctag_status head_ensure(store_conn *c, const char *user_id, const char 
                                  uint64_t max_heads, store_rows *out, bool *answered)
 {
   char *staged = NULL, *gen = NULL;
+  int64_t df = -1;
   history_head_how how;
-  doctag_status st = history_head_stage(c, user_id, term, &staged, &gen);
+  doctag_status st = history_head_stage(c, user_id, term, &staged, &gen, &df);
   if (st == DOCTAG_OK)
-    st = history_head_settle(c, user_id, term, limit, max_heads, staged, gen, out, answered, &how);
+    st = history_head_settle(c, user_id, term, limit, max_heads, staged, gen, df, out, answered, &how);
   g_free(staged);
   g_free(gen);
   return st;
@@ -234,5 +246,41 @@ doctag_status history_search_head(struct store *s, const char *user_id, const ch
     store_rows_clear(out);
     *answered = false;
   }
+  return st;
+}
+
+doctag_status history_search_words_prepare(struct store *s, const char *user_id, const char *query,
+                                           uint64_t max_heads)
+{
+  if (!s->ops->rarity_from_heads)
+    return DOCTAG_OK;
+  store_conn *c = NULL;
+  doctag_status st = store_acquire(s, &c);
+  gchar **words = st == DOCTAG_OK ? g_regex_split_simple("\\s+", query, 0, 0) : NULL;
+  for (gchar **w = words; st == DOCTAG_OK && w && *w; w++) {
+    store_rows t = { 0 }, h = { 0 }, out = { 0 };
+    store_param q[] = { SP_T(*w) };
+    st = **w ? store_exec(c, ST_HEAD_TERM, q, 1, &t) : DOCTAG_OK;
+    const char *term = st == DOCTAG_OK && t.nrows ? store_cell(&t, 0, 0) : NULL;
+    store_param p[] = { SP_T(user_id), SP_T(term) };
+    if (term)
+      st = store_exec(c, ST_HEAD_STATE, p, 2, &h);
+    /* Any head will do: its count is kept whatever its length. One in use
+     * is recorded as used, as a one-word search records it (and neither
+     * fails the search). */
+    bool answered = false;
+    store_param now[] = { SP_T(user_id), SP_T(term), SP_I(store_now_us()) };
+    if (term && st == DOCTAG_OK && !h.nrows)
+      st = head_ensure(c, user_id, term, 1, max_heads, &out, &answered);
+    else if (term && st == DOCTAG_OK && store_cell_int(&h, 0, 2) < store_now_us() - HEAD_TOUCH_US &&
+             store_exec(c, ST_HEAD_TOUCH, now, 3, NULL) != DOCTAG_OK)
+      err_clear();
+    store_rows_clear(&t);
+    store_rows_clear(&h);
+    store_rows_clear(&out);
+  }
+  g_strfreev(words);
+  if (c)
+    store_release(s, c);
   return st;
 }

@@ -33,6 +33,14 @@
 #define DOC_PAGE(order) "SELECT " DOC_COLS " FROM documents d WHERE d.seq = ANY (ARRAY(SELECT seq FROM documents" \
                         " WHERE user_id = $1 ORDER BY " order " LIMIT $2 OFFSET $3))" \
                         " ORDER BY d.created_at DESC, d.seq DESC"
+/* The owner $1's documents holding the words of tsquery `q`: the owner's
+ * lexeme (0006) joins the words in GIN's own condition, which scopes the
+ * scan. The owner's id is tested again on each row, but as no index
+ * condition (IS TRUE): as one, PostgreSQL ANDed GIN's bitmap with one of
+ * every document of the owner from documents_user_status, a scan that
+ * grows with the owner's archive (12,759 entries at 200,000 documents),
+ * and several-word searches took 1.3 times as long. */
+#define OWNER_WORDS(q) "(d.user_id = $1::uuid) IS TRUE AND d.search_vector @@ (" q " && ('''owner:' || $1::uuid::text || '''')::tsquery)"
 #define FINAL_STATES "('completed', 'cancelled', 'failed')"
 #define QJOB_COLS "user_id, status, total, done, processed, failed, seq, config, secret, error, " \
                   "created_at, started_at, finished_at"
@@ -148,7 +156,7 @@ static const char *const sql_table[ST_COUNT] = {
    * head (0009) takes them; they come out by rank, then creation. */
   [ST_DOC_SEARCH] = "SELECT " DOC_COLS " FROM (SELECT d.seq, ts_rank(d.rank_vector, q) AS r"
                     " FROM documents d, plainto_tsquery('simple', $2) q"
-                    " WHERE d.user_id = $1 AND d.search_vector @@ (q && ('''owner:' || $1::uuid::text || '''')::tsquery)"
+                    " WHERE " OWNER_WORDS("q")
                     " ORDER BY r DESC, d.seq DESC LIMIT $3) f JOIN documents d ON d.seq = f.seq"
                     " ORDER BY f.r DESC, d.created_at DESC, d.seq DESC",
   [ST_DOC_STATS] = "SELECT coalesce(max(total), 0), coalesce(max(completed), 0), coalesce(max(failed), 0)"
@@ -171,7 +179,7 @@ static const char *const sql_table[ST_COUNT] = {
                     " WHERE user_id = $1::uuid AND term <> $2::text ORDER BY used_at DESC, term DESC OFFSET $3::bigint)",
   [ST_HEAD_FILL] = "INSERT INTO search_head_docs (user_id, term, score, seq) SELECT $1::uuid, $2::text, f.r, f.seq FROM"
                    " (SELECT d.seq, ts_rank(d.rank_vector, q) AS r FROM documents d, CAST($2::text AS tsquery) q"
-                   " WHERE d.user_id = $1::uuid AND d.search_vector @@ (q && ('''owner:' || $1::uuid::text || '''')::tsquery)"
+                   " WHERE " OWNER_WORDS("q")
                    " ORDER BY r DESC, d.seq DESC LIMIT 101) f",
   [ST_HEAD_FLOOR] = "UPDATE search_heads SET (floor_score, floor_seq) = (SELECT score, seq FROM search_head_docs"
                     " WHERE user_id = $1::uuid AND term = $2::text ORDER BY score DESC, seq DESC LIMIT 1 OFFSET 100)"
@@ -184,9 +192,11 @@ static const char *const sql_table[ST_COUNT] = {
    * double precision prints enough digits (whatever extra_float_digits
    * says) to read back as the same real. */
   [ST_HEAD_GEN] = "SELECT gen FROM user_doc_counts WHERE user_id = $1::uuid",
-  [ST_HEAD_STAGE] = "SELECT d.seq, ts_rank(d.rank_vector, q)::float8::text FROM documents d, CAST($2::text AS tsquery) q"
-                    " WHERE d.user_id = $1::uuid AND d.search_vector @@ (q && ('''owner:' || $1::uuid::text || '''')::tsquery)"
+  [ST_HEAD_STAGE] = "SELECT d.seq, ts_rank(d.rank_vector, q)::float8::text, NULL::bigint FROM documents d, CAST($2::text AS tsquery) q"
+                    " WHERE " OWNER_WORDS("q")
                     " ORDER BY ts_rank(d.rank_vector, q) DESC, d.seq DESC LIMIT 101",
+  /* ts_rank does not weigh rarity: no count to keep. */
+  [ST_HEAD_DF] = "SELECT $1::uuid, $2::text, $3::bigint",
   [ST_HEAD_PUBLISH] = "INSERT INTO search_head_docs (user_id, term, score, seq)"
                       " SELECT $1::uuid, $2::text, (j->>1)::real, (j->>0)::bigint FROM jsonb_array_elements($3::jsonb) j",
   /* The documents written since a staged head was read (0014's log), as

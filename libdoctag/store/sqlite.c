@@ -31,6 +31,11 @@
 #define DOC_PAGE(order) "SELECT " DOC_COLS " FROM documents d WHERE d.seq IN (SELECT seq FROM documents" \
                         " WHERE user_id = ?1 ORDER BY " order " LIMIT ?2 OFFSET ?3)" \
                         " ORDER BY d.created_at DESC, d.seq DESC"
+/* The MATCH text of the owner ?1's documents: their id as the index holds
+ * it, one token (0019). */
+#define OWNER_MATCH "'fts_owner : \"' || replace(?1, '-', '') || '\" AND '"
+/* ... holding the one token ?2 (a search head's word). */
+#define HEAD_WORD_MATCH OWNER_MATCH " || '{title tags extracted_text} : \"' || replace(?2, '\"', '\"\"') || '\"'"
 #define FINAL_STATES "('completed', 'cancelled', 'failed')"
 #define QJOB_COLS "user_id, status, total, done, processed, failed, seq, config, secret, error, " \
                   "created_at, started_at, finished_at"
@@ -135,7 +140,7 @@ static const char *const sql_table[ST_COUNT] = {
                  " d.processing_metadata, d.sha256, d.row_index"
                  " FROM documents d WHERE d.id = ?1 AND d.user_id = ?2",
   /* bm25: lower is better; title weighs most, then tags, then text. */
-  /* The owner is matched inside the index (0006): FTS5 ranks only the
+  /* The owner is matched inside the index (0006; one token since 0019): FTS5 ranks only the
    * user's matches (doctag_bm25, below: bm25 with IDF over the user's own
    * documents) and hands over the best ?3, and only those rows are read
    * from documents. The words are kept to the three text columns, so a word
@@ -143,7 +148,7 @@ static const char *const sql_table[ST_COUNT] = {
   [ST_DOC_SEARCH] = "SELECT " DOC_COLS " FROM (SELECT rowid AS seq,"
                     " doctag_bm25(documents_fts, ?1, ?2, 10.0, 4.0, 1.0, 0.0) AS score"
                     " FROM documents_fts WHERE documents_fts MATCH"
-                    " 'user_id : \"' || ?1 || '\" AND {title tags extracted_text} : (' || ?2 || ')'"
+                    " " OWNER_MATCH " || '{title tags extracted_text} : (' || ?2 || ')'"
                     " ORDER BY score, rowid DESC LIMIT ?3) f JOIN documents d ON d.seq = f.seq"
                     " WHERE d.user_id = ?1 ORDER BY f.score, d.created_at DESC, d.seq DESC",
   [ST_DOC_STATS] = "SELECT coalesce(max(total), 0), coalesce(max(completed), 0), coalesce(max(failed), 0)"
@@ -166,8 +171,7 @@ static const char *const sql_table[ST_COUNT] = {
                     " WHERE user_id = ?1 AND term <> ?2 ORDER BY used_at DESC, term DESC LIMIT -1 OFFSET ?3)",
   [ST_HEAD_FILL] = "INSERT INTO search_head_docs (user_id, term, score, seq) SELECT ?1, ?2, w, seq FROM"
                    " (SELECT rowid AS seq, doctag_impact(documents_fts) AS w FROM documents_fts"
-                   " WHERE documents_fts MATCH 'user_id : \"' || ?1 || '\" AND {title tags extracted_text} : \"'"
-                   " || replace(?2, '\"', '\"\"') || '\"' ORDER BY w DESC, rowid DESC LIMIT 101)",
+                   " WHERE documents_fts MATCH " HEAD_WORD_MATCH " ORDER BY w DESC, rowid DESC LIMIT 101)",
   [ST_HEAD_FLOOR] = "UPDATE search_heads SET (floor_score, floor_seq) = (SELECT score, seq FROM search_head_docs"
                     " WHERE user_id = ?1 AND term = ?2 ORDER BY score DESC, seq DESC LIMIT 1 OFFSET 100)"
                     " WHERE user_id = ?1 AND term = ?2",
@@ -179,9 +183,13 @@ static const char *const sql_table[ST_COUNT] = {
    * (doctag_impact_packed), from which doctag_w gives its weight to the
    * bit: a REAL as text would lose bits. */
   [ST_HEAD_GEN] = "SELECT gen FROM user_doc_counts WHERE user_id = ?1",
-  [ST_HEAD_STAGE] = "SELECT rowid, doctag_impact_packed(documents_fts) FROM documents_fts"
-                    " WHERE documents_fts MATCH 'user_id : \"' || ?1 || '\" AND {title tags extracted_text} : \"'"
-                    " || replace(?2, '\"', '\"\"') || '\"' ORDER BY doctag_impact(documents_fts) DESC, rowid DESC LIMIT 101",
+  /* The count, doctag_bm25's n of the word (0018), from the same snapshot
+   * (FTS5's functions cannot sit beside a window function). */
+  [ST_HEAD_STAGE] = "SELECT rowid, doctag_impact_packed(documents_fts),"
+                    " (SELECT count(*) FROM documents_fts WHERE documents_fts MATCH " HEAD_WORD_MATCH ")"
+                    " FROM documents_fts WHERE documents_fts MATCH " HEAD_WORD_MATCH
+                    " ORDER BY doctag_impact(documents_fts) DESC, rowid DESC LIMIT 101",
+  [ST_HEAD_DF] = "UPDATE search_heads SET df = ?3 WHERE user_id = ?1 AND term = ?2",
   [ST_HEAD_PUBLISH] = "INSERT INTO search_head_docs (user_id, term, score, seq)"
                       " SELECT ?1, ?2, doctag_w(json_extract(j.value, '$[1]')), json_extract(j.value, '$[0]')"
                       " FROM json_each(?3) j",
@@ -462,8 +470,9 @@ static int sq_busy(void *ud, int count)
  * doctag_bm25(documents_fts, user_id, match, w...) is the same formula (k1
  * 1.2, b 0.75, column weights w) with the IDF counted over the owner's
  * documents: N is how many the owner has (one row kept by 0008's
- * triggers), n how many of them hold the phrase, counted through the index
- * at a cost that grows with the owner's documents. A document's length is
+ * triggers), n how many of them hold the phrase: kept with the word's
+ * search head (0018) when it has one, else counted through the index at a
+ * cost that grows with the owner's documents. A document's length is
  * its title, tags and text in tokens, measured against a fixed average
  * (RANK_AVGDL) rather than the whole table's (which moved with every
  * document any user added): one user's ranking then depends on that
@@ -553,9 +562,14 @@ static rank_data *rank_data_new(const Fts5ExtensionApi *api, Fts5Context *fts, s
                      : -1;
   ok = total >= 0;
   for (int i = 1; ok && i < r->nphrase; i++) {
-    int64_t n = count_of(db, "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH"
-                             " 'user_id : \"' || ?1 || '\" AND {title tags extracted_text} : ' || ?2",
-                         user, g_ptr_array_index(words, i - 1));
+    /* Kept with the word's search head (0018) when it has one, read in
+     * this statement's snapshot; else counted. */
+    int64_t n = count_of(db, "SELECT df FROM search_heads WHERE user_id = ?1 AND term = doctag_term(?2)"
+                             " AND df IS NOT NULL", user, g_ptr_array_index(words, i - 1));
+    if (n < 0)
+      n = count_of(db, "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH"
+                       " " OWNER_MATCH " || '{title tags extracted_text} : ' || ?2",
+                   user, g_ptr_array_index(words, i - 1));
     ok = n >= 0;
     /* As FTS5's bm25: a phrase in more than half the documents weighs
      * almost nothing, but more than nothing. */
@@ -994,4 +1008,5 @@ const store_ops store_sqlite_ops = {
   .script = sq_script,
   .match_query = sq_match_query,
   .sql = sq_sql,
+  .rarity_from_heads = true,
 };

@@ -111,7 +111,11 @@ typedef enum store_stmt {
   ST_HEAD_COUNT,       /* (user_id, TERM): counts what the head holds */
   ST_HEAD_GEN,         /* (user_id) -> how many writes of the user's documents there have been (0010) */
   ST_HEAD_STAGE,       /* (user_id, TERM) -> seq, KEY of the best 101 documents of the word, best first:
-                        * read outside the write lock; KEY gives the document's score exactly */
+                        * read outside the write lock; KEY gives the document's score exactly; and in
+                        * each row how many of the user's documents hold the word (NULL when the
+                        * backend's ranking does not weigh rarity) */
+  ST_HEAD_DF,          /* (user_id, TERM, count): the head's count of the word's documents (0018), kept
+                        * by triggers from then on; a no-op where ranking does not weigh rarity */
   ST_HEAD_TOUCH,       /* (user_id, TERM, now): a search used it now */
   ST_HEAD_EVICT,       /* (user_id, TERM, keep): drops the user's heads but TERM's and the `keep` most
                         * recently used (0011) */
@@ -259,6 +263,10 @@ typedef struct store_ops {
   char *(*match_query)(const char *query);
   /* The SQL of a statement (tests check every one is present). */
   const char *(*sql)(store_stmt st);
+  /* Whether a search of several words weighs each word by its rarity among
+   * the owner's documents, read from the word's search head (ST_HEAD_DF):
+   * such a search then builds the heads of its words first. */
+  bool rarity_from_heads;
 } store_ops;
 
 extern const store_ops store_sqlite_ops;

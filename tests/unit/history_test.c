@@ -711,9 +711,12 @@ static void test_search_scoped_in_index(void **state)
   fx *f = *state;
   char *alice = user(f, "a@example.com"), *bob = user(f, "b@example.com");
   char *fragment = g_strndup(alice, 8), *owner = g_strdup_printf("owner:%s", alice);
+  /* Her id as SQLite's index holds it (0019): one token. */
+  char **parts = g_strsplit(alice, "-", -1), *compact = g_strjoinv("", parts);
+  g_strfreev(parts);
   /* Bob holds more matches of the word than Alice, some better ranked (the
    * word in the title), and texts naming Alice's id. */
-  char *bob_text = g_strdup_printf("harbour log of %s and %s", alice, owner);
+  char *bob_text = g_strdup_printf("harbour log of %s and %s, %s", alice, owner, compact);
   for (int i = 0; i < 30; i++) {
     doc_spec b = { "Harbour harbour report", { "harbour", NULL }, bob_text, NULL, NULL };
     g_free(record(f, bob, &b, NULL));
@@ -749,7 +752,10 @@ static void test_search_scoped_in_index(void **state)
   expect_search(f, alice, alice, 0, NULL);
   expect_search(f, alice, owner, 0, NULL);
   expect_search(f, bob, owner, 30, NULL);
+  expect_search(f, alice, compact, 0, NULL);
+  expect_search(f, bob, compact, 30, NULL);
   expect_search(f, bob, "ledger", 0, NULL);
+  g_free(compact);
   for (int i = 0; i < 3; i++)
     g_free(titled[i]);
   g_free(bob_text);
@@ -809,15 +815,38 @@ static char **search_ids_n(fx *f, const char *uid, const char *q, unsigned int l
   return ids;
 }
 
+/* The ids of `q` ranked over every match as before search heads: the
+ * search statement alone, with the user's heads gone (so that each word's
+ * rarity is counted, not read from its head), rolled back after. */
+static char **ranked_ids(fx *f, const char *uid, const char *q, unsigned int limit)
+{
+  struct store *s;
+  store_conn *c = NULL;
+  store_rows r = { 0 };
+  assert_ok(store_get(f->ctx, &s));
+  char *m = s->ops->match_query(q);
+  assert_non_null(m);
+  store_param u[] = { SP_T(uid) }, p[] = { SP_T(uid), SP_T(m), SP_I(limit) };
+  assert_ok(store_acquire(s, &c));
+  assert_ok(store_tx_begin(c));
+  assert_ok(store_exec_sql(c, f->pg ? "DELETE FROM search_heads WHERE user_id = $1::uuid"
+                                    : "DELETE FROM search_heads WHERE user_id = ?1", u, 1, NULL));
+  assert_ok(store_exec(c, ST_DOC_SEARCH, p, 3, &r));
+  assert_ok(store_exec(c, ST_ROLLBACK, NULL, 0, NULL));
+  store_release(s, c);
+  char **ids = g_new0(char *, r.nrows + 1);
+  for (unsigned int i = 0; i < r.nrows; i++)
+    ids[i] = g_strdup(store_cell(&r, i, 0));
+  store_rows_clear(&r);
+  g_free(m);
+  return ids;
+}
+
 /* The one-word search of `word` (answered from its head) gives exactly
- * what the same word typed twice gives: two phrases, so ranked over every
- * match as before, in the same order (each document's score doubles on
- * SQLite; PostgreSQL's ts_rank counts a repeated word once). Returns the
- * one-word answer. */
+ * what ranking every match gives. Returns the one-word answer. */
 static char **expect_head_matches_scan(fx *f, const char *uid, const char *word, unsigned int limit, guint want)
 {
-  char *twice = g_strdup_printf("%s %s", word, word);
-  char **head = search_ids_n(f, uid, word, limit), **scan = search_ids_n(f, uid, twice, limit);
+  char **head = search_ids_n(f, uid, word, limit), **scan = ranked_ids(f, uid, word, limit);
   if (g_strv_length(head) != want || g_strv_length(scan) != want)
     fail_msg("\"%s\" limit %u: %u from the head, %u ranked over every match, want %u", word, limit,
              g_strv_length(head), g_strv_length(scan), want);
@@ -826,7 +855,6 @@ static char **expect_head_matches_scan(fx *f, const char *uid, const char *word,
       fail_msg("\"%s\" limit %u: #%u is %s from the head, %s ranked over every match", word, limit, i, head[i],
                scan[i]);
   g_strfreev(scan);
-  g_free(twice);
   return head;
 }
 
@@ -1020,6 +1048,118 @@ static char *user_gen(fx *f, const char *uid)
   return g;
 }
 
+/* ---- several words: each word's rarity kept with its head (0018) ---- */
+
+/* A document holding "anchor" (in about 12% of them), "beacon" (30%) and
+ * "cargo" (45%), each 1-3 times, sometimes in the title, in a text of
+ * random length: the words' rarities differ, so they order the results. */
+static char *rare_doc(fx *f, const char *uid, GRand *r, char **job)
+{
+  static const char *const words[] = { "anchor", "beacon", "cargo" };
+  static const int percent[] = { 12, 30, 45 };
+  GString *text = g_string_new("Log of the day.");
+  GString *title = g_string_new("Log");
+  for (size_t i = 0; i < G_N_ELEMENTS(words); i++) {
+    if (g_rand_int_range(r, 0, 100) >= percent[i])
+      continue;
+    for (int k = g_rand_int_range(r, 1, 4); k > 0; k--)
+      g_string_append_printf(text, " %s", words[i]);
+    if (g_rand_int_range(r, 0, 6) == 0)
+      g_string_append_printf(title, " %s", words[i]);
+  }
+  for (int k = g_rand_int_range(r, 0, 30); k > 0; k--)
+    g_string_append(text, " tide wind rope");
+  doc_spec d = { title->str, { "ledger", NULL }, text->str, NULL, NULL };
+  char *id = record(f, uid, &d, job);
+  g_string_free(text, TRUE);
+  g_string_free(title, TRUE);
+  return id;
+}
+
+static const char *const rare_queries[] = { "anchor beacon", "Beacon, cargo", "anchor cargo beacon", "cargo anchor" };
+
+/* Each query's answer equals the ranking of every match with each word's
+ * rarity counted; on SQLite each word's head keeps its count exactly. */
+static void expect_words_rank_as_counted(fx *f, const char *uid)
+{
+  for (size_t q = 0; q < G_N_ELEMENTS(rare_queries); q++)
+    for (unsigned int limit = 5; limit <= 50; limit += 45) {
+      char **got = search_ids_n(f, uid, rare_queries[q], limit), **want = ranked_ids(f, uid, rare_queries[q], limit);
+      if (g_strv_length(got) != g_strv_length(want))
+        fail_msg("\"%s\" limit %u: %u documents, want %u", rare_queries[q], limit, g_strv_length(got),
+                 g_strv_length(want));
+      for (guint i = 0; want[i]; i++)
+        if (strcmp(got[i], want[i]))
+          fail_msg("\"%s\" limit %u: #%u is %s, ranked over every match %s", rare_queries[q], limit, i, got[i],
+                   want[i]);
+      g_strfreev(got);
+      g_strfreev(want);
+    }
+  if (f->pg)
+    return; /* ts_rank does not weigh rarity: no count kept */
+  static const char *const words[] = { "anchor", "beacon", "cargo" };
+  struct store *s;
+  store_conn *c = NULL;
+  assert_ok(store_get(f->ctx, &s));
+  assert_ok(store_acquire(s, &c));
+  for (size_t i = 0; i < G_N_ELEMENTS(words); i++) {
+    store_rows kept = { 0 }, counted = { 0 };
+    store_param p[] = { SP_T(uid), SP_T(words[i]) };
+    assert_ok(store_exec_sql(c, "SELECT df FROM search_heads WHERE user_id = ?1 AND term = ?2", p, 2, &kept));
+    assert_ok(store_exec_sql(c, "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH"
+                                " 'fts_owner : \"' || replace(?1, '-', '') || '\" AND {title tags extracted_text} : ' || ?2", p, 2,
+                             &counted));
+    assert_int_equal(kept.nrows, 1);
+    assert_non_null(store_cell(&kept, 0, 0));
+    assert_int_equal(store_cell_int(&kept, 0, 0), store_cell_int(&counted, 0, 0));
+    store_rows_clear(&kept);
+    store_rows_clear(&counted);
+  }
+  store_release(s, c);
+}
+
+/* A search of several words ranks as it did when each word's rarity was
+ * counted on every search, through the changes a count must follow: new
+ * documents, deleted ones, documents reprocessed with and without the
+ * words; another user's documents count for nothing. */
+static void test_search_words_rarity_kept(void **state)
+{
+  fx *f = *state;
+  char *alice = user(f, "a@example.com"), *bob = user(f, "b@example.com");
+  GRand *r = g_rand_new_with_seed(17);
+  GPtrArray *jobs = g_ptr_array_new_with_free_func(g_free);
+  for (int i = 0; i < 150; i++) {
+    char *job = NULL;
+    g_free(rare_doc(f, alice, r, &job));
+    g_ptr_array_add(jobs, job);
+  }
+  for (int i = 0; i < 60; i++)
+    g_free(rare_doc(f, bob, r, NULL));
+  /* The first searches build the words' heads. */
+  expect_words_rank_as_counted(f, alice);
+  for (int i = 0; i < 40; i++)
+    g_free(rare_doc(f, alice, r, NULL));
+  for (int i = 0; i < 20; i++)
+    g_free(rare_doc(f, bob, r, NULL));
+  expect_words_rank_as_counted(f, alice);
+  for (guint i = 0; i < 30; i++)
+    assert_ok(doctag_history_job_delete(f->ctx, alice, g_ptr_array_index(jobs, i)));
+  const char *tags[] = { "ledger", NULL };
+  history_doc none = { .title = "Log", .file_path = "/data/in.pdf", .file_source_type = "local",
+                       .status = "completed", .tags = tags, .tag_count = 1, .text = "tide wind", .text_len = 9,
+                       .metadata_json = "{}" };
+  history_doc all = { .title = "Anchor beacon cargo", .file_path = "/data/in.pdf", .file_source_type = "local",
+                      .status = "completed", .tags = tags, .tag_count = 1, .text = "anchor beacon cargo",
+                      .text_len = 19, .metadata_json = "{}" };
+  for (guint i = 30; i < 60; i++)
+    assert_ok(history_document_record(f->ctx, alice, g_ptr_array_index(jobs, i), i % 2 ? &none : &all, NULL));
+  expect_words_rank_as_counted(f, alice);
+  g_ptr_array_free(jobs, TRUE);
+  g_rand_free(r);
+  g_free(alice);
+  g_free(bob);
+}
+
 /* Every write a head follows moves its user's write count, and only
  * that user's: a head read before it is then not published. */
 static void test_head_gen_moves_with_writes(void **state)
@@ -1152,12 +1292,13 @@ static history_head_how build_around(fx *f, const char *uid, void (*between)(fx 
   store_param p[] = { SP_T(uid), SP_T(store_cell(&term, 0, 0)) };
   assert_ok(store_exec(c, ST_HEAD_DROP, p, 2, NULL));
   char *staged = NULL, *gen = NULL;
-  assert_ok(history_head_stage(c, uid, store_cell(&term, 0, 0), &staged, &gen));
+  int64_t df = -1;
+  assert_ok(history_head_stage(c, uid, store_cell(&term, 0, 0), &staged, &gen, &df));
   assert_non_null(gen);
   between(f, uid, arg);
   bool answered = false;
   history_head_how how;
-  assert_ok(history_head_settle(c, uid, store_cell(&term, 0, 0), 50, 1000, staged, gen, &out, &answered, &how));
+  assert_ok(history_head_settle(c, uid, store_cell(&term, 0, 0), 50, 1000, staged, gen, df, &out, &answered, &how));
   assert_true(answered);
   assert_int_equal(out.nrows, 50);
   store_release(s, c);
@@ -1165,7 +1306,7 @@ static history_head_how build_around(fx *f, const char *uid, void (*between)(fx 
   store_rows_clear(&term);
   g_free(staged);
   g_free(gen);
-  char **all = search_ids_n(f, uid, "harbour harbour", 100);
+  char **all = ranked_ids(f, uid, "harbour", 100);
   guint want = g_strv_length(all);
   g_strfreev(all);
   g_strfreev(expect_head_matches_scan(f, uid, "harbour", 100, want));
@@ -1191,7 +1332,7 @@ static void nothing_between(fx *f, const char *uid, void *arg)
 static void own_writes_land(fx *f, const char *uid, void *arg)
 {
   own_writes *w = arg;
-  char **ranked = search_ids_n(f, uid, "harbour harbour", 100);
+  char **ranked = ranked_ids(f, uid, "harbour", 100);
   assert_int_equal(g_strv_length(ranked), 100);
   char *job = NULL;
   w->best = harbour_doc(f, uid, 7, 0, &job);
@@ -1382,6 +1523,14 @@ static void test_heads_evicted_least_recently_used(void **state)
   assert_true(head_state(f, alice, "beacon", &n, &complete));
   w = head_words(f, alice);
   assert_string_equal(w, "anchor beacon delta");
+  g_free(w);
+  /* A search of several words uses its words' heads (for their counts,
+   * 0018): an hour later anchor and delta are, then a fourth word. */
+  age_heads(f);
+  g_strfreev(search_ids_n(f, alice, "anchor delta", 10));
+  g_strfreev(search_ids_n(f, alice, "estuary", 10));
+  w = head_words(f, alice);
+  assert_string_equal(w, f->pg ? "beacon delta estuary" : "anchor delta estuary");
   g_free(w);
   f->ctx->max_search_heads = was;
   g_rand_free(r);
@@ -1840,6 +1989,7 @@ int main(void)
     cmocka_unit_test(test_search_scoped_in_index),
     cmocka_unit_test(test_search_rank_is_the_owners),
     cmocka_unit_test(test_search_heads),
+    cmocka_unit_test(test_search_words_rarity_kept),
     cmocka_unit_test(test_head_gen_moves_with_writes),
     cmocka_unit_test(test_heads_built_beside_a_writer),
     cmocka_unit_test(test_head_build_follows_own_writes),
