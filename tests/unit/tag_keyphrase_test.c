@@ -717,6 +717,29 @@ static void test_stop_words_and_stemmers(void **state)
   assert_false(lex_is_stop("o\u2019brien"));
   assert_true(lex_has_stop_list("ita"));
   assert_false(lex_has_stop_list("zho"));
+  /* Lucene's lists (Debian's liblucene8-java, taken out at build time) */
+  assert_true(lex_is_stop_lang("في", "ara"));
+  assert_true(lex_is_stop_lang("التي", "ara"));
+  assert_false(lex_is_stop_lang("مياه", "ara"));
+  assert_true(lex_is_stop_lang("και", "ell"));
+  /* Greek's list is written without accents and with σ for ς: the text's
+   * words are read so */
+  assert_true(lex_is_stop_lang("από", "ell"));
+  assert_true(lex_is_stop_lang("αυτούς", "ell"));
+  assert_false(lex_is_stop_lang("ελιάς", "ell"));
+  /* Persian's is written with Arabic's yeh and kaf, Persian text with its own */
+  assert_true(lex_is_stop_lang("این", "fas"));
+  assert_true(lex_is_stop_lang("یک", "fas"));
+  assert_false(lex_is_stop_lang("آب", "fas"));
+  assert_true(lex_is_stop_lang("și", "ron"));
+  assert_true(lex_is_stop_lang("který", "ces"));
+  assert_true(lex_is_stop_lang("yang", "ind"));
+  assert_true(lex_is_stop_lang("що", "ukr"));
+  assert_true(lex_has_stop_list("ell"));
+  assert_false(lex_has_stop_list("guj"));
+  assert_false(lex_has_stop_list("ben"));
+  assert_false(lex_has_stop_list("urd"));
+  assert_false(lex_has_stop_list("kor"));
   /* Snowball's stemmers: French, Portuguese, German, English */
   expect_same_stem("réseaux", "réseau", "fra");
   expect_same_stem("communes", "commune", "fra");
@@ -775,6 +798,13 @@ static void test_language_identification(void **state)
   expect_lang("城市的供水因维修而中断。", "zho");
   expect_lang("市の水道はメンテナンスのため月曜日に止まります。", "jpn");
   expect_lang("การประปาหยุดจ่ายน้ำเพื่อซ่อมบำรุง", "tha");
+  /* the Arabic script's languages by the letters only they write */
+  expect_lang("انقطاع المياه في المدينة بسبب أعمال الصيانة يوم الاثنين.", "ara");
+  expect_lang("شہر میں پانی کی فراہمی پیر کے دن مرمت کی وجہ سے بند رہے گی۔", "urd");
+  expect_lang("آب شهر برای تعمیرات روز دوشنبه قطع می‌شود.", "fas");
+  /* Cyrillic: Ukrainian by і ї є ґ */
+  expect_lang("Водопостачання міста припиняється в понеділок через ремонтні роботи.", "ukr");
+  expect_lang("Водоснабжение города прекращается в понедельник из-за ремонтных работ.", "rus");
   expect_lang("किसानों के लिए फसल बीमा योजना की अंतिम तिथि बढ़ा दी गई है। Last date extended.", "hin+eng");
 }
 
