@@ -973,6 +973,59 @@ static void test_tags_in_own_language(void **state)
   expect_own_language("tha", "ท่องเที่ยวเชิงนิเวศ");
 }
 
+/* A text of tests/unit/tagdata/ in a language Snowball has no list for
+ * (Lucene's, or none: its function words guessed from the text) gets tags
+ * in its language and script, none of which is, starts or ends with one of
+ * the language's common function words `fw` (written here, not taken from
+ * the lists the tagger reads). */
+static void expect_no_function_words(const char *code, const char *const *fw)
+{
+  char *path = g_strdup_printf("%s/tests/unit/tagdata/%s.txt", getenv("DOCTAG_SOURCE_DIR"), code);
+  char *text = tu_read(path, NULL);
+  assert_non_null(text);
+  char lang[32];
+  tag_detect_language(text, strlen(text), lang, sizeof lang);
+  assert_string_equal(lang, code);
+  tag_outcome out = tag_text(text, lang, 10);
+  print_tags(code, &out);
+  assert_true(out.count >= 5);
+  GUnicodeScript script = g_unichar_get_script(g_utf8_get_char(text));
+  for (size_t i = 0; i < out.count; i++) {
+    const char *t = out.items[i].tag;
+    if (g_unichar_get_script(g_utf8_get_char(t)) != script)
+      fail_msg("%s: tag \"%s\" is not in the text's script", code, t);
+    gchar **words = g_strsplit(t, " ", -1);
+    guint n = g_strv_length(words);
+    for (const char *const *f = fw; *f; f++)
+      if (!strcmp(words[0], *f) || !strcmp(words[n - 1], *f))
+        fail_msg("%s: tag \"%s\" has the function word \"%s\"", code, t, *f);
+    g_strfreev(words);
+  }
+  tag_outcome_clear(&out);
+  g_free(text);
+  g_free(path);
+}
+
+/* Real documents got "અને" (and) in Gujarati, "کا", "اور", "کے" in Urdu. */
+static void test_function_words_without_snowball(void **state)
+{
+  (void)state;
+  /* no list: guessed from the text */
+  const char *const guj[] = { "અને", "છે", "માટે", "પણ", "આ", NULL };
+  expect_no_function_words("guj", guj);
+  const char *const urd[] = { "کا", "کے", "کی", "اور", "ہے", "میں", "سے", "کو", NULL };
+  expect_no_function_words("urd", urd);
+  const char *const kor[] = { "있다", "수", "및", "등", "또한", "그러나", "특히", NULL };
+  expect_no_function_words("kor", kor);
+  const char *const ben[] = { "এবং", "ও", "যে", "এই", "তবে", NULL };
+  expect_no_function_words("ben", ben);
+  /* Lucene's lists */
+  const char *const ara[] = { "في", "من", "على", "أن", "إلى", "التي", "مع", NULL };
+  expect_no_function_words("ara", ara);
+  const char *const ell[] = { "της", "την", "και", "στην", "του", "οι", "τη", "με", "η", NULL };
+  expect_no_function_words("ell", ell);
+}
+
 /* score.py's normalisation: NFC, lower case, hyphens to spaces, other
  * punctuation dropped, every word Porter-stemmed. */
 static char *norm(struct sb_stemmer *porter, const char *phrase)
@@ -1129,6 +1182,7 @@ int main(void)
     cmocka_unit_test(test_language_identification),
     cmocka_unit_test(test_language_of_long_text),
     cmocka_unit_test(test_tags_in_own_language),
+    cmocka_unit_test(test_function_words_without_snowball),
     cmocka_unit_test(test_verb_forms_not_tags),
     cmocka_unit_test(test_quality_floor),
   };
