@@ -129,9 +129,11 @@ static const char *read_word(const char *p, const char *end, char word[WORD_BYTE
     m->kana |= ds == G_UNICODE_SCRIPT_HIRAGANA || ds == G_UNICODE_SCRIPT_KATAKANA;
     gunichar low = g_unichar_tolower(d);
     m->polish |= polish_letter(low);
-    m->urdu += urdu_letter(d);
-    m->persian += persian_letter(d);
-    m->ukrainian += ukrainian_letter(low);
+    if (d >= 0x0400 && d <= 0x06FF) { /* Cyrillic to Arabic: the others need not ask */
+      m->urdu += urdu_letter(d);
+      m->persian += persian_letter(d);
+      m->ukrainian += ukrainian_letter(low);
+    }
     if (wl + 6 < WORD_BYTES)
       wl += (size_t)g_unichar_to_utf8(low, word + wl);
     p = g_utf8_next_char(p);
