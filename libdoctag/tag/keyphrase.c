@@ -1255,7 +1255,9 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
   if (info) {
     info->script = k.script;
     info->method = k.english ? "noun phrases, position-biased co-occurrence graph, WordNet background frequency"
-                             : "word runs between stop words and punctuation, position-biased co-occurrence graph";
+                   : k.guessed ? "word runs between function words guessed from the text and punctuation, "
+                                 "position-biased co-occurrence graph"
+                               : "word runs between stop words and punctuation, position-biased co-occurrence graph";
   }
 
   g_hash_table_destroy(ws);
