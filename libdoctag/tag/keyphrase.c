@@ -1254,10 +1254,11 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
   g_ptr_array_sort(out, by_score);
   if (info) {
     info->script = k.script;
+    bool guessed = k.guessed && g_hash_table_size(k.guessed); /* none in Chinese, Thai... */
     info->method = k.english ? "noun phrases, position-biased co-occurrence graph, WordNet background frequency"
-                   : k.guessed ? "word runs between function words guessed from the text and punctuation, "
-                                 "position-biased co-occurrence graph"
-                               : "word runs between stop words and punctuation, position-biased co-occurrence graph";
+                   : guessed ? "word runs between function words guessed from the text and punctuation, "
+                               "position-biased co-occurrence graph"
+                             : "word runs between stop words and punctuation, position-biased co-occurrence graph";
   }
 
   g_hash_table_destroy(ws);
