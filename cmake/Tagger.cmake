@@ -54,9 +54,47 @@ foreach(_f ${_lists_in})
   get_filename_component(_n ${_f} NAME_WE)
   list(APPEND _lists_args ${_n} ${_f})
 endforeach()
+# Stop words of the languages Snowball has no list for, from Apache
+# Lucene's analyzers as Debian ships them (liblucene8-java: plain text files
+# inside its jars; Apache-2.0, the lists by Jacques Savoy BSD): taken out of
+# the jars at build time, nothing copied into the tree. CODE=PATH-IN-JAR,
+# CODE ISO 639-3 as the language identification reports it. Not Bengali's:
+# written after Lucene's Bengali normaliser ("এবং" as "এব") and holding
+# content words ("কাজ", "নতুন"), it is left to the document's own
+# statistics as every language without a list.
+set(DOCTAG_LUCENE_DIR /usr/share/java CACHE PATH "Apache Lucene's jars (Debian: liblucene8-java)")
+file(GLOB _lucene_common ${DOCTAG_LUCENE_DIR}/lucene-analyzers-common*.jar)
+file(GLOB _lucene_morfologik ${DOCTAG_LUCENE_DIR}/lucene-analyzers-morfologik*.jar)
+if(NOT _lucene_common OR NOT _lucene_morfologik)
+  message(FATAL_ERROR "No Lucene analyzer jars in ${DOCTAG_LUCENE_DIR} (apt-get install liblucene8-java)")
+endif()
+list(GET _lucene_common 0 _lucene_common)
+list(GET _lucene_morfologik 0 _lucene_morfologik)
+set(_lucene_lists ara=ar bul=bg cat=ca ces=cz ell=el est=et eus=eu fas=fa gle=ga glg=gl hye=hy
+                  ind=id lit=lt lav=lv ron=ro)
+set(_lucene_dir ${CMAKE_BINARY_DIR}/generated/lucene)
+set(_lucene_out)
+foreach(_l ${_lucene_lists})
+  string(REPLACE "=" ";" _l ${_l})
+  list(GET _l 0 _code)
+  list(GET _l 1 _dir)
+  set(_member org/apache/lucene/analysis/${_dir}/stopwords.txt)
+  list(APPEND _lucene_members ${_member})
+  list(APPEND _lucene_out ${_lucene_dir}/${_member})
+  list(APPEND _lists_args stop_${_code} ${_lucene_dir}/${_member})
+endforeach()
+set(_uk org/apache/lucene/analysis/uk/stopwords.txt)
+list(APPEND _lists_args stop_ukr ${_lucene_dir}/${_uk})
+add_custom_command(OUTPUT ${_lucene_out} ${_lucene_dir}/${_uk}
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${_lucene_dir}
+  COMMAND ${CMAKE_COMMAND} -E chdir ${_lucene_dir} ${CMAKE_COMMAND} -E tar xf ${_lucene_common} ${_lucene_members}
+  COMMAND ${CMAKE_COMMAND} -E chdir ${_lucene_dir} ${CMAKE_COMMAND} -E tar xf ${_lucene_morfologik} ${_uk}
+  COMMAND ${CMAKE_COMMAND} -E touch ${_lucene_out} ${_lucene_dir}/${_uk}
+  DEPENDS ${_lucene_common} ${_lucene_morfologik}
+  COMMENT "Taking the stop-word lists out of Lucene's jars" VERBATIM)
 add_custom_command(OUTPUT ${_lists_out}
   COMMAND doctag_lists_gen ${_lists_out} ${_lists_args}
-  DEPENDS doctag_lists_gen ${_lists_in}
+  DEPENDS doctag_lists_gen ${_lists_in} ${_lucene_out} ${_lucene_dir}/${_uk}
   COMMENT "Compiling the tagger's word lists" VERBATIM)
 target_sources(doctag_obj PRIVATE ${_lists_out})
 

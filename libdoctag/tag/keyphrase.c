@@ -19,6 +19,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "tag/funcwords.h"
 #include "tag/lexicon.h"
 #include "tag/pos.h"
 #include "tag/segment.h"
@@ -275,6 +276,7 @@ typedef struct kp {
   char lang[4];          /* the document's main language, ISO 639-3 */
   bool english;
   bool stops;            /* the language has a stop-word list */
+  GHashTable *guessed;   /* ... else its function words, guessed from the text (tag/funcwords.h) */
   GUnicodeScript script; /* the script tags are taken from */
   word *w;
   unsigned int nw;
@@ -596,6 +598,8 @@ static void classify(kp *k)
   unsigned int nw = 0;
   k->w = g_new0(word, k->toks->len + 1);
   k->script = seg_main_script(k->toks);
+  if (!k->stops)
+    k->guessed = fw_guess(k->toks, k->script);
   const word_info *prev = NULL; /* the word before, when a word of the script */
   wclass prev_cls = W_OTHER;
   for (guint i = 0; i < k->toks->len; i++) {
@@ -642,7 +646,8 @@ static void classify(kp *k)
           wi->clause_adverb = in & L_CLAUSE_ADVERB;
           wi->preposition = in & L_PREPOSITION;
         }
-        wi->stop = (k->stops && lex_is_stop_lang(w->text, k->lang)) || seg_utf8_len(w->text) < 2;
+        wi->stop = (k->stops && lex_is_stop_lang(w->text, k->lang)) || seg_utf8_len(w->text) < 2 ||
+                   (k->guessed && g_hash_table_contains(k->guessed, w->text));
         g_hash_table_insert(k->infos, (gpointer)w->text, wi);
       }
       w->info = wi;
@@ -1249,7 +1254,10 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
   g_ptr_array_sort(out, by_score);
   if (info) {
     info->script = k.script;
+    bool guessed = k.guessed && g_hash_table_size(k.guessed); /* none in Chinese, Thai... */
     info->method = k.english ? "noun phrases, position-biased co-occurrence graph, WordNet background frequency"
+                   : guessed ? "word runs between function words guessed from the text and punctuation, "
+                               "position-biased co-occurrence graph"
                              : "word runs between stop words and punctuation, position-biased co-occurrence graph";
   }
 
@@ -1257,6 +1265,8 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
   g_hash_table_destroy(k.forms);
   g_hash_table_destroy(k.phrases);
   g_hash_table_destroy(k.infos);
+  if (k.guessed)
+    g_hash_table_destroy(k.guessed);
   g_free(k.w);
   return out;
 }

@@ -5,7 +5,8 @@
  * kana Japanese...), and for Latin and Cyrillic words by the stop-word lists
  * of the languages written in them (Snowball's lists, and stopwords-iso's
  * for Polish: a text's commonest words are its function words, "the",
- * "de", "der", "и"). A language's share
+ * "de", "der", "и"); Urdu, Persian and Ukrainian by the letters their
+ * script has for them alone. A language's share
  * is the letters of its words; a Latin or Cyrillic word that is no stop word
  * goes to the language whose stop words that script's text uses most.
  * Languages with at least 10% of the letters are reported, largest first,
@@ -25,6 +26,9 @@
 #define ENGLISH_STOP_SHARE 0.25 /* of the Latin words */
 #define MAX_LATIN_SAMPLE 2000   /* Latin words kept to try the other languages on */
 #define WORD_BYTES 256
+#define URDU_SHARE 100          /* an Arabic-script text with 1 letter in this many Urdu's */
+#define PERSIAN_SHARE 50        /* ... Persian's */
+#define UKRAINIAN_SHARE 50      /* a Cyrillic text with 1 letter in this many Ukrainian's */
 
 /* Languages told apart by their stop words, per script. */
 static const char *const latin_langs[] = { "eng", "fra", "deu", "spa", "ita", "por", "nld", "swe",
@@ -46,7 +50,7 @@ static const char *script_lang(GUnicodeScript s, bool *kana)
   case G_UNICODE_SCRIPT_HIRAGANA:
   case G_UNICODE_SCRIPT_KATAKANA: *kana = true; return "jpn";
   case G_UNICODE_SCRIPT_HAN: return "zho";
-  case G_UNICODE_SCRIPT_ARABIC: return "ara";
+  case G_UNICODE_SCRIPT_ARABIC: return "ara"; /* or Urdu, Persian: by their letters */
   case G_UNICODE_SCRIPT_HEBREW: return "heb";
   case G_UNICODE_SCRIPT_GREEK: return "ell";
   case G_UNICODE_SCRIPT_BENGALI: return "ben";
@@ -74,12 +78,36 @@ static bool polish_letter(gunichar c)
   return c == 0x0105 || c == 0x0119 || c == 0x0142 || c == 0x015B || c == 0x017A || c == 0x017C;
 }
 
+/* The Arabic script's letters only Urdu writes (ٹ ڈ ڑ ں ھ ہ ے: "کے",
+ * "ہے", "میں"), and those Persian and Urdu write where Arabic has others
+ * or none (پ چ ژ گ, and ک ی for Arabic's ك ي). */
+static bool urdu_letter(gunichar c)
+{
+  return c == 0x0679 || c == 0x0688 || c == 0x0691 || c == 0x06BA || c == 0x06BE || c == 0x06C1 || c == 0x06D2;
+}
+
+static bool persian_letter(gunichar c)
+{
+  return c == 0x067E || c == 0x0686 || c == 0x0698 || c == 0x06AF || c == 0x06A9 || c == 0x06CC;
+}
+
+/* Cyrillic letters Ukrainian writes and Russian does not: і ї є ґ. */
+static bool ukrainian_letter(gunichar c)
+{
+  return c == 0x0456 || c == 0x0457 || c == 0x0454 || c == 0x0491;
+}
+
+/* What read_word() notes besides the word. */
+typedef struct word_marks {
+  bool kana, polish;
+  size_t urdu, persian, ukrainian; /* letters of urdu_letter(), persian_letter(), ukrainian_letter() */
+} word_marks;
+
 /* Reads the word (letters and marks) at p into `word`, lower-cased and
  * NUL-terminated (cut short past its size); counts its letters and notes
- * kana and Polish letters. Returns where the word ends. ASCII without
- * glib's tables. */
-static const char *read_word(const char *p, const char *end, char word[WORD_BYTES], size_t *letters, bool *kana,
-                             bool *polish)
+ * kana, Polish, Urdu and Persian letters. Returns where the word ends.
+ * ASCII without glib's tables. */
+static const char *read_word(const char *p, const char *end, char word[WORD_BYTES], size_t *letters, word_marks *m)
 {
   size_t wl = 0;
   while (p < end) {
@@ -98,9 +126,14 @@ static const char *read_word(const char *p, const char *end, char word[WORD_BYTE
       break;
     *letters += g_unichar_isalpha(d) != 0;
     GUnicodeScript ds = g_unichar_get_script(d);
-    *kana |= ds == G_UNICODE_SCRIPT_HIRAGANA || ds == G_UNICODE_SCRIPT_KATAKANA;
+    m->kana |= ds == G_UNICODE_SCRIPT_HIRAGANA || ds == G_UNICODE_SCRIPT_KATAKANA;
     gunichar low = g_unichar_tolower(d);
-    *polish |= polish_letter(low);
+    m->polish |= polish_letter(low);
+    if (d >= 0x0400 && d <= 0x06FF) { /* Cyrillic to Arabic: the others need not ask */
+      m->urdu += urdu_letter(d);
+      m->persian += persian_letter(d);
+      m->ukrainian += ukrainian_letter(low);
+    }
     if (wl + 6 < WORD_BYTES)
       wl += (size_t)g_unichar_to_utf8(low, word + wl);
     p = g_utf8_next_char(p);
@@ -147,7 +180,7 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
   /* where the sample's words start: read again only for a text that is
    * not English */
   const char *latin_sample_at[MAX_LATIN_SAMPLE];
-  bool kana = false, polish = false;
+  word_marks marks = { 0 };
   /* words: runs of letters and marks (apostrophes inside), lower-cased */
   char word[WORD_BYTES];
   const char *p = text, *end = text + n;
@@ -171,7 +204,7 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
     }
     const char *start = p;
     size_t letters = 0;
-    p = read_word(p, end, word, &letters, &kana, &polish);
+    p = read_word(p, end, word, &letters, &marks);
     if (script == G_UNICODE_SCRIPT_LATIN) {
       latin_letters += letters;
       latin_words++;
@@ -186,7 +219,7 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
     } else if (script == G_UNICODE_SCRIPT_CYRILLIC) {
       cyr_letters += letters;
     } else {
-      const char *code = script_lang(script, &kana);
+      const char *code = script_lang(script, &marks.kana);
       if (code)
         add(shares, code, letters);
     }
@@ -200,13 +233,13 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
     latin_hits[0] = en_in_sample;
     for (size_t w = 0; w < latin_sample; w++) {
       size_t letters = 0;
-      bool kana_again = false, polish_again = false;
-      read_word(latin_sample_at[w], end, word, &letters, &kana_again, &polish_again);
+      word_marks again = { 0 };
+      read_word(latin_sample_at[w], end, word, &letters, &again);
       for (size_t l = 1; latin_langs[l]; l++) {
         /* Polish's list (not Snowball's) has one-letter words, roman
          * numerals and abbreviations ("w", "ii", "www") any Latin text
          * has: it counts only in a text with Polish letters */
-        if (!polish && !strcmp(latin_langs[l], "pol"))
+        if (!marks.polish && !strcmp(latin_langs[l], "pol"))
           continue;
         latin_hits[l] += lex_is_stop_lang(word, latin_langs[l]);
       }
@@ -219,10 +252,19 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
         best = l;
     add(shares, latin_langs[best], latin_letters); /* no stop word at all: English */
   }
-  if (cyr_letters)
-    add(shares, "rus", cyr_letters);
+  if (cyr_letters) /* "і" alone is 5% of a Ukrainian text's letters */
+    add(shares, marks.ukrainian * UKRAINIAN_SHARE >= cyr_letters ? "ukr" : "rus", cyr_letters);
+  /* Arabic-script text is Urdu with Urdu's own letters ("ے" alone is 2% of
+   * them), else Persian with Persian's (ی and ک are more) */
+  for (guint i = 0; i < shares->len; i++) {
+    lang_share *s = &g_array_index(shares, lang_share, i);
+    if (!strcmp(s->code, "ara") && marks.urdu * URDU_SHARE >= s->letters)
+      s->code = "urd";
+    else if (!strcmp(s->code, "ara") && marks.persian * PERSIAN_SHARE >= s->letters)
+      s->code = "fas";
+  }
   /* Han characters in a text with kana are Japanese */
-  if (kana) {
+  if (marks.kana) {
     for (guint i = 0; i < shares->len; i++) {
       lang_share *s = &g_array_index(shares, lang_share, i);
       if (!strcmp(s->code, "zho"))

@@ -12,19 +12,12 @@
  * the stems of the single generic words too (tag/data/generic_stems.txt,
  * which tag_rules_test checks against lex_stem() of generic.txt). */
 
-/* Stop-word lists of other languages (ISO 639-3 code -> list): Snowball's,
- * as PostgreSQL ships them (tag/data/stop_<code>.txt). */
-static const struct {
-  const char *code;
-  const lex_list *list;
-} stop_langs[] = {
-  { "fra", &lex_list_stop_fra }, { "deu", &lex_list_stop_deu }, { "spa", &lex_list_stop_spa },
-  { "ita", &lex_list_stop_ita }, { "por", &lex_list_stop_por }, { "nld", &lex_list_stop_nld },
-  { "swe", &lex_list_stop_swe }, { "nor", &lex_list_stop_nor }, { "dan", &lex_list_stop_dan },
-  { "fin", &lex_list_stop_fin }, { "hun", &lex_list_stop_hun }, { "rus", &lex_list_stop_rus },
-  { "tur", &lex_list_stop_tur }, { "tha", &lex_list_stop_tha }, { "jpn", &lex_list_stop_jpn },
-  { "pol", &lex_list_stop_pol }, /* not Snowball's: stopwords-iso's (tag/data/stop_pol.txt) */
-};
+/* Stop-word lists of other languages (lex_stop_lists[], ISO 639-3 code ->
+ * list): Snowball's, as PostgreSQL ships them, stopwords-iso's for Polish
+ * (tag/data/stop_<code>.txt), and Lucene's for Arabic, Bulgarian,
+ * Catalan, Czech, Estonian, Basque, Persian, Irish, Galician, Greek,
+ * Armenian, Indonesian, Latvian, Lithuanian, Romanian and Ukrainian
+ * (cmake/Tagger.cmake). */
 
 /* Snowball algorithm of a language code. */
 static const char *const snowball[][2] = {
@@ -81,10 +74,45 @@ static const lex_list *lang_stop_set(const char *lang)
 {
   if (lang && (!strncmp(lang, "eng", 3) || !strncmp(lang, "hin", 3)))
     return NULL; /* the common case, asked for every word: not in the table */
-  for (size_t i = 0; lang && i < G_N_ELEMENTS(stop_langs); i++)
-    if (!strncmp(lang, stop_langs[i].code, 3) && (!lang[3] || lang[3] == '+'))
-      return stop_langs[i].list;
+  for (const lex_stop_list *l = lex_stop_lists; lang && l->code; l++)
+    if (!strncmp(lang, l->code, 3) && (!lang[3] || lang[3] == '+'))
+      return l->list;
   return NULL;
+}
+
+/* `word` as Lucene's list of `lang` writes its words, or NULL when as the
+ * text does: Greek without accents and with a final sigma as any other
+ * ("από" is "απο", "αυτούς" "αυτουσ": GreekLowerCaseFilter's), Persian with
+ * Arabic's yeh, kaf and heh (PersianNormalizer's), Romanian with a cedilla
+ * where today's text has a comma below ("și" is "şi"). Newly allocated. */
+static char *lucene_fold(const char *word, const char *lang)
+{
+  bool greek = !strncmp(lang, "ell", 3), persian = !strncmp(lang, "fas", 3), romanian = !strncmp(lang, "ron", 3);
+  if (!greek && !persian && !romanian)
+    return NULL;
+  /* Greek's accents come apart as marks; the others' letters stay whole */
+  char *nfd = greek ? g_utf8_normalize(word, -1, G_NORMALIZE_NFD) : g_strdup(word);
+  GString *s = g_string_new(NULL);
+  for (const char *p = nfd; p && *p; p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+    if (greek && g_unichar_ismark(c))
+      continue;
+    if (greek && c == 0x03C2) /* ς */
+      c = 0x03C3;
+    else if (persian && c == 0x06CC) /* ی */
+      c = 0x064A;
+    else if (persian && c == 0x06A9) /* ک */
+      c = 0x0643;
+    else if (persian && (c == 0x06C1 || c == 0x06D5)) /* ہ ە */
+      c = 0x0647;
+    else if (romanian && (c == 0x0219 || c == 0x021B)) /* ș ț */
+      c = c == 0x0219 ? 0x015F : 0x0163;
+    g_string_append_unichar(s, c);
+  }
+  g_free(nfd);
+  char *out = g_utf8_normalize(s->str, -1, G_NORMALIZE_NFC);
+  g_string_free(s, TRUE);
+  return out;
 }
 
 /* Japanese writes its grammar in hiragana: particles, auxiliaries and the
@@ -117,9 +145,12 @@ bool lex_is_stop_lang(const char *word, const char *lang)
   const lex_list *set = lang_stop_set(lang);
   if (set == &lex_list_stop_jpn && hiragana_only(word))
     return true;
-  if (set)
-    return lex_list_has(set, word);
-  return lex_is_stop(word);
+  if (!set)
+    return lex_is_stop(word);
+  char *folded = lucene_fold(word, lang);
+  bool stop = lex_list_has(set, folded ? folded : word);
+  g_free(folded);
+  return stop;
 }
 
 bool lex_has_stop_list(const char *lang)

@@ -14,7 +14,9 @@ bool lex_is_stop(const char *word);
  * Snowball's lists for Danish, Dutch, Finnish, French, German, Hungarian,
  * Italian, Norwegian, Portuguese, Russian, Spanish, Swedish and Turkish;
  * Thai's; Japanese: the IPA dictionary's particles and auxiliaries, and
- * every token written only in hiragana);
+ * every token written only in hiragana; Lucene's for Arabic,
+ * Bulgarian, Catalan, Czech, Estonian, Basque, Persian, Irish, Galician,
+ * Greek, Armenian, Indonesian, Latvian, Lithuanian, Romanian, Ukrainian);
  * other languages, or NULL, as lex_is_stop(). */
 bool lex_is_stop_lang(const char *word, const char *lang);
 

@@ -33,9 +33,17 @@ static inline bool lex_list_has(const lex_list *l, const char *word)
 }
 
 extern const lex_list lex_list_stop_en, lex_list_stop_hi, lex_list_generic, lex_list_generic_stems, lex_list_date_words;
-extern const lex_list lex_list_stop_fra, lex_list_stop_deu, lex_list_stop_spa, lex_list_stop_ita,
-  lex_list_stop_por, lex_list_stop_nld, lex_list_stop_swe, lex_list_stop_nor, lex_list_stop_dan,
-  lex_list_stop_fin, lex_list_stop_hun, lex_list_stop_rus, lex_list_stop_tur, lex_list_stop_tha,
-  lex_list_stop_jpn, lex_list_stop_pol;
+extern const lex_list lex_list_stop_jpn;
+
+/* A language's stop-word list: every list named stop_<ISO 639-3 code>
+ * (tag/data/stop_fra.txt, and those taken from Lucene at build time,
+ * cmake/Tagger.cmake). */
+typedef struct lex_stop_list {
+  const char *code;
+  const lex_list *list;
+} lex_stop_list;
+
+/* Ends with { NULL, NULL }. */
+extern const lex_stop_list lex_stop_lists[];
 
 #endif

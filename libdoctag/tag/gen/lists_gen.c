@@ -9,7 +9,9 @@
  * starting with '#' are skipped, the rest trimmed and NFC-normalised (as
  * lexicon.c compares words). NAME becomes `const lex_list lex_list_NAME`
  * (tag/lexicon_lists.h): open addressing with lex_list_hash(), at most
- * half full, probed linearly. */
+ * half full, probed linearly. A NAME "stop_" and an ISO 639-3 code
+ * ("stop_fra") is that language's stop-word list: lex_stop_lists[] maps the
+ * codes to them. */
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +107,11 @@ int main(int argc, char **argv)
   int rc = 0;
   for (int i = 2; i + 1 < argc && !rc; i += 2)
     rc = emit_list(out, argv[i], argv[i + 1]);
+  fputs("\nconst lex_stop_list lex_stop_lists[] = {\n", out);
+  for (int i = 2; i + 1 < argc; i += 2)
+    if (g_str_has_prefix(argv[i], "stop_") && strlen(argv[i]) == strlen("stop_") + 3)
+      fprintf(out, "  { \"%s\", &lex_list_%s },\n", argv[i] + strlen("stop_"), argv[i]);
+  fputs("  { NULL, NULL },\n};\n", out);
   if (fclose(out) || rc || rename(tmp, argv[1])) {
     fprintf(stderr, "lists_gen: cannot write %s\n", argv[1]);
     remove(tmp);

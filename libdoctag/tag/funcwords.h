@@ -1,0 +1,17 @@
+/* Internal: the function words of a document in a language without a
+ * stop-word list (Gujarati, Urdu, Korean, Tamil...), guessed from the
+ * document itself. Thread-safe: no state. */
+#ifndef DOCTAG_TAG_FUNCWORDS_H
+#define DOCTAG_TAG_FUNCWORDS_H
+
+#include <glib.h>
+
+/* The words of `tokens` (seg_split()) written in `script` that read as
+ * function words: frequent, short for the text, spread over its sentences
+ * as a word that comes anywhere, and beside many different words; never one written mostly in capitals or with an initial capital.
+ * A set of the tokens' words (borrowed: valid while `tokens` is), empty
+ * for a script written without spaces (its words are ICU's guesses).
+ * Release with g_hash_table_destroy(). */
+GHashTable *fw_guess(const GArray *tokens, GUnicodeScript script);
+
+#endif
