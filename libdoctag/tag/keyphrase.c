@@ -451,11 +451,45 @@ static bool past_form(const word *w)
   return ends_with(w->text, "ed") && !pos_noun_form(w->text);
 }
 
+/* Whether English word `w` reads as a plural: "-s" on a noun WordNet
+ * lists only in the singular ("results", not "analysis", "gas"). */
+static bool plural(const word *w)
+{
+  return ends_with(w->text, "s") && !(w->info->known && pos_noun_form(w->text));
+}
+
+/* Whether the noun at word i ends a subject: its noun phrase opens with a
+ * determiner ("the report", "this forest model"). */
+static bool ends_subject(const kp *k, unsigned int i)
+{
+  unsigned int s = i;
+  while (s > 0 && !k->w[s].brk && nominal(k->w[s - 1].cls))
+    s--;
+  return s > 0 && !k->w[s].brk && k->w[s - 1].info && k->w[s - 1].info->determiner;
+}
+
+/* Whether the clause has no verb after the noun phrase that starts at
+ * word i: the next word past its nouns and adjectives is none, a break,
+ * or no verb, auxiliary or modal ("the report studies thinning rules for
+ * ..."; not "the test results database is ..."). */
+static bool no_verb_after(const kp *k, unsigned int i)
+{
+  unsigned int j = i;
+  while (j < k->nw && (j == i || !k->w[j].brk) && (nominal(k->w[j].cls) || k->w[j].hyphen))
+    j++;
+  if (j >= k->nw || k->w[j].brk || !k->w[j].info)
+    return true;
+  const word_info *wi = k->w[j].info;
+  return k->w[j].cls != W_VERB && !wi->auxiliary && !(wi->verb_context && !wi->preposition);
+}
+
 /* Whether an object's noun phrase starts at word i: a determiner, an
  * adjective with a noun phrase's word after it ("adaptive thinning
  * strategies", not "similar to"), or a noun when WordNet reads `verb` (an
  * "-s" form) more often as a verb than as a noun ("paper studies
- * thinning"); a plural WordNet reads mostly as a noun modifies the noun
+ * thinning"), or when the words before the verb are a subject it agrees
+ * with and the clause has no other verb ("the report studies thinning
+ * rules."); a plural WordNet reads mostly as a noun modifies the noun
  * after it ("user requirements analysis"). */
 static bool opens_object(const kp *k, unsigned int i, const word *verb)
 {
@@ -464,7 +498,10 @@ static bool opens_object(const kp *k, unsigned int i, const word *verb)
     return true;
   if (n->cls == W_ADJ)
     return i + 1 < k->nw && !k->w[i + 1].brk && nominal(k->w[i + 1].cls);
-  return n->cls == W_NOUN && verb->info->pi.count[1] > verb->info->pi.count[0];
+  if (n->cls != W_NOUN)
+    return false;
+  return verb->info->pi.count[1] > verb->info->pi.count[0] ||
+         (ends_subject(k, verb->pos - 1) && no_verb_after(k, i));
 }
 
 /* A noun/verb in "-s" between a noun and an object's noun phrase is the
@@ -484,8 +521,12 @@ static void verbs_before_objects(kp *k)
     if (!nominal(w->cls) || !w->info || w->brk || w->hyphen || p->cls != W_NOUN || n->brk || !n->info ||
         n->hyphen)
       continue;
-    if (w->cls == W_NOUN && (w->info->pi.flags & POS_VERB) && ends_with(w->text, "s") &&
-        opens_object(k, i + 1, w))
+    /* the verb agrees with its subject: "the report studies", "the
+     * methods study"; "the results studies" is no clause */
+    bool agrees = ends_with(w->text, "s") ? !plural(p)
+                                          : plural(p) && pos_verb_lemma(w->text) && ends_subject(k, i - 1) &&
+                                              no_verb_after(k, i + 1);
+    if (w->cls == W_NOUN && (w->info->pi.flags & POS_VERB) && agrees && opens_object(k, i + 1, w))
       w->cls = W_VERB;
     else if ((n->info->determiner || n->info->preposition) && past_form(w))
       w->cls = W_VERB;

@@ -323,6 +323,28 @@ static void expect_candidates(const GPtrArray *ranked, const char *const *forms,
   }
 }
 
+/* A noun/verb after a subject it agrees with, where WordNet reads it as a
+ * noun as often as a verb ("study"), is the verb when a noun phrase
+ * follows it and the clause has no other verb: "the report studies
+ * thinning rules", "the methods study thinning rules". With a verb after
+ * the phrase ("the test results database is"), with no object ("case
+ * studies show") or against agreement ("user requirements analysis") it
+ * stays a noun. */
+static void test_verbs_after_subjects(void **state)
+{
+  (void)state;
+  GPtrArray *ranked = rank_english("Forest thinning\n"
+                                   "The report studies thinning rules for mixed stands. The forest model studies "
+                                   "spruce growth. The methods study pine forests. The test results database is "
+                                   "large, case studies show gains, and the user requirements analysis helps.");
+  const char *want[] = { "thinning rules", "spruce growth", "pine forests", "test results database", "case studies",
+                         "user requirements analysis" };
+  const char *never[] = { "report studies", "model studies", "studies thinning", "studies spruce", "methods study",
+                          "study pine" };
+  expect_candidates(ranked, want, G_N_ELEMENTS(want), never, G_N_ELEMENTS(never));
+  g_ptr_array_free(ranked, TRUE);
+}
+
 /* Names that mix letters and digits are words of a phrase, printed as
  * written (lower case, with their hyphen or dot); a name's number after a
  * hyphen names with it, and an invoice's codes and amounts still cut. */
@@ -1082,6 +1104,7 @@ int main(void)
     cmocka_unit_test(test_participles_and_title_line),
     cmocka_unit_test(test_head_noun_fragment),
     cmocka_unit_test(test_present_verbs),
+    cmocka_unit_test(test_verbs_after_subjects),
     cmocka_unit_test(test_known_compounds),
     cmocka_unit_test(test_gerund_heads),
     cmocka_unit_test(test_combining_participles),
