@@ -21,9 +21,9 @@
 
 #include "tag/lexicon.h"
 #include "tag/pos.h"
+#include "tag/rules.h"
 #include "tag/segment.h"
 
-#define MAX_WORDS 5
 #define WINDOW 10          /* co-occurrence window, in words */
 #define DAMPING 0.85
 #define ITERATIONS 40
@@ -747,6 +747,16 @@ static unsigned int unit_end(const kp *k, unsigned int s)
   return e;
 }
 
+/* The units of [s, e): a hyphenated compound counts once, as the tag's
+ * words do (RULES_MAX_WORDS). */
+static unsigned int units(const kp *k, unsigned int s, unsigned int e)
+{
+  unsigned int n = 0;
+  for (unsigned int i = s; i < e; i = unit_end(k, i))
+    n++;
+  return n;
+}
+
 /* An "-ly" word read as an adverb that WordNet lists as one modifies
  * inside a noun phrase when an adjective follows it directly: "fully
  * automatic method", "highly parallel computers". Before a noun ("highly
@@ -888,8 +898,9 @@ typedef struct span { unsigned int s, e, run_s, run_e; } span;
 
 /* The noun phrases: runs of nominal units (not across a break), weak
  * modifiers at the start and words after the last noun dropped, at most
- * MAX_WORDS words (the head and its nearest modifiers); then "A of B" where
- * "of" alone sits between two of them. */
+ * RULES_MAX_WORDS words, a hyphenated compound one (the head and its
+ * nearest modifiers); then "A of B" where "of" alone sits between two of
+ * them. */
 static void collect(kp *k)
 {
   if (k->english)
@@ -934,7 +945,7 @@ static void collect(kp *k)
         break;
       pe = last;
     }
-    while (pe > ps && (pe - ps > MAX_WORDS || k->w[ps].leans))
+    while (pe > ps && (units(k, ps, pe) > RULES_MAX_WORDS || k->w[ps].leans))
       ps = unit_end(k, ps);
     if (pe > ps) {
       add_phrase(k, ps, pe);
@@ -951,7 +962,7 @@ static void collect(kp *k)
     const seg_token *t = k->w[of].tok;
     if (k->w[of].brk || k->w[of + 1].brk || t->kind != SEG_WORD || !in_list(connectors(k->lang), t->word))
       continue;
-    if (y->e - x->s <= MAX_WORDS)
+    if (units(k, x->s, y->e) <= RULES_MAX_WORDS)
       add_phrase(k, x->s, y->e)->named += k->english && named_of(k, x->s, of, y->e);
   }
   g_array_free(spans, TRUE);

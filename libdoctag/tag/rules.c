@@ -9,7 +9,6 @@
 #include "tag/lexicon.h"
 #include "tag/segment.h"
 
-#define MAX_TAG_WORDS 5
 #define MAX_WORD_CHARS 30
 #define DEFAULT_NUM_TAGS 8
 
@@ -315,9 +314,12 @@ const char *rules_reject_reason(const char *clean)
 {
   if (!clean || !*clean)
     return "empty";
-  gchar **words = g_strsplit_set(clean, " -", -1); /* compound parts count as words */
+  gchar **words = g_strsplit_set(clean, " -", -1); /* a compound's parts, for the rules below */
+  unsigned int spaced = 1; /* ... but a compound is one word of the count */
+  for (const char *p = clean; *p; p++)
+    spaced += *p == ' ';
   const char *why = NULL;
-  if (g_strv_length(words) > MAX_TAG_WORDS)
+  if (spaced > RULES_MAX_WORDS)
     why = "too many words";
   else if (is_date_only(words))
     why = "date";

@@ -345,6 +345,29 @@ static void test_verbs_after_subjects(void **state)
   g_ptr_array_free(ranked, TRUE);
 }
 
+/* A hyphenated compound is one word of the phrase cap, as it is of a
+ * tag's (rules.h): "state-of-the-art wireless sensor network method" is
+ * five words, printed with its hyphens; a sixth word cuts the first unit
+ * whole, never inside the compound. */
+static void test_compound_word_count(void **state)
+{
+  (void)state;
+  GPtrArray *ranked = rank_english("Sensor networks\n"
+                                   "A state-of-the-art wireless sensor network method beats the old one. The "
+                                   "cheap state-of-the-art mobile wireless sensor network protocol fails.");
+  const char *want[] = { "state-of-the-art wireless sensor network method",
+                         "state-of-the-art mobile wireless sensor network protocol" };
+  const char *never[] = { "cheap", "art mobile" };
+  expect_candidates(ranked, want, 1, never, G_N_ELEMENTS(never));
+  assert_null(find_phrase(ranked, want[1])); /* six words */
+  assert_non_null(find_phrase(ranked, "mobile wireless sensor network protocol"));
+  g_ptr_array_free(ranked, TRUE);
+  tag_outcome out = tag_text("Sensor networks\nA state-of-the-art wireless sensor network method beats the old "
+                             "one. A state-of-the-art wireless sensor network method wins.", "eng", 5);
+  assert_true(has_tag(&out, "state-of-the-art wireless sensor network method"));
+  tag_outcome_clear(&out);
+}
+
 /* Names that mix letters and digits are words of a phrase, printed as
  * written (lower case, with their hyphen or dot); a name's number after a
  * hyphen names with it, and an invoice's codes and amounts still cut. */
@@ -1105,6 +1128,7 @@ int main(void)
     cmocka_unit_test(test_head_noun_fragment),
     cmocka_unit_test(test_present_verbs),
     cmocka_unit_test(test_verbs_after_subjects),
+    cmocka_unit_test(test_compound_word_count),
     cmocka_unit_test(test_known_compounds),
     cmocka_unit_test(test_gerund_heads),
     cmocka_unit_test(test_combining_participles),
