@@ -632,6 +632,33 @@ static void french_verbs(kp *k)
   }
 }
 
+/* Whether word i is a maths variable: a Latin letter that is no word of
+ * the language ("x", "n"; not "a"), or one written in lower case with an
+ * index ("x1", "k3", "t1"; not "F1", "B12", names written with a capital). */
+static bool variable(const kp *k, unsigned int i)
+{
+  const seg_token *t = k->w[i].tok;
+  const char *w = t->word;
+  if (t->kind != SEG_WORD || !g_ascii_isalpha(w[0]) || (w[1] && (t->cap || w[1 + strspn(w + 1, "0123456789")])))
+    return false;
+  return w[1] || !(k->stops && lex_is_stop_lang(w, k->lang));
+}
+
+/* Formulas written in words: an index variable is no word of a phrase
+ * ("x2 inputs", "time t1"), nor is a word between two variables, an
+ * operator ("n log n", "x mod y"). */
+static void formulas(kp *k)
+{
+  for (unsigned int i = 0; i < k->nw; i++) {
+    word *w = &k->w[i];
+    if (w->tok->word[1] && variable(k, i))
+      w->cls = W_OTHER;
+    else if (i > 0 && i + 1 < k->nw && !w->brk && !k->w[i + 1].brk && !w->hyphen && !k->w[i + 1].hyphen &&
+             variable(k, i - 1) && variable(k, i + 1))
+      w->cls = W_OTHER;
+  }
+}
+
 static void classify(kp *k)
 {
   unsigned int nw = 0;
@@ -709,6 +736,7 @@ static void classify(kp *k)
     nw++;
   }
   k->nw = nw;
+  formulas(k);
   if (!strcmp(k->lang, "deu"))
     german_nouns(k);
   else if (!strcmp(k->lang, "fra"))

@@ -368,6 +368,26 @@ static void test_compound_word_count(void **state)
   tag_outcome_clear(&out);
 }
 
+/* Formula variables and the operators between them are in no candidate:
+ * a letter alone ("x", "f(x)"), a lower-case letter with an index ("x2
+ * inputs", "time t1") and a word between two variables ("n log n"); a
+ * name written with its capital ("F1 score", "vitamin B12") stays. */
+static void test_formula_variables(void **state)
+{
+  (void)state;
+  GPtrArray *ranked = rank_english("Sorting\n"
+                                   "Let f(x) = x^2 + n log n. The function f(x) is convex, and x grows with n. "
+                                   "The sorting algorithm runs in n log n time on x1 and x2 inputs with k3 steps "
+                                   "at time t1. The F1 score is high and vitamin B12 deficiency is rare.");
+  const char *want[] = { "sorting algorithm", "inputs", "steps", "f1 score", "vitamin b12 deficiency" };
+  const char *never[] = { "log", "x2", "k3", "t1", "f(x)" };
+  expect_candidates(ranked, want, G_N_ELEMENTS(want), never, G_N_ELEMENTS(never));
+  for (guint i = 0; i < ranked->len; i++)
+    if (strlen(((const kp_phrase *)ranked->pdata[i])->form) < 2)
+      fail_msg("candidate \"%s\" is a letter", ((const kp_phrase *)ranked->pdata[i])->form);
+  g_ptr_array_free(ranked, TRUE);
+}
+
 /* Names that mix letters and digits are words of a phrase, printed as
  * written (lower case, with their hyphen or dot); a name's number after a
  * hyphen names with it, and an invoice's codes and amounts still cut. */
@@ -1129,6 +1149,7 @@ int main(void)
     cmocka_unit_test(test_present_verbs),
     cmocka_unit_test(test_verbs_after_subjects),
     cmocka_unit_test(test_compound_word_count),
+    cmocka_unit_test(test_formula_variables),
     cmocka_unit_test(test_known_compounds),
     cmocka_unit_test(test_gerund_heads),
     cmocka_unit_test(test_combining_participles),
