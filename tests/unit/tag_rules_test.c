@@ -190,6 +190,22 @@ static void test_gibberish(void **state)
   expect_reason("aaaa", "gibberish");           /* a repeated letter */
   expect_reason("kycकेवाईसी", "gibberish");      /* scripts mixed inside a word */
   expect_reason("supercalifragilisticexpialidocious", "gibberish"); /* over 30 letters */
+  /* a tag holds a word: no bare number, gazette reference or code */
+  expect_reason("802.11", "gibberish");
+  expect_reason("g.s.r. 123(e)", "gibberish");
+  expect_reason("g.s.r", "gibberish");
+  expect_reason("s.o. 456(e)", "gibberish");
+  expect_reason("12(3)(b)", "gibberish");
+  expect_reason("rs 500", "gibberish");
+  /* a name with its number is one */
+  expect_reason("ieee 802.11", NULL);
+  expect_reason("haskell 98", NULL);
+  expect_reason("iso 9001", NULL);
+  expect_reason("covid-19", NULL);
+  expect_reason("u.s. economy", NULL);
+  expect_reason("so2", NULL);
+  expect_reason("p2p", NULL);
+  expect_reason("i'm", "gibberish");
   /* real words */
   expect_reason("kyc", NULL);
   expect_reason("html", NULL);
