@@ -247,6 +247,7 @@ typedef struct word_info {
   bool preposition;      /* in prepositions[] (English) */
   unsigned int cap_mid;  /* times written with a capital inside a sentence, on a line (German nouns) */
   unsigned int lower;    /* times written in lower case */
+  unsigned int verb_cues, noun_cues; /* times seen as a verb, as a noun (cued_verbs()) */
   pos_info pi;
 } word_info;
 
@@ -314,6 +315,14 @@ static bool ends_with(const char *w, const char *suffix)
 {
   size_t n = strlen(w), m = strlen(suffix);
   return n > m && !strcmp(w + n - m, suffix);
+}
+
+static bool ends_with_any(const char *w, const char *const *suffixes)
+{
+  for (const char *const *p = suffixes; *p; p++)
+    if (ends_with(w, *p))
+      return true;
+  return false;
 }
 
 static bool nominal(wclass c) { return c == W_NOUN || c == W_ADJ; }
@@ -632,6 +641,113 @@ static void french_verbs(kp *k)
   }
 }
 
+/* The little words that tell a verb from a noun in languages with no
+ * part-of-speech table here: the articles that open an object's noun
+ * phrase ("permet une meilleure prévision", "reducir los costos"), the
+ * determiners before a noun ("le calcul"), and the clitics and negations
+ * before a finite verb ("il calcule", "qui permet", "n'existe", "se
+ * produce", "non consente"). Elided ones are as written before the
+ * apostrophe ("n'", "s'"). */
+typedef struct verb_cues {
+  const char *const *articles, *const *determiners, *const *subjects;
+  /* a plural's endings, and the third person plural's: after a plural
+   * noun an adjective agrees and ends like it, so a word with the verb's
+   * ending is the verb ("les données montrent", "los datos muestran") */
+  const char *const *plurals, *const *verb_plurals;
+} verb_cues;
+
+static const verb_cues *verb_cues_of(const char *lang)
+{
+  static const char *const fra_a[] = { "le", "la", "les", "un", "une", NULL },
+                           *const fra_d[] = { "le", "la", "les", "un", "une", "ce", "cet", "cette", "ces", "mon", "ma",
+                                              "mes", "son", "sa", "ses", "leur", "leurs", "notre", "nos", "votre",
+                                              "vos", "du", "des", "au", "aux", NULL },
+                           *const fra_s[] = { "il", "elle", "on", "ils", "elles", "nous", "vous", "je", "tu", "qui",
+                                              "ne", "se", "j", "n", "s", "c", NULL },
+                           *const spa_a[] = { "el", "la", "los", "las", "un", "una", NULL },
+                           *const spa_d[] = { "el", "la", "los", "las", "un", "una", "este", "esta", "estos", "estas",
+                                              "ese", "esa", "su", "sus", "del", "al", "mi", "mis", NULL },
+                           *const spa_s[] = { "se", "no", "nos", "me", "te", "le", "les", NULL },
+                           *const ita_a[] = { "il", "lo", "la", "gli", "le", "un", "uno", "una", NULL },
+                           *const ita_d[] = { "il", "lo", "la", "i", "gli", "le", "un", "uno", "una", "questo",
+                                              "questa", "questi", "queste", "del", "della", "dei", "delle", "degli",
+                                              "al", "alla", "ai", "suo", "sua", "suoi", NULL },
+                           *const ita_s[] = { "si", "non", "ci", NULL },
+                           *const por_a[] = { "o", "os", "as", "um", "uma", NULL },
+                           *const por_d[] = { "o", "a", "os", "as", "um", "uma", "do", "da", "dos", "das", "no", "na",
+                                              "nos", "nas", "este", "esta", "esse", "essa", "seu", "sua", NULL },
+                           *const por_s[] = { "se", "não", "nao", "lhe", NULL },
+                           *const fra_p[] = { "s", "x", NULL }, *const fra_v[] = { "ent", NULL },
+                           *const spa_p[] = { "s", NULL }, *const spa_v[] = { "an", "en", NULL },
+                           *const ita_p[] = { "i", NULL }, *const ita_v[] = { "ano", "ono", NULL },
+                           *const por_p[] = { "s", NULL }, *const por_v[] = { "am", "em", NULL },
+                           /* Polish has no articles; a plural or an adjective before a word
+                            * in "-ą" that does not end like it ("rowerzyści chwalą",
+                            * "kolejowych staną"), "nie", "się" and "który" before a verb */
+                           *const none[] = { NULL },
+                           *const pol_s[] = { "nie", "się", "który", "która", "które", "którzy", NULL },
+                           *const pol_p[] = { "i", "y", "e", "h", NULL }, *const pol_v[] = { "ą", NULL };
+  static const verb_cues fra = { fra_a, fra_d, fra_s, fra_p, fra_v }, spa = { spa_a, spa_d, spa_s, spa_p, spa_v },
+                         ita = { ita_a, ita_d, ita_s, ita_p, ita_v }, por = { por_a, por_d, por_s, por_p, por_v },
+                         pol = { none, none, pol_s, pol_p, pol_v };
+  if (!strcmp(lang, "fra"))
+    return &fra;
+  if (!strcmp(lang, "spa"))
+    return &spa;
+  if (!strcmp(lang, "ita"))
+    return &ita;
+  if (!strcmp(lang, "por"))
+    return &por;
+  if (!strcmp(lang, "pol"))
+    return &pol;
+  return NULL;
+}
+
+/* Whether the word before word i, or its elided article or pronoun
+ * ("n'" of "n'existe"), is in `list`; `elided` tells which it was. */
+static bool after_cue(const kp *k, unsigned int i, const char *const *list, bool *elided)
+{
+  const word *w = &k->w[i];
+  *elided = w->text != w->tok->word;
+  if (*elided) {
+    char *pre = g_strndup(w->tok->word, strcspn(w->tok->word, "'\u2019"));
+    bool in = in_list(list, pre);
+    g_free(pre);
+    return in;
+  }
+  return i > 0 && !w->brk && in_list(list, k->w[i - 1].tok->word);
+}
+
+/* A word of a language with no part-of-speech table that the text uses
+ * as a finite verb, after a clitic or a negation or with an object's
+ * article after it, and never after a determiner, is a verb wherever it
+ * occurs, in no phrase ("la méthode permet une meilleure prévision ...
+ * cette approche permet aussi": no "permet", "méthode permet"). */
+static void cued_verbs(kp *k, const verb_cues *c)
+{
+  for (unsigned int i = 0; i < k->nw; i++) {
+    word *w = &k->w[i];
+    if (w->cls != W_NOUN || !w->info)
+      continue;
+    word_info *wi = (word_info *)w->info;
+    bool elided;
+    if (after_cue(k, i, c->determiners, &elided) || (elided && !after_cue(k, i, c->subjects, &elided))) {
+      wi->noun_cues++;
+      continue;
+    }
+    bool object = i + 2 < k->nw && !k->w[i + 1].brk && !k->w[i + 2].brk &&
+                  in_list(c->articles, k->w[i + 1].tok->word) && k->w[i + 2].cls == W_NOUN;
+    bool agrees = i > 0 && !w->brk && !w->hyphen && k->w[i - 1].cls == W_NOUN &&
+                  ends_with_any(k->w[i - 1].text, c->plurals) && ends_with_any(w->text, c->verb_plurals);
+    wi->verb_cues += object || agrees || after_cue(k, i, c->subjects, &elided);
+  }
+  for (unsigned int i = 0; i < k->nw; i++) {
+    word *w = &k->w[i];
+    if (w->cls == W_NOUN && w->info && w->info->verb_cues && !w->info->noun_cues)
+      w->cls = W_OTHER;
+  }
+}
+
 /* Whether word i is a maths variable: a Latin letter that is no word of
  * the language ("x", "n"; not "a"), or one written in lower case with an
  * index ("x1", "k3", "t1"; not "F1", "B12", names written with a capital). */
@@ -741,6 +857,9 @@ static void classify(kp *k)
     german_nouns(k);
   else if (!strcmp(k->lang, "fra"))
     french_verbs(k);
+  const verb_cues *cues = verb_cues_of(k->lang);
+  if (cues)
+    cued_verbs(k, cues);
   if (k->english) {
     verbs_before_objects(k);
     participles(k);
