@@ -496,11 +496,11 @@ static bool no_verb_after(const kp *k, unsigned int i)
  * adjective with a noun phrase's word after it ("adaptive thinning
  * strategies", not "similar to"), or a noun when WordNet reads `verb` (an
  * "-s" form) more often as a verb than as a noun ("paper studies
- * thinning"), or when the words before the verb are a subject it agrees
- * with and the clause has no other verb ("the report studies thinning
- * rules."); a plural WordNet reads mostly as a noun modifies the noun
- * after it ("user requirements analysis"). */
-static bool opens_object(const kp *k, unsigned int i, const word *verb)
+ * thinning") or, with a `subject` the verb agrees with, when the clause
+ * has no other verb ("the report studies thinning rules."); a plural
+ * WordNet reads mostly as a noun modifies the noun after it ("user
+ * requirements analysis"). */
+static bool opens_object(const kp *k, unsigned int i, const word *verb, bool subject)
 {
   const word *n = &k->w[i];
   if (n->info->determiner)
@@ -509,8 +509,7 @@ static bool opens_object(const kp *k, unsigned int i, const word *verb)
     return i + 1 < k->nw && !k->w[i + 1].brk && nominal(k->w[i + 1].cls);
   if (n->cls != W_NOUN)
     return false;
-  return verb->info->pi.count[1] > verb->info->pi.count[0] ||
-         (ends_subject(k, verb->pos - 1) && no_verb_after(k, i));
+  return verb->info->pi.count[1] > verb->info->pi.count[0] || (subject && no_verb_after(k, i));
 }
 
 /* A noun/verb in "-s" between a noun and an object's noun phrase is the
@@ -530,12 +529,12 @@ static void verbs_before_objects(kp *k)
     if (!nominal(w->cls) || !w->info || w->brk || w->hyphen || p->cls != W_NOUN || n->brk || !n->info ||
         n->hyphen)
       continue;
-    /* the verb agrees with its subject: "the report studies", "the
-     * methods study"; "the results studies" is no clause */
-    bool agrees = ends_with(w->text, "s") ? !plural(p)
-                                          : plural(p) && pos_verb_lemma(w->text) && ends_subject(k, i - 1) &&
-                                              no_verb_after(k, i + 1);
-    if (w->cls == W_NOUN && (w->info->pi.flags & POS_VERB) && agrees && opens_object(k, i + 1, w))
+    /* a subject the verb agrees with: "the report studies", "the methods
+     * study" (a headline's "jobs fuels optimism" has another subject) */
+    bool s_form = ends_with(w->text, "s");
+    bool subject = ends_subject(k, i - 1) && (s_form ? !plural(p) : plural(p) && pos_verb_lemma(w->text));
+    if (w->cls == W_NOUN && (w->info->pi.flags & POS_VERB) && (s_form || subject) &&
+        opens_object(k, i + 1, w, subject))
       w->cls = W_VERB;
     else if ((n->info->determiner || n->info->preposition) && past_form(w))
       w->cls = W_VERB;
