@@ -754,9 +754,11 @@ static bool variable(const kp *k, unsigned int i)
 {
   const seg_token *t = k->w[i].tok;
   const char *w = t->word;
-  if (t->kind != SEG_WORD || !g_ascii_isalpha(w[0]) || (w[1] && (t->cap || w[1 + strspn(w + 1, "0123456789")])))
+  if (t->kind != SEG_WORD || !g_ascii_isalpha(w[0]))
     return false;
-  return w[1] || !(k->stops && lex_is_stop_lang(w, k->lang));
+  if (!w[1])
+    return !(k->stops && lex_is_stop_lang(w, k->lang));
+  return g_ascii_isdigit(w[1]) && !t->cap && !w[1 + strspn(w + 1, "0123456789")];
 }
 
 /* Formulas written in words: an index variable is no word of a phrase
@@ -766,10 +768,10 @@ static void formulas(kp *k)
 {
   for (unsigned int i = 0; i < k->nw; i++) {
     word *w = &k->w[i];
-    if (w->tok->word[1] && variable(k, i))
+    if (w->tok->word[1] && g_ascii_isdigit(w->tok->word[1]) && variable(k, i))
       w->cls = W_OTHER;
-    else if (i > 0 && i + 1 < k->nw && !w->brk && !k->w[i + 1].brk && !w->hyphen && !k->w[i + 1].hyphen &&
-             variable(k, i - 1) && variable(k, i + 1))
+    else if (nominal(w->cls) && i > 0 && i + 1 < k->nw && !w->brk && !k->w[i + 1].brk && !w->hyphen &&
+             !k->w[i + 1].hyphen && variable(k, i - 1) && variable(k, i + 1))
       w->cls = W_OTHER;
   }
 }
