@@ -277,18 +277,19 @@ static void count_letters(const char *s, unsigned int *letters, unsigned int *ot
   unsigned int r = 0;
   *letters = *others = *run = 0;
   for (const char *p = s; *p; p = g_utf8_next_char(p)) {
-    gunichar c = g_utf8_get_char(p);
-    if (g_unichar_ismark(c))
+    bool ascii = !((unsigned char)*p & 0x80); /* most tags: no Unicode tables */
+    gunichar c = ascii ? (gunichar)*p : g_utf8_get_char(p);
+    if (!ascii && g_unichar_ismark(c))
       continue;
-    if (g_unichar_isalpha(c)) {
+    if (ascii ? g_ascii_isalpha(*p) : g_unichar_isalpha(c)) {
       ++*letters;
       if (++r > *run)
         *run = r;
       continue;
     }
-    if (!g_unichar_isdigit(c))
+    if (!(ascii ? g_ascii_isdigit(*p) : g_unichar_isdigit(c)))
       r = 0;
-    if (!g_unichar_isspace(c))
+    if (!(ascii ? g_ascii_isspace(*p) : g_unichar_isspace(c)))
       ++*others;
   }
 }
