@@ -22,9 +22,9 @@
 #include "tag/funcwords.h"
 #include "tag/lexicon.h"
 #include "tag/pos.h"
+#include "tag/rules.h"
 #include "tag/segment.h"
 
-#define MAX_WORDS 5
 #define WINDOW 10          /* co-occurrence window, in words */
 #define DAMPING 0.85
 #define ITERATIONS 40
@@ -248,6 +248,7 @@ typedef struct word_info {
   bool preposition;      /* in prepositions[] (English) */
   unsigned int cap_mid;  /* times written with a capital inside a sentence, on a line (German nouns) */
   unsigned int lower;    /* times written in lower case */
+  unsigned int verb_cues, noun_cues; /* times seen as a verb, as a noun (cued_verbs()) */
   pos_info pi;
 } word_info;
 
@@ -316,6 +317,14 @@ static bool ends_with(const char *w, const char *suffix)
 {
   size_t n = strlen(w), m = strlen(suffix);
   return n > m && !strcmp(w + n - m, suffix);
+}
+
+static bool ends_with_any(const char *w, const char *const *suffixes)
+{
+  for (const char *const *p = suffixes; *p; p++)
+    if (ends_with(w, *p))
+      return true;
+  return false;
 }
 
 static bool nominal(wclass c) { return c == W_NOUN || c == W_ADJ; }
@@ -453,20 +462,56 @@ static bool past_form(const word *w)
   return ends_with(w->text, "ed") && !pos_noun_form(w->text);
 }
 
+/* Whether English word `w` reads as a plural: "-s" on a noun WordNet
+ * lists only in the singular ("results", not "analysis", "gas"). */
+static bool plural(const word *w)
+{
+  return ends_with(w->text, "s") && !(w->info->known && pos_noun_form(w->text));
+}
+
+/* Whether the noun at word i ends a subject: its noun phrase opens with a
+ * determiner ("the report", "this forest model"). */
+static bool ends_subject(const kp *k, unsigned int i)
+{
+  unsigned int s = i;
+  while (s > 0 && !k->w[s].brk && nominal(k->w[s - 1].cls))
+    s--;
+  return s > 0 && !k->w[s].brk && k->w[s - 1].info && k->w[s - 1].info->determiner;
+}
+
+/* Whether the clause has no verb after the noun phrase that starts at
+ * word i: the next word past its nouns and adjectives is none, a break,
+ * or no verb, auxiliary or modal ("the report studies thinning rules for
+ * ..."; not "the test results database is ..."). */
+static bool no_verb_after(const kp *k, unsigned int i)
+{
+  unsigned int j = i;
+  while (j < k->nw && (j == i || !k->w[j].brk) && (nominal(k->w[j].cls) || k->w[j].hyphen))
+    j++;
+  if (j >= k->nw || k->w[j].brk || !k->w[j].info)
+    return true;
+  const word_info *wi = k->w[j].info;
+  return k->w[j].cls != W_VERB && !wi->auxiliary && !(wi->verb_context && !wi->preposition);
+}
+
 /* Whether an object's noun phrase starts at word i: a determiner, an
  * adjective with a noun phrase's word after it ("adaptive thinning
  * strategies", not "similar to"), or a noun when WordNet reads `verb` (an
  * "-s" form) more often as a verb than as a noun ("paper studies
- * thinning"); a plural WordNet reads mostly as a noun modifies the noun
- * after it ("user requirements analysis"). */
-static bool opens_object(const kp *k, unsigned int i, const word *verb)
+ * thinning") or, with a `subject` the verb agrees with, when the clause
+ * has no other verb ("the report studies thinning rules."); a plural
+ * WordNet reads mostly as a noun modifies the noun after it ("user
+ * requirements analysis"). */
+static bool opens_object(const kp *k, unsigned int i, const word *verb, bool subject)
 {
   const word *n = &k->w[i];
   if (n->info->determiner)
     return true;
   if (n->cls == W_ADJ)
     return i + 1 < k->nw && !k->w[i + 1].brk && nominal(k->w[i + 1].cls);
-  return n->cls == W_NOUN && verb->info->pi.count[1] > verb->info->pi.count[0];
+  if (n->cls != W_NOUN)
+    return false;
+  return verb->info->pi.count[1] > verb->info->pi.count[0] || (subject && no_verb_after(k, i));
 }
 
 /* A noun/verb in "-s" between a noun and an object's noun phrase is the
@@ -486,8 +531,12 @@ static void verbs_before_objects(kp *k)
     if (!nominal(w->cls) || !w->info || w->brk || w->hyphen || p->cls != W_NOUN || n->brk || !n->info ||
         n->hyphen)
       continue;
-    if (w->cls == W_NOUN && (w->info->pi.flags & POS_VERB) && ends_with(w->text, "s") &&
-        opens_object(k, i + 1, w))
+    /* a subject the verb agrees with: "the report studies", "the methods
+     * study" (a headline's "jobs fuels optimism" has another subject) */
+    bool s_form = ends_with(w->text, "s");
+    bool subject = ends_subject(k, i - 1) && (s_form ? !plural(p) : plural(p) && pos_verb_lemma(w->text));
+    if (w->cls == W_NOUN && (w->info->pi.flags & POS_VERB) && (s_form || subject) &&
+        opens_object(k, i + 1, w, subject))
       w->cls = W_VERB;
     else if ((n->info->determiner || n->info->preposition) && past_form(w))
       w->cls = W_VERB;
@@ -593,6 +642,142 @@ static void french_verbs(kp *k)
   }
 }
 
+/* The little words that tell a verb from a noun in languages with no
+ * part-of-speech table here: the articles that open an object's noun
+ * phrase ("permet une meilleure prévision", "reducir los costos"), the
+ * determiners before a noun ("le calcul"), and the clitics and negations
+ * before a finite verb ("il calcule", "qui permet", "n'existe", "se
+ * produce", "non consente"). Elided ones are as written before the
+ * apostrophe ("n'", "s'"). */
+typedef struct verb_cues {
+  const char *const *articles, *const *determiners, *const *subjects;
+  /* a plural's endings, and the third person plural's: after a plural
+   * noun an adjective agrees and ends like it, so a word with the verb's
+   * ending is the verb ("les données montrent", "los datos muestran") */
+  const char *const *plurals, *const *verb_plurals;
+} verb_cues;
+
+static const verb_cues *verb_cues_of(const char *lang)
+{
+  static const char *const fra_a[] = { "le", "la", "les", "un", "une", NULL },
+                           *const fra_d[] = { "le", "la", "les", "un", "une", "ce", "cet", "cette", "ces", "mon", "ma",
+                                              "mes", "son", "sa", "ses", "leur", "leurs", "notre", "nos", "votre",
+                                              "vos", "du", "des", "au", "aux", NULL },
+                           *const fra_s[] = { "il", "elle", "on", "ils", "elles", "nous", "vous", "je", "tu", "qui",
+                                              "ne", "se", "j", "n", "s", "c", NULL },
+                           *const spa_a[] = { "el", "la", "los", "las", "un", "una", NULL },
+                           *const spa_d[] = { "el", "la", "los", "las", "un", "una", "este", "esta", "estos", "estas",
+                                              "ese", "esa", "su", "sus", "del", "al", "mi", "mis", NULL },
+                           *const spa_s[] = { "se", "no", "nos", "me", "te", "le", "les", NULL },
+                           *const ita_a[] = { "il", "lo", "la", "gli", "le", "un", "uno", "una", NULL },
+                           *const ita_d[] = { "il", "lo", "la", "i", "gli", "le", "un", "uno", "una", "questo",
+                                              "questa", "questi", "queste", "del", "della", "dei", "delle", "degli",
+                                              "al", "alla", "ai", "suo", "sua", "suoi", NULL },
+                           *const ita_s[] = { "si", "non", "ci", NULL },
+                           *const por_a[] = { "o", "os", "as", "um", "uma", NULL },
+                           *const por_d[] = { "o", "a", "os", "as", "um", "uma", "do", "da", "dos", "das", "no", "na",
+                                              "nos", "nas", "este", "esta", "esse", "essa", "seu", "sua", NULL },
+                           *const por_s[] = { "se", "não", "nao", "lhe", NULL },
+                           *const fra_p[] = { "s", "x", NULL }, *const fra_v[] = { "ent", NULL },
+                           *const spa_p[] = { "s", NULL }, *const spa_v[] = { "an", "en", NULL },
+                           *const ita_p[] = { "i", NULL }, *const ita_v[] = { "ano", "ono", NULL },
+                           *const por_p[] = { "s", NULL }, *const por_v[] = { "am", "em", NULL },
+                           /* Polish has no articles; a plural or an adjective before a word
+                            * in "-ą" that does not end like it ("rowerzyści chwalą",
+                            * "kolejowych staną"), "nie", "się" and "który" before a verb */
+                           *const none[] = { NULL },
+                           *const pol_s[] = { "nie", "się", "który", "która", "które", "którzy", NULL },
+                           *const pol_p[] = { "i", "y", "e", "h", NULL }, *const pol_v[] = { "ą", NULL };
+  static const verb_cues fra = { fra_a, fra_d, fra_s, fra_p, fra_v }, spa = { spa_a, spa_d, spa_s, spa_p, spa_v },
+                         ita = { ita_a, ita_d, ita_s, ita_p, ita_v }, por = { por_a, por_d, por_s, por_p, por_v },
+                         pol = { none, none, pol_s, pol_p, pol_v };
+  if (!strcmp(lang, "fra"))
+    return &fra;
+  if (!strcmp(lang, "spa"))
+    return &spa;
+  if (!strcmp(lang, "ita"))
+    return &ita;
+  if (!strcmp(lang, "por"))
+    return &por;
+  if (!strcmp(lang, "pol"))
+    return &pol;
+  return NULL;
+}
+
+/* Whether the word before word i, or its elided article or pronoun
+ * ("n'" of "n'existe"), is in `list`; `elided` tells which it was. */
+static bool after_cue(const kp *k, unsigned int i, const char *const *list, bool *elided)
+{
+  const word *w = &k->w[i];
+  *elided = w->text != w->tok->word;
+  if (*elided) {
+    char *pre = g_strndup(w->tok->word, strcspn(w->tok->word, "'\u2019"));
+    bool in = in_list(list, pre);
+    g_free(pre);
+    return in;
+  }
+  return i > 0 && !w->brk && in_list(list, k->w[i - 1].tok->word);
+}
+
+/* A word of a language with no part-of-speech table that the text uses
+ * as a finite verb, after a clitic or a negation or with an object's
+ * article after it, and never after a determiner, is a verb wherever it
+ * occurs, in no phrase ("la méthode permet une meilleure prévision ...
+ * cette approche permet aussi": no "permet", "méthode permet"). */
+static void cued_verbs(kp *k, const verb_cues *c)
+{
+  for (unsigned int i = 0; i < k->nw; i++) {
+    word *w = &k->w[i];
+    if (w->cls != W_NOUN || !w->info)
+      continue;
+    word_info *wi = (word_info *)w->info;
+    bool elided;
+    if (after_cue(k, i, c->determiners, &elided) || (elided && !after_cue(k, i, c->subjects, &elided))) {
+      wi->noun_cues++;
+      continue;
+    }
+    bool object = i + 2 < k->nw && !k->w[i + 1].brk && !k->w[i + 2].brk &&
+                  in_list(c->articles, k->w[i + 1].tok->word) && k->w[i + 2].cls == W_NOUN;
+    bool agrees = i > 0 && !w->brk && !w->hyphen && k->w[i - 1].cls == W_NOUN &&
+                  ends_with_any(k->w[i - 1].text, c->plurals) && ends_with_any(w->text, c->verb_plurals);
+    wi->verb_cues += object || agrees || after_cue(k, i, c->subjects, &elided);
+  }
+  for (unsigned int i = 0; i < k->nw; i++) {
+    word *w = &k->w[i];
+    if (w->cls == W_NOUN && w->info && w->info->verb_cues && !w->info->noun_cues)
+      w->cls = W_OTHER;
+  }
+}
+
+/* Whether word i is a maths variable: a Latin letter that is no word of
+ * the language ("x", "n"; not "a"), or one written in lower case with an
+ * index ("x1", "k3", "t1"; not "F1", "B12", names written with a capital). */
+static bool variable(const kp *k, unsigned int i)
+{
+  const seg_token *t = k->w[i].tok;
+  const char *w = t->word;
+  if (t->kind != SEG_WORD || !g_ascii_isalpha(w[0]))
+    return false;
+  if (!w[1])
+    return !(k->stops && lex_is_stop_lang(w, k->lang));
+  return g_ascii_isdigit(w[1]) && !t->cap && !w[1 + strspn(w + 1, "0123456789")];
+}
+
+/* Formulas written in words: an index variable is no word of a phrase
+ * ("x2 inputs", "time t1"), nor is a word between two variables, an
+ * operator ("n log n", "x mod y"). */
+static void formulas(kp *k)
+{
+  for (unsigned int i = 0; i < k->nw; i++) {
+    word *w = &k->w[i];
+    if (w->tok->word[1] && g_ascii_isdigit(w->tok->word[1]) && variable(k, i))
+      w->cls = W_OTHER;
+    else if (nominal(w->cls) && i > 0 && i + 1 < k->nw && !w->brk && !k->w[i + 1].brk && !w->hyphen &&
+             !k->w[i + 1].hyphen && variable(k, i - 1) && variable(k, i + 1))
+      w->cls = W_OTHER;
+  }
+}
+
 static void classify(kp *k)
 {
   unsigned int nw = 0;
@@ -673,10 +858,14 @@ static void classify(kp *k)
     nw++;
   }
   k->nw = nw;
+  formulas(k);
   if (!strcmp(k->lang, "deu"))
     german_nouns(k);
   else if (!strcmp(k->lang, "fra"))
     french_verbs(k);
+  const verb_cues *cues = verb_cues_of(k->lang);
+  if (cues)
+    cued_verbs(k, cues);
   if (k->english) {
     verbs_before_objects(k);
     participles(k);
@@ -709,6 +898,16 @@ static unsigned int unit_end(const kp *k, unsigned int s)
   while (e < k->nw && k->w[e].hyphen && !k->w[e].brk)
     e++;
   return e;
+}
+
+/* The units of [s, e): a hyphenated compound counts once, as the tag's
+ * words do (RULES_MAX_WORDS). */
+static unsigned int units(const kp *k, unsigned int s, unsigned int e)
+{
+  unsigned int n = 0;
+  for (unsigned int i = s; i < e; i = unit_end(k, i))
+    n++;
+  return n;
 }
 
 /* An "-ly" word read as an adverb that WordNet lists as one modifies
@@ -852,8 +1051,9 @@ typedef struct span { unsigned int s, e, run_s, run_e; } span;
 
 /* The noun phrases: runs of nominal units (not across a break), weak
  * modifiers at the start and words after the last noun dropped, at most
- * MAX_WORDS words (the head and its nearest modifiers); then "A of B" where
- * "of" alone sits between two of them. */
+ * RULES_MAX_WORDS words, a hyphenated compound one (the head and its
+ * nearest modifiers); then "A of B" where "of" alone sits between two of
+ * them. */
 static void collect(kp *k)
 {
   if (k->english)
@@ -898,7 +1098,7 @@ static void collect(kp *k)
         break;
       pe = last;
     }
-    while (pe > ps && (pe - ps > MAX_WORDS || k->w[ps].leans))
+    while (pe > ps && (units(k, ps, pe) > RULES_MAX_WORDS || k->w[ps].leans))
       ps = unit_end(k, ps);
     if (pe > ps) {
       add_phrase(k, ps, pe);
@@ -915,7 +1115,7 @@ static void collect(kp *k)
     const seg_token *t = k->w[of].tok;
     if (k->w[of].brk || k->w[of + 1].brk || t->kind != SEG_WORD || !in_list(connectors(k->lang), t->word))
       continue;
-    if (y->e - x->s <= MAX_WORDS)
+    if (units(k, x->s, y->e) <= RULES_MAX_WORDS)
       add_phrase(k, x->s, y->e)->named += k->english && named_of(k, x->s, of, y->e);
   }
   g_array_free(spans, TRUE);

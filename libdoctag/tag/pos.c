@@ -84,6 +84,12 @@ bool pos_noun_form(const char *word)
   return e && (e->flags & POS_NOUN);
 }
 
+bool pos_verb_lemma(const char *word)
+{
+  const pos_table_entry *e = find(word);
+  return e && (e->flags & POS_VERB);
+}
+
 double pos_idf(const pos_info *info)
 {
   return log((pos_table_docs + 1.0) / (info->df + 1.0));

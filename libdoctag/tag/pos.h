@@ -36,6 +36,10 @@ bool pos_lookup(const char *word, pos_info *out);
  * a noun: "checking", "routing", "learning" (but not "using"). */
 bool pos_noun_form(const char *word);
 
+/* Whether WordNet lists lower-case `word` itself as a verb, not only as
+ * an inflection of one: "study", "show" (but not "studies"). */
+bool pos_verb_lemma(const char *word);
+
 /* log((glosses + 1) / (df + 1)) of the word: high for a rare word. */
 double pos_idf(const pos_info *info);
 

@@ -9,7 +9,6 @@
 #include "tag/lexicon.h"
 #include "tag/segment.h"
 
-#define MAX_TAG_WORDS 5
 #define MAX_WORD_CHARS 30
 #define DEFAULT_NUM_TAGS 8
 
@@ -270,17 +269,70 @@ static bool consonant_run(const char *w)
   return false;
 }
 
+/* Letters and other characters (marks aside) of `s`, and the most
+ * letters in a run of letters and digits (a mark continues one: "के";
+ * "p2p" holds two, "g.s.r" one). */
+static void count_letters(const char *s, unsigned int *letters, unsigned int *others, unsigned int *run)
+{
+  unsigned int r = 0;
+  *letters = *others = *run = 0;
+  for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+    bool ascii = !((unsigned char)*p & 0x80); /* most tags: no Unicode tables */
+    gunichar c = ascii ? (gunichar)*p : g_utf8_get_char(p);
+    if (!ascii && g_unichar_ismark(c))
+      continue;
+    if (ascii ? g_ascii_isalpha(*p) : g_unichar_isalpha(c)) {
+      ++*letters;
+      if (++r > *run)
+        *run = r;
+      continue;
+    }
+    if (!(ascii ? g_ascii_isdigit(*p) : g_unichar_isdigit(c)))
+      r = 0;
+    if (!(ascii ? g_ascii_isspace(*p) : g_unichar_isspace(c)))
+      ++*others;
+  }
+}
+
+/* A word of a tag: letters, two of them in one run, more than its digits
+ * and signs ("ieee", "so2", "p2p"; not "g.s.r.", "a1", "123(e)"). */
+static bool is_word(const char *w, unsigned int min_letters)
+{
+  unsigned int letters, others, run;
+  count_letters(w, &letters, &others, &run);
+  return run >= 2 && letters >= min_letters && letters > others;
+}
+
+/* A name and its number: every word that is none is a number after a
+ * name of three letters or more ("ieee 802.11", "haskell 98", "iso
+ * 9001"; not "rs 500"). */
+static bool is_named_number(gchar **words)
+{
+  bool named = false;
+  for (gchar **w = words; *w; w++) {
+    unsigned int letters, others, run;
+    count_letters(*w, &letters, &others, &run);
+    bool number = !letters && g_unichar_isdigit(g_utf8_get_char(*w));
+    if (!is_word(*w, 2) && !(named && number))
+      return false;
+    named = is_word(*w, 3);
+  }
+  return true;
+}
+
+/* No word ("802.11", "g.s.r. 123(e)", a code), mostly digits and signs
+ * unless a name's number, single characters, a consonant or letter run,
+ * an overlong word, or scripts mixed inside a word. */
 static bool is_gibberish(const char *tag, gchar **words)
 {
-  unsigned int letters = 0, others = 0;
-  for (const char *p = tag; *p; p = g_utf8_next_char(p)) {
-    gunichar c = g_utf8_get_char(p);
-    if (g_unichar_isalpha(c))
-      letters++;
-    else if (!g_unichar_isspace(c) && !g_unichar_ismark(c))
-      others++;
-  }
-  if (letters < 2 || letters <= others)
+  unsigned int letters, others, run;
+  count_letters(tag, &letters, &others, &run);
+  if (letters < 2 || (letters <= others && !is_named_number(words)))
+    return true;
+  bool any_word = false;
+  for (gchar **w = words; *w && !any_word; w++)
+    any_word = is_word(*w, 2);
+  if (!any_word)
     return true;
   bool all_single = true;
   for (gchar **w = words; *w; w++) {
@@ -315,9 +367,12 @@ const char *rules_reject_reason(const char *clean)
 {
   if (!clean || !*clean)
     return "empty";
-  gchar **words = g_strsplit_set(clean, " -", -1); /* compound parts count as words */
+  gchar **words = g_strsplit_set(clean, " -", -1); /* a compound's parts, for the rules below */
+  unsigned int spaced = 1; /* ... but a compound is one word of the count */
+  for (const char *p = clean; *p; p++)
+    spaced += *p == ' ';
   const char *why = NULL;
-  if (g_strv_length(words) > MAX_TAG_WORDS)
+  if (spaced > RULES_MAX_WORDS)
     why = "too many words";
   else if (is_date_only(words))
     why = "date";

@@ -5,10 +5,14 @@
 
 #include "tag/tag.h"
 
+/* The most words a tag holds; a hyphenated compound ("state-of-the-art")
+ * is one word. The built-in tagger's phrases keep to it too. */
+#define RULES_MAX_WORDS 5
+
 /* Normalises one raw tag: lower-case, bullets/numbering stripped, a
  * compound's hyphen kept ("object-oriented"), other dashes and underscores
  * to spaces, whitespace collapsed. Returns NULL when the tag is dropped
- * (empty, over 5 words counting a compound's parts, date-only, roman
+ * (empty, over RULES_MAX_WORDS words, date-only, roman
  * numeral, gibberish, generic). Tags compare with their hyphens as spaces.
  * Newly allocated (g_malloc). */
 char *rules_normalise(const char *raw);

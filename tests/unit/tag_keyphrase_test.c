@@ -324,6 +324,71 @@ static void expect_candidates(const GPtrArray *ranked, const char *const *forms,
   }
 }
 
+/* A noun/verb after a subject it agrees with, where WordNet reads it as a
+ * noun as often as a verb ("study"), is the verb when a noun phrase
+ * follows it and the clause has no other verb: "the report studies
+ * thinning rules", "the methods study thinning rules". With a verb after
+ * the phrase ("the test results database is"), with no object ("case
+ * studies show") or against agreement ("user requirements analysis") it
+ * stays a noun. */
+static void test_verbs_after_subjects(void **state)
+{
+  (void)state;
+  GPtrArray *ranked = rank_english("Forest thinning\n"
+                                   "The report studies thinning rules for mixed stands. The forest model studies "
+                                   "spruce growth. The methods study pine forests. The test results database is "
+                                   "large, case studies show gains, and the user requirements analysis helps.");
+  const char *want[] = { "thinning rules", "spruce growth", "pine forests", "test results database", "case studies",
+                         "user requirements analysis" };
+  const char *never[] = { "report studies", "model studies", "studies thinning", "studies spruce", "methods study",
+                          "study pine" };
+  expect_candidates(ranked, want, G_N_ELEMENTS(want), never, G_N_ELEMENTS(never));
+  g_ptr_array_free(ranked, TRUE);
+}
+
+/* A hyphenated compound is one word of the phrase cap, as it is of a
+ * tag's (rules.h): "state-of-the-art wireless sensor network method" is
+ * five words, printed with its hyphens; a sixth word cuts the first unit
+ * whole, never inside the compound. */
+static void test_compound_word_count(void **state)
+{
+  (void)state;
+  GPtrArray *ranked = rank_english("Sensor networks\n"
+                                   "A state-of-the-art wireless sensor network method beats the old one. The "
+                                   "cheap state-of-the-art mobile wireless sensor network protocol fails.");
+  const char *want[] = { "state-of-the-art wireless sensor network method",
+                         "state-of-the-art mobile wireless sensor network protocol" };
+  const char *never[] = { "cheap", "art mobile" };
+  expect_candidates(ranked, want, 1, never, G_N_ELEMENTS(never));
+  assert_null(find_phrase(ranked, want[1])); /* six words */
+  assert_non_null(find_phrase(ranked, "mobile wireless sensor network protocol"));
+  g_ptr_array_free(ranked, TRUE);
+  tag_outcome out = tag_text("Sensor networks\nA state-of-the-art wireless sensor network method beats the old "
+                             "one. A state-of-the-art wireless sensor network method wins.", "eng", 5);
+  assert_true(has_tag(&out, "state-of-the-art wireless sensor network method"));
+  tag_outcome_clear(&out);
+}
+
+/* Formula variables and the operators between them are in no candidate:
+ * a letter alone ("x", "f(x)"), a lower-case letter with an index ("x2
+ * inputs", "time t1") and a word between two variables ("n log n"); a
+ * name written with its capital ("F1 score", "vitamin B12") stays. */
+static void test_formula_variables(void **state)
+{
+  (void)state;
+  GPtrArray *ranked = rank_english("Sorting\n"
+                                   "Let f(x) = x^2 + n log n. The function f(x) is convex, and x grows with n. "
+                                   "The sorting algorithm runs in n log n time on x1 and x2 inputs with k3 steps "
+                                   "at time t1. The F1 score is high and vitamin B12 deficiency is rare.");
+  const char *want[] = { "sorting algorithm", "inputs", "steps", "f1 score", "vitamin b12 deficiency" };
+  const char *never[] = { "log", "x2", "k3", "t1", "f(x)" };
+  expect_candidates(ranked, want, G_N_ELEMENTS(want), never, G_N_ELEMENTS(never));
+  for (guint i = 0; i < ranked->len; i++)
+    if (strlen(((const kp_phrase *)ranked->pdata[i])->form) < 2)
+      fail_msg("candidate \"%s\" is a letter", ((const kp_phrase *)ranked->pdata[i])->form);
+  g_ptr_array_free(ranked, TRUE);
+}
+
 /* Names that mix letters and digits are words of a phrase, printed as
  * written (lower case, with their hyphen or dot); a name's number after a
  * hyphen names with it, and an invoice's codes and amounts still cut. */
@@ -899,6 +964,51 @@ static void test_verb_forms_not_tags(void **state)
   }
 }
 
+/* In languages with no part-of-speech table, a word the text uses as a
+ * finite verb (after a clitic or a negation, before an object's article,
+ * or with the plural verb's ending after a plural) is in no tag wherever
+ * it occurs: "la méthode permet ... le modèle permet une meilleure
+ * prévision", "les données montrent", "los datos muestran", "rowerzyści
+ * chwalą plan". A noun after a determiner stays ("le calcul"). */
+static void test_cued_verbs(void **state)
+{
+  (void)state;
+  const char *fra = "La prévision des crues\n"
+                    "La méthode permet de réduire les coûts. Le modèle hydrologique permet une meilleure prévision "
+                    "des crues. Les données montrent que la prévision des crues progresse. Il existe plusieurs "
+                    "modèles, et le calcul du débit qui calcule la pointe de crue reste rapide. Cette approche "
+                    "permet aussi de mesurer le débit. Le calcul du débit aide la prévision des crues.";
+  tag_outcome out = tag_text(fra, "fra", 10);
+  print_tags("fra", &out);
+  const char *never_fra[] = { "permet", "montrent", "existe", "calcule", "réduire" };
+  expect_no_word(&out, never_fra, G_N_ELEMENTS(never_fra));
+  assert_true(has_tag(&out, "prévision des crues"));
+  assert_true(has_tag(&out, "calcul"));
+  tag_outcome_clear(&out);
+
+  const char *spa = "El riego por goteo\n"
+                    "Los datos muestran que el riego por goteo ahorra agua. El sistema de riego permite reducir los "
+                    "costes, y se produce menos erosión. El riego por goteo no necesita grandes obras. Los datos "
+                    "muestran también que el riego por goteo mejora las cosechas de los olivares.";
+  out = tag_text(spa, "spa", 10);
+  print_tags("spa", &out);
+  const char *never_spa[] = { "muestran", "reducir", "produce", "necesita", "mejora" };
+  expect_no_word(&out, never_spa, G_N_ELEMENTS(never_spa));
+  assert_true(has_tag(&out, "riego"));
+  tag_outcome_clear(&out);
+
+  const char *pol = "Nowe ścieżki rowerowe w Krakowie\n"
+                    "Władze miasta przedstawiły plan budowy nowych ścieżek rowerowych. Ścieżki rowerowe połączą "
+                    "osiedla z centrum miasta. Rowerzyści chwalą plan budowy ścieżek, które połączą dzielnice. "
+                    "Przy stacjach kolejowych staną parkingi rowerowe, a ścieżki rowerowe nie kosztują dużo.";
+  out = tag_text(pol, "pol", 10);
+  print_tags("pol", &out);
+  const char *never_pol[] = { "połączą", "chwalą", "staną", "kosztują" };
+  expect_no_word(&out, never_pol, G_N_ELEMENTS(never_pol));
+  assert_true(has_tag(&out, "ścieżki rowerowe"));
+  tag_outcome_clear(&out);
+}
+
 /* Each text of tests/unit/tagdata/ gets tags in its own language: the
  * detected language, tags written in its script, none a stop word, and the
  * phrase the text is about among them. */
@@ -1276,6 +1386,9 @@ int main(void)
     cmocka_unit_test(test_participles_and_title_line),
     cmocka_unit_test(test_head_noun_fragment),
     cmocka_unit_test(test_present_verbs),
+    cmocka_unit_test(test_verbs_after_subjects),
+    cmocka_unit_test(test_compound_word_count),
+    cmocka_unit_test(test_formula_variables),
     cmocka_unit_test(test_known_compounds),
     cmocka_unit_test(test_gerund_heads),
     cmocka_unit_test(test_combining_participles),
@@ -1296,6 +1409,7 @@ int main(void)
     cmocka_unit_test(test_function_words_without_snowball),
     cmocka_unit_test(test_function_word_guess),
     cmocka_unit_test(test_verb_forms_not_tags),
+    cmocka_unit_test(test_cued_verbs),
     cmocka_unit_test(test_quality_floor),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

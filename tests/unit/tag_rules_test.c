@@ -110,7 +110,10 @@ static void test_word_count(void **state)
   expect_norm("monsoon", "monsoon");
   expect_norm("national rural drinking water mission", "national rural drinking water mission");
   expect_reason("national rural drinking water supply mission", "too many words");
-  expect_reason("a-b-c-d-e-f", "too many words"); /* counted after hyphens become spaces */
+  /* a hyphenated compound is one word of the count */
+  expect_norm("state-of-the-art wireless sensor network method", "state-of-the-art wireless sensor network method");
+  expect_reason("state of the art wireless sensor network method", "too many words");
+  expect_reason("a-b-c-d-e-f", "gibberish"); /* one word, of letters alone */
   expect_reason("", "empty");
   expect_reason(" • - ", "empty");
 }
@@ -187,6 +190,22 @@ static void test_gibberish(void **state)
   expect_reason("aaaa", "gibberish");           /* a repeated letter */
   expect_reason("kycकेवाईसी", "gibberish");      /* scripts mixed inside a word */
   expect_reason("supercalifragilisticexpialidocious", "gibberish"); /* over 30 letters */
+  /* a tag holds a word: no bare number, gazette reference or code */
+  expect_reason("802.11", "gibberish");
+  expect_reason("g.s.r. 123(e)", "gibberish");
+  expect_reason("g.s.r", "gibberish");
+  expect_reason("s.o. 456(e)", "gibberish");
+  expect_reason("12(3)(b)", "gibberish");
+  expect_reason("rs 500", "gibberish");
+  /* a name with its number is one */
+  expect_reason("ieee 802.11", NULL);
+  expect_reason("haskell 98", NULL);
+  expect_reason("iso 9001", NULL);
+  expect_reason("covid-19", NULL);
+  expect_reason("u.s. economy", NULL);
+  expect_reason("so2", NULL);
+  expect_reason("p2p", NULL);
+  expect_reason("i'm", "gibberish");
   /* real words */
   expect_reason("kyc", NULL);
   expect_reason("html", NULL);
