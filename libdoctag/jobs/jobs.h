@@ -47,11 +47,14 @@ struct doctag_active_jobs {
 
 /* Our row fields, in template order. */
 extern const char *const job_row_fields[6];
-/* A row with the column mapping applied, as the JSON payload of its item. */
-char *job_row_payload(const doctag_row *row, const doctag_field *mapping, size_t mapping_count);
-/* A payload of a local source whose file_path is relative gets it joined to
- * `base_dir` (absolute); *payload is replaced (g_free'd). Others unchanged. */
-void job_payload_resolve(char **payload, const char *base_dir);
+/* A row with the column mapping applied, as the JSON payload of its item
+ * (g_malloc'd); a local row's relative file_path joined to base_dir (an
+ * absolute directory, or NULL: left as it is). */
+char *job_row_payload(const doctag_row *row, const doctag_field *mapping, size_t mapping_count,
+                      const char *base_dir);
+/* The base directory of options version 3 or later (NULL: none given);
+ * DOCTAG_EINVAL on the field base_dir when it is not absolute. */
+doctag_status job_base_dir(const doctag_job_options *opts, const char **base_dir);
 
 /* Creates the job in history and in the queue (the body of
  * doctag_job_submit once the rows are payloads). */

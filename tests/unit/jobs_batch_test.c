@@ -651,6 +651,47 @@ static void test_expired_redis_keys_leave_history(void **state)
   fx_free(f);
 }
 
+/* A row's text reaches the worker as it was given, whatever it holds:
+ * quotes, backslashes, control characters, non-ASCII, an invalid byte
+ * (made valid), surrounding blanks (trimmed); the rows fail on their
+ * relative path, each keeping its title. */
+static void test_row_text_reaches_the_worker(void **state)
+{
+  fx *f = fx_new(state, false);
+  const char *given[] = { "  say \"hi\" \\ back\\slash  ", "tab\there\nnew line\x01\x1f\x7f",
+                          "Hindi \xe0\xa4\xb9\xe0\xa4\xbf / \xe2\x80\xa8 sep", "bad \xff byte", "%s %{seq}" };
+  const char *want[] = { "say \"hi\" \\ back\\slash", "tab\there\nnew line\x01\x1f\x7f",
+                         "Hindi \xe0\xa4\xb9\xe0\xa4\xbf / \xe2\x80\xa8 sep", "bad \xef\xbf\xbd byte", "%s %{seq}" };
+  enum { N = G_N_ELEMENTS(given) };
+  doctag_field cells[N][3];
+  doctag_row rows[N];
+  for (int i = 0; i < N; i++) {
+    cells[i][0] = (doctag_field){ "title", given[i] };
+    cells[i][1] = (doctag_field){ "file_source_type", "local" };
+    cells[i][2] = (doctag_field){ "file_path", "not/here.pdf" };
+    rows[i] = (doctag_row){ cells[i], 3 };
+  }
+  doctag_process_options po = local_tagger();
+  doctag_job_options jo = DOCTAG_JOB_OPTIONS_INIT;
+  jo.process = &po;
+  char *id = NULL;
+  assert_int_equal(doctag_job_submit(f->jt.ctx, &id, f->jt.user, rows, N, &jo), DOCTAG_OK);
+  g_ptr_array_add(f->jobs, g_strdup(id));
+  jt_run_worker(f->jt.ctx, 2);
+  doctag_job *j = jt_status(f->jt.ctx, f->jt.user, id);
+  assert_int_equal(doctag_job_failed_count(j), N);
+  assert_int_equal(doctag_job_result_count(j), N);
+  for (size_t i = 0; i < N; i++) {
+    size_t row = doctag_job_result_row(j, i);
+    assert_true(row < N);
+    assert_string_equal(doctag_job_result_title(j, i), want[row]);
+    assert_string_equal(doctag_job_result_error(j, i), "Relative paths not supported");
+  }
+  doctag_job_free(j);
+  doctag_free(id);
+  fx_free(f);
+}
+
 /* base_dir (job options v3): a local row's relative path is resolved
  * against it at submission, as a shell would; an absolute path is kept; a
  * relative base_dir is refused naming the field; without it (a version-2
@@ -821,6 +862,7 @@ int main(void)
     JT_ALL(test_pause_stops_resume_continues),
     JT_ALL(test_ownership),
     JT_ALL(test_base_dir_resolves_relative_rows),
+    JT_ALL(test_row_text_reaches_the_worker),
     JT_ALL(test_subscriptions_lose_nothing),
     JT_ALL(test_catchup_in_pieces),
     JT_ON(test_submit_json, JT_LOCAL),
