@@ -314,7 +314,10 @@ static void legacy_row(gpointer data, gpointer ud)
   legacy_run *run = ud;
   guint row = GPOINTER_TO_UINT(data) - 1;
   row_outcome o;
-  jobs_process_row(run->ctx, run->cfg, g_ptr_array_index(run->payloads, row), run->job_id ? run->user_id : NULL, &o);
+  job_row given = { 0 };
+  job_row_read(&given, run->job_id, row, g_ptr_array_index(run->payloads, row));
+  jobs_process_row(run->ctx, run->cfg, &given, run->job_id ? run->user_id : NULL, &o);
+  job_row_clear(&given);
   char *result = NULL, *event = NULL;
   doctag_status st = DOCTAG_OK;
   if (run->job_id) {

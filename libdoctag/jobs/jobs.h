@@ -92,11 +92,24 @@ typedef struct row_outcome {
   bool rate_limited;        /* the LLM answered 429: try again later */
 } row_outcome;
 
-/* Fetches, stores and processes one row (payload JSON) with `cfg`, tagged
- * with the document frequencies of `owner`'s archive (the job's user, whose
- * history records the row; NULL: none). Never fails as a whole: the outcome
- * says what happened. */
-void jobs_process_row(doctag_ctx *ctx, const process_config *cfg, const char *payload, const char *owner,
+/* A row's payload read once (at its claim, for the "processing" event and
+ * its processing): the members as given, NULL when absent or not strings. */
+typedef struct job_row {
+  bool object;              /* the payload is a JSON object */
+  char *title;
+  char *file_path;
+  char *source_type;
+  char *job_id;             /* the item it was read for */
+  uint64_t index;
+} job_row;
+void job_row_read(job_row *r, const char *job_id, uint64_t index, const char *payload);
+void job_row_clear(job_row *r);
+
+/* Fetches, stores and processes one row with `cfg`, tagged with the
+ * document frequencies of `owner`'s archive (the job's user, whose history
+ * records the row; NULL: none). Never fails as a whole: the outcome says
+ * what happened. */
+void jobs_process_row(doctag_ctx *ctx, const process_config *cfg, const job_row *row, const char *owner,
                       row_outcome *out);
 void row_outcome_clear(row_outcome *o);
 
@@ -110,7 +123,7 @@ doctag_status jobs_record_row(doctag_ctx *ctx, struct store_conn *c, const char 
                               char **event_template);
 
 /* Event templates (queue.h placeholders). All newly allocated. */
-char *events_processing(const char *job_id, size_t row, const char *payload);
+char *events_processing(const char *job_id, size_t row, const char *title);
 char *events_row_done(const char *job_id, const char *result_json);
 char *events_state(const char *job_id, const char *type);   /* "paused", "resumed" */
 char *events_completed(const char *job_id);
