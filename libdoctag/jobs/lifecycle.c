@@ -385,21 +385,9 @@ static char *cell_text(json_t *v)
   return NULL;
 }
 
-DOCTAG_API doctag_status doctag_job_submit_json(doctag_ctx *ctx, char **response_json, const char *user_id,
-                                                const char *request_json)
+/* The request parsed (borrowed; its rows are released as they are read). */
+static doctag_status submit_request(doctag_ctx *ctx, char **response_json, const char *user_id, json_t *body)
 {
-  err_clear();
-  if (!response_json)
-    return err_set(DOCTAG_EINVAL, "response_json is NULL");
-  *response_json = NULL;
-  if (!ctx || !request_json)
-    return err_set(DOCTAG_EINVAL, "ctx and request_json are required");
-  json_error_t je;
-  json_t *body = json_loads(request_json, 0, &je);
-  if (!body || !json_is_object(body)) {
-    json_decref(body);
-    return err_set(DOCTAG_EINVAL, "request body is not a JSON object: %s", body ? "not an object" : je.text);
-  }
   doctag_status st = DOCTAG_OK;
   process_config cfg = { 0 };
   GPtrArray *payloads = g_ptr_array_new_with_free_func(g_free);
@@ -478,8 +466,41 @@ out:
   process_config_clear(&cfg);
   g_ptr_array_free(payloads, TRUE);
   g_array_free(mapping, TRUE);
+  return st;
+}
+
+DOCTAG_API doctag_status doctag_job_submit_json(doctag_ctx *ctx, char **response_json, const char *user_id,
+                                                const char *request_json)
+{
+  err_clear();
+  if (!response_json)
+    return err_set(DOCTAG_EINVAL, "response_json is NULL");
+  *response_json = NULL;
+  if (!ctx || !request_json)
+    return err_set(DOCTAG_EINVAL, "ctx and request_json are required");
+  json_error_t je;
+  json_t *body = json_loads(request_json, 0, &je);
+  if (!body || !json_is_object(body)) {
+    json_decref(body);
+    return err_set(DOCTAG_EINVAL, "request body is not a JSON object: %s", body ? "not an object" : je.text);
+  }
+  doctag_status st = submit_request(ctx, response_json, user_id, body);
   json_decref(body);
   return st;
+}
+
+DOCTAG_API doctag_status doctag_job_submit_jansson(doctag_ctx *ctx, char **response_json, const char *user_id,
+                                                   void *request)
+{
+  err_clear();
+  if (!response_json)
+    return err_set(DOCTAG_EINVAL, "response_json is NULL");
+  *response_json = NULL;
+  if (!ctx || !request)
+    return err_set(DOCTAG_EINVAL, "ctx and request are required");
+  if (!json_is_object((json_t *)request))
+    return err_set(DOCTAG_EINVAL, "request body is not a JSON object: not an object");
+  return submit_request(ctx, response_json, user_id, request);
 }
 
 /* ---- status ----------------------------------------------------------- */

@@ -589,18 +589,35 @@ static void test_submit_json(void **state)
   doctag_free(resp);
   /* The same id again is taken. */
   expect(doctag_job_submit_json(f->jt.ctx, &resp, f->jt.user, req), DOCTAG_EEXISTS, NULL);
+  /* The request parsed by the caller (the server) is the same job; the
+   * object stays the caller's. */
+  char *parsed_id = g_uuid_string_random();
+  json_object_set_new(body, "job_id", json_string(parsed_id));
+  assert_int_equal(doctag_job_submit_jansson(f->jt.ctx, &resp, f->jt.user, body), DOCTAG_OK);
+  o = json_loads(resp, 0, NULL);
+  assert_string_equal(json_string_value(json_object_get(o, "job_id")), parsed_id);
+  assert_int_equal(json_integer_value(json_object_get(o, "total_documents")), 2);
+  json_decref(o);
+  doctag_free(resp);
+  assert_true(json_is_object(body));
+  expect(doctag_job_submit_jansson(f->jt.ctx, &resp, f->jt.user, json_object_get(body, "job_id")), DOCTAG_EINVAL,
+         "not an object");
   jt_run_worker(f->jt.ctx, 2);
-  doctag_job *j = jt_status(f->jt.ctx, f->jt.user, job_id);
-  assert_int_equal(doctag_job_processed_count(j), 2);
-  for (size_t i = 0; i < 2; i++) {
-    assert_true(doctag_job_result_tag_count(j, i) <= 5 && doctag_job_result_tag_count(j, i) >= 3);
-    o = json_loads(doctag_job_result_json(j, i), 0, NULL);
-    assert_string_equal(json_string_value(json_object_get(o, "model_name")), "local");
-    const char *title = json_string_value(json_object_get(o, "title"));
-    assert_true(!strcmp(title, "First") || !strcmp(title, "Second"));
-    json_decref(o);
+  const char *ids[] = { job_id, parsed_id };
+  for (size_t k = 0; k < 2; k++) {
+    doctag_job *j = jt_status(f->jt.ctx, f->jt.user, ids[k]);
+    assert_int_equal(doctag_job_processed_count(j), 2);
+    for (size_t i = 0; i < 2; i++) {
+      assert_true(doctag_job_result_tag_count(j, i) <= 5 && doctag_job_result_tag_count(j, i) >= 3);
+      o = json_loads(doctag_job_result_json(j, i), 0, NULL);
+      assert_string_equal(json_string_value(json_object_get(o, "model_name")), "local");
+      const char *title = json_string_value(json_object_get(o, "title"));
+      assert_true(!strcmp(title, "First") || !strcmp(title, "Second"));
+      json_decref(o);
+    }
+    doctag_job_free(j);
   }
-  doctag_job_free(j);
+  g_free(parsed_id);
   free(req);
   json_decref(body);
 
