@@ -14,10 +14,16 @@
 #     their events, no PDF), also on the local queue in PostgreSQL when
 #     DOCTAG_TEST_POSTGRES_URL is set. Goal: <= 2 ms per item.
 #
+#  SCANNED_EVERY=K makes the batch mixed (issue 17): every K-th row is one
+#  of the corpus's scanned documents of at most 3 pages, OCR'd (seconds
+#  against the text rows' tens of milliseconds), so the two workers' ratio
+#  also shows how well the long rows are shared out; the single process
+#  reads the same rows.
+#
 # Usage: bench/batch.sh [N]
 # Environment: DOCTAG_BUILD_DIR (default build), DOCTAG_TEST_REDIS_URL (else a
 #   temporary redis-server), DOCTAG_TEST_POSTGRES_URL (optional), CORPUS,
-#   ROUNDS.
+#   ROUNDS, SCANNED_EVERY.
 # Each worker and the single process get one core's worth of work
 # (DOCTAG_THREADS=1, one document at a time); the machine needs 2 free cores
 # for the ratio to mean anything.
@@ -54,24 +60,40 @@ trap cleanup EXIT
 unset OPENROUTER_API_KEY DOCTAG_LLM_BASE_URL DOCTAG_DATABASE_URL DOCTAG_REDIS_URL DOCTAG_BLOB_URL
 export OMP_THREAD_LIMIT=1 DOCTAG_THREADS=1 DOCTAG_ALLOWED_ROOTS=$corpus
 
-mapfile -t docs < <(/usr/bin/python3 - "$corpus/manifest.json" <<'PY'
+# The corpus's small documents of one kind ("text" or "scanned").
+small_docs() {
+  /usr/bin/python3 - "$corpus/manifest.json" "$1" <<'PY'
 import json, sys
 for d in json.load(open(sys.argv[1])):
-    if d.get("kind") == "text" and d.get("expect") == "ok" and d.get("pages") and d["pages"] <= 3 \
+    if d.get("kind") == sys.argv[2] and d.get("expect") == "ok" and d.get("pages") and d["pages"] <= 3 \
             and not d.get("benchmark"):
         print(d["path"])
 PY
-)
+}
+mapfile -t docs < <(small_docs text)
 [ ${#docs[@]} -gt 0 ] || { echo "batch.sh: no small text document in $corpus" >&2; exit 2; }
+every=${SCANNED_EVERY:-0}
+scans=()
+if [ "$every" -gt 0 ]; then
+  mapfile -t scans < <(small_docs scanned)
+  [ ${#scans[@]} -gt 0 ] || { echo "batch.sh: no small scanned document in $corpus" >&2; exit 2; }
+  echo "mixed batch: every ${every}th row is scanned (${#scans[@]} scans, ${#docs[@]} text documents)"
+fi
 
 now() { date +%s.%N; }
-# The CSV of N rows cycling through the documents.
+# The N rows: the text documents in turn, every K-th row a scan.
+rows=()
+for ((i = 0; i < n; i++)); do
+  if [ "$every" -gt 0 ] && (( i % every == every - 1 )); then
+    rows+=("$corpus/${scans[(i / every) % ${#scans[@]}]}")
+  else
+    rows+=("$corpus/${docs[i % ${#docs[@]}]}")
+  fi
+done
 csv=$work/batch.csv
 {
   echo "title,file_source_type,file_path"
-  for ((i = 0; i < n; i++)); do
-    echo "doc $i,local,$corpus/${docs[i % ${#docs[@]}]}"
-  done
+  for ((i = 0; i < n; i++)); do echo "doc $i,local,${rows[i]}"; done
 } > "$csv"
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -80,7 +102,7 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 # and no history (half of N, at least 50).
 m=$(( n / 2 < 50 ? 50 : n / 2 ))
 files=()
-for ((i = 0; i < m; i++)); do files+=("$corpus/${docs[i % ${#docs[@]}]}"); done
+for ((i = 0; i < m; i++)); do files+=("${rows[i % n]}"); done
 export DOCTAG_DATA_DIR=$work/single
 "$bin" process --model local "${files[0]}" >/dev/null   # warm-up
 t0=$(now)

@@ -132,6 +132,9 @@ const char *doctag_error_class_doc(int i)
 %ignore doctag_doc_slot_take;
 %ignore doctag_doc_slot_free;
 %ignore doctag_doc_slot_lease_agree;
+/* For C front ends that parsed the request with jansson themselves; the
+ * bindings pass its text to doctag_job_submit_json(). */
+%ignore doctag_job_submit_jansson;
 /* doctag_webhooks_deliver(ctx, &attempted) returns the count. */
 %apply unsigned int *OUTPUT { unsigned int *attempted };
 /* Filled in by the option objects' constructors. */

@@ -56,10 +56,9 @@ static void start_work(srv_call *c, srv_reply *reply)
     srv_reply_invalid(reply, &v);
     return;
   }
-  char *text = json_dumps(c->json, JSON_COMPACT | JSON_REAL_PRECISION(15));
+  /* Parsed once: the library takes the body checked here as it is. */
   char *json = NULL;
-  doctag_status st = doctag_job_submit_json(srv.ctx, &json, c->user_id, text);
-  free(text);
+  doctag_status st = doctag_job_submit_jansson(srv.ctx, &json, c->user_id, c->json);
   if (st != DOCTAG_OK)
     srv_reply_error(reply, SRV_SCOPE_API);
   else

@@ -18,9 +18,10 @@ static const char *cell(const doctag_row *row, const char *name)
   return NULL;
 }
 
-char *job_row_payload(const doctag_row *row, const doctag_field *mapping, size_t mapping_count)
+char *job_row_payload(const doctag_row *row, const doctag_field *mapping, size_t mapping_count,
+                      const char *base_dir)
 {
-  json_t *o = json_object();
+  char *vals[G_N_ELEMENTS(job_row_fields)] = { 0 };
   for (size_t f = 0; f < G_N_ELEMENTS(job_row_fields); f++) {
     const char *ours = job_row_fields[f], *col = ours;
     for (size_t m = 0; m < mapping_count; m++)
@@ -30,32 +31,43 @@ char *job_row_payload(const doctag_row *row, const doctag_field *mapping, size_t
     /* Unmapped: the caller's column of our name still counts. */
     if (!v && col != ours)
       v = cell(row, ours);
-    if (v) {
-      char *trimmed = g_strstrip(g_utf8_make_valid(v, -1));
-      json_object_set_new(o, ours, json_string(trimmed));
-      g_free(trimmed);
-    } else {
-      json_object_set_new(o, ours, json_null());
-    }
+    if (v)
+      vals[f] = g_strstrip(g_utf8_make_valid(v, -1));
   }
-  char *s = jobs_json_dump(o);
-  json_decref(o);
-  return s;
+  /* A relative local path is the base directory's, joined here: the
+   * payload is written once, never parsed and written again. */
+  char **type = &vals[2], **path = &vals[3];
+  if (base_dir && *type && *path && **path && **path != '/' && !g_ascii_strcasecmp(*type, "local")) {
+    char *abs = g_build_filename(base_dir, *path, NULL);
+    g_free(*path);
+    *path = g_utf8_make_valid(abs, -1);
+    g_free(abs);
+  }
+  /* As jobs_json_dump() writes the object of these members, in this order. */
+  GString *out = g_string_sized_new(160);
+  for (size_t f = 0; f < G_N_ELEMENTS(job_row_fields); f++) {
+    g_string_append_c(out, f ? ',' : '{');
+    json_out_string(out, job_row_fields[f]);
+    g_string_append_c(out, ':');
+    if (vals[f])
+      json_out_string(out, vals[f]);
+    else
+      g_string_append(out, "null");
+    g_free(vals[f]);
+  }
+  g_string_append_c(out, '}');
+  return g_string_free(out, FALSE);
 }
 
-void job_payload_resolve(char **payload, const char *base_dir)
+doctag_status job_base_dir(const doctag_job_options *opts, const char **base_dir)
 {
-  json_t *o = json_loads(*payload, 0, NULL);
-  const char *type = json_string_value(json_object_get(o, "file_source_type"));
-  const char *path = json_string_value(json_object_get(o, "file_path"));
-  if (type && path && *path && path[0] != '/' && !g_ascii_strcasecmp(type, "local")) {
-    char *abs = g_build_filename(base_dir, path, NULL);
-    json_object_set_new(o, "file_path", json_string(abs));
-    g_free(abs);
-    g_free(*payload);
-    *payload = jobs_json_dump(o);
-  }
-  json_decref(o);
+  const char *base = opts && opts->version >= 3 && opts->base_dir && *opts->base_dir ? opts->base_dir : NULL;
+  *base_dir = NULL;
+  if (base && base[0] != '/')
+    return err_set_field(DOCTAG_EINVAL, "base_dir", "value_error", "must be an absolute directory (got \"%.60s\")",
+                         base);
+  *base_dir = base;
+  return DOCTAG_OK;
 }
 
 char *jobs_json_dump(json_t *o)

@@ -147,7 +147,7 @@ static char *missing_columns(const csv_table *t)
 }
 
 /* The data rows as payloads (our field names are the CSV's). */
-static GPtrArray *payloads_of(const csv_table *t)
+static GPtrArray *payloads_of(const csv_table *t, const char *base_dir)
 {
   GPtrArray *payloads = g_ptr_array_new_with_free_func(g_free);
   doctag_field *fields = g_new0(doctag_field, t->header->len + 1);
@@ -160,7 +160,7 @@ static GPtrArray *payloads_of(const csv_table *t)
       n++;
     }
     doctag_row row = { fields, n };
-    g_ptr_array_add(payloads, job_row_payload(&row, NULL, 0));
+    g_ptr_array_add(payloads, job_row_payload(&row, NULL, 0, base_dir));
   }
   g_free(fields);
   return payloads;
@@ -175,9 +175,12 @@ DOCTAG_API doctag_status doctag_batch_submit_csv(doctag_ctx *ctx, char **job_id,
   *job_id = NULL;
   if (!ctx)
     return err_set(DOCTAG_EINVAL, "ctx is NULL");
-  csv_table t;
-  doctag_status st = csvtab_parse(csv, len, &t);
+  const char *base;
+  doctag_status st = job_base_dir(opts, &base);
   if (st)
+    return st;
+  csv_table t;
+  if ((st = csvtab_parse(csv, len, &t)))
     return st;
   char *missing = missing_columns(&t);
   if (missing) {
@@ -186,7 +189,7 @@ DOCTAG_API doctag_status doctag_batch_submit_csv(doctag_ctx *ctx, char **job_id,
     csvtab_clear(&t);
     return st;
   }
-  GPtrArray *payloads = payloads_of(&t);
+  GPtrArray *payloads = payloads_of(&t, base);
   csvtab_clear(&t);
   st = jobs_submit_payloads(ctx, job_id, user_id, payloads, opts);
   g_ptr_array_free(payloads, TRUE);
@@ -311,7 +314,10 @@ static void legacy_row(gpointer data, gpointer ud)
   legacy_run *run = ud;
   guint row = GPOINTER_TO_UINT(data) - 1;
   row_outcome o;
-  jobs_process_row(run->ctx, run->cfg, g_ptr_array_index(run->payloads, row), run->job_id ? run->user_id : NULL, &o);
+  job_row given = { 0 };
+  job_row_read(&given, run->job_id, row, g_ptr_array_index(run->payloads, row));
+  jobs_process_row(run->ctx, run->cfg, &given, run->job_id ? run->user_id : NULL, &o);
+  job_row_clear(&given);
   char *result = NULL, *event = NULL;
   doctag_status st = DOCTAG_OK;
   if (run->job_id) {
@@ -383,7 +389,7 @@ DOCTAG_API doctag_status doctag_batch_process_csv(doctag_ctx *ctx, doctag_csv_re
   process_config cfg = { 0 };
   cfg.opts = popts;
   cfg.opts.user_id = NULL;
-  GPtrArray *payloads = payloads_of(&t);
+  GPtrArray *payloads = payloads_of(&t, NULL);
   char *job_id = NULL;
   if (user_id) {
     char *config = process_config_json(&popts);

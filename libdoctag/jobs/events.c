@@ -16,16 +16,14 @@ static char *template_from(const char *prefix, const char *obj_json)
   return t;
 }
 
-char *events_processing(const char *job_id, size_t row, const char *payload)
+char *events_processing(const char *job_id, size_t row, const char *title)
 {
-  json_t *p = json_loads(payload, 0, NULL);
-  json_t *t = p ? json_object_get(p, "title") : NULL;
   json_t *o = json_object();
   json_object_set_new(o, "type", json_string("progress"));
   json_object_set_new(o, "job_id", json_string(job_id));
   json_object_set_new(o, "row_id", json_integer((json_int_t)row));
   json_object_set_new(o, "row_number", json_integer((json_int_t)row + 1));
-  json_object_set_new(o, "title", json_is_string(t) ? json_incref(t) : json_null());
+  json_object_set_new(o, "title", title ? json_string(title) : json_null());
   json_object_set_new(o, "status", json_string("processing"));
   json_object_set_new(o, "tags", json_array());
   json_object_set_new(o, "error", json_null());
@@ -33,7 +31,6 @@ char *events_processing(const char *job_id, size_t row, const char *payload)
   json_object_set_new(o, "metadata", json_null());
   char *s = jobs_json_dump(o);
   json_decref(o);
-  json_decref(p);
   char *tpl = template_from("\"progress\":%{progress}", s);
   g_free(s);
   return tpl;

@@ -47,11 +47,14 @@ struct doctag_active_jobs {
 
 /* Our row fields, in template order. */
 extern const char *const job_row_fields[6];
-/* A row with the column mapping applied, as the JSON payload of its item. */
-char *job_row_payload(const doctag_row *row, const doctag_field *mapping, size_t mapping_count);
-/* A payload of a local source whose file_path is relative gets it joined to
- * `base_dir` (absolute); *payload is replaced (g_free'd). Others unchanged. */
-void job_payload_resolve(char **payload, const char *base_dir);
+/* A row with the column mapping applied, as the JSON payload of its item
+ * (g_malloc'd); a local row's relative file_path joined to base_dir (an
+ * absolute directory, or NULL: left as it is). */
+char *job_row_payload(const doctag_row *row, const doctag_field *mapping, size_t mapping_count,
+                      const char *base_dir);
+/* The base directory of options version 3 or later (NULL: none given);
+ * DOCTAG_EINVAL on the field base_dir when it is not absolute. */
+doctag_status job_base_dir(const doctag_job_options *opts, const char **base_dir);
 
 /* Creates the job in history and in the queue (the body of
  * doctag_job_submit once the rows are payloads). */
@@ -89,11 +92,24 @@ typedef struct row_outcome {
   bool rate_limited;        /* the LLM answered 429: try again later */
 } row_outcome;
 
-/* Fetches, stores and processes one row (payload JSON) with `cfg`, tagged
- * with the document frequencies of `owner`'s archive (the job's user, whose
- * history records the row; NULL: none). Never fails as a whole: the outcome
- * says what happened. */
-void jobs_process_row(doctag_ctx *ctx, const process_config *cfg, const char *payload, const char *owner,
+/* A row's payload read once (at its claim, for the "processing" event and
+ * its processing): the members as given, NULL when absent or not strings. */
+typedef struct job_row {
+  bool object;              /* the payload is a JSON object */
+  char *title;
+  char *file_path;
+  char *source_type;
+  char *job_id;             /* the item it was read for */
+  uint64_t index;
+} job_row;
+void job_row_read(job_row *r, const char *job_id, uint64_t index, const char *payload);
+void job_row_clear(job_row *r);
+
+/* Fetches, stores and processes one row with `cfg`, tagged with the
+ * document frequencies of `owner`'s archive (the job's user, whose history
+ * records the row; NULL: none). Never fails as a whole: the outcome says
+ * what happened. */
+void jobs_process_row(doctag_ctx *ctx, const process_config *cfg, const job_row *row, const char *owner,
                       row_outcome *out);
 void row_outcome_clear(row_outcome *o);
 
@@ -107,7 +123,7 @@ doctag_status jobs_record_row(doctag_ctx *ctx, struct store_conn *c, const char 
                               char **event_template);
 
 /* Event templates (queue.h placeholders). All newly allocated. */
-char *events_processing(const char *job_id, size_t row, const char *payload);
+char *events_processing(const char *job_id, size_t row, const char *title);
 char *events_row_done(const char *job_id, const char *result_json);
 char *events_state(const char *job_id, const char *type);   /* "paused", "resumed" */
 char *events_completed(const char *job_id);

@@ -294,13 +294,6 @@ doctag_status jobs_submit_payloads(doctag_ctx *ctx, char **job_id, const char *u
   const char *webhook = opts->version >= 2 && opts->webhook_url && *opts->webhook_url ? opts->webhook_url : NULL;
   if (webhook && (st = webhook_check_url(ctx, webhook)))
     return st;
-  const char *base = opts->version >= 3 && opts->base_dir && *opts->base_dir ? opts->base_dir : NULL;
-  if (base && base[0] != '/')
-    return err_set_field(DOCTAG_EINVAL, "base_dir", "value_error", "must be an absolute directory (got \"%.60s\")",
-                         base);
-  if (base)
-    for (guint i = 0; i < payloads->len; i++)
-      job_payload_resolve((char **)&payloads->pdata[i], base);
 
   char *config = process_config_json(&popts);
   char *id = NULL;
@@ -361,15 +354,19 @@ DOCTAG_API doctag_status doctag_job_submit(doctag_ctx *ctx, char **job_id, const
   size_t nmap = opts && opts->version ? opts->column_mapping_count : 0;
   if (nmap && !mapping)
     return err_set(DOCTAG_EINVAL, "column_mapping has a count but no array");
+  const char *base;
+  doctag_status st = job_base_dir(opts, &base);
+  if (st)
+    return st;
   GPtrArray *payloads = g_ptr_array_new_with_free_func(g_free);
   for (size_t i = 0; i < row_count; i++) {
     if (rows[i].field_count && !rows[i].fields) {
       g_ptr_array_free(payloads, TRUE);
       return err_set(DOCTAG_EINVAL, "row %zu has a field count but no fields", i);
     }
-    g_ptr_array_add(payloads, job_row_payload(&rows[i], mapping, nmap));
+    g_ptr_array_add(payloads, job_row_payload(&rows[i], mapping, nmap, base));
   }
-  doctag_status st = jobs_submit_payloads(ctx, job_id, user_id, payloads, opts);
+  st = jobs_submit_payloads(ctx, job_id, user_id, payloads, opts);
   g_ptr_array_free(payloads, TRUE);
   return st;
 }
@@ -388,21 +385,9 @@ static char *cell_text(json_t *v)
   return NULL;
 }
 
-DOCTAG_API doctag_status doctag_job_submit_json(doctag_ctx *ctx, char **response_json, const char *user_id,
-                                                const char *request_json)
+/* The request parsed (borrowed; its rows are released as they are read). */
+static doctag_status submit_request(doctag_ctx *ctx, char **response_json, const char *user_id, json_t *body)
 {
-  err_clear();
-  if (!response_json)
-    return err_set(DOCTAG_EINVAL, "response_json is NULL");
-  *response_json = NULL;
-  if (!ctx || !request_json)
-    return err_set(DOCTAG_EINVAL, "ctx and request_json are required");
-  json_error_t je;
-  json_t *body = json_loads(request_json, 0, &je);
-  if (!body || !json_is_object(body)) {
-    json_decref(body);
-    return err_set(DOCTAG_EINVAL, "request body is not a JSON object: %s", body ? "not an object" : je.text);
-  }
   doctag_status st = DOCTAG_OK;
   process_config cfg = { 0 };
   GPtrArray *payloads = g_ptr_array_new_with_free_func(g_free);
@@ -456,7 +441,7 @@ DOCTAG_API doctag_status doctag_job_submit_json(doctag_ctx *ctx, char **response
       g_array_append_val(fields, f);
     }
     doctag_row row = { (const doctag_field *)fields->data, fields->len };
-    g_ptr_array_add(payloads, job_row_payload(&row, (const doctag_field *)mapping->data, mapping->len));
+    g_ptr_array_add(payloads, job_row_payload(&row, (const doctag_field *)mapping->data, mapping->len, NULL));
     g_array_free(fields, TRUE);
     g_ptr_array_free(texts, TRUE);
     /* The row is in its payload now: its parsed object goes, so a large
@@ -481,8 +466,41 @@ out:
   process_config_clear(&cfg);
   g_ptr_array_free(payloads, TRUE);
   g_array_free(mapping, TRUE);
+  return st;
+}
+
+DOCTAG_API doctag_status doctag_job_submit_json(doctag_ctx *ctx, char **response_json, const char *user_id,
+                                                const char *request_json)
+{
+  err_clear();
+  if (!response_json)
+    return err_set(DOCTAG_EINVAL, "response_json is NULL");
+  *response_json = NULL;
+  if (!ctx || !request_json)
+    return err_set(DOCTAG_EINVAL, "ctx and request_json are required");
+  json_error_t je;
+  json_t *body = json_loads(request_json, 0, &je);
+  if (!body || !json_is_object(body)) {
+    json_decref(body);
+    return err_set(DOCTAG_EINVAL, "request body is not a JSON object: %s", body ? "not an object" : je.text);
+  }
+  doctag_status st = submit_request(ctx, response_json, user_id, body);
   json_decref(body);
   return st;
+}
+
+DOCTAG_API doctag_status doctag_job_submit_jansson(doctag_ctx *ctx, char **response_json, const char *user_id,
+                                                   void *request)
+{
+  err_clear();
+  if (!response_json)
+    return err_set(DOCTAG_EINVAL, "response_json is NULL");
+  *response_json = NULL;
+  if (!ctx || !request)
+    return err_set(DOCTAG_EINVAL, "ctx and request are required");
+  if (!json_is_object((json_t *)request))
+    return err_set(DOCTAG_EINVAL, "request body is not a JSON object: not an object");
+  return submit_request(ctx, response_json, user_id, request);
 }
 
 /* ---- status ----------------------------------------------------------- */

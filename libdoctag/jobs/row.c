@@ -42,9 +42,36 @@ static void fail_last(row_outcome *out, const char *prefix)
        e->message[0] ? e->message : doctag_status_name(e->code));
 }
 
-static char *json_str(json_t *o, const char *k)
+static char *member(json_t *o, const char *k)
 {
-  const char *v = json_string_value(json_object_get(o, k));
+  return g_strdup(json_string_value(json_object_get(o, k)));
+}
+
+void job_row_read(job_row *r, const char *job_id, uint64_t index, const char *payload)
+{
+  job_row_clear(r);
+  json_t *o = json_loads(payload ? payload : "", 0, NULL);
+  r->object = json_is_object(o);
+  r->title = member(o, "title");
+  r->file_path = member(o, "file_path");
+  r->source_type = member(o, "file_source_type");
+  r->job_id = g_strdup(job_id);
+  r->index = index;
+  json_decref(o);
+}
+
+void job_row_clear(job_row *r)
+{
+  g_free(r->title);
+  g_free(r->file_path);
+  g_free(r->source_type);
+  g_free(r->job_id);
+  memset(r, 0, sizeof *r);
+}
+
+/* An empty member counts as absent. */
+static char *given(const char *v)
+{
   return v && *v ? g_strdup(v) : NULL;
 }
 
@@ -60,23 +87,18 @@ static char *name_of(const char *path)
   return name;
 }
 
-void jobs_process_row(doctag_ctx *ctx, const process_config *cfg, const char *payload, const char *owner,
+void jobs_process_row(doctag_ctx *ctx, const process_config *cfg, const job_row *row, const char *owner,
                       row_outcome *out)
 {
   memset(out, 0, sizeof *out);
   out->file_size = -1;
-  json_t *row = json_loads(payload ? payload : "", 0, NULL);
-  if (!json_is_object(row)) {
-    json_decref(row);
+  if (!row->object) {
     fail(out, DOCTAG_EINVAL, "row is not a JSON object");
     return;
   }
-  out->title = json_str(row, "title");
-  out->file_path = json_str(row, "file_path");
-  char *type = json_str(row, "file_source_type");
-  json_decref(row);
-  out->source_type = type ? g_ascii_strdown(type, -1) : g_strdup("url");
-  g_free(type);
+  out->title = given(row->title);
+  out->file_path = given(row->file_path);
+  out->source_type = row->source_type && *row->source_type ? g_ascii_strdown(row->source_type, -1) : g_strdup("url");
   g_strstrip(out->source_type);
   if (!out->file_path) {
     fail(out, DOCTAG_EINVAL, "file_path is required");

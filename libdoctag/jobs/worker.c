@@ -72,10 +72,13 @@ static bool transient(doctag_status st)
   return st == DOCTAG_EUNAVAILABLE;
 }
 
+/* Reads the item's payload into ud (the thread's job_row) for its event
+ * and, after the claim, its processing: a row is parsed once. */
 static char *processing_event(const queue_item *it, void *ud)
 {
-  (void)ud;
-  return events_processing(it->job_id, it->row, it->payload);
+  job_row *row = ud;
+  job_row_read(row, it->job_id, it->row, it->payload);
+  return events_processing(it->job_id, it->row, row->title);
 }
 
 static void track(worker *w, queue_item *it, bool add)
@@ -196,11 +199,13 @@ static int cancel_when_stopping(const doctag_page_info *page, void *data)
 }
 
 /* Processes one claimed item. Returns seconds to back off (LLM 429), or 0. */
-static int handle_item(worker *w, job_cache *cache, queue_item *it, int backoff)
+static int handle_item(worker *w, job_cache *cache, queue_item *it, job_row *row, int backoff)
 {
   /* Gone (expired) or unreachable: let the lease decide. */
   if (job_cache_load(w, cache, it->job_id))
     return 0;
+  if (!row->job_id || row->index != it->row || strcmp(row->job_id, it->job_id))
+    job_row_read(row, it->job_id, it->row, it->payload);   /* read for another item */
   row_outcome o = { 0 };
   if (cache->cfg_error) {
     o.ok = false;
@@ -213,19 +218,14 @@ static int handle_item(worker *w, job_cache *cache, queue_item *it, int backoff)
     o.error = g_strdup_printf("Gave up after %u attempts: the workers processing this document stopped before "
                               "finishing it", it->attempts - 1);
     o.file_size = -1;
-    json_t *p = json_loads(it->payload, 0, NULL);
-    const char *t = json_string_value(json_object_get(p, "title"));
-    const char *fp = json_string_value(json_object_get(p, "file_path"));
-    const char *ty = json_string_value(json_object_get(p, "file_source_type"));
-    o.title = t ? g_strdup(t) : NULL;
-    o.file_path = fp ? g_strdup(fp) : NULL;
-    o.source_type = g_strdup(ty ? ty : "url");
-    json_decref(p);
+    o.title = g_strdup(row->title);
+    o.file_path = g_strdup(row->file_path);
+    o.source_type = g_strdup(row->source_type ? row->source_type : "url");
   } else if (w->abandon_on_stop) {
     process_config cfg = cache->cfg;   /* borrows the cache's strings */
     cfg.opts.on_page = cancel_when_stopping;
     cfg.opts.on_page_data = w;
-    jobs_process_row(w->ctx, &cfg, it->payload, cache->qj.user_id, &o);
+    jobs_process_row(w->ctx, &cfg, row, cache->qj.user_id, &o);
     /* Given back by the heartbeat when *stop was set: whatever came of
      * it, the row is another claim's now. Else it is ours to finish (out of
      * inflight, the heartbeat leaves it alone). */
@@ -241,7 +241,7 @@ static int handle_item(worker *w, job_cache *cache, queue_item *it, int backoff)
       return 0;
     }
   } else {
-    jobs_process_row(w->ctx, &cache->cfg, it->payload, cache->qj.user_id, &o);
+    jobs_process_row(w->ctx, &cache->cfg, row, cache->qj.user_id, &o);
   }
   int sleep_sec = 0;
   if (o.rate_limited) {
@@ -269,6 +269,7 @@ static gpointer worker_thread(gpointer data)
   worker *w = data;
   int unavailable_ms = 0, backoff = 0;
   job_cache cache = { 0 };
+  job_row row = { 0 };
   stats_worker_threads(1);
   while (!stopping(w)) {
     if (w->until_job && until_job_done(w)) {
@@ -279,7 +280,7 @@ static gpointer worker_thread(gpointer data)
     bool started = false;
     queue_claim_outcome oc = QC_NONE;
     doctag_status st = queue_claim(w->q, w->name, w->lease_sec, w->once ? 0 : CLAIM_WAIT_MS, processing_event,
-                                   w, &it, &started, &oc);
+                                   &row, &it, &started, &oc);
     if (st) {
       if (transient(st) && unavailable_ms < UNAVAILABLE_GIVE_UP_MS) {
         nap(w, 500);
@@ -299,7 +300,7 @@ static gpointer worker_thread(gpointer data)
       g_warning("doctag worker: job %s: recording 'processing' in history failed: %s", it.job_id,
                 doctag_error_last()->message);
     track(w, &it, true);
-    int sleep_sec = handle_item(w, &cache, &it, backoff);
+    int sleep_sec = handle_item(w, &cache, &it, &row, backoff);
     track(w, &it, false);
     queue_item_clear(&it);
     backoff = sleep_sec;
@@ -307,6 +308,7 @@ static gpointer worker_thread(gpointer data)
       nap(w, sleep_sec * 1000);
   }
   job_cache_clear(&cache);
+  job_row_clear(&row);
   stats_worker_threads(-1);
   return NULL;
 }

@@ -3,6 +3,7 @@
 #include "core/ctx.h"
 #include "doctag/jobs.h"
 #include "core/error.h"
+#include "core/json.h"
 #include "core/sha256.h"
 #include "process/process.h"
 
@@ -380,6 +381,29 @@ static void test_sha256(void **state)
   g_free(big);
 }
 
+/* json_out_string() writes a string as jansson's JSON_OUT dump does, so
+ * texts built of its pieces read back the same: every ASCII character,
+ * UTF-8 of two to four bytes, the empty string. */
+static void test_json_out_string_is_the_dump(void **state)
+{
+  (void)state;
+  GString *all = g_string_new(NULL);
+  for (int c = 1; c < 128; c++)
+    g_string_append_c(all, (char)c);
+  const char *cases[] = { all->str, "", "\xc3\xa9 \xe0\xa4\xb9 \xe2\x80\xa8 \xf0\x9f\x98\x80", "end\\" };
+  for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+    json_t *v = json_string(cases[i]);
+    char *want = json_dumps(v, JSON_OUT | JSON_ENCODE_ANY);
+    GString *got = g_string_new("x");
+    json_out_string(got, cases[i]);
+    assert_string_equal(got->str + 1, want);
+    g_string_free(got, TRUE);
+    free(want);
+    json_decref(v);
+  }
+  g_string_free(all, TRUE);
+}
+
 static void test_null_is_fine(void **state)
 {
   (void)state;
@@ -406,6 +430,7 @@ int main(void)
     cmocka_unit_test(test_result_accessors_and_json),
     cmocka_unit_test(test_null_is_fine),
     cmocka_unit_test(test_sha256),
+    cmocka_unit_test(test_json_out_string_is_the_dump),
   };
   return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

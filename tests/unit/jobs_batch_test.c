@@ -589,18 +589,35 @@ static void test_submit_json(void **state)
   doctag_free(resp);
   /* The same id again is taken. */
   expect(doctag_job_submit_json(f->jt.ctx, &resp, f->jt.user, req), DOCTAG_EEXISTS, NULL);
+  /* The request parsed by the caller (the server) is the same job; the
+   * object stays the caller's. */
+  char *parsed_id = g_uuid_string_random();
+  json_object_set_new(body, "job_id", json_string(parsed_id));
+  assert_int_equal(doctag_job_submit_jansson(f->jt.ctx, &resp, f->jt.user, body), DOCTAG_OK);
+  o = json_loads(resp, 0, NULL);
+  assert_string_equal(json_string_value(json_object_get(o, "job_id")), parsed_id);
+  assert_int_equal(json_integer_value(json_object_get(o, "total_documents")), 2);
+  json_decref(o);
+  doctag_free(resp);
+  assert_true(json_is_object(body));
+  expect(doctag_job_submit_jansson(f->jt.ctx, &resp, f->jt.user, json_object_get(body, "job_id")), DOCTAG_EINVAL,
+         "not an object");
   jt_run_worker(f->jt.ctx, 2);
-  doctag_job *j = jt_status(f->jt.ctx, f->jt.user, job_id);
-  assert_int_equal(doctag_job_processed_count(j), 2);
-  for (size_t i = 0; i < 2; i++) {
-    assert_true(doctag_job_result_tag_count(j, i) <= 5 && doctag_job_result_tag_count(j, i) >= 3);
-    o = json_loads(doctag_job_result_json(j, i), 0, NULL);
-    assert_string_equal(json_string_value(json_object_get(o, "model_name")), "local");
-    const char *title = json_string_value(json_object_get(o, "title"));
-    assert_true(!strcmp(title, "First") || !strcmp(title, "Second"));
-    json_decref(o);
+  const char *ids[] = { job_id, parsed_id };
+  for (size_t k = 0; k < 2; k++) {
+    doctag_job *j = jt_status(f->jt.ctx, f->jt.user, ids[k]);
+    assert_int_equal(doctag_job_processed_count(j), 2);
+    for (size_t i = 0; i < 2; i++) {
+      assert_true(doctag_job_result_tag_count(j, i) <= 5 && doctag_job_result_tag_count(j, i) >= 3);
+      o = json_loads(doctag_job_result_json(j, i), 0, NULL);
+      assert_string_equal(json_string_value(json_object_get(o, "model_name")), "local");
+      const char *title = json_string_value(json_object_get(o, "title"));
+      assert_true(!strcmp(title, "First") || !strcmp(title, "Second"));
+      json_decref(o);
+    }
+    doctag_job_free(j);
   }
-  doctag_job_free(j);
+  g_free(parsed_id);
   free(req);
   json_decref(body);
 
@@ -647,6 +664,47 @@ static void test_expired_redis_keys_leave_history(void **state)
   assert_string_equal(doctag_events_at(ev, 0)->type, "completed");
   assert_true(doctag_events_at(ev, 0)->terminal);
   doctag_events_free(ev);
+  doctag_free(id);
+  fx_free(f);
+}
+
+/* A row's text reaches the worker as it was given, whatever it holds:
+ * quotes, backslashes, control characters, non-ASCII, an invalid byte
+ * (made valid), surrounding blanks (trimmed); the rows fail on their
+ * relative path, each keeping its title. */
+static void test_row_text_reaches_the_worker(void **state)
+{
+  fx *f = fx_new(state, false);
+  const char *given[] = { "  say \"hi\" \\ back\\slash  ", "tab\there\nnew line\x01\x1f\x7f",
+                          "Hindi \xe0\xa4\xb9\xe0\xa4\xbf / \xe2\x80\xa8 sep", "bad \xff byte", "%s %{seq}" };
+  const char *want[] = { "say \"hi\" \\ back\\slash", "tab\there\nnew line\x01\x1f\x7f",
+                         "Hindi \xe0\xa4\xb9\xe0\xa4\xbf / \xe2\x80\xa8 sep", "bad \xef\xbf\xbd byte", "%s %{seq}" };
+  enum { N = G_N_ELEMENTS(given) };
+  doctag_field cells[N][3];
+  doctag_row rows[N];
+  for (int i = 0; i < N; i++) {
+    cells[i][0] = (doctag_field){ "title", given[i] };
+    cells[i][1] = (doctag_field){ "file_source_type", "local" };
+    cells[i][2] = (doctag_field){ "file_path", "not/here.pdf" };
+    rows[i] = (doctag_row){ cells[i], 3 };
+  }
+  doctag_process_options po = local_tagger();
+  doctag_job_options jo = DOCTAG_JOB_OPTIONS_INIT;
+  jo.process = &po;
+  char *id = NULL;
+  assert_int_equal(doctag_job_submit(f->jt.ctx, &id, f->jt.user, rows, N, &jo), DOCTAG_OK);
+  g_ptr_array_add(f->jobs, g_strdup(id));
+  jt_run_worker(f->jt.ctx, 2);
+  doctag_job *j = jt_status(f->jt.ctx, f->jt.user, id);
+  assert_int_equal(doctag_job_failed_count(j), N);
+  assert_int_equal(doctag_job_result_count(j), N);
+  for (size_t i = 0; i < N; i++) {
+    size_t row = doctag_job_result_row(j, i);
+    assert_true(row < N);
+    assert_string_equal(doctag_job_result_title(j, i), want[row]);
+    assert_string_equal(doctag_job_result_error(j, i), "Relative paths not supported");
+  }
+  doctag_job_free(j);
   doctag_free(id);
   fx_free(f);
 }
@@ -821,6 +879,7 @@ int main(void)
     JT_ALL(test_pause_stops_resume_continues),
     JT_ALL(test_ownership),
     JT_ALL(test_base_dir_resolves_relative_rows),
+    JT_ALL(test_row_text_reaches_the_worker),
     JT_ALL(test_subscriptions_lose_nothing),
     JT_ALL(test_catchup_in_pieces),
     JT_ON(test_submit_json, JT_LOCAL),

@@ -44,7 +44,11 @@ static fx *fx_new(void **state, size_t rows)
 static char *proc_event(const queue_item *it, void *ud)
 {
   (void)ud;
-  return events_processing(it->job_id, it->row, it->payload);
+  job_row row = { 0 };
+  job_row_read(&row, it->job_id, it->row, it->payload);
+  char *ev = events_processing(it->job_id, it->row, row.title);
+  job_row_clear(&row);
+  return ev;
 }
 
 /* Claims one item (waiting up to wait_ms); false when none. */
@@ -755,7 +759,7 @@ static void test_render_escapes_user_text(void **state)
 {
   (void)state;
   /* A title holding a placeholder stays text. */
-  char *ev = events_processing("00000000-0000-4000-8000-000000000000", 0, "{\"title\":\"50%{done} off\"}");
+  char *ev = events_processing("00000000-0000-4000-8000-000000000000", 0, "50%{done} off");
   queue_vars v = { .seq = 7, .done = 3, .total = 4 };
   char *s = queue_render(ev, &v);
   json_t *o = json_loads(s, 0, NULL);
