@@ -313,6 +313,29 @@ static gpointer worker_thread(gpointer data)
   return NULL;
 }
 
+/* What renewing an item's lease needs of it (no payload), copied under the
+ * lock: the worker thread may finish the item and clear it, or claim the
+ * next into the same place, while its lease is being renewed (AddressSanitizer
+ * caught local_renew reading a freed job id). Renewing an item finished
+ * meanwhile matches nothing in the queue. */
+static gpointer lease_copy(gconstpointer src, gpointer unused)
+{
+  (void)unused;
+  const queue_item *it = src;
+  queue_item *c = g_new0(queue_item, 1);
+  c->job_id = g_strdup(it->job_id);
+  c->row = it->row;
+  c->token = g_strdup(it->token);
+  c->attempts = it->attempts;
+  return c;
+}
+
+static void lease_free(gpointer p)
+{
+  queue_item_clear(p);
+  g_free(p);
+}
+
 /* Renews the leases of items in hand every third of the lease. */
 static gpointer heartbeat_thread(gpointer data)
 {
@@ -324,7 +347,8 @@ static gpointer heartbeat_thread(gpointer data)
       ;
     if (g_atomic_int_get(&w->quit))
       break;
-    GPtrArray *items = g_ptr_array_copy(w->inflight, NULL, NULL);
+    GPtrArray *items = g_ptr_array_copy(w->inflight, lease_copy, NULL);
+    g_ptr_array_set_free_func(items, lease_free);
     g_mutex_unlock(&w->lock);
     for (guint i = 0; i < items->len; i++)
       queue_renew(w->q, g_ptr_array_index(items, i), w->name, w->lease_sec);
