@@ -952,6 +952,9 @@ static PIX *binarise_locally(PIX *pix, int ppi)
   return bin;
 }
 
+/* words on a headline the script of a page is checked on (headline_words) */
+#define HEADLINE_WORDS 7
+
 /* The page turned upright and straightened, the height of its letters,
  * and the copies made when first needed: 300 PPI for Hindi, a smaller one
  * for English print larger than tesseract needs. */
@@ -963,6 +966,8 @@ typedef struct page_image {
   double joined;              /* share of the blobs that are words on a headline (text_height) */
   double gaps_down;           /* share of the text's rows no letter reaches (text_height) */
   double gaps_across;         /* the same of its columns */
+  int word[HEADLINE_WORDS][4]; /* the widest words on a headline (headline_words) */
+  int words;                  /* how many */
   PIX *deva;
   int deva_ppi;
   PIX *small;
@@ -977,7 +982,10 @@ typedef struct page_image {
  * one headline (Devanagari, Bengali, Gurmukhi), which print in separate
  * letters hardly has (an underline, a rule). On the first pages of the
  * corpus's and fixtures' scans: 0.8-19% in those scripts, 0-0.3% in
- * English, none in the other scripts of India.
+ * English, none in the other scripts of India. A page with fewer letters,
+ * but JOINED_MIN_LETTERS, has img->joined measured against their median:
+ * the corpus's Hindi second pages, nine lines or fewer, have 63-173 such
+ * blobs (most of their ink is words) and 5-21% of words on a headline.
  *
  * Also the way the lines run, from the same blobs (both sides between
  * MIN_LETTER_PX and 256): img->gaps_down is the share of the rows between
@@ -988,13 +996,14 @@ typedef struct page_image {
  * other way round (see lines_down). */
 #define MIN_LETTER_PX 4
 #define MIN_LETTERS 200
+#define JOINED_MIN_LETTERS 50
 
 /* The median of the letters' heights in hist (letters of them), or 0 when
- * there are fewer than MIN_LETTERS. */
-static int letter_median(const unsigned int hist[256], unsigned int letters)
+ * there are fewer than `min`. */
+static int letter_median(const unsigned int hist[256], unsigned int letters, unsigned int min)
 {
   unsigned int seen = 0;
-  for (int h = 0; h < 256 && letters >= MIN_LETTERS; h++)
+  for (int h = 0; h < 256 && letters >= min; h++)
     if ((seen += hist[h]) * 2 >= letters)
       return h;
   return 0;
@@ -1012,6 +1021,33 @@ static double empty_share(const unsigned char *seen, int n)
   for (int i = first; i <= last; i++)
     empty += !seen[i];
   return (double)empty / (double)(last - first + 1);
+}
+
+/* The HEADLINE_WORDS widest words on a headline among `boxes` (blobs one
+ * to three `letter`s high and wider than three, see text_height), their
+ * boxes in word[] (left, top, right, bottom); their number. The lines of
+ * such scripts touch (the vowel signs of one reach the next), so a line
+ * is not found by its empty rows; a whole word is one blob. */
+static int headline_words(BOXA *boxes, int letter, int word[HEADLINE_WORDS][4])
+{
+  int n = 0, count = T->boxaGetCount(boxes);
+  for (int i = 0; i < count; i++) {
+    l_int32 x, y, w, h;
+    if (T->boxaGetBoxGeometry(boxes, i, &x, &y, &w, &h) != 0 || w <= 3 * h || h < letter || h > 3 * letter)
+      continue;
+    /* insertion, widest first */
+    int at = MIN(n, HEADLINE_WORDS - 1);
+    if (n == HEADLINE_WORDS && word[at][2] - word[at][0] >= w)
+      continue;
+    for (; at > 0 && word[at - 1][2] - word[at - 1][0] < w; at--)
+      memcpy(word[at], word[at - 1], sizeof word[at]);
+    word[at][0] = x;
+    word[at][1] = y;
+    word[at][2] = x + w;
+    word[at][3] = y + h;
+    n = MIN(n + 1, HEADLINE_WORDS);
+  }
+  return n;
 }
 
 static int text_height(PIX *bin, page_image *img)
@@ -1038,20 +1074,22 @@ static int text_height(PIX *bin, page_image *img)
       marked++;
     }
   }
-  T->boxaDestroy(&boxes);
   if (marked >= MIN_LETTERS) {
     img->gaps_down = empty_share(rows, ph);
     img->gaps_across = empty_share(cols, pw);
   }
+  int median = letter_median(hist, letters, MIN_LETTERS);
+  int letter = median ? median : letter_median(hist, letters, JOINED_MIN_LETTERS);
+  if (letter) {
+    unsigned int words = 0;
+    for (int h = letter; h < 256 && h <= 3 * letter; h++)
+      words += wide[h];
+    img->joined = (double)words / (double)letters;
+    img->words = words ? headline_words(boxes, letter, img->word) : 0;
+  }
+  T->boxaDestroy(&boxes);
   g_free(rows);
   g_free(cols);
-  int median = letter_median(hist, letters);
-  if (!median)
-    return 0;
-  unsigned int words = 0;
-  for (int h = median; h < 256 && h <= 3 * median; h++)
-    words += wide[h];
-  img->joined = (double)words / (double)letters;
   return median;
 }
 
@@ -1312,7 +1350,7 @@ static double connected_ink(PIX *pix)
       letters++;
     }
   }
-  int median = letter_median(hist, letters);
+  int median = letter_median(hist, letters, MIN_LETTERS);
   double all = 0, wide = 0;
   for (int i = 0; median && i < n; i++) {
     l_int32 x, y, w, h, count = 0;
@@ -1455,6 +1493,64 @@ static const char *first_reading(const ocr_job *job, engines *e, const page_imag
   return NULL;
 }
 
+/* The language a page of words on a headline (JOINED_WORDS) is read in,
+ * upright, before OSD is asked, or NULL. Such a page has no English first
+ * guess (see first_reading), and OSD was a third of its CPU (the Hindi
+ * circular's first page: OSD 1.29 s, its reading 2.74 s). Instead its
+ * widest words (headline_words) are read alone, each in the raw-line mode,
+ * by the model of each script that draws a headline: the first installed
+ * (Devanagari's) and those this thread has loaded already (no model is
+ * loaded for the check alone); the first whose median word confidence
+ * reaches HEADLINE_SURE names the script. On the corpus's eight Hindi and
+ * mixed pages the median is 76-96 (single words 11-96: a rule or an
+ * English word among them), on the circular's page upside down 0 (words
+ * 0-36). A page upside down or in another script goes to OSD, as before,
+ * and the page read in the script named must still come out at
+ * LANG_RETRY_BELOW, or it is read the whole way. */
+#define HEADLINE_SURE 60
+
+static bool engine_loaded(const engines *e, const char *lang)
+{
+  for (int i = 0; i < ENGINES_PER_THREAD; i++)
+    if (e->slot[i].api && !strcmp(e->slot[i].lang, lang))
+      return true;
+  return false;
+}
+
+static const char *headline_reading(const ocr_job *job, engines *e, page_image *img, watch *w)
+{
+  if (img->joined < JOINED_WORDS || !img->words)
+    return NULL;
+  const char *scripts[SCRIPT_MAX], *langs[SCRIPT_MAX];
+  size_t models = lang_installed_models(installed_langs(e), scripts, langs, SCRIPT_MAX);
+  int ppi = 0;
+  PIX *pix = image_fine(img, &ppi);
+  if (!pix)
+    return NULL;
+  double k = (double)ppi / img->ppi;
+  int box[HEADLINE_WORDS][4];
+  for (int i = 0; i < img->words; i++)
+    for (int j = 0; j < 4; j++)
+      box[i][j] = (int)lround(img->word[i][j] * k);
+  bool first = true;
+  for (size_t m = 0; m < models && !should_stop(w); m++) {
+    if (!lang_has_headline(langs[m]) || !(first || engine_loaded(e, langs[m])))
+      continue;
+    first = false;
+    int fits[HEADLINE_WORDS];
+    for (int i = 0; i < img->words; i++)
+      fits[i] = script_fit(e, langs[m], pix, ppi, box + i, 1, w);
+    qsort(fits, (size_t)img->words, sizeof fits[0], compare_ints);
+    int fit = fits[img->words / 2];
+    g_debug("ocr: %d words on a headline read by %s at %d (the median; %d-%d)", img->words, langs[m], fit, fits[0],
+            fits[img->words - 1]);
+    ocr_choice choice;
+    if (fit >= HEADLINE_SURE && lang_for_ocr(job->hint, scripts[m], installed_langs(e), &choice) && choice.lang[0])
+      return g_intern_string(choice.lang);
+  }
+  return NULL;
+}
+
 /* Adds the CPU time since *mark to *stage; *mark becomes now. */
 static void lap(double *stage, double *mark)
 {
@@ -1526,6 +1622,13 @@ doctag_status ocr_page(const ocr_job *job, ocr_result *out)
   const char *first = first_reading(job, e, &img, memo ? memo_lang : NULL);
   bool down = lines_down(&img); /* as the page came */
   g_debug("ocr: letters %d px, rows empty %.3f, columns empty %.3f", img.text_px, img.gaps_down, img.gaps_across);
+  const char *how = memo ? "the previous page" : "first guess";
+  if (!first && !down && !job->languages) {
+    lap(&out->cpu.prepare, &mark);
+    first = headline_reading(job, e, &img, &w);
+    how = "its words on a headline";
+    lap(&out->cpu.read, &mark);
+  }
   if (first && down && !lang_cjk(first)) {
     g_debug("ocr: the lines run down the page: OSD first, not an upright reading as %s", first);
     if (memo)
@@ -1539,8 +1642,7 @@ doctag_status ocr_page(const ocr_job *job, ocr_result *out)
              : err_nomem();
     lap(&out->cpu.read, &mark);
     if (st || best.conf >= LANG_RETRY_BELOW) {
-      g_debug("ocr: read upright as %s (%s) before OSD: conf %d", first, memo ? "the previous page" : "first guess",
-              best.conf);
+      g_debug("ocr: read upright as %s (%s) before OSD: conf %d", first, how, best.conf);
       if (st == DOCTAG_OK && !memo)
         memo_set(job->memo, best.lang);
       goto done;
@@ -1573,7 +1675,7 @@ doctag_status ocr_page(const ocr_job *job, ocr_result *out)
   lap(&out->cpu.prepare, &mark);
   /* after a memo reading that came out unsure, this is a second pass */
   st = use ? read_with(e, lang, automatic, use, image_ink(&img, use, use), ippi, PSM_AUTO, &w, &best) : err_nomem();
-  lap(out->cpu.read > 0 ? &out->cpu.again : &out->cpu.read, &mark);
+  lap(w.passes > 1 ? &out->cpu.again : &out->cpu.read, &mark);
   /* unsure about the turn: the page as it came, and the better reading;
    * not when its lines run down the page and OSD turns it a quarter (as it
    * came, it reads only as the wasted upright reading would have) */

@@ -555,6 +555,83 @@ static void test_quarter_turn_read_once(void **state)
   ocr_memo_clear(&memo);
 }
 
+/* Page 1 of the corpus's first Hindi scan at 200 PPI, turned `turn`
+ * degrees (0 or 180). */
+static cairo_surface_t *hindi_scan(int turn)
+{
+  const double ppi = 200;
+  json_t *m = tu_manifest(), *e;
+  size_t i;
+  char *path = NULL;
+  json_array_foreach(m, i, e) {
+    const char *kind = json_string_value(json_object_get(e, "kind"));
+    const char *lang = json_string_value(json_object_get(e, "lang"));
+    if (!path && kind && lang && !strcmp(kind, "scanned") && !strcmp(lang, "hin"))
+      path = tu_corpus_path(json_string_value(json_object_get(e, "path")));
+  }
+  if (!path)
+    fail_msg("no Hindi scan in the corpus");
+  char *uri = g_filename_to_uri(path, NULL, NULL);
+  PopplerDocument *pd = poppler_document_new_from_file(uri, NULL, NULL);
+  assert_non_null(pd);
+  PopplerPage *page = poppler_document_get_page(pd, 0);
+  double wpt, hpt;
+  poppler_page_get_size(page, &wpt, &hpt);
+  int w = (int)(wpt * ppi / 72), h = (int)(hpt * ppi / 72);
+  cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+  cairo_t *cr = cairo_create(img);
+  cairo_set_source_rgb(cr, 1, 1, 1);
+  cairo_paint(cr);
+  if (turn == 180) {
+    cairo_translate(cr, w, h);
+    cairo_rotate(cr, G_PI);
+  }
+  cairo_scale(cr, ppi / 72, ppi / 72);
+  poppler_page_render(page, cr);
+  cairo_destroy(cr);
+  g_object_unref(page);
+  g_object_unref(pd);
+  g_free(uri);
+  g_free(path);
+  return img;
+}
+
+/* A page of words on a headline has no English first guess: a few of its
+ * words, read by the Devanagari model, say whether it is upright Hindi
+ * before OSD is asked. An upright Hindi page is read without OSD, first in
+ * its document; one upside down, first or after an upright one, still gets
+ * turned, and first in its document it is read once (its words read
+ * unsurely upside down: no upright reading of the whole page is wasted). */
+static void test_hindi_upright_without_osd(void **state)
+{
+  (void)state;
+  const int turns[][2] = { { 0, 180 }, { 180, -1 } };
+  for (size_t k = 0; k < G_N_ELEMENTS(turns); k++) {
+    ocr_memo memo;
+    ocr_memo_init(&memo);
+    for (int p = 0; p < 2 && turns[k][p] >= 0; p++) {
+      cairo_surface_t *img = hindi_scan(turns[k][p]);
+      ocr_job job = { .image = img, .ppi = 200, .memo = &memo };
+      ocr_result r;
+      assert_int_equal(ocr_page(&job, &r), DOCTAG_OK);
+      printf("  document %zu page %d (turned %d): OSD %s, turned back %d, %d passes, confidence %.0f, %s\n", k + 1,
+             p + 1, turns[k][p], r.oriented ? "asked" : "not asked", r.rotation, r.passes, r.confidence, r.languages);
+      lang_counts letters = { 0 };
+      lang_count(r.text, strlen(r.text), &letters);
+      if (letters.deva < 500 || r.confidence < 85)
+        fail_msg("document %zu page %d not read: \"%.80s\"", k + 1, p + 1, r.text);
+      assert_string_equal(r.languages, "eng+hin");
+      assert_int_equal(r.rotation, turns[k][p]);
+      assert_int_equal(r.oriented, turns[k][p] != 0);
+      if (p == 0)
+        assert_int_equal(r.passes, 1);
+      ocr_result_clear(&r);
+      cairo_surface_destroy(img);
+    }
+    ocr_memo_clear(&memo);
+  }
+}
+
 static doctag_status run_bytes(GByteArray *pdf, extract_request *req, extract_doc *doc)
 {
   req->data = pdf->data;
@@ -817,6 +894,7 @@ int main(void)
     cmocka_unit_test(test_thin_garbled_sparse_blank),
     cmocka_unit_test(test_osd_only_when_unsure),
     cmocka_unit_test(test_quarter_turn_read_once),
+    cmocka_unit_test(test_hindi_upright_without_osd),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
