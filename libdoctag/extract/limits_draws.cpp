@@ -155,8 +155,9 @@ struct do_scanner {
   bool have_name = false;
   int ei = 0;              /* inline data: 1 after white space, 2 after "E", 3 after "EI" */
   bool in_bi = false;      /* between "BI" and "ID" */
-  char bi_key = 0;         /* 'W' or 'H' after /W, /Width, /H, /Height there */
+  char bi_key = 0;         /* 'W', 'H' or 'M' after /W, /Width, /H, /Height, /IM, /ImageMask there */
   int64_t bi_w = -1, bi_h = -1;
+  bool bi_mask = false;    /* /IM true: it paints the fill colour, a pattern's cells too */
   std::map<std::string, drawn> *out;      /* name -> how it is drawn */
   uint64_t *inline_pixels;                /* its inline images' pixels, added up */
   uint64_t *largest_inline;               /* the largest inline image's pixels */
@@ -443,7 +444,10 @@ struct do_scanner {
       last_name.assign(tok, tok_len);
       have_name = true;
       if (in_bi)
-        bi_key = tok_is("W", 1) || tok_is("Width", 5) ? 'W' : tok_is("H", 1) || tok_is("Height", 6) ? 'H' : 0;
+        bi_key = tok_is("W", 1) || tok_is("Width", 5)       ? 'W'
+                 : tok_is("H", 1) || tok_is("Height", 6)    ? 'H'
+                 : tok_is("IM", 2) || tok_is("ImageMask", 9) ? 'M'
+                                                             : 0;
     } else if (st == TOKEN) {
       if (have_name && tok_is("Do", 2)) {
         drawn &dr = (*out)[last_name];
@@ -460,7 +464,10 @@ struct do_scanner {
       have_name = false;
       if (!in_bi && painting)
         operand_or_operator(named);
-      if (bi_key) {
+      if (bi_key == 'M') {
+        bi_mask = tok_is("true", 4);
+        bi_key = 0;
+      } else if (bi_key) {
         int64_t v = 0;
         size_t k = 0;
         for (; k < tok_len && tok[k] >= '0' && tok[k] <= '9'; k++)
@@ -472,14 +479,15 @@ struct do_scanner {
       if (tok_is("BI", 2)) {
         in_bi = true;
         bi_w = bi_h = -1;
+        bi_mask = false;
       } else if (tok_is("ID", 2)) {
         if (in_bi && bi_w > 0 && bi_h > 0) {
           uint64_t px = sat_mul((uint64_t)bi_w, (uint64_t)bi_h);
           *inline_pixels = sat_add(*inline_pixels, px);
           *largest_inline = std::max(*largest_inline, px);
         }
-        if (in_bi && painting)
-          paint(gs.ctm.scale());   /* the unit square, as an image XObject's */
+        if (in_bi && painting)   /* the unit square, as an image XObject's */
+          paint(gs.ctm.scale(), bi_mask ? gs.fill_pattern : -1);
         in_bi = false;
         st = INLINE;
         ei = 0;

@@ -2120,7 +2120,7 @@ static GBytes *pdf_patterns(const char *content, const char *dict, const char *c
  * clipped to their BBox, each time (300 fills of a 20-point BBox in
  * 10-point steps is 1,200 times the page), forms in them are drawn once
  * a cell, patterns in them once an outer cell, a pattern in itself once;
- * strokes and image masks paint patterns too; a colour set after the
+ * strokes and image masks (inline ones too) paint patterns; a colour set after the
  * pattern, or restored by Q, paints none. */
 static void test_pattern_cells_bounded_at_render(void **state)
 {
@@ -2225,11 +2225,16 @@ static void test_pattern_cells_bounded_at_render(void **state)
   static const char *const image[] = { "<</Type/XObject/Subtype/Image/Width 1/Height 1/ColorSpace/DeviceGray"
                                        "/BitsPerComponent 8/Length 1>>\nstream\n\x80\nendstream", NULL };
   static const char *const painted[] = { "/Pattern CS /P1 SCN 100 w 0 0 m 612 792 l S",
-                                         "/Pattern cs /P1 scn q 612 0 0 792 0 0 cm /M Do Q" };
+                                         "/Pattern cs /P1 scn q 612 0 0 792 0 0 cm /M Do Q",
+                                         "/Pattern cs /P1 scn q 612 0 0 792 0 0 cm BI /W 1 /H 1 /IM true ID \x80 EI Q",
+                                         "/Pattern cs /P1 scn q 612 0 0 792 0 0 cm BI /Width 1 /Height 1 /ImageMask "
+                                         "true ID \x80 EI Q" };
   for (size_t k = 0; k < G_N_ELEMENTS(painted); k++) {
-    pdf = pdf_patterns(painted[k], fine, "0 0 0.5 0.5 re f", "", "", k ? mask : NULL);
+    pdf = pdf_patterns(painted[k], fine, "0 0 0.5 0.5 re f", "", "", k == 1 ? mask : NULL);
     d = g_bytes_get_data(pdf, &plen);
-    assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0, &cost), DOCTAG_ELIMIT);
+    if (pdf_limits_render(&lim, d, plen, NULL, 0, &cost) != DOCTAG_ELIMIT)
+      fail_msg("%s: not refused (%" G_GUINT64_FORMAT " draws)", painted[k], cost.draws);
+    assert_message("page 1 of the PDF draws images, forms and tiling pattern cells");
     assert_message("(DOCTAG_MAX_PAGE_DRAWS)");
     g_bytes_unref(pdf);
   }
@@ -2237,6 +2242,13 @@ static void test_pattern_cells_bounded_at_render(void **state)
   d = g_bytes_get_data(pdf, &plen);
   assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0, &cost), DOCTAG_OK);
   assert_int_equal(cost.draws, 1);
+  g_bytes_unref(pdf);
+  /* an inline image that is no mask paints its own samples */
+  pdf = pdf_patterns("/Pattern cs /P1 scn q 612 0 0 792 0 0 cm BI /W 1 /H 1 /CS /G /BPC 8 /IM false ID \x80 EI Q",
+                     fine, "0 0 0.5 0.5 re f", "", "", NULL);
+  d = g_bytes_get_data(pdf, &plen);
+  assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0, &cost), DOCTAG_OK);
+  assert_int_equal(cost.draws, 0);
   g_bytes_unref(pdf);
   doctag_ctx_free(ctx);
 }
