@@ -56,6 +56,7 @@ typedef enum pdf_over {
   PDF_OVER_DRAWS,          /* a page draws images and forms more than page_draws times */
   PDF_OVER_PAGE_BYTES,     /* a page's content, forms as often as drawn, past stream_bytes */
   PDF_OVER_NESTING,        /* forms nested deeper than PDF_MAX_NESTING */
+  PDF_OVER_SAVES,          /* a content saving graphics states (q) deeper than PDF_MAX_SAVED (where rendered) */
   PDF_OVER_PAGE_PIXELS,    /* a page decodes inline images of more than page_pixels whenever it is drawn */
   PDF_OVER_CODEC,          /* an image codec's header declares more than image_pixels (limits_codecs.cpp) */
   PDF_OVER_CODEC_DICT,     /* ... more than the image dictionary's /Width x /Height */
@@ -71,6 +72,10 @@ typedef enum pdf_over {
 
 /* Forms inside forms: deeper is refused (limits_draws.cpp). */
 #define PDF_MAX_NESTING 32
+/* Graphics states one content saves (q) inside each other: deeper is
+ * refused where the page is rendered (poppler keeps each, about 1 kB: a
+ * 2.4 kB PDF saving a million took pdftotext 947 MB). */
+#define PDF_MAX_SAVED 65536
 
 /* What rendering one page costs (pdf_scan_render()). */
 typedef struct pdf_page_cost {

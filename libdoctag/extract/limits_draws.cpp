@@ -47,9 +47,6 @@ using limits_syntax::is_ws;
  * and no XObject name we need. */
 constexpr size_t TOKEN_MAX = 127;
 
-/* Graphics states saved (q) that the composited-area estimate keeps. */
-constexpr size_t MAX_SAVED = 65536;
-
 /* Pattern names one content stream's colours are set to that are told
  * apart (a resource dictionary names a few); past it, they are one. */
 constexpr size_t MAX_PATTERNS = 4096;
@@ -176,7 +173,7 @@ struct do_scanner {
   matrix tm;                  /* the text matrix: its scale is all that matters */
   uint64_t str_bytes = 0;     /* bytes of the strings since the last operator */
   std::vector<gstate> saved;
-  uint64_t unsaved = 0;   /* q past MAX_SAVED */
+  bool too_deep = false;  /* a q past PDF_MAX_SAVED (content() refuses the page) */
   double num[6];
   int nums = 0;
   bool path = false;
@@ -316,17 +313,17 @@ struct do_scanner {
     if (tok_len == 1) {
       switch (c) {
       case 'q':
-        /* deeper than this, the CTM is kept as it is (a q per byte of a
-         * 256 MB stream would hold gigabytes) */
-        if (saved.size() < MAX_SAVED)
+        /* deeper than this is refused: poppler keeps every state saved (a
+         * q per byte of a 256 MB stream would hold hundreds of gigabytes),
+         * and a state past it could not be restored here (a Q would keep a
+         * CTM shrunk inside it, and what follows would count too little) */
+        if (saved.size() < PDF_MAX_SAVED)
           saved.push_back(gs);
         else
-          unsaved++;
+          too_deep = true;
         break;
       case 'Q':
-        if (unsaved)
-          unsaved--;
-        else if (!saved.empty()) {
+        if (!saved.empty()) {
           gs = saved.back();
           saved.pop_back();
         }
@@ -778,6 +775,10 @@ struct draws_pass {
         add(p, draws, c);
       }
       sc.finish();
+    }
+    if (sc.too_deep && !over) {
+      scan->over = PDF_OVER_SAVES;
+      over = true;
     }
     check(c);
     if (over)

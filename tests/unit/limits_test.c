@@ -1942,6 +1942,7 @@ static void test_page_coverage_bounded_at_render(void **state)
   assert_true(lim.page_coverage == 1000);
   pdf_scan scan;
   size_t len;
+  const unsigned char *d;
   static const char *const no_forms[] = { NULL };
   char *content = repeat("0 0 612 792 re f\n", 5000, &len);
   GBytes *pdf = pdf_forms(content, len, no_forms, false);
@@ -1988,13 +1989,28 @@ static void test_page_coverage_bounded_at_render(void **state)
   g_bytes_unref(pdf);
   g_free(content);
 
-  /* a million graphics states saved first: kept bounded, still counted */
-  char *saves = repeat("q ", 1000000, &len);
+  /* graphics states saved inside each other: 65536 are counted through (a
+   * CTM shrunk in the deepest is restored); a million, which poppler would
+   * keep to render the page, are refused there, naming the limit (before,
+   * past 65536 the shrunk CTM stayed, and the page's 1500 fills passed) */
+  char *saves = repeat("q ", 65535, &len);
   char *fills = repeat("0 0 612 792 re f\n", 1500, &len);
-  content = g_strconcat(saves, fills, NULL);
+  content = g_strconcat(saves, "q 0.001 0 0 0.001 0 0 cm Q ", fills, NULL);
   pdf = pdf_forms(content, strlen(content), no_forms, false);
   assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
   assert_true(coverage_of(&lim, pdf) > 1499.9 && coverage_of(&lim, pdf) < 1500.1);
+  assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF paints 1500 times its own area");
+  g_bytes_unref(pdf);
+  g_free(content);
+  g_free(saves);
+  saves = repeat("q ", 1000000, &len);
+  content = g_strconcat(saves, "q 0.001 0 0 0.001 0 0 cm Q ", fills, NULL);
+  pdf = pdf_forms(content, strlen(content), no_forms, false);
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
+  d = g_bytes_get_data(pdf, &plen);
+  assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0, NULL), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF saves graphics states (q) more than 65536 deep, the limit");
   g_bytes_unref(pdf);
   g_free(content);
   g_free(fills);
@@ -2011,7 +2027,7 @@ static void test_page_coverage_bounded_at_render(void **state)
   double cov = coverage_of(&lim, pdf);
   if (cov < 20.0099 || cov > 20.0101)
     fail_msg("coverage %f, 20.01 expected", cov);
-  const unsigned char *d = g_bytes_get_data(pdf, &plen);
+  d = g_bytes_get_data(pdf, &plen);
   assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0, NULL), DOCTAG_OK);
   pdf_limits tight = lim;
   tight.page_coverage = 10;
@@ -2243,6 +2259,38 @@ static void test_pattern_cells_bounded_at_render(void **state)
   assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0, &cost), DOCTAG_OK);
   assert_int_equal(cost.draws, 1);
   g_bytes_unref(pdf);
+  /* more pattern names than the scan tells apart (4096): those past it are
+   * charged to every pattern of the resources, so a fine one among 5000
+   * names is not lost (nor a page-sized fill through the last of them) */
+  GString *names = g_string_new("<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Pattern<<");
+  GString *uses = g_string_new("/Pattern cs\n");
+  for (int i = 0; i < 5000; i++) {
+    g_string_append_printf(names, "/P%d %d 0 R", i, i == 4999 ? 6 : 5);
+    g_string_append_printf(uses, "/P%d scn 0 0 1 1 re f\n", i);
+  }
+  g_string_append(names, ">>>>>>");
+  g_string_append(uses, "/P4999 scn 0 0 612 792 re f\n");
+  GPtrArray *objs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+  obj_add(objs, "<</Type/Catalog/Pages 2 0 R>>");
+  obj_add(objs, "<</Type/Pages/Kids[3 0 R]/Count 1>>");
+  obj_add(objs, names->str);
+  obj_stream(objs, "", uses->str, uses->len, true);
+  static const char coarse_cell[] = "0 0 1 1 re f";
+  obj_stream(objs, "/PatternType 1/PaintType 1/TilingType 1/BBox[0 0 1000 1000]/XStep 1000/YStep 1000",
+             coarse_cell, strlen(coarse_cell), false);
+  static const char fine_cell[] = "0 0 0.5 0.5 re f";
+  obj_stream(objs, "/PatternType 1/PaintType 1/TilingType 1/BBox[0 0 2 2]/XStep 1/YStep 1", fine_cell,
+             strlen(fine_cell), false);
+  pdf = pdf_objects(objs);
+  g_ptr_array_free(objs, TRUE);
+  g_string_free(names, TRUE);
+  g_string_free(uses, TRUE);
+  d = g_bytes_get_data(pdf, &plen);
+  assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0, &cost), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF draws images, forms and tiling pattern cells");
+  assert_message("(DOCTAG_MAX_PAGE_DRAWS)");
+  g_bytes_unref(pdf);
+
   /* an inline image that is no mask paints its own samples */
   pdf = pdf_patterns("/Pattern cs /P1 scn q 612 0 0 792 0 0 cm BI /W 1 /H 1 /CS /G /BPC 8 /IM false ID \x80 EI Q",
                      fine, "0 0 0.5 0.5 re f", "", "", NULL);
