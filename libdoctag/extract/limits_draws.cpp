@@ -47,6 +47,20 @@ using limits_syntax::is_ws;
  * and no XObject name we need. */
 constexpr size_t TOKEN_MAX = 127;
 
+/* A device pixel at the OCR resolution (300 DPI), in points. */
+constexpr double DEVICE_PIXEL = 72.0 / 300;
+
+/* What stroking costs beyond the pixels it paints: poppler's Cairo device
+ * rasterises a stroke row by row, so a hairline costs by its length, not
+ * its area. At 300 DPI, 20,000 page-diagonal hairlines (4.8 kB) took
+ * pdftocairo 7.5 s, as long as 1,400 page-sized fills (400 took 2.2 s): a
+ * device pixel of length costs as much as 150 pixels painted. Each segment
+ * costs at least 64 device pixels of length (200,000 separate 1.4-point
+ * hairlines took 1.5 s, 76 each by that measure), so a million of them is
+ * more than the default DOCTAG_MAX_PAGE_COVERAGE. */
+constexpr double STROKE_PIXEL_COST = 150;
+constexpr double SEGMENT_MIN_PIXELS = 64;
+
 /* Pattern names one content stream's colours are set to that are told
  * apart (a resource dictionary names a few); past it, they are one. */
 constexpr size_t MAX_PATTERNS = 4096;
@@ -180,6 +194,7 @@ struct do_scanner {
   double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
   double cur_x = 0, cur_y = 0, start_x = 0, start_y = 0;   /* the current point, its subpath's start */
   double stroked = 0;   /* the path's length as stroking it follows it (curves by their control polygon) */
+  uint64_t segments = 0;   /* and its segments */
   double box = 0;
   double *area;
   uint64_t *paints;
@@ -212,6 +227,7 @@ struct do_scanner {
     double dx, dy;
     gs.ctm.apply(x, y, &dx, &dy);
     stroked += std::hypot(dx - cur_x, dy - cur_y);
+    segments++;
     cur_x = dx;
     cur_y = dy;
     point(x, y);
@@ -226,14 +242,19 @@ struct do_scanner {
   }
 
   /* Stroking composites its length times the line width (at least a pixel
-   * at 300 DPI), at most the path's box widened by it. */
+   * at 300 DPI), at most the path's box widened by it, and costs as much
+   * again as STROKE_PIXEL_COST pixels a device pixel of its length, each
+   * segment at least SEGMENT_MIN_PIXELS long (what no box bounds: a path of
+   * many segments crossing the page is rasterised along each). */
   void stroke()
   {
     if (!path)
       return;
-    double w = std::max(std::fabs(gs.line_width) * std::sqrt(gs.ctm.scale()), 72.0 / 300);
-    double a = (stroked + w) * w;
-    paint(std::min(a, (x1 - x0 + w) * (y1 - y0 + w)), gs.stroke_pattern);
+    double w = std::max(std::fabs(gs.line_width) * std::sqrt(gs.ctm.scale()), DEVICE_PIXEL);
+    double a = std::min((stroked + w) * w, (x1 - x0 + w) * (y1 - y0 + w));
+    double length = stroked + (double)segments * SEGMENT_MIN_PIXELS * DEVICE_PIXEL;
+    double rows = length * DEVICE_PIXEL * STROKE_PIXEL_COST;
+    paint(a, gs.stroke_pattern, rows);
   }
 
   /* Showing text composites each glyph's em square (a byte a glyph: two-byte
@@ -253,10 +274,11 @@ struct do_scanner {
   }
 
   /* A paint of area a, with the colour of `pattern` (-1: none), whose
-   * cells are costed where the content's resources are known. */
-  void paint(double a, int pattern = -1)
+   * cells are costed where the content's resources are known, and `extra`
+   * (no box bounds it: a stroke's rows). */
+  void paint(double a, int pattern = -1, double extra = 0)
   {
-    *area += clip(a, box);
+    *area += clip(a, box) + extra;
     (*paints)++;
     if (pattern >= 0) {
       patterned &p = (*patterned_paints)[pattern];
@@ -276,6 +298,7 @@ struct do_scanner {
   {
     path = false;
     stroked = 0;
+    segments = 0;
   }
 
   /* The index of pattern name `name` in `patterns`; MAX_PATTERNS for any
@@ -352,6 +375,7 @@ struct do_scanner {
         break;
       case 'h':
         stroked += std::hypot(start_x - cur_x, start_y - cur_y);
+        segments++;
         cur_x = start_x;
         cur_y = start_y;
         break;

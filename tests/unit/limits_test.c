@@ -4,6 +4,7 @@
 #include "extract/internal.h"
 #include "extract/limits.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -2024,7 +2025,7 @@ static void test_page_coverage_bounded_at_render(void **state)
     g_string_append(some, "q 1 0 0 1 100 100 cm 0 0 6.12 7.92 re f Q\n");
   pdf = pdf_forms(some->str, some->len, no_forms, false);
   assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
-  double cov = coverage_of(&lim, pdf);
+  double cov = coverage_of(&lim, pdf), want;
   if (cov < 20.0099 || cov > 20.0101)
     fail_msg("coverage %f, 20.01 expected", cov);
   d = g_bytes_get_data(pdf, &plen);
@@ -2038,22 +2039,53 @@ static void test_page_coverage_bounded_at_render(void **state)
 
   /* strokes: a 2000-point wide line across the page, 2000 times, is the
    * page each time (its length times its width, at most its widened box,
-   * clipped to the page); 1000 half-point rules across it are half a page */
+   * clipped to the page), and its rows: 150 pixels a device pixel of its
+   * length at 300 DPI, each segment at least 64 long (1001 + 15.4 points,
+   * times 36 square points); 1000 half-point rules across it are 36 pages */
+  const double row = 0.24 * 150, seg_min = 64 * 0.24, diag = hypot(612, 792);
   content = repeat("2000 w 0 0 m 612 792 l S\n", 2000, &len);
   pdf = pdf_forms(content, len, no_forms, false);
   assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
-  assert_true(coverage_of(&lim, pdf) > 1999.9 && coverage_of(&lim, pdf) < 2000.1);
+  want = 2000 * (1 + (diag + seg_min) * row / (612 * 792));
+  cov = coverage_of(&lim, pdf);
+  if (cov < want - 0.01 || cov > want + 0.01)
+    fail_msg("coverage %f, %f expected", cov, want);
   assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
-  assert_message("page 1 of the PDF paints 2000 times its own area (images, fills, strokes, text and shadings");
+  assert_message("page 1 of the PDF paints 2151 times its own area (images, fills, strokes, text and shadings");
   g_bytes_unref(pdf);
   g_free(content);
   content = repeat("q 0.5 w 72 72 m 540 72 l S Q\n", 1000, &len);
   pdf = pdf_forms(content, len, no_forms, false);
   cov = coverage_of(&lim, pdf);
-  if (cov < 0.48 || cov > 0.49)
-    fail_msg("coverage %f, 0.48 expected", cov);
+  want = 1000 * (468.5 * 0.5 + (468 + seg_min) * row) / (612 * 792);
+  if (cov < want - 0.01 || cov > want + 0.01)
+    fail_msg("coverage %f, %f expected", cov, want);
   g_bytes_unref(pdf);
   g_free(content);
+
+  /* hairlines (width 0: a device pixel) cost by their length: 20,000
+   * across the page (4.8 kB; pdftocairo took 7.5 s) were 9.9 times the
+   * page, now 1520; a million separate 1.4-point ones (a mesh: 27 kB, 7 s)
+   * 0.8, now 1247, by the minimum a segment costs; both refused */
+  static const char *const hairlines[] = { "0 0 m 612 792 l S\n", "0 0 m 1 1 l S\n" };
+  static const size_t hairline_count[] = { 20000, 1000000 };
+  for (size_t k = 0; k < G_N_ELEMENTS(hairlines); k++) {
+    char *strokes = repeat(hairlines[k], hairline_count[k], &len);
+    content = g_strconcat("0 w\n", strokes, NULL);
+    pdf = pdf_forms(content, strlen(content), no_forms, false);
+    double one = k ? hypot(1, 1) : diag;
+    want = (double)hairline_count[k] * ((one + 0.24) * 0.24 + (one + seg_min) * row) / (612 * 792);
+    cov = coverage_of(&lim, pdf);
+    if (cov < want - 0.1 || cov > want + 0.1)
+      fail_msg("%s: coverage %f, %f expected", hairlines[k], cov, want);
+    d = g_bytes_get_data(pdf, &plen);
+    assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0, NULL), DOCTAG_ELIMIT);
+    assert_message("page 1 of the PDF paints");
+    assert_message("(DOCTAG_MAX_PAGE_COVERAGE)");
+    g_bytes_unref(pdf);
+    g_free(content);
+    g_free(strokes);
+  }
 
   /* text: 2000 glyphs of 1000 points are the page each; 2700 of 10 points
    * (a page of text) are 0.56 of it, under a text matrix doubling them
