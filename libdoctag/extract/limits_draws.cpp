@@ -27,6 +27,7 @@
 
 #include <glib.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -1059,29 +1060,84 @@ struct draws_pass {
 
 } // namespace
 
-/* The largest image the appearances of a page's annotations draw (poppler
- * renders them with the page), into c.largest: each appearance stream (/AP
- * /N, or each of its states) is costed as a form. Their area is not in the
- * coverage. */
-static void annotations(draws_pass &pass, Page *page, Object &res, int number, cost &c)
+/* A number array's n numbers into v; false when it is not one. */
+static bool numbers(Object &a, int n, double *v)
+{
+  if (!a.isArray() || a.arrayGetLength() < n)
+    return false;
+  for (int i = 0; i < n; i++) {
+    Object e = a.arrayGet(i);
+    if (!e.isNum())
+      return false;
+    v[i] = e.getNum();
+  }
+  return true;
+}
+
+/* What the appearances of a page's annotations draw (poppler renders them
+ * with the page, Gfx::drawAnnot()), into c: each annotation's appearance
+ * stream (/AP /N, or the costliest of its states) as a form drawn once,
+ * its BBox under its Matrix mapped onto the annotation's /Rect, so its area
+ * scales by the Matrix and that mapping. Annotations poppler does not draw
+ * on screen are skipped: flagged Hidden (2) or NoView (32), without a /Rect,
+ * or an appearance without a /BBox. `box`: the page's area. */
+static void annotations(draws_pass &pass, Page *page, Object &res, int number, double box, cost &c)
 {
   Object annots = page->getAnnotsObject();
   for (int i = 0; annots.isArray() && i < annots.arrayGetLength() && !pass.over; i++) {
     Object annot = annots.arrayGet(i);
-    Object ap = annot.isDict() ? annot.dictLookup("AP") : Object(objNull);
+    if (!annot.isDict())
+      continue;
+    Object flags = annot.dictLookup("F");
+    if (flags.isInt() && (flags.getInt() & (2 | 32)))
+      continue;
+    Object rectobj = annot.dictLookup("Rect");
+    double rect[4];
+    if (!numbers(rectobj, 4, rect))
+      continue;
+    Object ap = annot.dictLookup("AP");
     Object n = ap.isDict() ? ap.dictLookup("N") : Object(objNull);
     Object nref = ap.isDict() ? ap.dictLookupNF("N").copy() : Object(objNull);
     int states = n.isDict() ? n.dictGetLength() : 1;
+    cost most;
+    double most_area = 0;
     for (int k = 0; k < states && !pass.over; k++) {
       Object x = n.isDict() ? n.dictGetVal(k) : n.copy();
       Object ref = n.isDict() ? n.dictGetValNF(k).copy() : nref.copy();
       if (!x.isStream())
         continue;
+      Object bboxobj = x.streamGetDict()->lookup("BBox");
+      double bbox[4];
+      if (!numbers(bboxobj, 4, bbox))
+        continue;
       cost f;
       pass.form(x, ref.isRef() ? ref.getRef().num : -1, res, res_key(3, number), 1, f);
-      c.largest = std::max(c.largest, f.largest);
-      c.unfollowed = c.unfollowed || f.unfollowed;
+      /* the BBox's corners under the Matrix, and their box scaled onto the Rect */
+      matrix m = draws_pass::form_matrix(x.streamGetDict());
+      double xs[4], ys[4];
+      m.apply(bbox[0], bbox[1], &xs[0], &ys[0]);
+      m.apply(bbox[2], bbox[1], &xs[1], &ys[1]);
+      m.apply(bbox[2], bbox[3], &xs[2], &ys[2]);
+      m.apply(bbox[0], bbox[3], &xs[3], &ys[3]);
+      double w = *std::max_element(xs, xs + 4) - *std::min_element(xs, xs + 4);
+      double h = *std::max_element(ys, ys + 4) - *std::min_element(ys, ys + 4);
+      double sx = w == 0 ? 1 : std::fabs(rect[2] - rect[0]) / w, sy = h == 0 ? 1 : std::fabs(rect[3] - rect[1]) / h;
+      double area = clip(f.area * m.scale() * sx * sy, (double)f.paints * box);
+      /* the costliest state, each count at its most */
+      most.draws = std::max(most.draws, f.draws);
+      most.bytes = std::max(most.bytes, f.bytes);
+      most.depth = std::max(most.depth, f.depth);
+      most.pixels = std::max(most.pixels, f.pixels);
+      most.inline_pixels = std::max(most.inline_pixels, f.inline_pixels);
+      most.paints = std::max(most.paints, f.paints);
+      most.jpx_bytes = std::max(most.jpx_bytes, f.jpx_bytes);
+      most.largest = std::max(most.largest, f.largest);
+      most.unfollowed = most.unfollowed || f.unfollowed;
+      most_area = std::max(most_area, area);
     }
+    if (most.paints || most.draws || most.largest)
+      draws_pass::add_drawn(c, most, 1, most_area);
+    pass.check(c);
   }
 }
 
@@ -1094,7 +1150,7 @@ static bool page_cost(draws_pass &pass, Page *page, int number, cost &c)
   pass.content(contents, res, res_key(3, number), 0, box, c);
   pass.check(c);
   if (pass.painting && !pass.over)
-    annotations(pass, page, res, number, c);
+    annotations(pass, page, res, number, box, c);
   /* how many times over rendering it composites the page's area */
   c.area = box > 0 ? c.area / box : 0;
   return pass.over;

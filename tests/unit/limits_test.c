@@ -2333,6 +2333,62 @@ static void test_pattern_cells_bounded_at_render(void **state)
   doctag_ctx_free(ctx);
 }
 
+/* One page whose annotation (flags `flags`) shows, over /Rect[0 0 612 792],
+ * an appearance of BBox [0 0 1 1] filling its BBox `fills` times. */
+static GBytes *annotated(int flags, size_t fills)
+{
+  GPtrArray *objs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+  obj_add(objs, "<</Type/Catalog/Pages 2 0 R>>");
+  obj_add(objs, "<</Type/Pages/Kids[3 0 R]/Count 1>>");
+  char *page = g_strdup_printf("<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Resources<<>>/Annots[<</Type/Annot"
+                               "/Subtype/Stamp/F %d/Rect[0 0 612 792]/AP<</N 4 0 R>>>>]>>", flags);
+  obj_add(objs, page);
+  g_free(page);
+  size_t len;
+  char *content = repeat("0 0 1 1 re f\n", fills, &len);
+  obj_stream(objs, "/Type/XObject/Subtype/Form/BBox[0 0 1 1]/Matrix[1 0 0 1 0 0]", content, len, true);
+  g_free(content);
+  GBytes *pdf = pdf_objects(objs);
+  g_ptr_array_free(objs, TRUE);
+  return pdf;
+}
+
+/* Annotations' appearances are drawn with the page where it is rendered:
+ * what they paint counts, mapped from their BBox onto their /Rect (a unit
+ * square filled 2000 times over the page is 2000 times the page, refused;
+ * it was not counted), and one flagged Hidden or NoView, which poppler does
+ * not draw, paints nothing. */
+static void test_annotations_bounded_at_render(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  pdf_limits lim;
+  pdf_limits_of(ctx, &lim);
+  static const int flags[] = { 4, 2, 32 };
+  for (size_t k = 0; k < G_N_ELEMENTS(flags); k++) {
+    GBytes *pdf = annotated(flags[k], 2000);
+    pdf_scan scan;
+    assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);   /* poppler set up too */
+    gsize plen = 0;
+    const unsigned char *d = g_bytes_get_data(pdf, &plen);
+    pdf_page_cost cost;
+    doctag_status st = pdf_limits_render(&lim, d, plen, NULL, 0, &cost);
+    if (k == 0) {
+      assert_int_equal(st, DOCTAG_ELIMIT);
+      assert_message("page 1 of the PDF paints 2000 times its own area");
+      assert_message("(DOCTAG_MAX_PAGE_COVERAGE)");
+      assert_int_equal(cost.draws, 1);
+      assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+      assert_message("page 1: page 1 of the PDF paints 2000 times its own area");
+    } else {
+      assert_int_equal(st, DOCTAG_OK);
+      assert_true(cost.coverage == 0);
+    }
+    g_bytes_unref(pdf);
+  }
+  doctag_ctx_free(ctx);
+}
+
 static void test_real_documents_pass(void **state)
 {
   (void)state;
@@ -2469,6 +2525,7 @@ int main(void)
     cmocka_unit_test(test_image_draws_bounded_at_render),
     cmocka_unit_test(test_page_coverage_bounded_at_render),
     cmocka_unit_test(test_pattern_cells_bounded_at_render),
+    cmocka_unit_test(test_annotations_bounded_at_render),
     cmocka_unit_test(test_jbig2_symbol_sizes_bounded),
     cmocka_unit_test(test_real_documents_pass),
   };
