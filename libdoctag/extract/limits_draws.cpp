@@ -171,6 +171,7 @@ struct do_scanner {
   int64_t bi_w = -1, bi_h = -1;
   bool bi_mask = false;    /* /IM true: it paints the fill colour, a pattern's cells too */
   std::map<std::string, drawn> *out;      /* name -> how it is drawn */
+  std::map<std::string, drawn> *states;   /* graphics state name -> how often gs sets it (its soft mask is drawn) */
   uint64_t *inline_pixels;                /* its inline images' pixels, added up */
   uint64_t *largest_inline;               /* the largest inline image's pixels */
   /* What the composited area needs: the graphics state (q, Q, cm, w, and
@@ -448,6 +449,10 @@ struct do_scanner {
         gs.fill_pattern = -1;
       } else if (tok_is("CS", 2) || tok_is("SC", 2) || tok_is("RG", 2)) {
         gs.stroke_pattern = -1;
+      } else if (tok_is("gs", 2) && named) {
+        drawn &set = (*states)[last_name];
+        set.times++;
+        set.scale += gs.ctm.scale();
       }
     } else if (tok_is("scn", 3)) {
       gs.fill_pattern = named ? pattern_index(last_name) : -1;
@@ -775,7 +780,9 @@ struct draws_pass {
     std::map<std::string, drawn> draws;
     std::map<int, patterned> patterned_paints;
     std::map<std::pair<std::string, int>, patterned> masks;
+    std::map<std::string, drawn> states;
     do_scanner sc;
+    sc.states = &states;
     sc.box = box;
     sc.painting = painting;
     sc.patterned_paints = &patterned_paints;
@@ -860,8 +867,44 @@ struct draws_pass {
       }
       check(c);
     }
+    if (!states.empty())
+      soft_masks(states, res, rk, level, box, c);
     if (!patterned_paints.empty())
       patterns(sc, patterned_paints, res, rk, level, box, c);
+  }
+
+  /* A graphics state's soft mask (/SMask /G, a transparency group) is
+   * drawn each time gs sets it (Gfx::doSoftMask()), under the CTM there: a
+   * form drawn as often, with the resources of the content setting it when
+   * it has none of its own. */
+  void soft_masks(const std::map<std::string, drawn> &states, Object &res, const res_key &rk, unsigned level,
+                  double box, cost &c)
+  {
+    Object dict = res.isDict() ? res.dictLookup("ExtGState") : Object(objNull);
+    if (!dict.isDict())
+      return;
+    for (auto &[name, dr] : states) {
+      if (over)
+        return;
+      Object st = dict.dictLookup(name.c_str());
+      Object mask = st.isDict() ? st.dictLookup("SMask") : Object(objNull);
+      if (!mask.isDict())
+        continue;
+      Object ref = mask.dictLookupNF("G").copy();
+      Object g = mask.dictLookup("G");
+      if (!g.isStream())
+        continue;
+      int num = ref.isRef() ? ref.getRef().num : -1;
+      if (num >= 0 && drawing.count(num))
+        continue;
+      cost f;
+      form(g, num, res, rk, level + 1, f);
+      if (over)
+        return;
+      add_drawn(c, f, dr.times,
+                clip(f.area * form_matrix(g.streamGetDict()).scale() * dr.scale, (double)f.paints * (double)dr.times * box));
+      check(c);
+    }
   }
 
   /* What painting with tiling patterns costs: poppler draws a pattern's
@@ -948,18 +991,11 @@ struct draws_pass {
   }
 
   /* Whether resources `res` hold what may draw images the pass does not
-   * follow: a graphics state's soft mask (its group is drawn where `gs`
-   * sets it), a Type 3 font (its glyphs are content streams). */
+   * follow: a Type 3 font (its glyphs are content streams). */
   static bool unfollowed(Object &res)
   {
     if (!res.isDict())
       return false;
-    Object states = res.dictLookup("ExtGState");
-    for (int i = 0; states.isDict() && i < states.dictGetLength(); i++) {
-      Object gs = states.dictGetVal(i);
-      if (gs.isDict() && gs.dictLookup("SMask").isDict())
-        return true;
-    }
     Object fonts = res.dictLookup("Font");
     for (int i = 0; fonts.isDict() && i < fonts.dictGetLength(); i++) {
       Object font = fonts.dictGetVal(i);
