@@ -90,10 +90,10 @@ typedef struct pdf_page_cost {
   pdf_over over;           /* a page limit that counting its patterns' cells passes (costing stops there), the
                             * limits checked before any page is read; else PDF_OVER_NONE */
   uint64_t largest_image;  /* pixels of the largest image it draws: inline ones, images' soft masks and masks,
-                            * those of its forms, tiling patterns' cells and annotations' appearances */
-  bool unfollowed_images;  /* it may draw images largest_image misses (a graphics state's soft mask, a Type 3
-                            * font; pdf_limits_render(): or the page was not costed): the document's largest
-                            * image is their bound */
+                            * those of its forms, tiling patterns' cells, graphics states' soft masks and
+                            * annotations' appearances */
+  bool unfollowed_images;  /* it may draw images largest_image misses (a Type 3 font; pdf_limits_render(): or
+                            * the page was not costed): the document's largest image is their bound */
 } pdf_page_cost;
 
 /* What a scan found (for tests and messages). */
