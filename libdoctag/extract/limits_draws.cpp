@@ -637,6 +637,20 @@ struct do_scanner {
   }
 };
 
+/* A number array's n numbers into v; false when it is not one. */
+bool numbers(Object &a, int n, double *v)
+{
+  if (!a.isArray() || a.arrayGetLength() < n)
+    return false;
+  for (int i = 0; i < n; i++) {
+    Object e = a.arrayGet(i);
+    if (!e.isNum())
+      return false;
+    v[i] = e.getNum();
+  }
+  return true;
+}
+
 /* A resource dictionary's identity, so a form without resources of its own
  * (it uses those of whoever draws it) is costed once per set it meets. */
 using res_key = std::pair<int, int>;   /* (kind, number): 1 indirect, 2 in form n, 3 in page n */
@@ -1019,14 +1033,8 @@ struct draws_pass {
   {
     Object m = d->lookup("Matrix");
     double v[6];
-    if (!m.isArray() || m.arrayGetLength() != 6)
+    if (!m.isArray() || m.arrayGetLength() != 6 || !numbers(m, 6, v))
       return matrix{};
-    for (int i = 0; i < 6; i++) {
-      Object e = m.arrayGet(i);
-      if (!e.isNum())
-        return matrix{};
-      v[i] = e.getNum();
-    }
     return matrix{ v[0], v[1], v[2], v[3], v[4], v[5] };
   }
 
@@ -1035,14 +1043,8 @@ struct draws_pass {
   {
     Object b = d->lookup("BBox");
     double v[4];
-    if (!b.isArray() || b.arrayGetLength() != 4)
+    if (!b.isArray() || b.arrayGetLength() != 4 || !numbers(b, 4, v))
       return 0;
-    for (int i = 0; i < 4; i++) {
-      Object e = b.arrayGet(i);
-      if (!e.isNum())
-        return 0;
-      v[i] = e.getNum();
-    }
     return std::fabs((v[2] - v[0]) * (v[3] - v[1]));
   }
 
@@ -1095,20 +1097,6 @@ struct draws_pass {
 };
 
 } // namespace
-
-/* A number array's n numbers into v; false when it is not one. */
-static bool numbers(Object &a, int n, double *v)
-{
-  if (!a.isArray() || a.arrayGetLength() < n)
-    return false;
-  for (int i = 0; i < n; i++) {
-    Object e = a.arrayGet(i);
-    if (!e.isNum())
-      return false;
-    v[i] = e.getNum();
-  }
-  return true;
-}
 
 /* What the appearances of a page's annotations draw (poppler renders them
  * with the page, Gfx::drawAnnot()), into c: each annotation's appearance
