@@ -300,6 +300,9 @@ static doctag_status over_error(const pdf_limits *lim, const pdf_scan *scan)
   case PDF_OVER_NESTING:
     return err_set(DOCTAG_ELIMIT, "page %d of the PDF nests forms more than %d deep, the limit", scan->over_page,
                    PDF_MAX_NESTING);
+  case PDF_OVER_SAVES:
+    return err_set(DOCTAG_ELIMIT, "page %d of the PDF saves graphics states (q) more than %d deep, the limit: "
+                   "rendering it for OCR would keep each of them", scan->over_page, PDF_MAX_SAVED);
   case PDF_OVER_CODEC:
     return err_set(DOCTAG_ELIMIT, "the PDF has an image whose %s header declares %" G_GINT64_FORMAT " x %"
                    G_GINT64_FORMAT " pixels in %" G_GUINT64_FORMAT " component%s, over the limit of %.0f million "

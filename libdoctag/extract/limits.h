@@ -56,6 +56,7 @@ typedef enum pdf_over {
   PDF_OVER_DRAWS,          /* a page draws images and forms more than page_draws times */
   PDF_OVER_PAGE_BYTES,     /* a page's content, forms as often as drawn, past stream_bytes */
   PDF_OVER_NESTING,        /* forms nested deeper than PDF_MAX_NESTING */
+  PDF_OVER_SAVES,          /* a content saving graphics states (q) deeper than PDF_MAX_SAVED (where rendered) */
   PDF_OVER_PAGE_PIXELS,    /* a page decodes inline images of more than page_pixels whenever it is drawn */
   PDF_OVER_CODEC,          /* an image codec's header declares more than image_pixels (limits_codecs.cpp) */
   PDF_OVER_CODEC_DICT,     /* ... more than the image dictionary's /Width x /Height */
@@ -71,6 +72,10 @@ typedef enum pdf_over {
 
 /* Forms inside forms: deeper is refused (limits_draws.cpp). */
 #define PDF_MAX_NESTING 32
+/* Graphics states one content saves (q) inside each other: deeper is
+ * refused where the page is rendered (poppler keeps each, about 1 kB: a
+ * 2.4 kB PDF saving a million took pdftotext 947 MB). */
+#define PDF_MAX_SAVED 65536
 
 /* What rendering one page costs (pdf_scan_render()). */
 typedef struct pdf_page_cost {
@@ -85,10 +90,10 @@ typedef struct pdf_page_cost {
   pdf_over over;           /* a page limit that counting its patterns' cells passes (costing stops there), the
                             * limits checked before any page is read; else PDF_OVER_NONE */
   uint64_t largest_image;  /* pixels of the largest image it draws: inline ones, images' soft masks and masks,
-                            * those of its forms, tiling patterns' cells and annotations' appearances */
-  bool unfollowed_images;  /* it may draw images largest_image misses (a graphics state's soft mask, a Type 3
-                            * font; pdf_limits_render(): or the page was not costed): the document's largest
-                            * image is their bound */
+                            * those of its forms, tiling patterns' cells, graphics states' soft masks and
+                            * annotations' appearances */
+  bool unfollowed_images;  /* it may draw images largest_image misses (a Type 3 font; pdf_limits_render(): or
+                            * the page was not costed): the document's largest image is their bound */
 } pdf_page_cost;
 
 /* What a scan found (for tests and messages). */

@@ -27,6 +27,7 @@
 
 #include <glib.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -47,8 +48,19 @@ using limits_syntax::is_ws;
  * and no XObject name we need. */
 constexpr size_t TOKEN_MAX = 127;
 
-/* Graphics states saved (q) that the composited-area estimate keeps. */
-constexpr size_t MAX_SAVED = 65536;
+/* A device pixel at the OCR resolution (300 DPI), in points. */
+constexpr double DEVICE_PIXEL = 72.0 / 300;
+
+/* What stroking costs beyond the pixels it paints: poppler's Cairo device
+ * rasterises a stroke row by row, so a hairline costs by its length, not
+ * its area. At 300 DPI, 20,000 page-diagonal hairlines (4.8 kB) took
+ * pdftocairo 7.5 s, as long as 1,400 page-sized fills (400 took 2.2 s): a
+ * device pixel of length costs as much as 150 pixels painted. Each segment
+ * costs at least 64 device pixels of length (200,000 separate 1.4-point
+ * hairlines took 1.5 s, 76 each by that measure), so a million of them is
+ * more than the default DOCTAG_MAX_PAGE_COVERAGE. */
+constexpr double STROKE_PIXEL_COST = 150;
+constexpr double SEGMENT_MIN_PIXELS = 64;
 
 /* Pattern names one content stream's colours are set to that are told
  * apart (a resource dictionary names a few); past it, they are one. */
@@ -155,9 +167,11 @@ struct do_scanner {
   bool have_name = false;
   int ei = 0;              /* inline data: 1 after white space, 2 after "E", 3 after "EI" */
   bool in_bi = false;      /* between "BI" and "ID" */
-  char bi_key = 0;         /* 'W' or 'H' after /W, /Width, /H, /Height there */
+  char bi_key = 0;         /* 'W', 'H' or 'M' after /W, /Width, /H, /Height, /IM, /ImageMask there */
   int64_t bi_w = -1, bi_h = -1;
+  bool bi_mask = false;    /* /IM true: it paints the fill colour, a pattern's cells too */
   std::map<std::string, drawn> *out;      /* name -> how it is drawn */
+  std::map<std::string, drawn> *states;   /* graphics state name -> how often gs sets it (its soft mask is drawn) */
   uint64_t *inline_pixels;                /* its inline images' pixels, added up */
   uint64_t *largest_inline;               /* the largest inline image's pixels */
   /* What the composited area needs: the graphics state (q, Q, cm, w, and
@@ -175,13 +189,14 @@ struct do_scanner {
   matrix tm;                  /* the text matrix: its scale is all that matters */
   uint64_t str_bytes = 0;     /* bytes of the strings since the last operator */
   std::vector<gstate> saved;
-  uint64_t unsaved = 0;   /* q past MAX_SAVED */
+  bool too_deep = false;  /* a q past PDF_MAX_SAVED (content() refuses the page) */
   double num[6];
   int nums = 0;
   bool path = false;
   double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
   double cur_x = 0, cur_y = 0, start_x = 0, start_y = 0;   /* the current point, its subpath's start */
   double stroked = 0;   /* the path's length as stroking it follows it (curves by their control polygon) */
+  uint64_t segments = 0;   /* and its segments */
   double box = 0;
   double *area;
   uint64_t *paints;
@@ -214,6 +229,7 @@ struct do_scanner {
     double dx, dy;
     gs.ctm.apply(x, y, &dx, &dy);
     stroked += std::hypot(dx - cur_x, dy - cur_y);
+    segments++;
     cur_x = dx;
     cur_y = dy;
     point(x, y);
@@ -228,14 +244,19 @@ struct do_scanner {
   }
 
   /* Stroking composites its length times the line width (at least a pixel
-   * at 300 DPI), at most the path's box widened by it. */
+   * at 300 DPI), at most the path's box widened by it, and costs as much
+   * again as STROKE_PIXEL_COST pixels a device pixel of its length, each
+   * segment at least SEGMENT_MIN_PIXELS long (what no box bounds: a path of
+   * many segments crossing the page is rasterised along each). */
   void stroke()
   {
     if (!path)
       return;
-    double w = std::max(std::fabs(gs.line_width) * std::sqrt(gs.ctm.scale()), 72.0 / 300);
-    double a = (stroked + w) * w;
-    paint(std::min(a, (x1 - x0 + w) * (y1 - y0 + w)), gs.stroke_pattern);
+    double w = std::max(std::fabs(gs.line_width) * std::sqrt(gs.ctm.scale()), DEVICE_PIXEL);
+    double a = std::min((stroked + w) * w, (x1 - x0 + w) * (y1 - y0 + w));
+    double length = stroked + (double)segments * SEGMENT_MIN_PIXELS * DEVICE_PIXEL;
+    double rows = length * DEVICE_PIXEL * STROKE_PIXEL_COST;
+    paint(a, gs.stroke_pattern, rows);
   }
 
   /* Showing text composites each glyph's em square (a byte a glyph: two-byte
@@ -255,10 +276,11 @@ struct do_scanner {
   }
 
   /* A paint of area a, with the colour of `pattern` (-1: none), whose
-   * cells are costed where the content's resources are known. */
-  void paint(double a, int pattern = -1)
+   * cells are costed where the content's resources are known, and `extra`
+   * (no box bounds it: a stroke's rows). */
+  void paint(double a, int pattern = -1, double extra = 0)
   {
-    *area += clip(a, box);
+    *area += clip(a, box) + extra;
     (*paints)++;
     if (pattern >= 0) {
       patterned &p = (*patterned_paints)[pattern];
@@ -278,6 +300,7 @@ struct do_scanner {
   {
     path = false;
     stroked = 0;
+    segments = 0;
   }
 
   /* The index of pattern name `name` in `patterns`; MAX_PATTERNS for any
@@ -315,17 +338,17 @@ struct do_scanner {
     if (tok_len == 1) {
       switch (c) {
       case 'q':
-        /* deeper than this, the CTM is kept as it is (a q per byte of a
-         * 256 MB stream would hold gigabytes) */
-        if (saved.size() < MAX_SAVED)
+        /* deeper than this is refused: poppler keeps every state saved (a
+         * q per byte of a 256 MB stream would hold hundreds of gigabytes),
+         * and a state past it could not be restored here (a Q would keep a
+         * CTM shrunk inside it, and what follows would count too little) */
+        if (saved.size() < PDF_MAX_SAVED)
           saved.push_back(gs);
         else
-          unsaved++;
+          too_deep = true;
         break;
       case 'Q':
-        if (unsaved)
-          unsaved--;
-        else if (!saved.empty()) {
+        if (!saved.empty()) {
           gs = saved.back();
           saved.pop_back();
         }
@@ -354,6 +377,7 @@ struct do_scanner {
         break;
       case 'h':
         stroked += std::hypot(start_x - cur_x, start_y - cur_y);
+        segments++;
         cur_x = start_x;
         cur_y = start_y;
         break;
@@ -425,6 +449,10 @@ struct do_scanner {
         gs.fill_pattern = -1;
       } else if (tok_is("CS", 2) || tok_is("SC", 2) || tok_is("RG", 2)) {
         gs.stroke_pattern = -1;
+      } else if (tok_is("gs", 2) && named) {
+        drawn &set = (*states)[last_name];
+        set.times++;
+        set.scale += gs.ctm.scale();
       }
     } else if (tok_is("scn", 3)) {
       gs.fill_pattern = named ? pattern_index(last_name) : -1;
@@ -443,7 +471,10 @@ struct do_scanner {
       last_name.assign(tok, tok_len);
       have_name = true;
       if (in_bi)
-        bi_key = tok_is("W", 1) || tok_is("Width", 5) ? 'W' : tok_is("H", 1) || tok_is("Height", 6) ? 'H' : 0;
+        bi_key = tok_is("W", 1) || tok_is("Width", 5)       ? 'W'
+                 : tok_is("H", 1) || tok_is("Height", 6)    ? 'H'
+                 : tok_is("IM", 2) || tok_is("ImageMask", 9) ? 'M'
+                                                             : 0;
     } else if (st == TOKEN) {
       if (have_name && tok_is("Do", 2)) {
         drawn &dr = (*out)[last_name];
@@ -460,7 +491,10 @@ struct do_scanner {
       have_name = false;
       if (!in_bi && painting)
         operand_or_operator(named);
-      if (bi_key) {
+      if (bi_key == 'M') {
+        bi_mask = tok_is("true", 4);
+        bi_key = 0;
+      } else if (bi_key) {
         int64_t v = 0;
         size_t k = 0;
         for (; k < tok_len && tok[k] >= '0' && tok[k] <= '9'; k++)
@@ -472,14 +506,15 @@ struct do_scanner {
       if (tok_is("BI", 2)) {
         in_bi = true;
         bi_w = bi_h = -1;
+        bi_mask = false;
       } else if (tok_is("ID", 2)) {
         if (in_bi && bi_w > 0 && bi_h > 0) {
           uint64_t px = sat_mul((uint64_t)bi_w, (uint64_t)bi_h);
           *inline_pixels = sat_add(*inline_pixels, px);
           *largest_inline = std::max(*largest_inline, px);
         }
-        if (in_bi && painting)
-          paint(gs.ctm.scale());   /* the unit square, as an image XObject's */
+        if (in_bi && painting)   /* the unit square, as an image XObject's */
+          paint(gs.ctm.scale(), bi_mask ? gs.fill_pattern : -1);
         in_bi = false;
         st = INLINE;
         ei = 0;
@@ -601,6 +636,20 @@ struct do_scanner {
       end_token();
   }
 };
+
+/* A number array's n numbers into v; false when it is not one. */
+bool numbers(Object &a, int n, double *v)
+{
+  if (!a.isArray() || a.arrayGetLength() < n)
+    return false;
+  for (int i = 0; i < n; i++) {
+    Object e = a.arrayGet(i);
+    if (!e.isNum())
+      return false;
+    v[i] = e.getNum();
+  }
+  return true;
+}
 
 /* A resource dictionary's identity, so a form without resources of its own
  * (it uses those of whoever draws it) is costed once per set it meets. */
@@ -745,7 +794,9 @@ struct draws_pass {
     std::map<std::string, drawn> draws;
     std::map<int, patterned> patterned_paints;
     std::map<std::pair<std::string, int>, patterned> masks;
+    std::map<std::string, drawn> states;
     do_scanner sc;
+    sc.states = &states;
     sc.box = box;
     sc.painting = painting;
     sc.patterned_paints = &patterned_paints;
@@ -770,6 +821,10 @@ struct draws_pass {
         add(p, draws, c);
       }
       sc.finish();
+    }
+    if (sc.too_deep && !over) {
+      scan->over = PDF_OVER_SAVES;
+      over = true;
     }
     check(c);
     if (over)
@@ -826,8 +881,44 @@ struct draws_pass {
       }
       check(c);
     }
+    if (!states.empty())
+      soft_masks(states, res, rk, level, box, c);
     if (!patterned_paints.empty())
       patterns(sc, patterned_paints, res, rk, level, box, c);
+  }
+
+  /* A graphics state's soft mask (/SMask /G, a transparency group) is
+   * drawn each time gs sets it (Gfx::doSoftMask()), under the CTM there: a
+   * form drawn as often, with the resources of the content setting it when
+   * it has none of its own. */
+  void soft_masks(const std::map<std::string, drawn> &states, Object &res, const res_key &rk, unsigned level,
+                  double box, cost &c)
+  {
+    Object dict = res.isDict() ? res.dictLookup("ExtGState") : Object(objNull);
+    if (!dict.isDict())
+      return;
+    for (auto &[name, dr] : states) {
+      if (over)
+        return;
+      Object st = dict.dictLookup(name.c_str());
+      Object mask = st.isDict() ? st.dictLookup("SMask") : Object(objNull);
+      if (!mask.isDict())
+        continue;
+      Object ref = mask.dictLookupNF("G").copy();
+      Object g = mask.dictLookup("G");
+      if (!g.isStream())
+        continue;
+      int num = ref.isRef() ? ref.getRef().num : -1;
+      if (num >= 0 && drawing.count(num))
+        continue;
+      cost f;
+      form(g, num, res, rk, level + 1, f);
+      if (over)
+        return;
+      add_drawn(c, f, dr.times,
+                clip(f.area * form_matrix(g.streamGetDict()).scale() * dr.scale, (double)f.paints * (double)dr.times * box));
+      check(c);
+    }
   }
 
   /* What painting with tiling patterns costs: poppler draws a pattern's
@@ -914,18 +1005,11 @@ struct draws_pass {
   }
 
   /* Whether resources `res` hold what may draw images the pass does not
-   * follow: a graphics state's soft mask (its group is drawn where `gs`
-   * sets it), a Type 3 font (its glyphs are content streams). */
+   * follow: a Type 3 font (its glyphs are content streams). */
   static bool unfollowed(Object &res)
   {
     if (!res.isDict())
       return false;
-    Object states = res.dictLookup("ExtGState");
-    for (int i = 0; states.isDict() && i < states.dictGetLength(); i++) {
-      Object gs = states.dictGetVal(i);
-      if (gs.isDict() && gs.dictLookup("SMask").isDict())
-        return true;
-    }
     Object fonts = res.dictLookup("Font");
     for (int i = 0; fonts.isDict() && i < fonts.dictGetLength(); i++) {
       Object font = fonts.dictGetVal(i);
@@ -949,14 +1033,8 @@ struct draws_pass {
   {
     Object m = d->lookup("Matrix");
     double v[6];
-    if (!m.isArray() || m.arrayGetLength() != 6)
+    if (!m.isArray() || m.arrayGetLength() != 6 || !numbers(m, 6, v))
       return matrix{};
-    for (int i = 0; i < 6; i++) {
-      Object e = m.arrayGet(i);
-      if (!e.isNum())
-        return matrix{};
-      v[i] = e.getNum();
-    }
     return matrix{ v[0], v[1], v[2], v[3], v[4], v[5] };
   }
 
@@ -965,14 +1043,8 @@ struct draws_pass {
   {
     Object b = d->lookup("BBox");
     double v[4];
-    if (!b.isArray() || b.arrayGetLength() != 4)
+    if (!b.isArray() || b.arrayGetLength() != 4 || !numbers(b, 4, v))
       return 0;
-    for (int i = 0; i < 4; i++) {
-      Object e = b.arrayGet(i);
-      if (!e.isNum())
-        return 0;
-      v[i] = e.getNum();
-    }
     return std::fabs((v[2] - v[0]) * (v[3] - v[1]));
   }
 
@@ -1026,29 +1098,70 @@ struct draws_pass {
 
 } // namespace
 
-/* The largest image the appearances of a page's annotations draw (poppler
- * renders them with the page), into c.largest: each appearance stream (/AP
- * /N, or each of its states) is costed as a form. Their area is not in the
- * coverage. */
-static void annotations(draws_pass &pass, Page *page, Object &res, int number, cost &c)
+/* What the appearances of a page's annotations draw (poppler renders them
+ * with the page, Gfx::drawAnnot()), into c: each annotation's appearance
+ * stream (/AP /N, or the costliest of its states) as a form drawn once,
+ * its BBox under its Matrix mapped onto the annotation's /Rect, so its area
+ * scales by the Matrix and that mapping. Annotations poppler does not draw
+ * on screen are skipped: flagged Hidden (2) or NoView (32), without a /Rect,
+ * or an appearance without a /BBox. `box`: the page's area. */
+static void annotations(draws_pass &pass, Page *page, Object &res, int number, double box, cost &c)
 {
   Object annots = page->getAnnotsObject();
   for (int i = 0; annots.isArray() && i < annots.arrayGetLength() && !pass.over; i++) {
     Object annot = annots.arrayGet(i);
-    Object ap = annot.isDict() ? annot.dictLookup("AP") : Object(objNull);
+    if (!annot.isDict())
+      continue;
+    Object flags = annot.dictLookup("F");
+    if (flags.isInt() && (flags.getInt() & (2 | 32)))
+      continue;
+    Object rectobj = annot.dictLookup("Rect");
+    double rect[4];
+    if (!numbers(rectobj, 4, rect))
+      continue;
+    Object ap = annot.dictLookup("AP");
     Object n = ap.isDict() ? ap.dictLookup("N") : Object(objNull);
     Object nref = ap.isDict() ? ap.dictLookupNF("N").copy() : Object(objNull);
     int states = n.isDict() ? n.dictGetLength() : 1;
+    cost most;
+    double most_area = 0;
     for (int k = 0; k < states && !pass.over; k++) {
       Object x = n.isDict() ? n.dictGetVal(k) : n.copy();
       Object ref = n.isDict() ? n.dictGetValNF(k).copy() : nref.copy();
       if (!x.isStream())
         continue;
+      Object bboxobj = x.streamGetDict()->lookup("BBox");
+      double bbox[4];
+      if (!numbers(bboxobj, 4, bbox))
+        continue;
       cost f;
       pass.form(x, ref.isRef() ? ref.getRef().num : -1, res, res_key(3, number), 1, f);
-      c.largest = std::max(c.largest, f.largest);
-      c.unfollowed = c.unfollowed || f.unfollowed;
+      /* the BBox's corners under the Matrix, and their box scaled onto the Rect */
+      matrix m = draws_pass::form_matrix(x.streamGetDict());
+      double xs[4], ys[4];
+      m.apply(bbox[0], bbox[1], &xs[0], &ys[0]);
+      m.apply(bbox[2], bbox[1], &xs[1], &ys[1]);
+      m.apply(bbox[2], bbox[3], &xs[2], &ys[2]);
+      m.apply(bbox[0], bbox[3], &xs[3], &ys[3]);
+      double w = *std::max_element(xs, xs + 4) - *std::min_element(xs, xs + 4);
+      double h = *std::max_element(ys, ys + 4) - *std::min_element(ys, ys + 4);
+      double sx = w == 0 ? 1 : std::fabs(rect[2] - rect[0]) / w, sy = h == 0 ? 1 : std::fabs(rect[3] - rect[1]) / h;
+      double area = clip(f.area * m.scale() * sx * sy, (double)f.paints * box);
+      /* the costliest state, each count at its most */
+      most.draws = std::max(most.draws, f.draws);
+      most.bytes = std::max(most.bytes, f.bytes);
+      most.depth = std::max(most.depth, f.depth);
+      most.pixels = std::max(most.pixels, f.pixels);
+      most.inline_pixels = std::max(most.inline_pixels, f.inline_pixels);
+      most.paints = std::max(most.paints, f.paints);
+      most.jpx_bytes = std::max(most.jpx_bytes, f.jpx_bytes);
+      most.largest = std::max(most.largest, f.largest);
+      most.unfollowed = most.unfollowed || f.unfollowed;
+      most_area = std::max(most_area, area);
     }
+    if (most.paints || most.draws || most.largest)
+      draws_pass::add_drawn(c, most, 1, most_area);
+    pass.check(c);
   }
 }
 
@@ -1061,7 +1174,7 @@ static bool page_cost(draws_pass &pass, Page *page, int number, cost &c)
   pass.content(contents, res, res_key(3, number), 0, box, c);
   pass.check(c);
   if (pass.painting && !pass.over)
-    annotations(pass, page, res, number, c);
+    annotations(pass, page, res, number, box, c);
   /* how many times over rendering it composites the page's area */
   c.area = box > 0 ? c.area / box : 0;
   return pass.over;

@@ -4,6 +4,7 @@
 #include "extract/internal.h"
 #include "extract/limits.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -769,7 +770,7 @@ static doctag_status draws_check(const pdf_limits *lim, GBytes *pdf, pdf_scan *s
 /* A page drawing a 200 x 200 image, whose 9000 x 9000 one (81 million
  * pixels) is drawn only by `how`: "annot" an annotation's appearance,
  * "smask" as the small image's soft mask, "gstate" a graphics state's soft
- * mask group (the page sets it by `gs`), anything else not at all. */
+ * mask group (the page sets it by `gs`; "gstates": 13 times), anything else not at all. */
 static GBytes *hidden_big_image(const char *how)
 {
   size_t zlen = 0, blen = 0;
@@ -778,14 +779,16 @@ static GBytes *hidden_big_image(const char *how)
   GPtrArray *objs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
   obj_add(objs, "<</Type/Catalog/Pages 2 0 R>>");
   obj_add(objs, "<</Type/Pages/Kids[3 0 R]/Count 1>>");
-  bool annot = !strcmp(how, "annot"), gstate = !strcmp(how, "gstate");
+  bool annot = !strcmp(how, "annot"), gstate = g_str_has_prefix(how, "gstate");
   char *page = g_strdup_printf("<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<<"
                                "/XObject<</I 5 0 R>>%s>>%s>>", gstate ? "/ExtGState<</S<</SMask<</S/Luminosity"
                                "/G 7 0 R>>>>>>" : "", annot ? "/Annots[<</Type/Annot/Subtype/Stamp"
                                "/Rect[0 0 300 300]/AP<</N 7 0 R>>>>]" : "");
   obj_add(objs, page);
   g_free(page);
-  const char *content = gstate ? "/S gs q 300 0 0 300 10 10 cm /I Do Q" : "q 300 0 0 300 10 10 cm /I Do Q";
+  const char *content = !strcmp(how, "gstates") ? "/S gs /S gs /S gs /S gs /S gs /S gs /S gs /S gs /S gs /S gs /S gs "
+                        "/S gs /S gs q 300 0 0 300 10 10 cm /I Do Q"
+                        : gstate ? "/S gs q 300 0 0 300 10 10 cm /I Do Q" : "q 300 0 0 300 10 10 cm /I Do Q";
   obj_stream(objs, "", content, strlen(content), false);
   for (int k = 0; k < 2; k++) {
     GString *o = g_string_new(NULL);
@@ -808,8 +811,8 @@ static GBytes *hidden_big_image(const char *how)
 
 /* A page's share of the memory counts the images it draws where the page's
  * own content does not: an annotation's appearance (poppler renders it
- * with the page) and an image's soft mask are followed; a graphics state's
- * soft mask is not, so the document's largest image bounds that page. Each
+ * with the page), an image's soft mask and a graphics state's soft mask
+ * group (drawn where gs sets it) are followed. Each
  * page drawing the 81-million-pixel image so is refused under a 256 MB cap
  * before it is rendered. */
 static void test_memory_cap_counts_hidden_images(void **state)
@@ -828,8 +831,8 @@ static void test_memory_cap_counts_hidden_images(void **state)
     assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);   /* poppler set up too */
     pdf_page_cost cost;
     assert_int_equal(pdf_limits_render(&lim, d, len, NULL, 0, &cost), DOCTAG_OK);
-    assert_int_equal(cost.largest_image, k < 2 ? 81000000 : 40000);
-    assert_int_equal(cost.unfollowed_images, k == 2);
+    assert_int_equal(cost.largest_image, k < 3 ? 81000000 : 40000);
+    assert_false(cost.unfollowed_images);
     if (k < 3) {
       extract_doc doc;
       assert_int_equal(extract_all(ctx, pdf, 1, &doc), DOCTAG_ELIMIT);
@@ -841,6 +844,18 @@ static void test_memory_cap_counts_hidden_images(void **state)
     }
     g_bytes_unref(pdf);
   }
+  /* the group is drawn each time gs sets it: 13 times its 81 million
+   * pixels are past the 1000 million a page may decode (not counted before) */
+  GBytes *pdf = hidden_big_image("gstates");
+  gsize len = 0;
+  const unsigned char *d = g_bytes_get_data(pdf, &len);
+  pdf_scan scan;
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
+  assert_int_equal(pdf_limits_render(&lim, d, len, NULL, 0, NULL), DOCTAG_ELIMIT);
+  const char *msg = doctag_error_last()->message;
+  if (!strstr(msg, "page 1") || !strstr(msg, "(DOCTAG_MAX_PAGE_IMAGE_MPX)"))
+    fail_msg("unexpected message: %s", msg);
+  g_bytes_unref(pdf);
   doctag_ctx_free(ctx);
 }
 
@@ -1942,6 +1957,7 @@ static void test_page_coverage_bounded_at_render(void **state)
   assert_true(lim.page_coverage == 1000);
   pdf_scan scan;
   size_t len;
+  const unsigned char *d;
   static const char *const no_forms[] = { NULL };
   char *content = repeat("0 0 612 792 re f\n", 5000, &len);
   GBytes *pdf = pdf_forms(content, len, no_forms, false);
@@ -1988,13 +2004,28 @@ static void test_page_coverage_bounded_at_render(void **state)
   g_bytes_unref(pdf);
   g_free(content);
 
-  /* a million graphics states saved first: kept bounded, still counted */
-  char *saves = repeat("q ", 1000000, &len);
+  /* graphics states saved inside each other: 65536 are counted through (a
+   * CTM shrunk in the deepest is restored); a million, which poppler would
+   * keep to render the page, are refused there, naming the limit (before,
+   * past 65536 the shrunk CTM stayed, and the page's 1500 fills passed) */
+  char *saves = repeat("q ", 65535, &len);
   char *fills = repeat("0 0 612 792 re f\n", 1500, &len);
-  content = g_strconcat(saves, fills, NULL);
+  content = g_strconcat(saves, "q 0.001 0 0 0.001 0 0 cm Q ", fills, NULL);
   pdf = pdf_forms(content, strlen(content), no_forms, false);
   assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
   assert_true(coverage_of(&lim, pdf) > 1499.9 && coverage_of(&lim, pdf) < 1500.1);
+  assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF paints 1500 times its own area");
+  g_bytes_unref(pdf);
+  g_free(content);
+  g_free(saves);
+  saves = repeat("q ", 1000000, &len);
+  content = g_strconcat(saves, "q 0.001 0 0 0.001 0 0 cm Q ", fills, NULL);
+  pdf = pdf_forms(content, strlen(content), no_forms, false);
+  assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
+  d = g_bytes_get_data(pdf, &plen);
+  assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0, NULL), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF saves graphics states (q) more than 65536 deep, the limit");
   g_bytes_unref(pdf);
   g_free(content);
   g_free(fills);
@@ -2008,10 +2039,10 @@ static void test_page_coverage_bounded_at_render(void **state)
     g_string_append(some, "q 1 0 0 1 100 100 cm 0 0 6.12 7.92 re f Q\n");
   pdf = pdf_forms(some->str, some->len, no_forms, false);
   assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
-  double cov = coverage_of(&lim, pdf);
+  double cov = coverage_of(&lim, pdf), want;
   if (cov < 20.0099 || cov > 20.0101)
     fail_msg("coverage %f, 20.01 expected", cov);
-  const unsigned char *d = g_bytes_get_data(pdf, &plen);
+  d = g_bytes_get_data(pdf, &plen);
   assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0, NULL), DOCTAG_OK);
   pdf_limits tight = lim;
   tight.page_coverage = 10;
@@ -2022,22 +2053,53 @@ static void test_page_coverage_bounded_at_render(void **state)
 
   /* strokes: a 2000-point wide line across the page, 2000 times, is the
    * page each time (its length times its width, at most its widened box,
-   * clipped to the page); 1000 half-point rules across it are half a page */
+   * clipped to the page), and its rows: 150 pixels a device pixel of its
+   * length at 300 DPI, each segment at least 64 long (1001 + 15.4 points,
+   * times 36 square points); 1000 half-point rules across it are 36 pages */
+  const double row = 0.24 * 150, seg_min = 64 * 0.24, diag = hypot(612, 792);
   content = repeat("2000 w 0 0 m 612 792 l S\n", 2000, &len);
   pdf = pdf_forms(content, len, no_forms, false);
   assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
-  assert_true(coverage_of(&lim, pdf) > 1999.9 && coverage_of(&lim, pdf) < 2000.1);
+  want = 2000 * (1 + (diag + seg_min) * row / (612 * 792));
+  cov = coverage_of(&lim, pdf);
+  if (cov < want - 0.01 || cov > want + 0.01)
+    fail_msg("coverage %f, %f expected", cov, want);
   assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
-  assert_message("page 1 of the PDF paints 2000 times its own area (images, fills, strokes, text and shadings");
+  assert_message("page 1 of the PDF paints 2151 times its own area (images, fills, strokes, text and shadings");
   g_bytes_unref(pdf);
   g_free(content);
   content = repeat("q 0.5 w 72 72 m 540 72 l S Q\n", 1000, &len);
   pdf = pdf_forms(content, len, no_forms, false);
   cov = coverage_of(&lim, pdf);
-  if (cov < 0.48 || cov > 0.49)
-    fail_msg("coverage %f, 0.48 expected", cov);
+  want = 1000 * (468.5 * 0.5 + (468 + seg_min) * row) / (612 * 792);
+  if (cov < want - 0.01 || cov > want + 0.01)
+    fail_msg("coverage %f, %f expected", cov, want);
   g_bytes_unref(pdf);
   g_free(content);
+
+  /* hairlines (width 0: a device pixel) cost by their length: 20,000
+   * across the page (4.8 kB; pdftocairo took 7.5 s) were 9.9 times the
+   * page, now 1520; a million separate 1.4-point ones (a mesh: 27 kB, 7 s)
+   * 0.8, now 1247, by the minimum a segment costs; both refused */
+  static const char *const hairlines[] = { "0 0 m 612 792 l S\n", "0 0 m 1 1 l S\n" };
+  static const size_t hairline_count[] = { 20000, 1000000 };
+  for (size_t k = 0; k < G_N_ELEMENTS(hairlines); k++) {
+    char *strokes = repeat(hairlines[k], hairline_count[k], &len);
+    content = g_strconcat("0 w\n", strokes, NULL);
+    pdf = pdf_forms(content, strlen(content), no_forms, false);
+    double one = k ? hypot(1, 1) : diag;
+    want = (double)hairline_count[k] * ((one + 0.24) * 0.24 + (one + seg_min) * row) / (612 * 792);
+    cov = coverage_of(&lim, pdf);
+    if (cov < want - 0.1 || cov > want + 0.1)
+      fail_msg("%s: coverage %f, %f expected", hairlines[k], cov, want);
+    d = g_bytes_get_data(pdf, &plen);
+    assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0, NULL), DOCTAG_ELIMIT);
+    assert_message("page 1 of the PDF paints");
+    assert_message("(DOCTAG_MAX_PAGE_COVERAGE)");
+    g_bytes_unref(pdf);
+    g_free(content);
+    g_free(strokes);
+  }
 
   /* text: 2000 glyphs of 1000 points are the page each; 2700 of 10 points
    * (a page of text) are 0.56 of it, under a text matrix doubling them
@@ -2120,7 +2182,7 @@ static GBytes *pdf_patterns(const char *content, const char *dict, const char *c
  * clipped to their BBox, each time (300 fills of a 20-point BBox in
  * 10-point steps is 1,200 times the page), forms in them are drawn once
  * a cell, patterns in them once an outer cell, a pattern in itself once;
- * strokes and image masks paint patterns too; a colour set after the
+ * strokes and image masks (inline ones too) paint patterns; a colour set after the
  * pattern, or restored by Q, paints none. */
 static void test_pattern_cells_bounded_at_render(void **state)
 {
@@ -2225,11 +2287,16 @@ static void test_pattern_cells_bounded_at_render(void **state)
   static const char *const image[] = { "<</Type/XObject/Subtype/Image/Width 1/Height 1/ColorSpace/DeviceGray"
                                        "/BitsPerComponent 8/Length 1>>\nstream\n\x80\nendstream", NULL };
   static const char *const painted[] = { "/Pattern CS /P1 SCN 100 w 0 0 m 612 792 l S",
-                                         "/Pattern cs /P1 scn q 612 0 0 792 0 0 cm /M Do Q" };
+                                         "/Pattern cs /P1 scn q 612 0 0 792 0 0 cm /M Do Q",
+                                         "/Pattern cs /P1 scn q 612 0 0 792 0 0 cm BI /W 1 /H 1 /IM true ID \x80 EI Q",
+                                         "/Pattern cs /P1 scn q 612 0 0 792 0 0 cm BI /Width 1 /Height 1 /ImageMask "
+                                         "true ID \x80 EI Q" };
   for (size_t k = 0; k < G_N_ELEMENTS(painted); k++) {
-    pdf = pdf_patterns(painted[k], fine, "0 0 0.5 0.5 re f", "", "", k ? mask : NULL);
+    pdf = pdf_patterns(painted[k], fine, "0 0 0.5 0.5 re f", "", "", k == 1 ? mask : NULL);
     d = g_bytes_get_data(pdf, &plen);
-    assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0, &cost), DOCTAG_ELIMIT);
+    if (pdf_limits_render(&lim, d, plen, NULL, 0, &cost) != DOCTAG_ELIMIT)
+      fail_msg("%s: not refused (%" G_GUINT64_FORMAT " draws)", painted[k], cost.draws);
+    assert_message("page 1 of the PDF draws images, forms and tiling pattern cells");
     assert_message("(DOCTAG_MAX_PAGE_DRAWS)");
     g_bytes_unref(pdf);
   }
@@ -2238,6 +2305,101 @@ static void test_pattern_cells_bounded_at_render(void **state)
   assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0, &cost), DOCTAG_OK);
   assert_int_equal(cost.draws, 1);
   g_bytes_unref(pdf);
+  /* more pattern names than the scan tells apart (4096): those past it are
+   * charged to every pattern of the resources, so a fine one among 5000
+   * names is not lost (nor a page-sized fill through the last of them) */
+  GString *names = g_string_new("<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Pattern<<");
+  GString *uses = g_string_new("/Pattern cs\n");
+  for (int i = 0; i < 5000; i++) {
+    g_string_append_printf(names, "/P%d %d 0 R", i, i == 4999 ? 6 : 5);
+    g_string_append_printf(uses, "/P%d scn 0 0 1 1 re f\n", i);
+  }
+  g_string_append(names, ">>>>>>");
+  g_string_append(uses, "/P4999 scn 0 0 612 792 re f\n");
+  GPtrArray *objs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+  obj_add(objs, "<</Type/Catalog/Pages 2 0 R>>");
+  obj_add(objs, "<</Type/Pages/Kids[3 0 R]/Count 1>>");
+  obj_add(objs, names->str);
+  obj_stream(objs, "", uses->str, uses->len, true);
+  static const char coarse_cell[] = "0 0 1 1 re f";
+  obj_stream(objs, "/PatternType 1/PaintType 1/TilingType 1/BBox[0 0 1000 1000]/XStep 1000/YStep 1000",
+             coarse_cell, strlen(coarse_cell), false);
+  static const char fine_cell[] = "0 0 0.5 0.5 re f";
+  obj_stream(objs, "/PatternType 1/PaintType 1/TilingType 1/BBox[0 0 2 2]/XStep 1/YStep 1", fine_cell,
+             strlen(fine_cell), false);
+  pdf = pdf_objects(objs);
+  g_ptr_array_free(objs, TRUE);
+  g_string_free(names, TRUE);
+  g_string_free(uses, TRUE);
+  d = g_bytes_get_data(pdf, &plen);
+  assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0, &cost), DOCTAG_ELIMIT);
+  assert_message("page 1 of the PDF draws images, forms and tiling pattern cells");
+  assert_message("(DOCTAG_MAX_PAGE_DRAWS)");
+  g_bytes_unref(pdf);
+
+  /* an inline image that is no mask paints its own samples */
+  pdf = pdf_patterns("/Pattern cs /P1 scn q 612 0 0 792 0 0 cm BI /W 1 /H 1 /CS /G /BPC 8 /IM false ID \x80 EI Q",
+                     fine, "0 0 0.5 0.5 re f", "", "", NULL);
+  d = g_bytes_get_data(pdf, &plen);
+  assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0, &cost), DOCTAG_OK);
+  assert_int_equal(cost.draws, 0);
+  g_bytes_unref(pdf);
+  doctag_ctx_free(ctx);
+}
+
+/* One page whose annotation (flags `flags`) shows, over /Rect[0 0 612 792],
+ * an appearance of BBox [0 0 1 1] filling its BBox `fills` times. */
+static GBytes *annotated(int flags, size_t fills)
+{
+  GPtrArray *objs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+  obj_add(objs, "<</Type/Catalog/Pages 2 0 R>>");
+  obj_add(objs, "<</Type/Pages/Kids[3 0 R]/Count 1>>");
+  char *page = g_strdup_printf("<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Resources<<>>/Annots[<</Type/Annot"
+                               "/Subtype/Stamp/F %d/Rect[0 0 612 792]/AP<</N 4 0 R>>>>]>>", flags);
+  obj_add(objs, page);
+  g_free(page);
+  size_t len;
+  char *content = repeat("0 0 1 1 re f\n", fills, &len);
+  obj_stream(objs, "/Type/XObject/Subtype/Form/BBox[0 0 1 1]/Matrix[1 0 0 1 0 0]", content, len, true);
+  g_free(content);
+  GBytes *pdf = pdf_objects(objs);
+  g_ptr_array_free(objs, TRUE);
+  return pdf;
+}
+
+/* Annotations' appearances are drawn with the page where it is rendered:
+ * what they paint counts, mapped from their BBox onto their /Rect (a unit
+ * square filled 2000 times over the page is 2000 times the page, refused;
+ * it was not counted), and one flagged Hidden or NoView, which poppler does
+ * not draw, paints nothing. */
+static void test_annotations_bounded_at_render(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  pdf_limits lim;
+  pdf_limits_of(ctx, &lim);
+  static const int flags[] = { 4, 2, 32 };
+  for (size_t k = 0; k < G_N_ELEMENTS(flags); k++) {
+    GBytes *pdf = annotated(flags[k], 2000);
+    pdf_scan scan;
+    assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);   /* poppler set up too */
+    gsize plen = 0;
+    const unsigned char *d = g_bytes_get_data(pdf, &plen);
+    pdf_page_cost cost;
+    doctag_status st = pdf_limits_render(&lim, d, plen, NULL, 0, &cost);
+    if (k == 0) {
+      assert_int_equal(st, DOCTAG_ELIMIT);
+      assert_message("page 1 of the PDF paints 2000 times its own area");
+      assert_message("(DOCTAG_MAX_PAGE_COVERAGE)");
+      assert_int_equal(cost.draws, 1);
+      assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+      assert_message("page 1: page 1 of the PDF paints 2000 times its own area");
+    } else {
+      assert_int_equal(st, DOCTAG_OK);
+      assert_true(cost.coverage == 0);
+    }
+    g_bytes_unref(pdf);
+  }
   doctag_ctx_free(ctx);
 }
 
@@ -2377,6 +2539,7 @@ int main(void)
     cmocka_unit_test(test_image_draws_bounded_at_render),
     cmocka_unit_test(test_page_coverage_bounded_at_render),
     cmocka_unit_test(test_pattern_cells_bounded_at_render),
+    cmocka_unit_test(test_annotations_bounded_at_render),
     cmocka_unit_test(test_jbig2_symbol_sizes_bounded),
     cmocka_unit_test(test_real_documents_pass),
   };
