@@ -877,6 +877,34 @@ static void test_memory_cap_counts_ocr_engines(void **state)
   doctag_ctx_free(ctx);
 }
 
+/* A page whose language is chosen automatically may end with OSD's engine
+ * and the thread's three language engines at once (108.5 MB for OSD, eng,
+ * hin and eng+hin, bench/ocr_engine_memory.py): its share holds 120 MB of
+ * engines, not the 104 of one language more than English. */
+static void test_memory_cap_counts_automatic_engines(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  GBytes *pdf = image_pages(600, 600, 1);
+  gsize len = 0;
+  extract_request req = { .ocr = DOCTAG_OCR_AUTO, .threads = 1, .languages = NULL };
+  req.data = g_bytes_get_data(pdf, &len);
+  req.len = len;
+  extract_doc doc;
+  ctx->max_doc_memory = 32u << 20;
+  assert_int_equal(extract_run(ctx, &req, &doc), DOCTAG_ELIMIT);
+  const char *msg = doctag_error_last()->message;
+  if (!strstr(msg, "and the OCR engines, about 120 MB"))
+    fail_msg("unexpected message: %s", msg);
+  extract_doc_clear(&doc);
+  ctx->max_doc_memory = 256u << 20;
+  assert_int_equal(extract_run(ctx, &req, &doc), DOCTAG_OK);
+  assert_true(doc.ocr_memory_peak >= 120u << 20);
+  extract_doc_clear(&doc);
+  g_bytes_unref(pdf);
+  doctag_ctx_free(ctx);
+}
+
 /* Four OCR pages of 36-million-pixel images read by four threads: without a
  * cap they hold about 700 MB at once (RSS grew 684 MB); under a 400 MB cap
  * (each page's share, 322 MB, holds its OCR engines' 88 MB) they take turns,
@@ -2364,6 +2392,7 @@ int main(void)
     cmocka_unit_test(test_memory_cap_follows_the_page),
     cmocka_unit_test(test_memory_cap_counts_hidden_images),
     cmocka_unit_test(test_memory_cap_counts_ocr_engines),
+    cmocka_unit_test(test_memory_cap_counts_automatic_engines),
     cmocka_unit_test(test_memory_cap_counts_jpeg2000),
     cmocka_unit_test(test_inflation_bomb_refused),
     cmocka_unit_test(test_huge_image_refused),
