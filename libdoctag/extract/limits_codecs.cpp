@@ -292,9 +292,12 @@ struct codec_check {
   }
 
   /* The JBIG2 symbol dictionaries read so far (the globals' first): their
-   * segment number, exported symbols and largest symbol (0: not known). */
+   * segment number, exported symbols and largest symbol (0: not known),
+   * whether they were sized and the contexts they retained. */
   struct jbig2_dict {
     uint64_t num, exported, largest;
+    bool known;
+    std::vector<uint8_t> retained;
   };
   std::vector<jbig2_dict> jbig2_dicts;
   uint64_t jbig2_global_px = 0, jbig2_own_px = 0;   /* symbol pixels decoded */
@@ -317,16 +320,20 @@ struct codec_check {
   {
     static const char what[] = "JBIG2 (JBIG2Decode)";
     uint64_t inputs = 0;
+    const jbig2_dict *last = nullptr;   /* whose contexts a dictionary may use, as poppler's */
     for (uint64_t ref : referred)
-      if (const jbig2_dict *d = jbig2_find(ref))
+      if (const jbig2_dict *d = jbig2_find(ref)) {
         inputs += d->exported;
+        last = d;
+      }
+    static const std::vector<uint8_t> none;
     uint64_t &spent = own ? jbig2_own_px : jbig2_global_px;
     uint64_t budget = lim->image_pixels;
     if (own && dict_w > 0 && dict_h > 0)
       budget = std::min(budget, mul((uint64_t)dict_w, (uint64_t)dict_h));
     pdf_jbig2_symbols sizes;
     pdf_jbig2_symbol_sizes(data.data(), data.size(), inputs, lim->image_pixels, budget - std::min(budget, spent),
-                           &sizes);
+                           !last ? &none : last->known ? &last->retained : nullptr, &sizes);
     spent += sizes.total;
     scan->jbig2_dicts++;
     scan->jbig2_dicts_known += sizes.known;
@@ -343,7 +350,8 @@ struct codec_check {
         scan->over_dict_w = scan->over_dict_h = -1;
       return false;
     }
-    jbig2_dicts.push_back(jbig2_dict{ num, exported, sizes.known ? sizes.largest : 0 });
+    jbig2_dicts.push_back(jbig2_dict{ num, exported, sizes.known ? sizes.largest : 0, sizes.known,
+                                      std::move(sizes.retained) });
     return true;
   }
 

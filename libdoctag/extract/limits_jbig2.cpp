@@ -11,10 +11,12 @@
  * the next symbol's width) into a few rows, never kept.
  *
  * Decoded: arithmetic coding with generic templates 0-3 and their AT pixels,
+ * its contexts carried over from the last dictionary referred to (as
+ * poppler: when that one retained them and they are of the same template),
  * and Huffman coding with the standard tables (B.1-B.5) and collective
  * bitmaps (skipped: their size is in the data). Not decoded (the sizes stay
  * unknown, `known` false): refinement/aggregate coding, custom Huffman
- * tables, and arithmetic contexts carried over from another dictionary. */
+ * tables, and contexts carried over from a dictionary not sized. */
 #include "extract/limits.h"
 
 #include <algorithm>
@@ -321,13 +323,13 @@ bool count(pdf_jbig2_symbols *out, uint64_t w, uint64_t h, uint64_t max_one, uin
 } // namespace
 
 void pdf_jbig2_symbol_sizes(const unsigned char *data, size_t len, uint64_t n_input, uint64_t max_one,
-                            uint64_t budget, pdf_jbig2_symbols *out)
+                            uint64_t budget, const std::vector<uint8_t> *context, pdf_jbig2_symbols *out)
 {
   *out = pdf_jbig2_symbols{};
   if (len < 2)
     return;
   unsigned flags = (unsigned)data[0] << 8 | data[1];
-  bool huff = flags & 1, refagg = flags & 2, ctx_used = flags & 0x100;
+  bool huff = flags & 1, refagg = flags & 2, ctx_used = flags & 0x100, ctx_retained = flags & 0x200;
   int tmpl = (int)((flags >> 10) & 3);
   size_t off = 2;
   int8_t at[8] = { 0 };
@@ -349,8 +351,8 @@ void pdf_jbig2_symbol_sizes(const unsigned char *data, size_t len, uint64_t n_in
     fresh = fresh << 8 | data[off + k];
   off += 8;
   unsigned dh_table = (flags >> 2) & 3, dw_table = (flags >> 4) & 3;
-  if (refagg || (!huff && ctx_used) || (huff && (dh_table == 3 || dw_table == 3 || (flags & 0x40)))) {
-    out->why = refagg ? "refinement/aggregate" : !huff ? "context from another dictionary" : "custom Huffman tables";
+  if (refagg || (!huff && ctx_used && !context) || (huff && (dh_table == 3 || dw_table == 3 || (flags & 0x40)))) {
+    out->why = refagg ? "refinement/aggregate" : !huff ? "context from a dictionary not sized" : "custom Huffman tables";
     return;
   }
   const unsigned char *p = data + off, *end = data + len;
@@ -362,6 +364,9 @@ void pdf_jbig2_symbol_sizes(const unsigned char *data, size_t len, uint64_t n_in
     mq_decoder d{ p, end };
     d.start();
     std::vector<uint8_t> gb((size_t)1 << (tmpl == 0 ? 16 : tmpl == 1 ? 13 : 10)), iadh(512), iadw(512), iaex(512);
+    /* poppler starts from the other's contexts when they are as many */
+    if (ctx_used && context->size() == gb.size())
+      gb = *context;
     while (decoded < fresh) {
       int64_t dh, dw, width = 0;
       if (!d.integer(iadh.data(), &dh) || (height += dh) < 0 || height > 0x40000000)
@@ -383,6 +388,8 @@ void pdf_jbig2_symbol_sizes(const unsigned char *data, size_t len, uint64_t n_in
       i += (uint64_t)run;
     }
     out->overread = d.overread;
+    if (ctx_retained && ex == exported)
+      out->retained = std::move(gb);
   } else {
     bit_reader b{ p, end };
     const huff_line *tdh = dh_table == 1 ? table_e : table_d, *tdw = dw_table == 1 ? table_c : table_b;

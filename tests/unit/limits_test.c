@@ -1566,6 +1566,35 @@ static void test_jbig2_symbol_sizes_bounded(void **state)
   assert_int_equal(scan.jbig2_dicts, 1);
   g_bytes_unref(pdf);
   g_byte_array_unref(jb);
+
+  /* the same data in a dictionary that carries over the arithmetic
+   * contexts another one retained (segment 0: no symbol, contexts
+   * retained), whose symbols were left to poppler before */
+  GByteArray *retains = g_byte_array_new(), *page = jbig2_page(10, 10);
+  put_be(retains, 0x0200, 2);
+  g_byte_array_append(retains, arith + 2, 8);
+  put_be(retains, 0, 8);
+  put_be(retains, 0, 2);
+  ar->data[0] = 0x01;   /* bitmap context used */
+  jb = g_byte_array_new();
+  jbig2_segment(jb, 0, 0, 0, retains);
+  jbig2_segment(jb, 1, 48, 0, page);
+  jbig2_segment(jb, 2, 0, 1, ar);
+  pdf = codec_image("/Width 10/Height 10", "/Filter/JBIG2Decode", jb);
+  assert_decoded_over(&lim, pdf, "the PDF has a 10 x 10 image whose JBIG2 (JBIG2Decode) symbol dictionary decodes "
+                      "symbols of more pixels (8.9 million, the last 4163 x 2135) than the image has");
+  g_bytes_unref(pdf);
+  /* at its size it passes (sized to the end: the random bytes after its
+   * first symbol do not end as a dictionary does) */
+  pdf = codec_image("/Width 4163/Height 2135", "/Filter/JBIG2Decode", jb);
+  d = g_bytes_get_data(pdf, &len);
+  assert_int_equal(check_both(&lim, d, len, &scan), DOCTAG_OK);
+  assert_int_equal(scan.jbig2_dicts, 2);
+  assert_int_equal(scan.jbig2_dicts_known, 1);
+  g_bytes_unref(pdf);
+  g_byte_array_unref(jb);
+  g_byte_array_unref(page);
+  g_byte_array_unref(retains);
   g_byte_array_unref(ar);
 
   /* a text region placing 2^32 - 1 symbols: region, flags, instances */
