@@ -1547,6 +1547,28 @@ static void test_jbig2_symbol_sizes_bounded(void **state)
   g_bytes_unref(pdf);
   g_byte_array_unref(jb);
   g_byte_array_unref(huff);
+  /* the same with widths in table B.3, whose upper range line is 1111110 */
+  huff = g_byte_array_new();
+  put_be(huff, 0x0011, 2);   /* SDHUFF, SDHUFFDW = B.3 */
+  put_be(huff, 1, 4);
+  put_be(huff, 1, 4);
+  bw = (huff_writer){ huff, 8 };
+  put_huff_bits(&bw, 0x1f, 5);
+  put_huff_bits(&bw, 46000 - 76, 32);
+  put_huff_bits(&bw, 0x7e, 7);    /* width delta: 75 + 32 bits */
+  put_huff_bits(&bw, 46000 - 75, 32);
+  put_huff_bits(&bw, 0x3e, 6);    /* OOB in B.3 */
+  put_huff_bits(&bw, 0, 1);
+  put_huff_bits(&bw, 1, 4);
+  g_byte_array_append(huff, &mmr, 1);
+  jb = jbig2_stream(10000, 10000, 0, 0, huff);
+  pdf = codec_image("/Width 10000/Height 10000", "/Filter/JBIG2Decode", jb);
+  assert_decoded_over(&lim, pdf, "the PDF has an image whose JBIG2 (JBIG2Decode) symbol dictionary decodes symbols of "
+                      "2116.0 million pixels (the last 46000 x 46000), over the limit of 100 million "
+                      "(DOCTAG_MAX_IMAGE_MPX)");
+  g_bytes_unref(pdf);
+  g_byte_array_unref(jb);
+  g_byte_array_unref(huff);
 
   /* arithmetic, template 0: 8 bytes of coded data whose first symbol is
    * 4163 x 2135 (found by decoding random bytes) */
