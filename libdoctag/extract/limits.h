@@ -201,9 +201,11 @@ struct pdf_jbig2_symbols {
  * refers to), as poppler decodes them, stopping before decoding a symbol of
  * more than max_one pixels or one that takes the pixels decoded past
  * budget. `context`: the retained contexts of the last dictionary it refers
- * to (empty: none retained; NULL: that dictionary was not sized, or none). */
+ * to (empty: none retained; NULL: that dictionary was not sized, or none);
+ * `tables`: the data of the code table segments it refers to, in order. */
 void pdf_jbig2_symbol_sizes(const unsigned char *data, size_t len, uint64_t n_input, uint64_t max_one,
-                            uint64_t budget, const std::vector<uint8_t> *context, pdf_jbig2_symbols *out);
+                            uint64_t budget, const std::vector<uint8_t> *context,
+                            const std::vector<const std::vector<unsigned char> *> &tables, pdf_jbig2_symbols *out);
 /* limits_codecs.cpp: when the stream object `obj`, whose filter chain is
  * chain[0, n) (limits_syntax.h's filter_chain()) with cheap filters from
  * chain[top] on, is decoded by an image codec (chain[top - 1]), reads the

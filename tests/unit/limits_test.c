@@ -1569,6 +1569,46 @@ static void test_jbig2_symbol_sizes_bounded(void **state)
   g_bytes_unref(pdf);
   g_byte_array_unref(jb);
   g_byte_array_unref(huff);
+  /* and with widths in a custom table (code table segment 0, T.88 B.2):
+   * OOB, prefix lengths in 2 bits, ranges in 3; values 0-15 by one line
+   * of prefix length 1 and range 4; lower range 3, upper range 2, OOB 3,
+   * so that the codes are 0, 10 (16 + 32 bits), 110 and 111 */
+  GByteArray *table = g_byte_array_new(), *tpage = jbig2_page(10000, 10000);
+  put_be(table, 0x23, 1);
+  put_be(table, 0, 4);
+  put_be(table, 16, 4);
+  huff_writer tw = { table, 8 };
+  put_huff_bits(&tw, 1, 2);
+  put_huff_bits(&tw, 4, 3);
+  put_huff_bits(&tw, 3, 2);
+  put_huff_bits(&tw, 2, 2);
+  put_huff_bits(&tw, 3, 2);
+  huff = g_byte_array_new();
+  put_be(huff, 0x0031, 2);   /* SDHUFF, SDHUFFDW = custom */
+  put_be(huff, 1, 4);
+  put_be(huff, 1, 4);
+  bw = (huff_writer){ huff, 8 };
+  put_huff_bits(&bw, 0x1f, 5);
+  put_huff_bits(&bw, 46000 - 76, 32);
+  put_huff_bits(&bw, 2, 2);       /* width delta: 16 + 32 bits */
+  put_huff_bits(&bw, 46000 - 16, 32);
+  put_huff_bits(&bw, 7, 3);       /* OOB */
+  put_huff_bits(&bw, 0, 1);
+  put_huff_bits(&bw, 1, 4);
+  g_byte_array_append(huff, &mmr, 1);
+  jb = g_byte_array_new();
+  jbig2_segment(jb, 0, 53, 0, table);
+  jbig2_segment(jb, 1, 48, 0, tpage);
+  jbig2_segment(jb, 2, 0, 1, huff);
+  pdf = codec_image("/Width 10000/Height 10000", "/Filter/JBIG2Decode", jb);
+  assert_decoded_over(&lim, pdf, "the PDF has an image whose JBIG2 (JBIG2Decode) symbol dictionary decodes symbols of "
+                      "2116.0 million pixels (the last 46000 x 46000), over the limit of 100 million "
+                      "(DOCTAG_MAX_IMAGE_MPX)");
+  g_bytes_unref(pdf);
+  g_byte_array_unref(jb);
+  g_byte_array_unref(huff);
+  g_byte_array_unref(table);
+  g_byte_array_unref(tpage);
 
   /* arithmetic, template 0: 8 bytes of coded data whose first symbol is
    * 4163 x 2135 (found by decoding random bytes) */
