@@ -14,8 +14,10 @@ part. Memory, not time: the figures hold on a busy machine.
 Usage: bench/ocr_engine_memory.py [PDF [LANG_SET ...]]
   PDF        a scanned page to read, default ../shared/corpus/scanned/en_invoice.pdf,
              else build/fixtures/scanned_en.pdf
-  LANG_SET   default: eng hin eng+hin ben kan san eng+hin+ben (osd is read as a language
-             here, more than its orientation test takes)
+  LANG_SET   default: eng hin eng+hin ben kan san eng+hin+ben osd,eng osd,eng,hin,eng+hin;
+             a comma-separated set is engines of one process, as one page thread holds
+             them, OSD running its orientation test (alone, osd is read as a language,
+             more than its orientation test takes)
 Exit status: 0, 1 when an engine holds more than the estimate, 2 cannot run.
 """
 import ctypes
@@ -29,13 +31,22 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 MB = 1024 * 1024
 # As in extract.c
 ENGINE, PER_LANG, OSD, PAGE_BYTES_PER_PIXEL = 48 * MB, 16 * MB, 40 * MB, 12
+ENGINES_PER_THREAD = 3  # OCR_ENGINES_PER_THREAD in extract/internal.h
 
 
 def estimate(langs):
-    if langs == "osd":
-        return OSD
-    n = langs.count("+") + 1
-    return ENGINE + (n - 1) * PER_LANG
+    """What a page reserves for the engines of `langs`: one set ("eng+hin"),
+    or several in one process, comma-separated, as one page thread holds
+    them: "osd,eng" a page in English that runs OSD, several language
+    engines a page whose language is chosen automatically."""
+    engines = langs.split(",")
+    total = OSD if "osd" in engines else 0
+    readers = [e for e in engines if e != "osd"]
+    if len(readers) > 1:
+        return total + ENGINE + (ENGINES_PER_THREAD - 1) * PER_LANG
+    if readers:
+        total += ENGINE + readers[0].count("+") * PER_LANG
+    return total
 
 
 def child(langs, image):
@@ -56,19 +67,33 @@ def child(langs, image):
                 return int(line.split()[1]) * 1024
         return 0
 
+    T.TessBaseAPIDetectOrientationScript.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int),
+                                                     ctypes.POINTER(ctypes.c_float),
+                                                     ctypes.POINTER(ctypes.c_char_p),
+                                                     ctypes.POINTER(ctypes.c_float)]
     r0 = status("VmRSS:")
-    api = T.TessBaseAPICreate()
-    if T.TessBaseAPIInit3(api, None, langs.encode()) != 0:
-        print(f"{langs}: not installed")
-        return
-    r1 = status("VmRSS:")
     pix = L.pixRead(str(image).encode())
     px = L.pixGetWidth(pix) * L.pixGetHeight(pix)
+    r1 = status("VmRSS:")
+    engines = []
+    for lang in langs.split(","):
+        api = T.TessBaseAPICreate()
+        if T.TessBaseAPIInit3(api, None, lang.encode()) != 0:
+            print(f"{lang}: not installed")
+            return
+        engines.append((lang, api))
     r2 = status("VmRSS:")
-    T.TessBaseAPISetImage2(api, pix)
-    T.TessBaseAPIRecognize(api, None)
-    T.TessBaseAPIClear(api)
+    for lang, api in engines:
+        T.TessBaseAPISetImage2(api, pix)
+        if lang == "osd" and "," in langs:
+            # as a page's orientation test uses it
+            deg, oconf, name, sconf = ctypes.c_int(), ctypes.c_float(), ctypes.c_char_p(), ctypes.c_float()
+            T.TessBaseAPIDetectOrientationScript(api, deg, oconf, name, sconf)
+        else:
+            T.TessBaseAPIRecognize(api, None)
+        T.TessBaseAPIClear(api)
     r3, peak = status("VmRSS:"), status("VmHWM:")
+    r1, r2 = r2 - (r1 - r0), r2
     kept = r3 - r0 - (r2 - r1)
     est = estimate(langs)
     print(f"{langs:10s} engine {(r1 - r0) / MB:5.1f} MB, kept after a page {kept / MB:5.1f} MB "
@@ -87,7 +112,8 @@ def main():
     if not pdf.exists():
         print(f"no page to read: {pdf}", file=sys.stderr)
         return 2
-    sets = sys.argv[2:] or ["eng", "hin", "eng+hin", "ben", "kan", "san", "eng+hin+ben"]
+    sets = sys.argv[2:] or ["eng", "hin", "eng+hin", "ben", "kan", "san", "eng+hin+ben", "osd,eng",
+                            "osd,eng,hin,eng+hin"]
     worst = 0
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(["pdftoppm", "-r", "300", "-gray", "-f", "1", "-l", "1", "-png", str(pdf),

@@ -41,9 +41,13 @@
  * Resident once an engine has read a 300 DPI page and let it go
  * (bench/ocr_engine_memory.py; malloc keeps some of the page's memory):
  * eng 44 MB, hin 36, ben 33, kan 37, san 29, eng+hin 55; the OSD engine
- * (orientation and script, the languages installed) 35 MB loaded.
+ * (orientation and script, the languages installed) 35 MB loaded. A page
+ * whose language is chosen automatically and that runs OSD has OSD's
+ * engine and up to OCR_ENGINES_PER_THREAD language engines at once (the
+ * first reading's, OSD's script's, the script check's, "eng+hin"): OSD,
+ * eng, hin and eng+hin after one page each, 108.5 MB in one process.
  * Estimated: 48 MB for the first language, 16 MB for each further one (an
- * automatic choice counts two), 40 MB for OSD. */
+ * automatic choice counts the thread's engines, 3), 40 MB for OSD. */
 #define OCR_ENGINE_BYTES (48ull << 20)
 #define OCR_ENGINE_LANG_BYTES (16ull << 20)
 #define OCR_OSD_BYTES (40ull << 20)
@@ -133,7 +137,7 @@ static doctag_status glib_page(job *j, PopplerDocument **doc, unsigned int index
 /* The OCR engines' estimate for a page read in `languages` (NULL: automatic). */
 static uint64_t engine_bytes(const char *languages)
 {
-  unsigned int n = 2;
+  unsigned int n = OCR_ENGINES_PER_THREAD;
   if (languages) {
     n = 1;
     for (const char *p = languages; *p; p++)

@@ -301,6 +301,11 @@ static inline double cpu_now(void)
   return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
+/* Language engines a thread keeps (the least recently used goes): an
+ * automatic choice may have that many resident by the end of one page (the
+ * first reading's, OSD's script's, the script check's, "eng+hin"). */
+#define OCR_ENGINES_PER_THREAD 3
+
 /* OCRs one page image with this thread's cached engine.
  * Errors: DOCTAG_EOCR, DOCTAG_ETIMEOUT, DOCTAG_ECANCELLED. */
 doctag_status ocr_page(const ocr_job *job, ocr_result *out);

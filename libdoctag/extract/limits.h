@@ -180,6 +180,8 @@ void pdf_scan_decoded(const unsigned char *data, size_t len, const char *passwor
 #ifdef __cplusplus
 }
 
+#include <vector>
+
 class PDFDoc;
 class Object;
 class Stream;
@@ -195,14 +197,20 @@ struct pdf_jbig2_symbols {
   uint64_t over_w, over_h;
   size_t overread;     /* bytes the decoder read past the segment's data */
   const char *why;     /* static: the coding not decoded, when known is false for it */
+  /* known, arithmetic coding and its contexts retained (for a dictionary
+   * that uses them, T.88 7.4.2.1.1): the generic region's contexts at its end */
+  std::vector<uint8_t> retained;
 };
 /* Decodes the sizes of the symbols the symbol dictionary segment's data
  * data[0, len) declares (n_input input symbols from the dictionaries it
  * refers to), as poppler decodes them, stopping before decoding a symbol of
  * more than max_one pixels or one that takes the pixels decoded past
- * budget. */
+ * budget. `context`: the retained contexts of the last dictionary it refers
+ * to (empty: none retained; NULL: that dictionary was not sized, or none);
+ * `tables`: the data of the code table segments it refers to, in order. */
 void pdf_jbig2_symbol_sizes(const unsigned char *data, size_t len, uint64_t n_input, uint64_t max_one,
-                            uint64_t budget, pdf_jbig2_symbols *out);
+                            uint64_t budget, const std::vector<uint8_t> *context,
+                            const std::vector<const std::vector<unsigned char> *> &tables, pdf_jbig2_symbols *out);
 /* limits_codecs.cpp: when the stream object `obj`, whose filter chain is
  * chain[0, n) (limits_syntax.h's filter_chain()) with cheap filters from
  * chain[top] on, is decoded by an image codec (chain[top - 1]), reads the

@@ -292,11 +292,16 @@ struct codec_check {
   }
 
   /* The JBIG2 symbol dictionaries read so far (the globals' first): their
-   * segment number, exported symbols and largest symbol (0: not known). */
+   * segment number, exported symbols and largest symbol (0: not known),
+   * whether they were sized and the contexts they retained. */
   struct jbig2_dict {
     uint64_t num, exported, largest;
+    bool known;
+    std::vector<uint8_t> retained;
   };
   std::vector<jbig2_dict> jbig2_dicts;
+  /* The JBIG2 code table segments read so far: number, data. */
+  std::vector<std::pair<uint64_t, std::vector<unsigned char>>> jbig2_tables;
   uint64_t jbig2_global_px = 0, jbig2_own_px = 0;   /* symbol pixels decoded */
 
   const jbig2_dict *jbig2_find(uint64_t num) const
@@ -317,16 +322,27 @@ struct codec_check {
   {
     static const char what[] = "JBIG2 (JBIG2Decode)";
     uint64_t inputs = 0;
+    const jbig2_dict *last = nullptr;   /* whose contexts a dictionary may use, as poppler's */
     for (uint64_t ref : referred)
-      if (const jbig2_dict *d = jbig2_find(ref))
+      if (const jbig2_dict *d = jbig2_find(ref)) {
         inputs += d->exported;
+        last = d;
+      }
+    static const std::vector<uint8_t> none;
+    std::vector<const std::vector<unsigned char> *> tables;
+    for (uint64_t ref : referred)
+      for (auto it = jbig2_tables.rbegin(); it != jbig2_tables.rend(); ++it)
+        if (it->first == ref) {
+          tables.push_back(&it->second);
+          break;
+        }
     uint64_t &spent = own ? jbig2_own_px : jbig2_global_px;
     uint64_t budget = lim->image_pixels;
     if (own && dict_w > 0 && dict_h > 0)
       budget = std::min(budget, mul((uint64_t)dict_w, (uint64_t)dict_h));
     pdf_jbig2_symbols sizes;
     pdf_jbig2_symbol_sizes(data.data(), data.size(), inputs, lim->image_pixels, budget - std::min(budget, spent),
-                           &sizes);
+                           !last ? &none : last->known ? &last->retained : nullptr, tables, &sizes);
     spent += sizes.total;
     scan->jbig2_dicts++;
     scan->jbig2_dicts_known += sizes.known;
@@ -343,7 +359,8 @@ struct codec_check {
         scan->over_dict_w = scan->over_dict_h = -1;
       return false;
     }
-    jbig2_dicts.push_back(jbig2_dict{ num, exported, sizes.known ? sizes.largest : 0 });
+    jbig2_dicts.push_back(jbig2_dict{ num, exported, sizes.known ? sizes.largest : 0, sizes.known,
+                                      std::move(sizes.retained) });
     return true;
   }
 
@@ -441,6 +458,11 @@ struct codec_check {
         any = true;
         if (!symbols(fresh, exported, !globals) || !symbol_sizes(num, exported, referred, data, !globals))
           return;
+      } else if (type == 53) {   /* code table: a custom Huffman table, for the segments after it */
+        if (seg_len == 0xffffffff || !r.read(seg_len, &data))
+          break;
+        read = seg_len;
+        jbig2_tables.emplace_back(num, data);
       } else if (type == 4 || type == 6 || type == 7) {   /* text regions: region, flags, instances */
         uint64_t w, h, x, y, rflags, tflags, hflags = 0, instances;
         if (!r.be(4, &w) || !r.be(4, &h) || !r.be(4, &x) || !r.be(4, &y) || !r.be(1, &rflags) || !r.be(2, &tflags))

@@ -11,10 +11,13 @@
  * the next symbol's width) into a few rows, never kept.
  *
  * Decoded: arithmetic coding with generic templates 0-3 and their AT pixels,
- * and Huffman coding with the standard tables (B.1-B.5) and collective
- * bitmaps (skipped: their size is in the data). Not decoded (the sizes stay
- * unknown, `known` false): refinement/aggregate coding, custom Huffman
- * tables, and arithmetic contexts carried over from another dictionary. */
+ * its contexts carried over from the last dictionary referred to (as
+ * poppler: when that one retained them and they are of the same template),
+ * and Huffman coding with the standard tables (B.1-B.5) or custom ones
+ * (code table segments referred to) and collective bitmaps (skipped: their
+ * size is in the data). Not decoded (the sizes stay unknown, `known`
+ * false): refinement/aggregate coding, contexts carried over from a
+ * dictionary not sized, and custom tables missing or cut short. */
 #include "extract/limits.h"
 
 #include <algorithm>
@@ -225,7 +228,7 @@ const huff_line table_a[] = { { 0, 1, 4, 0x0 }, { 16, 2, 8, 0x2 }, { 272, 3, 16,
 const huff_line table_b[] = { { 0, 1, 0, 0x0 },   { 1, 2, 0, 0x2 },   { 2, 3, 0, 0x6 },  { 3, 4, 3, 0xe },
                               { 11, 5, 6, 0x1e }, { 75, 6, 32, 0x3e }, { 0, 6, -1, 0x3f }, { 0, 0, 0, 0 } };
 const huff_line table_c[] = { { 0, 1, 0, 0x0 },     { 1, 2, 0, 0x2 },     { 2, 3, 0, 0x6 },    { 3, 4, 3, 0xe },
-                              { 11, 5, 6, 0x1e },   { 0, 6, -1, 0x3e },   { 75, 7, 32, 0xfe }, { -256, 8, 8, 0xfe },
+                              { 11, 5, 6, 0x1e },   { 0, 6, -1, 0x3e },   { 75, 7, 32, 0x7e }, { -256, 8, 8, 0xfe },
                               { -257, 8, -2, 0xff }, { 0, 0, 0, 0 } };
 const huff_line table_d[] = { { 1, 1, 0, 0x0 },   { 2, 2, 0, 0x2 },   { 3, 3, 0, 0x6 }, { 4, 4, 3, 0xe },
                               { 12, 5, 6, 0x1e }, { 76, 5, 32, 0x1f }, { 0, 0, 0, 0 } };
@@ -300,6 +303,55 @@ struct bit_reader {
   }
 };
 
+/* A custom Huffman table from a code table segment's data (T.88 7.4.13,
+ * B.2) into t, its prefixes assigned as poppler's buildTable() does (B.3:
+ * lines by prefix length, in their order within one, lines of no prefix
+ * left out); false when the data ends before the table does, or for a
+ * table past what this pass reads (prefixes over 31 bits, 65536 lines). */
+bool custom_table(const std::vector<unsigned char> &seg, std::vector<huff_line> &t)
+{
+  if (seg.size() < 9)
+    return false;
+  unsigned flags = seg[0];
+  int ps = (int)((flags >> 1) & 7) + 1, rs = (int)((flags >> 4) & 7) + 1;
+  auto be32 = [&](size_t at) {
+    return (int64_t)(int32_t)((uint32_t)seg[at] << 24 | (uint32_t)seg[at + 1] << 16 | (uint32_t)seg[at + 2] << 8 |
+                              seg[at + 3]);
+  };
+  int64_t low = be32(1), high = be32(5);
+  bit_reader b{ seg.data() + 9, seg.data() + seg.size() };
+  std::vector<huff_line> lines;
+  for (int64_t cur = low; cur < high && !b.overread;) {
+    if (lines.size() == 65536)
+      return false;
+    int len = (int)b.bits(ps), range = (int)b.bits(rs);
+    lines.push_back(huff_line{ cur, len, range, 0 });
+    cur += (int64_t)1 << range;
+  }
+  lines.push_back(huff_line{ low - 1, (int)b.bits(ps), -2, 0 });
+  lines.push_back(huff_line{ high, (int)b.bits(ps), 32, 0 });
+  if (flags & 1)
+    lines.push_back(huff_line{ 0, (int)b.bits(ps), -1, 0 });
+  if (b.overread)
+    return false;
+  for (const huff_line &l : lines)
+    if (l.len > 31)
+      return false;
+  t.clear();
+  for (int len = 1; len < 32; len++)
+    for (const huff_line &l : lines)
+      if (l.len == len)
+        t.push_back(l);
+  uint32_t prefix = 0;
+  for (size_t i = 0; i < t.size(); i++) {
+    if (i)
+      prefix = (prefix + 1) << (t[i].len - t[i - 1].len);
+    t[i].prefix = prefix;
+  }
+  t.push_back(huff_line{ 0, 0, 0, 0 });
+  return true;
+}
+
 /* Counts one symbol (or, not `symbol`, a collective bitmap) of w x h
  * against the limits: false when it passes one. */
 bool count(pdf_jbig2_symbols *out, uint64_t w, uint64_t h, uint64_t max_one, uint64_t budget, bool symbol = true)
@@ -321,13 +373,14 @@ bool count(pdf_jbig2_symbols *out, uint64_t w, uint64_t h, uint64_t max_one, uin
 } // namespace
 
 void pdf_jbig2_symbol_sizes(const unsigned char *data, size_t len, uint64_t n_input, uint64_t max_one,
-                            uint64_t budget, pdf_jbig2_symbols *out)
+                            uint64_t budget, const std::vector<uint8_t> *context,
+                            const std::vector<const std::vector<unsigned char> *> &tables, pdf_jbig2_symbols *out)
 {
   *out = pdf_jbig2_symbols{};
   if (len < 2)
     return;
   unsigned flags = (unsigned)data[0] << 8 | data[1];
-  bool huff = flags & 1, refagg = flags & 2, ctx_used = flags & 0x100;
+  bool huff = flags & 1, refagg = flags & 2, ctx_used = flags & 0x100, ctx_retained = flags & 0x200;
   int tmpl = (int)((flags >> 10) & 3);
   size_t off = 2;
   int8_t at[8] = { 0 };
@@ -349,8 +402,28 @@ void pdf_jbig2_symbol_sizes(const unsigned char *data, size_t len, uint64_t n_in
     fresh = fresh << 8 | data[off + k];
   off += 8;
   unsigned dh_table = (flags >> 2) & 3, dw_table = (flags >> 4) & 3;
-  if (refagg || (!huff && ctx_used) || (huff && (dh_table == 3 || dw_table == 3 || (flags & 0x40)))) {
-    out->why = refagg ? "refinement/aggregate" : !huff ? "context from another dictionary" : "custom Huffman tables";
+  /* the custom ones (values 2 and 3, as poppler reads them) in the order of
+   * the code tables referred to: height, width, collective bitmap size */
+  const huff_line *tdh = dh_table == 1 ? table_e : table_d, *tdw = dw_table == 1 ? table_c : table_b, *tbm = table_a;
+  std::vector<huff_line> custom[3];
+  size_t n_custom = 0;
+  bool tables_read = true;
+  auto take = [&](const huff_line **t) {
+    std::vector<huff_line> &c = custom[n_custom];
+    if (n_custom < tables.size() && custom_table(*tables[n_custom], c))
+      *t = c.data();
+    else
+      tables_read = false;
+    n_custom++;
+  };
+  if (huff && dh_table >= 2)
+    take(&tdh);
+  if (huff && dw_table >= 2)
+    take(&tdw);
+  if (huff && (flags & 0x40))
+    take(&tbm);
+  if (refagg || (!huff && ctx_used && !context) || !tables_read) {
+    out->why = refagg ? "refinement/aggregate" : !huff ? "context from a dictionary not sized" : "custom Huffman tables not read";
     return;
   }
   const unsigned char *p = data + off, *end = data + len;
@@ -362,6 +435,9 @@ void pdf_jbig2_symbol_sizes(const unsigned char *data, size_t len, uint64_t n_in
     mq_decoder d{ p, end };
     d.start();
     std::vector<uint8_t> gb((size_t)1 << (tmpl == 0 ? 16 : tmpl == 1 ? 13 : 10)), iadh(512), iadw(512), iaex(512);
+    /* poppler starts from the other's contexts when they are as many */
+    if (ctx_used && context->size() == gb.size())
+      gb = *context;
     while (decoded < fresh) {
       int64_t dh, dw, width = 0;
       if (!d.integer(iadh.data(), &dh) || (height += dh) < 0 || height > 0x40000000)
@@ -383,9 +459,10 @@ void pdf_jbig2_symbol_sizes(const unsigned char *data, size_t len, uint64_t n_in
       i += (uint64_t)run;
     }
     out->overread = d.overread;
+    if (ctx_retained && ex == exported)
+      out->retained = std::move(gb);
   } else {
     bit_reader b{ p, end };
-    const huff_line *tdh = dh_table == 1 ? table_e : table_d, *tdw = dw_table == 1 ? table_c : table_b;
     while (decoded < fresh) {
       int64_t dh, dw, width = 0;
       uint64_t class_width = 0, first = decoded;
@@ -404,7 +481,7 @@ void pdf_jbig2_symbol_sizes(const unsigned char *data, size_t len, uint64_t n_in
       /* the height class's collective bitmap, which poppler allocates and
        * decodes before cutting the symbols out of it: as many pixels again */
       int64_t size;
-      if (!b.decode(table_a, &size) || size < 0 ||
+      if (!b.decode(tbm, &size) || size < 0 ||
           !count(out, class_width, (uint64_t)height, UINT64_MAX, budget, false))
         return;
       uint64_t bytes = size ? (uint64_t)size : (uint64_t)height * ((class_width + 7) / 8);

@@ -21,7 +21,6 @@
  * tesslib_get() that starts ocr_page(), before any engine exists */
 #define T (tesslib_loaded())
 
-#define ENGINES_PER_THREAD 3
 /* OSD looks at the page at about this resolution: enough to tell the
  * orientation and the script, and a fraction of the full page's cost. */
 #define OSD_PPI 150.0
@@ -71,7 +70,7 @@ typedef struct engines {
   bool osd_missing;
   char **installed;           /* languages installed (TessDeleteTextArray), NULL: not listed yet */
   double installed_at;        /* ctx_now() when listed */
-  engine slot[ENGINES_PER_THREAD];
+  engine slot[OCR_ENGINES_PER_THREAD];
   guint64 tick;
   bool busy;                  /* inside ocr_page(); under registry_lock */
 } engines;
@@ -93,7 +92,7 @@ static void engines_end(engines *e)
     T->TessBaseAPIDelete(e->osd);
     e->osd = NULL;
   }
-  for (int i = 0; i < ENGINES_PER_THREAD; i++) {
+  for (int i = 0; i < OCR_ENGINES_PER_THREAD; i++) {
     if (e->slot[i].api) {
       T->TessBaseAPIEnd(e->slot[i].api);
       T->TessBaseAPIDelete(e->slot[i].api);
@@ -246,7 +245,7 @@ static TessBaseAPI *new_engine(const char *lang)
 static TessBaseAPI *engine_for(engines *e, const char *lang)
 {
   engine *victim = &e->slot[0];
-  for (int i = 0; i < ENGINES_PER_THREAD; i++) {
+  for (int i = 0; i < OCR_ENGINES_PER_THREAD; i++) {
     engine *s = &e->slot[i];
     if (s->api && strcmp(s->lang, lang) == 0) {
       s->used = ++e->tick;
@@ -1511,7 +1510,7 @@ static const char *first_reading(const ocr_job *job, engines *e, const page_imag
 
 static bool engine_loaded(const engines *e, const char *lang)
 {
-  for (int i = 0; i < ENGINES_PER_THREAD; i++)
+  for (int i = 0; i < OCR_ENGINES_PER_THREAD; i++)
     if (e->slot[i].api && !strcmp(e->slot[i].lang, lang))
       return true;
   return false;

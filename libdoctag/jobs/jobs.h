@@ -56,6 +56,12 @@ char *job_row_payload(const doctag_row *row, const doctag_field *mapping, size_t
  * DOCTAG_EINVAL on the field base_dir when it is not absolute. */
 doctag_status job_base_dir(const doctag_job_options *opts, const char **base_dir);
 
+/* Renews now the leases of the document places ctx's process holds, as its
+ * renewer does every third of a lease, taking again those whose lease ran out
+ * (jobs/slots.c); for tests, `between` (may be NULL) runs after the renewal
+ * and before those re-takes. */
+void slots_renew_now(doctag_ctx *ctx, void (*between)(void *), void *ud);
+
 /* Creates the job in history and in the queue (the body of
  * doctag_job_submit once the rows are payloads). */
 doctag_status jobs_submit_payloads(doctag_ctx *ctx, char **job_id, const char *user_id, GPtrArray *payloads,

@@ -9,6 +9,14 @@
  * users within a lease (DOCTAG_DOC_SLOT_LEASE_SEC, default 30 s), and a document that queues or
  * runs for longer keeps its place.
  *
+ * A renewal can come late (this process stalled, or the queue answered
+ * slowly) and find a place gone: its lease ran out and another server's take
+ * purged it, perhaps to give it to another document. The document that held
+ * it still runs, so the renewer takes its place again, past the user's limit
+ * if need be (the overshoot lasts until one of them ends, and is logged), so
+ * that it counts again. A place given back meanwhile is not taken again:
+ * doctag_doc_slot_free() and that re-take exclude each other (lock `give`).
+ *
  * Every process on the queue uses one lease: the first records its own
  * beside the places (queue_slot_lease), and a process whose lease differs
  * from the one in force takes no place (lease_agree). The record lives a
@@ -26,6 +34,7 @@ typedef struct slots_state {
   char *holder;          /* this process's name on its places */
   unsigned int lease_ms; /* the context's lease; renewed every third of it */
   GMutex lock;           /* guards held, stop */
+  GMutex give;           /* a place leaves `held` and the renewer takes lost places again under it */
   GCond wake;
   GHashTable *held;      /* slot id -> user id (both owned) */
   bool stop;
@@ -40,6 +49,51 @@ struct doctag_doc_slot {
   char *id;
   char *user;
 };
+
+/* Renews the leases of the places held, and takes again those whose lease
+ * ran out before (see the top); `between`, for tests, runs after the
+ * renewal and before the re-takes. Called without s->lock. */
+static void slots_renew(slots_state *s, void (*between)(void *), void *ud)
+{
+  GPtrArray *pairs = g_ptr_array_new_with_free_func(g_free);
+  GHashTableIter it;
+  gpointer id, user;
+  g_mutex_lock(&s->lock);
+  g_hash_table_iter_init(&it, s->held);
+  while (g_hash_table_iter_next(&it, &id, &user)) {
+    g_ptr_array_add(pairs, g_strdup(user));
+    g_ptr_array_add(pairs, g_strdup(id));
+  }
+  g_mutex_unlock(&s->lock);
+  queue *q = g_atomic_pointer_get(&s->q);
+  GPtrArray *lost = g_ptr_array_new_with_free_func(g_free);
+  if (pairs->len && queue_slot_renew(q, pairs, s->lease_ms, lost))
+    g_warning("doctag: renewing %u document places: %s", pairs->len / 2, doctag_error_last()->message);
+  if (between)
+    between(ud);
+  g_mutex_lock(&s->give);
+  for (guint i = 0; i < lost->len; i++) {
+    const char *slot = g_ptr_array_index(lost, i);
+    g_mutex_lock(&s->lock);
+    char *owner = g_strdup(g_hash_table_lookup(s->held, slot));
+    g_mutex_unlock(&s->lock);
+    if (!owner)
+      continue;   /* given back since the renewal */
+    bool taken = false;
+    unsigned int n = 0;
+    doctag_status st = queue_slot_take(q, s->holder, slot, owner, G_MAXUINT, s->lease_ms, &taken, &n);
+    if (st)
+      g_warning("doctag: a document place's lease ran out before its renewal, and taking it again failed: %s",
+                doctag_error_last()->message);
+    else
+      g_warning("doctag: a document place's lease ran out before its renewal (this process stalled or the queue "
+                "answered late) while its document still runs: taken again, %u places now held for that user", n);
+    g_free(owner);
+  }
+  g_mutex_unlock(&s->give);
+  g_ptr_array_free(lost, TRUE);
+  g_ptr_array_free(pairs, TRUE);
+}
 
 static gpointer renew_loop(gpointer data)
 {
@@ -68,20 +122,10 @@ static gpointer renew_loop(gpointer data)
                   s->lease_ms / 1000.0, in_force / 1000.0);
       s->disagreed = !st && in_force != s->lease_ms;
     }
-    if (s->stop || !g_hash_table_size(s->held))
+    if (s->stop)
       continue;
-    GPtrArray *pairs = g_ptr_array_new_with_free_func(g_free);
-    GHashTableIter it;
-    gpointer id, user;
-    g_hash_table_iter_init(&it, s->held);
-    while (g_hash_table_iter_next(&it, &id, &user)) {
-      g_ptr_array_add(pairs, g_strdup(user));
-      g_ptr_array_add(pairs, g_strdup(id));
-    }
     g_mutex_unlock(&s->lock);
-    if (queue_slot_renew(g_atomic_pointer_get(&s->q), s->holder, pairs, s->lease_ms))
-      g_warning("doctag: renewing %u document places: %s", pairs->len / 2, doctag_error_last()->message);
-    g_ptr_array_free(pairs, TRUE);
+    slots_renew(s, NULL, NULL);
     g_mutex_lock(&s->lock);
   }
   g_mutex_unlock(&s->lock);
@@ -99,6 +143,7 @@ static void *slots_create(doctag_ctx *ctx)
   g_free(uuid);
   s->pid = getpid();
   g_mutex_init(&s->lock);
+  g_mutex_init(&s->give);
   g_cond_init(&s->wake);
   s->held = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   GError *e = NULL;
@@ -128,6 +173,7 @@ static void slots_destroy(void *obj)
     g_thread_unref(s->renewer);
   g_hash_table_destroy(s->held);
   g_mutex_clear(&s->lock);
+  g_mutex_clear(&s->give);
   g_cond_clear(&s->wake);
   g_free(s->holder);
   g_free(s);
@@ -178,6 +224,13 @@ static doctag_status slots_get(doctag_ctx *ctx, const char *fn, slots_state **ou
   *out = s;
   *qout = q;
   return DOCTAG_OK;
+}
+
+void slots_renew_now(doctag_ctx *ctx, void (*between)(void *), void *ud)
+{
+  slots_state *s = ctx_attach(ctx, "jobs.slots", slots_create, slots_destroy);
+  if (s && g_atomic_pointer_get(&s->q))
+    slots_renew(s, between, ud);
 }
 
 DOCTAG_API doctag_status doctag_doc_slot_lease_agree(doctag_ctx *ctx)
@@ -238,9 +291,11 @@ DOCTAG_API void doctag_doc_slot_free(doctag_doc_slot *slot)
   if (!slot)
     return;
   slots_state *s = slot->s;
+  g_mutex_lock(&s->give);
   g_mutex_lock(&s->lock);
   g_hash_table_remove(s->held, slot->id);
   g_mutex_unlock(&s->lock);
+  g_mutex_unlock(&s->give);
   /* Not renewed any more: a give that fails leaves a place that comes
    * back when its lease runs out. */
   if (queue_slot_give(s->q, slot->user, slot->id))

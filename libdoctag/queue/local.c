@@ -752,15 +752,37 @@ static doctag_status local_slot_take(queue *q, const char *holder, const char *s
   return st;
 }
 
-/* Also drops places whose lease ran out: those of a process that died,
- * of users whose next take (which purges them) may never come. */
-static doctag_status local_slot_renew(queue *q, const char *holder, GPtrArray *slots, unsigned int lease_ms)
+/* Place by place, not by holder: a place whose give failed is not renewed
+ * (it comes back when its lease runs out). Also drops places whose lease ran
+ * out: those of a process that died, of users whose next take (which purges
+ * them) may never come. */
+static doctag_status local_slot_renew(queue *q, GPtrArray *slots, unsigned int lease_ms, GPtrArray *lost)
 {
-  (void)slots;
+  local_impl *l = q->impl;
+  store_conn *c;
+  doctag_status st = acquire(l, &c);
+  if (st)
+    return st;
   int64_t now = now_us();
-  store_param p[] = { SP_T(holder), SP_I(now + (int64_t)lease_ms * 1000) }, e[] = { SP_I(now) };
-  doctag_status st = run(q->impl, NULL, ST_Q_SLOT_RENEW, p, 2, NULL);
-  return st ? st : run(q->impl, NULL, ST_Q_SLOT_EXPIRE, e, 1, NULL);
+  GPtrArray *gone = g_ptr_array_new();
+  if (!(st = store_tx_begin(c))) {
+    for (guint i = 1; !st && i < slots->len; i += 2) {
+      store_rows r = { 0 };
+      store_param p[] = { SP_T(g_ptr_array_index(slots, i)), SP_I(now + (int64_t)lease_ms * 1000) };
+      if (!(st = store_exec(c, ST_Q_SLOT_RENEW, p, 2, &r)) && !r.changes)
+        g_ptr_array_add(gone, g_ptr_array_index(slots, i));
+      store_rows_clear(&r);
+    }
+    store_param e[] = { SP_I(now) };
+    if (!st)
+      st = store_exec(c, ST_Q_SLOT_EXPIRE, e, 1, NULL);
+    st = store_tx_end(c, st);
+  }
+  store_release(l->store, c);
+  for (guint i = 0; !st && i < gone->len; i++)
+    g_ptr_array_add(lost, g_strdup(g_ptr_array_index(gone, i)));
+  g_ptr_array_free(gone, TRUE);
+  return st;
 }
 
 static doctag_status local_slot_give(queue *q, const char *user, const char *slot)

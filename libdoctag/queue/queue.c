@@ -228,9 +228,9 @@ doctag_status queue_slot_take(queue *q, const char *holder, const char *slot, co
   return q->ops->slot_take(q, holder, slot, user, max, lease_ms, taken, held);
 }
 
-doctag_status queue_slot_renew(queue *q, const char *holder, GPtrArray *slots, unsigned int lease_ms)
+doctag_status queue_slot_renew(queue *q, GPtrArray *slots, unsigned int lease_ms, GPtrArray *lost)
 {
-  return q->ops->slot_renew(q, holder, slots, lease_ms);
+  return q->ops->slot_renew(q, slots, lease_ms, lost);
 }
 
 doctag_status queue_slot_give(queue *q, const char *user, const char *slot)

@@ -178,11 +178,13 @@ typedef struct queue_ops {
    * of its own, held by process `holder`) for `user` unless `max` places
    * whose leases have not run out are held already: *taken says whether it
    * did, *held (may be NULL) the user's places after the call. The lease
-   * runs lease_ms; slot_renew extends it for every place `holder` holds
-   * (`slots`: user, slot, user, slot... as char*); slot_give frees one. */
+   * runs lease_ms; slot_renew extends it for each of `slots` (user, slot,
+   * user, slot... as char*) and appends to `lost` (char*, owned) those no
+   * longer there (their lease ran out and a take dropped them); slot_give
+   * frees one. */
   doctag_status (*slot_take)(queue *q, const char *holder, const char *slot, const char *user, unsigned int max,
                              unsigned int lease_ms, bool *taken, unsigned int *held);
-  doctag_status (*slot_renew)(queue *q, const char *holder, GPtrArray *slots, unsigned int lease_ms);
+  doctag_status (*slot_renew)(queue *q, GPtrArray *slots, unsigned int lease_ms, GPtrArray *lost);
   doctag_status (*slot_give)(queue *q, const char *user, const char *slot);
   /* The places' lease every process on this queue uses, recorded beside
    * them: records lease_ms unless a process using another one renewed its
@@ -226,7 +228,7 @@ doctag_status queue_results_range(queue *q, const char *job_id, uint64_t count, 
 doctag_status queue_active(queue *q, const char *user_id, GPtrArray *out);
 doctag_status queue_slot_take(queue *q, const char *holder, const char *slot, const char *user, unsigned int max,
                               unsigned int lease_ms, bool *taken, unsigned int *held);
-doctag_status queue_slot_renew(queue *q, const char *holder, GPtrArray *slots, unsigned int lease_ms);
+doctag_status queue_slot_renew(queue *q, GPtrArray *slots, unsigned int lease_ms, GPtrArray *lost);
 doctag_status queue_slot_give(queue *q, const char *user, const char *slot);
 doctag_status queue_slot_lease(queue *q, unsigned int lease_ms, unsigned int *in_force);
 

@@ -1067,9 +1067,8 @@ static doctag_status redis_slot_take(queue *q, const char *holder, const char *s
   return st;
 }
 
-static doctag_status redis_slot_renew(queue *q, const char *holder, GPtrArray *slots, unsigned int lease_ms)
+static doctag_status redis_slot_renew(queue *q, GPtrArray *slots, unsigned int lease_ms, GPtrArray *lost)
 {
-  (void)holder;
   if (!slots->len)
     return DOCTAG_OK;
   char slease[16];
@@ -1080,6 +1079,11 @@ static doctag_status redis_slot_renew(queue *q, const char *holder, GPtrArray *s
     g_ptr_array_add(args, g_ptr_array_index(slots, i));
   redisReply *rep = NULL;
   doctag_status st = rscript(q->impl, S_SLOT_RENEW, &rep, (int)args->len, (const char **)args->pdata, NULL);
+  if (!st && rep->type != REDIS_REPLY_ARRAY)
+    st = err_set(DOCTAG_ESTORE, "redis: unexpected reply to renewing document places");
+  for (size_t i = 0; !st && i < rep->elements; i++)
+    if (rep->element[i]->type == REDIS_REPLY_STRING)
+      g_ptr_array_add(lost, g_strndup(rep->element[i]->str, rep->element[i]->len));
   if (rep)
     R->freeReplyObject(rep);
   g_ptr_array_free(args, TRUE);

@@ -312,7 +312,7 @@ static const char *const sql_table[ST_COUNT] = {
   [ST_Q_SLOT_PURGE] = "DELETE FROM doc_slots WHERE user_id = $1 AND lease_until < $2",
   [ST_Q_SLOT_COUNT] = "SELECT count(*) FROM doc_slots WHERE user_id = $1",
   [ST_Q_SLOT_INSERT] = "INSERT INTO doc_slots (id, user_id, holder, lease_until) VALUES ($1, $2, $3, $4)",
-  [ST_Q_SLOT_RENEW] = "UPDATE doc_slots SET lease_until = $2 WHERE holder = $1",
+  [ST_Q_SLOT_RENEW] = "UPDATE doc_slots SET lease_until = $2 WHERE id = $1",
   [ST_Q_SLOT_DELETE] = "DELETE FROM doc_slots WHERE id = $1",
   [ST_Q_SLOT_EXPIRE] = "DELETE FROM doc_slots WHERE lease_until < $1",
   [ST_Q_SETTING_CLAIM] = "INSERT INTO queue_settings (name, value, until) VALUES ($1, $2, $4)"

@@ -179,7 +179,7 @@ typedef enum store_stmt {
   ST_Q_SLOT_PURGE,     /* (user_id, now): drops the user's places whose lease ran out */
   ST_Q_SLOT_COUNT,     /* (user_id) -> places held */
   ST_Q_SLOT_INSERT,    /* (id, user_id, holder, lease_until) */
-  ST_Q_SLOT_RENEW,     /* (holder, lease_until): every place the holder holds */
+  ST_Q_SLOT_RENEW,     /* (id, lease_until): changes nothing when the place is gone */
   ST_Q_SLOT_EXPIRE,    /* (now): drops every place whose lease ran out (of users who do not come back) */
   ST_Q_SLOT_DELETE,    /* (id) */
   /* settings every process on the queue shares (0016; queue/local.c) */

@@ -892,6 +892,34 @@ static void test_memory_cap_counts_ocr_engines(void **state)
   doctag_ctx_free(ctx);
 }
 
+/* A page whose language is chosen automatically may end with OSD's engine
+ * and the thread's three language engines at once (108.5 MB for OSD, eng,
+ * hin and eng+hin, bench/ocr_engine_memory.py): its share holds 120 MB of
+ * engines, not the 104 of one language more than English. */
+static void test_memory_cap_counts_automatic_engines(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  GBytes *pdf = image_pages(600, 600, 1);
+  gsize len = 0;
+  extract_request req = { .ocr = DOCTAG_OCR_AUTO, .threads = 1, .languages = NULL };
+  req.data = g_bytes_get_data(pdf, &len);
+  req.len = len;
+  extract_doc doc;
+  ctx->max_doc_memory = 32u << 20;
+  assert_int_equal(extract_run(ctx, &req, &doc), DOCTAG_ELIMIT);
+  const char *msg = doctag_error_last()->message;
+  if (!strstr(msg, "and the OCR engines, about 120 MB"))
+    fail_msg("unexpected message: %s", msg);
+  extract_doc_clear(&doc);
+  ctx->max_doc_memory = 256u << 20;
+  assert_int_equal(extract_run(ctx, &req, &doc), DOCTAG_OK);
+  assert_true(doc.ocr_memory_peak >= 120u << 20);
+  extract_doc_clear(&doc);
+  g_bytes_unref(pdf);
+  doctag_ctx_free(ctx);
+}
+
 /* Four OCR pages of 36-million-pixel images read by four threads: without a
  * cap they hold about 700 MB at once (RSS grew 684 MB); under a 400 MB cap
  * (each page's share, 322 MB, holds its OCR engines' 88 MB) they take turns,
@@ -1534,6 +1562,68 @@ static void test_jbig2_symbol_sizes_bounded(void **state)
   g_bytes_unref(pdf);
   g_byte_array_unref(jb);
   g_byte_array_unref(huff);
+  /* the same with widths in table B.3, whose upper range line is 1111110 */
+  huff = g_byte_array_new();
+  put_be(huff, 0x0011, 2);   /* SDHUFF, SDHUFFDW = B.3 */
+  put_be(huff, 1, 4);
+  put_be(huff, 1, 4);
+  bw = (huff_writer){ huff, 8 };
+  put_huff_bits(&bw, 0x1f, 5);
+  put_huff_bits(&bw, 46000 - 76, 32);
+  put_huff_bits(&bw, 0x7e, 7);    /* width delta: 75 + 32 bits */
+  put_huff_bits(&bw, 46000 - 75, 32);
+  put_huff_bits(&bw, 0x3e, 6);    /* OOB in B.3 */
+  put_huff_bits(&bw, 0, 1);
+  put_huff_bits(&bw, 1, 4);
+  g_byte_array_append(huff, &mmr, 1);
+  jb = jbig2_stream(10000, 10000, 0, 0, huff);
+  pdf = codec_image("/Width 10000/Height 10000", "/Filter/JBIG2Decode", jb);
+  assert_decoded_over(&lim, pdf, "the PDF has an image whose JBIG2 (JBIG2Decode) symbol dictionary decodes symbols of "
+                      "2116.0 million pixels (the last 46000 x 46000), over the limit of 100 million "
+                      "(DOCTAG_MAX_IMAGE_MPX)");
+  g_bytes_unref(pdf);
+  g_byte_array_unref(jb);
+  g_byte_array_unref(huff);
+  /* and with widths in a custom table (code table segment 0, T.88 B.2):
+   * OOB, prefix lengths in 2 bits, ranges in 3; values 0-15 by one line
+   * of prefix length 1 and range 4; lower range 3, upper range 2, OOB 3,
+   * so that the codes are 0, 10 (16 + 32 bits), 110 and 111 */
+  GByteArray *table = g_byte_array_new(), *tpage = jbig2_page(10000, 10000);
+  put_be(table, 0x23, 1);
+  put_be(table, 0, 4);
+  put_be(table, 16, 4);
+  huff_writer tw = { table, 8 };
+  put_huff_bits(&tw, 1, 2);
+  put_huff_bits(&tw, 4, 3);
+  put_huff_bits(&tw, 3, 2);
+  put_huff_bits(&tw, 2, 2);
+  put_huff_bits(&tw, 3, 2);
+  huff = g_byte_array_new();
+  put_be(huff, 0x0031, 2);   /* SDHUFF, SDHUFFDW = custom */
+  put_be(huff, 1, 4);
+  put_be(huff, 1, 4);
+  bw = (huff_writer){ huff, 8 };
+  put_huff_bits(&bw, 0x1f, 5);
+  put_huff_bits(&bw, 46000 - 76, 32);
+  put_huff_bits(&bw, 2, 2);       /* width delta: 16 + 32 bits */
+  put_huff_bits(&bw, 46000 - 16, 32);
+  put_huff_bits(&bw, 7, 3);       /* OOB */
+  put_huff_bits(&bw, 0, 1);
+  put_huff_bits(&bw, 1, 4);
+  g_byte_array_append(huff, &mmr, 1);
+  jb = g_byte_array_new();
+  jbig2_segment(jb, 0, 53, 0, table);
+  jbig2_segment(jb, 1, 48, 0, tpage);
+  jbig2_segment(jb, 2, 0, 1, huff);
+  pdf = codec_image("/Width 10000/Height 10000", "/Filter/JBIG2Decode", jb);
+  assert_decoded_over(&lim, pdf, "the PDF has an image whose JBIG2 (JBIG2Decode) symbol dictionary decodes symbols of "
+                      "2116.0 million pixels (the last 46000 x 46000), over the limit of 100 million "
+                      "(DOCTAG_MAX_IMAGE_MPX)");
+  g_bytes_unref(pdf);
+  g_byte_array_unref(jb);
+  g_byte_array_unref(huff);
+  g_byte_array_unref(table);
+  g_byte_array_unref(tpage);
 
   /* arithmetic, template 0: 8 bytes of coded data whose first symbol is
    * 4163 x 2135 (found by decoding random bytes) */
@@ -1553,6 +1643,35 @@ static void test_jbig2_symbol_sizes_bounded(void **state)
   assert_int_equal(scan.jbig2_dicts, 1);
   g_bytes_unref(pdf);
   g_byte_array_unref(jb);
+
+  /* the same data in a dictionary that carries over the arithmetic
+   * contexts another one retained (segment 0: no symbol, contexts
+   * retained), whose symbols were left to poppler before */
+  GByteArray *retains = g_byte_array_new(), *page = jbig2_page(10, 10);
+  put_be(retains, 0x0200, 2);
+  g_byte_array_append(retains, arith + 2, 8);
+  put_be(retains, 0, 8);
+  put_be(retains, 0, 2);
+  ar->data[0] = 0x01;   /* bitmap context used */
+  jb = g_byte_array_new();
+  jbig2_segment(jb, 0, 0, 0, retains);
+  jbig2_segment(jb, 1, 48, 0, page);
+  jbig2_segment(jb, 2, 0, 1, ar);
+  pdf = codec_image("/Width 10/Height 10", "/Filter/JBIG2Decode", jb);
+  assert_decoded_over(&lim, pdf, "the PDF has a 10 x 10 image whose JBIG2 (JBIG2Decode) symbol dictionary decodes "
+                      "symbols of more pixels (8.9 million, the last 4163 x 2135) than the image has");
+  g_bytes_unref(pdf);
+  /* at its size it passes (sized to the end: the random bytes after its
+   * first symbol do not end as a dictionary does) */
+  pdf = codec_image("/Width 4163/Height 2135", "/Filter/JBIG2Decode", jb);
+  d = g_bytes_get_data(pdf, &len);
+  assert_int_equal(check_both(&lim, d, len, &scan), DOCTAG_OK);
+  assert_int_equal(scan.jbig2_dicts, 2);
+  assert_int_equal(scan.jbig2_dicts_known, 1);
+  g_bytes_unref(pdf);
+  g_byte_array_unref(jb);
+  g_byte_array_unref(page);
+  g_byte_array_unref(retains);
   g_byte_array_unref(ar);
 
   /* a text region placing 2^32 - 1 symbols: region, flags, instances */
@@ -2526,6 +2645,7 @@ int main(void)
     cmocka_unit_test(test_memory_cap_follows_the_page),
     cmocka_unit_test(test_memory_cap_counts_hidden_images),
     cmocka_unit_test(test_memory_cap_counts_ocr_engines),
+    cmocka_unit_test(test_memory_cap_counts_automatic_engines),
     cmocka_unit_test(test_memory_cap_counts_jpeg2000),
     cmocka_unit_test(test_inflation_bomb_refused),
     cmocka_unit_test(test_huge_image_refused),

@@ -969,17 +969,20 @@ static void test_doc_places_lease(void **state)
   char *frank = g_strdup_printf("frank-%08x", g_random_int());
   assert_int_equal(queue_slot_take(f->q, "h5", "h5/1", frank, 1, 300, &taken, &held), DOCTAG_OK);
   assert_true(taken);
-  GPtrArray *pairs = g_ptr_array_new();
+  GPtrArray *pairs = g_ptr_array_new(), *lost = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(pairs, dave);
   g_ptr_array_add(pairs, "h3/1");
-  assert_int_equal(queue_slot_renew(f->q, "h3", pairs, 60000), DOCTAG_OK);
-  g_ptr_array_free(pairs, TRUE);
+  assert_int_equal(queue_slot_renew(f->q, pairs, 60000, lost), DOCTAG_OK);
+  assert_int_equal(lost->len, 0);
   g_usleep(450000);
-  pairs = g_ptr_array_new();
-  g_ptr_array_add(pairs, dave);
-  g_ptr_array_add(pairs, "h3/1");
-  assert_int_equal(queue_slot_renew(f->q, "h3", pairs, 60000), DOCTAG_OK);
+  /* h1's place went to h2: renewing it now says it is lost */
+  g_ptr_array_add(pairs, carol);
+  g_ptr_array_add(pairs, "h1/1");
+  assert_int_equal(queue_slot_renew(f->q, pairs, 60000, lost), DOCTAG_OK);
+  assert_int_equal(lost->len, 1);
+  assert_string_equal(g_ptr_array_index(lost, 0), "h1/1");
   g_ptr_array_free(pairs, TRUE);
+  g_ptr_array_free(lost, TRUE);
   if (f->jt.backend == JT_REDIS) {
     char *key = g_strdup_printf("doctag:slots:%s", frank);
     assert_int_equal(redis_int("EXISTS %s", key), 0);
@@ -1156,6 +1159,108 @@ static void test_doc_places_lease_agreed(void **state)
   fx_free(f);
 }
 
+/* Ends the leases of `user`'s places now, as a renewal that comes too late
+ * (a stalled process, a slow queue) lets them end. */
+static void lapse_places(fx *f, const char *user)
+{
+  if (f->jt.backend == JT_REDIS) {
+    char *key = g_strdup_printf("doctag:slots:%s", user);
+    redisReply *r = redis_run("ZRANGE %s 0 -1", key);
+    for (size_t i = 0; i < r->elements; i++)
+      freeReplyObject(redis_run("ZADD %s XX 1 %s", key, r->element[i]->str));
+    freeReplyObject(r);
+    g_free(key);
+    return;
+  }
+  struct store *s;
+  store_conn *c;
+  assert_int_equal(store_get(f->jt.ctx, &s), DOCTAG_OK);
+  assert_int_equal(store_acquire(s, &c), DOCTAG_OK);
+  char *sql = g_strdup_printf("UPDATE doc_slots SET lease_until = 1 WHERE user_id = '%s'", user);
+  store_rows r = { 0 };
+  assert_int_equal(store_exec_sql(c, sql, NULL, 0, &r), DOCTAG_OK);
+  assert_int_equal(r.changes, 1);
+  store_rows_clear(&r);
+  g_free(sql);
+  store_release(s, c);
+}
+
+typedef struct lapse_fx {
+  fx *f;
+  doctag_ctx *other;
+  char *user;
+} lapse_fx;
+
+/* Two servers with one lease long enough that no renewer runs during the
+ * test; the user's place taken on the first has lapsed and the second has
+ * taken it (the lapse looks like a dead server's) and given it back. */
+static void lapse_open(lapse_fx *x, void **state)
+{
+  x->f = fx_new(state, 1);
+  jt_ctx_opts o = { .data_dir = x->f->jt.dir, .redis_url = x->f->jt.bk.redis_url,
+                    .database_url = x->f->jt.bk.database_url };
+  x->other = jt_ctx_with(&o);
+  x->f->jt.ctx->doc_slot_lease_ms = x->other->doc_slot_lease_ms = 600000;
+  x->user = g_strdup_printf("gina-%08x", g_random_int());
+}
+
+static void lapse_close(lapse_fx *x)
+{
+  doctag_ctx_free(x->other);
+  g_free(x->user);
+  fx_free(x->f);
+}
+
+/* A place whose lease ran out while its document still ran (the renewal
+ * came late) is taken again by that renewal, so the user's limit holds
+ * again from then on: another server that took the place meanwhile does
+ * not leave room for one more. */
+static void test_doc_place_lapsed_while_running(void **state)
+{
+  lapse_fx x;
+  lapse_open(&x, state);
+  doctag_doc_slot *a = NULL, *b = NULL, *c = NULL;
+  unsigned int n = 0;
+  assert_int_equal(doctag_doc_slot_take(&a, x.f->jt.ctx, x.user, 1, &n), DOCTAG_OK);
+  lapse_places(x.f, x.user);
+  assert_int_equal(doctag_doc_slot_take(&b, x.other, x.user, 1, &n), DOCTAG_OK);
+  slots_renew_now(x.f->jt.ctx, NULL, NULL);   /* a's renewal, late */
+  doctag_doc_slot_free(b);
+  /* a's document still runs: it holds the user's one place */
+  assert_int_equal(doctag_doc_slot_take(&c, x.other, x.user, 1, &n), DOCTAG_ERATE);
+  assert_int_equal(n, 1);
+  doctag_doc_slot_free(a);
+  assert_int_equal(doctag_doc_slot_take(&c, x.other, x.user, 1, &n), DOCTAG_OK);
+  assert_int_equal(n, 1);
+  doctag_doc_slot_free(c);
+  lapse_close(&x);
+}
+
+static void give_back(void *slot)
+{
+  doctag_doc_slot_free(slot);
+}
+
+/* A place given back between a late renewal that found it lost and the
+ * re-take is not taken again: it would be held by no document until its
+ * lease ran out. */
+static void test_doc_place_given_back_during_late_renewal(void **state)
+{
+  lapse_fx x;
+  lapse_open(&x, state);
+  doctag_doc_slot *a = NULL, *b = NULL;
+  unsigned int n = 0;
+  assert_int_equal(doctag_doc_slot_take(&a, x.f->jt.ctx, x.user, 1, &n), DOCTAG_OK);
+  lapse_places(x.f, x.user);
+  assert_int_equal(doctag_doc_slot_take(&b, x.other, x.user, 1, &n), DOCTAG_OK);
+  doctag_doc_slot_free(b);
+  slots_renew_now(x.f->jt.ctx, give_back, a);   /* a's document ends during it */
+  assert_int_equal(doctag_doc_slot_take(&b, x.other, x.user, 1, &n), DOCTAG_OK);
+  assert_int_equal(n, 1);
+  doctag_doc_slot_free(b);
+  lapse_close(&x);
+}
+
 /* The library renews the leases of the places its process holds, every
  * third of a lease: a place held for twice its lease is still held, its
  * lease end moved on. (A lease of 3 s, as DOCTAG_DOC_SLOT_LEASE_SEC=3 sets,
@@ -1212,6 +1317,8 @@ int main(void)
     JT_ALL(test_doc_places_shared_between_servers),
     JT_ALL(test_doc_places_lease),
     JT_ALL(test_doc_places_lease_agreed),
+    JT_ALL(test_doc_place_lapsed_while_running),
+    JT_ALL(test_doc_place_given_back_during_late_renewal),
     JT_ON(test_redis_doc_places_renewed, JT_REDIS),
     JT_ON(test_many_rows_kept_exactly, JT_LOCAL),
     JT_ON(test_many_rows_kept_exactly, JT_LOCAL_PG),
