@@ -33,6 +33,10 @@ KORE_SECCOMP_FILTER("doctag",
   /* files: SQLite (pread/pwrite, WAL, fdatasync, ftruncate, fchown of -wal/-shm
    * when running as root), the data and blob directories, tessdata and fonts */
   KORE_SYSCALL_ALLOW(newfstatat),
+  /* poppler-glib is loaded when a page is first rendered for OCR, in the
+   * sandbox: libselinux (through GIO) looks for selinuxfs with statfs() as
+   * it is loaded; refused, kore killed the worker with the request */
+  KORE_SYSCALL_ALLOW(statfs),
   KORE_SYSCALL_ALLOW(faccessat2),
   KORE_SYSCALL_ALLOW(getdents64),
   KORE_SYSCALL_ALLOW(pread64),
