@@ -2408,8 +2408,8 @@ static void test_pattern_cells_bounded_at_render(void **state)
   static const char *const painted[] = { "/Pattern CS /P1 SCN 100 w 0 0 m 612 792 l S",
                                          "/Pattern cs /P1 scn q 612 0 0 792 0 0 cm /M Do Q",
                                          "/Pattern cs /P1 scn q 612 0 0 792 0 0 cm BI /W 1 /H 1 /IM true ID \x80 EI Q",
-                                         "/Pattern cs /P1 scn q 612 0 0 792 0 0 cm BI /Width 1 /Height 1 /ImageMask "
-                                         "true ID \x80 EI Q" };
+                                         ("/Pattern cs /P1 scn q 612 0 0 792 0 0 cm BI /Width 1 /Height 1 /ImageMask "
+                                          "true ID \x80 EI Q") };
   for (size_t k = 0; k < G_N_ELEMENTS(painted); k++) {
     pdf = pdf_patterns(painted[k], fine, "0 0 0.5 0.5 re f", "", "", k == 1 ? mask : NULL);
     d = g_bytes_get_data(pdf, &plen);
