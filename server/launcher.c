@@ -454,6 +454,18 @@ int main(int argc, char **argv)
   if (lease)
     fprintf(stderr, "doctag-server: the document places' lease is not checked yet: %s\n",
             doctag_error_last()->message);
+  /* The dependencies, once, before anything listens: the database's
+   * migrations run here (an upgrade that rebuilds the full-text index takes
+   * minutes and says so), so that "serving" means ready, and what is missing
+   * (a tesseract language, a database out of reach) is said at start. A
+   * failed probe stops nothing: /health keeps reporting it. */
+  doctag_health *health = NULL;
+  if (doctag_health_check(ctx, &health) == DOCTAG_OK) {
+    for (size_t i = 0; i < doctag_health_count(health); i++)
+      if (doctag_health_probe_required(health, i) && !doctag_health_probe_ok(health, i))
+        fprintf(stderr, "doctag-server: %s: %s\n", doctag_health_name(health, i), doctag_health_detail(health, i));
+    doctag_health_free(health);
+  }
   char *data_dir = g_strdup(doctag_ctx_data_dir(ctx));
   doctag_ctx_free(ctx);
   setenv("DOCTAG_DATA_DIR", data_dir, 1);

@@ -249,11 +249,20 @@ doctag_status store_migrate(struct store *s, unsigned int *applied)
     }
     if (g_hash_table_contains(done, GINT_TO_POINTER(version)))
       continue;
+    /* On an upgrade (the database had migrations already) say what runs and how long it
+     * took: some rebuild the full-text index, minutes for a large archive, and a server
+     * that answers nothing meanwhile should say why. A new database stays quiet. */
+    bool upgrade = g_hash_table_size(done) > 0;
+    gint64 t0 = g_get_monotonic_time();
+    if (upgrade)
+      g_message("doctag: upgrading the database: migration %s", base);
     st = s->ops->script(c, (const char *)f->data);
     if (st != DOCTAG_OK) {
       err_wrap(st, "migration %s", base);
       break;
     }
+    if (upgrade)
+      g_message("doctag: migration %s done in %.1f s", base, (double)(g_get_monotonic_time() - t0) / 1e6);
     store_param p[] = { SP_I(version), SP_T(base), SP_I(store_now_us()) };
     st = store_exec(c, ST_MIG_INSERT, p, 3, NULL);
     if (st == DOCTAG_OK && applied)

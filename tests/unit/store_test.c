@@ -52,6 +52,14 @@ static bool has_user(struct store *s, const char *email)
   return found;
 }
 
+/* Collects what the library says through g_message. */
+static void keep_message(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer data)
+{
+  (void)domain;
+  if (level & G_LOG_LEVEL_MESSAGE)
+    g_string_append_printf(data, "%s\n", msg);
+}
+
 static void test_migrations_run_twice(void **state)
 {
   fx *f = *state;
@@ -121,8 +129,15 @@ static void test_finishing_order_migration(void **state)
   assert_ok(store_exec_sql(c, "DROP INDEX queue_items_finished", NULL, 0, NULL));
   assert_ok(store_exec_sql(c, "DELETE FROM schema_migrations WHERE version = 12", NULL, 0, NULL));
   unsigned int applied = 0;
+  /* An upgrade says which migration runs and how long it took (some rebuild the index). */
+  GString *said = g_string_new(NULL);
+  GLogFunc was = g_log_set_default_handler(keep_message, said);
   assert_ok(store_migrate(s, &applied));
+  g_log_set_default_handler(was, NULL);
   assert_int_equal(applied, 1);
+  assert_non_null(strstr(said->str, "upgrading the database: migration 0012_"));
+  assert_non_null(strstr(said->str, " done in "));
+  g_string_free(said, TRUE);
   for (int k = 0; k < 2; k++) {
     store_rows r;
     store_param p[] = { SP_T(jobs[k]) };
