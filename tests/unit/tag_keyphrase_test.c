@@ -1135,6 +1135,32 @@ static void expect_no_function_words(const char *code, const char *subject, cons
   expect_no_function_words_in(code, code, subject, fw);
 }
 
+/* French demonstratives and pronouns Snowball's list lacks ("cette",
+ * "celle-ci", "ils") are no words of a tag: "cette approche", "cette
+ * méthode" and "celle-ci donne de bons résultats" were tags. */
+static void test_french_demonstratives(void **state)
+{
+  (void)state;
+  const char *const stop[] = { "cette", "cet", "ceux", "celle-ci", "cela", "ils", "leurs" };
+  for (size_t i = 0; i < G_N_ELEMENTS(stop); i++)
+    if (!lex_is_stop_lang(stop[i], "fra"))
+      fail_msg("fra: \"%s\" should be a stop word", stop[i]);
+  assert_false(lex_is_stop_lang("approche", "fra"));
+  const char *fra = "La gestion de l'eau\n"
+                    "Cette approche permet de réduire les pertes. Cette méthode est simple. Ils utilisent cette "
+                    "technique dans les villages, et celle-ci donne de bons résultats. Cet outil aide les "
+                    "agriculteurs. Cette gestion de l'eau reste efficace, cela est clair.";
+  tag_outcome out = tag_text(fra, "fra", 10);
+  print_tags("fra", &out);
+  for (size_t i = 0; i < out.count; i++) {
+    const char *t = out.items[i].tag;
+    if (g_str_has_prefix(t, "cet") || g_str_has_prefix(t, "celle") || g_str_has_prefix(t, "ils "))
+      fail_msg("fra: tag \"%s\" starts with a function word", t);
+  }
+  assert_true(has_tag(&out, "gestion"));
+  tag_outcome_clear(&out);
+}
+
 /* Real documents got "અને" (and) in Gujarati, "کا", "اور", "کے" in Urdu. */
 static void test_function_words_without_snowball(void **state)
 {
@@ -1426,6 +1452,7 @@ int main(void)
     cmocka_unit_test(test_language_identification),
     cmocka_unit_test(test_language_of_long_text),
     cmocka_unit_test(test_tags_in_own_language),
+    cmocka_unit_test(test_french_demonstratives),
     cmocka_unit_test(test_function_words_without_snowball),
     cmocka_unit_test(test_function_word_guess),
     cmocka_unit_test(test_verb_forms_not_tags),
