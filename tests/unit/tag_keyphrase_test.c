@@ -830,6 +830,58 @@ static void test_stop_words_and_stemmers(void **state)
   a = lex_stem_lang("rowerowy", "pol");
   assert_string_equal(a, "rowerowy");
   g_free(a);
+  /* nor has it Czech, Latvian, Estonian or Galician ones */
+  a = lex_stem_lang("vodovodu", "ces");
+  assert_string_equal(a, "vodovodu");
+  g_free(a);
+}
+
+/* The words seg_split() makes of `text`, joined by spaces, a particle
+ * written "+particle". Newly allocated. */
+static char *seg_words(const char *text)
+{
+  GArray *t = seg_split(text);
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; i < t->len; i++) {
+    const seg_token *k = &g_array_index(t, seg_token, i);
+    if (k->kind != SEG_WORD)
+      continue;
+    g_string_append_printf(s, "%s%s%s", s->len ? " " : "", k->particle ? "+" : "", k->word);
+  }
+  seg_free(t);
+  return g_string_free(s, FALSE);
+}
+
+/* Korean particles come off their nouns as words of their own: a particle
+ * of two syllables or more always ("해안에는"), one of a single syllable
+ * where the text has the noun otherwise too or it is a plural, and only
+ * after the syllable that takes it (가 after a vowel, 이 after a final
+ * consonant): not off "제주도", "회의" (meeting) or "사이", nouns that end
+ * as a particle does. The conjunctive adverbs ("또는", "하지만") are
+ * particles too. */
+static void test_korean_particles(void **state)
+{
+  (void)state;
+  char *w = seg_words("해양 쓰레기 문제. 쓰레기가 해안에는 많다. 정부는 정부의 계획을 발표했다. "
+                      "제주도 회의 사이 전문가들은 물을 또는 하지만");
+  assert_string_equal(w, "해양 쓰레기 문제 쓰레기 +가 해안 +에는 많다 정부 +는 정부 +의 계획을 발표했다 "
+                         "제주도 회의 사이 전문가들 +은 물을 +또는 +하지만");
+  g_free(w);
+  /* the allomorph must fit the syllable before: "물가" (prices) ends with
+   * 가 after a final consonant, where the particle would be 이 */
+  w = seg_words("물가 물가의 물");
+  assert_string_equal(w, "물가 물가 +의 물");
+  g_free(w);
+  tag_outcome out = tag_text("제주도의 해양 쓰레기 문제\n제주도 해안에는 매년 해양 쓰레기가 밀려온다. 해양 쓰레기의 대부분은 "
+                             "플라스틱이다. 제주도는 해양 쓰레기를 줄이기 위해 노력한다.",
+                             "kor", 8);
+  print_tags("kor", &out);
+  for (size_t i = 0; i < out.count; i++)
+    if (strstr(out.items[i].tag, "쓰레기가") || strstr(out.items[i].tag, "제주도의") ||
+        strstr(out.items[i].tag, "쓰레기의") || strstr(out.items[i].tag, "해안에는"))
+      fail_msg("kor: tag \"%s\" holds a particle", out.items[i].tag);
+  assert_true(has_tag(&out, "해양 쓰레기"));
+  tag_outcome_clear(&out);
 }
 
 static void test_icu_segmentation(void **state)
@@ -1510,6 +1562,7 @@ int main(void)
     cmocka_unit_test(test_phrase_position),
     cmocka_unit_test(test_stop_words_and_stemmers),
     cmocka_unit_test(test_icu_segmentation),
+    cmocka_unit_test(test_korean_particles),
     cmocka_unit_test(test_language_identification),
     cmocka_unit_test(test_language_of_long_text),
     cmocka_unit_test(test_tags_in_own_language),
