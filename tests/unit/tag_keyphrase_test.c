@@ -795,6 +795,9 @@ static void test_stop_words_and_stemmers(void **state)
     { "από", "ell", true },    { "αυτούς", "ell", true }, { "ελιάς", "ell", false }, { "این", "fas", true },
     { "یک", "fas", true },     { "آب", "fas", false },    { "și", "ron", true },    { "který", "ces", true },
     { "yang", "ind", true },   { "що", "ukr", true },
+    /* Greek's additions (tag/data/stop_ell.txt): the articles' other forms */
+    { "μια", "ell", true },    { "τις", "ell", true },    { "στους", "ell", true }, { "ενός", "ell", true },
+    { "πιο", "ell", true },    { "μελέτη", "ell", false },
   };
   for (size_t i = 0; i < G_N_ELEMENTS(lucene); i++)
     if (lex_is_stop_lang(lucene[i].word, lucene[i].lang) != lucene[i].stop)
@@ -1294,7 +1297,7 @@ static void test_function_words_without_snowball(void **state)
   /* Lucene's lists */
   const char *const ara[] = { "في", "من", "على", "أن", "إلى", "التي", "مع", NULL };
   expect_no_function_words("ara", "تحلية مياه البحر", ara);
-  const char *const ell[] = { "της", "την", "και", "στην", "του", "οι", "τη", "με", "η", NULL };
+  const char *const ell[] = { "της", "την", "και", "στην", "του", "οι", "τη", "με", "η", "μια", "τις", "πιο", NULL };
   expect_no_function_words("ell", "βιολογική καλλιέργεια", ell);
 }
 
