@@ -6,8 +6,9 @@
  * of the languages written in them (Snowball's lists, stopwords-iso's
  * for Polish, Lucene's for Czech, Romanian, Catalan, Galician, Indonesian,
  * Lithuanian, Latvian, Estonian, Basque and Irish: a text's commonest words
- * are its function words, "the", "de", "der", "и"); Urdu, Persian and
- * Ukrainian by the letters their script has for them alone. A language's
+ * are its function words, "the", "de", "der", "и"; Bulgarian's against
+ * Russian's); Urdu, Persian and Ukrainian by the letters their script has
+ * for them alone. A language's
  * share is the letters of its words; a Latin or Cyrillic word that is no stop word
  * goes to the language whose stop words that script's text uses most.
  * Languages with at least 10% of the letters are reported, largest first,
@@ -197,6 +198,7 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
   GArray *shares = g_array_new(FALSE, FALSE, sizeof(lang_share));
   size_t latin_hits[G_N_ELEMENTS(latin_langs)] = { 0 };
   size_t latin_letters = 0, cyr_letters = 0, latin_words = 0, latin_sample = 0, en_in_sample = 0;
+  size_t rus_hits = 0, bul_hits = 0; /* Cyrillic words in Russian's and Bulgarian's lists */
   /* where the sample's words start: read again only for a text that is
    * not English */
   const char *latin_sample_at[MAX_LATIN_SAMPLE];
@@ -238,6 +240,8 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
       }
     } else if (script == G_UNICODE_SCRIPT_CYRILLIC) {
       cyr_letters += letters;
+      rus_hits += lex_is_stop_lang(word, "rus");
+      bul_hits += lex_is_stop_lang(word, "bul");
     } else {
       const char *code = script_lang(script, &marks.kana);
       if (code)
@@ -277,8 +281,11 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
         best = l;
     add(shares, latin_langs[best], latin_letters); /* no stop word at all: English */
   }
-  if (cyr_letters) /* "і" alone is 5% of a Ukrainian text's letters */
-    add(shares, marks.ukrainian * UKRAINIAN_SHARE >= cyr_letters ? "ukr" : "rus", cyr_letters);
+  /* "і" alone is 5% of a Ukrainian text's letters; Bulgarian and Russian
+   * by their stop words ("е", "са", "ще", "към" against "не", "что", "он") */
+  if (cyr_letters)
+    add(shares, marks.ukrainian * UKRAINIAN_SHARE >= cyr_letters ? "ukr" : bul_hits > rus_hits ? "bul" : "rus",
+        cyr_letters);
   /* Arabic-script text is Urdu with Urdu's own letters ("ے" alone is 2% of
    * them), else Persian with Persian's (ی and ک are more) */
   for (guint i = 0; i < shares->len; i++) {
