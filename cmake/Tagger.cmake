@@ -92,9 +92,39 @@ add_custom_command(OUTPUT ${_lucene_out} ${_lucene_dir}/${_uk}
   COMMAND ${CMAKE_COMMAND} -E touch ${_lucene_out} ${_lucene_dir}/${_uk}
   DEPENDS ${_lucene_common} ${_lucene_morfologik}
   COMMENT "Taking the stop-word lists out of Lucene's jars" VERBATIM)
+# Function words of languages neither Snowball nor Lucene has a list for,
+# from Apertium's morphological dictionaries (Debian's apertium-LANG,
+# GPL data read at build time, nothing copied into the tree): the
+# dictionary expanded with lttoolbox's lt-expand (lttoolbox-dev), its
+# closed-class forms kept (tag/gen/apertium_gen.c). CODE=PACKAGE-DIR/DIX.
+set(DOCTAG_APERTIUM_DIR /usr/share/apertium CACHE PATH "Apertium's language data (Debian: apertium-urd)")
+find_program(DOCTAG_LT_EXPAND lt-expand)
+set(_apertium_lists urd=apertium-urd/apertium-urd.urd.dix)
+add_executable(doctag_apertium_gen ${CMAKE_SOURCE_DIR}/libdoctag/tag/gen/apertium_gen.c)
+target_compile_options(doctag_apertium_gen PRIVATE ${DOCTAG_WARNINGS})
+set(_apertium_out)
+foreach(_l ${_apertium_lists})
+  string(REPLACE "=" ";" _l ${_l})
+  list(GET _l 0 _code)
+  list(GET _l 1 _dix)
+  set(_dix ${DOCTAG_APERTIUM_DIR}/${_dix})
+  if(NOT EXISTS ${_dix} OR NOT DOCTAG_LT_EXPAND)
+    message(FATAL_ERROR "No ${_dix} or no lt-expand (apt-get install apertium-${_code} lttoolbox-dev)")
+  endif()
+  set(_exp ${CMAKE_BINARY_DIR}/generated/apertium_${_code}.exp)
+  set(_txt ${CMAKE_BINARY_DIR}/generated/stop_${_code}.txt)
+  add_custom_command(OUTPUT ${_txt}
+    COMMAND ${DOCTAG_LT_EXPAND} ${_dix} ${_exp}
+    COMMAND doctag_apertium_gen ${_exp} ${_txt}
+    COMMAND ${CMAKE_COMMAND} -E remove ${_exp}
+    DEPENDS doctag_apertium_gen ${_dix}
+    COMMENT "Taking the function words of ${_code} out of Apertium's dictionary" VERBATIM)
+  list(APPEND _apertium_out ${_txt})
+  list(APPEND _lists_args stop_${_code} ${_txt})
+endforeach()
 add_custom_command(OUTPUT ${_lists_out}
   COMMAND doctag_lists_gen ${_lists_out} ${_lists_args}
-  DEPENDS doctag_lists_gen ${_lists_in} ${_lucene_out} ${_lucene_dir}/${_uk}
+  DEPENDS doctag_lists_gen ${_lists_in} ${_lucene_out} ${_lucene_dir}/${_uk} ${_apertium_out}
   COMMENT "Compiling the tagger's word lists" VERBATIM)
 target_sources(doctag_obj PRIVATE ${_lists_out})
 

@@ -19,6 +19,8 @@ PKGS="
 PKGS="$PKGS wordnet-base libstemmer-dev libicu-dev python3-nltk" # tagger: WordNet POS table, Snowball stemmers, ICU word breaks, keyphrase scorer
 # stopless (issue 12): the stop-word lists of 16 more languages come out of Lucene's analyzer jars at build time (no Java needed)
 PKGS="$PKGS liblucene8-java"
+# lang (issue 12): Urdu's function words from Apertium's Urdu dictionary, expanded at build time by lt-expand
+PKGS="$PKGS apertium-urd lttoolbox-dev"
 # dx (issue 16): the API reference, type checks, the venv/pip install test, man page checks
 PKGS="$PKGS doxygen mypy python3-venv python3-build python3-setuptools python3-wheel python3-pip groff-base"
 # web (issue 14): response schema checks, the headless Chromium tests, npm for the vendored Swagger UI, zlib for gzip of the static files

@@ -78,7 +78,7 @@ GHashTable *fw_guess(const GArray *tokens, GUnicodeScript script)
   unsigned int total = 0, words = 0, sentence = 0;
   for (guint i = 0; i < tokens->len; i++) {
     const seg_token *t = &g_array_index(tokens, seg_token, i);
-    total += t->kind == SEG_WORD && seg_word_script(t->word) == script;
+    total += t->kind == SEG_WORD && !t->particle && seg_word_script(t->word) == script;
   }
   double letters_sum = 0;
   const char *prev = NULL;
@@ -91,6 +91,8 @@ GHashTable *fw_guess(const GArray *tokens, GUnicodeScript script)
     sentence += clause;
     if (clause)
       prev = NULL;
+    if (t->particle) /* a Korean particle split off its noun: the noun's neighbour is the next word */
+      continue;
     if (t->kind != SEG_WORD || seg_word_script(t->word) != script) {
       prev = NULL;
       continue;

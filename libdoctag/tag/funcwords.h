@@ -1,5 +1,5 @@
 /* Internal: the function words of a document in a language without a
- * stop-word list (Gujarati, Urdu, Korean, Tamil...), guessed from the
+ * stop-word list (Gujarati, Korean, Tamil...), guessed from the
  * document itself. Thread-safe: no state. */
 #ifndef DOCTAG_TAG_FUNCWORDS_H
 #define DOCTAG_TAG_FUNCWORDS_H

@@ -838,7 +838,7 @@ static void classify(kp *k)
       w->info = wi;
       w->stem = wi->stem;
       /* the word as written counts too ("l'" of "l'analyse" aside) */
-      bool stop = wi->stop || (k->stops && w->text != t->word && lex_is_stop_lang(t->word, k->lang));
+      bool stop = wi->stop || t->particle || (k->stops && w->text != t->word && lex_is_stop_lang(t->word, k->lang));
       if (stop)
         w->cls = W_STOP; /* in Chinese and Japanese, one-character words are mostly particles */
       else if (k->english)

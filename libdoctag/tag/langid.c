@@ -3,11 +3,13 @@
  * Each word is given to a language: by its script where one script means
  * one language here (Devanagari Hindi, Thai, Hangul Korean, Han Chinese,
  * kana Japanese...), and for Latin and Cyrillic words by the stop-word lists
- * of the languages written in them (Snowball's lists, and stopwords-iso's
- * for Polish: a text's commonest words are its function words, "the",
- * "de", "der", "и"); Urdu, Persian and Ukrainian by the letters their
- * script has for them alone. A language's share
- * is the letters of its words; a Latin or Cyrillic word that is no stop word
+ * of the languages written in them (Snowball's lists, stopwords-iso's
+ * for Polish, Lucene's for Czech, Romanian, Catalan, Galician, Indonesian,
+ * Lithuanian, Latvian, Estonian, Basque and Irish: a text's commonest words
+ * are its function words, "the", "de", "der", "и"; Bulgarian's against
+ * Russian's); Urdu, Persian and Ukrainian by the letters their script has
+ * for them alone. A language's
+ * share is the letters of its words; a Latin or Cyrillic word that is no stop word
  * goes to the language whose stop words that script's text uses most.
  * Languages with at least 10% of the letters are reported, largest first,
  * joined by '+' ("hin+eng"). */
@@ -29,10 +31,12 @@
 #define URDU_SHARE 100          /* an Arabic-script text with 1 letter in this many Urdu's */
 #define PERSIAN_SHARE 50        /* ... Persian's */
 #define UKRAINIAN_SHARE 50      /* a Cyrillic text with 1 letter in this many Ukrainian's */
+#define ALPHABET_WORDS 12       /* one-letter words in a list that holds the alphabet */
 
 /* Languages told apart by their stop words, per script. */
-static const char *const latin_langs[] = { "eng", "fra", "deu", "spa", "ita", "por", "nld", "swe",
-                                           "nor", "dan", "fin", "hun", "tur", "pol", NULL };
+static const char *const latin_langs[] = { "eng", "fra", "deu", "spa", "ita", "por", "nld", "swe", "nor",
+                                           "dan", "fin", "hun", "tur", "pol", "ces", "ron", "cat", "glg",
+                                           "ind", "lit", "lav", "est", "eus", "gle", NULL };
 
 typedef struct lang_share {
   const char *code;
@@ -95,6 +99,23 @@ static bool persian_letter(gunichar c)
 static bool ukrainian_letter(gunichar c)
 {
   return c == 0x0456 || c == 0x0457 || c == 0x0454 || c == 0x0491;
+}
+
+/* Whether the stop-word list of `code` holds most letters as words
+ * (Estonian's from Lucene has all 32 of its alphabet): its one-letter words
+ * tell nothing of a text's language. Czech's "a", "i", "k", "o", "s", "u",
+ * "v", "z" or Catalan's "a", "e", "i", "o" do. */
+static bool lists_alphabet(const char *code)
+{
+  for (const lex_stop_list *l = lex_stop_lists; l->code; l++) {
+    if (strcmp(l->code, code))
+      continue;
+    unsigned int one = 0;
+    for (size_t i = 0; i <= l->list->mask; i++)
+      one += l->list->slots[i] && l->list->slots[i][0] && !*g_utf8_next_char(l->list->slots[i]);
+    return one > ALPHABET_WORDS;
+  }
+  return false;
 }
 
 /* What read_word() notes besides the word. */
@@ -177,6 +198,7 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
   GArray *shares = g_array_new(FALSE, FALSE, sizeof(lang_share));
   size_t latin_hits[G_N_ELEMENTS(latin_langs)] = { 0 };
   size_t latin_letters = 0, cyr_letters = 0, latin_words = 0, latin_sample = 0, en_in_sample = 0;
+  size_t rus_hits = 0, bul_hits = 0; /* Cyrillic words in Russian's and Bulgarian's lists */
   /* where the sample's words start: read again only for a text that is
    * not English */
   const char *latin_sample_at[MAX_LATIN_SAMPLE];
@@ -218,6 +240,8 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
       }
     } else if (script == G_UNICODE_SCRIPT_CYRILLIC) {
       cyr_letters += letters;
+      rus_hits += lex_is_stop_lang(word, "rus");
+      bul_hits += lex_is_stop_lang(word, "bul");
     } else {
       const char *code = script_lang(script, &marks.kana);
       if (code)
@@ -231,11 +255,16 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
      * whole text against the others' over its first MAX_LATIN_SAMPLE
      * words made a long German text English */
     latin_hits[0] = en_in_sample;
+    bool alphabet[G_N_ELEMENTS(latin_langs)];
+    for (size_t l = 1; latin_langs[l]; l++)
+      alphabet[l] = lists_alphabet(latin_langs[l]);
     for (size_t w = 0; w < latin_sample; w++) {
       size_t letters = 0;
       word_marks again = { 0 };
       read_word(latin_sample_at[w], end, word, &letters, &again);
       for (size_t l = 1; latin_langs[l]; l++) {
+        if (letters < 2 && alphabet[l])
+          continue;
         /* Polish's list (not Snowball's) has one-letter words, roman
          * numerals and abbreviations ("w", "ii", "www") any Latin text
          * has: it counts only in a text with Polish letters */
@@ -252,8 +281,11 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
         best = l;
     add(shares, latin_langs[best], latin_letters); /* no stop word at all: English */
   }
-  if (cyr_letters) /* "і" alone is 5% of a Ukrainian text's letters */
-    add(shares, marks.ukrainian * UKRAINIAN_SHARE >= cyr_letters ? "ukr" : "rus", cyr_letters);
+  /* "і" alone is 5% of a Ukrainian text's letters; Bulgarian and Russian
+   * by their stop words ("е", "са", "ще", "към" against "не", "что", "он") */
+  if (cyr_letters)
+    add(shares, marks.ukrainian * UKRAINIAN_SHARE >= cyr_letters ? "ukr" : bul_hits > rus_hits ? "bul" : "rus",
+        cyr_letters);
   /* Arabic-script text is Urdu with Urdu's own letters ("ے" alone is 2% of
    * them), else Persian with Persian's (ی and ک are more) */
   for (guint i = 0; i < shares->len; i++) {

@@ -213,16 +213,17 @@ char *lex_stem_lang(const char *word, const char *lang)
 {
   if (!word)
     return g_strdup("");
-  /* Snowball has no Polish stemmer, and English's would strip English
-   * endings off Polish words: they stay as written */
-  if (lang && !strncmp(lang, "pol", 3))
-    return g_strdup(word);
   for (size_t i = 0; lang && i < G_N_ELEMENTS(snowball); i++) {
     if (strncmp(lang, snowball[i][0], 3))
       continue;
     char *r = i == 0 ? stem_en(word) : snowball_stem(i, word);
     return r ? r : g_strdup(word);
   }
+  /* a language Snowball has no stemmer for (Polish, Czech, Galician,
+   * Latvian, Estonian, Urdu...): English's would strip English endings off
+   * its words, so they stay as written; Hindi has its own */
+  if (lang && strncmp(lang, "hin", 3) && lex_has_stop_list(lang))
+    return g_strdup(word);
   return lex_stem(word);
 }
 

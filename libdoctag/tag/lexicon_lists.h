@@ -36,8 +36,9 @@ extern const lex_list lex_list_stop_en, lex_list_stop_hi, lex_list_generic, lex_
 extern const lex_list lex_list_stop_jpn;
 
 /* A language's stop-word list: every list named stop_<ISO 639-3 code>
- * (tag/data/stop_fra.txt, and those taken from Lucene at build time,
- * cmake/Tagger.cmake). */
+ * (tag/data/stop_fra.txt, those taken from Lucene's jars and Apertium's
+ * dictionaries at build time, cmake/Tagger.cmake; a tag/data/ file of the
+ * same name adds to Lucene's, as stop_ell.txt does). */
 typedef struct lex_stop_list {
   const char *code;
   const lex_list *list;

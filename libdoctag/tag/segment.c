@@ -1134,6 +1134,154 @@ static GArray *split_unspaced(GArray *in)
   return out;
 }
 
+/* Korean particles (josa), written on the noun they follow: "문서를",
+ * "정부의", "쓰레기가" (ICU's word breaks keep them on). Longest first
+ * within each length. `after`: 1 only after a final consonant (이, 을,
+ * 으로), 2 only after a vowel or ㄹ for 로 (가, 를, 로), 0 after either. */
+typedef struct josa {
+  const char *text;
+  unsigned char after;
+} josa;
+
+#define JOSA_CONSONANT 1
+#define JOSA_VOWEL 2
+
+static const josa josas[] = {
+  { "으로부터", JOSA_CONSONANT }, { "로부터", JOSA_VOWEL }, { "에서부터", 0 }, { "에서는", 0 },
+  { "에서도", 0 },  { "에서의", 0 },  { "에게는", 0 },  { "으로는", JOSA_CONSONANT }, { "으로서", JOSA_CONSONANT },
+  { "으로써", JOSA_CONSONANT }, { "에서", 0 }, { "에게", 0 }, { "에는", 0 }, { "에도", 0 }, { "에의", 0 },
+  { "으로", JOSA_CONSONANT }, { "로는", JOSA_VOWEL }, { "로서", JOSA_VOWEL }, { "로써", JOSA_VOWEL },
+  { "까지", 0 }, { "부터", 0 }, { "보다", 0 }, { "처럼", 0 }, { "한테", 0 }, { "께서", 0 }, { "마다", 0 },
+  { "조차", 0 }, { "만큼", 0 }, { "과의", JOSA_CONSONANT }, { "와의", JOSA_VOWEL }, { "과는", JOSA_CONSONANT },
+  { "와는", JOSA_VOWEL }, { "이나", JOSA_CONSONANT }, { "이라는", JOSA_CONSONANT }, { "라는", JOSA_VOWEL },
+  { "의", 0 }, { "에", 0 }, { "도", 0 }, { "만", 0 }, { "이", JOSA_CONSONANT }, { "가", JOSA_VOWEL },
+  { "은", JOSA_CONSONANT }, { "는", JOSA_VOWEL }, { "을", JOSA_CONSONANT }, { "를", JOSA_VOWEL },
+  { "과", JOSA_CONSONANT }, { "와", JOSA_VOWEL }, { "로", JOSA_VOWEL },
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(josas) <= sizeof(gsize) * 8); /* a bit each in split_particles() */
+
+/* Korean's conjunctive adverbs, which open a sentence ("그러나 해양
+ * 쓰레기는...") and join nothing: words of no tag, as particles are. */
+static const char *const conjunctions[] = { "그러나", "그리고", "그런데", "그래서", "그러므로", "따라서", "하지만",
+                                            "또한",   "또는",   "혹은",   "게다가", "한편",     "특히",   "및",
+                                            "즉",     NULL };
+
+static bool conjunction(const char *word)
+{
+  for (const char *const *c = conjunctions; *c; c++)
+    if (!strcmp(*c, word))
+      return true;
+  return false;
+}
+
+#define HANGUL_FIRST 0xAC00 /* 가: precomposed syllables, 28 finals each */
+#define HANGUL_LAST 0xD7A3
+#define HANGUL_FINALS 28
+#define HANGUL_FINAL_L 8    /* ㄹ, after which 로 is written as after a vowel */
+
+/* The josa `word` ends with that its stem's last syllable may take, its
+ * index in josas[], or -1. The stem keeps at least one syllable of
+ * Hangul; `stem_len` gets its bytes. */
+static int josa_of(const char *word, size_t *stem_len)
+{
+  size_t len = strlen(word);
+  for (size_t j = 0; j < G_N_ELEMENTS(josas); j++) {
+    size_t jl = strlen(josas[j].text);
+    if (jl >= len || strcmp(word + len - jl, josas[j].text))
+      continue;
+    const char *last = g_utf8_find_prev_char(word, word + len - jl);
+    gunichar c = last ? g_utf8_get_char(last) : 0;
+    if (c < HANGUL_FIRST || c > HANGUL_LAST)
+      continue;
+    unsigned int final = (c - HANGUL_FIRST) % HANGUL_FINALS;
+    if (josas[j].after == JOSA_CONSONANT && !final)
+      continue;
+    if (josas[j].after == JOSA_VOWEL && final && !(final == HANGUL_FINAL_L && !strcmp(josas[j].text, "로")))
+      continue;
+    *stem_len = len - jl;
+    return (int)j;
+  }
+  return -1;
+}
+
+/* Korean words split into the noun and its particle, a word of its own
+ * marked `particle` (never a tag's word), as the conjunctive adverbs are:
+ * "쓰레기가" -> "쓰레기" "가". A
+ * particle of two syllables or more ("에서", "으로", "까지") always goes;
+ * one of a single syllable, which many nouns end with ("제주도", "회의",
+ * "사이"), only where the text has the noun bare or with another particle
+ * too ("쓰레기" and "쓰레기가"; "정부는" and "정부의") or it ends with the
+ * plural's "들" ("전문가들은"), and the noun is two syllables or more. */
+/* A word of Hangul: its first byte tells most texts' words apart (the
+ * syllables U+AC00-U+D7A3 start with 0xEA-0xED) without glib's tables. */
+static bool hangul_word(const seg_token *t)
+{
+  unsigned char b = (unsigned char)t->word[0];
+  return t->kind == SEG_WORD && b >= 0xEA && b <= 0xED && seg_word_script(t->word) == G_UNICODE_SCRIPT_HANGUL;
+}
+
+static GArray *split_particles(GArray *in)
+{
+  GHashTable *bare = NULL, *seen = NULL; /* words; stem -> josa bits */
+  for (guint i = 0; i < in->len; i++) {
+    const seg_token *t = &g_array_index(in, seg_token, i);
+    if (!hangul_word(t))
+      continue;
+    if (!bare) {
+      bare = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+      seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    }
+    g_hash_table_add(bare, g_strdup(t->word));
+    size_t sl;
+    int j = josa_of(t->word, &sl);
+    if (j < 0)
+      continue;
+    char *stem = g_strndup(t->word, sl);
+    gsize bits = GPOINTER_TO_SIZE(g_hash_table_lookup(seen, stem)) | (gsize)1 << j;
+    g_hash_table_replace(seen, stem, GSIZE_TO_POINTER(bits));
+  }
+  if (!bare)
+    return in;
+  GArray *out = g_array_sized_new(FALSE, TRUE, sizeof(seg_token), in->len + in->len / 2);
+  for (guint i = 0; i < in->len; i++) {
+    seg_token *t = &g_array_index(in, seg_token, i);
+    size_t sl = 0;
+    bool hangul = hangul_word(t);
+    if (hangul && conjunction(t->word)) { /* "또는", "하지만": no noun and particle */
+      t->particle = true;
+      g_array_append_val(out, *t);
+      continue;
+    }
+    int j = hangul ? josa_of(t->word, &sl) : -1;
+    bool go = false;
+    if (j >= 0) {
+      char *stem = g_strndup(t->word, sl);
+      gsize bits = GPOINTER_TO_SIZE(g_hash_table_lookup(seen, stem));
+      go = g_utf8_strlen(josas[j].text, -1) > 1 ||
+           (g_utf8_strlen(stem, -1) >= 2 &&
+            (g_hash_table_contains(bare, stem) || (bits & (bits - 1)) || g_str_has_suffix(stem, "들")));
+      g_free(stem);
+    }
+    if (!go) {
+      g_array_append_val(out, *t);
+      continue;
+    }
+    seg_token noun = *t, particle = *t;
+    noun.word = g_strndup(t->word, sl);
+    particle.word = g_strdup(t->word + sl);
+    particle.particle = true;
+    particle.brk = particle.sentence = particle.hyphen = particle.version = false;
+    particle.cap = particle.acronym = false;
+    g_free(t->word);
+    g_array_append_val(out, noun);
+    g_array_append_val(out, particle);
+  }
+  g_hash_table_destroy(seen);
+  g_hash_table_destroy(bare);
+  g_array_free(in, TRUE);
+  return out;
+}
+
 GArray *seg_split(const char *text)
 {
   GArray *out = g_array_new(FALSE, TRUE, sizeof(seg_token));
@@ -1191,7 +1339,7 @@ GArray *seg_split(const char *text)
   repeated_versions(&st);
   bare_standards(&st);
   rejoin_devanagari(out);
-  return split_unspaced(out);
+  return split_particles(split_unspaced(out));
 }
 
 void seg_free(GArray *tokens)

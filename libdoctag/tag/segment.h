@@ -39,6 +39,9 @@ typedef struct seg_token {
   bool keyword;          /* in a "Keywords:" or "Subject:" statement */
   bool field;            /* after a ':' or a tab on the same line: a field's
                             value ("Date of issue: 14 March", "Total\t920") */
+  bool particle;         /* a Korean particle split off the word before
+                            ("쓰레기가" -> "쓰레기" "가"), or a conjunctive
+                            adverb ("그러나"): no word of a tag */
   unsigned int page;     /* 0-based; pages are separated by '\f' */
   unsigned int line;     /* 0-based over the whole text */
 } seg_token;

@@ -795,12 +795,26 @@ static void test_stop_words_and_stemmers(void **state)
     { "από", "ell", true },    { "αυτούς", "ell", true }, { "ελιάς", "ell", false }, { "این", "fas", true },
     { "یک", "fas", true },     { "آب", "fas", false },    { "și", "ron", true },    { "který", "ces", true },
     { "yang", "ind", true },   { "що", "ukr", true },
+    /* Greek's additions (tag/data/stop_ell.txt): the articles' other forms */
+    { "μια", "ell", true },    { "τις", "ell", true },    { "στους", "ell", true }, { "ενός", "ell", true },
+    { "πιο", "ell", true },    { "μελέτη", "ell", false },
   };
   for (size_t i = 0; i < G_N_ELEMENTS(lucene); i++)
     if (lex_is_stop_lang(lucene[i].word, lucene[i].lang) != lucene[i].stop)
       fail_msg("%s: \"%s\" should %sbe a stop word", lucene[i].lang, lucene[i].word, lucene[i].stop ? "" : "not ");
+  /* Apertium's Urdu dictionary (apertium-urd, expanded at build time): its
+   * closed-class words, whatever other readings they have ("سے" is a noun
+   * too, "کہ" a verb stem), and not its nouns */
+  static const struct {
+    const char *word;
+    bool stop;
+  } apertium[] = { { "اور", true }, { "کہ", true }, { "سے", true }, { "ہیں", true }, { "لیکن", true },
+                   { "پانی", false }, { "حقوق", false } };
+  for (size_t i = 0; i < G_N_ELEMENTS(apertium); i++)
+    if (lex_is_stop_lang(apertium[i].word, "urd") != apertium[i].stop)
+      fail_msg("urd: \"%s\" should %sbe a stop word", apertium[i].word, apertium[i].stop ? "" : "not ");
   /* no list: their function words are guessed from the text (funcwords.h) */
-  const char *const no_list[] = { "guj", "ben", "urd", "kor" };
+  const char *const no_list[] = { "guj", "ben", "kor" };
   assert_true(lex_has_stop_list("ell"));
   for (size_t i = 0; i < G_N_ELEMENTS(no_list); i++)
     assert_false(lex_has_stop_list(no_list[i]));
@@ -819,6 +833,58 @@ static void test_stop_words_and_stemmers(void **state)
   a = lex_stem_lang("rowerowy", "pol");
   assert_string_equal(a, "rowerowy");
   g_free(a);
+  /* nor has it Czech, Latvian, Estonian or Galician ones */
+  a = lex_stem_lang("vodovodu", "ces");
+  assert_string_equal(a, "vodovodu");
+  g_free(a);
+}
+
+/* The words seg_split() makes of `text`, joined by spaces, a particle
+ * written "+particle". Newly allocated. */
+static char *seg_words(const char *text)
+{
+  GArray *t = seg_split(text);
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; i < t->len; i++) {
+    const seg_token *k = &g_array_index(t, seg_token, i);
+    if (k->kind != SEG_WORD)
+      continue;
+    g_string_append_printf(s, "%s%s%s", s->len ? " " : "", k->particle ? "+" : "", k->word);
+  }
+  seg_free(t);
+  return g_string_free(s, FALSE);
+}
+
+/* Korean particles come off their nouns as words of their own: a particle
+ * of two syllables or more always ("해안에는"), one of a single syllable
+ * where the text has the noun otherwise too or it is a plural, and only
+ * after the syllable that takes it (가 after a vowel, 이 after a final
+ * consonant): not off "제주도", "회의" (meeting) or "사이", nouns that end
+ * as a particle does. The conjunctive adverbs ("또는", "하지만") are
+ * particles too. */
+static void test_korean_particles(void **state)
+{
+  (void)state;
+  char *w = seg_words("해양 쓰레기 문제. 쓰레기가 해안에는 많다. 정부는 정부의 계획을 발표했다. "
+                      "제주도 회의 사이 전문가들은 물을 또는 하지만");
+  assert_string_equal(w, "해양 쓰레기 문제 쓰레기 +가 해안 +에는 많다 정부 +는 정부 +의 계획을 발표했다 "
+                         "제주도 회의 사이 전문가들 +은 물을 +또는 +하지만");
+  g_free(w);
+  /* the allomorph must fit the syllable before: "물가" (prices) ends with
+   * 가 after a final consonant, where the particle would be 이 */
+  w = seg_words("물가 물가의 물");
+  assert_string_equal(w, "물가 물가 +의 물");
+  g_free(w);
+  tag_outcome out = tag_text("제주도의 해양 쓰레기 문제\n제주도 해안에는 매년 해양 쓰레기가 밀려온다. 해양 쓰레기의 대부분은 "
+                             "플라스틱이다. 제주도는 해양 쓰레기를 줄이기 위해 노력한다.",
+                             "kor", 8);
+  print_tags("kor", &out);
+  for (size_t i = 0; i < out.count; i++)
+    if (strstr(out.items[i].tag, "쓰레기가") || strstr(out.items[i].tag, "제주도의") ||
+        strstr(out.items[i].tag, "쓰레기의") || strstr(out.items[i].tag, "해안에는"))
+      fail_msg("kor: tag \"%s\" holds a particle", out.items[i].tag);
+  assert_true(has_tag(&out, "해양 쓰레기"));
+  tag_outcome_clear(&out);
 }
 
 static void test_icu_segmentation(void **state)
@@ -859,6 +925,67 @@ static void test_language_identification(void **state)
   /* Polish's list holds "by", "www", "w", "a": without a Polish letter, a
    * short English text that has them stays English */
   expect_lang("Stroke, fill, red, green, blue; by www.tcpdf.org", "eng");
+  /* Lucene's Latin-script lists compete with Snowball's: the same notice
+   * (a water cut) in each language, and in the Romance languages they are
+   * closest to; Estonian's list holds every letter as a word, so one-letter
+   * words do not count for it */
+  expect_lang("Obecní úřad oznamuje, že v pondělí bude přerušena dodávka pitné vody. Oprava vodovodu potrvá "
+              "celý den a obyvatelé si mají připravit zásoby vody. Podle starosty je to nutné, protože potrubí "
+              "je staré a často praská.",
+              "ces");
+  expect_lang("Primăria anunță că luni va fi întreruptă alimentarea cu apă potabilă. Lucrările de reparație vor "
+              "dura toată ziua, iar locuitorii sunt rugați să își facă provizii. Potrivit primarului, "
+              "conductele sunt vechi și se sparg des.",
+              "ron");
+  expect_lang("L'ajuntament informa que dilluns es tallarà el subministrament d'aigua potable. Les obres de "
+              "reparació duraran tot el dia i els veïns han de fer provisió d'aigua. Segons l'alcalde, les "
+              "canonades són velles i es trenquen sovint.",
+              "cat");
+  expect_lang("O concello informa de que o luns se cortará o abastecemento de auga potable. As obras de "
+              "reparación durarán todo o día e os veciños deben facer provisión de auga. Segundo o alcalde, as "
+              "canalizacións son vellas e rompen a miúdo.",
+              "glg");
+  expect_lang("Pemerintah desa mengumumkan bahwa pada hari Senin pasokan air bersih akan dihentikan. Perbaikan "
+              "pipa akan berlangsung sepanjang hari dan warga diminta untuk menyiapkan persediaan air. Menurut "
+              "kepala desa, pipa yang ada sudah tua dan sering pecah.",
+              "ind");
+  expect_lang("Savivaldybė praneša, kad pirmadienį bus nutrauktas geriamojo vandens tiekimas. Remonto darbai "
+              "truks visą dieną, todėl gyventojai turi pasiruošti vandens atsargų. Pasak mero, vamzdžiai yra "
+              "seni ir dažnai trūksta.",
+              "lit");
+  expect_lang("Pašvaldība paziņo, ka pirmdien tiks pārtraukta dzeramā ūdens piegāde. Remontdarbi ilgs visu "
+              "dienu, tāpēc iedzīvotājiem jāsagatavo ūdens krājumi. Pēc mēra teiktā, caurules ir vecas un bieži "
+              "plīst.",
+              "lav");
+  expect_lang("Vallavalitsus teatab, et esmaspäeval katkestatakse joogivee varustamine, sest torustik on vana "
+              "ja see vajab remonti. Remonttööd kestavad terve päeva ning elanikud peavad varuma vett juba "
+              "pühapäeval. Kui töö lõpeb varem, siis antakse sellest kohe teada. Vallavanema sõnul on torud nii "
+              "vanad, et need lähevad sageli katki, aga uus torustik peaks kestma palju aastaid.",
+              "est");
+  expect_lang("Udalak jakinarazten du astelehenean edateko uraren hornidura etengo dela. Konponketa lanek egun "
+              "osoa iraungo dute eta bizilagunek ur erreserbak prestatu behar dituzte. Alkatearen arabera, "
+              "hodiak zaharrak dira eta sarritan apurtzen dira.",
+              "eus");
+  expect_lang("Fógraíonn an chomhairle go mbeidh an soláthar uisce óil gearrtha Dé Luain. Maireann na "
+              "hoibreacha deisiúcháin an lá ar fad agus ba chóir do na háitritheoirí uisce a stóráil. Dar leis "
+              "an méara, tá na píopaí sean agus briseann siad go minic.",
+              "gle");
+  expect_lang("El ayuntamiento informa de que el lunes se cortará el suministro de agua potable. Las obras de "
+              "reparación durarán todo el día y los vecinos deben hacer provisión de agua. Según el alcalde, "
+              "las tuberías son viejas y se rompen a menudo.",
+              "spa");
+  expect_lang("A prefeitura informa que na segunda-feira o abastecimento de água potável será cortado. As obras "
+              "de reparação vão durar o dia todo e os moradores devem fazer reserva de água. Segundo o "
+              "prefeito, os canos são velhos e quebram com frequência.",
+              "por");
+  expect_lang("Il comune informa che lunedì sarà interrotta la fornitura di acqua potabile. I lavori di "
+              "riparazione dureranno tutto il giorno e i residenti devono fare scorta di acqua. Secondo il "
+              "sindaco, le tubature sono vecchie e si rompono spesso.",
+              "ita");
+  expect_lang("La mairie informe que lundi la distribution d'eau potable sera coupée. Les travaux de réparation "
+              "dureront toute la journée et les habitants doivent faire des réserves d'eau. Selon le maire, les "
+              "canalisations sont vieilles et se cassent souvent.",
+              "fra");
   expect_lang("城市的供水因维修而中断。", "zho");
   expect_lang("市の水道はメンテナンスのため月曜日に止まります。", "jpn");
   expect_lang("การประปาหยุดจ่ายน้ำเพื่อซ่อมบำรุง", "tha");
@@ -869,6 +996,15 @@ static void test_language_identification(void **state)
   /* Cyrillic: Ukrainian by і ї є ґ */
   expect_lang("Водопостачання міста припиняється в понеділок через ремонтні роботи.", "ukr");
   expect_lang("Водоснабжение города прекращается в понедельник из-за ремонтных работ.", "rus");
+  /* Bulgarian against Russian by their lists (Lucene's, Snowball's) */
+  expect_lang("Общината съобщава, че в понеделник ще бъде спряно водоснабдяването в града. Ремонтът ще "
+              "продължи цял ден и жителите трябва да си осигурят запас от вода. Според кмета тръбите са "
+              "стари и често се пукат.",
+              "bul");
+  expect_lang("Администрация города сообщает, что в понедельник будет отключено водоснабжение. Ремонт "
+              "продлится весь день, и жителям нужно запастись водой. По словам мэра, трубы уже старые и "
+              "часто лопаются.",
+              "rus");
   expect_lang("किसानों के लिए फसल बीमा योजना की अंतिम तिथि बढ़ा दी गई है। Last date extended.", "hin+eng");
 }
 
@@ -1088,9 +1224,10 @@ static void test_tags_in_own_language(void **state)
  * the language's common function words `fw` (written here, not taken from
  * the lists the tagger reads), and the phrase it is about among them: the
  * guess keeps its terms. */
-static void expect_no_function_words(const char *code, const char *subject, const char *const *fw)
+static void expect_no_function_words_in(const char *name, const char *code, const char *subject,
+                                        const char *const *fw)
 {
-  char *path = g_strdup_printf("%s/tests/unit/tagdata/%s.txt", getenv("DOCTAG_SOURCE_DIR"), code);
+  char *path = g_strdup_printf("%s/tests/unit/tagdata/%s.txt", getenv("DOCTAG_SOURCE_DIR"), name);
   char *text = tu_read(path, NULL);
   assert_non_null(text);
   char lang[32];
@@ -1118,15 +1255,49 @@ static void expect_no_function_words(const char *code, const char *subject, cons
   g_free(path);
 }
 
+static void expect_no_function_words(const char *code, const char *subject, const char *const *fw)
+{
+  expect_no_function_words_in(code, code, subject, fw);
+}
+
+/* French demonstratives and pronouns Snowball's list lacks ("cette",
+ * "celle-ci", "ils") are no words of a tag: "cette approche", "cette
+ * méthode" and "celle-ci donne de bons résultats" were tags. */
+static void test_french_demonstratives(void **state)
+{
+  (void)state;
+  const char *const stop[] = { "cette", "cet", "ceux", "celle-ci", "cela", "ils", "leurs" };
+  for (size_t i = 0; i < G_N_ELEMENTS(stop); i++)
+    if (!lex_is_stop_lang(stop[i], "fra"))
+      fail_msg("fra: \"%s\" should be a stop word", stop[i]);
+  assert_false(lex_is_stop_lang("approche", "fra"));
+  const char *fra = "La gestion de l'eau\n"
+                    "Cette approche permet de réduire les pertes. Cette méthode est simple. Ils utilisent cette "
+                    "technique dans les villages, et celle-ci donne de bons résultats. Cet outil aide les "
+                    "agriculteurs. Cette gestion de l'eau reste efficace, cela est clair.";
+  tag_outcome out = tag_text(fra, "fra", 10);
+  print_tags("fra", &out);
+  for (size_t i = 0; i < out.count; i++) {
+    const char *t = out.items[i].tag;
+    if (g_str_has_prefix(t, "cet") || g_str_has_prefix(t, "celle") || g_str_has_prefix(t, "ils "))
+      fail_msg("fra: tag \"%s\" starts with a function word", t);
+  }
+  assert_true(has_tag(&out, "gestion"));
+  tag_outcome_clear(&out);
+}
+
 /* Real documents got "અને" (and) in Gujarati, "کا", "اور", "کے" in Urdu. */
 static void test_function_words_without_snowball(void **state)
 {
   (void)state;
-  /* no list: guessed from the text */
+  /* no list: guessed from the text (Urdu's from Apertium's dictionary) */
   const char *const guj[] = { "અને", "છે", "માટે", "પણ", "આ", NULL };
   expect_no_function_words("guj", "ટપક સિંચાઈ", guj);
-  const char *const urd[] = { "کا", "کے", "کی", "اور", "ہے", "میں", "سے", "کو", NULL };
+  const char *const urd[] = { "کا", "کے", "کی", "اور", "ہے", "میں", "سے", "کو", "کہ", NULL };
   expect_no_function_words("urd", "فضائی آلودگی", urd);
+  /* a notice of sixty words, where "اور" (5 times), "کہ" and "کا" came
+   * out as tags: Apertium's Urdu dictionary has them */
+  expect_no_function_words_in("urd_short", "urd", "پانی", urd);
   const char *const kor[] = { "있다", "수", "및", "등", "또한", "그러나", "특히", NULL };
   /* "해양" (marine) is short and frequent, but always before "쓰레기" */
   expect_no_function_words("kor", "해양 쓰레기", kor);
@@ -1135,7 +1306,7 @@ static void test_function_words_without_snowball(void **state)
   /* Lucene's lists */
   const char *const ara[] = { "في", "من", "على", "أن", "إلى", "التي", "مع", NULL };
   expect_no_function_words("ara", "تحلية مياه البحر", ara);
-  const char *const ell[] = { "της", "την", "και", "στην", "του", "οι", "τη", "με", "η", NULL };
+  const char *const ell[] = { "της", "την", "και", "στην", "του", "οι", "τη", "με", "η", "μια", "τις", "πιο", NULL };
   expect_no_function_words("ell", "βιολογική καλλιέργεια", ell);
 }
 
@@ -1403,9 +1574,11 @@ int main(void)
     cmocka_unit_test(test_phrase_position),
     cmocka_unit_test(test_stop_words_and_stemmers),
     cmocka_unit_test(test_icu_segmentation),
+    cmocka_unit_test(test_korean_particles),
     cmocka_unit_test(test_language_identification),
     cmocka_unit_test(test_language_of_long_text),
     cmocka_unit_test(test_tags_in_own_language),
+    cmocka_unit_test(test_french_demonstratives),
     cmocka_unit_test(test_function_words_without_snowball),
     cmocka_unit_test(test_function_word_guess),
     cmocka_unit_test(test_verb_forms_not_tags),
