@@ -1341,7 +1341,7 @@ void kp_measure(const GArray *tokens, kp_shape *out)
     if (!is_word)
       continue;
     out->words++;
-    chars += (size_t)g_utf8_strlen(t->word, -1);
+    chars += (size_t)seg_utf8_len(t->word);
     sentences += t->sentence;
     reports += strchr("ast", t->word[0]) && t->word[0] && in_list(reporting_words, t->word); /* their initials */
   }

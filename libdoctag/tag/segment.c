@@ -137,12 +137,23 @@ bool seg_is_nfc(const char *s, gssize len)
   return U_SUCCESS(err) && unorm2_quickCheck(nfc, buf, n, &err) == UNORM_YES && U_SUCCESS(err);
 }
 
+/* g_ascii_strdown() of ASCII [s, s+len) without its call per character:
+ * every word of most texts comes this way. */
+static char *ascii_down(const char *s, size_t len)
+{
+  char *r = g_malloc(len + 1);
+  for (size_t i = 0; i < len; i++)
+    r[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + ('a' - 'A') : s[i]);
+  r[len] = 0;
+  return r;
+}
+
 char *seg_fold(const char *s, gssize len)
 {
   if (len < 0)
     len = (gssize)strlen(s);
   if (seg_is_ascii(s, s + len))
-    return g_ascii_strdown(s, len); /* ASCII is NFC */
+    return ascii_down(s, (size_t)len); /* ASCII is NFC */
   char *down = seg_has_upper(s, len) ? g_utf8_strdown(s, len) : g_strndup(s, (gsize)len);
   if (!down || seg_is_nfc(down, -1))
     return down;
@@ -239,6 +250,15 @@ static bool starts_keywords(const char *s, size_t len)
   return found;
 }
 
+/* g_utf8_strlen() of [s, e) >= n, counting no further than n. */
+static bool at_least_chars(const char *s, const char *e, size_t n)
+{
+  size_t c = 0;
+  for (const char *p = s; p < e && c < n; p++)
+    c += ((unsigned char)*p & 0xC0) != 0x80;
+  return c >= n;
+}
+
 static void analyse_line(line_info *l)
 {
   const char *s = l->s, *end = l->s + l->len;
@@ -260,7 +280,7 @@ static void analyse_line(line_info *l)
   l->keywords = starts_keywords(s, l->len);
   gunichar last = uc(g_utf8_prev_char(end));
   l->terminal = is_terminal(last) || (last == ')' && l->len > 1 && is_sentence_end(uc(g_utf8_prev_char(g_utf8_prev_char(end)))));
-  l->long_line = g_utf8_strlen(s, (gssize)l->len) >= LONG_LINE_CHARS;
+  l->long_line = at_least_chars(s, end, LONG_LINE_CHARS);
   gunichar first = uc(s);
   size_t num = numbering_len(s, l->len);
   l->bullet = is_bullet(first) || num > 0;
@@ -305,8 +325,8 @@ static void analyse_line(line_info *l)
         if (is_capital(fc)) {
           caps++;
         } else if (ch_islower(fc) && !lower_big) { /* one is enough to know */
-          char *w = seg_is_ascii(q, p) ? g_ascii_strdown(q, p - q) : g_utf8_strdown(q, p - q);
-          if (g_utf8_strlen(w, -1) > 3 && !lex_is_stop(w))
+          char *w = seg_is_ascii(q, p) ? ascii_down(q, (size_t)(p - q)) : g_utf8_strdown(q, p - q);
+          if (seg_utf8_len(w) > 3 && !lex_is_stop(w))
             lower_big++;
           g_free(w);
         }
