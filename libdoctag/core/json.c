@@ -3,7 +3,11 @@
 #include "core/error.h"
 
 #include <glib.h>
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 char *json_out_dump(const json_t *j)
 {
@@ -49,4 +53,48 @@ void json_out_string(GString *out, const char *s)
     }
   }
   g_string_append_c(out, '"');
+}
+
+bool json_out_string_valid(GString *out, const char *s)
+{
+  if (!s || !g_utf8_validate(s, -1, NULL))
+    return false;
+  json_out_string(out, s);
+  return true;
+}
+
+bool json_out_real(GString *out, double v)
+{
+  if (!isfinite(v))
+    return false;
+  char buf[64];
+  int n = snprintf(buf, sizeof buf, "%.15g", v);
+  if (n < 0 || (size_t)n >= sizeof buf)
+    return false;
+  /* as jansson's jsonp_dtostr(): the locale's decimal point read as '.' */
+  const char *point = localeconv()->decimal_point;
+  if (point && *point && *point != '.') {
+    char *p = strchr(buf, *point);
+    if (p)
+      *p = '.';
+  }
+  if (!strchr(buf, '.') && !strchr(buf, 'e')) {
+    g_strlcat(buf, ".0", sizeof buf);
+    n += 2;
+  }
+  char *start = strchr(buf, 'e');
+  if (start) {
+    start++;
+    char *end = start + 1;
+    if (*start == '-')
+      start++;
+    while (*end == '0')
+      end++;
+    if (end != start) {
+      memmove(start, end, (size_t)n - (size_t)(end - buf) + 1);
+      n -= (int)(end - start);
+    }
+  }
+  g_string_append_len(out, buf, n);
+  return true;
 }

@@ -24,4 +24,15 @@ doctag_status json_out_take(json_t *j, char **out);
  * cheaper this way). */
 void json_out_string(GString *out, const char *s);
 
+/* json_out_string() of `s` when jansson's json_string() would take it
+ * (not NULL, valid UTF-8), returning true; else nothing is appended and
+ * false says that jansson would have left the member or element out. */
+bool json_out_string_valid(GString *out, const char *s);
+
+/* Appends `v` as JSON_OUT writes a real: "%.15g", ".0" added where it
+ * would read as an integer, the exponent without '+' or leading zeros.
+ * False, nothing appended, for NaN or an infinity (json_real() refuses
+ * them). */
+bool json_out_real(GString *out, double v);
+
 #endif

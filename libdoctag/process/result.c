@@ -4,7 +4,6 @@
 #include "core/json.h"
 #include "core/utf8.h"
 
-#include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
@@ -188,53 +187,173 @@ static const char *page_method_name(doctag_page_method m)
   }
 }
 
+/* The SinglePDFResponse is written straight into text, as jansson's dump
+ * of the object (JSON_OUT) would read: its members in this order, and a
+ * member or element left out where jansson would have had no value for it
+ * (a string that is not valid UTF-8, a NaN). Building the object and
+ * dumping it cost more than the tagging of a short document. */
+typedef struct json_w {
+  GString *s;
+  bool any;      /* a member or element written: the next needs a comma */
+} json_w;
+
+/* Where a member or element began, to take it back out. */
+typedef struct json_mark {
+  gsize len;
+  bool any;
+} json_mark;
+
+/* Begins a member (`key`) or an element (NULL) of the container being
+ * written; *mark, for json_w_undo(), remembers where it began. */
+static void json_w_next(json_w *w, const char *key, json_mark *mark)
+{
+  *mark = (json_mark){ .len = w->s->len, .any = w->any };
+  if (w->any)
+    g_string_append_c(w->s, ',');
+  w->any = true;
+  if (key) {
+    json_out_string(w->s, key);
+    g_string_append_c(w->s, ':');
+  }
+}
+
+static void json_w_undo(json_w *w, const json_mark *mark)
+{
+  g_string_truncate(w->s, mark->len);
+  w->any = mark->any;
+}
+
+static void put_string(json_w *w, const char *key, const char *v)
+{
+  json_mark mark;
+  json_w_next(w, key, &mark);
+  if (!json_out_string_valid(w->s, v))
+    json_w_undo(w, &mark);
+}
+
+static void put_real(json_w *w, const char *key, double v)
+{
+  json_mark mark;
+  json_w_next(w, key, &mark);
+  if (!json_out_real(w->s, v))
+    json_w_undo(w, &mark);
+}
+
+/* A literal: true, false, null or an integer already formatted. */
+static void put_raw(json_w *w, const char *key, const char *v)
+{
+  json_mark mark;
+  json_w_next(w, key, &mark);
+  g_string_append(w->s, v);
+}
+
+static void put_int(json_w *w, const char *key, long long v)
+{
+  char buf[32];
+  g_snprintf(buf, sizeof buf, "%lld", v);
+  put_raw(w, key, buf);
+}
+
+static void put_bool(json_w *w, const char *key, bool v) { put_raw(w, key, v ? "true" : "false"); }
+
+/* {"tag":..., "score":..., "evidence":...}: left out whole where jansson's
+ * json_pack() would fail on one of them. */
+static void put_detail(json_w *w, const tag_item *t)
+{
+  json_mark mark;
+  json_w o = { .s = w->s };
+  json_w_next(w, NULL, &mark);
+  g_string_append_c(w->s, '{');
+  json_mark m;
+  json_w_next(&o, "tag", &m);
+  bool ok = json_out_string_valid(w->s, t->tag);
+  json_w_next(&o, "score", &m);
+  ok = ok && json_out_real(w->s, round(t->score * 1000.0) / 1000.0);
+  put_bool(&o, "evidence", t->evidence);
+  g_string_append_c(w->s, '}');
+  if (!ok)
+    json_w_undo(w, &mark);
+}
+
+static void put_page(json_w *w, unsigned int number, const extract_page *p)
+{
+  json_mark mark;
+  json_w o = { .s = w->s };
+  json_w_next(w, NULL, &mark);
+  g_string_append_c(w->s, '{');
+  put_int(&o, "page", (int)number);
+  put_string(&o, "method", page_method_name(p->method));
+  json_mark m;
+  json_w_next(&o, "ocr_confidence", &m);
+  bool ok = p->confidence < 0 ? (g_string_append(w->s, "null"), true) : json_out_real(w->s, round2(p->confidence));
+  g_string_append_c(w->s, '}');
+  if (!ok)
+    json_w_undo(w, &mark);
+}
+
+/* Opens an array or object member `key`; returns the writer of its
+ * contents. */
+static json_w put_open(json_w *w, const char *key, char bracket)
+{
+  json_mark mark;
+  json_w_next(w, key, &mark);
+  g_string_append_c(w->s, bracket);
+  return (json_w){ .s = w->s };
+}
+
 DOCTAG_API doctag_status doctag_result_to_json(const doctag_result *r, char **json)
 {
   err_clear();
   if (!r || !json)
     return err_set(DOCTAG_EINVAL, "result and json must not be NULL");
   *json = NULL;
-  json_t *o = json_object();
-  json_t *tags = json_array(), *details = json_array(), *pages = json_array(), *warnings = json_array();
-  for (size_t i = 0; i < doctag_result_warning_count(r); i++)
-    json_array_append_new(warnings, json_string(doctag_result_warning_at(r, i)));
-  for (size_t i = 0; i < r->tags.count; i++) {
-    const tag_item *t = &r->tags.items[i];
-    json_array_append_new(tags, json_string(t->tag));
-    json_array_append_new(details, json_pack("{s:s, s:f, s:b}", "tag", t->tag,
-                                             "score", round(t->score * 1000.0) / 1000.0,
-                                             "evidence", t->evidence));
-  }
-  for (unsigned int i = 0; i < r->pages_read; i++) {
-    const extract_page *p = &r->pages[i];
-    json_array_append_new(pages, json_pack("{s:i, s:s, s:o}", "page", (int)(r->first_page + i) + 1,
-                                           "method", page_method_name(p->method),
-                                           "ocr_confidence",
-                                           p->confidence < 0 ? json_null() : json_real(round2(p->confidence))));
-  }
+  json_w o = { .s = g_string_sized_new(4096) };
+  g_string_append_c(o.s, '{');
+  put_raw(&o, "success", "true");
+  put_string(&o, "document_title", EMPTY_IF_NULL(r->title));
+  json_w a = put_open(&o, "tags", '[');
+  for (size_t i = 0; i < r->tags.count; i++)
+    put_string(&a, NULL, r->tags.items[i].tag);
+  g_string_append_c(o.s, ']');
   char *preview = utf8_prefix(r->text ? r->text->str : "", PREVIEW_CHARS);
-  json_object_set_new(o, "success", json_true());
-  json_object_set_new(o, "document_title", json_string(EMPTY_IF_NULL(r->title)));
-  json_object_set_new(o, "tags", tags);
-  json_object_set_new(o, "extracted_text_preview", json_string(preview));
-  json_object_set_new(o, "processing_time", json_real(round2(r->processing_time)));
-  json_object_set_new(o, "is_scanned", json_boolean(r->is_scanned));
-  json_object_set_new(o, "extraction_method", json_string(EMPTY_IF_NULL(r->extraction_method)));
-  json_object_set_new(o, "ocr_confidence",
-                      r->ocr_confidence < 0 ? json_null() : json_real(round2(r->ocr_confidence)));
-  json_object_set_new(o, "raw_ai_response", json_string(EMPTY_IF_NULL(r->tags.raw_response)));
-  json_object_set_new(o, "error", json_null());
-  /* NEW fields */
-  json_object_set_new(o, "document_id", r->document_id ? json_string(r->document_id) : json_null());
-  json_object_set_new(o, "page_count", r->from_text ? json_null() : json_integer(r->page_count));
-  json_object_set_new(o, "detected_language", json_string(r->language));
-  json_object_set_new(o, "tag_details", details);
-  json_object_set_new(o, "needs_review", json_boolean(r->needs_review));
-  json_object_set_new(o, "model_name", json_string(EMPTY_IF_NULL(r->tags.model_name)));
-  json_object_set_new(o, "tokens_used", json_integer(r->tags.tokens_used));
-  json_object_set_new(o, "quality", json_string(EMPTY_IF_NULL(r->quality)));
-  json_object_set_new(o, "pages", pages);
-  json_object_set_new(o, "warnings", warnings);
+  put_string(&o, "extracted_text_preview", preview);
   g_free(preview);
-  return json_out_take(o, json);
+  put_real(&o, "processing_time", round2(r->processing_time));
+  put_bool(&o, "is_scanned", r->is_scanned);
+  put_string(&o, "extraction_method", EMPTY_IF_NULL(r->extraction_method));
+  if (r->ocr_confidence < 0)
+    put_raw(&o, "ocr_confidence", "null");
+  else
+    put_real(&o, "ocr_confidence", round2(r->ocr_confidence));
+  put_string(&o, "raw_ai_response", EMPTY_IF_NULL(r->tags.raw_response));
+  put_raw(&o, "error", "null");
+  /* NEW fields */
+  if (r->document_id)
+    put_string(&o, "document_id", r->document_id);
+  else
+    put_raw(&o, "document_id", "null");
+  if (r->from_text)
+    put_raw(&o, "page_count", "null");
+  else
+    put_int(&o, "page_count", r->page_count);
+  put_string(&o, "detected_language", r->language);
+  a = put_open(&o, "tag_details", '[');
+  for (size_t i = 0; i < r->tags.count; i++)
+    put_detail(&a, &r->tags.items[i]);
+  g_string_append_c(o.s, ']');
+  put_bool(&o, "needs_review", r->needs_review);
+  put_string(&o, "model_name", EMPTY_IF_NULL(r->tags.model_name));
+  put_int(&o, "tokens_used", r->tags.tokens_used);
+  put_string(&o, "quality", EMPTY_IF_NULL(r->quality));
+  a = put_open(&o, "pages", '[');
+  for (unsigned int i = 0; i < r->pages_read; i++)
+    put_page(&a, r->first_page + i + 1, &r->pages[i]);
+  g_string_append_c(o.s, ']');
+  a = put_open(&o, "warnings", '[');
+  for (size_t i = 0; i < doctag_result_warning_count(r); i++)
+    put_string(&a, NULL, doctag_result_warning_at(r, i));
+  g_string_append_c(o.s, ']');
+  g_string_append_c(o.s, '}');
+  *json = g_string_free(o.s, FALSE);
+  return DOCTAG_OK;
 }
