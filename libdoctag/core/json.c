@@ -98,3 +98,69 @@ bool json_out_real(GString *out, double v)
   g_string_append_len(out, buf, n);
   return true;
 }
+
+void json_w_next(json_w *w, const char *key, json_mark *mark)
+{
+  *mark = (json_mark){ .len = w->s->len, .any = w->any };
+  if (w->any)
+    g_string_append_c(w->s, ',');
+  w->any = true;
+  if (key) {
+    json_out_string(w->s, key);
+    g_string_append_c(w->s, ':');
+  }
+}
+
+void json_w_undo(json_w *w, const json_mark *mark)
+{
+  g_string_truncate(w->s, mark->len);
+  w->any = mark->any;
+}
+
+bool json_w_string(json_w *w, const char *key, const char *v)
+{
+  json_mark mark;
+  json_w_next(w, key, &mark);
+  if (json_out_string_valid(w->s, v))
+    return true;
+  json_w_undo(w, &mark);
+  return false;
+}
+
+bool json_w_real(json_w *w, const char *key, double v)
+{
+  json_mark mark;
+  json_w_next(w, key, &mark);
+  if (json_out_real(w->s, v))
+    return true;
+  json_w_undo(w, &mark);
+  return false;
+}
+
+void json_w_int(json_w *w, const char *key, long long v)
+{
+  json_mark mark;
+  json_w_next(w, key, &mark);
+  g_string_append_printf(w->s, "%lld", v);
+}
+
+void json_w_bool(json_w *w, const char *key, bool v)
+{
+  json_mark mark;
+  json_w_next(w, key, &mark);
+  g_string_append(w->s, v ? "true" : "false");
+}
+
+void json_w_null(json_w *w, const char *key)
+{
+  json_mark mark;
+  json_w_next(w, key, &mark);
+  g_string_append(w->s, "null");
+}
+
+json_w json_w_open(json_w *w, const char *key, char bracket, json_mark *mark)
+{
+  json_w_next(w, key, mark);
+  g_string_append_c(w->s, bracket);
+  return (json_w){ .s = w->s };
+}
