@@ -46,9 +46,31 @@ static inline gunichar uc(const char *p)
   return ((gunichar)(s[0] & 0x07) << 18) | ((gunichar)(s[1] & 0x3F) << 12) | ((gunichar)(s[2] & 0x3F) << 6) |
          (s[3] & 0x3F);
 }
-static inline bool ch_isdigit(gunichar c) { return c < 0x80 ? c >= '0' && c <= '9' : g_unichar_isdigit(c); }
-static inline bool ch_isalpha(gunichar c) { return c < 0x80 ? g_ascii_isalpha((char)c) : g_unichar_isalpha(c); }
-static inline bool ch_islower(gunichar c) { return c < 0x80 ? c >= 'a' && c <= 'z' : g_unichar_islower(c); }
+/* glib's classes of the Devanagari block, U+0900..U+097F, without its
+ * table look-ups (Hindi text asks them of nearly every character): no
+ * letter has case, none is a space; the digits are U+0966..U+096F; the
+ * letters U+0904..U+0939, U+093D, U+0950, U+0958..U+0961, U+0971..U+097F;
+ * everything but the dandas and the abbreviation sign U+0970 is a letter,
+ * a digit or a mark (tag_local_test holds them to glib's answers). */
+static inline bool in_deva(gunichar c) { return c - 0x0900 < 0x80; }
+static inline bool deva_alpha(gunichar c)
+{
+  return (c >= 0x0904 && c <= 0x0939) || c == 0x093D || c == 0x0950 || (c >= 0x0958 && c <= 0x0961) || c >= 0x0971;
+}
+static inline bool deva_digit(gunichar c) { return c >= 0x0966 && c <= 0x096F; }
+static inline bool deva_alnum_mark(gunichar c) { return c != 0x0964 && c != 0x0965 && c != 0x0970; }
+static inline bool ch_isdigit(gunichar c)
+{
+  return c < 0x80 ? c >= '0' && c <= '9' : in_deva(c) ? deva_digit(c) : g_unichar_isdigit(c);
+}
+static inline bool ch_isalpha(gunichar c)
+{
+  return c < 0x80 ? g_ascii_isalpha((char)c) : in_deva(c) ? deva_alpha(c) : g_unichar_isalpha(c);
+}
+static inline bool ch_islower(gunichar c)
+{
+  return c < 0x80 ? c >= 'a' && c <= 'z' : !in_deva(c) && g_unichar_islower(c);
+}
 /* g_unichar_istitle() without its table search for the characters that
  * cannot be title case: all title-case letters (Unicode's Lt: the Latin
  * digraphs U+01C5..U+01F2 and Greek U+1F88..U+1FFC) lie in two ranges */
@@ -174,6 +196,8 @@ static inline bool word_char(gunichar c)
   if ((c >= 0x0900 && c <= 0x0903) || (c >= 0x093A && c <= 0x094F) || (c >= 0x0951 && c <= 0x0957) ||
       (c >= 0x0962 && c <= 0x0963))
     return true;
+  if (in_deva(c))
+    return deva_alnum_mark(c);
   return g_unichar_isalnum(c) || g_unichar_ismark(c);
 }
 
@@ -183,6 +207,8 @@ static inline bool is_space(gunichar c)
 {
   if (c < 0x80)
     return g_ascii_isspace(c);
+  if (in_deva(c))
+    return false;
   return g_unichar_isspace(c) || c == 0x00A0 || c == 0x200B || c == 0xFEFF;
 }
 static bool is_hyphen(gunichar c) { return c == '-' || c == 0x2010 || c == 0x2011; }
@@ -194,6 +220,8 @@ static inline bool is_capital(gunichar c)
 {
   if (c < 0x80)
     return c >= 'A' && c <= 'Z';
+  if (in_deva(c))
+    return false;
   return g_unichar_isupper(c) || ch_istitle(c);
 }
 
