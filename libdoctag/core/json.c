@@ -117,24 +117,26 @@ void json_w_undo(json_w *w, const json_mark *mark)
   w->any = mark->any;
 }
 
+/* A member begun at `mark` stays when its value was `written`. */
+static bool kept(json_w *w, const json_mark *mark, bool written)
+{
+  if (!written)
+    json_w_undo(w, mark);
+  return written;
+}
+
 bool json_w_string(json_w *w, const char *key, const char *v)
 {
   json_mark mark;
   json_w_next(w, key, &mark);
-  if (json_out_string_valid(w->s, v))
-    return true;
-  json_w_undo(w, &mark);
-  return false;
+  return kept(w, &mark, json_out_string_valid(w->s, v));
 }
 
 bool json_w_real(json_w *w, const char *key, double v)
 {
   json_mark mark;
   json_w_next(w, key, &mark);
-  if (json_out_real(w->s, v))
-    return true;
-  json_w_undo(w, &mark);
-  return false;
+  return kept(w, &mark, json_out_real(w->s, v));
 }
 
 void json_w_int(json_w *w, const char *key, long long v)
