@@ -172,7 +172,7 @@ static doctag_status run(doctag_ctx *ctx, doctag_result **out, const fetch_sourc
   r->processing_time = ctx_now() - t0;
   /* A result the caller's history does not hold would be a 200 hiding a
    * failure: a failed recording fails the call. */
-  if (tag && o.user_id && (st = blob_put(ctx, data, len, r->sha256)))
+  if (tag && o.user_id && (st = blob_put_hashed(ctx, data, len, r->sha256))) /* hashed above, once */
     goto fail_unrecorded;
   if (tag && o.user_id)
     result_note_text_cap(r, ctx->max_text_bytes);

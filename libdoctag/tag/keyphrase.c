@@ -282,7 +282,6 @@ typedef struct kp {
   word *w;
   unsigned int nw;
   GHashTable *phrases;   /* key -> kp_phrase */
-  GHashTable *forms;     /* kp_phrase* -> form_set */
   GHashTable *infos;     /* word text -> word_info */
   const tag_df *df;      /* the owner's archive, or NULL (tag/df.c) */
   guint title_end;       /* tokens of the caller's title the text opens with */
@@ -935,13 +934,12 @@ typedef struct form_set {
   GHashTable *more;      /* NULL, or every spelling (one too) -> count */
 } form_set;
 
-static void form_set_free(gpointer p)
+static void form_set_clear(form_set *f)
 {
-  form_set *f = p;
   g_free(f->one);
   if (f->more)
     g_hash_table_destroy(f->more);
-  g_free(f);
+  memset(f, 0, sizeof *f);
 }
 
 static void form_set_add(form_set *f, const char *form)
@@ -962,12 +960,42 @@ static void form_set_add(form_set *f, const char *form)
   g_hash_table_replace(f->more, g_strdup(form), GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(f->more, form)) + 1));
 }
 
+/* A candidate and its spellings in one allocation (a kp_phrase* is its
+ * slot's address): a text has hundreds of candidates, each found again and
+ * again, and a table from candidate to spellings cost a look-up each time. */
+typedef struct phrase_slot {
+  kp_phrase ph;          /* first */
+  form_set forms;        /* cleared once best_form() has chosen */
+} phrase_slot;
+
+static form_set *forms_of(kp_phrase *ph) { return &((phrase_slot *)(void *)ph)->forms; }
+
 static void phrase_free(gpointer p)
 {
   kp_phrase *ph = p;
   g_free(ph->form);
-  g_strfreev(ph->stems);
+  g_free(ph->stems); /* the strings are packed after the pointers */
+  form_set_clear(forms_of(ph));
   g_free(ph);
+}
+
+/* The stems of words [s, s+n) as a NULL-terminated array whose strings sit
+ * in the same block, after the pointers: one g_free() releases it. */
+static char **pack_stems(const kp *k, unsigned int s, unsigned int n)
+{
+  size_t bytes = (n + 1) * sizeof(char *);
+  for (unsigned int i = 0; i < n; i++)
+    bytes += strlen(k->w[s + i].stem) + 1;
+  char **stems = g_malloc(bytes);
+  char *p = (char *)(stems + n + 1);
+  for (unsigned int i = 0; i < n; i++) {
+    size_t l = strlen(k->w[s + i].stem) + 1;
+    memcpy(p, k->w[s + i].stem, l);
+    stems[i] = p;
+    p += l;
+  }
+  stems[n] = NULL;
+  return stems;
 }
 
 /* Records words [s, e) as one occurrence of a candidate; returns it. */
@@ -991,15 +1019,12 @@ static kp_phrase *add_phrase(kp *k, unsigned int s, unsigned int e)
   }
   kp_phrase *ph = g_hash_table_lookup(k->phrases, key->str);
   if (!ph) {
-    ph = g_new0(kp_phrase, 1);
-    ph->stems = g_new(char *, n + 1); /* the key's words: a stem has no space */
-    for (unsigned int i = 0; i < n; i++)
-      ph->stems[i] = g_strdup(k->w[s + i].stem);
-    ph->stems[n] = NULL;
+    phrase_slot *slot = g_new0(phrase_slot, 1);
+    ph = &slot->ph;
+    ph->stems = pack_stems(k, s, n); /* the key's words: a stem has no space */
     ph->n = n;
     ph->first = s;
     g_hash_table_insert(k->phrases, g_strdup(key->str), ph);
-    g_hash_table_insert(k->forms, ph, g_new0(form_set, 1));
   }
   ph->tf++;
   bool title = true, heading = true, keyword = true;
@@ -1014,7 +1039,7 @@ static kp_phrase *add_phrase(kp *k, unsigned int s, unsigned int e)
   /* a field's name: right before a number or code, or before its value
    * after a colon or a tab ("Date of issue: 14 March 2024") */
   ph->labels += e < k->nw && k->w[e].tok->kind != SEG_WORD && (!k->w[e].brk || k->w[e].tok->field);
-  form_set_add(g_hash_table_lookup(k->forms, ph), form->str);
+  form_set_add(forms_of(ph), form->str);
   return ph;
 }
 
@@ -1341,7 +1366,7 @@ void kp_measure(const GArray *tokens, kp_shape *out)
     if (!is_word)
       continue;
     out->words++;
-    chars += (size_t)g_utf8_strlen(t->word, -1);
+    chars += (size_t)seg_utf8_len(t->word);
     sentences += t->sentence;
     reports += strchr("ast", t->word[0]) && t->word[0] && in_list(reporting_words, t->word); /* their initials */
   }
@@ -1408,7 +1433,6 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
   k.english = !strcmp(k.lang, "eng");
   k.stops = lex_has_stop_list(k.lang);
   k.phrases = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL); /* values go to `out` */
-  k.forms = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, form_set_free);
   k.infos = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, word_info_free);
   k.key = g_string_new(NULL);
   k.form = g_string_new(NULL);
@@ -1446,7 +1470,8 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
       ph->score *= k.title_end ? LINE_TITLE_BOOST : TITLE_BOOST;
     else if (ph->heading)
       ph->score *= HEADING_BOOST;
-    ph->form = best_form(g_hash_table_lookup(k.forms, ph));
+    ph->form = best_form(forms_of(ph));
+    form_set_clear(forms_of(ph));
     if (k.english && strstr(ph->form, " of ") && ph->named * 2 <= ph->tf)
       ph->score *= OF_PENALTY;
     g_ptr_array_add(out, ph);
@@ -1462,7 +1487,6 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
   }
 
   g_hash_table_destroy(ws);
-  g_hash_table_destroy(k.forms);
   g_hash_table_destroy(k.phrases);
   g_hash_table_destroy(k.infos);
   if (k.guessed)

@@ -197,8 +197,8 @@ static char *snowball_stem(size_t i, const char *word)
  * "dell'arte" -> "arte", "qu'elle" -> "elle" (French, Italian). */
 const char *lex_elide(const char *w, const char *lang)
 {
-  if (strcmp(lang, "fra") && strcmp(lang, "ita"))
-    return w;
+  if ((lang[0] != 'f' && lang[0] != 'i') || (strcmp(lang, "fra") && strcmp(lang, "ita")))
+    return w; /* asked for every word: most languages without a call */
   const char *ap = strchr(w, '\'');
   const char *ap2 = strstr(w, "\u2019");
   if (!ap || (ap2 && ap2 < ap))

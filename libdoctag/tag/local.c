@@ -23,7 +23,6 @@
  * sharing words with a chosen one is damped per shared word. */
 #include "tag/local.h"
 
-#include <jansson.h>
 #include <math.h>
 #include <string.h>
 
@@ -570,16 +569,50 @@ static const char *best_form(const cand *c)
   return best;
 }
 
-/* raw_response's "history_df" when the owner's archive was offered:
- * whether its document frequencies ranked the tags, from how many
- * documents and with what weight. Standalone tagging (df NULL) adds
- * nothing. */
-static void history_df_report(json_t *raw, const tag_df *df, double w)
+/* One of raw_response's "candidates": left out whole where jansson's
+ * json_pack() would have failed (core/json.h). */
+static void candidate_add(json_w *cands, const char *phrase, double score, unsigned int count)
 {
-  if (!df)
-    return;
-  json_object_set_new(raw, "history_df", json_pack("{s:b, s:I, s:f}", "used", w > 0, "documents",
-                                                   (json_int_t)df->n_docs, "weight", round(1000.0 * w) / 1000.0));
+  json_mark mark;
+  json_w c = json_w_open(cands, NULL, '{', &mark);
+  bool ok = json_w_string(&c, "phrase", phrase);
+  ok = json_w_real(&c, "score", score) && ok;
+  json_w_int(&c, "count", (int)count);
+  g_string_append_c(cands->s, '}');
+  if (!ok)
+    json_w_undo(cands, &mark);
+}
+
+/* raw_response: {"tagger":"local", "script", "method" (NULL: none), the
+ * candidates' array, and "history_df" when the owner's archive was offered:
+ * whether its document frequencies ranked the tags, from how many documents
+ * and with what weight (standalone tagging, df NULL, adds nothing)}.
+ * Written as text (core/json.h): building and dumping an object cost more
+ * than choosing the tags of a short text. Newly allocated. */
+static char *raw_response(const char *script, const char *method, const GString *cands, const tag_df *df,
+                          double w)
+{
+  json_w o = { .s = g_string_sized_new(cands->len + 256) };
+  g_string_append_c(o.s, '{');
+  json_w_string(&o, "tagger", "local");
+  json_w_string(&o, "script", script);
+  if (method)
+    json_w_string(&o, "method", method);
+  json_mark mark;
+  json_w_open(&o, "candidates", '[', &mark);
+  g_string_append_len(o.s, cands->str, (gssize)cands->len);
+  g_string_append_c(o.s, ']');
+  if (df) {
+    json_w h = json_w_open(&o, "history_df", '{', &mark);
+    json_w_bool(&h, "used", w > 0);
+    json_w_int(&h, "documents", (long long)df->n_docs);
+    bool ok = json_w_real(&h, "weight", round(1000.0 * w) / 1000.0);
+    g_string_append_c(o.s, '}');
+    if (!ok)
+      json_w_undo(&o, &mark);
+  }
+  g_string_append_c(o.s, '}');
+  return g_string_free(o.s, FALSE);
 }
 
 /* Text without a vocabulary in any script but Devanagari: keyphrases
@@ -599,7 +632,7 @@ static doctag_status keyphrase_tag(tagger *t, tag_outcome *out)
   double diversity = kp_diversity(&shape);
   GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
   GArray *scores = g_array_new(FALSE, FALSE, sizeof(double));
-  json_t *cands = json_array();
+  json_w cands = { .s = g_string_new(NULL) };
   double top = 0;
   GPtrArray *chosen = g_ptr_array_new();
   bool *gone = g_new0(bool, ranked->len + 1);
@@ -662,17 +695,14 @@ static doctag_status keyphrase_tag(tagger *t, tag_outcome *out)
       top = best;
     double sc = top > 0 ? round(1000.0 * best / top) / 1000.0 : 0.0;
     if (names->len < limit)
-      json_array_append_new(cands, json_pack("{s:s, s:f, s:i}", "phrase", tag, "score", sc, "count", (int)p->tf));
+      candidate_add(&cands, tag, sc, p->tf);
     g_ptr_array_add(names, tag);
     g_array_append_val(scores, sc);
   }
   out->model_name = g_strdup("local");
   rules_apply(req, (char *const *)names->pdata, (const double *)(void *)scores->data, names->len, out);
-  json_t *raw = json_pack("{s:s, s:s, s:s, s:o}", "tagger", "local", "script", seg_script_name(info.script),
-                          "method", info.method, "candidates", cands);
-  history_df_report(raw, req->df, tag_df_weight(req->df));
-  out->raw_response = json_out_dump(raw);
-  json_decref(raw);
+  out->raw_response = raw_response(seg_script_name(info.script), info.method, cands.s, req->df, tag_df_weight(req->df));
+  g_string_free(cands.s, TRUE);
   g_free(gone);
   g_free(eff_of);
   g_free(damped);
@@ -790,22 +820,19 @@ doctag_status local_tag(const doctag_ctx *ctx, const tag_request *req, tag_outco
 
   double top = chosen->len ? ((cand *)chosen->pdata[0])->eff : 1.0;
   double *scores = g_new0(double, chosen->len + 1);
-  json_t *cands = json_array();
+  json_w cands = { .s = g_string_new(NULL) };
   for (guint i = 0; i < chosen->len; i++) {
     const cand *c = chosen->pdata[i];
     scores[i] = top > 0 ? round(1000.0 * c->eff / top) / 1000.0 : 0.0;
-    json_array_append_new(cands, json_pack("{s:s, s:f, s:i}", "phrase", (const char *)names->pdata[i],
-                                           "score", scores[i], "count", (int)c->tf));
+    candidate_add(&cands, names->pdata[i], scores[i], c->tf);
   }
   out->model_name = g_strdup("local");
   rules_apply(req, (char *const *)names->pdata, scores, names->len, out);
   /* Devanagari phrases, or a vocabulary's terms found in text mostly of
    * another script (main_script() knows only Latin beside Devanagari) */
   GUnicodeScript script = t.script == SEG_SCRIPT_DEVANAGARI ? G_UNICODE_SCRIPT_DEVANAGARI : seg_main_script(t.toks);
-  json_t *raw = json_pack("{s:s, s:s, s:o}", "tagger", "local", "script", seg_script_name(script), "candidates", cands);
-  history_df_report(raw, req->df, tag_df_weight_alone(req->df));
-  out->raw_response = json_out_dump(raw);
-  json_decref(raw);
+  out->raw_response = raw_response(seg_script_name(script), NULL, cands.s, req->df, tag_df_weight_alone(req->df));
+  g_string_free(cands.s, TRUE);
 
   g_free(scores);
   g_ptr_array_free(names, TRUE);

@@ -8,7 +8,8 @@
 
 static const pos_table_entry *find(const char *w)
 {
-  size_t lo = 0, hi = pos_table_size;
+  unsigned int bucket = pos_bucket(w);
+  size_t lo = pos_table_from[bucket], hi = pos_table_from[bucket + 1];
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
     int c = strcmp(pos_table_words + pos_table[mid].word, w);

@@ -46,9 +46,31 @@ static inline gunichar uc(const char *p)
   return ((gunichar)(s[0] & 0x07) << 18) | ((gunichar)(s[1] & 0x3F) << 12) | ((gunichar)(s[2] & 0x3F) << 6) |
          (s[3] & 0x3F);
 }
-static inline bool ch_isdigit(gunichar c) { return c < 0x80 ? c >= '0' && c <= '9' : g_unichar_isdigit(c); }
-static inline bool ch_isalpha(gunichar c) { return c < 0x80 ? g_ascii_isalpha((char)c) : g_unichar_isalpha(c); }
-static inline bool ch_islower(gunichar c) { return c < 0x80 ? c >= 'a' && c <= 'z' : g_unichar_islower(c); }
+/* glib's classes of the Devanagari block, U+0900..U+097F, without its
+ * table look-ups (Hindi text asks them of nearly every character): no
+ * letter has case, none is a space; the digits are U+0966..U+096F; the
+ * letters U+0904..U+0939, U+093D, U+0950, U+0958..U+0961, U+0971..U+097F;
+ * everything but the dandas and the abbreviation sign U+0970 is a letter,
+ * a digit or a mark (tag_local_test holds them to glib's answers). */
+static inline bool in_deva(gunichar c) { return c - 0x0900 < 0x80; }
+static inline bool deva_alpha(gunichar c)
+{
+  return (c >= 0x0904 && c <= 0x0939) || c == 0x093D || c == 0x0950 || (c >= 0x0958 && c <= 0x0961) || c >= 0x0971;
+}
+static inline bool deva_digit(gunichar c) { return c >= 0x0966 && c <= 0x096F; }
+static inline bool deva_alnum_mark(gunichar c) { return c != 0x0964 && c != 0x0965 && c != 0x0970; }
+static inline bool ch_isdigit(gunichar c)
+{
+  return c < 0x80 ? c >= '0' && c <= '9' : in_deva(c) ? deva_digit(c) : g_unichar_isdigit(c);
+}
+static inline bool ch_isalpha(gunichar c)
+{
+  return c < 0x80 ? g_ascii_isalpha((char)c) : in_deva(c) ? deva_alpha(c) : g_unichar_isalpha(c);
+}
+static inline bool ch_islower(gunichar c)
+{
+  return c < 0x80 ? c >= 'a' && c <= 'z' : !in_deva(c) && g_unichar_islower(c);
+}
 /* g_unichar_istitle() without its table search for the characters that
  * cannot be title case: all title-case letters (Unicode's Lt: the Latin
  * digraphs U+01C5..U+01F2 and Greek U+1F88..U+1FFC) lie in two ranges */
@@ -137,12 +159,23 @@ bool seg_is_nfc(const char *s, gssize len)
   return U_SUCCESS(err) && unorm2_quickCheck(nfc, buf, n, &err) == UNORM_YES && U_SUCCESS(err);
 }
 
+/* g_ascii_strdown() of ASCII [s, s+len) without its call per character:
+ * every word of most texts comes this way. */
+static char *ascii_down(const char *s, size_t len)
+{
+  char *r = g_malloc(len + 1);
+  for (size_t i = 0; i < len; i++)
+    r[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + ('a' - 'A') : s[i]);
+  r[len] = 0;
+  return r;
+}
+
 char *seg_fold(const char *s, gssize len)
 {
   if (len < 0)
     len = (gssize)strlen(s);
   if (seg_is_ascii(s, s + len))
-    return g_ascii_strdown(s, len); /* ASCII is NFC */
+    return ascii_down(s, (size_t)len); /* ASCII is NFC */
   char *down = seg_has_upper(s, len) ? g_utf8_strdown(s, len) : g_strndup(s, (gsize)len);
   if (!down || seg_is_nfc(down, -1))
     return down;
@@ -163,6 +196,8 @@ static inline bool word_char(gunichar c)
   if ((c >= 0x0900 && c <= 0x0903) || (c >= 0x093A && c <= 0x094F) || (c >= 0x0951 && c <= 0x0957) ||
       (c >= 0x0962 && c <= 0x0963))
     return true;
+  if (in_deva(c))
+    return deva_alnum_mark(c);
   return g_unichar_isalnum(c) || g_unichar_ismark(c);
 }
 
@@ -172,6 +207,8 @@ static inline bool is_space(gunichar c)
 {
   if (c < 0x80)
     return g_ascii_isspace(c);
+  if (in_deva(c))
+    return false;
   return g_unichar_isspace(c) || c == 0x00A0 || c == 0x200B || c == 0xFEFF;
 }
 static bool is_hyphen(gunichar c) { return c == '-' || c == 0x2010 || c == 0x2011; }
@@ -183,6 +220,8 @@ static inline bool is_capital(gunichar c)
 {
   if (c < 0x80)
     return c >= 'A' && c <= 'Z';
+  if (in_deva(c))
+    return false;
   return g_unichar_isupper(c) || ch_istitle(c);
 }
 
@@ -239,6 +278,15 @@ static bool starts_keywords(const char *s, size_t len)
   return found;
 }
 
+/* g_utf8_strlen() of [s, e) >= n, counting no further than n. */
+static bool at_least_chars(const char *s, const char *e, size_t n)
+{
+  size_t c = 0;
+  for (const char *p = s; p < e && c < n; p++)
+    c += ((unsigned char)*p & 0xC0) != 0x80;
+  return c >= n;
+}
+
 static void analyse_line(line_info *l)
 {
   const char *s = l->s, *end = l->s + l->len;
@@ -260,7 +308,7 @@ static void analyse_line(line_info *l)
   l->keywords = starts_keywords(s, l->len);
   gunichar last = uc(g_utf8_prev_char(end));
   l->terminal = is_terminal(last) || (last == ')' && l->len > 1 && is_sentence_end(uc(g_utf8_prev_char(g_utf8_prev_char(end)))));
-  l->long_line = g_utf8_strlen(s, (gssize)l->len) >= LONG_LINE_CHARS;
+  l->long_line = at_least_chars(s, end, LONG_LINE_CHARS);
   gunichar first = uc(s);
   size_t num = numbering_len(s, l->len);
   l->bullet = is_bullet(first) || num > 0;
@@ -305,8 +353,8 @@ static void analyse_line(line_info *l)
         if (is_capital(fc)) {
           caps++;
         } else if (ch_islower(fc) && !lower_big) { /* one is enough to know */
-          char *w = seg_is_ascii(q, p) ? g_ascii_strdown(q, p - q) : g_utf8_strdown(q, p - q);
-          if (g_utf8_strlen(w, -1) > 3 && !lex_is_stop(w))
+          char *w = seg_is_ascii(q, p) ? ascii_down(q, (size_t)(p - q)) : g_utf8_strdown(q, p - q);
+          if (seg_utf8_len(w) > 3 && !lex_is_stop(w))
             lower_big++;
           g_free(w);
         }

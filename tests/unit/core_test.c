@@ -7,6 +7,7 @@
 #include "core/sha256.h"
 #include "process/process.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -251,6 +252,103 @@ static void test_result_summary(void **state)
   doctag_result_free(r);
 }
 
+/* What jansson writes for `r` (JSON_OUT), built as the object it once was:
+ * the reference doctag_result_to_json() must match byte for byte. */
+static char *result_as_jansson(const doctag_result *r)
+{
+  json_t *o = json_object();
+  json_t *tags = json_array(), *details = json_array(), *pages = json_array(), *warnings = json_array();
+  for (size_t i = 0; i < doctag_result_warning_count(r); i++)
+    json_array_append_new(warnings, json_string(doctag_result_warning_at(r, i)));
+  for (size_t i = 0; i < r->tags.count; i++) {
+    const tag_item *t = &r->tags.items[i];
+    json_array_append_new(tags, json_string(t->tag));
+    json_array_append_new(details, json_pack("{s:s, s:f, s:b}", "tag", t->tag, "score",
+                                             round(t->score * 1000.0) / 1000.0, "evidence", t->evidence));
+  }
+  for (unsigned int i = 0; i < r->pages_read; i++) {
+    const extract_page *p = &r->pages[i];
+    json_array_append_new(pages, json_pack("{s:i, s:s, s:o}", "page", (int)(r->first_page + i) + 1, "method",
+                                           p->method == DOCTAG_PAGE_TEXT ? "text_layer" : "ocr_tesseract",
+                                           "ocr_confidence",
+                                           p->confidence < 0 ? json_null()
+                                                             : json_real(round(p->confidence * 100.0) / 100.0)));
+  }
+  json_object_set_new(o, "success", json_true());
+  json_object_set_new(o, "document_title", json_string(r->title ? r->title : ""));
+  json_object_set_new(o, "tags", tags);
+  json_object_set_new(o, "extracted_text_preview", json_string(r->text->str)); /* short: all of it */
+  json_object_set_new(o, "processing_time", json_real(round(r->processing_time * 100.0) / 100.0));
+  json_object_set_new(o, "is_scanned", json_boolean(r->is_scanned));
+  json_object_set_new(o, "extraction_method", json_string(r->extraction_method));
+  json_object_set_new(o, "ocr_confidence",
+                      r->ocr_confidence < 0 ? json_null() : json_real(round(r->ocr_confidence * 100.0) / 100.0));
+  json_object_set_new(o, "raw_ai_response", json_string(r->tags.raw_response ? r->tags.raw_response : ""));
+  json_object_set_new(o, "error", json_null());
+  json_object_set_new(o, "document_id", r->document_id ? json_string(r->document_id) : json_null());
+  json_object_set_new(o, "page_count", r->from_text ? json_null() : json_integer(r->page_count));
+  json_object_set_new(o, "detected_language", json_string(r->language));
+  json_object_set_new(o, "tag_details", details);
+  json_object_set_new(o, "needs_review", json_boolean(r->needs_review));
+  json_object_set_new(o, "model_name", json_string(r->tags.model_name ? r->tags.model_name : ""));
+  json_object_set_new(o, "tokens_used", json_integer(r->tags.tokens_used));
+  json_object_set_new(o, "quality", json_string(r->quality));
+  json_object_set_new(o, "pages", pages);
+  json_object_set_new(o, "warnings", warnings);
+  char *s = json_dumps(o, JSON_OUT);
+  json_decref(o);
+  return s;
+}
+
+static void expect_json_as_jansson(const doctag_result *r)
+{
+  char *js = NULL, *ref = result_as_jansson(r);
+  assert_int_equal(doctag_result_to_json(r, &js), DOCTAG_OK);
+  assert_non_null(ref);
+  assert_string_equal(js, ref);
+  doctag_free(js);
+  free(ref);
+}
+
+/* doctag_result_to_json() writes text directly: the same bytes as
+ * jansson's dump, escapes, reals and left-out members included. */
+static void test_result_json_as_jansson(void **state)
+{
+  (void)state;
+  doctag_result *r = synthetic_result();
+  g_string_assign(r->text, "line one\nline \"two\"\t\\ \x01 end \xe2\x80\x94 \xe0\xa4\x9c\xe0\xa4\xb2");
+  r->document_id = g_strdup("0b9f3c1e-7d2a-4c55-9e1b-2f6a8d4c3b7e");
+  r->tags.raw_response = g_strdup("{\"tagger\":\"local\",\"candidates\":[{\"phrase\":\"a/b\",\"score\":1.0}]}");
+  r->tags.tokens_used = 1234;
+  result_add_warning(r, "Page 2: \"odd\" text\r\n");
+  expect_json_as_jansson(r);
+  /* reals of every shape jansson's "%.15g" gives */
+  static const double reals[] = { 0, 0.65, 1e21, 1e-7, 100, 123456789012345.0, 1.5e300, -2.5, 0.1 + 0.2, 5e-324 };
+  for (size_t i = 0; i < G_N_ELEMENTS(reals); i++) {
+    r->tags.items[0].score = reals[i];
+    r->processing_time = reals[i];
+    r->pages[1].confidence = reals[i];
+    expect_json_as_jansson(r);
+  }
+  /* what jansson has no value for is left out: a string that is not
+   * UTF-8, a NaN score (its whole tag_details element), a NaN confidence */
+  r->tags.items[0].score = NAN;
+  r->processing_time = NAN;
+  g_free(r->title);
+  r->title = g_strdup("bad \xff title");
+  g_free(r->tags.items[1].tag);
+  r->tags.items[1].tag = g_strdup("bad \xc3 tag");
+  r->pages[1].confidence = NAN;
+  r->from_text = true;
+  expect_json_as_jansson(r);
+  char *js = NULL;
+  assert_int_equal(doctag_result_to_json(r, &js), DOCTAG_OK);
+  assert_null(strstr(js, "document_title"));
+  assert_null(strstr(js, "processing_time"));
+  doctag_free(js);
+  doctag_result_free(r);
+}
+
 static void test_result_accessors_and_json(void **state)
 {
   (void)state;
@@ -428,6 +526,7 @@ int main(void)
     cmocka_unit_test(test_options_are_checked),
     cmocka_unit_test(test_result_summary),
     cmocka_unit_test(test_result_accessors_and_json),
+    cmocka_unit_test(test_result_json_as_jansson),
     cmocka_unit_test(test_null_is_fine),
     cmocka_unit_test(test_sha256),
     cmocka_unit_test(test_json_out_string_is_the_dump),

@@ -567,6 +567,32 @@ static const seg_token *find_word(GArray *t, const char *w)
   return NULL;
 }
 
+/* The segmenter answers the Devanagari block's classes without glib's
+ * tables (segment.c): they must be glib's answers, character by character. */
+static void test_devanagari_classes_are_glibs(void **state)
+{
+  (void)state;
+  for (gunichar c = 0x0900; c < 0x0980; c++) {
+    char s[8] = { 0 };
+    g_unichar_to_utf8(c, s);
+    if (seg_is_word_char(c) != (g_unichar_isalnum(c) || g_unichar_ismark(c)))
+      fail_msg("U+%04X: seg_is_word_char() is not glib's isalnum || ismark", c);
+    /* a word's script is its first letter's: none when glib has no letter */
+    if ((seg_word_script(s) != G_UNICODE_SCRIPT_COMMON) != (bool)g_unichar_isalpha(c))
+      fail_msg("U+%04X: a letter for the segmenter, not for glib (or the reverse)", c);
+    /* no case, no space: a token of its own, never capitalised */
+    assert_false(g_unichar_isupper(c) || g_unichar_istitle(c) || g_unichar_islower(c) || g_unichar_isspace(c));
+    GArray *t = seg_split(s);
+    for (guint i = 0; i < t->len; i++) {
+      const seg_token *k = &g_array_index(t, seg_token, i);
+      assert_false(k->cap);
+      if (g_unichar_isdigit(c) && k->kind == SEG_WORD)
+        fail_msg("U+%04X, a digit, made a word", c);
+    }
+    seg_free(t);
+  }
+}
+
 static void test_segmentation(void **state)
 {
   (void)state;
@@ -847,6 +873,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_nfc_shortcut),
+    cmocka_unit_test(test_devanagari_classes_are_glibs),
     cmocka_unit_test(test_segmentation),
     cmocka_unit_test(test_mixed_tokens),
     cmocka_unit_test(test_named_numbers),

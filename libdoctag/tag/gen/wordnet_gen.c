@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../pos_table.h" /* pos_bucket() */
+
 enum { P_NOUN, P_VERB, P_ADJ, P_ADV, NPOS };
 
 typedef struct entry {
@@ -351,6 +353,12 @@ int main(int argc, char **argv)
     fclose(f);
   }
   qsort(tab, ntab, sizeof *tab, by_word);
+  /* a bucket that went down would hide its words from the look-up */
+  for (size_t i = 1; i < ntab; i++)
+    if (pos_bucket(tab[i].word) < pos_bucket(tab[i - 1].word)) {
+      fprintf(stderr, "wordnet_gen: \"%s\" sorts after \"%s\" in a lower bucket\n", tab[i].word, tab[i - 1].word);
+      return 1;
+    }
 
   FILE *o = fopen(argv[2], "w");
   if (!o) {
@@ -373,6 +381,15 @@ int main(int argc, char **argv)
     const entry *e = &tab[i];
     fprintf(o, "  {%u,%u,%u,{%u,%u,%u,%u}},\n", offs[i], e->flags, cap16(e->df), cap16(e->count[0]),
             cap16(e->count[1]), cap16(e->count[2]), cap16(e->count[3]));
+  }
+  fprintf(o, "};\n");
+  /* each bucket's first entry (checked above: the buckets never go down) */
+  fprintf(o, "const uint32_t pos_table_from[POS_BUCKETS + 1] = {\n");
+  size_t at = 0;
+  for (unsigned int b = 0; b <= POS_BUCKETS; b++) {
+    while (at < ntab && pos_bucket(tab[at].word) < b)
+      at++;
+    fprintf(o, "  %zu,\n", at);
   }
   fprintf(o, "};\n");
   fprintf(o, "const size_t pos_compounds_size = %zu;\nconst char pos_compound_words[] =\n", ncompounds);
