@@ -546,7 +546,7 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
     goto done;
   /* What only the opened document shows (encrypted streams, other
    * filters, inline images) is bounded before any page is read. */
-  if ((st = pdf_limits_check_decoded(req->data, req->len, req->password, &lim, &scan)))
+  if ((st = pdf_limits_check_decoded(req->data, req->len, req->password, wd, &lim, &scan)))
     goto done;
   j.largest_image = MAX(scan.largest_image, scan.largest_inline);
   int n = words_page_count(wd);

@@ -353,13 +353,13 @@ static doctag_status over_error(const pdf_limits *lim, const pdf_scan *scan)
 }
 
 doctag_status pdf_limits_check_decoded(const unsigned char *data, size_t len, const char *password,
-                                       const pdf_limits *lim, pdf_scan *scan)
+                                       struct words_doc *doc, const pdf_limits *lim, pdf_scan *scan)
 {
   pdf_scan local = { 0 };
   if (!scan)
     scan = &local;
   scan->over = PDF_OVER_NONE;
-  pdf_scan_decoded(data, len, password, lim, scan);
+  pdf_scan_decoded(data, len, password, doc, lim, scan);
   return over_error(lim, scan);
 }
 
