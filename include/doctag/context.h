@@ -37,7 +37,7 @@ typedef struct doctag_config {
   uint64_t max_file_bytes;     /* DOCTAG_MAX_FILE_MB; default 50 MB */
   unsigned int max_pages;      /* DOCTAG_MAX_PAGES; default 2000 */
   unsigned int timeout_sec;    /* DOCTAG_TIMEOUT_SEC: per document; default 300 */
-  unsigned int threads;        /* DOCTAG_THREADS: page workers per document; default: cores */
+  unsigned int threads;        /* DOCTAG_THREADS: page workers per document; default: one per 4 pages, up to the cores */
   bool ignore_environment;     /* true: DOCTAG_* variables are not read */
   uint64_t max_text_bytes;     /* DOCTAG_MAX_TEXT_KB: extracted text kept in history per document; default 1 MiB */
 } doctag_config;

@@ -225,7 +225,7 @@ DOCTAG_API doctag_status doctag_ctx_new(doctag_ctx **out, const doctag_config *c
   c->doc_slot_lease_ms = (unsigned int)(n ? n : DOCTAG_DOC_SLOT_LEASE_SEC) * 1000u;
   if ((st = env_uint("DOCTAG_THREADS", noenv, 256, &n)))
     goto fail;
-  c->threads = cfg->threads ? cfg->threads : n ? (unsigned)n : (unsigned)g_get_num_processors();
+  c->threads = cfg->threads ? cfg->threads : (unsigned)n; /* 0: extract_run() chooses by pages and cores */
 
   if (g_mkdir_with_parents(c->data_dir, 0700) != 0) {
     st = err_set(DOCTAG_EIO, "cannot create data directory %s: %s", c->data_dir, g_strerror(errno));

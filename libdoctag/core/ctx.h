@@ -19,7 +19,7 @@ struct doctag_ctx {
   uint64_t max_file_bytes;
   unsigned int max_pages;
   unsigned int timeout_sec;
-  unsigned int threads;
+  unsigned int threads;     /* page workers per document; 0: extract_run() chooses */
   uint64_t max_text_bytes;  /* history keeps this much extracted text per document */
   /* Work one PDF may ask for (extract/limits.h): DOCTAG_MAX_STREAM_MB,
    * DOCTAG_MAX_INFLATE_MB, DOCTAG_MAX_IMAGE_MPX, DOCTAG_MAX_PAGE_DRAWS. */

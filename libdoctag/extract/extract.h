@@ -27,7 +27,7 @@ typedef struct extract_request {
   unsigned int first_pages;   /* read only N pages (from start_page); 0: to the end */
   unsigned int max_pages;     /* refuse documents with more pages (DOCTAG_ELIMIT) */
   double deadline;            /* ctx_now() value past which we give up (DOCTAG_ETIMEOUT); 0: none */
-  unsigned int threads;       /* page workers; 0: cores */
+  unsigned int threads;       /* page workers; 0: one per PAGES_PER_WORKER pages, up to the cores */
   doctag_page_cb on_page;     /* called in page order as pages finish */
   void *on_page_data;
   bool keep_pages;            /* false: only on_page sees the text (memory stays flat);

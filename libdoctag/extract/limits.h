@@ -160,11 +160,16 @@ doctag_status pdf_limits_render(const pdf_limits *lim, const unsigned char *data
 unsigned int pdf_scan_render(const unsigned char *data, size_t len, const char *password, const pdf_limits *lim,
                              unsigned int first, unsigned int count, pdf_page_cost *out);
 
+struct words_doc;
+
 /* The second pass, on a document poppler has opened with `password` (may be
  * NULL): the same answers, counting on from *scan as the first pass left it
- * (so the document's total covers both). */
+ * (so the document's total covers both). `doc`: that document as pdf_open()
+ * opened it, whose pages then keep the page tree and objects read here
+ * (opening it again and building its page tree was a third of this pass on
+ * a 200-page text PDF), or NULL to open one here. */
 doctag_status pdf_limits_check_decoded(const unsigned char *data, size_t len, const char *password,
-                                       const pdf_limits *lim, pdf_scan *scan);
+                                       struct words_doc *doc, const pdf_limits *lim, pdf_scan *scan);
 
 /* The streams pdf_limits_check() inflates in data[0, len), by increasing
  * start, into *out (newly allocated, release with g_free()); returns their
@@ -174,8 +179,8 @@ doctag_status pdf_limits_check_decoded(const unsigned char *data, size_t len, co
 size_t pdf_scan_inflated(const unsigned char *data, size_t len, pdf_inflated **out);
 
 /* limits_decoded.cpp: sets scan->over (and its counts) without a message. */
-void pdf_scan_decoded(const unsigned char *data, size_t len, const char *password, const pdf_limits *lim,
-                      pdf_scan *scan);
+void pdf_scan_decoded(const unsigned char *data, size_t len, const char *password, struct words_doc *doc,
+                      const pdf_limits *lim, pdf_scan *scan);
 
 #ifdef __cplusplus
 }

@@ -16,6 +16,7 @@
 #include <XRef.h>
 
 #include "extract/limits_syntax.h"
+#include "extract/words.h"
 
 #include <glib.h>
 
@@ -296,20 +297,26 @@ struct decoded_pass {
 
 } // namespace
 
-extern "C" void pdf_scan_decoded(const unsigned char *data, size_t len, const char *password, const pdf_limits *lim,
-                                 pdf_scan *scan)
+extern "C" void pdf_scan_decoded(const unsigned char *data, size_t len, const char *password, words_doc *opened,
+                                 const pdf_limits *lim, pdf_scan *scan)
 {
   /* globalParams is set up (and kept) by pdf_open() before this is called. */
   if (!globalParams)
     return;
-  std::optional<GooString> pw;
-  if (password)
-    pw = GooString(password);
-  Object none;
-  PDFDoc doc(new MemStream(reinterpret_cast<const char *>(data), 0, (Goffset)len, std::move(none)), pw, pw);
-  if (!doc.isOk())
-    return; /* the reader that opened it decides what damage means */
-  XRef *xref = doc.getXRef();
+  std::unique_ptr<PDFDoc> own;
+  PDFDoc *doc = opened ? words_pdfdoc(opened) : nullptr;
+  if (!doc) {
+    std::optional<GooString> pw;
+    if (password)
+      pw = GooString(password);
+    Object none;
+    own = std::make_unique<PDFDoc>(new MemStream(reinterpret_cast<const char *>(data), 0, (Goffset)len,
+                                                 std::move(none)), pw, pw);
+    if (!own->isOk())
+      return; /* the reader that opened it decides what damage means */
+    doc = own.get();
+  }
+  XRef *xref = doc->getXRef();
   bool encrypted = xref->isEncrypted();
   pdf_inflated *inflated = nullptr;
   size_t n_inflated = pdf_scan_inflated(data, len, &inflated);
@@ -327,5 +334,5 @@ extern "C" void pdf_scan_decoded(const unsigned char *data, size_t len, const ch
   }
   g_free(inflated);
   if (scan->over == PDF_OVER_NONE)   /* the first limit passed is the one named */
-    pdf_scan_draws(&doc, lim, scan);
+    pdf_scan_draws(doc, lim, scan);
 }

@@ -29,6 +29,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -103,6 +104,9 @@ struct words_doc {
   int last_index = -1;
   std::vector<double> last_sizes;
   std::vector<std::string> last_fonts;
+  /* what poppler said of the page tree entries that are no page, by page
+   * index, when words_pdfdoc() read the tree */
+  std::map<int, std::string> page_causes;
   ~words_doc();
 };
 
@@ -178,6 +182,23 @@ char *words_title(words_doc *d)
   } catch (...) {
     return nullptr;
   }
+}
+
+PDFDoc *words_pdfdoc(words_doc *d)
+{
+  /* The caller reads the page tree; read here first, page by page as the
+   * pages would, so that why an entry is no page (poppler says it once,
+   * while it reads the tree) is still known when that page is asked for. */
+  try {
+    for (int i = 0, n = d->doc->getNumPages(); i < n; i++) {
+      words_cause_reset();
+      if (!d->doc->getPage(i + 1) && last_cause[0])
+        d->page_causes[i] = last_cause;
+    }
+  } catch (...) {
+  }
+  words_cause_reset();
+  return d->doc.get();
 }
 
 void words_close(words_doc *d)
@@ -742,8 +763,12 @@ bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), w
   /* getPage() is what poppler-glib's get_page() asks: a page tree entry
    * that is not a page object reads as no page */
   Page *pg = d && index >= 0 && index < d->doc->getNumPages() ? d->doc->getPage(index + 1) : nullptr;
-  if (!pg)
+  if (!pg) {
+    auto why = d ? d->page_causes.find(index) : std::map<int, std::string>::iterator();
+    if (d && why != d->page_causes.end() && !last_cause[0])
+      g_strlcpy(last_cause, why->second.c_str(), sizeof last_cause);
     return false;
+  }
   collected c;
   try {
     /* what poppler-cpp's text_list() asks for: reading order, no physical

@@ -109,4 +109,12 @@ unsigned int words_drawings_made(const words_doc *d);
 
 G_END_DECLS
 
+#ifdef __cplusplus
+class PDFDoc;
+/* The poppler document `d` reads, for the limits' decoded pass to read its
+ * objects and page tree too (limits_decoded.cpp), its page tree read first
+ * (words_page_get() then still says why an entry is no page). */
+PDFDoc *words_pdfdoc(words_doc *d);
+#endif
+
 #endif

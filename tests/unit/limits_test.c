@@ -61,7 +61,7 @@ static doctag_status check_both(const pdf_limits *lim, const unsigned char *data
   g_bytes_unref(bytes);
   words_doc *doc = NULL;
   if (!(st = pdf_open(&src, &doc))) {
-    st = pdf_limits_check_decoded(data, len, NULL, lim, scan);
+    st = pdf_limits_check_decoded(data, len, NULL, NULL, lim, scan);
     words_close(doc);
   }
   pdf_source_clear(&src);
