@@ -123,13 +123,15 @@ doctag_status history_search_head(struct store *s, const char *user_id, const ch
  * backend does not count; ST_HEAD_STAGE).
  * history_head_settle then takes the lock the user's writers take and
  * builds the head from them, answering `limit` as history_search_head does;
- * *how says how it was done. Errors: the store's. */
+ * *how says how it was done (HISTORY_HEAD_STALE: not answered, stage again
+ * or rank every match). Errors: the store's. */
 struct store_conn;
 typedef enum history_head_how {
   HISTORY_HEAD_FOUND,     /* another search had built it meanwhile */
   HISTORY_HEAD_PUBLISHED, /* the user's documents had not changed: the snapshot as it is */
   HISTORY_HEAD_REPLAYED,  /* the snapshot, and the documents written since entered as writes enter heads */
-  HISTORY_HEAD_RANKED,    /* ranked again under the lock: the log of writes did not reach back */
+  HISTORY_HEAD_STALE,     /* not built: the log of writes did not reach back to the snapshot, or
+                           * deletions since left the head short (never ranked under the lock) */
   HISTORY_HEAD_NONE       /* the user has no documents */
 } history_head_how;
 doctag_status history_head_stage(struct store_conn *c, const char *user_id, const char *term, char **staged,
