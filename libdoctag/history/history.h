@@ -103,6 +103,13 @@ doctag_status history_df_lock_pair(struct store_conn *c, const char *user_id, co
 doctag_status history_df_lookup(doctag_ctx *ctx, const char *user_id, const char *sha256,
                                 const char *const *terms, size_t n, uint64_t *n_docs, GHashTable **df);
 
+/* Whether `query` (UTF-8) has letters or digits on both sides of white
+ * space: then every backend's tokenizer reads several words in it (none
+ * joins words across white space) and no search head answers it. False
+ * for some queries of several words ("a-b" may be one token or three),
+ * which then ask the backend. */
+bool history_query_several_words(const char *query);
+
 /* A one-word search answered from the user's search head of the word
  * (history/search.c; built first when missing or too short): *answered
  * says whether it was, and then *out holds ST_DOC_SEARCH's columns, best

@@ -223,11 +223,29 @@ static doctag_status head_ensure(store_conn *c, const char *user_id, const char 
   return st;
 }
 
+bool history_query_several_words(const char *query)
+{
+  bool word = false, gap = false;
+  for (const char *q = query; q && *q; q = g_utf8_next_char(q)) {
+    gunichar ch = g_utf8_get_char(q);
+    if (g_unichar_isspace(ch))
+      gap = word;
+    else if (g_unichar_isalnum(ch) || g_unichar_ismark(ch)) {
+      if (gap)
+        return true;
+      word = true;
+    }
+  }
+  return false;
+}
+
 doctag_status history_search_head(struct store *s, const char *user_id, const char *query, unsigned int limit,
                                   uint64_t max_heads, store_rows *out, bool *answered)
 {
   *answered = false;
-  if (limit > HEAD_SIZE)
+  /* Several words: no head answers, and asking the backend would cost a
+   * round trip (on a loaded machine, most of a PostgreSQL search). */
+  if (limit > HEAD_SIZE || history_query_several_words(query))
     return DOCTAG_OK;
   store_conn *c = NULL;
   doctag_status st = store_acquire(s, &c);

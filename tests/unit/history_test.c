@@ -1048,6 +1048,35 @@ static char *user_gen(fx *f, const char *uid)
   return g;
 }
 
+/* Queries known to be several words without asking the backend: letters
+ * or digits on both sides of white space, whatever the script or the
+ * punctuation around them; what a tokenizer may read as one word or
+ * several ("well-known", "a.b") is left to the backend. Either way a search
+ * answers what ranking every match answers. */
+static void test_several_words_known_before_asking(void **state)
+{
+  fx *f = *state;
+  static const char *const several[] = { "monsoon rainfall", "  a b ", "a , b", "नदी पानी", "x\t2", "it's here" };
+  static const char *const not_known[] = { "harbour", "  harbour  ", "well-known", "a.b", "a,b", ", ;", "", "नदी" };
+  for (size_t i = 0; i < G_N_ELEMENTS(several); i++)
+    if (!history_query_several_words(several[i]))
+      fail_msg("\"%s\" not known to be several words", several[i]);
+  for (size_t i = 0; i < G_N_ELEMENTS(not_known); i++)
+    if (history_query_several_words(not_known[i]))
+      fail_msg("\"%s\" taken for several words", not_known[i]);
+  assert_false(history_query_several_words(NULL));
+  char *alice = user(f, "a@example.com");
+  for (int i = 0; i < 120; i++)
+    g_free(harbour_doc(f, alice, i % 5, (i * 7) % 11, NULL));
+  static const char *const queries[] = { "harbour ledger", "harbour-ledger", "ledger harbour tide" };
+  for (size_t i = 0; i < G_N_ELEMENTS(queries); i++) {
+    char **all = ranked_ids(f, alice, queries[i], 60);
+    g_strfreev(expect_head_matches_scan(f, alice, queries[i], 60, g_strv_length(all)));
+    g_strfreev(all);
+  }
+  g_free(alice);
+}
+
 /* ---- several words: each word's rarity kept with its head (0018) ---- */
 
 /* A document holding "anchor" (in about 12% of them), "beacon" (30%) and
@@ -2052,6 +2081,7 @@ int main(void)
     cmocka_unit_test(test_search_rank_is_the_owners),
     cmocka_unit_test(test_search_heads),
     cmocka_unit_test(test_search_words_rarity_kept),
+    cmocka_unit_test(test_several_words_known_before_asking),
     cmocka_unit_test(test_head_gen_moves_with_writes),
     cmocka_unit_test(test_heads_built_beside_a_writer),
     cmocka_unit_test(test_head_build_follows_own_writes),
