@@ -103,6 +103,13 @@ doctag_status history_df_lock_pair(struct store_conn *c, const char *user_id, co
 doctag_status history_df_lookup(doctag_ctx *ctx, const char *user_id, const char *sha256,
                                 const char *const *terms, size_t n, uint64_t *n_docs, GHashTable **df);
 
+/* Whether `query` (UTF-8) has letters or digits on both sides of white
+ * space: then every backend's tokenizer reads several words in it (none
+ * joins words across white space) and no search head answers it. False
+ * for some queries of several words ("a-b" may be one token or three),
+ * which then ask the backend. */
+bool history_query_several_words(const char *query);
+
 /* A one-word search answered from the user's search head of the word
  * (history/search.c; built first when missing or too short): *answered
  * says whether it was, and then *out holds ST_DOC_SEARCH's columns, best
@@ -123,13 +130,15 @@ doctag_status history_search_head(struct store *s, const char *user_id, const ch
  * backend does not count; ST_HEAD_STAGE).
  * history_head_settle then takes the lock the user's writers take and
  * builds the head from them, answering `limit` as history_search_head does;
- * *how says how it was done. Errors: the store's. */
+ * *how says how it was done (HISTORY_HEAD_STALE: not answered, stage again
+ * or rank every match). Errors: the store's. */
 struct store_conn;
 typedef enum history_head_how {
   HISTORY_HEAD_FOUND,     /* another search had built it meanwhile */
   HISTORY_HEAD_PUBLISHED, /* the user's documents had not changed: the snapshot as it is */
   HISTORY_HEAD_REPLAYED,  /* the snapshot, and the documents written since entered as writes enter heads */
-  HISTORY_HEAD_RANKED,    /* ranked again under the lock: the log of writes did not reach back */
+  HISTORY_HEAD_STALE,     /* not built: the log of writes did not reach back to the snapshot, or
+                           * deletions since left the head short (never ranked under the lock) */
   HISTORY_HEAD_NONE       /* the user has no documents */
 } history_head_how;
 doctag_status history_head_stage(struct store_conn *c, const char *user_id, const char *term, char **staged,

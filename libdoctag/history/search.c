@@ -19,7 +19,10 @@
  * is when the user's documents did not change meanwhile, with the documents
  * written meanwhile entered as their writes would have entered them when
  * the log of writes holds them (0014: the searcher's own batch running
- * beside a first search), else ranked again there. Searches of several words still rank every
+ * beside a first search). A scan is never run under the lock: when the log
+ * does not reach back, a new snapshot is read, and when that fails too the
+ * search ranks every match outside the lock and the next one tries again.
+ * Searches of several words still rank every
  * document holding all of them: FTS5 and GIN intersect first, so that cost
  * grows with the matches of the rarest word. Where ranking weighs each
  * word's rarity (SQLite), it reads the word's count of the owner's
@@ -62,11 +65,11 @@ static doctag_status head_answer(store_conn *c, const char *user_id, const char 
   return st;
 }
 
-/* Builds the head of `term` again from the user's documents, inside the
- * caller's write transaction: from `staged` (ST_HEAD_STAGE's rows as JSON)
- * when given, else ranking them here. `since` >= 0: the documents written
- * after that write count (0014's log) changed after `staged` was read, so
- * their staged rows go and they enter as a write's trigger enters them. */
+/* Builds the head of `term` again inside the caller's write transaction,
+ * from `staged` (ST_HEAD_STAGE's rows as JSON). `since` >= 0: the documents
+ * written after that write count (0014's log) changed after `staged` was
+ * read, so their staged rows go and they enter as a write's trigger enters
+ * them. */
 static doctag_status head_build(store_conn *c, const char *user_id, const char *term, const char *staged,
                                 int64_t since, int64_t df, uint64_t max_heads)
 {
@@ -74,10 +77,10 @@ static doctag_status head_build(store_conn *c, const char *user_id, const char *
                                                                            SP_I(store_now_us()) };
   store_param later[] = { SP_T(user_id), SP_T(term), SP_I(since) };
   doctag_status st = DOCTAG_OK;
-  static const store_stmt steps[] = { ST_HEAD_DROP, ST_HEAD_NEW, ST_HEAD_FILL, ST_HEAD_FLOOR, ST_HEAD_CUT,
+  static const store_stmt steps[] = { ST_HEAD_DROP, ST_HEAD_NEW, ST_HEAD_PUBLISH, ST_HEAD_FLOOR, ST_HEAD_CUT,
                                       ST_HEAD_REPLAY_DROP, ST_HEAD_REPLAY, ST_HEAD_COUNT };
   for (size_t i = 0; st == DOCTAG_OK && i < G_N_ELEMENTS(steps); i++)
-    if (steps[i] == ST_HEAD_FILL && staged)
+    if (steps[i] == ST_HEAD_PUBLISH)
       st = store_exec(c, ST_HEAD_PUBLISH, p, 3, NULL);
     else if (steps[i] == ST_HEAD_REPLAY_DROP || steps[i] == ST_HEAD_REPLAY)
       st = since >= 0 ? store_exec(c, steps[i], later, 3, NULL) : DOCTAG_OK;
@@ -86,7 +89,7 @@ static doctag_status head_build(store_conn *c, const char *user_id, const char *
   /* The word's count of documents, from the snapshot the head is: only
    * when the head is that snapshot as it was (else unknown, NULL). */
   store_param count[] = { SP_T(user_id), SP_T(term), SP_I(df) };
-  if (st == DOCTAG_OK && staged && since < 0 && df >= 0)
+  if (st == DOCTAG_OK && since < 0 && df >= 0)
     st = store_exec(c, ST_HEAD_DF, count, 3, NULL);
   /* The owner keeps max_heads: the least recently used others go. */
   store_param keep[] = { SP_T(user_id), SP_T(term), SP_I(max_heads > 0 ? max_heads - 1 : 0) };
@@ -172,23 +175,26 @@ doctag_status history_head_settle(store_conn *c, const char *user_id, const char
     int64_t since = -1;
     if (body == DOCTAG_OK && !*answered)
       body = head_changes(c, user_id, gen, &same, &since);
-    if (body == DOCTAG_OK && !*answered) {
-      *how = same ? HISTORY_HEAD_PUBLISHED : since >= 0 ? HISTORY_HEAD_REPLAYED : HISTORY_HEAD_RANKED;
-      body = head_build(c, user_id, term, same || since >= 0 ? staged : NULL, same ? -1 : since, df, max_heads);
-    }
-    if (body == DOCTAG_OK && !*answered)
-      body = head_answer(c, user_id, term, limit, out, answered, NULL);
-    /* Documents deleted meanwhile can leave it too short for `limit`. */
-    if (body == DOCTAG_OK && !*answered && *how == HISTORY_HEAD_REPLAYED) {
-      *how = HISTORY_HEAD_RANKED;
-      body = head_build(c, user_id, term, NULL, -1, -1, max_heads);
+    if (body == DOCTAG_OK && !*answered && (same || since >= 0)) {
+      *how = same ? HISTORY_HEAD_PUBLISHED : HISTORY_HEAD_REPLAYED;
+      body = head_build(c, user_id, term, staged, same ? -1 : since, df, max_heads);
       if (body == DOCTAG_OK)
         body = head_answer(c, user_id, term, limit, out, answered, NULL);
     }
+    /* Never ranked here, where every writer of the user's documents waits:
+     * the log does not reach back to the snapshot, or documents deleted
+     * meanwhile left the head short of `limit` (it is kept: it holds what
+     * it should). The caller reads a new snapshot. */
+    if (body == DOCTAG_OK && !*answered && *how != HISTORY_HEAD_FOUND)
+      *how = HISTORY_HEAD_STALE;
   }
   store_rows_clear(&n);
   return store_tx_end(c, body);
 }
+
+/* A first search stages a head at most this often before it ranks every
+ * match instead (the user's writes kept outrunning the log of writes). */
+#define HEAD_TRIES 2
 
 /* Builds the head of `term` (again) and answers from it. The word's best
  * documents are read first from a snapshot, outside the lock writers of
@@ -196,28 +202,50 @@ doctag_status history_head_settle(store_conn *c, const char *user_id, const char
  * that takes; then, under the lock, they are published: as they are when
  * the user's documents have not changed since (their write count,
  * ST_HEAD_GEN), with the documents written meanwhile entered again when
- * the log of writes (0014) holds them all, and else ranked again there,
- * where no document being written can be missed. Another search may have
- * built the head meanwhile. A user with no documents needs none. */
+ * the log of writes (0014) holds them all; else a new snapshot is read.
+ * Another search may have built the head meanwhile. Not answered (the
+ * caller ranks every match) when no snapshot could be published. A user
+ * with no documents needs none. */
 static doctag_status head_ensure(store_conn *c, const char *user_id, const char *term, unsigned int limit,
                                  uint64_t max_heads, store_rows *out, bool *answered)
 {
-  char *staged = NULL, *gen = NULL;
-  int64_t df = -1;
-  history_head_how how;
-  doctag_status st = history_head_stage(c, user_id, term, &staged, &gen, &df);
-  if (st == DOCTAG_OK)
-    st = history_head_settle(c, user_id, term, limit, max_heads, staged, gen, df, out, answered, &how);
-  g_free(staged);
-  g_free(gen);
+  doctag_status st = DOCTAG_OK;
+  history_head_how how = HISTORY_HEAD_STALE;
+  for (int i = 0; st == DOCTAG_OK && how == HISTORY_HEAD_STALE && i < HEAD_TRIES; i++) {
+    char *staged = NULL, *gen = NULL;
+    int64_t df = -1;
+    st = history_head_stage(c, user_id, term, &staged, &gen, &df);
+    if (st == DOCTAG_OK)
+      st = history_head_settle(c, user_id, term, limit, max_heads, staged, gen, df, out, answered, &how);
+    g_free(staged);
+    g_free(gen);
+  }
   return st;
+}
+
+bool history_query_several_words(const char *query)
+{
+  bool word = false, gap = false;
+  for (const char *q = query; q && *q; q = g_utf8_next_char(q)) {
+    gunichar ch = g_utf8_get_char(q);
+    if (g_unichar_isspace(ch))
+      gap = word;
+    else if (g_unichar_isalnum(ch) || g_unichar_ismark(ch)) {
+      if (gap)
+        return true;
+      word = true;
+    }
+  }
+  return false;
 }
 
 doctag_status history_search_head(struct store *s, const char *user_id, const char *query, unsigned int limit,
                                   uint64_t max_heads, store_rows *out, bool *answered)
 {
   *answered = false;
-  if (limit > HEAD_SIZE)
+  /* Several words: no head answers, and asking the backend would cost a
+   * round trip (on a loaded machine, most of a PostgreSQL search). */
+  if (limit > HEAD_SIZE || history_query_several_words(query))
     return DOCTAG_OK;
   store_conn *c = NULL;
   doctag_status st = store_acquire(s, &c);

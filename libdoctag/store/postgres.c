@@ -177,10 +177,6 @@ static const char *const sql_table[ST_COUNT] = {
   [ST_HEAD_TOUCH] = "UPDATE search_heads SET used_at = $3::bigint WHERE user_id = $1::uuid AND term = $2::text",
   [ST_HEAD_EVICT] = "DELETE FROM search_heads WHERE user_id = $1::uuid AND term IN (SELECT term FROM search_heads"
                     " WHERE user_id = $1::uuid AND term <> $2::text ORDER BY used_at DESC, term DESC OFFSET $3::bigint)",
-  [ST_HEAD_FILL] = "INSERT INTO search_head_docs (user_id, term, score, seq) SELECT $1::uuid, $2::text, f.r, f.seq FROM"
-                   " (SELECT d.seq, ts_rank(d.rank_vector, q) AS r FROM documents d, CAST($2::text AS tsquery) q"
-                   " WHERE " OWNER_WORDS("q")
-                   " ORDER BY r DESC, d.seq DESC LIMIT 101) f",
   [ST_HEAD_FLOOR] = "UPDATE search_heads SET (floor_score, floor_seq) = (SELECT score, seq FROM search_head_docs"
                     " WHERE user_id = $1::uuid AND term = $2::text ORDER BY score DESC, seq DESC LIMIT 1 OFFSET 100)"
                     " WHERE user_id = $1::uuid AND term = $2::text",

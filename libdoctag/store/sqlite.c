@@ -169,9 +169,6 @@ static const char *const sql_table[ST_COUNT] = {
   [ST_HEAD_TOUCH] = "UPDATE search_heads SET used_at = ?3 WHERE user_id = ?1 AND term = ?2",
   [ST_HEAD_EVICT] = "DELETE FROM search_heads WHERE user_id = ?1 AND term IN (SELECT term FROM search_heads"
                     " WHERE user_id = ?1 AND term <> ?2 ORDER BY used_at DESC, term DESC LIMIT -1 OFFSET ?3)",
-  [ST_HEAD_FILL] = "INSERT INTO search_head_docs (user_id, term, score, seq) SELECT ?1, ?2, w, seq FROM"
-                   " (SELECT rowid AS seq, doctag_impact(documents_fts) AS w FROM documents_fts"
-                   " WHERE documents_fts MATCH " HEAD_WORD_MATCH " ORDER BY w DESC, rowid DESC LIMIT 101)",
   [ST_HEAD_FLOOR] = "UPDATE search_heads SET (floor_score, floor_seq) = (SELECT score, seq FROM search_head_docs"
                     " WHERE user_id = ?1 AND term = ?2 ORDER BY score DESC, seq DESC LIMIT 1 OFFSET 100)"
                     " WHERE user_id = ?1 AND term = ?2",

@@ -105,7 +105,6 @@ typedef enum store_stmt {
                         * the user's documents until the transaction ends */
   ST_HEAD_DROP,        /* (user_id, TERM) */
   ST_HEAD_NEW,         /* (user_id, TERM, now): an empty head, used now */
-  ST_HEAD_FILL,        /* (user_id, TERM): puts the best 101 documents of the word into the head */
   ST_HEAD_FLOOR,       /* (user_id, TERM): the floor becomes the 101st document's rank, NULL when none */
   ST_HEAD_CUT,         /* (user_id, TERM): drops what ranks at or below the floor */
   ST_HEAD_COUNT,       /* (user_id, TERM): counts what the head holds */

@@ -1048,6 +1048,35 @@ static char *user_gen(fx *f, const char *uid)
   return g;
 }
 
+/* Queries known to be several words without asking the backend: letters
+ * or digits on both sides of white space, whatever the script or the
+ * punctuation around them; what a tokenizer may read as one word or
+ * several ("well-known", "a.b") is left to the backend. Either way a search
+ * answers what ranking every match answers. */
+static void test_several_words_known_before_asking(void **state)
+{
+  fx *f = *state;
+  static const char *const several[] = { "monsoon rainfall", "  a b ", "a , b", "नदी पानी", "x\t2", "it's here" };
+  static const char *const not_known[] = { "harbour", "  harbour  ", "well-known", "a.b", "a,b", ", ;", "", "नदी" };
+  for (size_t i = 0; i < G_N_ELEMENTS(several); i++)
+    if (!history_query_several_words(several[i]))
+      fail_msg("\"%s\" not known to be several words", several[i]);
+  for (size_t i = 0; i < G_N_ELEMENTS(not_known); i++)
+    if (history_query_several_words(not_known[i]))
+      fail_msg("\"%s\" taken for several words", not_known[i]);
+  assert_false(history_query_several_words(NULL));
+  char *alice = user(f, "a@example.com");
+  for (int i = 0; i < 120; i++)
+    g_free(harbour_doc(f, alice, i % 5, (i * 7) % 11, NULL));
+  static const char *const queries[] = { "harbour ledger", "harbour-ledger", "ledger harbour tide" };
+  for (size_t i = 0; i < G_N_ELEMENTS(queries); i++) {
+    char **all = ranked_ids(f, alice, queries[i], 60);
+    g_strfreev(expect_head_matches_scan(f, alice, queries[i], 60, g_strv_length(all)));
+    g_strfreev(all);
+  }
+  g_free(alice);
+}
+
 /* ---- several words: each word's rarity kept with its head (0018) ---- */
 
 /* A document holding "anchor" (in about 12% of them), "beacon" (30%) and
@@ -1299,8 +1328,15 @@ static history_head_how build_around(fx *f, const char *uid, void (*between)(fx 
   bool answered = false;
   history_head_how how;
   assert_ok(history_head_settle(c, uid, store_cell(&term, 0, 0), 50, 1000, staged, gen, df, &out, &answered, &how));
-  assert_true(answered);
-  assert_int_equal(out.nrows, 50);
+  /* A snapshot the log of writes does not reach back to is not published,
+   * and nothing is ranked under the lock instead: no head. */
+  assert_int_equal(answered, how != HISTORY_HEAD_STALE);
+  assert_int_equal(out.nrows, answered ? 50 : 0);
+  if (!answered) {
+    bool complete = false;
+    int64_t n = 0;
+    assert_false(head_state(f, uid, "harbour", &n, &complete));
+  }
   store_release(s, c);
   store_rows_clear(&out);
   store_rows_clear(&term);
@@ -1373,8 +1409,9 @@ static void own_writes_land(fx *f, const char *uid, void *arg)
 /* A head staged while the searcher's own documents are written is not
  * ranked again under the lock: the snapshot is published and the
  * documents written meanwhile enter it as their writes would have (0014's
- * log); only when the log does not reach back is it ranked again. Each
- * way, it answers exactly what ranking every match answers. */
+ * log); when the log does not reach back it is not built (the search
+ * stages again or ranks every match, outside the lock). Each way, searches
+ * answer exactly what ranking every match answers. */
 static void test_head_build_follows_own_writes(void **state)
 {
   fx *f = *state;
@@ -1392,10 +1429,64 @@ static void test_head_build_follows_own_writes(void **state)
   g_strfreev(ids);
   g_free(w.best);
   w.forget = true;
-  assert_int_equal(build_around(f, alice, own_writes_land, &w), HISTORY_HEAD_RANKED);
+  assert_int_equal(build_around(f, alice, own_writes_land, &w), HISTORY_HEAD_STALE);
   g_free(w.best);
   g_hash_table_destroy(w.job_of);
   g_free(alice);
+}
+
+/* A writer of the searcher's own documents goes on while a first search
+ * builds a head: the head's scan reads its snapshot while the writer's
+ * transaction is open, holding the lock writers take, with a new best
+ * document written and not yet committed (the scan neither waits for it nor
+ * sees it); the writer then writes another and commits before the head is
+ * published, and the published head holds both, exactly as ranking every
+ * match orders them. */
+static void test_writer_goes_on_during_head_build(void **state)
+{
+  fx *f = *state;
+  char *alice = user(f, "a@example.com"), *job = NULL;
+  for (int i = 0; i < 130; i++)
+    g_free(harbour_doc(f, alice, i % 5, (i * 7) % 11, i ? NULL : &job));
+  struct store *s;
+  store_conn *w = NULL, *c = NULL;
+  store_rows term = { 0 }, out = { 0 };
+  store_param q[] = { SP_T("harbour") };
+  assert_ok(store_get(f->ctx, &s));
+  assert_ok(store_query(s, ST_HEAD_TERM, q, 1, &term));
+  const char *t = store_cell(&term, 0, 0);
+  assert_ok(store_acquire(s, &w));
+  assert_ok(store_tx_begin(w));
+  const char *tags[] = { "harbour", NULL };
+  history_doc best = { .row_index = 500, .title = "Harbour harbour harbour", .file_path = "/data/in.pdf",
+                       .file_source_type = "local", .status = "completed", .tags = tags, .tag_count = 1,
+                       .text = "harbour harbour", .text_len = 15, .metadata_json = "{}" };
+  char *first = NULL, *second = NULL;
+  assert_ok(history_document_record_on(w, alice, job, &best, &first));
+  /* the build's scan, beside the open write transaction */
+  assert_ok(store_acquire(s, &c));
+  char *staged = NULL, *gen = NULL;
+  int64_t df = -1;
+  assert_ok(history_head_stage(c, alice, t, &staged, &gen, &df));
+  best.row_index = 501;
+  assert_ok(history_document_record_on(w, alice, job, &best, &second));
+  assert_ok(store_tx_end(w, DOCTAG_OK));
+  store_release(s, w);
+  bool answered = false;
+  history_head_how how;
+  assert_ok(history_head_settle(c, alice, t, 50, 1000, staged, gen, df, &out, &answered, &how));
+  assert_true(answered);
+  assert_int_equal(how, HISTORY_HEAD_REPLAYED);
+  store_release(s, c);
+  char **ids = search_ids_n(f, alice, "harbour", 2);
+  assert_true(strv_has(ids, first) && strv_has(ids, second));
+  g_strfreev(ids);
+  char **all = ranked_ids(f, alice, "harbour", 100);
+  g_strfreev(expect_head_matches_scan(f, alice, "harbour", 100, g_strv_length(all)));
+  g_strfreev(all);
+  store_rows_clear(&out);
+  store_rows_clear(&term);
+  g_free(staged), g_free(gen), g_free(first), g_free(second), g_free(job), g_free(alice);
 }
 
 /* The log of a user's writes (0014) stays bounded: after 1,260 writes it
@@ -1990,9 +2081,11 @@ int main(void)
     cmocka_unit_test(test_search_rank_is_the_owners),
     cmocka_unit_test(test_search_heads),
     cmocka_unit_test(test_search_words_rarity_kept),
+    cmocka_unit_test(test_several_words_known_before_asking),
     cmocka_unit_test(test_head_gen_moves_with_writes),
     cmocka_unit_test(test_heads_built_beside_a_writer),
     cmocka_unit_test(test_head_build_follows_own_writes),
+    cmocka_unit_test(test_writer_goes_on_during_head_build),
     cmocka_unit_test(test_head_writes_log_is_bounded),
     cmocka_unit_test(test_heads_evicted_least_recently_used),
     cmocka_unit_test(test_stats),
