@@ -55,18 +55,24 @@ def _watched_results(srv, client, rows, config, limit=60):
     catch-up results and progress events)."""
     # The job is paused while the socket connects: a job that ended first
     # would get only "Job already completed" (the contract), no results.
+    # Pausing stops no row already claimed, so rows in flight may still end
+    # the job while it is paused, and then it cannot be resumed: try again.
     for _ in range(5):
         r = client.post("/api/batch/start", json={"documents": rows, "config": config})
         assert r.status_code == 200, r.text
         job_id = r.json()["job_id"]
         paused = client.post(f"/api/batch/jobs/{job_id}/pause")
-        if paused.status_code == 200:
+        if paused.status_code != 200:
+            assert paused.status_code == 409, paused.text  # it ended already: try again
+            continue
+        ws = connect(srv, job_id, token=client.token)
+        resumed = client.post(f"/api/batch/jobs/{job_id}/resume")
+        if resumed.status_code == 200:
             break
-        assert paused.status_code == 409, paused.text  # it ended already: try again
+        assert resumed.status_code == 409 and "it is completed" in detail(resumed), resumed.text
+        ws.close()
     else:
-        raise AssertionError("every job ended before it could be paused")
-    ws = connect(srv, job_id, token=client.token)
-    assert client.post(f"/api/batch/jobs/{job_id}/resume").status_code == 200
+        raise AssertionError("every job ended before it could be watched")
     msgs, _ = read_all(ws, limit=limit)
     results = []
     for m in msgs:
