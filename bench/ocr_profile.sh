@@ -14,9 +14,10 @@
 #
 #   layout      TessBaseAPI::FindLines: thresholding, page segmentation,
 #               line and word finding (textord)
-#   lines       the line images: cropping (GetRectImage), the PNG round
-#               trip tesseract's ImageData makes of each, scaling to the
-#               network's input height (PrepareLSTMInputs)
+#   lines       the line images: cropping (GetRectImage, which includes
+#               the PNG encoding tesseract's ImageData makes of each line,
+#               ImageData::SetPix), then decoding that PNG and scaling to
+#               the network's input height (PrepareLSTMInputs)
 #   network     the LSTM network's forward pass (Series::Forward)
 #   decode      the beam search with the dictionary (RecodeBeamSearch::Decode)
 #   init        loading the model (doctag does it once per thread, the CLI
@@ -83,12 +84,12 @@ run() {
       -v pr="${prep:-0}" -v n="${net:-0}" -v d="${dec:-0}" -v i="${init:-0}" -v b="$base" 'BEGIN {
     printf "%s: %.0f M instructions (%.3f of the defaults), recognition %.0f M\n", l, t / 1e6, t / b, r / 1e6
     printf "  %-8s %6.1f%%\n", "layout", 100 * lay / t
-    printf "  %-8s %6.1f%%  (crop %.1f%%, PNG round trip %.1f%%, scaling %.1f%%)\n", "lines", 100 * (c + p + pr) / t,
-      100 * c / t, 100 * p / t, 100 * pr / t
+    printf "  %-8s %6.1f%%  (crop %.1f%%, of it PNG encoding %.1f%%; PNG decoding and scaling %.1f%%)\n", "lines",
+      100 * (c + pr) / t, 100 * c / t, 100 * p / t, 100 * pr / t
     printf "  %-8s %6.1f%%\n", "network", 100 * n / t
     printf "  %-8s %6.1f%%\n", "decode", 100 * d / t
     printf "  %-8s %6.1f%%\n", "init", 100 * i / t
-    printf "  %-8s %6.1f%%\n", "other", 100 * (t - lay - c - p - pr - n - d - i) / t
+    printf "  %-8s %6.1f%%\n", "other", 100 * (t - lay - c - pr - n - d - i) / t
   }'
   cp "$work/txt.txt" "$work/text.$label"
 }

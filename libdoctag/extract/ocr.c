@@ -732,13 +732,20 @@ static int median_line_height(TessBaseAPI *api)
   return median;
 }
 
-/* Whether the iterator's line is marks alone (see MARK_LINE_SHARE) on a
- * page whose median line is `median` pixels high. */
-static bool mark_line(TessResultIterator *it, TessPageIterator *pit, int median)
+/* Whether the iterator's line is marks alone (see MARK_LINE_SHARE). The
+ * median line height of the page `api` read is found in *median (-1: not
+ * yet) when a line first reads under MARK_LINE_CONF: a page read surely
+ * never pays for it (a text line's UTF-8 from tesseract's result iterator
+ * costs as much as reading a word). */
+static bool mark_line(TessBaseAPI *api, TessResultIterator *it, TessPageIterator *pit, int *median)
 {
   int l, t, r, b;
-  return median > 0 && T->TessPageIteratorBoundingBox(pit, RIL_TEXTLINE, &l, &t, &r, &b) &&
-         b - t < MARK_LINE_SHARE * median && T->TessResultIteratorConfidence(it, RIL_TEXTLINE) < MARK_LINE_CONF;
+  if (T->TessResultIteratorConfidence(it, RIL_TEXTLINE) >= MARK_LINE_CONF)
+    return false;
+  if (*median < 0)
+    *median = median_line_height(api);
+  return *median > 0 && T->TessPageIteratorBoundingBox(pit, RIL_TEXTLINE, &l, &t, &r, &b) &&
+         b - t < MARK_LINE_SHARE * *median;
 }
 
 /* *text with each line rewritten where it needs to be: its list bullet
@@ -757,18 +764,19 @@ static void rewrite_lines(TessBaseAPI *api, PIX *pix, PIX *full, reread *rr, cha
   TessPageIterator *pit = T->TessResultIteratorGetPageIterator(it);
   GString *out = NULL;
   const char *from = *text; /* not yet copied to out */
-  int restored = 0, marks = 0, median = median_line_height(api);
+  int restored = 0, marks = 0, median = -1;
   bool more = true;
   while (more) {
-    char *line = T->TessResultIteratorGetUTF8Text(it, RIL_TEXTLINE);
     char *sym = T->TessResultIteratorGetUTF8Text(it, RIL_SYMBOL);
-    bool drop = mark_line(it, pit, median);
+    bool drop = mark_line(api, it, pit, &median);
     bool bullet = !drop && stand_in(sym) && looks_like_bullet(pit, full, k);
     bool dropped = !drop && !bullet && bullet_before(pit, full, k);
-    /* the line again, word by word, when a word is replaced */
+    /* the line again, word by word, when a word is replaced; with no
+     * model to read words again, on to the next line (moving word by word,
+     * tesseract orders the line's words again at every step) */
     GString *words = g_string_new(NULL);
     bool replaced = false;
-    for (;;) {
+    while (rr && rr->api) {
       char *w = T->TessResultIteratorGetUTF8Text(it, RIL_WORD);
       char *alt = w && !drop ? reread_word(rr, it, pit, w) : NULL;
       if (words->len)
@@ -785,7 +793,8 @@ static void rewrite_lines(TessBaseAPI *api, PIX *pix, PIX *full, reread *rr, cha
       }
     }
     const char *at = NULL;
-    if ((drop || bullet || dropped || replaced) && line && *line) {
+    char *line = drop || bullet || dropped || replaced ? T->TessResultIteratorGetUTF8Text(it, RIL_TEXTLINE) : NULL;
+    if (line && *line) {
       at = strstr(from, line);
       while (at && at != *text && at[-1] != '\n')
         at = strstr(at + 1, line);
@@ -823,7 +832,7 @@ static void rewrite_lines(TessBaseAPI *api, PIX *pix, PIX *full, reread *rr, cha
     T->TessDeleteText(sym);
     T->TessDeleteText(line);
     if (more)
-      more = T->TessResultIteratorNext(it, RIL_WORD);
+      more = T->TessResultIteratorNext(it, RIL_TEXTLINE);
   }
   T->TessResultIteratorDelete(it);
   if (out) {
