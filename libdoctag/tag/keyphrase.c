@@ -353,8 +353,11 @@ static wclass english_class(const char *w, const word_info *wi, const word_info 
     return W_VERB;
   if (heading && n > 0)
     return W_NOUN; /* headings and titles name things: "Release Notes", "Bug Fixes" */
-  if (prev && prev->noun_context)
-    v = 0; /* "the present", "of use" */
+  /* "the present", "of use"; a word that is only a verb stays one, a
+   * gerund taking its object ("of constructing automata", "in estimating
+   * aid reliabilities") */
+  if (prev && prev->noun_context && n + a + r > 0)
+    v = 0;
   if (n >= v && n >= a && n >= r)
     return W_NOUN;
   if (a >= v && a >= r)
@@ -408,8 +411,10 @@ static void participles(kp *k)
     bool start;
     if (ed)
       start = opens || combining;
+    else if (!p) /* "Sliding mode control"; not a gerund and its object, "Extending CTL with actions" */
+      start = w->info->pi.flags & (POS_NOUN | POS_ADJ);
     else
-      start = !p || p->cls == W_ADJ || (pi && pi->determiner) ||
+      start = p->cls == W_ADJ || (pi && pi->determiner) ||
               (p->cls == W_NOUN && (w->info->pi.flags & POS_NOUN)); /* "force tracking control" */
     if (start)
       w->cls = W_ADJ;

@@ -346,6 +346,23 @@ static void test_verbs_after_subjects(void **state)
   g_ptr_array_free(ranked, TRUE);
 }
 
+/* A gerund WordNet knows only as a verb takes an object after a
+ * preposition or first in a title ("of constructing automata",
+ * "Extending CTL with actions"): it opens no phrase. One WordNet also
+ * lists as an adjective or a noun still modifies there ("Sliding mode
+ * control"). */
+static void test_gerund_objects(void **state)
+{
+  (void)state;
+  GPtrArray *ranked = rank_english("Extending CTL with actions\n"
+                                   "The paper gives a way of constructing automata, and users are accurate in "
+                                   "estimating aid reliabilities. Sliding mode control is studied.");
+  const char *want[] = { "automata", "aid reliabilities", "sliding mode control" };
+  const char *never[] = { "extending", "constructing", "estimating" };
+  expect_candidates(ranked, want, G_N_ELEMENTS(want), never, G_N_ELEMENTS(never));
+  g_ptr_array_free(ranked, TRUE);
+}
+
 /* A hyphenated compound is one word of the phrase cap, as it is of a
  * tag's (rules.h): "state-of-the-art wireless sensor network method" is
  * five words, printed with its hyphens; a sixth word cuts the first unit
@@ -1391,6 +1408,7 @@ int main(void)
     cmocka_unit_test(test_formula_variables),
     cmocka_unit_test(test_known_compounds),
     cmocka_unit_test(test_gerund_heads),
+    cmocka_unit_test(test_gerund_objects),
     cmocka_unit_test(test_combining_participles),
     cmocka_unit_test(test_of_phrases),
     cmocka_unit_test(test_mixed_names),
