@@ -467,6 +467,17 @@ static void test_named_numbers(void **state)
     if (!strcmp(((const kp_phrase *)ranked->pdata[i])->form, "2022"))
       fail_msg("the year is a candidate");
   g_ptr_array_free(ranked, TRUE);
+
+  /* a whole number names a release where the text writes it with its
+   * name twice ("Haskell 98"), not once ("Python 3"), nor where the name
+   * numbers a series ("Player 1 ... Player 2") */
+  ranked = rank_english("Typed functional programs\n"
+                        "Haskell 98 programs run on the Haskell 98 compiler. Player 1 moves before Player 2, "
+                        "and Player 1 wins. Python 3 is slower.");
+  const char *want3[] = { "haskell 98 programs", "haskell 98 compiler" };
+  const char *never3[] = { "player 1", "player 2", "python 3" };
+  expect_candidates(ranked, want3, G_N_ELEMENTS(want3), never3, G_N_ELEMENTS(never3));
+  g_ptr_array_free(ranked, TRUE);
 }
 
 /* A past form after a noun and before a preposition or a determiner is a
