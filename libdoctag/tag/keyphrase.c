@@ -660,6 +660,15 @@ typedef struct verb_cues {
    * noun an adjective agrees and ends like it, so a word with the verb's
    * ending is the verb ("les données montrent", "los datos muestran") */
   const char *const *plurals, *const *verb_plurals;
+  /* likewise in gender: after a masculine singular noun a word in the
+   * feminine's ending, unless one of both genders ("-ista"), is the verb
+   * ("el gobierno anuncia", "o governo anuncia", "il governo annuncia") */
+  const char *const *masculines, *const *feminines, *const *both_genders;
+  /* articles that also join nouns ("des", "du": "la gestion des
+   * ressources"): before one, a word after a noun is the verb ("le
+   * gouvernement annonce des mesures") unless it ends like an adjective
+   * ("la croissance économique des pays") */
+  const char *const *partitives, *const *adjective_endings;
 } verb_cues;
 
 static const verb_cues *verb_cues_of(const char *lang)
@@ -670,7 +679,7 @@ static const verb_cues *verb_cues_of(const char *lang)
                                               "vos", "du", "des", "au", "aux", NULL },
                            *const fra_s[] = { "il", "elle", "on", "ils", "elles", "nous", "vous", "je", "tu", "qui",
                                               "ne", "se", "j", "n", "s", "c", NULL },
-                           *const spa_a[] = { "el", "la", "los", "las", "un", "una", NULL },
+                           *const spa_a[] = { "el", "la", "los", "las", "un", "una", "unos", "unas", NULL },
                            *const spa_d[] = { "el", "la", "los", "las", "un", "una", "este", "esta", "estos", "estas",
                                               "ese", "esa", "su", "sus", "del", "al", "mi", "mis", NULL },
                            *const spa_s[] = { "se", "no", "nos", "me", "te", "le", "les", NULL },
@@ -679,7 +688,7 @@ static const verb_cues *verb_cues_of(const char *lang)
                                               "questa", "questi", "queste", "del", "della", "dei", "delle", "degli",
                                               "al", "alla", "ai", "suo", "sua", "suoi", NULL },
                            *const ita_s[] = { "si", "non", "ci", NULL },
-                           *const por_a[] = { "o", "os", "as", "um", "uma", NULL },
+                           *const por_a[] = { "o", "os", "as", "um", "uma", "uns", "umas", NULL },
                            *const por_d[] = { "o", "a", "os", "as", "um", "uma", "do", "da", "dos", "das", "no", "na",
                                               "nos", "nas", "este", "esta", "esse", "essa", "seu", "sua", NULL },
                            *const por_s[] = { "se", "não", "nao", "lhe", NULL },
@@ -687,15 +696,28 @@ static const verb_cues *verb_cues_of(const char *lang)
                            *const spa_p[] = { "s", NULL }, *const spa_v[] = { "an", "en", NULL },
                            *const ita_p[] = { "i", NULL }, *const ita_v[] = { "ano", "ono", NULL },
                            *const por_p[] = { "s", NULL }, *const por_v[] = { "am", "em", NULL },
+                           *const masc[] = { "o", NULL }, *const fem[] = { "a", NULL },
+                           *const both[] = { "ista", "cida", "ita", NULL },
+                           *const fra_part[] = { "des", "du", NULL },
+                           *const fra_adj[] = { "ique", "iques", "al", "ale", "ales", "aux", "el", "elle", "elles",
+                                                "els", "aire", "aires", "if", "ifs", "ive", "ives", "eux", "euse",
+                                                "euses", "able", "ables", "ible", "ibles", "é", "ée", "és", "ées",
+                                                "ant", "ante", "ants", "antes", "ent", "ente", "ents", "entes",
+                                                "en", "enne", "ens", "ennes", "ain", "aine", "ains", "aines",
+                                                "ais", "aise", "oire", "ier", "ière", "ile", "iste", "istes",
+                                                "eur", "eurs", "ice", "ices", "in", "ine", "ins", "ines", "u",
+                                                "ue", "us", "ues", "i", "ie", "is", "ies", "s", "x", NULL },
                            /* Polish has no articles; a plural or an adjective before a word
                             * in "-ą" that does not end like it ("rowerzyści chwalą",
                             * "kolejowych staną"), "nie", "się" and "który" before a verb */
                            *const none[] = { NULL },
                            *const pol_s[] = { "nie", "się", "który", "która", "które", "którzy", NULL },
                            *const pol_p[] = { "i", "y", "e", "h", NULL }, *const pol_v[] = { "ą", NULL };
-  static const verb_cues fra = { fra_a, fra_d, fra_s, fra_p, fra_v }, spa = { spa_a, spa_d, spa_s, spa_p, spa_v },
-                         ita = { ita_a, ita_d, ita_s, ita_p, ita_v }, por = { por_a, por_d, por_s, por_p, por_v },
-                         pol = { none, none, pol_s, pol_p, pol_v };
+  static const verb_cues fra = { fra_a, fra_d, fra_s, fra_p, fra_v, none, none, none, fra_part, fra_adj },
+                         spa = { spa_a, spa_d, spa_s, spa_p, spa_v, masc, fem, both, none, none },
+                         ita = { ita_a, ita_d, ita_s, ita_p, ita_v, masc, fem, both, none, none },
+                         por = { por_a, por_d, por_s, por_p, por_v, masc, fem, both, none, none },
+                         pol = { none, none, pol_s, pol_p, pol_v, none, none, none, none, none };
   if (!strcmp(lang, "fra"))
     return &fra;
   if (!strcmp(lang, "spa"))
@@ -725,8 +747,9 @@ static bool after_cue(const kp *k, unsigned int i, const char *const *list, bool
 }
 
 /* A word of a language with no part-of-speech table that the text uses
- * as a finite verb, after a clitic or a negation or with an object's
- * article after it, and never after a determiner, is a verb wherever it
+ * as a finite verb, after a clitic or a negation, with an object's
+ * article after it, or after a noun it does not agree with (verb_cues),
+ * and never after a determiner, is a verb wherever it
  * occurs, in no phrase ("la méthode permet une meilleure prévision ...
  * cette approche permet aussi": no "permet", "méthode permet"). */
 static void cued_verbs(kp *k, const verb_cues *c)
@@ -741,10 +764,15 @@ static void cued_verbs(kp *k, const verb_cues *c)
       wi->noun_cues++;
       continue;
     }
-    bool object = i + 2 < k->nw && !k->w[i + 1].brk && !k->w[i + 2].brk &&
-                  in_list(c->articles, k->w[i + 1].tok->word) && k->w[i + 2].cls == W_NOUN;
-    bool agrees = i > 0 && !w->brk && !w->hyphen && k->w[i - 1].cls == W_NOUN &&
-                  ends_with_any(k->w[i - 1].text, c->plurals) && ends_with_any(w->text, c->verb_plurals);
+    bool after_noun = i > 0 && !w->brk && !w->hyphen && k->w[i - 1].cls == W_NOUN;
+    bool object_next = i + 2 < k->nw && !k->w[i + 1].brk && !k->w[i + 2].brk && k->w[i + 2].cls == W_NOUN;
+    const char *next = i + 1 < k->nw ? k->w[i + 1].tok->word : "";
+    bool object = object_next && (in_list(c->articles, next) || (after_noun && in_list(c->partitives, next) &&
+                                                                 !ends_with_any(w->text, c->adjective_endings)));
+    const char *noun = after_noun ? k->w[i - 1].text : "";
+    bool agrees = after_noun && ((ends_with_any(noun, c->plurals) && ends_with_any(w->text, c->verb_plurals)) ||
+                                 (ends_with_any(noun, c->masculines) && ends_with_any(w->text, c->feminines) &&
+                                  !ends_with_any(w->text, c->both_genders)));
     wi->verb_cues += object || agrees || after_cue(k, i, c->subjects, &elided);
   }
   for (unsigned int i = 0; i < k->nw; i++) {

@@ -997,7 +997,10 @@ static void test_verb_forms_not_tags(void **state)
  * or with the plural verb's ending after a plural) is in no tag wherever
  * it occurs: "la méthode permet ... le modèle permet une meilleure
  * prévision", "les données montrent", "los datos muestran", "rowerzyści
- * chwalą plan". A noun after a determiner stays ("le calcul"). */
+ * chwalą plan"; before "des" a word that ends like no adjective ("le
+ * gouvernement annonce des mesures"), and after a masculine noun one in
+ * the feminine's ending ("o governo anuncia novas medidas"). A noun after
+ * a determiner stays ("le calcul"). */
 static void test_cued_verbs(void **state)
 {
   (void)state;
@@ -1034,6 +1037,32 @@ static void test_cued_verbs(void **state)
   const char *never_pol[] = { "połączą", "chwalą", "staną", "kosztują" };
   expect_no_word(&out, never_pol, G_N_ELEMENTS(never_pol));
   assert_true(has_tag(&out, "ścieżki rowerowe"));
+  tag_outcome_clear(&out);
+
+  /* before "des" or "du", which also join nouns, a word after a noun is
+   * the verb unless it ends like an adjective; after a masculine noun, a
+   * word in the feminine's ending is (Spanish, Italian, Portuguese) */
+  const char *fra2 = "Les mesures du gouvernement\n"
+                     "Le gouvernement annonce des mesures pour la croissance. La méthode utilise des arbres de "
+                     "décision. La croissance économique des pays ralentit, comme la gestion durable des "
+                     "forêts. Les mesures du gouvernement visent la croissance économique.";
+  out = tag_text(fra2, "fra", 10);
+  print_tags("fra", &out);
+  const char *never_fra2[] = { "annonce", "utilise" };
+  expect_no_word(&out, never_fra2, G_N_ELEMENTS(never_fra2));
+  assert_true(has_tag(&out, "croissance économique"));
+  assert_true(has_tag(&out, "gestion durable des forêts"));
+  tag_outcome_clear(&out);
+
+  const char *por = "As novas medidas do governo\n"
+                    "O governo anuncia novas medidas para o crescimento. O método utiliza uns modelos de decisão, "
+                    "e o partido socialista apoia as medidas do governo. O crescimento econômico continua.";
+  out = tag_text(por, "por", 10);
+  print_tags("por", &out);
+  const char *never_por[] = { "anuncia", "utiliza", "uns" };
+  expect_no_word(&out, never_por, G_N_ELEMENTS(never_por));
+  assert_true(has_tag(&out, "partido socialista"));
+  assert_true(has_tag(&out, "modelos de decisão"));
   tag_outcome_clear(&out);
 }
 
