@@ -715,10 +715,17 @@ static void test_single_words_in_prose(void **state)
   printf("  reporting: news %.3f abstract %.3f list %.3f report %.3f\n", news.reporting, abstract.reporting,
          list.reporting, report.reporting);
   assert_true(abstract.reporting == 0.0);
-  assert_true(report.reporting > 0.04); /* said, told, she, according, her */
+  assert_true(report.reporting > 0.02); /* said, told; not "according" */
   assert_true(report.names == 0.0 && report.word_len > 5.2); /* the names and plain-words signs miss it */
   assert_true(kp_single_bias(&report) > 0.0);
-  assert_true(kp_single_bias(&report) < kp_single_bias(&news));
+  assert_true(kp_single_bias(&report) > 0.5 * kp_single_bias(&news));
+  /* a paper's "according to" reports no speech */
+  kp_shape according;
+  GArray *at = seg_split("Grid scheduling\nJobs are ranked according to their deadlines, and according to "
+                         "the model the queue stays short.");
+  kp_measure(at, &according);
+  seg_free(at);
+  assert_true(according.reporting == 0.0);
   assert_true(kp_single_weight(&abstract) < 0.5);
   assert_true(kp_single_weight(&news) == 1.0);
   assert_true(kp_single_weight(&list) == 1.0);
