@@ -803,6 +803,16 @@ static void test_stop_words_and_stemmers(void **state)
   assert_true(lex_is_stop_lang("não", "por"));
   assert_true(lex_is_stop_lang("uma", "por"));
   assert_false(lex_is_stop_lang("escola", "por"));
+  /* the plural indefinite articles and the cardinal numbers Snowball's
+   * Romance lists lack, as English's has "two" and "million" */
+  assert_true(lex_is_stop_lang("umas", "por"));
+  assert_true(lex_is_stop_lang("unas", "spa"));
+  const char *const numerals[][2] = { { "huit", "fra" }, { "milliards", "fra" }, { "oito", "por" },
+                                      { "milhões", "por" }, { "veinte", "spa" }, { "millones", "spa" },
+                                      { "quattro", "ita" }, { "miliardi", "ita" }, { "two", "eng" } };
+  for (size_t i = 0; i < G_N_ELEMENTS(numerals); i++)
+    if (!lex_is_stop_lang(numerals[i][0], numerals[i][1]))
+      fail_msg("\"%s\" is no stop word of %s", numerals[i][0], numerals[i][1]);
   /* Polish: stopwords-iso's list (Snowball has none) */
   assert_true(lex_is_stop_lang("się", "pol"));
   assert_true(lex_is_stop_lang("w", "pol"));
