@@ -273,6 +273,7 @@ typedef struct word {
   bool brk;              /* a phrase cannot run into it from the word before */
   bool title;            /* in the title (or a keywords statement) */
   bool leans;            /* modifies only with the noun before it ("based" in "case based reasoning") */
+  bool elided;           /* right after a word, behind an elided article or preposition ("l'eau", "d'eau") */
   unsigned int pos;      /* index among the words */
 } word;
 
@@ -299,7 +300,7 @@ static const char *const *connectors(const char *lang)
 {
   static const char *const eng[] = { "of", NULL }, *const fra[] = { "de", "du", "des", "d", NULL },
                            *const spa[] = { "de", "del", NULL },
-                           *const ita[] = { "di", "del", "della", "dei", "delle", "degli", NULL },
+                           *const ita[] = { "di", "del", "della", "dell", "dei", "delle", "degli", NULL },
                            *const por[] = { "de", "do", "da", "dos", "das", NULL },
                            *const nld[] = { "van", NULL }, *const none[] = { NULL };
   if (!strcmp(lang, "eng"))
@@ -836,6 +837,11 @@ static void classify(kp *k)
      * uncertainty / Studies the trajectory..." is no phrase */
     const seg_token *pt = nw > 0 ? k->w[nw - 1].tok : NULL;
     w->brk = t->brk || (pt && (pt->title != t->title || pt->heading != t->heading)) || (k->title_end && i == k->title_end);
+    /* an elided article or preposition opens a noun phrase: "consommation
+     * d'eau", "gestion de l'eau" are no "consommation eau", "gestion de
+     * eau" (collect() joins the first with its "d'") */
+    w->elided = !w->brk && nw > 0 && lex_elide(t->word, k->lang) != t->word;
+    w->brk |= w->elided;
     w->title = t->title || t->keyword || i < k->title_end;
     if (w->brk) {
       prev = NULL;
@@ -1023,7 +1029,7 @@ static kp_phrase *add_phrase(kp *k, unsigned int s, unsigned int e)
         g_string_append_c(form, ' '); /* Chinese, Japanese, Thai words are written together */
     }
     g_string_append(key, k->w[i].stem);
-    g_string_append(form, k->w[i].text);
+    g_string_append(form, i > s && k->w[i].elided ? k->w[i].tok->word : k->w[i].text); /* "d'eau" */
     n++;
   }
   kp_phrase *ph = g_hash_table_lookup(k->phrases, key->str);
@@ -1147,11 +1153,20 @@ static void collect(kp *k)
   for (guint a = 0; a + 1 < spans->len; a++) {
     const span *x = &g_array_index(spans, span, a), *y = x + 1;
     unsigned int of = x->run_e;
-    if (x->e != x->run_e || y->run_s != of + 1 || y->s != y->run_s || of >= k->nw)
+    if (x->e != x->run_e || y->s != y->run_s || of >= k->nw)
       continue;
-    const seg_token *t = k->w[of].tok;
-    if (k->w[of].brk || k->w[of + 1].brk || t->kind != SEG_WORD || !in_list(connectors(k->lang), t->word))
-      continue;
+    bool elided;
+    if (y->run_s == of) { /* the connector elided: "consommation d'eau" */
+      if (!k->w[of].elided || !after_cue(k, of, connectors(k->lang), &elided))
+        continue;
+    } else {
+      /* ... or B behind an elided article: "gestion de l'eau" */
+      static const char *const elided_article[] = { "l", NULL };
+      const seg_token *t = k->w[of].tok;
+      if (y->run_s != of + 1 || k->w[of].brk || t->kind != SEG_WORD || !in_list(connectors(k->lang), t->word) ||
+          (k->w[of + 1].brk && !(k->w[of + 1].elided && after_cue(k, of + 1, elided_article, &elided))))
+        continue;
+    }
     if (units(k, x->s, y->e) <= RULES_MAX_WORDS)
       add_phrase(k, x->s, y->e)->named += k->english && named_of(k, x->s, of, y->e);
   }

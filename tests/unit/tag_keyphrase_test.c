@@ -363,6 +363,25 @@ static void test_gerund_objects(void **state)
   g_ptr_array_free(ranked, TRUE);
 }
 
+/* An elided article or preposition opens a noun phrase, and is printed:
+ * "consommation d'eau potable", "gestion de l'eau potable", never
+ * "consommation eau" nor "gestion de eau". */
+static void test_elided_articles(void **state)
+{
+  (void)state;
+  GArray *toks = seg_split("La gestion de l'eau potable\n"
+                           "La consommation d'eau potable baisse dans les communes. La gestion de l'eau "
+                           "potable reste un défi, et la consommation d'eau potable des ménages aussi.");
+  kp_shape shape;
+  kp_measure(toks, &shape);
+  GPtrArray *ranked = kp_rank_df(toks, "fra", NULL, NULL, &shape, NULL);
+  seg_free(toks);
+  const char *want[] = { "consommation d'eau potable", "gestion de l'eau potable", "eau potable" };
+  const char *never[] = { "consommation eau", "de eau", "gestion eau" };
+  expect_candidates(ranked, want, G_N_ELEMENTS(want), never, G_N_ELEMENTS(never));
+  g_ptr_array_free(ranked, TRUE);
+}
+
 /* A hyphenated compound is one word of the phrase cap, as it is of a
  * tag's (rules.h): "state-of-the-art wireless sensor network method" is
  * five words, printed with its hyphens; a sixth word cuts the first unit
@@ -1466,6 +1485,7 @@ int main(void)
     cmocka_unit_test(test_known_compounds),
     cmocka_unit_test(test_gerund_heads),
     cmocka_unit_test(test_gerund_objects),
+    cmocka_unit_test(test_elided_articles),
     cmocka_unit_test(test_combining_participles),
     cmocka_unit_test(test_of_phrases),
     cmocka_unit_test(test_mixed_names),
