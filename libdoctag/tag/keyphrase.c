@@ -627,27 +627,20 @@ static const char *const french_auxiliaries[] = {
   "aient", "eu", "ai", "as", "avons", "avez", NULL
 };
 
-/* A French word right after a modal verb and ending like an infinitive
- * (-er, -ir, -re, -oir: "faut mesurer"), or after a modal or an
- * auxiliary and ending like a past participle (-é, -ée, -és, -ées: "ont
- * baissé"), is a verb, in no phrase: French has no capitals to tell nouns
- * and no part-of-speech table here, but its verbs come in these chains. */
+/* A French word right after a modal verb or an auxiliary and ending like
+ * a past participle (-é, -ée, -és, -ées: "ont baissé") is a verb, in no
+ * phrase: French has no capitals to tell nouns and no part-of-speech table
+ * here, but its verbs come in these chains (an infinitive after a modal:
+ * modal_infinitives()). */
 static void french_verbs(kp *k)
 {
-  static const char *const infinitive[] = { "er", "ir", "re", "oir", NULL };
   static const char *const participle[] = { "é", "ée", "és", "ées", NULL };
   for (unsigned int i = 1; i < k->nw; i++) {
     word *w = &k->w[i];
     const word *p = &k->w[i - 1];
     if (w->cls != W_NOUN || w->brk || w->hyphen || p->cls != W_STOP)
       continue;
-    bool modal = in_list(french_modals, p->text), aux = modal || in_list(french_auxiliaries, p->text);
-    bool verb = false;
-    for (const char *const *e = infinitive; modal && *e && !verb; e++)
-      verb = ends_with(w->text, *e);
-    for (const char *const *e = participle; aux && *e && !verb; e++)
-      verb = ends_with(w->text, *e);
-    if (verb)
+    if ((in_list(french_modals, p->text) || in_list(french_auxiliaries, p->text)) && ends_with_any(w->text, participle))
       w->cls = W_OTHER;
   }
 }
@@ -674,6 +667,14 @@ typedef struct verb_cues {
    * gouvernement annonce des mesures") unless it ends like an adjective
    * ("la croissance économique des pays") */
   const char *const *partitives, *const *adjective_endings;
+  /* modal verbs (stop words) and the infinitive's endings: a word with
+   * one right after one is a verb ("faut mesurer", "puede reducir", "deve
+   * acelerar", "può ridurre") */
+  const char *const *modals, *const *infinitives;
+  /* endings only finite verbs have, on a word written in lower case: the
+   * past ("apresentou", "anunció", "annunciò", "annoncèrent"), the
+   * imperfect's and conditional's plurals */
+  const char *const *finite;
 } verb_cues;
 
 static const verb_cues *verb_cues_of(const char *lang)
@@ -704,6 +705,21 @@ static const verb_cues *verb_cues_of(const char *lang)
                            *const masc[] = { "o", NULL }, *const fem[] = { "a", NULL },
                            *const both[] = { "ista", "cida", "ita", NULL },
                            *const fra_part[] = { "des", "du", NULL },
+                           *const fra_inf[] = { "er", "ir", "re", "oir", NULL },
+                           *const spa_inf[] = { "ar", "er", "ir", NULL }, *const ita_inf[] = { "are", "ere", "ire", NULL },
+                           *const spa_m[] = { "puede", "pueden", "podía", "podían", "podrá", "podrán", "podría",
+                                              "podrían", "debe", "deben", "debía", "debían", "deberá", "deberán",
+                                              "debería", "deberían", "suele", "suelen", NULL },
+                           *const por_m[] = { "pode", "podem", "podia", "podiam", "poderá", "poderão", "poderia",
+                                              "poderiam", "deve", "devem", "devia", "deviam", "deverá", "deverão",
+                                              "deveria", "deveriam", "vai", "vão", "irá", "irão", NULL },
+                           *const ita_m[] = { "può", "possono", "poteva", "potevano", "potrà", "potranno",
+                                              "potrebbe", "potrebbero", "deve", "devono", "doveva", "dovevano",
+                                              "dovrà", "dovranno", "dovrebbe", "dovrebbero", NULL },
+                           *const fra_f[] = { "èrent", "aient", "erait", "eraient", "eront", NULL },
+                           *const spa_f[] = { "ó", "aron", "ieron", NULL },
+                           *const por_f[] = { "ou", "aram", "iram", NULL },
+                           *const ita_f[] = { "ò", "arono", "irono", "erono", NULL },
                            *const fra_adj[] = { "ique", "iques", "al", "ale", "ales", "aux", "el", "elle", "elles",
                                                 "els", "aire", "aires", "if", "ifs", "ive", "ives", "eux", "euse",
                                                 "euses", "able", "ables", "ible", "ibles", "é", "ée", "és", "ées",
@@ -718,11 +734,12 @@ static const verb_cues *verb_cues_of(const char *lang)
                            *const none[] = { NULL },
                            *const pol_s[] = { "nie", "się", "który", "która", "które", "którzy", NULL },
                            *const pol_p[] = { "i", "y", "e", "h", NULL }, *const pol_v[] = { "ą", NULL };
-  static const verb_cues fra = { fra_a, fra_d, fra_s, fra_p, fra_v, none, none, none, fra_part, fra_adj },
-                         spa = { spa_a, spa_d, spa_s, spa_p, spa_v, masc, fem, both, none, none },
-                         ita = { ita_a, ita_d, ita_s, ita_p, ita_v, masc, fem, both, none, none },
-                         por = { por_a, por_d, por_s, por_p, por_v, masc, fem, both, none, none },
-                         pol = { none, none, pol_s, pol_p, pol_v, none, none, none, none, none };
+  static const verb_cues
+    fra = { fra_a, fra_d, fra_s, fra_p, fra_v, none, none, none, fra_part, fra_adj, french_modals, fra_inf, fra_f },
+    spa = { spa_a, spa_d, spa_s, spa_p, spa_v, masc, fem, both, none, none, spa_m, spa_inf, spa_f },
+    ita = { ita_a, ita_d, ita_s, ita_p, ita_v, masc, fem, both, none, none, ita_m, ita_inf, ita_f },
+    por = { por_a, por_d, por_s, por_p, por_v, masc, fem, both, none, none, por_m, spa_inf, por_f },
+    pol = { none, none, pol_s, pol_p, pol_v, none, none, none, none, none, none, none, none };
   if (!strcmp(lang, "fra"))
     return &fra;
   if (!strcmp(lang, "spa"))
@@ -778,11 +795,25 @@ static void cued_verbs(kp *k, const verb_cues *c)
     bool agrees = after_noun && ((ends_with_any(noun, c->plurals) && ends_with_any(w->text, c->verb_plurals)) ||
                                  (ends_with_any(noun, c->masculines) && ends_with_any(w->text, c->feminines) &&
                                   !ends_with_any(w->text, c->both_genders)));
-    wi->verb_cues += object || agrees || after_cue(k, i, c->subjects, &elided);
+    wi->verb_cues += object || agrees || after_cue(k, i, c->subjects, &elided) ||
+                     (!w->tok->cap && ends_with_any(w->text, c->finite));
   }
   for (unsigned int i = 0; i < k->nw; i++) {
     word *w = &k->w[i];
     if (w->cls == W_NOUN && w->info && w->info->verb_cues && !w->info->noun_cues)
+      w->cls = W_OTHER;
+  }
+}
+
+/* A word right after a modal verb and ending like an infinitive is a
+ * verb, in no phrase (verb_cues.modals). */
+static void modal_infinitives(kp *k, const verb_cues *c)
+{
+  for (unsigned int i = 1; i < k->nw; i++) {
+    word *w = &k->w[i];
+    const word *p = &k->w[i - 1];
+    if (w->cls == W_NOUN && !w->brk && !w->hyphen && p->cls == W_STOP && in_list(c->modals, p->text) &&
+        ends_with_any(w->text, c->infinitives))
       w->cls = W_OTHER;
   }
 }
@@ -907,8 +938,10 @@ static void classify(kp *k)
   else if (!strcmp(k->lang, "fra"))
     french_verbs(k);
   const verb_cues *cues = verb_cues_of(k->lang);
-  if (cues)
+  if (cues) {
+    modal_infinitives(k, cues);
     cued_verbs(k, cues);
+  }
   if (k->english) {
     verbs_before_objects(k);
     participles(k);

@@ -1035,8 +1035,10 @@ static void test_verb_forms_not_tags(void **state)
  * prévision", "les données montrent", "los datos muestran", "rowerzyści
  * chwalą plan"; before "des" a word that ends like no adjective ("le
  * gouvernement annonce des mesures"), and after a masculine noun one in
- * the feminine's ending ("o governo anuncia novas medidas"). A noun after
- * a determiner stays ("le calcul"). */
+ * the feminine's ending ("o governo anuncia novas medidas"); an
+ * infinitive after a modal ("deve acelerar") and a past form
+ * ("apresentou", "anunció", "annunciò"). A noun after a determiner stays
+ * ("le calcul"). */
 static void test_cued_verbs(void **state)
 {
   (void)state;
@@ -1100,6 +1102,32 @@ static void test_cued_verbs(void **state)
   assert_true(has_tag(&out, "partido socialista"));
   assert_true(has_tag(&out, "modelos de decisão"));
   tag_outcome_clear(&out);
+
+  /* an infinitive after a modal verb, and a past form's ending */
+  const struct { const char *lang, *text, *never[3], *want; } past[] = {
+    { "por",
+      "O plano para a indústria automóvel\n"
+      "O primeiro-ministro apresentou um plano para a indústria automóvel. O setor automóvel deve acelerar a "
+      "transição, e o plano para a indústria automóvel pode reduzir as emissões.",
+      { "apresentou", "acelerar", "reduzir" }, "indústria automóvel" },
+    { "spa",
+      "El plan para la industria del automóvil\n"
+      "El ministro anunció un plan para la industria del automóvil. El sector debe acelerar la transición, y el "
+      "plan para la industria del automóvil puede reducir las emisiones.",
+      { "anunció", "acelerar", "reducir" }, "industria del automóvil" },
+    { "ita",
+      "Il piano per l'industria automobilistica\n"
+      "Il ministro annunciò un piano per l'industria automobilistica. Il settore deve accelerare la transizione, "
+      "e il piano per l'industria automobilistica può ridurre le emissioni.",
+      { "annunciò", "accelerare", "ridurre" }, "industria automobilistica" },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(past); i++) {
+    out = tag_text(past[i].text, past[i].lang, 10);
+    print_tags(past[i].lang, &out);
+    expect_no_word(&out, past[i].never, G_N_ELEMENTS(past[i].never));
+    assert_true(has_tag(&out, past[i].want));
+    tag_outcome_clear(&out);
+  }
 }
 
 /* Each text of tests/unit/tagdata/ gets tags in its own language: the
