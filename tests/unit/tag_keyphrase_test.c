@@ -139,15 +139,17 @@ static const kp_phrase *find_phrase(const GPtrArray *ranked, const char *form)
 
 /* The candidates of an English text without a title, best first (newly
  * allocated, free with g_ptr_array_free()). */
-static GPtrArray *rank_english(const char *text)
+static GPtrArray *rank_lang(const char *text, const char *lang)
 {
   GArray *toks = seg_split(text);
   kp_shape shape;
   kp_measure(toks, &shape);
-  GPtrArray *ranked = kp_rank_df(toks, "eng", NULL, NULL, &shape, NULL);
+  GPtrArray *ranked = kp_rank_df(toks, lang, NULL, NULL, &shape, NULL);
   seg_free(toks);
   return ranked;
 }
+
+static GPtrArray *rank_english(const char *text) { return rank_lang(text, "eng"); }
 
 static void test_participles_and_title_line(void **state)
 {
@@ -369,13 +371,10 @@ static void test_gerund_objects(void **state)
 static void test_elided_articles(void **state)
 {
   (void)state;
-  GArray *toks = seg_split("La gestion de l'eau potable\n"
-                           "La consommation d'eau potable baisse dans les communes. La gestion de l'eau "
-                           "potable reste un défi, et la consommation d'eau potable des ménages aussi.");
-  kp_shape shape;
-  kp_measure(toks, &shape);
-  GPtrArray *ranked = kp_rank_df(toks, "fra", NULL, NULL, &shape, NULL);
-  seg_free(toks);
+  GPtrArray *ranked = rank_lang("La gestion de l'eau potable\n"
+                                "La consommation d'eau potable baisse dans les communes. La gestion de l'eau "
+                                "potable reste un défi, et la consommation d'eau potable des ménages aussi.",
+                                "fra");
   const char *want[] = { "consommation d'eau potable", "gestion de l'eau potable", "eau potable" };
   const char *never[] = { "consommation eau", "de eau", "gestion eau" };
   expect_candidates(ranked, want, G_N_ELEMENTS(want), never, G_N_ELEMENTS(never));
