@@ -667,9 +667,10 @@ typedef struct verb_cues {
    * gouvernement annonce des mesures") unless it ends like an adjective
    * ("la croissance économique des pays") */
   const char *const *partitives, *const *adjective_endings;
-  /* modal verbs (stop words) and the infinitive's endings: a word with
-   * one right after one is a verb ("faut mesurer", "puede reducir", "deve
-   * acelerar", "può ridurre") */
+  /* modal verbs and auxiliaries (stop words) and the endings of the verb
+   * form they take: a word with one right after one is a verb ("faut
+   * mesurer", "puede reducir", "deve acelerar", "può ridurre"; Polish's
+   * passive participle after "zostać", "zostanie oddzielona") */
   const char *const *modals, *const *infinitives;
   /* endings only finite verbs have, on a word written in lower case: the
    * past ("apresentou", "anunció", "annunciò", "annoncèrent"), the
@@ -733,13 +734,19 @@ static const verb_cues *verb_cues_of(const char *lang)
                             * "kolejowych staną"), "nie", "się" and "który" before a verb */
                            *const none[] = { NULL },
                            *const pol_s[] = { "nie", "się", "który", "która", "które", "którzy", NULL },
-                           *const pol_p[] = { "i", "y", "e", "h", NULL }, *const pol_v[] = { "ą", NULL };
+                           *const pol_p[] = { "i", "y", "e", "h", NULL }, *const pol_v[] = { "ą", NULL },
+                           *const pol_m[] = { "może", "mogą", "musi", "muszą", "można", "trzeba", "należy",
+                                              "powinien", "powinna", "powinno", "powinni", "powinny", "został",
+                                              "została", "zostało", "zostali", "zostały", "zostanie", "zostaną",
+                                              NULL },
+                           *const pol_inf[] = { "ć", "ona", "ony", "one", "ana", "any", "ane", "ęta", "ęty", "ęte",
+                                                "ita", "ity", "ite", "yta", "yty", "yte", NULL };
   static const verb_cues
     fra = { fra_a, fra_d, fra_s, fra_p, fra_v, none, none, none, fra_part, fra_adj, french_modals, fra_inf, fra_f },
     spa = { spa_a, spa_d, spa_s, spa_p, spa_v, masc, fem, both, none, none, spa_m, spa_inf, spa_f },
     ita = { ita_a, ita_d, ita_s, ita_p, ita_v, masc, fem, both, none, none, ita_m, ita_inf, ita_f },
     por = { por_a, por_d, por_s, por_p, por_v, masc, fem, both, none, none, por_m, spa_inf, por_f },
-    pol = { none, none, pol_s, pol_p, pol_v, none, none, none, none, none, none, none, none };
+    pol = { none, none, pol_s, pol_p, pol_v, none, none, none, none, none, pol_m, pol_inf, none };
   if (!strcmp(lang, "fra"))
     return &fra;
   if (!strcmp(lang, "spa"))

@@ -1102,7 +1102,8 @@ static void test_cued_verbs(void **state)
   assert_true(has_tag(&out, "modelos de decisão"));
   tag_outcome_clear(&out);
 
-  /* an infinitive after a modal verb, and a past form's ending */
+  /* an infinitive after a modal verb (a participle after Polish's "zostać"),
+   * a past form's ending, a number written out */
   const struct { const char *lang, *text, *never[3], *want; } past[] = {
     { "por",
       "O plano para a indústria automóvel\n"
@@ -1119,6 +1120,11 @@ static void test_cued_verbs(void **state)
       "Il ministro annunciò un piano per l'industria automobilistica. Il settore deve accelerare la transizione, "
       "e il piano per l'industria automobilistica può ridurre le emissioni.",
       { "annunciò", "accelerare", "ridurre" }, "industria automobilistica" },
+    { "pol",
+      "Nowa ścieżka rowerowa w Krakowie\n"
+      "Każda nowa ścieżka rowerowa zostanie oddzielona od jezdni. Nowa ścieżka rowerowa może zmniejszyć korki, "
+      "a czterdzieści kilometrów ścieżek połączy osiedla.",
+      { "oddzielona", "zmniejszyć", "czterdzieści" }, "nowa ścieżka rowerowa" },
   };
   for (size_t i = 0; i < G_N_ELEMENTS(past); i++) {
     out = tag_text(past[i].text, past[i].lang, 10);
