@@ -660,7 +660,8 @@ typedef struct verb_cues {
   const char *const *plurals, *const *verb_plurals;
   /* likewise in gender: after a masculine singular noun a word in the
    * feminine's ending, unless one of both genders ("-ista"), is the verb
-   * ("el gobierno anuncia", "o governo anuncia", "il governo annuncia") */
+   * ("el gobierno anuncia", "o governo anuncia", "il governo annuncia"),
+   * when written in lower case (not a name: "o governo Dilma") */
   const char *const *masculines, *const *feminines, *const *both_genders;
   /* articles that also join nouns ("des", "du": "la gestion des
    * ressources"): before one, a word after a noun is the verb ("le
@@ -800,8 +801,8 @@ static void cued_verbs(kp *k, const verb_cues *c)
                                                                  !ends_with_any(w->text, c->adjective_endings)));
     const char *noun = after_noun ? k->w[i - 1].text : "";
     bool agrees = after_noun && ((ends_with_any(noun, c->plurals) && ends_with_any(w->text, c->verb_plurals)) ||
-                                 (ends_with_any(noun, c->masculines) && ends_with_any(w->text, c->feminines) &&
-                                  !ends_with_any(w->text, c->both_genders)));
+                                 (!w->tok->cap && ends_with_any(noun, c->masculines) &&
+                                  ends_with_any(w->text, c->feminines) && !ends_with_any(w->text, c->both_genders)));
     wi->verb_cues += object || agrees || after_cue(k, i, c->subjects, &elided) ||
                      (!w->tok->cap && ends_with_any(w->text, c->finite));
   }

@@ -137,7 +137,7 @@ static const kp_phrase *find_phrase(const GPtrArray *ranked, const char *form)
   return NULL;
 }
 
-/* The candidates of an English text without a title, best first (newly
+/* The candidates of a text in `lang` without a title, best first (newly
  * allocated, free with g_ptr_array_free()). */
 static GPtrArray *rank_lang(const char *text, const char *lang)
 {
@@ -1101,6 +1101,11 @@ static void test_cued_verbs(void **state)
   assert_true(has_tag(&out, "partido socialista"));
   assert_true(has_tag(&out, "modelos de decisão"));
   tag_outcome_clear(&out);
+  /* a name is no verb, whatever its ending */
+  GPtrArray *ranked = rank_lang("O governo Dilma\nO governo Dilma apoia as medidas do governo.", "por");
+  if (!find_phrase(ranked, "governo dilma"))
+    fail_msg("\"Dilma\" read as a verb");
+  g_ptr_array_free(ranked, TRUE);
 
   /* an infinitive after a modal verb (a participle after Polish's "zostać"),
    * a past form's ending, a number written out */
