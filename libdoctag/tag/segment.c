@@ -447,6 +447,7 @@ typedef struct seg_state {
 typedef struct maybe_version {
   guint index;             /* of the number's token */
   char *key;               /* the name, a space and the number */
+  bool whole;              /* the number has no dot ("Haskell 98") */
 } maybe_version;
 
 static void emit(seg_state *st, const char *s, size_t len, seg_kind kind)
@@ -660,7 +661,9 @@ static const char *const numbering_nouns[] = {
   "part", "parts", "article", "clause", "rule", "note", "notes", "item", "items", "page", "pages", "paragraph",
   "para", "algorithm", "remark", "exercise", "problem", "case", "phase", "stage", "level", "grade", "class",
   "form", "version", "ver", "release", "rev", "revision", "edition", "vol", "volume", "issue", "chart",
-  "listing", "box", "panel", "ref", "claim", "question", "task", "unit", "module", "lesson", "week", "day", NULL
+  "listing", "box", "panel", "ref", "claim", "question", "task", "unit", "module", "lesson", "week", "day",
+  "experiment", "experiments", "property", "observation", "assumption", "hypothesis", "condition", "conjecture",
+  "axiom", "fact", "scenario", "round", "query", "trial", "group", "session", "study", NULL
 };
 
 /* The dotted parts of [s, e) when it has a version's shape: one or two
@@ -849,9 +852,15 @@ G_GNUC_NO_INLINE static version_kind version_of_name(const seg_state *st, const 
     return STANDARD;
   bool two;
   unsigned int parts = version_parts(s, e, true, &two);
-  if (!parts || lex_is_stop(n->word) || in_ascii_list(numbering_nouns, n->word, len) ||
+  /* a number of one to three digits names a release or a model only where
+   * the text writes it with the name again ("Haskell 98", "Windows 95",
+   * "Fortran 77"; repeated_versions()) */
+  bool whole = !parts && e - s <= 3 && *s != '0' && all_digits(s, (size_t)(e - s));
+  if ((!parts && !whole) || lex_is_stop(n->word) || in_ascii_list(numbering_nouns, n->word, len) ||
       in_ascii_list(currencies, n->word, len))
     return NOT_VERSION;
+  if (whole)
+    return VERSION_IF_TWICE;
   /* a sentence's first word is capitalised anyway: it names with a
    * version the text repeats */
   return (n->acronym || !n->sentence) && (!two || parts == 2) ? VERSION : VERSION_IF_TWICE;
@@ -884,32 +893,53 @@ G_GNUC_NO_INLINE static void maybe_version_add(seg_state *st, const char *s, con
     return; /* not emitted */
   if (!st->maybe_versions)
     st->maybe_versions = g_array_new(FALSE, FALSE, sizeof(maybe_version));
-  maybe_version m = { st->out->len - 1, g_strconcat((num - 1)->word, " ", num->word, NULL) };
+  maybe_version m = { st->out->len - 1, g_strconcat((num - 1)->word, " ", num->word, NULL), !strchr(num->word, '.') };
   g_array_append_val(st->maybe_versions, m);
 }
 
 /* The VERSION_IF_TWICE numbers whose name and number the text writes
  * together twice or more become versions (a word joined to the name):
- * counted once the text is read, so each costs a table entry. */
+ * counted once the text is read, so each costs a table entry. A name the
+ * text writes with two whole numbers numbers a series ("Player 1 ...
+ * Player 2"), where one names a release ("Haskell 98"). */
 static void repeated_versions(seg_state *st)
 {
   GArray *mv = st->maybe_versions;
   if (!mv)
     return;
   GHashTable *count = g_hash_table_new(g_str_hash, g_str_equal);
+  GHashTable *numbered = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL); /* name -> key, or "" */
   for (guint i = 0; i < mv->len; i++) {
-    const char *key = g_array_index(mv, maybe_version, i).key;
-    g_hash_table_insert(count, (gpointer)key, GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(count, key)) + 1));
+    const maybe_version *m = &g_array_index(mv, maybe_version, i);
+    g_hash_table_insert(count, m->key, GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(count, m->key)) + 1));
+    if (!m->whole)
+      continue;
+    char *name = g_strndup(m->key, (size_t)(strrchr(m->key, ' ') - m->key));
+    const char *had = g_hash_table_lookup(numbered, name);
+    if (!had)
+      g_hash_table_insert(numbered, name, m->key);
+    else {
+      if (strcmp(had, m->key))
+        g_hash_table_insert(numbered, g_strdup(name), (gpointer)"");
+      g_free(name);
+    }
   }
   for (guint i = 0; i < mv->len; i++) {
     maybe_version *m = &g_array_index(mv, maybe_version, i);
-    if (GPOINTER_TO_UINT(g_hash_table_lookup(count, m->key)) >= 2) {
+    bool series = false;
+    if (m->whole) {
+      char *name = g_strndup(m->key, (size_t)(strrchr(m->key, ' ') - m->key));
+      series = !*(const char *)g_hash_table_lookup(numbered, name);
+      g_free(name);
+    }
+    if (GPOINTER_TO_UINT(g_hash_table_lookup(count, m->key)) >= 2 && !series) {
       seg_token *t = &g_array_index(st->out, seg_token, m->index);
       t->kind = SEG_WORD;
       t->version = true;
     }
   }
   g_hash_table_destroy(count);
+  g_hash_table_destroy(numbered);
   for (guint i = 0; i < mv->len; i++)
     g_free(g_array_index(mv, maybe_version, i).key);
   g_array_free(mv, TRUE);
