@@ -31,6 +31,7 @@
 #define URDU_SHARE 100          /* an Arabic-script text with 1 letter in this many Urdu's */
 #define PERSIAN_SHARE 50        /* ... Persian's */
 #define UKRAINIAN_SHARE 50      /* a Cyrillic text with 1 letter in this many Ukrainian's */
+#define SHARED_WORD_UNIT 720720 /* a stop word's weight, split among the lists that hold it (lcm of 1..16) */
 #define ALPHABET_WORDS 12       /* one-letter words in a list that holds the alphabet */
 
 /* Languages told apart by their stop words, per script. */
@@ -254,7 +255,12 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
     /* the languages compete on the same words: English's count over the
      * whole text against the others' over its first MAX_LATIN_SAMPLE
      * words made a long German text English */
-    latin_hits[0] = en_in_sample;
+    /* A word in k of the lists counts 1/k to each: shared words ("de",
+     * "que", "o", a number, a modal) are weak evidence between related
+     * languages, and the one a language alone lists decides; a plain count
+     * favoured the longest list (a Galician notice read as Spanish once
+     * Spanish's list had its modals). */
+    latin_hits[0] = 0;
     bool alphabet[G_N_ELEMENTS(latin_langs)];
     for (size_t l = 1; latin_langs[l]; l++)
       alphabet[l] = lists_alphabet(latin_langs[l]);
@@ -262,6 +268,8 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
       size_t letters = 0;
       word_marks again = { 0 };
       read_word(latin_sample_at[w], end, word, &letters, &again);
+      bool has[G_N_ELEMENTS(latin_langs)] = { lex_list_has(&lex_list_stop_en, word) };
+      size_t k = has[0];
       for (size_t l = 1; latin_langs[l]; l++) {
         if (letters < 2 && alphabet[l])
           continue;
@@ -270,8 +278,11 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
          * has: it counts only in a text with Polish letters */
         if (!marks.polish && !strcmp(latin_langs[l], "pol"))
           continue;
-        latin_hits[l] += lex_is_stop_lang(word, latin_langs[l]);
+        has[l] = lex_is_stop_lang(word, latin_langs[l]);
+        k += has[l];
       }
+      for (size_t l = 0; k && latin_langs[l]; l++)
+        latin_hits[l] += has[l] ? SHARED_WORD_UNIT / k : 0;
     }
   }
   if (latin_letters) {
