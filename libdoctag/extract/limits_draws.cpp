@@ -98,13 +98,17 @@ struct cost {
   uint64_t jpx_bytes = 0;   /* openjpeg's memory for its largest JPEG 2000 image (pdf_jpx_bytes()) */
   uint64_t largest = 0;     /* pixels of the largest image it draws, inline ones too */
   bool unfollowed = false;  /* it may draw images `largest` misses (pdf_page_cost.unfollowed_images) */
+  uint64_t saves = 0;       /* graphics states it keeps saved at once (q), its forms' inside it */
+  uint64_t names = 0;       /* the most names one content of it draws and sets (do_scanner::entry()) */
 };
 
 /* A name drawn by "Do": how often, the sum of the drawing CTM's area
- * scale (|det|), and of the unit square's area under it clipped to the box. */
+ * scale (|det|), and of the unit square's area under it clipped to the box;
+ * the most graphics states saved where it is drawn. */
 struct drawn {
   uint64_t times = 0;
   double scale = 0, clipped = 0;
+  uint64_t depth = 0;
 };
 
 /* What a content paints with a pattern (by its name's index in
@@ -113,6 +117,7 @@ struct drawn {
 struct patterned {
   uint64_t paints = 0;
   double area = 0;
+  uint64_t depth = 0;   /* the most graphics states saved where it paints */
 };
 
 /* An affine matrix as PDF writes it: [a b c d e f]. */
@@ -188,8 +193,14 @@ struct do_scanner {
   gstate gs;
   matrix tm;                  /* the text matrix: its scale is all that matters */
   uint64_t str_bytes = 0;     /* bytes of the strings since the last operator */
+  /* the states saved (q), at most max_saved of them: deeper ones are
+   * counted (content() refuses the page), as a Q past them is */
   std::vector<gstate> saved;
-  bool too_deep = false;  /* a q past PDF_MAX_SAVED (content() refuses the page) */
+  uint64_t saves = 0, deepest = 0, max_saved = 0;
+  /* entries of the name tables (out, states, masks) at most: past it,
+   * names_over and no more (content() refuses the page) */
+  uint64_t max_names = 0;
+  bool names_over = false;
   double num[6];
   int nums = 0;
   bool path = false;
@@ -270,6 +281,7 @@ struct do_scanner {
     *paints += str_bytes;
     if (gs.fill_pattern >= 0) {
       patterned &p = (*patterned_paints)[gs.fill_pattern];
+      p.depth = std::max(p.depth, saves);
       p.paints += str_bytes;
       p.area += clip(glyph, box) * (double)str_bytes;
     }
@@ -284,6 +296,7 @@ struct do_scanner {
     (*paints)++;
     if (pattern >= 0) {
       patterned &p = (*patterned_paints)[pattern];
+      p.depth = std::max(p.depth, saves);
       p.paints++;
       p.area += clip(a, box);
     }
@@ -338,17 +351,15 @@ struct do_scanner {
     if (tok_len == 1) {
       switch (c) {
       case 'q':
-        /* deeper than this is refused: poppler keeps every state saved (a
-         * q per byte of a 256 MB stream would hold hundreds of gigabytes),
-         * and a state past it could not be restored here (a Q would keep a
-         * CTM shrunk inside it, and what follows would count too little) */
-        if (saved.size() < PDF_MAX_SAVED)
+        /* deeper than max_saved is refused: poppler keeps every state
+         * saved (a q per byte of a 256 MB stream would hold hundreds of
+         * gigabytes); the states past it are counted, not kept */
+        if (saved.size() < max_saved)
           saved.push_back(gs);
-        else
-          too_deep = true;
+        deepest = std::max(deepest, ++saves);
         break;
       case 'Q':
-        if (!saved.empty()) {
+        if (saves > 0 && saves-- <= saved.size()) {
           gs = saved.back();
           saved.pop_back();
         }
@@ -450,9 +461,11 @@ struct do_scanner {
       } else if (tok_is("CS", 2) || tok_is("SC", 2) || tok_is("RG", 2)) {
         gs.stroke_pattern = -1;
       } else if (tok_is("gs", 2) && named) {
-        drawn &set = (*states)[last_name];
-        set.times++;
-        set.scale += gs.ctm.scale();
+        if (drawn *set = entry(*states, last_name)) {
+          set->times++;
+          set->scale += gs.ctm.scale();
+          set->depth = std::max(set->depth, saves);
+        }
       }
     } else if (tok_is("scn", 3)) {
       gs.fill_pattern = named ? pattern_index(last_name) : -1;
@@ -465,6 +478,20 @@ struct do_scanner {
 
   bool tok_is(const char *s, size_t n) const { return tok_len == n && !std::memcmp(tok, s, n); }
 
+  /* table[key], made when the tables hold fewer than max_names entries;
+   * else nullptr (names_over) */
+  template<typename K, typename V> V *entry(std::map<K, V> &table, const K &key)
+  {
+    auto it = table.find(key);
+    if (it != table.end())
+      return &it->second;
+    if (out->size() + states->size() + masks->size() >= max_names) {
+      names_over = true;
+      return nullptr;
+    }
+    return &table[key];
+  }
+
   void end_token()
   {
     if (st == NAME) {
@@ -476,16 +503,18 @@ struct do_scanner {
                  : tok_is("IM", 2) || tok_is("ImageMask", 9) ? 'M'
                                                              : 0;
     } else if (st == TOKEN) {
-      if (have_name && tok_is("Do", 2)) {
-        drawn &dr = (*out)[last_name];
-        dr.times++;
-        dr.scale += gs.ctm.scale();
-        dr.clipped += clip(gs.ctm.scale(), box);
-        if (painting && gs.fill_pattern >= 0) {   /* the pattern's cells, if it is an image mask */
-          patterned &m = (*masks)[{ last_name, gs.fill_pattern }];
-          m.paints++;
-          m.area += clip(gs.ctm.scale(), box);
-        }
+      drawn *dr = have_name && tok_is("Do", 2) ? entry(*out, last_name) : nullptr;
+      if (dr) {
+        dr->times++;
+        dr->scale += gs.ctm.scale();
+        dr->clipped += clip(gs.ctm.scale(), box);
+        dr->depth = std::max(dr->depth, saves);
+        /* the pattern's cells, if it is an image mask */
+        if (painting && gs.fill_pattern >= 0)
+          if (patterned *m = entry(*masks, std::make_pair(last_name, gs.fill_pattern))) {
+            m->paints++;
+            m->area += clip(gs.ctm.scale(), box);
+          }
       }
       bool named = have_name;
       have_name = false;
@@ -774,6 +803,7 @@ struct draws_pass {
       to.times = sat_add(to.times, d.times);
       to.scale += d.scale;
       to.clipped += d.clipped;
+      to.depth = std::max(to.depth, d.depth);
     }
   }
 
@@ -796,6 +826,8 @@ struct draws_pass {
     std::map<std::pair<std::string, int>, patterned> masks;
     std::map<std::string, drawn> states;
     do_scanner sc;
+    sc.max_saved = lim->saved_states;
+    sc.max_names = lim->drawn_names;
     sc.states = &states;
     sc.box = box;
     sc.painting = painting;
@@ -812,18 +844,22 @@ struct draws_pass {
     } else if (contents.isArray()) {
       if (!names && contents.arrayGetLength() <= 1)
         return;
-      for (int i = 0; i < contents.arrayGetLength() && c.bytes <= lim->stream_bytes; i++) {
+      for (int i = 0; i < contents.arrayGetLength() && c.bytes <= lim->stream_bytes && !sc.names_over; i++) {
         Object s = contents.arrayGet(i);
         if (!s.isStream())
           continue;
         piece p;
         read(s, sc, p);
         add(p, draws, c);
+        /* each piece's table is bounded by itself: the array's too */
+        sc.names_over = sc.names_over || draws.size() + states.size() + masks.size() > lim->drawn_names;
       }
       sc.finish();
     }
-    if (sc.too_deep && !over) {
-      scan->over = PDF_OVER_SAVES;
+    c.saves = std::max(c.saves, sc.deepest);
+    c.names = std::max(c.names, (uint64_t)(draws.size() + states.size() + masks.size()));
+    if (sc.names_over && !over) {
+      scan->over = PDF_OVER_NAMES;
       over = true;
     }
     check(c);
@@ -868,6 +904,7 @@ struct draws_pass {
             patterned &to = patterned_paints[it->first.second];
             to.paints = sat_add(to.paints, it->second.paints);
             to.area += it->second.area;
+            to.depth = std::max(to.depth, dr.depth);
           }
       } else if (subtype.isName("Form")) {
         int num = ref.isRef() ? ref.getRef().num : -1;
@@ -877,7 +914,7 @@ struct draws_pass {
         form(x, num, res, rk, level + 1, f);
         /* its area scaled by its /Matrix and each drawing CTM, no paint of
          * it larger than this content's box */
-        add_drawn(c, f, n, clip(f.area * form_matrix(d).scale() * dr.scale, (double)f.paints * (double)n * box));
+        add_drawn(c, f, n, clip(f.area * form_matrix(d).scale() * dr.scale, (double)f.paints * (double)n * box), dr.depth);
       }
       check(c);
     }
@@ -916,7 +953,8 @@ struct draws_pass {
       if (over)
         return;
       add_drawn(c, f, dr.times,
-                clip(f.area * form_matrix(g.streamGetDict()).scale() * dr.scale, (double)f.paints * (double)dr.times * box));
+                clip(f.area * form_matrix(g.streamGetDict()).scale() * dr.scale, (double)f.paints * (double)dr.times * box),
+                dr.depth);
       check(c);
     }
   }
@@ -975,14 +1013,17 @@ struct draws_pass {
     double cell = std::fabs(xstep.getNum() * ystep.getNum()) * scale;
     double cells = (double)p.paints + (cell > 0 && std::isfinite(cell) ? p.area / cell : 0);
     uint64_t n = !(cells < 1.8e19) ? UINT64_MAX : (uint64_t)std::ceil(cells);
-    add_drawn(c, f, n, clip(f.area * scale * cells, (double)f.paints * cells * box));
+    add_drawn(c, f, n, clip(f.area * scale * cells, (double)f.paints * cells * box), p.depth);
     check(c);
   }
 
   /* Adds the cost f of a form (or a pattern's cell) drawn n times,
    * compositing `area` in all. */
-  static void add_drawn(cost &c, const cost &f, uint64_t n, double area)
+  static void add_drawn(cost &c, const cost &f, uint64_t n, double area, uint64_t depth)
   {
+    /* drawing a form saves a state, and its own inside it */
+    c.saves = std::max(c.saves, sat_add(depth, sat_add(f.saves, 1)));
+    c.names = std::max(c.names, f.names);
     c.draws = sat_add(c.draws, sat_mul(sat_add(f.draws, 1), n));
     c.bytes = sat_add(c.bytes, sat_mul(f.bytes, n));
     c.pixels = sat_add(c.pixels, sat_mul(f.pixels, n));
@@ -1086,6 +1127,9 @@ struct draws_pass {
     } else if (c.bytes > lim->stream_bytes) {
       scan->over = PDF_OVER_PAGE_BYTES;
       over = true;
+    } else if (painting && c.saves > lim->saved_states) {
+      scan->over = PDF_OVER_SAVES;   /* where it is rendered (its text's reading counts its own) */
+      over = true;
     } else if (c.inline_pixels > lim->page_pixels) {
       /* poppler reads inline images' data through whatever draws the page
        * (OutputDev::drawImage), its text too: bounded before any page is
@@ -1098,13 +1142,33 @@ struct draws_pass {
 
 } // namespace
 
+/* The appearance stream poppler draws for annotation `annot` whose /AP is
+ * `ap` (Annot's constructor and AnnotAppearance::getAppearanceStream()):
+ * /N when it is a reference; when it is a dictionary of states, the one
+ * /AS names, else its only one, else /Off. Into *x (not a stream when
+ * none), its object number into *num (-1: direct). */
+static void appearance(XRef *xref, Object &annot, Object &ap, Object *x, int *num)
+{
+  Object n = ap.isDict() ? ap.dictLookupNF("N").copy() : Object(objNull);
+  Object chosen;
+  if (n.isDict()) {
+    Object as = annot.dictLookup("AS");
+    std::string state = as.isName() ? as.getName() : n.dictGetLength() == 1 ? n.dictGetKey(0) : "Off";
+    chosen = n.dictLookupNF(state.c_str()).copy();
+  } else if (n.isRef()) {
+    chosen = std::move(n);
+  }
+  *num = chosen.isRef() ? chosen.getRef().num : -1;
+  *x = chosen.fetch(xref);
+}
+
 /* What the appearances of a page's annotations draw (poppler renders them
  * with the page, Gfx::drawAnnot()), into c: each annotation's appearance
- * stream (/AP /N, or the costliest of its states) as a form drawn once,
- * its BBox under its Matrix mapped onto the annotation's /Rect, so its area
- * scales by the Matrix and that mapping. Annotations poppler does not draw
- * on screen are skipped: flagged Hidden (2) or NoView (32), without a /Rect,
- * or an appearance without a /BBox. `box`: the page's area. */
+ * stream (appearance()) as a form drawn once, its BBox under its Matrix
+ * mapped onto the annotation's /Rect, so its area scales by the Matrix and
+ * that mapping. Annotations poppler does not draw on screen are skipped:
+ * flagged Hidden (2) or NoView (32), without a /Rect, or an appearance
+ * without a /BBox. `box`: the page's area. */
 static void annotations(draws_pass &pass, Page *page, Object &res, int number, double box, cost &c)
 {
   Object annots = page->getAnnotsObject();
@@ -1120,47 +1184,29 @@ static void annotations(draws_pass &pass, Page *page, Object &res, int number, d
     if (!numbers(rectobj, 4, rect))
       continue;
     Object ap = annot.dictLookup("AP");
-    Object n = ap.isDict() ? ap.dictLookup("N") : Object(objNull);
-    Object nref = ap.isDict() ? ap.dictLookupNF("N").copy() : Object(objNull);
-    int states = n.isDict() ? n.dictGetLength() : 1;
-    cost most;
-    double most_area = 0;
-    for (int k = 0; k < states && !pass.over; k++) {
-      Object x = n.isDict() ? n.dictGetVal(k) : n.copy();
-      Object ref = n.isDict() ? n.dictGetValNF(k).copy() : nref.copy();
-      if (!x.isStream())
-        continue;
-      Object bboxobj = x.streamGetDict()->lookup("BBox");
-      double bbox[4];
-      if (!numbers(bboxobj, 4, bbox))
-        continue;
-      cost f;
-      pass.form(x, ref.isRef() ? ref.getRef().num : -1, res, res_key(3, number), 1, f);
-      /* the BBox's corners under the Matrix, and their box scaled onto the Rect */
-      matrix m = draws_pass::form_matrix(x.streamGetDict());
-      double xs[4], ys[4];
-      m.apply(bbox[0], bbox[1], &xs[0], &ys[0]);
-      m.apply(bbox[2], bbox[1], &xs[1], &ys[1]);
-      m.apply(bbox[2], bbox[3], &xs[2], &ys[2]);
-      m.apply(bbox[0], bbox[3], &xs[3], &ys[3]);
-      double w = *std::max_element(xs, xs + 4) - *std::min_element(xs, xs + 4);
-      double h = *std::max_element(ys, ys + 4) - *std::min_element(ys, ys + 4);
-      double sx = w == 0 ? 1 : std::fabs(rect[2] - rect[0]) / w, sy = h == 0 ? 1 : std::fabs(rect[3] - rect[1]) / h;
-      double area = clip(f.area * m.scale() * sx * sy, (double)f.paints * box);
-      /* the costliest state, each count at its most */
-      most.draws = std::max(most.draws, f.draws);
-      most.bytes = std::max(most.bytes, f.bytes);
-      most.depth = std::max(most.depth, f.depth);
-      most.pixels = std::max(most.pixels, f.pixels);
-      most.inline_pixels = std::max(most.inline_pixels, f.inline_pixels);
-      most.paints = std::max(most.paints, f.paints);
-      most.jpx_bytes = std::max(most.jpx_bytes, f.jpx_bytes);
-      most.largest = std::max(most.largest, f.largest);
-      most.unfollowed = most.unfollowed || f.unfollowed;
-      most_area = std::max(most_area, area);
-    }
-    if (most.paints || most.draws || most.largest)
-      draws_pass::add_drawn(c, most, 1, most_area);
+    Object x;
+    int num;
+    appearance(pass.xref, annot, ap, &x, &num);
+    if (!x.isStream())
+      continue;
+    Object bboxobj = x.streamGetDict()->lookup("BBox");
+    double bbox[4];
+    if (!numbers(bboxobj, 4, bbox))
+      continue;
+    cost f;
+    pass.form(x, num, res, res_key(3, number), 1, f);
+    /* the BBox's corners under the Matrix, and their box scaled onto the Rect */
+    matrix m = draws_pass::form_matrix(x.streamGetDict());
+    double xs[4], ys[4];
+    m.apply(bbox[0], bbox[1], &xs[0], &ys[0]);
+    m.apply(bbox[2], bbox[1], &xs[1], &ys[1]);
+    m.apply(bbox[2], bbox[3], &xs[2], &ys[2]);
+    m.apply(bbox[0], bbox[3], &xs[3], &ys[3]);
+    double w = *std::max_element(xs, xs + 4) - *std::min_element(xs, xs + 4);
+    double h = *std::max_element(ys, ys + 4) - *std::min_element(ys, ys + 4);
+    double sx = w == 0 ? 1 : std::fabs(rect[2] - rect[0]) / w, sy = h == 0 ? 1 : std::fabs(rect[3] - rect[1]) / h;
+    if (!pass.over && (f.paints || f.draws || f.largest))
+      draws_pass::add_drawn(c, f, 1, clip(f.area * m.scale() * sx * sy, (double)f.paints * box), 0);
     pass.check(c);
   }
 }
@@ -1229,6 +1275,8 @@ extern "C" unsigned int pdf_scan_render(const unsigned char *data, size_t len, c
     out[k].over = scan.over;   /* costing stopped there */
     out[k].largest_image = c.largest;
     out[k].unfollowed_images = c.unfollowed;
+    out[k].saves = c.saves;
+    out[k].names = c.names;
     done++;
     pass.over = false;   /* the limits before any page was read were checked then, but for patterns' cells */
     scan.over = PDF_OVER_NONE;
