@@ -92,11 +92,12 @@ typedef struct pdf_page_cost {
                             * limits checked before any page is read; else PDF_OVER_NONE */
   uint64_t largest_image;  /* pixels of the largest image it draws: inline ones, images' soft masks and masks,
                             * those of its forms, tiling patterns' cells, graphics states' soft masks and
-                            * annotations' appearances */
+                            * annotations' appearances and Type 3 glyphs */
   uint64_t saves;          /* graphics states it keeps saved at once, its forms' inside it */
   uint64_t names;          /* the most names one of its content streams draws and sets */
-  bool unfollowed_images;  /* it may draw images largest_image misses (a Type 3 font; pdf_limits_render(): or
-                            * the page was not costed): the document's largest image is their bound */
+  bool unfollowed_images;  /* it may draw images largest_image misses (a form showing text in a Type 3 font
+                            * it inherits; pdf_limits_render(): or the page was not costed): the document's
+                            * largest image is their bound */
 } pdf_page_cost;
 
 /* What a scan found (for tests and messages). */

@@ -2820,6 +2820,102 @@ static void test_annotation_states_chosen(void **state)
   doctag_ctx_free(ctx);
 }
 
+/* A page showing `text` (a string's bytes as written, with its
+ * delimiters: "(bb)", "<6262>") in the Type 3 font /T3 at 12 points: its
+ * glyph /a fills a small square, /b draws a 1000 x 1000 image (the font's
+ * own resource) over its em square, /c shows glyph /c of itself; codes 97
+ * to 99 are named a, b, c. */
+static GBytes *type3_page(const char *text)
+{
+  GPtrArray *objs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+  obj_add(objs, "<</Type/Catalog/Pages 2 0 R>>");
+  obj_add(objs, "<</Type/Pages/Kids[3 0 R]/Count 1>>");
+  obj_add(objs, "<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Resources<</Font<</T3 4 0 R>>>>/Contents 5 0 R>>");
+  obj_add(objs, "<</Type/Font/Subtype/Type3/FontBBox[0 0 1000 1000]/FontMatrix[0.001 0 0 0.001 0 0]"
+                "/CharProcs<</a 6 0 R/b 7 0 R/c 8 0 R>>/Encoding<</Type/Encoding/Differences[97/a/b/c]>>"
+                "/FirstChar 97/LastChar 99/Widths[1000 1000 1000]/Resources<</Font<</T3 4 0 R>>"
+                "/XObject<</I 9 0 R>>>>>>");
+  char *content = g_strdup_printf("BT /T3 12 Tf 72 700 Td %s Tj ET", text);
+  obj_stream(objs, "", content, strlen(content), true);
+  g_free(content);
+  static const char *const procs[] = { "1000 0 d0 0 0 100 100 re f", "1000 0 d0 q 1000 0 0 1000 0 0 cm /I Do Q",
+                                       "1000 0 d0 BT /T3 1 Tf (c) Tj ET" };
+  for (size_t k = 0; k < G_N_ELEMENTS(procs); k++)
+    obj_stream(objs, "", procs[k], strlen(procs[k]), false);
+  size_t zlen = 0;
+  unsigned char *z = zeros_deflated(1000 * 1000, 1, &zlen);
+  GString *o = g_string_new(NULL);
+  g_string_append_printf(o, "<</Type/XObject/Subtype/Image/Width 1000/Height 1000/ColorSpace/DeviceGray"
+                         "/BitsPerComponent 8/Filter/FlateDecode/Length %zu>>\nstream\n", zlen);
+  g_string_append_len(o, (const char *)z, (gssize)zlen);
+  g_string_append(o, "\nendstream");
+  g_ptr_array_add(objs, g_string_free_to_bytes(o));
+  g_free(z);
+  GBytes *pdf = pdf_objects(objs);
+  g_ptr_array_free(objs, TRUE);
+  return pdf;
+}
+
+/* A Type 3 glyph is a content stream poppler draws each time the glyph is
+ * rendered: 1100 uses of a glyph drawing a million-pixel image decode 1.1
+ * billion pixels, over DOCTAG_MAX_PAGE_IMAGE_MPX, refused where the page is
+ * rendered (before, glyphs were not followed: only the memory estimate
+ * fell back to the document's largest image). Each code is costed by its
+ * glyph (escapes and hex strings decoded): 1100 of the small square pass,
+ * a code without a name counts as the costliest glyph, and a glyph showing
+ * itself is drawn once, as poppler does. */
+static void test_type3_glyphs_bounded_at_render(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  pdf_limits lim;
+  pdf_limits_of(ctx, &lim);
+  size_t len;
+  static const struct {
+    const char *unit;
+    bool over;
+  } cases[] = {
+    { "b", true }, { "a", false }, { "\\142", true }, { "\\141", false }, { "d", true }, { "c", false },
+  };
+  for (size_t k = 0; k < G_N_ELEMENTS(cases) + 2; k++) {
+    char *text;
+    bool over;
+    if (k < G_N_ELEMENTS(cases)) {
+      char *units = repeat(cases[k].unit, 1100, &len);
+      text = g_strdup_printf("(%s)", units);
+      g_free(units);
+      over = cases[k].over;
+    } else {   /* hex: 62 is b, 61 a */
+      char *units = repeat(k == G_N_ELEMENTS(cases) ? "62 " : "61", 1100, &len);
+      text = g_strdup_printf("<%s>", units);
+      g_free(units);
+      over = k == G_N_ELEMENTS(cases);
+    }
+    GBytes *pdf = type3_page(text);
+    pdf_scan scan;
+    assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
+    gsize plen = 0;
+    const unsigned char *d = g_bytes_get_data(pdf, &plen);
+    pdf_page_cost cost;
+    doctag_status st = pdf_limits_render(&lim, d, plen, NULL, 0, &cost);
+    if (st != (over ? DOCTAG_ELIMIT : DOCTAG_OK))
+      fail_msg("%.20s: %s", text, st ? doctag_error_last()->message : "not refused");
+    assert_false(cost.unfollowed_images);
+    if (over) {
+      assert_message("page 1 of the PDF draws images of 1100 million pixels in all");
+      assert_message("(DOCTAG_MAX_PAGE_IMAGE_MPX)");
+      assert_int_equal(cost.largest_image, 1000000);
+    } else {
+      assert_int_equal(cost.largest_image, 0);
+    }
+    if (k == 0)
+      assert_int_equal(process_ocr(ctx, pdf, DOCTAG_OCR_FORCE, NULL), DOCTAG_ELIMIT);
+    g_bytes_unref(pdf);
+    g_free(text);
+  }
+  doctag_ctx_free(ctx);
+}
+
 static void test_real_documents_pass(void **state)
 {
   (void)state;
@@ -2966,6 +3062,7 @@ int main(void)
     cmocka_unit_test(test_pattern_cells_bounded_at_render),
     cmocka_unit_test(test_annotations_bounded_at_render),
     cmocka_unit_test(test_annotation_states_chosen),
+    cmocka_unit_test(test_type3_glyphs_bounded_at_render),
     cmocka_unit_test(test_saved_states_bounded_at_render),
     cmocka_unit_test(test_drawn_names_bounded),
     cmocka_unit_test(test_jbig2_symbol_sizes_bounded),
