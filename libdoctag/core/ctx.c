@@ -209,6 +209,18 @@ DOCTAG_API doctag_status doctag_ctx_new(doctag_ctx **out, const doctag_config *c
   if ((st = env_uint("DOCTAG_MAX_PAGE_COVERAGE", noenv, 1u << 30, &n)))
     goto fail;
   c->max_page_coverage = n ? n : 1000;
+  /* Graphics states one page keeps saved (q) inside each other, its forms'
+   * too: poppler keeps each, about 1 kB (a 2.4 kB PDF saving a million
+   * took pdftotext 947 MB); real pages keep 18 at most. */
+  if ((st = env_uint("DOCTAG_MAX_SAVED_STATES", noenv, 1u << 20, &n)))
+    goto fail;
+  c->max_saved_states = n ? n : 65536;
+  /* Distinct XObject and graphics state names one content stream draws
+   * (Do) and sets (gs): each is a table entry of the page's costing, about
+   * 120 bytes, held for every form nested in it; real pages reach 316. */
+  if ((st = env_uint("DOCTAG_MAX_DRAWN_NAMES", noenv, 1u << 24, &n)))
+    goto fail;
+  c->max_drawn_names = n ? n : 16384;
   /* A page read by OCR at 300 DPI needs about 220 MB with its OCR engines
    * (a scan at 600 DPI about 540 MB): the default lets several run at once. */
   if ((st = env_uint("DOCTAG_MAX_DOC_MEMORY_MB", noenv, 1u << 20, &n)))

@@ -27,6 +27,8 @@ struct doctag_ctx {
   uint64_t max_page_draws;
   uint64_t max_page_image_pixels;  /* DOCTAG_MAX_PAGE_IMAGE_MPX: image pixels drawing one page decodes */
   uint64_t max_page_coverage;      /* DOCTAG_MAX_PAGE_COVERAGE: times over rendering one page composites its area */
+  uint64_t max_saved_states;       /* DOCTAG_MAX_SAVED_STATES: graphics states (q) one page keeps saved at once */
+  uint64_t max_drawn_names;        /* DOCTAG_MAX_DRAWN_NAMES: names one content's Do and gs operators use */
   /* Memory one document's pages read by OCR may hold at once
    * (DOCTAG_MAX_DOC_MEMORY_MB; extract.c). */
   uint64_t max_doc_memory;

@@ -221,6 +221,10 @@ static doctag_status read_page(job *j, PopplerDocument **doc, words_doc **wd, un
     g_string_free(layer.text, TRUE);
     return no_page(j);
   }
+  if (layer.over_saves) {
+    g_string_free(layer.text, TRUE);
+    return pdf_saves_error(&j->lim, (int)index + 1, "reading its text");
+  }
   PopplerPage *page = NULL;
   uint64_t memory = 0;        /* taken for OCR (memory_take) */
   char damage[160];
@@ -539,6 +543,7 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
   ocr_memo_init(&j.memo);
   GBytes *bytes = g_bytes_new_static(req->data, req->len);
   pdf_source_init(&j.src, bytes, req->password);
+  j.src.max_saves = lim.saved_states;
   g_bytes_unref(bytes);
   PopplerDocument *doc = NULL;   /* poppler-glib's, the one-worker path's, opened for OCR */
   words_doc *wd = NULL;

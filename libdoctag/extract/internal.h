@@ -50,6 +50,7 @@ typedef struct pdf_source {
   const char *password;      /* borrowed; NULL: none */
   int fd;
   char *uri;
+  uint64_t max_saves;        /* graphics states a page's text may keep saved (words_limit_saves()); 0: any */
 } pdf_source;
 void pdf_source_init(pdf_source *src, GBytes *bytes, const char *password);
 void pdf_source_clear(pdf_source *src);
@@ -83,6 +84,7 @@ typedef struct pdf_text {
   unsigned int hyphen_joins;  /* words split by a line-end hyphen, joined */
   unsigned int deva_reorders; /* vowel signs drawn ahead of their consonant moved after it */
   bool legacy_font;           /* a legacy (non-Unicode) Indic font is used */
+  bool over_saves;            /* drawing it passed the source's max_saves (words_page.over_saves) */
   garble_stats stats;         /* of the text (spaces aside, the same as poppler's) */
 } pdf_text;
 

@@ -20,6 +20,8 @@ void pdf_limits_of(const doctag_ctx *ctx, pdf_limits *out)
   out->page_draws = ctx->max_page_draws;
   out->page_pixels = ctx->max_page_image_pixels;
   out->page_coverage = (double)ctx->max_page_coverage;
+  out->saved_states = ctx->max_saved_states;
+  out->drawn_names = ctx->max_drawn_names;
 }
 
 static bool is_ws(unsigned char c)
@@ -230,6 +232,13 @@ static bool count_sink(void *arg, const unsigned char *buf, size_t got)
 
 static doctag_status over_error(const pdf_limits *lim, const pdf_scan *scan);
 
+doctag_status pdf_saves_error(const pdf_limits *lim, int page, const char *when)
+{
+  return err_set(DOCTAG_ELIMIT, "page %d of the PDF saves graphics states (q) more than %" G_GUINT64_FORMAT
+                 " deep, its forms' included, the limit (DOCTAG_MAX_SAVED_STATES): %s would keep each of them", page,
+                 lim->saved_states, when);
+}
+
 /* A page (from 1) decoding `pixels` of images to be drawn, over the limit. */
 static doctag_status page_pixels_error(const pdf_limits *lim, int page, uint64_t pixels, const char *what,
                                        const char *when)
@@ -304,8 +313,11 @@ static doctag_status over_error(const pdf_limits *lim, const pdf_scan *scan)
     return err_set(DOCTAG_ELIMIT, "page %d of the PDF nests forms more than %d deep, the limit", scan->over_page,
                    PDF_MAX_NESTING);
   case PDF_OVER_SAVES:
-    return err_set(DOCTAG_ELIMIT, "page %d of the PDF saves graphics states (q) more than %d deep, the limit: "
-                   "rendering it for OCR would keep each of them", scan->over_page, PDF_MAX_SAVED);
+    return pdf_saves_error(lim, scan->over_page, "rendering it for OCR");
+  case PDF_OVER_NAMES:
+    return err_set(DOCTAG_ELIMIT, "page %d of the PDF has a content stream that draws and sets more than %"
+                   G_GUINT64_FORMAT " XObject and graphics state names, the limit (DOCTAG_MAX_DRAWN_NAMES)",
+                   scan->over_page, lim->drawn_names);
   case PDF_OVER_CODEC:
     return err_set(DOCTAG_ELIMIT, "the PDF has an image whose %s header declares %" G_GINT64_FORMAT " x %"
                    G_GINT64_FORMAT " pixels in %" G_GUINT64_FORMAT " component%s, over the limit of %.0f million "

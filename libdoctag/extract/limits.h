@@ -44,6 +44,10 @@ typedef struct pdf_limits {
   uint64_t page_pixels;    /* image pixels decoded to draw one page, each image as often as drawn
                             * (DOCTAG_MAX_PAGE_IMAGE_MPX): inline ones before any page is read,
                             * all of them where the page is rendered (pdf_limits_render()) */
+  uint64_t saved_states;   /* graphics states (q) one page keeps saved at once, its forms' inside it
+                            * (DOCTAG_MAX_SAVED_STATES): where it is rendered, and where its text is read
+                            * (words.h) */
+  uint64_t drawn_names;    /* names one content stream draws (Do) and sets (gs) (DOCTAG_MAX_DRAWN_NAMES) */
 } pdf_limits;
 
 /* Which limit a document passed. */
@@ -56,7 +60,9 @@ typedef enum pdf_over {
   PDF_OVER_DRAWS,          /* a page draws images and forms more than page_draws times */
   PDF_OVER_PAGE_BYTES,     /* a page's content, forms as often as drawn, past stream_bytes */
   PDF_OVER_NESTING,        /* forms nested deeper than PDF_MAX_NESTING */
-  PDF_OVER_SAVES,          /* a content saving graphics states (q) deeper than PDF_MAX_SAVED (where rendered) */
+  PDF_OVER_SAVES,          /* a page saving graphics states (q) deeper than saved_states, its forms' inside it
+                            * (where rendered; over_draws: how deep) */
+  PDF_OVER_NAMES,          /* a content stream drawing (Do) and setting (gs) more than drawn_names names */
   PDF_OVER_PAGE_PIXELS,    /* a page decodes inline images of more than page_pixels whenever it is drawn */
   PDF_OVER_CODEC,          /* an image codec's header declares more than image_pixels (limits_codecs.cpp) */
   PDF_OVER_CODEC_DICT,     /* ... more than the image dictionary's /Width x /Height */
@@ -72,11 +78,6 @@ typedef enum pdf_over {
 
 /* Forms inside forms: deeper is refused (limits_draws.cpp). */
 #define PDF_MAX_NESTING 32
-/* Graphics states one content saves (q) inside each other: deeper is
- * refused where the page is rendered (poppler keeps each, about 1 kB: a
- * 2.4 kB PDF saving a million took pdftotext 947 MB). */
-#define PDF_MAX_SAVED 65536
-
 /* What rendering one page costs (pdf_scan_render()). */
 typedef struct pdf_page_cost {
   uint64_t pixels;         /* image pixels rendering it decodes, each image as often as drawn, inline ones too */
@@ -91,9 +92,12 @@ typedef struct pdf_page_cost {
                             * limits checked before any page is read; else PDF_OVER_NONE */
   uint64_t largest_image;  /* pixels of the largest image it draws: inline ones, images' soft masks and masks,
                             * those of its forms, tiling patterns' cells, graphics states' soft masks and
-                            * annotations' appearances */
-  bool unfollowed_images;  /* it may draw images largest_image misses (a Type 3 font; pdf_limits_render(): or
-                            * the page was not costed): the document's largest image is their bound */
+                            * annotations' appearances and Type 3 glyphs */
+  uint64_t saves;          /* graphics states it keeps saved at once, its forms' inside it */
+  uint64_t names;          /* the most names one of its content streams draws and sets */
+  bool unfollowed_images;  /* it may draw images largest_image misses (a form showing text in a Type 3 font
+                            * it inherits; pdf_limits_render(): or the page was not costed): the document's
+                            * largest image is their bound */
 } pdf_page_cost;
 
 /* What a scan found (for tests and messages). */
@@ -135,6 +139,10 @@ typedef bool (*pdf_inflate_sink)(void *arg, const unsigned char *buf, size_t len
 /* Inflates in[0, len) through `chain` FlateDecode filters (zlib, at most PDF_MAX_FLATE)
  * into `sink`, never keeping it; damage ends the output where it is. */
 void pdf_inflate(const unsigned char *in, size_t len, int chain, pdf_inflate_sink sink, void *arg);
+
+/* DOCTAG_ELIMIT for page `page` (from 1) saving graphics states deeper
+ * than lim->saved_states, where `when` ("reading its text") would keep them. */
+doctag_status pdf_saves_error(const pdf_limits *lim, int page, const char *when);
 
 /* The context's limits. */
 void pdf_limits_of(const doctag_ctx *ctx, pdf_limits *out);

@@ -13,8 +13,9 @@
  * rendering it composites (images, fills, strokes, glyphs and shadings under the CTM,
  * clipped to the page or the form's BBox) are recorded for the check where
  * the page is rendered (pdf_limits_render()), where tiling patterns' cells
- * are costed too, each as a form drawn once for every step a paint covers:
- * their draws, bytes and pixels count against the limits above there. */
+ * are costed too, each as a form drawn once for every step a paint covers,
+ * and Type 3 glyphs, each procedure as a form drawn for every use: their
+ * draws, bytes and pixels count against the limits above there. */
 #include "extract/limits.h"
 
 #include <PDFDoc.h>
@@ -98,13 +99,18 @@ struct cost {
   uint64_t jpx_bytes = 0;   /* openjpeg's memory for its largest JPEG 2000 image (pdf_jpx_bytes()) */
   uint64_t largest = 0;     /* pixels of the largest image it draws, inline ones too */
   bool unfollowed = false;  /* it may draw images `largest` misses (pdf_page_cost.unfollowed_images) */
+  uint64_t saves = 0;       /* graphics states it keeps saved at once (q), its forms' inside it */
+  uint64_t names = 0;       /* the most names one content of it draws and sets (do_scanner::entry()) */
+  bool inherits_font = false;   /* it shows text in the font it is drawn with (before a Tf of its own) */
 };
 
 /* A name drawn by "Do": how often, the sum of the drawing CTM's area
- * scale (|det|), and of the unit square's area under it clipped to the box. */
+ * scale (|det|), and of the unit square's area under it clipped to the box;
+ * the most graphics states saved where it is drawn. */
 struct drawn {
   uint64_t times = 0;
   double scale = 0, clipped = 0;
+  uint64_t depth = 0;
 };
 
 /* What a content paints with a pattern (by its name's index in
@@ -113,6 +119,7 @@ struct drawn {
 struct patterned {
   uint64_t paints = 0;
   double area = 0;
+  uint64_t depth = 0;   /* the most graphics states saved where it paints */
 };
 
 /* An affine matrix as PDF writes it: [a b c d e f]. */
@@ -184,12 +191,19 @@ struct do_scanner {
     double line_width = 1, font_size = 0, hscale = 1;
     bool invisible = false;   /* text render mode 3 (or 7: a clip only) */
     int fill_pattern = -1, stroke_pattern = -1;   /* the colour's pattern (an index in `patterns`), -1 for none */
+    int font3 = -1;   /* the font, when a Type 3 font: its index in the resources' /Font (type3) */
   };
   gstate gs;
   matrix tm;                  /* the text matrix: its scale is all that matters */
   uint64_t str_bytes = 0;     /* bytes of the strings since the last operator */
+  /* the states saved (q), at most max_saved of them: deeper ones are
+   * counted (content() refuses the page), as a Q past them is */
   std::vector<gstate> saved;
-  bool too_deep = false;  /* a q past PDF_MAX_SAVED (content() refuses the page) */
+  uint64_t saves = 0, deepest = 0, max_saved = 0;
+  /* entries of the name tables (out, states, masks) at most: past it,
+   * names_over and no more (content() refuses the page) */
+  uint64_t max_names = 0;
+  bool names_over = false;
   double num[6];
   int nums = 0;
   bool path = false;
@@ -206,6 +220,25 @@ struct do_scanner {
   std::map<int, patterned> *patterned_paints;
   std::map<std::pair<std::string, int>, patterned> *masks;   /* what each name drawn with a pattern's colour covers */
   bool painting = false;   /* whether to follow it (only where the page is about to be rendered) */
+  /* Type 3 fonts, whose glyphs are content streams: the resources' (name
+   * -> index in /Font), the glyphs shown in each (font index, code: how
+   * often, the sum of their em squares' scale), and the codes of the
+   * strings since the last operator, read while such a font is set */
+  const std::map<std::string, int> *type3 = nullptr;
+  std::map<std::pair<int, int>, drawn> *glyphs = nullptr;
+  uint64_t codes[256] = {};
+  bool any_codes = false;
+  int oct_n = 0, oct_v = 0;   /* an octal escape's digits so far, and their value */
+  int hex_hi = -1;            /* a hex string's first digit of a byte */
+  bool op_name = false;       /* a name since the last operator (last_name) */
+  bool font_set = false;      /* a Tf here: text before it is in the font it is drawn with */
+  bool inherited_text = false;
+
+  void code(int c)
+  {
+    codes[c & 255]++;
+    any_codes = true;
+  }
 
   void point(double x, double y)
   {
@@ -265,11 +298,23 @@ struct do_scanner {
   {
     if (gs.invisible || !str_bytes)
       return;
+    inherited_text = inherited_text || !font_set;
     double glyph = gs.font_size * gs.font_size * std::fabs(gs.hscale) * tm.scale() * gs.ctm.scale();
+    if (gs.font3 >= 0) {   /* each glyph its procedure, costed by content() */
+      for (int k = 0; k < 256; k++)
+        if (codes[k]) {
+          drawn &g = (*glyphs)[{ gs.font3, k }];
+          g.times = sat_add(g.times, codes[k]);
+          g.scale += glyph * (double)codes[k];
+          g.depth = std::max(g.depth, saves);
+        }
+      return;
+    }
     *area += clip(glyph, box) * (double)str_bytes;
     *paints += str_bytes;
     if (gs.fill_pattern >= 0) {
       patterned &p = (*patterned_paints)[gs.fill_pattern];
+      p.depth = std::max(p.depth, saves);
       p.paints += str_bytes;
       p.area += clip(glyph, box) * (double)str_bytes;
     }
@@ -284,6 +329,7 @@ struct do_scanner {
     (*paints)++;
     if (pattern >= 0) {
       patterned &p = (*patterned_paints)[pattern];
+      p.depth = std::max(p.depth, saves);
       p.paints++;
       p.area += clip(a, box);
     }
@@ -338,17 +384,15 @@ struct do_scanner {
     if (tok_len == 1) {
       switch (c) {
       case 'q':
-        /* deeper than this is refused: poppler keeps every state saved (a
-         * q per byte of a 256 MB stream would hold hundreds of gigabytes),
-         * and a state past it could not be restored here (a Q would keep a
-         * CTM shrunk inside it, and what follows would count too little) */
-        if (saved.size() < PDF_MAX_SAVED)
+        /* deeper than max_saved is refused: poppler keeps every state
+         * saved (a q per byte of a 256 MB stream would hold hundreds of
+         * gigabytes); the states past it are counted, not kept */
+        if (saved.size() < max_saved)
           saved.push_back(gs);
-        else
-          too_deep = true;
+        deepest = std::max(deepest, ++saves);
         break;
       case 'Q':
-        if (!saved.empty()) {
+        if (saves > 0 && saves-- <= saved.size()) {
           gs = saved.back();
           saved.pop_back();
         }
@@ -439,6 +483,9 @@ struct do_scanner {
         tm = matrix{ o[-6], o[-5], o[-4], o[-3], o[-2], o[-1] };
       } else if (tok_is("Tf", 2) && nums >= 1) {
         gs.font_size = o[-1];
+        auto f = op_name ? type3->find(last_name) : type3->end();
+        gs.font3 = f == type3->end() ? -1 : f->second;
+        font_set = true;
       } else if (tok_is("Tz", 2) && nums >= 1) {
         gs.hscale = o[-1] / 100;
       } else if (tok_is("Tr", 2) && nums >= 1) {
@@ -450,9 +497,11 @@ struct do_scanner {
       } else if (tok_is("CS", 2) || tok_is("SC", 2) || tok_is("RG", 2)) {
         gs.stroke_pattern = -1;
       } else if (tok_is("gs", 2) && named) {
-        drawn &set = (*states)[last_name];
-        set.times++;
-        set.scale += gs.ctm.scale();
+        if (drawn *set = entry(*states, last_name)) {
+          set->times++;
+          set->scale += gs.ctm.scale();
+          set->depth = std::max(set->depth, saves);
+        }
       }
     } else if (tok_is("scn", 3)) {
       gs.fill_pattern = named ? pattern_index(last_name) : -1;
@@ -461,31 +510,53 @@ struct do_scanner {
     }
     nums = 0;
     str_bytes = 0;
+    op_name = false;
+    if (any_codes) {
+      std::memset(codes, 0, sizeof codes);
+      any_codes = false;
+    }
   }
 
   bool tok_is(const char *s, size_t n) const { return tok_len == n && !std::memcmp(tok, s, n); }
+
+  /* table[key], made when the tables hold fewer than max_names entries;
+   * else nullptr (names_over) */
+  template<typename K, typename V> V *entry(std::map<K, V> &table, const K &key)
+  {
+    auto it = table.find(key);
+    if (it != table.end())
+      return &it->second;
+    if (out->size() + states->size() + masks->size() >= max_names) {
+      names_over = true;
+      return nullptr;
+    }
+    return &table[key];
+  }
 
   void end_token()
   {
     if (st == NAME) {
       last_name.assign(tok, tok_len);
       have_name = true;
+      op_name = true;
       if (in_bi)
         bi_key = tok_is("W", 1) || tok_is("Width", 5)       ? 'W'
                  : tok_is("H", 1) || tok_is("Height", 6)    ? 'H'
                  : tok_is("IM", 2) || tok_is("ImageMask", 9) ? 'M'
                                                              : 0;
     } else if (st == TOKEN) {
-      if (have_name && tok_is("Do", 2)) {
-        drawn &dr = (*out)[last_name];
-        dr.times++;
-        dr.scale += gs.ctm.scale();
-        dr.clipped += clip(gs.ctm.scale(), box);
-        if (painting && gs.fill_pattern >= 0) {   /* the pattern's cells, if it is an image mask */
-          patterned &m = (*masks)[{ last_name, gs.fill_pattern }];
-          m.paints++;
-          m.area += clip(gs.ctm.scale(), box);
-        }
+      drawn *dr = have_name && tok_is("Do", 2) ? entry(*out, last_name) : nullptr;
+      if (dr) {
+        dr->times++;
+        dr->scale += gs.ctm.scale();
+        dr->clipped += clip(gs.ctm.scale(), box);
+        dr->depth = std::max(dr->depth, saves);
+        /* the pattern's cells, if it is an image mask */
+        if (painting && gs.fill_pattern >= 0)
+          if (patterned *m = entry(*masks, std::make_pair(last_name, gs.fill_pattern))) {
+            m->paints++;
+            m->area += clip(gs.ctm.scale(), box);
+          }
       }
       bool named = have_name;
       have_name = false;
@@ -540,6 +611,10 @@ struct do_scanner {
         }
         continue;
       case STRING:
+        if (gs.font3 >= 0) {
+          i = string_codes(p, i, n);
+          continue;
+        }
         for (; i < n; i++) {
           unsigned char c = p[i];
           if (escape)
@@ -557,6 +632,10 @@ struct do_scanner {
         }
         continue;
       case HEX: {
+        if (gs.font3 >= 0) {
+          i = hex_codes(p, i, n);
+          continue;
+        }
         const void *gt = std::memchr(p + i, '>', n - i);
         if (!gt)
           return;
@@ -615,12 +694,15 @@ struct do_scanner {
         st = STRING;
         depth = 1;
         escape = false;
+        oct_n = 0;
         have_name = false;
       } else if (c == '<') {
-        if (i < n && p[i] == '<')
+        if (i < n && p[i] == '<') {
           i++;   /* "<<" of a dictionary (split across chunks: read as a hex string's "<" then ">") */
-        else
+        } else {
           st = HEX;
+          hex_hi = -1;
+        }
         have_name = false;
       } else if (c == '/') {
         st = NAME;
@@ -628,6 +710,69 @@ struct do_scanner {
         have_name = false;   /* ) > [ ] { } */
       }
     }
+  }
+
+  /* A literal string's bytes from p[i] on, its codes kept (escapes
+   * decoded); returns where it stopped (n, or past its closing ")") */
+  size_t string_codes(const unsigned char *p, size_t i, size_t n)
+  {
+    for (; i < n; i++) {
+      unsigned char c = p[i];
+      str_bytes++;
+      if (oct_n) {
+        if (c >= '0' && c <= '7' && oct_n < 3) {
+          oct_v = oct_v * 8 + (c - '0');
+          oct_n++;
+          continue;
+        }
+        code(oct_v);
+        oct_n = 0;
+      }
+      if (escape) {
+        escape = false;
+        if (c >= '0' && c <= '7') {
+          oct_n = 1;
+          oct_v = c - '0';
+        } else if (c != '\r' && c != '\n') {   /* a line's end continues the string */
+          code(c == 'n' ? '\n' : c == 'r' ? '\r' : c == 't' ? '\t' : c == 'b' ? '\b' : c == 'f' ? '\f' : c);
+        }
+      } else if (c == '\\') {
+        escape = true;
+      } else if (c == ')' && --depth == 0) {
+        st = NORMAL;
+        return i + 1;
+      } else {
+        depth += c == '(';
+        code(c);
+      }
+    }
+    return i;
+  }
+
+  /* The same for a hex string (an odd last digit is followed by a 0) */
+  size_t hex_codes(const unsigned char *p, size_t i, size_t n)
+  {
+    for (; i < n; i++) {
+      unsigned char c = p[i];
+      if (c == '>') {
+        if (hex_hi >= 0)
+          code(hex_hi << 4);
+        hex_hi = -1;
+        st = NORMAL;
+        return i + 1;
+      }
+      int v = g_ascii_xdigit_value((char)c);
+      if (v < 0)
+        continue;
+      if (hex_hi < 0) {
+        hex_hi = v;
+      } else {
+        code(hex_hi * 16 + v);
+        str_bytes++;
+        hex_hi = -1;
+      }
+    }
+    return i;
   }
 
   void finish()
@@ -653,7 +798,7 @@ bool numbers(Object &a, int n, double *v)
 
 /* A resource dictionary's identity, so a form without resources of its own
  * (it uses those of whoever draws it) is costed once per set it meets. */
-using res_key = std::pair<int, int>;   /* (kind, number): 1 indirect, 2 in form n, 3 in page n */
+using res_key = std::pair<int, int>;   /* (kind, number): 1 indirect, 2 in form n, 3 in page n, 4 in font n */
 
 struct draws_pass {
   XRef *xref;
@@ -774,6 +919,7 @@ struct draws_pass {
       to.times = sat_add(to.times, d.times);
       to.scale += d.scale;
       to.clipped += d.clipped;
+      to.depth = std::max(to.depth, d.depth);
     }
   }
 
@@ -795,7 +941,21 @@ struct draws_pass {
     std::map<int, patterned> patterned_paints;
     std::map<std::pair<std::string, int>, patterned> masks;
     std::map<std::string, drawn> states;
+    /* the resources' Type 3 fonts, where the page is rendered (their glyphs
+     * are drawn there only: poppler's text device draws none) */
+    Object fonts = painting && res.isDict() ? res.dictLookup("Font") : Object(objNull);
+    std::map<std::string, int> type3;
+    for (int i = 0; fonts.isDict() && i < fonts.dictGetLength(); i++) {
+      Object font = fonts.dictGetVal(i);
+      if (font.isDict() && font.dictLookup("Subtype").isName("Type3"))
+        type3.emplace(fonts.dictGetKey(i), i);
+    }
+    std::map<std::pair<int, int>, drawn> glyphs;
     do_scanner sc;
+    sc.type3 = &type3;
+    sc.glyphs = &glyphs;
+    sc.max_saved = lim->saved_states;
+    sc.max_names = lim->drawn_names;
     sc.states = &states;
     sc.box = box;
     sc.painting = painting;
@@ -812,25 +972,28 @@ struct draws_pass {
     } else if (contents.isArray()) {
       if (!names && contents.arrayGetLength() <= 1)
         return;
-      for (int i = 0; i < contents.arrayGetLength() && c.bytes <= lim->stream_bytes; i++) {
+      for (int i = 0; i < contents.arrayGetLength() && c.bytes <= lim->stream_bytes && !sc.names_over; i++) {
         Object s = contents.arrayGet(i);
         if (!s.isStream())
           continue;
         piece p;
         read(s, sc, p);
         add(p, draws, c);
+        /* each piece's table is bounded by itself: the array's too */
+        sc.names_over = sc.names_over || draws.size() + states.size() + masks.size() > lim->drawn_names;
       }
       sc.finish();
     }
-    if (sc.too_deep && !over) {
-      scan->over = PDF_OVER_SAVES;
+    c.saves = std::max(c.saves, sc.deepest);
+    c.inherits_font = c.inherits_font || sc.inherited_text;
+    c.names = std::max(c.names, (uint64_t)(draws.size() + states.size() + masks.size()));
+    if (sc.names_over && !over) {
+      scan->over = PDF_OVER_NAMES;
       over = true;
     }
     check(c);
     if (over)
       return;
-    if (painting && !c.unfollowed)
-      c.unfollowed = unfollowed(res);
     for (auto &[name, dr] : draws) {
       if (over)
         return;
@@ -868,6 +1031,7 @@ struct draws_pass {
             patterned &to = patterned_paints[it->first.second];
             to.paints = sat_add(to.paints, it->second.paints);
             to.area += it->second.area;
+            to.depth = std::max(to.depth, dr.depth);
           }
       } else if (subtype.isName("Form")) {
         int num = ref.isRef() ? ref.getRef().num : -1;
@@ -875,9 +1039,13 @@ struct draws_pass {
           continue;   /* poppler does not draw a form inside itself */
         cost f;
         form(x, num, res, rk, level + 1, f);
+        /* text it shows in the font it is drawn with, when that may be a
+         * Type 3 font: its glyphs are not followed */
+        if (f.inherits_font && !type3.empty())
+          c.unfollowed = true;
         /* its area scaled by its /Matrix and each drawing CTM, no paint of
          * it larger than this content's box */
-        add_drawn(c, f, n, clip(f.area * form_matrix(d).scale() * dr.scale, (double)f.paints * (double)n * box));
+        add_drawn(c, f, n, clip(f.area * form_matrix(d).scale() * dr.scale, (double)f.paints * (double)n * box), dr.depth);
       }
       check(c);
     }
@@ -885,6 +1053,123 @@ struct draws_pass {
       soft_masks(states, res, rk, level, box, c);
     if (!patterned_paints.empty())
       patterns(sc, patterned_paints, res, rk, level, box, c);
+    if (!glyphs.empty())
+      type3_glyphs(glyphs, fonts, res, rk, level, box, c);
+  }
+
+  /* What showing Type 3 glyphs costs: poppler draws each glyph's procedure
+   * (/CharProcs, by its name in /Encoding's /Differences) as a content
+   * stream each time it is shown, with the font's /Resources or those of
+   * the content showing it, mapped by /FontMatrix and the text's size and
+   * matrices; costed like a form (a glyph drawing the font's own glyphs is
+   * bounded as forms nest), each use counted, a code without a name (or a
+   * name without a procedure) as the costliest of the font's procedures.
+   * `fonts`: the resources' /Font, in which glyphs' fonts are indices. */
+  void type3_glyphs(const std::map<std::pair<int, int>, drawn> &glyphs, Object &fonts, Object &res,
+                    const res_key &rk, unsigned level, double box, cost &c)
+  {
+    std::map<int, cost> costliest;   /* by font */
+    for (auto &[key, dr] : glyphs) {
+      if (over)
+        return;
+      Object font = fonts.dictGetVal(key.first);
+      Object fontref = fonts.dictGetValNF(key.first).copy();
+      Object procs = font.isDict() ? font.dictLookup("CharProcs") : Object(objNull);
+      if (!procs.isDict())
+        continue;
+      /* its resources, told apart as a form's */
+      Object own = font.dictLookup("Resources");
+      Object ownref = font.dictLookupNF("Resources").copy();
+      res_key frk = !own.isDict() ? rk : ownref.isRef() ? res_key(1, ownref.getRef().num)
+                                       : res_key(4, fontref.isRef() ? fontref.getRef().num : -1);
+      Object &fres = own.isDict() ? own : res;
+      matrix fm = font_matrix(font);
+      /* a glyph's own space is clipped to the font's /FontBBox, else to its em square */
+      double fbox = 0;
+      Object bb = font.dictLookup("FontBBox");
+      double v[4];
+      if (numbers(bb, 4, v))
+        fbox = std::fabs((v[2] - v[0]) * (v[3] - v[1]));
+      if (!(fbox > 0))
+        fbox = fm.scale() > 0 ? 1 / fm.scale() : 0;
+      std::string name = glyph_name(font, key.second);
+      cost f;
+      Object proc = name.empty() ? Object(objNull) : procs.dictLookup(name.c_str());
+      if (proc.isStream()) {
+        Object ref = procs.dictLookupNF(name.c_str()).copy();
+        int num = ref.isRef() ? ref.getRef().num : -1;
+        if (num >= 0 && drawing.count(num))
+          continue;   /* poppler does not draw a glyph inside itself */
+        costed(proc, num, fres, frk, level + 1, fbox, f);
+      } else {
+        auto it = costliest.find(key.first);
+        if (it == costliest.end()) {
+          cost most;
+          for (int i = 0; i < procs.dictGetLength() && !over; i++) {
+            Object x = procs.dictGetVal(i);
+            Object ref = procs.dictGetValNF(i).copy();
+            int num = ref.isRef() ? ref.getRef().num : -1;
+            if (!x.isStream() || (num >= 0 && drawing.count(num)))
+              continue;
+            cost one;
+            costed(x, num, fres, frk, level + 1, fbox, one);
+            most_of(most, one);
+          }
+          it = costliest.emplace(key.first, most).first;
+        }
+        f = it->second;
+      }
+      if (over)
+        return;
+      add_drawn(c, f, dr.times, clip(f.area * fm.scale() * dr.scale, (double)f.paints * (double)dr.times * box),
+                dr.depth, false);
+      check(c);
+    }
+  }
+
+  /* The name /Encoding's /Differences give code `code` of font `font`, or "" */
+  static std::string glyph_name(Object &font, int code)
+  {
+    Object enc = font.dictLookup("Encoding");
+    Object diff = enc.isDict() ? enc.dictLookup("Differences") : Object(objNull);
+    std::string name;
+    int at = -1;
+    for (int i = 0; diff.isArray() && i < diff.arrayGetLength(); i++) {
+      Object e = diff.arrayGet(i);
+      if (e.isInt())
+        at = e.getInt();
+      else if (e.isName() && at >= 0 && at++ == code)
+        name = e.getName();   /* a later entry for the code wins, as in poppler */
+    }
+    return name;
+  }
+
+  /* A Type 3 font's /FontMatrix (poppler's default when not six numbers) */
+  static matrix font_matrix(Object &font)
+  {
+    Object m = font.dictLookup("FontMatrix");
+    double v[6];
+    if (!m.isArray() || m.arrayGetLength() != 6 || !numbers(m, 6, v))
+      return matrix{ 0.001, 0, 0, 0.001, 0, 0 };
+    return matrix{ v[0], v[1], v[2], v[3], v[4], v[5] };
+  }
+
+  /* Each count of `most` at its largest of it and `one` */
+  static void most_of(cost &most, const cost &one)
+  {
+    most.draws = std::max(most.draws, one.draws);
+    most.bytes = std::max(most.bytes, one.bytes);
+    most.depth = std::max(most.depth, one.depth);
+    most.pixels = std::max(most.pixels, one.pixels);
+    most.inline_pixels = std::max(most.inline_pixels, one.inline_pixels);
+    most.area = std::max(most.area, one.area);
+    most.paints = std::max(most.paints, one.paints);
+    most.jpx_bytes = std::max(most.jpx_bytes, one.jpx_bytes);
+    most.largest = std::max(most.largest, one.largest);
+    most.unfollowed = most.unfollowed || one.unfollowed;
+    most.saves = std::max(most.saves, one.saves);
+    most.names = std::max(most.names, one.names);
+    most.inherits_font = most.inherits_font || one.inherits_font;
   }
 
   /* A graphics state's soft mask (/SMask /G, a transparency group) is
@@ -916,7 +1201,8 @@ struct draws_pass {
       if (over)
         return;
       add_drawn(c, f, dr.times,
-                clip(f.area * form_matrix(g.streamGetDict()).scale() * dr.scale, (double)f.paints * (double)dr.times * box));
+                clip(f.area * form_matrix(g.streamGetDict()).scale() * dr.scale, (double)f.paints * (double)dr.times * box),
+                dr.depth);
       check(c);
     }
   }
@@ -975,15 +1261,19 @@ struct draws_pass {
     double cell = std::fabs(xstep.getNum() * ystep.getNum()) * scale;
     double cells = (double)p.paints + (cell > 0 && std::isfinite(cell) ? p.area / cell : 0);
     uint64_t n = !(cells < 1.8e19) ? UINT64_MAX : (uint64_t)std::ceil(cells);
-    add_drawn(c, f, n, clip(f.area * scale * cells, (double)f.paints * cells * box));
+    add_drawn(c, f, n, clip(f.area * scale * cells, (double)f.paints * cells * box), p.depth);
     check(c);
   }
 
   /* Adds the cost f of a form (or a pattern's cell) drawn n times,
    * compositing `area` in all. */
-  static void add_drawn(cost &c, const cost &f, uint64_t n, double area)
+  static void add_drawn(cost &c, const cost &f, uint64_t n, double area, uint64_t depth, bool self = true)
   {
-    c.draws = sat_add(c.draws, sat_mul(sat_add(f.draws, 1), n));
+    /* drawing a form saves a state, and its own inside it */
+    c.saves = std::max(c.saves, sat_add(depth, sat_add(f.saves, 1)));
+    c.names = std::max(c.names, f.names);
+    c.inherits_font = c.inherits_font || f.inherits_font;
+    c.draws = sat_add(c.draws, sat_mul(sat_add(f.draws, self ? 1 : 0), n));   /* a glyph is no draw of its own */
     c.bytes = sat_add(c.bytes, sat_mul(f.bytes, n));
     c.pixels = sat_add(c.pixels, sat_mul(f.pixels, n));
     c.inline_pixels = sat_add(c.inline_pixels, sat_mul(f.inline_pixels, n));
@@ -1002,21 +1292,6 @@ struct draws_pass {
     if (!w.isInt() || !h.isInt() || w.getInt() <= 0 || h.getInt() <= 0)
       return 0;
     return sat_mul((uint64_t)w.getInt(), (uint64_t)h.getInt());
-  }
-
-  /* Whether resources `res` hold what may draw images the pass does not
-   * follow: a Type 3 font (its glyphs are content streams). */
-  static bool unfollowed(Object &res)
-  {
-    if (!res.isDict())
-      return false;
-    Object fonts = res.dictLookup("Font");
-    for (int i = 0; fonts.isDict() && i < fonts.dictGetLength(); i++) {
-      Object font = fonts.dictGetVal(i);
-      if (font.isDict() && font.dictLookup("Subtype").isName("Type3"))
-        return true;
-    }
-    return false;
   }
 
   /* An image whose last filter is JPXDecode (a name or an array's last). */
@@ -1051,14 +1326,21 @@ struct draws_pass {
   /* A form's cost (memoised), drawn with `parent` resources when it has none. */
   void form(Object &x, int num, Object &parent, const res_key &parent_key, unsigned level, cost &out)
   {
+    Object own = x.streamGetDict()->lookup("Resources");
+    Object ownref = x.streamGetDict()->lookupNF("Resources").copy();
+    res_key rk = !own.isDict() ? parent_key : ownref.isRef() ? res_key(1, ownref.getRef().num) : res_key(2, num);
+    costed(x, num, own.isDict() ? own : parent, rk, level, form_box(x.streamGetDict()), out);
+  }
+
+  /* The cost of content stream x (object num, -1: direct) drawn with
+   * resources `res` (rk), clipped to `box`, at nesting `level`: memoised. */
+  void costed(Object &x, int num, Object &res, const res_key &rk, unsigned level, double box, cost &out)
+  {
     if (level > PDF_MAX_NESTING) {
       scan->over = PDF_OVER_NESTING;
       over = true;
       return;
     }
-    Object own = x.streamGetDict()->lookup("Resources");
-    Object ownref = x.streamGetDict()->lookupNF("Resources").copy();
-    res_key rk = !own.isDict() ? parent_key : ownref.isRef() ? res_key(1, ownref.getRef().num) : res_key(2, num);
     auto key = std::make_pair(num, rk);
     if (num >= 0) {
       auto it = done.find(key);
@@ -1068,7 +1350,7 @@ struct draws_pass {
       }
       drawing[num] = true;
     }
-    content(x, own.isDict() ? own : parent, rk, level, form_box(x.streamGetDict()), out);
+    content(x, res, rk, level, box, out);
     if (num >= 0) {
       drawing.erase(num);
       if (!over)
@@ -1086,6 +1368,9 @@ struct draws_pass {
     } else if (c.bytes > lim->stream_bytes) {
       scan->over = PDF_OVER_PAGE_BYTES;
       over = true;
+    } else if (painting && c.saves > lim->saved_states) {
+      scan->over = PDF_OVER_SAVES;   /* where it is rendered (its text's reading counts its own) */
+      over = true;
     } else if (c.inline_pixels > lim->page_pixels) {
       /* poppler reads inline images' data through whatever draws the page
        * (OutputDev::drawImage), its text too: bounded before any page is
@@ -1098,13 +1383,33 @@ struct draws_pass {
 
 } // namespace
 
+/* The appearance stream poppler draws for annotation `annot` whose /AP is
+ * `ap` (Annot's constructor and AnnotAppearance::getAppearanceStream()):
+ * /N when it is a reference; when it is a dictionary of states, the one
+ * /AS names, else its only one, else /Off. Into *x (not a stream when
+ * none), its object number into *num (-1: direct). */
+static void appearance(XRef *xref, Object &annot, Object &ap, Object *x, int *num)
+{
+  Object n = ap.isDict() ? ap.dictLookupNF("N").copy() : Object(objNull);
+  Object chosen;
+  if (n.isDict()) {
+    Object as = annot.dictLookup("AS");
+    std::string state = as.isName() ? as.getName() : n.dictGetLength() == 1 ? n.dictGetKey(0) : "Off";
+    chosen = n.dictLookupNF(state.c_str()).copy();
+  } else if (n.isRef()) {
+    chosen = std::move(n);
+  }
+  *num = chosen.isRef() ? chosen.getRef().num : -1;
+  *x = chosen.fetch(xref);
+}
+
 /* What the appearances of a page's annotations draw (poppler renders them
  * with the page, Gfx::drawAnnot()), into c: each annotation's appearance
- * stream (/AP /N, or the costliest of its states) as a form drawn once,
- * its BBox under its Matrix mapped onto the annotation's /Rect, so its area
- * scales by the Matrix and that mapping. Annotations poppler does not draw
- * on screen are skipped: flagged Hidden (2) or NoView (32), without a /Rect,
- * or an appearance without a /BBox. `box`: the page's area. */
+ * stream (appearance()) as a form drawn once, its BBox under its Matrix
+ * mapped onto the annotation's /Rect, so its area scales by the Matrix and
+ * that mapping. Annotations poppler does not draw on screen are skipped:
+ * flagged Hidden (2) or NoView (32), without a /Rect, or an appearance
+ * without a /BBox. `box`: the page's area. */
 static void annotations(draws_pass &pass, Page *page, Object &res, int number, double box, cost &c)
 {
   Object annots = page->getAnnotsObject();
@@ -1120,47 +1425,29 @@ static void annotations(draws_pass &pass, Page *page, Object &res, int number, d
     if (!numbers(rectobj, 4, rect))
       continue;
     Object ap = annot.dictLookup("AP");
-    Object n = ap.isDict() ? ap.dictLookup("N") : Object(objNull);
-    Object nref = ap.isDict() ? ap.dictLookupNF("N").copy() : Object(objNull);
-    int states = n.isDict() ? n.dictGetLength() : 1;
-    cost most;
-    double most_area = 0;
-    for (int k = 0; k < states && !pass.over; k++) {
-      Object x = n.isDict() ? n.dictGetVal(k) : n.copy();
-      Object ref = n.isDict() ? n.dictGetValNF(k).copy() : nref.copy();
-      if (!x.isStream())
-        continue;
-      Object bboxobj = x.streamGetDict()->lookup("BBox");
-      double bbox[4];
-      if (!numbers(bboxobj, 4, bbox))
-        continue;
-      cost f;
-      pass.form(x, ref.isRef() ? ref.getRef().num : -1, res, res_key(3, number), 1, f);
-      /* the BBox's corners under the Matrix, and their box scaled onto the Rect */
-      matrix m = draws_pass::form_matrix(x.streamGetDict());
-      double xs[4], ys[4];
-      m.apply(bbox[0], bbox[1], &xs[0], &ys[0]);
-      m.apply(bbox[2], bbox[1], &xs[1], &ys[1]);
-      m.apply(bbox[2], bbox[3], &xs[2], &ys[2]);
-      m.apply(bbox[0], bbox[3], &xs[3], &ys[3]);
-      double w = *std::max_element(xs, xs + 4) - *std::min_element(xs, xs + 4);
-      double h = *std::max_element(ys, ys + 4) - *std::min_element(ys, ys + 4);
-      double sx = w == 0 ? 1 : std::fabs(rect[2] - rect[0]) / w, sy = h == 0 ? 1 : std::fabs(rect[3] - rect[1]) / h;
-      double area = clip(f.area * m.scale() * sx * sy, (double)f.paints * box);
-      /* the costliest state, each count at its most */
-      most.draws = std::max(most.draws, f.draws);
-      most.bytes = std::max(most.bytes, f.bytes);
-      most.depth = std::max(most.depth, f.depth);
-      most.pixels = std::max(most.pixels, f.pixels);
-      most.inline_pixels = std::max(most.inline_pixels, f.inline_pixels);
-      most.paints = std::max(most.paints, f.paints);
-      most.jpx_bytes = std::max(most.jpx_bytes, f.jpx_bytes);
-      most.largest = std::max(most.largest, f.largest);
-      most.unfollowed = most.unfollowed || f.unfollowed;
-      most_area = std::max(most_area, area);
-    }
-    if (most.paints || most.draws || most.largest)
-      draws_pass::add_drawn(c, most, 1, most_area);
+    Object x;
+    int num;
+    appearance(pass.xref, annot, ap, &x, &num);
+    if (!x.isStream())
+      continue;
+    Object bboxobj = x.streamGetDict()->lookup("BBox");
+    double bbox[4];
+    if (!numbers(bboxobj, 4, bbox))
+      continue;
+    cost f;
+    pass.form(x, num, res, res_key(3, number), 1, f);
+    /* the BBox's corners under the Matrix, and their box scaled onto the Rect */
+    matrix m = draws_pass::form_matrix(x.streamGetDict());
+    double xs[4], ys[4];
+    m.apply(bbox[0], bbox[1], &xs[0], &ys[0]);
+    m.apply(bbox[2], bbox[1], &xs[1], &ys[1]);
+    m.apply(bbox[2], bbox[3], &xs[2], &ys[2]);
+    m.apply(bbox[0], bbox[3], &xs[3], &ys[3]);
+    double w = *std::max_element(xs, xs + 4) - *std::min_element(xs, xs + 4);
+    double h = *std::max_element(ys, ys + 4) - *std::min_element(ys, ys + 4);
+    double sx = w == 0 ? 1 : std::fabs(rect[2] - rect[0]) / w, sy = h == 0 ? 1 : std::fabs(rect[3] - rect[1]) / h;
+    if (!pass.over && (f.paints || f.draws || f.largest))
+      draws_pass::add_drawn(c, f, 1, clip(f.area * m.scale() * sx * sy, (double)f.paints * box), 0);
     pass.check(c);
   }
 }
@@ -1229,6 +1516,8 @@ extern "C" unsigned int pdf_scan_render(const unsigned char *data, size_t len, c
     out[k].over = scan.over;   /* costing stopped there */
     out[k].largest_image = c.largest;
     out[k].unfollowed_images = c.unfollowed;
+    out[k].saves = c.saves;
+    out[k].names = c.names;
     done++;
     pass.over = false;   /* the limits before any page was read were checked then, but for patterns' cells */
     scan.over = PDF_OVER_NONE;

@@ -142,6 +142,7 @@ void pdf_source_init(pdf_source *src, GBytes *bytes, const char *password)
   src->password = password && *password ? password : NULL;
   src->fd = -1;
   src->uri = NULL;
+  src->max_saves = 0;
 }
 
 void pdf_source_clear(pdf_source *src)
@@ -187,6 +188,7 @@ doctag_status pdf_open(pdf_source *src, words_doc **out)
   words_open_error why = WORDS_OPEN_INVALID;
   words_cause_reset();
   *out = words_open(data, len, src->password, &why);
+  words_limit_saves(*out, src->max_saves);
   return *out ? DOCTAG_OK : open_failed(src, why == WORDS_OPEN_ENCRYPTED, messages[why]);
 }
 
@@ -264,6 +266,7 @@ bool pdf_page_text(words_doc *wd, unsigned int index, pdf_text *out)
     out->legacy_font = wp.legacy_font;
   }
   out->glyphs = wp.nchars;
+  out->over_saves = wp.over_saves;
   words_page_clear(&wp);
   return true;
 }

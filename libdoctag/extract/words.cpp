@@ -98,6 +98,7 @@ struct words_doc {
    * declared after doc, so destroyed before it */
   std::vector<std::unique_ptr<drawing>> drawings;
   bool keep_drawings = false;  /* the document has no optional content */
+  uint64_t max_saves = 0;      /* words_limit_saves() */
   unsigned int drawings_made = 0;
   /* of the page words_page_get() read last: its words' font sizes and its
    * fonts' names, in the order its words first use them */
@@ -253,6 +254,26 @@ struct diag_glyph {
 class text_dev : public TextOutputDev {
 public:
   text_dev() : TextOutputDev(nullptr, false, 0, false, false) { }
+
+  /* graphics states the Gfx keeps saved (it tells its device of each q
+   * and of each Q that restores one), at most max_saves besides the one
+   * saved around the page's content (0: any): past it, over_saves, and
+   * the drawing stops (stop(), its abort callback) */
+  uint64_t saves = 0, max_saves = 0;
+  bool over_saves = false;
+  void saveState(GfxState *state) override
+  {
+    TextOutputDev::saveState(state);
+    if (++saves > max_saves + 1 && max_saves)
+      over_saves = true;
+  }
+  void restoreState(GfxState *state) override
+  {
+    TextOutputDev::restoreState(state);
+    if (saves)
+      saves--;
+  }
+  static bool stop(void *dev) { return static_cast<text_dev *>(dev)->over_saves; }
   std::vector<diag_glyph> diag;
   /* an ActualText span is open: the device holds back the glyphs drawn
    * until it ends, on whatever page that is */
@@ -700,7 +721,7 @@ drawing *drawing_for(words_doc *d, Page *pg, int index, bool media)
   if (fonts.isDict())
     bottom->add("Font", std::move(fonts));
   dr->gfx = std::make_unique<Gfx>(d->doc.get(), &dr->dev, index + 1, bottom, 72, 72, &dr->key.box,
-                                  dr->key.cropped ? &dr->key.crop : nullptr, dr->key.rotate);
+                                  dr->key.cropped ? &dr->key.crop : nullptr, dr->key.rotate, text_dev::stop, &dr->dev);
   ds.push_back(std::move(dr));
   d->drawings_made++;
   return ds.back().get();
@@ -747,6 +768,12 @@ void drawing_check(words_doc *d, drawing *dr)
 }
 }
 
+void words_limit_saves(words_doc *d, uint64_t max)
+{
+  if (d)
+    d->max_saves = max;
+}
+
 words_doc::~words_doc()
 {
   drawings.clear();
@@ -782,16 +809,21 @@ bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), w
     if (drawing *dr = drawing_for(d, pg, index, media)) {
       dr->dev.diag.clear();
       dr->dev.zwnj_at.clear();
+      dr->dev.max_saves = d->max_saves;
+      dr->dev.over_saves = false;
       draw_kept(d, dr, pg, annots);
       collect(dr->dev, c);
       c.spaces = dr->dev.spaces;
+      out->over_saves = dr->dev.over_saves;
       drawing_check(d, dr);
     } else {
       text_dev dev;
-      d->doc->displayPageSlice(&dev, index + 1, 72, 72, 0, media, false, false, -1, -1, -1, -1, nullptr, nullptr,
+      dev.max_saves = d->max_saves;
+      d->doc->displayPageSlice(&dev, index + 1, 72, 72, 0, media, false, false, -1, -1, -1, -1, text_dev::stop, &dev,
                                [](Annot *, void *) { return false; }, nullptr);
       collect(dev, c);
       c.spaces = std::move(dev.spaces);
+      out->over_saves = dev.over_saves;
     }
     out->annot_first = (unsigned int)c.words.n;
     /* Form fields and annotations after the page's text, in /Annots order:
@@ -799,11 +831,12 @@ bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), w
      * where NeedAppearances asks), but each into a page of its own, so that
      * a field's value never lands inside the text beside it and the order
      * is the document's, not where the fields happen to sit. */
-    if (annots) {
+    if (annots && !out->over_saves) {
       text_dev dev;
+      dev.max_saves = d->max_saves;
       /* the Gfx starts the device's page, and ends it when deleted */
-      std::unique_ptr<Gfx> gfx(pg->createGfx(&dev, 72, 72, 0, media, false, -1, -1, -1, -1, false, nullptr, nullptr,
-                                              d->doc->getXRef()));
+      std::unique_ptr<Gfx> gfx(pg->createGfx(&dev, 72, 72, 0, media, false, -1, -1, -1, -1, false, text_dev::stop,
+                                              &dev, d->doc->getXRef()));
       for (Annot *a : pg->getAnnots()->getAnnots()) {
         a->draw(gfx.get(), false);
         dev.endPage();
@@ -814,6 +847,8 @@ bool words_page_get(words_doc *d, int index, bool (*legacy)(const char *font), w
         dev.diag.clear();
         dev.zwnj_at.clear();
         dev.startPage(index + 1, gfx->getState(), d->doc->getXRef());
+        if ((out->over_saves = dev.over_saves))
+          break;
       }
     }
     d->last_index = index;

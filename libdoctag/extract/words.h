@@ -13,6 +13,7 @@
 #include <glib.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 G_BEGIN_DECLS
 
@@ -55,6 +56,9 @@ typedef struct words_page {
   words_space *spaces;         /* g_malloc; the page's own (not its annotations'), in the order
                                 * drawn; NULL when none */
   unsigned int nspaces;
+  bool over_saves;             /* drawing it saved more graphics states at once than
+                                * words_limit_saves() allows: it stopped there, its words
+                                * are those drawn until then */
 } words_page;
 
 typedef struct words_doc words_doc;
@@ -75,6 +79,11 @@ typedef enum words_open_error {
  * cannot open it, and *why (why may be NULL); words_cause() may say more. */
 words_doc *words_open(const void *data, size_t len, const char *password, words_open_error *why);
 void words_close(words_doc *d);
+
+/* Pages of `d` whose drawing (their forms', annotations' and Type 3
+ * glyphs' included) keeps more than `max` graphics states saved at once (q:
+ * poppler keeps each, about 1 kB) stop there, with over_saves; 0: no limit. */
+void words_limit_saves(words_doc *d, uint64_t max);
 
 /* The number of pages the document claims (0 when none can be counted). */
 int words_page_count(words_doc *d);

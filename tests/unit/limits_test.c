@@ -1023,6 +1023,256 @@ static void assert_message(const char *needle)
     fail_msg("\"%s\" not in \"%s\"", needle, msg);
 }
 
+/* A one-page PDF whose content is the streams parts[0, n) (an array when
+ * more than one), a line of Helvetica text "Hello saved" after them, its
+ * form /X0 drawing `form` when not NULL. */
+static GBytes *saving_page(const char *const *parts, size_t n, const char *form)
+{
+  GPtrArray *objs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+  obj_add(objs, "<</Type/Catalog/Pages 2 0 R>>");
+  obj_add(objs, "<</Type/Pages/Kids[3 0 R]/Count 1>>");
+  GString *page = g_string_new("<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Resources<</Font<</F1 4 0 R>>"
+                               "/XObject<</X0 5 0 R>>>>/Contents[");
+  for (size_t i = 0; i <= n; i++)
+    g_string_append_printf(page, " %zu 0 R", i + 6);
+  g_string_append(page, "]>>");
+  obj_add(objs, page->str);
+  g_string_free(page, TRUE);
+  obj_add(objs, "<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>");
+  const char *f = form ? form : "";
+  obj_stream(objs, "/Type/XObject/Subtype/Form/BBox[0 0 612 792]", f, strlen(f), true);
+  for (size_t i = 0; i < n; i++)
+    obj_stream(objs, "", parts[i], strlen(parts[i]), true);
+  static const char text[] = " BT /F1 12 Tf 72 700 Td (Hello saved) Tj ET";
+  obj_stream(objs, "", text, strlen(text), false);
+  GBytes *pdf = pdf_objects(objs);
+  g_ptr_array_free(objs, TRUE);
+  return pdf;
+}
+
+/* Page 1's text with OCR off, or NULL (the error is doctag_error_last()). */
+static char *text_of(const doctag_ctx *ctx, GBytes *pdf)
+{
+  gsize len = 0;
+  extract_request req = { .ocr = DOCTAG_OCR_OFF, .threads = 1, .keep_pages = true };
+  req.data = g_bytes_get_data(pdf, &len);
+  req.len = len;
+  extract_doc doc;
+  if (extract_run(ctx, &req, &doc))
+    return NULL;
+  char *text = g_strdup(doc.pages[0].text ? doc.pages[0].text : "");
+  extract_doc_clear(&doc);
+  return text;
+}
+
+/* A million graphics states saved (q) in a 2.4 kB PDF made pdftotext keep
+ * 947 MB, and reading its text here 951 MB in 7.5 s: poppler keeps each.
+ * Reading a page's text stops past DOCTAG_MAX_SAVED_STATES (65536) saved at
+ * once, its forms' too, and refuses the document naming the page and the
+ * setting; what the text reading kept is measured in a child (whose peak is
+ * its own: run first). 60000 are read. */
+static void test_saved_states_bounded_in_text(void **state)
+{
+  (void)state;
+  size_t len;
+  char *million = repeat("q ", 1000000, &len);
+  const char *parts[] = { million };
+  GBytes *pdf = saving_page(parts, 1, NULL);
+  assert_true(g_bytes_get_size(pdf) < 8192);
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    doctag_ctx *ctx = tu_ctx();
+    uint64_t before = rss_now();
+    char *text = text_of(ctx, pdf);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    uint64_t peak = (uint64_t)ru.ru_maxrss * 1024;
+    uint64_t grew = peak > before ? peak - before : 0;
+    fprintf(stderr, "a million q: %s; RSS grew %llu MB\n", text ? "read" : doctag_error_last()->message,
+            (unsigned long long)(grew >> 20));
+    int rc = text ? 1
+             : !strstr(doctag_error_last()->message, "page 1 of the PDF saves graphics states (q) more than 65536 "
+                       "deep, its forms' included, the limit (DOCTAG_MAX_SAVED_STATES): reading its text") ? 2
+             : !RSS_SAYS_LITTLE && grew > (200u << 20) ? 3 : 0;
+    doctag_ctx_free(ctx);
+    _exit(rc);
+  }
+  int status = 0;
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  assert_true(WIFEXITED(status));
+  assert_int_equal(WEXITSTATUS(status), 0);
+  g_bytes_unref(pdf);
+  g_free(million);
+
+  doctag_ctx *ctx = tu_ctx();
+  char *some = repeat("q ", 60000, &len);
+  parts[0] = some;
+  pdf = saving_page(parts, 1, NULL);
+  char *text = text_of(ctx, pdf);
+  if (!text)
+    fail_msg("%s", doctag_error_last()->message);
+  assert_non_null(strstr(text, "Hello saved"));
+  g_free(text);
+  g_bytes_unref(pdf);
+
+  /* counted across the page's content array, and into its forms, which
+   * keep the states saved where they are drawn: 40000 + 30000 */
+  char *half = repeat("q ", 40000, &len);
+  const char *two[] = { half, half };
+  pdf = saving_page(two, 2, NULL);
+  assert_null(text_of(ctx, pdf));
+  assert_message("page 1 of the PDF saves graphics states (q) more than 65536 deep");
+  g_bytes_unref(pdf);
+  char *form = repeat("q ", 30000, &len);
+  char *drawing = g_strconcat(half, "/X0 Do", NULL);
+  parts[0] = drawing;
+  pdf = saving_page(parts, 1, form);
+  assert_null(text_of(ctx, pdf));
+  assert_message("(DOCTAG_MAX_SAVED_STATES)");
+  g_bytes_unref(pdf);
+  /* each alone is read */
+  parts[0] = half;
+  pdf = saving_page(parts, 1, form);
+  text = text_of(ctx, pdf);
+  assert_non_null(text);
+  g_free(text);
+  g_bytes_unref(pdf);
+
+  /* the setting is the limit */
+  ctx->max_saved_states = 1000;
+  g_free(some);
+  some = repeat("q ", 1001, &len);
+  parts[0] = some;
+  pdf = saving_page(parts, 1, NULL);
+  assert_null(text_of(ctx, pdf));
+  assert_message("more than 1000 deep, its forms' included, the limit (DOCTAG_MAX_SAVED_STATES)");
+  g_bytes_unref(pdf);
+  g_free(some);
+  some = repeat("q Q ", 5000, &len);
+  parts[0] = some;
+  pdf = saving_page(parts, 1, NULL);
+  text = text_of(ctx, pdf);
+  assert_non_null(text);
+  g_free(text);
+  g_bytes_unref(pdf);
+  g_free(some);
+  g_free(drawing);
+  g_free(form);
+  g_free(half);
+  doctag_ctx_free(ctx);
+}
+
+/* Where a page is rendered, the states its content saves count on into
+ * the forms it draws (poppler's Gfx keeps them), and across its content
+ * array: 40000 before drawing a form that saves 30000, or two streams of
+ * 40000, are refused there (before, each content stream counted alone). */
+static void test_saved_states_bounded_at_render(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  pdf_limits lim;
+  pdf_limits_of(ctx, &lim);
+  size_t len;
+  char *half = repeat("q ", 40000, &len);
+  char *form = repeat("q ", 30000, &len);
+  char *drawing = g_strconcat(half, "/X0 Do", NULL);
+  const char *parts[] = { drawing, half };
+  pdf_scan scan;
+  for (int k = 0; k < 3; k++) {
+    /* the form drawn after 40000, two streams of 40000, the form alone */
+    GBytes *pdf = k == 0 ? saving_page(parts, 1, form) : k == 1 ? saving_page(parts + 1, 1, NULL) : NULL;
+    if (k == 1) {
+      g_bytes_unref(pdf);
+      const char *two[] = { half, half };
+      pdf = saving_page(two, 2, NULL);
+    } else if (k == 2) {
+      const char *alone[] = { "/X0 Do" };
+      pdf = saving_page(alone, 1, form);
+    }
+    assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
+    gsize plen = 0;
+    const unsigned char *d = g_bytes_get_data(pdf, &plen);
+    pdf_page_cost cost;
+    if (k < 2) {
+      assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0, &cost), DOCTAG_ELIMIT);
+      assert_message("page 1 of the PDF saves graphics states (q) more than 65536 deep, its forms' included, the "
+                     "limit (DOCTAG_MAX_SAVED_STATES): rendering it for OCR would keep each of them");
+    } else {
+      assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0, &cost), DOCTAG_OK);
+    }
+    g_bytes_unref(pdf);
+  }
+  g_free(drawing);
+  g_free(form);
+  g_free(half);
+  doctag_ctx_free(ctx);
+}
+
+/* DOCTAG_ELIMIT from the pass before any page is read, or where page 1 is
+ * rendered. */
+static doctag_status names_check(const pdf_limits *lim, GBytes *pdf, bool render)
+{
+  pdf_scan scan;
+  doctag_status st = draws_check(lim, pdf, &scan);
+  if (st || !render)
+    return st;
+  gsize len = 0;
+  const unsigned char *d = g_bytes_get_data(pdf, &len);
+  return pdf_limits_render(lim, d, len, NULL, 0, NULL);
+}
+
+/* A content stream's "Do" and "gs" names are a table entry each: a 256 MB
+ * stream of "/aN Do" names 20 million. Past DOCTAG_MAX_DRAWN_NAMES (16384)
+ * in one content, its page's array of them too, the document is refused:
+ * XObjects' names before any page is read, graphics states' (whose soft
+ * masks are costed where the page is rendered) there. */
+static void test_drawn_names_bounded(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  pdf_limits lim;
+  pdf_limits_of(ctx, &lim);
+  const char *ops[] = { "Do", "gs" };
+  for (size_t k = 0; k < G_N_ELEMENTS(ops); k++) {
+    for (unsigned int n = 16000; n <= 17000; n += 1000) {
+      GString *names = g_string_new(NULL);
+      for (unsigned int i = 0; i < n; i++)
+        g_string_append_printf(names, "/a%u %s\n", i, ops[k]);
+      const char *parts[] = { names->str };
+      GBytes *pdf = saving_page(parts, 1, NULL);
+      doctag_status st = names_check(&lim, pdf, k == 1);
+      if (n < 16384) {
+        assert_int_equal(st, DOCTAG_OK);
+      } else {
+        assert_int_equal(st, DOCTAG_ELIMIT);
+        assert_message("page 1 of the PDF has a content stream that draws and sets more than 16384 XObject and "
+                       "graphics state names, the limit (DOCTAG_MAX_DRAWN_NAMES)");
+        if (k == 0)
+          assert_int_equal(process(ctx, pdf), DOCTAG_ELIMIT);
+      }
+      g_bytes_unref(pdf);
+      /* two streams of an array, 10000 names each */
+      if (n == 16000) {
+        GString *more = g_string_new(NULL);
+        for (unsigned int i = 0; i < 10000; i++)
+          g_string_append_printf(more, "/b%u %s\n", i, ops[k]);
+        g_string_truncate(names, 0);
+        for (unsigned int i = 0; i < 10000; i++)
+          g_string_append_printf(names, "/a%u %s\n", i, ops[k]);
+        const char *two[] = { names->str, more->str };
+        pdf = saving_page(two, 2, NULL);
+        assert_int_equal(names_check(&lim, pdf, k == 1), DOCTAG_ELIMIT);
+        assert_message("(DOCTAG_MAX_DRAWN_NAMES)");
+        g_bytes_unref(pdf);
+        g_string_free(more, TRUE);
+      }
+      g_string_free(names, TRUE);
+    }
+  }
+  doctag_ctx_free(ctx);
+}
+
 /* A page drawing one form a million times (a 22 kB PDF), forms nested
  * eight deep that each draw the next ten times (under 2 kB), forms nested
  * 40 deep, and a form drawn often enough to parse more content than a
@@ -2084,7 +2334,7 @@ static void test_page_coverage_bounded_at_render(void **state)
   assert_true(coverage_of(&lim, pdf) > 4999.9 && coverage_of(&lim, pdf) < 5000.1);
   /* read without OCR: nothing is rendered */
   gsize plen = 0;
-  extract_request req = { .ocr = DOCTAG_OCR_OFF, .threads = 1 };
+  extract_request req = { .ocr = DOCTAG_OCR_OFF, .threads = 1, .keep_pages = true };
   req.data = g_bytes_get_data(pdf, &plen);
   req.len = plen;
   extract_doc doc;
@@ -2144,7 +2394,8 @@ static void test_page_coverage_bounded_at_render(void **state)
   assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
   d = g_bytes_get_data(pdf, &plen);
   assert_int_equal(pdf_limits_render(&lim, d, plen, NULL, 0, NULL), DOCTAG_ELIMIT);
-  assert_message("page 1 of the PDF saves graphics states (q) more than 65536 deep, the limit");
+  assert_message("page 1 of the PDF saves graphics states (q) more than 65536 deep, its forms' included, the limit "
+                 "(DOCTAG_MAX_SAVED_STATES): rendering it for OCR would keep each of them");
   g_bytes_unref(pdf);
   g_free(content);
   g_free(fills);
@@ -2323,7 +2574,7 @@ static void test_pattern_cells_bounded_at_render(void **state)
   assert_message("page 1 of the PDF draws images, forms and tiling pattern cells 484705 times, nested ones "
                  "included, over the limit of 100000 (DOCTAG_MAX_PAGE_DRAWS)");
   assert_int_equal(cost.draws, 484705);
-  extract_request req = { .ocr = DOCTAG_OCR_OFF, .threads = 1 };
+  extract_request req = { .ocr = DOCTAG_OCR_OFF, .threads = 1, .keep_pages = true };
   req.data = d;
   req.len = plen;
   extract_doc doc;
@@ -2466,24 +2717,33 @@ static void test_pattern_cells_bounded_at_render(void **state)
   doctag_ctx_free(ctx);
 }
 
-/* One page whose annotation (flags `flags`) shows, over /Rect[0 0 612 792],
- * an appearance of BBox [0 0 1 1] filling its BBox `fills` times. */
-static GBytes *annotated(int flags, size_t fills)
+/* One page whose annotation (flags `flags`, then `entries`) shows over
+ * /Rect[0 0 612 792] the appearances /AP<<`ap`>>: object 4, of BBox [0 0 1 1],
+ * fills its BBox `fills` times, object 5 once, object 6 is <</On 4 0 R>>. */
+static GBytes *annotated_as(int flags, size_t fills, const char *ap, const char *entries)
 {
   GPtrArray *objs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
   obj_add(objs, "<</Type/Catalog/Pages 2 0 R>>");
   obj_add(objs, "<</Type/Pages/Kids[3 0 R]/Count 1>>");
   char *page = g_strdup_printf("<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Resources<<>>/Annots[<</Type/Annot"
-                               "/Subtype/Stamp/F %d/Rect[0 0 612 792]/AP<</N 4 0 R>>>>]>>", flags);
+                               "/Subtype/Stamp/F %d%s/Rect[0 0 612 792]/AP<<%s>>>>]>>", flags, entries, ap);
   obj_add(objs, page);
   g_free(page);
   size_t len;
   char *content = repeat("0 0 1 1 re f\n", fills, &len);
   obj_stream(objs, "/Type/XObject/Subtype/Form/BBox[0 0 1 1]/Matrix[1 0 0 1 0 0]", content, len, true);
   g_free(content);
+  static const char once[] = "0 0 1 1 re f\n";
+  obj_stream(objs, "/Type/XObject/Subtype/Form/BBox[0 0 1 1]/Matrix[1 0 0 1 0 0]", once, strlen(once), false);
+  obj_add(objs, "<</On 4 0 R>>");
   GBytes *pdf = pdf_objects(objs);
   g_ptr_array_free(objs, TRUE);
   return pdf;
+}
+
+static GBytes *annotated(int flags, size_t fills)
+{
+  return annotated_as(flags, fills, "/N 4 0 R", "");
 }
 
 /* Annotations' appearances are drawn with the page where it is rendered:
@@ -2522,6 +2782,140 @@ static void test_annotations_bounded_at_render(void **state)
   doctag_ctx_free(ctx);
 }
 
+/* An annotation whose normal appearance has several states is drawn in
+ * the one poppler draws: /AS's, else its only state, else /Off; one whose
+ * /N refers to a dictionary of states draws nothing. Its costliest state
+ * was counted before, which refused a check box drawn in its cheap one. */
+static void test_annotation_states_chosen(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  pdf_limits lim;
+  pdf_limits_of(ctx, &lim);
+  static const struct {
+    const char *ap, *entries;
+    double coverage;   /* of the page */
+  } cases[] = {
+    { "/N<</On 4 0 R/Off 5 0 R>>", "/AS/Off", 1 },
+    { "/N<</On 4 0 R/Off 5 0 R>>", "/AS/On", 2000 },
+    { "/N<</On 4 0 R/Off 5 0 R>>", "", 1 },
+    { "/N<</On 4 0 R>>", "", 2000 },
+    { "/N<</On 4 0 R/Yes 5 0 R>>", "", 0 },
+    { "/N<</On 4 0 R/Off 5 0 R>>", "/AS/Maybe", 0 },
+    { "/N 6 0 R", "/AS/On", 0 },
+  };
+  for (size_t k = 0; k < G_N_ELEMENTS(cases); k++) {
+    GBytes *pdf = annotated_as(4, 2000, cases[k].ap, cases[k].entries);
+    pdf_scan scan;
+    assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
+    gsize plen = 0;
+    const unsigned char *d = g_bytes_get_data(pdf, &plen);
+    pdf_page_cost cost;
+    doctag_status st = pdf_limits_render(&lim, d, plen, NULL, 0, &cost);
+    if (fabs(cost.coverage - cases[k].coverage) > 0.01)
+      fail_msg("%s %s: coverage %g, not %g", cases[k].ap, cases[k].entries, cost.coverage, cases[k].coverage);
+    assert_int_equal(st, cases[k].coverage > lim.page_coverage ? DOCTAG_ELIMIT : DOCTAG_OK);
+    g_bytes_unref(pdf);
+  }
+  doctag_ctx_free(ctx);
+}
+
+/* A page showing `text` (a string's bytes as written, with its
+ * delimiters: "(bb)", "<6262>") in the Type 3 font /T3 at 12 points: its
+ * glyph /a fills a small square, /b draws a 1000 x 1000 image (the font's
+ * own resource) over its em square, /c shows glyph /c of itself; codes 97
+ * to 99 are named a, b, c. */
+static GBytes *type3_page(const char *text)
+{
+  GPtrArray *objs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+  obj_add(objs, "<</Type/Catalog/Pages 2 0 R>>");
+  obj_add(objs, "<</Type/Pages/Kids[3 0 R]/Count 1>>");
+  obj_add(objs, "<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Resources<</Font<</T3 4 0 R>>>>/Contents 5 0 R>>");
+  obj_add(objs, "<</Type/Font/Subtype/Type3/FontBBox[0 0 1000 1000]/FontMatrix[0.001 0 0 0.001 0 0]"
+                "/CharProcs<</a 6 0 R/b 7 0 R/c 8 0 R>>/Encoding<</Type/Encoding/Differences[97/a/b/c]>>"
+                "/FirstChar 97/LastChar 99/Widths[1000 1000 1000]/Resources<</Font<</T3 4 0 R>>"
+                "/XObject<</I 9 0 R>>>>>>");
+  char *content = g_strdup_printf("BT /T3 12 Tf 72 700 Td %s Tj ET", text);
+  obj_stream(objs, "", content, strlen(content), true);
+  g_free(content);
+  static const char *const procs[] = { "1000 0 d0 0 0 100 100 re f", "1000 0 d0 q 1000 0 0 1000 0 0 cm /I Do Q",
+                                       "1000 0 d0 BT /T3 1 Tf (c) Tj ET" };
+  for (size_t k = 0; k < G_N_ELEMENTS(procs); k++)
+    obj_stream(objs, "", procs[k], strlen(procs[k]), false);
+  size_t zlen = 0;
+  unsigned char *z = zeros_deflated(1000 * 1000, 1, &zlen);
+  GString *o = g_string_new(NULL);
+  g_string_append_printf(o, "<</Type/XObject/Subtype/Image/Width 1000/Height 1000/ColorSpace/DeviceGray"
+                         "/BitsPerComponent 8/Filter/FlateDecode/Length %zu>>\nstream\n", zlen);
+  g_string_append_len(o, (const char *)z, (gssize)zlen);
+  g_string_append(o, "\nendstream");
+  g_ptr_array_add(objs, g_string_free_to_bytes(o));
+  g_free(z);
+  GBytes *pdf = pdf_objects(objs);
+  g_ptr_array_free(objs, TRUE);
+  return pdf;
+}
+
+/* A Type 3 glyph is a content stream poppler draws each time the glyph is
+ * rendered: 1100 uses of a glyph drawing a million-pixel image decode 1.1
+ * billion pixels, over DOCTAG_MAX_PAGE_IMAGE_MPX, refused where the page is
+ * rendered (before, glyphs were not followed: only the memory estimate
+ * fell back to the document's largest image). Each code is costed by its
+ * glyph (escapes and hex strings decoded): 1100 of the small square pass,
+ * a code without a name counts as the costliest glyph, and a glyph showing
+ * itself is drawn once, as poppler does. */
+static void test_type3_glyphs_bounded_at_render(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  pdf_limits lim;
+  pdf_limits_of(ctx, &lim);
+  size_t len;
+  static const struct {
+    const char *unit;
+    bool over;
+  } cases[] = {
+    { "b", true }, { "a", false }, { "\\142", true }, { "\\141", false }, { "d", true }, { "c", false },
+  };
+  for (size_t k = 0; k < G_N_ELEMENTS(cases) + 2; k++) {
+    char *text;
+    bool over;
+    if (k < G_N_ELEMENTS(cases)) {
+      char *units = repeat(cases[k].unit, 1100, &len);
+      text = g_strdup_printf("(%s)", units);
+      g_free(units);
+      over = cases[k].over;
+    } else {   /* hex: 62 is b, 61 a */
+      char *units = repeat(k == G_N_ELEMENTS(cases) ? "62 " : "61", 1100, &len);
+      text = g_strdup_printf("<%s>", units);
+      g_free(units);
+      over = k == G_N_ELEMENTS(cases);
+    }
+    GBytes *pdf = type3_page(text);
+    pdf_scan scan;
+    assert_int_equal(draws_check(&lim, pdf, &scan), DOCTAG_OK);
+    gsize plen = 0;
+    const unsigned char *d = g_bytes_get_data(pdf, &plen);
+    pdf_page_cost cost;
+    doctag_status st = pdf_limits_render(&lim, d, plen, NULL, 0, &cost);
+    if (st != (over ? DOCTAG_ELIMIT : DOCTAG_OK))
+      fail_msg("%.20s: %s", text, st ? doctag_error_last()->message : "not refused");
+    assert_false(cost.unfollowed_images);
+    if (over) {
+      assert_message("page 1 of the PDF draws images of 1100 million pixels in all");
+      assert_message("(DOCTAG_MAX_PAGE_IMAGE_MPX)");
+      assert_int_equal(cost.largest_image, 1000000);
+    } else {
+      assert_int_equal(cost.largest_image, 0);
+    }
+    if (k == 0)
+      assert_int_equal(process_ocr(ctx, pdf, DOCTAG_OCR_FORCE, NULL), DOCTAG_ELIMIT);
+    g_bytes_unref(pdf);
+    g_free(text);
+  }
+  doctag_ctx_free(ctx);
+}
+
 static void test_real_documents_pass(void **state)
 {
   (void)state;
@@ -2536,7 +2930,7 @@ static void test_real_documents_pass(void **state)
   unsigned int files = 0;
   uint64_t draws = 0, depth = 0, codecs = 0, codec_streams = 0, pixels = 0, dicts = 0, dicts_known = 0;
   double coverage = 0;
-  uint64_t render_pixels = 0, render_draws = 0, pages = 0, unfollowed = 0;
+  uint64_t render_pixels = 0, render_draws = 0, pages = 0, unfollowed = 0, saves = 0, names = 0;
   char *most_covered = NULL, *most_drawn = NULL;
   for (size_t k = 0; k < G_N_ELEMENTS(dirs); k++) {
     if (!dirs[k])
@@ -2582,6 +2976,8 @@ static void test_real_documents_pass(void **state)
                 render_pixels = MAX(render_pixels, costs[c].pixels);
                 pages++;
                 unfollowed += costs[c].unfollowed_images;
+                saves = MAX(saves, costs[c].saves);
+                names = MAX(names, costs[c].names);
                 if (costs[c].over != PDF_OVER_NONE)
                   fail_msg("%s: page %u over a limit where it is rendered", name, first + c + 1);
                 if (costs[c].draws > render_draws) {
@@ -2618,6 +3014,8 @@ static void test_real_documents_pass(void **state)
   print_message("rendering a page draws at most %" G_GUINT64_FORMAT " images, forms and tiling pattern cells (%s); "
                 "%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " pages may draw images it does not follow\n",
                 render_draws, most_drawn ? most_drawn : "-", unfollowed, pages);
+  print_message("rendering a page keeps at most %" G_GUINT64_FORMAT " graphics states saved; a content stream draws "
+                "and sets at most %" G_GUINT64_FORMAT " names\n", saves, names);
   g_free(most_covered);
   g_free(most_drawn);
   assert_true(files > 0);
@@ -2629,6 +3027,8 @@ static void test_real_documents_pass(void **state)
   assert_int_equal(render_pixels, pixels);
   assert_true(coverage <= lim.page_coverage);
   assert_true(render_draws <= lim.page_draws);
+  assert_true(saves <= lim.saved_states);
+  assert_true(names <= lim.drawn_names);
   /* the codec header readers read real files' headers, every one */
   assert_true(codecs > 0);
   assert_int_equal(codecs, codec_streams);
@@ -2641,6 +3041,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     /* first: the child's memory is measured from this process's */
     cmocka_unit_test(test_memory_cap_bounds_parallel_pages),
+    cmocka_unit_test(test_saved_states_bounded_in_text),
     cmocka_unit_test(test_memory_cap_refuses),
     cmocka_unit_test(test_memory_cap_follows_the_page),
     cmocka_unit_test(test_memory_cap_counts_hidden_images),
@@ -2660,6 +3061,10 @@ int main(void)
     cmocka_unit_test(test_page_coverage_bounded_at_render),
     cmocka_unit_test(test_pattern_cells_bounded_at_render),
     cmocka_unit_test(test_annotations_bounded_at_render),
+    cmocka_unit_test(test_annotation_states_chosen),
+    cmocka_unit_test(test_type3_glyphs_bounded_at_render),
+    cmocka_unit_test(test_saved_states_bounded_at_render),
+    cmocka_unit_test(test_drawn_names_bounded),
     cmocka_unit_test(test_jbig2_symbol_sizes_bounded),
     cmocka_unit_test(test_real_documents_pass),
   };
