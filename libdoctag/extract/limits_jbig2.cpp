@@ -59,6 +59,7 @@ struct mq_decoder {
   source &s;
   uint32_t buf0 = 0, buf1 = 0, c = 0, a = 0;
   int ct = 0;
+  unsigned stalls = 0;   /* bytes fed at a marker */
 
   static const uint32_t qe[47];
   static const uint8_t nmps[47], nlps[47], swtch[47];
@@ -68,6 +69,9 @@ struct mq_decoder {
   void byte_in()
   {
     if (buf0 == 0xFF && buf1 > 0x8F) {
+      /* a marker (the data's end): poppler reads no further but decodes
+       * on, from 1 bits */
+      stalls++;
       ct = 8;
     } else if (buf0 == 0xFF) {
       buf0 = buf1;
@@ -302,7 +306,8 @@ struct bit_reader {
  * B.2) into t, its prefixes assigned as poppler's buildTable() does (B.3:
  * lines by prefix length, in their order within one, lines of no prefix
  * left out); false when the data ends before the table does, or for a
- * table past what this pass reads (prefixes over 31 bits, 65536 lines). */
+ * table past what this pass reads (prefixes over 31 bits, ranges over 30,
+ * 65536 lines) or poppler drops. */
 bool custom_table(const std::vector<unsigned char> &seg, std::vector<huff_line> &t)
 {
   if (seg.size() < 9)
@@ -321,6 +326,10 @@ bool custom_table(const std::vector<unsigned char> &seg, std::vector<huff_line> 
     if (lines.size() == 65536)
       return false;
     int len = (int)b.bits(ps), range = (int)b.bits(rs);
+    /* poppler shifts 1 by the range in an int (undefined past 30) and
+     * drops the table when the next value overflows an int */
+    if (range > 30 || cur + ((int64_t)1 << range) > INT_MAX)
+      return false;
     lines.push_back(huff_line{ cur, len, range, 0 });
     cur += (int64_t)1 << range;
   }
@@ -540,7 +549,8 @@ struct dict_decoder {
   std::vector<uint8_t> gb, gr;   /* generic and refinement region contexts */
   int rtmpl = 0;
   int8_t rat[4] = { 0 };
-  std::vector<std::unique_ptr<bitmap>> fresh;   /* the new symbols (null: poppler's is null) */
+  uint64_t n_new = 0;                            /* new symbols decoded */
+  std::vector<std::unique_ptr<bitmap>> fresh;   /* kept: the new symbols (null: poppler's is null) */
   const char *why = nullptr;
 
   dict_decoder(pdf_jbig2_symbols *o, const std::vector<const pdf_jbig2_symbols *> &in, uint64_t mo, uint64_t bu,
@@ -550,6 +560,13 @@ struct dict_decoder {
     for (const pdf_jbig2_symbols *d : inputs)
       n_input += d->n_exported;
   }
+
+  /* Past its data poppler reads the next segment's bytes (the caller
+   * refuses a dictionary read more than 2 bytes past its end); past its
+   * arithmetic data's end marker it decodes on without reading, from 1
+   * bits, for as long as the integers decoded take (forever, where they
+   * make no symbol): after 4 kB of those this pass stops (unknown). */
+  bool ended() const { return src.overread > 2 || mq.stalls > (1u << 12); }
 
   bool stop(const char *reason)
   {
@@ -618,14 +635,14 @@ struct dict_decoder {
     if (t == INT_MIN)
       return false;
     t = -t;
-    for (uint32_t inst = 0; inst < instances;) {
+    for (uint32_t inst = 0; inst < instances && !ended();) {
       integer(iadt, table_k, &dt);
       t = wrap((int64_t)t + dt);
       integer(iafs, table_f, &ds);
       if (!add(s_first, ds, &s_first))
         return false;
       int32_t s = s_first;
-      while (inst < instances) {
+      while (inst < instances && !ended()) {
         dt = 0;
         int32_t tt = t;
         uint32_t id = huff ? (uint32_t)bits.bits((int)code_len) : mq.iaid(iaid, code_len);
@@ -754,6 +771,11 @@ void pdf_jbig2_symbol_sizes(const unsigned char *data, size_t len, const std::ve
     return;
   }
   dict_decoder dd(out, inputs, max_one, budget, data + off, data + len);
+  struct on_exit {
+    pdf_jbig2_symbols *o;
+    const source &s;
+    ~on_exit() { o->overread = s.overread; }
+  } set_overread{ out, dd.src };
   dd.huff = huff;
   uint64_t total = dd.n_input + fresh;
   if (total > UINT32_MAX)
@@ -782,24 +804,30 @@ void pdf_jbig2_symbol_sizes(const unsigned char *data, size_t len, const std::ve
   }
   if (!huff)
     dd.mq.start();
-  /* the pixels are kept for the symbols a later one may refine, up to a
-   * million symbols (past that a refinement of them stays unknown) */
+  /* the symbols are kept for the ones that refine them, in this dictionary
+   * or a later one, up to a million (past that a refinement of them stays
+   * unknown) */
   bool keep = total <= kept_symbols;
-  dd.fresh.reserve((size_t)std::min<uint64_t>(fresh, kept_symbols));
+  if (!keep && refagg) {
+    out->why = "refinement/aggregate coding of more than a million symbols";
+    return;
+  }
+  if (keep)
+    dd.fresh.reserve((size_t)fresh);
   uint32_t height = 0;
   int32_t dh = 0, rdx = 0, rdy = 0;
   bool decoded = true;
-  while (dd.fresh.size() < fresh && decoded) {
+  while (dd.n_new < fresh && decoded && !dd.ended()) {
     dd.integer(dd.iadh, tdh, &dh);   /* poppler does not check it: OOB leaves the last */
     if ((dh < 0 && (uint32_t)-(int64_t)dh >= height) || (height += (uint32_t)dh) > 0x40000000)
       return;   /* poppler fails the dictionary here */
     uint32_t width = 0, class_width = 0;
     size_t first = dd.fresh.size();
-    for (;;) {
+    while (!dd.ended()) {
       int32_t dw;
       if (!dd.integer(dd.iadw, tdw, &dw))
         break;
-      if ((dw < 0 && (uint32_t)-(int64_t)dw >= width) || dd.fresh.size() >= fresh)
+      if ((dw < 0 && (uint32_t)-(int64_t)dw >= width) || dd.n_new >= fresh)
         return;
       width += (uint32_t)dw;
       if (!count(out, width, height, max_one, budget))
@@ -807,9 +835,11 @@ void pdf_jbig2_symbol_sizes(const unsigned char *data, size_t len, const std::ve
       std::unique_ptr<bitmap> b;
       if (huff && !refagg) {
         /* cut out of the collective bitmap below */
-        b = std::make_unique<bitmap>();
-        b->w = (int32_t)width;
         class_width += width;
+        if (keep) {
+          b = std::make_unique<bitmap>();
+          b->w = (int32_t)width;
+        }
       } else if (refagg) {
         int32_t instances;
         if (!dd.integer(dd.iaai, tai, &instances))
@@ -830,7 +860,7 @@ void pdf_jbig2_symbol_sizes(const unsigned char *data, size_t len, const std::ve
             dd.mq.integer(dd.iardy.data(), &rdy);
           }
           bool found;
-          const bitmap *ref = id < dd.n_input + dd.fresh.size() ? dd.symbol(id, &found) : nullptr;
+          const bitmap *ref = id < dd.n_input + dd.n_new ? dd.symbol(id, &found) : nullptr;
           if (!ref) {
             decoded = false;
             break;
@@ -840,21 +870,21 @@ void pdf_jbig2_symbol_sizes(const unsigned char *data, size_t len, const std::ve
             break;
           }
         } else if (!dd.aggregate((int32_t)width, (int32_t)height, (uint32_t)instances,
-                                 dd.n_input + dd.fresh.size(), &b)) {
+                                 dd.n_input + dd.n_new, &b)) {
           decoded = false;
           break;
         }
       } else {
-        b = std::make_unique<bitmap>();
-        if (!make(*b, (int32_t)width, (int32_t)height))
+        bitmap g;
+        if (!make(g, (int32_t)width, (int32_t)height))
           return;
-        generic(dd.mq, dd.gb, tmpl, at, *b);
+        generic(dd.mq, dd.gb, tmpl, at, g);
+        if (keep)
+          b = std::make_unique<bitmap>(std::move(g));
       }
-      if (b && !keep && !(huff && !refagg)) {
-        b->known = false;
-        b->data = std::vector<uint8_t>();
-      }
-      dd.fresh.push_back(std::move(b));
+      dd.n_new++;
+      if (keep)
+        dd.fresh.push_back(std::move(b));
     }
     if (!decoded || !huff || refagg)
       continue;
@@ -898,17 +928,18 @@ void pdf_jbig2_symbol_sizes(const unsigned char *data, size_t len, const std::ve
       x += w;
     }
   }
-  out->overread = dd.src.overread;
   if (!decoded) {
     out->why = dd.why;
     return;
   }
+  if (dd.n_new < fresh)
+    return;   /* read past its end */
   /* the exported symbols: runs of not exported, exported, ... */
   uint64_t i = 0, ex = 0;
   bool flag = false;
   int32_t run = 0;
   /* poppler loops as long as the runs are 0 */
-  for (uint64_t zero = 0; i < total && zero < 64; flag = !flag) {
+  for (uint64_t zero = 0; i < total && zero < 64 && !dd.ended(); flag = !flag) {
     if (huff)
       dd.bits.decode(table_a, &run);
     else
@@ -916,7 +947,7 @@ void pdf_jbig2_symbol_sizes(const unsigned char *data, size_t len, const std::ve
     if (run < 0 || (uint64_t)run > total - i || (flag && ex + (uint64_t)run > exported))
       return;
     zero = run ? 0 : zero + 1;
-    for (int32_t k = 0; flag && k < run && exported <= kept_symbols; k++) {
+    for (int32_t k = 0; flag && k < run && keep; k++) {
       /* poppler copies each (an empty bitmap for a null one) */
       bool found;
       const bitmap *b = dd.symbol(i + (uint64_t)k, &found);
@@ -932,7 +963,6 @@ void pdf_jbig2_symbol_sizes(const unsigned char *data, size_t len, const std::ve
     ex += flag ? (uint64_t)run : 0;
     i += (uint64_t)run;
   }
-  out->overread = dd.src.overread;
   if (i < total || ex != exported) {
     out->exported.clear();
     return;
