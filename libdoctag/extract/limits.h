@@ -113,7 +113,8 @@ typedef struct pdf_scan {
   uint64_t over_comps;                    /* its components */
   int64_t over_dict_w, over_dict_h;       /* its image dictionary's size, -1 when none */
   uint64_t jbig2_dicts, jbig2_dicts_known;  /* JBIG2 symbol dictionaries read, those whose symbols' sizes
-                                            * were decoded to the end (limits_jbig2.cpp) */
+                                            * were decoded to the end, or to where poppler fails them
+                                            * (limits_jbig2.cpp) */
   uint64_t largest_jpx_bytes;             /* openjpeg's memory for the largest JPEG 2000 image: 4 bytes a
                                            * sample of every component (extract.c's memory estimate) */
 } pdf_scan;
@@ -199,6 +200,7 @@ struct pdf_jbig2_bitmap {
 /* limits_jbig2.cpp: the sizes of a JBIG2 symbol dictionary's symbols. */
 struct pdf_jbig2_symbols {
   bool known;          /* decoded to its end, and its exported symbols agree with its header */
+  bool failed;         /* not known: stopped where poppler fails the dictionary (all it costs counted) */
   bool over;           /* stopped at the symbol over_w x over_h, past max_one or the budget */
   uint64_t n_exported; /* as its header declares */
   uint64_t largest;    /* the largest symbol's pixels */

@@ -339,7 +339,7 @@ struct codec_check {
                            &sizes);
     spent += sizes.total;
     scan->jbig2_dicts++;
-    scan->jbig2_dicts_known += sizes.known;
+    scan->jbig2_dicts_known += sizes.known || sizes.failed;
     /* past its data poppler reads the next segment's bytes as coded data
      * (which this pass cannot follow); a coder's own end reads 2 at most */
     if (sizes.overread > 2) {

@@ -212,8 +212,11 @@ const huff_line table_a[] = { { 0, 1, 4, 0x0 }, { 16, 2, 8, 0x2 }, { 272, 3, 16,
                               { 0, 0, 0, 0 } };
 const huff_line table_b[] = { { 0, 1, 0, 0x0 },   { 1, 2, 0, 0x2 },   { 2, 3, 0, 0x6 },  { 3, 4, 3, 0xe },
                               { 11, 5, 6, 0x1e }, { 75, 6, 32, 0x3e }, { 0, 6, -1, 0x3f }, { 0, 0, 0, 0 } };
+/* B.3 as poppler (22.12 and since) has it: the upper range line's prefix
+ * written 0xfe, which no 7-bit code equals, so poppler reads 1111110x as
+ * no line (OOB), not 75 + 32 bits as the standard has it */
 const huff_line table_c[] = { { 0, 1, 0, 0x0 },     { 1, 2, 0, 0x2 },     { 2, 3, 0, 0x6 },    { 3, 4, 3, 0xe },
-                              { 11, 5, 6, 0x1e },   { 0, 6, -1, 0x3e },   { 75, 7, 32, 0x7e }, { -256, 8, 8, 0xfe },
+                              { 11, 5, 6, 0x1e },   { 0, 6, -1, 0x3e },   { 75, 7, 32, 0xfe }, { -256, 8, 8, 0xfe },
                               { -257, 8, -2, 0xff }, { 0, 0, 0, 0 } };
 const huff_line table_d[] = { { 1, 1, 0, 0x0 },   { 2, 2, 0, 0x2 },   { 3, 3, 0, 0x6 }, { 4, 4, 3, 0xe },
                               { 12, 5, 6, 0x1e }, { 76, 5, 32, 0x1f }, { 0, 0, 0, 0 } };
@@ -704,13 +707,13 @@ struct dict_decoder {
   }
 };
 
-} // namespace
-
-void pdf_jbig2_symbol_sizes(const unsigned char *data, size_t len, const std::vector<const pdf_jbig2_symbols *> &inputs,
-                            uint64_t max_one, uint64_t budget,
-                            const std::vector<const std::vector<unsigned char> *> &tables, pdf_jbig2_symbols *out)
+/* pdf_jbig2_symbol_sizes() but `failed`: each stop that is not over a
+ * limit and not where this pass cannot follow (`why`) is where poppler
+ * fails the dictionary. */
+void decode_dict(const unsigned char *data, size_t len, const std::vector<const pdf_jbig2_symbols *> &inputs,
+                 uint64_t max_one, uint64_t budget, const std::vector<const std::vector<unsigned char> *> &tables,
+                 pdf_jbig2_symbols *out)
 {
-  *out = pdf_jbig2_symbols{};
   if (len < 2)
     return;
   unsigned flags = (unsigned)data[0] << 8 | data[1];
@@ -901,12 +904,15 @@ void pdf_jbig2_symbol_sizes(const unsigned char *data, size_t len, const std::ve
     coll.known = size == 0 && keep;
     if (size == 0) {
       size_t bytes = (size_t)coll.h * row_bytes(coll);
-      if ((size_t)(dd.src.end - dd.src.p) < bytes)
+      if ((size_t)(dd.src.end - dd.src.p) < bytes) {
+        out->why = "a collective bitmap past the data's end";
         return;
+      }
       if (coll.known)
         coll.data.assign(dd.src.p, dd.src.p + bytes);
       dd.src.p += bytes;
     } else if (!dd.bits.skip_bytes((uint32_t)size)) {
+      out->why = "a collective bitmap past the data's end";
       return;
     }
     int64_t x = 0;
@@ -932,8 +938,10 @@ void pdf_jbig2_symbol_sizes(const unsigned char *data, size_t len, const std::ve
     out->why = dd.why;
     return;
   }
-  if (dd.n_new < fresh)
-    return;   /* read past its end */
+  if (dd.n_new < fresh) {
+    out->why = "symbols past the data's end";
+    return;
+  }
   /* the exported symbols: runs of not exported, exported, ... */
   uint64_t i = 0, ex = 0;
   bool flag = false;
@@ -964,6 +972,8 @@ void pdf_jbig2_symbol_sizes(const unsigned char *data, size_t len, const std::ve
     i += (uint64_t)run;
   }
   if (i < total || ex != exported) {
+    if (i < total)
+      out->why = "exported symbols past the data's end";
     out->exported.clear();
     return;
   }
@@ -973,4 +983,15 @@ void pdf_jbig2_symbol_sizes(const unsigned char *data, size_t len, const std::ve
       out->retained_refinement = std::move(dd.gr);
   }
   out->known = true;
+}
+
+} // namespace
+
+void pdf_jbig2_symbol_sizes(const unsigned char *data, size_t len, const std::vector<const pdf_jbig2_symbols *> &inputs,
+                            uint64_t max_one, uint64_t budget,
+                            const std::vector<const std::vector<unsigned char> *> &tables, pdf_jbig2_symbols *out)
+{
+  *out = pdf_jbig2_symbols{};
+  decode_dict(data, len, inputs, max_one, budget, tables, out);
+  out->failed = !out->known && !out->over && !out->why;
 }

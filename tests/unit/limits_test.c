@@ -1706,7 +1706,11 @@ static void test_jbig2_symbol_sizes_bounded(void **state)
   g_bytes_unref(pdf);
   g_byte_array_unref(jb);
   g_byte_array_unref(huff);
-  /* the same with widths in table B.3, whose upper range line is 1111110 */
+  /* the same with widths in table B.3: poppler's upper range line (prefix
+   * 1111110) never matches, so poppler reads that code as no line (OOB),
+   * the height class ends without a symbol and poppler fails the
+   * dictionary; so does this pass (not refused, sized to where poppler
+   * fails it) */
   huff = g_byte_array_new();
   put_be(huff, 0x0011, 2);   /* SDHUFF, SDHUFFDW = B.3 */
   put_be(huff, 1, 4);
@@ -1722,9 +1726,10 @@ static void test_jbig2_symbol_sizes_bounded(void **state)
   g_byte_array_append(huff, &mmr, 1);
   jb = jbig2_stream(10000, 10000, 0, 0, huff);
   pdf = codec_image("/Width 10000/Height 10000", "/Filter/JBIG2Decode", jb);
-  assert_decoded_over(&lim, pdf, "the PDF has an image whose JBIG2 (JBIG2Decode) symbol dictionary decodes symbols of "
-                      "2116.0 million pixels (the last 46000 x 46000), over the limit of 100 million "
-                      "(DOCTAG_MAX_IMAGE_MPX)");
+  const unsigned char *d = g_bytes_get_data(pdf, &len);
+  assert_int_equal(check_both(&lim, d, len, &scan), DOCTAG_OK);
+  assert_int_equal(scan.jbig2_dicts, 1);
+  assert_int_equal(scan.jbig2_dicts_known, 1);
   g_bytes_unref(pdf);
   g_byte_array_unref(jb);
   g_byte_array_unref(huff);
@@ -1782,7 +1787,7 @@ static void test_jbig2_symbol_sizes_bounded(void **state)
   g_bytes_unref(pdf);
   /* the same image at its size passes, its dictionary sized to the end */
   pdf = codec_image("/Width 4163/Height 2135", "/Filter/JBIG2Decode", jb);
-  const unsigned char *d = g_bytes_get_data(pdf, &len);
+  d = g_bytes_get_data(pdf, &len);
   assert_int_equal(check_both(&lim, d, len, &scan), DOCTAG_OK);
   assert_int_equal(scan.jbig2_dicts, 1);
   g_bytes_unref(pdf);
@@ -2903,7 +2908,8 @@ static void test_real_documents_pass(void **state)
                 "nests forms %" G_GUINT64_FORMAT " deep, decodes %.1f million image pixels to render; %" G_GUINT64_FORMAT
                 " image codec headers read; composites at most %.1f times a page's area (%s)\n", files, draws, depth,
                 (double)pixels / 1e6, codecs, coverage, most_covered ? most_covered : "-");
-  print_message("%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " JBIG2 symbol dictionaries sized to their end\n",
+  print_message("%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                " JBIG2 symbol dictionaries sized to their end (or to where poppler fails them)\n",
                 dicts_known, dicts);
   print_message("rendering a page draws at most %" G_GUINT64_FORMAT " images, forms and tiling pattern cells (%s); "
                 "%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " pages may draw images it does not follow\n",
