@@ -614,7 +614,7 @@ struct dict_decoder {
     if (!valid(w, h))
       return true;
     if (!ref.known)
-      return stop(ref.data.empty() ? "refinement of a symbol not kept" : "refinement of an MMR-coded symbol");
+      return stop("refinement of an MMR-coded symbol (or one composed of them)");
     if (!symbol && !count(out, (uint64_t)w, (uint64_t)h, max_one, budget, false))
       return false;
     *b = std::make_unique<bitmap>();
@@ -751,10 +751,12 @@ void decode_dict(const unsigned char *data, size_t len, const std::vector<const 
                   *tai = table_a;
   std::vector<huff_line> custom[4];
   size_t n_custom = 0;
-  bool tables_read = true;
+  bool tables_read = true, missing = false;
   auto take = [&](const huff_line **t) {
     std::vector<huff_line> &c = custom[n_custom];
-    if (n_custom < tables.size() && custom_table(*tables[n_custom], c))
+    if (n_custom >= tables.size())
+      missing = true;
+    else if (custom_table(*tables[n_custom], c))
       *t = c.data();
     else
       tables_read = false;
@@ -768,6 +770,13 @@ void decode_dict(const unsigned char *data, size_t len, const std::vector<const 
     take(&tbm);
   if (huff && (flags & 0x80))
     take(&tai);
+  /* poppler fails a dictionary referring to one it failed (it has no such
+   * segment) or missing a code table */
+  for (const pdf_jbig2_symbols *d : inputs)
+    if (d->failed)
+      return;
+  if (missing)
+    return;
   const pdf_jbig2_symbols *last = inputs.empty() ? nullptr : inputs.back();
   if (!tables_read || (ctx_used && last && !last->known && (!huff || refagg))) {
     out->why = !tables_read ? "custom Huffman tables not read" : "context from a dictionary not sized";

@@ -1732,6 +1732,33 @@ static void test_jbig2_symbol_sizes_bounded(void **state)
   assert_int_equal(scan.jbig2_dicts_known, 1);
   g_bytes_unref(pdf);
   g_byte_array_unref(jb);
+  /* nor does poppler decode a dictionary referring to that one (it has no
+   * such segment): its 46000 x 46000 symbol is not refused */
+  GByteArray *after = g_byte_array_new(), *fpage = jbig2_page(10000, 10000);
+  put_be(after, 0x0001, 2);
+  put_be(after, 1, 4);
+  put_be(after, 1, 4);
+  bw = (huff_writer){ after, 8 };
+  put_huff_bits(&bw, 0x1f, 5);
+  put_huff_bits(&bw, 46000 - 76, 32);
+  put_huff_bits(&bw, 0x3e, 6);
+  put_huff_bits(&bw, 46000 - 75, 32);
+  put_huff_bits(&bw, 0x3f, 6);
+  put_huff_bits(&bw, 0, 1);
+  put_huff_bits(&bw, 1, 4);
+  g_byte_array_append(after, &mmr, 1);
+  jb = g_byte_array_new();
+  jbig2_segment(jb, 0, 0, 0, huff);
+  jbig2_segment(jb, 1, 48, 0, fpage);
+  jbig2_segment(jb, 2, 0, 1, after);
+  pdf = codec_image("/Width 10000/Height 10000", "/Filter/JBIG2Decode", jb);
+  d = g_bytes_get_data(pdf, &len);
+  assert_int_equal(check_both(&lim, d, len, &scan), DOCTAG_OK);
+  assert_int_equal(scan.jbig2_dicts_known, 2);
+  g_bytes_unref(pdf);
+  g_byte_array_unref(jb);
+  g_byte_array_unref(after);
+  g_byte_array_unref(fpage);
   g_byte_array_unref(huff);
   /* and with widths in a custom table (code table segment 0, T.88 B.2):
    * OOB, prefix lengths in 2 bits, ranges in 3; values 0-15 by one line
