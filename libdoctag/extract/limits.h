@@ -117,7 +117,8 @@ typedef struct pdf_scan {
   uint64_t over_comps;                    /* its components */
   int64_t over_dict_w, over_dict_h;       /* its image dictionary's size, -1 when none */
   uint64_t jbig2_dicts, jbig2_dicts_known;  /* JBIG2 symbol dictionaries read, those whose symbols' sizes
-                                            * were decoded to the end (limits_jbig2.cpp) */
+                                            * were decoded to the end, or to where poppler fails them
+                                            * (limits_jbig2.cpp) */
   uint64_t largest_jpx_bytes;             /* openjpeg's memory for the largest JPEG 2000 image: 4 bytes a
                                            * sample of every component (extract.c's memory estimate) */
 } pdf_scan;
@@ -201,28 +202,41 @@ class Stream;
 class XRef;
 /* limits_draws.cpp: the pages' drawing, after the objects' pass. */
 void pdf_scan_draws(PDFDoc *doc, const pdf_limits *lim, pdf_scan *scan);
+/* limits_jbig2.cpp: a JBIG2 symbol bitmap as poppler keeps it (rows of
+ * (w + 7) / 8 bytes, most significant bit first, a guard byte after them),
+ * for the dictionaries that refine or compose it. */
+struct pdf_jbig2_bitmap {
+  int32_t w = 0, h = 0;
+  bool known = true;           /* its pixels decoded here (false: MMR-coded, only its size known) */
+  std::vector<uint8_t> data;   /* empty: poppler's copy has no data (a symbol it could not decode) */
+};
 /* limits_jbig2.cpp: the sizes of a JBIG2 symbol dictionary's symbols. */
 struct pdf_jbig2_symbols {
   bool known;          /* decoded to its end, and its exported symbols agree with its header */
+  bool failed;         /* not known: stopped where poppler fails the dictionary (all it costs counted) */
   bool over;           /* stopped at the symbol over_w x over_h, past max_one or the budget */
+  uint64_t n_exported; /* as its header declares */
   uint64_t largest;    /* the largest symbol's pixels */
-  uint64_t total;      /* pixels decoded (each symbol at least 1, collective bitmaps too) */
+  uint64_t total;      /* pixels decoded (each symbol at least 1, collective bitmaps, refined
+                        * instances and the bytes composed into aggregates too) */
   uint64_t over_w, over_h;
   size_t overread;     /* bytes the decoder read past the segment's data */
-  const char *why;     /* static: the coding not decoded, when known is false for it */
+  const char *why;     /* static: what was not decoded, when known is false for it */
   /* known, arithmetic coding and its contexts retained (for a dictionary
-   * that uses them, T.88 7.4.2.1.1): the generic region's contexts at its end */
-  std::vector<uint8_t> retained;
+   * that uses them, T.88 7.4.2.1.1): the generic and (refinement/aggregate
+   * coding) refinement region contexts at its end */
+  std::vector<uint8_t> retained, retained_refinement;
+  std::vector<pdf_jbig2_bitmap> exported;   /* known: the exported symbols */
 };
 /* Decodes the sizes of the symbols the symbol dictionary segment's data
- * data[0, len) declares (n_input input symbols from the dictionaries it
- * refers to), as poppler decodes them, stopping before decoding a symbol of
- * more than max_one pixels or one that takes the pixels decoded past
- * budget. `context`: the retained contexts of the last dictionary it refers
- * to (empty: none retained; NULL: that dictionary was not sized, or none);
+ * data[0, len) declares, as poppler decodes them, stopping before decoding
+ * a symbol (or refined instance) of more than max_one pixels or one that
+ * takes the pixels decoded past budget. `inputs`: the dictionaries it
+ * refers to, in order (borrowed: their exported symbols are its input
+ * symbols, and the last one's retained contexts the ones it may use);
  * `tables`: the data of the code table segments it refers to, in order. */
-void pdf_jbig2_symbol_sizes(const unsigned char *data, size_t len, uint64_t n_input, uint64_t max_one,
-                            uint64_t budget, const std::vector<uint8_t> *context,
+void pdf_jbig2_symbol_sizes(const unsigned char *data, size_t len, const std::vector<const pdf_jbig2_symbols *> &inputs,
+                            uint64_t max_one, uint64_t budget,
                             const std::vector<const std::vector<unsigned char> *> &tables, pdf_jbig2_symbols *out);
 /* limits_codecs.cpp: when the stream object `obj`, whose filter chain is
  * chain[0, n) (limits_syntax.h's filter_chain()) with cheap filters from

@@ -292,12 +292,11 @@ struct codec_check {
   }
 
   /* The JBIG2 symbol dictionaries read so far (the globals' first): their
-   * segment number, exported symbols and largest symbol (0: not known),
-   * whether they were sized and the contexts they retained. */
+   * segment number and what was decoded of them (the sizes of their
+   * symbols, known or not, their exported symbols and retained contexts). */
   struct jbig2_dict {
-    uint64_t num, exported, largest;
-    bool known;
-    std::vector<uint8_t> retained;
+    uint64_t num;
+    pdf_jbig2_symbols sizes;
   };
   std::vector<jbig2_dict> jbig2_dicts;
   /* The JBIG2 code table segments read so far: number, data. */
@@ -317,18 +316,13 @@ struct codec_check {
    * (limits_jbig2.cpp decodes them), each a bitmap poppler decodes. The
    * globals' (shared) may decode as many pixels as the largest image
    * allowed, an image's own dictionaries as many as the image has. */
-  bool symbol_sizes(uint64_t num, uint64_t exported, const std::vector<uint64_t> &referred,
-                    const std::vector<unsigned char> &data, bool own)
+  bool symbol_sizes(uint64_t num, const std::vector<uint64_t> &referred, const std::vector<unsigned char> &data, bool own)
   {
     static const char what[] = "JBIG2 (JBIG2Decode)";
-    uint64_t inputs = 0;
-    const jbig2_dict *last = nullptr;   /* whose contexts a dictionary may use, as poppler's */
+    std::vector<const pdf_jbig2_symbols *> inputs;
     for (uint64_t ref : referred)
-      if (const jbig2_dict *d = jbig2_find(ref)) {
-        inputs += d->exported;
-        last = d;
-      }
-    static const std::vector<uint8_t> none;
+      if (const jbig2_dict *d = jbig2_find(ref))
+        inputs.push_back(&d->sizes);
     std::vector<const std::vector<unsigned char> *> tables;
     for (uint64_t ref : referred)
       for (auto it = jbig2_tables.rbegin(); it != jbig2_tables.rend(); ++it)
@@ -341,11 +335,11 @@ struct codec_check {
     if (own && dict_w > 0 && dict_h > 0)
       budget = std::min(budget, mul((uint64_t)dict_w, (uint64_t)dict_h));
     pdf_jbig2_symbols sizes;
-    pdf_jbig2_symbol_sizes(data.data(), data.size(), inputs, lim->image_pixels, budget - std::min(budget, spent),
-                           !last ? &none : last->known ? &last->retained : nullptr, tables, &sizes);
+    pdf_jbig2_symbol_sizes(data.data(), data.size(), inputs, lim->image_pixels, budget - std::min(budget, spent), tables,
+                           &sizes);
     spent += sizes.total;
     scan->jbig2_dicts++;
-    scan->jbig2_dicts_known += sizes.known;
+    scan->jbig2_dicts_known += sizes.known || sizes.failed;
     /* past its data poppler reads the next segment's bytes as coded data
      * (which this pass cannot follow); a coder's own end reads 2 at most */
     if (sizes.overread > 2) {
@@ -359,8 +353,9 @@ struct codec_check {
         scan->over_dict_w = scan->over_dict_h = -1;
       return false;
     }
-    jbig2_dicts.push_back(jbig2_dict{ num, exported, sizes.known ? sizes.largest : 0, sizes.known,
-                                      std::move(sizes.retained) });
+    if (!sizes.known)
+      sizes.largest = 0;
+    jbig2_dicts.push_back(jbig2_dict{ num, std::move(sizes) });
     return true;
   }
 
@@ -377,7 +372,7 @@ struct codec_check {
     uint64_t largest = 1;
     for (uint64_t ref : referred)
       if (const jbig2_dict *d = jbig2_find(ref))
-        largest = std::max(largest, std::min(d->largest, mul(w, h)));
+        largest = std::max(largest, std::min(d->sizes.largest, mul(w, h)));
     uint64_t cost = mul(instances, (largest + 7) / 8);
     if (cost <= lim->page_pixels)
       return true;
@@ -456,7 +451,7 @@ struct codec_check {
           fresh = fresh << 8 | data[6 + at + k];
         }
         any = true;
-        if (!symbols(fresh, exported, !globals) || !symbol_sizes(num, exported, referred, data, !globals))
+        if (!symbols(fresh, exported, !globals) || !symbol_sizes(num, referred, data, !globals))
           return;
       } else if (type == 53) {   /* code table: a custom Huffman table, for the segments after it */
         if (seg_len == 0xffffffff || !r.read(seg_len, &data))

@@ -5,7 +5,8 @@
 # fixtures).
 #   tests/fuzz/run.sh [SECONDS]        default 60 (or $DOCTAG_FUZZ_SECONDS)
 # Then the server's multipart parser and JSON body handling (fuzz_multipart,
-# fuzz_json_body), $DOCTAG_FUZZ_SERVER_SECONDS each (default a quarter of
+# fuzz_json_body) and the cost check's JBIG2 symbol dictionary decoder
+# (fuzz_jbig2), $DOCTAG_FUZZ_SERVER_SECONDS each (default a quarter of
 # SECONDS), seeded from tests/fuzz/seeds/.
 # Exit status 0 when nothing was found. A crashing input is kept in
 # build-fuzz/fuzz-artifacts/; replay it with build-fuzz/bin/fuzz_buffer FILE.
@@ -17,7 +18,7 @@ build=${DOCTAG_FUZZ_BUILD_DIR:-$root/build-fuzz}
 jobs=${DOCTAG_BUILD_JOBS:-2}
 
 CC=clang CXX=clang++ cmake -S . -B "$build" -DDOCTAG_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j"$jobs" --target fuzz_buffer fuzz_multipart fuzz_json_body mkfixtures >/dev/null
+cmake --build "$build" -j"$jobs" --target fuzz_buffer fuzz_multipart fuzz_json_body fuzz_jbig2 mkfixtures >/dev/null
 
 corpus=$root/../shared/corpus
 if [ ! -f "$corpus/manifest.json" ]; then
@@ -63,7 +64,7 @@ grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::average_exec_per_s
 echo "fuzz_buffer: no crash, leak or undefined behaviour in ${secs}s"
 
 server_secs=${DOCTAG_FUZZ_SERVER_SECONDS:-$(( secs / 4 > 5 ? secs / 4 : 5 ))}
-for target in multipart json_body; do
+for target in multipart json_body jbig2; do
   mkdir -p "$work/found_$target"
   status=0
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:symbolize=1 \

@@ -1753,6 +1753,150 @@ static void put_huff_bits(huff_writer *w, uint64_t v, int n)
   }
 }
 
+/* The MQ arithmetic encoder (T.88 E.2, the software conventions), to make
+ * arithmetic-coded JBIG2 data: contexts are index << 1 | MPS, as poppler's. */
+typedef struct mq_encoder {
+  GByteArray *b;   /* b->data[0] is the byte before the data (dropped at the end) */
+  uint32_t a, c;
+  int ct;
+} mq_encoder;
+
+static const uint16_t mq_qe[47] = { 0x5601, 0x3401, 0x1801, 0x0AC1, 0x0521, 0x0221, 0x5601, 0x5401, 0x4801, 0x3801,
+                                    0x3001, 0x2401, 0x1C01, 0x1601, 0x5601, 0x5401, 0x5101, 0x4801, 0x3801, 0x3401,
+                                    0x3001, 0x2801, 0x2401, 0x2201, 0x1C01, 0x1801, 0x1601, 0x1401, 0x1201, 0x1101,
+                                    0x0AC1, 0x09C1, 0x08A1, 0x0521, 0x0441, 0x02A1, 0x0221, 0x0141, 0x0111, 0x0085,
+                                    0x0049, 0x0025, 0x0015, 0x0009, 0x0005, 0x0001, 0x5601 };
+static const uint8_t mq_nmps[47] = { 1,  2,  3,  4,  5,  38, 7,  8,  9,  10, 11, 12, 13, 29, 15, 16,
+                                     17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
+                                     33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 45, 46 };
+static const uint8_t mq_nlps[47] = { 1,  6,  9,  12, 29, 33, 6,  14, 14, 14, 17, 18, 20, 21, 14, 14,
+                                     15, 16, 17, 18, 19, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
+                                     30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 46 };
+
+static void mq_init(mq_encoder *e)
+{
+  e->b = g_byte_array_new();
+  guint8 z = 0;
+  g_byte_array_append(e->b, &z, 1);
+  e->a = 0x8000;
+  e->c = 0;
+  e->ct = 12;
+}
+
+static void mq_byte_out(mq_encoder *e)
+{
+  guint8 *last = &e->b->data[e->b->len - 1], nb;
+  if (*last == 0xFF) {
+    nb = (guint8)(e->c >> 20);
+    e->c &= 0xFFFFF;
+    e->ct = 7;
+  } else if (e->c < 0x8000000) {
+    nb = (guint8)(e->c >> 19);
+    e->c &= 0x7FFFF;
+    e->ct = 8;
+  } else {
+    (*last)++;
+    if (*last == 0xFF) {
+      e->c &= 0x7FFFFFF;
+      nb = (guint8)(e->c >> 20);
+      e->c &= 0xFFFFF;
+      e->ct = 7;
+    } else {
+      nb = (guint8)(e->c >> 19);
+      e->c &= 0x7FFFF;
+      e->ct = 8;
+    }
+  }
+  g_byte_array_append(e->b, &nb, 1);
+}
+
+static void mq_encode(mq_encoder *e, uint8_t *cx, int d)
+{
+  unsigned i = *cx >> 1, mps = *cx & 1;
+  uint32_t q = mq_qe[i];
+  e->a -= q;
+  if ((unsigned)d == mps) {
+    if (e->a & 0x8000) {
+      e->c += q;
+      return;
+    }
+    if (e->a < q)
+      e->a = q;
+    else
+      e->c += q;
+    *cx = (uint8_t)(mq_nmps[i] << 1 | mps);
+  } else {
+    if (e->a < q)
+      e->c += q;
+    else
+      e->a = q;
+    if (i == 0 || i == 6 || i == 14)   /* the SWITCH entries */
+      mps = 1 - mps;
+    *cx = (uint8_t)(mq_nlps[i] << 1 | mps);
+  }
+  do {
+    e->a <<= 1;
+    e->c <<= 1;
+    if (--e->ct == 0)
+      mq_byte_out(e);
+  } while (!(e->a & 0x8000));
+}
+
+/* Flushes the encoder and appends its data, ended by the marker 0xFFAC, to out. */
+static void mq_flush(mq_encoder *e, GByteArray *out)
+{
+  uint32_t t = e->c + e->a;
+  e->c |= 0xFFFF;
+  if (e->c >= t)
+    e->c -= 0x8000;
+  e->c <<= e->ct;
+  mq_byte_out(e);
+  e->c <<= e->ct;
+  mq_byte_out(e);
+  guint8 *last = &e->b->data[e->b->len - 1];
+  if (*last != 0xFF)
+    g_byte_array_append(e->b, (const guint8 *)"\xff", 1);
+  g_byte_array_append(e->b, (const guint8 *)"\xac", 1);
+  g_byte_array_append(out, e->b->data + 1, e->b->len - 1);
+  g_byte_array_unref(e->b);
+}
+
+/* An integer (oob: OOB) by T.88 A.2's procedure in its 512 contexts. */
+static void mq_int(mq_encoder *e, uint8_t *stats, int64_t v, bool oob)
+{
+  static const struct { uint64_t low; int prefix, bits; } ranges[] = {
+    { 0, 0x0, 2 }, { 4, 0x2, 4 }, { 20, 0x6, 6 }, { 84, 0xe, 8 }, { 340, 0x1e, 12 }, { 4436, 0x1f, 32 },
+  };
+  uint64_t m = oob ? 0 : (uint64_t)(v < 0 ? -v : v);
+  size_t r = 0;
+  while (r + 1 < G_N_ELEMENTS(ranges) && m >= ranges[r + 1].low)
+    r++;
+  int n_prefix = r == 5 ? 5 : (int)r + 1;
+  unsigned prev = 1;
+  uint64_t bits[64];
+  int n = 0;
+  bits[n++] = oob || v < 0;
+  for (int k = n_prefix - 1; k >= 0; k--)
+    bits[n++] = (uint64_t)(ranges[r].prefix >> k) & 1;
+  for (int k = ranges[r].bits - 1; k >= 0; k--)
+    bits[n++] = ((m - ranges[r].low) >> k) & 1;
+  for (int k = 0; k < n; k++) {
+    mq_encode(e, &stats[prev], (int)bits[k]);
+    prev = prev < 0x100 ? (prev << 1 | (unsigned)bits[k]) : (((prev << 1 | (unsigned)bits[k]) & 0x1FF) | 0x100);
+  }
+}
+
+/* A symbol id of `len` bits (T.88 A.3) in its contexts. */
+static void mq_iaid(mq_encoder *e, uint8_t *stats, unsigned len, unsigned id)
+{
+  unsigned prev = 1;
+  for (int k = (int)len - 1; k >= 0; k--) {
+    int bit = (int)((id >> k) & 1);
+    mq_encode(e, &stats[prev], bit);
+    prev = prev << 1 | (unsigned)bit;
+  }
+}
+
 /* A JBIG2 stream: page information for w x h, then `type`'s segment
  * (number 1, referring to segment `ref` when not 0) with `data`. */
 static GByteArray *jbig2_stream(uint64_t w, uint64_t h, unsigned type, uint32_t ref, const GByteArray *data)
@@ -1812,7 +1956,11 @@ static void test_jbig2_symbol_sizes_bounded(void **state)
   g_bytes_unref(pdf);
   g_byte_array_unref(jb);
   g_byte_array_unref(huff);
-  /* the same with widths in table B.3, whose upper range line is 1111110 */
+  /* the same with widths in table B.3: poppler's upper range line (prefix
+   * 1111110) never matches, so poppler reads that code as no line (OOB),
+   * the height class ends without a symbol and poppler fails the
+   * dictionary; so does this pass (not refused, sized to where poppler
+   * fails it) */
   huff = g_byte_array_new();
   put_be(huff, 0x0011, 2);   /* SDHUFF, SDHUFFDW = B.3 */
   put_be(huff, 1, 4);
@@ -1828,11 +1976,39 @@ static void test_jbig2_symbol_sizes_bounded(void **state)
   g_byte_array_append(huff, &mmr, 1);
   jb = jbig2_stream(10000, 10000, 0, 0, huff);
   pdf = codec_image("/Width 10000/Height 10000", "/Filter/JBIG2Decode", jb);
-  assert_decoded_over(&lim, pdf, "the PDF has an image whose JBIG2 (JBIG2Decode) symbol dictionary decodes symbols of "
-                      "2116.0 million pixels (the last 46000 x 46000), over the limit of 100 million "
-                      "(DOCTAG_MAX_IMAGE_MPX)");
+  const unsigned char *d = g_bytes_get_data(pdf, &len);
+  assert_int_equal(check_both(&lim, d, len, &scan), DOCTAG_OK);
+  assert_int_equal(scan.jbig2_dicts, 1);
+  assert_int_equal(scan.jbig2_dicts_known, 1);
   g_bytes_unref(pdf);
   g_byte_array_unref(jb);
+  /* nor does poppler decode a dictionary referring to that one (it has no
+   * such segment): its 46000 x 46000 symbol is not refused */
+  GByteArray *after = g_byte_array_new(), *fpage = jbig2_page(10000, 10000);
+  put_be(after, 0x0001, 2);
+  put_be(after, 1, 4);
+  put_be(after, 1, 4);
+  bw = (huff_writer){ after, 8 };
+  put_huff_bits(&bw, 0x1f, 5);
+  put_huff_bits(&bw, 46000 - 76, 32);
+  put_huff_bits(&bw, 0x3e, 6);
+  put_huff_bits(&bw, 46000 - 75, 32);
+  put_huff_bits(&bw, 0x3f, 6);
+  put_huff_bits(&bw, 0, 1);
+  put_huff_bits(&bw, 1, 4);
+  g_byte_array_append(after, &mmr, 1);
+  jb = g_byte_array_new();
+  jbig2_segment(jb, 0, 0, 0, huff);
+  jbig2_segment(jb, 1, 48, 0, fpage);
+  jbig2_segment(jb, 2, 0, 1, after);
+  pdf = codec_image("/Width 10000/Height 10000", "/Filter/JBIG2Decode", jb);
+  d = g_bytes_get_data(pdf, &len);
+  assert_int_equal(check_both(&lim, d, len, &scan), DOCTAG_OK);
+  assert_int_equal(scan.jbig2_dicts_known, 2);
+  g_bytes_unref(pdf);
+  g_byte_array_unref(jb);
+  g_byte_array_unref(after);
+  g_byte_array_unref(fpage);
   g_byte_array_unref(huff);
   /* and with widths in a custom table (code table segment 0, T.88 B.2):
    * OOB, prefix lengths in 2 bits, ranges in 3; values 0-15 by one line
@@ -1888,7 +2064,7 @@ static void test_jbig2_symbol_sizes_bounded(void **state)
   g_bytes_unref(pdf);
   /* the same image at its size passes, its dictionary sized to the end */
   pdf = codec_image("/Width 4163/Height 2135", "/Filter/JBIG2Decode", jb);
-  const unsigned char *d = g_bytes_get_data(pdf, &len);
+  d = g_bytes_get_data(pdf, &len);
   assert_int_equal(check_both(&lim, d, len, &scan), DOCTAG_OK);
   assert_int_equal(scan.jbig2_dicts, 1);
   g_bytes_unref(pdf);
@@ -1946,6 +2122,152 @@ static void test_jbig2_symbol_sizes_bounded(void **state)
   g_bytes_unref(pdf);
   g_byte_array_unref(jb);
   g_byte_array_unref(text);
+  doctag_ctx_free(ctx);
+}
+
+/* An image of w x h whose JBIG2 data are segment 0, a Huffman-coded
+ * dictionary of one 1 x 1 black symbol (uncompressed collective bitmap,
+ * exported), the page (segment 1) and segment 2, `refagg`: a dictionary
+ * referring to segment 0. */
+static GBytes *jbig2_refined(const char *size, const GByteArray *refagg)
+{
+  GByteArray *one = g_byte_array_new(), *page = jbig2_page(10000, 10000), *jb = g_byte_array_new();
+  put_be(one, 0x0001, 2);   /* SDHUFF, tables B.4, B.2, B.1 */
+  put_be(one, 1, 4);
+  put_be(one, 1, 4);
+  huff_writer w = { one, 8 };
+  put_huff_bits(&w, 0, 1);      /* height 1 */
+  put_huff_bits(&w, 2, 2);      /* width 1 */
+  put_huff_bits(&w, 0x3f, 6);   /* OOB */
+  put_huff_bits(&w, 0, 5);      /* collective bitmap uncompressed */
+  put_be(one, 0x80, 1);         /* its one byte */
+  w.used = 8;
+  put_huff_bits(&w, 0, 5);      /* exported runs: 0 not, 1 exported */
+  put_huff_bits(&w, 1, 5);
+  jbig2_segment(jb, 0, 0, 0, one);
+  jbig2_segment(jb, 1, 48, 0, page);
+  jbig2_segment(jb, 2, 0, 1, refagg);
+  GBytes *pdf = codec_image(size, "/Filter/JBIG2Decode", jb);
+  g_byte_array_unref(one);
+  g_byte_array_unref(page);
+  g_byte_array_unref(jb);
+  return pdf;
+}
+
+/* A refinement/aggregate dictionary's sizes follow its refined and
+ * composed bitmaps (each symbol's width is coded after the bits of the one
+ * before): arithmetic-coded dictionaries whose first symbol refines the
+ * input symbol, or composes two of it (one refined), and whose second is
+ * 46000 x 46000; and a Huffman-coded one whose refinement's arithmetic
+ * data lies between the Huffman codes. Each is refused before poppler
+ * decodes it (left to poppler before), and with a small second symbol
+ * passes, sized to its end. */
+static void test_jbig2_refinement_aggregate_sized(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  pdf_limits lim;
+  pdf_limits_of(ctx, &lim);
+  pdf_scan scan;
+  gsize len = 0;
+  for (int kind = 0; kind < 2; kind++)
+    for (int big = 1; big >= 0; big--) {
+      GByteArray *d = g_byte_array_new();
+      put_be(d, 0x1002, 2);   /* SDREFAGG, SDRTEMPLATE 1, SDTEMPLATE 0 */
+      put_be(d, 0x03fd01fd, 4);
+      put_be(d, 0xfe02fefe, 4);
+      put_be(d, 1, 4);   /* exported */
+      put_be(d, 2, 4);   /* new */
+      uint8_t iadh[512] = { 0 }, iadw[512] = { 0 }, iaai[512] = { 0 }, iaid[8] = { 0 }, iardx[512] = { 0 },
+              iardy[512] = { 0 }, iardw[512] = { 0 }, iardh[512] = { 0 }, iadt[512] = { 0 }, iafs[512] = { 0 },
+              iads[512] = { 0 }, iari[512] = { 0 }, iaex[512] = { 0 }, gr[1024] = { 0 };
+      mq_encoder e;
+      mq_init(&e);
+      mq_int(&e, iadh, 1, false);
+      if (kind == 0) {   /* 1 x 1, refined from the input symbol */
+        mq_int(&e, iadw, 1, false);
+        mq_int(&e, iaai, 1, false);
+        mq_iaid(&e, iaid, 2, 0);
+        mq_int(&e, iardx, 0, false);
+        mq_int(&e, iardy, 0, false);
+        mq_encode(&e, &gr[8], 1);   /* its pixel: template 1, the reference's pixel set */
+      } else {   /* 2 x 1: the input symbol, then the same refined at its right */
+        mq_int(&e, iadw, 2, false);
+        mq_int(&e, iaai, 2, false);
+        mq_int(&e, iadt, 0, false);
+        mq_int(&e, iadt, 0, false);
+        mq_int(&e, iafs, 0, false);
+        mq_iaid(&e, iaid, 2, 0);
+        mq_int(&e, iari, 0, false);
+        mq_int(&e, iads, 1, false);
+        mq_iaid(&e, iaid, 2, 0);
+        mq_int(&e, iari, 1, false);
+        for (int k = 0; k < 2; k++)
+          mq_int(&e, k ? iardh : iardw, 0, false);
+        mq_int(&e, iardx, 0, false);
+        mq_int(&e, iardy, 0, false);
+        mq_encode(&e, &gr[8], 1);
+        mq_int(&e, iads, 0, true);
+      }
+      if (big) {   /* a height class of 46000, a width of 46000 */
+        mq_int(&e, iadw, 0, true);
+        mq_int(&e, iadh, 45999, false);
+        mq_int(&e, iadw, 46000, false);
+      } else {   /* 1 x 1, refined from the first (whose pixels are set) */
+        mq_int(&e, iadw, kind ? -1 : 0, false);
+        mq_int(&e, iaai, 1, false);
+        mq_iaid(&e, iaid, 2, 1);
+        mq_int(&e, iardx, 0, false);
+        mq_int(&e, iardy, 0, false);
+        mq_encode(&e, &gr[kind ? 12 : 8], 1);
+        mq_int(&e, iadw, 0, true);
+      }
+      mq_int(&e, iaex, 2, false);   /* the input symbol and the first not exported, the second exported */
+      mq_int(&e, iaex, 1, false);
+      mq_flush(&e, d);
+      GBytes *pdf = jbig2_refined("/Width 10000/Height 10000", d);
+      if (big) {
+        assert_decoded_over(&lim, pdf, "the PDF has an image whose JBIG2 (JBIG2Decode) symbol dictionary decodes "
+                            "symbols of 2116.0 million pixels (the last 46000 x 46000), over the limit of 100 "
+                            "million (DOCTAG_MAX_IMAGE_MPX)");
+      } else {
+        const unsigned char *p = g_bytes_get_data(pdf, &len);
+        assert_int_equal(check_both(&lim, p, len, &scan), DOCTAG_OK);
+        assert_int_equal(scan.jbig2_dicts, 2);
+        assert_int_equal(scan.jbig2_dicts_known, 2);
+      }
+      g_bytes_unref(pdf);
+      g_byte_array_unref(d);
+    }
+
+  /* Huffman: heights B.4, widths B.2, instances B.1; the refinement's id
+   * in 2 bits, offsets in B.15, its data's size in B.1, then the data:
+   * three bytes, which poppler's decoder reads for its one pixel */
+  GByteArray *d = g_byte_array_new();
+  put_be(d, 0x1003, 2);   /* SDHUFF, SDREFAGG, SDRTEMPLATE 1 */
+  put_be(d, 1, 4);
+  put_be(d, 2, 4);
+  huff_writer w = { d, 8 };
+  put_huff_bits(&w, 0, 1);      /* height 1 */
+  put_huff_bits(&w, 2, 2);      /* width 1 */
+  put_huff_bits(&w, 1, 5);      /* one instance: a refinement */
+  put_huff_bits(&w, 0, 2);      /* of symbol 0 */
+  put_huff_bits(&w, 0, 2);      /* at (0, 0) */
+  put_huff_bits(&w, 3, 5);      /* of 3 bytes */
+  put_be(d, 0, 3);
+  w.used = 8;
+  put_huff_bits(&w, 0x3f, 6);   /* OOB */
+  put_huff_bits(&w, 0x1f, 5);   /* height 46000: 76 + 32 bits */
+  put_huff_bits(&w, 46000 - 1 - 76, 32);
+  put_huff_bits(&w, 0x3e, 6);   /* width 46000: 75 + 32 bits */
+  put_huff_bits(&w, 46000 - 75, 32);
+  put_huff_bits(&w, 0, 16);
+  GBytes *pdf = jbig2_refined("/Width 10000/Height 10000", d);
+  assert_decoded_over(&lim, pdf, "the PDF has an image whose JBIG2 (JBIG2Decode) symbol dictionary decodes "
+                      "symbols of 2116.0 million pixels (the last 46000 x 46000), over the limit of 100 "
+                      "million (DOCTAG_MAX_IMAGE_MPX)");
+  g_bytes_unref(pdf);
+  g_byte_array_unref(d);
   doctag_ctx_free(ctx);
 }
 
@@ -3009,7 +3331,8 @@ static void test_real_documents_pass(void **state)
                 "nests forms %" G_GUINT64_FORMAT " deep, decodes %.1f million image pixels to render; %" G_GUINT64_FORMAT
                 " image codec headers read; composites at most %.1f times a page's area (%s)\n", files, draws, depth,
                 (double)pixels / 1e6, codecs, coverage, most_covered ? most_covered : "-");
-  print_message("%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " JBIG2 symbol dictionaries sized to their end\n",
+  print_message("%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                " JBIG2 symbol dictionaries sized to their end (or to where poppler fails them)\n",
                 dicts_known, dicts);
   print_message("rendering a page draws at most %" G_GUINT64_FORMAT " images, forms and tiling pattern cells (%s); "
                 "%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " pages may draw images it does not follow\n",
@@ -3066,6 +3389,7 @@ int main(void)
     cmocka_unit_test(test_saved_states_bounded_at_render),
     cmocka_unit_test(test_drawn_names_bounded),
     cmocka_unit_test(test_jbig2_symbol_sizes_bounded),
+    cmocka_unit_test(test_jbig2_refinement_aggregate_sized),
     cmocka_unit_test(test_real_documents_pass),
   };
   /* LIMITS_TEST: a glob of the tests to run (all by default) */
