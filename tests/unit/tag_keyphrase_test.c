@@ -1417,6 +1417,44 @@ static void test_french_demonstratives(void **state)
   tag_outcome_clear(&out);
 }
 
+/* The closed-class words Lucene's and Snowball's lists lack and doctag's
+ * additions hold (tag/data/stop_ces.txt, stop_est.txt, stop_por.txt): Czech
+ * "že", Estonian "on", Portuguese "durante" were tags or started them. */
+static void test_list_additions(void **state)
+{
+  (void)state;
+  static const struct {
+    const char *lang, *text, *never, *want;
+  } docs[] = {
+    { "ces",
+      "Obecní úřad oznamuje, že v pondělí bude přerušena dodávka pitné vody. Starosta uvedl, že potrubí je staré. "
+      "Obyvatelé vědí, že dodávka pitné vody se obnoví večer, a úřad slibuje, že opravy potrubí skončí brzy.",
+      "že", "dodávka pitné vody" },
+    { "est",
+      "Vallavalitsus teatab, et joogivee varustamine on esmaspäeval katkestatud. Torustik on vana ja remont on "
+      "vajalik. Joogivee varustamine oli eelmisel aastal samuti katkestatud, sest torustik on halvas seisus.",
+      "on", "torustik" },
+    { "por",
+      "A energia solar cresce no país. Durante o verão, a energia solar cobre metade do consumo, e durante a "
+      "noite as baterias guardam a energia. O governo fala sobre a energia solar desde o ano passado.",
+      "durante", "energia solar" },
+  };
+  for (size_t d = 0; d < G_N_ELEMENTS(docs); d++) {
+    assert_true(lex_is_stop_lang(docs[d].never, docs[d].lang));
+    tag_outcome out = tag_text(docs[d].text, docs[d].lang, 10);
+    print_tags(docs[d].lang, &out);
+    for (size_t i = 0; i < out.count; i++) {
+      gchar **words = g_strsplit(out.items[i].tag, " ", -1);
+      for (gchar **w = words; *w; w++)
+        if (!strcmp(*w, docs[d].never))
+          fail_msg("%s: tag \"%s\" holds \"%s\"", docs[d].lang, out.items[i].tag, docs[d].never);
+      g_strfreev(words);
+    }
+    assert_true(has_tag(&out, docs[d].want));
+    tag_outcome_clear(&out);
+  }
+}
+
 /* Real documents got "અને" (and) in Gujarati, "کا", "اور", "کے" in Urdu. */
 static void test_function_words_without_snowball(void **state)
 {
@@ -1712,6 +1750,7 @@ int main(void)
     cmocka_unit_test(test_language_of_long_text),
     cmocka_unit_test(test_tags_in_own_language),
     cmocka_unit_test(test_french_demonstratives),
+    cmocka_unit_test(test_list_additions),
     cmocka_unit_test(test_function_words_without_snowball),
     cmocka_unit_test(test_function_word_guess),
     cmocka_unit_test(test_verb_forms_not_tags),
