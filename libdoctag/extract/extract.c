@@ -238,6 +238,13 @@ static doctag_status read_page(job *j, PopplerDocument **doc, words_doc **wd, un
   bool have_img = false;
   if (ocr && (st = glib_page(j, doc, index, &page)))
     goto out;
+  /* Bounded where poppler draws it: for OCR, and before that to map its
+   * images (poppler_page_get_image_mapping draws the whole page), so a
+   * page no renderer should draw is refused before either. A page never
+   * drawn decodes no image. */
+  pdf_page_cost cost;
+  if (ocr && (st = pdf_limits_render(&j->lim, req->data, req->len, req->password, index, &cost)))
+    goto out;
   if (ocr && req->ocr == DOCTAG_OCR_AUTO && q == PAGE_THIN) {
     pdf_page_images(page, &img);
     have_img = true;
@@ -248,10 +255,6 @@ static doctag_status read_page(job *j, PopplerDocument **doc, words_doc **wd, un
     double c0 = cpu_now();
     if (!have_img)
       pdf_page_images(page, &img);
-    /* bounded where it is rendered: a page never rendered decodes no image */
-    pdf_page_cost cost;
-    if ((st = pdf_limits_render(&j->lim, req->data, req->len, req->password, index, &cost)))
-      goto out;
     if ((st = memory_take(j, page, &img, &cost, &memory)))
       goto out;
     double c1 = cpu_now();
