@@ -342,6 +342,11 @@ static doctag_status over_error(const pdf_limits *lim, const pdf_scan *scan)
                    "the largest image allowed (DOCTAG_MAX_IMAGE_MPX, 4 bytes a pixel)", scan->over_codec, scan->over_w,
                    scan->over_h, mb, (double)lim->image_pixels * 4 / MB);
   }
+  case PDF_OVER_CODEC_SYMBOL_MEMORY:
+    return err_set(DOCTAG_ELIMIT, "the PDF has an image whose %s symbol dictionary decodes %" G_GINT64_FORMAT
+                   " symbols of %.1f million pixels: with poppler's own memory for each symbol (about 80 bytes) "
+                   "over the %.1f MB of the largest image allowed (DOCTAG_MAX_IMAGE_MPX, 1 bit a pixel)",
+                   scan->over_codec, scan->over_w, (double)scan->over_pixels / 1e6, (double)lim->image_pixels / 8 / MB);
   case PDF_OVER_CODEC_SYMBOL_SIZE:
     if (scan->over_dict_w > 0)
       return err_set(DOCTAG_ELIMIT, "the PDF has a %" G_GINT64_FORMAT " x %" G_GINT64_FORMAT " image whose %s symbol "

@@ -69,6 +69,7 @@ typedef enum pdf_over {
   PDF_OVER_CODEC_HEADER,   /* ... a header that cannot be bounded (over_why says why) */
   PDF_OVER_CODEC_SYMBOLS,  /* a JBIG2 symbol dictionary's tables (over_w new, over_h exported symbols) past
                             * the bytes of the largest image allowed, or (over_dict_w > 0) of its image */
+  PDF_OVER_CODEC_SYMBOL_MEMORY, /* a JBIG2 symbol dictionary's symbols, by their number (over_w) and pixels */
   PDF_OVER_CODEC_SYMBOL_SIZE,  /* a JBIG2 symbol dictionary's symbols (decoded: the last over_w x over_h)
                                 * past the largest image allowed, or (over_dict_w > 0) its image's pixels;
                                 * over_pixels: the pixels they took */
@@ -215,10 +216,12 @@ struct pdf_jbig2_symbols {
   bool known;          /* decoded to its end, and its exported symbols agree with its header */
   bool failed;         /* not known: stopped where poppler fails the dictionary (all it costs counted) */
   bool over;           /* stopped at the symbol over_w x over_h, past max_one or the budget */
+  bool over_memory;    /* over: by poppler's memory for its symbols (about 80 bytes a symbol besides its pixels) */
   uint64_t n_exported; /* as its header declares */
   uint64_t largest;    /* the largest symbol's pixels */
   uint64_t total;      /* pixels decoded (each symbol at least 1, collective bitmaps, refined
                         * instances and the bytes composed into aggregates too) */
+  uint64_t symbols;    /* symbols decoded: each costs poppler about 80 bytes besides its pixels */
   uint64_t over_w, over_h;
   size_t overread;     /* bytes the decoder read past the segment's data */
   const char *why;     /* static: what was not decoded, when known is false for it */

@@ -346,6 +346,11 @@ struct codec_check {
       damaged(what, "has a symbol dictionary whose coded data ends before its symbols do");
       return false;
     }
+    if (sizes.over && sizes.over_memory) {
+      refuse(PDF_OVER_CODEC_SYMBOL_MEMORY, found{ what, sizes.symbols, 0, 1 });
+      scan->over_pixels = sizes.total;
+      return false;
+    }
     if (sizes.over) {
       refuse(PDF_OVER_CODEC_SYMBOL_SIZE, found{ what, sizes.over_w, sizes.over_h, 1 });
       scan->over_pixels = spent;

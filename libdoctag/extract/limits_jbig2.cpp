@@ -363,6 +363,8 @@ bool custom_table(const std::vector<unsigned char> &seg, std::vector<huff_line> 
 using bitmap = pdf_jbig2_bitmap;
 
 const uint64_t kept_symbols = 1 << 20;
+/* poppler's own memory for one symbol, in 1-bit pixels (see count()) */
+const uint64_t symbol_overhead_px = 80 * 8;
 
 /* The bytes of a row of b. */
 size_t row_bytes(const bitmap &b) { return ((size_t)b.w + 7) >> 3; }
@@ -511,7 +513,15 @@ bool count(pdf_jbig2_symbols *out, uint64_t w, uint64_t h, uint64_t max_one, uin
     out->largest = std::max(out->largest, px);
   /* each symbol costs poppler its own allocation and decoding, however small */
   out->total += std::max<uint64_t>(px, 1);
-  if (px > max_one || out->total > budget) {
+  out->symbols += symbol;
+  /* and poppler's memory for them: their pixels, 1 bit each, and about 80
+   * bytes a symbol besides (a JBIG2Bitmap object, its data's allocation, a
+   * pointer to it), within the pixels of the largest image allowed: 100
+   * million one-pixel symbols passed at 1 pixel each and held poppler 8 GB */
+  bool memory_over = out->total > max_one || std::min(out->symbols, UINT64_MAX / 2 / symbol_overhead_px) *
+                                                  symbol_overhead_px > max_one - out->total;
+  if (px > max_one || out->total > budget || memory_over) {
+    out->over_memory = px <= max_one && out->total <= budget;
     out->over = true;
     out->over_w = w;
     out->over_h = h;

@@ -2125,6 +2125,73 @@ static void test_jbig2_symbol_sizes_bounded(void **state)
   doctag_ctx_free(ctx);
 }
 
+/* A Huffman-coded symbol dictionary of `n` (16 or more) one-pixel symbols
+ * in one height class (B.4 height 1, B.2 widths 1 then 0 ... 0, OOB), their
+ * collective bitmap uncompressed, all exported. */
+static GBytes *jbig2_tiny_symbols(uint32_t n)
+{
+  GByteArray *huff = g_byte_array_new();
+  put_be(huff, 0x0001, 2);   /* SDHUFF, standard tables */
+  put_be(huff, n, 4);        /* exported */
+  put_be(huff, n, 4);        /* new */
+  huff_writer bw = { huff, 8 };
+  put_huff_bits(&bw, 0, 1);  /* height delta 1 */
+  put_huff_bits(&bw, 2, 2);  /* width delta 1 */
+  for (uint32_t i = 1; i < n; i++)
+    put_huff_bits(&bw, 0, 1);  /* width delta 0 */
+  put_huff_bits(&bw, 0x3f, 6); /* OOB: the height class ends */
+  put_huff_bits(&bw, 0, 5);    /* collective bitmap: BMSIZE 0, uncompressed */
+  guint8 *row = g_new0(guint8, (n + 7) / 8);
+  g_byte_array_append(huff, row, (n + 7) / 8);
+  g_free(row);
+  bw.used = 8;
+  put_huff_bits(&bw, 0, 5);    /* export flags (B.1): none not exported, then all */
+  if (n < 272) {
+    put_huff_bits(&bw, 2, 2);
+    put_huff_bits(&bw, n - 16, 8);
+  } else if (n < 65808) {
+    put_huff_bits(&bw, 6, 3);
+    put_huff_bits(&bw, n - 272, 16);
+  } else {
+    put_huff_bits(&bw, 7, 3);
+    put_huff_bits(&bw, n - 65808, 32);
+  }
+  GByteArray *jb = jbig2_stream(1000, 1000, 0, 0, huff);
+  GBytes *pdf = codec_image("/Width 1000/Height 1000", "/Filter/JBIG2Decode", jb);
+  g_byte_array_unref(jb);
+  g_byte_array_unref(huff);
+  return pdf;
+}
+
+/* Each symbol costs poppler about 80 bytes besides its pixels (its
+ * JBIG2Bitmap, its data's allocation, a pointer): a dictionary of 200,000
+ * one-pixel symbols (25 kB of data) is refused by that memory within the
+ * largest image allowed (100 million 1-bit pixels, 12.5 MB), where at 1
+ * pixel a symbol it passed and a hundred million of them held poppler
+ * 8 GB; 20,000 such symbols pass. */
+static void test_jbig2_symbol_memory_bounded(void **state)
+{
+  (void)state;
+  doctag_ctx *ctx = tu_ctx();
+  pdf_limits lim;
+  pdf_limits_of(ctx, &lim);
+  GBytes *pdf = jbig2_tiny_symbols(200000);
+  assert_decoded_over(&lim, pdf, "symbol dictionary decodes 15");
+  assert_decoded_over(&lim, pdf, "with poppler's own memory for each symbol (about 80 bytes) over the 11.9 MB of the "
+                      "largest image allowed (DOCTAG_MAX_IMAGE_MPX, 1 bit a pixel)");
+  g_bytes_unref(pdf);
+  pdf = jbig2_tiny_symbols(20000);
+  gsize len = 0;
+  const unsigned char *d = g_bytes_get_data(pdf, &len);
+  pdf_scan scan;
+  if (check_both(&lim, d, len, &scan) != DOCTAG_OK)
+    fail_msg("20,000 one-pixel symbols refused: %s", doctag_error_last()->message);
+  assert_int_equal(scan.jbig2_dicts, 1);
+  assert_int_equal(scan.jbig2_dicts_known, 1);
+  g_bytes_unref(pdf);
+  doctag_ctx_free(ctx);
+}
+
 /* An image of w x h whose JBIG2 data are segment 0, a Huffman-coded
  * dictionary of one 1 x 1 black symbol (uncompressed collective bitmap,
  * exported), the page (segment 1) and segment 2, `refagg`: a dictionary
@@ -3390,6 +3457,7 @@ int main(void)
     cmocka_unit_test(test_drawn_names_bounded),
     cmocka_unit_test(test_jbig2_symbol_sizes_bounded),
     cmocka_unit_test(test_jbig2_refinement_aggregate_sized),
+    cmocka_unit_test(test_jbig2_symbol_memory_bounded),
     cmocka_unit_test(test_real_documents_pass),
   };
   /* LIMITS_TEST: a glob of the tests to run (all by default) */
