@@ -198,7 +198,7 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
     n--;
   GArray *shares = g_array_new(FALSE, FALSE, sizeof(lang_share));
   size_t latin_hits[G_N_ELEMENTS(latin_langs)] = { 0 };
-  size_t latin_letters = 0, cyr_letters = 0, latin_words = 0, latin_sample = 0, en_in_sample = 0;
+  size_t latin_letters = 0, cyr_letters = 0, latin_words = 0, latin_sample = 0;
   size_t rus_hits = 0, bul_hits = 0; /* Cyrillic words in Russian's and Bulgarian's lists */
   /* where the sample's words start: read again only for a text that is
    * not English */
@@ -233,12 +233,9 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
       latin_words++;
       /* English's list, as lex_is_stop_lang(word, "eng") reads it: these
        * words hold no apostrophe and start with a Latin letter */
-      bool en = lex_list_has(&lex_list_stop_en, word);
-      latin_hits[0] += en;
-      if (latin_sample < MAX_LATIN_SAMPLE) {
+      latin_hits[0] += lex_list_has(&lex_list_stop_en, word);
+      if (latin_sample < MAX_LATIN_SAMPLE)
         latin_sample_at[latin_sample++] = start;
-        en_in_sample += en;
-      }
     } else if (script == G_UNICODE_SCRIPT_CYRILLIC) {
       cyr_letters += letters;
       rus_hits += lex_is_stop_lang(word, "rus");
@@ -252,14 +249,14 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
   /* English text is a third to a half stop words: only a text that is not
    * looks for its language among the others (and loads their lists) */
   if (latin_words && latin_hits[0] < ENGLISH_STOP_SHARE * latin_words) {
-    /* the languages compete on the same words: English's count over the
-     * whole text against the others' over its first MAX_LATIN_SAMPLE
-     * words made a long German text English */
-    /* A word in k of the lists counts 1/k to each: shared words ("de",
-     * "que", "o", a number, a modal) are weak evidence between related
-     * languages, and the one a language alone lists decides; a plain count
-     * favoured the longest list (a Galician notice read as Spanish once
-     * Spanish's list had its modals). */
+    /* The languages compete on the same words, English too (its count
+     * over the whole text against the others' over the first
+     * MAX_LATIN_SAMPLE words made a long German text English). A word in k
+     * of the lists counts 1/k to each: shared words ("de", "que", "o", a
+     * number, a modal) are weak evidence between related languages, and
+     * the one a language alone lists decides; a plain count favoured the
+     * longest list (a Galician notice read as Spanish once Spanish's list
+     * had its modals). */
     latin_hits[0] = 0;
     bool alphabet[G_N_ELEMENTS(latin_langs)];
     for (size_t l = 1; latin_langs[l]; l++)
