@@ -1058,8 +1058,10 @@ static char *text_of(const doctag_ctx *ctx, GBytes *pdf)
   req.data = g_bytes_get_data(pdf, &len);
   req.len = len;
   extract_doc doc;
-  if (extract_run(ctx, &req, &doc))
+  if (extract_run(ctx, &req, &doc)) {
+    extract_doc_clear(&doc);   /* what was read before the error */
     return NULL;
+  }
   char *text = g_strdup(doc.pages[0].text ? doc.pages[0].text : "");
   extract_doc_clear(&doc);
   return text;
