@@ -458,9 +458,10 @@ int main(int argc, char **argv)
    * migrations run here (an upgrade that rebuilds the full-text index takes
    * minutes and says so), so that "serving" means ready, and what is missing
    * (a tesseract language, a database out of reach) is said at start. A
-   * failed probe stops nothing: /health keeps reporting it. */
+   * failed probe stops nothing: /health keeps reporting it. Printing the
+   * configuration touches nothing. */
   doctag_health *health = NULL;
-  if (doctag_health_check(ctx, &health) == DOCTAG_OK) {
+  if (!print_only && doctag_health_check(ctx, &health) == DOCTAG_OK) {
     for (size_t i = 0; i < doctag_health_count(health); i++)
       if (doctag_health_probe_required(health, i) && !doctag_health_probe_ok(health, i))
         fprintf(stderr, "doctag-server: %s: %s\n", doctag_health_name(health, i), doctag_health_detail(health, i));
