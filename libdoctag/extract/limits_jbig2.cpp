@@ -60,6 +60,11 @@ struct mq_decoder {
   uint32_t buf0 = 0, buf1 = 0, c = 0, a = 0;
   int ct = 0;
   unsigned stalls = 0;   /* bytes fed at a marker */
+  /* decisions decoded once at the marker: from a context whose state has
+   * adapted to its MPS each byte fed lasts some 260,000 of them, so 4096
+   * stalled bytes were a billion decisions (11 s of empty height classes
+   * from 44 bytes, found by fuzz_jbig2 in CI) */
+  uint64_t after_marker = 0;
 
   static const uint32_t qe[47];
   static const uint8_t nmps[47], nlps[47], swtch[47];
@@ -100,6 +105,7 @@ struct mq_decoder {
   /* One bit in the context whose state is *cx (index << 1 | MPS). */
   int bit(uint8_t *cx)
   {
+    after_marker += stalls != 0;
     unsigned i = *cx >> 1, mps = *cx & 1;
     uint32_t q = qe[i];
     int d;
@@ -579,7 +585,7 @@ struct dict_decoder {
    * arithmetic data's end marker it decodes on without reading, from 1
    * bits, for as long as the integers decoded take (forever, where they
    * make no symbol): after 4 kB of those this pass stops (unknown). */
-  bool ended() const { return src.overread > 2 || mq.stalls > (1u << 12); }
+  bool ended() const { return src.overread > 2 || mq.stalls > (1u << 12) || mq.after_marker > (1u << 20); }
 
   bool stop(const char *reason)
   {
