@@ -128,6 +128,47 @@ add_custom_command(OUTPUT ${_lists_out}
   COMMENT "Compiling the tagger's word lists" VERBATIM)
 target_sources(doctag_obj PRIVATE ${_lists_out})
 
+# Parts of speech of other languages (tag/pos_lang.h): the word forms
+# Apertium's morphological analysers read only as verbs, from the smallest
+# Debian translation package that holds each language's analyser (GPL
+# data read at build time, nothing copied into the tree): the transducer
+# printed with lttoolbox's lt-print, its dictionary sections walked by
+# tag/gen/apertium_pos_gen.c into generated/tag_pos_lang.c.
+# CODE=PACKAGE-DIR/ANALYSER, CODE ISO 639-3.
+find_program(DOCTAG_LT_PRINT lt-print)
+set(_apertium_pos fra=apertium-fr-es/fr-es.automorf.bin spa=apertium-fr-es/es-fr.automorf.bin
+                  por=apertium-es-pt/pt-es.automorf.bin pol=apertium-pol-szl/pol-szl.automorf.bin)
+add_executable(doctag_apertium_pos_gen ${CMAKE_SOURCE_DIR}/libdoctag/tag/gen/apertium_pos_gen.c)
+target_compile_options(doctag_apertium_pos_gen PRIVATE ${DOCTAG_WARNINGS})
+target_link_libraries(doctag_apertium_pos_gen PRIVATE PkgConfig::TAG_GLIB)
+set(_pos_lang_out ${CMAKE_BINARY_DIR}/generated/tag_pos_lang.c)
+set(_pos_lang_args)
+set(_pos_lang_in)
+set(_pos_lang_print)
+foreach(_l ${_apertium_pos})
+  string(REPLACE "=" ";" _l ${_l})
+  list(GET _l 0 _code)
+  list(GET _l 1 _bin)
+  set(_bin ${DOCTAG_APERTIUM_DIR}/${_bin})
+  if(NOT EXISTS ${_bin} OR NOT DOCTAG_LT_PRINT)
+    get_filename_component(_pkg ${_bin} DIRECTORY)
+    get_filename_component(_pkg ${_pkg} NAME)
+    message(FATAL_ERROR "No ${_bin} or no lt-print (apt-get install ${_pkg} lttoolbox-dev)")
+  endif()
+  set(_att ${CMAKE_BINARY_DIR}/generated/apertium_${_code}.att)
+  list(APPEND _pos_lang_print COMMAND ${DOCTAG_LT_PRINT} ${_bin} ${_att})
+  list(APPEND _pos_lang_args ${_code} ${_att})
+  list(APPEND _pos_lang_in ${_bin})
+  list(APPEND _pos_lang_att ${_att})
+endforeach()
+add_custom_command(OUTPUT ${_pos_lang_out}
+  ${_pos_lang_print}
+  COMMAND doctag_apertium_pos_gen ${_pos_lang_out} ${_pos_lang_args}
+  COMMAND ${CMAKE_COMMAND} -E remove ${_pos_lang_att}
+  DEPENDS doctag_apertium_pos_gen ${_pos_lang_in}
+  COMMENT "Taking the verbs of other languages out of Apertium's analysers" VERBATIM)
+target_sources(doctag_obj PRIVATE ${_pos_lang_out})
+
 # What other copies of the library (the fuzzing build) compile beside
 # DOCTAG_SOURCES.
-set(DOCTAG_TAG_GENERATED ${_wn_out} ${_lists_out})
+set(DOCTAG_TAG_GENERATED ${_wn_out} ${_lists_out} ${_pos_lang_out})

@@ -1,0 +1,104 @@
+/* Parts of speech of languages other than English, from Apertium's
+ * analysers (tag/pos_lang.h): which forms are only verbs, and that a
+ * French, Polish or Portuguese notice's tags hold none of them. */
+#include "testutil.h"
+#include "tag/pos_lang.h"
+#include "tag/tag.h"
+
+#include <string.h>
+
+static void test_verb_only_forms(void **state)
+{
+  (void)state;
+  const pos_lang_table *fra = pos_lang_of("fra"), *pol = pos_lang_of("pol"), *por = pos_lang_of("por"),
+                       *spa = pos_lang_of("spa");
+  assert_non_null(fra);
+  assert_non_null(pol);
+  assert_non_null(por);
+  assert_non_null(spa);
+  assert_null(pos_lang_of("eng")); /* WordNet's (tag/pos.h) */
+  assert_null(pos_lang_of("deu"));
+  assert_false(pos_lang_verb(NULL, "soutient"));
+
+  const char *const verbs[][2] = { { "fra", "soutient" },   { "fra", "devient" },  { "fra", "annoncera" },
+                                   { "fra", "coopérer" },   { "pol", "zapowiada" }, { "pol", "powiedział" },
+                                   { "pol", "buduje" },     { "por", "apresenta" }, { "por", "anunciou" },
+                                   { "por", "reduz" },      { "spa", "presenta" },  { "spa", "dijo" } };
+  for (size_t i = 0; i < G_N_ELEMENTS(verbs); i++) {
+    if (!pos_lang_verb(pos_lang_of(verbs[i][0]), verbs[i][1]))
+      fail_msg("%s \"%s\" is only a verb", verbs[i][0], verbs[i][1]);
+  }
+  /* nouns, and forms that are nouns or adjectives as well as verbs, or
+   * participles, are left alone */
+  const char *const others[][2] = { { "fra", "plan" },      { "fra", "annonce" },  { "fra", "présente" },
+                                    { "fra", "annoncé" },   { "fra", "paris" },    { "pol", "miasto" },
+                                    { "pol", "prezydent" }, { "por", "governo" },  { "por", "cidade" },
+                                    { "por", "estado" },    { "spa", "gobierno" }, { "spa", "ciudad" } };
+  for (size_t i = 0; i < G_N_ELEMENTS(others); i++) {
+    if (pos_lang_verb(pos_lang_of(others[i][0]), others[i][1]))
+      fail_msg("%s \"%s\" is not only a verb", others[i][0], others[i][1]);
+  }
+}
+
+/* A notice tagged in its language: tags, and no word of theirs only a verb. */
+static void expect_no_verb(const char *text, const char *lang, const char *const *want, size_t nwant)
+{
+  tag_request req = { .text = text, .language = lang, .num_tags = 10, .model_name = "local" };
+  tag_outcome out = { 0 };
+  assert_int_equal(tag_run(NULL, &req, &out), DOCTAG_OK);
+  assert_true(out.count >= 5);
+  const pos_lang_table *t = pos_lang_of(lang);
+  printf("  %s:", lang);
+  for (size_t i = 0; i < out.count; i++) {
+    printf(" [%s]", out.items[i].tag);
+    gchar **words = g_strsplit_set(out.items[i].tag, " -", -1);
+    for (gchar **w = words; *w; w++)
+      if (pos_lang_verb(t, *w))
+        fail_msg("%s tag \"%s\" holds the verb \"%s\"", lang, out.items[i].tag, *w);
+    g_strfreev(words);
+  }
+  printf("\n");
+  for (size_t i = 0; i < nwant; i++) {
+    bool found = false;
+    for (size_t j = 0; j < out.count && !found; j++)
+      found = !strcmp(out.items[j].tag, want[i]);
+    if (!found)
+      fail_msg("%s: no tag \"%s\"", lang, want[i]);
+  }
+  tag_outcome_clear(&out);
+}
+
+static void test_notices_hold_no_verb(void **state)
+{
+  (void)state;
+  const char *fra_want[] = { "plan de relance", "rénovation thermique" };
+  expect_no_verb("Le plan de relance\n"
+                 "Le plan de relance soutient les entreprises du bâtiment. Le plan prévoit la rénovation "
+                 "thermique des écoles, et le ministre affirme que la rénovation thermique réduit les factures. "
+                 "Le plan soutient aussi les communes rurales. Les entreprises du bâtiment embauchent, et la "
+                 "région finance les travaux. Le plan de relance devient la priorité du gouvernement.",
+                 "fra", fra_want, G_N_ELEMENTS(fra_want));
+  const char *pol_want[] = { "sieć tramwajowa" };
+  expect_no_verb("Nowa sieć tramwajowa\n"
+                 "Miasto zapowiada budowę nowej linii tramwajowej. Miasto buduje też parkingi, a prezydent "
+                 "miasta twierdzi, że sieć tramwajowa ogranicza korki. Mieszkańcy chwalą decyzję, ale kupcy "
+                 "protestują. Sieć tramwajowa obejmuje wkrótce nowe osiedla, a miasto finansuje zakup "
+                 "tramwajów. Radni przyjmują budżet linii tramwajowej w maju.",
+                 "pol", pol_want, G_N_ELEMENTS(pol_want));
+  const char *por_want[] = { "rede de ciclovias" };
+  expect_no_verb("A rede de ciclovias\n"
+                 "A câmara apresenta uma rede de ciclovias que liga os bairros ao centro. O presidente "
+                 "afirma que a rede de ciclovias reduz a poluição. Os comerciantes temem perdas e a câmara "
+                 "promete parques de estacionamento. A rede de ciclovias atinge duzentos quilómetros, e o "
+                 "governo apoia o projeto. Os moradores conhecem o traçado em sessões públicas.",
+                 "por", por_want, G_N_ELEMENTS(por_want));
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_verb_only_forms),
+    cmocka_unit_test(test_notices_hold_no_verb),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
