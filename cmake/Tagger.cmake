@@ -137,7 +137,8 @@ target_sources(doctag_obj PRIVATE ${_lists_out})
 # CODE=PACKAGE-DIR/ANALYSER, CODE ISO 639-3.
 find_program(DOCTAG_LT_PRINT lt-print)
 set(_apertium_pos fra=apertium-fr-es/fr-es.automorf.bin spa=apertium-fr-es/es-fr.automorf.bin
-                  por=apertium-es-pt/pt-es.automorf.bin pol=apertium-pol-szl/pol-szl.automorf.bin)
+                  por=apertium-es-pt/pt-es.automorf.bin pol=apertium-pol-szl/pol-szl.automorf.bin
+                  hin=apertium-hin/hin.automorf.bin urd=apertium-urd/urd.automorf.bin)
 add_executable(doctag_apertium_pos_gen ${CMAKE_SOURCE_DIR}/libdoctag/tag/gen/apertium_pos_gen.c)
 target_compile_options(doctag_apertium_pos_gen PRIVATE ${DOCTAG_WARNINGS})
 target_link_libraries(doctag_apertium_pos_gen PRIVATE PkgConfig::TAG_GLIB)

@@ -1,6 +1,7 @@
 /* Parts of speech of languages other than English, from Apertium's
  * analysers (tag/pos_lang.h): which forms are only verbs, and that a
- * French, Polish or Portuguese notice's tags hold none of them. */
+ * French, Polish, Portuguese, Hindi or Urdu notice's tags hold none of
+ * them. */
 #include "testutil.h"
 #include "tag/pos_lang.h"
 #include "tag/tag.h"
@@ -10,12 +11,9 @@
 static void test_verb_only_forms(void **state)
 {
   (void)state;
-  const pos_lang_table *fra = pos_lang_of("fra"), *pol = pos_lang_of("pol"), *por = pos_lang_of("por"),
-                       *spa = pos_lang_of("spa");
-  assert_non_null(fra);
-  assert_non_null(pol);
-  assert_non_null(por);
-  assert_non_null(spa);
+  const char *const langs[] = { "fra", "pol", "por", "spa", "hin", "urd" };
+  for (size_t i = 0; i < G_N_ELEMENTS(langs); i++)
+    assert_non_null(pos_lang_of(langs[i]));
   assert_null(pos_lang_of("eng")); /* WordNet's (tag/pos.h) */
   assert_null(pos_lang_of("deu"));
   assert_false(pos_lang_verb(NULL, "soutient"));
@@ -23,7 +21,9 @@ static void test_verb_only_forms(void **state)
   const char *const verbs[][2] = { { "fra", "soutient" },   { "fra", "devient" },  { "fra", "annoncera" },
                                    { "fra", "coopérer" },   { "pol", "zapowiada" }, { "pol", "powiedział" },
                                    { "pol", "buduje" },     { "por", "apresenta" }, { "por", "anunciou" },
-                                   { "por", "reduz" },      { "spa", "presenta" },  { "spa", "dijo" } };
+                                   { "por", "reduz" },      { "spa", "presenta" },  { "spa", "dijo" },
+                                   { "hin", "बताया" },      { "hin", "करेंगी" },    { "urd", "کرنا" },
+                                   { "urd", "بتایا" } };
   for (size_t i = 0; i < G_N_ELEMENTS(verbs); i++) {
     if (!pos_lang_verb(pos_lang_of(verbs[i][0]), verbs[i][1]))
       fail_msg("%s \"%s\" is only a verb", verbs[i][0], verbs[i][1]);
@@ -33,15 +33,19 @@ static void test_verb_only_forms(void **state)
   const char *const others[][2] = { { "fra", "plan" },      { "fra", "annonce" },  { "fra", "présente" },
                                     { "fra", "annoncé" },   { "fra", "paris" },    { "pol", "miasto" },
                                     { "pol", "prezydent" }, { "por", "governo" },  { "por", "cidade" },
-                                    { "por", "estado" },    { "spa", "gobierno" }, { "spa", "ciudad" } };
+                                    { "por", "estado" },    { "spa", "gobierno" }, { "spa", "ciudad" },
+                                    { "hin", "किसान" },     { "hin", "योजना" },     { "hin", "सँवारनेवाली" },
+                                    { "urd", "سلوک" },      { "urd", "ملے" } };
   for (size_t i = 0; i < G_N_ELEMENTS(others); i++) {
     if (pos_lang_verb(pos_lang_of(others[i][0]), others[i][1]))
       fail_msg("%s \"%s\" is not only a verb", others[i][0], others[i][1]);
   }
 }
 
-/* A notice tagged in its language: tags, and no word of theirs only a verb. */
-static void expect_no_verb(const char *text, const char *lang, const char *const *want, size_t nwant)
+/* A notice tagged in its language: tags, the `want`ed ones among them,
+ * and no word of theirs only a verb, nor `never` (NULL: none). */
+static void expect_no_verb(const char *text, const char *lang, const char *const *want, size_t nwant,
+                           const char *never)
 {
   tag_request req = { .text = text, .language = lang, .num_tags = 10, .model_name = "local" };
   tag_outcome out = { 0 };
@@ -53,7 +57,7 @@ static void expect_no_verb(const char *text, const char *lang, const char *const
     printf(" [%s]", out.items[i].tag);
     gchar **words = g_strsplit_set(out.items[i].tag, " -", -1);
     for (gchar **w = words; *w; w++)
-      if (pos_lang_verb(t, *w))
+      if (pos_lang_verb(t, *w) || (never && !strcmp(*w, never)))
         fail_msg("%s tag \"%s\" holds the verb \"%s\"", lang, out.items[i].tag, *w);
     g_strfreev(words);
   }
@@ -77,21 +81,35 @@ static void test_notices_hold_no_verb(void **state)
                  "thermique des écoles, et le ministre affirme que la rénovation thermique réduit les factures. "
                  "Le plan soutient aussi les communes rurales. Les entreprises du bâtiment embauchent, et la "
                  "région finance les travaux. Le plan de relance devient la priorité du gouvernement.",
-                 "fra", fra_want, G_N_ELEMENTS(fra_want));
+                 "fra", fra_want, G_N_ELEMENTS(fra_want), NULL);
   const char *pol_want[] = { "sieć tramwajowa" };
   expect_no_verb("Nowa sieć tramwajowa\n"
                  "Miasto zapowiada budowę nowej linii tramwajowej. Miasto buduje też parkingi, a prezydent "
                  "miasta twierdzi, że sieć tramwajowa ogranicza korki. Mieszkańcy chwalą decyzję, ale kupcy "
                  "protestują. Sieć tramwajowa obejmuje wkrótce nowe osiedla, a miasto finansuje zakup "
                  "tramwajów. Radni przyjmują budżet linii tramwajowej w maju.",
-                 "pol", pol_want, G_N_ELEMENTS(pol_want));
+                 "pol", pol_want, G_N_ELEMENTS(pol_want), NULL);
   const char *por_want[] = { "rede de ciclovias" };
   expect_no_verb("A rede de ciclovias\n"
                  "A câmara apresenta uma rede de ciclovias que liga os bairros ao centro. O presidente "
                  "afirma que a rede de ciclovias reduz a poluição. Os comerciantes temem perdas e a câmara "
                  "promete parques de estacionamento. A rede de ciclovias atinge duzentos quilómetros, e o "
                  "governo apoia o projeto. Os moradores conhecem o traçado em sessões públicas.",
-                 "por", por_want, G_N_ELEMENTS(por_want));
+                 "por", por_want, G_N_ELEMENTS(por_want), NULL);
+  /* Hindi's phrases come from tag/local.c, every other language's from tag/keyphrase.c */
+  const char *hin_want[] = { "फसल बीमा योजना" };
+  expect_no_verb("फसल बीमा योजना\n"
+                 "सरकार ने किसानों के लिए नई फसल बीमा योजना की घोषणा की। कृषि मंत्री ने बताया कि फसल बीमा "
+                 "योजना के तहत छोटे किसानों को कम प्रीमियम देना होगा। मंत्री ने बताया कि बीमा कंपनियाँ दावों "
+                 "का निपटारा तीस दिन में करेंगी। राज्य सरकारें शिविर लगाएँगी, जहाँ किसान आवेदन भरेंगे। फसल "
+                 "बीमा योजना से किसानों को लाभ मिलेगा, और बैंक भी आवेदन स्वीकार करेंगी।",
+                 "hin", hin_want, G_N_ELEMENTS(hin_want), NULL);
+  const char *urd_want[] = { "بیمہ اسکیم" };
+  expect_no_verb("بیمہ اسکیم\n"
+                 "حکومت نے کسانوں کے لیے نئی بیمہ اسکیم کا اعلان کیا۔ وزیر نے بتایا کہ بیمہ اسکیم کے تحت کسانوں "
+                 "کو کم پریمیم ادا کرنا ہوگا۔ حزب اختلاف نے کہا کہ حکومت کو کسانوں کے ساتھ بہتر سلوک کرنا "
+                 "چاہیئے۔ وزیر نے بتایا کہ بیمہ اسکیم سے کسانوں کو فائدہ ہوگا۔",
+                 "urd", urd_want, G_N_ELEMENTS(urd_want), "چاہیئے");
 }
 
 int main(void)

@@ -31,9 +31,10 @@
 #define PATH_CAP 20000000.0
 
 /* Apertium's first tags of verbs, and the tags of a verb's forms that
- * modify or name like an adjective or a noun. */
+ * modify or name like an adjective or a noun (participles, gerunds,
+ * Hindi's and Urdu's agentive "सँवारनेवाली"). */
 static const char *const verb_tags[] = { "vblex", "vbmod", "vbser", "vbhaver", "vaux", NULL };
-static const char *const nonfinite_tags[] = { "pp", "pprs", "ppr", "ppres", "ppas", "pact", "ger", "vbger", NULL };
+static const char *const nonfinite_tags[] = { "pp", "pprs", "ppr", "ppres", "ppas", "pact", "ger", "vbger", "agnt", NULL };
 
 static bool in(const char *const *list, const char *tag)
 {
