@@ -129,7 +129,7 @@ add_custom_command(OUTPUT ${_lists_out}
 target_sources(doctag_obj PRIVATE ${_lists_out})
 
 # Parts of speech of other languages (tag/pos_lang.h): the word forms
-# Apertium's morphological analysers read only as verbs, from the smallest
+# Apertium's morphological analysers read only as verbs or only as adverbs, from the smallest
 # Debian translation package that holds each language's analyser (GPL
 # data read at build time, nothing copied into the tree): the transducer
 # printed with lttoolbox's lt-print, its dictionary sections walked by
@@ -141,6 +141,7 @@ set(_apertium_pos fra=apertium-fr-es/fr-es.automorf.bin spa=apertium-fr-es/es-fr
                   hin=apertium-hin/hin.automorf.bin urd=apertium-urd/urd.automorf.bin)
 add_executable(doctag_apertium_pos_gen ${CMAKE_SOURCE_DIR}/libdoctag/tag/gen/apertium_pos_gen.c)
 target_compile_options(doctag_apertium_pos_gen PRIVATE ${DOCTAG_WARNINGS})
+target_include_directories(doctag_apertium_pos_gen PRIVATE ${CMAKE_SOURCE_DIR}/libdoctag)
 target_link_libraries(doctag_apertium_pos_gen PRIVATE PkgConfig::TAG_GLIB)
 set(_pos_lang_out ${CMAKE_BINARY_DIR}/generated/tag_pos_lang.c)
 set(_pos_lang_args)

@@ -251,7 +251,7 @@ typedef struct word_info {
   bool after_noun_gerund; /* in after_noun_gerund[] (English) */
   bool clause_adverb;    /* in clause_adverbs[] (English) */
   bool preposition;      /* in prepositions[] (English) */
-  bool verb;             /* a form only ever a verb (other languages: tag/pos_lang.h) */
+  unsigned int lang_pos; /* POS_LANG_VERB, _ADV: a form only ever one (other languages: tag/pos_lang.h) */
   unsigned int cap_mid;  /* times written with a capital inside a sentence, on a line (German nouns) */
   unsigned int lower;    /* times written in lower case */
   unsigned int verb_cues, noun_cues; /* times seen as a verb, as a noun (cued_verbs()) */
@@ -284,7 +284,7 @@ typedef struct kp {
   char lang[4];          /* the document's main language, ISO 639-3 */
   bool english;
   bool stops;            /* the language has a stop-word list */
-  const pos_lang_table *verbs; /* ... and its forms that are only verbs, or NULL (tag/pos_lang.h) */
+  const pos_lang_table *lang_pos; /* ... and its verbs and adverbs, or NULL (tag/pos_lang.h) */
   GHashTable *guessed;   /* ... else its function words, guessed from the text (tag/funcwords.h) */
   GUnicodeScript script; /* the script tags are taken from */
   word *w;
@@ -915,7 +915,7 @@ static void classify(kp *k)
           wi->clause_adverb = in & L_CLAUSE_ADVERB;
           wi->preposition = in & L_PREPOSITION;
         }
-        wi->verb = pos_lang_verb(k->verbs, w->text);
+        wi->lang_pos = pos_lang_class(k->lang_pos, w->text);
         wi->stop = (k->stops && lex_is_stop_lang(w->text, k->lang)) || seg_utf8_len(w->text) < 2 ||
                    (k->guessed && g_hash_table_contains(k->guessed, w->text));
         g_hash_table_insert(k->infos, (gpointer)w->text, wi);
@@ -929,7 +929,9 @@ static void classify(kp *k)
       else if (k->english)
         w->cls = english_class(w->text, wi, prev, prev_cls, t->heading || w->title);
       else
-        w->cls = wi->verb ? W_VERB : W_NOUN; /* "plan soutient" is no phrase */
+        w->cls = wi->lang_pos == POS_LANG_VERB ? W_VERB /* "plan soutient" is no phrase */
+                 : wi->lang_pos == POS_LANG_ADV ? W_ADV
+                                                : W_NOUN;
     }
     if (w->info && !t->hyphen) {
       /* inside a sentence: not first on its line either, nor after a
@@ -1529,7 +1531,7 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
   g_strlcpy(k.lang, lang && *lang ? lang : "eng", sizeof k.lang);
   k.english = !strcmp(k.lang, "eng");
   k.stops = lex_has_stop_list(k.lang);
-  k.verbs = pos_lang_of(k.lang);
+  k.lang_pos = pos_lang_of(k.lang);
   k.phrases = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL); /* values go to `out` */
   k.infos = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, word_info_free);
   k.key = g_string_new(NULL);
@@ -1581,7 +1583,7 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
     info->method = k.english ? "noun phrases, position-biased co-occurrence graph, WordNet background frequency"
                    : guessed ? "word runs between function words guessed from the text and punctuation, "
                                "position-biased co-occurrence graph"
-                   : k.verbs ? "word runs between stop words, verbs (Apertium) and punctuation, "
+                   : k.lang_pos ? "word runs between stop words, verbs and adverbs (Apertium) and punctuation, "
                                "position-biased co-occurrence graph"
                              : "word runs between stop words and punctuation, position-biased co-occurrence graph";
   }

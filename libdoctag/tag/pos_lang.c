@@ -4,8 +4,6 @@
 
 #include <string.h>
 
-#include "tag/pos_lang_table.h"
-
 const pos_lang_table *pos_lang_of(const char *lang)
 {
   for (const pos_lang_table *t = pos_lang_tables; t->code; t++)
@@ -14,20 +12,20 @@ const pos_lang_table *pos_lang_of(const char *lang)
   return NULL;
 }
 
-bool pos_lang_verb(const pos_lang_table *table, const char *word)
+unsigned int pos_lang_class(const pos_lang_table *table, const char *word)
 {
   if (!table)
-    return false;
+    return POS_LANG_NONE;
   size_t lo = 0, hi = table->size;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    int c = strcmp(table->words + table->verbs[mid], word);
+    int c = strcmp(table->words + table->forms[mid], word);
     if (!c)
-      return true;
+      return table->classes[mid];
     if (c < 0)
       lo = mid + 1;
     else
       hi = mid;
   }
-  return false;
+  return POS_LANG_NONE;
 }

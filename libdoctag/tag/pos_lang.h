@@ -3,11 +3,12 @@
  * time (see tag/gen/apertium_pos_gen.c): the word forms a language's
  * analyser reads only as a verb, finite or infinitive ("soutient",
  * "zapowiada", "apresenta"; not "annonce", also a noun, nor "annoncé", a
- * participle). Read-only data: thread-safe, nothing loaded at run time. */
+ * participle), and those it reads only as an adverb ("notamment",
+ * "samodzielnie"). Read-only data: thread-safe, nothing loaded at run time. */
 #ifndef DOCTAG_TAG_POS_LANG_H
 #define DOCTAG_TAG_POS_LANG_H
 
-#include <stdbool.h>
+#include "tag/pos_lang_table.h"
 
 typedef struct pos_lang_table pos_lang_table;
 
@@ -15,8 +16,9 @@ typedef struct pos_lang_table pos_lang_table;
  * language without one. Borrowed, static. */
 const pos_lang_table *pos_lang_of(const char *lang);
 
-/* Whether lower-case, NFC `word` is a form `table` reads only as a verb.
- * False for a NULL table. */
-bool pos_lang_verb(const pos_lang_table *table, const char *word);
+/* What lower-case, NFC `word` is in `table`: POS_LANG_VERB, POS_LANG_ADV,
+ * or POS_LANG_NONE (a noun, an adjective, a form of several parts of
+ * speech, one the analyser does not know; always for a NULL table). */
+unsigned int pos_lang_class(const pos_lang_table *table, const char *word);
 
 #endif

@@ -6,10 +6,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* What a form is, every analysis of it (tag/pos_lang.h). */
+enum { POS_LANG_NONE = 0, POS_LANG_VERB = 1, POS_LANG_ADV = 2 };
+
 struct pos_lang_table {
   const char *code;        /* ISO 639-3 */
   const char *words;       /* the forms, each ending in '\0' */
-  const uint32_t *verbs;   /* offsets in `words`, sorted by form (strcmp) */
+  const uint32_t *forms;   /* offsets in `words`, sorted by form (strcmp) */
+  const uint8_t *classes;  /* POS_LANG_VERB or POS_LANG_ADV, per form */
   size_t size;
 };
 

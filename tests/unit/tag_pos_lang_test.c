@@ -1,7 +1,7 @@
 /* Parts of speech of languages other than English, from Apertium's
- * analysers (tag/pos_lang.h): which forms are only verbs, and that a
- * French, Polish, Portuguese, Hindi or Urdu notice's tags hold none of
- * them. */
+ * analysers (tag/pos_lang.h): which forms are only verbs or only
+ * adverbs, and that a French, Polish, Portuguese, Hindi or Urdu notice's
+ * tags hold no verb. */
 #include "testutil.h"
 #include "tag/pos_lang.h"
 #include "tag/tag.h"
@@ -16,7 +16,7 @@ static void test_verb_only_forms(void **state)
     assert_non_null(pos_lang_of(langs[i]));
   assert_null(pos_lang_of("eng")); /* WordNet's (tag/pos.h) */
   assert_null(pos_lang_of("deu"));
-  assert_false(pos_lang_verb(NULL, "soutient"));
+  assert_int_equal(pos_lang_class(NULL, "soutient"), POS_LANG_NONE);
 
   const char *const verbs[][2] = { { "fra", "soutient" },   { "fra", "devient" },  { "fra", "annoncera" },
                                    { "fra", "coopérer" },   { "pol", "zapowiada" }, { "pol", "powiedział" },
@@ -25,8 +25,14 @@ static void test_verb_only_forms(void **state)
                                    { "hin", "बताया" },      { "hin", "करेंगी" },    { "urd", "کرنا" },
                                    { "urd", "بتایا" } };
   for (size_t i = 0; i < G_N_ELEMENTS(verbs); i++) {
-    if (!pos_lang_verb(pos_lang_of(verbs[i][0]), verbs[i][1]))
+    if (pos_lang_class(pos_lang_of(verbs[i][0]), verbs[i][1]) != POS_LANG_VERB)
       fail_msg("%s \"%s\" is only a verb", verbs[i][0], verbs[i][1]);
+  }
+  const char *const adverbs[][2] = { { "fra", "notamment" }, { "fra", "parfois" }, { "por", "aproximadamente" },
+                                     { "pol", "samodzielnie" }, { "pol", "ostatecznie" } };
+  for (size_t i = 0; i < G_N_ELEMENTS(adverbs); i++) {
+    if (pos_lang_class(pos_lang_of(adverbs[i][0]), adverbs[i][1]) != POS_LANG_ADV)
+      fail_msg("%s \"%s\" is only an adverb", adverbs[i][0], adverbs[i][1]);
   }
   /* nouns, and forms that are nouns or adjectives as well as verbs, or
    * participles, are left alone */
@@ -37,8 +43,8 @@ static void test_verb_only_forms(void **state)
                                     { "hin", "किसान" },     { "hin", "योजना" },     { "hin", "सँवारनेवाली" },
                                     { "urd", "سلوک" },      { "urd", "ملے" } };
   for (size_t i = 0; i < G_N_ELEMENTS(others); i++) {
-    if (pos_lang_verb(pos_lang_of(others[i][0]), others[i][1]))
-      fail_msg("%s \"%s\" is not only a verb", others[i][0], others[i][1]);
+    if (pos_lang_class(pos_lang_of(others[i][0]), others[i][1]) != POS_LANG_NONE)
+      fail_msg("%s \"%s\" is no verb nor adverb alone", others[i][0], others[i][1]);
   }
 }
 
@@ -57,8 +63,8 @@ static void expect_no_verb(const char *text, const char *lang, const char *const
     printf(" [%s]", out.items[i].tag);
     gchar **words = g_strsplit_set(out.items[i].tag, " -", -1);
     for (gchar **w = words; *w; w++)
-      if (pos_lang_verb(t, *w) || (never && !strcmp(*w, never)))
-        fail_msg("%s tag \"%s\" holds the verb \"%s\"", lang, out.items[i].tag, *w);
+      if (pos_lang_class(t, *w) == POS_LANG_VERB || (never && !strcmp(*w, never)))
+        fail_msg("%s tag \"%s\" holds \"%s\"", lang, out.items[i].tag, *w);
     g_strfreev(words);
   }
   printf("\n");
@@ -82,6 +88,18 @@ static void test_notices_hold_no_verb(void **state)
                  "Le plan soutient aussi les communes rurales. Les entreprises du bâtiment embauchent, et la "
                  "région finance les travaux. Le plan de relance devient la priorité du gouvernement.",
                  "fra", fra_want, G_N_ELEMENTS(fra_want), NULL);
+  /* an adverb alone neither: "parfois plusieurs heures" */
+  const char *fra_news_want[] = { "jeunes médecins", "hôpitaux publics" };
+  expect_no_verb("Santé : l'hôpital public manque de médecins\n"
+                 "Les hôpitaux publics manquent de médecins dans plusieurs départements ruraux, selon un rapport "
+                 "de la Cour des comptes publié lundi. Le rapport constate que les services d'urgence ferment la "
+                 "nuit dans une trentaine de villes. Les auteurs recommandent une meilleure répartition des "
+                 "internes et proposent des primes pour les jeunes médecins qui s'installent à la campagne. La "
+                 "ministre de la Santé reconnaît des difficultés et promet un plan de recrutement. Les patients "
+                 "attendent parfois plusieurs heures avant une consultation. Le syndicat des médecins "
+                 "hospitaliers dénonce la fatigue des équipes et réclame des hausses de salaire. Plusieurs "
+                 "régions expérimentent la télémédecine, qui réduit les déplacements des patients âgés.",
+                 "fra", fra_news_want, G_N_ELEMENTS(fra_news_want), "parfois");
   const char *pol_want[] = { "sieć tramwajowa" };
   expect_no_verb("Nowa sieć tramwajowa\n"
                  "Miasto zapowiada budowę nowej linii tramwajowej. Miasto buduje też parkingi, a prezydent "

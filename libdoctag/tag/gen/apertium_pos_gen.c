@@ -1,5 +1,5 @@
 /* Build-time generator: the word forms of a language that are only verbs,
- * from an Apertium morphological analyser (Debian's apertium-X-Y
+ * or only adverbs, from an Apertium morphological analyser (Debian's apertium-X-Y
  * translation packages ship X-Y.automorf.bin, lttoolbox's transducer of
  * language X), for the tagger's languages that have no WordNet.
  *
@@ -14,26 +14,30 @@
  * expressions) holds no dictionary word and is skipped; so is one with
  * more than PATH_CAP paths, which no word list has.
  *
- * A form (lower-cased, NFC, as the segmenter writes words) is kept when
- * every analysis of it is a verb, finite or infinitive: no noun,
+ * A form (lower-cased, NFC, as the segmenter writes words) is kept as a
+ * verb when every analysis of it is a verb, finite or infinitive: no noun,
  * adjective, proper noun, adverb or closed-class reading, and no
- * participle or gerund (which modify nouns: "plan annoncé"). Only forms
+ * participle or gerund (which modify nouns: "plan annoncé"); as an adverb
+ * when every analysis is one ("notamment", "samodzielnie"). Only forms
  * of letters are kept: the segmenter splits a text's words at spaces,
  * hyphens and apostrophes ("apresenta-se", "aujourd'hui"). OUT.c holds,
  * per CODE (ISO 639-3, as the language identification reports it), the
- * sorted forms (tag/pos_lang_table.h). */
+ * sorted forms and their classes (tag/pos_lang_table.h). */
 #include <glib.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tag/pos_lang_table.h"
+
 #define PATH_CAP 20000000.0
 
-/* Apertium's first tags of verbs, and the tags of a verb's forms that
+/* Apertium's first tags of verbs and of adverbs, and the tags of a verb's forms that
  * modify or name like an adjective or a noun (participles, gerunds,
  * Hindi's and Urdu's agentive "सँवारनेवाली"). */
 static const char *const verb_tags[] = { "vblex", "vbmod", "vbser", "vbhaver", "vaux", NULL };
+static const char *const adverb_tags[] = { "adv", "preadv", NULL };
 static const char *const nonfinite_tags[] = { "pp", "pprs", "ppr", "ppres", "ppas", "pact", "ger", "vbger", "agnt", NULL };
 
 static bool in(const char *const *list, const char *tag)
@@ -46,7 +50,7 @@ static bool in(const char *const *list, const char *tag)
 
 enum { SYM_EPS = 0 };
 /* What an output symbol says of the analysis it is on. */
-enum { OUT_CHAR, OUT_VERB, OUT_NONFINITE, OUT_TAG, OUT_JOIN };
+enum { OUT_CHAR, OUT_VERB, OUT_ADV, OUT_NONFINITE, OUT_TAG, OUT_JOIN };
 
 typedef struct arc { unsigned int to, in, out; } arc;
 
@@ -75,7 +79,10 @@ static unsigned int sym_id(symtab *s, const char *text)
   size_t n = strlen(t);
   if (n > 2 && t[0] == '<' && t[n - 1] == '>') {
     char *tag = g_strndup(t + 1, n - 2);
-    kind = in(verb_tags, tag) ? OUT_VERB : in(nonfinite_tags, tag) ? OUT_NONFINITE : OUT_TAG;
+    kind = in(verb_tags, tag)        ? OUT_VERB
+           : in(adverb_tags, tag)    ? OUT_ADV
+           : in(nonfinite_tags, tag) ? OUT_NONFINITE
+                                     : OUT_TAG;
     g_free(tag);
   } else if (!strcmp(t, "+")) {
     kind = OUT_JOIN; /* "du" de<pr>+le<det>: the first analysis is the form's */
@@ -84,12 +91,19 @@ static unsigned int sym_id(symtab *s, const char *text)
   return id;
 }
 
-/* Per form: whether it reads as a verb's finite form or infinitive, as
- * anything else, or as a verb with a clitic glued to it (Spanish's
+/* Per form: whether it reads as a verb's finite form or infinitive, as an
+ * adverb, as anything else, or as a verb with a clitic glued to it (Spanish's
  * "presentarlo", "dándole"): 470,000 forms in Spanish, rare in a text,
  * which would make its table six times larger, so a form only read so is
  * not kept. */
-enum { F_VERB = 1, F_OTHER = 2, F_JOINED = 4 };
+enum { F_VERB = 1, F_ADV = 2, F_OTHER = 4, F_JOINED = 8 };
+
+static unsigned int form_class(unsigned int f)
+{
+  if ((f & (F_VERB | F_ADV | F_OTHER)) == F_VERB)
+    return POS_LANG_VERB;
+  return f == F_ADV ? POS_LANG_ADV : POS_LANG_NONE;
+}
 
 typedef struct walker {
   const section *sec;
@@ -122,7 +136,9 @@ static void record(walker *w, int cls)
 static void walk(walker *w, unsigned int state, int pos, bool nonfinite, bool joined)
 {
   if (g_array_index(w->sec->final, gboolean, state))
-    record(w, pos == OUT_VERB && !nonfinite ? (joined ? F_JOINED : F_VERB) : F_OTHER);
+    record(w, pos == OUT_VERB && !nonfinite ? (joined ? F_JOINED : F_VERB)
+              : pos == OUT_ADV && !joined    ? F_ADV
+                                             : F_OTHER);
   unsigned int from = g_array_index(w->sec->first, unsigned int, state);
   unsigned int to = g_array_index(w->sec->first, unsigned int, state + 1);
   for (unsigned int i = from; i < to; i++) {
@@ -137,7 +153,7 @@ static void walk(walker *w, unsigned int state, int pos, bool nonfinite, bool jo
       if (kind == OUT_JOIN)
         j = true;
       else if (p < 0 && kind != OUT_CHAR)
-        p = kind == OUT_VERB ? OUT_VERB : OUT_TAG;
+        p = kind == OUT_VERB || kind == OUT_ADV ? kind : OUT_TAG;
       else if (kind == OUT_NONFINITE)
         nf = true;
     }
@@ -326,42 +342,50 @@ int main(int argc, char **argv)
     const char *code = argv[2 + 2 * l], *path = argv[3 + 2 * l];
     GHashTable *forms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     rc = read_att(code, path, forms);
-    GPtrArray *verbs = g_ptr_array_new();
+    GPtrArray *kept = g_ptr_array_new();
     GHashTableIter it;
     gpointer k, v;
     g_hash_table_iter_init(&it, forms);
-    while (g_hash_table_iter_next(&it, &k, &v))
-      if (!(GPOINTER_TO_UINT(v) & F_OTHER) && (GPOINTER_TO_UINT(v) & F_VERB))
-        g_ptr_array_add(verbs, k);
-    qsort(verbs->pdata, verbs->len, sizeof(char *), cmp_str);
-    fprintf(stderr, "apertium_pos_gen: %s: %u forms, %u only verbs\n", code, g_hash_table_size(forms), verbs->len);
-    if (!verbs->len && !rc) {
+    unsigned int n[3] = { 0 };
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+      unsigned int c = form_class(GPOINTER_TO_UINT(v));
+      n[c]++;
+      if (c != POS_LANG_NONE)
+        g_ptr_array_add(kept, k);
+    }
+    qsort(kept->pdata, kept->len, sizeof(char *), cmp_str);
+    fprintf(stderr, "apertium_pos_gen: %s: %u forms, %u only verbs, %u only adverbs\n", code,
+            g_hash_table_size(forms), n[POS_LANG_VERB], n[POS_LANG_ADV]);
+    if (!n[POS_LANG_VERB] && !rc) {
       fprintf(stderr, "apertium_pos_gen: %s: no verb in %s\n", code, path);
       rc = 1;
     }
     fprintf(out, "static const char %s_words[] =\n", code);
-    for (guint i = 0; i < verbs->len; i++) {
+    for (guint i = 0; i < kept->len; i++) {
       fputs("  ", out);
-      emit_string(out, verbs->pdata[i]);
+      emit_string(out, kept->pdata[i]);
       fputs(" \"\\0\"\n", out);
     }
-    fprintf(out, "  ;\nstatic const uint32_t %s_verbs[] = {\n", code);
+    fprintf(out, "  ;\nstatic const uint32_t %s_forms[] = {\n", code);
     size_t at = 0;
-    for (guint i = 0; i < verbs->len; i++) {
+    for (guint i = 0; i < kept->len; i++) {
       fprintf(out, "  %zu,\n", at);
-      at += strlen(verbs->pdata[i]) + 1;
+      at += strlen(kept->pdata[i]) + 1;
     }
-    fprintf(out, "};\n\n");
-    g_ptr_array_free(verbs, TRUE);
+    fprintf(out, "};\nstatic const uint8_t %s_classes[] = {", code);
+    for (guint i = 0; i < kept->len; i++)
+      fprintf(out, "%s%u,", i % 32 ? "" : "\n  ", form_class(GPOINTER_TO_UINT(g_hash_table_lookup(forms, kept->pdata[i]))));
+    fprintf(out, "\n};\n\n");
+    g_ptr_array_free(kept, TRUE);
     g_hash_table_destroy(forms);
   }
   fprintf(out, "const struct pos_lang_table pos_lang_tables[] = {\n");
   for (int l = 0; l < nlang; l++) {
     const char *code = argv[2 + 2 * l];
-    fprintf(out, "  { \"%s\", %s_words, %s_verbs, sizeof %s_verbs / sizeof *%s_verbs },\n", code, code, code, code,
-            code);
+    fprintf(out, "  { \"%s\", %s_words, %s_forms, %s_classes, sizeof %s_forms / sizeof *%s_forms },\n", code, code,
+            code, code, code, code);
   }
-  fprintf(out, "  { NULL, NULL, NULL, 0 }\n};\n");
+  fprintf(out, "  { NULL, NULL, NULL, NULL, 0 }\n};\n");
   if (fclose(out) || rc || rename(tmp, argv[1])) {
     fprintf(stderr, "apertium_pos_gen: cannot write %s\n", argv[1]);
     remove(tmp);
