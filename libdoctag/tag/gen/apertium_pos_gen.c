@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tag/gen/c_string.h"
 #include "tag/pos_lang_table.h"
 
 #define PATH_CAP 20000000.0
@@ -307,20 +308,6 @@ static int read_att(const char *code, const char *path, GHashTable *forms)
   return rc;
 }
 
-static void emit_string(FILE *out, const char *s)
-{
-  fputc('"', out);
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if (*p == '"' || *p == '\\')
-      fprintf(out, "\\%c", *p);
-    else if (*p < 0x20 || *p >= 0x7f)
-      fprintf(out, "\\%03o", *p);
-    else
-      fputc(*p, out);
-  }
-  fputc('"', out);
-}
-
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 int main(int argc, char **argv)
@@ -363,7 +350,7 @@ int main(int argc, char **argv)
     fprintf(out, "static const char %s_words[] =\n", code);
     for (guint i = 0; i < kept->len; i++) {
       fputs("  ", out);
-      emit_string(out, kept->pdata[i]);
+      gen_emit_string(out, kept->pdata[i]);
       fputs(" \"\\0\"\n", out);
     }
     fprintf(out, "  ;\nstatic const uint32_t %s_forms[] = {\n", code);
