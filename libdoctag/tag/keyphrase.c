@@ -590,6 +590,18 @@ static void known_compounds(kp *k)
   }
 }
 
+/* A form the language's table reads only as a verb or an adverb, that the
+ * text writes with a capital inside a sentence and never in lower case,
+ * is a name: "Michel Temer" (Portuguese "temer", to fear), "Sergio Moro". */
+static void lang_pos_names(kp *k)
+{
+  for (unsigned int i = 0; i < k->nw; i++) {
+    word *w = &k->w[i];
+    if ((w->cls == W_VERB || w->cls == W_ADV) && w->info && w->info->lang_pos && w->info->cap_mid && !w->info->lower)
+      w->cls = W_NOUN;
+  }
+}
+
 /* German writes every noun with a capital: a word the text writes in
  * lower case more often than with a capital inside a sentence is no noun
  * ("sei", "gilt", "stetig", "zusammenhängend"), though written first in a
@@ -946,6 +958,8 @@ static void classify(kp *k)
   }
   k->nw = nw;
   formulas(k);
+  if (k->lang_pos)
+    lang_pos_names(k);
   if (!strcmp(k->lang, "deu"))
     german_nouns(k);
   else if (!strcmp(k->lang, "fra"))

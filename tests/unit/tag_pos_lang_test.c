@@ -48,33 +48,46 @@ static void test_verb_only_forms(void **state)
   }
 }
 
-/* A notice tagged in its language: tags, the `want`ed ones among them,
- * and no word of theirs only a verb, nor `never` (NULL: none). */
-static void expect_no_verb(const char *text, const char *lang, const char *const *want, size_t nwant,
-                           const char *never)
+/* A notice tagged in its language (ten tags, printed). */
+static tag_outcome tagged(const char *text, const char *lang)
 {
   tag_request req = { .text = text, .language = lang, .num_tags = 10, .model_name = "local" };
   tag_outcome out = { 0 };
   assert_int_equal(tag_run(NULL, &req, &out), DOCTAG_OK);
+  printf("  %s:", lang);
+  for (size_t i = 0; i < out.count; i++)
+    printf(" [%s]", out.items[i].tag);
+  printf("\n");
+  return out;
+}
+
+static void expect_tags(const tag_outcome *out, const char *lang, const char *const *want, size_t nwant)
+{
+  for (size_t i = 0; i < nwant; i++) {
+    bool found = false;
+    for (size_t j = 0; j < out->count && !found; j++)
+      found = !strcmp(out->items[j].tag, want[i]);
+    if (!found)
+      fail_msg("%s: no tag \"%s\"", lang, want[i]);
+  }
+}
+
+/* Tags, the `want`ed ones among them, and no word of theirs only a verb,
+ * nor `never` (NULL: none). */
+static void expect_no_verb(const char *text, const char *lang, const char *const *want, size_t nwant,
+                           const char *never)
+{
+  tag_outcome out = tagged(text, lang);
   assert_true(out.count >= 5);
   const pos_lang_table *t = pos_lang_of(lang);
-  printf("  %s:", lang);
   for (size_t i = 0; i < out.count; i++) {
-    printf(" [%s]", out.items[i].tag);
     gchar **words = g_strsplit_set(out.items[i].tag, " -", -1);
     for (gchar **w = words; *w; w++)
       if (pos_lang_class(t, *w) == POS_LANG_VERB || (never && !strcmp(*w, never)))
         fail_msg("%s tag \"%s\" holds \"%s\"", lang, out.items[i].tag, *w);
     g_strfreev(words);
   }
-  printf("\n");
-  for (size_t i = 0; i < nwant; i++) {
-    bool found = false;
-    for (size_t j = 0; j < out.count && !found; j++)
-      found = !strcmp(out.items[j].tag, want[i]);
-    if (!found)
-      fail_msg("%s: no tag \"%s\"", lang, want[i]);
-  }
+  expect_tags(&out, lang, want, nwant);
   tag_outcome_clear(&out);
 }
 
@@ -130,11 +143,26 @@ static void test_notices_hold_no_verb(void **state)
                  "urd", urd_want, G_N_ELEMENTS(urd_want), "چاہیئے");
 }
 
+/* A verb's form the text writes as a name is one: "temer", to fear. */
+static void test_names_stay(void **state)
+{
+  (void)state;
+  tag_outcome out = tagged("A reforma da previdência\n"
+                           "O presidente Michel Temer apresenta hoje a reforma da previdência. Segundo o governo, "
+                           "Michel Temer defende a reforma da previdência no Congresso, e a oposição critica o "
+                           "texto. Os sindicatos anunciam protestos contra Michel Temer em várias cidades.",
+                           "por");
+  const char *want[] = { "michel temer", "reforma da previdência" };
+  expect_tags(&out, "por", want, G_N_ELEMENTS(want));
+  tag_outcome_clear(&out);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_verb_only_forms),
     cmocka_unit_test(test_notices_hold_no_verb),
+    cmocka_unit_test(test_names_stay),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
