@@ -146,7 +146,9 @@ target_sources(doctag_obj PRIVATE ${_lists_out})
 find_program(DOCTAG_LT_PRINT lt-print)
 set(_apertium_pos fra=apertium-fr-es/fr-es.automorf.bin spa=apertium-fr-es/es-fr.automorf.bin
                   por=apertium-es-pt/pt-es.automorf.bin pol=apertium-pol-szl/pol-szl.automorf.bin
-                  hin=apertium-hin/hin.automorf.bin urd=apertium-urd/urd.automorf.bin)
+                  hin=apertium-hin/hin.automorf.bin urd=apertium-urd/urd.automorf.bin
+                  ita=apertium-spa-ita/ita-spa.automorf.bin glg=apertium-pt-gl/gl-pt.automorf.bin
+                  cat=apertium-ca-eo/ca-eo.automorf.bin ron=apertium-es-ro/ro-es.automorf.bin)
 add_executable(doctag_apertium_pos_gen ${CMAKE_SOURCE_DIR}/libdoctag/tag/gen/apertium_pos_gen.c)
 target_compile_options(doctag_apertium_pos_gen PRIVATE ${DOCTAG_WARNINGS})
 target_include_directories(doctag_apertium_pos_gen PRIVATE ${CMAKE_SOURCE_DIR}/libdoctag)

@@ -11,7 +11,7 @@
 static void test_verb_only_forms(void **state)
 {
   (void)state;
-  const char *const langs[] = { "fra", "pol", "por", "spa", "hin", "urd" };
+  const char *const langs[] = { "fra", "pol", "por", "spa", "hin", "urd", "ita", "glg", "cat", "ron" };
   for (size_t i = 0; i < G_N_ELEMENTS(langs); i++)
     assert_non_null(pos_lang_of(langs[i]));
   assert_null(pos_lang_of("eng")); /* WordNet's (tag/pos.h) */
@@ -23,7 +23,8 @@ static void test_verb_only_forms(void **state)
                                    { "pol", "buduje" },     { "por", "apresenta" }, { "por", "anunciou" },
                                    { "por", "reduz" },      { "spa", "presenta" },  { "spa", "dijo" },
                                    { "hin", "बताया" },      { "hin", "करेंगी" },    { "urd", "کرنا" },
-                                   { "urd", "بتایا" } };
+                                   { "urd", "بتایا" },      { "ita", "sostiene" },  { "ita", "annuncia" },
+                                   { "glg", "dixo" },       { "cat", "preveu" },    { "ron", "prezintă" } };
   for (size_t i = 0; i < G_N_ELEMENTS(verbs); i++) {
     if (pos_lang_class(pos_lang_of(verbs[i][0]), verbs[i][1]) != POS_LANG_VERB)
       fail_msg("%s \"%s\" is only a verb", verbs[i][0], verbs[i][1]);
@@ -41,7 +42,9 @@ static void test_verb_only_forms(void **state)
                                     { "pol", "prezydent" }, { "por", "governo" },  { "por", "cidade" },
                                     { "por", "estado" },    { "spa", "gobierno" }, { "spa", "ciudad" },
                                     { "hin", "किसान" },     { "hin", "योजना" },     { "hin", "सँवारनेवाली" },
-                                    { "urd", "سلوک" },      { "urd", "ملے" } };
+                                    { "urd", "سلوک" },      { "urd", "ملے" },       { "ita", "piano" },
+                                    { "ita", "governo" },   { "glg", "concello" },  { "cat", "govern" },
+                                    { "ron", "guvern" } };
   for (size_t i = 0; i < G_N_ELEMENTS(others); i++) {
     if (pos_lang_class(pos_lang_of(others[i][0]), others[i][1]) != POS_LANG_NONE)
       fail_msg("%s \"%s\" is no verb nor adverb alone", others[i][0], others[i][1]);
