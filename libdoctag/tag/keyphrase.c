@@ -1598,7 +1598,7 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
                    : guessed ? "word runs between function words guessed from the text and punctuation, "
                                "position-biased co-occurrence graph"
                    : k.lang_pos ? "word runs between stop words, verbs and adverbs (Apertium) and punctuation, "
-                               "position-biased co-occurrence graph"
+                                  "position-biased co-occurrence graph"
                              : "word runs between stop words and punctuation, position-biased co-occurrence graph";
   }
 
