@@ -98,19 +98,27 @@ add_custom_command(OUTPUT ${_lucene_out} ${_lucene_dir}/${_uk}
 # dictionary expanded with lttoolbox's lt-expand (lttoolbox-dev), its
 # closed-class forms kept (tag/gen/apertium_gen.c). CODE=PACKAGE-DIR/DIX.
 set(DOCTAG_APERTIUM_DIR /usr/share/apertium CACHE PATH "Apertium's language data (Debian: apertium-urd)")
+# CODE=PACKAGE-DIR/FILE: the code, and the file's path, which must exist,
+# as must `tool` (lttoolbox's TOOL_NAME) to read it.
+function(doctag_apertium_file pair tool tool_name out_code out_path)
+  string(REPLACE "=" ";" pair ${pair})
+  list(GET pair 0 code)
+  list(GET pair 1 rel)
+  set(path ${DOCTAG_APERTIUM_DIR}/${rel})
+  if(NOT EXISTS ${path} OR NOT tool)
+    string(REGEX REPLACE "/.*" "" pkg ${rel})
+    message(FATAL_ERROR "No ${path} or no ${tool_name} (apt-get install ${pkg} lttoolbox-dev)")
+  endif()
+  set(${out_code} ${code} PARENT_SCOPE)
+  set(${out_path} ${path} PARENT_SCOPE)
+endfunction()
 find_program(DOCTAG_LT_EXPAND lt-expand)
 set(_apertium_lists urd=apertium-urd/apertium-urd.urd.dix)
 add_executable(doctag_apertium_gen ${CMAKE_SOURCE_DIR}/libdoctag/tag/gen/apertium_gen.c)
 target_compile_options(doctag_apertium_gen PRIVATE ${DOCTAG_WARNINGS})
 set(_apertium_out)
 foreach(_l ${_apertium_lists})
-  string(REPLACE "=" ";" _l ${_l})
-  list(GET _l 0 _code)
-  list(GET _l 1 _dix)
-  set(_dix ${DOCTAG_APERTIUM_DIR}/${_dix})
-  if(NOT EXISTS ${_dix} OR NOT DOCTAG_LT_EXPAND)
-    message(FATAL_ERROR "No ${_dix} or no lt-expand (apt-get install apertium-${_code} lttoolbox-dev)")
-  endif()
+  doctag_apertium_file(${_l} "${DOCTAG_LT_EXPAND}" lt-expand _code _dix)
   set(_exp ${CMAKE_BINARY_DIR}/generated/apertium_${_code}.exp)
   set(_txt ${CMAKE_BINARY_DIR}/generated/stop_${_code}.txt)
   add_custom_command(OUTPUT ${_txt}
@@ -128,6 +136,43 @@ add_custom_command(OUTPUT ${_lists_out}
   COMMENT "Compiling the tagger's word lists" VERBATIM)
 target_sources(doctag_obj PRIVATE ${_lists_out})
 
+# Parts of speech of other languages (tag/pos_lang.h): the word forms
+# Apertium's morphological analysers read only as verbs or only as adverbs, from the smallest
+# Debian translation package that holds each language's analyser (GPL
+# data read at build time, nothing copied into the tree): the transducer
+# printed with lttoolbox's lt-print, its dictionary sections walked by
+# tag/gen/apertium_pos_gen.c into generated/tag_pos_lang.c.
+# CODE=PACKAGE-DIR/ANALYSER, CODE ISO 639-3.
+find_program(DOCTAG_LT_PRINT lt-print)
+set(_apertium_pos fra=apertium-fr-es/fr-es.automorf.bin spa=apertium-fr-es/es-fr.automorf.bin
+                  por=apertium-es-pt/pt-es.automorf.bin pol=apertium-pol-szl/pol-szl.automorf.bin
+                  hin=apertium-hin/hin.automorf.bin urd=apertium-urd/urd.automorf.bin
+                  ita=apertium-spa-ita/ita-spa.automorf.bin glg=apertium-pt-gl/gl-pt.automorf.bin
+                  cat=apertium-ca-eo/ca-eo.automorf.bin ron=apertium-es-ro/ro-es.automorf.bin)
+add_executable(doctag_apertium_pos_gen ${CMAKE_SOURCE_DIR}/libdoctag/tag/gen/apertium_pos_gen.c)
+target_compile_options(doctag_apertium_pos_gen PRIVATE ${DOCTAG_WARNINGS})
+target_include_directories(doctag_apertium_pos_gen PRIVATE ${CMAKE_SOURCE_DIR}/libdoctag)
+target_link_libraries(doctag_apertium_pos_gen PRIVATE PkgConfig::TAG_GLIB)
+set(_pos_lang_out ${CMAKE_BINARY_DIR}/generated/tag_pos_lang.c)
+set(_pos_lang_args)
+set(_pos_lang_in)
+set(_pos_lang_print)
+foreach(_l ${_apertium_pos})
+  doctag_apertium_file(${_l} "${DOCTAG_LT_PRINT}" lt-print _code _bin)
+  set(_att ${CMAKE_BINARY_DIR}/generated/apertium_${_code}.att)
+  list(APPEND _pos_lang_print COMMAND ${DOCTAG_LT_PRINT} ${_bin} ${_att})
+  list(APPEND _pos_lang_args ${_code} ${_att})
+  list(APPEND _pos_lang_in ${_bin})
+  list(APPEND _pos_lang_att ${_att})
+endforeach()
+add_custom_command(OUTPUT ${_pos_lang_out}
+  ${_pos_lang_print}
+  COMMAND doctag_apertium_pos_gen ${_pos_lang_out} ${_pos_lang_args}
+  COMMAND ${CMAKE_COMMAND} -E remove ${_pos_lang_att}
+  DEPENDS doctag_apertium_pos_gen ${_pos_lang_in}
+  COMMENT "Taking the verbs of other languages out of Apertium's analysers" VERBATIM)
+target_sources(doctag_obj PRIVATE ${_pos_lang_out})
+
 # What other copies of the library (the fuzzing build) compile beside
 # DOCTAG_SOURCES.
-set(DOCTAG_TAG_GENERATED ${_wn_out} ${_lists_out})
+set(DOCTAG_TAG_GENERATED ${_wn_out} ${_lists_out} ${_pos_lang_out})

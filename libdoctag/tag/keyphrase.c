@@ -22,6 +22,7 @@
 #include "tag/funcwords.h"
 #include "tag/lexicon.h"
 #include "tag/pos.h"
+#include "tag/pos_lang.h"
 #include "tag/rules.h"
 #include "tag/segment.h"
 
@@ -250,6 +251,7 @@ typedef struct word_info {
   bool after_noun_gerund; /* in after_noun_gerund[] (English) */
   bool clause_adverb;    /* in clause_adverbs[] (English) */
   bool preposition;      /* in prepositions[] (English) */
+  unsigned int lang_pos; /* POS_LANG_VERB, _ADV: a form only ever one (other languages: tag/pos_lang.h) */
   unsigned int cap_mid;  /* times written with a capital inside a sentence, on a line (German nouns) */
   unsigned int lower;    /* times written in lower case */
   unsigned int verb_cues, noun_cues; /* times seen as a verb, as a noun (cued_verbs()) */
@@ -282,6 +284,7 @@ typedef struct kp {
   char lang[4];          /* the document's main language, ISO 639-3 */
   bool english;
   bool stops;            /* the language has a stop-word list */
+  const pos_lang_table *lang_pos; /* ... and its verbs and adverbs, or NULL (tag/pos_lang.h) */
   GHashTable *guessed;   /* ... else its function words, guessed from the text (tag/funcwords.h) */
   GUnicodeScript script; /* the script tags are taken from */
   word *w;
@@ -584,6 +587,18 @@ static void known_compounds(kp *k)
       continue;
     if (pos_compound(a->text, b->text))
       a->cls = W_ADJ;
+  }
+}
+
+/* A form the language's table reads only as a verb or an adverb, that the
+ * text writes with a capital inside a sentence and never in lower case,
+ * is a name: "Michel Temer" (Portuguese "temer", to fear), "Sergio Moro". */
+static void lang_pos_names(kp *k)
+{
+  for (unsigned int i = 0; i < k->nw; i++) {
+    word *w = &k->w[i];
+    if ((w->cls == W_VERB || w->cls == W_ADV) && w->info && w->info->lang_pos && w->info->cap_mid && !w->info->lower)
+      w->cls = W_NOUN;
   }
 }
 
@@ -912,6 +927,7 @@ static void classify(kp *k)
           wi->clause_adverb = in & L_CLAUSE_ADVERB;
           wi->preposition = in & L_PREPOSITION;
         }
+        wi->lang_pos = pos_lang_class(k->lang_pos, w->text);
         wi->stop = (k->stops && lex_is_stop_lang(w->text, k->lang)) || seg_utf8_len(w->text) < 2 ||
                    (k->guessed && g_hash_table_contains(k->guessed, w->text));
         g_hash_table_insert(k->infos, (gpointer)w->text, wi);
@@ -925,7 +941,9 @@ static void classify(kp *k)
       else if (k->english)
         w->cls = english_class(w->text, wi, prev, prev_cls, t->heading || w->title);
       else
-        w->cls = W_NOUN;
+        w->cls = wi->lang_pos == POS_LANG_VERB ? W_VERB /* "plan soutient" is no phrase */
+                 : wi->lang_pos == POS_LANG_ADV ? W_ADV
+                                                : W_NOUN;
     }
     if (w->info && !t->hyphen) {
       /* inside a sentence: not first on its line either, nor after a
@@ -940,6 +958,8 @@ static void classify(kp *k)
   }
   k->nw = nw;
   formulas(k);
+  if (k->lang_pos)
+    lang_pos_names(k);
   if (!strcmp(k->lang, "deu"))
     german_nouns(k);
   else if (!strcmp(k->lang, "fra"))
@@ -1525,6 +1545,7 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
   g_strlcpy(k.lang, lang && *lang ? lang : "eng", sizeof k.lang);
   k.english = !strcmp(k.lang, "eng");
   k.stops = lex_has_stop_list(k.lang);
+  k.lang_pos = pos_lang_of(k.lang);
   k.phrases = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL); /* values go to `out` */
   k.infos = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, word_info_free);
   k.key = g_string_new(NULL);
@@ -1576,6 +1597,8 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
     info->method = k.english ? "noun phrases, position-biased co-occurrence graph, WordNet background frequency"
                    : guessed ? "word runs between function words guessed from the text and punctuation, "
                                "position-biased co-occurrence graph"
+                   : k.lang_pos ? "word runs between stop words, verbs and adverbs (Apertium) and punctuation, "
+                                  "position-biased co-occurrence graph"
                              : "word runs between stop words and punctuation, position-biased co-occurrence graph";
   }
 

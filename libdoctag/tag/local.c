@@ -30,6 +30,7 @@
 #include "core/json.h"
 #include "tag/keyphrase.h"
 #include "tag/lexicon.h"
+#include "tag/pos_lang.h"
 #include "tag/rules.h"
 #include "tag/segment.h"
 
@@ -133,6 +134,11 @@ static void prepare(tagger *t)
   t->stems = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
   t->key = g_string_new(NULL);
   t->form = g_string_new(NULL);
+  /* Devanagari is read as Hindi here, as lex_is_stop() reads it: a form
+   * only ever a verb ("बताया", "करेंगी") starts and ends no phrase. Not
+   * the adverbs: Apertium's Hindi ones hold adjectives and nouns
+   * ("सर्वोत्तम", "वास्तव"). */
+  const pos_lang_table *lang_pos = t->script == SEG_SCRIPT_DEVANAGARI ? pos_lang_of("hin") : NULL;
   for (unsigned int i = 0; i < t->ntok; i++) {
     const seg_token *k = tok(t, i);
     if (k->kind != SEG_WORD)
@@ -142,7 +148,8 @@ static void prepare(tagger *t)
       t->stem[i] = lex_stem(k->word);
       g_hash_table_insert(t->stems, k->word, t->stem[i]);
     }
-    t->content[i] = k->script == t->script && seg_utf8_len(k->word) >= 2 && !lex_is_stop(k->word);
+    t->content[i] = k->script == t->script && seg_utf8_len(k->word) >= 2 && !lex_is_stop(k->word) &&
+                    pos_lang_class(lang_pos, k->word) != POS_LANG_VERB;
     if (t->content[i]) {
       unsigned int n = GPOINTER_TO_UINT(g_hash_table_lookup(t->word_tf, t->stem[i]));
       g_hash_table_insert(t->word_tf, t->stem[i], GUINT_TO_POINTER(n + 1));

@@ -19,21 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tag/gen/c_string.h"
 #include "tag/lexicon_lists.h"
-
-static void emit_string(FILE *out, const char *s)
-{
-  fputc('"', out);
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if (*p == '"' || *p == '\\')
-      fprintf(out, "\\%c", *p);
-    else if (*p < 0x20 || *p >= 0x7f)
-      fprintf(out, "\\%03o", *p);
-    else
-      fputc(*p, out);
-  }
-  fputc('"', out);
-}
 
 /* Adds the words of the list file `path` to `words` (those not in `seen`). */
 static int read_list(const char *path, GPtrArray *words, GHashTable *seen)
@@ -97,7 +84,7 @@ static int emit_list(FILE *out, const char *name, const char *const *paths)
   for (size_t i = 0; i < size; i++) {
     fputs("  ", out);
     if (slots[i])
-      emit_string(out, slots[i]);
+      gen_emit_string(out, slots[i]);
     else
       fputs("NULL", out);
     fputs(",\n", out);

@@ -1,0 +1,387 @@
+/* Build-time generator: the word forms of a language that are only verbs,
+ * or only adverbs, from an Apertium morphological analyser (Debian's apertium-X-Y
+ * translation packages ship X-Y.automorf.bin, lttoolbox's transducer of
+ * language X), for the tagger's languages that have no WordNet.
+ *
+ *   apertium_pos_gen OUT.c CODE ATT [CODE ATT...]
+ *
+ * ATT is `lt-print X-Y.automorf.bin`: the analyser's sections one after
+ * the other, split by "--" lines, each an AT&T transducer ("from to input
+ * output weight" a transition, "state weight" a final state; "ε" for no
+ * symbol). Each path of an acyclic section is one analysis, a surface
+ * form read on the input side and "lemma<pos><tag>..." on the output
+ * side. A section with a cycle (numbers, punctuation, regular
+ * expressions) holds no dictionary word and is skipped; so is one with
+ * more than PATH_CAP paths, which no word list has.
+ *
+ * A form (lower-cased, NFC, as the segmenter writes words) is kept as a
+ * verb when every analysis of it is a verb, finite or infinitive: no noun,
+ * adjective, proper noun, adverb or closed-class reading, and no
+ * participle or gerund (which modify nouns: "plan annoncé"); as an adverb
+ * when every analysis is one ("notamment", "samodzielnie"). Only forms
+ * of letters are kept: the segmenter splits a text's words at spaces,
+ * hyphens and apostrophes ("apresenta-se", "aujourd'hui"). OUT.c holds,
+ * per CODE (ISO 639-3, as the language identification reports it), the
+ * sorted forms and their classes (tag/pos_lang_table.h). */
+#include <glib.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tag/gen/c_string.h"
+#include "tag/pos_lang_table.h"
+
+#define PATH_CAP 20000000.0
+
+/* Apertium's first tags of verbs and of adverbs, and the tags of a verb's forms that
+ * modify or name like an adjective or a noun (participles, gerunds,
+ * Hindi's and Urdu's agentive "सँवारनेवाली"). */
+static const char *const verb_tags[] = { "vblex", "vbmod", "vbser", "vbhaver", "vaux", NULL };
+static const char *const adverb_tags[] = { "adv", "preadv", NULL };
+static const char *const nonfinite_tags[] = { "pp", "pprs", "ppr", "ppres", "ppas", "pact", "ger", "vbger", "agnt", NULL };
+
+static bool in(const char *const *list, const char *tag)
+{
+  for (; *list; list++)
+    if (!strcmp(*list, tag))
+      return true;
+  return false;
+}
+
+enum { SYM_EPS = 0 };
+/* What an output symbol says of the analysis it is on. */
+enum { OUT_CHAR, OUT_VERB, OUT_ADV, OUT_NONFINITE, OUT_TAG, OUT_JOIN };
+
+typedef struct arc { unsigned int to, in, out; } arc;
+
+typedef struct section {
+  GArray *first;     /* state -> index of its first arc in `sorted`, and one past the last state */
+  GArray *final;     /* state -> gboolean */
+  unsigned int states;
+} section;
+
+typedef struct symtab {
+  GHashTable *ids;   /* text -> id + 1 */
+  GPtrArray *text;   /* id -> text */
+  GArray *kind;      /* id -> OUT_* */
+} symtab;
+
+static unsigned int sym_id(symtab *s, const char *text)
+{
+  gpointer v = g_hash_table_lookup(s->ids, text);
+  if (v)
+    return GPOINTER_TO_UINT(v) - 1;
+  unsigned int id = s->text->len;
+  char *t = g_strdup(text);
+  g_ptr_array_add(s->text, t);
+  g_hash_table_insert(s->ids, t, GUINT_TO_POINTER(id + 1));
+  int kind = OUT_CHAR;
+  size_t n = strlen(t);
+  if (n > 2 && t[0] == '<' && t[n - 1] == '>') {
+    char *tag = g_strndup(t + 1, n - 2);
+    kind = in(verb_tags, tag)        ? OUT_VERB
+           : in(adverb_tags, tag)    ? OUT_ADV
+           : in(nonfinite_tags, tag) ? OUT_NONFINITE
+                                     : OUT_TAG;
+    g_free(tag);
+  } else if (!strcmp(t, "+")) {
+    kind = OUT_JOIN; /* "du" de<pr>+le<det>: the first analysis is the form's */
+  }
+  g_array_append_val(s->kind, kind);
+  return id;
+}
+
+/* Per form: whether it reads as a verb's finite form or infinitive, as an
+ * adverb, or as anything else. A verb with a clitic glued to it (Spanish's
+ * "presentarlo", "dándole", Galician's "dixéronllo") is not walked: 470,000
+ * forms in Spanish, five million in Galician, rare in a text, which would
+ * make the table several times larger and its build ten seconds longer. */
+enum { F_VERB = 1, F_ADV = 2, F_OTHER = 4 };
+
+static unsigned int form_class(unsigned int f)
+{
+  if ((f & (F_VERB | F_ADV | F_OTHER)) == F_VERB)
+    return POS_LANG_VERB;
+  return f == F_ADV ? POS_LANG_ADV : POS_LANG_NONE;
+}
+
+typedef struct walker {
+  const section *sec;
+  const arc *sorted; /* arcs grouped by their state */
+  const symtab *sym;
+  GHashTable *forms; /* form -> F_* (lower-cased, NFC) */
+  GString *surface;
+  unsigned long paths;
+} walker;
+
+static void record(walker *w, int cls)
+{
+  const char *s = w->surface->str;
+  if (!*s || !g_utf8_validate(s, -1, NULL))
+    return;
+  for (const char *p = s; *p; p = g_utf8_next_char(p))
+    if (!g_unichar_isalpha(g_utf8_get_char(p)) && !g_unichar_ismark(g_utf8_get_char(p)))
+      return;
+  char *down = g_utf8_strdown(s, -1);
+  char *nfc = g_utf8_normalize(down, -1, G_NORMALIZE_NFC);
+  g_free(down);
+  unsigned int had = GPOINTER_TO_UINT(g_hash_table_lookup(w->forms, nfc));
+  g_hash_table_insert(w->forms, nfc, GUINT_TO_POINTER(had | (unsigned int)cls));
+  w->paths++;
+}
+
+/* Every path from `state`: `pos` is what the analysis's first tag said so
+ * far (-1 none yet), `nonfinite` whether a later tag made it a
+ * participle, `joined` whether the first analysis has ended ("+"). */
+static void walk(walker *w, unsigned int state, int pos, bool nonfinite, bool joined)
+{
+  if (g_array_index(w->sec->final, gboolean, state))
+    record(w, pos == OUT_VERB && !nonfinite ? F_VERB
+              : pos == OUT_ADV && !joined    ? F_ADV
+                                             : F_OTHER);
+  unsigned int from = g_array_index(w->sec->first, unsigned int, state);
+  unsigned int to = g_array_index(w->sec->first, unsigned int, state + 1);
+  for (unsigned int i = from; i < to; i++) {
+    const arc *a = &w->sorted[i];
+    gsize len = w->surface->len;
+    if (a->in != SYM_EPS)
+      g_string_append(w->surface, g_ptr_array_index(w->sym->text, a->in));
+    int p = pos;
+    bool nf = nonfinite, j = joined;
+    if (a->out != SYM_EPS && !j) {
+      int kind = g_array_index(w->sym->kind, int, a->out);
+      if (kind == OUT_JOIN && p == OUT_VERB) {
+        g_string_truncate(w->surface, len);
+        continue; /* a verb and its clitics */
+      }
+      if (kind == OUT_JOIN)
+        j = true;
+      else if (p < 0 && kind != OUT_CHAR)
+        p = kind == OUT_VERB || kind == OUT_ADV ? kind : OUT_TAG;
+      else if (kind == OUT_NONFINITE)
+        nf = true;
+    }
+    walk(w, a->to, p, nf, j);
+    g_string_truncate(w->surface, len);
+  }
+}
+
+typedef struct frame { unsigned int state, next; } frame;
+
+/* Whether the section has a cycle, and else its paths (capped). */
+static bool acyclic_paths(const section *s, const arc *sorted, double *paths)
+{
+  unsigned int n = s->states;
+  unsigned char *color = g_new0(unsigned char, n); /* 0 new, 1 on the stack, 2 done */
+  double *count = g_new0(double, n);
+  GArray *stack = g_array_new(FALSE, FALSE, sizeof(frame));
+  bool cyclic = false;
+  for (unsigned int root = 0; root < n && !cyclic; root++) {
+    if (color[root])
+      continue;
+    frame top = { root, g_array_index(s->first, unsigned int, root) };
+    g_array_append_val(stack, top);
+    color[root] = 1;
+    while (stack->len && !cyclic) {
+      frame *t = &g_array_index(stack, frame, stack->len - 1);
+      unsigned int st = t->state;
+      if (t->next < g_array_index(s->first, unsigned int, st + 1)) {
+        unsigned int to = sorted[t->next++].to;
+        if (color[to] == 1) {
+          cyclic = true;
+        } else if (!color[to]) {
+          color[to] = 1;
+          frame next = { to, g_array_index(s->first, unsigned int, to) };
+          g_array_append_val(stack, next);
+        }
+        continue;
+      }
+      double c = g_array_index(s->final, gboolean, st) ? 1 : 0;
+      for (unsigned int i = g_array_index(s->first, unsigned int, st); i < t->next; i++)
+        c += count[sorted[i].to];
+      count[st] = c > PATH_CAP * 2 ? PATH_CAP * 2 : c;
+      color[st] = 2;
+      g_array_set_size(stack, stack->len - 1);
+    }
+  }
+  *paths = cyclic ? 0 : count[0];
+  g_array_free(stack, TRUE);
+  g_free(count);
+  g_free(color);
+  return !cyclic;
+}
+
+typedef struct raw_arc { unsigned int from; arc a; } raw_arc;
+
+/* Walks one section read into `raw` (its states below `states`). */
+static void section_done(GArray *raw, GArray *finals, unsigned int states, const symtab *sym, GHashTable *forms,
+                         const char *code, unsigned int index)
+{
+  if (!raw->len)
+    return;
+  section s = { g_array_sized_new(FALSE, TRUE, sizeof(unsigned int), states + 1),
+                g_array_sized_new(FALSE, TRUE, sizeof(gboolean), states), states };
+  g_array_set_size(s.first, states + 1);
+  g_array_set_size(s.final, states);
+  for (guint i = 0; i < finals->len; i++)
+    g_array_index(s.final, gboolean, g_array_index(finals, unsigned int, i)) = TRUE;
+  /* the arcs grouped by their state, in the file's order (counting sort) */
+  unsigned int *first = (unsigned int *)(void *)s.first->data;
+  for (guint i = 0; i < raw->len; i++)
+    first[g_array_index(raw, raw_arc, i).from + 1]++;
+  for (unsigned int i = 0; i < states; i++)
+    first[i + 1] += first[i];
+  arc *sorted = g_new(arc, raw->len);
+  unsigned int *at = g_memdup2(first, sizeof(unsigned int) * states);
+  for (guint i = 0; i < raw->len; i++) {
+    const raw_arc *r = &g_array_index(raw, raw_arc, i);
+    sorted[at[r->from]++] = r->a;
+  }
+  g_free(at);
+  double paths;
+  if (!acyclic_paths(&s, sorted, &paths))
+    fprintf(stderr, "apertium_pos_gen: %s: section %u has a cycle, skipped\n", code, index);
+  else if (paths > PATH_CAP)
+    fprintf(stderr, "apertium_pos_gen: %s: section %u has over %.0f paths, skipped\n", code, index, PATH_CAP);
+  else {
+    walker w = { &s, sorted, sym, forms, g_string_new(NULL), 0 };
+    walk(&w, 0, -1, false, false);
+    fprintf(stderr, "apertium_pos_gen: %s: section %u, %lu analyses\n", code, index, w.paths);
+    g_string_free(w.surface, TRUE);
+  }
+  g_free(sorted);
+  g_array_free(s.first, TRUE);
+  g_array_free(s.final, TRUE);
+}
+
+/* Reads `path` (lt-print's output) into `forms`. */
+static int read_att(const char *code, const char *path, GHashTable *forms)
+{
+  FILE *in = fopen(path, "r");
+  if (!in) {
+    perror(path);
+    return 1;
+  }
+  symtab sym = { g_hash_table_new(g_str_hash, g_str_equal), g_ptr_array_new_with_free_func(g_free),
+                 g_array_new(FALSE, FALSE, sizeof(int)) };
+  sym_id(&sym, "ε");
+  GArray *raw = g_array_new(FALSE, FALSE, sizeof(raw_arc));
+  GArray *finals = g_array_new(FALSE, FALSE, sizeof(unsigned int));
+  unsigned int states = 0, index = 0;
+  char line[1024];
+  int rc = 0;
+  while (!rc && fgets(line, sizeof line, in)) {
+    line[strcspn(line, "\n")] = '\0';
+    if (!strcmp(line, "--")) {
+      section_done(raw, finals, states, &sym, forms, code, index++);
+      g_array_set_size(raw, 0);
+      g_array_set_size(finals, 0);
+      states = 0;
+      continue;
+    }
+    char *f[5] = { 0 };
+    int nf = 0;
+    for (char *p = line; nf < 5; nf++) {
+      f[nf] = p;
+      char *tab = strchr(p, '\t');
+      if (!tab)
+        break;
+      *tab = '\0';
+      p = tab + 1;
+    }
+    unsigned int from = (unsigned int)strtoul(f[0], NULL, 10);
+    if (from + 1 > states)
+      states = from + 1;
+    if (nf < 3) { /* "state weight": a final state */
+      g_array_append_val(finals, from);
+      continue;
+    }
+    raw_arc r = { from, { (unsigned int)strtoul(f[1], NULL, 10), sym_id(&sym, f[2]), sym_id(&sym, f[3]) } };
+    if (r.a.to + 1 > states)
+      states = r.a.to + 1;
+    g_array_append_val(raw, r);
+  }
+  section_done(raw, finals, states, &sym, forms, code, index);
+  fclose(in);
+  g_array_free(raw, TRUE);
+  g_array_free(finals, TRUE);
+  g_hash_table_destroy(sym.ids);
+  g_ptr_array_free(sym.text, TRUE);
+  g_array_free(sym.kind, TRUE);
+  return rc;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+int main(int argc, char **argv)
+{
+  if (argc < 4 || argc % 2) {
+    fprintf(stderr, "usage: apertium_pos_gen OUT.c CODE ATT [CODE ATT...]\n");
+    return 2;
+  }
+  char *tmp = g_strdup_printf("%s.tmp", argv[1]);
+  FILE *out = fopen(tmp, "w");
+  if (!out) {
+    perror(tmp);
+    return 1;
+  }
+  fprintf(out, "/* Generated by libdoctag/tag/gen/apertium_pos_gen.c from Apertium's analysers: do not edit. */\n"
+               "#include \"tag/pos_lang_table.h\"\n\n");
+  int nlang = (argc - 2) / 2, rc = 0;
+  for (int l = 0; l < nlang && !rc; l++) {
+    const char *code = argv[2 + 2 * l], *path = argv[3 + 2 * l];
+    GHashTable *forms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    rc = read_att(code, path, forms);
+    GPtrArray *kept = g_ptr_array_new();
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, forms);
+    unsigned int n[3] = { 0 };
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+      unsigned int c = form_class(GPOINTER_TO_UINT(v));
+      n[c]++;
+      if (c != POS_LANG_NONE)
+        g_ptr_array_add(kept, k);
+    }
+    qsort(kept->pdata, kept->len, sizeof(char *), cmp_str);
+    fprintf(stderr, "apertium_pos_gen: %s: %u forms, %u only verbs, %u only adverbs\n", code,
+            g_hash_table_size(forms), n[POS_LANG_VERB], n[POS_LANG_ADV]);
+    if (!n[POS_LANG_VERB] && !rc) {
+      fprintf(stderr, "apertium_pos_gen: %s: no verb in %s\n", code, path);
+      rc = 1;
+    }
+    fprintf(out, "static const char %s_words[] =\n", code);
+    for (guint i = 0; i < kept->len; i++) {
+      fputs("  ", out);
+      gen_emit_string(out, kept->pdata[i]);
+      fputs(" \"\\0\"\n", out);
+    }
+    fprintf(out, "  ;\nstatic const uint32_t %s_forms[] = {\n", code);
+    size_t at = 0;
+    for (guint i = 0; i < kept->len; i++) {
+      fprintf(out, "  %zu,\n", at);
+      at += strlen(kept->pdata[i]) + 1;
+    }
+    fprintf(out, "};\nstatic const uint8_t %s_classes[] = {", code);
+    for (guint i = 0; i < kept->len; i++)
+      fprintf(out, "%s%u,", i % 32 ? "" : "\n  ", form_class(GPOINTER_TO_UINT(g_hash_table_lookup(forms, kept->pdata[i]))));
+    fprintf(out, "\n};\n\n");
+    g_ptr_array_free(kept, TRUE);
+    g_hash_table_destroy(forms);
+  }
+  fprintf(out, "const struct pos_lang_table pos_lang_tables[] = {\n");
+  for (int l = 0; l < nlang; l++) {
+    const char *code = argv[2 + 2 * l];
+    fprintf(out, "  { \"%s\", %s_words, %s_forms, %s_classes, sizeof %s_forms / sizeof *%s_forms },\n", code, code,
+            code, code, code, code);
+  }
+  fprintf(out, "  { NULL, NULL, NULL, NULL, 0 }\n};\n");
+  if (fclose(out) || rc || rename(tmp, argv[1])) {
+    fprintf(stderr, "apertium_pos_gen: cannot write %s\n", argv[1]);
+    remove(tmp);
+    return 1;
+  }
+  g_free(tmp);
+  return 0;
+}

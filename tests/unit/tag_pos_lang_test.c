@@ -1,0 +1,171 @@
+/* Parts of speech of languages other than English, from Apertium's
+ * analysers (tag/pos_lang.h): which forms are only verbs or only
+ * adverbs, and that a French, Polish, Portuguese, Hindi or Urdu notice's
+ * tags hold no verb. */
+#include "testutil.h"
+#include "tag/pos_lang.h"
+#include "tag/tag.h"
+
+#include <string.h>
+
+static void test_verb_only_forms(void **state)
+{
+  (void)state;
+  const char *const langs[] = { "fra", "pol", "por", "spa", "hin", "urd", "ita", "glg", "cat", "ron" };
+  for (size_t i = 0; i < G_N_ELEMENTS(langs); i++)
+    assert_non_null(pos_lang_of(langs[i]));
+  assert_null(pos_lang_of("eng")); /* WordNet's (tag/pos.h) */
+  assert_null(pos_lang_of("deu"));
+  assert_int_equal(pos_lang_class(NULL, "soutient"), POS_LANG_NONE);
+
+  const char *const verbs[][2] = { { "fra", "soutient" },   { "fra", "devient" },  { "fra", "annoncera" },
+                                   { "fra", "coopérer" },   { "pol", "zapowiada" }, { "pol", "powiedział" },
+                                   { "pol", "buduje" },     { "por", "apresenta" }, { "por", "anunciou" },
+                                   { "por", "reduz" },      { "spa", "presenta" },  { "spa", "dijo" },
+                                   { "hin", "बताया" },      { "hin", "करेंगी" },    { "urd", "کرنا" },
+                                   { "urd", "بتایا" },      { "ita", "sostiene" },  { "ita", "annuncia" },
+                                   { "glg", "dixo" },       { "cat", "preveu" },    { "ron", "prezintă" } };
+  for (size_t i = 0; i < G_N_ELEMENTS(verbs); i++) {
+    if (pos_lang_class(pos_lang_of(verbs[i][0]), verbs[i][1]) != POS_LANG_VERB)
+      fail_msg("%s \"%s\" is only a verb", verbs[i][0], verbs[i][1]);
+  }
+  const char *const adverbs[][2] = { { "fra", "notamment" }, { "fra", "parfois" }, { "por", "aproximadamente" },
+                                     { "pol", "samodzielnie" }, { "pol", "ostatecznie" } };
+  for (size_t i = 0; i < G_N_ELEMENTS(adverbs); i++) {
+    if (pos_lang_class(pos_lang_of(adverbs[i][0]), adverbs[i][1]) != POS_LANG_ADV)
+      fail_msg("%s \"%s\" is only an adverb", adverbs[i][0], adverbs[i][1]);
+  }
+  /* nouns, and forms that are nouns or adjectives as well as verbs, or
+   * participles, are left alone */
+  const char *const others[][2] = { { "fra", "plan" },      { "fra", "annonce" },  { "fra", "présente" },
+                                    { "fra", "annoncé" },   { "fra", "paris" },    { "pol", "miasto" },
+                                    { "pol", "prezydent" }, { "por", "governo" },  { "por", "cidade" },
+                                    { "por", "estado" },    { "spa", "gobierno" }, { "spa", "ciudad" },
+                                    { "hin", "किसान" },     { "hin", "योजना" },     { "hin", "सँवारनेवाली" },
+                                    { "urd", "سلوک" },      { "urd", "ملے" },       { "ita", "piano" },
+                                    { "ita", "governo" },   { "glg", "concello" },  { "cat", "govern" },
+                                    { "ron", "guvern" } };
+  for (size_t i = 0; i < G_N_ELEMENTS(others); i++) {
+    if (pos_lang_class(pos_lang_of(others[i][0]), others[i][1]) != POS_LANG_NONE)
+      fail_msg("%s \"%s\" is no verb nor adverb alone", others[i][0], others[i][1]);
+  }
+}
+
+/* A notice tagged in its language (ten tags, printed). */
+static tag_outcome tagged(const char *text, const char *lang)
+{
+  tag_request req = { .text = text, .language = lang, .num_tags = 10, .model_name = "local" };
+  tag_outcome out = { 0 };
+  assert_int_equal(tag_run(NULL, &req, &out), DOCTAG_OK);
+  printf("  %s:", lang);
+  for (size_t i = 0; i < out.count; i++)
+    printf(" [%s]", out.items[i].tag);
+  printf("\n");
+  return out;
+}
+
+static void expect_tags(const tag_outcome *out, const char *lang, const char *const *want, size_t nwant)
+{
+  for (size_t i = 0; i < nwant; i++) {
+    bool found = false;
+    for (size_t j = 0; j < out->count && !found; j++)
+      found = !strcmp(out->items[j].tag, want[i]);
+    if (!found)
+      fail_msg("%s: no tag \"%s\"", lang, want[i]);
+  }
+}
+
+/* Tags, the `want`ed ones among them, and no word of theirs only a verb,
+ * nor `never` (NULL: none). */
+static void expect_no_verb(const char *text, const char *lang, const char *const *want, size_t nwant,
+                           const char *never)
+{
+  tag_outcome out = tagged(text, lang);
+  assert_true(out.count >= 5);
+  const pos_lang_table *t = pos_lang_of(lang);
+  for (size_t i = 0; i < out.count; i++) {
+    gchar **words = g_strsplit_set(out.items[i].tag, " -", -1);
+    for (gchar **w = words; *w; w++)
+      if (pos_lang_class(t, *w) == POS_LANG_VERB || (never && !strcmp(*w, never)))
+        fail_msg("%s tag \"%s\" holds \"%s\"", lang, out.items[i].tag, *w);
+    g_strfreev(words);
+  }
+  expect_tags(&out, lang, want, nwant);
+  tag_outcome_clear(&out);
+}
+
+static void test_notices_hold_no_verb(void **state)
+{
+  (void)state;
+  const char *fra_want[] = { "plan de relance", "rénovation thermique" };
+  expect_no_verb("Le plan de relance\n"
+                 "Le plan de relance soutient les entreprises du bâtiment. Le plan prévoit la rénovation "
+                 "thermique des écoles, et le ministre affirme que la rénovation thermique réduit les factures. "
+                 "Le plan soutient aussi les communes rurales. Les entreprises du bâtiment embauchent, et la "
+                 "région finance les travaux. Le plan de relance devient la priorité du gouvernement.",
+                 "fra", fra_want, G_N_ELEMENTS(fra_want), NULL);
+  /* an adverb alone neither: "parfois plusieurs heures" */
+  const char *fra_news_want[] = { "jeunes médecins", "hôpitaux publics" };
+  expect_no_verb("Santé : l'hôpital public manque de médecins\n"
+                 "Les hôpitaux publics manquent de médecins dans plusieurs départements ruraux, selon un rapport "
+                 "de la Cour des comptes publié lundi. Le rapport constate que les services d'urgence ferment la "
+                 "nuit dans une trentaine de villes. Les auteurs recommandent une meilleure répartition des "
+                 "internes et proposent des primes pour les jeunes médecins qui s'installent à la campagne. La "
+                 "ministre de la Santé reconnaît des difficultés et promet un plan de recrutement. Les patients "
+                 "attendent parfois plusieurs heures avant une consultation. Le syndicat des médecins "
+                 "hospitaliers dénonce la fatigue des équipes et réclame des hausses de salaire. Plusieurs "
+                 "régions expérimentent la télémédecine, qui réduit les déplacements des patients âgés.",
+                 "fra", fra_news_want, G_N_ELEMENTS(fra_news_want), "parfois");
+  const char *pol_want[] = { "sieć tramwajowa" };
+  expect_no_verb("Nowa sieć tramwajowa\n"
+                 "Miasto zapowiada budowę nowej linii tramwajowej. Miasto buduje też parkingi, a prezydent "
+                 "miasta twierdzi, że sieć tramwajowa ogranicza korki. Mieszkańcy chwalą decyzję, ale kupcy "
+                 "protestują. Sieć tramwajowa obejmuje wkrótce nowe osiedla, a miasto finansuje zakup "
+                 "tramwajów. Radni przyjmują budżet linii tramwajowej w maju.",
+                 "pol", pol_want, G_N_ELEMENTS(pol_want), NULL);
+  const char *por_want[] = { "rede de ciclovias" };
+  expect_no_verb("A rede de ciclovias\n"
+                 "A câmara apresenta uma rede de ciclovias que liga os bairros ao centro. O presidente "
+                 "afirma que a rede de ciclovias reduz a poluição. Os comerciantes temem perdas e a câmara "
+                 "promete parques de estacionamento. A rede de ciclovias atinge duzentos quilómetros, e o "
+                 "governo apoia o projeto. Os moradores conhecem o traçado em sessões públicas.",
+                 "por", por_want, G_N_ELEMENTS(por_want), NULL);
+  /* Hindi's phrases come from tag/local.c, every other language's from tag/keyphrase.c */
+  const char *hin_want[] = { "फसल बीमा योजना" };
+  expect_no_verb("फसल बीमा योजना\n"
+                 "सरकार ने किसानों के लिए नई फसल बीमा योजना की घोषणा की। कृषि मंत्री ने बताया कि फसल बीमा "
+                 "योजना के तहत छोटे किसानों को कम प्रीमियम देना होगा। मंत्री ने बताया कि बीमा कंपनियाँ दावों "
+                 "का निपटारा तीस दिन में करेंगी। राज्य सरकारें शिविर लगाएँगी, जहाँ किसान आवेदन भरेंगे। फसल "
+                 "बीमा योजना से किसानों को लाभ मिलेगा, और बैंक भी आवेदन स्वीकार करेंगी।",
+                 "hin", hin_want, G_N_ELEMENTS(hin_want), NULL);
+  const char *urd_want[] = { "بیمہ اسکیم" };
+  expect_no_verb("بیمہ اسکیم\n"
+                 "حکومت نے کسانوں کے لیے نئی بیمہ اسکیم کا اعلان کیا۔ وزیر نے بتایا کہ بیمہ اسکیم کے تحت کسانوں "
+                 "کو کم پریمیم ادا کرنا ہوگا۔ حزب اختلاف نے کہا کہ حکومت کو کسانوں کے ساتھ بہتر سلوک کرنا "
+                 "چاہیئے۔ وزیر نے بتایا کہ بیمہ اسکیم سے کسانوں کو فائدہ ہوگا۔",
+                 "urd", urd_want, G_N_ELEMENTS(urd_want), "چاہیئے");
+}
+
+/* A verb's form the text writes as a name is one: "temer", to fear. */
+static void test_names_stay(void **state)
+{
+  (void)state;
+  tag_outcome out = tagged("A reforma da previdência\n"
+                           "O presidente Michel Temer apresenta hoje a reforma da previdência. Segundo o governo, "
+                           "Michel Temer defende a reforma da previdência no Congresso, e a oposição critica o "
+                           "texto. Os sindicatos anunciam protestos contra Michel Temer em várias cidades.",
+                           "por");
+  const char *want[] = { "michel temer", "reforma da previdência" };
+  expect_tags(&out, "por", want, G_N_ELEMENTS(want));
+  tag_outcome_clear(&out);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_verb_only_forms),
+    cmocka_unit_test(test_notices_hold_no_verb),
+    cmocka_unit_test(test_names_stay),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
