@@ -14,6 +14,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "tag/lexicon.h"
 #include "tag/segment.h"
 
 #define MIN_COUNT 3        /* a word seen less tells nothing */
@@ -67,7 +68,7 @@ static unsigned int letters(const char *w)
   return n;
 }
 
-GHashTable *fw_guess(const GArray *tokens, GUnicodeScript script)
+GHashTable *fw_guess(const GArray *tokens, GUnicodeScript script, const char *lang)
 {
   GHashTable *out = g_hash_table_new(g_str_hash, g_str_equal);
   if (seg_unspaced_script(script))
@@ -139,6 +140,10 @@ GHashTable *fw_guess(const GArray *tokens, GUnicodeScript script)
   g_hash_table_iter_init(&it, stats);
   while (g_hash_table_iter_next(&it, &k, &v)) {
     const fw_stat *st = v;
+    if (lex_is_closed_class(k, lang)) { /* known: a short text shows too little of it */
+      g_hash_table_add(out, k);
+      continue;
+    }
     if (st->n < MIN_COUNT || st->n < MIN_SHARE * words || st->capped * 2 > st->n)
       continue;
     if (letters(k) > MAX_LENGTH * mean)

@@ -9,9 +9,10 @@
 /* The words of `tokens` (seg_split()) written in `script` that read as
  * function words: frequent, short for the text, spread over its sentences
  * as a word that comes anywhere, and beside many different words; never one written mostly in capitals or with an initial capital.
- * A set of the tokens' words (borrowed: valid while `tokens` is), empty
+ * The closed-class words of `lang` (ISO 639-3; lex_is_closed_class()) are
+ * taken however often they occur. A set of the tokens' words (borrowed: valid while `tokens` is), empty
  * for a script written without spaces (its words are ICU's guesses).
  * Release with g_hash_table_destroy(). */
-GHashTable *fw_guess(const GArray *tokens, GUnicodeScript script);
+GHashTable *fw_guess(const GArray *tokens, GUnicodeScript script, const char *lang);
 
 #endif

@@ -860,7 +860,7 @@ static void classify(kp *k)
   k->w = g_new0(word, k->toks->len + 1);
   k->script = seg_main_script(k->toks);
   if (!k->stops)
-    k->guessed = fw_guess(k->toks, k->script);
+    k->guessed = fw_guess(k->toks, k->script, k->lang);
   const word_info *prev = NULL; /* the word before, when a word of the script */
   wclass prev_cls = W_OTHER;
   for (guint i = 0; i < k->toks->len; i++) {

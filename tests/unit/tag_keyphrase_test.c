@@ -1460,8 +1460,13 @@ static void test_function_words_without_snowball(void **state)
 {
   (void)state;
   /* no list: guessed from the text (Urdu's from Apertium's dictionary) */
-  const char *const guj[] = { "અને", "છે", "માટે", "પણ", "આ", NULL };
+  const char *const guj[] = { "અને", "છે", "માટે", "પણ", "આ", "હોય", "અથવા", "કે", "અંગે", NULL };
   expect_no_function_words("guj", "ટપક સિંચાઈ", guj);
+  /* short texts, where "હોય" (twice), "અથવા" (three times), "અંગે" and
+   * "કે" were tags: too few occurrences to guess, Gujarati's packaged
+   * closed-class words have them */
+  expect_no_function_words_in("guj_short", "guj", "માનવ અધિકારોની", guj);
+  expect_no_function_words_in("guj_notice", "guj", "અમદાવાદ મહાનગરપાલિકા", guj);
   const char *const urd[] = { "کا", "کے", "کی", "اور", "ہے", "میں", "سے", "کو", "کہ", NULL };
   expect_no_function_words("urd", "فضائی آلودگی", urd);
   /* a notice of sixty words, where "اور" (5 times), "کہ" and "کا" came
@@ -1619,7 +1624,7 @@ static void fw_measure(const char *text, fw_score *sc)
 {
   GArray *toks = seg_split(text);
   GUnicodeScript script = seg_main_script(toks);
-  GHashTable *guess = fw_guess(toks, script);
+  GHashTable *guess = fw_guess(toks, script, NULL);
   GHashTableIter it;
   gpointer w;
   g_hash_table_iter_init(&it, guess);
@@ -1676,6 +1681,36 @@ static void print_fw(const char *label, const fw_score *sc)
          "%.1f%% of the stop words' occurrences\n", label, sc->docs, found, sc->stop_types, sc->content_types,
          found ? 100.0 * sc->content_types / found : 0.0,
          sc->stop_tokens ? 100.0 * sc->stop_tokens_found / sc->stop_tokens : 0.0);
+}
+
+/* Gujarati has no stop-word list, but a packaged list of closed-class
+ * words seeds the guess: in a short text "હોય" (twice) and "અથવા" (three
+ * times, and short only as Gujarati's words go) are taken only with it. */
+static void test_closed_class_seed(void **state)
+{
+  (void)state;
+  assert_true(lex_is_closed_class("હોય", "guj"));
+  assert_false(lex_is_closed_class("હોય", "hin"));
+  assert_false(lex_is_closed_class("પાણી", "guj"));
+  assert_false(lex_has_stop_list("guj"));
+  char *path = g_strdup_printf("%s/tests/unit/tagdata/guj_short.txt", getenv("DOCTAG_SOURCE_DIR"));
+  char *text = tu_read(path, NULL);
+  assert_non_null(text);
+  GArray *toks = seg_split(text);
+  GUnicodeScript script = seg_main_script(toks);
+  GHashTable *bare = fw_guess(toks, script, NULL), *seeded = fw_guess(toks, script, "guj");
+  assert_true(g_hash_table_contains(bare, "અને"));  /* five times, beside five words a side */
+  assert_false(g_hash_table_contains(bare, "હોય"));
+  assert_false(g_hash_table_contains(bare, "અથવા"));
+  assert_true(g_hash_table_contains(seeded, "અને"));
+  assert_true(g_hash_table_contains(seeded, "હોય"));
+  assert_true(g_hash_table_contains(seeded, "અથવા"));
+  assert_false(g_hash_table_contains(seeded, "અધિકારોની"));
+  g_hash_table_destroy(bare);
+  g_hash_table_destroy(seeded);
+  seg_free(toks);
+  g_free(text);
+  g_free(path);
 }
 
 /* The guess with English's and Hindi's lists as the answer: in a short
@@ -1753,6 +1788,7 @@ int main(void)
     cmocka_unit_test(test_list_additions),
     cmocka_unit_test(test_function_words_without_snowball),
     cmocka_unit_test(test_function_word_guess),
+    cmocka_unit_test(test_closed_class_seed),
     cmocka_unit_test(test_verb_forms_not_tags),
     cmocka_unit_test(test_cued_verbs),
     cmocka_unit_test(test_quality_floor),
