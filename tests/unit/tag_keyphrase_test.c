@@ -1472,6 +1472,11 @@ static void test_function_words_without_snowball(void **state)
   /* a notice of sixty words, where "اور" (5 times), "کہ" and "کا" came
    * out as tags: Apertium's Urdu dictionary has them */
   expect_no_function_words_in("urd_short", "urd", "پانی", urd);
+  /* Tamil: no list, no seed; "ஒரு" (a) and "இந்த" (this) guessed from a
+   * notice of a hundred words ("மற்றும்", and, five times, is not: as
+   * long as the text's words are on average) */
+  const char *const tam[] = { "ஒரு", "இந்த", NULL };
+  expect_no_function_words("tam", "குடிநீர் வரி", tam);
   const char *const kor[] = { "있다", "수", "및", "등", "또한", "그러나", "특히", NULL };
   /* "해양" (marine) is short and frequent, but always before "쓰레기" */
   expect_no_function_words("kor", "해양 쓰레기", kor);
@@ -1683,6 +1688,63 @@ static void print_fw(const char *label, const fw_score *sc)
          sc->stop_tokens ? 100.0 * sc->stop_tokens_found / sc->stop_tokens : 0.0);
 }
 
+/* A made-up language, generated: function words ("ka", "mo", "ti") in
+ * every sentence between words of the section's subject, and words that
+ * each fail one test of fw_guess(): "zup", short and frequent with many
+ * neighbours, only in the first section (uneven over the text's tenths);
+ * "ro", in every sentence, always before "bastelin" (one word after it);
+ * "sel", four times in every tenth sentence (in fewer sentences than a
+ * word placed anywhere would be);
+ * "Lumo", a name (a capital); "na", twice (too few to tell). Newly
+ * allocated. */
+static char *made_up_text(void)
+{
+  static const char *const syll[] = { "ve", "lu", "na", "ri", "sto", "ban", "qui", "dor", "fel", "gam", "hes", "jor" };
+  GString *s = g_string_new(NULL);
+  guint32 seed = 12345;
+  for (int sentence = 0; sentence < 200; sentence++) {
+    int section = sentence / 20; /* ten sections: each its own subject words */
+    char content[5][16];
+    for (int c = 0; c < 5; c++) {
+      seed = seed * 1103515245u + 12345u;
+      int w = section * 6 + (int)((seed >> 16) % 6); /* six words a section */
+      g_snprintf(content[c], sizeof content[c], "%s%s%s", syll[w % 12], syll[(w / 12 + w * 7 + 3) % 12],
+                 syll[(w * 5 + 1) % 12]);
+    }
+    if (sentence % 3 == 0)
+      g_string_append(s, "Lumo ");
+    g_string_append_printf(s, "%s ka %s %s mo %s", content[0], content[1], content[2], content[3]);
+    if (section == 0)
+      g_string_append_printf(s, " zup %s", content[sentence % 3]);
+    g_string_append_printf(s, " ti %s%s ro bastelin", content[4], sentence == 7 || sentence == 150 ? " na" : "");
+    if (sentence % 10 == 0)
+      g_string_append_printf(s, ", sel %s sel %s sel %s sel %s", content[0], content[1], content[2], content[3]);
+    g_string_append(s, ". ");
+  }
+  return g_string_free(s, FALSE);
+}
+
+/* fw_guess() on text made for each of its tests: what passes them all is
+ * taken, what fails one is not. */
+static void test_function_word_tests(void **state)
+{
+  (void)state;
+  char *text = made_up_text();
+  GArray *toks = seg_split(text);
+  GHashTable *g = fw_guess(toks, G_UNICODE_SCRIPT_LATIN, NULL);
+  const char *const taken[] = { "ka", "mo", "ti" }, *const not_taken[] = { "zup", "ro", "sel", "lumo", "na", "bastelin" };
+  for (size_t i = 0; i < G_N_ELEMENTS(taken); i++)
+    if (!g_hash_table_contains(g, taken[i]))
+      fail_msg("\"%s\" should be guessed a function word", taken[i]);
+  for (size_t i = 0; i < G_N_ELEMENTS(not_taken); i++)
+    if (g_hash_table_contains(g, not_taken[i]))
+      fail_msg("\"%s\" should not be guessed a function word", not_taken[i]);
+  assert_int_equal(g_hash_table_size(g), G_N_ELEMENTS(taken)); /* no subject word */
+  g_hash_table_destroy(g);
+  seg_free(toks);
+  g_free(text);
+}
+
 /* Gujarati has no stop-word list, but a packaged list of closed-class
  * words seeds the guess: in a short text "હોય" (twice) and "અથવા" (three
  * times, and short only as Gujarati's words go) are taken only with it. */
@@ -1789,6 +1851,7 @@ int main(void)
     cmocka_unit_test(test_function_words_without_snowball),
     cmocka_unit_test(test_function_word_guess),
     cmocka_unit_test(test_closed_class_seed),
+    cmocka_unit_test(test_function_word_tests),
     cmocka_unit_test(test_verb_forms_not_tags),
     cmocka_unit_test(test_cued_verbs),
     cmocka_unit_test(test_quality_floor),
