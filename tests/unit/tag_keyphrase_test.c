@@ -1745,6 +1745,56 @@ static void test_function_word_tests(void **state)
   g_free(text);
 }
 
+/* An archive of `n` documents where each word of `words` is held by as
+ * many as `held` says (stems as tag_terms() counts them). */
+static tag_df archive_of(uint64_t n, const char *const *words, const unsigned int *held, size_t count,
+                         const char *lang)
+{
+  tag_df df = { .n_docs = n, .df = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL) };
+  for (size_t i = 0; i < count; i++)
+    g_hash_table_insert(df.df, tag_term_stem(words[i], lang), GUINT_TO_POINTER(held[i]));
+  return df;
+}
+
+/* The owner's archive tells a language's function words that one short
+ * text cannot: in the Tamil notice "மற்றும்" (and) is too long for the
+ * text's guess and was a tag; held by 18 of 20 Tamil documents it is none,
+ * while "வரி" (tax; 5 of 20) stays one, and a long word as widespread is
+ * no function word. Below ten documents for the text's most widespread
+ * word the archive says nothing. */
+static void test_function_words_from_archive(void **state)
+{
+  (void)state;
+  char *path = g_strdup_printf("%s/tests/unit/tagdata/tam.txt", getenv("DOCTAG_SOURCE_DIR"));
+  char *text = tu_read(path, NULL);
+  assert_non_null(text);
+  const char *const words[] = { "மற்றும்", "ஒரு", "வரி", "குடியிருப்பாளர்களுக்கும்" };
+  const unsigned int held[] = { 18, 19, 5, 17 }, few[] = { 8, 9, 2, 8 };
+  GArray *toks = seg_split(text);
+  GUnicodeScript script = seg_main_script(toks);
+  for (int big = 0; big < 2; big++) {
+    tag_df df = archive_of(big ? 20 : 10, words, big ? held : few, G_N_ELEMENTS(words), "tam");
+    GHashTable *g = fw_guess(toks, script, "tam");
+    assert_false(g_hash_table_contains(g, "மற்றும்"));
+    fw_archive(g, toks, script, "tam", &df);
+    assert_true(g_hash_table_contains(g, "மற்றும்") == big);
+    assert_false(g_hash_table_contains(g, "வரி"));
+    assert_false(g_hash_table_contains(g, "குடியிருப்பாளர்களுக்கும்"));
+    g_hash_table_destroy(g);
+    tag_request req = { .text = text, .language = "tam", .num_tags = 10, .model_name = "local", .df = &df };
+    tag_outcome out = { 0 };
+    assert_int_equal(tag_run(NULL, &req, &out), DOCTAG_OK);
+    print_tags(big ? "tam, archive of 20" : "tam, archive of 10", &out);
+    assert_true(has_tag(&out, "மற்றும்") != big);
+    assert_true(has_tag(&out, "குடிநீர் வரி"));
+    tag_outcome_clear(&out);
+    g_hash_table_destroy(df.df);
+  }
+  seg_free(toks);
+  g_free(text);
+  g_free(path);
+}
+
 /* Gujarati has no stop-word list, but a packaged list of closed-class
  * words seeds the guess: in a short text "હોય" (twice) and "અથવા" (three
  * times, and short only as Gujarati's words go) are taken only with it. */
@@ -1852,6 +1902,7 @@ int main(void)
     cmocka_unit_test(test_function_word_guess),
     cmocka_unit_test(test_closed_class_seed),
     cmocka_unit_test(test_function_word_tests),
+    cmocka_unit_test(test_function_words_from_archive),
     cmocka_unit_test(test_verb_forms_not_tags),
     cmocka_unit_test(test_cued_verbs),
     cmocka_unit_test(test_quality_floor),
