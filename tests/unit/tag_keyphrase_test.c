@@ -1355,12 +1355,20 @@ static void test_tags_in_own_language(void **state)
  * the language's common function words `fw` (written here, not taken from
  * the lists the tagger reads), and the phrase it is about among them: the
  * guess keeps its terms. */
-static void expect_no_function_words_in(const char *name, const char *code, const char *subject,
-                                        const char *const *fw)
+/* tests/unit/tagdata/NAME.txt. Newly allocated. */
+static char *tagdata_text(const char *name)
 {
   char *path = g_strdup_printf("%s/tests/unit/tagdata/%s.txt", getenv("DOCTAG_SOURCE_DIR"), name);
   char *text = tu_read(path, NULL);
   assert_non_null(text);
+  g_free(path);
+  return text;
+}
+
+static void expect_no_function_words_in(const char *name, const char *code, const char *subject,
+                                        const char *const *fw)
+{
+  char *text = tagdata_text(name);
   char lang[32];
   tag_detect_language(text, strlen(text), lang, sizeof lang);
   assert_string_equal(lang, code);
@@ -1383,7 +1391,6 @@ static void expect_no_function_words_in(const char *name, const char *code, cons
     fail_msg("%s: no tag \"%s\"", code, subject);
   tag_outcome_clear(&out);
   g_free(text);
-  g_free(path);
 }
 
 static void expect_no_function_words(const char *code, const char *subject, const char *const *fw)
@@ -1765,9 +1772,7 @@ static tag_df archive_of(uint64_t n, const char *const *words, const unsigned in
 static void test_function_words_from_archive(void **state)
 {
   (void)state;
-  char *path = g_strdup_printf("%s/tests/unit/tagdata/tam.txt", getenv("DOCTAG_SOURCE_DIR"));
-  char *text = tu_read(path, NULL);
-  assert_non_null(text);
+  char *text = tagdata_text("tam");
   const char *const words[] = { "மற்றும்", "ஒரு", "வரி", "குடியிருப்பாளர்களுக்கும்" };
   const unsigned int held[] = { 18, 19, 5, 17 }, few[] = { 8, 9, 2, 8 };
   GArray *toks = seg_split(text);
@@ -1792,7 +1797,6 @@ static void test_function_words_from_archive(void **state)
   }
   seg_free(toks);
   g_free(text);
-  g_free(path);
 }
 
 /* Gujarati has no stop-word list, but a packaged list of closed-class
@@ -1805,9 +1809,7 @@ static void test_closed_class_seed(void **state)
   assert_false(lex_is_closed_class("હોય", "hin"));
   assert_false(lex_is_closed_class("પાણી", "guj"));
   assert_false(lex_has_stop_list("guj"));
-  char *path = g_strdup_printf("%s/tests/unit/tagdata/guj_short.txt", getenv("DOCTAG_SOURCE_DIR"));
-  char *text = tu_read(path, NULL);
-  assert_non_null(text);
+  char *text = tagdata_text("guj_short");
   GArray *toks = seg_split(text);
   GUnicodeScript script = seg_main_script(toks);
   GHashTable *bare = fw_guess(toks, script, NULL), *seeded = fw_guess(toks, script, "guj");
@@ -1822,7 +1824,6 @@ static void test_closed_class_seed(void **state)
   g_hash_table_destroy(seeded);
   seg_free(toks);
   g_free(text);
-  g_free(path);
 }
 
 /* The guess with English's and Hindi's lists as the answer: in a short
