@@ -6,12 +6,23 @@
 
 #include <glib.h>
 
+#include "tag/tag.h"
+
 /* The words of `tokens` (seg_split()) written in `script` that read as
  * function words: frequent, short for the text, spread over its sentences
  * as a word that comes anywhere, and beside many different words; never one written mostly in capitals or with an initial capital.
- * A set of the tokens' words (borrowed: valid while `tokens` is), empty
+ * The closed-class words of `lang` (ISO 639-3; lex_is_closed_class()) are
+ * taken however often they occur. A set of the tokens' words (borrowed: valid while `tokens` is), empty
  * for a script written without spaces (its words are ICU's guesses).
  * Release with g_hash_table_destroy(). */
-GHashTable *fw_guess(const GArray *tokens, GUnicodeScript script);
+GHashTable *fw_guess(const GArray *tokens, GUnicodeScript script, const char *lang);
+
+/* Adds to `guess` (fw_guess()'s) the words of `tokens` in `script` that
+ * the owner's archive `df` (NULL: none) shows as function words of their
+ * language: held by at least half as many of its documents as the most
+ * widespread of the text's words, once that word is in ten documents, and no longer than the text's distinct words on average.
+ * A short text, which shows too little of its function words, has them
+ * from the archive as it grows. */
+void fw_archive(GHashTable *guess, const GArray *tokens, GUnicodeScript script, const char *lang, const tag_df *df);
 
 #endif

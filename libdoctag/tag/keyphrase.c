@@ -874,8 +874,10 @@ static void classify(kp *k)
   unsigned int nw = 0;
   k->w = g_new0(word, k->toks->len + 1);
   k->script = seg_main_script(k->toks);
-  if (!k->stops)
-    k->guessed = fw_guess(k->toks, k->script);
+  if (!k->stops) {
+    k->guessed = fw_guess(k->toks, k->script, k->lang);
+    fw_archive(k->guessed, k->toks, k->script, k->lang, k->df);
+  }
   const word_info *prev = NULL; /* the word before, when a word of the script */
   wclass prev_cls = W_OTHER;
   for (guint i = 0; i < k->toks->len; i++) {

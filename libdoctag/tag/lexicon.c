@@ -160,6 +160,11 @@ bool lex_has_stop_list(const char *lang)
   return !strncmp(lang, "eng", 3) || !strncmp(lang, "hin", 3) || lang_stop_set(lang) != NULL;
 }
 
+bool lex_is_closed_class(const char *word, const char *lang)
+{
+  return word && lang && !strncmp(lang, "guj", 3) && lex_list_has(&lex_list_closed_guj, word);
+}
+
 /* Snowball stemmers are not thread-safe: each thread keeps its own, one per
  * algorithm, released when the thread ends. */
 typedef struct stemmers {

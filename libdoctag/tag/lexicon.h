@@ -23,6 +23,12 @@ bool lex_is_stop_lang(const char *word, const char *lang);
 /* True when `lang` has a stop-word list of its own (English and Hindi too). */
 bool lex_has_stop_list(const char *lang);
 
+/* True for a closed-class word of a language that has no stop-word list
+ * but a packaged list of such words (Gujarati: stopwords-iso's,
+ * tag/data/closed_guj.txt); they seed the function words guessed from a
+ * text (tag/funcwords.h). False for other languages. */
+bool lex_is_closed_class(const char *word, const char *lang);
+
 /* The stem of `word` in `lang` by its Snowball stemmer (English, French,
  * German, Spanish... 27 languages); other languages, or NULL, as
  * lex_stem(). Newly allocated. Thread-safe. */

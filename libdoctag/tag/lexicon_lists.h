@@ -34,6 +34,7 @@ static inline bool lex_list_has(const lex_list *l, const char *word)
 
 extern const lex_list lex_list_stop_en, lex_list_stop_hi, lex_list_generic, lex_list_generic_stems, lex_list_date_words;
 extern const lex_list lex_list_stop_jpn;
+extern const lex_list lex_list_closed_guj;
 
 /* A language's stop-word list: every list named stop_<ISO 639-3 code>
  * (tag/data/stop_fra.txt, those taken from Lucene's jars and Apertium's

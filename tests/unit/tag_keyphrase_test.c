@@ -1355,12 +1355,20 @@ static void test_tags_in_own_language(void **state)
  * the language's common function words `fw` (written here, not taken from
  * the lists the tagger reads), and the phrase it is about among them: the
  * guess keeps its terms. */
-static void expect_no_function_words_in(const char *name, const char *code, const char *subject,
-                                        const char *const *fw)
+/* tests/unit/tagdata/NAME.txt. Newly allocated. */
+static char *tagdata_text(const char *name)
 {
   char *path = g_strdup_printf("%s/tests/unit/tagdata/%s.txt", getenv("DOCTAG_SOURCE_DIR"), name);
   char *text = tu_read(path, NULL);
   assert_non_null(text);
+  g_free(path);
+  return text;
+}
+
+static void expect_no_function_words_in(const char *name, const char *code, const char *subject,
+                                        const char *const *fw)
+{
+  char *text = tagdata_text(name);
   char lang[32];
   tag_detect_language(text, strlen(text), lang, sizeof lang);
   assert_string_equal(lang, code);
@@ -1383,7 +1391,6 @@ static void expect_no_function_words_in(const char *name, const char *code, cons
     fail_msg("%s: no tag \"%s\"", code, subject);
   tag_outcome_clear(&out);
   g_free(text);
-  g_free(path);
 }
 
 static void expect_no_function_words(const char *code, const char *subject, const char *const *fw)
@@ -1460,13 +1467,23 @@ static void test_function_words_without_snowball(void **state)
 {
   (void)state;
   /* no list: guessed from the text (Urdu's from Apertium's dictionary) */
-  const char *const guj[] = { "અને", "છે", "માટે", "પણ", "આ", NULL };
+  const char *const guj[] = { "અને", "છે", "માટે", "પણ", "આ", "હોય", "અથવા", "કે", "અંગે", NULL };
   expect_no_function_words("guj", "ટપક સિંચાઈ", guj);
+  /* short texts, where "હોય" (twice), "અથવા" (three times), "અંગે" and
+   * "કે" were tags: too few occurrences to guess, Gujarati's packaged
+   * closed-class words have them */
+  expect_no_function_words_in("guj_short", "guj", "માનવ અધિકારોની", guj);
+  expect_no_function_words_in("guj_notice", "guj", "અમદાવાદ મહાનગરપાલિકા", guj);
   const char *const urd[] = { "کا", "کے", "کی", "اور", "ہے", "میں", "سے", "کو", "کہ", NULL };
   expect_no_function_words("urd", "فضائی آلودگی", urd);
   /* a notice of sixty words, where "اور" (5 times), "کہ" and "کا" came
    * out as tags: Apertium's Urdu dictionary has them */
   expect_no_function_words_in("urd_short", "urd", "پانی", urd);
+  /* Tamil: no list, no seed; "ஒரு" (a) and "இந்த" (this) guessed from a
+   * notice of a hundred words ("மற்றும்", and, five times, is not: as
+   * long as the text's words are on average) */
+  const char *const tam[] = { "ஒரு", "இந்த", NULL };
+  expect_no_function_words("tam", "குடிநீர் வரி", tam);
   const char *const kor[] = { "있다", "수", "및", "등", "또한", "그러나", "특히", NULL };
   /* "해양" (marine) is short and frequent, but always before "쓰레기" */
   expect_no_function_words("kor", "해양 쓰레기", kor);
@@ -1619,7 +1636,7 @@ static void fw_measure(const char *text, fw_score *sc)
 {
   GArray *toks = seg_split(text);
   GUnicodeScript script = seg_main_script(toks);
-  GHashTable *guess = fw_guess(toks, script);
+  GHashTable *guess = fw_guess(toks, script, NULL);
   GHashTableIter it;
   gpointer w;
   g_hash_table_iter_init(&it, guess);
@@ -1676,6 +1693,137 @@ static void print_fw(const char *label, const fw_score *sc)
          "%.1f%% of the stop words' occurrences\n", label, sc->docs, found, sc->stop_types, sc->content_types,
          found ? 100.0 * sc->content_types / found : 0.0,
          sc->stop_tokens ? 100.0 * sc->stop_tokens_found / sc->stop_tokens : 0.0);
+}
+
+/* A made-up language, generated: function words ("ka", "mo", "ti") in
+ * every sentence between words of the section's subject, and words that
+ * each fail one test of fw_guess(): "zup", short and frequent with many
+ * neighbours, only in the first section (uneven over the text's tenths);
+ * "ro", in every sentence, always before "bastelin" (one word after it);
+ * "sel", four times in every tenth sentence (in fewer sentences than a
+ * word placed anywhere would be);
+ * "Lumo", a name (a capital); "na", twice (too few to tell). Newly
+ * allocated. */
+static char *made_up_text(void)
+{
+  static const char *const syll[] = { "ve", "lu", "na", "ri", "sto", "ban", "qui", "dor", "fel", "gam", "hes", "jor" };
+  GString *s = g_string_new(NULL);
+  guint32 seed = 12345;
+  for (int sentence = 0; sentence < 200; sentence++) {
+    int section = sentence / 20; /* ten sections: each its own subject words */
+    char content[5][16];
+    for (int c = 0; c < 5; c++) {
+      seed = seed * 1103515245u + 12345u;
+      int w = section * 6 + (int)((seed >> 16) % 6); /* six words a section */
+      g_snprintf(content[c], sizeof content[c], "%s%s%s", syll[w % 12], syll[(w / 12 + w * 7 + 3) % 12],
+                 syll[(w * 5 + 1) % 12]);
+    }
+    if (sentence % 3 == 0)
+      g_string_append(s, "Lumo ");
+    g_string_append_printf(s, "%s ka %s %s mo %s", content[0], content[1], content[2], content[3]);
+    if (section == 0)
+      g_string_append_printf(s, " zup %s", content[sentence % 3]);
+    g_string_append_printf(s, " ti %s%s ro bastelin", content[4], sentence == 7 || sentence == 150 ? " na" : "");
+    if (sentence % 10 == 0)
+      g_string_append_printf(s, ", sel %s sel %s sel %s sel %s", content[0], content[1], content[2], content[3]);
+    g_string_append(s, ". ");
+  }
+  return g_string_free(s, FALSE);
+}
+
+/* fw_guess() on text made for each of its tests: what passes them all is
+ * taken, what fails one is not. */
+static void test_function_word_tests(void **state)
+{
+  (void)state;
+  char *text = made_up_text();
+  GArray *toks = seg_split(text);
+  GHashTable *g = fw_guess(toks, G_UNICODE_SCRIPT_LATIN, NULL);
+  const char *const taken[] = { "ka", "mo", "ti" }, *const not_taken[] = { "zup", "ro", "sel", "lumo", "na", "bastelin" };
+  for (size_t i = 0; i < G_N_ELEMENTS(taken); i++)
+    if (!g_hash_table_contains(g, taken[i]))
+      fail_msg("\"%s\" should be guessed a function word", taken[i]);
+  for (size_t i = 0; i < G_N_ELEMENTS(not_taken); i++)
+    if (g_hash_table_contains(g, not_taken[i]))
+      fail_msg("\"%s\" should not be guessed a function word", not_taken[i]);
+  assert_int_equal(g_hash_table_size(g), G_N_ELEMENTS(taken)); /* no subject word */
+  g_hash_table_destroy(g);
+  seg_free(toks);
+  g_free(text);
+}
+
+/* An archive of `n` documents where each word of `words` is held by as
+ * many as `held` says (stems as tag_terms() counts them). */
+static tag_df archive_of(uint64_t n, const char *const *words, const unsigned int *held, size_t count,
+                         const char *lang)
+{
+  tag_df df = { .n_docs = n, .df = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL) };
+  for (size_t i = 0; i < count; i++)
+    g_hash_table_insert(df.df, tag_term_stem(words[i], lang), GUINT_TO_POINTER(held[i]));
+  return df;
+}
+
+/* The owner's archive tells a language's function words that one short
+ * text cannot: in the Tamil notice "மற்றும்" (and) is too long for the
+ * text's guess and was a tag; held by 18 of 20 Tamil documents it is none,
+ * while "வரி" (tax; 5 of 20) stays one, and a long word as widespread is
+ * no function word. Below ten documents for the text's most widespread
+ * word the archive says nothing. */
+static void test_function_words_from_archive(void **state)
+{
+  (void)state;
+  char *text = tagdata_text("tam");
+  const char *const words[] = { "மற்றும்", "ஒரு", "வரி", "குடியிருப்பாளர்களுக்கும்" };
+  const unsigned int held[] = { 18, 19, 5, 17 }, few[] = { 8, 9, 2, 8 };
+  GArray *toks = seg_split(text);
+  GUnicodeScript script = seg_main_script(toks);
+  for (int big = 0; big < 2; big++) {
+    tag_df df = archive_of(big ? 20 : 10, words, big ? held : few, G_N_ELEMENTS(words), "tam");
+    GHashTable *g = fw_guess(toks, script, "tam");
+    assert_false(g_hash_table_contains(g, "மற்றும்"));
+    fw_archive(g, toks, script, "tam", &df);
+    assert_true(g_hash_table_contains(g, "மற்றும்") == big);
+    assert_false(g_hash_table_contains(g, "வரி"));
+    assert_false(g_hash_table_contains(g, "குடியிருப்பாளர்களுக்கும்"));
+    g_hash_table_destroy(g);
+    tag_request req = { .text = text, .language = "tam", .num_tags = 10, .model_name = "local", .df = &df };
+    tag_outcome out = { 0 };
+    assert_int_equal(tag_run(NULL, &req, &out), DOCTAG_OK);
+    print_tags(big ? "tam, archive of 20" : "tam, archive of 10", &out);
+    assert_true(has_tag(&out, "மற்றும்") != big);
+    assert_true(has_tag(&out, "குடிநீர் வரி"));
+    tag_outcome_clear(&out);
+    g_hash_table_destroy(df.df);
+  }
+  seg_free(toks);
+  g_free(text);
+}
+
+/* Gujarati has no stop-word list, but a packaged list of closed-class
+ * words seeds the guess: in a short text "હોય" (twice) and "અથવા" (three
+ * times, and short only as Gujarati's words go) are taken only with it. */
+static void test_closed_class_seed(void **state)
+{
+  (void)state;
+  assert_true(lex_is_closed_class("હોય", "guj"));
+  assert_false(lex_is_closed_class("હોય", "hin"));
+  assert_false(lex_is_closed_class("પાણી", "guj"));
+  assert_false(lex_has_stop_list("guj"));
+  char *text = tagdata_text("guj_short");
+  GArray *toks = seg_split(text);
+  GUnicodeScript script = seg_main_script(toks);
+  GHashTable *bare = fw_guess(toks, script, NULL), *seeded = fw_guess(toks, script, "guj");
+  assert_true(g_hash_table_contains(bare, "અને"));  /* five times, beside five words a side */
+  assert_false(g_hash_table_contains(bare, "હોય"));
+  assert_false(g_hash_table_contains(bare, "અથવા"));
+  assert_true(g_hash_table_contains(seeded, "અને"));
+  assert_true(g_hash_table_contains(seeded, "હોય"));
+  assert_true(g_hash_table_contains(seeded, "અથવા"));
+  assert_false(g_hash_table_contains(seeded, "અધિકારોની"));
+  g_hash_table_destroy(bare);
+  g_hash_table_destroy(seeded);
+  seg_free(toks);
+  g_free(text);
 }
 
 /* The guess with English's and Hindi's lists as the answer: in a short
@@ -1753,6 +1901,9 @@ int main(void)
     cmocka_unit_test(test_list_additions),
     cmocka_unit_test(test_function_words_without_snowball),
     cmocka_unit_test(test_function_word_guess),
+    cmocka_unit_test(test_closed_class_seed),
+    cmocka_unit_test(test_function_word_tests),
+    cmocka_unit_test(test_function_words_from_archive),
     cmocka_unit_test(test_verb_forms_not_tags),
     cmocka_unit_test(test_cued_verbs),
     cmocka_unit_test(test_quality_floor),
