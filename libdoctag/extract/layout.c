@@ -455,9 +455,33 @@ static bool vertical_punct(const words_page *wp, unsigned int k)
   return true;
 }
 
+/* A glyph whose ink fills only part of its em (punctuation, brackets, the
+ * long vowel mark, small kana). A program that sets vertical text in a
+ * font with no vertical metrics (Chrome, with any font lacking them) puts
+ * each glyph where its ink is centred in its cell, so poppler's box of such
+ * a glyph (the whole em, from the font's ascent and descent) is up to an em
+ * off its cell: over the glyph before it, or short of the one after. */
+static bool partial_glyph(gunichar c)
+{
+  /* the small kana ぁぃぅぇぉっゃゅょゎゕゖ, then ァィゥェォッャュョヮヵヶ */
+  static const gunichar small_kana[] = { 0x3041, 0x3043, 0x3045, 0x3047, 0x3049, 0x3063, 0x3083, 0x3085,
+                                         0x3087, 0x308E, 0x3095, 0x3096, 0x30A1, 0x30A3, 0x30A5, 0x30A7,
+                                         0x30A9, 0x30C3, 0x30E3, 0x30E5, 0x30E7, 0x30EE, 0x30F5, 0x30F6 };
+  if ((c >= 0x3000 && c <= 0x303F) || c == 0x30FB || c == 0x30FC || (c >= 0xFE10 && c <= 0xFE1F)
+      || (c >= 0xFE30 && c <= 0xFE4F))
+    return true;
+  if (c >= 0xFF01 && c <= 0xFF65)
+    return !g_unichar_isalnum(c);
+  for (size_t i = 0; c >= 0x3041 && c <= 0x30F6 && i < G_N_ELEMENTS(small_kana); i++)
+    if (small_kana[i] == c)
+      return true;
+  return false;
+}
+
 /* b sits right under a (or a under b): the same column; `room` glyphs
- * may stand between them (punctuation drawn in another font). */
-static bool stacked(const words_box *a, const words_box *b, unsigned int room)
+ * may stand between them (punctuation drawn in another font); `slack`
+ * glyphs: how far off their cells the boxes may be (a partial glyph's). */
+static bool stacked(const words_box *a, const words_box *b, unsigned int room, double slack)
 {
   double wa = a->x2 - a->x1, wb = b->x2 - b->x1;
   double overlap = MIN(a->x2, b->x2) - MAX(a->x1, b->x1);
@@ -465,7 +489,16 @@ static bool stacked(const words_box *a, const words_box *b, unsigned int room)
     return false;
   double h = MAX(a->y2 - a->y1, b->y2 - b->y1);
   double gap = b->y1 >= a->y1 ? b->y1 - a->y2 : a->y1 - b->y2;
-  return gap > -0.6 * h && gap < (0.6 + room) * h;
+  return gap > -(0.6 + slack) * h && gap < (0.6 + slack + room) * h;
+}
+
+static bool word_partial(const words_page *wp, unsigned int k)
+{
+  const words_word *w = &wp->words[k];
+  for (unsigned int i = 0; i < w->len; i++)
+    if (partial_glyph(wp->chars[w->first + i]))
+      return true;
+  return false;
 }
 
 typedef struct upright {
@@ -498,16 +531,35 @@ static int by_column(const void *pa, const void *pb)
   return a->y1 < b->y1 ? -1 : a->y1 > b->y1;
 }
 
-static int by_y(const void *pa, const void *pb)
-{
-  const upright *a = pa, *b = pb;
-  return a->y1 < b->y1 ? -1 : a->y1 > b->y1;
-}
-
 static int by_pos(const void *pa, const void *pb)
 {
   const upright *a = pa, *b = pb;
   return (a->pos > b->pos) - (a->pos < b->pos);
+}
+
+static int by_y(const void *pa, const void *pb)
+{
+  const upright *a = pa, *b = pb;
+  if (a->y1 != b->y1)
+    return a->y1 < b->y1 ? -1 : 1;
+  return by_pos(pa, pb);
+}
+
+/* The glyphs of a column, c[0 .. n) top to bottom (by_y): where the tops of
+ * neighbours are within half a glyph of each other, a partial glyph's box
+ * over its neighbour's (partial_glyph()), such a run of them goes in the
+ * order drawn, which is the reading order of the programs that draw so;
+ * boxes cannot tell it ("い。" drawn with the stop's box above the い's). */
+static void drawn_order_ties(upright *c, guint n)
+{
+  for (guint i = 0; i < n;) {
+    guint j = i + 1;
+    while (j < n && c[j].y1 - c[j - 1].y1 < 0.5 * MAX(c[j].h, c[j - 1].h))
+      j++;
+    if (j - i > 1)
+      qsort(c + i, j - i, sizeof *c, by_pos);
+    i = j;
+  }
 }
 
 static int by_slot(const void *pa, const void *pb)
@@ -719,10 +771,12 @@ static void upright_columns(const words_page *wp, bool *skip, GString *out, unsi
     while (j < cand->len && c[i].xc - c[j].xc < 0.5 * w)
       j++;
     qsort(c + i, j - i, sizeof *c, by_y);
+    drawn_order_ties(c + i, j - i);
     for (guint a = i; a < j;) {
       guint b = a + 1;
       while (b < j && stacked(&wp->words[c[b - 1].word].box, &wp->words[c[b].word].box,
-                              punct_between(wp, vp, nvp, &c[b - 1], &c[b])))
+                              punct_between(wp, vp, nvp, &c[b - 1], &c[b]),
+                              word_partial(wp, c[b - 1].word) || word_partial(wp, c[b].word) ? 1.0 : 0.0))
         b++;
       if (b - a >= 2) {
         column col = { glyphs->len, b - a, G_MAXDOUBLE, -G_MAXDOUBLE, G_MAXDOUBLE, -G_MAXDOUBLE, 0, 0 };

@@ -155,6 +155,16 @@ static void test_gazette(void **state)
   assert_layout_is_truth("gazette");
 }
 
+static void test_vertical_pair(void **state)
+{
+  (void)state;
+  /* two columns as Chrome prints vertical writing: a small kana, the stop
+   * and a bracket whose boxes overlap the glyphs beside them stay in their
+   * columns, in the order drawn (not "ってくださ。" with "い" on a line of
+   * its own, the bracket above the columns) */
+  assert_layout_is_truth("vertical_pair");
+}
+
 static void test_narrow_space(void **state)
 {
   (void)state;
@@ -494,6 +504,7 @@ int main(void)
     cmocka_unit_test(test_rtl),
     cmocka_unit_test(test_rotated),
     cmocka_unit_test(test_vertical),
+    cmocka_unit_test(test_vertical_pair),
     cmocka_unit_test(test_gazette),
     cmocka_unit_test(test_narrow_space),
     cmocka_unit_test(test_form),
