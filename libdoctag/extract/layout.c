@@ -91,6 +91,19 @@ typedef struct glyph_span {
   double a0, a1, size;       /* along the line; a space: a0 > a1 */
 } glyph_span;
 
+/* Strong letters: right to left, and others (left to right). */
+typedef struct letters {
+  size_t r, l;
+} letters;
+
+/* The strong letters of each poppler block and flow of a page, and of
+ * the whole page, counted when a line first asks (page_letters_count()). */
+typedef struct page_letters {
+  const words_page *wp;
+  letters *block, *flow;     /* [b] for block b, [f] for flow f; NULL: not counted yet */
+  letters all;
+} page_letters;
+
 /* One line being built, in visual order. Its arrays are sized once per
  * page for the page's characters and a space after each word, the most a
  * line can hold, so adding a character never grows them. */
@@ -98,7 +111,9 @@ typedef struct line {
   gunichar *chars;
   glyph_span *span;          /* of each character */
   guint len;
-  size_t strong_r, strong_l; /* strong right-to-left and left-to-right letters */
+  letters own;               /* its strong letters */
+  unsigned int word0, word1; /* its words: wp->words[word0 .. word1] (word1 < word0: none) */
+  page_letters *page;        /* the page's */
 } line;
 
 /* When a font maps one glyph to several characters (a whole Arabic word in
@@ -152,8 +167,86 @@ static void reverse_glyph_runs(line *l)
   }
 }
 
+/* Counts c in n->r when it is a right-to-left letter, in n->l when it is
+ * another letter (strong left to right). */
+static inline void count_strong(gunichar c, letters *n)
+{
+  if (is_rtl_char(c))
+    n->r += g_unichar_isalpha(c);
+  else if (c < 0x80 ? g_ascii_isalpha(c) : g_unichar_isalpha(c))
+    n->l++;
+}
+
+/* p, its letters counted (once a page: only a line with right-to-left
+ * letters asks). */
+static const page_letters *page_letters_count(page_letters *p)
+{
+  if (p->block)
+    return p;
+  const words_page *wp = p->wp;
+  unsigned int nb = 0, nf = 0;
+  for (unsigned int k = 0; k < wp->nwords; k++) {
+    nb = MAX(nb, wp->words[k].block);
+    nf = MAX(nf, wp->words[k].flow);
+  }
+  p->block = g_new0(letters, (gsize)nb + 1);
+  p->flow = g_new0(letters, (gsize)nf + 1);
+  for (unsigned int k = 0; k < wp->nwords; k++) {
+    const words_word *w = &wp->words[k];
+    for (unsigned int i = 0; i < w->len; i++) {
+      letters n = { 0, 0 };
+      count_strong(wp->chars[w->first + i], &n);
+      p->block[w->block].r += n.r;
+      p->block[w->block].l += n.l;
+      p->flow[w->flow].r += n.r;
+      p->flow[w->flow].l += n.l;
+      p->all.r += n.r;
+      p->all.l += n.l;
+    }
+  }
+  return p;
+}
+
+static void page_letters_clear(page_letters *p)
+{
+  g_free(p->block);
+  g_free(p->flow);
+}
+
+/* Whether a right-to-left paragraph holds the line: the majority of the
+ * strong letters of the poppler blocks (paragraphs, cells) its words are
+ * in, where one side has twice the other's; else of their flows (columns),
+ * else of the page; else of the line's own. A line is no paragraph:
+ * "Microsoft Word 12% ושם באנגלית", more Latin letters than Hebrew ones,
+ * is a line of a Hebrew paragraph and reads from the right, as its
+ * paragraph does. */
+static bool line_rtl(line *l)
+{
+  letters block = { 0, 0 }, flow = { 0, 0 };
+  const page_letters *p = page_letters_count(l->page);
+  unsigned int last_block = 0, last_flow = 0;
+  for (unsigned int k = l->word0; k <= l->word1 && k < p->wp->nwords; k++) {
+    const words_word *w = &p->wp->words[k];
+    if (w->block && w->block != last_block) {
+      block.r += p->block[w->block].r;
+      block.l += p->block[w->block].l;
+    }
+    if (w->flow && w->flow != last_flow) {
+      flow.r += p->flow[w->flow].r;
+      flow.l += p->flow[w->flow].l;
+    }
+    last_block = w->block;
+    last_flow = w->flow;
+  }
+  const letters *by[] = { &block, &flow, &p->all };
+  for (size_t i = 0; i < G_N_ELEMENTS(by); i++)
+    if (by[i]->r + by[i]->l && (by[i]->r >= 2 * by[i]->l || by[i]->l >= 2 * by[i]->r))
+      return by[i]->r > by[i]->l;
+  return l->own.r >= l->own.l;
+}
+
 /* Visual to logical order: fribidi's reordering (rule L2) on the visual
- * string, with the paragraph direction of the line's majority. */
+ * string, with the direction of its paragraph (line_rtl()). */
 static void bidi_logical(line *l)
 {
   FriBidiStrIndex n = (FriBidiStrIndex)l->len;
@@ -163,7 +256,7 @@ static void bidi_logical(line *l)
   FriBidiLevel *levels = g_new(FriBidiLevel, n);
   fribidi_get_bidi_types(s, n, types);
   fribidi_get_bracket_types(s, n, types, brackets);
-  FriBidiParType base = l->strong_r >= l->strong_l ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_LTR;
+  FriBidiParType base = line_rtl(l) ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_LTR;
   if (fribidi_get_par_embedding_levels_ex(types, brackets, n, &base, levels)
       && !fribidi_reorder_line(0, types, n, 0, base, levels, s, NULL))
     g_debug("fribidi could not reorder a line of %d characters", (int)n);
@@ -178,7 +271,7 @@ static void flush_line(line *l, GString *out)
     l->len--;
   if (!l->len)
     return;
-  if (l->strong_r) {
+  if (l->own.r) {
     reverse_glyph_runs(l);
     bidi_logical(l);
   }
@@ -199,7 +292,18 @@ static void flush_line(line *l, GString *out)
   }
   g_string_append_c(out, '\n');
   l->len = 0;
-  l->strong_r = l->strong_l = 0;
+  l->own = (letters){ 0, 0 };
+  l->word0 = 1;
+  l->word1 = 0;
+}
+
+/* The line goes on with word k (whose block and flow count for the
+ * line's direction, line_rtl()). */
+static void line_word(line *l, unsigned int k)
+{
+  if (l->word1 < l->word0)
+    l->word0 = k;
+  l->word1 = k;
 }
 
 /* inline for the same reason as frame_of() */
@@ -207,10 +311,7 @@ static inline void line_add(line *l, gunichar c, double a0, double a1, double si
 {
   l->chars[l->len] = c;
   l->span[l->len++] = (glyph_span){ a0, a1, size };
-  if (is_rtl_char(c))
-    l->strong_r += g_unichar_isalpha(c);
-  else if (c < 0x80 ? g_ascii_isalpha(c) : g_unichar_isalpha(c))
-    l->strong_l++;
+  count_strong(c, &l->own);
 }
 
 static bool is_letter(gunichar c)
@@ -909,7 +1010,8 @@ void layout_text(const words_page *wp, pdf_text *out)
 {
   GString *s = g_string_sized_new(wp->nchars + wp->nchars / 6 + 16);
   size_t room = (size_t)wp->nchars + wp->nwords + 1;
-  line l = { .chars = g_new(gunichar, room), .span = g_new(glyph_span, room) };
+  page_letters letters_by = { .wp = wp };
+  line l = { .chars = g_new(gunichar, room), .span = g_new(glyph_span, room), .word0 = 1, .page = &letters_by };
   bool deva = false, indic = false; /* Devanagari; the other scripts of India */
   bool *skip = g_new0(bool, wp->nwords + 1);
   GString *cols = g_string_new(NULL);
@@ -999,6 +1101,7 @@ void layout_text(const words_page *wp, pdf_text *out)
         }
       }
     }
+    line_word(&l, k);
     for (unsigned int i = 0; i < w->len; i++) {
       gunichar c = wp->chars[w->first + i];
       if (c >= 0x900) {
@@ -1016,6 +1119,7 @@ void layout_text(const words_page *wp, pdf_text *out)
   g_free(l.span);
   g_string_free(cols, TRUE);
   g_free(skip);
+  page_letters_clear(&letters_by);
   if (s->len && s->str[s->len - 1] == '\n')
     g_string_truncate(s, s->len - 1);
   if (deva || indic)

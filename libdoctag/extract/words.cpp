@@ -391,6 +391,7 @@ struct collected {
   grow<words_word> words;       /* each with its font size */
   std::vector<std::string> fonts;  /* names, as the words change font */
   std::vector<words_space> spaces; /* the page's own */
+  unsigned int blocks = 0, flows = 0; /* poppler's so far, the page's and its annotations' */
 };
 
 /* The box of a glyph drawn at an angle: its baseline and a font size above. */
@@ -538,10 +539,33 @@ int zwnj_space(const text_dev &dev, TextWordList *list, int k)
   return -1;
 }
 
+/* The block and flow of each word of `list`, numbered on from `c`'s: the
+ * word list (reading order) is poppler's flows, their blocks, lines and
+ * words in turn; all 0 where it is not. */
+std::vector<std::pair<unsigned int, unsigned int>> blocks_of(const text_dev &dev, TextWordList *list, collected &c)
+{
+  size_t n = list ? (size_t)list->getLength() : 0, k = 0;
+  std::vector<std::pair<unsigned int, unsigned int>> none(n, { 0, 0 }), of(n);
+  for (const TextFlow *f = dev.getFlows(); f; f = f->getNext()) {
+    c.flows++;
+    for (const TextBlock *b = f->getBlocks(); b; b = b->getNext()) {
+      c.blocks++;
+      for (const TextLine *l = b->getLines(); l; l = l->getNext())
+        for (const TextWord *w = l->getWords(); w; w = w->getNext()) {
+          if (k >= n || list->get((int)k) != w)
+            return none;
+          of[k++] = { c.blocks, c.flows };
+        }
+    }
+  }
+  return k == n ? of : none;
+}
+
 /* Appends the words of `dev`'s page to `c`, its diagonal runs last. */
 void collect(text_dev &dev, collected &c)
 {
   std::unique_ptr<TextWordList> list = dev.makeWordList();
+  std::vector<std::pair<unsigned int, unsigned int>> block = blocks_of(dev, list.get(), c);
   const TextFontInfo *last_font = nullptr;
   /* the page's arrays at their size at once: growing them by doubling
    * moved them a dozen times a page */
@@ -563,6 +587,8 @@ void collect(text_dev &dev, collected &c)
     w.size = tw->getFontSize();
     w.pos = tw->getCharPos();
     w.end = w.pos + tw->getCharLen();
+    w.block = block[(size_t)k].first;
+    w.flow = block[(size_t)k].second;
     tw->getBBox(&w.box.x1, &w.box.y1, &w.box.x2, &w.box.y2);
     int split = w.rot == 0 && !dev.zwnj_at.empty() ? zwnj_space(dev, list.get(), k) : -1;
     for (int i = 0; i < n; i++) {

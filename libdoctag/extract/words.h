@@ -30,6 +30,9 @@ typedef struct words_word {
                                 * own, rot 0 and box the bounding box; 0: poppler's word */
   double size;                 /* font size, points; 0: not asked for */
   bool line_start;             /* the first word of a form field or annotation: starts a line */
+  unsigned int block, flow;    /* poppler's block it is in (a paragraph, a table cell) and the
+                                * flow of that block (a column), each numbered from 1 on the
+                                * page; 0: none (diagonal runs) */
   int pos, end;                /* where its characters are in the content stream (poppler's
                                 * positions, which a drawn space advances too): the word drawn
                                 * right after it, with no space drawn between, starts at `end`;

@@ -137,6 +137,16 @@ static void assert_layout_is_truth(const char *name)
   g_free(truth);
 }
 
+static void test_rtl_paragraph(void **state)
+{
+  (void)state;
+  /* each line in logical order, read from the right as its paragraph is,
+   * also "הקובץ נשמר בתוכנה Microsoft Word for Windows" and "يعمل على
+   * Windows 11 Pro و macOS 14", more Latin letters than Hebrew or Arabic
+   * ones (read as left-to-right lines, the Latin run came first) */
+  assert_layout_is_truth("rtl_paragraph");
+}
+
 static void test_vertical(void **state)
 {
   (void)state;
@@ -502,6 +512,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_rtl),
+    cmocka_unit_test(test_rtl_paragraph),
     cmocka_unit_test(test_rotated),
     cmocka_unit_test(test_vertical),
     cmocka_unit_test(test_vertical_pair),
