@@ -82,6 +82,14 @@ static bool is_rtl_char(gunichar c)
       || (c >= 0x10800 && c <= 0x10FFF) || (c >= 0x1E800 && c <= 0x1EFFF);
 }
 
+/* The marks that steer bidi display (LRM, RLM, ALM, the embeddings,
+ * overrides and isolates): a line in logical order has done with them,
+ * and inside a word they split it for a search ("\u200E-5\u200E"). */
+static bool is_direction_mark(gunichar c)
+{
+  return c == 0x200E || c == 0x200F || c == 0x061C || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
+
 static bool is_presentation_form(gunichar c)
 {
   return (c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF);
@@ -245,6 +253,22 @@ static bool line_rtl(line *l)
   return l->own.r >= l->own.l;
 }
 
+/* A minus or plus sign drawn right before digits, after a space or at the
+ * line's start ("-5", "+972"), is the number's own sign: a number in
+ * visual order keeps it on its left, as the digits are left to right. It
+ * is typed as a digit (EN), so that it stays there; otherwise the
+ * reordering, taking the sign for a neutral between right-to-left runs,
+ * moves it behind the digits ("5-"), which is where an unmarked sign
+ * typed before them would have been drawn, but the sign written so
+ * (drawn left of its digits) is the one people mean. */
+static void sign_of_number(const FriBidiChar *s, FriBidiStrIndex n, FriBidiCharType *types)
+{
+  for (FriBidiStrIndex i = 0; i + 1 < n; i++)
+    if ((s[i] == '-' || s[i] == '+' || s[i] == 0x2212) && (i == 0 || s[i - 1] == ' ')
+        && (types[i + 1] == FRIBIDI_TYPE_EN || types[i + 1] == FRIBIDI_TYPE_AN))
+      types[i] = FRIBIDI_TYPE_EN;
+}
+
 /* Visual to logical order: fribidi's reordering (rule L2) on the visual
  * string, with the direction of its paragraph (line_rtl()). */
 static void bidi_logical(line *l)
@@ -255,6 +279,7 @@ static void bidi_logical(line *l)
   FriBidiBracketType *brackets = g_new(FriBidiBracketType, n);
   FriBidiLevel *levels = g_new(FriBidiLevel, n);
   fribidi_get_bidi_types(s, n, types);
+  sign_of_number(s, n, types);
   fribidi_get_bracket_types(s, n, types, brackets);
   FriBidiParType base = line_rtl(l) ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_LTR;
   if (fribidi_get_par_embedding_levels_ex(types, brackets, n, &base, levels)
@@ -280,6 +305,8 @@ static void flush_line(line *l, GString *out)
     gunichar c = u[i];
     if (c < 0x80) {
       g_string_append_c(out, (char)c);
+    } else if (is_direction_mark(c)) {
+      continue;
     } else if (is_presentation_form(c)) {
       char buf[8];
       buf[g_unichar_to_utf8(c, buf)] = '\0';

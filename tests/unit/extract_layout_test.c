@@ -147,6 +147,14 @@ static void test_rtl_paragraph(void **state)
   assert_layout_is_truth("rtl_paragraph");
 }
 
+static void test_rtl_marks(void **state)
+{
+  (void)state;
+  /* the direction marks the page's text layer holds steer the order, and
+   * are gone from the logical text ("2.0", not "\u200E2.0\u200E") */
+  assert_layout_is_truth("rtl_marks");
+}
+
 static void test_vertical(void **state)
 {
   (void)state;
@@ -513,6 +521,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_rtl),
     cmocka_unit_test(test_rtl_paragraph),
+    cmocka_unit_test(test_rtl_marks),
     cmocka_unit_test(test_rotated),
     cmocka_unit_test(test_vertical),
     cmocka_unit_test(test_vertical_pair),
