@@ -573,14 +573,18 @@ static bool cjk_glyph(const words_page *wp, const words_word *w)
 static bool vertical_punct(const words_page *wp, unsigned int k)
 {
   const words_word *w = &wp->words[k];
-  if (w->rot != 1 || w->run || w->len > 4 || w->pos < 0 || k >= wp->annot_first)
+  if (w->rot != 1 || w->run || w->pos < 0 || k >= wp->annot_first)
     return false;
+  bool cjk = true, sideways = true;
   for (unsigned int i = 0; i < w->len; i++) {
     gunichar c = wp->chars[w->first + i];
-    if (!(is_cjk(c) || (c >= 0xFE10 && c <= 0xFE1F)))
-      return false;
+    bool v = is_cjk(c) || (c >= 0xFE10 && c <= 0xFE1F);
+    cjk &= v;
+    sideways &= !v;
   }
-  return true;
+  /* or a word of Latin letters or digits set sideways in the column, as
+   * browsers and word processors set "PDF" or "2024" in vertical text */
+  return (cjk && w->len <= 4) || sideways;
 }
 
 /* A glyph whose ink fills only part of its em (punctuation, brackets, the
@@ -716,9 +720,31 @@ static int by_word_pos(const void *pa, const void *pb, void *data)
   return (a > b) - (a < b);
 }
 
-/* How many glyphs of punctuation (vp[0 .. n), by where they were drawn)
- * were drawn between glyph a and glyph b, beside a's column, when nothing
- * else was drawn between them. */
+/* The advance (font sizes) of a space glyph drawn at a position in
+ * [from, to), or 0 when none was. */
+static double space_drawn_in(const words_page *wp, int from, int to)
+{
+  guint lo = 0, hi = wp->nspaces;
+  while (lo < hi) {
+    guint mid = (lo + hi) / 2;
+    if (wp->spaces[mid].pos < from)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < wp->nspaces && wp->spaces[lo].pos < to ? wp->spaces[lo].advance : 0;
+}
+
+/* Whether what is drawn at `pos` comes right after what ended at `at`:
+ * nothing drawn between them but a space (a code of up to 4 bytes). */
+static bool drawn_next(const words_page *wp, int at, int pos)
+{
+  return pos == at || (pos > at && pos - at <= 4 && space_drawn_in(wp, at, pos) > 0);
+}
+
+/* How many glyphs of punctuation or words set sideways (vp[0 .. n), by
+ * where they were drawn) were drawn between glyph a and glyph b, beside
+ * a's column, when nothing else (but spaces) was drawn between them. */
 static unsigned int punct_between(const words_page *wp, const unsigned int *vp, guint n, const upright *a,
                                   const upright *b)
 {
@@ -735,16 +761,18 @@ static unsigned int punct_between(const words_page *wp, const unsigned int *vp, 
   const words_box *ab = &wp->words[a->word].box, *bb = &wp->words[b->word].box;
   unsigned int glyphs = 0;
   int at = a->end;
-  for (; lo < n && wp->words[vp[lo]].pos == at; lo++) {
+  for (; lo < n && drawn_next(wp, at, wp->words[vp[lo]].pos); lo++) {
     const words_word *w = &wp->words[vp[lo]];
     /* in the gap, but for the offset of poppler's box (see punct_by()) */
     if (!(fabs((w->box.x1 + w->box.x2) / 2 - a->xc) <= ab->x2 - ab->x1 && w->box.y1 >= ab->y1 - 3 * a->h
           && w->box.y2 <= bb->y2))
       return 0;
-    glyphs += w->len;
+    /* a vertical font's glyphs an em each; a word set sideways as long as it is, and a space */
+    glyphs += is_cjk(wp->chars[w->first]) || !(a->h > 0) ? w->len
+                                                          : (unsigned int)ceil((w->box.y2 - w->box.y1) / a->h) + 1;
     at = w->end;
   }
-  return at == b->pos ? glyphs : 0;
+  return drawn_next(wp, at, b->pos) ? glyphs : 0;
 }
 
 static guint root_of(guint *parent, guint i)
@@ -954,7 +982,12 @@ static void upright_columns(const words_page *wp, bool *skip, GString *out, unsi
     upright p = { k, 0, w->box.y1, 0, w->pos, w->end, 0, 0 };
     const upright *before = lo > 0 && drawn[lo - 1].end <= w->pos ? &drawn[lo - 1] : NULL;
     const upright *after = lo < nd ? &drawn[lo] : NULL;
-    if (before && punct_by(&cs[before->col], before, &w->box)) {
+    /* drawn between two neighbours of a column, and lying between them */
+    const column *bc = before ? &cs[before->col] : NULL;
+    bool between = before && after && after->col == before->col && after->slot == before->slot + 1
+                   && fabs((w->box.x1 + w->box.x2) / 2 - (bc->x1 + bc->x2) / 2) <= bc->w && w->box.y1 >= before->y1
+                   && w->box.y2 <= wp->words[after->word].box.y2;
+    if (before && (between || punct_by(&cs[before->col], before, &w->box))) {
       p.col = before->col;
       p.slot = before->slot + 1;
     } else if (after && punct_by(&cs[after->col], after, &w->box)) {
@@ -984,8 +1017,13 @@ static void upright_columns(const words_page *wp, bool *skip, GString *out, unsi
         hi = mid;
     }
     for (guint s = 0; s <= cs[ci].len; s++) {
-      for (; lo < puncts->len && pu[lo].col == ci && pu[lo].slot == s; lo++)
+      for (; lo < puncts->len && pu[lo].col == ci && pu[lo].slot == s; lo++) {
         append_word(wp, pu[lo].word, out);
+        /* "Microsoft Word" set sideways: its words apart */
+        if (wp->words[pu[lo].word].space_after && lo + 1 < puncts->len && pu[lo + 1].col == ci
+            && pu[lo + 1].slot == s)
+          g_string_append_c(out, ' ');
+      }
       if (s < cs[ci].len)
         append_word(wp, gl[cs[ci].first + s].word, out);
     }
@@ -1000,20 +1038,6 @@ static void upright_columns(const words_page *wp, bool *skip, GString *out, unsi
 
 /* ------------------------------------------------------------------ lines */
 
-/* The advance (font sizes) of a space glyph drawn at a position in
- * [from, to), or 0 when none was. */
-static double space_drawn_in(const words_page *wp, int from, int to)
-{
-  guint lo = 0, hi = wp->nspaces;
-  while (lo < hi) {
-    guint mid = (lo + hi) / 2;
-    if (wp->spaces[mid].pos < from)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo < wp->nspaces && wp->spaces[lo].pos < to ? wp->spaces[lo].advance : 0;
-}
 
 /* Whether the page draws its spaces as glyphs (word processors, cairo) rather
  * than by moving the pen (TeX): most spaces poppler sees between two words

@@ -162,6 +162,15 @@ static void test_vertical(void **state)
   assert_layout_is_truth("vertical");
 }
 
+static void test_vertical_sideways(void **state)
+{
+  (void)state;
+  /* "Microsoft Word" and "2024" set sideways in their columns: in their
+   * place, the column one line (not the words on lines of their own and
+   * the column cut in two at them) */
+  assert_layout_is_truth("vertical_sideways");
+}
+
 static void test_gazette(void **state)
 {
   (void)state;
@@ -525,6 +534,7 @@ int main(void)
     cmocka_unit_test(test_rotated),
     cmocka_unit_test(test_vertical),
     cmocka_unit_test(test_vertical_pair),
+    cmocka_unit_test(test_vertical_sideways),
     cmocka_unit_test(test_gazette),
     cmocka_unit_test(test_narrow_space),
     cmocka_unit_test(test_form),
