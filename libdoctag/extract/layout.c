@@ -566,10 +566,11 @@ static bool cjk_glyph(const words_page *wp, const words_word *w)
 
 /* The glyphs that need a vertical font in a column (Identity-V: the
  * vertical forms ︑ ︒ ﹁ ︵, a long vowel mark ー turned) drawn among upright
- * glyphs of a horizontal one: poppler makes a word of each, of its own
- * direction, so it would leave its column. A few CJK glyphs or vertical
- * forms, drawn on the page itself; they join a column only where they
- * were drawn inside it (upright_columns()). */
+ * glyphs of a horizontal one, and the words of other scripts set sideways
+ * in it: poppler makes a top-to-bottom word of each, so it would leave its
+ * column. A few CJK glyphs or vertical forms, or a word of no CJK at all,
+ * drawn on the page itself; they join a column only where they were drawn
+ * inside it (upright_columns()). */
 static bool vertical_punct(const words_page *wp, unsigned int k)
 {
   const words_word *w = &wp->words[k];
@@ -582,8 +583,7 @@ static bool vertical_punct(const words_page *wp, unsigned int k)
     cjk &= v;
     sideways &= !v;
   }
-  /* or a word of Latin letters or digits set sideways in the column, as
-   * browsers and word processors set "PDF" or "2024" in vertical text */
+  /* sideways: as browsers and word processors set "PDF" or "2024" in vertical text */
   return (cjk && w->len <= 4) || sideways;
 }
 
