@@ -76,12 +76,6 @@ static double word_size(const words_word *w, const frame *f)
   return w->size > 0 ? w->size : (f->c1 - f->c0) / 1.3;
 }
 
-static bool is_rtl_char(gunichar c)
-{
-  return (c >= 0x0590 && c <= 0x08FF) || (c >= 0xFB1D && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF)
-      || (c >= 0x10800 && c <= 0x10FFF) || (c >= 0x1E800 && c <= 0x1EFFF);
-}
-
 /* The marks that steer bidi display (LRM, RLM, ALM, the embeddings,
  * overrides and isolates): a line in logical order has done with them,
  * and inside a word they split it for a search ("\u200E-5\u200E"). */
@@ -134,13 +128,13 @@ static guint one_glyph_run(const line *l, guint i)
   const gunichar *u = l->chars;
   const glyph_span *g = l->span;
   guint n = l->len;
-  if (i + 1 >= n || !is_rtl_char(u[i]) || !(g[i].a1 > g[i].a0))
+  if (i + 1 >= n || !words_rtl_char(u[i]) || !(g[i].a1 > g[i].a0))
     return 0;
   double width = g[i].a1 - g[i].a0;
   bool lam_alef = u[i] == 0x0644 && (u[i + 1] == 0x0622 || u[i + 1] == 0x0623 || u[i + 1] == 0x0625 || u[i + 1] == 0x0627);
   guint j = i + 1;
   /* the first character has the glyph, the others none, at its start */
-  while (j < n && is_rtl_char(u[j]) && fabs(g[j].a1 - g[j].a0) < 0.01 && fabs(g[j].a0 - g[i].a0) < 0.01)
+  while (j < n && words_rtl_char(u[j]) && fabs(g[j].a1 - g[j].a0) < 0.01 && fabs(g[j].a0 - g[i].a0) < 0.01)
     j++;
   if (j > i + 1)
     return j - i;
@@ -148,7 +142,7 @@ static guint one_glyph_run(const line *l, guint i)
   if (width > 0.15 * g[i].size && !lam_alef)
     return 0;
   double end = g[i].a1;
-  while (j < n && is_rtl_char(u[j]) && fabs((g[j].a1 - g[j].a0) - width) < 0.02 && fabs(g[j].a0 - end) < 0.02
+  while (j < n && words_rtl_char(u[j]) && fabs((g[j].a1 - g[j].a0) - width) < 0.02 && fabs(g[j].a0 - end) < 0.02
          && (!lam_alef || j < i + 2)) {
     end = g[j].a1;
     j++;
@@ -179,7 +173,7 @@ static void reverse_glyph_runs(line *l)
  * another letter (strong left to right). */
 static inline void count_strong(gunichar c, letters *n)
 {
-  if (is_rtl_char(c))
+  if (words_rtl_char(c))
     n->r += g_unichar_isalpha(c);
   else if (c < 0x80 ? g_ascii_isalpha(c) : g_unichar_isalpha(c))
     n->l++;
@@ -1122,7 +1116,7 @@ void layout_text(const words_page *wp, pdf_text *out)
         /* the gap is measured from the end of the previous word, not of its last glyph (a mark) */
         /* a character poppler gave no width inside the glyph before (the
          * alef of lam-alef): the gap that counts starts after that glyph */
-        bool inside = pf.a1 - pf.a0 < 0.01 && is_rtl_char(last) && f.a0 - front < 0.1 * size;
+        bool inside = pf.a1 - pf.a0 < 0.01 && words_rtl_char(last) && f.a0 - front < 0.1 * size;
         /* a mark drawn back over the glyph before it (a Tamil pulli, an
          * Oriya i), or a letter of the scripts of India drawn there with no
          * width (LibreOffice's Oriya subjoined ra, "ପ୍ର"): the gap starts
