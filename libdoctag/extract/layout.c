@@ -76,10 +76,12 @@ static double word_size(const words_word *w, const frame *f)
   return w->size > 0 ? w->size : (f->c1 - f->c0) / 1.3;
 }
 
-static bool is_rtl_char(gunichar c)
+/* The marks that steer bidi display (LRM, RLM, ALM, the embeddings,
+ * overrides and isolates): a line in logical order has done with them,
+ * and inside a word they split it for a search ("\u200E-5\u200E"). */
+static bool is_direction_mark(gunichar c)
 {
-  return (c >= 0x0590 && c <= 0x08FF) || (c >= 0xFB1D && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF)
-      || (c >= 0x10800 && c <= 0x10FFF) || (c >= 0x1E800 && c <= 0x1EFFF);
+  return c == 0x200E || c == 0x200F || c == 0x061C || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
 }
 
 static bool is_presentation_form(gunichar c)
@@ -91,6 +93,19 @@ typedef struct glyph_span {
   double a0, a1, size;       /* along the line; a space: a0 > a1 */
 } glyph_span;
 
+/* Strong letters: right to left, and others (left to right). */
+typedef struct letters {
+  size_t r, l;
+} letters;
+
+/* The strong letters of each poppler block and flow of a page, and of
+ * the whole page, counted when a line first asks (page_letters_count()). */
+typedef struct page_letters {
+  const words_page *wp;
+  letters *block, *flow;     /* [b] for block b, [f] for flow f; NULL: not counted yet */
+  letters all;
+} page_letters;
+
 /* One line being built, in visual order. Its arrays are sized once per
  * page for the page's characters and a space after each word, the most a
  * line can hold, so adding a character never grows them. */
@@ -98,7 +113,9 @@ typedef struct line {
   gunichar *chars;
   glyph_span *span;          /* of each character */
   guint len;
-  size_t strong_r, strong_l; /* strong right-to-left and left-to-right letters */
+  letters own;               /* its strong letters */
+  unsigned int word0, word1; /* its words: wp->words[word0 .. word1] (word1 < word0: none) */
+  page_letters *page;        /* the page's */
 } line;
 
 /* When a font maps one glyph to several characters (a whole Arabic word in
@@ -111,13 +128,13 @@ static guint one_glyph_run(const line *l, guint i)
   const gunichar *u = l->chars;
   const glyph_span *g = l->span;
   guint n = l->len;
-  if (i + 1 >= n || !is_rtl_char(u[i]) || !(g[i].a1 > g[i].a0))
+  if (i + 1 >= n || !words_rtl_char(u[i]) || !(g[i].a1 > g[i].a0))
     return 0;
   double width = g[i].a1 - g[i].a0;
   bool lam_alef = u[i] == 0x0644 && (u[i + 1] == 0x0622 || u[i + 1] == 0x0623 || u[i + 1] == 0x0625 || u[i + 1] == 0x0627);
   guint j = i + 1;
   /* the first character has the glyph, the others none, at its start */
-  while (j < n && is_rtl_char(u[j]) && fabs(g[j].a1 - g[j].a0) < 0.01 && fabs(g[j].a0 - g[i].a0) < 0.01)
+  while (j < n && words_rtl_char(u[j]) && fabs(g[j].a1 - g[j].a0) < 0.01 && fabs(g[j].a0 - g[i].a0) < 0.01)
     j++;
   if (j > i + 1)
     return j - i;
@@ -125,7 +142,7 @@ static guint one_glyph_run(const line *l, guint i)
   if (width > 0.15 * g[i].size && !lam_alef)
     return 0;
   double end = g[i].a1;
-  while (j < n && is_rtl_char(u[j]) && fabs((g[j].a1 - g[j].a0) - width) < 0.02 && fabs(g[j].a0 - end) < 0.02
+  while (j < n && words_rtl_char(u[j]) && fabs((g[j].a1 - g[j].a0) - width) < 0.02 && fabs(g[j].a0 - end) < 0.02
          && (!lam_alef || j < i + 2)) {
     end = g[j].a1;
     j++;
@@ -152,8 +169,102 @@ static void reverse_glyph_runs(line *l)
   }
 }
 
+/* Counts c in n->r when it is a right-to-left letter, in n->l when it is
+ * another letter (strong left to right). */
+static inline void count_strong(gunichar c, letters *n)
+{
+  if (words_rtl_char(c))
+    n->r += g_unichar_isalpha(c);
+  else if (c < 0x80 ? g_ascii_isalpha(c) : g_unichar_isalpha(c))
+    n->l++;
+}
+
+/* p, its letters counted (once a page: only a line with right-to-left
+ * letters asks). */
+static const page_letters *page_letters_count(page_letters *p)
+{
+  if (p->block)
+    return p;
+  const words_page *wp = p->wp;
+  unsigned int nb = 0, nf = 0;
+  for (unsigned int k = 0; k < wp->nwords; k++) {
+    nb = MAX(nb, wp->words[k].block);
+    nf = MAX(nf, wp->words[k].flow);
+  }
+  p->block = g_new0(letters, (gsize)nb + 1);
+  p->flow = g_new0(letters, (gsize)nf + 1);
+  for (unsigned int k = 0; k < wp->nwords; k++) {
+    const words_word *w = &wp->words[k];
+    for (unsigned int i = 0; i < w->len; i++) {
+      letters n = { 0, 0 };
+      count_strong(wp->chars[w->first + i], &n);
+      p->block[w->block].r += n.r;
+      p->block[w->block].l += n.l;
+      p->flow[w->flow].r += n.r;
+      p->flow[w->flow].l += n.l;
+      p->all.r += n.r;
+      p->all.l += n.l;
+    }
+  }
+  return p;
+}
+
+static void page_letters_clear(page_letters *p)
+{
+  g_free(p->block);
+  g_free(p->flow);
+}
+
+/* Whether a right-to-left paragraph holds the line: the majority of the
+ * strong letters of the poppler blocks (paragraphs, cells) its words are
+ * in, where one side has twice the other's; else of their flows (columns),
+ * else of the page; else of the line's own. A line is no paragraph:
+ * "Microsoft Word 12% ושם באנגלית", more Latin letters than Hebrew ones,
+ * is a line of a Hebrew paragraph and reads from the right, as its
+ * paragraph does. */
+static bool line_rtl(line *l)
+{
+  letters block = { 0, 0 }, flow = { 0, 0 };
+  const page_letters *p = page_letters_count(l->page);
+  unsigned int last_block = 0, last_flow = 0;
+  for (unsigned int k = l->word0; k <= l->word1 && k < p->wp->nwords; k++) {
+    const words_word *w = &p->wp->words[k];
+    if (w->block && w->block != last_block) {
+      block.r += p->block[w->block].r;
+      block.l += p->block[w->block].l;
+    }
+    if (w->flow && w->flow != last_flow) {
+      flow.r += p->flow[w->flow].r;
+      flow.l += p->flow[w->flow].l;
+    }
+    last_block = w->block;
+    last_flow = w->flow;
+  }
+  const letters *by[] = { &block, &flow, &p->all };
+  for (size_t i = 0; i < G_N_ELEMENTS(by); i++)
+    if (by[i]->r + by[i]->l && (by[i]->r >= 2 * by[i]->l || by[i]->l >= 2 * by[i]->r))
+      return by[i]->r > by[i]->l;
+  return l->own.r >= l->own.l;
+}
+
+/* A minus or plus sign drawn right before digits, after a space or at the
+ * line's start ("-5", "+972"), is the number's own sign: a number in
+ * visual order keeps it on its left, as the digits are left to right. It
+ * is typed as a digit (EN), so that it stays there; otherwise the
+ * reordering, taking the sign for a neutral between right-to-left runs,
+ * moves it behind the digits ("5-"), which is where an unmarked sign
+ * typed before them would have been drawn, but the sign written so
+ * (drawn left of its digits) is the one people mean. */
+static void sign_of_number(const FriBidiChar *s, FriBidiStrIndex n, FriBidiCharType *types)
+{
+  for (FriBidiStrIndex i = 0; i + 1 < n; i++)
+    if ((s[i] == '-' || s[i] == '+' || s[i] == 0x2212) && (i == 0 || s[i - 1] == ' ')
+        && (types[i + 1] == FRIBIDI_TYPE_EN || types[i + 1] == FRIBIDI_TYPE_AN))
+      types[i] = FRIBIDI_TYPE_EN;
+}
+
 /* Visual to logical order: fribidi's reordering (rule L2) on the visual
- * string, with the paragraph direction of the line's majority. */
+ * string, with the direction of its paragraph (line_rtl()). */
 static void bidi_logical(line *l)
 {
   FriBidiStrIndex n = (FriBidiStrIndex)l->len;
@@ -162,8 +273,9 @@ static void bidi_logical(line *l)
   FriBidiBracketType *brackets = g_new(FriBidiBracketType, n);
   FriBidiLevel *levels = g_new(FriBidiLevel, n);
   fribidi_get_bidi_types(s, n, types);
+  sign_of_number(s, n, types);
   fribidi_get_bracket_types(s, n, types, brackets);
-  FriBidiParType base = l->strong_r >= l->strong_l ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_LTR;
+  FriBidiParType base = line_rtl(l) ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_LTR;
   if (fribidi_get_par_embedding_levels_ex(types, brackets, n, &base, levels)
       && !fribidi_reorder_line(0, types, n, 0, base, levels, s, NULL))
     g_debug("fribidi could not reorder a line of %d characters", (int)n);
@@ -178,7 +290,7 @@ static void flush_line(line *l, GString *out)
     l->len--;
   if (!l->len)
     return;
-  if (l->strong_r) {
+  if (l->own.r) {
     reverse_glyph_runs(l);
     bidi_logical(l);
   }
@@ -187,6 +299,8 @@ static void flush_line(line *l, GString *out)
     gunichar c = u[i];
     if (c < 0x80) {
       g_string_append_c(out, (char)c);
+    } else if (is_direction_mark(c)) {
+      continue;
     } else if (is_presentation_form(c)) {
       char buf[8];
       buf[g_unichar_to_utf8(c, buf)] = '\0';
@@ -199,7 +313,18 @@ static void flush_line(line *l, GString *out)
   }
   g_string_append_c(out, '\n');
   l->len = 0;
-  l->strong_r = l->strong_l = 0;
+  l->own = (letters){ 0, 0 };
+  l->word0 = 1;
+  l->word1 = 0;
+}
+
+/* The line goes on with word k (whose block and flow count for the
+ * line's direction, line_rtl()). */
+static void line_word(line *l, unsigned int k)
+{
+  if (l->word1 < l->word0)
+    l->word0 = k;
+  l->word1 = k;
 }
 
 /* inline for the same reason as frame_of() */
@@ -207,10 +332,7 @@ static inline void line_add(line *l, gunichar c, double a0, double a1, double si
 {
   l->chars[l->len] = c;
   l->span[l->len++] = (glyph_span){ a0, a1, size };
-  if (is_rtl_char(c))
-    l->strong_r += g_unichar_isalpha(c);
-  else if (c < 0x80 ? g_ascii_isalpha(c) : g_unichar_isalpha(c))
-    l->strong_l++;
+  count_strong(c, &l->own);
 }
 
 static bool is_letter(gunichar c)
@@ -438,26 +560,54 @@ static bool cjk_glyph(const words_page *wp, const words_word *w)
 
 /* The glyphs that need a vertical font in a column (Identity-V: the
  * vertical forms ︑ ︒ ﹁ ︵, a long vowel mark ー turned) drawn among upright
- * glyphs of a horizontal one: poppler makes a word of each, of its own
- * direction, so it would leave its column. A few CJK glyphs or vertical
- * forms, drawn on the page itself; they join a column only where they
- * were drawn inside it (upright_columns()). */
+ * glyphs of a horizontal one, and the words of other scripts set sideways
+ * in it: poppler makes a top-to-bottom word of each, so it would leave its
+ * column. A few CJK glyphs or vertical forms, or a word of no CJK at all,
+ * drawn on the page itself; they join a column only where they were drawn
+ * inside it (upright_columns()). */
 static bool vertical_punct(const words_page *wp, unsigned int k)
 {
   const words_word *w = &wp->words[k];
-  if (w->rot != 1 || w->run || w->len > 4 || w->pos < 0 || k >= wp->annot_first)
+  if (w->rot != 1 || w->run || w->pos < 0 || k >= wp->annot_first)
     return false;
+  bool cjk = true, sideways = true;
   for (unsigned int i = 0; i < w->len; i++) {
     gunichar c = wp->chars[w->first + i];
-    if (!(is_cjk(c) || (c >= 0xFE10 && c <= 0xFE1F)))
-      return false;
+    bool v = is_cjk(c) || (c >= 0xFE10 && c <= 0xFE1F);
+    cjk &= v;
+    sideways &= !v;
   }
-  return true;
+  /* sideways: as browsers and word processors set "PDF" or "2024" in vertical text */
+  return (cjk && w->len <= 4) || sideways;
+}
+
+/* A glyph whose ink fills only part of its em (punctuation, brackets, the
+ * long vowel mark, small kana). A program that sets vertical text in a
+ * font with no vertical metrics (Chrome, with any font lacking them) puts
+ * each glyph where its ink is centred in its cell, so poppler's box of such
+ * a glyph (the whole em, from the font's ascent and descent) is up to an em
+ * off its cell: over the glyph before it, or short of the one after. */
+static bool partial_glyph(gunichar c)
+{
+  /* the small kana ぁぃぅぇぉっゃゅょゎゕゖ, then ァィゥェォッャュョヮヵヶ */
+  static const gunichar small_kana[] = { 0x3041, 0x3043, 0x3045, 0x3047, 0x3049, 0x3063, 0x3083, 0x3085,
+                                         0x3087, 0x308E, 0x3095, 0x3096, 0x30A1, 0x30A3, 0x30A5, 0x30A7,
+                                         0x30A9, 0x30C3, 0x30E3, 0x30E5, 0x30E7, 0x30EE, 0x30F5, 0x30F6 };
+  if ((c >= 0x3000 && c <= 0x303F) || c == 0x30FB || c == 0x30FC || (c >= 0xFE10 && c <= 0xFE1F)
+      || (c >= 0xFE30 && c <= 0xFE4F))
+    return true;
+  if (c >= 0xFF01 && c <= 0xFF65)
+    return !g_unichar_isalnum(c);
+  for (size_t i = 0; c >= 0x3041 && c <= 0x30F6 && i < G_N_ELEMENTS(small_kana); i++)
+    if (small_kana[i] == c)
+      return true;
+  return false;
 }
 
 /* b sits right under a (or a under b): the same column; `room` glyphs
- * may stand between them (punctuation drawn in another font). */
-static bool stacked(const words_box *a, const words_box *b, unsigned int room)
+ * may stand between them (punctuation drawn in another font); `slack`
+ * glyphs: how far off their cells the boxes may be (a partial glyph's). */
+static bool stacked(const words_box *a, const words_box *b, unsigned int room, double slack)
 {
   double wa = a->x2 - a->x1, wb = b->x2 - b->x1;
   double overlap = MIN(a->x2, b->x2) - MAX(a->x1, b->x1);
@@ -465,7 +615,16 @@ static bool stacked(const words_box *a, const words_box *b, unsigned int room)
     return false;
   double h = MAX(a->y2 - a->y1, b->y2 - b->y1);
   double gap = b->y1 >= a->y1 ? b->y1 - a->y2 : a->y1 - b->y2;
-  return gap > -0.6 * h && gap < (0.6 + room) * h;
+  return gap > -(0.6 + slack) * h && gap < (0.6 + slack + room) * h;
+}
+
+static bool word_partial(const words_page *wp, unsigned int k)
+{
+  const words_word *w = &wp->words[k];
+  for (unsigned int i = 0; i < w->len; i++)
+    if (partial_glyph(wp->chars[w->first + i]))
+      return true;
+  return false;
 }
 
 typedef struct upright {
@@ -498,16 +657,35 @@ static int by_column(const void *pa, const void *pb)
   return a->y1 < b->y1 ? -1 : a->y1 > b->y1;
 }
 
-static int by_y(const void *pa, const void *pb)
-{
-  const upright *a = pa, *b = pb;
-  return a->y1 < b->y1 ? -1 : a->y1 > b->y1;
-}
-
 static int by_pos(const void *pa, const void *pb)
 {
   const upright *a = pa, *b = pb;
   return (a->pos > b->pos) - (a->pos < b->pos);
+}
+
+static int by_y(const void *pa, const void *pb)
+{
+  const upright *a = pa, *b = pb;
+  if (a->y1 != b->y1)
+    return a->y1 < b->y1 ? -1 : 1;
+  return by_pos(pa, pb);
+}
+
+/* The glyphs of a column, c[0 .. n) top to bottom (by_y): where the tops of
+ * neighbours are within half a glyph of each other, a partial glyph's box
+ * over its neighbour's (partial_glyph()), such a run of them goes in the
+ * order drawn, which is the reading order of the programs that draw so;
+ * boxes cannot tell it ("い。" drawn with the stop's box above the い's). */
+static void drawn_order_ties(upright *c, guint n)
+{
+  for (guint i = 0; i < n;) {
+    guint j = i + 1;
+    while (j < n && c[j].y1 - c[j - 1].y1 < 0.5 * MAX(c[j].h, c[j - 1].h))
+      j++;
+    if (j - i > 1)
+      qsort(c + i, j - i, sizeof *c, by_pos);
+    i = j;
+  }
 }
 
 static int by_slot(const void *pa, const void *pb)
@@ -536,9 +714,31 @@ static int by_word_pos(const void *pa, const void *pb, void *data)
   return (a > b) - (a < b);
 }
 
-/* How many glyphs of punctuation (vp[0 .. n), by where they were drawn)
- * were drawn between glyph a and glyph b, beside a's column, when nothing
- * else was drawn between them. */
+/* The advance (font sizes) of a space glyph drawn at a position in
+ * [from, to), or 0 when none was. */
+static double space_drawn_in(const words_page *wp, int from, int to)
+{
+  guint lo = 0, hi = wp->nspaces;
+  while (lo < hi) {
+    guint mid = (lo + hi) / 2;
+    if (wp->spaces[mid].pos < from)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < wp->nspaces && wp->spaces[lo].pos < to ? wp->spaces[lo].advance : 0;
+}
+
+/* Whether what is drawn at `pos` comes right after what ended at `at`:
+ * nothing drawn between them but a space (a code of up to 4 bytes). */
+static bool drawn_next(const words_page *wp, int at, int pos)
+{
+  return pos == at || (pos > at && pos - at <= 4 && space_drawn_in(wp, at, pos) > 0);
+}
+
+/* How many glyphs of punctuation or words set sideways (vp[0 .. n), by
+ * where they were drawn) were drawn between glyph a and glyph b, beside
+ * a's column, when nothing else (but spaces) was drawn between them. */
 static unsigned int punct_between(const words_page *wp, const unsigned int *vp, guint n, const upright *a,
                                   const upright *b)
 {
@@ -555,16 +755,18 @@ static unsigned int punct_between(const words_page *wp, const unsigned int *vp, 
   const words_box *ab = &wp->words[a->word].box, *bb = &wp->words[b->word].box;
   unsigned int glyphs = 0;
   int at = a->end;
-  for (; lo < n && wp->words[vp[lo]].pos == at; lo++) {
+  for (; lo < n && drawn_next(wp, at, wp->words[vp[lo]].pos); lo++) {
     const words_word *w = &wp->words[vp[lo]];
     /* in the gap, but for the offset of poppler's box (see punct_by()) */
     if (!(fabs((w->box.x1 + w->box.x2) / 2 - a->xc) <= ab->x2 - ab->x1 && w->box.y1 >= ab->y1 - 3 * a->h
           && w->box.y2 <= bb->y2))
       return 0;
-    glyphs += w->len;
+    /* a vertical font's glyphs an em each; a word set sideways as long as it is, and a space */
+    glyphs += is_cjk(wp->chars[w->first]) || !(a->h > 0) ? w->len
+                                                          : (unsigned int)ceil((w->box.y2 - w->box.y1) / a->h) + 1;
     at = w->end;
   }
-  return at == b->pos ? glyphs : 0;
+  return drawn_next(wp, at, b->pos) ? glyphs : 0;
 }
 
 static guint root_of(guint *parent, guint i)
@@ -719,10 +921,12 @@ static void upright_columns(const words_page *wp, bool *skip, GString *out, unsi
     while (j < cand->len && c[i].xc - c[j].xc < 0.5 * w)
       j++;
     qsort(c + i, j - i, sizeof *c, by_y);
+    drawn_order_ties(c + i, j - i);
     for (guint a = i; a < j;) {
       guint b = a + 1;
       while (b < j && stacked(&wp->words[c[b - 1].word].box, &wp->words[c[b].word].box,
-                              punct_between(wp, vp, nvp, &c[b - 1], &c[b])))
+                              punct_between(wp, vp, nvp, &c[b - 1], &c[b]),
+                              word_partial(wp, c[b - 1].word) || word_partial(wp, c[b].word) ? 1.0 : 0.0))
         b++;
       if (b - a >= 2) {
         column col = { glyphs->len, b - a, G_MAXDOUBLE, -G_MAXDOUBLE, G_MAXDOUBLE, -G_MAXDOUBLE, 0, 0 };
@@ -772,7 +976,12 @@ static void upright_columns(const words_page *wp, bool *skip, GString *out, unsi
     upright p = { k, 0, w->box.y1, 0, w->pos, w->end, 0, 0 };
     const upright *before = lo > 0 && drawn[lo - 1].end <= w->pos ? &drawn[lo - 1] : NULL;
     const upright *after = lo < nd ? &drawn[lo] : NULL;
-    if (before && punct_by(&cs[before->col], before, &w->box)) {
+    /* drawn between two neighbours of a column, and lying between them */
+    const column *bc = before ? &cs[before->col] : NULL;
+    bool between = before && after && after->col == before->col && after->slot == before->slot + 1
+                   && fabs((w->box.x1 + w->box.x2) / 2 - (bc->x1 + bc->x2) / 2) <= bc->w && w->box.y1 >= before->y1
+                   && w->box.y2 <= wp->words[after->word].box.y2;
+    if (before && (between || punct_by(&cs[before->col], before, &w->box))) {
       p.col = before->col;
       p.slot = before->slot + 1;
     } else if (after && punct_by(&cs[after->col], after, &w->box)) {
@@ -802,8 +1011,13 @@ static void upright_columns(const words_page *wp, bool *skip, GString *out, unsi
         hi = mid;
     }
     for (guint s = 0; s <= cs[ci].len; s++) {
-      for (; lo < puncts->len && pu[lo].col == ci && pu[lo].slot == s; lo++)
+      for (; lo < puncts->len && pu[lo].col == ci && pu[lo].slot == s; lo++) {
         append_word(wp, pu[lo].word, out);
+        /* "Microsoft Word" set sideways: its words apart */
+        if (wp->words[pu[lo].word].space_after && lo + 1 < puncts->len && pu[lo + 1].col == ci
+            && pu[lo + 1].slot == s)
+          g_string_append_c(out, ' ');
+      }
       if (s < cs[ci].len)
         append_word(wp, gl[cs[ci].first + s].word, out);
     }
@@ -818,20 +1032,6 @@ static void upright_columns(const words_page *wp, bool *skip, GString *out, unsi
 
 /* ------------------------------------------------------------------ lines */
 
-/* The advance (font sizes) of a space glyph drawn at a position in
- * [from, to), or 0 when none was. */
-static double space_drawn_in(const words_page *wp, int from, int to)
-{
-  guint lo = 0, hi = wp->nspaces;
-  while (lo < hi) {
-    guint mid = (lo + hi) / 2;
-    if (wp->spaces[mid].pos < from)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo < wp->nspaces && wp->spaces[lo].pos < to ? wp->spaces[lo].advance : 0;
-}
 
 /* Whether the page draws its spaces as glyphs (word processors, cairo) rather
  * than by moving the pen (TeX): most spaces poppler sees between two words
@@ -855,7 +1055,8 @@ void layout_text(const words_page *wp, pdf_text *out)
 {
   GString *s = g_string_sized_new(wp->nchars + wp->nchars / 6 + 16);
   size_t room = (size_t)wp->nchars + wp->nwords + 1;
-  line l = { .chars = g_new(gunichar, room), .span = g_new(glyph_span, room) };
+  page_letters letters_by = { .wp = wp };
+  line l = { .chars = g_new(gunichar, room), .span = g_new(glyph_span, room), .word0 = 1, .page = &letters_by };
   bool deva = false, indic = false; /* Devanagari; the other scripts of India */
   bool *skip = g_new0(bool, wp->nwords + 1);
   GString *cols = g_string_new(NULL);
@@ -915,7 +1116,7 @@ void layout_text(const words_page *wp, pdf_text *out)
         /* the gap is measured from the end of the previous word, not of its last glyph (a mark) */
         /* a character poppler gave no width inside the glyph before (the
          * alef of lam-alef): the gap that counts starts after that glyph */
-        bool inside = pf.a1 - pf.a0 < 0.01 && is_rtl_char(last) && f.a0 - front < 0.1 * size;
+        bool inside = pf.a1 - pf.a0 < 0.01 && words_rtl_char(last) && f.a0 - front < 0.1 * size;
         /* a mark drawn back over the glyph before it (a Tamil pulli, an
          * Oriya i), or a letter of the scripts of India drawn there with no
          * width (LibreOffice's Oriya subjoined ra, "ପ୍ର"): the gap starts
@@ -945,6 +1146,7 @@ void layout_text(const words_page *wp, pdf_text *out)
         }
       }
     }
+    line_word(&l, k);
     for (unsigned int i = 0; i < w->len; i++) {
       gunichar c = wp->chars[w->first + i];
       if (c >= 0x900) {
@@ -962,6 +1164,7 @@ void layout_text(const words_page *wp, pdf_text *out)
   g_free(l.span);
   g_string_free(cols, TRUE);
   g_free(skip);
+  page_letters_clear(&letters_by);
   if (s->len && s->str[s->len - 1] == '\n')
     g_string_truncate(s, s->len - 1);
   if (deva || indic)

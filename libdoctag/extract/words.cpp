@@ -391,6 +391,7 @@ struct collected {
   grow<words_word> words;       /* each with its font size */
   std::vector<std::string> fonts;  /* names, as the words change font */
   std::vector<words_space> spaces; /* the page's own */
+  unsigned int blocks = 0, flows = 0; /* poppler's so far, the page's and its annotations' */
 };
 
 /* The box of a glyph drawn at an angle: its baseline and a font size above. */
@@ -538,11 +539,35 @@ int zwnj_space(const text_dev &dev, TextWordList *list, int k)
   return -1;
 }
 
+/* The block and flow of each word of `list`, numbered on from `c`'s: the
+ * word list (reading order) is poppler's flows, their blocks, lines and
+ * words in turn; all 0 where it is not. */
+std::vector<std::pair<unsigned int, unsigned int>> blocks_of(const text_dev &dev, TextWordList *list, collected &c)
+{
+  size_t n = list ? (size_t)list->getLength() : 0, k = 0;
+  std::vector<std::pair<unsigned int, unsigned int>> none(n, { 0, 0 }), of(n);
+  for (const TextFlow *f = dev.getFlows(); f; f = f->getNext()) {
+    c.flows++;
+    for (const TextBlock *b = f->getBlocks(); b; b = b->getNext()) {
+      c.blocks++;
+      for (const TextLine *l = b->getLines(); l; l = l->getNext())
+        for (const TextWord *w = l->getWords(); w; w = w->getNext()) {
+          if (k >= n || list->get((int)k) != w)
+            return none;
+          of[k++] = { c.blocks, c.flows };
+        }
+    }
+  }
+  return k == n ? of : none;
+}
+
 /* Appends the words of `dev`'s page to `c`, its diagonal runs last. */
 void collect(text_dev &dev, collected &c)
 {
   std::unique_ptr<TextWordList> list = dev.makeWordList();
   const TextFontInfo *last_font = nullptr;
+  size_t first_word = c.words.n;
+  bool rtl = false;   /* a right-to-left character: the words' blocks are asked for */
   /* the page's arrays at their size at once: growing them by doubling
    * moved them a dozen times a page */
   size_t nwords = list ? (size_t)list->getLength() : 0, nchars = dev.diag.size() + 1;
@@ -563,6 +588,7 @@ void collect(text_dev &dev, collected &c)
     w.size = tw->getFontSize();
     w.pos = tw->getCharPos();
     w.end = w.pos + tw->getCharLen();
+    w.block = (unsigned int)k + 1;   /* for now: its place in the list, for blocks_of() below */
     tw->getBBox(&w.box.x1, &w.box.y1, &w.box.x2, &w.box.y2);
     int split = w.rot == 0 && !dev.zwnj_at.empty() ? zwnj_space(dev, list.get(), k) : -1;
     for (int i = 0; i < n; i++) {
@@ -572,6 +598,7 @@ void collect(text_dev &dev, collected &c)
         continue;
       if (ch >= 0xD800 && ch <= 0xDFFF)
         ch = 0xFFFD;
+      rtl |= ch >= 0x0590 && words_rtl_char(ch);
       words_box b;
       tw->getCharBBox(i, &b.x1, &b.y1, &b.x2, &b.y2);
       c.chars.push(ch);
@@ -604,6 +631,16 @@ void collect(text_dev &dev, collected &c)
       last_font = f;
     }
     c.words.push(w);
+  }
+  /* only a page with right-to-left text asks its lines' blocks (layout.c) */
+  std::vector<std::pair<unsigned int, unsigned int>> block;
+  if (rtl)
+    block = blocks_of(dev, list.get(), c);
+  for (size_t i = first_word; i < c.words.n; i++) {
+    words_word &w = c.words.v[i];
+    std::pair<unsigned int, unsigned int> bf = rtl ? block[w.block - 1] : std::make_pair(0u, 0u);
+    w.block = bf.first;
+    w.flow = bf.second;
   }
   collect_diagonal(dev.diag, c);
 }

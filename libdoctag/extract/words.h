@@ -17,6 +17,14 @@
 
 G_BEGIN_DECLS
 
+/* A character of a right-to-left script (Hebrew, Arabic, Syriac, Thaana,
+ * N'Ko..., their presentation forms, and the historic ones). */
+static inline bool words_rtl_char(gunichar c)
+{
+  return (c >= 0x0590 && c <= 0x08FF) || (c >= 0xFB1D && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF)
+      || (c >= 0x10800 && c <= 0x10FFF) || (c >= 0x1E800 && c <= 0x1EFFF);
+}
+
 typedef struct words_box {
   double x1, y1, x2, y2;       /* points, origin top left, y down */
 } words_box;
@@ -30,6 +38,10 @@ typedef struct words_word {
                                 * own, rot 0 and box the bounding box; 0: poppler's word */
   double size;                 /* font size, points; 0: not asked for */
   bool line_start;             /* the first word of a form field or annotation: starts a line */
+  unsigned int block, flow;    /* poppler's block it is in (a paragraph, a table cell) and the
+                                * flow of that block (a column), each numbered from 1 on the
+                                * page; 0: none (diagonal runs), or not asked (a page, or an
+                                * annotation, with no right-to-left character) */
   int pos, end;                /* where its characters are in the content stream (poppler's
                                 * positions, which a drawn space advances too): the word drawn
                                 * right after it, with no space drawn between, starts at `end`;

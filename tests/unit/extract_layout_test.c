@@ -137,11 +137,38 @@ static void assert_layout_is_truth(const char *name)
   g_free(truth);
 }
 
+static void test_rtl_paragraph(void **state)
+{
+  (void)state;
+  /* each line in logical order, read from the right as its paragraph is,
+   * also "הקובץ נשמר בתוכנה Microsoft Word for Windows" and "يعمل على
+   * Windows 11 Pro و macOS 14", more Latin letters than Hebrew or Arabic
+   * ones (read as left-to-right lines, the Latin run came first) */
+  assert_layout_is_truth("rtl_paragraph");
+}
+
+static void test_rtl_marks(void **state)
+{
+  (void)state;
+  /* the direction marks the page's text layer holds steer the order, and
+   * are gone from the logical text ("2.0", not "\u200E2.0\u200E") */
+  assert_layout_is_truth("rtl_marks");
+}
+
 static void test_vertical(void **state)
 {
   (void)state;
   /* the columns right to left, each top to bottom, each a line */
   assert_layout_is_truth("vertical");
+}
+
+static void test_vertical_sideways(void **state)
+{
+  (void)state;
+  /* "Microsoft Word" and "2024" set sideways in their columns: in their
+   * place, the column one line (not the words on lines of their own and
+   * the column cut in two at them) */
+  assert_layout_is_truth("vertical_sideways");
 }
 
 static void test_gazette(void **state)
@@ -153,6 +180,16 @@ static void test_gazette(void **state)
    * in its place in the column, which goes on across it, not on lines of
    * its own */
   assert_layout_is_truth("gazette");
+}
+
+static void test_vertical_pair(void **state)
+{
+  (void)state;
+  /* two columns as Chrome prints vertical writing: a small kana, the stop
+   * and a bracket whose boxes overlap the glyphs beside them stay in their
+   * columns, in the order drawn (not "ってくださ。" with "い" on a line of
+   * its own, the bracket above the columns) */
+  assert_layout_is_truth("vertical_pair");
 }
 
 static void test_narrow_space(void **state)
@@ -492,8 +529,12 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_rtl),
+    cmocka_unit_test(test_rtl_paragraph),
+    cmocka_unit_test(test_rtl_marks),
     cmocka_unit_test(test_rotated),
     cmocka_unit_test(test_vertical),
+    cmocka_unit_test(test_vertical_pair),
+    cmocka_unit_test(test_vertical_sideways),
     cmocka_unit_test(test_gazette),
     cmocka_unit_test(test_narrow_space),
     cmocka_unit_test(test_form),
