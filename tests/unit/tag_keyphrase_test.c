@@ -1425,8 +1425,9 @@ static void test_french_demonstratives(void **state)
 }
 
 /* The closed-class words Lucene's and Snowball's lists lack and doctag's
- * additions hold (tag/data/stop_ces.txt, stop_est.txt, stop_por.txt): Czech
- * "že", Estonian "on", Portuguese "durante" were tags or started them. */
+ * additions hold (tag/data/stop_ces.txt, stop_est.txt, stop_glg.txt, stop_por.txt): Czech
+ * "že", Estonian "on", Portuguese "durante", Portuguese and Galician
+ * "nesta" were tags or started them. */
 static void test_list_additions(void **state)
 {
   (void)state;
@@ -1445,6 +1446,15 @@ static void test_list_additions(void **state)
       "A energia solar cresce no país. Durante o verão, a energia solar cobre metade do consumo, e durante a "
       "noite as baterias guardam a energia. O governo fala sobre a energia solar desde o ano passado.",
       "durante", "energia solar" },
+    /* "em"/"de" with a demonstrative: "nesta" was a tag */
+    { "por",
+      "Nesta cidade a coleta de lixo muda nesta semana. Nesta zona os moradores pedem contentores novos, e "
+      "nesta rua a coleta de lixo passa para a noite. Desta vez a câmara promete contentores novos.",
+      "nesta", "coleta de lixo" },
+    { "glg",
+      "Nesta vila a recollida do lixo cambia nesta semana. Nesta zona a veciñanza pide colectores novos, e "
+      "nesta rúa a recollida do lixo pasa a facerse de noite. Desta vez o concello promete colectores novos.",
+      "nesta", "colectores novos" },
   };
   for (size_t d = 0; d < G_N_ELEMENTS(docs); d++) {
     assert_true(lex_is_stop_lang(docs[d].never, docs[d].lang));
