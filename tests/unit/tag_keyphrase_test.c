@@ -1451,6 +1451,11 @@ static void test_list_additions(void **state)
       "Nesta cidade a coleta de lixo muda nesta semana. Nesta zona os moradores pedem contentores novos, e "
       "nesta rua a coleta de lixo passa para a noite. Desta vez a câmara promete contentores novos.",
       "nesta", "coleta de lixo" },
+    /* the auxiliaries' infinitives: "ser feita de noite" was a tag */
+    { "por",
+      "A coleta de lixo vai ser feita de noite. Os contentores novos devem ser instalados em março, e a câmara "
+      "diz que a coleta de lixo pode ser feita sem ruído. Os moradores querem ser ouvidos sobre a coleta de lixo.",
+      "ser", "coleta de lixo" },
     { "glg",
       "Nesta vila a recollida do lixo cambia nesta semana. Nesta zona a veciñanza pide colectores novos, e "
       "nesta rúa a recollida do lixo pasa a facerse de noite. Desta vez o concello promete colectores novos.",
