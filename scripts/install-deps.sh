@@ -39,6 +39,8 @@ PKGS="$PKGS libpoppler-private-dev libfribidi-dev fonts-wqy-microhei wamerican"
 PKGS="$PKGS tesseract-ocr-mar tesseract-ocr-nep tesseract-ocr-san tesseract-ocr-ben tesseract-ocr-pan tesseract-ocr-guj tesseract-ocr-ori tesseract-ocr-tam tesseract-ocr-tel tesseract-ocr-kan tesseract-ocr-mal tesseract-ocr-urd"
 # perf (issue 17): instruction counts that do not depend on load (bench/extract.sh instr, bench/tag.sh MEASURE=callgrind)
 PKGS="$PKGS valgrind"
+# perf (issue 17): the doctag program's malloc (tools/CMakeLists.txt)
+PKGS="$PKGS libjemalloc-dev"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
