@@ -309,6 +309,21 @@ static void load(doctag_ctx *ctx, PGconn *pc, user_set *u, corpus *c, unsigned i
   g_array_free(jobs, TRUE);
 }
 
+/* The machine's load average, printed after each figure: the machine is
+ * shared, and a wall time means little without it. */
+static void print_load(void)
+{
+  char buf[64] = "";
+  FILE *f = fopen("/proc/loadavg", "r");
+  if (f && fgets(buf, sizeof buf, f)) {
+    char one[16], five[16], fifteen[16];
+    if (sscanf(buf, "%15s %15s %15s", one, five, fifteen) == 3)
+      printf("      load average %s %s %s\n", one, five, fifteen);
+  }
+  if (f)
+    fclose(f);
+}
+
 /* ---- a head built beside writers ---- */
 
 /* One document of `uid` written as a batch row is: its job, then the row
@@ -378,6 +393,7 @@ static void measure_build_beside_writes(doctag_ctx *ctx, const char *label, cons
          " the longest in %.2f ms (one alone: %.2f ms)\n", word, f.ms, writes, whose, longest, alone);
   printf("RESULT backend=%s build_word=%s build_writer=%s build_ms=%.2f build_writes=%u build_longest_write_ms=%.2f"
          " write_alone_ms=%.2f\n", label, word, strcmp(uid, writer) ? "other" : "own", f.ms, writes, longest, alone);
+  print_load();
 }
 
 /* ---- what users wait for ---- */
@@ -517,6 +533,7 @@ static void measure_lists(doctag_ctx *ctx, const char *label, const char *who, c
          "jobs_page0_ms=%.2f jobs_middle_ms=%.2f jobs_deep_ms=%.2f stats_ms=%.2f docs_page0_cpu_ms=%.2f "
          "docs_middle_cpu_ms=%.2f docs_deep_cpu_ms=%.2f\n",
          label, who, u->docs[k], u->jobs[k], d0, dm, dd, j0, jm, jd, st50, c[0], c[1], c[2]);
+  print_load();
   g_free(s.v);
 }
 
@@ -553,6 +570,7 @@ static void measure_words(doctag_ctx *ctx, const char *label, const char *who, c
   printf("RESULT backend=%s user=%s words_queries=%zu words_p50_ms=%.2f words_p99_ms=%.2f words_cpu_ms=%.2f"
          " words_first_ms=%.2f bare_words_p50_ms=%.2f bare_words_cpu_ms=%.2f\n", label, who, nm, mp50, mp99, mcpu,
          mfirst, bp50, bcpu);
+  print_load();
   g_ptr_array_free(pairs, TRUE);
   g_free(s.v);
 }
@@ -608,6 +626,7 @@ static void measure_user(doctag_ctx *ctx, const char *label, const char *who, co
   printf("RESULT backend=%s user=%s user_docs=%u search_p50_ms=%.2f search_p99_ms=%.2f common_p50_ms=%.2f "
          "common_p99_ms=%.2f common_cpu_ms=%.2f common_first_ms=%.2f rare_p50_ms=%.2f rare_p99_ms=%.2f rare_cpu_ms=%.2f bare_common_p50_ms=%.2f unscoped_common_p50_ms=%.2f unscoped_common_cpu_ms=%.2f\n",
          label, who, u->docs[k], tp50, tp99, cp50, cp99, ccpu, cfirst, rp50, rp99, rcpu, bp50, up50, ucpu);
+  print_load();
   measure_lists(ctx, label, who, u, k, rounds);
   g_free(s.v);
 }
@@ -763,6 +782,7 @@ static void bench_catchup(const char *label, const char *url, const char *dir, c
          " catchup_first_page_s=%.3f catchup_paged_s=%.2f catchup_paged_peak_mib=%.1f\n",
          label, rows, res[0] / 1000, res[1] / 1024, res[2] / 1048576.0, res[7] / 1000, res[4] / 1000,
          res[5] / 1024);
+  print_load();
 }
 
 /* Submits `rows` rows as one POST /api/batch/start body, in a child process
@@ -788,9 +808,9 @@ static void bench_batch(const char *label, const char *url, const char *dir, con
     doctag_free(warm);
     long before = maxrss_kb();
     char *resp = NULL;
-    double t0 = now_ms();
+    double t0 = now_ms(), c0 = cpu_ms();
     doctag_status st = doctag_job_submit_json(ctx, &resp, uid, body->str);
-    double res[2] = { st ? -1 : now_ms() - t0, (double)(maxrss_kb() - before) };
+    double res[3] = { st ? -1 : now_ms() - t0, (double)(maxrss_kb() - before), cpu_ms() - c0 };
     if (st)
       fprintf(stderr, "scale_bench: batch: %s\n", doctag_error_last()->message);
     char jid[37] = { 0 };
@@ -802,17 +822,19 @@ static void bench_batch(const char *label, const char *url, const char *dir, con
       _exit(1);
     _exit(0);
   }
-  double res[2] = { -1, 0 };
+  double res[3] = { -1, 0, 0 };
   char jid[37] = { 0 };
   if (read(fds[0], res, sizeof res) != sizeof res || read(fds[0], jid, sizeof jid) != sizeof jid)
     res[0] = -1;
   close(fds[0]);
   waitpid(pid, NULL, 0);
-  printf("  batch of %u rows on the %s queue: submitted in %.2f s (goal 10), peak memory +%.1f MiB"
-         " (the request body itself: %.1f MiB)\n",
-         rows, redis ? "Redis" : "local", res[0] / 1000, res[1] / 1024, body->len / 1048576.0);
-  printf("RESULT backend=%s queue=%s batch_rows=%u batch_submit_s=%.2f batch_peak_mib=%.1f body_mib=%.1f\n", label,
-         redis ? "redis" : "local", rows, res[0] / 1000, res[1] / 1024, body->len / 1048576.0);
+  printf("  batch of %u rows on the %s queue: submitted in %.2f s (goal 10; this process's CPU %.2f s), peak memory"
+         " +%.1f MiB (the request body itself: %.1f MiB)\n",
+         rows, redis ? "Redis" : "local", res[0] / 1000, res[2] / 1000, res[1] / 1024, body->len / 1048576.0);
+  printf("RESULT backend=%s queue=%s batch_rows=%u batch_submit_s=%.2f batch_cpu_s=%.2f batch_peak_mib=%.1f"
+         " body_mib=%.1f\n", label, redis ? "redis" : "local", rows, res[0] / 1000, res[2] / 1000, res[1] / 1024,
+         body->len / 1048576.0);
+  print_load();
   g_string_free(body, TRUE);
   if (!redis && jid[0])
     bench_catchup(label, url, dir, uid, jid, rows);

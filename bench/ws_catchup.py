@@ -15,6 +15,10 @@ receive buffer and reads one frame every 20 ms.
 PostgreSQL: DOCTAG_TEST_POSTGRES_URL (scripts/services.sh), a new database.
 Redis: the queue on DOCTAG_TEST_REDIS_URL's database 6 (history on SQLite),
 the results pushed to the job's list as redis_finish.lua does.
+On a large history loaded before (bench/scale_bench.c, SCALE_KEEP /
+DOCTAG_BENCH_KEEP_DB): WS_DATA_DIR=<a directory whose doctag.db is it>
+(SQLite) or WS_DATABASE=<a database of DOCTAG_TEST_POSTGRES_URL's server>;
+the job and its user are added to it and kept, the history is kept.
 """
 import json
 import os
@@ -85,6 +89,15 @@ def descendants(pid):
     return out
 
 
+def cpu_s(pid):
+    """User + system CPU seconds of process `pid` so far."""
+    try:
+        f = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def mem_kb(pid, field):
     try:
         for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -153,8 +166,10 @@ def main():
     backend = sys.argv[1] if len(sys.argv) > 1 else "sqlite"
     rows = int(sys.argv[2]) if len(sys.argv) > 2 else 100000
     tmp = pathlib.Path(tempfile.mkdtemp(prefix="doctag-bench-ws."))
+    data = pathlib.Path(os.environ.get("WS_DATA_DIR") or tmp / "data")
+    kept_pg = os.environ.get("WS_DATABASE")
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCTAG_")}
-    env.update({"DOCTAG_LISTEN": f"127.0.0.1:{free_port()}", "DOCTAG_DATA_DIR": str(tmp / "data"),
+    env.update({"DOCTAG_LISTEN": f"127.0.0.1:{free_port()}", "DOCTAG_DATA_DIR": str(data),
                 "DOCTAG_JWT_SECRET": "bench-" + secrets.token_hex(16), "DOCTAG_HTTP_WORKERS": "2",
                 "DOCTAG_WORKERS": "0", "DOCTAG_MAX_UPLOAD_MB": "200"})
     pg = None
@@ -164,8 +179,9 @@ def main():
         env["DOCTAG_REDIS_URL"] = redis
     if backend == "postgresql":
         admin = os.environ["DOCTAG_TEST_POSTGRES_URL"]
-        name = "doctag_bench_ws_" + uuid.uuid4().hex[:8]
-        subprocess.run(["psql", admin, "-q", "-c", f"CREATE DATABASE {name}"], check=True)
+        name = kept_pg or "doctag_bench_ws_" + uuid.uuid4().hex[:8]
+        if not kept_pg:
+            subprocess.run(["psql", admin, "-q", "-c", f"CREATE DATABASE {name}"], check=True)
         pg = admin.rsplit("/", 1)[0] + "/" + name
         env["DOCTAG_DATABASE_URL"] = pg
     srv = Server(env)
@@ -194,7 +210,7 @@ def main():
                f" WHERE job_id = '{job_id}';")
         subprocess.run(["psql", pg, "-q", "-c", sql], check=True)
     else:
-        db = sqlite3.connect(tmp / "data" / "doctag.db")
+        db = sqlite3.connect(data / "doctag.db")
         db.execute(f"UPDATE queue_items SET state = 'done', ok = 1, finished_seq = row_index + 1, result = "
                    f"{RESULT.replace('{ID}', 'hex(randomblob(16))')} WHERE job_id = ?", (job_id,))
         db.execute("UPDATE queue_jobs SET status = 'processing', done = total, processed = total WHERE job_id = ?",
@@ -208,6 +224,7 @@ def main():
         pids = srv.workers()
         before = {p: mem_kb(p, "VmRSS") for p in pids}
         anon0 = {p: mem_kb(p, "RssAnon") for p in pids}
+        cpu0 = sum(cpu_s(p) for p in pids)
         anon_peak = dict(anon0)
         done = threading.Event()
 
@@ -221,17 +238,18 @@ def main():
         first, full, frames, size, msg = catchup(base, job_id, token, slow)
         done.set()
         t.join()
+        cpu = sum(cpu_s(p) for p in pids) - cpu0
         assert msg["type"] == "catchup" and len(msg["results"]) == rows, msg.get("type")
         grow = max(mem_kb(p, "VmHWM") - before[p] for p in pids) / 1024
         anon = max(anon_peak[p] - anon0[p] for p in pids) / 1024
         print(f"  {label}: first frame {first * 1000:.0f} ms, whole message {full:.2f} s, {frames} frames,"
-              f" {size / 1048576:.1f} MiB; kore worker peak: anonymous memory +{anon:.1f} MiB,"
+              f" {size / 1048576:.1f} MiB; kore workers' CPU {cpu:.2f} s, load {os.getloadavg()[0]:.1f}; kore worker peak: anonymous memory +{anon:.1f} MiB,"
               f" RSS +{grow:.1f} MiB (with the database file mapped)")
         print(f"RESULT backend={backend} rows={rows} client={label.split()[0]} first_ms={first * 1000:.0f}"
-              f" full_s={full:.2f} frames={frames} mib={size / 1048576:.1f} worker_anon_mib={anon:.1f}"
+              f" full_s={full:.2f} workers_cpu_s={cpu:.2f} frames={frames} mib={size / 1048576:.1f} worker_anon_mib={anon:.1f}"
               f" worker_rss_mib={grow:.1f}")
     srv.stop()
-    if pg:
+    if pg and not kept_pg:
         subprocess.run(["psql", os.environ["DOCTAG_TEST_POSTGRES_URL"], "-q", "-c",
                         f"DROP DATABASE {pg.rsplit('/', 1)[1]}"], check=False)
     if redis:
