@@ -4,12 +4,23 @@
 # WordNet's database (Debian's wordnet-base): a small generator compiles it
 # into generated/tag_wordnet.c, a sorted table in read-only data, so the
 # library needs no files at run time and nothing is downloaded.
+# A build-time generator of the tagger's data: libdoctag/tag/gen/NAME.c built
+# as doctag_NAME with the project's warnings and headers, linked with the
+# libraries that follow the name.
+function(doctag_tag_generator name)
+  add_executable(doctag_${name} ${CMAKE_SOURCE_DIR}/libdoctag/tag/gen/${name}.c)
+  target_compile_options(doctag_${name} PRIVATE ${DOCTAG_WARNINGS})
+  target_include_directories(doctag_${name} PRIVATE ${CMAKE_SOURCE_DIR}/libdoctag)
+  if(ARGN)
+    target_link_libraries(doctag_${name} PRIVATE ${ARGN})
+  endif()
+endfunction()
+
 set(DOCTAG_WORDNET_DIR /usr/share/wordnet CACHE PATH "WordNet 3.0 database (Debian: wordnet-base)")
 if(NOT EXISTS ${DOCTAG_WORDNET_DIR}/index.noun)
   message(FATAL_ERROR "No WordNet database in ${DOCTAG_WORDNET_DIR} (apt-get install wordnet-base)")
 endif()
-add_executable(doctag_wordnet_gen ${CMAKE_SOURCE_DIR}/libdoctag/tag/gen/wordnet_gen.c)
-target_compile_options(doctag_wordnet_gen PRIVATE ${DOCTAG_WARNINGS})
+doctag_tag_generator(wordnet_gen)
 # The folder may not exist yet in a fresh build tree (the embedded data is
 # generated at build time too, possibly later).
 file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/generated)
@@ -42,10 +53,7 @@ target_link_libraries(doctag PRIVATE PkgConfig::TAG_ICU)
 # tables in read-only data (generated/tag_lists.c), so that no process
 # reads, normalises and hashes them at run time.
 pkg_check_modules(TAG_GLIB REQUIRED IMPORTED_TARGET glib-2.0)
-add_executable(doctag_lists_gen ${CMAKE_SOURCE_DIR}/libdoctag/tag/gen/lists_gen.c)
-target_compile_options(doctag_lists_gen PRIVATE ${DOCTAG_WARNINGS})
-target_include_directories(doctag_lists_gen PRIVATE ${CMAKE_SOURCE_DIR}/libdoctag)
-target_link_libraries(doctag_lists_gen PRIVATE PkgConfig::TAG_GLIB)
+doctag_tag_generator(lists_gen PkgConfig::TAG_GLIB)
 set(_lists_out ${CMAKE_BINARY_DIR}/generated/tag_lists.c)
 set(_lists_args)
 # every list of tag/data/ (NAME.txt becomes lex_list_NAME, lexicon_lists.h)
@@ -114,8 +122,7 @@ function(doctag_apertium_file pair tool tool_name out_code out_path)
 endfunction()
 find_program(DOCTAG_LT_EXPAND lt-expand)
 set(_apertium_lists urd=apertium-urd/apertium-urd.urd.dix)
-add_executable(doctag_apertium_gen ${CMAKE_SOURCE_DIR}/libdoctag/tag/gen/apertium_gen.c)
-target_compile_options(doctag_apertium_gen PRIVATE ${DOCTAG_WARNINGS})
+doctag_tag_generator(apertium_gen)
 set(_apertium_out)
 foreach(_l ${_apertium_lists})
   doctag_apertium_file(${_l} "${DOCTAG_LT_EXPAND}" lt-expand _code _dix)
@@ -149,14 +156,12 @@ set(_apertium_pos fra=apertium-fr-es/fr-es.automorf.bin spa=apertium-fr-es/es-fr
                   hin=apertium-hin/hin.automorf.bin urd=apertium-urd/urd.automorf.bin
                   ita=apertium-spa-ita/ita-spa.automorf.bin glg=apertium-pt-gl/gl-pt.automorf.bin
                   cat=apertium-ca-eo/ca-eo.automorf.bin ron=apertium-es-ro/ro-es.automorf.bin)
-add_executable(doctag_apertium_pos_gen ${CMAKE_SOURCE_DIR}/libdoctag/tag/gen/apertium_pos_gen.c)
-target_compile_options(doctag_apertium_pos_gen PRIVATE ${DOCTAG_WARNINGS})
-target_include_directories(doctag_apertium_pos_gen PRIVATE ${CMAKE_SOURCE_DIR}/libdoctag)
-target_link_libraries(doctag_apertium_pos_gen PRIVATE PkgConfig::TAG_GLIB)
+doctag_tag_generator(apertium_pos_gen PkgConfig::TAG_GLIB)
 set(_pos_lang_out ${CMAKE_BINARY_DIR}/generated/tag_pos_lang.c)
 set(_pos_lang_args)
 set(_pos_lang_in)
 set(_pos_lang_print)
+set(_pos_lang_att)
 foreach(_l ${_apertium_pos})
   doctag_apertium_file(${_l} "${DOCTAG_LT_PRINT}" lt-print _code _bin)
   set(_att ${CMAKE_BINARY_DIR}/generated/apertium_${_code}.att)
