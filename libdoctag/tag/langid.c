@@ -108,7 +108,7 @@ static bool ukrainian_letter(gunichar c)
  * "v", "z" or Catalan's "a", "e", "i", "o" do. */
 static bool lists_alphabet(const char *code)
 {
-  for (const lex_stop_list *l = lex_stop_lists; l->code; l++) {
+  for (const lex_lang_list *l = lex_stop_lists; l->code; l++) {
     if (strcmp(l->code, code))
       continue;
     unsigned int one = 0;

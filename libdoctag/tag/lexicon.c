@@ -70,14 +70,20 @@ bool lex_is_stop(const char *word)
 }
 
 /* The stop-word list of a language other than English and Hindi, or NULL. */
+/* `lang`'s list in `table` (its main language: "fra+eng" is French), or NULL. */
+static const lex_list *lang_list(const lex_lang_list *table, const char *lang)
+{
+  for (const lex_lang_list *l = table; lang && l->code; l++)
+    if (!strncmp(lang, l->code, 3) && (!lang[3] || lang[3] == '+'))
+      return l->list;
+  return NULL;
+}
+
 static const lex_list *lang_stop_set(const char *lang)
 {
   if (lang && (!strncmp(lang, "eng", 3) || !strncmp(lang, "hin", 3)))
     return NULL; /* the common case, asked for every word: not in the table */
-  for (const lex_stop_list *l = lex_stop_lists; lang && l->code; l++)
-    if (!strncmp(lang, l->code, 3) && (!lang[3] || lang[3] == '+'))
-      return l->list;
-  return NULL;
+  return lang_list(lex_stop_lists, lang);
 }
 
 /* `word` as Lucene's list of `lang` writes its words, or NULL when as the
@@ -162,7 +168,8 @@ bool lex_has_stop_list(const char *lang)
 
 bool lex_is_closed_class(const char *word, const char *lang)
 {
-  return word && lang && !strncmp(lang, "guj", 3) && lex_list_has(&lex_list_closed_guj, word);
+  const lex_list *closed = word ? lang_list(lex_closed_lists, lang) : NULL;
+  return closed && lex_list_has(closed, word);
 }
 
 /* Snowball stemmers are not thread-safe: each thread keeps its own, one per

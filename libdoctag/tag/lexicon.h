@@ -24,9 +24,9 @@ bool lex_is_stop_lang(const char *word, const char *lang);
 bool lex_has_stop_list(const char *lang);
 
 /* True for a closed-class word of a language that has no stop-word list
- * but a packaged list of such words (Gujarati: stopwords-iso's,
- * tag/data/closed_guj.txt); they seed the function words guessed from a
- * text (tag/funcwords.h). False for other languages. */
+ * but a packaged list of such words (tag/data/closed_<ISO 639-3 code>.txt;
+ * Gujarati's is stopwords-iso's); they seed the function words guessed
+ * from a text (tag/funcwords.h). False for other languages. */
 bool lex_is_closed_class(const char *word, const char *lang);
 
 /* The stem of `word` in `lang` by its Snowball stemmer (English, French,

@@ -34,18 +34,20 @@ static inline bool lex_list_has(const lex_list *l, const char *word)
 
 extern const lex_list lex_list_stop_en, lex_list_stop_hi, lex_list_generic, lex_list_generic_stems, lex_list_date_words;
 extern const lex_list lex_list_stop_jpn;
-extern const lex_list lex_list_closed_guj;
 
-/* A language's stop-word list: every list named stop_<ISO 639-3 code>
- * (tag/data/stop_fra.txt, those taken from Lucene's jars and Apertium's
- * dictionaries at build time, cmake/Tagger.cmake; a tag/data/ file of the
- * same name adds to Lucene's, as stop_ell.txt does). */
-typedef struct lex_stop_list {
+/* A language's list, by its ISO 639-3 code. */
+typedef struct lex_lang_list {
   const char *code;
   const lex_list *list;
-} lex_stop_list;
+} lex_lang_list;
 
-/* Ends with { NULL, NULL }. */
-extern const lex_stop_list lex_stop_lists[];
+/* Each ends with { NULL, NULL }. Stop words: every list named
+ * stop_<code> (tag/data/stop_fra.txt, those taken from Lucene's jars and
+ * Apertium's dictionaries at build time, cmake/Tagger.cmake; a tag/data/
+ * file of the same name adds to Lucene's, as stop_ell.txt does). Closed-
+ * class words of a language with no stop-word list: every list named
+ * closed_<code> (tag/data/closed_guj.txt). */
+extern const lex_lang_list lex_stop_lists[];
+extern const lex_lang_list lex_closed_lists[];
 
 #endif

@@ -96,6 +96,19 @@ static int emit_list(FILE *out, const char *name, const char *const *paths)
   return 0;
 }
 
+/* The table `table` of the lists named PREFIX<ISO 639-3 code>: their
+ * language's code -> the list (lexicon_lists.h). */
+static void emit_lang_table(FILE *out, const char *table, const char *prefix, const GPtrArray *names)
+{
+  fprintf(out, "\nconst lex_lang_list %s[] = {\n", table);
+  for (guint i = 0; i < names->len; i++) {
+    const char *n = names->pdata[i];
+    if (g_str_has_prefix(n, prefix) && strlen(n) == strlen(prefix) + 3)
+      fprintf(out, "  { \"%s\", &lex_list_%s },\n", n + strlen(prefix), n);
+  }
+  fputs("  { NULL, NULL },\n};\n", out);
+}
+
 int main(int argc, char **argv)
 {
   if (argc < 4 || argc % 2) {
@@ -128,15 +141,10 @@ int main(int argc, char **argv)
     g_ptr_array_add(f, NULL);
     rc = emit_list(out, names->pdata[i], (const char *const *)f->pdata);
   }
-  fputs("\nconst lex_stop_list lex_stop_lists[] = {\n", out);
-  for (guint i = 0; i < names->len; i++) {
-    const char *n = names->pdata[i];
-    if (g_str_has_prefix(n, "stop_") && strlen(n) == strlen("stop_") + 3)
-      fprintf(out, "  { \"%s\", &lex_list_%s },\n", n + strlen("stop_"), n);
-  }
+  emit_lang_table(out, "lex_stop_lists", "stop_", names);
+  emit_lang_table(out, "lex_closed_lists", "closed_", names);
   g_hash_table_destroy(files);
   g_ptr_array_free(names, TRUE);
-  fputs("  { NULL, NULL },\n};\n", out);
   if (fclose(out) || rc || rename(tmp, argv[1])) {
     fprintf(stderr, "lists_gen: cannot write %s\n", argv[1]);
     remove(tmp);
