@@ -483,9 +483,15 @@ def test_job_page_takes_a_catch_up_sent_in_frames(server, browser):
     wait_text(browser, "#job-status", "^paused$")
     # Rows 0-29 ended before the page connected: only the catch-up has them.
     wait_text(browser, "#job-counts", r"^3[0-3] of 33 done")
-    # One read of the table (every event paints it anew).
-    titles = browser.execute_script(
-        "return [...document.querySelectorAll('#job-rows tbody tr')].map((r) => r.cells[1].textContent)")
+    # One read of the table (every event paints it anew), once it is painted:
+    # the counts can show before the rows do (seen empty once in CI).
+    deadline = time.time() + 30
+    while True:
+        titles = browser.execute_script(
+            "return [...document.querySelectorAll('#job-rows tbody tr')].map((r) => r.cells[1].textContent)")
+        if len(titles) >= 30 or time.time() > deadline:
+            break
+        time.sleep(0.2)
     assert titles[:30] == [f"Frag {i}" for i in range(30)]
     wait_for(browser, "#resume").click()
     wait_text(browser, "#job-status", "^completed$", timeout=180)
