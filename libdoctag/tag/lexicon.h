@@ -12,8 +12,8 @@ bool lex_is_stop(const char *word);
 
 /* True for a stop word of the language `lang` (ISO 639-3, "fra", "deu";
  * Snowball's lists for Danish, Dutch, Finnish, French, German, Hungarian,
- * Italian, Norwegian, Portuguese, Russian, Spanish, Swedish and Turkish;
- * Thai's; Japanese: the IPA dictionary's particles and auxiliaries, and
+ * Italian, Nepali, Norwegian, Portuguese, Russian, Spanish, Swedish and
+ * Turkish; stopwords-iso's for Polish and Marathi; Thai's; Japanese: the IPA dictionary's particles and auxiliaries, and
  * every token written only in hiragana; Lucene's for Arabic,
  * Bulgarian, Catalan, Czech, Estonian, Basque, Persian, Irish, Galician,
  * Greek, Armenian, Indonesian, Latvian, Lithuanian, Romanian, Ukrainian);

@@ -103,9 +103,10 @@ static void cand_free(gpointer p)
 static seg_token *tok(const tagger *t, unsigned int i) { return &g_array_index(t->toks, seg_token, i); }
 
 /* Devanagari when most of the words are, else Latin: Hindi documents get
- * Hindi tags here; English, mostly-English bilingual and every other
- * script's documents go to keyphrase.c, which takes its tags from the
- * script most letters are written in (seg_main_script()). */
+ * Hindi tags here; English, mostly-English bilingual, Marathi and Nepali
+ * (local_tag()) and every other script's documents go to keyphrase.c,
+ * which takes its tags from the script most letters are written in
+ * (seg_main_script()). */
 static seg_script main_script(const tagger *t)
 {
   long latin = 0, deva = 0;
@@ -742,7 +743,11 @@ doctag_status local_tag(const doctag_ctx *ctx, const tag_request *req, tag_outco
   tagger t = { .req = req };
   t.toks = seg_split(req->text);
   t.ntok = t.toks->len;
-  if (!req->vocabulary_count && main_script(&t) == SEG_SCRIPT_LATIN) {
+  /* this path's Devanagari rules (stop words, verbs, the postpositions
+   * inside a phrase) are Hindi's: Marathi and Nepali text has its own
+   * stop words and stemmer in keyphrase.c */
+  if (!req->vocabulary_count &&
+      (main_script(&t) == SEG_SCRIPT_LATIN || strcmp(tag_devanagari_language(req->language), "hin"))) {
     doctag_status st = keyphrase_tag(&t, out);
     seg_free(t.toks);
     return st;
