@@ -25,7 +25,8 @@ bool lex_has_stop_list(const char *lang);
 
 /* True for a closed-class word of a language that has no stop-word list
  * but a packaged list of such words (tag/data/closed_<ISO 639-3 code>.txt;
- * Gujarati's is stopwords-iso's); they seed the function words guessed
+ * Gujarati's, Bengali's, Korean's and Hebrew's are stopwords-iso's); they
+ * seed the function words guessed
  * from a text (tag/funcwords.h). False for other languages. */
 bool lex_is_closed_class(const char *word, const char *lang);
 

@@ -1534,11 +1534,15 @@ static void test_function_words_without_snowball(void **state)
    * long as the text's words are on average) */
   const char *const tam[] = { "ஒரு", "இந்த", NULL };
   expect_no_function_words("tam", "குடிநீர் வரி", tam);
-  const char *const kor[] = { "있다", "수", "및", "등", "또한", "그러나", "특히", NULL };
+  /* Korean, Bengali and Hebrew are seeded by stopwords-iso's lists: "함께"
+   * (together), "অনেক" (many), "প্রতি" (per), "כי" (that) were tags */
+  const char *const kor[] = { "있다", "수", "및", "등", "또한", "그러나", "특히", "함께", NULL };
   /* "해양" (marine) is short and frequent, but always before "쓰레기" */
   expect_no_function_words("kor", "해양 쓰레기", kor);
-  const char *const ben[] = { "এবং", "ও", "যে", "এই", "তবে", NULL };
+  const char *const ben[] = { "এবং", "ও", "যে", "এই", "তবে", "অনেক", "প্রতি", NULL };
   expect_no_function_words("ben", "বন্যা", ben);
+  const char *const heb[] = { "כי", "על", "את", "של", "גם", "עד", "כל", "לפני", "אחר", NULL };
+  expect_no_function_words("heb", "הפסקת המים", heb);
   /* Marathi and Nepali have lists of their own (stopwords-iso's,
    * Snowball's): with Hindi's, "आहे" (is), "हुनेछ" (will be) and "गरिएको"
    * (done) were tags */
@@ -1866,6 +1870,18 @@ static void test_closed_class_seed(void **state)
   assert_false(lex_is_closed_class("હોય", "hin"));
   assert_false(lex_is_closed_class("પાણી", "guj"));
   assert_false(lex_has_stop_list("guj"));
+  /* the other seeded languages; the nouns their packaged lists hold
+   * ("কাজ", work; "시간", time; "דרך", road) are no seeds */
+  static const struct {
+    const char *lang, *closed, *content;
+  } seeds[] = {
+    { "ben", "এবং", "কাজ" }, { "kor", "함께", "시간" }, { "heb", "כי", "דרך" },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(seeds); i++) {
+    assert_true(lex_is_closed_class(seeds[i].closed, seeds[i].lang));
+    assert_false(lex_is_closed_class(seeds[i].content, seeds[i].lang));
+    assert_false(lex_has_stop_list(seeds[i].lang));
+  }
   char *text = tagdata_text("guj_short");
   GArray *toks = seg_split(text);
   GUnicodeScript script = seg_main_script(toks);
