@@ -6,7 +6,7 @@
  * (Hindi unless the text is plainly another's: a short one is), and for
  * Latin and Cyrillic words by the stop-word lists
  * of the languages written in them (Snowball's lists, stopwords-iso's
- * for Polish, Lucene's for Czech, Romanian, Catalan, Galician, Indonesian,
+ * for Polish and Vietnamese, Lucene's for Czech, Romanian, Catalan, Galician, Indonesian,
  * Lithuanian, Latvian, Estonian, Basque and Irish: a text's commonest words
  * are its function words, "the", "de", "der", "и"; Bulgarian's against
  * Russian's); Urdu, Persian and Ukrainian by the letters their script has
@@ -40,7 +40,7 @@
 /* Languages told apart by their stop words, per script. */
 static const char *const latin_langs[] = { "eng", "fra", "deu", "spa", "ita", "por", "nld", "swe", "nor",
                                            "dan", "fin", "hun", "tur", "pol", "ces", "ron", "cat", "glg",
-                                           "ind", "lit", "lav", "est", "eus", "gle", NULL };
+                                           "ind", "lit", "lav", "est", "eus", "gle", "vie", NULL };
 /* ... and among the Devanagari words, Hindi first (the fallback) */
 static const char *const deva_langs[] = { "hin", "mar", "nep", NULL };
 
@@ -99,6 +99,13 @@ static bool polish_letter(gunichar c)
   return c == 0x0105 || c == 0x0119 || c == 0x0142 || c == 0x015B || c == 0x017A || c == 0x017C;
 }
 
+/* Letters only Vietnamese writes here: ă đ ơ ư, and the vowels with two
+ * marks or a dot below or a hook above (U+1EA0..U+1EF9: "ạ", "ấ", "ở"). */
+static bool vietnamese_letter(gunichar c)
+{
+  return c == 0x0103 || c == 0x0111 || c == 0x01A1 || c == 0x01B0 || (c >= 0x1EA0 && c <= 0x1EF9);
+}
+
 /* The Arabic script's letters only Urdu writes (ٹ ڈ ڑ ں ھ ہ ے: "کے",
  * "ہے", "میں"), and those Persian and Urdu write where Arabic has others
  * or none (پ چ ژ گ, and ک ی for Arabic's ك ي). */
@@ -137,7 +144,7 @@ static bool lists_alphabet(const char *code)
 
 /* What read_word() notes besides the word. */
 typedef struct word_marks {
-  bool kana, polish;
+  bool kana, polish, vietnamese;
   size_t urdu, persian, ukrainian; /* letters of urdu_letter(), persian_letter(), ukrainian_letter() */
 } word_marks;
 
@@ -167,6 +174,7 @@ static const char *read_word(const char *p, const char *end, char word[WORD_BYTE
     m->kana |= ds == G_UNICODE_SCRIPT_HIRAGANA || ds == G_UNICODE_SCRIPT_KATAKANA;
     gunichar low = g_unichar_tolower(d);
     m->polish |= polish_letter(low);
+    m->vietnamese |= vietnamese_letter(low);
     if (d >= 0x0400 && d <= 0x06FF) { /* Cyrillic to Arabic: the others need not ask */
       m->urdu += urdu_letter(d);
       m->persian += persian_letter(d);
@@ -299,8 +307,10 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
           continue;
         /* Polish's list (not Snowball's) has one-letter words, roman
          * numerals and abbreviations ("w", "ii", "www") any Latin text
-         * has: it counts only in a text with Polish letters */
-        if (!marks.polish && !strcmp(latin_langs[l], "pol"))
+         * has, Vietnamese's syllables other languages' words ("sau",
+         * "con", "do", "theo"): each counts only in a text with its
+         * language's own letters */
+        if ((!marks.polish && !strcmp(latin_langs[l], "pol")) || (!marks.vietnamese && !strcmp(latin_langs[l], "vie")))
           continue;
         has[l] = lex_is_stop_lang(word, latin_langs[l]);
         k += has[l];

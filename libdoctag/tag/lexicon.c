@@ -14,7 +14,7 @@
 
 /* Stop-word lists of other languages (lex_stop_lists[], ISO 639-3 code ->
  * list): Snowball's, as PostgreSQL ships them (Nepali's too), stopwords-iso's
- * for Polish and Marathi (tag/data/stop_<code>.txt), and Lucene's for Arabic, Bulgarian,
+ * for Polish, Marathi and Vietnamese (tag/data/stop_<code>.txt), and Lucene's for Arabic, Bulgarian,
  * Catalan, Czech, Estonian, Basque, Persian, Irish, Galician, Greek,
  * Armenian, Indonesian, Latvian, Lithuanian, Romanian and Ukrainian
  * (cmake/Tagger.cmake). */

@@ -13,7 +13,7 @@ bool lex_is_stop(const char *word);
 /* True for a stop word of the language `lang` (ISO 639-3, "fra", "deu";
  * Snowball's lists for Danish, Dutch, Finnish, French, German, Hungarian,
  * Italian, Nepali, Norwegian, Portuguese, Russian, Spanish, Swedish and
- * Turkish; stopwords-iso's for Polish and Marathi; Thai's; Japanese: the IPA dictionary's particles and auxiliaries, and
+ * Turkish; stopwords-iso's for Polish, Marathi and Vietnamese; Thai's; Japanese: the IPA dictionary's particles and auxiliaries, and
  * every token written only in hiragana; Lucene's for Arabic,
  * Bulgarian, Catalan, Czech, Estonian, Basque, Persian, Irish, Galician,
  * Greek, Armenian, Indonesian, Latvian, Lithuanian, Romanian, Ukrainian);
@@ -26,8 +26,8 @@ bool lex_has_stop_list(const char *lang);
 /* True for a closed-class word of a language that has no stop-word list
  * but a packaged list of such words (tag/data/closed_<ISO 639-3 code>.txt;
  * Gujarati's, Bengali's, Korean's and Hebrew's are stopwords-iso's); they
- * seed the function words guessed
- * from a text (tag/funcwords.h). False for other languages. */
+ * seed the function words guessed from a text (tag/funcwords.h). False for
+ * other languages. */
 bool lex_is_closed_class(const char *word, const char *lang);
 
 /* The stem of `word` in `lang` by its Snowball stemmer (English, French,

@@ -1082,6 +1082,11 @@ static void test_language_identification(void **state)
               "उपभोक्ताहरूले पानी सञ्चय गरेर राख्न र पानी पनि जोगाएर प्रयोग गर्न अनुरोध गरिएको छ।",
               "nep");
   expect_lang("पाणीपुरवठा खंडित", "hin");
+  /* Vietnamese by its syllables, in a text with its letters ("ư", "ơ",
+   * "ạ"): it was Czech */
+  expect_lang("Công ty cấp nước thông báo sẽ tạm ngừng cấp nước sạch tại phường Bến Nghé vào ngày thứ Hai để "
+              "sửa chữa đường ống. Người dân cần dự trữ nước cho sinh hoạt trong thời gian này.",
+              "vie");
   expect_lang("जलवाहिनीच्या दुरुस्तीमुळे पाणीपुरवठा बंद राहणार आहे, आणि पाणी जपून वापरावे असे आवाहन केले आहे. "
               "Water supply will remain closed on Monday because of repairs to the main pipeline of the east "
               "zone, and residents are asked to store water and use it with care.",
@@ -1550,6 +1555,9 @@ static void test_function_words_without_snowball(void **state)
   expect_no_function_words_within("mar", "पाणीपुरवठा खंडित राहणार", mar);
   const char *const nep[] = { "र", "छ", "को", "मा", "पनि", "हो", "यो", "यस", "लागि", "गर्न", "हुनेछ", "गरिएको", NULL };
   expect_no_function_words_within("nep", "खानेपानी वितरण अवरुद्ध", nep);
+  /* Vietnamese: "và" (and), "của" (of), "như" (as) were inside its tags */
+  const char *const vie[] = { "và", "của", "cho", "như", "được", "các", "để", "trong", "sẽ", "có", "khi", "tại", NULL };
+  expect_no_function_words_within("vie", "nước sạch", vie);
   /* Lucene's lists */
   const char *const ara[] = { "في", "من", "على", "أن", "إلى", "التي", "مع", NULL };
   expect_no_function_words("ara", "تحلية مياه البحر", ara);
