@@ -1868,6 +1868,35 @@ static void test_function_words_from_archive(void **state)
   g_free(text);
 }
 
+/* Marathi and Nepali text leaves Hindi's path (its stop words, verb table
+ * and postpositions) for the one every other language takes, with its own
+ * list and, for Nepali, Snowball's stemmer: "उपभोक्ताहरूले" (by the
+ * consumers) and "उपभोक्ता" are one word. */
+static void test_devanagari_languages(void **state)
+{
+  (void)state;
+  assert_string_equal(tag_devanagari_language("mar"), "mar");
+  assert_string_equal(tag_devanagari_language("eng+nep"), "nep");
+  assert_string_equal(tag_devanagari_language("hin+eng"), "hin");
+  assert_string_equal(tag_devanagari_language("eng"), "hin");
+  assert_string_equal(tag_devanagari_language(NULL), "hin");
+  assert_true(lex_has_stop_list("mar") && lex_has_stop_list("nep"));
+  assert_true(lex_is_stop_lang("आहे", "mar") && !lex_is_stop_lang("आहे", "hin"));
+  assert_true(lex_is_stop_lang("छ", "nep") && !lex_is_stop_lang("छ", "hin"));
+  char *a = lex_stem_lang("उपभोक्ताहरूले", "nep"), *b = lex_stem_lang("उपभोक्ता", "nep");
+  assert_string_equal(a, b);
+  g_free(a);
+  g_free(b);
+  /* keyphrase.c names its method; Hindi's path does not */
+  char *text = tagdata_text("mar");
+  tag_outcome mar = tag_text(text, "mar", 10), hin = tag_text(text, "hin", 10);
+  assert_non_null(strstr(mar.raw_response, "\"method\""));
+  assert_null(strstr(hin.raw_response, "\"method\""));
+  tag_outcome_clear(&mar);
+  tag_outcome_clear(&hin);
+  g_free(text);
+}
+
 /* Gujarati has no stop-word list, but a packaged list of closed-class
  * words seeds the guess: in a short text "હોય" (twice) and "અથવા" (three
  * times, and short only as Gujarati's words go) are taken only with it. */
@@ -1982,6 +2011,7 @@ int main(void)
     cmocka_unit_test(test_list_additions),
     cmocka_unit_test(test_function_words_without_snowball),
     cmocka_unit_test(test_function_word_guess),
+    cmocka_unit_test(test_devanagari_languages),
     cmocka_unit_test(test_closed_class_seed),
     cmocka_unit_test(test_function_word_tests),
     cmocka_unit_test(test_function_words_from_archive),
