@@ -60,6 +60,9 @@ char *lex_stem(const char *word);
  * Newly allocated. */
 char *lex_stem_phrase(const char *phrase);
 
+/* The same with lex_stem_lang(word, lang) (NULL: lex_stem()). Newly allocated. */
+char *lex_stem_phrase_lang(const char *phrase, const char *lang);
+
 /* True when the `nsmall` stems of `small` appear contiguously, in order, in
  * the `nbig` stems of `big` (a phrase inside a longer one). */
 bool lex_stems_contain(char *const *big, unsigned int nbig, char *const *small, unsigned int nsmall);
