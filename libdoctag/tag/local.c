@@ -710,7 +710,7 @@ static doctag_status keyphrase_tag(tagger *t, tag_outcome *out)
     }
     if (overlap)
       continue;
-    char *tag = rules_normalise(p->form);
+    char *tag = rules_normalise_lang(p->form, req->language);
     if (!tag || rules_excluded(tag, req->exclusion, req->exclusion_count)) {
       g_free(tag);
       continue;
@@ -825,7 +825,7 @@ doctag_status local_tag(const doctag_ctx *ctx, const tag_request *req, tag_outco
       break;
     gone[best_i] = true;
     const char *form = best->vocab >= 0 ? req->vocabulary[best->vocab] : best_form(best);
-    char *tag = best->vocab >= 0 ? rules_clean(form) : rules_normalise(form);
+    char *tag = best->vocab >= 0 ? rules_clean(form) : rules_normalise_lang(form, req->language);
     if (!tag || rules_excluded(tag, req->exclusion, req->exclusion_count)) {
       g_free(tag);
       continue;
