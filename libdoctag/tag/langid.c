@@ -1,10 +1,12 @@
 /* Language identification of a document (see tag.h: tag_detect_language).
  *
  * Each word is given to a language: by its script where one script means
- * one language here (Devanagari Hindi, Thai, Hangul Korean, Han Chinese,
- * kana Japanese...), and for Latin and Cyrillic words by the stop-word lists
+ * one language here (Thai, Hangul Korean, Han Chinese, kana Japanese...),
+ * for Devanagari words by the stop-word lists of Hindi, Marathi and Nepali
+ * (Hindi unless the text is plainly another's: a short one is), and for
+ * Latin and Cyrillic words by the stop-word lists
  * of the languages written in them (Snowball's lists, stopwords-iso's
- * for Polish, Lucene's for Czech, Romanian, Catalan, Galician, Indonesian,
+ * for Polish and Vietnamese, Lucene's for Czech, Romanian, Catalan, Galician, Indonesian,
  * Lithuanian, Latvian, Estonian, Basque and Irish: a text's commonest words
  * are its function words, "the", "de", "der", "и"; Bulgarian's against
  * Russian's); Urdu, Persian and Ukrainian by the letters their script has
@@ -33,11 +35,14 @@
 #define UKRAINIAN_SHARE 50      /* a Cyrillic text with 1 letter in this many Ukrainian's */
 #define SHARED_WORD_UNIT 720720 /* a stop word's weight, split among the lists that hold it (lcm of 1..16) */
 #define ALPHABET_WORDS 12       /* one-letter words in a list that holds the alphabet */
+#define DEVA_MIN_WORDS 3        /* Devanagari stop words only Marathi's or Nepali's list holds, at least */
 
 /* Languages told apart by their stop words, per script. */
 static const char *const latin_langs[] = { "eng", "fra", "deu", "spa", "ita", "por", "nld", "swe", "nor",
                                            "dan", "fin", "hun", "tur", "pol", "ces", "ron", "cat", "glg",
-                                           "ind", "lit", "lav", "est", "eus", "gle", NULL };
+                                           "ind", "lit", "lav", "est", "eus", "gle", "vie", NULL };
+/* ... and among the Devanagari words, Hindi first (the fallback) */
+static const char *const deva_langs[] = { "hin", "mar", "nep", NULL };
 
 typedef struct lang_share {
   const char *code;
@@ -49,7 +54,6 @@ typedef struct lang_share {
 static const char *script_lang(GUnicodeScript s, bool *kana)
 {
   switch (s) {
-  case G_UNICODE_SCRIPT_DEVANAGARI: return "hin";
   case G_UNICODE_SCRIPT_THAI: return "tha";
   case G_UNICODE_SCRIPT_HANGUL: return "kor";
   case G_UNICODE_SCRIPT_HIRAGANA:
@@ -77,10 +81,29 @@ static const char *script_lang(GUnicodeScript s, bool *kana)
   }
 }
 
+const char *tag_devanagari_language(const char *languages)
+{
+  for (const char *p = languages; p && *p; p += p[3] == '+' ? 4 : 3) {
+    for (size_t l = 1; deva_langs[l]; l++)
+      if (!strncmp(p, deva_langs[l], 3) && (!p[3] || p[3] == '+'))
+        return deva_langs[l];
+    if (strlen(p) < 3 || (p[3] && p[3] != '+'))
+      break;
+  }
+  return deva_langs[0];
+}
+
 /* Letters only Polish writes among the languages told apart here: ą ę ł ś ź ż. */
 static bool polish_letter(gunichar c)
 {
   return c == 0x0105 || c == 0x0119 || c == 0x0142 || c == 0x015B || c == 0x017A || c == 0x017C;
+}
+
+/* Letters only Vietnamese writes here: ă đ ơ ư, and the vowels with two
+ * marks or a dot below or a hook above (U+1EA0..U+1EF9: "ạ", "ấ", "ở"). */
+static bool vietnamese_letter(gunichar c)
+{
+  return c == 0x0103 || c == 0x0111 || c == 0x01A1 || c == 0x01B0 || (c >= 0x1EA0 && c <= 0x1EF9);
 }
 
 /* The Arabic script's letters only Urdu writes (ٹ ڈ ڑ ں ھ ہ ے: "کے",
@@ -121,7 +144,7 @@ static bool lists_alphabet(const char *code)
 
 /* What read_word() notes besides the word. */
 typedef struct word_marks {
-  bool kana, polish;
+  bool kana, polish, vietnamese;
   size_t urdu, persian, ukrainian; /* letters of urdu_letter(), persian_letter(), ukrainian_letter() */
 } word_marks;
 
@@ -151,6 +174,7 @@ static const char *read_word(const char *p, const char *end, char word[WORD_BYTE
     m->kana |= ds == G_UNICODE_SCRIPT_HIRAGANA || ds == G_UNICODE_SCRIPT_KATAKANA;
     gunichar low = g_unichar_tolower(d);
     m->polish |= polish_letter(low);
+    m->vietnamese |= vietnamese_letter(low);
     if (d >= 0x0400 && d <= 0x06FF) { /* Cyrillic to Arabic: the others need not ask */
       m->urdu += urdu_letter(d);
       m->persian += persian_letter(d);
@@ -200,6 +224,7 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
   size_t latin_hits[G_N_ELEMENTS(latin_langs)] = { 0 };
   size_t latin_letters = 0, cyr_letters = 0, latin_words = 0, latin_sample = 0;
   size_t rus_hits = 0, bul_hits = 0; /* Cyrillic words in Russian's and Bulgarian's lists */
+  size_t deva_letters = 0, deva_hits[G_N_ELEMENTS(deva_langs)] = { 0 };
   /* where the sample's words start: read again only for a text that is
    * not English */
   const char *latin_sample_at[MAX_LATIN_SAMPLE];
@@ -240,6 +265,16 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
       cyr_letters += letters;
       rus_hits += lex_is_stop_lang(word, "rus");
       bul_hits += lex_is_stop_lang(word, "bul");
+    } else if (script == G_UNICODE_SCRIPT_DEVANAGARI) {
+      /* as the Latin languages' words: a word in k of the lists counts 1/k
+       * to each ("को", "या", "आज" are Hindi's and Nepali's or Marathi's) */
+      deva_letters += letters;
+      bool has[G_N_ELEMENTS(deva_langs)] = { false };
+      size_t k = 0;
+      for (size_t l = 0; deva_langs[l]; l++)
+        k += has[l] = lex_is_stop_lang(word, deva_langs[l]);
+      for (size_t l = 0; k && deva_langs[l]; l++)
+        deva_hits[l] += has[l] ? SHARED_WORD_UNIT / k : 0;
     } else {
       const char *code = script_lang(script, &marks.kana);
       if (code)
@@ -272,8 +307,10 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
           continue;
         /* Polish's list (not Snowball's) has one-letter words, roman
          * numerals and abbreviations ("w", "ii", "www") any Latin text
-         * has: it counts only in a text with Polish letters */
-        if (!marks.polish && !strcmp(latin_langs[l], "pol"))
+         * has, Vietnamese's syllables other languages' words ("sau",
+         * "con", "do", "theo"): each counts only in a text with its
+         * language's own letters */
+        if ((!marks.polish && !strcmp(latin_langs[l], "pol")) || (!marks.vietnamese && !strcmp(latin_langs[l], "vie")))
           continue;
         has[l] = lex_is_stop_lang(word, latin_langs[l]);
         k += has[l];
@@ -288,6 +325,16 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
       if (latin_hits[l] > latin_hits[best])
         best = l;
     add(shares, latin_langs[best], latin_letters); /* no stop word at all: English */
+  }
+  /* Devanagari is Hindi unless Marathi's or Nepali's stop words outweigh
+   * Hindi's and are more than a few: Sanskrit, Konkani, a heading or a
+   * name stay Hindi */
+  if (deva_letters) {
+    size_t best = 0;
+    for (size_t l = 1; deva_langs[l]; l++)
+      if (deva_hits[l] > deva_hits[best] && deva_hits[l] >= DEVA_MIN_WORDS * SHARED_WORD_UNIT)
+        best = l;
+    add(shares, deva_langs[best], deva_letters);
   }
   /* "і" alone is 5% of a Ukrainian text's letters; Bulgarian and Russian
    * by their stop words ("е", "са", "ще", "към" against "не", "что", "он") */

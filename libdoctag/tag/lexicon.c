@@ -13,8 +13,8 @@
  * which tag_rules_test checks against lex_stem() of generic.txt). */
 
 /* Stop-word lists of other languages (lex_stop_lists[], ISO 639-3 code ->
- * list): Snowball's, as PostgreSQL ships them, stopwords-iso's for Polish
- * (tag/data/stop_<code>.txt), and Lucene's for Arabic, Bulgarian,
+ * list): Snowball's, as PostgreSQL ships them (Nepali's too), stopwords-iso's
+ * for Polish, Marathi and Vietnamese (tag/data/stop_<code>.txt), and Lucene's for Arabic, Bulgarian,
  * Catalan, Czech, Estonian, Basque, Persian, Irish, Galician, Greek,
  * Armenian, Indonesian, Latvian, Lithuanian, Romanian and Ukrainian
  * (cmake/Tagger.cmake). */
@@ -332,7 +332,9 @@ char *lex_stem(const char *word)
   return stem_en(word);
 }
 
-char *lex_stem_phrase(const char *phrase)
+char *lex_stem_phrase(const char *phrase) { return lex_stem_phrase_lang(phrase, NULL); }
+
+char *lex_stem_phrase_lang(const char *phrase, const char *lang)
 {
   GString *out = g_string_new(NULL);
   /* "object-oriented" and "object oriented" compare equal */
@@ -340,7 +342,7 @@ char *lex_stem_phrase(const char *phrase)
   for (gchar **w = words; *w; w++) {
     if (!**w)
       continue;
-    char *st = lex_stem(*w);
+    char *st = lex_stem_lang(*w, lang);
     if (out->len)
       g_string_append_c(out, ' ');
     g_string_append(out, st);

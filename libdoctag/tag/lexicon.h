@@ -12,8 +12,8 @@ bool lex_is_stop(const char *word);
 
 /* True for a stop word of the language `lang` (ISO 639-3, "fra", "deu";
  * Snowball's lists for Danish, Dutch, Finnish, French, German, Hungarian,
- * Italian, Norwegian, Portuguese, Russian, Spanish, Swedish and Turkish;
- * Thai's; Japanese: the IPA dictionary's particles and auxiliaries, and
+ * Italian, Nepali, Norwegian, Portuguese, Russian, Spanish, Swedish and
+ * Turkish; stopwords-iso's for Polish, Marathi and Vietnamese; Thai's; Japanese: the IPA dictionary's particles and auxiliaries, and
  * every token written only in hiragana; Lucene's for Arabic,
  * Bulgarian, Catalan, Czech, Estonian, Basque, Persian, Irish, Galician,
  * Greek, Armenian, Indonesian, Latvian, Lithuanian, Romanian, Ukrainian);
@@ -25,8 +25,9 @@ bool lex_has_stop_list(const char *lang);
 
 /* True for a closed-class word of a language that has no stop-word list
  * but a packaged list of such words (tag/data/closed_<ISO 639-3 code>.txt;
- * Gujarati's is stopwords-iso's); they seed the function words guessed
- * from a text (tag/funcwords.h). False for other languages. */
+ * Gujarati's, Bengali's, Korean's and Hebrew's are stopwords-iso's); they
+ * seed the function words guessed from a text (tag/funcwords.h). False for
+ * other languages. */
 bool lex_is_closed_class(const char *word, const char *lang);
 
 /* The stem of `word` in `lang` by its Snowball stemmer (English, French,
@@ -58,6 +59,9 @@ char *lex_stem(const char *word);
 /* The stems of every word of `phrase` (split on spaces and hyphens) joined by one space.
  * Newly allocated. */
 char *lex_stem_phrase(const char *phrase);
+
+/* The same with lex_stem_lang(word, lang) (NULL: lex_stem()). Newly allocated. */
+char *lex_stem_phrase_lang(const char *phrase, const char *lang);
 
 /* True when the `nsmall` stems of `small` appear contiguously, in order, in
  * the `nbig` stems of `big` (a phrase inside a longer one). */

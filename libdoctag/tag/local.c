@@ -2,8 +2,11 @@
  *
  * Candidates are runs of one to three words inside a segment (no
  * punctuation, heading edge, table cell or page break in between) that
- * neither start nor end with a stop word ("of", "की", "का", "के" may sit in
- * the middle), in the script most of the text is written in. Each is scored
+ * neither start nor end with a stop word ("of", and in Hindi "की", "का",
+ * "के", may sit in the middle), in the script most of the text is written
+ * in. Devanagari is Hindi, or Marathi or Nepali with their own stop words
+ * and stemmer (Snowball's Nepali) and without Hindi's verbs and
+ * postpositions. Each is scored
  * from statistics of the text, YAKE/RAKE-like:
  *   - frequency of the phrase and the strength (frequency) of its words,
  *   - first position (documents state their subject early),
@@ -79,7 +82,9 @@ typedef struct tagger {
   unsigned int ntok;
   seg_script script;       /* the script tags are taken from */
   char **stem;             /* per token (words only), borrowed from `stems` */
-  GHashTable *stems;       /* word -> lex_stem(word): each distinct word stemmed once */
+  const char *lang;        /* "mar", "nep": the Devanagari text's language when not Hindi's, else
+                              NULL (lex_is_stop() and lex_stem() read Devanagari as Hindi) */
+  GHashTable *stems;       /* word -> lex_stem_lang(word, lang): each distinct word stemmed once */
   bool *content;           /* per token: a word that may start or end a phrase */
   GHashTable *word_tf;     /* stem -> occurrences of content words */
   GHashTable *title_stems; /* stems of req->title's content words */
@@ -102,10 +107,12 @@ static void cand_free(gpointer p)
 
 static seg_token *tok(const tagger *t, unsigned int i) { return &g_array_index(t->toks, seg_token, i); }
 
-/* Devanagari when most of the words are, else Latin: Hindi documents get
- * Hindi tags here; English, mostly-English bilingual and every other
- * script's documents go to keyphrase.c, which takes its tags from the
- * script most letters are written in (seg_main_script()). */
+/* Devanagari when most of the words are, else Latin: Hindi, Marathi and
+ * Nepali documents get Devanagari tags here; English, mostly-English
+ * bilingual and every other script's documents go to keyphrase.c, which
+ * takes its tags from the script most letters are written in
+ * (seg_main_script()). A tie goes to the script of the language named
+ * first. */
 static seg_script main_script(const tagger *t)
 {
   long latin = 0, deva = 0;
@@ -120,35 +127,46 @@ static seg_script main_script(const tagger *t)
       deva += n;
   }
   if (deva == latin && t->req->language)
-    return g_str_has_prefix(t->req->language, "hin") ? SEG_SCRIPT_DEVANAGARI : SEG_SCRIPT_LATIN;
+    return g_str_has_prefix(t->req->language, tag_devanagari_language(t->req->language)) ? SEG_SCRIPT_DEVANAGARI
+                                                                                          : SEG_SCRIPT_LATIN;
   return deva > latin ? SEG_SCRIPT_DEVANAGARI : SEG_SCRIPT_LATIN;
+}
+
+/* The text's stop words and stems are lex_is_stop_lang()'s and
+ * lex_stem_lang()'s in t->lang: with NULL, Hindi's (and English's). Its
+ * connectors: "of", and Hindi's postpositions in Hindi only ("का" is
+ * Marathi's "why"). */
+static bool connector(const tagger *t, const char *word)
+{
+  return lex_is_connector(word) && (!t->lang || !((unsigned char)word[0] & 0x80));
 }
 
 static void prepare(tagger *t)
 {
   t->ntok = t->toks->len;
   t->script = main_script(t);
+  if (t->script == SEG_SCRIPT_DEVANAGARI && strcmp(tag_devanagari_language(t->req->language), "hin"))
+    t->lang = tag_devanagari_language(t->req->language);
   t->stem = g_new0(char *, t->ntok + 1);
   t->content = g_new0(bool, t->ntok + 1);
   t->word_tf = g_hash_table_new(g_str_hash, g_str_equal);
   t->stems = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
   t->key = g_string_new(NULL);
   t->form = g_string_new(NULL);
-  /* Devanagari is read as Hindi here, as lex_is_stop() reads it: a form
-   * only ever a verb ("बताया", "करेंगी") starts and ends no phrase. Not
-   * the adverbs: Apertium's Hindi ones hold adjectives and nouns
-   * ("सर्वोत्तम", "वास्तव"). */
-  const pos_lang_table *lang_pos = t->script == SEG_SCRIPT_DEVANAGARI ? pos_lang_of("hin") : NULL;
+  /* Hindi: a form only ever a verb ("बताया", "करेंगी") starts and ends no
+   * phrase. Not the adverbs: Apertium's Hindi ones hold adjectives and
+   * nouns ("सर्वोत्तम", "वास्तव"). Marathi and Nepali have no table. */
+  const pos_lang_table *lang_pos = t->script == SEG_SCRIPT_DEVANAGARI ? pos_lang_of(t->lang ? t->lang : "hin") : NULL;
   for (unsigned int i = 0; i < t->ntok; i++) {
     const seg_token *k = tok(t, i);
     if (k->kind != SEG_WORD)
       continue;
     t->stem[i] = g_hash_table_lookup(t->stems, k->word);
     if (!t->stem[i]) {
-      t->stem[i] = lex_stem(k->word);
+      t->stem[i] = lex_stem_lang(k->word, t->lang);
       g_hash_table_insert(t->stems, k->word, t->stem[i]);
     }
-    t->content[i] = k->script == t->script && seg_utf8_len(k->word) >= 2 && !lex_is_stop(k->word) &&
+    t->content[i] = k->script == t->script && seg_utf8_len(k->word) >= 2 && !lex_is_stop_lang(k->word, t->lang) &&
                     pos_lang_class(lang_pos, k->word) != POS_LANG_VERB;
     if (t->content[i]) {
       unsigned int n = GPOINTER_TO_UINT(g_hash_table_lookup(t->word_tf, t->stem[i]));
@@ -178,8 +196,8 @@ static void prepare(tagger *t)
     GArray *tt = seg_split(title);
     for (guint i = 0; i < tt->len; i++) {
       const seg_token *k = &g_array_index(tt, seg_token, i);
-      if (k->kind == SEG_WORD && !lex_is_stop(k->word))
-        g_hash_table_add(t->title_stems, lex_stem(k->word));
+      if (k->kind == SEG_WORD && !lex_is_stop_lang(k->word, t->lang))
+        g_hash_table_add(t->title_stems, lex_stem_lang(k->word, t->lang));
     }
     seg_free(tt);
     g_free(title);
@@ -278,7 +296,7 @@ static void collect_phrases(tagger *t)
       unsigned int last = i + n - 1;
       if (n > 1 && (!joined(t, last) || repeats(t, i, last)))
         break;
-      if (n == 3 && !t->content[i + 1] && !lex_is_connector(tok(t, i + 1)->word))
+      if (n == 3 && !t->content[i + 1] && !connector(t, tok(t, i + 1)->word))
         break;
       if (n == 2 && !t->content[last])
         continue; /* "bill of": may still become "bill of lading" */
@@ -292,17 +310,17 @@ static void collect_phrases(tagger *t)
 /* A vocabulary term's key: the light stems of its words. A term in a script
  * written without spaces ("垃圾分类", "ตลาดนัดชุมชน") is several words of
  * the text, the ones seg_split() finds in it. */
-static char *vocabulary_key(const char *clean)
+static char *vocabulary_key(const tagger *t, const char *clean)
 {
   bool unspaced = false;
   for (const char *p = clean; *p && !unspaced; p = g_utf8_next_char(p))
     unspaced = (unsigned char)*p >= 0x80 && seg_unspaced_script(seg_word_script(p));
   if (!unspaced)
-    return lex_stem_phrase(clean);
+    return lex_stem_phrase_lang(clean, t->lang);
   GArray *toks = seg_split(clean);
   GString *key = g_string_new(NULL);
   for (guint i = 0; i < toks->len; i++) {
-    char *st = lex_stem(g_array_index(toks, seg_token, i).word);
+    char *st = lex_stem_lang(g_array_index(toks, seg_token, i).word, t->lang);
     if (key->len)
       g_string_append_c(key, ' ');
     g_string_append(key, st);
@@ -319,7 +337,7 @@ static void collect_vocabulary(tagger *t)
   GHashTable *keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   for (size_t v = 0; v < t->req->vocabulary_count; v++) {
     char *clean = rules_clean(t->req->vocabulary[v]);
-    char *key = vocabulary_key(clean);
+    char *key = vocabulary_key(t, clean);
     if (*key && !g_hash_table_contains(keys, key))
       g_hash_table_insert(keys, key, GINT_TO_POINTER((int)v + 1));
     else
@@ -359,7 +377,7 @@ static bool in_title(const tagger *t, const cand *c)
     return true;
   bool any = false;
   for (unsigned int i = 0; i < c->n; i++) {
-    if (lex_is_connector(c->stems[i]))
+    if (connector(t, c->stems[i]))
       continue;
     if (!g_hash_table_contains(t->title_stems, c->stems[i]))
       return false;
@@ -527,11 +545,11 @@ static void absorb(tagger *t)
 }
 
 /* How many words of `a` are also words of `b` (connectors aside). */
-static unsigned int shared_words(const cand *a, const cand *b)
+static unsigned int shared_words(const tagger *t, const cand *a, const cand *b)
 {
   unsigned int n = 0;
   for (unsigned int i = 0; i < a->n; i++) {
-    if (lex_is_connector(a->stems[i]))
+    if (connector(t, a->stems[i]))
       continue;
     for (unsigned int j = 0; j < b->n; j++) {
       if (!strcmp(a->stems[i], b->stems[j])) {
@@ -692,7 +710,7 @@ static doctag_status keyphrase_tag(tagger *t, tag_outcome *out)
     }
     if (overlap)
       continue;
-    char *tag = rules_normalise(p->form);
+    char *tag = rules_normalise_lang(p->form, req->language);
     if (!tag || rules_excluded(tag, req->exclusion, req->exclusion_count)) {
       g_free(tag);
       continue;
@@ -795,7 +813,7 @@ doctag_status local_tag(const doctag_ctx *ctx, const tag_request *req, tag_outco
       if (best && c->score <= best->eff)
         break;
       for (; c->damped < chosen->len && c->vocab < 0; c->damped++) {
-        unsigned int shared = shared_words(c, chosen->pdata[c->damped]);
+        unsigned int shared = shared_words(&t, c, chosen->pdata[c->damped]);
         c->eff *= shared <= MAX_SHARED ? damping[shared] : pow(DIVERSITY, shared);
       }
       if (!best || c->eff > best->eff) {
@@ -807,7 +825,7 @@ doctag_status local_tag(const doctag_ctx *ctx, const tag_request *req, tag_outco
       break;
     gone[best_i] = true;
     const char *form = best->vocab >= 0 ? req->vocabulary[best->vocab] : best_form(best);
-    char *tag = best->vocab >= 0 ? rules_clean(form) : rules_normalise(form);
+    char *tag = best->vocab >= 0 ? rules_clean(form) : rules_normalise_lang(form, req->language);
     if (!tag || rules_excluded(tag, req->exclusion, req->exclusion_count)) {
       g_free(tag);
       continue;

@@ -353,17 +353,23 @@ static bool is_gibberish(const char *tag, gchar **words)
   return all_single;
 }
 
-static bool is_generic(const char *tag, gchar **words)
+/* Generic: the generic set's, or only its words and stop words (of the
+ * text's Devanagari language: Hindi's "कर", do, is Marathi's and Nepali's
+ * tax). */
+static bool is_generic(const char *tag, gchar **words, const char *lang)
 {
   if (lex_is_generic(tag))
     return true;
+  const char *deva = tag_devanagari_language(lang);
   for (gchar **w = words; *w; w++)
-    if (!lex_is_generic(*w) && !lex_is_stop(*w))
+    if (!lex_is_generic(*w) && !lex_is_stop_lang(*w, strcmp(deva, "hin") ? deva : NULL))
       return false;
   return true;
 }
 
-const char *rules_reject_reason(const char *clean)
+const char *rules_reject_reason(const char *clean) { return rules_reject_reason_lang(clean, NULL); }
+
+const char *rules_reject_reason_lang(const char *clean, const char *lang)
 {
   if (!clean || !*clean)
     return "empty";
@@ -380,16 +386,18 @@ const char *rules_reject_reason(const char *clean)
     why = "roman numeral";
   else if (is_gibberish(clean, words))
     why = "gibberish";
-  else if (is_generic(clean, words))
+  else if (is_generic(clean, words, lang))
     why = "generic";
   g_strfreev(words);
   return why;
 }
 
-char *rules_normalise(const char *raw)
+char *rules_normalise(const char *raw) { return rules_normalise_lang(raw, NULL); }
+
+char *rules_normalise_lang(const char *raw, const char *lang)
 {
   char *clean = rules_clean(raw);
-  if (rules_reject_reason(clean)) {
+  if (rules_reject_reason_lang(clean, lang)) {
     g_free(clean);
     return NULL;
   }
@@ -718,7 +726,7 @@ size_t rules_apply(const tag_request *req, char *const *candidates, const double
       if (v)
         tag = rules_clean(v);
     } else {
-      tag = rules_normalise(candidates[i]);
+      tag = rules_normalise_lang(candidates[i], req->language);
     }
     if (!tag || !*tag || rules_excluded(tag, req->exclusion, req->exclusion_count)) {
       g_free(tag);

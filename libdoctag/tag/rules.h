@@ -17,6 +17,11 @@
  * Newly allocated (g_malloc). */
 char *rules_normalise(const char *raw);
 
+/* The same for a text in `languages` (as tag_detect_language() writes
+ * them): a tag of Marathi or Nepali words is generic by their stop words,
+ * not Hindi's. NULL: rules_normalise(). */
+char *rules_normalise_lang(const char *raw, const char *languages);
+
 /* True when `tag` equals an excluded term or an excluded term covers at least
  * half of its words. Terms are compared normalised. */
 bool rules_excluded(const char *tag, const char *const *terms, size_t n);
@@ -41,6 +46,7 @@ char *rules_clean(const char *raw);
  * "roman numeral", "gibberish", "generic"), or NULL when it stays.
  * Static string. */
 const char *rules_reject_reason(const char *clean);
+const char *rules_reject_reason_lang(const char *clean, const char *languages);
 
 /* True when `tag` occurs in `text` case-insensitively (hyphens and
  * punctuation read as spaces), or, for a phrase, when each of its words

@@ -54,6 +54,11 @@ void tag_outcome_clear(tag_outcome *out);
  * to out (NUL-terminated, truncated to out_size). Thread-safe. */
 void tag_detect_language(const char *text, size_t len, char *out, size_t out_size);
 
+/* The language the Devanagari words of a text in `languages` (as
+ * tag_detect_language() writes them) are in: "mar" or "nep" when it names
+ * one, else "hin" (NULL too). Static string. */
+const char *tag_devanagari_language(const char *languages);
+
 /* The distinct stems of the words of `text` in `language` (ISO 639-3,
  * "hin+eng" reads as "hin"; NULL or "": English) the built-in tagger
  * weighs by document frequency: words of two or more characters that are

@@ -1069,6 +1069,28 @@ static void test_language_identification(void **state)
               "часто лопаются.",
               "rus");
   expect_lang("किसानों के लिए फसल बीमा योजना की अंतिम तिथि बढ़ा दी गई है। Last date extended.", "hin+eng");
+  /* Devanagari by Hindi's, Marathi's and Nepali's stop words (the same
+   * water cut); Hindi where the evidence is thin: a heading, a name */
+  expect_lang("नगर निगम की ओर से सूचित किया जाता है कि पाइपलाइन की मरम्मत के कारण सोमवार को पूर्वी क्षेत्र में "
+              "पानी की आपूर्ति बंद रहेगी। नागरिकों से अनुरोध है कि वे पानी का भंडारण कर लें और पानी का उपयोग "
+              "सावधानी से करें।",
+              "hin");
+  expect_lang("महानगरपालिकेतर्फे कळविण्यात येते की, जलवाहिनीच्या दुरुस्तीमुळे सोमवारी पूर्व भागातील पाणीपुरवठा बंद "
+              "राहणार आहे. नागरिकांनी पाण्याचा साठा करून ठेवावा आणि पाणी जपून वापरावे, असे आवाहन केले आहे.",
+              "mar");
+  expect_lang("नगरपालिकाको सूचना अनुसार पाइपलाइन मर्मतका कारण सोमबार पूर्वी क्षेत्रमा खानेपानी वितरण बन्द हुनेछ। "
+              "उपभोक्ताहरूले पानी सञ्चय गरेर राख्न र पानी पनि जोगाएर प्रयोग गर्न अनुरोध गरिएको छ।",
+              "nep");
+  expect_lang("पाणीपुरवठा खंडित", "hin");
+  /* Vietnamese by its syllables, in a text with its letters ("ư", "ơ",
+   * "ạ"): it was Czech */
+  expect_lang("Công ty cấp nước thông báo sẽ tạm ngừng cấp nước sạch tại phường Bến Nghé vào ngày thứ Hai để "
+              "sửa chữa đường ống. Người dân cần dự trữ nước cho sinh hoạt trong thời gian này.",
+              "vie");
+  expect_lang("जलवाहिनीच्या दुरुस्तीमुळे पाणीपुरवठा बंद राहणार आहे, आणि पाणी जपून वापरावे असे आवाहन केले आहे. "
+              "Water supply will remain closed on Monday because of repairs to the main pipeline of the east "
+              "zone, and residents are asked to store water and use it with care.",
+              "eng+mar");
 }
 
 /* A long German text (a lecture's worth: past the 2,000 Latin words the
@@ -1398,6 +1420,24 @@ static void expect_no_function_words(const char *code, const char *subject, cons
   expect_no_function_words_in(code, code, subject, fw);
 }
 
+/* ... nor anywhere inside a tag, for a language whose list cuts phrases. */
+static void expect_no_function_words_within(const char *code, const char *subject, const char *const *fw)
+{
+  expect_no_function_words(code, subject, fw);
+  char *text = tagdata_text(code);
+  tag_outcome out = tag_text(text, code, 10);
+  for (size_t i = 0; i < out.count; i++) {
+    gchar **words = g_strsplit(out.items[i].tag, " ", -1);
+    for (gchar **w = words; *w; w++)
+      for (const char *const *f = fw; *f; f++)
+        if (!strcmp(*w, *f))
+          fail_msg("%s: tag \"%s\" holds the function word \"%s\"", code, out.items[i].tag, *f);
+    g_strfreev(words);
+  }
+  tag_outcome_clear(&out);
+  g_free(text);
+}
+
 /* French demonstratives and pronouns Snowball's list lacks ("cette",
  * "celle-ci", "ils") are no words of a tag: "cette approche", "cette
  * méthode" and "celle-ci donne de bons résultats" were tags. */
@@ -1499,11 +1539,25 @@ static void test_function_words_without_snowball(void **state)
    * long as the text's words are on average) */
   const char *const tam[] = { "ஒரு", "இந்த", NULL };
   expect_no_function_words("tam", "குடிநீர் வரி", tam);
-  const char *const kor[] = { "있다", "수", "및", "등", "또한", "그러나", "특히", NULL };
+  /* Korean, Bengali and Hebrew are seeded by stopwords-iso's lists: "함께"
+   * (together), "অনেক" (many), "প্রতি" (per), "כי" (that) were tags */
+  const char *const kor[] = { "있다", "수", "및", "등", "또한", "그러나", "특히", "함께", NULL };
   /* "해양" (marine) is short and frequent, but always before "쓰레기" */
   expect_no_function_words("kor", "해양 쓰레기", kor);
-  const char *const ben[] = { "এবং", "ও", "যে", "এই", "তবে", NULL };
+  const char *const ben[] = { "এবং", "ও", "যে", "এই", "তবে", "অনেক", "প্রতি", NULL };
   expect_no_function_words("ben", "বন্যা", ben);
+  const char *const heb[] = { "כי", "על", "את", "של", "גם", "עד", "כל", "לפני", "אחר", NULL };
+  expect_no_function_words("heb", "הפסקת המים", heb);
+  /* Marathi and Nepali have lists of their own (stopwords-iso's,
+   * Snowball's): with Hindi's, "आहे" (is), "हुनेछ" (will be) and "गरिएको"
+   * (done) were tags */
+  const char *const mar[] = { "आणि", "आहे", "आहेत", "या", "व", "की", "असे", "करावे", "करण्यात", "येणार", NULL };
+  expect_no_function_words_within("mar", "पाणीपुरवठा खंडित राहणार", mar);
+  const char *const nep[] = { "र", "छ", "को", "मा", "पनि", "हो", "यो", "यस", "लागि", "गर्न", "हुनेछ", "गरिएको", NULL };
+  expect_no_function_words_within("nep", "खानेपानी वितरण अवरुद्ध", nep);
+  /* Vietnamese: "và" (and), "của" (of), "như" (as) were inside its tags */
+  const char *const vie[] = { "và", "của", "cho", "như", "được", "các", "để", "trong", "sẽ", "có", "khi", "tại", NULL };
+  expect_no_function_words_within("vie", "nước sạch", vie);
   /* Lucene's lists */
   const char *const ara[] = { "في", "من", "على", "أن", "إلى", "التي", "مع", NULL };
   expect_no_function_words("ara", "تحلية مياه البحر", ara);
@@ -1814,6 +1868,48 @@ static void test_function_words_from_archive(void **state)
   g_free(text);
 }
 
+/* Marathi and Nepali text takes the Devanagari path with its own stop
+ * words and, for Nepali, Snowball's stemmer ("उपभोक्ताहरूले", by the
+ * consumers, and "उपभोक्ता" are one word), not Hindi's lists, verbs and
+ * postpositions. */
+static void test_devanagari_languages(void **state)
+{
+  (void)state;
+  assert_string_equal(tag_devanagari_language("mar"), "mar");
+  assert_string_equal(tag_devanagari_language("eng+nep"), "nep");
+  assert_string_equal(tag_devanagari_language("hin+eng"), "hin");
+  assert_string_equal(tag_devanagari_language("eng"), "hin");
+  assert_string_equal(tag_devanagari_language(NULL), "hin");
+  assert_true(lex_has_stop_list("mar") && lex_has_stop_list("nep"));
+  assert_true(lex_is_stop_lang("आहे", "mar") && !lex_is_stop_lang("आहे", "hin"));
+  assert_true(lex_is_stop_lang("छ", "nep") && !lex_is_stop_lang("छ", "hin"));
+  char *a = lex_stem_lang("उपभोक्ताहरूले", "nep"), *b = lex_stem_lang("उपभोक्ता", "nep");
+  assert_string_equal(a, b);
+  g_free(a);
+  g_free(b);
+  /* read as Hindi, the Marathi notice's "आहे" (is) was a tag */
+  char *text = tagdata_text("mar");
+  tag_outcome mar = tag_text(text, "mar", 10), hin = tag_text(text, "hin", 10);
+  assert_true(has_tag(&hin, "आहे"));
+  assert_false(has_tag(&mar, "आहे"));
+  assert_true(has_tag(&mar, "पाणी"));
+  tag_outcome_clear(&mar);
+  tag_outcome_clear(&hin);
+  g_free(text);
+  /* a vocabulary's terms are stemmed as the text is: "उपभोक्ताहरू" is
+   * found in "उपभोक्ताहरूले", "उपभोक्ताको" */
+  text = tagdata_text("nep");
+  const char *const vocab[] = { "उपभोक्ताहरू", "विद्युत" };
+  tag_request req = { .text = text, .language = "nep", .num_tags = 5, .model_name = "local",
+                      .vocabulary = vocab, .vocabulary_count = 2 };
+  tag_outcome out = { 0 };
+  assert_int_equal(tag_run(NULL, &req, &out), DOCTAG_OK);
+  assert_int_equal(out.count, 1);
+  assert_string_equal(out.items[0].tag, "उपभोक्ताहरू");
+  tag_outcome_clear(&out);
+  g_free(text);
+}
+
 /* Gujarati has no stop-word list, but a packaged list of closed-class
  * words seeds the guess: in a short text "હોય" (twice) and "અથવા" (three
  * times, and short only as Gujarati's words go) are taken only with it. */
@@ -1824,6 +1920,18 @@ static void test_closed_class_seed(void **state)
   assert_false(lex_is_closed_class("હોય", "hin"));
   assert_false(lex_is_closed_class("પાણી", "guj"));
   assert_false(lex_has_stop_list("guj"));
+  /* the other seeded languages; the nouns their packaged lists hold
+   * ("কাজ", work; "시간", time; "דרך", road) are no seeds */
+  static const struct {
+    const char *lang, *closed, *content;
+  } seeds[] = {
+    { "ben", "এবং", "কাজ" }, { "kor", "함께", "시간" }, { "heb", "כי", "דרך" },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(seeds); i++) {
+    assert_true(lex_is_closed_class(seeds[i].closed, seeds[i].lang));
+    assert_false(lex_is_closed_class(seeds[i].content, seeds[i].lang));
+    assert_false(lex_has_stop_list(seeds[i].lang));
+  }
   char *text = tagdata_text("guj_short");
   GArray *toks = seg_split(text);
   GUnicodeScript script = seg_main_script(toks);
@@ -1916,6 +2024,7 @@ int main(void)
     cmocka_unit_test(test_list_additions),
     cmocka_unit_test(test_function_words_without_snowball),
     cmocka_unit_test(test_function_word_guess),
+    cmocka_unit_test(test_devanagari_languages),
     cmocka_unit_test(test_closed_class_seed),
     cmocka_unit_test(test_function_word_tests),
     cmocka_unit_test(test_function_words_from_archive),

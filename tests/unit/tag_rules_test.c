@@ -230,6 +230,16 @@ static void test_generic(void **state)
   expect_reason("annual report", NULL);
   expect_reason("indian cuisine", NULL);
   expect_reason("government circular", NULL);
+  /* stop words are the text's language's: Hindi's "कर" (do) is Marathi's
+   * and Nepali's tax, Marathi's "आहे" (is) no Hindi word */
+  assert_string_equal(rules_reject_reason("कर"), "generic");
+  assert_null(rules_reject_reason_lang("कर", "mar"));
+  assert_null(rules_reject_reason_lang("कर", "eng+nep"));
+  assert_string_equal(rules_reject_reason_lang("कर", "hin+eng"), "generic");
+  assert_string_equal(rules_reject_reason_lang("आहे", "mar"), "generic");
+  char *tax = rules_normalise_lang("कर", "mar");
+  assert_string_equal(tax, "कर");
+  g_free(tax);
 }
 
 static void test_normalise_idempotent(void **state)
