@@ -1420,7 +1420,7 @@ static void test_french_demonstratives(void **state)
     if (g_str_has_prefix(t, "cet") || g_str_has_prefix(t, "celle") || g_str_has_prefix(t, "ils "))
       fail_msg("fra: tag \"%s\" starts with a function word", t);
   }
-  assert_true(has_tag(&out, "gestion"));
+  assert_true(has_tag(&out, "gestion") || has_tag(&out, "gestion de l'eau"));
   tag_outcome_clear(&out);
 }
 
