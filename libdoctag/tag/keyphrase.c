@@ -1699,8 +1699,8 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
     info->method = k.english ? "noun phrases, position-biased co-occurrence graph, WordNet background frequency"
                    : guessed ? "word runs between function words guessed from the text and punctuation, "
                                "position-biased co-occurrence graph"
-                   : k.lang_pos ? "word runs between stop words, verbs and adverbs (Apertium) and punctuation, "
-                                  "position-biased co-occurrence graph"
+                   : k.lang_pos ? "word runs holding a noun between stop words, verbs, participles and adverbs "
+                                  "(Apertium, verbs by context) and punctuation, position-biased co-occurrence graph"
                              : "word runs between stop words and punctuation, position-biased co-occurrence graph";
   }
 

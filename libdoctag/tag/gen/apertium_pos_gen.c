@@ -1,7 +1,9 @@
-/* Build-time generator: the word forms of a language that are only verbs,
- * or only adverbs, from an Apertium morphological analyser (Debian's apertium-X-Y
- * translation packages ship X-Y.automorf.bin, lttoolbox's transducer of
- * language X), for the tagger's languages that have no WordNet.
+/* Build-time generator: the parts of speech of a language's word forms
+ * (only verbs, only adverbs, nouns or verbs, participles, adjectives, "de"
+ * and other prepositions), from an Apertium morphological analyser
+ * (Debian's apertium-X-Y translation packages ship X-Y.automorf.bin,
+ * lttoolbox's transducer of language X), for the tagger's languages that
+ * have no WordNet.
  *
  *   apertium_pos_gen OUT.c CODE ATT [CODE ATT...]
  *
