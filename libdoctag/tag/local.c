@@ -81,6 +81,7 @@ typedef struct tagger {
   char **stem;             /* per token (words only), borrowed from `stems` */
   GHashTable *stems;       /* word -> lex_stem(word): each distinct word stemmed once */
   bool *content;           /* per token: a word that may start or end a phrase */
+  bool *adjective;         /* ... and an adjective, no tag alone ("नई", new) */
   GHashTable *word_tf;     /* stem -> occurrences of content words */
   GHashTable *title_stems; /* stems of req->title's content words */
   GHashTable *cands;       /* key -> cand */
@@ -130,6 +131,7 @@ static void prepare(tagger *t)
   t->script = main_script(t);
   t->stem = g_new0(char *, t->ntok + 1);
   t->content = g_new0(bool, t->ntok + 1);
+  t->adjective = g_new0(bool, t->ntok + 1);
   t->word_tf = g_hash_table_new(g_str_hash, g_str_equal);
   t->stems = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
   t->key = g_string_new(NULL);
@@ -137,7 +139,7 @@ static void prepare(tagger *t)
   /* Devanagari is read as Hindi here, as lex_is_stop() reads it: a form
    * only ever a verb ("बताया", "करेंगी") starts and ends no phrase. Not
    * the adverbs: Apertium's Hindi ones hold adjectives and nouns
-   * ("सर्वोत्तम", "वास्तव"). */
+   * ("सर्वोत्तम", "वास्तव"). An adjective is no tag alone. */
   const pos_lang_table *lang_pos = t->script == SEG_SCRIPT_DEVANAGARI ? pos_lang_of("hin") : NULL;
   for (unsigned int i = 0; i < t->ntok; i++) {
     const seg_token *k = tok(t, i);
@@ -148,8 +150,10 @@ static void prepare(tagger *t)
       t->stem[i] = lex_stem(k->word);
       g_hash_table_insert(t->stems, k->word, t->stem[i]);
     }
-    t->content[i] = k->script == t->script && seg_utf8_len(k->word) >= 2 && !lex_is_stop(k->word) &&
-                    pos_lang_class(lang_pos, k->word) != POS_LANG_VERB;
+    t->content[i] = k->script == t->script && seg_utf8_len(k->word) >= 2 && !lex_is_stop(k->word);
+    unsigned int cls = t->content[i] ? pos_lang_class(lang_pos, k->word) : POS_LANG_NONE;
+    t->content[i] &= cls != POS_LANG_VERB;
+    t->adjective[i] = cls == POS_LANG_ADJ;
     if (t->content[i]) {
       unsigned int n = GPOINTER_TO_UINT(g_hash_table_lookup(t->word_tf, t->stem[i]));
       g_hash_table_insert(t->word_tf, t->stem[i], GUINT_TO_POINTER(n + 1));
@@ -282,7 +286,7 @@ static void collect_phrases(tagger *t)
         break;
       if (n == 2 && !t->content[last])
         continue; /* "bill of": may still become "bill of lading" */
-      if (!t->content[last])
+      if (!t->content[last] || (n == 1 && t->adjective[i]))
         continue;
       count(t, i, n, -1);
     }
@@ -732,6 +736,7 @@ static void tagger_clear(tagger *t)
   g_string_free(t->form, TRUE);
   g_free(t->stem);
   g_free(t->content);
+  g_free(t->adjective);
   seg_free(t->toks);
 }
 
