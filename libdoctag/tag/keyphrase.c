@@ -544,6 +544,52 @@ static void verbs_before_objects(kp *k)
   }
 }
 
+/* A headline's verb: in a title or a heading, a word WordNet knows as a
+ * verb, in "-s" after a singular noun and before an object ("Mayor Backs
+ * New Stadium", "Council Approves Budget"), is the verb, not a compound's
+ * noun: a headline says what happened, with no article to tell a subject
+ * (verbs_before_objects() wants one). Before a determiner, or an adjective
+ * and its noun, that is enough; before a noun, only when the text uses the
+ * word's stem as a verb and never as a noun elsewhere ("the council
+ * approved"): headings name things, "Student Records Policy", "Bug Fixes". */
+static void headline_verbs(kp *k)
+{
+  GHashTable *verbs = NULL, *nouns = NULL;
+  for (unsigned int i = 1; i + 1 < k->nw; i++) {
+    word *w = &k->w[i];
+    const word *p = &k->w[i - 1], *n = &k->w[i + 1];
+    if (!(w->title || w->tok->heading) || w->cls != W_NOUN || !w->info || w->brk || w->hyphen || n->brk ||
+        !n->info || n->hyphen || p->cls != W_NOUN || !p->info || !(w->info->pi.flags & POS_VERB) ||
+        !ends_with(w->text, "s") || plural(p))
+      continue;
+    /* an adjective, or a modifier the stop list holds ("New", "More"; not
+     * "of", "in", "and"), then a noun */
+    bool modifier = n->cls == W_ADJ || (n->cls == W_STOP && !n->info->preposition && !n->info->noun_context &&
+                                        !n->info->after_gerund);
+    bool adj_noun = modifier && i + 2 < k->nw && !k->w[i + 2].brk && nominal(k->w[i + 2].cls);
+    if (!n->info->determiner && !adj_noun) {
+      if (n->cls != W_NOUN)
+        continue;
+      if (!verbs) { /* the stems the text's sentences use as verbs, as nouns */
+        verbs = g_hash_table_new(g_str_hash, g_str_equal);
+        nouns = g_hash_table_new(g_str_hash, g_str_equal);
+        for (unsigned int j = 0; j < k->nw; j++) {
+          const word *o = &k->w[j];
+          if (!o->title && !o->tok->heading && o->info && (o->cls == W_VERB || o->cls == W_NOUN))
+            g_hash_table_add(o->cls == W_VERB ? verbs : nouns, (gpointer)o->stem);
+        }
+      }
+      if (!g_hash_table_contains(verbs, w->stem) || g_hash_table_contains(nouns, w->stem))
+        continue;
+    }
+    w->cls = W_VERB;
+  }
+  if (verbs) {
+    g_hash_table_destroy(verbs);
+    g_hash_table_destroy(nouns);
+  }
+}
+
 /* An "-ing" word after a noun that ends the phrase is the compound's head
  * ("model checking is", "network caching and", "data mining."). Not after
  * a gerund: "choosing computing" is a verb and its object. */
@@ -1061,6 +1107,7 @@ static void classify(kp *k)
   }
   if (k->english) {
     verbs_before_objects(k);
+    headline_verbs(k);
     participles(k);
     gerund_heads(k);
     known_compounds(k);
