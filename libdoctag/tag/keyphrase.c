@@ -626,8 +626,9 @@ static void known_compounds(kp *k)
 }
 
 /* A word's class from its language's table (tag/pos_lang.h): a form both
- * a noun and a verb, or an adjective and a noun, is a noun until its
- * context says otherwise (lang_context()). */
+ * a noun and a verb, or an adjective and a noun, is a noun, one both an
+ * adjective and a verb an adjective, until its context says otherwise
+ * (lang_context()). */
 static wclass lang_pos_class(unsigned int c)
 {
   switch (c) {
@@ -637,6 +638,7 @@ static wclass lang_pos_class(unsigned int c)
   case POS_LANG_ADV:
     return W_ADV;
   case POS_LANG_ADJ:
+  case POS_LANG_ADJ_VERB: /* "rénovation complète", unless its context makes it a verb */
     return W_ADJ;
   case POS_LANG_OF: /* "do", "della": a connector, never a phrase's word */
   case POS_LANG_PREP:
@@ -924,7 +926,12 @@ static bool ends_np(const kp *k, unsigned int i)
  * before an object's article ("et compte la", "y cuenta una"), a
  * preposition ("compte sur", "conta com") or an infinitive ("conta
  * apresentar"); elsewhere it stays a noun, and so does a capitalised one
- * inside a sentence, a name's word. One both
+ * inside a sentence, a name's word. One both an adjective and a verb
+ * ("présente", "complète", "limpa") follows a noun as its adjective ("la
+ * rénovation complète du bassin", "energia limpa"): it is a verb after a
+ * clitic, or before an object's article or an infinitive ("la ville
+ * présente un plan"), and after a noun only when the text uses it as a
+ * verb so elsewhere. One both
  * an adjective and a noun ("nouvelle", "público") with no noun beside it
  * names a thing after a determiner ("les nouvelles", "le public") and is
  * an adjective alone elsewhere ("la loi est nouvelle"): no tag. */
@@ -932,8 +939,9 @@ static void lang_context(kp *k, const verb_cues *c)
 {
   for (unsigned int i = 0; i < k->nw; i++) {
     word *w = &k->w[i];
-    if (w->cls != W_NOUN || !w->info ||
-        (w->info->lang_pos != POS_LANG_NOUN_VERB && w->info->lang_pos != POS_LANG_ADJ_NOUN))
+    unsigned int wc = w->info ? w->info->lang_pos : POS_LANG_NONE;
+    if (!(w->cls == W_NOUN && (wc == POS_LANG_NOUN_VERB || wc == POS_LANG_ADJ_NOUN)) &&
+        !(w->cls == W_ADJ && wc == POS_LANG_ADJ_VERB))
       continue;
     char buf[16];
     bool elided;
@@ -943,20 +951,38 @@ static void lang_context(kp *k, const verb_cues *c)
     bool det = before && !subject && (elided || in_list(c->determiners, before) || bc == POS_LANG_OF ||
                                       bc == POS_LANG_PREP);
     const word *n = i + 1 < k->nw && !k->w[i + 1].brk ? &k->w[i + 1] : NULL;
-    if (w->info->lang_pos == POS_LANG_ADJ_NOUN) {
+    if (wc == POS_LANG_ADJ_NOUN) {
       bool beside = (n && nominal(n->cls)) || (before && !elided && nominal(k->w[i - 1].cls));
       if (!det && !beside)
         w->cls = W_ADJ;
       continue;
     }
-    if (det || (w->tok->cap && !w->tok->sentence))
+    if (det || (w->tok->cap && !w->tok->sentence)) {
+      ((word_info *)w->info)->noun_cues += det; /* "la présente loi" */
       continue;
-    bool after_np = before && !elided && !w->hyphen && ends_np(k, i - 1);
+    }
     unsigned int nc = n && !n->hyphen && n->info ? n->info->lang_pos : POS_LANG_NONE;
-    bool object = n && !n->hyphen &&
-                  (in_list(c->articles, n->tok->word) || in_list(c->partitives, n->tok->word) ||
-                   nc == POS_LANG_PREP || nc == POS_LANG_VERB);
+    bool article = n && !n->hyphen && in_list(c->articles, n->tok->word);
+    if (wc == POS_LANG_ADJ_VERB) {
+      if (subject || article || nc == POS_LANG_VERB) {
+        w->cls = W_VERB;
+        ((word_info *)w->info)->verb_cues++;
+      }
+      continue;
+    }
+    bool after_np = before && !elided && !w->hyphen && ends_np(k, i - 1);
+    bool object = article || (n && !n->hyphen && in_list(c->partitives, n->tok->word)) || nc == POS_LANG_PREP ||
+                  nc == POS_LANG_VERB;
     if (subject || after_np || object)
+      w->cls = W_VERB;
+  }
+  /* ... and right after a noun phrase where the text uses it so elsewhere,
+   * and never after a determiner ("le gouvernement présente un budget ...
+   * le gouvernement présente mercredi") */
+  for (unsigned int i = 1; i < k->nw; i++) {
+    word *w = &k->w[i];
+    if (w->cls == W_ADJ && w->info && w->info->lang_pos == POS_LANG_ADJ_VERB && w->info->verb_cues &&
+        !w->info->noun_cues && !w->brk && !w->hyphen && ends_np(k, i - 1))
       w->cls = W_VERB;
   }
 }

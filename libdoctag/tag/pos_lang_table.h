@@ -11,7 +11,8 @@ enum {
   POS_LANG_NONE = 0,
   POS_LANG_VERB,       /* only a verb, finite or infinitive: "soutient", "apresenta" */
   POS_LANG_ADV,        /* only an adverb: "notamment" */
-  POS_LANG_NOUN_VERB,  /* a verb's finite form, and a noun or an adjective: "annonce", "conta", "présente" */
+  POS_LANG_NOUN_VERB,  /* a verb's finite form and a noun: "annonce", "conta", "cuenta" */
+  POS_LANG_ADJ_VERB,   /* a verb's finite form and an adjective, no noun: "présente", "complète", "limpa" */
   POS_LANG_PARTICIPLE, /* only a participle or gerund: "présenté", "aprovado" (not "élevé", also an adjective) */
   POS_LANG_ADJ,        /* only an adjective: "grande", "maior", "nuevo" */
   POS_LANG_ADJ_NOUN,   /* an adjective and a noun, nothing else: "nouvelle", "public" */

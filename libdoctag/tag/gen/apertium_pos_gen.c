@@ -22,7 +22,7 @@
  * closed-class reading, participle or gerund (which modify nouns: "plan
  * annoncé"); an adverb when each is one ("notamment", "samodzielnie"); a
  * noun or a verb when it has both readings ("annonce", "conta": context
- * decides); a participle when it has no other reading ("présenté",
+ * decides), an adjective or a verb likewise ("présente", "complète"); a participle when it has no other reading ("présenté",
  * "aprovado"; not "élevé", which Apertium also lists as an adjective); an
  * adjective when it has only adjective readings ("grande", "maior"), or
  * adjective and noun ones ("nouvelle", "public"); "of" when it is the
@@ -134,8 +134,10 @@ static unsigned int form_class(unsigned int f)
     return POS_LANG_PREP;
   if (f && !(f & ~(F_VERB | F_VERB12)))
     return POS_LANG_VERB;
-  if (f & F_VERB && f & (F_NOUN | F_ADJ) && !(f & F_PREP))
+  if (f & F_VERB && f & F_NOUN && !(f & F_PREP))
     return POS_LANG_NOUN_VERB;
+  if (f & F_VERB && f & F_ADJ && !(f & F_PREP))
+    return POS_LANG_ADJ_VERB;
   if (f == F_ADV)
     return POS_LANG_ADV;
   if (f == F_PART)
@@ -407,9 +409,10 @@ int main(int argc, char **argv)
     }
     qsort(kept->pdata, kept->len, sizeof(char *), cmp_str);
     fprintf(stderr,
-            "apertium_pos_gen: %s: %u forms, %u only verbs, %u only adverbs, %u nouns or verbs, %u participles, "
-            "%u adjectives, %u adjectives or nouns, %u \"of\", %u prepositions\n",
+            "apertium_pos_gen: %s: %u forms, %u only verbs, %u only adverbs, %u nouns or verbs, %u adjectives or "
+            "verbs, %u participles, %u adjectives, %u adjectives or nouns, %u \"of\", %u prepositions\n",
             code, g_hash_table_size(forms), n[POS_LANG_VERB], n[POS_LANG_ADV], n[POS_LANG_NOUN_VERB],
+            n[POS_LANG_ADJ_VERB],
             n[POS_LANG_PARTICIPLE], n[POS_LANG_ADJ], n[POS_LANG_ADJ_NOUN], n[POS_LANG_OF], n[POS_LANG_PREP]);
     if (!n[POS_LANG_VERB] && !rc) {
       fprintf(stderr, "apertium_pos_gen: %s: no verb in %s\n", code, path);
