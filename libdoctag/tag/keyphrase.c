@@ -648,6 +648,42 @@ static wclass lang_pos_class(unsigned int c)
   }
 }
 
+/* Whether `w` is a verb with an object pronoun glued after it, which the
+ * tables leave out (tag/gen/apertium_pos_gen.c): Spanish's and
+ * Galician's "publícase", "presentarlo", "dándole" are "publica",
+ * "presentar", "dando", the stress accent the pronoun adds taken off.
+ * POS_LANG_VERB then (a gerund's too), else POS_LANG_NONE. */
+static unsigned int clitic_verb(const kp *k, const char *w)
+{
+  /* not "me", "te": "estudiante", "importante" are no "estudian", "importan" */
+  static const char *const spa[] = { "se", "lo", "la", "los", "las", "le", "les", "nos", NULL },
+                           *const glg[] = { "se", "lle", "lles", "llo", "lla", "nos", NULL };
+  const char *const *clitics = !strcmp(k->lang, "spa") ? spa : !strcmp(k->lang, "glg") ? glg : NULL;
+  size_t n = strlen(w);
+  for (const char *const *c = clitics; c && *c; c++) {
+    size_t m = strlen(*c);
+    if (n < m + 4 || strcmp(w + n - m, *c))
+      continue;
+    /* the rest without its acute accents: NFD, U+0301 (0xCC 0x81) dropped */
+    char *d = g_utf8_normalize(w, (gssize)(n - m), G_NORMALIZE_NFD), *o = d;
+    for (const char *p = d; *p; p++) {
+      if ((unsigned char)p[0] == 0xCC && (unsigned char)p[1] == 0x81) {
+        p++;
+        continue;
+      }
+      *o++ = *p;
+    }
+    *o = '\0';
+    char *rest = g_utf8_normalize(d, -1, G_NORMALIZE_NFC);
+    unsigned int c2 = pos_lang_class(k->lang_pos, rest);
+    g_free(d);
+    g_free(rest);
+    if (c2 == POS_LANG_VERB || c2 == POS_LANG_PARTICIPLE)
+      return POS_LANG_VERB;
+  }
+  return POS_LANG_NONE;
+}
+
 /* A form the language's table reads only as a verb or an adverb, that the
  * text writes with a capital inside a sentence and never in lower case,
  * is a name: "Michel Temer" (Portuguese "temer", to fear), "Sergio Moro". */
@@ -1090,6 +1126,8 @@ static void classify(kp *k)
           wi->preposition = in & L_PREPOSITION;
         }
         wi->lang_pos = pos_lang_class(k->lang_pos, w->text);
+        if (!wi->lang_pos)
+          wi->lang_pos = clitic_verb(k, w->text);
         wi->stop = (k->stops && lex_is_stop_lang(w->text, k->lang)) || seg_utf8_len(w->text) < 2 ||
                    (k->guessed && g_hash_table_contains(k->guessed, w->text));
         g_hash_table_insert(k->infos, (gpointer)w->text, wi);

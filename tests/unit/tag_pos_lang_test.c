@@ -188,7 +188,8 @@ static void test_notices_hold_no_verb(void **state)
  * noun ends its phrase ("le projet présenté par le maire": "projet"); "de"
  * contracted with an article joins nouns as "de" does ("encerramento da
  * biblioteca", "mellora das rúas"); an adjective alone is no tag ("A maior
- * parte", "El proyecto es grande y nuevo"). */
+ * parte", "El proyecto es grande y nuevo"); nor is a verb with its
+ * pronoun ("publícase", "presentarlo"). */
 static void test_verbs_by_context(void **state)
 {
   (void)state;
@@ -264,7 +265,15 @@ static void test_verbs_by_context(void **state)
       "das obras publícase na web do concello. Os veciños do barrio piden máis aparcamento, e a "
       "asociación de comerciantes presenta unha queixa. A maior parte das obras remata en xuño.",
       { "mellora das rúas", "rúas do centro" },
-      { "forma", "maior" } },
+      { "forma", "maior", "publícase" } },
+    { "spa",
+      "Nuevo centro de salud en el barrio\n"
+      "El ayuntamiento inaugura el centro de salud del barrio norte. Para presentarlo, la alcaldesa visitó "
+      "las consultas con los médicos. La obra, dándole prioridad a la atención primaria, costó dos millones "
+      "de euros. Los estudiantes de medicina y el presidente de la asociación vecinal asistieron al acto. Es "
+      "importante que el centro abra por la tarde, dijo el presidente.",
+      { "nuevo centro de salud", "atención primaria" },
+      { "presentarlo", "dándole" } },
   };
   for (size_t i = 0; i < G_N_ELEMENTS(notices); i++) {
     size_t nwant = 0;
