@@ -1023,6 +1023,41 @@ static void lang_context(kp *k, const verb_cues *c)
   }
 }
 
+/* A participle after a noun is a clause's verb ("le projet présenté par le
+ * maire": "projet"), unless the text uses the two as one term: twice or
+ * more, and never before an agent or a complement (a preposition, an
+ * article, a verb: "présenté par", "aprovado pela", "publié le"). Then
+ * the participle is the noun's modifier ("eaux usées", "zone protégée",
+ * "compte rendu de la séance"). */
+static void lexical_participles(kp *k, const verb_cues *c)
+{
+  GHashTable *pairs = NULL; /* "noun-stem participle-stem" -> uses, and 1u << 31 once a clause's */
+  for (int pass = 0; pass < 2; pass++)
+    for (unsigned int i = 1; i < k->nw; i++) {
+      word *w = &k->w[i];
+      const word *p = &k->w[i - 1];
+      if (w->cls != W_VERB || !w->info || w->info->lang_pos != POS_LANG_PARTICIPLE || w->brk || w->hyphen ||
+          p->cls != W_NOUN)
+        continue;
+      if (!pairs)
+        pairs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+      char *key = g_strconcat(p->stem, " ", w->stem, NULL);
+      unsigned int v = GPOINTER_TO_UINT(g_hash_table_lookup(pairs, key));
+      if (pass) {
+        if (v >= 2 && !(v >> 31))
+          w->cls = W_ADJ;
+        g_free(key);
+        continue;
+      }
+      const word *n = i + 1 < k->nw && !k->w[i + 1].brk ? &k->w[i + 1] : NULL;
+      unsigned int nc = n && n->info ? n->info->lang_pos : POS_LANG_NONE;
+      bool clause = n && (nc == POS_LANG_PREP || n->cls == W_VERB || (c && in_list(c->articles, n->tok->word)));
+      g_hash_table_replace(pairs, key, GUINT_TO_POINTER((v + 1) | (clause ? 1u << 31 : 0)));
+    }
+  if (pairs)
+    g_hash_table_destroy(pairs);
+}
+
 /* A word right after a modal verb and ending like an infinitive is a
  * verb, in no phrase (verb_cues.modals). */
 static void modal_infinitives(kp *k, const verb_cues *c)
@@ -1165,6 +1200,8 @@ static void classify(kp *k)
   const verb_cues *cues = verb_cues_of(k->lang);
   if (cues && k->lang_pos)
     lang_context(k, cues);
+  if (k->lang_pos)
+    lexical_participles(k, cues);
   if (cues) {
     modal_infinitives(k, cues);
     cued_verbs(k, cues);
