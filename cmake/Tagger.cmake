@@ -143,8 +143,9 @@ add_custom_command(OUTPUT ${_lists_out}
   COMMENT "Compiling the tagger's word lists" VERBATIM)
 target_sources(doctag_obj PRIVATE ${_lists_out})
 
-# Parts of speech of other languages (tag/pos_lang.h): the word forms
-# Apertium's morphological analysers read only as verbs or only as adverbs, from the smallest
+# Parts of speech of other languages (tag/pos_lang.h): the classes of the
+# word forms Apertium's morphological analysers read (verbs, adverbs,
+# participles, adjectives, prepositions...), from the smallest
 # Debian translation package that holds each language's analyser (GPL
 # data read at build time, nothing copied into the tree): the transducer
 # printed with lttoolbox's lt-print, its dictionary sections walked by
@@ -175,7 +176,7 @@ add_custom_command(OUTPUT ${_pos_lang_out}
   COMMAND doctag_apertium_pos_gen ${_pos_lang_out} ${_pos_lang_args}
   COMMAND ${CMAKE_COMMAND} -E remove ${_pos_lang_att}
   DEPENDS doctag_apertium_pos_gen ${_pos_lang_in}
-  COMMENT "Taking the verbs of other languages out of Apertium's analysers" VERBATIM)
+  COMMENT "Taking the parts of speech of other languages out of Apertium's analysers" VERBATIM)
 target_sources(doctag_obj PRIVATE ${_pos_lang_out})
 
 # What other copies of the library (the fuzzing build) compile beside

@@ -296,28 +296,17 @@ typedef struct kp {
   GString *key, *form;   /* add_phrase()'s buffers, reused */
 } kp;
 
-/* Words that join two noun phrases into one ("decomposition of boolean
- * functions", "gestion des ressources"), per language. */
-static const char *const *connectors(const char *lang)
+/* Whether `w` joins two noun phrases into one ("decomposition of boolean
+ * functions", "gestion des ressources", "plan do concello"): in a
+ * language with a part-of-speech table, "de" ("di") and its contractions
+ * with the definite article, as Apertium analyses them (tag/pos_lang.h:
+ * "du", "des", "do", "dos", "del", "della", "dell'"); else per language. */
+static bool connector(const kp *k, const char *w)
 {
-  static const char *const eng[] = { "of", NULL }, *const fra[] = { "de", "du", "des", "d", NULL },
-                           *const spa[] = { "de", "del", NULL },
-                           *const ita[] = { "di", "del", "della", "dell", "dei", "delle", "degli", NULL },
-                           *const por[] = { "de", "do", "da", "dos", "das", NULL },
-                           *const nld[] = { "van", NULL }, *const none[] = { NULL };
-  if (!strcmp(lang, "eng"))
-    return eng;
-  if (!strcmp(lang, "fra"))
-    return fra;
-  if (!strcmp(lang, "spa"))
-    return spa;
-  if (!strcmp(lang, "ita"))
-    return ita;
-  if (!strcmp(lang, "por"))
-    return por;
-  if (!strcmp(lang, "nld"))
-    return nld;
-  return none;
+  static const char *const eng[] = { "of", NULL }, *const nld[] = { "van", NULL }, *const none[] = { NULL };
+  if (k->lang_pos)
+    return pos_lang_class(k->lang_pos, w) == POS_LANG_OF;
+  return in_list(k->english ? eng : !strcmp(k->lang, "nld") ? nld : none, w);
 }
 
 static bool ends_with(const char *w, const char *suffix)
@@ -555,6 +544,52 @@ static void verbs_before_objects(kp *k)
   }
 }
 
+/* A headline's verb: in a title or a heading, a word WordNet knows as a
+ * verb, in "-s" after a singular noun and before an object ("Mayor Backs
+ * New Stadium", "Council Approves Budget"), is the verb, not a compound's
+ * noun: a headline says what happened, with no article to tell a subject
+ * (verbs_before_objects() wants one). Before a determiner, or an adjective
+ * and its noun, that is enough; before a noun, only when the text uses the
+ * word's stem as a verb and never as a noun elsewhere ("the council
+ * approved"): headings name things, "Student Records Policy", "Bug Fixes". */
+static void headline_verbs(kp *k)
+{
+  GHashTable *verbs = NULL, *nouns = NULL;
+  for (unsigned int i = 1; i + 1 < k->nw; i++) {
+    word *w = &k->w[i];
+    const word *p = &k->w[i - 1], *n = &k->w[i + 1];
+    if (!(w->title || w->tok->heading) || w->cls != W_NOUN || !w->info || w->brk || w->hyphen || n->brk ||
+        !n->info || n->hyphen || p->cls != W_NOUN || !p->info || !(w->info->pi.flags & POS_VERB) ||
+        !ends_with(w->text, "s") || plural(p))
+      continue;
+    /* an adjective, or a modifier the stop list holds ("New", "More"; not
+     * "of", "in", "and"), then a noun */
+    bool modifier = n->cls == W_ADJ || (n->cls == W_STOP && !n->info->preposition && !n->info->noun_context &&
+                                        !n->info->after_gerund);
+    bool adj_noun = modifier && i + 2 < k->nw && !k->w[i + 2].brk && nominal(k->w[i + 2].cls);
+    if (!n->info->determiner && !adj_noun) {
+      if (n->cls != W_NOUN)
+        continue;
+      if (!verbs) { /* the stems the text's sentences use as verbs, as nouns */
+        verbs = g_hash_table_new(g_str_hash, g_str_equal);
+        nouns = g_hash_table_new(g_str_hash, g_str_equal);
+        for (unsigned int j = 0; j < k->nw; j++) {
+          const word *o = &k->w[j];
+          if (!o->title && !o->tok->heading && o->info && (o->cls == W_VERB || o->cls == W_NOUN))
+            g_hash_table_add(o->cls == W_VERB ? verbs : nouns, (gpointer)o->stem);
+        }
+      }
+      if (!g_hash_table_contains(verbs, w->stem) || g_hash_table_contains(nouns, w->stem))
+        continue;
+    }
+    w->cls = W_VERB;
+  }
+  if (verbs) {
+    g_hash_table_destroy(verbs);
+    g_hash_table_destroy(nouns);
+  }
+}
+
 /* An "-ing" word after a noun that ends the phrase is the compound's head
  * ("model checking is", "network caching and", "data mining."). Not after
  * a gerund: "choosing computing" is a verb and its object. */
@@ -588,6 +623,65 @@ static void known_compounds(kp *k)
     if (pos_compound(a->text, b->text))
       a->cls = W_ADJ;
   }
+}
+
+/* A word's class from its language's table (tag/pos_lang.h): a form both
+ * a noun and a verb, or an adjective and a noun, is a noun, one both an
+ * adjective and a verb an adjective, until its context says otherwise
+ * (lang_context()). */
+static wclass lang_pos_class(unsigned int c)
+{
+  switch (c) {
+  case POS_LANG_VERB:       /* "plan soutient" is no phrase */
+  case POS_LANG_PARTICIPLE: /* ... nor "projet présenté", "documento aprovado": a clause's verb */
+    return W_VERB;
+  case POS_LANG_ADV:
+    return W_ADV;
+  case POS_LANG_ADJ:
+  case POS_LANG_ADJ_VERB: /* "rénovation complète", unless its context makes it a verb */
+    return W_ADJ;
+  case POS_LANG_OF: /* "do", "della": a connector, never a phrase's word */
+  case POS_LANG_PREP:
+    return W_STOP;
+  default:
+    return W_NOUN;
+  }
+}
+
+/* Whether `w` is a verb with an object pronoun glued after it, which the
+ * tables leave out (tag/gen/apertium_pos_gen.c): Spanish's and
+ * Galician's "publícase", "presentarlo", "dándole" are "publica",
+ * "presentar", "dando", the stress accent the pronoun adds taken off.
+ * POS_LANG_VERB then (a gerund's too), else POS_LANG_NONE. */
+static unsigned int clitic_verb(const kp *k, const char *w)
+{
+  /* not "me", "te": "estudiante", "importante" are no "estudian", "importan" */
+  static const char *const spa[] = { "se", "lo", "la", "los", "las", "le", "les", "nos", NULL },
+                           *const glg[] = { "se", "lle", "lles", "llo", "lla", "nos", NULL };
+  const char *const *clitics = !strcmp(k->lang, "spa") ? spa : !strcmp(k->lang, "glg") ? glg : NULL;
+  size_t n = strlen(w);
+  for (const char *const *c = clitics; c && *c; c++) {
+    size_t m = strlen(*c);
+    if (n < m + 4 || strcmp(w + n - m, *c))
+      continue;
+    /* the rest without its acute accents: NFD, U+0301 (0xCC 0x81) dropped */
+    char *d = g_utf8_normalize(w, (gssize)(n - m), G_NORMALIZE_NFD), *o = d;
+    for (const char *p = d; *p; p++) {
+      if ((unsigned char)p[0] == 0xCC && (unsigned char)p[1] == 0x81) {
+        p++;
+        continue;
+      }
+      *o++ = *p;
+    }
+    *o = '\0';
+    char *rest = g_utf8_normalize(d, -1, G_NORMALIZE_NFC);
+    unsigned int c2 = pos_lang_class(k->lang_pos, rest);
+    g_free(d);
+    g_free(rest);
+    if (c2 == POS_LANG_VERB || c2 == POS_LANG_PARTICIPLE)
+      return POS_LANG_VERB;
+  }
+  return POS_LANG_NONE;
 }
 
 /* A form the language's table reads only as a verb or an adverb, that the
@@ -714,6 +808,14 @@ static const verb_cues *verb_cues_of(const char *lang)
                            *const por_d[] = { "o", "a", "os", "as", "um", "uma", "do", "da", "dos", "das", "no", "na",
                                               "nos", "nas", "este", "esta", "esse", "essa", "seu", "sua", NULL },
                            *const por_s[] = { "se", "não", "nao", "lhe", NULL },
+                           *const glg_a[] = { "o", "os", "as", "un", "unha", "uns", "unhas", NULL },
+                           *const glg_d[] = { "o", "a", "os", "as", "un", "unha", "do", "da", "dos", "das", "no", "na",
+                                              "nos", "nas", "este", "esta", "ese", "esa", "seu", "súa", NULL },
+                           *const glg_s[] = { "se", "non", "lle", "lles", NULL },
+                           *const glg_m[] = { "pode", "poden", "podía", "podían", "poderá", "poderán", "podería",
+                                              "poderían", "debe", "deben", "debía", "debían", "deberá", "deberán",
+                                              "debería", "deberían", "vai", "van", NULL },
+                           *const glg_f[] = { "ou", "aron", "eron", "iron", NULL },
                            *const fra_p[] = { "s", "x", NULL }, *const fra_v[] = { "ent", NULL },
                            *const spa_p[] = { "s", NULL }, *const spa_v[] = { "an", "en", NULL },
                            *const ita_p[] = { "i", NULL }, *const ita_v[] = { "ano", "ono", NULL },
@@ -761,6 +863,7 @@ static const verb_cues *verb_cues_of(const char *lang)
     spa = { spa_a, spa_d, spa_s, spa_p, spa_v, masc, fem, both, none, none, spa_m, spa_inf, spa_f },
     ita = { ita_a, ita_d, ita_s, ita_p, ita_v, masc, fem, both, none, none, ita_m, ita_inf, ita_f },
     por = { por_a, por_d, por_s, por_p, por_v, masc, fem, both, none, none, por_m, spa_inf, por_f },
+    glg = { glg_a, glg_d, glg_s, por_p, spa_v, masc, fem, both, none, none, glg_m, spa_inf, glg_f },
     pol = { none, none, pol_s, pol_p, pol_v, none, none, none, none, none, pol_m, pol_inf, none };
   if (!strcmp(lang, "fra"))
     return &fra;
@@ -770,24 +873,34 @@ static const verb_cues *verb_cues_of(const char *lang)
     return &ita;
   if (!strcmp(lang, "por"))
     return &por;
+  if (!strcmp(lang, "glg"))
+    return &glg;
   if (!strcmp(lang, "pol"))
     return &pol;
   return NULL;
+}
+
+/* The word before word i as written, or its elided article or pronoun
+ * ("n" of "n'existe", copied into `buf`); NULL after a break. `elided`
+ * tells which it was. */
+static const char *cue_before(const kp *k, unsigned int i, char buf[static 16], bool *elided)
+{
+  const word *w = &k->w[i];
+  *elided = w->text != w->tok->word;
+  if (*elided) {
+    g_strlcpy(buf, w->tok->word, MIN(16, strcspn(w->tok->word, "'\u2019") + 1));
+    return buf;
+  }
+  return i > 0 && !w->brk ? k->w[i - 1].tok->word : NULL;
 }
 
 /* Whether the word before word i, or its elided article or pronoun
  * ("n'" of "n'existe"), is in `list`; `elided` tells which it was. */
 static bool after_cue(const kp *k, unsigned int i, const char *const *list, bool *elided)
 {
-  const word *w = &k->w[i];
-  *elided = w->text != w->tok->word;
-  if (*elided) {
-    char *pre = g_strndup(w->tok->word, strcspn(w->tok->word, "'\u2019"));
-    bool in = in_list(list, pre);
-    g_free(pre);
-    return in;
-  }
-  return i > 0 && !w->brk && in_list(list, k->w[i - 1].tok->word);
+  char buf[16];
+  const char *cue = cue_before(k, i, buf, elided);
+  return cue && in_list(list, cue);
 }
 
 /* A word of a language with no part-of-speech table that the text uses
@@ -808,7 +921,7 @@ static void cued_verbs(kp *k, const verb_cues *c)
       wi->noun_cues++;
       continue;
     }
-    bool after_noun = i > 0 && !w->brk && !w->hyphen && k->w[i - 1].cls == W_NOUN;
+    bool after_noun = i > 0 && !w->brk && !w->hyphen && nominal(k->w[i - 1].cls); /* or an adjective */
     bool object_next = i + 2 < k->nw && !k->w[i + 1].brk && !k->w[i + 2].brk && k->w[i + 2].cls == W_NOUN;
     const char *next = i + 1 < k->nw ? k->w[i + 1].tok->word : "";
     bool object = object_next && (in_list(c->articles, next) || (after_noun && in_list(c->partitives, next) &&
@@ -822,9 +935,127 @@ static void cued_verbs(kp *k, const verb_cues *c)
   }
   for (unsigned int i = 0; i < k->nw; i++) {
     word *w = &k->w[i];
-    if (w->cls == W_NOUN && w->info && w->info->verb_cues && !w->info->noun_cues)
+    if (w->cls == W_NOUN && w->info && w->info->verb_cues && !w->info->noun_cues &&
+        w->info->lang_pos != POS_LANG_NOUN_VERB) /* per occurrence: lang_context() */
       w->cls = W_OTHER;
   }
+}
+
+/* Whether a noun phrase ends at word i: a noun, or an adjective after
+ * one ("la dette publique"; not "la grande", "la nouvelle" before a noun). */
+static bool ends_np(const kp *k, unsigned int i)
+{
+  const word *w = &k->w[i];
+  if (w->cls == W_NOUN && !(w->info && w->info->lang_pos == POS_LANG_ADJ_NOUN))
+    return true;
+  return nominal(w->cls) && i > 0 && !w->brk && !w->elided && k->w[i - 1].cls == W_NOUN;
+}
+
+/* Forms of two parts of speech in a language with a table, by the words
+ * around them (tag/pos_lang.h). One both a noun (or an adjective) and a
+ * verb's finite form ("annonce", "conta", "présente") is a noun after a
+ * determiner, an article or a preposition ("l'annonce", "la cuenta", "de
+ * forma"). It is a verb after a clitic, a negation or a relative pronoun
+ * ("il compte", "se forma", "qui présente", "n'annonce"), right after a
+ * noun phrase (its subject: "la mairie annonce", "o concello forma
+ * parte"; these languages join nouns with "de", seldom side by side),
+ * before an object's article ("et compte la", "y cuenta una"), a
+ * preposition ("compte sur", "conta com") or an infinitive ("conta
+ * apresentar"); elsewhere it stays a noun, and so does a capitalised one
+ * inside a sentence, a name's word. One both an adjective and a verb
+ * ("présente", "complète", "limpa") follows a noun as its adjective ("la
+ * rénovation complète du bassin", "energia limpa"): it is a verb after a
+ * clitic, or before an object's article or an infinitive ("la ville
+ * présente un plan"), and after a noun only when the text uses it as a
+ * verb so elsewhere. One both
+ * an adjective and a noun ("nouvelle", "público") with no noun beside it
+ * names a thing after a determiner ("les nouvelles", "le public") and is
+ * an adjective alone elsewhere ("la loi est nouvelle"): no tag. */
+static void lang_context(kp *k, const verb_cues *c)
+{
+  for (unsigned int i = 0; i < k->nw; i++) {
+    word *w = &k->w[i];
+    unsigned int wc = w->info ? w->info->lang_pos : POS_LANG_NONE;
+    if (!(w->cls == W_NOUN && (wc == POS_LANG_NOUN_VERB || wc == POS_LANG_ADJ_NOUN)) &&
+        !(w->cls == W_ADJ && wc == POS_LANG_ADJ_VERB))
+      continue;
+    char buf[16];
+    bool elided;
+    const char *before = cue_before(k, i, buf, &elided);
+    unsigned int bc = before ? pos_lang_class(k->lang_pos, before) : POS_LANG_NONE;
+    bool subject = before && in_list(c->subjects, before);
+    bool det = before && !subject && (elided || in_list(c->determiners, before) || bc == POS_LANG_OF ||
+                                      bc == POS_LANG_PREP);
+    const word *n = i + 1 < k->nw && !k->w[i + 1].brk ? &k->w[i + 1] : NULL;
+    if (wc == POS_LANG_ADJ_NOUN) {
+      bool beside = (n && nominal(n->cls)) || (before && !elided && nominal(k->w[i - 1].cls));
+      if (!det && !beside)
+        w->cls = W_ADJ;
+      continue;
+    }
+    if (det || (w->tok->cap && !w->tok->sentence)) {
+      ((word_info *)w->info)->noun_cues += det; /* "la présente loi" */
+      continue;
+    }
+    unsigned int nc = n && !n->hyphen && n->info ? n->info->lang_pos : POS_LANG_NONE;
+    bool article = n && !n->hyphen && in_list(c->articles, n->tok->word);
+    if (wc == POS_LANG_ADJ_VERB) {
+      if (subject || article || nc == POS_LANG_VERB) {
+        w->cls = W_VERB;
+        ((word_info *)w->info)->verb_cues++;
+      }
+      continue;
+    }
+    bool after_np = before && !elided && !w->hyphen && ends_np(k, i - 1);
+    bool object = article || (n && !n->hyphen && in_list(c->partitives, n->tok->word)) || nc == POS_LANG_PREP ||
+                  nc == POS_LANG_VERB;
+    if (subject || after_np || object)
+      w->cls = W_VERB;
+  }
+  /* ... and right after a noun phrase where the text uses it so elsewhere,
+   * and never after a determiner ("le gouvernement présente un budget ...
+   * le gouvernement présente mercredi") */
+  for (unsigned int i = 1; i < k->nw; i++) {
+    word *w = &k->w[i];
+    if (w->cls == W_ADJ && w->info && w->info->lang_pos == POS_LANG_ADJ_VERB && w->info->verb_cues &&
+        !w->info->noun_cues && !w->brk && !w->hyphen && ends_np(k, i - 1))
+      w->cls = W_VERB;
+  }
+}
+
+/* A participle after a noun is a clause's verb ("le projet présenté par le
+ * maire": "projet"), unless the text uses the two as one term: twice or
+ * more, and never before an agent or a complement (a preposition, an
+ * article, a verb: "présenté par", "aprovado pela", "publié le"). Then
+ * the participle is the noun's modifier ("eaux usées", "zone protégée",
+ * "compte rendu de la séance"). */
+static void lexical_participles(kp *k, const verb_cues *c)
+{
+  GHashTable *pairs = NULL; /* "noun-stem participle-stem" -> uses, and 1u << 31 once a clause's */
+  for (int pass = 0; pass < 2; pass++)
+    for (unsigned int i = 1; i < k->nw; i++) {
+      word *w = &k->w[i];
+      const word *p = &k->w[i - 1];
+      if (w->cls != W_VERB || !w->info || w->info->lang_pos != POS_LANG_PARTICIPLE || w->brk || w->hyphen ||
+          p->cls != W_NOUN)
+        continue;
+      if (!pairs)
+        pairs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+      char *key = g_strconcat(p->stem, " ", w->stem, NULL);
+      unsigned int v = GPOINTER_TO_UINT(g_hash_table_lookup(pairs, key));
+      if (pass) {
+        if (v >= 2 && !(v >> 31))
+          w->cls = W_ADJ;
+        g_free(key);
+        continue;
+      }
+      const word *n = i + 1 < k->nw && !k->w[i + 1].brk ? &k->w[i + 1] : NULL;
+      unsigned int nc = n && n->info ? n->info->lang_pos : POS_LANG_NONE;
+      bool clause = n && (nc == POS_LANG_PREP || n->cls == W_VERB || (c && in_list(c->articles, n->tok->word)));
+      g_hash_table_replace(pairs, key, GUINT_TO_POINTER((v + 1) | (clause ? 1u << 31 : 0)));
+    }
+  if (pairs)
+    g_hash_table_destroy(pairs);
 }
 
 /* A word right after a modal verb and ending like an infinitive is a
@@ -930,6 +1161,8 @@ static void classify(kp *k)
           wi->preposition = in & L_PREPOSITION;
         }
         wi->lang_pos = pos_lang_class(k->lang_pos, w->text);
+        if (!wi->lang_pos)
+          wi->lang_pos = clitic_verb(k, w->text);
         wi->stop = (k->stops && lex_is_stop_lang(w->text, k->lang)) || seg_utf8_len(w->text) < 2 ||
                    (k->guessed && g_hash_table_contains(k->guessed, w->text));
         g_hash_table_insert(k->infos, (gpointer)w->text, wi);
@@ -943,9 +1176,7 @@ static void classify(kp *k)
       else if (k->english)
         w->cls = english_class(w->text, wi, prev, prev_cls, t->heading || w->title);
       else
-        w->cls = wi->lang_pos == POS_LANG_VERB ? W_VERB /* "plan soutient" is no phrase */
-                 : wi->lang_pos == POS_LANG_ADV ? W_ADV
-                                                : W_NOUN;
+        w->cls = lang_pos_class(wi->lang_pos);
     }
     if (w->info && !t->hyphen) {
       /* inside a sentence: not first on its line either, nor after a
@@ -967,12 +1198,17 @@ static void classify(kp *k)
   else if (!strcmp(k->lang, "fra"))
     french_verbs(k);
   const verb_cues *cues = verb_cues_of(k->lang);
+  if (cues && k->lang_pos)
+    lang_context(k, cues);
+  if (k->lang_pos)
+    lexical_participles(k, cues);
   if (cues) {
     modal_infinitives(k, cues);
     cued_verbs(k, cues);
   }
   if (k->english) {
     verbs_before_objects(k);
+    headline_verbs(k);
     participles(k);
     gerund_heads(k);
     known_compounds(k);
@@ -1221,7 +1457,17 @@ static void collect(kp *k)
     while (ps < pe && unit_end(k, ps) == ps + 1 && k->w[ps].info && k->w[ps].info->weak &&
            !(ps + 1 < pe && unit_end(k, ps + 1) == ps + 2 && pos_compound(k->w[ps].text, k->w[ps + 1].text)))
       ps++;
-    while (pe > ps) {
+    if (k->lang_pos) {
+      /* adjectives follow the noun as often as they precede it
+       * ("rénovation thermique", "grande ville"): a phrase holds a noun,
+       * and an adjective alone is none ("maior", "nuevo") */
+      bool noun = false;
+      for (unsigned int u = ps; u < pe && !noun; u = unit_end(k, u))
+        noun = unit_class(k, u, unit_end(k, u)) == W_NOUN;
+      if (!noun)
+        pe = ps;
+    }
+    while (pe > ps && !k->lang_pos) {
       unsigned int last = pe - 1;
       while (last > ps && k->w[last].hyphen)
         last--;
@@ -1245,13 +1491,15 @@ static void collect(kp *k)
       continue;
     bool elided;
     if (y->run_s == of) { /* the connector elided: "consommation d'eau" */
-      if (!k->w[of].elided || !after_cue(k, of, connectors(k->lang), &elided))
+      char buf[16];
+      const char *cue = k->w[of].elided ? cue_before(k, of, buf, &elided) : NULL;
+      if (!cue || !connector(k, cue))
         continue;
     } else {
       /* ... or B behind an elided article: "gestion de l'eau" */
       static const char *const elided_article[] = { "l", NULL };
       const seg_token *t = k->w[of].tok;
-      if (y->run_s != of + 1 || k->w[of].brk || t->kind != SEG_WORD || !in_list(connectors(k->lang), t->word) ||
+      if (y->run_s != of + 1 || k->w[of].brk || t->kind != SEG_WORD || !connector(k, t->word) ||
           (k->w[of + 1].brk && !(k->w[of + 1].elided && after_cue(k, of + 1, elided_article, &elided))))
         continue;
     }
@@ -1599,8 +1847,8 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
     info->method = k.english ? "noun phrases, position-biased co-occurrence graph, WordNet background frequency"
                    : guessed ? "word runs between function words guessed from the text and punctuation, "
                                "position-biased co-occurrence graph"
-                   : k.lang_pos ? "word runs between stop words, verbs and adverbs (Apertium) and punctuation, "
-                                  "position-biased co-occurrence graph"
+                   : k.lang_pos ? "word runs holding a noun between stop words, verbs, participles and adverbs "
+                                  "(Apertium, verbs by context) and punctuation, position-biased co-occurrence graph"
                              : "word runs between stop words and punctuation, position-biased co-occurrence graph";
   }
 

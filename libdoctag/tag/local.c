@@ -86,6 +86,7 @@ typedef struct tagger {
                               NULL (lex_is_stop() and lex_stem() read Devanagari as Hindi) */
   GHashTable *stems;       /* word -> lex_stem_lang(word, lang): each distinct word stemmed once */
   bool *content;           /* per token: a word that may start or end a phrase */
+  bool *adjective;         /* ... and an adjective, no tag alone ("नई", new) */
   GHashTable *word_tf;     /* stem -> occurrences of content words */
   GHashTable *title_stems; /* stems of req->title's content words */
   GHashTable *cands;       /* key -> cand */
@@ -149,13 +150,15 @@ static void prepare(tagger *t)
     t->lang = tag_devanagari_language(t->req->language);
   t->stem = g_new0(char *, t->ntok + 1);
   t->content = g_new0(bool, t->ntok + 1);
+  t->adjective = g_new0(bool, t->ntok + 1);
   t->word_tf = g_hash_table_new(g_str_hash, g_str_equal);
   t->stems = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
   t->key = g_string_new(NULL);
   t->form = g_string_new(NULL);
   /* Hindi: a form only ever a verb ("बताया", "करेंगी") starts and ends no
    * phrase. Not the adverbs: Apertium's Hindi ones hold adjectives and
-   * nouns ("सर्वोत्तम", "वास्तव"). Marathi and Nepali have no table. */
+   * nouns ("सर्वोत्तम", "वास्तव"). An adjective is no tag alone. Marathi
+   * and Nepali have no table. */
   const pos_lang_table *lang_pos = t->script == SEG_SCRIPT_DEVANAGARI ? pos_lang_of(t->lang ? t->lang : "hin") : NULL;
   for (unsigned int i = 0; i < t->ntok; i++) {
     const seg_token *k = tok(t, i);
@@ -166,8 +169,10 @@ static void prepare(tagger *t)
       t->stem[i] = lex_stem_lang(k->word, t->lang);
       g_hash_table_insert(t->stems, k->word, t->stem[i]);
     }
-    t->content[i] = k->script == t->script && seg_utf8_len(k->word) >= 2 && !lex_is_stop_lang(k->word, t->lang) &&
-                    pos_lang_class(lang_pos, k->word) != POS_LANG_VERB;
+    t->content[i] = k->script == t->script && seg_utf8_len(k->word) >= 2 && !lex_is_stop_lang(k->word, t->lang);
+    unsigned int cls = t->content[i] ? pos_lang_class(lang_pos, k->word) : POS_LANG_NONE;
+    t->content[i] &= cls != POS_LANG_VERB;
+    t->adjective[i] = cls == POS_LANG_ADJ;
     if (t->content[i]) {
       unsigned int n = GPOINTER_TO_UINT(g_hash_table_lookup(t->word_tf, t->stem[i]));
       g_hash_table_insert(t->word_tf, t->stem[i], GUINT_TO_POINTER(n + 1));
@@ -300,7 +305,7 @@ static void collect_phrases(tagger *t)
         break;
       if (n == 2 && !t->content[last])
         continue; /* "bill of": may still become "bill of lading" */
-      if (!t->content[last])
+      if (!t->content[last] || (n == 1 && t->adjective[i]))
         continue;
       count(t, i, n, -1);
     }
@@ -750,6 +755,7 @@ static void tagger_clear(tagger *t)
   g_string_free(t->form, TRUE);
   g_free(t->stem);
   g_free(t->content);
+  g_free(t->adjective);
   seg_free(t->toks);
 }
 

@@ -2,9 +2,11 @@
  * Apertium's morphological analysers compiled into the library at build
  * time (see tag/gen/apertium_pos_gen.c): the word forms a language's
  * analyser reads only as a verb, finite or infinitive ("soutient",
- * "zapowiada", "apresenta"; not "annonce", also a noun, nor "annoncé", a
- * participle), and those it reads only as an adverb ("notamment",
- * "samodzielnie"). Read-only data: thread-safe, nothing loaded at run time. */
+ * "zapowiada", "apresenta"), only as an adverb ("notamment"), as a noun
+ * or a verb ("annonce"), only as a participle ("annoncé"), as an
+ * adjective ("grande", "nouvelle"), as "de" with an article ("do",
+ * "della") or as another preposition (tag/pos_lang_table.h). Read-only
+ * data: thread-safe, nothing loaded at run time. */
 #ifndef DOCTAG_TAG_POS_LANG_H
 #define DOCTAG_TAG_POS_LANG_H
 
@@ -16,9 +18,9 @@ typedef struct pos_lang_table pos_lang_table;
  * language without one. Borrowed, static. */
 const pos_lang_table *pos_lang_of(const char *lang);
 
-/* What lower-case, NFC `word` is in `table`: POS_LANG_VERB, POS_LANG_ADV,
- * or POS_LANG_NONE (a noun, an adjective, a form of several parts of
- * speech, one the analyser does not know; always for a NULL table). */
+/* What lower-case, NFC `word` is in `table`: a POS_LANG_* class, or
+ * POS_LANG_NONE (a noun, a form of other parts of speech, one the analyser
+ * does not know; always for a NULL table). */
 unsigned int pos_lang_class(const pos_lang_table *table, const char *word);
 
 #endif

@@ -1,7 +1,9 @@
-/* Build-time generator: the word forms of a language that are only verbs,
- * or only adverbs, from an Apertium morphological analyser (Debian's apertium-X-Y
- * translation packages ship X-Y.automorf.bin, lttoolbox's transducer of
- * language X), for the tagger's languages that have no WordNet.
+/* Build-time generator: the parts of speech of a language's word forms
+ * (only verbs, only adverbs, nouns or verbs, participles, adjectives, "de"
+ * and other prepositions), from an Apertium morphological analyser
+ * (Debian's apertium-X-Y translation packages ship X-Y.automorf.bin,
+ * lttoolbox's transducer of language X), for the tagger's languages that
+ * have no WordNet.
  *
  *   apertium_pos_gen OUT.c CODE ATT [CODE ATT...]
  *
@@ -14,14 +16,25 @@
  * expressions) holds no dictionary word and is skipped; so is one with
  * more than PATH_CAP paths, which no word list has.
  *
- * A form (lower-cased, NFC, as the segmenter writes words) is kept as a
- * verb when every analysis of it is a verb, finite or infinitive: no noun,
- * adjective, proper noun, adverb or closed-class reading, and no
- * participle or gerund (which modify nouns: "plan annoncé"); as an adverb
- * when every analysis is one ("notamment", "samodzielnie"). Only forms
- * of letters are kept: the segmenter splits a text's words at spaces,
- * hyphens and apostrophes ("apresenta-se", "aujourd'hui"). OUT.c holds,
- * per CODE (ISO 639-3, as the language identification reports it), the
+ * A form (lower-cased, NFC, as the segmenter writes words) is classed by
+ * every analysis of it (tag/pos_lang_table.h): a verb when each is a verb,
+ * finite or infinitive, and no noun, adjective, proper noun, adverb,
+ * closed-class reading, participle or gerund (which modify nouns: "plan
+ * annoncé"); an adverb when each is one ("notamment", "samodzielnie"); a
+ * noun or a verb when it has both readings ("annonce", "conta": context
+ * decides), an adjective or a verb likewise ("présente", "complète"); a participle when it has no other reading ("présenté",
+ * "aprovado"; not "élevé", which Apertium also lists as an adjective); an
+ * adjective when it has only adjective readings ("grande", "maior"), or
+ * adjective and noun ones ("nouvelle", "public"); "of" when it is the
+ * preposition "de" (Italian "di"), alone or contracted with an article
+ * ("do", "del", "della", "des"); another preposition, alone or contracted
+ * ("no", "al", "nella"), also when an adjective or a participle
+ * ("pendant", "durante", "suivant"), not a noun ("sous") or a verb. Only
+ * forms of letters are kept, and an elided preposition's apostrophe
+ * ("dell'", "d'") is dropped: the segmenter splits a
+ * text's words at spaces, hyphens and apostrophes ("apresenta-se",
+ * "aujourd'hui"). OUT.c holds, per CODE (ISO 639-3, as the language
+ * identification reports it), the
  * sorted forms and their classes (tag/pos_lang_table.h). */
 #include <glib.h>
 #include <stdbool.h>
@@ -39,6 +52,11 @@
  * Hindi's and Urdu's agentive "सँवारनेवाली"). */
 static const char *const verb_tags[] = { "vblex", "vbmod", "vbser", "vbhaver", "vaux", NULL };
 static const char *const adverb_tags[] = { "adv", "preadv", NULL };
+static const char *const noun_tags[] = { "n", "np", NULL };
+static const char *const adjective_tags[] = { "adj", NULL };
+static const char *const preposition_tags[] = { "pr", NULL };
+/* The lemmas of the preposition that joins nouns as English "of" does. */
+static const char *const of_lemmas[] = { "de", "di", NULL };
 static const char *const nonfinite_tags[] = { "pp", "pprs", "ppr", "ppres", "ppas", "pact", "ger", "vbger", "agnt", NULL };
 
 static bool in(const char *const *list, const char *tag)
@@ -51,7 +69,7 @@ static bool in(const char *const *list, const char *tag)
 
 enum { SYM_EPS = 0 };
 /* What an output symbol says of the analysis it is on. */
-enum { OUT_CHAR, OUT_VERB, OUT_ADV, OUT_NONFINITE, OUT_TAG, OUT_JOIN };
+enum { OUT_CHAR, OUT_VERB, OUT_ADV, OUT_NOUN, OUT_ADJ, OUT_PREP, OUT_NONFINITE, OUT_DEF, OUT_P12, OUT_TAG, OUT_JOIN };
 
 typedef struct arc { unsigned int to, in, out; } arc;
 
@@ -80,10 +98,15 @@ static unsigned int sym_id(symtab *s, const char *text)
   size_t n = strlen(t);
   if (n > 2 && t[0] == '<' && t[n - 1] == '>') {
     char *tag = g_strndup(t + 1, n - 2);
-    kind = in(verb_tags, tag)        ? OUT_VERB
-           : in(adverb_tags, tag)    ? OUT_ADV
-           : in(nonfinite_tags, tag) ? OUT_NONFINITE
-                                     : OUT_TAG;
+    kind = in(verb_tags, tag)          ? OUT_VERB
+           : in(adverb_tags, tag)      ? OUT_ADV
+           : in(noun_tags, tag)        ? OUT_NOUN
+           : in(adjective_tags, tag)   ? OUT_ADJ
+           : in(preposition_tags, tag) ? OUT_PREP
+           : in(nonfinite_tags, tag)   ? OUT_NONFINITE
+           : !strcmp(tag, "def")       ? OUT_DEF /* "do" de<pr>+o<det><def> */
+           : !strcmp(tag, "p1") || !strcmp(tag, "p2") ? OUT_P12
+                                       : OUT_TAG;
     g_free(tag);
   } else if (!strcmp(t, "+")) {
     kind = OUT_JOIN; /* "du" de<pr>+le<det>: the first analysis is the form's */
@@ -92,18 +115,38 @@ static unsigned int sym_id(symtab *s, const char *text)
   return id;
 }
 
-/* Per form: whether it reads as a verb's finite form or infinitive, as an
- * adverb, or as anything else. A verb with a clitic glued to it (Spanish's
+/* Per form: which readings it has, a verb's finite form or infinitive, a
+ * participle or gerund, an adverb, a noun, an adjective, "of", another
+ * preposition, or anything else. A verb with a clitic glued to it (Spanish's
  * "presentarlo", "dándole", Galician's "dixéronllo") is not walked: 470,000
  * forms in Spanish, five million in Galician, rare in a text, which would
  * make the table several times larger and its build ten seconds longer. */
-enum { F_VERB = 1, F_ADV = 2, F_OTHER = 4 };
+/* F_VERB12: a verb's first or second person only ("governo", I govern;
+ * "soutiens"): a verb where no other reading is, but not enough to make
+ * a noun's form a verb in a document, which speaks of third persons */
+enum { F_VERB = 1, F_ADV = 2, F_OTHER = 4, F_PART = 8, F_NOUN = 16, F_ADJ = 32, F_OF = 64, F_PREP = 128, F_VERB12 = 256 };
 
 static unsigned int form_class(unsigned int f)
 {
-  if ((f & (F_VERB | F_ADV | F_OTHER)) == F_VERB)
+  if (f & F_OF && !(f & F_VERB))
+    return POS_LANG_OF;
+  if (f & F_PREP && !(f & (F_VERB | F_NOUN)))
+    return POS_LANG_PREP;
+  if (f && !(f & ~(F_VERB | F_VERB12)))
     return POS_LANG_VERB;
-  return f == F_ADV ? POS_LANG_ADV : POS_LANG_NONE;
+  if (f & F_VERB && f & F_NOUN && !(f & F_PREP))
+    return POS_LANG_NOUN_VERB;
+  if (f & F_VERB && f & F_ADJ && !(f & F_PREP))
+    return POS_LANG_ADJ_VERB;
+  if (f == F_ADV)
+    return POS_LANG_ADV;
+  if (f == F_PART)
+    return POS_LANG_PARTICIPLE;
+  if (f == F_ADJ)
+    return POS_LANG_ADJ;
+  if (f == (F_ADJ | F_NOUN))
+    return POS_LANG_ADJ_NOUN;
+  return POS_LANG_NONE;
 }
 
 typedef struct walker {
@@ -112,18 +155,24 @@ typedef struct walker {
   const symtab *sym;
   GHashTable *forms; /* form -> F_* (lower-cased, NFC) */
   GString *surface;
+  GString *lemma;    /* the analysis's output before its first tag */
   unsigned long paths;
 } walker;
 
-static void record(walker *w, int cls)
+static void record(walker *w, unsigned int cls)
 {
   const char *s = w->surface->str;
   if (!*s || !g_utf8_validate(s, -1, NULL))
     return;
-  for (const char *p = s; *p; p = g_utf8_next_char(p))
+  gsize len = w->surface->len;
+  if (cls & (F_OF | F_PREP) && len > 1 && s[len - 1] == '\'')
+    len--; /* "d'", "dell'": the segmenter's "d", "dell" */
+  else if (cls & (F_OF | F_PREP) && len > 3 && !strcmp(s + len - 3, "\u2019"))
+    len -= 3;
+  for (const char *p = s; p < s + len; p = g_utf8_next_char(p))
     if (!g_unichar_isalpha(g_utf8_get_char(p)) && !g_unichar_ismark(g_utf8_get_char(p)))
       return;
-  char *down = g_utf8_strdown(s, -1);
+  char *down = g_utf8_strdown(s, (gssize)len);
   char *nfc = g_utf8_normalize(down, -1, G_NORMALIZE_NFC);
   g_free(down);
   unsigned int had = GPOINTER_TO_UINT(g_hash_table_lookup(w->forms, nfc));
@@ -133,23 +182,31 @@ static void record(walker *w, int cls)
 
 /* Every path from `state`: `pos` is what the analysis's first tag said so
  * far (-1 none yet), `nonfinite` whether a later tag made it a
- * participle, `joined` whether the first analysis has ended ("+"). */
-static void walk(walker *w, unsigned int state, int pos, bool nonfinite, bool joined)
+ * participle, `joined` whether the first analysis has ended ("+"), and
+ * `def` whether a definite article followed it ("do", not "deste",
+ * "dele": "of this", "of him" join no nouns), `p12` whether it is of the
+ * first or second person. */
+static void walk(walker *w, unsigned int state, int pos, bool nonfinite, bool joined, bool def, bool p12)
 {
   if (g_array_index(w->sec->final, gboolean, state))
-    record(w, pos == OUT_VERB && !nonfinite ? F_VERB
-              : pos == OUT_ADV && !joined    ? F_ADV
-                                             : F_OTHER);
+    record(w, pos == OUT_VERB               ? (nonfinite ? F_PART : p12 ? F_VERB12 : F_VERB)
+              : pos == OUT_ADV && !joined   ? F_ADV
+              : pos == OUT_NOUN && !joined  ? F_NOUN
+              : pos == OUT_ADJ && !joined   ? F_ADJ
+              : pos == OUT_PREP             ? (in(of_lemmas, w->lemma->str) && joined == def ? F_OF : F_PREP)
+                                            : F_OTHER);
   unsigned int from = g_array_index(w->sec->first, unsigned int, state);
   unsigned int to = g_array_index(w->sec->first, unsigned int, state + 1);
   for (unsigned int i = from; i < to; i++) {
     const arc *a = &w->sorted[i];
-    gsize len = w->surface->len;
+    gsize len = w->surface->len, lemma_len = w->lemma->len;
     if (a->in != SYM_EPS)
       g_string_append(w->surface, g_ptr_array_index(w->sym->text, a->in));
     int p = pos;
-    bool nf = nonfinite, j = joined;
-    if (a->out != SYM_EPS && !j) {
+    bool nf = nonfinite, j = joined, d = def, p2 = p12;
+    if (a->out != SYM_EPS && j)
+      d |= g_array_index(w->sym->kind, int, a->out) == OUT_DEF;
+    else if (a->out != SYM_EPS) {
       int kind = g_array_index(w->sym->kind, int, a->out);
       if (kind == OUT_JOIN && p == OUT_VERB) {
         g_string_truncate(w->surface, len);
@@ -157,13 +214,18 @@ static void walk(walker *w, unsigned int state, int pos, bool nonfinite, bool jo
       }
       if (kind == OUT_JOIN)
         j = true;
-      else if (p < 0 && kind != OUT_CHAR)
-        p = kind == OUT_VERB || kind == OUT_ADV ? kind : OUT_TAG;
+      else if (p < 0 && kind == OUT_CHAR)
+        g_string_append(w->lemma, g_ptr_array_index(w->sym->text, a->out));
+      else if (p < 0)
+        p = kind == OUT_NONFINITE || kind == OUT_P12 ? OUT_TAG : kind;
       else if (kind == OUT_NONFINITE)
         nf = true;
+      else if (kind == OUT_P12)
+        p2 = true;
     }
-    walk(w, a->to, p, nf, j);
+    walk(w, a->to, p, nf, j, d, p2);
     g_string_truncate(w->surface, len);
+    g_string_truncate(w->lemma, lemma_len);
   }
 }
 
@@ -245,10 +307,11 @@ static void section_done(GArray *raw, GArray *finals, unsigned int states, const
   else if (paths > PATH_CAP)
     fprintf(stderr, "apertium_pos_gen: %s: section %u has over %.0f paths, skipped\n", code, index, PATH_CAP);
   else {
-    walker w = { &s, sorted, sym, forms, g_string_new(NULL), 0 };
-    walk(&w, 0, -1, false, false);
+    walker w = { &s, sorted, sym, forms, g_string_new(NULL), g_string_new(NULL), 0 };
+    walk(&w, 0, -1, false, false, false, false);
     fprintf(stderr, "apertium_pos_gen: %s: section %u, %lu analyses\n", code, index, w.paths);
     g_string_free(w.surface, TRUE);
+    g_string_free(w.lemma, TRUE);
   }
   g_free(sorted);
   g_array_free(s.first, TRUE);
@@ -337,7 +400,7 @@ int main(int argc, char **argv)
     GHashTableIter it;
     gpointer k, v;
     g_hash_table_iter_init(&it, forms);
-    unsigned int n[3] = { 0 };
+    unsigned int n[POS_LANG_CLASSES] = { 0 };
     while (g_hash_table_iter_next(&it, &k, &v)) {
       unsigned int c = form_class(GPOINTER_TO_UINT(v));
       n[c]++;
@@ -345,8 +408,12 @@ int main(int argc, char **argv)
         g_ptr_array_add(kept, k);
     }
     qsort(kept->pdata, kept->len, sizeof(char *), cmp_str);
-    fprintf(stderr, "apertium_pos_gen: %s: %u forms, %u only verbs, %u only adverbs\n", code,
-            g_hash_table_size(forms), n[POS_LANG_VERB], n[POS_LANG_ADV]);
+    fprintf(stderr,
+            "apertium_pos_gen: %s: %u forms, %u only verbs, %u only adverbs, %u nouns or verbs, %u adjectives or "
+            "verbs, %u participles, %u adjectives, %u adjectives or nouns, %u \"of\", %u prepositions\n",
+            code, g_hash_table_size(forms), n[POS_LANG_VERB], n[POS_LANG_ADV], n[POS_LANG_NOUN_VERB],
+            n[POS_LANG_ADJ_VERB],
+            n[POS_LANG_PARTICIPLE], n[POS_LANG_ADJ], n[POS_LANG_ADJ_NOUN], n[POS_LANG_OF], n[POS_LANG_PREP]);
     if (!n[POS_LANG_VERB] && !rc) {
       fprintf(stderr, "apertium_pos_gen: %s: no verb in %s\n", code, path);
       rc = 1;
