@@ -1399,8 +1399,10 @@ GArray *seg_split(const char *text)
                   prev->heading == l->heading && prev->block == l->block;
     /* the text's first line, unfinished, then a capital: a title too long
      * for a heading ("An experimental evaluation of ... industrial fault
-     * diagnosis / Machine induction has been ..."), not a wrapped line */
-    if (joined && i - 1 == first && !prev->terminal && l->upper_start && prev->long_line)
+     * diagnosis / Machine induction has been ..."), not a wrapped line;
+     * a heading's own second line wraps it ("Interruption of Water /
+     * Supply") */
+    if (joined && i - 1 == first && !prev->terminal && l->upper_start && prev->long_line && !l->heading)
       joined = false;
     if (!joined) {
       st.brk = true;

@@ -652,6 +652,12 @@ static void test_long_title_line(void **state)
   assert_true(machine->sentence);
   assert_false(find_word(t, "microsoft")->brk); /* a wrapped line */
   seg_free(t);
+  /* a two-line heading on top wraps, however long its first line */
+  t = seg_split("Public Notice: Interruption of Water\nSupply\n\n"
+                "Residents are informed that the water supply to the areas listed below will be interrupted.\n");
+  assert_true(find_word(t, "supply")->heading);
+  assert_false(find_word(t, "supply")->brk);
+  seg_free(t);
   t = seg_split("Durability of protection after a seasonal influenza vaccination campaign among older\n"
                 "adults in three countries\n");
   assert_false(find_word(t, "adults")->brk);
