@@ -815,6 +815,16 @@ static char **search_ids_n(fx *f, const char *uid, const char *q, unsigned int l
   return ids;
 }
 
+/* The first column of each row (a document id), cleared after. */
+static char **rows_ids(store_rows *r)
+{
+  char **ids = g_new0(char *, r->nrows + 1);
+  for (unsigned int i = 0; i < r->nrows; i++)
+    ids[i] = g_strdup(store_cell(r, i, 0));
+  store_rows_clear(r);
+  return ids;
+}
+
 /* The ids of `q` ranked over every match as before search heads: the
  * search statement alone, with the user's heads gone (so that each word's
  * rarity is counted, not read from its head), rolled back after. */
@@ -834,12 +844,8 @@ static char **ranked_ids(fx *f, const char *uid, const char *q, unsigned int lim
   assert_ok(store_exec(c, ST_DOC_SEARCH, p, 3, &r));
   assert_ok(store_exec(c, ST_ROLLBACK, NULL, 0, NULL));
   store_release(s, c);
-  char **ids = g_new0(char *, r.nrows + 1);
-  for (unsigned int i = 0; i < r.nrows; i++)
-    ids[i] = g_strdup(store_cell(&r, i, 0));
-  store_rows_clear(&r);
   g_free(m);
-  return ids;
+  return rows_ids(&r);
 }
 
 /* The one-word search of `word` (answered from its head) gives exactly
@@ -1234,12 +1240,8 @@ static char **every_match_ids(fx *f, const char *uid, const char *q, unsigned in
   char *m = s->ops->match_query(q);
   store_param p[] = { SP_T(uid), SP_T(m), SP_I(limit) };
   assert_ok(store_query(s, ST_DOC_SEARCH, p, 3, &r));
-  char **ids = g_new0(char *, r.nrows + 1);
-  for (unsigned int i = 0; i < r.nrows; i++)
-    ids[i] = g_strdup(store_cell(&r, i, 0));
-  store_rows_clear(&r);
   g_free(m);
-  return ids;
+  return rows_ids(&r);
 }
 
 /* `rounds` random queries of 2-4 words: each search answers what ranking
