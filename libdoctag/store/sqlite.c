@@ -975,7 +975,7 @@ static doctag_status sq_exec_sql(store_conn *base, const char *sql, const store_
 /* Documents read that cannot help prove the answer (lacking a word, or
  * scoring no more than the unseen's bound) beyond as many as did help,
  * after which the heads are taken not to prove it. */
-#define WORDS_MISSES 16
+#define WORDS_MISSES 8
 
 /* Cached statements, prepared once (exec_sql's cache, keyed by address). */
 static const char sw_total_sql[] = "SELECT coalesce(max(total), 0) FROM user_doc_counts WHERE user_id = ?1";
