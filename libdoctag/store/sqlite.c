@@ -937,17 +937,28 @@ static doctag_status sq_exec(store_conn *base, store_stmt st, const store_param 
   return sq_run(c, &c->cache[st], sql_table[st], p, n, out);
 }
 
+/* exec_sql's statements, prepared once, keyed by the SQL text's address. */
+static doctag_status sq_cached(sqlite_conn *c, const char *sql, sqlite3_stmt **out)
+{
+  if (!c->extra)
+    c->extra = g_hash_table_new(g_direct_hash, g_direct_equal);
+  *out = g_hash_table_lookup(c->extra, sql);
+  if (*out)
+    return DOCTAG_OK;
+  int rc = S->sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL);
+  if (rc != SQLITE_OK)
+    return sq_error(c->db, rc, "prepare");
+  g_hash_table_insert(c->extra, (gpointer)sql, *out);
+  return DOCTAG_OK;
+}
+
 static doctag_status sq_exec_sql(store_conn *base, const char *sql, const store_param *p, unsigned int n,
                                  store_rows *out)
 {
   sqlite_conn *c = (sqlite_conn *)base;
-  if (!c->extra)
-    c->extra = g_hash_table_new(g_direct_hash, g_direct_equal);
-  sqlite3_stmt *stmt = g_hash_table_lookup(c->extra, sql);
-  doctag_status st = sq_run(c, &stmt, sql, p, n, out);
-  if (stmt)
-    g_hash_table_insert(c->extra, (gpointer)sql, stmt);
-  return st;
+  sqlite3_stmt *stmt = NULL;
+  doctag_status st = sq_cached(c, sql, &stmt);
+  return st == DOCTAG_OK ? sq_run(c, &stmt, sql, p, n, out) : st;
 }
 
 /* ---- several words, stopping early (issue 17) ----
@@ -977,7 +988,7 @@ static doctag_status sq_exec_sql(store_conn *base, const char *sql, const store_
  * after which the heads are taken not to prove it. */
 #define WORDS_MISSES 8
 
-/* Cached statements, prepared once (exec_sql's cache, keyed by address). */
+/* Prepared once each (sq_cached). */
 static const char sw_total_sql[] = "SELECT coalesce(max(total), 0) FROM user_doc_counts WHERE user_id = ?1";
 static const char sw_head_sql[] = "SELECT term, floor_score IS NULL, floor_score, df IS NULL, df FROM search_heads"
                                   " WHERE user_id = ?1 AND term = doctag_term(?2)";
@@ -992,20 +1003,6 @@ static const char sw_doc_sql[] = "SELECT doctag_terms(title, tags, extracted_tex
 static const char sw_rows_sql[] = "SELECT " DOC_COLS " FROM json_each(?2) j"
                                   " JOIN documents d ON d.seq = json_extract(j.value, '$[0]') WHERE d.user_id = ?1"
                                   " ORDER BY json_extract(j.value, '$[1]'), d.created_at DESC, d.seq DESC";
-
-static doctag_status sq_cached(sqlite_conn *c, const char *sql, sqlite3_stmt **out)
-{
-  if (!c->extra)
-    c->extra = g_hash_table_new(g_direct_hash, g_direct_equal);
-  *out = g_hash_table_lookup(c->extra, sql);
-  if (*out)
-    return DOCTAG_OK;
-  int rc = S->sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL);
-  if (rc != SQLITE_OK)
-    return sq_error(c->db, rc, "prepare");
-  g_hash_table_insert(c->extra, (gpointer)sql, *out);
-  return DOCTAG_OK;
-}
 
 static void sq_done(sqlite3_stmt *st)
 {
