@@ -577,6 +577,9 @@ DOCTAG_API doctag_status doctag_history_search(doctag_ctx *ctx, doctag_document_
     st = history_search_head(s, user_id, query, limit, ctx->max_search_heads, &head, &answered);
     if (st == DOCTAG_OK && !answered)
       st = history_search_words_prepare(s, user_id, query, ctx->max_search_heads);
+    /* Several words: from their heads when these prove the answer. */
+    if (st == DOCTAG_OK && !answered)
+      st = history_search_words(s, user_id, match, limit, &head, &answered);
     store_param p[] = { SP_T(user_id), SP_T(match), SP_I(limit) };
     if (st == DOCTAG_OK && answered)
       records_fill(&l->docs, &head, doc_from_row);

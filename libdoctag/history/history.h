@@ -152,6 +152,14 @@ doctag_status history_head_settle(struct store_conn *c, const char *user_id, con
  * heads of the query's words that have none, so that ranking reads each
  * word's count of the owner's documents (0018) instead of counting them.
  * Errors: the store's. */
+/* A search of several words (`match` from the backend's match_query) from
+ * its words' heads, stopping once they prove the best `limit`
+ * (store_ops.search_words): *answered false when the backend cannot, or
+ * the heads are too shallow to prove them; the caller then ranks every
+ * match. Run after history_search_words_prepare(). Errors: the store's. */
+doctag_status history_search_words(struct store *s, const char *user_id, const char *match, unsigned int limit,
+                                   struct store_rows *out, bool *answered);
+
 doctag_status history_search_words_prepare(struct store *s, const char *user_id, const char *query,
                                            uint64_t max_heads);
 

@@ -22,12 +22,16 @@
  * beside a first search). A scan is never run under the lock: when the log
  * does not reach back, a new snapshot is read, and when that fails too the
  * search ranks every match outside the lock and the next one tries again.
- * Searches of several words still rank every
- * document holding all of them: FTS5 and GIN intersect first, so that cost
- * grows with the matches of the rarest word. Where ranking weighs each
- * word's rarity (SQLite), it reads the word's count of the owner's
- * documents from the word's head (0018) instead of counting them on every
- * search, so such a search builds its words' heads first.
+ * A search of several words builds its words' heads first: where ranking
+ * weighs each word's rarity (SQLite), it reads the word's count of the
+ * owner's documents from the word's head (0018) instead of counting them
+ * on every search. There (store_ops.search_words, store/sqlite.c) the heads
+ * also answer it when they prove the best `limit`: a score is a sum over
+ * the words and each head bounds what its word adds to any document it
+ * does not hold, so only documents that can still reach the answer are
+ * read (a threshold algorithm). Else, and on PostgreSQL, every document
+ * holding all the words is ranked (FTS5 and GIN intersect first, so that
+ * cost grows with the matches of the rarest word).
  *
  * Heads hold 100 documents (the largest search limit) and are cut back to
  * 100 when they reach 200 (the triggers). An owner keeps at most
@@ -310,5 +314,27 @@ doctag_status history_search_words_prepare(struct store *s, const char *user_id,
   g_strfreev(words);
   if (c)
     store_release(s, c);
+  return st;
+}
+
+doctag_status history_search_words(struct store *s, const char *user_id, const char *match, unsigned int limit,
+                                   store_rows *out, bool *answered)
+{
+  *answered = false;
+  if (!s->ops->search_words)
+    return DOCTAG_OK;
+  store_conn *c = NULL;
+  doctag_status st = store_acquire(s, &c);
+  if (st != DOCTAG_OK)
+    return st;
+  /* The heads and the documents read from one snapshot. */
+  st = store_tx_begin_read(c);
+  if (st == DOCTAG_OK)
+    st = store_tx_end(c, s->ops->search_words(c, user_id, match, limit, out, answered));
+  store_release(s, c);
+  if (st != DOCTAG_OK) {
+    store_rows_clear(out);
+    *answered = false;
+  }
   return st;
 }

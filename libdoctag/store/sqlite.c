@@ -497,6 +497,26 @@ static double doc_weight(double f, double len)
   return f * (RANK_K1 + 1) / (f + RANK_K1 * (1 - RANK_B + RANK_B * len / RANK_AVGDL));
 }
 
+/* A phrase's IDF among the owner's `total` documents, `n` of which hold
+ * it. As FTS5's bm25: a phrase in more than half the documents weighs
+ * almost nothing, but more than nothing. */
+static double rank_idf(int64_t total, int64_t n)
+{
+  double idf = log(((double)total - (double)n + 0.5) / ((double)n + 0.5));
+  return idf > 0 ? idf : 1e-6;
+}
+
+/* A document's score: each phrase's IDF times its weight in the document
+ * (doc_weight), summed in phrase order, so that every caller gets the same
+ * double to the bit. */
+static double rank_sum(const double *idf, const double *weight, int n)
+{
+  double score = 0;
+  for (int i = 0; i < n; i++)
+    score += idf[i] * weight[i];
+  return score;
+}
+
 typedef struct rank_data {
   int nphrase;
   double *idf; /* per phrase; 0 for the owner's */
@@ -568,10 +588,7 @@ static rank_data *rank_data_new(const Fts5ExtensionApi *api, Fts5Context *fts, s
                        " " OWNER_MATCH " || '{title tags extracted_text} : ' || ?2",
                    user, g_ptr_array_index(words, i - 1));
     ok = n >= 0;
-    /* As FTS5's bm25: a phrase in more than half the documents weighs
-     * almost nothing, but more than nothing. */
-    double idf = log(((double)total - (double)n + 0.5) / ((double)n + 0.5));
-    r->idf[i] = idf > 0 ? idf : 1e-6;
+    r->idf[i] = rank_idf(total, n);
   }
   g_ptr_array_free(words, TRUE);
   if (ok)
@@ -632,10 +649,10 @@ static void sq_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
     S->sqlite3_result_error(ctx, "doctag_bm25: cannot read the match", -1);
     return;
   }
-  double score = 0;
-  for (int i = 0; i < r->nphrase; i++)
-    score += r->idf[i] * doc_weight(freq[i], len);
-  S->sqlite3_result_double(ctx, -score);
+  /* Phrase 0, the owner, weighs nothing. */
+  for (int i = 1; i < r->nphrase; i++)
+    freq[i] = doc_weight(freq[i], len);
+  S->sqlite3_result_double(ctx, -rank_sum(r->idf + 1, freq + 1, r->nphrase - 1));
 }
 
 /* doctag_impact(documents_fts): the weight (doc_weight) in this document
@@ -920,17 +937,314 @@ static doctag_status sq_exec(store_conn *base, store_stmt st, const store_param 
   return sq_run(c, &c->cache[st], sql_table[st], p, n, out);
 }
 
+/* exec_sql's statements, prepared once, keyed by the SQL text's address. */
+static doctag_status sq_cached(sqlite_conn *c, const char *sql, sqlite3_stmt **out)
+{
+  if (!c->extra)
+    c->extra = g_hash_table_new(g_direct_hash, g_direct_equal);
+  *out = g_hash_table_lookup(c->extra, sql);
+  if (*out)
+    return DOCTAG_OK;
+  int rc = S->sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL);
+  if (rc != SQLITE_OK)
+    return sq_error(c->db, rc, "prepare");
+  g_hash_table_insert(c->extra, (gpointer)sql, *out);
+  return DOCTAG_OK;
+}
+
 static doctag_status sq_exec_sql(store_conn *base, const char *sql, const store_param *p, unsigned int n,
                                  store_rows *out)
 {
   sqlite_conn *c = (sqlite_conn *)base;
-  if (!c->extra)
-    c->extra = g_hash_table_new(g_direct_hash, g_direct_equal);
-  sqlite3_stmt *stmt = g_hash_table_lookup(c->extra, sql);
-  doctag_status st = sq_run(c, &stmt, sql, p, n, out);
-  if (stmt)
-    g_hash_table_insert(c->extra, (gpointer)sql, stmt);
-  return st;
+  sqlite3_stmt *stmt = NULL;
+  doctag_status st = sq_cached(c, sql, &stmt);
+  return st == DOCTAG_OK ? sq_run(c, &stmt, sql, p, n, out) : st;
+}
+
+/* ---- several words, stopping early (issue 17) ----
+ *
+ * ST_DOC_SEARCH ranks every document of the owner holding all the words,
+ * so its cost grows with the user's matches. Each word's search head lists
+ * its best documents by the word's weight (doc_weight), and every document
+ * of the word outside the head weighs at most the head's floor (0009's
+ * invariant). A document's score is the sum of IDF times weight, so:
+ *   - a document in every head has its score from them;
+ *   - one missing from a head that holds every document of its word
+ *     (floor NULL) does not hold that word, and does not match;
+ *   - one in some heads scores at most its weights with each missing one
+ *     taken at that head's floor: its text is read (doctag_terms, one row
+ *     by its key) only when that bound reaches the k-th best found;
+ *   - one in no head scores at most the floors' sum, or holds a word of a
+ *     whole head and does not match.
+ * The best `limit` are proven when the k-th best score found is above
+ * every bound left (strictly: a tie could be won by a newer document);
+ * else the caller ranks every match. Rounding is monotonic and rank_sum
+ * adds in one order, so a bound computed in doubles is never below the
+ * score it bounds. Threshold algorithm of Fagin, Lotem and Naor (2001). */
+
+#define WORDS_MAX 16
+/* Documents read that cannot help prove the answer (lacking a word, or
+ * scoring no more than the unseen's bound) beyond as many as did help,
+ * after which the heads are taken not to prove it. */
+#define WORDS_MISSES 8
+
+/* Prepared once each (sq_cached). */
+static const char sw_total_sql[] = "SELECT coalesce(max(total), 0) FROM user_doc_counts WHERE user_id = ?1";
+static const char sw_head_sql[] = "SELECT term, floor_score IS NULL, floor_score, df IS NULL, df FROM search_heads"
+                                  " WHERE user_id = ?1 AND term = doctag_term(?2)";
+static const char sw_docs_sql[] = "SELECT score, seq FROM search_head_docs WHERE user_id = ?1 AND term = ?2";
+/* A document's weight of each word, counted from its text as the heads'
+ * triggers count it (doctag_terms): one row by its key. Reading it through
+ * the index by rowid (MATCH ... AND rowid = ?) cost 60-1,100 us a document
+ * at 100,000 documents, this 10-20 times less. */
+static const char sw_doc_sql[] = "SELECT doctag_terms(title, tags, extracted_text, ?1) FROM documents WHERE seq = ?2";
+/* The answer: seqs best first with their tie groups (equal scores share
+ * one), ordered within a group as ST_DOC_SEARCH orders ties. */
+static const char sw_rows_sql[] = "SELECT " DOC_COLS " FROM json_each(?2) j"
+                                  " JOIN documents d ON d.seq = json_extract(j.value, '$[0]') WHERE d.user_id = ?1"
+                                  " ORDER BY json_extract(j.value, '$[1]'), d.created_at DESC, d.seq DESC";
+
+static void sq_done(sqlite3_stmt *st)
+{
+  S->sqlite3_reset(st);
+  S->sqlite3_clear_bindings(st);
+}
+
+/* A head's row: word i's weight in document seq. */
+typedef struct sw_row {
+  int word;
+  double w;
+  int64_t seq;
+} sw_row;
+
+/* A document the heads lead to: its score once known to hold every word
+ * (in `found`), else its bound (in `open`). */
+typedef struct sw_cand {
+  int64_t seq;
+  double score;
+} sw_cand;
+
+/* Better first: higher score, then newer (ST_DOC_SEARCH's ORDER BY score, rowid DESC). */
+static int sw_better(const void *a, const void *b)
+{
+  const sw_cand *x = *(sw_cand *const *)a, *y = *(sw_cand *const *)b;
+  if (x->score != y->score)
+    return x->score > y->score ? -1 : 1;
+  return x->seq > y->seq ? -1 : x->seq < y->seq;
+}
+
+/* Higher bound first. */
+static int sw_higher(const void *a, const void *b)
+{
+  const sw_cand *x = *(sw_cand *const *)a, *y = *(sw_cand *const *)b;
+  return x->score > y->score ? -1 : x->score < y->score;
+}
+
+/* Keeps score s among the best `limit` scores best[0..*n), highest first. */
+static void sw_keep(double *best, unsigned int *n, unsigned int limit, double s)
+{
+  unsigned int j = *n < limit ? (*n)++ : limit;
+  for (; j > 0 && best[j - 1] < s; j--)
+    if (j < limit)
+      best[j] = best[j - 1];
+  if (j < limit)
+    best[j] = s;
+}
+
+/* The document's weight of each of m words (their tokens `terms`, a JSON
+ * array), its exact score in *score; *match_all false when it lacks one. */
+static doctag_status sw_read_doc(sqlite_conn *c, const char *terms, char *const *term, int m, const double *idf,
+                                 int64_t seq, double *score, bool *match_all)
+{
+  sqlite3_stmt *st = NULL;
+  doctag_status r = sq_cached(c, sw_doc_sql, &st);
+  if (r != DOCTAG_OK)
+    return r;
+  S->sqlite3_bind_text(st, 1, terms, -1, SQLITE_STATIC);
+  S->sqlite3_bind_int64(st, 2, seq);
+  int rc = S->sqlite3_step(st);
+  *match_all = false;
+  if (rc == SQLITE_ROW) {
+    json_t *found = json_loads((const char *)S->sqlite3_column_text(st, 0), 0, NULL);
+    double *w = g_newa(double, m);
+    *match_all = json_is_object(found);
+    for (int i = 0; i < m && *match_all; i++) {
+      json_t *v = json_object_get(found, term[i]);
+      uint64_t packed = json_is_integer(v) ? (uint64_t)json_integer_value(v) : 0;
+      w[i] = doc_weight((double)(packed >> 32), (double)(packed & 0xffffffffu));
+      *match_all = packed >> 32 > 0;
+    }
+    json_decref(found);
+    if (*match_all)
+      *score = rank_sum(idf, w, m);
+    rc = S->sqlite3_step(st);
+  }
+  if (rc != SQLITE_DONE)
+    r = sq_error(c->db, rc, "step");
+  sq_done(st);
+  return r;
+}
+
+static doctag_status sq_search_words(store_conn *base, const char *user_id, const char *match, unsigned int limit,
+                                     store_rows *out, bool *answered)
+{
+  sqlite_conn *c = (sqlite_conn *)base;
+  *answered = false;
+  GPtrArray *words = match_phrases(match);
+  int m = (int)words->len;
+  if (m < 2 || m > WORDS_MAX || !limit) {
+    g_ptr_array_free(words, TRUE);
+    return DOCTAG_OK;
+  }
+  double idf[WORDS_MAX] = { 0 }, floor[WORDS_MAX] = { 0 }, b[WORDS_MAX];
+  bool whole[WORDS_MAX] = { false }, usable = true;
+  char *term_of[WORDS_MAX] = { NULL };
+  json_t *terms = json_array();
+  GArray *rows = g_array_new(FALSE, FALSE, sizeof(sw_row));
+  sqlite3_stmt *st = NULL;
+  doctag_status r = sq_cached(c, sw_total_sql, &st);
+  int64_t total = 0;
+  if (r == DOCTAG_OK) {
+    S->sqlite3_bind_text(st, 1, user_id, -1, SQLITE_STATIC);
+    if (S->sqlite3_step(st) == SQLITE_ROW)
+      total = S->sqlite3_column_int64(st, 0);
+    sq_done(st);
+  }
+  /* Each word's head: its floor, its count (the IDF doctag_bm25 reads,
+   * in this snapshot) and its documents. Without one, or its count, the
+   * words go to the full ranking. */
+  for (int i = 0; r == DOCTAG_OK && usable && i < m; i++) {
+    sqlite3_stmt *h = NULL, *d = NULL;
+    r = sq_cached(c, sw_head_sql, &h);
+    if (r != DOCTAG_OK)
+      break;
+    S->sqlite3_bind_text(h, 1, user_id, -1, SQLITE_STATIC);
+    S->sqlite3_bind_text(h, 2, g_ptr_array_index(words, i), -1, SQLITE_STATIC);
+    usable = S->sqlite3_step(h) == SQLITE_ROW && !S->sqlite3_column_int64(h, 3);
+    const char *term = NULL;
+    if (usable) {
+      term = term_of[i] = g_strdup((const char *)S->sqlite3_column_text(h, 0));
+      json_array_append_new(terms, json_string(term));
+      whole[i] = S->sqlite3_column_int64(h, 1) != 0;
+      floor[i] = whole[i] ? 0 : S->sqlite3_column_double(h, 2);
+      idf[i] = rank_idf(total, S->sqlite3_column_int64(h, 4));
+    }
+    sq_done(h);
+    if (usable)
+      r = sq_cached(c, sw_docs_sql, &d);
+    if (usable && r == DOCTAG_OK) {
+      S->sqlite3_bind_text(d, 1, user_id, -1, SQLITE_STATIC);
+      S->sqlite3_bind_text(d, 2, term, -1, SQLITE_STATIC);
+      int rc;
+      while ((rc = S->sqlite3_step(d)) == SQLITE_ROW) {
+        sw_row hr = { i, S->sqlite3_column_double(d, 0), S->sqlite3_column_int64(d, 1) };
+        g_array_append_val(rows, hr);
+      }
+      if (rc != SQLITE_DONE)
+        r = sq_error(c->db, rc, "step");
+      sq_done(d);
+    }
+  }
+  char *terms_js = json_dumps(terms, JSON_COMPACT);
+  sw_cand *cand = g_new0(sw_cand, rows->len + 1);
+  double *w = g_new(double, (size_t)(rows->len + 1) * (size_t)m);
+  GHashTable *at = g_hash_table_new(g_int64_hash, g_int64_equal);
+  unsigned int nc = 0;
+  for (unsigned int k = 0; usable && r == DOCTAG_OK && k < rows->len; k++) {
+    sw_row *hr = &g_array_index(rows, sw_row, k);
+    sw_cand *x = g_hash_table_lookup(at, &hr->seq);
+    if (!x) {
+      x = &cand[nc];
+      x->seq = hr->seq;
+      for (int i = 0; i < m; i++)
+        w[(size_t)nc * (size_t)m + (size_t)i] = -1;
+      nc++;
+      g_hash_table_insert(at, &x->seq, x);
+    }
+    w[(size_t)(x - cand) * (size_t)m + (size_t)hr->word] = hr->w;
+  }
+  /* What the heads say of each document, and of those in none. */
+  GPtrArray *found = g_ptr_array_new(), *open = g_ptr_array_new();
+  bool unseen = usable;
+  for (int i = 0; i < m; i++)
+    unseen = unseen && !whole[i];
+  double unseen_bound = unseen ? rank_sum(idf, floor, m) : -INFINITY;
+  for (unsigned int k = 0; usable && r == DOCTAG_OK && k < nc; k++) {
+    double *cw = w + (size_t)k * (size_t)m;
+    bool all = true, lacks = false;
+    for (int i = 0; i < m; i++) {
+      all = all && cw[i] >= 0;
+      lacks = lacks || (cw[i] < 0 && whole[i]);
+      b[i] = cw[i] >= 0 ? cw[i] : floor[i];
+    }
+    if (lacks)
+      continue;
+    cand[k].score = rank_sum(idf, b, m);
+    g_ptr_array_add(all ? found : open, &cand[k]);
+  }
+  /* best[limit - 1], once full, is the k-th best score found so far. */
+  double *best = g_new(double, limit);
+  unsigned int nbest = 0, hits = 0, misses = 0;
+  for (unsigned int k = 0; k < found->len; k++)
+    sw_keep(best, &nbest, limit, ((sw_cand *)g_ptr_array_index(found, k))->score);
+  g_ptr_array_sort(open, sw_higher);
+  for (unsigned int k = 0; usable && r == DOCTAG_OK && k < open->len; k++) {
+    sw_cand *x = g_ptr_array_index(open, k);
+    if (nbest == limit && x->score < best[limit - 1])
+      break;
+    /* Too few of the documents the heads lead to hold every word above
+     * the bound of the unseen: they will not prove it, stop reading. */
+    if (unseen && misses > WORDS_MISSES + hits) {
+      usable = false;
+      break;
+    }
+    double s = 0;
+    bool all = false;
+    r = sw_read_doc(c, terms_js, term_of, m, idf, x->seq, &s, &all);
+    if (all && s > unseen_bound)
+      hits++;
+    else
+      misses++;
+    if (r == DOCTAG_OK && all) {
+      x->score = s;
+      g_ptr_array_add(found, x);
+      sw_keep(best, &nbest, limit, s);
+    }
+  }
+  /* Proven: nothing unseen can match, or the k-th best beats its bound. */
+  bool proven = usable && r == DOCTAG_OK && (!unseen || (nbest == limit && best[limit - 1] > unseen_bound));
+  if (proven) {
+    g_ptr_array_sort(found, sw_better);
+    GString *js = g_string_new("[");
+    int64_t group = 0;
+    for (unsigned int k = 0; k < found->len && k < limit; k++) {
+      sw_cand *x = g_ptr_array_index(found, k);
+      if (k && x->score != ((sw_cand *)g_ptr_array_index(found, k - 1))->score)
+        group++;
+      g_string_append_printf(js, "%s[%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "]", k ? "," : "", x->seq, group);
+    }
+    g_string_append_c(js, ']');
+    sqlite3_stmt *o = NULL;
+    r = sq_cached(c, sw_rows_sql, &o);
+    store_param p[] = { SP_T(user_id), SP_T(js->str) };
+    if (r == DOCTAG_OK)
+      r = sq_run(c, &o, sw_rows_sql, p, 2, out);
+    *answered = r == DOCTAG_OK;
+    g_string_free(js, TRUE);
+  }
+  g_free(best);
+  g_ptr_array_free(found, TRUE);
+  g_ptr_array_free(open, TRUE);
+  g_hash_table_destroy(at);
+  g_free(w);
+  g_free(cand);
+  g_array_free(rows, TRUE);
+  g_ptr_array_free(words, TRUE);
+  for (int i = 0; i < m; i++)
+    g_free(term_of[i]);
+  free(terms_js);
+  json_decref(terms);
+  return r;
 }
 
 static doctag_status sq_script(store_conn *base, const char *sql)
@@ -1006,4 +1320,5 @@ const store_ops store_sqlite_ops = {
   .match_query = sq_match_query,
   .sql = sq_sql,
   .rarity_from_heads = true,
+  .search_words = sq_search_words,
 };

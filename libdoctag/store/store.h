@@ -266,6 +266,13 @@ typedef struct store_ops {
    * the owner's documents, read from the word's search head (ST_HEAD_DF):
    * such a search then builds the heads of its words first. */
   bool rarity_from_heads;
+  /* A search of several words (`match` from match_query) answered from its
+   * words' search heads, reading only the documents that can still reach
+   * the best `limit`: the rows ST_DOC_SEARCH gives, in its order, when the
+   * heads prove them (*answered), else nothing (the caller ranks every
+   * match). Called inside a read transaction. NULL: every match is ranked. */
+  doctag_status (*search_words)(store_conn *c, const char *user_id, const char *match, unsigned int limit,
+                                store_rows *out, bool *answered);
 } store_ops;
 
 extern const store_ops store_sqlite_ops;
