@@ -150,6 +150,9 @@ target_sources(doctag_obj PRIVATE ${_lists_out})
 # printed with lttoolbox's lt-print, its dictionary sections walked by
 # tag/gen/apertium_pos_gen.c into generated/tag_pos_lang.c.
 # CODE=PACKAGE-DIR/ANALYSER, CODE ISO 639-3.
+# One command per analyser (printed and walked into generated/pos_lang/
+# CODE.inc), so that a parallel build runs them side by side and a changed
+# analyser redoes only its own; then one merge, of the parts as written.
 find_program(DOCTAG_LT_PRINT lt-print)
 set(_apertium_pos fra=apertium-fr-es/fr-es.automorf.bin spa=apertium-fr-es/es-fr.automorf.bin
                   por=apertium-es-pt/pt-es.automorf.bin pol=apertium-pol-szl/pol-szl.automorf.bin
@@ -158,24 +161,27 @@ set(_apertium_pos fra=apertium-fr-es/fr-es.automorf.bin spa=apertium-fr-es/es-fr
                   cat=apertium-ca-eo/ca-eo.automorf.bin ron=apertium-es-ro/ro-es.automorf.bin)
 doctag_tag_generator(apertium_pos_gen PkgConfig::TAG_GLIB)
 set(_pos_lang_out ${CMAKE_BINARY_DIR}/generated/tag_pos_lang.c)
+set(_pos_lang_dir ${CMAKE_BINARY_DIR}/generated/pos_lang)
+file(MAKE_DIRECTORY ${_pos_lang_dir})
 set(_pos_lang_args)
-set(_pos_lang_in)
-set(_pos_lang_print)
-set(_pos_lang_att)
+set(_pos_lang_parts)
 foreach(_l ${_apertium_pos})
   doctag_apertium_file(${_l} "${DOCTAG_LT_PRINT}" lt-print _code _bin)
-  set(_att ${CMAKE_BINARY_DIR}/generated/apertium_${_code}.att)
-  list(APPEND _pos_lang_print COMMAND ${DOCTAG_LT_PRINT} ${_bin} ${_att})
-  list(APPEND _pos_lang_args ${_code} ${_att})
-  list(APPEND _pos_lang_in ${_bin})
-  list(APPEND _pos_lang_att ${_att})
+  set(_att ${_pos_lang_dir}/${_code}.att)
+  set(_part ${_pos_lang_dir}/${_code}.inc)
+  add_custom_command(OUTPUT ${_part}
+    COMMAND ${DOCTAG_LT_PRINT} ${_bin} ${_att}
+    COMMAND doctag_apertium_pos_gen lang ${_part} ${_code} ${_att}
+    COMMAND ${CMAKE_COMMAND} -E remove ${_att}
+    DEPENDS doctag_apertium_pos_gen ${_bin}
+    COMMENT "Taking the verbs of ${_code} out of Apertium's analyser" VERBATIM)
+  list(APPEND _pos_lang_args ${_code} ${_part})
+  list(APPEND _pos_lang_parts ${_part})
 endforeach()
 add_custom_command(OUTPUT ${_pos_lang_out}
-  ${_pos_lang_print}
-  COMMAND doctag_apertium_pos_gen ${_pos_lang_out} ${_pos_lang_args}
-  COMMAND ${CMAKE_COMMAND} -E remove ${_pos_lang_att}
-  DEPENDS doctag_apertium_pos_gen ${_pos_lang_in}
-  COMMENT "Taking the verbs of other languages out of Apertium's analysers" VERBATIM)
+  COMMAND doctag_apertium_pos_gen merge ${_pos_lang_out} ${_pos_lang_args}
+  DEPENDS doctag_apertium_pos_gen ${_pos_lang_parts}
+  COMMENT "Merging the verbs of other languages" VERBATIM)
 target_sources(doctag_obj PRIVATE ${_pos_lang_out})
 
 # What other copies of the library (the fuzzing build) compile beside
