@@ -44,10 +44,12 @@ target_link_libraries(doctag_obj PUBLIC ${STEMMER_LIBRARY})
 target_link_libraries(doctag PRIVATE ${STEMMER_LIBRARY})
 
 # ICU's word break iterator (libicu-dev) splits Chinese, Japanese and Thai
-# text into words.
-pkg_check_modules(TAG_ICU REQUIRED IMPORTED_TARGET icu-uc)
-target_link_libraries(doctag_obj PUBLIC PkgConfig::TAG_ICU)
-target_link_libraries(doctag PRIVATE PkgConfig::TAG_ICU)
+# text into words. Its headers only: the library is loaded with dlopen()
+# when the segmenter first needs it (tag/iculib.h), not linked, so that a
+# process that never segments such text (every `doctag extract`) does not
+# map and relocate it at start.
+pkg_check_modules(TAG_ICU REQUIRED icu-uc)
+target_compile_options(doctag_obj PRIVATE ${TAG_ICU_CFLAGS})
 
 # The word lists (stop words per language, generic words) compiled into hash
 # tables in read-only data (generated/tag_lists.c), so that no process

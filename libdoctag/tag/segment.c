@@ -7,11 +7,8 @@
 #include "tag/segment.h"
 
 #include <string.h>
-#include <unicode/ubrk.h>
-#include <unicode/uchar.h>
-#include <unicode/unorm2.h>
-#include <unicode/ustring.h>
 
+#include "core/iculib.h"
 #include "tag/lexicon.h"
 #include "tag/pos.h"
 
@@ -149,14 +146,17 @@ bool seg_is_nfc(const char *s, gssize len)
 {
   if (nfc_plain(s, s + (len < 0 ? (gssize)strlen(s) : len)))
     return true;
+  const iculib *icu = iculib_get();
+  if (!icu)
+    return false; /* the caller normalises */
   UChar buf[256];
   int32_t n = 0;
   UErrorCode err = U_ZERO_ERROR;
-  u_strFromUTF8(buf, G_N_ELEMENTS(buf), &n, s, (int32_t)len, &err);
+  icu->u_strFromUTF8(buf, G_N_ELEMENTS(buf), &n, s, (int32_t)len, &err);
   if (U_FAILURE(err) || n > (int32_t)G_N_ELEMENTS(buf))
     return false; /* long: the caller normalises */
-  const UNormalizer2 *nfc = unorm2_getNFCInstance(&err);
-  return U_SUCCESS(err) && unorm2_quickCheck(nfc, buf, n, &err) == UNORM_YES && U_SUCCESS(err);
+  const UNormalizer2 *nfc = icu->unorm2_getNFCInstance(&err);
+  return U_SUCCESS(err) && icu->unorm2_quickCheck(nfc, buf, n, &err) == UNORM_YES && U_SUCCESS(err);
 }
 
 /* g_ascii_strdown() of ASCII [s, s+len) without its call per character:
@@ -1134,8 +1134,9 @@ const char *seg_script_name(GUnicodeScript s)
    * what both know */
   guint32 iso = g_unicode_script_to_iso15924(s);
   char code[5] = { (char)(iso >> 24), (char)(iso >> 16), (char)(iso >> 8), (char)iso, '\0' };
-  int32_t v = u_getPropertyValueEnum(UCHAR_SCRIPT, code);
-  const char *name = v == UCHAR_INVALID_CODE ? NULL : u_getPropertyValueName(UCHAR_SCRIPT, v, U_LONG_PROPERTY_NAME);
+  const iculib *icu = iculib_get();
+  int32_t v = icu ? icu->u_getPropertyValueEnum(UCHAR_SCRIPT, code) : UCHAR_INVALID_CODE;
+  const char *name = v == UCHAR_INVALID_CODE ? NULL : icu->u_getPropertyValueName(UCHAR_SCRIPT, v, U_LONG_PROPERTY_NAME);
   return name ? name : "Unknown";
 }
 
@@ -1153,23 +1154,25 @@ static GArray *split_unspaced(GArray *in)
 {
   UBreakIterator *bi = NULL;
   GArray *out = NULL;
+  const iculib *icu = NULL;
   for (guint i = 0; i < in->len; i++) {
     seg_token *t = &g_array_index(in, seg_token, i);
-    if (t->kind != SEG_WORD || seg_utf8_len(t->word) < 2 || !seg_unspaced_script(seg_word_script(t->word))) {
+    if (t->kind != SEG_WORD || seg_utf8_len(t->word) < 2 || !seg_unspaced_script(seg_word_script(t->word)) ||
+        !(icu || (icu = iculib_get()))) {
       if (out)
         g_array_append_val(out, *t);
       continue;
     }
     UErrorCode err = U_ZERO_ERROR;
     int32_t ulen = 0;
-    u_strFromUTF8(NULL, 0, &ulen, t->word, -1, &err);
+    icu->u_strFromUTF8(NULL, 0, &ulen, t->word, -1, &err);
     err = U_ZERO_ERROR;
     UChar *u = g_new(UChar, ulen + 1);
-    u_strFromUTF8(u, ulen + 1, NULL, t->word, -1, &err);
+    icu->u_strFromUTF8(u, ulen + 1, NULL, t->word, -1, &err);
     if (U_SUCCESS(err) && !bi)
-      bi = ubrk_open(UBRK_WORD, "", u, ulen, &err);
+      bi = icu->ubrk_open(UBRK_WORD, "", u, ulen, &err);
     else if (U_SUCCESS(err))
-      ubrk_setText(bi, u, ulen, &err);
+      icu->ubrk_setText(bi, u, ulen, &err);
     if (U_FAILURE(err) || !bi) {
       g_free(u);
       if (out)
@@ -1181,14 +1184,14 @@ static GArray *split_unspaced(GArray *in)
       g_array_append_vals(out, in->data, i);
     }
     bool first = true;
-    int32_t start = ubrk_first(bi);
-    for (int32_t end = ubrk_next(bi); end != UBRK_DONE; start = end, end = ubrk_next(bi)) {
-      if (ubrk_getRuleStatus(bi) < UBRK_WORD_LETTER)
+    int32_t start = icu->ubrk_first(bi);
+    for (int32_t end = icu->ubrk_next(bi); end != UBRK_DONE; start = end, end = icu->ubrk_next(bi)) {
+      if (icu->ubrk_getRuleStatus(bi) < UBRK_WORD_LETTER)
         continue; /* spaces, punctuation, numbers */
       char buf[512];
       int32_t n = 0;
       UErrorCode e2 = U_ZERO_ERROR;
-      u_strToUTF8(buf, sizeof buf, &n, u + start, end - start, &e2);
+      icu->u_strToUTF8(buf, sizeof buf, &n, u + start, end - start, &e2);
       if (U_FAILURE(e2) || n <= 0 || n >= (int32_t)sizeof buf)
         continue;
       seg_token w = *t;
@@ -1205,7 +1208,7 @@ static GArray *split_unspaced(GArray *in)
     g_free(t->word);
   }
   if (bi)
-    ubrk_close(bi);
+    icu->ubrk_close(bi);
   if (!out)
     return in;
   g_array_free(in, TRUE);
