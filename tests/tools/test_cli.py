@@ -145,6 +145,17 @@ def test_extract_prints_page_warnings():
     assert json.loads(r.stdout)["pages"][0]["warning"] is None and "warning" not in r.stderr
 
 
+def test_extract_of_a_text_layer_loads_no_icu():
+    """ICU is loaded on first use (core/iculib.c): extracting an English text
+    layer never needs it, tagging the same document does (the script's name)."""
+    plain = os.path.join(CORPUS, entries("text", "eng")[0]["path"])
+    r = run("extract", plain, env_extra={"LD_DEBUG": "files"})
+    assert r.returncode == 0 and "file=libpoppler" in r.stderr, r.stderr[-500:]
+    assert "libicuuc" not in r.stderr
+    r = run("process", "--model", "local", plain, env_extra={"LD_DEBUG": "files"})
+    assert r.returncode == 0 and "libicuuc" in r.stderr
+
+
 def test_process_prints_the_contract_json():
     e = entries("text", "eng")[0]
     r = run("process", "--model", "local", "--num-tags", "5", os.path.join(CORPUS, e["path"]))
