@@ -48,8 +48,18 @@ target_link_libraries(doctag PRIVATE ${STEMMER_LIBRARY})
 # when the segmenter first needs it (tag/iculib.h), not linked, so that a
 # process that never segments such text (every `doctag extract`) does not
 # map and relocate it at start.
-pkg_check_modules(TAG_ICU REQUIRED icu-uc)
+pkg_check_modules(TAG_ICU REQUIRED IMPORTED_TARGET icu-uc)
 target_compile_options(doctag_obj PRIVATE ${TAG_ICU_CFLAGS})
+# The scripts' names a tagging reports, as ICU spells them, taken from ICU
+# at build time (generated/tag_scripts.c), so that tagging needs no ICU
+# for them.
+doctag_tag_generator(scripts_gen PkgConfig::TAG_GLIB PkgConfig::TAG_ICU)
+set(_scripts_out ${CMAKE_BINARY_DIR}/generated/tag_scripts.c)
+add_custom_command(OUTPUT ${_scripts_out}
+  COMMAND doctag_scripts_gen ${_scripts_out}
+  DEPENDS doctag_scripts_gen
+  COMMENT "Naming the scripts as ICU does" VERBATIM)
+target_sources(doctag_obj PRIVATE ${_scripts_out})
 
 # The word lists (stop words per language, generic words) compiled into hash
 # tables in read-only data (generated/tag_lists.c), so that no process
@@ -188,4 +198,4 @@ target_sources(doctag_obj PRIVATE ${_pos_lang_out})
 
 # What other copies of the library (the fuzzing build) compile beside
 # DOCTAG_SOURCES.
-set(DOCTAG_TAG_GENERATED ${_wn_out} ${_lists_out} ${_pos_lang_out})
+set(DOCTAG_TAG_GENERATED ${_wn_out} ${_lists_out} ${_pos_lang_out} ${_scripts_out})

@@ -116,8 +116,13 @@ bool seg_has_upper(const char *s, gssize len)
  * stress signs U+0951..U+0954 (the only marks besides the nukta and the
  * virama with a combining class, so the only ones that can be out of
  * canonical order) and the nukta letters U+0958..U+095F (excluded from
- * composition: never NFC). Such text is NFC by definition, so most Hindi
- * words need no ICU call. */
+ * composition: never NFC); Latin-1's letters and signs (U+0080..U+00FF),
+ * and the punctuation, currency, arrow and maths signs of U+2010..U+2027,
+ * U+2030..U+205E, U+20A0..U+20BF and U+2190..U+22FF (none has a combining
+ * class, a canonical singleton decomposition or a place as the second of
+ * a composition pair: "é", "½", "’", "•", "–", "€", "→", "≤"). Such text is
+ * NFC by definition, so most Hindi words and most English texts need no
+ * ICU call (and a process that tags them, no ICU at all). */
 static bool nfc_plain(const char *s, const char *e)
 {
   const unsigned char *p = (const unsigned char *)s, *end = (const unsigned char *)e;
@@ -133,9 +138,17 @@ static bool nfc_plain(const char *s, const char *e)
       p += 3;
       continue;
     }
-    if (end - p >= 3 && p[0] == 0xE2 && p[1] == 0x80 && p[2] >= 0x8B && p[2] <= 0x8D) {
-      p += 3; /* U+200B..U+200D */
+    if (end - p >= 2 && (p[0] == 0xC2 || p[0] == 0xC3) && (p[1] & 0xC0) == 0x80) {
+      p += 2; /* U+0080..U+00FF */
       continue;
+    }
+    if (end - p >= 3 && p[0] == 0xE2 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+      unsigned int c = 0x2000 | ((unsigned int)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+      if ((c >= 0x200B && c <= 0x200D) || (c >= 0x2010 && c <= 0x2027) || (c >= 0x2030 && c <= 0x205E) ||
+          (c >= 0x20A0 && c <= 0x20BF) || (c >= 0x2190 && c <= 0x22FF)) {
+        p += 3;
+        continue;
+      }
     }
     return false;
   }
@@ -1128,10 +1141,16 @@ GUnicodeScript seg_main_script(const GArray *tokens)
   return (GUnicodeScript)best;
 }
 
+/* generated/tag_scripts.c (tag/gen/scripts_gen.c) */
+extern const char *const seg_script_names[];
+extern const size_t seg_script_names_len;
+
 const char *seg_script_name(GUnicodeScript s)
 {
-  /* GLib's and ICU's script enums differ; ISO 15924 codes ("Taml") are
-   * what both know */
+  if (s >= 0 && (size_t)s < seg_script_names_len)
+    return seg_script_names[s];
+  /* a script GLib added after the build. GLib's and ICU's script enums
+   * differ; ISO 15924 codes ("Taml") are what both know */
   guint32 iso = g_unicode_script_to_iso15924(s);
   char code[5] = { (char)(iso >> 24), (char)(iso >> 16), (char)(iso >> 8), (char)iso, '\0' };
   const iculib *icu = iculib_get();
