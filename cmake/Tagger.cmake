@@ -163,9 +163,21 @@ target_sources(doctag_obj PRIVATE ${_lists_out})
 # tag/gen/apertium_pos_gen.c into generated/tag_pos_lang.c.
 # CODE=PACKAGE-DIR/ANALYSER, CODE ISO 639-3.
 # One command per analyser (printed and walked into generated/pos_lang/
-# CODE.inc), so that a parallel build runs them side by side and a changed
-# analyser redoes only its own; then one merge, of the parts as written.
+# CODE.inc, cmake/PosLangPart.cmake), so that a parallel build runs them
+# side by side and a changed analyser redoes only its own, and a fresh build
+# takes the parts an earlier one made from the same inputs from
+# DOCTAG_GEN_CACHE_DIR; then one merge, of the parts as written.
 find_program(DOCTAG_LT_PRINT lt-print)
+find_library(DOCTAG_LTTOOLBOX_LIBRARY NAMES lttoolbox lttoolbox3 liblttoolbox.so.3)
+if(DEFINED ENV{XDG_CACHE_HOME} AND NOT "$ENV{XDG_CACHE_HOME}" STREQUAL "")
+  set(_gen_cache $ENV{XDG_CACHE_HOME}/doctag)
+elseif(DEFINED ENV{HOME})
+  set(_gen_cache $ENV{HOME}/.cache/doctag)
+else()
+  set(_gen_cache "")
+endif()
+set(DOCTAG_GEN_CACHE_DIR ${_gen_cache} CACHE PATH
+    "Where fresh builds share the tagger's Apertium tables by their inputs' checksums (empty: none)")
 set(_apertium_pos fra=apertium-fr-es/fr-es.automorf.bin spa=apertium-fr-es/es-fr.automorf.bin
                   por=apertium-es-pt/pt-es.automorf.bin pol=apertium-pol-szl/pol-szl.automorf.bin
                   hin=apertium-hin/hin.automorf.bin urd=apertium-urd/urd.automorf.bin
@@ -177,15 +189,21 @@ set(_pos_lang_dir ${CMAKE_BINARY_DIR}/generated/pos_lang)
 file(MAKE_DIRECTORY ${_pos_lang_dir})
 set(_pos_lang_args)
 set(_pos_lang_parts)
+# what the generator's output depends on besides the analyser and GLib
+set(_pos_lang_key_files ${CMAKE_SOURCE_DIR}/libdoctag/tag/gen/apertium_pos_gen.c
+    ${CMAKE_SOURCE_DIR}/libdoctag/tag/gen/c_string.h ${CMAKE_SOURCE_DIR}/libdoctag/tag/pos_lang_table.h)
+if(DOCTAG_LTTOOLBOX_LIBRARY)
+  list(APPEND _pos_lang_key_files ${DOCTAG_LTTOOLBOX_LIBRARY})
+endif()
 foreach(_l ${_apertium_pos})
   doctag_apertium_file(${_l} "${DOCTAG_LT_PRINT}" lt-print _code _bin)
-  set(_att ${_pos_lang_dir}/${_code}.att)
   set(_part ${_pos_lang_dir}/${_code}.inc)
   add_custom_command(OUTPUT ${_part}
-    COMMAND ${DOCTAG_LT_PRINT} ${_bin} ${_att}
-    COMMAND doctag_apertium_pos_gen lang ${_part} ${_code} ${_att}
-    COMMAND ${CMAKE_COMMAND} -E remove ${_att}
-    DEPENDS doctag_apertium_pos_gen ${_bin}
+    COMMAND ${CMAKE_COMMAND} -DLT_PRINT=${DOCTAG_LT_PRINT} -DGEN=$<TARGET_FILE:doctag_apertium_pos_gen>
+            -DANALYSER=${_bin} -DCODE=${_code} -DPART=${_part} -DCACHE_DIR=${DOCTAG_GEN_CACHE_DIR}
+            "-DKEY_FILES=${_pos_lang_key_files}" "-DKEY_TEXT=glib ${TAG_GLIB_VERSION}"
+            -P ${CMAKE_SOURCE_DIR}/cmake/PosLangPart.cmake
+    DEPENDS doctag_apertium_pos_gen ${_bin} ${_pos_lang_key_files} ${CMAKE_SOURCE_DIR}/cmake/PosLangPart.cmake
     COMMENT "Taking the verbs of ${_code} out of Apertium's analyser" VERBATIM)
   list(APPEND _pos_lang_args ${_code} ${_part})
   list(APPEND _pos_lang_parts ${_part})
