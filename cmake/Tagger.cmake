@@ -20,7 +20,13 @@ set(DOCTAG_WORDNET_DIR /usr/share/wordnet CACHE PATH "WordNet 3.0 database (Debi
 if(NOT EXISTS ${DOCTAG_WORDNET_DIR}/index.noun)
   message(FATAL_ERROR "No WordNet database in ${DOCTAG_WORDNET_DIR} (apt-get install wordnet-base)")
 endif()
-doctag_tag_generator(wordnet_gen)
+# Snowball stemmers (libstemmer-dev) for every language the tagger stems;
+# the WordNet table also holds each word's English stem, stemmed here once
+# rather than by every process that tags (tag/lexicon.c, stem_en()).
+find_path(STEMMER_INCLUDE_DIR libstemmer.h REQUIRED)
+find_library(STEMMER_LIBRARY stemmer REQUIRED)
+doctag_tag_generator(wordnet_gen ${STEMMER_LIBRARY})
+target_include_directories(doctag_wordnet_gen PRIVATE ${STEMMER_INCLUDE_DIR})
 # The folder may not exist yet in a fresh build tree (the embedded data is
 # generated at build time too, possibly later).
 file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/generated)
@@ -36,9 +42,6 @@ add_custom_command(OUTPUT ${_wn_out}
   COMMENT "Compiling the WordNet table" VERBATIM)
 target_sources(doctag_obj PRIVATE ${_wn_out})
 
-# Snowball stemmers (libstemmer-dev) for every language the tagger stems.
-find_path(STEMMER_INCLUDE_DIR libstemmer.h REQUIRED)
-find_library(STEMMER_LIBRARY stemmer REQUIRED)
 target_include_directories(doctag_obj PRIVATE ${STEMMER_INCLUDE_DIR})
 target_link_libraries(doctag_obj PUBLIC ${STEMMER_LIBRARY})
 target_link_libraries(doctag PRIVATE ${STEMMER_LIBRARY})

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tag/lexicon_lists.h"
+#include "tag/pos.h"
 #include "tag/segment.h"
 
 /* The lists are hash tables built at build time (tag/lexicon_lists.h),
@@ -284,11 +285,16 @@ static bool ends_with(const GString *s, const char *suffix)
 /* English: Snowball's English (Porter 2) stemmer, which merges
  * "supplies"/"supply", "fixes"/"fix", "upgrading"/"upgrade" and, unlike the
  * light stemmer it replaces, "decomposition"/"decompose". Short words stay
- * (Snowball would fold "news" into "new"). */
+ * (Snowball would fold "news" into "new"). A word of WordNet's table has
+ * its stem there, made by the same stemmer at build time (tag/pos.h): most
+ * of a text's words cost a look-up instead of a stemming. */
 static char *stem_en(const char *word)
 {
   if (strlen(word) <= 3)
     return g_strdup(word);
+  const char *known = pos_stem(word);
+  if (known)
+    return g_strdup(known);
   char *r = snowball_stem(0, word);
   return r ? r : g_strdup(word);
 }
