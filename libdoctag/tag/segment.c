@@ -112,8 +112,9 @@ bool seg_has_upper(const char *s, gssize len)
 
 /* True when [s, e) holds only characters that no normalisation changes
  * and no neighbour can combine with or reorder: ASCII, ZWSP/ZWNJ/ZWJ, and
- * Devanagari but its nukta (U+093C, which composes: न + ़ is ऩ), the
- * stress signs U+0951..U+0954 (the only marks besides the nukta and the
+ * Devanagari but its nukta (U+093C, which composes: न + ़ is ऩ, as with र
+ * and ळ; after another consonant it stays, क़ being excluded from
+ * composition, and is plain there: "ज़िला", "फ़सल"), the stress signs U+0951..U+0954 (the only marks besides the nukta and the
  * virama with a combining class, so the only ones that can be out of
  * canonical order) and the nukta letters U+0958..U+095F (excluded from
  * composition: never NFC); Latin-1's letters and signs (U+0080..U+00FF),
@@ -126,18 +127,24 @@ bool seg_has_upper(const char *s, gssize len)
 static bool nfc_plain(const char *s, const char *e)
 {
   const unsigned char *p = (const unsigned char *)s, *end = (const unsigned char *)e;
+  unsigned int prev = 0; /* the Devanagari character just before, or 0 */
   while (p < end) {
     if (*p < 0x80) {
       p++;
+      prev = 0;
       continue;
     }
     if (end - p >= 3 && p[0] == 0xE0 && (p[1] == 0xA4 || p[1] == 0xA5) && (p[2] & 0xC0) == 0x80) {
       unsigned int c = ((unsigned int)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
-      if (c == 0x093C || (c >= 0x0951 && c <= 0x0954) || (c >= 0x0958 && c <= 0x095F))
+      bool nukta_stays = c == 0x093C && prev >= 0x0915 && prev <= 0x0939 && prev != 0x0928 && prev != 0x0930 &&
+                         prev != 0x0933;
+      if ((c == 0x093C && !nukta_stays) || (c >= 0x0951 && c <= 0x0954) || (c >= 0x0958 && c <= 0x095F))
         return false;
       p += 3;
+      prev = c;
       continue;
     }
+    prev = 0;
     if (end - p >= 2 && (p[0] == 0xC2 || p[0] == 0xC3) && (p[1] & 0xC0) == 0x80) {
       p += 2; /* U+0080..U+00FF */
       continue;
