@@ -1,7 +1,7 @@
 /* Internal: ICU's common library (libicuuc, with libicudata), loaded when
  * first needed: by the segmenter (tag/segment.c) for a word of Chinese,
- * Japanese, Thai, Lao, Khmer or Burmese to break, a word that is not
- * plainly NFC to check or a script's name; by extraction (extract/garble.c,
+ * Japanese, Thai, Lao, Khmer or Burmese to break or a word that is not
+ * plainly NFC to check; by extraction (extract/garble.c,
  * extract/lang.c) for the Indic categories of a vowel sign.
  *
  * Linked, ICU cost every process that loads libdoctag its mapping and
@@ -22,8 +22,7 @@
 /* Every ICU function libdoctag calls. */
 #define ICULIB_FUNCS(X) \
   X(u_strFromUTF8) X(u_strToUTF8) X(unorm2_getNFCInstance) X(unorm2_quickCheck) X(ubrk_open) X(ubrk_setText) \
-  X(ubrk_first) X(ubrk_next) X(ubrk_getRuleStatus) X(ubrk_close) X(u_getIntPropertyValue) \
-  X(u_getPropertyValueEnum) X(u_getPropertyValueName)
+  X(ubrk_first) X(ubrk_next) X(ubrk_getRuleStatus) X(ubrk_close) X(u_getIntPropertyValue)
 
 typedef struct iculib {
 #define ICULIB_MEMBER(f) __typeof__(f) *f;

@@ -1154,16 +1154,8 @@ extern const size_t seg_script_names_len;
 
 const char *seg_script_name(GUnicodeScript s)
 {
-  if (s >= 0 && (size_t)s < seg_script_names_len)
-    return seg_script_names[s];
-  /* a script GLib added after the build. GLib's and ICU's script enums
-   * differ; ISO 15924 codes ("Taml") are what both know */
-  guint32 iso = g_unicode_script_to_iso15924(s);
-  char code[5] = { (char)(iso >> 24), (char)(iso >> 16), (char)(iso >> 8), (char)iso, '\0' };
-  const iculib *icu = iculib_get();
-  int32_t v = icu ? icu->u_getPropertyValueEnum(UCHAR_SCRIPT, code) : UCHAR_INVALID_CODE;
-  const char *name = v == UCHAR_INVALID_CODE ? NULL : icu->u_getPropertyValueName(UCHAR_SCRIPT, v, U_LONG_PROPERTY_NAME);
-  return name ? name : "Unknown";
+  /* past the table: a script the GLib of the build did not know */
+  return seg_script_names[s >= 0 && (size_t)s < seg_script_names_len ? s : G_UNICODE_SCRIPT_UNKNOWN];
 }
 
 bool seg_unspaced_script(GUnicodeScript s)

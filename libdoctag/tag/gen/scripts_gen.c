@@ -7,8 +7,8 @@
  *   scripts_gen OUT.c
  *
  * OUT.c holds seg_script_names[], indexed by GUnicodeScript, and
- * seg_script_names_len; a script GLib added after the build is looked up
- * at run time as before. */
+ * seg_script_names_len; a script GLib added after the build reads as
+ * G_UNICODE_SCRIPT_UNKNOWN's name. */
 #include <glib.h>
 #include <stdio.h>
 #include <unicode/uchar.h>
