@@ -42,15 +42,16 @@ add_custom_command(OUTPUT ${_wn_out}
   COMMENT "Compiling the WordNet table" VERBATIM)
 target_sources(doctag_obj PRIVATE ${_wn_out})
 
+# the stemmers, linked
 target_include_directories(doctag_obj PRIVATE ${STEMMER_INCLUDE_DIR})
 target_link_libraries(doctag_obj PUBLIC ${STEMMER_LIBRARY})
 target_link_libraries(doctag PRIVATE ${STEMMER_LIBRARY})
 
 # ICU's word break iterator (libicu-dev) splits Chinese, Japanese and Thai
 # text into words. Its headers only: the library is loaded with dlopen()
-# when the segmenter first needs it (tag/iculib.h), not linked, so that a
-# process that never segments such text (every `doctag extract`) does not
-# map and relocate it at start.
+# when first needed (core/iculib.h), not linked, so that a process that
+# extracts or tags text of the usual scripts (English, Hindi) does not map
+# and relocate it at start.
 pkg_check_modules(TAG_ICU REQUIRED IMPORTED_TARGET icu-uc)
 target_compile_options(doctag_obj PRIVATE ${TAG_ICU_CFLAGS})
 # The scripts' names a tagging reports, as ICU spells them, taken from ICU
