@@ -20,7 +20,13 @@ set(DOCTAG_WORDNET_DIR /usr/share/wordnet CACHE PATH "WordNet 3.0 database (Debi
 if(NOT EXISTS ${DOCTAG_WORDNET_DIR}/index.noun)
   message(FATAL_ERROR "No WordNet database in ${DOCTAG_WORDNET_DIR} (apt-get install wordnet-base)")
 endif()
-doctag_tag_generator(wordnet_gen)
+# Snowball stemmers (libstemmer-dev) for every language the tagger stems;
+# the WordNet table also holds each word's English stem, stemmed here once
+# rather than by every process that tags (tag/lexicon.c, stem_en()).
+find_path(STEMMER_INCLUDE_DIR libstemmer.h REQUIRED)
+find_library(STEMMER_LIBRARY stemmer REQUIRED)
+doctag_tag_generator(wordnet_gen ${STEMMER_LIBRARY})
+target_include_directories(doctag_wordnet_gen PRIVATE ${STEMMER_INCLUDE_DIR})
 # The folder may not exist yet in a fresh build tree (the embedded data is
 # generated at build time too, possibly later).
 file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/generated)
@@ -36,18 +42,28 @@ add_custom_command(OUTPUT ${_wn_out}
   COMMENT "Compiling the WordNet table" VERBATIM)
 target_sources(doctag_obj PRIVATE ${_wn_out})
 
-# Snowball stemmers (libstemmer-dev) for every language the tagger stems.
-find_path(STEMMER_INCLUDE_DIR libstemmer.h REQUIRED)
-find_library(STEMMER_LIBRARY stemmer REQUIRED)
+# the stemmers, linked
 target_include_directories(doctag_obj PRIVATE ${STEMMER_INCLUDE_DIR})
 target_link_libraries(doctag_obj PUBLIC ${STEMMER_LIBRARY})
 target_link_libraries(doctag PRIVATE ${STEMMER_LIBRARY})
 
 # ICU's word break iterator (libicu-dev) splits Chinese, Japanese and Thai
-# text into words.
+# text into words. Its headers only: the library is loaded with dlopen()
+# when first needed (core/iculib.h), not linked, so that a process that
+# extracts or tags text of the usual scripts (English, Hindi) does not map
+# and relocate it at start.
 pkg_check_modules(TAG_ICU REQUIRED IMPORTED_TARGET icu-uc)
-target_link_libraries(doctag_obj PUBLIC PkgConfig::TAG_ICU)
-target_link_libraries(doctag PRIVATE PkgConfig::TAG_ICU)
+target_compile_options(doctag_obj PRIVATE ${TAG_ICU_CFLAGS})
+# The scripts' names a tagging reports, as ICU spells them, taken from ICU
+# at build time (generated/tag_scripts.c), so that tagging needs no ICU
+# for them.
+doctag_tag_generator(scripts_gen PkgConfig::TAG_GLIB PkgConfig::TAG_ICU)
+set(_scripts_out ${CMAKE_BINARY_DIR}/generated/tag_scripts.c)
+add_custom_command(OUTPUT ${_scripts_out}
+  COMMAND doctag_scripts_gen ${_scripts_out}
+  DEPENDS doctag_scripts_gen
+  COMMENT "Naming the scripts as ICU does" VERBATIM)
+target_sources(doctag_obj PRIVATE ${_scripts_out})
 
 # The word lists (stop words per language, generic words) compiled into hash
 # tables in read-only data (generated/tag_lists.c), so that no process
@@ -151,7 +167,22 @@ target_sources(doctag_obj PRIVATE ${_lists_out})
 # printed with lttoolbox's lt-print, its dictionary sections walked by
 # tag/gen/apertium_pos_gen.c into generated/tag_pos_lang.c.
 # CODE=PACKAGE-DIR/ANALYSER, CODE ISO 639-3.
+# One command per analyser (printed and walked into generated/pos_lang/
+# CODE.inc, cmake/PosLangPart.cmake), so that a parallel build runs them
+# side by side and a changed analyser redoes only its own, and a fresh build
+# takes the parts an earlier one made from the same inputs from
+# DOCTAG_GEN_CACHE_DIR; then one merge, of the parts as written.
 find_program(DOCTAG_LT_PRINT lt-print)
+find_library(DOCTAG_LTTOOLBOX_LIBRARY NAMES lttoolbox lttoolbox3 liblttoolbox.so.3)
+if(DEFINED ENV{XDG_CACHE_HOME} AND NOT "$ENV{XDG_CACHE_HOME}" STREQUAL "")
+  set(_gen_cache $ENV{XDG_CACHE_HOME}/doctag)
+elseif(DEFINED ENV{HOME})
+  set(_gen_cache $ENV{HOME}/.cache/doctag)
+else()
+  set(_gen_cache "")
+endif()
+set(DOCTAG_GEN_CACHE_DIR ${_gen_cache} CACHE PATH
+    "Where fresh builds share the tagger's Apertium tables by their inputs' checksums (empty: none)")
 set(_apertium_pos fra=apertium-fr-es/fr-es.automorf.bin spa=apertium-fr-es/es-fr.automorf.bin
                   por=apertium-es-pt/pt-es.automorf.bin pol=apertium-pol-szl/pol-szl.automorf.bin
                   hin=apertium-hin/hin.automorf.bin urd=apertium-urd/urd.automorf.bin
@@ -159,26 +190,35 @@ set(_apertium_pos fra=apertium-fr-es/fr-es.automorf.bin spa=apertium-fr-es/es-fr
                   cat=apertium-ca-eo/ca-eo.automorf.bin ron=apertium-es-ro/ro-es.automorf.bin)
 doctag_tag_generator(apertium_pos_gen PkgConfig::TAG_GLIB)
 set(_pos_lang_out ${CMAKE_BINARY_DIR}/generated/tag_pos_lang.c)
+set(_pos_lang_dir ${CMAKE_BINARY_DIR}/generated/pos_lang)
+file(MAKE_DIRECTORY ${_pos_lang_dir})
 set(_pos_lang_args)
-set(_pos_lang_in)
-set(_pos_lang_print)
-set(_pos_lang_att)
+set(_pos_lang_parts)
+# what the generator's output depends on besides the analyser and GLib
+set(_pos_lang_key_files ${CMAKE_SOURCE_DIR}/libdoctag/tag/gen/apertium_pos_gen.c
+    ${CMAKE_SOURCE_DIR}/libdoctag/tag/gen/c_string.h ${CMAKE_SOURCE_DIR}/libdoctag/tag/pos_lang_table.h)
+if(DOCTAG_LTTOOLBOX_LIBRARY)
+  list(APPEND _pos_lang_key_files ${DOCTAG_LTTOOLBOX_LIBRARY})
+endif()
 foreach(_l ${_apertium_pos})
   doctag_apertium_file(${_l} "${DOCTAG_LT_PRINT}" lt-print _code _bin)
-  set(_att ${CMAKE_BINARY_DIR}/generated/apertium_${_code}.att)
-  list(APPEND _pos_lang_print COMMAND ${DOCTAG_LT_PRINT} ${_bin} ${_att})
-  list(APPEND _pos_lang_args ${_code} ${_att})
-  list(APPEND _pos_lang_in ${_bin})
-  list(APPEND _pos_lang_att ${_att})
+  set(_part ${_pos_lang_dir}/${_code}.inc)
+  add_custom_command(OUTPUT ${_part}
+    COMMAND ${CMAKE_COMMAND} -DLT_PRINT=${DOCTAG_LT_PRINT} -DGEN=$<TARGET_FILE:doctag_apertium_pos_gen>
+            -DANALYSER=${_bin} -DCODE=${_code} -DPART=${_part} -DCACHE_DIR=${DOCTAG_GEN_CACHE_DIR}
+            "-DKEY_FILES=${_pos_lang_key_files}" "-DKEY_TEXT=glib ${TAG_GLIB_VERSION}"
+            -P ${CMAKE_SOURCE_DIR}/cmake/PosLangPart.cmake
+    DEPENDS doctag_apertium_pos_gen ${_bin} ${_pos_lang_key_files} ${CMAKE_SOURCE_DIR}/cmake/PosLangPart.cmake
+    COMMENT "Taking the parts of speech of ${_code} out of Apertium's analyser" VERBATIM)
+  list(APPEND _pos_lang_args ${_code} ${_part})
+  list(APPEND _pos_lang_parts ${_part})
 endforeach()
 add_custom_command(OUTPUT ${_pos_lang_out}
-  ${_pos_lang_print}
-  COMMAND doctag_apertium_pos_gen ${_pos_lang_out} ${_pos_lang_args}
-  COMMAND ${CMAKE_COMMAND} -E remove ${_pos_lang_att}
-  DEPENDS doctag_apertium_pos_gen ${_pos_lang_in}
-  COMMENT "Taking the parts of speech of other languages out of Apertium's analysers" VERBATIM)
+  COMMAND doctag_apertium_pos_gen merge ${_pos_lang_out} ${_pos_lang_args}
+  DEPENDS doctag_apertium_pos_gen ${_pos_lang_parts}
+  COMMENT "Merging the parts of speech of other languages" VERBATIM)
 target_sources(doctag_obj PRIVATE ${_pos_lang_out})
 
 # What other copies of the library (the fuzzing build) compile beside
 # DOCTAG_SOURCES.
-set(DOCTAG_TAG_GENERATED ${_wn_out} ${_lists_out} ${_pos_lang_out})
+set(DOCTAG_TAG_GENERATED ${_wn_out} ${_lists_out} ${_pos_lang_out} ${_scripts_out})

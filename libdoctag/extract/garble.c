@@ -13,9 +13,9 @@
  * after it ("নতু ন", "চা ঁদা"). layout.c asks garble_indic_join() about every
  * space after a character of those scripts. */
 #include "extract/internal.h"
+#include "core/iculib.h"
 
 #include <string.h>
-#include <unicode/uchar.h>
 
 /* Share of suspicious characters (Latin-1 letters and symbols, Latin
  * Extended, private use, replacement characters) that marks mojibake. */
@@ -362,7 +362,7 @@ static bool pre_base_sign(gunichar c)
 {
   if (!indic_script(c) || !lang_is_mark(c))
     return false;
-  switch (u_getIntPropertyValue((UChar32)c, UCHAR_INDIC_POSITIONAL_CATEGORY)) {
+  switch (iculib_int_property((UChar32)c, UCHAR_INDIC_POSITIONAL_CATEGORY)) {
   case U_INPC_LEFT:
   case U_INPC_LEFT_AND_RIGHT:
   case U_INPC_TOP_AND_LEFT:
@@ -376,7 +376,7 @@ static bool pre_base_sign(gunichar c)
 /* Unicode's Indic syllabic category of `c` (ICU). */
 static int syllabic(gunichar c)
 {
-  return u_getIntPropertyValue((UChar32)c, UCHAR_INDIC_SYLLABIC_CATEGORY);
+  return iculib_int_property((UChar32)c, UCHAR_INDIC_SYLLABIC_CATEGORY);
 }
 
 /* Whether a vowel sign after `c` is spelt with it: a consonant, or a nukta
@@ -448,7 +448,7 @@ static unsigned int reordered(GString *text, gunichar *u, glong n, unsigned int 
 static bool left_sign(gunichar c)
 {
   return indic_script(c) && lang_is_mark(c)
-         && u_getIntPropertyValue((UChar32)c, UCHAR_INDIC_POSITIONAL_CATEGORY) == U_INPC_LEFT;
+         && iculib_int_property((UChar32)c, UCHAR_INDIC_POSITIONAL_CATEGORY) == U_INPC_LEFT;
 }
 
 unsigned int garble_prebase_reorder(GString *text)
@@ -499,7 +499,7 @@ static bool over_under_sign(gunichar c)
 {
   if (!indic_script(c) || g_unichar_type(c) != G_UNICODE_NON_SPACING_MARK || syllabic(c) != U_INSC_VOWEL_DEPENDENT)
     return false;
-  int pos = u_getIntPropertyValue((UChar32)c, UCHAR_INDIC_POSITIONAL_CATEGORY);
+  int pos = iculib_int_property((UChar32)c, UCHAR_INDIC_POSITIONAL_CATEGORY);
   return pos == U_INPC_BOTTOM || pos == U_INPC_TOP;
 }
 

@@ -1,11 +1,11 @@
 /* Languages from Unicode scripts (how much of a text is Devanagari, how much
  * Latin, how much another script), and which tesseract models read a page. */
 #include "extract/internal.h"
+#include "core/iculib.h"
 #include "tag/lexicon.h"
 #include "tag/pos.h"
 
 #include <string.h>
-#include <unicode/uchar.h>
 
 /* The minority script must reach this share of the letters (and a few words'
  * worth) before a text counts as mixed: a Hindi notice quoting one English
@@ -352,7 +352,7 @@ static bool script_mark(gunichar c)
 
 static bool vowel_sign(gunichar c)
 {
-  return u_getIntPropertyValue((UChar32)c, UCHAR_INDIC_SYLLABIC_CATEGORY) == U_INSC_VOWEL_DEPENDENT;
+  return iculib_int_property((UChar32)c, UCHAR_INDIC_SYLLABIC_CATEGORY) == U_INSC_VOWEL_DEPENDENT;
 }
 
 /* No word begins with a vowel sign or virama: the mark belongs to the

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tag/lexicon_lists.h"
+#include "tag/pos.h"
 #include "tag/segment.h"
 
 /* The lists are hash tables built at build time (tag/lexicon_lists.h),
@@ -284,11 +285,16 @@ static bool ends_with(const GString *s, const char *suffix)
 /* English: Snowball's English (Porter 2) stemmer, which merges
  * "supplies"/"supply", "fixes"/"fix", "upgrading"/"upgrade" and, unlike the
  * light stemmer it replaces, "decomposition"/"decompose". Short words stay
- * (Snowball would fold "news" into "new"). */
+ * (Snowball would fold "news" into "new"). A word of WordNet's table has
+ * its stem there, made by the same stemmer at build time (tag/pos.h): most
+ * of a text's words cost a look-up instead of a stemming. */
 static char *stem_en(const char *word)
 {
   if (strlen(word) <= 3)
     return g_strdup(word);
+  const char *known = pos_stem(word);
+  if (known)
+    return g_strdup(known);
   char *r = snowball_stem(0, word);
   return r ? r : g_strdup(word);
 }
@@ -297,12 +303,18 @@ static char *stem_en(const char *word)
  * जाएँ/जाएं), then strip the plural and oblique endings. */
 static char *stem_hi(const char *word)
 {
-  GString *s = g_string_sized_new(strlen(word));
-  for (const char *p = word; *p; p = g_utf8_next_char(p)) {
-    gunichar c = g_utf8_get_char(p);
-    if (c == 0x093C)
-      continue;
-    g_string_append_unichar(s, c == 0x0901 ? 0x0902 : c);
+  GString *s;
+  /* most words have neither sign: copied whole (UTF-8 of U+093C, U+0901) */
+  if (!strstr(word, "\xE0\xA4\xBC") && !strstr(word, "\xE0\xA4\x81")) {
+    s = g_string_new(word);
+  } else {
+    s = g_string_sized_new(strlen(word));
+    for (const char *p = word; *p; p = g_utf8_next_char(p)) {
+      gunichar c = g_utf8_get_char(p);
+      if (c == 0x093C)
+        continue;
+      g_string_append_unichar(s, c == 0x0901 ? 0x0902 : c);
+    }
   }
   static const struct { const char *suffix, *repl; } rules[] = {
     { "ियों", "ी" }, { "ियां", "ी" }, { "ओं", "" }, { "एं", "" }, { "ों", "" }, { "ें", "" },
@@ -324,11 +336,10 @@ char *lex_stem(const char *word)
 {
   if (!word)
     return g_strdup("");
-  for (const char *p = word; *p; p = g_utf8_next_char(p)) {
-    gunichar c = g_utf8_get_char(p);
-    if (c >= 0x0900 && c <= 0x097F)
+  /* Devanagari, U+0900..U+097F: E0 A4 80..E0 A5 BF in UTF-8 */
+  for (const char *p = strchr(word, '\xE0'); p; p = strchr(p + 1, '\xE0'))
+    if (((unsigned char)p[1] == 0xA4 || (unsigned char)p[1] == 0xA5) && ((unsigned char)p[2] & 0xC0) == 0x80)
       return stem_hi(word);
-  }
   return stem_en(word);
 }
 

@@ -23,6 +23,12 @@ static const pos_table_entry *find(const char *w)
   return NULL;
 }
 
+const char *pos_stem(const char *word)
+{
+  const pos_table_entry *e = find(word);
+  return e ? pos_table_stems + e->stem : NULL;
+}
+
 /* morphy's detachment rules: suffix -> replacement, per part of speech */
 typedef struct rule { const char *suffix, *repl; unsigned int pos; size_t sl, rl; } rule;
 #define R(suffix, repl, pos) { suffix, repl, pos, sizeof suffix - 1, sizeof repl - 1 }

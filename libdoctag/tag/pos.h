@@ -32,6 +32,10 @@ typedef struct pos_info {
  * false, with *out zeroed, for a word WordNet does not know. */
 bool pos_lookup(const char *word, pos_info *out);
 
+/* The English stem of `word` as tag/lexicon.c's stem_en() makes it, when
+ * the word is in the table (borrowed, static), else NULL. */
+const char *pos_stem(const char *word);
+
 /* Whether WordNet lists lower-case `word` itself, not only its lemma, as
  * a noun: "checking", "routing", "learning" (but not "using"). */
 bool pos_noun_form(const char *word);

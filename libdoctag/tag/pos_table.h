@@ -11,9 +11,11 @@ typedef struct pos_table_entry {
   uint8_t flags;      /* 1 noun, 2 verb, 4 adjective, 8 adverb, 16 a verb.exc form */
   uint16_t df;        /* glosses holding the word */
   uint16_t count[4];  /* sense-tagged corpus counts: noun, verb, adjective, adverb */
+  uint32_t stem;      /* offset in pos_table_stems: the word's English stem (tag/lexicon.c, stem_en()) */
 } pos_table_entry;
 
 extern const char pos_table_words[];
+extern const char pos_table_stems[];
 extern const pos_table_entry pos_table[];   /* sorted by word (strcmp) */
 extern const size_t pos_table_size;
 

@@ -7,11 +7,8 @@
 #include "tag/segment.h"
 
 #include <string.h>
-#include <unicode/ubrk.h>
-#include <unicode/uchar.h>
-#include <unicode/unorm2.h>
-#include <unicode/ustring.h>
 
+#include "core/iculib.h"
 #include "tag/lexicon.h"
 #include "tag/pos.h"
 
@@ -115,30 +112,50 @@ bool seg_has_upper(const char *s, gssize len)
 
 /* True when [s, e) holds only characters that no normalisation changes
  * and no neighbour can combine with or reorder: ASCII, ZWSP/ZWNJ/ZWJ, and
- * Devanagari but its nukta (U+093C, which composes: न + ़ is ऩ), the
- * stress signs U+0951..U+0954 (the only marks besides the nukta and the
+ * Devanagari but its nukta (U+093C, which composes: न + ़ is ऩ, as with र
+ * and ळ; after another consonant it stays, क़ being excluded from
+ * composition, and is plain there: "ज़िला", "फ़सल"), the stress signs U+0951..U+0954 (the only marks besides the nukta and the
  * virama with a combining class, so the only ones that can be out of
  * canonical order) and the nukta letters U+0958..U+095F (excluded from
- * composition: never NFC). Such text is NFC by definition, so most Hindi
- * words need no ICU call. */
+ * composition: never NFC); Latin-1's letters and signs (U+0080..U+00FF),
+ * and the punctuation, currency, arrow and maths signs of U+2010..U+2027,
+ * U+2030..U+205E, U+20A0..U+20BF and U+2190..U+22FF (none has a combining
+ * class, a canonical singleton decomposition or a place as the second of
+ * a composition pair: "é", "½", "’", "•", "–", "€", "→", "≤"). Such text is
+ * NFC by definition, so most Hindi words and most English texts need no
+ * ICU call (and a process that tags them, no ICU at all). */
 static bool nfc_plain(const char *s, const char *e)
 {
   const unsigned char *p = (const unsigned char *)s, *end = (const unsigned char *)e;
+  unsigned int prev = 0; /* the Devanagari character just before, or 0 */
   while (p < end) {
     if (*p < 0x80) {
       p++;
+      prev = 0;
       continue;
     }
     if (end - p >= 3 && p[0] == 0xE0 && (p[1] == 0xA4 || p[1] == 0xA5) && (p[2] & 0xC0) == 0x80) {
       unsigned int c = ((unsigned int)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
-      if (c == 0x093C || (c >= 0x0951 && c <= 0x0954) || (c >= 0x0958 && c <= 0x095F))
+      bool nukta_stays = c == 0x093C && prev >= 0x0915 && prev <= 0x0939 && prev != 0x0928 && prev != 0x0930 &&
+                         prev != 0x0933;
+      if ((c == 0x093C && !nukta_stays) || (c >= 0x0951 && c <= 0x0954) || (c >= 0x0958 && c <= 0x095F))
         return false;
       p += 3;
+      prev = c;
       continue;
     }
-    if (end - p >= 3 && p[0] == 0xE2 && p[1] == 0x80 && p[2] >= 0x8B && p[2] <= 0x8D) {
-      p += 3; /* U+200B..U+200D */
+    prev = 0;
+    if (end - p >= 2 && (p[0] == 0xC2 || p[0] == 0xC3) && (p[1] & 0xC0) == 0x80) {
+      p += 2; /* U+0080..U+00FF */
       continue;
+    }
+    if (end - p >= 3 && p[0] == 0xE2 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+      unsigned int c = 0x2000 | ((unsigned int)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+      if ((c >= 0x200B && c <= 0x200D) || (c >= 0x2010 && c <= 0x2027) || (c >= 0x2030 && c <= 0x205E) ||
+          (c >= 0x20A0 && c <= 0x20BF) || (c >= 0x2190 && c <= 0x22FF)) {
+        p += 3;
+        continue;
+      }
     }
     return false;
   }
@@ -149,14 +166,17 @@ bool seg_is_nfc(const char *s, gssize len)
 {
   if (nfc_plain(s, s + (len < 0 ? (gssize)strlen(s) : len)))
     return true;
+  const iculib *icu = iculib_get();
+  if (!icu)
+    return false; /* the caller normalises */
   UChar buf[256];
   int32_t n = 0;
   UErrorCode err = U_ZERO_ERROR;
-  u_strFromUTF8(buf, G_N_ELEMENTS(buf), &n, s, (int32_t)len, &err);
+  icu->u_strFromUTF8(buf, G_N_ELEMENTS(buf), &n, s, (int32_t)len, &err);
   if (U_FAILURE(err) || n > (int32_t)G_N_ELEMENTS(buf))
     return false; /* long: the caller normalises */
-  const UNormalizer2 *nfc = unorm2_getNFCInstance(&err);
-  return U_SUCCESS(err) && unorm2_quickCheck(nfc, buf, n, &err) == UNORM_YES && U_SUCCESS(err);
+  const UNormalizer2 *nfc = icu->unorm2_getNFCInstance(&err);
+  return U_SUCCESS(err) && icu->unorm2_quickCheck(nfc, buf, n, &err) == UNORM_YES && U_SUCCESS(err);
 }
 
 /* g_ascii_strdown() of ASCII [s, s+len) without its call per character:
@@ -1128,15 +1148,14 @@ GUnicodeScript seg_main_script(const GArray *tokens)
   return (GUnicodeScript)best;
 }
 
+/* generated/tag_scripts.c (tag/gen/scripts_gen.c) */
+extern const char *const seg_script_names[];
+extern const size_t seg_script_names_len;
+
 const char *seg_script_name(GUnicodeScript s)
 {
-  /* GLib's and ICU's script enums differ; ISO 15924 codes ("Taml") are
-   * what both know */
-  guint32 iso = g_unicode_script_to_iso15924(s);
-  char code[5] = { (char)(iso >> 24), (char)(iso >> 16), (char)(iso >> 8), (char)iso, '\0' };
-  int32_t v = u_getPropertyValueEnum(UCHAR_SCRIPT, code);
-  const char *name = v == UCHAR_INVALID_CODE ? NULL : u_getPropertyValueName(UCHAR_SCRIPT, v, U_LONG_PROPERTY_NAME);
-  return name ? name : "Unknown";
+  /* past the table: a script the GLib of the build did not know */
+  return seg_script_names[s >= 0 && (size_t)s < seg_script_names_len ? s : G_UNICODE_SCRIPT_UNKNOWN];
 }
 
 bool seg_unspaced_script(GUnicodeScript s)
@@ -1153,23 +1172,25 @@ static GArray *split_unspaced(GArray *in)
 {
   UBreakIterator *bi = NULL;
   GArray *out = NULL;
+  const iculib *icu = NULL;
   for (guint i = 0; i < in->len; i++) {
     seg_token *t = &g_array_index(in, seg_token, i);
-    if (t->kind != SEG_WORD || seg_utf8_len(t->word) < 2 || !seg_unspaced_script(seg_word_script(t->word))) {
+    if (t->kind != SEG_WORD || seg_utf8_len(t->word) < 2 || !seg_unspaced_script(seg_word_script(t->word)) ||
+        !(icu || (icu = iculib_get()))) {
       if (out)
         g_array_append_val(out, *t);
       continue;
     }
     UErrorCode err = U_ZERO_ERROR;
     int32_t ulen = 0;
-    u_strFromUTF8(NULL, 0, &ulen, t->word, -1, &err);
+    icu->u_strFromUTF8(NULL, 0, &ulen, t->word, -1, &err);
     err = U_ZERO_ERROR;
     UChar *u = g_new(UChar, ulen + 1);
-    u_strFromUTF8(u, ulen + 1, NULL, t->word, -1, &err);
+    icu->u_strFromUTF8(u, ulen + 1, NULL, t->word, -1, &err);
     if (U_SUCCESS(err) && !bi)
-      bi = ubrk_open(UBRK_WORD, "", u, ulen, &err);
+      bi = icu->ubrk_open(UBRK_WORD, "", u, ulen, &err);
     else if (U_SUCCESS(err))
-      ubrk_setText(bi, u, ulen, &err);
+      icu->ubrk_setText(bi, u, ulen, &err);
     if (U_FAILURE(err) || !bi) {
       g_free(u);
       if (out)
@@ -1181,14 +1202,14 @@ static GArray *split_unspaced(GArray *in)
       g_array_append_vals(out, in->data, i);
     }
     bool first = true;
-    int32_t start = ubrk_first(bi);
-    for (int32_t end = ubrk_next(bi); end != UBRK_DONE; start = end, end = ubrk_next(bi)) {
-      if (ubrk_getRuleStatus(bi) < UBRK_WORD_LETTER)
+    int32_t start = icu->ubrk_first(bi);
+    for (int32_t end = icu->ubrk_next(bi); end != UBRK_DONE; start = end, end = icu->ubrk_next(bi)) {
+      if (icu->ubrk_getRuleStatus(bi) < UBRK_WORD_LETTER)
         continue; /* spaces, punctuation, numbers */
       char buf[512];
       int32_t n = 0;
       UErrorCode e2 = U_ZERO_ERROR;
-      u_strToUTF8(buf, sizeof buf, &n, u + start, end - start, &e2);
+      icu->u_strToUTF8(buf, sizeof buf, &n, u + start, end - start, &e2);
       if (U_FAILURE(e2) || n <= 0 || n >= (int32_t)sizeof buf)
         continue;
       seg_token w = *t;
@@ -1205,7 +1226,7 @@ static GArray *split_unspaced(GArray *in)
     g_free(t->word);
   }
   if (bi)
-    ubrk_close(bi);
+    icu->ubrk_close(bi);
   if (!out)
     return in;
   g_array_free(in, TRUE);

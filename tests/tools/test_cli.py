@@ -145,6 +145,22 @@ def test_extract_prints_page_warnings():
     assert json.loads(r.stdout)["pages"][0]["warning"] is None and "warning" not in r.stderr
 
 
+def test_icu_is_loaded_only_for_text_that_needs_it(tmp_path):
+    """ICU is loaded on first use (core/iculib.c): extracting and tagging an
+    English text layer never need it; breaking Chinese into words does."""
+    plain = os.path.join(CORPUS, entries("text", "eng")[0]["path"])
+    for args in (("extract", plain), ("process", "--model", "local", plain)):
+        r = run(*args, env_extra={"LD_DEBUG": "files"})
+        assert r.returncode == 0 and "file=libpoppler" in r.stderr, r.stderr[-500:]
+        assert "libicuuc" not in r.stderr, args
+    zh = tmp_path / "zh.txt"
+    zh.write_text("自然语言处理是计算机科学和人工智能的一个重要领域。机器翻译和信息检索是自然语言处理的重要应用。"
+                  "自然语言处理研究人与计算机之间用自然语言进行有效通信的各种理论和方法。", encoding="utf-8")
+    r = run("tag", "--model", "local", str(zh), env_extra={"LD_DEBUG": "files"})
+    assert r.returncode == 0 and "libicuuc" in r.stderr
+    assert "自然语言" in json.loads(r.stdout)["tags"]  # words, not one run
+
+
 def test_process_prints_the_contract_json():
     e = entries("text", "eng")[0]
     r = run("process", "--model", "local", "--num-tags", "5", os.path.join(CORPUS, e["path"]))

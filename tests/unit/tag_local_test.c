@@ -838,17 +838,23 @@ static void test_named_numbers(void **state)
   seg_free(t);
 }
 
-/* seg_is_nfc() answers most Hindi without ICU: it must never call text
- * NFC that normalising changes. Every pair of characters of the Devanagari
- * block (with a Latin letter and ZWJ), and the nukta letters and stress
- * signs that its shortcut leaves to ICU, spelt both ways. */
+/* seg_is_nfc() answers most Hindi and English without ICU: it must never
+ * call text NFC that normalising changes. Every pair of characters of the
+ * Devanagari block (with Latin letters, ZWJ, signs of the Latin-1,
+ * punctuation, currency, arrow and maths blocks the shortcut passes, their
+ * neighbours it does not, and combining marks that compose with them), the
+ * nukta after a consonant and beside the virama, and the nukta letters and
+ * stress signs that its shortcut leaves to ICU, spelt both ways. */
 static void test_nfc_shortcut(void **state)
 {
   (void)state;
   GArray *chars = g_array_new(FALSE, FALSE, sizeof(gunichar));
   for (gunichar c = 0x0900; c <= 0x097F; c++)
     g_array_append_val(chars, c);
-  gunichar extra[] = { 'a', 'Q', 0x200D, 0x200C };
+  gunichar extra[] = { 'a', 'Q', 'e', '=', 0x200D, 0x200C, 0x0080, 0x00A0, 0x00BD, 0x00C0, 0x00E9, 0x00FF,
+                       0x0100, 0x0301, 0x0327, 0x0338, 0x2000, 0x2001, 0x2013, 0x2019, 0x2022, 0x2026, 0x2028,
+                       0x2030, 0x205E, 0x205F, 0x20AC, 0x20BF, 0x20D0, 0x2126, 0x212B, 0x2190, 0x2192, 0x2260,
+                       0x2264, 0x22FF, 0x2300 };
   g_array_append_vals(chars, extra, G_N_ELEMENTS(extra));
   unsigned int said_nfc = 0;
   for (guint i = 0; i < chars->len; i++) {
@@ -866,6 +872,23 @@ static void test_nfc_shortcut(void **state)
     }
   }
   assert_true(said_nfc > chars->len * chars->len / 2); /* the shortcut answers most */
+  /* the nukta with the virama around it, after each consonant */
+  for (gunichar c = 0x0915; c <= 0x0939; c++) {
+    gunichar seqs[][3] = { { c, 0x093C, 0x094D }, { c, 0x094D, 0x093C } };
+    for (size_t k = 0; k < G_N_ELEMENTS(seqs); k++) {
+      char *s = g_ucs4_to_utf8(seqs[k], 3, NULL, NULL, NULL);
+      char *nfc = g_utf8_normalize(s, -1, G_NORMALIZE_NFC);
+      if (seg_is_nfc(s, -1) && strcmp(s, nfc))
+        fail_msg("U+%04X U+%04X U+%04X called NFC, but NFC changes it", seqs[k][0], seqs[k][1], seqs[k][2]);
+      g_free(nfc);
+      g_free(s);
+    }
+  }
+  assert_true(seg_is_nfc("\u091C\u093C\u093F\u0932\u093E", -1)); /* ज़िला */
+  assert_true(seg_is_nfc("caf\u00E9 \u2013 \u201Cquoted\u201D \u2022 \u00BD \u20AC \u2192 \u2264", -1));
+  assert_false(seg_is_nfc("e\u0301", -1));
+  assert_false(seg_is_nfc("=\u0338", -1)); /* composes to U+2260 */
+  assert_false(seg_is_nfc("\u2126", -1)); /* Ohm: a singleton, NFC is U+03A9 */
   /* the composing and the decomposed nukta spellings: ऩ is न + ़, क़ (U+0958) is not NFC */
   assert_true(seg_is_nfc("\u0929", -1));
   assert_false(seg_is_nfc("\u0928\u093C", -1));

@@ -9,9 +9,13 @@
  * and, for every word of the glosses, in how many glosses it occurs: the
  * background document frequency of the ranking (117,000 definitions of
  * general English, where "method" or "result" are common and "boolean" or
- * "multiresolution" are not). The output is sorted (strcmp order) for a
- * binary search, so nothing is parsed at run time. */
+ * "multiresolution" are not), and every word's English stem as the tagger
+ * stems it (tag/lexicon.c, stem_en(): Snowball's English stemmer, words of
+ * up to three bytes as they are), which a text's words then need not be
+ * stemmed for. The output is sorted (strcmp order) for a binary search, so
+ * nothing is parsed at run time. */
 #include <ctype.h>
+#include <libstemmer.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -376,12 +380,34 @@ int main(int argc, char **argv)
     fprintf(o, "  \"%s\\0\"\n", tab[i].word);
     off += strlen(tab[i].word) + 1;
   }
+  fprintf(o, "  ;\nconst char pos_table_stems[] =\n");
+  struct sb_stemmer *stemmer = sb_stemmer_new("english", NULL);
+  if (!stemmer) {
+    fprintf(stderr, "wordnet_gen: no English Snowball stemmer\n");
+    return 1;
+  }
+  uint32_t *stem_offs = malloc(ntab * sizeof *stem_offs);
+  off = 0;
+  for (size_t i = 0; i < ntab; i++) {
+    const char *w = tab[i].word;
+    int n = (int)strlen(w), len = n;
+    const sb_symbol *r = n <= 3 ? NULL : sb_stemmer_stem(stemmer, (const sb_symbol *)w, n);
+    if (r)
+      len = sb_stemmer_length(stemmer);
+    else
+      r = (const sb_symbol *)w;
+    stem_offs[i] = (uint32_t)off;
+    fprintf(o, "  \"%.*s\\0\"\n", len, (const char *)r);
+    off += (size_t)len + 1;
+  }
+  sb_stemmer_delete(stemmer);
   fprintf(o, "  ;\nconst pos_table_entry pos_table[] = {\n");
   for (size_t i = 0; i < ntab; i++) {
     const entry *e = &tab[i];
-    fprintf(o, "  {%u,%u,%u,{%u,%u,%u,%u}},\n", offs[i], e->flags, cap16(e->df), cap16(e->count[0]),
-            cap16(e->count[1]), cap16(e->count[2]), cap16(e->count[3]));
+    fprintf(o, "  {%u,%u,%u,{%u,%u,%u,%u},%u},\n", offs[i], e->flags, cap16(e->df), cap16(e->count[0]),
+            cap16(e->count[1]), cap16(e->count[2]), cap16(e->count[3]), stem_offs[i]);
   }
+  free(stem_offs);
   fprintf(o, "};\n");
   /* each bucket's first entry (checked above: the buckets never go down) */
   fprintf(o, "const uint32_t pos_table_from[POS_BUCKETS + 1] = {\n");
