@@ -831,6 +831,21 @@ static void test_stop_words_and_stemmers(void **state)
   for (size_t i = 0; i < G_N_ELEMENTS(numerals); i++)
     if (!lex_is_stop_lang(numerals[i][0], numerals[i][1]))
       fail_msg("\"%s\" is no stop word of %s", numerals[i][0], numerals[i][1]);
+  /* the prepositions, interrogatives, quantifiers and adverbs Snowball's
+   * Romance lists lack, as English's has "according", "some", "more", "now";
+   * not an ordinal or adjective ("premier ministre", "nueva york") */
+  const char *const function_words[][2] = {
+    { "selon", "fra" },  { "sans", "fra" },  { "plus", "fra" },    { "maintenant", "fra" }, { "quelques", "fra" },
+    { "comme", "fra" },  { "según", "spa" }, { "quién", "spa" },   { "ahora", "spa" },      { "sido", "spa" },
+    { "sob", "por" },    { "sempre", "por" }, { "alguns", "por" }, { "enquanto", "por" },   { "according", "eng" } };
+  for (size_t i = 0; i < G_N_ELEMENTS(function_words); i++)
+    if (!lex_is_stop_lang(function_words[i][0], function_words[i][1]))
+      fail_msg("\"%s\" is no stop word of %s", function_words[i][0], function_words[i][1]);
+  const char *const content_words[][2] = { { "premier", "fra" }, { "nouvelle", "fra" }, { "nueva", "spa" },
+                                            { "segundo", "por" }, { "logo", "por" } };
+  for (size_t i = 0; i < G_N_ELEMENTS(content_words); i++)
+    if (lex_is_stop_lang(content_words[i][0], content_words[i][1]))
+      fail_msg("\"%s\" is a stop word of %s", content_words[i][0], content_words[i][1]);
   /* Polish: stopwords-iso's list (Snowball has none) */
   assert_true(lex_is_stop_lang("się", "pol"));
   assert_true(lex_is_stop_lang("w", "pol"));
@@ -1166,6 +1181,19 @@ static void test_verb_forms_not_tags(void **state)
   expect_no_word(&out, never_fra, G_N_ELEMENTS(never_fra));
   assert_true(has_tag(&out, "bassin versant"));
   assert_true(has_tag(&out, "pollution agricole"));
+  tag_outcome_clear(&out);
+
+  /* news: a preposition or an adverb ends a phrase and is no tag alone */
+  const char *fra_news = "Les ventes de tablettes selon eBay\n"
+                         "Les ventes de tablettes ont augmenté après le lancement, selon eBay. Les tablettes sans "
+                         "clavier progressent vers le marché chinois malgré la crise, plus vite que prévu. Les "
+                         "tablettes sont maintenant très populaires chez les jeunes pendant la crise. Les ventes de "
+                         "tablettes montent encore, et le marché chinois compte plus.";
+  out = tag_text(fra_news, "fra", 10);
+  const char *never_news[] = { "selon", "après", "sans", "vers", "malgré", "plus", "maintenant", "très", "chez",
+                               "pendant", "encore" };
+  expect_no_word(&out, never_news, G_N_ELEMENTS(never_news));
+  assert_true(has_tag(&out, "marché chinois"));
   tag_outcome_clear(&out);
 
   char *path = g_strdup_printf("%s/../shared/realworld/reference/"
