@@ -833,16 +833,20 @@ static void test_stop_words_and_stemmers(void **state)
       fail_msg("\"%s\" is no stop word of %s", numerals[i][0], numerals[i][1]);
   /* the prepositions, interrogatives, quantifiers and adverbs Snowball's
    * Romance lists lack, as English's has "according", "some", "more", "now";
-   * not an ordinal or adjective ("premier ministre", "nueva york") */
+   * not an ordinal or adjective ("premier ministre", "nueva york"), nor "mars",
+   * the planet too */
   const char *const function_words[][2] = {
     { "selon", "fra" },  { "sans", "fra" },  { "plus", "fra" },    { "maintenant", "fra" }, { "quelques", "fra" },
     { "comme", "fra" },  { "según", "spa" }, { "quién", "spa" },   { "ahora", "spa" },      { "sido", "spa" },
-    { "sob", "por" },    { "sempre", "por" }, { "alguns", "por" }, { "enquanto", "por" },   { "according", "eng" } };
+    { "sob", "por" },    { "sempre", "por" }, { "alguns", "por" }, { "enquanto", "por" },   { "according", "eng" },
+    /* weekdays and months, as English's "monday" and "april" */
+    { "vendredi", "fra" }, { "avril", "fra" }, { "sábado", "spa" }, { "marzo", "spa" }, { "sexta-feira", "por" },
+    { "março", "por" },    { "monday", "eng" } };
   for (size_t i = 0; i < G_N_ELEMENTS(function_words); i++)
     if (!lex_is_stop_lang(function_words[i][0], function_words[i][1]))
       fail_msg("\"%s\" is no stop word of %s", function_words[i][0], function_words[i][1]);
   const char *const content_words[][2] = { { "premier", "fra" }, { "nouvelle", "fra" }, { "nueva", "spa" },
-                                            { "segundo", "por" }, { "logo", "por" } };
+                                            { "segundo", "por" }, { "logo", "por" },  { "mars", "fra" } };
   for (size_t i = 0; i < G_N_ELEMENTS(content_words); i++)
     if (lex_is_stop_lang(content_words[i][0], content_words[i][1]))
       fail_msg("\"%s\" is a stop word of %s", content_words[i][0], content_words[i][1]);
