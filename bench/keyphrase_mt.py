@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""A machine-translated keyphrase proxy for Spanish, Portuguese and French
+"""A machine-translated keyphrase proxy for Spanish, Portuguese, French and Italian
 (issue 12), run by bench/keyphrase_mt.sh: see there for what it is and is not.
 
 Usage: bench/keyphrase_mt.py BIN KEYPHRASE_DIR CACHE_DIR OUT_DIR LIMIT SET...
@@ -21,8 +21,9 @@ LANGS = {
     "es": (("eng-spa",), "spa", "spanish"),
     "pt": (("eng-spa", "es-pt"), "por", "portuguese"),
     "fr": (("eng-spa", "es-fr"), "fra", "french"),
+    "it": (("eng-spa", "spa-ita"), "ita", "italian"),
 }
-PACKAGES = ["apertium", "apertium-eng-spa", "apertium-es-pt", "apertium-fr-es"]
+PACKAGES = ["apertium", "apertium-eng-spa", "apertium-es-pt", "apertium-fr-es", "apertium-spa-ita"]
 STOP_FILE = {"eng": "en"}  # stop_en.txt; the others are stop_<code>.txt
 
 
@@ -128,7 +129,7 @@ def main(argv):
     sys.path.insert(0, kp)
     from score import evaluate
     os.makedirs(out, exist_ok=True)
-    print("MACHINE-TRANSLATED PROXY (Apertium, English -> Spanish -> Portuguese/French, gold phrases translated")
+    print("MACHINE-TRANSLATED PROXY (Apertium, English -> Spanish -> Portuguese/French/Italian, gold phrases translated")
     print("one by one): not the published French or Portuguese news sets; `en` is the English source slice.")
     print("'present': only the gold phrases whose translation occurs in the translated text.")
     print(f"{'set':<14} {'lang':<4} {'docs':>4} {'detected':>9} {'present':>7}  "

@@ -1,11 +1,12 @@
 #!/bin/bash
-# A MACHINE-TRANSLATED keyphrase proxy for Spanish, Portuguese and French
+# A MACHINE-TRANSLATED keyphrase proxy for Spanish, Portuguese, French and Italian
 # (issue 12: "at least YAKE's F1@10" on French and Portuguese news, with no
 # such gold data on this machine). An evenly spaced slice of each English
 # development set (default 100 documents of kpcrowd-train, English web news,
 # sibling of the Portuguese broadcast-news set, and of inspec-dev) is
 # translated with Apertium, English -> Spanish (eng-spa), then Spanish ->
-# Portuguese (es-pt) and Spanish -> French (es-fr); each gold keyphrase is
+# Portuguese (es-pt), Spanish -> French (es-fr) and Spanish -> Italian
+# (spa-ita); each gold keyphrase is
 # translated on its own, written as the text writes it. The offline tagger
 # (`doctag tag --model local --num-tags 10`, its language detected, not
 # forced) and bench/yake.py (the tagger's stop list of the language) tag the
@@ -52,7 +53,7 @@ done
 if [ ! -x "$bin" ]; then echo "keyphrase_mt.sh: no $bin (build first)" >&2; exit 2; fi
 if [ ! -f "$kp/score.py" ]; then echo "keyphrase_mt.sh: no $kp/score.py" >&2; exit 2; fi
 
-pkgs="apertium apertium-eng-spa apertium-es-pt apertium-fr-es python3-nltk"
+pkgs="apertium apertium-eng-spa apertium-es-pt apertium-fr-es apertium-spa-ita python3-nltk"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
