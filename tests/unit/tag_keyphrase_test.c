@@ -651,6 +651,37 @@ static void test_document_shape(void **state)
   tag_outcome_clear(&out);
 }
 
+/* French news (reported speech, names) and a French abstract: the
+ * document's shape moves the length prior in the Romance languages too. */
+static void test_document_shape_french(void **state)
+{
+  (void)state;
+  const char *news =
+    "Le chanteur Michael Buble épouse une actrice à Buenos Aires\n"
+    "Le chanteur canadien Michael Buble a épousé l'actrice argentine Luisana Lopilato lors d'une cérémonie "
+    "civile à Buenos Aires. Le couple a posé devant les fans après le mariage. « Nous sommes très heureux », "
+    "a déclaré le chanteur. La mariée portait une robe lilas et des chaussures argentées. Le couple prévoit une "
+    "grande fête avec trois cents invités le mois prochain à Vancouver, a dit son agent.";
+  const char *abstract =
+    "Commande prédictive robuste des systèmes incertains\n"
+    "Cet article étudie la commande prédictive robuste des systèmes à incertitude polytopique. La conception "
+    "du correcteur utilise des inégalités matricielles linéaires, et la borne d'incertitude diminue quand "
+    "l'estimateur d'état converge. Les résultats de simulation sur un réacteur chimique montrent que le "
+    "système en boucle fermée reste stable sous incertitude, et le correcteur demande peu de calcul.";
+  size_t singles[2] = { 0, 0 }, count[2];
+  const char *texts[2] = { news, abstract };
+  for (int d = 0; d < 2; d++) {
+    tag_outcome out = tag_text(texts[d], "fra", 8);
+    print_tags(d ? "abstract" : "news", &out);
+    for (size_t i = 0; i < out.count; i++)
+      singles[d] += strchr(out.items[i].tag, ' ') == NULL;
+    count[d] = out.count;
+    tag_outcome_clear(&out);
+  }
+  assert_true(singles[0] * 2 > count[0]);
+  assert_true(singles[1] * 4 < count[1]);
+}
+
 /* A phrase met early outranks one met late with the same words, as often:
  * its own first occurrence counts, beside its words' positions. */
 static void test_phrase_position(void **state)
@@ -1526,7 +1557,7 @@ static void test_list_additions(void **state)
     /* the auxiliaries' infinitives: "ser feita de noite" was a tag */
     { "por",
       "A coleta de lixo vai ser feita de noite. Os contentores novos devem ser instalados em março, e a câmara "
-      "diz que a coleta de lixo pode ser feita sem ruído. Os moradores querem ser ouvidos sobre a coleta de lixo.",
+      "garante que a coleta de lixo pode ser feita sem ruído. Os moradores querem ser ouvidos sobre a coleta de lixo.",
       "ser", "coleta de lixo" },
     { "glg",
       "Nesta vila a recollida do lixo cambia nesta semana. Nesta zona a veciñanza pide colectores novos, e "
@@ -2044,6 +2075,7 @@ int main(void)
     cmocka_unit_test(test_adverbs),
     cmocka_unit_test(test_field_labels),
     cmocka_unit_test(test_document_shape),
+    cmocka_unit_test(test_document_shape_french),
     cmocka_unit_test(test_single_words_in_prose),
     cmocka_unit_test(test_phrase_position),
     cmocka_unit_test(test_stop_words_and_stemmers),
