@@ -69,31 +69,33 @@ def build(kp, cache, s, ids, lang):
     if not modes:
         return src, {i: src_gold[i] for i in ids}
     d, stamp = os.path.join(cache, s, lang), versions()
+    gold = {}  # the cache's: documents translated before, with the same packages
     if os.path.isfile(os.path.join(d, "gold.json")) and open(os.path.join(d, "versions")).read() == stamp:
         gold = json.load(open(os.path.join(d, "gold.json"), encoding="utf-8"))
-        if all(i in gold for i in ids):
-            texts = {i: open(os.path.join(d, "docs", i + ".txt"), encoding="utf-8").read() for i in ids}
-            return texts, {i: gold[i] for i in ids}
-    # the texts: every line of every document in one run per mode
-    lines = [(i, l) for i in ids for l in src[i].splitlines() if l.strip()]
-    tr = translate(modes, [l for _, l in lines])
-    texts = {i: "" for i in ids}
-    for (i, _), t in zip(lines, tr):
-        texts[i] += t + "\n"
-    # the gold: each variant of each phrase on its own, as the text writes it
-    flat = [(i, k, cased(v, src[i])) for i in ids for k, alts in enumerate(src_gold[i]) for v in alts]
-    tv = translate(modes, [v for _, _, v in flat])
-    gold = {i: [[] for _ in src_gold[i]] for i in ids}
-    for (i, k, _), t in zip(flat, tv):
-        gold[i][k].append(t.lower())
-    os.makedirs(os.path.join(d, "docs"), exist_ok=True)
-    for i in ids:
-        with open(os.path.join(d, "docs", i + ".txt"), "w", encoding="utf-8") as f:
-            f.write(texts[i])
-    json.dump(gold, open(os.path.join(d, "gold.json"), "w", encoding="utf-8"), ensure_ascii=False, indent=0)
-    with open(os.path.join(d, "versions"), "w") as f:
-        f.write(stamp)
-    return texts, gold
+    new = [i for i in ids if i not in gold]
+    if new:
+        # the texts: every line of every document in one run per mode
+        lines = [(i, l) for i in new for l in src[i].splitlines() if l.strip()]
+        tr = translate(modes, [l for _, l in lines])
+        texts = {i: "" for i in new}
+        for (i, _), t in zip(lines, tr):
+            texts[i] += t + "\n"
+        # the gold: each variant of each phrase on its own, as the text writes it
+        flat = [(i, k, cased(v, src[i])) for i in new for k, alts in enumerate(src_gold[i]) for v in alts]
+        tv = translate(modes, [v for _, _, v in flat])
+        for i in new:
+            gold[i] = [[] for _ in src_gold[i]]
+        for (i, k, _), t in zip(flat, tv):
+            gold[i][k].append(t.lower())
+        os.makedirs(os.path.join(d, "docs"), exist_ok=True)
+        for i in new:
+            with open(os.path.join(d, "docs", i + ".txt"), "w", encoding="utf-8") as f:
+                f.write(texts[i])
+        json.dump(gold, open(os.path.join(d, "gold.json"), "w", encoding="utf-8"), ensure_ascii=False, indent=0)
+        with open(os.path.join(d, "versions"), "w") as f:
+            f.write(stamp)
+    texts = {i: open(os.path.join(d, "docs", i + ".txt"), encoding="utf-8").read() for i in ids}
+    return texts, {i: gold[i] for i in ids}
 
 
 def present(gold, texts, stemmer):

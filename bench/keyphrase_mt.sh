@@ -53,18 +53,10 @@ done
 if [ ! -x "$bin" ]; then echo "keyphrase_mt.sh: no $bin (build first)" >&2; exit 2; fi
 if [ ! -f "$kp/score.py" ]; then echo "keyphrase_mt.sh: no $kp/score.py" >&2; exit 2; fi
 
-pkgs="apertium apertium-eng-spa apertium-es-pt apertium-fr-es apertium-spa-ita python3-nltk"
-missing=""
-for p in $pkgs; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  echo "keyphrase_mt.sh: installing$missing" >&2
-  if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing; } >&2; then
-    echo "keyphrase_mt.sh: cannot install$missing" >&2; exit 2
-  fi
+# bench only: Apertium's pairs and the scorer's nltk
+if ! "$root/scripts/apt-install-missing.sh" apertium apertium-eng-spa apertium-es-pt apertium-fr-es \
+    apertium-spa-ita python3-nltk >&2; then
+  echo "keyphrase_mt.sh: cannot install the Apertium packages" >&2; exit 2
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/doctag-bench-kpmt.XXXXXX")
