@@ -1018,6 +1018,29 @@ static void test_icu_segmentation(void **state)
   seg_free(t);
 }
 
+/* An HTML character reference left in a web page's text is punctuation:
+ * "&amp;" and "&quot;" were tags ("amp", "quot"); "Q&A" and "AT&T" keep
+ * their letters. */
+static void test_html_entities(void **state)
+{
+  (void)state;
+  GArray *t = seg_split("Rainn Wilson &amp; Ellen Page in &quot;Super&quot; &rsquo; Q&A; AT&T;");
+  GString *words = g_string_new(NULL);
+  for (guint i = 0; i < t->len; i++) {
+    const seg_token *w = &g_array_index(t, seg_token, i);
+    g_string_append_printf(words, "%s%s%s", words->len ? " " : "", w->brk ? "|" : "", w->word);
+  }
+  printf("  %s\n", words->str);
+  assert_null(strstr(words->str, "amp"));
+  assert_null(strstr(words->str, "quot"));
+  assert_null(strstr(words->str, "rsquo"));
+  assert_non_null(strstr(words->str, "|ellen page"));
+  assert_non_null(strstr(words->str, "|super"));
+  assert_non_null(strstr(words->str, "|q |a |at |t"));
+  g_string_free(words, TRUE);
+  seg_free(t);
+}
+
 static void expect_lang(const char *text, const char *want)
 {
   char got[32];
@@ -2081,6 +2104,7 @@ int main(void)
     cmocka_unit_test(test_phrase_position),
     cmocka_unit_test(test_stop_words_and_stemmers),
     cmocka_unit_test(test_icu_segmentation),
+    cmocka_unit_test(test_html_entities),
     cmocka_unit_test(test_korean_particles),
     cmocka_unit_test(test_language_identification),
     cmocka_unit_test(test_language_of_long_text),
