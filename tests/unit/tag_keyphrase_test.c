@@ -870,7 +870,8 @@ static void test_stop_words_and_stemmers(void **state)
     { "selon", "fra" },  { "sans", "fra" },  { "plus", "fra" },    { "maintenant", "fra" }, { "quelques", "fra" },
     { "comme", "fra" },  { "según", "spa" }, { "quién", "spa" },   { "ahora", "spa" },      { "sido", "spa" },
     { "sob", "por" },    { "sempre", "por" }, { "alguns", "por" }, { "enquanto", "por" },   { "according", "eng" },
-    { "si", "spa" },     { "entonces", "spa" }, { "então", "por" }, { "dessus", "fra" },
+    { "si", "spa" },     { "entonces", "spa" }, { "então", "por" }, { "dessus", "fra" }, { "tel", "fra" },
+    { "tales", "spa" },  { "tais", "por" },
     /* weekdays and months, as English's "monday" and "april" */
     { "vendredi", "fra" }, { "avril", "fra" }, { "sábado", "spa" }, { "marzo", "spa" }, { "sexta-feira", "por" },
     { "março", "por" },    { "monday", "eng" } };
