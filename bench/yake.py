@@ -5,8 +5,11 @@ figure on the same text where ../shared/keyphrase/README.md has none
 (KPCrowd). Debian has no YAKE package and nothing may be downloaded, so this
 is a re-implementation of the published algorithm with the yake package's
 defaults (n-grams up to 3, co-occurrence window 1, de-duplication at
-Levenshtein similarity 0.9), English stop words from the tagger's own list
-(libdoctag/tag/data/stop_en.txt, 525 words; yake ships 575). Its figures are
+Levenshtein similarity 0.9), stop words from the tagger's own lists
+(libdoctag/tag/data/stop_en.txt for English, 525 words, where yake ships 575;
+stop_fra.txt, stop_por.txt... for another language, as bench/keyphrase_mt.sh
+uses it). Words are Unicode letters and digits; outside English an elided
+stop word is a word of its own ("l'argentine" is "l" + "argentine"). Its figures are
 a reference for comparison, not the yake package's own: check it against the
 issue's Inspec test figure (YAKE 16.7 / 19.0).
 
@@ -27,23 +30,51 @@ KP = os.environ.get("KEYPHRASE_DIR", os.path.join(ROOT, "..", "shared", "keyphra
 MAX_N, WINDOW, DEDUP, TOP = 3, 1, 0.9, 10
 
 
-def load_stops():
-    with open(os.path.join(ROOT, "libdoctag", "tag", "data", "stop_en.txt"), encoding="utf-8") as f:
+def load_stops(code="en"):
+    """The tagger's stop list of a language: code as its file stop_<code>.txt (en, fra, por, spa...)."""
+    with open(os.path.join(ROOT, "libdoctag", "tag", "data", f"stop_{code}.txt"), encoding="utf-8") as f:
         return {l.strip() for l in f if l.strip() and not l.startswith("#")}
 
 
-SENT = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
-TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-]*[A-Za-z0-9]|[A-Za-z0-9]|[^\sA-Za-z0-9]")
+OPENERS = "\"'([«“¿¡"
+TOKEN = re.compile(r"[^\W_](?:[^\W_]|['’\-])*[^\W_]|[^\W_]|[^\s\w]|_")
 
 
-def sentences(text):
+def split_sentences(text):
+    """Lines, cut after . ! ? where the next word starts upper-case or with a digit."""
+    out = []
+    for line in re.split(r"\n+", text):
+        cur = ""
+        for p in re.split(r"(?<=[.!?])\s+", line):
+            q = p.lstrip(OPENERS)[:1]
+            if cur and not (q.isupper() or q.isdigit()):
+                cur += " " + p
+                continue
+            if cur:
+                out.append(cur)
+            cur = p
+        if cur:
+            out.append(cur)
+    return out
+
+
+def words_of(token, stops, elide):
+    """A token as words: "l'argentine" as "l", "argentine" when elide and "l" is a stop word."""
+    if elide:
+        m = re.match(r"([^\W\d_]+)['’](\w.*)", token)
+        if m and m.group(1).lower() in stops:
+            return [m.group(1), m.group(2)]
+    return [token]
+
+
+def sentences(text, stops=(), elide=False):
     """-> [[block of words, ...], ...]: sentences, each cut at punctuation into blocks."""
     out = []
-    for s in SENT.split(text):
+    for s in split_sentences(text):
         blocks, cur = [], []
         for t in TOKEN.findall(s):
-            if re.match(r"[A-Za-z0-9]", t):
-                cur.append(t)
+            if t[0].isalnum():
+                cur.extend(words_of(t, stops, elide))
             elif cur:
                 blocks.append(cur)
                 cur = []
@@ -78,8 +109,9 @@ def lev_sim(a, b):
     return 1.0 - prev[-1] / max(len(a), len(b))
 
 
-def yake(text, stops):
-    sents = sentences(text)
+def yake(text, stops, elide=False):
+    """-> the TOP keyphrases of text, best first; elide: split elided stop words (not English)."""
+    sents = sentences(text, stops, elide)
     terms = {}  # lower -> stats
     edges = {}  # (a, b) -> weight (b follows a within WINDOW)
     cands = {}  # tuple of lower words -> [count, surface]

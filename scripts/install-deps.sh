@@ -2,8 +2,6 @@
 # Installs every Debian package doctag needs to build, test and benchmark.
 # Run as root (or through sudo) on Debian 12. Idempotent.
 set -eu
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
 PKGS="
  build-essential cmake pkg-config git clang libclang-rt-dev
  libglib2.0-dev libpoppler-glib-dev libcairo2-dev libpango1.0-dev
@@ -41,13 +39,7 @@ PKGS="$PKGS tesseract-ocr-mar tesseract-ocr-nep tesseract-ocr-san tesseract-ocr-
 PKGS="$PKGS valgrind"
 # perf (issue 17): the doctag program's malloc (tools/CMakeLists.txt)
 PKGS="$PKGS libjemalloc-dev"
-missing=""
-for p in $PKGS; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
-fi
+# shellcheck disable=SC2086 # one word a package
+"$(dirname "$0")/apt-install-missing.sh" $PKGS
 # web (issue 14): the pinned Swagger UI that /api/docs serves (web/vendor/, from npm)
 "$(dirname "$0")/fetch-web-vendor.sh"

@@ -967,6 +967,18 @@ static void repeated_versions(seg_state *st)
 }
 
 /* Cuts one space-free chunk into words and numbers. */
+/* Whether [s, e) may name an HTML character entity: 2 to 8 ASCII letters
+ * ("lt", "amp", "rsquo", "thetasym"). */
+static bool entity_name(const char *s, const char *e)
+{
+  if (e - s < 2 || e - s > 8)
+    return false;
+  for (const char *p = s; p < e; p++)
+    if (!g_ascii_isalpha(*p))
+      return false;
+  return true;
+}
+
 static void scan_chunk(seg_state *st, const char *s, size_t len)
 {
   if (is_code(st, s, len)) {
@@ -1004,6 +1016,10 @@ static void scan_chunk(seg_state *st, const char *s, size_t len)
     /* a standard's name: one capital, a dot, a number ("H.264", "X.509") */
     if (inside && c == '.' && p - word == 1 && g_ascii_isupper(*word) && short_number(next, end) >= 2)
       continue;
+    /* an HTML character reference a web page's text kept ("&amp;",
+     * "&quot;Super&quot;", "&rsquo;"): punctuation, no word */
+    if (word && c == ';' && word > s && word[-1] == '&' && entity_name(word, p))
+      word = NULL;
     if (word) {
       size_t wl = (size_t)(p - word);
       bool number = all_digits(word, wl);

@@ -651,6 +651,37 @@ static void test_document_shape(void **state)
   tag_outcome_clear(&out);
 }
 
+/* French news (reported speech, names) and a French abstract: the
+ * document's shape moves the length prior in the Romance languages too. */
+static void test_document_shape_french(void **state)
+{
+  (void)state;
+  const char *news =
+    "Le chanteur Michael Buble épouse une actrice à Buenos Aires\n"
+    "Le chanteur canadien Michael Buble a épousé l'actrice argentine Luisana Lopilato lors d'une cérémonie "
+    "civile à Buenos Aires. Le couple a posé devant les fans après le mariage. « Nous sommes très heureux », "
+    "a déclaré le chanteur. La mariée portait une robe lilas et des chaussures argentées. Le couple prévoit une "
+    "grande fête avec trois cents invités le mois prochain à Vancouver, a dit son agent.";
+  const char *abstract =
+    "Commande prédictive robuste des systèmes incertains\n"
+    "Cet article étudie la commande prédictive robuste des systèmes à incertitude polytopique. La conception "
+    "du correcteur utilise des inégalités matricielles linéaires, et la borne d'incertitude diminue quand "
+    "l'estimateur d'état converge. Les résultats de simulation sur un réacteur chimique montrent que le "
+    "système en boucle fermée reste stable sous incertitude, et le correcteur demande peu de calcul.";
+  size_t singles[2] = { 0, 0 }, count[2];
+  const char *texts[2] = { news, abstract };
+  for (int d = 0; d < 2; d++) {
+    tag_outcome out = tag_text(texts[d], "fra", 8);
+    print_tags(d ? "abstract" : "news", &out);
+    for (size_t i = 0; i < out.count; i++)
+      singles[d] += strchr(out.items[i].tag, ' ') == NULL;
+    count[d] = out.count;
+    tag_outcome_clear(&out);
+  }
+  assert_true(singles[0] * 2 > count[0]);
+  assert_true(singles[1] * 4 < count[1]);
+}
+
 /* A phrase met early outranks one met late with the same words, as often:
  * its own first occurrence counts, beside its words' positions. */
 static void test_phrase_position(void **state)
@@ -831,6 +862,27 @@ static void test_stop_words_and_stemmers(void **state)
   for (size_t i = 0; i < G_N_ELEMENTS(numerals); i++)
     if (!lex_is_stop_lang(numerals[i][0], numerals[i][1]))
       fail_msg("\"%s\" is no stop word of %s", numerals[i][0], numerals[i][1]);
+  /* the prepositions, interrogatives, quantifiers and adverbs Snowball's
+   * Romance lists lack, as English's has "according", "some", "more", "now";
+   * not an ordinal or adjective ("premier ministre", "nueva york"), nor "mars",
+   * the planet too */
+  const char *const function_words[][2] = {
+    { "selon", "fra" },  { "sans", "fra" },  { "plus", "fra" },    { "maintenant", "fra" }, { "quelques", "fra" },
+    { "comme", "fra" },  { "según", "spa" }, { "quién", "spa" },   { "ahora", "spa" },      { "sido", "spa" },
+    { "sob", "por" },    { "sempre", "por" }, { "alguns", "por" }, { "enquanto", "por" },   { "according", "eng" },
+    { "si", "spa" },     { "entonces", "spa" }, { "então", "por" }, { "dessus", "fra" }, { "tel", "fra" },
+    { "tales", "spa" },  { "tais", "por" },
+    /* weekdays and months, as English's "monday" and "april" */
+    { "vendredi", "fra" }, { "avril", "fra" }, { "sábado", "spa" }, { "marzo", "spa" }, { "sexta-feira", "por" },
+    { "março", "por" },    { "monday", "eng" } };
+  for (size_t i = 0; i < G_N_ELEMENTS(function_words); i++)
+    if (!lex_is_stop_lang(function_words[i][0], function_words[i][1]))
+      fail_msg("\"%s\" is no stop word of %s", function_words[i][0], function_words[i][1]);
+  const char *const content_words[][2] = { { "premier", "fra" }, { "nouvelle", "fra" }, { "nueva", "spa" },
+                                            { "segundo", "por" }, { "logo", "por" },  { "mars", "fra" } };
+  for (size_t i = 0; i < G_N_ELEMENTS(content_words); i++)
+    if (lex_is_stop_lang(content_words[i][0], content_words[i][1]))
+      fail_msg("\"%s\" is a stop word of %s", content_words[i][0], content_words[i][1]);
   /* Polish: stopwords-iso's list (Snowball has none) */
   assert_true(lex_is_stop_lang("się", "pol"));
   assert_true(lex_is_stop_lang("w", "pol"));
@@ -964,6 +1016,29 @@ static void test_icu_segmentation(void **state)
   seg_free(t);
   t = seg_split("การท่องเที่ยวเชิงนิเวศในภาคเหนือ");
   assert_true(t->len >= 4);
+  seg_free(t);
+}
+
+/* An HTML character reference left in a web page's text is punctuation:
+ * "&amp;" and "&quot;" were tags ("amp", "quot"); "Q&A" and "AT&T" keep
+ * their letters. */
+static void test_html_entities(void **state)
+{
+  (void)state;
+  GArray *t = seg_split("Rainn Wilson &amp; Ellen Page in &quot;Super&quot; &rsquo; Q&A; AT&T;");
+  GString *words = g_string_new(NULL);
+  for (guint i = 0; i < t->len; i++) {
+    const seg_token *w = &g_array_index(t, seg_token, i);
+    g_string_append_printf(words, "%s%s%s", words->len ? " " : "", w->brk ? "|" : "", w->word);
+  }
+  printf("  %s\n", words->str);
+  assert_null(strstr(words->str, "amp"));
+  assert_null(strstr(words->str, "quot"));
+  assert_null(strstr(words->str, "rsquo"));
+  assert_non_null(strstr(words->str, "|ellen page"));
+  assert_non_null(strstr(words->str, "|super"));
+  assert_non_null(strstr(words->str, "|q |a |at |t"));
+  g_string_free(words, TRUE);
   seg_free(t);
 }
 
@@ -1211,6 +1286,19 @@ static void test_verb_forms_not_tags(void **state)
   expect_no_word(&out, never_fra, G_N_ELEMENTS(never_fra));
   assert_true(has_tag(&out, "bassin versant"));
   assert_true(has_tag(&out, "pollution agricole"));
+  tag_outcome_clear(&out);
+
+  /* news: a preposition or an adverb ends a phrase and is no tag alone */
+  const char *fra_news = "Les ventes de tablettes selon eBay\n"
+                         "Les ventes de tablettes ont augmenté après le lancement, selon eBay. Les tablettes sans "
+                         "clavier progressent vers le marché chinois malgré la crise, plus vite que prévu. Les "
+                         "tablettes sont maintenant très populaires chez les jeunes pendant la crise. Les ventes de "
+                         "tablettes montent encore, et le marché chinois compte plus.";
+  out = tag_text(fra_news, "fra", 10);
+  const char *never_news[] = { "selon", "après", "sans", "vers", "malgré", "plus", "maintenant", "très", "chez",
+                               "pendant", "encore" };
+  expect_no_word(&out, never_news, G_N_ELEMENTS(never_news));
+  assert_true(has_tag(&out, "marché chinois"));
   tag_outcome_clear(&out);
 
   char *path = g_strdup_printf("%s/../shared/realworld/reference/"
@@ -1539,7 +1627,7 @@ static void test_list_additions(void **state)
     /* the auxiliaries' infinitives: "ser feita de noite" was a tag */
     { "por",
       "A coleta de lixo vai ser feita de noite. Os contentores novos devem ser instalados em março, e a câmara "
-      "diz que a coleta de lixo pode ser feita sem ruído. Os moradores querem ser ouvidos sobre a coleta de lixo.",
+      "garante que a coleta de lixo pode ser feita sem ruído. Os moradores querem ser ouvidos sobre a coleta de lixo.",
       "ser", "coleta de lixo" },
     { "glg",
       "Nesta vila a recollida do lixo cambia nesta semana. Nesta zona a veciñanza pide colectores novos, e "
@@ -2057,10 +2145,12 @@ int main(void)
     cmocka_unit_test(test_adverbs),
     cmocka_unit_test(test_field_labels),
     cmocka_unit_test(test_document_shape),
+    cmocka_unit_test(test_document_shape_french),
     cmocka_unit_test(test_single_words_in_prose),
     cmocka_unit_test(test_phrase_position),
     cmocka_unit_test(test_stop_words_and_stemmers),
     cmocka_unit_test(test_icu_segmentation),
+    cmocka_unit_test(test_html_entities),
     cmocka_unit_test(test_korean_particles),
     cmocka_unit_test(test_language_identification),
     cmocka_unit_test(test_language_of_long_text),
