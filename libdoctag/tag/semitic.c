@@ -12,6 +12,8 @@
 /* Letters a stripped word keeps at least: a function word, a word of the text */
 #define MIN_FUNCTION 2
 #define MIN_KNOWN 3
+/* Letters from which a Hebrew word that starts with ה is read as one with the article */
+#define MIN_ARTICLED 5
 
 bool sem_lang(const char *lang) { return lang && (!strncmp(lang, "ara", 3) || !strncmp(lang, "heb", 3)); }
 
@@ -144,13 +146,27 @@ typedef struct articled {
   const char *lang;
 } articled;
 
+/* Hebrew's function words of five letters and more that start with ה, but
+ * those of the closed-class list ("הסיבהשבגללה"): the plene spellings of
+ * "to be" (its list writes "היתה", "היתי"). */
+static const char *const he_function[] = { "הייתה", "הייתי", "היינו", "הייתם", NULL };
+
 static gboolean is_articled(gpointer key, gpointer value, gpointer data)
 {
   (void)value;
   const articled *a = data;
+  const char *w = key;
+  if (lex_is_closed_class(w, a->lang))
+    return FALSE;
+  if (g_str_has_prefix(w, HE) && g_utf8_strlen(w, -1) >= MIN_ARTICLED) {
+    bool function = false;
+    for (const char *const *f = he_function; *f && !function; f++)
+      function = !strcmp(*f, w);
+    if (!function)
+      return TRUE;
+  }
   char buf[256];
-  return g_snprintf(buf, sizeof buf, HE "%s", (const char *)key) < (int)sizeof buf &&
-         g_hash_table_contains(a->st->words, buf) && !lex_is_closed_class(key, a->lang);
+  return g_snprintf(buf, sizeof buf, HE "%s", w) < (int)sizeof buf && g_hash_table_contains(a->st->words, buf);
 }
 
 void sem_drop_articled(const sem_text *st, GHashTable *guessed, const char *lang)
@@ -213,6 +229,9 @@ bool sem_arabic_verb(const sem_text *st, const char *word, const char *prev)
       goto out;
   if (i < n && (u[i] == 0x0648 || u[i] == 0x0641)) /* و ف */
     i++;
+  /* the perfect of form IV, feminine: "أعلنت", "وأكدت", "أعدت" (not "أوقات") */
+  if (i < n && u[i] == 0x0623 && n - i >= 4 && n - i <= 6 && u[n - 1] == 0x062A && u[n - 2] != 0x0627)
+    goto article;
   if (i < n && (u[i] == 0x0633 || u[i] == 0x0644)) { /* س ل */
     future = u[i] == 0x0633;
     i++;
@@ -230,8 +249,9 @@ bool sem_arabic_verb(const sem_text *st, const char *word, const char *prev)
     goto out; /* "تاريخ", "نظام", "يسار" */
   if (x[0] == 0x062A && m == 5 && (x[3] == 0x064A || x[3] == 0x0627 || x[2] == 0x0627))
     goto out; /* تفعيل, تفعال, تفاعل: "تعليم", "تكرار", "تعاون" */
+article:
   /* the text writes it with the article: a noun ("التقدم") */
-  char *from_prefix = g_ucs4_to_utf8(x, m, NULL, NULL, NULL);
+  char *from_prefix = g_ucs4_to_utf8(u + i, n - i, NULL, NULL, NULL);
   verb = !g_hash_table_contains(st->al_rest, from_prefix);
   g_free(from_prefix);
 out:

@@ -61,10 +61,11 @@ const char *sem_unarticled(sem_text *st, const char *core, const char *lang);
 const char *sem_base(sem_text *st, const char *word, const char *lang, sem_function_fn is_function, void *data);
 
 /* Hebrew: takes out of `guessed` (fw_guess()'s set of the text's function
- * words) every word the text also writes with the article, a noun's or an
- * adjective's ("מים" beside "המים": frequent, short and everywhere in a
- * notice about water), but the closed-class words of the language, which
- * take it too ("זה", "הזה"). */
+ * words) every word the text also writes with the article, and every word
+ * of 5 letters or more that starts with ה: a noun's or an adjective's ("מים"
+ * beside "המים": frequent, short and everywhere in a notice about water;
+ * "החינוך" in a story about schools). Not the closed-class words of the
+ * language, which take it too ("זה", "הזה"), nor "to be"'s ("הייתה"). */
 void sem_drop_articled(const sem_text *st, GHashTable *guessed, const char *lang);
 
 /* Whether `word` (lower-case, NFC, as written) names a day, a month or a
@@ -92,7 +93,9 @@ bool sem_definite_break(sem_text *st, const char *prev, const char *core, const 
  * ("تعلن", "وتدعو", "وستتوفر", "يرجى"), at least 4 letters from that prefix,
  * and none of the noun patterns that share it: ة, ات or ية at the end
  * ("تحلية"), ا second or, in a 4-letter word, third ("تاريخ", "نظام"),
- * تفعيل, تفعال and تفاعل ("تعليم", "تقرير", "تكرار", "تعاون"); and that the text
+ * تفعيل, تفعال and تفاعل ("تعليم", "تقرير", "تكرار", "تعاون"); or of the
+ * feminine perfect of form IV: أ, 4 to 6 letters, ت but not ات at the end
+ * ("أعلنت", "وأكدت"; not "أوقات"); and that the text
  * never writes it with the article ("التقدم" makes "تقدم" a noun). `prev`:
  * the word before (NULL: none), a preposition before which the word is a
  * noun ("في تطوير"). */
