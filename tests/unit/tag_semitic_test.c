@@ -1,14 +1,13 @@
 /* Arabic and Hebrew (tag/semitic.h): proclitics come off where the text
  * shows the bare word, root letters stay; dates and times are no tags;
- * Arabic imperfect verbs are no words of a tag, nouns of the same shape are;
- * a notice and a news story get tags without any of them. Urdu and Persian,
- * also written in Arabic letters, keep their own rules. */
+ * Arabic imperfect verbs are no words of a tag, nouns of the same shape are.
+ * Urdu and Persian, also written in Arabic letters, keep their own rules.
+ * Whole notices and stories: tag_keyphrase_test's test_semitic_tags. */
 #include "testutil.h"
 #include "tag/lexicon.h"
 #include "tag/rules.h"
 #include "tag/segment.h"
 #include "tag/semitic.h"
-#include "tag/tag.h"
 
 #include <string.h>
 
@@ -131,98 +130,12 @@ static void test_dates(void **state)
   assert_true(lex_is_date_word("مايو") && lex_is_date_word("במאי") == false && lex_is_date_word("מאי"));
 }
 
-static tag_outcome tag_file(const char *name, const char *want_lang)
-{
-  char *path = g_strdup_printf("%s/tests/unit/tagdata/%s.txt", getenv("DOCTAG_SOURCE_DIR"), name);
-  char *text = tu_read(path, NULL);
-  assert_non_null(text);
-  char lang[32];
-  tag_detect_language(text, strlen(text), lang, sizeof lang);
-  assert_string_equal(lang, want_lang);
-  tag_request req = { .text = text, .language = lang, .num_tags = 10, .model_name = "local" };
-  tag_outcome out = { 0 };
-  assert_int_equal(tag_run(NULL, &req, &out), DOCTAG_OK);
-  printf("  %s:", name);
-  for (size_t i = 0; i < out.count; i++)
-    printf(" [%s]", out.items[i].tag);
-  printf("\n");
-  g_free(text);
-  g_free(path);
-  return out;
-}
-
-static bool has_tag(const tag_outcome *o, const char *tag)
-{
-  for (size_t i = 0; i < o->count; i++)
-    if (!strcmp(o->items[i].tag, tag))
-      return true;
-  return false;
-}
-
-/* No tag holds a word of `never` (written here, not taken from the tagger's
- * lists), and every tag of `want` is one. */
-static void expect_tags(const char *name, const char *lang, const char *const *never, const char *const *want)
-{
-  tag_outcome out = tag_file(name, lang);
-  assert_true(out.count >= 5);
-  for (size_t i = 0; i < out.count; i++) {
-    gchar **words = g_strsplit(out.items[i].tag, " ", -1);
-    for (gchar **w = words; *w; w++)
-      for (const char *const *n = never; *n; n++)
-        if (!strcmp(*w, *n))
-          fail_msg("%s: tag \"%s\" has \"%s\"", name, out.items[i].tag, *n);
-    g_strfreev(words);
-    assert_true(out.items[i].evidence);
-  }
-  for (const char *const *t = want; *t; t++)
-    if (!has_tag(&out, *t))
-      fail_msg("%s: no tag \"%s\"", name, *t);
-  tag_outcome_clear(&out);
-}
-
-static void test_notices_and_news(void **state)
-{
-  (void)state;
-  /* verbs, function words with a proclitic, dates and times */
-  const char *const ara_never[] = { "تعلن", "وتدعو", "وستتوفر", "يرجى", "تنصح", "ويراقب", "تجري", "وذلك", "بسبب",
-                                    "يوم", "الثلاثاء", "الموافق", "مايو", "الساعة", "الثامنة", "صباحا", "عصرا",
-                                    "والمياه", NULL };
-  const char *const ara_want[] = { "انقطاع المياه", "مياه الشرب", "صهاريج المياه", NULL };
-  expect_tags("ara_notice", "ara", ara_never, ara_want);
-  const char *const news_never[] = { "تطلق", "أعلنت", "وأكدت", "وتشمل", "ويبدأ", "يشمل", "يطور", "وتنظم", "يوم",
-                                     "الأحد", "أيلول", "تشرين", "سبت", "الساعة", "والتعليم", "لتعليم", NULL };
-  /* root letters stay: "وزارة", "لجنة", and "تعليم" is a noun */
-  const char *const news_want[] = { "وزارة التربية", "تعليم البرمجة", "لجنة التعليم", NULL };
-  expect_tags("ara_news", "ara", news_never, news_want);
-
-  /* not "בשכונה": the text has no "שכונה" to show its ב is a preposition's */
-  const char *const heb_never[] = { "בשל", "ביום", "שלישי", "במאי", "מאי", "השעות", NULL };
-  const char *const heb_want[] = { "הפסקת מים", NULL };
-  expect_tags("heb_notice", "heb", heb_never, heb_want);
-  const char *const hnews_never[] = { "ביום", "ראשון", "בספטמבר", "אוקטובר", "שלישי", "בשעה", "ארבע", "ללימוד", NULL };
-  const char *const hnews_want[] = { "משרד החינוך", "לימוד תכנות", NULL };
-  expect_tags("heb_news", "heb", hnews_never, hnews_want);
-}
-
-/* Persian and Urdu keep their tags: the Arabic rules are not theirs. */
-static void test_persian_and_urdu(void **state)
-{
-  (void)state;
-  const char *const none[] = { NULL };
-  const char *const fas_want[] = { "شرکت آب", "منطقه شمالی شهر", NULL };
-  expect_tags("fas_notice", "fas", none, fas_want);
-  const char *const urd_want[] = { "فضائی آلودگی", NULL };
-  expect_tags("urd", "urd", none, urd_want);
-}
-
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_proclitics),
     cmocka_unit_test(test_arabic_verbs),
     cmocka_unit_test(test_dates),
-    cmocka_unit_test(test_notices_and_news),
-    cmocka_unit_test(test_persian_and_urdu),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
