@@ -146,11 +146,6 @@ typedef struct articled {
   const char *lang;
 } articled;
 
-/* Hebrew's function words of five letters and more that start with ה, but
- * those of the closed-class list ("הסיבהשבגללה"): the plene spellings of
- * "to be" (its list writes "היתה", "היתי"). */
-static const char *const he_function[] = { "הייתה", "הייתי", "היינו", "הייתם", NULL };
-
 static gboolean is_articled(gpointer key, gpointer value, gpointer data)
 {
   (void)value;
@@ -158,13 +153,8 @@ static gboolean is_articled(gpointer key, gpointer value, gpointer data)
   const char *w = key;
   if (lex_is_closed_class(w, a->lang))
     return FALSE;
-  if (g_str_has_prefix(w, HE) && g_utf8_strlen(w, -1) >= MIN_ARTICLED) {
-    bool function = false;
-    for (const char *const *f = he_function; *f && !function; f++)
-      function = !strcmp(*f, w);
-    if (!function)
-      return TRUE;
-  }
+  if (g_str_has_prefix(w, HE) && g_utf8_strlen(w, -1) >= MIN_ARTICLED)
+    return TRUE;
   char buf[256];
   return g_snprintf(buf, sizeof buf, HE "%s", w) < (int)sizeof buf && g_hash_table_contains(a->st->words, buf);
 }

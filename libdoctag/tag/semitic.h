@@ -65,7 +65,7 @@ const char *sem_base(sem_text *st, const char *word, const char *lang, sem_funct
  * of 5 letters or more that starts with ה: a noun's or an adjective's ("מים"
  * beside "המים": frequent, short and everywhere in a notice about water;
  * "החינוך" in a story about schools). Not the closed-class words of the
- * language, which take it too ("זה", "הזה"), nor "to be"'s ("הייתה"). */
+ * language, which take it too ("זה", "הזה", "הייתה"). */
 void sem_drop_articled(const sem_text *st, GHashTable *guessed, const char *lang);
 
 /* Whether `word` (lower-case, NFC, as written) names a day, a month or a
