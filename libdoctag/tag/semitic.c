@@ -91,6 +91,21 @@ static bool lam_al(const char *clitic, const char *rest)
   return g_str_has_suffix(clitic, "ل") && g_str_has_prefix(rest, "ل") && g_utf8_strlen(rest, -1) > MIN_KNOWN;
 }
 
+/* Whether `w` has the shape of an Arabic verbal noun no root letter
+ * before it could begin: تفعيل ("توفير"), استفعال ("استخدام"), انفعال
+ * ("انقطاع"), افتعال ("اختيار"). */
+static bool masdar(const char *w)
+{
+  glong n;
+  gunichar *u = g_utf8_to_ucs4_fast(w, -1, &n);
+  bool m = (n == 5 && u[0] == 0x062A && u[3] == 0x064A) ||
+           (n == 7 && u[0] == 0x0627 && u[1] == 0x0633 && u[2] == 0x062A && u[5] == 0x0627) ||
+           (n == 6 && u[0] == 0x0627 && u[1] == 0x0646 && u[4] == 0x0627) ||
+           (n == 6 && u[0] == 0x0627 && u[2] == 0x062A && u[4] == 0x0627);
+  g_free(u);
+  return m;
+}
+
 const char *sem_core(sem_text *st, const char *word, const char *lang, sem_function_fn is_function, void *data)
 {
   if (!sem_lang(lang) || is_function(word, data))
@@ -110,7 +125,8 @@ const char *sem_core(sem_text *st, const char *word, const char *lang, sem_funct
     /* ... and a proclitic before the article is one: "بالطاقة", "والمياه" */
     if (ar && g_str_has_prefix(rest, AL) && g_utf8_strlen(rest + strlen(AL), -1) >= MIN_KNOWN)
       return rest;
-    if (acceptable(st, rest, lang, is_function, data))
+    /* ... and one before a verbal noun: "لتوفير", "باستخدام" */
+    if (acceptable(st, rest, lang, is_function, data) || (ar && masdar(rest)))
       return rest;
   }
   return word;

@@ -36,7 +36,9 @@ typedef bool (*sem_function_fn)(const char *word, void *data);
  * stays, Arabic's "ال", Hebrew's ה), where what is left is a function
  * word ("وذلك", "בשל") or a date word of at least 2 letters, or a word the
  * text also writes without them, itself or with its article, of at least 3
- * ("بشارع" beside "الشارع"; "בתאגיד" beside "התאגיד"); else `word`
+ * ("بشارع" beside "الشارع"; "בתאגיד" beside "התאגיד"), or, in Arabic, a
+ * verbal noun of a shape no root letter begins ("لتوفير", "باستخدام");
+ * else `word`
  * itself. The longest such strip wins. Borrowed: `word` or a string of
  * `st`. */
 const char *sem_core(sem_text *st, const char *word, const char *lang, sem_function_fn is_function, void *data);

@@ -45,6 +45,12 @@ static void test_proclitics(void **state)
   expect_core("في الشارع الرئيسي بشارع المحطة", "ara", "بشارع", "شارع");
   expect_core("התאגיד מודיע לתושבים כי התושבים", "heb", "לתושבים", "תושבים");
   expect_core("מכליות מים ליד הבית, ובמים", "heb", "ובמים", "מים");
+  /* ... and before a verbal noun, of a shape no root letter begins */
+  expect_core("لتوفير مياه الشرب", "ara", "لتوفير", "توفير");
+  expect_core("باستخدام الطاقة", "ara", "باستخدام", "استخدام");
+  expect_core("وانقطاع المياه", "ara", "وانقطاع", "انقطاع");
+  expect_core("بترك المياه", "ara", "بترك", "بترك"); /* no pattern: "ترك" may hold a root's ب */
+  expect_core("وتيرة النمو", "ara", "وتيرة", "وتيرة"); /* pace: its و is the root's */
   /* root letters stay: the rest is no word of the text */
   expect_core("وزارة التربية", "ara", "وزارة", "وزارة");
   expect_core("لجنة التعليم في البرلمان", "ara", "لجنة", "لجنة");
