@@ -256,6 +256,7 @@ typedef struct word_info {
   unsigned int cap_mid;  /* times written with a capital inside a sentence, on a line (German nouns) */
   unsigned int lower;    /* times written in lower case */
   unsigned int verb_cues, noun_cues; /* times seen as a verb, as a noun (cued_verbs()) */
+  unsigned int seen, leads; /* Hebrew: occurrences, and those right before a noun (semitic_words()) */
   pos_info pi;
 } word_info;
 
@@ -1115,7 +1116,8 @@ static bool function_word(const char *w, void *data)
 /* Arabic and Hebrew: a phrase ends after a definite word before one
  * without the article (sem_definite_break()); dates and times are no words
  * of a phrase ("يوم الثلاثاء", "الساعة الثامنة صباحا", "ביום שלישי",
- * "במאי"), nor are Arabic's imperfect verbs ("تعلن", "وتدعو"). */
+ * "במאי"), nor are Arabic's imperfect verbs ("تعلن", "وتدعو"). Then, in
+ * Hebrew, how often each word comes right before a noun (collect()). */
 static void semitic_words(kp *k)
 {
   bool ar = !strcmp(k->lang, "ara");
@@ -1133,6 +1135,13 @@ static void semitic_words(kp *k)
       w->cls = W_STOP;
     else if (ar && nominal(w->cls) && sem_arabic_verb(&k->sem, w->tok->word, i > 0 ? k->w[i - 1].tok->word : NULL))
       w->cls = W_VERB;
+  }
+  for (unsigned int i = 0; i < k->nw && !ar; i++) {
+    word_info *wi = (word_info *)k->w[i].info;
+    if (!wi)
+      continue;
+    wi->seen++;
+    wi->leads += i + 1 < k->nw && !k->w[i + 1].brk && nominal(k->w[i + 1].cls);
   }
 }
 
@@ -1495,7 +1504,11 @@ static void collect(kp *k)
        * pair of words of the run */
       for (unsigned int a = s; a < e; a = unit_end(k, a)) {
         unsigned int b = unit_end(k, a);
-        add_phrase(k, a, b);
+        /* a Hebrew construct form the text always follows with its noun
+         * ("הפסקת מים", "מחירי הדלק") is no tag alone */
+        const word_info *wi = k->w[a].info;
+        if (!(k->semitic && wi && wi->leads == wi->seen && sem_construct_form(k->w[a].text, k->lang)))
+          add_phrase(k, a, b);
         if (b < e)
           add_phrase(k, a, unit_end(k, b));
       }

@@ -43,17 +43,39 @@ void sem_text_clear(sem_text *st)
   g_string_chunk_free(st->chunk);
 }
 
+static bool in(const char *const *list, const char *w)
+{
+  for (; w && *list; list++)
+    if (!strcmp(*list, w))
+      return true;
+  return false;
+}
+
 /* The day words: a weekday follows them ("يوم الثلاثاء", "יום שלישי"). */
 static bool day_word(const char *w) { return w && (!strcmp(w, "يوم") || !strcmp(w, "יום")); }
+
+/* Units of time: before a weekday or a month ("يوم الثلاثاء", "شهر نوفمبر",
+ * "חודש אוקטובר") or "next", "last" ("العام المقبل", "בחודש הבא") they
+ * name a date. */
+static bool time_unit(const char *w)
+{
+  static const char *const units[] = { "يوم", "شهر", "أسبوع", "اسبوع", "عام", "سنة", "اليوم", "الشهر", "الأسبوع",
+                                       "الاسبوع", "العام", "السنة", "יום", "חודש", "שבוע", "שנה", NULL };
+  return in(units, w);
+}
+
+static bool relative_time(const char *w)
+{
+  static const char *const rel[] = { "القادم", "القادمة", "المقبل", "المقبلة", "الماضي", "الماضية", "הבא", "הבאה",
+                                     "שעבר", "שעברה", "הקרוב", "הקרובה", NULL };
+  return in(rel, w);
+}
 
 /* Hebrew names its weekdays but the last by ordinals: a weekday only after a day word. */
 static bool hebrew_ordinal_day(const char *w)
 {
   static const char *const days[] = { "ראשון", "שני", "שלישי", "רביעי", "חמישי", "שישי", NULL };
-  for (const char *const *d = days; w && *d; d++)
-    if (!strcmp(*d, w))
-      return true;
-  return false;
+  return in(days, w);
 }
 
 static bool known(const sem_text *st, const char *core, const char *lang)
@@ -72,7 +94,7 @@ static bool known(const sem_text *st, const char *core, const char *lang)
 static bool acceptable(const sem_text *st, const char *core, const char *lang, sem_function_fn is_function, void *data)
 {
   glong n = g_utf8_strlen(core, -1);
-  if (n >= MIN_FUNCTION && (is_function(core, data) || lex_is_date_word(core) || day_word(core)))
+  if (n >= MIN_FUNCTION && (is_function(core, data) || lex_is_date_word(core) || time_unit(core)))
     return true;
   return n >= MIN_KNOWN && known(st, core, lang);
 }
@@ -193,9 +215,9 @@ bool sem_date_word(const char *core, const char *prev, const char *next, const c
     return false;
   if (lex_is_date_word(core))
     return true;
-  if (day_word(core) && next && (lex_is_date_word(next) || hebrew_ordinal_day(next)))
+  if (time_unit(core) && (lex_is_date_word(next) || relative_time(next) || (day_word(core) && hebrew_ordinal_day(next))))
     return true;
-  return hebrew_ordinal_day(core) && day_word(prev);
+  return (relative_time(core) && time_unit(prev)) || (hebrew_ordinal_day(core) && day_word(prev));
 }
 
 bool sem_after_hour(const char *prev, const char *lang)
@@ -214,6 +236,11 @@ bool sem_definite_break(sem_text *st, const char *prev, const char *core, const 
   if (arabic(lang))
     return g_str_has_prefix(prev, AL) && g_utf8_strlen(prev, -1) > MIN_KNOWN && !g_str_has_prefix(core, AL);
   return sem_unarticled(st, prev, lang) != prev && !g_str_has_prefix(core, HE);
+}
+
+bool sem_construct_form(const char *core, const char *lang)
+{
+  return sem_lang(lang) && !arabic(lang) && (g_str_has_suffix(core, "\u05EA") || g_str_has_suffix(core, "\u05D9"));
 }
 
 /* Prepositions after which a verb-shaped word is a noun ("في تطوير"). */

@@ -72,9 +72,11 @@ void sem_drop_articled(const sem_text *st, GHashTable *guessed, const char *lang
 
 /* Whether `word` (lower-case, NFC, as written) names a day, a month or a
  * time of day: a month or weekday ("مايو", "أيلول", "رمضان", "במאי"), a time
- * word ("الساعة", "صباحا", "בשעה"), or a day word ("يوم", "ביום") or a
- * Hebrew ordinal ("שלישי") read as a weekday by its neighbour (`prev`,
- * `next`, sem_core()'s forms or NULL). */
+ * word ("الساعة", "صباحا", "בשעה"), a unit of time before a weekday, a month
+ * or "next", "last" ("يوم الثلاثاء", "شهر نوفمبر", "العام المقبل", "חודש
+ * הבא") and that word after it, or a Hebrew ordinal ("שלישי") after a day
+ * word: read by its neighbours (`prev`, `next`, sem_core()'s forms or
+ * NULL). */
 bool sem_date_word(const char *core, const char *prev, const char *next, const char *lang);
 
 /* Whether the word after an hour word (`prev`: "الساعة الثامنة", "בשעה
@@ -89,6 +91,11 @@ bool sem_after_hour(const char *prev, const char *lang);
  * Arabic's "ال"; Hebrew's ה where the text also writes the word without it
  * (not "הפסקת", whose ה is the noun's). */
 bool sem_definite_break(sem_text *st, const char *prev, const char *core, const char *lang);
+
+/* Hebrew: whether `core` ends as a construct form does, the first noun of
+ * "הפסקת מים", "מחירי הדלק": in ת or י. The caller knows whether the text
+ * always follows it with a noun. */
+bool sem_construct_form(const char *core, const char *lang);
 
 /* Arabic: whether `word`, as written (clitics on), has the shape of an
  * imperfect verb: ي ت ن, or أ after the future's س, after و ف س ل

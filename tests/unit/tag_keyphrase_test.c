@@ -2029,9 +2029,22 @@ static void test_semitic_tags(void **state)
   /* not "בשכונה": the text has no "שכונה" to show its ב is a preposition's */
   const char *const heb_never[] = { "בשל", "ביום", "שלישי", "במאי", "מאי", "השעות", NULL };
   expect_no_function_words_within_in("heb_notice", "heb", "הפסקת מים", heb_never);
-  const char *const hnews_never[] = { "ביום", "ראשון", "בספטמבר", "אוקטובר", "שלישי", "בשעה", "ארבע", "ללימוד", NULL };
+  const char *const hnews_never[] = { "ביום", "ראשון", "בספטמבר", "אוקטובר", "שלישי", "בשעה", "ארבע", "ללימוד",
+                                      "בחודש", "חודש", "שעבר", NULL };
   expect_no_function_words_within_in("heb_news", "heb", "משרד החינוך", hnews_never);
   expect_no_function_words_within_in("heb_news", "heb", "לימוד תכנות", hnews_never);
+  /* a construct form the text always follows with its noun is no tag alone */
+  expect_no_function_words_within_in("heb_news", "heb", "ועדת החינוך", hnews_never);
+  const char *const construct[] = { "הפסקת", "ועדת", "מעבדת" };
+  for (int f = 0; f < 2; f++) {
+    char *text = tagdata_text(f ? "heb_news" : "heb_notice");
+    tag_outcome out = tag_text(text, "heb", 10);
+    for (size_t i = 0; i < G_N_ELEMENTS(construct); i++)
+      if (has_tag(&out, construct[i]))
+        fail_msg("heb: the construct form \"%s\" is a tag alone", construct[i]);
+    tag_outcome_clear(&out);
+    g_free(text);
+  }
   /* Persian and Urdu: the Arabic rules are not theirs */
   const char *const none[] = { NULL };
   expect_no_function_words_in("fas_notice", "fas", "شرکت آب", none);

@@ -37,6 +37,7 @@ static void test_proclitics(void **state)
   expect_core("وذلك بسبب الصيانة", "ara", "وذلك", "ذلك");
   expect_core("لذلك تبحث", "ara", "لذلك", "ذلك");
   expect_core("בשל עבודות", "heb", "בשל", "של");
+  expect_core("השתלמות בחודש אוקטובר", "heb", "בחודש", "חודש"); /* a date's word */
   /* ... before the article: always ("ب" + "الطاقة") */
   expect_core("تحلية المياه بالطاقة", "ara", "بالطاقة", "الطاقة");
   expect_core("المياه والكهرباء", "ara", "والكهرباء", "الكهرباء");
@@ -128,6 +129,15 @@ static void test_dates(void **state)
   assert_true(sem_date_word("שלישי", "יום", NULL, "heb"));
   assert_false(sem_date_word("שלישי", "שלב", NULL, "heb"));
   assert_false(sem_date_word("יום", NULL, "העצמאות", "heb"));
+  /* a unit of time before a month or "next", "last", and that word */
+  assert_true(sem_date_word("شهر", NULL, "نوفمبر", "ara"));
+  assert_true(sem_date_word("العام", NULL, "المقبل", "ara"));
+  assert_true(sem_date_word("المقبل", "العام", NULL, "ara"));
+  assert_true(sem_date_word("חודש", NULL, "הבא", "heb"));
+  assert_true(sem_date_word("הבא", "חודש", NULL, "heb"));
+  assert_false(sem_date_word("שני", "חודש", NULL, "heb")); /* ordinals name days only */
+  assert_false(sem_date_word("المقبل", "الاجتماع", NULL, "ara"));
+  assert_false(sem_date_word("شهر", NULL, "العسل", "ara"));
   /* the hour's number after the hour word */
   assert_true(sem_after_hour("الساعة", "ara"));
   assert_true(sem_after_hour("שעה", "heb"));
