@@ -33,37 +33,41 @@ static void expect_core(const char *text, const char *lang, const char *word, co
 static void test_proclitics(void **state)
 {
   (void)state;
-  /* a proclitic before a function word: the word is one */
-  expect_core("وذلك بسبب الصيانة", "ara", "وذلك", "ذلك");
-  expect_core("لذلك تبحث", "ara", "لذلك", "ذلك");
-  expect_core("בשל עבודות", "heb", "בשל", "של");
-  expect_core("השתלמות בחודש אוקטובר", "heb", "בחודש", "חודש"); /* a date's word */
-  /* ... before the article: always ("ب" + "الطاقة") */
-  expect_core("تحلية المياه بالطاقة", "ara", "بالطاقة", "الطاقة");
-  expect_core("المياه والكهرباء", "ara", "والكهرباء", "الكهرباء");
-  expect_core("مياه الشرب للسكان", "ara", "للسكان", "السكان");
-  /* ... before a word the text writes without it, or with the article */
-  expect_core("في الشارع الرئيسي بشارع المحطة", "ara", "بشارع", "شارع");
-  expect_core("התאגיד מודיע לתושבים כי התושבים", "heb", "לתושבים", "תושבים");
-  expect_core("מכליות מים ליד הבית, ובמים", "heb", "ובמים", "מים");
-  /* ... and before a verbal noun, of a shape no root letter begins */
-  expect_core("لتوفير مياه الشرب", "ara", "لتوفير", "توفير");
-  expect_core("باستخدام الطاقة", "ara", "باستخدام", "استخدام");
-  expect_core("وانقطاع المياه", "ara", "وانقطاع", "انقطاع");
-  expect_core("بترك المياه", "ara", "بترك", "بترك"); /* no pattern: "ترك" may hold a root's ب */
-  expect_core("وتيرة النمو", "ara", "وتيرة", "وتيرة"); /* pace: its و is the root's */
-  /* root letters stay: the rest is no word of the text */
-  expect_core("وزارة التربية", "ara", "وزارة", "وزارة");
-  expect_core("لجنة التعليم في البرلمان", "ara", "لجنة", "لجنة");
-  expect_core("بيت لحم", "ara", "بيت", "بيت");
-  expect_core("בית הספר היסודי", "heb", "בית", "בית");
-  expect_core("בית ספר ולימוד בבית", "heb", "בבית", "בית");
-  expect_core("ועדת החינוך", "heb", "ועדת", "ועדת");
-  /* never below three letters for a word of the text ("ים" is one) */
-  expect_core("מים ים", "heb", "מים", "מים");
-  /* not Urdu's or Persian's */
-  expect_core("تحلية المياه بالطاقة", "fas", "بالطاقة", "بالطاقة");
-  expect_core("وذلك", "urd", "وذلك", "وذلك");
+  static const struct { const char *text, *lang, *word, *want; } cores[] = {
+    /* a proclitic before a function word: the word is one */
+    { "وذلك بسبب الصيانة", "ara", "وذلك", "ذلك" },
+    { "لذلك تبحث", "ara", "لذلك", "ذلك" },
+    { "בשל עבודות", "heb", "בשל", "של" },
+    { "השתלמות בחודש אוקטובר", "heb", "בחודש", "חודש" }, /* a date's word */
+    /* ... before the article: always ("ب" + "الطاقة") */
+    { "تحلية المياه بالطاقة", "ara", "بالطاقة", "الطاقة" },
+    { "المياه والكهرباء", "ara", "والكهرباء", "الكهرباء" },
+    { "مياه الشرب للسكان", "ara", "للسكان", "السكان" },
+    /* ... before a word the text writes without it, or with the article */
+    { "في الشارع الرئيسي بشارع المحطة", "ara", "بشارع", "شارع" },
+    { "התאגיד מודיע לתושבים כי התושבים", "heb", "לתושבים", "תושבים" },
+    { "מכליות מים ליד הבית, ובמים", "heb", "ובמים", "מים" },
+    /* ... and before a verbal noun, of a shape no root letter begins */
+    { "لتوفير مياه الشرب", "ara", "لتوفير", "توفير" },
+    { "باستخدام الطاقة", "ara", "باستخدام", "استخدام" },
+    { "وانقطاع المياه", "ara", "وانقطاع", "انقطاع" },
+    { "بترك المياه", "ara", "بترك", "بترك" }, /* no pattern: "ترك" may hold a root's ب */
+    { "وتيرة النمو", "ara", "وتيرة", "وتيرة" }, /* pace: its و is the root's */
+    /* root letters stay: the rest is no word of the text */
+    { "وزارة التربية", "ara", "وزارة", "وزارة" },
+    { "لجنة التعليم في البرلمان", "ara", "لجنة", "لجنة" },
+    { "بيت لحم", "ara", "بيت", "بيت" },
+    { "בית הספר היסודי", "heb", "בית", "בית" },
+    { "בית ספר ולימוד בבית", "heb", "בבית", "בית" },
+    { "ועדת החינוך", "heb", "ועדת", "ועדת" },
+    /* never below three letters for a word of the text ("ים" is one) */
+    { "מים ים", "heb", "מים", "מים" },
+    /* not Urdu's or Persian's */
+    { "تحلية المياه بالطاقة", "fas", "بالطاقة", "بالطاقة" },
+    { "وذلك", "urd", "وذلك", "وذلك" },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(cores); i++)
+    expect_core(cores[i].text, cores[i].lang, cores[i].word, cores[i].want);
   assert_false(sem_lang("urd"));
   assert_false(sem_lang("fas"));
   assert_true(sem_lang("ara") && sem_lang("heb"));
@@ -122,22 +126,28 @@ static void test_dates(void **state)
   const char *const heb[] = { "מאי", "ספטמבר", "ניסן", "אלול", "שבת", "שעה", "הצהריים" };
   for (size_t i = 0; i < G_N_ELEMENTS(heb); i++)
     assert_true(sem_date_word(heb[i], NULL, NULL, "heb"));
-  /* a day word before a weekday, a Hebrew ordinal after one */
-  assert_true(sem_date_word("يوم", NULL, "الثلاثاء", "ara"));
-  assert_false(sem_date_word("يوم", NULL, "الأرض", "ara"));
-  assert_true(sem_date_word("יום", NULL, "שלישי", "heb"));
-  assert_true(sem_date_word("שלישי", "יום", NULL, "heb"));
-  assert_false(sem_date_word("שלישי", "שלב", NULL, "heb"));
-  assert_false(sem_date_word("יום", NULL, "העצמאות", "heb"));
-  /* a unit of time before a month or "next", "last", and that word */
-  assert_true(sem_date_word("شهر", NULL, "نوفمبر", "ara"));
-  assert_true(sem_date_word("العام", NULL, "المقبل", "ara"));
-  assert_true(sem_date_word("المقبل", "العام", NULL, "ara"));
-  assert_true(sem_date_word("חודש", NULL, "הבא", "heb"));
-  assert_true(sem_date_word("הבא", "חודש", NULL, "heb"));
-  assert_false(sem_date_word("שני", "חודש", NULL, "heb")); /* ordinals name days only */
-  assert_false(sem_date_word("المقبل", "الاجتماع", NULL, "ara"));
-  assert_false(sem_date_word("شهر", NULL, "العسل", "ara"));
+  static const struct { const char *core, *prev, *next, *lang; bool date; } context[] = {
+    /* a day word before a weekday, a Hebrew ordinal after one */
+    { "يوم", NULL, "الثلاثاء", "ara", true },
+    { "يوم", NULL, "الأرض", "ara", false },
+    { "יום", NULL, "שלישי", "heb", true },
+    { "שלישי", "יום", NULL, "heb", true },
+    { "שלישי", "שלב", NULL, "heb", false },
+    { "יום", NULL, "העצמאות", "heb", false },
+    /* a unit of time before a month or "next", "last", and that word */
+    { "شهر", NULL, "نوفمبر", "ara", true },
+    { "العام", NULL, "المقبل", "ara", true },
+    { "المقبل", "العام", NULL, "ara", true },
+    { "חודש", NULL, "הבא", "heb", true },
+    { "הבא", "חודש", NULL, "heb", true },
+    { "שני", "חודש", NULL, "heb", false }, /* ordinals name days only */
+    { "المقبل", "الاجتماع", NULL, "ara", false },
+    { "شهر", NULL, "العسل", "ara", false },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(context); i++)
+    if (sem_date_word(context[i].core, context[i].prev, context[i].next, context[i].lang) != context[i].date)
+      fail_msg("%s \"%s\" between \"%s\" and \"%s\" is %sa date", context[i].lang, context[i].core,
+               context[i].prev ? context[i].prev : "", context[i].next ? context[i].next : "", context[i].date ? "not " : "");
   /* the hour's number after the hour word */
   assert_true(sem_after_hour("الساعة", "ara"));
   assert_true(sem_after_hour("שעה", "heb"));
