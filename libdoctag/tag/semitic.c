@@ -248,6 +248,24 @@ static const char *const arabic_prepositions[] = {
   "في", "من", "إلى", "الى", "على", "عن", "مع", "بعد", "قبل", "خلال", "حول", "عبر", "نحو", "ضد", "لدى", "عند", "بين", NULL
 };
 
+/* Whether the `n` letters at `x` are a feminine perfect of a derived form:
+ * IV أفعلت ("أعلنت", "أعدت"), VIII افتعلت ("ارتفعت"), VII انفعلت ("انخفضت"),
+ * X استفعلت ("استمرت"), VI تفاعلت ("تراجعت"). A noun ends in ة, a plural in
+ * ات ("أوقات", "اتصالات"), so few nouns have these shapes. */
+static bool feminine_perfect(const gunichar *x, glong n)
+{
+  enum { ALEF = 0x0627, HAMZA_ALEF = 0x0623, TEH = 0x062A, NOON = 0x0646, SEEN = 0x0633 };
+  if (n < 4 || x[n - 1] != TEH || x[n - 2] == ALEF)
+    return false;
+  if (x[0] == HAMZA_ALEF)
+    return n <= 6;
+  if (x[0] == ALEF && n == 6)
+    return x[2] == TEH || x[1] == NOON;
+  if (x[0] == ALEF && n == 7)
+    return x[1] == SEEN && x[2] == TEH;
+  return x[0] == TEH && n == 6 && x[2] == ALEF;
+}
+
 bool sem_arabic_verb(const sem_text *st, const char *word, const char *prev)
 {
   for (const char *const *p = arabic_prepositions; prev && *p; p++)
@@ -262,8 +280,7 @@ bool sem_arabic_verb(const sem_text *st, const char *word, const char *prev)
       goto out;
   if (i < n && (u[i] == 0x0648 || u[i] == 0x0641)) /* و ف */
     i++;
-  /* the perfect of form IV, feminine: "أعلنت", "وأكدت", "أعدت" (not "أوقات") */
-  if (i < n && u[i] == 0x0623 && n - i >= 4 && n - i <= 6 && u[n - 1] == 0x062A && u[n - 2] != 0x0627)
+  if (i < n && feminine_perfect(u + i, n - i))
     goto article;
   if (i < n && (u[i] == 0x0633 || u[i] == 0x0644)) { /* س ل */
     future = u[i] == 0x0633;

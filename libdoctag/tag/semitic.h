@@ -103,8 +103,9 @@ bool sem_construct_form(const char *core, const char *lang);
  * and none of the noun patterns that share it: ة, ات or ية at the end
  * ("تحلية"), ا second or, in a 4-letter word, third ("تاريخ", "نظام"),
  * تفعيل, تفعال and تفاعل ("تعليم", "تقرير", "تكرار", "تعاون"); or of the
- * feminine perfect of form IV: أ, 4 to 6 letters, ت but not ات at the end
- * ("أعلنت", "وأكدت"; not "أوقات"); and that the text
+ * feminine perfect of a derived form, ت but not ات at the end: أفعلت,
+ * افتعلت, انفعلت, استفعلت, تفاعلت ("أعلنت", "وأكدت", "ارتفعت", "تراجعت"; not
+ * "أوقات"); and that the text
  * never writes it with the article ("التقدم" makes "تقدم" a noun). `prev`:
  * the word before (NULL: none), a preposition before which the word is a
  * noun ("في تطوير"). */

@@ -102,12 +102,13 @@ static void test_arabic_verbs(void **state)
 {
   (void)state;
   const char *const verbs[] = { "تعلن", "وتدعو", "وستتوفر", "يرجى", "تنصح", "ويراقب", "نعتذر", "تطلق", "يقول",
-                                "سأعمل", "أعلنت", "وأكدت" };
+                                "سأعمل", "أعلنت", "وأكدت", "ارتفعت", "وانخفضت", "استمرت", "تراجعت" };
   for (size_t i = 0; i < G_N_ELEMENTS(verbs); i++)
     expect_verb("", verbs[i], NULL, true);
   /* nouns of the same shape stay nouns */
   const char *const nouns[] = { "تعليم", "يوم", "نظام", "تقرير", "تحلية", "تاريخ", "تعاون", "تكرار", "وزارة",
-                                "لجنة", "يسار", "نتيجة", "تطورات", "ليبيا", "أوقات", "أخت", "صباحاً" };
+                                "لجنة", "يسار", "نتيجة", "تطورات", "ليبيا", "أوقات", "أخت", "صباحاً",
+                                "اتصالات", "استثمارات", "بيروت", "توقيت" };
   for (size_t i = 0; i < G_N_ELEMENTS(nouns); i++)
     expect_verb("", nouns[i], NULL, false);
   /* a word the text writes with the article is a noun; so is one after a preposition */
