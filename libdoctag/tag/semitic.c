@@ -19,11 +19,15 @@ bool sem_lang(const char *lang) { return lang && (!strncmp(lang, "ara", 3) || !s
 
 static bool arabic(const char *lang) { return !strncmp(lang, "ara", 3); }
 
+/* One-letter prepositions: Arabic's ب ل ك, Hebrew's ב ל מ כ. */
+static const gunichar prepositions[] = { 0x0628, 0x0644, 0x0643, 0x05D1, 0x05DC, 0x05DE, 0x05DB };
+
 void sem_text_init(sem_text *st, const GArray *toks)
 {
   st->words = g_hash_table_new(g_str_hash, g_str_equal);
   st->al_rest = g_hash_table_new(g_str_hash, g_str_equal);
   st->chunk = g_string_chunk_new(1024);
+  st->after_prep = g_hash_table_new(g_str_hash, g_str_equal);
   for (guint i = 0; i < toks->len; i++) {
     const char *w = g_array_index(toks, seg_token, i).word;
     if (g_array_index(toks, seg_token, i).kind != SEG_WORD)
@@ -33,6 +37,13 @@ void sem_text_init(sem_text *st, const GArray *toks)
     const char *al = strstr(w, AL);
     if (al && al - w <= 4 && g_utf8_strlen(al + strlen(AL), -1) >= MIN_KNOWN)
       g_hash_table_add(st->al_rest, (gpointer)(al + strlen(AL)));
+    gunichar c = g_utf8_get_char(w);
+    const char *rest = g_utf8_next_char(w);
+    for (guint b = 0; b < G_N_ELEMENTS(prepositions); b++)
+      if (c == prepositions[b] && g_utf8_strlen(rest, -1) >= MIN_KNOWN) {
+        guint seen = GPOINTER_TO_UINT(g_hash_table_lookup(st->after_prep, rest));
+        g_hash_table_insert(st->after_prep, (gpointer)rest, GUINT_TO_POINTER(seen | 1u << b));
+      }
   }
 }
 
@@ -40,6 +51,7 @@ void sem_text_clear(sem_text *st)
 {
   g_hash_table_destroy(st->words);
   g_hash_table_destroy(st->al_rest);
+  g_hash_table_destroy(st->after_prep);
   g_string_chunk_free(st->chunk);
 }
 
@@ -81,6 +93,10 @@ static bool hebrew_ordinal_day(const char *w)
 static bool known(const sem_text *st, const char *core, const char *lang)
 {
   if (g_hash_table_contains(st->words, core))
+    return true;
+  /* after two different prepositions: "בשכונה", "לשכונה" */
+  guint seen = GPOINTER_TO_UINT(g_hash_table_lookup(st->after_prep, core));
+  if (seen & (seen - 1))
     return true;
   if (arabic(lang))
     return g_hash_table_contains(st->al_rest, core) ||

@@ -21,6 +21,7 @@ bool sem_lang(const char *lang);
 typedef struct sem_text {
   GHashTable *words;   /* set of seg_token words */
   GHashTable *al_rest; /* set: Arabic words' rests after "ال" */
+  GHashTable *after_prep; /* rest after a one-letter preposition -> the letters seen (bits) */
   GStringChunk *chunk; /* the strings sem_core() and sem_unarticled() make */
 } sem_text;
 
@@ -35,8 +36,9 @@ typedef bool (*sem_function_fn)(const char *word, void *data);
  * (Arabic و ف ب ل ك, "لل" as ل + ال; Hebrew ו ש כש ב ל מ כ; the article
  * stays, Arabic's "ال", Hebrew's ה), where what is left is a function
  * word ("وذلك", "בשל") or a date word of at least 2 letters, or a word the
- * text also writes without them, itself or with its article, of at least 3
- * ("بشارع" beside "الشارع"; "בתאגיד" beside "התאגיד"), or, in Arabic, a
+ * text also writes without them, itself or with its article, or after two
+ * different prepositions, of at least 3 ("بشارع" beside "الشارع"; "בתאגיד"
+ * beside "התאגיד"; "בשכונה" beside "לשכונה"), or, in Arabic, a
  * verbal noun of a shape no root letter begins ("لتوفير", "باستخدام");
  * else `word`
  * itself. The longest such strip wins. Borrowed: `word` or a string of
