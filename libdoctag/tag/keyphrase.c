@@ -25,6 +25,7 @@
 #include "tag/pos_lang.h"
 #include "tag/rules.h"
 #include "tag/segment.h"
+#include "tag/semitic.h"
 
 #define WINDOW 10          /* co-occurrence window, in words */
 #define DAMPING 0.85
@@ -260,6 +261,7 @@ typedef struct word_info {
   unsigned int cap_mid;  /* times written with a capital inside a sentence, on a line (German nouns) */
   unsigned int lower;    /* times written in lower case */
   unsigned int verb_cues, noun_cues; /* times seen as a verb, as a noun (cued_verbs()) */
+  unsigned int seen, leads; /* Hebrew: occurrences, and those right before a noun (semitic_words()) */
   pos_info pi;
 } word_info;
 
@@ -291,6 +293,8 @@ typedef struct kp {
   bool stops;            /* the language has a stop-word list */
   const pos_lang_table *lang_pos; /* ... and its verbs and adverbs, or NULL (tag/pos_lang.h) */
   GHashTable *guessed;   /* ... else its function words, guessed from the text (tag/funcwords.h) */
+  bool semitic;          /* Arabic, Hebrew: proclitics, dates, Arabic's verbs (tag/semitic.h) */
+  sem_text sem;          /* ... the text's words for them */
   GUnicodeScript script; /* the script tags are taken from */
   word *w;
   unsigned int nw;
@@ -1105,6 +1109,47 @@ static void formulas(kp *k)
   }
 }
 
+/* Whether `w` is a function word of the text's language: its stop word,
+ * closed-class word or one guessed from the text (sem_core()'s test). */
+static bool function_word(const char *w, void *data)
+{
+  const kp *k = data;
+  return (k->stops && lex_is_stop_lang(w, k->lang)) || lex_is_closed_class(w, k->lang) ||
+         (k->guessed && g_hash_table_contains(k->guessed, w));
+}
+
+/* Arabic and Hebrew: a phrase ends after a definite word before one
+ * without the article (sem_definite_break()); dates and times are no words
+ * of a phrase ("يوم الثلاثاء", "الساعة الثامنة صباحا", "ביום שלישי",
+ * "במאי"), nor are Arabic's imperfect verbs ("تعلن", "وتدعو"). Then, in
+ * Hebrew, how often each word comes right before a noun (collect()). */
+static void semitic_words(kp *k)
+{
+  bool ar = !strcmp(k->lang, "ara");
+  for (unsigned int i = 0; i < k->nw; i++) {
+    word *w = &k->w[i];
+    if (!w->info)
+      continue;
+    const char *prev = i > 0 && !w->brk && k->w[i - 1].info ? k->w[i - 1].text : NULL;
+    const char *next = i + 1 < k->nw && !k->w[i + 1].brk && k->w[i + 1].info ? k->w[i + 1].text : NULL;
+    if (sem_definite_break(&k->sem, prev, w->text, k->lang)) {
+      w->brk = true;
+      prev = NULL;
+    }
+    if (sem_date_word(w->text, prev, next, k->lang) || sem_after_hour(prev, k->lang))
+      w->cls = W_STOP;
+    else if (ar && nominal(w->cls) && sem_arabic_verb(&k->sem, w->tok->word, i > 0 ? k->w[i - 1].tok->word : NULL))
+      w->cls = W_VERB;
+  }
+  for (unsigned int i = 0; i < k->nw && !ar; i++) {
+    word_info *wi = (word_info *)k->w[i].info;
+    if (!wi)
+      continue;
+    wi->seen++;
+    wi->leads += i + 1 < k->nw && !k->w[i + 1].brk && nominal(k->w[i + 1].cls);
+  }
+}
+
 static void classify(kp *k)
 {
   unsigned int nw = 0;
@@ -1113,6 +1158,10 @@ static void classify(kp *k)
   if (!k->stops) {
     k->guessed = fw_guess(k->toks, k->script, k->lang);
     fw_archive(k->guessed, k->toks, k->script, k->lang, k->df);
+  }
+  if (k->semitic) {
+    sem_text_init(&k->sem, k->toks);
+    sem_drop_articled(&k->sem, k->guessed, k->lang);
   }
   const word_info *prev = NULL; /* the word before, when a word of the script */
   wclass prev_cls = W_OTHER;
@@ -1147,10 +1196,16 @@ static void classify(kp *k)
       w->stem = t->word;
     } else {
       w->text = lex_elide(t->word, k->lang);
+      if (k->semitic) {
+        const char *core = sem_core(&k->sem, w->text, k->lang, function_word, k);
+        /* a conjunction or preposition opens a phrase: "المياه والكهرباء" is two */
+        w->brk |= core != w->text && nw > 0;
+        w->text = core;
+      }
       word_info *wi = g_hash_table_lookup(k->infos, w->text);
       if (!wi) {
         wi = g_new0(word_info, 1);
-        wi->stem = lex_stem_lang(w->text, k->lang);
+        wi->stem = lex_stem_lang(k->semitic ? sem_unarticled(&k->sem, w->text, k->lang) : w->text, k->lang);
         if (k->english) {
           wi->known = pos_lookup(w->text, &wi->pi);
           unsigned int in = english_lists(w->text); /* English: no elision, the text is the token */
@@ -1169,7 +1224,8 @@ static void classify(kp *k)
         if (!wi->lang_pos)
           wi->lang_pos = clitic_verb(k, w->text);
         wi->stop = (k->stops && lex_is_stop_lang(w->text, k->lang)) || seg_utf8_len(w->text) < 2 ||
-                   (k->guessed && g_hash_table_contains(k->guessed, w->text));
+                   (k->guessed && g_hash_table_contains(k->guessed, w->text)) ||
+                   (k->semitic && lex_is_closed_class(w->text, k->lang));
         g_hash_table_insert(k->infos, (gpointer)w->text, wi);
       }
       w->info = wi;
@@ -1196,6 +1252,8 @@ static void classify(kp *k)
   }
   k->nw = nw;
   formulas(k);
+  if (k->semitic)
+    semitic_words(k);
   if (k->lang_pos)
     lang_pos_names(k);
   if (!strcmp(k->lang, "deu"))
@@ -1451,7 +1509,11 @@ static void collect(kp *k)
        * pair of words of the run */
       for (unsigned int a = s; a < e; a = unit_end(k, a)) {
         unsigned int b = unit_end(k, a);
-        add_phrase(k, a, b);
+        /* a Hebrew construct form the text always follows with its noun
+         * ("הפסקת מים", "מחירי הדלק") is no tag alone */
+        const word_info *wi = k->w[a].info;
+        if (!(k->semitic && wi && wi->leads == wi->seen && sem_construct_form(k->w[a].text, k->lang)))
+          add_phrase(k, a, b);
         if (b < e)
           add_phrase(k, a, unit_end(k, b));
       }
@@ -1809,6 +1871,7 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
   k.english = !strcmp(k.lang, "eng");
   k.stops = lex_has_stop_list(k.lang);
   k.lang_pos = pos_lang_of(k.lang);
+  k.semitic = sem_lang(k.lang);
   k.phrases = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL); /* values go to `out` */
   k.infos = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, word_info_free);
   k.key = g_string_new(NULL);
@@ -1869,6 +1932,8 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
   g_hash_table_destroy(k.infos);
   if (k.guessed)
     g_hash_table_destroy(k.guessed);
+  if (k.semitic)
+    sem_text_clear(&k.sem); /* after k.infos: its keys may be sem_core()'s */
   g_free(k.w);
   return out;
 }

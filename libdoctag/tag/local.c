@@ -36,6 +36,7 @@
 #include "tag/pos_lang.h"
 #include "tag/rules.h"
 #include "tag/segment.h"
+#include "tag/semitic.h"
 
 #define MAX_WORDS 3        /* candidate phrases */
 #define MAX_VOCAB_WORDS 5  /* vocabulary terms matched in the text */
@@ -85,6 +86,8 @@ typedef struct tagger {
   const char *lang;        /* "mar", "nep": the Devanagari text's language when not Hindi's, else
                               NULL (lex_is_stop() and lex_stem() read Devanagari as Hindi) */
   GHashTable *stems;       /* word -> lex_stem_lang(word, lang): each distinct word stemmed once */
+  bool semitic;            /* Arabic, Hebrew: a word stemmed without its proclitics (tag/semitic.h) */
+  sem_text sem;            /* ... the text's words for them */
   bool *content;           /* per token: a word that may start or end a phrase */
   bool *adjective;         /* ... and an adjective, no tag alone ("नई", new) */
   GHashTable *word_tf;     /* stem -> occurrences of content words */
@@ -142,6 +145,22 @@ static bool connector(const tagger *t, const char *word)
   return lex_is_connector(word) && (!t->lang || !((unsigned char)word[0] & 0x80));
 }
 
+/* A stop or closed-class word of the request's language (sem_core()'s test). */
+static bool function_word(const char *w, void *data)
+{
+  const char *lang = data;
+  return lex_is_stop_lang(w, lang) || lex_is_closed_class(w, lang);
+}
+
+/* The stem of a word of the text or of a vocabulary term: Arabic's and
+ * Hebrew's without their proclitics and article where the text shows
+ * them ("لحقوق" as "حقوق"). Newly allocated. */
+static char *word_stem(tagger *t, const char *word)
+{
+  const char *lang = t->req->language;
+  return lex_stem_lang(t->semitic ? sem_base(&t->sem, word, lang, function_word, (void *)lang) : word, t->lang);
+}
+
 static void prepare(tagger *t)
 {
   t->ntok = t->toks->len;
@@ -153,6 +172,9 @@ static void prepare(tagger *t)
   t->adjective = g_new0(bool, t->ntok + 1);
   t->word_tf = g_hash_table_new(g_str_hash, g_str_equal);
   t->stems = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+  t->semitic = sem_lang(t->req->language);
+  if (t->semitic)
+    sem_text_init(&t->sem, t->toks);
   t->key = g_string_new(NULL);
   t->form = g_string_new(NULL);
   /* Hindi: a form only ever a verb ("बताया", "करेंगी") starts and ends no
@@ -166,7 +188,7 @@ static void prepare(tagger *t)
       continue;
     t->stem[i] = g_hash_table_lookup(t->stems, k->word);
     if (!t->stem[i]) {
-      t->stem[i] = lex_stem_lang(k->word, t->lang);
+      t->stem[i] = word_stem(t, k->word);
       g_hash_table_insert(t->stems, k->word, t->stem[i]);
     }
     t->content[i] = k->script == t->script && seg_utf8_len(k->word) >= 2 && !lex_is_stop_lang(k->word, t->lang);
@@ -314,18 +336,19 @@ static void collect_phrases(tagger *t)
 
 /* A vocabulary term's key: the light stems of its words. A term in a script
  * written without spaces ("垃圾分类", "ตลาดนัดชุมชน") is several words of
- * the text, the ones seg_split() finds in it. */
-static char *vocabulary_key(const tagger *t, const char *clean)
+ * the text, the ones seg_split() finds in it; an Arabic or Hebrew one's
+ * words are stemmed as the text's (word_stem()). */
+static char *vocabulary_key(tagger *t, const char *clean)
 {
   bool unspaced = false;
   for (const char *p = clean; *p && !unspaced; p = g_utf8_next_char(p))
     unspaced = (unsigned char)*p >= 0x80 && seg_unspaced_script(seg_word_script(p));
-  if (!unspaced)
+  if (!unspaced && !t->semitic)
     return lex_stem_phrase_lang(clean, t->lang);
   GArray *toks = seg_split(clean);
   GString *key = g_string_new(NULL);
   for (guint i = 0; i < toks->len; i++) {
-    char *st = lex_stem_lang(g_array_index(toks, seg_token, i).word, t->lang);
+    char *st = word_stem(t, g_array_index(toks, seg_token, i).word);
     if (key->len)
       g_string_append_c(key, ' ');
     g_string_append(key, st);
@@ -751,6 +774,8 @@ static void tagger_clear(tagger *t)
   if (t->rarity)
     g_hash_table_destroy(t->rarity);
   g_hash_table_destroy(t->stems);
+  if (t->semitic)
+    sem_text_clear(&t->sem);
   g_string_free(t->key, TRUE);
   g_string_free(t->form, TRUE);
   g_free(t->stem);

@@ -8,6 +8,7 @@
 
 #include "tag/lexicon.h"
 #include "tag/segment.h"
+#include "tag/semitic.h"
 
 #define MAX_WORD_CHARS 30
 #define DEFAULT_NUM_TAGS 8
@@ -565,8 +566,15 @@ static GHashTable *index_stems(text_index *ix)
     ix->stems = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     gchar **words = g_strsplit(ix->flat->str, " ", -1);
     for (gchar **w = words; *w; w++)
-      if (**w)
+      if (**w) {
         g_hash_table_add(ix->stems, lex_stem(*w));
+        /* Arabic's and Hebrew's words with their proclitics off too:
+         * "المياه" is in a text that writes "والمياه" */
+        char **bare = sem_bare_forms(*w);
+        for (char **b = bare; b && *b; b++)
+          g_hash_table_add(ix->stems, lex_stem(*b));
+        g_strfreev(bare);
+      }
     g_strfreev(words);
   }
   return ix->stems;

@@ -1554,10 +1554,11 @@ static void expect_no_function_words(const char *code, const char *subject, cons
 }
 
 /* ... nor anywhere inside a tag, for a language whose list cuts phrases. */
-static void expect_no_function_words_within(const char *code, const char *subject, const char *const *fw)
+static void expect_no_function_words_within_in(const char *name, const char *code, const char *subject,
+                                               const char *const *fw)
 {
-  expect_no_function_words(code, subject, fw);
-  char *text = tagdata_text(code);
+  expect_no_function_words_in(name, code, subject, fw);
+  char *text = tagdata_text(name);
   tag_outcome out = tag_text(text, code, 10);
   for (size_t i = 0; i < out.count; i++) {
     gchar **words = g_strsplit(out.items[i].tag, " ", -1);
@@ -1569,6 +1570,11 @@ static void expect_no_function_words_within(const char *code, const char *subjec
   }
   tag_outcome_clear(&out);
   g_free(text);
+}
+
+static void expect_no_function_words_within(const char *code, const char *subject, const char *const *fw)
+{
+  expect_no_function_words_within_in(code, code, subject, fw);
 }
 
 /* French demonstratives and pronouns Snowball's list lacks ("cette",
@@ -1680,7 +1686,8 @@ static void test_function_words_without_snowball(void **state)
   const char *const ben[] = { "এবং", "ও", "যে", "এই", "তবে", "অনেক", "প্রতি", NULL };
   expect_no_function_words("ben", "বন্যা", ben);
   const char *const heb[] = { "כי", "על", "את", "של", "גם", "עד", "כל", "לפני", "אחר", NULL };
-  expect_no_function_words("heb", "הפסקת המים", heb);
+  /* "הפסקת מים" and "הפסקת המים" are one term, written as the text mostly does */
+  expect_no_function_words("heb", "הפסקת מים", heb);
   /* Marathi and Nepali have lists of their own (stopwords-iso's,
    * Snowball's): with Hindi's, "आहे" (is), "हुनेछ" (will be) and "गरिएको"
    * (done) were tags */
@@ -2089,6 +2096,50 @@ static void test_closed_class_seed(void **state)
  * Inspec-dev[100] 54.6% of the occurrences, 4.9% content words ("data",
  * "time", "cost"); SemEval-2010-train[20] 64.4%, 6.4%; the corpus's English
  * texts 55.5%, 14.1%; its Hindi ones 51.0%, 14.3% ("कृषि", "बीमा"). */
+/* An Arabic and a Hebrew notice and news story get no verb, no function
+ * word with a proclitic and no date among their tags, and keep their
+ * terms; Persian and Urdu, also in Arabic letters, keep theirs. */
+static void test_semitic_tags(void **state)
+{
+  (void)state;
+  /* verbs, function words with a proclitic, dates and times */
+  const char *const ara_never[] = { "تعلن", "وتدعو", "وستتوفر", "يرجى", "تنصح", "ويراقب", "تجري", "وذلك", "بسبب",
+                                    "يوم", "الثلاثاء", "الموافق", "مايو", "الساعة", "الثامنة", "صباحا", "عصرا",
+                                    "والمياه", NULL };
+  expect_no_function_words_within_in("ara_notice", "ara", "انقطاع المياه", ara_never);
+  expect_no_function_words_within_in("ara_notice", "ara", "صهاريج المياه", ara_never);
+  const char *const news_never[] = { "تطلق", "أعلنت", "وأكدت", "وتشمل", "ويبدأ", "يشمل", "يطور", "وتنظم", "يوم",
+                                     "الأحد", "أيلول", "تشرين", "سبت", "الساعة", "والتعليم", "لتعليم", NULL };
+  /* root letters stay: "وزارة", "لجنة", and "تعليم" is a noun */
+  const char *const news_want[] = { "وزارة التربية", "تعليم البرمجة", "لجنة التعليم" };
+  for (size_t i = 0; i < G_N_ELEMENTS(news_want); i++)
+    expect_no_function_words_within_in("ara_news", "ara", news_want[i], news_never);
+  /* not "בשכונה": the text has no "שכונה" to show its ב is a preposition's */
+  const char *const heb_never[] = { "בשל", "ביום", "שלישי", "במאי", "מאי", "השעות", NULL };
+  expect_no_function_words_within_in("heb_notice", "heb", "הפסקת מים", heb_never);
+  const char *const hnews_never[] = { "ביום", "ראשון", "בספטמבר", "אוקטובר", "שלישי", "בשעה", "ארבע", "ללימוד",
+                                      "בחודש", "חודש", "שעבר", NULL };
+  expect_no_function_words_within_in("heb_news", "heb", "משרד החינוך", hnews_never);
+  expect_no_function_words_within_in("heb_news", "heb", "לימוד תכנות", hnews_never);
+  /* a construct form the text always follows with its noun is no tag alone */
+  expect_no_function_words_within_in("heb_news", "heb", "ועדת החינוך", hnews_never);
+  const char *const construct[] = { "הפסקת", "ועדת", "מעבדת" };
+  for (int f = 0; f < 2; f++) {
+    char *text = tagdata_text(f ? "heb_news" : "heb_notice");
+    tag_outcome out = tag_text(text, "heb", 10);
+    for (size_t i = 0; i < G_N_ELEMENTS(construct); i++)
+      if (has_tag(&out, construct[i]))
+        fail_msg("heb: the construct form \"%s\" is a tag alone", construct[i]);
+    tag_outcome_clear(&out);
+    g_free(text);
+  }
+  /* Persian and Urdu: the Arabic rules are not theirs */
+  const char *const none[] = { NULL };
+  expect_no_function_words_in("fas_notice", "fas", "شرکت آب", none);
+  expect_no_function_words_in("fas_notice", "fas", "منطقه شمالی شهر", none);
+  expect_no_function_words_in("urd", "urd", "فضائی آلودگی", none);
+}
+
 static void test_function_word_guess(void **state)
 {
   (void)state;
@@ -2158,6 +2209,7 @@ int main(void)
     cmocka_unit_test(test_french_demonstratives),
     cmocka_unit_test(test_list_additions),
     cmocka_unit_test(test_function_words_without_snowball),
+    cmocka_unit_test(test_semitic_tags),
     cmocka_unit_test(test_function_word_guess),
     cmocka_unit_test(test_devanagari_languages),
     cmocka_unit_test(test_closed_class_seed),

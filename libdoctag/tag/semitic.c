@@ -1,0 +1,326 @@
+/* Arabic's and Hebrew's proclitics, dates and Arabic's imperfect verbs
+ * (see semitic.h). */
+#include "tag/semitic.h"
+
+#include <string.h>
+
+#include "tag/lexicon.h"
+#include "tag/segment.h"
+
+#define AL "\u0627\u0644" /* ال */
+#define HE "\u05D4"       /* ה */
+/* Letters a stripped word keeps at least: a function word, a word of the text */
+#define MIN_FUNCTION 2
+#define MIN_KNOWN 3
+/* Letters from which a Hebrew word that starts with ה is read as one with the article */
+#define MIN_ARTICLED 5
+
+bool sem_lang(const char *lang) { return lang && (!strncmp(lang, "ara", 3) || !strncmp(lang, "heb", 3)); }
+
+static bool arabic(const char *lang) { return !strncmp(lang, "ara", 3); }
+
+/* One-letter prepositions: Arabic's ب ل ك, Hebrew's ב ל מ כ. */
+static const gunichar prepositions[] = { 0x0628, 0x0644, 0x0643, 0x05D1, 0x05DC, 0x05DE, 0x05DB };
+
+void sem_text_init(sem_text *st, const GArray *toks)
+{
+  st->words = g_hash_table_new(g_str_hash, g_str_equal);
+  st->al_rest = g_hash_table_new(g_str_hash, g_str_equal);
+  st->chunk = g_string_chunk_new(1024);
+  st->after_prep = g_hash_table_new(g_str_hash, g_str_equal);
+  for (guint i = 0; i < toks->len; i++) {
+    const char *w = g_array_index(toks, seg_token, i).word;
+    if (g_array_index(toks, seg_token, i).kind != SEG_WORD)
+      continue;
+    g_hash_table_add(st->words, (gpointer)w);
+    /* "ال" after at most two proclitic letters: "المياه", "والمياه", "وبالطاقة" */
+    const char *al = strstr(w, AL);
+    if (al && al - w <= 4 && g_utf8_strlen(al + strlen(AL), -1) >= MIN_KNOWN)
+      g_hash_table_add(st->al_rest, (gpointer)(al + strlen(AL)));
+    gunichar c = g_utf8_get_char(w);
+    const char *rest = g_utf8_next_char(w);
+    for (guint b = 0; b < G_N_ELEMENTS(prepositions); b++)
+      if (c == prepositions[b] && g_utf8_strlen(rest, -1) >= MIN_KNOWN) {
+        guint seen = GPOINTER_TO_UINT(g_hash_table_lookup(st->after_prep, rest));
+        g_hash_table_insert(st->after_prep, (gpointer)rest, GUINT_TO_POINTER(seen | 1u << b));
+      }
+  }
+}
+
+void sem_text_clear(sem_text *st)
+{
+  g_hash_table_destroy(st->words);
+  g_hash_table_destroy(st->al_rest);
+  g_hash_table_destroy(st->after_prep);
+  g_string_chunk_free(st->chunk);
+}
+
+static bool in(const char *const *list, const char *w)
+{
+  for (; w && *list; list++)
+    if (!strcmp(*list, w))
+      return true;
+  return false;
+}
+
+/* The day words: a weekday follows them ("يوم الثلاثاء", "יום שלישי"). */
+static bool day_word(const char *w) { return w && (!strcmp(w, "يوم") || !strcmp(w, "יום")); }
+
+/* Units of time: before a weekday or a month ("يوم الثلاثاء", "شهر نوفمبر",
+ * "חודש אוקטובר") or "next", "last" ("العام المقبل", "בחודש הבא") they
+ * name a date. */
+static bool time_unit(const char *w)
+{
+  static const char *const units[] = { "يوم", "شهر", "أسبوع", "اسبوع", "عام", "سنة", "اليوم", "الشهر", "الأسبوع",
+                                       "الاسبوع", "العام", "السنة", "יום", "חודש", "שבוע", "שנה", NULL };
+  return in(units, w);
+}
+
+static bool relative_time(const char *w)
+{
+  static const char *const rel[] = { "القادم", "القادمة", "المقبل", "المقبلة", "الماضي", "الماضية", "הבא", "הבאה",
+                                     "שעבר", "שעברה", "הקרוב", "הקרובה", NULL };
+  return in(rel, w);
+}
+
+/* Hebrew names its weekdays but the last by ordinals: a weekday only after a day word. */
+static bool hebrew_ordinal_day(const char *w)
+{
+  static const char *const days[] = { "ראשון", "שני", "שלישי", "רביעי", "חמישי", "שישי", NULL };
+  return in(days, w);
+}
+
+static bool known(const sem_text *st, const char *core, const char *lang)
+{
+  if (g_hash_table_contains(st->words, core))
+    return true;
+  /* after two different prepositions: "בשכונה", "לשכונה" */
+  guint seen = GPOINTER_TO_UINT(g_hash_table_lookup(st->after_prep, core));
+  if (seen & (seen - 1))
+    return true;
+  if (arabic(lang))
+    return g_hash_table_contains(st->al_rest, core) ||
+           (g_str_has_prefix(core, AL) && g_hash_table_contains(st->words, core + strlen(AL)));
+  char buf[256];
+  if (g_snprintf(buf, sizeof buf, HE "%s", core) < (int)sizeof buf && g_hash_table_contains(st->words, buf))
+    return true;
+  return g_str_has_prefix(core, HE) && g_hash_table_contains(st->words, core + strlen(HE));
+}
+
+static bool acceptable(const sem_text *st, const char *core, const char *lang, sem_function_fn is_function, void *data)
+{
+  glong n = g_utf8_strlen(core, -1);
+  if (n >= MIN_FUNCTION && (is_function(core, data) || lex_is_date_word(core) || time_unit(core)))
+    return true;
+  return n >= MIN_KNOWN && known(st, core, lang);
+}
+
+/* Proclitic sequences, longest first: Arabic's conjunction then
+ * preposition, Hebrew's conjunction, relative, preposition. */
+static const char *const arabic_clitics[] = { "وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك", NULL };
+static const char *const hebrew_clitics[] = {
+  "וכשב", "וכשל", "וכשמ", "ושב", "ושל", "ושמ", "ושכ", "וכש", "כשב", "כשל", "כשמ", "וב", "ול", "ומ", "וכ", "וש",
+  "שב", "של", "שמ", "שכ", "כש", "ו", "ש", "ב", "ל", "מ", "כ", NULL
+};
+
+/* ل of a proclitic sequence followed by ل: "لل", ل and the article without its alef. */
+static bool lam_al(const char *clitic, const char *rest)
+{
+  return g_str_has_suffix(clitic, "ل") && g_str_has_prefix(rest, "ل") && g_utf8_strlen(rest, -1) > MIN_KNOWN;
+}
+
+/* Whether `w` has the shape of an Arabic verbal noun no root letter
+ * before it could begin: تفعيل ("توفير"), استفعال ("استخدام"), انفعال
+ * ("انقطاع"), افتعال ("اختيار"). */
+static bool masdar(const char *w)
+{
+  glong n;
+  gunichar *u = g_utf8_to_ucs4_fast(w, -1, &n);
+  bool m = (n == 5 && u[0] == 0x062A && u[3] == 0x064A) ||
+           (n == 7 && u[0] == 0x0627 && u[1] == 0x0633 && u[2] == 0x062A && u[5] == 0x0627) ||
+           (n == 6 && u[0] == 0x0627 && u[1] == 0x0646 && u[4] == 0x0627) ||
+           (n == 6 && u[0] == 0x0627 && u[2] == 0x062A && u[4] == 0x0627);
+  g_free(u);
+  return m;
+}
+
+const char *sem_core(sem_text *st, const char *word, const char *lang, sem_function_fn is_function, void *data)
+{
+  if (!sem_lang(lang) || is_function(word, data))
+    return word;
+  bool ar = arabic(lang);
+  for (const char *const *c = ar ? arabic_clitics : hebrew_clitics; *c; c++) {
+    if (!g_str_has_prefix(word, *c))
+      continue;
+    const char *rest = word + strlen(*c);
+    /* Arabic "لل" is ل and the article without its alef: "للسكان" is ل + "السكان" */
+    if (ar && lam_al(*c, rest)) {
+      char *al = g_strconcat("ا", rest, NULL);
+      const char *core = g_string_chunk_insert_const(st->chunk, al);
+      g_free(al);
+      return core;
+    }
+    /* ... and a proclitic before the article is one: "بالطاقة", "والمياه" */
+    if (ar && g_str_has_prefix(rest, AL) && g_utf8_strlen(rest + strlen(AL), -1) >= MIN_KNOWN)
+      return rest;
+    /* ... and one before a verbal noun: "لتوفير", "باستخدام" */
+    if (acceptable(st, rest, lang, is_function, data) || (ar && masdar(rest)))
+      return rest;
+  }
+  return word;
+}
+
+char **sem_bare_forms(const char *word)
+{
+  gunichar c = g_utf8_get_char(word);
+  bool ar = c >= 0x0600 && c <= 0x06FF, he = c >= 0x0590 && c <= 0x05FF;
+  if (!ar && !he)
+    return NULL;
+  GPtrArray *out = g_ptr_array_new();
+  for (const char *const *p = ar ? arabic_clitics : hebrew_clitics; *p; p++) {
+    const char *rest = word + strlen(*p);
+    if (!g_str_has_prefix(word, *p) || g_utf8_strlen(rest, -1) < MIN_FUNCTION)
+      continue;
+    g_ptr_array_add(out, ar && lam_al(*p, rest) ? g_strconcat("ا", rest, NULL) : g_strdup(rest));
+  }
+  g_ptr_array_add(out, NULL);
+  return (char **)g_ptr_array_free(out, FALSE);
+}
+
+const char *sem_unarticled(sem_text *st, const char *core, const char *lang)
+{
+  if (!sem_lang(lang) || arabic(lang) || !g_str_has_prefix(core, HE))
+    return core;
+  const char *rest = core + strlen(HE);
+  return g_utf8_strlen(rest, -1) >= MIN_KNOWN && g_hash_table_contains(st->words, rest) ? rest : core;
+}
+
+typedef struct articled {
+  const sem_text *st;
+  const char *lang;
+} articled;
+
+static gboolean is_articled(gpointer key, gpointer value, gpointer data)
+{
+  (void)value;
+  const articled *a = data;
+  const char *w = key;
+  if (lex_is_closed_class(w, a->lang))
+    return FALSE;
+  if (g_str_has_prefix(w, HE) && g_utf8_strlen(w, -1) >= MIN_ARTICLED)
+    return TRUE;
+  char buf[256];
+  return g_snprintf(buf, sizeof buf, HE "%s", w) < (int)sizeof buf && g_hash_table_contains(a->st->words, buf);
+}
+
+void sem_drop_articled(const sem_text *st, GHashTable *guessed, const char *lang)
+{
+  articled a = { st, lang };
+  if (guessed && sem_lang(lang) && !arabic(lang))
+    g_hash_table_foreach_remove(guessed, is_articled, &a);
+}
+
+const char *sem_base(sem_text *st, const char *word, const char *lang, sem_function_fn is_function, void *data)
+{
+  return sem_unarticled(st, sem_core(st, word, lang, is_function, data), lang);
+}
+
+bool sem_date_word(const char *core, const char *prev, const char *next, const char *lang)
+{
+  if (!sem_lang(lang))
+    return false;
+  if (lex_is_date_word(core))
+    return true;
+  if (time_unit(core) && (lex_is_date_word(next) || relative_time(next) || (day_word(core) && hebrew_ordinal_day(next))))
+    return true;
+  return (relative_time(core) && time_unit(prev)) || (hebrew_ordinal_day(core) && day_word(prev));
+}
+
+bool sem_after_hour(const char *prev, const char *lang)
+{
+  static const char *const hour[] = { "الساعة", "ساعة", "שעה", "השעה", NULL };
+  for (const char *const *h = hour; prev && sem_lang(lang) && *h; h++)
+    if (!strcmp(*h, prev))
+      return true;
+  return false;
+}
+
+bool sem_definite_break(sem_text *st, const char *prev, const char *core, const char *lang)
+{
+  if (!prev || !sem_lang(lang))
+    return false;
+  if (arabic(lang))
+    return g_str_has_prefix(prev, AL) && g_utf8_strlen(prev, -1) > MIN_KNOWN && !g_str_has_prefix(core, AL);
+  return sem_unarticled(st, prev, lang) != prev && !g_str_has_prefix(core, HE);
+}
+
+bool sem_construct_form(const char *core, const char *lang)
+{
+  return sem_lang(lang) && !arabic(lang) && (g_str_has_suffix(core, "\u05EA") || g_str_has_suffix(core, "\u05D9"));
+}
+
+/* Prepositions after which a verb-shaped word is a noun ("في تطوير"). */
+static const char *const arabic_prepositions[] = {
+  "في", "من", "إلى", "الى", "على", "عن", "مع", "بعد", "قبل", "خلال", "حول", "عبر", "نحو", "ضد", "لدى", "عند", "بين", NULL
+};
+
+/* Whether the `n` letters at `x` are a feminine perfect of a derived form:
+ * IV أفعلت ("أعلنت", "أعدت"), VIII افتعلت ("ارتفعت"), VII انفعلت ("انخفضت"),
+ * X استفعلت ("استمرت"), VI تفاعلت ("تراجعت"). A noun ends in ة, a plural in
+ * ات ("أوقات", "اتصالات"), so few nouns have these shapes. */
+static bool feminine_perfect(const gunichar *x, glong n)
+{
+  enum { ALEF = 0x0627, HAMZA_ALEF = 0x0623, TEH = 0x062A, NOON = 0x0646, SEEN = 0x0633 };
+  if (n < 4 || x[n - 1] != TEH || x[n - 2] == ALEF)
+    return false;
+  if (x[0] == HAMZA_ALEF)
+    return n <= 6;
+  if (x[0] == ALEF && n == 6)
+    return x[2] == TEH || x[1] == NOON;
+  if (x[0] == ALEF && n == 7)
+    return x[1] == SEEN && x[2] == TEH;
+  return x[0] == TEH && n == 6 && x[2] == ALEF;
+}
+
+bool sem_arabic_verb(const sem_text *st, const char *word, const char *prev)
+{
+  for (const char *const *p = arabic_prepositions; prev && *p; p++)
+    if (!strcmp(*p, prev))
+      return false;
+  glong n;
+  gunichar *u = g_utf8_to_ucs4_fast(word, -1, &n);
+  glong i = 0;
+  bool verb = false, future = false;
+  for (glong j = 0; j < n; j++)
+    if (u[j] >= 0x064B && u[j] <= 0x064D) /* tanween: a noun's or an adverb's ending ("صباحاً") */
+      goto out;
+  if (i < n && (u[i] == 0x0648 || u[i] == 0x0641)) /* و ف */
+    i++;
+  if (i < n && feminine_perfect(u + i, n - i))
+    goto article;
+  if (i < n && (u[i] == 0x0633 || u[i] == 0x0644)) { /* س ل */
+    future = u[i] == 0x0633;
+    i++;
+  }
+  if (i >= n || !(u[i] == 0x064A || u[i] == 0x062A || u[i] == 0x0646 || (future && u[i] == 0x0623))) /* ي ت ن أ */
+    goto out;
+  const gunichar *x = u + i;
+  glong m = n - i;
+  if (m < 4 || m > 8)
+    goto out;
+  gunichar last = x[m - 1], before = x[m - 2];
+  if (last == 0x0629 || (before == 0x0627 && last == 0x062A) || (before == 0x064A && (last == 0x0629 || last == 0x0627)))
+    goto out; /* ة, ات, ية, يا ("تحلية", "ليبيا") */
+  if (x[1] == 0x0627 || (m == 4 && x[2] == 0x0627))
+    goto out; /* "تاريخ", "نظام", "يسار" */
+  if (x[0] == 0x062A && m == 5 && (x[3] == 0x064A || x[3] == 0x0627 || x[2] == 0x0627))
+    goto out; /* تفعيل, تفعال, تفاعل: "تعليم", "تكرار", "تعاون" */
+article:
+  /* the text writes it with the article: a noun ("التقدم") */
+  char *from_prefix = g_ucs4_to_utf8(u + i, n - i, NULL, NULL, NULL);
+  verb = !g_hash_table_contains(st->al_rest, from_prefix);
+  g_free(from_prefix);
+out:
+  g_free(u);
+  return verb;
+}

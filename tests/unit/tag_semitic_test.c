@@ -1,0 +1,171 @@
+/* Arabic and Hebrew (tag/semitic.h): proclitics come off where the text
+ * shows the bare word, root letters stay; dates and times are no tags;
+ * Arabic imperfect verbs are no words of a tag, nouns of the same shape are.
+ * Urdu and Persian, also written in Arabic letters, keep their own rules.
+ * Whole notices and stories: tag_keyphrase_test's test_semitic_tags. */
+#include "testutil.h"
+#include "tag/lexicon.h"
+#include "tag/rules.h"
+#include "tag/segment.h"
+#include "tag/semitic.h"
+
+#include <string.h>
+
+static bool function_word(const char *w, void *data)
+{
+  const char *lang = data;
+  return lex_is_stop_lang(w, lang) || lex_is_closed_class(w, lang);
+}
+
+/* sem_core() of `word` in `text`. */
+static void expect_core(const char *text, const char *lang, const char *word, const char *want)
+{
+  GArray *toks = seg_split(text);
+  sem_text st;
+  sem_text_init(&st, toks);
+  const char *core = sem_core(&st, word, lang, function_word, (void *)lang);
+  if (strcmp(core, want))
+    fail_msg("%s: \"%s\" -> \"%s\", not \"%s\"", lang, word, core, want);
+  sem_text_clear(&st);
+  seg_free(toks);
+}
+
+static void test_proclitics(void **state)
+{
+  (void)state;
+  static const struct { const char *text, *lang, *word, *want; } cores[] = {
+    /* a proclitic before a function word: the word is one */
+    { "وذلك بسبب الصيانة", "ara", "وذلك", "ذلك" },
+    { "لذلك تبحث", "ara", "لذلك", "ذلك" },
+    { "בשל עבודות", "heb", "בשל", "של" },
+    { "השתלמות בחודש אוקטובר", "heb", "בחודש", "חודש" }, /* a date's word */
+    /* ... before the article: always ("ب" + "الطاقة") */
+    { "تحلية المياه بالطاقة", "ara", "بالطاقة", "الطاقة" },
+    { "المياه والكهرباء", "ara", "والكهرباء", "الكهرباء" },
+    { "مياه الشرب للسكان", "ara", "للسكان", "السكان" },
+    /* ... before a word the text writes without it, or with the article */
+    { "في الشارع الرئيسي بشارع المحطة", "ara", "بشارع", "شارع" },
+    { "התאגיד מודיע לתושבים כי התושבים", "heb", "לתושבים", "תושבים" },
+    { "מכליות מים ליד הבית, ובמים", "heb", "ובמים", "מים" },
+    { "הפסקה בשכונה ומכליות לשכונה", "heb", "בשכונה", "שכונה" }, /* after two prepositions */
+    { "הפסקה בשכונה ומכליות בשכונה", "heb", "בשכונה", "בשכונה" }, /* ... not one twice */
+    { "ذهب بسيارة المدير", "ara", "بسيارة", "بسيارة" },
+    /* ... and before a verbal noun, of a shape no root letter begins */
+    { "لتوفير مياه الشرب", "ara", "لتوفير", "توفير" },
+    { "باستخدام الطاقة", "ara", "باستخدام", "استخدام" },
+    { "وانقطاع المياه", "ara", "وانقطاع", "انقطاع" },
+    { "بترك المياه", "ara", "بترك", "بترك" }, /* no pattern: "ترك" may hold a root's ب */
+    { "وتيرة النمو", "ara", "وتيرة", "وتيرة" }, /* pace: its و is the root's */
+    /* root letters stay: the rest is no word of the text */
+    { "وزارة التربية", "ara", "وزارة", "وزارة" },
+    { "لجنة التعليم في البرلمان", "ara", "لجنة", "لجنة" },
+    { "بيت لحم", "ara", "بيت", "بيت" },
+    { "בית הספר היסודי", "heb", "בית", "בית" },
+    { "בית ספר ולימוד בבית", "heb", "בבית", "בית" },
+    { "ועדת החינוך", "heb", "ועדת", "ועדת" },
+    /* never below three letters for a word of the text ("ים" is one) */
+    { "מים ים", "heb", "מים", "מים" },
+    /* not Urdu's or Persian's */
+    { "تحلية المياه بالطاقة", "fas", "بالطاقة", "بالطاقة" },
+    { "وذلك", "urd", "وذلك", "وذلك" },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(cores); i++)
+    expect_core(cores[i].text, cores[i].lang, cores[i].word, cores[i].want);
+  assert_false(sem_lang("urd"));
+  assert_false(sem_lang("fas"));
+  assert_true(sem_lang("ara") && sem_lang("heb"));
+
+  /* Hebrew's article comes off the stem where the text writes the word bare */
+  GArray *toks = seg_split("הפסקת מים בשכונה. המים יחזרו. הפסקת המים");
+  sem_text st;
+  sem_text_init(&st, toks);
+  assert_string_equal(sem_unarticled(&st, "המים", "heb"), "מים");
+  assert_string_equal(sem_unarticled(&st, "הפסקת", "heb"), "הפסקת"); /* its ה is the noun's */
+  sem_text_clear(&st);
+  seg_free(toks);
+
+  /* a tag is in a text that writes its words with their proclitics */
+  assert_true(rules_evidence("حقوق الإنسان", "الإعلان العالمي لحقوق الإنسان"));
+  assert_true(rules_evidence("מים", "ובמים"));
+  assert_false(rules_evidence("حقوق الطفل", "الإعلان العالمي لحقوق الإنسان"));
+}
+
+static void expect_verb(const char *text, const char *word, const char *prev, bool want)
+{
+  GArray *toks = seg_split(text);
+  sem_text st;
+  sem_text_init(&st, toks);
+  if (sem_arabic_verb(&st, word, prev) != want)
+    fail_msg("\"%s\" is %sread as a verb", word, want ? "not " : "");
+  sem_text_clear(&st);
+  seg_free(toks);
+}
+
+static void test_arabic_verbs(void **state)
+{
+  (void)state;
+  const char *const verbs[] = { "تعلن", "وتدعو", "وستتوفر", "يرجى", "تنصح", "ويراقب", "نعتذر", "تطلق", "يقول",
+                                "سأعمل", "أعلنت", "وأكدت", "ارتفعت", "وانخفضت", "استمرت", "تراجعت" };
+  for (size_t i = 0; i < G_N_ELEMENTS(verbs); i++)
+    expect_verb("", verbs[i], NULL, true);
+  /* nouns of the same shape stay nouns */
+  const char *const nouns[] = { "تعليم", "يوم", "نظام", "تقرير", "تحلية", "تاريخ", "تعاون", "تكرار", "وزارة",
+                                "لجنة", "يسار", "نتيجة", "تطورات", "ليبيا", "أوقات", "أخت", "صباحاً",
+                                "اتصالات", "استثمارات", "بيروت", "توقيت" };
+  for (size_t i = 0; i < G_N_ELEMENTS(nouns); i++)
+    expect_verb("", nouns[i], NULL, false);
+  /* a word the text writes with the article is a noun; so is one after a preposition */
+  expect_verb("التقدم العلمي", "تقدم", NULL, false);
+  expect_verb("وبالتقدم العلمي", "تقدم", NULL, false);
+  expect_verb("", "تقدم", NULL, true);
+  expect_verb("", "تطوير", "في", false);
+}
+
+static void test_dates(void **state)
+{
+  (void)state;
+  const char *const ara[] = { "مايو", "أيلول", "تشرين", "جانفي", "رمضان", "الثلاثاء", "الساعة", "صباحا", "مساءً" };
+  for (size_t i = 0; i < G_N_ELEMENTS(ara); i++)
+    assert_true(sem_date_word(ara[i], NULL, NULL, "ara"));
+  const char *const heb[] = { "מאי", "ספטמבר", "ניסן", "אלול", "שבת", "שעה", "הצהריים" };
+  for (size_t i = 0; i < G_N_ELEMENTS(heb); i++)
+    assert_true(sem_date_word(heb[i], NULL, NULL, "heb"));
+  static const struct { const char *core, *prev, *next, *lang; bool date; } context[] = {
+    /* a day word before a weekday, a Hebrew ordinal after one */
+    { "يوم", NULL, "الثلاثاء", "ara", true },
+    { "يوم", NULL, "الأرض", "ara", false },
+    { "יום", NULL, "שלישי", "heb", true },
+    { "שלישי", "יום", NULL, "heb", true },
+    { "שלישי", "שלב", NULL, "heb", false },
+    { "יום", NULL, "העצמאות", "heb", false },
+    /* a unit of time before a month or "next", "last", and that word */
+    { "شهر", NULL, "نوفمبر", "ara", true },
+    { "العام", NULL, "المقبل", "ara", true },
+    { "المقبل", "العام", NULL, "ara", true },
+    { "חודש", NULL, "הבא", "heb", true },
+    { "הבא", "חודש", NULL, "heb", true },
+    { "שני", "חודש", NULL, "heb", false }, /* ordinals name days only */
+    { "المقبل", "الاجتماع", NULL, "ara", false },
+    { "شهر", NULL, "العسل", "ara", false },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(context); i++)
+    if (sem_date_word(context[i].core, context[i].prev, context[i].next, context[i].lang) != context[i].date)
+      fail_msg("%s \"%s\" between \"%s\" and \"%s\" is %sa date", context[i].lang, context[i].core,
+               context[i].prev ? context[i].prev : "", context[i].next ? context[i].next : "", context[i].date ? "not " : "");
+  /* the hour's number after the hour word */
+  assert_true(sem_after_hour("الساعة", "ara"));
+  assert_true(sem_after_hour("שעה", "heb"));
+  assert_false(sem_after_hour("شركة", "ara"));
+  /* a tag of them alone is a date, in every language */
+  assert_true(lex_is_date_word("مايو") && lex_is_date_word("במאי") == false && lex_is_date_word("מאי"));
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_proclitics),
+    cmocka_unit_test(test_arabic_verbs),
+    cmocka_unit_test(test_dates),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
