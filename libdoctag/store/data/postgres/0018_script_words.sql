@@ -19,6 +19,10 @@
 -- count moves, so that a head staged before this runs is staged again.
 -- The functions keep this schema's search path: a restore (pg_dump sets an
 -- empty one) computes the columns too.
+-- The characters of unspaced scripts, as a regular expression's class.
+CREATE FUNCTION doctag_unspaced() RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT '\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u1980-\u19df\u1a20-\u1aaf\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3038-\u303b\u3040-\u30ff\u3100-\u312f\u31a0-\u31bf\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9d\U00020000-\U0003134f'::text
+$$;
 CREATE FUNCTION doctag_pairs(run text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 SET search_path FROM CURRENT AS $$
   WITH ch AS (
@@ -32,7 +36,7 @@ $$;
 CREATE FUNCTION doctag_words(t text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 SET search_path FROM CURRENT AS $$
   SELECT coalesce(string_agg(coalesce(doctag_pairs(m[1]), m[2]), ' ' ORDER BY k), '')
-  FROM regexp_matches(t, '([\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u1980-\u19df\u1a20-\u1aaf\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3038-\u303b\u3040-\u30ff\u3100-\u312f\u31a0-\u31bf\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9d\U00020000-\U0003134f]+)|([^\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u1980-\u19df\u1a20-\u1aaf\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3038-\u303b\u3040-\u30ff\u3100-\u312f\u31a0-\u31bf\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9d\U00020000-\U0003134f]+)', 'g')
+  FROM regexp_matches(t, '([' || doctag_unspaced() || ']+)|([^' || doctag_unspaced() || ']+)', 'g')
        WITH ORDINALITY AS r(m, k)
 $$;
 -- The tags (a JSON array of strings), each through doctag_words.

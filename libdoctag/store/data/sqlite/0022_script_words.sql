@@ -14,30 +14,13 @@
 -- so all of them go (the next search of a word builds its head again), and
 -- every user's write count moves, so that a head staged before this runs is
 -- staged again instead of published.
-DROP TRIGGER documents_fts_insert;
-DROP TRIGGER documents_fts_delete;
-DROP TRIGGER documents_fts_update;
+-- The triggers of 0019 name the table, not its tokenizer: they stay.
 DROP TABLE documents_fts;
-
 CREATE VIRTUAL TABLE documents_fts USING fts5(
   title, tags, extracted_text, fts_owner,
   content = 'documents', content_rowid = 'seq',
   tokenize = 'doctag'
 );
-CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN
-  INSERT INTO documents_fts(rowid, title, tags, extracted_text, fts_owner)
-  VALUES (new.seq, new.title, new.tags, new.extracted_text, new.fts_owner);
-END;
-CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
-  INSERT INTO documents_fts(documents_fts, rowid, title, tags, extracted_text, fts_owner)
-  VALUES ('delete', old.seq, old.title, old.tags, old.extracted_text, old.fts_owner);
-END;
-CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, tags, extracted_text, user_id ON documents BEGIN
-  INSERT INTO documents_fts(documents_fts, rowid, title, tags, extracted_text, fts_owner)
-  VALUES ('delete', old.seq, old.title, old.tags, old.extracted_text, old.fts_owner);
-  INSERT INTO documents_fts(rowid, title, tags, extracted_text, fts_owner)
-  VALUES (new.seq, new.title, new.tags, new.extracted_text, new.fts_owner);
-END;
 INSERT INTO documents_fts(documents_fts) VALUES ('rebuild');
 
 DELETE FROM search_head_docs;
