@@ -866,7 +866,7 @@ static doctag_status sq_connect(struct store *s, store_conn **out)
     }
   }
   if (!sq_register_rank(c->db)) {
-    doctag_status st = err_set(DOCTAG_ESTORE, "sqlite: %s: cannot register doctag_bm25 and the search head functions (FTS5 missing?)", impl->path);
+    doctag_status st = err_set(DOCTAG_ESTORE, "sqlite: %s: cannot register the index tokenizer, doctag_bm25 and the search head functions (FTS5 missing, or SQLite before 3.25?)", impl->path);
     sq_disconnect(&c->base);
     return st;
   }

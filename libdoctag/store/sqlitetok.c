@@ -99,21 +99,54 @@ static int pass_on(tok_pass *p, int flags, const char *tok, int ntok, int from, 
   return p->emit(p->ctx, flags, tok + from, to - from, same ? start + from : start, same ? start + to : end);
 }
 
-/* A word of unicode61 (folded): passed on as it is, or with each run of
- * unspaced script cut into pairs of characters (each with its marks). A
- * modifier letter of no script (the Japanese long vowel mark ー) belongs
- * to the run it follows. */
+/* Whether a mark of the word composes with the character before it
+ * ("e" and U+0301): text written decomposed, which NFC makes the word its
+ * precomposed query finds. With marks now inside words, such a word was
+ * neither "cafe" nor "café". */
+static bool composes(const char *tok, int n)
+{
+  gunichar prev = 0, c;
+  for (const char *q = tok; q < tok + n; q = g_utf8_next_char(q)) {
+    if ((unsigned char)*q < 0x80) {
+      prev = (gunichar)*q;
+      continue;
+    }
+    gunichar ch = g_utf8_get_char(q);
+    if (prev && g_unichar_ismark(ch) && g_unichar_compose(prev, ch, &c))
+      return true;
+    prev = ch;
+  }
+  return false;
+}
+
+static int on_pieces(tok_pass *p, int flags, const char *tok, int n, int start, int end);
+
+/* A word of unicode61 (folded), NFC when it was written decomposed:
+ * passed on as it is, or with each run of unspaced script cut into pairs
+ * of characters (each with its marks). */
 static int on_word(void *ctx, int flags, const char *tok, int n, int start, int end)
 {
   tok_pass *p = ctx;
+  if (!g_utf8_validate(tok, n, NULL))
+    return p->emit(p->ctx, flags, tok, n, start, end); /* as unicode61 gave it */
+  char *nfc = composes(tok, n) ? g_utf8_normalize(tok, n, G_NORMALIZE_NFC) : NULL;
+  int rc = nfc ? on_pieces(p, flags, nfc, (int)strlen(nfc), start, end) : on_pieces(p, flags, tok, n, start, end);
+  g_free(nfc);
+  return rc;
+}
+
+/* A modifier letter of no script (the Japanese long vowel mark ー) belongs
+ * to the unspaced run it follows. */
+static int on_pieces(tok_pass *p, int flags, const char *tok, int n, int start, int end)
+{
   bool any = false;
   for (int i = 0; i < n && !any; i++)
     if ((unsigned char)tok[i] >= 0x80) {
       gunichar ch = g_utf8_get_char_validated(tok + i, n - i);
       any = ch < 0x110000 && unspaced(g_unichar_get_script(ch));
     }
-  if (!any || !g_utf8_validate(tok, n, NULL))
-    return p->emit(p->ctx, flags, tok, n, start, end);
+  if (!any)
+    return pass_on(p, flags, tok, n, 0, n, start, end);
   /* Each character with its marks: where it starts, and whether it is of
    * an unspaced run. */
   int stack_at[64];

@@ -931,10 +931,13 @@ static void test_search_script_words(void **state)
   doc_spec tamil_consonants = { "வவசய", { NULL }, "தமழநட அரச.", NULL, NULL };
   doc_spec chinese = { "通知", { NULL }, "本市停水通知：明日上午八时起。", NULL, NULL };
   doc_spec thai = { "ประกาศ", { NULL }, "ประกาศหยุดจ่ายน้ำประปาวันพรุ่งนี้", NULL, NULL };
+  /* Accents written as combining marks (e + U+0301), as some PDFs give them. */
+  doc_spec decomposed = { "Menu", { NULL }, "Cafe\u0301 cre\u0300me bru\u0302le\u0301e.", NULL, NULL };
   char *dh = record(f, uid, &hindi, NULL), *dc = record(f, uid, &consonants, NULL);
   char *db = record(f, uid, &bengali, NULL), *dbc = record(f, uid, &bengali_consonants, NULL);
   char *dt = record(f, uid, &tamil, NULL), *dtc = record(f, uid, &tamil_consonants, NULL);
   char *dz = record(f, uid, &chinese, NULL), *dth = record(f, uid, &thai, NULL);
+  char *dd = record(f, uid, &decomposed, NULL);
   /* Each query and the one document it finds (NULL: none). */
   const struct {
     const char *q, *doc;
@@ -945,6 +948,7 @@ static void test_search_script_words(void **state)
     { "தமிழ்நாடு", dt }, { "விவசாயி", dt }, { "வவசய", dtc }, { "தமழநட", dtc },
     { "停水", dz }, { "通知", dz }, { "本市停水通知", dz }, { "上午", dz },
     { "หยุด", dth }, { "น้ำประปา", dth }, { "พรุ่งนี้", dth },
+    { "café", dd }, { "CRÈME", dd }, { "cafe\u0301", dd }, { "brûlée", dd },
     /* Not words of theirs: characters in another order, a mark dropped. */
     { "水停", NULL }, { "ปาป", NULL }, { "कसन", NULL },
   };
@@ -974,6 +978,7 @@ static void test_search_script_words(void **state)
   g_free(dtc);
   g_free(dz);
   g_free(dth);
+  g_free(dd);
   g_free(uid);
 }
 
