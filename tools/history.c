@@ -147,7 +147,7 @@ const cli_command cli_history_command = {
 
 const cli_command cli_search_command = {
   "search", "[OPTIONS] QUERY...", "full-text search of the processed documents",
-  "Searches the CLI's documents (title, tags and extracted text; English and Hindi), best match first. "
+  "Searches the CLI's documents (title, tags and extracted text; words of every script, Chinese, Japanese and Thai ones inside a sentence too), best match first. "
   "Every word must match; quotes and operators are plain text.",
   search_opts, cmd_search, NULL,
 };

@@ -149,13 +149,14 @@ static const char *const sql_table[ST_COUNT] = {
                  " FROM documents d WHERE d.id = $1 AND d.user_id = $2",
   /* Found through search_vector's GIN index, ordered by rank_vector (small,
    * in the row): ts_rank's default weights, A (title) 1.0, B (tags) 0.4,
-   * C (text) 0.2. plainto_tsquery: the query is plain text, words ANDed.
+   * C (text) 0.2. plainto_tsquery: the query is plain text, words ANDed,
+   * unspaced scripts cut into pairs as the vectors are (doctag_words, 0018).
    * The owner's lexeme (0006) joins the words in the index condition, so
    * GIN returns only the user's matches and only those are ranked. The
    * best $3 are taken by rank, ties newest (highest seq) first, as a search
    * head (0009) takes them; they come out by rank, then creation. */
   [ST_DOC_SEARCH] = "SELECT " DOC_COLS " FROM (SELECT d.seq, ts_rank(d.rank_vector, q) AS r"
-                    " FROM documents d, plainto_tsquery('simple', $2) q"
+                    " FROM documents d, plainto_tsquery('simple', doctag_words($2::text)) q"
                     " WHERE " OWNER_WORDS("q")
                     " ORDER BY r DESC, d.seq DESC LIMIT $3) f JOIN documents d ON d.seq = f.seq"
                     " ORDER BY f.r DESC, d.created_at DESC, d.seq DESC",
@@ -164,7 +165,7 @@ static const char *const sql_table[ST_COUNT] = {
 
   /* Search heads (0009). A word is the tsquery of a one-lexeme search, as
    * text; its documents are ranked by ts_rank as ST_DOC_SEARCH ranks them. */
-  [ST_HEAD_TERM] = "SELECT CASE WHEN numnode(q) = 1 THEN q::text END FROM plainto_tsquery('simple', $1::text) q",
+  [ST_HEAD_TERM] = "SELECT CASE WHEN numnode(q) = 1 THEN q::text END FROM plainto_tsquery('simple', doctag_words($1::text)) q",
   [ST_HEAD_STATE] = "SELECT n, floor_score IS NULL, used_at FROM search_heads WHERE user_id = $1::uuid AND term = $2::text",
   [ST_HEAD_SEARCH] = "SELECT " DOC_COLS " FROM (SELECT seq, score FROM search_head_docs"
                      " WHERE user_id = $1::uuid AND term = $2::text ORDER BY score DESC, seq DESC LIMIT $3) h"

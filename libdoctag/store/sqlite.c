@@ -4,6 +4,7 @@
 #include "store/store.h"
 #include "core/error.h"
 #include "store/sqlitelib.h"
+#include "store/sqlitetok.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -681,8 +682,8 @@ static void sq_impact(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_con
 
 /* ---- a document's words as the index reads them (0009's triggers) ----
  *
- * The index's own tokenizer (unicode61 remove_diacritics 0, as 0006 made
- * the table), one per connection. */
+ * The index's own tokenizer (store/sqlitetok.c, since 0022), one per
+ * connection. */
 
 typedef struct sq_tok {
   fts5_tokenizer api;
@@ -795,8 +796,8 @@ static void sq_term(sqlite3_context *ctx, int nval, sqlite3_value **val)
   }
 }
 
-/* Registers doctag_bm25, doctag_impact, doctag_terms, doctag_w and
- * doctag_term on a connection. */
+/* Registers the index's tokenizer, doctag_bm25, doctag_impact,
+ * doctag_terms, doctag_w and doctag_term on a connection. */
 static bool sq_register_rank(sqlite3 *db)
 {
   fts5_api *fts = NULL;
@@ -812,9 +813,8 @@ static bool sq_register_rank(sqlite3 *db)
     return false;
   sq_tok *t = g_new0(sq_tok, 1);
   void *tctx = NULL;
-  const char *args[] = { "remove_diacritics", "0" };
-  if (fts->xFindTokenizer(fts, "unicode61", &tctx, &t->api) != SQLITE_OK ||
-      t->api.xCreate(tctx, args, 2, &t->tok) != SQLITE_OK) {
+  if (!sqlitetok_register(fts) || fts->xFindTokenizer(fts, SQLITETOK_NAME, &tctx, &t->api) != SQLITE_OK ||
+      t->api.xCreate(tctx, NULL, 0, &t->tok) != SQLITE_OK) {
     sq_tok_free(t);
     return false;
   }
@@ -866,7 +866,7 @@ static doctag_status sq_connect(struct store *s, store_conn **out)
     }
   }
   if (!sq_register_rank(c->db)) {
-    doctag_status st = err_set(DOCTAG_ESTORE, "sqlite: %s: cannot register doctag_bm25 and the search head functions (FTS5 missing?)", impl->path);
+    doctag_status st = err_set(DOCTAG_ESTORE, "sqlite: %s: cannot register the index tokenizer, doctag_bm25 and the search head functions (FTS5 missing, or SQLite before 3.25?)", impl->path);
     sq_disconnect(&c->base);
     return st;
   }
@@ -1259,8 +1259,8 @@ static doctag_status sq_script(store_conn *base, const char *sql)
   return st;
 }
 
-/* True when the token holds a character unicode61 indexes (letter, mark,
- * number): a token of punctuation alone can match nothing. */
+/* True when the token holds a character the index's tokenizer keeps
+ * (letter, mark, number): a token of punctuation alone can match nothing. */
 static bool has_word_char(const char *tok)
 {
   for (const char *q = tok; *q; q = g_utf8_next_char(q)) {

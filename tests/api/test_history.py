@@ -102,6 +102,22 @@ def test_search_is_reachable_and_ranked(alice_docs):
         {"documents": [], "total": 0}
 
 
+def test_search_finds_hindi_words_whole(alice):
+    """A Hindi word is one word of the index: found by its own letters, and
+    not by a different word with the same consonants."""
+    doc, _ = upload(alice, "hi_crop_insurance_circular.pdf")
+
+    def found(q):
+        r = alice.get("/api/history/documents/search", params={"query": q})
+        assert r.status_code == 200, (q, r.text)
+        return [d["id"] for d in r.json()["documents"]]
+
+    for q in ("किसान", "कल्याण", "विभाग", "कृषि किसान"):
+        assert found(q) == [doc["document_id"]], q
+    for q in ("कसान", "कसन", "कल्यण"):
+        assert found(q) == [], q
+
+
 def test_stats(alice_docs):
     s = alice_docs.get("/api/history/stats").json()
     assert s["total_jobs"] == 2 and s["total_documents"] == 2

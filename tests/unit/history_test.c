@@ -914,6 +914,74 @@ static bool strv_has(char **v, const char *s)
  * the head built by the first search, new documents above and below it,
  * deletion, reprocessing, a head cut back after 200, a head emptied by
  * deletions and built again; other users' documents never show. */
+/* The words of every script are found whole (0022): a word with vowel
+ * signs or a virama is one word, not its consonants, so another word of
+ * the same consonants is not found with it, and such a word has a search
+ * head; a Chinese or Thai word is found inside a sentence written without
+ * spaces. */
+static void test_search_script_words(void **state)
+{
+  fx *f = *state;
+  char *uid = user(f, "a@example.com");
+  doc_spec hindi = { "किसान कल्याण विभाग", { "कृषि", NULL }, "किसान सम्मान निधि की नई किस्त जारी।", NULL, NULL };
+  doc_spec consonants = { "सूचना", { NULL }, "कसान और कुसुन, कल्यण।", NULL, NULL };
+  doc_spec bengali = { "কৃষক বাজার", { NULL }, "কৃষকদের জন্য নতুন প্রকল্প।", NULL, NULL };
+  doc_spec bengali_consonants = { "কষক", { NULL }, "কষক বজর।", NULL, NULL };
+  doc_spec tamil = { "தமிழ்நாடு அரசு", { NULL }, "விவசாயி நலத்திட்டம் அறிவிப்பு.", NULL, NULL };
+  doc_spec tamil_consonants = { "வவசய", { NULL }, "தமழநட அரச.", NULL, NULL };
+  doc_spec chinese = { "通知", { NULL }, "本市停水通知：明日上午八时起。", NULL, NULL };
+  doc_spec thai = { "ประกาศ", { NULL }, "ประกาศหยุดจ่ายน้ำประปาวันพรุ่งนี้", NULL, NULL };
+  /* Accents written as combining marks (e + U+0301), as some PDFs give them. */
+  doc_spec decomposed = { "Menu", { NULL }, "Cafe\u0301 cre\u0300me bru\u0302le\u0301e.", NULL, NULL };
+  char *dh = record(f, uid, &hindi, NULL), *dc = record(f, uid, &consonants, NULL);
+  char *db = record(f, uid, &bengali, NULL), *dbc = record(f, uid, &bengali_consonants, NULL);
+  char *dt = record(f, uid, &tamil, NULL), *dtc = record(f, uid, &tamil_consonants, NULL);
+  char *dz = record(f, uid, &chinese, NULL), *dth = record(f, uid, &thai, NULL);
+  char *dd = record(f, uid, &decomposed, NULL);
+  /* Each query and the one document it finds (NULL: none). */
+  const struct {
+    const char *q, *doc;
+  } want[] = {
+    { "किसान", dh }, { "कल्याण", dh }, { "विभाग", dh }, { "कृषि", dh }, { "सम्मान निधि", dh },
+    { "कसान", dc }, { "कुसुन", dc }, { "कल्यण", dc },
+    { "কৃষক", db }, { "বাজার", db }, { "কষক", dbc }, { "বজর", dbc },
+    { "தமிழ்நாடு", dt }, { "விவசாயி", dt }, { "வவசய", dtc }, { "தமழநட", dtc },
+    { "停水", dz }, { "通知", dz }, { "本市停水通知", dz }, { "上午", dz },
+    { "หยุด", dth }, { "น้ำประปา", dth }, { "พรุ่งนี้", dth },
+    { "café", dd }, { "CRÈME", dd }, { "cafe\u0301", dd }, { "brûlée", dd },
+    /* Not words of theirs: characters in another order, a mark dropped. */
+    { "水停", NULL }, { "ปาป", NULL }, { "कसन", NULL },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(want); i++) {
+    char **ids = search_ids(f, uid, want[i].q);
+    guint n = want[i].doc ? 1 : 0;
+    if (g_strv_length(ids) != n || (n && strcmp(ids[0], want[i].doc)))
+      fail_msg("search \"%s\": %u documents%s, want %u", want[i].q, g_strv_length(ids),
+               g_strv_length(ids) == n ? " (another one)" : "", n);
+    g_strfreev(ids);
+  }
+  /* A one-word search of such a word is one token: its head answers. */
+  int64_t n = 0;
+  bool complete = false;
+  const char *headed[] = { "किसान", "কৃষক", "விவசாயி", "停水", "น้ำ" };
+  for (size_t i = 0; i < G_N_ELEMENTS(headed); i++) {
+    g_strfreev(search_ids(f, uid, headed[i]));
+    if (!head_state(f, uid, headed[i], &n, &complete))
+      fail_msg("no search head for \"%s\"", headed[i]);
+    assert_true(complete);
+  }
+  g_free(dh);
+  g_free(dc);
+  g_free(db);
+  g_free(dbc);
+  g_free(dt);
+  g_free(dtc);
+  g_free(dz);
+  g_free(dth);
+  g_free(dd);
+  g_free(uid);
+}
+
 static void test_search_heads(void **state)
 {
   fx *f = *state;
@@ -2214,6 +2282,7 @@ int main(void)
     cmocka_unit_test(test_ownership_isolation),
     cmocka_unit_test(test_search_ranking),
     cmocka_unit_test(test_search_hindi),
+    cmocka_unit_test(test_search_script_words),
     cmocka_unit_test(test_search_syntax_is_text),
     cmocka_unit_test(test_search_scoped_in_index),
     cmocka_unit_test(test_search_rank_is_the_owners),
