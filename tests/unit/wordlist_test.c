@@ -11,10 +11,6 @@
 #include <glib.h>
 #include <string.h>
 
-#ifndef DOCTAG_WORDLIST_FILE
-#define DOCTAG_WORDLIST_FILE "/usr/share/dict/words"
-#endif
-
 static GHashTable *lines_set;
 
 /* The run-time logic's answer for w[0, len). */
