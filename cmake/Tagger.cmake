@@ -1,19 +1,24 @@
-# The built-in tagger's build-time data and libraries.
+# The built-in tagger's build-time data and libraries, and the text layer's
+# word list.
 #
 # English parts of speech and background document frequencies come from
 # WordNet's database (Debian's wordnet-base): a small generator compiles it
 # into generated/tag_wordnet.c, a sorted table in read-only data, so the
 # library needs no files at run time and nothing is downloaded.
-# A build-time generator of the tagger's data: libdoctag/tag/gen/NAME.c built
-# as doctag_NAME with the project's warnings and headers, linked with the
-# libraries that follow the name.
-function(doctag_tag_generator name)
-  add_executable(doctag_${name} ${CMAKE_SOURCE_DIR}/libdoctag/tag/gen/${name}.c)
+# A build-time generator: libdoctag/AREA/gen/NAME.c built as doctag_NAME
+# with the project's warnings and headers, linked with the libraries that
+# follow the name.
+function(doctag_generator area name)
+  add_executable(doctag_${name} ${CMAKE_SOURCE_DIR}/libdoctag/${area}/gen/${name}.c)
   target_compile_options(doctag_${name} PRIVATE ${DOCTAG_WARNINGS})
   target_include_directories(doctag_${name} PRIVATE ${CMAKE_SOURCE_DIR}/libdoctag)
   if(ARGN)
     target_link_libraries(doctag_${name} PRIVATE ${ARGN})
   endif()
+endfunction()
+# A generator of the tagger's data (libdoctag/tag/gen/NAME.c).
+function(doctag_tag_generator name)
+  doctag_generator(tag ${name} ${ARGN})
 endfunction()
 
 set(DOCTAG_WORDNET_DIR /usr/share/wordnet CACHE PATH "WordNet 3.0 database (Debian: wordnet-base)")
@@ -219,6 +224,25 @@ add_custom_command(OUTPUT ${_pos_lang_out}
   COMMENT "Merging the parts of speech of other languages" VERBATIM)
 target_sources(doctag_obj PRIVATE ${_pos_lang_out})
 
+# The word list that decides line-end hyphen joins ("ex-|isting",
+# extract/wordlist.h): Debian's wamerican, compiled by
+# extract/gen/wordlist_gen.c into a hash table in read-only data
+# (generated/extract_wordlist.c), so that no process maps and indexes the
+# file and none needs it at run time. Its own file, not /usr/share/dict/words,
+# which names whichever list the machine chose.
+set(DOCTAG_WORDLIST_FILE /usr/share/dict/american-english CACHE FILEPATH
+    "The word list of line-end hyphen joins (Debian: wamerican)")
+if(NOT EXISTS ${DOCTAG_WORDLIST_FILE})
+  message(FATAL_ERROR "No word list ${DOCTAG_WORDLIST_FILE} (apt-get install wamerican)")
+endif()
+doctag_generator(extract wordlist_gen)
+set(_wordlist_out ${CMAKE_BINARY_DIR}/generated/extract_wordlist.c)
+add_custom_command(OUTPUT ${_wordlist_out}
+  COMMAND doctag_wordlist_gen ${DOCTAG_WORDLIST_FILE} ${_wordlist_out}
+  DEPENDS doctag_wordlist_gen ${DOCTAG_WORDLIST_FILE}
+  COMMENT "Compiling the hyphen word list" VERBATIM)
+target_sources(doctag_obj PRIVATE ${_wordlist_out})
+
 # What other copies of the library (the fuzzing build) compile beside
 # DOCTAG_SOURCES.
-set(DOCTAG_TAG_GENERATED ${_wn_out} ${_lists_out} ${_pos_lang_out} ${_scripts_out})
+set(DOCTAG_TAG_GENERATED ${_wn_out} ${_lists_out} ${_pos_lang_out} ${_scripts_out} ${_wordlist_out})

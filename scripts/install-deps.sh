@@ -31,7 +31,7 @@ command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 # sec: PDF stream limits (libdoctag/extract/limits.c) use zlib, listed above
 # sec: the decoded pass of the PDF limits uses poppler's object layer (extract/limits_decoded.cpp)
 PKGS="$PKGS libpoppler-private-dev"
-# text layer (issue 13): poppler's word list, bidi order, a CJK font for the vertical fixture, a word list for line-end hyphens
+# text layer (issue 13): poppler's word list, bidi order, a CJK font for the vertical fixture, a word list for line-end hyphens (compiled in at build time)
 PKGS="$PKGS libpoppler-private-dev libfribidi-dev fonts-wqy-microhei wamerican"
 # ocr (issue 13): the OCR models for the scripts of India beside eng/hin/osd; not tesseract-ocr-tha, -hye or -kat (the fixtures' Thai, Armenian and Georgian scans check scripts with no model)
 PKGS="$PKGS tesseract-ocr-mar tesseract-ocr-nep tesseract-ocr-san tesseract-ocr-ben tesseract-ocr-pan tesseract-ocr-guj tesseract-ocr-ori tesseract-ocr-tam tesseract-ocr-tel tesseract-ocr-kan tesseract-ocr-mal tesseract-ocr-urd"
