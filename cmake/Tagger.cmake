@@ -187,7 +187,10 @@ set(_apertium_pos fra=apertium-fr-es/fr-es.automorf.bin spa=apertium-fr-es/es-fr
                   por=apertium-es-pt/pt-es.automorf.bin pol=apertium-pol-szl/pol-szl.automorf.bin
                   hin=apertium-hin/hin.automorf.bin urd=apertium-urd/urd.automorf.bin
                   ita=apertium-spa-ita/ita-spa.automorf.bin glg=apertium-pt-gl/gl-pt.automorf.bin
-                  cat=apertium-ca-eo/ca-eo.automorf.bin ron=apertium-es-ro/ro-es.automorf.bin)
+                  cat=apertium-ca-eo/ca-eo.automorf.bin ron=apertium-es-ro/ro-es.automorf.bin
+                  nld=apertium-afr-nld/nld-afr.automorf.bin swe=apertium-swe-dan/swe-dan.automorf.bin
+                  dan=apertium-swe-dan/dan-swe.automorf.bin nor=apertium-dan-nor/nob-dan.automorf.bin
+                  rus=apertium-rus-ukr/rus-ukr.automorf.bin ukr=apertium-rus-ukr/ukr-rus.automorf.bin)
 doctag_tag_generator(apertium_pos_gen PkgConfig::TAG_GLIB)
 set(_pos_lang_out ${CMAKE_BINARY_DIR}/generated/tag_pos_lang.c)
 set(_pos_lang_dir ${CMAKE_BINARY_DIR}/generated/pos_lang)

@@ -14,9 +14,11 @@
  * output weight" a transition, "state weight" a final state; "ε" for no
  * symbol). Each path of an acyclic section is one analysis, a surface
  * form read on the input side and "lemma<pos><tag>..." on the output
- * side. A section with a cycle (numbers, punctuation, regular
- * expressions) holds no dictionary word and is skipped; so is one with
- * more than PATH_CAP paths, which no word list has.
+ * side. A section's cycles (compounds, which the Scandinavian analysers
+ * read by returning to the start after a word; numbers, regular
+ * expressions) are cut where a depth-first walk from the start meets
+ * them, so that each word is read alone, once; a section with more than
+ * PATH_CAP paths, which no word list has, is skipped.
  *
  * A form (lower-cased, NFC, as the segmenter writes words) is classed by
  * every analysis of it (tag/pos_lang_table.h): a verb when each is a verb,
@@ -154,6 +156,7 @@ static unsigned int form_class(unsigned int f)
 typedef struct walker {
   const section *sec;
   const arc *sorted; /* arcs grouped by their state */
+  const bool *cut;   /* per arc of `sorted`: one closing a cycle, not walked */
   const symtab *sym;
   GHashTable *forms; /* form -> F_* (lower-cased, NFC) */
   GString *surface;
@@ -201,6 +204,8 @@ static void walk(walker *w, unsigned int state, int pos, bool nonfinite, bool jo
   unsigned int to = g_array_index(w->sec->first, unsigned int, state + 1);
   for (unsigned int i = from; i < to; i++) {
     const arc *a = &w->sorted[i];
+    if (w->cut[i])
+      continue;
     gsize len = w->surface->len, lemma_len = w->lemma->len;
     if (a->in != SYM_EPS)
       g_string_append(w->surface, g_ptr_array_index(w->sym->text, a->in));
@@ -233,27 +238,30 @@ static void walk(walker *w, unsigned int state, int pos, bool nonfinite, bool jo
 
 typedef struct frame { unsigned int state, next; } frame;
 
-/* Whether the section has a cycle, and else its paths (capped). */
-static bool acyclic_paths(const section *s, const arc *sorted, double *paths)
+/* The section's paths (capped) once the arcs that close a cycle, back to
+ * a state on the depth-first walk's stack, are cut (`cut`, per arc);
+ * returns how many were. */
+static unsigned int acyclic_paths(const section *s, const arc *sorted, bool *cut, double *paths)
 {
   unsigned int n = s->states;
   unsigned char *color = g_new0(unsigned char, n); /* 0 new, 1 on the stack, 2 done */
   double *count = g_new0(double, n);
   GArray *stack = g_array_new(FALSE, FALSE, sizeof(frame));
-  bool cyclic = false;
-  for (unsigned int root = 0; root < n && !cyclic; root++) {
+  unsigned int cuts = 0;
+  for (unsigned int root = 0; root < n; root++) {
     if (color[root])
       continue;
     frame top = { root, g_array_index(s->first, unsigned int, root) };
     g_array_append_val(stack, top);
     color[root] = 1;
-    while (stack->len && !cyclic) {
+    while (stack->len) {
       frame *t = &g_array_index(stack, frame, stack->len - 1);
       unsigned int st = t->state;
       if (t->next < g_array_index(s->first, unsigned int, st + 1)) {
-        unsigned int to = sorted[t->next++].to;
+        unsigned int arc_at = t->next++, to = sorted[arc_at].to;
         if (color[to] == 1) {
-          cyclic = true;
+          cut[arc_at] = true;
+          cuts++;
         } else if (!color[to]) {
           color[to] = 1;
           frame next = { to, g_array_index(s->first, unsigned int, to) };
@@ -263,17 +271,18 @@ static bool acyclic_paths(const section *s, const arc *sorted, double *paths)
       }
       double c = g_array_index(s->final, gboolean, st) ? 1 : 0;
       for (unsigned int i = g_array_index(s->first, unsigned int, st); i < t->next; i++)
-        c += count[sorted[i].to];
+        if (!cut[i])
+          c += count[sorted[i].to];
       count[st] = c > PATH_CAP * 2 ? PATH_CAP * 2 : c;
       color[st] = 2;
       g_array_set_size(stack, stack->len - 1);
     }
   }
-  *paths = cyclic ? 0 : count[0];
+  *paths = count[0];
   g_array_free(stack, TRUE);
   g_free(count);
   g_free(color);
-  return !cyclic;
+  return cuts;
 }
 
 typedef struct raw_arc { unsigned int from; arc a; } raw_arc;
@@ -304,17 +313,19 @@ static void section_done(GArray *raw, GArray *finals, unsigned int states, const
   }
   g_free(at);
   double paths;
-  if (!acyclic_paths(&s, sorted, &paths))
-    fprintf(stderr, "apertium_pos_gen: %s: section %u has a cycle, skipped\n", code, index);
-  else if (paths > PATH_CAP)
+  bool *cut = g_new0(bool, raw->len);
+  unsigned int cuts = acyclic_paths(&s, sorted, cut, &paths);
+  if (paths > PATH_CAP)
     fprintf(stderr, "apertium_pos_gen: %s: section %u has over %.0f paths, skipped\n", code, index, PATH_CAP);
   else {
-    walker w = { &s, sorted, sym, forms, g_string_new(NULL), g_string_new(NULL), 0 };
+    walker w = { &s, sorted, cut, sym, forms, g_string_new(NULL), g_string_new(NULL), 0 };
     walk(&w, 0, -1, false, false, false, false);
-    fprintf(stderr, "apertium_pos_gen: %s: section %u, %lu analyses\n", code, index, w.paths);
+    fprintf(stderr, "apertium_pos_gen: %s: section %u, %lu analyses, %u arcs closing a cycle cut\n", code, index,
+            w.paths, cuts);
     g_string_free(w.surface, TRUE);
     g_string_free(w.lemma, TRUE);
   }
+  g_free(cut);
   g_free(sorted);
   g_array_free(s.first, TRUE);
   g_array_free(s.final, TRUE);
