@@ -857,14 +857,28 @@ static const verb_cues *verb_cues_of(const char *lang)
                                               "została", "zostało", "zostali", "zostały", "zostanie", "zostaną",
                                               NULL },
                            *const pol_inf[] = { "ć", "ona", "ony", "one", "ana", "any", "ane", "ęta", "ęty", "ęte",
-                                                "ita", "ity", "ite", "yta", "yty", "yte", NULL };
+                                                "ita", "ity", "ite", "yta", "yty", "yte", NULL },
+                           /* Russian and Ukrainian: the infinitive after a modal ("может быть",
+                            * "будут стоять"), and the reflexive infinitive's and past's
+                            * endings, which no noun has ("запастись", "находилась"), for the
+                            * verbs the analyser does not know */
+                           *const rus_m[] = { "может", "могут", "можно", "нужно", "надо", "должен", "должна",
+                                              "должно", "должны", "будет", "будут", NULL },
+                           *const rus_inf[] = { "ть", "ти", "чь", "ться", "тись", "чься", NULL },
+                           *const rus_f[] = { "ться", "тись", "чься", "лся", "лась", "лись", NULL },
+                           *const ukr_m[] = { "може", "можуть", "можна", "треба", "потрібно", "повинен", "повинна",
+                                              "повинні", "буде", "будуть", NULL },
+                           *const ukr_inf[] = { "ти", "ть", "тися", "тись", "ться", NULL },
+                           *const ukr_f[] = { "тися", "тись", "ться", "лася", "лися", NULL };
   static const verb_cues
     fra = { fra_a, fra_d, fra_s, fra_p, fra_v, none, none, none, fra_part, fra_adj, french_modals, fra_inf, fra_f },
     spa = { spa_a, spa_d, spa_s, spa_p, spa_v, masc, fem, both, none, none, spa_m, spa_inf, spa_f },
     ita = { ita_a, ita_d, ita_s, ita_p, ita_v, masc, fem, both, none, none, ita_m, ita_inf, ita_f },
     por = { por_a, por_d, por_s, por_p, por_v, masc, fem, both, none, none, por_m, spa_inf, por_f },
     glg = { glg_a, glg_d, glg_s, por_p, spa_v, masc, fem, both, none, none, glg_m, spa_inf, glg_f },
-    pol = { none, none, pol_s, pol_p, pol_v, none, none, none, none, none, pol_m, pol_inf, none };
+    pol = { none, none, pol_s, pol_p, pol_v, none, none, none, none, none, pol_m, pol_inf, none },
+    rus = { none, none, none, none, none, none, none, none, none, none, rus_m, rus_inf, rus_f },
+    ukr = { none, none, none, none, none, none, none, none, none, none, ukr_m, ukr_inf, ukr_f };
   if (!strcmp(lang, "fra"))
     return &fra;
   if (!strcmp(lang, "spa"))
@@ -877,6 +891,10 @@ static const verb_cues *verb_cues_of(const char *lang)
     return &glg;
   if (!strcmp(lang, "pol"))
     return &pol;
+  if (!strcmp(lang, "rus"))
+    return &rus;
+  if (!strcmp(lang, "ukr"))
+    return &ukr;
   return NULL;
 }
 
