@@ -285,6 +285,7 @@ typedef struct kp {
   bool english;
   bool stops;            /* the language has a stop-word list */
   const pos_lang_table *lang_pos; /* ... and its verbs and adverbs, or NULL (tag/pos_lang.h) */
+  unsigned int adj_order; /* ADJ_* : where the language puts its adjectives (adj_order_of()) */
   GHashTable *guessed;   /* ... else its function words, guessed from the text (tag/funcwords.h) */
   GUnicodeScript script; /* the script tags are taken from */
   word *w;
@@ -1439,6 +1440,21 @@ typedef struct span { unsigned int s, e, run_s, run_e; } span;
  * RULES_MAX_WORDS words, a hyphenated compound one (the head and its
  * nearest modifiers); then "A of B" where "of" alone sits between two of
  * them. */
+/* Where a language with a part-of-speech table puts its adjectives:
+ * after the noun as often as before (ADJ_EITHER: "rénovation thermique",
+ * "sieć tramwajowa"), or before it, a phrase ending with its noun, and
+ * then either a noun after it starts a new phrase (ADJ_BEFORE: Dutch's and
+ * the Scandinavian languages' "na de renovatie nieuwe computers",
+ * "kranvattnet tillfälligt grumligt") or may take a genitive's adjective
+ * and noun (ADJ_BEFORE_GENITIVE: Russian's "качество питьевой воды"). */
+enum { ADJ_EITHER, ADJ_BEFORE, ADJ_BEFORE_GENITIVE };
+
+static unsigned int adj_order_of(const char *lang)
+{
+  static const char *const before[] = { "nld", "swe", "dan", "nor", NULL }, *const genitive[] = { "rus", "ukr", NULL };
+  return in_list(before, lang) ? ADJ_BEFORE : in_list(genitive, lang) ? ADJ_BEFORE_GENITIVE : ADJ_EITHER;
+}
+
 static void collect(kp *k)
 {
   if (k->english)
@@ -1451,7 +1467,10 @@ static void collect(kp *k)
       if (e > s && k->w[e].brk)
         break;
       unsigned int ue = unit_end(k, e);
-      if (!nominal(unit_class(k, e, ue)) || repeats(k, s, e, ue))
+      wclass c = unit_class(k, e, ue);
+      if (!nominal(c) || repeats(k, s, e, ue))
+        break;
+      if (e > s && k->lang_pos && k->adj_order == ADJ_BEFORE && c == W_ADJ && k->w[e - 1].cls == W_NOUN)
         break;
       e = ue;
     }
@@ -1475,7 +1494,7 @@ static void collect(kp *k)
     while (ps < pe && unit_end(k, ps) == ps + 1 && k->w[ps].info && k->w[ps].info->weak &&
            !(ps + 1 < pe && unit_end(k, ps + 1) == ps + 2 && pos_compound(k->w[ps].text, k->w[ps + 1].text)))
       ps++;
-    if (k->lang_pos) {
+    if (k->lang_pos && k->adj_order == ADJ_EITHER) {
       /* adjectives follow the noun as often as they precede it
        * ("rénovation thermique", "grande ville"): a phrase holds a noun,
        * and an adjective alone is none ("maior", "nuevo") */
@@ -1485,7 +1504,7 @@ static void collect(kp *k)
       if (!noun)
         pe = ps;
     }
-    while (pe > ps && !k->lang_pos) {
+    while (pe > ps && (!k->lang_pos || k->adj_order != ADJ_EITHER)) {
       unsigned int last = pe - 1;
       while (last > ps && k->w[last].hyphen)
         last--;
@@ -1814,6 +1833,7 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
   k.english = !strcmp(k.lang, "eng");
   k.stops = lex_has_stop_list(k.lang);
   k.lang_pos = pos_lang_of(k.lang);
+  k.adj_order = adj_order_of(k.lang);
   k.phrases = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL); /* values go to `out` */
   k.infos = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, word_info_free);
   k.key = g_string_new(NULL);
