@@ -777,7 +777,8 @@ typedef struct verb_cues {
    * gouvernement annonce des mesures") unless it ends like an adjective
    * ("la croissance économique des pays") */
   const char *const *partitives, *const *adjective_endings;
-  /* modal verbs and auxiliaries (stop words) and the endings of the verb
+  /* modal verbs and auxiliaries (stop words, or verbs the language's table
+   * knows: Russian's "могут") and the endings of the verb
    * form they take: a word with one right after one is a verb ("faut
    * mesurer", "puede reducir", "deve acelerar", "può ridurre"; Polish's
    * passive participle after "zostać", "zostanie oddzielona") */
@@ -863,7 +864,7 @@ static const verb_cues *verb_cues_of(const char *lang)
                             * "будут стоять"), and the reflexive infinitive's and past's
                             * endings, which no noun has ("запастись", "находилась"), for the
                             * verbs the analyser does not know */
-                           *const rus_m[] = { "может", "могут", "можно", "нужно", "надо", "должен", "должна",
+                           *const rus_m[] = { "может", "могут", "мочь", "можно", "нужно", "надо", "должен", "должна",
                                               "должно", "должны", "будет", "будут", NULL },
                            *const rus_inf[] = { "ть", "ти", "чь", "ться", "тись", "чься", NULL },
                            *const rus_f[] = { "ться", "тись", "чься", "лся", "лась", "лись", NULL },
@@ -1084,7 +1085,7 @@ static void modal_infinitives(kp *k, const verb_cues *c)
   for (unsigned int i = 1; i < k->nw; i++) {
     word *w = &k->w[i];
     const word *p = &k->w[i - 1];
-    if (w->cls == W_NOUN && !w->brk && !w->hyphen && p->cls == W_STOP && in_list(c->modals, p->text) &&
+    if (w->cls == W_NOUN && !w->brk && !w->hyphen && (p->cls == W_STOP || p->cls == W_VERB) && in_list(c->modals, p->text) &&
         ends_with_any(w->text, c->infinitives))
       w->cls = W_OTHER;
   }
