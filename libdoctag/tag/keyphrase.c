@@ -871,7 +871,14 @@ static const verb_cues *verb_cues_of(const char *lang)
                            *const ukr_m[] = { "може", "можуть", "можна", "треба", "потрібно", "повинен", "повинна",
                                               "повинні", "буде", "будуть", NULL },
                            *const ukr_inf[] = { "ти", "ть", "тися", "тись", "ться", NULL },
-                           *const ukr_f[] = { "тися", "тись", "ться", "лася", "лися", NULL };
+                           *const ukr_f[] = { "тися", "тись", "ться", "лася", "лися", NULL },
+                           /* Dutch's and the Scandinavian languages' infinitive marker, and
+                            * the infinitive's ending after it ("klaar te zetten", "att fylla",
+                            * "at fylde", "å fylle") */
+                           *const nld_m[] = { "te", NULL }, *const nld_inf[] = { "en", NULL },
+                           *const swe_m[] = { "att", NULL }, *const swe_inf[] = { "a", NULL },
+                           *const dan_m[] = { "at", NULL }, *const nor_m[] = { "å", NULL },
+                           *const dan_inf[] = { "e", NULL };
   static const verb_cues
     fra = { fra_a, fra_d, fra_s, fra_p, fra_v, none, none, none, fra_part, fra_adj, french_modals, fra_inf, fra_f },
     spa = { spa_a, spa_d, spa_s, spa_p, spa_v, masc, fem, both, none, none, spa_m, spa_inf, spa_f },
@@ -880,7 +887,11 @@ static const verb_cues *verb_cues_of(const char *lang)
     glg = { glg_a, glg_d, glg_s, por_p, spa_v, masc, fem, both, none, none, glg_m, spa_inf, glg_f },
     pol = { none, none, pol_s, pol_p, pol_v, none, none, none, none, none, pol_m, pol_inf, none },
     rus = { none, none, none, none, none, none, none, none, none, none, rus_m, rus_inf, rus_f },
-    ukr = { none, none, none, none, none, none, none, none, none, none, ukr_m, ukr_inf, ukr_f };
+    ukr = { none, none, none, none, none, none, none, none, none, none, ukr_m, ukr_inf, ukr_f },
+    nld = { none, none, none, none, none, none, none, none, none, none, nld_m, nld_inf, none },
+    swe = { none, none, none, none, none, none, none, none, none, none, swe_m, swe_inf, none },
+    dan = { none, none, none, none, none, none, none, none, none, none, dan_m, dan_inf, none },
+    nor = { none, none, none, none, none, none, none, none, none, none, nor_m, dan_inf, none };
   if (!strcmp(lang, "fra"))
     return &fra;
   if (!strcmp(lang, "spa"))
@@ -897,6 +908,14 @@ static const verb_cues *verb_cues_of(const char *lang)
     return &rus;
   if (!strcmp(lang, "ukr"))
     return &ukr;
+  if (!strcmp(lang, "nld"))
+    return &nld;
+  if (!strcmp(lang, "swe"))
+    return &swe;
+  if (!strcmp(lang, "dan"))
+    return &dan;
+  if (!strcmp(lang, "nor"))
+    return &nor;
   return NULL;
 }
 
