@@ -8,7 +8,7 @@
 # The cache key is the SHA-256 of every input's contents: the analysers, the
 # generator's sources (KEY_FILES), lt-print and its library, and KEY_TEXT
 # (GLib's version, whose case folding and normalisation the generator uses).
-# Printing and walking the ten analysers is about 12 s of CPU on every
+# Printing and walking the analysers is about 50 s of CPU (Russian 22 s) on every
 # fresh build (CI makes several: build, build-asan, fuzz, debs); a hit is a
 # copy. CACHE_DIR empty: no cache. A cache that cannot be written is no error.
 set(_key "${KEY_TEXT}")
