@@ -171,7 +171,9 @@ target_sources(doctag_obj PRIVATE ${_lists_out})
 # data read at build time, nothing copied into the tree): the transducer
 # printed with lttoolbox's lt-print, its dictionary sections walked by
 # tag/gen/apertium_pos_gen.c into generated/tag_pos_lang.c.
-# CODE=PACKAGE-DIR/ANALYSER, CODE ISO 639-3.
+# CODE=PACKAGE-DIR/ANALYSER[+PACKAGE-DIR/ANALYSER...], CODE ISO 639-3: a
+# form's analyses are those of every analyser listed (Russian's: rus-ukr
+# knows more verbs, bel-rus more adverbs and adjectives).
 # One command per analyser (printed and walked into generated/pos_lang/
 # CODE.inc, cmake/PosLangPart.cmake), so that a parallel build runs them
 # side by side and a changed analyser redoes only its own, and a fresh build
@@ -192,7 +194,11 @@ set(_apertium_pos fra=apertium-fr-es/fr-es.automorf.bin spa=apertium-fr-es/es-fr
                   por=apertium-es-pt/pt-es.automorf.bin pol=apertium-pol-szl/pol-szl.automorf.bin
                   hin=apertium-hin/hin.automorf.bin urd=apertium-urd/urd.automorf.bin
                   ita=apertium-spa-ita/ita-spa.automorf.bin glg=apertium-pt-gl/gl-pt.automorf.bin
-                  cat=apertium-ca-eo/ca-eo.automorf.bin ron=apertium-es-ro/ro-es.automorf.bin)
+                  cat=apertium-ca-eo/ca-eo.automorf.bin ron=apertium-es-ro/ro-es.automorf.bin
+                  nld=apertium-afr-nld/nld-afr.automorf.bin swe=apertium-swe-dan/swe-dan.automorf.bin
+                  dan=apertium-swe-dan/dan-swe.automorf.bin nor=apertium-dan-nor/nob-dan.automorf.bin
+                  rus=apertium-rus-ukr/rus-ukr.automorf.bin+apertium-bel-rus/rus-bel.automorf.bin
+                  ukr=apertium-rus-ukr/ukr-rus.automorf.bin)
 doctag_tag_generator(apertium_pos_gen PkgConfig::TAG_GLIB)
 set(_pos_lang_out ${CMAKE_BINARY_DIR}/generated/tag_pos_lang.c)
 set(_pos_lang_dir ${CMAKE_BINARY_DIR}/generated/pos_lang)
@@ -206,11 +212,19 @@ if(DOCTAG_LTTOOLBOX_LIBRARY)
   list(APPEND _pos_lang_key_files ${DOCTAG_LTTOOLBOX_LIBRARY})
 endif()
 foreach(_l ${_apertium_pos})
-  doctag_apertium_file(${_l} "${DOCTAG_LT_PRINT}" lt-print _code _bin)
+  string(REPLACE "=" ";" _l ${_l})
+  list(GET _l 0 _code)
+  list(GET _l 1 _rels)
+  string(REPLACE "+" ";" _rels ${_rels})
+  set(_bin)
+  foreach(_rel ${_rels})
+    doctag_apertium_file(${_code}=${_rel} "${DOCTAG_LT_PRINT}" lt-print _code _one)
+    list(APPEND _bin ${_one})
+  endforeach()
   set(_part ${_pos_lang_dir}/${_code}.inc)
   add_custom_command(OUTPUT ${_part}
     COMMAND ${CMAKE_COMMAND} -DLT_PRINT=${DOCTAG_LT_PRINT} -DGEN=$<TARGET_FILE:doctag_apertium_pos_gen>
-            -DANALYSER=${_bin} -DCODE=${_code} -DPART=${_part} -DCACHE_DIR=${DOCTAG_GEN_CACHE_DIR}
+            "-DANALYSER=${_bin}" -DCODE=${_code} -DPART=${_part} -DCACHE_DIR=${DOCTAG_GEN_CACHE_DIR}
             "-DKEY_FILES=${_pos_lang_key_files}" "-DKEY_TEXT=glib ${TAG_GLIB_VERSION}"
             -P ${CMAKE_SOURCE_DIR}/cmake/PosLangPart.cmake
     DEPENDS doctag_apertium_pos_gen ${_bin} ${_pos_lang_key_files} ${CMAKE_SOURCE_DIR}/cmake/PosLangPart.cmake

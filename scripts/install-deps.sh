@@ -21,6 +21,8 @@ PKGS="$PKGS liblucene8-java"
 PKGS="$PKGS apertium-urd lttoolbox-dev"
 # apos (issue 12): the verbs and adverbs of French, Spanish, Portuguese, Polish, Hindi, Urdu, Italian, Galician, Catalan and Romanian from Apertium's analysers, printed at build time by lt-print (lttoolbox-dev)
 PKGS="$PKGS apertium-fr-es apertium-es-pt apertium-pol-szl apertium-hin apertium-spa-ita apertium-pt-gl apertium-eo-ca apertium-es-ro"
+# morelangs (issue 12): the same for Dutch, Swedish, Danish, Norwegian (Bokmål), Russian (two analysers, for their words together) and Ukrainian
+PKGS="$PKGS apertium-afr-nld apertium-swe-dan apertium-dan-nor apertium-rus-ukr apertium-bel-rus"
 # dx (issue 16): the API reference, type checks, the venv/pip install test, man page checks
 PKGS="$PKGS doxygen mypy python3-venv python3-build python3-setuptools python3-wheel python3-pip groff-base"
 # web (issue 14): response schema checks, the headless Chromium tests, npm for the vendored Swagger UI, zlib for gzip of the static files

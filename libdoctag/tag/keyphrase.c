@@ -292,6 +292,7 @@ typedef struct kp {
   bool english;
   bool stops;            /* the language has a stop-word list */
   const pos_lang_table *lang_pos; /* ... and its verbs and adverbs, or NULL (tag/pos_lang.h) */
+  unsigned int adj_order; /* ADJ_* : where the language puts its adjectives (adj_order_of()) */
   GHashTable *guessed;   /* ... else its function words, guessed from the text (tag/funcwords.h) */
   bool semitic;          /* Arabic, Hebrew: proclitics, dates, Arabic's verbs (tag/semitic.h) */
   sem_text sem;          /* ... the text's words for them */
@@ -785,7 +786,8 @@ typedef struct verb_cues {
    * gouvernement annonce des mesures") unless it ends like an adjective
    * ("la croissance économique des pays") */
   const char *const *partitives, *const *adjective_endings;
-  /* modal verbs and auxiliaries (stop words) and the endings of the verb
+  /* modal verbs and auxiliaries (stop words, or verbs the language's table
+   * knows: Russian's "могут") and the endings of the verb
    * form they take: a word with one right after one is a verb ("faut
    * mesurer", "puede reducir", "deve acelerar", "può ridurre"; Polish's
    * passive participle after "zostać", "zostanie oddzielona") */
@@ -866,14 +868,39 @@ static const verb_cues *verb_cues_of(const char *lang)
                                               "została", "zostało", "zostali", "zostały", "zostanie", "zostaną",
                                               NULL },
                            *const pol_inf[] = { "ć", "ona", "ony", "one", "ana", "any", "ane", "ęta", "ęty", "ęte",
-                                                "ita", "ity", "ite", "yta", "yty", "yte", NULL };
+                                                "ita", "ity", "ite", "yta", "yty", "yte", NULL },
+                           /* Russian and Ukrainian: the infinitive after a modal ("может быть",
+                            * "будут стоять"), and the reflexive infinitive's and past's
+                            * endings, which no noun has ("запастись", "находилась"), for the
+                            * verbs the analyser does not know */
+                           *const rus_m[] = { "может", "могут", "мочь", "можно", "нужно", "надо", "должен", "должна",
+                                              "должно", "должны", "будет", "будут", NULL },
+                           *const rus_inf[] = { "ть", "ти", "чь", "ться", "тись", "чься", NULL },
+                           *const rus_f[] = { "ться", "тись", "чься", "лся", "лась", "лись", NULL },
+                           *const ukr_m[] = { "може", "можуть", "можна", "треба", "потрібно", "повинен", "повинна",
+                                              "повинні", "буде", "будуть", NULL },
+                           *const ukr_inf[] = { "ти", "ть", "тися", "тись", "ться", NULL },
+                           *const ukr_f[] = { "тися", "тись", "ться", "лася", "лися", NULL },
+                           /* Dutch's and the Scandinavian languages' infinitive marker, and
+                            * the infinitive's ending after it ("klaar te zetten", "att fylla",
+                            * "at fylde", "å fylle") */
+                           *const nld_m[] = { "te", NULL }, *const nld_inf[] = { "en", NULL },
+                           *const swe_m[] = { "att", NULL }, *const swe_inf[] = { "a", NULL },
+                           *const dan_m[] = { "at", NULL }, *const nor_m[] = { "å", NULL },
+                           *const dan_inf[] = { "e", NULL };
   static const verb_cues
     fra = { fra_a, fra_d, fra_s, fra_p, fra_v, none, none, none, fra_part, fra_adj, french_modals, fra_inf, fra_f },
     spa = { spa_a, spa_d, spa_s, spa_p, spa_v, masc, fem, both, none, none, spa_m, spa_inf, spa_f },
     ita = { ita_a, ita_d, ita_s, ita_p, ita_v, masc, fem, both, none, none, ita_m, ita_inf, ita_f },
     por = { por_a, por_d, por_s, por_p, por_v, masc, fem, both, none, none, por_m, spa_inf, por_f },
     glg = { glg_a, glg_d, glg_s, por_p, spa_v, masc, fem, both, none, none, glg_m, spa_inf, glg_f },
-    pol = { none, none, pol_s, pol_p, pol_v, none, none, none, none, none, pol_m, pol_inf, none };
+    pol = { none, none, pol_s, pol_p, pol_v, none, none, none, none, none, pol_m, pol_inf, none },
+    rus = { none, none, none, none, none, none, none, none, none, none, rus_m, rus_inf, rus_f },
+    ukr = { none, none, none, none, none, none, none, none, none, none, ukr_m, ukr_inf, ukr_f },
+    nld = { none, none, none, none, none, none, none, none, none, none, nld_m, nld_inf, none },
+    swe = { none, none, none, none, none, none, none, none, none, none, swe_m, swe_inf, none },
+    dan = { none, none, none, none, none, none, none, none, none, none, dan_m, dan_inf, none },
+    nor = { none, none, none, none, none, none, none, none, none, none, nor_m, dan_inf, none };
   if (!strcmp(lang, "fra"))
     return &fra;
   if (!strcmp(lang, "spa"))
@@ -886,6 +913,18 @@ static const verb_cues *verb_cues_of(const char *lang)
     return &glg;
   if (!strcmp(lang, "pol"))
     return &pol;
+  if (!strcmp(lang, "rus"))
+    return &rus;
+  if (!strcmp(lang, "ukr"))
+    return &ukr;
+  if (!strcmp(lang, "nld"))
+    return &nld;
+  if (!strcmp(lang, "swe"))
+    return &swe;
+  if (!strcmp(lang, "dan"))
+    return &dan;
+  if (!strcmp(lang, "nor"))
+    return &nor;
   return NULL;
 }
 
@@ -1074,7 +1113,7 @@ static void modal_infinitives(kp *k, const verb_cues *c)
   for (unsigned int i = 1; i < k->nw; i++) {
     word *w = &k->w[i];
     const word *p = &k->w[i - 1];
-    if (w->cls == W_NOUN && !w->brk && !w->hyphen && p->cls == W_STOP && in_list(c->modals, p->text) &&
+    if (w->cls == W_NOUN && !w->brk && !w->hyphen && (p->cls == W_STOP || p->cls == W_VERB) && in_list(c->modals, p->text) &&
         ends_with_any(w->text, c->infinitives))
       w->cls = W_OTHER;
   }
@@ -1484,6 +1523,21 @@ typedef struct span { unsigned int s, e, run_s, run_e; } span;
  * RULES_MAX_WORDS words, a hyphenated compound one (the head and its
  * nearest modifiers); then "A of B" where "of" alone sits between two of
  * them. */
+/* Where a language with a part-of-speech table puts its adjectives:
+ * after the noun as often as before (ADJ_EITHER: "rénovation thermique",
+ * "sieć tramwajowa"), or before it, a phrase ending with its noun, and
+ * then either a noun after it starts a new phrase (ADJ_BEFORE: Dutch's and
+ * the Scandinavian languages' "na de renovatie nieuwe computers",
+ * "kranvattnet tillfälligt grumligt") or may take a genitive's adjective
+ * and noun (ADJ_BEFORE_GENITIVE: Russian's "качество питьевой воды"). */
+enum { ADJ_EITHER, ADJ_BEFORE, ADJ_BEFORE_GENITIVE };
+
+static unsigned int adj_order_of(const char *lang)
+{
+  static const char *const before[] = { "nld", "swe", "dan", "nor", NULL }, *const genitive[] = { "rus", "ukr", NULL };
+  return in_list(before, lang) ? ADJ_BEFORE : in_list(genitive, lang) ? ADJ_BEFORE_GENITIVE : ADJ_EITHER;
+}
+
 static void collect(kp *k)
 {
   if (k->english)
@@ -1496,7 +1550,10 @@ static void collect(kp *k)
       if (e > s && k->w[e].brk)
         break;
       unsigned int ue = unit_end(k, e);
-      if (!nominal(unit_class(k, e, ue)) || repeats(k, s, e, ue))
+      wclass c = unit_class(k, e, ue);
+      if (!nominal(c) || repeats(k, s, e, ue))
+        break;
+      if (e > s && k->lang_pos && k->adj_order == ADJ_BEFORE && c == W_ADJ && k->w[e - 1].cls == W_NOUN)
         break;
       e = ue;
     }
@@ -1524,7 +1581,7 @@ static void collect(kp *k)
     while (ps < pe && unit_end(k, ps) == ps + 1 && k->w[ps].info && k->w[ps].info->weak &&
            !(ps + 1 < pe && unit_end(k, ps + 1) == ps + 2 && pos_compound(k->w[ps].text, k->w[ps + 1].text)))
       ps++;
-    if (k->lang_pos) {
+    if (k->lang_pos && k->adj_order == ADJ_EITHER) {
       /* adjectives follow the noun as often as they precede it
        * ("rénovation thermique", "grande ville"): a phrase holds a noun,
        * and an adjective alone is none ("maior", "nuevo") */
@@ -1534,7 +1591,7 @@ static void collect(kp *k)
       if (!noun)
         pe = ps;
     }
-    while (pe > ps && !k->lang_pos) {
+    while (pe > ps && (!k->lang_pos || k->adj_order != ADJ_EITHER)) {
       unsigned int last = pe - 1;
       while (last > ps && k->w[last].hyphen)
         last--;
@@ -1872,6 +1929,7 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
   k.stops = lex_has_stop_list(k.lang);
   k.lang_pos = pos_lang_of(k.lang);
   k.semitic = sem_lang(k.lang);
+  k.adj_order = adj_order_of(k.lang);
   k.phrases = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL); /* values go to `out` */
   k.infos = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, word_info_free);
   k.key = g_string_new(NULL);

@@ -1,8 +1,8 @@
 /* Parts of speech of languages other than English, from Apertium's
  * analysers (tag/pos_lang.h): the class of a form (only a verb, only an
  * adverb, a noun or a verb, a participle, an adjective, "de" or another
- * preposition), and that a French, Polish, Portuguese, Hindi or Urdu
- * notice's tags hold no verb. */
+ * preposition), and that a French, Polish, Portuguese, Hindi, Urdu,
+ * Russian, Dutch or Swedish notice's tags hold no verb. */
 #include "testutil.h"
 #include "tag/pos_lang.h"
 #include "tag/tag.h"
@@ -12,7 +12,8 @@
 static void test_verb_only_forms(void **state)
 {
   (void)state;
-  const char *const langs[] = { "fra", "pol", "por", "spa", "hin", "urd", "ita", "glg", "cat", "ron" };
+  const char *const langs[] = { "fra", "pol", "por", "spa", "hin", "urd", "ita", "glg", "cat", "ron",
+                                "nld", "swe", "dan", "nor", "rus", "ukr" };
   for (size_t i = 0; i < G_N_ELEMENTS(langs); i++)
     assert_non_null(pos_lang_of(langs[i]));
   assert_null(pos_lang_of("eng")); /* WordNet's (tag/pos.h) */
@@ -32,6 +33,18 @@ static void test_verb_only_forms(void **state)
     { "ita", "sostiene", POS_LANG_VERB },  { "ita", "annuncia", POS_LANG_VERB },
     { "glg", "dixo", POS_LANG_VERB },      { "cat", "preveu", POS_LANG_VERB },
     { "ron", "prezintă", POS_LANG_VERB },
+    /* Russian from both its analysers: rus-ukr's verbs, bel-rus's adverbs */
+    { "rus", "рекомендуют", POS_LANG_VERB }, { "rus", "контролирует", POS_LANG_VERB },
+    { "ukr", "рекомендують", POS_LANG_VERB }, { "nld", "vraagt", POS_LANG_VERB },
+    /* the Scandinavian analysers' dictionaries loop for compounds */
+    { "swe", "kontrollerar", POS_LANG_VERB }, { "dan", "kontrollerer", POS_LANG_VERB },
+    { "nor", "kontrollerer", POS_LANG_VERB },
+    { "rus", "заранее", POS_LANG_ADV },
+    /* a short adjective is a predicate, as an adverb is ("вода мутна") */
+    { "rus", "временно", POS_LANG_ADV }, { "rus", "мутна", POS_LANG_ADV },
+    { "rus", "доставленные", POS_LANG_PARTICIPLE }, { "rus", "питьевой", POS_LANG_ADJ },
+    { "swe", "akuta", POS_LANG_ADJ },      { "nld", "dringende", POS_LANG_ADJ },
+    { "rus", "воды", POS_LANG_NONE },      { "swe", "vatten", POS_LANG_NONE },
     { "fra", "notamment", POS_LANG_ADV },  { "fra", "parfois", POS_LANG_ADV },
     { "por", "aproximadamente", POS_LANG_ADV }, { "pol", "samodzielnie", POS_LANG_ADV },
     { "pol", "ostatecznie", POS_LANG_ADV },
@@ -180,6 +193,40 @@ static void test_notices_hold_no_verb(void **state)
                  "کو کم پریمیم ادا کرنا ہوگا۔ حزب اختلاف نے کہا کہ حکومت کو کسانوں کے ساتھ بہتر سلوک کرنا "
                  "چاہیئے۔ وزیر نے بتایا کہ بیمہ اسکیم سے کسانوں کو فائدہ ہوگا۔",
                  "urd", urd_want, G_N_ELEMENTS(urd_want), (const char *const[]){ "چاہیئے", NULL });
+  /* adjective, noun and genitives: "качество питьевой воды"; no verb
+   * the analysers do not know either ("запастись", a reflexive infinitive;
+   * "продлить" after "могут"), nor an adverb or a short adjective */
+  const char *rus_want[] = { "питьевой водой", "центральной библиотеки" };
+  expect_no_verb("Ремонт водопровода и центральной библиотеки\n"
+                 "В связи с проведением плановых ремонтных работ на магистральном водопроводе водоснабжение в "
+                 "северном районе будет отключено во вторник. Управление водоканала просит жителей заранее "
+                 "запастись питьевой водой. После возобновления подачи вода может быть временно мутной. "
+                 "Специалисты рекомендуют дать воде стечь несколько минут. Качество питьевой воды постоянно "
+                 "контролирует лаборатория. Городская администрация также объявила о капитальном ремонте "
+                 "центральной библиотеки. Читальный зал временно переедет в здание дома культуры. Жители "
+                 "могут продлить срок возврата книг по телефону. Финансирование капитального ремонта "
+                 "центральной библиотеки выделено из областного бюджета.",
+                 "rus", rus_want, G_N_ELEMENTS(rus_want),
+                 (const char *const[]){ "запастись", "заранее", "временно", "постоянно", "продлить", "стечь", NULL });
+  /* an adjective after a noun starts the next phrase: "na de renovatie
+   * nieuwe computers", "kranvattnet tillfälligt grumligt" */
+  const char *nld_want[] = { "openbare bibliotheek", "dringende herstelwerkzaamheden" };
+  expect_no_verb("Renovatie van de openbare bibliotheek\n"
+                 "De gemeente heeft besloten de openbare bibliotheek aan het Marktplein te renoveren. Wegens "
+                 "dringende herstelwerkzaamheden aan de hoofdwaterleiding gaat de bibliotheek in juni dicht. "
+                 "Het waterbedrijf vraagt alle bewoners voldoende drinkwater klaar te zetten. Volgens de "
+                 "directeur krijgt de bibliotheek na de renovatie nieuwe computers en een aparte "
+                 "kinderafdeling. De renovatie van de openbare bibliotheek wordt betaald uit het provinciale "
+                 "budget, en de dringende herstelwerkzaamheden door het waterbedrijf.",
+                 "nld", nld_want, G_N_ELEMENTS(nld_want), (const char *const[]){ "vraagt", "renovatie nieuwe", NULL });
+  const char *swe_want[] = { "akuta reparationer" };
+  expect_no_verb("Tillfälligt avbrott i vattenförsörjningen\n"
+                 "På grund av akuta reparationer av huvudvattenledningen på Storgatan stängs "
+                 "vattenförsörjningen i stadsdelen Norr av på tisdag. Kommunens vattenverk uppmanar alla "
+                 "boende att fylla flaskor med dricksvatten. Efter reparationen kan kranvattnet tillfälligt "
+                 "vara grumligt. Vattenverket kontrollerar kvaliteten på dricksvattnet, och de akuta "
+                 "reparationerna står klara i maj. Akuta reparationer av ledningar kostar kommunen mycket.",
+                 "swe", swe_want, G_N_ELEMENTS(swe_want), (const char *const[]){ "uppmanar", "kontrollerar", "fylla", NULL });
 }
 
 /* Forms both nouns and verbs are verbs where the text uses them as verbs

@@ -5,7 +5,7 @@
  * lttoolbox's transducer of language X), for the tagger's languages that
  * have no WordNet.
  *
- *   apertium_pos_gen lang PART.inc CODE ATT
+ *   apertium_pos_gen lang PART.inc CODE ATT [ATT...]
  *   apertium_pos_gen merge OUT.c CODE PART.inc [CODE PART.inc...]
  *
  * One language a run (`lang`), so that the build runs the analysers side by
@@ -14,15 +14,18 @@
  * output weight" a transition, "state weight" a final state; "ε" for no
  * symbol). Each path of an acyclic section is one analysis, a surface
  * form read on the input side and "lemma<pos><tag>..." on the output
- * side. A section with a cycle (numbers, punctuation, regular
- * expressions) holds no dictionary word and is skipped; so is one with
- * more than PATH_CAP paths, which no word list has.
+ * side. A section's cycles (compounds, which the Scandinavian analysers
+ * read by returning to the start after a word; numbers, regular
+ * expressions) are cut where a depth-first walk from the start meets
+ * them, so that each word is read alone, once; a section with more than
+ * PATH_CAP paths, which no word list has, is skipped.
  *
  * A form (lower-cased, NFC, as the segmenter writes words) is classed by
  * every analysis of it (tag/pos_lang_table.h): a verb when each is a verb,
  * finite or infinitive, and no noun, adjective, proper noun, adverb,
  * closed-class reading, participle or gerund (which modify nouns: "plan
- * annoncé"); an adverb when each is one ("notamment", "samodzielnie"); a
+ * annoncé"); an adverb when each is one ("notamment", "samodzielnie"), or
+ * a short adjective, Russian's predicate ("временно"); a
  * noun or a verb when it has both readings ("annonce", "conta": context
  * decides), an adjective or a verb likewise ("présente", "complète"); a participle when it has no other reading ("présenté",
  * "aprovado"; not "élevé", which Apertium also lists as an adjective); an
@@ -71,7 +74,7 @@ static bool in(const char *const *list, const char *tag)
 
 enum { SYM_EPS = 0 };
 /* What an output symbol says of the analysis it is on. */
-enum { OUT_CHAR, OUT_VERB, OUT_ADV, OUT_NOUN, OUT_ADJ, OUT_PREP, OUT_NONFINITE, OUT_DEF, OUT_P12, OUT_TAG, OUT_JOIN };
+enum { OUT_CHAR, OUT_VERB, OUT_ADV, OUT_NOUN, OUT_ADJ, OUT_PREP, OUT_NONFINITE, OUT_DEF, OUT_P12, OUT_SHORT, OUT_CMP, OUT_TAG, OUT_JOIN };
 
 typedef struct arc { unsigned int to, in, out; } arc;
 
@@ -108,6 +111,8 @@ static unsigned int sym_id(symtab *s, const char *text)
            : in(nonfinite_tags, tag)   ? OUT_NONFINITE
            : !strcmp(tag, "def")       ? OUT_DEF /* "do" de<pr>+o<det><def> */
            : !strcmp(tag, "p1") || !strcmp(tag, "p2") ? OUT_P12
+           : !strcmp(tag, "short")     ? OUT_SHORT /* Russian's "временно", "мутна" */
+           : !strcmp(tag, "cmp")       ? OUT_CMP
                                        : OUT_TAG;
     g_free(tag);
   } else if (!strcmp(t, "+")) {
@@ -154,6 +159,7 @@ static unsigned int form_class(unsigned int f)
 typedef struct walker {
   const section *sec;
   const arc *sorted; /* arcs grouped by their state */
+  const bool *cut;   /* per arc of `sorted`: one closing a cycle, not walked */
   const symtab *sym;
   GHashTable *forms; /* form -> F_* (lower-cased, NFC) */
   GString *surface;
@@ -187,25 +193,32 @@ static void record(walker *w, unsigned int cls)
  * participle, `joined` whether the first analysis has ended ("+"), and
  * `def` whether a definite article followed it ("do", not "deste",
  * "dele": "of this", "of him" join no nouns), `p12` whether it is of the
- * first or second person. */
-static void walk(walker *w, unsigned int state, int pos, bool nonfinite, bool joined, bool def, bool p12)
+ * first or second person, `adj_form` OUT_SHORT or OUT_CMP when a later tag
+ * made an adjective's form short or comparative (else 0): a short
+ * adjective is a predicate, in no noun phrase, as an adverb is ("вода
+ * мутна", "временно"), and a comparative is left out (Russian's "временно"
+ * is also one, Swedish's "större" is a noun's adjective). */
+static void walk(walker *w, unsigned int state, int pos, bool nonfinite, bool joined, bool def, bool p12, int adj_form)
 {
-  if (g_array_index(w->sec->final, gboolean, state))
+  if (g_array_index(w->sec->final, gboolean, state) && !(pos == OUT_ADJ && adj_form == OUT_CMP))
     record(w, pos == OUT_VERB               ? (nonfinite ? F_PART : p12 ? F_VERB12 : F_VERB)
               : pos == OUT_ADV && !joined   ? F_ADV
               : pos == OUT_NOUN && !joined  ? F_NOUN
-              : pos == OUT_ADJ && !joined   ? F_ADJ
+              : pos == OUT_ADJ && !joined   ? (adj_form == OUT_SHORT ? F_ADV : F_ADJ)
               : pos == OUT_PREP             ? (in(of_lemmas, w->lemma->str) && joined == def ? F_OF : F_PREP)
                                             : F_OTHER);
   unsigned int from = g_array_index(w->sec->first, unsigned int, state);
   unsigned int to = g_array_index(w->sec->first, unsigned int, state + 1);
   for (unsigned int i = from; i < to; i++) {
     const arc *a = &w->sorted[i];
+    if (w->cut[i])
+      continue;
     gsize len = w->surface->len, lemma_len = w->lemma->len;
     if (a->in != SYM_EPS)
       g_string_append(w->surface, g_ptr_array_index(w->sym->text, a->in));
     int p = pos;
     bool nf = nonfinite, j = joined, d = def, p2 = p12;
+    int af = adj_form;
     if (a->out != SYM_EPS && j)
       d |= g_array_index(w->sym->kind, int, a->out) == OUT_DEF;
     else if (a->out != SYM_EPS) {
@@ -219,13 +232,15 @@ static void walk(walker *w, unsigned int state, int pos, bool nonfinite, bool jo
       else if (p < 0 && kind == OUT_CHAR)
         g_string_append(w->lemma, g_ptr_array_index(w->sym->text, a->out));
       else if (p < 0)
-        p = kind == OUT_NONFINITE || kind == OUT_P12 ? OUT_TAG : kind;
+        p = kind == OUT_NONFINITE || kind == OUT_P12 || kind == OUT_SHORT || kind == OUT_CMP ? OUT_TAG : kind;
       else if (kind == OUT_NONFINITE)
         nf = true;
       else if (kind == OUT_P12)
         p2 = true;
+      else if (kind == OUT_SHORT || kind == OUT_CMP)
+        af = kind;
     }
-    walk(w, a->to, p, nf, j, d, p2);
+    walk(w, a->to, p, nf, j, d, p2, af);
     g_string_truncate(w->surface, len);
     g_string_truncate(w->lemma, lemma_len);
   }
@@ -233,27 +248,30 @@ static void walk(walker *w, unsigned int state, int pos, bool nonfinite, bool jo
 
 typedef struct frame { unsigned int state, next; } frame;
 
-/* Whether the section has a cycle, and else its paths (capped). */
-static bool acyclic_paths(const section *s, const arc *sorted, double *paths)
+/* The section's paths (capped) once the arcs that close a cycle, back to
+ * a state on the depth-first walk's stack, are cut (`cut`, per arc);
+ * returns how many were. */
+static unsigned int acyclic_paths(const section *s, const arc *sorted, bool *cut, double *paths)
 {
   unsigned int n = s->states;
   unsigned char *color = g_new0(unsigned char, n); /* 0 new, 1 on the stack, 2 done */
   double *count = g_new0(double, n);
   GArray *stack = g_array_new(FALSE, FALSE, sizeof(frame));
-  bool cyclic = false;
-  for (unsigned int root = 0; root < n && !cyclic; root++) {
+  unsigned int cuts = 0;
+  for (unsigned int root = 0; root < n; root++) {
     if (color[root])
       continue;
     frame top = { root, g_array_index(s->first, unsigned int, root) };
     g_array_append_val(stack, top);
     color[root] = 1;
-    while (stack->len && !cyclic) {
+    while (stack->len) {
       frame *t = &g_array_index(stack, frame, stack->len - 1);
       unsigned int st = t->state;
       if (t->next < g_array_index(s->first, unsigned int, st + 1)) {
-        unsigned int to = sorted[t->next++].to;
+        unsigned int arc_at = t->next++, to = sorted[arc_at].to;
         if (color[to] == 1) {
-          cyclic = true;
+          cut[arc_at] = true;
+          cuts++;
         } else if (!color[to]) {
           color[to] = 1;
           frame next = { to, g_array_index(s->first, unsigned int, to) };
@@ -263,17 +281,18 @@ static bool acyclic_paths(const section *s, const arc *sorted, double *paths)
       }
       double c = g_array_index(s->final, gboolean, st) ? 1 : 0;
       for (unsigned int i = g_array_index(s->first, unsigned int, st); i < t->next; i++)
-        c += count[sorted[i].to];
+        if (!cut[i])
+          c += count[sorted[i].to];
       count[st] = c > PATH_CAP * 2 ? PATH_CAP * 2 : c;
       color[st] = 2;
       g_array_set_size(stack, stack->len - 1);
     }
   }
-  *paths = cyclic ? 0 : count[0];
+  *paths = count[0];
   g_array_free(stack, TRUE);
   g_free(count);
   g_free(color);
-  return !cyclic;
+  return cuts;
 }
 
 typedef struct raw_arc { unsigned int from; arc a; } raw_arc;
@@ -304,17 +323,19 @@ static void section_done(GArray *raw, GArray *finals, unsigned int states, const
   }
   g_free(at);
   double paths;
-  if (!acyclic_paths(&s, sorted, &paths))
-    fprintf(stderr, "apertium_pos_gen: %s: section %u has a cycle, skipped\n", code, index);
-  else if (paths > PATH_CAP)
+  bool *cut = g_new0(bool, raw->len);
+  unsigned int cuts = acyclic_paths(&s, sorted, cut, &paths);
+  if (paths > PATH_CAP)
     fprintf(stderr, "apertium_pos_gen: %s: section %u has over %.0f paths, skipped\n", code, index, PATH_CAP);
   else {
-    walker w = { &s, sorted, sym, forms, g_string_new(NULL), g_string_new(NULL), 0 };
-    walk(&w, 0, -1, false, false, false, false);
-    fprintf(stderr, "apertium_pos_gen: %s: section %u, %lu analyses\n", code, index, w.paths);
+    walker w = { &s, sorted, cut, sym, forms, g_string_new(NULL), g_string_new(NULL), 0 };
+    walk(&w, 0, -1, false, false, false, false, 0);
+    fprintf(stderr, "apertium_pos_gen: %s: section %u, %lu analyses, %u arcs closing a cycle cut\n", code, index,
+            w.paths, cuts);
     g_string_free(w.surface, TRUE);
     g_string_free(w.lemma, TRUE);
   }
+  g_free(cut);
   g_free(sorted);
   g_array_free(s.first, TRUE);
   g_array_free(s.final, TRUE);
@@ -402,12 +423,15 @@ static int write_file(const char *path, int (*write)(FILE *out, char **args), ch
   return 0;
 }
 
-/* `lang`: args are CODE ATT. */
+/* `lang`: args are CODE ATT [ATT...], NULL-terminated; a form's analyses
+ * are those of every ATT. */
 static int write_part(FILE *out, char **args)
 {
   const char *code = args[0], *path = args[1];
   GHashTable *forms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  int rc = read_att(code, path, forms);
+  int rc = 0;
+  for (char **a = args + 1; *a && !rc; a++)
+    rc = read_att(code, *a, forms);
   GPtrArray *kept = g_ptr_array_new();
   GHashTableIter it;
   gpointer k, v;
@@ -483,11 +507,11 @@ static int write_merged(FILE *out, char **args)
 
 int main(int argc, char **argv)
 {
-  if (argc == 5 && !strcmp(argv[1], "lang"))
+  if (argc >= 5 && !strcmp(argv[1], "lang"))
     return write_file(argv[2], write_part, argv + 3);
   if (argc >= 5 && argc % 2 && !strcmp(argv[1], "merge"))
     return write_file(argv[2], write_merged, argv + 3);
-  fprintf(stderr, "usage: apertium_pos_gen lang PART.inc CODE ATT\n"
+  fprintf(stderr, "usage: apertium_pos_gen lang PART.inc CODE ATT [ATT...]\n"
                   "       apertium_pos_gen merge OUT.c CODE PART.inc [CODE PART.inc...]\n");
   return 2;
 }
