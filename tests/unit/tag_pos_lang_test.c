@@ -254,7 +254,7 @@ static void test_verbs_by_context(void **state)
       "natation, qui présente une pétition au conseil. Le compte rendu de la séance est publié sur le "
       "site de la commune. La nouvelle piscine ouvrira en septembre, et la ville présente un plan de "
       "transport vers les piscines voisines.",
-      { "piscine municipale", "conseil municipal", "projet" },
+      { "piscine municipale", "conseil municipal", "rénovation complète du bassin" },
       { "présente", "pendant", "présenté" } },
     { "fra",
       "Le gouvernement présente un nouveau budget\n"
@@ -319,7 +319,7 @@ static void test_verbs_by_context(void **state)
       "El ayuntamiento inaugura el centro de salud del barrio norte. Para presentarlo, la alcaldesa visitó "
       "las consultas con los médicos. La obra, dándole prioridad a la atención primaria, costó dos millones "
       "de euros. Los estudiantes de medicina y el presidente de la asociación vecinal asistieron al acto. Es "
-      "importante que el centro abra por la tarde, dijo el presidente.",
+      "importante que el centro abra por la tarde.",
       { "nuevo centro de salud", "atención primaria" },
       { "presentarlo", "dándole" } },
     { "fra",
