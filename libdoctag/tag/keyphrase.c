@@ -1837,6 +1837,7 @@ bool kp_contains(const kp_phrase *big, const kp_phrase *small)
 static const char *const reporting_words[] = { "said", "says", "told", "dit", "déclaré", "affirmé", "dijo",
                                                "afirmó", "declaró", "disse", "diz", "afirmou", "declarou",
                                                "detto", "dichiarato", NULL };
+#define REPORTING_INITIALS "adst" /* their first letters: most words need no look */
 
 void kp_measure(const GArray *tokens, kp_shape *out)
 {
@@ -1859,7 +1860,7 @@ void kp_measure(const GArray *tokens, kp_shape *out)
     out->words++;
     chars += (size_t)seg_utf8_len(t->word);
     sentences += t->sentence;
-    reports += in_list(reporting_words, t->word);
+    reports += t->word[0] && strchr(REPORTING_INITIALS, t->word[0]) && in_list(reporting_words, t->word);
   }
   if (!out->words)
     return;
