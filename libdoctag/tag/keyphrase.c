@@ -1837,13 +1837,15 @@ bool kp_contains(const kp_phrase *big, const kp_phrase *small)
 static const char *const reporting_words[] = { "said", "says", "told", "dit", "déclaré", "affirmé", "dijo",
                                                "afirmó", "declaró", "disse", "diz", "afirmou", "declarou",
                                                "detto", "dichiarato", NULL };
-#define REPORTING_INITIALS "adst" /* their first letters: most words need no look */
 
 void kp_measure(const GArray *tokens, kp_shape *out)
 {
   memset(out, 0, sizeof *out);
   unsigned int run = 0, sentences = 0, named = 0, reports = 0;
   size_t chars = 0;
+  bool initial[256] = { false }; /* the reporting words' first bytes: most words need no look */
+  for (const char *const *r = reporting_words; *r; r++)
+    initial[(unsigned char)**r] = true;
   for (guint i = 0; i <= tokens->len; i++) {
     const seg_token *t = i < tokens->len ? &g_array_index(tokens, seg_token, i) : NULL;
     bool is_word = t && t->kind == SEG_WORD;
@@ -1860,7 +1862,7 @@ void kp_measure(const GArray *tokens, kp_shape *out)
     out->words++;
     chars += (size_t)seg_utf8_len(t->word);
     sentences += t->sentence;
-    reports += t->word[0] && strchr(REPORTING_INITIALS, t->word[0]) && in_list(reporting_words, t->word);
+    reports += initial[(unsigned char)t->word[0]] && in_list(reporting_words, t->word);
   }
   if (!out->words)
     return;
