@@ -315,11 +315,12 @@ bool sem_arabic_verb(const sem_text *st, const char *word, const char *prev)
     goto out; /* "تاريخ", "نظام", "يسار" */
   if (x[0] == 0x062A && m == 5 && (x[3] == 0x064A || x[3] == 0x0627 || x[2] == 0x0627))
     goto out; /* تفعيل, تفعال, تفاعل: "تعليم", "تكرار", "تعاون" */
-article:
+article: {
   /* the text writes it with the article: a noun ("التقدم") */
   char *from_prefix = g_ucs4_to_utf8(u + i, n - i, NULL, NULL, NULL);
   verb = !g_hash_table_contains(st->al_rest, from_prefix);
   g_free(from_prefix);
+}
 out:
   g_free(u);
   return verb;
