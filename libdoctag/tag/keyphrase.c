@@ -1518,11 +1518,6 @@ static bool repeats(const kp *k, unsigned int s, unsigned int e, unsigned int ue
 
 typedef struct span { unsigned int s, e, run_s, run_e; } span;
 
-/* The noun phrases: runs of nominal units (not across a break), weak
- * modifiers at the start and words after the last noun dropped, at most
- * RULES_MAX_WORDS words, a hyphenated compound one (the head and its
- * nearest modifiers); then "A of B" where "of" alone sits between two of
- * them. */
 /* Where a language with a part-of-speech table puts its adjectives:
  * after the noun as often as before (ADJ_EITHER: "rénovation thermique",
  * "sieć tramwajowa"), or before it, a phrase ending with its noun, and
@@ -1538,6 +1533,11 @@ static unsigned int adj_order_of(const char *lang)
   return in_list(before, lang) ? ADJ_BEFORE : in_list(genitive, lang) ? ADJ_BEFORE_GENITIVE : ADJ_EITHER;
 }
 
+/* The noun phrases: runs of nominal units (not across a break), weak
+ * modifiers at the start and words after the last noun dropped, at most
+ * RULES_MAX_WORDS words, a hyphenated compound one (the head and its
+ * nearest modifiers); then "A of B" where "of" alone sits between two of
+ * them. */
 static void collect(kp *k)
 {
   if (k->english)
