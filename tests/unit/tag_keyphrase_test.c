@@ -919,11 +919,13 @@ static void test_stop_words_and_stemmers(void **state)
       fail_msg("%s: \"%s\" should %sbe a stop word", lucene[i].lang, lucene[i].word, lucene[i].stop ? "" : "not ");
   /* Apertium's Urdu dictionary (apertium-urd, expanded at build time): its
    * closed-class words, whatever other readings they have ("سے" is a noun
-   * too, "کہ" a verb stem), and not its nouns */
+   * too, "کہ" a verb stem), the spellings it only reads (r="LR": "انہیں",
+   * them; "ہمیں", us; "اسے", it), and not its nouns */
   static const struct {
     const char *word;
     bool stop;
   } apertium[] = { { "اور", true }, { "کہ", true }, { "سے", true }, { "ہیں", true }, { "لیکن", true },
+                   { "انہیں", true }, { "ہمیں", true }, { "اسے", true },  { "تمام", true },
                    { "پانی", false }, { "حقوق", false } };
   for (size_t i = 0; i < G_N_ELEMENTS(apertium); i++)
     if (lex_is_stop_lang(apertium[i].word, "urd") != apertium[i].stop)

@@ -5,11 +5,13 @@
  *   apertium_gen EXPANDED OUT.txt
  *
  * EXPANDED is `lt-expand LANG.dix` (lttoolbox): one analysis a line,
- * "surface:lemma<tag><tag>...", ":<:" for an analysis only, ":>:" for a
- * generated form only. Every single-word surface form the analyser reads
- * as a closed-class word (pronoun, determiner, postposition or preposition,
- * conjunction, copula, auxiliary verb, adverb) goes to OUT.txt, one a line,
- * whatever other analyses it has: Urdu's "سے" (from) is also a noun and an
+ * "surface:lemma<tag><tag>...", ":>:" for an entry read left to right only
+ * (r="LR": analysed, never generated, as Urdu's "انہیں" (them) and "اسکا",
+ * "اس کا" written as one word), ":<:" for one generated only (r="RL": no
+ * form the analyser reads). Every single-word surface form the analyser
+ * reads as a closed-class word (pronoun, determiner, postposition or
+ * preposition, conjunction, copula, auxiliary verb, adverb) goes to OUT.txt,
+ * one a line, whatever other analyses it has: Urdu's "سے" (from) is also a noun and an
  * adjective in the dictionary, "کہ" (that) a verb stem. */
 #include <stdbool.h>
 #include <stdio.h>
@@ -59,9 +61,9 @@ int main(int argc, char **argv)
     if (!colon || colon == line)
       continue;
     const char *analysis = colon + 1;
-    if (!strncmp(analysis, ">:", 2)) /* generated only: not a form a text has */
+    if (!strncmp(analysis, "<:", 2)) /* generated only: not a form a text has */
       continue;
-    if (!strncmp(analysis, "<:", 2))
+    if (!strncmp(analysis, ">:", 2))
       analysis += 2;
     const char *tag = strchr(analysis, '<');
     const char *tag_end = tag ? strchr(tag, '>') : NULL;
