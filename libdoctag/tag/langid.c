@@ -93,6 +93,12 @@ const char *tag_devanagari_language(const char *languages)
   return deva_langs[0];
 }
 
+const char *tag_devanagari_other(const char *languages)
+{
+  const char *deva = tag_devanagari_language(languages);
+  return deva == deva_langs[0] ? NULL : deva;
+}
+
 /* Letters only Polish writes among the languages told apart here: ą ę ł ś ź ż. */
 static bool polish_letter(gunichar c)
 {

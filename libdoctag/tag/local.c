@@ -165,8 +165,8 @@ static void prepare(tagger *t)
 {
   t->ntok = t->toks->len;
   t->script = main_script(t);
-  if (t->script == SEG_SCRIPT_DEVANAGARI && strcmp(tag_devanagari_language(t->req->language), "hin"))
-    t->lang = tag_devanagari_language(t->req->language);
+  if (t->script == SEG_SCRIPT_DEVANAGARI && tag_devanagari_other(t->req->language))
+    t->lang = tag_devanagari_other(t->req->language);
   t->stem = g_new0(char *, t->ntok + 1);
   t->content = g_new0(bool, t->ntok + 1);
   t->adjective = g_new0(bool, t->ntok + 1);

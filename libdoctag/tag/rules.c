@@ -361,9 +361,9 @@ static bool is_generic(const char *tag, gchar **words, const char *lang)
 {
   if (lex_is_generic(tag))
     return true;
-  const char *deva = tag_devanagari_language(lang);
+  const char *deva = tag_devanagari_other(lang);
   for (gchar **w = words; *w; w++)
-    if (!lex_is_generic(*w) && !lex_is_stop_lang(*w, strcmp(deva, "hin") ? deva : NULL))
+    if (!lex_is_generic(*w) && !lex_is_stop_lang(*w, deva))
       return false;
   return true;
 }

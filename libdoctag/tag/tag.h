@@ -59,6 +59,10 @@ void tag_detect_language(const char *text, size_t len, char *out, size_t out_siz
  * one, else "hin" (NULL too). Static string. */
 const char *tag_devanagari_language(const char *languages);
 
+/* tag_devanagari_language() when it is not Hindi, else NULL: the language
+ * whose stop words replace Hindi's (and English's) default ones. */
+const char *tag_devanagari_other(const char *languages);
+
 /* The distinct stems of the words of `text` in `language` (ISO 639-3,
  * "hin+eng" reads as "hin"; NULL or "": English) the built-in tagger
  * weighs by document frequency: words of two or more characters that are
