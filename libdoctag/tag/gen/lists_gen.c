@@ -22,7 +22,41 @@
 #include "tag/gen/c_string.h"
 #include "tag/lexicon_lists.h"
 
-/* Adds the words of the list file `path` to `words` (those not in `seen`). */
+/* `w` with Malayalam's atomic chillus (U+0D7A-U+0D7F, Unicode 5.1) spelled
+ * as before them, consonant, virama and ZWJ, as many fonts' PDFs still
+ * have them ("അവർ" as "അവര്\u200d"); NULL when `w` has none. */
+static char *old_chillus(const char *w)
+{
+  static const gunichar base[] = { 0x0D23, 0x0D28, 0x0D30, 0x0D32, 0x0D33, 0x0D15 };
+  GString *s = g_string_new(NULL);
+  bool any = false;
+  for (const char *p = w; *p; p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+    if (c >= 0x0D7A && c <= 0x0D7F) {
+      g_string_append_unichar(s, base[c - 0x0D7A]);
+      g_string_append_unichar(s, 0x0D4D);
+      g_string_append_unichar(s, 0x200D);
+      any = true;
+    } else {
+      g_string_append_unichar(s, c);
+    }
+  }
+  return g_string_free(s, !any);
+}
+
+/* Adds `w` (taken) to `words` unless `seen` holds it. */
+static void add_word(char *w, GPtrArray *words, GHashTable *seen)
+{
+  if (g_hash_table_contains(seen, w)) {
+    g_free(w);
+    return;
+  }
+  g_hash_table_add(seen, w);
+  g_ptr_array_add(words, w);
+}
+
+/* Adds the words of the list file `path` to `words` (those not in `seen`),
+ * each also in its old spelling (old_chillus()) where it has one. */
 static int read_list(const char *path, GPtrArray *words, GHashTable *seen)
 {
   gchar *text = NULL;
@@ -41,11 +75,11 @@ static int read_list(const char *path, GPtrArray *words, GHashTable *seen)
     if (!w) {
       fprintf(stderr, "lists_gen: %s: not UTF-8: %s\n", path, *l);
       rc = 1;
-    } else if (g_hash_table_contains(seen, w)) {
-      g_free(w);
     } else {
-      g_hash_table_add(seen, w);
-      g_ptr_array_add(words, w);
+      char *old = old_chillus(w);
+      add_word(w, words, seen);
+      if (old)
+        add_word(old, words, seen);
     }
   }
   g_strfreev(lines);
