@@ -39,6 +39,7 @@
 #define BLOCKS 10          /* a long text's tenths: a term of one section is uneven over them */
 #define BLOCKS_FROM 20     /* occurrences from which the word is measured over them */
 #define EVENNESS 0.8       /* Juilland's D over the tenths, at least */
+#define BOUND 0.5          /* of its occurrences beside one same content word: a term's part */
 #define ARCHIVE_FROM 10     /* documents the text's most widespread word is in, at least */
 #define ARCHIVE_SHARE 0.5   /* of that word's documents, at least */
 
@@ -46,6 +47,8 @@ typedef struct fw_stat {
   unsigned int n, capped, sentences, last_sentence;
   unsigned int left, right;       /* distinct words before, after */
   unsigned int with_left, with_right; /* occurrences with a word before, after */
+  unsigned int bound;             /* occurrences beside its most frequent neighbour on one side, */
+  const char *bound_to;           /* that neighbour, not a known function word */
   unsigned int block[BLOCKS]; /* occurrences in each tenth of the text's words */
 } fw_stat;
 
@@ -82,13 +85,24 @@ static unsigned int letters(const char *w)
   return n;
 }
 
+/* Counts one more occurrence of `key` in `pairs`; the count. */
+static unsigned int count_pair(GHashTable *pairs, const char *key)
+{
+  unsigned int *n = g_hash_table_lookup(pairs, key);
+  if (!n) {
+    n = g_new0(unsigned int, 1);
+    g_hash_table_insert(pairs, g_strdup(key), n);
+  }
+  return ++*n;
+}
+
 GHashTable *fw_guess(const GArray *tokens, GUnicodeScript script, const char *lang)
 {
   GHashTable *out = g_hash_table_new(g_str_hash, g_str_equal);
   if (seg_unspaced_script(script))
     return out;
   GHashTable *stats = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
-  GHashTable *pairs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  GHashTable *pairs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free); /* -> occurrences */
   GString *pair = g_string_new(NULL);
   unsigned int total = 0, words = 0, sentence = 0;
   for (guint i = 0; i < tokens->len; i++) {
@@ -134,14 +148,18 @@ GHashTable *fw_guess(const GArray *tokens, GUnicodeScript script, const char *la
       char a[32], b[32];
       /* the word before and this one's start; this one and the start of the one before */
       g_string_printf(pair, "R%s\x1f%s", prev, neighbour_key(t->word, b, sizeof b));
-      if (!g_hash_table_contains(pairs, pair->str)) {
-        g_hash_table_add(pairs, g_strdup(pair->str));
-        prev_st->right++;
+      unsigned int n = count_pair(pairs, pair->str);
+      prev_st->right += n == 1;
+      if (n > prev_st->bound && !lex_is_closed_class(t->word, lang)) {
+        prev_st->bound = n;
+        prev_st->bound_to = t->word;
       }
       g_string_printf(pair, "L%s\x1f%s", t->word, neighbour_key(prev, a, sizeof a));
-      if (!g_hash_table_contains(pairs, pair->str)) {
-        g_hash_table_add(pairs, g_strdup(pair->str));
-        st->left++;
+      n = count_pair(pairs, pair->str);
+      st->left += n == 1;
+      if (n > st->bound && !lex_is_closed_class(prev, lang)) {
+        st->bound = n;
+        st->bound_to = prev;
       }
     }
     prev = t->word;
@@ -177,6 +195,21 @@ GHashTable *fw_guess(const GArray *tokens, GUnicodeScript script, const char *la
       continue;
     g_hash_table_add(out, k);
   }
+  /* Half its occurrences beside one same word that is no function word,
+   * known or guessed: a part of a term ("ನೀರು ಸರಬರಾಜು", water supply, four
+   * times of five), where a function word is beside another ("of the");
+   * three times at least: twice tells nothing. */
+  GPtrArray *parts = g_ptr_array_new();
+  g_hash_table_iter_init(&it, out);
+  while (g_hash_table_iter_next(&it, &k, NULL)) {
+    const fw_stat *st = g_hash_table_lookup(stats, k);
+    if (st->bound >= MIN_COUNT && st->bound > BOUND * st->n && !g_hash_table_contains(out, st->bound_to) &&
+        !lex_is_closed_class(k, lang))
+      g_ptr_array_add(parts, k);
+  }
+  for (guint i = 0; i < parts->len; i++)
+    g_hash_table_remove(out, parts->pdata[i]);
+  g_ptr_array_free(parts, TRUE);
   g_string_free(pair, TRUE);
   g_hash_table_destroy(pairs);
   g_hash_table_destroy(stats);
