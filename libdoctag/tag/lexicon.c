@@ -173,6 +173,12 @@ bool lex_is_closed_class(const char *word, const char *lang)
   return closed && lex_list_has(closed, word);
 }
 
+bool lex_is_light_verb(const char *word, const char *lang)
+{
+  const lex_list *light = word ? lang_list(lex_light_lists, lang) : NULL;
+  return light && lex_list_has(light, word);
+}
+
 /* Snowball stemmers are not thread-safe: each thread keeps its own, one per
  * algorithm, released when the thread ends. */
 typedef struct stemmers {

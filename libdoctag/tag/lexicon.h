@@ -30,6 +30,11 @@ bool lex_has_stop_list(const char *lang);
  * other languages. */
 bool lex_is_closed_class(const char *word, const char *lang);
 
+/* True for a form of a light verb of `lang` (tag/data/light_<code>.txt:
+ * Hindi's "करना", "होना"), which makes a conjunct verb of the word before
+ * it ("जमा करना", to deposit). */
+bool lex_is_light_verb(const char *word, const char *lang);
+
 /* The stem of `word` in `lang` by its Snowball stemmer (English, French,
  * German, Spanish... 27 languages); other languages, or NULL, as
  * lex_stem(). Newly allocated. Thread-safe. */

@@ -559,6 +559,31 @@ static void test_not_tags(void **state)
   tag_outcome_clear(&out);
 }
 
+/* A word before a light verb each time it comes ("जमा करना", to deposit;
+ * "जमा न करने", not depositing) is a conjunct verb's first part: no tag,
+ * and no word ending one ("प्रमाण पत्र जमा"). A noun that also comes
+ * elsewhere ("टीकाकरण किया जाएगा" and "टीकाकरण शिविर") stays a word. */
+static void test_conjunct_verbs(void **state)
+{
+  (void)state;
+  assert_true(lex_is_light_verb("करना", "hin") && lex_is_light_verb("होगा", "hin"));
+  assert_false(lex_is_light_verb("की", "hin")); /* also "of" */
+  assert_false(lex_is_light_verb("करना", "eng"));
+  const char *text = "आय प्रमाण पत्र जमा करने की सूचना\n"
+                     "सभी आवेदक अपना आय प्रमाण पत्र जमा करें। आय प्रमाण पत्र 30 जून तक तहसील कार्यालय में जमा किए "
+                     "जा सकेंगे। समय पर आय प्रमाण पत्र जमा न करने पर छात्रवृत्ति रोक दी जाएगी। छात्रवृत्ति की राशि "
+                     "बैंक खाते में भेजी जाएगी। गाँव में टीकाकरण किया जाएगा और टीकाकरण शिविर पंचायत भवन में लगेगा। "
+                     "टीकाकरण शिविर सुबह दस बजे से चलेगा।";
+  tag_outcome out = run(text, NULL, (run_opts){ .language = "hin" });
+  print_outcome("conjunct verbs", &out);
+  for (size_t i = 0; i < out.count; i++)
+    if (strstr(out.items[i].tag, "जमा"))
+      fail_msg("tag \"%s\" holds the conjunct verb's \"जमा\"", out.items[i].tag);
+  assert_true(has_tag(&out, "आय प्रमाण पत्र"));
+  assert_true(has_tag(&out, "टीकाकरण शिविर") || has_tag(&out, "टीकाकरण"));
+  tag_outcome_clear(&out);
+}
+
 static const seg_token *find_word(GArray *t, const char *w)
 {
   for (guint i = 0; i < t->len; i++)
@@ -908,6 +933,7 @@ int main(void)
     cmocka_unit_test(test_named_numbers),
     cmocka_unit_test(test_long_title_line),
     cmocka_unit_test(test_not_tags),
+    cmocka_unit_test(test_conjunct_verbs),
     cmocka_unit_test(test_english_recall),
     cmocka_unit_test(test_hindi_tags),
     cmocka_unit_test(test_mixed_tags),
