@@ -24,6 +24,8 @@ typedef struct line_info {
   bool blank, tab, terminal, bullet, shape, titled, uncased, upper_start, lower_start, long_line;
   bool keywords;           /* starts with "Keywords:", "Subject:", "विषय:" ... */
   bool digit;              /* has a digit (after any list number) */
+  unsigned int words;      /* space-separated */
+  bool header;             /* a table's header row (mark_table_headers()) */
   bool cand, heading, title;
   int block;               /* heading block, or -1 */
 } line_info;
@@ -385,8 +387,35 @@ static void analyse_line(line_info *l)
   l->uncased = !any_lower && !any_upper;
   l->titled = caps > 0 && lower_big == 0;
   l->digit = digit;
+  l->words = words;
   l->shape = words >= 1 && words <= HEADING_MAX_WORDS && chars <= HEADING_MAX_CHARS && !comma &&
              !l->tab && letters >= 2 && !(is_terminal(ulast) && ulast != ':') && !is_bullet(first);
+}
+
+/* Marks the header rows of tables whose cells the text has lost (a PDF's
+ * columns read out one space apart): a heading-shaped line of two or more
+ * words without digits over two or more unfinished lines with digits (no
+ * sentences: "The rooms opened in 2024."), "Category Added
+ * Withdrawn Total held" over "Books in English 3,420 610 58,900", "गाँव
+ * दिनांक स्थान" over "नंदपुर 7 अक्टूबर 2024 पंचायत भवन". Such a row is no
+ * heading and is joined to no line: "Collection" above it and "शिविर का
+ * कार्यक्रम" made "collection category" and "कार्यक्रम गाँव दिनांक" tags.
+ * Its words are cells when it has three or more ("withdrawn total"). */
+static void mark_table_headers(line_info *lines, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    line_info *l = &lines[i];
+    if (!l->shape || l->digit || l->words < 2 || l->terminal || l->bullet || l->keywords)
+      continue;
+    size_t rows = 0;
+    for (size_t j = i + 1;
+         j < n && lines[j].page == l->page && !lines[j].blank && lines[j].digit && !lines[j].terminal; j++)
+      rows++;
+    if (rows >= 2) {
+      l->header = true;
+      l->shape = false;
+    }
+  }
 }
 
 /* Marks heading lines: heading-shaped lines that start a block (after a
@@ -428,7 +457,7 @@ static void mark_headings(line_info *lines, size_t n)
     while (k < n && lines[k].blank && lines[k].page == lines[i].page)
       k++;
     bool content_follows = k < n && lines[k].page == lines[i].page &&
-                           (lines[k].long_line || lines[k].tab || lines[k].bullet);
+                           (lines[k].long_line || lines[k].tab || lines[k].bullet || lines[k].header);
     if (j - i <= HEADING_MAX_LINES && content_follows) {
       bool title = !title_done && lines[i].page == 0 && nonblank_seen < 3;
       for (size_t m = i; m < j; m++) {
@@ -1082,6 +1111,8 @@ static void scan_line(seg_state *st, const line_info *l)
       continue;
     }
     if (chunk) {
+      if (l->header && l->words >= 3)
+        st->brk = true; /* a cell */
       scan_chunk(st, chunk, (size_t)(p - chunk));
       chunk = NULL;
     }
@@ -1421,6 +1452,7 @@ GArray *seg_split(const char *text)
     p += n + 1;
   }
   line_info *ls = (line_info *)(void *)lines->data;
+  mark_table_headers(ls, lines->len);
   mark_headings(ls, lines->len);
 
   seg_state st = { .out = out, .brk = true, .sentence = true, .text = text };
@@ -1433,7 +1465,7 @@ GArray *seg_split(const char *text)
       continue;
     /* a wrapped paragraph line continues the phrase; anything else breaks */
     bool joined = prev && !prev->blank && prev->page == l->page && !prev->tab && !l->tab &&
-                  prev->heading == l->heading && prev->block == l->block;
+                  prev->heading == l->heading && prev->block == l->block && !prev->header && !l->header;
     /* the text's first line, unfinished, then a capital: a title too long
      * for a heading ("An experimental evaluation of ... industrial fault
      * diagnosis / Machine induction has been ..."), not a wrapped line;

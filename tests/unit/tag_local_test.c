@@ -659,6 +659,21 @@ static void test_segmentation(void **state)
   assert_int_equal(find_word(t, "next")->page, 1);
   assert_true(find_word(t, "next")->brk);
   seg_free(t);
+
+  /* a table whose columns came out one space apart: its header row is
+   * joined to no line, and its words are cells; a heading over prose is
+   * no header */
+  t = seg_split("The library grew this year.\n\nCollection\nCategory Added Withdrawn Total held\n"
+                "Books in English 3,420 610 58,900\nChildren's books 2,150 380 19,740\n\n"
+                "Reading Rooms Open\nThe two rooms opened in 2024 with 120 seats.\nBoth close at 8 pm.\n");
+  assert_true(find_word(t, "category")->brk);
+  assert_true(find_word(t, "withdrawn")->brk);
+  assert_true(find_word(t, "total")->brk);
+  assert_false(find_word(t, "category")->heading);
+  assert_true(find_word(t, "collection")->heading);
+  assert_true(find_word(t, "books")->brk);
+  assert_false(find_word(t, "rooms")->brk); /* "Reading Rooms Open": prose follows */
+  seg_free(t);
 }
 
 /* The text's first line, too long for a heading, unfinished and followed
