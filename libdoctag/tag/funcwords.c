@@ -216,6 +216,48 @@ GHashTable *fw_guess(const GArray *tokens, GUnicodeScript script, const char *la
   return out;
 }
 
+/* The word after token `i` in its clause, past at most one stop word
+ * that is no light verb (Hindi's list holds "करने", "किया"); NULL at a
+ * break. */
+static const char *word_after(const GArray *tokens, guint i, const char *lang)
+{
+  for (guint j = i + 1; j < tokens->len && j <= i + 2; j++) {
+    const seg_token *k = &g_array_index(tokens, seg_token, j);
+    if (k->kind != SEG_WORD || k->brk)
+      return NULL;
+    if (j == i + 2 || lex_is_light_verb(k->word, lang) || !lex_is_stop_lang(k->word, lang))
+      return k->word;
+  }
+  return NULL;
+}
+
+GHashTable *fw_conjunct_parts(const GArray *tokens, const char *lang, bool (*content)(guint i, void *data),
+                              void *data)
+{
+  if (!lex_has_light_verbs(lang))
+    return NULL;
+  GHashTable *before = g_hash_table_new(g_str_hash, g_str_equal); /* word -> times before one + 1; 1: elsewhere */
+  for (guint i = 0; i < tokens->len; i++) {
+    const char *w = g_array_index(tokens, seg_token, i).word;
+    if (!content(i, data))
+      continue;
+    unsigned int n = GPOINTER_TO_UINT(g_hash_table_lookup(before, w));
+    if (n == 1)
+      continue;
+    bool light = lex_is_light_verb(word_after(tokens, i, lang), lang);
+    g_hash_table_insert(before, (gpointer)w, GUINT_TO_POINTER(light ? (n ? n + 1 : 2) : 1));
+  }
+  GHashTable *out = g_hash_table_new(g_str_hash, g_str_equal);
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init(&it, before);
+  while (g_hash_table_iter_next(&it, &k, &v))
+    if (GPOINTER_TO_UINT(v) >= 3)
+      g_hash_table_add(out, k);
+  g_hash_table_destroy(before);
+  return out;
+}
+
 void fw_archive(GHashTable *guess, const GArray *tokens, GUnicodeScript script, const char *lang, const tag_df *df)
 {
   if (!df || !df->n_docs || seg_unspaced_script(script))

@@ -25,4 +25,15 @@ GHashTable *fw_guess(const GArray *tokens, GUnicodeScript script, const char *la
  * from the archive as it grows. */
 void fw_archive(GHashTable *guess, const GArray *tokens, GUnicodeScript script, const char *lang, const tag_df *df);
 
+/* The words of `tokens` that are a conjunct verb's first part: of two or
+ * more occurrences, each before a light verb of `lang` (lex_is_light_verb():
+ * Hindi's "करना", "होना"), past at most one stop word ("जमा न करने", not
+ * depositing): "जमा" of "प्रमाण-पत्र जमा करना" (to submit the
+ * certificate). A noun that also comes elsewhere ("टीकाकरण किया जाएगा",
+ * "टीकाकरण शिविर") is none. `content(i, data)` says whether token i is a
+ * word that may be one. A set of the tokens' words (borrowed), NULL when
+ * `lang` has no light verbs. Release with g_hash_table_destroy(). */
+GHashTable *fw_conjunct_parts(const GArray *tokens, const char *lang, bool (*content)(guint i, void *data),
+                              void *data);
+
 #endif

@@ -173,6 +173,8 @@ bool lex_is_closed_class(const char *word, const char *lang)
   return closed && lex_list_has(closed, word);
 }
 
+bool lex_has_light_verbs(const char *lang) { return lang_list(lex_light_lists, lang) != NULL; }
+
 bool lex_is_light_verb(const char *word, const char *lang)
 {
   const lex_list *light = word ? lang_list(lex_light_lists, lang) : NULL;

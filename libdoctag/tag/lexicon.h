@@ -34,6 +34,7 @@ bool lex_is_closed_class(const char *word, const char *lang);
  * Hindi's "करना", "होना"), which makes a conjunct verb of the word before
  * it ("जमा करना", to deposit). */
 bool lex_is_light_verb(const char *word, const char *lang);
+bool lex_has_light_verbs(const char *lang);
 
 /* The stem of `word` in `lang` by its Snowball stemmer (English, French,
  * German, Spanish... 27 languages); other languages, or NULL, as

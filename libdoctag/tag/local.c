@@ -31,6 +31,7 @@
 
 #include "core/error.h"
 #include "core/json.h"
+#include "tag/funcwords.h"
 #include "tag/keyphrase.h"
 #include "tag/lexicon.h"
 #include "tag/pos_lang.h"
@@ -161,47 +162,28 @@ static char *word_stem(tagger *t, const char *word)
   return lex_stem_lang(t->semitic ? sem_base(&t->sem, word, lang, function_word, (void *)lang) : word, t->lang);
 }
 
-/* The word after token `i` in its clause, past a negation ("जमा न करने",
- * not depositing); NULL at a break. */
-static const char *word_after(const tagger *t, unsigned int i)
+static bool content_token(guint i, void *data)
 {
-  for (unsigned int j = i + 1; j < t->ntok && j <= i + 2; j++) {
-    const seg_token *k = tok(t, j);
-    if (k->kind != SEG_WORD || k->brk)
-      return NULL;
-    if (strcmp(k->word, "न") && strcmp(k->word, "नहीं"))
-      return k->word;
-  }
-  return NULL;
+  const tagger *t = data;
+  return t->content[i];
 }
 
-/* A word before a light verb each of the two or more times it comes is a
- * conjunct verb's first part, no word of a phrase: "जमा" (deposit) of
- * "प्रमाण-पत्र जमा करना" (to submit the certificate), five times in a
- * pension circular, was its tag and ended "प्रमाण पत्र जमा". A noun that
- * is the text's subject comes elsewhere too ("टीकाकरण किया जाएगा",
- * "टीकाकरण शिविर"). Hindi only: the languages of tag/data/light_*.txt. */
+/* Hindi's conjunct verbs' first parts (fw_conjunct_parts()) are no words
+ * of a phrase: "जमा" (deposit), five times in a pension circular, each
+ * before "करना" or "होना", was its tag and ended "प्रमाण पत्र जमा". */
 static void conjunct_verbs(tagger *t)
 {
-  const char *lang = t->lang ? t->lang : "hin";
-  if (t->script != SEG_SCRIPT_DEVANAGARI || !lex_is_light_verb("करना", lang))
+  if (t->script != SEG_SCRIPT_DEVANAGARI)
     return;
-  GHashTable *before = g_hash_table_new(g_str_hash, g_str_equal); /* stem -> times before one, +1 */
-  for (unsigned int i = 0; i < t->ntok; i++) {
-    if (!t->content[i])
-      continue;
-    unsigned int n = GPOINTER_TO_UINT(g_hash_table_lookup(before, t->stem[i]));
-    if (n == 1) /* came once elsewhere: no verb's part */
-      continue;
-    bool light = lex_is_light_verb(word_after(t, i), lang);
-    g_hash_table_insert(before, t->stem[i], GUINT_TO_POINTER(light ? (n ? n + 1 : 2) : 1));
-  }
+  GHashTable *parts = fw_conjunct_parts(t->toks, t->lang ? t->lang : "hin", content_token, t);
+  if (!parts)
+    return;
   for (unsigned int i = 0; i < t->ntok; i++)
-    if (t->content[i] && GPOINTER_TO_UINT(g_hash_table_lookup(before, t->stem[i])) >= 3) {
+    if (t->content[i] && g_hash_table_contains(parts, tok(t, i)->word)) {
       g_hash_table_remove(t->word_tf, t->stem[i]);
       t->content[i] = false;
     }
-  g_hash_table_destroy(before);
+  g_hash_table_destroy(parts);
 }
 
 static void prepare(tagger *t)
