@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "tag/lexicon.h"
+#include "tag/lexicon_lists.h"
 #include "tag/segment.h"
 
 #define AL "\u0627\u0644" /* ال */
@@ -282,6 +283,98 @@ static bool feminine_perfect(const gunichar *x, glong n)
   return x[0] == TEH && n == 6 && x[2] == ALEF;
 }
 
+enum {
+  AR_ALEF = 0x0627,
+  AR_HAMZA_ALEF = 0x0623,
+  AR_TEH = 0x062A,
+  AR_NOON = 0x0646,
+  AR_SEEN = 0x0633,
+  AR_WAW = 0x0648,
+  AR_YEH = 0x064A,
+  AR_MEEM = 0x0645,
+  AR_TEH_MARBUTA = 0x0629,
+  AR_ALEF_MAKSURA = 0x0649
+};
+
+/* A root letter of a pattern's slot: not a long vowel nor a noun's ending. */
+static bool ar_consonant(gunichar c)
+{
+  return c >= 0x0621 && c <= 0x064A && c != AR_ALEF && c != AR_WAW && c != AR_YEH && c != AR_TEH_MARBUTA &&
+         c != AR_ALEF_MAKSURA;
+}
+
+/* The perfect's endings of the masculine and of the first and second
+ * persons: -وا (they), -تم (you), -نا (we); NULL-terminated, two letters each. */
+static const gunichar perfect_endings[][2] = { { AR_WAW, AR_ALEF }, { AR_TEH, AR_MEEM }, { AR_NOON, AR_ALEF } };
+
+/* Letters of `x` (`n`) before a perfect's ending (0: none). */
+static glong before_ending(const gunichar *x, glong n, gunichar first, gunichar second)
+{
+  return n > 2 && x[n - 2] == first && x[n - 1] == second ? n - 2 : 0;
+}
+
+/* Whether `y` (`m` letters) is the masculine perfect of a derived form no
+ * noun has: VII انفعل ("انطلق"), VIII افتعل ("اجتمع"), X استفعل and
+ * استفال ("استقبل", "استقال"); their verbal nouns hold an alef before the
+ * last letter ("انطلاق", "اجتماع", "استقبال"). */
+static bool derived_stem(const gunichar *y, glong m)
+{
+  if (m == 5 && y[0] == AR_ALEF && ar_consonant(y[3]) && ar_consonant(y[4]))
+    return (y[1] == AR_NOON && ar_consonant(y[2])) || (y[2] == AR_TEH && ar_consonant(y[1]));
+  return m == 6 && y[0] == AR_ALEF && y[1] == AR_SEEN && y[2] == AR_TEH && ar_consonant(y[3]) &&
+         (ar_consonant(y[4]) || y[4] == AR_ALEF) && ar_consonant(y[5]);
+}
+
+/* Whether the `n` letters at `x` are a masculine perfect, or one with a
+ * perfect's ending: a derived form VII, VIII, X ("استقبل", "انتقلوا",
+ * "استلمنا"), IV أفعل with -وا or -تم ("أعلنوا"); any word of 5 letters or
+ * more ending in -وا ("قرروا", "طالبوا"; a noun's و takes its alef at 4:
+ * "عضوا") or -تم after a root letter ("قدمتم"; not "خاتم"). */
+static bool masculine_perfect(const gunichar *x, glong n)
+{
+  if (derived_stem(x, n))
+    return true;
+  for (size_t e = 0; e < G_N_ELEMENTS(perfect_endings); e++) {
+    glong m = before_ending(x, n, perfect_endings[e][0], perfect_endings[e][1]);
+    if (m && derived_stem(x, m))
+      return true;
+    if (m == 4 && e < 2 && x[0] == AR_HAMZA_ALEF && ar_consonant(x[1]) && ar_consonant(x[2]) && ar_consonant(x[3]))
+      return true;
+    if (m >= 3 && e == 0)
+      return true;
+    if (m >= 3 && e == 1 && x[m - 1] != AR_ALEF)
+      return true;
+  }
+  return false;
+}
+
+/* Whether the `n` letters at `x` are a perfect of tag/data/perfect_ara.txt
+ * ("قال", "أعلن"), or one with a perfect's ending, -ت -وا -نا -تم
+ * ("قالت", "أعلنوا"), a last alef or ى dropped before -ت and -وا ("دعت",
+ * "أجروا"). */
+static bool listed_perfect(const gunichar *x, glong n)
+{
+  static const char *const endings[] = { "", "ت", "وا", "نا", "تم", NULL };
+  char *w = g_ucs4_to_utf8(x, n, NULL, NULL, NULL);
+  bool found = false;
+  size_t len = w ? strlen(w) : 0;
+  for (const char *const *e = endings; w && !found && *e; e++) {
+    size_t el = strlen(*e);
+    if (len < el + 4 || strcmp(w + len - el, *e)) /* at least two letters before it */
+      continue;
+    char *stem = g_strndup(w, len - el);
+    found = lex_list_has(&lex_list_perfect_ara, stem);
+    for (int d = 0; !found && d < 2 && el && strcmp(*e, "نا") && strcmp(*e, "تم"); d++) {
+      char *full = g_strconcat(stem, d ? "ى" : "ا", NULL);
+      found = lex_list_has(&lex_list_perfect_ara, full);
+      g_free(full);
+    }
+    g_free(stem);
+  }
+  g_free(w);
+  return found;
+}
+
 bool sem_arabic_verb(const sem_text *st, const char *word, const char *prev)
 {
   for (const char *const *p = arabic_prepositions; prev && *p; p++)
@@ -296,8 +389,12 @@ bool sem_arabic_verb(const sem_text *st, const char *word, const char *prev)
       goto out;
   if (i < n && (u[i] == 0x0648 || u[i] == 0x0641)) /* و ف */
     i++;
-  if (i < n && feminine_perfect(u + i, n - i))
+  if (i < n && (feminine_perfect(u + i, n - i) || masculine_perfect(u + i, n - i) || listed_perfect(u + i, n - i)))
     goto article;
+  if (i && listed_perfect(u, n)) { /* its و is the root's: "وافق" */
+    i = 0;
+    goto article;
+  }
   if (i < n && (u[i] == 0x0633 || u[i] == 0x0644)) { /* س ل */
     future = u[i] == 0x0633;
     i++;

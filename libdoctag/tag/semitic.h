@@ -1,5 +1,5 @@
 /* Internal: Arabic's and Hebrew's words glued to their proclitics, their
- * dates, and Arabic's imperfect verbs, for the keyphrase tagger
+ * dates, and their verbs, for the keyphrase tagger
  * (tag/keyphrase.c). Arabic writes "and", "in", "for", "like" as one letter
  * before the word ("وذلك", "بالطاقة"), Hebrew also "the", "from", "that"
  * ("בשכונה", "והמים"); a letter that is a proclitic is as often a root
@@ -107,7 +107,12 @@ bool sem_construct_form(const char *core, const char *lang);
  * تفعيل, تفعال and تفاعل ("تعليم", "تقرير", "تكرار", "تعاون"); or of the
  * feminine perfect of a derived form, ت but not ات at the end: أفعلت,
  * افتعلت, انفعلت, استفعلت, تفاعلت ("أعلنت", "وأكدت", "ارتفعت", "تراجعت"; not
- * "أوقات"); and that the text
+ * "أوقات"); or of a masculine perfect: one of tag/data/perfect_ara.txt
+ * ("قال", "أعلن"), bare or with a perfect's ending (-ت -وا -نا -تم:
+ * "قالت", "أعلنوا"), a derived form VII, VIII or X bare or with -وا -تم
+ * -نا ("انطلق", "اجتمع", "استقبل", "استلمنا"; its verbal noun has an alef
+ * before the last letter: "استقبال"), IV أفعل with -وا or -تم, any word of
+ * 5 letters with -وا ("قرروا") or -تم ("قدمتم"); and that the text
  * never writes it with the article ("التقدم" makes "تقدم" a noun). `prev`:
  * the word before (NULL: none), a preposition before which the word is a
  * noun ("في تطوير"). */
