@@ -422,3 +422,121 @@ out:
   g_free(u);
   return verb;
 }
+
+/* Hebrew letters the patterns below name. */
+enum {
+  HE_HE = 0x05D4,
+  HE_VAV = 0x05D5,
+  HE_YOD = 0x05D9,
+  HE_LAMED = 0x05DC,
+  HE_TAV = 0x05EA,
+  HE_NUN = 0x05E0,
+  HE_MEM_FINAL = 0x05DD,
+  HE_ALEF = 0x05D0
+};
+
+/* A root letter written in a pattern's slot: not a vowel letter. */
+static bool he_consonant(gunichar c) { return c >= 0x05D0 && c <= 0x05EA && c != HE_VAV && c != HE_YOD; }
+
+static bool he_consonants(const gunichar *x, glong n)
+{
+  for (glong j = 0; j < n; j++)
+    if (!he_consonant(x[j]))
+      return false;
+  return true;
+}
+
+/* Subject pronouns: the word after one that opens its clause is its verb
+ * ("הוא אמר", "היא הודיעה", "אנו מבקשים"). */
+static bool he_pronoun(const char *w)
+{
+  static const char *const pronouns[] = { "הוא", "היא", "הם", "הן", "אנו", "אנחנו", "אני", "אתם", "אתן", "אתה", NULL };
+  return in(pronouns, w && g_str_has_prefix(w, "ו") && g_utf8_strlen(w, -1) > 2 ? w + strlen("ו") : w);
+}
+
+/* Whether the `n` letters at `x` have a past tense's ending after its
+ * stem: -תי -נו -תם after three root letters ("החלטנו", "הגשתם": a noun
+ * with the article takes no possessive ending), a pi'el's C-י-C-C
+ * ("ביקשנו") or a hif'il's ה-C-C-C; -ו after three root letters ("אמרו";
+ * not ה, the article's), a pi'el's ("ביקשו", "שילמו"), or a word of 5
+ * letters that starts with ה ("החליטו", "הגיעו"; not "הרדיו"). */
+static bool he_past(const gunichar *x, glong n)
+{
+  if (n >= 5 && ((x[n - 2] == HE_TAV && (x[n - 1] == HE_YOD || x[n - 1] == HE_MEM_FINAL)) ||
+                 (x[n - 2] == HE_NUN && x[n - 1] == HE_VAV))) {
+    glong m = n - 2;
+    return (m == 3 && he_consonants(x, 3)) || (m == 4 && x[1] == HE_YOD && he_consonant(x[0]) && he_consonants(x + 2, 2)) ||
+           (m == 4 && x[0] == HE_HE && he_consonants(x + 1, 3));
+  }
+  if (n < 4 || x[n - 1] != HE_VAV || x[n - 2] == HE_VAV || x[n - 2] == HE_YOD || x[n - 2] == HE_ALEF)
+    return false;
+  if (n == 4)
+    return x[0] != HE_HE && he_consonants(x, 3);
+  if (n == 5 && x[1] == HE_YOD && x[0] != HE_HE && he_consonant(x[0]) && he_consonants(x + 2, 2))
+    return true;
+  return x[0] == HE_HE && n >= 5 && n <= 7;
+}
+
+/* Whether they are a future's plural: י or ת, a binyan's ת, י or ו, three
+ * root letters, ו ("יעברו", "יתבצעו", "יוצבו"; not "תלמידו", "ילדו"). */
+static bool he_future_plural(const gunichar *x, glong n)
+{
+  if (n < 5 || x[n - 1] != HE_VAV || (x[0] != HE_YOD && x[0] != HE_TAV))
+    return false;
+  if (n == 5)
+    return he_consonants(x + 1, 3);
+  return n == 6 && (x[1] == HE_TAV || x[1] == HE_YOD || x[1] == HE_VAV) && he_consonants(x + 2, 3);
+}
+
+/* Whether they are an infinitive: ל and a hif'il's, hitpa'el's or
+ * nif'al's ה ("להגיש", "להצטייד", "להיכנס": the article is never written
+ * after ל), at least 5 letters and no noun's ending (not "להקה", "להבות");
+ * or ל and a pa'al's C-C-ו-C ("לבדוק", "לפנות") where the text writes the
+ * rest nowhere else ("לשבוע" beside "בשבוע" is a noun's). */
+static bool he_infinitive(const sem_text *st, const gunichar *x, glong n, const char *rest)
+{
+  if (n < 5 || x[0] != HE_LAMED)
+    return false;
+  if (x[1] == HE_HE)
+    return x[n - 1] != HE_HE && !(x[n - 2] == HE_VAV && x[n - 1] == HE_TAV) &&
+           !(x[n - 2] == HE_YOD && (x[n - 1] == HE_MEM_FINAL || x[n - 1] == HE_TAV));
+  return n == 5 && he_consonant(x[1]) && x[1] != HE_HE && he_consonant(x[2]) && x[3] == HE_VAV && !known(st, rest, "heb");
+}
+
+bool sem_hebrew_verb(const sem_text *st, const char *word, const char *prev, bool prev_opens, const char *next)
+{
+  if (next && !strcmp(next, "את"))
+    return true; /* the object marker follows its verb: "אישרו את התקציב" */
+  if (prev_opens && he_pronoun(prev))
+    return true;
+  glong n;
+  gunichar *u = g_utf8_to_ucs4_fast(word, -1, &n);
+  glong i = n > 4 && u[0] == HE_VAV ? 1 : 0; /* the conjunction: "ואמרו", "וביקשו" */
+  const char *rest = g_utf8_offset_to_pointer(word, i + 1);
+  bool verb = he_infinitive(st, u + i, n - i, rest) || he_past(u + i, n - i) || he_future_plural(u + i, n - i);
+  if (verb) { /* the text writes it with the article: a noun ("החברתי" makes "חברתי" one) */
+    char buf[256];
+    const char *w = g_utf8_offset_to_pointer(word, i);
+    verb = !(g_snprintf(buf, sizeof buf, HE "%s", w) < (int)sizeof buf && g_hash_table_contains(st->words, buf));
+  }
+  g_free(u);
+  return verb;
+}
+
+bool sem_hebrew_participle(const char *core)
+{
+  glong n;
+  gunichar *u = g_utf8_to_ucs4_fast(core, -1, &n);
+  bool p = false;
+  glong m = n; /* letters before a participle's ending: -ת, -ים, -ות */
+  if (n > 4 && u[n - 1] == HE_TAV)
+    m = u[n - 2] == HE_VAV ? n - 2 : n - 1;
+  else if (n > 5 && u[n - 2] == HE_YOD && u[n - 1] == HE_MEM_FINAL)
+    m = n - 2;
+  if (n >= 4 && u[0] == 0x05DE && u[1] != HE_VAV && u[2] != HE_VAV) /* מ */
+    p = u[n - 1] != HE_HE && u[n - 1] != HE_YOD && !(m < n && u[m - 1] == HE_YOD);
+  else if (m == 4 && u[1] == HE_VAV && he_consonant(u[0]) && u[0] != HE_HE && he_consonants(u + 2, 2))
+    p = true; /* pa'al's C-ו-C-C: "פותחת" */
+  g_free(u);
+  return p;
+}

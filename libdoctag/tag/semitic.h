@@ -118,4 +118,27 @@ bool sem_construct_form(const char *core, const char *lang);
  * noun ("في تطوير"). */
 bool sem_arabic_verb(const sem_text *st, const char *word, const char *prev);
 
+/* Hebrew: whether `word`, as written (clitics on), is a verb: the word
+ * before the object marker את ("אישרו את"), the word after a subject
+ * pronoun (`prev`, as written) that opens its clause (`prev_opens`: "הוא
+ * אמר", "והיא הוסיפה"); or, a conjunction ו off, of a shape no noun has:
+ * an infinitive, ל before a binyan's ה ("להגיש") or a pa'al's C-C-ו-C
+ * ("לבדוק") whose rest the text writes nowhere else; a past's ending
+ * (-תי -נו -תם -ו) after three root letters, a pi'el's C-י-C-C or a
+ * hif'il's ה ("אמרו", "ביקשו", "החלטנו", "הגשתם"); a future's plural
+ * ("יעברו", "יתבצעו"); and that the text never writes it with the article.
+ * Not a present's participle (מ-...-ים: "מבקשים" and "מחשבים" share it)
+ * but after a pronoun. `next`: the word after, as written (NULL: none). */
+bool sem_hebrew_verb(const sem_text *st, const char *word, const char *prev, bool prev_opens, const char *next);
+
+/* Hebrew: whether `core` (sem_core()'s) has the shape of an active
+ * present participle: מ and no vowel letter ו in the next two (pi'el,
+ * hif'il, hitpa'el: "מבקש", "משיקה" aside, "מתכננים"; not the passive's
+ * "מפורטת", "מוקדמת", adjectives), no adjective's ending (-י, -ית, -יים,
+ * -יות) nor -ה ("משפחה"); or pa'al's C-ו-C-C with -ת, -ים, -ות or none
+ * ("פותחת"). Nouns share the shape ("מרכז", "משרד"): the caller reads it
+ * where a noun phrase cannot go on, after a definite word (the subject of
+ * "משרד החינוך משיק"). */
+bool sem_hebrew_participle(const char *core);
+
 #endif

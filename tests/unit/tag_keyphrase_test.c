@@ -2133,6 +2133,18 @@ static void test_semitic_tags(void **state)
                                       "בחודש", "חודש", "שעבר", NULL };
   expect_no_function_words_within_in("heb_news", "heb", "משרד החינוך", hnews_never);
   expect_no_function_words_within_in("heb_news", "heb", "לימוד תכנות", hnews_never);
+  /* verbs (issue 12): before the object marker, after a subject pronoun,
+   * an infinitive, a past's or a future's ending, a participle after its
+   * definite subject */
+  const char *const hreport_never[] = { "אמר", "הוסיפה", "אישרו", "וביקשו", "לבדוק", "קיבלו", "ואמרו", NULL };
+  expect_no_function_words_within_in("heb_report", "heb", "מרכז קהילתי", hreport_never);
+  expect_no_function_words_within_in("heb_report", "heb", "עיריית חיפה", hreport_never);
+  const char *const circular_heb_never[] = { "מבקש", "להודיע", "יתבצעו", "אנו", "מבקשים", "לפנות", "החלטנו",
+                                             "להחליף", "סיים", "הגשתם", "נבדוק", "שילמו", "להסדיר", NULL };
+  expect_no_function_words_within_in("heb_circular", "heb", "חדר המדרגות", circular_heb_never);
+  expect_no_function_words_within_in("heb_circular", "heb", "עבודות צביעה", circular_heb_never);
+  const char *const hnews_verbs[] = { "משיק", NULL };
+  expect_no_function_words_within_in("heb_news", "heb", "משרד החינוך", hnews_verbs);
   /* a construct form the text always follows with its noun is no tag alone */
   expect_no_function_words_within_in("heb_news", "heb", "ועדת החינוך", hnews_never);
   const char *const construct[] = { "הפסקת", "ועדת", "מעבדת" };

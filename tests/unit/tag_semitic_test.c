@@ -137,6 +137,63 @@ static void test_arabic_verbs(void **state)
   expect_verb("كلمة القائل", "قائل", NULL, false);
 }
 
+/* sem_hebrew_verb() of `word` in `text`, between `prev` (opening its
+ * clause or not) and `next`. */
+static void expect_hebrew_verb(const char *text, const char *prev, bool opens, const char *word, const char *next,
+                               bool want)
+{
+  GArray *toks = seg_split(text);
+  sem_text st;
+  sem_text_init(&st, toks);
+  if (sem_hebrew_verb(&st, word, prev, opens, next) != want)
+    fail_msg("\"%s\" (after \"%s\", before \"%s\") is %sread as a verb", word, prev ? prev : "", next ? next : "",
+             want ? "not " : "");
+  sem_text_clear(&st);
+  seg_free(toks);
+}
+
+static void test_hebrew_verbs(void **state)
+{
+  (void)state;
+  /* by their shape: infinitives, pasts' endings, futures' plurals */
+  const char *const verbs[] = { "להגיש", "להודיע", "להצטייד", "להחליף", "לבדוק", "לפנות", "אמרו", "ואמרו",
+                                "ביקשו", "וביקשו", "שילמו", "החלטנו", "הגשתם", "כתבתי", "ביקשנו", "החליטו",
+                                "הגיעו", "יעברו", "יחזרו", "יתבצעו", "ייפתחו" };
+  for (size_t i = 0; i < G_N_ELEMENTS(verbs); i++)
+    expect_hebrew_verb("", NULL, false, verbs[i], NULL, true);
+  /* nouns: with a noun's ending, a possessive's after a vowel letter, ל
+   * and a noun */
+  const char *const nouns[] = { "להקה", "להבות", "להיטים", "לימוד", "ללימוד", "תלמידו", "תפקידו", "ילדו", "ביתו", "תוכנו",
+                                "עבודתם", "זכותם", "לדבריו", "הרדיו", "תוכנית", "מרכז", "משרד", "ירושלים",
+                                "התושבים", "מים", "הודעה", "עירנו", "לשכונה" };
+  for (size_t i = 0; i < G_N_ELEMENTS(nouns); i++)
+    expect_hebrew_verb("", NULL, false, nouns[i], NULL, false);
+  /* a word the text writes with the article is a noun ("החברתי"); ל and
+   * one the text writes after another preposition too */
+  expect_hebrew_verb("", NULL, false, "חברתי", NULL, true);
+  expect_hebrew_verb("המרכז החברתי", NULL, false, "חברתי", NULL, false);
+  expect_hebrew_verb("", NULL, false, "לרחוב", NULL, true);
+  expect_hebrew_verb("מכליות ברחוב הראשי ומכליות לרחוב", NULL, false, "לרחוב", NULL, false);
+  /* by position: before the object marker, after a subject pronoun that
+   * opens its clause */
+  expect_hebrew_verb("", "התאגיד", false, "מבקש", "את", true);
+  expect_hebrew_verb("", "הוא", true, "אמר", "כי", true);
+  expect_hebrew_verb("", "והיא", true, "הוסיפה", NULL, true);
+  expect_hebrew_verb("", "אנו", true, "מבקשים", "מהדיירים", true);
+  expect_hebrew_verb("", "הוא", false, "מרכז", NULL, false); /* "המים הם מרכז": the copula */
+  expect_hebrew_verb("", "התאגיד", false, "מבקש", "מכל", false);
+  /* the shape of an active participle, read after a definite subject */
+  const char *const participles[] = { "מבקש", "מבקשת", "מבקשים", "משיק", "ממליץ", "מתכננים", "פותחת", "פותח" };
+  for (size_t i = 0; i < G_N_ELEMENTS(participles); i++)
+    if (!sem_hebrew_participle(participles[i]))
+      fail_msg("\"%s\" has no participle's shape", participles[i]);
+  const char *const not_participles[] = { "מפורטת", "מוקדמת", "מרכזי", "מקומית", "משפחה", "מים", "מכליות", "הודעה",
+                                          "תוכנית", "חדש" };
+  for (size_t i = 0; i < G_N_ELEMENTS(not_participles); i++)
+    if (sem_hebrew_participle(not_participles[i]))
+      fail_msg("\"%s\" has a participle's shape", not_participles[i]);
+}
+
 static void test_dates(void **state)
 {
   (void)state;
@@ -181,6 +238,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_proclitics),
     cmocka_unit_test(test_arabic_verbs),
+    cmocka_unit_test(test_hebrew_verbs),
     cmocka_unit_test(test_dates),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
