@@ -1181,11 +1181,13 @@ static bool hebrew_verb(kp *k, unsigned int i)
 /* Arabic and Hebrew: a phrase ends after a definite word before one
  * without the article (sem_definite_break()); dates and times are no words
  * of a phrase ("يوم الثلاثاء", "الساعة الثامنة صباحا", "ביום שלישי",
- * "במאי"), nor are verbs ("تعلن", "وتدعو", "أعلن"; "אמרו", "לבדוק"). Then, in
+ * "במאי"), nor are verbs ("تعلن", "وتدعو", "أعلن", a clause's first
+ * "وذكر" the text also writes "ذكرت"; "אמרו", "לבדוק"). Then, in
  * Hebrew, how often each word comes right before a noun (collect()). */
 static void semitic_words(kp *k)
 {
   bool ar = !strcmp(k->lang, "ara");
+  GPtrArray *clause_verbs = g_ptr_array_new();
   for (unsigned int i = 0; i < k->nw; i++) {
     word *w = &k->w[i];
     if (!w->info)
@@ -1200,9 +1202,20 @@ static void semitic_words(kp *k)
       w->cls = W_STOP;
     else if (ar && nominal(w->cls) && sem_arabic_verb(&k->sem, w->tok->word, i > 0 ? k->w[i - 1].tok->word : NULL))
       w->cls = W_VERB;
+    else if (ar && nominal(w->cls) && (i == 0 || w->tok->brk || w->tok->sentence) && next &&
+             nominal(k->w[i + 1].cls) && sem_arabic_clause_verb(&k->sem, w->tok->word)) {
+      w->cls = W_VERB; /* a VSO clause's verb: "وذكر التقرير" */
+      g_ptr_array_add(clause_verbs, (gpointer)w->tok->word);
+    }
     else if (!ar && nominal(w->cls) && hebrew_verb(k, i))
       w->cls = W_VERB;
   }
+  /* ... and their forms with a perfect's ending elsewhere: "ذكرت" */
+  for (unsigned int i = 0; i < k->nw && clause_verbs->len; i++)
+    for (guint v = 0; v < clause_verbs->len && k->w[i].info && nominal(k->w[i].cls); v++)
+      if (sem_arabic_same_perfect(k->w[i].tok->word, g_ptr_array_index(clause_verbs, v)))
+        k->w[i].cls = W_VERB;
+  g_ptr_array_free(clause_verbs, TRUE);
   for (unsigned int i = 0; i < k->nw && !ar; i++) {
     word_info *wi = (word_info *)k->w[i].info;
     if (!wi)

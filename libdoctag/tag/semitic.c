@@ -540,3 +540,57 @@ bool sem_hebrew_participle(const char *core)
   g_free(u);
   return p;
 }
+
+/* Whether the text writes `x` (`n` letters) with `prefix` before and
+ * `suffix` after (either ""), و or ف before them or none. */
+static bool written(const sem_text *st, const char *prefix, const gunichar *x, glong n, const char *suffix)
+{
+  static const char *const conjunctions[] = { "", "و", "ف" };
+  char *stem = g_ucs4_to_utf8(x, n, NULL, NULL, NULL);
+  bool found = false;
+  for (size_t c = 0; stem && !found && c < G_N_ELEMENTS(conjunctions); c++) {
+    char *w = g_strconcat(conjunctions[c], prefix, stem, suffix, NULL);
+    found = g_hash_table_contains(st->words, w);
+    g_free(w);
+  }
+  g_free(stem);
+  return found;
+}
+
+bool sem_arabic_clause_verb(const sem_text *st, const char *word)
+{
+  glong n;
+  gunichar *u = g_utf8_to_ucs4_fast(word, -1, &n);
+  glong i = n > 3 && (u[0] == AR_WAW || u[0] == 0x0641) ? 1 : 0; /* و ف */
+  const gunichar *x = u + i;
+  glong m = n - i;
+  bool verb = false;
+  bool form1 = m == 3 && ar_consonant(x[0]) && ar_consonant(x[1]) && ar_consonant(x[2]);
+  bool form4 = m == 4 && x[0] == AR_HAMZA_ALEF && ar_consonant(x[1]) && ar_consonant(x[2]) && ar_consonant(x[3]);
+  bool form3 = m == 4 && ar_consonant(x[0]) && x[1] == AR_ALEF && ar_consonant(x[2]) && ar_consonant(x[3]);
+  if (form1 || form4 || form3) {
+    /* a noun: with the article, after a preposition */
+    char *stem = g_ucs4_to_utf8(x, m, NULL, NULL, NULL);
+    bool noun = !stem || g_hash_table_contains(st->al_rest, stem) || g_hash_table_contains(st->after_prep, stem);
+    g_free(stem);
+    /* a verb: with a perfect's ending, or as an imperfect (IV's drops its أ) */
+    verb = !noun && (written(st, "", x, m, "ت") || written(st, "", x, m, "وا") ||
+                     (form4 ? written(st, "ي", x + 1, m - 1, "") || written(st, "ت", x + 1, m - 1, "")
+                            : written(st, "ي", x, m, "") || written(st, "ت", x, m, "")));
+  }
+  g_free(u);
+  return verb;
+}
+
+/* `w` without a leading و or ف, at least 3 letters left. */
+static const char *ar_unconjoined(const char *w)
+{
+  return (g_str_has_prefix(w, "و") || g_str_has_prefix(w, "ف")) && g_utf8_strlen(w, -1) > 3 ? g_utf8_next_char(w) : w;
+}
+
+bool sem_arabic_same_perfect(const char *word, const char *verb)
+{
+  const char *w = ar_unconjoined(word), *v = ar_unconjoined(verb);
+  size_t vl = strlen(v);
+  return !strncmp(w, v, vl) && (!strcmp(w + vl, "ت") || !strcmp(w + vl, "وا"));
+}

@@ -118,6 +118,20 @@ bool sem_construct_form(const char *core, const char *lang);
  * noun ("في تطوير"). */
 bool sem_arabic_verb(const sem_text *st, const char *word, const char *prev);
 
+/* Arabic: whether `word`, as written, first in its clause and before a
+ * noun (the caller's test: a VSO clause's verb and subject, "وذكر التقرير"),
+ * is a perfect the text also writes as a verb: a form I or II فعل, III فاعل
+ * or IV أفعل (و ف before it or none) that the text writes with a perfect's
+ * ending -ت -وا or as an imperfect ("ذكرت", "يذكر"; IV's without its أ:
+ * "يعلن"), never with the article or after a one-letter preposition (a
+ * noun: "النقل", "بنقل"). */
+bool sem_arabic_clause_verb(const sem_text *st, const char *word);
+
+/* Arabic: whether `word` is `verb` (sem_arabic_clause_verb()'s, both as
+ * written) with a perfect's ending -ت or -وا, و or ف before either or none:
+ * "ذكرت" of "وذكر", where no position tells. */
+bool sem_arabic_same_perfect(const char *word, const char *verb);
+
 /* Hebrew: whether `word`, as written (clitics on), is a verb: the word
  * before the object marker את ("אישרו את"), the word after a subject
  * pronoun (`prev`, as written) that opens its clause (`prev_opens`: "הוא

@@ -2117,10 +2117,9 @@ static void test_semitic_tags(void **state)
   /* masculine perfects, in a news story's VSO clauses and a notice's
    * "you"/"we" (issue 12); the verbal nouns of their roots stay nouns */
   const char *const report_never[] = { "أعلن", "وقال", "وأضاف", "وأكد", "قررت", "واستقبل", "وناقش", "وشارك",
-                                       "واتفقوا", "وقرر", "وأشار", "وكان", "طالبوا", "واستقبلوا", NULL };
+                                       "واتفقوا", "وقرر", "وأشار", "وكان", "طالبوا", "واستقبلوا", "وذكر", "ذكرت", NULL };
   expect_no_function_words_within_in("ara_report", "ara", "مستشفى الزرقاء", report_never);
   expect_no_function_words_within_in("ara_report", "ara", "وزير الصحة", report_never);
-  expect_no_function_words_within_in("ara_report", "ara", "نقابة الأطباء", report_never);
   const char *const circular_never[] = { "قدمتم", "استلمنا", "واستأجرنا", "وقرر", "سجلتم", "فاحضروا", "انتقلوا",
                                          "راجعوا", NULL };
   expect_no_function_words_within_in("ara_circular", "ara", "السكن الجامعي", circular_never);

@@ -137,6 +137,39 @@ static void test_arabic_verbs(void **state)
   expect_verb("كلمة القائل", "قائل", NULL, false);
 }
 
+/* sem_arabic_clause_verb() of a clause's first word in `text`. */
+static void expect_clause_verb(const char *text, const char *word, bool want)
+{
+  GArray *toks = seg_split(text);
+  sem_text st;
+  sem_text_init(&st, toks);
+  if (sem_arabic_clause_verb(&st, word) != want)
+    fail_msg("\"%s\" first in a clause of \"%s\" is %sread as a verb", word, text, want ? "not " : "");
+  sem_text_clear(&st);
+  seg_free(toks);
+}
+
+static void test_arabic_clause_verbs(void **state)
+{
+  (void)state;
+  /* first in its clause, and the text writes it as a verb elsewhere */
+  expect_clause_verb("وذكر التقرير أن العدد ارتفع. كما ذكرت الصحف", "وذكر", true);
+  expect_clause_verb("وحذر الخبراء من الحر. ويحذر الأطباء", "وحذر", true);
+  expect_clause_verb("وأبرم الطرفان اتفاقا. وتبرم الوزارة العقود", "وأبرم", true);
+  expect_clause_verb("ونافس الفريق بقوة. ونافسوا", "ونافس", true);
+  /* no other form of it: a clause's first word may be a noun before its genitive */
+  expect_clause_verb("وذكر التقرير أن العدد ارتفع", "وذكر", false);
+  expect_clause_verb("وعلم الاجتماع فرع من العلوم", "وعلم", false);
+  /* the text writes it with the article or after a preposition: a noun */
+  expect_clause_verb("ونقل المياه مكلف. ينقل الصهريج الماء بنقل سريع", "ونقل", false);
+  expect_clause_verb("وبحث العلماء جديد. يبحث الفريق في البحث", "وبحث", false);
+  /* its forms with a perfect's ending, where no position tells */
+  assert_true(sem_arabic_same_perfect("ذكرت", "وذكر"));
+  assert_true(sem_arabic_same_perfect("وذكروا", "ذكر"));
+  assert_false(sem_arabic_same_perfect("ذكرى", "وذكر"));
+  assert_false(sem_arabic_same_perfect("ذكريات", "وذكر"));
+}
+
 /* sem_hebrew_verb() of `word` in `text`, between `prev` (opening its
  * clause or not) and `next`. */
 static void expect_hebrew_verb(const char *text, const char *prev, bool opens, const char *word, const char *next,
@@ -238,6 +271,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_proclitics),
     cmocka_unit_test(test_arabic_verbs),
+    cmocka_unit_test(test_arabic_clause_verbs),
     cmocka_unit_test(test_hebrew_verbs),
     cmocka_unit_test(test_dates),
   };
