@@ -1157,14 +1157,37 @@ static bool function_word(const char *w, void *data)
          (k->guessed && g_hash_table_contains(k->guessed, w));
 }
 
+/* Hebrew: whether word `i` is a verb (sem_hebrew_verb()): the words
+ * around it as written, and whether the one before opens its clause (after
+ * a break, or after a closed-class word: "כי הוא אמר"). */
+static bool hebrew_verb(kp *k, unsigned int i)
+{
+  const seg_token *t = k->w[i].tok, *p = i > 0 && !t->brk ? k->w[i - 1].tok : NULL;
+  const seg_token *n = i + 1 < k->nw && !k->w[i + 1].tok->brk ? k->w[i + 1].tok : NULL;
+  bool opens = p && (i == 1 || p->brk || p->sentence || lex_is_closed_class(k->w[i - 2].tok->word, k->lang));
+  if (sem_hebrew_verb(&k->sem, t->word, p ? p->word : NULL, opens, n ? n->word : NULL))
+    return true;
+  /* a participle after the definite word that ends its subject: "התאגיד
+   * מבקש" (the text writes "תאגיד"), "משרד החינוך משיק" (a construct's
+   * last word; an adjective would take the article) */
+  if (!p || !k->w[i - 1].info || !g_str_has_prefix(k->w[i - 1].text, "\u05D4") || !sem_hebrew_participle(k->w[i].text))
+    return false;
+  if (sem_unarticled(&k->sem, k->w[i - 1].text, k->lang) != k->w[i - 1].text)
+    return true;
+  const word *h = i >= 2 && !p->brk ? &k->w[i - 2] : NULL;
+  return h && h->info && h->cls != W_VERB && !g_str_has_prefix(h->tok->word, "\u05D4") && !function_word(h->tok->word, k);
+}
+
 /* Arabic and Hebrew: a phrase ends after a definite word before one
  * without the article (sem_definite_break()); dates and times are no words
  * of a phrase ("يوم الثلاثاء", "الساعة الثامنة صباحا", "ביום שלישי",
- * "במאי"), nor are Arabic's imperfect verbs ("تعلن", "وتدعو"). Then, in
+ * "במאי"), nor are verbs ("تعلن", "وتدعو", "أعلن", a clause's first
+ * "وذكر" the text also writes "ذكرت"; "אמרו", "לבדוק"). Then, in
  * Hebrew, how often each word comes right before a noun (collect()). */
 static void semitic_words(kp *k)
 {
   bool ar = !strcmp(k->lang, "ara");
+  GPtrArray *clause_verbs = g_ptr_array_new();
   for (unsigned int i = 0; i < k->nw; i++) {
     word *w = &k->w[i];
     if (!w->info)
@@ -1179,7 +1202,20 @@ static void semitic_words(kp *k)
       w->cls = W_STOP;
     else if (ar && nominal(w->cls) && sem_arabic_verb(&k->sem, w->tok->word, i > 0 ? k->w[i - 1].tok->word : NULL))
       w->cls = W_VERB;
+    else if (ar && nominal(w->cls) && (i == 0 || w->tok->brk || w->tok->sentence) && next &&
+             nominal(k->w[i + 1].cls) && sem_arabic_clause_verb(&k->sem, w->tok->word)) {
+      w->cls = W_VERB; /* a VSO clause's verb: "وذكر التقرير" */
+      g_ptr_array_add(clause_verbs, (gpointer)w->tok->word);
+    }
+    else if (!ar && nominal(w->cls) && hebrew_verb(k, i))
+      w->cls = W_VERB;
   }
+  /* ... and their forms with a perfect's ending elsewhere: "ذكرت" */
+  for (unsigned int i = 0; i < k->nw && clause_verbs->len; i++)
+    for (guint v = 0; v < clause_verbs->len && k->w[i].info && nominal(k->w[i].cls); v++)
+      if (sem_arabic_same_perfect(k->w[i].tok->word, g_ptr_array_index(clause_verbs, v)))
+        k->w[i].cls = W_VERB;
+  g_ptr_array_free(clause_verbs, TRUE);
   for (unsigned int i = 0; i < k->nw && !ar; i++) {
     word_info *wi = (word_info *)k->w[i].info;
     if (!wi)

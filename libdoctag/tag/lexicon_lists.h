@@ -34,6 +34,7 @@ static inline bool lex_list_has(const lex_list *l, const char *word)
 
 extern const lex_list lex_list_stop_en, lex_list_stop_hi, lex_list_generic, lex_list_generic_stems, lex_list_date_words;
 extern const lex_list lex_list_stop_jpn;
+extern const lex_list lex_list_perfect_ara; /* Arabic perfect verbs (tag/semitic.c) */
 
 /* A language's list, by its ISO 639-3 code. */
 typedef struct lex_lang_list {

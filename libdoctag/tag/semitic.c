@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "tag/lexicon.h"
+#include "tag/lexicon_lists.h"
 #include "tag/segment.h"
 
 #define AL "\u0627\u0644" /* ال */
@@ -282,6 +283,98 @@ static bool feminine_perfect(const gunichar *x, glong n)
   return x[0] == TEH && n == 6 && x[2] == ALEF;
 }
 
+enum {
+  AR_ALEF = 0x0627,
+  AR_HAMZA_ALEF = 0x0623,
+  AR_TEH = 0x062A,
+  AR_NOON = 0x0646,
+  AR_SEEN = 0x0633,
+  AR_WAW = 0x0648,
+  AR_YEH = 0x064A,
+  AR_MEEM = 0x0645,
+  AR_TEH_MARBUTA = 0x0629,
+  AR_ALEF_MAKSURA = 0x0649
+};
+
+/* A root letter of a pattern's slot: not a long vowel nor a noun's ending. */
+static bool ar_consonant(gunichar c)
+{
+  return c >= 0x0621 && c <= 0x064A && c != AR_ALEF && c != AR_WAW && c != AR_YEH && c != AR_TEH_MARBUTA &&
+         c != AR_ALEF_MAKSURA;
+}
+
+/* The perfect's endings of the masculine and of the first and second
+ * persons: -وا (they), -تم (you), -نا (we); NULL-terminated, two letters each. */
+static const gunichar perfect_endings[][2] = { { AR_WAW, AR_ALEF }, { AR_TEH, AR_MEEM }, { AR_NOON, AR_ALEF } };
+
+/* Letters of `x` (`n`) before a perfect's ending (0: none). */
+static glong before_ending(const gunichar *x, glong n, gunichar first, gunichar second)
+{
+  return n > 2 && x[n - 2] == first && x[n - 1] == second ? n - 2 : 0;
+}
+
+/* Whether `y` (`m` letters) is the masculine perfect of a derived form no
+ * noun has: VII انفعل ("انطلق"), VIII افتعل ("اجتمع"), X استفعل and
+ * استفال ("استقبل", "استقال"); their verbal nouns hold an alef before the
+ * last letter ("انطلاق", "اجتماع", "استقبال"). */
+static bool derived_stem(const gunichar *y, glong m)
+{
+  if (m == 5 && y[0] == AR_ALEF && ar_consonant(y[3]) && ar_consonant(y[4]))
+    return (y[1] == AR_NOON && ar_consonant(y[2])) || (y[2] == AR_TEH && ar_consonant(y[1]));
+  return m == 6 && y[0] == AR_ALEF && y[1] == AR_SEEN && y[2] == AR_TEH && ar_consonant(y[3]) &&
+         (ar_consonant(y[4]) || y[4] == AR_ALEF) && ar_consonant(y[5]);
+}
+
+/* Whether the `n` letters at `x` are a masculine perfect, or one with a
+ * perfect's ending: a derived form VII, VIII, X ("استقبل", "انتقلوا",
+ * "استلمنا"), IV أفعل with -وا or -تم ("أعلنوا"); any word of 5 letters or
+ * more ending in -وا ("قرروا", "طالبوا"; a noun's و takes its alef at 4:
+ * "عضوا") or -تم after a root letter ("قدمتم"; not "خاتم"). */
+static bool masculine_perfect(const gunichar *x, glong n)
+{
+  if (derived_stem(x, n))
+    return true;
+  for (size_t e = 0; e < G_N_ELEMENTS(perfect_endings); e++) {
+    glong m = before_ending(x, n, perfect_endings[e][0], perfect_endings[e][1]);
+    if (m && derived_stem(x, m))
+      return true;
+    if (m == 4 && e < 2 && x[0] == AR_HAMZA_ALEF && ar_consonant(x[1]) && ar_consonant(x[2]) && ar_consonant(x[3]))
+      return true;
+    if (m >= 3 && e == 0)
+      return true;
+    if (m >= 3 && e == 1 && x[m - 1] != AR_ALEF)
+      return true;
+  }
+  return false;
+}
+
+/* Whether the `n` letters at `x` are a perfect of tag/data/perfect_ara.txt
+ * ("قال", "أعلن"), or one with a perfect's ending, -ت -وا -نا -تم
+ * ("قالت", "أعلنوا"), a last alef or ى dropped before -ت and -وا ("دعت",
+ * "أجروا"). */
+static bool listed_perfect(const gunichar *x, glong n)
+{
+  static const char *const endings[] = { "", "ت", "وا", "نا", "تم", NULL };
+  char *w = g_ucs4_to_utf8(x, n, NULL, NULL, NULL);
+  bool found = false;
+  size_t len = w ? strlen(w) : 0;
+  for (const char *const *e = endings; w && !found && *e; e++) {
+    size_t el = strlen(*e);
+    if (len < el + 4 || strcmp(w + len - el, *e)) /* at least two letters before it */
+      continue;
+    char *stem = g_strndup(w, len - el);
+    found = lex_list_has(&lex_list_perfect_ara, stem);
+    for (int d = 0; !found && d < 2 && el && strcmp(*e, "نا") && strcmp(*e, "تم"); d++) {
+      char *full = g_strconcat(stem, d ? "ى" : "ا", NULL);
+      found = lex_list_has(&lex_list_perfect_ara, full);
+      g_free(full);
+    }
+    g_free(stem);
+  }
+  g_free(w);
+  return found;
+}
+
 bool sem_arabic_verb(const sem_text *st, const char *word, const char *prev)
 {
   for (const char *const *p = arabic_prepositions; prev && *p; p++)
@@ -296,8 +389,12 @@ bool sem_arabic_verb(const sem_text *st, const char *word, const char *prev)
       goto out;
   if (i < n && (u[i] == 0x0648 || u[i] == 0x0641)) /* و ف */
     i++;
-  if (i < n && feminine_perfect(u + i, n - i))
+  if (i < n && (feminine_perfect(u + i, n - i) || masculine_perfect(u + i, n - i) || listed_perfect(u + i, n - i)))
     goto article;
+  if (i && listed_perfect(u, n)) { /* its و is the root's: "وافق" */
+    i = 0;
+    goto article;
+  }
   if (i < n && (u[i] == 0x0633 || u[i] == 0x0644)) { /* س ل */
     future = u[i] == 0x0633;
     i++;
@@ -324,4 +421,176 @@ article: {
 out:
   g_free(u);
   return verb;
+}
+
+/* Hebrew letters the patterns below name. */
+enum {
+  HE_HE = 0x05D4,
+  HE_VAV = 0x05D5,
+  HE_YOD = 0x05D9,
+  HE_LAMED = 0x05DC,
+  HE_TAV = 0x05EA,
+  HE_NUN = 0x05E0,
+  HE_MEM_FINAL = 0x05DD,
+  HE_ALEF = 0x05D0
+};
+
+/* A root letter written in a pattern's slot: not a vowel letter. */
+static bool he_consonant(gunichar c) { return c >= 0x05D0 && c <= 0x05EA && c != HE_VAV && c != HE_YOD; }
+
+static bool he_consonants(const gunichar *x, glong n)
+{
+  for (glong j = 0; j < n; j++)
+    if (!he_consonant(x[j]))
+      return false;
+  return true;
+}
+
+/* Subject pronouns: the word after one that opens its clause is its verb
+ * ("הוא אמר", "היא הודיעה", "אנו מבקשים"). */
+static bool he_pronoun(const char *w)
+{
+  static const char *const pronouns[] = { "הוא", "היא", "הם", "הן", "אנו", "אנחנו", "אני", "אתם", "אתן", "אתה", NULL };
+  return in(pronouns, w && g_str_has_prefix(w, "ו") && g_utf8_strlen(w, -1) > 2 ? w + strlen("ו") : w);
+}
+
+/* Whether the `n` letters at `x` have a past tense's ending after its
+ * stem: -תי -נו -תם after three root letters ("החלטנו", "הגשתם": a noun
+ * with the article takes no possessive ending), a pi'el's C-י-C-C
+ * ("ביקשנו") or a hif'il's ה-C-C-C; -ו after three root letters ("אמרו";
+ * not ה, the article's), a pi'el's ("ביקשו", "שילמו"), or a word of 5
+ * letters that starts with ה ("החליטו", "הגיעו"; not "הרדיו"). */
+static bool he_past(const gunichar *x, glong n)
+{
+  if (n >= 5 && ((x[n - 2] == HE_TAV && (x[n - 1] == HE_YOD || x[n - 1] == HE_MEM_FINAL)) ||
+                 (x[n - 2] == HE_NUN && x[n - 1] == HE_VAV))) {
+    glong m = n - 2;
+    return (m == 3 && he_consonants(x, 3)) || (m == 4 && x[1] == HE_YOD && he_consonant(x[0]) && he_consonants(x + 2, 2)) ||
+           (m == 4 && x[0] == HE_HE && he_consonants(x + 1, 3));
+  }
+  if (n < 4 || x[n - 1] != HE_VAV || x[n - 2] == HE_VAV || x[n - 2] == HE_YOD || x[n - 2] == HE_ALEF)
+    return false;
+  if (n == 4)
+    return x[0] != HE_HE && he_consonants(x, 3);
+  if (n == 5 && x[1] == HE_YOD && x[0] != HE_HE && he_consonant(x[0]) && he_consonants(x + 2, 2))
+    return true;
+  return x[0] == HE_HE && n >= 5 && n <= 7;
+}
+
+/* Whether they are a future's plural: י or ת, a binyan's ת, י or ו, three
+ * root letters, ו ("יעברו", "יתבצעו", "יוצבו"; not "תלמידו", "ילדו"). */
+static bool he_future_plural(const gunichar *x, glong n)
+{
+  if (n < 5 || x[n - 1] != HE_VAV || (x[0] != HE_YOD && x[0] != HE_TAV))
+    return false;
+  if (n == 5)
+    return he_consonants(x + 1, 3);
+  return n == 6 && (x[1] == HE_TAV || x[1] == HE_YOD || x[1] == HE_VAV) && he_consonants(x + 2, 3);
+}
+
+/* Whether they are an infinitive: ל and a hif'il's, hitpa'el's or
+ * nif'al's ה ("להגיש", "להצטייד", "להיכנס": the article is never written
+ * after ל), at least 5 letters and no noun's ending (not "להקה", "להבות");
+ * or ל and a pa'al's C-C-ו-C ("לבדוק", "לפנות") where the text writes the
+ * rest nowhere else ("לשבוע" beside "בשבוע" is a noun's). */
+static bool he_infinitive(const sem_text *st, const gunichar *x, glong n, const char *rest)
+{
+  if (n < 5 || x[0] != HE_LAMED)
+    return false;
+  if (x[1] == HE_HE)
+    return x[n - 1] != HE_HE && !(x[n - 2] == HE_VAV && x[n - 1] == HE_TAV) &&
+           !(x[n - 2] == HE_YOD && (x[n - 1] == HE_MEM_FINAL || x[n - 1] == HE_TAV));
+  return n == 5 && he_consonant(x[1]) && x[1] != HE_HE && he_consonant(x[2]) && x[3] == HE_VAV && !known(st, rest, "heb");
+}
+
+bool sem_hebrew_verb(const sem_text *st, const char *word, const char *prev, bool prev_opens, const char *next)
+{
+  if (next && !strcmp(next, "את"))
+    return true; /* the object marker follows its verb: "אישרו את התקציב" */
+  if (prev_opens && he_pronoun(prev))
+    return true;
+  glong n;
+  gunichar *u = g_utf8_to_ucs4_fast(word, -1, &n);
+  glong i = n > 4 && u[0] == HE_VAV ? 1 : 0; /* the conjunction: "ואמרו", "וביקשו" */
+  const char *rest = g_utf8_offset_to_pointer(word, i + 1);
+  bool verb = he_infinitive(st, u + i, n - i, rest) || he_past(u + i, n - i) || he_future_plural(u + i, n - i);
+  if (verb) { /* the text writes it with the article: a noun ("החברתי" makes "חברתי" one) */
+    char buf[256];
+    const char *w = g_utf8_offset_to_pointer(word, i);
+    verb = !(g_snprintf(buf, sizeof buf, HE "%s", w) < (int)sizeof buf && g_hash_table_contains(st->words, buf));
+  }
+  g_free(u);
+  return verb;
+}
+
+bool sem_hebrew_participle(const char *core)
+{
+  glong n;
+  gunichar *u = g_utf8_to_ucs4_fast(core, -1, &n);
+  bool p = false;
+  glong m = n; /* letters before a participle's ending: -ת, -ים, -ות */
+  if (n > 4 && u[n - 1] == HE_TAV)
+    m = u[n - 2] == HE_VAV ? n - 2 : n - 1;
+  else if (n > 5 && u[n - 2] == HE_YOD && u[n - 1] == HE_MEM_FINAL)
+    m = n - 2;
+  if (n >= 4 && u[0] == 0x05DE && u[1] != HE_VAV && u[2] != HE_VAV) /* מ */
+    p = u[n - 1] != HE_HE && u[n - 1] != HE_YOD && !(m < n && u[m - 1] == HE_YOD);
+  else if (m == 4 && u[1] == HE_VAV && he_consonant(u[0]) && u[0] != HE_HE && he_consonants(u + 2, 2))
+    p = true; /* pa'al's C-ו-C-C: "פותחת" */
+  g_free(u);
+  return p;
+}
+
+/* Whether the text writes `x` (`n` letters) with `prefix` before and
+ * `suffix` after (either ""), و or ف before them or none. */
+static bool written(const sem_text *st, const char *prefix, const gunichar *x, glong n, const char *suffix)
+{
+  static const char *const conjunctions[] = { "", "و", "ف" };
+  char *stem = g_ucs4_to_utf8(x, n, NULL, NULL, NULL);
+  bool found = false;
+  for (size_t c = 0; stem && !found && c < G_N_ELEMENTS(conjunctions); c++) {
+    char *w = g_strconcat(conjunctions[c], prefix, stem, suffix, NULL);
+    found = g_hash_table_contains(st->words, w);
+    g_free(w);
+  }
+  g_free(stem);
+  return found;
+}
+
+bool sem_arabic_clause_verb(const sem_text *st, const char *word)
+{
+  glong n;
+  gunichar *u = g_utf8_to_ucs4_fast(word, -1, &n);
+  glong i = n > 3 && (u[0] == AR_WAW || u[0] == 0x0641) ? 1 : 0; /* و ف */
+  const gunichar *x = u + i;
+  glong m = n - i;
+  bool verb = false;
+  bool form1 = m == 3 && ar_consonant(x[0]) && ar_consonant(x[1]) && ar_consonant(x[2]);
+  bool form4 = m == 4 && x[0] == AR_HAMZA_ALEF && ar_consonant(x[1]) && ar_consonant(x[2]) && ar_consonant(x[3]);
+  bool form3 = m == 4 && ar_consonant(x[0]) && x[1] == AR_ALEF && ar_consonant(x[2]) && ar_consonant(x[3]);
+  if (form1 || form4 || form3) {
+    /* a noun: with the article, after a preposition */
+    char *stem = g_ucs4_to_utf8(x, m, NULL, NULL, NULL);
+    bool noun = !stem || g_hash_table_contains(st->al_rest, stem) || g_hash_table_contains(st->after_prep, stem);
+    g_free(stem);
+    /* a verb: with a perfect's ending, or as an imperfect (IV's drops its أ) */
+    verb = !noun && (written(st, "", x, m, "ت") || written(st, "", x, m, "وا") ||
+                     (form4 ? written(st, "ي", x + 1, m - 1, "") || written(st, "ت", x + 1, m - 1, "")
+                            : written(st, "ي", x, m, "") || written(st, "ت", x, m, "")));
+  }
+  g_free(u);
+  return verb;
+}
+
+/* `w` without a leading و or ف, at least 3 letters left. */
+static const char *ar_unconjoined(const char *w)
+{
+  return (g_str_has_prefix(w, "و") || g_str_has_prefix(w, "ف")) && g_utf8_strlen(w, -1) > 3 ? g_utf8_next_char(w) : w;
+}
+
+bool sem_arabic_same_perfect(const char *word, const char *verb)
+{
+  const char *w = ar_unconjoined(word), *v = ar_unconjoined(verb);
+  size_t vl = strlen(v);
+  return !strncmp(w, v, vl) && (!strcmp(w + vl, "ت") || !strcmp(w + vl, "وا"));
 }

@@ -1,5 +1,5 @@
 /* Internal: Arabic's and Hebrew's words glued to their proclitics, their
- * dates, and Arabic's imperfect verbs, for the keyphrase tagger
+ * dates, and their verbs, for the keyphrase tagger
  * (tag/keyphrase.c). Arabic writes "and", "in", "for", "like" as one letter
  * before the word ("وذلك", "بالطاقة"), Hebrew also "the", "from", "that"
  * ("בשכונה", "והמים"); a letter that is a proclitic is as often a root
@@ -107,10 +107,52 @@ bool sem_construct_form(const char *core, const char *lang);
  * تفعيل, تفعال and تفاعل ("تعليم", "تقرير", "تكرار", "تعاون"); or of the
  * feminine perfect of a derived form, ت but not ات at the end: أفعلت,
  * افتعلت, انفعلت, استفعلت, تفاعلت ("أعلنت", "وأكدت", "ارتفعت", "تراجعت"; not
- * "أوقات"); and that the text
+ * "أوقات"); or of a masculine perfect: one of tag/data/perfect_ara.txt
+ * ("قال", "أعلن"), bare or with a perfect's ending (-ت -وا -نا -تم:
+ * "قالت", "أعلنوا"), a derived form VII, VIII or X bare or with -وا -تم
+ * -نا ("انطلق", "اجتمع", "استقبل", "استلمنا"; its verbal noun has an alef
+ * before the last letter: "استقبال"), IV أفعل with -وا or -تم, any word of
+ * 5 letters with -وا ("قرروا") or -تم ("قدمتم"); and that the text
  * never writes it with the article ("التقدم" makes "تقدم" a noun). `prev`:
  * the word before (NULL: none), a preposition before which the word is a
  * noun ("في تطوير"). */
 bool sem_arabic_verb(const sem_text *st, const char *word, const char *prev);
+
+/* Arabic: whether `word`, as written, first in its clause and before a
+ * noun (the caller's test: a VSO clause's verb and subject, "وذكر التقرير"),
+ * is a perfect the text also writes as a verb: a form I or II فعل, III فاعل
+ * or IV أفعل (و ف before it or none) that the text writes with a perfect's
+ * ending -ت -وا or as an imperfect ("ذكرت", "يذكر"; IV's without its أ:
+ * "يعلن"), never with the article or after a one-letter preposition (a
+ * noun: "النقل", "بنقل"). */
+bool sem_arabic_clause_verb(const sem_text *st, const char *word);
+
+/* Arabic: whether `word` is `verb` (sem_arabic_clause_verb()'s, both as
+ * written) with a perfect's ending -ت or -وا, و or ف before either or none:
+ * "ذكرت" of "وذكر", where no position tells. */
+bool sem_arabic_same_perfect(const char *word, const char *verb);
+
+/* Hebrew: whether `word`, as written (clitics on), is a verb: the word
+ * before the object marker את ("אישרו את"), the word after a subject
+ * pronoun (`prev`, as written) that opens its clause (`prev_opens`: "הוא
+ * אמר", "והיא הוסיפה"); or, a conjunction ו off, of a shape no noun has:
+ * an infinitive, ל before a binyan's ה ("להגיש") or a pa'al's C-C-ו-C
+ * ("לבדוק") whose rest the text writes nowhere else; a past's ending
+ * (-תי -נו -תם -ו) after three root letters, a pi'el's C-י-C-C or a
+ * hif'il's ה ("אמרו", "ביקשו", "החלטנו", "הגשתם"); a future's plural
+ * ("יעברו", "יתבצעו"); and that the text never writes it with the article.
+ * Not a present's participle (מ-...-ים: "מבקשים" and "מחשבים" share it)
+ * but after a pronoun. `next`: the word after, as written (NULL: none). */
+bool sem_hebrew_verb(const sem_text *st, const char *word, const char *prev, bool prev_opens, const char *next);
+
+/* Hebrew: whether `core` (sem_core()'s) has the shape of an active
+ * present participle: מ and no vowel letter ו in the next two (pi'el,
+ * hif'il, hitpa'el: "מבקש", "משיקה" aside, "מתכננים"; not the passive's
+ * "מפורטת", "מוקדמת", adjectives), no adjective's ending (-י, -ית, -יים,
+ * -יות) nor -ה ("משפחה"); or pa'al's C-ו-C-C with -ת, -ים, -ות or none
+ * ("פותחת"). Nouns share the shape ("מרכז", "משרד"): the caller reads it
+ * where a noun phrase cannot go on, after a definite word (the subject of
+ * "משרד החינוך משיק"). */
+bool sem_hebrew_participle(const char *core);
 
 #endif

@@ -108,10 +108,23 @@ static void test_arabic_verbs(void **state)
                                 "سأعمل", "أعلنت", "وأكدت", "ارتفعت", "وانخفضت", "استمرت", "تراجعت" };
   for (size_t i = 0; i < G_N_ELEMENTS(verbs); i++)
     expect_verb("", verbs[i], NULL, true);
+  /* masculine perfects: frequent ones by name, with a conjunction or an
+   * ending; the derived forms VII, VIII, X by their pattern; any with -وا,
+   * -تم, and IV's with them */
+  const char *const perfects[] = { "قال", "وقال", "قالت", "قالوا", "أعلن", "أكد", "وأكد", "أضاف", "وأضاف", "قرر",
+                                   "وقرر", "قررنا", "دعا", "دعت", "أجرى", "أجروا", "وافق", "ووافق", "استقبل",
+                                   "واستقبل", "استقبلوا", "استلمنا", "انطلق", "اجتمع", "واتفقوا", "انتقلوا", "قدمتم",
+                                   "سجلتم", "طالبوا", "أعلنوا", "فاحضروا", "استقال" };
+  for (size_t i = 0; i < G_N_ELEMENTS(perfects); i++)
+    expect_verb("", perfects[i], NULL, true);
   /* nouns of the same shape stay nouns */
   const char *const nouns[] = { "تعليم", "يوم", "نظام", "تقرير", "تحلية", "تاريخ", "تعاون", "تكرار", "وزارة",
                                 "لجنة", "يسار", "نتيجة", "تطورات", "ليبيا", "أوقات", "أخت", "صباحاً",
-                                "اتصالات", "استثمارات", "بيروت", "توقيت" };
+                                "اتصالات", "استثمارات", "بيروت", "توقيت",
+                                /* the verbal nouns of those perfects, and nouns of their letters */
+                                "استقبال", "واستقبال", "إعلان", "تأكيد", "اجتماع", "انطلاق", "انتقال", "استقالة",
+                                "إضافة", "قرار", "طالب", "عضوا", "خاتم", "أكبر", "أحمد", "شركتنا", "مدينتنا",
+                                "بلادنا", "نقل", "بحث" };
   for (size_t i = 0; i < G_N_ELEMENTS(nouns); i++)
     expect_verb("", nouns[i], NULL, false);
   /* a word the text writes with the article is a noun; so is one after a preposition */
@@ -119,6 +132,99 @@ static void test_arabic_verbs(void **state)
   expect_verb("وبالتقدم العلمي", "تقدم", NULL, false);
   expect_verb("", "تقدم", NULL, true);
   expect_verb("", "تطوير", "في", false);
+  expect_verb("قرار الاجتماع", "اجتمع", NULL, true);
+  expect_verb("وكان الاستقبال حارا", "استقبل", NULL, true);
+  expect_verb("كلمة القائل", "قائل", NULL, false);
+}
+
+/* sem_arabic_clause_verb() of a clause's first word in `text`. */
+static void expect_clause_verb(const char *text, const char *word, bool want)
+{
+  GArray *toks = seg_split(text);
+  sem_text st;
+  sem_text_init(&st, toks);
+  if (sem_arabic_clause_verb(&st, word) != want)
+    fail_msg("\"%s\" first in a clause of \"%s\" is %sread as a verb", word, text, want ? "not " : "");
+  sem_text_clear(&st);
+  seg_free(toks);
+}
+
+static void test_arabic_clause_verbs(void **state)
+{
+  (void)state;
+  /* first in its clause, and the text writes it as a verb elsewhere */
+  expect_clause_verb("وذكر التقرير أن العدد ارتفع. كما ذكرت الصحف", "وذكر", true);
+  expect_clause_verb("وحذر الخبراء من الحر. ويحذر الأطباء", "وحذر", true);
+  expect_clause_verb("وأبرم الطرفان اتفاقا. وتبرم الوزارة العقود", "وأبرم", true);
+  expect_clause_verb("ونافس الفريق بقوة. ونافسوا", "ونافس", true);
+  /* no other form of it: a clause's first word may be a noun before its genitive */
+  expect_clause_verb("وذكر التقرير أن العدد ارتفع", "وذكر", false);
+  expect_clause_verb("وعلم الاجتماع فرع من العلوم", "وعلم", false);
+  /* the text writes it with the article or after a preposition: a noun */
+  expect_clause_verb("ونقل المياه مكلف. ينقل الصهريج الماء بنقل سريع", "ونقل", false);
+  expect_clause_verb("وبحث العلماء جديد. يبحث الفريق في البحث", "وبحث", false);
+  /* its forms with a perfect's ending, where no position tells */
+  assert_true(sem_arabic_same_perfect("ذكرت", "وذكر"));
+  assert_true(sem_arabic_same_perfect("وذكروا", "ذكر"));
+  assert_false(sem_arabic_same_perfect("ذكرى", "وذكر"));
+  assert_false(sem_arabic_same_perfect("ذكريات", "وذكر"));
+}
+
+/* sem_hebrew_verb() of `word` in `text`, between `prev` (opening its
+ * clause or not) and `next`. */
+static void expect_hebrew_verb(const char *text, const char *prev, bool opens, const char *word, const char *next,
+                               bool want)
+{
+  GArray *toks = seg_split(text);
+  sem_text st;
+  sem_text_init(&st, toks);
+  if (sem_hebrew_verb(&st, word, prev, opens, next) != want)
+    fail_msg("\"%s\" (after \"%s\", before \"%s\") is %sread as a verb", word, prev ? prev : "", next ? next : "",
+             want ? "not " : "");
+  sem_text_clear(&st);
+  seg_free(toks);
+}
+
+static void test_hebrew_verbs(void **state)
+{
+  (void)state;
+  /* by their shape: infinitives, pasts' endings, futures' plurals */
+  const char *const verbs[] = { "להגיש", "להודיע", "להצטייד", "להחליף", "לבדוק", "לפנות", "אמרו", "ואמרו",
+                                "ביקשו", "וביקשו", "שילמו", "החלטנו", "הגשתם", "כתבתי", "ביקשנו", "החליטו",
+                                "הגיעו", "יעברו", "יחזרו", "יתבצעו", "ייפתחו" };
+  for (size_t i = 0; i < G_N_ELEMENTS(verbs); i++)
+    expect_hebrew_verb("", NULL, false, verbs[i], NULL, true);
+  /* nouns: with a noun's ending, a possessive's after a vowel letter, ל
+   * and a noun */
+  const char *const nouns[] = { "להקה", "להבות", "להיטים", "לימוד", "ללימוד", "תלמידו", "תפקידו", "ילדו", "ביתו", "תוכנו",
+                                "עבודתם", "זכותם", "לדבריו", "הרדיו", "תוכנית", "מרכז", "משרד", "ירושלים",
+                                "התושבים", "מים", "הודעה", "עירנו", "לשכונה" };
+  for (size_t i = 0; i < G_N_ELEMENTS(nouns); i++)
+    expect_hebrew_verb("", NULL, false, nouns[i], NULL, false);
+  /* a word the text writes with the article is a noun ("החברתי"); ל and
+   * one the text writes after another preposition too */
+  expect_hebrew_verb("", NULL, false, "חברתי", NULL, true);
+  expect_hebrew_verb("המרכז החברתי", NULL, false, "חברתי", NULL, false);
+  expect_hebrew_verb("", NULL, false, "לרחוב", NULL, true);
+  expect_hebrew_verb("מכליות ברחוב הראשי ומכליות לרחוב", NULL, false, "לרחוב", NULL, false);
+  /* by position: before the object marker, after a subject pronoun that
+   * opens its clause */
+  expect_hebrew_verb("", "התאגיד", false, "מבקש", "את", true);
+  expect_hebrew_verb("", "הוא", true, "אמר", "כי", true);
+  expect_hebrew_verb("", "והיא", true, "הוסיפה", NULL, true);
+  expect_hebrew_verb("", "אנו", true, "מבקשים", "מהדיירים", true);
+  expect_hebrew_verb("", "הוא", false, "מרכז", NULL, false); /* "המים הם מרכז": the copula */
+  expect_hebrew_verb("", "התאגיד", false, "מבקש", "מכל", false);
+  /* the shape of an active participle, read after a definite subject */
+  const char *const participles[] = { "מבקש", "מבקשת", "מבקשים", "משיק", "ממליץ", "מתכננים", "פותחת", "פותח" };
+  for (size_t i = 0; i < G_N_ELEMENTS(participles); i++)
+    if (!sem_hebrew_participle(participles[i]))
+      fail_msg("\"%s\" has no participle's shape", participles[i]);
+  const char *const not_participles[] = { "מפורטת", "מוקדמת", "מרכזי", "מקומית", "משפחה", "מים", "מכליות", "הודעה",
+                                          "תוכנית", "חדש" };
+  for (size_t i = 0; i < G_N_ELEMENTS(not_participles); i++)
+    if (sem_hebrew_participle(not_participles[i]))
+      fail_msg("\"%s\" has a participle's shape", not_participles[i]);
 }
 
 static void test_dates(void **state)
@@ -165,6 +271,8 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_proclitics),
     cmocka_unit_test(test_arabic_verbs),
+    cmocka_unit_test(test_arabic_clause_verbs),
+    cmocka_unit_test(test_hebrew_verbs),
     cmocka_unit_test(test_dates),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
