@@ -861,14 +861,66 @@ static const verb_cues *verb_cues_of(const char *lang)
                             * in "-ą" that does not end like it ("rowerzyści chwalą",
                             * "kolejowych staną"), "nie", "się" and "który" before a verb */
                            *const none[] = { NULL },
-                           *const pol_s[] = { "nie", "się", "który", "która", "które", "którzy", NULL },
+                           /* demonstratives, possessives and the one-letter prepositions the
+                            * table leaves out ("w", "z" is one) before a noun ("ten plan",
+                            * "w planie"); the subject pronouns before a verb */
+                           *const pol_d[] = { "ten", "ta", "to", "te", "ci", "tego", "tej", "temu", "tym", "tych",
+                                              "tę", "tą", "tymi", "każdy", "każda", "każde", "nasz", "nasza",
+                                              "nasze", "naszego", "naszej", "swój", "swoja", "swoje", "swojego",
+                                              "swojej", "jego", "jej", "ich", "w", "we", NULL },
+                           *const pol_s[] = { "nie", "się", "który", "która", "które", "którzy", "on", "ona", "ono",
+                                              "oni", "one", "ja", "ty", "my", "wy", NULL },
                            *const pol_p[] = { "i", "y", "e", "h", NULL }, *const pol_v[] = { "ą", NULL },
                            *const pol_m[] = { "może", "mogą", "musi", "muszą", "można", "trzeba", "należy",
                                               "powinien", "powinna", "powinno", "powinni", "powinny", "został",
                                               "została", "zostało", "zostali", "zostały", "zostanie", "zostaną",
                                               NULL },
+                           /* the -ować verbs' present and past, which no noun or adjective
+                            * ends like ("modernizuje", "rewitalizują", "zmodernizował") */
+                           *const pol_f[] = { "uje", "ują", "ował", "owała", "owało", "owali", "owały", NULL },
                            *const pol_inf[] = { "ć", "ona", "ony", "one", "ana", "any", "ane", "ęta", "ęty", "ęte",
                                                 "ita", "ity", "ite", "yta", "yty", "yte", NULL },
+                           /* Catalan: its articles, determiners and contractions ("del",
+                            * "pel"), its clitics and negation, as elided too ("s'", "n'"),
+                            * the third person plural after a plural ("les dades mostren"),
+                            * the periphrastic past and the modals before an infinitive ("va
+                            * presentar", "pot reduir"), the simple past's and the imperfect's
+                            * plurals */
+                           *const cat_a[] = { "el", "la", "els", "les", "un", "una", "uns", "unes", NULL },
+                           *const cat_d[] = { "el", "la", "els", "les", "un", "una", "uns", "unes", "aquest",
+                                              "aquesta", "aquests", "aquestes", "aquell", "aquella", "aquells",
+                                              "aquelles", "seu", "seva", "seus", "seves", "meu", "meva", "nostre",
+                                              "nostra", "del", "dels", "al", "als", "pel", "pels", "l", NULL },
+                           *const cat_s[] = { "es", "se", "no", "ens", "us", "li", "hi", "ho", "em", "et", "s", "n",
+                                              "m", "t", NULL },
+                           *const cat_v[] = { "en", NULL },
+                           *const cat_m[] = { "va", "van", "vaig", "vam", "vau", "pot", "poden", "podia", "podien",
+                                              "podrà", "podran", "podria", "podrien", "cal", "calia", "caldrà",
+                                              "caldria", "vol", "volen", "sol", "solen", NULL },
+                           *const cat_inf[] = { "ar", "er", "ir", "re", NULL },
+                           *const cat_f[] = { "aren", "iren", "aven", NULL },
+                           /* Romanian: its indefinite articles (the definite one is glued on),
+                            * demonstratives, possessives and the adjectival and possessive
+                            * articles before a noun ("acest plan", "al consiliului", "cel
+                            * nou"); clitics, negation and "care" before a verb ("se
+                            * formează", "nu contează", "care prezintă"); after a masculine's
+                            * or a neuter's definite article a word in the feminine's "-ă" is the
+                            * verb ("consiliul aprobă"); the future's and the conditional's
+                            * auxiliaries and "a putea" before an infinitive ("va prezenta",
+                            * "ar putea", "pot împrumuta") */
+                           *const ron_a[] = { "un", "o", "unui", "unei", "niște", NULL },
+                           *const ron_d[] = { "un", "o", "unui", "unei", "niște", "acest", "această", "acești",
+                                              "aceste", "acestui", "acestei", "acestor", "acel", "acea", "acei",
+                                              "acele", "al", "ale", "ai", "cel", "cea", "cei", "cele", "său", "sa",
+                                              "săi", "sale", "meu", "mea", "nostru", "noastră", "fiecare", "orice",
+                                              "niciun", "nicio", NULL },
+                           *const ron_s[] = { "se", "nu", "își", "îl", "îi", "ne", "vă", "mă", "te", "care", "el",
+                                              "ea", "ei", "ele", NULL },
+                           *const ron_masc[] = { "ul", NULL }, *const ron_fem[] = { "ă", NULL },
+                           *const ron_m[] = { "va", "vor", "vom", "vei", "ar", "aș", "poate", "pot", "putea",
+                                              "puteau", NULL },
+                           *const ron_inf[] = { "a", "e", "i", "î", NULL },
+                           *const ron_f[] = { "ează", NULL },
                            /* Russian and Ukrainian: the infinitive after a modal ("может быть",
                             * "будут стоять"), and the reflexive infinitive's and past's
                             * endings, which no noun has ("запастись", "находилась"), for the
@@ -894,7 +946,9 @@ static const verb_cues *verb_cues_of(const char *lang)
     ita = { ita_a, ita_d, ita_s, ita_p, ita_v, masc, fem, both, none, none, ita_m, ita_inf, ita_f },
     por = { por_a, por_d, por_s, por_p, por_v, masc, fem, both, none, none, por_m, spa_inf, por_f },
     glg = { glg_a, glg_d, glg_s, por_p, spa_v, masc, fem, both, none, none, glg_m, spa_inf, glg_f },
-    pol = { none, none, pol_s, pol_p, pol_v, none, none, none, none, none, pol_m, pol_inf, none },
+    cat = { cat_a, cat_d, cat_s, spa_p, cat_v, none, none, none, none, none, cat_m, cat_inf, cat_f },
+    ron = { ron_a, ron_d, ron_s, none, none, ron_masc, ron_fem, none, none, none, ron_m, ron_inf, ron_f },
+    pol = { none, pol_d, pol_s, pol_p, pol_v, none, none, none, none, none, pol_m, pol_inf, pol_f },
     rus = { none, none, none, none, none, none, none, none, none, none, rus_m, rus_inf, rus_f },
     ukr = { none, none, none, none, none, none, none, none, none, none, ukr_m, ukr_inf, ukr_f },
     nld = { none, none, none, none, none, none, none, none, none, none, nld_m, nld_inf, none },
@@ -911,6 +965,10 @@ static const verb_cues *verb_cues_of(const char *lang)
     return &por;
   if (!strcmp(lang, "glg"))
     return &glg;
+  if (!strcmp(lang, "cat"))
+    return &cat;
+  if (!strcmp(lang, "ron"))
+    return &ron;
   if (!strcmp(lang, "pol"))
     return &pol;
   if (!strcmp(lang, "rus"))
@@ -990,12 +1048,21 @@ static void cued_verbs(kp *k, const verb_cues *c)
 }
 
 /* Whether a noun phrase ends at word i: a noun, or an adjective after
- * one ("la dette publique"; not "la grande", "la nouvelle" before a noun). */
-static bool ends_np(const kp *k, unsigned int i)
+ * one ("la dette publique"; not "la grande", "la nouvelle" before a noun),
+ * or a form both an adjective and a noun right after a determiner, which
+ * names a thing there (Catalan's "el pla forma part", the plan). */
+static bool ends_np(const kp *k, unsigned int i, const verb_cues *c)
 {
   const word *w = &k->w[i];
   if (w->cls == W_NOUN && !(w->info && w->info->lang_pos == POS_LANG_ADJ_NOUN))
     return true;
+  if (w->cls == W_NOUN) {
+    char buf[16];
+    bool elided;
+    const char *cue = cue_before(k, i, buf, &elided);
+    if (cue && !in_list(c->subjects, cue) && (elided || in_list(c->determiners, cue)))
+      return true;
+  }
   return nominal(w->cls) && i > 0 && !w->brk && !w->elided && k->w[i - 1].cls == W_NOUN;
 }
 
@@ -1054,7 +1121,7 @@ static void lang_context(kp *k, const verb_cues *c)
       }
       continue;
     }
-    bool after_np = before && !elided && !w->hyphen && ends_np(k, i - 1);
+    bool after_np = before && !elided && !w->hyphen && ends_np(k, i - 1, c);
     bool object = article || (n && !n->hyphen && in_list(c->partitives, n->tok->word)) || nc == POS_LANG_PREP ||
                   nc == POS_LANG_VERB;
     if (subject || after_np || object)
@@ -1066,7 +1133,7 @@ static void lang_context(kp *k, const verb_cues *c)
   for (unsigned int i = 1; i < k->nw; i++) {
     word *w = &k->w[i];
     if (w->cls == W_ADJ && w->info && w->info->lang_pos == POS_LANG_ADJ_VERB && w->info->verb_cues &&
-        !w->info->noun_cues && !w->brk && !w->hyphen && ends_np(k, i - 1))
+        !w->info->noun_cues && !w->brk && !w->hyphen && ends_np(k, i - 1, c))
       w->cls = W_VERB;
   }
 }

@@ -339,6 +339,65 @@ static void test_verbs_by_context(void **state)
   }
 }
 
+/* Catalan, Romanian and Polish read a form by its neighbours as the other
+ * Romance languages do: a noun after an article, a determiner or an
+ * elided "l'" ("la tanca del recinte", "el pla"), a verb after a clitic or
+ * a noun phrase or before an object's article ("el pla forma part", "la
+ * plaça Major costa dos milions", "l'ajuntament reurbanitza la plaça"); a
+ * verb the analyser lacks by its ending ("digitalizează", "modernizuje",
+ * "rewitalizuje"). */
+static void test_cues_catalan_romanian_polish(void **state)
+{
+  (void)state;
+  static const struct {
+    const char *lang, *text;
+    const char *want[3];
+    const char *never[5];
+  } notices[] = {
+    { "cat",
+      "Nou pla de mobilitat urbana\n"
+      "L'ajuntament presenta el nou pla de mobilitat urbana de la ciutat. El document aprovat pel ple preveu "
+      "carrils bici al centre i una xarxa d'autobusos elèctrics. L'alcaldessa anuncia que la ciutat compta amb "
+      "fons europeus per finançar les obres. La compta del projecte es publica al web de l'ajuntament. El pla "
+      "forma part de l'estratègia del govern regional. Els veïns del barri reclamen més aparcament, i "
+      "l'associació de comerciants presenta una queixa. El pla de mobilitat urbana entra en vigor al setembre.",
+      { "mobilitat urbana", "ajuntament" },
+      { "presenta", "forma", "aprovat" } },
+    { "cat",
+      "Reforma de la plaça Major\n"
+      "L'ajuntament reurbanitza la plaça Major i monitoritza la qualitat de l'aire del barri. El nou paviment "
+      "substitueix l'asfalt, i la plaça guanya espai per als vianants. Els comerciants de la plaça demanen més "
+      "aparcament. La reforma de la plaça Major costa dos milions d'euros, i les obres van començar al març. "
+      "El consistori va presentar el projecte als veïns, que poden consultar els plànols al web municipal.",
+      { "plaça major", "qualitat de l'aire" },
+      { "reurbanitza", "monitoritza", "costa" } },
+    { "ron",
+      "Arhiva digitală a primăriei\n"
+      "Primăria digitalizează arhiva de stare civilă a orașului. Cetățenii pot solicita online certificatele "
+      "de naștere, iar funcționarii digitalizează documentele vechi din arhiva primăriei. Proiectul costă "
+      "două milioane de lei și se încheie în decembrie. Consiliul local aprobă și un program de formare "
+      "pentru angajați, sub forma unor cursuri online. Arhiva digitală a primăriei va fi deschisă publicului "
+      "de anul viitor.",
+      { "arhiva digitală", "documentele vechi" },
+      { "digitalizează" } },
+    { "pol",
+      "Nowa oczyszczalnia ścieków\n"
+      "Gmina modernizuje oczyszczalnię ścieków i rewitalizuje park miejski nad rzeką. Zmodernizowana "
+      "oczyszczalnia ścieków obsłuży trzy sąsiednie wsie. Wójt zapowiada, że planowana inwestycja zakończy "
+      "się w przyszłym roku. Ten projekt gmina zrealizowała dzięki funduszom unijnym. Mieszkańcy pytają o "
+      "podwyżki opłat za wodę, a radni obiecują, że opłaty nie wzrosną. Planowana inwestycja obejmuje też "
+      "budowę nowej sieci kanalizacyjnej.",
+      { "oczyszczalnię ścieków", "park miejski" },
+      { "modernizuje", "rewitalizuje" } },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(notices); i++) {
+    size_t nwant = 0;
+    while (notices[i].want[nwant])
+      nwant++;
+    expect_no_verb(notices[i].text, notices[i].lang, notices[i].want, nwant, notices[i].never);
+  }
+}
+
 /* A verb's form the text writes as a name is one: "temer", to fear. */
 static void test_names_stay(void **state)
 {
@@ -359,6 +418,7 @@ int main(void)
     cmocka_unit_test(test_verb_only_forms),
     cmocka_unit_test(test_notices_hold_no_verb),
     cmocka_unit_test(test_verbs_by_context),
+    cmocka_unit_test(test_cues_catalan_romanian_polish),
     cmocka_unit_test(test_names_stay),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
