@@ -1139,14 +1139,17 @@ static void lang_context(kp *k, const verb_cues *c)
 }
 
 /* A participle after a noun is a clause's verb ("le projet présenté par le
- * maire": "projet"), unless the text uses the two as one term: twice or
- * more, and never before an agent or a complement (a preposition, an
- * article, a verb: "présenté par", "aprovado pela", "publié le"). Then
- * the participle is the noun's modifier ("eaux usées", "zone protégée",
- * "compte rendu de la séance"). */
+ * maire": "projet"), unless the text uses the two as one term, never
+ * before an agent or a complement (a preposition, an article, a verb:
+ * "présenté par", "aprovado pela", "publié le"): twice or more, or once
+ * before "de" or a noun or an adjective that go on with the phrase
+ * ("sistema integrado de gestão"; not "une station saturée." at a
+ * sentence's end, nor "aprovado pela"). Then the participle is the noun's
+ * modifier ("eaux usées", "zone protégée", "compte rendu de la séance"). */
 static void lexical_participles(kp *k, const verb_cues *c)
 {
-  GHashTable *pairs = NULL; /* "noun-stem participle-stem" -> uses, and 1u << 31 once a clause's */
+  /* "noun-stem participle-stem" -> uses, 1u << 31 once a clause's, 1u << 30 once a term's */
+  GHashTable *pairs = NULL;
   for (int pass = 0; pass < 2; pass++)
     for (unsigned int i = 1; i < k->nw; i++) {
       word *w = &k->w[i];
@@ -1159,7 +1162,7 @@ static void lexical_participles(kp *k, const verb_cues *c)
       char *key = g_strconcat(p->stem, " ", w->stem, NULL);
       unsigned int v = GPOINTER_TO_UINT(g_hash_table_lookup(pairs, key));
       if (pass) {
-        if (v >= 2 && !(v >> 31))
+        if (((v & ~(3u << 30)) >= 2 || (v >> 30) == 1) && !(v >> 31))
           w->cls = W_ADJ;
         g_free(key);
         continue;
@@ -1167,10 +1170,54 @@ static void lexical_participles(kp *k, const verb_cues *c)
       const word *n = i + 1 < k->nw && !k->w[i + 1].brk ? &k->w[i + 1] : NULL;
       unsigned int nc = n && n->info ? n->info->lang_pos : POS_LANG_NONE;
       bool clause = n && (nc == POS_LANG_PREP || n->cls == W_VERB || (c && in_list(c->articles, n->tok->word)));
-      g_hash_table_replace(pairs, key, GUINT_TO_POINTER((v + 1) | (clause ? 1u << 31 : 0)));
+      /* the phrase going on after it, by "de" or another noun or
+       * adjective ("sistema integrado de gestão"): a term said once; not
+       * before another stop word ("aprovado pela", "propuesto se") */
+      bool term = n && !clause && (nc == POS_LANG_OF || nominal(n->cls));
+      g_hash_table_replace(pairs, key, GUINT_TO_POINTER((v + 1) | (clause ? 1u << 31 : 0) | (term ? 1u << 30 : 0)));
     }
   if (pairs)
     g_hash_table_destroy(pairs);
+}
+
+/* Polish, Russian and Ukrainian put an attribute before its noun: a
+ * participle in an adjective's ending right before a noun (or before an
+ * adjective and its noun) modifies it, a part of the term ("planowana
+ * inwestycja", "zintegrowany system", "доставленные бутылки"), unless a
+ * passive's auxiliary or a copula comes before it ("zostanie uruchomiony
+ * system", "jest planowana budowa"). Not a short form ("доставлена вода",
+ * the predicate) nor an adverbial participle ("planując budowę", a verb
+ * and its object). */
+static void slavic_participles(kp *k, const verb_cues *c)
+{
+  static const char *const pol[] = { "y", "a", "e", "i", "ą", "ego", "ej", "emu", "ym", "ych", "ymi", NULL },
+                           *const rus[] = { "ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "ого", "его", "ому",
+                                            "ему", "ым", "им", "ом", "ем", "ую", "юю", "ых", "их", "ыми", "ими",
+                                            "ей", NULL },
+                           *const ukr[] = { "ий", "а", "е", "і", "ого", "ому", "им", "ій", "у", "их", "ими", "ої",
+                                            "ою", NULL },
+                           /* the copulas (the auxiliaries are verb_cues.modals) */
+                           *const pol_be[] = { "jest", "są", "był", "była", "było", "byli", "były", "będzie", "będą",
+                                               NULL },
+                           *const rus_be[] = { "был", "была", "было", "были", "будет", "будут", "является",
+                                               "являются", NULL },
+                           *const ukr_be[] = { "був", "була", "було", "були", "є", NULL };
+  bool pl = !strcmp(k->lang, "pol"), ru = !strcmp(k->lang, "rus");
+  const char *const *endings = pl ? pol : ru ? rus : ukr, *const *be = pl ? pol_be : ru ? rus_be : ukr_be;
+  for (unsigned int i = 0; i + 1 < k->nw; i++) {
+    word *w = &k->w[i];
+    if (w->cls != W_VERB || !w->info || w->info->lang_pos != POS_LANG_PARTICIPLE || w->hyphen ||
+        !ends_with_any(w->text, endings) || ends_with(w->text, "wszy"))
+      continue;
+    const word *n = &k->w[i + 1];
+    if (n->brk || n->hyphen || !(n->cls == W_NOUN || (n->cls == W_ADJ && i + 2 < k->nw && !k->w[i + 2].brk &&
+                                                       k->w[i + 2].cls == W_NOUN)))
+      continue;
+    const char *p = i > 0 && !w->brk ? k->w[i - 1].tok->word : NULL;
+    if (p && (in_list(c->modals, p) || in_list(be, p)))
+      continue;
+    w->cls = W_ADJ;
+  }
 }
 
 /* A word right after a modal verb and ending like an infinitive is a
@@ -1371,6 +1418,8 @@ static void classify(kp *k)
     lang_context(k, cues);
   if (k->lang_pos)
     lexical_participles(k, cues);
+  if (cues && k->lang_pos && (!strcmp(k->lang, "pol") || !strcmp(k->lang, "rus") || !strcmp(k->lang, "ukr")))
+    slavic_participles(k, cues);
   if (cues) {
     modal_infinitives(k, cues);
     cued_verbs(k, cues);

@@ -398,6 +398,53 @@ static void test_cues_catalan_romanian_polish(void **state)
   }
 }
 
+/* A Polish or Russian participle before its noun is part of the term
+ * ("przygotowany projekt", "доставленные бутылки"), a verb's adverbial
+ * participle is not ("planując budowę"); a Romance participle after its
+ * noun said once is one where the phrase goes on ("sistema integrado de
+ * gestão") and not before its agent ("projeto aprovado pela"). */
+static void test_participles_in_terms(void **state)
+{
+  (void)state;
+  static const struct {
+    const char *lang, *text;
+    const char *want[3];
+    const char *never[3];
+  } notices[] = {
+    { "pol",
+      "Przebudowa dworca kolejowego\n"
+      "Rozpoczyna się przebudowa dworca kolejowego w centrum miasta. Przygotowany projekt przewiduje nową halę "
+      "dla podróżnych i podziemne przejście pod torami. Remont zostanie zakończony w przyszłym roku. Planując "
+      "budowę, kolej zamknęła część peronów. Zamknięte perony zostaną ponownie otwarte w październiku. "
+      "Podróżni korzystają z tymczasowych kas biletowych przy parkingu.",
+      { "przygotowany projekt", "zamknięte perony" },
+      { "planując", "zakończony" } },
+    { "rus",
+      "Доставка питьевой воды\n"
+      "Из-за аварии на водопроводе жители северного района остались без воды. Управление водоканала "
+      "организовало подвоз питьевой воды. Доставленные бутылки с водой раздают во дворах домов. Аварийная "
+      "бригада заменила поврежденный участок трубы. Поврежденный участок трубы находился под дорогой, поэтому "
+      "движение по улице было перекрыто. Доставка воды продолжится до завтрашнего вечера.",
+      { "доставленные бутылки", "поврежденный участок трубы" },
+      { "перекрыто" } },
+    { "por",
+      "Nova plataforma para os serviços municipais\n"
+      "A câmara municipal lança uma plataforma digital para os serviços do município. O sistema integrado de "
+      "gestão reúne os pedidos dos munícipes num só portal. Os munícipes podem acompanhar os processos em tempo "
+      "real. A plataforma digital custou meio milhão de euros, financiados por fundos europeus. O presidente da "
+      "câmara afirma que a plataforma reduz os prazos de resposta. O projeto aprovado pela assembleia municipal "
+      "prevê novos serviços no próximo ano.",
+      { "sistema integrado", "plataforma digital" },
+      { "aprovado", "financiados" } },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(notices); i++) {
+    size_t nwant = 0;
+    while (notices[i].want[nwant])
+      nwant++;
+    expect_no_verb(notices[i].text, notices[i].lang, notices[i].want, nwant, notices[i].never);
+  }
+}
+
 /* A verb's form the text writes as a name is one: "temer", to fear. */
 static void test_names_stay(void **state)
 {
@@ -419,6 +466,7 @@ int main(void)
     cmocka_unit_test(test_notices_hold_no_verb),
     cmocka_unit_test(test_verbs_by_context),
     cmocka_unit_test(test_cues_catalan_romanian_polish),
+    cmocka_unit_test(test_participles_in_terms),
     cmocka_unit_test(test_names_stay),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
