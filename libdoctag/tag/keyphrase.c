@@ -1066,6 +1066,16 @@ static bool ends_np(const kp *k, unsigned int i, const verb_cues *c)
   return nominal(w->cls) && i > 0 && !w->brk && !w->elided && k->w[i - 1].cls == W_NOUN;
 }
 
+/* The bare "de" and "que" that open a verb's complement (not "du", "do":
+ * "la rénovation complète du bassin"). */
+static const char *const *complementisers(const kp *k)
+{
+  static const char *const romance[] = { "de", "que", NULL }, *const ita[] = { "di", "che", NULL },
+                           *const ron[] = { "de", "că", NULL }, *const none[] = { NULL };
+  static const char *const langs[] = { "fra", "spa", "por", "glg", "cat", NULL };
+  return in_list(langs, k->lang) ? romance : !strcmp(k->lang, "ita") ? ita : !strcmp(k->lang, "ron") ? ron : none;
+}
+
 /* Forms of two parts of speech in a language with a table, by the words
  * around them (tag/pos_lang.h). One both a noun (or an adjective) and a
  * verb's finite form ("annonce", "conta", "présente") is a noun after a
@@ -1115,7 +1125,11 @@ static void lang_context(kp *k, const verb_cues *c)
     unsigned int nc = n && !n->hyphen && n->info ? n->info->lang_pos : POS_LANG_NONE;
     bool article = n && !n->hyphen && in_list(c->articles, n->tok->word);
     if (wc == POS_LANG_ADJ_VERB) {
-      if (subject || article || nc == POS_LANG_VERB) {
+      /* after its subject and before its complement's "de" or "que" it is
+       * the verb ("a saúde precisa de investimento", "precisa que") */
+      bool complement = n && !n->hyphen && before && !elided && !w->hyphen && in_list(complementisers(k), n->tok->word) &&
+                        ends_np(k, i - 1, c);
+      if (subject || article || nc == POS_LANG_VERB || complement) {
         w->cls = W_VERB;
         ((word_info *)w->info)->verb_cues++;
       }

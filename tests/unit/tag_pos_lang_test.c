@@ -284,7 +284,8 @@ static void test_verbs_by_context(void **state)
       "conta apresentar propostas. Segundo o ministro, o sistema de saúde precisa de investimento, e a "
       "reforma é grande. Os sindicatos dos enfermeiros pedem a revisão das carreiras.",
       { "hospitais públicos", "ministro da saúde", "listas de espera" },
-      { "conta", "aprovado" } },
+      /* "precisa de": the verb before its complement, no adjective */
+      { "conta", "aprovado", "precisa" } },
     { "spa",
       "Nuevo plan de movilidad\n"
       "El ayuntamiento presenta el nuevo plan de movilidad del municipio. El documento aprobado por el "
