@@ -293,6 +293,7 @@ typedef struct kp {
   bool stops;            /* the language has a stop-word list */
   const pos_lang_table *lang_pos; /* ... and its verbs and adverbs, or NULL (tag/pos_lang.h) */
   unsigned int adj_order; /* ADJ_* : where the language puts its adjectives (adj_order_of()) */
+  bool russian; /* its genitives join a noun phrase (collect()) */
   GHashTable *guessed;   /* ... else its function words, guessed from the text (tag/funcwords.h) */
   bool semitic;          /* Arabic, Hebrew: proclitics, dates, Arabic's verbs (tag/semitic.h) */
   sem_text sem;          /* ... the text's words for them */
@@ -1234,6 +1235,20 @@ static void slavic_participles(kp *k, const verb_cues *c)
   }
 }
 
+/* A Russian word the analysers do not know, right after a noun, in a
+ * present's "-ит" or "-ют" (no genitive: collect()) and written in lower
+ * case, is the clause's verb ("управление водоканала просит жителей"). */
+static void russian_verbs(kp *k)
+{
+  static const char *const present[] = { "ит", "ют", NULL };
+  for (unsigned int i = 1; i < k->nw; i++) {
+    word *w = &k->w[i];
+    if (w->cls == W_NOUN && w->info && !w->info->lang_pos && !w->brk && !w->hyphen && !w->tok->cap &&
+        k->w[i - 1].cls == W_NOUN && ends_with_any(w->text, present))
+      w->cls = W_OTHER;
+  }
+}
+
 /* A word right after a modal verb and ending like an infinitive is a
  * verb, in no phrase (verb_cues.modals). */
 static void modal_infinitives(kp *k, const verb_cues *c)
@@ -1434,6 +1449,8 @@ static void classify(kp *k)
     lexical_participles(k, cues);
   if (cues && k->lang_pos && (!strcmp(k->lang, "pol") || !strcmp(k->lang, "rus") || !strcmp(k->lang, "ukr")))
     slavic_participles(k, cues);
+  if (k->russian)
+    russian_verbs(k);
   if (cues) {
     modal_infinitives(k, cues);
     cued_verbs(k, cues);
@@ -1670,6 +1687,14 @@ static unsigned int adj_order_of(const char *lang)
  * them. */
 static void collect(kp *k)
 {
+  /* Russian joins a noun to the noun before it in the genitive ("система
+   * управления", "качество питьевой воды"): a word after a noun in an
+   * ending no genitive has (the nominative's and accusative's "-е", "-у",
+   * the instrumental's, the dative's, the prepositional's, a verb's "-ит",
+   * "-ют") starts the next phrase ("водопроводе | водоснабжение",
+   * "управление водоканала | просит") */
+  static const char *const not_genitive[] = { "е", "у", "ю", "ом", "ем", "ём", "ам", "ям", "ами", "ями", "ах",
+                                              "ях", "ит", "ют", NULL };
   if (k->english)
     adverbs(k);
   GArray *spans = g_array_new(FALSE, FALSE, sizeof(span));
@@ -1684,6 +1709,8 @@ static void collect(kp *k)
       if (!nominal(c) || repeats(k, s, e, ue))
         break;
       if (e > s && k->lang_pos && k->adj_order == ADJ_BEFORE && c == W_ADJ && k->w[e - 1].cls == W_NOUN)
+        break;
+      if (e > s && k->russian && k->w[e - 1].cls == W_NOUN && ends_with_any(k->w[e].text, not_genitive))
         break;
       e = ue;
     }
@@ -2063,6 +2090,7 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
   k.lang_pos = pos_lang_of(k.lang);
   k.semitic = sem_lang(k.lang);
   k.adj_order = adj_order_of(k.lang);
+  k.russian = k.lang_pos && !strcmp(k.lang, "rus");
   k.phrases = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL); /* values go to `out` */
   k.infos = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, word_info_free);
   k.key = g_string_new(NULL);
