@@ -293,6 +293,7 @@ typedef struct kp {
   bool stops;            /* the language has a stop-word list */
   const pos_lang_table *lang_pos; /* ... and its verbs and adverbs, or NULL (tag/pos_lang.h) */
   unsigned int adj_order; /* ADJ_* : where the language puts its adjectives (adj_order_of()) */
+  bool russian; /* its genitives join a noun phrase (collect()) */
   GHashTable *guessed;   /* ... else its function words, guessed from the text (tag/funcwords.h) */
   bool semitic;          /* Arabic, Hebrew: proclitics, dates, Arabic's verbs (tag/semitic.h) */
   sem_text sem;          /* ... the text's words for them */
@@ -861,14 +862,66 @@ static const verb_cues *verb_cues_of(const char *lang)
                             * in "-ą" that does not end like it ("rowerzyści chwalą",
                             * "kolejowych staną"), "nie", "się" and "który" before a verb */
                            *const none[] = { NULL },
-                           *const pol_s[] = { "nie", "się", "który", "która", "które", "którzy", NULL },
+                           /* demonstratives, possessives and the one-letter prepositions the
+                            * table leaves out ("w", "z" is one) before a noun ("ten plan",
+                            * "w planie"); the subject pronouns before a verb */
+                           *const pol_d[] = { "ten", "ta", "to", "te", "ci", "tego", "tej", "temu", "tym", "tych",
+                                              "tę", "tą", "tymi", "każdy", "każda", "każde", "nasz", "nasza",
+                                              "nasze", "naszego", "naszej", "swój", "swoja", "swoje", "swojego",
+                                              "swojej", "jego", "jej", "ich", "w", "we", NULL },
+                           *const pol_s[] = { "nie", "się", "który", "która", "które", "którzy", "on", "ona", "ono",
+                                              "oni", "one", "ja", "ty", "my", "wy", NULL },
                            *const pol_p[] = { "i", "y", "e", "h", NULL }, *const pol_v[] = { "ą", NULL },
                            *const pol_m[] = { "może", "mogą", "musi", "muszą", "można", "trzeba", "należy",
                                               "powinien", "powinna", "powinno", "powinni", "powinny", "został",
                                               "została", "zostało", "zostali", "zostały", "zostanie", "zostaną",
                                               NULL },
+                           /* the -ować verbs' present and past, which no noun or adjective
+                            * ends like ("modernizuje", "rewitalizują", "zmodernizował") */
+                           *const pol_f[] = { "uje", "ują", "ował", "owała", "owało", "owali", "owały", NULL },
                            *const pol_inf[] = { "ć", "ona", "ony", "one", "ana", "any", "ane", "ęta", "ęty", "ęte",
                                                 "ita", "ity", "ite", "yta", "yty", "yte", NULL },
+                           /* Catalan: its articles, determiners and contractions ("del",
+                            * "pel"), its clitics and negation, as elided too ("s'", "n'"),
+                            * the third person plural after a plural ("les dades mostren"),
+                            * the periphrastic past and the modals before an infinitive ("va
+                            * presentar", "pot reduir"), the simple past's and the imperfect's
+                            * plurals */
+                           *const cat_a[] = { "el", "la", "els", "les", "un", "una", "uns", "unes", NULL },
+                           *const cat_d[] = { "el", "la", "els", "les", "un", "una", "uns", "unes", "aquest",
+                                              "aquesta", "aquests", "aquestes", "aquell", "aquella", "aquells",
+                                              "aquelles", "seu", "seva", "seus", "seves", "meu", "meva", "nostre",
+                                              "nostra", "del", "dels", "al", "als", "pel", "pels", "l", NULL },
+                           *const cat_s[] = { "es", "se", "no", "ens", "us", "li", "hi", "ho", "em", "et", "s", "n",
+                                              "m", "t", NULL },
+                           *const cat_v[] = { "en", NULL },
+                           *const cat_m[] = { "va", "van", "vaig", "vam", "vau", "pot", "poden", "podia", "podien",
+                                              "podrà", "podran", "podria", "podrien", "cal", "calia", "caldrà",
+                                              "caldria", "vol", "volen", "sol", "solen", NULL },
+                           *const cat_inf[] = { "ar", "er", "ir", "re", NULL },
+                           *const cat_f[] = { "aren", "iren", "aven", NULL },
+                           /* Romanian: its indefinite articles (the definite one is glued on),
+                            * demonstratives, possessives and the adjectival and possessive
+                            * articles before a noun ("acest plan", "al consiliului", "cel
+                            * nou"); clitics, negation and "care" before a verb ("se
+                            * formează", "nu contează", "care prezintă"); after a masculine's
+                            * or a neuter's definite article a word in the feminine's "-ă" is the
+                            * verb ("consiliul aprobă"); the future's and the conditional's
+                            * auxiliaries and "a putea" before an infinitive ("va prezenta",
+                            * "ar putea", "pot împrumuta") */
+                           *const ron_a[] = { "un", "o", "unui", "unei", "niște", NULL },
+                           *const ron_d[] = { "un", "o", "unui", "unei", "niște", "acest", "această", "acești",
+                                              "aceste", "acestui", "acestei", "acestor", "acel", "acea", "acei",
+                                              "acele", "al", "ale", "ai", "cel", "cea", "cei", "cele", "său", "sa",
+                                              "săi", "sale", "meu", "mea", "nostru", "noastră", "fiecare", "orice",
+                                              "niciun", "nicio", NULL },
+                           *const ron_s[] = { "se", "nu", "își", "îl", "îi", "ne", "vă", "mă", "te", "care", "el",
+                                              "ea", "ei", "ele", NULL },
+                           *const ron_masc[] = { "ul", NULL }, *const ron_fem[] = { "ă", NULL },
+                           *const ron_m[] = { "va", "vor", "vom", "vei", "ar", "aș", "poate", "pot", "putea",
+                                              "puteau", NULL },
+                           *const ron_inf[] = { "a", "e", "i", "î", NULL },
+                           *const ron_f[] = { "ează", NULL },
                            /* Russian and Ukrainian: the infinitive after a modal ("может быть",
                             * "будут стоять"), and the reflexive infinitive's and past's
                             * endings, which no noun has ("запастись", "находилась"), for the
@@ -894,7 +947,9 @@ static const verb_cues *verb_cues_of(const char *lang)
     ita = { ita_a, ita_d, ita_s, ita_p, ita_v, masc, fem, both, none, none, ita_m, ita_inf, ita_f },
     por = { por_a, por_d, por_s, por_p, por_v, masc, fem, both, none, none, por_m, spa_inf, por_f },
     glg = { glg_a, glg_d, glg_s, por_p, spa_v, masc, fem, both, none, none, glg_m, spa_inf, glg_f },
-    pol = { none, none, pol_s, pol_p, pol_v, none, none, none, none, none, pol_m, pol_inf, none },
+    cat = { cat_a, cat_d, cat_s, spa_p, cat_v, none, none, none, none, none, cat_m, cat_inf, cat_f },
+    ron = { ron_a, ron_d, ron_s, none, none, ron_masc, ron_fem, none, none, none, ron_m, ron_inf, ron_f },
+    pol = { none, pol_d, pol_s, pol_p, pol_v, none, none, none, none, none, pol_m, pol_inf, pol_f },
     rus = { none, none, none, none, none, none, none, none, none, none, rus_m, rus_inf, rus_f },
     ukr = { none, none, none, none, none, none, none, none, none, none, ukr_m, ukr_inf, ukr_f },
     nld = { none, none, none, none, none, none, none, none, none, none, nld_m, nld_inf, none },
@@ -911,6 +966,10 @@ static const verb_cues *verb_cues_of(const char *lang)
     return &por;
   if (!strcmp(lang, "glg"))
     return &glg;
+  if (!strcmp(lang, "cat"))
+    return &cat;
+  if (!strcmp(lang, "ron"))
+    return &ron;
   if (!strcmp(lang, "pol"))
     return &pol;
   if (!strcmp(lang, "rus"))
@@ -990,13 +1049,32 @@ static void cued_verbs(kp *k, const verb_cues *c)
 }
 
 /* Whether a noun phrase ends at word i: a noun, or an adjective after
- * one ("la dette publique"; not "la grande", "la nouvelle" before a noun). */
-static bool ends_np(const kp *k, unsigned int i)
+ * one ("la dette publique"; not "la grande", "la nouvelle" before a noun),
+ * or a form both an adjective and a noun right after a determiner, which
+ * names a thing there (Catalan's "el pla forma part", the plan). */
+static bool ends_np(const kp *k, unsigned int i, const verb_cues *c)
 {
   const word *w = &k->w[i];
   if (w->cls == W_NOUN && !(w->info && w->info->lang_pos == POS_LANG_ADJ_NOUN))
     return true;
+  if (w->cls == W_NOUN) {
+    char buf[16];
+    bool elided;
+    const char *cue = cue_before(k, i, buf, &elided);
+    if (cue && !in_list(c->subjects, cue) && (elided || in_list(c->determiners, cue)))
+      return true;
+  }
   return nominal(w->cls) && i > 0 && !w->brk && !w->elided && k->w[i - 1].cls == W_NOUN;
+}
+
+/* The bare "de" and "que" that open a verb's complement (not "du", "do":
+ * "la rénovation complète du bassin"). */
+static const char *const *complementisers(const kp *k)
+{
+  static const char *const romance[] = { "de", "que", NULL }, *const ita[] = { "di", "che", NULL },
+                           *const ron[] = { "de", "că", NULL }, *const none[] = { NULL };
+  static const char *const langs[] = { "fra", "spa", "por", "glg", "cat", NULL };
+  return in_list(langs, k->lang) ? romance : !strcmp(k->lang, "ita") ? ita : !strcmp(k->lang, "ron") ? ron : none;
 }
 
 /* Forms of two parts of speech in a language with a table, by the words
@@ -1048,13 +1126,17 @@ static void lang_context(kp *k, const verb_cues *c)
     unsigned int nc = n && !n->hyphen && n->info ? n->info->lang_pos : POS_LANG_NONE;
     bool article = n && !n->hyphen && in_list(c->articles, n->tok->word);
     if (wc == POS_LANG_ADJ_VERB) {
-      if (subject || article || nc == POS_LANG_VERB) {
+      /* after its subject and before its complement's "de" or "que" it is
+       * the verb ("a saúde precisa de investimento", "precisa que") */
+      bool complement = n && !n->hyphen && before && !elided && !w->hyphen && in_list(complementisers(k), n->tok->word) &&
+                        ends_np(k, i - 1, c);
+      if (subject || article || nc == POS_LANG_VERB || complement) {
         w->cls = W_VERB;
         ((word_info *)w->info)->verb_cues++;
       }
       continue;
     }
-    bool after_np = before && !elided && !w->hyphen && ends_np(k, i - 1);
+    bool after_np = before && !elided && !w->hyphen && ends_np(k, i - 1, c);
     bool object = article || (n && !n->hyphen && in_list(c->partitives, n->tok->word)) || nc == POS_LANG_PREP ||
                   nc == POS_LANG_VERB;
     if (subject || after_np || object)
@@ -1066,20 +1148,23 @@ static void lang_context(kp *k, const verb_cues *c)
   for (unsigned int i = 1; i < k->nw; i++) {
     word *w = &k->w[i];
     if (w->cls == W_ADJ && w->info && w->info->lang_pos == POS_LANG_ADJ_VERB && w->info->verb_cues &&
-        !w->info->noun_cues && !w->brk && !w->hyphen && ends_np(k, i - 1))
+        !w->info->noun_cues && !w->brk && !w->hyphen && ends_np(k, i - 1, c))
       w->cls = W_VERB;
   }
 }
 
 /* A participle after a noun is a clause's verb ("le projet présenté par le
- * maire": "projet"), unless the text uses the two as one term: twice or
- * more, and never before an agent or a complement (a preposition, an
- * article, a verb: "présenté par", "aprovado pela", "publié le"). Then
- * the participle is the noun's modifier ("eaux usées", "zone protégée",
- * "compte rendu de la séance"). */
+ * maire": "projet"), unless the text uses the two as one term, never
+ * before an agent or a complement (a preposition, an article, a verb:
+ * "présenté par", "aprovado pela", "publié le"): twice or more, or once
+ * before "de" or a noun or an adjective that go on with the phrase
+ * ("sistema integrado de gestão"; not "une station saturée." at a
+ * sentence's end, nor "aprovado pela"). Then the participle is the noun's
+ * modifier ("eaux usées", "zone protégée", "compte rendu de la séance"). */
 static void lexical_participles(kp *k, const verb_cues *c)
 {
-  GHashTable *pairs = NULL; /* "noun-stem participle-stem" -> uses, and 1u << 31 once a clause's */
+  /* "noun-stem participle-stem" -> uses, 1u << 31 once a clause's, 1u << 30 once a term's */
+  GHashTable *pairs = NULL;
   for (int pass = 0; pass < 2; pass++)
     for (unsigned int i = 1; i < k->nw; i++) {
       word *w = &k->w[i];
@@ -1092,7 +1177,7 @@ static void lexical_participles(kp *k, const verb_cues *c)
       char *key = g_strconcat(p->stem, " ", w->stem, NULL);
       unsigned int v = GPOINTER_TO_UINT(g_hash_table_lookup(pairs, key));
       if (pass) {
-        if (v >= 2 && !(v >> 31))
+        if (((v & ~(3u << 30)) >= 2 || (v >> 30) == 1) && !(v >> 31))
           w->cls = W_ADJ;
         g_free(key);
         continue;
@@ -1100,10 +1185,68 @@ static void lexical_participles(kp *k, const verb_cues *c)
       const word *n = i + 1 < k->nw && !k->w[i + 1].brk ? &k->w[i + 1] : NULL;
       unsigned int nc = n && n->info ? n->info->lang_pos : POS_LANG_NONE;
       bool clause = n && (nc == POS_LANG_PREP || n->cls == W_VERB || (c && in_list(c->articles, n->tok->word)));
-      g_hash_table_replace(pairs, key, GUINT_TO_POINTER((v + 1) | (clause ? 1u << 31 : 0)));
+      /* the phrase going on after it, by "de" or another noun or
+       * adjective ("sistema integrado de gestão"): a term said once; not
+       * before another stop word ("aprovado pela", "propuesto se") */
+      bool term = n && !clause && (nc == POS_LANG_OF || nominal(n->cls));
+      g_hash_table_replace(pairs, key, GUINT_TO_POINTER((v + 1) | (clause ? 1u << 31 : 0) | (term ? 1u << 30 : 0)));
     }
   if (pairs)
     g_hash_table_destroy(pairs);
+}
+
+/* Polish, Russian and Ukrainian put an attribute before its noun: a
+ * participle in an adjective's ending right before a noun (or before an
+ * adjective and its noun) modifies it, a part of the term ("planowana
+ * inwestycja", "zintegrowany system", "доставленные бутылки"), unless a
+ * passive's auxiliary or a copula comes before it ("zostanie uruchomiony
+ * system", "jest planowana budowa"). Not a short form ("доставлена вода",
+ * the predicate) nor an adverbial participle ("planując budowę", a verb
+ * and its object). */
+static void slavic_participles(kp *k, const verb_cues *c)
+{
+  static const char *const pol[] = { "y", "a", "e", "i", "ą", "ego", "ej", "emu", "ym", "ych", "ymi", NULL },
+                           *const rus[] = { "ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "ого", "его", "ому",
+                                            "ему", "ым", "им", "ом", "ем", "ую", "юю", "ых", "их", "ыми", "ими",
+                                            "ей", NULL },
+                           *const ukr[] = { "ий", "а", "е", "і", "ого", "ому", "им", "ій", "у", "их", "ими", "ої",
+                                            "ою", NULL },
+                           /* the copulas (the auxiliaries are verb_cues.modals) */
+                           *const pol_be[] = { "jest", "są", "był", "była", "było", "byli", "były", "będzie", "będą",
+                                               NULL },
+                           *const rus_be[] = { "был", "была", "было", "были", "будет", "будут", "является",
+                                               "являются", NULL },
+                           *const ukr_be[] = { "був", "була", "було", "були", "є", NULL };
+  bool pl = !strcmp(k->lang, "pol"), ru = !strcmp(k->lang, "rus");
+  const char *const *endings = pl ? pol : ru ? rus : ukr, *const *be = pl ? pol_be : ru ? rus_be : ukr_be;
+  for (unsigned int i = 0; i + 1 < k->nw; i++) {
+    word *w = &k->w[i];
+    if (w->cls != W_VERB || !w->info || w->info->lang_pos != POS_LANG_PARTICIPLE || w->hyphen ||
+        !ends_with_any(w->text, endings) || ends_with(w->text, "wszy"))
+      continue;
+    const word *n = &k->w[i + 1];
+    if (n->brk || n->hyphen || !(n->cls == W_NOUN || (n->cls == W_ADJ && i + 2 < k->nw && !k->w[i + 2].brk &&
+                                                       k->w[i + 2].cls == W_NOUN)))
+      continue;
+    const char *p = i > 0 && !w->brk ? k->w[i - 1].tok->word : NULL;
+    if (p && (in_list(c->modals, p) || in_list(be, p)))
+      continue;
+    w->cls = W_ADJ;
+  }
+}
+
+/* A Russian word the analysers do not know, right after a noun, in a
+ * present's "-ит" or "-ют" (no genitive: collect()) and written in lower
+ * case, is the clause's verb ("управление водоканала просит жителей"). */
+static void russian_verbs(kp *k)
+{
+  static const char *const present[] = { "ит", "ют", NULL };
+  for (unsigned int i = 1; i < k->nw; i++) {
+    word *w = &k->w[i];
+    if (w->cls == W_NOUN && w->info && !w->info->lang_pos && !w->brk && !w->hyphen && !w->tok->cap &&
+        k->w[i - 1].cls == W_NOUN && ends_with_any(w->text, present))
+      w->cls = W_OTHER;
+  }
 }
 
 /* A word right after a modal verb and ending like an infinitive is a
@@ -1340,6 +1483,10 @@ static void classify(kp *k)
     lang_context(k, cues);
   if (k->lang_pos)
     lexical_participles(k, cues);
+  if (cues && k->lang_pos && (!strcmp(k->lang, "pol") || !strcmp(k->lang, "rus") || !strcmp(k->lang, "ukr")))
+    slavic_participles(k, cues);
+  if (k->russian)
+    russian_verbs(k);
   if (cues) {
     modal_infinitives(k, cues);
     cued_verbs(k, cues);
@@ -1576,6 +1723,14 @@ static unsigned int adj_order_of(const char *lang)
  * them. */
 static void collect(kp *k)
 {
+  /* Russian joins a noun to the noun before it in the genitive ("система
+   * управления", "качество питьевой воды"): a word after a noun in an
+   * ending no genitive has (the nominative's and accusative's "-е", "-у",
+   * the instrumental's, the dative's, the prepositional's, a verb's "-ит",
+   * "-ют") starts the next phrase ("водопроводе | водоснабжение",
+   * "управление водоканала | просит") */
+  static const char *const not_genitive[] = { "е", "у", "ю", "ом", "ем", "ём", "ам", "ям", "ами", "ями", "ах",
+                                              "ях", "ит", "ют", NULL };
   if (k->english)
     adverbs(k);
   GArray *spans = g_array_new(FALSE, FALSE, sizeof(span));
@@ -1590,6 +1745,8 @@ static void collect(kp *k)
       if (!nominal(c) || repeats(k, s, e, ue))
         break;
       if (e > s && k->lang_pos && k->adj_order == ADJ_BEFORE && c == W_ADJ && k->w[e - 1].cls == W_NOUN)
+        break;
+      if (e > s && k->russian && k->w[e - 1].cls == W_NOUN && ends_with_any(k->w[e].text, not_genitive))
         break;
       e = ue;
     }
@@ -1969,6 +2126,7 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
   k.lang_pos = pos_lang_of(k.lang);
   k.semitic = sem_lang(k.lang);
   k.adj_order = adj_order_of(k.lang);
+  k.russian = k.lang_pos && !strcmp(k.lang, "rus");
   k.phrases = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL); /* values go to `out` */
   k.infos = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, word_info_free);
   k.key = g_string_new(NULL);

@@ -218,7 +218,8 @@ static char *snowball_stem(size_t i, const char *word)
  * "dell'arte" -> "arte", "qu'elle" -> "elle" (French, Italian). */
 const char *lex_elide(const char *w, const char *lang)
 {
-  if ((lang[0] != 'f' && lang[0] != 'i') || (strcmp(lang, "fra") && strcmp(lang, "ita")))
+  if ((lang[0] != 'f' && lang[0] != 'i' && lang[0] != 'c') ||
+      (strcmp(lang, "fra") && strcmp(lang, "ita") && strcmp(lang, "cat")))
     return w; /* asked for every word: most languages without a call */
   const char *ap = strchr(w, '\'');
   const char *ap2 = strstr(w, "\u2019");

@@ -42,7 +42,7 @@ bool lex_has_light_verbs(const char *lang);
 char *lex_stem_lang(const char *word, const char *lang);
 
 /* `w` without an elided article or pronoun ("l'analyse" -> "analyse",
- * "dell'arte" -> "arte") in French and Italian; other languages: `w`.
+ * "dell'arte" -> "arte") in French, Italian and Catalan ("l'ajuntament"); other languages: `w`.
  * Borrowed: points into `w`. */
 const char *lex_elide(const char *w, const char *lang);
 

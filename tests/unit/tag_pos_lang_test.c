@@ -196,7 +196,10 @@ static void test_notices_hold_no_verb(void **state)
   /* adjective, noun and genitives: "качество питьевой воды"; no verb
    * the analysers do not know either ("запастись", a reflexive infinitive;
    * "продлить" after "могут"), nor an adverb or a short adjective */
-  const char *rus_want[] = { "питьевой водой", "центральной библиотеки" };
+  /* a genitive joins the noun before it, another case starts the next
+   * phrase ("магистральном водопроводе | водоснабжение"), and a verb
+   * neither analyser knows after a noun is none ("водоканала просит") */
+  const char *rus_want[] = { "питьевой водой", "центральной библиотеки", "магистральном водопроводе" };
   expect_no_verb("Ремонт водопровода и центральной библиотеки\n"
                  "В связи с проведением плановых ремонтных работ на магистральном водопроводе водоснабжение в "
                  "северном районе будет отключено во вторник. Управление водоканала просит жителей заранее "
@@ -207,7 +210,8 @@ static void test_notices_hold_no_verb(void **state)
                  "могут продлить срок возврата книг по телефону. Финансирование капитального ремонта "
                  "центральной библиотеки выделено из областного бюджета.",
                  "rus", rus_want, G_N_ELEMENTS(rus_want),
-                 (const char *const[]){ "запастись", "заранее", "временно", "постоянно", "продлить", "стечь", NULL });
+                 (const char *const[]){ "запастись", "заранее", "временно", "постоянно", "продлить", "стечь", "просит",
+                                        NULL });
   /* an adjective after a noun starts the next phrase: "na de renovatie
    * nieuwe computers", "kranvattnet tillfälligt grumligt" */
   const char *nld_want[] = { "openbare bibliotheek", "dringende herstelwerkzaamheden" };
@@ -284,7 +288,8 @@ static void test_verbs_by_context(void **state)
       "conta apresentar propostas. Segundo o ministro, o sistema de saúde precisa de investimento, e a "
       "reforma é grande. Os sindicatos dos enfermeiros pedem a revisão das carreiras.",
       { "hospitais públicos", "ministro da saúde", "listas de espera" },
-      { "conta", "aprovado" } },
+      /* "precisa de": the verb before its complement, no adjective */
+      { "conta", "aprovado", "precisa" } },
     { "spa",
       "Nuevo plan de movilidad\n"
       "El ayuntamiento presenta el nuevo plan de movilidad del municipio. El documento aprobado por el "
@@ -339,6 +344,112 @@ static void test_verbs_by_context(void **state)
   }
 }
 
+/* Catalan, Romanian and Polish read a form by its neighbours as the other
+ * Romance languages do: a noun after an article, a determiner or an
+ * elided "l'" ("la tanca del recinte", "el pla"), a verb after a clitic or
+ * a noun phrase or before an object's article ("el pla forma part", "la
+ * plaça Major costa dos milions", "l'ajuntament reurbanitza la plaça"); a
+ * verb the analyser lacks by its ending ("digitalizează", "modernizuje",
+ * "rewitalizuje"). */
+static void test_cues_catalan_romanian_polish(void **state)
+{
+  (void)state;
+  static const struct {
+    const char *lang, *text;
+    const char *want[3];
+    const char *never[5];
+  } notices[] = {
+    { "cat",
+      "Nou pla de mobilitat urbana\n"
+      "L'ajuntament presenta el nou pla de mobilitat urbana de la ciutat. El document aprovat pel ple preveu "
+      "carrils bici al centre i una xarxa d'autobusos elèctrics. L'alcaldessa anuncia que la ciutat compta amb "
+      "fons europeus per finançar les obres. La compta del projecte es publica al web de l'ajuntament. El pla "
+      "forma part de l'estratègia del govern regional. Els veïns del barri reclamen més aparcament, i "
+      "l'associació de comerciants presenta una queixa. El pla de mobilitat urbana entra en vigor al setembre.",
+      { "mobilitat urbana", "ajuntament" },
+      { "presenta", "forma", "aprovat" } },
+    { "cat",
+      "Reforma de la plaça Major\n"
+      "L'ajuntament reurbanitza la plaça Major i monitoritza la qualitat de l'aire del barri. El nou paviment "
+      "substitueix l'asfalt, i la plaça guanya espai per als vianants. Els comerciants de la plaça demanen més "
+      "aparcament. La reforma de la plaça Major costa dos milions d'euros, i les obres van començar al març. "
+      "El consistori va presentar el projecte als veïns, que poden consultar els plànols al web municipal.",
+      { "plaça major", "qualitat de l'aire" },
+      { "reurbanitza", "monitoritza", "costa" } },
+    { "ron",
+      "Arhiva digitală a primăriei\n"
+      "Primăria digitalizează arhiva de stare civilă a orașului. Cetățenii pot solicita online certificatele "
+      "de naștere, iar funcționarii digitalizează documentele vechi din arhiva primăriei. Proiectul costă "
+      "două milioane de lei și se încheie în decembrie. Consiliul local aprobă și un program de formare "
+      "pentru angajați, sub forma unor cursuri online. Arhiva digitală a primăriei va fi deschisă publicului "
+      "de anul viitor.",
+      { "arhiva digitală", "documentele vechi" },
+      { "digitalizează" } },
+    { "pol",
+      "Nowa oczyszczalnia ścieków\n"
+      "Gmina modernizuje oczyszczalnię ścieków i rewitalizuje park miejski nad rzeką. Zmodernizowana "
+      "oczyszczalnia ścieków obsłuży trzy sąsiednie wsie. Wójt zapowiada, że planowana inwestycja zakończy "
+      "się w przyszłym roku. Ten projekt gmina zrealizowała dzięki funduszom unijnym. Mieszkańcy pytają o "
+      "podwyżki opłat za wodę, a radni obiecują, że opłaty nie wzrosną. Planowana inwestycja obejmuje też "
+      "budowę nowej sieci kanalizacyjnej.",
+      { "oczyszczalnię ścieków", "park miejski" },
+      { "modernizuje", "rewitalizuje" } },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(notices); i++) {
+    size_t nwant = 0;
+    while (notices[i].want[nwant])
+      nwant++;
+    expect_no_verb(notices[i].text, notices[i].lang, notices[i].want, nwant, notices[i].never);
+  }
+}
+
+/* A Polish or Russian participle before its noun is part of the term
+ * ("przygotowany projekt", "доставленные бутылки"), a verb's adverbial
+ * participle is not ("planując budowę"); a Romance participle after its
+ * noun said once is one where the phrase goes on ("sistema integrado de
+ * gestão") and not before its agent ("projeto aprovado pela"). */
+static void test_participles_in_terms(void **state)
+{
+  (void)state;
+  static const struct {
+    const char *lang, *text;
+    const char *want[3];
+    const char *never[3];
+  } notices[] = {
+    { "pol",
+      "Przebudowa dworca kolejowego\n"
+      "Rozpoczyna się przebudowa dworca kolejowego w centrum miasta. Przygotowany projekt przewiduje nową halę "
+      "dla podróżnych i podziemne przejście pod torami. Remont zostanie zakończony w przyszłym roku. Planując "
+      "budowę, kolej zamknęła część peronów. Zamknięte perony zostaną ponownie otwarte w październiku. "
+      "Podróżni korzystają z tymczasowych kas biletowych przy parkingu.",
+      { "przygotowany projekt", "zamknięte perony" },
+      { "planując", "zakończony" } },
+    { "rus",
+      "Доставка питьевой воды\n"
+      "Из-за аварии на водопроводе жители северного района остались без воды. Управление водоканала "
+      "организовало подвоз питьевой воды. Доставленные бутылки с водой раздают во дворах домов. Аварийная "
+      "бригада заменила поврежденный участок трубы. Поврежденный участок трубы находился под дорогой, поэтому "
+      "движение по улице было перекрыто. Доставка воды продолжится до завтрашнего вечера.",
+      { "доставленные бутылки", "поврежденный участок трубы" },
+      { "перекрыто" } },
+    { "por",
+      "Nova plataforma para os serviços municipais\n"
+      "A câmara municipal lança uma plataforma digital para os serviços do município. O sistema integrado de "
+      "gestão reúne os pedidos dos munícipes num só portal. Os munícipes podem acompanhar os processos em tempo "
+      "real. A plataforma digital custou meio milhão de euros, financiados por fundos europeus. O presidente da "
+      "câmara afirma que a plataforma reduz os prazos de resposta. O projeto aprovado pela assembleia municipal "
+      "prevê novos serviços no próximo ano.",
+      { "sistema integrado", "plataforma digital" },
+      { "aprovado", "financiados" } },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(notices); i++) {
+    size_t nwant = 0;
+    while (notices[i].want[nwant])
+      nwant++;
+    expect_no_verb(notices[i].text, notices[i].lang, notices[i].want, nwant, notices[i].never);
+  }
+}
+
 /* A verb's form the text writes as a name is one: "temer", to fear. */
 static void test_names_stay(void **state)
 {
@@ -359,6 +470,8 @@ int main(void)
     cmocka_unit_test(test_verb_only_forms),
     cmocka_unit_test(test_notices_hold_no_verb),
     cmocka_unit_test(test_verbs_by_context),
+    cmocka_unit_test(test_cues_catalan_romanian_polish),
+    cmocka_unit_test(test_participles_in_terms),
     cmocka_unit_test(test_names_stay),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
