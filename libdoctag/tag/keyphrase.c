@@ -1368,6 +1368,30 @@ static void semitic_words(kp *k)
   }
 }
 
+static bool nominal_token(guint i, void *data)
+{
+  const kp *k = data;
+  return nominal(k->w[i].cls);
+}
+
+/* Urdu's conjunct verbs (fw_conjunct_parts()) are verbs, their first
+ * part and their light verb, which the dictionary also reads as a noun
+ * ("کرنے"): "جمع" (submission) of "فارم جمع کرنے" (to submit the form)
+ * made the tag "داخلہ فارم جمع کرنے". The words are the tokens, one for
+ * one. */
+static void conjunct_verbs(kp *k)
+{
+  GHashTable *parts = fw_conjunct_parts(k->toks, k->lang, nominal_token, k);
+  if (!parts)
+    return;
+  for (unsigned int i = 0; i < k->nw; i++) {
+    word *w = &k->w[i];
+    if (nominal(w->cls) && (g_hash_table_contains(parts, w->tok->word) || lex_is_light_verb(w->tok->word, k->lang)))
+      w->cls = W_VERB;
+  }
+  g_hash_table_destroy(parts);
+}
+
 static void classify(kp *k)
 {
   unsigned int nw = 0;
@@ -1469,6 +1493,7 @@ static void classify(kp *k)
     nw++;
   }
   k->nw = nw;
+  conjunct_verbs(k);
   formulas(k);
   if (k->semitic)
     semitic_words(k);

@@ -2072,6 +2072,29 @@ static void test_devanagari_languages(void **state)
 /* Gujarati has no stop-word list, but a packaged list of closed-class
  * words seeds the guess: in a short text "હોય" (twice) and "અથવા" (three
  * times, and short only as Gujarati's words go) are taken only with it. */
+/* Urdu: a word before a light verb each time it comes is a conjunct
+ * verb's first part ("جمع کرنا", to submit), no tag; the future's endings
+ * written apart ("کیے جائیں گے") end no tag. */
+static void test_urdu_conjunct_verbs(void **state)
+{
+  (void)state;
+  assert_true(lex_is_light_verb("کرنا", "urd") && lex_is_stop_lang("گے", "urd"));
+  const char *text = "داخلہ فارم جمع کرنے کی آخری تاریخ\n\n"
+                     "تمام طلبہ اپنا داخلہ فارم پندرہ جون تک کالج کے دفتر میں جمع کریں۔ داخلہ فارم کے ساتھ "
+                     "فیس کی رسید بھی جمع کرنی ہوگی۔ فیس جمع نہ کرنے پر داخلہ منسوخ کیا جائے گا۔ داخلہ فارم "
+                     "دفتر سے مفت ملیں گے اور نتائج کالج کی ویب سائٹ پر شائع کیے جائیں گے۔";
+  tag_outcome out = tag_text(text, "urd", 10);
+  print_tags("urd conjunct", &out);
+  for (size_t i = 0; i < out.count; i++) {
+    if (strstr(out.items[i].tag, "جمع"))
+      fail_msg("urd: tag \"%s\" holds the conjunct verb's \"جمع\"", out.items[i].tag);
+    if (g_str_has_suffix(out.items[i].tag, "گے"))
+      fail_msg("urd: tag \"%s\" ends with the future's \"گے\"", out.items[i].tag);
+  }
+  assert_true(has_tag(&out, "داخلہ فارم"));
+  tag_outcome_clear(&out);
+}
+
 static void test_closed_class_seed(void **state)
 {
   (void)state;
@@ -2262,6 +2285,7 @@ int main(void)
     cmocka_unit_test(test_function_word_guess),
     cmocka_unit_test(test_devanagari_languages),
     cmocka_unit_test(test_closed_class_seed),
+    cmocka_unit_test(test_urdu_conjunct_verbs),
     cmocka_unit_test(test_function_word_tests),
     cmocka_unit_test(test_function_words_from_archive),
     cmocka_unit_test(test_verb_forms_not_tags),
