@@ -533,11 +533,16 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
   pdf_limits lim;
   pdf_limits_of(ctx, &lim);
   pdf_scan scan;
-  if ((st = pdf_limits_check(req->data, req->len, &lim, &scan)))
+  /* the content streams it inflates are kept for the pages' drawing, which
+   * then reads them from memory rather than inflating them again */
+  pdf_kept kept = { 0 };
+  if ((st = pdf_limits_check_keep(req->data, req->len, &lim, &scan, &kept)))
     return st;
-  if (req->languages && !g_regex_match_simple("^[a-z_]{3,16}(\\+[a-z_]{3,16})*$", req->languages, 0, 0))
+  if (req->languages && !g_regex_match_simple("^[a-z_]{3,16}(\\+[a-z_]{3,16})*$", req->languages, 0, 0)) {
+    pdf_kept_clear(&kept);
     return err_set(DOCTAG_EINVAL, "OCR languages must look like \"eng\" or \"hin+eng\" (got \"%.40s\")",
                    req->languages);
+  }
   ocr_setup_env();
 
   job j = { .ctx = ctx, .req = req, .mem_cap = ctx->max_doc_memory ? ctx->max_doc_memory : UINT64_MAX, .lim = lim };
@@ -547,6 +552,7 @@ doctag_status extract_run(const doctag_ctx *ctx, const extract_request *req, ext
   GBytes *bytes = g_bytes_new_static(req->data, req->len);
   pdf_source_init(&j.src, bytes, req->password);
   j.src.max_saves = lim.saved_states;
+  j.src.kept = &kept;
   g_bytes_unref(bytes);
   PopplerDocument *doc = NULL;   /* poppler-glib's, the one-worker path's, opened for OCR */
   words_doc *wd = NULL;
@@ -676,6 +682,7 @@ done:
     R->g_object_unref(doc);
   words_close(wd);
   pdf_source_clear(&j.src);
+  pdf_kept_clear(&kept);
   ocr_memo_clear(&j.memo);
   if (!st)
     g_strlcpy(out->language, lang_from_counts(&total), sizeof out->language);

@@ -51,6 +51,7 @@ typedef struct pdf_source {
   int fd;
   char *uri;
   uint64_t max_saves;        /* graphics states a page's text may keep saved (words_limit_saves()); 0: any */
+  const struct pdf_kept *kept; /* content streams the byte scan inflated (words_use_kept()); NULL: none */
 } pdf_source;
 void pdf_source_init(pdf_source *src, GBytes *bytes, const char *password);
 void pdf_source_clear(pdf_source *src);

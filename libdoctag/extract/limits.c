@@ -125,12 +125,49 @@ static int flate_chain(const unsigned char *d, const unsigned char *e)
   return n;
 }
 
+/* Whether /Filter is one FlateDecode and nothing after it. */
+static bool flate_alone(const unsigned char *d, const unsigned char *e)
+{
+  const unsigned char *v = dict_get(d, e, "Filter");
+  if (!v || v >= e)
+    return false;
+  bool array = *v == '[';
+  if (array) {
+    v++;
+    while (v < e && is_ws(*v))
+      v++;
+  }
+  if (v + 12 <= e && !memcmp(v, "/FlateDecode", 12) && is_delim(v[12]))
+    v += 12;
+  else if (v + 3 <= e && !memcmp(v, "/Fl", 3) && is_delim(v[3]))
+    v += 3;
+  else
+    return false;
+  if (!array)
+    return true;
+  while (v < e && is_ws(*v))
+    v++;
+  return v < e && *v == ']';
+}
+
+/* Whether the stream with dictionary [d, e) is one whose output is kept
+ * (pdf_kept): a content stream's, as far as its dictionary shows. */
+static bool keeps(const unsigned char *d, const unsigned char *e)
+{
+  static const char *const not_content[] = { "DecodeParms", "DP", "Subtype", "Type", "Length1" };
+  for (size_t i = 0; i < G_N_ELEMENTS(not_content); i++)
+    if (dict_get(d, e, not_content[i]))
+      return false;
+  return flate_alone(d, e);
+}
+
 typedef struct counter {
   const pdf_limits *lim;
   pdf_scan *scan;
   uint64_t this_stream;
   bool over;
   unsigned char tail[2];   /* the last bytes of the previous output */
+  pdf_kept *keep;          /* the stream's output goes on keep's arena; NULL: not kept */
 } counter;
 
 /* Whether inflated output holds an inline image's "ID" operator (a
@@ -170,6 +207,7 @@ typedef struct chain_state {
   pdf_inflate_sink sink;
   void *arg;
   bool stop;   /* the sink asked to stop */
+  bool ended;  /* the last inflater reached the end of its deflate data */
 } chain_state;
 
 /* Feeds `in` to inflater i; its output goes to inflater i + 1, the last
@@ -193,6 +231,8 @@ static void feed(chain_state *cs, int i, const unsigned char *in, size_t len)
       cs->stop = !cs->sink(cs->arg, buf, got);
     if (rc != Z_OK) {
       cs->dead[i] = rc != Z_BUF_ERROR; /* Z_STREAM_END or damage; Z_BUF_ERROR: wants more input */
+      if (rc == Z_STREAM_END && i + 1 == cs->n)
+        cs->ended = true;
       break;
     }
     if (zs[i].avail_in == 0 && zs[i].avail_out > 0)
@@ -200,7 +240,11 @@ static void feed(chain_state *cs, int i, const unsigned char *in, size_t len)
   }
 }
 
-void pdf_inflate(const unsigned char *in, size_t len, int chain, pdf_inflate_sink sink, void *arg)
+/* pdf_inflate(); *consumed (may be NULL): the input bytes the first
+ * inflater read when the last one reached the end of its data, else
+ * UINT64_MAX. */
+static void inflate_chain(const unsigned char *in, size_t len, int chain, pdf_inflate_sink sink, void *arg,
+                          uint64_t *consumed)
 {
   chain_state cs;
   memset(&cs, 0, sizeof cs);
@@ -215,8 +259,59 @@ void pdf_inflate(const unsigned char *in, size_t len, int chain, pdf_inflate_sin
     inflateValidate(&cs.zs[ready++], 0);
   if (ready == cs.n && cs.n > 0)
     feed(&cs, 0, in, MIN(len, (size_t)UINT32_MAX));
+  if (consumed)
+    *consumed = cs.ended && !cs.stop ? (uint64_t)cs.zs[0].total_in : UINT64_MAX;
   for (int i = 0; i < ready; i++)
     inflateEnd(&cs.zs[i]);
+}
+
+void pdf_inflate(const unsigned char *in, size_t len, int chain, pdf_inflate_sink sink, void *arg)
+{
+  inflate_chain(in, len, chain, sink, arg, NULL);
+}
+
+/* Appends buf[0, got) to the arena; false (nothing added) past PDF_KEPT_MAX_BYTES. */
+static bool kept_add(pdf_kept *k, const unsigned char *buf, size_t got)
+{
+  if (got > PDF_KEPT_MAX_BYTES - k->used)
+    return false;
+  if (k->used + got > k->size) {
+    size_t size = MAX(k->size ? 2 * k->size : (size_t)65536, k->used + got);
+    k->size = MIN(size, PDF_KEPT_MAX_BYTES);
+    k->arena = g_realloc(k->arena, k->size);
+  }
+  memcpy(k->arena + k->used, buf, got);
+  k->used += got;
+  return true;
+}
+
+const unsigned char *pdf_kept_find(const pdf_kept *k, uint64_t start, uint64_t length, size_t *len)
+{
+  if (!k)
+    return NULL;
+  size_t lo = 0, hi = k->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (k->streams[mid].start < start)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo == k->n || k->streams[lo].start != start || k->streams[lo].consumed > length)
+    return NULL;
+  *len = k->streams[lo].len;
+  /* an empty output has no bytes of the arena (which may be NULL) */
+  static const unsigned char none[1];
+  return k->streams[lo].len ? k->arena + k->streams[lo].off : none;
+}
+
+void pdf_kept_clear(pdf_kept *k)
+{
+  if (!k)
+    return;
+  g_free(k->streams);
+  g_free(k->arena);
+  memset(k, 0, sizeof *k);
 }
 
 /* pdf_inflate_sink: counts the output (never kept) until a limit is passed. */
@@ -227,6 +322,8 @@ static bool count_sink(void *arg, const unsigned char *buf, size_t got)
   c->this_stream += got;
   c->scan->inflated += got;
   c->over = c->this_stream > c->lim->stream_bytes || c->scan->inflated > c->lim->total_bytes;
+  if (c->keep && !c->over && !kept_add(c->keep, buf, got))
+    c->keep = NULL;
   return !c->over;
 }
 
@@ -450,6 +547,13 @@ size_t pdf_scan_inflated(const unsigned char *data, size_t len, pdf_inflated **o
 
 doctag_status pdf_limits_check(const unsigned char *data, size_t len, const pdf_limits *lim, pdf_scan *scan)
 {
+  return pdf_limits_check_keep(data, len, lim, scan, NULL);
+}
+
+doctag_status pdf_limits_check_keep(const unsigned char *data, size_t len, const pdf_limits *lim, pdf_scan *scan,
+                                    pdf_kept *keep)
+{
+  doctag_status status = DOCTAG_OK;
   pdf_scan local = { 0 };
   if (!scan)
     scan = &local;
@@ -471,21 +575,37 @@ doctag_status pdf_limits_check(const unsigned char *data, size_t len, const pdf_
           scan->over = PDF_OVER_IMAGE;
           scan->over_w = w;
           scan->over_h = h;
-          return over_error(lim, scan);
+          status = over_error(lim, scan);
+          break;
         }
       }
     }
 
     int chain = flate_chain(d, b);
     if (chain > 0) {
-      counter c = { lim, scan, 0, false, { ' ', ' ' } };
-      pdf_inflate(r.body, (size_t)(r.stop - r.body), chain, count_sink, &c);
+      bool kept = keep && chain == 1 && keeps(d, b);
+      size_t off = kept ? keep->used : 0;
+      counter c = { lim, scan, 0, false, { ' ', ' ' }, kept ? keep : NULL };
+      uint64_t consumed = UINT64_MAX;
+      inflate_chain(r.body, (size_t)(r.stop - r.body), chain, count_sink, &c, &consumed);
       scan->largest_stream = MAX(scan->largest_stream, c.this_stream);
       if (c.over) {
         scan->over = c.this_stream > lim->stream_bytes ? PDF_OVER_STREAM : PDF_OVER_TOTAL;
-        return over_error(lim, scan);
+        status = over_error(lim, scan);
+        break;
+      }
+      if (kept && c.keep && consumed != UINT64_MAX) {
+        if (keep->n == keep->cap) {
+          keep->cap = keep->cap ? 2 * keep->cap : 64;
+          keep->streams = g_renew(pdf_kept_stream, keep->streams, keep->cap);
+        }
+        keep->streams[keep->n++] = (pdf_kept_stream){ (uint64_t)(r.body - data), consumed, off, keep->used - off };
+      } else if (kept) {
+        keep->used = off;   /* damaged, or past the arena's size: poppler inflates it */
       }
     }
   }
-  return DOCTAG_OK;
+  if (status)
+    pdf_kept_clear(keep);
+  return status;
 }

@@ -131,6 +131,35 @@ typedef struct pdf_inflated {
   int chain;
 } pdf_inflated;
 
+/* Content streams as the byte scan inflated them (pdf_limits_check_keep()),
+ * kept so that drawing a page for its text reads them from memory instead
+ * of inflating them a second time (words.cpp: poppler's own inflater was 8%
+ * of a 200-page text PDF's instructions). Only streams with one FlateDecode
+ * filter and nothing else (no /DecodeParms, no /Subtype, /Type or /Length1:
+ * not images, forms or fonts), inflated to their end, up to
+ * PDF_KEPT_MAX_BYTES in all: memory stays bounded whatever the pages. */
+typedef struct pdf_kept_stream {
+  uint64_t start;          /* where its data starts in the file */
+  uint64_t consumed;       /* the bytes of it zlib read up to the end of the deflate data */
+  size_t off, len;         /* its output: arena[off, off + len) */
+} pdf_kept_stream;
+
+typedef struct pdf_kept {
+  pdf_kept_stream *streams;   /* by increasing start */
+  size_t n, cap;
+  unsigned char *arena;
+  size_t used, size;
+} pdf_kept;
+
+#define PDF_KEPT_MAX_BYTES ((size_t)16 << 20)
+
+/* The kept output of the stream whose data starts at `start` in the file
+ * and which poppler reads `length` bytes of (all of what zlib read, else it
+ * would stop short), *len its size; NULL when not kept. Borrowed, valid
+ * until pdf_kept_clear(); thread-safe (read only). */
+const unsigned char *pdf_kept_find(const pdf_kept *k, uint64_t start, uint64_t length, size_t *len);
+void pdf_kept_clear(pdf_kept *k);
+
 /* Where pdf_inflate() puts the output, a chunk at a time (buf is the
  * inflater's, valid during the call); false stops it. */
 typedef bool (*pdf_inflate_sink)(void *arg, const unsigned char *buf, size_t len);
@@ -152,6 +181,10 @@ void pdf_limits_of(const doctag_ctx *ctx, pdf_limits *out);
 /* DOCTAG_ELIMIT naming the limit, its setting and what the document asked
  * for, or DOCTAG_OK; *scan (may be NULL) gets the counts. */
 doctag_status pdf_limits_check(const unsigned char *data, size_t len, const pdf_limits *lim, pdf_scan *scan);
+/* The same, keeping content streams in *keep (may be NULL; emptied on an
+ * error; release with pdf_kept_clear()). */
+doctag_status pdf_limits_check_keep(const unsigned char *data, size_t len, const pdf_limits *lim, pdf_scan *scan,
+                                    pdf_kept *keep);
 
 /* Where page `index` (from 0) of the document data[0, len) (opened with
  * `password`, may be NULL) is about to be rendered (for OCR): its drawing is

@@ -143,6 +143,7 @@ void pdf_source_init(pdf_source *src, GBytes *bytes, const char *password)
   src->fd = -1;
   src->uri = NULL;
   src->max_saves = 0;
+  src->kept = NULL;
 }
 
 void pdf_source_clear(pdf_source *src)
@@ -189,6 +190,7 @@ doctag_status pdf_open(pdf_source *src, words_doc **out)
   words_cause_reset();
   *out = words_open(data, len, src->password, &why);
   words_limit_saves(*out, src->max_saves);
+  words_use_kept(*out, src->kept);
   return *out ? DOCTAG_OK : open_failed(src, why == WORDS_OPEN_ENCRYPTED, messages[why]);
 }
 

@@ -12,6 +12,7 @@
  * source package as libpoppler, so the binary depends on that exact
  * libpoppler (shlibs) and a rebuild follows a new poppler. */
 #include "extract/words.h"
+#include "extract/limits.h"
 
 /* poppler builds its word-list accessors with this; its headers hide them without it */
 #define TEXTOUT_WORD_LIST 1
@@ -99,6 +100,7 @@ struct words_doc {
   std::vector<std::unique_ptr<drawing>> drawings;
   bool keep_drawings = false;  /* the document has no optional content */
   uint64_t max_saves = 0;      /* words_limit_saves() */
+  const pdf_kept *kept = nullptr;  /* words_use_kept(); nullptr also for an encrypted document */
   unsigned int drawings_made = 0;
   /* of the page words_page_get() read last: its words' font sizes and its
    * fonts' names, in the order its words first use them */
@@ -764,6 +766,55 @@ drawing *drawing_for(words_doc *d, Page *pg, int index, bool media)
   return ds.back().get();
 }
 
+/* Content stream `s` read from the byte scan's kept output (pdf_kept), or
+ * null when it is not there: one FlateDecode filter with no parameters
+ * straight on the file's bytes, whose deflate data poppler reads all of.
+ * Its bytes are then exactly what poppler's inflater would give. */
+Object kept_stream(const pdf_kept *kept, Object &s)
+{
+  if (!s.isStream())
+    return Object(objNull);
+  Stream *str = s.getStream();
+  BaseStream *base = str->getBaseStream();
+  if (str->getKind() != strFlate || !base || str->getNextStream() != base)
+    return Object(objNull);
+  Dict *dict = s.streamGetDict();
+  if (!dict || !dict->lookupNF("DecodeParms").isNull() || !dict->lookupNF("DP").isNull())
+    return Object(objNull);
+  if (base->getStart() < 0 || base->getLength() < 0)
+    return Object(objNull);
+  size_t len = 0;
+  const unsigned char *buf = pdf_kept_find(kept, (uint64_t)base->getStart(), (uint64_t)base->getLength(), &len);
+  if (!buf)
+    return Object(objNull);
+  /* the arena outlives the drawing; MemStream never frees it */
+  Stream *mem = new MemStream(reinterpret_cast<const char *>(buf), 0, (Goffset)len, Object(objNull));
+  return Object(mem);
+}
+
+/* Page contents `contents` (a stream or an array of them) with the streams
+ * kept read from memory (kept_stream()), or null when none is. */
+Object kept_contents(words_doc *d, Object &contents)
+{
+  if (!d->kept)
+    return Object(objNull);
+  if (contents.isStream())
+    return kept_stream(d->kept, contents);
+  if (!contents.isArray())
+    return Object(objNull);
+  int n = contents.arrayGetLength();
+  auto *a = new Array(d->doc->getXRef());
+  Object out(a);
+  bool any = false;
+  for (int i = 0; i < n; i++) {
+    Object e = contents.arrayGet(i);
+    Object m = kept_stream(d->kept, e);
+    any |= !m.isNull();
+    a->add(m.isNull() ? std::move(e) : std::move(m));
+  }
+  return any ? std::move(out) : Object(objNull);
+}
+
 /* Draws page `pg`'s content on kept drawing `dr`, as Page::displaySlice()
  * does, and ends the device's page. */
 void draw_kept(words_doc *d, drawing *dr, Page *pg, bool annots)
@@ -781,8 +832,9 @@ void draw_kept(words_doc *d, drawing *dr, Page *pg, bool annots)
   dr->gfx->pushResources(own.isDict() ? own.getDict() : nullptr);
   Object contents = pg->getContents();
   if (!contents.isNull()) {
+    Object kept = kept_contents(d, contents);
     dr->gfx->saveState();
-    dr->gfx->display(&contents);
+    dr->gfx->display(kept.isNull() ? &contents : &kept);
     dr->gfx->restoreState();
   } else {
     dr->dev.dump();
@@ -809,6 +861,14 @@ void words_limit_saves(words_doc *d, uint64_t max)
 {
   if (d)
     d->max_saves = max;
+}
+
+void words_use_kept(words_doc *d, const struct pdf_kept *kept)
+{
+  /* an encrypted document's streams are decrypted before they are
+   * inflated: the file's bytes are not what poppler inflates */
+  if (d)
+    d->kept = kept && kept->n && !d->doc->getXRef()->isEncrypted() ? kept : nullptr;
 }
 
 words_doc::~words_doc()

@@ -97,6 +97,12 @@ void words_close(words_doc *d);
  * poppler keeps each, about 1 kB) stop there, with over_saves; 0: no limit. */
 void words_limit_saves(words_doc *d, uint64_t max);
 
+struct pdf_kept;
+/* Pages of `d` read their content streams' bytes from `kept` (limits.h,
+ * borrowed: it outlives d; NULL: none) where it has them, instead of
+ * inflating them again: the same bytes poppler's inflater gives. */
+void words_use_kept(words_doc *d, const struct pdf_kept *kept);
+
 /* The number of pages the document claims (0 when none can be counted). */
 int words_page_count(words_doc *d);
 /* The document information's title in UTF-8 (as poppler-glib gives it),

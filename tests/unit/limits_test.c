@@ -180,6 +180,49 @@ static doctag_status process(doctag_ctx *ctx, GBytes *pdf)
   return st;
 }
 
+/* The byte scan keeps what it inflated of a content stream, byte for byte,
+ * for the pages' drawing, and nothing of streams poppler would decode
+ * otherwise (parameters, images) or could not read to the end. */
+static void test_content_streams_kept(void **state)
+{
+  (void)state;
+  const char *content = "BT /F1 12 Tf 72 720 Td (kept, not inflated again) Tj ET\n";
+  unsigned char z[256];
+  uLongf zl = sizeof z;
+  assert_int_equal(compress(z, &zl, (const unsigned char *)content, strlen(content)), Z_OK);
+  pdf_limits lim = { .stream_bytes = 1 << 20, .total_bytes = 1 << 20, .image_pixels = 1 << 20 };
+  struct { const char *dict; size_t len; bool kept; } cases[] = {
+    { "/Filter/FlateDecode", zl, true },
+    { "/Filter[/FlateDecode]", zl, true },
+    { "/Filter/FlateDecode/DecodeParms<</Predictor 1>>", zl, false },
+    { "/Filter[/FlateDecode/ASCIIHexDecode]", zl, false },
+    { "/Subtype/Image/Width 1/Height 1/Filter/FlateDecode", zl, false },
+    { "/Filter/FlateDecode", zl - 8, false },   /* cut short: no end of its deflate data */
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+    GBytes *pdf = pdf_with(cases[i].dict, z, cases[i].len);
+    gsize len = 0;
+    const unsigned char *d = g_bytes_get_data(pdf, &len);
+    pdf_scan scan;
+    pdf_kept kept = { 0 };
+    assert_int_equal(pdf_limits_check_keep(d, len, &lim, &scan, &kept), DOCTAG_OK);
+    const unsigned char *body = memmem(d, len, "stream\n", 7) + 7;
+    size_t n = 0;
+    const unsigned char *out = pdf_kept_find(&kept, (uint64_t)(body - d), cases[i].len, &n);
+    if (cases[i].kept) {
+      assert_non_null(out);
+      assert_int_equal(n, strlen(content));
+      assert_memory_equal(out, content, n);
+      /* poppler reading fewer bytes than zlib needed would stop short */
+      assert_null(pdf_kept_find(&kept, (uint64_t)(body - d), cases[i].len - 1, &n));
+    } else {
+      assert_null(out);
+    }
+    pdf_kept_clear(&kept);
+    g_bytes_unref(pdf);
+  }
+}
+
 static void test_inflation_bomb_refused(void **state)
 {
   (void)state;
@@ -3441,6 +3484,7 @@ int main(void)
     cmocka_unit_test(test_memory_cap_counts_automatic_engines),
     cmocka_unit_test(test_memory_cap_counts_jpeg2000),
     cmocka_unit_test(test_inflation_bomb_refused),
+    cmocka_unit_test(test_content_streams_kept),
     cmocka_unit_test(test_huge_image_refused),
     cmocka_unit_test(test_other_filters_bounded),
     cmocka_unit_test(test_encrypted_bomb_bounded),
