@@ -124,8 +124,9 @@ doctag_status history_search_head(struct store *s, const char *user_id, const ch
 /* The two halves of building a head, apart for the tests (history_search_head
  * runs them back to back). history_head_stage reads the best documents of
  * `term` (ST_HEAD_TERM's) from one snapshot, outside any write lock:
- * *staged (ST_HEAD_PUBLISH's JSON) and *gen (the user's write count then;
- * NULL when the user has none), both newly allocated, g_free them, and *df
+ * *staged (ST_HEAD_PUBLISH's JSON), *postings (store_ops.postings_stage's;
+ * NULL when the backend keeps none) and *gen (the user's write count then;
+ * NULL when the user has none), all newly allocated, g_free them, and *df
  * (how many of the user's documents hold the word then, -1 when the
  * backend does not count; ST_HEAD_STAGE).
  * history_head_settle then takes the lock the user's writers take and
@@ -142,10 +143,10 @@ typedef enum history_head_how {
   HISTORY_HEAD_NONE       /* the user has no documents */
 } history_head_how;
 doctag_status history_head_stage(struct store_conn *c, const char *user_id, const char *term, char **staged,
-                                 char **gen, int64_t *df);
+                                 char **postings, char **gen, int64_t *df);
 doctag_status history_head_settle(struct store_conn *c, const char *user_id, const char *term, unsigned int limit,
-                                  uint64_t max_heads, const char *staged, const char *gen, int64_t df,
-                                  struct store_rows *out, bool *answered, history_head_how *how);
+                                  uint64_t max_heads, const char *staged, const char *postings, const char *gen,
+                                  int64_t df, struct store_rows *out, bool *answered, history_head_how *how);
 
 /* Before a search of several words where the backend weighs each word's
  * rarity from its search head (store_ops.rarity_from_heads): builds the

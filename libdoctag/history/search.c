@@ -25,13 +25,15 @@
  * A search of several words builds its words' heads first: where ranking
  * weighs each word's rarity (SQLite), it reads the word's count of the
  * owner's documents from the word's head (0018) instead of counting them
- * on every search. There (store_ops.search_words, store/sqlite.c) the heads
- * also answer it when they prove the best `limit`: a score is a sum over
- * the words and each head bounds what its word adds to any document it
- * does not hold, so only documents that can still reach the answer are
- * read (a threshold algorithm). Else, and on PostgreSQL, every document
- * holding all the words is ranked (FTS5 and GIN intersect first, so that
- * cost grows with the matches of the rarest word).
+ * on every search. There (store_ops.search_words, store/sqlite.c) each
+ * head also keeps every document of its word by block of seqs, with the
+ * block's highest weight (0023, built with the head from the same
+ * snapshot): a score is a sum over the words, so a block's bound is the
+ * sum of its words' highest weights, and blocks are scored highest bound
+ * first until none left can reach the answer (block-max). Without a head
+ * for every word, and on PostgreSQL, every document holding all the words
+ * is ranked (FTS5 and GIN intersect first, so that cost grows with the
+ * matches of the rarest word).
  *
  * Heads hold 100 documents (the largest search limit) and are cut back to
  * 100 when they reach 200 (the triggers). An owner keeps at most
@@ -75,7 +77,7 @@ static doctag_status head_answer(store_conn *c, const char *user_id, const char 
  * read, so their staged rows go and they enter as a write's trigger enters
  * them. */
 static doctag_status head_build(store_conn *c, const char *user_id, const char *term, const char *staged,
-                                int64_t since, int64_t df, uint64_t max_heads)
+                                const char *postings, int64_t since, int64_t df, uint64_t max_heads)
 {
   store_param p[] = { SP_T(user_id), SP_T(term), SP_T(staged) }, now[] = { SP_T(user_id), SP_T(term),
                                                                            SP_I(store_now_us()) };
@@ -90,6 +92,9 @@ static doctag_status head_build(store_conn *c, const char *user_id, const char *
       st = since >= 0 ? store_exec(c, steps[i], later, 3, NULL) : DOCTAG_OK;
     else
       st = store_exec(c, steps[i], steps[i] == ST_HEAD_NEW ? now : p, steps[i] == ST_HEAD_NEW ? 3 : 2, NULL);
+  /* Every document of the word (0023), from the same snapshot. */
+  if (st == DOCTAG_OK && c->ops->postings_publish)
+    st = c->ops->postings_publish(c, user_id, term, postings, since);
   /* The word's count of documents, from the snapshot the head is: only
    * when the head is that snapshot as it was (else unknown, NULL). */
   store_param count[] = { SP_T(user_id), SP_T(term), SP_I(df) };
@@ -102,10 +107,10 @@ static doctag_status head_build(store_conn *c, const char *user_id, const char *
   return st;
 }
 
-doctag_status history_head_stage(store_conn *c, const char *user_id, const char *term, char **staged, char **gen,
-                                 int64_t *df)
+doctag_status history_head_stage(store_conn *c, const char *user_id, const char *term, char **staged,
+                                 char **postings, char **gen, int64_t *df)
 {
-  *staged = *gen = NULL;
+  *staged = *postings = *gen = NULL;
   *df = -1;
   doctag_status st = store_tx_begin_read(c);
   if (st != DOCTAG_OK)
@@ -115,6 +120,8 @@ doctag_status history_head_stage(store_conn *c, const char *user_id, const char 
   doctag_status body = store_exec(c, ST_HEAD_GEN, u, 1, &g);
   if (body == DOCTAG_OK)
     body = store_exec(c, ST_HEAD_STAGE, p, 2, &r);
+  if (body == DOCTAG_OK && c->ops->postings_stage)
+    body = c->ops->postings_stage(c, user_id, term, postings);
   st = store_tx_end(c, body);
   if (st == DOCTAG_OK) {
     json_t *v = json_array();
@@ -131,6 +138,10 @@ doctag_status history_head_stage(store_conn *c, const char *user_id, const char 
   }
   store_rows_clear(&g);
   store_rows_clear(&r);
+  if (st != DOCTAG_OK) {
+    g_free(*postings);
+    *postings = NULL;
+  }
   return st;
 }
 
@@ -160,8 +171,8 @@ static doctag_status head_changes(store_conn *c, const char *user_id, const char
 }
 
 doctag_status history_head_settle(store_conn *c, const char *user_id, const char *term, unsigned int limit,
-                                  uint64_t max_heads, const char *staged, const char *gen, int64_t df,
-                                  store_rows *out, bool *answered, history_head_how *how)
+                                  uint64_t max_heads, const char *staged, const char *postings, const char *gen,
+                                  int64_t df, store_rows *out, bool *answered, history_head_how *how)
 {
   *answered = false;
   *how = HISTORY_HEAD_NONE;
@@ -181,7 +192,7 @@ doctag_status history_head_settle(store_conn *c, const char *user_id, const char
       body = head_changes(c, user_id, gen, &same, &since);
     if (body == DOCTAG_OK && !*answered && (same || since >= 0)) {
       *how = same ? HISTORY_HEAD_PUBLISHED : HISTORY_HEAD_REPLAYED;
-      body = head_build(c, user_id, term, staged, same ? -1 : since, df, max_heads);
+      body = head_build(c, user_id, term, staged, postings, same ? -1 : since, df, max_heads);
       if (body == DOCTAG_OK)
         body = head_answer(c, user_id, term, limit, out, answered, NULL);
     }
@@ -216,12 +227,13 @@ static doctag_status head_ensure(store_conn *c, const char *user_id, const char 
   doctag_status st = DOCTAG_OK;
   history_head_how how = HISTORY_HEAD_STALE;
   for (int i = 0; st == DOCTAG_OK && how == HISTORY_HEAD_STALE && i < HEAD_TRIES; i++) {
-    char *staged = NULL, *gen = NULL;
+    char *staged = NULL, *postings = NULL, *gen = NULL;
     int64_t df = -1;
-    st = history_head_stage(c, user_id, term, &staged, &gen, &df);
+    st = history_head_stage(c, user_id, term, &staged, &postings, &gen, &df);
     if (st == DOCTAG_OK)
-      st = history_head_settle(c, user_id, term, limit, max_heads, staged, gen, df, out, answered, &how);
+      st = history_head_settle(c, user_id, term, limit, max_heads, staged, postings, gen, df, out, answered, &how);
     g_free(staged);
+    g_free(postings);
     g_free(gen);
   }
   return st;

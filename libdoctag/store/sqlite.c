@@ -796,8 +796,159 @@ static void sq_term(sqlite3_context *ctx, int nval, sqlite3_value **val)
   }
 }
 
+/* ---- a headed word's postings by block (0023) ----
+ *
+ * Every document of the owner holding a word that has a search head, by
+ * block of 512 seqs (seq >> POSTINGS_SHIFT): one row per block with a BLOB
+ * of entries, each the seq's offset in the block, the word's weighted
+ * count and the document's length (as doctag_terms packs them, so that
+ * doc_weight gives doctag_bm25's weight to the bit), in offset order, and
+ * the block's highest weight (maxw): an upper bound of what the word adds
+ * to any document of the block. Entries are 12 bytes, little-endian. */
+
+#define POSTINGS_SHIFT 9
+#define POSTINGS_ENTRY 12
+
+typedef struct posting {
+  uint32_t off, f, len;
+} posting;
+
+static uint32_t get_u32(const unsigned char *p)
+{
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void put_u32(unsigned char *p, uint32_t v)
+{
+  for (int i = 0; i < 4; i++)
+    p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* The entries of a postings BLOB (newly allocated array, *n of them). */
+static posting *postings_read(sqlite3_value *v, size_t *n)
+{
+  const unsigned char *b = v && S->sqlite3_value_type(v) == SQLITE_BLOB ? S->sqlite3_value_blob(v) : NULL;
+  size_t len = b ? (size_t)S->sqlite3_value_bytes(v) : 0;
+  *n = len / POSTINGS_ENTRY;
+  posting *e = g_new(posting, *n + 1);
+  for (size_t i = 0; i < *n; i++, b += POSTINGS_ENTRY)
+    e[i] = (posting){ get_u32(b), get_u32(b + 4), get_u32(b + 8) };
+  return e;
+}
+
+static posting posting_of(int64_t seq, uint64_t packed)
+{
+  return (posting){ (uint32_t)(seq & ((1 << POSTINGS_SHIFT) - 1)), (uint32_t)(packed >> 32),
+                    (uint32_t)(packed & 0xffffffffu) };
+}
+
+static int posting_cmp(const void *a, const void *b)
+{
+  const posting *x = a, *y = b;
+  return x->off < y->off ? -1 : x->off > y->off;
+}
+
+static void postings_result(sqlite3_context *ctx, const posting *e, size_t n)
+{
+  unsigned char *b = g_malloc(n * POSTINGS_ENTRY + 1);
+  for (size_t i = 0; i < n; i++) {
+    put_u32(b + i * POSTINGS_ENTRY, e[i].off);
+    put_u32(b + i * POSTINGS_ENTRY + 4, e[i].f);
+    put_u32(b + i * POSTINGS_ENTRY + 8, e[i].len);
+  }
+  S->sqlite3_result_blob(ctx, b, (int)(n * POSTINGS_ENTRY), g_free);
+}
+
+/* doctag_postings_agg(seq, packed): the BLOB of a block's documents. */
+static void sq_postings_step(sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+  (void)nval;
+  GArray **a = S->sqlite3_aggregate_context(ctx, sizeof *a);
+  if (!a)
+    return;
+  if (!*a)
+    *a = g_array_new(FALSE, FALSE, sizeof(posting));
+  posting e = posting_of(S->sqlite3_value_int64(val[0]), (uint64_t)S->sqlite3_value_int64(val[1]));
+  g_array_append_val(*a, e);
+}
+
+static void sq_postings_final(sqlite3_context *ctx)
+{
+  GArray **a = S->sqlite3_aggregate_context(ctx, 0);
+  if (!a || !*a) {
+    postings_result(ctx, NULL, 0);
+    return;
+  }
+  g_array_sort(*a, posting_cmp);
+  postings_result(ctx, (posting *)(void *)(*a)->data, (*a)->len);
+  g_array_free(*a, TRUE);
+}
+
+/* doctag_postings_add(data, more): data with more's entries in (each
+ * replacing one of the same seq). */
+static void sq_postings_add(sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+  (void)nval;
+  size_t n = 0, k = 0;
+  posting *a = postings_read(val[0], &n), *b = postings_read(val[1], &k);
+  posting *out = g_new(posting, n + k + 1);
+  size_t i = 0, j = 0, o = 0;
+  while (i < n || j < k)
+    if (j == k || (i < n && a[i].off < b[j].off))
+      out[o++] = a[i++];
+    else {
+      if (i < n && a[i].off == b[j].off)
+        i++;
+      out[o++] = b[j++];
+    }
+  postings_result(ctx, out, o);
+  g_free(a), g_free(b), g_free(out);
+}
+
+/* doctag_postings_drop(data, seq): data without seq's entry. */
+static void sq_postings_drop(sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+  (void)nval;
+  size_t n = 0, o = 0;
+  posting *a = postings_read(val[0], &n);
+  uint32_t off = posting_of(S->sqlite3_value_int64(val[1]), 0).off;
+  for (size_t i = 0; i < n; i++)
+    if (a[i].off != off)
+      a[o++] = a[i];
+  postings_result(ctx, a, o);
+  g_free(a);
+}
+
+/* doctag_postings_max(data): the highest weight (doc_weight) of its
+ * entries, 0 when it has none. */
+static void sq_postings_max(sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+  (void)nval;
+  size_t n = 0;
+  posting *a = postings_read(val[0], &n);
+  double m = 0;
+  for (size_t i = 0; i < n; i++)
+    m = MAX(m, doc_weight(a[i].f, a[i].len));
+  g_free(a);
+  S->sqlite3_result_double(ctx, m);
+}
+
+/* doctag_unhex(text): the BLOB that hex() wrote as text (staged postings
+ * travel as text). */
+static void sq_unhex(sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+  (void)nval;
+  const char *t = (const char *)S->sqlite3_value_text(val[0]);
+  size_t n = t ? strlen(t) / 2 : 0;
+  unsigned char *b = g_malloc(n + 1);
+  for (size_t i = 0; i < n; i++)
+    b[i] = (unsigned char)(g_ascii_xdigit_value(t[2 * i]) << 4 | g_ascii_xdigit_value(t[2 * i + 1]));
+  S->sqlite3_result_blob(ctx, b, (int)n, g_free);
+}
+
 /* Registers the index's tokenizer, doctag_bm25, doctag_impact,
- * doctag_terms, doctag_w and doctag_term on a connection. */
+ * doctag_terms, doctag_w, doctag_term and the postings' functions on a
+ * connection. */
 static bool sq_register_rank(sqlite3 *db)
 {
   fts5_api *fts = NULL;
@@ -823,7 +974,16 @@ static bool sq_register_rank(sqlite3 *db)
    * SQLite at once when the registration fails). */
   return S->sqlite3_create_function_v2(db, "doctag_term", 1, det, t, sq_term, NULL, NULL, sq_tok_free) == SQLITE_OK &&
          S->sqlite3_create_function_v2(db, "doctag_terms", 4, det, t, sq_terms, NULL, NULL, NULL) == SQLITE_OK &&
-         S->sqlite3_create_function_v2(db, "doctag_w", 1, det, NULL, sq_w, NULL, NULL, NULL) == SQLITE_OK;
+         S->sqlite3_create_function_v2(db, "doctag_w", 1, det, NULL, sq_w, NULL, NULL, NULL) == SQLITE_OK &&
+         S->sqlite3_create_function_v2(db, "doctag_postings_agg", 2, det, NULL, NULL, sq_postings_step,
+                                       sq_postings_final, NULL) == SQLITE_OK &&
+         S->sqlite3_create_function_v2(db, "doctag_postings_add", 2, det, NULL, sq_postings_add, NULL, NULL,
+                                       NULL) == SQLITE_OK &&
+         S->sqlite3_create_function_v2(db, "doctag_postings_drop", 2, det, NULL, sq_postings_drop, NULL, NULL,
+                                       NULL) == SQLITE_OK &&
+         S->sqlite3_create_function_v2(db, "doctag_postings_max", 1, det, NULL, sq_postings_max, NULL, NULL,
+                                       NULL) == SQLITE_OK &&
+         S->sqlite3_create_function_v2(db, "doctag_unhex", 1, det, NULL, sq_unhex, NULL, NULL, NULL) == SQLITE_OK;
 }
 
 static doctag_status sq_connect(struct store *s, store_conn **out)
@@ -961,43 +1121,93 @@ static doctag_status sq_exec_sql(store_conn *base, const char *sql, const store_
   return st == DOCTAG_OK ? sq_run(c, &stmt, sql, p, n, out) : st;
 }
 
+/* ---- a headed word's postings (0023): staged and published with its head ---- */
+
+/* The word's documents of the owner by block, as JSON {blk: hex(data)}
+ * (FTS5's functions cannot sit under a GROUP BY: the LIMIT keeps them in a
+ * subquery of their own). */
+static const char pst_stage_sql[] = "SELECT json_group_object(blk, hex(data)) FROM (SELECT blk,"
+                                    " doctag_postings_agg(seq, packed) AS data FROM (SELECT rowid >> 9 AS blk,"
+                                    " rowid AS seq, doctag_impact_packed(documents_fts) AS packed FROM documents_fts"
+                                    " WHERE documents_fts MATCH " HEAD_WORD_MATCH " LIMIT -1) GROUP BY blk)";
+static const char pst_publish_sql[] = "INSERT INTO search_postings (user_id, term, blk, maxw, data)"
+                                      " SELECT ?1, ?2, CAST(j.key AS INTEGER),"
+                                      " doctag_postings_max(doctag_unhex(j.value)), doctag_unhex(j.value)"
+                                      " FROM json_each(?3) j";
+/* The documents written after a staged snapshot was read (0014's log),
+ * each left and entered again as 0023's triggers do. */
+static const char pst_writes_sql[] = "SELECT DISTINCT seq FROM head_writes WHERE user_id = ?1 AND gen > ?2";
+static const char pst_drop_sql[] = "UPDATE search_postings SET data = doctag_postings_drop(data, ?3),"
+                                   " maxw = doctag_postings_max(doctag_postings_drop(data, ?3))"
+                                   " WHERE user_id = ?1 AND term = ?2 AND blk = ?3 >> 9";
+static const char pst_enter_sql[] = "INSERT INTO search_postings (user_id, term, blk, maxw, data)"
+                                    " SELECT d.user_id, j.key, d.seq >> 9, doctag_w(j.value),"
+                                    " doctag_postings_agg(d.seq, j.value) FROM documents d"
+                                    " CROSS JOIN json_each(doctag_terms(d.title, d.tags, d.extracted_text,"
+                                    " json_array(?2))) j WHERE d.seq = ?3 AND d.user_id = ?1 AND j.key = ?2"
+                                    " GROUP BY j.key ON CONFLICT (user_id, term, blk) DO UPDATE SET"
+                                    " data = doctag_postings_add(data, excluded.data), maxw = max(maxw, excluded.maxw)";
+
+static doctag_status sq_postings_stage(store_conn *base, const char *user_id, const char *term, char **staged)
+{
+  store_rows r = { 0 };
+  store_param p[] = { SP_T(user_id), SP_T(term) };
+  doctag_status st = sq_exec_sql(base, pst_stage_sql, p, 2, &r);
+  if (st == DOCTAG_OK)
+    *staged = g_strdup(r.nrows && store_cell(&r, 0, 0) ? store_cell(&r, 0, 0) : "{}");
+  store_rows_clear(&r);
+  return st;
+}
+
+static doctag_status sq_postings_publish(store_conn *base, const char *user_id, const char *term,
+                                         const char *staged, int64_t since)
+{
+  store_param p[] = { SP_T(user_id), SP_T(term), SP_T(staged ? staged : "{}") };
+  doctag_status st = sq_exec_sql(base, pst_publish_sql, p, 3, NULL);
+  store_rows w = { 0 };
+  store_param u[] = { SP_T(user_id), SP_I(since) };
+  if (st == DOCTAG_OK && since >= 0)
+    st = sq_exec_sql(base, pst_writes_sql, u, 2, &w);
+  for (unsigned int i = 0; st == DOCTAG_OK && i < w.nrows; i++) {
+    store_param d[] = { SP_T(user_id), SP_T(term), SP_I(store_cell_int(&w, i, 0)) };
+    st = sq_exec_sql(base, pst_drop_sql, d, 3, NULL);
+    if (st == DOCTAG_OK)
+      st = sq_exec_sql(base, pst_enter_sql, d, 3, NULL);
+  }
+  store_rows_clear(&w);
+  return st;
+}
+
 /* ---- several words, stopping early (issue 17) ----
  *
  * ST_DOC_SEARCH ranks every document of the owner holding all the words,
- * so its cost grows with the user's matches. Each word's search head lists
- * its best documents by the word's weight (doc_weight), and every document
- * of the word outside the head weighs at most the head's floor (0009's
- * invariant). A document's score is the sum of IDF times weight, so:
- *   - a document in every head has its score from them;
- *   - one missing from a head that holds every document of its word
- *     (floor NULL) does not hold that word, and does not match;
- *   - one in some heads scores at most its weights with each missing one
- *     taken at that head's floor: its text is read (doctag_terms, one row
- *     by its key) only when that bound reaches the k-th best found;
- *   - one in no head scores at most the floors' sum, or holds a word of a
- *     whole head and does not match.
- * The best `limit` are proven when the k-th best score found is above
- * every bound left (strictly: a tie could be won by a newer document);
- * else the caller ranks every match. Rounding is monotonic and rank_sum
- * adds in one order, so a bound computed in doubles is never below the
- * score it bounds. Threshold algorithm of Fagin, Lotem and Naor (2001). */
+ * so its cost grows with the user's matches. Each word with a search head
+ * keeps every document of the owner holding it by block of seqs, with the
+ * block's highest weight (0023). A document's score is the sum over the
+ * words of IDF times weight, so no document of a block scores more than
+ * the sum of the words' highest weights there (its bound), and a block
+ * that lacks a word holds no match. The blocks holding every word are
+ * scored highest bound first, each by intersecting the words' entries
+ * (offset order), and the search stops at the first block whose bound is
+ * below the k-th best score found: none left can enter the answer (one
+ * equal to it is scored: its documents could win the tie by being newer).
+ * Rounding is monotonic and rank_sum adds in one order, so a bound in
+ * doubles is never below a score it bounds, and a score is doctag_bm25's
+ * to the bit. Block-max evaluation (Ding and Suel, 2011) over blocks
+ * aligned across the words. Without a head and its count for every word,
+ * the caller ranks every match. */
 
 #define WORDS_MAX 16
-/* Documents read that cannot help prove the answer (lacking a word, or
- * scoring no more than the unseen's bound) beyond as many as did help,
- * after which the heads are taken not to prove it. */
-#define WORDS_MISSES 8
 
 /* Prepared once each (sq_cached). */
 static const char sw_total_sql[] = "SELECT coalesce(max(total), 0) FROM user_doc_counts WHERE user_id = ?1";
-static const char sw_head_sql[] = "SELECT term, floor_score IS NULL, floor_score, df IS NULL, df FROM search_heads"
+static const char sw_head_sql[] = "SELECT term, df IS NULL, df FROM search_heads"
                                   " WHERE user_id = ?1 AND term = doctag_term(?2)";
-static const char sw_docs_sql[] = "SELECT score, seq FROM search_head_docs WHERE user_id = ?1 AND term = ?2";
-/* A document's weight of each word, counted from its text as the heads'
- * triggers count it (doctag_terms): one row by its key. Reading it through
- * the index by rowid (MATCH ... AND rowid = ?) cost 60-1,100 us a document
- * at 100,000 documents, this 10-20 times less. */
-static const char sw_doc_sql[] = "SELECT doctag_terms(title, tags, extracted_text, ?1) FROM documents WHERE seq = ?2";
+/* A word's blocks and their bounds (not their entries: the BLOB is the
+ * row's last column, read only when asked). Emptied blocks weigh 0. */
+static const char sw_blocks_sql[] = "SELECT blk, maxw FROM search_postings WHERE user_id = ?1 AND term = ?2"
+                                    " AND maxw > 0 ORDER BY blk";
+static const char sw_entries_sql[] = "SELECT data FROM search_postings WHERE user_id = ?1 AND term = ?2 AND blk = ?3";
 /* The answer: seqs best first with their tie groups (equal scores share
  * one), ordered within a group as ST_DOC_SEARCH orders ties. */
 static const char sw_rows_sql[] = "SELECT " DOC_COLS " FROM json_each(?2) j"
@@ -1010,15 +1220,7 @@ static void sq_done(sqlite3_stmt *st)
   S->sqlite3_clear_bindings(st);
 }
 
-/* A head's row: word i's weight in document seq. */
-typedef struct sw_row {
-  int word;
-  double w;
-  int64_t seq;
-} sw_row;
-
-/* A document the heads lead to: its score once known to hold every word
- * (in `found`), else its bound (in `open`). */
+/* A document scored, or a block and its bound. */
 typedef struct sw_cand {
   int64_t seq;
   double score;
@@ -1027,17 +1229,10 @@ typedef struct sw_cand {
 /* Better first: higher score, then newer (ST_DOC_SEARCH's ORDER BY score, rowid DESC). */
 static int sw_better(const void *a, const void *b)
 {
-  const sw_cand *x = *(sw_cand *const *)a, *y = *(sw_cand *const *)b;
+  const sw_cand *x = a, *y = b;
   if (x->score != y->score)
     return x->score > y->score ? -1 : 1;
   return x->seq > y->seq ? -1 : x->seq < y->seq;
-}
-
-/* Higher bound first. */
-static int sw_higher(const void *a, const void *b)
-{
-  const sw_cand *x = *(sw_cand *const *)a, *y = *(sw_cand *const *)b;
-  return x->score > y->score ? -1 : x->score < y->score;
 }
 
 /* Keeps score s among the best `limit` scores best[0..*n), highest first. */
@@ -1051,37 +1246,99 @@ static void sw_keep(double *best, unsigned int *n, unsigned int limit, double s)
     best[j] = s;
 }
 
-/* The document's weight of each of m words (their tokens `terms`, a JSON
- * array), its exact score in *score; *match_all false when it lacks one. */
-static doctag_status sw_read_doc(sqlite_conn *c, const char *terms, char *const *term, int m, const double *idf,
-                                 int64_t seq, double *score, bool *match_all)
+/* A word's blocks: blk -> its highest weight, in blk order. */
+typedef struct sw_blocks {
+  GArray *blk;  /* int64_t */
+  GArray *maxw; /* double */
+} sw_blocks;
+
+static doctag_status sw_read_blocks(sqlite_conn *c, const char *user_id, const char *term, sw_blocks *b)
 {
   sqlite3_stmt *st = NULL;
-  doctag_status r = sq_cached(c, sw_doc_sql, &st);
+  doctag_status r = sq_cached(c, sw_blocks_sql, &st);
   if (r != DOCTAG_OK)
     return r;
-  S->sqlite3_bind_text(st, 1, terms, -1, SQLITE_STATIC);
-  S->sqlite3_bind_int64(st, 2, seq);
+  S->sqlite3_bind_text(st, 1, user_id, -1, SQLITE_STATIC);
+  S->sqlite3_bind_text(st, 2, term, -1, SQLITE_STATIC);
+  int rc;
+  while ((rc = S->sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t k = S->sqlite3_column_int64(st, 0);
+    double w = S->sqlite3_column_double(st, 1);
+    g_array_append_val(b->blk, k);
+    g_array_append_val(b->maxw, w);
+  }
+  if (rc != SQLITE_DONE)
+    r = sq_error(c->db, rc, "step");
+  sq_done(st);
+  return r;
+}
+
+/* Word i's entries in block k (newly allocated, *n of them). */
+static doctag_status sw_read_entries(sqlite_conn *c, const char *user_id, const char *term, int64_t k,
+                                     posting **out, size_t *n)
+{
+  sqlite3_stmt *st = NULL;
+  *out = NULL;
+  *n = 0;
+  doctag_status r = sq_cached(c, sw_entries_sql, &st);
+  if (r != DOCTAG_OK)
+    return r;
+  S->sqlite3_bind_text(st, 1, user_id, -1, SQLITE_STATIC);
+  S->sqlite3_bind_text(st, 2, term, -1, SQLITE_STATIC);
+  S->sqlite3_bind_int64(st, 3, k);
   int rc = S->sqlite3_step(st);
-  *match_all = false;
   if (rc == SQLITE_ROW) {
-    json_t *found = json_loads((const char *)S->sqlite3_column_text(st, 0), 0, NULL);
-    double *w = g_newa(double, m);
-    *match_all = json_is_object(found);
-    for (int i = 0; i < m && *match_all; i++) {
-      json_t *v = json_object_get(found, term[i]);
-      uint64_t packed = json_is_integer(v) ? (uint64_t)json_integer_value(v) : 0;
-      w[i] = doc_weight((double)(packed >> 32), (double)(packed & 0xffffffffu));
-      *match_all = packed >> 32 > 0;
-    }
-    json_decref(found);
-    if (*match_all)
-      *score = rank_sum(idf, w, m);
+    const unsigned char *b = S->sqlite3_column_blob(st, 0);
+    size_t len = b ? (size_t)S->sqlite3_column_bytes(st, 0) : 0;
+    *n = len / POSTINGS_ENTRY;
+    *out = g_new(posting, *n + 1);
+    for (size_t i = 0; i < *n; i++, b += POSTINGS_ENTRY)
+      (*out)[i] = (posting){ get_u32(b), get_u32(b + 4), get_u32(b + 8) };
     rc = S->sqlite3_step(st);
   }
   if (rc != SQLITE_DONE)
     r = sq_error(c->db, rc, "step");
   sq_done(st);
+  if (!*out)
+    *out = g_new(posting, 1);
+  return r;
+}
+
+/* Scores the documents of block k holding all m words into `found`. */
+static doctag_status sw_score_block(sqlite_conn *c, const char *user_id, char *const *term, int m, const double *idf,
+                                    int64_t k, GArray *found, double *best, unsigned int *nbest, unsigned int limit)
+{
+  posting *e[WORDS_MAX] = { NULL };
+  size_t n[WORDS_MAX] = { 0 }, at[WORDS_MAX] = { 0 };
+  doctag_status r = DOCTAG_OK;
+  for (int i = 0; r == DOCTAG_OK && i < m; i++)
+    r = sw_read_entries(c, user_id, term[i], k, &e[i], &n[i]);
+  double w[WORDS_MAX];
+  while (r == DOCTAG_OK) {
+    /* The next offset every word holds: word 0's, the others caught up. */
+    bool end = false, all = true;
+    uint32_t off = 0;
+    for (int i = 0; i < m && !end; i++) {
+      while (at[i] < n[i] && e[i][at[i]].off < off)
+        at[i]++;
+      end = at[i] == n[i];
+      if (!end && i == 0)
+        off = e[0][at[0]].off;
+      all = all && !end && e[i][at[i]].off == off;
+    }
+    if (end)
+      break;
+    if (all) {
+      for (int i = 0; i < m; i++)
+        w[i] = doc_weight(e[i][at[i]].f, e[i][at[i]].len);
+      sw_cand d = { (k << POSTINGS_SHIFT) | off, rank_sum(idf, w, m) };
+      g_array_append_val(found, d);
+      sw_keep(best, nbest, limit, d.score);
+    }
+    at[0]++;
+  }
+  for (int i = 0; i < m; i++)
+    g_free(e[i]);
   return r;
 }
 
@@ -1096,11 +1353,12 @@ static doctag_status sq_search_words(store_conn *base, const char *user_id, cons
     g_ptr_array_free(words, TRUE);
     return DOCTAG_OK;
   }
-  double idf[WORDS_MAX] = { 0 }, floor[WORDS_MAX] = { 0 }, b[WORDS_MAX];
-  bool whole[WORDS_MAX] = { false }, usable = true;
+  double idf[WORDS_MAX] = { 0 };
+  bool usable = true;
   char *term_of[WORDS_MAX] = { NULL };
-  json_t *terms = json_array();
-  GArray *rows = g_array_new(FALSE, FALSE, sizeof(sw_row));
+  sw_blocks blocks[WORDS_MAX];
+  for (int i = 0; i < m; i++)
+    blocks[i] = (sw_blocks){ g_array_new(FALSE, FALSE, sizeof(int64_t)), g_array_new(FALSE, FALSE, sizeof(double)) };
   sqlite3_stmt *st = NULL;
   doctag_status r = sq_cached(c, sw_total_sql, &st);
   int64_t total = 0;
@@ -1110,116 +1368,69 @@ static doctag_status sq_search_words(store_conn *base, const char *user_id, cons
       total = S->sqlite3_column_int64(st, 0);
     sq_done(st);
   }
-  /* Each word's head: its floor, its count (the IDF doctag_bm25 reads,
-   * in this snapshot) and its documents. Without one, or its count, the
-   * words go to the full ranking. */
+  /* Each word's head: its count (the IDF doctag_bm25 reads, in this
+   * snapshot) and its blocks. Without one, or its count, the words go to
+   * the full ranking. */
   for (int i = 0; r == DOCTAG_OK && usable && i < m; i++) {
-    sqlite3_stmt *h = NULL, *d = NULL;
+    sqlite3_stmt *h = NULL;
     r = sq_cached(c, sw_head_sql, &h);
     if (r != DOCTAG_OK)
       break;
     S->sqlite3_bind_text(h, 1, user_id, -1, SQLITE_STATIC);
     S->sqlite3_bind_text(h, 2, g_ptr_array_index(words, i), -1, SQLITE_STATIC);
-    usable = S->sqlite3_step(h) == SQLITE_ROW && !S->sqlite3_column_int64(h, 3);
-    const char *term = NULL;
+    usable = S->sqlite3_step(h) == SQLITE_ROW && !S->sqlite3_column_int64(h, 1);
     if (usable) {
-      term = term_of[i] = g_strdup((const char *)S->sqlite3_column_text(h, 0));
-      json_array_append_new(terms, json_string(term));
-      whole[i] = S->sqlite3_column_int64(h, 1) != 0;
-      floor[i] = whole[i] ? 0 : S->sqlite3_column_double(h, 2);
-      idf[i] = rank_idf(total, S->sqlite3_column_int64(h, 4));
+      term_of[i] = g_strdup((const char *)S->sqlite3_column_text(h, 0));
+      idf[i] = rank_idf(total, S->sqlite3_column_int64(h, 2));
     }
     sq_done(h);
     if (usable)
-      r = sq_cached(c, sw_docs_sql, &d);
-    if (usable && r == DOCTAG_OK) {
-      S->sqlite3_bind_text(d, 1, user_id, -1, SQLITE_STATIC);
-      S->sqlite3_bind_text(d, 2, term, -1, SQLITE_STATIC);
-      int rc;
-      while ((rc = S->sqlite3_step(d)) == SQLITE_ROW) {
-        sw_row hr = { i, S->sqlite3_column_double(d, 0), S->sqlite3_column_int64(d, 1) };
-        g_array_append_val(rows, hr);
-      }
-      if (rc != SQLITE_DONE)
-        r = sq_error(c->db, rc, "step");
-      sq_done(d);
-    }
+      r = sw_read_blocks(c, user_id, term_of[i], &blocks[i]);
   }
-  char *terms_js = json_dumps(terms, JSON_COMPACT);
-  sw_cand *cand = g_new0(sw_cand, rows->len + 1);
-  double *w = g_new(double, (size_t)(rows->len + 1) * (size_t)m);
-  GHashTable *at = g_hash_table_new(g_int64_hash, g_int64_equal);
-  unsigned int nc = 0;
-  for (unsigned int k = 0; usable && r == DOCTAG_OK && k < rows->len; k++) {
-    sw_row *hr = &g_array_index(rows, sw_row, k);
-    sw_cand *x = g_hash_table_lookup(at, &hr->seq);
-    if (!x) {
-      x = &cand[nc];
-      x->seq = hr->seq;
+  /* The blocks holding every word, highest bound first. */
+  GArray *cand = g_array_new(FALSE, FALSE, sizeof(sw_cand));
+  size_t at[WORDS_MAX] = { 0 };
+  double bw[WORDS_MAX];
+  while (usable && r == DOCTAG_OK) {
+    bool end = false, all = true;
+    int64_t k = 0;
+    for (int i = 0; i < m && !end; i++) {
+      GArray *b = blocks[i].blk;
+      while (at[i] < b->len && g_array_index(b, int64_t, at[i]) < k)
+        at[i]++;
+      end = at[i] == b->len;
+      if (!end && i == 0)
+        k = g_array_index(b, int64_t, at[0]);
+      all = all && !end && g_array_index(b, int64_t, at[i]) == k;
+    }
+    if (end)
+      break;
+    if (all) {
       for (int i = 0; i < m; i++)
-        w[(size_t)nc * (size_t)m + (size_t)i] = -1;
-      nc++;
-      g_hash_table_insert(at, &x->seq, x);
+        bw[i] = g_array_index(blocks[i].maxw, double, at[i]);
+      sw_cand x = { k, rank_sum(idf, bw, m) };
+      g_array_append_val(cand, x);
     }
-    w[(size_t)(x - cand) * (size_t)m + (size_t)hr->word] = hr->w;
+    at[0]++;
   }
-  /* What the heads say of each document, and of those in none. */
-  GPtrArray *found = g_ptr_array_new(), *open = g_ptr_array_new();
-  bool unseen = usable;
-  for (int i = 0; i < m; i++)
-    unseen = unseen && !whole[i];
-  double unseen_bound = unseen ? rank_sum(idf, floor, m) : -INFINITY;
-  for (unsigned int k = 0; usable && r == DOCTAG_OK && k < nc; k++) {
-    double *cw = w + (size_t)k * (size_t)m;
-    bool all = true, lacks = false;
-    for (int i = 0; i < m; i++) {
-      all = all && cw[i] >= 0;
-      lacks = lacks || (cw[i] < 0 && whole[i]);
-      b[i] = cw[i] >= 0 ? cw[i] : floor[i];
-    }
-    if (lacks)
-      continue;
-    cand[k].score = rank_sum(idf, b, m);
-    g_ptr_array_add(all ? found : open, &cand[k]);
-  }
+  g_array_sort(cand, sw_better);
   /* best[limit - 1], once full, is the k-th best score found so far. */
   double *best = g_new(double, limit);
-  unsigned int nbest = 0, hits = 0, misses = 0;
-  for (unsigned int k = 0; k < found->len; k++)
-    sw_keep(best, &nbest, limit, ((sw_cand *)g_ptr_array_index(found, k))->score);
-  g_ptr_array_sort(open, sw_higher);
-  for (unsigned int k = 0; usable && r == DOCTAG_OK && k < open->len; k++) {
-    sw_cand *x = g_ptr_array_index(open, k);
+  unsigned int nbest = 0;
+  GArray *found = g_array_new(FALSE, FALSE, sizeof(sw_cand));
+  for (guint k = 0; usable && r == DOCTAG_OK && k < cand->len; k++) {
+    sw_cand *x = &g_array_index(cand, sw_cand, k);
     if (nbest == limit && x->score < best[limit - 1])
       break;
-    /* Too few of the documents the heads lead to hold every word above
-     * the bound of the unseen: they will not prove it, stop reading. */
-    if (unseen && misses > WORDS_MISSES + hits) {
-      usable = false;
-      break;
-    }
-    double s = 0;
-    bool all = false;
-    r = sw_read_doc(c, terms_js, term_of, m, idf, x->seq, &s, &all);
-    if (all && s > unseen_bound)
-      hits++;
-    else
-      misses++;
-    if (r == DOCTAG_OK && all) {
-      x->score = s;
-      g_ptr_array_add(found, x);
-      sw_keep(best, &nbest, limit, s);
-    }
+    r = sw_score_block(c, user_id, term_of, m, idf, x->seq, found, best, &nbest, limit);
   }
-  /* Proven: nothing unseen can match, or the k-th best beats its bound. */
-  bool proven = usable && r == DOCTAG_OK && (!unseen || (nbest == limit && best[limit - 1] > unseen_bound));
-  if (proven) {
-    g_ptr_array_sort(found, sw_better);
+  if (usable && r == DOCTAG_OK) {
+    g_array_sort(found, sw_better);
     GString *js = g_string_new("[");
     int64_t group = 0;
-    for (unsigned int k = 0; k < found->len && k < limit; k++) {
-      sw_cand *x = g_ptr_array_index(found, k);
-      if (k && x->score != ((sw_cand *)g_ptr_array_index(found, k - 1))->score)
+    for (guint k = 0; k < found->len && k < limit; k++) {
+      sw_cand *x = &g_array_index(found, sw_cand, k);
+      if (k && x->score != g_array_index(found, sw_cand, k - 1).score)
         group++;
       g_string_append_printf(js, "%s[%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "]", k ? "," : "", x->seq, group);
     }
@@ -1233,17 +1444,14 @@ static doctag_status sq_search_words(store_conn *base, const char *user_id, cons
     g_string_free(js, TRUE);
   }
   g_free(best);
-  g_ptr_array_free(found, TRUE);
-  g_ptr_array_free(open, TRUE);
-  g_hash_table_destroy(at);
-  g_free(w);
-  g_free(cand);
-  g_array_free(rows, TRUE);
-  g_ptr_array_free(words, TRUE);
-  for (int i = 0; i < m; i++)
+  g_array_free(found, TRUE);
+  g_array_free(cand, TRUE);
+  for (int i = 0; i < m; i++) {
     g_free(term_of[i]);
-  free(terms_js);
-  json_decref(terms);
+    g_array_free(blocks[i].blk, TRUE);
+    g_array_free(blocks[i].maxw, TRUE);
+  }
+  g_ptr_array_free(words, TRUE);
   return r;
 }
 
@@ -1321,4 +1529,6 @@ const store_ops store_sqlite_ops = {
   .sql = sq_sql,
   .rarity_from_heads = true,
   .search_words = sq_search_words,
+  .postings_stage = sq_postings_stage,
+  .postings_publish = sq_postings_publish,
 };

@@ -14,13 +14,13 @@
 
 /* Every libsqlite3 function libdoctag calls. */
 #define SQLITELIB_FUNCS(X) \
-  X(sqlite3_bind_int64) X(sqlite3_bind_null) X(sqlite3_bind_pointer) X(sqlite3_bind_text) X(sqlite3_busy_handler) \
-  X(sqlite3_changes64) X(sqlite3_clear_bindings) X(sqlite3_close_v2) X(sqlite3_column_bytes) X(sqlite3_column_count) X(sqlite3_column_double) \
+  X(sqlite3_aggregate_context) X(sqlite3_bind_int64) X(sqlite3_bind_null) X(sqlite3_bind_pointer) X(sqlite3_bind_text) X(sqlite3_busy_handler) \
+  X(sqlite3_changes64) X(sqlite3_clear_bindings) X(sqlite3_close_v2) X(sqlite3_column_blob) X(sqlite3_column_bytes) X(sqlite3_column_count) X(sqlite3_column_double) \
   X(sqlite3_column_int64) X(sqlite3_column_text) X(sqlite3_context_db_handle) X(sqlite3_create_function_v2) \
   X(sqlite3_errmsg) X(sqlite3_errstr) X(sqlite3_exec) X(sqlite3_extended_errcode) X(sqlite3_extended_result_codes) \
   X(sqlite3_finalize) X(sqlite3_free) X(sqlite3_open_v2) X(sqlite3_prepare_v2) X(sqlite3_prepare_v3) X(sqlite3_reset) \
-  X(sqlite3_result_double) X(sqlite3_result_error) X(sqlite3_result_int64) X(sqlite3_result_null) \
-  X(sqlite3_result_text) X(sqlite3_step) X(sqlite3_user_data) X(sqlite3_value_bytes) X(sqlite3_value_double) \
+  X(sqlite3_result_blob) X(sqlite3_result_double) X(sqlite3_result_error) X(sqlite3_result_int64) X(sqlite3_result_null) \
+  X(sqlite3_result_text) X(sqlite3_step) X(sqlite3_user_data) X(sqlite3_value_blob) X(sqlite3_value_bytes) X(sqlite3_value_double) \
   X(sqlite3_value_int64) X(sqlite3_value_text) X(sqlite3_value_type)
 
 typedef struct sqlitelib {

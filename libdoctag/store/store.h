@@ -273,6 +273,15 @@ typedef struct store_ops {
    * match). Called inside a read transaction. NULL: every match is ranked. */
   doctag_status (*search_words)(store_conn *c, const char *user_id, const char *match, unsigned int limit,
                                 store_rows *out, bool *answered);
+  /* Every document of a head's word, kept beside the head for search_words
+   * (SQLite, 0023). stage: read inside the snapshot a head is staged from,
+   * *staged newly allocated text (g_free). publish: inside the transaction
+   * that builds the head, after it: as staged when `since` < 0, else with
+   * the documents written after write count `since` (0014's log) entered
+   * again. NULL: the backend keeps none. */
+  doctag_status (*postings_stage)(store_conn *c, const char *user_id, const char *term, char **staged);
+  doctag_status (*postings_publish)(store_conn *c, const char *user_id, const char *term, const char *staged,
+                                    int64_t since);
 } store_ops;
 
 extern const store_ops store_sqlite_ops;
