@@ -29,7 +29,8 @@ typedef struct kp_shape {
   double names;        /* share of words in runs of 2+ capitalised words mid-sentence ("Buenos Aires") */
   double word_len;     /* mean letters per word */
   double sentence_len; /* words per sentence (a list or table row counts as one) */
-  double reporting;    /* share of words that report speech ("said", "according") */
+  double reporting;    /* share of words that report speech ("said", "dijo") */
+  double directive;    /* share of words that oblige, allow or request ("shall", "deberán") */
 } kp_shape;
 
 /* Measures the tokens of seg_split() into *out. */

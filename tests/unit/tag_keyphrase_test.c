@@ -819,6 +819,160 @@ static void test_single_words_in_prose(void **state)
   g_free(listed);
 }
 
+/* Administrative texts: a road-closure circular full of place names (the
+ * names sign alone reads it as news), a water-supply notice, a Spanish and
+ * a Portuguese one that each quote a "said" ("dijo", "diz": one reporting
+ * word in 130 reads as news), and a tender notice. They direct ("shall", "are requested",
+ * "deberán", "queda prohibido"), so the news signs fade and their tags
+ * are the multi-word terms, not the terms' single words. */
+static const char *ROAD_CIRCULAR =
+  "Road closure in Ward 12\n\n"
+  "The following roads in Ward 12 will remain closed to all traffic from 10 June to 15 June 2024 for repair "
+  "work by the Public Works Division: Rajpath between Vijay Chowk and India Gate, Janpath between Connaught "
+  "Place and Windsor Place, and the Outer Circle of Connaught Place from Block A to Block F. During the "
+  "closure, vehicles coming from Mandi House will be diverted through Barakhamba Road and Kasturba Gandhi "
+  "Marg, and buses of the Delhi Transport Corporation will stop at Shivaji Stadium instead of Regal Building. "
+  "Residents and shop owners of Connaught Place are requested to use the diversions marked at each junction "
+  "and to keep their vehicles off the closed roads. Ambulances and fire engines shall be allowed through the "
+  "closed stretches at all hours. Parking on Baba Kharak Singh Marg and Tolstoy Marg will not be permitted "
+  "while the work goes on. The inconvenience is regretted.\n\n"
+  "Executive Engineer\n"
+  "Public Works Division\n";
+
+static const char *WATER_NOTICE =
+  "Interruption of water supply in Sector 9\n\n"
+  "Owing to the replacement of the main pipeline along Gandhi Road, water supply to Sector 9, Sector 10 and "
+  "the Ram Nagar colony will remain suspended on 18 July from 6:00 to 20:00. As the Chief Engineer said at "
+  "the meeting of the Water Supply Committee on 2 July, the old cast iron pipeline has burst four times this "
+  "year. Residents are requested to store enough water for the day and to keep their taps closed while the "
+  "supply is restored. Tanker supply shall be arranged on request at the Ram Nagar community hall. Use of "
+  "booster pumps on the restored line is prohibited. Complaints may be made to the control room of the Water "
+  "Works Department on working days.\n\n"
+  "Assistant Engineer\n"
+  "Water Works Department\n";
+
+static const char *SPANISH_NOTICE =
+  "Aviso sobre el corte de agua en el barrio de San Isidro\n\n"
+  "El Ayuntamiento informa a los vecinos de San Isidro y de la calle Mayor que el suministro de agua quedará "
+  "interrumpido el martes 14 de mayo, de 8:00 a 16:00 horas, por la sustitución de la tubería general en la "
+  "plaza de la Constitución. Como dijo el concejal de Obras Públicas en el último pleno, la tubería tiene más "
+  "de cuarenta años. Los vecinos deberán almacenar el agua necesaria para ese día y mantener cerrados los "
+  "grifos hasta que se restablezca el servicio. Queda prohibido el uso de bombas de presión durante la "
+  "reparación. Los camiones cisterna del servicio municipal de aguas estarán en la plaza de España. Se ruega "
+  "disculpen las molestias.\n\n"
+  "Concejalía de Obras Públicas\n";
+
+static const char *TENDER_NOTICE =
+  "Notice inviting tenders for the supply of school furniture\n\n"
+  "The District Education Office, Nashik, invites sealed tenders from registered suppliers for the supply of "
+  "1,200 dual desks and 300 teacher tables to government schools in Sinnar, Igatpuri and Niphad. Tender forms "
+  "may be obtained from the office of the District Education Officer between 1 August and 14 August on "
+  "payment of a fee of 500 rupees. Completed tenders must reach the office by 17:00 on 21 August and shall be "
+  "opened on 22 August at 11:00 in the presence of the bidders who wish to attend. Each tender shall be "
+  "accompanied by an earnest money deposit of 25,000 rupees. Conditional tenders will be rejected. The "
+  "District Education Officer reserves the right to reject any tender without giving reasons.\n\n"
+  "District Education Officer, Nashik\n";
+
+/* two directive words ("deverão", "proibido") and one "diz" */
+static const char *PORTUGUESE_NOTICE =
+  "Aviso de interrupção do abastecimento de água no bairro da Boa Vista\n\n"
+  "A Câmara Municipal informa os moradores do bairro da Boa Vista e da Rua Direita que o abastecimento de água "
+  "será interrompido na quarta-feira, 22 de maio, das 8h00 às 17h00, para a substituição da conduta principal "
+  "na Praça da República. Como diz o vereador das Obras Municipais, a conduta tem mais de quarenta anos. Os "
+  "moradores deverão armazenar a água necessária para esse dia e manter as torneiras fechadas até ao "
+  "restabelecimento do serviço. É proibido o uso de bombas de pressão durante a reparação. Os camiões-cisterna "
+  "dos Serviços Municipalizados estarão no Largo do Chafariz. Pedimos desculpa pelo incómodo.\n\n"
+  "Vereação das Obras Municipais\n";
+
+static kp_shape shape_of(const char *text)
+{
+  kp_shape sh;
+  GArray *t = seg_split(text);
+  kp_measure(t, &sh);
+  seg_free(t);
+  return sh;
+}
+
+/* Fails when a tag of `out` is one of `never`. */
+static void expect_no_tag(const char *label, const tag_outcome *out, const char *const *never, size_t n)
+{
+  for (size_t j = 0; j < n; j++)
+    if (has_tag(out, never[j]))
+      fail_msg("%s: tag \"%s\"", label, never[j]);
+}
+
+static void test_administrative_text(void **state)
+{
+  (void)state;
+  const char *texts[] = { ROAD_CIRCULAR, WATER_NOTICE, SPANISH_NOTICE, TENDER_NOTICE, PORTUGUESE_NOTICE };
+  const char *labels[] = { "road circular", "water notice", "spanish notice", "tender notice", "portuguese notice" };
+  for (size_t i = 0; i < G_N_ELEMENTS(texts); i++) {
+    kp_shape sh = shape_of(texts[i]);
+    printf("  %s: names %.3f reporting %.4f directive %.4f bias %.2f single-word weight %.2f\n", labels[i],
+           sh.names, sh.reporting, sh.directive, kp_single_bias(&sh), kp_single_weight(&sh));
+    assert_true(sh.directive * sh.words >= 2);
+    assert_true(kp_single_bias(&sh) == 0.0);
+    assert_true(kp_single_weight(&sh) < 0.5); /* prose: its single words weigh less */
+  }
+  /* what used to read them as news: the circular's names, one "said", one "dijo" */
+  assert_true(shape_of(ROAD_CIRCULAR).names > 0.1);
+  assert_true(shape_of(WATER_NOTICE).reporting > 0.005);
+  assert_true(shape_of(SPANISH_NOTICE).reporting > 0.005);
+  assert_true(shape_of(PORTUGUESE_NOTICE).reporting > 0.005);
+
+  tag_outcome out = tag_text(ROAD_CIRCULAR, "eng", 10);
+  print_tags("road circular", &out);
+  assert_true(has_tag(&out, "road closure"));
+  assert_true(has_tag(&out, "public works division"));
+  assert_true(has_tag(&out, "connaught place"));
+  const char *const road_never[] = { "roads", "work", "division", "closure", "vehicles", "traffic" };
+  expect_no_tag("road circular", &out, road_never, G_N_ELEMENTS(road_never));
+  tag_outcome_clear(&out);
+
+  out = tag_text(WATER_NOTICE, "eng", 10);
+  print_tags("water notice", &out);
+  assert_true(has_tag(&out, "water supply"));
+  assert_true(has_tag(&out, "ram nagar colony"));
+  const char *const water_never[] = { "supply", "water", "request", "meeting", "department", "replacement" };
+  expect_no_tag("water notice", &out, water_never, G_N_ELEMENTS(water_never));
+  tag_outcome_clear(&out);
+
+  out = tag_text(SPANISH_NOTICE, "spa", 10);
+  print_tags("spanish notice", &out);
+  assert_true(has_tag(&out, "san isidro"));
+  assert_true(has_tag(&out, "corte de agua") || has_tag(&out, "suministro de agua"));
+  const char *const spa_never[] = { "suministro", "plaza", "concejal", "corte", "barrio" };
+  expect_no_tag("spanish notice", &out, spa_never, G_N_ELEMENTS(spa_never));
+  tag_outcome_clear(&out);
+
+  out = tag_text(TENDER_NOTICE, "eng", 10);
+  print_tags("tender notice", &out);
+  assert_true(has_tag(&out, "school furniture"));
+  assert_true(has_tag(&out, "earnest money deposit"));
+  const char *const tender_never[] = { "notice", "supply", "office", "tenders" };
+  expect_no_tag("tender notice", &out, tender_never, G_N_ELEMENTS(tender_never));
+  tag_outcome_clear(&out);
+
+  out = tag_text(PORTUGUESE_NOTICE, "por", 10);
+  print_tags("portuguese notice", &out);
+  assert_true(has_tag(&out, "abastecimento de água"));
+  const char *const por_never[] = { "água", "bairro", "abastecimento", "moradores", "conduta", "dia", "anos" };
+  expect_no_tag("portuguese notice", &out, por_never, G_N_ELEMENTS(por_never));
+  tag_outcome_clear(&out);
+
+  /* news that quotes a "must" or a "shall" stays news */
+  char *quoted = g_strconcat(REPORT, " \"Lenders must rebuild their margins,\" she said.", NULL);
+  kp_shape report = shape_of(REPORT), with_must = shape_of(quoted);
+  assert_true(with_must.directive > 0.0);
+  assert_true(kp_single_bias(&with_must) == kp_single_bias(&report));
+  g_free(quoted);
+  char *shall = g_strconcat(NEWS, " The registrar said the couple shall sign the register again in April.", NULL);
+  kp_shape news = shape_of(NEWS), with_shall = shape_of(shall);
+  assert_true(kp_single_bias(&with_shall) > 1.0);
+  assert_true(kp_single_bias(&with_shall) >= kp_single_bias(&news) * 0.9);
+  g_free(shall);
+}
+
 /* `a` and `b` have one stem in `lang`. */
 static void expect_same_stem(const char *a, const char *b, const char *lang)
 {
@@ -2270,6 +2424,7 @@ int main(void)
     cmocka_unit_test(test_document_shape),
     cmocka_unit_test(test_document_shape_french),
     cmocka_unit_test(test_single_words_in_prose),
+    cmocka_unit_test(test_administrative_text),
     cmocka_unit_test(test_phrase_position),
     cmocka_unit_test(test_stop_words_and_stemmers),
     cmocka_unit_test(test_icu_segmentation),
