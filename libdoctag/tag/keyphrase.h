@@ -31,6 +31,7 @@ typedef struct kp_shape {
   double sentence_len; /* words per sentence (a list or table row counts as one) */
   double reporting;    /* share of words that report speech ("said", "dijo") */
   double directive;    /* share of words that oblige, allow or request ("shall", "deberán") */
+  bool stated;         /* states its own subject: a "Subject:", "विषय:", "Keywords:" line */
 } kp_shape;
 
 /* Measures the tokens of seg_split() into *out. */

@@ -914,6 +914,22 @@ static void test_administrative_text(void **state)
     assert_true(kp_single_bias(&sh) == 0.0);
     assert_true(kp_single_weight(&sh) < 0.5); /* prose: its single words weigh less */
   }
+  /* a circular that states its subject and directs in no listed word
+   * ("are directed", "will be closed"): the "Subject:" line makes it no
+   * news, where its street names alone read it as news */
+  const char *body = "The Roads and Drains Division will rebuild the drains along Station Road, Canal Bank Road "
+                     "and Temple Street. Station Road will be closed from Clock Tower to Gandhi Chowk, and "
+                     "traffic will go via Market Street and Mill Lane. Canal Bank Road will be closed from "
+                     "Pumping Station to Ward Office, with traffic via the Old Bypass. Contractors are directed "
+                     "to barricade every trench. Complaints may be made to the Assistant Engineer.\n";
+  char *stated = g_strconcat("Subject: Temporary road closures for drain works\n", body, NULL);
+  kp_shape plain = shape_of(body), subj = shape_of(stated);
+  printf("  stated: bias %.2f -> %.2f\n", kp_single_bias(&plain), kp_single_bias(&subj));
+  assert_false(plain.stated);
+  assert_true(subj.stated);
+  assert_true(kp_single_bias(&plain) > 0.0);
+  assert_true(kp_single_bias(&subj) == 0.0);
+  g_free(stated);
   /* what used to read them as news: the circular's names, one "said", one "dijo" */
   assert_true(shape_of(ROAD_CIRCULAR).names > 0.1);
   assert_true(shape_of(WATER_NOTICE).reporting > 0.005);
