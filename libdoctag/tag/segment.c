@@ -26,6 +26,7 @@ typedef struct line_info {
   bool digit;              /* has a digit (after any list number) */
   unsigned int words;      /* space-separated */
   bool header;             /* a table's header row (mark_table_headers()) */
+  bool closing;            /* a short line after the text's last sentence: a signature's */
   bool cand, heading, title;
   int block;               /* heading block, or -1 */
 } line_info;
@@ -1453,6 +1454,10 @@ GArray *seg_split(const char *text)
   }
   line_info *ls = (line_info *)(void *)lines->data;
   mark_table_headers(ls, lines->len);
+  /* the short lines after the last finished sentence: a signature block
+   * ("Executive Engineer / Public Works Division"), each line its own */
+  for (size_t i = lines->len; i-- > 0 && !ls[i].terminal;)
+    ls[i].closing = !ls[i].blank && !ls[i].long_line;
   mark_headings(ls, lines->len);
 
   seg_state st = { .out = out, .brk = true, .sentence = true, .text = text };
@@ -1465,7 +1470,8 @@ GArray *seg_split(const char *text)
       continue;
     /* a wrapped paragraph line continues the phrase; anything else breaks */
     bool joined = prev && !prev->blank && prev->page == l->page && !prev->tab && !l->tab &&
-                  prev->heading == l->heading && prev->block == l->block && !prev->header && !l->header;
+                  prev->heading == l->heading && prev->block == l->block && !prev->header && !l->header &&
+                  !(prev->closing && l->closing);
     /* the text's first line, unfinished, then a capital: a title too long
      * for a heading ("An experimental evaluation of ... industrial fault
      * diagnosis / Machine induction has been ..."), not a wrapped line;

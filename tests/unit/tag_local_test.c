@@ -674,6 +674,15 @@ static void test_segmentation(void **state)
   assert_true(find_word(t, "books")->brk);
   assert_false(find_word(t, "rooms")->brk); /* "Reading Rooms Open": prose follows */
   seg_free(t);
+
+  /* a signature block: each of its short lines after the last sentence
+   * stands alone; a wrapped line before it joins */
+  t = seg_split("Complaints may be made to the Assistant Engineer of the\nward office.\n"
+                "Executive Engineer\nPublic Works Division\n");
+  assert_false(find_word(t, "ward")->brk);
+  assert_true(find_word(t, "executive")->brk);
+  assert_true(find_word(t, "public")->brk);
+  seg_free(t);
 }
 
 /* The text's first line, too long for a heading, unfinished and followed
