@@ -468,48 +468,66 @@ def test_documents_shared_fairly_between_users():
 
 
 def test_user_document_cap_holds_across_kore_workers():
-    """Two kore workers, each taking connections in turn: alice's four
-    documents at once land on both, and DOCTAG_USER_MAX_DOCS=2 holds for
-    the server (counted in each worker alone, three or four got through)."""
+    """Two kore workers, each taking connections in turn: alice's two
+    documents held in flight (their downloads wait) land on both, and
+    DOCTAG_USER_MAX_DOCS=2 holds for the server: her third and fourth get
+    429 (counted in each worker alone, they got through). Each step waits
+    for what the server did (a download asked for, an answer), never for a
+    time: a scan's OCR once finished before the fourth came, and three got
+    through on a fast machine."""
     import threading
     from conftest import start_server
-    srv = start_server("embedded", {"DOCTAG_WORKERS": "0", "DOCTAG_HTTP_WORKERS": "2", "DOCTAG_SERVER_JOBS": "1",
+    cond, release, fetched, web = held_pdf_server(["alice1", "alice2"])
+    results = {}
+    # three documents at once: alice's two held ones and bob's
+    srv = start_server("embedded", {"DOCTAG_WORKERS": "0", "DOCTAG_HTTP_WORKERS": "2", "DOCTAG_SERVER_JOBS": "3",
                                     "DOCTAG_USER_MAX_DOCS": "2", "DOCTAG_ACCEPT_THRESHOLD": "1",
-                                    "DOCTAG_BODY_TIMEOUT_SEC": "3"})
+                                    "DOCTAG_ALLOW_PRIVATE_URLS": "1", "DOCTAG_BODY_TIMEOUT_SEC": "3"})
+    threads = []
     try:
         alice, bob = new_user(srv, "cap-a"), new_user(srv, "cap-b")
-        scanned = (corpus_dir() / "scanned" / "en_invoice.pdf").read_bytes()
-        text = (corpus_dir() / "text" / "en_invoice.pdf").read_bytes()
-        done, lock = [], threading.Lock()
 
-        def send(name, pdf, ocr):
+        def send(client, name):
             # a connection of its own each (no session), as four browser tabs
-            r = alice.post("/api/single/process", data={"config": '{"model_name": "local", "ocr": "%s"}' % ocr},
-                           files={"pdf_file": ("doc.pdf", pdf, "application/pdf")}, timeout=600)
-            with lock:
-                done.append((name, r.status_code, r.headers.get("Retry-After"), r.text[:200]))
+            url = f"http://127.0.0.1:{web.server_address[1]}/{name}"
+            r = client.post("/api/single/process", timeout=600,
+                            files={"config": (None, '{"model_name": "local", "ocr": "off"}'), "pdf_url": (None, url)})
+            with cond:
+                results[name] = r
+                cond.notify_all()
 
-        threads = []
-        for i in range(4):
-            t = threading.Thread(target=send, args=(f"alice{i + 1}", scanned, "force"))
+        def start(client, name):
+            t = threading.Thread(target=send, args=(client, name), daemon=True)
             t.start()
             threads.append(t)
-            time.sleep(0.3)
+
+        def wait_for(what, pred):
+            wait_held(cond, fetched, results, what, pred)
+
+        start(alice, "alice1")
+        start(alice, "alice2")
+        wait_for("alice1 and alice2 downloading", lambda: {"alice1", "alice2"} <= set(fetched) or bool(results))
+        assert not results, {n: (r.status_code, r.text[:200]) for n, r in results.items()}
+        for name in ("alice3", "alice4"):
+            start(alice, name)
+            wait_for(f"{name} answered", lambda: name in results)
+            assert results[name].status_code == 429, (name, results[name].status_code, results[name].text[:300])
+            assert results[name].headers.get("Retry-After"), results[name].headers
+        assert "alice3" not in fetched and "alice4" not in fetched, fetched
         # bob is not alice: his document is taken while she is at her cap
-        r = bob.post("/api/single/process", data={"config": '{"model_name": "local", "ocr": "off"}'},
-                     files={"pdf_file": ("doc.pdf", text, "application/pdf")}, timeout=600)
-        assert r.status_code == 200, r.text
-        for t in threads:
-            t.join()
-        codes = sorted(code for _, code, _, _ in done)
-        assert codes == [200, 200, 429, 429], done
-        assert all(ra for _, code, ra, _ in done if code == 429), done
+        start(bob, "bob1")
+        wait_for("bob1 answered", lambda: "bob1" in results)
+        assert results["bob1"].status_code == 200, results["bob1"].text[:300]
+        release.set()
+        wait_for("alice1 and alice2 answered", lambda: "alice1" in results and "alice2" in results)
+        for name in ("alice1", "alice2"):
+            assert results[name].status_code == 200, (name, results[name].text[:300])
         # the places come back: a fifth document is taken again
-        r = alice.post("/api/single/process", data={"config": '{"model_name": "local", "ocr": "off"}'},
-                       files={"pdf_file": ("doc.pdf", text, "application/pdf")}, timeout=600)
-        assert r.status_code == 200, r.text
+        start(alice, "alice5")
+        wait_for("alice5 answered", lambda: "alice5" in results)
+        assert results["alice5"].status_code == 200, results["alice5"].text[:300]
     finally:
-        assert srv.stop()["server"] == 0
+        end_held(release, threads, web, [srv])
 
 
 def test_user_document_cap_holds_with_user_table_full():
