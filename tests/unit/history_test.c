@@ -982,6 +982,90 @@ static void test_search_script_words(void **state)
   g_free(uid);
 }
 
+/* A word of three or more characters of an unspaced script is found only
+ * where it is written whole: not where its pairs stand apart, in another
+ * order (their AND), in Chinese, Japanese or Thai; nor for a run inside a
+ * word of several scripts. Deep in a long text too, past the positions a
+ * PostgreSQL vector keeps (16383, 256 of one lexeme), where its phrase
+ * alone would miss it. */
+static void test_search_script_phrases(void **state)
+{
+  fx *f = *state;
+  char *uid = user(f, "a@example.com");
+  doc_spec zh_whole = { "招生", { NULL }, "北京大学招生简章。", NULL, NULL };
+  doc_spec zh_apart = { "医院", { NULL }, "京大附属医院。大学生活。北京天气。", NULL, NULL };
+  doc_spec ja_whole = { "案内", { NULL }, "東京タワーの展望台", NULL, NULL };
+  doc_spec ja_apart = { "旅行", { NULL }, "タワーに上る。東京駅。京タクシー。", NULL, NULL };
+  doc_spec th_whole = { "ประกาศ", { NULL }, "หยุดจ่ายน้ำประปาวันพรุ่งนี้", NULL, NULL };
+  doc_spec th_apart = { "ตลาด", { NULL }, "ปรอท ระดับ กะปลา ปาก", NULL, NULL };
+  /* Past position 16383 of the text, and after a pair's 300th time. */
+  GString *deep = g_string_new(NULL), *many = g_string_new(NULL), *deep_apart = g_string_new(NULL);
+  for (int i = 0; i < 2500; i++) {
+    g_string_append(deep, "甲乙丙丁戊己庚辛");
+    g_string_append(deep_apart, "甲乙丙丁戊己庚辛");
+  }
+  g_string_append(deep, "清华大学");
+  g_string_append(deep_apart, "大学。清华。华大。");
+  for (int i = 0; i < 300; i++)
+    g_string_append(many, "清华");
+  g_string_append(many, "大学");
+  doc_spec zh_deep = { "甲", { NULL }, deep->str, NULL, NULL };
+  doc_spec zh_many = { "乙", { NULL }, many->str, NULL, NULL };
+  doc_spec zh_deep_apart = { "丙", { NULL }, deep_apart->str, NULL, NULL };
+  char *zw = record(f, uid, &zh_whole, NULL), *za = record(f, uid, &zh_apart, NULL);
+  char *jw = record(f, uid, &ja_whole, NULL), *ja = record(f, uid, &ja_apart, NULL);
+  char *tw = record(f, uid, &th_whole, NULL), *ta = record(f, uid, &th_apart, NULL);
+  char *zd = record(f, uid, &zh_deep, NULL), *zm = record(f, uid, &zh_many, NULL);
+  char *zda = record(f, uid, &zh_deep_apart, NULL);
+  const struct {
+    const char *q, *doc[4];
+  } want[] = {
+    { "北京大学", { zw, NULL } }, { "北京大学 招生", { zw, NULL } }, { "大学 北京", { zw, za, NULL } },
+    { "東京タワー", { jw, NULL } }, { "タワー 東京", { jw, ja, NULL } },
+    { "ประปา", { tw, NULL } }, { "กะปลา", { ta, NULL } },
+    { "清华大学", { zd, zm, NULL } }, { "华大学", { zd, zm, NULL } }, { "清华 大学", { zd, zm, zda } },
+    /* Not written whole anywhere. */
+    { "大学北京", { NULL } }, { "京タワ東京", { NULL } }, { "ปาประ", { NULL } }, { "大学清华", { NULL } },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(want); i++) {
+    char **ids = search_ids(f, uid, want[i].q);
+    guint n = 0;
+    while (want[i].doc[n])
+      n++;
+    bool same = g_strv_length(ids) == n;
+    for (guint k = 0; same && k < n; k++)
+      same = strv_has(ids, want[i].doc[k]);
+    if (!same)
+      fail_msg("search \"%s\" (%s): %u documents, want %u%s", want[i].q, f->pg ? "postgresql" : "sqlite",
+               g_strv_length(ids), n, g_strv_length(ids) == n ? " (others)" : "");
+    g_strfreev(ids);
+  }
+  /* Ranked as before: the title's word first. */
+  char **ids = search_ids(f, uid, "招生");
+  assert_int_equal(g_strv_length(ids), 1);
+  assert_string_equal(ids[0], zw);
+  g_strfreev(ids);
+  /* A word of two is one token still: its head answers. */
+  int64_t n = 0;
+  bool complete = false;
+  g_strfreev(search_ids(f, uid, "大学"));
+  assert_true(head_state(f, uid, "大学", &n, &complete));
+  assert_int_equal(n, 5);
+  g_string_free(deep, TRUE);
+  g_string_free(many, TRUE);
+  g_string_free(deep_apart, TRUE);
+  g_free(zw);
+  g_free(za);
+  g_free(jw);
+  g_free(ja);
+  g_free(tw);
+  g_free(ta);
+  g_free(zd);
+  g_free(zm);
+  g_free(zda);
+  g_free(uid);
+}
+
 static void test_search_heads(void **state)
 {
   fx *f = *state;
@@ -2283,6 +2367,7 @@ int main(void)
     cmocka_unit_test(test_search_ranking),
     cmocka_unit_test(test_search_hindi),
     cmocka_unit_test(test_search_script_words),
+    cmocka_unit_test(test_search_script_phrases),
     cmocka_unit_test(test_search_syntax_is_text),
     cmocka_unit_test(test_search_scoped_in_index),
     cmocka_unit_test(test_search_rank_is_the_owners),
