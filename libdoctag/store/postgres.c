@@ -152,12 +152,15 @@ static const char *const sql_table[ST_COUNT] = {
    * C (text) 0.2. plainto_tsquery: the query is plain text, words ANDed,
    * unspaced scripts cut into pairs as the vectors are (doctag_words, 0018).
    * The owner's lexeme (0006) joins the words in the index condition, so
-   * GIN returns only the user's matches and only those are ranked. The
+   * GIN returns only the user's matches and only those are ranked; of a
+   * run of three or more unspaced characters, only documents holding it
+   * whole (doctag_held, 0019: its pairs as a phrase), as in SQLite. The
    * best $3 are taken by rank, ties newest (highest seq) first, as a search
    * head (0009) takes them; they come out by rank, then creation. */
   [ST_DOC_SEARCH] = "SELECT " DOC_COLS " FROM (SELECT d.seq, ts_rank(d.rank_vector, q) AS r"
-                    " FROM documents d, plainto_tsquery('simple', doctag_words($2::text)) q"
+                    " FROM documents d, plainto_tsquery('simple', doctag_words($2::text)) q, doctag_phrases($2::text) p"
                     " WHERE " OWNER_WORDS("q")
+                    " AND (cardinality(p.runs) = 0 OR doctag_held(d.search_vector, d.extracted_text, p.phrases, p.runs))"
                     " ORDER BY r DESC, d.seq DESC LIMIT $3) f JOIN documents d ON d.seq = f.seq"
                     " ORDER BY f.r DESC, d.created_at DESC, d.seq DESC",
   [ST_DOC_STATS] = "SELECT coalesce(max(total), 0), coalesce(max(completed), 0), coalesce(max(failed), 0)"

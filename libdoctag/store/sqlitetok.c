@@ -25,6 +25,7 @@
  * and a pair across two words can match (a precision loss ranking
  * absorbs). Other scripts, cased ones included, get unicode61's words. */
 #include "store/sqlitetok.h"
+#include "store/unspaced.h"
 
 #include <glib.h>
 #include <string.h>
@@ -65,24 +66,18 @@ static int tok_create(void *ctx, const char **args, int nargs, Fts5Tokenizer **o
   return SQLITE_OK;
 }
 
-/* Scripts written without spaces between words. */
+/* Scripts written without spaces between words (store/unspaced.h, which
+ * PostgreSQL's index follows too). */
 static bool unspaced(GUnicodeScript s)
 {
+#define UNSPACED_CASE(name) case G_UNICODE_SCRIPT_##name:
   switch (s) {
-  case G_UNICODE_SCRIPT_HAN:
-  case G_UNICODE_SCRIPT_HIRAGANA:
-  case G_UNICODE_SCRIPT_KATAKANA:
-  case G_UNICODE_SCRIPT_BOPOMOFO:
-  case G_UNICODE_SCRIPT_THAI:
-  case G_UNICODE_SCRIPT_LAO:
-  case G_UNICODE_SCRIPT_KHMER:
-  case G_UNICODE_SCRIPT_MYANMAR:
-  case G_UNICODE_SCRIPT_TAI_THAM:
-  case G_UNICODE_SCRIPT_NEW_TAI_LUE:
+  UNSPACED_SCRIPTS(UNSPACED_CASE)
     return true;
   default:
     return false;
   }
+#undef UNSPACED_CASE
 }
 
 typedef struct tok_pass {
