@@ -265,24 +265,7 @@ static const char *const arabic_prepositions[] = {
   "في", "من", "إلى", "الى", "على", "عن", "مع", "بعد", "قبل", "خلال", "حول", "عبر", "نحو", "ضد", "لدى", "عند", "بين", NULL
 };
 
-/* Whether the `n` letters at `x` are a feminine perfect of a derived form:
- * IV أفعلت ("أعلنت", "أعدت"), VIII افتعلت ("ارتفعت"), VII انفعلت ("انخفضت"),
- * X استفعلت ("استمرت"), VI تفاعلت ("تراجعت"). A noun ends in ة, a plural in
- * ات ("أوقات", "اتصالات"), so few nouns have these shapes. */
-static bool feminine_perfect(const gunichar *x, glong n)
-{
-  enum { ALEF = 0x0627, HAMZA_ALEF = 0x0623, TEH = 0x062A, NOON = 0x0646, SEEN = 0x0633 };
-  if (n < 4 || x[n - 1] != TEH || x[n - 2] == ALEF)
-    return false;
-  if (x[0] == HAMZA_ALEF)
-    return n <= 6;
-  if (x[0] == ALEF && n == 6)
-    return x[2] == TEH || x[1] == NOON;
-  if (x[0] == ALEF && n == 7)
-    return x[1] == SEEN && x[2] == TEH;
-  return x[0] == TEH && n == 6 && x[2] == ALEF;
-}
-
+/* Arabic letters the patterns below name. */
 enum {
   AR_ALEF = 0x0627,
   AR_HAMZA_ALEF = 0x0623,
@@ -295,6 +278,23 @@ enum {
   AR_TEH_MARBUTA = 0x0629,
   AR_ALEF_MAKSURA = 0x0649
 };
+
+/* Whether the `n` letters at `x` are a feminine perfect of a derived form:
+ * IV أفعلت ("أعلنت", "أعدت"), VIII افتعلت ("ارتفعت"), VII انفعلت ("انخفضت"),
+ * X استفعلت ("استمرت"), VI تفاعلت ("تراجعت"). A noun ends in ة, a plural in
+ * ات ("أوقات", "اتصالات"), so few nouns have these shapes. */
+static bool feminine_perfect(const gunichar *x, glong n)
+{
+  if (n < 4 || x[n - 1] != AR_TEH || x[n - 2] == AR_ALEF)
+    return false;
+  if (x[0] == AR_HAMZA_ALEF)
+    return n <= 6;
+  if (x[0] == AR_ALEF && n == 6)
+    return x[2] == AR_TEH || x[1] == AR_NOON;
+  if (x[0] == AR_ALEF && n == 7)
+    return x[1] == AR_SEEN && x[2] == AR_TEH;
+  return x[0] == AR_TEH && n == 6 && x[2] == AR_ALEF;
+}
 
 /* A root letter of a pattern's slot: not a long vowel nor a noun's ending. */
 static bool ar_consonant(gunichar c)
