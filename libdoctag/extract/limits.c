@@ -99,6 +99,17 @@ static int64_t int_at(const unsigned char *v, const unsigned char *e)
   return n;
 }
 
+/* Past the name "/FlateDecode" (or its abbreviation "/Fl") at `v`; NULL
+ * when another name or nothing is there. */
+static const unsigned char *past_flate(const unsigned char *v, const unsigned char *e)
+{
+  if (v + 12 <= e && !memcmp(v, "/FlateDecode", 12) && is_delim(v[12]))
+    return v + 12;
+  if (v + 3 <= e && !memcmp(v, "/Fl", 3) && is_delim(v[3]))
+    return v + 3;
+  return NULL;
+}
+
 /* How many FlateDecode filters the stream's /Filter starts with. */
 static int flate_chain(const unsigned char *d, const unsigned char *e)
 {
@@ -112,11 +123,8 @@ static int flate_chain(const unsigned char *d, const unsigned char *e)
   while (v < e && n < MAX_CHAIN) {
     while (v < e && is_ws(*v))
       v++;
-    if (v + 12 <= e && !memcmp(v, "/FlateDecode", 12) && is_delim(v[12]))
-      v += 12;
-    else if (v + 3 <= e && !memcmp(v, "/Fl", 3) && is_delim(v[3]))
-      v += 3;
-    else
+    v = past_flate(v, e);
+    if (!v)
       break;
     n++;
     if (!array)
@@ -137,11 +145,8 @@ static bool flate_alone(const unsigned char *d, const unsigned char *e)
     while (v < e && is_ws(*v))
       v++;
   }
-  if (v + 12 <= e && !memcmp(v, "/FlateDecode", 12) && is_delim(v[12]))
-    v += 12;
-  else if (v + 3 <= e && !memcmp(v, "/Fl", 3) && is_delim(v[3]))
-    v += 3;
-  else
+  v = past_flate(v, e);
+  if (!v)
     return false;
   if (!array)
     return true;
