@@ -252,7 +252,7 @@ GHashTable *fw_conjunct_parts(const GArray *tokens, const char *lang, bool (*con
   gpointer k, v;
   g_hash_table_iter_init(&it, before);
   while (g_hash_table_iter_next(&it, &k, &v))
-    if (GPOINTER_TO_UINT(v) >= 3)
+    if (GPOINTER_TO_UINT(v) >= 3 || (GPOINTER_TO_UINT(v) == 2 && lex_is_conjunct_part(k, lang)))
       g_hash_table_add(out, k);
   g_hash_table_destroy(before);
   return out;

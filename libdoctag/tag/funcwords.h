@@ -30,7 +30,9 @@ void fw_archive(GHashTable *guess, const GArray *tokens, GUnicodeScript script, 
  * Hindi's "करना", "होना"), past at most one stop word ("जमा न करने", not
  * depositing): "जमा" of "प्रमाण-पत्र जमा करना" (to submit the
  * certificate). A noun that also comes elsewhere ("टीकाकरण किया जाएगा",
- * "टीकाकरण शिविर") is none. `content(i, data)` says whether token i is a
+ * "टीकाकरण शिविर") is none. A word that mostly makes such verbs
+ * (lex_is_conjunct_part(): "शुरू", "आयोजित") is one after a single
+ * occurrence before a light verb. `content(i, data)` says whether token i is a
  * word that may be one. A set of the tokens' words (borrowed), NULL when
  * `lang` has no light verbs. Release with g_hash_table_destroy(). */
 GHashTable *fw_conjunct_parts(const GArray *tokens, const char *lang, bool (*content)(guint i, void *data),

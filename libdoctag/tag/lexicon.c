@@ -167,18 +167,22 @@ bool lex_has_stop_list(const char *lang)
   return !strncmp(lang, "eng", 3) || !strncmp(lang, "hin", 3) || lang_stop_set(lang) != NULL;
 }
 
-bool lex_is_closed_class(const char *word, const char *lang)
+/* `word` is in `table`'s list for `lang`; false for a NULL word. */
+static bool in_lang_list(const lex_lang_list *table, const char *word, const char *lang)
 {
-  const lex_list *closed = word ? lang_list(lex_closed_lists, lang) : NULL;
-  return closed && lex_list_has(closed, word);
+  const lex_list *list = word ? lang_list(table, lang) : NULL;
+  return list && lex_list_has(list, word);
 }
+
+bool lex_is_closed_class(const char *word, const char *lang) { return in_lang_list(lex_closed_lists, word, lang); }
 
 bool lex_has_light_verbs(const char *lang) { return lang_list(lex_light_lists, lang) != NULL; }
 
-bool lex_is_light_verb(const char *word, const char *lang)
+bool lex_is_light_verb(const char *word, const char *lang) { return in_lang_list(lex_light_lists, word, lang); }
+
+bool lex_is_conjunct_part(const char *word, const char *lang)
 {
-  const lex_list *light = word ? lang_list(lex_light_lists, lang) : NULL;
-  return light && lex_list_has(light, word);
+  return in_lang_list(lex_conjunct_lists, word, lang);
 }
 
 /* Snowball stemmers are not thread-safe: each thread keeps its own, one per

@@ -36,6 +36,11 @@ bool lex_is_closed_class(const char *word, const char *lang);
 bool lex_is_light_verb(const char *word, const char *lang);
 bool lex_has_light_verbs(const char *lang);
 
+/* True for a word that forms a conjunct verb with a light verb far more
+ * often than it heads a term (tag/data/conjunct_<code>.txt: Hindi's
+ * "शुरू", begin; "आयोजित", organised). */
+bool lex_is_conjunct_part(const char *word, const char *lang);
+
 /* The stem of `word` in `lang` by its Snowball stemmer (English, French,
  * German, Spanish... 27 languages); other languages, or NULL, as
  * lex_stem(). Newly allocated. Thread-safe. */

@@ -48,9 +48,11 @@ typedef struct lex_lang_list {
  * file of the same name adds to Lucene's, as stop_ell.txt does). Closed-
  * class words of a language with no stop-word list: every list named
  * closed_<code> (tag/data/closed_guj.txt). Light verbs: light_<code>
- * (tag/data/light_hin.txt). */
+ * (tag/data/light_hin.txt); the words that form conjunct verbs with them:
+ * conjunct_<code> (tag/data/conjunct_hin.txt). */
 extern const lex_lang_list lex_stop_lists[];
 extern const lex_lang_list lex_closed_lists[];
 extern const lex_lang_list lex_light_lists[];
+extern const lex_lang_list lex_conjunct_lists[];
 
 #endif

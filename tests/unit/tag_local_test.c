@@ -582,6 +582,21 @@ static void test_conjunct_verbs(void **state)
   assert_true(has_tag(&out, "आय प्रमाण पत्र"));
   assert_true(has_tag(&out, "टीकाकरण शिविर") || has_tag(&out, "टीकाकरण"));
   tag_outcome_clear(&out);
+  /* a word that mostly makes conjunct verbs (tag/data/conjunct_hin.txt)
+   * is one after a single occurrence before a light verb: "शुरू" (begun)
+   * of "अभियान शुरू किया" was a tag */
+  const char *dengue = "डेंगू से बचाव अभियान\n"
+                       "स्वास्थ्य विभाग ने शहर में डेंगू से बचाव अभियान शुरू किया है। बारिश के बाद गलियों में पानी जमा "
+                       "होने से मच्छर पैदा होते हैं। नागरिक अपने घरों में पुराने बर्तन और टायर खाली रखें। अभियान के "
+                       "दौरान टीमें हर मोहल्ले में मच्छर मारने की दवा का छिड़काव करेंगी। बुखार होने पर नजदीकी अस्पताल "
+                       "में जांच कराएं। जांच शिविर पंचायत भवन में आयोजित किया जाएगा।";
+  out = run(dengue, NULL, (run_opts){ .language = "hin" });
+  print_outcome("conjunct verbs once", &out);
+  for (size_t i = 0; i < out.count; i++)
+    if (strstr(out.items[i].tag, "शुरू") || strstr(out.items[i].tag, "पैदा") || strstr(out.items[i].tag, "आयोजित"))
+      fail_msg("tag \"%s\" holds a conjunct verb's first part", out.items[i].tag);
+  assert_true(has_tag(&out, "डेंगू"));
+  tag_outcome_clear(&out);
 }
 
 static const seg_token *find_word(GArray *t, const char *w)
