@@ -2278,9 +2278,8 @@ static void test_urdu_conjunct_verbs(void **state)
                        "دوران ٹیمیں ہر محلے میں مچھر مار سپرے کریں گی۔ بخار کی صورت میں قریبی ہسپتال سے رجوع کریں۔";
   out = tag_text(dengue, "urd", 10);
   print_tags("urd conjunct once", &out);
-  for (size_t i = 0; i < out.count; i++)
-    if (strstr(out.items[i].tag, "پیدا") || strstr(out.items[i].tag, "جمع") || strstr(out.items[i].tag, "شروع"))
-      fail_msg("urd: tag \"%s\" holds a conjunct verb's first part", out.items[i].tag);
+  const char *never[] = { "پیدا", "جمع", "شروع" };
+  expect_no_word(&out, never, G_N_ELEMENTS(never));
   assert_true(has_tag(&out, "ڈینگی"));
   tag_outcome_clear(&out);
 }
