@@ -671,6 +671,7 @@ static wclass lang_pos_class(unsigned int c)
     return W_ADJ;
   case POS_LANG_OF: /* "do", "della": a connector, never a phrase's word */
   case POS_LANG_PREP:
+  case POS_LANG_NUM: /* "dos milions", "двух тысяч": a closed class, as English's "two million" */
     return W_STOP;
   default:
     return W_NOUN;
