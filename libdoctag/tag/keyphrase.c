@@ -1486,7 +1486,7 @@ static void classify(kp *k)
           wi->lang_pos = clitic_verb(k, w->text);
         wi->stop = (k->stops && lex_is_stop_lang(w->text, k->lang)) || seg_utf8_len(w->text) < 2 ||
                    (k->guessed && g_hash_table_contains(k->guessed, w->text)) ||
-                   (k->semitic && lex_is_closed_class(w->text, k->lang));
+                   (k->semitic && (lex_is_closed_class(w->text, k->lang) || sem_pronoun_prep(w->text, k->lang)));
         g_hash_table_insert(k->infos, (gpointer)w->text, wi);
       }
       w->info = wi;

@@ -108,10 +108,28 @@ static bool known(const sem_text *st, const char *core, const char *lang)
   return g_str_has_prefix(core, HE) && g_hash_table_contains(st->words, core + strlen(HE));
 }
 
+bool sem_pronoun_prep(const char *word, const char *lang)
+{
+  /* the prepositions as they are written before a suffix (على, إلى, لدى
+   * with ي), the suffixes but the first person's ي ("علي" is also Ali) */
+  static const char *const preps[] = { "علي", "إلي", "الي", "لدي", "في", "من", "عن", "مع", "عند", "ب", "ل", NULL };
+  static const char *const suffixes[] = { "ه", "ها", "هم", "هما", "هن", "ك", "كم", "كما", "كن", "نا", NULL };
+  if (!lang || !arabic(lang))
+    return false;
+  for (const char *const *p = preps; *p; p++) {
+    if (!g_str_has_prefix(word, *p))
+      continue;
+    if (in(suffixes, word + strlen(*p)))
+      return true;
+  }
+  return false;
+}
+
 static bool acceptable(const sem_text *st, const char *core, const char *lang, sem_function_fn is_function, void *data)
 {
   glong n = g_utf8_strlen(core, -1);
-  if (n >= MIN_FUNCTION && (is_function(core, data) || lex_is_date_word(core) || time_unit(core)))
+  if (n >= MIN_FUNCTION &&
+      (is_function(core, data) || sem_pronoun_prep(core, lang) || lex_is_date_word(core) || time_unit(core)))
     return true;
   return n >= MIN_KNOWN && known(st, core, lang);
 }
@@ -403,6 +421,12 @@ bool sem_arabic_verb(const sem_text *st, const char *word, const char *prev)
     goto out;
   const gunichar *x = u + i;
   glong m = n - i;
+  /* three letters: ي or ت and two root letters, or a root letter and ى, of
+   * a root whose weak or doubled letter the imperfect drops ("يتم", "يجب",
+   * "تقع", "يعد", "تضم", "يرى"); ن and two letters is as often a noun's
+   * root ("نقل", "نفط", "نص") */
+  if (m == 3 && x[0] != AR_NOON && ar_consonant(x[1]) && (ar_consonant(x[2]) || x[2] == AR_ALEF_MAKSURA))
+    goto article;
   if (m < 4 || m > 8)
     goto out;
   gunichar last = x[m - 1], before = x[m - 2];

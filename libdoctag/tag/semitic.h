@@ -35,7 +35,8 @@ typedef bool (*sem_function_fn)(const char *word, void *data);
 /* `word` without its leading conjunction and preposition proclitics
  * (Arabic و ف ب ل ك, "لل" as ل + ال; Hebrew ו ש כש ב ל מ כ; the article
  * stays, Arabic's "ال", Hebrew's ה), where what is left is a function
- * word ("وذلك", "בשל") or a date word of at least 2 letters, or a word the
+ * word ("وذلك", "בשל"), an Arabic preposition with a pronoun's suffix
+ * ("فعليكم", sem_pronoun_prep()) or a date word of at least 2 letters, or a word the
  * text also writes without them, itself or with its article, or after two
  * different prepositions, of at least 3 ("بشارع" beside "الشارع"; "בתאגיד"
  * beside "התאגיד"; "בשכונה" beside "לשכונה"), or, in Arabic, a
@@ -44,6 +45,11 @@ typedef bool (*sem_function_fn)(const char *word, void *data);
  * itself. The longest such strip wins. Borrowed: `word` or a string of
  * `st`. */
 const char *sem_core(sem_text *st, const char *word, const char *lang, sem_function_fn is_function, void *data);
+
+/* Arabic: whether `word` is a preposition with a pronoun's suffix, a
+ * function word ("عليكم", "منه", "لهم", "فيها"; "فعليكم" is ف and it).
+ * False for other languages. */
+bool sem_pronoun_prep(const char *word, const char *lang);
 
 /* Every form of `word` with a sequence of proclitics off (those sem_core()
  * strips, by the word's script: Arabic or Hebrew letters; "لل" as "ال"),
@@ -101,7 +107,9 @@ bool sem_construct_form(const char *core, const char *lang);
 
 /* Arabic: whether `word`, as written (clitics on), has the shape of an
  * imperfect verb: ي ت ن, or أ after the future's س, after و ف س ل
- * ("تعلن", "وتدعو", "وستتوفر", "يرجى"), at least 4 letters from that prefix,
+ * ("تعلن", "وتدعو", "وستتوفر", "يرجى"), at least 4 letters from that prefix
+ * or 3 of ي or ت and two root letters, a weak or doubled root's ("يتم",
+ * "تقع", "يرى"),
  * and none of the noun patterns that share it: ة, ات or ية at the end
  * ("تحلية"), ا second or, in a 4-letter word, third ("تاريخ", "نظام"),
  * تفعيل, تفعال and تفاعل ("تعليم", "تقرير", "تكرار", "تعاون"); or of the

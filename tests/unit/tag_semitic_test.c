@@ -50,6 +50,9 @@ static void test_proclitics(void **state)
     { "הפסקה בשכונה ומכליות לשכונה", "heb", "בשכונה", "שכונה" }, /* after two prepositions */
     { "הפסקה בשכונה ומכליות בשכונה", "heb", "בשכונה", "בשכונה" }, /* ... not one twice */
     { "ذهب بسيارة المدير", "ara", "بسيارة", "بسيارة" },
+    /* ... and before a preposition with a pronoun's suffix: ف + على + كم */
+    { "فعليكم زيارة المكتبة", "ara", "فعليكم", "عليكم" },
+    { "ولهم حق", "ara", "ولهم", "لهم" },
     /* ... and before a verbal noun, of a shape no root letter begins */
     { "لتوفير مياه الشرب", "ara", "لتوفير", "توفير" },
     { "باستخدام الطاقة", "ara", "باستخدام", "استخدام" },
@@ -71,6 +74,9 @@ static void test_proclitics(void **state)
   };
   for (size_t i = 0; i < G_N_ELEMENTS(cores); i++)
     expect_core(cores[i].text, cores[i].lang, cores[i].word, cores[i].want);
+  assert_true(sem_pronoun_prep("عليكم", "ara") && sem_pronoun_prep("منها", "ara") && sem_pronoun_prep("لهم", "ara"));
+  assert_false(sem_pronoun_prep("علي", "ara")); /* also Ali */
+  assert_false(sem_pronoun_prep("مكتبة", "ara") || sem_pronoun_prep("عليكم", "fas"));
   assert_false(sem_lang("urd"));
   assert_false(sem_lang("fas"));
   assert_true(sem_lang("ara") && sem_lang("heb"));
@@ -108,6 +114,15 @@ static void test_arabic_verbs(void **state)
                                 "سأعمل", "أعلنت", "وأكدت", "ارتفعت", "وانخفضت", "استمرت", "تراجعت" };
   for (size_t i = 0; i < G_N_ELEMENTS(verbs); i++)
     expect_verb("", verbs[i], NULL, true);
+  /* three letters, of roots whose weak or doubled letter the imperfect
+   * drops; not ن's, as often a noun's root, nor one the text writes with
+   * the article */
+  const char *const short_verbs[] = { "يتم", "يجب", "تقع", "يعد", "وتضم", "يرى", "ستصل" };
+  for (size_t i = 0; i < G_N_ELEMENTS(short_verbs); i++)
+    expect_verb("", short_verbs[i], NULL, true);
+  expect_verb("", "نفط", NULL, false);
+  expect_verb("اليمن", "يمن", NULL, false);
+  expect_verb("", "تعد", "في", false);
   /* masculine perfects: frequent ones by name, with a conjunction or an
    * ending; the derived forms VII, VIII, X by their pattern; any with -وا,
    * -تم, and IV's with them */
