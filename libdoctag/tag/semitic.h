@@ -148,7 +148,9 @@ bool sem_arabic_same_perfect(const char *word, const char *verb);
  * ("לבדוק") whose rest the text writes nowhere else; a past's ending
  * (-תי -נו -תם -ו) after three root letters, a pi'el's C-י-C-C or a
  * hif'il's ה ("אמרו", "ביקשו", "החלטנו", "הגשתם"); a future's plural
- * ("יעברו", "יתבצעו"); and that the text never writes it with the article.
+ * ("יעברו", "יתבצעו"); a nif'al's past or present, נ and three root
+ * letters, bare or with -ה or -ו ("נפתח", "נמסרה", "נסגרו"); and that the
+ * text never writes it with the article.
  * Not a present's participle (מ-...-ים: "מבקשים" and "מחשבים" share it)
  * but after a pronoun. `next`: the word after, as written (NULL: none). */
 bool sem_hebrew_verb(const sem_text *st, const char *word, const char *prev, bool prev_opens, const char *next);
@@ -158,9 +160,18 @@ bool sem_hebrew_verb(const sem_text *st, const char *word, const char *prev, boo
  * hif'il, hitpa'el: "מבקש", "משיקה" aside, "מתכננים"; not the passive's
  * "מפורטת", "מוקדמת", adjectives), no adjective's ending (-י, -ית, -יים,
  * -יות) nor -ה ("משפחה"); or pa'al's C-ו-C-C with -ת, -ים, -ות or none
- * ("פותחת"). Nouns share the shape ("מרכז", "משרד"): the caller reads it
+ * ("פותחת"); or hif'il's מ-ו-C-י-C of a root that begins in י or ו
+ * ("מודיע", "מוסיפים"). Nouns share the shape ("מרכז", "משרד"): the caller reads it
  * where a noun phrase cannot go on, after a definite word (the subject of
  * "משרד החינוך משיק"). */
 bool sem_hebrew_participle(const char *core);
+
+/* Hebrew: whether `core` (sem_core()'s) has the shape of a hif'il's past,
+ * ה-C-C-י-C or ה-ו-C-י-C, bare or with the feminine's -ה ("החליט",
+ * "הודיעה", "הכריז"), and the text never writes it without its ה (then
+ * the ה is the article: "הנציג" beside "נציג"). Definite nouns and
+ * adjectives share the shape ("הבכיר"): the caller reads it right after
+ * a definite subject, as sem_hebrew_participle()'s. */
+bool sem_hebrew_hifil_past(sem_text *st, const char *core);
 
 #endif
