@@ -75,6 +75,7 @@ static void test_verb_only_forms(void **state)
     { "cat", "dues", POS_LANG_NUM },  { "cat", "vint", POS_LANG_NUM },  { "ron", "două", POS_LANG_NUM },
     { "ron", "opt", POS_LANG_NUM },   { "rus", "двух", POS_LANG_NUM },  { "rus", "пяти", POS_LANG_NUM },
     { "ukr", "мільйонів", POS_LANG_NUM }, { "pol", "tysięcy", POS_LANG_NUM }, { "fra", "neuf", POS_LANG_NONE },
+    { "spa", "ii", POS_LANG_NONE },   { "ron", "xii", POS_LANG_NONE },
     /* nouns, and forms of several other parts of speech; a noun that is
      * also a verb's first person ("registo", I register) is a noun */
     { "por", "registo", POS_LANG_NONE },

@@ -36,7 +36,8 @@
  * ("no", "al", "nella"), also when an adjective or a participle
  * ("pendant", "durante", "suivant"), not a noun ("sous") or a verb; a
  * numeral when a reading is a cardinal ("dues", "двух", "миллиона") and none
- * a noun or an adjective ("set", thirst; "neuf", new). Only
+ * a noun or an adjective ("set", thirst; "neuf", new), not a Roman one,
+ * part of a name ("HCS II"). Only
  * forms of letters are kept, and an elided preposition's apostrophe
  * ("dell'", "d'") is dropped: the segmenter splits a
  * text's words at spaces, hyphens and apostrophes ("apresenta-se",
@@ -191,6 +192,8 @@ static void record(walker *w, unsigned int cls)
   for (const char *p = s; p < s + len; p = g_utf8_next_char(p))
     if (!g_unichar_isalpha(g_utf8_get_char(p)) && !g_unichar_ismark(g_utf8_get_char(p)))
       return;
+  if (cls == F_NUM && strspn(s, "ivxlcdmIVXLCDM") == len)
+    return; /* a Roman numeral is a name's ("HCS II", "Fase II") */
   char *down = g_utf8_strdown(s, (gssize)len);
   char *nfc = g_utf8_normalize(down, -1, G_NORMALIZE_NFC);
   g_free(down);
