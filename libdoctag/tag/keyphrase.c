@@ -671,6 +671,7 @@ static wclass lang_pos_class(unsigned int c)
     return W_ADJ;
   case POS_LANG_OF: /* "do", "della": a connector, never a phrase's word */
   case POS_LANG_PREP:
+  case POS_LANG_NUM: /* "dos milions", "двух тысяч": a closed class, as English's "two million" */
     return W_STOP;
   default:
     return W_NOUN;
@@ -1330,11 +1331,18 @@ static bool hebrew_verb(kp *k, unsigned int i)
     return true;
   /* a participle after the definite word that ends its subject: "התאגיד
    * מבקש" (the text writes "תאגיד"), "משרד החינוך משיק" (a construct's
-   * last word; an adjective would take the article) */
-  if (!p || !k->w[i - 1].info || !g_str_has_prefix(k->w[i - 1].text, "\u05D4") || !sem_hebrew_participle(k->w[i].text))
+   * last word; an adjective would take the article); a hif'il's past only
+   * after the first, or a definite word of five letters ("התאגיד הודיע"):
+   * its own ה is the article's letter */
+  if (!p || !k->w[i - 1].info || !g_str_has_prefix(k->w[i - 1].text, "\u05D4"))
+    return false;
+  bool participle = sem_hebrew_participle(k->w[i].text);
+  if (!participle && !sem_hebrew_hifil_past(&k->sem, k->w[i].text))
     return false;
   if (sem_unarticled(&k->sem, k->w[i - 1].text, k->lang) != k->w[i - 1].text)
     return true;
+  if (!participle) /* ... or one long enough to be read as articled (sem_drop_articled()) */
+    return g_utf8_strlen(k->w[i - 1].text, -1) >= 5;
   const word *h = i >= 2 && !p->brk ? &k->w[i - 2] : NULL;
   return h && h->info && h->cls != W_VERB && !g_str_has_prefix(h->tok->word, "\u05D4") && !function_word(h->tok->word, k);
 }
@@ -1485,7 +1493,7 @@ static void classify(kp *k)
           wi->lang_pos = clitic_verb(k, w->text);
         wi->stop = (k->stops && lex_is_stop_lang(w->text, k->lang)) || seg_utf8_len(w->text) < 2 ||
                    (k->guessed && g_hash_table_contains(k->guessed, w->text)) ||
-                   (k->semitic && lex_is_closed_class(w->text, k->lang));
+                   (k->semitic && (lex_is_closed_class(w->text, k->lang) || sem_pronoun_prep(w->text, k->lang)));
         g_hash_table_insert(k->infos, (gpointer)w->text, wi);
       }
       w->info = wi;

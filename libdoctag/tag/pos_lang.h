@@ -5,7 +5,8 @@
  * "zapowiada", "apresenta"), only as an adverb ("notamment"), as a noun
  * or a verb ("annonce"), only as a participle ("annoncé"), as an
  * adjective ("grande", "nouvelle"), as "de" with an article ("do",
- * "della") or as another preposition (tag/pos_lang_table.h). Read-only
+ * "della"), as another preposition or as a cardinal ("dues", "двух")
+ * (tag/pos_lang_table.h). Read-only
  * data: thread-safe, nothing loaded at run time. */
 #ifndef DOCTAG_TAG_POS_LANG_H
 #define DOCTAG_TAG_POS_LANG_H

@@ -18,6 +18,7 @@ enum {
   POS_LANG_ADJ_NOUN,   /* an adjective and a noun, nothing else: "nouvelle", "public" */
   POS_LANG_OF,         /* "de" ("di"), alone or with an article: "do", "del", "della", "des" */
   POS_LANG_PREP,       /* another preposition, alone or with an article: "no", "al", "nella" */
+  POS_LANG_NUM,        /* a cardinal, no noun nor adjective: "dos", "dues", "двух", "миллиона" */
   POS_LANG_CLASSES
 };
 

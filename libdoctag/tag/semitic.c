@@ -108,10 +108,28 @@ static bool known(const sem_text *st, const char *core, const char *lang)
   return g_str_has_prefix(core, HE) && g_hash_table_contains(st->words, core + strlen(HE));
 }
 
+bool sem_pronoun_prep(const char *word, const char *lang)
+{
+  /* the prepositions as they are written before a suffix (على, إلى, لدى
+   * with ي), the suffixes but the first person's ي ("علي" is also Ali) */
+  static const char *const preps[] = { "علي", "إلي", "الي", "لدي", "في", "من", "عن", "مع", "عند", "ب", "ل", NULL };
+  static const char *const suffixes[] = { "ه", "ها", "هم", "هما", "هن", "ك", "كم", "كما", "كن", "نا", NULL };
+  if (!lang || !arabic(lang))
+    return false;
+  for (const char *const *p = preps; *p; p++) {
+    if (!g_str_has_prefix(word, *p))
+      continue;
+    if (in(suffixes, word + strlen(*p)))
+      return true;
+  }
+  return false;
+}
+
 static bool acceptable(const sem_text *st, const char *core, const char *lang, sem_function_fn is_function, void *data)
 {
   glong n = g_utf8_strlen(core, -1);
-  if (n >= MIN_FUNCTION && (is_function(core, data) || lex_is_date_word(core) || time_unit(core)))
+  if (n >= MIN_FUNCTION &&
+      (is_function(core, data) || sem_pronoun_prep(core, lang) || lex_is_date_word(core) || time_unit(core)))
     return true;
   return n >= MIN_KNOWN && known(st, core, lang);
 }
@@ -145,11 +163,31 @@ static bool masdar(const char *w)
   return m;
 }
 
+/* Hebrew: whether the text writes `word` whole after the article or a
+ * one-letter preposition, its first ו doubled or not ("הוועד", "בוועד",
+ * "לועד"): then its first letters are the word's, not proclitics ("ועד",
+ * committee, not ו + "עד"). */
+static bool he_whole(const sem_text *st, const char *word)
+{
+  static const char *const before[] = { HE, "ב", "ל", "מ", NULL };
+  char buf[256];
+  for (const char *const *b = before; *b; b++) {
+    if (g_snprintf(buf, sizeof buf, "%s%s", *b, word) < (int)sizeof buf && g_hash_table_contains(st->words, buf))
+      return true;
+    if (g_str_has_prefix(word, "ו") && g_snprintf(buf, sizeof buf, "%sו%s", *b, word) < (int)sizeof buf &&
+        g_hash_table_contains(st->words, buf))
+      return true;
+  }
+  return false;
+}
+
 const char *sem_core(sem_text *st, const char *word, const char *lang, sem_function_fn is_function, void *data)
 {
   if (!sem_lang(lang) || is_function(word, data))
     return word;
   bool ar = arabic(lang);
+  if (!ar && he_whole(st, word))
+    return word;
   for (const char *const *c = ar ? arabic_clitics : hebrew_clitics; *c; c++) {
     if (!g_str_has_prefix(word, *c))
       continue;
@@ -403,6 +441,12 @@ bool sem_arabic_verb(const sem_text *st, const char *word, const char *prev)
     goto out;
   const gunichar *x = u + i;
   glong m = n - i;
+  /* three letters: ي or ت and two root letters, or a root letter and ى, of
+   * a root whose weak or doubled letter the imperfect drops ("يتم", "يجب",
+   * "تقع", "يعد", "تضم", "يرى"); ن and two letters is as often a noun's
+   * root ("نقل", "نفط", "نص") */
+  if (m == 3 && x[0] != AR_NOON && ar_consonant(x[1]) && (ar_consonant(x[2]) || x[2] == AR_ALEF_MAKSURA))
+    goto article;
   if (m < 4 || m > 8)
     goto out;
   gunichar last = x[m - 1], before = x[m - 2];
@@ -477,6 +521,16 @@ static bool he_past(const gunichar *x, glong n)
   return x[0] == HE_HE && n >= 5 && n <= 7;
 }
 
+/* Whether they are a nif'al's past or present: נ and three root letters,
+ * the last no ה ("נפתח", "נמסר"; not "נשמה"), or with the past's -ה or
+ * -ו ("נמסרה", "נסגרו"). */
+static bool he_nifal(const gunichar *x, glong n)
+{
+  if (n < 4 || n > 5 || x[0] != HE_NUN || !he_consonants(x + 1, 3))
+    return false;
+  return n == 4 ? x[3] != HE_HE : x[4] == HE_HE || x[4] == HE_VAV;
+}
+
 /* Whether they are a future's plural: י or ת, a binyan's ת, י or ו, three
  * root letters, ו ("יעברו", "יתבצעו", "יוצבו"; not "תלמידו", "ילדו"). */
 static bool he_future_plural(const gunichar *x, glong n)
@@ -513,7 +567,8 @@ bool sem_hebrew_verb(const sem_text *st, const char *word, const char *prev, boo
   gunichar *u = g_utf8_to_ucs4_fast(word, -1, &n);
   glong i = n > 4 && u[0] == HE_VAV ? 1 : 0; /* the conjunction: "ואמרו", "וביקשו" */
   const char *rest = g_utf8_offset_to_pointer(word, i + 1);
-  bool verb = he_infinitive(st, u + i, n - i, rest) || he_past(u + i, n - i) || he_future_plural(u + i, n - i);
+  bool verb = he_infinitive(st, u + i, n - i, rest) || he_past(u + i, n - i) || he_future_plural(u + i, n - i) ||
+              he_nifal(u + i, n - i);
   if (verb) { /* the text writes it with the article: a noun ("החברתי" makes "חברתי" one) */
     char buf[256];
     const char *w = g_utf8_offset_to_pointer(word, i);
@@ -537,6 +592,19 @@ bool sem_hebrew_participle(const char *core)
     p = u[n - 1] != HE_HE && u[n - 1] != HE_YOD && !(m < n && u[m - 1] == HE_YOD);
   else if (m == 4 && u[1] == HE_VAV && he_consonant(u[0]) && u[0] != HE_HE && he_consonants(u + 2, 2))
     p = true; /* pa'al's C-ו-C-C: "פותחת" */
+  else if (m == 5 && u[0] == 0x05DE && u[1] == HE_VAV && he_consonant(u[2]) && u[3] == HE_YOD && he_consonant(u[4]))
+    p = true; /* hif'il's of a root that begins in י or ו, מ-ו-C-י-C: "מודיע", "מוסיפים" */
+  g_free(u);
+  return p;
+}
+
+bool sem_hebrew_hifil_past(sem_text *st, const char *core)
+{
+  glong n;
+  gunichar *u = g_utf8_to_ucs4_fast(core, -1, &n);
+  glong m = n == 6 && u[5] == HE_HE ? 5 : n; /* the feminine's -ה: "החליטה" */
+  bool p = m == 5 && u[0] == HE_HE && (he_consonant(u[1]) || u[1] == HE_VAV) && he_consonant(u[2]) &&
+           u[3] == HE_YOD && he_consonant(u[4]) && sem_unarticled(st, core, "heb") == core;
   g_free(u);
   return p;
 }

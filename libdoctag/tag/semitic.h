@@ -35,7 +35,8 @@ typedef bool (*sem_function_fn)(const char *word, void *data);
 /* `word` without its leading conjunction and preposition proclitics
  * (Arabic و ف ب ل ك, "لل" as ل + ال; Hebrew ו ש כש ב ל מ כ; the article
  * stays, Arabic's "ال", Hebrew's ה), where what is left is a function
- * word ("وذلك", "בשל") or a date word of at least 2 letters, or a word the
+ * word ("وذلك", "בשל"), an Arabic preposition with a pronoun's suffix
+ * ("فعليكم", sem_pronoun_prep()) or a date word of at least 2 letters, or a word the
  * text also writes without them, itself or with its article, or after two
  * different prepositions, of at least 3 ("بشارع" beside "الشارع"; "בתאגיד"
  * beside "התאגיד"; "בשכונה" beside "לשכונה"), or, in Arabic, a
@@ -44,6 +45,11 @@ typedef bool (*sem_function_fn)(const char *word, void *data);
  * itself. The longest such strip wins. Borrowed: `word` or a string of
  * `st`. */
 const char *sem_core(sem_text *st, const char *word, const char *lang, sem_function_fn is_function, void *data);
+
+/* Arabic: whether `word` is a preposition with a pronoun's suffix, a
+ * function word ("عليكم", "منه", "لهم", "فيها"; "فعليكم" is ف and it).
+ * False for other languages. */
+bool sem_pronoun_prep(const char *word, const char *lang);
 
 /* Every form of `word` with a sequence of proclitics off (those sem_core()
  * strips, by the word's script: Arabic or Hebrew letters; "لل" as "ال"),
@@ -101,7 +107,9 @@ bool sem_construct_form(const char *core, const char *lang);
 
 /* Arabic: whether `word`, as written (clitics on), has the shape of an
  * imperfect verb: ي ت ن, or أ after the future's س, after و ف س ل
- * ("تعلن", "وتدعو", "وستتوفر", "يرجى"), at least 4 letters from that prefix,
+ * ("تعلن", "وتدعو", "وستتوفر", "يرجى"), at least 4 letters from that prefix
+ * or 3 of ي or ت and two root letters, a weak or doubled root's ("يتم",
+ * "تقع", "يرى"),
  * and none of the noun patterns that share it: ة, ات or ية at the end
  * ("تحلية"), ا second or, in a 4-letter word, third ("تاريخ", "نظام"),
  * تفعيل, تفعال and تفاعل ("تعليم", "تقرير", "تكرار", "تعاون"); or of the
@@ -140,7 +148,9 @@ bool sem_arabic_same_perfect(const char *word, const char *verb);
  * ("לבדוק") whose rest the text writes nowhere else; a past's ending
  * (-תי -נו -תם -ו) after three root letters, a pi'el's C-י-C-C or a
  * hif'il's ה ("אמרו", "ביקשו", "החלטנו", "הגשתם"); a future's plural
- * ("יעברו", "יתבצעו"); and that the text never writes it with the article.
+ * ("יעברו", "יתבצעו"); a nif'al's past or present, נ and three root
+ * letters, bare or with -ה or -ו ("נפתח", "נמסרה", "נסגרו"); and that the
+ * text never writes it with the article.
  * Not a present's participle (מ-...-ים: "מבקשים" and "מחשבים" share it)
  * but after a pronoun. `next`: the word after, as written (NULL: none). */
 bool sem_hebrew_verb(const sem_text *st, const char *word, const char *prev, bool prev_opens, const char *next);
@@ -150,9 +160,18 @@ bool sem_hebrew_verb(const sem_text *st, const char *word, const char *prev, boo
  * hif'il, hitpa'el: "מבקש", "משיקה" aside, "מתכננים"; not the passive's
  * "מפורטת", "מוקדמת", adjectives), no adjective's ending (-י, -ית, -יים,
  * -יות) nor -ה ("משפחה"); or pa'al's C-ו-C-C with -ת, -ים, -ות or none
- * ("פותחת"). Nouns share the shape ("מרכז", "משרד"): the caller reads it
+ * ("פותחת"); or hif'il's מ-ו-C-י-C of a root that begins in י or ו
+ * ("מודיע", "מוסיפים"). Nouns share the shape ("מרכז", "משרד"): the caller reads it
  * where a noun phrase cannot go on, after a definite word (the subject of
  * "משרד החינוך משיק"). */
 bool sem_hebrew_participle(const char *core);
+
+/* Hebrew: whether `core` (sem_core()'s) has the shape of a hif'il's past,
+ * ה-C-C-י-C or ה-ו-C-י-C, bare or with the feminine's -ה ("החליט",
+ * "הודיעה", "הכריז"), and the text never writes it without its ה (then
+ * the ה is the article: "הנציג" beside "נציג"). Definite nouns and
+ * adjectives share the shape ("הבכיר"): the caller reads it right after
+ * a definite subject, as sem_hebrew_participle()'s. */
+bool sem_hebrew_hifil_past(sem_text *st, const char *core);
 
 #endif

@@ -70,6 +70,12 @@ static void test_verb_only_forms(void **state)
     { "ita", "di", POS_LANG_OF },    { "ita", "della", POS_LANG_OF }, { "ita", "dell", POS_LANG_OF },
     { "ita", "dei", POS_LANG_OF },   { "por", "deste", POS_LANG_PREP }, { "por", "no", POS_LANG_PREP },
     { "glg", "na", POS_LANG_PREP },  { "spa", "al", POS_LANG_PREP },  { "fra", "pendant", POS_LANG_PREP },
+    /* cardinals, declined too, whatever verb they also spell ("opt", I opt;
+     * "три", rub), not one also a noun or an adjective ("neuf", new) */
+    { "cat", "dues", POS_LANG_NUM },  { "cat", "vint", POS_LANG_NUM },  { "ron", "două", POS_LANG_NUM },
+    { "ron", "opt", POS_LANG_NUM },   { "rus", "двух", POS_LANG_NUM },  { "rus", "пяти", POS_LANG_NUM },
+    { "ukr", "мільйонів", POS_LANG_NUM }, { "pol", "tysięcy", POS_LANG_NUM }, { "fra", "neuf", POS_LANG_NONE },
+    { "spa", "ii", POS_LANG_NONE },   { "ron", "xii", POS_LANG_NONE },
     /* nouns, and forms of several other parts of speech; a noun that is
      * also a verb's first person ("registo", I register) is a noun */
     { "por", "registo", POS_LANG_NONE },
@@ -350,14 +356,14 @@ static void test_verbs_by_context(void **state)
  * a noun phrase or before an object's article ("el pla forma part", "la
  * plaça Major costa dos milions", "l'ajuntament reurbanitza la plaça"); a
  * verb the analyser lacks by its ending ("digitalizează", "modernizuje",
- * "rewitalizuje"). */
+ * "rewitalizuje"); no number written out ("dos milions", "două milioane"). */
 static void test_cues_catalan_romanian_polish(void **state)
 {
   (void)state;
   static const struct {
     const char *lang, *text;
     const char *want[3];
-    const char *never[5];
+    const char *never[6];
   } notices[] = {
     { "cat",
       "Nou pla de mobilitat urbana\n"
@@ -375,7 +381,7 @@ static void test_cues_catalan_romanian_polish(void **state)
       "aparcament. La reforma de la plaça Major costa dos milions d'euros, i les obres van començar al març. "
       "El consistori va presentar el projecte als veïns, que poden consultar els plànols al web municipal.",
       { "plaça major", "qualitat de l'aire" },
-      { "reurbanitza", "monitoritza", "costa" } },
+      { "reurbanitza", "monitoritza", "costa", "dos", "milions" } },
     { "ron",
       "Arhiva digitală a primăriei\n"
       "Primăria digitalizează arhiva de stare civilă a orașului. Cetățenii pot solicita online certificatele "
@@ -384,7 +390,7 @@ static void test_cues_catalan_romanian_polish(void **state)
       "pentru angajați, sub forma unor cursuri online. Arhiva digitală a primăriei va fi deschisă publicului "
       "de anul viitor.",
       { "arhiva digitală", "documentele vechi" },
-      { "digitalizează" } },
+      { "digitalizează", "două", "milioane" } },
     { "pol",
       "Nowa oczyszczalnia ścieków\n"
       "Gmina modernizuje oczyszczalnię ścieków i rewitalizuje park miejski nad rzeką. Zmodernizowana "

@@ -50,6 +50,9 @@ static void test_proclitics(void **state)
     { "הפסקה בשכונה ומכליות לשכונה", "heb", "בשכונה", "שכונה" }, /* after two prepositions */
     { "הפסקה בשכונה ומכליות בשכונה", "heb", "בשכונה", "בשכונה" }, /* ... not one twice */
     { "ذهب بسيارة المدير", "ara", "بسيارة", "بسيارة" },
+    /* ... and before a preposition with a pronoun's suffix: ف + على + كم */
+    { "فعليكم زيارة المكتبة", "ara", "فعليكم", "عليكم" },
+    { "ولهم حق", "ara", "ولهم", "لهم" },
     /* ... and before a verbal noun, of a shape no root letter begins */
     { "لتوفير مياه الشرب", "ara", "لتوفير", "توفير" },
     { "باستخدام الطاقة", "ara", "باستخدام", "استخدام" },
@@ -63,6 +66,10 @@ static void test_proclitics(void **state)
     { "בית הספר היסודי", "heb", "בית", "בית" },
     { "בית ספר ולימוד בבית", "heb", "בבית", "בית" },
     { "ועדת החינוך", "heb", "ועדת", "ועדת" },
+    /* a word the text also writes whole after the article or a preposition
+     * keeps its first letters: "ועד" (committee) beside "הוועד", "לוועד" */
+    { "ועד הבית מודיע. הוועד החליט", "heb", "ועד", "ועד" },
+    { "ועד הבית מודיע. פנו לוועד", "heb", "ועד", "ועד" },
     /* never below three letters for a word of the text ("ים" is one) */
     { "מים ים", "heb", "מים", "מים" },
     /* not Urdu's or Persian's */
@@ -71,6 +78,9 @@ static void test_proclitics(void **state)
   };
   for (size_t i = 0; i < G_N_ELEMENTS(cores); i++)
     expect_core(cores[i].text, cores[i].lang, cores[i].word, cores[i].want);
+  assert_true(sem_pronoun_prep("عليكم", "ara") && sem_pronoun_prep("منها", "ara") && sem_pronoun_prep("لهم", "ara"));
+  assert_false(sem_pronoun_prep("علي", "ara")); /* also Ali */
+  assert_false(sem_pronoun_prep("مكتبة", "ara") || sem_pronoun_prep("عليكم", "fas"));
   assert_false(sem_lang("urd"));
   assert_false(sem_lang("fas"));
   assert_true(sem_lang("ara") && sem_lang("heb"));
@@ -108,6 +118,15 @@ static void test_arabic_verbs(void **state)
                                 "سأعمل", "أعلنت", "وأكدت", "ارتفعت", "وانخفضت", "استمرت", "تراجعت" };
   for (size_t i = 0; i < G_N_ELEMENTS(verbs); i++)
     expect_verb("", verbs[i], NULL, true);
+  /* three letters, of roots whose weak or doubled letter the imperfect
+   * drops; not ن's, as often a noun's root, nor one the text writes with
+   * the article */
+  const char *const short_verbs[] = { "يتم", "يجب", "تقع", "يعد", "وتضم", "يرى", "ستصل" };
+  for (size_t i = 0; i < G_N_ELEMENTS(short_verbs); i++)
+    expect_verb("", short_verbs[i], NULL, true);
+  expect_verb("", "نفط", NULL, false);
+  expect_verb("اليمن", "يمن", NULL, false);
+  expect_verb("", "تعد", "في", false);
   /* masculine perfects: frequent ones by name, with a conjunction or an
    * ending; the derived forms VII, VIII, X by their pattern; any with -وا,
    * -تم, and IV's with them */
@@ -191,7 +210,9 @@ static void test_hebrew_verbs(void **state)
   /* by their shape: infinitives, pasts' endings, futures' plurals */
   const char *const verbs[] = { "להגיש", "להודיע", "להצטייד", "להחליף", "לבדוק", "לפנות", "אמרו", "ואמרו",
                                 "ביקשו", "וביקשו", "שילמו", "החלטנו", "הגשתם", "כתבתי", "ביקשנו", "החליטו",
-                                "הגיעו", "יעברו", "יחזרו", "יתבצעו", "ייפתחו" };
+                                "הגיעו", "יעברו", "יחזרו", "יתבצעו", "ייפתחו",
+                                /* nif'al: past, present, the past's -ה and -ו */
+                                "נפתח", "נמסרה", "נסגרו" };
   for (size_t i = 0; i < G_N_ELEMENTS(verbs); i++)
     expect_hebrew_verb("", NULL, false, verbs[i], NULL, true);
   /* nouns: with a noun's ending, a possessive's after a vowel letter, ל
@@ -216,7 +237,8 @@ static void test_hebrew_verbs(void **state)
   expect_hebrew_verb("", "הוא", false, "מרכז", NULL, false); /* "המים הם מרכז": the copula */
   expect_hebrew_verb("", "התאגיד", false, "מבקש", "מכל", false);
   /* the shape of an active participle, read after a definite subject */
-  const char *const participles[] = { "מבקש", "מבקשת", "מבקשים", "משיק", "ממליץ", "מתכננים", "פותחת", "פותח" };
+  const char *const participles[] = { "מבקש", "מבקשת", "מבקשים", "משיק", "ממליץ", "מתכננים", "פותחת", "פותח",
+                                      "מודיע", "מוסיפים" };
   for (size_t i = 0; i < G_N_ELEMENTS(participles); i++)
     if (!sem_hebrew_participle(participles[i]))
       fail_msg("\"%s\" has no participle's shape", participles[i]);
@@ -225,6 +247,26 @@ static void test_hebrew_verbs(void **state)
   for (size_t i = 0; i < G_N_ELEMENTS(not_participles); i++)
     if (sem_hebrew_participle(not_participles[i]))
       fail_msg("\"%s\" has a participle's shape", not_participles[i]);
+}
+
+/* The shape of a hif'il's past, read after a definite subject; not where
+ * the text writes the word without its ה (an article's). */
+static void test_hebrew_hifil_past(void **state)
+{
+  (void)state;
+  GArray *toks = seg_split("התאגיד הודיע. הנציג של נציג");
+  sem_text st;
+  sem_text_init(&st, toks);
+  const char *const pasts[] = { "החליט", "הודיע", "הודיעה", "הכריז", "החליטה" };
+  for (size_t i = 0; i < G_N_ELEMENTS(pasts); i++)
+    if (!sem_hebrew_hifil_past(&st, pasts[i]))
+      fail_msg("\"%s\" has no hif'il past's shape", pasts[i]);
+  const char *const not_pasts[] = { "הנציג", "המים", "התאגיד", "הודעה", "החלטות" };
+  for (size_t i = 0; i < G_N_ELEMENTS(not_pasts); i++)
+    if (sem_hebrew_hifil_past(&st, not_pasts[i]))
+      fail_msg("\"%s\" has a hif'il past's shape", not_pasts[i]);
+  sem_text_clear(&st);
+  seg_free(toks);
 }
 
 static void test_dates(void **state)
@@ -273,6 +315,7 @@ int main(void)
     cmocka_unit_test(test_arabic_verbs),
     cmocka_unit_test(test_arabic_clause_verbs),
     cmocka_unit_test(test_hebrew_verbs),
+    cmocka_unit_test(test_hebrew_hifil_past),
     cmocka_unit_test(test_dates),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -34,7 +34,10 @@
  * preposition "de" (Italian "di"), alone or contracted with an article
  * ("do", "del", "della", "des"); another preposition, alone or contracted
  * ("no", "al", "nella"), also when an adjective or a participle
- * ("pendant", "durante", "suivant"), not a noun ("sous") or a verb. Only
+ * ("pendant", "durante", "suivant"), not a noun ("sous") or a verb; a
+ * numeral when a reading is a cardinal ("dues", "двух", "миллиона") and none
+ * a noun or an adjective ("set", thirst; "neuf", new), not a Roman one,
+ * part of a name ("HCS II"). Only
  * forms of letters are kept, and an elided preposition's apostrophe
  * ("dell'", "d'") is dropped: the segmenter splits a
  * text's words at spaces, hyphens and apostrophes ("apresenta-se",
@@ -60,6 +63,7 @@ static const char *const adverb_tags[] = { "adv", "preadv", NULL };
 static const char *const noun_tags[] = { "n", "np", NULL };
 static const char *const adjective_tags[] = { "adj", NULL };
 static const char *const preposition_tags[] = { "pr", NULL };
+static const char *const numeral_tags[] = { "num", NULL };
 /* The lemmas of the preposition that joins nouns as English "of" does. */
 static const char *const of_lemmas[] = { "de", "di", NULL };
 static const char *const nonfinite_tags[] = { "pp", "pprs", "ppr", "ppres", "ppas", "pact", "ger", "vbger", "agnt", NULL };
@@ -74,7 +78,7 @@ static bool in(const char *const *list, const char *tag)
 
 enum { SYM_EPS = 0 };
 /* What an output symbol says of the analysis it is on. */
-enum { OUT_CHAR, OUT_VERB, OUT_ADV, OUT_NOUN, OUT_ADJ, OUT_PREP, OUT_NONFINITE, OUT_DEF, OUT_P12, OUT_SHORT, OUT_CMP, OUT_TAG, OUT_JOIN };
+enum { OUT_CHAR, OUT_VERB, OUT_ADV, OUT_NOUN, OUT_ADJ, OUT_PREP, OUT_NUM, OUT_NONFINITE, OUT_DEF, OUT_P12, OUT_SHORT, OUT_CMP, OUT_TAG, OUT_JOIN };
 
 typedef struct arc { unsigned int to, in, out; } arc;
 
@@ -108,6 +112,7 @@ static unsigned int sym_id(symtab *s, const char *text)
            : in(noun_tags, tag)        ? OUT_NOUN
            : in(adjective_tags, tag)   ? OUT_ADJ
            : in(preposition_tags, tag) ? OUT_PREP
+           : in(numeral_tags, tag)     ? OUT_NUM
            : in(nonfinite_tags, tag)   ? OUT_NONFINITE
            : !strcmp(tag, "def")       ? OUT_DEF /* "do" de<pr>+o<det><def> */
            : !strcmp(tag, "p1") || !strcmp(tag, "p2") ? OUT_P12
@@ -131,7 +136,8 @@ static unsigned int sym_id(symtab *s, const char *text)
 /* F_VERB12: a verb's first or second person only ("governo", I govern;
  * "soutiens"): a verb where no other reading is, but not enough to make
  * a noun's form a verb in a document, which speaks of third persons */
-enum { F_VERB = 1, F_ADV = 2, F_OTHER = 4, F_PART = 8, F_NOUN = 16, F_ADJ = 32, F_OF = 64, F_PREP = 128, F_VERB12 = 256 };
+enum { F_VERB = 1, F_ADV = 2, F_OTHER = 4, F_PART = 8, F_NOUN = 16, F_ADJ = 32, F_OF = 64, F_PREP = 128, F_VERB12 = 256,
+       F_NUM = 512 };
 
 static unsigned int form_class(unsigned int f)
 {
@@ -139,6 +145,12 @@ static unsigned int form_class(unsigned int f)
     return POS_LANG_OF;
   if (f & F_PREP && !(f & (F_VERB | F_NOUN)))
     return POS_LANG_PREP;
+  /* a cardinal that is no noun nor adjective too (Catalan's "set", thirst;
+   * French's "neuf", new), whatever verb's form it also spells (Russian's
+   * "три", rub; Hindi's "दो", give; Romanian's "opt"): a closed class, as
+   * English's stop list holds "two", "million" */
+  if (f & F_NUM && !(f & (F_NOUN | F_ADJ)))
+    return POS_LANG_NUM;
   if (f && !(f & ~(F_VERB | F_VERB12)))
     return POS_LANG_VERB;
   if (f & F_VERB && f & F_NOUN && !(f & F_PREP))
@@ -180,6 +192,8 @@ static void record(walker *w, unsigned int cls)
   for (const char *p = s; p < s + len; p = g_utf8_next_char(p))
     if (!g_unichar_isalpha(g_utf8_get_char(p)) && !g_unichar_ismark(g_utf8_get_char(p)))
       return;
+  if (cls == F_NUM && strspn(s, "ivxlcdmIVXLCDM") == len)
+    return; /* a Roman numeral is a name's ("HCS II", "Fase II") */
   char *down = g_utf8_strdown(s, (gssize)len);
   char *nfc = g_utf8_normalize(down, -1, G_NORMALIZE_NFC);
   g_free(down);
@@ -206,6 +220,7 @@ static void walk(walker *w, unsigned int state, int pos, bool nonfinite, bool jo
               : pos == OUT_NOUN && !joined  ? F_NOUN
               : pos == OUT_ADJ && !joined   ? (adj_form == OUT_SHORT ? F_ADV : F_ADJ)
               : pos == OUT_PREP             ? (in(of_lemmas, w->lemma->str) && joined == def ? F_OF : F_PREP)
+              : pos == OUT_NUM && !joined   ? F_NUM
                                             : F_OTHER);
   unsigned int from = g_array_index(w->sec->first, unsigned int, state);
   unsigned int to = g_array_index(w->sec->first, unsigned int, state + 1);
@@ -446,10 +461,10 @@ static int write_part(FILE *out, char **args)
   qsort(kept->pdata, kept->len, sizeof(char *), cmp_str);
   fprintf(stderr,
           "apertium_pos_gen: %s: %u forms, %u only verbs, %u only adverbs, %u nouns or verbs, %u adjectives or "
-          "verbs, %u participles, %u adjectives, %u adjectives or nouns, %u \"of\", %u prepositions\n",
+          "verbs, %u participles, %u adjectives, %u adjectives or nouns, %u \"of\", %u prepositions, %u numerals\n",
           code, g_hash_table_size(forms), n[POS_LANG_VERB], n[POS_LANG_ADV], n[POS_LANG_NOUN_VERB],
           n[POS_LANG_ADJ_VERB], n[POS_LANG_PARTICIPLE], n[POS_LANG_ADJ], n[POS_LANG_ADJ_NOUN], n[POS_LANG_OF],
-          n[POS_LANG_PREP]);
+          n[POS_LANG_PREP], n[POS_LANG_NUM]);
   if (!n[POS_LANG_VERB] && !rc) {
     fprintf(stderr, "apertium_pos_gen: %s: no verb in %s\n", code, path);
     rc = 1;
