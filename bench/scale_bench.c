@@ -863,11 +863,37 @@ static void bench_batch(const char *label, const char *url, const char *dir, con
     bench_catchup(label, url, dir, uid, jid, rows);
 }
 
+/* Documents written one a transaction, as a batch row is (write_one): the
+ * largest user's, whose heads and their postings the triggers keep (0009,
+ * 0023), against the smallest user's, which no search gave heads. */
+static void measure_writes(doctag_ctx *ctx, const char *label, const user_set *u, corpus *c, int rounds)
+{
+  samples own = { 0 }, other = { 0 };
+  for (int i = 0; i < 10 * rounds; i++) {
+    double t0 = now_ms();
+    write_one(ctx, u->id[0], c, (unsigned int)i);
+    sample_add(&own, now_ms() - t0);
+    t0 = now_ms();
+    write_one(ctx, u->id[u->n - 1], c, (unsigned int)i);
+    sample_add(&other, now_ms() - t0);
+  }
+  printf("    %d documents written one a transaction: the largest user's (with heads) p50 %.2f ms  p99 %.2f ms;"
+         " a user's without heads p50 %.2f ms  p99 %.2f ms\n", 10 * rounds, p(&own, 0.5), p(&own, 0.99),
+         p(&other, 0.5), p(&other, 0.99));
+  printf("RESULT backend=%s write_own_p50_ms=%.2f write_own_p99_ms=%.2f write_other_p50_ms=%.2f"
+         " write_other_p99_ms=%.2f\n", label, p(&own, 0.5), p(&own, 0.99), p(&other, 0.5), p(&other, 0.99));
+  print_load();
+  g_free(own.v);
+  g_free(other.v);
+}
+
 /* What users wait for, on a loaded history of `u`'s users. */
 static void measure_history(doctag_ctx *ctx, const char *label, const char *url, const char *dir,
                             const char *sqlite_path, user_set *u, corpus *c, unsigned int rows, int rounds)
 {
   measure_user(ctx, label, "largest", u, 0, c, rounds);
+  if (!getenv("SCALE_LISTS_ONLY"))
+    measure_writes(ctx, label, u, c, rounds);
   /* Writes once the largest user has search heads: each new document
    * enters the heads of the words it holds, in the triggers (0009). The
    * main load above ran with no heads, so its rate is the one before. */
