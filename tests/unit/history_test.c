@@ -1114,6 +1114,51 @@ static void test_search_unspaced_blocks(void **state)
   g_free(uid);
 }
 
+/* PostgreSQL: a settled text's words are the text itself (0021), and that
+ * is what the full path (NFC, then the split into runs) makes of it: every
+ * character and every pair of characters that doctag_unsettled() lets
+ * through is its own NFC, and doctag_words() gives what the full path gives
+ * on texts and tags on both sides. */
+static void test_settled_words_unchanged(void **state)
+{
+  fx *f = *state;
+  if (!f->pg)
+    return;
+  struct store *s = NULL;
+  store_conn *c = NULL;
+  store_rows r = { 0 };
+  assert_ok(store_get(f->ctx, &s));
+  assert_ok(store_acquire(s, &c));
+  assert_ok(store_exec_sql(c, "CREATE TEMP TABLE settled AS SELECT chr(n) ch FROM generate_series(1, 1114111) n"
+                              " WHERE (n < 55296 OR n > 57343) AND chr(n) !~ doctag_unsettled()", NULL, 0, NULL));
+  assert_ok(store_exec_sql(c, "SELECT (SELECT count(*) FROM settled), (SELECT count(*) FROM settled"
+                              " WHERE normalize(ch, NFC) <> ch), (SELECT count(*) FROM settled a, settled b"
+                              " WHERE a.ch || b.ch !~ doctag_unsettled() AND normalize(a.ch || b.ch, NFC) <> a.ch || b.ch)",
+                           NULL, 0, &r));
+  assert_true(store_cell_int(&r, 0, 0) > 1000);
+  assert_int_equal(store_cell_int(&r, 0, 1), 0);
+  assert_int_equal(store_cell_int(&r, 0, 2), 0);
+  store_rows_clear(&r);
+  const char *texts[] = { "Monsoon report 2024: “rainfall” – 12 % (€5)", "café Ёлка ﬁnal", "cafe\xcc\x81",
+                          "ज़िला बाज़ार स्वास्थ्य", "न\xe0\xa4\xbc र\xe0\xa4\xbc", "क्\xe0\xa4\xbc", "本市停水通知 and more",
+                          "Ωμέγα ·", "" };
+  for (size_t i = 0; i < G_N_ELEMENTS(texts); i++) {
+    store_param p[] = { SP_T(texts[i]) };
+    assert_ok(store_exec_sql(c, "SELECT doctag_words($1::text) = (SELECT coalesce(string_agg(coalesce("
+                                "doctag_pairs(m[1]), m[2]), ' ' ORDER BY k), '') FROM regexp_matches(normalize($1::text,"
+                                " NFC), '([' || doctag_unspaced() || ']+)|([^' || doctag_unspaced() || ']+)', 'g')"
+                                " WITH ORDINALITY AS r(m, k)), $1::text !~ doctag_unsettled(),"
+                                " doctag_words(jsonb_build_array($1::text, 'water')) = doctag_words($1::text) || ' water'",
+                             p, 1, &r));
+    if (!store_cell_bool(&r, 0, 0) || !store_cell_bool(&r, 0, 2))
+      fail_msg("doctag_words(\"%s\") is not the full path's", texts[i]);
+    /* settled: the first two, the Hindi words (a nukta after ja) and the empty text */
+    assert_int_equal(store_cell_bool(&r, 0, 1), i < 2 || i == 3 || i + 1 == G_N_ELEMENTS(texts));
+    store_rows_clear(&r);
+  }
+  store_release(s, c);
+}
+
 static void test_search_heads(void **state)
 {
   fx *f = *state;
@@ -2575,6 +2620,7 @@ int main(void)
     cmocka_unit_test(test_search_script_words),
     cmocka_unit_test(test_search_script_phrases),
     cmocka_unit_test(test_search_unspaced_blocks),
+    cmocka_unit_test(test_settled_words_unchanged),
     cmocka_unit_test(test_search_syntax_is_text),
     cmocka_unit_test(test_search_scoped_in_index),
     cmocka_unit_test(test_search_rank_is_the_owners),
