@@ -235,13 +235,47 @@ enum {
   L_AFTER_GERUND = 64, L_AFTER_NOUN_GERUND = 128, L_CLAUSE_ADVERB = 256, L_PREPOSITION = 512
 };
 
+/* A set of words, each with bits: open addressing over a fixed array, for
+ * the word lists below that every text asks of its words. Built once per
+ * process and read-only after; glib's table cost ~0.15 M instructions to
+ * build for the English lists alone, paid by every one-document process. */
+#define WORD_BITS_SLOTS 1024 /* a power of two, over twice the words held */
+typedef struct word_bits {
+  const char *word[WORD_BITS_SLOTS];
+  unsigned int bits[WORD_BITS_SLOTS];
+} word_bits;
+
+static guint word_bits_slot(const word_bits *t, const char *w)
+{
+  guint h = 5381; /* g_str_hash()'s */
+  for (const unsigned char *p = (const unsigned char *)w; *p; p++)
+    h = h * 33 + *p;
+  guint i = h & (WORD_BITS_SLOTS - 1);
+  while (t->word[i] && strcmp(t->word[i], w))
+    i = (i + 1) & (WORD_BITS_SLOTS - 1);
+  return i;
+}
+
+static void word_bits_add(word_bits *t, const char *const *list, unsigned int bit)
+{
+  for (const char *const *p = list; *p; p++) {
+    guint i = word_bits_slot(t, *p);
+    t->word[i] = *p;
+    t->bits[i] |= bit;
+  }
+}
+
+static unsigned int word_bits_of(const word_bits *t, const char *w)
+{
+  return t->bits[word_bits_slot(t, w)];
+}
+
 /* Which of the English word lists above hold `w` (L_* bits): one look-up
- * for each distinct word of a text instead of ~200 comparisons. The table
- * is built once per process and read-only after. */
+ * for each distinct word of a text instead of ~200 comparisons. */
 static unsigned int english_lists(const char *w)
 {
   static gsize once;
-  static GHashTable *table;
+  static word_bits table;
   if (g_once_init_enter(&once)) {
     static const struct { const char *const *list; unsigned int bit; } lists[] = {
       { verb_context, L_VERB_CONTEXT }, { noun_context, L_NOUN_CONTEXT }, { determiners, L_DETERMINER },
@@ -249,14 +283,11 @@ static unsigned int english_lists(const char *w)
       { after_gerund, L_AFTER_GERUND }, { after_noun_gerund, L_AFTER_NOUN_GERUND },
       { clause_adverbs, L_CLAUSE_ADVERB }, { prepositions, L_PREPOSITION },
     };
-    GHashTable *t = g_hash_table_new(g_str_hash, g_str_equal);
     for (size_t i = 0; i < G_N_ELEMENTS(lists); i++)
-      for (const char *const *p = lists[i].list; *p; p++)
-        g_hash_table_insert(t, (gpointer)*p, GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(t, *p)) | lists[i].bit));
-    table = t;
+      word_bits_add(&table, lists[i].list, lists[i].bit);
     g_once_init_leave(&once, 1);
   }
-  return GPOINTER_TO_UINT(g_hash_table_lookup(table, w));
+  return word_bits_of(&table, w);
 }
 
 /* What a distinct word of the text is, worked out once: a text repeats its
@@ -2099,19 +2130,16 @@ enum { SHAPE_REPORTING = 1, SHAPE_DIRECTIVE = 2 };
 /* reporting_words -> SHAPE_REPORTING, directive_words -> SHAPE_DIRECTIVE:
  * kp_measure() asks of every word, where scanning the lists cost 0.8 M
  * instructions for a three-page agreement. Built once, then only read. */
-static GHashTable *shape_words(void)
+static const word_bits *shape_words(void)
 {
   static gsize once = 0;
-  static GHashTable *set;
+  static word_bits set;
   if (g_once_init_enter(&once)) {
-    set = g_hash_table_new(g_str_hash, g_str_equal);
-    for (const char *const *r = reporting_words; *r; r++)
-      g_hash_table_insert(set, (gpointer)*r, GINT_TO_POINTER(SHAPE_REPORTING));
-    for (const char *const *r = directive_words; *r; r++)
-      g_hash_table_insert(set, (gpointer)*r, GINT_TO_POINTER(SHAPE_DIRECTIVE));
+    word_bits_add(&set, reporting_words, SHAPE_REPORTING);
+    word_bits_add(&set, directive_words, SHAPE_DIRECTIVE);
     g_once_init_leave(&once, 1);
   }
-  return set;
+  return &set;
 }
 
 void kp_measure(const GArray *tokens, kp_shape *out)
@@ -2119,7 +2147,7 @@ void kp_measure(const GArray *tokens, kp_shape *out)
   memset(out, 0, sizeof *out);
   unsigned int run = 0, sentences = 0, named = 0, reports = 0, directives = 0;
   size_t chars = 0;
-  GHashTable *shape = shape_words();
+  const word_bits *shape = shape_words();
   for (guint i = 0; i <= tokens->len; i++) {
     const seg_token *t = i < tokens->len ? &g_array_index(tokens, seg_token, i) : NULL;
     bool is_word = t && t->kind == SEG_WORD;
@@ -2137,7 +2165,7 @@ void kp_measure(const GArray *tokens, kp_shape *out)
     chars += (size_t)seg_utf8_len(t->word);
     sentences += t->sentence;
     out->stated |= t->keyword;
-    int kind = GPOINTER_TO_INT(g_hash_table_lookup(shape, t->word));
+    unsigned int kind = word_bits_of(shape, t->word);
     reports += kind == SHAPE_REPORTING;
     directives += kind == SHAPE_DIRECTIVE;
   }
