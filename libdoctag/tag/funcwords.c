@@ -231,11 +231,13 @@ static const char *word_after(const GArray *tokens, guint i, const char *lang)
   return NULL;
 }
 
-/* Hindi's "की" and Urdu's "کی" are "did" (feminine) and "of": after a word
- * that mostly makes conjunct verbs, "did" when no content word follows
- * ("अभियान शुरू की गई", "مہم شروع کی ہے", the campaign was begun) and "of"
- * when one does ("शुरू की तारीख", the starting date). Token i is that word. */
-static bool did_after(const GArray *tokens, guint i, const char *lang)
+/* Token i is a word that mostly makes conjunct verbs and a verb that does
+ * so with it follows: a form of "keep" or "stay" ("साफ रखें", keep clean;
+ * "جاری رہے گی", will go on), or Hindi's "की" and Urdu's "کی", "did"
+ * (feminine) and "of": "did" when no content word follows ("अभियान शुरू
+ * की गई", "مہم شروع کی ہے", the campaign was begun) and "of" when one
+ * does ("शुरू की तारीख", the starting date). */
+static bool part_verb_after(const GArray *tokens, guint i, const char *lang)
 {
   static const char *const did[][2] = { { "hin", "की" }, { "urd", "کی" } };
   if (i + 1 >= tokens->len || !lex_is_conjunct_part(g_array_index(tokens, seg_token, i).word, lang))
@@ -243,6 +245,8 @@ static bool did_after(const GArray *tokens, guint i, const char *lang)
   const seg_token *k = &g_array_index(tokens, seg_token, i + 1);
   if (k->kind != SEG_WORD || k->brk)
     return false;
+  if (lex_is_keep_verb(k->word, lang))
+    return true;
   for (size_t d = 0; d < G_N_ELEMENTS(did); d++)
     if (!strcmp(lang, did[d][0]) && !strcmp(k->word, did[d][1])) {
       const seg_token *n = i + 2 < tokens->len ? &g_array_index(tokens, seg_token, i + 2) : NULL;
@@ -264,7 +268,7 @@ GHashTable *fw_conjunct_parts(const GArray *tokens, const char *lang, bool (*con
     unsigned int n = GPOINTER_TO_UINT(g_hash_table_lookup(before, w));
     if (n == 1)
       continue;
-    bool light = lex_is_light_verb(word_after(tokens, i, lang), lang) || did_after(tokens, i, lang);
+    bool light = lex_is_light_verb(word_after(tokens, i, lang), lang) || part_verb_after(tokens, i, lang);
     g_hash_table_insert(before, (gpointer)w, GUINT_TO_POINTER(light ? (n ? n + 1 : 2) : 1));
   }
   GHashTable *out = g_hash_table_new(g_str_hash, g_str_equal);

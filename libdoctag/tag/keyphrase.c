@@ -1434,10 +1434,18 @@ static bool nominal_token(guint i, void *data)
 /* Urdu's conjunct verbs (fw_conjunct_parts()) are verbs, their first
  * part and their light verb, which the dictionary also reads as a noun
  * ("کرنے"): "جمع" (submission) of "فارم جمع کرنے" (to submit the form)
- * made the tag "داخلہ فارم جمع کرنے". The words are the tokens, one for
- * one. */
+ * made the tag "داخلہ فارم جمع کرنے"; and so are its predicate adjectives.
+ * The words are the tokens, one for one. */
 static void conjunct_verbs(kp *k)
 {
+  /* Urdu puts its adjectives before the noun; one before a copula is the
+   * predicate ("جانچ ضروری ہے", the check is necessary; "ہیلمٹ لازمی ہے"),
+   * no word of the noun's phrase */
+  static const char *const copula[] = { "ہے", "ہیں", "تھا", "تھی", "تھے", "تھیں", NULL };
+  if (!strcmp(k->lang, "urd"))
+    for (unsigned int i = 0; i + 1 < k->nw; i++)
+      if (k->w[i].cls == W_ADJ && !k->w[i + 1].brk && in_list(copula, k->w[i + 1].tok->word))
+        k->w[i].cls = W_VERB;
   GHashTable *parts = fw_conjunct_parts(k->toks, k->lang, nominal_token, k);
   if (!parts)
     return;

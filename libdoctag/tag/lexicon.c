@@ -185,6 +185,8 @@ bool lex_is_conjunct_part(const char *word, const char *lang)
   return in_lang_list(lex_conjunct_lists, word, lang);
 }
 
+bool lex_is_keep_verb(const char *word, const char *lang) { return in_lang_list(lex_keep_lists, word, lang); }
+
 /* Snowball stemmers are not thread-safe: each thread keeps its own, one per
  * algorithm, released when the thread ends. */
 typedef struct stemmers {

@@ -41,6 +41,11 @@ bool lex_has_light_verbs(const char *lang);
  * "शुरू", begin; "आयोजित", organised). */
 bool lex_is_conjunct_part(const char *word, const char *lang);
 
+/* True for a verb that makes a conjunct verb only after such a word
+ * (tag/data/keep_<code>.txt: Hindi's "रखना", keep; "रहना", stay: "साफ
+ * रखें", keep clean), a verb of its own after any other. */
+bool lex_is_keep_verb(const char *word, const char *lang);
+
 /* The stem of `word` in `lang` by its Snowball stemmer (English, French,
  * German, Spanish... 27 languages); other languages, or NULL, as
  * lex_stem(). Newly allocated. Thread-safe. */

@@ -49,10 +49,12 @@ typedef struct lex_lang_list {
  * class words of a language with no stop-word list: every list named
  * closed_<code> (tag/data/closed_guj.txt). Light verbs: light_<code>
  * (tag/data/light_hin.txt); the words that form conjunct verbs with them:
- * conjunct_<code> (tag/data/conjunct_hin.txt). */
+ * conjunct_<code> (tag/data/conjunct_hin.txt); the verbs that do so
+ * only with those words: keep_<code> (tag/data/keep_hin.txt). */
 extern const lex_lang_list lex_stop_lists[];
 extern const lex_lang_list lex_closed_lists[];
 extern const lex_lang_list lex_light_lists[];
 extern const lex_lang_list lex_conjunct_lists[];
+extern const lex_lang_list lex_keep_lists[];
 
 #endif

@@ -2287,6 +2287,24 @@ static void test_urdu_conjunct_verbs(void **state)
   expect_no_word(&out, never, G_N_ELEMENTS(never));
   assert_true(has_tag(&out, "ڈینگی"));
   tag_outcome_clear(&out);
+  /* "keep" and "stay" make conjunct verbs with those words ("ٹائر صاف رکھیں",
+   * keep the tyres clean; "جاری رہے گی", will go on), an adjective before
+   * the copula is the predicate ("جانچ ضروری ہے"), and "before", "next"
+   * and the units of time are function words: "ٹائر صاف", "جرمانہ عائد",
+   * "پہلے" and "مہم اگلے ماہ" were tags */
+  assert_true(lex_is_keep_verb("رکھیں", "urd") && !lex_is_light_verb("رکھیں", "urd"));
+  assert_false(lex_is_keep_verb("رکھیں", "hin"));
+  const char *traffic = "ٹریفک پولیس کی ہدایات\n\n"
+                        "موٹر سائیکل سواروں سے گزارش ہے کہ سفر سے پہلے اپنی گاڑی کا معائنہ کریں۔ ٹائر صاف رکھیں اور ان "
+                        "میں ہوا کا دباؤ چیک کریں۔ بریک اور لائٹس کی جانچ ضروری ہے۔ ہیلمٹ پہننا لازمی ہے اور خلاف ورزی "
+                        "پر جرمانہ عائد کیا جائے گا۔ ٹریفک پولیس کی مہم اگلے ماہ تک جاری رہے گی۔ شہری ٹریفک قوانین کی "
+                        "پابندی کریں اور حادثات سے بچیں۔";
+  out = tag_text(traffic, "urd", 10);
+  print_tags("urd keep, predicate", &out);
+  const char *not_terms[] = { "صاف", "عائد", "ضروری", "لازمی", "پہلے", "اگلے", "جاری" };
+  expect_no_word(&out, not_terms, G_N_ELEMENTS(not_terms));
+  assert_true(has_tag(&out, "ٹریفک پولیس"));
+  tag_outcome_clear(&out);
 }
 
 static void test_closed_class_seed(void **state)

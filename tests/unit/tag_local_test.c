@@ -597,6 +597,23 @@ static void test_conjunct_verbs(void **state)
       fail_msg("tag \"%s\" holds a conjunct verb's first part", out.items[i].tag);
   assert_true(has_tag(&out, "डेंगू"));
   tag_outcome_clear(&out);
+  /* "keep" and "stay" make conjunct verbs with those words ("टायर साफ
+   * रखें", keep the tyres clean; "जारी रहेगा", will go on), and a pronoun
+   * with its postposition is a function word: "साफ" and "उनमें" (in them)
+   * were tags */
+  assert_true(lex_is_keep_verb("रखें", "hin") && !lex_is_light_verb("रखें", "hin"));
+  const char *traffic = "यातायात पुलिस के निर्देश\n"
+                        "मोटरसाइकिल चालकों से अनुरोध है कि यात्रा से पहले अपने वाहन की जांच करें। टायर साफ रखें और उनमें "
+                        "हवा का दबाव जांचें। ब्रेक और लाइट की जांच आवश्यक है। हेलमेट पहनना अनिवार्य है और उल्लंघन पर "
+                        "जुर्माना लगाया जाएगा। यातायात पुलिस का अभियान अगले महीने तक जारी रहेगा। नागरिक यातायात नियमों "
+                        "का पालन करें और दुर्घटनाओं से बचें।";
+  out = run(traffic, NULL, (run_opts){ .language = "hin", .num_tags = 10 });
+  print_outcome("keep verbs", &out);
+  for (size_t i = 0; i < out.count; i++)
+    if (strstr(out.items[i].tag, "साफ") || strstr(out.items[i].tag, "उनमें") || strstr(out.items[i].tag, "जारी"))
+      fail_msg("tag \"%s\" holds a conjunct verb's first part or a pronoun", out.items[i].tag);
+  assert_true(has_tag(&out, "यातायात पुलिस"));
+  tag_outcome_clear(&out);
 }
 
 static const seg_token *find_word(GArray *t, const char *w)

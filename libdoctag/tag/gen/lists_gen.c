@@ -179,6 +179,7 @@ int main(int argc, char **argv)
   emit_lang_table(out, "lex_closed_lists", "closed_", names);
   emit_lang_table(out, "lex_light_lists", "light_", names);
   emit_lang_table(out, "lex_conjunct_lists", "conjunct_", names);
+  emit_lang_table(out, "lex_keep_lists", "keep_", names);
   g_hash_table_destroy(files);
   g_ptr_array_free(names, TRUE);
   if (fclose(out) || rc || rename(tmp, argv[1])) {
