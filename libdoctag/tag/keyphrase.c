@@ -757,6 +757,24 @@ static void lang_pos_names(kp *k)
   }
 }
 
+/* Japanese writes a verb's stem in kanji and its ending in hiragana; the
+ * dictionary form ends in the u-row ("含む", include; "使う", use; "感ずる",
+ * feel), which a noun's kana ending, a verb stem's i-row ("手続き",
+ * "支払い"), does not: such a word is a verb, in no phrase. */
+static void japanese_verbs(kp *k)
+{
+  static const char u_row[] = "うくぐすずつぬふぶむる";
+  for (unsigned int i = 0; i < k->nw; i++) {
+    word *w = &k->w[i];
+    if (!nominal(w->cls) || !w->info)
+      continue;
+    const char *last = g_utf8_prev_char(w->text + strlen(w->text));
+    if (last > w->text && g_unichar_get_script(g_utf8_get_char(w->text)) == G_UNICODE_SCRIPT_HAN &&
+        g_utf8_strchr(u_row, -1, g_utf8_get_char(last)))
+      w->cls = W_VERB;
+  }
+}
+
 /* German writes every noun with a capital: a word the text writes in
  * lower case more often than with a capital inside a sentence is no noun
  * ("sei", "gilt", "stetig", "zusammenhängend"), though written first in a
@@ -1531,6 +1549,7 @@ static void classify(kp *k)
         if (!wi->lang_pos)
           wi->lang_pos = clitic_verb(k, w->text);
         wi->stop = (k->stops && lex_is_stop_lang(w->text, k->lang)) || seg_utf8_len(w->text) < 2 ||
+                   ((unsigned char)w->text[0] >= 0xE3 && lex_is_han_number(w->text)) ||
                    (k->guessed && g_hash_table_contains(k->guessed, w->text)) ||
                    (k->semitic && (lex_is_closed_class(w->text, k->lang) || sem_pronoun_prep(w->text, k->lang)));
         g_hash_table_insert(k->infos, (gpointer)w->text, wi);
@@ -1568,6 +1587,8 @@ static void classify(kp *k)
     german_nouns(k);
   else if (!strcmp(k->lang, "fra"))
     french_verbs(k);
+  else if (!strcmp(k->lang, "jpn"))
+    japanese_verbs(k);
   const verb_cues *cues = verb_cues_of(k->lang);
   if (cues && k->lang_pos)
     lang_context(k, cues);

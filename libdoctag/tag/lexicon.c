@@ -291,6 +291,30 @@ bool lex_is_connector(const char *word)
 
 bool lex_is_date_word(const char *word) { return word && lex_list_has(&lex_list_date_words, word); }
 
+bool lex_is_han_number(const char *word)
+{
+  /* the numerals, Japanese's legal forms (壱, 弐, 参, 拾) among them; the
+   * counters of articles, clauses, items, chapters, times, dates, people,
+   * things and volumes (not 度, of "百度", Baidu) */
+  static const char numerals[] = "〇零一二三四五六七八九十百千万萬億亿兆两兩壱弐参拾";
+  static const char counters[] = "条條項项号號章節节款段回次年月日時时分秒人名位個个件部冊册巻卷編编倍期";
+  if (!word || !*word)
+    return false;
+  const char *p = word;
+  while (*p) {
+    if (g_str_has_prefix(p, "第"))
+      p += strlen("第");
+    const char *digits = p;
+    for (gunichar c; *p && (c = g_utf8_get_char(p)) != 0 && g_utf8_strchr(numerals, -1, c);)
+      p = g_utf8_next_char(p);
+    if (p == digits)
+      return false;
+    if (*p && g_utf8_strchr(counters, -1, g_utf8_get_char(p)))
+      p = g_utf8_next_char(p);
+  }
+  return true;
+}
+
 static bool ends_with(const GString *s, const char *suffix)
 {
   size_t n = strlen(suffix);

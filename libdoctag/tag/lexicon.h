@@ -66,6 +66,11 @@ bool lex_is_connector(const char *word);
 /* True for a month or weekday name (English or Hindi, full or abbreviated). */
 bool lex_is_date_word(const char *word);
 
+/* True for a number written in Han numerals, as Chinese and Japanese
+ * write them: "十一", "第二", "第五十一条" (article 51), "一部" (a part),
+ * each group an optional "第" (ordinal), numerals, an optional counter. */
+bool lex_is_han_number(const char *word);
+
 /* The stem of a word, so that near-duplicates compare equal: Snowball's
  * English stemmer ("supplies"/"supply", "upgrading"/"upgrade"), Hindi
  * plural and oblique endings ("किसानों"/"किसान") with nukta and chandrabindu

@@ -250,6 +250,15 @@ static bool is_roman(gchar **words)
   return true;
 }
 
+/* "第二", "第五十一条": Han numerals, every word (digits are gibberish's) */
+static bool is_han_number(gchar **words)
+{
+  for (gchar **w = words; *w; w++)
+    if (!lex_is_han_number(*w))
+      return false;
+  return true;
+}
+
 static bool consonant_run(const char *w)
 {
   unsigned int run = 0, same = 0;
@@ -385,6 +394,8 @@ const char *rules_reject_reason_lang(const char *clean, const char *lang)
     why = "date";
   else if (is_roman(words))
     why = "roman numeral";
+  else if (is_han_number(words))
+    why = "number";
   else if (is_gibberish(clean, words))
     why = "gibberish";
   else if (is_generic(clean, words, lang))

@@ -8,6 +8,7 @@
 #include "tag/keyphrase.h"
 #include "tag/lexicon.h"
 #include "tag/pos.h"
+#include "tag/rules.h"
 #include "tag/segment.h"
 #include "tag/tag.h"
 
@@ -2307,6 +2308,40 @@ static void test_urdu_conjunct_verbs(void **state)
   tag_outcome_clear(&out);
 }
 
+/* Chinese and Japanese numbers written in Han numerals are no tags, and a
+ * Japanese kanji stem with a u-row kana ending is a verb: a water tariff's
+ * rules got "六条水道料金", "五条料金", "第一" and "定める" (to set) as tags. */
+static void test_japanese_numbers_and_verbs(void **state)
+{
+  (void)state;
+  const char *numbers[] = { "十一", "第二", "第五十一条", "一部", "二〇二四年", "第三章第二節" };
+  for (size_t i = 0; i < G_N_ELEMENTS(numbers); i++)
+    if (!lex_is_han_number(numbers[i]))
+      fail_msg("\"%s\" is a number", numbers[i]);
+  const char *words[] = { "一般", "百度", "九州", "水道", "第", "条", "" };
+  for (size_t i = 0; i < G_N_ELEMENTS(words); i++)
+    if (lex_is_han_number(words[i]))
+      fail_msg("\"%s\" is no number", words[i]);
+  assert_string_equal(rules_reject_reason_lang("第三", "jpn"), "number");
+  assert_null(rules_reject_reason_lang("第三者", "jpn")); /* a third party */
+  const char *text = "水道料金の改定について\n\n"
+                     "第一条 この規則は、市の水道料金を定めるものとする。\n"
+                     "第二条 水道料金は、基本料金と従量料金の合計とする。\n"
+                     "第三条 基本料金は、口径に応じて定める。\n"
+                     "第四条 従量料金は、使用水量に応じて定める。\n"
+                     "第五条 料金の支払いは、毎月末日までに行う。\n"
+                     "第六条 水道料金の改定は、四月一日から施行する。市民は、水道を大切に使う。\n";
+  tag_outcome out = tag_text(text, "jpn", 10);
+  print_tags("jpn numbers, verbs", &out);
+  const char *never[] = { "条", "第一", "定める", "使う" };
+  for (size_t i = 0; i < out.count; i++)
+    for (size_t j = 0; j < G_N_ELEMENTS(never); j++)
+      if (strstr(out.items[i].tag, never[j]))
+        fail_msg("jpn: tag \"%s\" holds \"%s\"", out.items[i].tag, never[j]);
+  assert_true(has_tag(&out, "水道料金") && has_tag(&out, "基本料金"));
+  tag_outcome_clear(&out);
+}
+
 static void test_closed_class_seed(void **state)
 {
   (void)state;
@@ -2499,6 +2534,7 @@ int main(void)
     cmocka_unit_test(test_devanagari_languages),
     cmocka_unit_test(test_closed_class_seed),
     cmocka_unit_test(test_urdu_conjunct_verbs),
+    cmocka_unit_test(test_japanese_numbers_and_verbs),
     cmocka_unit_test(test_function_word_tests),
     cmocka_unit_test(test_function_words_from_archive),
     cmocka_unit_test(test_verb_forms_not_tags),
