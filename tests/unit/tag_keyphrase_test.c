@@ -2311,7 +2311,7 @@ static void test_urdu_conjunct_verbs(void **state)
 /* Chinese and Japanese numbers written in Han numerals are no tags, and a
  * Japanese kanji stem with a u-row kana ending is a verb: a water tariff's
  * rules got "六条水道料金", "五条料金", "第一" and "定める" (to set) as tags. */
-static void test_japanese_numbers_and_verbs(void **state)
+static void test_han_numbers_verbs_function_words(void **state)
 {
   (void)state;
   const char *numbers[] = { "十一", "第二", "第五十一条", "一部", "二〇二四年", "第三章第二節" };
@@ -2339,6 +2339,21 @@ static void test_japanese_numbers_and_verbs(void **state)
       if (strstr(out.items[i].tag, never[j]))
         fail_msg("jpn: tag \"%s\" holds \"%s\"", out.items[i].tag, never[j]);
   assert_true(has_tag(&out, "水道料金") && has_tag(&out, "基本料金"));
+  tag_outcome_clear(&out);
+  /* Chinese has no stop list and no spaces to guess one from: its closed
+   * class (tag/data/closed_zho.txt) is it; "关于" (about) and "关于调整"
+   * were a notice's tags */
+  assert_true(lex_is_closed_class("关于", "zho") && !lex_is_closed_class("供水", "zho"));
+  const char *zho = "关于调整城市供水价格的通知\n\n"
+                    "第一条 为了规范城市供水价格管理，制定本办法。\n"
+                    "第二条 本办法适用于本市行政区域内的城市供水价格管理。\n"
+                    "第三条 城市供水价格由供水成本、费用、税金和利润构成。第四条 供水价格实行分类计价。\n";
+  out = tag_text(zho, "zho", 10);
+  print_tags("zho function words", &out);
+  for (size_t i = 0; i < out.count; i++)
+    if (strstr(out.items[i].tag, "关于") || strstr(out.items[i].tag, "第"))
+      fail_msg("zho: tag \"%s\" holds a function word or an ordinal", out.items[i].tag);
+  assert_true(has_tag(&out, "供水价格"));
   tag_outcome_clear(&out);
 }
 
@@ -2534,7 +2549,7 @@ int main(void)
     cmocka_unit_test(test_devanagari_languages),
     cmocka_unit_test(test_closed_class_seed),
     cmocka_unit_test(test_urdu_conjunct_verbs),
-    cmocka_unit_test(test_japanese_numbers_and_verbs),
+    cmocka_unit_test(test_han_numbers_verbs_function_words),
     cmocka_unit_test(test_function_word_tests),
     cmocka_unit_test(test_function_words_from_archive),
     cmocka_unit_test(test_verb_forms_not_tags),
