@@ -1549,7 +1549,7 @@ static void classify(kp *k)
         if (!wi->lang_pos)
           wi->lang_pos = clitic_verb(k, w->text);
         wi->stop = (k->stops && lex_is_stop_lang(w->text, k->lang)) || seg_utf8_len(w->text) < 2 ||
-                   ((unsigned char)w->text[0] >= 0xE3 && lex_is_han_number(w->text)) ||
+                   lex_is_han_number(w->text) ||
                    /* no list, and none to guess in a text without spaces: the seed is it ("关于") */
                    (!k->stops && seg_unspaced_script(k->script) && lex_is_closed_class(w->text, k->lang)) ||
                    (k->guessed && g_hash_table_contains(k->guessed, w->text)) ||

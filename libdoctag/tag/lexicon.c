@@ -298,7 +298,7 @@ bool lex_is_han_number(const char *word)
    * things and volumes (not 度, of "百度", Baidu) */
   static const char numerals[] = "〇零一二三四五六七八九十百千万萬億亿兆两兩壱弐参拾";
   static const char counters[] = "条條項项号號章節节款段回次年月日時时分秒人名位個个件部冊册巻卷編编倍期";
-  if (!word || !*word)
+  if (!word || (unsigned char)word[0] < 0xE3) /* every one of them is U+3007 or above */
     return false;
   const char *p = word;
   while (*p) {
