@@ -775,6 +775,25 @@ static void japanese_verbs(kp *k)
   }
 }
 
+/* A Korean predicate ends in its verb's ending: the polite "-니다"
+ * ("오릅니다", rises; "밝혔습니다", said), the plain past and present
+ * ("발표했다", "밀려온다"), quoting "-다고", and the connectives "-하며",
+ * "-되며", "-하여", "-되어" ("부과되며", and is imposed). Such a word is a
+ * verb, no phrase's word ("퍼센트 오릅니다", "인상한다고 밝혔습니다" were
+ * tags). Endings no noun has: "다" alone ends "바다" (sea), "고" "보고서";
+ * the copula after a noun is a particle (segment.c: "플라스틱이다"). */
+static void korean_verbs(kp *k)
+{
+  static const char *const endings[] = { "니다", "니까", "한다", "된다", "는다", "온다", "간다", "진다", "했다",
+                                         "됐다", "었다", "았다", "였다", "겠다", "다고", "다며", "하며", "되며",
+                                         "으며", "하여", "되어", "해서", "돼서", NULL };
+  for (unsigned int i = 0; i < k->nw; i++) {
+    word *w = &k->w[i];
+    if (nominal(w->cls) && w->info && ends_with_any(w->text, endings) && strlen(w->text) > strlen("니다"))
+      w->cls = W_VERB;
+  }
+}
+
 /* German writes every noun with a capital: a word the text writes in
  * lower case more often than with a capital inside a sentence is no noun
  * ("sei", "gilt", "stetig", "zusammenhängend"), though written first in a
@@ -1591,6 +1610,8 @@ static void classify(kp *k)
     french_verbs(k);
   else if (!strcmp(k->lang, "jpn"))
     japanese_verbs(k);
+  else if (!strcmp(k->lang, "kor"))
+    korean_verbs(k);
   const verb_cues *cues = verb_cues_of(k->lang);
   if (cues && k->lang_pos)
     lang_context(k, cues);

@@ -1294,6 +1294,8 @@ typedef struct josa {
 #define JOSA_VOWEL 2
 
 static const josa josas[] = {
+  /* the copula after a noun ("플라스틱이다", is plastic; "문제입니다") */
+  { "이었다", JOSA_CONSONANT }, { "입니다", 0 }, { "이다", 0 }, { "이며", JOSA_CONSONANT },
   { "으로부터", JOSA_CONSONANT }, { "로부터", JOSA_VOWEL }, { "에서부터", 0 }, { "에서는", 0 },
   { "에서도", 0 },  { "에서의", 0 },  { "에게는", 0 },  { "으로는", JOSA_CONSONANT }, { "으로서", JOSA_CONSONANT },
   { "으로써", JOSA_CONSONANT }, { "에서", 0 }, { "에게", 0 }, { "에는", 0 }, { "에도", 0 }, { "에의", 0 },

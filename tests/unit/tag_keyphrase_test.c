@@ -1168,6 +1168,10 @@ static void test_korean_particles(void **state)
   w = seg_words("물가 물가의 물");
   assert_string_equal(w, "물가 물가 +의 물");
   g_free(w);
+  /* the copula is a noun's particle ("is plastic") */
+  w = seg_words("대부분은 플라스틱이다. 문제입니다");
+  assert_string_equal(w, "대부분은 플라스틱 +이다 문제 +입니다");
+  g_free(w);
   tag_outcome out = tag_text("제주도의 해양 쓰레기 문제\n제주도 해안에는 매년 해양 쓰레기가 밀려온다. 해양 쓰레기의 대부분은 "
                              "플라스틱이다. 제주도는 해양 쓰레기를 줄이기 위해 노력한다.",
                              "kor", 8);
@@ -1177,6 +1181,22 @@ static void test_korean_particles(void **state)
         strstr(out.items[i].tag, "쓰레기의") || strstr(out.items[i].tag, "해안에는"))
       fail_msg("kor: tag \"%s\" holds a particle", out.items[i].tag);
   assert_true(has_tag(&out, "해양 쓰레기"));
+  tag_outcome_clear(&out);
+  /* a predicate in its verb's ending is no phrase's word, nor "위해" (for):
+   * "퍼센트 오릅니다", "인상한다고 밝혔습니다", "나누어 부과되며" and "위해
+   * 요금" were tags */
+  out = tag_text("수도 요금 인상 안내\n\n시청은 다음 달부터 수도 요금을 인상한다고 밝혔습니다. 수도 요금은 가정용과 "
+                 "업무용으로 나누어 부과되며, 가정용 수도 요금은 톤당 십 퍼센트 오릅니다. 시청은 노후 수도관 교체 "
+                 "공사를 위해 요금 인상이 필요하다고 설명했습니다. 자세한 내용은 시청 홈페이지에서 확인할 수 "
+                 "있습니다. 수도관 교체 공사는 내년까지 계속됩니다.",
+                 "kor", 10);
+  print_tags("kor verbs", &out);
+  const char *const verbs[] = { "니다", "다고", "되며", "위해" };
+  for (size_t i = 0; i < out.count; i++)
+    for (size_t j = 0; j < G_N_ELEMENTS(verbs); j++)
+      if (strstr(out.items[i].tag, verbs[j]))
+        fail_msg("kor: tag \"%s\" holds a verb", out.items[i].tag);
+  assert_true(has_tag(&out, "수도 요금"));
   tag_outcome_clear(&out);
 }
 
