@@ -26,6 +26,7 @@
 #include "tag/rules.h"
 #include "tag/segment.h"
 #include "tag/semitic.h"
+#include "tag/strtab.h"
 
 #define WINDOW 10          /* co-occurrence window, in words */
 #define DAMPING 0.85
@@ -235,31 +236,26 @@ enum {
   L_AFTER_GERUND = 64, L_AFTER_NOUN_GERUND = 128, L_CLAUSE_ADVERB = 256, L_PREPOSITION = 512
 };
 
-/* A set of words, each with bits: open addressing over a fixed array, for
- * the word lists below that every text asks of its words. Built once per
- * process and read-only after; glib's table cost ~0.15 M instructions to
- * build for the English lists alone, paid by every one-document process. */
+/* A set of words, each with bits: open addressing over a fixed array
+ * (tag/strtab.h), for the word lists below that every text asks of its
+ * words. Built once per process and read-only after; glib's table cost
+ * ~0.15 M instructions to build for the English lists alone, paid by every
+ * one-document process. */
 #define WORD_BITS_SLOTS 1024 /* a power of two, over twice the words held */
 typedef struct word_bits {
   const char *word[WORD_BITS_SLOTS];
   unsigned int bits[WORD_BITS_SLOTS];
 } word_bits;
 
-static guint word_bits_slot(const word_bits *t, const char *w)
-{
-  guint h = 5381; /* g_str_hash()'s */
-  for (const unsigned char *p = (const unsigned char *)w; *p; p++)
-    h = h * 33 + *p;
-  guint i = h & (WORD_BITS_SLOTS - 1);
-  while (t->word[i] && strcmp(t->word[i], w))
-    i = (i + 1) & (WORD_BITS_SLOTS - 1);
-  return i;
-}
+/* Whether lists of `words` words in all (NULLs counted: a bound) fit a
+ * word_bits at most half full, as its probe needs: checked at build time
+ * where each table is filled. */
+#define WORD_BITS_FIT(words) ((words) * 2 <= WORD_BITS_SLOTS)
 
 static void word_bits_add(word_bits *t, const char *const *list, unsigned int bit)
 {
   for (const char *const *p = list; *p; p++) {
-    guint i = word_bits_slot(t, *p);
+    size_t i = strtab_slot(t->word, WORD_BITS_SLOTS - 1, *p);
     t->word[i] = *p;
     t->bits[i] |= bit;
   }
@@ -267,7 +263,7 @@ static void word_bits_add(word_bits *t, const char *const *list, unsigned int bi
 
 static unsigned int word_bits_of(const word_bits *t, const char *w)
 {
-  return t->bits[word_bits_slot(t, w)];
+  return t->bits[strtab_slot(t->word, WORD_BITS_SLOTS - 1, w)];
 }
 
 /* Which of the English word lists above hold `w` (L_* bits): one look-up
@@ -283,6 +279,11 @@ static unsigned int english_lists(const char *w)
       { after_gerund, L_AFTER_GERUND }, { after_noun_gerund, L_AFTER_NOUN_GERUND },
       { clause_adverbs, L_CLAUSE_ADVERB }, { prepositions, L_PREPOSITION },
     };
+    G_STATIC_ASSERT(WORD_BITS_FIT(G_N_ELEMENTS(verb_context) + G_N_ELEMENTS(noun_context) +
+                                  G_N_ELEMENTS(determiners) + G_N_ELEMENTS(auxiliaries) +
+                                  G_N_ELEMENTS(weak_modifiers) + G_N_ELEMENTS(combining_participles) +
+                                  G_N_ELEMENTS(after_gerund) + G_N_ELEMENTS(after_noun_gerund) +
+                                  G_N_ELEMENTS(clause_adverbs) + G_N_ELEMENTS(prepositions)));
     for (size_t i = 0; i < G_N_ELEMENTS(lists); i++)
       word_bits_add(&table, lists[i].list, lists[i].bit);
     g_once_init_leave(&once, 1);
@@ -2187,6 +2188,7 @@ static const word_bits *shape_words(void)
   static gsize once = 0;
   static word_bits set;
   if (g_once_init_enter(&once)) {
+    G_STATIC_ASSERT(WORD_BITS_FIT(G_N_ELEMENTS(reporting_words) + G_N_ELEMENTS(directive_words)));
     word_bits_add(&set, reporting_words, SHAPE_REPORTING);
     word_bits_add(&set, directive_words, SHAPE_DIRECTIVE);
     g_once_init_leave(&once, 1);

@@ -9,27 +9,17 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "tag/strtab.h"
+
 typedef struct lex_list {
   const char *const *slots; /* mask + 1 slots, NULL where empty; NFC words */
   size_t mask;
   unsigned int count;
 } lex_list;
 
-/* djb2 over the bytes: the generator and the look-up must agree. */
-static inline size_t lex_list_hash(const char *s)
-{
-  size_t h = 5381;
-  for (; *s; s++)
-    h = h * 33 + (unsigned char)*s;
-  return h;
-}
-
 static inline bool lex_list_has(const lex_list *l, const char *word)
 {
-  for (size_t i = lex_list_hash(word) & l->mask; l->slots[i]; i = (i + 1) & l->mask)
-    if (!strcmp(l->slots[i], word))
-      return true;
-  return false;
+  return l->slots[strtab_slot(l->slots, l->mask, word)] != NULL;
 }
 
 extern const lex_list lex_list_stop_en, lex_list_stop_hi, lex_list_generic, lex_list_generic_stems, lex_list_date_words;

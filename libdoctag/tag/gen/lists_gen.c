@@ -8,7 +8,7 @@
  * Each FILE holds one word or phrase a line; blank lines and lines
  * starting with '#' are skipped, the rest trimmed and NFC-normalised (as
  * lexicon.c compares words). NAME becomes `const lex_list lex_list_NAME`
- * (tag/lexicon_lists.h): open addressing with lex_list_hash(), at most
+ * (tag/lexicon_lists.h): open addressing with strtab_slot(), at most
  * half full, probed linearly. A NAME given more than once is one list of
  * all its files' words (Lucene's Greek list and tag/data/stop_ell.txt's
  * additions). A NAME "stop_" and an ISO 639-3 code
@@ -103,10 +103,7 @@ static int emit_list(FILE *out, const char *name, const char *const *paths)
     size *= 2;
   const char **slots = g_new0(const char *, size);
   for (guint i = 0; i < words->len; i++) {
-    size_t h = lex_list_hash(words->pdata[i]) & (size - 1);
-    while (slots[h])
-      h = (h + 1) & (size - 1);
-    slots[h] = words->pdata[i];
+    slots[strtab_slot(slots, size - 1, words->pdata[i])] = words->pdata[i]; /* each word once */
   }
   fprintf(out, "\n/* %s:", name);
   for (const char *const *p = paths; *p; p++) {
