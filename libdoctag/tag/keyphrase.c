@@ -351,7 +351,7 @@ typedef struct kp {
   word *w;
   unsigned int nw;
   GHashTable *phrases;   /* key -> kp_phrase */
-  GHashTable *infos;     /* word text -> word_info */
+  strtab infos;          /* word text -> word_info */
   const tag_df *df;      /* the owner's archive, or NULL (tag/df.c) */
   guint title_end;       /* tokens of the caller's title the text opens with */
   GString *key, *form;   /* add_phrase()'s buffers, reused */
@@ -1547,7 +1547,7 @@ static void classify(kp *k)
         w->brk |= core != w->text && nw > 0;
         w->text = core;
       }
-      word_info *wi = g_hash_table_lookup(k->infos, w->text);
+      word_info *wi = strtab_get(&k->infos, w->text);
       if (!wi) {
         wi = g_new0(word_info, 1);
         wi->stem = lex_stem_lang(k->semitic ? sem_unarticled(&k->sem, w->text, k->lang) : w->text, k->lang);
@@ -1574,7 +1574,7 @@ static void classify(kp *k)
                    (!k->stops && seg_unspaced_script(k->script) && lex_is_closed_class(w->text, k->lang)) ||
                    (k->guessed && g_hash_table_contains(k->guessed, w->text)) ||
                    (k->semitic && (lex_is_closed_class(w->text, k->lang) || sem_pronoun_prep(w->text, k->lang)));
-        g_hash_table_insert(k->infos, (gpointer)w->text, wi);
+        *strtab_put(&k->infos, w->text) = wi;
       }
       w->info = wi;
       w->stem = wi->stem;
@@ -1992,34 +1992,52 @@ static char *best_form(const form_set *fs)
   return g_strdup(best ? best : "");
 }
 
+/* The words of the candidates: stem -> IN_PHRASE, or its node's index
+ * plus NODE_BASE once it has one; `score` holds each node's score, then
+ * its rarity in 0..1 (kp_rank_df). */
+typedef struct word_score_tab {
+  strtab ids;
+  double *score;
+} word_score_tab;
+
+#define IN_PHRASE GUINT_TO_POINTER(1)
+#define NODE_BASE 2
+
+/* The score and rarity of a candidate's word, or NULL when it is no node. */
+static const double *word_score(const word_score_tab *ws, const char *stem)
+{
+  guint v = GPOINTER_TO_UINT(strtab_get(&ws->ids, stem));
+  return v >= NODE_BASE ? &ws->score[2 * (v - NODE_BASE)] : NULL;
+}
+
 /* Word scores: PageRank over the co-occurrence graph of candidate words,
  * teleporting to a word in proportion to the sum of 1/position of its
  * occurrences (PositionRank). */
-static GHashTable *word_scores(kp *k)
+static void word_scores(kp *k, word_score_tab *ws)
 {
-  GHashTable *in_phrase = g_hash_table_new(g_str_hash, g_str_equal);
+  strtab *ids = &ws->ids;
+  strtab_init(ids, 2 * g_hash_table_size(k->phrases));
   GHashTableIter it;
   gpointer v;
   g_hash_table_iter_init(&it, k->phrases);
   while (g_hash_table_iter_next(&it, NULL, &v))
     for (char **s = ((kp_phrase *)v)->stems; *s; s++)
-      g_hash_table_add(in_phrase, *s);
+      *strtab_put(ids, *s) = IN_PHRASE;
   /* node ids */
-  GHashTable *id = g_hash_table_new(g_str_hash, g_str_equal);
   GPtrArray *names = g_ptr_array_new(), *surface = g_ptr_array_new(); /* word_info of each node */
   int *node = g_new(int, k->nw + 1);
   for (unsigned int i = 0; i < k->nw; i++) {
     node[i] = -1;
-    if (!nominal(k->w[i].cls) || !g_hash_table_contains(in_phrase, k->w[i].stem))
+    guint got = nominal(k->w[i].cls) ? GPOINTER_TO_UINT(strtab_get(ids, k->w[i].stem)) : 0;
+    if (!got)
       continue;
-    gpointer got;
-    if (!g_hash_table_lookup_extended(id, k->w[i].stem, NULL, &got)) {
-      got = GINT_TO_POINTER((int)names->len);
-      g_hash_table_insert(id, (gpointer)k->w[i].stem, got);
+    if (got < NODE_BASE) {
+      got = names->len + NODE_BASE;
+      *strtab_put(ids, k->w[i].stem) = GUINT_TO_POINTER(got);
       g_ptr_array_add(names, (gpointer)k->w[i].stem);
       g_ptr_array_add(surface, (gpointer)k->w[i].info);
     }
-    node[i] = GPOINTER_TO_INT(got);
+    node[i] = (int)(got - NODE_BASE);
   }
   guint n = names->len;
   double *pers = g_new0(double, n + 1), *out_w = g_new0(double, n + 1);
@@ -2115,9 +2133,9 @@ static GHashTable *word_scores(kp *k)
   g_free(start);
   g_free(to);
   g_free(wt);
-  GHashTable *score = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+  ws->score = g_new(double, 2 * n + 1);
   for (guint j = 0; j < n; j++) {
-    double *d = g_new(double, 2); /* score, then rarity in 0..1 (kp_rank_df) */
+    double *d = &ws->score[2 * j]; /* score, then rarity in 0..1 (kp_rank_df) */
     double idf = 1.0;
     d[1] = 1.0;
     if (k->english) {
@@ -2128,7 +2146,6 @@ static GHashTable *word_scores(kp *k)
     }
     idf = tag_df_blend(k->df, names->pdata[j], idf);
     *d = s[j] * n * idf;
-    g_hash_table_insert(score, names->pdata[j], d);
   }
   g_free(s);
   g_free(ns);
@@ -2137,9 +2154,6 @@ static GHashTable *word_scores(kp *k)
   g_free(node);
   g_ptr_array_free(names, TRUE);
   g_ptr_array_free(surface, TRUE);
-  g_hash_table_destroy(id);
-  g_hash_table_destroy(in_phrase);
-  return score;
 }
 
 unsigned int kp_shared_words(const kp_phrase *a, const kp_phrase *b)
@@ -2304,14 +2318,15 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
   k.adj_order = adj_order_of(k.lang);
   k.russian = k.lang_pos && !strcmp(k.lang, "rus");
   k.phrases = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL); /* values go to `out` */
-  k.infos = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, word_info_free);
+  strtab_init(&k.infos, tokens->len / 4);
   k.key = g_string_new(NULL);
   k.form = g_string_new(NULL);
   classify(&k);
   collect(&k);
   g_string_free(k.key, TRUE);
   g_string_free(k.form, TRUE);
-  GHashTable *ws = word_scores(&k);
+  word_score_tab ws;
+  word_scores(&k, &ws);
   bool shaped = k.english || in_list(shaped_langs, k.lang);
   double len_exp = LEN_EXP + (shaped ? kp_single_bias(shape) : 0.0);
   double single = shaped ? kp_single_weight(shape) : 1.0;
@@ -2325,12 +2340,12 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
     kp_phrase *ph = v;
     double s = 0;
     for (char **st = ph->stems; *st; st++) {
-      double *d = g_hash_table_lookup(ws, *st);
+      const double *d = word_score(&ws, *st);
       s += d ? *d : 0;
     }
     ph->score = s / pow(ph->n, len_exp) * pow(ph->tf, TF_EXP) * pow(1.0 + ph->first, -FIRST_EXP);
     if (ph->n == 1 && !ph->keyword) {
-      const double *d = g_hash_table_lookup(ws, ph->stems[0]);
+      const double *d = word_score(&ws, ph->stems[0]);
       double rare = d ? d[1] : 1.0;
       ph->score *= single * (1 - (1 - pow(rare, RARE_EXP)) * rare_share);
     }
@@ -2358,9 +2373,10 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
                              : "word runs between stop words and punctuation, position-biased co-occurrence graph";
   }
 
-  g_hash_table_destroy(ws);
+  strtab_clear(&ws.ids, NULL);
+  g_free(ws.score);
   g_hash_table_destroy(k.phrases);
-  g_hash_table_destroy(k.infos);
+  strtab_clear(&k.infos, word_info_free);
   if (k.guessed)
     g_hash_table_destroy(k.guessed);
   if (k.semitic)
