@@ -559,10 +559,31 @@ static void index_init(text_index *ix, const char *text)
   ix->text = valid;
   const char *p = valid;
   while (*p) {
+    /* a run of word characters, and whether it is ASCII: most runs of
+     * most texts, lower-cased here as they are copied, with no call */
     const char *s = p;
-    while (*p && word_char_at(p))
-      p = g_utf8_next_char(p);
-    if (p > s) {
+    bool ascii = true;
+    for (;;) {
+      if (!((unsigned char)*p & 0x80)) {
+        if (!g_ascii_isalnum(*p))
+          break;
+        p++;
+      } else {
+        if (!seg_is_word_char(g_utf8_get_char(p)))
+          break;
+        ascii = false;
+        p = g_utf8_next_char(p);
+      }
+    }
+    if (p > s && ascii) {
+      GString *flat = ix->flat;
+      size_t at = flat->len, n = (size_t)(p - s);
+      g_string_set_size(flat, at + n + 1);
+      char *d = flat->str + at;
+      for (size_t i = 0; i < n; i++) /* g_ascii_tolower(), without a call */
+        d[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + ('a' - 'A') : s[i]);
+      d[n] = ' ';
+    } else if (p > s) {
       index_word(ix->flat, s, p);
       g_string_append_c(ix->flat, ' ');
     }
