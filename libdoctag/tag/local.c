@@ -38,6 +38,7 @@
 #include "tag/rules.h"
 #include "tag/segment.h"
 #include "tag/semitic.h"
+#include "tag/strtab.h"
 
 #define MAX_WORDS 3        /* candidate phrases */
 #define MAX_VOCAB_WORDS 5  /* vocabulary terms matched in the text */
@@ -86,12 +87,12 @@ typedef struct tagger {
   char **stem;             /* per token (words only), borrowed from `stems` */
   const char *lang;        /* "mar", "nep": the Devanagari text's language when not Hindi's, else
                               NULL (lex_is_stop() and lex_stem() read Devanagari as Hindi) */
-  GHashTable *stems;       /* word -> lex_stem_lang(word, lang): each distinct word stemmed once */
+  strtab stems;            /* word -> lex_stem_lang(word, lang): each distinct word stemmed once */
   bool semitic;            /* Arabic, Hebrew: a word stemmed without its proclitics (tag/semitic.h) */
   sem_text sem;            /* ... the text's words for them */
   bool *content;           /* per token: a word that may start or end a phrase */
   bool *adjective;         /* ... and an adjective, no tag alone ("नई", new) */
-  GHashTable *word_tf;     /* stem -> occurrences of content words */
+  strtab word_tf;          /* stem -> occurrences of content words (NULL: none) */
   GHashTable *title_stems; /* stems of req->title's content words */
   GHashTable *cands;       /* key -> cand */
   GHashTable *rarity;      /* stem -> archive_word: the owner's archive on that word;
@@ -180,7 +181,7 @@ static void conjunct_verbs(tagger *t)
     return;
   for (unsigned int i = 0; i < t->ntok; i++)
     if (t->content[i] && g_hash_table_contains(parts, tok(t, i)->word)) {
-      g_hash_table_remove(t->word_tf, t->stem[i]);
+      *strtab_put(&t->word_tf, t->stem[i]) = NULL;
       t->content[i] = false;
     }
   g_hash_table_destroy(parts);
@@ -195,8 +196,8 @@ static void prepare(tagger *t)
   t->stem = g_new0(char *, t->ntok + 1);
   t->content = g_new0(bool, t->ntok + 1);
   t->adjective = g_new0(bool, t->ntok + 1);
-  t->word_tf = g_hash_table_new(g_str_hash, g_str_equal);
-  t->stems = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+  strtab_init(&t->word_tf, t->ntok / 4);
+  strtab_init(&t->stems, t->ntok / 4);
   t->semitic = sem_lang(t->req->language);
   if (t->semitic)
     sem_text_init(&t->sem, t->toks);
@@ -211,18 +212,18 @@ static void prepare(tagger *t)
     const seg_token *k = tok(t, i);
     if (k->kind != SEG_WORD)
       continue;
-    t->stem[i] = g_hash_table_lookup(t->stems, k->word);
+    t->stem[i] = strtab_get(&t->stems, k->word);
     if (!t->stem[i]) {
       t->stem[i] = word_stem(t, k->word);
-      g_hash_table_insert(t->stems, k->word, t->stem[i]);
+      *strtab_put(&t->stems, k->word) = t->stem[i];
     }
     t->content[i] = k->script == t->script && seg_utf8_len(k->word) >= 2 && !lex_is_stop_lang(k->word, t->lang);
     unsigned int cls = t->content[i] ? pos_lang_class(lang_pos, k->word) : POS_LANG_NONE;
     t->content[i] &= cls != POS_LANG_VERB;
     t->adjective[i] = cls == POS_LANG_ADJ;
     if (t->content[i]) {
-      unsigned int n = GPOINTER_TO_UINT(g_hash_table_lookup(t->word_tf, t->stem[i]));
-      g_hash_table_insert(t->word_tf, t->stem[i], GUINT_TO_POINTER(n + 1));
+      gpointer *n = strtab_put(&t->word_tf, t->stem[i]);
+      *n = GUINT_TO_POINTER(GPOINTER_TO_UINT(*n) + 1);
     }
   }
   conjunct_verbs(t);
@@ -422,7 +423,7 @@ static const char *best_form(const cand *c);
 
 static unsigned int word_tf(const tagger *t, const char *stem)
 {
-  return GPOINTER_TO_UINT(g_hash_table_lookup(t->word_tf, stem));
+  return GPOINTER_TO_UINT(strtab_get(&t->word_tf, stem));
 }
 
 static bool in_title(const tagger *t, const cand *c)
@@ -796,10 +797,10 @@ static void tagger_clear(tagger *t)
 {
   g_hash_table_destroy(t->cands);
   g_hash_table_destroy(t->title_stems);
-  g_hash_table_destroy(t->word_tf);
+  strtab_clear(&t->word_tf, NULL);
   if (t->rarity)
     g_hash_table_destroy(t->rarity);
-  g_hash_table_destroy(t->stems);
+  strtab_clear(&t->stems, g_free);
   if (t->semitic)
     sem_text_clear(&t->sem);
   g_string_free(t->key, TRUE);
