@@ -535,18 +535,39 @@ static void emit(seg_state *st, const char *s, size_t len, seg_kind kind)
     t.cap = is_capital(fc);
     bool lower = false, latin = false, deva = false;
     unsigned int letters = 0;
-    for (const char *p = s; p < s + len; p = g_utf8_next_char(p)) {
-      gunichar c = uc(p);
-      lower |= ch_islower(c);
-      letters += ch_isalpha(c) != 0;
-      GUnicodeScript sc = ch_script(c);
-      latin |= sc == G_UNICODE_SCRIPT_LATIN;
-      deva |= sc == G_UNICODE_SCRIPT_DEVANAGARI;
+    /* an ASCII word (most words of most texts): its classes and
+     * seg_fold()'s lower case in one pass, without the Unicode tests */
+    char *folded = g_malloc(len + 1);
+    size_t i = 0;
+    for (; i < len && !((unsigned char)s[i] & 0x80); i++) {
+      char c = s[i];
+      bool up = c >= 'A' && c <= 'Z', low = c >= 'a' && c <= 'z';
+      lower |= low;
+      letters += up || low;
+      folded[i] = (char)(up ? c + ('a' - 'A') : c);
+    }
+    if (i == len) {
+      folded[len] = 0;
+      t.word = folded;
+      latin = letters > 0; /* ch_script(): an ASCII letter is Latin, anything else Common */
+    } else {
+      g_free(folded);
+      lower = false;
+      letters = 0;
+      for (const char *p = s; p < s + len; p = g_utf8_next_char(p)) {
+        gunichar c = uc(p);
+        lower |= ch_islower(c);
+        letters += ch_isalpha(c) != 0;
+        GUnicodeScript sc = ch_script(c);
+        latin |= sc == G_UNICODE_SCRIPT_LATIN;
+        deva |= sc == G_UNICODE_SCRIPT_DEVANAGARI;
+      }
     }
     t.acronym = !lower && t.cap && letters >= 2;
     t.script = latin && !deva ? SEG_SCRIPT_LATIN : deva && !latin ? SEG_SCRIPT_DEVANAGARI : SEG_SCRIPT_OTHER;
   }
-  t.word = seg_fold(s, (gssize)len);
+  if (!t.word)
+    t.word = seg_fold(s, (gssize)len);
   if (!t.word)
     return;
   g_array_append_val(st->out, t);
