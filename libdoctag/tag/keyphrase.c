@@ -1550,9 +1550,9 @@ static void classify(kp *k)
       word_info *wi = strtab_get(&k->infos, w->text);
       if (!wi) {
         wi = g_new0(word_info, 1);
-        wi->stem = lex_stem_lang(k->semitic ? sem_unarticled(&k->sem, w->text, k->lang) : w->text, k->lang);
         if (k->english) {
           wi->known = pos_lookup(w->text, &wi->pi);
+          wi->stem = lex_stem_en(w->text, wi->pi.stem); /* lex_stem_lang()'s, without a second look-up */
           unsigned int in = english_lists(w->text); /* English: no elision, the text is the token */
           wi->verb_context = in & L_VERB_CONTEXT;
           wi->noun_context = in & L_NOUN_CONTEXT;
@@ -1564,6 +1564,8 @@ static void classify(kp *k)
           wi->after_noun_gerund = in & L_AFTER_NOUN_GERUND;
           wi->clause_adverb = in & L_CLAUSE_ADVERB;
           wi->preposition = in & L_PREPOSITION;
+        } else {
+          wi->stem = lex_stem_lang(k->semitic ? sem_unarticled(&k->sem, w->text, k->lang) : w->text, k->lang);
         }
         wi->lang_pos = pos_lang_class(k->lang_pos, w->text);
         if (!wi->lang_pos)

@@ -327,15 +327,19 @@ static bool ends_with(const GString *s, const char *suffix)
  * (Snowball would fold "news" into "new"). A word of WordNet's table has
  * its stem there, made by the same stemmer at build time (tag/pos.h): most
  * of a text's words cost a look-up instead of a stemming. */
-static char *stem_en(const char *word)
+char *lex_stem_en(const char *word, const char *known)
 {
   if (strlen(word) <= 3)
     return g_strdup(word);
-  const char *known = pos_stem(word);
   if (known)
     return g_strdup(known);
   char *r = snowball_stem(0, word);
   return r ? r : g_strdup(word);
+}
+
+static char *stem_en(const char *word)
+{
+  return lex_stem_en(word, strlen(word) <= 3 ? NULL : pos_stem(word));
 }
 
 /* Hindi: fold the nukta and chandrabindu (spelling variants: ज़िला/जिला,

@@ -51,6 +51,10 @@ bool lex_is_keep_verb(const char *word, const char *lang);
  * lex_stem(). Newly allocated. Thread-safe. */
 char *lex_stem_lang(const char *word, const char *lang);
 
+/* lex_stem_lang(word, "eng") for a caller that has looked `word` up in
+ * the WordNet table already: `known` is pos_stem(word) (NULL: not in it). */
+char *lex_stem_en(const char *word, const char *known);
+
 /* `w` without an elided article or pronoun ("l'analyse" -> "analyse",
  * "dell'arte" -> "arte") in French, Italian and Catalan ("l'ajuntament"); other languages: `w`.
  * Borrowed: points into `w`. */

@@ -56,11 +56,15 @@ bool pos_lookup(const char *word, pos_info *out)
 {
   memset(out, 0, sizeof *out);
   size_t n = strlen(word);
-  if (!n || n > 60)
+  if (!n || n > 60) {
+    out->stem = pos_stem(word);
     return false;
+  }
   const pos_table_entry *e = find(word);
-  if (e)
+  if (e) {
     merge(out, e, 15 | POS_VERB_FORM);
+    out->stem = pos_table_stems + e->stem;
+  }
   char buf[80], last[80] = "";
   const pos_table_entry *last_b = NULL; /* find(last): rules share bases ("s" of nouns and verbs) */
   for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) {

@@ -24,6 +24,7 @@ typedef struct pos_info {
                                 (POS_VERB_FORM: for the word itself) */
   unsigned int count[4];     /* corpus counts: noun, verb, adjective, adverb */
   unsigned int df;           /* glosses holding the word (or its lemma) */
+  const char *stem;          /* pos_stem() of the word itself, or NULL (static) */
 } pos_info;
 
 /* What WordNet knows of lower-case `word`, inflections undone the way
