@@ -1547,7 +1547,8 @@ static void classify(kp *k)
         w->brk |= core != w->text && nw > 0;
         w->text = core;
       }
-      word_info *wi = strtab_get(&k->infos, w->text);
+      gpointer *slot = strtab_put(&k->infos, w->text); /* only this adds to it */
+      word_info *wi = *slot;
       if (!wi) {
         wi = g_new0(word_info, 1);
         if (k->english) {
@@ -1576,7 +1577,7 @@ static void classify(kp *k)
                    (!k->stops && seg_unspaced_script(k->script) && lex_is_closed_class(w->text, k->lang)) ||
                    (k->guessed && g_hash_table_contains(k->guessed, w->text)) ||
                    (k->semitic && (lex_is_closed_class(w->text, k->lang) || sem_pronoun_prep(w->text, k->lang)));
-        *strtab_put(&k->infos, w->text) = wi;
+        *slot = wi;
       }
       w->info = wi;
       w->stem = wi->stem;
@@ -2323,7 +2324,7 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
   k.adj_order = adj_order_of(k.lang);
   k.russian = k.lang_pos && !strcmp(k.lang, "rus");
   k.phrases = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL); /* values go to `out` */
-  strtab_init(&k.infos, tokens->len / 4);
+  strtab_init(&k.infos, tokens->len / 2);
   k.key = g_string_new(NULL);
   k.form = g_string_new(NULL);
   classify(&k);

@@ -196,8 +196,8 @@ static void prepare(tagger *t)
   t->stem = g_new0(char *, t->ntok + 1);
   t->content = g_new0(bool, t->ntok + 1);
   t->adjective = g_new0(bool, t->ntok + 1);
-  strtab_init(&t->word_tf, t->ntok / 4);
-  strtab_init(&t->stems, t->ntok / 4);
+  strtab_init(&t->word_tf, t->ntok / 2);
+  strtab_init(&t->stems, t->ntok / 2);
   t->semitic = sem_lang(t->req->language);
   if (t->semitic)
     sem_text_init(&t->sem, t->toks);
@@ -212,11 +212,10 @@ static void prepare(tagger *t)
     const seg_token *k = tok(t, i);
     if (k->kind != SEG_WORD)
       continue;
-    t->stem[i] = strtab_get(&t->stems, k->word);
-    if (!t->stem[i]) {
-      t->stem[i] = word_stem(t, k->word);
-      *strtab_put(&t->stems, k->word) = t->stem[i];
-    }
+    gpointer *stem = strtab_put(&t->stems, k->word);
+    if (!*stem)
+      *stem = word_stem(t, k->word);
+    t->stem[i] = *stem;
     t->content[i] = k->script == t->script && seg_utf8_len(k->word) >= 2 && !lex_is_stop_lang(k->word, t->lang);
     unsigned int cls = t->content[i] ? pos_lang_class(lang_pos, k->word) : POS_LANG_NONE;
     t->content[i] &= cls != POS_LANG_VERB;
