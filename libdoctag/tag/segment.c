@@ -1073,7 +1073,7 @@ static void scan_chunk(seg_state *st, const char *s, size_t len)
       word = NULL;
     if (word) {
       size_t wl = (size_t)(p - word);
-      bool number = all_digits(word, wl);
+      bool digits = all_digits(word, wl), number = digits;
       /* the number of a name is part of it: "MPEG-4", "Type-2", "COVID-19" */
       if (number && st->hyphen && letters_before && short_number(word, end) == wl)
         number = false;
@@ -1100,7 +1100,7 @@ static void scan_chunk(seg_state *st, const char *s, size_t len)
       emit(st, word, wl, number ? SEG_NUMBER : SEG_WORD);
       if (vk == VERSION_IF_TWICE)
         maybe_version_add(st, word, p);
-      letters_before = !number && !all_digits(word, wl);
+      letters_before = !number && !digits;
       word = NULL;
     }
     if (p >= end)
