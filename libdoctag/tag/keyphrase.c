@@ -315,11 +315,9 @@ typedef struct word_info {
   pos_info pi;
 } word_info;
 
-static void word_info_free(gpointer p)
+static void word_info_clear(gpointer p)
 {
-  word_info *wi = p;
-  g_free(wi->stem);
-  g_free(wi);
+  g_free(((word_info *)p)->stem);
 }
 
 typedef struct word {
@@ -352,6 +350,9 @@ typedef struct kp {
   unsigned int nw;
   GHashTable *phrases;   /* key -> kp_phrase */
   strtab infos;          /* word text -> word_info */
+  GSList *info_blocks;   /* ... which live in blocks of INFO_BLOCK: a text has a thousand or more */
+  word_info *info_next;
+  unsigned int info_left; /* ... free in the newest block */
   const tag_df *df;      /* the owner's archive, or NULL (tag/df.c) */
   guint title_end;       /* tokens of the caller's title the text opens with */
   GString *key, *form;   /* add_phrase()'s buffers, reused */
@@ -1495,6 +1496,20 @@ static void conjunct_verbs(kp *k)
   g_hash_table_destroy(parts);
 }
 
+#define INFO_BLOCK 256
+
+/* A zeroed word_info, freed with k's blocks. */
+static word_info *new_info(kp *k)
+{
+  if (!k->info_left) {
+    k->info_next = g_new0(word_info, INFO_BLOCK);
+    k->info_blocks = g_slist_prepend(k->info_blocks, k->info_next);
+    k->info_left = INFO_BLOCK;
+  }
+  k->info_left--;
+  return k->info_next++;
+}
+
 static void classify(kp *k)
 {
   unsigned int nw = 0;
@@ -1550,7 +1565,7 @@ static void classify(kp *k)
       gpointer *slot = strtab_put(&k->infos, w->text); /* only this adds to it */
       word_info *wi = *slot;
       if (!wi) {
-        wi = g_new0(word_info, 1);
+        wi = new_info(k);
         if (k->english) {
           wi->known = pos_lookup(w->text, &wi->pi);
           wi->stem = lex_stem_en(w->text, wi->pi.stem); /* lex_stem_lang()'s, without a second look-up */
@@ -2382,7 +2397,8 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
   strtab_clear(&ws.ids, NULL);
   g_free(ws.score);
   g_hash_table_destroy(k.phrases);
-  strtab_clear(&k.infos, word_info_free);
+  strtab_clear(&k.infos, word_info_clear);
+  g_slist_free_full(k.info_blocks, g_free);
   if (k.guessed)
     g_hash_table_destroy(k.guessed);
   if (k.semitic)
