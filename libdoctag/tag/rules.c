@@ -9,6 +9,7 @@
 #include "tag/lexicon.h"
 #include "tag/segment.h"
 #include "tag/semitic.h"
+#include "tag/strtab.h"
 
 #define MAX_WORD_CHARS 30
 #define DEFAULT_NUM_TAGS 8
@@ -597,8 +598,12 @@ static GHashTable *index_stems(text_index *ix)
   if (!ix->stems) {
     ix->stems = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     gchar **words = g_strsplit(ix->flat->str, " ", -1);
-    for (gchar **w = words; *w; w++)
-      if (**w) {
+    strtab done; /* a text repeats its words: each stemmed once */
+    strtab_init(&done, 256);
+    for (gchar **w = words; *w; w++) {
+      gpointer *seen = strtab_put(&done, *w);
+      if (**w && !*seen) {
+        *seen = *w;
         g_hash_table_add(ix->stems, lex_stem(*w));
         /* Arabic's and Hebrew's words with their proclitics off too:
          * "المياه" is in a text that writes "والمياه" */
@@ -607,6 +612,8 @@ static GHashTable *index_stems(text_index *ix)
           g_hash_table_add(ix->stems, lex_stem(*b));
         g_strfreev(bare);
       }
+    }
+    strtab_clear(&done, NULL);
     g_strfreev(words);
   }
   return ix->stems;
