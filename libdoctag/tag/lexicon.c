@@ -54,20 +54,26 @@ static char *plain_apostrophe(const char *word)
   return g_string_free(s, FALSE);
 }
 
+/* lex_is_stop() of a word without a typographic apostrophe */
+static bool stop_plain(const char *word)
+{
+  /* Devanagari (U+0900..U+097F) is 0xE0 0xA4..0xA5 in UTF-8 */
+  if ((unsigned char)word[0] == 0xE0 && ((unsigned char)word[1] & 0xFE) == 0xA4)
+    return lex_list_has(&lex_list_stop_hi, word);
+  return lex_list_has(&lex_list_stop_en, word);
+}
+
 bool lex_is_stop(const char *word)
 {
   if (!word)
     return false;
   char *plain = plain_apostrophe(word);
   if (plain) {
-    bool stop = lex_is_stop(plain);
+    bool stop = stop_plain(plain);
     g_free(plain);
     return stop;
   }
-  /* Devanagari (U+0900..U+097F) is 0xE0 0xA4..0xA5 in UTF-8 */
-  if ((unsigned char)word[0] == 0xE0 && ((unsigned char)word[1] & 0xFE) == 0xA4)
-    return lex_list_has(&lex_list_stop_hi, word);
-  return lex_list_has(&lex_list_stop_en, word);
+  return stop_plain(word);
 }
 
 /* The stop-word list of a language other than English and Hindi, or NULL. */
@@ -153,7 +159,7 @@ bool lex_is_stop_lang(const char *word, const char *lang)
   if (set == &lex_list_stop_jpn && hiragana_only(word))
     return true;
   if (!set)
-    return lex_is_stop(word);
+    return stop_plain(word); /* its apostrophes made plain above */
   char *folded = lucene_fold(word, lang);
   bool stop = lex_list_has(set, folded ? folded : word);
   g_free(folded);
