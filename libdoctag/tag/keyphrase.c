@@ -1502,11 +1502,12 @@ static void conjunct_verbs(kp *k)
 static word_info *new_info(kp *k)
 {
   if (!k->info_left) {
-    k->info_next = g_new0(word_info, INFO_BLOCK);
+    k->info_next = g_new(word_info, INFO_BLOCK); /* zeroed as given out: most of a block may stay unused */
     k->info_blocks = g_slist_prepend(k->info_blocks, k->info_next);
     k->info_left = INFO_BLOCK;
   }
   k->info_left--;
+  memset(k->info_next, 0, sizeof *k->info_next);
   return k->info_next++;
 }
 
