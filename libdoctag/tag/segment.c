@@ -11,6 +11,7 @@
 #include "core/iculib.h"
 #include "tag/lexicon.h"
 #include "tag/pos.h"
+#include "tag/strtab.h"
 
 #define HEADING_MAX_WORDS 8
 #define HEADING_MAX_CHARS 70
@@ -1158,11 +1159,14 @@ static bool starts_with_sign(const char *w)
  * cannot start a word, or when the text also spells them as one word. */
 static void rejoin_devanagari(GArray *toks)
 {
-  GHashTable *words = g_hash_table_new(g_str_hash, g_str_equal);
+  strtab words = { 0 }; /* made at the first Devanagari word */
   for (guint i = 0; i < toks->len; i++) {
     seg_token *k = &g_array_index(toks, seg_token, i);
-    if (k->kind == SEG_WORD && k->script == SEG_SCRIPT_DEVANAGARI)
-      g_hash_table_add(words, k->word);
+    if (k->kind != SEG_WORD || k->script != SEG_SCRIPT_DEVANAGARI)
+      continue;
+    if (!words.key)
+      strtab_init(&words, toks->len / 2);
+    *strtab_put(&words, k->word) = k->word;
   }
   GPtrArray *freed = g_ptr_array_new_with_free_func(g_free);
   guint out = 0;
@@ -1173,7 +1177,7 @@ static void rejoin_devanagari(GArray *toks)
         k->script == SEG_SCRIPT_DEVANAGARI && prev->script == SEG_SCRIPT_DEVANAGARI && k->line == prev->line) {
       char *both = g_strconcat(prev->word, k->word, NULL);
       bool join = starts_with_sign(k->word) ||
-                  (!lex_is_stop(prev->word) && !lex_is_stop(k->word) && g_hash_table_contains(words, both));
+                  (!lex_is_stop(prev->word) && !lex_is_stop(k->word) && strtab_get(&words, both));
       if (join) {
         g_ptr_array_add(freed, prev->word); /* the set still points at it */
         g_ptr_array_add(freed, k->word);
@@ -1185,7 +1189,7 @@ static void rejoin_devanagari(GArray *toks)
     g_array_index(toks, seg_token, out++) = *k;
   }
   g_array_set_size(toks, out);
-  g_hash_table_destroy(words);
+  strtab_clear(&words, NULL);
   g_ptr_array_free(freed, TRUE);
 }
 
