@@ -58,7 +58,7 @@
 
 typedef struct cand {
   char *key;               /* stems joined by spaces */
-  char **stems;            /* the same, split */
+  char **stems;            /* the same, split (borrowed from the tagger's `stems`, which outlives it) */
   unsigned int n;          /* words */
   char *form1;             /* the first spelling seen */
   unsigned int form1_n;    /* ... its occurrences while it is the only one */
@@ -104,7 +104,7 @@ static void cand_free(gpointer p)
 {
   cand *c = p;
   g_free(c->key);
-  g_strfreev(c->stems);
+  g_free(c->stems);
   g_free(c->form1);
   if (c->forms)
     g_hash_table_destroy(c->forms);
@@ -277,7 +277,7 @@ static cand *count(tagger *t, unsigned int i, unsigned int n, int vocab)
     c->key = g_strdup(key->str);
     c->stems = g_new(char *, n + 1); /* the key's words: a stem has no space */
     for (unsigned int j = 0; j < n; j++)
-      c->stems[j] = g_strdup(t->stem[i + j]);
+      c->stems[j] = t->stem[i + j];
     c->stems[n] = NULL;
     c->n = n;
     c->first = i;
