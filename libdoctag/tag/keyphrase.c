@@ -1885,6 +1885,10 @@ static void collect(kp *k)
    * "управление водоканала | просит") */
   static const char *const not_genitive[] = { "е", "у", "ю", "ом", "ем", "ём", "ам", "ям", "ами", "ями", "ах",
                                               "ях", "ит", "ют", NULL };
+  /* ... and a plural of a masculine agent's suffix ("-тель", "-щик",
+   * "-чик", "-ист": their genitive singular is "-а", "-я"), the subject
+   * of the next clause ("после ремонта дороги | водители смогут") */
+  static const char *const masculine_plural[] = { "тели", "щики", "чики", "исты", NULL };
   if (k->english)
     adverbs(k);
   GArray *spans = g_array_new(FALSE, FALSE, sizeof(span));
@@ -1900,7 +1904,8 @@ static void collect(kp *k)
         break;
       if (e > s && k->lang_pos && k->adj_order == ADJ_BEFORE && c == W_ADJ && k->w[e - 1].cls == W_NOUN)
         break;
-      if (e > s && k->russian && k->w[e - 1].cls == W_NOUN && ends_with_any(k->w[e].text, not_genitive))
+      if (e > s && k->russian && k->w[e - 1].cls == W_NOUN &&
+          (ends_with_any(k->w[e].text, not_genitive) || ends_with_any(k->w[e].text, masculine_plural)))
         break;
       e = ue;
     }

@@ -470,6 +470,38 @@ static void test_names_stay(void **state)
   tag_outcome_clear(&out);
 }
 
+/* No tag holds any of `never` (NULL-terminated) as a run of its words. */
+static void expect_no_tag_holding(const tag_outcome *out, const char *lang, const char *const *never)
+{
+  for (size_t i = 0; i < out->count; i++)
+    for (const char *const *n = never; *n; n++)
+      if (strstr(out->items[i].tag, *n))
+        fail_msg("%s tag \"%s\" holds \"%s\"", lang, out->items[i].tag, *n);
+}
+
+/* A Russian noun after a noun joins it only as a genitive; a masculine
+ * agent's plural ("-тели", "-исты", "-щики": their genitive singular is
+ * "-я", "-а") is none, the next clause's subject ("после ремонта дороги |
+ * водители смогут"). */
+static void test_russian_plural_subjects(void **state)
+{
+  (void)state;
+  tag_outcome out = tagged("Новые автобусы для города\n"
+                           "В рамках программы обновления транспорта город получит сорок новых автобусов. "
+                           "После ремонта дороги водители смогут ездить быстрее. Во время проверки "
+                           "специалисты выявили нарушения правил пожарной безопасности. На территории "
+                           "больницы строители начали возведение нового корпуса. В течение недели "
+                           "поставщики заменят оборудование. Новые автобусы выйдут на маршруты в марте, "
+                           "а водители автобусов пройдут обучение.",
+                           "rus");
+  expect_no_tag_holding(&out, "rus",
+                        (const char *const[]){ "дороги водители", "проверки специалисты", "больницы строители",
+                                               "недели поставщики", NULL });
+  const char *want[] = { "новые автобусы", "водители автобусов" };
+  expect_tags(&out, "rus", want, G_N_ELEMENTS(want));
+  tag_outcome_clear(&out);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -479,6 +511,7 @@ int main(void)
     cmocka_unit_test(test_cues_catalan_romanian_polish),
     cmocka_unit_test(test_participles_in_terms),
     cmocka_unit_test(test_names_stay),
+    cmocka_unit_test(test_russian_plural_subjects),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
