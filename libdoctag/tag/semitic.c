@@ -102,8 +102,12 @@ static bool known(const sem_text *st, const char *core, const char *lang)
   if (arabic(lang))
     return g_hash_table_contains(st->al_rest, core) ||
            (g_str_has_prefix(core, AL) && g_hash_table_contains(st->words, core + strlen(AL)));
+  /* the article before a word that begins with ו doubles it ("הוועד"):
+   * "הו" and a consonant is a hif'il's or hof'al's form ("הודיע"), which
+   * leaves "מודיע", its participle, its מ */
   char buf[256];
-  if (g_snprintf(buf, sizeof buf, HE "%s", core) < (int)sizeof buf && g_hash_table_contains(st->words, buf))
+  if (!(g_str_has_prefix(core, "ו") && !g_str_has_prefix(core, "וו")) &&
+      g_snprintf(buf, sizeof buf, HE "%s", core) < (int)sizeof buf && g_hash_table_contains(st->words, buf))
     return true;
   return g_str_has_prefix(core, HE) && g_hash_table_contains(st->words, core + strlen(HE));
 }

@@ -70,6 +70,10 @@ static void test_proclitics(void **state)
      * keeps its first letters: "ועד" (committee) beside "הוועד", "לוועד" */
     { "ועד הבית מודיע. הוועד החליט", "heb", "ועד", "ועד" },
     { "ועד הבית מודיע. פנו לוועד", "heb", "ועד", "ועד" },
+    /* the article doubles a word's first ו ("הוועד"): "הודיע" is a hif'il's
+     * past, no "ודיע" with the article, and "מודיע" keeps its מ */
+    { "מודיע לתושבים. התאגיד הודיע", "heb", "מודיע", "מודיע" },
+    { "הודעה מהוועד. הוועד החליט", "heb", "מהוועד", "הוועד" },
     /* never below three letters for a word of the text ("ים" is one) */
     { "מים ים", "heb", "מים", "מים" },
     /* not Urdu's or Persian's */
