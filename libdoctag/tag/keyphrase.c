@@ -342,6 +342,7 @@ typedef struct kp {
   const pos_lang_table *lang_pos; /* ... and its verbs and adverbs, or NULL (tag/pos_lang.h) */
   unsigned int adj_order; /* ADJ_* : where the language puts its adjectives (adj_order_of()) */
   bool russian; /* its genitives join a noun phrase (collect()) */
+  bool romanian; /* its definite article is glued on the phrase's first word (collect()) */
   GHashTable *guessed;   /* ... else its function words, guessed from the text (tag/funcwords.h) */
   bool semitic;          /* Arabic, Hebrew: proclitics, dates, Arabic's verbs (tag/semitic.h) */
   sem_text sem;          /* ... the text's words for them */
@@ -1889,6 +1890,11 @@ static void collect(kp *k)
    * "-чик", "-ист": their genitive singular is "-а", "-я"), the subject
    * of the next clause ("после ремонта дороги | водители смогут") */
   static const char *const masculine_plural[] = { "тели", "щики", "чики", "исты", NULL };
+  /* Romanian glues its definite article on a phrase's first word ("noile
+   * certificate"): a noun in the nominative's "-ul", "-le" after another
+   * word begins a phrase ("solicita online | certificatele"); a genitive's
+   * "-ului", "-lor" joins ("portalul primăriei") */
+  static const char *const definite[] = { "ul", "le", NULL };
   if (k->english)
     adverbs(k);
   GArray *spans = g_array_new(FALSE, FALSE, sizeof(span));
@@ -1906,6 +1912,9 @@ static void collect(kp *k)
         break;
       if (e > s && k->russian && k->w[e - 1].cls == W_NOUN &&
           (ends_with_any(k->w[e].text, not_genitive) || ends_with_any(k->w[e].text, masculine_plural)))
+        break;
+      if (e > s && k->romanian && c == W_NOUN && k->w[e].info && !k->w[e].info->lang_pos && !k->w[e].hyphen &&
+          ends_with_any(k->w[e].text, definite))
         break;
       e = ue;
     }
@@ -2344,6 +2353,7 @@ GPtrArray *kp_rank_df(GArray *tokens, const char *lang, const char *title, const
   k.semitic = sem_lang(k.lang);
   k.adj_order = adj_order_of(k.lang);
   k.russian = k.lang_pos && !strcmp(k.lang, "rus");
+  k.romanian = k.lang_pos && !strcmp(k.lang, "ron");
   k.phrases = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL); /* values go to `out` */
   strtab_init(&k.infos, tokens->len / 2);
   k.key = g_string_new(NULL);

@@ -502,6 +502,26 @@ static void test_russian_plural_subjects(void **state)
   tag_outcome_clear(&out);
 }
 
+/* Romanian glues its definite article on a noun phrase's first word
+ * ("noile certificate"): a noun in the nominative's "-ul", "-le" after
+ * another word begins a phrase ("solicita online | certificatele"), a
+ * genitive's "-ului", "-lor" joins ("portalul primăriei"). */
+static void test_romanian_definite_starts(void **state)
+{
+  (void)state;
+  tag_outcome out = tagged("Certificatele de urbanism se pot obține online\n"
+                           "Primăria municipiului anunță că cetățenii pot solicita online certificatele de "
+                           "urbanism. Certificatele de urbanism sunt emise în termen de zece zile. Cererile se "
+                           "depun online pe portalul primăriei, iar plata taxelor se face cu cardul. Locuitorii "
+                           "pot descărca online formularele necesare, iar serviciul de urbanism verifică "
+                           "documentele depuse.",
+                           "ron");
+  expect_no_tag_holding(&out, "ron", (const char *const[]){ "online certificatele", "online formularele", NULL });
+  const char *want[] = { "certificatele de urbanism", "portalul primăriei", "formularele necesare" };
+  expect_tags(&out, "ron", want, G_N_ELEMENTS(want));
+  tag_outcome_clear(&out);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -512,6 +532,7 @@ int main(void)
     cmocka_unit_test(test_participles_in_terms),
     cmocka_unit_test(test_names_stay),
     cmocka_unit_test(test_russian_plural_subjects),
+    cmocka_unit_test(test_romanian_definite_starts),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
