@@ -288,25 +288,6 @@ bool sem_after_hour(const char *prev, const char *lang)
   return false;
 }
 
-bool sem_definite_break(sem_text *st, const char *prev, const char *core, const char *lang)
-{
-  if (!prev || !sem_lang(lang))
-    return false;
-  if (arabic(lang))
-    return g_str_has_prefix(prev, AL) && g_utf8_strlen(prev, -1) > MIN_KNOWN && !g_str_has_prefix(core, AL);
-  return sem_unarticled(st, prev, lang) != prev && !g_str_has_prefix(core, HE);
-}
-
-bool sem_construct_form(const char *core, const char *lang)
-{
-  return sem_lang(lang) && !arabic(lang) && (g_str_has_suffix(core, "\u05EA") || g_str_has_suffix(core, "\u05D9"));
-}
-
-/* Prepositions after which a verb-shaped word is a noun ("في تطوير"). */
-static const char *const arabic_prepositions[] = {
-  "في", "من", "إلى", "الى", "على", "عن", "مع", "بعد", "قبل", "خلال", "حول", "عبر", "نحو", "ضد", "لدى", "عند", "بين", NULL
-};
-
 /* Arabic letters the patterns below name. */
 enum {
   AR_ALEF = 0x0627,
@@ -320,6 +301,59 @@ enum {
   AR_TEH_MARBUTA = 0x0629,
   AR_ALEF_MAKSURA = 0x0649
 };
+
+/* Whether Arabic `rest` (a word after its "ال") has an adjective's shape:
+ * a nisba's "ـي", "ـية" ("العربي", "الشمسية"), فعيل ("الصغير"), فاعل
+ * ("الثالث", "العامة"), the plural فعال ("الصغار"), a participle's م
+ * ("المتحدة", "المقبل") or أفعل ("الأكبر"),
+ * each also with the feminine's ة; `fem`: it ends in ة, `elative`: an
+ * أفعل, which has no feminine's ending. */
+static bool ar_adjective_shape(const char *rest, bool *fem, bool *elative)
+{
+  glong n;
+  gunichar *x = g_utf8_to_ucs4_fast(rest, -1, &n);
+  *fem = n > 0 && x[n - 1] == AR_TEH_MARBUTA;
+  glong m = *fem ? n - 1 : n;
+  *elative = n == 4 && x[0] == AR_HAMZA_ALEF; /* the same for both genders */
+  bool adj = m >= 2 && x[m - 1] == AR_YEH;
+  adj = adj || (m == 3 && x[1] == AR_ALEF); /* a doubled root's فاعّ: "العامة", "الخاص" */
+  adj = adj || (m == 4 && (x[2] == AR_YEH || x[1] == AR_ALEF || x[2] == AR_ALEF || x[0] == AR_HAMZA_ALEF));
+  adj = adj || (m >= 4 && x[0] == AR_MEEM);
+  g_free(x);
+  return adj;
+}
+
+bool sem_definite_break(sem_text *st, const char *prev, const char *core, const char *lang)
+{
+  if (!prev || !sem_lang(lang))
+    return false;
+  if (arabic(lang)) {
+    if (!g_str_has_prefix(prev, AL) || g_utf8_strlen(prev, -1) <= MIN_KNOWN)
+      return false;
+    if (!g_str_has_prefix(core, AL))
+      return true;
+    /* ... and a definite word is an adjective agreeing with it, or the
+     * next phrase: the subject then the object after a verb ("قرأ الأطفال
+     * | القصص"). A feminine takes a feminine adjective; a broken plural
+     * ("المدارس الحكومية") takes one too, so a masculine may. */
+    bool fem, elative;
+    if (!ar_adjective_shape(core + strlen(AL), &fem, &elative))
+      return true;
+    return g_str_has_suffix(prev, "\u0629") && !fem && !elative;
+  }
+  return sem_unarticled(st, prev, lang) != prev && !g_str_has_prefix(core, HE);
+}
+
+bool sem_construct_form(const char *core, const char *lang)
+{
+  return sem_lang(lang) && !arabic(lang) && (g_str_has_suffix(core, "\u05EA") || g_str_has_suffix(core, "\u05D9"));
+}
+
+/* Prepositions after which a verb-shaped word is a noun ("في تطوير"). */
+static const char *const arabic_prepositions[] = {
+  "في", "من", "إلى", "الى", "على", "عن", "مع", "بعد", "قبل", "خلال", "حول", "عبر", "نحو", "ضد", "لدى", "عند", "بين", NULL
+};
+
 
 /* Whether the `n` letters at `x` are a feminine perfect of a derived form:
  * IV أفعلت ("أعلنت", "أعدت"), VIII افتعلت ("ارتفعت"), VII انفعلت ("انخفضت"),

@@ -95,7 +95,10 @@ bool sem_after_hour(const char *prev, const char *lang);
  * forms): an adjective takes the article of the definite noun it follows,
  * and the first noun of a construct has none ("תאגיד המים", "مياه الشرب"),
  * so after a definite word one without the article is no word of its
- * phrase: a verb or a predicate ("התאגיד מבקש", "المياه تجري"). Definite:
+ * phrase: a verb or a predicate ("התאגיד מבקש", "المياه تجري"). In Arabic
+ * a definite word after one is an adjective agreeing with it, by its shape
+ * ("الطفل الصغير", "الطاقة الشمسية"), or the next phrase: the subject then
+ * the object after a verb ("قرأ الأطفال | القصص"). Definite:
  * Arabic's "ال"; Hebrew's ה where the text also writes the word without it
  * (not "הפסקת", whose ה is the noun's). */
 bool sem_definite_break(sem_text *st, const char *prev, const char *core, const char *lang);

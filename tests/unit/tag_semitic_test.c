@@ -273,6 +273,38 @@ static void test_hebrew_hifil_past(void **state)
   seg_free(toks);
 }
 
+/* A phrase ends after a definite word before one without the article; in
+ * Arabic also before a definite one that is no adjective agreeing with it
+ * (an idafa's first term has no article): the subject then the object
+ * after a verb ("قرأ الأطفال | القصص"). */
+static void test_definite_breaks(void **state)
+{
+  (void)state;
+  GArray *toks = seg_split("قرأ الأطفال القصص");
+  sem_text st;
+  sem_text_init(&st, toks);
+  static const struct { const char *prev, *core, *lang; bool brk; } pairs[] = {
+    { "المياه", "تجري", "ara", true },
+    { "مياه", "الشرب", "ara", false },        /* an idafa */
+    { "الأطفال", "القصص", "ara", true },      /* subject, object */
+    { "البلدية", "الدعم", "ara", true },
+    { "الطفل", "الصغير", "ara", false },      /* فعيل */
+    { "الأطفال", "الصغار", "ara", false },    /* فعال */
+    { "الطاقة", "الشمسية", "ara", false },    /* a nisba */
+    { "الخليج", "العربي", "ara", false },
+    { "المدارس", "الحكومية", "ara", false },  /* a broken plural's feminine */
+    { "المكتبة", "العامة", "ara", false },
+    { "الأمم", "المتحدة", "ara", false },     /* a participle */
+    { "الحصة", "الأكبر", "ara", false },      /* an elative, either gender */
+    { "الوزارة", "المشروع", "ara", true },    /* a feminine takes no masculine */
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(pairs); i++)
+    if (sem_definite_break(&st, pairs[i].prev, pairs[i].core, pairs[i].lang) != pairs[i].brk)
+      fail_msg("%s \"%s %s\": %s", pairs[i].lang, pairs[i].prev, pairs[i].core, pairs[i].brk ? "no break" : "a break");
+  sem_text_clear(&st);
+  seg_free(toks);
+}
+
 static void test_dates(void **state)
 {
   (void)state;
@@ -320,6 +352,7 @@ int main(void)
     cmocka_unit_test(test_arabic_clause_verbs),
     cmocka_unit_test(test_hebrew_verbs),
     cmocka_unit_test(test_hebrew_hifil_past),
+    cmocka_unit_test(test_definite_breaks),
     cmocka_unit_test(test_dates),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
