@@ -1393,6 +1393,20 @@ static bool function_word(const char *w, void *data)
 /* Hebrew: whether word `i` is a verb (sem_hebrew_verb()): the words
  * around it as written, and whether the one before opens its clause (after
  * a break, or after a closed-class word: "כי הוא אמר"). */
+static bool hebrew_verb(kp *k, unsigned int i);
+
+/* Whether the definite word i of a hif'il past's shape, after a definite
+ * noun, is an adjective by the word after it: "של" or a finite verb
+ * ("המנהל הבכיר של החברה", "המנהל הבכיר ניהל"); a past is followed by its
+ * complement ("התאגיד הודיע על", "הוועד החליט לפנות"). */
+static bool hebrew_adjective_before(kp *k, unsigned int i)
+{
+  const word *n = i + 1 < k->nw ? &k->w[i + 1] : NULL;
+  if (!n || n->tok->brk || !n->info || g_str_has_prefix(n->tok->word, "\u05DC"))
+    return false;
+  return !strcmp(n->tok->word, "\u05E9\u05DC") || n->cls == W_VERB || hebrew_verb(k, i + 1);
+}
+
 static bool hebrew_verb(kp *k, unsigned int i)
 {
   const seg_token *t = k->w[i].tok, *p = i > 0 && !t->brk ? k->w[i - 1].tok : NULL;
@@ -1408,7 +1422,7 @@ static bool hebrew_verb(kp *k, unsigned int i)
   if (!p || !k->w[i - 1].info || !g_str_has_prefix(k->w[i - 1].text, "\u05D4"))
     return false;
   bool participle = sem_hebrew_participle(k->w[i].text);
-  if (!participle && !sem_hebrew_hifil_past(&k->sem, k->w[i].text))
+  if (!participle && (!sem_hebrew_hifil_past(&k->sem, k->w[i].text) || hebrew_adjective_before(k, i)))
     return false;
   if (sem_unarticled(&k->sem, k->w[i - 1].text, k->lang) != k->w[i - 1].text)
     return true;

@@ -2487,6 +2487,20 @@ static void test_semitic_tags(void **state)
     tag_outcome_clear(&out);
     g_free(text);
   }
+  /* a definite adjective of a hif'il past's shape after a definite noun,
+   * before "של" or a finite verb, is one ("המנהל הבכיר"); a past before
+   * its complement stays a verb ("הדירקטוריון החליט למנות") */
+  tag_outcome senior = tag_text("מינוי חדש בחברה\n"
+                                "המנהל הבכיר של החברה הודיע אתמול על פרישתו. המנהל הבכיר ניהל את החברה במשך "
+                                "עשר שנים. הדירקטוריון החליט למנות מנהל חדש. העובד הוותיק קיבל את התפקיד. "
+                                "החברה מעסיקה אלפי עובדים. הדירקטוריון הודיע כי המינוי ייכנס לתוקף בחודש הבא.",
+                                "heb", 10);
+  if (!has_tag(&senior, "המנהל הבכיר"))
+    fail_msg("heb: no tag \"המנהל הבכיר\"");
+  for (size_t i = 0; i < senior.count; i++)
+    if (strstr(senior.items[i].tag, "החליט") || strstr(senior.items[i].tag, "הודיע"))
+      fail_msg("heb: the tag \"%s\" holds a verb", senior.items[i].tag);
+  tag_outcome_clear(&senior);
   /* Persian and Urdu: the Arabic rules are not theirs */
   const char *const none[] = { NULL };
   expect_no_function_words_in("fas_notice", "fas", "شرکت آب", none);
