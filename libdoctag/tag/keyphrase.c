@@ -1339,6 +1339,24 @@ static void russian_verbs(kp *k)
   }
 }
 
+/* A stop word the language's table also reads as a noun, right after an
+ * article of its number, is that noun: Catalan's "deu" (ten, owes) in "la
+ * deu termal" (the spring), "seu" (its) in "la seu social", French's
+ * "pouvoir" in "le pouvoir d'achat", Spanish's "ser" in "el ser humano". */
+static void article_nouns(kp *k, const verb_cues *c)
+{
+  for (unsigned int i = 1; i < k->nw; i++) {
+    word *w = &k->w[i];
+    if (w->cls != W_STOP || !w->info || w->info->lang_pos != POS_LANG_NOUN_VERB || w->tok->particle)
+      continue;
+    bool elided;
+    char buf[16];
+    const char *a = cue_before(k, i, buf, &elided);
+    if (a && !elided && in_list(c->articles, a) && g_str_has_suffix(a, "s") == g_str_has_suffix(w->text, "s"))
+      w->cls = W_NOUN;
+  }
+}
+
 /* A word right after a modal verb and ending like an infinitive is a
  * verb, in no phrase (verb_cues.modals). */
 static void modal_infinitives(kp *k, const verb_cues *c)
@@ -1656,6 +1674,8 @@ static void classify(kp *k)
     slavic_participles(k, cues);
   if (k->russian)
     russian_verbs(k);
+  if (cues && k->lang_pos)
+    article_nouns(k, cues);
   if (cues) {
     modal_infinitives(k, cues);
     cued_verbs(k, cues);

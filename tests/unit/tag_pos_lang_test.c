@@ -522,6 +522,25 @@ static void test_romanian_definite_starts(void **state)
   tag_outcome_clear(&out);
 }
 
+/* A stop word the table also reads as a noun is the noun after an article
+ * of its number: Catalan's "deu" (ten, owes) is the spring in "la deu
+ * termal", a number in "deu milions", a verb in "l'ajuntament deu pagar". */
+static void test_stop_nouns_after_articles(void **state)
+{
+  (void)state;
+  tag_outcome out = tagged("La deu d'aigua del parc natural\n"
+                           "L'ajuntament ha restaurat la deu d'aigua del parc natural, una deu termal que els veïns "
+                           "visiten des de fa segles. La restauració ha costat deu milions d'euros i ha durat deu "
+                           "mesos. La deu termal torna a rajar aigua calenta. L'empresa constructora deu encara una "
+                           "part dels treballs, i l'ajuntament deu pagar la resta abans de l'estiu. Els visitants "
+                           "podran banyar-se a la deu termal a partir del mes de maig.",
+                           "cat");
+  const char *want[] = { "deu termal" };
+  expect_tags(&out, "cat", want, G_N_ELEMENTS(want));
+  expect_no_tag_holding(&out, "cat", (const char *const[]){ "deu milions", "deu mesos", "deu pagar", NULL });
+  tag_outcome_clear(&out);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -533,6 +552,7 @@ int main(void)
     cmocka_unit_test(test_names_stay),
     cmocka_unit_test(test_russian_plural_subjects),
     cmocka_unit_test(test_romanian_definite_starts),
+    cmocka_unit_test(test_stop_nouns_after_articles),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
