@@ -1240,15 +1240,25 @@ bool seg_unspaced_script(GUnicodeScript s)
 /* Chinese, Japanese, Thai, Lao, Khmer and Burmese runs split into words by
  * ICU's dictionary-based word break iterator (what a hand-written rule
  * cannot do: these scripts put no space between words). The first word
- * keeps the run's break and flags. */
+ * keeps the run's break and flags; in Thai, Lao, Khmer and Burmese, which
+ * put a space where a clause or sentence ends ("...ท่อประปาหลัก
+ * ประชาชนควร..."), a run after another of its script starts with a break. */
 static GArray *split_unspaced(GArray *in)
 {
   UBreakIterator *bi = NULL;
   GArray *out = NULL;
   const iculib *icu = NULL;
+  /* the token before's script (a word's; else none) and line: its word
+   * is freed once split */
+  GUnicodeScript before = G_UNICODE_SCRIPT_INVALID_CODE;
+  guint before_line = 0;
   for (guint i = 0; i < in->len; i++) {
     seg_token *t = &g_array_index(in, seg_token, i);
-    if (t->kind != SEG_WORD || seg_utf8_len(t->word) < 2 || !seg_unspaced_script(seg_word_script(t->word)) ||
+    GUnicodeScript script = t->kind == SEG_WORD ? seg_word_script(t->word) : G_UNICODE_SCRIPT_INVALID_CODE;
+    bool clause = script != G_UNICODE_SCRIPT_HAN && script == before && t->line == before_line;
+    before = script;
+    before_line = t->line;
+    if (t->kind != SEG_WORD || seg_utf8_len(t->word) < 2 || !seg_unspaced_script(script) ||
         !(icu || (icu = iculib_get()))) {
       if (out)
         g_array_append_val(out, *t);
@@ -1291,6 +1301,8 @@ static GArray *split_unspaced(GArray *in)
         w.brk = false;
         w.sentence = false;
         w.hyphen = false;
+      } else {
+        w.brk |= clause;
       }
       first = false;
       g_array_append_val(out, w);
