@@ -1702,6 +1702,37 @@ static void test_tags_in_own_language(void **state)
   expect_own_language("tha", "ท่องเที่ยวเชิงนิเวศ");
 }
 
+/* Thai puts a space where a clause or a sentence ends, none between
+ * words: no tag runs across one ("ซ่อมแซมท่อประปาหลัก | ประชาชนควร..."),
+ * so each is inside one of the text's space-delimited runs; and a month or
+ * a weekday ("ธันวาคม", "วันเสาร์") is a date, no tag. */
+static void test_thai_clauses(void **state)
+{
+  (void)state;
+  const char *text = "ประกาศเทศบาล เรื่อง การหยุดจ่ายน้ำประปา\n\n"
+                     "เทศบาลจะหยุดจ่ายน้ำประปาในวันเสาร์ที่ 12 ธันวาคม เพื่อซ่อมแซมท่อประปาหลัก "
+                     "ประชาชนควรสำรองน้ำไว้ใช้ล่วงหน้า การซ่อมแซมท่อประปาจะใช้เวลาประมาณแปดชั่วโมง "
+                     "หากมีข้อสงสัยติดต่อสำนักงานเทศบาลได้ในเวลาราชการ";
+  tag_outcome out = tag_text(text, "tha", 10);
+  print_tags("tha_clauses", &out);
+  assert_true(out.count >= 5);
+  gchar **runs = g_strsplit_set(text, " \n", -1);
+  for (size_t i = 0; i < out.count; i++) {
+    const char *t = out.items[i].tag;
+    bool inside = false;
+    for (gchar **r = runs; *r && !inside; r++)
+      inside = strstr(*r, t) != NULL;
+    if (!inside)
+      fail_msg("tha: tag \"%s\" runs across a space", t);
+    if (!strcmp(t, "ธันวาคม") || !strcmp(t, "วันเสาร์") || !strcmp(t, "เรื่อง"))
+      fail_msg("tha: tag \"%s\"", t);
+  }
+  g_strfreev(runs);
+  if (!has_tag(&out, "หยุดจ่ายน้ำประปา"))
+    fail_msg("tha: no tag \"หยุดจ่ายน้ำประปา\"");
+  tag_outcome_clear(&out);
+}
+
 /* A text of tests/unit/tagdata/ in a language Snowball has no list for
  * (Lucene's, or none: its function words guessed from the text) gets tags
  * in its language and script, none of which is, starts or ends with one of
@@ -2575,6 +2606,7 @@ int main(void)
     cmocka_unit_test(test_language_identification),
     cmocka_unit_test(test_language_of_long_text),
     cmocka_unit_test(test_tags_in_own_language),
+    cmocka_unit_test(test_thai_clauses),
     cmocka_unit_test(test_french_demonstratives),
     cmocka_unit_test(test_list_additions),
     cmocka_unit_test(test_function_words_without_snowball),
