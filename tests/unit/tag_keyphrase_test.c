@@ -2406,6 +2406,18 @@ static void test_han_numbers_verbs_function_words(void **state)
       fail_msg("zho: tag \"%s\" holds a function word or an ordinal", out.items[i].tag);
   assert_true(has_tag(&out, "供水价格"));
   tag_outcome_clear(&out);
+  /* the same notice in Traditional characters: the list holds their forms */
+  const char *zht = "關於調整城市供水價格的通知\n\n"
+                    "第一條 爲了規範城市供水價格管理，制定本辦法。\n"
+                    "第二條 本辦法適用於本市行政區域內的城市供水價格管理。\n"
+                    "第三條 城市供水價格由供水成本、費用、稅金和利潤構成。第四條 供水價格實行分類計價。\n";
+  out = tag_text(zht, "zho", 10);
+  print_tags("zho (Traditional) function words", &out);
+  for (size_t i = 0; i < out.count; i++)
+    if (strstr(out.items[i].tag, "關於") || strstr(out.items[i].tag, "第"))
+      fail_msg("zho: tag \"%s\" holds a function word or an ordinal", out.items[i].tag);
+  assert_true(has_tag(&out, "供水價格"));
+  tag_outcome_clear(&out);
 }
 
 static void test_closed_class_seed(void **state)
