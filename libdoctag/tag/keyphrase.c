@@ -783,16 +783,31 @@ static void japanese_verbs(kp *k)
  * ("발표했다", "밀려온다"), quoting "-다고", and the connectives "-하며",
  * "-되며", "-하여", "-되어" ("부과되며", and is imposed). Such a word is a
  * verb, no phrase's word ("퍼센트 오릅니다", "인상한다고 밝혔습니다" were
- * tags). Endings no noun has: "다" alone ends "바다" (sea), "고" "보고서";
- * the copula after a noun is a particle (segment.c: "플라스틱이다"). */
+ * tags), the obligation's "-해야", "-되어야" ("지참해야 하며") and the
+ * adnominal "-하는", "-되는" ("원하는"). Endings no noun has: "다" alone
+ * ends "바다" (sea), "고" "보고서", "할" "역할" (role); the copula after a
+ * noun is a particle (segment.c: "플라스틱이다"). Two forms verbs are in
+ * their place only: "-할" before "수" (can: "예약할 수 있습니다"), and the
+ * connective "-어", "-아", "-여" right before a verb ("나누어 부과되며";
+ * "언어", "단어" are nouns). */
 static void korean_verbs(kp *k)
 {
   static const char *const endings[] = { "니다", "니까", "한다", "된다", "는다", "온다", "간다", "진다", "했다",
                                          "됐다", "었다", "았다", "였다", "겠다", "다고", "다며", "하며", "되며",
-                                         "으며", "하여", "되어", "해서", "돼서", NULL };
+                                         "으며", "하여", "되어", "해서", "돼서", "해야", "어야", "하는", "되는",
+                                         NULL };
+  static const char *const connective[] = { "어", "아", "여", NULL };
   for (unsigned int i = 0; i < k->nw; i++) {
     word *w = &k->w[i];
     if (nominal(w->cls) && w->info && ends_with_any(w->text, endings) && strlen(w->text) > strlen("니다"))
+      w->cls = W_VERB;
+  }
+  for (unsigned int i = 0; i + 1 < k->nw; i++) {
+    word *w = &k->w[i];
+    const word *n = &k->w[i + 1];
+    if (!nominal(w->cls) || !w->info || n->brk || strlen(w->text) <= strlen("할"))
+      continue;
+    if ((ends_with(w->text, "할") && !strcmp(n->text, "수")) || (n->cls == W_VERB && ends_with_any(w->text, connective)))
       w->cls = W_VERB;
   }
 }

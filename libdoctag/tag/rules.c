@@ -611,6 +611,13 @@ static GHashTable *index_stems(text_index *ix)
         for (char **b = bare; b && *b; b++)
           g_hash_table_add(ix->stems, lex_stem(*b));
         g_strfreev(bare);
+        /* Korean's with their particle off: "인간" is in "인간은" */
+        size_t josa = seg_josa_stem(*w);
+        if (josa) {
+          char *noun = g_strndup(*w, josa);
+          g_hash_table_add(ix->stems, lex_stem(noun));
+          g_free(noun);
+        }
       }
     }
     strtab_clear(&done, NULL);

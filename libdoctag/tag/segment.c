@@ -1396,14 +1396,30 @@ static int josa_of(const char *word, size_t *stem_len)
  * particle of two syllables or more ("에서", "으로", "까지") always goes;
  * one of a single syllable, which many nouns end with ("제주도", "회의",
  * "사이"), only where the text has the noun bare or with another particle
- * too ("쓰레기" and "쓰레기가"; "정부는" and "정부의") or it ends with the
- * plural's "들" ("전문가들은"), and the noun is two syllables or more. */
+ * too ("쓰레기" and "쓰레기가"; "정부는" and "정부의"), it ends with the
+ * plural's "들" ("전문가들은") or the particle is a sure one ("내용은"),
+ * and the noun is two syllables or more ("마을" stays). */
 /* A word of Hangul: its first byte tells most texts' words apart (the
  * syllables U+AC00-U+D7A3 start with 0xEA-0xED) without glib's tables. */
 static bool hangul_word(const seg_token *t)
 {
   unsigned char b = (unsigned char)t->word[0];
   return t->kind == SEG_WORD && b >= 0xEA && b <= 0xED && seg_word_script(t->word) == G_UNICODE_SCRIPT_HANGUL;
+}
+
+size_t seg_josa_stem(const char *word)
+{
+  size_t sl = 0;
+  unsigned char b = (unsigned char)word[0];
+  return b >= 0xEA && b <= 0xED && josa_of(word, &sl) >= 0 ? sl : 0;
+}
+
+/* A one-syllable particle that ends almost no noun of its own: the
+ * topic's 은 and the object's 을, 를 (but 는 ends the verbs' "-하는",
+ * "-되는", and 이, 가, 의, 도, 로 end many nouns). */
+static bool sure_josa(const char *text)
+{
+  return !strcmp(text, "은") || !strcmp(text, "을") || !strcmp(text, "를");
 }
 
 static GArray *split_particles(GArray *in)
@@ -1444,8 +1460,8 @@ static GArray *split_particles(GArray *in)
       char *stem = g_strndup(t->word, sl);
       gsize bits = GPOINTER_TO_SIZE(g_hash_table_lookup(seen, stem));
       go = g_utf8_strlen(josas[j].text, -1) > 1 ||
-           (g_utf8_strlen(stem, -1) >= 2 &&
-            (g_hash_table_contains(bare, stem) || (bits & (bits - 1)) || g_str_has_suffix(stem, "들")));
+           (g_utf8_strlen(stem, -1) >= 2 && (sure_josa(josas[j].text) || g_hash_table_contains(bare, stem) ||
+                                            (bits & (bits - 1)) || g_str_has_suffix(stem, "들")));
       g_free(stem);
     }
     if (!go) {

@@ -90,6 +90,12 @@ bool seg_is_word_char(gunichar c);
  * them in one phrase); G_UNICODE_SCRIPT_COMMON when it has none. */
 GUnicodeScript seg_word_script(const char *word);
 
+/* The bytes of a Korean word before a particle (josa) it ends with that
+ * its last syllable may take ("내용은" -> "내용"), or 0: the tokeniser
+ * takes a one-syllable particle off only with more evidence, the evidence
+ * index (tag/rules.c) off any word. */
+size_t seg_josa_stem(const char *word);
+
 /* The script most letters of the word tokens of seg_split() are written in
  * (by seg_word_script(): Japanese counts as Han); Latin when none has any. */
 GUnicodeScript seg_main_script(const GArray *tokens);

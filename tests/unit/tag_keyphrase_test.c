@@ -1150,7 +1150,8 @@ static char *seg_words(const char *text)
 
 /* Korean particles come off their nouns as words of their own: a particle
  * of two syllables or more always ("해안에는"), one of a single syllable
- * where the text has the noun otherwise too or it is a plural, and only
+ * where the text has the noun otherwise too, it is a plural or the
+ * particle is 은, 을 or 를 ("계획을", after two syllables), and only
  * after the syllable that takes it (가 after a vowel, 이 after a final
  * consonant): not off "제주도", "회의" (meeting) or "사이", nouns that end
  * as a particle does. The conjunctive adverbs ("또는", "하지만") are
@@ -1160,7 +1161,7 @@ static void test_korean_particles(void **state)
   (void)state;
   char *w = seg_words("해양 쓰레기 문제. 쓰레기가 해안에는 많다. 정부는 정부의 계획을 발표했다. "
                       "제주도 회의 사이 전문가들은 물을 또는 하지만");
-  assert_string_equal(w, "해양 쓰레기 문제 쓰레기 +가 해안 +에는 많다 정부 +는 정부 +의 계획을 발표했다 "
+  assert_string_equal(w, "해양 쓰레기 문제 쓰레기 +가 해안 +에는 많다 정부 +는 정부 +의 계획 +을 발표했다 "
                          "제주도 회의 사이 전문가들 +은 물을 +또는 +하지만");
   g_free(w);
   /* the allomorph must fit the syllable before: "물가" (prices) ends with
@@ -1170,7 +1171,7 @@ static void test_korean_particles(void **state)
   g_free(w);
   /* the copula is a noun's particle ("is plastic") */
   w = seg_words("대부분은 플라스틱이다. 문제입니다");
-  assert_string_equal(w, "대부분은 플라스틱 +이다 문제 +입니다");
+  assert_string_equal(w, "대부분 +은 플라스틱 +이다 문제 +입니다");
   g_free(w);
   tag_outcome out = tag_text("제주도의 해양 쓰레기 문제\n제주도 해안에는 매년 해양 쓰레기가 밀려온다. 해양 쓰레기의 대부분은 "
                              "플라스틱이다. 제주도는 해양 쓰레기를 줄이기 위해 노력한다.",
@@ -1198,6 +1199,33 @@ static void test_korean_particles(void **state)
         fail_msg("kor: tag \"%s\" holds a verb", out.items[i].tag);
   assert_true(has_tag(&out, "수도 요금"));
   tag_outcome_clear(&out);
+  /* the topic's 은 and the object's 을, 를 come off a noun of two
+   * syllables or more the text writes only so ("내용은", "열람실을"), not
+   * off "마을" (village); the obligation's "-해야", the adnominal "-하는",
+   * "-할" before "수" (can) are verbs */
+  GArray *toks = seg_split("마을 내용은");
+  assert_int_equal(toks->len, 3);
+  assert_string_equal(g_array_index(toks, seg_token, 0).word, "마을");
+  assert_string_equal(g_array_index(toks, seg_token, 1).word, "내용");
+  assert_true(g_array_index(toks, seg_token, 2).particle);
+  seg_free(toks);
+  out = tag_text("도서관 야간 개방 안내\n\n시립 도서관은 시험 기간 동안 열람실을 밤 열한 시까지 개방합니다. 이용을 원하는 "
+                 "학생은 학생증을 지참해야 하며, 열람실 좌석은 온라인으로 예약할 수 있습니다. 도서관은 조용한 학습 "
+                 "환경을 위해 휴대전화 사용을 제한합니다. 마을 주민들도 도서관 회원증을 발급받으면 자료실을 이용할 수 "
+                 "있습니다.",
+                 "kor", 10);
+  print_tags("kor particles, verbs", &out);
+  const char *const never[] = { "이용을", "원하는", "해야", "예약할", "좌석은" };
+  for (size_t i = 0; i < out.count; i++)
+    for (size_t j = 0; j < G_N_ELEMENTS(never); j++)
+      if (strstr(out.items[i].tag, never[j]))
+        fail_msg("kor: tag \"%s\" holds \"%s\"", out.items[i].tag, never[j]);
+  assert_true(has_tag(&out, "시립 도서관"));
+  for (size_t i = 0; i < out.count; i++) /* "열람실" is in "열람실을" */
+    if (!out.items[i].evidence)
+      fail_msg("kor: tag \"%s\" has no evidence", out.items[i].tag);
+  tag_outcome_clear(&out);
+  assert_true(rules_evidence("내용", "자세한 내용은 홈페이지에서"));
 }
 
 static void test_icu_segmentation(void **state)
