@@ -1102,6 +1102,8 @@ static void test_stop_words_and_stemmers(void **state)
     bool stop;
   } apertium[] = { { "اور", true }, { "کہ", true }, { "سے", true }, { "ہیں", true }, { "لیکن", true },
                    { "انہیں", true }, { "ہمیں", true }, { "اسے", true },  { "تمام", true },
+                   /* the numbers and ordinals, as Hindi's list has them */
+                   { "تین", true },   { "ہزار", true },  { "دوسرے", true }, { "مزید", true },
                    { "پانی", false }, { "حقوق", false } };
   for (size_t i = 0; i < G_N_ELEMENTS(apertium); i++)
     if (lex_is_stop_lang(apertium[i].word, "urd") != apertium[i].stop)
