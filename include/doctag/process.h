@@ -192,7 +192,10 @@ DOCTAG_API doctag_status doctag_process_url(doctag_ctx *ctx, doctag_result **out
  * password, on_page are ignored); user_id records it in history with
  * file_source_type "text". The result has extraction_method "text",
  * is_scanned false, no pages, page count 0 (null in its JSON) and the
- * detected language of the text. *out is newly allocated; release it with
+ * detected language of the text. Presentation forms in the text and the
+ * title (the ligatures "ﬁ", "ﬀ" of text copied from a PDF, shaped Arabic
+ * letters) become their letters (NFKC), as extraction makes them; the
+ * result's text is that text. *out is newly allocated; release it with
  * doctag_result_free().
  * Errors: DOCTAG_EINVAL (NULL text with a length, not UTF-8, options out of
  * range), DOCTAG_ELIMIT (over max_file_bytes), DOCTAG_ENOTEXT (fewer than 50

@@ -16,6 +16,7 @@
 #include "core/ctx.h"
 #include "core/error.h"
 #include "core/stats.h"
+#include "core/utf8.h"
 
 #include <math.h>
 #include <string.h>
@@ -107,8 +108,16 @@ typedef struct job {
 
 /* ------------------------------------------------------------ one page */
 
+/* Every page's text, read from its layer or by OCR, ends here: presentation
+ * forms become letters (the layer's lines already have, see layout.c; OCR's
+ * ligatures here). */
 static void set_page_text(extract_page *p, char *text)
 {
+  char *folded = utf8_fold_presentation_forms(text);
+  if (folded) {
+    g_free(text);
+    text = folded;
+  }
   p->text = text;
   p->len = strlen(text);
 }

@@ -14,10 +14,13 @@
  * reading order (numbers and Latin words inside stay left to right).
  * fribidi rather than ICU's ubidi: the same algorithm (UAX #9), a small C
  * library with no data files, and the reordering call takes the levels
- * directly; doctag links no ICU yet. Arabic presentation forms (the shaped
- * glyphs old PDFs map to) become the letters people type (NFKC). */
+ * directly; doctag links no ICU yet. Presentation forms (the Latin
+ * ligatures "ﬁ", "ﬀ", and the shaped Arabic glyphs old PDFs map to) become
+ * the letters people type (NFKC), as MuPDF and PDFBox give them: a search
+ * for "specific" finds "speciﬁc". */
 #include "extract/internal.h"
 #include "extract/wordlist.h"
+#include "core/utf8.h"
 
 #include <fribidi.h>
 #include <math.h>
@@ -82,11 +85,6 @@ static double word_size(const words_word *w, const frame *f)
 static bool is_direction_mark(gunichar c)
 {
   return c == 0x200E || c == 0x200F || c == 0x061C || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
-}
-
-static bool is_presentation_form(gunichar c)
-{
-  return (c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF);
 }
 
 typedef struct glyph_span {
@@ -301,7 +299,7 @@ static void flush_line(line *l, GString *out)
       g_string_append_c(out, (char)c);
     } else if (is_direction_mark(c)) {
       continue;
-    } else if (is_presentation_form(c)) {
+    } else if (utf8_is_presentation_form(c)) {
       char buf[8];
       buf[g_unichar_to_utf8(c, buf)] = '\0';
       char *k = g_utf8_normalize(buf, -1, G_NORMALIZE_NFKC);

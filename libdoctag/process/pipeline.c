@@ -314,10 +314,19 @@ DOCTAG_API doctag_status doctag_tag_text(doctag_ctx *ctx, doctag_result **out, c
   r->text = g_string_new_len(text, (gssize)len);
   r->file_name = g_strdup(o.file_name && *o.file_name ? o.file_name : "");
   sha256_hex(text, len, r->sha256);
+  /* ligatures pasted from a PDF ("speciﬁc") become letters, as extraction
+   * makes them: the tags, the title and the text searched */
+  char *folded = utf8_fold_presentation_forms(r->text->str);
+  if (folded) {
+    g_string_assign(r->text, folded);
+    g_free(folded);
+  }
   tag_detect_language(r->text->str, r->text->len, r->language, sizeof r->language);
   /* no title given: the text's own (its first line of title length), else the file name */
   if (title && *title) {
-    r->title = g_strdup(title);
+    r->title = utf8_fold_presentation_forms(title);
+    if (!r->title)
+      r->title = g_strdup(title);
   } else {
     char *head = utf8_prefix(r->text->str, 2000);
     r->title = extract_title(NULL, head, r->file_name);

@@ -750,6 +750,34 @@ static int on_page(const doctag_page_info *p, void *data)
   return s->cancel_at && s->next == s->cancel_at ? 1 : 0;
 }
 
+/* A PDF whose text layer maps glyphs to the ligature characters (U+FB01
+ * "ﬁ", U+FB03 "ﬃ", U+FB02 "ﬂ", U+FB00 "ﬀ": what TeX and many typesetters
+ * write) is read in the letters people type, as MuPDF and PDFBox read it:
+ * a search for "specific" must find the page. */
+static void test_ligatures_become_letters(void **state)
+{
+  (void)state;
+  GByteArray *pdf = g_byte_array_new();
+  cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_bytes, pdf, A4_W, A4_H);
+  cairo_t *cr = cairo_create(s);
+  cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size(cr, 12);
+  cairo_move_to(cr, 72, 100);
+  cairo_show_text(cr, "The speciﬁc ﬁeld oﬃce is on the ﬁrst ﬂoor, oﬀ the main hall.");
+  cairo_destroy(cr);
+  cairo_surface_finish(s);
+  cairo_surface_destroy(s);
+
+  extract_doc doc;
+  extract_request req = { .ocr = DOCTAG_OCR_OFF, .threads = 1, .keep_pages = true };
+  assert_int_equal(run_bytes(pdf, &req, &doc), DOCTAG_OK);
+  printf("  %s\n", doc.pages[0].text);
+  assert_int_equal(doc.pages[0].method, DOCTAG_PAGE_TEXT);
+  assert_string_equal(doc.pages[0].text, "The specific field office is on the first floor, off the main hall.");
+  extract_doc_clear(&doc);
+  g_byte_array_free(pdf, TRUE);
+}
+
 static void test_order_and_limits(void **state)
 {
   (void)state;
@@ -892,6 +920,7 @@ int main(void)
     cmocka_unit_test(test_concurrent_documents),
     cmocka_unit_test(test_fork),
     cmocka_unit_test(test_thin_garbled_sparse_blank),
+    cmocka_unit_test(test_ligatures_become_letters),
     cmocka_unit_test(test_osd_only_when_unsure),
     cmocka_unit_test(test_quarter_turn_read_once),
     cmocka_unit_test(test_hindi_upright_without_osd),

@@ -80,6 +80,40 @@ static void test_tags_text(void **state)
   doctag_result_free(r);
 }
 
+/* Text copied from a PDF holds ligatures ("speciﬁc", "oﬃce"): the tags, the
+ * title and the text kept are in the letters people type and search for,
+ * and a phrase written both ways is one tag. */
+static void test_ligatures_become_letters(void **state)
+{
+  (void)state;
+  static const char *lig =
+    "Speciﬁc oﬃce ﬂoor plans\n"
+    "The speciﬁc oﬃce ﬂoor plans of the diﬀerential privacy "
+    "laboratory are kept apart. Differential privacy protects the data of every oﬃce worker, "
+    "and diﬀerential privacy budgets are set for each ﬂoor.";
+  doctag_process_options o = local_opts(8);
+  doctag_result *r = NULL;
+  assert_int_equal(doctag_tag_text(ctx, &r, lig, strlen(lig), NULL, &o), DOCTAG_OK);
+  assert_string_equal(doctag_result_title(r), "Specific office floor plans");
+  assert_null(strstr(doctag_result_text(r), "\xef\xac" /* U+FB00-FB3F */));
+  assert_non_null(strstr(doctag_result_text(r), "The specific office floor plans of the differential privacy"));
+  size_t privacy = 0;
+  for (size_t i = 0; i < doctag_result_tag_count(r); i++) {
+    const char *tag = doctag_result_tag_at(r, i);
+    printf("  %s\n", tag);
+    assert_null(strstr(tag, "\xef\xac" /* U+FB00-FB3F */));
+    privacy += !strcmp(tag, "differential privacy");
+  }
+  assert_int_equal(privacy, 1);
+  assert_true(has_tag(r, "office floor plans"));
+  doctag_result_free(r);
+
+  /* a title given is folded the same way */
+  assert_int_equal(doctag_tag_text(ctx, &r, lig, strlen(lig), "Oﬃce ﬂoors", &o), DOCTAG_OK);
+  assert_string_equal(doctag_result_title(r), "Office floors");
+  doctag_result_free(r);
+}
+
 static void test_bad_input(void **state)
 {
   (void)state;
@@ -142,6 +176,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_tags_text),
+    cmocka_unit_test(test_ligatures_become_letters),
     cmocka_unit_test(test_bad_input),
     cmocka_unit_test(test_exclusion_and_vocabulary),
   };
