@@ -1237,6 +1237,72 @@ bool seg_unspaced_script(GUnicodeScript s)
          s == G_UNICODE_SCRIPT_KHMER || s == G_UNICODE_SCRIPT_MYANMAR;
 }
 
+/* Katakana: loanwords and names ("コンパラブル", "ディープラーニング"), whose
+ * spelling ICU's dictionary does not hold. It cuts such a run where a word
+ * it knows happens to sit ("コンパ|ラ|ブル", "デ|ィ|ー|プ|..."): a piece of one
+ * letter, or one that starts with a small kana or the long-vowel mark, which
+ * no word does, shows the cut is wrong, and the run stays one word, as
+ * MeCab keeps unknown katakana. Runs ICU cuts into words throughout
+ * ("ニュース|サイト", "パターン|マイニング") keep its cuts. */
+static bool is_katakana(gunichar c)
+{
+  return (c >= 0x30A1 && c <= 0x30FA) || (c >= 0x30FC && c <= 0x30FE) || (c >= 0x31F0 && c <= 0x31FF) ||
+         (c >= 0xFF66 && c <= 0xFF9F);
+}
+
+static bool katakana_word(const char *w)
+{
+  for (const char *p = w; *p; p = g_utf8_next_char(p))
+    if (!is_katakana(g_utf8_get_char(p)))
+      return false;
+  return *w != 0;
+}
+
+static bool katakana_fragment(const char *w)
+{
+  gunichar c = g_utf8_get_char(w);
+  bool small = c == 0x30A1 || c == 0x30A3 || c == 0x30A5 || c == 0x30A7 || c == 0x30A9 || c == 0x30C3 ||
+               c == 0x30E3 || c == 0x30E5 || c == 0x30E7 || c == 0x30EE || c == 0x30F5 || c == 0x30F6 ||
+               (c >= 0x31F0 && c <= 0x31FF) || (c >= 0xFF67 && c <= 0xFF70);
+  return small || c == 0x30FC || c == 0x30FD || c == 0x30FE || g_utf8_strlen(w, -1) == 1;
+}
+
+/* The pieces out[base..] of one run, piece i at [span[2i], span[2i+1]) of
+ * the run: each stretch of touching katakana pieces with a fragment among
+ * them becomes one piece (the first's flags). */
+static void join_katakana(GArray *out, guint base, const GArray *span)
+{
+  guint w = base, n = out->len;
+  for (guint i = base; i < n;) {
+    seg_token *t = &g_array_index(out, seg_token, i);
+    guint j = i + 1;
+    bool fragment = false;
+    if (katakana_word(t->word)) {
+      fragment = katakana_fragment(t->word);
+      while (j < n && katakana_word(g_array_index(out, seg_token, j).word) &&
+             g_array_index(span, int32_t, 2 * (j - base)) == g_array_index(span, int32_t, 2 * (j - base) - 1)) {
+        fragment |= katakana_fragment(g_array_index(out, seg_token, j).word);
+        j++;
+      }
+    }
+    seg_token joined = *t;
+    if (fragment && j > i + 1) {
+      GString *s = g_string_new(t->word);
+      g_free(t->word);
+      for (guint k = i + 1; k < j; k++) {
+        g_string_append(s, g_array_index(out, seg_token, k).word);
+        g_free(g_array_index(out, seg_token, k).word);
+      }
+      joined.word = g_string_free(s, FALSE);
+    } else {
+      j = i + 1;
+    }
+    g_array_index(out, seg_token, w++) = joined;
+    i = j;
+  }
+  g_array_set_size(out, w);
+}
+
 /* Chinese, Japanese, Thai, Lao, Khmer and Burmese runs split into words by
  * ICU's dictionary-based word break iterator (what a hand-written rule
  * cannot do: these scripts put no space between words). The first word
@@ -1252,6 +1318,7 @@ static GArray *split_unspaced(GArray *in)
    * is freed once split */
   GUnicodeScript before = G_UNICODE_SCRIPT_INVALID_CODE;
   guint before_line = 0;
+  GArray *span = g_array_new(FALSE, FALSE, sizeof(int32_t)); /* a run's pieces, see join_katakana() */
   for (guint i = 0; i < in->len; i++) {
     seg_token *t = &g_array_index(in, seg_token, i);
     GUnicodeScript script = t->kind == SEG_WORD ? seg_word_script(t->word) : G_UNICODE_SCRIPT_INVALID_CODE;
@@ -1285,6 +1352,8 @@ static GArray *split_unspaced(GArray *in)
       g_array_append_vals(out, in->data, i);
     }
     bool first = true;
+    guint base = out->len;
+    g_array_set_size(span, 0);
     int32_t start = icu->ubrk_first(bi);
     for (int32_t end = icu->ubrk_next(bi); end != UBRK_DONE; start = end, end = icu->ubrk_next(bi)) {
       if (icu->ubrk_getRuleStatus(bi) < UBRK_WORD_LETTER)
@@ -1306,10 +1375,15 @@ static GArray *split_unspaced(GArray *in)
       }
       first = false;
       g_array_append_val(out, w);
+      g_array_append_val(span, start);
+      g_array_append_val(span, end);
     }
+    if (script == G_UNICODE_SCRIPT_HAN)
+      join_katakana(out, base, span);
     g_free(u);
     g_free(t->word);
   }
+  g_array_free(span, TRUE);
   if (bi)
     icu->ubrk_close(bi);
   if (!out)

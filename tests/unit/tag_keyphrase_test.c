@@ -1779,6 +1779,42 @@ static char *tagdata_text(const char *name)
   return text;
 }
 
+/* Katakana loanwords ICU's dictionary does not spell: it cuts
+ * "コンパラブル" into コンパ|ラ|ブル and "ディープラーニング" letter by letter;
+ * such a run stays one word, while runs ICU cuts into words throughout
+ * keep its cuts (ニュース, サイト). A notice about comparable corpora is
+ * tagged "コンパラブルコーパス", never "コンパ" (a drinking party) or "ブルコーパス". */
+static bool has_word(const GArray *toks, const char *w)
+{
+  for (guint i = 0; i < toks->len; i++)
+    if (!strcmp(g_array_index(toks, seg_token, i).word, w))
+      return true;
+  return false;
+}
+
+static void test_katakana_loanwords(void **state)
+{
+  (void)state;
+  GArray *toks = seg_split("ディープラーニングとクラウドコンピューティングをニュースサイトで学ぶ");
+  assert_true(has_word(toks, "ディープラーニング"));
+  assert_true(has_word(toks, "クラウドコンピューティング"));
+  assert_true(has_word(toks, "ニュース"));
+  assert_true(has_word(toks, "サイト"));
+  assert_false(has_word(toks, "ニュースサイト"));
+  seg_free(toks);
+
+  char *text = tagdata_text("jpn_loanwords");
+  tag_outcome out = tag_text(text, "jpn", 10);
+  print_tags("jpn_loanwords", &out);
+  assert_true(has_tag(&out, "コンパラブルコーパス"));
+  assert_true(has_tag(&out, "固有表現"));
+  for (size_t i = 0; i < out.count; i++)
+    if (!strcmp(out.items[i].tag, "コンパ") || strstr(out.items[i].tag, "ブルコーパス") == out.items[i].tag)
+      fail_msg("jpn: tag \"%s\" is a piece of a loanword", out.items[i].tag);
+  tag_outcome_clear(&out);
+  g_free(text);
+}
+
 static void expect_no_function_words_in(const char *name, const char *code, const char *subject,
                                         const char *const *fw)
 {
@@ -2649,6 +2685,7 @@ int main(void)
     cmocka_unit_test(test_language_of_long_text),
     cmocka_unit_test(test_tags_in_own_language),
     cmocka_unit_test(test_thai_clauses),
+    cmocka_unit_test(test_katakana_loanwords),
     cmocka_unit_test(test_french_demonstratives),
     cmocka_unit_test(test_list_additions),
     cmocka_unit_test(test_function_words_without_snowball),
