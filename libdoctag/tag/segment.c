@@ -28,6 +28,7 @@ typedef struct line_info {
   unsigned int words;      /* space-separated */
   bool header;             /* a table's header row (mark_table_headers()) */
   bool closing;            /* a short line after the text's last sentence: a signature's */
+  bool opening;            /* a short line before the text's first sentence: an author's, an address */
   bool cand, heading, title;
   int block;               /* heading block, or -1 */
 } line_info;
@@ -1588,6 +1589,19 @@ GArray *seg_split(const char *text)
   for (size_t i = lines->len; i-- > 0 && !ls[i].terminal;)
     ls[i].closing = !ls[i].blank && !ls[i].long_line;
   mark_headings(ls, lines->len);
+  /* the short lines before the first finished sentence: a paper's authors
+   * and their addresses, a letter's ("Mohammad Chuttur / Indiana
+   * University, USA" under a two-line title), each line its own; a
+   * heading's lines wrap within their block, a line in lower case
+   * continues the one before ("... among older / adults in three
+   * countries"), and so may a line in a script without capitals (a Hindi
+   * title's "रामपुर / कलाँ"): names and addresses start with a capital */
+  for (size_t i = 0; i < lines->len; i++) {
+    const line_info *l = &ls[i];
+    if (!l->blank && is_sentence_end(uc(g_utf8_prev_char(l->s + l->len))))
+      break;
+    ls[i].opening = !l->blank && !l->long_line && !l->heading && l->upper_start;
+  }
 
   seg_state st = { .out = out, .brk = true, .sentence = true, .text = text };
   size_t first = 0; /* the first line with words */
@@ -1600,7 +1614,7 @@ GArray *seg_split(const char *text)
     /* a wrapped paragraph line continues the phrase; anything else breaks */
     bool joined = prev && !prev->blank && prev->page == l->page && !prev->tab && !l->tab &&
                   prev->heading == l->heading && prev->block == l->block && !prev->header && !l->header &&
-                  !(prev->closing && l->closing);
+                  !(prev->closing && l->closing) && !prev->opening && !l->opening;
     /* the text's first line, unfinished, then a capital: a title too long
      * for a heading ("An experimental evaluation of ... industrial fault
      * diagnosis / Machine induction has been ..."), not a wrapped line;

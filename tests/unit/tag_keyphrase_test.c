@@ -1815,6 +1815,34 @@ static void test_katakana_loanwords(void **state)
   g_free(text);
 }
 
+/* A paper's front matter: a two-line title, then its author and her
+ * institute on short lines of their own, before the first sentence. A
+ * tag is the words of one line, never "priya raman northfield" or
+ * "technology abstract stream processing systems". */
+static void test_front_matter_lines(void **state)
+{
+  (void)state;
+  char *text = tagdata_text("eng_front_matter");
+  tag_outcome out = tag_text(text, "eng", 10);
+  print_tags("front matter", &out);
+  assert_true(out.count >= 5);
+  char *lower = g_utf8_strdown(text, -1);
+  gchar **lines = g_strsplit(lower, "\n", -1);
+  for (size_t i = 0; i < out.count; i++) {
+    bool inside = false;
+    for (gchar **l = lines; *l && !inside; l++)
+      inside = strstr(*l, out.items[i].tag) != NULL;
+    if (!inside)
+      fail_msg("tag \"%s\" runs across the front matter's lines", out.items[i].tag);
+  }
+  g_strfreev(lines);
+  g_free(lower);
+  assert_true(has_tag(&out, "window stores"));
+  assert_true(has_tag(&out, "distributed stream processing"));
+  tag_outcome_clear(&out);
+  g_free(text);
+}
+
 static void expect_no_function_words_in(const char *name, const char *code, const char *subject,
                                         const char *const *fw)
 {
@@ -2686,6 +2714,7 @@ int main(void)
     cmocka_unit_test(test_tags_in_own_language),
     cmocka_unit_test(test_thai_clauses),
     cmocka_unit_test(test_katakana_loanwords),
+    cmocka_unit_test(test_front_matter_lines),
     cmocka_unit_test(test_french_demonstratives),
     cmocka_unit_test(test_list_additions),
     cmocka_unit_test(test_function_words_without_snowball),
