@@ -282,6 +282,17 @@ GHashTable *fw_conjunct_parts(const GArray *tokens, const char *lang, bool (*con
   return out;
 }
 
+bool fw_conjunct_part_at(const GArray *tokens, guint i, const char *lang, bool adjective)
+{
+  if (!lex_has_light_verbs(lang) || i + 1 >= tokens->len)
+    return false;
+  const seg_token *k = &g_array_index(tokens, seg_token, i + 1);
+  if (adjective && k->kind == SEG_WORD && !k->brk && lex_is_keep_verb(k->word, lang))
+    return true;
+  return part_verb_after(tokens, i, lang) || (lex_is_conjunct_part(g_array_index(tokens, seg_token, i).word, lang) &&
+                                              lex_is_light_verb(word_after(tokens, i, lang), lang));
+}
+
 void fw_archive(GHashTable *guess, const GArray *tokens, GUnicodeScript script, const char *lang, const tag_df *df)
 {
   if (!df || !df->n_docs || seg_unspaced_script(script))

@@ -38,4 +38,14 @@ void fw_archive(GHashTable *guess, const GArray *tokens, GUnicodeScript script, 
 GHashTable *fw_conjunct_parts(const GArray *tokens, const char *lang, bool (*content)(guint i, void *data),
                               void *data);
 
+/* True when token i of `tokens` is a conjunct verb's first part at this
+ * occurrence, whatever the word's others: a word that mostly makes such
+ * verbs (lex_is_conjunct_part()) before a light verb or a form of "keep"
+ * or "stay" (lex_is_keep_verb(): "हाथ साफ करें", clean the hands; "घर
+ * साफ रखें", keep the house clean, beside "साफ पानी", clean water), or
+ * an adjective (`adjective`, by the caller's dictionary) before such a
+ * form, the predicate of its object or subject ("लाइट रोशन रखें", keep
+ * the lights on; "केंद्र खुले रहेंगे", the centres will stay open). */
+bool fw_conjunct_part_at(const GArray *tokens, guint i, const char *lang, bool adjective);
+
 #endif

@@ -1542,6 +1542,16 @@ static void conjunct_verbs(kp *k)
       w->cls = W_VERB;
   }
   g_hash_table_destroy(parts);
+  /* ... and so is one at a single occurrence (fw_conjunct_part_at()):
+   * "گھر صاف رکھیں" (keep the house clean) made the tag "گھر صاف" where
+   * "صاف پانی" (clean water) kept "صاف" a word of the text's terms */
+  for (unsigned int i = 0; i < k->nw; i++) {
+    word *w = &k->w[i];
+    unsigned int c = k->lang_pos ? pos_lang_class(k->lang_pos, w->tok->word) : POS_LANG_NONE;
+    bool adjective = w->cls == W_ADJ || c == POS_LANG_ADJ || c == POS_LANG_ADJ_NOUN || c == POS_LANG_ADJ_VERB;
+    if (nominal(w->cls) && fw_conjunct_part_at(k->toks, i, k->lang, adjective))
+      w->cls = W_VERB;
+  }
 }
 
 #define INFO_BLOCK 256

@@ -176,7 +176,8 @@ static void conjunct_verbs(tagger *t)
 {
   if (t->script != SEG_SCRIPT_DEVANAGARI)
     return;
-  GHashTable *parts = fw_conjunct_parts(t->toks, t->lang ? t->lang : "hin", content_token, t);
+  const char *lang = t->lang ? t->lang : "hin";
+  GHashTable *parts = fw_conjunct_parts(t->toks, lang, content_token, t);
   if (!parts)
     return;
   for (unsigned int i = 0; i < t->ntok; i++)
@@ -185,6 +186,20 @@ static void conjunct_verbs(tagger *t)
       t->content[i] = false;
     }
   g_hash_table_destroy(parts);
+  /* ... and so is one at a single occurrence (fw_conjunct_part_at()):
+   * "घर साफ रखें" (keep the house clean) made "साफ" a tag where "साफ
+   * पानी" (clean water) kept it a word of the text's terms */
+  const pos_lang_table *lang_pos = pos_lang_of(lang);
+  for (unsigned int i = 0; i < t->ntok; i++) {
+    if (!t->content[i])
+      continue;
+    unsigned int cls = pos_lang_class(lang_pos, tok(t, i)->word);
+    if (fw_conjunct_part_at(t->toks, i, lang, cls == POS_LANG_ADJ || cls == POS_LANG_ADJ_NOUN || cls == POS_LANG_ADJ_VERB)) {
+      gpointer *n = strtab_put(&t->word_tf, t->stem[i]);
+      *n = GUINT_TO_POINTER(GPOINTER_TO_UINT(*n) - 1);
+      t->content[i] = false;
+    }
+  }
 }
 
 static void prepare(tagger *t)

@@ -2453,6 +2453,37 @@ static void test_urdu_conjunct_verbs(void **state)
   tag_outcome_clear(&out);
 }
 
+/* A conjunct verb's first part is one at each occurrence before "keep",
+ * "stay" or a light verb, whatever the word's other occurrences: "گھر صاف
+ * رکھیں" (keep the house clean) and "ہاتھ صاف کریں" (clean the hands)
+ * beside "صاف پانی" (clean water) made the tags "گھر صاف" and "ہاتھ صاف";
+ * an adjective before "keep" is the predicate ("فوگ لائٹ روشن رکھیں", keep
+ * the fog lights on, made "فوگ لائٹ روشن"), and "خیال" of "خیال رکھیں"
+ * (take care) makes such a verb too ("خاص خیال" was a tag). */
+static void test_urdu_keep_verbs_at_each_occurrence(void **state)
+{
+  (void)state;
+  static const struct {
+    const char *name, *never, *subject;
+  } cases[] = {
+    { "urd_health_notice", "صاف", "ڈینگی" },
+    { "urd_fog_notice", "روشن", "ٹریفک پولیس" },
+    { "urd_polling_notice", "خیال", "شناختی کارڈ" },
+  };
+  for (size_t c = 0; c < G_N_ELEMENTS(cases); c++) {
+    char *text = tagdata_text(cases[c].name);
+    tag_outcome out = tag_text(text, "urd", 15);
+    print_tags(cases[c].name, &out);
+    for (size_t i = 0; i < out.count; i++)
+      if (!strcmp(out.items[i].tag, cases[c].never) || g_str_has_suffix(out.items[i].tag, cases[c].never))
+        fail_msg("%s: tag \"%s\" ends with the predicate \"%s\"", cases[c].name, out.items[i].tag, cases[c].never);
+    if (!has_tag(&out, cases[c].subject))
+      fail_msg("%s: no tag \"%s\"", cases[c].name, cases[c].subject);
+    tag_outcome_clear(&out);
+    g_free(text);
+  }
+}
+
 /* Chinese and Japanese numbers written in Han numerals are no tags, and a
  * Japanese kanji stem with a u-row kana ending is a verb: a water tariff's
  * rules got "六条水道料金", "五条料金", "第一" and "定める" (to set) as tags. */
@@ -2723,6 +2754,7 @@ int main(void)
     cmocka_unit_test(test_devanagari_languages),
     cmocka_unit_test(test_closed_class_seed),
     cmocka_unit_test(test_urdu_conjunct_verbs),
+    cmocka_unit_test(test_urdu_keep_verbs_at_each_occurrence),
     cmocka_unit_test(test_han_numbers_verbs_function_words),
     cmocka_unit_test(test_function_word_tests),
     cmocka_unit_test(test_function_words_from_archive),

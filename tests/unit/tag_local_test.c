@@ -616,6 +616,44 @@ static void test_conjunct_verbs(void **state)
   tag_outcome_clear(&out);
 }
 
+/* tests/unit/tagdata/NAME.txt tagged as Hindi, 15 tags. */
+static tag_outcome run_tagdata_hin(const char *name)
+{
+  char *path = g_strdup_printf("%s/tests/unit/tagdata/%s.txt", getenv("DOCTAG_SOURCE_DIR"), name);
+  char *text = tu_read(path, NULL);
+  assert_non_null(text);
+  tag_outcome out = run(text, NULL, (run_opts){ .language = "hin", .num_tags = 15 });
+  print_outcome(name, &out);
+  g_free(text);
+  g_free(path);
+  return out;
+}
+
+/* A conjunct verb's first part is one at each occurrence before "keep",
+ * "stay" or a light verb, whatever the word's other occurrences: "घर साफ
+ * रखें" (keep the house clean) beside "साफ पानी" (clean water) made "साफ"
+ * a tag; an adjective before "keep" or "stay" is the predicate ("केंद्र
+ * खुले रहेंगे", the centres will stay open: "खुले" was a tag), and "ध्यान"
+ * of "ध्यान रखें" (keep in mind) makes such a verb too (it was a tag). */
+static void test_keep_verbs_at_each_occurrence(void **state)
+{
+  (void)state;
+  tag_outcome out = run_tagdata_hin("hin_health_notice");
+  for (size_t i = 0; i < out.count; i++)
+    if (!strcmp(out.items[i].tag, "साफ") || g_str_has_suffix(out.items[i].tag, " साफ") ||
+        strstr(out.items[i].tag, "खुले"))
+      fail_msg("tag \"%s\" holds the predicate of \"keep\" or \"stay\"", out.items[i].tag);
+  assert_true(has_tag(&out, "डेंगू"));
+  tag_outcome_clear(&out);
+  out = run_tagdata_hin("hin_polling_notice");
+  for (size_t i = 0; i < out.count; i++)
+    if (strstr(out.items[i].tag, "ध्यान"))
+      fail_msg("tag \"%s\" holds \"ध्यान\" of \"ध्यान रखें\"", out.items[i].tag);
+  assert_true(has_tag(&out, "पहचान पत्र"));
+  assert_true(lex_is_conjunct_part("ध्यान", "hin"));
+  tag_outcome_clear(&out);
+}
+
 static const seg_token *find_word(GArray *t, const char *w)
 {
   for (guint i = 0; i < t->len; i++)
@@ -990,6 +1028,7 @@ int main(void)
     cmocka_unit_test(test_long_title_line),
     cmocka_unit_test(test_not_tags),
     cmocka_unit_test(test_conjunct_verbs),
+    cmocka_unit_test(test_keep_verbs_at_each_occurrence),
     cmocka_unit_test(test_english_recall),
     cmocka_unit_test(test_hindi_tags),
     cmocka_unit_test(test_mixed_tags),
