@@ -1104,6 +1104,8 @@ static void test_stop_words_and_stemmers(void **state)
                    { "انہیں", true }, { "ہمیں", true }, { "اسے", true },  { "تمام", true },
                    /* the numbers and ordinals, as Hindi's list has them */
                    { "تین", true },   { "ہزار", true },  { "دوسرے", true }, { "مزید", true },
+                   /* the oblique of "کوئی" (any), as Hindi's list has "किसी" */
+                   { "کسی", true },
                    { "پانی", false }, { "حقوق", false } };
   for (size_t i = 0; i < G_N_ELEMENTS(apertium); i++)
     if (lex_is_stop_lang(apertium[i].word, "urd") != apertium[i].stop)
@@ -2484,6 +2486,27 @@ static void test_urdu_keep_verbs_at_each_occurrence(void **state)
   }
 }
 
+/* "کسی", the oblique of "کوئی" (any, some), is a determiner, as Hindi's
+ * "किसी": "کسی کاشتکار" (to any farmer) and "کسی ووٹر" were tags. */
+static void test_urdu_oblique_determiner(void **state)
+{
+  (void)state;
+  static const struct {
+    const char *name, *subject;
+  } cases[] = { { "urd_wheat_notice", "محکمہ خوراک" }, { "urd_polling_notice", "شناختی کارڈ" } };
+  for (size_t c = 0; c < G_N_ELEMENTS(cases); c++) {
+    char *text = tagdata_text(cases[c].name);
+    tag_outcome out = tag_text(text, "urd", 15);
+    print_tags(cases[c].name, &out);
+    const char *never[] = { "کسی" };
+    expect_no_word(&out, never, G_N_ELEMENTS(never));
+    if (!has_tag(&out, cases[c].subject))
+      fail_msg("%s: no tag \"%s\"", cases[c].name, cases[c].subject);
+    tag_outcome_clear(&out);
+    g_free(text);
+  }
+}
+
 /* Chinese and Japanese numbers written in Han numerals are no tags, and a
  * Japanese kanji stem with a u-row kana ending is a verb: a water tariff's
  * rules got "六条水道料金", "五条料金", "第一" and "定める" (to set) as tags. */
@@ -2755,6 +2778,7 @@ int main(void)
     cmocka_unit_test(test_closed_class_seed),
     cmocka_unit_test(test_urdu_conjunct_verbs),
     cmocka_unit_test(test_urdu_keep_verbs_at_each_occurrence),
+    cmocka_unit_test(test_urdu_oblique_determiner),
     cmocka_unit_test(test_han_numbers_verbs_function_words),
     cmocka_unit_test(test_function_word_tests),
     cmocka_unit_test(test_function_words_from_archive),
