@@ -2471,6 +2471,8 @@ static void test_urdu_keep_verbs_at_each_occurrence(void **state)
     { "urd_health_notice", "صاف", "ڈینگی" },
     { "urd_fog_notice", "روشن", "ٹریفک پولیس" },
     { "urd_polling_notice", "خیال", "شناختی کارڈ" },
+    /* the polite imperative: "سامان محفوظ رکھیے" (please keep your luggage safe) */
+    { "urd_railway_notice", "محفوظ", "پاکستان ریلوے" },
   };
   for (size_t c = 0; c < G_N_ELEMENTS(cases); c++) {
     char *text = tagdata_text(cases[c].name);

@@ -651,6 +651,8 @@ static void test_keep_verbs_at_each_occurrence(void **state)
       fail_msg("tag \"%s\" holds \"ध्यान\" of \"ध्यान रखें\"", out.items[i].tag);
   assert_true(has_tag(&out, "पहचान पत्र"));
   assert_true(lex_is_conjunct_part("ध्यान", "hin"));
+  /* the polite imperative keeps too: "सुरक्षित रखिए" (please keep safe) */
+  assert_true(lex_is_keep_verb("रखिए", "hin") && lex_is_keep_verb("रहिए", "hin"));
   tag_outcome_clear(&out);
 }
 
