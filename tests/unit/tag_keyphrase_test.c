@@ -1821,12 +1821,13 @@ static void test_katakana_loanwords(void **state)
  * institute on short lines of their own, before the first sentence. A
  * tag is the words of one line, never "priya raman northfield" or
  * "technology abstract stream processing systems". */
-static void test_front_matter_lines(void **state)
+/* Each tag of the text of tagdata/NAME.txt in `lang` lies within one of
+ * its lines; returns the tags. */
+static tag_outcome expect_tags_within_lines(const char *name, const char *lang)
 {
-  (void)state;
-  char *text = tagdata_text("eng_front_matter");
-  tag_outcome out = tag_text(text, "eng", 10);
-  print_tags("front matter", &out);
+  char *text = tagdata_text(name);
+  tag_outcome out = tag_text(text, lang, 10);
+  print_tags(name, &out);
   assert_true(out.count >= 5);
   char *lower = g_utf8_strdown(text, -1);
   gchar **lines = g_strsplit(lower, "\n", -1);
@@ -1835,14 +1836,39 @@ static void test_front_matter_lines(void **state)
     for (gchar **l = lines; *l && !inside; l++)
       inside = strstr(*l, out.items[i].tag) != NULL;
     if (!inside)
-      fail_msg("tag \"%s\" runs across the front matter's lines", out.items[i].tag);
+      fail_msg("%s: tag \"%s\" runs across the lines", name, out.items[i].tag);
   }
   g_strfreev(lines);
   g_free(lower);
+  g_free(text);
+  return out;
+}
+
+static void test_front_matter_lines(void **state)
+{
+  (void)state;
+  tag_outcome out = expect_tags_within_lines("eng_front_matter", "eng");
   assert_true(has_tag(&out, "window stores"));
   assert_true(has_tag(&out, "distributed stream processing"));
   tag_outcome_clear(&out);
-  g_free(text);
+}
+
+/* A notice in a script without capitals opens with a heading of two full
+ * lines, an office and a subject: no tag runs from one into the other
+ * ("विभाग बरसात", "सूचना मतदान केंद्रों", "اعلان پولنگ اسٹیشنوں"). */
+static void test_uncased_heading_lines(void **state)
+{
+  (void)state;
+  static const struct { const char *name, *lang, *keep; } notices[] = {
+    { "hin_health_notice", "hin", "स्वास्थ्य विभाग" },
+    { "hin_polling_notice", "hin", "जिला प्रशासन" },
+    { "urd_polling_notice", "urd", "ضلعی انتظامیہ" },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(notices); i++) {
+    tag_outcome out = expect_tags_within_lines(notices[i].name, notices[i].lang);
+    assert_true(has_tag(&out, notices[i].keep));
+    tag_outcome_clear(&out);
+  }
 }
 
 static void expect_no_function_words_in(const char *name, const char *code, const char *subject,
@@ -2771,6 +2797,7 @@ int main(void)
     cmocka_unit_test(test_thai_clauses),
     cmocka_unit_test(test_katakana_loanwords),
     cmocka_unit_test(test_front_matter_lines),
+    cmocka_unit_test(test_uncased_heading_lines),
     cmocka_unit_test(test_french_demonstratives),
     cmocka_unit_test(test_list_additions),
     cmocka_unit_test(test_function_words_without_snowball),
