@@ -87,6 +87,36 @@ static bool is_direction_mark(gunichar c)
   return c == 0x200E || c == 0x200F || c == 0x061C || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
 }
 
+/* TeX's ligatures in a font without a ToUnicode map (dvips' bitmap Type 3
+ * fonts, glyphs named by their codes): poppler gives the glyph's code, a
+ * control character no text holds, where the page shows "ff", "fi", "fl",
+ * "ffi" or "ffl" (codes 27-31 of TeX's T1 encoding, 11-15 of OT1:
+ * "signi\x1ccation"). Beside a Latin letter such a code is read as its
+ * ligature; elsewhere it is left as it is (a garbled layer's). */
+/* a letter of ASCII or Latin-1 (TeX's text around a ligature; a garbled
+ * layer's code points are scattered over every block) */
+static bool latin_letter(gunichar c)
+{
+  return c < 0x80 ? g_ascii_isalpha(c) : c >= 0xC0 && c <= 0xFF && c != 0xD7 && c != 0xF7;
+}
+
+static const char *tex_ligature(gunichar c, gunichar before, gunichar after)
+{
+  static const char *const lig[] = { "ff", "fi", "fl", "ffi", "ffl" };
+  unsigned int k;
+  if (c >= 0x1B && c <= 0x1F)
+    k = c - 0x1B;
+  else if (c >= 0x0B && c <= 0x0F)
+    k = c - 0x0B;
+  else
+    return NULL;
+  /* each side a letter of the text or a space or ASCII punctuation: codes
+   * in a row, or among other blocks' letters, are a garbled layer */
+  bool ok_before = latin_letter(before) || (before >= 0x20 && before < 0x80 && !g_ascii_isalnum(before));
+  bool ok_after = latin_letter(after) || (after >= 0x20 && after < 0x80 && !g_ascii_isalnum(after));
+  return ok_before && ok_after && (latin_letter(before) || latin_letter(after)) ? lig[k] : NULL;
+}
+
 typedef struct glyph_span {
   double a0, a1, size;       /* along the line; a space: a0 > a1 */
 } glyph_span;
@@ -295,7 +325,10 @@ static void flush_line(line *l, GString *out)
   const gunichar *u = l->chars;
   for (guint i = 0; i < l->len; i++) {
     gunichar c = u[i];
-    if (c < 0x80) {
+    const char *lig = c < 0x20 ? tex_ligature(c, i ? u[i - 1] : ' ', i + 1 < l->len ? u[i + 1] : ' ') : NULL;
+    if (lig) {
+      g_string_append(out, lig);
+    } else if (c < 0x80) {
       g_string_append_c(out, (char)c);
     } else if (is_direction_mark(c)) {
       continue;

@@ -778,6 +778,47 @@ static void test_ligatures_become_letters(void **state)
   g_byte_array_free(pdf, TRUE);
 }
 
+/* TeX's bitmap fonts (dvips' Type 3) name glyphs by code and give no
+ * ToUnicode: the "fi" of "signification" comes out as the code 28 of the
+ * T1 encoding, a control character ("signi\x1ccation"). Drawn here as
+ * what poppler reads from such a file: the ligature glyphs, whose text is
+ * the T1 (28 fi, 27 ff, 30 ffi, 29 fl) and OT1 (14 ffi) codes. Beside letters they
+ * read as their letters; a code away from letters stays as it is. */
+static void test_tex_ligature_codes(void **state)
+{
+  (void)state;
+  static const char shown[] = "signi\xef\xac\x81""cation sta\xef\xac\x80 e\xef\xac\x83""cient \xef\xac\x82oor o\xef\xac\x83""ce \xef\xac\x81";
+  static const char coded[] = "signi\x1c""cation sta\x1b e\x1e""cient \x1door o\x0e""ce \x1c";
+  GByteArray *pdf = g_byte_array_new();
+  cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_bytes, pdf, A4_W, A4_H);
+  cairo_t *cr = cairo_create(s);
+  cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size(cr, 12);
+  cairo_glyph_t *glyphs = NULL;
+  int n = 0;
+  assert_int_equal(cairo_scaled_font_text_to_glyphs(cairo_get_scaled_font(cr), 72, 100, shown, -1, &glyphs, &n,
+                                                    NULL, NULL, NULL),
+                   CAIRO_STATUS_SUCCESS);
+  assert_int_equal((size_t)n, strlen(coded)); /* a glyph a byte */
+  cairo_text_cluster_t *clusters = g_new(cairo_text_cluster_t, n);
+  for (int i = 0; i < n; i++)
+    clusters[i] = (cairo_text_cluster_t){ .num_bytes = 1, .num_glyphs = 1 };
+  cairo_show_text_glyphs(cr, coded, -1, glyphs, n, clusters, n, 0);
+  g_free(clusters);
+  cairo_glyph_free(glyphs);
+  cairo_destroy(cr);
+  cairo_surface_finish(s);
+  cairo_surface_destroy(s);
+
+  extract_doc doc;
+  extract_request req = { .ocr = DOCTAG_OCR_OFF, .threads = 1, .keep_pages = true };
+  assert_int_equal(run_bytes(pdf, &req, &doc), DOCTAG_OK);
+  printf("  %s\n", doc.pages[0].text);
+  assert_string_equal(doc.pages[0].text, "signification staff efficient floor office \x1c");
+  extract_doc_clear(&doc);
+  g_byte_array_free(pdf, TRUE);
+}
+
 static void test_order_and_limits(void **state)
 {
   (void)state;
@@ -921,6 +962,7 @@ int main(void)
     cmocka_unit_test(test_fork),
     cmocka_unit_test(test_thin_garbled_sparse_blank),
     cmocka_unit_test(test_ligatures_become_letters),
+    cmocka_unit_test(test_tex_ligature_codes),
     cmocka_unit_test(test_osd_only_when_unsure),
     cmocka_unit_test(test_quarter_turn_read_once),
     cmocka_unit_test(test_hindi_upright_without_osd),
