@@ -23,17 +23,53 @@ static bool arabic(const char *lang) { return !strncmp(lang, "ara", 3); }
 /* One-letter prepositions: Arabic's ب ل ك, Hebrew's ב ל מ כ. */
 static const gunichar prepositions[] = { 0x0628, 0x0644, 0x0643, 0x05D1, 0x05DC, 0x05DE, 0x05DB };
 
+/* Prepositions after which a verb-shaped word is a noun ("في تطوير"). */
+static const char *const arabic_prepositions[] = {
+  "في", "من", "إلى", "الى", "على", "عن", "مع", "بعد", "قبل", "خلال", "حول", "عبر", "نحو", "ضد", "لدى", "عند", "بين", NULL
+};
+
+static bool in(const char *const *list, const char *w)
+{
+  for (; w && *list; list++)
+    if (!strcmp(*list, w))
+      return true;
+  return false;
+}
+
+/* Arabic: the rest of `w` after the article where a preposition governs
+ * it: ب ل ك before the article ("بالمعرض", "للمعرض", و or ف before them),
+ * or `prev` a preposition ("في المعرض", "وفي المعرض"); else NULL. */
+static const char *governed_rest(const char *prev, const char *w)
+{
+  static const char *const articled[] = { "بال", "كال", "لل", "وبال", "وكال", "ولل", "فبال", "فلل", NULL };
+  const char *rest = NULL;
+  for (const char *const *a = articled; !rest && *a; a++)
+    if (g_str_has_prefix(w, *a))
+      rest = w + strlen(*a);
+  if (!rest && prev && g_str_has_prefix(w, AL) &&
+      (in(arabic_prepositions, prev) || ((g_str_has_prefix(prev, "و") || g_str_has_prefix(prev, "ف")) &&
+                                         in(arabic_prepositions, g_utf8_next_char(prev)))))
+    rest = w + strlen(AL);
+  return rest && g_utf8_strlen(rest, -1) >= MIN_KNOWN ? rest : NULL;
+}
+
 void sem_text_init(sem_text *st, const GArray *toks)
 {
   st->words = g_hash_table_new(g_str_hash, g_str_equal);
   st->al_rest = g_hash_table_new(g_str_hash, g_str_equal);
   st->chunk = g_string_chunk_new(1024);
   st->after_prep = g_hash_table_new(g_str_hash, g_str_equal);
+  st->governed = g_hash_table_new(g_str_hash, g_str_equal);
   for (guint i = 0; i < toks->len; i++) {
-    const char *w = g_array_index(toks, seg_token, i).word;
-    if (g_array_index(toks, seg_token, i).kind != SEG_WORD)
+    const seg_token *t = &g_array_index(toks, seg_token, i);
+    const char *w = t->word;
+    if (t->kind != SEG_WORD)
       continue;
     g_hash_table_add(st->words, (gpointer)w);
+    const seg_token *p = i > 0 && !t->brk ? &g_array_index(toks, seg_token, i - 1) : NULL;
+    const char *governed = governed_rest(p && p->kind == SEG_WORD ? p->word : NULL, w);
+    if (governed)
+      g_hash_table_add(st->governed, (gpointer)governed);
     /* "ال" after at most two proclitic letters: "المياه", "والمياه", "وبالطاقة" */
     const char *al = strstr(w, AL);
     if (al && al - w <= 4 && g_utf8_strlen(al + strlen(AL), -1) >= MIN_KNOWN)
@@ -53,15 +89,8 @@ void sem_text_clear(sem_text *st)
   g_hash_table_destroy(st->words);
   g_hash_table_destroy(st->al_rest);
   g_hash_table_destroy(st->after_prep);
+  g_hash_table_destroy(st->governed);
   g_string_chunk_free(st->chunk);
-}
-
-static bool in(const char *const *list, const char *w)
-{
-  for (; w && *list; list++)
-    if (!strcmp(*list, w))
-      return true;
-  return false;
 }
 
 /* The day words: a weekday follows them ("يوم الثلاثاء", "יום שלישי"). */
@@ -317,10 +346,22 @@ static bool ar_adjective_shape(const char *rest, bool *fem, bool *elative)
   *elative = n == 4 && x[0] == AR_HAMZA_ALEF; /* the same for both genders */
   bool adj = m >= 2 && x[m - 1] == AR_YEH;
   adj = adj || (m == 3 && x[1] == AR_ALEF); /* a doubled root's فاعّ: "العامة", "الخاص" */
-  adj = adj || (m == 4 && (x[2] == AR_YEH || x[1] == AR_ALEF || x[2] == AR_ALEF || x[0] == AR_HAMZA_ALEF));
+  /* أفعل without ة: أفعلة is a broken plural's ("الأجنحة", "الأدوية") */
+  adj = adj || (m == 4 && (x[2] == AR_YEH || x[1] == AR_ALEF || x[2] == AR_ALEF || (x[0] == AR_HAMZA_ALEF && !*fem)));
   adj = adj || (m >= 4 && x[0] == AR_MEEM);
   g_free(x);
   return adj;
+}
+
+/* Whether Arabic `rest` (of ar_adjective_shape()'s shape) is a noun of
+ * the text: one it writes after a preposition, which governs a noun ("في
+ * المعرض"); not a nisba nor a word of three letters, "في العام" (in the
+ * year) beside "النقل العام" (public transport). */
+static bool ar_governed_noun(const sem_text *st, const char *rest)
+{
+  glong n = g_utf8_strlen(rest, -1) - (g_str_has_suffix(rest, "\u0629") ? 1 : 0);
+  return n >= 4 && g_hash_table_contains(st->governed, rest) && !g_str_has_suffix(rest, "\u064A") &&
+         !g_str_has_suffix(rest, "\u064A\u0629");
 }
 
 bool sem_definite_break(sem_text *st, const char *prev, const char *core, const char *lang)
@@ -337,7 +378,7 @@ bool sem_definite_break(sem_text *st, const char *prev, const char *core, const 
      * | القصص"). A feminine takes a feminine adjective; a broken plural
      * ("المدارس الحكومية") takes one too, so a masculine may. */
     bool fem, elative;
-    if (!ar_adjective_shape(core + strlen(AL), &fem, &elative))
+    if (!ar_adjective_shape(core + strlen(AL), &fem, &elative) || ar_governed_noun(st, core + strlen(AL)))
       return true;
     return g_str_has_suffix(prev, "\u0629") && !fem && !elative;
   }
@@ -349,10 +390,6 @@ bool sem_construct_form(const char *core, const char *lang)
   return sem_lang(lang) && !arabic(lang) && (g_str_has_suffix(core, "\u05EA") || g_str_has_suffix(core, "\u05D9"));
 }
 
-/* Prepositions after which a verb-shaped word is a noun ("في تطوير"). */
-static const char *const arabic_prepositions[] = {
-  "في", "من", "إلى", "الى", "على", "عن", "مع", "بعد", "قبل", "خلال", "حول", "عبر", "نحو", "ضد", "لدى", "عند", "بين", NULL
-};
 
 
 /* Whether the `n` letters at `x` are a feminine perfect of a derived form:

@@ -22,6 +22,7 @@ typedef struct sem_text {
   GHashTable *words;   /* set of seg_token words */
   GHashTable *al_rest; /* set: Arabic words' rests after "ال" */
   GHashTable *after_prep; /* rest after a one-letter preposition -> the letters seen (bits) */
+  GHashTable *governed; /* set: Arabic definite words' rests after a preposition ("في المعرض", "بالمعرض") */
   GStringChunk *chunk; /* the strings sem_core() and sem_unarticled() make */
 } sem_text;
 
@@ -100,7 +101,11 @@ bool sem_after_hour(const char *prev, const char *lang);
  * ("الطفل الصغير", "الطاقة الشمسية"), or the next phrase: the subject then
  * the object after a verb ("قرأ الأطفال | القصص"). Definite:
  * Arabic's "ال"; Hebrew's ה where the text also writes the word without it
- * (not "הפסקת", whose ה is the noun's). */
+ * (not "הפסקת", whose ה is the noun's). An Arabic word of an adjective's shape
+ * that the text also writes after a preposition is a noun, the object of
+ * one ("في المعرض": "افتتح المحافظ | المعرض"), but a nisba or a doubled
+ * root's فاعّ ("في العام", the year, and "النقل العام"); and أفعلة, a
+ * broken plural's, no elative's, which takes no ة ("الوزير | الأجنحة"). */
 bool sem_definite_break(sem_text *st, const char *prev, const char *core, const char *lang);
 
 /* Hebrew: whether `core` ends as a construct form does, the first noun of

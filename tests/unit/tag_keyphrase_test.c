@@ -2720,6 +2720,20 @@ static void test_semitic_tags(void **state)
     if (strstr(senior.items[i].tag, "החליט") || strstr(senior.items[i].tag, "הודיע"))
       fail_msg("heb: the tag \"%s\" holds a verb", senior.items[i].tag);
   tag_outcome_clear(&senior);
+  /* after a verb, the definite subject and the definite object are two
+   * phrases, also where the object has an adjective's shape: "المعرض",
+   * which the text writes after a preposition ("في المعرض"), and
+   * "الأجنحة", a broken plural (أفعلة); a noun keeps its adjective */
+  char *fair = tagdata_text("ara_fair");
+  tag_outcome fo = tag_text(fair, "ara", 10);
+  print_tags("ara_fair", &fo);
+  if (!has_tag(&fo, "المعرض السنوي"))
+    fail_msg("ara: no tag \"المعرض السنوي\"");
+  for (size_t i = 0; i < fo.count; i++)
+    if (strstr(fo.items[i].tag, "المحافظ المعرض") || strstr(fo.items[i].tag, "الوزير الأجنحة"))
+      fail_msg("ara: the tag \"%s\" joins a subject and an object", fo.items[i].tag);
+  tag_outcome_clear(&fo);
+  g_free(fair);
   /* Persian and Urdu: the Arabic rules are not theirs */
   const char *const none[] = { NULL };
   expect_no_function_words_in("fas_notice", "fas", "شرکت آب", none);

@@ -280,7 +280,7 @@ static void test_hebrew_hifil_past(void **state)
 static void test_definite_breaks(void **state)
 {
   (void)state;
-  GArray *toks = seg_split("قرأ الأطفال القصص");
+  GArray *toks = seg_split("قرأ الأطفال القصص. افتتح المحافظ المعرض. في المعرض وفي العام الماضي");
   sem_text st;
   sem_text_init(&st, toks);
   static const struct { const char *prev, *core, *lang; bool brk; } pairs[] = {
@@ -297,6 +297,9 @@ static void test_definite_breaks(void **state)
     { "الأمم", "المتحدة", "ara", false },     /* a participle */
     { "الحصة", "الأكبر", "ara", false },      /* an elative, either gender */
     { "الوزارة", "المشروع", "ara", true },    /* a feminine takes no masculine */
+    { "المحافظ", "المعرض", "ara", true },     /* the text's noun: "في المعرض" */
+    { "النقل", "العام", "ara", false },       /* "في العام" is also the year */
+    { "الوزير", "الأجنحة", "ara", true },     /* أفعلة, a broken plural */
   };
   for (size_t i = 0; i < G_N_ELEMENTS(pairs); i++)
     if (sem_definite_break(&st, pairs[i].prev, pairs[i].core, pairs[i].lang) != pairs[i].brk)
