@@ -673,6 +673,25 @@ bool sem_hebrew_participle(const char *core)
   return p;
 }
 
+/* Whether the text writes `stem` (C-C-י-C) with a noun's or an
+ * adjective's ending, -ים -ות -ה -ת, bare, with the article or a proclitic
+ * ("צעירים", "הבכירים", "ובכירה"): no form of a hif'il, whose past keeps
+ * its ה (the plural's is -ו: "הודיעו") and whose present is מ-C-C-י-C; then
+ * a ה before it is the article's. Not "ה" with -ה, the past's feminine
+ * ("החליטה"). */
+static bool he_nominal_inflection(const sem_text *st, const char *stem)
+{
+  static const char *const before[] = { "", HE, "ו", "וה", "ב", "ל", NULL };
+  static const char *const endings[] = { "ים", "ות", "ה", "ת", NULL };
+  char buf[256];
+  for (const char *const *b = before; *b; b++)
+    for (const char *const *e = endings; *e; e++)
+      if ((strcmp(*e, "ה") || !g_str_has_suffix(*b, HE)) &&
+          g_snprintf(buf, sizeof buf, "%s%s%s", *b, stem, *e) < (int)sizeof buf && g_hash_table_contains(st->words, buf))
+        return true;
+  return false;
+}
+
 bool sem_hebrew_hifil_past(sem_text *st, const char *core)
 {
   glong n;
@@ -680,6 +699,11 @@ bool sem_hebrew_hifil_past(sem_text *st, const char *core)
   glong m = n == 6 && u[5] == HE_HE ? 5 : n; /* the feminine's -ה: "החליטה" */
   bool p = m == 5 && u[0] == HE_HE && (he_consonant(u[1]) || u[1] == HE_VAV) && he_consonant(u[2]) &&
            u[3] == HE_YOD && he_consonant(u[4]) && sem_unarticled(st, core, "heb") == core;
+  if (p) {
+    char *stem = g_ucs4_to_utf8(u + 1, 4, NULL, NULL, NULL);
+    p = stem && !he_nominal_inflection(st, stem);
+    g_free(stem);
+  }
   g_free(u);
   return p;
 }

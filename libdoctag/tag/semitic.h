@@ -177,7 +177,9 @@ bool sem_hebrew_participle(const char *core);
 /* Hebrew: whether `core` (sem_core()'s) has the shape of a hif'il's past,
  * ה-C-C-י-C or ה-ו-C-י-C, bare or with the feminine's -ה ("החליט",
  * "הודיעה", "הכריז"), and the text never writes it without its ה (then
- * the ה is the article: "הנציג" beside "נציג"). Definite nouns and
+ * the ה is the article: "הנציג" beside "נציג"), nor with a noun's or an
+ * adjective's ending, bare or after a proclitic ("הצעיר" beside "צעירים",
+ * "הבכירים": a hif'il's plural past ends in -ו). Definite nouns and
  * adjectives share the shape ("הבכיר"): the caller reads it right after
  * a definite subject, as sem_hebrew_participle()'s. */
 bool sem_hebrew_hifil_past(sem_text *st, const char *core);

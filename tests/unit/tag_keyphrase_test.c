@@ -2734,6 +2734,15 @@ static void test_semitic_tags(void **state)
       fail_msg("ara: the tag \"%s\" joins a subject and an object", fo.items[i].tag);
   tag_outcome_clear(&fo);
   g_free(fair);
+  /* ... and one the text also writes with an adjective's ending
+   * ("הבכירים"), before neither: "הרופא הבכיר במחלקה" */
+  char *hospital = tagdata_text("heb_hospital");
+  tag_outcome ho = tag_text(hospital, "heb", 10);
+  print_tags("heb_hospital", &ho);
+  if (!has_tag(&ho, "הרופא הבכיר"))
+    fail_msg("heb: no tag \"הרופא הבכיר\"");
+  tag_outcome_clear(&ho);
+  g_free(hospital);
   /* Persian and Urdu: the Arabic rules are not theirs */
   const char *const none[] = { NULL };
   expect_no_function_words_in("fas_notice", "fas", "شرکت آب", none);

@@ -254,18 +254,19 @@ static void test_hebrew_verbs(void **state)
 }
 
 /* The shape of a hif'il's past, read after a definite subject; not where
- * the text writes the word without its ה (an article's). */
+ * the text writes the word without its ה (an article's), nor with a noun's
+ * or an adjective's ending ("הבכירים": "הבכיר" is an adjective). */
 static void test_hebrew_hifil_past(void **state)
 {
   (void)state;
-  GArray *toks = seg_split("התאגיד הודיע. הנציג של נציג");
+  GArray *toks = seg_split("התאגיד הודיע. הנציג של נציג. הרופא הבכיר והרופאים הבכירים. הם הודיעו");
   sem_text st;
   sem_text_init(&st, toks);
   const char *const pasts[] = { "החליט", "הודיע", "הודיעה", "הכריז", "החליטה" };
   for (size_t i = 0; i < G_N_ELEMENTS(pasts); i++)
     if (!sem_hebrew_hifil_past(&st, pasts[i]))
       fail_msg("\"%s\" has no hif'il past's shape", pasts[i]);
-  const char *const not_pasts[] = { "הנציג", "המים", "התאגיד", "הודעה", "החלטות" };
+  const char *const not_pasts[] = { "הנציג", "המים", "התאגיד", "הודעה", "החלטות", "הבכיר" };
   for (size_t i = 0; i < G_N_ELEMENTS(not_pasts); i++)
     if (sem_hebrew_hifil_past(&st, not_pasts[i]))
       fail_msg("\"%s\" has a hif'il past's shape", not_pasts[i]);
