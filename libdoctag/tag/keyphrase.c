@@ -1950,10 +1950,12 @@ static void collect(kp *k)
    * of the next clause ("после ремонта дороги | водители смогут") */
   static const char *const masculine_plural[] = { "тели", "щики", "чики", "исты", NULL };
   /* Romanian glues its definite article on a phrase's first word ("noile
-   * certificate"): a noun in the nominative's "-ul", "-le" after another
-   * word begins a phrase ("solicita online | certificatele"); a genitive's
-   * "-ului", "-lor" joins ("portalul primăriei") */
-  static const char *const definite[] = { "ul", "le", NULL };
+   * certificate"): a noun in the nominative's "-ul", "-le", or a feminine
+   * singular's "-ea", "-ia" of a noun in "-e", "-ie", after another word
+   * begins a phrase ("solicita online | certificatele", "depune online |
+   * cererea"); a genitive's "-ului", "-lor", "-ei", "-ii" joins ("portalul
+   * primăriei", "parterul clădirii") */
+  static const char *const definite[] = { "ul", "le", "ea", "ia", NULL };
   if (k->english)
     adverbs(k);
   GArray *spans = g_array_new(FALSE, FALSE, sizeof(span));

@@ -522,6 +522,24 @@ static void test_romanian_definite_starts(void **state)
   tag_outcome_clear(&out);
 }
 
+/* ... and so does a feminine noun in "-ea", "-ia" with its article, of a
+ * noun in "-e", "-ie" ("depune online | cererea"); the genitive's "-ii"
+ * joins ("parterul clădirii"). */
+static void test_romanian_feminine_definite_starts(void **state)
+{
+  (void)state;
+  char *path = g_strdup_printf("%s/tests/unit/tagdata/ron_online.txt", getenv("DOCTAG_SOURCE_DIR"));
+  char *text = tu_read(path, NULL);
+  assert_non_null(text);
+  tag_outcome out = tagged(text, "ron");
+  expect_no_tag_holding(&out, "ron", (const char *const[]){ "online cererea", "online certificatele", NULL });
+  const char *want[] = { "portalul primăriei", "plata taxelor" };
+  expect_tags(&out, "ron", want, G_N_ELEMENTS(want));
+  tag_outcome_clear(&out);
+  g_free(text);
+  g_free(path);
+}
+
 /* A stop word the table also reads as a noun is the noun after an article
  * of its number: Catalan's "deu" (ten, owes) is the spring in "la deu
  * termal", a number in "deu milions", a verb in "l'ajuntament deu pagar". */
@@ -552,6 +570,7 @@ int main(void)
     cmocka_unit_test(test_names_stay),
     cmocka_unit_test(test_russian_plural_subjects),
     cmocka_unit_test(test_romanian_definite_starts),
+    cmocka_unit_test(test_romanian_feminine_definite_starts),
     cmocka_unit_test(test_stop_nouns_after_articles),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
